@@ -1,0 +1,59 @@
+/**
+ * The three-VM lab's nginx (section C of the spec): a ReplicationController and the Service that
+ * `kubectl expose rc nginx` creates, optionally reachable from outside through a NodePort.
+ */
+import { Chart } from 'cdk8s';
+import { ReplicationController } from '../lib/constructs/replication-controller.js';
+import { LabelService } from '../lib/constructs/label-service.js';
+import { Count, ImageRef, PortNumber, Settings, StringEnum, Type } from '../lib/config/types.js';
+import { defineStack, imageVersion } from '../lib/stack.js';
+
+export const nginxSettings = Settings({
+  image: Type.Optional(ImageRef({ description: 'Container image. @default nginx' })),
+  replicas: Count(0, { description: 'Pods the ReplicationController keeps running.' }),
+  port: Type.Optional(PortNumber({ description: 'Port nginx listens on, and the Service port. @default 80' })),
+  service: Type.Optional(
+    Settings({
+      type: Type.Optional(StringEnum(['ClusterIP', 'NodePort'], { description: 'How the Service is reached. @default ClusterIP' })),
+      nodePort: Type.Optional(
+        Type.Integer({ minimum: 30000, maximum: 32767, description: 'Fixed node port (type NodePort only). @default - chosen by the API server' }),
+      ),
+    }),
+  ),
+});
+
+const DEFAULT_IMAGE = 'nginx';
+const DEFAULT_PORT = 80;
+
+export const nginx = defineStack({
+  name: 'nginx',
+  settings: nginxSettings,
+  version: (s) => imageVersion(s.image ?? DEFAULT_IMAGE),
+  refine: (s) =>
+    s.service?.nodePort !== undefined && (s.service.type ?? 'ClusterIP') !== 'NodePort'
+      ? [{
+          code: 'config/conflict',
+          path: ['service', 'nodePort'],
+          message: "apps.nginx.service.nodePort needs service.type 'NodePort'",
+          hint: 'add `type: NodePort` next to nodePort, or remove nodePort',
+        }]
+      : [],
+  chart(app, s) {
+    const chart = new Chart(app, 'nginx', { disableResourceNameHashes: true });
+    const selector = { app: 'nginx' };
+    const port = s.port ?? DEFAULT_PORT;
+    new ReplicationController(chart, 'rc', {
+      name: 'nginx',
+      replicas: s.replicas,
+      selector,
+      podSpec: { containers: [{ name: 'nginx', image: s.image ?? DEFAULT_IMAGE, ports: [{ containerPort: port }] }] },
+    });
+    new LabelService(chart, 'service', {
+      name: 'nginx',
+      selector,
+      type: s.service?.type,
+      ports: [{ port, targetPort: port, nodePort: s.service?.nodePort }],
+    });
+    return chart;
+  },
+});

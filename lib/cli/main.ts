@@ -1,0 +1,42 @@
+/**
+ * What every command shares: argument parsing with --help, and turning problems into
+ * messages and exit codes.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ExitCode, ProblemsError, formatProblem } from '../errors.js';
+
+export interface Command<V> {
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  run(values: V, positionals: string[]): ExitCode | Promise<ExitCode>;
+}
+
+/** Runs a command with the process's arguments and exits with its code. */
+export async function main<V>(command: Command<V>, argv = process.argv.slice(2)): Promise<never> {
+  let code: ExitCode;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+    });
+    if (values.help) {
+      process.stdout.write(command.usage);
+      process.exit(ExitCode.ok);
+    }
+    code = await command.run(values as V, positionals);
+  } catch (e) {
+    if (e instanceof ProblemsError) {
+      process.stderr.write(e.problems.map(formatProblem).join('\n') + '\n');
+      const errors = e.problems.filter((p) => p.severity !== 'warning').length;
+      process.stderr.write(`${errors} problem${errors === 1 ? '' : 's'}; nothing was written.\n`);
+      code = e.exitCode;
+    } else if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${e.message}\n\n${command.usage}`);
+      code = ExitCode.badInput;
+    } else {
+      throw e;
+    }
+  }
+  process.exit(code);
+}

@@ -1,0 +1,75 @@
+/**
+ * The project on disk: where stage files and output live, and compiling them. The CLI commands
+ * are the only callers; this is where reading files happens.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { STACKS } from '../../apps/index.js';
+import { StageLoader, type LoadedStage } from '../config/load.js';
+import { ProblemsError, compareProblems, type Problem } from '../errors.js';
+import { renderStage, type RenderedStage } from '../synth/render.js';
+import { stageFiles } from '../synth/output.js';
+import type { DistTree } from '../synth/write.js';
+
+/** The output directory, relative to the project root (also `output` in cdk8s.yaml). */
+export const DIST_DIR = 'dist';
+export const ENVIRONMENTS_DIR = 'environments';
+/** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
+export const SCHEMA_FILE = join(ENVIRONMENTS_DIR, 'stage.schema.json');
+
+export interface Project {
+  readonly root: string;
+  /** Stage names, from the files in `environments/`, sorted. */
+  readonly stages: readonly string[];
+}
+
+export function openProject(root: string): Project {
+  const dir = join(root, ENVIRONMENTS_DIR);
+  const stages = existsSync(dir)
+    ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort()
+    : [];
+  return { root, stages };
+}
+
+/** The version of stagecraft itself (its package.json), written on each stage's own objects. */
+export const COMPILER_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+let loader: StageLoader<typeof STACKS> | undefined;
+/** The loader for the registered stacks (its schema is compiled once per process). */
+export function stageLoader(): StageLoader<typeof STACKS> {
+  return (loader ??= new StageLoader(STACKS));
+}
+
+/** The stage-file JSON Schema as written for editors. */
+export function schemaText(): string {
+  return JSON.stringify(stageLoader().schema, null, 2) + '\n';
+}
+
+export interface Compiled {
+  readonly stages: readonly RenderedStage[];
+  readonly tree: DistTree;
+}
+
+/**
+ * Loads, renders and plans the output of `stages` (every stage of the project by default).
+ * @throws ProblemsError with the problems of every stage at once
+ */
+export function compile(project: Project, stages: readonly string[] = project.stages): Compiled {
+  const problems: Problem[] = [];
+  const rendered: RenderedStage[] = [];
+  for (const stage of stages) {
+    const path = join(project.root, ENVIRONMENTS_DIR, `${stage}.yaml`);
+    const shown = relative(project.root, path);
+    try {
+      const loaded: LoadedStage = stageLoader().load(readFileSync(path, 'utf8'), shown);
+      rendered.push(renderStage(loaded as LoadedStage<{ apps?: Record<string, unknown> }>, STACKS, COMPILER_VERSION));
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length) throw new ProblemsError([...problems].sort(compareProblems));
+  return { stages: rendered, tree: new Map(rendered.map((r) => [r.stage.name, stageFiles(r)])) };
+}

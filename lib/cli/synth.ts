@@ -1,0 +1,51 @@
+/**
+ * `npm run synth`: compiles every stage file into `dist/<stage>/`, or nothing at all when any
+ * stage has a problem.
+ */
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExitCode, ProblemsError } from '../errors.js';
+import { writeDist } from '../synth/write.js';
+import { main } from './main.js';
+import { DIST_DIR, SCHEMA_FILE, compile, openProject, schemaText } from './project.js';
+
+const usage = `Usage: npm run synth [-- --stage <name> ...]
+
+Compiles environments/<stage>.yaml into dist/<stage>/ for every stage (or only the named ones),
+writes environments/stage.schema.json, and removes the output of stages that no longer exist.
+On any problem nothing is written and the exit code is 2.
+
+Options:
+  --stage <name>  compile only this stage (repeatable)
+  -h, --help      show this help
+`;
+
+await main<{ stage?: string[] }>({
+  usage,
+  options: { stage: { type: 'string', multiple: true } },
+  run({ stage }) {
+    const root = process.cwd();
+    const project = openProject(root);
+    const unknown = (stage ?? []).filter((s) => !project.stages.includes(s));
+    if (unknown.length) {
+      throw new ProblemsError(
+        unknown.map((s) => ({
+          code: 'cli/unknown-stage',
+          message: `there is no stage '${s}' (no environments/${s}.yaml)`,
+          hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
+        })),
+      );
+    }
+    const { stages, tree } = compile(project, stage ?? project.stages);
+    writeDist(join(root, DIST_DIR), tree, { removeOthers: stage === undefined });
+    const schemaPath = join(root, SCHEMA_FILE);
+    const schema = schemaText();
+    if (!existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema) writeFileSync(schemaPath, schema);
+    for (const s of stages) {
+      const objects = s.charts.reduce((n, c) => n + c.objects.length, 0);
+      const files = tree.get(s.stage.name)!.size;
+      process.stdout.write(`${s.stage.name}: ${objects} objects in ${files} files -> ${DIST_DIR}/${s.stage.name}/\n`);
+    }
+    return ExitCode.ok;
+  },
+});

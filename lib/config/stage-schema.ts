@@ -1,0 +1,43 @@
+/**
+ * The schema of a stage file (`environments/<stage>.yaml`), composed from the settings schemas
+ * of the stacks in `apps/`: each stack owns the schema of its own entry under `apps:`.
+ */
+import type { TOptional } from '@sinclair/typebox';
+import { DnsLabel, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
+
+export const ARCHITECTURES = ['amd64', 'arm', 'arm64'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+/** Stage-level settings, the same whatever stacks exist. */
+export const stageProperties = {
+  namespace: Type.Optional(
+    DnsLabel({ description: 'Namespace of the stage. @default - the stage name (the file name without .yaml)' }),
+  ),
+  architecture: Type.Optional(
+    StringEnum(ARCHITECTURES, { description: "CPU architecture of the stage's nodes. @default amd64" }),
+  ),
+  partOf: Type.Optional(
+    DnsLabel({ description: 'Value of the app.kubernetes.io/part-of label on every object. @default - the namespace' }),
+  ),
+};
+
+/** The whole stage file, given the settings schema of each stack (all optional: a stage deploys the stacks it names). */
+export function stageFileSchema<A extends Record<string, TSchema>>(stacks: A) {
+  const apps = Object.fromEntries(Object.entries(stacks).map(([name, s]) => [name, Type.Optional(s)])) as {
+    [K in keyof A]: TOptional<A[K]>;
+  };
+  return Settings(
+    {
+      ...stageProperties,
+      apps: Settings(apps, { description: 'The stacks this stage deploys, each with its settings.' }),
+    },
+    {
+      $id: 'https://stagecraft.dev/schemas/stage.json',
+      title: 'stagecraft stage file',
+      description: 'One stage (namespace) of a stagecraft project: which stacks it deploys and with what settings.',
+    },
+  );
+}
+
+export type StageFileSchema<A extends Record<string, TSchema>> = ReturnType<typeof stageFileSchema<A>>;
+export type StageFile<A extends Record<string, TSchema>> = Static<StageFileSchema<A>>;

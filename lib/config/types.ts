@@ -1,0 +1,43 @@
+/**
+ * Building blocks for stage-file schemas, shared by every stack.
+ *
+ * Schemas are TypeBox values: plain JSON Schema that ajv validates, whose TypeScript type is
+ * derived from the schema itself (`Static<typeof S>`), so the two cannot drift apart.
+ * The `expected` keyword is ours: the words used in messages ("must be <expected>").
+ */
+import { Type, type Static, type TSchema, type SchemaOptions } from '@sinclair/typebox';
+
+export { Type, type Static, type TSchema };
+
+export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+
+/** A DNS-1123 label: what namespaces, stage names and most object names must be. */
+export const DnsLabel = (options: SchemaOptions = {}) =>
+  Type.String({
+    pattern: DNS_LABEL_PATTERN,
+    maxLength: 63,
+    expected: "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
+    ...options,
+  });
+
+/** One of a fixed set of strings, as a plain JSON Schema `enum` (clearer messages than a union of literals). */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: SchemaOptions = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+
+/** A whole number, at least `minimum`. */
+export const Count = (minimum = 0, options: SchemaOptions = {}) => Type.Integer({ minimum, ...options });
+
+/** A TCP/UDP port number. */
+export const PortNumber = (options: SchemaOptions = {}) => Type.Integer({ minimum: 1, maximum: 65535, ...options });
+
+/** A container image reference, `repository[:tag][@digest]`. */
+export const ImageRef = (options: SchemaOptions = {}) =>
+  Type.String({
+    pattern: '^[a-z0-9][a-z0-9._/:@-]*$',
+    expected: 'an image reference such as nginx, demoapp:1.1 or localhost:5000/team/app:2',
+    ...options,
+  });
+
+/** A mapping closed to unknown keys: a misspelled setting is an error, never silently ignored. */
+export const Settings = <T extends Parameters<typeof Type.Object>[0]>(properties: T, options: SchemaOptions = {}) =>
+  Type.Object(properties, { additionalProperties: false, ...options });

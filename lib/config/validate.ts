@@ -1,0 +1,129 @@
+/**
+ * ajv validation of a stage file, with every error turned into a problem that names the setting,
+ * what it must be and what was found.
+ */
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { closest, distance } from 'fastest-levenshtein';
+import type { TSchema } from '@sinclair/typebox';
+import type { Problem } from '../errors.js';
+import { dotted, keysOf, type KeyPath } from './locate.js';
+
+// ajv is published as CommonJS with a default export
+const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
+
+/** Problems before they are located in the source: a key path and, for unknown keys, the key. */
+export interface PathProblem extends Omit<Problem, 'location'> {
+  readonly path: KeyPath;
+  /** Set when the problem is about a key (unknown or duplicate), not a value. */
+  readonly key?: string;
+}
+
+/** Words for what a schema accepts: "an integer >= 0", "one of 'amd64', 'arm'". */
+export function describeSchema(s: Record<string, unknown>): string {
+  if (typeof s.expected === 'string') return s.expected;
+  if (Array.isArray(s.enum)) return `one of ${s.enum.map((v) => `'${v}'`).join(', ')}`;
+  const range = (noun: string) => {
+    const min = s.minimum as number | undefined;
+    const max = s.maximum as number | undefined;
+    if (min !== undefined && max !== undefined) return `${noun} from ${min} to ${max}`;
+    if (min !== undefined) return `${noun} >= ${min}`;
+    if (max !== undefined) return `${noun} <= ${max}`;
+    return noun;
+  };
+  switch (s.type) {
+    case 'integer':
+      return range('an integer');
+    case 'number':
+      return range('a number');
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return s.minItems ? `a list of at least ${s.minItems}` : 'a list';
+    case 'object':
+      return 'a mapping';
+    case 'string':
+      if (s.pattern) return `a string matching ${s.pattern}`;
+      if (s.minLength) return 'a non-empty string';
+      return 'a string';
+    default:
+      return 'a valid value';
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return JSON.stringify(v);
+}
+
+function valueAt(root: unknown, path: KeyPath): unknown {
+  return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), root);
+}
+
+/** Suggests the known key nearest to a misspelled one, when it is near enough to be a likely typo. */
+export function didYouMean(key: string, known: readonly string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const best = closest(key, known as string[]);
+  return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+export class SchemaValidator {
+  private readonly validate: ValidateFunction;
+
+  constructor(readonly schema: TSchema) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTuples: false });
+    ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+    this.validate = ajv.compile(schema);
+  }
+
+  /** Every problem in `data`, one per setting. */
+  problems(data: unknown): PathProblem[] {
+    if (this.validate(data)) return [];
+    const errors = (this.validate.errors ?? []).filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword));
+    const seen = new Set<string>();
+    const out: PathProblem[] = [];
+    for (const e of errors) {
+      const p = this.toProblem(e, data);
+      const id = `${dotted(p.path)}|${p.key ?? ''}|${p.code}`;
+      if (!seen.has(id)) {
+        seen.add(id);
+        out.push(p);
+      }
+    }
+    return out;
+  }
+
+  private toProblem(e: ErrorObject, data: unknown): PathProblem {
+    const path = keysOf(e.instancePath);
+    const where = dotted(path);
+    const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
+    if (e.keyword === 'additionalProperties') {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((parent.properties as object) ?? {});
+      const guess = didYouMean(key, known);
+      const full = dotted([...path, key]);
+      return {
+        code: 'config/unknown-key',
+        path,
+        key,
+        message: guess
+          ? `${full} is not a known setting; did you mean '${guess}'?`
+          : `${full} is not a known setting (known: ${known.join(', ') || 'none'})`,
+      };
+    }
+    if (e.keyword === 'required') {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return {
+        code: 'config/missing',
+        path,
+        message: `${where || 'the file'} is missing the required setting '${missing}'`,
+      };
+    }
+    return {
+      code: `config/${e.keyword}`,
+      path,
+      message: `${where || 'the file'} must be ${describeSchema(parent)} (found ${describeValue(valueAt(data, path))})`,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The Kubernetes target version, decided once.
+ *
+ * Every module that needs Kubernetes types, constructs or definitions imports them from here, so
+ * moving to a newer cdk8s-plus (and Kubernetes) is a change to this file and package.json.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+
+export * as kplus from 'cdk8s-plus-25';
+export { k8s } from 'cdk8s-plus-25';
+
+/** The Kubernetes minor version the manifests target. */
+export const KUBERNETES_VERSION = '1.25';
+
+const PLUS_PACKAGE = 'cdk8s-plus-25';
+const require = createRequire(import.meta.url);
+
+/** Absolute path of a data file shipped inside the cdk8s-plus package (its jsii assembly, its api-resources table). */
+export function plusPackageFile(name: string): string {
+  return require.resolve(`${PLUS_PACKAGE}/package.json`).replace(/package\.json$/, name);
+}
+
+/**
+ * Kinds the API server keeps at cluster scope, read from the `kubectl api-resources` table that
+ * cdk8s-plus ships for its Kubernetes version (column NAMESPACED). Kinds not in the table (custom
+ * resources) are treated as namespaced, which is what most custom resources are.
+ */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(
+  readFileSync(plusPackageFile('api-resources.txt'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    // columns: NAME [SHORTNAMES] APIVERSION NAMESPACED KIND VERBS...; VERBS is one bracketed token
+    .filter((cols) => cols.length >= 5)
+    .map((cols) => {
+      const verbsAt = cols.findIndex((c) => c.startsWith('['));
+      return { namespaced: cols[verbsAt - 2], kind: cols[verbsAt - 1] };
+    })
+    .filter((r) => r.namespaced === 'false')
+    .map((r) => r.kind),
+);

@@ -1,0 +1,56 @@
+/**
+ * A stack: one application (or add-on) that stages can deploy, as one chart.
+ *
+ * A stack owns the schema of its settings under `apps.<name>` in stage files, a refine step for
+ * the cross-field rules a schema cannot say, and the chart it adds to a stage's App. Stacks are
+ * registered once, in `apps/index.ts`.
+ */
+import type { App, Chart } from 'cdk8s';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Architecture } from './config/stage-schema.js';
+import type { Problem } from './errors.js';
+
+/** What every stack knows about the stage it is deployed to. */
+export interface StageContext {
+  /** The stage name: the environment file's name without `.yaml`. */
+  readonly name: string;
+  /** The namespace the stage's namespaced objects go to. */
+  readonly namespace: string;
+  /** CPU architecture of the stage's nodes. */
+  readonly architecture: Architecture;
+  /** Value of `app.kubernetes.io/part-of`. */
+  readonly partOf: string;
+}
+
+/** A problem found in a stage file by a refine step, at a path of keys from the file's root. */
+export type SettingsProblem = Omit<Problem, 'location'> & { readonly path: readonly (string | number)[] };
+
+export interface Stack<S extends TSchema = TSchema> {
+  /** The key under `apps:` in stage files, the chart's id and the name of its output file. */
+  readonly name: string;
+  /** Schema of the settings; its TypeScript type is the type of `settings` below. */
+  readonly settings: S;
+  /** The release the stack's objects belong to, written as `app.kubernetes.io/version`. */
+  version(settings: Static<S>): string;
+  /**
+   * Rules across settings that the schema cannot express; paths are relative to `apps.<name>`.
+   * @default - no extra rules
+   */
+  refine?(settings: Static<S>, stage: StageContext): SettingsProblem[];
+  /** Adds the stack's chart to the stage's App. Pure: no files, no environment, no clock. */
+  chart(app: App, settings: Static<S>, stage: StageContext): Chart;
+}
+
+/** Declares a stack, inferring its settings type from its schema. */
+export function defineStack<S extends TSchema>(stack: Stack<S>): Stack<S> {
+  return stack;
+}
+
+/** The release of an image: its tag (or digest, shortened to a label value), `latest` when it has none. */
+export function imageVersion(image: string): string {
+  const digest = image.indexOf('@');
+  if (digest >= 0) return image.slice(digest + 1).replace(':', '-').slice(0, 63);
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', lastSlash + 1);
+  return colon >= 0 ? image.slice(colon + 1) : 'latest';
+}

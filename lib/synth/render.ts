@@ -1,0 +1,110 @@
+/**
+ * Rendering a stage: one cdk8s App per stage, one chart per stack, then the transforms.
+ * Steps in order: build the charts, validate the construct tree, resolve each chart to plain
+ * objects, transform, order for apply. Pure: nothing is read or written.
+ */
+import { App, Chart } from 'cdk8s';
+import { k8s } from '../k8s.js';
+import { ProblemsError, inStep, type Problem } from '../errors.js';
+import type { LoadedStage } from '../config/load.js';
+import type { Stack, StageContext } from '../stack.js';
+import type { KubeObject } from '../transforms/object.js';
+import { transform } from '../transforms/index.js';
+import { MANAGED_BY } from '../transforms/labels.js';
+
+/** Name of the chart that holds the stage's Namespace. */
+export const NAMESPACE_CHART = 'namespace';
+
+export interface RenderedChart {
+  /** The stack name, or `namespace` for the stage's own chart. */
+  readonly name: string;
+  readonly objects: readonly KubeObject[];
+}
+
+export interface RenderedStage {
+  readonly stage: StageContext;
+  /** The stage file, as named in messages. */
+  readonly source: string;
+  /** In apply order: the namespace chart first, then the stacks by name. */
+  readonly charts: readonly RenderedChart[];
+}
+
+/**
+ * Apply order of kinds within a file, as Helm installs them: namespaces, then policies, accounts,
+ * config and storage, RBAC, services, then workloads, then what routes to them.
+ */
+export const KIND_ORDER = [
+  'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'ServiceAccount',
+  'Secret', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CustomResourceDefinition',
+  'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Service', 'DaemonSet', 'Pod',
+  'ReplicationController', 'ReplicaSet', 'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob',
+  'IngressClass', 'Ingress', 'APIService',
+];
+const rank = (kind: string) => {
+  const i = KIND_ORDER.indexOf(kind);
+  return i < 0 ? KIND_ORDER.length : i;
+};
+
+/** Orders objects for `kubectl apply`: by kind, then namespace and name (a total order, so output is stable). */
+export function compareForApply(a: KubeObject, b: KubeObject): number {
+  const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}/${o.apiVersion}`;
+  return rank(a.kind) - rank(b.kind) || a.kind.localeCompare(b.kind) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
+
+class NamespaceChart extends Chart {
+  constructor(app: App, stage: StageContext) {
+    super(app, NAMESPACE_CHART, { disableResourceNameHashes: true });
+    new k8s.KubeNamespace(this, 'namespace', { metadata: { name: stage.namespace } });
+  }
+}
+
+/** Every problem the constructs' own validations report, with the construct path. */
+function validateTree(app: App, source: string): Problem[] {
+  return app.node.findAll().flatMap((c) =>
+    c.node.validate().map((message) => ({
+      code: 'construct/invalid',
+      subject: `${source}: ${c.node.path}`,
+      message,
+    })),
+  );
+}
+
+/**
+ * Renders a loaded stage into ordered, transformed objects per chart.
+ * @param compilerVersion the release written on the stage's own objects (its Namespace)
+ */
+export function renderStage(loaded: LoadedStage<{ apps?: Record<string, unknown> }>, stacks: Record<string, Stack>, compilerVersion: string): RenderedStage {
+  const { context: stage, source } = loaded;
+  const apps = Object.entries(loaded.file.apps ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const app = new App({ outdir: 'unused' }); // the App is never asked to write
+  const charts: { chart: Chart; name: string; version: string }[] = [
+    { chart: new NamespaceChart(app, stage), name: NAMESPACE_CHART, version: compilerVersion },
+  ];
+  for (const [name, settings] of apps) {
+    const stack = stacks[name];
+    charts.push(
+      inStep(`synthesizing stage '${stage.name}', chart '${name}'`, () => ({
+        chart: stack.chart(app, settings, stage),
+        name,
+        version: stack.version(settings),
+      })),
+    );
+  }
+  const problems = validateTree(app, source);
+  if (problems.length) throw new ProblemsError(problems);
+
+  return {
+    stage,
+    source,
+    charts: charts.map(({ chart, name, version }) =>
+      inStep(`synthesizing stage '${stage.name}', chart '${name}'`, () => ({
+        name,
+        objects: transform(chart.toJson() as KubeObject[], {
+          stage,
+          app: name === NAMESPACE_CHART ? MANAGED_BY : name,
+          version,
+        }).sort(compareForApply),
+      })),
+    ),
+  };
+}

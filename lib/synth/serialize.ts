@@ -1,0 +1,33 @@
+/**
+ * Objects to YAML text, deterministically: same objects, same bytes, on any machine.
+ */
+import { stringify } from 'yaml';
+import type { KubeObject } from '../transforms/object.js';
+
+/** Keys that lead every mapping, in this order (as kubectl and cdk8s print them); the rest are sorted. */
+const LEADING_KEYS = ['apiVersion', 'kind', 'metadata'];
+
+function compareKeys(a: string, b: string): number {
+  const ia = LEADING_KEYS.indexOf(a);
+  const ib = LEADING_KEYS.indexOf(b);
+  if (ia >= 0 || ib >= 0) return (ia < 0 ? LEADING_KEYS.length : ia) - (ib < 0 ? LEADING_KEYS.length : ib);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const OPTIONS = {
+  sortMapEntries: (a: { key: unknown }, b: { key: unknown }) => compareKeys(String(a.key), String(b.key)),
+  // never fold long strings (commands, JSON in ConfigMaps) and never turn shared objects into anchors
+  lineWidth: 0,
+  aliasDuplicateObjects: false,
+} as const;
+
+/** One YAML document. */
+export function toYaml(value: unknown): string {
+  return stringify(value, OPTIONS);
+}
+
+/** A multi-document YAML stream, optionally after a comment header. */
+export function toYamlStream(objects: readonly KubeObject[], header?: string): string {
+  const head = header ? header.replace(/^/gm, '# ') + '\n' : '';
+  return head + objects.map(toYaml).join('---\n');
+}

@@ -1,0 +1,34 @@
+/**
+ * The transforms, once, in the order they run over each chart's synthesized objects.
+ */
+import type { StageContext } from '../stack.js';
+import type { KubeObject } from './object.js';
+import { setNamespace } from './namespace.js';
+import { addStandardLabels } from './labels.js';
+
+export interface ChartContext {
+  readonly stage: StageContext;
+  /** The chart (stack) the objects come from. */
+  readonly app: string;
+  /** The chart's release. */
+  readonly version: string;
+}
+
+export interface Transform {
+  readonly name: string;
+  readonly run: (objects: readonly KubeObject[], context: ChartContext) => KubeObject[];
+}
+
+export const TRANSFORMS: readonly Transform[] = [
+  { name: 'namespace', run: (objects, c) => setNamespace(objects, { namespace: c.stage.namespace }) },
+  {
+    name: 'labels',
+    run: (objects, c) =>
+      addStandardLabels(objects, { stage: c.stage.name, app: c.app, version: c.version, partOf: c.stage.partOf }),
+  },
+];
+
+/** Runs every transform, in order. */
+export function transform(objects: readonly KubeObject[], context: ChartContext): KubeObject[] {
+  return TRANSFORMS.reduce<KubeObject[]>((objs, t) => t.run(objs, context), [...objects]);
+}

@@ -1,0 +1,48 @@
+/**
+ * Where the pod templates live in each workload kind: data, not code, so that every pass over
+ * pods (labels, images, node selectors, checks) covers the same kinds.
+ */
+import type { KubeObject } from './object.js';
+
+/** Path from the object to its pod template (`{ metadata, spec }`); `[]` means the object is the pod. */
+export const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: [],
+  ReplicationController: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Deployment: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/** The container lists of a pod spec. */
+export const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
+
+export interface PodTemplate {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  spec?: Record<string, unknown>;
+}
+
+/** The pod template of a workload, or undefined for other kinds (and workloads without one). */
+export function podTemplateOf(o: KubeObject): PodTemplate | undefined {
+  const path = POD_TEMPLATE_PATHS[o.kind];
+  if (!path) return undefined;
+  let node: unknown = o;
+  for (const key of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  return node && typeof node === 'object' ? (node as PodTemplate) : undefined;
+}
+
+/**
+ * A copy of `o` with its pod template replaced by `update(template)`; `o` itself when it has no
+ * pod template. Copies only the objects along the path.
+ */
+export function withPodTemplate(o: KubeObject, update: (t: PodTemplate) => PodTemplate): KubeObject {
+  const path = POD_TEMPLATE_PATHS[o.kind];
+  if (!path || !podTemplateOf(o)) return o;
+  const rebuild = (node: Record<string, unknown>, rest: readonly string[]): Record<string, unknown> =>
+    rest.length === 0
+      ? (update(node as PodTemplate) as Record<string, unknown>)
+      : { ...node, [rest[0]]: rebuild(node[rest[0]] as Record<string, unknown>, rest.slice(1)) };
+  return rebuild(o, path) as KubeObject;
+}

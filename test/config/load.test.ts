@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { STACKS } from '../../apps/index.js';
+import { StageLoader } from '../../lib/config/load.js';
+import { ProblemsError, formatProblem } from '../../lib/errors.js';
+
+const loader = new StageLoader(STACKS);
+
+function messages(fixture: string): string[] {
+  const file = `test/fixtures/stages/${fixture}.yaml`;
+  try {
+    loader.load(readFileSync(new URL(`../fixtures/stages/${fixture}.yaml`, import.meta.url), 'utf8'), file);
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  throw new Error(`${fixture} loaded without problems`);
+}
+
+describe('loading a broken stage file reports every problem with file:line:col', () => {
+  const f = (name: string) => `test/fixtures/stages/${name}.yaml`;
+  it.each([
+    ['wrong-type', [`${f('wrong-type')}:4:15: apps.nginx.replicas must be an integer >= 0 (found "three")`]],
+    [
+      'unknown-key',
+      [
+        `${f('unknown-key')}:3:5: apps.nginx is missing the required setting 'replicas'`,
+        `${f('unknown-key')}:4:5: apps.nginx.replcas is not a known setting; did you mean 'replicas'?`,
+      ],
+    ],
+    ['unknown-app', [`${f('unknown-app')}:2:3: apps.nginy is not a known setting; did you mean 'nginx'?`]],
+    ['missing-setting', [`${f('missing-setting')}:3:5: apps.nginx is missing the required setting 'replicas'`]],
+    [
+      'syntax-error',
+      [`${f('syntax-error')}:4:5: Flow sequence in block collection must be sufficiently indented and end with a ]`],
+    ],
+    ['duplicate-key', [`${f('duplicate-key')}:5:5: duplicate key 'replicas'; each setting may appear once per mapping`]],
+    [
+      'alias-bomb',
+      [
+        `${f('alias-bomb')}:2:8: YAML aliases expand more than 100 times (an "alias bomb" that would exhaust memory)\n` +
+          '  hint: stage files may expand YAML aliases at most 100 times and only after their anchor; write the values out',
+      ],
+    ],
+    [
+      'empty',
+      [`${f('empty')}:1:1: the stage file is empty\n  hint: a stage file is a mapping with at least \`apps:\`; see environments/lab.yaml`],
+    ],
+    [
+      'not-a-mapping',
+      [
+        `${f('not-a-mapping')}:1:1: the stage file must be a mapping of settings (found a list)\n` +
+          '  hint: start the file with `apps:`; see environments/lab.yaml',
+      ],
+    ],
+    [
+      'Bad_Name',
+      [
+        `${f('Bad_Name')}:1:1: the stage name 'Bad_Name' (the file name) is not a DNS-1123 label\n` +
+          "  hint: rename the file to lowercase letters, digits and '-', at most 63 characters, e.g. 'qa.yaml'",
+      ],
+    ],
+    [
+      'bad-namespace',
+      [
+        `${f('bad-namespace')}:1:12: namespace must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters) (found "Lab")`,
+        `${f('bad-namespace')}:2:15: architecture must be one of 'amd64', 'arm', 'arm64' (found "sparc")`,
+        `${f('bad-namespace')}:5:15: apps.nginx.replicas must be an integer >= 0 (found -1)`,
+        `${f('bad-namespace')}:6:11: apps.nginx.port must be an integer from 1 to 65535 (found 70000)`,
+      ],
+    ],
+    [
+      'nodeport-conflict',
+      [
+        `${f('nodeport-conflict')}:5:17: apps.nginx.service.nodePort needs service.type 'NodePort'\n` +
+          '  hint: add `type: NodePort` next to nodePort, or remove nodePort',
+      ],
+    ],
+  ])('%s', (fixture, expected) => {
+    expect(messages(fixture)).toEqual(expected);
+  });
+});
+
+describe('loading a valid stage file', () => {
+  it('defaults the namespace and part-of to the stage name and the architecture to amd64', () => {
+    const stage = loader.load('apps:\n  nginx:\n    replicas: 1\n', 'environments/dev.yaml');
+    expect(stage.context).toEqual({ name: 'dev', namespace: 'dev', architecture: 'amd64', partOf: 'dev' });
+  });
+
+  it('takes the namespace from the file when it names one', () => {
+    const stage = loader.load('namespace: lab-2\napps: {}\n', 'environments/lab.yaml');
+    expect(stage.context.namespace).toBe('lab-2');
+    expect(stage.context.partOf).toBe('lab-2');
+  });
+});

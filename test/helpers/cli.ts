@@ -1,0 +1,45 @@
+/** Running the CLI commands as users do, in a project directory of the test's choosing. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listFiles } from '../../lib/synth/write.js';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `lib/cli/<command>.ts` with `args` in `cwd`, as `npm run <command>` would. */
+export function runCli(command: string, args: readonly string[] = [], cwd = REPO, env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(process.execPath, ['--import', TSX, join(REPO, 'lib/cli', `${command}.ts`), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temporary project: the given stage files (name -> YAML), and optionally a copy of the repo's dist/. */
+export function tempProject(stages: Record<string, string>, { copyDist = false } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stagecraft-'));
+  mkdirSync(join(dir, 'environments'));
+  for (const [name, text] of Object.entries(stages)) writeFileSync(join(dir, 'environments', `${name}.yaml`), text);
+  if (copyDist) cpSync(join(REPO, 'dist'), join(dir, 'dist'), { recursive: true });
+  return dir;
+}
+
+/** Every file below `dir` with its bytes, to compare a directory before and after. */
+export function snapshotDir(dir: string): Record<string, string> {
+  return Object.fromEntries(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+/** The text of a stage file in the repo. */
+export function repoStage(name: string): string {
+  return readFileSync(join(REPO, 'environments', `${name}.yaml`), 'utf8');
+}
