@@ -34,22 +34,22 @@ export const nginx = defineStack({
       ? [{
           code: 'config/conflict',
           path: ['service', 'nodePort'],
-          message: "apps.nginx.service.nodePort needs service.type 'NodePort'",
+          message: "needs service.type 'NodePort'",
           hint: 'add `type: NodePort` next to nodePort, or remove nodePort',
         }]
       : [],
-  chart(app, s) {
-    const chart = new Chart(app, 'nginx', { disableResourceNameHashes: true });
-    const selector = { app: 'nginx' };
+  chart(app, name, s) {
+    const chart = new Chart(app, name, { disableResourceNameHashes: true });
+    const selector = { app: name };
     const port = s.port ?? DEFAULT_PORT;
     new ReplicationController(chart, 'rc', {
-      name: 'nginx',
+      name,
       replicas: s.replicas,
       selector,
       podSpec: { containers: [{ name: 'nginx', image: s.image ?? DEFAULT_IMAGE, ports: [{ containerPort: port }] }] },
     });
     new LabelService(chart, 'service', {
-      name: 'nginx',
+      name,
       selector,
       type: s.service?.type,
       ports: [{ port, targetPort: port, nodePort: s.service?.nodePort }],

@@ -7,7 +7,7 @@
  */
 import type { App, Chart } from 'cdk8s';
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { Architecture } from './config/stage-schema.js';
+import type { Architecture, NodeRole } from './config/stage-schema.js';
 import type { Problem } from './errors.js';
 
 /** What every stack knows about the stage it is deployed to. */
@@ -20,9 +20,22 @@ export interface StageContext {
   readonly architecture: Architecture;
   /** Value of `app.kubernetes.io/part-of`. */
   readonly partOf: string;
+  /** The cluster's nodes, by host name, sorted (empty when the stage file names none). */
+  readonly nodes: readonly StageNode[];
 }
 
-/** A problem found in a stage file by a refine step, at a path of keys from the file's root. */
+export interface StageNode {
+  readonly name: string;
+  /** @default ['worker'] */
+  readonly roles: readonly NodeRole[];
+  readonly address?: string;
+}
+
+/**
+ * A problem found by a refine step, at a path of keys relative to the app's settings. The message
+ * continues the setting's full name: `needs service.type 'NodePort'` is shown as
+ * `apps.nginx.service.nodePort needs service.type 'NodePort'`.
+ */
 export type SettingsProblem = Omit<Problem, 'location'> & { readonly path: readonly (string | number)[] };
 
 export interface Stack<S extends TSchema = TSchema> {
@@ -37,8 +50,12 @@ export interface Stack<S extends TSchema = TSchema> {
    * @default - no extra rules
    */
   refine?(settings: Static<S>, stage: StageContext): SettingsProblem[];
-  /** Adds the stack's chart to the stage's App. Pure: no files, no environment, no clock. */
-  chart(app: App, settings: Static<S>, stage: StageContext): Chart;
+  /**
+   * Adds the chart of one instance of the stack to the stage's App. `name` is the instance's key
+   * under `apps:` (the stack's own name unless the stage deploys it again under another name):
+   * the chart's id, and the name of the stack's main objects. Pure: no files, no environment, no clock.
+   */
+  chart(app: App, name: string, settings: Static<S>, stage: StageContext): Chart;
 }
 
 /** Declares a stack, inferring its settings type from its schema. */

@@ -64,7 +64,7 @@ export function compile(project: Project, stages: readonly string[] = project.st
     const shown = relative(project.root, path);
     try {
       const loaded: LoadedStage = stageLoader().load(readFileSync(path, 'utf8'), shown);
-      rendered.push(renderStage(loaded as LoadedStage<{ apps?: Record<string, unknown> }>, STACKS, COMPILER_VERSION));
+      rendered.push(renderStage(loaded, STACKS, COMPILER_VERSION));
     } catch (e) {
       if (!(e instanceof ProblemsError)) throw e;
       problems.push(...e.problems);

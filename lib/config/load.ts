@@ -8,14 +8,26 @@ import { ProblemsError, compareProblems, type Problem, type SourceLocation } fro
 import type { StageContext, Stack } from '../stack.js';
 import { DNS_LABEL_PATTERN } from './types.js';
 import { stageFileSchema } from './stage-schema.js';
-import { locateKey, locateValue } from './locate.js';
-import { SchemaValidator, type PathProblem } from './validate.js';
+import { dotted, locateKey, locateValue } from './locate.js';
+import { SchemaValidator, didYouMean, type PathProblem } from './validate.js';
 
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
 export const MAX_ALIAS_COUNT = 100;
 
+/** One app a stage deploys: an instance of a stack, with its settings. */
+export interface AppInstance {
+  /** The key under `apps:`; names the chart, its output file and the stack's main objects. */
+  readonly name: string;
+  /** The stack it is an instance of. */
+  readonly stack: string;
+  /** Its settings, valid for the stack (without the `stack:` key). */
+  readonly settings: unknown;
+}
+
 export interface LoadedStage<F = unknown> {
   readonly context: StageContext;
+  /** The apps the stage deploys, sorted by name. */
+  readonly apps: readonly AppInstance[];
   /** The validated contents of the stage file. */
   readonly file: F;
   /** The stage file, as named in messages. */
@@ -28,12 +40,34 @@ type StackMap = Record<string, Stack>;
 export class StageLoader<S extends StackMap> {
   readonly schema;
   private readonly validator: SchemaValidator;
+  /** Per stack, the validator of its settings, for apps that name their stack with `stack:`. */
+  private readonly stackValidators: Map<string, SchemaValidator>;
 
   constructor(readonly stacks: S) {
     this.schema = stageFileSchema(
       Object.fromEntries(Object.entries(stacks).map(([name, s]) => [name, s.settings])) as { [K in keyof S]: S[K]['settings'] },
     );
     this.validator = new SchemaValidator(this.schema as TSchema);
+    this.stackValidators = new Map(Object.entries(stacks).map(([name, s]) => [name, new SchemaValidator(s.settings)]));
+  }
+
+  /** The apps of a stage file, with the problems in the settings of apps that name their stack with `stack:`. */
+  private instances(apps: unknown): { apps: AppInstance[]; problems: PathProblem[] } {
+    const problems: PathProblem[] = [];
+    const out: AppInstance[] = [];
+    const entries = apps !== null && typeof apps === 'object' ? Object.entries(apps) : [];
+    for (const [name, entry] of entries.sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (name in this.stacks) {
+        out.push({ name, stack: name, settings: entry });
+        continue;
+      }
+      const { stack, ...settings } = (entry ?? {}) as { stack?: unknown };
+      // an entry without a valid `stack:` is reported by the stage schema already
+      if (typeof stack !== 'string' || !this.stackValidators.has(stack)) continue;
+      problems.push(...this.stackValidators.get(stack)!.problems(settings, ['apps', name]));
+      out.push({ name, stack, settings });
+    }
+    return { apps: out, problems };
   }
 
   /**
@@ -106,23 +140,47 @@ export class StageLoader<S extends StackMap> {
       const { path, key, ...rest } = p;
       return { ...rest, location: key === undefined ? locateValue(doc as Document, lines, file, path) : locateKey(doc as Document, lines, file, path, key) };
     };
-    const schemaProblems = this.validator.problems(data).map(place);
-    if (nameProblems.length || schemaProblems.length) fail([...nameProblems, ...schemaProblems]);
-
+    const schemaProblems = this.validator.problems(data).map((p) => place(unknownStack(p, Object.keys(this.stacks))));
     const stageFile = data as Static<typeof this.schema>;
+    const instances = this.instances(stageFile.apps);
+    const problems = [...nameProblems, ...schemaProblems, ...instances.problems.map(place)];
+    if (problems.length) fail(problems);
     const namespace = stageFile.namespace ?? stageName;
     const context: StageContext = {
       name: stageName,
       namespace,
       architecture: stageFile.architecture ?? 'amd64',
       partOf: stageFile.partOf ?? namespace,
+      nodes: Object.entries(stageFile.nodes ?? {})
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([name, n]) => ({ name, roles: n.roles ?? ['worker'], ...(n.address ? { address: n.address } : {}) })),
     };
-    const refined = Object.entries(stageFile.apps ?? {}).flatMap(([name, settings]) =>
-      (this.stacks[name]?.refine?.(settings as never, context) ?? []).map((p) => place({ ...p, path: ['apps', name, ...p.path] })),
+    const refined = instances.apps.flatMap(({ name, stack, settings }) =>
+      (this.stacks[stack].refine?.(settings as never, context) ?? []).map((p) => {
+        const path = ['apps', name, ...p.path];
+        return place({ ...p, path, message: `${dotted(path)} ${p.message}` });
+      }),
     );
     if (refined.length) fail(refined);
-    return { context, file: stageFile, source: file };
+    return { context, apps: instances.apps, file: stageFile, source: file };
   }
+}
+
+/**
+ * An app under `apps:` that is neither a stack nor says which stack it is an instance of is most
+ * likely a misspelled stack: say so, rather than that `stack:` is missing.
+ */
+function unknownStack(p: PathProblem, stacks: readonly string[]): PathProblem {
+  if (p.code !== 'config/missing' || p.path.length !== 2 || p.path[0] !== 'apps' || !p.message.endsWith("'stack'")) return p;
+  const name = String(p.path[1]);
+  const guess = didYouMean(name, stacks);
+  return {
+    code: 'config/unknown-stack',
+    path: ['apps'],
+    key: name,
+    message: `apps.${name} is not a stack${guess ? `; did you mean '${guess}'?` : ` (the stacks are: ${stacks.join(', ')})`}`,
+    hint: 'to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings',
+  };
 }
 
 /** yaml's message, made specific where it is vague; `rest` is the source text from the error on. */

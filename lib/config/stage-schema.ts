@@ -8,6 +8,9 @@ import { DnsLabel, Settings, StringEnum, Type, type Static, type TSchema } from 
 export const ARCHITECTURES = ['amd64', 'arm', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
+export const NODE_ROLES = ['control-plane', 'worker'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+
 /** Stage-level settings, the same whatever stacks exist. */
 export const stageProperties = {
   namespace: Type.Optional(
@@ -15,6 +18,18 @@ export const stageProperties = {
   ),
   architecture: Type.Optional(
     StringEnum(ARCHITECTURES, { description: "CPU architecture of the stage's nodes. @default amd64" }),
+  ),
+  nodes: Type.Optional(
+    Type.Record(
+      Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
+      Settings({
+        roles: Type.Optional(
+          Type.Array(StringEnum(NODE_ROLES), { uniqueItems: true, description: 'What the node does. @default [worker]' }),
+        ),
+        address: Type.Optional(Type.String({ minLength: 1, description: 'IP address or host name. @default - none' })),
+      }),
+      { description: "The cluster's nodes by host name, for stacks that place things on particular nodes (static pods, pinned pods)." },
+    ),
   ),
   partOf: Type.Optional(
     DnsLabel({ description: 'Value of the app.kubernetes.io/part-of label on every object. @default - the namespace' }),
@@ -29,7 +44,15 @@ export function stageFileSchema<A extends Record<string, TSchema>>(stacks: A) {
   return Settings(
     {
       ...stageProperties,
-      apps: Settings(apps, { description: 'The stacks this stage deploys, each with its settings.' }),
+      apps: Settings(apps, {
+        description:
+          'The apps this stage deploys: under the name of a stack, its settings; under any other name, ' +
+          'another instance of the stack named by `stack:`, with the same settings.',
+        additionalProperties: Type.Object(
+          { stack: StringEnum(Object.keys(stacks), { description: 'The stack this app is an instance of.' }) },
+          { additionalProperties: true },
+        ),
+      }),
     },
     {
       $id: 'https://stagecraft.dev/schemas/stage.json',

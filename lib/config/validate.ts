@@ -77,14 +77,14 @@ export class SchemaValidator {
     this.validate = ajv.compile(schema);
   }
 
-  /** Every problem in `data`, one per setting. */
-  problems(data: unknown): PathProblem[] {
+  /** Every problem in `data`, one per setting; `at` is where `data` sits in the file. */
+  problems(data: unknown, at: KeyPath = []): PathProblem[] {
     if (this.validate(data)) return [];
     const errors = (this.validate.errors ?? []).filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword));
     const seen = new Set<string>();
     const out: PathProblem[] = [];
     for (const e of errors) {
-      const p = this.toProblem(e, data);
+      const p = this.toProblem(e, data, at);
       const id = `${dotted(p.path)}|${p.key ?? ''}|${p.code}`;
       if (!seen.has(id)) {
         seen.add(id);
@@ -94,8 +94,9 @@ export class SchemaValidator {
     return out;
   }
 
-  private toProblem(e: ErrorObject, data: unknown): PathProblem {
-    const path = keysOf(e.instancePath);
+  private toProblem(e: ErrorObject, data: unknown, at: KeyPath): PathProblem {
+    const local = keysOf(e.instancePath);
+    const path = [...at, ...local];
     const where = dotted(path);
     const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
     if (e.keyword === 'additionalProperties') {
@@ -123,7 +124,7 @@ export class SchemaValidator {
     return {
       code: `config/${e.keyword}`,
       path,
-      message: `${where || 'the file'} must be ${describeSchema(parent)} (found ${describeValue(valueAt(data, path))})`,
+      message: `${where || 'the file'} must be ${describeSchema(parent)} (found ${describeValue(valueAt(data, local))})`,
     };
   }
 }

@@ -73,19 +73,19 @@ function validateTree(app: App, source: string): Problem[] {
  * Renders a loaded stage into ordered, transformed objects per chart.
  * @param compilerVersion the release written on the stage's own objects (its Namespace)
  */
-export function renderStage(loaded: LoadedStage<{ apps?: Record<string, unknown> }>, stacks: Record<string, Stack>, compilerVersion: string): RenderedStage {
+export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, compilerVersion: string): RenderedStage {
   const { context: stage, source } = loaded;
-  const apps = Object.entries(loaded.file.apps ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   const app = new App({ outdir: 'unused' }); // the App is never asked to write
-  const charts: { chart: Chart; name: string; version: string }[] = [
-    { chart: new NamespaceChart(app, stage), name: NAMESPACE_CHART, version: compilerVersion },
+  const charts: { chart: Chart; name: string; stack: string; version: string }[] = [
+    { chart: new NamespaceChart(app, stage), name: NAMESPACE_CHART, stack: MANAGED_BY, version: compilerVersion },
   ];
-  for (const [name, settings] of apps) {
-    const stack = stacks[name];
+  for (const { name, stack: stackName, settings } of loaded.apps) {
+    const stack = stacks[stackName];
     charts.push(
       inStep(`synthesizing stage '${stage.name}', chart '${name}'`, () => ({
-        chart: stack.chart(app, settings, stage),
+        chart: stack.chart(app, name, settings, stage),
         name,
+        stack: stackName,
         version: stack.version(settings),
       })),
     );
@@ -96,14 +96,10 @@ export function renderStage(loaded: LoadedStage<{ apps?: Record<string, unknown>
   return {
     stage,
     source,
-    charts: charts.map(({ chart, name, version }) =>
+    charts: charts.map(({ chart, name, stack, version }) =>
       inStep(`synthesizing stage '${stage.name}', chart '${name}'`, () => ({
         name,
-        objects: transform(chart.toJson() as KubeObject[], {
-          stage,
-          app: name === NAMESPACE_CHART ? MANAGED_BY : name,
-          version,
-        }).sort(compareForApply),
+        objects: transform(chart.toJson() as KubeObject[], { stage, stack, instance: name, version }).sort(compareForApply),
       })),
     ),
   };

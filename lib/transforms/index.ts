@@ -8,8 +8,10 @@ import { addStandardLabels } from './labels.js';
 
 export interface ChartContext {
   readonly stage: StageContext;
-  /** The chart (stack) the objects come from. */
-  readonly app: string;
+  /** The stack the chart is an instance of. */
+  readonly stack: string;
+  /** The chart's instance name (its key under `apps:`). */
+  readonly instance: string;
   /** The chart's release. */
   readonly version: string;
 }
@@ -24,7 +26,7 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'labels',
     run: (objects, c) =>
-      addStandardLabels(objects, { stage: c.stage.name, app: c.app, version: c.version, partOf: c.stage.partOf }),
+      addStandardLabels(objects, { stage: c.stage.name, app: c.stack, instance: c.instance, version: c.version, partOf: c.stage.partOf }),
   },
 ];
 

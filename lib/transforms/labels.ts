@@ -10,6 +10,8 @@ export interface LabelOptions {
   readonly stage: string;
   /** Stack name, for `app.kubernetes.io/name`. */
   readonly app: string;
+  /** Instance name; `app.kubernetes.io/instance` is `<instance>-<stage>`, unique in the cluster. */
+  readonly instance: string;
   /** Release, for `app.kubernetes.io/version`. */
   readonly version: string;
   /** For `app.kubernetes.io/part-of`. */
@@ -17,10 +19,10 @@ export interface LabelOptions {
 }
 
 /** The recommended Kubernetes labels plus the stage label. */
-export function standardLabels({ stage, app, version, partOf }: LabelOptions): Record<string, string> {
+export function standardLabels({ stage, app, instance, version, partOf }: LabelOptions): Record<string, string> {
   return {
     'app.kubernetes.io/name': app,
-    'app.kubernetes.io/instance': `${app}-${stage}`,
+    'app.kubernetes.io/instance': `${instance}-${stage}`,
     'app.kubernetes.io/version': version,
     'app.kubernetes.io/part-of': partOf,
     'app.kubernetes.io/managed-by': MANAGED_BY,

@@ -68,3 +68,13 @@ describe('the lab stage (section C: three-VM cluster)', () => {
     expect(rc.spec.replicas).toBe(5);
   });
 });
+
+describe('another instance of the nginx stack', () => {
+  it('names its objects, selector and instance label after the instance', () => {
+    const objects = render('apps:\n  web:\n    stack: nginx\n    replicas: 2\n');
+    const rc = find(objects, 'ReplicationController', 'web');
+    expect(rc.spec.selector).toEqual({ app: 'web' });
+    expect(rc.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'nginx', 'app.kubernetes.io/instance': 'web-lab' });
+    expect(find(objects, 'Service', 'web').spec.selector).toEqual({ app: 'web' });
+  });
+});

@@ -28,7 +28,21 @@ describe('loading a broken stage file reports every problem with file:line:col',
         `${f('unknown-key')}:4:5: apps.nginx.replcas is not a known setting; did you mean 'replicas'?`,
       ],
     ],
-    ['unknown-app', [`${f('unknown-app')}:2:3: apps.nginy is not a known setting; did you mean 'nginx'?`]],
+    [
+      'unknown-app',
+      [
+        `${f('unknown-app')}:2:3: apps.nginy is not a stack; did you mean 'nginx'?\n` +
+          '  hint: to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings',
+      ],
+    ],
+    [
+      'bad-instance',
+      [
+        `${f('bad-instance')}:5:15: apps.web.replicas must be an integer >= 0 (found "two")`,
+        `${f('bad-instance')}:6:5: apps.web.imag is not a known setting; did you mean 'image'?`,
+        `${f('bad-instance')}:8:16: apps.api.stack must be one of 'nginx' (found "nginks")`,
+      ],
+    ],
     ['missing-setting', [`${f('missing-setting')}:3:5: apps.nginx is missing the required setting 'replicas'`]],
     [
       'syntax-error',
@@ -84,12 +98,35 @@ describe('loading a broken stage file reports every problem with file:line:col',
 describe('loading a valid stage file', () => {
   it('defaults the namespace and part-of to the stage name and the architecture to amd64', () => {
     const stage = loader.load('apps:\n  nginx:\n    replicas: 1\n', 'environments/dev.yaml');
-    expect(stage.context).toEqual({ name: 'dev', namespace: 'dev', architecture: 'amd64', partOf: 'dev' });
+    expect(stage.context).toEqual({ name: 'dev', namespace: 'dev', architecture: 'amd64', partOf: 'dev', nodes: [] });
   });
 
   it('takes the namespace from the file when it names one', () => {
     const stage = loader.load('namespace: lab-2\napps: {}\n', 'environments/lab.yaml');
     expect(stage.context.namespace).toBe('lab-2');
     expect(stage.context.partOf).toBe('lab-2');
+  });
+});
+
+describe('apps deployed under another name', () => {
+  it('are instances of the stack named by `stack:`, with its settings', () => {
+    const stage = loader.load('apps:\n  nginx:\n    replicas: 1\n  web:\n    stack: nginx\n    replicas: 2\n', 'environments/dev.yaml');
+    expect(stage.apps).toEqual([
+      { name: 'nginx', stack: 'nginx', settings: { replicas: 1 } },
+      { name: 'web', stack: 'nginx', settings: { replicas: 2 } },
+    ]);
+  });
+});
+
+describe('nodes', () => {
+  it('are listed by name with their roles, workers by default', () => {
+    const stage = loader.load(
+      'nodes:\n  oblok02: {}\n  oblok01: {roles: [control-plane], address: 10.0.0.1}\napps: {}\n',
+      'environments/pi.yaml',
+    );
+    expect(stage.context.nodes).toEqual([
+      { name: 'oblok01', roles: ['control-plane'], address: '10.0.0.1' },
+      { name: 'oblok02', roles: ['worker'] },
+    ]);
   });
 });
