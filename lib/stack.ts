@@ -56,6 +56,22 @@ export interface Stack<S extends TSchema = TSchema> {
    * the chart's id, and the name of the stack's main objects. Pure: no files, no environment, no clock.
    */
   chart(app: App, name: string, settings: Static<S>, stage: StageContext): Chart;
+  /**
+   * The Secrets the instance's objects reference, with the keys they read: the stack never writes
+   * their values (`npm run secrets -- <stage>` prints them from local files or the environment).
+   * @default - the stack references no Secret
+   */
+  secrets?(name: string, settings: Static<S>, stage: StageContext): SecretDeclaration[];
+}
+
+/** A Secret that a stage needs but does not hold: its name, its keys, and where the stage file declares it. */
+export interface SecretDeclaration {
+  /** `metadata.name` of the Secret. */
+  readonly name: string;
+  /** The keys the objects read from it. */
+  readonly keys: readonly string[];
+  /** Path of the declaration relative to the app's settings, e.g. `['database', 'secret']`. */
+  readonly path: readonly (string | number)[];
 }
 
 /** Declares a stack, inferring its settings type from its schema. */

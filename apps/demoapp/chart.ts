@@ -1,0 +1,110 @@
+/**
+ * The objects of one demoapp instance. Main objects are named after the instance (`name`), the
+ * database objects after `databaseNames`; nothing here looks at the stage's name except to
+ * name the cluster-scoped volumes.
+ */
+import type { Chart } from 'cdk8s';
+import { k8s } from '../../lib/k8s.js';
+import type { StageContext } from '../../lib/stack.js';
+import { imageVersion } from '../../lib/stack.js';
+import { AppDeployment } from '../../lib/constructs/app-deployment.js';
+import { ConfigReaderAccount } from '../../lib/constructs/config-reader-account.js';
+import { CpuAutoscaler } from '../../lib/constructs/cpu-autoscaler.js';
+import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
+import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
+import { LabelService } from '../../lib/constructs/label-service.js';
+import { MYSQL_PORT, MysqlDatabase } from '../../lib/constructs/mysql-database.js';
+import { MysqlBackup } from '../../lib/constructs/mysql-backup.js';
+import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
+import { DEFAULTS, databaseNames, type DemoappSettings } from './settings.js';
+
+/** The resources of a container as Kubernetes writes them, from the stage file's `{requests, limits}`. */
+export function toResources(r: DemoappSettings['resources']): k8s.ResourceRequirements | undefined {
+  if (!r) return undefined;
+  const q = (m?: { cpu?: string; memory?: string }) =>
+    m && (m.cpu ?? m.memory) !== undefined
+      ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]))
+      : undefined;
+  return { requests: q(r.requests), limits: q(r.limits) };
+}
+
+/** The metrics-collector annotations of the app's pods (the prometheus.io convention most collectors read). */
+export function metricsAnnotations(s: DemoappSettings, port: number): Record<string, string> {
+  const m = s.metrics ?? {};
+  if (m.scrape === false) return { 'prometheus.io/scrape': 'false' };
+  return {
+    'prometheus.io/scrape': 'true',
+    'prometheus.io/path': m.path ?? DEFAULTS.metricsPath,
+    'prometheus.io/port': String(m.port ?? port),
+  };
+}
+
+export function demoappChart(chart: Chart, name: string, stack: string, s: DemoappSettings, stage: StageContext): Chart {
+  const port = s.port ?? DEFAULTS.port;
+  const db = databaseNames(name, stack, stage.name, s);
+  const selector = { name };
+  const dbImage = s.database.image ?? DEFAULTS.databaseImage;
+
+  const data = new HostPathVolumeClaim(chart, 'mysql-storage', {
+    volumeName: db.volume, claimName: db.claim, hostPath: db.hostPath, size: s.database.storage,
+  });
+  const mysql = new MysqlDatabase(chart, 'mysql', {
+    controllerName: db.controller,
+    serviceName: db.service,
+    image: dbImage,
+    claimName: data.claimName,
+    secretName: db.secret,
+    resources: toResources(s.database.resources),
+  });
+  const backups = new HostPathVolumeClaim(chart, 'backup-storage', {
+    volumeName: db.backupVolume, claimName: db.backupClaim, hostPath: db.backupHostPath, size: s.database.backup.storage,
+  });
+  new MysqlBackup(chart, 'backup', {
+    name: db.backup, schedule: s.database.backup.schedule, image: dbImage, host: mysql.serviceName, secretName: db.secret, claimName: backups.claimName,
+  });
+
+  // non-secret settings only: the refine step rejects credentials here
+  const config = new HashedConfigMap(chart, 'config', {
+    baseName: `${name}-config`,
+    data: { DB_HOST: mysql.serviceName, DB_PORT: String(MYSQL_PORT), ...s.config },
+  });
+  const account = new ConfigReaderAccount(chart, 'account', {
+    name, namespace: stage.namespace, configMaps: [config.configMap], automountToken: s.serviceAccount?.automountToken,
+  });
+  const fromSecret = (envName: string, key: string): k8s.EnvVar => ({ name: envName, valueFrom: { secretKeyRef: { name: db.secret, key } } });
+  const deployment = new AppDeployment(chart, 'deployment', {
+    name,
+    image: s.image,
+    version: imageVersion(s.image),
+    selector,
+    replicas: s.replicas,
+    port,
+    maxSurge: s.rollout?.maxSurge,
+    maxUnavailable: s.rollout?.maxUnavailable,
+    probes: s.probes,
+    resources: toResources(s.resources),
+    env: [fromSecret('DB_USER', 'username'), fromSecret('DB_PASSWORD', 'password'), fromSecret('DB_SCHEMA', 'database')],
+    envFromConfigMaps: [config.name],
+    podAnnotations: metricsAnnotations(s, port),
+    serviceAccountName: account.name,
+    automountServiceAccountToken: s.serviceAccount?.automountToken,
+    imagePullPolicy: s.imagePullPolicy,
+  });
+  new LabelService(chart, 'service', {
+    name,
+    selector,
+    type: s.service?.type,
+    ports: [{ port, targetPort: 'http', nodePort: s.service?.nodePort }],
+  });
+  if (s.ingress) {
+    new TlsIngress(chart, 'ingress', {
+      name, host: s.ingress.host, tlsSecretName: s.ingress.tlsSecret, serviceName: name, servicePort: port, paths: s.ingress.paths, className: s.ingress.className,
+    });
+  }
+  if (s.autoscaling) {
+    new CpuAutoscaler(chart, 'autoscaler', {
+      name, deploymentName: deployment.name, minReplicas: s.autoscaling.minReplicas, maxReplicas: s.autoscaling.maxReplicas, cpuUtilization: s.autoscaling.cpuUtilization,
+    });
+  }
+  return chart;
+}

@@ -1,0 +1,90 @@
+/**
+ * Section E's Java web app with MySQL, as one stack deployed to the test, qa and production
+ * stages (and dev): the Deployment `demoapp`, its Service, Ingress, ConfigMap, RBAC and
+ * autoscaler; mysql as ReplicationController `mysql-1` on a PersistentVolume of the stage, its
+ * Service and a nightly backup. Every difference between stages comes from the stage file.
+ */
+import { Chart } from 'cdk8s';
+import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
+import { didYouMean } from '../../lib/config/validate.js';
+import { secretValueHint, secretsFile } from '../../lib/secrets.js';
+import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
+import { demoappChart } from './chart.js';
+
+export const STACK_NAME = 'demoapp';
+
+/** Keys of `database.secret` that are settings; any other key there is a secret value written into the stage file. */
+const SECRET_SETTINGS = ['name', 'keys'];
+/** Config keys that name credentials: their values belong in a Secret, not in a ConfigMap. */
+const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY)/i;
+
+function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const secret = (s.database.secret ?? {}) as Record<string, unknown>;
+  const secretName = (secret.name as string | undefined) ?? DEFAULTS.secretName;
+  for (const key of Object.keys(secret).filter((k) => !SECRET_SETTINGS.includes(k))) {
+    const guess = didYouMean(key, SECRET_SETTINGS);
+    problems.push(guess && typeof secret[key] !== 'string'
+      ? { code: 'config/unknown-key', path: ['database', 'secret', key], message: `is not a known setting; did you mean '${guess}'?` }
+      : {
+          code: 'config/secret-value',
+          path: ['database', 'secret', key],
+          message: `is a secret value, and stage files are committed: secret values go in ${secretsFile(stage.name)} or environment variables, never in a stage file`,
+          hint: secretValueHint(stage.name, secretName, key),
+        });
+  }
+  const declared = s.database.secret?.keys ?? DEFAULTS.secretKeys;
+  const missing = SECRET_KEYS_NEEDED.filter((k) => !declared.includes(k));
+  if (missing.length) {
+    problems.push({
+      code: 'config/secret-keys',
+      path: ['database', 'secret', 'keys'],
+      message: `needs ${missing.map((k) => `'${k}'`).join(', ')} (mysql and the app read username, password and database)`,
+      hint: `add ${missing.join(', ')} to the list`,
+    });
+  }
+  for (const key of Object.keys(s.config ?? {}).filter((k) => SECRET_LIKE.test(k))) {
+    problems.push({
+      code: 'config/secret-value',
+      path: ['config', key],
+      message: `looks like a secret value, and stage files are committed: secret values go in ${secretsFile(stage.name)} or environment variables, never in a stage file`,
+      hint: `declare a key for it under database.secret.keys and set it in .secrets/${stage.name}.env; if it is not secret, rename the setting`,
+    });
+  }
+  if (s.service?.nodePort !== undefined && (s.service.type ?? 'ClusterIP') === 'ClusterIP') {
+    problems.push({ code: 'config/conflict', path: ['service', 'nodePort'], message: "needs service.type 'NodePort' or 'LoadBalancer'", hint: 'set service.type, or remove nodePort' });
+  }
+  if (s.rollout?.maxSurge === 0 && s.rollout.maxUnavailable === 0) {
+    problems.push({ code: 'config/conflict', path: ['rollout', 'maxSurge'], message: 'and rollout.maxUnavailable cannot be both 0 (a rollout could never start)', hint: 'keep maxUnavailable 0 for zero downtime and set maxSurge to 1' });
+  }
+  for (const [which, probe] of Object.entries(s.probes ?? {})) {
+    if (probe && (probe.http === undefined) === (probe.command === undefined)) {
+      problems.push({ code: 'config/conflict', path: ['probes', which], message: `needs exactly one of http and command (found ${probe.http ? 'both' : 'neither'})`, hint: 'e.g. `http: { path: /healthz }`' });
+    }
+  }
+  const a = s.autoscaling;
+  if (a) {
+    if (a.minReplicas > a.maxReplicas) {
+      problems.push({ code: 'config/conflict', path: ['autoscaling', 'minReplicas'], message: `must not be above autoscaling.maxReplicas (found ${a.minReplicas} > ${a.maxReplicas})`, hint: 'swap the two values' });
+    } else if (s.replicas < a.minReplicas || s.replicas > a.maxReplicas) {
+      problems.push({ code: 'config/conflict', path: ['replicas'], message: `must be within autoscaling.minReplicas..maxReplicas (found ${s.replicas}, not in ${a.minReplicas}..${a.maxReplicas})`, hint: 'set replicas to minReplicas' });
+    }
+    if (s.resources?.requests?.cpu === undefined) {
+      problems.push({ code: 'config/conflict', path: ['autoscaling'], message: 'needs resources.requests.cpu (CPU utilization is measured against the request)', hint: 'add resources: { requests: { cpu: 250m } }' });
+    }
+  }
+  return problems;
+}
+
+export const demoapp = defineStack({
+  name: STACK_NAME,
+  settings: demoappSettings,
+  version: (s) => imageVersion(s.image),
+  refine,
+  secrets: (name, s, stage) => [{
+    name: databaseNames(name, STACK_NAME, stage.name, s).secret,
+    keys: s.database.secret?.keys ?? DEFAULTS.secretKeys,
+    path: ['database', 'secret'],
+  }],
+  chart: (app, name, s, stage) => demoappChart(new Chart(app, name, { disableResourceNameHashes: true }), name, STACK_NAME, s, stage),
+});

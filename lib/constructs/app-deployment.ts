@@ -1,0 +1,175 @@
+import { Construct } from 'constructs';
+import { k8s } from '../k8s.js';
+
+/** A health check: an HTTP GET on the app's port, or a command run in the container. */
+export interface AppProbe {
+  /** HTTP GET of `path` on `port`. @default - none (then `command` is required) */
+  readonly http?: { readonly path: string; readonly port?: number };
+  /** A command; exit status 0 means healthy. @default - none (then `http` is required) */
+  readonly command?: readonly string[];
+  /** @default - Kubernetes' default (0) */
+  readonly initialDelaySeconds?: number;
+  /** @default - Kubernetes' default (10) */
+  readonly periodSeconds?: number;
+  /** @default - Kubernetes' default (1) */
+  readonly timeoutSeconds?: number;
+  /** @default - Kubernetes' default (3) */
+  readonly failureThreshold?: number;
+}
+
+export interface AppProbes {
+  /** Restarts the container when it fails. @default - no liveness probe */
+  readonly liveness?: AppProbe;
+  /** Takes the pod out of its Services while it fails; a rollout waits for it. @default - no readiness probe */
+  readonly readiness?: AppProbe;
+  /** Holds the other probes back until a slow start is over. @default - no startup probe */
+  readonly startup?: AppProbe;
+}
+
+/**
+ * The container security context for an app that needs nothing from the node: the Pod Security
+ * "restricted" level (non-root with a fixed UID, so the kubelet can verify it even when the image
+ * names its user, no privilege escalation, no capabilities, RuntimeDefault seccomp) and a read-only
+ * root filesystem, with a writable `/tmp` mounted by the construct.
+ */
+export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: 10001,
+  runAsGroup: 10001,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+export interface AppDeploymentProps {
+  /** `metadata.name` of the Deployment and the name of its container. */
+  readonly name: string;
+  /** Container image, with its tag: a release is a new tag. */
+  readonly image: string;
+  /** The release, written as `app.kubernetes.io/version` on the Deployment and its pods (the image tag). */
+  readonly version: string;
+  /** Labels that select the pods (a Service selects them too); the pod template carries them. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Port the app listens on (named `http`). */
+  readonly port: number;
+  /**
+   * Extra pods a rollout may start above `replicas`.
+   * @default 1
+   */
+  readonly maxSurge?: number;
+  /**
+   * Pods a rollout may stop before their replacements are ready.
+   * @default 0 - zero downtime: old pods stop only when new ones serve
+   */
+  readonly maxUnavailable?: number;
+  /** @default - no probes */
+  readonly probes?: AppProbes;
+  /** @default - none (the namespace's LimitRange, if any, decides) */
+  readonly resources?: k8s.ResourceRequirements;
+  /** Environment of the container. @default - none */
+  readonly env?: readonly k8s.EnvVar[];
+  /** ConfigMaps whose entries become environment variables. @default - none */
+  readonly envFromConfigMaps?: readonly string[];
+  /** Pod annotations, e.g. where a metrics collector scrapes. @default - none */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** @default - the namespace's `default` ServiceAccount */
+  readonly serviceAccountName?: string;
+  /**
+   * Whether the pods get an API token.
+   * @default false - the app does not call the API unless the stage says so
+   */
+  readonly automountServiceAccountToken?: boolean;
+  /**
+   * `IfNotPresent` suits releases that are new tags (a tag is never rebuilt); `Always` suits moving tags such as `latest`.
+   * @default 'IfNotPresent'
+   */
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** @default RESTRICTED_CONTAINER */
+  readonly securityContext?: k8s.SecurityContext;
+}
+
+/**
+ * The Deployment of a stateless app (section E's `demoapp`): one container, rolling updates that
+ * by default never drop below the wanted number of ready pods, probes, resources and the
+ * restricted security context. Takes its name and release as props, so a stack can run two
+ * releases side by side (blue/green) with two of these.
+ */
+export class AppDeployment extends Construct {
+  readonly apiObject: k8s.KubeDeployment;
+  readonly name: string;
+  readonly port: number;
+
+  constructor(scope: Construct, id: string, props: AppDeploymentProps) {
+    super(scope, id);
+    const maxSurge = props.maxSurge ?? 1;
+    const maxUnavailable = props.maxUnavailable ?? 0;
+    if (maxSurge === 0 && maxUnavailable === 0) {
+      throw new Error(`Deployment '${props.name}': 'maxSurge' and 'maxUnavailable' cannot be both zero (a rollout could never start)`);
+    }
+    if (Object.keys(props.selector).length === 0) {
+      throw new Error(`Deployment '${props.name}': 'selector' must have at least one label`);
+    }
+    this.name = props.name;
+    this.port = props.port;
+    const probe = (p: AppProbe | undefined, which: string): k8s.Probe | undefined => p && toProbe(p, props.port, `Deployment '${props.name}': '${which}' probe`);
+    const securityContext = props.securityContext ?? RESTRICTED_CONTAINER;
+    const versionLabel = { 'app.kubernetes.io/version': props.version };
+    this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: props.name, labels: versionLabel },
+      spec: {
+        replicas: props.replicas ?? 1,
+        selector: { matchLabels: { ...props.selector } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(maxSurge), maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable) },
+        },
+        template: {
+          metadata: {
+            labels: { ...props.selector, ...versionLabel },
+            annotations: props.podAnnotations && Object.keys(props.podAnnotations).length ? { ...props.podAnnotations } : undefined,
+          },
+          spec: {
+            serviceAccountName: props.serviceAccountName,
+            automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+            securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: props.name,
+              image: props.image,
+              imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+              ports: [{ name: 'http', containerPort: props.port, protocol: 'TCP' }],
+              env: props.env?.length ? [...props.env] : undefined,
+              envFrom: props.envFromConfigMaps?.length ? props.envFromConfigMaps.map((name) => ({ configMapRef: { name } })) : undefined,
+              livenessProbe: probe(props.probes?.liveness, 'liveness'),
+              readinessProbe: probe(props.probes?.readiness, 'readiness'),
+              startupProbe: probe(props.probes?.startup, 'startup'),
+              resources: props.resources,
+              securityContext,
+              // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
+              volumeMounts: securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', mountPath: '/tmp' }] : undefined,
+            }],
+            volumes: securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', emptyDir: {} }] : undefined,
+          },
+        },
+      },
+    });
+  }
+}
+
+/** A probe as Kubernetes writes it; `port` is the container's port, used when an HTTP probe names none. */
+export function toProbe(p: AppProbe, port: number, subject = 'probe'): k8s.Probe {
+  if ((p.http === undefined) === (p.command === undefined)) {
+    throw new Error(`${subject}: needs exactly one of 'http' and 'command' (got ${p.http ? 'both' : 'neither'})`);
+  }
+  if (p.command?.length === 0) throw new Error(`${subject}: 'command' must not be empty`);
+  return {
+    httpGet: p.http ? { path: p.http.path, port: k8s.IntOrString.fromNumber(p.http.port ?? port), scheme: 'HTTP' } : undefined,
+    exec: p.command ? { command: [...p.command] } : undefined,
+    initialDelaySeconds: p.initialDelaySeconds,
+    periodSeconds: p.periodSeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    failureThreshold: p.failureThreshold,
+  };
+}

@@ -1,0 +1,103 @@
+import { Construct } from 'constructs';
+import { k8s } from '../k8s.js';
+import { allowPolicyException } from '../policy.js';
+import type { MysqlSecretKeys } from './mysql-database.js';
+
+export interface MysqlBackupProps {
+  /** `metadata.name` of the CronJob. */
+  readonly name: string;
+  /** When to run, in cron syntax (the cluster's time zone). */
+  readonly schedule: string;
+  /** An image with `mysqldump`: the database's own image, so client and server versions agree. */
+  readonly image: string;
+  /** Host name of the database (its Service). */
+  readonly host: string;
+  /** The Secret with the credentials, the same the database and the app use. */
+  readonly secretName: string;
+  /** @default - the key names `username`, `password`, `database` */
+  readonly secretKeys?: MysqlSecretKeys;
+  /** The claim the dumps are written to. */
+  readonly claimName: string;
+  /**
+   * Finished jobs kept, successful and failed each.
+   * @default 3
+   */
+  readonly historyLimit?: number;
+  /** @default 'IfNotPresent' */
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+}
+
+/**
+ * The dump: to a temporary file first, renamed when mysqldump succeeded, so a failed run never
+ * leaves a truncated dump that looks complete. The password reaches mysqldump through MYSQL_PWD,
+ * not the command line (which `ps` shows to every process on the node).
+ */
+const DUMP_SCRIPT = [
+  'set -eu',
+  'out="/backup/${MYSQL_DATABASE}-$(date -u +%Y%m%dT%H%M%SZ).sql"',
+  'mysqldump --host="$MYSQL_HOST" --user="$MYSQL_USER" --single-transaction --no-tablespaces "$MYSQL_DATABASE" > "$out.partial"',
+  'mv "$out.partial" "$out"',
+  'echo "wrote $out"',
+].join('\n');
+
+/**
+ * A CronJob that dumps one MySQL schema into a claim with `mysqldump`, with the credentials from
+ * the database's Secret. Runs never overlap (`Forbid`). Runs as root without any capability: the
+ * directory behind a hostPath volume belongs to root, and fsGroup does not apply to hostPath.
+ */
+export class MysqlBackup extends Construct {
+  readonly apiObject: k8s.KubeCronJob;
+
+  constructor(scope: Construct, id: string, props: MysqlBackupProps) {
+    super(scope, id);
+    if (props.schedule.trim().split(/\s+/).length !== 5 && !props.schedule.startsWith('@')) {
+      throw new Error(`CronJob '${props.name}': 'schedule' must have 5 fields (minute hour day month weekday) or be a macro such as @daily (got '${props.schedule}')`);
+    }
+    const keys = { username: 'username', password: 'password', database: 'database', ...props.secretKeys };
+    const fromSecret = (name: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: props.secretName, key } } });
+    const limit = props.historyLimit ?? 3;
+    this.apiObject = new k8s.KubeCronJob(this, 'Resource', {
+      metadata: { name: props.name },
+      spec: {
+        schedule: props.schedule,
+        concurrencyPolicy: 'Forbid',
+        successfulJobsHistoryLimit: limit,
+        failedJobsHistoryLimit: limit,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 2,
+            template: {
+              spec: {
+                restartPolicy: 'OnFailure',
+                automountServiceAccountToken: false,
+                containers: [{
+                  name: 'mysqldump',
+                  image: props.image,
+                  imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+                  command: ['/bin/sh', '-c', DUMP_SCRIPT],
+                  env: [
+                    { name: 'MYSQL_HOST', value: props.host },
+                    fromSecret('MYSQL_USER', keys.username),
+                    fromSecret('MYSQL_PWD', keys.password),
+                    fromSecret('MYSQL_DATABASE', keys.database),
+                  ],
+                  securityContext: {
+                    runAsUser: 0,
+                    runAsNonRoot: false,
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ['ALL'] },
+                    seccompProfile: { type: 'RuntimeDefault' },
+                  },
+                  volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
+                }],
+                volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: props.claimName } }],
+              },
+            },
+          },
+        },
+      },
+    });
+    allowPolicyException(this.apiObject, 'run-as-root', 'writes dumps into a hostPath-backed claim, whose directory belongs to root (fsGroup does not apply to hostPath)');
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Secret values, kept out of the project: stage files declare Secrets by name and keys; the values
+ * live in a git-ignored `.secrets/<stage>.env` or in environment variables, and `npm run secrets`
+ * turns them into a Secret manifest on stdout. Pure: the CLI reads the file and the environment.
+ */
+import type { Problem } from './errors.js';
+import type { SecretDeclaration } from './stack.js';
+
+/** Where a stage's secret values are kept, relative to the project root (git-ignored). */
+export const secretsFile = (stage: string) => `.secrets/${stage}.env`;
+
+/** The variable that holds a Secret's key, in the env file and the environment: `MYSQLSECRET_PASSWORD`. */
+export function secretVariable(secret: string, key: string): string {
+  return `${secret}_${key}`.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/** What a stage file is told when it holds a secret value: where such values go instead. */
+export function secretValueHint(stage: string, secret: string, key: string): string {
+  return `list '${key}' under keys: and set ${secretVariable(secret, key)} in ${secretsFile(stage)} (git-ignored) or in the environment; ` +
+    `\`npm run secrets -- ${stage}\` prints the Secret`;
+}
+
+/**
+ * Parses an env file: `NAME=value` lines, `#` comments, blank lines, an optional `export `, and
+ * values in single quotes (taken literally) or double quotes (with \n, \" and \\ escapes).
+ * @returns the variables, and a problem for each line that is none of these
+ */
+export function parseEnvFile(text: string, file: string): { values: Map<string, string>; problems: Problem[] } {
+  const values = new Map<string, string>();
+  const problems: Problem[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) {
+      problems.push({
+        code: 'secrets/syntax',
+        location: { file, line: i + 1, column: raw.length - raw.trimStart().length + 1 },
+        message: 'expected NAME=value',
+        hint: 'write one variable per line, e.g. MYSQLSECRET_PASSWORD=...; lines starting with # are comments',
+      });
+      return;
+    }
+    values.set(m[1], unquote(m[2]));
+  });
+  return { values, problems };
+}
+
+function unquote(v: string): string {
+  if (v.length >= 2 && v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1);
+  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) {
+    return v.slice(1, -1).replace(/\\(["\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c));
+  }
+  return v.replace(/\s+#.*$/, '');
+}
+
+/** The declarations of several apps, merged by Secret name (two apps may share one Secret). */
+export function mergeDeclarations(declarations: readonly SecretDeclaration[]): SecretDeclaration[] {
+  const byName = new Map<string, SecretDeclaration>();
+  for (const d of declarations) {
+    const seen = byName.get(d.name);
+    byName.set(d.name, seen ? { ...seen, keys: [...new Set([...seen.keys, ...d.keys])] } : { ...d, keys: [...d.keys] });
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+export interface SecretManifestInput {
+  readonly stage: string;
+  readonly namespace: string;
+  readonly declarations: readonly SecretDeclaration[];
+  /** The variables: the environment over the env file. */
+  readonly values: ReadonlyMap<string, string>;
+}
+
+/**
+ * The Secret objects of a stage, with every declared key's value; or, when a value is missing,
+ * one problem per missing key, naming the variable to set and where.
+ */
+export function secretManifests(input: SecretManifestInput): { objects: Record<string, unknown>[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const objects = mergeDeclarations(input.declarations).map((d) => {
+    const data: Record<string, string> = {};
+    for (const key of [...d.keys].sort()) {
+      const variable = secretVariable(d.name, key);
+      const value = input.values.get(variable);
+      if (value === undefined || value === '') {
+        problems.push({
+          code: 'secrets/missing',
+          subject: `Secret ${input.namespace}/${d.name}`,
+          message: `key '${key}' has no value (${variable} is not set)`,
+          hint: `set ${variable}=... in ${secretsFile(input.stage)} or in the environment`,
+        });
+        continue;
+      }
+      data[key] = Buffer.from(value, 'utf8').toString('base64');
+    }
+    return {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: d.name, namespace: input.namespace, labels: { 'stagecraft.dev/stage': input.stage } },
+      type: 'Opaque',
+      data,
+    };
+  });
+  return { objects, problems };
+}
