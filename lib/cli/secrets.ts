@@ -1,0 +1,71 @@
+/**
+ * `npm run secrets -- <stage>`: prints the Secrets a stage declares, with their values from
+ * `.secrets/<stage>.env` (git-ignored) or the environment, as a manifest ready for
+ * `kubectl apply -f -`. Writes nothing: the values never touch `dist/` or a committed file.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { STACKS } from '../../apps/index.js';
+import { ExitCode, ProblemsError } from '../errors.js';
+import { parseEnvFile, secretManifests, secretsFile } from '../secrets.js';
+import { toYamlStream } from '../synth/serialize.js';
+import type { KubeObject } from '../transforms/object.js';
+import { main } from './main.js';
+import { ENVIRONMENTS_DIR, openProject, stageLoader } from './project.js';
+
+const usage = `Usage: npm run secrets -- <stage>
+
+Prints the Secrets that environments/<stage>.yaml declares (by name and keys) as a manifest, with
+each key's value from the variable <SECRET>_<KEY> (e.g. MYSQLSECRET_PASSWORD), taken from the
+environment or else from .secrets/<stage>.env (git-ignored; lines NAME=value). Apply it with:
+
+  npm run --silent secrets -- <stage> | kubectl apply -f -
+
+Fails (exit code 2), printing nothing, when a declared key has no value.
+
+Options:
+  -h, --help  show this help
+`;
+
+await main<Record<string, never>>({
+  usage,
+  options: {},
+  run(_values, positionals) {
+    const root = process.cwd();
+    const project = openProject(root);
+    if (positionals.length !== 1) {
+      throw new ProblemsError([{
+        code: 'cli/usage',
+        message: `expected one stage name (found ${positionals.length ? positionals.join(' ') : 'none'})`,
+        hint: `npm run secrets -- <stage>; the stages are: ${project.stages.join(', ') || 'none'}`,
+      }]);
+    }
+    const [stage] = positionals;
+    if (!project.stages.includes(stage)) {
+      throw new ProblemsError([{
+        code: 'cli/unknown-stage',
+        message: `there is no stage '${stage}' (no ${ENVIRONMENTS_DIR}/${stage}.yaml)`,
+        hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
+      }]);
+    }
+    const stagePath = join(root, ENVIRONMENTS_DIR, `${stage}.yaml`);
+    const loaded = stageLoader().load(readFileSync(stagePath, 'utf8'), relative(root, stagePath));
+    const declarations = loaded.apps.flatMap((a) => STACKS[a.stack as keyof typeof STACKS].secrets?.(a.name, a.settings as never, loaded.context) ?? []);
+    if (declarations.length === 0) {
+      process.stderr.write(`${stage}: the stage declares no Secret\n`);
+      return ExitCode.ok;
+    }
+
+    const file = secretsFile(stage);
+    const fromFile = existsSync(join(root, file)) ? parseEnvFile(readFileSync(join(root, file), 'utf8'), file) : { values: new Map<string, string>(), problems: [] };
+    if (fromFile.problems.length) throw new ProblemsError(fromFile.problems);
+    const values = new Map(fromFile.values);
+    // the environment wins over the file (when set and not empty), so CI can inject values without writing one
+    for (const [k, v] of Object.entries(process.env)) if (v) values.set(k, v);
+
+    const { objects, problems } = secretManifests({ stage, namespace: loaded.context.namespace, declarations, values });
+    if (problems.length) throw new ProblemsError(problems);
+    process.stdout.write(toYamlStream(objects as unknown as KubeObject[], `Secrets of stage ${stage}: apply with kubectl, never commit.`));
+    return ExitCode.ok;
+  },
+});
