@@ -1,0 +1,80 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { repoStage, runCli, tempProject } from '../helpers/cli.js';
+
+/** A project with the repo's dev stage and, when given, a `.secrets/dev.env`. */
+function project(envFile?: string): string {
+  const dir = tempProject({ dev: repoStage('dev'), lab: repoStage('lab') });
+  if (envFile !== undefined) {
+    mkdirSync(join(dir, '.secrets'));
+    writeFileSync(join(dir, '.secrets', 'dev.env'), envFile);
+  }
+  return dir;
+}
+// the test's own environment must not feed values in
+const NO_ENV = { MYSQLSECRET_USERNAME: '', MYSQLSECRET_PASSWORD: '', MYSQLSECRET_DATABASE: '' };
+
+describe('npm run secrets -- <stage>', () => {
+  it('prints a ready-to-apply Secret from .secrets/<stage>.env', () => {
+    const dir = project('# dev only\nMYSQLSECRET_USERNAME=demo\nMYSQLSECRET_PASSWORD="demopassword"\nMYSQLSECRET_DATABASE=demodb\n');
+    const r = runCli('secrets', ['dev'], dir, NO_ENV);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
+    expect(docs).toEqual([{
+      apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
+      metadata: { name: 'mysqlsecret', namespace: 'dev', labels: { 'stagecraft.dev/stage': 'dev' } },
+      data: { username: 'ZGVtbw==', password: 'ZGVtb3Bhc3N3b3Jk', database: 'ZGVtb2Ri' },
+    }]);
+  });
+
+  it('takes values from the environment over the file', () => {
+    const dir = project('MYSQLSECRET_USERNAME=demo\nMYSQLSECRET_PASSWORD=fromfile\n');
+    const r = runCli('secrets', ['dev'], dir, { ...NO_ENV, MYSQLSECRET_PASSWORD: 'fromenv', MYSQLSECRET_DATABASE: 'demodb' });
+    expect(r.code).toBe(0);
+    expect(parseAllDocuments(r.stdout)[0].toJS().data.password).toBe(Buffer.from('fromenv').toString('base64'));
+  });
+
+  it('fails naming every key without a value, and prints no manifest', () => {
+    const dir = project('MYSQLSECRET_USERNAME=demo\n');
+    const r = runCli('secrets', ['dev'], dir, NO_ENV);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      "Secret dev/mysqlsecret: key 'database' has no value (MYSQLSECRET_DATABASE is not set)\n" +
+        '  hint: set MYSQLSECRET_DATABASE=... in .secrets/dev.env or in the environment\n' +
+        "Secret dev/mysqlsecret: key 'password' has no value (MYSQLSECRET_PASSWORD is not set)\n" +
+        '  hint: set MYSQLSECRET_PASSWORD=... in .secrets/dev.env or in the environment\n' +
+        '2 problems; nothing was written.\n',
+    );
+  });
+
+  it('fails the same way when there is no secrets file at all', () => {
+    const r = runCli('secrets', ['dev'], project(), NO_ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("key 'username' has no value (MYSQLSECRET_USERNAME is not set)");
+  });
+
+  it('points at a malformed line of the secrets file', () => {
+    const r = runCli('secrets', ['dev'], project('MYSQLSECRET_USERNAME=demo\npassword: demopassword\n'), NO_ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^\.secrets\/dev\.env:2:1: expected NAME=value\n/);
+  });
+
+  it('rejects an unknown stage and a missing stage name', () => {
+    const dir = project();
+    expect(runCli('secrets', ['prod'], dir).stderr).toBe("there is no stage 'prod' (no environments/prod.yaml)\n  hint: the stages are: dev, lab\n1 problem; nothing was written.\n");
+    const none = runCli('secrets', [], dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^expected one stage name \(found none\)/);
+  });
+
+  it('says so when the stage declares no Secret', () => {
+    const r = runCli('secrets', ['lab'], project());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('lab: the stage declares no Secret\n');
+  });
+});

@@ -1,0 +1,70 @@
+import { App, Chart } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { AppDeployment, RESTRICTED_CONTAINER, toProbe, type AppDeploymentProps } from '../../lib/constructs/app-deployment.js';
+
+const base: AppDeploymentProps = { name: 'demoapp', image: 'demoapp:1.1', version: '1.1', selector: { name: 'demoapp' }, port: 8080 };
+const synth = (props: Partial<AppDeploymentProps> = {}) => {
+  const chart = new Chart(new App(), 'c', { disableResourceNameHashes: true });
+  new AppDeployment(chart, 'd', { ...base, ...props });
+  return chart.toJson()[0] as any;
+};
+
+describe('AppDeployment', () => {
+  it('rolls out with zero downtime by default: maxSurge 1, maxUnavailable 0', () => {
+    expect(synth().spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    expect(synth({ maxSurge: 2, maxUnavailable: 1 }).spec.strategy.rollingUpdate).toEqual({ maxSurge: 2, maxUnavailable: 1 });
+  });
+
+  it('takes its name and release as props, so two releases can run side by side (blue/green)', () => {
+    const blue = synth({ name: 'demoapp-blue', version: '1', image: 'demoapp:1', selector: { name: 'demoapp', color: 'blue' } });
+    expect(blue.metadata).toEqual({ name: 'demoapp-blue', labels: { 'app.kubernetes.io/version': '1' } });
+    expect(blue.spec.selector.matchLabels).toEqual({ name: 'demoapp', color: 'blue' });
+    expect(blue.spec.template.metadata.labels).toEqual({ name: 'demoapp', color: 'blue', 'app.kubernetes.io/version': '1' });
+    expect(blue.spec.template.spec.containers[0]).toMatchObject({ name: 'demoapp-blue', image: 'demoapp:1' });
+  });
+
+  it('runs restricted by default, pulls IfNotPresent, gives no API token, and mounts a writable /tmp', () => {
+    const spec = synth().spec.template.spec;
+    expect(spec.containers[0].securityContext).toEqual(RESTRICTED_CONTAINER);
+    expect(spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+  });
+
+  it('mounts no /tmp when the root filesystem is writable', () => {
+    const spec = synth({ securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: false } }).spec.template.spec;
+    expect(spec.volumes).toBeUndefined();
+    expect(spec.containers[0].volumeMounts).toBeUndefined();
+  });
+
+  it("rejects 'maxSurge' and 'maxUnavailable' both zero", () => {
+    expect(() => synth({ maxSurge: 0, maxUnavailable: 0 })).toThrow(
+      "Deployment 'demoapp': 'maxSurge' and 'maxUnavailable' cannot be both zero (a rollout could never start)",
+    );
+  });
+
+  it('rejects an empty selector', () => {
+    expect(() => synth({ selector: {} })).toThrow("Deployment 'demoapp': 'selector' must have at least one label");
+  });
+
+  it('rejects a probe with both or neither of http and command', () => {
+    expect(() => synth({ probes: { liveness: { http: { path: '/' }, command: ['true'] } } })).toThrow(
+      "Deployment 'demoapp': 'liveness' probe: needs exactly one of 'http' and 'command' (got both)",
+    );
+    expect(() => synth({ probes: { readiness: {} } })).toThrow("Deployment 'demoapp': 'readiness' probe: needs exactly one of 'http' and 'command' (got neither)");
+  });
+});
+
+describe('toProbe', () => {
+  it("probes HTTP on the app's port unless the probe names one", () => {
+    expect(toProbe({ http: { path: '/healthz' }, periodSeconds: 5 }, 8080)).toEqual({
+      httpGet: { path: '/healthz', port: { value: 8080 }, scheme: 'HTTP' },
+      exec: undefined, initialDelaySeconds: undefined, periodSeconds: 5, timeoutSeconds: undefined, failureThreshold: undefined,
+    });
+    expect((toProbe({ http: { path: '/m', port: 9090 } }, 8080).httpGet!.port as any).value).toBe(9090);
+  });
+
+  it('runs a command', () => {
+    expect(toProbe({ command: ['cat', '/tmp/healthy'] }, 8080).exec).toEqual({ command: ['cat', '/tmp/healthy'] });
+  });
+});

@@ -1,0 +1,71 @@
+import { App, Chart } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { CpuAutoscaler } from '../../lib/constructs/cpu-autoscaler.js';
+import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
+import { MysqlBackup } from '../../lib/constructs/mysql-backup.js';
+import { ConfigReaderAccount } from '../../lib/constructs/config-reader-account.js';
+import { MysqlDatabase } from '../../lib/constructs/mysql-database.js';
+
+const chart = () => new Chart(new App(), 'c', { disableResourceNameHashes: true });
+
+describe('CpuAutoscaler', () => {
+  it("rejects 'minReplicas' above 'maxReplicas', and below 1", () => {
+    expect(() => new CpuAutoscaler(chart(), 'h', { name: 'demoapp', deploymentName: 'demoapp', minReplicas: 5, maxReplicas: 3 })).toThrow(
+      "HorizontalPodAutoscaler 'demoapp': 'minReplicas' 5 is above 'maxReplicas' 3",
+    );
+    expect(() => new CpuAutoscaler(chart(), 'h', { name: 'demoapp', deploymentName: 'demoapp', minReplicas: 0, maxReplicas: 3 })).toThrow(
+      "HorizontalPodAutoscaler 'demoapp': 'minReplicas' must be at least 1 (got 0)",
+    );
+  });
+
+  it('targets 70% CPU by default', () => {
+    const c = chart();
+    new CpuAutoscaler(c, 'h', { name: 'demoapp', deploymentName: 'demoapp', minReplicas: 1, maxReplicas: 2 });
+    expect((c.toJson()[0] as any).spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+  });
+});
+
+describe('TlsIngress', () => {
+  it("rejects paths that do not start with '/'", () => {
+    expect(() => new TlsIngress(chart(), 'i', { name: 'demoapp', host: 'a.example.com', tlsSecretName: 't', serviceName: 's', servicePort: 80, paths: ['/', 'api'] })).toThrow(
+      "Ingress 'demoapp': 'paths' must start with '/' (got 'api')",
+    );
+  });
+});
+
+describe('MysqlBackup', () => {
+  it('rejects a schedule that is not cron syntax', () => {
+    expect(() => new MysqlBackup(chart(), 'b', { name: 'mysql-backup', schedule: 'nightly', image: 'mysql:8.0', host: 'mysql', secretName: 's', claimName: 'c' })).toThrow(
+      "CronJob 'mysql-backup': 'schedule' must have 5 fields (minute hour day month weekday) or be a macro such as @daily (got 'nightly')",
+    );
+  });
+
+  it('passes the password as MYSQL_PWD, never on the command line', () => {
+    const c = chart();
+    new MysqlBackup(c, 'b', { name: 'mysql-backup', schedule: '@daily', image: 'mysql:8.0', host: 'mysql', secretName: 'db', claimName: 'c', secretKeys: { password: 'pw' } });
+    const container = (c.toJson()[0] as any).spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: 'MYSQL_PWD', valueFrom: { secretKeyRef: { name: 'db', key: 'pw' } } });
+    expect(container.command.join(' ')).not.toMatch(/--password|-p\$/);
+  });
+});
+
+describe('ConfigReaderAccount', () => {
+  it('needs at least one ConfigMap to read', () => {
+    expect(() => new ConfigReaderAccount(chart(), 'a', { name: 'demoapp', namespace: 'qa', configMaps: [] })).toThrow(
+      "ServiceAccount 'demoapp': 'configMaps' must not be empty",
+    );
+  });
+});
+
+describe('MysqlDatabase', () => {
+  it('selects its pods by name: <service>, so two databases in one namespace do not share pods', () => {
+    const c = chart();
+    new MysqlDatabase(c, 'a', { controllerName: 'a-mysql-1', serviceName: 'a-mysql', image: 'mysql:8.0', claimName: 'a', secretName: 's' });
+    new MysqlDatabase(c, 'b', { controllerName: 'b-mysql-1', serviceName: 'b-mysql', image: 'mysql:8.0', claimName: 'b', secretName: 's' });
+    const selectors = (c.toJson() as any[]).map((o) => `${o.kind}:${JSON.stringify(o.spec.selector)}`);
+    expect(selectors).toEqual([
+      'ReplicationController:{"name":"a-mysql"}', 'Service:{"name":"a-mysql"}',
+      'ReplicationController:{"name":"b-mysql"}', 'Service:{"name":"b-mysql"}',
+    ]);
+  });
+});
