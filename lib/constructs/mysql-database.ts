@@ -5,6 +5,7 @@ import { ReplicationController } from './replication-controller.js';
 import { LabelService } from './label-service.js';
 
 export const MYSQL_PORT = 3306;
+const PING = ['mysqladmin', 'ping', '-h', '127.0.0.1'];
 
 /** The keys of the database Secret, by what they hold. */
 export interface MysqlSecretKeys {
@@ -92,9 +93,12 @@ export class MysqlDatabase extends Construct {
             fromSecret('MYSQL_PASSWORD', keys.password),
             fromSecret('MYSQL_DATABASE', keys.database),
           ],
-          // `mysqladmin ping` succeeds whenever mysqld answers, even without credentials
-          livenessProbe: { exec: { command: ['mysqladmin', 'ping', '-h', '127.0.0.1'] }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5 },
-          readinessProbe: { exec: { command: ['mysqladmin', 'ping', '-h', '127.0.0.1'] }, initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 2 },
+          // `mysqladmin ping` succeeds whenever mysqld answers over TCP, even without credentials; the
+          // first start initializes the data directory with networking off, which the startup probe
+          // waits out (up to 5 minutes) before liveness may restart the container
+          startupProbe: { exec: { command: PING }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+          livenessProbe: { exec: { command: PING }, periodSeconds: 10, timeoutSeconds: 5 },
+          readinessProbe: { exec: { command: PING }, periodSeconds: 5, timeoutSeconds: 2 },
           resources: props.resources,
           securityContext: MYSQL_CONTAINER,
           volumeMounts: [{ name: 'data', mountPath: '/var/lib/mysql' }],

@@ -9,9 +9,9 @@ import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 const loader = new StageLoader(STACKS);
 const FILE = 'environments/qa.yaml';
 /** The problems of a stage file, formatted as the CLI prints them. */
-function problems(text: string): string[] {
+function problems(text: string, file = FILE): string[] {
   try {
-    loader.load(text, FILE);
+    loader.load(text, file);
   } catch (e) {
     if (e instanceof ProblemsError) return e.problems.map(formatProblem);
     throw e;
@@ -80,11 +80,11 @@ describe('the demoapp settings', () => {
       .replace('rollout: { maxSurge: 1, maxUnavailable: 0 }', 'rollout: { maxSurge: 0, maxUnavailable: 0 }')
       .replace('      startup: { http: { path: /healthz }, periodSeconds: 5, failureThreshold: 24 }\n', '      startup: { periodSeconds: 5 }\n')
       .replace('service: { type: NodePort, nodePort: 30081 }', 'service: { nodePort: 30081 }');
-    expect(problems(text).map((p) => p.split('\n')[0])).toEqual([
-      'environments/qa.yaml:7:15: apps.demoapp.replicas must be within autoscaling.minReplicas..maxReplicas (found 5, not in 2..4)',
-      'environments/qa.yaml:8:26: apps.demoapp.rollout.maxSurge and rollout.maxUnavailable cannot be both 0 (a rollout could never start)',
-      'environments/qa.yaml:12:16: apps.demoapp.probes.startup needs exactly one of http and command (found neither)',
-      "environments/qa.yaml:17:26: apps.demoapp.service.nodePort needs service.type 'NodePort' or 'LoadBalancer'",
+    expect(problems(text, 'environments/test.yaml').map((p) => p.split('\n')[0])).toEqual([
+      'environments/test.yaml:7:15: apps.demoapp.replicas must be within autoscaling.minReplicas..maxReplicas (found 5, not in 2..4)',
+      'environments/test.yaml:8:26: apps.demoapp.rollout.maxSurge and rollout.maxUnavailable cannot be both 0 (a rollout could never start)',
+      'environments/test.yaml:12:16: apps.demoapp.probes.startup needs exactly one of http and command (found neither)',
+      "environments/test.yaml:17:26: apps.demoapp.service.nodePort needs service.type 'NodePort' or 'LoadBalancer'",
     ]);
   });
 
