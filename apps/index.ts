@@ -2,8 +2,18 @@
  * The stacks a stage file can deploy, by the key it uses under `apps:`. Adding a stack is one
  * line here; its settings schema becomes part of the stage-file schema.
  */
+import { flannel } from './flannel.js';
+import { ingress } from './ingress.js';
 import { nginx } from './nginx.js';
+import { privateApp } from './private-app.js';
+import { registry } from './registry.js';
+import { registryProxy } from './registry-proxy.js';
 
 export const STACKS = {
+  flannel,
+  ingress,
   nginx,
+  'private-app': privateApp,
+  registry,
+  'registry-proxy': registryProxy,
 };

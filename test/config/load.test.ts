@@ -40,7 +40,7 @@ describe('loading a broken stage file reports every problem with file:line:col',
       [
         `${f('bad-instance')}:5:15: apps.web.replicas must be an integer >= 0 (found "two")`,
         `${f('bad-instance')}:6:5: apps.web.imag is not a known setting; did you mean 'image'?`,
-        `${f('bad-instance')}:8:16: apps.api.stack must be one of 'nginx' (found "nginks")`,
+        `${f('bad-instance')}:8:16: apps.api.stack must be one of 'flannel', 'ingress', 'nginx', 'private-app', 'registry', 'registry-proxy' (found "nginks")`,
       ],
     ],
     ['missing-setting', [`${f('missing-setting')}:3:5: apps.nginx is missing the required setting 'replicas'`]],
@@ -98,7 +98,7 @@ describe('loading a broken stage file reports every problem with file:line:col',
 describe('loading a valid stage file', () => {
   it('defaults the namespace and part-of to the stage name and the architecture to amd64', () => {
     const stage = loader.load('apps:\n  nginx:\n    replicas: 1\n', 'environments/dev.yaml');
-    expect(stage.context).toEqual({ name: 'dev', namespace: 'dev', architecture: 'amd64', partOf: 'dev', nodes: [] });
+    expect(stage.context).toEqual({ name: 'dev', namespace: 'dev', architecture: 'amd64', partOf: 'dev', nodes: [], images: { substitute: {}, native: [] } });
   });
 
   it('takes the namespace from the file when it names one', () => {
