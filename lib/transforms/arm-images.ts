@@ -18,6 +18,8 @@ export interface PatternRule {
   readonly match: RegExp;
   /** Per architecture, the replacement (`$1`... refer to groups of `match`). */
   readonly replace: Readonly<Partial<Record<OtherArchitecture, string>>>;
+  /** Per architecture, the images the rule produces (which run there as they are, so a stack may name them directly). */
+  readonly produces: Readonly<Partial<Record<OtherArchitecture, RegExp>>>;
   /** Why the rule holds, for readers of the table. */
   readonly reason: string;
 }
@@ -30,7 +32,7 @@ export interface MultiArchImage {
 }
 
 export interface ImageTable {
-  /** Image as written in a stack -> per architecture, the image to run instead. */
+  /** Image as written in a stack -> per architecture, the image to run instead (which runs there as it is). */
   readonly exact: Readonly<Record<string, Readonly<Partial<Record<OtherArchitecture, string>>>>>;
   readonly patterns: readonly PatternRule[];
   readonly multiArch: readonly MultiArchImage[];
@@ -49,6 +51,7 @@ export const IMAGE_TABLE: ImageTable = {
       // its manifest is applied on ARM "with every amd64 in image names replaced by arm"
       match: /^(quay\.io\/coreos\/flannel:v0\.(?:[7-9]|1[0-2])\.\d+)-amd64$/,
       replace: { arm: '$1-arm', arm64: '$1-arm64' },
+      produces: { arm: /^quay\.io\/coreos\/flannel:v0\.(?:[7-9]|1[0-2])\.\d+-arm$/, arm64: /^quay\.io\/coreos\/flannel:v0\.(?:[7-9]|1[0-2])\.\d+-arm64$/ },
       reason: 'flannel v0.7-v0.12 images are published per architecture as <tag>-<arch>',
     },
   ],
@@ -62,9 +65,6 @@ export const IMAGE_TABLE: ImageTable = {
     { image: 'mysql:8.0', architectures: ['arm64'] },
     { image: 'mysql:8.4', architectures: ['arm64'] },
     { image: 'mysql:lts', architectures: ['arm64'] },
-    // the ARM images the table substitutes run on ARM (so a stack may also name them directly)
-    { image: 'budry/registry-arm', architectures: ['arm'] },
-    { image: 'kubernetesonarm/kube-registry-proxy-arm', architectures: ['arm'] },
   ],
 };
 

@@ -29,8 +29,11 @@ export interface ImageOptions {
 /** How an image is made to run on an architecture: the image to run and the rule that said so. */
 export interface Resolution {
   readonly image: string;
-  /** `stage` (the stage file's images.substitute or images.native), `exact`, `pattern`, `multi-arch` or `amd64`. */
-  readonly rule: 'stage' | 'exact' | 'pattern' | 'multi-arch' | 'amd64';
+  /**
+   * `stage` (the stage file's images.substitute or images.native), `exact`, `pattern`, `multi-arch`,
+   * `built-for` (an image the table substitutes in: built for the architecture) or `amd64`.
+   */
+  readonly rule: 'stage' | 'exact' | 'pattern' | 'multi-arch' | 'built-for' | 'amd64';
 }
 
 /** Whether a table entry (a repository, any tag; or `repository:tag`) covers a normalized reference. */
@@ -50,6 +53,9 @@ export function resolveImage(image: string, architecture: Architecture, stage: S
   const exact = Object.entries(table.exact).find(([from]) => normalizeImage(from) === ref)?.[1][arch];
   if (exact) return { image: exact, rule: 'exact' };
   if (table.multiArch.some((m) => m.architectures.includes(arch) && covers(m.image, ref))) return { image, rule: 'multi-arch' };
+  // what the table substitutes is built for the architecture, so a stack may also name it directly
+  const target = Object.values(table.exact).some((m) => m[arch] !== undefined && normalizeImage(m[arch]) === ref);
+  if (target || table.patterns.some((p) => p.produces[arch]?.test(ref))) return { image, rule: 'built-for' };
   for (const p of table.patterns) {
     const to = p.replace[arch];
     if (to !== undefined && p.match.test(ref)) return { image: ref.replace(p.match, to), rule: 'pattern' };

@@ -159,7 +159,8 @@ describe('resolveImage', () => {
     ['mysql', 'arm64', 'mysql', 'multi-arch'],
     ['mysql:8.0', 'arm64', 'mysql:8.0', 'multi-arch'],
     ['nginx:1.25', 'arm', 'nginx:1.25', 'multi-arch'],
-    ['budry/registry-arm:latest', 'arm', 'budry/registry-arm:latest', 'multi-arch'],
+    ['budry/registry-arm:latest', 'arm', 'budry/registry-arm:latest', 'built-for'],
+    ['quay.io/coreos/flannel:v0.11.0-arm', 'arm', 'quay.io/coreos/flannel:v0.11.0-arm', 'built-for'],
     ['gcr.io/google_containers/kube-registry-proxy:0.4', 'arm', 'kubernetesonarm/kube-registry-proxy-arm:0.4', 'exact'],
     ['registry:2', 'amd64', 'registry:2', 'amd64'],
   ] as const)('%s on %s runs as %s (%s)', (image, arch, expected, rule) => {
@@ -172,6 +173,7 @@ describe('resolveImage', () => {
     ['gcr.io/google_containers/kube-registry-proxy:0.4', 'arm64'],
     ['quay.io/coreos/flannel:v0.13.0-amd64', 'arm'],
     ['budry/registry-arm:latest', 'arm64'],
+    ['quay.io/coreos/flannel:v0.11.0-arm', 'arm64'],
   ] as const)('%s has no known build for %s', (image, arch) => {
     expect(resolveImage(image, arch, NO_ADDITIONS)).toBeUndefined();
   });
