@@ -3,9 +3,19 @@
  * line here; its settings schema becomes part of the stage-file schema.
  */
 import { demoapp } from './demoapp/index.js';
+import { flannel } from './flannel.js';
+import { ingress } from './ingress.js';
 import { nginx } from './nginx.js';
+import { privateApp } from './private-app.js';
+import { registry } from './registry.js';
+import { registryProxy } from './registry-proxy.js';
 
 export const STACKS = {
   demoapp,
+  flannel,
+  ingress,
   nginx,
+  'private-app': privateApp,
+  registry,
+  'registry-proxy': registryProxy,
 };

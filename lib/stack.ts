@@ -7,7 +7,7 @@
  */
 import type { App, Chart } from 'cdk8s';
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { Architecture, NodeRole } from './config/stage-schema.js';
+import type { Architecture, NodeRole, StageImages } from './config/stage-schema.js';
 import type { Problem } from './errors.js';
 
 /** What every stack knows about the stage it is deployed to. */
@@ -22,6 +22,8 @@ export interface StageContext {
   readonly partOf: string;
   /** The cluster's nodes, by host name, sorted (empty when the stage file names none). */
   readonly nodes: readonly StageNode[];
+  /** The stage's additions to the image table (empty when the stage file has no `images:`). */
+  readonly images: StageImages;
 }
 
 export interface StageNode {

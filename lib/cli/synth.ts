@@ -6,6 +6,7 @@ import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, ProblemsError } from '../errors.js';
 import { writeDist } from '../synth/write.js';
+import { imageSubstitutions } from '../transforms/images.js';
 import { main } from './main.js';
 import { DIST_DIR, SCHEMA_FILE, compile, openProject, schemaText } from './project.js';
 
@@ -45,6 +46,9 @@ await main<{ stage?: string[] }>({
       const objects = s.charts.reduce((n, c) => n + c.objects.length, 0);
       const files = tree.get(s.stage.name)!.size;
       process.stdout.write(`${s.stage.name}: ${objects} objects in ${files} files -> ${DIST_DIR}/${s.stage.name}/\n`);
+      for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
+        process.stdout.write(`  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`);
+      }
     }
     return ExitCode.ok;
   },

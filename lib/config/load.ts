@@ -154,6 +154,7 @@ export class StageLoader<S extends StackMap> {
       nodes: Object.entries(stageFile.nodes ?? {})
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([name, n]) => ({ name, roles: n.roles ?? ['worker'], ...(n.address ? { address: n.address } : {}) })),
+      images: { substitute: stageFile.images?.substitute ?? {}, native: stageFile.images?.native ?? [] },
     };
     const refined = instances.apps.flatMap(({ name, stack, settings }) =>
       (this.stacks[stack].refine?.(settings as never, context) ?? []).map((p) => {

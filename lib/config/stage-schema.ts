@@ -3,7 +3,7 @@
  * of the stacks in `apps/`: each stack owns the schema of its own entry under `apps:`.
  */
 import type { TOptional } from '@sinclair/typebox';
-import { DnsLabel, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
+import { DnsLabel, ImageRef, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
 
 export const ARCHITECTURES = ['amd64', 'arm', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -34,7 +34,33 @@ export const stageProperties = {
   partOf: Type.Optional(
     DnsLabel({ description: 'Value of the app.kubernetes.io/part-of label on every object. @default - the namespace' }),
   ),
+  images: Type.Optional(
+    Settings(
+      {
+        substitute: Type.Optional(
+          Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9._/:@-]*$' }), ImageRef(), {
+            description:
+              "Image as a stack names it -> the image to run instead on this stage's architecture (before the built-in table). @default - none",
+          }),
+        ),
+        native: Type.Optional(
+          Type.Array(ImageRef(), {
+            uniqueItems: true,
+            description:
+              "Images that run on this stage's architecture as they are (multi-arch, or built for it); a name without a tag covers every tag. @default - none",
+          }),
+        ),
+      },
+      { description: 'Additions to the image table of lib/transforms/arm-images.ts, for this stage (used when the architecture is not amd64).' },
+    ),
+  ),
 };
+
+/** A stage's additions to the image table (`images:` in the stage file). */
+export interface StageImages {
+  readonly substitute: Readonly<Record<string, string>>;
+  readonly native: readonly string[];
+}
 
 /** The whole stage file, given the settings schema of each stack (all optional: a stage deploys the stacks it names). */
 export function stageFileSchema<A extends Record<string, TSchema>>(stacks: A) {

@@ -5,6 +5,9 @@ import type { StageContext } from '../stack.js';
 import type { KubeObject } from './object.js';
 import { setNamespace } from './namespace.js';
 import { addStandardLabels } from './labels.js';
+import { substituteImages } from './images.js';
+import { selectArchitecture } from './arch-selector.js';
+import { checkHostPorts } from './host-ports.js';
 
 export interface ChartContext {
   readonly stage: StageContext;
@@ -28,6 +31,12 @@ export const TRANSFORMS: readonly Transform[] = [
     run: (objects, c) =>
       addStandardLabels(objects, { stage: c.stage.name, app: c.stack, instance: c.instance, version: c.version, partOf: c.stage.partOf }),
   },
+  {
+    name: 'images',
+    run: (objects, c) => substituteImages(objects, { architecture: c.stage.architecture, stage: c.stage.images, stageName: c.stage.name }),
+  },
+  { name: 'arch-selector', run: (objects, c) => selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name }) },
+  { name: 'host-ports', run: (objects, c) => checkHostPorts(objects, { architecture: c.stage.architecture, stageName: c.stage.name }) },
 ];
 
 /** Runs every transform, in order. */

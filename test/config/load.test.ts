@@ -98,7 +98,7 @@ describe('loading a broken stage file reports every problem with file:line:col',
 describe('loading a valid stage file', () => {
   it('defaults the namespace and part-of to the stage name and the architecture to amd64', () => {
     const stage = loader.load('apps:\n  nginx:\n    replicas: 1\n', 'environments/dev.yaml');
-    expect(stage.context).toEqual({ name: 'dev', namespace: 'dev', architecture: 'amd64', partOf: 'dev', nodes: [] });
+    expect(stage.context).toEqual({ name: 'dev', namespace: 'dev', architecture: 'amd64', partOf: 'dev', nodes: [], images: { substitute: {}, native: [] } });
   });
 
   it('takes the namespace from the file when it names one', () => {

@@ -26,8 +26,8 @@ describe('npm run synth writes dist/ atomically', () => {
     const r = runCli('synth', [], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('lab: 3 objects in 3 files -> dist/lab/\n');
-    expect(Object.keys(snapshotDir(join(dir, 'dist')))).toEqual(['lab/00-namespace.yaml', 'lab/10-nginx.yaml', 'lab/kustomization.yaml']);
+    expect(r.stdout).toBe('lab: 8 objects in 4 files -> dist/lab/\n');
+    expect(Object.keys(snapshotDir(join(dir, 'dist')))).toEqual(['lab/00-namespace.yaml', 'lab/10-flannel.yaml', 'lab/10-nginx.yaml', 'lab/kustomization.yaml']);
     expect(existsSync(join(dir, 'environments', 'stage.schema.json'))).toBe(true);
   });
 
@@ -54,7 +54,7 @@ describe('npm run check', () => {
   it('passes on a fresh synthesis and fails listing each file that differs', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     expect(runCli('synth', [], dir).code).toBe(0);
-    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: 'dist/ is current: 1 stage(s), 3 files\n' });
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: 'dist/ is current: 1 stage(s), 4 files\n' });
 
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
     writeFileSync(join(dir, 'dist', 'lab', 'extra.yaml'), 'x');

@@ -1,0 +1,93 @@
+/**
+ * The cluster's private image registry (section A of the spec): a ReplicationController
+ * `kube-registry` and its Service in `kube-system`, storing images in a claim when the stage has
+ * storage and in the pod's own directory (lost with the pod) otherwise.
+ */
+import { Chart } from 'cdk8s';
+import { k8s } from '../lib/k8s.js';
+import { ReplicationController } from '../lib/constructs/replication-controller.js';
+import { LabelService } from '../lib/constructs/label-service.js';
+import { DnsLabel, ImageRef, PortNumber, Settings, Type } from '../lib/config/types.js';
+import { defineStack, imageVersion } from '../lib/stack.js';
+
+/** The registry is a cluster add-on: it lives with the others, in a namespace every cluster has. */
+export const REGISTRY_NAMESPACE = 'kube-system';
+const DEFAULT_IMAGE = 'registry:2';
+const DEFAULT_PORT = 5001;
+const STORE = '/var/lib/registry';
+
+export const registrySettings = Settings({
+  image: Type.Optional(ImageRef({ description: 'Registry image (as built for amd64; ARM stages substitute it). @default registry:2' })),
+  port: Type.Optional(PortNumber({ description: 'Port the registry listens on (REGISTRY_HTTP_ADDR), and the Service port. @default 5001' })),
+  storage: Type.Optional(
+    Settings(
+      {
+        size: Type.String({
+          pattern: '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$',
+          expected: 'a Kubernetes quantity such as 10Gi',
+          description: 'Space the claim requests.',
+        }),
+        storageClassName: Type.Optional(
+          DnsLabel({ description: 'StorageClass of the claim. @default - the cluster\'s default StorageClass' }),
+        ),
+      },
+      { description: `Keep the images in a PersistentVolumeClaim (<name>-pvc). @default - an emptyDir: images are lost with the pod` },
+    ),
+  ),
+});
+
+export const registry = defineStack({
+  name: 'registry',
+  settings: registrySettings,
+  version: (s) => imageVersion(s.image ?? DEFAULT_IMAGE),
+  chart(app, name, s) {
+    const chart = new Chart(app, name, { disableResourceNameHashes: true });
+    const objectName = `kube-${name}`;
+    const port = s.port ?? DEFAULT_PORT;
+    const selector = { 'k8s-app': objectName };
+    if (s.storage) {
+      new k8s.KubePersistentVolumeClaim(chart, 'pvc', {
+        metadata: { name: `${objectName}-pvc`, namespace: REGISTRY_NAMESPACE },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: s.storage.storageClassName,
+          resources: { requests: { storage: k8s.Quantity.fromString(s.storage.size) } },
+        },
+      });
+    }
+    new ReplicationController(chart, 'rc', {
+      name: objectName,
+      namespace: REGISTRY_NAMESPACE,
+      replicas: 1,
+      selector,
+      podSpec: {
+        containers: [{
+          name: 'registry',
+          image: s.image ?? DEFAULT_IMAGE,
+          env: [
+            { name: 'REGISTRY_HTTP_ADDR', value: `:${port}` },
+            { name: 'REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY', value: STORE },
+          ],
+          ports: [{ containerPort: port, name: 'registry', protocol: 'TCP' }],
+          resources: {
+            requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('100Mi') },
+            limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('100Mi') },
+          },
+          volumeMounts: [{ name: 'image-store', mountPath: STORE }],
+        }],
+        volumes: [
+          s.storage
+            ? { name: 'image-store', persistentVolumeClaim: { claimName: `${objectName}-pvc` } }
+            : { name: 'image-store', emptyDir: {} },
+        ],
+      },
+    });
+    new LabelService(chart, 'service', {
+      name: objectName,
+      namespace: REGISTRY_NAMESPACE,
+      selector,
+      ports: [{ name: 'registry', port, targetPort: port }],
+    });
+    return chart;
+  },
+});

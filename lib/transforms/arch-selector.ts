@@ -1,0 +1,43 @@
+/**
+ * Pins every pod to nodes of the stage's CPU architecture, with the node label the kubelet sets
+ * itself (`kubernetes.io/arch`), so that an image built for one architecture is never started on
+ * another (it would fail with `exec format error`).
+ */
+import type { Architecture } from '../config/stage-schema.js';
+import { ProblemsError, type Problem } from '../errors.js';
+import { describeObject, type KubeObject } from './object.js';
+import { POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from './pod-specs.js';
+
+export const ARCH_LABEL = 'kubernetes.io/arch';
+
+export interface ArchSelectorOptions {
+  readonly architecture: Architecture;
+  /** The stage's name, for messages. */
+  readonly stageName: string;
+}
+
+/**
+ * Adds `nodeSelector: { kubernetes.io/arch: <architecture> }` to every pod template.
+ * @throws ProblemsError when a pod template already selects another architecture
+ */
+export function selectArchitecture(objects: readonly KubeObject[], { architecture, stageName }: ArchSelectorOptions): KubeObject[] {
+  const problems: Problem[] = [];
+  const out = objects.map((o) => {
+    const spec = podTemplateOf(o)?.spec;
+    if (!spec) return o;
+    const selector = (spec.nodeSelector ?? {}) as Record<string, string>;
+    const chosen = selector[ARCH_LABEL];
+    if (chosen !== undefined && chosen !== architecture) {
+      problems.push({
+        code: 'images/architecture-conflict',
+        subject: describeObject(o),
+        message: `${[...POD_TEMPLATE_PATHS[o.kind], 'spec', 'nodeSelector'].join('.')}: selects ${ARCH_LABEL} '${chosen}', but stage '${stageName}' runs on ${architecture}`,
+        hint: `remove the ${ARCH_LABEL} node selector from the stack (stagecraft adds the stage's own), or set architecture: ${chosen} in the stage file`,
+      });
+      return o;
+    }
+    return withPodTemplate(o, (t) => ({ ...t, spec: { ...t.spec, nodeSelector: { ...selector, [ARCH_LABEL]: architecture } } }));
+  });
+  if (problems.length) throw new ProblemsError(problems);
+  return out;
+}

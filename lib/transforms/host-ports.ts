@@ -1,0 +1,53 @@
+/**
+ * A check run with the transforms: on the ARM stages (the article's Raspberry Pi cluster, whose
+ * flannel network is a CNI network), a container's `hostPort` is only honoured when the CNI chain
+ * on the node has the portmap plugin, which the compiler cannot see; the article found it
+ * silently ignored. A pod that needs a port on the node must use `hostNetwork: true` (then the
+ * container port is the node's port, and `hostPort` must equal it).
+ */
+import type { Architecture } from '../config/stage-schema.js';
+import { ProblemsError, type Problem } from '../errors.js';
+import { describeObject, type KubeObject } from './object.js';
+import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from './pod-specs.js';
+
+export interface HostPortOptions {
+  readonly architecture: Architecture;
+  /** The stage's name, for messages. */
+  readonly stageName: string;
+}
+
+interface Port {
+  containerPort?: number;
+  hostPort?: number;
+}
+
+/**
+ * Returns the objects unchanged.
+ * @throws ProblemsError naming every container port with a hostPort in a pod without hostNetwork (ARM stages)
+ */
+export function checkHostPorts(objects: readonly KubeObject[], { architecture, stageName }: HostPortOptions): KubeObject[] {
+  if (architecture === 'amd64') return [...objects];
+  const problems: Problem[] = objects.flatMap((o) => {
+    const spec = podTemplateOf(o)?.spec;
+    if (!spec || spec.hostNetwork === true) return [];
+    const at = [...POD_TEMPLATE_PATHS[o.kind], 'spec'].join('.');
+    return CONTAINER_LISTS.flatMap((list) =>
+      ((spec[list] ?? []) as { name?: string; ports?: Port[] }[]).flatMap((c, i) =>
+        (c.ports ?? []).flatMap((p, j) =>
+          p.hostPort === undefined
+            ? []
+            : [{
+                code: 'network/host-port-without-host-network',
+                subject: describeObject(o),
+                message:
+                  `${at}.${list}[${i}].ports[${j}].hostPort: container '${c.name}' asks for hostPort ${p.hostPort} without hostNetwork; ` +
+                  `on stage '${stageName}' (${architecture}, a CNI pod network) the port would silently not be opened on the node`,
+                hint: `set hostNetwork: true on the pod (and hostPort equal to containerPort ${p.containerPort}), or reach the pod through a Service`,
+              }],
+        ),
+      ),
+    );
+  });
+  if (problems.length) throw new ProblemsError(problems);
+  return [...objects];
+}

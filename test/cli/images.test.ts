@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+
+describe('npm run synth on an ARM stage', () => {
+  it('fails on an image with no arm build, naming object, container and image, and leaves dist/ untouched', () => {
+    const pi = 'architecture: arm\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n';
+    const dir = tempProject({ lab: repoStage('lab'), pi }, { copyDist: true });
+    const before = snapshotDir(join(dir, 'dist'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      "ReplicationController pi/nginx: spec.template.spec.containers[0]: container 'nginx' runs image 'demoapp:1', which has no known arm build " +
+        "(stage 'pi' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
+        "  hint: map it to an arm build in environments/pi.yaml under images.substitute ('demoapp:1': <arm image>), " +
+        'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)\n' +
+        '1 problem; nothing was written.\n',
+    );
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+  });
+
+  it('accepts the image once the stage file maps it, and prints the substitution', () => {
+    const pi = "architecture: arm\nimages:\n  substitute:\n    'demoapp:1': 'demoapp:1-arm'\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n";
+    const r = runCli('synth', [], tempProject({ pi }));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      'pi: 3 objects in 3 files -> dist/pi/\n' +
+        '  arm image: demoapp:1 -> demoapp:1-arm (ReplicationController pi/nginx, container nginx)\n',
+    );
+    expect(r.code).toBe(0);
+  });
+
+  it('prints every image substituted in the raspberry stage, after its usual line', () => {
+    const r = runCli('synth', [], tempProject({ raspberry: repoStage('raspberry') }));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'raspberry: 15 objects in 8 files -> dist/raspberry/',
+        '  arm image: quay.io/coreos/flannel:v0.11.0-amd64 -> quay.io/coreos/flannel:v0.11.0-arm (DaemonSet kube-system/kube-flannel-ds, container install-cni)',
+        '  arm image: quay.io/coreos/flannel:v0.11.0-amd64 -> quay.io/coreos/flannel:v0.11.0-arm (DaemonSet kube-system/kube-flannel-ds, container kube-flannel)',
+        '  arm image: registry:2 -> budry/registry-arm:latest (ReplicationController kube-system/kube-registry, container registry)',
+        '  arm image: gcr.io/google_containers/kube-registry-proxy:0.4 -> kubernetesonarm/kube-registry-proxy-arm:0.4 (DaemonSet kube-system/kube-registry-proxy, container kube-registry-proxy)',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { selectArchitecture } from '../../lib/transforms/arch-selector.js';
+import type { KubeObject } from '../../lib/transforms/object.js';
+
+const ds = (nodeSelector?: Record<string, string>): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name: 'proxy', namespace: 'kube-system' },
+  spec: { template: { spec: { ...(nodeSelector ? { nodeSelector } : {}), containers: [{ name: 'p', image: 'nginx' }] } } },
+});
+
+describe('selectArchitecture', () => {
+  it("pins every pod template to the stage's architecture, keeping the other node selectors", () => {
+    const [out] = selectArchitecture([ds({ 'kubernetes.io/os': 'linux' })], { architecture: 'arm', stageName: 'pi' });
+    expect((out.spec as any).template.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'arm' });
+  });
+
+  it('pins amd64 stages to amd64 nodes too', () => {
+    const [out] = selectArchitecture([ds()], { architecture: 'amd64', stageName: 'lab' });
+    expect((out.spec as any).template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
+  });
+
+  it('leaves objects without a pod template alone', () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } };
+    expect(selectArchitecture([cm], { architecture: 'arm', stageName: 'pi' })).toEqual([cm]);
+  });
+
+  it('refuses a pod template that selects another architecture', () => {
+    expect(() => selectArchitecture([ds({ 'kubernetes.io/arch': 'amd64' })], { architecture: 'arm', stageName: 'pi' })).toThrow(
+      "DaemonSet kube-system/proxy: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'amd64', but stage 'pi' runs on arm\n" +
+        "  hint: remove the kubernetes.io/arch node selector from the stack (stagecraft adds the stage's own), or set architecture: amd64 in the stage file",
+    );
+  });
+});
