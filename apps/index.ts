@@ -3,7 +3,13 @@
  * line here; its settings schema becomes part of the stage-file schema.
  */
 import { nginx } from './nginx.js';
+import { controlPlane } from './control-plane.js';
+import { hello } from './hello.js';
+import { pinnedNginx } from './pinned-nginx.js';
 
 export const STACKS = {
   nginx,
+  'control-plane': controlPlane,
+  hello,
+  'pinned-nginx': pinnedNginx,
 };

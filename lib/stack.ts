@@ -5,7 +5,7 @@
  * the cross-field rules a schema cannot say, and the chart it adds to a stage's App. Stacks are
  * registered once, in `apps/index.ts`.
  */
-import type { App, Chart } from 'cdk8s';
+import type { ApiObject, App, Chart } from 'cdk8s';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Architecture, NodeRole } from './config/stage-schema.js';
 import type { Problem } from './errors.js';
@@ -56,6 +56,35 @@ export interface Stack<S extends TSchema = TSchema> {
    * the chart's id, and the name of the stack's main objects. Pure: no files, no environment, no clock.
    */
   chart(app: App, name: string, settings: Static<S>, stage: StageContext): Chart;
+  /**
+   * Files the stack puts on nodes beside its chart: static Pod manifests for a kubelet's
+   * `--pod-manifest-path`, a kubeconfig. They are written to `dist/<stage>/nodes/<node>/`, never
+   * applied with kubectl. Build static Pods as ApiObjects in `scope` (a chart that is not rendered
+   * as a chart file). Pure, like `chart`.
+   * @default - no node files
+   */
+  nodeFiles?(scope: Chart, name: string, settings: Static<S>, stage: StageContext): NodeFile[];
+}
+
+/** A file for one node's directory. */
+export interface NodeFile {
+  /** Host name of the node: one of the stage's `nodes:`. */
+  readonly node: string;
+  /** File name in the node's directory, e.g. `etcd.yaml`. */
+  readonly file: string;
+  /**
+   * A static Pod, as an ApiObject in the scope given to `nodeFiles` (labelled like the chart's
+   * objects, and checked against what the kubelet accepts in static pods), or a document that is
+   * not an API object, such as a kubeconfig (written as it is).
+   */
+  readonly content: ApiObject | NodeDocument;
+}
+
+/** A YAML document for a node that is not a Kubernetes API object (e.g. `kind: Config`). */
+export interface NodeDocument {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly [key: string]: unknown;
 }
 
 /** Declares a stack, inferring its settings type from its schema. */
