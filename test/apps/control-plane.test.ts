@@ -94,6 +94,13 @@ describe('the mink8s stage (section B: a control plane started by hand)', () => 
 });
 
 describe('the control plane settings', () => {
+  it('creates ServiceAccount default once when the stage namespace is default', () => {
+    const r = render(`namespace: default\n${repoStage('mink8s')}`);
+    expect(r.charts.flatMap((c) => c.objects).filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'default/default',
+    ]);
+  });
+
   it("builds the apiserver's etcd address from the etcd settings: changing the port changes it, and etcd listens there", () => {
     const r = render(withEtcd('      image: k8s.gcr.io/etcd:3.4.3-0\n      clientPort: 12379\n'));
     expect(nodeFile(r, 'mink8s', 'kube-apiserver.yaml').spec.containers[0].command).toEqual([

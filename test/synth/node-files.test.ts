@@ -17,14 +17,14 @@ import { repoStage, runCli, tempProject } from '../helpers/cli.js';
 /** A stack whose node file is the pod spec the stage file gives, on the node it names. */
 const podStack = defineStack({
   name: 'pod',
-  settings: Settings({ node: Type.String(), file: Type.Optional(Type.String()), spec: Type.Optional(Type.Any()) }),
+  settings: Settings({ node: Type.String(), file: Type.Optional(Type.String()), namespace: Type.Optional(Type.String()), spec: Type.Optional(Type.Any()) }),
   version: () => '1',
   chart: (app, name) => new Chart(app, name, { disableResourceNameHashes: true }),
   nodeFiles: (scope, name, s) => [{
     node: s.node,
     file: s.file ?? `${name}.yaml`,
     content: new k8s.KubePod(scope, 'pod', {
-      metadata: { name, namespace: 'kube-system' },
+      metadata: { name, namespace: s.namespace },
       spec: { containers: [{ name, image: 'busybox' }], ...(s.spec as object) },
     }),
   }],
@@ -47,18 +47,18 @@ describe('node files', () => {
   });
 
   it('keep the namespace a static pod is given, or none', () => {
-    const r = render('nodes: {a: {}}\napps:\n  p: {stack: pod, node: a}\n');
-    expect(r.nodeFiles.map((f) => f.document.metadata)).toEqual([
-      expect.objectContaining({ name: 'p', namespace: 'kube-system' }),
-    ]);
+    const r = render('nodes: {a: {}}\napps:\n  p: {stack: pod, node: a, namespace: kube-system}\n  q: {stack: pod, node: a}\n');
+    expect(r.nodeFiles.map((f) => [f.document.metadata.name, f.document.metadata.namespace])).toEqual([['p', 'kube-system'], ['q', undefined]]);
+    expect(r.nodeFiles[1].document.metadata).not.toHaveProperty('namespace');
+    expect(r.nodeFiles[1].document.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'q-t', 'stagecraft.dev/stage': 't' });
   });
 
   it('are refused when a static pod refers to API objects, naming the pod and the field', () => {
-    expect(() => render('nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, spec: {serviceAccountName: default}}\n')).toThrow(
+    expect(() => render('nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, namespace: kube-system, spec: {serviceAccountName: default}}\n')).toThrow(
       `environments/t.yaml: Pod kube-system/bad: spec.serviceAccountName: a static pod cannot refer to a ServiceAccount (found 'default')\n  hint: ${STATIC_POD_HINT}`,
     );
     expect(() =>
-      render('nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, spec: {volumes: [{name: c, configMap: {name: conf}}]}}\n'),
+      render('nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, namespace: kube-system, spec: {volumes: [{name: c, configMap: {name: conf}}]}}\n'),
     ).toThrow("environments/t.yaml: Pod kube-system/bad: spec.volumes[0].configMap: a static pod cannot refer to a ConfigMap (found 'conf')");
   });
 
