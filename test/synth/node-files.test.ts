@@ -12,6 +12,7 @@ import { stageFiles } from '../../lib/synth/output.js';
 import { renderStage } from '../../lib/synth/render.js';
 import { STATIC_POD_HINT } from '../../lib/checks/static-pods.js';
 import { listFiles } from '../../lib/synth/write.js';
+import type { KubeObject } from '../../lib/transforms/object.js';
 import { repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 /** A stack whose node file is the pod spec the stage file gives, on the node it names. */
@@ -48,9 +49,11 @@ describe('node files', () => {
 
   it('keep the namespace a static pod is given, or none', () => {
     const r = render('nodes: {a: {}}\napps:\n  p: {stack: pod, node: a, namespace: kube-system}\n  q: {stack: pod, node: a}\n');
-    expect(r.nodeFiles.map((f) => [f.document.metadata.name, f.document.metadata.namespace])).toEqual([['p', 'kube-system'], ['q', undefined]]);
-    expect(r.nodeFiles[1].document.metadata).not.toHaveProperty('namespace');
-    expect(r.nodeFiles[1].document.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'q-t', 'stagecraft.dev/stage': 't' });
+    const [p, q] = r.nodeFiles.map((f) => f.document as KubeObject);
+    expect([p.metadata.name, p.metadata.namespace]).toEqual(['p', 'kube-system']);
+    expect(q.metadata.name).toBe('q');
+    expect(q.metadata).not.toHaveProperty('namespace');
+    expect(q.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'q-t', 'stagecraft.dev/stage': 't' });
   });
 
   it('are refused when a static pod refers to API objects, naming the pod and the field', () => {
