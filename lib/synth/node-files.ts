@@ -22,15 +22,18 @@ export interface RenderedNodeFile {
   readonly document: KubeObject | NodeDocument;
 }
 
+/** The node files one app instance returned, with the context its static pods are transformed in. */
+export interface AppNodeFiles {
+  readonly context: ChartContext;
+  readonly files: readonly NodeFile[];
+}
+
 /** A node file name: one plain YAML file, no directories. */
 const FILE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.yaml$/;
 
-/**
- * The node files of a stage, sorted by node and file, with every problem found in them.
- * @param files per app instance, its chart context and the files its stack returned
- */
+/** The node files of a stage, sorted by node and file, with every problem found in them. */
 export function renderNodeFiles(
-  files: readonly { context: ChartContext; files: readonly NodeFile[] }[],
+  files: readonly AppNodeFiles[],
   stage: StageContext,
   source: string,
 ): { nodeFiles: RenderedNodeFile[]; problems: Problem[] } {

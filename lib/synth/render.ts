@@ -7,11 +7,11 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from '../k8s.js';
 import { ProblemsError, inStep, type Problem } from '../errors.js';
 import type { LoadedStage } from '../config/load.js';
-import type { NodeFile, Stack, StageContext } from '../stack.js';
+import type { Stack, StageContext } from '../stack.js';
 import type { KubeObject } from '../transforms/object.js';
 import { transform } from '../transforms/index.js';
 import { MANAGED_BY } from '../transforms/labels.js';
-import { renderNodeFiles, type RenderedNodeFile } from './node-files.js';
+import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
 
 /** Name of the chart that holds the stage's Namespace. */
 export const NAMESPACE_CHART = 'namespace';
@@ -82,7 +82,7 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
   const charts: { chart: Chart; name: string; stack: string; version: string }[] = [
     { chart: new NamespaceChart(app, stage), name: NAMESPACE_CHART, stack: MANAGED_BY, version: compilerVersion },
   ];
-  const nodeFiles: { name: string; stack: string; version: string; files: NodeFile[] }[] = [];
+  const nodeFiles: AppNodeFiles[] = [];
   for (const { name, stack: stackName, settings } of loaded.apps) {
     const stack = stacks[stackName];
     charts.push(
@@ -97,16 +97,12 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
       // a chart of its own, so that node files are validated with the tree but never written as a chart
       const scope = new Chart(app, `${name}.nodes`, { disableResourceNameHashes: true });
       const files = inStep(`synthesizing stage '${stage.name}', node files of '${name}'`, () => stack.nodeFiles!(scope, name, settings, stage));
-      nodeFiles.push({ name, stack: stackName, version: stack.version(settings), files });
+      nodeFiles.push({ context: { stage, stack: stackName, instance: name, version: stack.version(settings) }, files });
     }
   }
   const problems = validateTree(app, source);
   if (problems.length) throw new ProblemsError(problems);
-  const nodes = renderNodeFiles(
-    nodeFiles.map(({ name, stack, version, files }) => ({ context: { stage, stack, instance: name, version }, files })),
-    stage,
-    source,
-  );
+  const nodes = renderNodeFiles(nodeFiles, stage, source);
   if (nodes.problems.length) throw new ProblemsError(nodes.problems);
 
   return {
