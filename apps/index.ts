@@ -9,6 +9,9 @@ import { nginx } from './nginx.js';
 import { privateApp } from './private-app.js';
 import { registry } from './registry.js';
 import { registryProxy } from './registry-proxy.js';
+import { controlPlane } from './control-plane.js';
+import { hello } from './hello.js';
+import { pinnedNginx } from './pinned-nginx.js';
 
 export const STACKS = {
   demoapp,
@@ -18,4 +21,7 @@ export const STACKS = {
   'private-app': privateApp,
   registry,
   'registry-proxy': registryProxy,
+  'control-plane': controlPlane,
+  hello,
+  'pinned-nginx': pinnedNginx,
 };

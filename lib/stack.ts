@@ -5,7 +5,7 @@
  * the cross-field rules a schema cannot say, and the chart it adds to a stage's App. Stacks are
  * registered once, in `apps/index.ts`.
  */
-import type { App, Chart } from 'cdk8s';
+import type { ApiObject, App, Chart } from 'cdk8s';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Architecture, NodeRole, StageImages } from './config/stage-schema.js';
 import type { Problem } from './errors.js';
@@ -64,6 +64,14 @@ export interface Stack<S extends TSchema = TSchema> {
    * @default - the stack references no Secret
    */
   secrets?(name: string, settings: Static<S>, stage: StageContext): SecretDeclaration[];
+  /**
+   * Files the stack puts on nodes beside its chart: static Pod manifests for a kubelet's
+   * `--pod-manifest-path`, a kubeconfig. They are written to `dist/<stage>/nodes/<node>/`, never
+   * applied with kubectl. Build static Pods as ApiObjects in `scope` (a chart that is not rendered
+   * as a chart file). Pure, like `chart`.
+   * @default - no node files
+   */
+  nodeFiles?(scope: Chart, name: string, settings: Static<S>, stage: StageContext): NodeFile[];
 }
 
 /** A Secret that a stage needs but does not hold: its name, its keys, and where the stage file declares it. */
@@ -74,6 +82,27 @@ export interface SecretDeclaration {
   readonly keys: readonly string[];
   /** Path of the declaration relative to the app's settings, e.g. `['database', 'secret']`. */
   readonly path: readonly (string | number)[];
+}
+
+/** A file for one node's directory. */
+export interface NodeFile {
+  /** Host name of the node: one of the stage's `nodes:`. */
+  readonly node: string;
+  /** File name in the node's directory, e.g. `etcd.yaml`. */
+  readonly file: string;
+  /**
+   * A static Pod, as an ApiObject in the scope given to `nodeFiles` (labelled like the chart's
+   * objects, and checked against what the kubelet accepts in static pods), or a document that is
+   * not an API object, such as a kubeconfig (written as it is).
+   */
+  readonly content: ApiObject | NodeDocument;
+}
+
+/** A YAML document for a node that is not a Kubernetes API object (e.g. `kind: Config`). */
+export interface NodeDocument {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly [key: string]: unknown;
 }
 
 /** Declares a stack, inferring its settings type from its schema. */

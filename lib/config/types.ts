@@ -41,3 +41,7 @@ export const ImageRef = (options: SchemaOptions = {}) =>
 /** A mapping closed to unknown keys: a misspelled setting is an error, never silently ignored. */
 export const Settings = <T extends Parameters<typeof Type.Object>[0]>(properties: T, options: SchemaOptions = {}) =>
   Type.Object(properties, { additionalProperties: false, ...options });
+
+/** A node's host name, as the stage file's `nodes:` keys it. */
+export const NodeName = (options: SchemaOptions = {}) =>
+  Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', expected: 'a host name under the stage\'s nodes:', ...options });

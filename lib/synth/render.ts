@@ -11,6 +11,7 @@ import type { Stack, StageContext } from '../stack.js';
 import type { KubeObject } from '../transforms/object.js';
 import { transform } from '../transforms/index.js';
 import { MANAGED_BY } from '../transforms/labels.js';
+import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
 
 /** Name of the chart that holds the stage's Namespace. */
 export const NAMESPACE_CHART = 'namespace';
@@ -27,6 +28,8 @@ export interface RenderedStage {
   readonly source: string;
   /** In apply order: the namespace chart first, then the stacks by name. */
   readonly charts: readonly RenderedChart[];
+  /** Files for nodes' directories (static pods, kubeconfigs), by node, then file name. */
+  readonly nodeFiles: readonly RenderedNodeFile[];
 }
 
 /**
@@ -79,6 +82,7 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
   const charts: { chart: Chart; name: string; stack: string; version: string }[] = [
     { chart: new NamespaceChart(app, stage), name: NAMESPACE_CHART, stack: MANAGED_BY, version: compilerVersion },
   ];
+  const nodeFiles: AppNodeFiles[] = [];
   for (const { name, stack: stackName, settings } of loaded.apps) {
     const stack = stacks[stackName];
     charts.push(
@@ -89,9 +93,17 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
         version: stack.version(settings),
       })),
     );
+    if (stack.nodeFiles) {
+      // a chart of its own, so that node files are validated with the tree but never written as a chart
+      const scope = new Chart(app, `${name}.nodes`, { disableResourceNameHashes: true });
+      const files = inStep(`synthesizing stage '${stage.name}', node files of '${name}'`, () => stack.nodeFiles!(scope, name, settings, stage));
+      nodeFiles.push({ context: { stage, stack: stackName, instance: name, version: stack.version(settings) }, files });
+    }
   }
   const problems = validateTree(app, source);
   if (problems.length) throw new ProblemsError(problems);
+  const nodes = renderNodeFiles(nodeFiles, stage, source);
+  if (nodes.problems.length) throw new ProblemsError(nodes.problems);
 
   return {
     stage,
@@ -102,5 +114,6 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
         objects: transform(chart.toJson() as KubeObject[], { stage, stack, instance: name, version }).sort(compareForApply),
       })),
     ),
+    nodeFiles: nodes.nodeFiles,
   };
 }

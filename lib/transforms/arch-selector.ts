@@ -17,14 +17,15 @@ export interface ArchSelectorOptions {
 }
 
 /**
- * Adds `nodeSelector: { kubernetes.io/arch: <architecture> }` to every pod template.
+ * Adds `nodeSelector: { kubernetes.io/arch: <architecture> }` to every pod template the scheduler
+ * places; a pod pinned with `nodeName` bypasses the scheduler, so it is left as written.
  * @throws ProblemsError when a pod template already selects another architecture
  */
 export function selectArchitecture(objects: readonly KubeObject[], { architecture, stageName }: ArchSelectorOptions): KubeObject[] {
   const problems: Problem[] = [];
   const out = objects.map((o) => {
     const spec = podTemplateOf(o)?.spec;
-    if (!spec) return o;
+    if (!spec || spec.nodeName !== undefined) return o;
     const selector = (spec.nodeSelector ?? {}) as Record<string, string>;
     const chosen = selector[ARCH_LABEL];
     if (chosen !== undefined && chosen !== architecture) {

@@ -22,10 +22,16 @@ export interface ChartContext {
 export interface Transform {
   readonly name: string;
   readonly run: (objects: readonly KubeObject[], context: ChartContext) => KubeObject[];
+  /**
+   * Whether the transform also runs over static Pods written as node files.
+   * @default true
+   */
+  readonly nodeFiles?: boolean;
 }
 
 export const TRANSFORMS: readonly Transform[] = [
-  { name: 'namespace', run: (objects, c) => setNamespace(objects, { namespace: c.stage.namespace }) },
+  // static pods keep the namespace they are given (kube-system, default): they are not the stage's objects
+  { name: 'namespace', nodeFiles: false, run: (objects, c) => setNamespace(objects, { namespace: c.stage.namespace }) },
   {
     name: 'labels',
     run: (objects, c) =>
@@ -35,11 +41,12 @@ export const TRANSFORMS: readonly Transform[] = [
     name: 'images',
     run: (objects, c) => substituteImages(objects, { architecture: c.stage.architecture, stage: c.stage.images, stageName: c.stage.name }),
   },
-  { name: 'arch-selector', run: (objects, c) => selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name }) },
+  // static pods run on the node whose manifest directory holds them: no scheduler to steer
+  { name: 'arch-selector', nodeFiles: false, run: (objects, c) => selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name }) },
   { name: 'host-ports', run: (objects, c) => checkHostPorts(objects, { architecture: c.stage.architecture, stageName: c.stage.name }) },
 ];
 
-/** Runs every transform, in order. */
-export function transform(objects: readonly KubeObject[], context: ChartContext): KubeObject[] {
-  return TRANSFORMS.reduce<KubeObject[]>((objs, t) => t.run(objs, context), [...objects]);
+/** Runs every transform, in order (for node files, those that apply to them). */
+export function transform(objects: readonly KubeObject[], context: ChartContext, { nodeFiles = false } = {}): KubeObject[] {
+  return TRANSFORMS.filter((t) => !nodeFiles || (t.nodeFiles ?? true)).reduce<KubeObject[]>((objs, t) => t.run(objs, context), [...objects]);
 }
