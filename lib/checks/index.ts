@@ -1,0 +1,53 @@
+/**
+ * Every check over a set of objects (one stage, or the manifests of one `npm run check`), in
+ * order: schema and API-server rules per object, then references across the objects, then the
+ * safety policy. Pure: objects in, findings out.
+ */
+import type { KubeObject } from '../transforms/object.js';
+import { checkApiRules } from './api-rules.js';
+import { compareFindings, type Finding, type UsedException } from './finding.js';
+import { ObjectIndex } from './object-index.js';
+import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
+import { checkReferences } from './references.js';
+import { checkSchema } from './schema.js';
+
+export interface CheckOptions {
+  /** Pod Security Standard every workload must meet. @default 'baseline' */
+  readonly podSecurity?: PodSecurityLevel;
+  /** Namespaces that exist before the objects are applied, besides the built-in ones. @default [] */
+  readonly existingNamespaces?: readonly string[];
+}
+
+export interface CheckResult {
+  /** Sorted by object, field and message. */
+  readonly findings: readonly Finding[];
+  /** Declared policy exceptions that suppressed a finding. */
+  readonly exceptions: readonly UsedException[];
+}
+
+/** `apiVersion/kind` of the custom resources that CustomResourceDefinitions among `objects` define. */
+function customKinds(objects: readonly KubeObject[]): Set<string> {
+  const out = new Set<string>();
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition') continue;
+    const spec = o.spec as { group?: string; names?: { kind?: string }; versions?: { name?: string }[] } | undefined;
+    for (const v of spec?.versions ?? []) out.add(`${spec?.group}/${v.name}/${spec?.names?.kind}`);
+  }
+  return out;
+}
+
+export function checkObjects(objects: readonly KubeObject[], options: CheckOptions = {}): CheckResult {
+  const findings: Finding[] = [];
+  const exceptions: UsedException[] = [];
+  const custom = customKinds(objects);
+  for (const o of objects) {
+    findings.push(...checkSchema(o, custom), ...checkApiRules(o));
+    const policy = checkPodSecurity(o, options.podSecurity ?? 'baseline');
+    findings.push(...policy.findings);
+    exceptions.push(...policy.exceptions);
+  }
+  findings.push(...checkReferences(new ObjectIndex(objects), options));
+  return { findings: findings.sort(compareFindings), exceptions };
+}
+
+export type { Finding, UsedException } from './finding.js';

@@ -1,0 +1,99 @@
+/**
+ * The objects of one stage (or one `npm run check` run), indexed once by kind, namespace and
+ * name, so that reference checks look things up in constant time.
+ */
+import { CLUSTER_SCOPED_KINDS } from '../k8s.js';
+import type { KubeObject } from '../transforms/object.js';
+import { describeObject } from '../transforms/object.js';
+import { podTemplateOf, type PodTemplate } from '../transforms/pod-specs.js';
+import { finder, type Finding } from './finding.js';
+
+/** The namespace objects without `metadata.namespace` land in when applied with kubectl's default context. */
+export const DEFAULT_NAMESPACE = 'default';
+
+export interface Workload {
+  readonly object: KubeObject;
+  readonly template: PodTemplate;
+}
+
+export class ObjectIndex {
+  private readonly byKey = new Map<string, KubeObject>();
+  /** kind -> namespace -> names, for messages listing what does exist. */
+  private readonly names = new Map<string, Map<string, string[]>>();
+  private readonly workloads = new Map<string, Workload[]>();
+  /** `namespace\0key=value` -> the workloads whose pod template carries that label. */
+  private readonly byLabel = new Map<string, Workload[]>();
+  readonly duplicates: Finding[] = [];
+
+  constructor(readonly objects: readonly KubeObject[]) {
+    for (const o of objects) {
+      const name = o.metadata?.name;
+      if (typeof name !== 'string') continue;
+      const ns = namespaceOf(o);
+      const key = `${o.kind}/${ns}/${name}`;
+      const first = this.byKey.get(key);
+      if (first && first.apiVersion === o.apiVersion) {
+        this.duplicates.push(
+          finder(o)('api/duplicate-object', ['metadata', 'name'], `${describeObject(o)} (${o.apiVersion}) is defined twice`,
+            'each apiVersion, kind, namespace and name may appear once; rename or remove one'),
+        );
+        continue;
+      }
+      if (!first) this.byKey.set(key, o);
+      let byNs = this.names.get(o.kind);
+      if (!byNs) this.names.set(o.kind, (byNs = new Map()));
+      const list = byNs.get(ns);
+      if (list) list.push(name);
+      else byNs.set(ns, [name]);
+      const template = podTemplateOf(o);
+      if (template) {
+        const w = { object: o, template };
+        const ws = this.workloads.get(ns);
+        if (ws) ws.push(w);
+        else this.workloads.set(ns, [w]);
+        for (const [k, v] of Object.entries(template.metadata?.labels ?? {})) {
+          const key = `${ns}\0${k}=${v}`;
+          const list = this.byLabel.get(key);
+          if (list) list.push(w);
+          else this.byLabel.set(key, [w]);
+        }
+      }
+    }
+  }
+
+  /** The object of `kind` named `name` in namespace `ns` (ignored for cluster-scoped kinds). */
+  get(kind: string, ns: string, name: string): KubeObject | undefined {
+    return this.byKey.get(`${kind}/${CLUSTER_SCOPED_KINDS.has(kind) ? '' : ns}/${name}`);
+  }
+
+  /** The names of the objects of `kind` in `ns`, sorted, for messages. */
+  namesOf(kind: string, ns: string): string[] {
+    return [...(this.names.get(kind)?.get(CLUSTER_SCOPED_KINDS.has(kind) ? '' : ns) ?? [])].sort();
+  }
+
+  /** The workloads in `ns` whose pod template has every label of `labels` (which must not be empty). */
+  workloadsLabelled(ns: string, labels: Readonly<Record<string, string>>): readonly Workload[] {
+    let smallest: readonly Workload[] | undefined;
+    for (const [k, v] of Object.entries(labels)) {
+      const list = this.byLabel.get(`${ns}\0${k}=${v}`) ?? [];
+      if (!smallest || list.length < smallest.length) smallest = list;
+    }
+    return (smallest ?? []).filter((w) => Object.entries(labels).every(([k, v]) => w.template.metadata?.labels?.[k] === v));
+  }
+
+  /** The objects with pod templates (and Pods) in `ns`. */
+  workloadsIn(ns: string): readonly Workload[] {
+    return this.workloads.get(ns) ?? [];
+  }
+}
+
+/** The namespace of an object: '' at cluster scope, `default` when a namespaced object names none. */
+export function namespaceOf(o: KubeObject): string {
+  if (CLUSTER_SCOPED_KINDS.has(o.kind)) return '';
+  return o.metadata?.namespace ?? DEFAULT_NAMESPACE;
+}
+
+/** `'a', 'b'` or `none`, for messages listing what exists. */
+export function listed(names: readonly string[]): string {
+  return names.length ? names.join(', ') : 'none';
+}
