@@ -74,3 +74,10 @@ export function compareFindings(a: Finding, b: Finding): number {
   const pb = fieldPath(b.path);
   return oa < ob ? -1 : oa > ob ? 1 : pa < pb ? -1 : pa > pb ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
+
+/** The synth summary's lines for declared exceptions: `exception: DaemonSet kube-system/x: host-namespaces (hostNetwork: true): <reason>`. */
+export function exceptionLines(exceptions: readonly UsedException[]): string[] {
+  return exceptions
+    .map((e) => `exception: ${describeObject(e.object)}: ${e.control} (${e.allows}): ${e.reason}`)
+    .sort();
+}

@@ -4,7 +4,8 @@
  */
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, ProblemsError } from '../errors.js';
+import { ExitCode, ProblemsError, formatProblem } from '../errors.js';
+import { exceptionLines, toProblem } from '../checks/finding.js';
 import { writeDist } from '../synth/write.js';
 import { main } from './main.js';
 import { DIST_DIR, SCHEMA_FILE, compile, openProject, schemaText } from './project.js';
@@ -36,7 +37,7 @@ await main<{ stage?: string[] }>({
         })),
       );
     }
-    const { stages, tree } = compile(project, stage ?? project.stages);
+    const { stages, tree, checks } = compile(project, stage ?? project.stages);
     writeDist(join(root, DIST_DIR), tree, { removeOthers: stage === undefined });
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
@@ -45,6 +46,10 @@ await main<{ stage?: string[] }>({
       const objects = s.charts.reduce((n, c) => n + c.objects.length, 0);
       const files = tree.get(s.stage.name)!.size;
       process.stdout.write(`${s.stage.name}: ${objects} objects in ${files} files -> ${DIST_DIR}/${s.stage.name}/\n`);
+      const result = checks.get(s.stage.name);
+      for (const line of exceptionLines(result?.exceptions ?? [])) process.stdout.write(`  ${line}\n`);
+      const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
+      if (warnings.length) process.stderr.write(warnings.map((f) => formatProblem(toProblem(f))).join('\n') + '\n');
     }
     return ExitCode.ok;
   },
