@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../transforms/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../transforms/pod-specs.js';
-import { finder, type FieldPath, type Finding } from './finding.js';
+import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, selectorMatches, workloadSelector } from './selectors.js';
 
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -145,7 +145,7 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
   for (const { name, path } of allNames) {
     if (name === undefined) continue;
     const first = seen.get(name);
-    if (first) out.push(emit('api/duplicate-key', path, `container name '${String(name)}' is used twice (also at ${first.filter((k) => k !== 'spec').join('.')})`));
+    if (first) out.push(emit('api/duplicate-key', path, `container name '${String(name)}' is used twice (also at ${fieldPath(first.slice(at.length))})`));
     else seen.set(name, path);
   }
   unique(emit, spec.volumes, [...at, 'volumes'], ['name'], out);
@@ -165,7 +165,7 @@ export function checkApiRules(o: KubeObject): Finding[] {
   const md = o.metadata;
   if (!md || typeof md !== 'object') return [emit('api/name', ['metadata'], 'metadata is missing', 'add metadata.name')];
   if (md.name === undefined && md.generateName === undefined) {
-    out.push(emit('api/name', ['metadata'], 'metadata.name is missing', `every ${o.kind} needs a name; add metadata.name`));
+    out.push(emit('api/name', ['metadata'], "required field 'name' is missing", `every ${o.kind} needs a name; add metadata.name`));
   } else if (typeof md.name === 'string') {
     const rule = NAME_RULES[o.kind] ?? 'subdomain';
     const bad = nameProblem(md.name, rule);

@@ -10,6 +10,7 @@ import { ObjectIndex } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { checkReferences } from './references.js';
 import { checkSchema } from './schema.js';
+import { checkSecretValues } from './secrets.js';
 
 export interface CheckOptions {
   /** Pod Security Standard every workload must meet. @default 'baseline' */
@@ -41,7 +42,7 @@ export function checkObjects(objects: readonly KubeObject[], options: CheckOptio
   const exceptions: UsedException[] = [];
   const custom = customKinds(objects);
   for (const o of objects) {
-    findings.push(...checkSchema(o, custom), ...checkApiRules(o));
+    findings.push(...checkSchema(o, custom), ...checkApiRules(o), ...checkSecretValues(o));
     const policy = checkPodSecurity(o, options.podSecurity ?? 'baseline');
     findings.push(...policy.findings);
     exceptions.push(...policy.exceptions);

@@ -43,7 +43,7 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     const declared = ports.map((cp) => `${String(cp.containerPort)}${cp.name ? ` (${String(cp.name)})` : ''}${(cp.protocol ?? 'TCP') !== 'TCP' ? `/${String(cp.protocol)}` : ''}`);
     const path: FieldPath = ['spec', 'ports', i, p.targetPort === undefined ? 'port' : 'targetPort'];
     out.push(emit('refs/target-port', path,
-      `port ${String(p.port)} targets ${typeof target === 'string' ? `the port named '${target}'` : `port ${String(target)}`}${p.targetPort === undefined ? ' (no targetPort: the same as port)' : ''}, but the selected pods (${selected.map(describeWorkload).join(', ')}) listen on: ${listed([...new Set(declared)])}`,
+      `port ${String(p.port)}${protocol !== 'TCP' ? `/${String(protocol)}` : ''} targets ${typeof target === 'string' ? `the port named '${target}'` : `port ${String(target)}`}${p.targetPort === undefined ? ' (no targetPort: the same as port)' : ''}, but the selected pods (${selected.map(describeWorkload).join(', ')}) listen on: ${listed([...new Set(declared)])}`,
       'set targetPort to a port the containers declare'));
   });
 }

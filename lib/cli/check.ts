@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, ProblemsError, type Problem } from '../errors.js';
+import { ExitCode, ProblemsError, compareProblems, type Problem } from '../errors.js';
+import { toProblem } from '../checks/finding.js';
 import { checkObjects } from '../checks/index.js';
 import { parseManifests } from '../checks/manifests.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
@@ -79,7 +80,9 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
     }]);
   }
   const { findings } = checkObjects(manifests.objects, { podSecurity: level, existingNamespaces: opts['namespace-exists'] ?? [] });
-  const located = findings.map((finding) => ({ finding, location: manifests.locate(finding) }));
+  const located = findings
+    .map((finding) => ({ finding, location: manifests.locate(finding) }))
+    .sort((a, b) => compareProblems(toProblem(a.finding, a.location), toProblem(b.finding, b.location)));
   const n = manifests.objects.length;
   process.stdout.write(format === 'json' ? jsonReport(located, n) : format === 'sarif' ? sarifReport(located, COMPILER_VERSION) : textReport(located, n));
   return findings.some((f) => f.severity === 'error') ? ExitCode.checkFailed : ExitCode.ok;
