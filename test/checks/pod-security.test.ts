@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { findingsIn } from './helpers.js';
+
+describe("the safety policy", () => {
+  it("holds every workload to the baseline standard, except where an exception is declared", () => {
+    expect(findingsIn(["policy/baseline.yaml"])).toEqual([
+      "policy/baseline.yaml:15:16: DaemonSet kube-system/node-agent: spec.template.spec.hostPID: hostPID: true shares the node's namespaces (Pod Security Standard 'baseline')",
+      "policy/baseline.yaml:17:33: DaemonSet kube-system/node-agent: spec.template.spec.securityContext.seccompProfile.type: seccompProfile Unconfined turns seccomp off (Pod Security Standard 'baseline')",
+      "policy/baseline.yaml:22:25: DaemonSet kube-system/node-agent: spec.template.spec.containers[0].securityContext.privileged: container 'agent' is privileged (Pod Security Standard 'baseline')",
+      "policy/baseline.yaml:24:20: DaemonSet kube-system/node-agent: spec.template.spec.containers[0].securityContext.capabilities.add: container 'agent' adds the capabilities NET_ADMIN (Pod Security Standard 'baseline')",
+      "policy/baseline.yaml:26:48: DaemonSet kube-system/node-agent: spec.template.spec.containers[0].ports[0].hostPort: container 'agent' binds hostPort 9100 on the node (Pod Security Standard 'baseline')",
+      "policy/baseline.yaml:31:21: DaemonSet kube-system/node-agent: spec.template.spec.volumes[0].hostPath: volume 'root' mounts the node's / (Pod Security Standard 'baseline')",
+      "policy/baseline.yaml:41:40: DaemonSet kube-system/kube-registry-proxy: metadata.annotations.policy.stagecraft.dev/hostnetwork: 'hostnetwork' is not a policy control"
+    ]);
+    expect(findingsIn(["policy/baseline.yaml"], {}, 'warning')).toEqual([
+      "policy/baseline.yaml:19:11: DaemonSet kube-system/node-agent: spec.template.spec.containers[0]: container 'agent' has no livenessProbe or readinessProbe",
+      "policy/baseline.yaml:19:11: DaemonSet kube-system/node-agent: spec.template.spec.containers[0]: container 'agent' has no resource requests or limits"
+    ]);
+  });
+
+  it("holds workloads to the restricted standard where asked, and warns about tags, resources and probes", () => {
+    expect(findingsIn(["policy/restricted.yaml"], { podSecurity: 'restricted' })).toEqual([
+      "policy/restricted.yaml:41:9: Pod tool: spec.containers[0].securityContext: container 'tool' does not drop ALL capabilities (Pod Security Standard 'restricted')",
+      "policy/restricted.yaml:41:9: Pod tool: spec.containers[0].securityContext: container 'tool' does not set allowPrivilegeEscalation: false (Pod Security Standard 'restricted')",
+      "policy/restricted.yaml:41:9: Pod tool: spec.containers[0].securityContext: container 'tool' has no seccomp profile (Pod Security Standard 'restricted')",
+      "policy/restricted.yaml:41:9: Pod tool: spec.containers[0].securityContext: container 'tool' may run as root (runAsNonRoot is not true) (Pod Security Standard 'restricted')",
+      "policy/restricted.yaml:41:20: Pod tool: spec.containers[0].securityContext.runAsUser: container 'tool' runs as user 0 (root) (Pod Security Standard 'restricted')",
+      "policy/restricted.yaml:42:7: Pod tool: spec.containers[1].securityContext: container 'sidecar' does not drop ALL capabilities (Pod Security Standard 'restricted')",
+      "policy/restricted.yaml:42:7: Pod tool: spec.containers[1].securityContext: container 'sidecar' does not set allowPrivilegeEscalation: false (Pod Security Standard 'restricted')",
+      "policy/restricted.yaml:42:7: Pod tool: spec.containers[1].securityContext: container 'sidecar' has no seccomp profile (Pod Security Standard 'restricted')",
+      "policy/restricted.yaml:42:7: Pod tool: spec.containers[1].securityContext: container 'sidecar' may run as root (runAsNonRoot is not true) (Pod Security Standard 'restricted')",
+      "policy/restricted.yaml:48:12: Pod tool: spec.volumes[0].nfs: volume 'nfs' is of type nfs (Pod Security Standard 'restricted')"
+    ]);
+    expect(findingsIn(["policy/restricted.yaml"], { podSecurity: 'restricted' }, 'warning')).toEqual([
+      "policy/restricted.yaml:38:7: Pod tool: spec.containers[0]: container 'tool' has no livenessProbe or readinessProbe",
+      "policy/restricted.yaml:38:7: Pod tool: spec.containers[0]: container 'tool' has no resource requests or limits",
+      "policy/restricted.yaml:39:14: Pod tool: spec.containers[0].image: image 'busybox' has no tag (it means 'latest')",
+      "policy/restricted.yaml:42:7: Pod tool: spec.containers[1]: container 'sidecar' has no livenessProbe or readinessProbe",
+      "policy/restricted.yaml:42:7: Pod tool: spec.containers[1]: container 'sidecar' has no resource limits",
+      "policy/restricted.yaml:43:14: Pod tool: spec.containers[1].image: image 'example/sidecar:latest' uses the tag 'latest'"
+    ]);
+  });
+});
