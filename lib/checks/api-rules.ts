@@ -149,6 +149,8 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
     else seen.set(name, path);
   }
   unique(emit, spec.volumes, [...at, 'volumes'], ['name'], out);
+  unique(emit, spec.topologySpreadConstraints, [...at, 'topologySpreadConstraints'], ['topologyKey', 'whenUnsatisfiable'], out);
+  unique(emit, spec.imagePullSecrets, [...at, 'imagePullSecrets'], ['name'], out);
   if (Array.isArray(spec.volumes)) {
     spec.volumes.forEach((v: Record<string, unknown> | null, i) => {
       if (typeof v?.name === 'string' && (!DNS1123_LABEL.test(v.name) || v.name.length > 63)) {

@@ -88,10 +88,11 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   const out: Finding[] = [];
   let subject = object;
   if ('status' in object) {
-    // what `kubectl get -o yaml` prints: the API server ignores it on create, so it is no error
+    // what `kubectl get -o yaml` prints; the API server ignores it on create, but a manifest
+    // carrying it was exported, not written (and the referee rejects it): say so specifically
     const { status: _status, ...rest } = object;
     subject = rest as KubeObject;
-    out.push(finder(object, 'warning')('schema/status', ['status'], 'status is written by the cluster and ignored when applied', 'remove status from the manifest'));
+    out.push(finder(object)('schema/status', ['status'], 'status is written by the cluster, not by manifests', 'remove status from the manifest'));
   }
   if (validate(subject)) return out;
   const seen = new Set<string>();
