@@ -74,10 +74,28 @@ function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[],
   }
 }
 
-function checkMetadata(emit: Emit, metadata: Record<string, unknown> | undefined, at: FieldPath, out: Finding[]): void {
-  if (!metadata || typeof metadata !== 'object') return;
-  checkLabels(emit, metadata.labels, [...at, 'labels'], out);
-  checkLabels(emit, metadata.annotations, [...at, 'annotations'], out, 'annotation');
+/**
+ * Label and annotation syntax wherever an object carries metadata (its own, pod templates, claim
+ * and job templates) or a label selector (`matchLabels` of any LabelSelector).
+ */
+function checkAllLabels(emit: Emit, node: unknown, at: FieldPath, out: Finding[]): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => checkAllLabels(emit, item, [...at, i], out));
+    return;
+  }
+  for (const [k, v] of Object.entries(node)) {
+    if (!v || typeof v !== 'object') continue;
+    if (k === 'metadata' && !Array.isArray(v)) {
+      const md = v as Record<string, unknown>;
+      checkLabels(emit, md.labels, [...at, k, 'labels'], out);
+      checkLabels(emit, md.annotations, [...at, k, 'annotations'], out, 'annotation');
+    } else if (k === 'matchLabels') {
+      checkLabels(emit, v, [...at, k], out);
+    } else if (k !== 'data' && k !== 'stringData' && k !== 'binaryData') {
+      checkAllLabels(emit, v, [...at, k], out);
+    }
+  }
 }
 
 /** Reports items of `list` whose key (several fields joined) repeats an earlier item's. */
@@ -176,17 +194,16 @@ export function checkApiRules(o: KubeObject): Finding[] {
   if (typeof md.namespace === 'string' && (!DNS1123_LABEL.test(md.namespace) || md.namespace.length > 63)) {
     out.push(emit('api/name', ['metadata', 'namespace'], `namespace '${md.namespace}' is not a DNS-1123 label`, NAME_HINT.label));
   }
-  checkMetadata(emit, md, ['metadata'], out);
+  checkAllLabels(emit, o, [], out);
 
   const templatePath = POD_TEMPLATE_PATHS[o.kind];
   const template = podTemplateOf(o);
   if (templatePath && template) {
-    if (templatePath.length) checkMetadata(emit, template.metadata, [...templatePath, 'metadata'], out);
     if (template.spec && typeof template.spec === 'object') checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out);
   }
   const selector = workloadSelector(o);
   if (selector) {
-    checkLabels(emit, selector.matchLabels, [...selector.path, ...(o.kind === 'ReplicationController' ? [] : ['matchLabels'])], out);
+    if (o.kind === 'ReplicationController') checkLabels(emit, selector.matchLabels, selector.path, out);
     const labels = template?.metadata?.labels ?? {};
     if (template && !selectorMatches(selector, labels)) {
       out.push(emit('api/selector', selector.path,

@@ -9,7 +9,8 @@ describe("the API server's rules", () => {
       "api/names-and-labels.yaml:14:11: Service default/1st-web: metadata.labels.tier: label value \"front end\" is not valid",
       "api/names-and-labels.yaml:15:19: Service default/1st-web: metadata.labels.example.com/: label key 'example.com/' is not valid: its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
       "api/names-and-labels.yaml:17:11: Service default/1st-web: metadata.annotations.-bad: annotation key '-bad' is not valid: its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
-      "api/names-and-labels.yaml:26:9: ConfigMap default/settings_v2: metadata.name: name 'settings_v2' is not a DNS-1123 subdomain"
+      "api/names-and-labels.yaml:26:9: ConfigMap default/settings_v2: metadata.name: name 'settings_v2' is not a DNS-1123 subdomain",
+      "api/names-and-labels.yaml:44:13: NetworkPolicy default/web: spec.podSelector.matchLabels.role: label value \"web server\" is not valid"
     ]);
   });
 
