@@ -9,7 +9,7 @@ import { compareFindings, type Finding, type UsedException } from './finding.js'
 import { ObjectIndex } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { checkReferences } from './references.js';
-import { checkSchema } from './schema.js';
+import { NOT_API_OBJECTS, checkSchema } from './schema.js';
 import { checkSecretValues } from './secrets.js';
 
 export interface CheckOptions {
@@ -37,7 +37,9 @@ function customKinds(objects: readonly KubeObject[]): Set<string> {
   return out;
 }
 
-export function checkObjects(objects: readonly KubeObject[], options: CheckOptions = {}): CheckResult {
+export function checkObjects(all: readonly KubeObject[], options: CheckOptions = {}): CheckResult {
+  // a kubeconfig or a Kustomization next to the manifests is no API object: nothing to check
+  const objects = all.filter((o) => !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`));
   const findings: Finding[] = [];
   const exceptions: UsedException[] = [];
   const custom = customKinds(objects);
