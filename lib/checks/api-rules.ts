@@ -183,7 +183,8 @@ export function checkApiRules(o: KubeObject): Finding[] {
   const out: Finding[] = [];
   const emit = finder(o);
   const md = o.metadata;
-  if (!md || typeof md !== 'object') return [emit('api/name', ['metadata'], 'metadata is missing', 'add metadata.name')];
+  if (md === undefined || md === null) return [emit('api/name', [], "required field 'metadata' is missing", 'add metadata.name')];
+  if (typeof md !== 'object') return out; // the schema check reports its type
   if (md.name === undefined && md.generateName === undefined) {
     out.push(emit('api/name', ['metadata'], "required field 'name' is missing", `every ${o.kind} needs a name; add metadata.name`));
   } else if (typeof md.name === 'string') {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { checkObjects, type CheckOptions } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
-import { toProblem } from '../../lib/checks/finding.js';
+import { exceptionLines, toProblem } from '../../lib/checks/finding.js';
 import { compareProblems, formatPlace } from '../../lib/errors.js';
 import { REPO } from '../helpers/cli.js';
 
@@ -19,4 +19,10 @@ export function findingsIn(files: readonly string[], options: CheckOptions = {},
     .map((f) => toProblem(f, manifests.locate(f)))
     .sort(compareProblems)
     .map((p) => `${formatPlace(p)}: ${p.message}`);
+}
+
+/** The synth summary's exception lines for the fixture files. */
+export function exceptionsIn(files: readonly string[], options: CheckOptions = {}): string[] {
+  const manifests = parseManifests(files.map((f) => ({ file: f, text: readFileSync(join(MANIFESTS, f), 'utf8') })));
+  return exceptionLines(checkObjects(manifests.objects, options).exceptions);
 }
