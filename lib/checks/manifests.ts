@@ -96,8 +96,15 @@ export function parseManifests(files: readonly { file: string; text: string }[])
         sources.set(obj, { file, doc, lines, prefix });
       };
       if (o.kind === 'List' && o.apiVersion === 'v1' && Array.isArray(o.items)) {
-        o.items.forEach((item: unknown, i: number) => {
-          if (item && typeof item === 'object' && !Array.isArray(item)) add(item as KubeObject, ['items', i]);
+        o.items.forEach((item: Partial<KubeObject> | null, i: number) => {
+          if (item && typeof item === 'object' && typeof item.kind === 'string' && typeof item.apiVersion === 'string') add(item as KubeObject, ['items', i]);
+          else {
+            problems.push({
+              code: 'input/not-kubernetes',
+              location: locationAt({ file, doc, lines, prefix: [] }, ['items', i], false),
+              message: `item ${i} of this List is not a Kubernetes object (it needs apiVersion and kind)`,
+            });
+          }
         });
       } else add(o as KubeObject, []);
     }

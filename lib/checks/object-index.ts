@@ -32,10 +32,12 @@ export class ObjectIndex {
       const ns = namespaceOf(o);
       const key = `${o.kind}/${ns}/${name}`;
       const first = this.byKey.get(key);
-      if (first && first.apiVersion === o.apiVersion) {
+      if (first && groupOf(first.apiVersion) === groupOf(o.apiVersion)) {
+        // two versions of one group's kind are the same API object, stored once
+        const versions = first.apiVersion === o.apiVersion ? `(${o.apiVersion})` : `(as ${first.apiVersion} and ${o.apiVersion})`;
         this.duplicates.push(
-          finder(o)('api/duplicate-object', ['metadata', 'name'], `${describeObject(o)} (${o.apiVersion}) is defined twice`,
-            'each apiVersion, kind, namespace and name may appear once; rename or remove one'),
+          finder(o)('api/duplicate-object', ['metadata', 'name'], `${describeObject(o)} ${versions} is defined twice`,
+            'each kind, namespace and name may appear once; rename or remove one'),
         );
         continue;
       }
@@ -91,6 +93,12 @@ export class ObjectIndex {
 export function namespaceOf(o: KubeObject): string {
   if (CLUSTER_SCOPED_KINDS.has(o.kind)) return '';
   return o.metadata?.namespace ?? DEFAULT_NAMESPACE;
+}
+
+/** The API group of an apiVersion: `apps` for `apps/v1`, '' for the core `v1`. */
+function groupOf(apiVersion: unknown): string {
+  const s = String(apiVersion);
+  return s.includes('/') ? s.slice(0, s.indexOf('/')) : '';
 }
 
 /** `'a', 'b'` or `none`, for messages listing what exists. */

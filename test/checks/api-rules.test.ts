@@ -40,7 +40,8 @@ describe("the API server's rules", () => {
     expect(findingsIn(["api/selectors-and-duplicates.yaml"])).toEqual([
       "api/selectors-and-duplicates.yaml:8:13: ReplicationController nginx: spec.selector: selects app=nginx, but the pod template's labels are: app=web",
       "api/selectors-and-duplicates.yaml:22:5: DaemonSet agent: spec.selector: selects app=agent (and expressions), but the pod template's labels are: app=agent, tier=cluster",
-      "api/selectors-and-duplicates.yaml:56:9: ConfigMap default/settings: metadata.name: ConfigMap default/settings (v1) is defined twice"
+      "api/selectors-and-duplicates.yaml:56:9: ConfigMap default/settings: metadata.name: ConfigMap default/settings (v1) is defined twice",
+      "api/selectors-and-duplicates.yaml:71:9: HorizontalPodAutoscaler db: metadata.name: HorizontalPodAutoscaler db (as autoscaling/v1 and autoscaling/v2) is defined twice"
     ]);
   });
 });
