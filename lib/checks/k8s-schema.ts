@@ -49,11 +49,11 @@ export interface KindInfo {
 
 const refTo = (fqn: string) => ({ $ref: `k8s#/definitions/${fqn.slice(PREFIX.length)}` });
 
-/** The definitions and kinds of the assembly; built once per process. */
+/** The definitions (by jsii name) and kinds (by `apiVersion/kind`) of the assembly; built once per process. */
 class KubernetesSchemas {
   readonly kinds = new Map<string, KindInfo>();
   readonly definitions: Record<string, Schema> = {};
-  /** Per definition (fqn without prefix), its property names by JSON name, for "did you mean". */
+  // allErrors: report every problem at once; verbose: the parent schema, for "did you mean"
   private readonly ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
   private readonly validators = new Map<string, ValidateFunction>();
 
@@ -133,12 +133,6 @@ class KubernetesSchemas {
     const v = this.ajv.compile(refTo(info.fqn));
     this.validators.set(key, v);
     return v;
-  }
-
-  /** The JSON names of the properties of a definition, for suggestions. */
-  propertiesOf(definition: Schema | undefined): string[] {
-    const props = definition?.properties;
-    return props && typeof props === 'object' ? Object.keys(props) : [];
   }
 }
 
