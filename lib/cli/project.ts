@@ -86,10 +86,9 @@ export function compile(project: Project, stages: readonly string[] = project.st
       problems.push(...e.problems);
     }
   }
-  if (problems.length) throw new ProblemsError([...problems].sort(compareProblems));
-  if (failedChecks) {
-    const findings = [...checks.values()].flatMap((c) => c.findings.map((f) => toProblem(f)));
-    throw new ProblemsError(findings, ExitCode.checkFailed);
-  }
+  const findings = failedChecks ? [...checks.values()].flatMap((c) => c.findings.map((f) => toProblem(f))) : [];
+  // a broken stage file is bad input (exit 2); the other stages' findings are shown with it
+  if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
+  if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   return { stages: rendered, tree: new Map(rendered.map((r) => [r.stage.name, stageFiles(r)])), checks };
 }
