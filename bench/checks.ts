@@ -3,8 +3,9 @@
  * (this process), for comparison with kubeconform's published ~7,500 resources/s with 8 workers.
  * Not a timed test: run it with `npm run bench` (optionally `-- <apps>`; each app is 6 objects).
  *
- * Reports three figures: the schema check alone, schema + references (what the benchmark
- * requirement names), and every check. Validators are compiled lazily, so the first, warm-up
+ * Reports four figures: the schema check alone, schema + references (what the benchmark
+ * requirement names), every check, and every check after parsing the stage from YAML text (as
+ * `npm run check -- <dir>` does). Validators are compiled lazily, so the first, warm-up
  * pass over a small stage is left out of the timings.
  */
 import { checkObjects } from '../lib/checks/index.js';
@@ -12,6 +13,8 @@ import { ObjectIndex } from '../lib/checks/object-index.js';
 import { checkReferences } from '../lib/checks/references.js';
 import { checkSchema } from '../lib/checks/schema.js';
 import type { KubeObject } from '../lib/transforms/object.js';
+import { parseManifests } from '../lib/checks/manifests.js';
+import { stringify } from 'yaml';
 
 const NS = 'bench';
 
@@ -76,3 +79,6 @@ const objects = stage(apps);
 rate('schema', objects, () => objects.reduce((n, o) => n + checkSchema(o).length, 0));
 rate('schema + references', objects, () => objects.reduce((n, o) => n + checkSchema(o).length, 0) + checkReferences(new ObjectIndex(objects)).length);
 rate('every check', objects, () => checkObjects(objects).findings.length);
+// what `npm run check -- <dir>` adds: parsing YAML with source positions (the yaml library)
+const text = objects.map((o) => stringify(o, { aliasDuplicateObjects: false })).join('---\n');
+rate('YAML + every check', objects, () => checkObjects(parseManifests([{ file: 'bench.yaml', text }]).objects).findings.length);
