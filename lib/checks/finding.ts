@@ -66,15 +66,6 @@ export function toProblem(f: Finding, location?: SourceLocation): Problem {
   };
 }
 
-/** Orders findings by object, then field, then message: stable output. */
-export function compareFindings(a: Finding, b: Finding): number {
-  const oa = describeObject(a.object);
-  const ob = describeObject(b.object);
-  const pa = fieldPath(a.path);
-  const pb = fieldPath(b.path);
-  return oa < ob ? -1 : oa > ob ? 1 : pa < pb ? -1 : pa > pb ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
-}
-
 /** The synth summary's lines for declared exceptions: `exception: DaemonSet kube-system/x: host-namespaces (hostNetwork: true): <reason>`. */
 export function exceptionLines(exceptions: readonly UsedException[]): string[] {
   return exceptions

@@ -5,7 +5,8 @@
  */
 import type { KubeObject } from '../transforms/object.js';
 import { checkApiRules } from './api-rules.js';
-import { compareFindings, type Finding, type UsedException } from './finding.js';
+import { fieldPath, type Finding, type UsedException } from './finding.js';
+import { describeObject } from '../transforms/object.js';
 import { ObjectIndex } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { checkReferences } from './references.js';
@@ -37,6 +38,14 @@ function customKinds(objects: readonly KubeObject[]): Set<string> {
   return out;
 }
 
+/** Findings by object, field and message; each key computed once (stages may have many warnings). */
+function sortFindings(findings: readonly Finding[]): Finding[] {
+  const keyed = findings.map((f) => ({ f, object: describeObject(f.object), field: fieldPath(f.path) }));
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  keyed.sort((a, b) => cmp(a.object, b.object) || cmp(a.field, b.field) || cmp(a.f.message, b.f.message));
+  return keyed.map((k) => k.f);
+}
+
 export function checkObjects(all: readonly KubeObject[], options: CheckOptions = {}): CheckResult {
   // a kubeconfig or a Kustomization next to the manifests is no API object: nothing to check
   const objects = all.filter((o) => !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`));
@@ -50,7 +59,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
     exceptions.push(...policy.exceptions);
   }
   findings.push(...checkReferences(new ObjectIndex(objects), options));
-  return { findings: findings.sort(compareFindings), exceptions };
+  return { findings: sortFindings(findings), exceptions };
 }
 
 export type { Finding, UsedException } from './finding.js';

@@ -19,6 +19,12 @@ describe('npm run check -- <paths>', () => {
     expect(runCli('check', ['--pod-security', 'restricted', fixture('valid')])).toMatchObject({ code: 0, stdout: '11 objects checked: 0 errors, 0 warnings\n' });
   });
 
+  it('accepts namespaces the cluster already has with --namespace-exists', () => {
+    const f = fixture('refs/pods.yaml');
+    expect(runCli('check', [f]).stdout).toContain("namespace 'staging' is neither created in the stage nor known to exist");
+    expect(runCli('check', ['--namespace-exists', 'staging', f]).stdout).not.toContain("namespace 'staging'");
+  });
+
   it('writes JSON with the object, field and place of every finding', () => {
     const r = runCli('check', ['--format', 'json', fixture('defects/2-quantity.yaml')]);
     expect(r.code).toBe(1);
