@@ -24,6 +24,7 @@ export class ObjectIndex {
   /** `namespace\0key=value` -> the workloads whose pod template carries that label. */
   private readonly byLabel = new Map<string, Workload[]>();
   readonly duplicates: Finding[] = [];
+  private readonly sorted = new WeakSet<string[]>();
 
   constructor(readonly objects: readonly KubeObject[]) {
     for (const o of objects) {
@@ -68,9 +69,15 @@ export class ObjectIndex {
     return this.byKey.get(`${kind}/${CLUSTER_SCOPED_KINDS.has(kind) ? '' : ns}/${name}`);
   }
 
-  /** The names of the objects of `kind` in `ns`, sorted, for messages. */
-  namesOf(kind: string, ns: string): string[] {
-    return [...(this.names.get(kind)?.get(CLUSTER_SCOPED_KINDS.has(kind) ? '' : ns) ?? [])].sort();
+  /** The names of the objects of `kind` in `ns`, sorted (once), for messages. */
+  namesOf(kind: string, ns: string): readonly string[] {
+    const list = this.names.get(kind)?.get(CLUSTER_SCOPED_KINDS.has(kind) ? '' : ns);
+    if (!list) return [];
+    if (!this.sorted.has(list)) {
+      list.sort();
+      this.sorted.add(list);
+    }
+    return list;
   }
 
   /** The workloads in `ns` whose pod template has every label of `labels` (which must not be empty). */
@@ -101,7 +108,12 @@ function groupOf(apiVersion: unknown): string {
   return s.includes('/') ? s.slice(0, s.indexOf('/')) : '';
 }
 
-/** `'a', 'b'` or `none`, for messages listing what exists. */
+/** Names listed in one message at most: a stage may have thousands. */
+export const MAX_LISTED = 10;
+
+/** `a, b` (`a, b, ... and 12 more` past MAX_LISTED) or `none`, for messages listing what exists. */
 export function listed(names: readonly string[]): string {
-  return names.length ? names.join(', ') : 'none';
+  if (names.length === 0) return 'none';
+  if (names.length <= MAX_LISTED) return names.join(', ');
+  return `${names.slice(0, MAX_LISTED).join(', ')} and ${names.length - MAX_LISTED} more`;
 }

@@ -33,6 +33,9 @@ export function declaredKeys(o: KubeObject): string[] {
   return [...keys].sort();
 }
 
+/** Every namespace has the service account `default`, declared or not. */
+const withDefault = (names: readonly string[]) => (names.includes('default') ? names : ['default', ...names]);
+
 const KIND_WORD: Record<string, string> = { Secret: 'Secrets', ConfigMap: 'ConfigMaps', PersistentVolumeClaim: 'claims', ServiceAccount: 'service accounts' };
 
 export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex): Finding[] {
@@ -135,7 +138,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
   const sa = spec.serviceAccountName ?? spec.serviceAccount;
   if (typeof sa === 'string' && sa !== 'default' && !index.get('ServiceAccount', ns, sa)) {
     out.push(emit('refs/service-account', [...at, spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'],
-      `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(['default', ...index.namesOf('ServiceAccount', ns).filter((n) => n !== 'default')])}`,
+      `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(withDefault(index.namesOf('ServiceAccount', ns)))}`,
       'add the ServiceAccount to the stage, or fix the name'));
   }
   return out;

@@ -6,7 +6,7 @@
 import { CLUSTER_SCOPED_KINDS } from '../k8s.js';
 import type { KubeObject } from '../transforms/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
-import { listed, namespaceOf, type ObjectIndex, type Workload } from './object-index.js';
+import { MAX_LISTED, listed, namespaceOf, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences } from './references-pods.js';
 import { formatLabels } from './selectors.js';
 import { parseQuantity } from './quantity.js';
@@ -28,7 +28,10 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   if (selected.length === 0) {
     const candidates = index.workloadsIn(ns);
     out.push(emit('refs/service-selector', ['spec', 'selector'],
-      `selects ${formatLabels(selector)}, but no pod template in namespace '${ns}' has these labels; the workloads there are: ${listed(candidates.map((w) => `${describeWorkload(w)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`))}`,
+      `selects ${formatLabels(selector)}, but no pod template in namespace '${ns}' has these labels; the workloads there are: ${listed([
+        ...candidates.slice(0, MAX_LISTED).map((w) => `${describeWorkload(w)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`),
+        ...candidates.slice(MAX_LISTED).map(() => ''),
+      ])}`,
       "make the selector match the pod template's labels"));
     return;
   }
@@ -136,13 +139,14 @@ export interface ReferenceOptions {
 export function checkReferences(index: ObjectIndex, options: ReferenceOptions = {}): Finding[] {
   const out: Finding[] = [...index.duplicates];
   const existing = new Set([...BUILT_IN_NAMESPACES, ...(options.existingNamespaces ?? [])]);
-  const created = index.namesOf('Namespace', '');
+  const createdNames = index.namesOf('Namespace', '');
+  const created = new Set(createdNames);
   for (const o of index.objects) {
     if (!o || typeof o !== 'object' || !o.metadata) continue;
     const ns = namespaceOf(o);
-    if (!CLUSTER_SCOPED_KINDS.has(o.kind) && !existing.has(ns) && !created.includes(ns)) {
+    if (!CLUSTER_SCOPED_KINDS.has(o.kind) && !existing.has(ns) && !created.has(ns)) {
       out.push(finder(o)('refs/namespace', ['metadata', 'namespace'],
-        `namespace '${ns}' is neither created in the stage nor known to exist; the stage creates: ${listed(created)}`,
+        `namespace '${ns}' is neither created in the stage nor known to exist; the stage creates: ${listed(createdNames)}`,
         'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file'));
     }
     switch (o.kind) {
