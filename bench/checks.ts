@@ -3,9 +3,9 @@
  * (this process), for comparison with kubeconform's published ~7,500 resources/s with 8 workers.
  * Not a timed test: run it with `npm run bench` (optionally `-- <apps>`; each app is 6 objects).
  *
- * Reports four figures: the schema check alone, schema + references (what the benchmark
- * requirement names), every check, and every check after parsing the stage from YAML text (as
- * `npm run check -- <dir>` does). Validators are compiled lazily, so the first, warm-up
+ * Reports five figures: the schema check alone, schema + references (what the benchmark
+ * requirement names), every check, every check on a stage with thousands of findings, and every
+ * check after parsing the stage from YAML text (as `npm run check -- <dir>` does). Validators are compiled lazily, so the first, warm-up
  * pass over a small stage is left out of the timings.
  */
 import { checkObjects } from '../lib/checks/index.js';
@@ -79,6 +79,9 @@ const objects = stage(apps);
 rate('schema', objects, () => objects.reduce((n, o) => n + checkSchema(o).length, 0));
 rate('schema + references', objects, () => objects.reduce((n, o) => n + checkSchema(o).length, 0) + checkReferences(new ObjectIndex(objects)).length);
 rate('every check', objects, () => checkObjects(objects).findings.length);
+// the same stage with every claim and Secret missing: findings must not make the checks quadratic
+const broken = objects.filter((o) => o.kind !== 'PersistentVolumeClaim' && o.kind !== 'Secret');
+rate('every check, broken', broken, () => checkObjects(broken).findings.length);
 // what `npm run check -- <dir>` adds: parsing YAML with source positions (the yaml library)
 const text = objects.map((o) => stringify(o, { aliasDuplicateObjects: false })).join('---\n');
 rate('YAML + every check', objects, () => checkObjects(parseManifests([{ file: 'bench.yaml', text }]).objects).findings.length);

@@ -74,3 +74,12 @@ describe('quantities', () => {
     expect(parseQuantity(q)).toBeUndefined();
   });
 });
+
+describe('messages on large stages', () => {
+  it('list at most ten names and count the rest', async () => {
+    const { listed } = await import('../../lib/checks/object-index.js');
+    expect(listed([])).toBe('none');
+    expect(listed(['a', 'b'])).toBe('a, b');
+    expect(listed(Array.from({ length: 12 }, (_, i) => `n${i}`))).toBe('n0, n1, n2, n3, n4, n5, n6, n7, n8, n9 and 2 more');
+  });
+});
