@@ -116,6 +116,23 @@ function unique(emit: Emit, list: unknown, at: FieldPath, fields: readonly strin
   });
 }
 
+const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** A port number field must be within 1-65535 (hostPort may be 0: none). */
+function portInRange(emit: Emit, value: unknown, path: FieldPath, out: Finding[], min = 1): void {
+  if (typeof value === 'number' && Number.isInteger(value) && (value < min || value > 65535)) {
+    out.push(emit('api/port-range', path, `port ${value} is out of range (${min}-65535)`));
+  }
+}
+
+/** Exactly one of `kinds` may be set on `node` (a probe's handler, a volume's source). */
+function oneOf(emit: Emit, node: Record<string, unknown>, kinds: readonly string[] | undefined, path: FieldPath, what: string, out: Finding[]): void {
+  const set = kinds ? kinds.filter((k) => node[k] !== undefined) : Object.keys(node).filter((k) => k !== 'name');
+  if (set.length > 1) out.push(emit('api/one-of', path, `${what} sets ${set.join(' and ')}; only one may be set`));
+  else if (set.length === 0) out.push(emit('api/one-of', path, `${what} sets none of ${kinds ? kinds.join(', ') : 'the volume sources'}`));
+}
+
 function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, out: Finding[]): void {
   const containers = spec.containers;
   if (Array.isArray(containers) && containers.length === 0) {
@@ -156,6 +173,16 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
         });
       }
       unique(emit, c.volumeMounts, [...cp, 'volumeMounts'], ['mountPath'], out);
+      if (Array.isArray(c.ports)) {
+        c.ports.forEach((p: Record<string, unknown> | null, j) => {
+          portInRange(emit, p?.containerPort, [...cp, 'ports', j, 'containerPort'], out);
+          portInRange(emit, p?.hostPort, [...cp, 'ports', j, 'hostPort'], out, 0);
+        });
+      }
+      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+        const p = c[probe];
+        if (p && typeof p === 'object' && !Array.isArray(p)) oneOf(emit, p as Record<string, unknown>, PROBE_HANDLERS, [...cp, probe], probe, out);
+      }
     });
   }
   // init and app containers share one namespace of names
@@ -167,6 +194,11 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
     else seen.set(name, path);
   }
   unique(emit, spec.volumes, [...at, 'volumes'], ['name'], out);
+  if (Array.isArray(spec.volumes)) {
+    spec.volumes.forEach((v: Record<string, unknown> | null, i) => {
+      if (v && typeof v === 'object') oneOf(emit, v, undefined, [...at, 'volumes', i], `volume '${String(v.name)}'`, out);
+    });
+  }
   unique(emit, spec.topologySpreadConstraints, [...at, 'topologySpreadConstraints'], ['topologyKey', 'whenUnsatisfiable'], out);
   unique(emit, spec.imagePullSecrets, [...at, 'imagePullSecrets'], ['name'], out);
   if (Array.isArray(spec.volumes)) {
@@ -212,10 +244,31 @@ export function checkApiRules(o: KubeObject): Finding[] {
         'make the selector a subset of the pod template labels'));
     }
   }
+  if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
+    const fields = o.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
+    const seen = new Set<string>();
+    for (const field of fields) {
+      const map = o[field];
+      if (!map || typeof map !== 'object') continue;
+      for (const key of Object.keys(map)) {
+        if (!CONFIG_KEY.test(key) || key.length > 253) {
+          out.push(emit('api/config-key', [field, key], `key '${key}' is not valid`, "keys are at most 253 letters, digits, '-', '_' and '.'"));
+        }
+        if (o.kind === 'ConfigMap' && seen.has(key)) out.push(emit('api/duplicate-key', [field, key], `key '${key}' is in both data and binaryData`));
+        seen.add(key);
+      }
+    }
+  }
   if (o.kind === 'Service') {
     const spec = (o.spec ?? {}) as Record<string, unknown>;
     unique(emit, spec.ports, ['spec', 'ports'], ['port', 'protocol'], out, { protocol: 'TCP' });
     unique(emit, spec.ports, ['spec', 'ports'], ['name'], out);
+    if (Array.isArray(spec.ports)) {
+      spec.ports.forEach((p: Record<string, unknown> | null, i) => {
+        portInRange(emit, p?.port, ['spec', 'ports', i, 'port'], out);
+        portInRange(emit, p?.targetPort, ['spec', 'ports', i, 'targetPort'], out);
+      });
+    }
     if (Array.isArray(spec.ports) && spec.ports.length > 1) {
       spec.ports.forEach((p: Record<string, unknown> | null, i) => {
         if (p && !p.name) out.push(emit('api/port-name', ['spec', 'ports', i], 'a Service with several ports needs a name on each', 'add name, e.g. http'));

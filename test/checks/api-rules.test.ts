@@ -44,4 +44,18 @@ describe("the API server's rules", () => {
       "api/selectors-and-duplicates.yaml:71:9: HorizontalPodAutoscaler db: metadata.name: HorizontalPodAutoscaler db (as autoscaling/v1 and autoscaling/v2) is defined twice"
     ]);
   });
+
+  it('rejects ports out of range, several or no probe handlers and volume sources, and bad ConfigMap keys', () => {
+    expect(findingsIn(['api/values.yaml'])).toEqual([
+      'api/values.yaml:11:28: Pod values: spec.containers[0].ports[0].containerPort: port 70000 is out of range (1-65535)',
+      'api/values.yaml:13:9: Pod values: spec.containers[0].livenessProbe: livenessProbe sets exec and httpGet; only one may be set',
+      'api/values.yaml:16:9: Pod values: spec.containers[0].readinessProbe: readinessProbe sets none of exec, httpGet, tcpSocket, grpc',
+      "api/values.yaml:18:7: Pod values: spec.volumes[0]: volume 'both' sets emptyDir and configMap; only one may be set",
+      "api/values.yaml:21:7: Pod values: spec.volumes[1]: volume 'none' sets none of the volume sources",
+      "api/values.yaml:29:14: ConfigMap settings: data.bad key: key 'bad key' is not valid",
+      "api/values.yaml:32:9: ConfigMap settings: binaryData.same: key 'same' is in both data and binaryData",
+      'api/values.yaml:40:15: Service values: spec.ports[0].port: port 0 is out of range (1-65535)',
+      'api/values.yaml:40:30: Service values: spec.ports[0].targetPort: port 65536 is out of range (1-65535)',
+    ]);
+  });
 });
