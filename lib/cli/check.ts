@@ -12,6 +12,7 @@ import { parseManifests } from '../checks/manifests.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
 import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat } from '../checks/report.js';
 import { compareDist } from '../synth/write.js';
+import { KUBERNETES_VERSION } from '../k8s.js';
 import { main } from './main.js';
 import { COMPILER_VERSION, DIST_DIR, SCHEMA_FILE, compile, openProject, schemaText } from './project.js';
 
@@ -23,7 +24,7 @@ they are current, 1 listing the files that differ (or the checks' errors), 2 whe
 has a problem.
 
 With paths: checks the Kubernetes manifests in those YAML files (directories are searched for
-*.yaml and *.yml) against the Kubernetes ${'1.25'} schema, the API server's rules, references between
+*.yaml and *.yml) against the Kubernetes ${KUBERNETES_VERSION} schema, the API server's rules, references between
 the objects and the safety policy; every finding at file:line:col. Exit 0 with no errors
 (warnings allowed), 1 with errors, 2 when the input is not Kubernetes YAML.
 
