@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { exceptionsIn, findingsIn } from './helpers.js';
 
-describe("the safety policy", () => {
-  it("holds every workload to the baseline standard, except where an exception is declared", () => {
-    expect(findingsIn(["policy/baseline.yaml"])).toEqual([
+describe('the safety policy', () => {
+  it('holds every workload to the baseline standard, except where an exception is declared', () => {
+    expect(findingsIn(['policy/baseline.yaml'])).toEqual([
       "policy/baseline.yaml:15:16: DaemonSet kube-system/node-agent: spec.template.spec.hostPID: hostPID: true shares the node's namespaces (Pod Security Standard 'baseline')",
       "policy/baseline.yaml:17:33: DaemonSet kube-system/node-agent: spec.template.spec.securityContext.seccompProfile.type: seccompProfile Unconfined turns seccomp off (Pod Security Standard 'baseline')",
       "policy/baseline.yaml:22:25: DaemonSet kube-system/node-agent: spec.template.spec.containers[0].securityContext.privileged: container 'agent' is privileged (Pod Security Standard 'baseline')",
@@ -16,7 +16,7 @@ describe("the safety policy", () => {
       "policy/baseline.yaml:75:29: Pod kube-system/tuned: spec.securityContext.seLinuxOptions.type: SELinux type 'spc_t' is not allowed (Pod Security Standard 'baseline')",
       "policy/baseline.yaml:80:20: Pod kube-system/tuned: spec.containers[0].securityContext.procMount: container 'app' unmasks /proc (Pod Security Standard 'baseline')"
     ]);
-    expect(findingsIn(["policy/baseline.yaml"], {}, 'warning')).toEqual([
+    expect(findingsIn(['policy/baseline.yaml'], {}, 'warning')).toEqual([
       "policy/baseline.yaml:19:11: DaemonSet kube-system/node-agent: spec.template.spec.containers[0]: container 'agent' has no livenessProbe or readinessProbe",
       "policy/baseline.yaml:19:11: DaemonSet kube-system/node-agent: spec.template.spec.containers[0]: container 'agent' has no resource requests or limits",
       "policy/baseline.yaml:77:7: Pod kube-system/tuned: spec.containers[0]: container 'app' has no livenessProbe or readinessProbe",
@@ -24,8 +24,8 @@ describe("the safety policy", () => {
     ]);
   });
 
-  it("holds workloads to the restricted standard where asked, and warns about tags, resources and probes", () => {
-    expect(findingsIn(["policy/restricted.yaml"], { podSecurity: 'restricted' })).toEqual([
+  it('holds workloads to the restricted standard where asked, and warns about tags, resources and probes', () => {
+    expect(findingsIn(['policy/restricted.yaml'], { podSecurity: 'restricted' })).toEqual([
       "policy/restricted.yaml:41:9: Pod tool: spec.containers[0].securityContext: container 'tool' does not drop ALL capabilities (Pod Security Standard 'restricted')",
       "policy/restricted.yaml:41:9: Pod tool: spec.containers[0].securityContext: container 'tool' does not set allowPrivilegeEscalation: false (Pod Security Standard 'restricted')",
       "policy/restricted.yaml:41:9: Pod tool: spec.containers[0].securityContext: container 'tool' has no seccomp profile (Pod Security Standard 'restricted')",
@@ -37,7 +37,7 @@ describe("the safety policy", () => {
       "policy/restricted.yaml:42:7: Pod tool: spec.containers[1].securityContext: container 'sidecar' may run as root (runAsNonRoot is not true) (Pod Security Standard 'restricted')",
       "policy/restricted.yaml:48:12: Pod tool: spec.volumes[0].nfs: volume 'nfs' is of type nfs (Pod Security Standard 'restricted')"
     ]);
-    expect(findingsIn(["policy/restricted.yaml"], { podSecurity: 'restricted' }, 'warning')).toEqual([
+    expect(findingsIn(['policy/restricted.yaml'], { podSecurity: 'restricted' }, 'warning')).toEqual([
       "policy/restricted.yaml:38:7: Pod tool: spec.containers[0]: container 'tool' has no livenessProbe or readinessProbe",
       "policy/restricted.yaml:38:7: Pod tool: spec.containers[0]: container 'tool' has no resource requests or limits",
       "policy/restricted.yaml:39:14: Pod tool: spec.containers[0].image: image 'busybox' has no tag (it means 'latest')",

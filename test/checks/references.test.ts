@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { findingsIn } from './helpers.js';
 
-describe("the reference checks", () => {
-  it("reports Services, Ingresses and autoscalers that point at nothing, naming both ends", () => {
-    expect(findingsIn(["refs/services-and-ingress.yaml"])).toEqual([
+describe('the reference checks', () => {
+  it('reports Services, Ingresses and autoscalers that point at nothing, naming both ends', () => {
+    expect(findingsIn(['refs/services-and-ingress.yaml'])).toEqual([
       "refs/services-and-ingress.yaml:17:45: Service shop/web: spec.ports[1].targetPort: port 9000 targets the port named 'grpc', but the selected pods (Deployment web) listen on: 8080 (http)",
-      "refs/services-and-ingress.yaml:18:42: Service shop/web: spec.ports[2].targetPort: port 53/UDP targets port 8080, but the selected pods (Deployment web) listen on: 8080 (http)",
+      'refs/services-and-ingress.yaml:18:42: Service shop/web: spec.ports[2].targetPort: port 53/UDP targets port 8080, but the selected pods (Deployment web) listen on: 8080 (http)',
       "refs/services-and-ingress.yaml:26:13: Service shop/api: spec.selector: selects app=api, but no pod template in namespace 'shop' has these labels; the workloads there are: Deployment web (app=web)",
       "refs/services-and-ingress.yaml:55:19: Ingress shop/web: spec.tls[0].secretName: terminates TLS with Secret 'web-tls', but the Secrets in namespace 'shop' are: none",
       "refs/services-and-ingress.yaml:62:43: Ingress shop/web: spec.rules[0].http.paths[0].backend.service.port: routes to port 8080 of Service 'web', whose ports are: 80 (http), 9000 (grpc), 53 (dns)",
@@ -14,8 +14,8 @@ describe("the reference checks", () => {
     ]);
   });
 
-  it("reports claims whose volume is missing, too small, of another class or reserved", () => {
-    expect(findingsIn(["refs/volumes.yaml"])).toEqual([
+  it('reports claims whose volume is missing, too small, of another class or reserved', () => {
+    expect(findingsIn(['refs/volumes.yaml'])).toEqual([
       "refs/volumes.yaml:18:15: PersistentVolumeClaim big: spec.volumeName: binds PersistentVolume 'small', which is reserved for claim default/other",
       "refs/volumes.yaml:19:21: PersistentVolumeClaim big: spec.storageClassName: has storage class 'fast', but PersistentVolume 'small' has 'manual'",
       "refs/volumes.yaml:20:16: PersistentVolumeClaim big: spec.accessModes: asks for ReadWriteMany, but PersistentVolume 'small' offers: ReadWriteOnce",
@@ -24,8 +24,8 @@ describe("the reference checks", () => {
     ]);
   });
 
-  it("reports what pods use and does not exist: keys, Secrets, accounts, volumes, probe ports, namespaces", () => {
-    expect(findingsIn(["refs/pods.yaml"])).toEqual([
+  it('reports what pods use and does not exist: keys, Secrets, accounts, volumes, probe ports, namespaces', () => {
+    expect(findingsIn(['refs/pods.yaml'])).toEqual([
       "refs/pods.yaml:20:23: Pod app: spec.serviceAccountName: runs as service account 'app', but the service accounts in namespace 'default' are: default",
       "refs/pods.yaml:29:30: Pod app: spec.containers[0].env[0].valueFrom.configMapKeyRef: container 'app' env LEVEL reads key 'level' of ConfigMap 'settings', which has the keys: LOG_LEVEL",
       "refs/pods.yaml:34:22: Pod app: spec.containers[0].envFrom[0].secretRef: container 'app' envFrom uses Secret 'credentials', but the Secrets in namespace 'default' are: creds",
