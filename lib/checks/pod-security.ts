@@ -168,6 +168,16 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
       }
     });
   }
+  for (const [control] of declared) {
+    const checked = (POLICY_CONTROLS as readonly string[]).includes(control) && (restricted || !RESTRICTED_ONLY.has(control));
+    if (checked && !used.has(control)) {
+      findings.push({
+        code: 'policy/unused-exception', severity: 'warning', object: o, path: ['metadata', 'annotations', `${POLICY_EXCEPTION_PREFIX}${control}`],
+        message: `declares an exception to '${control}', but nothing in the ${o.kind} needs it`,
+        hint: 'remove the annotation, so that the exception cannot hide a later change',
+      });
+    }
+  }
   const exceptions: UsedException[] = [...used.entries()].map(([control, allows]) => ({
     object: o, control, reason: declared.get(control)!, allows: [...allows].join(', '),
   }));

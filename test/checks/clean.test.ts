@@ -44,6 +44,18 @@ describe('declared exceptions', () => {
     ]);
   });
 
+  it('that excuse nothing are warned about', () => {
+    const r = checkObjects([proxy({
+      'policy.stagecraft.dev/host-namespaces': 'answers on localhost:5000 of every node',
+      'policy.stagecraft.dev/host-ports': 'hostPort is given too',
+      'policy.stagecraft.dev/privileged': 'not needed',
+      'policy.stagecraft.dev/run-as-root': 'only checked where the stage asks for restricted',
+    })]);
+    expect(r.findings.filter((f) => f.code === 'policy/unused-exception').map((f) => formatProblem(toProblem(f)).split('\n')[0])).toEqual([
+      "warning: Pod kube-system/proxy: metadata.annotations.policy.stagecraft.dev/privileged: declares an exception to 'privileged', but nothing in the Pod needs it",
+    ]);
+  });
+
   it('without one, the same pod fails', () => {
     expect(checkObjects([proxy({})]).findings.filter((f) => f.code === 'policy/host-namespaces')).toHaveLength(1);
   });
