@@ -23,6 +23,11 @@ export const POLICY_CONTROLS = [
   'privilege-escalation',
   'seccomp',
   'volume-types',
+  // not Pod Security Standards: the warnings about images without a fixed tag, containers without
+  // requests and limits, and long-running containers without probes
+  'image-tag',
+  'resources',
+  'probes',
 ] as const;
 export type PolicyControl = (typeof POLICY_CONTROLS)[number];
 

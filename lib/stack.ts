@@ -82,6 +82,12 @@ export interface SecretDeclaration {
   readonly keys: readonly string[];
   /** Path of the declaration relative to the app's settings, e.g. `['database', 'secret']`. */
   readonly path: readonly (string | number)[];
+  /**
+   * The Secret is made outside stagecraft (a TLS certificate from `kubectl create secret tls` or
+   * cert-manager): references to it are checked, but `npm run secrets` does not print it.
+   * @default false
+   */
+  readonly external?: boolean;
 }
 
 /** A file for one node's directory. */

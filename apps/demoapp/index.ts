@@ -81,10 +81,14 @@ export const demoapp = defineStack({
   settings: demoappSettings,
   version: (s) => imageVersion(s.image),
   refine,
-  secrets: (name, s, stage) => [{
-    name: databaseNames(name, STACK_NAME, stage.name, s).secret,
-    keys: s.database.secret?.keys ?? DEFAULTS.secretKeys,
-    path: ['database', 'secret'],
-  }],
+  secrets: (name, s, stage) => [
+    {
+      name: databaseNames(name, STACK_NAME, stage.name, s).secret,
+      keys: s.database.secret?.keys ?? DEFAULTS.secretKeys,
+      path: ['database', 'secret'],
+    },
+    // the certificate comes from whoever issues it (kubectl create secret tls, cert-manager)
+    ...(s.ingress ? [{ name: s.ingress.tlsSecret, keys: ['tls.crt', 'tls.key'], path: ['ingress', 'tlsSecret'], external: true }] : []),
+  ],
   chart: (app, name, s, stage) => demoappChart(new Chart(app, name, { disableResourceNameHashes: true }), name, STACK_NAME, s, stage),
 });

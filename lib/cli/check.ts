@@ -1,45 +1,124 @@
 /**
- * `npm run check`: compiles every stage in memory and fails when `dist/` (or the stage-file
- * schema) is not exactly what the sources produce.
+ * `npm run check`: without paths, compiles every stage in memory and fails when `dist/` (or the
+ * stage-file schema) is not exactly what the sources produce. With paths, runs the checks of
+ * lib/checks/ on the YAML manifests there (written by hand or by other tools).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode } from '../errors.js';
+import { ExitCode, ProblemsError, compareProblems, type Problem } from '../errors.js';
+import { toProblem } from '../checks/finding.js';
+import { checkObjects } from '../checks/index.js';
+import { parseManifests } from '../checks/manifests.js';
+import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
+import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat } from '../checks/report.js';
 import { compareDist } from '../synth/write.js';
+import { KUBERNETES_VERSION } from '../k8s.js';
 import { main } from './main.js';
-import { DIST_DIR, SCHEMA_FILE, compile, openProject, schemaText } from './project.js';
+import { COMPILER_VERSION, DIST_DIR, SCHEMA_FILE, compile, openProject, schemaText } from './project.js';
 
-const usage = `Usage: npm run check
+const usage = `Usage: npm run check [-- [options] <file or directory>...]
 
-Compiles every stage in memory, without writing, and compares the result with the committed
-dist/ and environments/stage.schema.json. Exit 0 when they are current, 1 listing the files
-that differ, 2 when a stage file has a problem.
+Without paths: compiles every stage in memory, without writing, runs the checks on every stage,
+and compares the result with the committed dist/ and environments/stage.schema.json. Exit 0 when
+they are current, 1 listing the files that differ (or the checks' errors), 2 when a stage file
+has a problem.
+
+With paths: checks the Kubernetes manifests in those YAML files (directories are searched for
+*.yaml and *.yml) against the Kubernetes ${KUBERNETES_VERSION} schema, the API server's rules, references between
+the objects and the safety policy; every finding at file:line:col. Exit 0 with no errors
+(warnings allowed), 1 with errors, 2 when the input is not Kubernetes YAML.
 
 Options:
-  -h, --help  show this help
+  --format <text|json|sarif>   how to report findings (with paths) (default: text)
+  --pod-security <level>       baseline or restricted (with paths) (default: baseline)
+  --namespace-exists <name>    a namespace the cluster already has (repeatable)
+  -h, --help                   show this help
 `;
 
-await main({
+interface Options {
+  format?: string;
+  'pod-security'?: string;
+  'namespace-exists'?: string[];
+}
+
+function badOption(name: string, value: string, allowed: readonly string[]): never {
+  throw new ProblemsError([{ code: 'cli/option', message: `--${name} must be one of ${allowed.join(', ')} (found '${value}')` }]);
+}
+
+/** The YAML files at `paths`, directories searched recursively in name order. */
+function yamlFiles(paths: readonly string[]): string[] {
+  const problems: Problem[] = [];
+  const files: string[] = [];
+  const walk = (p: string, top: boolean) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p).sort()) if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
+    } else if (top || /\.ya?ml$/.test(p)) files.push(p);
+  };
+  for (const p of paths) {
+    if (!existsSync(p)) problems.push({ code: 'cli/no-such-path', message: `there is no file or directory '${p}'` });
+    else walk(p, true);
+  }
+  if (problems.length) throw new ProblemsError(problems);
+  if (files.length === 0) {
+    throw new ProblemsError([{ code: 'input/no-yaml', message: `found no YAML files (*.yaml, *.yml) in ${paths.join(', ')}`, hint: 'point npm run check at Kubernetes manifests' }]);
+  }
+  return files;
+}
+
+function checkManifests(paths: readonly string[], opts: Options): ExitCode {
+  const format = (opts.format ?? 'text') as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) badOption('format', format, REPORT_FORMATS);
+  const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
+  if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
+  const files = yamlFiles(paths);
+  const manifests = parseManifests(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+  if (manifests.objects.length === 0) {
+    throw new ProblemsError([{
+      code: 'input/no-objects',
+      message: `found no Kubernetes objects in ${files.length} YAML file${files.length === 1 ? '' : 's'} (${paths.join(', ')})`,
+      hint: 'point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata',
+    }]);
+  }
+  const { findings } = checkObjects(manifests.objects, { podSecurity: level, existingNamespaces: opts['namespace-exists'] ?? [] });
+  const located = findings
+    .map((finding) => ({ finding, location: manifests.locate(finding) }))
+    .sort((a, b) => compareProblems(toProblem(a.finding, a.location), toProblem(b.finding, b.location)));
+  const n = manifests.objects.length;
+  process.stdout.write(format === 'json' ? jsonReport(located, n) : format === 'sarif' ? sarifReport(located, COMPILER_VERSION) : textReport(located, n));
+  return findings.some((f) => f.severity === 'error') ? ExitCode.checkFailed : ExitCode.ok;
+}
+
+function checkDist(): ExitCode {
+  const root = process.cwd();
+  const project = openProject(root);
+  const { tree } = compile(project);
+  const diff = compareDist(join(root, DIST_DIR), tree, { removeOthers: true });
+  const schemaPath = join(root, SCHEMA_FILE);
+  const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schemaText();
+  const lines = [
+    ...diff.changed.map((p) => `changed: ${DIST_DIR}/${p}`),
+    ...diff.missing.map((p) => `missing: ${DIST_DIR}/${p}`),
+    ...diff.extra.map((p) => `not produced by the sources: ${DIST_DIR}/${p}`),
+    ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : []),
+  ];
+  if (lines.length) {
+    process.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
+    return ExitCode.checkFailed;
+  }
+  process.stdout.write(`dist/ is current: ${project.stages.length} stage(s), ${[...tree.values()].reduce((n, f) => n + f.size, 0)} files\n`);
+  return ExitCode.ok;
+}
+
+await main<Options>({
   usage,
-  options: {},
-  run() {
-    const root = process.cwd();
-    const project = openProject(root);
-    const { tree } = compile(project);
-    const diff = compareDist(join(root, DIST_DIR), tree, { removeOthers: true });
-    const schemaPath = join(root, SCHEMA_FILE);
-    const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schemaText();
-    const lines = [
-      ...diff.changed.map((p) => `changed: ${DIST_DIR}/${p}`),
-      ...diff.missing.map((p) => `missing: ${DIST_DIR}/${p}`),
-      ...diff.extra.map((p) => `not produced by the sources: ${DIST_DIR}/${p}`),
-      ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : []),
-    ];
-    if (lines.length) {
-      process.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
-      return ExitCode.checkFailed;
-    }
-    process.stdout.write(`dist/ is current: ${project.stages.length} stage(s), ${[...tree.values()].reduce((n, f) => n + f.size, 0)} files\n`);
-    return ExitCode.ok;
+  writes: false,
+  options: {
+    format: { type: 'string' },
+    'pod-security': { type: 'string' },
+    'namespace-exists': { type: 'string', multiple: true },
+  },
+  run(values, positionals) {
+    return positionals.length ? checkManifests(positionals, values) : checkDist();
   },
 });

@@ -8,6 +8,8 @@ import { ExitCode, ProblemsError, formatProblem } from '../errors.js';
 export interface Command<V> {
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** Whether the command writes files (its failures then say that nothing was written). @default true */
+  readonly writes?: boolean;
   run(values: V, positionals: string[]): ExitCode | Promise<ExitCode>;
 }
 
@@ -29,7 +31,7 @@ export async function main<V>(command: Command<V>, argv = process.argv.slice(2))
     if (e instanceof ProblemsError) {
       process.stderr.write(e.problems.map(formatProblem).join('\n') + '\n');
       const errors = e.problems.filter((p) => p.severity !== 'warning').length;
-      process.stderr.write(`${errors} problem${errors === 1 ? '' : 's'}; nothing was written.\n`);
+      process.stderr.write(`${errors} problem${errors === 1 ? '' : 's'}${command.writes === false ? '.' : '; nothing was written.'}\n`);
       code = e.exitCode;
     } else if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${e.message}\n\n${command.usage}`);

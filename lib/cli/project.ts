@@ -6,7 +6,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { STACKS } from '../../apps/index.js';
 import { StageLoader, type LoadedStage } from '../config/load.js';
-import { ProblemsError, compareProblems, type Problem } from '../errors.js';
+import { ExitCode, ProblemsError, compareProblems, type Problem } from '../errors.js';
+import { checkObjects, type CheckOptions, type CheckResult } from '../checks/index.js';
+import type { KubeObject } from '../transforms/object.js';
+import { toProblem } from '../checks/finding.js';
 import { renderStage, type RenderedStage } from '../synth/render.js';
 import { stageFiles } from '../synth/output.js';
 import type { DistTree } from '../synth/write.js';
@@ -50,6 +53,25 @@ export function schemaText(): string {
 export interface Compiled {
   readonly stages: readonly RenderedStage[];
   readonly tree: DistTree;
+  /** Per stage, what the checks found (warnings only: errors stop the compilation) and the exceptions used. */
+  readonly checks: ReadonlyMap<string, CheckResult>;
+}
+
+/** The settings of a stage file's `checks:`. */
+interface StageChecks {
+  readonly checks?: { podSecurity?: 'baseline' | 'restricted'; existingNamespaces?: string[] };
+}
+
+/**
+ * Every check over a rendered stage: its charts' objects, then the static Pods of each node on their own (a kubelet names its static pods after the node, so the
+ * same pod on two nodes is no duplicate).
+ */
+function checkStage(r: RenderedStage, options: CheckOptions): CheckResult {
+  const results = [checkObjects(r.charts.flatMap((c) => c.objects), options)];
+  const byNode = new Map<string, KubeObject[]>();
+  for (const f of r.nodeFiles) if (f.document.kind === 'Pod') byNode.set(f.node, [...(byNode.get(f.node) ?? []), f.document as KubeObject]);
+  for (const pods of byNode.values()) results.push(checkObjects(pods, options));
+  return { findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions) };
 }
 
 /**
@@ -59,17 +81,27 @@ export interface Compiled {
 export function compile(project: Project, stages: readonly string[] = project.stages): Compiled {
   const problems: Problem[] = [];
   const rendered: RenderedStage[] = [];
+  const checks = new Map<string, CheckResult>();
+  let failedChecks = false;
   for (const stage of stages) {
     const path = join(project.root, ENVIRONMENTS_DIR, `${stage}.yaml`);
     const shown = relative(project.root, path);
     try {
       const loaded: LoadedStage = stageLoader().load(readFileSync(path, 'utf8'), shown);
-      rendered.push(renderStage(loaded, STACKS, COMPILER_VERSION));
+      const r = renderStage(loaded, STACKS, COMPILER_VERSION);
+      rendered.push(r);
+      // every check on every stage, after rendering: an error here means nothing is written
+      const result = checkStage(r, (loaded.file as StageChecks).checks ?? {});
+      checks.set(stage, result);
+      if (result.findings.some((f) => f.severity === 'error')) failedChecks = true;
     } catch (e) {
       if (!(e instanceof ProblemsError)) throw e;
       problems.push(...e.problems);
     }
   }
-  if (problems.length) throw new ProblemsError([...problems].sort(compareProblems));
-  return { stages: rendered, tree: new Map(rendered.map((r) => [r.stage.name, stageFiles(r)])) };
+  const findings = failedChecks ? [...checks.values()].flatMap((c) => c.findings.map((f) => toProblem(f))) : [];
+  // a broken stage file is bad input (exit 2); the other stages' findings are shown with it
+  if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
+  if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
+  return { stages: rendered, tree: new Map(rendered.map((r) => [r.stage.name, stageFiles(r)])), checks };
 }

@@ -50,7 +50,9 @@ await main<Record<string, never>>({
     }
     const stagePath = join(root, ENVIRONMENTS_DIR, `${stage}.yaml`);
     const loaded = stageLoader().load(readFileSync(stagePath, 'utf8'), relative(root, stagePath));
-    const declarations = loaded.apps.flatMap((a) => STACKS[a.stack as keyof typeof STACKS].secrets?.(a.name, a.settings as never, loaded.context) ?? []);
+    const declarations = loaded.apps
+      .flatMap((a) => STACKS[a.stack as keyof typeof STACKS].secrets?.(a.name, a.settings as never, loaded.context) ?? [])
+      .filter((d) => !d.external);
     if (declarations.length === 0) {
       process.stderr.write(`${stage}: the stage declares no Secret\n`);
       return ExitCode.ok;

@@ -4,7 +4,8 @@
  */
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, ProblemsError } from '../errors.js';
+import { ExitCode, ProblemsError, formatProblem } from '../errors.js';
+import { exceptionLines, toProblem } from '../checks/finding.js';
 import { writeDist } from '../synth/write.js';
 import { imageSubstitutions } from '../transforms/images.js';
 import { main } from './main.js';
@@ -37,7 +38,7 @@ await main<{ stage?: string[] }>({
         })),
       );
     }
-    const { stages, tree } = compile(project, stage ?? project.stages);
+    const { stages, tree, checks } = compile(project, stage ?? project.stages);
     writeDist(join(root, DIST_DIR), tree, { removeOthers: stage === undefined });
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
@@ -49,6 +50,10 @@ await main<{ stage?: string[] }>({
       for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
         process.stdout.write(`  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`);
       }
+      const result = checks.get(s.stage.name);
+      for (const line of exceptionLines(result?.exceptions ?? [])) process.stdout.write(`  ${line}\n`);
+      const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
+      if (warnings.length) process.stderr.write(warnings.map((f) => formatProblem(toProblem(f))).join('\n') + '\n');
     }
     return ExitCode.ok;
   },

@@ -31,6 +31,22 @@ export const stageProperties = {
       { description: "The cluster's nodes by host name, for stacks that place things on particular nodes (static pods, pinned pods)." },
     ),
   ),
+  checks: Type.Optional(
+    Settings(
+      {
+        podSecurity: Type.Optional(
+          StringEnum(['baseline', 'restricted'], { description: 'Pod Security Standard every workload must meet. @default baseline' }),
+        ),
+        existingNamespaces: Type.Optional(
+          Type.Array(DnsLabel(), {
+            uniqueItems: true,
+            description: 'Namespaces the cluster already has, that objects may live in without the stage creating them (default, kube-system, kube-public and kube-node-lease always count). @default []',
+          }),
+        ),
+      },
+      { description: "How the checks judge the stage's objects (lib/checks/)." },
+    ),
+  ),
   partOf: Type.Optional(
     DnsLabel({ description: 'Value of the app.kubernetes.io/part-of label on every object. @default - the namespace' }),
   ),

@@ -7,7 +7,8 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from '../k8s.js';
 import { ProblemsError, inStep, type Problem } from '../errors.js';
 import type { LoadedStage } from '../config/load.js';
-import type { Stack, StageContext } from '../stack.js';
+import type { SecretDeclaration, Stack, StageContext } from '../stack.js';
+import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets } from '../required-secrets.js';
 import type { KubeObject } from '../transforms/object.js';
 import { transform } from '../transforms/index.js';
 import { MANAGED_BY } from '../transforms/labels.js';
@@ -55,9 +56,10 @@ export function compareForApply(a: KubeObject, b: KubeObject): number {
 }
 
 class NamespaceChart extends Chart {
-  constructor(app: App, stage: StageContext) {
+  constructor(app: App, stage: StageContext, secrets: readonly SecretDeclaration[]) {
     super(app, NAMESPACE_CHART, { disableResourceNameHashes: true });
-    new k8s.KubeNamespace(this, 'namespace', { metadata: { name: stage.namespace } });
+    const annotations = secrets.length ? { [REQUIRED_SECRETS_ANNOTATION]: formatRequiredSecrets(secrets) } : undefined;
+    new k8s.KubeNamespace(this, 'namespace', { metadata: { name: stage.namespace, annotations } });
   }
 }
 
@@ -79,8 +81,9 @@ function validateTree(app: App, source: string): Problem[] {
 export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, compilerVersion: string): RenderedStage {
   const { context: stage, source } = loaded;
   const app = new App({ outdir: 'unused' }); // the App is never asked to write
+  const secrets = loaded.apps.flatMap((a) => stacks[a.stack].secrets?.(a.name, a.settings, stage) ?? []);
   const charts: { chart: Chart; name: string; stack: string; version: string }[] = [
-    { chart: new NamespaceChart(app, stage), name: NAMESPACE_CHART, stack: MANAGED_BY, version: compilerVersion },
+    { chart: new NamespaceChart(app, stage, secrets), name: NAMESPACE_CHART, stack: MANAGED_BY, version: compilerVersion },
   ];
   const nodeFiles: AppNodeFiles[] = [];
   for (const { name, stack: stackName, settings } of loaded.apps) {

@@ -99,9 +99,9 @@ describe.each(Object.entries(STAGES))('the %s stage (section E)', (stage, want) 
     expect(svc.spec).toEqual({ type: 'ClusterIP', selector: { name: 'mysql' }, ports: [{ port: 3306, targetPort: 'mysql', protocol: 'TCP' }] });
   });
 
-  it('declares why mysql runs as root with some capabilities', () => {
+  it('declares why mysql runs as root (its added capabilities are all allowed by the baseline)', () => {
     const rc = find(objects, 'ReplicationController', 'mysql-1');
-    expect(Object.keys(rc.metadata.annotations!).sort()).toEqual(['policy.stagecraft.dev/capabilities', 'policy.stagecraft.dev/run-as-root']);
+    expect(Object.keys(rc.metadata.annotations!).sort()).toEqual(['policy.stagecraft.dev/run-as-root']);
     expect(container(rc).securityContext).toMatchObject({ runAsNonRoot: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
   });
 
@@ -131,7 +131,8 @@ describe.each(Object.entries(STAGES))('the %s stage (section E)', (stage, want) 
 
   it('reads credentials only by secretKeyRef, and only keys the stage file declares', () => {
     const declared = STACKS.demoapp.secrets!('demoapp', loader.load(repoStage(stage), `environments/${stage}.yaml`).apps.find((a) => a.name === 'demoapp')!.settings as never, { name: stage } as never);
-    expect(declared).toEqual([{ name: 'mysqlsecret', keys: ['username', 'password', 'database'], path: ['database', 'secret'] }]);
+    expect(declared[0]).toEqual({ name: 'mysqlsecret', keys: ['username', 'password', 'database'], path: ['database', 'secret'] });
+    expect(declared.slice(1)).toEqual([{ name: 'demoapp-tls', keys: ['tls.crt', 'tls.key'], path: ['ingress', 'tlsSecret'], external: true }]);
     const refs = objects.flatMap((o) => ((podTemplateOf(o)?.spec?.containers ?? []) as any[]).flatMap((c) => (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef)));
     expect(refs.length).toBe(9); // 3 each: demoapp, mysql, mysqldump
     for (const e of refs) {

@@ -43,3 +43,8 @@ export function snapshotDir(dir: string): Record<string, string> {
 export function repoStage(name: string): string {
   return readFileSync(join(REPO, 'environments', `${name}.yaml`), 'utf8');
 }
+
+/** The lines of a command's stderr that are not warnings (or their hints): what made it fail. */
+export function errorLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: ') && !l.startsWith('  hint: '));
+}

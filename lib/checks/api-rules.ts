@@ -1,0 +1,279 @@
+/**
+ * The API server's own rules that JSON Schema does not express (k8s.io/apimachinery validation
+ * and pkg/apis/core/validation): object names per kind, label and annotation syntax, unique keys
+ * in keyed lists, a container image, selectors that match their pod template.
+ */
+import type { KubeObject } from '../transforms/object.js';
+import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../transforms/pod-specs.js';
+import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
+import { formatLabels, selectorMatches, workloadSelector } from './selectors.js';
+
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** IANA service names: port names (at most 15, lowercase, at least one letter, no '--'). */
+const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+type NameRule = 'label' | 'dns1035' | 'path-segment' | 'subdomain';
+/** How each kind's names are validated; every other kind's name is a DNS-1123 subdomain. */
+const NAME_RULES: Readonly<Record<string, NameRule>> = {
+  Namespace: 'label',
+  Service: 'dns1035',
+  Role: 'path-segment',
+  ClusterRole: 'path-segment',
+  RoleBinding: 'path-segment',
+  ClusterRoleBinding: 'path-segment',
+};
+
+const NAME_HINT: Record<NameRule, string> = {
+  label: "use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+  dns1035: "use at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
+  'path-segment': "any name without '/' or '%' (and not '.' or '..')",
+  subdomain: "use at most 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+};
+
+function nameProblem(name: string, rule: NameRule): string | undefined {
+  switch (rule) {
+    case 'label':
+      return DNS1123_LABEL.test(name) && name.length <= 63 ? undefined : 'a DNS-1123 label';
+    case 'dns1035':
+      return DNS1035_LABEL.test(name) && name.length <= 63 ? undefined : 'a DNS-1035 label';
+    case 'path-segment':
+      return /[/%]/.test(name) || name === '.' || name === '..' ? "a path segment (no '/' or '%')" : undefined;
+    default:
+      return DNS1123_SUBDOMAIN.test(name) && name.length <= 253 ? undefined : 'a DNS-1123 subdomain';
+  }
+}
+
+/** What is wrong with a label or annotation key, if anything. */
+export function keyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (prefix !== undefined && (!DNS1123_SUBDOMAIN.test(prefix) || prefix.length > 253)) return 'its prefix must be a DNS-1123 subdomain';
+  if (!QUALIFIED_NAME.test(name) || name.length > 63) {
+    return "its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+  }
+  return undefined;
+}
+
+type Emit = ReturnType<typeof finder>;
+
+function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[], what = 'label'): void {
+  if (!labels || typeof labels !== 'object') return;
+  for (const [k, v] of Object.entries(labels)) {
+    const bad = keyProblem(k);
+    if (bad) out.push(emit('api/label-key', [...at, k], `${what} key '${k}' is not valid: ${bad}`));
+    if (what === 'label' && (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > 63)) {
+      out.push(emit('api/label-value', [...at, k], `label value ${JSON.stringify(v)} is not valid`,
+        "label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)"));
+    }
+  }
+}
+
+/**
+ * Label and annotation syntax wherever an object carries metadata (its own, pod templates, claim
+ * and job templates) or a label selector (`matchLabels` of any LabelSelector).
+ */
+function checkAllLabels(emit: Emit, node: unknown, at: FieldPath, out: Finding[]): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => checkAllLabels(emit, item, [...at, i], out));
+    return;
+  }
+  for (const [k, v] of Object.entries(node)) {
+    if (!v || typeof v !== 'object') continue;
+    if (k === 'metadata' && !Array.isArray(v)) {
+      const md = v as Record<string, unknown>;
+      checkLabels(emit, md.labels, [...at, k, 'labels'], out);
+      checkLabels(emit, md.annotations, [...at, k, 'annotations'], out, 'annotation');
+    } else if (k === 'matchLabels') {
+      checkLabels(emit, v, [...at, k], out);
+    } else if (k !== 'data' && k !== 'stringData' && k !== 'binaryData') {
+      checkAllLabels(emit, v, [...at, k], out);
+    }
+  }
+}
+
+/** Reports items of `list` whose key (several fields joined) repeats an earlier item's. */
+function unique(emit: Emit, list: unknown, at: FieldPath, fields: readonly string[], out: Finding[], defaults: Record<string, unknown> = {}): void {
+  if (!Array.isArray(list)) return;
+  const seen = new Map<string, number>();
+  list.forEach((item: Record<string, unknown> | null, i) => {
+    if (!item || typeof item !== 'object') return;
+    const values = fields.map((f) => item[f] ?? defaults[f]);
+    if (values.some((v) => v === undefined)) return;
+    const key = JSON.stringify(values);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else {
+      const shown = fields.map((f, j) => `${f} ${JSON.stringify(values[j])}`).join(' and ');
+      out.push(emit('api/duplicate-key', [...at, i], `${shown} repeats item [${first}]`, `each item needs a different ${fields.join(' and ')}`));
+    }
+  });
+}
+
+const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** A port number field must be within 1-65535 (hostPort may be 0: none). */
+function portInRange(emit: Emit, value: unknown, path: FieldPath, out: Finding[], min = 1): void {
+  if (typeof value === 'number' && Number.isInteger(value) && (value < min || value > 65535)) {
+    out.push(emit('api/port-range', path, `port ${value} is out of range (${min}-65535)`));
+  }
+}
+
+/** Exactly one of `kinds` may be set on `node` (a probe's handler, a volume's source). */
+function oneOf(emit: Emit, node: Record<string, unknown>, kinds: readonly string[] | undefined, path: FieldPath, what: string, out: Finding[]): void {
+  const set = kinds ? kinds.filter((k) => node[k] !== undefined) : Object.keys(node).filter((k) => k !== 'name');
+  if (set.length > 1) out.push(emit('api/one-of', path, `${what} sets ${set.join(' and ')}; only one may be set`));
+  else if (set.length === 0) out.push(emit('api/one-of', path, `${what} sets none of ${kinds ? kinds.join(', ') : 'the volume sources'}`));
+}
+
+function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, out: Finding[]): void {
+  const containers = spec.containers;
+  if (Array.isArray(containers) && containers.length === 0) {
+    out.push(emit('api/no-containers', [...at, 'containers'], 'a pod needs at least one container'));
+  }
+  const allNames: { name: unknown; path: FieldPath }[] = [];
+  for (const list of CONTAINER_LISTS) {
+    const cs = spec[list];
+    if (!Array.isArray(cs)) continue;
+    cs.forEach((c: Record<string, unknown> | null, i) => {
+      if (!c || typeof c !== 'object') return;
+      const cp: FieldPath = [...at, list, i];
+      allNames.push({ name: c.name, path: cp });
+      if (typeof c.name === 'string' && (!DNS1123_LABEL.test(c.name) || c.name.length > 63)) {
+        out.push(emit('api/name', [...cp, 'name'], `container name '${c.name}' is not a DNS-1123 label`, NAME_HINT.label));
+      }
+      if (c.image === undefined || c.image === '') {
+        out.push(emit('api/image', cp, `container '${String(c.name)}' has no image`, 'set image, e.g. nginx:1.25'));
+      }
+      unique(emit, c.ports, [...cp, 'ports'], ['containerPort', 'protocol'], out, { protocol: 'TCP' });
+      unique(emit, c.ports, [...cp, 'ports'], ['name'], out);
+      if (Array.isArray(c.ports)) {
+        c.ports.forEach((p: Record<string, unknown> | null, j) => {
+          const n = p?.name;
+          if (typeof n === 'string' && (!IANA_SVC_NAME.test(n) || n.length > 15 || !/[a-z]/.test(n) || n.includes('--'))) {
+            out.push(emit('api/port-name', [...cp, 'ports', j, 'name'], `port name '${n}' is not an IANA service name`,
+              "use at most 15 lowercase letters, digits and '-', with at least one letter and no '--'"));
+          }
+        });
+      }
+      unique(emit, c.env, [...cp, 'env'], ['name'], out);
+      if (Array.isArray(c.env)) {
+        c.env.forEach((e: Record<string, unknown> | null, j) => {
+          if (typeof e?.name === 'string' && !ENV_VAR_NAME.test(e.name)) {
+            out.push(emit('api/env-name', [...cp, 'env', j, 'name'], `environment variable name '${e.name}' is not valid`,
+              "use letters, digits, '_', '-' and '.', not starting with a digit"));
+          }
+        });
+      }
+      unique(emit, c.volumeMounts, [...cp, 'volumeMounts'], ['mountPath'], out);
+      if (Array.isArray(c.ports)) {
+        c.ports.forEach((p: Record<string, unknown> | null, j) => {
+          portInRange(emit, p?.containerPort, [...cp, 'ports', j, 'containerPort'], out);
+          portInRange(emit, p?.hostPort, [...cp, 'ports', j, 'hostPort'], out, 0);
+        });
+      }
+      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+        const p = c[probe];
+        if (p && typeof p === 'object' && !Array.isArray(p)) oneOf(emit, p as Record<string, unknown>, PROBE_HANDLERS, [...cp, probe], probe, out);
+      }
+    });
+  }
+  // init and app containers share one namespace of names
+  const seen = new Map<unknown, FieldPath>();
+  for (const { name, path } of allNames) {
+    if (name === undefined) continue;
+    const first = seen.get(name);
+    if (first) out.push(emit('api/duplicate-key', path, `container name '${String(name)}' is used twice (also at ${fieldPath(first.slice(at.length))})`));
+    else seen.set(name, path);
+  }
+  unique(emit, spec.volumes, [...at, 'volumes'], ['name'], out);
+  if (Array.isArray(spec.volumes)) {
+    spec.volumes.forEach((v: Record<string, unknown> | null, i) => {
+      if (v && typeof v === 'object') oneOf(emit, v, undefined, [...at, 'volumes', i], `volume '${String(v.name)}'`, out);
+    });
+  }
+  unique(emit, spec.topologySpreadConstraints, [...at, 'topologySpreadConstraints'], ['topologyKey', 'whenUnsatisfiable'], out);
+  unique(emit, spec.imagePullSecrets, [...at, 'imagePullSecrets'], ['name'], out);
+  if (Array.isArray(spec.volumes)) {
+    spec.volumes.forEach((v: Record<string, unknown> | null, i) => {
+      if (typeof v?.name === 'string' && (!DNS1123_LABEL.test(v.name) || v.name.length > 63)) {
+        out.push(emit('api/name', [...at, 'volumes', i, 'name'], `volume name '${v.name}' is not a DNS-1123 label`, NAME_HINT.label));
+      }
+    });
+  }
+}
+
+/** API-server findings of one object. */
+export function checkApiRules(o: KubeObject): Finding[] {
+  const out: Finding[] = [];
+  const emit = finder(o);
+  const md = o.metadata;
+  if (md === undefined || md === null) return [emit('api/name', [], "required field 'metadata' is missing", 'add metadata.name')];
+  if (typeof md !== 'object') return out; // the schema check reports its type
+  if (md.name === undefined && md.generateName === undefined) {
+    out.push(emit('api/name', ['metadata'], "required field 'name' is missing", `every ${o.kind} needs a name; add metadata.name`));
+  } else if (typeof md.name === 'string') {
+    const rule = NAME_RULES[o.kind] ?? 'subdomain';
+    const bad = nameProblem(md.name, rule);
+    if (bad) out.push(emit('api/name', ['metadata', 'name'], `name '${md.name}' is not ${bad}`, NAME_HINT[rule]));
+  }
+  if (typeof md.namespace === 'string' && (!DNS1123_LABEL.test(md.namespace) || md.namespace.length > 63)) {
+    out.push(emit('api/name', ['metadata', 'namespace'], `namespace '${md.namespace}' is not a DNS-1123 label`, NAME_HINT.label));
+  }
+  checkAllLabels(emit, o, [], out);
+
+  const templatePath = POD_TEMPLATE_PATHS[o.kind];
+  const template = podTemplateOf(o);
+  if (templatePath && template) {
+    if (template.spec && typeof template.spec === 'object') checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out);
+  }
+  const selector = workloadSelector(o);
+  if (selector) {
+    if (o.kind === 'ReplicationController') checkLabels(emit, selector.matchLabels, selector.path, out);
+    const labels = template?.metadata?.labels ?? {};
+    if (template && !selectorMatches(selector, labels)) {
+      out.push(emit('api/selector', selector.path,
+        `selects ${formatLabels(selector.matchLabels)}${selector.matchExpressions.length ? ' (and expressions)' : ''}, but the pod template's labels are: ${formatLabels(labels) || 'none'}`,
+        'make the selector a subset of the pod template labels'));
+    }
+  }
+  if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
+    const fields = o.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
+    const seen = new Set<string>();
+    for (const field of fields) {
+      const map = o[field];
+      if (!map || typeof map !== 'object') continue;
+      for (const key of Object.keys(map)) {
+        if (!CONFIG_KEY.test(key) || key.length > 253) {
+          out.push(emit('api/config-key', [field, key], `key '${key}' is not valid`, "keys are at most 253 letters, digits, '-', '_' and '.'"));
+        }
+        if (o.kind === 'ConfigMap' && seen.has(key)) out.push(emit('api/duplicate-key', [field, key], `key '${key}' is in both data and binaryData`));
+        seen.add(key);
+      }
+    }
+  }
+  if (o.kind === 'Service') {
+    const spec = (o.spec ?? {}) as Record<string, unknown>;
+    unique(emit, spec.ports, ['spec', 'ports'], ['port', 'protocol'], out, { protocol: 'TCP' });
+    unique(emit, spec.ports, ['spec', 'ports'], ['name'], out);
+    if (Array.isArray(spec.ports)) {
+      spec.ports.forEach((p: Record<string, unknown> | null, i) => {
+        portInRange(emit, p?.port, ['spec', 'ports', i, 'port'], out);
+        portInRange(emit, p?.targetPort, ['spec', 'ports', i, 'targetPort'], out);
+      });
+    }
+    if (Array.isArray(spec.ports) && spec.ports.length > 1) {
+      spec.ports.forEach((p: Record<string, unknown> | null, i) => {
+        if (p && !p.name) out.push(emit('api/port-name', ['spec', 'ports', i], 'a Service with several ports needs a name on each', 'add name, e.g. http'));
+      });
+    }
+  }
+  return out;
+}

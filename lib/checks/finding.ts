@@ -1,0 +1,74 @@
+/**
+ * A finding: one thing a check found wrong (or worth a warning) in one object, at one field.
+ * Checks produce findings about plain objects; where the objects came from (a synthesized
+ * stage, a YAML file) only matters when findings are turned into problems (`toProblem`).
+ */
+import type { Problem, SourceLocation } from '../errors.js';
+import { describeObject, type KubeObject } from '../transforms/object.js';
+
+export type FieldPath = readonly (string | number)[];
+
+export interface Finding {
+  /** Stable identifier, `<check>/<what>`, e.g. `schema/unknown-field`, `refs/claim`. */
+  readonly code: string;
+  readonly severity: 'error' | 'warning';
+  /** The object the finding is about. */
+  readonly object: KubeObject;
+  /** Where in the object, as keys from its root (`['spec', 'containers', 0, 'image']`). */
+  readonly path: FieldPath;
+  /** What is wrong, without the object and field (they are added when formatting). */
+  readonly message: string;
+  readonly hint?: string;
+  /** For unknown fields: the finding is about the key at `path`, not its value. */
+  readonly atKey?: boolean;
+}
+
+/** A declared exception that suppressed a policy finding: listed in the synth summary. */
+export interface UsedException {
+  readonly object: KubeObject;
+  readonly control: string;
+  readonly reason: string;
+  /** What the exception allows, e.g. `hostNetwork: true`. */
+  readonly allows: string;
+}
+
+/** A field path as users read it: `spec.containers[0].image`. */
+export function fieldPath(path: FieldPath): string {
+  let s = '';
+  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${k}` : k;
+  return s;
+}
+
+/** Makes findings of one severity and code family for one object; keeps checks short. */
+export function finder(object: KubeObject, severity: Finding['severity'] = 'error') {
+  return (code: string, path: FieldPath, message: string, hint?: string): Finding => ({
+    code,
+    severity,
+    object,
+    path,
+    message,
+    ...(hint ? { hint } : {}),
+  });
+}
+
+/**
+ * A finding as a problem: `Kind namespace/name: field.path: message`, placed at `location`
+ * when the object came from a file.
+ */
+export function toProblem(f: Finding, location?: SourceLocation): Problem {
+  const field = fieldPath(f.path);
+  return {
+    code: f.code,
+    severity: f.severity,
+    message: `${describeObject(f.object)}: ${field ? `${field}: ` : ''}${f.message}`,
+    ...(location ? { location } : {}),
+    ...(f.hint ? { hint: f.hint } : {}),
+  };
+}
+
+/** The synth summary's lines for declared exceptions: `exception: DaemonSet kube-system/x: host-namespaces (hostNetwork: true): <reason>`. */
+export function exceptionLines(exceptions: readonly UsedException[]): string[] {
+  return exceptions
+    .map((e) => `exception: ${describeObject(e.object)}: ${e.control} (${e.allows}): ${e.reason}`)
+    .sort();
+}

@@ -1,0 +1,144 @@
+/**
+ * JSON Schemas of the Kubernetes 1.25 kinds, built from the jsii assembly of cdk8s-plus-25
+ * (installed by `npm ci`, so this works offline): every `k8s.*` interface there carries its
+ * OpenAPI name (`docs.custom.schema`, e.g. `io.k8s.api.core.v1.Container#name`), whether each
+ * property is optional, and its type. Validators are compiled lazily, once per kind and process.
+ */
+import { readFileSync } from 'node:fs';
+import AjvModule, { type ValidateFunction } from 'ajv';
+import { k8s, plusPackageFile } from '../k8s.js';
+import { FIELD_ENUMS } from './enums.js';
+
+// ajv is published as CommonJS with a default export
+const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
+
+/**
+ * The quantity grammar of k8s.io/apimachinery/pkg/api/resource: a signed decimal number and a
+ * binary-SI suffix (Ki..Ei), a decimal-SI suffix (n u m k M G T P E) or a decimal exponent
+ * (e3, E-2). JSON Schema's `string` lets `2Gib` through; the API server does not.
+ */
+export const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$';
+
+const PREFIX = 'cdk8s-plus-25.k8s.';
+/** jsii cannot tell integers from numbers; in the 1.25 API every number is an int32/int64 except these doubles. */
+const DOUBLE_FIELDS = new Set(['maximum', 'minimum', 'multipleOf'].map((f) => `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#${f}`));
+
+interface JsiiType {
+  kind: string;
+  name: string;
+  fqn: string;
+  base?: string;
+  docs?: { custom?: { schema?: string } };
+  properties?: { name: string; optional?: boolean; static?: boolean; type: JsiiTypeRef; docs?: { custom?: { schema?: string } } }[];
+}
+type JsiiTypeRef =
+  | { primitive: string }
+  | { fqn: string }
+  | { collection: { kind: 'array' | 'map'; elementtype: JsiiTypeRef } };
+
+type Schema = Record<string, unknown>;
+
+export interface KindInfo {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** OpenAPI name, e.g. `io.k8s.api.core.v1.Pod`. */
+  readonly openApiName: string;
+  /** The jsii props interface. */
+  readonly fqn: string;
+}
+
+const refTo = (fqn: string) => ({ $ref: `k8s#/definitions/${fqn.slice(PREFIX.length)}` });
+
+/** The definitions (by jsii name) and kinds (by `apiVersion/kind`) of the assembly; built once per process. */
+class KubernetesSchemas {
+  readonly kinds = new Map<string, KindInfo>();
+  readonly definitions: Record<string, Schema> = {};
+  // allErrors: report every problem at once; verbose: the parent schema, for "did you mean"
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor() {
+    const assembly = JSON.parse(readFileSync(plusPackageFile('.jsii'), 'utf8')) as { types: Record<string, JsiiType> };
+    const types = Object.values(assembly.types).filter((t) => t.fqn.startsWith(PREFIX));
+    for (const t of types) {
+      if (t.kind === 'interface') this.definitions[t.fqn.slice(PREFIX.length)] = this.definition(t);
+    }
+    const bindings = k8s as unknown as Record<string, { GVK?: { apiVersion: string; kind: string } }>;
+    for (const t of types) {
+      const gvk = t.kind === 'class' && t.base === 'cdk8s.ApiObject' ? bindings[t.name]?.GVK : undefined;
+      const props = assembly.types[`${t.fqn}Props`];
+      if (!gvk || !props) continue;
+      this.kinds.set(`${gvk.apiVersion}/${gvk.kind}`, {
+        apiVersion: gvk.apiVersion,
+        kind: gvk.kind,
+        openApiName: t.docs?.custom?.schema ?? t.name,
+        fqn: props.fqn,
+      });
+      const def = this.definitions[props.fqn.slice(PREFIX.length)] as { properties: Record<string, Schema>; required: string[] };
+      def.properties = { apiVersion: { const: gvk.apiVersion }, kind: { const: gvk.kind }, ...def.properties };
+      def.required = ['apiVersion', 'kind', ...def.required];
+    }
+    this.ajv.addSchema({ $id: 'k8s', definitions: this.definitions });
+  }
+
+  private definition(t: JsiiType): Schema {
+    const properties: Record<string, Schema> = {};
+    const required: string[] = [];
+    for (const p of t.properties ?? []) {
+      if (p.static) continue;
+      const openApi = p.docs?.custom?.schema ?? `${t.docs?.custom?.schema}#${p.name}`;
+      // the JSON name is the OpenAPI one: jsii renames some (hostIPC -> hostIpc, $ref -> ref)
+      const json = openApi.slice(openApi.indexOf('#') + 1);
+      const schema = this.typeSchema(p.type, openApi);
+      const values = FIELD_ENUMS[openApi];
+      properties[json] = values ? { ...schema, enum: values } : schema;
+      if (!p.optional) required.push(json);
+    }
+    return { type: 'object', properties, required, additionalProperties: false };
+  }
+
+  private typeSchema(t: JsiiTypeRef, openApi: string): Schema {
+    if ('primitive' in t) {
+      switch (t.primitive) {
+        case 'string':
+        case 'date':
+          return { type: 'string' };
+        case 'number':
+          return { type: DOUBLE_FIELDS.has(openApi) ? 'number' : 'integer' };
+        case 'boolean':
+          return { type: 'boolean' };
+        default:
+          return {}; // any, json: free-form (RawExtension, JSON)
+      }
+    }
+    if ('collection' in t) {
+      const items = this.typeSchema(t.collection.elementtype, `${openApi}[]`);
+      const enumItems = FIELD_ENUMS[`${openApi}[]`];
+      const element = enumItems ? { ...items, enum: enumItems } : items;
+      return t.collection.kind === 'array' ? { type: 'array', items: element } : { type: 'object', additionalProperties: element };
+    }
+    if (t.fqn === `${PREFIX}IntOrString`) return { type: ['integer', 'string'] };
+    if (t.fqn === `${PREFIX}Quantity`) return { type: ['string', 'number'], pattern: QUANTITY_PATTERN }; // pattern applies to strings only
+    if (t.fqn.startsWith(PREFIX)) return refTo(t.fqn);
+    return {};
+  }
+
+  /** The compiled validator of a kind (compiled on first use), or undefined when 1.25 has no such kind. */
+  validator(apiVersion: string, kind: string): ValidateFunction | undefined {
+    const key = `${apiVersion}/${kind}`;
+    const cached = this.validators.get(key);
+    if (cached) return cached;
+    const info = this.kinds.get(key);
+    if (!info) return undefined;
+    const v = this.ajv.compile(refTo(info.fqn));
+    this.validators.set(key, v);
+    return v;
+  }
+}
+
+let schemas: KubernetesSchemas | undefined;
+/** The schemas, read from the installed cdk8s-plus-25 on first use. */
+export function kubernetesSchemas(): KubernetesSchemas {
+  return (schemas ??= new KubernetesSchemas());
+}
+export type { KubernetesSchemas };

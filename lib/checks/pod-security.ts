@@ -1,0 +1,185 @@
+/**
+ * Safety policy: the Pod Security Standards (https://kubernetes.io/docs/concepts/security/pod-security-standards/)
+ * "baseline" for every workload, "restricted" where the stage asks for it, and warnings for
+ * images without a fixed tag, containers without requests and limits, long-running containers
+ * without probes. A workload excuses itself from one control with the annotation
+ * `policy.stagecraft.dev/<control>: <reason>` (lib/policy.ts); every exception that suppressed a
+ * finding is reported back, so none is silent.
+ */
+import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX, declaredExceptions, type PolicyControl } from '../policy.js';
+import type { KubeObject } from '../transforms/object.js';
+import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../transforms/pod-specs.js';
+import { didYouMean } from '../config/validate.js';
+import type { FieldPath, Finding, UsedException } from './finding.js';
+
+export const POD_SECURITY_LEVELS = ['baseline', 'restricted'] as const;
+export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
+
+/** Capabilities the baseline level lets containers add. */
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
+  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+]);
+const SAFE_SYSCTLS = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range']);
+const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
+const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+/** Controls of the restricted level only (checked where the stage asks for it). */
+const RESTRICTED_ONLY = new Set<string>(['volume-types', 'privilege-escalation', 'run-as-root']);
+/** Controls that give warnings, not errors. */
+const WARNING_CONTROLS = new Set<string>(['image-tag', 'resources', 'probes']);
+/** Workloads whose pods are meant to finish: probes make no sense there. */
+const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
+const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj(x)) as Obj[]) : []);
+
+export interface PolicyResult {
+  readonly findings: Finding[];
+  readonly exceptions: UsedException[];
+}
+
+/** An image reference without a tag or digest, or with tag `latest`. */
+export function floatingTag(image: string): 'missing' | 'latest' | undefined {
+  if (image.includes('@')) return undefined;
+  const lastPart = image.slice(image.lastIndexOf('/') + 1);
+  const colon = lastPart.indexOf(':');
+  if (colon < 0) return 'missing';
+  return lastPart.slice(colon + 1) === 'latest' ? 'latest' : undefined;
+}
+
+/** Policy findings of one workload (other kinds have none) and the exceptions that suppressed some. */
+export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'baseline'): PolicyResult {
+  const template = podTemplateOf(o);
+  const declared = declaredExceptions(o.metadata?.annotations);
+  const findings: Finding[] = [];
+  const used = new Map<string, Set<string>>();
+  for (const control of declared.keys()) {
+    if (!(POLICY_CONTROLS as readonly string[]).includes(control)) {
+      const guess = didYouMean(control, POLICY_CONTROLS);
+      findings.push({
+        code: 'policy/unknown-control', severity: 'error', object: o, path: ['metadata', 'annotations', `${POLICY_EXCEPTION_PREFIX}${control}`],
+        message: `'${control}' is not a policy control${guess ? `; did you mean '${guess}'?` : ''}`,
+        hint: `the controls are: ${POLICY_CONTROLS.join(', ')}`,
+      });
+    }
+  }
+  const spec = asObj(template?.spec);
+  if (!template || !spec) return { findings, exceptions: [] };
+  const at: FieldPath = [...POD_TEMPLATE_PATHS[o.kind], 'spec'];
+  const restricted = level === 'restricted';
+
+  const report = (control: PolicyControl, path: FieldPath, allows: string, message: string, hint?: string) => {
+    if (RESTRICTED_ONLY.has(control) && !restricted) return;
+    if (declared.has(control)) {
+      let s = used.get(control);
+      if (!s) used.set(control, (s = new Set()));
+      s.add(allows);
+      return;
+    }
+    const warning = WARNING_CONTROLS.has(control);
+    const standard = warning ? '' : ` (Pod Security Standard '${RESTRICTED_ONLY.has(control) || (restricted && (control === 'seccomp' || control === 'capabilities')) ? 'restricted' : 'baseline'}')`;
+    findings.push({
+      code: `policy/${control}`,
+      severity: warning ? 'warning' : 'error',
+      object: o,
+      path,
+      message: `${message}${standard}`,
+      hint: `${hint ? `${hint}, or ` : ''}declare the exception on the ${o.kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`,
+    });
+  };
+
+  for (const ns of ['hostNetwork', 'hostPID', 'hostIPC']) {
+    if (spec[ns] === true) report('host-namespaces', [...at, ns], `${ns}: true`, `${ns}: true shares the node's namespaces`, `remove ${ns}`);
+  }
+  const podSc = asObj(spec.securityContext) ?? {};
+  if (asObj(podSc.windowsOptions)?.hostProcess === true) report('privileged', [...at, 'securityContext', 'windowsOptions', 'hostProcess'], 'hostProcess: true', 'hostProcess: true runs on the host');
+  asList(podSc.sysctls).forEach((s, i) => {
+    if (!SAFE_SYSCTLS.has(String(s.name))) report('privileged', [...at, 'securityContext', 'sysctls', i, 'name'], `sysctl ${String(s.name)}`, `sysctl '${String(s.name)}' is not in the safe set`);
+  });
+  const podSeccomp = asObj(podSc.seccompProfile)?.type;
+  if (podSeccomp === 'Unconfined') report('seccomp', [...at, 'securityContext', 'seccompProfile', 'type'], 'seccomp Unconfined', 'seccompProfile Unconfined turns seccomp off', 'use RuntimeDefault');
+  const seLinux = (sc: Obj, path: FieldPath) => {
+    const se = asObj(sc.seLinuxOptions);
+    if (!se) return;
+    if (!SELINUX_TYPES.has(String(se.type ?? ''))) report('privileged', [...path, 'seLinuxOptions', 'type'], `SELinux type ${String(se.type)}`, `SELinux type '${String(se.type)}' is not allowed`);
+    for (const f of ['user', 'role']) if (se[f]) report('privileged', [...path, 'seLinuxOptions', f], `SELinux ${f}`, `a custom SELinux ${f} is not allowed`);
+  };
+  seLinux(podSc, [...at, 'securityContext']);
+  for (const [k, v] of Object.entries(template.metadata?.annotations ?? {})) {
+    if (k.startsWith(APPARMOR_PREFIX) && v !== 'runtime/default' && !v.startsWith('localhost/')) {
+      report('privileged', [...POD_TEMPLATE_PATHS[o.kind], 'metadata', 'annotations', k], `AppArmor ${v}`, `AppArmor profile '${v}' weakens confinement`);
+    }
+  }
+
+  asList(spec.volumes).forEach((v, i) => {
+    const type = Object.keys(v).find((k) => k !== 'name') ?? '';
+    if (type === 'hostPath') report('host-path', [...at, 'volumes', i, 'hostPath'], `hostPath ${String(asObj(v.hostPath)?.path)}`, `volume '${String(v.name)}' mounts the node's ${String(asObj(v.hostPath)?.path)}`, 'use a PersistentVolumeClaim or emptyDir');
+    else if (restricted && type && !RESTRICTED_VOLUMES.has(type)) report('volume-types', [...at, 'volumes', i, type], `${type} volume`, `volume '${String(v.name)}' is of type ${type}`);
+  });
+
+  const runsToCompletion = RUN_TO_COMPLETION.has(o.kind) || (o.kind === 'Pod' && (spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure'));
+  for (const list of [...CONTAINER_LISTS, 'ephemeralContainers']) {
+    asList(spec[list]).forEach((c, i) => {
+      const cp: FieldPath = [...at, list, i];
+      const who = `container '${String(c.name)}'`;
+      const sc = asObj(c.securityContext) ?? {};
+      const scp: FieldPath = [...cp, 'securityContext'];
+      if (sc.privileged === true) report('privileged', [...scp, 'privileged'], 'privileged: true', `${who} is privileged`, 'remove privileged: true');
+      if (asObj(sc.windowsOptions)?.hostProcess === true) report('privileged', [...scp, 'windowsOptions', 'hostProcess'], 'hostProcess: true', `${who} runs on the host (hostProcess)`);
+      if (sc.procMount !== undefined && sc.procMount !== 'Default') report('privileged', [...scp, 'procMount'], `procMount ${String(sc.procMount)}`, `${who} unmasks /proc`);
+      seLinux(sc, scp);
+      const caps = asObj(sc.capabilities) ?? {};
+      const added = Array.isArray(caps.add) ? caps.add.map(String) : [];
+      const beyond = added.filter((a) => (restricted ? a !== 'NET_BIND_SERVICE' : !BASELINE_CAPABILITIES.has(a)));
+      if (beyond.length) report('capabilities', [...scp, 'capabilities', 'add'], `capabilities ${beyond.join(', ')}`, `${who} adds the capabilities ${beyond.join(', ')}`, 'remove them');
+      if (restricted && !(Array.isArray(caps.drop) && caps.drop.includes('ALL'))) {
+        report('capabilities', scp, 'capabilities not dropped', `${who} does not drop ALL capabilities`, 'add securityContext.capabilities.drop: [ALL]');
+      }
+      const seccomp = asObj(sc.seccompProfile)?.type;
+      if (seccomp === 'Unconfined') report('seccomp', [...scp, 'seccompProfile', 'type'], 'seccomp Unconfined', `${who} turns seccomp off`, 'use RuntimeDefault');
+      else if (restricted && (seccomp ?? podSeccomp) === undefined) report('seccomp', scp, 'no seccomp profile', `${who} has no seccomp profile`, 'set securityContext.seccompProfile.type: RuntimeDefault on the pod');
+      asList(c.ports).forEach((p, j) => {
+        if (p.hostPort !== undefined && p.hostPort !== 0) report('host-ports', [...cp, 'ports', j, 'hostPort'], `hostPort ${String(p.hostPort)}`, `${who} binds hostPort ${String(p.hostPort)} on the node`, 'remove hostPort and reach the pod through a Service');
+      });
+      if (restricted) {
+        if (sc.allowPrivilegeEscalation !== false) report('privilege-escalation', scp, 'privilege escalation', `${who} does not set allowPrivilegeEscalation: false`, 'set securityContext.allowPrivilegeEscalation: false');
+        const nonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
+        if (nonRoot !== true) report('run-as-root', scp, 'may run as root', `${who} may run as root (runAsNonRoot is not true)`, 'set securityContext.runAsNonRoot: true');
+      }
+      for (const [ctx, path] of [[sc, scp], [podSc, [...at, 'securityContext']]] as const) {
+        if (ctx.runAsUser === 0) report('run-as-root', [...path, 'runAsUser'], 'runAsUser 0', `${who} runs as user 0 (root)`, 'run as a non-zero user');
+      }
+
+      if (list === 'ephemeralContainers') return;
+      const image = typeof c.image === 'string' ? c.image : undefined;
+      const floating = image ? floatingTag(image) : undefined;
+      if (image && floating) {
+        report('image-tag', [...cp, 'image'], `image ${image}`, floating === 'latest' ? `image '${image}' uses the tag 'latest'` : `image '${image}' has no tag (it means 'latest')`,
+          'pin a version tag, e.g. nginx:1.25');
+      }
+      const res = asObj(c.resources) ?? {};
+      const missing = ['requests', 'limits'].filter((k) => !asObj(res[k]) || Object.keys(asObj(res[k])!).length === 0);
+      if (missing.length) report('resources', cp, `no ${missing.join(' or ')}`, `${who} has no resource ${missing.join(' or ')}`, 'set resources.requests and resources.limits (cpu, memory)');
+      if (list === 'containers' && !runsToCompletion) {
+        const probes = ['livenessProbe', 'readinessProbe'].filter((p) => !asObj(c[p]));
+        if (probes.length) report('probes', cp, `no ${probes.join(' or ')}`, `${who} has no ${probes.join(' or ')}`, 'add the probes, so that restarts and rollouts know when it is healthy');
+      }
+    });
+  }
+  for (const [control] of declared) {
+    const checked = (POLICY_CONTROLS as readonly string[]).includes(control) && (restricted || !RESTRICTED_ONLY.has(control));
+    if (checked && !used.has(control)) {
+      findings.push({
+        code: 'policy/unused-exception', severity: 'warning', object: o, path: ['metadata', 'annotations', `${POLICY_EXCEPTION_PREFIX}${control}`],
+        message: `declares an exception to '${control}', but nothing in the ${o.kind} needs it`,
+        hint: 'remove the annotation, so that the exception cannot hide a later change',
+      });
+    }
+  }
+  const exceptions: UsedException[] = [...used.entries()].map(([control, allows]) => ({
+    object: o, control, reason: declared.get(control)!, allows: [...allows].join(', '),
+  }));
+  return { findings, exceptions };
+}

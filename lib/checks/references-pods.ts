@@ -1,0 +1,145 @@
+/**
+ * References from pod templates: claims, Secrets and ConfigMaps (and their keys), the service
+ * account, volume mounts, probe ports. Each finding names both ends.
+ */
+import { CONTAINER_LISTS } from '../transforms/pod-specs.js';
+import { finder, type FieldPath, type Finding } from './finding.js';
+import { listed, type ObjectIndex, type Workload } from './object-index.js';
+import { POD_TEMPLATE_PATHS } from '../transforms/pod-specs.js';
+import type { KubeObject } from '../transforms/object.js';
+
+/**
+ * Annotation on a Secret listing its keys (comma-separated) when the Secret's values are not in
+ * the manifests (they must never be committed): `stagecraft.dev/secret-keys: username,password`.
+ */
+export const SECRET_KEYS_ANNOTATION = 'stagecraft.dev/secret-keys';
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj(x)) as Obj[]) : []);
+
+/** The keys a Secret or ConfigMap declares. */
+export function declaredKeys(o: KubeObject): string[] {
+  const keys = new Set<string>();
+  const add = (m: unknown) => Object.keys(asObj(m) ?? {}).forEach((k) => keys.add(k));
+  if (o.kind === 'Secret') {
+    add(o.data);
+    add(o.stringData);
+    for (const k of (o.metadata.annotations?.[SECRET_KEYS_ANNOTATION] ?? '').split(',')) if (k.trim()) keys.add(k.trim());
+  } else {
+    add(o.data);
+    add(o.binaryData);
+  }
+  return [...keys].sort();
+}
+
+/** Every namespace has the service account `default`, declared or not. */
+const withDefault = (names: readonly string[]) => (names.includes('default') ? names : ['default', ...names]);
+
+const KIND_WORD: Record<string, string> = { Secret: 'Secrets', ConfigMap: 'ConfigMaps', PersistentVolumeClaim: 'claims', ServiceAccount: 'service accounts' };
+
+export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex): Finding[] {
+  const out: Finding[] = [];
+  const emit = finder(w.object);
+  const spec = asObj(w.template.spec);
+  if (!spec) return out;
+  const at: FieldPath = [...POD_TEMPLATE_PATHS[w.object.kind], 'spec'];
+
+  /** An object `kind` named `name` must exist (unless optional), and, when `key` is given, declare it. */
+  const needs = (kind: 'Secret' | 'ConfigMap' | 'PersistentVolumeClaim', name: unknown, path: FieldPath, who: string, key?: unknown, optional?: unknown) => {
+    if (typeof name !== 'string' || optional === true) return;
+    const target = index.get(kind, ns, name);
+    const word = KIND_WORD[kind];
+    if (!target) {
+      out.push(emit(`refs/${kind === 'PersistentVolumeClaim' ? 'claim' : kind.toLowerCase()}`, path,
+        `${who} ${kind === 'PersistentVolumeClaim' ? 'claims' : `uses ${kind}`} '${name}', but the ${word} in namespace '${ns}' are: ${listed(index.namesOf(kind, ns))}`,
+        `fix the name, or add the ${kind} to the stage`));
+      return;
+    }
+    if (typeof key === 'string') {
+      const keys = declaredKeys(target);
+      if (!keys.includes(key)) {
+        out.push(emit(`refs/${kind.toLowerCase()}-key`, path, `${who} reads key '${key}' of ${kind} '${name}', which has the keys: ${listed(keys)}`,
+          kind === 'Secret' ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key` : `add '${key}' to the ConfigMap, or read another key`));
+      }
+    }
+  };
+  const itemKeys = (kind: 'Secret' | 'ConfigMap', src: Obj, name: unknown, path: FieldPath, who: string) => {
+    needs(kind, name, path, who, undefined, src.optional);
+    asList(src.items).forEach((item, i) => needs(kind, name, [...path, 'items', i, 'key'], who, item.key, src.optional));
+  };
+
+  const volumes = asList(spec.volumes);
+  volumes.forEach((v, i) => {
+    const vp: FieldPath = [...at, 'volumes', i];
+    const who = `volume '${String(v.name)}'`;
+    const pvc = asObj(v.persistentVolumeClaim);
+    if (pvc) needs('PersistentVolumeClaim', pvc.claimName, [...vp, 'persistentVolumeClaim', 'claimName'], who);
+    const secret = asObj(v.secret);
+    if (secret) itemKeys('Secret', secret, secret.secretName, [...vp, 'secret'], who);
+    const cm = asObj(v.configMap);
+    if (cm) itemKeys('ConfigMap', cm, cm.name, [...vp, 'configMap'], who);
+    asList(asObj(v.projected)?.sources).forEach((s, j) => {
+      const sp: FieldPath = [...vp, 'projected', 'sources', j];
+      const ps = asObj(s.secret);
+      if (ps) itemKeys('Secret', ps, ps.name, [...sp, 'secret'], who);
+      const pc = asObj(s.configMap);
+      if (pc) itemKeys('ConfigMap', pc, pc.name, [...sp, 'configMap'], who);
+    });
+  });
+  const volumeNames = volumes.map((v) => v.name).filter((n): n is string => typeof n === 'string');
+  const claimTemplates = w.object.kind === 'StatefulSet'
+    ? asList(asObj(w.object.spec)?.volumeClaimTemplates).map((t) => asObj(t.metadata)?.name)
+    : [];
+
+  for (const list of CONTAINER_LISTS) {
+    asList(spec[list]).forEach((c, i) => {
+      const cp: FieldPath = [...at, list, i];
+      const cname = `container '${String(c.name)}'`;
+      asList(c.env).forEach((e, j) => {
+        const from = asObj(e.valueFrom);
+        const sk = asObj(from?.secretKeyRef);
+        const who = `${cname} env ${String(e.name)}`;
+        if (sk) needs('Secret', sk.name, [...cp, 'env', j, 'valueFrom', 'secretKeyRef'], who, sk.key, sk.optional);
+        const ck = asObj(from?.configMapKeyRef);
+        if (ck) needs('ConfigMap', ck.name, [...cp, 'env', j, 'valueFrom', 'configMapKeyRef'], who, ck.key, ck.optional);
+      });
+      asList(c.envFrom).forEach((e, j) => {
+        const sr = asObj(e.secretRef);
+        if (sr) needs('Secret', sr.name, [...cp, 'envFrom', j, 'secretRef'], `${cname} envFrom`, undefined, sr.optional);
+        const cr = asObj(e.configMapRef);
+        if (cr) needs('ConfigMap', cr.name, [...cp, 'envFrom', j, 'configMapRef'], `${cname} envFrom`, undefined, cr.optional);
+      });
+      asList(c.volumeMounts).forEach((m, j) => {
+        if (typeof m.name === 'string' && !volumeNames.includes(m.name) && !claimTemplates.includes(m.name)) {
+          out.push(emit('refs/volume-mount', [...cp, 'volumeMounts', j, 'name'],
+            `${cname} mounts volume '${m.name}', but the pod's volumes are: ${listed(volumeNames)}`, 'add the volume to the pod, or fix the name'));
+        }
+      });
+      const ports = asList(c.ports);
+      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+        const p = asObj(c[probe]);
+        if (!p) continue;
+        for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
+          const port = asObj(p[handler])?.port;
+          if (port === undefined) continue;
+          const ok = typeof port === 'string' ? ports.some((x) => x.name === port) : ports.some((x) => x.containerPort === port);
+          if (!ok) {
+            const declared = ports.map((x) => (x.name ? `${String(x.containerPort)} (${String(x.name)})` : String(x.containerPort)));
+            out.push(emit('refs/probe-port', [...cp, probe, handler, 'port'],
+              `${probe} checks port ${JSON.stringify(port)}, but ${cname} declares the ports: ${listed(declared)}`,
+              'declare the port in the container\'s ports, or probe a declared one'));
+          }
+        }
+      }
+    });
+  }
+
+  const sa = spec.serviceAccountName ?? spec.serviceAccount;
+  if (typeof sa === 'string' && sa !== 'default' && !index.get('ServiceAccount', ns, sa)) {
+    out.push(emit('refs/service-account', [...at, spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'],
+      `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(withDefault(index.namesOf('ServiceAccount', ns)))}`,
+      'add the ServiceAccount to the stage, or fix the name'));
+  }
+  return out;
+}

@@ -1,0 +1,173 @@
+/**
+ * Cross-object references within one stage (cluster-scoped objects across the stage): Services
+ * to pods and container ports, Ingresses to Services and TLS Secrets, autoscalers to their
+ * targets, claims to volumes, every object to its namespace; pod templates in references-pods.ts.
+ */
+import { CLUSTER_SCOPED_KINDS } from '../k8s.js';
+import type { KubeObject } from '../transforms/object.js';
+import { finder, type FieldPath, type Finding } from './finding.js';
+import { MAX_LISTED, listed, namespaceOf, type ObjectIndex, type Workload } from './object-index.js';
+import { checkPodReferences } from './references-pods.js';
+import { formatLabels } from './selectors.js';
+import { parseQuantity } from './quantity.js';
+
+/** Namespaces every cluster has: objects may live there without the stage creating them. */
+export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj(x)) as Obj[]) : []);
+const describeWorkload = (w: Workload) => `${w.object.kind} ${w.object.metadata.name}`;
+
+function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+  const spec = asObj(o.spec);
+  const selector = asObj(spec?.selector) as Record<string, string> | undefined;
+  if (!spec || !selector || Object.keys(selector).length === 0 || spec.type === 'ExternalName') return;
+  const emit = finder(o);
+  const selected = index.workloadsLabelled(ns, selector);
+  if (selected.length === 0) {
+    const candidates = index.workloadsIn(ns);
+    out.push(emit('refs/service-selector', ['spec', 'selector'],
+      `selects ${formatLabels(selector)}, but no pod template in namespace '${ns}' has these labels; the workloads there are: ${listed([
+        ...candidates.slice(0, MAX_LISTED).map((w) => `${describeWorkload(w)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`),
+        ...candidates.slice(MAX_LISTED).map(() => ''),
+      ])}`,
+      "make the selector match the pod template's labels"));
+    return;
+  }
+  const containers = selected.flatMap((w) => asList(asObj(w.template.spec)?.containers));
+  const ports = containers.flatMap((c) => asList(c.ports));
+  asList(spec.ports).forEach((p, i) => {
+    const target = p.targetPort ?? p.port;
+    const protocol = p.protocol ?? 'TCP';
+    const ok = ports.some((cp) =>
+      (typeof target === 'string' ? cp.name === target : cp.containerPort === target) && (cp.protocol ?? 'TCP') === protocol);
+    if (ok) return;
+    const declared = ports.map((cp) => `${String(cp.containerPort)}${cp.name ? ` (${String(cp.name)})` : ''}${(cp.protocol ?? 'TCP') !== 'TCP' ? `/${String(cp.protocol)}` : ''}`);
+    const path: FieldPath = ['spec', 'ports', i, p.targetPort === undefined ? 'port' : 'targetPort'];
+    out.push(emit('refs/target-port', path,
+      `port ${String(p.port)}${protocol !== 'TCP' ? `/${String(protocol)}` : ''} targets ${typeof target === 'string' ? `the port named '${target}'` : `port ${String(target)}`}${p.targetPort === undefined ? ' (no targetPort: the same as port)' : ''}, but the selected pods (${selected.map(describeWorkload).join(', ')}) listen on: ${listed([...new Set(declared)])}`,
+      'set targetPort to a port the containers declare'));
+  });
+}
+
+function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+  const spec = asObj(o.spec);
+  if (!spec) return;
+  const emit = finder(o);
+  const backend = (b: Obj | undefined, path: FieldPath) => {
+    const svc = asObj(b?.service);
+    if (!svc || typeof svc.name !== 'string') return;
+    const target = index.get('Service', ns, svc.name);
+    if (!target) {
+      out.push(emit('refs/ingress-service', [...path, 'service', 'name'],
+        `routes to Service '${svc.name}', but the Services in namespace '${ns}' are: ${listed(index.namesOf('Service', ns))}`, 'fix the Service name, or add the Service'));
+      return;
+    }
+    const port = asObj(svc.port);
+    const servicePorts = asList(asObj(target.spec)?.ports);
+    const ok = port?.name !== undefined ? servicePorts.some((p) => p.name === port.name) : port?.number === undefined || servicePorts.some((p) => p.port === port.number);
+    if (!ok) {
+      out.push(emit('refs/ingress-port', [...path, 'service', 'port'],
+        `routes to port ${JSON.stringify(port?.name ?? port?.number)} of Service '${svc.name}', whose ports are: ${listed(servicePorts.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ''}`))}`,
+        "use one of the Service's ports"));
+    }
+  };
+  backend(asObj(spec.defaultBackend), ['spec', 'defaultBackend']);
+  asList(spec.rules).forEach((r, i) =>
+    asList(asObj(r.http)?.paths).forEach((p, j) => backend(asObj(p.backend), ['spec', 'rules', i, 'http', 'paths', j, 'backend'])));
+  asList(spec.tls).forEach((t, i) => {
+    if (typeof t.secretName === 'string' && !index.get('Secret', ns, t.secretName)) {
+      out.push(emit('refs/tls-secret', ['spec', 'tls', i, 'secretName'],
+        `terminates TLS with Secret '${t.secretName}', but the Secrets in namespace '${ns}' are: ${listed(index.namesOf('Secret', ns))}`,
+        'declare the TLS Secret in the stage (its keys tls.crt and tls.key), or fix the name'));
+    }
+  });
+}
+
+function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+  const ref = asObj(asObj(o.spec)?.scaleTargetRef);
+  if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
+  if (!index.get(ref.kind, ns, ref.name)) {
+    out.push(finder(o)('refs/scale-target', ['spec', 'scaleTargetRef'],
+      `scales ${ref.kind} '${ref.name}', but the ${ref.kind}s in namespace '${ns}' are: ${listed(index.namesOf(ref.kind, ns))}`, 'fix the kind or name of scaleTargetRef'));
+  }
+}
+
+function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+  const spec = asObj(o.spec);
+  if (typeof spec?.volumeName !== 'string') return;
+  const emit = finder(o);
+  const pv = index.get('PersistentVolume', '', spec.volumeName);
+  if (!pv) {
+    out.push(emit('refs/volume', ['spec', 'volumeName'],
+      `binds PersistentVolume '${spec.volumeName}', but the stage's PersistentVolumes are: ${listed(index.namesOf('PersistentVolume', ''))}`, 'fix volumeName, or add the PersistentVolume'));
+    return;
+  }
+  const pvSpec = asObj(pv.spec) ?? {};
+  const want = asObj(asObj(spec.resources)?.requests)?.storage;
+  const has = asObj(pvSpec.capacity)?.storage;
+  const wantN = parseQuantity(want);
+  const hasN = parseQuantity(has);
+  if (wantN !== undefined && hasN !== undefined && hasN < wantN) {
+    out.push(emit('refs/volume-capacity', ['spec', 'resources', 'requests', 'storage'],
+      `requests ${String(want)}, but PersistentVolume '${pv.metadata.name}' has only ${String(has)}`, 'request at most the volume\'s capacity, or enlarge the volume'));
+  }
+  const pvModes = (pvSpec.accessModes as string[] | undefined) ?? [];
+  const missing = ((spec.accessModes as string[] | undefined) ?? []).filter((m) => !pvModes.includes(m));
+  if (missing.length) {
+    out.push(emit('refs/volume-access', ['spec', 'accessModes'],
+      `asks for ${missing.join(', ')}, but PersistentVolume '${pv.metadata.name}' offers: ${listed(pvModes)}`, "ask only for access modes the volume offers"));
+  }
+  if (spec.storageClassName !== undefined && (pvSpec.storageClassName ?? '') !== spec.storageClassName) {
+    out.push(emit('refs/volume-class', ['spec', 'storageClassName'],
+      `has storage class '${String(spec.storageClassName)}', but PersistentVolume '${pv.metadata.name}' has '${String(pvSpec.storageClassName ?? '')}'`, 'use the same storageClassName on both'));
+  }
+  const claimRef = asObj(pvSpec.claimRef);
+  if (claimRef && (claimRef.name !== o.metadata.name || (claimRef.namespace ?? ns) !== ns)) {
+    out.push(emit('refs/volume-claimed', ['spec', 'volumeName'],
+      `binds PersistentVolume '${pv.metadata.name}', which is reserved for claim ${String(claimRef.namespace)}/${String(claimRef.name)}`, 'point the volume\'s claimRef at this claim, or bind another volume'));
+  }
+}
+
+export interface ReferenceOptions {
+  /** Namespaces that exist before the stage is applied, besides the built-in ones. */
+  readonly existingNamespaces?: readonly string[];
+}
+
+/** Reference findings over every object of the index. */
+export function checkReferences(index: ObjectIndex, options: ReferenceOptions = {}): Finding[] {
+  const out: Finding[] = [...index.duplicates];
+  const existing = new Set([...BUILT_IN_NAMESPACES, ...(options.existingNamespaces ?? [])]);
+  const createdNames = index.namesOf('Namespace', '');
+  const created = new Set(createdNames);
+  for (const o of index.objects) {
+    if (!o || typeof o !== 'object' || !o.metadata) continue;
+    const ns = namespaceOf(o);
+    if (!CLUSTER_SCOPED_KINDS.has(o.kind) && !existing.has(ns) && !created.has(ns)) {
+      out.push(finder(o)('refs/namespace', ['metadata', 'namespace'],
+        `namespace '${ns}' is neither created in the stage nor known to exist; the stage creates: ${listed(createdNames)}`,
+        'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file'));
+    }
+    switch (o.kind) {
+      case 'Service':
+        checkService(o, ns, index, out);
+        break;
+      case 'Ingress':
+        checkIngress(o, ns, index, out);
+        break;
+      case 'HorizontalPodAutoscaler':
+        checkAutoscaler(o, ns, index, out);
+        break;
+      case 'PersistentVolumeClaim':
+        checkClaim(o, ns, index, out);
+        break;
+      default:
+        break;
+    }
+  }
+  for (const ns of new Set(index.objects.map((o) => (o?.metadata ? namespaceOf(o) : '')))) {
+    for (const w of index.workloadsIn(ns)) out.push(...checkPodReferences(w, ns, index));
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * Strict schema check: every object against its Kubernetes 1.25 definition (unknown fields,
+ * required fields, types, enums, the quantity grammar).
+ */
+import type { ErrorObject } from 'ajv';
+import { didYouMean } from '../config/validate.js';
+import type { KubeObject } from '../transforms/object.js';
+import { finder, type FieldPath, type Finding } from './finding.js';
+import { kubernetesSchemas } from './k8s-schema.js';
+
+/** Kinds that are not API objects but may sit next to manifests: skipped, not reported. */
+export const NOT_API_OBJECTS: ReadonlySet<string> = new Set(['kustomize.config.k8s.io/v1beta1/Kustomization', 'v1/Config']);
+
+const QUANTITY_HINT =
+  'a quantity is a number with an optional suffix: Ki Mi Gi Ti Pi Ei (powers of 2), n u m k M G T P E (powers of 10) or an exponent like e3; e.g. 2Gi, 500m';
+
+function keys(instancePath: string): (string | number)[] {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+}
+
+function show(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return JSON.stringify(v);
+}
+
+function typeWords(t: unknown): string {
+  const words: Record<string, string> = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a mapping' };
+  return (Array.isArray(t) ? t : [t]).map((x) => words[String(x)] ?? String(x)).join(' or ');
+}
+
+function fromAjv(e: ErrorObject, object: KubeObject): Finding {
+  const f = finder(object);
+  const path: FieldPath = keys(e.instancePath);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
+      const guess = didYouMean(key, known);
+      return {
+        ...f('schema/unknown-field', [...path, key], `unknown field '${key}'${guess ? `; did you mean '${guess}'?` : ''}`,
+          guess ? `rename it to '${guess}'` : `the fields here are: ${known.join(', ')}`),
+        atKey: true,
+      };
+    }
+    case 'required': {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return f('schema/required', path, `required field '${missing}' is missing`, `add '${missing}'`);
+    }
+    case 'type':
+      return f('schema/type', path, `must be ${typeWords((e.params as { type: unknown }).type)} (found ${show(e.data)})`);
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      return f('schema/enum', path, `must be one of ${allowed.map((v) => `'${v}'`).join(', ')} (found ${show(e.data)})`);
+    }
+    case 'pattern':
+      return f('schema/quantity', path, `${show(e.data)} is not a valid quantity`, QUANTITY_HINT);
+    case 'const':
+      return f('schema/const', path, `must be ${show((e.params as { allowedValue: unknown }).allowedValue)} (found ${show(e.data)})`);
+    default:
+      return f(`schema/${e.keyword}`, path, `${e.message ?? 'is not valid'} (found ${show(e.data)})`);
+  }
+}
+
+/**
+ * Schema findings of one object. `customKinds` are `apiVersion/kind` of custom resources whose
+ * CustomResourceDefinition is among the objects checked: their objects are not validated here.
+ */
+export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string> = new Set()): Finding[] {
+  const gvk = `${object.apiVersion}/${object.kind}`;
+  const validate = kubernetesSchemas().validator(object.apiVersion, object.kind);
+  if (!validate) {
+    if (customKinds.has(gvk)) return [];
+    const sameKind = [...kubernetesSchemas().kinds.values()].filter((k) => k.kind === object.kind).map((k) => k.apiVersion);
+    return [
+      finder(object)('schema/unknown-kind', ['apiVersion'], `${object.apiVersion} ${object.kind} is not a Kubernetes 1.25 kind`,
+        sameKind.length
+          ? `Kubernetes 1.25 serves ${object.kind} as apiVersion ${sameKind.join(' or ')}`
+          : 'check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines it'),
+    ];
+  }
+  const out: Finding[] = [];
+  let subject = object;
+  if ('status' in object) {
+    // what `kubectl get -o yaml` prints; the API server ignores it on create, but a manifest
+    // carrying it was exported, not written (and the referee rejects it): say so specifically
+    const { status: _status, ...rest } = object;
+    subject = rest as KubeObject;
+    out.push(finder(object)('schema/status', ['status'], 'status is written by the cluster, not by manifests', 'remove status from the manifest'));
+  }
+  if (validate(subject)) return out;
+  const seen = new Set<string>();
+  for (const e of validate.errors ?? []) {
+    const finding = fromAjv(e, object);
+    const id = `${finding.code}|${finding.path.join('/')}|${finding.message}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(finding);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+/** Label selectors: reading them from workloads and Services, and matching them against labels. */
+import type { KubeObject } from '../transforms/object.js';
+import type { FieldPath } from './finding.js';
+
+export interface Requirement {
+  readonly key: string;
+  readonly operator: string;
+  readonly values?: readonly string[];
+}
+
+export interface Selector {
+  readonly matchLabels: Readonly<Record<string, string>>;
+  readonly matchExpressions: readonly Requirement[];
+  /** Where the selector is in its object. */
+  readonly path: FieldPath;
+}
+
+/** Kinds whose `spec.selector` is a LabelSelector (matchLabels/matchExpressions) over their own pod template. */
+const LABEL_SELECTOR_KINDS = new Set(['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job']);
+
+/** The selector a controller uses for its pods, or undefined when it has none (or defaults to the template labels). */
+export function workloadSelector(o: KubeObject): Selector | undefined {
+  const spec = o.spec as Record<string, unknown> | undefined;
+  const sel = spec?.selector as Record<string, unknown> | undefined;
+  if (!sel || typeof sel !== 'object') return undefined;
+  if (o.kind === 'ReplicationController') {
+    return { matchLabels: sel as Record<string, string>, matchExpressions: [], path: ['spec', 'selector'] };
+  }
+  if (!LABEL_SELECTOR_KINDS.has(o.kind)) return undefined;
+  return {
+    matchLabels: (sel.matchLabels as Record<string, string>) ?? {},
+    matchExpressions: Array.isArray(sel.matchExpressions) ? (sel.matchExpressions as Requirement[]) : [],
+    path: ['spec', 'selector'],
+  };
+}
+
+/** Whether `labels` satisfy the selector. An empty selector matches everything. */
+export function selectorMatches(s: Pick<Selector, 'matchLabels' | 'matchExpressions'>, labels: Readonly<Record<string, string>>): boolean {
+  for (const k in s.matchLabels) if (labels[k] !== s.matchLabels[k]) return false;
+  for (const r of s.matchExpressions) {
+    const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+    const inValues = has && (r.values ?? []).includes(labels[r.key]);
+    const ok =
+      r.operator === 'In' ? inValues : r.operator === 'NotIn' ? !inValues : r.operator === 'Exists' ? has : r.operator === 'DoesNotExist' ? !has : false;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** `app=nginx, tier=web` */
+export function formatLabels(labels: Readonly<Record<string, string>> | undefined): string {
+  return Object.entries(labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}

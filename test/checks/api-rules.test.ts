@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { findingsIn } from './helpers.js';
+
+describe("the API server's rules", () => {
+  it('rejects names, label keys, label values and annotation keys the API server refuses', () => {
+    expect(findingsIn(['api/names-and-labels.yaml'])).toEqual([
+      "api/names-and-labels.yaml:5:9: Namespace Team.A: metadata.name: name 'Team.A' is not a DNS-1123 label",
+      "api/names-and-labels.yaml:10:9: Service default/1st-web: metadata.name: name '1st-web' is not a DNS-1035 label",
+      'api/names-and-labels.yaml:14:11: Service default/1st-web: metadata.labels.tier: label value "front end" is not valid',
+      "api/names-and-labels.yaml:15:19: Service default/1st-web: metadata.labels.example.com/: label key 'example.com/' is not valid: its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      "api/names-and-labels.yaml:17:11: Service default/1st-web: metadata.annotations.-bad: annotation key '-bad' is not valid: its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      "api/names-and-labels.yaml:26:9: ConfigMap default/settings_v2: metadata.name: name 'settings_v2' is not a DNS-1123 subdomain",
+      'api/names-and-labels.yaml:44:13: NetworkPolicy default/web: spec.podSelector.matchLabels.role: label value "web server" is not valid',
+      "api/names-and-labels.yaml:50:9: RoleBinding Default/readers/all: metadata.name: name 'readers/all' is not a path segment (no '/' or '%')",
+      "api/names-and-labels.yaml:51:14: RoleBinding Default/readers/all: metadata.namespace: namespace 'Default' is neither created in the stage nor known to exist; the stage creates: Team.A",
+      "api/names-and-labels.yaml:51:14: RoleBinding Default/readers/all: metadata.namespace: namespace 'Default' is not a DNS-1123 label",
+      "api/names-and-labels.yaml:62:15: Pod volumes: spec.volumes[0].name: volume name 'Data_1' is not a DNS-1123 label"
+    ]);
+  });
+
+  it('rejects repeated keys in keyed lists, bad container and port names, and containers without an image', () => {
+    expect(findingsIn(['api/keyed-lists.yaml'])).toEqual([
+      "api/keyed-lists.yaml:12:7: Pod web: spec.containers[0]: container name 'web' is used twice (also at initContainers[0])",
+      'api/keyed-lists.yaml:16:11: Pod web: spec.containers[0].ports[1]: name "http" repeats item [0]',
+      "api/keyed-lists.yaml:17:19: Pod web: spec.containers[0].ports[2].name: port name 'metrics_port' is not an IANA service name",
+      'api/keyed-lists.yaml:18:11: Pod web: spec.containers[0].ports[3]: containerPort 80 and protocol "TCP" repeats item [0]',
+      'api/keyed-lists.yaml:22:11: Pod web: spec.containers[0].env[1]: name "MODE" repeats item [0]',
+      "api/keyed-lists.yaml:23:19: Pod web: spec.containers[0].env[2].name: environment variable name '1MODE' is not valid",
+      'api/keyed-lists.yaml:26:11: Pod web: spec.containers[0].volumeMounts[1]: mountPath "/data" repeats item [0]',
+      "api/keyed-lists.yaml:27:7: Pod web: spec.containers[1]: container 'Sidecar' has no image",
+      "api/keyed-lists.yaml:27:13: Pod web: spec.containers[1].name: container name 'Sidecar' is not a DNS-1123 label",
+      'api/keyed-lists.yaml:31:7: Pod web: spec.volumes[1]: name "data" repeats item [0]',
+      'api/keyed-lists.yaml:39:15: Pod empty: spec.containers: a pod needs at least one container',
+      'api/keyed-lists.yaml:48:7: Service web: spec.ports[0]: a Service with several ports needs a name on each',
+      'api/keyed-lists.yaml:49:7: Service web: spec.ports[1]: port 80 and protocol "TCP" repeats item [0]'
+    ]);
+  });
+
+  it('rejects selectors that do not match their template, and an object defined twice', () => {
+    expect(findingsIn(['api/selectors-and-duplicates.yaml'])).toEqual([
+      "api/selectors-and-duplicates.yaml:8:13: ReplicationController nginx: spec.selector: selects app=nginx, but the pod template's labels are: app=web",
+      "api/selectors-and-duplicates.yaml:22:5: DaemonSet agent: spec.selector: selects app=agent (and expressions), but the pod template's labels are: app=agent, tier=cluster",
+      'api/selectors-and-duplicates.yaml:56:9: ConfigMap default/settings: metadata.name: ConfigMap default/settings (v1) is defined twice',
+      'api/selectors-and-duplicates.yaml:71:9: HorizontalPodAutoscaler db: metadata.name: HorizontalPodAutoscaler db (as autoscaling/v1 and autoscaling/v2) is defined twice'
+    ]);
+  });
+
+  it('rejects ports out of range, several or no probe handlers and volume sources, and bad ConfigMap keys', () => {
+    expect(findingsIn(['api/values.yaml'])).toEqual([
+      'api/values.yaml:11:28: Pod values: spec.containers[0].ports[0].containerPort: port 70000 is out of range (1-65535)',
+      'api/values.yaml:13:9: Pod values: spec.containers[0].livenessProbe: livenessProbe sets exec and httpGet; only one may be set',
+      'api/values.yaml:16:9: Pod values: spec.containers[0].readinessProbe: readinessProbe sets none of exec, httpGet, tcpSocket, grpc',
+      "api/values.yaml:18:7: Pod values: spec.volumes[0]: volume 'both' sets emptyDir and configMap; only one may be set",
+      "api/values.yaml:21:7: Pod values: spec.volumes[1]: volume 'none' sets none of the volume sources",
+      "api/values.yaml:29:14: ConfigMap settings: data.bad key: key 'bad key' is not valid",
+      "api/values.yaml:32:9: ConfigMap settings: binaryData.same: key 'same' is in both data and binaryData",
+      'api/values.yaml:40:15: Service values: spec.ports[0].port: port 0 is out of range (1-65535)',
+      'api/values.yaml:40:30: Service values: spec.ports[0].targetPort: port 65536 is out of range (1-65535)',
+    ]);
+  });
+});

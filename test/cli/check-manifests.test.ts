@@ -1,0 +1,106 @@
+import { openProject } from '../../lib/cli/project.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+
+const fixture = (f: string) => `test/fixtures/manifests/${f}`;
+
+describe('npm run check -- <paths>', () => {
+  it('reports each finding at file:line:col and exits 1 on errors', () => {
+    const r = runCli('check', [fixture('defects/3-dangling-claim.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "test/fixtures/manifests/defects/3-dangling-claim.yaml:33:20: Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql\n  hint: fix the name, or add the PersistentVolumeClaim to the stage\n",
+    );
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('3 objects checked: 1 error, 2 warnings');
+  });
+
+  it('exits 0 on a clean directory', () => {
+    expect(runCli('check', ['--pod-security', 'restricted', fixture('valid')])).toMatchObject({ code: 0, stdout: '11 objects checked: 0 errors, 0 warnings\n' });
+  });
+
+  it('accepts namespaces the cluster already has with --namespace-exists', () => {
+    const f = fixture('refs/pods.yaml');
+    expect(runCli('check', [f]).stdout).toContain("namespace 'staging' is neither created in the stage nor known to exist");
+    expect(runCli('check', ['--namespace-exists', 'staging', f]).stdout).not.toContain("namespace 'staging'");
+  });
+
+  it('writes JSON with the object, field and place of every finding', () => {
+    const r = runCli('check', ['--format', 'json', fixture('defects/2-quantity.yaml')]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.objects).toBe(1);
+    expect(report.findings).toEqual([{
+      code: 'schema/quantity',
+      severity: 'error',
+      object: { apiVersion: 'v1', kind: 'PersistentVolume', name: 'mysqlvolume' },
+      field: 'spec.capacity.storage',
+      message: '"2Gib" is not a valid quantity',
+      hint: expect.stringContaining('e.g. 2Gi'),
+      location: { file: 'test/fixtures/manifests/defects/2-quantity.yaml', line: 8, column: 14 },
+    }]);
+  });
+
+  it('writes SARIF 2.1.0 for code scanning', () => {
+    const r = runCli('check', ['--format', 'sarif', fixture('defects/1-misspelled-field.yaml')]);
+    const log = JSON.parse(r.stdout);
+    expect(log.version).toBe('2.1.0');
+    const results = log.runs[0].results;
+    expect(results.map((x: { ruleId: string; level: string }) => `${x.level} ${x.ruleId}`)).toEqual([
+      'error api/image', 'warning policy/probes', 'warning policy/resources', 'error schema/unknown-field',
+    ]);
+    expect(results[3].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'test/fixtures/manifests/defects/1-misspelled-field.yaml' },
+      region: { startLine: 11, startColumn: 7 },
+    });
+  });
+
+  it('fails with a clear message and exit code 2 on YAML that is not Kubernetes', () => {
+    const r = runCli('check', [fixture('not-kubernetes')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'test/fixtures/manifests/not-kubernetes/docker-compose.yaml:2:1: this document is not a Kubernetes object (found a mapping without apiVersion)\n' +
+        '  hint: point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata\n' +
+        'test/fixtures/manifests/not-kubernetes/list.yml:1:1: this document is not a Kubernetes object (found a list)\n' +
+        '  hint: point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata\n' +
+        '2 problems.\n',
+    );
+  });
+
+  it('fails with exit code 2 on a directory without YAML, a missing path or a bad option', () => {
+    expect(runCli('check', ['lib/checks'])).toMatchObject({ code: 2, stderr: expect.stringContaining('found no YAML files (*.yaml, *.yml) in lib/checks') });
+    expect(runCli('check', ['nope'])).toMatchObject({ code: 2, stderr: expect.stringContaining("there is no file or directory 'nope'") });
+    expect(runCli('check', ['--format', 'xml', 'dist'])).toMatchObject({ code: 2, stderr: expect.stringContaining("--format must be one of text, json, sarif (found 'xml')") });
+  });
+
+  it('reports YAML syntax errors as bad input', () => {
+    const dir = tempProject({});
+    mkdirSync(join(dir, 'm'));
+    writeFileSync(join(dir, 'm', 'a.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: [\n');
+    expect(runCli('check', ['m'], dir)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^m\/a\.yaml:\d+:\d+: /) });
+  });
+});
+
+describe('npm run synth runs the checks', () => {
+  it('writes nothing and exits 1 when a stage fails a check (here: the restricted standard)', () => {
+    const dir = tempProject({ lab: repoStage('lab') }, { copyDist: true });
+    const before = snapshotDir(join(dir, 'dist'));
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), `${repoStage('lab')}checks:\n  podSecurity: restricted\n`);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "ReplicationController lab/nginx: spec.template.spec.containers[0].securityContext: container 'nginx' may run as root (runAsNonRoot is not true) (Pod Security Standard 'restricted')\n",
+    );
+    // flannel (hostNetwork, NET_ADMIN) declares exceptions to the baseline only, so it fails too
+    expect(r.stderr).toMatch(/\n10 problems; nothing was written\.\n$/);
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+  });
+
+  // each stage is its own cluster or namespace: lab and raspberry both run flannel in kube-system
+  it.each(openProject(REPO).stages)('checks the committed dist/%s as clean', (stage) => {
+    const r = runCli('check', [`dist/${stage}`], REPO);
+    expect(r.stdout + r.stderr).toMatch(/objects checked: 0 errors/);
+    expect(r.code).toBe(0);
+  });
+});
