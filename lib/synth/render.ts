@@ -108,15 +108,22 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
   const nodes = renderNodeFiles(nodeFiles, stage, source);
   if (nodes.problems.length) throw new ProblemsError(nodes.problems);
 
-  return {
-    stage,
-    source,
-    charts: charts.map(({ chart, name, stack, version }) =>
-      inStep(`synthesizing stage '${stage.name}', chart '${name}'`, () => ({
-        name,
-        objects: transform(chart.toJson() as KubeObject[], { stage, stack, instance: name, version }).sort(compareForApply),
-      })),
-    ),
-    nodeFiles: nodes.nodeFiles,
-  };
+  // every chart is transformed even after one fails, so that all problems are reported at once
+  const rendered: RenderedChart[] = [];
+  const transformProblems: Problem[] = [];
+  for (const { chart, name, stack, version } of charts) {
+    try {
+      rendered.push(
+        inStep(`synthesizing stage '${stage.name}', chart '${name}'`, () => ({
+          name,
+          objects: transform(chart.toJson() as KubeObject[], { stage, stack, instance: name, version }).sort(compareForApply),
+        })),
+      );
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+      transformProblems.push(...e.problems);
+    }
+  }
+  if (transformProblems.length) throw new ProblemsError(transformProblems);
+  return { stage, source, charts: rendered, nodeFiles: nodes.nodeFiles };
 }

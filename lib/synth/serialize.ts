@@ -15,6 +15,9 @@ function compareKeys(a: string, b: string): number {
 }
 
 const OPTIONS = {
+  // kubectl reads YAML 1.1, where an unquoted yes/no/on/off/y/n is a boolean: written as 1.1,
+  // such strings are quoted, so a ConfigMap value 'on' stays the string 'on'
+  version: '1.1',
   sortMapEntries: (a: { key: unknown }, b: { key: unknown }) => compareKeys(String(a.key), String(b.key)),
   // never fold long strings (commands, JSON in ConfigMaps) and never turn shared objects into anchors
   lineWidth: 0,

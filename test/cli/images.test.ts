@@ -20,6 +20,17 @@ describe('npm run synth on an ARM stage', () => {
     expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
   });
 
+  it('reports the unmapped images of every chart at once', () => {
+    const pi = 'architecture: arm\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n  web:\n    stack: nginx\n    image: shop:2\n    replicas: 1\n';
+    const r = runCli('synth', [], tempProject({ pi }));
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr).filter((l) => l.startsWith('ReplicationController'))).toEqual([
+      expect.stringContaining("ReplicationController pi/nginx: spec.template.spec.containers[0]: container 'nginx' runs image 'demoapp:1'"),
+      expect.stringContaining("ReplicationController pi/web: spec.template.spec.containers[0]: container 'nginx' runs image 'shop:2'"),
+    ]);
+    expect(r.stderr).toMatch(/\n2 problems; nothing was written\.\n$/);
+  });
+
   it('accepts the image once the stage file maps it, and prints the substitution', () => {
     const pi = "architecture: arm\nimages:\n  substitute:\n    'demoapp:1': 'demoapp:1-arm'\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n";
     const r = runCli('synth', [], tempProject({ pi }));

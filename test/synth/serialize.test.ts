@@ -21,3 +21,9 @@ describe('serializing objects', () => {
     );
   });
 });
+
+describe('strings that YAML 1.1 (kubectl) would read as booleans', () => {
+  it.each(['yes', 'no', 'on', 'off', 'y', 'n', 'true'])('quotes %s', (v) => {
+    expect(toYaml({ v })).toBe(`v: "${v}"\n`);
+  });
+});
