@@ -29,6 +29,7 @@ export const nginx = defineStack({
   name: 'nginx',
   settings: nginxSettings,
   version: (s) => imageVersion(s.image ?? DEFAULT_IMAGE),
+  release: { image: ['image'] },
   refine: (s) =>
     s.service?.nodePort !== undefined && (s.service.type ?? 'ClusterIP') !== 'NodePort'
       ? [{

@@ -9,6 +9,7 @@ import type { ApiObject, App, Chart } from 'cdk8s';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Architecture, NodeRole, StageImages } from './config/stage-schema.js';
 import type { Problem } from './errors.js';
+import type { ReleaseSettings } from './release.js';
 
 /** What every stack knows about the stage it is deployed to. */
 export interface StageContext {
@@ -47,6 +48,11 @@ export interface Stack<S extends TSchema = TSchema> {
   readonly settings: S;
   /** The release the stack's objects belong to, written as `app.kubernetes.io/version`. */
   version(settings: Static<S>): string;
+  /**
+   * Where the release lives in the settings: what `npm run promote` copies from stage to stage.
+   * @default - the stack has no release to promote
+   */
+  readonly release?: ReleaseSettings;
   /**
    * Rules across settings that the schema cannot express; paths are relative to `apps.<name>`.
    * @default - no extra rules

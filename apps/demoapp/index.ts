@@ -80,6 +80,7 @@ export const demoapp = defineStack({
   name: STACK_NAME,
   settings: demoappSettings,
   version: (s) => imageVersion(s.image),
+  release: { image: ['image'], with: [['database', 'image']] },
   refine,
   secrets: (name, s, stage) => [
     {

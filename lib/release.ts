@@ -1,0 +1,60 @@
+/**
+ * Releases: which settings of an app make up the release that moves between stages
+ * (`npm run promote`), and blue/green, where a stage runs two releases side by side and a Service
+ * sends traffic to the live one (`npm run switch`). Pure data and helpers; the commands live in
+ * lib/cli/, the objects in the stacks.
+ */
+import { ImageRef, Settings, StringEnum, type Static } from './config/types.js';
+import { imageVersion } from './stack.js';
+
+export const COLORS = ['blue', 'green'] as const;
+export type Color = (typeof COLORS)[number];
+
+/** The schema of a stack's blue/green setting: the live color and the image each color runs. */
+export const BlueGreen = (description: string) =>
+  Settings(
+    {
+      live: StringEnum(COLORS, { description: 'The color the Service sends traffic to; `npm run switch` flips it.' }),
+      blue: ImageRef({ description: 'The image (and so the release) the blue Deployment runs.' }),
+      green: ImageRef({ description: 'The image (and so the release) the green Deployment runs.' }),
+    },
+    { description },
+  );
+export type BlueGreenSettings = Static<ReturnType<typeof BlueGreen>>;
+
+/** The color that receives no traffic: where `npm run promote` writes a new release. */
+export function idleColor(live: Color): Color {
+  return live === 'blue' ? 'green' : 'blue';
+}
+
+/** A path of keys below `apps.<name>` in a stage file, e.g. `['database', 'image']`. */
+export type SettingPath = readonly string[];
+
+/** Where a stack keeps its release in its settings: what `npm run promote` copies from stage to stage. */
+export interface ReleaseSettings {
+  /** The image whose tag is the app's version, e.g. `['image']`. */
+  readonly image: SettingPath;
+  /**
+   * The blue/green setting (see `BlueGreen`), used instead of `image` when a stage sets it.
+   * @default - the stack only rolls out in place
+   */
+  readonly blueGreen?: SettingPath;
+  /**
+   * Other settings that travel with the release, e.g. the database image.
+   * @default []
+   */
+  readonly with?: readonly SettingPath[];
+}
+
+/** Orders image versions the way people number releases: `1.9` before `1.10`. */
+const byVersion = new Intl.Collator('en', { numeric: true });
+
+/**
+ * The version the objects shared by both colors carry (`app.kubernetes.io/version`): the newer of
+ * the two releases. It does not depend on which color is live, so a switch changes the Service's
+ * selector and nothing else.
+ */
+export function blueGreenVersion(bg: BlueGreenSettings): string {
+  const [a, b] = [imageVersion(bg.blue), imageVersion(bg.green)];
+  return byVersion.compare(a, b) >= 0 ? a : b;
+}
