@@ -2,7 +2,7 @@
  * The project on disk: where stage files and output live, and compiling them. The CLI commands
  * are the only callers; this is where reading files happens.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { STACKS } from '../../apps/index.js';
 import { StageLoader, type LoadedStage } from '../config/load.js';
@@ -11,8 +11,9 @@ import { checkObjects, type CheckOptions, type CheckResult } from '../checks/ind
 import type { KubeObject } from '../transforms/object.js';
 import { toProblem } from '../checks/finding.js';
 import { renderStage, type RenderedStage } from '../synth/render.js';
-import { stageFiles } from '../synth/output.js';
-import type { DistTree } from '../synth/write.js';
+import { stageFiles, type FileTree } from '../synth/output.js';
+import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, digest, parseInventory, type InventoryChanges } from '../synth/inventory.js';
+import { listFiles, writeDist, type DistTree } from '../synth/write.js';
 
 /** The output directory, relative to the project root (also `output` in cdk8s.yaml). */
 export const DIST_DIR = 'dist';
@@ -74,22 +75,38 @@ function checkStage(r: RenderedStage, options: CheckOptions): CheckResult {
   return { findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions) };
 }
 
+/** The text of a stage file on disk. */
+export function readStageFile(project: Project, stage: string): string {
+  return readFileSync(stagePath(project, stage), 'utf8');
+}
+
+export function stagePath(project: Project, stage: string): string {
+  return join(project.root, ENVIRONMENTS_DIR, `${stage}.yaml`);
+}
+
+export interface CompileOptions {
+  /** Stage file texts to compile instead of the files on disk (a change not yet written), by stage. */
+  readonly sources?: ReadonlyMap<string, string>;
+}
+
 /**
  * Loads, renders and plans the output of `stages` (every stage of the project by default).
  * @throws ProblemsError with the problems of every stage at once
  */
-export function compile(project: Project, stages: readonly string[] = project.stages): Compiled {
+export function compile(project: Project, stages: readonly string[] = project.stages, { sources }: CompileOptions = {}): Compiled {
   const problems: Problem[] = [];
   const rendered: RenderedStage[] = [];
   const checks = new Map<string, CheckResult>();
+  const digests = new Map<string, string>();
   let failedChecks = false;
   for (const stage of stages) {
-    const path = join(project.root, ENVIRONMENTS_DIR, `${stage}.yaml`);
-    const shown = relative(project.root, path);
+    const shown = relative(project.root, stagePath(project, stage));
     try {
-      const loaded: LoadedStage = stageLoader().load(readFileSync(path, 'utf8'), shown);
+      const text = sources?.get(stage) ?? readStageFile(project, stage);
+      const loaded: LoadedStage = stageLoader().load(text, shown);
       const r = renderStage(loaded, STACKS, COMPILER_VERSION);
       rendered.push(r);
+      digests.set(stage, digest(text));
       // every check on every stage, after rendering: an error here means nothing is written
       const result = checkStage(r, (loaded.file as StageChecks).checks ?? {});
       checks.set(stage, result);
@@ -103,5 +120,64 @@ export function compile(project: Project, stages: readonly string[] = project.st
   // a broken stage file is bad input (exit 2); the other stages' findings are shown with it
   if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
-  return { stages: rendered, tree: new Map(rendered.map((r) => [r.stage.name, stageFiles(r)])), checks };
+  const files = (r: RenderedStage) =>
+    stageFiles(r, { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR });
+  return { stages: rendered, tree: new Map(rendered.map((r) => [r.stage.name, files(r)])), checks };
+}
+
+/** The files of `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */
+export function readStageTree(project: Project, stage: string): FileTree {
+  const dir = join(project.root, DIST_DIR, stage);
+  return new Map(listFiles(dir).map((p) => [p, readFileSync(join(dir, p), 'utf8')]));
+}
+
+/** What writing a stage changed, for the summary line. */
+export interface WrittenStage {
+  readonly stage: string;
+  readonly objects: number;
+  readonly files: number;
+  /** Compared with the inventory that was in `dist/<stage>/` before; undefined when there was none. */
+  readonly changes?: InventoryChanges;
+}
+
+export interface WriteOutputOptions {
+  /** A full synthesis: remove the output of stages that have no stage file any more. */
+  readonly removeOthers: boolean;
+  /** New texts of stage files, written after the output (an edit by promote or switch). */
+  readonly stageTexts?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Writes compiled stages into `dist/` (atomically, see lib/synth/write.ts) and any edited stage
+ * files, and says what changed in each stage compared with the output that was there.
+ */
+export function writeOutput(project: Project, compiled: Compiled, { removeOthers, stageTexts }: WriteOutputOptions): WrittenStage[] {
+  const distDir = join(project.root, DIST_DIR);
+  const before = new Map([...compiled.tree.keys()].map((s) => {
+    const path = join(distDir, s, INVENTORY_FILE);
+    return [s, existsSync(path) ? parseInventory(readFileSync(path, 'utf8')) : undefined] as const;
+  }));
+  writeDist(distDir, compiled.tree, { removeOthers });
+  for (const [stage, text] of stageTexts ?? []) {
+    // a rename, so that the stage file is either the old one or the new one, never half written
+    const path = stagePath(project, stage);
+    writeFileSync(`${path}.tmp`, text);
+    renameSync(`${path}.tmp`, path);
+  }
+  return compiled.stages.map((r) => {
+    const files = compiled.tree.get(r.stage.name)!;
+    const old = before.get(r.stage.name);
+    return {
+      stage: r.stage.name,
+      objects: r.charts.reduce((n, c) => n + c.objects.length, 0),
+      files: files.size,
+      changes: old && compareInventories(old, parseInventory(files.get(INVENTORY_FILE)!)),
+    };
+  });
+}
+
+/** `qa: 14 objects in 5 files -> dist/qa/ (1 added, 1 changed, 0 removed)`, then the objects. */
+export function writtenLines(w: WrittenStage): string[] {
+  const what = w.changes ? changeSummary(w.changes) : 'new';
+  return [`${w.stage}: ${w.objects} objects in ${w.files} files -> ${DIST_DIR}/${w.stage}/ (${what})`, ...(w.changes ? changeLines(w.changes).map((l) => `  ${l}`) : [])];
 }

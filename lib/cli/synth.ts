@@ -6,10 +6,9 @@ import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, ProblemsError, formatProblem } from '../errors.js';
 import { exceptionLines, toProblem } from '../checks/finding.js';
-import { writeDist } from '../synth/write.js';
 import { imageSubstitutions } from '../transforms/images.js';
 import { main } from './main.js';
-import { DIST_DIR, SCHEMA_FILE, compile, openProject, schemaText } from './project.js';
+import { SCHEMA_FILE, compile, openProject, schemaText, writeOutput, writtenLines } from './project.js';
 
 const usage = `Usage: npm run synth [-- --stage <name> ...]
 
@@ -38,19 +37,17 @@ await main<{ stage?: string[] }>({
         })),
       );
     }
-    const { stages, tree, checks } = compile(project, stage ?? project.stages);
-    writeDist(join(root, DIST_DIR), tree, { removeOthers: stage === undefined });
+    const compiled = compile(project, stage ?? project.stages);
+    const written = writeOutput(project, compiled, { removeOthers: stage === undefined });
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
     if (!existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema) writeFileSync(schemaPath, schema);
-    for (const s of stages) {
-      const objects = s.charts.reduce((n, c) => n + c.objects.length, 0);
-      const files = tree.get(s.stage.name)!.size;
-      process.stdout.write(`${s.stage.name}: ${objects} objects in ${files} files -> ${DIST_DIR}/${s.stage.name}/\n`);
+    for (const [i, s] of compiled.stages.entries()) {
+      process.stdout.write(writtenLines(written[i]).map((l) => `${l}\n`).join(''));
       for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
         process.stdout.write(`  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`);
       }
-      const result = checks.get(s.stage.name);
+      const result = compiled.checks.get(s.stage.name);
       for (const line of exceptionLines(result?.exceptions ?? [])) process.stdout.write(`  ${line}\n`);
       const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
       if (warnings.length) process.stderr.write(warnings.map((f) => formatProblem(toProblem(f))).join('\n') + '\n');

@@ -31,6 +31,11 @@ export function toYaml(value: unknown): string {
 
 /** A multi-document YAML stream, optionally after a comment header. */
 export function toYamlStream(objects: readonly KubeObject[], header?: string): string {
+  return yamlStream(objects.map(toYaml), header);
+}
+
+/** Documents already serialized with `toYaml`, as one stream, optionally after a comment header. */
+export function yamlStream(documents: readonly string[], header?: string): string {
   const head = header ? header.replace(/^/gm, '# ') + '\n' : '';
-  return head + objects.map(toYaml).join('---\n');
+  return head + documents.join('---\n');
 }

@@ -36,9 +36,9 @@ const render = (text: string) => renderStage(loader.load(text, 'environments/t.y
 
 describe('node files', () => {
   it('are written under nodes/<node>/ and never listed in kustomization.yaml', () => {
-    const files = stageFiles(renderStage(new StageLoader(STACKS).load(repoStage('mink8s'), 'environments/mink8s.yaml') as never, STACKS, '0.0.0'));
+    const files = stageFiles(renderStage(new StageLoader(STACKS).load(repoStage('mink8s'), 'environments/mink8s.yaml') as never, STACKS, '0.0.0'), { sourceDigest: 'sha256:0', compilerVersion: '0.0.0', distDir: 'dist' });
     expect([...files.keys()]).toEqual([
-      '00-namespace.yaml', '10-control-plane.yaml', '10-pinned-nginx.yaml', 'kustomization.yaml',
+      '00-namespace.yaml', '10-control-plane.yaml', '10-pinned-nginx.yaml', 'inventory.txt', 'kustomization.yaml',
       'nodes/mink8s/etcd.yaml', 'nodes/mink8s/hello.yaml', 'nodes/mink8s/kube-apiserver.yaml', 'nodes/mink8s/kubeconfig.yaml',
     ]);
     expect(files.get('kustomization.yaml')).not.toContain('nodes');
@@ -102,9 +102,9 @@ describe('a stage with two nodes', () => {
     const dir = tempProject({ duo: stage });
     const r = runCli('synth', [], dir);
     expect(errorLines(r.stderr)).toEqual([]);
-    expect(r.stdout.split('\n')[0]).toBe('duo: 6 objects in 9 files -> dist/duo/');
+    expect(r.stdout.split('\n')[0]).toBe('duo: 6 objects in 10 files -> dist/duo/ (new)');
     expect(listFiles(join(dir, 'dist/duo'))).toEqual([
-      '00-namespace.yaml', '10-control-plane.yaml', '10-pinned-nginx.yaml', 'kustomization.yaml',
+      '00-namespace.yaml', '10-control-plane.yaml', '10-pinned-nginx.yaml', 'inventory.txt', 'kustomization.yaml',
       'nodes/cp1/etcd.yaml', 'nodes/cp1/hello.yaml', 'nodes/cp1/kube-apiserver.yaml', 'nodes/cp1/kubeconfig.yaml',
       'nodes/w1/hello.yaml',
     ]);

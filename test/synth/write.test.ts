@@ -28,8 +28,8 @@ describe('npm run synth writes dist/ atomically', () => {
     expect(r.stderr).toContain("warning: ReplicationController lab/nginx: spec.template.spec.containers[0].image: image 'nginx' has no tag (it means 'latest')");
     expect(r.stderr).not.toContain('nothing was written');
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('lab: 8 objects in 4 files -> dist/lab/');
-    expect(Object.keys(snapshotDir(join(dir, 'dist')))).toEqual(['lab/00-namespace.yaml', 'lab/10-flannel.yaml', 'lab/10-nginx.yaml', 'lab/kustomization.yaml']);
+    expect(r.stdout.split('\n')[0]).toBe('lab: 8 objects in 5 files -> dist/lab/ (new)');
+    expect(Object.keys(snapshotDir(join(dir, 'dist')))).toEqual(['lab/00-namespace.yaml', 'lab/10-flannel.yaml', 'lab/10-nginx.yaml', 'lab/inventory.txt', 'lab/kustomization.yaml']);
     expect(existsSync(join(dir, 'environments', 'stage.schema.json'))).toBe(true);
   });
 
@@ -56,14 +56,14 @@ describe('npm run check', () => {
   it('passes on a fresh synthesis and fails listing each file that differs', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     expect(runCli('synth', [], dir).code).toBe(0);
-    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: 'dist/ is current: 1 stage(s), 4 files\n' });
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: 'dist/ is current: 1 stage(s), 5 files\n' });
 
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
     writeFileSync(join(dir, 'dist', 'lab', 'extra.yaml'), 'x');
     const r = runCli('check', [], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'changed: dist/lab/10-nginx.yaml\nnot produced by the sources: dist/lab/extra.yaml\n2 file(s) out of date; run: npm run synth\n',
+      'changed: dist/lab/10-nginx.yaml\nchanged: dist/lab/inventory.txt\nnot produced by the sources: dist/lab/extra.yaml\n3 file(s) out of date; run: npm run synth\n',
     );
   });
 

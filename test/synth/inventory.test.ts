@@ -1,0 +1,96 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  changeLines, changeSummary, compareInventories, digest, inventoryText, parseInventory, pruneCommand,
+} from '../../lib/synth/inventory.js';
+import { REPO, repoStage, runCli, tempProject } from '../helpers/cli.js';
+
+const input = {
+  stage: 'qa',
+  source: 'environments/qa.yaml',
+  sourceDigest: digest('apps: {}\n'),
+  compilerVersion: '1.2.3',
+  distDir: 'dist',
+  objects: [
+    { apiVersion: 'v1', kind: 'Service', namespace: 'qa', name: 'demoapp', digest: digest('b') },
+    { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'qa', name: 'demoapp', digest: digest('a') },
+    { apiVersion: 'v1', kind: 'PersistentVolume', name: 'mysqlvolume-qa', digest: digest('c') },
+  ],
+  nodeFiles: [],
+};
+
+describe('the inventory', () => {
+  it('lists every object, sorted, with a digest of its content, the compiler version and the stage file digest', () => {
+    const text = inventoryText(input);
+    expect(text.split('\n').slice(3)).toEqual([
+      'compiler: stagecraft 1.2.3',
+      `source: environments/qa.yaml ${digest('apps: {}\n')}`,
+      'objects: 3',
+      `${digest('a')} apps/v1 Deployment qa/demoapp`,
+      `${digest('c')} v1 PersistentVolume mysqlvolume-qa`,
+      `${digest('b')} v1 Service qa/demoapp`,
+      '',
+    ]);
+    expect(digest('a')).toMatch(/^sha256:[0-9a-f]{16}$/);
+  });
+
+  it('is the same text for the same objects in any order', () => {
+    expect(inventoryText({ ...input, objects: [...input.objects].reverse() })).toBe(inventoryText(input));
+  });
+
+  it('reads back the objects it lists, without the node files', () => {
+    const text = inventoryText({ ...input, nodeFiles: [{ path: 'nodes/n/etcd.yaml', digest: digest('e') }] });
+    expect([...parseInventory(text)]).toEqual([
+      ['apps/v1 Deployment qa/demoapp', digest('a')],
+      ['v1 PersistentVolume mysqlvolume-qa', digest('c')],
+      ['v1 Service qa/demoapp', digest('b')],
+    ]);
+    expect(text).toContain(`node files: 1\n${digest('e')} nodes/n/etcd.yaml\n`);
+  });
+
+  it('says which objects were added, changed and removed', () => {
+    const before = new Map([['v1 Service qa/a', 'sha256:1'], ['v1 Service qa/b', 'sha256:2'], ['v1 Service qa/c', 'sha256:3']]);
+    const after = new Map([['v1 Service qa/a', 'sha256:1'], ['v1 Service qa/b', 'sha256:9'], ['v1 Service qa/d', 'sha256:4']]);
+    const changes = compareInventories(before, after);
+    expect(changes).toEqual({ added: ['v1 Service qa/d'], changed: ['v1 Service qa/b'], removed: ['v1 Service qa/c'] });
+    expect(changeSummary(changes)).toBe('1 added, 1 changed, 1 removed');
+    expect(changeLines(changes)).toEqual(['added: Service qa/d', 'changed: Service qa/b', 'removed: Service qa/c']);
+    expect(changeSummary(compareInventories(before, before))).toBe('unchanged');
+  });
+
+  it('lists at most ten objects and counts the rest', () => {
+    const after = new Map(Array.from({ length: 12 }, (_, i) => [`v1 Service qa/s${String(i).padStart(2, '0')}`, 'sha256:0']));
+    const lines = changeLines(compareInventories(new Map(), after));
+    expect(lines).toHaveLength(11);
+    expect(lines[10]).toBe('... and 2 more');
+  });
+
+  it('gives a prune command that selects the stage by its labels and never prunes Secrets', () => {
+    const cmd = pruneCommand('qa', 'dist');
+    expect(cmd).toMatch(/^kubectl apply -k dist\/qa --prune -l stagecraft\.dev\/stage=qa,app\.kubernetes\.io\/managed-by=stagecraft /);
+    expect(cmd).not.toContain('Secret');
+    // every kind the stacks make is allowed, whether the stage has one now or not, so a kind that leaves a stage is pruned too
+    for (const kind of ['apps/v1/Deployment', 'autoscaling/v2/HorizontalPodAutoscaler', 'batch/v1/CronJob', 'networking.k8s.io/v1/Ingress', 'core/v1/PersistentVolume']) {
+      expect(cmd).toContain(`--prune-allowlist=${kind}`);
+    }
+  });
+});
+
+describe('npm run synth', () => {
+  it("summarizes each stage's objects added, changed and removed since the output that was there", () => {
+    const dir = tempProject({ lab: repoStage('lab') }, { copyDist: false });
+    expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe('lab: 8 objects in 5 files -> dist/lab/ (new)');
+    expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe('lab: 8 objects in 5 files -> dist/lab/ (unchanged)');
+    const stage = join(dir, 'environments', 'lab.yaml');
+    writeFileSync(stage, readFileSync(stage, 'utf8').replace(/replicas: 3/, 'replicas: 5'));
+    const lines = runCli('synth', [], dir).stdout.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['lab: 8 objects in 5 files -> dist/lab/ (0 added, 1 changed, 0 removed)', '  changed: ReplicationController lab/nginx']);
+  });
+
+  it("writes the inventory of each committed stage with the stage file's digest", () => {
+    const text = readFileSync(join(REPO, 'dist', 'qa', 'inventory.txt'), 'utf8');
+    expect(text).toContain(`source: environments/qa.yaml ${digest(repoStage('qa'))}\n`);
+    expect(text).toMatch(/ apps\/v1 Deployment qa\/demoapp\n/);
+  });
+});
