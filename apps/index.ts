@@ -25,3 +25,9 @@ export const STACKS = {
   hello,
   'pinned-nginx': pinnedNginx,
 };
+
+/**
+ * The order releases move through stages: `npm run promote -- <from> <to>` accepts only a move to
+ * the next stage here (or `--force`). Stages not listed (lab, raspberry, mink8s) are not promoted to.
+ */
+export const PROMOTION_ORDER: readonly string[] = ['dev', 'test', 'qa', 'production'];

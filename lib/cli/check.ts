@@ -11,10 +11,9 @@ import { checkObjects } from '../checks/index.js';
 import { parseManifests } from '../checks/manifests.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
 import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat } from '../checks/report.js';
-import { compareDist } from '../synth/write.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
 import { main } from './main.js';
-import { COMPILER_VERSION, DIST_DIR, SCHEMA_FILE, compile, openProject, schemaText } from './project.js';
+import { COMPILER_VERSION, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
 
@@ -92,16 +91,11 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
 function checkDist(): ExitCode {
   const root = process.cwd();
   const project = openProject(root);
-  const { tree } = compile(project);
-  const diff = compareDist(join(root, DIST_DIR), tree, { removeOthers: true });
+  const compiled = compile(project);
+  const { tree } = compiled;
   const schemaPath = join(root, SCHEMA_FILE);
   const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schemaText();
-  const lines = [
-    ...diff.changed.map((p) => `changed: ${DIST_DIR}/${p}`),
-    ...diff.missing.map((p) => `missing: ${DIST_DIR}/${p}`),
-    ...diff.extra.map((p) => `not produced by the sources: ${DIST_DIR}/${p}`),
-    ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : []),
-  ];
+  const lines = [...staleFiles(project, compiled, true), ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
   if (lines.length) {
     process.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
     return ExitCode.checkFailed;

@@ -13,7 +13,8 @@ import { toProblem } from '../checks/finding.js';
 import { renderStage, type RenderedStage } from '../synth/render.js';
 import { stageFiles, type FileTree } from '../synth/output.js';
 import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, digest, parseInventory, type InventoryChanges } from '../synth/inventory.js';
-import { listFiles, writeDist, type DistTree } from '../synth/write.js';
+import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
+import { compareDist, listFiles, writeDist, type DistTree } from '../synth/write.js';
 
 /** The output directory, relative to the project root (also `output` in cdk8s.yaml). */
 export const DIST_DIR = 'dist';
@@ -180,4 +181,44 @@ export function writeOutput(project: Project, compiled: Compiled, { removeOthers
 export function writtenLines(w: WrittenStage): string[] {
   const what = w.changes ? changeSummary(w.changes) : 'new';
   return [`${w.stage}: ${w.objects} objects in ${w.files} files -> ${DIST_DIR}/${w.stage}/ (${what})`, ...(w.changes ? changeLines(w.changes).map((l) => `  ${l}`) : [])];
+}
+
+/** @throws ProblemsError naming every one of `stages` that has no stage file */
+export function requireStages(project: Project, stages: readonly string[]): void {
+  const unknown = stages.filter((s) => !project.stages.includes(s));
+  if (unknown.length) {
+    throw new ProblemsError(unknown.map((s) => ({
+      code: 'cli/unknown-stage',
+      message: `there is no stage '${s}' (no ${ENVIRONMENTS_DIR}/${s}.yaml)`,
+      hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
+    })));
+  }
+}
+
+/** A stage file, loaded and validated (from `text` instead of the file, when given). */
+export function loadStage(project: Project, stage: string, text = readStageFile(project, stage)): LoadedStage {
+  return stageLoader().load(text, relative(project.root, stagePath(project, stage)));
+}
+
+/** The files of `dist/` that differ from `compiled` (its stages only), as `changed: dist/qa/...` lines. */
+export function staleFiles(project: Project, compiled: Compiled, removeOthers = false): string[] {
+  const diff = compareDist(join(project.root, DIST_DIR), compiled.tree, { removeOthers });
+  return [
+    ...diff.changed.map((p) => `changed: ${DIST_DIR}/${p}`),
+    ...diff.missing.map((p) => `missing: ${DIST_DIR}/${p}`),
+    ...diff.extra.map((p) => `not produced by the sources: ${DIST_DIR}/${p}`),
+  ];
+}
+
+/**
+ * Writes a new text of one stage file and that stage's output, after compiling it in memory: when
+ * the new text does not compile, nothing is written. Returns what to tell the user: the stage's
+ * summary line and, field by field, how its objects changed.
+ */
+export function rewriteStage(project: Project, stage: string, text: string): string[] {
+  const compiled = compile(project, [stage], { sources: new Map([[stage, text]]) });
+  const before = manifestsOf(readStageTree(project, stage));
+  const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, text]]) });
+  const changes = diffManifests(before, manifestsOf(compiled.tree.get(stage)!));
+  return [writtenLines(written)[0], ...diffLines(changes, { before: 'the old output', after: 'the new output' }).map((l) => `  ${l}`)];
 }

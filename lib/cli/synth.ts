@@ -4,11 +4,11 @@
  */
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, ProblemsError, formatProblem } from '../errors.js';
+import { ExitCode, formatProblem } from '../errors.js';
 import { exceptionLines, toProblem } from '../checks/finding.js';
 import { imageSubstitutions } from '../transforms/images.js';
 import { main } from './main.js';
-import { SCHEMA_FILE, compile, openProject, schemaText, writeOutput, writtenLines } from './project.js';
+import { SCHEMA_FILE, compile, openProject, requireStages, schemaText, writeOutput, writtenLines } from './project.js';
 
 const usage = `Usage: npm run synth [-- --stage <name> ...]
 
@@ -27,16 +27,7 @@ await main<{ stage?: string[] }>({
   run({ stage }) {
     const root = process.cwd();
     const project = openProject(root);
-    const unknown = (stage ?? []).filter((s) => !project.stages.includes(s));
-    if (unknown.length) {
-      throw new ProblemsError(
-        unknown.map((s) => ({
-          code: 'cli/unknown-stage',
-          message: `there is no stage '${s}' (no environments/${s}.yaml)`,
-          hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
-        })),
-      );
-    }
+    requireStages(project, stage ?? []);
     const compiled = compile(project, stage ?? project.stages);
     const written = writeOutput(project, compiled, { removeOthers: stage === undefined });
     const schemaPath = join(root, SCHEMA_FILE);

@@ -1,0 +1,48 @@
+/**
+ * `npm run diff`: how two stages differ, object by object and field by field, once their stage
+ * names and namespaces are set aside; or, for one stage, what its sources would change in its
+ * `dist/` directory. Compiles in memory and writes nothing.
+ */
+import { ExitCode, ProblemsError } from '../errors.js';
+import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
+import { main } from './main.js';
+import { DIST_DIR, compile, openProject, readStageTree, requireStages } from './project.js';
+
+const usage = `Usage: npm run diff -- <stage> [<other stage>]
+
+With two stages: compiles both from their stage files and shows, object by object and field by
+field, how the second differs from the first. Stage names and namespaces read <stage> in both
+(mysqlvolume-qa and mysqlvolume-production are the same object), and config names their content
+hash as <hash>, so what is shown is what really differs.
+
+With one stage: shows what its stage file and the stacks would change in dist/<stage> (as it is
+on disk, i.e. as committed unless you ran synth since), as npm run synth would write it.
+
+Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file has a problem.
+
+Options:
+  -h, --help   show this help
+`;
+
+await main({
+  usage,
+  writes: false,
+  options: {},
+  run(_values, stages) {
+    if (stages.length < 1 || stages.length > 2) {
+      throw new ProblemsError([{ code: 'cli/arguments', message: `diff takes one or two stages (found ${stages.length})`, hint: 'e.g. npm run diff -- qa production' }]);
+    }
+    const project = openProject(process.cwd());
+    requireStages(project, stages);
+    const compiled = compile(project, stages);
+    if (stages.length === 1) {
+      const [stage] = stages;
+      const d = diffManifests(manifestsOf(readStageTree(project, stage)), manifestsOf(compiled.tree.get(stage)!));
+      process.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: 'the sources' }));
+      return ExitCode.ok;
+    }
+    const [a, b] = compiled.stages.map((r) => setStageAside(manifestsOf(compiled.tree.get(r.stage.name)!), { stage: r.stage.name, namespace: r.stage.namespace }));
+    process.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
+    return ExitCode.ok;
+  },
+});

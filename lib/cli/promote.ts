@@ -1,0 +1,70 @@
+/**
+ * `npm run promote -- <from> <to>`: gives the next stage the release of the previous one, by
+ * editing the target stage file in place (only the release values change; comments and layout
+ * stay), then synthesizes that stage and shows what changed.
+ */
+import { ExitCode, ProblemsError } from '../errors.js';
+import { editValues } from '../config/edit.js';
+import { dotted } from '../config/locate.js';
+import { orderProblem, planPromotion } from '../promotion.js';
+import { PROMOTION_ORDER, STACKS } from '../../apps/index.js';
+import { main } from './main.js';
+import { compile, loadStage, openProject, readStageFile, requireStages, rewriteStage, staleFiles } from './project.js';
+
+const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force]
+
+Copies the release of every app that both stages deploy (its image, and the settings that travel
+with it, such as the database image) from environments/<from>.yaml into environments/<to>.yaml,
+changing nothing else in that file, then synthesizes <to> into dist/<to>/ and prints what changed.
+Where <to> runs an app blue/green, the release goes to its idle color; \`npm run switch\` then
+sends traffic to it. Promoting again changes nothing.
+
+Refused (exit 1, nothing written) unless --force: promoting out of the order ${PROMOTION_ORDER.join(' -> ')},
+or from a stage whose dist/ is not what its sources produce (synthesize and commit it first).
+Exit 2 when a stage file has a problem.
+
+Options:
+  --app <name>  promote only this app
+  --force       promote out of order, or from a stage whose dist/ is not current
+  -h, --help    show this help
+`;
+
+await main<{ app?: string; force?: boolean }>({
+  usage,
+  options: { app: { type: 'string' }, force: { type: 'boolean' } },
+  run({ app, force }, args) {
+    if (args.length !== 2) {
+      throw new ProblemsError([{ code: 'cli/arguments', message: `promote takes two stages, <from> and <to> (found ${args.length})`, hint: 'e.g. npm run promote -- qa production' }]);
+    }
+    const [from, to] = args;
+    const project = openProject(process.cwd());
+    requireStages(project, [from, to]);
+    const order = orderProblem(from, to, PROMOTION_ORDER);
+    if (order && !force) throw new ProblemsError([order], ExitCode.checkFailed);
+    if (!force) {
+      const stale = staleFiles(project, compile(project, [from]));
+      if (stale.length) {
+        throw new ProblemsError([{
+          code: 'promote/stale',
+          message: `dist/${from} is not what environments/${from}.yaml produces, so its release has not been reviewed as it would be deployed:\n  ${stale.join('\n  ')}`,
+          hint: `run npm run synth -- --stage ${from} and commit, or pass --force`,
+        }], ExitCode.checkFailed);
+      }
+    }
+    const target = loadStage(project, to);
+    const plan = planPromotion(loadStage(project, from), target, STACKS, app);
+    if ('problems' in plan) throw new ProblemsError(plan.problems);
+    for (const note of plan.notes) process.stdout.write(`${note}\n`);
+    const { text, applied } = editValues(readStageFile(project, to), plan.edits, target.source);
+    if (applied.length === 0) {
+      process.stdout.write(`${to} already has the release of ${from}: nothing to change\n`);
+      return ExitCode.ok;
+    }
+    const report = rewriteStage(project, to, text);
+    for (const { location: l, path, from: was, value } of applied) {
+      process.stdout.write(`${l.file}:${l.line}:${l.column}: ${dotted(path)}: ${was ?? '(not set)'} -> ${value}\n`);
+    }
+    process.stdout.write(report.map((l) => `${l}\n`).join(''));
+    return ExitCode.ok;
+  },
+});

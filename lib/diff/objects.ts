@@ -1,0 +1,191 @@
+/**
+ * Differences between two sets of manifests, object by object and field by field, for
+ * `npm run diff`. Fields are compared with microdiff; this module decides what is "the same
+ * object" (kind, namespace, name), reads lists keyed by name as maps (so a container is named,
+ * not numbered), and can set stage names aside so that two stages compare by what differs in
+ * substance. Pure.
+ */
+import jsyaml from 'js-yaml';
+import microdiff from 'microdiff';
+import { KUSTOMIZATION_FILE, NODES_DIR, type FileTree } from '../synth/output.js';
+import { CONTENT_HASH_LENGTH } from '../constructs/hashed-config-map.js';
+
+/** One manifest: what identifies it in its stage, and its content. */
+export interface Manifest {
+  /** `Deployment qa/demoapp`, `PersistentVolume mysqlvolume-qa`, or a node file's path. */
+  readonly id: string;
+  readonly value: unknown;
+}
+
+export interface FieldChange {
+  /** `spec.template.spec.containers[demoapp].image`. */
+  readonly path: string;
+  /** The value before; undefined when the field is new. */
+  readonly from?: unknown;
+  /** The value after; undefined when the field is gone. */
+  readonly to?: unknown;
+}
+
+export interface ObjectDiff {
+  /** Objects only in the first set, only in the second, and in both but different. */
+  readonly removed: readonly string[];
+  readonly added: readonly string[];
+  readonly changed: readonly { readonly id: string; readonly fields: readonly FieldChange[] }[];
+  /** How many objects are in both and equal. */
+  readonly same: number;
+}
+
+interface Described {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+}
+
+/** The manifests of a stage's output files: every object of its chart files, and each node file. */
+export function manifestsOf(files: FileTree): Manifest[] {
+  const out: Manifest[] = [];
+  for (const [path, text] of files) {
+    if (!path.endsWith('.yaml') || path === KUSTOMIZATION_FILE) continue;
+    const docs = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }).filter((d) => d !== null && d !== undefined);
+    if (path.startsWith(`${NODES_DIR}/`)) {
+      docs.forEach((value, i) => out.push({ id: docs.length === 1 ? path : `${path}#${i}`, value }));
+      continue;
+    }
+    for (const value of docs) {
+      const o = value as Described;
+      const ns = o.metadata?.namespace;
+      out.push({ id: `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name ?? ''}`, value });
+    }
+  }
+  return out;
+}
+
+/** What names a stage in its manifests, so that two stages can be compared without it. */
+export interface StageNames {
+  readonly stage: string;
+  readonly namespace: string;
+}
+
+/** The placeholder a stage name or namespace is replaced with. */
+export const STAGE_PLACEHOLDER = '<stage>';
+const HASH_PLACEHOLDER = '<hash>';
+
+/**
+ * The manifests with the stage's name and namespace replaced by `<stage>` wherever they stand as
+ * a word in a value (`mysqlvolume-qa`, `/data/volumes/mysql-qa`, `stagecraft.dev/stage: qa`), and the
+ * content hashes of config names by `<hash>` (each stage's config has its own). Objects in the
+ * stage's namespace are then named without it.
+ */
+export function setStageAside(manifests: readonly Manifest[], names: StageNames): Manifest[] {
+  const words = [...new Set([names.namespace, names.stage])].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const stageWord = new RegExp(`(?<![A-Za-z0-9])(?:${words.join('|')})(?![A-Za-z0-9])`, 'g');
+  // names such as demoapp-config-007cd57b57 (HashedConfigMap); replaced wherever they are referenced too
+  const hashed = manifests
+    .map((m) => (m.value as Described).metadata?.name ?? '')
+    .filter((n) => new RegExp(`-[0-9a-f]{${CONTENT_HASH_LENGTH}}$`).test(n));
+  const hashedName = hashed.length ? new RegExp(hashed.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : undefined;
+  const text = (s: string) => {
+    const unhashed = hashedName ? s.replace(hashedName, (n) => `${n.slice(0, -CONTENT_HASH_LENGTH)}${HASH_PLACEHOLDER}`) : s;
+    return unhashed.replace(stageWord, STAGE_PLACEHOLDER);
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return text(v);
+    if (Array.isArray(v)) return v.map(walk);
+    // keys are left alone: they are label and annotation keys such as stagecraft.dev/stage, not stage names
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return manifests.map((m) => ({ id: text(m.id).replace(`${STAGE_PLACEHOLDER}/`, ''), value: walk(m.value) }));
+}
+
+/**
+ * Lists of objects that each have a distinct `name` (containers, env, volumes, ports) as maps
+ * keyed `[name]`: a change then reads `containers[demoapp].image`, and inserting an entry does not
+ * show every later one as changed.
+ */
+function keyedByName(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const names = v.map((e) => (e !== null && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : undefined));
+    const keyed = v.length > 0 && names.every((n) => n !== undefined) && new Set(names).size === names.length;
+    return keyed ? Object.fromEntries(v.map((e, i) => [`[${names[i]}]`, keyedByName(e)])) : v.map(keyedByName);
+  }
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, keyedByName(x)]));
+  return v;
+}
+
+/** `spec.template.spec.containers[demoapp].ports[0].containerPort` */
+function fieldPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : k.startsWith('[') ? `${s}${k}` : s ? `${s}.${k}` : k), '');
+}
+
+/** How `after` differs from `before`, object by object (matched by id) and field by field. */
+export function diffManifests(before: readonly Manifest[], after: readonly Manifest[]): ObjectDiff {
+  const old = new Map(before.map((m) => [m.id, m.value]));
+  const now = new Map(after.map((m) => [m.id, m.value]));
+  const changed: ObjectDiff['changed'][number][] = [];
+  let same = 0;
+  for (const [id, value] of now) {
+    if (!old.has(id)) continue;
+    const fields = microdiff(keyedByName(old.get(id)) as object, keyedByName(value) as object).map((d) => ({
+      path: fieldPath(d.path),
+      ...(d.type === 'CREATE' ? {} : { from: d.oldValue }),
+      ...(d.type === 'REMOVE' ? {} : { to: d.value }),
+    }));
+    if (fields.length) changed.push({ id, fields: fields.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) });
+    else same++;
+  }
+  const sort = (ids: Iterable<string>) => [...ids].sort();
+  return {
+    removed: sort([...old.keys()].filter((id) => !now.has(id))),
+    added: sort([...now.keys()].filter((id) => !old.has(id))),
+    changed: changed.sort((a, b) => (a.id < b.id ? -1 : 1)),
+    same,
+  };
+}
+
+const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(keyedValues(v)));
+/** Values inside a change are shown as written, not with the `[name]` keys used for matching. */
+function keyedValues(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  const entries = Object.entries(v);
+  if (entries.length && entries.every(([k]) => k.startsWith('['))) return entries.map(([, x]) => keyedValues(x));
+  return Object.fromEntries(entries.map(([k, x]) => [k, keyedValues(x)]));
+}
+
+export interface DiffLabels {
+  readonly before: string;
+  readonly after: string;
+}
+
+/** A field change made on this many objects or more is shown once, with the count, not per object. */
+export const SHARED_CHANGE = 3;
+
+/**
+ * Each changed object with its fields, then the changes many objects share (a new version label
+ * on every object of a release), then the objects only one side has.
+ */
+export function diffLines(d: ObjectDiff, labels: DiffLabels): string[] {
+  const line = (f: FieldChange) => `${f.path}: ${show(f.from)} -> ${show(f.to)}`;
+  const counts = new Map<string, number>();
+  for (const { fields } of d.changed) for (const f of fields) counts.set(line(f), (counts.get(line(f)) ?? 0) + 1);
+  const shared = (f: FieldChange) => counts.get(line(f))! >= SHARED_CHANGE;
+  const lines: string[] = [];
+  for (const { id, fields } of d.changed) {
+    const own = fields.filter((f) => !shared(f));
+    if (own.length) lines.push(id, ...own.map((f) => `  ${line(f)}`));
+  }
+  for (const [change, n] of counts) if (n >= SHARED_CHANGE) lines.push(`on ${n} objects: ${change}`);
+  lines.push(...d.removed.map((id) => `only in ${labels.before}: ${id}`), ...d.added.map((id) => `only in ${labels.after}: ${id}`));
+  return lines;
+}
+
+/** The diff as text: `diffLines`, then the counts. */
+export function formatDiff(d: ObjectDiff, labels: DiffLabels): string {
+  const lines = diffLines(d, labels);
+  const n = d.changed.length + d.removed.length + d.added.length;
+  lines.push(
+    n === 0
+      ? `${labels.before} and ${labels.after} are the same (${d.same} objects)`
+      : `${d.changed.length} changed, ${d.removed.length} only in ${labels.before}, ${d.added.length} only in ${labels.after}, ${d.same} the same`,
+  );
+  return lines.join('\n') + '\n';
+}
