@@ -9,7 +9,7 @@ import type { Problem } from './errors.js';
 import type { LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { dotted } from './config/locate.js';
-import { idleColor, type BlueGreenSettings, type SettingPath } from './release.js';
+import { idleColor, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
 import type { Stack } from './stack.js';
 
 export interface PromotionPlan {
@@ -30,10 +30,6 @@ export function orderProblem(from: string, to: string, order: readonly string[])
     message: `releases move ${order.join(' -> ')}, so ${from} is not promoted to ${to}${where(from)}${where(to)}${next}`,
     hint: 'promote one stage at a time, or pass --force to move the release anyway (PROMOTION_ORDER in apps/index.ts declares the order)',
   };
-}
-
-function get(settings: unknown, path: SettingPath): unknown {
-  return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), settings);
 }
 
 /**
@@ -62,13 +58,13 @@ export function planPromotion(
     if (target.stack !== source.stack) { skip(`is stack '${source.stack}' in ${from.context.name} but '${target.stack}' in ${to.context.name}; left alone`); continue; }
     if (!release) { skip(`stack '${source.stack}' declares no release settings; left alone`); continue; }
     const at = (path: SettingPath) => ['apps', source.name, ...path];
-    const sourceColors = release.blueGreen && (get(source.settings, release.blueGreen) as BlueGreenSettings | undefined);
-    const image = sourceColors ? sourceColors[sourceColors.live] : (get(source.settings, release.image) as string | undefined);
-    const targetColors = release.blueGreen && (get(target.settings, release.blueGreen) as BlueGreenSettings | undefined);
+    const sourceColors = release.blueGreen && (settingAt(source.settings, release.blueGreen) as BlueGreenSettings | undefined);
+    const image = sourceColors ? sourceColors[sourceColors.live] : (settingAt(source.settings, release.image) as string | undefined);
+    const targetColors = release.blueGreen && (settingAt(target.settings, release.blueGreen) as BlueGreenSettings | undefined);
     if (image === undefined) {
       notes.push(`apps.${source.name}: ${dotted(at(release.image))} is not set in ${from.context.name}; the image is left alone`);
     } else if (!targetColors) {
-      if (get(target.settings, release.image) !== image) edits.push({ path: at(release.image), value: image });
+      if (settingAt(target.settings, release.image) !== image) edits.push({ path: at(release.image), value: image });
     } else if (targetColors[targetColors.live] === image) {
       notes.push(`apps.${source.name}: ${image} is already live (${targetColors.live}) in ${to.context.name}`);
     } else {
@@ -77,8 +73,8 @@ export function planPromotion(
       if (targetColors[idle] !== image) edits.push({ path: at([...release.blueGreen!, idle]), value: image });
     }
     for (const path of release.with ?? []) {
-      const value = get(source.settings, path);
-      if (typeof value === 'string' && get(target.settings, path) !== value) edits.push({ path: at(path), value });
+      const value = settingAt(source.settings, path);
+      if (typeof value === 'string' && settingAt(target.settings, path) !== value) edits.push({ path: at(path), value });
     }
   }
   return problems.length ? { problems } : { edits, notes };

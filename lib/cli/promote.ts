@@ -4,8 +4,7 @@
  * stay), then synthesizes that stage and shows what changed.
  */
 import { ExitCode, ProblemsError } from '../errors.js';
-import { editValues } from '../config/edit.js';
-import { dotted } from '../config/locate.js';
+import { editValues, formatEdit } from '../config/edit.js';
 import { orderProblem, planPromotion } from '../promotion.js';
 import { PROMOTION_ORDER, STACKS } from '../../apps/index.js';
 import { main } from './main.js';
@@ -61,9 +60,7 @@ await main<{ app?: string; force?: boolean }>({
       return ExitCode.ok;
     }
     const report = rewriteStage(project, to, text);
-    for (const { location: l, path, from: was, value } of applied) {
-      process.stdout.write(`${l.file}:${l.line}:${l.column}: ${dotted(path)}: ${was ?? '(not set)'} -> ${value}\n`);
-    }
+    for (const e of applied) process.stdout.write(`${formatEdit(e)}\n`);
     process.stdout.write(report.map((l) => `${l}\n`).join(''));
     return ExitCode.ok;
   },

@@ -95,3 +95,8 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
     }),
   };
 }
+
+/** `environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1 -> demoapp:1.1` */
+export function formatEdit({ location: l, path, from, value }: AppliedEdit): string {
+  return `${l.file}:${l.line}:${l.column}: ${dotted(path)}: ${from ?? '(not set)'} -> ${value}`;
+}

@@ -1,0 +1,99 @@
+/**
+ * `npm run switch -- <stage> <app>`: sends the traffic of a blue/green app to its idle color, after
+ * checking that the idle color runs the intended release; run again to roll back.
+ */
+import { ExitCode, ProblemsError, type Problem } from '../errors.js';
+import { editValues, formatEdit } from '../config/edit.js';
+import { manifestsOf } from '../diff/objects.js';
+import { idleColor, settingAt, type BlueGreenSettings } from '../release.js';
+import { imageVersion } from '../stack.js';
+import { STACKS } from '../../apps/index.js';
+import { main } from './main.js';
+import { DIST_DIR, compile, loadStage, openProject, readStageFile, readStageTree, requireStages, rewriteStage, staleFiles } from './project.js';
+
+const usage = `Usage: npm run switch -- <stage> <app> [--version <version or image>] [--force]
+
+For an app that the stage runs blue/green, sends its traffic to the idle color: sets blueGreen.live
+in environments/<stage>.yaml (nothing else changes there), synthesizes the stage and prints what
+changed, which is the Service's selector. The color that was live keeps running, so switching
+again is the rollback.
+
+Before switching it checks that the idle color runs the intended release as committed: dist/<stage>
+must be what the stage file produces, and its Deployment <app>-<idle color> must run the version
+given with --version (or, without it, the image the stage file gives that color). Refused with
+exit 1 otherwise (nothing written); --force skips the dist/ check. Exit 2 on bad input.
+
+Options:
+  --version <v>  the release the idle color must run: a version (1.1) or an image (demoapp:1.1)
+  --force        switch even when dist/<stage> is not current
+  -h, --help     show this help
+`;
+
+const VERSION_LABEL = 'app.kubernetes.io/version';
+
+await main<{ version?: string; force?: boolean }>({
+  usage,
+  options: { version: { type: 'string' }, force: { type: 'boolean' } },
+  run({ version, force }, args) {
+    if (args.length !== 2) {
+      throw new ProblemsError([{ code: 'cli/arguments', message: `switch takes a stage and an app (found ${args.length} arguments)`, hint: 'e.g. npm run switch -- production demoapp' }]);
+    }
+    const [stage, app] = args;
+    const project = openProject(process.cwd());
+    requireStages(project, [stage]);
+    const loaded = loadStage(project, stage);
+    const instance = loaded.apps.find((a) => a.name === app);
+    if (!instance) {
+      throw new ProblemsError([{ code: 'switch/no-app', message: `${loaded.source} deploys no app '${app}'`, hint: `its apps are: ${loaded.apps.map((a) => a.name).join(', ') || 'none'}` }]);
+    }
+    const path = STACKS[instance.stack as keyof typeof STACKS].release?.blueGreen;
+    const colors = path && (settingAt(instance.settings, path) as BlueGreenSettings | undefined);
+    if (!path || !colors) {
+      throw new ProblemsError([{
+        code: 'switch/not-blue-green',
+        message: `apps.${app} in ${loaded.source} does not run blue/green, so it has no color to switch to`,
+        hint: path ? `replace its image: with blueGreen: { live: blue, blue: <image>, green: <image> }` : `stack '${instance.stack}' cannot run blue/green`,
+      }]);
+    }
+    const idle = idleColor(colors.live);
+    const intended = version === undefined ? imageVersion(colors[idle]) : version.includes(':') ? imageVersion(version) : version;
+
+    const problems: Problem[] = [];
+    if (!force) {
+      const stale = staleFiles(project, compile(project, [stage]));
+      if (stale.length) {
+        problems.push({
+          code: 'switch/stale',
+          message: `${DIST_DIR}/${stage} is not what ${loaded.source} produces, so what runs is not what the stage file says:\n  ${stale.join('\n  ')}`,
+          hint: `run npm run synth -- --stage ${stage}, commit and apply it, then switch; or pass --force`,
+        });
+      }
+    }
+    const deployment = `Deployment ${loaded.context.namespace}/${app}-${idle}`;
+    const committed = manifestsOf(readStageTree(project, stage)).find((m) => m.id === deployment)?.value as
+      { metadata?: { labels?: Record<string, string> } } | undefined;
+    const running = committed?.metadata?.labels?.[VERSION_LABEL];
+    if (running !== intended) {
+      problems.push({
+        code: 'switch/version',
+        message: committed
+          ? `${deployment} in ${DIST_DIR}/${stage} runs version ${running}, not ${intended}`
+          : `${DIST_DIR}/${stage} has no ${deployment} for the ${idle} color`,
+        hint: version === undefined
+          ? `synthesize and apply ${stage} first (npm run synth -- --stage ${stage})`
+          : `promote the release to the ${idle} color first (npm run promote -- <previous stage> ${stage}), or name the version it runs`,
+      });
+    }
+    if (problems.length) throw new ProblemsError(problems, ExitCode.checkFailed);
+
+    const livePath = ['apps', app, ...path, 'live'];
+    const { text, applied } = editValues(readStageFile(project, stage), [{ path: livePath, value: idle }], loaded.source);
+    const report = rewriteStage(project, stage, text);
+    process.stdout.write(
+      applied.map((e) => `${formatEdit(e)}\n`).join('') +
+        `${stage}: ${app} now sends traffic to ${idle} (${colors[idle]}); ${colors.live} (${colors[colors.live]}) keeps running: switch again to roll back\n` +
+        report.map((l) => `${l}\n`).join(''),
+    );
+    return ExitCode.ok;
+  },
+});
