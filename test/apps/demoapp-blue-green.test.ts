@@ -1,7 +1,10 @@
 import diff from 'microdiff';
 import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
+import { checkObjects } from '../../lib/checks/index.js';
+import { toProblem } from '../../lib/checks/finding.js';
 import { StageLoader } from '../../lib/config/load.js';
+import { formatProblem } from '../../lib/errors.js';
 import { renderStage } from '../../lib/synth/render.js';
 import type { KubeObject } from '../../lib/transforms/object.js';
 import { repoStage } from '../helpers/cli.js';
@@ -25,6 +28,8 @@ const blueGreen = (stage: string, settings: string) => {
   if (!text.includes('    image: demoapp:1\n')) throw new Error(`environments/${stage}.yaml has no 'image: demoapp:1' line`);
   return text.replace('    image: demoapp:1\n', `    blueGreen: ${settings}\n`);
 };
+/** The production stage as it was before blue/green: the same settings, rolling in place. */
+const rollingProduction = () => repoStage('production').replace(/^ {4}blueGreen: .*$/m, '    image: demoapp:1');
 
 describe('a demoapp stage running blue/green', () => {
   const objects = render(blueGreen('qa', '{ live: blue, blue: "demoapp:1", green: "demoapp:2" }'));
@@ -114,5 +119,23 @@ describe('switching the live color', () => {
     expect(green.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(blue.map((o) => `${o.kind}/${o.metadata.name}`));
     const changes = blue.flatMap((o, i) => diff(o, green[i]).map((d) => ({ object: `${o.kind}/${o.metadata.name}`, ...d })));
     expect(changes).toEqual([{ object: 'Service/demoapp', type: 'CHANGE', path: ['spec', 'selector', 'color'], oldValue: 'blue', value: 'green' }]);
+  });
+});
+
+describe('the production stage', () => {
+  const production = () => loader.load(repoStage('production'), 'environments/production.yaml');
+  const objects = render(repoStage('production'), 'production');
+
+  it('runs demoapp blue/green, live blue, both colors on demoapp:1', () => {
+    expect(production().apps.find((a) => a.name === 'demoapp')!.settings).toMatchObject({ blueGreen: { live: 'blue', blue: 'demoapp:1', green: 'demoapp:1' } });
+    expect(named(objects, 'Deployment')).toEqual(['demoapp-blue', 'demoapp-green']);
+    expect(named(objects, 'HorizontalPodAutoscaler')).toEqual(['demoapp-blue', 'demoapp-green']);
+    expect(find(objects, 'Service', 'demoapp').spec.selector).toEqual({ name: 'demoapp', color: 'blue' });
+  });
+
+  it('passes the whole-output checks with exactly the findings it had rolling in place', () => {
+    const findings = (list: Obj[]) => checkObjects(list).findings.map((f) => formatProblem(toProblem(f)));
+    expect(findings(objects)).toEqual(findings(render(rollingProduction(), 'production')));
+    expect(findings(objects).filter((f) => !f.startsWith('warning: '))).toEqual([]);
   });
 });
