@@ -1,15 +1,12 @@
 /**
  * The objects of one demoapp instance. Main objects are named after the instance (`name`), the
  * database objects after `databaseNames`; nothing here looks at the stage's name except to
- * name the cluster-scoped volumes.
+ * name the cluster-scoped volumes. The Deployments (one, or one per color) are in deployments.ts.
  */
 import type { Chart } from 'cdk8s';
 import { k8s } from '../../lib/k8s.js';
 import type { StageContext } from '../../lib/stack.js';
-import { imageVersion } from '../../lib/stack.js';
-import { AppDeployment } from '../../lib/constructs/app-deployment.js';
 import { ConfigReaderAccount } from '../../lib/constructs/config-reader-account.js';
-import { CpuAutoscaler } from '../../lib/constructs/cpu-autoscaler.js';
 import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
 import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
 import { LabelService } from '../../lib/constructs/label-service.js';
@@ -17,6 +14,7 @@ import { MYSQL_PORT, MysqlDatabase } from '../../lib/constructs/mysql-database.j
 import { MysqlBackup } from '../../lib/constructs/mysql-backup.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { DEFAULTS, databaseNames, type DemoappSettings } from './settings.js';
+import { addAppDeployments, serviceSelector } from './deployments.js';
 
 /** The resources of a container as Kubernetes writes them, from the stage file's `{requests, limits}`. */
 export function toResources(r: DemoappSettings['resources']): k8s.ResourceRequirements | undefined {
@@ -42,7 +40,6 @@ export function metricsAnnotations(s: DemoappSettings, port: number): Record<str
 export function demoappChart(chart: Chart, name: string, stack: string, s: DemoappSettings, stage: StageContext): Chart {
   const port = s.port ?? DEFAULTS.port;
   const db = databaseNames(name, stack, stage.name, s);
-  const selector = { name };
   const dbImage = s.database.image ?? DEFAULTS.databaseImage;
 
   const data = new HostPathVolumeClaim(chart, 'mysql-storage', {
@@ -72,11 +69,7 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     name, namespace: stage.namespace, configMaps: [config.configMap], automountToken: s.serviceAccount?.automountToken,
   });
   const fromSecret = (envName: string, key: string): k8s.EnvVar => ({ name: envName, valueFrom: { secretKeyRef: { name: db.secret, key } } });
-  const deployment = new AppDeployment(chart, 'deployment', {
-    name,
-    image: s.image,
-    version: imageVersion(s.image),
-    selector,
+  addAppDeployments(chart, name, s, {
     replicas: s.replicas,
     port,
     maxSurge: s.rollout?.maxSurge,
@@ -92,18 +85,13 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
   });
   new LabelService(chart, 'service', {
     name,
-    selector,
+    selector: serviceSelector(name, s),
     type: s.service?.type,
     ports: [{ port, targetPort: 'http', nodePort: s.service?.nodePort }],
   });
   if (s.ingress) {
     new TlsIngress(chart, 'ingress', {
       name, host: s.ingress.host, tlsSecretName: s.ingress.tlsSecret, serviceName: name, servicePort: port, paths: s.ingress.paths, className: s.ingress.className,
-    });
-  }
-  if (s.autoscaling) {
-    new CpuAutoscaler(chart, 'autoscaler', {
-      name, deploymentName: deployment.name, minReplicas: s.autoscaling.minReplicas, maxReplicas: s.autoscaling.maxReplicas, cpuUtilization: s.autoscaling.cpuUtilization,
     });
   }
   return chart;

@@ -1,11 +1,13 @@
 /**
  * Section E's Java web app with MySQL, as one stack deployed to the test, qa and production
- * stages (and dev): the Deployment `demoapp`, its Service, Ingress, ConfigMap, RBAC and
- * autoscaler; mysql as ReplicationController `mysql-1` on a PersistentVolume of the stage, its
- * Service and a nightly backup. Every difference between stages comes from the stage file.
+ * stages (and dev): the Deployment `demoapp` (or, blue/green as in section D, `demoapp-blue` and
+ * `demoapp-green`), its Service, Ingress, ConfigMap, RBAC and autoscaler; mysql as
+ * ReplicationController `mysql-1` on a PersistentVolume of the stage, its Service and a nightly
+ * backup. Every difference between stages comes from the stage file.
  */
 import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
+import { blueGreenVersion } from '../../lib/release.js';
 import { didYouMean } from '../../lib/config/validate.js';
 import { secretValueHint, secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
@@ -20,6 +22,12 @@ const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?
 
 function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
+  // the schema makes both optional, so that a stage can pick either; exactly one says what runs
+  if (s.image !== undefined && s.blueGreen !== undefined) {
+    problems.push({ code: 'config/conflict', path: ['image'], message: 'cannot be set together with blueGreen (each color has its own image)', hint: 'remove image: the images are blueGreen.blue and blueGreen.green' });
+  } else if (s.image === undefined && s.blueGreen === undefined) {
+    problems.push({ code: 'config/missing', path: [], message: 'needs image, or blueGreen with an image per color', hint: 'add `image: demoapp:1` to roll out in place, or `blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }`' });
+  }
   const secret = (s.database.secret ?? {}) as Record<string, unknown>;
   const secretName = (secret.name as string | undefined) ?? DEFAULTS.secretName;
   for (const key of Object.keys(secret).filter((k) => !SECRET_SETTINGS.includes(k))) {
@@ -79,8 +87,9 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
 export const demoapp = defineStack({
   name: STACK_NAME,
   settings: demoappSettings,
-  version: (s) => imageVersion(s.image),
-  release: { image: ['image'], with: [['database', 'image']] },
+  // blue/green: the newer color's release, whichever is live, so a switch changes only the Service
+  version: (s) => (s.blueGreen ? blueGreenVersion(s.blueGreen) : imageVersion(s.image!)),
+  release: { image: ['image'], blueGreen: ['blueGreen'], with: [['database', 'image']] },
   refine,
   secrets: (name, s, stage) => [
     {

@@ -3,6 +3,7 @@
  * between stages. Defaults live here, once (`DEFAULTS`, `databaseNames`).
  */
 import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static } from '../../lib/config/types.js';
+import { BlueGreen } from '../../lib/release.js';
 
 /** A Kubernetes quantity such as `250m`, `512Mi` or `2Gi` (the articles' `2Gib` is not one). */
 const Quantity = (description: string) =>
@@ -54,8 +55,11 @@ const SecretRef = Type.Object({
 });
 
 export const demoappSettings = Settings({
-  image: ImageRef({ description: 'The app image with its release tag, e.g. demoapp:1; the tag is the app version.' }),
-  replicas: Count(0, { description: 'Pods the Deployment runs (the starting point when autoscaling is on).' }),
+  image: Type.Optional(ImageRef({ description: 'The app image with its release tag, e.g. demoapp:1; the tag is the app version. Set this (rolling updates in place) or blueGreen. @default - none: then blueGreen' })),
+  blueGreen: Type.Optional(BlueGreen(
+    'Run the app blue/green instead of rolling in place: Deployments <name>-blue and <name>-green, each with its own image, and the Service on the live color (`npm run switch` flips it). Set this or image. @default - none: one Deployment, rolling updates',
+  )),
+  replicas: Count(0, { description: 'Pods the Deployment runs (each color\'s, blue/green; the starting point when autoscaling is on).' }),
   port: Type.Optional(PortNumber({ description: 'Port the app listens on; the Service port too. @default 8080' })),
   imagePullPolicy: Type.Optional(StringEnum(['IfNotPresent', 'Always'], { description: 'When the node pulls the app image: IfNotPresent suits release tags. @default IfNotPresent' })),
   rollout: Type.Optional(Settings({

@@ -43,8 +43,13 @@ export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
 };
 
 export interface AppDeploymentProps {
-  /** `metadata.name` of the Deployment and the name of its container. */
+  /** `metadata.name` of the Deployment. */
   readonly name: string;
+  /**
+   * Name of the container: what `kubectl set image deployment/<name> <container>=<image>` names.
+   * @default - the Deployment's name
+   */
+  readonly containerName?: string;
   /** Container image, with its tag: a release is a new tag. */
   readonly image: string;
   /** The release, written as `app.kubernetes.io/version` on the Deployment and its pods (the image tag). */
@@ -94,8 +99,8 @@ export interface AppDeploymentProps {
 /**
  * The Deployment of a stateless app (section E's `demoapp`): one container, rolling updates that
  * by default never drop below the wanted number of ready pods, probes, resources and the
- * restricted security context. Takes its name and release as props, so a stack can run two
- * releases side by side (blue/green) with two of these.
+ * restricted security context. Takes its name, container name and release as props, so a stack
+ * can run two releases side by side (blue/green) with two of these whose containers keep one name.
  */
 export class AppDeployment extends Construct {
   readonly apiObject: k8s.KubeDeployment;
@@ -136,7 +141,7 @@ export class AppDeployment extends Construct {
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
             securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
             containers: [{
-              name: props.name,
+              name: props.containerName ?? props.name,
               image: props.image,
               imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
               ports: [{ name: 'http', containerPort: props.port, protocol: 'TCP' }],

@@ -6,6 +6,11 @@ export interface CpuAutoscalerProps {
   readonly name: string;
   /** The Deployment it scales. */
   readonly deploymentName: string;
+  /**
+   * The release of the Deployment it scales, written as `app.kubernetes.io/version`.
+   * @default - none here: the chart's version, added by the labels transform
+   */
+  readonly version?: string;
   /** Fewest pods. */
   readonly minReplicas: number;
   /** Most pods. */
@@ -31,7 +36,7 @@ export class CpuAutoscaler extends Construct {
       throw new Error(`HorizontalPodAutoscaler '${props.name}': 'minReplicas' ${props.minReplicas} is above 'maxReplicas' ${props.maxReplicas}`);
     }
     this.apiObject = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { name: props.name, labels: props.version === undefined ? undefined : { 'app.kubernetes.io/version': props.version } },
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.deploymentName },
         minReplicas: props.minReplicas,

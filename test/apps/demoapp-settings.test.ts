@@ -90,10 +90,34 @@ describe('the demoapp settings', () => {
 
   it("reject the articles' quantity 2Gib and a misspelled image key", () => {
     const text = repoStage('qa').replace('storage: 2Gi\n', 'storage: 2Gib\n').replace('    image: demoapp:1', '    image~: demoapp:1');
+    // image is optional in the schema (blueGreen is the other choice): the typo alone says what to fix
     expect(problems(text).map((p) => p.split('\n')[0])).toEqual([
-      "environments/qa.yaml:6:5: apps.demoapp is missing the required setting 'image'",
       "environments/qa.yaml:6:5: apps.demoapp.image~ is not a known setting; did you mean 'image'?",
       'environments/qa.yaml:24:16: apps.demoapp.database.storage must be a Kubernetes quantity such as 250m, 512Mi or 2Gi (found "2Gib")',
+    ]);
+  });
+
+  it('need exactly one of image and blueGreen: both is refused at image', () => {
+    const text = repoStage('qa').replace('    image: demoapp:1\n', '    image: demoapp:1\n    blueGreen: { live: blue, blue: demoapp:1, green: demoapp:2 }\n');
+    expect(problems(text)).toEqual([
+      'environments/qa.yaml:6:12: apps.demoapp.image cannot be set together with blueGreen (each color has its own image)\n' +
+        '  hint: remove image: the images are blueGreen.blue and blueGreen.green',
+    ]);
+  });
+
+  it('need exactly one of image and blueGreen: neither is refused at the app', () => {
+    const text = repoStage('qa').replace('    image: demoapp:1\n', '');
+    expect(problems(text)).toEqual([
+      'environments/qa.yaml:6:5: apps.demoapp needs image, or blueGreen with an image per color\n' +
+        '  hint: add `image: demoapp:1` to roll out in place, or `blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }`',
+    ]);
+  });
+
+  it('need an image for each color and a live color that is blue or green', () => {
+    const text = repoStage('qa').replace('    image: demoapp:1\n', '    blueGreen: { live: red, blue: demoapp:1 }\n');
+    expect(problems(text)).toEqual([
+      "environments/qa.yaml:6:16: apps.demoapp.blueGreen is missing the required setting 'green'",
+      'environments/qa.yaml:6:24: apps.demoapp.blueGreen.live must be one of \'blue\', \'green\' (found "red")',
     ]);
   });
 

@@ -18,60 +18,73 @@ const find = (objects: Obj[], kind: string, name: string): Obj => {
 };
 const container = (o: Obj, index = 0) => podTemplateOf(o)!.spec!.containers && (podTemplateOf(o)!.spec!.containers as any[])[index];
 
+/** The Deployments of a stage rolling in place (one) or blue/green (one per color, the Service on the live one), with the labels they select. */
+interface AppDeployments { readonly deployments: Readonly<Record<string, Readonly<Record<string, string>>>>; readonly live: string }
+const ROLLING: AppDeployments = { deployments: { demoapp: { name: 'demoapp' } }, live: 'demoapp' };
+const BLUE_GREEN: AppDeployments = { deployments: { 'demoapp-blue': { name: 'demoapp', color: 'blue' }, 'demoapp-green': { name: 'demoapp', color: 'green' } }, live: 'demoapp-blue' };
+
 /** What the issue asks of each stage. */
 const STAGES = {
-  dev: { replicas: 1, hpa: undefined, serviceType: 'NodePort', nodePort: 30080, storage: '1Gi', host: 'demoapp.dev.example.com' },
-  test: { replicas: 2, hpa: [2, 4], serviceType: 'NodePort', nodePort: 30081, storage: '2Gi', host: 'demoapp.test.example.com' },
-  qa: { replicas: 2, hpa: [2, 4], serviceType: 'ClusterIP', nodePort: undefined, storage: '2Gi', host: 'demoapp.qa.example.com' },
-  production: { replicas: 3, hpa: [3, 10], serviceType: 'LoadBalancer', nodePort: undefined, storage: '10Gi', host: 'demoapp.example.com' },
+  dev: { app: ROLLING, replicas: 1, hpa: undefined, serviceType: 'NodePort', nodePort: 30080, storage: '1Gi', host: 'demoapp.dev.example.com' },
+  test: { app: ROLLING, replicas: 2, hpa: [2, 4], serviceType: 'NodePort', nodePort: 30081, storage: '2Gi', host: 'demoapp.test.example.com' },
+  qa: { app: ROLLING, replicas: 2, hpa: [2, 4], serviceType: 'ClusterIP', nodePort: undefined, storage: '2Gi', host: 'demoapp.qa.example.com' },
+  production: { app: BLUE_GREEN, replicas: 3, hpa: [3, 10], serviceType: 'LoadBalancer', nodePort: undefined, storage: '10Gi', host: 'demoapp.example.com' },
 } as const;
 
 describe.each(Object.entries(STAGES))('the %s stage (section E)', (stage, want) => {
   const objects = render(stage);
-  const deployment = find(objects, 'Deployment', 'demoapp');
-  const app = container(deployment);
+  const deployments = Object.keys(want.app.deployments).map((name) => find(objects, 'Deployment', name));
+  /** Runs `check` on every Deployment of the app and its container. */
+  const eachDeployment = (check: (deployment: Obj, app: any) => void) => deployments.forEach((d) => check(d, container(d)));
+  // the container traffic goes to: of the only Deployment, or of the live color's
+  const app = container(find(objects, 'Deployment', want.app.live));
 
   it('puts every namespaced object in the namespace of the stage', () => {
     for (const o of objects.filter((x) => !['Namespace', 'PersistentVolume'].includes(x.kind))) expect(o.metadata.namespace).toBe(stage);
   });
 
-  it(`runs demoapp:1 as a Deployment of ${want.replicas}, rolling with maxUnavailable 0`, () => {
-    expect(deployment.spec.replicas).toBe(want.replicas);
-    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
-    expect(app.image).toBe('demoapp:1');
-    expect(app.imagePullPolicy).toBe('IfNotPresent');
-    expect(deployment.metadata.labels!['app.kubernetes.io/version']).toBe('1');
-    expect(deployment.spec.selector.matchLabels).toEqual({ name: 'demoapp' });
-    expect(deployment.spec.template.metadata.labels).toMatchObject({ name: 'demoapp', 'app.kubernetes.io/version': '1' });
-    expect(app.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+  it(`runs demoapp:1 as ${Object.keys(want.app.deployments).map((n) => `Deployment ${n}`).join(' and ')} of ${want.replicas}, rolling with maxUnavailable 0`, () => {
+    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(Object.keys(want.app.deployments));
+    eachDeployment((deployment, app) => {
+      const selector = want.app.deployments[deployment.metadata.name!];
+      expect(deployment.spec.replicas).toBe(want.replicas);
+      expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+      expect(app.name).toBe('demoapp');
+      expect(app.image).toBe('demoapp:1');
+      expect(app.imagePullPolicy).toBe('IfNotPresent');
+      expect(deployment.metadata.labels!['app.kubernetes.io/version']).toBe('1');
+      expect(deployment.spec.selector.matchLabels).toEqual(selector);
+      expect(deployment.spec.template.metadata.labels).toMatchObject({ ...selector, 'app.kubernetes.io/version': '1' });
+      expect(app.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    });
   });
 
-  it('checks health over HTTP on the app port: liveness, readiness and startup', () => {
+  it('checks health over HTTP on the app port: liveness, readiness and startup', () => eachDeployment((_, app) => {
     expect(app.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 8080, scheme: 'HTTP' });
     expect(app.readinessProbe.httpGet).toEqual({ path: '/ready', port: 8080, scheme: 'HTTP' });
     expect(app.startupProbe.httpGet).toEqual({ path: '/healthz', port: 8080, scheme: 'HTTP' });
     expect(app.readinessProbe.periodSeconds).toBe(5);
-  });
+  }));
 
-  it('has resource requests and limits, and tells metrics collectors where to scrape', () => {
+  it('has resource requests and limits, and tells metrics collectors where to scrape', () => eachDeployment((deployment, app) => {
     expect(Object.keys(app.resources.requests).sort()).toEqual(['cpu', 'memory']);
     expect(Object.keys(app.resources.limits).sort()).toEqual(['cpu', 'memory']);
     expect(deployment.spec.template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/port': '8080' });
-  });
+  }));
 
-  it('runs the app as the restricted Pod Security level allows, with a writable /tmp', () => {
+  it('runs the app as the restricted Pod Security level allows, with a writable /tmp', () => eachDeployment((deployment, app) => {
     expect(app.securityContext).toEqual({
       runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(app.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(false);
-  });
+  }));
 
   it(`exposes it as Service demoapp, port 8080 to the container's port, type ${want.serviceType}`, () => {
     const svc = find(objects, 'Service', 'demoapp');
     expect(svc.spec.type).toBe(want.serviceType);
-    expect(svc.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    expect(svc.spec.selector).toEqual(find(objects, 'Deployment', want.app.live).spec.selector.matchLabels);
     expect(svc.spec.ports).toEqual([{ port: 8080, targetPort: 'http', protocol: 'TCP', ...(want.nodePort ? { nodePort: want.nodePort } : {}) }]);
     expect(app.ports.map((p: any) => p.name)).toContain(svc.spec.ports[0].targetPort);
   });
@@ -134,16 +147,16 @@ describe.each(Object.entries(STAGES))('the %s stage (section E)', (stage, want) 
     expect(declared[0]).toEqual({ name: 'mysqlsecret', keys: ['username', 'password', 'database'], path: ['database', 'secret'] });
     expect(declared.slice(1)).toEqual([{ name: 'demoapp-tls', keys: ['tls.crt', 'tls.key'], path: ['ingress', 'tlsSecret'], external: true }]);
     const refs = objects.flatMap((o) => ((podTemplateOf(o)?.spec?.containers ?? []) as any[]).flatMap((c) => (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef)));
-    expect(refs.length).toBe(9); // 3 each: demoapp, mysql, mysqldump
+    expect(refs.length).toBe(3 * deployments.length + 6); // 3 each: demoapp (per color), mysql, mysqldump
     for (const e of refs) {
       expect(e.valueFrom.secretKeyRef.name).toBe('mysqlsecret');
       expect(declared[0].keys).toContain(e.valueFrom.secretKeyRef.key);
     }
-    expect(app.env).toEqual([
+    eachDeployment((_, app) => expect(app.env).toEqual([
       { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'mysqlsecret', key: 'username' } } },
       { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'mysqlsecret', key: 'password' } } },
       { name: 'DB_SCHEMA', valueFrom: { secretKeyRef: { name: 'mysqlsecret', key: 'database' } } },
-    ]);
+    ]));
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
@@ -153,26 +166,31 @@ describe.each(Object.entries(STAGES))('the %s stage (section E)', (stage, want) 
     const cm = cms[0];
     expect(cm.metadata.name).toMatch(/^demoapp-config-[0-9a-f]{10}$/);
     expect(cm.data).toMatchObject({ DB_HOST: 'mysql', DB_PORT: '3306', APP_ENVIRONMENT: stage });
-    expect(app.envFrom).toEqual([{ configMapRef: { name: cm.metadata.name } }]);
+    eachDeployment((deployment, app) => {
+      expect(app.envFrom).toEqual([{ configMapRef: { name: cm.metadata.name } }]);
+      expect(deployment.spec.template.spec.serviceAccountName).toBe('demoapp');
+    });
     expect(find(objects, 'ServiceAccount', 'demoapp').automountServiceAccountToken).toBe(false);
     expect(find(objects, 'Role', 'demoapp').rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], resourceNames: [cm.metadata.name], verbs: ['get'] }]);
     const binding = find(objects, 'RoleBinding', 'demoapp');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'demoapp' });
     expect(binding.subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'demoapp', namespace: stage }]);
-    expect(deployment.spec.template.spec.serviceAccountName).toBe('demoapp');
   });
 
-  it(want.hpa ? `autoscales demoapp on CPU from ${want.hpa[0]} to ${want.hpa[1]} pods` : 'does not autoscale', () => {
+  it(want.hpa ? `autoscales each Deployment of demoapp on CPU from ${want.hpa[0]} to ${want.hpa[1]} pods` : 'does not autoscale', () => {
     const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
     if (!want.hpa) return expect(hpas).toEqual([]);
-    expect(hpas).toHaveLength(1);
-    expect(hpas[0].apiVersion).toBe('autoscaling/v2');
-    expect(hpas[0].spec).toMatchObject({
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'demoapp' },
-      minReplicas: want.hpa[0],
-      maxReplicas: want.hpa[1],
-    });
-    expect(hpas[0].spec.metrics[0].resource.name).toBe('cpu');
+    // one autoscaler per Deployment, named after it
+    expect(hpas.map((h) => h.metadata.name)).toEqual(Object.keys(want.app.deployments));
+    for (const hpa of hpas) {
+      expect(hpa.apiVersion).toBe('autoscaling/v2');
+      expect(hpa.spec).toMatchObject({
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: hpa.metadata.name },
+        minReplicas: want.hpa[0],
+        maxReplicas: want.hpa[1],
+      });
+      expect(hpa.spec.metrics[0].resource.name).toBe('cpu');
+    }
   });
 
   it('backs mysql up nightly with mysqldump into claim mysql-backup, with the credentials of the Secret', () => {
@@ -217,8 +235,10 @@ describe('the Pod Security "baseline" level', () => {
 describe('the stage files', () => {
   it('differ in their stage settings only: the same stack code renders all four', () => {
     const kinds = (stage: string) => render(stage).map((o) => `${o.kind}/${o.metadata.name?.replace(stage, '<stage>').replace(/config-[0-9a-f]+$/, 'config-<hash>')}`);
+    const perColor = ['Deployment/demoapp', 'HorizontalPodAutoscaler/demoapp'];
     expect(kinds('test')).toEqual(kinds('qa'));
-    expect(kinds('production')).toEqual(kinds('qa'));
+    // production runs blue/green: a Deployment and an autoscaler per color
+    expect(kinds('production')).toEqual(kinds('qa').flatMap((k) => (perColor.includes(k) ? [`${k}-blue`, `${k}-green`] : [k])));
     expect(kinds('dev')).toEqual(kinds('qa').filter((k) => k !== 'HorizontalPodAutoscaler/demoapp'));
   });
 });

@@ -16,11 +16,15 @@ describe('AppDeployment', () => {
   });
 
   it('takes its name and release as props, so two releases can run side by side (blue/green)', () => {
-    const blue = synth({ name: 'demoapp-blue', version: '1', image: 'demoapp:1', selector: { name: 'demoapp', color: 'blue' } });
+    const blue = synth({ name: 'demoapp-blue', containerName: 'demoapp', version: '1', image: 'demoapp:1', selector: { name: 'demoapp', color: 'blue' } });
     expect(blue.metadata).toEqual({ name: 'demoapp-blue', labels: { 'app.kubernetes.io/version': '1' } });
     expect(blue.spec.selector.matchLabels).toEqual({ name: 'demoapp', color: 'blue' });
     expect(blue.spec.template.metadata.labels).toEqual({ name: 'demoapp', color: 'blue', 'app.kubernetes.io/version': '1' });
-    expect(blue.spec.template.spec.containers[0]).toMatchObject({ name: 'demoapp-blue', image: 'demoapp:1' });
+    expect(blue.spec.template.spec.containers[0]).toMatchObject({ name: 'demoapp', image: 'demoapp:1' });
+  });
+
+  it('names its container after itself unless told otherwise', () => {
+    expect(synth({ name: 'demoapp-green' }).spec.template.spec.containers[0].name).toBe('demoapp-green');
   });
 
   it('runs restricted by default, pulls IfNotPresent, gives no API token, and mounts a writable /tmp', () => {

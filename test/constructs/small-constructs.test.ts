@@ -23,6 +23,15 @@ describe('CpuAutoscaler', () => {
     new CpuAutoscaler(c, 'h', { name: 'demoapp', deploymentName: 'demoapp', minReplicas: 1, maxReplicas: 2 });
     expect((c.toJson()[0] as any).spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
   });
+
+  it('carries the release of the Deployment it scales when given one, else leaves the version label to the chart', () => {
+    const c = chart();
+    new CpuAutoscaler(c, 'blue', { name: 'demoapp-blue', deploymentName: 'demoapp-blue', version: '1.1', minReplicas: 1, maxReplicas: 2 });
+    new CpuAutoscaler(c, 'plain', { name: 'demoapp', deploymentName: 'demoapp', minReplicas: 1, maxReplicas: 2 });
+    const [blue, plain] = c.toJson() as any[];
+    expect(blue.metadata).toEqual({ name: 'demoapp-blue', labels: { 'app.kubernetes.io/version': '1.1' } });
+    expect(plain.metadata).toEqual({ name: 'demoapp' });
+  });
 });
 
 describe('TlsIngress', () => {
