@@ -22,6 +22,11 @@ export const BlueGreen = (description: string) =>
   );
 export type BlueGreenSettings = Static<ReturnType<typeof BlueGreen>>;
 
+/** The name of a color's objects (its Deployment, its autoscaler): `demoapp-blue`. */
+export function colorName(name: string, color: Color): string {
+  return `${name}-${color}`;
+}
+
 /** The color that receives no traffic: where `npm run promote` writes a new release. */
 export function idleColor(live: Color): Color {
   return live === 'blue' ? 'green' : 'blue';

@@ -5,7 +5,7 @@
  */
 import type { Chart } from 'cdk8s';
 import { imageVersion } from '../../lib/stack.js';
-import { COLORS } from '../../lib/release.js';
+import { COLORS, colorName } from '../../lib/release.js';
 import { AppDeployment, type AppDeploymentProps } from '../../lib/constructs/app-deployment.js';
 import { CpuAutoscaler } from '../../lib/constructs/cpu-autoscaler.js';
 import type { DemoappSettings } from './settings.js';
@@ -32,7 +32,7 @@ export function appReleases(name: string, s: DemoappSettings): AppRelease[] {
   const bg = s.blueGreen;
   // the refine step guarantees image when there is no blueGreen
   if (!bg) return [{ idSuffix: '', name, image: s.image!, selector: { name } }];
-  return COLORS.map((color) => ({ idSuffix: `-${color}`, name: `${name}-${color}`, image: bg[color], selector: { name, color } }));
+  return COLORS.map((color) => ({ idSuffix: `-${color}`, name: colorName(name, color), image: bg[color], selector: { name, color } }));
 }
 
 /** The labels the Service `name` selects: every pod of the app, or only the live color's. */

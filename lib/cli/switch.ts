@@ -5,7 +5,7 @@
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
 import { manifestsOf } from '../diff/objects.js';
-import { idleColor, settingAt, type BlueGreenSettings } from '../release.js';
+import { colorName, idleColor, settingAt, type BlueGreenSettings } from '../release.js';
 import { imageVersion } from '../stack.js';
 import { STACKS } from '../../apps/index.js';
 import { main } from './main.js';
@@ -69,7 +69,7 @@ await main<{ version?: string; force?: boolean }>({
         });
       }
     }
-    const deployment = `Deployment ${loaded.context.namespace}/${app}-${idle}`;
+    const deployment = `Deployment ${loaded.context.namespace}/${colorName(app, idle)}`;
     const committed = manifestsOf(readStageTree(project, stage)).find((m) => m.id === deployment)?.value as
       { metadata?: { labels?: Record<string, string> } } | undefined;
     const running = committed?.metadata?.labels?.[VERSION_LABEL];

@@ -9,6 +9,7 @@ import jsyaml from 'js-yaml';
 import microdiff from 'microdiff';
 import { KUSTOMIZATION_FILE, NODES_DIR, type FileTree } from '../synth/output.js';
 import { CONTENT_HASH_LENGTH } from '../constructs/hashed-config-map.js';
+import { COLORS, colorName } from '../release.js';
 
 /** One manifest: what identifies it in its stage, and its content. */
 export interface Manifest {
@@ -117,26 +118,58 @@ function fieldPath(path: readonly (string | number)[]): string {
   return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : k.startsWith('[') ? `${s}${k}` : s ? `${s}.${k}` : k), '');
 }
 
-/** How `after` differs from `before`, object by object (matched by id) and field by field. */
-export function diffManifests(before: readonly Manifest[], after: readonly Manifest[]): ObjectDiff {
-  const old = new Map(before.map((m) => [m.id, m.value]));
-  const now = new Map(after.map((m) => [m.id, m.value]));
-  const changed: ObjectDiff['changed'][number][] = [];
-  let same = 0;
-  for (const [id, value] of now) {
-    if (!old.has(id)) continue;
-    const fields = microdiff(keyedByName(old.get(id)) as object, keyedByName(value) as object).map((d) => ({
+function fieldChanges(before: unknown, after: unknown): FieldChange[] {
+  return microdiff(keyedByName(before) as object, keyedByName(after) as object)
+    .map((d) => ({
       path: fieldPath(d.path),
       ...(d.type === 'CREATE' ? {} : { from: d.oldValue }),
       ...(d.type === 'REMOVE' ? {} : { to: d.value }),
-    }));
-    if (fields.length) changed.push({ id, fields: fields.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) });
+    }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * Pairs of ids to compare although they differ: an object only one side has (`Deployment demoapp`)
+ * with each blue/green color of it only the other side has (`Deployment demoapp-blue`), so that a
+ * rolling stage and a blue/green stage still compare replicas and probes.
+ */
+function colorPairs(old: ReadonlyMap<string, unknown>, now: ReadonlyMap<string, unknown>): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const [from, to] of [[old, now], [now, old]] as const) {
+    for (const id of from.keys()) {
+      if (to.has(id)) continue;
+      for (const color of COLORS) {
+        const colored = colorName(id, color);
+        if (to.has(colored) && !from.has(colored)) pairs.push(from === old ? [id, colored] : [colored, id]);
+      }
+    }
+  }
+  return pairs;
+}
+
+/** `Deployment demoapp -> demoapp-blue` */
+const pairId = (a: string, b: string) => (a === b ? a : `${a} -> ${b.slice(b.indexOf(' ') + 1)}`);
+
+/**
+ * How `after` differs from `before`, object by object (matched by id, and rolling objects with
+ * their blue/green colors) and field by field.
+ */
+export function diffManifests(before: readonly Manifest[], after: readonly Manifest[]): ObjectDiff {
+  const old = new Map(before.map((m) => [m.id, m.value]));
+  const now = new Map(after.map((m) => [m.id, m.value]));
+  const pairs = [...[...now.keys()].filter((id) => old.has(id)).map((id): [string, string] => [id, id]), ...colorPairs(old, now)];
+  const changed: ObjectDiff['changed'][number][] = [];
+  let same = 0;
+  for (const [a, b] of pairs) {
+    const fields = fieldChanges(old.get(a), now.get(b));
+    if (fields.length) changed.push({ id: pairId(a, b), fields });
     else same++;
   }
+  const paired = { old: new Set(pairs.map(([a]) => a)), now: new Set(pairs.map(([, b]) => b)) };
   const sort = (ids: Iterable<string>) => [...ids].sort();
   return {
-    removed: sort([...old.keys()].filter((id) => !now.has(id))),
-    added: sort([...now.keys()].filter((id) => !old.has(id))),
+    removed: sort([...old.keys()].filter((id) => !paired.old.has(id))),
+    added: sort([...now.keys()].filter((id) => !paired.now.has(id))),
     changed: changed.sort((a, b) => (a.id < b.id ? -1 : 1)),
     same,
   };

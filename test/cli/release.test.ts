@@ -1,0 +1,112 @@
+/** The release walk-through of the README, end to end: a new version in dev, promoted to production, switched and rolled back. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { diffManifests, manifestsOf } from '../../lib/diff/objects.js';
+import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+
+const STAGES = ['dev', 'test', 'qa', 'production'];
+let dir: string;
+const stageFile = (stage: string) => readFileSync(join(dir, 'environments', `${stage}.yaml`), 'utf8');
+const stageTree = (stage: string) => new Map(Object.entries(snapshotDir(join(dir, 'dist', stage))));
+
+describe('a release from dev to production', () => {
+  beforeAll(() => {
+    dir = tempProject(Object.fromEntries(STAGES.map((s) => [s, repoStage(s)])));
+    expect(runCli('synth', [], dir).code).toBe(0);
+  });
+
+  it('is refused out of order, naming the order, and nothing is written', () => {
+    const before = snapshotDir(dir);
+    const r = runCli('promote', ['dev', 'qa'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'releases move dev -> test -> qa -> production, so dev is not promoted to qa; the next stage after dev is test\n' +
+        '  hint: promote one stage at a time, or pass --force to move the release anyway (PROMOTION_ORDER in apps/index.ts declares the order)\n' +
+        '1 problem; nothing was written.\n',
+    );
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('is refused from a stage whose dist/ is not what its stage file produces', () => {
+    writeFileSync(join(dir, 'environments', 'dev.yaml'), repoStage('dev').replace('image: demoapp:1\n', 'image: demoapp:1.1\n'));
+    const r = runCli('promote', ['dev', 'test'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('dist/dev is not what environments/dev.yaml produces, so its release has not been reviewed as it would be deployed:\n  changed: dist/dev/10-demoapp.yaml\n  changed: dist/dev/inventory.txt\n');
+    expect(r.stderr).toContain('  hint: run npm run synth -- --stage dev and commit, or pass --force\n');
+    expect(stageFile('test')).toBe(repoStage('test'));
+  });
+
+  it('changes only the release in the next stage file, keeping its comments, and synthesizes that stage', () => {
+    expect(runCli('synth', ['--stage', 'dev'], dir).code).toBe(0);
+    const r = runCli('promote', ['dev', 'test'], dir);
+    expect(r.code).toBe(0);
+    expect(stageFile('test')).toBe(repoStage('test').replace('image: demoapp:1\n', 'image: demoapp:1.1\n'));
+    expect(r.stdout.split('\n').slice(0, 6)).toEqual([
+      'environments/test.yaml:6:12: apps.demoapp.image: demoapp:1 -> demoapp:1.1',
+      'test: 16 objects in 4 files -> dist/test/ (0 added, 15 changed, 0 removed)',
+      '  CronJob test/mysql-backup',
+      '    spec.jobTemplate.spec.template.metadata.labels.app.kubernetes.io/version: "1" -> "1.1"',
+      '  Deployment test/demoapp',
+      '    spec.template.metadata.labels.app.kubernetes.io/version: "1" -> "1.1"',
+    ]);
+    expect(r.stdout).toContain('    spec.template.spec.containers[demoapp].image: "demoapp:1" -> "demoapp:1.1"\n');
+    expect(r.stdout).toContain('  on 15 objects: metadata.labels.app.kubernetes.io/version: "1" -> "1.1"\n');
+    expect(readFileSync(join(dir, 'dist', 'test', '10-demoapp.yaml'), 'utf8')).toContain('image: demoapp:1.1\n');
+  });
+
+  it('changes nothing when promoted twice', () => {
+    const before = snapshotDir(dir);
+    const r = runCli('promote', ['dev', 'test'], dir);
+    expect(r).toMatchObject({ code: 0, stdout: 'test already has the release of dev: nothing to change\n' });
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it("reaches production's idle color, leaving the live one as it is", () => {
+    expect(runCli('promote', ['test', 'qa'], dir).code).toBe(0);
+    const r = runCli('promote', ['qa', 'production'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('environments/production.yaml:8:54: apps.demoapp.blueGreen.green: demoapp:1 -> demoapp:1.1');
+    expect(stageFile('production')).toBe(repoStage('production').replace('green: demoapp:1 }', 'green: demoapp:1.1 }'));
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0 });
+  });
+
+  it('is refused when the idle color does not run the version asked for', () => {
+    const r = runCli('switch', ['production', 'demoapp', '--version', '1.2'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe('Deployment production/demoapp-green in dist/production runs version 1.1, not 1.2');
+  });
+
+  it('goes live with a switch that changes the Service selector and nothing else, and rolls back with another', () => {
+    const before = stageTree('production');
+    const r = runCli('switch', ['production', 'demoapp', '--version', '1.1'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe([
+      'environments/production.yaml:8:24: apps.demoapp.blueGreen.live: blue -> green',
+      'production: demoapp now sends traffic to green (demoapp:1.1); blue (demoapp:1) keeps running: switch again to roll back',
+      'production: 18 objects in 4 files -> dist/production/ (0 added, 1 changed, 0 removed)',
+      '  Service production/demoapp',
+      '    spec.selector.color: "blue" -> "green"',
+      '',
+    ].join('\n'));
+    const d = diffManifests(manifestsOf(before), manifestsOf(stageTree('production')));
+    expect(d.changed).toEqual([{ id: 'Service production/demoapp', fields: [{ path: 'spec.selector.color', from: 'blue', to: 'green' }] }]);
+    expect(stageFile('production')).toBe(repoStage('production').replace('{ live: blue, blue: demoapp:1, green: demoapp:1 }', '{ live: green, blue: demoapp:1, green: demoapp:1.1 }'));
+
+    const back = runCli('switch', ['production', 'demoapp'], dir);
+    expect(back.code).toBe(0);
+    expect(back.stdout.split('\n')[1]).toBe('production: demoapp now sends traffic to blue (demoapp:1); green (demoapp:1.1) keeps running: switch again to roll back');
+    // the stage file is as before the switch, so the output is too, byte for byte
+    expect(stageTree('production')).toEqual(before);
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0 });
+  });
+
+  it('is refused for an app that does not run blue/green', () => {
+    const r = runCli('switch', ['qa', 'demoapp'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'apps.demoapp in environments/qa.yaml does not run blue/green, so it has no color to switch to\n' +
+        '  hint: replace its image: with blueGreen: { live: blue, blue: <image>, green: <image> }\n1 problem; nothing was written.\n',
+    );
+  });
+});

@@ -1,0 +1,105 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
+import { repoStage, runCli, tempProject } from '../helpers/cli.js';
+
+const deployment = (name: string, ns: string, replicas: number, image: string): Manifest => ({
+  id: `Deployment ${ns}/${name}`,
+  value: {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
+    spec: { replicas, template: { spec: { containers: [{ name: 'side', image: 'side:1' }, { name: 'app', image }] } } },
+  },
+});
+
+describe('diffing manifests', () => {
+  it('names list entries by their name, so a container is compared with the same container', () => {
+    const d = diffManifests([deployment('web', 'qa', 2, 'web:1')], [deployment('web', 'qa', 3, 'web:2')]);
+    expect(formatDiff(d, { before: 'a', after: 'b' })).toBe([
+      'Deployment qa/web',
+      '  spec.replicas: 2 -> 3',
+      '  spec.template.spec.containers[app].image: "web:1" -> "web:2"',
+      '1 changed, 0 only in a, 0 only in b, 0 the same',
+      '',
+    ].join('\n'));
+  });
+
+  it('sets the stage name and namespace aside, in values only, and config content hashes too', () => {
+    const pv = (stage: string): Manifest => ({
+      id: `PersistentVolume mysqlvolume-${stage}`,
+      value: { kind: 'PersistentVolume', metadata: { name: `mysqlvolume-${stage}`, labels: { 'stagecraft.dev/stage': stage } }, spec: { hostPath: { path: `/data/volumes/mysql-${stage}` } } },
+    });
+    const config = (ns: string, hash: string): Manifest => ({ id: `ConfigMap ${ns}/app-config-${hash}`, value: { kind: 'ConfigMap', metadata: { name: `app-config-${hash}`, namespace: ns } } });
+    const a = setStageAside([pv('dev'), config('dev', '0123456789')], { stage: 'dev', namespace: 'dev' });
+    const b = setStageAside([pv('qa'), config('qa', 'abcdefabcd')], { stage: 'qa', namespace: 'qa' });
+    expect(a.map((m) => m.id)).toEqual(['PersistentVolume mysqlvolume-<stage>', 'ConfigMap app-config-<hash>']);
+    // 'stagecraft.dev' is a key: it keeps its 'dev'
+    expect((a[0].value as { metadata: { labels: object } }).metadata.labels).toEqual({ 'stagecraft.dev/stage': '<stage>' });
+    expect(formatDiff(diffManifests(a, b), { before: 'dev', after: 'qa' })).toBe('dev and qa are the same (2 objects)\n');
+  });
+
+  it('compares a rolling Deployment with each blue/green color of it', () => {
+    const d = diffManifests([deployment('web', 'p', 2, 'web:1')], [deployment('web-blue', 'p', 2, 'web:1'), deployment('web-green', 'p', 2, 'web:2')]);
+    expect(formatDiff(d, { before: 'qa', after: 'production' }).split('\n')).toEqual([
+      'Deployment p/web -> p/web-blue',
+      '  metadata.name: "web" -> "web-blue"',
+      'Deployment p/web -> p/web-green',
+      '  metadata.name: "web" -> "web-green"',
+      '  spec.template.spec.containers[app].image: "web:1" -> "web:2"',
+      '2 changed, 0 only in qa, 0 only in production, 0 the same',
+      '',
+    ]);
+  });
+
+  it('shows a change many objects share once, with their number', () => {
+    const label = (id: string, v: string): Manifest => ({ id, value: { metadata: { labels: { version: v } } } });
+    const d = diffManifests(['a', 'b', 'c'].map((id) => label(id, '1')), ['a', 'b', 'c'].map((id) => label(id, '2')));
+    expect(formatDiff(d, { before: 'x', after: 'y' })).toBe('on 3 objects: metadata.labels.version: "1" -> "2"\n3 changed, 0 only in x, 0 only in y, 0 the same\n');
+  });
+
+  it('reads the objects of chart files and node files, not the kustomization or the inventory', () => {
+    const files = new Map([
+      ['10-a.yaml', 'kind: Service\nmetadata: {name: a, namespace: n}\n---\nkind: Pod\nmetadata: {name: b}\n'],
+      ['kustomization.yaml', 'kind: Kustomization\n'],
+      ['inventory.txt', 'objects: 0\n'],
+      ['nodes/n1/kubeconfig.yaml', 'kind: Config\n'],
+    ]);
+    expect(manifestsOf(files).map((m) => m.id)).toEqual(['Service n/a', 'Pod b', 'nodes/n1/kubeconfig.yaml']);
+  });
+});
+
+describe('npm run diff', () => {
+  it('shows how test differs from dev, field by field, with the stage names set aside', () => {
+    const r = runCli('diff', ['dev', 'test']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${readFileSync(new URL('../fixtures/diff/dev-test.txt', import.meta.url), 'utf8')}`);
+  });
+
+  it('shows qa against blue/green production: replicas, autoscaling and the live color', () => {
+    const r = runCli('diff', ['qa', 'production']);
+    expect(r.stdout).toContain([
+      'Deployment demoapp -> demoapp-blue',
+      '  metadata.name: "demoapp" -> "demoapp-blue"',
+      '  spec.replicas: 2 -> 3',
+      '  spec.selector.matchLabels.color: (none) -> "blue"',
+    ].join('\n'));
+    expect(r.stdout).toContain('HorizontalPodAutoscaler demoapp -> demoapp-green\n  metadata.name: "demoapp" -> "demoapp-green"\n  spec.maxReplicas: 4 -> 10\n');
+    expect(r.stdout).toContain('Service demoapp\n  spec.selector.color: (none) -> "blue"\n  spec.type: "ClusterIP" -> "LoadBalancer"\n');
+    expect(r.stdout.endsWith('13 changed, 0 only in qa, 0 only in production, 5 the same\n')).toBe(true);
+  });
+
+  it('with one stage, shows what the sources would change in its dist/ directory', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(runCli('diff', ['lab'], dir).stdout).toBe('dist/lab and the sources are the same (8 objects)\n');
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
+    expect(runCli('diff', ['lab'], dir).stdout).toBe(
+      'ReplicationController lab/nginx\n  spec.replicas: 3 -> 5\n1 changed, 0 only in dist/lab, 0 only in the sources, 7 the same\n',
+    );
+  });
+
+  it('refuses a stage that does not exist, and a wrong number of stages', () => {
+    expect(runCli('diff', ['qa', 'nope'])).toMatchObject({ code: 2, stderr: "there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: dev, lab, mink8s, production, qa, raspberry, test\n1 problem.\n" });
+    expect(runCli('diff', [])).toMatchObject({ code: 2 });
+  });
+});

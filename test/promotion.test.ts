@@ -1,0 +1,124 @@
+import { Chart } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { PROMOTION_ORDER, STACKS } from '../apps/index.js';
+import { StageLoader } from '../lib/config/load.js';
+import { ImageRef, Settings, Type } from '../lib/config/types.js';
+import { orderProblem, planPromotion } from '../lib/promotion.js';
+import { BlueGreen, blueGreenVersion, idleColor } from '../lib/release.js';
+import { defineStack, type Stack } from '../lib/stack.js';
+import { REPO } from './helpers/cli.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A stack with a release: an image or blue/green, and a database image that travels with it. */
+const web = defineStack({
+  name: 'web',
+  settings: Settings({
+    image: Type.Optional(ImageRef()),
+    blueGreen: Type.Optional(BlueGreen('colors')),
+    db: Type.Optional(Settings({ image: Type.Optional(ImageRef()), size: Type.Optional(Type.String()) })),
+  }),
+  version: () => '1',
+  release: { image: ['image'], blueGreen: ['blueGreen'], with: [['db', 'image']] },
+  chart: (app, name) => new Chart(app, name),
+});
+const plain = defineStack({ name: 'plain', settings: Settings({ image: Type.Optional(ImageRef()) }), version: () => '1', chart: (app, name) => new Chart(app, name) });
+const stacks = { web, plain } as Record<string, Stack>;
+const loader = new StageLoader(stacks);
+const load = (stage: string, text: string) => loader.load(text, `environments/${stage}.yaml`);
+
+describe('the promotion order', () => {
+  it('lets a release move only to the next stage', () => {
+    expect(orderProblem('qa', 'production', PROMOTION_ORDER)).toBeUndefined();
+    expect(orderProblem('dev', 'qa', PROMOTION_ORDER)?.message).toBe(
+      'releases move dev -> test -> qa -> production, so dev is not promoted to qa; the next stage after dev is test',
+    );
+    expect(orderProblem('production', 'qa', PROMOTION_ORDER)?.message).toBe('releases move dev -> test -> qa -> production, so production is not promoted to qa');
+    expect(orderProblem('lab', 'qa', PROMOTION_ORDER)?.message).toBe(
+      "releases move dev -> test -> qa -> production, so lab is not promoted to qa ('lab' is not in the promotion order)",
+    );
+  });
+
+  it('names only stages the project has', () => {
+    for (const stage of PROMOTION_ORDER) expect(existsSync(join(REPO, 'environments', `${stage}.yaml`))).toBe(true);
+  });
+});
+
+describe('planning a promotion', () => {
+  it('copies the image and the settings that travel with it, and nothing else', () => {
+    const plan = planPromotion(
+      load('qa', 'apps:\n  web: { image: web:2, db: { image: db:8, size: 1Gi } }\n'),
+      load('production', 'apps:\n  web: { image: web:1, db: { size: 9Gi } }\n'),
+      stacks,
+    );
+    expect(plan).toEqual({
+      edits: [{ path: ['apps', 'web', 'image'], value: 'web:2' }, { path: ['apps', 'web', 'db', 'image'], value: 'db:8' }],
+      notes: [],
+    });
+  });
+
+  it('writes the release into the idle color of a blue/green target', () => {
+    const plan = planPromotion(
+      load('qa', 'apps:\n  web: { image: web:2 }\n'),
+      load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1, green: web:1 } }\n'),
+      stacks,
+    );
+    expect(plan).toEqual({ edits: [{ path: ['apps', 'web', 'blueGreen', 'green'], value: 'web:2' }], notes: [] });
+  });
+
+  it('takes the live color of a blue/green source', () => {
+    const plan = planPromotion(
+      load('qa', 'apps:\n  web: { blueGreen: { live: green, blue: web:1, green: web:3 } }\n'),
+      load('production', 'apps:\n  web: { image: web:1 }\n'),
+      stacks,
+    );
+    expect(plan).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:3' }], notes: [] });
+  });
+
+  it('changes nothing when the target already has the release, live or idle', () => {
+    const from = load('qa', 'apps:\n  web: { image: web:2 }\n');
+    expect(planPromotion(from, load('production', 'apps:\n  web: { image: web:2 }\n'), stacks)).toEqual({ edits: [], notes: [] });
+    expect(planPromotion(from, load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1, green: web:2 } }\n'), stacks)).toEqual({ edits: [], notes: [] });
+    // after the switch the release is live; promoting it again must not overwrite the rollback color
+    expect(planPromotion(from, load('production', 'apps:\n  web: { blueGreen: { live: green, blue: web:1, green: web:2 } }\n'), stacks)).toEqual({
+      edits: [],
+      notes: ['apps.web: web:2 is already live (green) in production'],
+    });
+  });
+
+  it('leaves apps alone that the target does not deploy or whose stack has no release, saying so', () => {
+    const plan = planPromotion(
+      load('qa', 'apps:\n  web: { image: web:2 }\n  plain: { image: p:2 }\n  extra: { stack: web, image: e:1 }\n'),
+      load('production', 'apps:\n  web: { image: web:1 }\n  plain: { image: p:1 }\n'),
+      stacks,
+    );
+    expect(plan).toEqual({
+      edits: [{ path: ['apps', 'web', 'image'], value: 'web:2' }],
+      notes: ['apps.extra: not deployed in production; left alone', "apps.plain: stack 'plain' declares no release settings; left alone"],
+    });
+  });
+
+  it('with an app named, promotes only that app and refuses one it cannot promote', () => {
+    const from = load('qa', 'apps:\n  web: { image: web:2 }\n  other: { stack: web, image: o:2 }\n');
+    const to = load('production', 'apps:\n  web: { image: web:1 }\n  other: { stack: web, image: o:1 }\n');
+    expect(planPromotion(from, to, stacks, 'other')).toEqual({ edits: [{ path: ['apps', 'other', 'image'], value: 'o:2' }], notes: [] });
+    expect(planPromotion(from, to, stacks, 'nope')).toEqual({
+      problems: [{ code: 'promote/no-app', message: "environments/qa.yaml deploys no app 'nope'", hint: 'the apps of qa are: other, web' }],
+    });
+  });
+});
+
+describe('blue/green', () => {
+  it('has an idle color opposite the live one', () => {
+    expect([idleColor('blue'), idleColor('green')]).toEqual(['green', 'blue']);
+  });
+
+  it('labels shared objects with the newer release, whichever color is live', () => {
+    expect(blueGreenVersion({ live: 'blue', blue: 'a:1.9', green: 'a:1.10' })).toBe('1.10');
+    expect(blueGreenVersion({ live: 'green', blue: 'a:1.9', green: 'a:1.10' })).toBe('1.10');
+  });
+
+  it('is where the demoapp stack keeps its release', () => {
+    expect(STACKS.demoapp.release).toEqual({ image: ['image'], blueGreen: ['blueGreen'], with: [['database', 'image']] });
+  });
+});
