@@ -36,7 +36,7 @@ describe('npm run synth on an ARM stage', () => {
     const r = runCli('synth', [], tempProject({ pi }));
     expect(errorLines(r.stderr)).toEqual([]);
     expect(r.stdout).toBe(
-      'pi: 3 objects in 3 files -> dist/pi/\n' +
+      'pi: 3 objects in 4 files -> dist/pi/ (new)\n' +
         '  arm image: demoapp:1 -> demoapp:1-arm (ReplicationController pi/nginx, container nginx)\n',
     );
     expect(r.code).toBe(0);
@@ -47,7 +47,7 @@ describe('npm run synth on an ARM stage', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       [
-        'raspberry: 15 objects in 8 files -> dist/raspberry/',
+        'raspberry: 15 objects in 9 files -> dist/raspberry/ (new)',
         '  arm image: quay.io/coreos/flannel:v0.11.0-amd64 -> quay.io/coreos/flannel:v0.11.0-arm (DaemonSet kube-system/kube-flannel-ds, container install-cni)',
         '  arm image: quay.io/coreos/flannel:v0.11.0-amd64 -> quay.io/coreos/flannel:v0.11.0-arm (DaemonSet kube-system/kube-flannel-ds, container kube-flannel)',
         '  arm image: registry:2 -> budry/registry-arm:latest (ReplicationController kube-system/kube-registry, container registry)',

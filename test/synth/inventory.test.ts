@@ -66,6 +66,12 @@ describe('the inventory', () => {
     expect(lines[10]).toBe('... and 2 more');
   });
 
+  it('gives the prune command the README shows', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const block = /```sh\n(kubectl apply -k dist\/qa --prune[^`]*)```/.exec(readme)![1];
+    expect(block.replace(/ \\\n\s+/g, ' ').trim()).toBe(pruneCommand('qa', 'dist'));
+  });
+
   it('gives a prune command that selects the stage by its labels and never prunes Secrets', () => {
     const cmd = pruneCommand('qa', 'dist');
     expect(cmd).toMatch(/^kubectl apply -k dist\/qa --prune -l stagecraft\.dev\/stage=qa,app\.kubernetes\.io\/managed-by=stagecraft /);
