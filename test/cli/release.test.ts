@@ -109,4 +109,18 @@ describe('a release from dev to production', () => {
         '  hint: replace its image: with blueGreen: { live: blue, blue: <image>, green: <image> }\n1 problem; nothing was written.\n',
     );
   });
+
+  it('with --force, promotes out of order', () => {
+    const r = runCli('promote', ['dev', 'production', '--force', '--app', 'demoapp'], dir);
+    // green already runs dev's release, and blue is live again after the rollback
+    expect(r).toMatchObject({ code: 0, stdout: 'production already has the release of dev: nothing to change\n' });
+  });
+});
+
+describe('the release commands', () => {
+  it.each(['diff', 'promote', 'switch'])('%s explains itself with --help', (command) => {
+    const r = runCli(command, ['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Usage: npm run ${command} -- <`));
+  });
 });
