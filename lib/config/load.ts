@@ -40,15 +40,23 @@ type StackMap = Record<string, Stack>;
 export class StageLoader<S extends StackMap> {
   readonly schema;
   private readonly validator: SchemaValidator;
-  /** Per stack, the validator of its settings, for apps that name their stack with `stack:`. */
-  private readonly stackValidators: Map<string, SchemaValidator>;
+  /**
+   * Per stack, the validator of its settings, for apps that name their stack with `stack:`;
+   * compiled on first use (compiling all of them took longer than the rest of a small synthesis).
+   */
+  private readonly stackValidators = new Map<string, SchemaValidator>();
 
   constructor(readonly stacks: S) {
     this.schema = stageFileSchema(
       Object.fromEntries(Object.entries(stacks).map(([name, s]) => [name, s.settings])) as { [K in keyof S]: S[K]['settings'] },
     );
     this.validator = new SchemaValidator(this.schema as TSchema);
-    this.stackValidators = new Map(Object.entries(stacks).map(([name, s]) => [name, new SchemaValidator(s.settings)]));
+  }
+
+  private stackValidator(stack: string): SchemaValidator {
+    let v = this.stackValidators.get(stack);
+    if (!v) this.stackValidators.set(stack, (v = new SchemaValidator(this.stacks[stack].settings)));
+    return v;
   }
 
   /** The apps of a stage file, with the problems in the settings of apps that name their stack with `stack:`. */
@@ -63,8 +71,8 @@ export class StageLoader<S extends StackMap> {
       }
       const { stack, ...settings } = (entry ?? {}) as { stack?: unknown };
       // an entry without a valid `stack:` is reported by the stage schema already
-      if (typeof stack !== 'string' || !this.stackValidators.has(stack)) continue;
-      problems.push(...this.stackValidators.get(stack)!.problems(settings, ['apps', name]));
+      if (typeof stack !== 'string' || !Object.hasOwn(this.stacks, stack)) continue;
+      problems.push(...this.stackValidator(stack).problems(settings, ['apps', name]));
       out.push({ name, stack, settings });
     }
     return { apps: out, problems };
