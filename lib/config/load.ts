@@ -2,7 +2,6 @@
  * Loading a stage file: YAML text in, a typed stage out, or every problem at once with its
  * `file:line:col`. Pure: the caller reads the file and passes its text.
  */
-import jsyaml from 'js-yaml';
 import { LineCounter, parseDocument, visit, isAlias, type Document } from 'yaml';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
@@ -10,6 +9,7 @@ import type { StageContext, Stack } from '../stack.js';
 import { DNS_LABEL_PATTERN } from './types.js';
 import { stageFileSchema } from './stage-schema.js';
 import { dotted, locateKey, locateValue } from './locate.js';
+import { quickValue } from './quick-yaml.js';
 import { SchemaValidator, didYouMean, type PathProblem } from './validate.js';
 
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
@@ -112,7 +112,7 @@ export class StageLoader<S extends StackMap> {
           hint: "rename the file to lowercase letters, digits and '-', at most 63 characters, e.g. 'qa.yaml'",
         }];
 
-    let data: unknown = quickValues(text);
+    let data: unknown = quickValue(text);
     const doc = data === undefined ? positions().doc : undefined;
     if (doc && doc.errors.length > 0) {
       fail([
@@ -183,27 +183,6 @@ export class StageLoader<S extends StackMap> {
     );
     if (refined.length) fail(refined);
     return { context, apps: instances.apps, file: stageFile, source: file };
-  }
-}
-
-/**
- * Where js-yaml (YAML 1.2 core schema) and the yaml library read a scalar differently: `1_000`
- * and `0b101` are numbers to js-yaml and strings to yaml, `-0` is 0 to js-yaml. Also anchors and
- * aliases, whose expansion only the yaml library limits.
- */
-const JS_YAML_DIFFERS = /[0-9]_|_[0-9]|0b[01]|(^|[\s:,[{])-0+(\.0*)?([\s,\]}#]|$)|(^|[\s[{,:-])[&*][^\s,[\]{}]/m;
-
-/**
- * The stage file's values read with js-yaml, about ten times faster than the yaml library (as
- * for manifests, lib/checks/manifests.ts), or undefined when the yaml library must read it: a
- * syntax error, a duplicate key, an empty file, or text where the two could differ.
- */
-function quickValues(text: string): unknown {
-  if (JS_YAML_DIFFERS.test(text)) return undefined;
-  try {
-    return jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA }) ?? undefined;
-  } catch {
-    return undefined; // the yaml library says what is wrong, and where
   }
 }
 
