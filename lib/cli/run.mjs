@@ -1,7 +1,7 @@
 // Starts a command (`node lib/cli/run.mjs synth --stage lab` runs lib/cli/synth.ts) fast: the
 // command's TypeScript sources are bundled into one JavaScript module by esbuild and cached in
-// node_modules/.cache/stagecraft/, rebuilt when any source changes; packages load natively from
-// node_modules. Plain JavaScript, because it runs before anything can compile TypeScript.
+// node_modules/.cache/stagecraft/, rebuilt when any source changes; packages (but typebox) load
+// natively from node_modules. Plain JavaScript, because it runs before anything can compile TypeScript.
 //
 // Why: `node --import tsx` sends every module, node_modules included, through loader hooks on
 // another thread; for this compiler that was about 1 s of a 1.5 s synthesis (bench/README.md).
@@ -13,6 +13,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(ROOT, 'node_modules', '.cache', 'stagecraft');
 const SELF = fileURLToPath(import.meta.url);
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+// packages load from node_modules, except typebox: hundreds of small ES modules (0.1-0.2 s to
+// load one by one), and no files of its own to read, so it is safe to bundle
+const EXTERNAL = Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDependencies }).filter((p) => p !== '@sinclair/typebox');
 
 /** `path -> "mtime size"` of the files a bundle was built from (and of this launcher). */
 function stamp(files) {
@@ -45,7 +49,7 @@ async function bundle(entry, out) {
     outfile: out,
     absWorkingDir: ROOT,
     bundle: true,
-    packages: 'external',
+    external: EXTERNAL,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -61,7 +65,7 @@ async function bundle(entry, out) {
       },
     }],
   });
-  return [...Object.keys(metafile.inputs), relative(ROOT, SELF), 'tsconfig.json'];
+  return [...Object.keys(metafile.inputs), relative(ROOT, SELF), 'tsconfig.json', 'package.json'];
 }
 
 const command = process.argv[2];
