@@ -7,6 +7,7 @@
 // another thread; for this compiler that was about 1 s of a 1.5 s synthesis (bench/README.md).
 // `node --import tsx lib/cli/<command>.ts` still works and runs the same code.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -67,6 +68,9 @@ async function bundle(entry, out) {
   });
   return [...Object.keys(metafile.inputs), relative(ROOT, SELF), 'tsconfig.json', 'package.json'];
 }
+
+// Node.js 22.1+ keeps compiled code of the modules loaded from here on (node_modules included) on disk; Node.js 20 has no such cache
+module.enableCompileCache?.();
 
 const command = process.argv[2];
 if (!command || !/^[a-z][a-z-]*$/.test(command)) {
