@@ -97,9 +97,13 @@ async function repeat(name: string, objects: number, command: Command, runs: num
   return { name, objects, seconds: time, peakRss, objectsPerSecond: objects / time.median };
 }
 
+type Stages = ReturnType<typeof renderProject>;
+
+const countObjects = (stages: Stages) => stages.reduce((n, s) => n + s.length, 0);
+
 /** The in-process check rows of a project. */
-function validationRows(label: string, stages: ReturnType<typeof renderProject>, runs: number): Row[] {
-  const objects = stages.reduce((n, s) => n + s.length, 0);
+function validationRows(label: string, stages: Stages, runs: number): Row[] {
+  const objects = countObjects(stages);
   const v = measureValidation(stages, runs);
   return [
     { name: `${label}: schema + references (in process)`, objects, seconds: v.schemaAndReferences, objectsPerSecond: objects / v.schemaAndReferences.median },
@@ -114,7 +118,7 @@ async function committedRows(options: Options): Promise<Row[]> {
   const project = writeProject(REPO, files, 'committed');
   try {
     const stages = renderProject(project);
-    const objects = stages.reduce((n, s) => n + s.length, 0);
+    const objects = countObjects(stages);
     const warmUp = { warmUp: true };
     const rows = [await repeat('committed stages: npm run synth', objects, npmRun('synth', project), options.runs, warmUp)];
     // the first start after a source change bundles the sources again (lib/cli/run.mjs)
@@ -135,7 +139,7 @@ async function fleetRows(apps: number, options: Options): Promise<Row[]> {
   const project = writeProject(REPO, fleetStageFiles(apps, options.stages), `fleet-${apps}`);
   try {
     const stages = renderProject(project);
-    const objects = stages.reduce((n, s) => n + s.length, 0);
+    const objects = countObjects(stages);
     return [
       // warmed up on the committed stages; the first synthesis creates the dist/ that check compares with
       await repeat(`${label}: npm run synth`, objects, npmRun('synth', project), options.runs, { warmUp: false }),
