@@ -14,6 +14,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(ROOT, 'node_modules', '.cache', 'stagecraft');
 const SELF = fileURLToPath(import.meta.url);
+/** Files modified this recently before a build may have changed while it read them. */
+const MTIME_MARGIN_MS = 2000;
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 // packages load from node_modules, except typebox: hundreds of small ES modules (0.1-0.2 s to
 // load one by one), and no files of its own to read, so it is safe to bundle
@@ -85,10 +87,17 @@ if (!isCurrent(manifestFile)) {
   // starting at the same time never reads half a bundle or a manifest of another bundle
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `.${process.pid}.tmp`;
-  const stamps = stamp(await bundle(entry, out + tmp));
+  const started = Date.now();
+  const inputs = await bundle(entry, out + tmp);
   renameSync(out + tmp, out);
-  writeFileSync(manifestFile + tmp, JSON.stringify(stamps));
-  renameSync(manifestFile + tmp, manifestFile);
+  const stamps = stamp(inputs);
+  // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
+  // then write no manifest, and the next start bundles again (mtimes can be coarse, hence the margin)
+  const settled = Object.values(stamps).every((s) => s === 'missing' || Number(s.split(' ')[0]) < started - MTIME_MARGIN_MS);
+  if (settled) {
+    writeFileSync(manifestFile + tmp, JSON.stringify(stamps));
+    renameSync(manifestFile + tmp, manifestFile);
+  }
 }
 process.argv.splice(2, 1); // the command sees its own arguments, as under `node --import tsx lib/cli/<command>.ts`
 await import(pathToFileURL(out).href);
