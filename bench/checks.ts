@@ -1,7 +1,7 @@
 /**
  * Throughput of the checks over a large generated stage, in objects per second on one core
  * (this process), for comparison with kubeconform's published ~7,500 resources/s with 8 workers.
- * Not a timed test: run it with `npm run bench` (optionally `-- <apps>`; each app is 6 objects).
+ * Not a timed test: run it with `npm run bench -- checks` (optionally `-- checks <apps>`; each app is 6 objects).
  *
  * Reports five figures: the schema check alone, schema + references (what the benchmark
  * requirement names), every check, every check on a stage with thousands of findings, and every

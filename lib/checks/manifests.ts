@@ -14,11 +14,10 @@ import { ExitCode, ProblemsError, type Problem, type SourceLocation } from '../e
 import type { KubeObject } from '../transforms/object.js';
 import type { FieldPath, Finding } from './finding.js';
 import { NOT_API_OBJECTS } from './schema.js';
+import { mayUseAliases } from '../config/quick-yaml.js';
 
 /** Alias expansions allowed per document; more is an "alias bomb", not a manifest. */
 const MAX_ALIAS_COUNT = 1000;
-/** An anchor or alias may be in the text: such files take the yaml library's guarded path. */
-const ANCHOR_OR_ALIAS = /(^|[\s[{,:-])[&*][^\s,[\]{}]/m;
 
 /** One file, parsed with positions on demand (once). */
 class SourceFile {
@@ -84,7 +83,7 @@ export interface Manifests {
 
 /** The values of the file's non-empty documents, or the problems that stop reading it. */
 function read(src: SourceFile): { values: unknown[] } | { problems: Problem[] } {
-  if (!ANCHOR_OR_ALIAS.test(src.text)) {
+  if (!mayUseAliases(src.text)) { // such files take the yaml library's guarded path
     try {
       return { values: jsyaml.loadAll(src.text, undefined, { schema: jsyaml.CORE_SCHEMA }).filter((v) => v !== null && v !== undefined) };
     } catch {

@@ -9,6 +9,7 @@ import type { StageContext, Stack } from '../stack.js';
 import { DNS_LABEL_PATTERN } from './types.js';
 import { stageFileSchema } from './stage-schema.js';
 import { dotted, locateKey, locateValue } from './locate.js';
+import { quickValue } from './quick-yaml.js';
 import { SchemaValidator, didYouMean, type PathProblem } from './validate.js';
 
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
@@ -40,15 +41,23 @@ type StackMap = Record<string, Stack>;
 export class StageLoader<S extends StackMap> {
   readonly schema;
   private readonly validator: SchemaValidator;
-  /** Per stack, the validator of its settings, for apps that name their stack with `stack:`. */
-  private readonly stackValidators: Map<string, SchemaValidator>;
+  /**
+   * Per stack, the validator of its settings, for apps that name their stack with `stack:`;
+   * compiled on first use (compiling all of them took longer than the rest of a small synthesis).
+   */
+  private readonly stackValidators = new Map<string, SchemaValidator>();
 
   constructor(readonly stacks: S) {
     this.schema = stageFileSchema(
       Object.fromEntries(Object.entries(stacks).map(([name, s]) => [name, s.settings])) as { [K in keyof S]: S[K]['settings'] },
     );
     this.validator = new SchemaValidator(this.schema as TSchema);
-    this.stackValidators = new Map(Object.entries(stacks).map(([name, s]) => [name, new SchemaValidator(s.settings)]));
+  }
+
+  private stackValidator(stack: string): SchemaValidator {
+    let v = this.stackValidators.get(stack);
+    if (!v) this.stackValidators.set(stack, (v = new SchemaValidator(this.stacks[stack].settings)));
+    return v;
   }
 
   /** The apps of a stage file, with the problems in the settings of apps that name their stack with `stack:`. */
@@ -63,8 +72,8 @@ export class StageLoader<S extends StackMap> {
       }
       const { stack, ...settings } = (entry ?? {}) as { stack?: unknown };
       // an entry without a valid `stack:` is reported by the stage schema already
-      if (typeof stack !== 'string' || !this.stackValidators.has(stack)) continue;
-      problems.push(...this.stackValidators.get(stack)!.problems(settings, ['apps', name]));
+      if (typeof stack !== 'string' || !Object.hasOwn(this.stacks, stack)) continue;
+      problems.push(...this.stackValidator(stack).problems(settings, ['apps', name]));
       out.push({ name, stack, settings });
     }
     return { apps: out, problems };
@@ -75,10 +84,18 @@ export class StageLoader<S extends StackMap> {
    * @throws ProblemsError with every problem found, sorted by position
    */
   load(text: string, file: string): LoadedStage<Static<typeof this.schema>> {
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    // the yaml library's document with positions: parsed only when a problem needs its place, or
+    // when the fast path cannot read the file (it took seconds for a stage of 1,000 apps)
+    let parsed: { doc: Document; lines: LineCounter } | undefined;
+    const positions = () => {
+      if (!parsed) {
+        const lines = new LineCounter();
+        parsed = { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
+      }
+      return parsed;
+    };
     const at = (offset: number): SourceLocation => {
-      const { line, col } = lines.linePos(offset);
+      const { line, col } = positions().lines.linePos(offset);
       return { file, line, column: col };
     };
     const fail = (problems: Problem[]): never => {
@@ -95,7 +112,9 @@ export class StageLoader<S extends StackMap> {
           hint: "rename the file to lowercase letters, digits and '-', at most 63 characters, e.g. 'qa.yaml'",
         }];
 
-    if (doc.errors.length > 0) {
+    let data: unknown = quickValue(text);
+    const doc = data === undefined ? positions().doc : undefined;
+    if (doc && doc.errors.length > 0) {
       fail([
         ...nameProblems,
         ...doc.errors.map((e) => ({
@@ -105,7 +124,7 @@ export class StageLoader<S extends StackMap> {
         })),
       ]);
     }
-    if (doc.contents === null) {
+    if (doc && doc.contents === null) {
       fail([...nameProblems, {
         code: 'config/empty',
         location: at(0),
@@ -114,13 +133,12 @@ export class StageLoader<S extends StackMap> {
       }]);
     }
 
-    let data: unknown;
     try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      if (doc) data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       fail([...nameProblems, {
         code: 'yaml/alias',
-        location: at(firstAliasOffset(doc)),
+        location: at(firstAliasOffset(doc!)),
         message: /excessive alias/i.test(String(e))
           ? `YAML aliases expand more than ${MAX_ALIAS_COUNT} times (an "alias bomb" that would exhaust memory)`
           : String(e instanceof Error ? e.message : e).replace(/\.$/, ''),
@@ -130,7 +148,7 @@ export class StageLoader<S extends StackMap> {
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       fail([...nameProblems, {
         code: 'config/not-a-mapping',
-        location: at(doc.contents?.range?.[0] ?? 0),
+        location: at(positions().doc.contents?.range?.[0] ?? 0),
         message: `the stage file must be a mapping of settings (found ${Array.isArray(data) ? 'a list' : JSON.stringify(data)})`,
         hint: 'start the file with `apps:`; see environments/lab.yaml',
       }]);
@@ -138,7 +156,8 @@ export class StageLoader<S extends StackMap> {
 
     const place = (p: PathProblem): Problem => {
       const { path, key, ...rest } = p;
-      return { ...rest, location: key === undefined ? locateValue(doc as Document, lines, file, path) : locateKey(doc as Document, lines, file, path, key) };
+      const { doc: located, lines } = positions();
+      return { ...rest, location: key === undefined ? locateValue(located, lines, file, path) : locateKey(located, lines, file, path, key) };
     };
     const schemaProblems = this.validator.problems(data).map((p) => place(unknownStack(p, Object.keys(this.stacks))));
     const stageFile = data as Static<typeof this.schema>;

@@ -72,7 +72,8 @@ export class SchemaValidator {
   private readonly validate: ValidateFunction;
 
   constructor(readonly schema: TSchema) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTuples: false });
+    // optimize: false: compiling is most of the cost of a small synthesis, and ajv's optimizing pass over the generated code a good part of it
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTuples: false, code: { optimize: false } });
     ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
     this.validate = ajv.compile(schema);
   }

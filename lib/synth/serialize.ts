@@ -3,6 +3,7 @@
  */
 import { stringify } from 'yaml';
 import type { KubeObject } from '../transforms/object.js';
+import { emitBlockYaml } from './yaml-emitter.js';
 
 /** Keys that lead every mapping, in this order (as kubectl and cdk8s print them); the rest are sorted. */
 const LEADING_KEYS = ['apiVersion', 'kind', 'metadata'];
@@ -26,6 +27,12 @@ const OPTIONS = {
 
 /** One YAML document. */
 export function toYaml(value: unknown): string {
+  // the fast path writes the same bytes for the plain data objects are made of; the library the rest
+  return emitBlockYaml(value, compareKeys) ?? libraryYaml(value);
+}
+
+/** One YAML document as the `yaml` library writes it: what the fast path must equal (and is tested against). */
+export function libraryYaml(value: unknown): string {
   return stringify(value, OPTIONS);
 }
 

@@ -108,6 +108,30 @@ describe('loading a valid stage file', () => {
   });
 });
 
+describe('scalars that YAML parsers read differently', () => {
+  const problemsOf = (text: string): string[] => {
+    try {
+      loader.load(text, 'environments/dev.yaml');
+      return [];
+    } catch (e) {
+      if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+      throw e;
+    }
+  };
+
+  it.each(['1_0', '0b11'])('reads %s as the string YAML 1.2 makes of it, not as a number', (replicas) => {
+    expect(problemsOf(`apps:\n  nginx:\n    replicas: ${replicas}\n`)).toEqual([
+      `environments/dev.yaml:3:15: apps.nginx.replicas must be an integer >= 0 (found "${replicas}")`,
+    ]);
+  });
+
+  it('reads the same values whether or not the file has an alias', () => {
+    const plain = loader.load('apps:\n  nginx:\n    replicas: 2\n  web:\n    stack: nginx\n    replicas: 2\n', 'environments/dev.yaml');
+    const aliased = loader.load('apps:\n  nginx:\n    replicas: &n 2\n  web:\n    stack: nginx\n    replicas: *n\n', 'environments/dev.yaml');
+    expect(aliased.apps).toEqual(plain.apps);
+  });
+});
+
 describe('apps deployed under another name', () => {
   it('are instances of the stack named by `stack:`, with its settings', () => {
     const stage = loader.load('apps:\n  nginx:\n    replicas: 1\n  web:\n    stack: nginx\n    replicas: 2\n', 'environments/dev.yaml');

@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toYaml, toYamlStream } from '../../lib/synth/serialize.js';
+import { parseAllDocuments } from 'yaml';
+import { libraryYaml, toYaml, toYamlStream } from '../../lib/synth/serialize.js';
+import { listFiles } from '../../lib/synth/write.js';
+import { REPO } from '../helpers/cli.js';
 
 describe('serializing objects', () => {
   it('puts apiVersion, kind and metadata first and sorts the other keys', () => {
@@ -25,5 +30,38 @@ describe('serializing objects', () => {
 describe('strings that YAML 1.1 (kubectl) would read as booleans', () => {
   it.each(['yes', 'no', 'on', 'off', 'y', 'n', 'true'])('quotes %s', (v) => {
     expect(toYaml({ v })).toBe(`v: "${v}"\n`);
+  });
+});
+
+describe('the fast path of toYaml', () => {
+  const STRINGS = [
+    '', 'x', 'nginx', 'demoapp:1', 'localhost:5000/zyxist/moj-obraz', 'app.kubernetes.io/name', '250m', '2Gi', '0 2 * * *',
+    '1', '8080', '0.4', '-1', '+1', '1e3', '1E', '0x1F', '0o17', '012', '089', '1_000', '190:20:30', '2001-12-14', '2001-12-14t21:59:43.10-05:00',
+    'yes', 'No', 'ON', 'off', 'y', 'N', 'True', 'FALSE', 'null', 'Null', '~', '.inf', '-.Inf', '.NaN', '<<', '=',
+    'a: b', 'a:', ':a', 'a #b', 'a#b', '#a', '-', '- a', '-a', '?', '? a', '?a', ' a', 'a ', '@a', '`a', '%a', '!a', '&a', '*a', '|a', '>a', "'a", '[a]', '{a}', 'a,b',
+    '---', '--- a', '...', 'a---', "it's", 'say "hi"', 'back\\slash', 'tab\there', 'ünï', 'a'.repeat(1100),
+    'a\nb', 'a\nb\n', 'a\n\nb', 'a\nb\n\n', '\na', ' a\nb', 'a\nb ', 'a \nb', 'a\n  b', 'a\n%b', 'a\n---', 'say "hi"\nback\\slash', 'a\tb\nc',
+  ];
+
+  it.each(STRINGS.map((s) => [JSON.stringify(s), s]))('writes the string %s as the yaml library does, as a value, a key and an item', (_, s) => {
+    for (const value of [{ v: s }, { [s]: 'v' }, { list: [s, { k: s }] }, { nested: { deeper: { v: s } } }]) expect(toYaml(value)).toBe(libraryYaml(value));
+  });
+
+  it.each([
+    ['numbers', { a: 1, b: -2, c: 0, d: 1.5, e: -0, f: 1e21, g: Number.MAX_SAFE_INTEGER + 2 }],
+    ['booleans and nulls', { a: true, b: false, c: null, d: undefined, e: [null], f: { g: null } }],
+    ['empty collections', { a: [], b: {}, c: [[], {}], d: { e: undefined } }],
+    ['nested sequences', { a: [[1, 2], [3]], b: [{ c: [{ d: [1] }] }] }],
+    ['sorted keys', { spec: { b: 1, a: 2, 10: 3, 9: 4 }, metadata: { name: 'x' }, kind: 'K', apiVersion: 'v1' }],
+  ])('writes %s as the yaml library does', (_, value) => {
+    expect(toYaml(value)).toBe(libraryYaml(value));
+  });
+
+  it('writes every committed object as the yaml library does', () => {
+    const objects = listFiles(join(REPO, 'dist'))
+      .filter((f) => f.endsWith('.yaml'))
+      .flatMap((f) => parseAllDocuments(readFileSync(join(REPO, 'dist', f), 'utf8'), { version: '1.1' }).map((d) => d.toJS() as unknown));
+    expect(objects.length).toBeGreaterThan(50);
+    for (const o of objects) expect(toYaml(o)).toBe(libraryYaml(o));
   });
 });

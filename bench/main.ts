@@ -1,0 +1,236 @@
+/**
+ * `npm run bench`: how fast stagecraft compiles, at the size of the committed stages and of
+ * generated fleets (N demoapp instances in each of M stages), measured as users run it: every
+ * figure but the in-process checks is a fresh `npm run ...` process in a temporary project.
+ * Prints a table of medians and min-max over several runs after a warm-up, and writes the same
+ * as JSON. Not a timed test: figures depend on the machine and its load.
+ *
+ *   npm run bench [-- --quick] [--sizes 10,100,1000] [--stages 4] [--runs 3] [--no-plain] [--json <file>]
+ *   npm run bench -- checks [<apps>]     the checks' throughput alone (bench/checks.ts)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { fleetStageFiles, writeProject } from './fleet.js';
+import { measure, npmRun, type Command } from './process.js';
+import { count, formatTable, mebibytes, ratio, seconds, secondsRange, summarize, type Summary } from './stats.js';
+import { measureValidation, renderProject } from './validation.js';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const DEFAULT_JSON = join(REPO, 'bench', 'out', 'results.json');
+/** What lib/cli/run.mjs keeps to know that its bundle of synth is current; without it, the next start rebuilds the bundle. */
+const SYNTH_BUNDLE_MANIFEST = join(REPO, 'node_modules', '.cache', 'stagecraft', 'synth.json');
+
+const usage = `Usage: npm run bench [-- options]
+       npm run bench -- checks [<apps>]
+
+Measures cold npm run synth and npm run check of the committed stages and of generated fleets
+(N demoapp instances x M stages) in temporary projects, the same synthesis started as a plain
+cdk8s project starts it (ts-node), and the checks in this process. Prints medians and min-max.
+
+Options:
+  --sizes <n,n,...>  fleet sizes N (default: 10,100,1000; --quick: 10,100)
+  --stages <m>       stages per fleet M (default: 4)
+  --runs <r>         measured runs of each command (default: 3), after one warm-up run of
+                     each command on the committed stages
+  --no-plain         skip the plain cdk8s (ts-node) start-up path (about 20 s a run)
+  --quick            --sizes 10,100 --runs 2 --no-plain
+  --json <file>      where to write the results (default: bench/out/results.json)
+  -h, --help         show this help
+`;
+
+interface Options {
+  readonly sizes: readonly number[];
+  readonly stages: number;
+  readonly runs: number;
+  readonly plain: boolean;
+  readonly json: string;
+}
+
+/** One line of the table and of the JSON. */
+interface Row {
+  readonly name: string;
+  readonly objects: number;
+  readonly seconds: Summary;
+  readonly peakRss?: Summary;
+  /** Objects per second, from the median time. */
+  readonly objectsPerSecond?: number;
+}
+
+/**
+ * How a default cdk8s project starts its app (`cdk8s.yaml`: `app: npx ts-node main.ts`), here
+ * running the same synthesis entry. The package is ESM, and on Node.js 20 `ts-node --esm` and
+ * `ts-node-esm` both fail with ERR_UNKNOWN_FILE_EXTENSION; ts-node's own instructions for ESM
+ * are its loader, with ts-node's default settings (type-checking every file it compiles).
+ */
+function plainCdk8s(cwd: string): Command {
+  return { program: process.execPath, args: ['--loader', 'ts-node/esm', join('lib', 'cli', 'synth.ts')], cwd };
+}
+
+interface RepeatOptions {
+  /** Whether to run the command once, unmeasured, first. */
+  readonly warmUp: boolean;
+  /** Called before each run. */
+  readonly before?: () => void;
+}
+
+/**
+ * Measures `command` `runs` times. Every run is a new process; the warm-up fills the file cache
+ * and lib/cli/run.mjs's bundle cache, so one per command (on the committed stages) is enough.
+ */
+async function repeat(name: string, objects: number, command: Command, runs: number, { warmUp, before = () => {} }: RepeatOptions): Promise<Row> {
+  if (warmUp) {
+    before();
+    await measure(command);
+  }
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    before();
+    samples.push(await measure(command));
+  }
+  const time = summarize(samples.map((s) => s.seconds));
+  const peakRss = summarize(samples.map((s) => s.peakRss));
+  process.stderr.write(`  ${name}: ${seconds(time.median)}\n`);
+  return { name, objects, seconds: time, peakRss, objectsPerSecond: objects / time.median };
+}
+
+type Stages = ReturnType<typeof renderProject>;
+
+const countObjects = (stages: Stages) => stages.reduce((n, s) => n + s.length, 0);
+
+/** The in-process check rows of a project. */
+function validationRows(label: string, stages: Stages, runs: number): Row[] {
+  const objects = countObjects(stages);
+  const v = measureValidation(stages, runs);
+  return [
+    { name: `${label}: schema + references (in process)`, objects, seconds: v.schemaAndReferences, objectsPerSecond: objects / v.schemaAndReferences.median },
+    { name: `${label}: every check (in process)`, objects, seconds: v.everyCheck, objectsPerSecond: objects / v.everyCheck.median },
+  ];
+}
+
+/** The committed stages: synth, the plain cdk8s path on the same sources, check with nothing changed. */
+async function committedRows(options: Options): Promise<Row[]> {
+  const dir = join(REPO, 'environments');
+  const files = new Map(readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => [f.slice(0, -5), readFileSync(join(dir, f), 'utf8')]));
+  const project = writeProject(REPO, files, 'committed');
+  try {
+    const stages = renderProject(project);
+    const objects = countObjects(stages);
+    const warmUp = { warmUp: true };
+    const rows = [await repeat('committed stages: npm run synth', objects, npmRun('synth', project), options.runs, warmUp)];
+    // the first start after a source change bundles the sources again (lib/cli/run.mjs)
+    const sourcesChanged = () => rmSync(SYNTH_BUNDLE_MANIFEST, { force: true });
+    rows.push(await repeat('committed stages: npm run synth, sources changed', objects, npmRun('synth', project), options.runs, { warmUp: true, before: sourcesChanged }));
+    if (options.plain) rows.push(await repeat('committed stages: plain cdk8s (ts-node)', objects, plainCdk8s(project), options.runs, warmUp));
+    rows.push(await repeat('committed stages: npm run check, unchanged', objects, npmRun('check', project), options.runs, warmUp));
+    rows.push(...validationRows('committed stages', stages, options.runs));
+    return rows;
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+}
+
+/** A fleet of `apps` x `options.stages`: synth, check with nothing changed, the checks in process. */
+async function fleetRows(apps: number, options: Options): Promise<Row[]> {
+  const label = `fleet ${apps} x ${options.stages}`;
+  const project = writeProject(REPO, fleetStageFiles(apps, options.stages), `fleet-${apps}`);
+  try {
+    const stages = renderProject(project);
+    const objects = countObjects(stages);
+    return [
+      // warmed up on the committed stages; the first synthesis creates the dist/ that check compares with
+      await repeat(`${label}: npm run synth`, objects, npmRun('synth', project), options.runs, { warmUp: false }),
+      await repeat(`${label}: npm run check, unchanged`, objects, npmRun('check', project), options.runs, { warmUp: false }),
+      ...validationRows(label, stages, options.runs),
+    ];
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+}
+
+/** Ratios between rows of this run: the plain path against ours, and growth from the second-largest fleet to the largest. */
+function ratios(rows: readonly Row[], options: Options): Record<string, number> {
+  const find = (name: string) => rows.find((r) => r.name === name);
+  const out: Record<string, number> = {};
+  const synth = find('committed stages: npm run synth');
+  const plain = find('committed stages: plain cdk8s (ts-node)');
+  if (synth && plain) out['plain cdk8s (ts-node) / npm run synth, committed stages'] = plain.seconds.median / synth.seconds.median;
+  const [small, large] = [...options.sizes].sort((a, b) => a - b).slice(-2);
+  const a = large !== undefined ? find(`fleet ${small} x ${options.stages}: npm run synth`) : undefined;
+  const b = large !== undefined ? find(`fleet ${large} x ${options.stages}: npm run synth`) : undefined;
+  if (a && b) {
+    const growth = `N=${count(small)} -> ${count(large)}`;
+    out[`${growth}: objects`] = b.objects / a.objects;
+    out[`${growth}: synth time`] = b.seconds.median / a.seconds.median;
+    out[`${growth}: synth time per object`] = b.seconds.median / b.objects / (a.seconds.median / a.objects);
+    out[`${growth}: peak RSS`] = b.peakRss!.median / a.peakRss!.median;
+  }
+  return out;
+}
+
+function machine() {
+  return { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory: mebibytes(totalmem()), node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+function printTable(rows: readonly Row[], ratioLines: Record<string, number>): void {
+  const header = ['measurement', 'objects', 'median', 'min-max', 'per object', 'objects/s', 'peak RSS'];
+  const cells = rows.map((r) => [
+    r.name, count(r.objects), seconds(r.seconds.median), secondsRange(r.seconds),
+    `${((r.seconds.median / r.objects) * 1000).toFixed(3)} ms`, r.objectsPerSecond ? count(r.objectsPerSecond) : '',
+    r.peakRss ? mebibytes(r.peakRss.median) : '',
+  ]);
+  process.stdout.write(formatTable(header, cells));
+  for (const [name, r] of Object.entries(ratioLines)) process.stdout.write(`${name}: ${ratio(r)}\n`);
+}
+
+function parseOptions(argv: string[]): Options | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string' }, stages: { type: 'string' }, runs: { type: 'string' }, json: { type: 'string' },
+      'no-plain': { type: 'boolean' }, quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return undefined;
+  const quick = values.quick ?? false;
+  const number = (name: string, text: string) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} takes whole numbers >= 1 (found '${text}')`);
+    return n;
+  };
+  return {
+    sizes: (values.sizes ?? (quick ? '10,100' : '10,100,1000')).split(',').map((s) => number('sizes', s)),
+    stages: number('stages', values.stages ?? '4'),
+    runs: number('runs', values.runs ?? (quick ? '2' : '3')),
+    plain: !(values['no-plain'] ?? quick),
+    json: values.json ?? DEFAULT_JSON,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'checks') {
+    // the checks' throughput over one large generated stage, as before this suite existed
+    return spawnSync(process.execPath, [...process.execArgv, join(REPO, 'bench', 'checks.ts'), ...argv.slice(1)], { stdio: 'inherit' }).status ?? 1;
+  }
+  const options = parseOptions(argv);
+  if (!options) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const start = process.hrtime.bigint();
+  process.stderr.write(`measuring (${options.runs} runs of each; sizes ${options.sizes.join(', ')} x ${options.stages} stages)\n`);
+  const rows = await committedRows(options);
+  for (const apps of options.sizes) rows.push(...(await fleetRows(apps, options)));
+  const ratioLines = ratios(rows, options);
+  printTable(rows, ratioLines);
+  mkdirSync(dirname(options.json), { recursive: true });
+  writeFileSync(options.json, JSON.stringify({ date: new Date().toISOString(), machine: machine(), options, rows, ratios: ratioLines }, null, 2) + '\n');
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  process.stdout.write(`${machine().cpus} x ${machine().cpu}, ${machine().memory}, Node.js ${process.version}; ${seconds(elapsed)} in all; JSON: ${options.json}\n`);
+  return 0;
+}
+
+process.exit(await main(process.argv.slice(2)));
