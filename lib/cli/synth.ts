@@ -2,13 +2,13 @@
  * `npm run synth`: compiles every stage file into `dist/<stage>/`, or nothing at all when any
  * stage has a problem.
  */
-import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, formatProblem } from '../errors.js';
 import { exceptionLines, toProblem } from '../checks/finding.js';
 import { imageSubstitutions } from '../transforms/images.js';
 import { main } from './main.js';
-import { SCHEMA_FILE, compile, openProject, requireStages, schemaText, writeOutput, writtenLines } from './project.js';
+import { DIST_DIR, SCHEMA_FILE, compile, openProject, requireStages, schemaText, writeOutput, writtenLines } from './project.js';
 
 const usage = `Usage: npm run synth [-- --stage <name> ...]
 
@@ -29,6 +29,9 @@ await main<{ stage?: string[] }>({
     const project = openProject(root);
     requireStages(project, stage ?? []);
     const compiled = compile(project, stage ?? project.stages);
+    const distDir = join(root, DIST_DIR);
+    // a full synthesis removes the output of stages whose stage file is gone: say so
+    const gone = stage === undefined && existsSync(distDir) ? readdirSync(distDir).filter((d) => !compiled.tree.has(d)).sort() : [];
     const written = writeOutput(project, compiled, { removeOthers: stage === undefined });
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
@@ -43,6 +46,7 @@ await main<{ stage?: string[] }>({
       const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
       if (warnings.length) process.stderr.write(warnings.map((f) => formatProblem(toProblem(f))).join('\n') + '\n');
     }
+    for (const d of gone) process.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (there is no environments/${d}.yaml)\n`);
     return ExitCode.ok;
   },
 });
