@@ -12,7 +12,7 @@ import { checkObjects } from '../lib/checks/index.js';
 import { ObjectIndex } from '../lib/checks/object-index.js';
 import { checkReferences } from '../lib/checks/references.js';
 import { checkSchema } from '../lib/checks/schema.js';
-import type { KubeObject } from '../lib/transforms/object.js';
+import type { KubeObject } from '../lib/model/object.js';
 import { parseManifests } from '../lib/checks/manifests.js';
 import { stringify } from 'yaml';
 

@@ -12,7 +12,7 @@ import { checkReferences } from '../lib/checks/references.js';
 import { checkSchema } from '../lib/checks/schema.js';
 import { COMPILER_VERSION, ENVIRONMENTS_DIR, openProject, stageLoader } from '../lib/cli/project.js';
 import { renderStage } from '../lib/synth/render.js';
-import type { KubeObject } from '../lib/transforms/object.js';
+import type { KubeObject } from '../lib/model/object.js';
 import { summarize, type Summary } from './stats.js';
 
 /** The objects of each stage of the project in `dir` (what `npm run synth` counts), rendered in memory. */

@@ -8,7 +8,7 @@
 import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
 import { blueGreenVersion } from '../../lib/release.js';
-import { didYouMean } from '../../lib/config/validate.js';
+import { didYouMean } from '../../lib/model/did-you-mean.js';
 import { secretValueHint, secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
 import { demoappChart } from './chart.js';

@@ -3,8 +3,8 @@
  * and pkg/apis/core/validation): object names per kind, label and annotation syntax, unique keys
  * in keyed lists, a container image, selectors that match their pod template.
  */
-import type { KubeObject } from '../transforms/object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../transforms/pod-specs.js';
+import type { KubeObject } from '../model/object.js';
+import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, selectorMatches, workloadSelector } from './selectors.js';
 

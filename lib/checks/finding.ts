@@ -4,7 +4,7 @@
  * stage, a YAML file) only matters when findings are turned into problems (`toProblem`).
  */
 import type { Problem, SourceLocation } from '../errors.js';
-import { describeObject, type KubeObject } from '../transforms/object.js';
+import { describeObject, type KubeObject } from '../model/object.js';
 
 export type FieldPath = readonly (string | number)[];
 

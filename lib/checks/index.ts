@@ -3,10 +3,10 @@
  * order: schema and API-server rules per object, then references across the objects, then the
  * safety policy. Pure: objects in, findings out.
  */
-import type { KubeObject } from '../transforms/object.js';
+import type { KubeObject } from '../model/object.js';
 import { checkApiRules } from './api-rules.js';
 import { fieldPath, type Finding, type UsedException } from './finding.js';
-import { describeObject } from '../transforms/object.js';
+import { describeObject } from '../model/object.js';
 import { ObjectIndex } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { checkReferences } from './references.js';

@@ -11,7 +11,7 @@
 import jsyaml from 'js-yaml';
 import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import { ExitCode, ProblemsError, type Problem, type SourceLocation } from '../errors.js';
-import type { KubeObject } from '../transforms/object.js';
+import type { KubeObject } from '../model/object.js';
 import type { FieldPath, Finding } from './finding.js';
 import { NOT_API_OBJECTS } from './schema.js';
 import { mayUseAliases } from '../config/quick-yaml.js';

@@ -3,9 +3,9 @@
  * name, so that reference checks look things up in constant time.
  */
 import { CLUSTER_SCOPED_KINDS } from '../k8s.js';
-import type { KubeObject } from '../transforms/object.js';
-import { describeObject } from '../transforms/object.js';
-import { podTemplateOf, type PodTemplate } from '../transforms/pod-specs.js';
+import type { KubeObject } from '../model/object.js';
+import { describeObject } from '../model/object.js';
+import { podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import { finder, type Finding } from './finding.js';
 
 /** The namespace objects without `metadata.namespace` land in when applied with kubectl's default context. */

@@ -7,9 +7,9 @@
  * finding is reported back, so none is silent.
  */
 import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX, declaredExceptions, type PolicyControl } from '../policy.js';
-import type { KubeObject } from '../transforms/object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../transforms/pod-specs.js';
-import { didYouMean } from '../config/validate.js';
+import type { KubeObject } from '../model/object.js';
+import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import type { FieldPath, Finding, UsedException } from './finding.js';
 
 export const POD_SECURITY_LEVELS = ['baseline', 'restricted'] as const;

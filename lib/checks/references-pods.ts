@@ -2,11 +2,11 @@
  * References from pod templates: claims, Secrets and ConfigMaps (and their keys), the service
  * account, volume mounts, probe ports. Each finding names both ends.
  */
-import { CONTAINER_LISTS } from '../transforms/pod-specs.js';
+import { CONTAINER_LISTS } from '../model/pod-specs.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { listed, type ObjectIndex, type Workload } from './object-index.js';
-import { POD_TEMPLATE_PATHS } from '../transforms/pod-specs.js';
-import type { KubeObject } from '../transforms/object.js';
+import { POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
+import type { KubeObject } from '../model/object.js';
 
 /**
  * Annotation on a Secret listing its keys (comma-separated) when the Secret's values are not in

@@ -4,7 +4,7 @@
  * targets, claims to volumes, every object to its namespace; pod templates in references-pods.ts.
  */
 import { CLUSTER_SCOPED_KINDS } from '../k8s.js';
-import type { KubeObject } from '../transforms/object.js';
+import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { MAX_LISTED, listed, namespaceOf, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences } from './references-pods.js';

@@ -3,8 +3,8 @@
  * required fields, types, enums, the quantity grammar).
  */
 import type { ErrorObject } from 'ajv';
-import { didYouMean } from '../config/validate.js';
-import type { KubeObject } from '../transforms/object.js';
+import { didYouMean } from '../model/did-you-mean.js';
+import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 

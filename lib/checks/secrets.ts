@@ -4,7 +4,7 @@
  * `stagecraft.dev/secret-keys`) so that references to them can be checked; its values are put
  * into the cluster another way (kubectl create secret, a sealed or external secret).
  */
-import type { KubeObject } from '../transforms/object.js';
+import type { KubeObject } from '../model/object.js';
 import { finder, type Finding } from './finding.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 

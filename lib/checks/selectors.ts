@@ -1,5 +1,5 @@
 /** Label selectors: reading them from workloads and Services, and matching them against labels. */
-import type { KubeObject } from '../transforms/object.js';
+import type { KubeObject } from '../model/object.js';
 import type { FieldPath } from './finding.js';
 
 export interface Requirement {

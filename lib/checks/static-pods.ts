@@ -8,8 +8,8 @@
  * do that is data, below. Lives in `lib/checks/`: pure checks over synthesized objects, no I/O.
  */
 import type { Problem } from '../errors.js';
-import { describeObject, type KubeObject } from '../transforms/object.js';
-import { CONTAINER_LISTS } from '../transforms/pod-specs.js';
+import { describeObject, type KubeObject } from '../model/object.js';
+import { CONTAINER_LISTS } from '../model/pod-specs.js';
 
 export const STATIC_POD_HINT =
   'a static pod runs without the API server, so its spec cannot refer to API objects: use hostPath volumes and literal env values, ' +

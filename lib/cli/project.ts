@@ -4,20 +4,16 @@
  */
 import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { STACKS } from '../../apps/index.js';
-import { StageLoader, type LoadedStage } from '../config/load.js';
-import { ExitCode, ProblemsError, compareProblems, type Problem } from '../errors.js';
-import { checkObjects, type CheckOptions, type CheckResult } from '../checks/index.js';
-import type { KubeObject } from '../transforms/object.js';
-import { toProblem } from '../checks/finding.js';
-import { renderStage, type RenderedStage } from '../synth/render.js';
-import { stageFiles, type FileTree } from '../synth/output.js';
-import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, digest, parseInventory, type InventoryChanges } from '../synth/inventory.js';
+import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
+import type { LoadedStage } from '../config/load.js';
+import { ProblemsError } from '../errors.js';
+import type { FileTree } from '../synth/output.js';
+import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
-import { compareDist, listFiles, writeDist, type DistTree } from '../synth/write.js';
+import { compareDist, listFiles, writeDist } from '../synth/write.js';
 
-/** The output directory, relative to the project root (also `output` in cdk8s.yaml). */
-export const DIST_DIR = 'dist';
+export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
+
 export const ENVIRONMENTS_DIR = 'environments';
 /** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
 export const SCHEMA_FILE = join(ENVIRONMENTS_DIR, 'stage.schema.json');
@@ -36,46 +32,6 @@ export function openProject(root: string): Project {
   return { root, stages };
 }
 
-/** The version of stagecraft itself (its package.json), written on each stage's own objects. */
-export const COMPILER_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
-
-let loader: StageLoader<typeof STACKS> | undefined;
-/** The loader for the registered stacks (its schema is compiled once per process). */
-export function stageLoader(): StageLoader<typeof STACKS> {
-  return (loader ??= new StageLoader(STACKS));
-}
-
-/** The stage-file JSON Schema as written for editors. */
-export function schemaText(): string {
-  return JSON.stringify(stageLoader().schema, null, 2) + '\n';
-}
-
-export interface Compiled {
-  readonly stages: readonly RenderedStage[];
-  readonly tree: DistTree;
-  /** Per stage, what the checks found (warnings only: errors stop the compilation) and the exceptions used. */
-  readonly checks: ReadonlyMap<string, CheckResult>;
-}
-
-/** The settings of a stage file's `checks:`. */
-interface StageChecks {
-  readonly checks?: { podSecurity?: 'baseline' | 'restricted'; existingNamespaces?: string[] };
-}
-
-/**
- * Every check over a rendered stage: its charts' objects, then the static Pods of each node on their own (a kubelet names its static pods after the node, so the
- * same pod on two nodes is no duplicate).
- */
-function checkStage(r: RenderedStage, options: CheckOptions): CheckResult {
-  const results = [checkObjects(r.charts.flatMap((c) => c.objects), options)];
-  const byNode = new Map<string, KubeObject[]>();
-  for (const f of r.nodeFiles) if (f.document.kind === 'Pod') byNode.set(f.node, [...(byNode.get(f.node) ?? []), f.document as KubeObject]);
-  for (const pods of byNode.values()) results.push(checkObjects(pods, options));
-  return { findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions) };
-}
-
 /** The text of a stage file on disk. */
 export function readStageFile(project: Project, stage: string): string {
   return readFileSync(stagePath(project, stage), 'utf8');
@@ -91,39 +47,15 @@ export interface CompileOptions {
 }
 
 /**
- * Loads, renders and plans the output of `stages` (every stage of the project by default).
+ * Reads the stage files of `stages` (every stage of the project by default) and compiles them.
  * @throws ProblemsError with the problems of every stage at once
  */
 export function compile(project: Project, stages: readonly string[] = project.stages, { sources }: CompileOptions = {}): Compiled {
-  const problems: Problem[] = [];
-  const rendered: RenderedStage[] = [];
-  const checks = new Map<string, CheckResult>();
-  const digests = new Map<string, string>();
-  let failedChecks = false;
-  for (const stage of stages) {
-    const shown = relative(project.root, stagePath(project, stage));
-    try {
-      const text = sources?.get(stage) ?? readStageFile(project, stage);
-      const loaded: LoadedStage = stageLoader().load(text, shown);
-      const r = renderStage(loaded, STACKS, COMPILER_VERSION);
-      rendered.push(r);
-      digests.set(stage, digest(text));
-      // every check on every stage, after rendering: an error here means nothing is written
-      const result = checkStage(r, (loaded.file as StageChecks).checks ?? {});
-      checks.set(stage, result);
-      if (result.findings.some((f) => f.severity === 'error')) failedChecks = true;
-    } catch (e) {
-      if (!(e instanceof ProblemsError)) throw e;
-      problems.push(...e.problems);
-    }
-  }
-  const findings = failedChecks ? [...checks.values()].flatMap((c) => c.findings.map((f) => toProblem(f))) : [];
-  // a broken stage file is bad input (exit 2); the other stages' findings are shown with it
-  if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
-  if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
-  const files = (r: RenderedStage) =>
-    stageFiles(r, { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR });
-  return { stages: rendered, tree: new Map(rendered.map((r) => [r.stage.name, files(r)])), checks };
+  return compileStages(stages.map((stage) => ({
+    stage,
+    file: relative(project.root, stagePath(project, stage)),
+    text: sources?.get(stage) ?? readStageFile(project, stage),
+  })));
 }
 
 /** The files of `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */

@@ -9,7 +9,7 @@ import { STACKS } from '../../apps/index.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import { parseEnvFile, secretManifests, secretsFile } from '../secrets.js';
 import { toYamlStream } from '../synth/serialize.js';
-import type { KubeObject } from '../transforms/object.js';
+import type { KubeObject } from '../model/object.js';
 import { main } from './main.js';
 import { ENVIRONMENTS_DIR, openProject, stageLoader } from './project.js';
 

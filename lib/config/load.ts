@@ -10,7 +10,8 @@ import { DNS_LABEL_PATTERN } from './types.js';
 import { stageFileSchema } from './stage-schema.js';
 import { dotted, locateKey, locateValue } from './locate.js';
 import { quickValue } from './quick-yaml.js';
-import { SchemaValidator, didYouMean, type PathProblem } from './validate.js';
+import { didYouMean } from '../model/did-you-mean.js';
+import { SchemaValidator, type PathProblem } from './validate.js';
 
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
 export const MAX_ALIAS_COUNT = 100;

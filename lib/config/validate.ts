@@ -3,8 +3,8 @@
  * what it must be and what was found.
  */
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
 import type { TSchema } from '@sinclair/typebox';
+import { didYouMean } from '../model/did-you-mean.js';
 import type { Problem } from '../errors.js';
 import { dotted, keysOf, type KeyPath } from './locate.js';
 
@@ -59,13 +59,6 @@ function describeValue(v: unknown): string {
 
 function valueAt(root: unknown, path: KeyPath): unknown {
   return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), root);
-}
-
-/** Suggests the known key nearest to a misspelled one, when it is near enough to be a likely typo. */
-export function didYouMean(key: string, known: readonly string[]): string | undefined {
-  if (known.length === 0) return undefined;
-  const best = closest(key, known as string[]);
-  return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 export class SchemaValidator {

@@ -9,7 +9,7 @@ import type { Problem } from '../errors.js';
 import type { NodeDocument, NodeFile, StageContext } from '../stack.js';
 import { staticPodProblems } from '../checks/static-pods.js';
 import { transform, type ChartContext } from '../transforms/index.js';
-import { describeObject, type KubeObject } from '../transforms/object.js';
+import { describeObject, type KubeObject } from '../model/object.js';
 
 export interface RenderedNodeFile {
   /** Host name of the node: the directory `nodes/<node>/`. */

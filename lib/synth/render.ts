@@ -9,7 +9,7 @@ import { ProblemsError, inStep, type Problem } from '../errors.js';
 import type { LoadedStage } from '../config/load.js';
 import type { SecretDeclaration, Stack, StageContext } from '../stack.js';
 import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets } from '../required-secrets.js';
-import type { KubeObject } from '../transforms/object.js';
+import type { KubeObject } from '../model/object.js';
 import { transform } from '../transforms/index.js';
 import { MANAGED_BY } from '../transforms/labels.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';

@@ -2,7 +2,7 @@
  * Objects to YAML text, deterministically: same objects, same bytes, on any machine.
  */
 import { stringify } from 'yaml';
-import type { KubeObject } from '../transforms/object.js';
+import type { KubeObject } from '../model/object.js';
 import { emitBlockYaml } from './yaml-emitter.js';
 
 /** Keys that lead every mapping, in this order (as kubectl and cdk8s print them); the rest are sorted. */

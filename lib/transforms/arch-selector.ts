@@ -5,8 +5,8 @@
  */
 import type { Architecture } from '../config/stage-schema.js';
 import { ProblemsError, type Problem } from '../errors.js';
-import { describeObject, type KubeObject } from './object.js';
-import { POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from './pod-specs.js';
+import { describeObject, type KubeObject } from '../model/object.js';
+import { POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from '../model/pod-specs.js';
 
 export const ARCH_LABEL = 'kubernetes.io/arch';
 

@@ -7,8 +7,8 @@
  */
 import type { Architecture } from '../config/stage-schema.js';
 import { ProblemsError, type Problem } from '../errors.js';
-import { describeObject, type KubeObject } from './object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from './pod-specs.js';
+import { describeObject, type KubeObject } from '../model/object.js';
+import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
 
 export interface HostPortOptions {
   readonly architecture: Architecture;

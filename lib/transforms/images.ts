@@ -10,8 +10,8 @@
 import type { Architecture, StageImages } from '../config/stage-schema.js';
 import { ProblemsError, type Problem } from '../errors.js';
 import { IMAGE_TABLE, normalizeImage, repositoryOf, type ImageTable, type OtherArchitecture } from './arm-images.js';
-import { describeObject, type KubeObject } from './object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from './pod-specs.js';
+import { describeObject, type KubeObject } from '../model/object.js';
+import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from '../model/pod-specs.js';
 
 /** Prefix of the annotations that record substituted images, one per container. */
 export const SUBSTITUTION_PREFIX = 'images.stagecraft.dev/';

@@ -2,7 +2,7 @@
  * The transforms, once, in the order they run over each chart's synthesized objects.
  */
 import type { StageContext } from '../stack.js';
-import type { KubeObject } from './object.js';
+import type { KubeObject } from '../model/object.js';
 import { setNamespace } from './namespace.js';
 import { addStandardLabels } from './labels.js';
 import { substituteImages } from './images.js';

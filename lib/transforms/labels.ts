@@ -1,5 +1,5 @@
-import type { KubeObject } from './object.js';
-import { withPodTemplate } from './pod-specs.js';
+import type { KubeObject } from '../model/object.js';
+import { withPodTemplate } from '../model/pod-specs.js';
 
 /** The label that names the stage an object belongs to (and selects a stage's objects for `kubectl apply --prune`). */
 export const STAGE_LABEL = 'stagecraft.dev/stage';

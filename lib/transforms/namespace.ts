@@ -1,5 +1,5 @@
 import { CLUSTER_SCOPED_KINDS } from '../k8s.js';
-import type { KubeObject } from './object.js';
+import type { KubeObject } from '../model/object.js';
 
 export interface NamespaceOptions {
   /** The stage's namespace, given to every namespaced object that names none. */

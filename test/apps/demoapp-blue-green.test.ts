@@ -6,7 +6,7 @@ import { toProblem } from '../../lib/checks/finding.js';
 import { StageLoader } from '../../lib/config/load.js';
 import { formatProblem } from '../../lib/errors.js';
 import { renderStage } from '../../lib/synth/render.js';
-import type { KubeObject } from '../../lib/transforms/object.js';
+import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage } from '../helpers/cli.js';
 
 const loader = new StageLoader(STACKS);

@@ -3,7 +3,7 @@ import { STACKS } from '../../apps/index.js';
 import { StageLoader } from '../../lib/config/load.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
 import { renderStage } from '../../lib/synth/render.js';
-import type { KubeObject } from '../../lib/transforms/object.js';
+import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 const loader = new StageLoader(STACKS);

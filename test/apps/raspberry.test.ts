@@ -6,8 +6,8 @@ import { STACKS } from '../../apps/index.js';
 import { StageLoader } from '../../lib/config/load.js';
 import { renderStage } from '../../lib/synth/render.js';
 import { resolveImage } from '../../lib/transforms/images.js';
-import type { KubeObject } from '../../lib/transforms/object.js';
-import { CONTAINER_LISTS, podTemplateOf } from '../../lib/transforms/pod-specs.js';
+import type { KubeObject } from '../../lib/model/object.js';
+import { CONTAINER_LISTS, podTemplateOf } from '../../lib/model/pod-specs.js';
 import { REPO, repoStage } from '../helpers/cli.js';
 
 const loader = new StageLoader(STACKS);

@@ -8,7 +8,7 @@ import { compile, openProject } from '../../lib/cli/project.js';
 import { formatProblem } from '../../lib/errors.js';
 import { REPO } from '../helpers/cli.js';
 import { findingsIn } from './helpers.js';
-import type { KubeObject } from '../../lib/transforms/object.js';
+import type { KubeObject } from '../../lib/model/object.js';
 
 describe('clean manifests', () => {
   it('a clean stage passes every check, even the restricted standard, without a warning', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STATIC_POD_HINT, staticPodProblems } from '../../lib/checks/static-pods.js';
-import type { KubeObject } from '../../lib/transforms/object.js';
+import type { KubeObject } from '../../lib/model/object.js';
 
 const pod = (spec: Record<string, unknown>): KubeObject => ({
   apiVersion: 'v1',

@@ -12,7 +12,7 @@ import { stageFiles } from '../../lib/synth/output.js';
 import { renderStage } from '../../lib/synth/render.js';
 import { STATIC_POD_HINT } from '../../lib/checks/static-pods.js';
 import { listFiles } from '../../lib/synth/write.js';
-import type { KubeObject } from '../../lib/transforms/object.js';
+import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage, runCli, tempProject, errorLines } from '../helpers/cli.js';
 
 /** A stack whose node file is the pod spec the stage file gives, on the node it names. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectArchitecture } from '../../lib/transforms/arch-selector.js';
-import type { KubeObject } from '../../lib/transforms/object.js';
+import type { KubeObject } from '../../lib/model/object.js';
 
 const ds = (nodeSelector?: Record<string, string>): KubeObject => ({
   apiVersion: 'apps/v1',

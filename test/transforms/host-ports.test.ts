@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHostPorts } from '../../lib/transforms/host-ports.js';
-import type { KubeObject } from '../../lib/transforms/object.js';
+import type { KubeObject } from '../../lib/model/object.js';
 
 const proxy = (hostNetwork: boolean): KubeObject => ({
   apiVersion: 'apps/v1',

@@ -4,7 +4,7 @@ import type { Architecture, StageImages } from '../../lib/config/stage-schema.js
 import { ProblemsError } from '../../lib/errors.js';
 import { normalizeImage } from '../../lib/transforms/arm-images.js';
 import { imageSubstitutions, resolveImage, substituteImages } from '../../lib/transforms/images.js';
-import type { KubeObject } from '../../lib/transforms/object.js';
+import type { KubeObject } from '../../lib/model/object.js';
 
 const NO_ADDITIONS: StageImages = { substitute: {}, native: [] };
 const run = (yaml: string, architecture: Architecture, stage: StageImages = NO_ADDITIONS): KubeObject[] =>
