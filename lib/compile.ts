@@ -8,9 +8,8 @@ import { STACKS } from '../apps/index.js';
 import packageJson from '../package.json' with { type: 'json' };
 import { StageLoader } from './config/load.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
-import { checkObjects, type CheckOptions, type CheckResult } from './checks/index.js';
+import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
-import type { KubeObject } from './model/object.js';
 import { renderStage, type RenderedStage } from './synth/render.js';
 import { stageFiles } from './synth/output.js';
 import { digest } from './synth/inventory.js';
@@ -54,20 +53,8 @@ export function loadStage({ text, file }: StageSource) {
 }
 
 /**
- * Step 3: every check over a rendered stage: its charts' objects, then the static Pods of each
- * node on their own (a kubelet names its static pods after the node, so the same pod on two
- * nodes is no duplicate).
- */
-export function checkStage(r: RenderedStage, options: CheckOptions): CheckResult {
-  const results = [checkObjects(r.charts.flatMap((c) => c.objects), options)];
-  const byNode = new Map<string, KubeObject[]>();
-  for (const f of r.nodeFiles) if (f.document.kind === 'Pod') byNode.set(f.node, [...(byNode.get(f.node) ?? []), f.document as KubeObject]);
-  for (const pods of byNode.values()) results.push(checkObjects(pods, options));
-  return { findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions) };
-}
-
-/**
- * Loads, renders (step 2, with the transforms), checks and plans the output of every source.
+ * Loads (step 1), renders (step 2, with the transforms), checks (step 3, `checkStage` in
+ * lib/checks/) and plans the output of every source.
  * @throws ProblemsError with the problems of every stage at once: exit code 2 when a stage file
  *   is wrong, 1 when only the checks of the rendered objects failed
  */
@@ -81,10 +68,11 @@ export function compileStages(sources: readonly StageSource[]): Compiled {
     try {
       const loaded = loadStage(source);
       const r = renderStage(loaded, STACKS, COMPILER_VERSION);
+      // every check on every stage, after rendering: an error here means nothing is written
+      const { problems: stageProblems, ...result } = checkStage(r, loaded.file.checks ?? {});
+      if (stageProblems.length) throw new ProblemsError(stageProblems);
       rendered.push(r);
       digests.set(source.stage, digest(source.text));
-      // every check on every stage, after rendering: an error here means nothing is written
-      const result = checkStage(r, loaded.file.checks ?? {});
       checks.set(source.stage, result);
       if (result.findings.some((f) => f.severity === 'error')) failedChecks = true;
     } catch (e) {

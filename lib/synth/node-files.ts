@@ -1,15 +1,15 @@
 /**
  * Rendering node files: what stacks put on nodes beside their charts (static Pod manifests for a
  * kubelet's `--pod-manifest-path`, kubeconfigs). Static pods get the transforms that apply to
- * node files (labels, not the stage namespace) and are checked against what the kubelet accepts.
+ * node files (labels, not the stage namespace); lib/checks/ checks them against what the kubelet
+ * accepts.
  * Pure: nothing is read or written.
  */
 import { ApiObject } from 'cdk8s';
 import type { Problem } from '../errors.js';
 import type { NodeDocument, NodeFile, StageContext } from '../stack.js';
-import { staticPodProblems } from '../checks/static-pods.js';
 import { transform, type ChartContext } from '../transforms/index.js';
-import { describeObject, type KubeObject } from '../model/object.js';
+import type { KubeObject } from '../model/object.js';
 
 export interface RenderedNodeFile {
   /** Host name of the node: the directory `nodes/<node>/`. */
@@ -66,7 +66,6 @@ export function renderNodeFiles(
         continue;
       }
       const [pod] = transform([content.toJson() as KubeObject], context, { nodeFiles: true });
-      problems.push(...staticPodProblems(pod, `${source}: ${describeObject(pod)}`));
       nodeFiles.push({ node, file, app, document: pod });
     }
   }

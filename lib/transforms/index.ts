@@ -1,5 +1,7 @@
 /**
- * The transforms, once, in the order they run over each chart's synthesized objects.
+ * The transforms, once, in the order they run over each chart's synthesized objects. A transform
+ * is a pure pass `(objects, context) => objects`: it may refuse what it cannot transform (an image
+ * it cannot map), but checks of what the objects say live in `lib/checks/`.
  */
 import type { StageContext } from '../stack.js';
 import type { KubeObject } from '../model/object.js';
@@ -7,7 +9,6 @@ import { setNamespace } from './namespace.js';
 import { addStandardLabels } from './labels.js';
 import { substituteImages } from './images.js';
 import { selectArchitecture } from './arch-selector.js';
-import { checkHostPorts } from './host-ports.js';
 
 export interface ChartContext {
   readonly stage: StageContext;
@@ -43,7 +44,6 @@ export const TRANSFORMS: readonly Transform[] = [
   },
   // static pods run on the node whose manifest directory holds them: no scheduler to steer
   { name: 'arch-selector', nodeFiles: false, run: (objects, c) => selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name }) },
-  { name: 'host-ports', run: (objects, c) => checkHostPorts(objects, { architecture: c.stage.architecture, stageName: c.stage.name }) },
 ];
 
 /** Runs every transform, in order (for node files, those that apply to them). */

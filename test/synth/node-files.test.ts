@@ -11,6 +11,8 @@ import { defineStack, type Stack } from '../../lib/stack.js';
 import { stageFiles } from '../../lib/synth/output.js';
 import { renderStage } from '../../lib/synth/render.js';
 import { STATIC_POD_HINT } from '../../lib/checks/static-pods.js';
+import { checkStage } from '../../lib/checks/index.js';
+import { formatProblem } from '../../lib/errors.js';
 import { listFiles } from '../../lib/synth/write.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage, runCli, tempProject, errorLines } from '../helpers/cli.js';
@@ -56,13 +58,14 @@ describe('node files', () => {
     expect(q.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'q-t', 'stagecraft.dev/stage': 't' });
   });
 
-  it('are refused when a static pod refers to API objects, naming the pod and the field', () => {
-    expect(() => render('nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, namespace: kube-system, spec: {serviceAccountName: default}}\n')).toThrow(
+  it('are refused by the checks when a static pod refers to API objects, naming the pod and the field', () => {
+    const problems = (text: string) => checkStage(render(text), {}).problems.map(formatProblem);
+    expect(problems('nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, namespace: kube-system, spec: {serviceAccountName: default}}\n')).toEqual([
       `environments/t.yaml: Pod kube-system/bad: spec.serviceAccountName: a static pod cannot refer to a ServiceAccount (found 'default')\n  hint: ${STATIC_POD_HINT}`,
-    );
-    expect(() =>
-      render('nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, namespace: kube-system, spec: {volumes: [{name: c, configMap: {name: conf}}]}}\n'),
-    ).toThrow("environments/t.yaml: Pod kube-system/bad: spec.volumes[0].configMap: a static pod cannot refer to a ConfigMap (found 'conf')");
+    ]);
+    expect(problems('nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, namespace: kube-system, spec: {volumes: [{name: c, configMap: {name: conf}}]}}\n')).toEqual([
+      `environments/t.yaml: Pod kube-system/bad: spec.volumes[0].configMap: a static pod cannot refer to a ConfigMap (found 'conf')\n  hint: ${STATIC_POD_HINT}`,
+    ]);
   });
 
   it('must go to a node of the stage', () => {

@@ -1,12 +1,12 @@
 /**
- * A check run with the transforms: on the ARM stages (the article's Raspberry Pi cluster, whose
+ * A check over a stage's chart objects: on the ARM stages (the article's Raspberry Pi cluster, whose
  * flannel network is a CNI network), a container's `hostPort` is only honoured when the CNI chain
  * on the node has the portmap plugin, which the compiler cannot see; the article found it
  * silently ignored. A pod that needs a port on the node must use `hostNetwork: true` (then the
  * container port is the node's port, and `hostPort` must equal it).
  */
 import type { Architecture } from '../config/stage-schema.js';
-import { ProblemsError, type Problem } from '../errors.js';
+import type { Problem } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
 
@@ -21,13 +21,10 @@ interface Port {
   hostPort?: number;
 }
 
-/**
- * Returns the objects unchanged.
- * @throws ProblemsError naming every container port with a hostPort in a pod without hostNetwork (ARM stages)
- */
-export function checkHostPorts(objects: readonly KubeObject[], { architecture, stageName }: HostPortOptions): KubeObject[] {
-  if (architecture === 'amd64') return [...objects];
-  const problems: Problem[] = objects.flatMap((o) => {
+/** Every container port with a hostPort in a pod without hostNetwork (ARM stages only). */
+export function hostPortProblems(objects: readonly KubeObject[], { architecture, stageName }: HostPortOptions): Problem[] {
+  if (architecture === 'amd64') return [];
+  return objects.flatMap((o) => {
     const spec = podTemplateOf(o)?.spec;
     if (!spec || spec.hostNetwork === true) return [];
     const at = [...POD_TEMPLATE_PATHS[o.kind], 'spec'].join('.');
@@ -48,6 +45,4 @@ export function checkHostPorts(objects: readonly KubeObject[], { architecture, s
       ),
     );
   });
-  if (problems.length) throw new ProblemsError(problems);
-  return [...objects];
 }
