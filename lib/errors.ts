@@ -4,6 +4,7 @@
  * Data and rendering are separate: every step collects `Problem`s and throws one `ProblemsError`
  * holding all of them; only `formatProblem` turns them into text, and only the CLI prints.
  */
+import { compareCodePoints } from './model/order.js';
 
 /** Exit codes of every command. */
 export const ExitCode = {
@@ -61,16 +62,16 @@ export function formatProblem(p: Problem): string {
   return p.hint ? `${head}\n  hint: ${p.hint}` : head;
 }
 
-/** Orders problems by file, line and column, then subject, so that output is stable. */
+/** Orders problems by file, line and column, then subject (by code point), so that output is the same on every machine. */
 export function compareProblems(a: Problem, b: Problem): number {
   const la = a.location;
   const lb = b.location;
   return (
-    (la?.file ?? '').localeCompare(lb?.file ?? '') ||
+    compareCodePoints(la?.file ?? '', lb?.file ?? '') ||
     (la?.line ?? 0) - (lb?.line ?? 0) ||
     (la?.column ?? 0) - (lb?.column ?? 0) ||
-    (a.subject ?? '').localeCompare(b.subject ?? '') ||
-    a.message.localeCompare(b.message)
+    compareCodePoints(a.subject ?? '', b.subject ?? '') ||
+    compareCodePoints(a.message, b.message)
   );
 }
 

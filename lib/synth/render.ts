@@ -10,6 +10,7 @@ import type { LoadedStage } from '../config/load.js';
 import type { SecretDeclaration, Stack, StageContext } from '../stack.js';
 import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets } from '../required-secrets.js';
 import type { KubeObject } from '../model/object.js';
+import { compareCodePoints } from '../model/order.js';
 import { transform } from '../transforms/index.js';
 import { MANAGED_BY } from '../transforms/labels.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
@@ -49,10 +50,10 @@ const rank = (kind: string) => {
   return i < 0 ? KIND_ORDER.length : i;
 };
 
-/** Orders objects for `kubectl apply`: by kind, then namespace and name (a total order, so output is stable). */
+/** Orders objects for `kubectl apply`: by kind, then namespace and name by code point (a total order, the same on every machine). */
 export function compareForApply(a: KubeObject, b: KubeObject): number {
   const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}/${o.apiVersion}`;
-  return rank(a.kind) - rank(b.kind) || a.kind.localeCompare(b.kind) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  return rank(a.kind) - rank(b.kind) || compareCodePoints(a.kind, b.kind) || compareCodePoints(key(a), key(b));
 }
 
 class NamespaceChart extends Chart {

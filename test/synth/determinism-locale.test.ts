@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO, snapshotDir } from '../helpers/cli.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** `npm run synth` in a fresh copy of the repo's stage files, in its own process, under `locale`. */
+function synthUnder(locale: string): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'stagecraft-locale-'));
+  dirs.push(dir);
+  cpSync(join(REPO, 'environments'), join(dir, 'environments'), { recursive: true });
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), 'synth'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, LANG: locale, LC_ALL: locale, LC_COLLATE: locale },
+  });
+  expect(r.stderr).not.toMatch(/^(?!warning: |  hint: |\s*$)/m);
+  expect(r.status).toBe(0);
+  return snapshotDir(join(dir, 'dist'));
+}
+
+describe('synthesis in two processes under different locales', () => {
+  it('gives the same bytes under C, Turkish and Swedish collation (ICU follows LANG/LC_ALL)', () => {
+    const c = synthUnder('C');
+    expect(Object.keys(c).length).toBeGreaterThan(0);
+    expect(synthUnder('tr_TR.UTF-8')).toEqual(c);
+    expect(synthUnder('sv_SE.UTF-8')).toEqual(c);
+  });
+});
