@@ -21,12 +21,21 @@ export function plusPackageFile(name: string): string {
   return require.resolve(`${PLUS_PACKAGE}/package.json`).replace(/package\.json$/, name);
 }
 
+let clusterScoped: ReadonlySet<string> | undefined;
+
 /**
- * Kinds the API server keeps at cluster scope, read from the `kubectl api-resources` table that
- * cdk8s-plus ships for its Kubernetes version (column NAMESPACED). Kinds not in the table (custom
- * resources) are treated as namespaced, which is what most custom resources are.
+ * Whether the API server keeps a kind at cluster scope, from the `kubectl api-resources` table
+ * that cdk8s-plus ships for its Kubernetes version (column NAMESPACED), read on first use (never
+ * while modules load). Kinds not in the table (custom resources) are treated as namespaced, which
+ * is what most custom resources are.
  */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(
+export function isClusterScoped(kind: string): boolean {
+  clusterScoped ??= readClusterScopedKinds();
+  return clusterScoped.has(kind);
+}
+
+function readClusterScopedKinds(): ReadonlySet<string> {
+  return new Set(
   readFileSync(plusPackageFile('api-resources.txt'), 'utf8')
     .split('\n')
     .slice(1)
@@ -40,3 +49,4 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(
     .filter((r) => r.namespaced === 'false')
     .map((r) => r.kind),
 );
+}

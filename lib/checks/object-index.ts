@@ -2,7 +2,7 @@
  * The objects of one stage (or one `npm run check` run), indexed once by kind, namespace and
  * name, so that reference checks look things up in constant time.
  */
-import { CLUSTER_SCOPED_KINDS } from '../k8s.js';
+import { isClusterScoped } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { describeObject } from '../model/object.js';
 import { podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
@@ -66,12 +66,12 @@ export class ObjectIndex {
 
   /** The object of `kind` named `name` in namespace `ns` (ignored for cluster-scoped kinds). */
   get(kind: string, ns: string, name: string): KubeObject | undefined {
-    return this.byKey.get(`${kind}/${CLUSTER_SCOPED_KINDS.has(kind) ? '' : ns}/${name}`);
+    return this.byKey.get(`${kind}/${isClusterScoped(kind) ? '' : ns}/${name}`);
   }
 
   /** The names of the objects of `kind` in `ns`, sorted (once), for messages. */
   namesOf(kind: string, ns: string): readonly string[] {
-    const list = this.names.get(kind)?.get(CLUSTER_SCOPED_KINDS.has(kind) ? '' : ns);
+    const list = this.names.get(kind)?.get(isClusterScoped(kind) ? '' : ns);
     if (!list) return [];
     if (!this.sorted.has(list)) {
       list.sort();
@@ -98,7 +98,7 @@ export class ObjectIndex {
 
 /** The namespace of an object: '' at cluster scope, `default` when a namespaced object names none. */
 export function namespaceOf(o: KubeObject): string {
-  if (CLUSTER_SCOPED_KINDS.has(o.kind)) return '';
+  if (isClusterScoped(o.kind)) return '';
   return o.metadata?.namespace ?? DEFAULT_NAMESPACE;
 }
 

@@ -3,7 +3,7 @@
  * to pods and container ports, Ingresses to Services and TLS Secrets, autoscalers to their
  * targets, claims to volumes, every object to its namespace; pod templates in references-pods.ts.
  */
-import { CLUSTER_SCOPED_KINDS } from '../k8s.js';
+import { isClusterScoped } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { MAX_LISTED, listed, namespaceOf, type ObjectIndex, type Workload } from './object-index.js';
@@ -144,7 +144,7 @@ export function checkReferences(index: ObjectIndex, options: ReferenceOptions = 
   for (const o of index.objects) {
     if (!o || typeof o !== 'object' || !o.metadata) continue;
     const ns = namespaceOf(o);
-    if (!CLUSTER_SCOPED_KINDS.has(o.kind) && !existing.has(ns) && !created.has(ns)) {
+    if (!isClusterScoped(o.kind) && !existing.has(ns) && !created.has(ns)) {
       out.push(finder(o)('refs/namespace', ['metadata', 'namespace'],
         `namespace '${ns}' is neither created in the stage nor known to exist; the stage creates: ${listed(createdNames)}`,
         'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file'));

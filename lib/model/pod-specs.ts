@@ -1,20 +1,11 @@
 /**
- * Where the pod templates live in each workload kind: data, not code, so that every pass over
- * pods (labels, images, node selectors, checks) covers the same kinds.
+ * Access to the pod templates of workloads. Where they live in each kind is data (the kind table,
+ * kinds.ts), so that every pass over pods (labels, images, node selectors, checks) covers the same kinds.
  */
 import type { KubeObject } from './object.js';
+import { POD_TEMPLATE_PATHS } from './kinds.js';
 
-/** Path from the object to its pod template (`{ metadata, spec }`); `[]` means the object is the pod. */
-export const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Pod: [],
-  ReplicationController: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Deployment: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
+export { POD_TEMPLATE_PATHS };
 
 /** The container lists of a pod spec. */
 export const CONTAINER_LISTS = ['initContainers', 'containers'] as const;

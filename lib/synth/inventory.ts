@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { STAGE_LABEL, MANAGED_BY } from '../transforms/labels.js';
+import { PRUNE_ALLOWLIST } from '../model/kinds.js';
 
 export const INVENTORY_FILE = 'inventory.txt';
 
@@ -34,22 +35,7 @@ export function entryKey(e: Omit<InventoryEntry, 'digest'>): string {
   return `${e.apiVersion} ${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}`;
 }
 
-/**
- * The kinds `kubectl apply --prune` may delete, as `--prune-allowlist` takes them: every kind the
- * stacks make, whether or not the stage has one now (a kind that leaves the stage must still be
- * pruned). Secret is left out on purpose: stagecraft never writes Secrets, and those that
- * `npm run secrets` prints carry the stage label, so pruning by that label would delete them.
- */
-export const PRUNE_ALLOWLIST = [
-  'core/v1/ConfigMap', 'core/v1/Namespace', 'core/v1/PersistentVolume', 'core/v1/PersistentVolumeClaim',
-  'core/v1/Pod', 'core/v1/ReplicationController', 'core/v1/Service', 'core/v1/ServiceAccount',
-  'apps/v1/DaemonSet', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'autoscaling/v2/HorizontalPodAutoscaler',
-  'batch/v1/CronJob', 'batch/v1/Job', 'networking.k8s.io/v1/Ingress',
-  'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
-  'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding',
-];
-
-/** The command that applies a stage and deletes the objects it no longer has (found by their labels). */
+/** The command that applies a stage and deletes the objects it no longer has (found by their labels and the kind table's prunable kinds). */
 export function pruneCommand(stage: string, distDir: string): string {
   return [
     `kubectl apply -k ${distDir}/${stage} --prune -l ${STAGE_LABEL}=${stage},app.kubernetes.io/managed-by=${MANAGED_BY}`,

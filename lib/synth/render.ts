@@ -11,6 +11,7 @@ import type { SecretDeclaration, Stack, StageContext } from '../stack.js';
 import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets } from '../required-secrets.js';
 import type { KubeObject } from '../model/object.js';
 import { compareCodePoints } from '../model/order.js';
+import { applyRank } from '../model/kinds.js';
 import { transform } from '../transforms/index.js';
 import { MANAGED_BY } from '../transforms/labels.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
@@ -34,26 +35,10 @@ export interface RenderedStage {
   readonly nodeFiles: readonly RenderedNodeFile[];
 }
 
-/**
- * Apply order of kinds within a file, as Helm installs them: namespaces, then policies, accounts,
- * config and storage, RBAC, services, then workloads, then what routes to them.
- */
-export const KIND_ORDER = [
-  'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'ServiceAccount',
-  'Secret', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CustomResourceDefinition',
-  'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Service', 'DaemonSet', 'Pod',
-  'ReplicationController', 'ReplicaSet', 'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob',
-  'IngressClass', 'Ingress', 'APIService',
-];
-const rank = (kind: string) => {
-  const i = KIND_ORDER.indexOf(kind);
-  return i < 0 ? KIND_ORDER.length : i;
-};
-
-/** Orders objects for `kubectl apply`: by kind, then namespace and name by code point (a total order, the same on every machine). */
+/** Orders objects for `kubectl apply`: by kind (in the kind table's apply order), then namespace and name by code point (a total order, the same on every machine). */
 export function compareForApply(a: KubeObject, b: KubeObject): number {
   const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}/${o.apiVersion}`;
-  return rank(a.kind) - rank(b.kind) || compareCodePoints(a.kind, b.kind) || compareCodePoints(key(a), key(b));
+  return applyRank(a.kind) - applyRank(b.kind) || compareCodePoints(a.kind, b.kind) || compareCodePoints(key(a), key(b));
 }
 
 class NamespaceChart extends Chart {

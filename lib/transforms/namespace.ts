@@ -1,4 +1,4 @@
-import { CLUSTER_SCOPED_KINDS } from '../k8s.js';
+import { isClusterScoped } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 
 export interface NamespaceOptions {
@@ -9,7 +9,7 @@ export interface NamespaceOptions {
 /** Puts namespaced objects without a namespace into the stage's namespace; removes one from cluster-scoped objects. */
 export function setNamespace(objects: readonly KubeObject[], { namespace }: NamespaceOptions): KubeObject[] {
   return objects.map((o) => {
-    if (CLUSTER_SCOPED_KINDS.has(o.kind)) {
+    if (isClusterScoped(o.kind)) {
       if (o.metadata.namespace === undefined) return o;
       const { namespace: _dropped, ...metadata } = o.metadata;
       return { ...o, metadata };

@@ -1,0 +1,92 @@
+/**
+ * The kinds stagecraft knows, in one table: what the render order, the prune allow-list and the
+ * walks over pod templates are derived from. A stack that emits a new kind adds one row here
+ * (test/model/kinds.test.ts fails until it does).
+ *
+ * Order is apply order, as Helm installs: namespaces, then policies, accounts, config and
+ * storage, RBAC, services, then workloads, then what routes to them.
+ */
+import { compareCodePoints } from './order.js';
+
+export interface KindInfo {
+  readonly kind: string;
+  /** `apiVersion` as written in manifests: `v1` for the core group, else `group/version`. */
+  readonly apiVersion: string;
+  /** Whether the API server keeps it in a namespace (checked against cdk8s-plus's api-resources table). */
+  readonly namespaced: boolean;
+  /**
+   * Whether `kubectl apply --prune` may delete objects of this kind that a stage no longer has.
+   * True for every kind the stacks make, whether or not a stage has one now (a kind that leaves
+   * the stage must still be pruned); Secret is false on purpose: stagecraft never writes Secrets,
+   * and those that `npm run secrets` prints carry the stage label, so pruning by it would delete them.
+   */
+  readonly prunable: boolean;
+  /** Path from the object to its pod template (`{ metadata, spec }`); `[]` when the object is the pod; absent for other kinds. */
+  readonly podTemplate?: readonly string[];
+}
+
+const TEMPLATE = ['spec', 'template'];
+
+/** Every known kind, in apply order. */
+export const KINDS: readonly KindInfo[] = [
+  { kind: 'Namespace', apiVersion: 'v1', namespaced: false, prunable: true },
+  { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', namespaced: true, prunable: false },
+  { kind: 'ResourceQuota', apiVersion: 'v1', namespaced: true, prunable: false },
+  { kind: 'LimitRange', apiVersion: 'v1', namespaced: true, prunable: false },
+  { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', namespaced: true, prunable: false },
+  { kind: 'ServiceAccount', apiVersion: 'v1', namespaced: true, prunable: true },
+  { kind: 'Secret', apiVersion: 'v1', namespaced: true, prunable: false },
+  { kind: 'ConfigMap', apiVersion: 'v1', namespaced: true, prunable: true },
+  { kind: 'StorageClass', apiVersion: 'storage.k8s.io/v1', namespaced: false, prunable: false },
+  { kind: 'PersistentVolume', apiVersion: 'v1', namespaced: false, prunable: true },
+  { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespaced: true, prunable: true },
+  { kind: 'CustomResourceDefinition', apiVersion: 'apiextensions.k8s.io/v1', namespaced: false, prunable: false },
+  { kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1', namespaced: false, prunable: true },
+  { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', namespaced: false, prunable: true },
+  { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', namespaced: true, prunable: true },
+  { kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', namespaced: true, prunable: true },
+  { kind: 'Service', apiVersion: 'v1', namespaced: true, prunable: true },
+  { kind: 'DaemonSet', apiVersion: 'apps/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
+  { kind: 'Pod', apiVersion: 'v1', namespaced: true, prunable: true, podTemplate: [] },
+  { kind: 'ReplicationController', apiVersion: 'v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
+  { kind: 'ReplicaSet', apiVersion: 'apps/v1', namespaced: true, prunable: false, podTemplate: TEMPLATE },
+  { kind: 'Deployment', apiVersion: 'apps/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
+  { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', namespaced: true, prunable: true },
+  { kind: 'StatefulSet', apiVersion: 'apps/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
+  { kind: 'Job', apiVersion: 'batch/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
+  { kind: 'CronJob', apiVersion: 'batch/v1', namespaced: true, prunable: true, podTemplate: ['spec', 'jobTemplate', 'spec', 'template'] },
+  { kind: 'IngressClass', apiVersion: 'networking.k8s.io/v1', namespaced: false, prunable: false },
+  { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', namespaced: true, prunable: true },
+  { kind: 'APIService', apiVersion: 'apiregistration.k8s.io/v1', namespaced: false, prunable: false },
+];
+
+const BY_KIND: ReadonlyMap<string, KindInfo> = new Map(KINDS.map((k) => [k.kind, k]));
+
+/** The table's row for a kind, if it has one. */
+export function kindInfo(kind: string): KindInfo | undefined {
+  return BY_KIND.get(kind);
+}
+
+/** Kinds in apply order. */
+export const KIND_ORDER: readonly string[] = KINDS.map((k) => k.kind);
+
+/** Position of a kind in apply order; kinds the table lacks come after every known kind. */
+export function applyRank(kind: string): number {
+  const i = KIND_ORDER.indexOf(kind);
+  return i < 0 ? KIND_ORDER.length : i;
+}
+
+/** `core/v1/ConfigMap`: a kind as `kubectl apply --prune-allowlist` takes it. */
+function allowlistEntry(k: KindInfo): string {
+  return `${k.apiVersion.includes('/') ? k.apiVersion : `core/${k.apiVersion}`}/${k.kind}`;
+}
+
+/** The prunable kinds, as `--prune-allowlist` takes them: the core group first, then by group, version and kind. */
+export const PRUNE_ALLOWLIST: readonly string[] = KINDS.filter((k) => k.prunable)
+  .map(allowlistEntry)
+  .sort((a, b) => Number(!a.startsWith('core/')) - Number(!b.startsWith('core/')) || compareCodePoints(a, b));
+
+/** Path from the object to its pod template, per workload kind; `[]` means the object is the pod. */
+export const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  KINDS.flatMap((k) => (k.podTemplate ? [[k.kind, k.podTemplate]] : [])),
+);
