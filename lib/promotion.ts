@@ -8,7 +8,7 @@
 import type { Problem } from './errors.js';
 import type { LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
-import { dotted } from './config/locate.js';
+import { formatFieldPath as dotted } from './model/field-path.js';
 import { idleColor, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
 import type { Stack } from './stack.js';
 

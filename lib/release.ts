@@ -35,10 +35,8 @@ export function idleColor(live: Color): Color {
 /** A path of keys below `apps.<name>` in a stage file, e.g. `['database', 'image']`. */
 export type SettingPath = readonly string[];
 
-/** The value at `path` in an app's settings, or undefined. */
-export function settingAt(settings: unknown, path: SettingPath): unknown {
-  return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), settings);
-}
+/** The value at `path` in an app's settings, or undefined (lib/model's `valueAt`, by the name release code uses). */
+export { valueAt as settingAt } from './model/field-path.js';
 
 /** Where a stack keeps its release in its settings: what `npm run promote` copies from stage to stage. */
 export interface ReleaseSettings {

@@ -5,8 +5,9 @@
  */
 import type { Problem, SourceLocation } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
+import { formatFieldPath as fieldPath, type FieldPath } from '../model/field-path.js';
 
-export type FieldPath = readonly (string | number)[];
+export type { FieldPath } from '../model/field-path.js';
 
 export interface Finding {
   /** Stable identifier, `<check>/<what>`, e.g. `schema/unknown-field`, `refs/claim`. */
@@ -32,12 +33,8 @@ export interface UsedException {
   readonly allows: string;
 }
 
-/** A field path as users read it: `spec.containers[0].image`. */
-export function fieldPath(path: FieldPath): string {
-  let s = '';
-  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${k}` : k;
-  return s;
-}
+/** A field path as users read it: `spec.containers[0].image` (lib/model's formatter, by the name checks use). */
+export { formatFieldPath as fieldPath } from '../model/field-path.js';
 
 /** Makes findings of one severity and code family for one object; keeps checks short. */
 export function finder(object: KubeObject, severity: Finding['severity'] = 'error') {

@@ -14,10 +14,8 @@ import { ExitCode, ProblemsError, type Problem, type SourceLocation } from '../e
 import type { KubeObject } from '../model/object.js';
 import type { FieldPath, Finding } from './finding.js';
 import { NOT_API_OBJECTS } from './schema.js';
-import { mayUseAliases } from '../config/quick-yaml.js';
+import { MAX_ALIAS_COUNT, mayUseAliases } from '../model/yaml.js';
 
-/** Alias expansions allowed per document; more is an "alias bomb", not a manifest. */
-const MAX_ALIAS_COUNT = 1000;
 
 /** One file, parsed with positions on demand (once). */
 class SourceFile {

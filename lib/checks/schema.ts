@@ -3,6 +3,7 @@
  * required fields, types, enums, the quantity grammar).
  */
 import type { ErrorObject } from 'ajv';
+import { describeValue, fromAjvPath } from '../model/field-path.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
@@ -14,21 +15,6 @@ export const NOT_API_OBJECTS: ReadonlySet<string> = new Set(['kustomize.config.k
 const QUANTITY_HINT =
   'a quantity is a number with an optional suffix: Ki Mi Gi Ti Pi Ei (powers of 2), n u m k M G T P E (powers of 10) or an exponent like e3; e.g. 2Gi, 500m';
 
-function keys(instancePath: string): (string | number)[] {
-  if (!instancePath) return [];
-  return instancePath
-    .slice(1)
-    .split('/')
-    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-}
-
-function show(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return JSON.stringify(v);
-}
 
 function typeWords(t: unknown): string {
   const words: Record<string, string> = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a mapping' };
@@ -37,7 +23,7 @@ function typeWords(t: unknown): string {
 
 function fromAjv(e: ErrorObject, object: KubeObject): Finding {
   const f = finder(object);
-  const path: FieldPath = keys(e.instancePath);
+  const path: FieldPath = fromAjvPath(e.instancePath);
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
@@ -54,17 +40,17 @@ function fromAjv(e: ErrorObject, object: KubeObject): Finding {
       return f('schema/required', path, `required field '${missing}' is missing`, `add '${missing}'`);
     }
     case 'type':
-      return f('schema/type', path, `must be ${typeWords((e.params as { type: unknown }).type)} (found ${show(e.data)})`);
+      return f('schema/type', path, `must be ${typeWords((e.params as { type: unknown }).type)} (found ${describeValue(e.data)})`);
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
-      return f('schema/enum', path, `must be one of ${allowed.map((v) => `'${v}'`).join(', ')} (found ${show(e.data)})`);
+      return f('schema/enum', path, `must be one of ${allowed.map((v) => `'${v}'`).join(', ')} (found ${describeValue(e.data)})`);
     }
     case 'pattern':
-      return f('schema/quantity', path, `${show(e.data)} is not a valid quantity`, QUANTITY_HINT);
+      return f('schema/quantity', path, `${describeValue(e.data)} is not a valid quantity`, QUANTITY_HINT);
     case 'const':
-      return f('schema/const', path, `must be ${show((e.params as { allowedValue: unknown }).allowedValue)} (found ${show(e.data)})`);
+      return f('schema/const', path, `must be ${describeValue((e.params as { allowedValue: unknown }).allowedValue)} (found ${describeValue(e.data)})`);
     default:
-      return f(`schema/${e.keyword}`, path, `${e.message ?? 'is not valid'} (found ${show(e.data)})`);
+      return f(`schema/${e.keyword}`, path, `${e.message ?? 'is not valid'} (found ${describeValue(e.data)})`);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { LineCounter, isMap, isScalar, parseDocument, stringify, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { ProblemsError, type SourceLocation } from '../errors.js';
-import { dotted } from './locate.js';
+import { formatFieldPath as dotted } from '../model/field-path.js';
 
 /** A value to write at a path of keys from the top of the file, e.g. `['apps', 'demoapp', 'image']`. */
 export interface ValueEdit {

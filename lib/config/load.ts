@@ -8,13 +8,12 @@ import { ProblemsError, compareProblems, type Problem, type SourceLocation } fro
 import type { StageContext, Stack } from '../stack.js';
 import { DNS_LABEL_PATTERN } from './types.js';
 import { stageFileSchema } from './stage-schema.js';
-import { dotted, locateKey, locateValue } from './locate.js';
-import { quickValue } from './quick-yaml.js';
+import { locateKey, locateValue } from './locate.js';
+import { formatFieldPath as dotted } from '../model/field-path.js';
+import { MAX_ALIAS_COUNT, quickValue } from '../model/yaml.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { SchemaValidator, type PathProblem } from './validate.js';
 
-/** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
-export const MAX_ALIAS_COUNT = 100;
 
 /** One app a stage deploys: an instance of a stack, with its settings. */
 export interface AppInstance {

@@ -3,14 +3,16 @@
  */
 import { isMap, isNode, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { SourceLocation } from '../errors.js';
+import type { FieldPath } from '../model/field-path.js';
 
-export type KeyPath = readonly (string | number)[];
+export type KeyPath = FieldPath;
 
 /** The node at `path`, or the deepest existing node on the way there. */
 function nodeAt(doc: Document, path: KeyPath): { node: Node | undefined; complete: boolean } {
   let node: unknown = doc.contents;
   for (const key of path) {
-    const next = isMap(node) || isSeq(node) ? node.get(key, true) : undefined;
+    // a path from ajv has numbers for digit keys: in a mapping, that is the key as written too
+    const next = isSeq(node) ? node.get(key, true) : isMap(node) ? (node.get(key, true) ?? node.get(String(key), true)) : undefined;
     if (!isNode(next)) return { node: isNode(node) ? node : undefined, complete: false };
     node = next;
   }
@@ -37,21 +39,4 @@ export function locateKey(doc: Document, lines: LineCounter, file: string, path:
     if (keyNode?.range) return locationOf(keyNode.range[0], file, lines);
   }
   return locateValue(doc, lines, file, path);
-}
-
-/** Turns an ajv instancePath (`/apps/nginx/replicas`) into keys (`['apps','nginx','replicas']`). */
-export function keysOf(instancePath: string): string[] {
-  if (instancePath === '') return [];
-  return instancePath
-    .slice(1)
-    .split('/')
-    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** A key path as users write it: `apps.nginx.replicas`, `apps.demoapp.probes[0]`. */
-export function dotted(path: KeyPath): string {
-  return path.reduce<string>(
-    (s, k) => (typeof k === 'number' || /^\d+$/.test(String(k)) ? `${s}[${k}]` : s ? `${s}.${k}` : String(k)),
-    '',
-  );
 }

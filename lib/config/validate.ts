@@ -6,7 +6,8 @@ import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { Problem } from '../errors.js';
-import { dotted, keysOf, type KeyPath } from './locate.js';
+import type { KeyPath } from './locate.js';
+import { describeValue, formatFieldPath as dotted, fromAjvPath, valueAt } from '../model/field-path.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
@@ -50,17 +51,6 @@ export function describeSchema(s: Record<string, unknown>): string {
   }
 }
 
-function describeValue(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return JSON.stringify(v);
-}
-
-function valueAt(root: unknown, path: KeyPath): unknown {
-  return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), root);
-}
-
 export class SchemaValidator {
   private readonly validate: ValidateFunction;
 
@@ -89,7 +79,7 @@ export class SchemaValidator {
   }
 
   private toProblem(e: ErrorObject, data: unknown, at: KeyPath): PathProblem {
-    const local = keysOf(e.instancePath);
+    const local = fromAjvPath(e.instancePath);
     const path = [...at, ...local];
     const where = dotted(path);
     const parent = (e.parentSchema ?? {}) as Record<string, unknown>;

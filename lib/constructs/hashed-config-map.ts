@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { kplus } from '../k8s.js';
-
-/** Characters of the content hash in the name: enough to make a collision between two releases negligible. */
-export const CONTENT_HASH_LENGTH = 10;
+import { CONTENT_HASH_LENGTH } from '../model/object.js';
 
 /**
  * The hash of a ConfigMap's data, as a name suffix: sha256 of the entries in key order, so the same

@@ -8,8 +8,9 @@
 import jsyaml from 'js-yaml';
 import microdiff from 'microdiff';
 import { KUSTOMIZATION_FILE, NODES_DIR, type FileTree } from '../synth/output.js';
-import { CONTENT_HASH_LENGTH } from '../constructs/hashed-config-map.js';
+import { CONTENT_HASH_LENGTH } from '../model/object.js';
 import { COLORS, colorName } from '../release.js';
+import { formatFieldPath } from '../model/field-path.js';
 
 /** One manifest: what identifies it in its stage, and its content. */
 export interface Manifest {
@@ -113,15 +114,10 @@ function keyedByName(v: unknown): unknown {
   return v;
 }
 
-/** `spec.template.spec.containers[demoapp].ports[0].containerPort` */
-function fieldPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : k.startsWith('[') ? `${s}${k}` : s ? `${s}.${k}` : k), '');
-}
-
 function fieldChanges(before: unknown, after: unknown): FieldChange[] {
   return microdiff(keyedByName(before) as object, keyedByName(after) as object)
     .map((d) => ({
-      path: fieldPath(d.path),
+      path: formatFieldPath(d.path), // spec.template.spec.containers[demoapp].ports[0].containerPort
       ...(d.type === 'CREATE' ? {} : { from: d.oldValue }),
       ...(d.type === 'REMOVE' ? {} : { to: d.value }),
     }))

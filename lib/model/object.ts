@@ -17,3 +17,10 @@ export function describeObject(o: KubeObject): string {
   const ns = o.metadata?.namespace;
   return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name ?? '(no name)'}`;
 }
+
+/**
+ * Characters of the content hash a hashed ConfigMap's name ends with (`demoapp-config-<hash>`):
+ * enough to make a collision between two releases negligible. Written by
+ * lib/constructs/hashed-config-map.ts, recognized by lib/diff/.
+ */
+export const CONTENT_HASH_LENGTH = 10;

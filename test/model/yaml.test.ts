@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { mayUseAliases, quickValue } from '../../lib/config/quick-yaml.js';
+import { mayUseAliases, quickValue } from '../../lib/model/yaml.js';
 
 describe('mayUseAliases', () => {
   it.each(['a: *x', 'a: &x 1', '- *x', '[*x, 1]', '{a: *x}', "a: 'it''s'\nb: *x"])('sees the anchor or alias in %j', (text) => {

@@ -5,6 +5,12 @@
  */
 import jsyaml from 'js-yaml';
 
+/**
+ * Alias expansions allowed per YAML document, in stage files and in manifests alike: more is an
+ * "alias bomb" (a few lines that expand to gigabytes), not configuration. Real files use a few.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
 /** Quoted scalars on one line, whose text cannot hold an anchor or alias (a cron schedule `"0 2 * * *"`). */
 const QUOTED = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'/g;
 /** An anchor or alias may be in the text (once quoted scalars are taken out). */
