@@ -5,7 +5,7 @@
  * lib/cli/, the objects in the stacks.
  */
 import { ImageRef, Settings, StringEnum, type Static } from './config/types.js';
-import { imageVersion } from './stack.js';
+import { imageVersion } from './model/image.js';
 
 export const COLORS = ['blue', 'green'] as const;
 export type Color = (typeof COLORS)[number];

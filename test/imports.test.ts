@@ -1,0 +1,94 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO } from './helpers/cli.js';
+
+/** Every .ts/.mjs file below `dir`, relative to the repo. */
+function sources(dir: string): string[] {
+  return readdirSync(join(REPO, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
+}
+
+/** The repo files a source imports (static, dynamic and type-only imports, and re-exports). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(REPO, file), 'utf8');
+  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]);
+  return specs.map((s) => relative(REPO, join(REPO, dirname(file), s)).replace(/\.js$/, '.ts')).filter((f) => !f.endsWith('.json'));
+}
+
+const FILES = [...sources('lib'), ...sources('apps')];
+const GRAPH = new Map(FILES.map((f) => [f, importsOf(f)]));
+
+/** The import cycles of the graph, each as the files around it (Tarjan's strongly connected components). */
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let index = 0;
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    idx.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1 || graph.get(v)!.includes(v)) out.push(scc.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!idx.has(v)) visit(v);
+  return out;
+}
+
+/**
+ * The layers, lowest first: a file may import from its own layer and the layers below it, never
+ * from a layer above. The first pattern that matches a file decides its layer.
+ */
+const LAYERS: readonly (readonly [name: string, pattern: RegExp])[] = [
+  ['model', /^lib\/(model\/|errors\.ts$|k8s\.ts$|policy\.ts$)/],
+  ['config', /^lib\/(config\/|stack\.ts$|release\.ts$|secrets\.ts$|required-secrets\.ts$)/],
+  ['constructs/apps', /^(lib\/constructs\/|apps\/)/],
+  ['transforms', /^lib\/transforms\//],
+  ['synth', /^lib\/synth\//],
+  ['checks', /^lib\/checks\//],
+  ['compile', /^lib\/compile\.ts$/],
+  ['release/diff', /^lib\/(diff\/|promotion\.ts$)/],
+  ['cli', /^lib\/cli\//],
+];
+const layerOf = (file: string) => LAYERS.findIndex(([, p]) => p.test(file));
+
+describe('the imports of lib/ and apps/', () => {
+  it('are found by this test (it reads the sources it checks)', () => {
+    expect(GRAPH.get('lib/compile.ts')).toContain('lib/synth/render.ts');
+    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('have no cycles', () => {
+    expect(cycles(GRAPH)).toEqual([]);
+  });
+
+  it('put every file in a layer', () => {
+    expect(FILES.filter((f) => layerOf(f) < 0)).toEqual([]);
+  });
+
+  it(`go only downward: ${LAYERS.map(([n]) => n).join(' <- ')}`, () => {
+    const upward = [...GRAPH].flatMap(([file, imports]) =>
+      imports
+        .filter((i) => GRAPH.has(i) && layerOf(i) > layerOf(file))
+        .map((i) => `${file} (${LAYERS[layerOf(file)][0]}) imports ${i} (${LAYERS[layerOf(i)][0]})`),
+    );
+    expect(upward).toEqual([]);
+  });
+});
