@@ -81,7 +81,9 @@ function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[],
 function checkAllLabels(emit: Emit, node: unknown, at: FieldPath, out: Finding[]): void {
   if (!node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    node.forEach((item, i) => checkAllLabels(emit, item, [...at, i], out));
+    node.forEach((item, i) => {
+      checkAllLabels(emit, item, [...at, i], out);
+    });
     return;
   }
   for (const [k, v] of Object.entries(node)) {

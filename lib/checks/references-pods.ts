@@ -21,7 +21,9 @@ const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj
 /** The keys a Secret or ConfigMap declares. */
 export function declaredKeys(o: KubeObject): string[] {
   const keys = new Set<string>();
-  const add = (m: unknown) => Object.keys(asObj(m) ?? {}).forEach((k) => keys.add(k));
+  const add = (m: unknown) => {
+    for (const k of Object.keys(asObj(m) ?? {})) keys.add(k);
+  };
   if (o.kind === 'Secret') {
     add(o.data);
     add(o.stringData);
@@ -66,7 +68,9 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
   };
   const itemKeys = (kind: 'Secret' | 'ConfigMap', src: Obj, name: unknown, path: FieldPath, who: string) => {
     needs(kind, name, path, who, undefined, src.optional);
-    asList(src.items).forEach((item, i) => needs(kind, name, [...path, 'items', i, 'key'], who, item.key, src.optional));
+    asList(src.items).forEach((item, i) => {
+      needs(kind, name, [...path, 'items', i, 'key'], who, item.key, src.optional);
+    });
   };
 
   const volumes = asList(spec.volumes);

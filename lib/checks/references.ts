@@ -74,8 +74,11 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     }
   };
   backend(asObj(spec.defaultBackend), ['spec', 'defaultBackend']);
-  asList(spec.rules).forEach((r, i) =>
-    asList(asObj(r.http)?.paths).forEach((p, j) => backend(asObj(p.backend), ['spec', 'rules', i, 'http', 'paths', j, 'backend'])));
+  asList(spec.rules).forEach((r, i) => {
+    asList(asObj(r.http)?.paths).forEach((p, j) => {
+      backend(asObj(p.backend), ['spec', 'rules', i, 'http', 'paths', j, 'backend']);
+    });
+  });
   asList(spec.tls).forEach((t, i) => {
     if (typeof t.secretName === 'string' && !index.get('Secret', ns, t.secretName)) {
       out.push(emit('refs/tls-secret', ['spec', 'tls', i, 'secretName'],

@@ -38,7 +38,7 @@ export function workloadSelector(o: KubeObject): Selector | undefined {
 export function selectorMatches(s: Pick<Selector, 'matchLabels' | 'matchExpressions'>, labels: Readonly<Record<string, string>>): boolean {
   for (const k in s.matchLabels) if (labels[k] !== s.matchLabels[k]) return false;
   for (const r of s.matchExpressions) {
-    const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+    const has = Object.hasOwn(labels, r.key);
     const inValues = has && (r.values ?? []).includes(labels[r.key]);
     const ok =
       r.operator === 'In' ? inValues : r.operator === 'NotIn' ? !inValues : r.operator === 'Exists' ? has : r.operator === 'DoesNotExist' ? !has : false;

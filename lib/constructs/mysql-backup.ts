@@ -34,6 +34,7 @@ export interface MysqlBackupProps {
  */
 const DUMP_SCRIPT = [
   'set -eu',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable, expanded by sh in the container
   'out="/backup/${MYSQL_DATABASE}-$(date -u +%Y%m%dT%H%M%SZ).sql"',
   'mysqldump --host="$MYSQL_HOST" --user="$MYSQL_USER" --single-transaction --no-tablespaces "$MYSQL_DATABASE" > "$out.partial"',
   'mv "$out.partial" "$out"',

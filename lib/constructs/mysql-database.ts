@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from '../k8s.js';
+import type { k8s } from '../k8s.js';
 import { allowPolicyException } from '../policy.js';
 import { ReplicationController } from './replication-controller.js';
 import { LabelService } from './label-service.js';

@@ -49,7 +49,9 @@ export function manifestsOf(files: FileTree): Manifest[] {
     if (!path.endsWith('.yaml') || path === KUSTOMIZATION_FILE) continue;
     const docs = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }).filter((d) => d !== null && d !== undefined);
     if (path.startsWith(`${NODES_DIR}/`)) {
-      docs.forEach((value, i) => out.push({ id: docs.length === 1 ? path : `${path}#${i}`, value }));
+      docs.forEach((value, i) => {
+        out.push({ id: docs.length === 1 ? path : `${path}#${i}`, value });
+      });
       continue;
     }
     for (const value of docs) {

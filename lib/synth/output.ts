@@ -47,9 +47,9 @@ export function stageFiles(rendered: RenderedStage, provenance: StageProvenance)
     if (chart.objects.length === 0) continue;
     // each object is serialized once: for its file and for its digest
     const documents = chart.objects.map(toYaml);
-    chart.objects.forEach(({ apiVersion, kind, metadata }, i) =>
-      entries.push({ apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', digest: digest(documents[i]) }),
-    );
+    chart.objects.forEach(({ apiVersion, kind, metadata }, i) => {
+      entries.push({ apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', digest: digest(documents[i]) });
+    });
     files.set(chartFileName(chart.name), yamlStream(documents, header));
   }
   const resources = [...files.keys()].sort();

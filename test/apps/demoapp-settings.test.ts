@@ -36,7 +36,7 @@ describe('a secret value in a stage file', () => {
     const text = qaWithSecret('      secret:\n        keys: [username, password]\n        stringData: { database: demodb }\n');
     const out = problems(text);
     expect(out).toHaveLength(2);
-    expect(out[0]).toMatch(/^environments\/qa\.yaml:\d+:15: apps\.demoapp\.database\.secret\.keys needs 'database' \(mysql and the app read username, password and database\)\n  hint: add database to the list$/);
+    expect(out[0]).toMatch(/^environments\/qa\.yaml:\d+:15: apps\.demoapp\.database\.secret\.keys needs 'database' \(mysql and the app read username, password and database\)\n {2}hint: add database to the list$/);
     expect(out[1]).toMatch(new RegExp(`^environments/qa\\.yaml:\\d+:21: apps\\.demoapp\\.database\\.secret\\.stringData ${SECRETS_GO.replace(/\./g, '\\.')}`));
   });
 

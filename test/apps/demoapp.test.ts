@@ -35,7 +35,9 @@ describe.each(Object.entries(STAGES))('the %s stage (section E)', (stage, want) 
   const objects = render(stage);
   const deployments = Object.keys(want.app.deployments).map((name) => find(objects, 'Deployment', name));
   /** Runs `check` on every Deployment of the app and its container. */
-  const eachDeployment = (check: (deployment: Obj, app: any) => void) => deployments.forEach((d) => check(d, container(d)));
+  const eachDeployment = (check: (deployment: Obj, app: any) => void) => deployments.forEach((d) => {
+    check(d, container(d));
+  });
   // the container traffic goes to: of the only Deployment, or of the live color's
   const app = container(find(objects, 'Deployment', want.app.live));
 

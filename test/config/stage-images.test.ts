@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
 import { StageLoader } from '../../lib/config/load.js';
-import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { type ProblemsError, formatProblem } from '../../lib/errors.js';
 
 const loader = new StageLoader(STACKS);
 
