@@ -75,12 +75,30 @@ export function compareProblems(a: Problem, b: Problem): number {
   );
 }
 
-/** Wraps a lower-level failure with the step that was running, keeping its problems. */
-export function inStep<T>(step: string, run: () => T): T {
+/** What a failure inside a step is reported as, besides the step's name. */
+export interface StepOrigin {
+  /** @default 'internal' */
+  readonly code?: string;
+  /** Where in a source file the step's input is; computed only when the step fails. */
+  readonly location?: () => SourceLocation;
+  readonly hint?: string;
+}
+
+/**
+ * Wraps a lower-level failure with the step that was running, keeping its problems: an `Error`
+ * thrown inside (a construct's own validation, say) becomes a problem with the step's code and
+ * location.
+ */
+export function inStep<T>(step: string, run: () => T, origin: StepOrigin = {}): T {
   try {
     return run();
   } catch (e) {
     if (e instanceof ProblemsError) throw e;
-    throw new ProblemsError([{ code: 'internal', message: `${step}: ${e instanceof Error ? e.message : String(e)}` }]);
+    throw new ProblemsError([{
+      code: origin.code ?? 'internal',
+      message: `${step}: ${e instanceof Error ? e.message : String(e)}`,
+      ...(origin.location ? { location: origin.location() } : {}),
+      ...(origin.hint ? { hint: origin.hint } : {}),
+    }]);
   }
 }

@@ -9,8 +9,9 @@ import type { StageContext, Stack } from '../stack.js';
 import { DNS_LABEL_PATTERN } from './types.js';
 import { stageFileSchema } from './stage-schema.js';
 import { locateKey, locateValue } from './locate.js';
-import { formatFieldPath as dotted } from '../model/field-path.js';
+import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
 import { MAX_ALIAS_COUNT, quickValue } from '../model/yaml.js';
+import { yamlErrorCode } from '../model/codes.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { SchemaValidator, type PathProblem } from './validate.js';
 
@@ -33,6 +34,12 @@ export interface LoadedStage<F = unknown> {
   readonly file: F;
   /** The stage file, as named in messages. */
   readonly source: string;
+  /**
+   * Where a setting is written in the stage file: the value at `path`, or the key `key` of the
+   * mapping at `path` (`locate(['apps'], 'demoapp')` is the line of `demoapp:` under `apps:`).
+   * Parses the file with positions on first use.
+   */
+  readonly locate: (path: FieldPath, key?: string) => SourceLocation;
 }
 
 type StackMap = Record<string, Stack>;
@@ -118,7 +125,7 @@ export class StageLoader<S extends StackMap> {
       fail([
         ...nameProblems,
         ...doc.errors.map((e) => ({
-          code: `yaml/${e.code.toLowerCase().replace(/_/g, '-')}`,
+          code: yamlErrorCode(e.code),
           location: at(e.pos[0]),
           message: yamlMessage(e.code, e.message, text.slice(e.pos[0])),
         })),
@@ -182,7 +189,11 @@ export class StageLoader<S extends StackMap> {
       }),
     );
     if (refined.length) fail(refined);
-    return { context, apps: instances.apps, file: stageFile, source: file };
+    const locate = (path: FieldPath, key?: string): SourceLocation => {
+      const { doc: located, lines } = positions();
+      return key === undefined ? locateValue(located, lines, file, path) : locateKey(located, lines, file, path, key);
+    };
+    return { context, apps: instances.apps, file: stageFile, source: file, locate };
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from '../k8s.js';
-import { ProblemsError, inStep, type Problem } from '../errors.js';
+import { ProblemsError, inStep, type Problem, type StepOrigin } from '../errors.js';
 import type { LoadedStage } from '../config/load.js';
 import type { SecretDeclaration, Stack, StageContext } from '../stack.js';
 import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets } from '../required-secrets.js';
@@ -75,6 +75,18 @@ function chartObjects(chart: Chart): KubeObject[] {
 }
 
 /**
+ * How an `Error` thrown while an app is built is reported: placed at the app's key under `apps:`
+ * in the stage file (its settings are what a stack's constructs refuse, e.g. a cron schedule).
+ */
+function constructOrigin(loaded: LoadedStage, name: string, stack: string): StepOrigin {
+  return {
+    code: 'construct/error',
+    location: () => loaded.locate(['apps'], name),
+    hint: `a construct of stack '${stack}' refused what apps.${name} asks for: check its settings`,
+  };
+}
+
+/**
  * Renders a loaded stage into ordered, transformed objects per chart.
  * @param compilerVersion the release written on the stage's own objects (its Namespace)
  */
@@ -86,20 +98,22 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
     { chart: new NamespaceChart(app, stage, secrets), name: NAMESPACE_CHART, stack: MANAGED_BY, version: compilerVersion },
   ];
   const nodeFiles: AppNodeFiles[] = [];
+  const origins = new Map<string, StepOrigin>();
   for (const { name, stack: stackName, settings } of loaded.apps) {
     const stack = stacks[stackName];
+    const origin = constructOrigin(loaded, name, stackName);
+    origins.set(name, origin);
     charts.push(
-      inStep(`synthesizing stage '${stage.name}', chart '${name}'`, () => ({
-        chart: stack.chart(app, name, settings, stage),
-        name,
-        stack: stackName,
-        version: stack.version(settings),
-      })),
+      inStep(
+        `synthesizing stage '${stage.name}', chart '${name}'`,
+        () => ({ chart: stack.chart(app, name, settings, stage), name, stack: stackName, version: stack.version(settings) }),
+        origin,
+      ),
     );
     if (stack.nodeFiles) {
       // a chart of its own, so that node files are validated with the tree but never written as a chart
       const scope = new Chart(app, `${name}.nodes`, { disableResourceNameHashes: true });
-      const files = inStep(`synthesizing stage '${stage.name}', node files of '${name}'`, () => stack.nodeFiles!(scope, name, settings, stage));
+      const files = inStep(`synthesizing stage '${stage.name}', node files of '${name}'`, () => stack.nodeFiles!(scope, name, settings, stage), origin);
       nodeFiles.push({ context: { stage, stack: stackName, instance: name, version: stack.version(settings) }, files });
     }
   }
@@ -114,10 +128,11 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
   for (const { chart, name, stack, version } of charts) {
     try {
       rendered.push(
-        inStep(`synthesizing stage '${stage.name}', chart '${name}'`, () => ({
-          name,
-          objects: transform(chartObjects(chart), { stage, stack, instance: name, version }).sort(compareForApply),
-        })),
+        inStep(
+          `synthesizing stage '${stage.name}', chart '${name}'`,
+          () => ({ name, objects: transform(chartObjects(chart), { stage, stack, instance: name, version }).sort(compareForApply) }),
+          origins.get(name),
+        ),
       );
     } catch (e) {
       if (!(e instanceof ProblemsError)) throw e;

@@ -1,0 +1,156 @@
+/**
+ * The catalogue of problem codes: every `code` a Problem or Finding carries, with a title and help
+ * text, as data. Text, JSON and SARIF output read it (`codeInfo`); docs/problem-codes.md is
+ * generated from it (`codesMarkdown`), and test/model/codes.test.ts fails when a code used in lib/
+ * or apps/ is missing here. A new code: add a row, then run the test with UPDATE_DOCS=1.
+ */
+import type { ErrorCode as YamlErrorCode } from 'yaml';
+import { POLICY_CONTROLS } from '../policy.js';
+
+export interface CodeInfo {
+  /** `area/what`, stable: scripts, SARIF rules and docs key on it. */
+  readonly code: string;
+  /** What kind of problem it is, in a few words. */
+  readonly title: string;
+  /** What usually causes it and what to do, in a sentence or two. */
+  readonly help: string;
+}
+
+const row = (code: string, title: string, help: string): CodeInfo => ({ code, title, help });
+
+/** Errors of the yaml library, reported as `yaml/<code in kebab case>` (lib/config/load.ts). */
+const YAML_ERRORS: readonly YamlErrorCode[] = [
+  'ALIAS_PROPS', 'BAD_ALIAS', 'BAD_DIRECTIVE', 'BAD_DQ_ESCAPE', 'BAD_INDENT', 'BAD_PROP_ORDER', 'BAD_SCALAR_START',
+  'BLOCK_AS_IMPLICIT_KEY', 'BLOCK_IN_FLOW', 'DUPLICATE_KEY', 'IMPOSSIBLE', 'KEY_OVER_1024_CHARS', 'MISSING_CHAR',
+  'MULTILINE_IMPLICIT_KEY', 'MULTIPLE_ANCHORS', 'MULTIPLE_DOCS', 'MULTIPLE_TAGS', 'NON_STRING_KEY', 'RESOURCE_EXHAUSTION',
+  'TAB_AS_INDENT', 'TAG_RESOLVE_FAILED', 'UNEXPECTED_TOKEN', 'BAD_COLLECTION_TYPE',
+];
+
+/** The `yaml/...` code of a yaml library error. */
+export function yamlErrorCode(code: string): string {
+  return `yaml/${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/** JSON Schema keywords the stage-file schema uses, reported as `config/<keyword>` (lib/config/validate.ts). */
+const SCHEMA_KEYWORDS = ['type', 'const', 'enum', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'propertyNames', 'minProperties', 'format'];
+
+export const CODES: readonly CodeInfo[] = [
+  // stage files
+  row('config/stage-name', 'Stage file name is not a DNS label', 'The stage is named after its file: rename it to lowercase letters, digits and -.'),
+  row('config/empty', 'Empty stage file', 'A stage file is a mapping with at least apps:.'),
+  row('config/not-a-mapping', 'Stage file is not a mapping', 'Start the file with apps: and the other stage settings.'),
+  row('config/unknown-key', 'Unknown setting', 'The key is not in the schema (environments/stage.schema.json); the message suggests the nearest known key.'),
+  row('config/unknown-stack', 'App names no known stack', 'An app under apps: is either named after a stack or says which stack it is an instance of with stack:.'),
+  row('config/missing', 'Required setting missing', 'Add the setting the message names.'),
+  ...SCHEMA_KEYWORDS.map((k) => row(`config/${k}`, `Setting fails the schema's '${k}' rule`, 'The message says what the setting must be and what was found.')),
+  row('config/conflict', 'Settings contradict each other', 'Two settings of an app cannot hold together; the hint says which one to change.'),
+  row('config/invalid', 'Setting has an invalid value', 'The stack refused a value the schema allows; the message says why.'),
+  row('config/unknown-node', 'Unknown node', 'An app names a node that is not under the stage\'s nodes:.'),
+  row('config/no-nodes', 'Stage has no nodes', 'The app needs nodes: in the stage file.'),
+  row('config/control-plane-nodes', 'Control plane nodes missing', 'The control plane stack needs nodes with the control-plane role.'),
+  row('config/secret-keys', 'Secret lacks keys', 'A declared Secret must list the keys the app reads.'),
+  row('config/secret-value', 'Secret value in a stage file', 'Stage files are committed: secret values go in the secrets file or environment variables.'),
+  ...YAML_ERRORS.map((c) => row(yamlErrorCode(c), `YAML: ${c.toLowerCase().replace(/_/g, ' ')}`, 'The file is not valid YAML at the place shown; the message is the YAML parser\'s.')),
+  row('yaml/syntax', 'YAML syntax error', 'The file is not valid YAML at the place shown.'),
+  row('yaml/alias', 'YAML alias expands too far', 'Aliases may expand a limited number of times and only after their anchor: write the values out.'),
+  // rendering
+  row('construct/invalid', 'Construct validation failed', 'A construct of a stack refused its props; the message names the construct path.'),
+  row('construct/error', 'A stack failed while building an app', 'A construct threw while the app at the location was built: its settings are usually the cause.'),
+  row('node-files/unknown-node', 'Node file for an unknown node', 'Add the node under nodes: in the stage file, or write the file for another node.'),
+  row('node-files/file-name', 'Bad node file name', 'Node files are plain lowercase names ending in .yaml.'),
+  row('node-files/duplicate', 'Node file written twice', 'Two apps write the same file on a node: rename one of the apps.'),
+  row('images/architecture-conflict', 'Image has no build for the stage', 'The stage\'s architecture and the image substitution disagree; the hint names the setting.'),
+  row('images/no-build-for-architecture', 'Image not built for the architecture', 'Substitute an image built for the stage\'s architecture under images: in the stage file.'),
+  row('network/host-port-without-host-network', 'hostPort on a CNI pod network', 'On ARM stages a hostPort is ignored without the portmap plugin: use hostNetwork: true.'),
+  row('static-pod/api-reference', 'Static pod refers to API objects', 'A static pod runs without the API server: use hostPath volumes and literal env values.'),
+  row('static-pod/kind', 'Node manifest is not a Pod', 'A node\'s manifest directory holds only Pods.'),
+  // checks over objects
+  row('schema/unknown-kind', 'Not a Kubernetes 1.25 kind', 'Check apiVersion and kind, or add the CustomResourceDefinition to the objects.'),
+  row('schema/unknown-field', 'Unknown field', 'The field is not in the Kubernetes schema; the message suggests the nearest known field.'),
+  row('schema/required', 'Required field missing', 'The API server refuses the object without it.'),
+  row('schema/type', 'Wrong type', 'The field has another type in the Kubernetes schema.'),
+  row('schema/enum', 'Value not allowed', 'The field takes one of the values the message lists.'),
+  row('schema/const', 'Value not allowed', 'The field takes exactly the value the message names.'),
+  row('schema/quantity', 'Not a quantity', 'A quantity is a number with an optional suffix: 2Gi, 500m.'),
+  row('schema/status', 'status in a manifest', 'status is written by the cluster: remove it.'),
+  row('api/name', 'Invalid name', 'Names follow the API server\'s rules for the kind (DNS subdomain or label).'),
+  row('api/label-key', 'Invalid label key', 'A label key is an optional DNS prefix and a name of at most 63 characters.'),
+  row('api/label-value', 'Invalid label value', 'A label value has at most 63 characters: letters, digits, -, _ and .'),
+  row('api/duplicate-key', 'Duplicate entry in a keyed list', 'Entries of lists like containers, ports and env are keyed by name: rename one.'),
+  row('api/duplicate-object', 'Object defined twice', 'Two objects have the same kind, namespace and name.'),
+  row('api/config-key', 'Invalid ConfigMap or Secret key', 'Keys are letters, digits, -, _ and .'),
+  row('api/env-name', 'Invalid environment variable name', 'Environment variable names may not contain =.'),
+  row('api/image', 'Invalid image reference', 'Write the image as registry/name:tag or name@sha256:digest.'),
+  row('api/no-containers', 'Pod has no containers', 'A pod needs at least one container.'),
+  row('api/one-of', 'Fields exclude each other', 'Exactly one of the fields the message names may be set.'),
+  row('api/port-name', 'Invalid port name', 'A port name is a lowercase IANA service name of at most 15 characters.'),
+  row('api/port-range', 'Port out of range', 'Ports are 1 to 65535.'),
+  row('api/selector', 'Selector does not match the template', 'A workload\'s selector must match its pod template\'s labels.'),
+  row('refs/claim', 'Unknown PersistentVolumeClaim', 'A volume names a claim that none of the objects define.'),
+  row('refs/volume', 'Unknown volume source', 'A volume refers to a Secret or ConfigMap that none of the objects define.'),
+  row('refs/volume-mount', 'Mount of an unknown volume', 'A container mounts a volume the pod does not define.'),
+  row('refs/volume-access', 'Claim and volume access modes differ', 'A claim asks for an access mode no matching volume offers.'),
+  row('refs/volume-capacity', 'Volume too small for its claim', 'A claim asks for more than the volume it binds to offers.'),
+  row('refs/volume-class', 'Claim and volume classes differ', 'A claim and the volume meant for it name different storage classes.'),
+  row('refs/volume-claimed', 'Volume claimed twice', 'Two claims bind to the same PersistentVolume.'),
+  row('refs/service-account', 'Unknown ServiceAccount', 'A pod runs as a ServiceAccount that none of the objects define.'),
+  row('refs/service-selector', 'Service selects no pods', 'No workload\'s pod labels match the Service\'s selector.'),
+  row('refs/target-port', 'Service targets no container port', 'A Service port\'s targetPort names no port of the selected pods.'),
+  row('refs/probe-port', 'Probe on an unknown port', 'A probe names a port the container does not declare.'),
+  row('refs/ingress-service', 'Ingress routes to an unknown Service', 'An Ingress backend names a Service that none of the objects define.'),
+  row('refs/ingress-port', 'Ingress routes to an unknown port', 'An Ingress backend names a port the Service does not have.'),
+  row('refs/tls-secret', 'Unknown TLS Secret', 'An Ingress names a TLS Secret that none of the objects define or the stage requires.'),
+  row('refs/scale-target', 'Autoscaler targets an unknown workload', 'A HorizontalPodAutoscaler\'s scaleTargetRef names no workload of the objects.'),
+  row('refs/namespace', 'Unknown namespace', 'An object is in a namespace that none of the objects create and the stage does not list as existing.'),
+  row('policy/secret-value', 'Secret value in a manifest', 'Secret values never go into manifests: the stage declares the Secret and npm run secrets creates it.'),
+  row('policy/unknown-control', 'Exception to an unknown control', 'policy.stagecraft.dev/<control> names a control that does not exist; the message suggests the nearest.'),
+  row('policy/unused-exception', 'Unused policy exception', 'Nothing in the object needs the exception: remove it.'),
+  ...POLICY_CONTROLS.map((c) =>
+    row(`policy/${c}`, `Safety policy: ${c}`, `The workload breaks the '${c}' control; fix it, or declare policy.stagecraft.dev/${c}: <reason> on the workload.`),
+  ),
+  // input of npm run check
+  row('input/no-yaml', 'No YAML files', 'Point npm run check at Kubernetes manifests (*.yaml, *.yml).'),
+  row('input/no-objects', 'No Kubernetes objects', 'The YAML files hold no object with apiVersion and kind.'),
+  row('input/not-kubernetes', 'Not a Kubernetes object', 'A document of the file has no apiVersion or kind.'),
+  // commands
+  row('cli/usage', 'Wrong command line', 'Run the command with --help to see its arguments.'),
+  row('cli/arguments', 'Wrong number of arguments', 'The message says what the command takes, with an example.'),
+  row('cli/option', 'Invalid option value', 'The message lists the values the option takes.'),
+  row('cli/no-such-path', 'No such file or directory', 'Check the path given on the command line.'),
+  row('cli/unknown-stage', 'Unknown stage', 'A stage is a file environments/<stage>.yaml.'),
+  row('edit/not-a-value', 'Stage file cannot be edited there', 'The setting to write is missing or not a single value: write it by hand.'),
+  row('promote/order', 'Promotion out of order', 'Releases move through the stages in order; promote to the next stage.'),
+  row('promote/no-app', 'App not in the source stage', 'The message lists the apps of the stage.'),
+  row('promote/app', 'App cannot be promoted', 'The message says what is missing in either stage.'),
+  row('promote/stale', 'Source output is stale', 'Run npm run synth and review dist/ before promoting.'),
+  row('switch/no-app', 'App not in the stage', 'The hint lists the apps of the stage.'),
+  row('switch/not-blue-green', 'App does not run blue/green', 'Only apps with blueGreen: settings have a color to switch to.'),
+  row('switch/stale', 'Stage output is stale', 'Run npm run synth before switching, so that what runs is what the stage file says.'),
+  row('switch/version', 'Idle color runs another version', 'The idle color does not run the version asked for.'),
+  row('secrets/syntax', 'Bad secrets file line', 'Write NAME=value, one per line.'),
+  row('secrets/missing', 'Secret value missing', 'Set the variable in the environment or the secrets file.'),
+  row('internal', 'Internal error', 'A bug in stagecraft: please report it with the command that failed.'),
+];
+
+const BY_CODE: ReadonlyMap<string, CodeInfo> = new Map(CODES.map((c) => [c.code, c]));
+
+/** The catalogue's entry for a code, if it has one. */
+export function codeInfo(code: string): CodeInfo | undefined {
+  return BY_CODE.get(code);
+}
+
+/** docs/problem-codes.md: every code with its title and help, in catalogue order. */
+export function codesMarkdown(): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  return [
+    '# Problem codes',
+    '',
+    'Every problem stagecraft reports carries one of these codes: `npm run check -- --format json` gives it as `code`',
+    '(with the title), `--format sarif` as the rule id (with the title and help as the rule\'s description).',
+    'Generated from lib/model/codes.ts by `UPDATE_DOCS=1 npx vitest run test/model/codes.test.ts`; do not edit.',
+    '',
+    '| Code | Title | Help |',
+    '| --- | --- | --- |',
+    ...CODES.map((c) => `| \`${c.code}\` | ${cell(c.title)} | ${cell(c.help)} |`),
+  ].join('\n') + '\n';
+}

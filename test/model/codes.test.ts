@@ -1,0 +1,54 @@
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CODES, codesMarkdown } from '../../lib/model/codes.js';
+import { REPO } from '../helpers/cli.js';
+
+const DOC = join(REPO, 'docs/problem-codes.md');
+
+function sources(dir: string): string[] {
+  return readdirSync(join(REPO, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
+}
+
+/**
+ * The problem codes written as literals in a source: `code: 'area/what'`, and the first argument of
+ * the helpers that make findings and problems (`emit('refs/claim', ...)`, `f(...)`, `fail(...)`).
+ * Codes built at run time (`config/${keyword}`, `policy/${control}`, `yaml/...`) come from lists
+ * the catalogue is built from.
+ */
+function codesIn(text: string): string[] {
+  const literal = String.raw`(['\`])((?:[a-z][a-z-]*\/[a-z0-9][a-zA-Z0-9-]*)|internal)\1`;
+  return [...text.matchAll(new RegExp(String.raw`(?:\bcode:\s*|\b(?:emit|f|fail|report|finder\([^)]*\))\(\s*)${literal}`, 'g'))].map((m) => m[2]);
+}
+
+describe('the catalogue of problem codes', () => {
+  it('finds codes in sources as they are written', () => {
+    expect(codesIn("x.push({ code: 'refs/claim', message }); emit('api/name', ['metadata']); f(`schema/type`, p); finder(o)('refs/namespace', p)")).toEqual([
+      'refs/claim',
+      'api/name',
+      'schema/type',
+      'refs/namespace',
+    ]);
+  });
+
+  it('has every code used in lib/ and apps/', () => {
+    const known = new Set(CODES.map((c) => c.code));
+    const used = new Map<string, string>();
+    for (const file of [...sources('lib'), ...sources('apps')]) for (const code of codesIn(readFileSync(join(REPO, file), 'utf8'))) used.set(code, file);
+    const missing = [...used].filter(([code]) => !known.has(code)).map(([code, file]) => `${code} (${file})`);
+    expect(used.size).toBeGreaterThan(50);
+    expect(missing, `codes missing from lib/model/codes.ts: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it('lists each code once, with a title and help', () => {
+    expect(new Set(CODES.map((c) => c.code)).size).toBe(CODES.length);
+    expect(CODES.filter((c) => !c.title || !c.help)).toEqual([]);
+  });
+
+  it('is documented in docs/problem-codes.md (UPDATE_DOCS=1 rewrites it)', () => {
+    if (process.env.UPDATE_DOCS) writeFileSync(DOC, codesMarkdown());
+    expect(readFileSync(DOC, 'utf8')).toBe(codesMarkdown());
+  });
+});

@@ -1,0 +1,52 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { StageLoader } from '../../lib/config/load.js';
+import { Settings, Type } from '../../lib/config/types.js';
+import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { defineStack, type Stack } from '../../lib/stack.js';
+import { renderStage } from '../../lib/synth/render.js';
+
+/** A construct that validates its props in its constructor, as cdk8s's own do (a plain Error). */
+class Schedule extends Construct {
+  constructor(scope: Construct, id: string, expression: string) {
+    super(scope, id);
+    if (expression.split(' ').length !== 5) throw new Error(`cron expression '${expression}' must have 5 fields`);
+  }
+}
+
+/** A stack that builds a Schedule from its settings. */
+const cron = defineStack({
+  name: 'cron',
+  settings: Settings({ schedule: Type.String() }),
+  version: () => '1',
+  chart: (app, name, s) => {
+    const chart = new Chart(app, name, { disableResourceNameHashes: true });
+    new Schedule(chart, 'schedule', s.schedule);
+    return chart;
+  },
+});
+const stacks = { cron } as Record<string, Stack>;
+
+function problemsOf(text: string) {
+  try {
+    renderStage(new StageLoader(stacks).load(text, 'environments/t.yaml') as never, stacks, '0.0.0');
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('an Error thrown by a construct', () => {
+  it("becomes a problem with a code, placed at the app's key in the stage file", () => {
+    const [problem, ...rest] = problemsOf('namespace: t\napps:\n  ok: {stack: cron, schedule: "0 2 * * *"}\n  nightly:\n    stack: cron\n    schedule: "0 2 * *"\n');
+    expect(rest).toEqual([]);
+    expect(problem.code).toBe('construct/error');
+    expect(problem.location).toEqual({ file: 'environments/t.yaml', line: 4, column: 3 });
+    expect(formatProblem(problem)).toBe(
+      "environments/t.yaml:4:3: synthesizing stage 't', chart 'nightly': cron expression '0 2 * *' must have 5 fields\n" +
+        "  hint: a construct of stack 'cron' refused what apps.nightly asks for: check its settings",
+    );
+  });
+});
