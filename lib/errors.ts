@@ -4,6 +4,8 @@
  * Data and rendering are separate: every step collects `Problem`s and throws one `ProblemsError`
  * holding all of them; only `formatProblem` turns them into text, and only the CLI prints.
  */
+import type { FieldPath } from './model/field-path.js';
+import type { KubeObject } from './model/object.js';
 import { compareCodePoints } from './model/order.js';
 
 /** Exit codes of every command. */
@@ -23,19 +25,52 @@ export interface SourceLocation {
   readonly column: number;
 }
 
-export interface Problem {
-  /** Stable identifier of the kind of problem, e.g. `config/type` (for tests, docs and SARIF). */
+/**
+ * What every problem says, wherever it was found. The problem types below are views of it, by
+ * how far the problem has been placed:
+ * - `PathProblem`: at a path in a stage file (a stack's `refine`, the settings schema), before the
+ *   loader turns the path into `file:line:col`;
+ * - `Finding`: at a field of a Kubernetes object (the checks), before `toProblem` names the object;
+ * - `Problem`: placed, ready to print (`formatProblem`), and what `ProblemsError` carries.
+ */
+export interface ProblemData {
+  /** Stable identifier of the kind of problem, e.g. `config/type`: one of lib/model/codes.ts (tests, docs and SARIF key on it). */
   readonly code: string;
   /** What is wrong and why, as one sentence without a trailing period. */
   readonly message: string;
-  /** Where it is in a source file, when it came from one. */
-  readonly location?: SourceLocation;
-  /** The object and field, when there is no file to point at: `ReplicationController lab/nginx`. */
-  readonly subject?: string;
   /** What to do about it. */
   readonly hint?: string;
   /** @default 'error' */
   readonly severity?: 'error' | 'warning';
+}
+
+export interface Problem extends ProblemData {
+  /** Where it is in a source file, when it came from one. */
+  readonly location?: SourceLocation;
+  /** The object and field, when there is no file to point at: `ReplicationController lab/nginx`. */
+  readonly subject?: string;
+}
+
+/** A problem at a path of keys in a stage file (`['apps', 'demoapp', 'replicas']`), not yet located. */
+export interface PathProblem extends ProblemData {
+  readonly path: FieldPath;
+  /** Set when the problem is about a key (unknown or duplicate), not a value. */
+  readonly key?: string;
+}
+
+/** A problem a check found in one object, at one field. */
+export interface Finding extends ProblemData {
+  /** Stable identifier, `<check>/<what>`, e.g. `schema/unknown-field`, `refs/claim`. */
+  readonly code: string;
+  readonly severity: 'error' | 'warning';
+  /** The object the finding is about. */
+  readonly object: KubeObject;
+  /** Where in the object, as keys from its root (`['spec', 'containers', 0, 'image']`). */
+  readonly path: FieldPath;
+  /** What is wrong, without the object and field (they are added when formatting). */
+  readonly message: string;
+  /** For unknown fields: the finding is about the key at `path`, not its value. */
+  readonly atKey?: boolean;
 }
 
 /** All the problems one step found; thrown once per step so that users see every problem at once. */

@@ -8,7 +8,7 @@
 import type { ApiObject, App, Chart } from 'cdk8s';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Architecture, NodeRole, StageImages } from './config/stage-schema.js';
-import type { Problem } from './errors.js';
+import type { PathProblem } from './errors.js';
 import type { ReleaseSettings } from './release.js';
 
 /** What every stack knows about the stage it is deployed to. */
@@ -39,7 +39,7 @@ export interface StageNode {
  * continues the setting's full name: `needs service.type 'NodePort'` is shown as
  * `apps.nginx.service.nodePort needs service.type 'NodePort'`.
  */
-export type SettingsProblem = Omit<Problem, 'location'> & { readonly path: readonly (string | number)[] };
+export type SettingsProblem = PathProblem;
 
 export interface Stack<S extends TSchema = TSchema> {
   /** The key under `apps:` in stage files, the chart's id and the name of its output file. */

@@ -3,26 +3,13 @@
  * Checks produce findings about plain objects; where the objects came from (a synthesized
  * stage, a YAML file) only matters when findings are turned into problems (`toProblem`).
  */
-import type { Problem, SourceLocation } from '../errors.js';
+import type { Finding, Problem, SourceLocation } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath as fieldPath, type FieldPath } from '../model/field-path.js';
 
 export type { FieldPath } from '../model/field-path.js';
 
-export interface Finding {
-  /** Stable identifier, `<check>/<what>`, e.g. `schema/unknown-field`, `refs/claim`. */
-  readonly code: string;
-  readonly severity: 'error' | 'warning';
-  /** The object the finding is about. */
-  readonly object: KubeObject;
-  /** Where in the object, as keys from its root (`['spec', 'containers', 0, 'image']`). */
-  readonly path: FieldPath;
-  /** What is wrong, without the object and field (they are added when formatting). */
-  readonly message: string;
-  readonly hint?: string;
-  /** For unknown fields: the finding is about the key at `path`, not its value. */
-  readonly atKey?: boolean;
-}
+export type { Finding } from '../errors.js';
 
 /** A declared exception that suppressed a policy finding: listed in the synth summary. */
 export interface UsedException {

@@ -4,6 +4,7 @@
  */
 import { formatProblem, type SourceLocation } from '../errors.js';
 import { fieldPath, toProblem, type Finding } from './finding.js';
+import { codeInfo } from '../model/codes.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -41,6 +42,12 @@ export function jsonReport(items: readonly Located[], objects: number): string {
   return JSON.stringify({ objects, findings: items.map(jsonItem) }, null, 2) + '\n';
 }
 
+/** A SARIF rule: the code, with its title and help from the catalogue (lib/model/codes.ts). */
+function sarifRule(id: string) {
+  const info = codeInfo(id);
+  return info ? { id, shortDescription: { text: info.title }, help: { text: info.help } } : { id };
+}
+
 /** SARIF 2.1.0, as GitHub code scanning reads it: one rule per finding code. */
 export function sarifReport(items: readonly Located[], version: string): string {
   const rules = [...new Set(items.map((i) => i.finding.code))].sort();
@@ -48,7 +55,7 @@ export function sarifReport(items: readonly Located[], version: string): string 
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: 'stagecraft', version, informationUri: 'https://stagecraft.dev', rules: rules.map((id) => ({ id })) } },
+      tool: { driver: { name: 'stagecraft', version, informationUri: 'https://stagecraft.dev', rules: rules.map(sarifRule) } },
       results: items.map(({ finding: f, location }) => ({
         ruleId: f.code,
         ruleIndex: rules.indexOf(f.code),

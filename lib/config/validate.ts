@@ -5,19 +5,15 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { didYouMean } from '../model/did-you-mean.js';
-import type { Problem } from '../errors.js';
+import type { PathProblem } from '../errors.js';
 import type { KeyPath } from './locate.js';
 import { describeValue, formatFieldPath as dotted, fromAjvPath, valueAt } from '../model/field-path.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
 
-/** Problems before they are located in the source: a key path and, for unknown keys, the key. */
-export interface PathProblem extends Omit<Problem, 'location'> {
-  readonly path: KeyPath;
-  /** Set when the problem is about a key (unknown or duplicate), not a value. */
-  readonly key?: string;
-}
+/** Problems before they are located in the source: a key path and, for unknown keys, the key (a view of lib/errors.ts's problem). */
+export type { PathProblem };
 
 /** Words for what a schema accepts: "an integer >= 0", "one of 'amd64', 'arm'". */
 export function describeSchema(s: Record<string, unknown>): string {
