@@ -83,6 +83,17 @@ describe('the imports of lib/ and apps/', () => {
     expect(FILES.filter((f) => layerOf(f) < 0)).toEqual([]);
   });
 
+  it('keep checks off the transforms and the stage-file internals, and diff off the constructs', () => {
+    const banned: readonly (readonly [from: RegExp, to: RegExp])[] = [
+      [/^lib\/checks\//, /^lib\/(transforms|config)\//],
+      [/^lib\/diff\//, /^lib\/constructs\//],
+    ];
+    const found = [...GRAPH].flatMap(([file, imports]) =>
+      banned.flatMap(([from, to]) => (from.test(file) ? imports.filter((i) => to.test(i)).map((i) => `${file} imports ${i}`) : [])),
+    );
+    expect(found).toEqual([]);
+  });
+
   it(`go only downward: ${LAYERS.map(([n]) => n).join(' <- ')}`, () => {
     const upward = [...GRAPH].flatMap(([file, imports]) =>
       imports

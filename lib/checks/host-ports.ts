@@ -5,13 +5,13 @@
  * silently ignored. A pod that needs a port on the node must use `hostNetwork: true` (then the
  * container port is the node's port, and `hostPort` must equal it).
  */
-import type { Architecture } from '../config/stage-schema.js';
+import type { StageContext } from '../stack.js';
 import type { Problem } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
 
 export interface HostPortOptions {
-  readonly architecture: Architecture;
+  readonly architecture: StageContext['architecture'];
   /** The stage's name, for messages. */
   readonly stageName: string;
 }
