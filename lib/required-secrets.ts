@@ -7,6 +7,7 @@
  * know those Secrets and their keys without any value being committed.
  */
 import type { SecretDeclaration } from './stack.js';
+import { compareCodePoints } from './model/order.js';
 
 export const REQUIRED_SECRETS_ANNOTATION = 'stagecraft.dev/required-secrets';
 
@@ -15,7 +16,7 @@ export function formatRequiredSecrets(declarations: readonly SecretDeclaration[]
   const byName = new Map<string, Set<string>>();
   for (const d of declarations) byName.set(d.name, new Set([...(byName.get(d.name) ?? []), ...d.keys]));
   return [...byName.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .sort(([a], [b]) => compareCodePoints(a, b))
     .map(([name, keys]) => `${name}=${[...keys].sort().join(',')}`)
     .join('; ');
 }

@@ -5,6 +5,7 @@
  */
 import type { Problem } from './errors.js';
 import type { SecretDeclaration } from './stack.js';
+import { compareCodePoints } from './model/order.js';
 
 /** Where a stage's secret values are kept, relative to the project root (git-ignored). */
 export const secretsFile = (stage: string) => `.secrets/${stage}.env`;
@@ -61,7 +62,7 @@ export function mergeDeclarations(declarations: readonly SecretDeclaration[]): S
     const seen = byName.get(d.name);
     byName.set(d.name, seen ? { ...seen, keys: [...new Set([...seen.keys, ...d.keys])] } : { ...d, keys: [...d.keys] });
   }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  return [...byName.values()].sort((a, b) => compareCodePoints(a.name, b.name));
 }
 
 export interface SecretManifestInput {

@@ -18,6 +18,7 @@ import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-secrets.js';
 import { NOT_API_OBJECTS, checkSchema } from './schema.js';
 import { checkSecretValues } from './secrets.js';
+import { compareCodePoints } from '../model/order.js';
 
 export interface CheckOptions {
   /** Pod Security Standard every workload must meet. @default 'baseline' */
@@ -47,8 +48,7 @@ function customKinds(objects: readonly KubeObject[]): Set<string> {
 /** Findings by object, field and message; each key computed once (stages may have many warnings). */
 function sortFindings(findings: readonly Finding[]): Finding[] {
   const keyed = findings.map((f) => ({ f, object: describeObject(f.object), field: fieldPath(f.path) }));
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  keyed.sort((a, b) => cmp(a.object, b.object) || cmp(a.field, b.field) || cmp(a.f.message, b.f.message));
+  keyed.sort((a, b) => compareCodePoints(a.object, b.object) || compareCodePoints(a.field, b.field) || compareCodePoints(a.f.message, b.f.message));
   return keyed.map((k) => k.f);
 }
 

@@ -14,6 +14,7 @@ import { MAX_ALIAS_COUNT, quickValue } from '../model/yaml.js';
 import { yamlErrorCode } from '../model/codes.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { SchemaValidator, type PathProblem } from './validate.js';
+import { compareCodePoints } from '../model/order.js';
 
 
 /** One app a stage deploys: an instance of a stack, with its settings. */
@@ -72,7 +73,7 @@ export class StageLoader<S extends StackMap> {
     const problems: PathProblem[] = [];
     const out: AppInstance[] = [];
     const entries = apps !== null && typeof apps === 'object' ? Object.entries(apps) : [];
-    for (const [name, entry] of entries.sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [name, entry] of entries.sort(([a], [b]) => compareCodePoints(a, b))) {
       if (name in this.stacks) {
         out.push({ name, stack: name, settings: entry });
         continue;
@@ -178,7 +179,7 @@ export class StageLoader<S extends StackMap> {
       architecture: stageFile.architecture ?? 'amd64',
       partOf: stageFile.partOf ?? namespace,
       nodes: Object.entries(stageFile.nodes ?? {})
-        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .sort(([a], [b]) => compareCodePoints(a, b))
         .map(([name, n]) => ({ name, roles: n.roles ?? ['worker'], ...(n.address ? { address: n.address } : {}) })),
       images: { substitute: stageFile.images?.substitute ?? {}, native: stageFile.images?.native ?? [] },
     };

@@ -11,6 +11,7 @@ import { KUSTOMIZATION_FILE, NODES_DIR, type FileTree } from '../synth/output.js
 import { CONTENT_HASH_LENGTH } from '../model/object.js';
 import { COLORS, colorName } from '../release.js';
 import { formatFieldPath } from '../model/field-path.js';
+import { compareCodePoints } from '../model/order.js';
 
 /** One manifest: what identifies it in its stage, and its content. */
 export interface Manifest {
@@ -123,7 +124,7 @@ function fieldChanges(before: unknown, after: unknown): FieldChange[] {
       ...(d.type === 'CREATE' ? {} : { from: d.oldValue }),
       ...(d.type === 'REMOVE' ? {} : { to: d.value }),
     }))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .sort((a, b) => compareCodePoints(a.path, b.path));
 }
 
 /**
@@ -168,7 +169,7 @@ export function diffManifests(before: readonly Manifest[], after: readonly Manif
   return {
     removed: sort([...old.keys()].filter((id) => !paired.old.has(id))),
     added: sort([...now.keys()].filter((id) => !paired.now.has(id))),
-    changed: changed.sort((a, b) => (a.id < b.id ? -1 : 1)),
+    changed: changed.sort((a, b) => compareCodePoints(a.id, b.id)),
     same,
   };
 }

@@ -10,6 +10,7 @@ import type { Problem } from '../errors.js';
 import type { NodeDocument, NodeFile, StageContext } from '../stack.js';
 import { transform, type ChartContext } from '../transforms/index.js';
 import type { KubeObject } from '../model/object.js';
+import { compareCodePoints } from '../model/order.js';
 
 export interface RenderedNodeFile {
   /** Host name of the node: the directory `nodes/<node>/`. */
@@ -69,6 +70,6 @@ export function renderNodeFiles(
       nodeFiles.push({ node, file, app, document: pod });
     }
   }
-  nodeFiles.sort((a, b) => (a.node === b.node ? (a.file < b.file ? -1 : 1) : a.node < b.node ? -1 : 1));
+  nodeFiles.sort((a, b) => compareCodePoints(a.node, b.node) || compareCodePoints(a.file, b.file));
   return { nodeFiles, problems };
 }

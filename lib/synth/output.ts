@@ -5,6 +5,7 @@ import type { RenderedStage } from './render.js';
 import { NAMESPACE_CHART } from './render.js';
 import { toYaml, yamlStream } from './serialize.js';
 import { INVENTORY_FILE, digest, inventoryText, type InventoryEntry } from './inventory.js';
+import { compareCodePoints } from '../model/order.js';
 
 /** Relative path (with `/`) to file content. */
 export type FileTree = Map<string, string>;
@@ -66,5 +67,5 @@ export function stageFiles(rendered: RenderedStage, provenance: StageProvenance)
     files.set(`${NODES_DIR}/${node}/${file}`, nodeHeader + text);
   }
   files.set(INVENTORY_FILE, inventoryText({ stage: rendered.stage.name, source: rendered.source, objects: entries, nodeFiles, ...provenance }));
-  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return new Map([...files.entries()].sort(([a], [b]) => compareCodePoints(a, b)));
 }

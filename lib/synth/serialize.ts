@@ -12,6 +12,8 @@ function compareKeys(a: string, b: string): number {
   const ia = LEADING_KEYS.indexOf(a);
   const ib = LEADING_KEYS.indexOf(b);
   if (ia >= 0 || ib >= 0) return (ia < 0 ? LEADING_KEYS.length : ia) - (ib < 0 ? LEADING_KEYS.length : ib);
+  // UTF-16 order, not lib/model/order.ts's code points: the same for every key below U+D800, and
+  // this runs for every key of every object (never locale order, which would follow LANG)
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
