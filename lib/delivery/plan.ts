@@ -18,7 +18,8 @@ export interface DeliveryPlan {
   readonly namespace: string;
   readonly engine: Engine;
   readonly project: string;
-  readonly cluster: { readonly name: string } & ClusterSpec;
+  /** The cluster: its key under `delivery.clusters`, and how the engine reaches it. */
+  readonly cluster: { readonly id: string } & ClusterSpec;
   readonly repository: { readonly url: string; readonly revision: string };
   readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
   /** Every namespace the stage's objects live in, sorted. */
@@ -89,7 +90,7 @@ export function planDelivery(
         `declare it under delivery.clusters in ${projectSource} (its server URL, or its name in the engine)`);
     }
     if (!engine || !url || !clusterName || !Object.hasOwn(clusters, clusterName)) continue;
-    const cluster = { name: clusterName, ...clusters[clusterName] };
+    const cluster = { id: clusterName, ...clusters[clusterName] };
     if (engine === 'argocd' && !cluster.server && !cluster.name) {
       fail('cluster', `the cluster '${clusterName}' has neither server nor name, which Argo CD needs`, `set delivery.clusters.${clusterName}.server in ${projectSource}`);
       continue;
