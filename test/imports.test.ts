@@ -63,6 +63,7 @@ const LAYERS: readonly (readonly [name: string, pattern: RegExp])[] = [
   ['transforms', /^lib\/transforms\//],
   ['synth', /^lib\/synth\//],
   ['checks', /^lib\/checks\//],
+  ['delivery', /^lib\/delivery\//],
   ['compile', /^lib\/compile\.ts$/],
   ['release/diff', /^lib\/(diff\/|promotion\.ts$)/],
   ['cli', /^lib\/cli\//],

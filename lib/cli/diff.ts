@@ -3,6 +3,10 @@
  * names and namespaces are set aside; or, for one stage, what its sources would change in its
  * `dist/` directory. Compiles in memory and writes nothing.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_FILE } from '../config/project-file.js';
+import { DELIVERY_DIR } from '../delivery/index.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
 import { main } from './main.js';
@@ -16,7 +20,8 @@ field, how the second differs from the first. Stage names and namespaces read <s
 hash as <hash>, so what is shown is what really differs.
 
 With one stage: shows what its stage file and the stacks would change in dist/<stage> (as it is
-on disk, i.e. as committed unless you ran synth since), as npm run synth would write it.
+on disk, i.e. as committed unless you ran synth since), as npm run synth would write it; with a
+project file (stagecraft.yaml), the delivery objects in dist/delivery/ as well.
 
 Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file has a problem.
 
@@ -34,10 +39,16 @@ await main({
     }
     const project = openProject(process.cwd());
     requireStages(project, stages);
-    const compiled = compile(project, stages);
+    // with a project file, one stage's diff covers its delivery objects too, which need every stage
+    const delivers = stages.length === 1 && existsSync(join(project.root, PROJECT_FILE));
+    const compiled = compile(project, delivers ? project.stages : stages);
     if (stages.length === 1) {
       const [stage] = stages;
-      const d = diffManifests(manifestsOf(readStageTree(project, stage)), manifestsOf(compiled.tree.get(stage)!));
+      const dirs = delivers ? [stage, DELIVERY_DIR] : [stage];
+      const d = diffManifests(
+        dirs.flatMap((n) => manifestsOf(readStageTree(project, n))),
+        dirs.flatMap((n) => manifestsOf(compiled.tree.get(n) ?? new Map())),
+      );
       process.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: 'the sources' }));
       return ExitCode.ok;
     }

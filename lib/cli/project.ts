@@ -6,6 +6,8 @@ import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from
 import { join, relative } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
+import { PROJECT_FILE } from '../config/project-file.js';
+import { PROMOTION_ORDER } from '../../apps/index.js';
 import { ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/output.js';
 import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
@@ -51,11 +53,20 @@ export interface CompileOptions {
  * @throws ProblemsError with the problems of every stage at once
  */
 export function compile(project: Project, stages: readonly string[] = project.stages, { sources }: CompileOptions = {}): Compiled {
-  return compileStages(stages.map((stage) => ({
-    stage,
-    file: relative(project.root, stagePath(project, stage)),
-    text: sources?.get(stage) ?? readStageFile(project, stage),
-  })));
+  const projectPath = join(project.root, PROJECT_FILE);
+  return compileStages(
+    stages.map((stage) => ({
+      stage,
+      file: relative(project.root, stagePath(project, stage)),
+      text: sources?.get(stage) ?? readStageFile(project, stage),
+    })),
+    {
+      project: existsSync(projectPath) ? { file: PROJECT_FILE, text: readFileSync(projectPath, 'utf8') } : undefined,
+      // the delivery objects depend on every stage: planned only when all of them are compiled
+      delivery: project.stages.every((s) => stages.includes(s)),
+      promotionOrder: PROMOTION_ORDER,
+    },
+  );
 }
 
 /** The files of `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */

@@ -11,7 +11,7 @@ import { parseEnvFile, secretManifests, secretsFile } from '../secrets.js';
 import { toYamlStream } from '../synth/serialize.js';
 import type { KubeObject } from '../model/object.js';
 import { main } from './main.js';
-import { ENVIRONMENTS_DIR, openProject, stageLoader } from './project.js';
+import { DIST_DIR, ENVIRONMENTS_DIR, openProject, stageLoader } from './project.js';
 
 const usage = `Usage: npm run secrets -- <stage>
 
@@ -56,6 +56,16 @@ await main<Record<string, never>>({
     if (declarations.length === 0) {
       process.stderr.write(`${stage}: the stage declares no Secret\n`);
       return ExitCode.ok;
+    }
+    const store = loaded.file.secretStore;
+    if (store) {
+      // printing them as well would make two owners of one Secret: the operator would overwrite it
+      throw new ProblemsError([{
+        code: 'secrets/from-store',
+        subject: `${relative(root, stagePath)}: secretStore`,
+        message: `stage ${stage} gets its Secrets (${[...new Set(declarations.map((d) => d.name))].sort().join(', ')}) from the ${store.kind ?? 'ClusterSecretStore'} '${store.name}' through the ExternalSecrets in ${DIST_DIR}/${stage}/, so there is nothing to print`,
+        hint: `put the values in the store under the keys the ExternalSecrets name (kubectl kustomize ${DIST_DIR}/${stage} | grep -A3 remoteRef), or remove secretStore: from the stage file to use npm run secrets`,
+      }], ExitCode.checkFailed);
     }
 
     const file = secretsFile(stage);

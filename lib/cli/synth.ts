@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { ExitCode, formatProblem } from '../errors.js';
 import { exceptionLines, toProblem } from '../checks/finding.js';
 import { imageSubstitutions } from '../transforms/images.js';
+import { DELIVERY_DIR } from '../delivery/index.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
 import { main } from './main.js';
 import { DIST_DIR, SCHEMA_FILE, compile, openProject, requireStages, schemaText, writeOutput, writtenLines } from './project.js';
 
@@ -46,7 +48,15 @@ await main<{ stage?: string[] }>({
       const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
       if (warnings.length) process.stderr.write(warnings.map((f) => formatProblem(toProblem(f))).join('\n') + '\n');
     }
-    for (const d of gone) process.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (there is no environments/${d}.yaml)\n`);
+    for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
+      if (!path.endsWith(`/${INVENTORY_FILE}`)) continue;
+      const objects = /^objects: (\d+)$/m.exec(text)?.[1];
+      process.stdout.write(`${DELIVERY_DIR}: ${objects} ${path.split('/')[0]} objects -> ${DIST_DIR}/${DELIVERY_DIR}/${path.split('/')[0]}/\n`);
+    }
+    for (const d of gone) {
+      const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
+      process.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
+    }
     return ExitCode.ok;
   },
 });

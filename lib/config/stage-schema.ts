@@ -4,6 +4,7 @@
  */
 import type { TOptional } from '@sinclair/typebox';
 import { DnsLabel, ImageRef, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
+import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
 
 export const ARCHITECTURES = ['amd64', 'arm', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -47,6 +48,8 @@ export const stageProperties = {
       { description: "How the checks judge the stage's objects (lib/checks/)." },
     ),
   ),
+  delivery: Type.Optional(StageDeliverySettings),
+  secretStore: Type.Optional(SecretStoreSettings),
   partOf: Type.Optional(
     DnsLabel({ description: 'Value of the app.kubernetes.io/part-of label on every object. @default - the namespace' }),
   ),

@@ -47,7 +47,7 @@ interface Described {
 export function manifestsOf(files: FileTree): Manifest[] {
   const out: Manifest[] = [];
   for (const [path, text] of files) {
-    if (!path.endsWith('.yaml') || path === KUSTOMIZATION_FILE) continue;
+    if (!path.endsWith('.yaml') || path.split('/').pop() === KUSTOMIZATION_FILE) continue;
     const docs = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }).filter((d) => d !== null && d !== undefined);
     if (path.startsWith(`${NODES_DIR}/`)) {
       docs.forEach((value, i) => {

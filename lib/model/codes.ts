@@ -129,6 +129,9 @@ export const CODES: readonly CodeInfo[] = [
   row('switch/version', 'Idle color runs another version', 'The idle color does not run the version asked for.'),
   row('secrets/syntax', 'Bad secrets file line', 'Write NAME=value, one per line.'),
   row('secrets/missing', 'Secret value missing', 'Set the variable in the environment or the secrets file.'),
+  row('secrets/from-store', 'Secrets come from a secret store', 'The stage declares secretStore:, so the External Secrets Operator makes its Secrets; put the values in the store.'),
+  row('delivery/settings', 'Delivery settings incomplete', 'A stage with delivery: needs an engine, a repository URL and a cluster declared in stagecraft.yaml.'),
+  row('delivery/schema', 'Delivery object invalid', "A generated Argo CD or Flux object does not match the engine's schema: check the delivery settings it came from."),
   row('internal', 'Internal error', 'A bug in stagecraft: please report it with the command that failed.'),
 ];
 

@@ -14,6 +14,8 @@ import { compareCodePoints } from '../model/order.js';
 import { applyRank } from '../model/kinds.js';
 import { transform } from '../transforms/index.js';
 import { MANAGED_BY } from '../transforms/labels.js';
+import { externalSecrets } from '../constructs/external-secrets.js';
+import type { Engine, SecretStore } from '../config/delivery.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
 
 /** Name of the chart that holds the stage's Namespace. */
@@ -42,11 +44,25 @@ export function compareForApply(a: KubeObject, b: KubeObject): number {
 }
 
 class NamespaceChart extends Chart {
-  constructor(app: App, stage: StageContext, secrets: readonly SecretDeclaration[]) {
+  constructor(app: App, stage: StageContext, secrets: readonly SecretDeclaration[], options: RenderOptions) {
     super(app, NAMESPACE_CHART, { disableResourceNameHashes: true });
     const annotations = secrets.length ? { [REQUIRED_SECRETS_ANNOTATION]: formatRequiredSecrets(secrets) } : undefined;
     new k8s.KubeNamespace(this, 'namespace', { metadata: { name: stage.namespace, annotations } });
+    // a stage whose Secrets come from a store gets them from the External Secrets Operator
+    if (options.secretStore) {
+      for (const o of externalSecrets(secrets, options.secretStore, stage.namespace, { syncWave: options.engine === 'argocd' })) {
+        new ApiObject(this, `external-secret-${o.metadata.name}`, o);
+      }
+    }
   }
+}
+
+/** What a stage's delivery changes in its objects. */
+export interface RenderOptions {
+  /** The store the stage's Secrets come from (`secretStore:`): one ExternalSecret per declared Secret. */
+  readonly secretStore?: SecretStore;
+  /** The engine that delivers the stage, if any (Argo CD gets sync waves where they change the order). */
+  readonly engine?: Engine;
 }
 
 /** Every problem the constructs' own validations report, with the construct path. */
@@ -90,12 +106,12 @@ function constructOrigin(loaded: LoadedStage, name: string, stack: string): Step
  * Renders a loaded stage into ordered, transformed objects per chart.
  * @param compilerVersion the release written on the stage's own objects (its Namespace)
  */
-export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, compilerVersion: string): RenderedStage {
+export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, compilerVersion: string, options: RenderOptions = {}): RenderedStage {
   const { context: stage, source } = loaded;
   const app = new App({ outdir: 'unused' }); // the App is never asked to write
   const secrets = loaded.apps.flatMap((a) => stacks[a.stack].secrets?.(a.name, a.settings, stage) ?? []);
   const charts: { chart: Chart; name: string; stack: string; version: string }[] = [
-    { chart: new NamespaceChart(app, stage, secrets), name: NAMESPACE_CHART, stack: MANAGED_BY, version: compilerVersion },
+    { chart: new NamespaceChart(app, stage, secrets, options), name: NAMESPACE_CHART, stack: MANAGED_BY, version: compilerVersion },
   ];
   const nodeFiles: AppNodeFiles[] = [];
   const origins = new Map<string, StepOrigin>();

@@ -84,7 +84,7 @@ describe('a release from dev to production', () => {
     expect(r.stdout).toBe([
       'environments/production.yaml:8:24: apps.demoapp.blueGreen.live: blue -> green',
       'production: demoapp now sends traffic to green (demoapp:1.1); blue (demoapp:1) keeps running: switch again to roll back',
-      'production: 18 objects in 4 files -> dist/production/ (0 added, 1 changed, 0 removed)',
+      'production: 19 objects in 4 files -> dist/production/ (0 added, 1 changed, 0 removed)',
       '  Service production/demoapp',
       '    spec.selector.color: "blue" -> "green"',
       '',

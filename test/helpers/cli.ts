@@ -1,6 +1,6 @@
 /** Running the CLI commands as users do, in a project directory of the test's choosing. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,10 +25,14 @@ export function runCli(command: string, args: readonly string[] = [], cwd = REPO
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A temporary project: the given stage files (name -> YAML), and optionally a copy of the repo's dist/. */
+/**
+ * A temporary project: the given stage files (name -> YAML), the repo's project file
+ * (stagecraft.yaml: the delivery defaults its stage files rely on), and optionally a copy of the repo's dist/.
+ */
 export function tempProject(stages: Record<string, string>, { copyDist = false } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'stagecraft-'));
   mkdirSync(join(dir, 'environments'));
+  if (existsSync(join(REPO, 'stagecraft.yaml'))) cpSync(join(REPO, 'stagecraft.yaml'), join(dir, 'stagecraft.yaml'));
   for (const [name, text] of Object.entries(stages)) writeFileSync(join(dir, 'environments', `${name}.yaml`), text);
   if (copyDist) cpSync(join(REPO, 'dist'), join(dir, 'dist'), { recursive: true });
   return dir;

@@ -15,6 +15,7 @@ function synthUnder(locale: string): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'stagecraft-locale-'));
   dirs.push(dir);
   cpSync(join(REPO, 'environments'), join(dir, 'environments'), { recursive: true });
+  cpSync(join(REPO, 'stagecraft.yaml'), join(dir, 'stagecraft.yaml'));
   const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), 'synth'], {
     cwd: dir,
     encoding: 'utf8',

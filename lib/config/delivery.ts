@@ -1,0 +1,101 @@
+/**
+ * The settings of delivery by a GitOps engine: where each stage is delivered (engine, cluster,
+ * Git repository, sync policy) and where its Secrets come from. A stage file says it under
+ * `delivery:` and `secretStore:`; the project file (`stagecraft.yaml`) holds the defaults every
+ * stage shares and the clusters, so that a cluster's address is written once.
+ */
+import { DnsLabel, Settings, StringEnum, Type, type Static } from '../config/types.js';
+
+export const ENGINES = ['argocd', 'flux'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+const Url = (description: string) =>
+  Type.String({ minLength: 1, pattern: '^(https?|ssh|git)://\\S+$|^[\\w.-]+@[\\w.-]+:\\S+$', expected: 'a Git or HTTPS URL', description });
+
+const Sync = Settings(
+  {
+    automated: Type.Optional(Type.Boolean({ description: 'Apply every new commit without a person asking for it. @default true' })),
+    prune: Type.Optional(Type.Boolean({ description: 'Delete objects that the stage no longer has. @default true' })),
+    selfHeal: Type.Optional(
+      Type.Boolean({ description: 'Put back what someone changed by hand in the cluster (Argo CD selfHeal; Flux always does). @default true' }),
+    ),
+  },
+  { description: 'How the engine applies the stage.' },
+);
+
+const Repository = Settings(
+  {
+    url: Type.Optional(Url('The Git repository the engine reads dist/ from. @default - the project file\'s')),
+    revision: Type.Optional(
+      Type.String({ minLength: 1, pattern: '^[\\w./-]+$', description: 'Branch, tag or commit the engine follows. @default main' }),
+    ),
+  },
+  { description: 'Where the engine reads the committed dist/ from.' },
+);
+
+/** `delivery:` of a stage file: every setting overrides the project file's. */
+export const StageDeliverySettings = Settings(
+  {
+    engine: Type.Optional(StringEnum(ENGINES, { description: 'The GitOps engine that applies this stage. @default - the project file\'s' })),
+    cluster: Type.Optional(DnsLabel({ description: 'The cluster the stage is applied to: a name under delivery.clusters of stagecraft.yaml.' })),
+    repository: Type.Optional(Repository),
+    sync: Type.Optional(Sync),
+  },
+  { description: 'Where and how a GitOps engine (Argo CD or Flux) delivers this stage: see the README, "Delivering with Argo CD or Flux".' },
+);
+
+export const ClusterSettings = Settings(
+  {
+    server: Type.Optional(Url("The cluster's API server URL (Argo CD destination.server).")),
+    name: Type.Optional(DnsLabel({ description: 'The cluster as the engine knows it (Argo CD destination.name). @default - none' })),
+    kubeConfigSecret: Type.Optional(
+      DnsLabel({ description: "Flux: the Secret in flux-system holding the cluster's kubeconfig. @default - Flux's own cluster" }),
+    ),
+  },
+  { description: 'A cluster that stages are delivered to.' },
+);
+
+/** `delivery:` of the project file: the defaults of every stage, and the clusters. */
+export const ProjectDeliverySettings = Settings(
+  {
+    ...StageDeliverySettings.properties,
+    project: Type.Optional(DnsLabel({ description: 'Name of the Argo CD AppProject and the Flux GitRepository. @default stagecraft' })),
+    clusters: Type.Optional(Type.Record(DnsLabel(), ClusterSettings, { description: 'The clusters, by name.' })),
+  },
+  { description: 'Defaults for the delivery of every stage, and the clusters stages are delivered to.' },
+);
+
+export const ProjectFileSchema = Settings(
+  { delivery: Type.Optional(ProjectDeliverySettings) },
+  {
+    $id: 'https://stagecraft.dev/schemas/project.json',
+    title: 'stagecraft project file',
+    description: 'Settings every stage of the project shares (stagecraft.yaml at the project root).',
+  },
+);
+
+/** `secretStore:` of a stage file: its Secrets come from an External Secrets Operator store. */
+export const SecretStoreSettings = Settings(
+  {
+    name: DnsLabel({ description: 'The SecretStore or ClusterSecretStore that holds the values.' }),
+    kind: Type.Optional(StringEnum(['SecretStore', 'ClusterSecretStore'], { description: 'Its kind. @default ClusterSecretStore' })),
+    refreshInterval: Type.Optional(
+      Type.String({ pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', description: 'How often the operator reads the store again. @default 1h' }),
+    ),
+    remoteKeys: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[-._a-zA-Z0-9]+$' }), Type.String({ minLength: 1 }), {
+        description:
+          "The key in the store of a Secret's key, as `<secret>/<key>: <remote key>[#<property>]`. @default - `<namespace>/<secret>` with the property `<key>`",
+      }),
+    ),
+  },
+  {
+    description:
+      "The stage's Secrets come from this store: an ExternalSecret per declared Secret is generated into the stage instead of `npm run secrets`.",
+  },
+);
+
+export type StageDelivery = Static<typeof StageDeliverySettings>;
+export type ProjectFile = Static<typeof ProjectFileSchema>;
+export type ClusterSpec = Static<typeof ClusterSettings>;
+export type SecretStore = Static<typeof SecretStoreSettings>;

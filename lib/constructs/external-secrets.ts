@@ -1,0 +1,48 @@
+/**
+ * Secrets from a secret store: one External Secrets Operator `ExternalSecret` per Secret a stage
+ * declares, so that the operator makes the Secret in the cluster and nobody runs
+ * `npm run secrets`. The objects name keys in the store, never values. Pure.
+ */
+import type { KubeObject } from '../model/object.js';
+import type { SecretDeclaration } from '../stack.js';
+import type { SecretStore } from '../config/delivery.js';
+
+export const EXTERNAL_SECRET_API_VERSION = 'external-secrets.io/v1';
+/** Argo CD applies lower waves first: the Secrets exist before the workloads that read them start. */
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+
+/** Where a Secret's key lives in the store: `remoteKeys`' entry, or `<namespace>/<secret>` with the key as property. */
+export function remoteRef(store: SecretStore, namespace: string, secret: string, key: string): { key: string; property: string } {
+  const declared = store.remoteKeys && Object.hasOwn(store.remoteKeys, `${secret}/${key}`) ? store.remoteKeys[`${secret}/${key}`] : undefined;
+  if (declared === undefined) return { key: `${namespace}/${secret}`, property: key };
+  const hash = declared.indexOf('#');
+  return hash < 0 ? { key: declared, property: key } : { key: declared.slice(0, hash), property: declared.slice(hash + 1) };
+}
+
+/**
+ * The ExternalSecrets of a stage's declared Secrets (merged by name; Secrets made outside
+ * stagecraft, such as TLS certificates, are left to whoever makes them).
+ * @param syncWave whether the stage is delivered by Argo CD, which then applies them first
+ */
+export function externalSecrets(
+  declarations: readonly SecretDeclaration[],
+  store: SecretStore,
+  namespace: string,
+  { syncWave }: { syncWave: boolean },
+): KubeObject[] {
+  const keys = new Map<string, Set<string>>();
+  for (const d of declarations) if (!d.external) keys.set(d.name, new Set([...(keys.get(d.name) ?? []), ...d.keys]));
+  return [...keys.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, secretKeys]) => ({
+      apiVersion: EXTERNAL_SECRET_API_VERSION,
+      kind: 'ExternalSecret',
+      metadata: { name, namespace, ...(syncWave ? { annotations: { [SYNC_WAVE_ANNOTATION]: '-1' } } : {}) },
+      spec: {
+        refreshInterval: store.refreshInterval ?? '1h',
+        secretStoreRef: { name: store.name, kind: store.kind ?? 'ClusterSecretStore' },
+        target: { name, creationPolicy: 'Owner' },
+        data: [...secretKeys].sort().map((key) => ({ secretKey: key, remoteRef: remoteRef(store, namespace, name, key) })),
+      },
+    }));
+}

@@ -1,0 +1,57 @@
+/**
+ * Flux: a GitRepository per repository and revision the stages follow, and one Kustomization per
+ * stage that applies `./dist/<stage>`, prunes, waits for its objects to be ready, and waits for the
+ * stage before it in the promotion order (`dependsOn`). Pure.
+ */
+import type { IKustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
+import type { IGitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
+import type { DeliveryPlan } from './plan.js';
+
+/** Where Flux's controllers look for their objects. */
+export const FLUX_NAMESPACE = 'flux-system';
+/** How often Flux looks for new commits, and applies the stage again to undo drift. */
+const SOURCE_INTERVAL = '1m';
+const APPLY_INTERVAL = '10m';
+/** How long a stage's objects may take to become ready before the Kustomization fails. */
+const READY_TIMEOUT = '5m';
+
+const sourceKey = (p: DeliveryPlan) => `${p.repository.url} ${p.repository.revision}`;
+
+/** The GitRepositories' names by `url revision`: the project's name, numbered when there are several. */
+export function sourceNames(plans: readonly DeliveryPlan[]): Map<string, string> {
+  const keys = [...new Set(plans.map(sourceKey))].sort();
+  return new Map(keys.map((k, i) => [k, keys.length === 1 ? plans[0].project : `${plans[0].project}-${i + 1}`]));
+}
+
+export function gitRepositories(plans: readonly DeliveryPlan[], labels: Record<string, string>): IGitRepository[] {
+  const names = sourceNames(plans);
+  return [...names.entries()].map(([key, name]) => {
+    const [url, revision] = key.split(' ');
+    return {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name, namespace: FLUX_NAMESPACE, labels },
+      spec: { interval: SOURCE_INTERVAL, url, ref: /^[0-9a-f]{40}$/.test(revision) ? { commit: revision } : { branch: revision } },
+    };
+  });
+}
+
+export function kustomization(p: DeliveryPlan, sources: ReadonlyMap<string, string>, labels: Record<string, string>): IKustomization {
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: `${p.project}-${p.stage}`, namespace: FLUX_NAMESPACE, labels },
+    spec: {
+      interval: APPLY_INTERVAL,
+      path: `./dist/${p.stage}`,
+      prune: p.sync.prune,
+      wait: true,
+      timeout: READY_TIMEOUT,
+      sourceRef: { kind: 'GitRepository', name: sources.get(sourceKey(p))! },
+      ...(p.after !== undefined ? { dependsOn: [{ name: `${p.project}-${p.after}` }] } : {}),
+      ...(p.cluster.kubeConfigSecret ? { kubeConfig: { secretRef: { name: p.cluster.kubeConfigSecret } } } : {}),
+      // Flux has no manual sync: a stage that must not follow every commit is suspended until `flux resume`
+      ...(p.sync.automated ? {} : { suspend: true }),
+    },
+  };
+}

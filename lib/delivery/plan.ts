@@ -1,0 +1,119 @@
+/**
+ * Where each stage is delivered: its `delivery:` settings over the project file's defaults,
+ * resolved into one plan per stage, with every problem found. Pure.
+ */
+import type { Problem } from '../errors.js';
+import { didYouMean } from '../model/did-you-mean.js';
+import type { KubeObject } from '../model/object.js';
+import type { ClusterSpec, Engine, ProjectFile, StageDelivery } from '../config/delivery.js';
+
+/** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
+export const DEFAULT_PROJECT = 'stagecraft';
+export const DEFAULT_REVISION = 'main';
+
+/** What the engine needs to know of one stage. */
+export interface DeliveryPlan {
+  readonly stage: string;
+  /** The stage's own namespace (the engine's default destination namespace). */
+  readonly namespace: string;
+  readonly engine: Engine;
+  readonly project: string;
+  /** The cluster: its key under `delivery.clusters`, and how the engine reaches it. */
+  readonly cluster: { readonly id: string } & ClusterSpec;
+  readonly repository: { readonly url: string; readonly revision: string };
+  readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
+  /** Every namespace the stage's objects live in, sorted. */
+  readonly namespaces: readonly string[];
+  /** `group/kind` of every kind the stage has, by scope, sorted (for Argo CD's resource allow-lists). */
+  readonly kinds: { readonly namespaced: readonly GroupKind[]; readonly cluster: readonly GroupKind[] };
+  /** The stage that comes before this one in the promotion order, when it is delivered by the same engine. */
+  readonly after?: string;
+}
+
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+/** One stage, as the planner sees it. */
+export interface DeliveredStage {
+  readonly stage: string;
+  readonly namespace: string;
+  /** The stage file, as messages name it. */
+  readonly source: string;
+  readonly delivery: StageDelivery;
+  readonly objects: readonly KubeObject[];
+}
+
+const group = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function kindsOf(objects: readonly KubeObject[]): DeliveryPlan['kinds'] {
+  const namespaced = new Map<string, GroupKind>();
+  const cluster = new Map<string, GroupKind>();
+  for (const o of objects) {
+    const gk = { group: group(o.apiVersion), kind: o.kind };
+    (o.metadata.namespace ? namespaced : cluster).set(`${gk.group}/${gk.kind}`, gk);
+  }
+  const sorted = (m: Map<string, GroupKind>) => [...m.entries()].sort(([a], [b]) => byText(a, b)).map(([, gk]) => gk);
+  return { namespaced: sorted(namespaced), cluster: sorted(cluster) };
+}
+
+/**
+ * The delivery plan of every stage that declares `delivery:`, in stage order.
+ * @param order the promotion order: a stage's delivery waits for the stage before it (Flux `dependsOn`)
+ */
+export function planDelivery(
+  stages: readonly DeliveredStage[],
+  project: ProjectFile,
+  projectSource: string,
+  order: readonly string[],
+): { plans: DeliveryPlan[]; problems: Problem[] } {
+  const defaults = project.delivery ?? {};
+  const clusters = defaults.clusters ?? {};
+  const problems: Problem[] = [];
+  const plans: DeliveryPlan[] = [];
+  for (const s of stages) {
+    const d = s.delivery;
+    const fail = (setting: string, message: string, hint: string) =>
+      problems.push({ code: 'delivery/settings', subject: `${s.source}: delivery.${setting}`, message, hint });
+    const engine = d.engine ?? defaults.engine;
+    const clusterName = d.cluster ?? defaults.cluster;
+    const url = d.repository?.url ?? defaults.repository?.url;
+    if (!engine) fail('engine', 'names no engine, and the project file sets no delivery.engine', `set delivery.engine (argocd or flux) in ${s.source} or in ${projectSource}`);
+    if (!url) fail('repository.url', 'names no Git repository, and the project file sets no delivery.repository.url', `set delivery.repository.url in ${projectSource}`);
+    if (!clusterName) {
+      fail('cluster', 'names no cluster', `set delivery.cluster to one of the clusters of ${projectSource}: ${Object.keys(clusters).join(', ') || 'none yet'}`);
+    } else if (!Object.hasOwn(clusters, clusterName)) {
+      const guess = didYouMean(clusterName, Object.keys(clusters));
+      fail('cluster', `names the cluster '${clusterName}', which ${projectSource} does not declare${guess ? `; did you mean '${guess}'?` : ''}`,
+        `declare it under delivery.clusters in ${projectSource} (its server URL, or its name in the engine)`);
+    }
+    if (!engine || !url || !clusterName || !Object.hasOwn(clusters, clusterName)) continue;
+    const cluster = { id: clusterName, ...clusters[clusterName] };
+    if (engine === 'argocd' && !cluster.server && !cluster.name) {
+      fail('cluster', `the cluster '${clusterName}' has neither server nor name, which Argo CD needs`, `set delivery.clusters.${clusterName}.server in ${projectSource}`);
+      continue;
+    }
+    const sync = { ...defaults.sync, ...d.sync };
+    const previous = order.indexOf(s.stage) > 0 ? order[order.indexOf(s.stage) - 1] : undefined;
+    plans.push({
+      stage: s.stage,
+      namespace: s.namespace,
+      engine,
+      project: defaults.project ?? DEFAULT_PROJECT,
+      cluster,
+      repository: { url, revision: d.repository?.revision ?? defaults.repository?.revision ?? DEFAULT_REVISION },
+      sync: { automated: sync.automated ?? true, prune: sync.prune ?? true, selfHeal: sync.selfHeal ?? true },
+      namespaces: [...new Set(s.objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])))].sort(byText),
+      kinds: kindsOf(s.objects),
+      ...(previous !== undefined ? { after: previous } : {}),
+    });
+  }
+  // a stage waits only for a stage the same engine delivers
+  const engines = new Map(plans.map((p) => [p.stage, p.engine]));
+  return {
+    plans: plans.map(({ after, ...p }) => (after !== undefined && engines.get(after) === p.engine ? { ...p, after } : p)),
+    problems,
+  };
+}

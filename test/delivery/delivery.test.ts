@@ -1,0 +1,237 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { PROMOTION_ORDER } from '../../apps/index.js';
+import { compileStages, type StageSource } from '../../lib/compile.js';
+import { loadProjectFile } from '../../lib/config/project-file.js';
+import { DELIVERY_DIR } from '../../lib/delivery/index.js';
+import { planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
+import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import type { KubeObject } from '../../lib/model/object.js';
+import { compile, openProject } from '../../lib/cli/project.js';
+import { writeDist } from '../../lib/synth/write.js';
+import { REPO, repoStage, runCli, tempProject } from '../helpers/cli.js';
+
+/** An example stage file without its own delivery settings (so that a test can give its own). */
+const withoutDelivery = (text: string) => text.replace(/^delivery:.*\n/m, '').replace(/^secretStore:.*\n/m, '');
+
+const REFEREE = join(REPO, '..', 'shared', 'bin', 'k8s-strict-check');
+
+/** A stage file deploying one small app, delivered as `delivery` says. */
+const stage = (delivery: string, extra = '') =>
+  `apps:\n  nginx: { image: nginx:1.25, replicas: 1 }\n${delivery ? `delivery: ${delivery}\n` : ''}${extra}`;
+
+const PROJECT = `delivery:
+  engine: flux
+  repository: { url: https://git.example.com/team/app.git, revision: main }
+  clusters:
+    nonprod: { kubeConfigSecret: nonprod-kubeconfig }
+    prod: { server: https://prod.example.com:6443 }
+`;
+
+function sources(stages: Record<string, string>): StageSource[] {
+  return Object.entries(stages).map(([name, text]) => ({ stage: name, file: `environments/${name}.yaml`, text }));
+}
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  return [];
+}
+
+const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as KubeObject);
+
+function referee(dir: string): { status: number | null; out: string } {
+  if (!existsSync(REFEREE)) throw new Error(`the strict referee is missing (${REFEREE}): ../shared must lie beside the project`);
+  const r = spawnSync(REFEREE, [dir], { encoding: 'utf8' });
+  return { status: r.status, out: r.stdout + r.stderr };
+}
+
+describe('delivery planning', () => {
+  const delivered = (name: string, delivery: DeliveredStage['delivery']): DeliveredStage => ({
+    stage: name, namespace: name, source: `environments/${name}.yaml`, delivery, objects: [],
+  });
+
+  it('takes the project defaults and lets a stage override them', () => {
+    const project = loadProjectFile(PROJECT);
+    const { plans, problems } = planDelivery(
+      [delivered('qa', { cluster: 'nonprod' }), delivered('production', { cluster: 'prod', engine: 'argocd', repository: { revision: 'v2' }, sync: { selfHeal: false } })],
+      project, 'stagecraft.yaml', ['qa', 'production'],
+    );
+    expect(problems).toEqual([]);
+    expect(plans.map((p) => [p.stage, p.engine, p.repository.revision, p.sync.selfHeal, p.after])).toEqual([
+      ['qa', 'flux', 'main', true, undefined],
+      // production waits for no stage: the stage before it is delivered by another engine
+      ['production', 'argocd', 'v2', false, undefined],
+    ]);
+  });
+
+  it('names what is missing, with the stage file and the setting', () => {
+    const { problems } = planDelivery(
+      [delivered('qa', { cluster: 'nonprd' }), delivered('dev', {})],
+      { delivery: { clusters: { nonprod: {} } } }, 'stagecraft.yaml', [],
+    );
+    expect(problems.map(formatProblem)).toEqual([
+      'environments/qa.yaml: delivery.engine: names no engine, and the project file sets no delivery.engine\n  hint: set delivery.engine (argocd or flux) in environments/qa.yaml or in stagecraft.yaml',
+      'environments/qa.yaml: delivery.repository.url: names no Git repository, and the project file sets no delivery.repository.url\n  hint: set delivery.repository.url in stagecraft.yaml',
+      "environments/qa.yaml: delivery.cluster: names the cluster 'nonprd', which stagecraft.yaml does not declare; did you mean 'nonprod'?\n  hint: declare it under delivery.clusters in stagecraft.yaml (its server URL, or its name in the engine)",
+      'environments/dev.yaml: delivery.engine: names no engine, and the project file sets no delivery.engine\n  hint: set delivery.engine (argocd or flux) in environments/dev.yaml or in stagecraft.yaml',
+      'environments/dev.yaml: delivery.repository.url: names no Git repository, and the project file sets no delivery.repository.url\n  hint: set delivery.repository.url in stagecraft.yaml',
+      'environments/dev.yaml: delivery.cluster: names no cluster\n  hint: set delivery.cluster to one of the clusters of stagecraft.yaml: nonprod',
+    ]);
+  });
+
+  it('refuses an Argo CD cluster with neither server nor name', () => {
+    const { problems } = planDelivery([delivered('qa', { cluster: 'nonprod', engine: 'argocd' })], loadProjectFile(PROJECT), 'stagecraft.yaml', []);
+    expect(problems.map((p) => p.message)).toEqual(["the cluster 'nonprod' has neither server nor name, which Argo CD needs"]);
+  });
+
+  it('places problems of the project file at file:line:col', () => {
+    expect(problemsOf(() => loadProjectFile('delivery:\n  engine: jenkins\n  clustrs: {}\n'))).toEqual([
+      expect.stringMatching(/^stagecraft\.yaml:2:11: delivery\.engine must be one of/),
+      expect.stringMatching(/^stagecraft\.yaml:3:3: delivery\.clustrs is not a known setting; did you mean 'clusters'\?/),
+    ]);
+  });
+});
+
+describe('compiling delivery', () => {
+  const project = { file: 'stagecraft.yaml', text: PROJECT };
+
+  it('gives Flux a GitRepository and one Kustomization per stage, waiting for the stage before it', () => {
+    const compiled = compileStages(sources({ qa: stage('{ cluster: nonprod }'), production: stage('{ cluster: prod }'), lab: stage('') }), {
+      project, delivery: true, promotionOrder: ['qa', 'production'],
+    });
+    const tree = compiled.tree.get(DELIVERY_DIR)!;
+    expect([...tree.keys()]).toEqual(['flux/00-stagecraft.yaml', 'flux/10-production.yaml', 'flux/10-qa.yaml', 'flux/inventory.txt', 'flux/kustomization.yaml']);
+    const [repo] = docs(tree.get('flux/00-stagecraft.yaml')!);
+    expect(repo).toMatchObject({ kind: 'GitRepository', spec: { url: 'https://git.example.com/team/app.git', ref: { branch: 'main' } } });
+    const [production] = docs(tree.get('flux/10-production.yaml')!);
+    expect(production.spec).toEqual({
+      interval: '10m', path: './dist/production', prune: true, wait: true, timeout: '5m',
+      sourceRef: { kind: 'GitRepository', name: 'stagecraft' }, dependsOn: [{ name: 'stagecraft-qa' }],
+    });
+    const [qa] = docs(tree.get('flux/10-qa.yaml')!);
+    expect(qa.spec).toMatchObject({ path: './dist/qa', kubeConfig: { secretRef: { name: 'nonprod-kubeconfig' } } });
+    expect(qa.spec).not.toHaveProperty('dependsOn');
+  });
+
+  it('leaves dist/delivery/ out of a compilation of some stages only', () => {
+    const compiled = compileStages(sources({ qa: stage('{ cluster: nonprod }') }), { project });
+    expect(compiled.tree.has(DELIVERY_DIR)).toBe(false);
+  });
+
+  it('refuses a stage named delivery, whose output would be the delivery directory', () => {
+    expect(problemsOf(() => compileStages(sources({ delivery: stage('') })))).toEqual([
+      "environments/delivery.yaml: the stage name 'delivery' is reserved for dist/delivery/\n  hint: rename the stage file",
+    ]);
+  });
+
+  it('makes an ExternalSecret per declared Secret of a stage with a secret store: keys, never values', () => {
+    const text = withoutDelivery(repoStage('dev')) + 'secretStore: { name: vault, remoteKeys: { mysqlsecret/password: team/db#pw } }\n';
+    const compiled = compileStages(sources({ qa: text }));
+    const objects = compiled.stages[0].charts.flatMap((c) => c.objects).filter((o) => o.kind === 'ExternalSecret');
+    expect(objects).toHaveLength(1);
+    expect(objects[0].spec).toEqual({
+      refreshInterval: '1h',
+      secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
+      target: { name: 'mysqlsecret', creationPolicy: 'Owner' },
+      data: [
+        { secretKey: 'database', remoteRef: { key: 'qa/mysqlsecret', property: 'database' } },
+        { secretKey: 'password', remoteRef: { key: 'team/db', property: 'pw' } },
+        { secretKey: 'username', remoteRef: { key: 'qa/mysqlsecret', property: 'username' } },
+      ],
+    });
+    // not delivered by Argo CD: no sync wave
+    expect(objects[0].metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('the committed project', () => {
+  const project = openProject(REPO);
+  const compiled = compile(project);
+  const delivery = compiled.tree.get(DELIVERY_DIR);
+  const delivered = compiled.stages.filter((r) => readFileSync(join(REPO, r.source), 'utf8').match(/^delivery:/m));
+
+  it.runIf(delivery)('points every delivered stage at its own folder and its cluster, within the AppProject', () => {
+    const files = [...delivery!].filter(([p]) => p.endsWith('.yaml') && !p.endsWith('kustomization.yaml'));
+    const objects = files.flatMap(([, text]) => docs(text));
+    const apps = objects.filter((o) => o.kind === 'Application' || o.kind === 'Kustomization');
+    expect(apps.map((a) => (a.spec as { source?: { path: string }; path?: string }).source?.path ?? (a.spec as { path: string }).path).sort())
+      .toEqual(delivered.map((r) => expect.stringMatching(new RegExp(`^(\\./)?dist/${r.stage.name}$`))).sort());
+    const appProject = objects.find((o) => o.kind === 'AppProject');
+    if (appProject) {
+      const spec = appProject.spec as { destinations: { namespace: string; server?: string }[]; clusterResourceWhitelist: { kind: string }[] };
+      for (const r of delivered) {
+        const app = apps.find((a) => (a.spec as { source: { path: string } }).source.path === `dist/${r.stage.name}`)!;
+        const server = (app.spec as { destination: { server?: string } }).destination.server;
+        const namespaces = new Set(r.charts.flatMap((c) => c.objects).flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])));
+        for (const ns of namespaces) expect(spec.destinations).toContainEqual(expect.objectContaining({ namespace: ns, server }));
+        for (const o of r.charts.flatMap((c) => c.objects).filter((x) => !x.metadata.namespace)) {
+          expect(spec.clusterResourceWhitelist.map((k) => k.kind)).toContain(o.kind);
+        }
+      }
+    }
+  });
+
+  it.runIf(delivery)('passes kubectl kustomize and the strict referee (the pinned CRDs)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagecraft-delivery-'));
+    writeDist(join(dir, 'dist'), new Map([[DELIVERY_DIR, delivery!]]), { removeOthers: true });
+    for (const engine of new Set([...delivery!.keys()].map((p) => p.split('/')[0]))) {
+      const k = spawnSync('kubectl', ['kustomize', join(dir, 'dist', DELIVERY_DIR, engine)], { encoding: 'utf8' });
+      expect(k.stderr).toBe('');
+      expect(k.status).toBe(0);
+    }
+    const r = referee(join(dir, 'dist'));
+    expect(r.out).toMatch(/ 0 invalid, 0 unknown kinds/);
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('delivery through the commands', () => {
+  it('produces a Flux tree that kubectl kustomize and the strict referee accept, and shows a change of revision in diff and inventory', () => {
+    const dir = tempProject({
+      dev: stage('{ cluster: nonprod }'),
+      test: stage('{ cluster: nonprod }'),
+      qa: stage('{ cluster: nonprod }', 'secretStore: { name: vault, kind: SecretStore }\n'),
+      production: stage('{ cluster: prod }'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const flux = join(dir, 'dist', DELIVERY_DIR, 'flux');
+    expect(spawnSync('kubectl', ['kustomize', flux], { encoding: 'utf8' }).status).toBe(0);
+    const r = referee(join(dir, 'dist'));
+    expect(r.out).toMatch(/ 0 invalid, 0 unknown kinds/);
+    const inventory = readFileSync(join(flux, 'inventory.txt'), 'utf8');
+    // the stages follow the promotion order, each waiting for the one before
+    const production = docs(readFileSync(join(flux, '10-production.yaml'), 'utf8'))[0];
+    const previous = PROMOTION_ORDER[PROMOTION_ORDER.indexOf('production') - 1];
+    expect(production.spec).toMatchObject({ dependsOn: [{ name: `stagecraft-${previous}` }] });
+
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT.replace('revision: main', 'revision: release-2'));
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.stdout).toContain('GitRepository flux-system/stagecraft\n  spec.ref.branch: "main" -> "release-2"');
+    expect(runCli('synth', [], dir).stdout).toContain('delivery: 5 flux objects -> dist/delivery/flux/');
+    const after = readFileSync(join(flux, 'inventory.txt'), 'utf8');
+    const changed = after.split('\n').filter((l) => !inventory.split('\n').includes(l));
+    expect(changed).toEqual([
+      expect.stringMatching(/^source: stagecraft\.yaml sha256:/),
+      expect.stringMatching(/^sha256:\w+ source\.toolkit\.fluxcd\.io\/v1 GitRepository flux-system\/stagecraft$/),
+    ]);
+  });
+
+  it('explains that npm run secrets has nothing to print for a stage whose Secrets come from a store', () => {
+    const text = withoutDelivery(repoStage('dev')) + 'secretStore: { name: vault }\n';
+    const dir = tempProject({ qa: text });
+    const r = runCli('secrets', ['qa'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("environments/qa.yaml: secretStore: stage qa gets its Secrets (mysqlsecret) from the ClusterSecretStore 'vault' through the ExternalSecrets in dist/qa/, so there is nothing to print");
+  });
+});
