@@ -25,7 +25,7 @@ export interface Project {
   readonly stages: readonly string[];
   /** Where messages about the project itself go (a recovery, files left alone in dist/). @default stderr */
   readonly log: (line: string) => void;
-  /** The command that holds the project's lock, when opened as a writer. */
+  /** The command that holds the project's lock (`npm run synth`), when opened as a writer. */
   readonly writer?: string;
 }
 
@@ -44,10 +44,11 @@ export interface OpenOptions {
  * interrupted command left (a journal or staging files, see lib/synth/write.ts), saying so.
  */
 export function openProject(root: string, { writer, log = (l) => process.stderr.write(`${l}\n`) }: OpenOptions = {}): Project {
-  if (writer) acquireLock(root, `npm run ${writer}`, log);
+  const command = writer && `npm run ${writer}`;
+  if (command) acquireLock(root, command, log);
   if (needsRecovery(root, DIST_DIR)) {
     // a reader takes the lock only to recover, and not from a writer that is still at work
-    const release = writer ? undefined : acquireLock(root, 'recovery', log);
+    const release = command ? undefined : acquireLock(root, 'recovery', log);
     try {
       for (const line of recover(root, DIST_DIR, [ENVIRONMENTS_DIR])) log(line);
     } finally {
@@ -58,7 +59,7 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
   const stages = existsSync(dir)
     ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort()
     : [];
-  return { root, stages, log, writer };
+  return { root, stages, log, writer: command };
 }
 
 /** The text of a stage file on disk. */

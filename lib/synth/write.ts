@@ -194,6 +194,16 @@ export function writeTransaction(o: TransactionOptions): TransactionResult {
       continue;
     }
     const scan = scanDir(dir);
+    // rename(2) cannot move a mount point or across file systems (EXDEV): refuse before anything moves
+    const device = lstatSync(dist, { throwIfNoEntry: false })?.dev;
+    const mounted = [...(exists ? [''] : []), ...scan.foreign].filter((f) => lstatSync(join(dir, f)).dev !== device);
+    for (const f of mounted) {
+      problems.push({
+        code: 'synth/mount-point',
+        message: `${o.distDir}/${stage}/${f} is on another file system than ${o.distDir}/, so it cannot be moved aside when the output of stage '${stage}' is replaced`,
+        hint: `mount the file system at ${o.distDir}/ itself (stagecraft stages its writes inside ${o.distDir}/), or move ${o.distDir}/${stage}/${f} elsewhere`,
+      });
+    }
     for (const f of scan.foreign) {
       const clash = [...files.keys()].find((file) => overlaps(f, file));
       if (clash) {
