@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, repoStage, snapshotDir, tempProject } from '../helpers/cli.js';
+import { JOURNAL_FILE } from '../../lib/synth/write.js';
+import { LOCK_FILE } from '../../lib/cli/lock.js';
 
 /** Runs a command from its bundle (lib/cli/run.mjs), which starts faster than through tsx. */
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
@@ -31,7 +33,7 @@ function copy(dir: string): string {
  * Crashes `command` at every write step in a copy of `base`, then runs `check`, which must say it
  * recovered; returns, per step, whether the project came out as before or after the command.
  */
-function crashEverywhere(base: string, command: string, args: readonly string[]): string[] {
+function crashEverywhere(base: string, command: string, args: readonly string[]): { outcomes: string[]; after: Record<string, string> } {
   const before = state(base);
   const reference = copy(base);
   expect(run(command, args, reference).code).toBe(0);
@@ -60,11 +62,18 @@ function crashEverywhere(base: string, command: string, args: readonly string[])
     if (outcome === 'torn') expect(now, `after a crash at ${step}`).toEqual(after);
     // the output and the stage files agree in both outcomes; only synth's sources differ from its old output
     if (outcome === 'after' || command !== 'synth') expect(next.code, `${step}: ${next.stderr}`).toBe(0);
+    else {
+      // synth rolled back: its sources are newer than the output until it runs again
+      expect(next.code).toBe(1);
+      expect(run('synth', [], dir).code).toBe(0);
+      expect(run('check', [], dir).code).toBe(0);
+      expect(state(dir)).toEqual(after);
+    }
     outcomes.push(`${step}: ${outcome}`);
     rmSync(dir, { recursive: true, force: true });
     expect(i).toBeLessThan(40);
   }
-  return outcomes;
+  return { outcomes, after };
 }
 
 describe('a command killed between any two write steps', () => {
@@ -77,7 +86,9 @@ describe('a command killed between any two write steps', () => {
     writeFileSync(join(base, 'dist', 'README.md'), 'about dist\n');
     writeFileSync(join(base, 'dist', 'lab', 'NOTES.md'), 'notes\n');
     writeFileSync(join(base, 'dist', 'old', 'NOTES.md'), 'old notes\n');
-    const outcomes = crashEverywhere(base, 'synth', []);
+    const { outcomes, after } = crashEverywhere(base, 'synth', []);
+    expect(after).toMatchObject({ 'dist/README.md': 'about dist\n', 'dist/lab/NOTES.md': 'notes\n', 'dist/old/NOTES.md': 'old notes\n' });
+    expect(Object.keys(after).filter((p) => p.startsWith('dist/old/'))).toEqual(['dist/old/NOTES.md']);
     // staged files are thrown away; from the journal on, the change is completed
     expect(outcomes[0]).toBe('staged: before');
     expect(outcomes.slice(1)).toEqual(outcomes.slice(1).map((o) => o.replace(/: .*/, ': after')));
@@ -88,7 +99,7 @@ describe('a command killed between any two write steps', () => {
     const base = tempProject({ dev: repoStage('dev'), test: repoStage('test') });
     writeFileSync(join(base, 'environments', 'dev.yaml'), repoStage('dev').replace('image: demoapp:1\n', 'image: demoapp:1.1\n'));
     expect(run('synth', [], base).code).toBe(0);
-    const outcomes = crashEverywhere(base, 'promote', ['dev', 'test']);
+    const { outcomes } = crashEverywhere(base, 'promote', ['dev', 'test']);
     expect(outcomes).toEqual(['staged: before', 'journal: after', 'rename-1: after', 'rename-2: after', 'rename-3: after', 'cleanup: after']);
   }, 600_000);
 
@@ -97,8 +108,19 @@ describe('a command killed between any two write steps', () => {
     expect(run('synth', [], base).code).toBe(0);
     mkdirSync(join(base, 'dist', 'production', '.git'));
     writeFileSync(join(base, 'dist', 'production', '.git', 'HEAD'), 'ref: refs/heads/main\n');
-    const outcomes = crashEverywhere(base, 'switch', ['production', 'demoapp']);
+    const { outcomes, after } = crashEverywhere(base, 'switch', ['production', 'demoapp']);
+    expect(after['dist/production/.git/HEAD']).toBe('ref: refs/heads/main\n');
     // the foreign .git/ moves with the directory: one more rename than promote
     expect(outcomes).toEqual(['staged: before', 'journal: after', 'rename-1: after', 'rename-2: after', 'rename-3: after', 'rename-4: after', 'cleanup: after']);
   }, 600_000);
+});
+
+describe('the files of an unfinished write', () => {
+  it.each([LOCK_FILE, JOURNAL_FILE, 'dist/.stagecraft-tx/new/qa/10-demoapp.yaml', 'environments/.qa.yaml.stagecraft-tmp', 'environments/.stage.schema.json.stagecraft-tmp'])(
+    '%s is git-ignored',
+    (path) => {
+      const r = spawnSync('git', ['check-ignore', '--no-index', '-q', path], { cwd: REPO });
+      expect(r.status).toBe(0);
+    },
+  );
 });
