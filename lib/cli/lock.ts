@@ -4,7 +4,7 @@
  * `STAGECRAFT_LOCK_WAIT` seconds, default 30) and then gives up naming the holder. A lock whose
  * process is gone (same host, PID not alive) is taken over.
  *
- * Hand-written (about 60 lines) rather than proper-lockfile: that library decides staleness by
+ * Hand-written rather than proper-lockfile: that library decides staleness by
  * the lock's age, refreshed by a timer in the holder, and records no PID or command to name;
  * here a dead holder is known at once from its PID, and a synchronous command needs no timer.
  *
