@@ -2,17 +2,18 @@
  * The project on disk: where stage files and output live, and compiling them. The CLI commands
  * are the only callers; this is where reading files happens.
  */
-import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { PROMOTION_ORDER } from '../../apps/index.js';
-import { ProblemsError } from '../errors.js';
+import { ProblemsError, formatProblem } from '../errors.js';
 import type { FileTree } from '../synth/output.js';
 import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
-import { compareDist, listFiles, writeDist } from '../synth/write.js';
+import { compareDist, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
+import { acquireLock } from './lock.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -24,14 +25,43 @@ export interface Project {
   readonly root: string;
   /** Stage names, from the files in `environments/`, sorted. */
   readonly stages: readonly string[];
+  /** Where messages about the project itself go (a recovery, files left alone in dist/). @default stderr */
+  readonly log: (line: string) => void;
+  /** The command that holds the project's lock (`npm run synth`), when opened as a writer. */
+  readonly writer?: string;
 }
 
-export function openProject(root: string): Project {
+export interface OpenOptions {
+  /**
+   * The command, when it writes: the project's lock is taken for it (lib/cli/lock.ts) and held
+   * until the process exits. @default - a reader, which takes no lock
+   */
+  readonly writer?: string;
+  /** @default - write each line to stderr */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Opens the project in `root`: takes the lock for a writer, and completes or rolls back what an
+ * interrupted command left (a journal or staging files, see lib/synth/write.ts), saying so.
+ */
+export function openProject(root: string, { writer, log = (l) => process.stderr.write(`${l}\n`) }: OpenOptions = {}): Project {
+  const command = writer && `npm run ${writer}`;
+  if (command) acquireLock(root, command, log);
+  if (needsRecovery(root, DIST_DIR)) {
+    // a reader takes the lock only to recover, and not from a writer that is still at work
+    const release = command ? undefined : acquireLock(root, 'recovery', log);
+    try {
+      for (const line of recover(root, DIST_DIR, [ENVIRONMENTS_DIR])) log(line);
+    } finally {
+      release?.();
+    }
+  }
   const dir = join(root, ENVIRONMENTS_DIR);
   const stages = existsSync(dir)
     ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort()
     : [];
-  return { root, stages };
+  return { root, stages, log, writer: command };
 }
 
 /** The text of a stage file on disk. */
@@ -69,10 +99,10 @@ export function compile(project: Project, stages: readonly string[] = project.st
   );
 }
 
-/** The files of `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */
+/** The files stagecraft wrote in `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */
 export function readStageTree(project: Project, stage: string): FileTree {
   const dir = join(project.root, DIST_DIR, stage);
-  return new Map(listFiles(dir).map((p) => [p, readFileSync(join(dir, p), 'utf8')]));
+  return new Map(scanDir(dir).owned.map((p) => [p, readFileSync(join(dir, p), 'utf8')]));
 }
 
 /** What writing a stage changed, for the summary line. */
@@ -87,37 +117,53 @@ export interface WrittenStage {
 export interface WriteOutputOptions {
   /** A full synthesis: remove the output of stages that have no stage file any more. */
   readonly removeOthers: boolean;
-  /** New texts of stage files, written after the output (an edit by promote or switch). */
+  /** New texts of stage files, written with the output in one transaction (an edit by promote or switch). */
   readonly stageTexts?: ReadonlyMap<string, string>;
+  /** Other project files to write in the same transaction (the schema), by path relative to the root. */
+  readonly files?: ReadonlyMap<string, string>;
+}
+
+export interface WrittenOutput {
+  /** One per compiled stage, in order. */
+  readonly stages: WrittenStage[];
+  /** Stages whose output was removed because their stage file is gone, sorted. */
+  readonly removed: string[];
 }
 
 /**
- * Writes compiled stages into `dist/` (atomically, see lib/synth/write.ts) and any edited stage
- * files, and says what changed in each stage compared with the output that was there.
+ * Writes compiled stages into `dist/` and any edited project files as one transaction (see
+ * lib/synth/write.ts), leaving files stagecraft did not write where they are (one warning lists
+ * them), and says what changed in each stage compared with the output that was there.
+ * @throws Error when the project was not opened as a writer (it must hold the lock)
  */
-export function writeOutput(project: Project, compiled: Compiled, { removeOthers, stageTexts }: WriteOutputOptions): WrittenStage[] {
+export function writeOutput(project: Project, compiled: Compiled, { removeOthers, stageTexts, files }: WriteOutputOptions): WrittenOutput {
+  if (!project.writer) throw new Error('writeOutput: open the project with openProject(root, { writer }) first, which takes the lock');
   const distDir = join(project.root, DIST_DIR);
   const before = new Map([...compiled.tree.keys()].map((s) => {
     const path = join(distDir, s, INVENTORY_FILE);
     return [s, existsSync(path) ? parseInventory(readFileSync(path, 'utf8')) : undefined] as const;
   }));
-  writeDist(distDir, compiled.tree, { removeOthers });
-  for (const [stage, text] of stageTexts ?? []) {
-    // a rename, so that the stage file is either the old one or the new one, never half written
-    const path = stagePath(project, stage);
-    writeFileSync(`${path}.tmp`, text);
-    renameSync(`${path}.tmp`, path);
+  const projectFiles = new Map([...(files ?? []), ...[...(stageTexts ?? [])].map(([stage, text]) => [relative(project.root, stagePath(project, stage)), text] as const)]);
+  const { removed, foreign } = writeTransaction({ root: project.root, distDir: DIST_DIR, tree: compiled.tree, removeOthers, files: projectFiles, command: project.writer });
+  if (foreign.length) {
+    project.log(formatProblem({
+      code: 'synth/foreign-files',
+      severity: 'warning',
+      message: `${DIST_DIR}/ holds files that stagecraft did not write; they are left as they are: ${foreign.join(', ')}`,
+      hint: `stagecraft replaces only the files it generated (they start with a 'Generated by stagecraft' header); keep hand-written files out of ${DIST_DIR}/<stage>/ if kubectl apply -f should not read them`,
+    }));
   }
-  return compiled.stages.map((r) => {
-    const files = compiled.tree.get(r.stage.name)!;
+  const stages = compiled.stages.map((r) => {
+    const stageFiles = compiled.tree.get(r.stage.name)!;
     const old = before.get(r.stage.name);
     return {
       stage: r.stage.name,
       objects: r.charts.reduce((n, c) => n + c.objects.length, 0),
-      files: files.size,
-      changes: old && compareInventories(old, parseInventory(files.get(INVENTORY_FILE)!)),
+      files: stageFiles.size,
+      changes: old && compareInventories(old, parseInventory(stageFiles.get(INVENTORY_FILE)!)),
     };
   });
+  return { stages, removed };
 }
 
 /** `qa: 14 objects in 5 files -> dist/qa/ (1 added, 1 changed, 0 removed)`, then the objects. */
@@ -161,7 +207,7 @@ export function staleFiles(project: Project, compiled: Compiled, removeOthers = 
 export function rewriteStage(project: Project, stage: string, text: string): string[] {
   const compiled = compile(project, [stage], { sources: new Map([[stage, text]]) });
   const before = manifestsOf(readStageTree(project, stage));
-  const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, text]]) });
+  const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, text]]) }).stages;
   const changes = diffManifests(before, manifestsOf(compiled.tree.get(stage)!));
   return [writtenLines(written)[0], ...diffLines(changes, { before: 'the old output', after: 'the new output' }).map((l) => `  ${l}`)];
 }

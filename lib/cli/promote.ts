@@ -36,7 +36,7 @@ await main<{ app?: string; force?: boolean }>({
       throw new ProblemsError([{ code: 'cli/arguments', message: `promote takes two stages, <from> and <to> (found ${args.length})`, hint: 'e.g. npm run promote -- qa production' }]);
     }
     const [from, to] = args;
-    const project = openProject(process.cwd());
+    const project = openProject(process.cwd(), { writer: `promote -- ${args.join(' ')}` });
     requireStages(project, [from, to]);
     const order = orderProblem(from, to, PROMOTION_ORDER);
     if (order && !force) throw new ProblemsError([order], ExitCode.checkFailed);

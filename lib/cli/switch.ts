@@ -39,7 +39,7 @@ await main<{ version?: string; force?: boolean }>({
       throw new ProblemsError([{ code: 'cli/arguments', message: `switch takes a stage and an app (found ${args.length} arguments)`, hint: 'e.g. npm run switch -- production demoapp' }]);
     }
     const [stage, app] = args;
-    const project = openProject(process.cwd());
+    const project = openProject(process.cwd(), { writer: `switch -- ${args.join(' ')}` });
     requireStages(project, [stage]);
     const loaded = loadStage(project, stage);
     const instance = loaded.apps.find((a) => a.name === app);

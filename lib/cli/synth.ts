@@ -2,7 +2,7 @@
  * `npm run synth`: compiles every stage file into `dist/<stage>/`, or nothing at all when any
  * stage has a problem.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, formatProblem } from '../errors.js';
 import { exceptionLines, toProblem } from '../checks/finding.js';
@@ -28,16 +28,17 @@ await main<{ stage?: string[] }>({
   options: { stage: { type: 'string', multiple: true } },
   run({ stage }) {
     const root = process.cwd();
-    const project = openProject(root);
+    const project = openProject(root, { writer: ['synth', ...(stage ? ['--', ...stage.flatMap((s) => ['--stage', s])] : [])].join(' ') });
     requireStages(project, stage ?? []);
     const compiled = compile(project, stage ?? project.stages);
-    const distDir = join(root, DIST_DIR);
-    // a full synthesis removes the output of stages whose stage file is gone: say so
-    const gone = stage === undefined && existsSync(distDir) ? readdirSync(distDir).filter((d) => !compiled.tree.has(d)).sort() : [];
-    const written = writeOutput(project, compiled, { removeOthers: stage === undefined });
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
-    if (!existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema) writeFileSync(schemaPath, schema);
+    const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema;
+    // a full synthesis removes the output of stages whose stage file is gone, and says so
+    const { stages: written, removed: gone } = writeOutput(project, compiled, {
+      removeOthers: stage === undefined,
+      files: new Map(schemaStale ? [[SCHEMA_FILE, schema]] : []),
+    });
     for (const [i, s] of compiled.stages.entries()) {
       process.stdout.write(writtenLines(written[i]).map((l) => `${l}\n`).join(''));
       for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {

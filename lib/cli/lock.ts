@@ -1,0 +1,154 @@
+/**
+ * One writer at a time: `.stagecraft/lock` (git-ignored) holds the PID, host, command and start
+ * time of the process that writes the project. A second writer waits for it (a bounded time,
+ * `STAGECRAFT_LOCK_WAIT` seconds, default 30) and then gives up naming the holder. A lock whose
+ * process is gone (same host, PID not alive) is taken over.
+ *
+ * Hand-written rather than proper-lockfile: that library decides staleness by
+ * the lock's age, refreshed by a timer in the holder, and records no PID or command to name;
+ * here a dead holder is known at once from its PID, and a synchronous command needs no timer.
+ *
+ * Taking over is race-free: the lock appears whole by link(2) (never half written), and only the
+ * process holding `.stagecraft/lock.takeover` (created with O_EXCL) may delete a lock, and only
+ * after reading it again and finding the very lock it found stale (same PID, start time, token).
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { ExitCode, ProblemsError } from '../errors.js';
+import { STATE_DIR } from '../synth/write.js';
+
+export const LOCK_FILE = join(STATE_DIR, 'lock');
+const TAKEOVER_FILE = join(STATE_DIR, 'lock.takeover');
+/** A takeover lasts microseconds; one older than this was left by a process killed during it. */
+const TAKEOVER_STALE_MS = 10_000;
+const DEFAULT_WAIT_S = 30;
+const POLL_MS = 100;
+
+interface Holder {
+  readonly pid: number;
+  readonly host: string;
+  readonly command: string;
+  readonly since: string;
+  readonly token: string;
+}
+
+const held = new Map<string, { count: number; raw: string }>();
+
+function read(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function parse(raw: string): Holder | undefined {
+  try {
+    const h = JSON.parse(raw) as Partial<Holder>;
+    return typeof h.pid === 'number' && typeof h.since === 'string' ? { host: '', command: '?', token: '', ...h } as Holder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(h: Holder): boolean {
+  if (h.host !== hostname()) return true; // another machine's process: cannot tell, so assume it runs
+  try {
+    process.kill(h.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Deletes the lock if it still is `raw` (a dead holder's); see the module comment. */
+function takeOver(root: string, raw: string): void {
+  const guard = join(root, TAKEOVER_FILE);
+  let fd: number;
+  try {
+    fd = openSync(guard, 'wx');
+  } catch {
+    const st = statSync(guard, { throwIfNoEntry: false });
+    if (st && Date.now() - st.mtimeMs > TAKEOVER_STALE_MS) rmSync(guard, { force: true });
+    return;
+  }
+  try {
+    if (read(join(root, LOCK_FILE)) === raw) unlinkSync(join(root, LOCK_FILE));
+  } finally {
+    closeSync(fd);
+    unlinkSync(guard);
+  }
+}
+
+function describe(h: Holder | undefined): string {
+  return h ? `pid ${h.pid}${h.host && h.host !== hostname() ? ` on ${h.host}` : ''} (${h.command}, since ${h.since})` : 'an unreadable lock file';
+}
+
+/**
+ * Takes the project's lock for `command`, waiting for another writer at most `STAGECRAFT_LOCK_WAIT`
+ * seconds; held until `release()` or the process exits. Taking it again in the same process
+ * only counts.
+ * @throws ProblemsError naming the holder when it is still held after the wait
+ */
+export function acquireLock(root: string, command: string, log: (line: string) => void): () => void {
+  const path = join(root, LOCK_FILE);
+  const mine = held.get(path);
+  if (mine) {
+    mine.count++;
+    return () => release(path);
+  }
+  mkdirSync(join(root, STATE_DIR), { recursive: true });
+  const raw = JSON.stringify({ pid: process.pid, host: hostname(), command, since: new Date().toISOString(), token: randomBytes(8).toString('hex') });
+  const tmp = `${path}.${process.pid}.tmp`;
+  const waitS = Number(process.env.STAGECRAFT_LOCK_WAIT ?? DEFAULT_WAIT_S);
+  const deadline = Date.now() + (Number.isFinite(waitS) ? waitS : DEFAULT_WAIT_S) * 1000;
+  let told = false;
+  writeFileSync(tmp, raw);
+  try {
+    for (;;) {
+      try {
+        linkSync(tmp, path); // fails with EEXIST while another process holds it
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      const other = read(path);
+      if (other === undefined) continue; // released meanwhile
+      const holder = parse(other);
+      if (!holder || !alive(holder)) {
+        log(`stagecraft: taking over the lock left by ${describe(holder)}, which is no longer running`);
+        takeOver(root, other);
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        throw new ProblemsError([{
+          code: 'cli/locked',
+          message: `another command is writing this project: ${describe(holder)} holds ${LOCK_FILE}`,
+          hint: `wait for it to finish and run the command again (or set STAGECRAFT_LOCK_WAIT to wait longer than ${waitS} s); if that process is gone, the next command takes its lock over`,
+        }], ExitCode.checkFailed);
+      }
+      if (!told) log(`stagecraft: waiting for ${describe(holder)} to finish writing this project`);
+      told = true;
+      sleep(POLL_MS);
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  held.set(path, { count: 1, raw });
+  process.once('exit', () => held.has(path) && release(path, true));
+  return () => release(path);
+}
+
+function release(path: string, all = false): void {
+  const mine = held.get(path);
+  if (!mine || (--mine.count > 0 && !all)) return;
+  held.delete(path);
+  // only ever our own lock: nobody deletes a live holder's lock
+  if (read(path) === mine.raw) rmSync(path, { force: true });
+}

@@ -1,0 +1,114 @@
+/** One writer at a time: .stagecraft/lock. */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LOCK_FILE, acquireLock } from '../../lib/cli/lock.js';
+import { REPO, repoStage, snapshotDir, tempProject } from '../helpers/cli.js';
+
+interface Result {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Result {
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), command, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts a command without waiting for it, so that several run at once. */
+function start(command: string, args: readonly string[], cwd: string): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(REPO, 'lib/cli/run.mjs'), command, ...args], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A lock file as a holder with this PID writes it. */
+function writeLock(dir: string, pid: number, command = 'npm run synth'): string {
+  const raw = JSON.stringify({ pid, host: hostname(), command, since: '2026-12-01T10:00:00.000Z', token: 'abc' });
+  mkdirSync(join(dir, '.stagecraft'), { recursive: true });
+  writeFileSync(join(dir, LOCK_FILE), raw);
+  return raw;
+}
+
+/** The PID of a process that has exited. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid!;
+}
+
+describe('the project lock', () => {
+  it('refuses a second writer, naming the holder, and writes nothing', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    // this test's own process holds it: alive for as long as the test runs
+    const raw = writeLock(dir, process.pid, 'npm run promote -- qa production');
+    const before = snapshotDir(dir);
+    const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `another command is writing this project: pid ${process.pid} (npm run promote -- qa production, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock\n` +
+        '  hint: wait for it to finish and run the command again (or set STAGECRAFT_LOCK_WAIT to wait longer than 0 s); if that process is gone, the next command takes its lock over\n' +
+        '1 problem; nothing was written.\n',
+    );
+    expect(snapshotDir(dir)).toEqual(before);
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(raw);
+  });
+
+  it('makes a second writer wait, saying for whom, and readers not at all', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    writeLock(dir, process.pid);
+    const r = run('switch', ['lab', 'nginx'], dir, { STAGECRAFT_LOCK_WAIT: '0.3' });
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `stagecraft: waiting for pid ${process.pid} (npm run synth, since 2026-12-01T10:00:00.000Z) to finish writing this project`,
+      `another command is writing this project: pid ${process.pid} (npm run synth, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock`,
+    ]);
+    expect(run('check', [], dir, { STAGECRAFT_LOCK_WAIT: '0' }).stderr).not.toContain('lock');
+  });
+
+  it('is taken over when its holder is no longer running, and released at the end', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    const pid = deadPid();
+    writeLock(dir, pid);
+    const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe(`stagecraft: taking over the lock left by pid ${pid} (npm run synth, since 2026-12-01T10:00:00.000Z), which is no longer running`);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('serializes writers started at once, also when they take over a dead holder together', async () => {
+    const dir = tempProject({ lab: repoStage('lab'), qa: repoStage('qa'), test: repoStage('test') });
+    expect(run('synth', [], dir).code).toBe(0);
+    writeLock(dir, deadPid());
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 2'));
+    const results = await Promise.all([
+      start('synth', ['--stage', 'lab'], dir),
+      start('synth', [], dir),
+      start('promote', ['test', 'qa', '--force'], dir),
+    ]);
+    for (const r of results) expect(r.stderr).not.toMatch(/ENOENT|ENOTEMPTY|EEXIST|another command is writing/);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(run('check', [], dir)).toMatchObject({ code: 0, stderr: '' });
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+});
+
+describe('acquireLock', () => {
+  it('is taken again by the same process without waiting, and released by the last release', () => {
+    const dir = tempProject({});
+    const log: string[] = [];
+    const first = acquireLock(dir, 'npm run synth', (l) => log.push(l));
+    const second = acquireLock(dir, 'npm run synth', (l) => log.push(l));
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, command: 'npm run synth' });
+    second();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
+    first();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    expect(log).toEqual([]);
+  });
+});
