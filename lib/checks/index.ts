@@ -6,7 +6,8 @@
 import type { KubeObject } from '../model/object.js';
 import { checkApiRules } from './api-rules.js';
 import { fieldPath, type Finding, type UsedException } from './finding.js';
-import { describeObject } from '../model/object.js';
+import { describeObject, numberNameless } from '../model/object.js';
+import { checkCustomResource, crdRegistry, isCustomGroup } from './crds.js';
 import { ObjectIndex } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { checkReferences } from './references.js';
@@ -20,6 +21,12 @@ export interface CheckOptions {
   readonly podSecurity?: PodSecurityLevel;
   /** Namespaces that exist before the objects are applied, besides the built-in ones. @default [] */
   readonly existingNamespaces?: readonly string[];
+  /**
+   * CustomResourceDefinitions known besides those among the objects (a project's `crds/` folder,
+   * `npm run check -- --crds <dir>`): their custom resources are validated, the CRDs are not checked.
+   * @default []
+   */
+  readonly crds?: readonly KubeObject[];
 }
 
 export interface CheckResult {
@@ -27,17 +34,6 @@ export interface CheckResult {
   readonly findings: readonly Finding[];
   /** Declared policy exceptions that suppressed a finding. */
   readonly exceptions: readonly UsedException[];
-}
-
-/** `apiVersion/kind` of the custom resources that CustomResourceDefinitions among `objects` define. */
-function customKinds(objects: readonly KubeObject[]): Set<string> {
-  const out = new Set<string>();
-  for (const o of objects) {
-    if (o.kind !== 'CustomResourceDefinition') continue;
-    const spec = o.spec as { group?: string; names?: { kind?: string }; versions?: { name?: string }[] } | undefined;
-    for (const v of spec?.versions ?? []) out.add(`${spec?.group}/${v.name}/${spec?.names?.kind}`);
-  }
-  return out;
 }
 
 /** Findings by object, field and message; each key computed once (stages may have many warnings). */
@@ -69,9 +65,14 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const objects = all.filter((o) => !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`));
   const findings: Finding[] = [];
   const exceptions: UsedException[] = [];
-  const custom = customKinds(objects);
+  numberNameless(objects);
+  // the CRDs of the objects first: a stage's own CRD wins over a folder's of the same kind
+  const registry = crdRegistry([...objects, ...(options.crds ?? [])]);
+  const ownCrds = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition'));
+  findings.push(...registry.crdFindings.filter((f) => ownCrds.has(f.object)));
   for (const o of objects) {
-    findings.push(...checkSchema(o, custom), ...checkApiRules(o), ...checkSecretValues(o));
+    const custom = typeof o.apiVersion === 'string' && (registry.lookup(o.apiVersion, o.kind) || isCustomGroup(o.apiVersion));
+    findings.push(...(custom ? checkCustomResource(o, registry) : checkSchema(o)), ...checkApiRules(o), ...checkSecretValues(o));
     const policy = checkPodSecurity(o, options.podSecurity ?? 'baseline');
     findings.push(...policy.findings);
     exceptions.push(...policy.exceptions);
