@@ -73,7 +73,7 @@ function ajv(): InstanceType<typeof Ajv> {
     type: 'array',
     schemaType: 'array',
     errors: true,
-    validate: function listMapKeys(this: unknown, keys: string[], data: unknown[]): boolean {
+    validate: function listMapKeys(this: unknown, keys: string[], data: unknown[], _schema?: unknown, cxt?: { instancePath: string }): boolean {
       const seen = new Set<string>();
       const v = listMapKeys as unknown as { errors?: Partial<ErrorObject>[] };
       v.errors = [];
@@ -82,7 +82,7 @@ function ajv(): InstanceType<typeof Ajv> {
         if (!o) return;
         const key = JSON.stringify(keys.map((k) => o[k] ?? null));
         if (seen.has(key)) {
-          v.errors!.push({ keyword: LIST_MAP_KEYS, instancePath: `/${i}`, message: `repeats the key ${keys.map((k) => `${k} ${JSON.stringify(o[k])}`).join(' and ')} of an earlier item`, params: { keys } });
+          v.errors!.push({ keyword: LIST_MAP_KEYS, instancePath: `${cxt?.instancePath ?? ''}/${i}`, message: `repeats the key ${keys.map((k) => `${k} ${JSON.stringify(o[k])}`).join(' and ')} of an earlier item`, params: { keys } });
         }
         seen.add(key);
       });
@@ -97,7 +97,8 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   const out: Schema = {};
   const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
   if (s['x-kubernetes-int-or-string'] === true) out.type = s.nullable === true ? ['integer', 'string', 'null'] : ['integer', 'string'];
-  else if (typeof s.type === 'string') out.type = s.nullable === true ? [s.type, 'null'] : s.type;
+  // an invalid type is the CRD's finding (crd/structural); its custom resources are checked without it
+  else if (typeof s.type === 'string' && TYPES.includes(s.type)) out.type = s.nullable === true ? [s.type, 'null'] : s.type;
   for (const k of VALUE_KEYWORDS) if (s[k] !== undefined) out[k] = s[k];
   if (typeof s.pattern === 'string') out.pattern = s.pattern;
   // OpenAPI v3 marks exclusive bounds with booleans, JSON Schema with the bound itself

@@ -11,6 +11,7 @@ import { checkCustomResource, crdRegistry, isCustomGroup } from './crds.js';
 import { ObjectIndex } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { checkReferences } from './references.js';
+import { SERVICE_MONITOR, checkSelections } from './references-selectors.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-secrets.js';
 import { NOT_API_OBJECTS, checkSchema } from './schema.js';
@@ -77,7 +78,9 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
     findings.push(...policy.findings);
     exceptions.push(...policy.exceptions);
   }
-  findings.push(...checkReferences(new ObjectIndex([...objects, ...requiredSecrets(objects)]), options));
+  const index = new ObjectIndex([...objects, ...requiredSecrets(objects)]);
+  findings.push(...checkReferences(index, options));
+  findings.push(...checkSelections(index, { serviceMonitors: registry.lookup(SERVICE_MONITOR.apiVersion, SERVICE_MONITOR.kind) !== undefined }));
   return { findings: sortFindings(findings), exceptions };
 }
 
