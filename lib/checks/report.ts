@@ -4,6 +4,7 @@
  */
 import { formatProblem, type SourceLocation } from '../errors.js';
 import { fieldPath, toProblem, type Finding } from './finding.js';
+import { ruleInfo } from './rules.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -41,14 +42,21 @@ export function jsonReport(items: readonly Located[], objects: number): string {
   return JSON.stringify({ objects, findings: items.map(jsonItem) }, null, 2) + '\n';
 }
 
-/** SARIF 2.1.0, as GitHub code scanning reads it: one rule per finding code. */
+/** A SARIF reportingDescriptor: the rule's short description and help text (lib/checks/rules.ts). */
+function sarifRule(id: string) {
+  const r = ruleInfo(id);
+  const help = `${r.help}${r.mirrors ? ` Mirrors: ${r.mirrors}.` : ''}${r.exception ? ` Exception: ${r.exception}.` : ''}`;
+  return { id, shortDescription: { text: r.short }, fullDescription: { text: r.help }, help: { text: help } };
+}
+
+/** SARIF 2.1.0, as GitHub code scanning reads it: one rule per finding code, with its description and help. */
 export function sarifReport(items: readonly Located[], version: string): string {
   const rules = [...new Set(items.map((i) => i.finding.code))].sort();
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: 'stagecraft', version, informationUri: 'https://stagecraft.dev', rules: rules.map((id) => ({ id })) } },
+      tool: { driver: { name: 'stagecraft', version, informationUri: 'https://stagecraft.dev', rules: rules.map(sarifRule) } },
       results: items.map(({ finding: f, location }) => ({
         ruleId: f.code,
         ruleIndex: rules.indexOf(f.code),
