@@ -98,7 +98,9 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
   const byScope = new Map<string, KubeObject[]>();
   for (const o of manifests.objects) {
     const scope = scopeOfFile.get(manifests.fileOf(o) ?? '') ?? '';
-    byScope.set(scope, [...(byScope.get(scope) ?? []), o]);
+    const list = byScope.get(scope);
+    if (list) list.push(o);
+    else byScope.set(scope, [o]);
   }
   const findings = [...byScope.values()].flatMap((objects) =>
     checkObjects(objects, { podSecurity: level, existingNamespaces: opts['namespace-exists'] ?? [], crds }).findings);
