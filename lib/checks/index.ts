@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../model/object.js';
 import { checkApiRules } from './api-rules.js';
-import { fieldPath, type Finding, type UsedException } from './finding.js';
+import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import { describeObject, numberNameless } from '../model/object.js';
 import { checkCustomResource, crdRegistry, isCustomGroup } from './crds.js';
 import { ObjectIndex } from './object-index.js';
@@ -71,8 +71,17 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const registry = crdRegistry([...objects, ...(options.crds ?? [])]);
   const ownCrds = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition'));
   findings.push(...registry.crdFindings.filter((f) => ownCrds.has(f.object)));
+  const celNoted = new Set<KubeObject>(ownCrds);
   for (const o of objects) {
-    const custom = typeof o.apiVersion === 'string' && (registry.lookup(o.apiVersion, o.kind) || isCustomGroup(o.apiVersion));
+    const kind = typeof o.apiVersion === 'string' ? registry.lookup(o.apiVersion, o.kind) : undefined;
+    const custom = kind !== undefined || (typeof o.apiVersion === 'string' && isCustomGroup(o.apiVersion));
+    if (kind?.cel && !celNoted.has(kind.crd)) {
+      // a folder's CRD gets no findings of its own: say once, on its first resource, what is not checked
+      celNoted.add(kind.crd);
+      findings.push({ ...finder(o)('crd/cel-not-evaluated', ['apiVersion'],
+        `the CustomResourceDefinition ${String(kind.crd.metadata.name)} has x-kubernetes-validations (CEL) rules, which are not evaluated here`,
+        'test such resources against a cluster (kubectl apply --dry-run=server) for those rules'), severity: 'warning' });
+    }
     findings.push(...(custom ? checkCustomResource(o, registry) : checkSchema(o)), ...checkApiRules(o), ...checkSecretValues(o));
     const policy = checkPodSecurity(o, options.podSecurity ?? 'baseline');
     findings.push(...policy.findings);
