@@ -67,11 +67,12 @@ export function checkStage(r: RenderedStage, options: CheckOptions): CheckResult
 }
 
 /**
- * Loads, renders (step 2, with the transforms), checks and plans the output of every source.
+ * Loads, renders (step 2, with the transforms), checks and plans the output of every source;
+ * `crds` are CustomResourceDefinitions the project declares (its `crds/` folder).
  * @throws ProblemsError with the problems of every stage at once: exit code 2 when a stage file
  *   is wrong, 1 when only the checks of the rendered objects failed
  */
-export function compileStages(sources: readonly StageSource[]): Compiled {
+export function compileStages(sources: readonly StageSource[], crds: readonly KubeObject[] = []): Compiled {
   const problems: Problem[] = [];
   const rendered: RenderedStage[] = [];
   const checks = new Map<string, CheckResult>();
@@ -84,7 +85,8 @@ export function compileStages(sources: readonly StageSource[]): Compiled {
       rendered.push(r);
       digests.set(source.stage, digest(source.text));
       // every check on every stage, after rendering: an error here means nothing is written
-      const result = checkStage(r, loaded.file.checks ?? {});
+      // the project's CRD folder validates the custom resources a stack renders
+      const result = checkStage(r, { ...loaded.file.checks, crds });
       checks.set(source.stage, result);
       if (result.findings.some((f) => f.severity === 'error')) failedChecks = true;
     } catch (e) {

@@ -15,10 +15,8 @@ import { KUBERNETES_VERSION } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
 
-/** The project's CRD folder, used when --crds is not given. */
-const DEFAULT_CRDS_DIR = 'crds';
 import { main } from './main.js';
-import { COMPILER_VERSION, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
+import { COMPILER_VERSION, CRDS_DIR, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
 
@@ -82,7 +80,7 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
   const files = yamlFiles(paths);
-  const crdDirs = opts.crds ?? (existsSync(DEFAULT_CRDS_DIR) ? [DEFAULT_CRDS_DIR] : []);
+  const crdDirs = opts.crds ?? (existsSync(CRDS_DIR) ? [CRDS_DIR] : []);
   const crds = crdDirs.length ? parseManifests(yamlFiles(crdDirs).map((file) => ({ file, text: readFileSync(file, 'utf8') }))).objects : [];
   const manifests = parseManifests(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
   if (manifests.objects.length === 0) {

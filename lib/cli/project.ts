@@ -11,6 +11,8 @@ import type { FileTree } from '../synth/output.js';
 import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { compareDist, listFiles, writeDist } from '../synth/write.js';
+import { parseManifests } from '../checks/manifests.js';
+import type { KubeObject } from '../model/object.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -55,7 +57,18 @@ export function compile(project: Project, stages: readonly string[] = project.st
     stage,
     file: relative(project.root, stagePath(project, stage)),
     text: sources?.get(stage) ?? readStageFile(project, stage),
-  })));
+  })), projectCrds(project));
+}
+
+/** The project's CRD folder: CustomResourceDefinitions its stacks' custom resources are validated with. */
+export const CRDS_DIR = 'crds';
+
+/** The CustomResourceDefinitions in `crds/` (YAML files, searched recursively), none when there is no such folder. */
+export function projectCrds(project: Project): KubeObject[] {
+  const dir = join(project.root, CRDS_DIR);
+  if (!existsSync(dir)) return [];
+  const files = listFiles(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return [...parseManifests(files.map((f) => ({ file: join(CRDS_DIR, f), text: readFileSync(join(dir, f), 'utf8') }))).objects];
 }
 
 /** The files of `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */

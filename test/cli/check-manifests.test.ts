@@ -1,5 +1,5 @@
-import { openProject } from '../../lib/cli/project.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { openProject, projectCrds } from '../../lib/cli/project.js';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
@@ -122,6 +122,18 @@ describe('npm run synth runs the checks', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("spec.secretNam: unknown field 'secretNam'; did you mean 'secretName'?");
     expect(runCli('check', ['--crds', '../shared/crds/cert-manager', fixture('crds/cert-manager-valid.yaml')], REPO).code).toBe(0);
+  });
+
+  it("uses the project's crds/ folder when --crds is not given", () => {
+    const dir = tempProject({});
+    mkdirSync(join(dir, 'crds'));
+    mkdirSync(join(dir, 'm'));
+    copyFileSync(join(REPO, fixture('rules/service-monitor-crd.yaml')), join(dir, 'crds', 'service-monitor.yaml'));
+    copyFileSync(join(REPO, fixture('rules/service-monitor-fire.yaml')), join(dir, 'm', 'monitors.yaml'));
+    expect(projectCrds(openProject(dir)).map((o) => o.metadata.name)).toEqual(['servicemonitors.monitoring.coreos.com']);
+    const r = runCli('check', ['m'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("scrapes the port named 'metrics', but the selected Services (api) have the named ports: http");
   });
 
   // each stage is its own cluster or namespace: lab and raspberry both run flannel in kube-system
