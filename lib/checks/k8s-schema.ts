@@ -108,7 +108,7 @@ class KubernetesSchemas {
       const schema = this.typeSchema(p.type, openApi);
       const values = FIELD_ENUMS[openApi];
       const typed = values ? { ...schema, enum: values } : schema;
-      properties[json] = NULLABLE_FIELDS.has(openApi) ? { anyOf: [typed, { type: 'null' }] } : typed;
+      properties[json] = NULLABLE_FIELDS.has(openApi) && typeof typed.type === 'string' ? { ...typed, type: [typed.type, 'null'] } : typed;
       if (!p.optional) required.push(json);
     }
     return { type: 'object', properties, required, additionalProperties: false };
