@@ -14,6 +14,7 @@ import { ENGINES, type ProjectFile } from './config/delivery.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
 import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
+import type { KubeObject } from './model/object.js';
 import { renderStage, type RenderedStage } from './synth/render.js';
 import { stageFiles } from './synth/output.js';
 import { digest } from './synth/inventory.js';
@@ -58,6 +59,8 @@ export interface CompileStagesOptions {
    * @default false
    */
   readonly delivery?: boolean;
+  /** CustomResourceDefinitions the project declares (its `crds/` folder), for the custom resources stacks render. @default [] */
+  readonly crds?: readonly KubeObject[];
   /** The promotion order, for the dependencies between stages' deliveries. @default [] */
   readonly promotionOrder?: readonly string[];
 }
@@ -107,7 +110,8 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
         delivered.push({ stage: r.stage.name, namespace: r.stage.namespace, source: source.file, delivery, objects: r.charts.flatMap((c) => c.objects) });
       }
       // every check on every stage, after rendering: an error here means nothing is written
-      const { problems: stageProblems, ...result } = checkStage(r, loaded.file.checks ?? {});
+      // the project's CRD folder validates the custom resources a stack renders
+      const { problems: stageProblems, ...result } = checkStage(r, { ...loaded.file.checks, crds: options.crds });
       if (stageProblems.length) throw new ProblemsError(stageProblems);
       rendered.push(r);
       digests.set(source.stage, digest(source.text));

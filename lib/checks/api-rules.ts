@@ -7,6 +7,7 @@ import type { KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, selectorMatches, workloadSelector } from './selectors.js';
+import { labelPlan, type LabelPlan } from './label-fields.js';
 
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -15,6 +16,8 @@ const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** IANA service names: port names (at most 15, lowercase, at least one letter, no '--'). */
 const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** Whether `n` is an IANA service name, as a container port name (and a named targetPort) must be. */
+export const isIanaSvcName = (n: string) => IANA_SVC_NAME.test(n) && n.length <= 15 && /[a-z]/.test(n) && !n.includes('--');
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 type NameRule = 'label' | 'dns1035' | 'path-segment' | 'subdomain';
@@ -75,29 +78,28 @@ function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[],
 }
 
 /**
- * Label and annotation syntax wherever an object carries metadata (its own, pod templates, claim
- * and job templates) or a label selector (`matchLabels` of any LabelSelector).
+ * Label and annotation syntax wherever the Kubernetes schema puts an ObjectMeta (the object's
+ * own metadata, pod templates, claim and job templates) or a LabelSelector (`matchLabels`):
+ * walked by the kind's schema (label-fields.ts), never by key names.
  */
-function checkAllLabels(emit: Emit, node: unknown, at: FieldPath, out: Finding[]): void {
+function checkAllLabels(emit: Emit, node: unknown, plan: LabelPlan, at: FieldPath, out: Finding[]): void {
   if (!node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    node.forEach((item, i) => {
-      checkAllLabels(emit, item, [...at, i], out);
-    });
+    if (plan.items) {
+      node.forEach((item, i) => {
+        checkAllLabels(emit, item, plan.items as LabelPlan, [...at, i], out);
+      });
+    }
     return;
   }
-  for (const [k, v] of Object.entries(node)) {
-    if (!v || typeof v !== 'object') continue;
-    if (k === 'metadata' && !Array.isArray(v)) {
-      const md = v as Record<string, unknown>;
-      checkLabels(emit, md.labels, [...at, k, 'labels'], out);
-      checkLabels(emit, md.annotations, [...at, k, 'annotations'], out, 'annotation');
-    } else if (k === 'matchLabels') {
-      checkLabels(emit, v, [...at, k], out);
-    } else if (k !== 'data' && k !== 'stringData' && k !== 'binaryData') {
-      checkAllLabels(emit, v, [...at, k], out);
-    }
+  const n = node as Record<string, unknown>;
+  if (plan.meta) {
+    checkLabels(emit, n.labels, [...at, 'labels'], out);
+    checkLabels(emit, n.annotations, [...at, 'annotations'], out, 'annotation');
   }
+  if (plan.selector) checkLabels(emit, n.matchLabels, [...at, 'matchLabels'], out);
+  if (plan.values) for (const [k, v] of Object.entries(n)) checkAllLabels(emit, v, plan.values, [...at, k], out);
+  if (plan.props) for (const [k, sub] of plan.props) if (n[k] !== undefined) checkAllLabels(emit, n[k], sub, [...at, k], out);
 }
 
 /** Reports items of `list` whose key (several fields joined) repeats an earlier item's. */
@@ -132,7 +134,9 @@ function portInRange(emit: Emit, value: unknown, path: FieldPath, out: Finding[]
 function oneOf(emit: Emit, node: Record<string, unknown>, kinds: readonly string[] | undefined, path: FieldPath, what: string, out: Finding[]): void {
   const set = kinds ? kinds.filter((k) => node[k] !== undefined) : Object.keys(node).filter((k) => k !== 'name');
   if (set.length > 1) out.push(emit('api/one-of', path, `${what} sets ${set.join(' and ')}; only one may be set`));
-  else if (set.length === 0) out.push(emit('api/one-of', path, `${what} sets none of ${kinds ? kinds.join(', ') : 'the volume sources'}`));
+  // a volume with no source is an emptyDir to the API server (it defaults the source); a probe
+  // with no handler is rejected
+  else if (set.length === 0 && kinds) out.push(emit('api/one-of', path, `${what} sets none of ${kinds.join(', ')}`));
 }
 
 function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, out: Finding[]): void {
@@ -159,7 +163,7 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
       if (Array.isArray(c.ports)) {
         c.ports.forEach((p: Record<string, unknown> | null, j) => {
           const n = p?.name;
-          if (typeof n === 'string' && (!IANA_SVC_NAME.test(n) || n.length > 15 || !/[a-z]/.test(n) || n.includes('--'))) {
+          if (typeof n === 'string' && !isIanaSvcName(n)) {
             out.push(emit('api/port-name', [...cp, 'ports', j, 'name'], `port name '${n}' is not an IANA service name`,
               "use at most 15 lowercase letters, digits and '-', with at least one letter and no '--'"));
           }
@@ -229,7 +233,7 @@ export function checkApiRules(o: KubeObject): Finding[] {
   if (typeof md.namespace === 'string' && (!DNS1123_LABEL.test(md.namespace) || md.namespace.length > 63)) {
     out.push(emit('api/name', ['metadata', 'namespace'], `namespace '${md.namespace}' is not a DNS-1123 label`, NAME_HINT.label));
   }
-  checkAllLabels(emit, o, [], out);
+  checkAllLabels(emit, o, labelPlan(String(o.apiVersion), o.kind), [], out);
 
   const templatePath = POD_TEMPLATE_PATHS[o.kind];
   const template = podTemplateOf(o);
@@ -269,6 +273,11 @@ export function checkApiRules(o: KubeObject): Finding[] {
       spec.ports.forEach((p: Record<string, unknown> | null, i) => {
         portInRange(emit, p?.port, ['spec', 'ports', i, 'port'], out);
         portInRange(emit, p?.targetPort, ['spec', 'ports', i, 'targetPort'], out);
+        const t = p?.targetPort;
+        if (typeof t === 'string' && !isIanaSvcName(t)) {
+          out.push(emit('api/target-port-name', ['spec', 'ports', i, 'targetPort'], `targetPort '${t}' is neither a number nor an IANA service name (a container port name)`,
+            "name a container port: at most 15 lowercase letters, digits and '-', with at least one letter and no '--'; or give the port number"));
+        }
       });
     }
     if (Array.isArray(spec.ports) && spec.ports.length > 1) {

@@ -5,16 +5,17 @@
  * in, findings and problems out.
  */
 import type { Problem } from '../errors.js';
-import { describeObject, type KubeObject } from '../model/object.js';
+import { describeObject, numberNameless, type KubeObject } from '../model/object.js';
 import type { RenderedStage } from '../synth/render.js';
-import { EXTERNAL_SECRET_API_VERSION } from '../constructs/external-secrets.js';
 import { checkApiRules } from './api-rules.js';
-import { fieldPath, type Finding, type UsedException } from './finding.js';
+import { checkCustomResource, crdRegistry, isCustomGroup, type CrdRegistry } from './crds.js';
+import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import { hostPortProblems } from './host-ports.js';
 import { staticPodProblems } from './static-pods.js';
 import { ObjectIndex } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { checkReferences } from './references.js';
+import { SERVICE_MONITOR, checkSelections } from './references-selectors.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-secrets.js';
 import { NOT_API_OBJECTS, checkSchema } from './schema.js';
@@ -26,6 +27,12 @@ export interface CheckOptions {
   readonly podSecurity?: PodSecurityLevel;
   /** Namespaces that exist before the objects are applied, besides the built-in ones. @default [] */
   readonly existingNamespaces?: readonly string[];
+  /**
+   * CustomResourceDefinitions known besides those among the objects (a project's `crds/` folder,
+   * `npm run check -- --crds <dir>`): their custom resources are validated, the CRDs are not checked.
+   * @default []
+   */
+  readonly crds?: readonly KubeObject[];
 }
 
 export interface CheckResult {
@@ -33,18 +40,6 @@ export interface CheckResult {
   readonly findings: readonly Finding[];
   /** Declared policy exceptions that suppressed a finding. */
   readonly exceptions: readonly UsedException[];
-}
-
-/** `apiVersion/kind` of the custom resources that CustomResourceDefinitions among `objects` define. */
-function customKinds(objects: readonly KubeObject[]): Set<string> {
-  // the custom resources stagecraft generates itself (lib/delivery/): validated against their CRDs by the tests
-  const out = new Set<string>([`${EXTERNAL_SECRET_API_VERSION}/ExternalSecret`]);
-  for (const o of objects) {
-    if (o.kind !== 'CustomResourceDefinition') continue;
-    const spec = o.spec as { group?: string; names?: { kind?: string }; versions?: { name?: string }[] } | undefined;
-    for (const v of spec?.versions ?? []) out.add(`${spec?.group}/${v.name}/${spec?.names?.kind}`);
-  }
-  return out;
 }
 
 /** Findings by object, field and message; each key computed once (stages may have many warnings). */
@@ -75,11 +70,37 @@ function staticPods(r: RenderedStage): KubeObject[] {
   return r.nodeFiles.flatMap((f) => (f.document.kind === 'Pod' ? [f.document as KubeObject] : []));
 }
 
-/** What one object's check sees besides the object. */
-interface ObjectContext {
+/** What a check sees besides the objects. */
+interface CheckContext {
   readonly options: CheckOptions;
-  /** `apiVersion/kind` of the custom resources the checked objects define. */
-  readonly customKinds: ReadonlySet<string>;
+  /** The CRDs among the objects and the options': custom resources are validated against them. */
+  readonly registry: CrdRegistry;
+}
+
+/** Whether `o` is a custom resource: its kind has a known CRD, or its group is no built-in one. */
+const isCustom = (o: KubeObject, c: CheckContext) =>
+  typeof o.apiVersion === 'string' && (c.registry.lookup(o.apiVersion, o.kind) !== undefined || isCustomGroup(o.apiVersion));
+
+/**
+ * The findings of the CRDs among the objects (a folder's CRDs are trusted), and once per CRD with
+ * CEL rules, on its first resource, that those rules are not evaluated here.
+ */
+function crdFindings(objects: readonly KubeObject[], { registry }: CheckContext): Finding[] {
+  const ownCrds = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition'));
+  const findings = registry.crdFindings.filter((f) => ownCrds.has(f.object));
+  const celNoted = new Set<KubeObject>(ownCrds);
+  for (const o of objects) {
+    const kind = typeof o.apiVersion === 'string' ? registry.lookup(o.apiVersion, o.kind) : undefined;
+    if (!kind?.cel || celNoted.has(kind.crd)) continue;
+    celNoted.add(kind.crd);
+    findings.push({
+      ...finder(o)('crd/cel-not-evaluated', ['apiVersion'],
+        `the CustomResourceDefinition ${String(kind.crd.metadata.name)} has x-kubernetes-validations (CEL) rules, which are not evaluated here`,
+        'test such resources against a cluster (kubectl apply --dry-run=server) for those rules'),
+      severity: 'warning',
+    });
+  }
+  return findings;
 }
 
 /** A check, by what it looks at. */
@@ -87,9 +108,9 @@ export type Check =
   /** A whole rendered stage; its problems are bad input (the stage asks for what cannot work). */
   | { readonly name: string; readonly scope: 'stage'; readonly run: (r: RenderedStage) => Problem[] }
   /** One object at a time. */
-  | { readonly name: string; readonly scope: 'object'; readonly run: (o: KubeObject, c: ObjectContext) => { findings: Finding[]; exceptions?: UsedException[] } }
+  | { readonly name: string; readonly scope: 'object'; readonly run: (o: KubeObject, c: CheckContext) => { findings: Finding[]; exceptions?: UsedException[] } }
   /** Every object of a stage (or of the manifests checked) at once. */
-  | { readonly name: string; readonly scope: 'objects'; readonly run: (objects: readonly KubeObject[], options: CheckOptions) => Finding[] };
+  | { readonly name: string; readonly scope: 'objects'; readonly run: (objects: readonly KubeObject[], c: CheckContext) => Finding[] };
 
 /** Every check, once, in the order it runs. */
 export const CHECKS: readonly Check[] = [
@@ -100,14 +121,19 @@ export const CHECKS: readonly Check[] = [
       hostPortProblems([...r.charts.flatMap((c) => c.objects), ...staticPods(r)], { architecture: r.stage.architecture, stageName: r.stage.name }),
   },
   { name: 'static-pods', scope: 'stage', run: (r) => staticPods(r).flatMap((pod) => staticPodProblems(pod, `${r.source}: ${describeObject(pod)}`)) },
-  { name: 'schema', scope: 'object', run: (o, c) => ({ findings: checkSchema(o, c.customKinds) }) },
+  { name: 'crds', scope: 'objects', run: crdFindings },
+  { name: 'schema', scope: 'object', run: (o, c) => ({ findings: isCustom(o, c) ? checkCustomResource(o, c.registry) : checkSchema(o) }) },
   { name: 'api-rules', scope: 'object', run: (o) => ({ findings: checkApiRules(o) }) },
   { name: 'secret-values', scope: 'object', run: (o) => ({ findings: checkSecretValues(o) }) },
   { name: 'pod-security', scope: 'object', run: (o, c) => checkPodSecurity(o, c.options.podSecurity ?? 'baseline') },
   {
     name: 'references',
     scope: 'objects',
-    run: (objects, options) => checkReferences(new ObjectIndex([...objects, ...requiredSecrets(objects)]), options),
+    run: (objects, { options, registry }) => {
+      const index = new ObjectIndex([...objects, ...requiredSecrets(objects)]);
+      const serviceMonitors = registry.lookup(SERVICE_MONITOR.apiVersion, SERVICE_MONITOR.kind) !== undefined;
+      return [...checkReferences(index, options), ...checkSelections(index, { serviceMonitors })];
+    },
   },
 ];
 
@@ -117,16 +143,20 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const objects = all.filter((o) => !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`));
   const findings: Finding[] = [];
   const exceptions: UsedException[] = [];
-  const context: ObjectContext = { options, customKinds: customKinds(objects) };
-  for (const o of objects) {
-    for (const check of CHECKS) {
-      if (check.scope !== 'object') continue;
-      const result = check.run(o, context);
-      findings.push(...result.findings);
-      exceptions.push(...(result.exceptions ?? []));
+  numberNameless(objects);
+  // the CRDs of the objects first: a stage's own CRD wins over a folder's of the same kind
+  const context: CheckContext = { options, registry: crdRegistry([...objects, ...(options.crds ?? [])]) };
+  // in the list's order; per-object checks go through the objects one check at a time
+  for (const check of CHECKS) {
+    if (check.scope === 'objects') findings.push(...check.run(objects, context));
+    else if (check.scope === 'object') {
+      for (const o of objects) {
+        const result = check.run(o, context);
+        findings.push(...result.findings);
+        exceptions.push(...(result.exceptions ?? []));
+      }
     }
   }
-  for (const check of CHECKS) if (check.scope === 'objects') findings.push(...check.run(objects, options));
   return { findings: sortFindings(findings), exceptions };
 }
 

@@ -23,6 +23,12 @@ const PREFIX = 'cdk8s-plus-25.k8s.';
 /** jsii cannot tell integers from numbers; in the 1.25 API every number is an int32/int64 except these doubles. */
 const DOUBLE_FIELDS = new Set(['maximum', 'minimum', 'multipleOf'].map((f) => `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#${f}`));
 
+/**
+ * Fields the API server accepts as null although the definitions type them: `kubectl create
+ * --dry-run -o yaml` and many tools write `creationTimestamp: null`.
+ */
+const NULLABLE_FIELDS = new Set(['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta#creationTimestamp']);
+
 interface JsiiType {
   kind: string;
   name: string;
@@ -82,6 +88,12 @@ class KubernetesSchemas {
       def.properties = { apiVersion: { const: gvk.apiVersion }, kind: { const: gvk.kind }, ...def.properties };
       def.required = ['apiVersion', 'kind', ...def.required];
     }
+    // CRDs of current projects (cert-manager, External Secrets) declare selectableFields (served
+    // from Kubernetes 1.30; an older API server drops it and still serves the CRD): not an error
+    const crdVersion = this.definitions.CustomResourceDefinitionVersion as { properties?: Record<string, Schema> } | undefined;
+    if (crdVersion?.properties) {
+      crdVersion.properties.selectableFields = { type: 'array', items: { type: 'object', properties: { jsonPath: { type: 'string' } }, required: ['jsonPath'], additionalProperties: false } };
+    }
     this.ajv.addSchema({ $id: 'k8s', definitions: this.definitions });
   }
 
@@ -95,7 +107,8 @@ class KubernetesSchemas {
       const json = openApi.slice(openApi.indexOf('#') + 1);
       const schema = this.typeSchema(p.type, openApi);
       const values = FIELD_ENUMS[openApi];
-      properties[json] = values ? { ...schema, enum: values } : schema;
+      const typed = values ? { ...schema, enum: values } : schema;
+      properties[json] = NULLABLE_FIELDS.has(openApi) && typeof typed.type === 'string' ? { ...typed, type: [typed.type, 'null'] } : typed;
       if (!p.optional) required.push(json);
     }
     return { type: 'object', properties, required, additionalProperties: false };

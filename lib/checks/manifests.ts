@@ -77,6 +77,8 @@ export interface Manifests {
   readonly documents: number;
   /** The place of a finding in its file. */
   locate(f: Finding): SourceLocation | undefined;
+  /** The file an object was read from (as passed in). */
+  fileOf(o: KubeObject): string | undefined;
 }
 
 /** The values of the file's non-empty documents, or the problems that stop reading it. */
@@ -162,6 +164,7 @@ export function parseManifests(files: readonly { file: string; text: string }[])
   return {
     objects,
     documents,
+    fileOf: (o) => sources.get(o)?.file.file,
     locate(f) {
       const s = sources.get(f.object);
       return s ? s.file.locate(s.index, [...s.prefix, ...f.path], f.atKey ?? false) : undefined;

@@ -7,6 +7,7 @@ import type { KubeObject } from '../model/object.js';
 import { describeObject } from '../model/object.js';
 import { podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import { finder, type Finding } from './finding.js';
+import { selectorMatches, type Selector } from './selectors.js';
 
 /** The namespace objects without `metadata.namespace` land in when applied with kubectl's default context. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -28,26 +29,31 @@ export class ObjectIndex {
 
   constructor(readonly objects: readonly KubeObject[]) {
     for (const o of objects) {
-      const name = o.metadata?.name;
-      if (typeof name !== 'string') continue;
+      if (!o?.metadata || typeof o.metadata !== 'object') continue;
       const ns = namespaceOf(o);
-      const key = `${o.kind}/${ns}/${name}`;
-      const first = this.byKey.get(key);
-      if (first && groupOf(first.apiVersion) === groupOf(o.apiVersion)) {
-        // two versions of one group's kind are the same API object, stored once
-        const versions = first.apiVersion === o.apiVersion ? `(${o.apiVersion})` : `(as ${first.apiVersion} and ${o.apiVersion})`;
-        this.duplicates.push(
-          finder(o)('api/duplicate-object', ['metadata', 'name'], `${describeObject(o)} ${versions} is defined twice`,
-            'each kind, namespace and name may appear once; rename or remove one'),
-        );
-        continue;
+      const name = o.metadata.name;
+      // an object without a name (or with generateName) is still an object: not addressable by
+      // name, but its pods are selected by Services and its references are checked like any other
+      if (typeof name === 'string') {
+        const key = `${o.kind}/${ns}/${name}`;
+        const first = this.byKey.get(key);
+        if (first && groupOf(first.apiVersion) === groupOf(o.apiVersion)) {
+          // two versions of one group's kind are the same API object, stored once
+          const versions = first.apiVersion === o.apiVersion ? '' : ` (as ${first.apiVersion} and ${o.apiVersion})`;
+          this.duplicates.push(
+            finder(o)('refs/duplicate-object', ['metadata', 'name'],
+              `${describeObject(o)}${versions} is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)`,
+              'each kind, namespace and name may appear once in a cluster; rename or remove one'),
+          );
+          continue;
+        }
+        if (!first) this.byKey.set(key, o);
+        let byNs = this.names.get(o.kind);
+        if (!byNs) this.names.set(o.kind, (byNs = new Map()));
+        const list = byNs.get(ns);
+        if (list) list.push(name);
+        else byNs.set(ns, [name]);
       }
-      if (!first) this.byKey.set(key, o);
-      let byNs = this.names.get(o.kind);
-      if (!byNs) this.names.set(o.kind, (byNs = new Map()));
-      const list = byNs.get(ns);
-      if (list) list.push(name);
-      else byNs.set(ns, [name]);
       const template = podTemplateOf(o);
       if (template) {
         const w = { object: o, template };
@@ -78,6 +84,14 @@ export class ObjectIndex {
       this.sorted.add(list);
     }
     return list;
+  }
+
+  /** The workloads in `ns` whose pod template matches a LabelSelector (an empty one matches all). */
+  workloadsSelected(ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>): readonly Workload[] {
+    const candidates = Object.keys(selector.matchLabels).length ? this.workloadsLabelled(ns, selector.matchLabels) : this.workloadsIn(ns);
+    return selector.matchExpressions.length
+      ? candidates.filter((w) => selectorMatches(selector, w.template.metadata?.labels ?? {}))
+      : candidates;
   }
 
   /** The workloads in `ns` whose pod template has every label of `labels` (which must not be empty). */

@@ -119,6 +119,9 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
     else if (restricted && type && !RESTRICTED_VOLUMES.has(type)) report('volume-types', [...at, 'volumes', i, type], `${type} volume`, `volume '${String(v.name)}' is of type ${type}`);
   });
 
+  // the restricted level's Linux-only controls (capabilities, privilege escalation, seccomp)
+  // do not apply to pods that declare spec.os.name: windows (Pod Security Standards, 1.25+)
+  const linuxOnly = restricted && asObj(spec.os)?.name !== 'windows';
   const runsToCompletion = RUN_TO_COMPLETION.has(o.kind) || (o.kind === 'Pod' && (spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure'));
   for (const list of [...CONTAINER_LISTS, 'ephemeralContainers']) {
     asList(spec[list]).forEach((c, i) => {
@@ -132,19 +135,19 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
       seLinux(sc, scp);
       const caps = asObj(sc.capabilities) ?? {};
       const added = Array.isArray(caps.add) ? caps.add.map(String) : [];
-      const beyond = added.filter((a) => (restricted ? a !== 'NET_BIND_SERVICE' : !BASELINE_CAPABILITIES.has(a)));
+      const beyond = added.filter((a) => (linuxOnly ? a !== 'NET_BIND_SERVICE' : !BASELINE_CAPABILITIES.has(a)));
       if (beyond.length) report('capabilities', [...scp, 'capabilities', 'add'], `capabilities ${beyond.join(', ')}`, `${who} adds the capabilities ${beyond.join(', ')}`, 'remove them');
-      if (restricted && !(Array.isArray(caps.drop) && caps.drop.includes('ALL'))) {
+      if (linuxOnly && !(Array.isArray(caps.drop) && caps.drop.includes('ALL'))) {
         report('capabilities', scp, 'capabilities not dropped', `${who} does not drop ALL capabilities`, 'add securityContext.capabilities.drop: [ALL]');
       }
       const seccomp = asObj(sc.seccompProfile)?.type;
       if (seccomp === 'Unconfined') report('seccomp', [...scp, 'seccompProfile', 'type'], 'seccomp Unconfined', `${who} turns seccomp off`, 'use RuntimeDefault');
-      else if (restricted && (seccomp ?? podSeccomp) === undefined) report('seccomp', scp, 'no seccomp profile', `${who} has no seccomp profile`, 'set securityContext.seccompProfile.type: RuntimeDefault on the pod');
+      else if (linuxOnly && (seccomp ?? podSeccomp) === undefined) report('seccomp', scp, 'no seccomp profile', `${who} has no seccomp profile`, 'set securityContext.seccompProfile.type: RuntimeDefault on the pod');
       asList(c.ports).forEach((p, j) => {
         if (p.hostPort !== undefined && p.hostPort !== 0) report('host-ports', [...cp, 'ports', j, 'hostPort'], `hostPort ${String(p.hostPort)}`, `${who} binds hostPort ${String(p.hostPort)} on the node`, 'remove hostPort and reach the pod through a Service');
       });
       if (restricted) {
-        if (sc.allowPrivilegeEscalation !== false) report('privilege-escalation', scp, 'privilege escalation', `${who} does not set allowPrivilegeEscalation: false`, 'set securityContext.allowPrivilegeEscalation: false');
+        if (linuxOnly && sc.allowPrivilegeEscalation !== false) report('privilege-escalation', scp, 'privilege escalation', `${who} does not set allowPrivilegeEscalation: false`, 'set securityContext.allowPrivilegeEscalation: false');
         const nonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
         if (nonRoot !== true) report('run-as-root', scp, 'may run as root', `${who} may run as root (runAsNonRoot is not true)`, 'set securityContext.runAsNonRoot: true');
       }

@@ -127,7 +127,14 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
         for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
           const port = asObj(p[handler])?.port;
           if (port === undefined) continue;
-          const ok = typeof port === 'string' ? ports.some((x) => x.name === port) : ports.some((x) => x.containerPort === port);
+          const same = typeof port === 'string' ? ports.filter((x) => x.name === port) : ports.filter((x) => x.containerPort === port);
+          // tcpSocket, grpc and httpGet probes all connect over TCP: a port declared only as UDP never answers
+          if (same.length && same.every((x) => x.protocol === 'UDP')) {
+            out.push(emit('refs/probe-protocol', [...cp, probe, handler, 'port'],
+              `${probe} connects over TCP to port ${JSON.stringify(port)}, which ${cname} declares as UDP`,
+              'probe a TCP port, or use an exec probe for a UDP service'));
+          }
+          const ok = same.length > 0;
           if (!ok) {
             const declared = ports.map((x) => (x.name ? `${String(x.containerPort)} (${String(x.name)})` : String(x.containerPort)));
             out.push(emit('refs/probe-port', [...cp, probe, handler, 'port'],

@@ -4,7 +4,7 @@
  * targets, claims to volumes, every object to its namespace; pod templates in references-pods.ts.
  */
 import { isClusterScoped } from '../k8s.js';
-import type { KubeObject } from '../model/object.js';
+import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { MAX_LISTED, listed, namespaceOf, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences } from './references-pods.js';
@@ -17,7 +17,7 @@ export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-node-lea
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj(x)) as Obj[]) : []);
-const describeWorkload = (w: Workload) => `${w.object.kind} ${w.object.metadata.name}`;
+const describeWorkload = (w: Workload) => `${w.object.kind} ${objectHandle(w.object)}`;
 
 function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asObj(o.spec);
@@ -40,6 +40,9 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   asList(spec.ports).forEach((p, i) => {
     const target = p.targetPort ?? p.port;
     const protocol = p.protocol ?? 'TCP';
+    // a pod that declares no ports may listen on any (declaring them is informational): a number
+    // is only wrong when the pods declare ports and none is it; a name must be declared
+    if (typeof target !== 'string' && ports.length === 0) return;
     const ok = ports.some((cp) =>
       (typeof target === 'string' ? cp.name === target : cp.containerPort === target) && (cp.protocol ?? 'TCP') === protocol);
     if (ok) return;

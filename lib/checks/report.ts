@@ -4,7 +4,7 @@
  */
 import { formatProblem, type SourceLocation } from '../errors.js';
 import { fieldPath, toProblem, type Finding } from './finding.js';
-import { codeInfo } from '../model/codes.js';
+import { ruleInfo } from '../model/rules.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -42,13 +42,14 @@ export function jsonReport(items: readonly Located[], objects: number): string {
   return JSON.stringify({ objects, findings: items.map(jsonItem) }, null, 2) + '\n';
 }
 
-/** A SARIF rule: the code, with its title and help from the catalogue (lib/model/codes.ts). */
+/** A SARIF reportingDescriptor: the rule's short description and help text (lib/checks/rules.ts). */
 function sarifRule(id: string) {
-  const info = codeInfo(id);
-  return info ? { id, shortDescription: { text: info.title }, help: { text: info.help } } : { id };
+  const r = ruleInfo(id);
+  const help = `${r.help}${r.mirrors ? ` Mirrors: ${r.mirrors}.` : ''}${r.exception ? ` Exception: ${r.exception}.` : ''}`;
+  return { id, shortDescription: { text: r.short }, fullDescription: { text: r.help }, help: { text: help } };
 }
 
-/** SARIF 2.1.0, as GitHub code scanning reads it: one rule per finding code. */
+/** SARIF 2.1.0, as GitHub code scanning reads it: one rule per finding code, with its description and help. */
 export function sarifReport(items: readonly Located[], version: string): string {
   const rules = [...new Set(items.map((i) => i.finding.code))].sort();
   const log = {

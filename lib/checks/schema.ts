@@ -21,7 +21,8 @@ function typeWords(t: unknown): string {
   return (Array.isArray(t) ? t : [t]).map((x) => words[String(x)] ?? String(x)).join(' or ');
 }
 
-function fromAjv(e: ErrorObject, object: KubeObject): Finding {
+/** One ajv error as a finding (`schema/*` codes), with "did you mean" for unknown fields. */
+export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
   const f = finder(object);
   const path: FieldPath = fromAjvPath(e.instancePath);
   switch (e.keyword) {
@@ -83,7 +84,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   if (validate(subject)) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
-    const finding = fromAjv(e, object);
+    const finding = findingFromAjv(e, object);
     const id = `${finding.code}|${finding.path.join('/')}|${finding.message}`;
     if (!seen.has(id)) {
       seen.add(id);

@@ -12,8 +12,12 @@ import { parseManifests } from '../checks/manifests.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
 import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
+import type { KubeObject } from '../model/object.js';
+import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
+import { existingNamespaces } from '../synth/inventory.js';
+
 import { main } from './main.js';
-import { COMPILER_VERSION, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
+import { COMPILER_VERSION, CRDS_DIR, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
 
@@ -31,6 +35,10 @@ Options:
   --format <text|json|sarif>   how to report findings (with paths) (default: text)
   --pod-security <level>       baseline or restricted (with paths) (default: baseline)
   --namespace-exists <name>    a namespace the cluster already has (repeatable)
+  --crds <dir>                 CustomResourceDefinitions to validate custom resources with
+                               (repeatable) (default: crds/ when there is one)
+  --scope-per-dir              check each directory of plain files as its own cluster (a
+                               directory with a stage's inventory.txt always is one)
   -h, --help                   show this help
 `;
 
@@ -38,6 +46,8 @@ interface Options {
   format?: string;
   'pod-security'?: string;
   'namespace-exists'?: string[];
+  crds?: string[];
+  'scope-per-dir'?: boolean;
 }
 
 function badOption(name: string, value: string, allowed: readonly string[]): never {
@@ -71,6 +81,8 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
   const files = yamlFiles(paths);
+  const crdDirs = opts.crds ?? (existsSync(CRDS_DIR) ? [CRDS_DIR] : []);
+  const crds = crdDirs.length ? parseManifests(yamlFiles(crdDirs).map((file) => ({ file, text: readFileSync(file, 'utf8') }))).objects : [];
   const manifests = parseManifests(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
   if (manifests.objects.length === 0) {
     throw new ProblemsError([{
@@ -79,7 +91,20 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
       hint: 'point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata',
     }]);
   }
-  const { findings } = checkObjects(manifests.objects, { podSecurity: level, existingNamespaces: opts['namespace-exists'] ?? [] });
+  // each stage directory is one cluster; the objects of one scope are checked together
+  const scopes = groupByScope(files, { isStageDir: (dir) => existsSync(join(dir, STAGE_MARKER)), perDir: opts['scope-per-dir'] ?? false });
+  const scopeOfFile = new Map([...scopes].flatMap(([scope, fs]) => fs.map((f) => [f, scope] as const)));
+  const byScope = new Map<string, KubeObject[]>();
+  for (const o of manifests.objects) {
+    const scope = scopeOfFile.get(manifests.fileOf(o) ?? '') ?? '';
+    const list = byScope.get(scope);
+    if (list) list.push(o);
+    else byScope.set(scope, [o]);
+  }
+  // a stage directory's inventory may name namespaces that exist where it is applied (dist/delivery/: the engine's)
+  const declared = (scope: string) => (existsSync(join(scope, STAGE_MARKER)) ? existingNamespaces(readFileSync(join(scope, STAGE_MARKER), 'utf8')) : []);
+  const findings = [...byScope].flatMap(([scope, objects]) =>
+    checkObjects(objects, { podSecurity: level, existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)], crds }).findings);
   const located = findings
     .map((finding) => ({ finding, location: manifests.locate(finding) }))
     .sort((a, b) => compareProblems(toProblem(a.finding, a.location), toProblem(b.finding, b.location)));
@@ -111,6 +136,8 @@ await main<Options>({
     format: { type: 'string' },
     'pod-security': { type: 'string' },
     'namespace-exists': { type: 'string', multiple: true },
+    crds: { type: 'string', multiple: true },
+    'scope-per-dir': { type: 'boolean' },
   },
   run(values, positionals) {
     return positionals.length ? checkManifests(positionals, values) : checkDist();

@@ -12,8 +12,10 @@ import { ProblemsError, formatProblem } from '../errors.js';
 import type { FileTree } from '../synth/output.js';
 import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
-import { compareDist, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
+import { compareDist, listFiles, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
 import { acquireLock } from './lock.js';
+import { parseManifests } from '../checks/manifests.js';
+import type { KubeObject } from '../model/object.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -95,8 +97,20 @@ export function compile(project: Project, stages: readonly string[] = project.st
       // the delivery objects depend on every stage: planned only when all of them are compiled
       delivery: project.stages.every((s) => stages.includes(s)),
       promotionOrder: PROMOTION_ORDER,
+      crds: projectCrds(project),
     },
   );
+}
+
+/** The project's CRD folder: CustomResourceDefinitions its stacks' custom resources are validated with. */
+export const CRDS_DIR = 'crds';
+
+/** The CustomResourceDefinitions in `crds/` (YAML files, searched recursively), none when there is no such folder. */
+export function projectCrds(project: Project): KubeObject[] {
+  const dir = join(project.root, CRDS_DIR);
+  if (!existsSync(dir)) return [];
+  const files = listFiles(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return [...parseManifests(files.map((f) => ({ file: join(CRDS_DIR, f), text: readFileSync(join(dir, f), 'utf8') }))).objects];
 }
 
 /** The files stagecraft wrote in `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */

@@ -9,11 +9,11 @@ import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.flux
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import type { Problem } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
-import { digest, entryKey, type InventoryEntry } from '../synth/inventory.js';
+import { EXISTING_NAMESPACES, digest, entryKey, type InventoryEntry } from '../synth/inventory.js';
 import { toYaml, yamlStream } from '../synth/serialize.js';
 import { MANAGED_BY } from '../transforms/labels.js';
-import { appProject, application } from './argocd.js';
-import { gitRepositories, kustomization, sourceNames } from './flux.js';
+import { ARGOCD_NAMESPACE, appProject, application } from './argocd.js';
+import { FLUX_NAMESPACE, gitRepositories, kustomization, sourceNames } from './flux.js';
 import type { DeliveryPlan } from './plan.js';
 import { ENGINES, type Engine } from '../config/delivery.js';
 
@@ -84,6 +84,8 @@ export function deliveryFiles(plans: readonly DeliveryPlan[], provenance: { comp
         `# ${header}`,
         `compiler: ${MANAGED_BY} ${provenance.compilerVersion}`,
         `source: ${provenance.source} ${provenance.sourceDigest}`,
+        // where the engine runs: the checks of `npm run check -- dist` take this namespace as existing
+        `${EXISTING_NAMESPACES}: ${engine === 'argocd' ? ARGOCD_NAMESPACE : FLUX_NAMESPACE}`,
         `objects: ${sorted.length}`,
         ...sorted.map((o) => `${o.digest} ${entryKey(o)}`),
       ].join('\n') + '\n',

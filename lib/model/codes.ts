@@ -6,6 +6,7 @@
  */
 import type { ErrorCode as YamlErrorCode } from 'yaml';
 import { POLICY_CONTROLS } from '../policy.js';
+import { RULES } from './rules.js';
 
 export interface CodeInfo {
   /** `area/what`, stable: scripts, SARIF rules and docs key on it. */
@@ -34,7 +35,8 @@ export function yamlErrorCode(code: string): string {
 /** JSON Schema keywords the stage-file schema uses, reported as `config/<keyword>` (lib/config/validate.ts). */
 const SCHEMA_KEYWORDS = ['type', 'const', 'enum', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'propertyNames', 'minProperties', 'format'];
 
-export const CODES: readonly CodeInfo[] = [
+/** The codes of problems that are not findings of the checks (those are described in rules.ts). */
+const PROBLEM_CODES: readonly CodeInfo[] = [
   // stage files
   row('config/stage-name', 'Stage file name is not a DNS label', 'The stage is named after its file: rename it to lowercase letters, digits and -.'),
   row('config/empty', 'Empty stage file', 'A stage file is a mapping with at least apps:.'),
@@ -140,6 +142,11 @@ export const CODES: readonly CodeInfo[] = [
   row('internal', 'Internal error', 'A bug in stagecraft: please report it with the command that failed.'),
 ];
 
+/** Every code: the rows above, then the finding codes of the checks (lib/model/rules.ts), described there once. */
+export const CODES: readonly CodeInfo[] = [
+  ...PROBLEM_CODES.filter((c) => !Object.hasOwn(RULES, c.code)),
+  ...Object.entries(RULES).map(([code, r]) => row(code, r.short, r.help)),
+];
 const BY_CODE: ReadonlyMap<string, CodeInfo> = new Map(CODES.map((c) => [c.code, c]));
 
 /** The catalogue's entry for a code, if it has one. */

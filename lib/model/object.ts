@@ -12,10 +12,36 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
+/**
+ * Handles of objects without `metadata.name`, set by the checks (`numberNameless`): the object's
+ * 1-based position among the checked objects of its kind, so that messages can tell nameless
+ * objects apart (`Pod #3 (no name)`) and the same input always gives the same handle.
+ */
+const namelessOrdinals = new WeakMap<object, number>();
+
+/** Numbers the objects without a name (and without generateName) by position among their kind. */
+export function numberNameless(objects: readonly KubeObject[]): void {
+  const perKind = new Map<string, number>();
+  for (const o of objects) {
+    const n = (perKind.get(o.kind) ?? 0) + 1;
+    perKind.set(o.kind, n);
+    if (o.metadata && typeof o.metadata === 'object' && o.metadata.name === undefined) namelessOrdinals.set(o, n);
+  }
+}
+
+/** The name of an object as messages show it: its name, `generateName*`, or `#3 (no name)`. */
+export function objectHandle(o: KubeObject): string {
+  const md = o.metadata;
+  if (typeof md?.name === 'string') return md.name;
+  if (typeof md?.generateName === 'string') return `${md.generateName}*`;
+  const n = namelessOrdinals.get(o);
+  return n === undefined ? '(no name)' : `#${n} (no name)`;
+}
+
 /** `Kind namespace/name` (or `Kind name` at cluster scope): how messages name an object. */
 export function describeObject(o: KubeObject): string {
   const ns = o.metadata?.namespace;
-  return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name ?? '(no name)'}`;
+  return `${o.kind} ${ns ? `${ns}/` : ''}${objectHandle(o)}`;
 }
 
 /**

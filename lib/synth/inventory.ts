@@ -12,6 +12,14 @@ import { PRUNE_ALLOWLIST } from '../model/kinds.js';
 import { compareCodePoints } from '../model/order.js';
 
 export const INVENTORY_FILE = 'inventory.txt';
+/** The inventory line naming namespaces its objects expect to exist (`existing namespaces: argocd`). */
+export const EXISTING_NAMESPACES = 'existing namespaces';
+
+/** The namespaces an inventory says its objects expect to exist. */
+export function existingNamespaces(text: string): string[] {
+  const line = text.split('\n').find((l) => l.startsWith(`${EXISTING_NAMESPACES}: `));
+  return line ? line.slice(EXISTING_NAMESPACES.length + 2).split(/[ ,]+/).filter(Boolean) : [];
+}
 
 /** Hex characters of a digest: enough that two different contents never share one in practice. */
 const DIGEST_LENGTH = 16;

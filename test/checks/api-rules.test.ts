@@ -10,6 +10,7 @@ describe("the API server's rules", () => {
       "api/names-and-labels.yaml:15:19: Service default/1st-web: metadata.labels.example.com/: label key 'example.com/' is not valid: its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
       "api/names-and-labels.yaml:17:11: Service default/1st-web: metadata.annotations.-bad: annotation key '-bad' is not valid: its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
       "api/names-and-labels.yaml:26:9: ConfigMap default/settings_v2: metadata.name: name 'settings_v2' is not a DNS-1123 subdomain",
+      "api/names-and-labels.yaml:43:5: NetworkPolicy default/web: spec.podSelector: selects the pods role=web server, but no pod template in namespace 'default' matches; the workloads there are: Pod volumes (no labels)",
       'api/names-and-labels.yaml:44:13: NetworkPolicy default/web: spec.podSelector.matchLabels.role: label value "web server" is not valid',
       "api/names-and-labels.yaml:50:9: RoleBinding Default/readers/all: metadata.name: name 'readers/all' is not a path segment (no '/' or '%')",
       "api/names-and-labels.yaml:51:14: RoleBinding Default/readers/all: metadata.namespace: namespace 'Default' is neither created in the stage nor known to exist; the stage creates: Team.A",
@@ -40,18 +41,17 @@ describe("the API server's rules", () => {
     expect(findingsIn(['api/selectors-and-duplicates.yaml'])).toEqual([
       "api/selectors-and-duplicates.yaml:8:13: ReplicationController nginx: spec.selector: selects app=nginx, but the pod template's labels are: app=web",
       "api/selectors-and-duplicates.yaml:22:5: DaemonSet agent: spec.selector: selects app=agent (and expressions), but the pod template's labels are: app=agent, tier=cluster",
-      'api/selectors-and-duplicates.yaml:56:9: ConfigMap default/settings: metadata.name: ConfigMap default/settings (v1) is defined twice',
-      'api/selectors-and-duplicates.yaml:71:9: HorizontalPodAutoscaler db: metadata.name: HorizontalPodAutoscaler db (as autoscaling/v1 and autoscaling/v2) is defined twice'
+      'api/selectors-and-duplicates.yaml:56:9: ConfigMap default/settings: metadata.name: ConfigMap default/settings is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)',
+      'api/selectors-and-duplicates.yaml:71:9: HorizontalPodAutoscaler db: metadata.name: HorizontalPodAutoscaler db (as autoscaling/v1 and autoscaling/v2) is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)'
     ]);
   });
 
-  it('rejects ports out of range, several or no probe handlers and volume sources, and bad ConfigMap keys', () => {
+  it('rejects ports out of range, several or no probe handlers, several volume sources (none is an emptyDir), and bad ConfigMap keys', () => {
     expect(findingsIn(['api/values.yaml'])).toEqual([
       'api/values.yaml:11:28: Pod values: spec.containers[0].ports[0].containerPort: port 70000 is out of range (1-65535)',
       'api/values.yaml:13:9: Pod values: spec.containers[0].livenessProbe: livenessProbe sets exec and httpGet; only one may be set',
       'api/values.yaml:16:9: Pod values: spec.containers[0].readinessProbe: readinessProbe sets none of exec, httpGet, tcpSocket, grpc',
       "api/values.yaml:18:7: Pod values: spec.volumes[0]: volume 'both' sets emptyDir and configMap; only one may be set",
-      "api/values.yaml:21:7: Pod values: spec.volumes[1]: volume 'none' sets none of the volume sources",
       "api/values.yaml:29:14: ConfigMap settings: data.bad key: key 'bad key' is not valid",
       "api/values.yaml:32:9: ConfigMap settings: binaryData.same: key 'same' is in both data and binaryData",
       'api/values.yaml:40:15: Service values: spec.ports[0].port: port 0 is out of range (1-65535)',

@@ -37,7 +37,7 @@ describe("the seven known defects of the spec's articles", () => {
     expect(findingsIn(['defects/6-template-kind.yaml'])).toEqual([
       "defects/6-template-kind.yaml:11:5: ReplicationController mysql-1: spec.template.apiVersion: unknown field 'apiVersion'",
       "defects/6-template-kind.yaml:12:5: ReplicationController mysql-1: spec.template.kind: unknown field 'kind'",
-      "defects/6-template-kind.yaml:24:3: Pod (no name): metadata: required field 'name' is missing"
+      "defects/6-template-kind.yaml:24:3: Pod #1 (no name): metadata: required field 'name' is missing"
     ]);
   });
 
@@ -45,6 +45,26 @@ describe("the seven known defects of the spec's articles", () => {
     expect(findingsIn(['defects/7-committed-secret.yaml'])).toEqual([
       "defects/7-committed-secret.yaml:8:13: Secret mysqlsecret: data.username: holds a value for key 'username' (base64 is an encoding, not encryption); secret values must not be committed",
       "defects/7-committed-secret.yaml:9:13: Secret mysqlsecret: data.password: holds a value for key 'password' (base64 is an encoding, not encryption); secret values must not be committed"
+    ]);
+  });
+});
+
+describe("the articles' YAML as written, without names added", () => {
+  it('catches all seven defect classes, checking nameless pods like any other object', () => {
+    expect(findingsIn(['defects/articles-as-written.yaml'])).toEqual([
+      'defects/articles-as-written.yaml:9:14: PersistentVolume mysqlvolume: spec.capacity.storage: "2Gib" is not a valid quantity',
+      "defects/articles-as-written.yaml:31:13: Secret mysqlsecret: data.username: holds a value for key 'username' (base64 is an encoding, not encryption); secret values must not be committed",
+      "defects/articles-as-written.yaml:32:13: Secret mysqlsecret: data.password: holds a value for key 'password' (base64 is an encoding, not encryption); secret values must not be committed",
+      "defects/articles-as-written.yaml:37:3: Pod #1 (no name): metadata: required field 'name' is missing",
+      "defects/articles-as-written.yaml:52:20: Pod #1 (no name): spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'default' are: mysql",
+      'defects/articles-as-written.yaml:62:13: Service mysql: spec.ports[0].port: port 8080 targets port 8080 (no targetPort: the same as port), but the selected pods (Pod #1 (no name)) listen on: 3306',
+      "defects/articles-as-written.yaml:68:3: Pod #2 (no name): metadata: required field 'name' is missing",
+      "defects/articles-as-written.yaml:72:7: Pod #2 (no name): spec.containers[0]: container 'demoapp' has no image",
+      "defects/articles-as-written.yaml:73:7: Pod #2 (no name): spec.containers[0].image~: unknown field 'image~'; did you mean 'image'?",
+      "defects/articles-as-written.yaml:80:15: Pod #2 (no name): spec.containers[0].env[0].valueFrom.secretKeyRef: container 'demoapp' env DB_SCHEMA reads key 'database' of Secret 'mysqlsecret', which has the keys: password, username",
+      "defects/articles-as-written.yaml:92:5: ReplicationController demoapp: spec.template.apiVersion: unknown field 'apiVersion'",
+      "defects/articles-as-written.yaml:93:5: ReplicationController demoapp: spec.template.kind: unknown field 'kind'",
+      "defects/articles-as-written.yaml:117:19: Job mysql-backup-*: spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef: container 'backup' env PASSWORD reads key 'pasword' of Secret 'mysqlsecret', which has the keys: password, username",
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { RULES } from '../../lib/model/rules.js';
 import { describe, expect, it } from 'vitest';
 import { sarifReport } from '../../lib/checks/report.js';
 import type { Finding } from '../../lib/checks/finding.js';
@@ -16,8 +17,9 @@ describe('the SARIF report', () => {
     expect(log.runs[0].tool.driver.rules).toEqual([
       {
         id: 'refs/claim',
-        shortDescription: { text: 'Unknown PersistentVolumeClaim' },
-        help: { text: 'A volume names a claim that none of the objects define.' },
+        shortDescription: { text: RULES['refs/claim'].short },
+        fullDescription: { text: RULES['refs/claim'].help },
+        help: { text: `${RULES['refs/claim'].help} Mirrors: ${RULES['refs/claim'].mirrors}.` },
       },
     ]);
     expect(log.runs[0].results[0]).toMatchObject({ ruleId: 'refs/claim', ruleIndex: 0, level: 'error' });

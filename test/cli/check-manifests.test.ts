@@ -1,5 +1,5 @@
-import { openProject } from '../../lib/cli/project.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { openProject, projectCrds } from '../../lib/cli/project.js';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
@@ -50,6 +50,9 @@ describe('npm run check -- <paths>', () => {
     expect(results.map((x: { ruleId: string; level: string }) => `${x.level} ${x.ruleId}`)).toEqual([
       'error api/image', 'warning policy/probes', 'warning policy/resources', 'error schema/unknown-field',
     ]);
+    const rule = log.runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'schema/unknown-field');
+    expect(rule.shortDescription.text).toBe('A field the kind does not have');
+    expect(rule.help.text).toMatch(/^Usually a misspelling/);
     expect(results[3].locations[0].physicalLocation).toEqual({
       artifactLocation: { uri: 'test/fixtures/manifests/defects/1-misspelled-field.yaml' },
       region: { startLine: 11, startColumn: 7 },
@@ -95,6 +98,42 @@ describe('npm run synth runs the checks', () => {
     // flannel (hostNetwork, NET_ADMIN) declares exceptions to the baseline only, so it fails too
     expect(r.stderr).toMatch(/\n10 problems; nothing was written\.\n$/);
     expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+  });
+
+  it('checks every stage of dist/ at once, each stage its own cluster scope', () => {
+    const r = runCli('check', ['dist'], REPO);
+    expect(r.stdout).toMatch(/objects checked: 0 errors/);
+    expect(r.code).toBe(0);
+  });
+
+  it('shares one scope between plain directories unless --scope-per-dir', () => {
+    const dir = tempProject({});
+    const pod = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n';
+    for (const d of ['a', 'b']) {
+      mkdirSync(join(dir, 'm', d), { recursive: true });
+      writeFileSync(join(dir, 'm', d, 'cm.yaml'), pod);
+    }
+    expect(runCli('check', ['m'], dir)).toMatchObject({ code: 1, stdout: expect.stringContaining('ConfigMap settings is defined twice') });
+    expect(runCli('check', ['--scope-per-dir', 'm'], dir)).toMatchObject({ code: 0 });
+  });
+
+  it('validates custom resources with the CRDs of --crds', () => {
+    const r = runCli('check', ['--crds', '../shared/crds/cert-manager', fixture('crds/cert-manager-invalid.yaml')], REPO);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("spec.secretNam: unknown field 'secretNam'; did you mean 'secretName'?");
+    expect(runCli('check', ['--crds', '../shared/crds/cert-manager', fixture('crds/cert-manager-valid.yaml')], REPO).code).toBe(0);
+  });
+
+  it("uses the project's crds/ folder when --crds is not given", () => {
+    const dir = tempProject({});
+    mkdirSync(join(dir, 'crds'));
+    mkdirSync(join(dir, 'm'));
+    copyFileSync(join(REPO, fixture('rules/service-monitor-crd.yaml')), join(dir, 'crds', 'service-monitor.yaml'));
+    copyFileSync(join(REPO, fixture('rules/service-monitor-fire.yaml')), join(dir, 'm', 'monitors.yaml'));
+    expect(projectCrds(openProject(dir)).map((o) => o.metadata.name)).toEqual(['servicemonitors.monitoring.coreos.com']);
+    const r = runCli('check', ['m'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("scrapes the port named 'metrics', but the selected Services (api) have the named ports: http");
   });
 
   // each stage is its own cluster or namespace: lab and raspberry both run flannel in kube-system

@@ -1,0 +1,106 @@
+/**
+ * Every finding code of lib/checks, described once: a short description and help text (what it
+ * means, why, and what to do), the Kubernetes rule it mirrors, and how to declare an exception
+ * where one exists. The catalogue of codes (codes.ts) takes their title and help from here; SARIF
+ * reports carry them; lib/checks/README.md documents the same codes (a test keeps them in step). Data only.
+ */
+import { POLICY_EXCEPTION_PREFIX } from '../policy.js';
+
+export interface RuleInfo {
+  /** One line: what the finding says is wrong. */
+  readonly short: string;
+  /** Why it matters and what to do. */
+  readonly help: string;
+  /** The Kubernetes rule (or behaviour) the check mirrors. */
+  readonly mirrors: string;
+  /** How to declare an exception, when one exists. */
+  readonly exception?: string;
+}
+
+const policy = (control: string, short: string, help: string, mirrors: string): RuleInfo => ({
+  short, help, mirrors, exception: `annotation ${POLICY_EXCEPTION_PREFIX}${control}: <reason> on the workload`,
+});
+const pss = (level: string, control: string) => `Pod Security Standards, ${level} level, control "${control}"`;
+
+export const RULES: Readonly<Record<string, RuleInfo>> = {
+  'schema/unknown-field': { short: 'A field the kind does not have', help: 'Usually a misspelling: the API server drops (or, with strict field validation, rejects) unknown fields, so the setting silently does nothing. Rename it as suggested.', mirrors: 'OpenAPI schema of the kind; kubectl --validate=strict' },
+  'schema/required': { short: 'A required field is missing', help: 'The API server refuses the object. Add the field.', mirrors: 'OpenAPI schema (required)' },
+  'schema/type': { short: 'A field has the wrong type', help: 'The API server refuses the object (e.g. a string where a mapping is expected). Give the field a value of the type shown.', mirrors: 'OpenAPI schema (type)' },
+  'schema/enum': { short: 'A value outside the allowed set', help: 'The API server refuses values the field does not define. Use one of the values listed.', mirrors: 'API validation of enumerated fields (pkg/apis/*/validation)' },
+  'schema/quantity': { short: 'Not a valid quantity', help: 'Quantities are numbers with an optional suffix (2Gi, 500m); 2Gib is refused.', mirrors: 'k8s.io/apimachinery resource.Quantity grammar' },
+  'schema/const': { short: 'A value that must be one fixed value', help: 'apiVersion and kind must be exactly those of the kind.', mirrors: 'OpenAPI schema' },
+  'schema/pattern': { short: 'A value that does not match the pattern of its CRD', help: "The custom resource's CRD declares a pattern for the field; the API server refuses other values.", mirrors: 'CRD structural schema (pattern)' },
+  'schema/duplicate-key': { short: 'A keyed list repeats a key (custom resource)', help: 'The CRD declares x-kubernetes-list-type: map; each item needs different key fields.', mirrors: 'CRD structural schema (x-kubernetes-list-map-keys)' },
+  'schema/status': { short: 'A manifest carries status', help: 'status is written by the cluster; a manifest carrying it was exported, not written. Remove it.', mirrors: 'API server ignores status on create' },
+  'schema/unknown-kind': { short: 'Not a kind of the Kubernetes version', help: 'Kubernetes does not serve this apiVersion/kind; check the spelling, or the apiVersion the version serves.', mirrors: 'API discovery' },
+  'crd/unknown-kind': { short: 'A custom resource whose CRD is not known (warning)', help: 'Without its CustomResourceDefinition the object cannot be validated. Add the CRD to the input, to the stage, or to a CRD folder (crds/ or --crds <dir>).', mirrors: 'API server: no such resource until the CRD is installed' },
+  'crd/version': { short: 'A custom resource version its CRD does not serve', help: 'Use one of the versions the CRD serves.', mirrors: 'CRD spec.versions[].served' },
+  'crd/structural': { short: 'A CRD schema that is not structural', help: 'The API server refuses CRDs whose schema is not structural: every field needs a valid type, arrays need items, properties and additionalProperties are exclusive.', mirrors: 'apiextensions-apiserver structural schema validation' },
+  'crd/cel-not-evaluated': { short: 'CEL rules of a CRD are not evaluated (warning)', help: 'x-kubernetes-validations rules are checked by the API server only; test such resources with kubectl apply --dry-run=server.', mirrors: 'CRD x-kubernetes-validations (CEL)' },
+  'api/name': { short: 'An object, container or volume name the API server refuses', help: 'Names follow the grammar of their kind (DNS-1123 subdomain or label, DNS-1035 label for Services, path segment for RBAC objects); an object needs metadata.name (or generateName).', mirrors: 'apimachinery ValidateObjectMeta and per-kind name validation' },
+  'api/label-key': { short: 'A label or annotation key with invalid syntax', help: 'Keys are an optional DNS-1123 prefix and a name of at most 63 characters.', mirrors: 'apimachinery ValidateLabels / ValidateAnnotations' },
+  'api/label-value': { short: 'A label value with invalid syntax', help: "Label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.", mirrors: 'apimachinery ValidateLabels' },
+  'api/duplicate-key': { short: 'A keyed list repeats a key', help: 'Lists keyed by name (ports, env, volumes, containers) need unique keys; the API server refuses repeats.', mirrors: 'pkg/apis/core/validation (unique names per list)' },
+  'api/image': { short: 'A container without an image', help: 'Set image.', mirrors: 'pkg/apis/core/validation validateContainers' },
+  'api/no-containers': { short: 'A pod without containers', help: 'A pod needs at least one container.', mirrors: 'pkg/apis/core/validation ValidatePodSpec' },
+  'api/one-of': { short: 'A probe with no or several handlers, a volume with several sources', help: 'Exactly one probe handler and at most one volume source may be set (a volume with none is an emptyDir).', mirrors: 'pkg/apis/core/validation validateHandler / validateVolumeSource' },
+  'api/port-name': { short: 'A port name that is not an IANA service name, or a multi-port Service without port names', help: "Port names are at most 15 lowercase letters, digits and '-', with a letter and no '--'; each port of a multi-port Service needs a name.", mirrors: 'pkg/apis/core/validation (IsValidPortName, validateServicePort)' },
+  'api/target-port-name': { short: 'A Service targetPort that is neither a number nor an IANA service name', help: 'A string targetPort names a container port, so it follows the port-name grammar; the API server refuses other strings.', mirrors: 'pkg/apis/core/validation validateServicePort (IsValidPortName)' },
+  'api/port-range': { short: 'A port number out of range', help: 'Ports are 1-65535 (hostPort 0 means none).', mirrors: 'pkg/apis/core/validation (IsValidPortNum)' },
+  'api/env-name': { short: 'An invalid environment variable name', help: "Use letters, digits, '_', '-' and '.', not starting with a digit.", mirrors: 'pkg/apis/core/validation (IsEnvVarName)' },
+  'api/selector': { short: "A workload selector that does not match its pod template's labels", help: 'The API server refuses a controller whose selector does not select its own template.', mirrors: 'pkg/apis/apps/validation (selector does not match template labels)' },
+  'api/config-key': { short: 'An invalid ConfigMap or Secret key', help: "Keys are at most 253 letters, digits, '-', '_' and '.'; a ConfigMap key may not be in both data and binaryData.", mirrors: 'pkg/apis/core/validation (IsConfigMapKey)' },
+  'refs/duplicate-object': { short: 'An object defined twice in one cluster scope', help: 'Applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create). Rename or remove one.', mirrors: 'one object per kind, namespace and name in a cluster' },
+  'refs/namespace': { short: 'An object in a namespace nobody creates', help: 'Add the Namespace, or declare it as existing (checks.existingNamespaces in the stage file, --namespace-exists).', mirrors: 'API server: namespace not found' },
+  'refs/service-selector': { short: 'A Service selecting no pod template', help: 'The Service has no endpoints; make the selector match the pod labels.', mirrors: 'Service endpoints (EndpointSlice controller)' },
+  'refs/target-port': { short: 'A Service port no selected container listens on', help: 'A named targetPort must be a declared container port; a number is reported only when the selected pods declare ports and none is it.', mirrors: 'Service targetPort resolution' },
+  'refs/ingress-service': { short: 'An Ingress routing to a Service that does not exist', help: 'Fix the Service name or add the Service.', mirrors: 'Ingress backends' },
+  'refs/ingress-port': { short: 'An Ingress routing to a port the Service lacks', help: "Use one of the Service's ports.", mirrors: 'Ingress backends' },
+  'refs/tls-secret': { short: 'An Ingress TLS Secret that does not exist', help: 'Declare the Secret (tls.crt, tls.key) or fix the name.', mirrors: 'Ingress TLS' },
+  'refs/scale-target': { short: 'An autoscaler targeting a workload that does not exist', help: 'Fix scaleTargetRef.', mirrors: 'HorizontalPodAutoscaler scaleTargetRef' },
+  'refs/volume': { short: 'A claim binding a PersistentVolume that does not exist', help: 'Fix volumeName or add the PersistentVolume.', mirrors: 'PersistentVolumeClaim binding' },
+  'refs/volume-capacity': { short: 'A claim requesting more than its volume has', help: 'The claim never binds.', mirrors: 'PersistentVolumeClaim binding' },
+  'refs/volume-access': { short: 'A claim asking for access modes its volume lacks', help: 'The claim never binds.', mirrors: 'PersistentVolumeClaim binding' },
+  'refs/volume-class': { short: 'A claim and its volume with different storage classes', help: 'The claim never binds.', mirrors: 'PersistentVolumeClaim binding' },
+  'refs/volume-claimed': { short: "A claim binding a volume reserved for another claim", help: "Point the volume's claimRef at this claim, or bind another volume.", mirrors: 'PersistentVolume claimRef' },
+  'refs/claim': { short: 'A pod volume naming a claim that does not exist', help: 'The pod stays Pending. Fix claimName or add the claim.', mirrors: 'kubelet volume mount' },
+  'refs/secret': { short: 'A pod using a Secret that does not exist', help: 'The pod does not start. Fix the name, add the Secret, or mark the reference optional.', mirrors: 'kubelet volume and env resolution' },
+  'refs/configmap': { short: 'A pod using a ConfigMap that does not exist', help: 'The pod does not start. Fix the name, add the ConfigMap, or mark the reference optional.', mirrors: 'kubelet volume and env resolution' },
+  'refs/secret-key': { short: 'A pod reading a key its Secret does not declare', help: `Add the key (or list it in the Secret's stagecraft.dev/secret-keys annotation), or read another.`, mirrors: 'kubelet env resolution (CreateContainerConfigError)' },
+  'refs/configmap-key': { short: 'A pod reading a key its ConfigMap does not declare', help: 'Add the key, or read another.', mirrors: 'kubelet env resolution (CreateContainerConfigError)' },
+  'refs/volume-mount': { short: 'A container mounting a volume the pod does not have', help: 'Add the volume or fix the name.', mirrors: 'pkg/apis/core/validation validateVolumeMounts' },
+  'refs/probe-port': { short: 'A probe on a port the container does not declare', help: 'Declare the port or probe a declared one.', mirrors: 'kubelet probes (named ports resolve only when declared)' },
+  'refs/probe-protocol': { short: 'A TCP probe (tcpSocket, grpc, httpGet) on a port declared as UDP', help: 'The probe connects over TCP and never reaches a UDP service; probe a TCP port or use exec.', mirrors: 'kubelet probes connect over TCP' },
+  'refs/service-account': { short: 'A pod running as a service account that does not exist', help: 'The pod is refused by the ServiceAccount admission plugin. Add it or fix the name.', mirrors: 'ServiceAccount admission' },
+  'refs/network-policy-selector': { short: 'A NetworkPolicy selecting no pod of its namespace', help: 'The policy protects nothing; make podSelector match the pods (empty selects all).', mirrors: 'NetworkPolicy spec.podSelector' },
+  'refs/network-policy-peer': { short: 'A NetworkPolicy peer podSelector matching no pod of the namespace', help: 'The rule allows nothing; fix the labels, or add a namespaceSelector for pods elsewhere.', mirrors: 'NetworkPolicy peers' },
+  'refs/network-policy-uncovered': { short: 'Pods in a namespace with NetworkPolicies that none selects (warning)', help: 'Their traffic is not restricted while their neighbours\' is: select them, or add a default-deny policy.', mirrors: 'NetworkPolicy isolation applies only to selected pods' },
+  'refs/pdb-selector': { short: 'A PodDisruptionBudget covering no pod', help: 'Make the selector match the pods.', mirrors: 'PodDisruptionBudget selector' },
+  'refs/pdb-blocks-drain': { short: 'A PodDisruptionBudget that allows no eviction (warning)', help: 'minAvailable at least the replicas covered (or 100%), or maxUnavailable 0, blocks every node drain.', mirrors: 'Eviction API and PodDisruptionBudget' },
+  'refs/service-monitor-selector': { short: 'A ServiceMonitor selecting no Service (CRD known)', help: "ServiceMonitors select Services by the Services' labels, not the pods'.", mirrors: 'Prometheus Operator ServiceMonitor' },
+  'refs/service-monitor-port': { short: 'A ServiceMonitor scraping a port name no selected Service has', help: 'endpoints[].port names a Service port.', mirrors: 'Prometheus Operator ServiceMonitor' },
+  'policy/host-namespaces': policy('host-namespaces', 'A pod sharing the node\'s network, PID or IPC namespace', 'hostNetwork/hostPID/hostIPC give the pod the node\'s namespaces.', pss('baseline', 'Host Namespaces')),
+  'policy/host-ports': policy('host-ports', 'A container binding a host port', 'Reach the pod through a Service instead.', pss('baseline', 'Host Ports')),
+  'policy/host-path': policy('host-path', 'A hostPath volume', "hostPath volumes expose the node's filesystem.", pss('baseline', 'HostPath Volumes')),
+  'policy/privileged': policy('privileged', 'A privileged container (or hostProcess, unmasked /proc, custom SELinux/AppArmor)', 'Privileged containers have the node\'s full power.', pss('baseline', 'Privileged Containers, HostProcess, /proc Mount Type, SELinux, AppArmor')),
+  'policy/capabilities': policy('capabilities', 'Added capabilities (baseline), or capabilities not dropped (restricted)', 'Drop ALL and add only NET_BIND_SERVICE at the restricted level (Windows pods are exempt).', pss('baseline/restricted', 'Capabilities')),
+  'policy/run-as-root': policy('run-as-root', 'A container that may run as root', 'Set runAsNonRoot: true and a non-zero user.', pss('restricted', 'Running as Non-root')),
+  'policy/privilege-escalation': policy('privilege-escalation', 'allowPrivilegeEscalation not false', 'Set allowPrivilegeEscalation: false (Windows pods are exempt).', pss('restricted', 'Privilege Escalation')),
+  'policy/seccomp': policy('seccomp', 'seccomp Unconfined, or no seccomp profile (restricted)', 'Use RuntimeDefault (Windows pods are exempt at the restricted level).', pss('baseline/restricted', 'Seccomp')),
+  'policy/volume-types': policy('volume-types', 'A volume type the restricted level does not allow', 'Use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret.', pss('restricted', 'Volume Types')),
+  'policy/image-tag': policy('image-tag', 'An image without a pinned tag (warning)', "latest (or no tag) changes under you; pin a version.", 'kubelet imagePullPolicy defaults (Always for :latest)'),
+  'policy/resources': policy('resources', 'A container without resource requests or limits (warning)', 'Set requests and limits so scheduling and eviction are predictable.', 'scheduler requests, kubelet limits, QoS classes'),
+  'policy/probes': policy('probes', 'A long-running container without liveness or readiness probe (warning)', 'Probes tell restarts and rollouts when the container is healthy.', 'kubelet probes, Deployment rollouts'),
+  'policy/unknown-control': { short: 'An exception annotation naming no control', help: 'Use one of the controls listed (a misspelled exception excuses nothing).', mirrors: 'stagecraft policy exceptions' },
+  'policy/unused-exception': { short: 'An exception that excuses nothing (warning)', help: 'Remove it, so that it cannot hide a later change.', mirrors: 'stagecraft policy exceptions' },
+  'policy/secret-value': { short: 'A Secret holding values in the manifests', help: 'base64 is an encoding, not encryption: keep values out of committed manifests (declare the keys with stagecraft.dev/secret-keys).', mirrors: 'Secret good practices (kubernetes.io/docs/concepts/security/secrets-good-practices)' },
+  'static-pod/kind': { short: 'A node file that is not a Pod', help: 'A kubelet manifest directory holds Pods only.', mirrors: 'kubelet --pod-manifest-path' },
+  'static-pod/api-reference': { short: 'A static Pod referring to API objects', help: 'Static pods cannot use Secrets, ConfigMaps, service accounts or claims.', mirrors: 'kubelet static pods (no API objects)' },
+};
+
+/** The rule of a code; `schema/<ajv keyword>` codes without an entry get a generic one. */
+export function ruleInfo(code: string): RuleInfo {
+  return RULES[code] ?? (code.startsWith('schema/')
+    ? { short: `A value the schema refuses (${code.slice('schema/'.length)})`, help: 'The API server refuses the value; see the message for the bound.', mirrors: 'OpenAPI or CRD schema' }
+    : { short: code, help: 'See lib/checks/README.md.', mirrors: '' });
+}

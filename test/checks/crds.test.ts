@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkCustomResource, crdRegistry, toJsonSchema } from '../../lib/checks/crds.js';
+import { checkObjects } from '../../lib/checks/index.js';
+import { REPO } from '../helpers/cli.js';
+import { MANIFESTS, codedFindingsIn, objectsIn } from './helpers.js';
+import { parseManifests } from '../../lib/checks/manifests.js';
+import { readFileSync } from 'node:fs';
+
+const SHARED_CRDS = join(REPO, '../shared/crds');
+const certManager = objectsIn(join(SHARED_CRDS, 'cert-manager'));
+
+describe('custom resources against their CustomResourceDefinitions', () => {
+  it("validates cert-manager's resources with its pinned CRDs: missing and misspelled fields, enums, types, versions", () => {
+    expect(codedFindingsIn(['crds/cert-manager-invalid.yaml'], { crds: certManager }).filter((l) => !l.startsWith('crd/cel-not-evaluated'))).toEqual([
+      "schema/unknown-field crds/cert-manager-invalid.yaml:9:3: Certificate default/web: spec.secretNam: unknown field 'secretNam'; did you mean 'secretName'?",
+      "schema/required crds/cert-manager-invalid.yaml:9:3: Certificate default/web: spec: required field 'secretName' is missing",
+      "schema/enum crds/cert-manager-invalid.yaml:17:16: Certificate default/web: spec.privateKey.algorithm: must be one of 'RSA', 'ECDSA', 'Ed25519' (found \"RSB\")",
+      'schema/type crds/cert-manager-invalid.yaml:26:26: ClusterIssuer letsencrypt: spec.acme.privateKeySecretRef: must be a mapping (found "letsencrypt-account")',
+      'crd/version crds/cert-manager-invalid.yaml:32:13: Issuer default/selfsigned: apiVersion: the CustomResourceDefinition of Issuer defines the versions v1, not v2',
+    ]);
+  });
+
+  it('accepts valid cert-manager resources, saying once per CRD of the folder that its CEL rules are not evaluated', () => {
+    expect(codedFindingsIn(['crds/cert-manager-valid.yaml'], { crds: certManager })).toEqual([
+      'crd/cel-not-evaluated crds/cert-manager-valid.yaml:2:13: ClusterIssuer letsencrypt: apiVersion: the CustomResourceDefinition clusterissuers.cert-manager.io has x-kubernetes-validations (CEL) rules, which are not evaluated here',
+      'crd/cel-not-evaluated crds/cert-manager-valid.yaml:17:13: Issuer default/selfsigned: apiVersion: the CustomResourceDefinition issuers.cert-manager.io has x-kubernetes-validations (CEL) rules, which are not evaluated here',
+    ]);
+  });
+
+  it('warns, naming the kind, about a custom resource whose CRD is not known', () => {
+    expect(codedFindingsIn(['crds/cert-manager-valid.yaml'])[0]).toBe(
+      'crd/unknown-kind crds/cert-manager-valid.yaml:2:13: ClusterIssuer letsencrypt: apiVersion: cert-manager.io/v1 ClusterIssuer is a custom resource whose CustomResourceDefinition is not known, so it is not validated',
+    );
+  });
+
+  it("checks a CRD's own schema as structural, and its resources against it", () => {
+    expect(codedFindingsIn(['rules/crd-fire.yaml'])).toEqual([
+      "crd/structural rules/crd-fire.yaml:26:25: CustomResourceDefinition backups.example.com: spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.schedule.type: type \"strign\" is not a JSON Schema type; did you mean 'string'?",
+      'crd/structural rules/crd-fire.yaml:28:19: CustomResourceDefinition backups.example.com: spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.targets: an array schema needs items',
+      "schema/unknown-field rules/crd-fire.yaml:42:3: Backup nightly: spec.schedul: unknown field 'schedul'; did you mean 'schedule'?",
+      "schema/required rules/crd-fire.yaml:42:3: Backup nightly: spec: required field 'schedule' is missing",
+    ]);
+  });
+
+  it('accepts what a structural schema allows: int-or-string, nullable, preserved fields, keyed lists; no defaults needed', () => {
+    expect(codedFindingsIn(['rules/crd-pass.yaml']).map((l) => l.split(' ')[0])).toEqual(['crd/unknown-kind']);
+  });
+
+  it('rejects a repeated key of a keyed list (x-kubernetes-list-map-keys)', () => {
+    const [crd] = parseManifests([{ file: 'crd-pass.yaml', text: readFileSync(join(MANIFESTS, 'rules/crd-pass.yaml'), 'utf8') }]).objects;
+    const backup = { apiVersion: 'example.com/v1', kind: 'Backup', metadata: { name: 'b' }, spec: { schedule: 'x', targets: [{ name: 'db' }, { name: 'db' }] } };
+    expect(checkCustomResource(backup, crdRegistry([crd])).map((f) => `${f.code} ${f.path.join('.')}: ${f.message}`)).toEqual([
+      'schema/duplicate-key spec.targets.1: repeats the key name "db" of an earlier item',
+    ]);
+  });
+
+  it('reports labels only where the schema has them: no errors for the matchLabels properties of the pinned CRDs', () => {
+    const all = ['argo-cd', 'cert-manager', 'external-secrets', 'flux'].flatMap((d) => objectsIn(join(SHARED_CRDS, d)));
+    const errors = checkObjects(all).findings.filter((f) => f.severity === 'error');
+    expect(errors.map((f) => `${f.code} ${f.object.metadata.name}`)).toEqual([]);
+  });
+
+  it('says once per CRD that its CEL rules are not evaluated', () => {
+    const findings = crdRegistry(certManager).crdFindings;
+    expect(findings.map((f) => `${f.code} ${f.object.metadata.name}`)).toEqual([
+      'crd/cel-not-evaluated clusterissuers.cert-manager.io',
+      'crd/cel-not-evaluated issuers.cert-manager.io',
+    ]);
+  });
+
+  it('maps nullable and int-or-string to JSON Schema types', () => {
+    expect(toJsonSchema({ type: 'string', nullable: true })).toEqual({ type: ['string', 'null'] });
+    expect(toJsonSchema({ 'x-kubernetes-int-or-string': true })).toEqual({ type: ['integer', 'string'] });
+    expect(toJsonSchema({ type: 'object', properties: { a: { type: 'string' } } })).toEqual({ type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false });
+    expect(toJsonSchema({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true })).toEqual({ type: 'object' });
+  });
+});
