@@ -14,6 +14,7 @@ import type { KubeObject } from './model/object.js';
 import { renderStage, type RenderedStage } from './synth/render.js';
 import { stageFiles } from './synth/output.js';
 import { digest } from './synth/inventory.js';
+import { screenStageSecrets } from './stage-secrets.js';
 import type { DistTree } from './synth/write.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
@@ -46,6 +47,8 @@ export interface Compiled {
   readonly tree: DistTree;
   /** Per stage, what the checks found (warnings only: errors stop the compilation) and the exceptions used. */
   readonly checks: ReadonlyMap<string, CheckResult>;
+  /** Per stage, the summary lines of the values its `secrets.allow` excused (lib/stage-secrets.ts). */
+  readonly allowedSecrets: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Step 1: a stage file, loaded and validated against the schema and the stacks' refine rules. */
@@ -63,6 +66,9 @@ export function checkStage(r: RenderedStage, options: CheckOptions): CheckResult
   const byNode = new Map<string, KubeObject[]>();
   for (const f of r.nodeFiles) if (f.document.kind === 'Pod') byNode.set(f.node, [...(byNode.get(f.node) ?? []), f.document as KubeObject]);
   for (const pods of byNode.values()) results.push(checkObjects(pods, options));
+  // the other node files (a kubeconfig) are no API objects, but may hold a token
+  const others = r.nodeFiles.filter((f) => f.document.kind !== 'Pod').map((f) => f.document as KubeObject);
+  if (others.length) results.push(checkObjects(others, options));
   return { findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions) };
 }
 
@@ -75,6 +81,7 @@ export function compileStages(sources: readonly StageSource[]): Compiled {
   const problems: Problem[] = [];
   const rendered: RenderedStage[] = [];
   const checks = new Map<string, CheckResult>();
+  const allowedSecrets = new Map<string, readonly string[]>();
   const digests = new Map<string, string>();
   let failedChecks = false;
   for (const source of sources) {
@@ -84,8 +91,13 @@ export function compileStages(sources: readonly StageSource[]): Compiled {
       rendered.push(r);
       digests.set(source.stage, digest(source.text));
       // every check on every stage, after rendering: an error here means nothing is written
-      const result = checkStage(r, loaded.file.checks ?? {});
+      const checked = checkStage(r, loaded.file.checks ?? {});
+      // secret values found in the output are reported at the setting they came from
+      const screened = screenStageSecrets(source, loaded.file, checked.findings);
+      const result = { ...checked, findings: screened.findings };
       checks.set(source.stage, result);
+      allowedSecrets.set(source.stage, screened.allowed);
+      if (screened.problems.length) problems.push(...screened.problems);
       if (result.findings.some((f) => f.severity === 'error')) failedChecks = true;
     } catch (e) {
       if (!(e instanceof ProblemsError)) throw e;
@@ -98,5 +110,5 @@ export function compileStages(sources: readonly StageSource[]): Compiled {
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   const files = (r: RenderedStage) =>
     stageFiles(r, { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR });
-  return { stages: rendered, tree: new Map(rendered.map((r) => [r.stage.name, files(r)])), checks };
+  return { stages: rendered, tree: new Map(rendered.map((r) => [r.stage.name, files(r)])), checks, allowedSecrets };
 }

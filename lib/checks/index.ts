@@ -13,7 +13,7 @@ import { checkReferences } from './references.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-secrets.js';
 import { NOT_API_OBJECTS, checkSchema } from './schema.js';
-import { checkSecretValues } from './secrets.js';
+import { checkSecretContent, checkSecretValues, maskSecrets } from './secrets.js';
 
 export interface CheckOptions {
   /** Pod Security Standard every workload must meet. @default 'baseline' */
@@ -70,6 +70,8 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const findings: Finding[] = [];
   const exceptions: UsedException[] = [];
   const custom = customKinds(objects);
+  // a kubeconfig is no API object, but may hold a token: every object is screened for secrets
+  for (const o of all) findings.push(...checkSecretContent(o));
   for (const o of objects) {
     findings.push(...checkSchema(o, custom), ...checkApiRules(o), ...checkSecretValues(o));
     const policy = checkPodSecurity(o, options.podSecurity ?? 'baseline');
@@ -77,7 +79,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
     exceptions.push(...policy.exceptions);
   }
   findings.push(...checkReferences(new ObjectIndex([...objects, ...requiredSecrets(objects)]), options));
-  return { findings: sortFindings(findings), exceptions };
+  return { findings: sortFindings(maskSecrets(findings)), exceptions };
 }
 
 export type { Finding, UsedException } from './finding.js';

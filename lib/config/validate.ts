@@ -7,6 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { Problem } from '../errors.js';
 import { dotted, keysOf, type KeyPath } from './locate.js';
+import { isSecretKey, maskValue } from '../model/secret-rules.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
@@ -115,10 +116,11 @@ export class SchemaValidator {
         message: `${where || 'the file'} is missing the required setting '${missing}'`,
       };
     }
+    const found = valueAt(data, local);
     return {
       code: `config/${e.keyword}`,
       path,
-      message: `${where || 'the file'} must be ${describeSchema(parent)} (found ${describeValue(valueAt(data, local))})`,
+      message: `${where || 'the file'} must be ${describeSchema(parent)} (found ${isSecretKey(path, found) ? maskValue(found) : describeValue(found)})`,
     };
   }
 }
