@@ -77,6 +77,12 @@ export function secretStrings(o: KubeObject): SecretString[] {
     }
   };
   const walk = (node: unknown, path: (string | number)[], parent: unknown) => {
+    if (typeof node === 'number' || typeof node === 'bigint') {
+      // a numeric password is still a password (and a schema message would print it)
+      const key = holderName(o, path, parent);
+      if (key !== undefined && isSecretName(key)) out.push({ path, value: String(node), secret: String(node), key });
+      return;
+    }
     if (typeof node === 'string') {
       const last = path[path.length - 1];
       const inList = typeof last === 'number' && (path[path.length - 2] === 'command' || path[path.length - 2] === 'args');
