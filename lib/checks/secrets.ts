@@ -64,8 +64,17 @@ function holderName(o: KubeObject, path: FieldPath, parent: unknown): string | u
   return undefined;
 }
 
+/** Per object (checked objects are not changed), its secret strings: asked for by the check, the masking and the stage screening. */
+const found = new WeakMap<KubeObject, readonly SecretString[]>();
+
 /** Every string of `o` (Secrets' own data aside: checkSecretValues) that holds a secret. */
-export function secretStrings(o: KubeObject): SecretString[] {
+export function secretStrings(o: KubeObject): readonly SecretString[] {
+  let out = found.get(o);
+  if (!out) found.set(o, (out = findSecretStrings(o)));
+  return out;
+}
+
+function findSecretStrings(o: KubeObject): SecretString[] {
   const out: SecretString[] = [];
   const judge = (path: FieldPath, value: string, key: string | undefined, decoded = false) => {
     if (value === '' || isPlaceholder(value)) return;

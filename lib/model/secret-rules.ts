@@ -147,12 +147,26 @@ export interface SecretMatch {
   readonly secret: string;
 }
 
+/**
+ * What every match of every rule contains: a run of 16 token characters (the shortest token,
+ * `AKIA` and 16 more, has 20), `://`, a PEM header, or an authorization scheme. Most values of a
+ * manifest have none, and are passed over with this one test.
+ */
+const CANDIDATE = /[A-Za-z0-9+/_-]{16}|:\/\/|-----BEGIN|basic|bearer/i;
+
+/** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
+const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [
+  r,
+  new RegExp(r.pattern.source, r.pattern.flags.includes('g') ? r.pattern.flags : `${r.pattern.flags}g`),
+]);
+
 /** The first rule a value matches, with the secret it found; `undefined` for an ordinary value. */
 export function detectSecret(value: string): SecretMatch | undefined {
   if (value.length < 9) return undefined; // shorter than the shortest match of any rule (`a://b:c@d`)
+  if (!CANDIDATE.test(value)) return undefined;
   let publicRemoved: string | undefined;
-  for (const rule of SECRET_RULES) {
-    const re = new RegExp(rule.pattern.source, rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`);
+  for (const [rule, re] of GLOBAL_PATTERNS) {
+    re.lastIndex = 0;
     // certificates and public keys are random-looking on purpose and public: not judged by entropy
     const text = ENTROPY_RULES.has(rule.id) ? (publicRemoved ??= value.replace(PUBLIC_MATERIAL, ' ')) : value;
     for (let m = re.exec(text); m; m = re.exec(text)) {
