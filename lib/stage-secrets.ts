@@ -11,7 +11,8 @@ import type { Problem } from './errors.js';
 import type { Finding } from './checks/finding.js';
 import { secretStrings, type SecretString } from './checks/secrets.js';
 import { dotted, locateValue, type KeyPath } from './config/locate.js';
-import { describeObject } from './model/object.js';
+import { describeObject, type KubeObject } from './model/object.js';
+import { CONTENT_HASH_LENGTH } from './constructs/hashed-config-map.js';
 import { detectSecret, maskValue, type SecretRule } from './model/secret-rules.js';
 import { secretsFile } from './secrets.js';
 
@@ -28,6 +29,14 @@ export interface ScreenedStage {
   readonly findings: readonly Finding[];
   /** The synth summary's lines for the exceptions used: `secret allowed: <setting> (<what>): <reason>`. */
   readonly allowed: readonly string[];
+}
+
+/**
+ * An object as messages about a secret name it: a content hash in its name (`demoapp-config-2549817bd9`)
+ * is a hash of the secret too, from which a weak one could be guessed, so it is left out.
+ */
+function describeHolder(o: KubeObject): string {
+  return describeObject(o).replace(new RegExp(`-[0-9a-f]{${CONTENT_HASH_LENGTH}}$`), '-<hash>');
 }
 
 /** Codes of the checks' findings about secret values outside Secrets. */
@@ -98,7 +107,7 @@ export function screenStageSecrets(
     const hit = hits.get(key) ?? { path: origin.path, value: origin.value, into: new Set<string>() };
     hit.rule ??= secret.rule;
     hit.key ??= secret.key;
-    hit.into.add(`${describeObject(f.object)} (${at})`);
+    hit.into.add(`${describeHolder(f.object)} (${at})`);
     hits.set(key, hit);
   }
 

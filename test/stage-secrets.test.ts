@@ -40,7 +40,7 @@ describe('secret values in stage files', () => {
       const p = problems.find((x) => x.includes(`apps.demoapp.config.${c.key} holds `));
       expect(p, c.id).toBeDefined();
       expect(p).toMatch(new RegExp(`^environments/qa\\.yaml:${placeOf(text, c.key)}: `));
-      expect(p).toContain(`(a ${[...c.value].length}-character value, hidden), which would go into ConfigMap qa/demoapp-config-`);
+      expect(p).toContain(`(a ${[...c.value].length}-character value, hidden), which would go into ConfigMap qa/demoapp-config-<hash> (data.${c.key})`);
       expect(p).toContain(`add { path: apps.demoapp.config.${c.key}, reason: <why> } under secrets.allow`);
     }
     const all = problems.join('\n');
