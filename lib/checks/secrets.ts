@@ -76,20 +76,24 @@ export function secretStrings(o: KubeObject): readonly SecretString[] {
 
 function findSecretStrings(o: KubeObject): SecretString[] {
   const out: SecretString[] = [];
-  const judge = (path: FieldPath, value: string, key: string | undefined, decoded = false) => {
-    if (value === '' || isPlaceholder(value)) return;
+  const judge = (at: FieldPath, value: string, key: string | undefined, decoded = false) => {
+    const named = key !== undefined && isSecretName(key);
     const found = detectSecret(value);
+    // most strings: no match and no telling name, passed over after one test each
+    if ((!found && !named) || value === '' || isPlaceholder(value)) return;
     if (found && !(decoded && ENTROPY_RULES.has(found.rule.id))) {
-      out.push({ path, value, secret: found.secret, rule: found.rule, ...(key !== undefined && isSecretName(key) ? { key } : {}) });
-    } else if (key !== undefined && isSecretName(key)) {
-      out.push({ path, value, secret: value, key });
+      out.push({ path: [...at], value, secret: found.secret, rule: found.rule, ...(named ? { key } : {}) });
+    } else if (named) {
+      out.push({ path: [...at], value, secret: value, key });
     }
   };
-  const walk = (node: unknown, path: (string | number)[], parent: unknown) => {
+  // one path, changed in place on the way down (most objects hold no secret: copied only for a finding)
+  const path: (string | number)[] = [];
+  const walk = (node: unknown, parent: unknown) => {
     if (typeof node === 'number' || typeof node === 'bigint') {
       // a numeric password is still a password (and a schema message would print it)
       const key = holderName(o, path, parent);
-      if (key !== undefined && isSecretName(key)) out.push({ path, value: String(node), secret: String(node), key });
+      if (key !== undefined && isSecretName(key)) out.push({ path: [...path], value: String(node), secret: String(node), key });
       return;
     }
     if (typeof node === 'string') {
@@ -102,15 +106,22 @@ function findSecretStrings(o: KubeObject): SecretString[] {
       } else judge(path, node, holderName(o, path, parent));
       return;
     }
-    if (Array.isArray(node)) node.forEach((v, i) => walk(v, [...path, i], node));
-    else if (node && typeof node === 'object') {
-      for (const [k, v] of Object.entries(node)) {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        path.push(i);
+        walk(node[i], node);
+        path.pop();
+      }
+    } else if (node && typeof node === 'object') {
+      for (const k in node) {
         if (o.kind === 'Secret' && path.length === 0 && (k === 'data' || k === 'stringData')) continue;
-        walk(v, [...path, k], node);
+        path.push(k);
+        walk((node as Record<string, unknown>)[k], node);
+        path.pop();
       }
     }
   };
-  walk(o, [], undefined);
+  walk(o, undefined);
   return out;
 }
 
