@@ -60,6 +60,16 @@ describe('secret values in stage files', () => {
     ]);
   });
 
+  it('refuses the values the issue saw reach dist/: PWD, TLS_KEY, and a private key under CERT', () => {
+    const pem = JSON.stringify(SECRET_SAMPLES['private-key']);
+    const heads = problemsOf({ a: qaWithConfig(['PWD: hunter2pw', 'TLS_KEY: abc']), b: qaWithConfig([`CERT: ${pem}`]) }).map((p) => p.split('\n')[0]!.split(' (a ')[0]);
+    expect(heads).toEqual([
+      'environments/a.yaml:21:12: apps.demoapp.config.PWD looks like a secret value, and stage files are committed: secret values go in .secrets/a.env or environment variables, never in a stage file',
+      'environments/a.yaml:22:16: apps.demoapp.config.TLS_KEY looks like a secret value, and stage files are committed: secret values go in .secrets/a.env or environment variables, never in a stage file',
+      'environments/b.yaml:21:13: apps.demoapp.config.CERT holds a private key (PEM block)',
+    ]);
+  });
+
   it('accepts a value declared under secrets.allow and lists the exception; refuses exceptions that excuse nothing', () => {
     const key = SECRET_SAMPLES['google-api-key']!;
     const allowed = qaWithConfig([`MAPS_KEY: ${key}`], 'secrets:\n  allow:\n    - { path: apps.demoapp.config.MAPS_KEY, reason: "a browser key, public by design" }\n');
