@@ -18,6 +18,7 @@ import type { KubeObject } from './model/object.js';
 import { renderStage, type RenderedStage } from './synth/render.js';
 import { stageFiles } from './synth/output.js';
 import { digest } from './synth/inventory.js';
+import { screenStageSecrets } from './stage-secrets.js';
 import type { DistTree } from './synth/write.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
@@ -70,6 +71,8 @@ export interface Compiled {
   readonly tree: DistTree;
   /** Per stage, what the checks found (warnings only: errors stop the compilation) and the exceptions used. */
   readonly checks: ReadonlyMap<string, CheckResult>;
+  /** Per stage, the summary lines of the values its `secrets.allow` excused (lib/stage-secrets.ts). */
+  readonly allowedSecrets: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Step 1: a stage file, loaded and validated against the schema and the stacks' refine rules. */
@@ -95,6 +98,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const delivered: DeliveredStage[] = [];
   const rendered: RenderedStage[] = [];
   const checks = new Map<string, CheckResult>();
+  const allowedSecrets = new Map<string, readonly string[]>();
   const digests = new Map<string, string>();
   let failedChecks = false;
   for (const source of sources) {
@@ -111,11 +115,16 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       }
       // every check on every stage, after rendering: an error here means nothing is written
       // the project's CRD folder validates the custom resources a stack renders
-      const { problems: stageProblems, ...result } = checkStage(r, { ...loaded.file.checks, crds: options.crds });
+      const { problems: stageProblems, ...checked } = checkStage(r, { ...loaded.file.checks, crds: options.crds });
       if (stageProblems.length) throw new ProblemsError(stageProblems);
       rendered.push(r);
       digests.set(source.stage, digest(source.text));
+      // secret values found in the output are reported at the setting they came from
+      const screened = screenStageSecrets(source, loaded.file, checked.findings);
+      const result = { ...checked, findings: screened.findings };
       checks.set(source.stage, result);
+      allowedSecrets.set(source.stage, screened.allowed);
+      if (screened.problems.length) problems.push(...screened.problems);
       if (result.findings.some((f) => f.severity === 'error')) failedChecks = true;
     } catch (e) {
       if (!(e instanceof ProblemsError)) throw e;
@@ -147,5 +156,5 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     stageFiles(r, { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR });
   const tree: DistTree = new Map(rendered.map((r) => [r.stage.name, files(r)]));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
-  return { stages: rendered, tree, checks };
+  return { stages: rendered, tree, checks, allowedSecrets };
 }

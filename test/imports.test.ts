@@ -64,7 +64,7 @@ const LAYERS: readonly (readonly [name: string, pattern: RegExp])[] = [
   ['synth', /^lib\/synth\//],
   ['checks', /^lib\/checks\//],
   ['delivery', /^lib\/delivery\//],
-  ['compile', /^lib\/compile\.ts$/],
+  ['compile', /^lib\/(compile|stage-secrets)\.ts$/],
   ['release/diff', /^lib\/(diff\/|promotion\.ts$)/],
   ['cli', /^lib\/cli\//],
 ];

@@ -9,6 +9,7 @@ import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
 import { blueGreenVersion } from '../../lib/release.js';
 import { didYouMean } from '../../lib/model/did-you-mean.js';
+import { isSecretName } from '../../lib/model/secret-rules.js';
 import { secretValueHint, secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
 import { demoappChart } from './chart.js';
@@ -17,8 +18,6 @@ export const STACK_NAME = 'demoapp';
 
 /** Keys of `database.secret` that are settings; any other key there is a secret value written into the stage file. */
 const SECRET_SETTINGS = ['name', 'keys'];
-/** Config keys that name credentials: their values belong in a Secret, not in a ConfigMap. */
-const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY)/i;
 
 function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
@@ -51,7 +50,7 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
       hint: `add ${missing.join(', ')} to the list`,
     });
   }
-  for (const key of Object.keys(s.config ?? {}).filter((k) => SECRET_LIKE.test(k))) {
+  for (const key of Object.keys(s.config ?? {}).filter(isSecretName)) {
     problems.push({
       code: 'config/secret-value',
       path: ['config', key],

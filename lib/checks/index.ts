@@ -19,7 +19,7 @@ import { SERVICE_MONITOR, checkSelections } from './references-selectors.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-secrets.js';
 import { NOT_API_OBJECTS, checkSchema } from './schema.js';
-import { checkSecretValues } from './secrets.js';
+import { checkSecretContent, checkSecretValues, maskSecrets } from './secrets.js';
 import { compareCodePoints } from '../model/order.js';
 
 export interface CheckOptions {
@@ -143,6 +143,8 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const objects = all.filter((o) => !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`));
   const findings: Finding[] = [];
   const exceptions: UsedException[] = [];
+  // a kubeconfig is no API object, but may hold a token: every object is screened for secrets
+  for (const o of all) findings.push(...checkSecretContent(o));
   numberNameless(objects);
   // the CRDs of the objects first: a stage's own CRD wins over a folder's of the same kind
   const context: CheckContext = { options, registry: crdRegistry([...objects, ...(options.crds ?? [])]) };
@@ -157,7 +159,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
       }
     }
   }
-  return { findings: sortFindings(findings), exceptions };
+  return { findings: sortFindings(maskSecrets(findings)), exceptions };
 }
 
 /** What the checks found in a rendered stage. */
@@ -177,6 +179,9 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
   const byNode = new Map<string, KubeObject[]>();
   for (const f of r.nodeFiles) if (f.document.kind === 'Pod') byNode.set(f.node, [...(byNode.get(f.node) ?? []), f.document as KubeObject]);
   for (const pods of byNode.values()) results.push(checkObjects(pods, options));
+  // the other node files (a kubeconfig) are no API objects, but may hold a token
+  const others = r.nodeFiles.filter((f) => f.document.kind !== 'Pod').map((f) => f.document as KubeObject);
+  if (others.length) results.push(checkObjects(others, options));
   return { problems, findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions) };
 }
 

@@ -3,10 +3,17 @@
  * encryption. A Secret may declare its keys (with empty values, or in the annotation
  * `stagecraft.dev/secret-keys`) so that references to them can be checked; its values are put
  * into the cluster another way (kubectl create secret, a sealed or external secret).
+ *
+ * Every other string of every object is screened too, by content and by the name of the key that
+ * holds it (the rules: lib/model/secret-rules.ts); and no finding ever prints such a value
+ * (`maskSecrets`).
  */
 import type { KubeObject } from '../model/object.js';
-import { finder, type Finding } from './finding.js';
+import { ENTROPY_RULES, detectSecret, isPlaceholder, isSecretName, maskValue, type SecretRule } from '../model/secret-rules.js';
+import { finder, type FieldPath, type Finding } from './finding.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
+
+export { isSecretKey } from '../model/secret-rules.js';
 
 export function checkSecretValues(o: KubeObject): Finding[] {
   if (o.kind !== 'Secret') return [];
@@ -22,4 +29,152 @@ export function checkSecretValues(o: KubeObject): Finding[] {
     }
   }
   return out;
+}
+
+/** A string of an object that holds a secret: found by its content, or by the name of its key. */
+export interface SecretString {
+  readonly path: FieldPath;
+  /** The whole string (never print it). */
+  readonly value: string;
+  /** The secret text in it: all of it for a key-name finding, the rule's match otherwise. */
+  readonly secret: string;
+  /** The content rule that matched; absent when only the key name says it is secret. */
+  readonly rule?: SecretRule;
+  /** The secret-looking name (env var, ConfigMap key, flag) that holds it, if any. */
+  readonly key?: string;
+}
+
+
+/** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
+const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Config');
+
+/**
+ * The name that says what a string at `path` is, when the object lets one say it: a ConfigMap's
+ * key, an env var's name, every field of a kubeconfig. Field names of API objects are
+ * Kubernetes' own (`secretName`), not the user's, so they are not judged.
+ */
+function holderName(o: KubeObject, path: FieldPath, parent: unknown): string | undefined {
+  const last = path[path.length - 1];
+  if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'data') return String(last);
+  if (last === 'value' && path[path.length - 3] === 'env' && parent && typeof parent === 'object') {
+    const name = (parent as { name?: unknown }).name;
+    return typeof name === 'string' ? name : undefined;
+  }
+  if (!isApiObject(o) && typeof last === 'string') return last;
+  return undefined;
+}
+
+/** Per object (checked objects are not changed), its secret strings: asked for by the check, the masking and the stage screening. */
+const found = new WeakMap<KubeObject, readonly SecretString[]>();
+
+/** Every string of `o` (Secrets' own data aside: checkSecretValues) that holds a secret. */
+export function secretStrings(o: KubeObject): readonly SecretString[] {
+  let out = found.get(o);
+  if (!out) found.set(o, (out = findSecretStrings(o)));
+  return out;
+}
+
+function findSecretStrings(o: KubeObject): SecretString[] {
+  const out: SecretString[] = [];
+  const judge = (at: FieldPath, value: string, key: string | undefined, decoded = false) => {
+    const named = key !== undefined && isSecretName(key);
+    const found = detectSecret(value);
+    // most strings: no match and no telling name, passed over after one test each
+    if ((!found && !named) || value === '' || isPlaceholder(value)) return;
+    if (found && !(decoded && ENTROPY_RULES.has(found.rule.id))) {
+      out.push({ path: [...at], value, secret: found.secret, rule: found.rule, ...(named ? { key } : {}) });
+    } else if (named) {
+      out.push({ path: [...at], value, secret: value, key });
+    }
+  };
+  // one path, changed in place on the way down (most objects hold no secret: copied only for a finding)
+  const path: (string | number)[] = [];
+  const walk = (node: unknown, parent: unknown) => {
+    if (typeof node === 'number' || typeof node === 'bigint') {
+      // a numeric password is still a password (and a schema message would print it)
+      const key = holderName(o, path, parent);
+      if (key !== undefined && isSecretName(key)) out.push({ path: [...path], value: String(node), secret: String(node), key });
+      return;
+    }
+    if (typeof node === 'string') {
+      const last = path[path.length - 1];
+      const inList = typeof last === 'number' && (path[path.length - 2] === 'command' || path[path.length - 2] === 'args');
+      const flag = inList ? /^--?([A-Za-z][A-Za-z0-9_.-]*)=([\s\S]*)$/.exec(node) : null;
+      if (flag) judge(path, flag[2]!, flag[1]);
+      else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
+        judge(path, Buffer.from(node, 'base64').toString('utf8'), String(last), true);
+      } else judge(path, node, holderName(o, path, parent));
+      return;
+    }
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        path.push(i);
+        walk(node[i], node);
+        path.pop();
+      }
+    } else if (node && typeof node === 'object') {
+      for (const k in node) {
+        if (o.kind === 'Secret' && path.length === 0 && (k === 'data' || k === 'stringData')) continue;
+        path.push(k);
+        walk((node as Record<string, unknown>)[k], node);
+        path.pop();
+      }
+    }
+  };
+  walk(o, undefined);
+  return out;
+}
+
+/** The hint of every secret-value finding: where such a value goes instead. */
+export const SECRET_VALUE_HINT =
+  'declare a Secret key for it (an app\'s secret keys; values in .secrets/<stage>.env, printed by `npm run secrets`) and refer to it ' +
+  'with secretKeyRef; if it is not secret (a public certificate, a known-public token), declare an exception under secrets.allow in the stage file';
+
+/** A finding for each secret string of `o`: the value is described (rule, length), never shown. */
+export function checkSecretContent(o: KubeObject): Finding[] {
+  // a CRD's strings are its schema: descriptions with examples, validation patterns; no values
+  if (o.kind === 'CustomResourceDefinition') return [];
+  return secretStrings(o).map((s) =>
+    finder(o)(
+      s.rule ? 'secrets/value' : 'secrets/key-name',
+      s.path,
+      s.rule
+        ? `holds ${s.rule.description} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
+        : `is the value of '${s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
+      SECRET_VALUE_HINT,
+    ));
+}
+
+/**
+ * Findings whose message or hint would print a secret of their object (an API rule quoting a
+ * label value, say), with each such value replaced by `(a N-character value, hidden)`.
+ */
+export function maskSecrets(findings: readonly Finding[]): Finding[] {
+  const byObject = new Map<KubeObject, string[]>();
+  const secretsOf = (o: KubeObject) => {
+    let s = byObject.get(o);
+    if (!s) {
+      const strings = secretStrings(o);
+      // the longest first, so that a value is masked before a secret within it
+      s = [...new Set(strings.flatMap((x) => [x.value, x.secret]))].sort((a, b) => b.length - a.length);
+      byObject.set(o, s);
+    }
+    return s;
+  };
+  const mask = (text: string, secrets: readonly string[]) => {
+    let t = text;
+    for (const s of secrets) {
+      // a short value is masked only where it is quoted: elsewhere it is likely an ordinary word
+      const forms = s.length < 6 ? [`'${s}'`, JSON.stringify(s)] : [s, JSON.stringify(s).slice(1, -1)];
+      for (const form of forms) if (t.includes(form)) t = t.split(form).join(maskValue(s));
+    }
+    return t;
+  };
+  return findings.map((f) => {
+    const secrets = secretsOf(f.object);
+    if (secrets.length === 0) return f;
+    const message = mask(f.message, secrets);
+    const hint = f.hint === undefined ? undefined : mask(f.hint, secrets);
+    return message === f.message && hint === f.hint ? f : { ...f, message, ...(hint !== undefined ? { hint } : {}) };
+  });
 }

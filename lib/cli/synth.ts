@@ -46,6 +46,7 @@ await main<{ stage?: string[] }>({
       }
       const result = compiled.checks.get(s.stage.name);
       for (const line of exceptionLines(result?.exceptions ?? [])) process.stdout.write(`  ${line}\n`);
+      for (const line of compiled.allowedSecrets.get(s.stage.name) ?? []) process.stdout.write(`  ${line}\n`);
       const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
       if (warnings.length) process.stderr.write(warnings.map((f) => formatProblem(toProblem(f))).join('\n') + '\n');
     }

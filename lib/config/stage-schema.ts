@@ -50,6 +50,26 @@ export const stageProperties = {
   ),
   delivery: Type.Optional(StageDeliverySettings),
   secretStore: Type.Optional(SecretStoreSettings),
+  secrets: Type.Optional(
+    Settings(
+      {
+        allow: Type.Optional(
+          Type.Array(
+            Settings({
+              path: Type.String({
+                pattern: '^[^\\s]+$',
+                expected: 'a setting of this file, e.g. apps.demoapp.config.CA_BUNDLE',
+                description: 'The setting whose value is not a secret, as a dotted path (list items as [0]).',
+              }),
+              reason: Type.String({ minLength: 1, description: 'Why the value is not a secret (listed in the synth summary).' }),
+            }),
+            { description: 'Values that look like secrets but are not (a public certificate, a known-public token): each by its setting, with a reason. @default []' },
+          ),
+        ),
+      },
+      { description: 'Exceptions to the screening of values for secrets (lib/model/secret-rules.ts).' },
+    ),
+  ),
   partOf: Type.Optional(
     DnsLabel({ description: 'Value of the app.kubernetes.io/part-of label on every object. @default - the namespace' }),
   ),

@@ -8,6 +8,7 @@ import { didYouMean } from '../model/did-you-mean.js';
 import type { PathProblem } from '../errors.js';
 import type { KeyPath } from './locate.js';
 import { describeValue, formatFieldPath as dotted, fromAjvPath, valueAt } from '../model/field-path.js';
+import { isSecretKey, maskValue } from '../model/secret-rules.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
@@ -101,10 +102,11 @@ export class SchemaValidator {
         message: `${where || 'the file'} is missing the required setting '${missing}'`,
       };
     }
+    const found = valueAt(data, local);
     return {
       code: `config/${e.keyword}`,
       path,
-      message: `${where || 'the file'} must be ${describeSchema(parent)} (found ${describeValue(valueAt(data, local))})`,
+      message: `${where || 'the file'} must be ${describeSchema(parent)} (found ${isSecretKey(path, found) ? maskValue(found) : describeValue(found)})`,
     };
   }
 }

@@ -136,6 +136,8 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('synth/foreign-file', 'A hand-written file where output goes', 'Move or rename the file: synth never overwrites a file it did not write.'),
   row('synth/dist-not-a-directory', 'dist is not a plain directory', 'dist must be a directory of the project, not a symlink or a file.'),
   row('synth/mount-point', 'A mount point inside dist/', 'Unmount it: stage directories are replaced by rename, which cannot cross file systems.'),
+  row('secrets/allow-unused', 'A secrets.allow entry that excuses nothing', 'Its setting holds no value that looks secret: remove the entry, so that it cannot hide a later change.'),
+  row('secrets/allow-unknown', 'A secrets.allow entry naming no setting', 'The path names no value of the stage file: fix the dotted path (list items as [0]).'),
   row('secrets/from-store', 'Secrets come from a secret store', 'The stage declares secretStore:, so the External Secrets Operator makes its Secrets; put the values in the store.'),
   row('delivery/settings', 'Delivery settings incomplete', 'A stage with delivery: needs an engine, a repository URL and a cluster declared in stagecraft.yaml.'),
   row('delivery/schema', 'Delivery object invalid', "A generated Argo CD or Flux object does not match the engine's schema: check the delivery settings it came from."),

@@ -16,6 +16,26 @@ describe('npm run check -- <paths>', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('3 objects checked: 1 error, 2 warnings');
   });
 
+  it('reports secret values at file:line:col and never prints them, in any format', () => {
+    const f = fixture('policy/secret-values.yaml');
+    const text = runCli('check', [f]);
+    expect(text.code).toBe(1);
+    expect(text.stdout.split('\n').filter((l) => !l.startsWith('  hint: '))).toEqual([
+      `${f}:9:9: ConfigMap default/app: metadata.labels.db: holds a URL with a user and password (scheme://user:password@host) (a 32-character value, hidden); secret values must not be in manifests, which are committed`,
+      `${f}:9:9: ConfigMap default/app: metadata.labels.db: label value "(a 32-character value, hidden)" is not valid`,
+      `${f}:11:17: ConfigMap default/app: data.DATABASE_URL: holds a URL with a user and password (scheme://user:password@host) (a 32-character value, hidden); secret values must not be in manifests, which are committed`,
+      `${f}:12:12: ConfigMap default/app: data.DB_PASS: is the value of 'DB_PASS', whose name says it is secret (a 9-character value, hidden); secret values must not be in manifests, which are committed`,
+      `${f}:13:12: ConfigMap default/app: data.tls.key: holds a private key (PEM block) (a 118-character value, hidden); secret values must not be in manifests, which are committed`,
+      `${f}:17:13: ConfigMap default/app: data.UPSTREAM: holds a 'Bearer' authorization value (a 27-character value, hidden); secret values must not be in manifests, which are committed`,
+      '1 object checked: 6 errors, 0 warnings',
+      '',
+    ]);
+    for (const format of ['text', 'json', 'sarif']) {
+      const out = runCli('check', ['--format', format, f]);
+      for (const secret of ['pw4demo', 'hunter2pw', 'MadeUpNotARealKey', '8f3kQz71LmA0pX9wQv2b']) expect(out.stdout + out.stderr, format).not.toContain(secret);
+    }
+  });
+
   it('exits 0 on a clean directory', () => {
     expect(runCli('check', ['--pod-security', 'restricted', fixture('valid')])).toMatchObject({ code: 0, stdout: '11 objects checked: 0 errors, 0 warnings\n' });
   });

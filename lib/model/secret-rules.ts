@@ -1,0 +1,230 @@
+/**
+ * What counts as a secret value: rules over the text of a value (a private key, a URL with a
+ * password, an authorization header, a cloud or service token, a long high-entropy string) and
+ * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`). Shared by every
+ * layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
+ * checks over synthesized objects. Pure and synchronous.
+ *
+ * A detector library was considered (@secretlint/core 13 with its recommended preset): its API
+ * is asynchronous (`lintSource` returns a Promise, rules are async), while the compiler is one
+ * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
+ */
+
+export interface SecretRule {
+  /** Stable id, used in problem codes and tests: `private-key`, `url-credentials`, ... */
+  readonly id: string;
+  /** What a value matching the rule is, for messages: "a private key (PEM block)". */
+  readonly description: string;
+  /** Finds the secret in a value; `match[0]` is the secret itself (never printed). */
+  readonly pattern: RegExp;
+  /** Further test of a match, for what a pattern cannot say (entropy, decoded content). */
+  readonly accept?: (secret: string, match: RegExpExecArray) => boolean;
+}
+
+/** Bits of information per character of `s` (Shannon entropy of its characters). */
+export function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / s.length) * Math.log2(n / s.length);
+  return bits;
+}
+
+const hasClasses = (s: string) => /[A-Z]/.test(s) && /[a-z]/.test(s) && /[0-9]/.test(s);
+
+/** A reference a container or shell expands (`$(DB_PASSWORD)`, `${TOKEN}`), not a value. */
+const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
+
+/**
+ * Hex strings of these lengths are digests (MD5 32, SHA-1 and git commits 40, SHA-224 56,
+ * SHA-256 64, SHA-384 96, SHA-512 128): labels and annotations carry them on purpose.
+ */
+const DIGEST_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
+
+/** Long base64 or base64url text with at least this many bits per character counts as random. */
+export const ENTROPY_THRESHOLD = 4.0;
+/** ... and at least this many characters (a 128-bit key is 22 base64 characters; 32 leaves room for words). */
+export const ENTROPY_MIN_LENGTH = 32;
+
+function decodesToCredentials(b64: string): boolean {
+  const text = Buffer.from(b64, 'base64').toString('utf8');
+  return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
+}
+
+/** The content rules, most specific first: a value is reported under the first rule that matches. */
+export const SECRET_RULES: readonly SecretRule[] = [
+  {
+    id: 'private-key',
+    description: 'a private key (PEM block)',
+    // a certificate (BEGIN CERTIFICATE) or a public key is not a secret and does not match
+    pattern: /-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/,
+  },
+  {
+    id: 'url-credentials',
+    description: 'a URL with a user and password (scheme://user:password@host)',
+    pattern: /\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]+):([^\s/@]+)@[^\s/@]+/,
+    accept: (_s, m) => !REFERENCE.test(m[2]!),
+  },
+  {
+    id: 'basic-auth',
+    description: "a 'Basic' authorization value",
+    pattern: /\bBasic\s+([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/i,
+    accept: (_s, m) => decodesToCredentials(m[1]!),
+  },
+  {
+    id: 'bearer-token',
+    description: "a 'Bearer' authorization value",
+    pattern: /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)/i,
+    accept: (_s, m) => /[0-9]/.test(m[1]!) && /[A-Za-z]/.test(m[1]!),
+  },
+  {
+    id: 'jwt',
+    description: 'a JSON Web Token',
+    pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}/,
+  },
+  {
+    id: 'aws-access-key-id',
+    description: 'an AWS access key id',
+    pattern: /\b(AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/,
+  },
+  {
+    id: 'google-api-key',
+    description: 'a Google API key',
+    pattern: /\bAIza[0-9A-Za-z_-]{35}/,
+  },
+  {
+    id: 'github-token',
+    description: 'a GitHub token',
+    pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/,
+  },
+  {
+    id: 'slack-token',
+    description: 'a Slack token or webhook',
+    pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}|hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/,
+  },
+  {
+    id: 'service-token',
+    description: 'an API token (npm, Stripe, GitLab, OpenAI style)',
+    pattern: /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,})/,
+  },
+  {
+    id: 'aws-secret-access-key',
+    description: 'an AWS secret access key (40 characters of base64)',
+    pattern: /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/,
+    accept: (s) => hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD,
+  },
+  {
+    id: 'high-entropy',
+    description: 'a long random-looking string (base64 or hex, like a key or token)',
+    pattern: /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/_=-])/g,
+    accept: highEntropy,
+  },
+];
+
+/**
+ * Random-looking text: hex of a length that is not a digest's (and not after `sha256:`), or
+ * base64 mixing upper case, lower case and digits with at least ENTROPY_THRESHOLD bits per
+ * character. Paths, image names, DNS names and words fail the mix or the entropy.
+ */
+function highEntropy(s: string, m: RegExpExecArray): boolean {
+  if (/^[0-9a-fA-F]+$/.test(s)) {
+    const before = m.input.slice(0, m.index);
+    return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before);
+  }
+  return s.length >= ENTROPY_MIN_LENGTH && hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD;
+}
+
+/** Rules that judge randomness alone (not a known format). */
+export const ENTROPY_RULES: ReadonlySet<string> = new Set(['high-entropy', 'aws-secret-access-key']);
+
+/** PEM certificates and public keys, and OpenSSH public keys: public by design. */
+const PUBLIC_MATERIAL =
+  /-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST)-----[\s\S]*?-----END \1-----|\b(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)) AAAA[A-Za-z0-9+/]+={0,3}/g;
+
+export interface SecretMatch {
+  readonly rule: SecretRule;
+  /** The secret text within the value (a part of it, or all of it); never print it. */
+  readonly secret: string;
+}
+
+/**
+ * What every match of every rule contains: a run of 16 token characters (the shortest token,
+ * `AKIA` and 16 more, has 20), `://`, a PEM header, or an authorization scheme. Most values of a
+ * manifest have none, and are passed over with this one test.
+ */
+const CANDIDATE = /[A-Za-z0-9+/_-]{16}|:\/\/|-----BEGIN|basic|bearer/i;
+
+/** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
+const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [
+  r,
+  new RegExp(r.pattern.source, r.pattern.flags.includes('g') ? r.pattern.flags : `${r.pattern.flags}g`),
+]);
+
+/** The first rule a value matches, with the secret it found; `undefined` for an ordinary value. */
+export function detectSecret(value: string): SecretMatch | undefined {
+  if (value.length < 9) return undefined; // shorter than the shortest match of any rule (`a://b:c@d`)
+  if (!CANDIDATE.test(value)) return undefined;
+  let publicRemoved: string | undefined;
+  for (const [rule, re] of GLOBAL_PATTERNS) {
+    re.lastIndex = 0;
+    // certificates and public keys are random-looking on purpose and public: not judged by entropy
+    const text = ENTROPY_RULES.has(rule.id) ? (publicRemoved ??= value.replace(PUBLIC_MATERIAL, ' ')) : value;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (!rule.accept || rule.accept(m[0], m)) return { rule, secret: m[0] };
+    }
+  }
+  return undefined;
+}
+
+/** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** A key with one of these words holds a secret: `DB_PASS`, `PWD`, `API_TOKEN`, `CLIENT_SECRET`. */
+const SECRET_WORDS = new Set([
+  'password', 'passwd', 'pass', 'pwd', 'passphrase', 'secret', 'secrets', 'token', 'tokens',
+  'credential', 'credentials', 'creds', 'apikey', 'privatekey', 'secretkey', 'accesskey',
+]);
+/** `<word>_KEY` holds a key when the word says which: `SSH_KEY`, `TLS_KEY`, `API_KEY`, `tls.key`. */
+const KEY_QUALIFIERS = new Set(['api', 'private', 'secret', 'access', 'ssh', 'tls', 'ssl', 'signing', 'encryption', 'master', 'client', 'auth', 'license', 'session', 'hmac']);
+/**
+ * A key whose last word is one of these holds a place or a name, not the secret itself
+ * (`PASSWORD_FILE`, `--token-auth-file`, `SECRET_NAME`, `tls.crt`): a public certificate
+ * (`CERT`, `CA_CERT`) is not a secret either; a private key in it is found by its content.
+ */
+const NOT_SECRET_LAST_WORDS = new Set(['file', 'path', 'dir', 'name', 'ref', 'url', 'uri', 'endpoint', 'ttl', 'length', 'expiry', 'crt', 'cert', 'pub']);
+
+/** Whether a key name (an env var, a ConfigMap key, a command-line flag) looks like it holds a secret. */
+export function isSecretName(name: string): boolean {
+  const w = words(name);
+  if (w.length === 0 || NOT_SECRET_LAST_WORDS.has(w[w.length - 1]!)) return false;
+  return w.some((x, i) => SECRET_WORDS.has(x) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(w[i - 1]!)));
+}
+
+/**
+ * Whether the value at `path` (keys from the root of a stage file or object) must not be
+ * printed: its key looks secret (`apps.x.config.DB_PASSWORD`), or, given, the value itself does.
+ */
+export function isSecretKey(path: readonly (string | number)[], value?: unknown): boolean {
+  const last = [...path].reverse().find((k): k is string => typeof k === 'string' && !/^\d+$/.test(k));
+  return (last !== undefined && isSecretName(last)) || (typeof value === 'string' && detectSecret(value) !== undefined);
+}
+
+/**
+ * Whether a value only refers to another (`$(DB_PASSWORD)`) or is a switch (`true`, as in
+ * `MYSQL_RANDOM_ROOT_PASSWORD: "true"`): such a value is no secret, whatever its key's name.
+ */
+export function isPlaceholder(value: string): boolean {
+  return REFERENCE.test(value.trim()) || /^(true|false|yes|no|on|off)$/i.test(value.trim());
+}
+
+/** How messages show a value they must not print: `(a 24-character value, hidden)`. */
+export function maskValue(value: unknown): string {
+  const n = typeof value === 'string' ? [...value].length : String(value).length;
+  return `(a ${n}-character value, hidden)`;
+}

@@ -1,0 +1,168 @@
+/**
+ * Secret values in a stage file, and in what it produces: every string of the stage file is
+ * screened by content (lib/model/secret-rules.ts), and every secret the checks found in the
+ * rendered objects (lib/checks/secrets.ts) is traced back to the setting it came from, so that
+ * it is reported at that setting's `file:line:col` instead of at the object. A stage declares
+ * values that only look secret under `secrets.allow` (each by its setting, with a reason); the
+ * exceptions it used are listed in the synth summary. No message prints a value. Pure.
+ */
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Problem } from './errors.js';
+import type { Finding } from './checks/finding.js';
+import { secretStrings, type SecretString } from './checks/secrets.js';
+import { locateValue, type KeyPath } from './config/locate.js';
+import { formatFieldPath as dotted } from './model/field-path.js';
+import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
+import { detectSecret, maskValue, type SecretRule } from './model/secret-rules.js';
+import { secretsFile } from './secrets.js';
+
+/** One `secrets.allow` entry of a stage file. */
+export interface SecretAllowance {
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface ScreenedStage {
+  /** Secret values of the stage file (and of its output, traced back to it), unused or unknown exceptions. */
+  readonly problems: readonly Problem[];
+  /** The checks' findings without those traced back to the stage file. */
+  readonly findings: readonly Finding[];
+  /** The synth summary's lines for the exceptions used: `secret allowed: <setting> (<what>): <reason>`. */
+  readonly allowed: readonly string[];
+}
+
+/**
+ * An object as messages about a secret name it: a content hash in its name (`demoapp-config-2549817bd9`)
+ * is a hash of the secret too, from which a weak one could be guessed, so it is left out.
+ */
+function describeHolder(o: KubeObject): string {
+  return describeObject(o).replace(new RegExp(`-[0-9a-f]{${CONTENT_HASH_LENGTH}}$`), '-<hash>');
+}
+
+/** Codes of the checks' findings about secret values outside Secrets. */
+const SECRET_CODES = new Set(['secrets/value', 'secrets/key-name']);
+
+/** Every string of the stage file's data with its key path (the exceptions' own section aside). */
+function stageStrings(data: unknown): { path: KeyPath; value: string }[] {
+  const out: { path: KeyPath; value: string }[] = [];
+  const walk = (node: unknown, path: (string | number)[]) => {
+    if (typeof node === 'string') out.push({ path, value: node });
+    else if (Array.isArray(node)) {
+      for (const [i, v] of node.entries()) walk(v, [...path, i]);
+    }
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) if (!(path.length === 0 && k === 'secrets')) walk(v, [...path, k]);
+    }
+  };
+  walk(data, []);
+  return out;
+}
+
+/**
+ * Whether the stage value `t` is where the output's secret `s` came from: the same value, or one
+ * holding the secret; a secret setting (`flagged`) also when the output value was built from it.
+ */
+function cameFrom(t: string, s: SecretString, flagged: boolean): boolean {
+  if (t === s.value || t === s.secret || (s.secret.length >= 8 && t.includes(s.secret))) return true;
+  return flagged && t.length >= 8 && s.value.includes(t);
+}
+
+interface Hit {
+  readonly path: KeyPath;
+  readonly value: string;
+  rule?: SecretRule;
+  key?: string;
+  readonly into: Set<string>;
+}
+
+/**
+ * Screens one stage: `data` is its validated stage file, `findings` what the checks found in its
+ * rendered objects.
+ */
+export function screenStageSecrets(
+  source: { readonly stage: string; readonly file: string; readonly text: string },
+  data: unknown,
+  findings: readonly Finding[],
+): ScreenedStage {
+  const strings = stageStrings(data);
+  const byPath = new Map(strings.map((s) => [dotted(s.path), s]));
+  const hits = new Map<string, Hit>();
+  for (const s of strings) {
+    const found = detectSecret(s.value);
+    if (found) hits.set(dotted(s.path), { path: s.path, value: s.value, rule: found.rule, into: new Set() });
+  }
+
+  const rest: Finding[] = [];
+  for (const f of findings) {
+    if (!SECRET_CODES.has(f.code)) {
+      rest.push(f);
+      continue;
+    }
+    const at = dotted(f.path);
+    const secret = secretStrings(f.object).find((s) => dotted(s.path) === at);
+    const origin = secret && (strings.find((t) => hits.has(dotted(t.path)) && cameFrom(t.value, secret, true)) ?? strings.find((t) => cameFrom(t.value, secret, false)));
+    if (!secret || !origin) {
+      rest.push(f);
+      continue;
+    }
+    const key = dotted(origin.path);
+    const hit = hits.get(key) ?? { path: origin.path, value: origin.value, into: new Set<string>() };
+    hit.rule ??= secret.rule;
+    hit.key ??= secret.key;
+    hit.into.add(`${describeHolder(f.object)} (${at})`);
+    hits.set(key, hit);
+  }
+
+  let doc: { doc: Document; lines: LineCounter } | undefined;
+  const locate = (path: KeyPath) => {
+    if (!doc) {
+      const lines = new LineCounter();
+      doc = { doc: parseDocument(source.text, { lineCounter: lines }), lines };
+    }
+    return locateValue(doc.doc, doc.lines, source.file, path);
+  };
+
+  const problems: Problem[] = [];
+  const allowed: string[] = [];
+  const allow = ((data as { secrets?: { allow?: SecretAllowance[] } }).secrets?.allow ?? []);
+  const allowedPaths = new Set<string>();
+  allow.forEach((a, i) => {
+    const at = ['secrets', 'allow', i, 'path'];
+    const hit = hits.get(a.path);
+    if (hit) {
+      allowedPaths.add(a.path);
+      allowed.push(`secret allowed: ${a.path} (${hit.rule?.description ?? `the value of '${hit.key}'`}): ${a.reason}`);
+    } else if (byPath.has(a.path)) {
+      problems.push({
+        code: 'secrets/allow-unused',
+        location: locate(at),
+        message: `secrets.allow[${i}] excuses ${a.path}, whose value does not look secret: the exception excuses nothing`,
+        hint: 'remove the exception',
+      });
+    } else {
+      problems.push({
+        code: 'secrets/allow-unknown',
+        location: locate(at),
+        message: `secrets.allow[${i}] names ${a.path}, which is no value of this stage file`,
+        hint: 'name a setting whose value is a string, as a dotted path such as apps.demoapp.config.CA_BUNDLE (list items as [0])',
+      });
+    }
+  });
+
+  for (const [key, hit] of hits) {
+    if (allowedPaths.has(key)) continue;
+    const what = hit.rule ? hit.rule.description : `the value of '${hit.key}', whose name says it is secret`;
+    const into = [...hit.into].sort();
+    problems.push({
+      code: hit.rule ? 'secrets/value' : 'secrets/key-name',
+      location: locate(hit.path),
+      message:
+        `${key} holds ${what} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
+        'stage files and dist/ are committed, so secret values never go in them',
+      hint:
+        `put it in a Secret: declare its key (e.g. under database.secret.keys) and set the value in ${secretsFile(source.stage)} (git-ignored) ` +
+        `or the environment (\`npm run secrets -- ${source.stage}\` prints the Secret); if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`,
+    });
+  }
+  return { problems, findings: rest, allowed: allowed.sort() };
+}

@@ -1,0 +1,31 @@
+/** Values for the tests of secret detection: made up, none is a real credential. */
+
+/** A public certificate (self-signed, made for this test): public by design, never a secret. */
+export const PUBLIC_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIIBhzCCAS2gAwIBAgIUOEcXOK00KmkDLIDexIz60YvR/l8wCgYIKoZIzj0EAwIw
+GTEXMBUGA1UEAwwOY2EuZXhhbXBsZS5jb20wHhcNMjYxMjAxMTQ1OTA2WhcNMzYx
+MTI4MTQ1OTA2WjAZMRcwFQYDVQQDDA5jYS5leGFtcGxlLmNvbTBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABBaugxJI4Op/N6rWDtb+6Zx52UR9ferLDPOrE1zG5GRw
+QC1kbZ2BvIZW9yzQflmHgeykChi2ZXuJqWcJcd4OPRqjUzBRMB0GA1UdDgQWBBTA
+TII4Y1Iy3uv070tJw/hRu63uyDAfBgNVHSMEGDAWgBTATII4Y1Iy3uv070tJw/hR
+u63uyDAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIGao4U4wEOhD
+yZhalvkt8KdlLZLqQgEpMSfXWjimz0uQAiEAhSG+M6wJ1y8SWi+EsWaizaholeMP
+I4He037wCGXQgfU=
+-----END CERTIFICATE-----
+`;
+
+/** One value per rule that the rule must find (made up for these tests; none is a real credential). */
+export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
+  'private-key': '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAx9f2\n-----END RSA PRIVATE KEY-----\n',
+  'url-credentials': 'mysql://admin:hunter2pw@db.internal:3306/shop',
+  'basic-auth': 'Basic YWRtaW46aHVudGVyMg==',
+  'bearer-token': 'Bearer 8f3kQz71LmA0pX9wQv2b',
+  jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+  'aws-access-key-id': 'AKIAIOSFODNN7EXAMPLE',
+  'google-api-key': 'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW',
+  'github-token': 'ghp_0123456789abcdefghijABCDEFGHIJ012345',
+  'slack-token': 'xoxb-123456789012-abcdefghijklmnop',
+  'service-token': 'npm_abcdefghijklmnopqrstuvwxyz0123456789',
+  'aws-secret-access-key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'high-entropy': 'q8ZrT3vX0pLm2Nk7Yb4Wc9Fh1Jd6Gs5Ae8Ru0Tz3Iv',
+};

@@ -1,0 +1,86 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SECRET_RULES, detectSecret, isSecretKey, isSecretName, maskValue } from '../../lib/model/secret-rules.js';
+import { parseManifests } from '../../lib/checks/manifests.js';
+import { listFiles } from '../../lib/synth/write.js';
+import { REPO } from '../helpers/cli.js';
+import { PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
+
+describe('the secret rules', () => {
+  it('have a sample each, and each sample is found by its own rule', () => {
+    expect(Object.keys(SECRET_SAMPLES).sort()).toEqual(SECRET_RULES.map((r) => r.id).sort());
+    for (const [id, sample] of Object.entries(SECRET_SAMPLES)) expect(detectSecret(sample)?.rule.id, id).toBe(id);
+  });
+
+  it('find a secret inside a longer value', () => {
+    expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
+    expect(detectSecret('Authorization: Bearer 8f3kQz71LmA0pX9wQv2b')?.secret).toBe('Bearer 8f3kQz71LmA0pX9wQv2b');
+    expect(detectSecret('key id AKIAIOSFODNN7EXAMPLE in a sentence')?.secret).toBe('AKIAIOSFODNN7EXAMPLE');
+    expect(detectSecret('a hex key 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08ffaa33')?.rule.id).toBe('high-entropy');
+  });
+
+  it.each([
+    ['an image digest', 'registry.example.com/app@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+    ['a bare sha256 digest', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+    ['a digest after sha512:', 'sha512:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a089f86d081884c7d659a2feaa0c55ad015'],
+    ['a ConfigMap name with its content hash', 'demoapp-config-2b243d54d3'],
+    ['a UUID', '123e4567-e89b-12d3-a456-426614174000'],
+    ['a git commit in a label', '7f69361c2d4b8e0a1f3e5d6c7b8a9f0e1d2c3b4a'],
+    ['a public certificate', PUBLIC_CERTIFICATE],
+    ['a public key', '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA3xZ34NLK/FpjUsHbLzZ3V7zcWB0BXzlM9suRojRvptI=\n-----END PUBLIC KEY-----\n'],
+    ['an OpenSSH public key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN3xZ34NLK/FpjUsHbLzZ3V7zcWB0BXzlM9suRojRvptI ops@example.com'],
+    ['a URL without a password', 'https://user@example.com/path?q=1'],
+    ['a URL whose password is an env reference', 'mysql://app:$(DB_PASSWORD)@mysql:3306/app'],
+    ['a long path', '/var/lib/kubelet/pods/volumes/kubernetes.io~configmap/config'],
+    ['an image', 'gcr.io/google_containers/kube-registry-proxy:0.4'],
+    ['a flag with a file', '--service-account-key-file=/etc/kubernetes/pki/sa.pub'],
+    ['the word Basic in prose', 'Basic authentication is off'],
+    ['the word Bearer in prose', 'Bearer tokens are checked upstream'],
+    ['a DNS name', 'kube-registry.kube-system.svc.cluster.local'],
+    ['a long word', 'ThisIsAVeryLongCamelCaseIdentifierName'],
+  ])('do not take %s for a secret', (_what, value) => {
+    expect(detectSecret(value)).toBeUndefined();
+  });
+
+  it('find nothing in any string of the committed stage files and dist/', () => {
+    const strings: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') strings.push(v);
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    const env = join(REPO, 'environments');
+    for (const f of readdirSync(env).filter((n) => n.endsWith('.yaml'))) strings.push(readFileSync(join(env, f), 'utf8'));
+    const dist = join(REPO, 'dist');
+    const files = listFiles(dist).filter((f) => f.endsWith('.yaml'));
+    walk(parseManifests(files.map((f) => ({ file: f, text: readFileSync(join(dist, f), 'utf8') }))).objects);
+    expect(strings.length).toBeGreaterThan(100);
+    expect(strings.filter((s) => detectSecret(s))).toEqual([]);
+  });
+});
+
+describe('secret-looking key names', () => {
+  it.each(['DB_PASSWORD', 'DB_PASS', 'PWD', 'MYSQL_ROOT_PASSWD', 'SSH_KEY', 'TLS_KEY', 'tls.key', 'GITHUB_TOKEN', 'CLIENT_SECRET',
+    'apiKey', 'API_KEY', 'AWS_SECRET_ACCESS_KEY', 'PRIVATE_KEY', 'db-credentials', 'signingKey', 'passphrase', 'token'])('%s holds a secret', (name) => {
+    expect(isSecretName(name)).toBe(true);
+  });
+
+  it.each(['LOG_LEVEL', 'CERT', 'CA_CERT', 'tls.crt', 'PASSWORD_FILE', 'SECRET_NAME', 'TOKEN_URL', 'KEY', 'SORT_KEY', 'CACHE_KEY',
+    'PASSENGER_COUNT', 'DB_HOST', 'secretKeyRef', 'APP_ENVIRONMENT', 'SSH_KEY_PATH'])('%s does not', (name) => {
+    expect(isSecretName(name)).toBe(false);
+  });
+
+  it('isSecretKey judges the last key of a path, or the value when given', () => {
+    expect(isSecretKey(['apps', 'demoapp', 'config', 'DB_PASSWORD'])).toBe(true);
+    expect(isSecretKey(['apps', 'demoapp', 'probes', 'liveness', 'command', 0])).toBe(false);
+    expect(isSecretKey(['apps', 'nginx', 'image'], 'mysql://a:hunter2pw@b')).toBe(true);
+    expect(isSecretKey(['apps', 'nginx', 'image'], 'nginx:1.25')).toBe(false);
+  });
+});
+
+describe('maskValue', () => {
+  it('says how long the value is, never what it is', () => {
+    expect(maskValue('hunter2pw')).toBe('(a 9-character value, hidden)');
+    expect(maskValue(98765432101)).toBe('(a 11-character value, hidden)');
+  });
+});

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileStages } from '../lib/compile.js';
+import { ProblemsError, formatProblem } from '../lib/errors.js';
+import { SECRET_SAMPLES } from './helpers/secret-samples.js';
+import { repoStage, runCli, tempProject } from './helpers/cli.js';
+
+/** qa's stage file with more settings under apps.demoapp.config (YAML lines, indented as config entries). */
+const qaWithConfig = (lines: readonly string[], head = '') =>
+  head + repoStage('qa').replace('      APP_ENVIRONMENT: qa\n', `      APP_ENVIRONMENT: qa\n${lines.map((l) => `      ${l}\n`).join('')}`);
+
+/** The line of `text` (1-based) that holds `needle`, and the column where the value after `key: ` starts. */
+function placeOf(text: string, key: string): string {
+  const lines = text.split('\n');
+  const i = lines.findIndex((l) => l.trimStart().startsWith(`${key}:`));
+  return `${i + 1}:${lines[i]!.indexOf(`${key}:`) + key.length + 3}`;
+}
+
+/** The problems of compiling the stage files, as text; `[]` when they compile. */
+function problemsOf(stages: Record<string, string>): string[] {
+  try {
+    compileStages(Object.entries(stages).map(([stage, text]) => ({ stage, file: `environments/${stage}.yaml`, text })));
+    return [];
+  } catch (e) {
+    if (!(e instanceof ProblemsError)) throw e;
+    return e.problems.map(formatProblem);
+  }
+}
+
+// setting names that say nothing: each value is found by its content alone
+const CLASSES = Object.entries(SECRET_SAMPLES).map(([id, value], i) => ({ id, key: `SETTING_${i}`, value }));
+
+describe('secret values in stage files', () => {
+  it('refuses every class of secret at the file:line:col of its setting, naming what it is without showing it', () => {
+    const text = qaWithConfig(CLASSES.map((c) => `${c.key}: ${JSON.stringify(c.value)}`));
+    const problems = problemsOf({ qa: text });
+    expect(problems).toHaveLength(CLASSES.length);
+    for (const c of CLASSES) {
+      const p = problems.find((x) => x.includes(`apps.demoapp.config.${c.key} holds `));
+      expect(p, c.id).toBeDefined();
+      expect(p).toMatch(new RegExp(`^environments/qa\\.yaml:${placeOf(text, c.key)}: `));
+      expect(p).toContain(`(a ${[...c.value].length}-character value, hidden), which would go into ConfigMap qa/demoapp-config-<hash> (data.${c.key})`);
+      expect(p).toContain(`add { path: apps.demoapp.config.${c.key}, reason: <why> } under secrets.allow`);
+    }
+    const all = problems.join('\n');
+    for (const c of CLASSES) expect(all).not.toContain(c.value);
+  });
+
+  it('refuses secret-looking setting names and values that reach a command line or a node file', () => {
+    const names = qaWithConfig(['DB_PASS: hunter2pw', 'SSH_KEY: abc', 'API_TOKEN: xyz', 'CA_CERT: fine']);
+    const probes = repoStage('qa').replace('liveness: { http: { path: /healthz }, periodSeconds: 10 }', "liveness: { command: [check, '--password=hunter2pw'] }");
+    const node = `nodes: { n1: { roles: [control-plane] } }\napps:\n  hello:\n    message: "token ${SECRET_SAMPLES['github-token']}"\n`;
+    expect(problemsOf({ names, probes, node }).map((p) => p.split('\n')[0]!.replace(/ \(a \d+-character value, hidden\).*/, ''))).toEqual([
+      'environments/names.yaml:21:16: apps.demoapp.config.DB_PASS looks like a secret value, and stage files are committed: secret values go in .secrets/names.env or environment variables, never in a stage file',
+      'environments/names.yaml:22:16: apps.demoapp.config.SSH_KEY looks like a secret value, and stage files are committed: secret values go in .secrets/names.env or environment variables, never in a stage file',
+      'environments/names.yaml:23:18: apps.demoapp.config.API_TOKEN looks like a secret value, and stage files are committed: secret values go in .secrets/names.env or environment variables, never in a stage file',
+      "environments/node.yaml:4:14: apps.hello.message holds a GitHub token",
+      "environments/probes.yaml:10:36: apps.demoapp.probes.liveness.command[1] holds the value of 'password', whose name says it is secret",
+    ]);
+  });
+
+  it('refuses the values the issue saw reach dist/: PWD, TLS_KEY, and a private key under CERT', () => {
+    const pem = JSON.stringify(SECRET_SAMPLES['private-key']);
+    const heads = problemsOf({ a: qaWithConfig(['PWD: hunter2pw', 'TLS_KEY: abc']), b: qaWithConfig([`CERT: ${pem}`]) }).map((p) => p.split('\n')[0]!.split(' (a ')[0]);
+    expect(heads).toEqual([
+      'environments/a.yaml:21:12: apps.demoapp.config.PWD looks like a secret value, and stage files are committed: secret values go in .secrets/a.env or environment variables, never in a stage file',
+      'environments/a.yaml:22:16: apps.demoapp.config.TLS_KEY looks like a secret value, and stage files are committed: secret values go in .secrets/a.env or environment variables, never in a stage file',
+      'environments/b.yaml:21:13: apps.demoapp.config.CERT holds a private key (PEM block)',
+    ]);
+  });
+
+  it('accepts a value declared under secrets.allow and lists the exception; refuses exceptions that excuse nothing', () => {
+    const key = SECRET_SAMPLES['google-api-key']!;
+    const allowed = qaWithConfig([`MAPS_KEY: ${key}`], 'secrets:\n  allow:\n    - { path: apps.demoapp.config.MAPS_KEY, reason: "a browser key, public by design" }\n');
+    const { allowedSecrets } = compileStages([{ stage: 'qa', file: 'environments/qa.yaml', text: allowed }]);
+    expect(allowedSecrets.get('qa')).toEqual(['secret allowed: apps.demoapp.config.MAPS_KEY (a Google API key): a browser key, public by design']);
+
+    const stale = qaWithConfig([], 'secrets:\n  allow:\n    - { path: apps.demoapp.config.LOG_LEVEL, reason: x }\n    - { path: apps.demoapp.config.NOPE, reason: x }\n');
+    expect(problemsOf({ qa: stale }).map((p) => p.split('\n')[0])).toEqual([
+      'environments/qa.yaml:3:15: secrets.allow[0] excuses apps.demoapp.config.LOG_LEVEL, whose value does not look secret: the exception excuses nothing',
+      'environments/qa.yaml:4:15: secrets.allow[1] names apps.demoapp.config.NOPE, which is no value of this stage file',
+    ]);
+  });
+
+  it('never echoes a value under a secret-looking key in a schema message', () => {
+    const problems = problemsOf({ qa: qaWithConfig(['DB_PASSWORD: 98765432101']) });
+    expect(problems.join('\n')).toContain('apps.demoapp.config.DB_PASSWORD must be a string (found (a 11-character value, hidden))');
+    expect(problems.join('\n')).not.toContain('98765432101');
+  });
+
+  it('npm run synth exits 2, prints no value and writes no dist/', () => {
+    const dir = tempProject({ qa: qaWithConfig(CLASSES.map((c) => `${c.key}: ${JSON.stringify(c.value)}`)) });
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${CLASSES.length} problems; nothing was written.`);
+    for (const c of CLASSES) expect(r.stdout + r.stderr).not.toContain(c.value);
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+  });
+});
