@@ -13,6 +13,8 @@ import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-securi
 import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
 import { main } from './main.js';
+import { readInputFile } from './read-file.js';
+import { withFs } from '../fs-problems.js';
 import { COMPILER_VERSION, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
@@ -49,9 +51,9 @@ function yamlFiles(paths: readonly string[]): string[] {
   const problems: Problem[] = [];
   const files: string[] = [];
   const walk = (p: string, top: boolean) => {
-    const st = statSync(p);
+    const st = withFs(p, 'reading', () => statSync(p));
     if (st.isDirectory()) {
-      for (const e of readdirSync(p).sort()) if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
+      for (const e of withFs(p, 'reading', () => readdirSync(p)).sort()) if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
     } else if (top || /\.ya?ml$/.test(p)) files.push(p);
   };
   for (const p of paths) {
@@ -71,7 +73,7 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
   const files = yamlFiles(paths);
-  const manifests = parseManifests(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+  const manifests = parseManifests(files.map((file) => ({ file, text: readInputFile(file).text })));
   if (manifests.objects.length === 0) {
     throw new ProblemsError([{
       code: 'input/no-objects',

@@ -11,6 +11,8 @@ import type { FileTree } from '../synth/output.js';
 import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { compareDist, listFiles, writeDist } from '../synth/write.js';
+import { withFs } from '../fs-problems.js';
+import { readInputFile } from './read-file.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -24,17 +26,25 @@ export interface Project {
   readonly stages: readonly string[];
 }
 
+/** @throws ProblemsError when a stage file is named `*.yml` (it would be ignored without a word) */
 export function openProject(root: string): Project {
   const dir = join(root, ENVIRONMENTS_DIR);
-  const stages = existsSync(dir)
-    ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort()
-    : [];
+  const entries = existsSync(dir) ? withFs(ENVIRONMENTS_DIR, 'reading', () => readdirSync(dir)) : [];
+  const yml = entries.filter((f) => f.endsWith('.yml')).sort();
+  if (yml.length) {
+    throw new ProblemsError(yml.map((f) => ({
+      code: 'config/yml-extension',
+      message: `${ENVIRONMENTS_DIR}/${f} is not read: stage files end in .yaml`,
+      hint: `rename it: mv ${ENVIRONMENTS_DIR}/${f} ${ENVIRONMENTS_DIR}/${f.slice(0, -'.yml'.length)}.yaml`,
+    })));
+  }
+  const stages = entries.filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
   return { root, stages };
 }
 
-/** The text of a stage file on disk. */
+/** The text of a stage file on disk (a regular file, within the bounds of lib/config/limits.ts). */
 export function readStageFile(project: Project, stage: string): string {
-  return readFileSync(stagePath(project, stage), 'utf8');
+  return readInputFile(stagePath(project, stage), relative(project.root, stagePath(project, stage))).text;
 }
 
 export function stagePath(project: Project, stage: string): string {

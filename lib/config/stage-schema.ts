@@ -3,13 +3,25 @@
  * of the stacks in `apps/`: each stack owns the schema of its own entry under `apps:`.
  */
 import type { TOptional } from '@sinclair/typebox';
-import { DnsLabel, ImageRef, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
+
+/** The id of the chart that holds a stage's Namespace (lib/synth/render.ts): no app may take it. */
+const NAMESPACE_CHART = 'namespace';
+import { DNS_LABEL_PATTERN, DnsLabel, ImageRef, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
 
 export const ARCHITECTURES = ['amd64', 'arm', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 export const NODE_ROLES = ['control-plane', 'worker'] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
+
+/** What an app's name under `apps:` must be. */
+export const APP_NAME = {
+  type: 'string',
+  pattern: DNS_LABEL_PATTERN,
+  maxLength: 63,
+  not: { enum: [NAMESPACE_CHART] },
+  expected: `a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters) other than '${NAMESPACE_CHART}'`,
+} as const;
 
 /** Stage-level settings, the same whatever stacks exist. */
 export const stageProperties = {
@@ -21,7 +33,8 @@ export const stageProperties = {
   ),
   nodes: Type.Optional(
     Type.Record(
-      Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
+      // a node name becomes a directory of dist/<stage>/: a DNS-1123 subdomain, as Kubernetes names nodes
+      Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 }),
       Settings({
         roles: Type.Optional(
           Type.Array(StringEnum(NODE_ROLES), { uniqueItems: true, description: 'What the node does. @default [worker]' }),
@@ -90,6 +103,9 @@ export function stageFileSchema<A extends Record<string, TSchema>>(stacks: A) {
         description:
           'The apps this stage deploys: under the name of a stack, its settings; under any other name, ' +
           'another instance of the stack named by `stack:`, with the same settings.',
+        // an app's name names its chart, its objects and its output file: a DNS-1123 label, and not
+        // the name of the stage's own chart (`namespace`)
+        propertyNames: APP_NAME,
         additionalProperties: Type.Object(
           { stack: StringEnum(Object.keys(stacks), { description: 'The stack this app is an instance of.' }) },
           { additionalProperties: true },

@@ -40,11 +40,29 @@ export function writeDist(distDir: string, tree: DistTree, { removeOthers }: Wri
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-  mkdirSync(distDir, { recursive: true });
-  mkdirSync(old, { recursive: true });
-  const leaving = removeOthers ? readdirSync(distDir) : [...tree.keys()].filter((s) => existsSync(join(distDir, s)));
-  for (const entry of leaving) renameSync(join(distDir, entry), join(old, entry));
-  for (const stage of tree.keys()) renameSync(join(staging, stage), join(distDir, stage));
+  // the swap: entries leave for `old`, the new stages come in; on any failure (EXDEV when the output
+  // directory is a mount point, EACCES...) every entry moved is put back, and nothing is left behind
+  const moved: string[] = [];
+  const placed: string[] = [];
+  try {
+    mkdirSync(distDir, { recursive: true });
+    mkdirSync(old, { recursive: true });
+    const leaving = removeOthers ? readdirSync(distDir) : [...tree.keys()].filter((s) => existsSync(join(distDir, s)));
+    for (const entry of leaving) {
+      renameSync(join(distDir, entry), join(old, entry));
+      moved.push(entry);
+    }
+    for (const stage of tree.keys()) {
+      renameSync(join(staging, stage), join(distDir, stage));
+      placed.push(stage);
+    }
+  } catch (e) {
+    for (const stage of placed) rmSync(join(distDir, stage), { recursive: true, force: true });
+    for (const entry of moved) renameSync(join(old, entry), join(distDir, entry));
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+    throw e;
+  }
   rmSync(old, { recursive: true, force: true });
   rmSync(staging, { recursive: true, force: true });
 }
