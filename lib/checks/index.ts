@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from '../model/object.js';
 import { checkApiRules } from './api-rules.js';
+import { checkApiLimits } from './api-limits.js';
 import { fieldPath, type Finding, type UsedException } from './finding.js';
 import { describeObject } from '../model/object.js';
 import { ObjectIndex } from './object-index.js';
@@ -76,7 +77,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
     findings.push(...policy.findings);
     exceptions.push(...policy.exceptions);
   }
-  findings.push(...checkReferences(new ObjectIndex([...objects, ...requiredSecrets(objects)]), options));
+  findings.push(...checkReferences(new ObjectIndex([...objects, ...requiredSecrets(objects)]), options), ...checkApiLimits(objects));
   return { findings: sortFindings(findings), exceptions };
 }
 
