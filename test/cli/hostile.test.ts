@@ -8,6 +8,7 @@ import { parseManifests } from '../../lib/checks/manifests.js';
 import { checkObjects } from '../../lib/checks/index.js';
 import { toProblem } from '../../lib/checks/finding.js';
 import { StageLoader } from '../../lib/config/load.js';
+import { compileStages } from '../../lib/compile.js';
 import { MAX_PROBLEMS_PER_FILE } from '../../lib/config/limits.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
 import { REPO, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
@@ -111,6 +112,17 @@ describe('hostile stage files get located messages', () => {
     expect(problems('apps:\n  a: "x\0"\n')).toEqual([
       'environments/x.yaml:2:8: the file contains a NUL byte (U+0000); YAML text may not\n  hint: remove it; the file is probably binary or was saved in UTF-16, save it as UTF-8 text',
     ]);
+  });
+});
+
+describe('own-property lookups everywhere', () => {
+  it('takes config keys named like Object.prototype members as keys', () => {
+    const base = readFileSync(join(REPO, 'environments', 'dev.yaml'), 'utf8');
+    const text = base.replace(/^ {4}config:\n/m, '    config:\n      constructor: a\n      toString: b\n      __proto__: c\n      hasOwnProperty: d\n');
+    const compiled = compileStages([{ stage: 'dev', file: 'environments/dev.yaml', text }]);
+    const cm = compiled.stages[0].charts.flatMap((c) => c.objects).find((o) => o.kind === 'ConfigMap' && o.metadata.name?.startsWith('demoapp-config'));
+    const data = cm?.data as Record<string, string>;
+    expect(['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((k) => Object.hasOwn(data, k) && data[k])).toEqual(['a', 'b', 'c', 'd']);
   });
 });
 
