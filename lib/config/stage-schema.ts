@@ -33,15 +33,18 @@ export const stageProperties = {
   ),
   nodes: Type.Optional(
     Type.Record(
-      // a node name becomes a directory of dist/<stage>/: a DNS-1123 subdomain, as Kubernetes names nodes
-      Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 }),
+      Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
       Settings({
         roles: Type.Optional(
           Type.Array(StringEnum(NODE_ROLES), { uniqueItems: true, description: 'What the node does. @default [worker]' }),
         ),
         address: Type.Optional(Type.String({ minLength: 1, description: 'IP address or host name. @default - none' })),
       }),
-      { description: "The cluster's nodes by host name, for stacks that place things on particular nodes (static pods, pinned pods)." },
+      {
+        description: "The cluster's nodes by host name, for stacks that place things on particular nodes (static pods, pinned pods).",
+        // a node name becomes a directory of dist/<stage>/: at most 253 characters, as Kubernetes names nodes
+        propertyNames: { type: 'string', maxLength: 253, expected: 'a host name of at most 253 characters' },
+      },
     ),
   ),
   checks: Type.Optional(

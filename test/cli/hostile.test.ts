@@ -43,6 +43,12 @@ describe('hostile stage files get located messages', () => {
     ]);
   });
 
+  it('refuses a 300-character node name in the schema (it would be a directory name too long)', () => {
+    expect(problems(`nodes:\n  ${'n'.repeat(300)}: {}\napps: {}\n`)).toEqual([
+      `environments/x.yaml:2:3: nodes: '${'n'.repeat(29)}…${'n'.repeat(29)} (300 characters)' is not a valid name; it must be a host name of at most 253 characters`,
+    ]);
+  });
+
   it('describes .inf, .nan and 1e400 truthfully', () => {
     const f = fixture('non-finite.yaml');
     expect(fromFixture('non-finite.yaml')).toEqual([
