@@ -12,6 +12,7 @@ import { compileStages } from '../../lib/compile.js';
 import { MAX_PROBLEMS_PER_FILE } from '../../lib/config/limits.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
 import { REPO, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { compile, openProject } from '../../lib/cli/project.js';
 
 const loader = new StageLoader(STACKS);
 const fixture = (name: string) => `test/fixtures/hostile/${name}`;
@@ -180,25 +181,53 @@ describe('every file-system failure is a message, exit 2, nothing written, no st
     return r.stderr;
   }
 
-  it('EISDIR, ENOENT, ELOOP, a .yml stage file', () => {
-    expect(synthFails((env) => mkdirSync(join(env, 'x.yaml')))).toContain('environments/x.yaml is a directory, not a regular file');
-    expect(synthFails((env) => symlinkSync('nowhere', join(env, 'y.yaml')))).toContain('reading environments/y.yaml: it does not exist (or is a symbolic link to nothing)');
-    expect(synthFails((env) => symlinkSync('z.yaml', join(env, 'z.yaml')))).toContain('reading environments/z.yaml: it is a loop of symbolic links');
-    expect(synthFails((env) => writeFileSync(join(env, 'qa2.yml'), 'apps: {}\n'))).toContain(
+  /** The problems of compiling, in this process, a project whose environments/ `prepare` breaks. */
+  function compileFails(prepare: (env: string) => void): string {
+    const dir = tempProject({ lab: readFileSync(join(REPO, 'environments', 'lab.yaml'), 'utf8') });
+    prepare(join(dir, 'environments'));
+    try {
+      compile(openProject(dir));
+    } catch (e) {
+      if (e instanceof ProblemsError) return e.problems.map(formatProblem).join('\n');
+      throw e;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    throw new Error('compiled without problems');
+  }
+
+  it('a directory named like a stage file (EISDIR): synth exits 2, dist untouched, no staging left', () => {
+    expect(synthFails((env) => mkdirSync(join(env, 'x.yaml')))).toBe(
+      'environments/x.yaml is a directory, not a regular file\n  hint: name a YAML file; devices, FIFOs and sockets are never read\n1 problem; nothing was written.\n',
+    );
+  });
+
+  it('a dangling symbolic link (ENOENT)', () => {
+    expect(compileFails((env) => symlinkSync('nowhere', join(env, 'y.yaml')))).toBe(
+      'reading environments/y.yaml: it does not exist (or is a symbolic link to nothing)\n  hint: check the path; a symbolic link must point at an existing file',
+    );
+  });
+
+  it('a loop of symbolic links (ELOOP)', () => {
+    expect(compileFails((env) => symlinkSync('z.yaml', join(env, 'z.yaml')))).toBe(
+      'reading environments/z.yaml: it is a loop of symbolic links\n  hint: make the link point at a real file',
+    );
+  });
+
+  it('a stage file named .yml', () => {
+    expect(compileFails((env) => writeFileSync(join(env, 'qa2.yml'), 'apps: {}\n'))).toBe(
       'environments/qa2.yml is not read: stage files end in .yaml\n  hint: rename it: mv environments/qa2.yml environments/qa2.yaml',
     );
   });
 
-  it('check refuses /dev/zero and a FIFO before reading them', () => {
+  it.each([['/dev/zero', 'a device'], ['fifo.yaml', 'a FIFO (named pipe)']])('check refuses %s before reading it', (name, what) => {
     const dir = tempProject({});
-    const fifo = join(dir, 'fifo.yaml');
-    const made = spawnSync('mkfifo', [fifo]);
-    for (const [path, what] of [['/dev/zero', 'a device'], ...(made.status === 0 ? [[fifo, 'a FIFO (named pipe)']] : [])]) {
-      const r = runCli('check', [path], dir);
-      expect(r.code).toBe(2);
-      noTrace(r.stderr);
-      expect(r.stderr).toContain(`${path} is ${what}, not a regular file`);
-    }
+    const path = name.startsWith('/') ? name : join(dir, name);
+    if (!name.startsWith('/')) expect(spawnSync('mkfifo', [path]).status).toBe(0);
+    const r = runCli('check', [path], dir);
     rmSync(dir, { recursive: true, force: true });
+    expect(r.code).toBe(2);
+    noTrace(r.stderr);
+    expect(r.stderr).toBe(`${path} is ${what}, not a regular file\n  hint: name a YAML file; devices, FIFOs and sockets are never read\n1 problem.\n`);
   });
 });
