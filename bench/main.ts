@@ -7,6 +7,7 @@
  *
  *   npm run bench [-- --quick] [--sizes 10,100,1000] [--stages 4] [--runs 3] [--no-plain] [--json <file>]
  *   npm run bench -- checks [<apps>]     the checks' throughput alone (bench/checks.ts)
+ *   npm run bench -- hostile             hostile stage files: linear cost (bench/hostile.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ const SYNTH_BUNDLE_MANIFEST = join(REPO, 'node_modules', '.cache', 'stagecraft',
 
 const usage = `Usage: npm run bench [-- options]
        npm run bench -- checks [<apps>]
+       npm run bench -- hostile [--max-keys 40000] [--runs 3]
 
 Measures cold npm run synth and npm run check of the committed stages and of generated fleets
 (N demoapp instances x M stages) in temporary projects, the same synthesis started as a plain
@@ -214,6 +216,10 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'checks') {
     // the checks' throughput over one large generated stage, as before this suite existed
     return spawnSync(process.execPath, [...process.execArgv, join(REPO, 'bench', 'checks.ts'), ...argv.slice(1)], { stdio: 'inherit' }).status ?? 1;
+  }
+  if (argv[0] === 'hostile') {
+    // hostile stage files: linear in the problems and the bytes (bench/hostile.ts)
+    return spawnSync(process.execPath, [...process.execArgv, join(REPO, 'bench', 'hostile.ts'), ...argv.slice(1)], { stdio: 'inherit' }).status ?? 1;
   }
   const options = parseOptions(argv);
   if (!options) {

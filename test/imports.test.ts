@@ -57,7 +57,7 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
  * from a layer above. The first pattern that matches a file decides its layer.
  */
 const LAYERS: readonly (readonly [name: string, pattern: RegExp])[] = [
-  ['model', /^lib\/(model\/|errors\.ts$|k8s\.ts$|policy\.ts$)/],
+  ['model', /^lib\/(model\/|errors\.ts$|fs-problems\.ts$|k8s\.ts$|policy\.ts$)/],
   ['config', /^lib\/(config\/|stack\.ts$|release\.ts$|secrets\.ts$|required-secrets\.ts$)/],
   ['constructs/apps', /^(lib\/constructs\/|apps\/)/],
   ['transforms', /^lib\/transforms\//],

@@ -12,6 +12,7 @@ import { checkCustomResource, crdRegistry, isCustomGroup, type CrdRegistry } fro
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import { hostPortProblems } from './host-ports.js';
 import { staticPodProblems } from './static-pods.js';
+import { checkApiLimits } from './api-limits.js';
 import { ObjectIndex } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { checkReferences } from './references.js';
@@ -126,6 +127,7 @@ export const CHECKS: readonly Check[] = [
   { name: 'api-rules', scope: 'object', run: (o) => ({ findings: checkApiRules(o) }) },
   { name: 'secret-values', scope: 'object', run: (o) => ({ findings: checkSecretValues(o) }) },
   { name: 'pod-security', scope: 'object', run: (o, c) => checkPodSecurity(o, c.options.podSecurity ?? 'baseline') },
+  { name: 'api-limits', scope: 'objects', run: (objects) => checkApiLimits(objects) },
   {
     name: 'references',
     scope: 'objects',

@@ -3,48 +3,45 @@
  * Kubernetes object, remembered with where it came from, so that findings can be placed at
  * `file:line:col`. Pure: the CLI reads the files and passes their text.
  *
- * Two parsers, for speed: js-yaml reads the values (about ten times faster than the yaml
- * library on large stages); the yaml library, with a LineCounter, parses a file again only when
- * a finding in it needs a place, when js-yaml refuses the file (its errors are then reported with
- * positions), or when the file uses anchors and aliases (the yaml library limits their expansion).
+ * One parser (lib/model/read-yaml.ts: the yaml library with a LineCounter), so that the value
+ * checked is the value placed: the documents are counted as the parser counts them, empty ones
+ * (`--- ~`) included, and findings after an empty document point into the right one.
  */
-import jsyaml from 'js-yaml';
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { type LineCounter, isMap, isNode, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { ExitCode, ProblemsError, type Problem, type SourceLocation } from '../errors.js';
 import type { KubeObject } from '../model/object.js';
 import type { FieldPath, Finding } from './finding.js';
 import { NOT_API_OBJECTS } from './schema.js';
-import { MAX_ALIAS_COUNT, mayUseAliases } from '../model/yaml.js';
+import { readYaml, type ReadYaml } from '../model/read-yaml.js';
+import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
 
+/** Alias expansions allowed per document; more is an "alias bomb", not a manifest. */
+const MAX_ALIAS_COUNT = MAX_MANIFEST_ALIASES;
 
-/** One file, parsed with positions on demand (once). */
+/** One file, parsed once with positions. */
 class SourceFile {
-  private parsed?: { docs: Document[]; lines: LineCounter };
+  readonly read: ReadYaml;
 
   constructor(
     readonly file: string,
     readonly text: string,
-  ) {}
+  ) {
+    this.read = readYaml(text, file, { maxAliasCount: MAX_ALIAS_COUNT, multi: true, what: 'manifest documents' });
+  }
 
   /** The yaml library's documents (all of them, empty ones included) and the file's line counter. */
-  documents(): { docs: Document[]; lines: LineCounter } {
-    if (!this.parsed) {
-      const lines = new LineCounter();
-      const docs = parseAllDocuments(this.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-      this.parsed = { docs: Array.isArray(docs) ? docs : [], lines };
-    }
-    return this.parsed;
+  documents(): { docs: readonly Document[]; lines: LineCounter } {
+    return this.read;
   }
 
   /** The place of `offset` in the file. */
   at(offset: number): SourceLocation {
-    const { line, col } = this.documents().lines.linePos(offset);
-    return { file: this.file, line, column: col };
+    return this.read.at(offset);
   }
 
-  /** The place of `path` in the `index`-th non-empty document. */
+  /** The place of `path` in the `index`-th document (counting every document, empty ones too). */
   locate(index: number, path: FieldPath, atKey: boolean): SourceLocation {
-    const doc = this.documents().docs.filter((d) => d.contents !== null)[index];
+    const doc = this.read.docs[index];
     let node: unknown = doc?.contents;
     let keyNode: Node | undefined;
     for (let i = 0; i < path.length; i++) {
@@ -81,31 +78,11 @@ export interface Manifests {
   fileOf(o: KubeObject): string | undefined;
 }
 
-/** The values of the file's non-empty documents, or the problems that stop reading it. */
-function read(src: SourceFile): { values: unknown[] } | { problems: Problem[] } {
-  if (!mayUseAliases(src.text)) { // such files take the yaml library's guarded path
-    try {
-      return { values: jsyaml.loadAll(src.text, undefined, { schema: jsyaml.CORE_SCHEMA }).filter((v) => v !== null && v !== undefined) };
-    } catch {
-      // fall through: the yaml library says what is wrong, and where
-    }
-  }
-  const { docs } = src.documents();
-  const errors = docs.flatMap((d) => d.errors);
-  if (errors.length) {
-    return { problems: errors.map((e) => ({ code: 'yaml/syntax', location: src.at(e.pos[0]), message: e.message.replace(/\.$/, '').split('\n')[0] })) };
-  }
-  const values: unknown[] = [];
-  const problems: Problem[] = [];
-  for (const doc of docs) {
-    if (doc.contents === null) continue;
-    try {
-      values.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
-    } catch (e) {
-      problems.push({ code: 'yaml/alias', location: src.at(doc.contents.range?.[0] ?? 0), message: String(e instanceof Error ? e.message : e).replace(/\.$/, '') });
-    }
-  }
-  return problems.length ? { problems } : { values };
+/** Per document (by its index among all documents), its value; or the problems that stop reading the file. */
+function read(src: SourceFile): { values: { index: number; value: unknown }[] } | { problems: Problem[] } {
+  const { problems, values } = src.read;
+  if (problems.length) return { problems: [...problems] };
+  return { values: values.map((value, index) => ({ index, value })).filter((v) => v.value !== null && v.value !== undefined) };
 }
 
 const isObject = (v: unknown): v is KubeObject =>
@@ -125,17 +102,17 @@ export function parseManifests(files: readonly { file: string; text: string }[])
     const src = new SourceFile(file, text);
     const result = read(src);
     if ('problems' in result) {
-      problems.push(...result.problems);
+      problems.push(...capProblems(result.problems, src.at(text.length)));
       continue;
     }
-    result.values.forEach((o, index) => {
+    result.values.forEach(({ value: o, index }) => {
       documents++;
       if (!isObject(o)) {
         const m = o as Partial<KubeObject>;
         problems.push({
           code: 'input/not-kubernetes',
           location: src.locate(index, [], false),
-          message: `this document is not a Kubernetes object (found ${Array.isArray(o) ? 'a list' : o && typeof o === 'object' ? `a mapping without ${typeof m.apiVersion === 'string' ? 'kind' : 'apiVersion'}` : JSON.stringify(o)})`,
+          message: `this document is not a Kubernetes object (found ${Array.isArray(o) ? 'a list' : o && typeof o === 'object' ? `a mapping without ${typeof m.apiVersion === 'string' ? 'kind' : 'apiVersion'}` : describeValue(o)})`,
           hint: 'point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata',
         });
         return;
@@ -164,10 +141,10 @@ export function parseManifests(files: readonly { file: string; text: string }[])
   return {
     objects,
     documents,
-    fileOf: (o) => sources.get(o)?.file.file,
     locate(f) {
       const s = sources.get(f.object);
       return s ? s.file.locate(s.index, [...s.prefix, ...f.path], f.atKey ?? false) : undefined;
     },
+    fileOf: (o) => sources.get(o)?.file.file,
   };
 }

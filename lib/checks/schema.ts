@@ -3,7 +3,8 @@
  * required fields, types, enums, the quantity grammar).
  */
 import type { ErrorObject } from 'ajv';
-import { describeValue, fromAjvPath } from '../model/field-path.js';
+import { fromAjvPath } from '../model/field-path.js';
+import { describeValue } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';

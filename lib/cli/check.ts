@@ -17,6 +17,8 @@ import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
 import { existingNamespaces } from '../synth/inventory.js';
 
 import { main } from './main.js';
+import { readInputFile } from './read-file.js';
+import { withFs } from '../fs-problems.js';
 import { COMPILER_VERSION, CRDS_DIR, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
@@ -59,9 +61,9 @@ function yamlFiles(paths: readonly string[]): string[] {
   const problems: Problem[] = [];
   const files: string[] = [];
   const walk = (p: string, top: boolean) => {
-    const st = statSync(p);
+    const st = withFs(p, 'reading', () => statSync(p));
     if (st.isDirectory()) {
-      for (const e of readdirSync(p).sort()) if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
+      for (const e of withFs(p, 'reading', () => readdirSync(p)).sort()) if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
     } else if (top || /\.ya?ml$/.test(p)) files.push(p);
   };
   for (const p of paths) {
@@ -82,8 +84,8 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
   const files = yamlFiles(paths);
   const crdDirs = opts.crds ?? (existsSync(CRDS_DIR) ? [CRDS_DIR] : []);
-  const crds = crdDirs.length ? parseManifests(yamlFiles(crdDirs).map((file) => ({ file, text: readFileSync(file, 'utf8') }))).objects : [];
-  const manifests = parseManifests(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+  const crds = crdDirs.length ? parseManifests(yamlFiles(crdDirs).map((file) => ({ file, text: readInputFile(file).text }))).objects : [];
+  const manifests = parseManifests(files.map((file) => ({ file, text: readInputFile(file).text })));
   if (manifests.objects.length === 0) {
     throw new ProblemsError([{
       code: 'input/no-objects',

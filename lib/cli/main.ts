@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ExitCode, ProblemsError, formatProblem } from '../errors.js';
+import { fsProblem, isFsError } from '../fs-problems.js';
 
 export interface Command<V> {
   readonly usage: string;
@@ -35,6 +36,11 @@ export async function main<V>(command: Command<V>, argv = process.argv.slice(2))
       code = e.exitCode;
     } else if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${e.message}\n\n${command.usage}`);
+      code = ExitCode.badInput;
+    } else if (isFsError(e)) {
+      // a file the command wrote or read that the file system refused: a message, not a trace
+      const p = fsProblem(e, e.path ?? 'a file', /^(open|read|stat|lstat|scandir|readlink|realpath)$/.test(e.syscall ?? '') ? 'reading' : 'writing');
+      process.stderr.write(`${formatProblem(p)}\n1 problem${command.writes === false ? '.' : '; nothing was written.'}\n`);
       code = ExitCode.badInput;
     } else {
       throw e;

@@ -16,6 +16,8 @@ import { compareDist, listFiles, needsRecovery, recover, scanDir, writeTransacti
 import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
+import { withFs } from '../fs-problems.js';
+import { readInputFile } from './read-file.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -60,15 +62,22 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
     }
   }
   const dir = join(root, ENVIRONMENTS_DIR);
-  const stages = existsSync(dir)
-    ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort()
-    : [];
+  const entries = existsSync(dir) ? withFs(ENVIRONMENTS_DIR, 'reading', () => readdirSync(dir)) : [];
+  const yml = entries.filter((f) => f.endsWith('.yml')).sort();
+  if (yml.length) {
+    throw new ProblemsError(yml.map((f) => ({
+      code: 'config/yml-extension',
+      message: `${ENVIRONMENTS_DIR}/${f} is not read: stage files end in .yaml`,
+      hint: `rename it: mv ${ENVIRONMENTS_DIR}/${f} ${ENVIRONMENTS_DIR}/${f.slice(0, -'.yml'.length)}.yaml`,
+    })));
+  }
+  const stages = entries.filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
   return { root, stages, log, writer: command };
 }
 
-/** The text of a stage file on disk. */
+/** The text of a stage file on disk (a regular file, within the bounds of lib/model/limits.ts). */
 export function readStageFile(project: Project, stage: string): string {
-  return readFileSync(stagePath(project, stage), 'utf8');
+  return readInputFile(stagePath(project, stage), relative(project.root, stagePath(project, stage))).text;
 }
 
 export function stagePath(project: Project, stage: string): string {

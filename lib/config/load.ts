@@ -2,20 +2,21 @@
  * Loading a stage file: YAML text in, a typed stage out, or every problem at once with its
  * `file:line:col`. Pure: the caller reads the file and passes its text.
  */
-import { LineCounter, parseDocument, visit, isAlias, type Document } from 'yaml';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
 import type { StageContext, Stack } from '../stack.js';
 import { DNS_LABEL_PATTERN } from './types.js';
-import { stageFileSchema } from './stage-schema.js';
+import { APP_NAME, stageFileSchema } from './stage-schema.js';
 import { locateKey, locateValue } from './locate.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
-import { MAX_ALIAS_COUNT, quickValue } from '../model/yaml.js';
-import { yamlErrorCode } from '../model/codes.js';
+import { readYaml } from '../model/read-yaml.js';
+import { MAX_STAGE_ALIASES, capProblems, describeValue, shorten } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import { SchemaValidator, type PathProblem } from './validate.js';
 import { compareCodePoints } from '../model/order.js';
+import { SchemaValidator, type PathProblem } from './validate.js';
 
+/** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
+export const MAX_ALIAS_COUNT = MAX_STAGE_ALIASES;
 
 /** One app a stage deploys: an instance of a stack, with its settings. */
 export interface AppInstance {
@@ -38,7 +39,6 @@ export interface LoadedStage<F = unknown> {
   /**
    * Where a setting is written in the stage file: the value at `path`, or the key `key` of the
    * mapping at `path` (`locate(['apps'], 'demoapp')` is the line of `demoapp:` under `apps:`).
-   * Parses the file with positions on first use.
    */
   readonly locate: (path: FieldPath, key?: string) => SourceLocation;
 }
@@ -74,7 +74,8 @@ export class StageLoader<S extends StackMap> {
     const out: AppInstance[] = [];
     const entries = apps !== null && typeof apps === 'object' ? Object.entries(apps) : [];
     for (const [name, entry] of entries.sort(([a], [b]) => compareCodePoints(a, b))) {
-      if (name in this.stacks) {
+      if (!isAppName(name)) continue; // the stage schema says why
+      if (Object.hasOwn(this.stacks, name)) {
         out.push({ name, stack: name, settings: entry });
         continue;
       }
@@ -92,22 +93,11 @@ export class StageLoader<S extends StackMap> {
    * @throws ProblemsError with every problem found, sorted by position
    */
   load(text: string, file: string): LoadedStage<Static<typeof this.schema>> {
-    // the yaml library's document with positions: parsed only when a problem needs its place, or
-    // when the fast path cannot read the file (it took seconds for a stage of 1,000 apps)
-    let parsed: { doc: Document; lines: LineCounter } | undefined;
-    const positions = () => {
-      if (!parsed) {
-        const lines = new LineCounter();
-        parsed = { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
-      }
-      return parsed;
-    };
-    const at = (offset: number): SourceLocation => {
-      const { line, col } = positions().lines.linePos(offset);
-      return { file, line, column: col };
-    };
+    // one parser, with positions: the value validated is the value placed in messages
+    const read = readYaml(text, file, { maxAliasCount: MAX_ALIAS_COUNT, multi: false, what: 'stage files' });
+    const at = read.at;
     const fail = (problems: Problem[]): never => {
-      throw new ProblemsError([...problems].sort(compareProblems));
+      throw new ProblemsError(capProblems([...problems].sort(compareProblems), at(text.length)));
     };
 
     const stageName = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
@@ -115,24 +105,13 @@ export class StageLoader<S extends StackMap> {
       ? []
       : [{
           code: 'config/stage-name',
-          location: at(0),
-          message: `the stage name '${stageName}' (the file name) is not a DNS-1123 label`,
+          location: { file, line: 1, column: 1 },
+          message: `the stage name '${shorten(stageName)}' (the file name) is not a DNS-1123 label`,
           hint: "rename the file to lowercase letters, digits and '-', at most 63 characters, e.g. 'qa.yaml'",
         }];
-
-    let data: unknown = quickValue(text);
-    const doc = data === undefined ? positions().doc : undefined;
-    if (doc && doc.errors.length > 0) {
-      fail([
-        ...nameProblems,
-        ...doc.errors.map((e) => ({
-          code: yamlErrorCode(e.code),
-          location: at(e.pos[0]),
-          message: yamlMessage(e.code, e.message, text.slice(e.pos[0])),
-        })),
-      ]);
-    }
-    if (doc && doc.contents === null) {
+    if (read.problems.length) fail([...nameProblems, ...read.problems]);
+    const doc = read.docs[0];
+    if (!doc || doc.contents === null) {
       fail([...nameProblems, {
         code: 'config/empty',
         location: at(0),
@@ -140,32 +119,19 @@ export class StageLoader<S extends StackMap> {
         hint: 'a stage file is a mapping with at least `apps:`; see environments/lab.yaml',
       }]);
     }
-
-    try {
-      if (doc) data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (e) {
-      fail([...nameProblems, {
-        code: 'yaml/alias',
-        location: at(firstAliasOffset(doc!)),
-        message: /excessive alias/i.test(String(e))
-          ? `YAML aliases expand more than ${MAX_ALIAS_COUNT} times (an "alias bomb" that would exhaust memory)`
-          : String(e instanceof Error ? e.message : e).replace(/\.$/, ''),
-        hint: `stage files may expand YAML aliases at most ${MAX_ALIAS_COUNT} times and only after their anchor; write the values out`,
-      }]);
-    }
+    const data: unknown = read.values[0];
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       fail([...nameProblems, {
         code: 'config/not-a-mapping',
-        location: at(positions().doc.contents?.range?.[0] ?? 0),
-        message: `the stage file must be a mapping of settings (found ${Array.isArray(data) ? 'a list' : JSON.stringify(data)})`,
+        location: at(doc.contents?.range?.[0] ?? 0),
+        message: `the stage file must be a mapping of settings (found ${Array.isArray(data) ? 'a list' : describeValue(data)})`,
         hint: 'start the file with `apps:`; see environments/lab.yaml',
       }]);
     }
 
     const place = (p: PathProblem): Problem => {
       const { path, key, ...rest } = p;
-      const { doc: located, lines } = positions();
-      return { ...rest, location: key === undefined ? locateValue(located, lines, file, path) : locateKey(located, lines, file, path, key) };
+      return { ...rest, location: key === undefined ? locateValue(doc, read.lines, file, path) : locateKey(doc, read.lines, file, path, key) };
     };
     const schemaProblems = this.validator.problems(data).map((p) => place(unknownStack(p, Object.keys(this.stacks))));
     const stageFile = data as Static<typeof this.schema>;
@@ -184,19 +150,20 @@ export class StageLoader<S extends StackMap> {
       images: { substitute: stageFile.images?.substitute ?? {}, native: stageFile.images?.native ?? [] },
     };
     const refined = instances.apps.flatMap(({ name, stack, settings }) =>
-      (this.stacks[stack].refine?.(settings as never, context) ?? []).map((p) => {
+      (this.stacks[stack]!.refine?.(settings as never, context) ?? []).map((p) => {
         const path = ['apps', name, ...p.path];
         return place({ ...p, path, message: `${dotted(path)} ${p.message}` });
       }),
     );
     if (refined.length) fail(refined);
-    const locate = (path: FieldPath, key?: string): SourceLocation => {
-      const { doc: located, lines } = positions();
-      return key === undefined ? locateValue(located, lines, file, path) : locateKey(located, lines, file, path, key);
-    };
+    const locate = (path: FieldPath, key?: string): SourceLocation =>
+      key === undefined ? locateValue(doc, read.lines, file, path) : locateKey(doc, read.lines, file, path, key);
     return { context, apps: instances.apps, file: stageFile, source: file, locate };
   }
 }
+
+const APP_NAME_PATTERN = new RegExp(APP_NAME.pattern);
+const isAppName = (name: string) => APP_NAME_PATTERN.test(name) && name.length <= APP_NAME.maxLength && !(APP_NAME.not.enum as readonly string[]).includes(name);
 
 /**
  * An app under `apps:` that is neither a stack nor says which stack it is an instance of is most
@@ -215,22 +182,3 @@ function unknownStack(p: PathProblem, stacks: readonly string[]): PathProblem {
   };
 }
 
-/** yaml's message, made specific where it is vague; `rest` is the source text from the error on. */
-function yamlMessage(code: string, message: string, rest: string): string {
-  if (code === 'DUPLICATE_KEY') return `duplicate key '${/^[^:\n]*/.exec(rest)![0].trim()}'; each setting may appear once per mapping`;
-  return message.replace(/\.$/, '');
-}
-
-function firstAliasOffset(doc: Document): number {
-  let offset = 0;
-  visit(doc, {
-    Alias(_key, node) {
-      if (isAlias(node) && node.range) {
-        offset = node.range[0];
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return offset;
-}

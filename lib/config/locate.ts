@@ -1,18 +1,44 @@
 /**
  * From a path of keys in a parsed YAML document to the line and column of its source text.
  */
-import { isMap, isNode, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { SourceLocation } from '../errors.js';
 import type { FieldPath } from '../model/field-path.js';
 
 export type KeyPath = FieldPath;
 
+/**
+ * Per mapping node, its pairs by key as written: built once per mapping, so that placing N
+ * problems in a mapping of N keys is linear (finding each key by a scan made 40,000 unknown keys
+ * take a minute).
+ */
+const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, key: string | number): Pair | undefined {
+  let index = pairsByKey.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      if (!isPair(p)) continue;
+      const k = isScalar(p.key) ? String(p.key.value) : String(p.key);
+      if (!index.has(k)) index.set(k, p);
+    }
+    pairsByKey.set(map, index);
+  }
+  return index.get(String(key));
+}
+
+function child(node: unknown, key: string | number): unknown {
+  if (isMap(node)) return pairOf(node, key)?.value;
+  if (isSeq(node)) return typeof key === 'number' || /^\d+$/.test(key) ? node.items[Number(key)] : undefined;
+  return undefined;
+}
+
 /** The node at `path`, or the deepest existing node on the way there. */
 function nodeAt(doc: Document, path: KeyPath): { node: Node | undefined; complete: boolean } {
   let node: unknown = doc.contents;
   for (const key of path) {
-    // a path from ajv has numbers for digit keys: in a mapping, that is the key as written too
-    const next = isSeq(node) ? node.get(key, true) : isMap(node) ? (node.get(key, true) ?? node.get(String(key), true)) : undefined;
+    const next = child(node, key);
     if (!isNode(next)) return { node: isNode(node) ? node : undefined, complete: false };
     node = next;
   }
@@ -34,7 +60,7 @@ export function locateValue(doc: Document, lines: LineCounter, file: string, pat
 export function locateKey(doc: Document, lines: LineCounter, file: string, path: KeyPath, key: string): SourceLocation {
   const { node } = nodeAt(doc, path);
   if (isMap(node)) {
-    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+    const pair = pairOf(node, key);
     const keyNode = pair && isNode(pair.key) ? pair.key : undefined;
     if (keyNode?.range) return locationOf(keyNode.range[0], file, lines);
   }

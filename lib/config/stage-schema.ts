@@ -3,7 +3,10 @@
  * of the stacks in `apps/`: each stack owns the schema of its own entry under `apps:`.
  */
 import type { TOptional } from '@sinclair/typebox';
-import { DnsLabel, ImageRef, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
+
+/** The id of the chart that holds a stage's Namespace (lib/synth/render.ts): no app may take it. */
+const NAMESPACE_CHART = 'namespace';
+import { DNS_LABEL_PATTERN, DnsLabel, ImageRef, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
 
 export const ARCHITECTURES = ['amd64', 'arm', 'arm64'] as const;
@@ -11,6 +14,15 @@ export type Architecture = (typeof ARCHITECTURES)[number];
 
 export const NODE_ROLES = ['control-plane', 'worker'] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
+
+/** What an app's name under `apps:` must be. */
+export const APP_NAME = {
+  type: 'string',
+  pattern: DNS_LABEL_PATTERN,
+  maxLength: 63,
+  not: { enum: [NAMESPACE_CHART] },
+  expected: `a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters) other than '${NAMESPACE_CHART}'`,
+} as const;
 
 /** Stage-level settings, the same whatever stacks exist. */
 export const stageProperties = {
@@ -29,7 +41,11 @@ export const stageProperties = {
         ),
         address: Type.Optional(Type.String({ minLength: 1, description: 'IP address or host name. @default - none' })),
       }),
-      { description: "The cluster's nodes by host name, for stacks that place things on particular nodes (static pods, pinned pods)." },
+      {
+        description: "The cluster's nodes by host name, for stacks that place things on particular nodes (static pods, pinned pods).",
+        // a node name becomes a directory of dist/<stage>/: at most 253 characters, as Kubernetes names nodes
+        propertyNames: { type: 'string', maxLength: 253, expected: 'a host name of at most 253 characters' },
+      },
     ),
   ),
   checks: Type.Optional(
@@ -113,6 +129,9 @@ export function stageFileSchema<A extends Record<string, TSchema>>(stacks: A) {
         description:
           'The apps this stage deploys: under the name of a stack, its settings; under any other name, ' +
           'another instance of the stack named by `stack:`, with the same settings.',
+        // an app's name names its chart, its objects and its output file: a DNS-1123 label, and not
+        // the name of the stage's own chart (`namespace`)
+        propertyNames: APP_NAME,
         additionalProperties: Type.Object(
           { stack: StringEnum(Object.keys(stacks), { description: 'The stack this app is an instance of.' }) },
           { additionalProperties: true },

@@ -33,7 +33,8 @@ export const PortNumber = (options: SchemaOptions = {}) => Type.Integer({ minimu
 /** A container image reference, `repository[:tag][@digest]`. */
 export const ImageRef = (options: SchemaOptions = {}) =>
   Type.String({
-    pattern: '^[a-z0-9][a-z0-9._/:@-]*$',
+    // a tag may hold capitals (nginx:1.25-Alpine); the whole grammar is checked on the output (lib/checks/api-limits.ts)
+    pattern: '^[a-z0-9][a-z0-9._/:@-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$',
     expected: 'an image reference such as nginx, demoapp:1.1 or localhost:5000/team/app:2',
     ...options,
   });

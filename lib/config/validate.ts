@@ -7,7 +7,8 @@ import type { TSchema } from '@sinclair/typebox';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { PathProblem } from '../errors.js';
 import type { KeyPath } from './locate.js';
-import { describeValue, formatFieldPath as dotted, fromAjvPath, valueAt } from '../model/field-path.js';
+import { formatFieldPath as dotted, fromAjvPath, valueAt } from '../model/field-path.js';
+import { describeValue, shorten } from '../model/limits.js';
 import { isSecretKey, maskValue } from '../model/secret-rules.js';
 
 // ajv is published as CommonJS with a default export
@@ -48,6 +49,11 @@ export function describeSchema(s: Record<string, unknown>): string {
   }
 }
 
+/** `/a/b/c`, `/a/b`, `/a`: an instance path and the paths above it. */
+function* ancestors(instancePath: string): Generator<string> {
+  for (let p = instancePath; p; p = p.slice(0, p.lastIndexOf('/'))) yield p;
+}
+
 export class SchemaValidator {
   private readonly validate: ValidateFunction;
 
@@ -61,10 +67,14 @@ export class SchemaValidator {
   /** Every problem in `data`, one per setting; `at` is where `data` sits in the file. */
   problems(data: unknown, at: KeyPath = []): PathProblem[] {
     if (this.validate(data)) return [];
-    const errors = (this.validate.errors ?? []).filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword));
+    // an error about a key's name comes twice: as `propertyNames`, and as the rule the name broke
+    const errors = (this.validate.errors ?? []).filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword) && e.propertyName === undefined);
     const seen = new Set<string>();
     const out: PathProblem[] = [];
+    // a key whose name is invalid is the one problem reported about it (not also what its value lacks)
+    const badNames = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}/${(e.params as { propertyName: string }).propertyName}`));
     for (const e of errors) {
+      if (badNames.size && [...ancestors(e.instancePath)].some((p) => badNames.has(p))) continue;
       const p = this.toProblem(e, data, at);
       const id = `${dotted(p.path)}|${p.key ?? ''}|${p.code}`;
       if (!seen.has(id)) {
@@ -78,13 +88,13 @@ export class SchemaValidator {
   private toProblem(e: ErrorObject, data: unknown, at: KeyPath): PathProblem {
     const local = fromAjvPath(e.instancePath);
     const path = [...at, ...local];
-    const where = dotted(path);
+    const where = shorten(dotted(path), 200);
     const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
     if (e.keyword === 'additionalProperties') {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys((parent.properties as object) ?? {});
       const guess = didYouMean(key, known);
-      const full = dotted([...path, key]);
+      const full = dotted([...path, shorten(key)]);
       return {
         code: 'config/unknown-key',
         path,
@@ -102,11 +112,33 @@ export class SchemaValidator {
         message: `${where || 'the file'} is missing the required setting '${missing}'`,
       };
     }
-    const found = valueAt(data, local);
+    if (e.keyword === 'propertyNames') {
+      const key = (e.params as { propertyName: string }).propertyName;
+      const names = (parent.propertyNames ?? {}) as Record<string, unknown>;
+      return {
+        code: 'config/key-name',
+        path,
+        key,
+        message: `${where || 'the file'}: '${shorten(key)}' is not a valid name; it must be ${describeSchema(names)}`,
+      };
+    }
+    if (e.keyword === 'enum' && typeof e.data === 'string' && Array.isArray(parent.enum)) {
+      const guess = didYouMean(e.data, parent.enum.map(String));
+      if (guess) {
+        return {
+          code: 'config/enum',
+          path,
+          message: `${where} must be ${describeSchema(parent)} (found ${describeValue(e.data)}); did you mean '${guess}'?`,
+        };
+      }
+    }
+    // a value under a secret-looking key, or that looks secret itself, is never echoed: messages end up in CI logs
+    const value = valueAt(data, local);
+    const found = isSecretKey(path, value) ? maskValue(value) : describeValue(value);
     return {
       code: `config/${e.keyword}`,
       path,
-      message: `${where || 'the file'} must be ${describeSchema(parent)} (found ${isSecretKey(path, found) ? maskValue(found) : describeValue(found)})`,
+      message: `${where || 'the file'} must be ${describeSchema(parent)} (found ${found})`,
     };
   }
 }

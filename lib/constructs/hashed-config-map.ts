@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { kplus } from '../k8s.js';
 import { CONTENT_HASH_LENGTH } from '../model/object.js';
@@ -36,10 +37,14 @@ export class HashedConfigMap extends Construct {
     const bad = Object.keys(props.data).filter((k) => !/^[-._a-zA-Z0-9]+$/.test(k));
     if (bad.length) throw new Error(`ConfigMap '${props.baseName}': 'data' keys ${bad.map((k) => `'${k}'`).join(', ')} may only hold letters, digits, '-', '_' and '.'`);
     this.name = `${props.baseName}-${contentHash(props.data)}`;
+    // cdk8s-plus looks keys up with `in` on a plain object, so `constructor` or `toString` would be
+    // "already used": such keys are written by a JSON patch of the whole data instead
+    const inherited = Object.keys(props.data).some((k) => k in Object.prototype);
     this.configMap = new kplus.ConfigMap(this, 'Resource', {
       metadata: { name: this.name },
-      data: { ...props.data },
+      data: inherited ? {} : { ...props.data },
       immutable: true,
     });
+    if (inherited) ApiObject.of(this.configMap).addJsonPatch(JsonPatch.add('/data', { ...props.data }));
   }
 }

@@ -30,14 +30,8 @@ export function fromAjvPath(instancePath: string): (string | number)[] {
 /** The value at `path` below `root`, or undefined when the path leads nowhere. */
 export function valueAt(root: unknown, path: FieldPath): unknown {
   let v = root;
-  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined;
+  // own properties only: a key such as `constructor` names nothing of Object.prototype here
+  for (const k of path) v = v !== null && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<string | number, unknown>)[k] : undefined;
   return v;
 }
 
-/** A found value as messages show it: `nothing`, `a list`, `a mapping`, or the JSON of a scalar. */
-export function describeValue(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return JSON.stringify(v);
-}

@@ -1,9 +1,9 @@
 /**
  * Objects to YAML text, deterministically: same objects, same bytes, on any machine.
  */
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import type { KubeObject } from '../model/object.js';
-import { emitBlockYaml } from './yaml-emitter.js';
+import { emitBlockYaml, escapeForEveryReader, mustQuote } from './yaml-emitter.js';
 
 /** Keys that lead every mapping, in this order (as kubectl and cdk8s print them); the rest are sorted. */
 const LEADING_KEYS = ['apiVersion', 'kind', 'metadata'];
@@ -35,7 +35,19 @@ export function toYaml(value: unknown): string {
 
 /** One YAML document as the `yaml` library writes it: what the fast path must equal (and is tested against). */
 export function libraryYaml(value: unknown): string {
-  return stringify(value, OPTIONS);
+  const doc = new Document(value, OPTIONS);
+  let forced = false;
+  // strings some reader of YAML would read as another type, or change: double-quoted (keys too)
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && mustQuote(node.value)) {
+        node.type = 'QUOTE_DOUBLE';
+        forced = true;
+      }
+    },
+  });
+  const text = doc.toString(OPTIONS);
+  return forced ? escapeForEveryReader(text) : text;
 }
 
 /** A multi-document YAML stream, optionally after a comment header. */

@@ -25,6 +25,62 @@ const TYPED_SCALARS: readonly RegExp[] = SCHEMA_TAGS
   .filter((t) => t.default && 'test' in t && t.test instanceof RegExp)
   .map((t) => (t as { test: RegExp }).test);
 
+/**
+ * Plain scalars that some reader of YAML 1.1 or 1.2 takes for a non-string, beyond the `yaml`
+ * library's 1.1 schema: go-yaml (kubectl, kustomize) reads ints with Go's strconv, so `0o17`,
+ * `0O17`, `0X1F`, `0B101` and `1_000` are numbers there; YAML 1.2 (js-yaml, yaml) reads `0o17`,
+ * `1e5` and `.inf`; YAML 1.1 reads `1:20` (base 60), `y`/`n` and timestamps. Any string one of
+ * them could read otherwise is quoted, so that every reader reads the string.
+ */
+const AMBIGUOUS_SCALARS: readonly RegExp[] = [
+  /^[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)$/, // ints, any radix, with separators
+  /^[-+]?(\.[0-9_]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$/, // floats, exponent without a dot too
+  /^[-+]?\.(inf|nan)$/i,
+  /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/, // base 60 (YAML 1.1)
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]|$)/, // timestamps (YAML 1.1, go-yaml)
+  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|<<|=)$/,
+];
+
+/**
+ * Characters some reader rejects or changes when written as they are: C0 and C1 controls, DEL,
+ * NEL (U+0085, a line break in YAML 1.1), the line and paragraph separators U+2028/U+2029, a
+ * byte-order mark, and lone surrogates (not UTF-8). Strings holding them are double-quoted with
+ * these escaped (`escapeForEveryReader`).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters to escape
+const UNSAFE_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE_CHARS_GLOBAL = new RegExp(UNSAFE_CHARS.source, 'g');
+
+/**
+ * go-yaml v2 (sigs.k8s.io/yaml, in kubectl and kustomize) reads a plain scalar that starts with a
+ * digit or a sign as a number when Go's strconv can, after removing every `_`: so `-_1` and `1_`
+ * are numbers there, and so are `09`, `0x1p-2` and `+inf`.
+ */
+const GO_NUMBER = /^[-+]?(0[xX][0-9a-fA-F.]*([pP][-+]?[0-9]+)?|0[oObB]?[0-9]+|[0-9]+\.?[0-9]*([eE][-+]?[0-9]+)?|\.[0-9]+([eE][-+]?[0-9]+)?|inf|infinity|nan)$/i;
+
+/** Whether a string must be double-quoted for every reader to read it as the same string. */
+export function mustQuote(s: string): boolean {
+  return (
+    UNSAFE_CHARS.test(s) ||
+    AMBIGUOUS_SCALARS.some((r) => r.test(s)) ||
+    (/^[-+0-9]/.test(s) && GO_NUMBER.test(s.replace(/_/g, ''))) ||
+    // a line of only blanks: in a literal block, go-yaml takes its blanks for indentation and drops them
+    (s.includes('\n') && /(^|\n)[ \t]+(\n|$)/.test(s))
+  );
+}
+
+/**
+ * The text of a document the `yaml` library wrote with every `mustQuote` string double-quoted,
+ * with the characters it leaves as they are inside double quotes escaped (`\u2028`, `\x7f`...).
+ * Only double-quoted scalars can hold them (every string holding one was forced to be one).
+ */
+export function escapeForEveryReader(text: string): string {
+  return text.replace(UNSAFE_CHARS_GLOBAL, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** Whether the library takes the string for another type's value (`<<` is the merge key) and writes it its own way. */
 const claimedByTag = (s: string) => SCHEMA_TAGS.some((t) => t.identify?.(s));
 
@@ -47,7 +103,7 @@ function text(s: string): string {
   let out = written.get(s);
   if (out === undefined) {
     if (!SIMPLE_TEXT.test(s) || DOCUMENT_MARKER.test(s) || claimedByTag(s)) out = UNSUPPORTED;
-    else out = NOT_PLAIN.test(s) || TYPED_SCALARS.some((t) => t.test(s)) ? `"${s}"` : s;
+    else out = NOT_PLAIN.test(s) || TYPED_SCALARS.some((t) => t.test(s)) || mustQuote(s) ? `"${s}"` : s;
     written.set(s, out);
   }
   if (out === UNSUPPORTED) throw UNSUPPORTED;

@@ -40,7 +40,7 @@ describe('loading a broken stage file reports every problem with file:line:col',
       [
         `${f('bad-instance')}:5:15: apps.web.replicas must be an integer >= 0 (found "two")`,
         `${f('bad-instance')}:6:5: apps.web.imag is not a known setting; did you mean 'image'?`,
-        `${f('bad-instance')}:8:16: apps.api.stack must be one of ${Object.keys(STACKS).map((s) => `'${s}'`).join(', ')} (found "nginks")`,
+        `${f('bad-instance')}:8:16: apps.api.stack must be one of ${Object.keys(STACKS).map((s) => `'${s}'`).join(', ')} (found "nginks"); did you mean 'nginx'?`,
       ],
     ],
     ['missing-setting', [`${f('missing-setting')}:3:5: apps.nginx is missing the required setting 'replicas'`]],

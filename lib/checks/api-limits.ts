@@ -1,0 +1,161 @@
+/**
+ * The API server's limits and grammars that its schema does not say: sizes (ConfigMap and
+ * Secret data, annotations), int32 ranges, requests within limits, node names, ConfigMap and
+ * Secret keys, image references, NodePorts unique in a cluster, and strings that kubectl
+ * kustomize cannot carry. What the API server refuses, the checks refuse first, at synth.
+ */
+import type { KubeObject } from '../model/object.js';
+import { CONTAINER_LISTS, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
+import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
+import { parseQuantity } from './quantity.js';
+
+/** ConfigMap and Secret data, in bytes (the etcd object limit the API server enforces for them). */
+export const MAX_DATA_BYTES = 1024 * 1024;
+/** All annotations of one object together, keys and values, in bytes. */
+export const MAX_ANNOTATION_BYTES = 256 * 1024;
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+/** Integer fields that are int64 in the API (every other integer field is an int32). */
+const INT64_FIELDS = new Set([
+  'runAsUser', 'runAsGroup', 'fsGroup', 'supplementalGroups', 'activeDeadlineSeconds', 'terminationGracePeriodSeconds',
+  'startingDeadlineSeconds', 'expirationSeconds', 'observedGeneration', 'generation', 'gracePeriodSeconds',
+]);
+/** Where free-form strings and numbers live (no integer there is an API field). */
+const FREE_FORM = new Set(['data', 'stringData', 'binaryData', 'annotations', 'labels', 'openAPIV3Schema', 'value']);
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** The distribution reference grammar (github.com/distribution/reference), as the kubelet parses it. */
+const IMAGE = (() => {
+  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+  const domain = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
+  const name = `(?:${domain}/)?${component}(?:/${component})*`;
+  const tag = '[\\w][\\w.-]{0,127}';
+  const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+  return new RegExp(`^${name}(?::${tag})?(?:@${digest})?$`);
+})();
+/** Hex digits of a digest by algorithm. */
+const DIGEST_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
+/** Characters kubectl kustomize cannot carry, however they are written (see test/synth/kubectl-roundtrip.test.ts). */
+const KUSTOMIZE_CANNOT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
+
+const bytes = (s: unknown) => (typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : 0);
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const KiB = (n: number) => `${Math.round(n / 1024)} KiB`;
+
+/** Whether an image reference is one the kubelet can pull: the reference grammar, a digest of the right length. */
+export function imageProblem(image: string): string | undefined {
+  if (!IMAGE.test(image)) return 'is not a valid image reference (name[:tag][@algorithm:hex]; the name in lowercase)';
+  const at = image.indexOf('@');
+  if (at >= 0) {
+    const [algorithm, hex] = image.slice(at + 1).split(':');
+    const want = Object.hasOwn(DIGEST_LENGTH, algorithm) ? DIGEST_LENGTH[algorithm] : undefined;
+    if (want !== undefined && hex.length !== want) return `has a ${algorithm} digest of ${hex.length} hex digits (it needs ${want})`;
+  }
+  return undefined;
+}
+
+/** Every number and string of `value` with its path, without recursion limits mattering (objects are shallow). */
+function walk(value: unknown, path: FieldPath, visit: (v: unknown, path: FieldPath, key: string | number | undefined) => void, key?: string | number): void {
+  visit(value, path, key);
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) walk(v, [...path, i], visit, key);
+  }
+  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit, k);
+}
+
+function checkObject(o: KubeObject): Finding[] {
+  const emit = finder(o);
+  const out: Finding[] = [];
+  if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
+    let total = 0;
+    for (const field of ['data', 'binaryData', 'stringData']) {
+      const d = o[field];
+      if (!isRecord(d)) continue;
+      for (const [k, v] of Object.entries(d)) {
+        total += bytes(k) + bytes(v);
+        if (k === '.' || k === '..' || k.startsWith('..')) {
+          out.push(emit('api/config-key', [field, k], `key '${k}' is not valid: '.', '..' and keys starting with '..' are refused`, "name the key with letters, digits, '-', '_' and '.', e.g. app.conf"));
+        }
+      }
+    }
+    if (total > MAX_DATA_BYTES) out.push(emit('api/data-size', ['data'], `holds ${KiB(total)} of data; the API server accepts at most 1 MiB per ${o.kind}`, `split it into several ${o.kind}s, or mount the files another way`));
+  }
+  const annotationSize = (path: FieldPath, a: unknown) => {
+    if (!isRecord(a)) return;
+    const total = Object.entries(a).reduce((n, [k, v]) => n + bytes(k) + bytes(v), 0);
+    if (total > MAX_ANNOTATION_BYTES) out.push(emit('api/annotation-size', path, `annotations total ${KiB(total)}; the API server accepts at most 256 KiB`, 'keep large data in a ConfigMap, not in annotations'));
+  };
+  annotationSize(['metadata', 'annotations'], o.metadata?.annotations);
+  walk(o, [], (v, path, key) => {
+    if (path.some((k) => typeof k === 'string' && FREE_FORM.has(k))) return;
+    if (typeof v === 'number' && Number.isInteger(v) && typeof key === 'string' && !INT64_FIELDS.has(key) && (v < INT32.min || v > INT32.max)) {
+      out.push(emit('api/int32', path, `${v} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max})`));
+    } else if (typeof v === 'number' && !Number.isFinite(v)) {
+      out.push(emit('api/number', path, `${v} is not a number the API server accepts`));
+    }
+  });
+  walk(o, [], (v, path) => {
+    if (typeof v === 'string' && KUSTOMIZE_CANNOT.test(v)) {
+      const c = KUSTOMIZE_CANNOT.exec(v)![0].charCodeAt(0);
+      out.push(emit('api/character', path, `holds the character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which kubectl kustomize refuses or changes`, 'remove it (write a line break as \\n)'));
+    }
+  });
+  const template = podTemplateOf(o);
+  const at = POD_TEMPLATE_PATHS[o.kind];
+  if (template?.spec && at) {
+    annotationSize([...at, 'metadata', 'annotations'], template.metadata?.annotations);
+    const spec = template.spec;
+    if (typeof spec.nodeName === 'string' && (spec.nodeName.length > 253 || !DNS_SUBDOMAIN.test(spec.nodeName))) {
+      out.push(emit('api/node-name', [...at, 'spec', 'nodeName'], `'${spec.nodeName}' is not a DNS-1123 subdomain`, "a node name is lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit"));
+    }
+    for (const list of CONTAINER_LISTS) {
+      const containers = spec[list];
+      if (!Array.isArray(containers)) continue;
+      containers.forEach((c: unknown, i: number) => {
+        if (!isRecord(c)) return;
+        const cp = [...at, 'spec', list, i];
+        if (typeof c.image === 'string' && c.image) {
+          const bad = imageProblem(c.image);
+          if (bad) out.push(emit('api/image', [...cp, 'image'], `'${c.image}' ${bad}`, 'e.g. nginx:1.25-alpine, registry.example.com:5000/team/app:2 or nginx@sha256:<64 hex digits>'));
+        }
+        const r = isRecord(c.resources) ? c.resources : {};
+        const requests = isRecord(r.requests) ? r.requests : {};
+        const limits = isRecord(r.limits) ? r.limits : {};
+        for (const [res, req] of Object.entries(requests)) {
+          if (!Object.hasOwn(limits, res)) continue;
+          const q = parseQuantity(req);
+          const l = parseQuantity(limits[res]);
+          if (q !== undefined && l !== undefined && q > l) {
+            out.push(emit('api/requests-above-limits', [...cp, 'resources', 'requests', res], `request ${String(req)} is above the limit ${String(limits[res])}`, `raise the limit or lower the request: a ${res} request may not exceed its limit`));
+          }
+        }
+      });
+    }
+  }
+  return out;
+}
+
+/** NodePorts are cluster-wide: two Services of one stage may not take the same one. */
+function checkNodePorts(objects: readonly KubeObject[]): Finding[] {
+  const first = new Map<number, { o: KubeObject; path: FieldPath }>();
+  const out: Finding[] = [];
+  for (const o of objects) {
+    if (o.kind !== 'Service') continue;
+    const ports = (o.spec as { ports?: unknown } | undefined)?.ports;
+    if (!Array.isArray(ports)) continue;
+    ports.forEach((p: unknown, i: number) => {
+      if (!isRecord(p) || typeof p.nodePort !== 'number') return;
+      const path = ['spec', 'ports', i, 'nodePort'];
+      const seen = first.get(p.nodePort);
+      if (!seen) first.set(p.nodePort, { o, path });
+      else if (seen.o !== o || fieldPath(seen.path) !== fieldPath(path)) {
+        out.push(finder(o)('api/node-port', path, `nodePort ${p.nodePort} is also taken by Service ${seen.o.metadata.namespace ?? ''}/${seen.o.metadata.name ?? ''}`, 'give each Service its own nodePort (30000-32767), or leave it out to have one assigned'));
+      }
+    });
+  }
+  return out;
+}
+
+/** The API server's limits and grammars over a set of objects (one stage, or one `check`). */
+export function checkApiLimits(objects: readonly KubeObject[]): Finding[] {
+  return [...objects.flatMap(checkObject), ...checkNodePorts(objects)];
+}

@@ -1,0 +1,51 @@
+/**
+ * File-system failures as problems: the path, what went wrong in words, and what to do. Every
+ * command turns the errors of reading and writing files into these, never into a stack trace.
+ */
+import { ExitCode, ProblemsError, type Problem } from './errors.js';
+import { shorten } from './model/limits.js';
+
+/** What each error code means for the user, and what to do about it. */
+const FS_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint: string }>> = {
+  ENOENT: { what: 'does not exist (or is a symbolic link to nothing)', hint: 'check the path; a symbolic link must point at an existing file' },
+  EISDIR: { what: 'is a directory, not a file', hint: 'rename or remove the directory; a stage file is a YAML file' },
+  ENOTDIR: { what: 'has a part that is a file, not a directory', hint: 'check the path' },
+  ELOOP: { what: 'is a loop of symbolic links', hint: 'make the link point at a real file' },
+  ENAMETOOLONG: { what: 'is a name too long for the file system', hint: 'use shorter names (a node or app name becomes a file or directory name)' },
+  EXDEV: { what: 'cannot be moved into place across file systems', hint: 'keep the output directory on the same file system as its parent directory (not a mount point of its own)' },
+  EACCES: { what: 'is not accessible (permission denied)', hint: 'check the permissions of the file and the directories above it' },
+  EPERM: { what: 'is not accessible (operation not permitted)', hint: 'check the permissions and attributes of the file and the directories above it' },
+  ENOSPC: { what: 'cannot be written: the disk is full', hint: 'free some space and run again' },
+  EDQUOT: { what: 'cannot be written: the disk quota is exceeded', hint: 'free some space and run again' },
+  EROFS: { what: 'is on a read-only file system', hint: 'run where the project can be written' },
+  EMFILE: { what: 'cannot be opened: too many open files', hint: 'raise the limit of open files (ulimit -n) and run again' },
+  EBUSY: { what: 'is busy', hint: 'close what holds it and run again' },
+  ENOTEMPTY: { what: 'is a directory that is not empty', hint: 'remove it and run again' },
+  EEXIST: { what: 'already exists', hint: 'remove it and run again' },
+};
+
+/** Whether `e` is an error of the file system (a Node.js error with an errno code). */
+export function isFsError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!);
+}
+
+/** The problem for a file-system error `e` while `doing` ("reading", "writing") `path` (as shown to users). */
+export function fsProblem(e: NodeJS.ErrnoException & { code: string }, path: string, doing: string): Problem {
+  const known = Object.hasOwn(FS_ERRORS, e.code) ? FS_ERRORS[e.code] : undefined;
+  const where = shorten(path, 200);
+  return {
+    code: `fs/${e.code.toLowerCase()}`,
+    message: `${doing} ${where}: it ${known?.what ?? `failed (${e.code})`}`,
+    hint: known?.hint ?? 'check the path and its permissions',
+  };
+}
+
+/** Runs `run`; a file-system error becomes a ProblemsError (exit 2) naming `path`. */
+export function withFs<T>(path: string, doing: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (isFsError(e)) throw new ProblemsError([fsProblem(e, path, doing)], ExitCode.badInput);
+    throw e;
+  }
+}

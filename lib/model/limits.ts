@@ -1,0 +1,68 @@
+/**
+ * The bounds on every input stagecraft reads (stage files, and manifests given to `check`), so
+ * that any input, however hostile, costs bounded time and memory and gets a message of bounded
+ * length. The README ("Bounds on input") states each of them.
+ */
+import type { Problem, SourceLocation } from '../errors.js';
+
+/** Bytes read from one input file; a larger file is refused before it is parsed. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Nesting of mappings and sequences in one YAML document (Kubernetes objects need about 15). */
+export const MAX_DEPTH = 100;
+/** Alias expansions in one stage file (the yaml library's own `maxAliasCount`). */
+export const MAX_STAGE_ALIASES = 100;
+/** Alias expansions in one document of a manifest file. */
+export const MAX_MANIFEST_ALIASES = 1000;
+/** Problems reported per file: the first ones in file order, then a count of the others. */
+export const MAX_PROBLEMS_PER_FILE = 50;
+/** Characters of a key or value quoted in a message; longer ones are shortened with an ellipsis. */
+export const MAX_QUOTED_CHARS = 60;
+
+/** `s`, cut to `max` characters with an ellipsis in the middle, saying how long it was. */
+export function shorten(s: string, max = MAX_QUOTED_CHARS): string {
+  if (s.length <= max) return s;
+  const half = Math.floor((max - 1) / 2);
+  return `${s.slice(0, half)}…${s.slice(s.length - half)} (${s.length} characters)`;
+}
+
+/**
+ * Keys whose values are never echoed in a message (a password mistyped as a number, say). The
+ * same words the secret checks use for settings that hold credentials.
+ */
+export const SECRET_LOOKING_KEY = /pass(word|wd)?|secret|token|credential|private[-_]?key|api[-_]?key|auth/i;
+
+/** Whether the path of keys leads through a secret-looking key. */
+export function isSecretPath(path: readonly (string | number)[]): boolean {
+  return path.some((k) => typeof k === 'string' && SECRET_LOOKING_KEY.test(k));
+}
+
+/** A value as a message shows it: `"abc"`, `3`, `.inf`, `a mapping`; never longer than about MAX_QUOTED_CHARS. */
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    // JSON.stringify would say null; YAML's own words, and why 1e400 is among them
+    return Number.isNaN(v) ? '.nan (not a number)' : `${v > 0 ? '' : '-'}.inf (infinity, or a number too large to be finite such as 1e400)`;
+  }
+  if (typeof v === 'string') return JSON.stringify(shorten(v));
+  return shorten(JSON.stringify(v) ?? String(v));
+}
+
+/**
+ * The first MAX_PROBLEMS_PER_FILE problems of each file (sorted), then one line counting the
+ * others, placed at `end` (the end of the file, after every problem shown).
+ */
+export function capProblems(sorted: readonly Problem[], end: SourceLocation): Problem[] {
+  if (sorted.length <= MAX_PROBLEMS_PER_FILE) return [...sorted];
+  const more = sorted.length - MAX_PROBLEMS_PER_FILE;
+  return [
+    ...sorted.slice(0, MAX_PROBLEMS_PER_FILE),
+    {
+      code: 'config/more-problems',
+      location: end,
+      message: `and ${more} more problem${more === 1 ? '' : 's'} in this file (only the first ${MAX_PROBLEMS_PER_FILE} are shown)`,
+      hint: 'fix these and run again',
+    },
+  ];
+}

@@ -1,0 +1,158 @@
+/**
+ * Reading YAML text once, with ONE parser (the `yaml` library, with a LineCounter): the value
+ * checked is the value placed. Shared by stage files (lib/config/load.ts) and manifests
+ * (lib/checks/manifests.ts). Every problem is located; the bounds of lib/model/limits.ts hold
+ * whatever the text: nesting depth, alias expansion (the parser's own `maxAliasCount`).
+ */
+import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, parseAllDocuments, parseDocument, visit, type Document } from 'yaml';
+import type { Problem, SourceLocation } from '../errors.js';
+import { MAX_DEPTH, shorten } from './limits.js';
+
+export interface ReadYamlOptions {
+  /** Alias expansions allowed per document. */
+  readonly maxAliasCount: number;
+  /** Several documents (`---`) allowed: manifests; a stage file is one document. */
+  readonly multi: boolean;
+  /** What the files are, for messages: "stage files", "manifest documents". */
+  readonly what: string;
+}
+
+export interface ReadYaml {
+  /** Every document, empty ones included (`--- ~` too), in file order. */
+  readonly docs: readonly Document[];
+  /** Per document, its value (undefined where the document could not be read). */
+  readonly values: readonly unknown[];
+  readonly lines: LineCounter;
+  /** Problems that stop reading the file, located. */
+  readonly problems: readonly Problem[];
+  at(offset: number): SourceLocation;
+}
+
+/** The first place in `text` of a NUL byte, which no YAML reader accepts (kubectl stops there). */
+function nulProblem(text: string, at: (offset: number) => SourceLocation): Problem[] {
+  const i = text.indexOf('\0');
+  return i < 0 ? [] : [{
+    code: 'input/nul',
+    location: at(i),
+    message: 'the file contains a NUL byte (U+0000); YAML text may not',
+    hint: 'remove it; the file is probably binary or was saved in UTF-16, save it as UTF-8 text',
+  }];
+}
+
+/**
+ * What the structure of a document breaks, walking it once without recursion: the offset of the
+ * first node nested deeper than MAX_DEPTH, and every key written twice in a mapping (found with a
+ * set per mapping: the parser's own `uniqueKeys` compares each key with all before it, which made
+ * 40,000 keys take a minute).
+ */
+function structure(doc: Document): { deep?: number; duplicates: { offset: number; key: string }[] } {
+  const duplicates: { offset: number; key: string }[] = [];
+  const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 1 }];
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (!isCollection(node)) continue;
+    if (depth > MAX_DEPTH) return { deep: node.range?.[0] ?? 0, duplicates };
+    const keys = isMap(node) ? new Set<string>() : undefined;
+    for (const item of node.items) {
+      if (isPair(item)) {
+        if (keys && isScalar(item.key)) {
+          // `1` and "1" are one key once read (a JavaScript object's keys are strings)
+          const key = String(item.key.value);
+          if (keys.has(key)) duplicates.push({ offset: item.key.range?.[0] ?? 0, key });
+          keys.add(key);
+        }
+        stack.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
+      } else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return { duplicates };
+}
+
+function firstAliasOffset(doc: Document): number {
+  let offset = doc.contents?.range?.[0] ?? 0;
+  visit(doc, {
+    Alias(_key, node) {
+      if (isAlias(node) && node.range) {
+        offset = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
+}
+
+const depthProblem = (location: SourceLocation): Problem => ({
+  code: 'yaml/too-deep',
+  location,
+  message: `mappings and lists are nested more than ${MAX_DEPTH} levels deep here`,
+  hint: `nest at most ${MAX_DEPTH} levels (Kubernetes objects need about 15)`,
+});
+
+/** Reads every document of `text` (shown as `file`), within the bounds of lib/model/limits.ts. */
+export function readYaml(text: string, file: string, { maxAliasCount, multi, what }: ReadYamlOptions): ReadYaml {
+  const lines = new LineCounter();
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lines.linePos(offset);
+    return { file, line, column: col };
+  };
+  // duplicate keys are found by `structure`, in linear time
+  const options = { lineCounter: lines, prettyErrors: false, uniqueKeys: false } as const;
+  // before parsing (the line counter is filled by the parser): the place counted by hand
+  const nul = nulProblem(text, (o) => ({ file, line: 1 + (text.slice(0, o).match(/\n/g)?.length ?? 0), column: o - text.lastIndexOf('\n', o - 1) }));
+  if (nul.length) return { docs: [], values: [], lines, problems: nul, at };
+  const parsed = multi ? parseAllDocuments(text, options) : parseDocument(text, options);
+  const docs: Document[] = Array.isArray(parsed) ? parsed : 'errors' in parsed && 'contents' in parsed ? [parsed as Document] : [];
+  // a stack overflow in the parser is its RESOURCE_EXHAUSTION error: the nesting bound, in its words
+  const problems: Problem[] = docs.flatMap((d) =>
+    d.errors.map((e) =>
+      e.code === 'RESOURCE_EXHAUSTION'
+        ? depthProblem(at(e.pos[0]))
+        : { code: `yaml/${e.code.toLowerCase().replace(/_/g, '-')}`, location: at(e.pos[0]), message: yamlMessage(e.message) },
+    ),
+  );
+  if (problems.length) return { docs, values: [], lines, problems: dedupe(problems), at };
+  const values: unknown[] = [];
+  for (const doc of docs) {
+    const { deep, duplicates } = structure(doc);
+    if (deep !== undefined || duplicates.length) {
+      if (deep !== undefined) problems.push(depthProblem(at(deep)));
+      for (const d of duplicates) {
+        problems.push({ code: 'yaml/duplicate-key', location: at(d.offset), message: `duplicate key '${shorten(d.key)}'; each setting may appear once per mapping` });
+      }
+      values.push(undefined);
+      continue;
+    }
+    try {
+      values.push(doc.toJS({ maxAliasCount }));
+    } catch (e) {
+      values.push(undefined);
+      const bomb = /excessive alias/i.test(String(e));
+      problems.push({
+        code: 'yaml/alias',
+        location: at(firstAliasOffset(doc)),
+        message: bomb
+          ? `YAML aliases expand more than ${maxAliasCount} times (an "alias bomb" that would exhaust memory)`
+          : shorten(String(e instanceof Error ? e.message : e).replace(/\.$/, ''), 200),
+        hint: `${what} may expand YAML aliases at most ${maxAliasCount} times and only after their anchor; write the values out`,
+      });
+    }
+  }
+  return { docs, values, lines, problems, at };
+}
+
+/** One problem per place and code: the parser may report a broken line several times. */
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const id = `${p.location?.line}:${p.location?.column}:${p.code}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/** yaml's message, on one line and of bounded length. */
+function yamlMessage(message: string): string {
+  return shorten(message.replace(/\.$/, '').split('\n')[0], 200);
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { checkApiLimits, imageProblem } from '../../lib/checks/api-limits.js';
+import { fieldPath } from '../../lib/checks/finding.js';
+import type { KubeObject } from '../../lib/model/object.js';
+
+const lines = (objects: KubeObject[]) => checkApiLimits(objects).map((f) => `${f.code} ${fieldPath(f.path)}: ${f.message}`);
+const pod = (spec: Record<string, unknown>, name = 'p'): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec });
+const container = (extra: Record<string, unknown>) => ({ name: 'c', image: 'nginx', ...extra });
+
+describe('the API server limits and grammars', () => {
+  it('refuses ConfigMap data over 1 MiB and annotations over 256 KiB in total', () => {
+    const big = 'x'.repeat(1024 * 1024);
+    expect(lines([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { a: 'y'.repeat(200 * 1024), b: 'y'.repeat(100 * 1024) } }, data: { k: big } }])).toEqual([
+      'api/data-size data: holds 1024 KiB of data; the API server accepts at most 1 MiB per ConfigMap',
+      'api/annotation-size metadata.annotations: annotations total 300 KiB; the API server accepts at most 256 KiB',
+    ]);
+  });
+
+  it("refuses the ConfigMap and Secret keys '.', '..' and '..a'", () => {
+    expect(lines([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { '.': '', '..': '', '..a': '', 'a..b': '' } }])).toEqual([
+      "api/config-key data['.']: key '.' is not valid: '.', '..' and keys starting with '..' are refused",
+      "api/config-key data['..']: key '..' is not valid: '.', '..' and keys starting with '..' are refused",
+      "api/config-key data['..a']: key '..a' is not valid: '.', '..' and keys starting with '..' are refused",
+    ].map((l) => l.replace(/data\['(.*?)'\]/, 'data.$1')));
+  });
+
+  it('refuses int32 overflow but not int64 fields', () => {
+    const rc: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 3000000000, template: { spec: { terminationGracePeriodSeconds: 3000000000, containers: [container({ livenessProbe: { periodSeconds: 99999999999 } })] } } } };
+    expect(lines([rc])).toEqual([
+      'api/int32 spec.replicas: 3000000000 is out of range for replicas (an int32: -2147483648 to 2147483647)',
+      'api/int32 spec.template.spec.containers[0].livenessProbe.periodSeconds: 99999999999 is out of range for periodSeconds (an int32: -2147483648 to 2147483647)',
+    ]);
+  });
+
+  it('refuses requests above limits and a nodeName that is not a DNS-1123 subdomain', () => {
+    expect(lines([pod({ nodeName: 'n..x', containers: [container({ resources: { requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '500m', memory: '1Gi' } } })] })])).toEqual([
+      "api/node-name spec.nodeName: 'n..x' is not a DNS-1123 subdomain",
+      'api/requests-above-limits spec.containers[0].resources.requests.cpu: request 2 is above the limit 500m',
+    ]);
+  });
+
+  it.each([
+    ['nginx:1.25-Alpine', undefined],
+    ['localhost:5000/team/app:2', undefined],
+    [`nginx@sha256:${'a'.repeat(64)}`, undefined],
+    ['nginx@sha256:xyz', 'is not a valid image reference (name[:tag][@algorithm:hex]; the name in lowercase)'],
+    [`nginx@sha256:${'a'.repeat(40)}`, 'has a sha256 digest of 40 hex digits (it needs 64)'],
+    ['Nginx:1', 'is not a valid image reference (name[:tag][@algorithm:hex]; the name in lowercase)'],
+  ])('image %s: %s', (image, problem) => {
+    expect(imageProblem(image)).toBe(problem);
+  });
+
+  it('refuses the same nodePort on two Services', () => {
+    const svc = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'qa' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] } });
+    expect(lines([svc('a'), svc('b')])).toEqual(['api/node-port spec.ports[0].nodePort: nodePort 30080 is also taken by Service qa/a']);
+  });
+
+  it('refuses strings kubectl kustomize cannot carry', () => {
+    expect(lines([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'a\u2028b', j: 'a\x7f' } }])).toEqual([
+      'api/character data.k: holds the character U+2028, which kubectl kustomize refuses or changes',
+      'api/character data.j: holds the character U+007F, which kubectl kustomize refuses or changes',
+    ]);
+  });
+});

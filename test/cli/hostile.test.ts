@@ -1,0 +1,233 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { STACKS } from '../../apps/index.js';
+import { readInputFile } from '../../lib/cli/read-file.js';
+import { parseManifests } from '../../lib/checks/manifests.js';
+import { checkObjects } from '../../lib/checks/index.js';
+import { toProblem } from '../../lib/checks/finding.js';
+import { StageLoader } from '../../lib/config/load.js';
+import { compileStages } from '../../lib/compile.js';
+import { MAX_PROBLEMS_PER_FILE } from '../../lib/model/limits.js';
+import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { REPO, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { compile, openProject } from '../../lib/cli/project.js';
+
+const loader = new StageLoader(STACKS);
+const fixture = (name: string) => `test/fixtures/hostile/${name}`;
+
+/** The problems of loading `text` as the stage file `file`, formatted. */
+function problems(text: string, file = 'environments/x.yaml'): string[] {
+  try {
+    loader.load(text, file);
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  throw new Error('loaded without problems');
+}
+const fromFixture = (name: string) => problems(readFileSync(join(REPO, fixture(name)), 'utf8'), fixture(name));
+
+const DNS_APP = "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters) other than 'namespace'";
+
+describe('hostile stage files get located messages', () => {
+  it('validates app names with the schema: own properties only, no construct-id clashes', () => {
+    const f = fixture('app-names.yaml');
+    expect(fromFixture('app-names.yaml')).toEqual([
+      `${f}:3:3: apps: 'toString' is not a valid name; it must be ${DNS_APP}`,
+      `${f}:4:3: apps: '__proto__' is not a valid name; it must be ${DNS_APP}`,
+      `${f}:5:3: apps: 'namespace' is not a valid name; it must be ${DNS_APP}`,
+      `${f}:6:3: apps: '' is not a valid name; it must be ${DNS_APP}`,
+      `${f}:7:3: apps: 'hello.nodes' is not a valid name; it must be ${DNS_APP}`,
+      `${f}:8:3: apps: 'hasOwnProperty' is not a valid name; it must be ${DNS_APP}`,
+    ]);
+  });
+
+  it('refuses a 300-character node name in the schema (it would be a directory name too long)', () => {
+    expect(problems(`nodes:\n  ${'n'.repeat(300)}: {}\napps: {}\n`)).toEqual([
+      `environments/x.yaml:2:3: nodes: '${'n'.repeat(29)}…${'n'.repeat(29)} (300 characters)' is not a valid name; it must be a host name of at most 253 characters`,
+    ]);
+  });
+
+  it('describes .inf, .nan and 1e400 truthfully', () => {
+    const f = fixture('non-finite.yaml');
+    expect(fromFixture('non-finite.yaml')).toEqual([
+      `${f}:4:15: apps.nginx.replicas must be an integer >= 0 (found .inf (infinity, or a number too large to be finite such as 1e400))`,
+      `${f}:8:15: apps.web.replicas must be an integer >= 0 (found .nan (not a number))`,
+      `${f}:12:15: apps.api.replicas must be an integer >= 0 (found .inf (infinity, or a number too large to be finite such as 1e400))`,
+    ]);
+  });
+
+  it("says did you mean for a misspelled stack: `stack: ngnix`", () => {
+    expect(fromFixture('stack-typo.yaml')).toEqual([
+      `${fixture('stack-typo.yaml')}:2:16: apps.web.stack must be one of ${Object.keys(STACKS).map((s) => `'${s}'`).join(', ')} (found "ngnix"); did you mean 'nginx'?`,
+    ]);
+  });
+
+  it('reads the value it places: an anchor elsewhere does not change how `+0x3` reads', () => {
+    // one parser: +0x3 is a string to the yaml library (YAML 1.2 core), with or without anchors
+    expect(fromFixture('hex-with-anchor.yaml')).toEqual([
+      `${fixture('hex-with-anchor.yaml')}:4:15: apps.nginx.replicas must be an integer >= 0 (found "+0x3")`,
+      `${fixture('hex-with-anchor.yaml')}:5:5: apps.nginx.extra is not a known setting (known: ${Object.keys((STACKS.nginx.settings as { properties: object }).properties).join(', ')})`,
+    ]);
+  });
+
+  it('never echoes a value under a secret-looking key', () => {
+    const text = 'apps:\n  nginx:\n    image: nginx\n    replicas: 1\n    password: [hunter2]\n';
+    const all = problems(text).join('\n');
+    expect(all).not.toContain('hunter2');
+  });
+
+  it('refuses nesting deeper than the bound, even 10,000 levels, with a message', () => {
+    const text = `apps:\n  nginx: ${'['.repeat(10000)}${']'.repeat(10000)}\n`;
+    const out = problems(text);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^environments\/x\.yaml:2:\d+: mappings and lists are nested more than 100 levels deep here\n {2}hint: nest at most 100 levels \(Kubernetes objects need about 15\)$/);
+    expect(problems(`apps:\n  nginx: ${'['.repeat(150)}${']'.repeat(150)}\n`)[0]).toContain('nested more than 100 levels deep');
+  });
+
+  it('limits alias expansion with the parser itself, even behind quotes in plain scalars', () => {
+    const lines = ['l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i <= 9; i++) lines.push(`l${i}"q: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}] #"`);
+    const [first, ...rest] = problems(`${lines.join('\n')}\n`);
+    expect(rest).toEqual([]);
+    expect(first).toMatch(/^environments\/x\.yaml:\d+:\d+: YAML aliases expand more than 100 times \(an "alias bomb" that would exhaust memory\)/);
+  });
+
+  it(`reports the first ${MAX_PROBLEMS_PER_FILE} problems of 40,000 unknown keys, then a count`, () => {
+    const text = `apps: {}\n${Array.from({ length: 40000 }, (_, i) => `unknown${i}: 1\n`).join('')}`;
+    const out = problems(text);
+    expect(out).toHaveLength(MAX_PROBLEMS_PER_FILE + 1);
+    expect(out.at(-1)).toBe(`environments/x.yaml:40002:1: and ${40000 - MAX_PROBLEMS_PER_FILE} more problems in this file (only the first ${MAX_PROBLEMS_PER_FILE} are shown)\n  hint: fix these and run again`);
+  });
+
+  it('shortens a 1 MB key in its message', () => {
+    const key = 'k'.repeat(1024 * 1024);
+    // an explicit key (`? key`): an implicit one is refused by the parser beyond 1,024 characters
+    const out = problems(`apps: {}\n? ${key}\n: 1\n`);
+    expect(out).toHaveLength(1);
+    expect(out[0].length).toBeLessThan(1000);
+    expect(out[0]).toMatch(/^environments\/x\.yaml:2:3: k+…k+ \(1048576 characters\) is not a known setting/);
+  });
+
+  it('reports duplicate keys at the second one, in linear time', () => {
+    expect(problems('apps: {}\nnamespace: a\nnamespace: b\n')).toEqual(["environments/x.yaml:3:1: duplicate key 'namespace'; each setting may appear once per mapping"]);
+  });
+
+  it('refuses NUL bytes with their place', () => {
+    expect(problems('apps:\n  a: "x\0"\n')).toEqual([
+      'environments/x.yaml:2:8: the file contains a NUL byte (U+0000); YAML text may not\n  hint: remove it; the file is probably binary or was saved in UTF-16, save it as UTF-8 text',
+    ]);
+  });
+});
+
+describe('own-property lookups everywhere', () => {
+  it('takes config keys named like Object.prototype members as keys', () => {
+    const base = readFileSync(join(REPO, 'environments', 'dev.yaml'), 'utf8');
+    const text = base.replace(/^ {4}config:\n/m, '    config:\n      constructor: a\n      toString: b\n      __proto__: c\n      hasOwnProperty: d\n');
+    const compiled = compileStages([{ stage: 'dev', file: 'environments/dev.yaml', text }]);
+    const cm = compiled.stages[0].charts.flatMap((c) => c.objects).find((o) => o.kind === 'ConfigMap' && o.metadata.name?.startsWith('demoapp-config'));
+    const data = cm?.data as Record<string, string>;
+    expect(['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((k) => Object.hasOwn(data, k) && data[k])).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('reading input files safely', () => {
+  const dir = tempProject({});
+
+  it('refuses invalid UTF-8 at its line and column, not as U+FFFD', () => {
+    const p = join(dir, 'bad-utf8.yaml');
+    writeFileSync(p, Buffer.from([0x61, 0x3a, 0x0a, 0x62, 0x3a, 0x20, 0xc3, 0x28, 0x0a]));
+    expect(() => readInputFile(p, 'bad-utf8.yaml')).toThrow('bad-utf8.yaml:2:4: the file is not valid UTF-8 (byte 0xc3 at byte offset 6)');
+  });
+
+  it('refuses a file over the size bound before reading it, and reads at most the bound + 1 byte', () => {
+    const p = join(dir, 'big.yaml');
+    writeFileSync(p, 'a: 1\n'.repeat(100));
+    expect(() => readInputFile(p, 'big.yaml', 100)).toThrow('big.yaml is 0.0 MiB; input files may be at most 0.0 MiB');
+    expect(readInputFile(p, 'big.yaml', 500).bytesRead).toBe(500);
+  });
+
+  it('refuses devices before reading them', () => {
+    expect(() => readInputFile('/dev/zero')).toThrow('/dev/zero is a device, not a regular file');
+  });
+});
+
+describe('check places findings after a `--- ~` document in the right document', () => {
+  it('counts documents as the parser does', () => {
+    const file = fixture('after-null-document.yaml');
+    const manifests = parseManifests([{ file, text: readFileSync(join(REPO, file), 'utf8') }]);
+    const image = checkObjects(manifests.objects).findings.find((f) => f.code === 'api/image');
+    expect(image).toBeDefined();
+    expect(formatProblem(toProblem(image!, manifests.locate(image!)))).toMatch(/^test\/fixtures\/hostile\/after-null-document\.yaml:13:12: Pod default\/p: spec\.containers\[0\]\.image: 'nginx@sha256:xyz' is not a valid image reference/);
+  });
+});
+
+describe('every file-system failure is a message, exit 2, nothing written, no staging left', () => {
+  const noTrace = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at |Error:/);
+
+  /** Runs synth in a copy of the repo's dist with a broken environments/ and checks dist is untouched. */
+  function synthFails(prepare: (env: string) => void): string {
+    const dir = tempProject({ lab: readFileSync(join(REPO, 'environments', 'lab.yaml'), 'utf8') }, { copyDist: true });
+    const before = snapshotDir(join(dir, 'dist'));
+    prepare(join(dir, 'environments'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    noTrace(r.stderr);
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+    expect(existsSync(join(dir, '.dist.staging'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+    return r.stderr;
+  }
+
+  /** The problems of compiling, in this process, a project whose environments/ `prepare` breaks. */
+  function compileFails(prepare: (env: string) => void): string {
+    const dir = tempProject({ lab: readFileSync(join(REPO, 'environments', 'lab.yaml'), 'utf8') });
+    prepare(join(dir, 'environments'));
+    try {
+      compile(openProject(dir));
+    } catch (e) {
+      if (e instanceof ProblemsError) return e.problems.map(formatProblem).join('\n');
+      throw e;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    throw new Error('compiled without problems');
+  }
+
+  it('a directory named like a stage file (EISDIR): synth exits 2, dist untouched, no staging left', () => {
+    expect(synthFails((env) => mkdirSync(join(env, 'x.yaml')))).toBe(
+      'environments/x.yaml is a directory, not a regular file\n  hint: name a YAML file; devices, FIFOs and sockets are never read\n1 problem; nothing was written.\n',
+    );
+  });
+
+  it('a dangling symbolic link (ENOENT)', () => {
+    expect(compileFails((env) => symlinkSync('nowhere', join(env, 'y.yaml')))).toBe(
+      'reading environments/y.yaml: it does not exist (or is a symbolic link to nothing)\n  hint: check the path; a symbolic link must point at an existing file',
+    );
+  });
+
+  it('a loop of symbolic links (ELOOP)', () => {
+    expect(compileFails((env) => symlinkSync('z.yaml', join(env, 'z.yaml')))).toBe(
+      'reading environments/z.yaml: it is a loop of symbolic links\n  hint: make the link point at a real file',
+    );
+  });
+
+  it('a stage file named .yml', () => {
+    expect(compileFails((env) => writeFileSync(join(env, 'qa2.yml'), 'apps: {}\n'))).toBe(
+      'environments/qa2.yml is not read: stage files end in .yaml\n  hint: rename it: mv environments/qa2.yml environments/qa2.yaml',
+    );
+  });
+
+  it.each([['/dev/zero', 'a device'], ['fifo.yaml', 'a FIFO (named pipe)']])('check refuses %s before reading it', (name, what) => {
+    const dir = tempProject({});
+    const path = name.startsWith('/') ? name : join(dir, name);
+    if (!name.startsWith('/')) expect(spawnSync('mkfifo', [path]).status).toBe(0);
+    const r = runCli('check', [path], dir);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.code).toBe(2);
+    noTrace(r.stderr);
+    expect(r.stderr).toBe(`${path} is ${what}, not a regular file\n  hint: name a YAML file; devices, FIFOs and sockets are never read\n1 problem.\n`);
+  });
+});
