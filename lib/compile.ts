@@ -15,6 +15,8 @@ import { renderStage, type RenderedStage } from './synth/render.js';
 import { stageFiles } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import type { DistTree } from './synth/write.js';
+import { stageEdge, type EdgeFile } from './edge/index.js';
+import { locateIn } from './config/locate.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
@@ -76,6 +78,7 @@ export function compileStages(sources: readonly StageSource[]): Compiled {
   const rendered: RenderedStage[] = [];
   const checks = new Map<string, CheckResult>();
   const digests = new Map<string, string>();
+  const edges = new Map<string, readonly EdgeFile[]>();
   let failedChecks = false;
   for (const source of sources) {
     try {
@@ -83,8 +86,13 @@ export function compileStages(sources: readonly StageSource[]): Compiled {
       const r = renderStage(loaded, STACKS, COMPILER_VERSION);
       rendered.push(r);
       digests.set(source.stage, digest(source.text));
+      // the edge load balancer (and the node ports it relies on), from the rendered Services
+      const edge = stageEdge(r.stage, r.source, loaded.file.edge, r.charts);
+      edges.set(source.stage, edge.files);
+      problems.push(...edge.problems.map(({ path, ...p }) => ({ ...p, location: locateIn(source.text, source.file, path) })));
       // every check on every stage, after rendering: an error here means nothing is written
-      const result = checkStage(r, loaded.file.checks ?? {});
+      const checked = checkStage(r, loaded.file.checks ?? {});
+      const result = { ...checked, findings: [...checked.findings, ...edge.warnings] };
       checks.set(source.stage, result);
       if (result.findings.some((f) => f.severity === 'error')) failedChecks = true;
     } catch (e) {
@@ -97,6 +105,6 @@ export function compileStages(sources: readonly StageSource[]): Compiled {
   if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   const files = (r: RenderedStage) =>
-    stageFiles(r, { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR });
+    stageFiles(r, { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR }, edges.get(r.stage.name));
   return { stages: rendered, tree: new Map(rendered.map((r) => [r.stage.name, files(r)])), checks };
 }

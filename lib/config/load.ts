@@ -12,6 +12,7 @@ import { dotted, locateKey, locateValue } from './locate.js';
 import { quickValue } from './quick-yaml.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { SchemaValidator, type PathProblem } from './validate.js';
+import { refineEdge } from '../edge/refine.js';
 
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
 export const MAX_ALIAS_COUNT = 100;
@@ -182,7 +183,8 @@ export class StageLoader<S extends StackMap> {
         return place({ ...p, path, message: `${dotted(path)} ${p.message}` });
       }),
     );
-    if (refined.length) fail(refined);
+    const edge = stageFile.edge ? refineEdge(stageFile.edge, instances.apps.map((a) => a.name), context.nodes).map(place) : [];
+    if (refined.length || edge.length) fail([...refined, ...edge]);
     return { context, apps: instances.apps, file: stageFile, source: file };
   }
 }

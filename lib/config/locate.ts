@@ -1,7 +1,7 @@
 /**
  * From a path of keys in a parsed YAML document to the line and column of its source text.
  */
-import { isMap, isNode, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { SourceLocation } from '../errors.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -54,4 +54,13 @@ export function dotted(path: KeyPath): string {
     (s, k) => (typeof k === 'number' || /^\d+$/.test(String(k)) ? `${s}[${k}]` : s ? `${s}.${k}` : String(k)),
     '',
   );
+}
+
+/**
+ * Where the value at `path` starts in a stage file's text: for problems found after loading (the
+ * loader keeps no parsed document; parsing again is cheap next to a failed compilation).
+ */
+export function locateIn(text: string, file: string, path: KeyPath): SourceLocation {
+  const lines = new LineCounter();
+  return locateValue(parseDocument(text, { lineCounter: lines }), lines, file, path);
 }

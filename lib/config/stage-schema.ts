@@ -3,6 +3,7 @@
  * of the stacks in `apps/`: each stack owns the schema of its own entry under `apps:`.
  */
 import type { TOptional } from '@sinclair/typebox';
+import { edgeSettings } from '../edge/settings.js';
 import { DnsLabel, ImageRef, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
 
 export const ARCHITECTURES = ['amd64', 'arm', 'arm64'] as const;
@@ -47,6 +48,7 @@ export const stageProperties = {
       { description: "How the checks judge the stage's objects (lib/checks/)." },
     ),
   ),
+  edge: Type.Optional(edgeSettings),
   partOf: Type.Optional(
     DnsLabel({ description: 'Value of the app.kubernetes.io/part-of label on every object. @default - the namespace' }),
   ),

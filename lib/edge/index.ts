@@ -1,0 +1,39 @@
+/**
+ * The edge load balancer of a stage (section D of the spec): HAProxy outside the cluster, in
+ * front of the published apps' NodePort Services. What lives here: the `edge:` schema
+ * (settings.ts), its load-time rules (refine.ts), node ports (node-ports.ts), the plan drawn from
+ * the rendered Services (publish.ts) and haproxy.cfg (haproxy.ts). All pure: lib/synth/output.ts
+ * puts the files in the stage's output plan, lib/cli/ writes them.
+ */
+import type { StageContext } from '../stack.js';
+import type { RenderedChart } from '../synth/render.js';
+import { HAPROXY_FILE, haproxyConfig } from './haproxy.js';
+import { nodePortProblems, planEdge, type EdgeProblem } from './publish.js';
+import type { EdgeSettings } from './settings.js';
+import type { Finding } from '../checks/finding.js';
+
+/** Where the edge's files go, below the stage's output directory. */
+export const EDGE_DIR = 'edge';
+
+/** A file for the edge machines, by path below the stage's output directory. */
+export interface EdgeFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface StageEdge {
+  readonly files: readonly EdgeFile[];
+  /** Problems at paths of keys in the stage file (errors). */
+  readonly problems: readonly EdgeProblem[];
+  readonly warnings: readonly Finding[];
+}
+
+/** The edge files of a rendered stage (none without `edge:`), and the problems that prevent them. */
+export function stageEdge(stage: StageContext, source: string, edge: EdgeSettings | undefined, charts: readonly RenderedChart[]): StageEdge {
+  const collisions = nodePortProblems(stage, charts);
+  if (!edge) return { files: [], problems: collisions, warnings: [] };
+  const { plan, problems, warnings } = planEdge(stage, source, edge, charts);
+  const all = [...problems, ...collisions];
+  if (!plan || all.length) return { files: [], problems: all, warnings };
+  return { files: [{ path: `${EDGE_DIR}/${HAPROXY_FILE}`, content: haproxyConfig(plan) }], problems: [], warnings };
+}
