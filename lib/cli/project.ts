@@ -11,6 +11,7 @@ import type { FileTree } from '../synth/output.js';
 import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { compareDist, listFiles, writeDist } from '../synth/write.js';
+import { edgeChangeLines } from '../edge/changes.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -149,8 +150,13 @@ export function staleFiles(project: Project, compiled: Compiled, removeOthers = 
  */
 export function rewriteStage(project: Project, stage: string, text: string): string[] {
   const compiled = compile(project, [stage], { sources: new Map([[stage, text]]) });
-  const before = manifestsOf(readStageTree(project, stage));
+  const tree = readStageTree(project, stage);
+  const before = manifestsOf(tree);
   const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, text]]) });
   const changes = diffManifests(before, manifestsOf(compiled.tree.get(stage)!));
-  return [writtenLines(written)[0], ...diffLines(changes, { before: 'the old output', after: 'the new output' }).map((l) => `  ${l}`)];
+  return [
+    writtenLines(written)[0],
+    ...diffLines(changes, { before: 'the old output', after: 'the new output' }).map((l) => `  ${l}`),
+    ...edgeChangeLines(tree, compiled.tree.get(stage)!).map((l) => `  ${l}`),
+  ];
 }

@@ -109,19 +109,23 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
   const backends = new Map<string, EdgeBackend>();
 
   /** The backend of Service `name` of app `app`, or a problem (at `settingPath` below apps.<app>). */
-  const backendOf = (app: string, objects: readonly KubeObject[], name: string, settingPath: readonly string[]): string | undefined => {
+  const backendOf = (app: string, objects: readonly KubeObject[], name: string, settingPath: readonly string[], declare: string): string | undefined => {
     const known = backends.get(name);
     if (known) return known.name;
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === name);
     const path = ['apps', app, ...settingPath];
-    const suggestion = suggestNodePort(`${stage.name}/${name}`, used);
     if (!service) {
-      problems.push({
-        code: 'edge/no-service',
-        path: ['apps', app],
-        message: `app '${app}' is published at the edge, but it has no Service '${name}' to send traffic to`,
-        hint: `publish an app whose stack makes a Service named after it`,
-      });
+      const color = settingPath.includes('colorNodePorts');
+      if (!problems.some((p) => p.code === 'edge/no-service' && p.path[1] === app)) {
+        problems.push({
+          code: 'edge/no-service',
+          path: ['apps', app],
+          message: color
+            ? `app '${app}' runs blue/green and is published at the edge, so the edge needs a NodePort Service per color to switch between, and there is no Service '${name}'`
+            : `app '${app}' is published at the edge, but it has no Service '${name}' to send traffic to`,
+          hint: color ? `declare them under apps.${app} in ${source}: ${declare}` : 'publish an app whose stack makes a Service named after it',
+        });
+      }
       return undefined;
     }
     const [nodePort] = nodePortsOf(service);
@@ -131,7 +135,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
         code: 'edge/node-port',
         path,
         message: `Service ${service.metadata.namespace}/${name} is published at the edge, so it needs type NodePort and a fixed nodePort (found type ${type}${nodePort === undefined ? ', no nodePort' : ''}); a port the API server picks could not be written into haproxy.cfg`,
-        hint: `declare it in ${source}: ${settingPath.join('.')}: ${suggestion} (free in stage ${stage.name})${settingPath[settingPath.length - 1] === 'nodePort' ? ', with service.type: NodePort' : ''}`,
+        hint: `declare it under apps.${app} in ${source}: ${declare} (ports free in stage ${stage.name}; written down once, they never move)`,
       });
       return undefined;
     }
@@ -141,7 +145,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
         code: 'edge/no-readiness',
         severity: 'warning',
         object: service,
-        path: ['spec', 'selector'],
+        path: [],
         message: `is published at the edge, but its pods have no HTTP readiness probe, so HAProxy can only check that node port ${nodePort} accepts connections, not that the app is ready`,
         hint: `give the app a readiness probe with an HTTP path (apps.${app} in ${source})`,
       });
@@ -160,15 +164,19 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       if (live === 'blue' || live === 'green') {
         // blue/green: one backend per color; the host goes to the color the app's Service selects
         const idle: Color = COLORS.find((c) => c !== live)!;
+        const blue = suggestNodePort(`${stage.name}/${colorName(app, 'blue')}`, used);
+        const green = suggestNodePort(`${stage.name}/${colorName(app, 'green')}`, new Set([...used, blue]));
+        const declare = `service: { colorNodePorts: { blue: ${blue}, green: ${green} } }`;
         const [liveBackend, idleBackend] = ([live, idle] as const).map((color: Color) =>
-          backendOf(app, objects, colorName(app, color), ['service', 'colorNodePorts', color]),
+          backendOf(app, objects, colorName(app, color), ['service', 'colorNodePorts', color], declare),
         );
         if (liveBackend && idleBackend) {
           routes.push({ host, app, backend: liveBackend, blueGreen: { live, idle, idleBackend } });
         }
         continue;
       }
-      const backend = backendOf(app, objects, app, ['service', 'nodePort']);
+      const declare = `service: { type: NodePort, nodePort: ${suggestNodePort(`${stage.name}/${app}`, used)} }`;
+      const backend = backendOf(app, objects, app, ['service', 'nodePort'], declare);
       if (backend) routes.push({ host, app, backend });
     }
     frontends.push({

@@ -12,7 +12,7 @@ import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
 export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: readonly StageNode[]): PathProblem[] {
   const problems: PathProblem[] = [];
   const hostSeen = new Map<string, string>();
-  const portSeen = new Map<number, string>();
+  const portSeen = new Map<number, { frontend: string; setting: string }>();
   const frontends = Object.entries(edge.frontends).sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [name, f] of frontends) {
     for (const [host, app] of Object.entries(f.hosts).sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -46,10 +46,10 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
         problems.push({
           code: 'edge/port-collision',
           path: ['edge', 'frontends', name, ...(setting in f ? [setting] : [])],
-          message: `frontend '${name}' listens on port ${port} (${setting}), as ${other} does: two listeners cannot share a port`,
-          hint: `set another ${setting} for frontend '${name}', or move its hosts into ${other.replace(/ .*/, '')}`,
+          message: `frontend '${name}' listens on port ${port} (${setting}), as frontend '${other.frontend}' does (${other.setting}): two listeners cannot share a port`,
+          hint: `set another ${setting} for frontend '${name}', or move its hosts into frontend '${other.frontend}'`,
         });
-      } else portSeen.set(port, `frontend '${name}' (${setting})`);
+      } else portSeen.set(port, { frontend: name, setting });
     }
   }
   const backends = nodes.filter((n) => n.address !== undefined);
