@@ -112,6 +112,17 @@ describe('the edge checks', () => {
   });
 });
 
+describe('demoapp colorNodePorts', () => {
+  it('needs blueGreen', () => {
+    const apps = DEMOAPP.replace('    blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1.1 }', '    image: demoapp:1');
+    const problems = edgeProblems(`apps:\n${apps}\n`);
+    expect(problems).toEqual([
+      'environments/edge.yaml:7:32: apps.demoapp.service.colorNodePorts needs blueGreen (there is one Service per color only when the app runs blue/green)\n' +
+        '  hint: remove colorNodePorts, or run the app blue/green',
+    ]);
+  });
+});
+
 /** demoapp blue/green (live blue) with a NodePort Service per color. */
 const DEMOAPP = `  demoapp:
     blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1.1 }
