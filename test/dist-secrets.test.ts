@@ -33,7 +33,7 @@ describe('no secret data in dist/', () => {
   it('refers to the database Secret only by name and key', () => {
     const all = files.map((f) => f.text).join('\n');
     expect(all).toContain('secretKeyRef');
-    // 3 secretKeyRefs each in demoapp, mysql and the backup of dev, test and qa; production's demoapp runs two colors
-    expect(all.match(/name: mysqlsecret/g)?.length).toBe(3 * 9 + 12);
+    // 3 secretKeyRefs each in demoapp, mysql and the backup of dev, test and qa; production's and onprem's demoapp run two colors
+    expect(all.match(/name: mysqlsecret/g)?.length).toBe(3 * 9 + 12 * 2);
   });
 });

@@ -2,12 +2,14 @@
  * The edge load balancer of a stage (section D of the spec): HAProxy outside the cluster, in
  * front of the published apps' NodePort Services. What lives here: the `edge:` schema
  * (settings.ts), its load-time rules (refine.ts), node ports (node-ports.ts), the plan drawn from
- * the rendered Services (publish.ts) and haproxy.cfg (haproxy.ts). All pure: lib/synth/output.ts
+ * the rendered Services (publish.ts), haproxy.cfg (haproxy.ts) and, for a floating IP,
+ * keepalived.conf per machine (keepalived.ts). All pure: lib/synth/output.ts
  * puts the files in the stage's output plan, lib/cli/ writes them.
  */
 import type { StageContext } from '../stack.js';
 import type { RenderedChart } from '../synth/render.js';
 import { HAPROXY_FILE, haproxyConfig } from './haproxy.js';
+import { keepalivedConfigs } from './keepalived.js';
 import { nodePortProblems, planEdge, type EdgeProblem } from './publish.js';
 import type { EdgeSettings } from './settings.js';
 import type { Finding } from '../checks/finding.js';
@@ -35,5 +37,6 @@ export function stageEdge(stage: StageContext, source: string, edge: EdgeSetting
   const { plan, problems, warnings } = planEdge(stage, source, edge, charts);
   const all = [...problems, ...collisions];
   if (!plan || all.length) return { files: [], problems: all, warnings };
-  return { files: [{ path: `${EDGE_DIR}/${HAPROXY_FILE}`, content: haproxyConfig(plan) }], problems: [], warnings };
+  const keepalived = [...keepalivedConfigs(stage.name, source, edge)].map(([file, content]) => ({ path: `${EDGE_DIR}/${file}`, content }));
+  return { files: [{ path: `${EDGE_DIR}/${HAPROXY_FILE}`, content: haproxyConfig(plan) }, ...keepalived], problems: [], warnings };
 }

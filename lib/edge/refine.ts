@@ -9,6 +9,8 @@ import { didYouMean } from '../model/did-you-mean.js';
 import type { StageNode } from '../stack.js';
 import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
 export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: readonly StageNode[]): PathProblem[] {
   const problems: PathProblem[] = [];
   const hostSeen = new Map<string, string>();
@@ -50,6 +52,25 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
           hint: `set another ${setting} for frontend '${name}', or move its hosts into frontend '${other.frontend}'`,
         });
       } else portSeen.set(port, { frontend: name, setting });
+    }
+  }
+  if (edge.floatingIp) {
+    const machines = Object.entries(edge.machines);
+    if (machines.length < 2) {
+      problems.push({
+        code: 'edge/floating-ip',
+        path: ['edge', 'floatingIp'],
+        message: 'edge.floatingIp moves an address between edge machines, but there is only one',
+        hint: 'add a second machine under edge.machines, or remove floatingIp',
+      });
+    }
+    for (const [name, m] of machines.filter(([, x]) => !IPV4.test(x.address))) {
+      problems.push({
+        code: 'edge/machine-address',
+        path: ['edge', 'machines', name, 'address'],
+        message: `edge machine '${name}' needs an IPv4 address for keepalived's unicast VRRP (found '${m.address}')`,
+        hint: 'write the machine\'s IP address, or remove edge.floatingIp',
+      });
     }
   }
   const backends = nodes.filter((n) => n.address !== undefined);

@@ -41,6 +41,23 @@ export const edgeSettings = Settings(
       Settings({ address: Type.String({ minLength: 1, description: 'IP address or host name of the edge machine.' }) }),
       { minProperties: 1, description: 'The machines that run HAProxy outside the cluster, by name; each gets the same haproxy.cfg.' },
     ),
+    floatingIp: Type.Optional(
+      Settings(
+        {
+          address: Type.String({
+            pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$',
+            expected: 'an IPv4 address with its prefix length, e.g. 192.168.122.150/24',
+            description: 'The address clients (and DNS) use; it moves to a healthy edge machine.',
+          }),
+          interface: Type.String({ pattern: '^[a-zA-Z0-9][-a-zA-Z0-9_.]*$', maxLength: 15, expected: 'a network interface name such as eth0', description: 'Network interface of the edge machines that carries it.' }),
+          routerId: Type.Integer({ minimum: 1, maximum: 255, description: 'VRRP virtual router id, unique in the network segment.' }),
+        },
+        {
+          description:
+            'A floating IP moved between the edge machines by keepalived (VRRP, unicast between the machines), when haproxy stops on the one holding it; needs two machines or more. Writes dist/<stage>/edge/keepalived-<machine>.conf. @default - none',
+        },
+      ),
+    ),
     frontends: Type.Record(Type.String({ pattern: EDGE_NAME_PATTERN }), Frontend, {
       minProperties: 1,
       description: 'HAProxy frontends by name.',
