@@ -3,6 +3,7 @@
  * `kubectl expose rc nginx` creates, optionally reachable from outside through a NodePort.
  */
 import { Chart } from 'cdk8s';
+import { k8s } from '../lib/k8s.js';
 import { ReplicationController } from '../lib/constructs/replication-controller.js';
 import { LabelService } from '../lib/constructs/label-service.js';
 import { Count, ImageRef, PortNumber, Settings, StringEnum, Type } from '../lib/config/types.js';
@@ -12,6 +13,9 @@ export const nginxSettings = Settings({
   image: Type.Optional(ImageRef({ description: 'Container image. @default nginx' })),
   replicas: Count(0, { description: 'Pods the ReplicationController keeps running.' }),
   port: Type.Optional(PortNumber({ description: 'Port nginx listens on, and the Service port. @default 80' })),
+  readinessPath: Type.Optional(
+    Type.String({ pattern: '^/', expected: "a path starting with '/'", description: 'Path of an HTTP readiness probe (also what an edge load balancer checks). @default - no readiness probe' }),
+  ),
   service: Type.Optional(
     Settings({
       type: Type.Optional(StringEnum(['ClusterIP', 'NodePort'], { description: 'How the Service is reached. @default ClusterIP' })),
@@ -47,7 +51,14 @@ export const nginx = defineStack({
       name,
       replicas: s.replicas,
       selector,
-      podSpec: { containers: [{ name: 'nginx', image: s.image ?? DEFAULT_IMAGE, ports: [{ containerPort: port }] }] },
+      podSpec: {
+        containers: [{
+          name: 'nginx',
+          image: s.image ?? DEFAULT_IMAGE,
+          ports: [{ containerPort: port }],
+          ...(s.readinessPath ? { readinessProbe: { httpGet: { path: s.readinessPath, port: k8s.IntOrString.fromNumber(port) } } } : {}),
+        }],
+      },
     });
     new LabelService(chart, 'service', {
       name,

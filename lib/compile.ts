@@ -20,6 +20,7 @@ import { stageFiles } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
 import type { DistTree } from './synth/write.js';
+import { stageEdge, type EdgeFile } from './edge/index.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
@@ -100,6 +101,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const checks = new Map<string, CheckResult>();
   const allowedSecrets = new Map<string, readonly string[]>();
   const digests = new Map<string, string>();
+  const edges = new Map<string, readonly EdgeFile[]>();
   let failedChecks = false;
   for (const source of sources) {
     try {
@@ -119,9 +121,13 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       if (stageProblems.length) throw new ProblemsError(stageProblems);
       rendered.push(r);
       digests.set(source.stage, digest(source.text));
+      // the edge load balancer (and the node ports it relies on), from the rendered Services
+      const edge = stageEdge(r.stage, r.source, loaded.file.edge, r.charts);
+      edges.set(source.stage, edge.files);
+      problems.push(...edge.problems.map(({ path, ...p }) => ({ ...p, location: loaded.locate(path) })));
       // secret values found in the output are reported at the setting they came from
       const screened = screenStageSecrets(source, loaded.file, checked.findings);
-      const result = { ...checked, findings: screened.findings };
+      const result = { ...checked, findings: [...screened.findings, ...edge.warnings] };
       checks.set(source.stage, result);
       allowedSecrets.set(source.stage, screened.allowed);
       if (screened.problems.length) problems.push(...screened.problems);
@@ -153,7 +159,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   const files = (r: RenderedStage) =>
-    stageFiles(r, { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR });
+    stageFiles(r, { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR }, edges.get(r.stage.name));
   const tree: DistTree = new Map(rendered.map((r) => [r.stage.name, files(r)]));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
   return { stages: rendered, tree, checks, allowedSecrets };

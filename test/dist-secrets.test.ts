@@ -33,8 +33,8 @@ describe('no secret data in dist/', () => {
   it('refers to the database Secret only by name and key', () => {
     const all = files.map((f) => f.text).join('\n');
     expect(all).toContain('secretKeyRef');
-    // 3 secretKeyRefs each in demoapp, mysql and the backup of dev, test and qa; production's demoapp runs two colors,
-    // and its ExternalSecret names the Secret twice (its own name and its target)
-    expect(all.match(/name: mysqlsecret/g)?.length).toBe(3 * 9 + 12 + 2);
+    // 3 secretKeyRefs each in demoapp, mysql and the backup of dev, test and qa; production's and onprem's demoapp run two colors,
+    // and production's ExternalSecret names the Secret twice (its own name and its target)
+    expect(all.match(/name: mysqlsecret/g)?.length).toBe(3 * 9 + 12 * 2 + 2);
   });
 });

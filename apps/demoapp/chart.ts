@@ -15,6 +15,7 @@ import { MysqlBackup } from '../../lib/constructs/mysql-backup.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { DEFAULTS, databaseNames, type DemoappSettings } from './settings.js';
 import { addAppDeployments, serviceSelector } from './deployments.js';
+import { COLORS, colorName } from '../../lib/release.js';
 
 /** The resources of a container as Kubernetes writes them, from the stage file's `{requests, limits}`. */
 export function toResources(r: DemoappSettings['resources']): k8s.ResourceRequirements | undefined {
@@ -89,6 +90,18 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     type: s.service?.type,
     ports: [{ port, targetPort: 'http', nodePort: s.service?.nodePort }],
   });
+  // blue/green behind an edge load balancer: a Service per color, so the edge can check both and switch itself
+  const colorPorts = s.service?.colorNodePorts;
+  if (s.blueGreen && colorPorts) {
+    for (const color of COLORS) {
+      new LabelService(chart, `service-${color}`, {
+        name: colorName(name, color),
+        selector: { name, color },
+        type: 'NodePort',
+        ports: [{ port, targetPort: 'http', nodePort: colorPorts[color] }],
+      });
+    }
+  }
   if (s.ingress) {
     new TlsIngress(chart, 'ingress', {
       name, host: s.ingress.host, tlsSecretName: s.ingress.tlsSecret, serviceName: name, servicePort: port, paths: s.ingress.paths, className: s.ingress.className,

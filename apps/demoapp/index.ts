@@ -61,6 +61,9 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
   if (s.service?.nodePort !== undefined && (s.service.type ?? 'ClusterIP') === 'ClusterIP') {
     problems.push({ code: 'config/conflict', path: ['service', 'nodePort'], message: "needs service.type 'NodePort' or 'LoadBalancer'", hint: 'set service.type, or remove nodePort' });
   }
+  if (s.service?.colorNodePorts !== undefined && s.blueGreen === undefined) {
+    problems.push({ code: 'config/conflict', path: ['service', 'colorNodePorts'], message: 'needs blueGreen (there is one Service per color only when the app runs blue/green)', hint: 'remove colorNodePorts, or run the app blue/green' });
+  }
   if (s.rollout?.maxSurge === 0 && s.rollout.maxUnavailable === 0) {
     problems.push({ code: 'config/conflict', path: ['rollout', 'maxSurge'], message: 'and rollout.maxUnavailable cannot be both 0 (a rollout could never start)', hint: 'keep maxUnavailable 0 for zero downtime and set maxSurge to 1' });
   }

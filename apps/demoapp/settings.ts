@@ -80,6 +80,10 @@ export const demoappSettings = Settings({
   service: Type.Optional(Settings({
     type: Type.Optional(StringEnum(['ClusterIP', 'NodePort', 'LoadBalancer'], { description: 'ClusterIP: inside the cluster only; NodePort or LoadBalancer: also from outside (both keep the cluster IP). @default ClusterIP' })),
     nodePort: Type.Optional(Type.Integer({ minimum: 30000, maximum: 32767, description: 'Fixed node port (NodePort, LoadBalancer). @default - chosen by the API server' })),
+    colorNodePorts: Type.Optional(Settings({
+      blue: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-blue.' }),
+      green: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-green.' }),
+    }, { description: 'Blue/green only: a NodePort Service per color (<name>-blue, <name>-green), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none' })),
   }, { description: 'The Service in front of the app. @default - ClusterIP' })),
   ingress: Type.Optional(Settings({
     host: Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$', expected: 'a host name such as demoapp.example.com', description: 'Host name of the app.' }),

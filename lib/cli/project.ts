@@ -18,6 +18,7 @@ import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
 import { withFs } from '../fs-problems.js';
 import { readInputFile } from './read-file.js';
+import { edgeChangeLines } from '../edge/changes.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -229,8 +230,13 @@ export function staleFiles(project: Project, compiled: Compiled, removeOthers = 
  */
 export function rewriteStage(project: Project, stage: string, text: string): string[] {
   const compiled = compile(project, [stage], { sources: new Map([[stage, text]]) });
-  const before = manifestsOf(readStageTree(project, stage));
+  const tree = readStageTree(project, stage);
+  const before = manifestsOf(tree);
   const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, text]]) }).stages;
   const changes = diffManifests(before, manifestsOf(compiled.tree.get(stage)!));
-  return [writtenLines(written)[0], ...diffLines(changes, { before: 'the old output', after: 'the new output' }).map((l) => `  ${l}`)];
+  return [
+    writtenLines(written)[0],
+    ...diffLines(changes, { before: 'the old output', after: 'the new output' }).map((l) => `  ${l}`),
+    ...edgeChangeLines(tree, compiled.tree.get(stage)!).map((l) => `  ${l}`),
+  ];
 }

@@ -14,6 +14,7 @@ import { MAX_STAGE_ALIASES, capProblems, describeValue, shorten } from '../model
 import { didYouMean } from '../model/did-you-mean.js';
 import { compareCodePoints } from '../model/order.js';
 import { SchemaValidator, type PathProblem } from './validate.js';
+import { refineEdge } from '../edge/refine.js';
 
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
 export const MAX_ALIAS_COUNT = MAX_STAGE_ALIASES;
@@ -155,7 +156,8 @@ export class StageLoader<S extends StackMap> {
         return place({ ...p, path, message: `${dotted(path)} ${p.message}` });
       }),
     );
-    if (refined.length) fail(refined);
+    const edge = stageFile.edge ? refineEdge(stageFile.edge, instances.apps.map((a) => a.name), context.nodes).map(place) : [];
+    if (refined.length || edge.length) fail([...refined, ...edge]);
     const locate = (path: FieldPath, key?: string): SourceLocation =>
       key === undefined ? locateValue(doc, read.lines, file, path) : locateKey(doc, read.lines, file, path, key);
     return { context, apps: instances.apps, file: stageFile, source: file, locate };

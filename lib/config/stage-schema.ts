@@ -8,6 +8,7 @@ import type { TOptional } from '@sinclair/typebox';
 const NAMESPACE_CHART = 'namespace';
 import { DNS_LABEL_PATTERN, DnsLabel, ImageRef, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
+import { edgeSettings } from '../edge/settings.js';
 
 export const ARCHITECTURES = ['amd64', 'arm', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -86,6 +87,7 @@ export const stageProperties = {
       { description: 'Exceptions to the screening of values for secrets (lib/model/secret-rules.ts).' },
     ),
   ),
+  edge: Type.Optional(edgeSettings),
   partOf: Type.Optional(
     DnsLabel({ description: 'Value of the app.kubernetes.io/part-of label on every object. @default - the namespace' }),
   ),

@@ -64,6 +64,11 @@ export interface InventoryInput {
   readonly objects: readonly InventoryEntry[];
   /** Node files, by path below the stage's directory, with the digest of their content. */
   readonly nodeFiles: readonly { readonly path: string; readonly digest: string }[];
+  /**
+   * Files for the edge machines (haproxy.cfg), by path below the stage's directory, with their digest.
+   * @default []
+   */
+  readonly edgeFiles?: readonly { readonly path: string; readonly digest: string }[];
 }
 
 const HEADER = '# ';
@@ -80,16 +85,17 @@ export function inventoryText(i: InventoryInput): string {
     `objects: ${objects.length}`,
     ...objects.map((o) => `${o.digest} ${entryKey(o)}`),
     ...(i.nodeFiles.length ? [`node files: ${i.nodeFiles.length}`, ...i.nodeFiles.map((f) => `${f.digest} ${f.path}`)] : []),
+    ...(i.edgeFiles?.length ? [`edge files: ${i.edgeFiles.length}`, ...i.edgeFiles.map((f) => `${f.digest} ${f.path}`)] : []),
   ].join('\n') + '\n';
 }
 
-/** The objects of an inventory file, by key, with their digests (node files are left out). */
+/** The objects of an inventory file, by key, with their digests (node and edge files are left out). */
 export function parseInventory(text: string): Map<string, string> {
   const objects = new Map<string, string>();
   let inObjects = false;
   for (const line of text.split('\n')) {
     if (line.startsWith('objects: ')) inObjects = true;
-    else if (line.startsWith('node files: ')) inObjects = false;
+    else if (line.startsWith('node files: ') || line.startsWith('edge files: ')) inObjects = false;
     else if (inObjects && line.startsWith('sha256:')) {
       const space = line.indexOf(' ');
       objects.set(line.slice(space + 1), line.slice(0, space));

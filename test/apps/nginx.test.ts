@@ -29,13 +29,15 @@ describe('the lab stage (section C: three-VM cluster)', () => {
     expect(rc.spec.replicas).toBe(3);
     expect(rc.spec.selector).toEqual({ app: 'nginx' });
     expect(rc.spec.template.metadata.labels.app).toBe('nginx');
-    expect(rc.spec.template.spec.containers).toEqual([{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 80 }] }]);
+    expect(rc.spec.template.spec.containers).toEqual([
+      { name: 'nginx', image: 'nginx', ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { path: '/', port: 80 } } },
+    ]);
   });
 
-  it('exposes it as `kubectl expose rc nginx` does: ClusterIP Service nginx, port 80, selector app: nginx', () => {
+  it('exposes it as `kubectl expose rc nginx --type NodePort` does, on the fixed node port the edge sends traffic to', () => {
     const svc = find(objects, 'Service', 'nginx');
     expect(svc.metadata.namespace).toBe('lab');
-    expect(svc.spec).toEqual({ type: 'ClusterIP', selector: { app: 'nginx' }, ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }] });
+    expect(svc.spec).toEqual({ type: 'NodePort', selector: { app: 'nginx' }, ports: [{ port: 80, targetPort: 80, protocol: 'TCP', nodePort: 30080 }] });
   });
 
   it('puts the standard labels on every object and pod template', () => {

@@ -86,12 +86,12 @@ describe('the inventory', () => {
 describe('npm run synth', () => {
   it("summarizes each stage's objects added, changed and removed since the output that was there", () => {
     const dir = tempProject({ lab: repoStage('lab') }, { copyDist: false });
-    expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe('lab: 8 objects in 5 files -> dist/lab/ (new)');
-    expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe('lab: 8 objects in 5 files -> dist/lab/ (unchanged)');
+    expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe('lab: 8 objects in 8 files -> dist/lab/ (new)');
+    expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe('lab: 8 objects in 8 files -> dist/lab/ (unchanged)');
     const stage = join(dir, 'environments', 'lab.yaml');
     writeFileSync(stage, readFileSync(stage, 'utf8').replace(/replicas: 3/, 'replicas: 5'));
     const lines = runCli('synth', [], dir).stdout.split('\n');
-    expect(lines.slice(0, 2)).toEqual(['lab: 8 objects in 5 files -> dist/lab/ (0 added, 1 changed, 0 removed)', '  changed: ReplicationController lab/nginx']);
+    expect(lines.slice(0, 2)).toEqual(['lab: 8 objects in 8 files -> dist/lab/ (0 added, 1 changed, 0 removed)', '  changed: ReplicationController lab/nginx']);
   });
 
   it("writes the inventory of each committed stage with the stage file's digest", () => {

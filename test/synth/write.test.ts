@@ -30,9 +30,13 @@ describe('npm run synth writes dist/ atomically', () => {
     expect(r.stderr).toContain("warning: ReplicationController lab/nginx: spec.template.spec.containers[0].image: image 'nginx' has no tag (it means 'latest')");
     expect(r.stderr).not.toContain('nothing was written');
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('lab: 8 objects in 5 files -> dist/lab/ (new)');
+    expect(r.stdout.split('\n')[0]).toBe('lab: 8 objects in 8 files -> dist/lab/ (new)');
     expect(r.stdout).toContain('\ngone: removed dist/gone/ (there is no environments/gone.yaml)\n');
-    expect(Object.keys(snapshotDir(join(dir, 'dist')))).toEqual(['lab/00-namespace.yaml', 'lab/10-flannel.yaml', 'lab/10-nginx.yaml', 'lab/inventory.txt', 'lab/kustomization.yaml']);
+    expect(Object.keys(snapshotDir(join(dir, 'dist')))).toEqual([
+      'lab/00-namespace.yaml', 'lab/10-flannel.yaml', 'lab/10-nginx.yaml',
+      'lab/edge/haproxy.cfg', 'lab/edge/keepalived-haproxy1.conf', 'lab/edge/keepalived-haproxy2.conf',
+      'lab/inventory.txt', 'lab/kustomization.yaml',
+    ]);
     expect(existsSync(join(dir, 'environments', 'stage.schema.json'))).toBe(true);
   });
 
@@ -59,7 +63,7 @@ describe('npm run check', () => {
   it('passes on a fresh synthesis and fails listing each file that differs', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     expect(runCli('synth', [], dir).code).toBe(0);
-    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: 'dist/ is current: 1 stage(s), 5 files\n' });
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: 'dist/ is current: 1 stage(s), 8 files\n' });
 
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
     writeFileSync(join(dir, 'dist', 'lab', 'extra.yaml'), GENERATED);

@@ -1,0 +1,204 @@
+/**
+ * From a rendered stage to what its edge load balancer does: which backends exist (one per
+ * published app, or one per color of a blue/green app), which node address and node port each
+ * server is, the readiness path each backend checks, and which backend each host goes to. The
+ * backends come from the Services the stage renders, not from the stage file, so the edge always
+ * sends traffic where the manifests say it goes. Pure.
+ */
+import type { Finding } from '../checks/finding.js';
+import type { KubeObject } from '../model/object.js';
+import { podTemplateOf } from '../model/pod-specs.js';
+import { COLORS, colorName, type Color } from '../release.js';
+import type { StageContext } from '../stack.js';
+import type { RenderedChart } from '../synth/render.js';
+import { nodePortsOf, suggestNodePort } from './node-ports.js';
+import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
+
+/** One HAProxy backend: the Service's node port on every node. */
+export interface EdgeBackend {
+  /** The backend's name in haproxy.cfg: the Service's name. */
+  readonly name: string;
+  /** `Service <namespace>/<name>`, for the comment beside it. */
+  readonly service: string;
+  readonly nodePort: number;
+  /** The path HAProxy checks with an HTTP GET; without one it checks that the port accepts connections. */
+  readonly healthPath?: string;
+  readonly servers: readonly { readonly name: string; readonly address: string }[];
+}
+
+/** A host and the backend it is sent to; for a blue/green app, also the color's backends. */
+export interface EdgeRoute {
+  readonly host: string;
+  readonly app: string;
+  readonly backend: string;
+  /** Set for a blue/green app: the live color (whose backend is `backend`) and the idle one. */
+  readonly blueGreen?: { readonly live: Color; readonly idle: Color; readonly idleBackend: string };
+}
+
+export interface EdgeFrontend {
+  readonly name: string;
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  readonly certificates: readonly string[];
+  readonly redirectHttp: boolean;
+  readonly gzip: boolean;
+  /** Sorted by host. */
+  readonly routes: readonly EdgeRoute[];
+}
+
+/** Everything haproxy.cfg says, resolved. */
+export interface EdgePlan {
+  readonly stage: string;
+  /** The stage file, as named in messages. */
+  readonly source: string;
+  readonly machines: readonly { readonly name: string; readonly address: string }[];
+  /** Sorted by name. */
+  readonly frontends: readonly EdgeFrontend[];
+  /** Sorted by name. */
+  readonly backends: readonly EdgeBackend[];
+}
+
+/** A problem of the edge, at a path of keys in the stage file (the compiler finds its line). */
+export interface EdgeProblem {
+  readonly code: string;
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export interface EdgeResult {
+  /** Undefined when there are problems. */
+  readonly plan?: EdgePlan;
+  readonly problems: readonly EdgeProblem[];
+  /** Warnings about the published Services (e.g. no readiness path to check). */
+  readonly warnings: readonly Finding[];
+}
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+function selectorOf(service: KubeObject): Record<string, string> {
+  return (service.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
+}
+
+/** The readiness path of the pods a Service selects: the first HTTP readiness probe among them. */
+export function readinessPath(service: KubeObject, objects: readonly KubeObject[]): string | undefined {
+  const selector = Object.entries(selectorOf(service));
+  for (const o of objects) {
+    const template = podTemplateOf(o);
+    const labels = template?.metadata?.labels ?? {};
+    if (!template || selector.length === 0 || !selector.every(([k, v]) => labels[k] === v)) continue;
+    const containers = (template.spec?.containers ?? []) as { readinessProbe?: { httpGet?: { path?: string } } }[];
+    const path = containers.map((c) => c.readinessProbe?.httpGet?.path).find((p) => p !== undefined);
+    if (path !== undefined) return path;
+  }
+  return undefined;
+}
+
+/**
+ * The edge of a stage: its plan, or the problems that prevent it.
+ * @param edge the stage file's `edge:` (already checked by refineEdge)
+ */
+export function planEdge(stage: StageContext, source: string, edge: EdgeSettings, charts: readonly RenderedChart[]): EdgeResult {
+  const problems: EdgeProblem[] = [];
+  const warnings: Finding[] = [];
+  const all = charts.flatMap((c) => c.objects);
+  const used = new Set(all.flatMap(nodePortsOf));
+  const servers = stage.nodes
+    .filter((n): n is typeof n & { address: string } => n.address !== undefined)
+    .map((n) => ({ name: n.name, address: n.address }));
+  const backends = new Map<string, EdgeBackend>();
+
+  /** The backend of Service `name` of app `app`, or a problem (at `settingPath` below apps.<app>). */
+  const backendOf = (app: string, objects: readonly KubeObject[], name: string, settingPath: readonly string[], declare: string): string | undefined => {
+    const known = backends.get(name);
+    if (known) return known.name;
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === name);
+    const path = ['apps', app, ...settingPath];
+    if (!service) {
+      const color = settingPath.includes('colorNodePorts');
+      if (!problems.some((p) => p.code === 'edge/no-service' && p.path[1] === app)) {
+        problems.push({
+          code: 'edge/no-service',
+          path: ['apps', app],
+          message: color
+            ? `app '${app}' runs blue/green and is published at the edge, so the edge needs a NodePort Service per color to switch between, and there is no Service '${name}'`
+            : `app '${app}' is published at the edge, but it has no Service '${name}' to send traffic to`,
+          hint: color ? `declare them under apps.${app} in ${source}: ${declare}` : 'publish an app whose stack makes a Service named after it',
+        });
+      }
+      return undefined;
+    }
+    const [nodePort] = nodePortsOf(service);
+    const type = (service.spec as { type?: string } | undefined)?.type ?? 'ClusterIP';
+    if (nodePort === undefined || type === 'ClusterIP') {
+      problems.push({
+        code: 'edge/node-port',
+        path,
+        message: `Service ${service.metadata.namespace}/${name} is published at the edge, so it needs type NodePort and a fixed nodePort (found type ${type}${nodePort === undefined ? ', no nodePort' : ''}); a port the API server picks could not be written into haproxy.cfg`,
+        hint: `declare it under apps.${app} in ${source}: ${declare} (ports free in stage ${stage.name}; written down once, they never move)`,
+      });
+      return undefined;
+    }
+    const healthPath = readinessPath(service, objects);
+    if (healthPath === undefined) {
+      warnings.push({
+        code: 'edge/no-readiness',
+        severity: 'warning',
+        object: service,
+        path: [],
+        message: `is published at the edge, but its pods have no HTTP readiness probe, so HAProxy can only check that node port ${nodePort} accepts connections, not that the app is ready`,
+        hint: `give the app a readiness probe with an HTTP path (apps.${app} in ${source})`,
+      });
+    }
+    backends.set(name, { name, service: `Service ${service.metadata.namespace}/${name}`, nodePort, ...(healthPath ? { healthPath } : {}), servers });
+    return name;
+  };
+
+  const frontends: EdgeFrontend[] = [];
+  for (const [name, f] of Object.entries(edge.frontends)) {
+    const routes: EdgeRoute[] = [];
+    for (const [host, app] of Object.entries(f.hosts)) {
+      const objects = charts.find((c) => c.name === app)?.objects ?? [];
+      const main = objects.find((o) => o.kind === 'Service' && o.metadata.name === app);
+      const live = main ? selectorOf(main).color : undefined;
+      if (live === 'blue' || live === 'green') {
+        // blue/green: one backend per color; the host goes to the color the app's Service selects
+        const idle: Color = COLORS.find((c) => c !== live)!;
+        const blue = suggestNodePort(`${stage.name}/${colorName(app, 'blue')}`, used);
+        const green = suggestNodePort(`${stage.name}/${colorName(app, 'green')}`, new Set([...used, blue]));
+        const declare = `service: { colorNodePorts: { blue: ${blue}, green: ${green} } }`;
+        const [liveBackend, idleBackend] = ([live, idle] as const).map((color: Color) =>
+          backendOf(app, objects, colorName(app, color), ['service', 'colorNodePorts', color], declare),
+        );
+        if (liveBackend && idleBackend) {
+          routes.push({ host, app, backend: liveBackend, blueGreen: { live, idle, idleBackend } });
+        }
+        continue;
+      }
+      const declare = `service: { type: NodePort, nodePort: ${suggestNodePort(`${stage.name}/${app}`, used)} }`;
+      const backend = backendOf(app, objects, app, ['service', 'nodePort'], declare);
+      if (backend) routes.push({ host, app, backend });
+    }
+    frontends.push({
+      name,
+      httpPort: f.httpPort ?? FRONTEND_DEFAULTS.httpPort,
+      httpsPort: f.httpsPort ?? FRONTEND_DEFAULTS.httpsPort,
+      certificates: f.certificates,
+      redirectHttp: f.redirectHttp ?? FRONTEND_DEFAULTS.redirectHttp,
+      gzip: f.gzip ?? FRONTEND_DEFAULTS.gzip,
+      routes: routes.sort((a, b) => (a.host < b.host ? -1 : 1)),
+    });
+  }
+  if (problems.length) return { problems, warnings };
+  return {
+    plan: {
+      stage: stage.name,
+      source,
+      machines: Object.entries(edge.machines).map(([name, m]) => ({ name, address: m.address })).sort(byName),
+      frontends: frontends.sort(byName),
+      backends: [...backends.values()].sort(byName),
+    },
+    problems,
+    warnings,
+  };
+}

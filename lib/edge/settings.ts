@@ -1,0 +1,76 @@
+/**
+ * The `edge:` section of a stage file: the HAProxy machines in front of a bare-metal stage, their
+ * frontends (host names, certificates, redirect, gzip) and which app each host name is sent to.
+ * Schema only; the rules across settings are in refine.ts, the configuration in haproxy.ts.
+ */
+import { PortNumber, Settings, Type, type Static } from '../config/types.js';
+
+/** A host name such as nginx.traininglab.com (at least two labels, lowercase). */
+export const HOST_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$';
+/** A name HAProxy accepts for a frontend or a machine, and that reads well in its logs. */
+const EDGE_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+
+const Frontend = Settings(
+  {
+    hosts: Type.Record(
+      Type.String({ pattern: HOST_NAME_PATTERN }),
+      Type.String({ minLength: 1, expected: 'the name of an app under apps:', description: 'The app under apps: that receives the host\'s traffic.' }),
+      { minProperties: 1, description: 'Host name -> the app (under apps:) that receives its traffic; routed on the Host header.' },
+    ),
+    certificates: Type.Array(
+      Type.String({ pattern: '^/[^\\s]*$', expected: 'an absolute path without spaces, e.g. /etc/haproxy/certs/example.com.pem' }),
+      {
+        minItems: 1,
+        uniqueItems: true,
+        description:
+          'PEM files on the edge machine, each holding a certificate, its chain and its key (HAProxy picks one by SNI); the frontend offloads TLS with them.',
+      },
+    ),
+    redirectHttp: Type.Optional(Type.Boolean({ description: 'Answer plain HTTP with a redirect to HTTPS. @default true' })),
+    gzip: Type.Optional(Type.Boolean({ description: 'Compress text responses (HTML, CSS, JavaScript, JSON) with gzip. @default false' })),
+    httpsPort: Type.Optional(PortNumber({ description: 'Port of the TLS listener. @default 443' })),
+    httpPort: Type.Optional(PortNumber({ description: 'Port of the plain HTTP listener. @default 80' })),
+  },
+  { description: 'One HAProxy frontend: its listeners, certificates and host names.' },
+);
+
+export const edgeSettings = Settings(
+  {
+    machines: Type.Record(
+      Type.String({ pattern: EDGE_NAME_PATTERN }),
+      Settings({ address: Type.String({ minLength: 1, description: 'IP address or host name of the edge machine.' }) }),
+      { minProperties: 1, description: 'The machines that run HAProxy outside the cluster, by name; each gets the same haproxy.cfg.' },
+    ),
+    floatingIp: Type.Optional(
+      Settings(
+        {
+          address: Type.String({
+            pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$',
+            expected: 'an IPv4 address with its prefix length, e.g. 192.168.122.150/24',
+            description: 'The address clients (and DNS) use; it moves to a healthy edge machine.',
+          }),
+          interface: Type.String({ pattern: '^[a-zA-Z0-9][-a-zA-Z0-9_.]*$', maxLength: 15, expected: 'a network interface name such as eth0', description: 'Network interface of the edge machines that carries it.' }),
+          routerId: Type.Integer({ minimum: 1, maximum: 255, description: 'VRRP virtual router id, unique in the network segment.' }),
+        },
+        {
+          description:
+            'A floating IP moved between the edge machines by keepalived (VRRP, unicast between the machines), when haproxy stops on the one holding it; needs two machines or more. Writes dist/<stage>/edge/keepalived-<machine>.conf. @default - none',
+        },
+      ),
+    ),
+    frontends: Type.Record(Type.String({ pattern: EDGE_NAME_PATTERN }), Frontend, {
+      minProperties: 1,
+      description: 'HAProxy frontends by name.',
+    }),
+  },
+  {
+    description:
+      "An HAProxy load balancer outside the cluster (section D of the spec): TLS offload and host routing to the published apps' NodePort Services on every node; written to dist/<stage>/edge/haproxy.cfg. @default - none",
+  },
+);
+
+export type EdgeSettings = Static<typeof edgeSettings>;
+export type FrontendSettings = Static<typeof Frontend>;
+
+/** Defaults of a frontend, resolved once. */
+export const FRONTEND_DEFAULTS = { redirectHttp: true, gzip: false, httpsPort: 443, httpPort: 80 } as const;

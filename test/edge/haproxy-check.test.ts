@@ -1,0 +1,111 @@
+/**
+ * Every generated haproxy.cfg is checked by the real HAProxy (`haproxy -c -f`), with self-signed
+ * certificates made here standing in for the edge machine's: the committed dist/ configs and
+ * configs compiled from fixtures that use the settings the stages do not. A broken config must
+ * be rejected, so that the check cannot pass by checking nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from '../helpers/cli.js';
+import { compileEdge } from './helpers.js';
+
+const haproxy = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
+const HAPROXY_MISSING =
+  'haproxy is not installed, so the generated haproxy.cfg files cannot be checked: ' +
+  'apt-get update && apt-get install -y haproxy (.ci/run installs it when missing)';
+
+let dir: string;
+let certificate: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stagecraft-haproxy-'));
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=edge.test', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl could not make a test certificate: ${r.stderr || r.error}`);
+  // HAProxy wants the certificate and its key in one PEM file
+  certificate = join(dir, 'edge.pem');
+  writeFileSync(certificate, readFileSync(cert, 'utf8') + readFileSync(key, 'utf8'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `haproxy -c` on a config whose certificate paths point at the test certificate. */
+function check(config: string, name: string): { status: number | null; output: string } {
+  if (haproxy.error) throw new Error(HAPROXY_MISSING);
+  const crt = [...config.matchAll(/ crt (\S+)/g)].map((m) => m[1]);
+  expect(crt.length, `${name} has no certificate to offload TLS with`).toBeGreaterThan(0);
+  const path = join(dir, name.replace(/[^a-z0-9.]+/gi, '_'));
+  writeFileSync(path, config.replace(/ crt \S+/g, ` crt ${certificate}`));
+  const r = spawnSync('haproxy', ['-c', '-f', path], { encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+const committed = readdirSync(join(REPO, 'dist'))
+  .map((stage) => join('dist', stage, 'edge', 'haproxy.cfg'))
+  .filter((p) => existsSync(join(REPO, p)));
+
+describe('haproxy -c', () => {
+  it('is installed (the tests below need it)', () => {
+    expect(haproxy.error, HAPROXY_MISSING).toBeUndefined();
+    expect(haproxy.stdout).toMatch(/^HAProxy version/);
+  });
+
+  it('has configs to check in dist/ (lab and onprem at least)', () => {
+    expect(committed).toContain('dist/lab/edge/haproxy.cfg');
+    expect(committed).toContain('dist/onprem/edge/haproxy.cfg');
+  });
+
+  it.each(committed)('accepts %s without a warning', (path) => {
+    const r = check(readFileSync(join(REPO, path), 'utf8'), path);
+    expect(r.output).toContain('Configuration file is valid');
+    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+    expect(r.status).toBe(0);
+  });
+
+  it('accepts a config with two frontends, several certificates, no redirect, no gzip and an app without a readiness probe', () => {
+    const { files } = compileEdge(`
+nodes:
+  a: { address: 10.0.0.1 }
+  b: { address: 10.0.0.2 }
+edge:
+  machines: { lb1: { address: 10.0.0.5 }, lb2: { address: 10.0.0.6 } }
+  frontends:
+    public:
+      certificates: [/etc/haproxy/certs/a.pem, /etc/haproxy/certs/b.pem]
+      hosts: { one.example.com: nginx, two.example.com: nginx }
+    internal:
+      certificates: [/etc/haproxy/certs/internal.pem]
+      redirectHttp: false
+      httpPort: 8080
+      httpsPort: 8443
+      hosts: { web.internal.example.com: web }
+apps:
+  nginx: { replicas: 1, readinessPath: /healthz, service: { type: NodePort, nodePort: 30100 } }
+  web: { stack: nginx, replicas: 1, service: { type: NodePort, nodePort: 30101 } }
+`);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain('bind :8443 ssl crt /etc/haproxy/certs/internal.pem');
+    const r = check(config, 'fixture.cfg');
+    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+    expect(r.status).toBe(0);
+  });
+
+  const lab = () => readFileSync(join(REPO, 'dist/lab/edge/haproxy.cfg'), 'utf8');
+  it.each([
+    ['a backend that does not exist', () => check(lab().replace('use_backend nginx', 'use_backend nginx-typo'), 'broken.cfg'), /unable to find required use_backend: 'nginx-typo'/],
+    ['a balancing algorithm HAProxy does not know', () => check(lab().replace('balance roundrobin', 'balance fastest'), 'broken.cfg'), /balance only supports/],
+    ['a certificate file that is not there (the edge machine path, kept as it is)', () => {
+      if (haproxy.error) throw new Error(HAPROXY_MISSING);
+      writeFileSync(join(dir, 'broken.cfg'), lab());
+      const r = spawnSync('haproxy', ['-c', '-f', join(dir, 'broken.cfg')], { encoding: 'utf8' });
+      return { status: r.status, output: `${r.stdout}${r.stderr}` };
+    }, /traininglab\.com\.pem/],
+  ])('rejects a config with %s', (_what, run, message) => {
+    const r = run();
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(message);
+  });
+});

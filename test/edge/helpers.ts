@@ -1,0 +1,29 @@
+/** Compiling a stage file given as text (a fixture), for the edge tests. */
+import { compileStages } from '../../lib/compile.js';
+import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { toProblem } from '../../lib/checks/finding.js';
+import type { FileTree } from '../../lib/synth/output.js';
+
+/** The header every stage fixture starts with; the tests give the rest. */
+export const FILE = 'environments/edge.yaml';
+
+/** Compiles `text` as stage `edge`; the files of dist/edge/ and the warnings, formatted. */
+export function compileEdge(text: string): { files: FileTree; warnings: string[] } {
+  const compiled = compileStages([{ stage: 'edge', file: FILE, text }]);
+  const findings = compiled.checks.get('edge')?.findings ?? [];
+  return {
+    files: compiled.tree.get('edge')!,
+    warnings: findings.filter((f) => f.code.startsWith('edge/')).map((f) => formatProblem(toProblem(f))),
+  };
+}
+
+/** The problems compiling `text` fails with, formatted (`file:line:col: message` and hint). */
+export function edgeProblems(text: string): string[] {
+  try {
+    compileStages([{ stage: 'edge', file: FILE, text }]);
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  throw new Error('the stage compiled without a problem');
+}

@@ -1,0 +1,101 @@
+/**
+ * Every generated keepalived.conf is checked by the real keepalived (`keepalived -t -f`, Debian's
+ * package): the committed dist/ configs and a fixture's. A broken one must be rejected, so that
+ * the check cannot pass by checking nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO } from '../helpers/cli.js';
+import { compileEdge, edgeProblems } from './helpers.js';
+
+const KEEPALIVED_MISSING =
+  'keepalived is not installed, so the generated keepalived.conf files cannot be checked: ' +
+  'apt-get update && apt-get install -y keepalived (.ci/run installs it when missing)';
+const installed = spawnSync('keepalived', ['--version'], { encoding: 'utf8' });
+
+const dir = mkdtempSync(join(tmpdir(), 'stagecraft-keepalived-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * keepalived -t insists that the VRRP interface exists here (and is not loopback): the configs'
+ * interface is mapped to one of this machine's, as the certificates are for haproxy -c.
+ */
+const LOCAL_INTERFACE = existsSync('/sys/class/net') ? readdirSync('/sys/class/net').filter((n) => n !== 'lo').sort()[0] : undefined;
+
+function check(config: string): { status: number | null; output: string } {
+  if (installed.error) throw new Error(KEEPALIVED_MISSING);
+  if (!LOCAL_INTERFACE) throw new Error('this machine has no network interface but lo, which keepalived -t needs for a VRRP instance');
+  const path = join(dir, 'keepalived.conf');
+  writeFileSync(path, config.replace(/(\binterface|\bdev) \S+/g, `$1 ${LOCAL_INTERFACE}`));
+  const r = spawnSync('keepalived', ['-t', '-f', path], { encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+const committed = readdirSync(join(REPO, 'dist'))
+  .filter((stage) => existsSync(join(REPO, 'dist', stage, 'edge')))
+  .flatMap((stage) => readdirSync(join(REPO, 'dist', stage, 'edge')).filter((f) => /^keepalived-.*\.conf$/.test(f)).map((f) => `dist/${stage}/edge/${f}`));
+
+const FIXTURE = `
+nodes:
+  a: { address: 10.0.0.1 }
+edge:
+  floatingIp: { address: 10.0.0.100/24, interface: ens3, routerId: 7 }
+  machines: { lb1: { address: 10.0.0.5 }, lb2: { address: 10.0.0.6 }, lb3: { address: 10.0.0.7 } }
+  frontends:
+    web:
+      certificates: [/etc/haproxy/certs/a.pem]
+      hosts: { a.example.com: nginx }
+apps:
+  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }
+`;
+
+describe('keepalived -t', () => {
+  it('is installed (the tests below need it)', () => {
+    expect(installed.error, KEEPALIVED_MISSING).toBeUndefined();
+  });
+
+  it('has configs to check in dist/ (the lab has two edge machines)', () => {
+    expect(committed).toEqual(expect.arrayContaining(['dist/lab/edge/keepalived-haproxy1.conf', 'dist/lab/edge/keepalived-haproxy2.conf']));
+  });
+
+  it.each(committed)('accepts %s', (path) => {
+    const r = check(readFileSync(join(REPO, path), 'utf8'));
+    expect(r.output).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('accepts each machine of a three-machine edge: one MASTER, the others BACKUP with lower priorities, each peering with the others', () => {
+    const { files } = compileEdge(FIXTURE);
+    const configs = ['lb1', 'lb2', 'lb3'].map((m) => files.get(`edge/keepalived-${m}.conf`)!);
+    expect(configs.map((c) => /state (\w+)/.exec(c)![1])).toEqual(['MASTER', 'BACKUP', 'BACKUP']);
+    expect(configs.map((c) => Number(/priority (\d+)/.exec(c)![1]))).toEqual([150, 140, 130]);
+    expect(configs[1]).toContain('    unicast_src_ip 10.0.0.6\n    unicast_peer {\n        10.0.0.5\n        10.0.0.7\n    }\n');
+    for (const c of configs) expect(check(c)).toEqual({ status: 0, output: '' });
+  });
+
+  it('rejects a config with a misspelled keyword', () => {
+    const r = check(compileEdge(FIXTURE).files.get('edge/keepalived-lb1.conf')!.replace('priority 150', 'priorty 150'));
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/Unknown keyword 'priorty'/);
+  });
+
+  it('rejects a config with a virtual router id out of range', () => {
+    const r = check(compileEdge(FIXTURE).files.get('edge/keepalived-lb1.conf')!.replace('virtual_router_id 7', 'virtual_router_id 700'));
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/outside range \[1, 255\]/);
+  });
+
+  it('is not written without a floating IP, and a floating IP needs two machines with IP addresses', () => {
+    expect([...compileEdge(FIXTURE.replace(/ {2}floatingIp: .*\n/, '')).files.keys()].filter((f) => f.includes('keepalived'))).toEqual([]);
+    const one = FIXTURE.replace(', lb2: { address: 10.0.0.6 }, lb3: { address: 10.0.0.7 }', '');
+    expect(edgeProblems(one)).toEqual([
+      'environments/edge.yaml:5:15: edge.floatingIp moves an address between edge machines, but there is only one\n  hint: add a second machine under edge.machines, or remove floatingIp',
+    ]);
+    expect(edgeProblems(FIXTURE.replace('10.0.0.7', 'lb3.example.com'))[0]).toMatch(
+      /^environments\/edge\.yaml:6:87: edge machine 'lb3' needs an IPv4 address for keepalived's unicast VRRP \(found 'lb3\.example\.com'\)/,
+    );
+  });
+});

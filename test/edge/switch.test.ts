@@ -1,0 +1,68 @@
+/**
+ * Blue/green at the edge, end to end: `npm run switch` on the onprem stage flips the Service
+ * selector and the edge's live backend in the same synthesis, and nothing else; a second switch
+ * (the rollback) puts every byte back.
+ */
+import { rmSync } from 'node:fs';
+import jsyaml from 'js-yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+
+/** The lines that differ between two texts of the same length in lines, as `- old` / `+ new` pairs. */
+function changedLines(before: string, after: string): string[] {
+  const [a, b] = [before.split('\n'), after.split('\n')];
+  expect(b.length, 'the switch adds or removes lines').toBe(a.length);
+  return a.flatMap((line, i) => (line === b[i] ? [] : [`- ${line.trim()}`, `+ ${b[i].trim()}`]));
+}
+
+const dir = tempProject({ onprem: repoStage('onprem') }, { copyDist: true });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run switch at the edge (stage onprem)', () => {
+  const original = snapshotDir(dir);
+  let switched: Record<string, string>;
+
+  it('changes only the Service selector and the edge live backend', () => {
+    const r = runCli('switch', ['onprem', 'demoapp'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  edge/haproxy.cfg\n');
+    switched = snapshotDir(dir);
+    const changed = Object.keys(switched).filter((f) => switched[f] !== original[f]).sort();
+    expect(changed).toEqual(['dist/onprem/10-demoapp.yaml', 'dist/onprem/edge/haproxy.cfg', 'dist/onprem/inventory.txt', 'environments/onprem.yaml']);
+    expect(Object.keys(switched).sort()).toEqual(Object.keys(original).sort());
+
+    expect(changedLines(original['environments/onprem.yaml'], switched['environments/onprem.yaml'])).toEqual([
+      '- blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }',
+      '+ blueGreen: { live: green, blue: demoapp:1, green: demoapp:1 }',
+    ]);
+    // one line of the manifests: the selector of the Service demoapp (the color Services keep theirs)
+    const manifest = changedLines(original['dist/onprem/10-demoapp.yaml'], switched['dist/onprem/10-demoapp.yaml']);
+    expect(manifest).toEqual(['- color: blue', '+ color: green']);
+    const docs = (files: Record<string, string>) => jsyaml.loadAll(files['dist/onprem/10-demoapp.yaml']) as { kind: string; metadata: { name: string } }[];
+    const [before, after] = [docs(original), docs(switched)];
+    const differing = before.filter((d, i) => JSON.stringify(d) !== JSON.stringify(after[i]));
+    expect(differing.map((d) => `${d.kind} ${d.metadata.name}`)).toEqual(['Service demoapp']);
+
+    expect(changedLines(original['dist/onprem/edge/haproxy.cfg'], switched['dist/onprem/edge/haproxy.cfg'])).toEqual([
+      '- # demoapp is blue/green: blue is live, green (backend demoapp-green) is idle; npm run switch flips this line',
+      '+ # demoapp is blue/green: green is live, blue (backend demoapp-blue) is idle; npm run switch flips this line',
+      '- use_backend demoapp-blue if { req.hdr(host),field(1,:) -i demoapp.onprem.example.com }',
+      '+ use_backend demoapp-green if { req.hdr(host),field(1,:) -i demoapp.onprem.example.com }',
+    ]);
+    // the inventory: the stage file's digest, the Service's and the edge file's
+    const inventory = changedLines(original['dist/onprem/inventory.txt'], switched['dist/onprem/inventory.txt']);
+    expect(inventory.filter((l) => l.startsWith('+ ')).map((l) => l.replace(/sha256:[0-9a-f]+/, '<digest>'))).toEqual([
+      '+ source: environments/onprem.yaml <digest>',
+      '+ <digest> v1 Service onprem/demoapp',
+      '+ <digest> edge/haproxy.cfg',
+    ]);
+  });
+
+  it('rolls back with a second switch, byte for byte', () => {
+    const r = runCli('switch', ['onprem', 'demoapp'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('+ use_backend demoapp-blue if');
+    expect(snapshotDir(dir)).toEqual(original);
+  });
+});
