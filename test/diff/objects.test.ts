@@ -60,7 +60,7 @@ describe('diffing manifests', () => {
   it('reads the objects of chart files and node files, not the kustomization or the inventory', () => {
     const files = new Map([
       ['10-a.yaml', 'kind: Service\nmetadata: {name: a, namespace: n}\n---\nkind: Pod\nmetadata: {name: b}\n'],
-      ['kustomization.yaml', 'kind: Kustomization\n'],
+      ['Kustomization', 'kind: Kustomization\n'],
       ['inventory.txt', 'objects: 0\n'],
       ['nodes/n1/kubeconfig.yaml', 'kind: Config\n'],
     ]);

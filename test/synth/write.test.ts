@@ -30,7 +30,7 @@ describe('npm run synth writes dist/ atomically', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('lab: 8 objects in 5 files -> dist/lab/ (new)');
     expect(r.stdout).toContain('\ngone: removed dist/gone/ (there is no environments/gone.yaml)\n');
-    expect(Object.keys(snapshotDir(join(dir, 'dist')))).toEqual(['lab/00-namespace.yaml', 'lab/10-flannel.yaml', 'lab/10-nginx.yaml', 'lab/inventory.txt', 'lab/kustomization.yaml']);
+    expect(Object.keys(snapshotDir(join(dir, 'dist')))).toEqual(['lab/00-namespace.yaml', 'lab/10-flannel.yaml', 'lab/10-nginx.yaml', 'lab/Kustomization', 'lab/inventory.txt']);
     expect(existsSync(join(dir, 'environments', 'stage.schema.json'))).toBe(true);
   });
 
