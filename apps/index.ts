@@ -12,6 +12,7 @@ import { registryProxy } from './registry-proxy.js';
 import { controlPlane } from './control-plane.js';
 import { hello } from './hello.js';
 import { pinnedNginx } from './pinned-nginx.js';
+import { service } from './service/index.js';
 
 export const STACKS = {
   demoapp,
@@ -24,6 +25,7 @@ export const STACKS = {
   'control-plane': controlPlane,
   hello,
   'pinned-nginx': pinnedNginx,
+  service,
 };
 
 /**
