@@ -13,6 +13,7 @@ import { controlPlane } from './control-plane.js';
 import { hello } from './hello.js';
 import { pinnedNginx } from './pinned-nginx.js';
 import { service } from './service/index.js';
+import { manifests } from './manifests.js';
 
 export const STACKS = {
   demoapp,
@@ -26,6 +27,7 @@ export const STACKS = {
   hello,
   'pinned-nginx': pinnedNginx,
   service,
+  manifests,
 };
 
 /**

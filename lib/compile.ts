@@ -6,7 +6,9 @@
  */
 import { STACKS } from '../apps/index.js';
 import packageJson from '../package.json' with { type: 'json' };
-import { StageLoader } from './config/load.js';
+import { LineCounter, parseDocument } from 'yaml';
+import { StageLoader, type LoadedStage } from './config/load.js';
+import { dotted, locateValue } from './config/locate.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
 import { checkObjects, type CheckOptions, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
@@ -39,6 +41,13 @@ export interface StageSource {
   /** The file as messages name it, relative to the project root: `environments/qa.yaml`. */
   readonly file: string;
   readonly text: string;
+  /**
+   * Reads a file or folder of the project that an app includes (`Stack.sources`): path (relative
+   * to the project root, with `/`) -> text of each file, or undefined when there is none. Given
+   * by the CLI, the only layer that reads files.
+   * @default - no files: an app that includes one is reported
+   */
+  readonly readSource?: (path: string) => ReadonlyMap<string, string> | undefined;
 }
 
 export interface Compiled {
@@ -51,6 +60,35 @@ export interface Compiled {
 /** Step 1: a stage file, loaded and validated against the schema and the stacks' refine rules. */
 export function loadStage({ text, file }: StageSource) {
   return stageLoader().load(text, file);
+}
+
+/**
+ * Step 1b: the repository files the stage's apps include, read through `source.readSource` and
+ * given to the stacks in `context.files`; a path that names nothing is a problem at its setting.
+ * @throws ProblemsError with every path that names no file
+ */
+export function withSources<L extends LoadedStage>(loaded: L, source: StageSource): L {
+  const refs = loaded.apps.flatMap((a) => (STACKS[a.stack as keyof typeof STACKS].sources?.(a.settings as never) ?? []).map((r) => ({ ...r, app: a.name })));
+  if (refs.length === 0) return loaded;
+  const files = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const ref of refs) {
+    const found = source.readSource?.(ref.path);
+    if (found?.size) {
+      for (const [path, text] of found) files.set(path, text);
+      continue;
+    }
+    const path = ['apps', ref.app, ...ref.at];
+    const lines = new LineCounter();
+    problems.push({
+      code: 'config/missing-file',
+      location: locateValue(parseDocument(source.text, { lineCounter: lines }), lines, source.file, path),
+      message: `${dotted(path)} names no file or folder of the project with manifests (found '${ref.path}')`,
+      hint: 'name a file, or a folder of .yaml, .yml or .json files, relative to the project root',
+    });
+  }
+  if (problems.length) throw new ProblemsError(problems);
+  return { ...loaded, context: { ...loaded.context, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1))) } };
 }
 
 /**
@@ -79,7 +117,7 @@ export function compileStages(sources: readonly StageSource[]): Compiled {
   let failedChecks = false;
   for (const source of sources) {
     try {
-      const loaded = loadStage(source);
+      const loaded = withSources(loadStage(source), source);
       const r = renderStage(loaded, STACKS, COMPILER_VERSION);
       rendered.push(r);
       digests.set(source.stage, digest(source.text));

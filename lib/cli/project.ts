@@ -2,8 +2,8 @@
  * The project on disk: where stage files and output live, and compiling them. The CLI commands
  * are the only callers; this is where reading files happens.
  */
-import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { ProblemsError } from '../errors.js';
@@ -55,7 +55,26 @@ export function compile(project: Project, stages: readonly string[] = project.st
     stage,
     file: relative(project.root, stagePath(project, stage)),
     text: sources?.get(stage) ?? readStageFile(project, stage),
+    readSource: (path: string) => readSource(project, path),
   })));
+}
+
+/** Files a folder of manifests contributes: what `kubectl apply -f` reads. */
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
+/**
+ * A file of the project, or the manifest files below a folder, by path relative to the root (with
+ * `/`), for stacks that include existing manifests; undefined when there is none, or the path
+ * leaves the project.
+ */
+export function readSource(project: Project, path: string): Map<string, string> | undefined {
+  const full = resolve(project.root, path);
+  const rel = relative(project.root, full);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || !existsSync(full)) return undefined;
+  const name = rel.split(sep).join('/');
+  if (!statSync(full).isDirectory()) return new Map([[name, readFileSync(full, 'utf8')]]);
+  const files = listFiles(full).filter((f) => MANIFEST_FILE.test(f));
+  return files.length ? new Map(files.map((f) => [`${name}/${f}`, readFileSync(join(full, f), 'utf8')])) : undefined;
 }
 
 /** The files of `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */
