@@ -29,9 +29,3 @@ export const STACKS = {
   service,
   manifests,
 };
-
-/**
- * The order releases move through stages: `npm run promote -- <from> <to>` accepts only a move to
- * the next stage here (or `--force`). Stages not listed (lab, raspberry, mink8s) are not promoted to.
- */
-export const PROMOTION_ORDER: readonly string[] = ['dev', 'test', 'qa', 'production'];

@@ -9,6 +9,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { LineCounter, parseDocument } from 'yaml';
 import { StageLoader, type LoadedStage } from './config/load.js';
 import { dotted, locateValue } from './config/locate.js';
+import { promotionProblems, type PromotionDeclaration } from './promotion.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
 import { checkObjects, type CheckOptions, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
@@ -104,13 +105,29 @@ export function checkStage(r: RenderedStage, options: CheckOptions): CheckResult
   return { findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions) };
 }
 
+export interface CompileStagesOptions {
+  /**
+   * Every stage of the project, which `promotion.from` may name.
+   * @default - the stages compiled
+   */
+  readonly stages?: readonly string[];
+}
+
+/** A stage's `promotion.from`, located in its stage file. */
+function promotionDeclaration(from: string | undefined, source: StageSource): PromotionDeclaration {
+  if (from === undefined) return { stage: source.stage };
+  const lines = new LineCounter();
+  return { stage: source.stage, from, location: locateValue(parseDocument(source.text, { lineCounter: lines }), lines, source.file, ['promotion', 'from']) };
+}
+
 /**
  * Loads, renders (step 2, with the transforms), checks and plans the output of every source.
  * @throws ProblemsError with the problems of every stage at once: exit code 2 when a stage file
  *   is wrong, 1 when only the checks of the rendered objects failed
  */
-export function compileStages(sources: readonly StageSource[]): Compiled {
+export function compileStages(sources: readonly StageSource[], { stages = sources.map((s) => s.stage) }: CompileStagesOptions = {}): Compiled {
   const problems: Problem[] = [];
+  const promotions: PromotionDeclaration[] = [];
   const rendered: RenderedStage[] = [];
   const checks = new Map<string, CheckResult>();
   const digests = new Map<string, string>();
@@ -118,6 +135,7 @@ export function compileStages(sources: readonly StageSource[]): Compiled {
   for (const source of sources) {
     try {
       const loaded = withSources(loadStage(source), source);
+      promotions.push(promotionDeclaration(loaded.file.promotion?.from, source));
       const r = renderStage(loaded, STACKS, COMPILER_VERSION);
       rendered.push(r);
       digests.set(source.stage, digest(source.text));
@@ -130,6 +148,7 @@ export function compileStages(sources: readonly StageSource[]): Compiled {
       problems.push(...e.problems);
     }
   }
+  problems.push(...promotionProblems(promotions, stages));
   const findings = failedChecks ? [...checks.values()].flatMap((c) => c.findings.map((f) => toProblem(f))) : [];
   // a broken stage file is bad input (exit 2); the other stages' findings are shown with it
   if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);

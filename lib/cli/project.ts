@@ -7,6 +7,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { ProblemsError } from '../errors.js';
+import { promotionOrder, type PromotionOrder } from '../promotion.js';
 import type { FileTree } from '../synth/output.js';
 import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
@@ -56,7 +57,7 @@ export function compile(project: Project, stages: readonly string[] = project.st
     file: relative(project.root, stagePath(project, stage)),
     text: sources?.get(stage) ?? readStageFile(project, stage),
     readSource: (path: string) => readSource(project, path),
-  })));
+  })), { stages: project.stages });
 }
 
 /** Files a folder of manifests contributes: what `kubectl apply -f` reads. */
@@ -75,6 +76,21 @@ export function readSource(project: Project, path: string): Map<string, string> 
   if (!statSync(full).isDirectory()) return new Map([[name, readFileSync(full, 'utf8')]]);
   const files = listFiles(full).filter((f) => MANIFEST_FILE.test(f));
   return files.length ? new Map(files.map((f) => [`${name}/${f}`, readFileSync(join(full, f), 'utf8')])) : undefined;
+}
+
+/**
+ * The promotion order the project's stage files declare (`promotion.from`). A stage file that does
+ * not load is left out here: compiling it reports its problems.
+ */
+export function promotionOrderOf(project: Project): PromotionOrder {
+  return promotionOrder(project.stages.flatMap((stage) => {
+    try {
+      return [{ stage, from: (loadStage(project, stage).file as { promotion?: { from?: string } }).promotion?.from }];
+    } catch (e) {
+      if (e instanceof ProblemsError) return [];
+      throw e;
+    }
+  }));
 }
 
 /** The files of `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */

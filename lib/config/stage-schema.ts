@@ -47,6 +47,12 @@ export const stageProperties = {
       { description: "How the checks judge the stage's objects (lib/checks/)." },
     ),
   ),
+  promotion: Type.Optional(
+    Settings(
+      { from: DnsLabel({ description: 'The stage whose releases come here: `npm run promote -- <from> <this stage>`.' }) },
+      { description: 'Where this stage gets its releases from; stages without it are not promoted to. @default - none' },
+    ),
+  ),
   partOf: Type.Optional(
     DnsLabel({ description: 'Value of the app.kubernetes.io/part-of label on every object. @default - the namespace' }),
   ),

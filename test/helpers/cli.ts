@@ -40,8 +40,18 @@ export function snapshotDir(dir: string): Record<string, string> {
 }
 
 /** The text of a stage file in the repo. */
+/**
+ * A stage file the compiler's tests use: a frozen copy of an example stage as it was, from
+ * test/fixtures/examples/ (not environments/), so that adding, changing or removing the example
+ * stages leaves these tests alone.
+ */
 export function repoStage(name: string): string {
-  return readFileSync(join(REPO, 'environments', `${name}.yaml`), 'utf8');
+  return readFileSync(join(REPO, 'test', 'fixtures', 'examples', `${name}.yaml`), 'utf8');
+}
+
+/** A temporary project holding the fixture copies of the example stages `names`. */
+export function fixtureProject(names: readonly string[], options: { copyDist?: boolean } = {}): string {
+  return tempProject(Object.fromEntries(names.map((n) => [n, repoStage(n)])), options);
 }
 
 /** The lines of a command's stderr that are not warnings (or their hints): what made it fail. */
