@@ -8,6 +8,8 @@ import { STACKS } from '../apps/index.js';
 import packageJson from '../package.json' with { type: 'json' };
 import { LineCounter, parseDocument } from 'yaml';
 import { StageLoader, type LoadedStage } from './config/load.js';
+import { editorSchema } from './config/stage-schema.js';
+import type { TSchema } from '@sinclair/typebox';
 import { dotted, locateValue } from './config/locate.js';
 import { promotionProblems, type PromotionDeclaration } from './promotion.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
@@ -33,7 +35,7 @@ export function stageLoader(): StageLoader<typeof STACKS> {
 
 /** The stage-file JSON Schema as written for editors. */
 export function schemaText(): string {
-  return JSON.stringify(stageLoader().schema, null, 2) + '\n';
+  return JSON.stringify(editorSchema(stageLoader().schema as TSchema, STACKS), null, 2) + '\n';
 }
 
 /** One stage file to compile. */
