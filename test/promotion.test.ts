@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { STACKS } from '../apps/index.js';
+import { compileStages } from '../lib/compile.js';
 import { openProject, promotionOrderOf } from '../lib/cli/project.js';
 import { StageLoader } from '../lib/config/load.js';
 import { ImageRef, Settings, Type } from '../lib/config/types.js';
@@ -61,6 +62,13 @@ describe('the promotion order', () => {
       '4: promotion.from makes a cycle: b -> a -> b',
     ]);
     expect(promotionProblems([{ stage: 'test', from: 'dev' }], ['dev', 'test'])).toEqual([]);
+  });
+
+  it('is checked by every compilation, at the line of promotion.from', () => {
+    const source = (stage: string, text: string) => ({ stage, file: `environments/${stage}.yaml`, text });
+    expect(() => compileStages([source('a', 'apps: {}\n'), source('b', 'promotion: { from: aa }\napps: {}\n')], { stages: ['a', 'b'] })).toThrow(
+      "environments/b.yaml:1:20: promotion.from names no stage of the project (found 'aa'); did you mean 'a'?",
+    );
   });
 
   it('is what the example stage files declare, and names only their stages', () => {
