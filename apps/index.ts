@@ -12,6 +12,8 @@ import { registryProxy } from './registry-proxy.js';
 import { controlPlane } from './control-plane.js';
 import { hello } from './hello.js';
 import { pinnedNginx } from './pinned-nginx.js';
+import { service } from './service/index.js';
+import { manifests } from './manifests.js';
 
 export const STACKS = {
   demoapp,
@@ -24,10 +26,6 @@ export const STACKS = {
   'control-plane': controlPlane,
   hello,
   'pinned-nginx': pinnedNginx,
+  service,
+  manifests,
 };
-
-/**
- * The order releases move through stages: `npm run promote -- <from> <to>` accepts only a move to
- * the next stage here (or `--force`). Stages not listed (lab, raspberry, mink8s) are not promoted to.
- */
-export const PROMOTION_ORDER: readonly string[] = ['dev', 'test', 'qa', 'production'];

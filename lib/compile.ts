@@ -6,7 +6,12 @@
  */
 import { STACKS } from '../apps/index.js';
 import packageJson from '../package.json' with { type: 'json' };
-import { StageLoader } from './config/load.js';
+import type { TSchema } from '@sinclair/typebox';
+import { StageLoader, type LoadedStage } from './config/load.js';
+import { editorSchema } from './config/stage-schema.js';
+import { formatFieldPath as dotted } from './model/field-path.js';
+import { compareCodePoints } from './model/order.js';
+import { promotionProblems, type PromotionDeclaration } from './promotion.js';
 import { PROJECT_FILE, loadProjectFile } from './config/project-file.js';
 import { DELIVERY_DIR, deliveryFiles, deliveryObjects, validateDeliveryObjects } from './delivery/index.js';
 import { planDelivery, type DeliveredStage } from './delivery/plan.js';
@@ -36,7 +41,7 @@ export function stageLoader(): StageLoader<typeof STACKS> {
 
 /** The stage-file JSON Schema as written for editors. */
 export function schemaText(): string {
-  return JSON.stringify(stageLoader().schema, null, 2) + '\n';
+  return JSON.stringify(editorSchema(stageLoader().schema as TSchema, STACKS), null, 2) + '\n';
 }
 
 /** One stage file to compile. */
@@ -45,6 +50,13 @@ export interface StageSource {
   /** The file as messages name it, relative to the project root: `environments/qa.yaml`. */
   readonly file: string;
   readonly text: string;
+  /**
+   * Reads a file or folder of the project that an app includes (`Stack.sources`): path (relative
+   * to the project root, with `/`) -> text of each file, or undefined when there is none. Given
+   * by the CLI, the only layer that reads files.
+   * @default - no files: an app that includes one is reported
+   */
+  readonly readSource?: (path: string) => ReadonlyMap<string, string> | undefined;
 }
 
 /** The project file (`stagecraft.yaml`), when the project has one. */
@@ -63,8 +75,11 @@ export interface CompileStagesOptions {
   readonly delivery?: boolean;
   /** CustomResourceDefinitions the project declares (its `crds/` folder), for the custom resources stacks render. @default [] */
   readonly crds?: readonly KubeObject[];
-  /** The promotion order, for the dependencies between stages' deliveries. @default [] */
-  readonly promotionOrder?: readonly string[];
+  /**
+   * Every stage of the project, which `promotion.from` may name (checked only when given).
+   * @default - not checked
+   */
+  readonly stages?: readonly string[];
 }
 
 export interface Compiled {
@@ -82,6 +97,41 @@ export function loadStage({ text, file }: StageSource) {
 }
 
 /**
+ * Step 1b: the repository files the stage's apps include, read through `source.readSource` and
+ * given to the stacks in `context.files`; a path that names nothing is a problem at its setting.
+ * @throws ProblemsError with every path that names no file
+ */
+export function withSources<L extends LoadedStage>(loaded: L, source: StageSource): L {
+  const refs = loaded.apps.flatMap((a) => (STACKS[a.stack as keyof typeof STACKS].sources?.(a.settings as never) ?? []).map((r) => ({ ...r, app: a.name })));
+  if (refs.length === 0) return loaded;
+  const files = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const ref of refs) {
+    const found = source.readSource?.(ref.path);
+    if (found?.size) {
+      for (const [path, text] of found) files.set(path, text);
+      continue;
+    }
+    const path = ['apps', ref.app, ...ref.at];
+    problems.push({
+      code: 'config/missing-file',
+      location: loaded.locate(path),
+      message: `${dotted(path)} names no file or folder of the project with manifests (found '${ref.path}')`,
+      hint: 'name a file, or a folder of .yaml, .yml or .json files, relative to the project root',
+    });
+  }
+  if (problems.length) throw new ProblemsError(problems);
+  return { ...loaded, context: { ...loaded.context, files: new Map([...files].sort(([a], [b]) => compareCodePoints(a, b))) } };
+}
+
+/** A stage's `promotion.from`, located in its stage file. */
+function promotionDeclaration(loaded: LoadedStage<{ promotion?: { from: string } }>): PromotionDeclaration {
+  const stage = loaded.context.name;
+  const from = loaded.file.promotion?.from;
+  return from === undefined ? { stage } : { stage, from, location: loaded.locate(['promotion', 'from']) };
+}
+
+/**
  * Loads (step 1), renders (step 2, with the transforms), checks (step 3, `checkStage` in
  * lib/checks/) and plans the output of every source.
  * @throws ProblemsError with the problems of every stage at once: exit code 2 when a stage file
@@ -89,6 +139,7 @@ export function loadStage({ text, file }: StageSource) {
  */
 export function compileStages(sources: readonly StageSource[], options: CompileStagesOptions = {}): Compiled {
   const problems: Problem[] = [];
+  const promotions: PromotionDeclaration[] = [];
   let project: ProjectFile = {};
   try {
     if (options.project) project = loadProjectFile(options.project.text, options.project.file);
@@ -108,7 +159,8 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       if (source.stage === DELIVERY_DIR) {
         throw new ProblemsError([{ code: 'config/stage-name', subject: source.file, message: `the stage name '${DELIVERY_DIR}' is reserved for ${DIST_DIR}/${DELIVERY_DIR}/`, hint: 'rename the stage file' }]);
       }
-      const loaded = loadStage(source);
+      const loaded = withSources(loadStage(source), source);
+      promotions.push(promotionDeclaration(loaded));
       const { delivery, secretStore } = loaded.file;
       const engine = delivery ? (delivery.engine ?? project.delivery?.engine) : undefined;
       const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine });
@@ -137,10 +189,12 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       problems.push(...e.problems);
     }
   }
+  // `promotion.from` can name only what the caller says the project has (a compilation of some stages names others)
+  if (options.stages) problems.push(...promotionProblems(promotions, options.stages));
   let deliveryTree: Map<string, string> | undefined;
   if (options.delivery && delivered.length && !problems.length) {
     const projectFile = options.project?.file ?? PROJECT_FILE;
-    const planned = planDelivery(delivered, project, projectFile, options.promotionOrder ?? []);
+    const planned = planDelivery(delivered, project, projectFile, new Map(promotions.flatMap((p) => (p.from ? [[p.stage, p.from] as const] : []))));
     problems.push(...planned.problems);
     problems.push(...validateDeliveryObjects(ENGINES.flatMap((e) => {
       const mine = planned.plans.filter((p) => p.engine === e);

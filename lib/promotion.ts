@@ -5,7 +5,8 @@
  * idle color when the target runs blue/green; the settings that travel with the release are
  * copied as they are. Pure: stage files in, edits out.
  */
-import type { Problem } from './errors.js';
+import type { Problem, SourceLocation } from './errors.js';
+import { didYouMean } from './model/did-you-mean.js';
 import type { LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
@@ -19,16 +20,81 @@ export interface PromotionPlan {
   readonly notes: readonly string[];
 }
 
-/** Why moving a release from `from` to `to` is out of order, or undefined when `to` is next. */
-export function orderProblem(from: string, to: string, order: readonly string[]): Problem | undefined {
-  const i = order.indexOf(from);
-  if (i >= 0 && order[i + 1] === to) return undefined;
-  const where = (s: string) => (order.includes(s) ? '' : ` ('${s}' is not in the promotion order)`);
-  const next = i >= 0 && i + 1 < order.length ? `; the next stage after ${from} is ${order[i + 1]}` : '';
+/**
+ * The promotion order, as data: for each stage that declares `promotion: { from: <stage> }` in its
+ * stage file, the stage its releases come from. Stages that declare nothing are not promoted to.
+ */
+export type PromotionOrder = ReadonlyMap<string, string>;
+
+/** A stage's declaration, for `promotionProblems`. */
+export interface PromotionDeclaration {
+  readonly stage: string;
+  /** `promotion.from`, when the stage file sets it. */
+  readonly from?: string;
+  /** Where `promotion.from` is written. */
+  readonly location?: SourceLocation;
+}
+
+/** The order declared by `stages`. */
+export function promotionOrder(stages: readonly PromotionDeclaration[]): PromotionOrder {
+  return new Map(stages.filter((s) => s.from !== undefined).map((s) => [s.stage, s.from!]));
+}
+
+/**
+ * What is wrong with the declared order: a `from` that names no stage of the project (`existing`),
+ * the stage itself, or a cycle. Each problem points at the `promotion.from` that causes it.
+ */
+export function promotionProblems(stages: readonly PromotionDeclaration[], existing: readonly string[]): Problem[] {
+  const order = promotionOrder(stages);
+  const problems: Problem[] = [];
+  for (const { stage, from, location } of stages) {
+    if (from === undefined) continue;
+    const at = { code: 'config/promotion', ...(location ? { location } : { subject: `stage '${stage}'` }) };
+    if (from === stage) {
+      problems.push({ ...at, message: `promotion.from names the stage itself ('${stage}')`, hint: 'name the stage whose releases come here, e.g. promotion: { from: qa }' });
+    } else if (!existing.includes(from)) {
+      const guess = didYouMean(from, existing);
+      problems.push({ ...at, message: `promotion.from names no stage of the project (found '${from}')${guess ? `; did you mean '${guess}'?` : ''}`, hint: `the stages are: ${existing.join(', ')}` });
+    } else {
+      // follow the chain back: coming back to this stage is a cycle
+      const seen = [stage];
+      for (let s: string | undefined = from; s !== undefined; s = order.get(s)) {
+        if (s === stage) {
+          problems.push({ ...at, message: `promotion.from makes a cycle: ${[...seen, stage].reverse().join(' -> ')}`, hint: 'one stage of the cycle must not be promoted from another: remove its promotion.from' });
+          break;
+        }
+        if (seen.includes(s)) break; // a cycle elsewhere, reported at its own stages
+        seen.push(s);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The order as people read it: `dev -> test -> qa -> {production, staging}`, one tree per first stage. */
+export function formatOrder(order: PromotionOrder): string {
+  const next = (stage: string) => [...order].filter(([, f]) => f === stage).map(([s]) => s).sort();
+  const tree = (stage: string, depth = 0): string => {
+    const after = depth > 50 ? [] : next(stage);
+    if (after.length === 0) return stage;
+    const rest = after.map((s) => tree(s, depth + 1));
+    return `${stage} -> ${rest.length === 1 ? rest[0] : `{${rest.join(', ')}}`}`;
+  };
+  const roots = [...new Set(order.values())].filter((s) => !order.has(s)).sort();
+  return roots.map((r) => tree(r)).join('; ') || '(no stage declares promotion.from)';
+}
+
+/** Why moving a release from `from` to `to` is out of order, or undefined when `to` is promoted from `from`. */
+export function orderProblem(from: string, to: string, order: PromotionOrder): Problem | undefined {
+  if (order.get(to) === from) return undefined;
+  const inOrder = (s: string) => order.has(s) || [...order.values()].includes(s);
+  const where = (s: string) => (inOrder(s) ? '' : ` ('${s}' is not in the promotion order)`);
+  const after = [...order].filter(([, f]) => f === from).map(([s]) => s).sort();
+  const next = after.length ? `; the next stage after ${from} is ${after.join(' or ')}` : '';
   return {
     code: 'promote/order',
-    message: `releases move ${order.join(' -> ')}, so ${from} is not promoted to ${to}${where(from)}${where(to)}${next}`,
-    hint: 'promote one stage at a time, or pass --force to move the release anyway (PROMOTION_ORDER in apps/index.ts declares the order)',
+    message: `releases move ${formatOrder(order)}, so ${from} is not promoted to ${to}${where(from)}${where(to)}${next}`,
+    hint: `promote one stage at a time, or pass --force to move the release anyway (promotion.from in each stage file declares the order)`,
   };
 }
 

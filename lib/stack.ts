@@ -25,6 +25,21 @@ export interface StageContext {
   readonly nodes: readonly StageNode[];
   /** The stage's additions to the image table (empty when the stage file has no `images:`). */
   readonly images: StageImages;
+  /**
+   * The text of the repository files the stage's apps include (see `Stack.sources`), by path
+   * relative to the project root with `/`. The CLI reads them before rendering, so that stacks
+   * stay pure.
+   * @default - no files
+   */
+  readonly files?: ReadonlyMap<string, string>;
+}
+
+/** A file or folder of the repository that an app includes, and the setting that names it. */
+export interface SourceReference {
+  /** Relative to the project root, with `/`: a file, or a folder (its .yaml, .yml and .json files, recursively). */
+  readonly path: string;
+  /** Path of the setting relative to the app's settings, e.g. `['include', 0]`, for messages. */
+  readonly at: readonly (string | number)[];
 }
 
 export interface StageNode {
@@ -58,6 +73,12 @@ export interface Stack<S extends TSchema = TSchema> {
    * @default - no extra rules
    */
   refine?(settings: Static<S>, stage: StageContext): SettingsProblem[];
+  /**
+   * Repository files the instance reads (existing manifests): the CLI reads them and passes their
+   * text in `StageContext.files`; a path that names no file is reported at its setting.
+   * @default - the stack reads no file
+   */
+  sources?(settings: Static<S>): readonly SourceReference[];
   /**
    * Adds the chart of one instance of the stack to the stage's App. `name` is the instance's key
    * under `apps:` (the stack's own name unless the stage deploys it again under another name):

@@ -64,8 +64,8 @@ const LAYERS: readonly (readonly [name: string, pattern: RegExp])[] = [
   ['synth', /^lib\/synth\//],
   ['checks', /^lib\/checks\//],
   ['delivery', /^lib\/(delivery|edge)\//],
-  ['compile', /^lib\/(compile|stage-secrets)\.ts$/],
-  ['release/diff', /^lib\/(diff\/|promotion\.ts$)/],
+  ['compile', /^lib\/(compile|stage-secrets|promotion)\.ts$/],
+  ['diff', /^lib\/diff\//],
   ['cli', /^lib\/cli\//],
 ];
 const layerOf = (file: string) => LAYERS.findIndex(([, p]) => p.test(file));

@@ -8,7 +8,7 @@ import { repoStage, runCli, tempProject } from './helpers/cli.js';
 
 /** qa's stage file with more settings under apps.demoapp.config (YAML lines, indented as config entries). */
 const qaWithConfig = (lines: readonly string[], head = '') =>
-  head + repoStage('qa').replace('      APP_ENVIRONMENT: qa\n', `      APP_ENVIRONMENT: qa\n${lines.map((l) => `      ${l}\n`).join('')}`);
+  head + repoStage('qa').replace(/^promotion:.*$/m, '# (promotion: left out, this project has one stage)').replace('      APP_ENVIRONMENT: qa\n', `      APP_ENVIRONMENT: qa\n${lines.map((l) => `      ${l}\n`).join('')}`);
 
 /** The line of `text` (1-based) that holds `needle`, and the column where the value after `key: ` starts. */
 function placeOf(text: string, key: string): string {

@@ -8,7 +8,14 @@ import { imageVersion } from '../../lib/stack.js';
 import { COLORS, colorName } from '../../lib/release.js';
 import { AppDeployment, type AppDeploymentProps } from '../../lib/constructs/app-deployment.js';
 import { CpuAutoscaler } from '../../lib/constructs/cpu-autoscaler.js';
-import type { DemoappSettings } from './settings.js';
+import type { BlueGreenSettings } from '../../lib/release.js';
+
+/** The settings these helpers read: demoapp's, and those of any stack with the same release settings (service). */
+export interface ReleasedAppSettings {
+  readonly image?: string;
+  readonly blueGreen?: BlueGreenSettings;
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuUtilization?: number };
+}
 
 /** What every Deployment of the instance shares: all but its name, image, release and selector. */
 export type SharedDeploymentProps = Omit<AppDeploymentProps, 'name' | 'containerName' | 'image' | 'version' | 'selector'>;
@@ -28,7 +35,7 @@ export interface AppRelease {
  * The Deployments of instance `name`. Blue/green pods carry `color` beside `name`, so that each
  * Deployment selects only its own pods and the Service can pick one color.
  */
-export function appReleases(name: string, s: DemoappSettings): AppRelease[] {
+export function appReleases(name: string, s: ReleasedAppSettings): AppRelease[] {
   const bg = s.blueGreen;
   // the refine step guarantees image when there is no blueGreen
   if (!bg) return [{ idSuffix: '', name, image: s.image!, selector: { name } }];
@@ -36,7 +43,7 @@ export function appReleases(name: string, s: DemoappSettings): AppRelease[] {
 }
 
 /** The labels the Service `name` selects: every pod of the app, or only the live color's. */
-export function serviceSelector(name: string, s: DemoappSettings): Record<string, string> {
+export function serviceSelector(name: string, s: ReleasedAppSettings): Record<string, string> {
   return s.blueGreen ? { name, color: s.blueGreen.live } : { name };
 }
 
@@ -44,7 +51,7 @@ export function serviceSelector(name: string, s: DemoappSettings): Record<string
  * Adds the Deployments of `appReleases` to `chart`, each with its own image and version label and
  * an autoscaler when the stage autoscales; everything else comes from `shared`.
  */
-export function addAppDeployments(chart: Chart, name: string, s: DemoappSettings, shared: SharedDeploymentProps): AppDeployment[] {
+export function addAppDeployments(chart: Chart, name: string, s: ReleasedAppSettings, shared: SharedDeploymentProps): AppDeployment[] {
   return appReleases(name, s).map((r) => {
     const version = imageVersion(r.image);
     const deployment = new AppDeployment(chart, `deployment${r.idSuffix}`, {

@@ -2,12 +2,12 @@
  * The project on disk: where stage files and output live, and compiling them. The CLI commands
  * are the only callers; this is where reading files happens.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
-import { PROMOTION_ORDER } from '../../apps/index.js';
+import { promotionOrder, type PromotionOrder } from '../promotion.js';
 import { ProblemsError, formatProblem } from '../errors.js';
 import type { FileTree } from '../synth/output.js';
 import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
@@ -101,15 +101,49 @@ export function compile(project: Project, stages: readonly string[] = project.st
       stage,
       file: relative(project.root, stagePath(project, stage)),
       text: sources?.get(stage) ?? readStageFile(project, stage),
+      readSource: (path: string) => readSource(project, path),
     })),
     {
       project: existsSync(projectPath) ? { file: PROJECT_FILE, text: readFileSync(projectPath, 'utf8') } : undefined,
       // the delivery objects depend on every stage: planned only when all of them are compiled
       delivery: project.stages.every((s) => stages.includes(s)),
-      promotionOrder: PROMOTION_ORDER,
+      stages: project.stages,
       crds: projectCrds(project),
     },
   );
+}
+
+/** Files a folder of manifests contributes: what `kubectl apply -f` reads. */
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
+/**
+ * A file of the project, or the manifest files below a folder, by path relative to the root (with
+ * `/`), for stacks that include existing manifests; undefined when there is none, or the path
+ * leaves the project.
+ */
+export function readSource(project: Project, path: string): Map<string, string> | undefined {
+  const full = resolve(project.root, path);
+  const rel = relative(project.root, full);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || !existsSync(full)) return undefined;
+  const name = rel.split(sep).join('/');
+  if (!statSync(full).isDirectory()) return new Map([[name, readInputFile(full, name).text]]);
+  const files = listFiles(full).filter((f) => MANIFEST_FILE.test(f));
+  return files.length ? new Map(files.map((f) => [`${name}/${f}`, readInputFile(join(full, f), `${name}/${f}`).text])) : undefined;
+}
+
+/**
+ * The promotion order the project's stage files declare (`promotion.from`). A stage file that does
+ * not load is left out here: compiling it reports its problems.
+ */
+export function promotionOrderOf(project: Project): PromotionOrder {
+  return promotionOrder(project.stages.flatMap((stage) => {
+    try {
+      return [{ stage, from: (loadStage(project, stage).file as { promotion?: { from?: string } }).promotion?.from }];
+    } catch (e) {
+      if (e instanceof ProblemsError) return [];
+      throw e;
+    }
+  }));
 }
 
 /** The project's CRD folder: CustomResourceDefinitions its stacks' custom resources are validated with. */

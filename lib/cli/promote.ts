@@ -6,9 +6,9 @@
 import { ExitCode, ProblemsError } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
 import { orderProblem, planPromotion } from '../promotion.js';
-import { PROMOTION_ORDER, STACKS } from '../../apps/index.js';
+import { STACKS } from '../../apps/index.js';
 import { main } from './main.js';
-import { compile, loadStage, openProject, readStageFile, requireStages, rewriteStage, staleFiles } from './project.js';
+import { compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages, rewriteStage, staleFiles } from './project.js';
 
 const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force]
 
@@ -18,7 +18,8 @@ changing nothing else in that file, then synthesizes <to> into dist/<to>/ and pr
 Where <to> runs an app blue/green, the release goes to its idle color; \`npm run switch\` then
 sends traffic to it. Promoting again changes nothing.
 
-Refused (exit 1, nothing written) unless --force: promoting out of the order ${PROMOTION_ORDER.join(' -> ')},
+Refused (exit 1, nothing written) unless --force: promoting to a stage whose file does not say
+\`promotion: { from: <from> }\`,
 or from a stage whose dist/ is not what its sources produce (synthesize and commit it first).
 Exit 2 when a stage file has a problem.
 
@@ -38,7 +39,7 @@ await main<{ app?: string; force?: boolean }>({
     const [from, to] = args;
     const project = openProject(process.cwd(), { writer: `promote -- ${args.join(' ')}` });
     requireStages(project, [from, to]);
-    const order = orderProblem(from, to, PROMOTION_ORDER);
+    const order = orderProblem(from, to, promotionOrderOf(project));
     if (order && !force) throw new ProblemsError([order], ExitCode.checkFailed);
     if (!force) {
       const stale = staleFiles(project, compile(project, [from]));

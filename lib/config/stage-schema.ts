@@ -88,6 +88,12 @@ export const stageProperties = {
     ),
   ),
   edge: Type.Optional(edgeSettings),
+  promotion: Type.Optional(
+    Settings(
+      { from: DnsLabel({ description: 'The stage whose releases come here: `npm run promote -- <from> <this stage>`.' }) },
+      { description: 'Where this stage gets its releases from; stages without it are not promoted to. @default - none' },
+    ),
+  ),
   partOf: Type.Optional(
     DnsLabel({ description: 'Value of the app.kubernetes.io/part-of label on every object. @default - the namespace' }),
   ),
@@ -150,3 +156,45 @@ export function stageFileSchema<A extends Record<string, TSchema>>(stacks: A) {
 
 export type StageFileSchema<A extends Record<string, TSchema>> = ReturnType<typeof stageFileSchema<A>>;
 export type StageFile<A extends Record<string, TSchema>> = Static<StageFileSchema<A>>;
+
+/** What the editor schema needs of a stack: its settings' schema and where its release lives. */
+export interface EditorStack {
+  readonly settings: TSchema;
+  readonly release?: { readonly image: readonly string[]; readonly blueGreen?: readonly string[] };
+}
+
+type JsonSchema = { [key: string]: unknown };
+
+/**
+ * The stage-file schema as editors get it (environments/stage.schema.json): the same schema, plus
+ * what the compiler checks in other ways. An app that names its stack with `stack:` is checked
+ * against that stack's settings (the compiler validates those apps one by one, for located
+ * messages), and a stack's `image` may not sit beside its `blueGreen` (the stacks' refine steps
+ * say so at synth). Plain JSON Schema draft-07 (`if`/`then`, `not`), which the YAML language
+ * server understands.
+ */
+export function editorSchema(schema: TSchema, stacks: Readonly<Record<string, EditorStack>>): JsonSchema {
+  const json = JSON.parse(JSON.stringify(schema)) as JsonSchema;
+  const settingsOf = (name: string): JsonSchema => {
+    const settings = JSON.parse(JSON.stringify(stacks[name].settings)) as JsonSchema;
+    const release = stacks[name].release;
+    if (release?.blueGreen && release.image.length === 1 && release.blueGreen.length === 1) {
+      settings.not = { required: [release.image[0], release.blueGreen[0]], description: `${release.image[0]} and ${release.blueGreen[0]} exclude each other: each color has its own image` };
+    }
+    return settings;
+  };
+  const apps = (json.properties as Record<string, JsonSchema>).apps;
+  const appProperties = apps.properties as Record<string, JsonSchema>;
+  for (const name of Object.keys(appProperties)) appProperties[name] = settingsOf(name);
+  const instance = apps.additionalProperties as JsonSchema;
+  const stackKey = (instance.properties as Record<string, JsonSchema>).stack;
+  instance.allOf = Object.keys(stacks).map((name) => {
+    const settings = settingsOf(name);
+    return {
+      if: { properties: { stack: { const: name } }, required: ['stack'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
+      then: { ...settings, properties: { stack: stackKey, ...(settings.properties as JsonSchema) } },
+    };
+  });
+  return json;
+}

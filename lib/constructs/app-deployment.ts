@@ -94,6 +94,33 @@ export interface AppDeploymentProps {
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** @default RESTRICTED_CONTAINER */
   readonly securityContext?: k8s.SecurityContext;
+  /**
+   * The container's ports, by name (a Service targets them by name).
+   * @default - one port named `http`: `port`
+   */
+  readonly ports?: readonly AppPort[];
+  /** Replaces the image's entrypoint. @default - the image's ENTRYPOINT */
+  readonly command?: readonly string[];
+  /** Arguments of the entrypoint. @default - the image's CMD */
+  readonly args?: readonly string[];
+  /** Volumes of the pod besides the `/tmp` of a read-only root filesystem. @default - none */
+  readonly volumes?: readonly k8s.Volume[];
+  /** Where the container mounts them. @default - none */
+  readonly volumeMounts?: readonly k8s.VolumeMount[];
+  /**
+   * Group that owns the pod's volumes, so that the non-root user can write to a claim.
+   * @default - none
+   */
+  readonly fsGroup?: number;
+}
+
+/** A named container port. */
+export interface AppPort {
+  /** An IANA_SVC_NAME: at most 15 lowercase letters, digits and '-'. */
+  readonly name: string;
+  readonly containerPort: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
 }
 
 /**
@@ -117,6 +144,9 @@ export class AppDeployment extends Construct {
     if (Object.keys(props.selector).length === 0) {
       throw new Error(`Deployment '${props.name}': 'selector' must have at least one label`);
     }
+    const portNames = (props.ports ?? []).map((p) => p.name);
+    const twice = portNames.filter((n, i) => portNames.indexOf(n) !== i);
+    if (twice.length) throw new Error(`Deployment '${props.name}': 'ports' names ${twice.map((n) => `'${n}'`).join(', ')} more than once`);
     this.name = props.name;
     this.port = props.port;
     const probe = (p: AppProbe | undefined, which: string): k8s.Probe | undefined => p && toProbe(p, props.port, `Deployment '${props.name}': '${which}' probe`);
@@ -139,12 +169,14 @@ export class AppDeployment extends Construct {
           spec: {
             serviceAccountName: props.serviceAccountName,
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-            securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
             containers: [{
               name: props.containerName ?? props.name,
               image: props.image,
               imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-              ports: [{ name: 'http', containerPort: props.port, protocol: 'TCP' }],
+              command: props.command?.length ? [...props.command] : undefined,
+              args: props.args?.length ? [...props.args] : undefined,
+              ports: orUndefined((props.ports ?? [{ name: 'http', containerPort: props.port }]).map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' }))),
               env: props.env?.length ? [...props.env] : undefined,
               envFrom: props.envFromConfigMaps?.length ? props.envFromConfigMaps.map((name) => ({ configMapRef: { name } })) : undefined,
               livenessProbe: probe(props.probes?.liveness, 'liveness'),
@@ -153,14 +185,21 @@ export class AppDeployment extends Construct {
               resources: props.resources,
               securityContext,
               // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
-              volumeMounts: securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', mountPath: '/tmp' }] : undefined,
+              volumeMounts: orUndefined([
+                ...(securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', mountPath: '/tmp' }] : []),
+                ...(props.volumeMounts ?? []),
+              ]),
             }],
-            volumes: securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', emptyDir: {} }] : undefined,
+            volumes: orUndefined([...(securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', emptyDir: {} }] : []), ...(props.volumes ?? [])]),
           },
         },
       },
     });
   }
+}
+
+function orUndefined<T>(list: T[]): T[] | undefined {
+  return list.length ? list : undefined;
 }
 
 /** A probe as Kubernetes writes it; `port` is the container's port, used when an HTTP probe names none. */

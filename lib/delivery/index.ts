@@ -10,6 +10,7 @@ import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.
 import type { Problem } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { EXISTING_NAMESPACES, digest, entryKey, type InventoryEntry } from '../synth/inventory.js';
+import { KUSTOMIZATION_FILE } from '../synth/output.js';
 import { toYaml, yamlStream } from '../synth/serialize.js';
 import { MANAGED_BY } from '../transforms/labels.js';
 import { ARGOCD_NAMESPACE, appProject, application } from './argocd.js';
@@ -73,7 +74,7 @@ export function deliveryFiles(plans: readonly DeliveryPlan[], provenance: { comp
       tree.set(`${engine}/${file}`, yamlStream(documents, `${header}\nApply once to the cluster ${engine} runs in: kubectl apply -k dist/${DELIVERY_DIR}/${engine}`));
     }
     tree.set(
-      `${engine}/kustomization.yaml`,
+      `${engine}/${KUSTOMIZATION_FILE}`,
       `# ${header}\n` + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...files.keys()].sort() }),
     );
     const sorted = entries.sort((a, b) => (entryKey(a) < entryKey(b) ? -1 : 1));

@@ -61,13 +61,13 @@ function kindsOf(objects: readonly KubeObject[]): DeliveryPlan['kinds'] {
 
 /**
  * The delivery plan of every stage that declares `delivery:`, in stage order.
- * @param order the promotion order: a stage's delivery waits for the stage before it (Flux `dependsOn`)
+ * @param promotedFrom each stage's `promotion.from`: its delivery waits for that stage's (Flux `dependsOn`)
  */
 export function planDelivery(
   stages: readonly DeliveredStage[],
   project: ProjectFile,
   projectSource: string,
-  order: readonly string[],
+  promotedFrom: ReadonlyMap<string, string>,
 ): { plans: DeliveryPlan[]; problems: Problem[] } {
   const defaults = project.delivery ?? {};
   const clusters = defaults.clusters ?? {};
@@ -96,7 +96,7 @@ export function planDelivery(
       continue;
     }
     const sync = { ...defaults.sync, ...d.sync };
-    const previous = order.indexOf(s.stage) > 0 ? order[order.indexOf(s.stage) - 1] : undefined;
+    const previous = promotedFrom.get(s.stage);
     plans.push({
       stage: s.stage,
       namespace: s.namespace,

@@ -16,7 +16,12 @@ export interface EdgeFile {
 /** Relative path (with `/`) to file content. */
 export type FileTree = Map<string, string>;
 
-export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+/**
+ * The kustomization's file name. Not `kustomization.yaml`: `kubectl apply -f dist/<stage>` reads every
+ * .yaml, .yml and .json file of the directory as a manifest and fails on `kind: Kustomization`
+ * (no such API); kustomize also accepts a file named `Kustomization`, which `-f` skips.
+ */
+export const KUSTOMIZATION_FILE = 'Kustomization';
 /** Where node files go, below the stage's directory: `nodes/<node>/<file>`. */
 export const NODES_DIR = 'nodes';
 

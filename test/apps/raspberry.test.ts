@@ -109,7 +109,7 @@ describe('the raspberry stage (section A: private registry on the ARM cluster)',
 describe('the committed dist/raspberry', () => {
   const dir = join(REPO, 'dist', 'raspberry');
   const objects = readdirSync(dir)
-    .filter((f) => f !== 'kustomization.yaml')
+    .filter((f) => f !== 'Kustomization')
     .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as KubeObject));
   const stageImages = loader.load(repoStage('raspberry'), 'environments/raspberry.yaml').context.images;
 

@@ -22,7 +22,7 @@ describe('a release from dev to production', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       'releases move dev -> test -> qa -> production, so dev is not promoted to qa; the next stage after dev is test\n' +
-        '  hint: promote one stage at a time, or pass --force to move the release anyway (PROMOTION_ORDER in apps/index.ts declares the order)\n' +
+        '  hint: promote one stage at a time, or pass --force to move the release anyway (promotion.from in each stage file declares the order)\n' +
         '1 problem; nothing was written.\n',
     );
     expect(snapshotDir(dir)).toEqual(before);

@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { PROMOTION_ORDER } from '../../apps/index.js';
 import { compileStages, type StageSource } from '../../lib/compile.js';
 import { loadProjectFile } from '../../lib/config/project-file.js';
 import { DELIVERY_DIR } from '../../lib/delivery/index.js';
@@ -12,7 +11,7 @@ import { planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { compile, openProject } from '../../lib/cli/project.js';
-import { REPO, repoStage, runCli, tempProject } from '../helpers/cli.js';
+import { REPO, repoStage, runCli, tempProject, writeTree } from '../helpers/cli.js';
 
 /** An example stage file without its own delivery settings (so that a test can give its own). */
 const withoutDelivery = (text: string) => text.replace(/^delivery:.*\n/m, '').replace(/^secretStore:.*\n/m, '');
@@ -62,7 +61,7 @@ describe('delivery planning', () => {
     const project = loadProjectFile(PROJECT);
     const { plans, problems } = planDelivery(
       [delivered('qa', { cluster: 'nonprod' }), delivered('production', { cluster: 'prod', engine: 'argocd', repository: { revision: 'v2' }, sync: { selfHeal: false } })],
-      project, 'stagecraft.yaml', ['qa', 'production'],
+      project, 'stagecraft.yaml', new Map([['production', 'qa']]),
     );
     expect(problems).toEqual([]);
     expect(plans.map((p) => [p.stage, p.engine, p.repository.revision, p.sync.selfHeal, p.after])).toEqual([
@@ -75,7 +74,7 @@ describe('delivery planning', () => {
   it('names what is missing, with the stage file and the setting', () => {
     const { problems } = planDelivery(
       [delivered('qa', { cluster: 'nonprd' }), delivered('dev', {})],
-      { delivery: { clusters: { nonprod: {} } } }, 'stagecraft.yaml', [],
+      { delivery: { clusters: { nonprod: {} } } }, 'stagecraft.yaml', new Map(),
     );
     expect(problems.map(formatProblem)).toEqual([
       'environments/qa.yaml: delivery.engine: names no engine, and the project file sets no delivery.engine\n  hint: set delivery.engine (argocd or flux) in environments/qa.yaml or in stagecraft.yaml',
@@ -88,7 +87,7 @@ describe('delivery planning', () => {
   });
 
   it('refuses an Argo CD cluster with neither server nor name', () => {
-    const { problems } = planDelivery([delivered('qa', { cluster: 'nonprod', engine: 'argocd' })], loadProjectFile(PROJECT), 'stagecraft.yaml', []);
+    const { problems } = planDelivery([delivered('qa', { cluster: 'nonprod', engine: 'argocd' })], loadProjectFile(PROJECT), 'stagecraft.yaml', new Map());
     expect(problems.map((p) => p.message)).toEqual(["the cluster 'nonprod' has neither server nor name, which Argo CD needs"]);
   });
 
@@ -104,11 +103,12 @@ describe('compiling delivery', () => {
   const project = { file: 'stagecraft.yaml', text: PROJECT };
 
   it('gives Flux a GitRepository and one Kustomization per stage, waiting for the stage before it', () => {
-    const compiled = compileStages(sources({ qa: stage('{ cluster: nonprod }'), production: stage('{ cluster: prod }'), lab: stage('') }), {
-      project, delivery: true, promotionOrder: ['qa', 'production'],
-    });
+    const compiled = compileStages(
+      sources({ qa: stage('{ cluster: nonprod }'), production: stage('{ cluster: prod }', 'promotion: { from: qa }\n'), lab: stage('') }),
+      { project, delivery: true },
+    );
     const tree = compiled.tree.get(DELIVERY_DIR)!;
-    expect([...tree.keys()]).toEqual(['flux/00-stagecraft.yaml', 'flux/10-production.yaml', 'flux/10-qa.yaml', 'flux/inventory.txt', 'flux/kustomization.yaml']);
+    expect([...tree.keys()]).toEqual(['flux/00-stagecraft.yaml', 'flux/10-production.yaml', 'flux/10-qa.yaml', 'flux/Kustomization', 'flux/inventory.txt']);
     const [repo] = docs(tree.get('flux/00-stagecraft.yaml')!);
     expect(repo).toMatchObject({ kind: 'GitRepository', spec: { url: 'https://git.example.com/team/app.git', ref: { branch: 'main' } } });
     const [production] = docs(tree.get('flux/10-production.yaml')!);
@@ -159,7 +159,7 @@ describe('the committed project', () => {
   const delivered = compiled.stages.filter((r) => readFileSync(join(REPO, r.source), 'utf8').match(/^delivery:/m));
 
   it.runIf(delivery)('points every delivered stage at its own folder and its cluster, within the AppProject', () => {
-    const files = [...delivery!].filter(([p]) => p.endsWith('.yaml') && !p.endsWith('kustomization.yaml'));
+    const files = [...delivery!].filter(([p]) => p.endsWith('.yaml'));
     const objects = files.flatMap(([, text]) => docs(text));
     const apps = objects.filter((o) => o.kind === 'Application' || o.kind === 'Kustomization');
     expect(apps.map((a) => (a.spec as { source?: { path: string }; path?: string }).source?.path ?? (a.spec as { path: string }).path).sort())
@@ -181,10 +181,7 @@ describe('the committed project', () => {
 
   it.runIf(delivery)('passes kubectl kustomize and the strict referee (the pinned CRDs)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stagecraft-delivery-'));
-    for (const [path, text] of delivery!) {
-      mkdirSync(dirname(join(dir, 'dist', DELIVERY_DIR, path)), { recursive: true });
-      writeFileSync(join(dir, 'dist', DELIVERY_DIR, path), text);
-    }
+    writeTree(join(dir, 'dist'), new Map([[DELIVERY_DIR, delivery!]]));
     for (const engine of new Set([...delivery!.keys()].map((p) => p.split('/')[0]))) {
       const k = spawnSync('kubectl', ['kustomize', join(dir, 'dist', DELIVERY_DIR, engine)], { encoding: 'utf8' });
       expect(k.stderr).toBe('');
@@ -200,9 +197,9 @@ describe('delivery through the commands', () => {
   it('produces a Flux tree that kubectl kustomize and the strict referee accept, and shows a change of revision in diff and inventory', () => {
     const dir = tempProject({
       dev: stage('{ cluster: nonprod }'),
-      test: stage('{ cluster: nonprod }'),
-      qa: stage('{ cluster: nonprod }', 'secretStore: { name: vault, kind: SecretStore }\n'),
-      production: stage('{ cluster: prod }'),
+      test: stage('{ cluster: nonprod }', 'promotion: { from: dev }\n'),
+      qa: stage('{ cluster: nonprod }', 'secretStore: { name: vault, kind: SecretStore }\npromotion: { from: test }\n'),
+      production: stage('{ cluster: prod }', 'promotion: { from: qa }\n'),
     });
     writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT);
     expect(runCli('synth', [], dir).code).toBe(0);
@@ -211,10 +208,9 @@ describe('delivery through the commands', () => {
     const r = referee(join(dir, 'dist'));
     expect(r.out).toMatch(/ 0 invalid, 0 unknown kinds/);
     const inventory = readFileSync(join(flux, 'inventory.txt'), 'utf8');
-    // the stages follow the promotion order, each waiting for the one before
+    // each stage waits for the one it is promoted from
     const production = docs(readFileSync(join(flux, '10-production.yaml'), 'utf8'))[0];
-    const previous = PROMOTION_ORDER[PROMOTION_ORDER.indexOf('production') - 1];
-    expect(production.spec).toMatchObject({ dependsOn: [{ name: `stagecraft-${previous}` }] });
+    expect(production.spec).toMatchObject({ dependsOn: [{ name: 'stagecraft-qa' }] });
 
     writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT.replace('revision: main', 'revision: release-2'));
     const diff = runCli('diff', ['qa'], dir);

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
-import { repoStage, runCli, tempProject } from '../helpers/cli.js';
+import { fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 const deployment = (name: string, ns: string, replicas: number, image: string): Manifest => ({
   id: `Deployment ${ns}/${name}`,
@@ -60,7 +60,7 @@ describe('diffing manifests', () => {
   it('reads the objects of chart files and node files, not the kustomization or the inventory', () => {
     const files = new Map([
       ['10-a.yaml', 'kind: Service\nmetadata: {name: a, namespace: n}\n---\nkind: Pod\nmetadata: {name: b}\n'],
-      ['kustomization.yaml', 'kind: Kustomization\n'],
+      ['Kustomization', 'kind: Kustomization\n'],
       ['inventory.txt', 'objects: 0\n'],
       ['nodes/n1/kubeconfig.yaml', 'kind: Config\n'],
     ]);
@@ -69,14 +69,16 @@ describe('diffing manifests', () => {
 });
 
 describe('npm run diff', () => {
+  const fixtures = fixtureProject(['dev', 'test', 'qa', 'production']);
+
   it('shows how test differs from dev, field by field, with the stage names set aside', () => {
-    const r = runCli('diff', ['dev', 'test']);
+    const r = runCli('diff', ['dev', 'test'], fixtures);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${readFileSync(new URL('../fixtures/diff/dev-test.txt', import.meta.url), 'utf8')}`);
   });
 
   it('shows qa against blue/green production: replicas, autoscaling and the live color', () => {
-    const r = runCli('diff', ['qa', 'production']);
+    const r = runCli('diff', ['qa', 'production'], fixtures);
     expect(r.stdout).toContain([
       'Deployment demoapp -> demoapp-blue',
       '  metadata.name: "demoapp" -> "demoapp-blue"',
@@ -99,7 +101,8 @@ describe('npm run diff', () => {
   });
 
   it('refuses a stage that does not exist, and a wrong number of stages', () => {
-    expect(runCli('diff', ['qa', 'nope'])).toMatchObject({ code: 2, stderr: "there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: dev, lab, mink8s, onprem, production, qa, raspberry, test\n1 problem.\n" });
-    expect(runCli('diff', [])).toMatchObject({ code: 2 });
+    const dir = fixtureProject(['lab', 'qa']);
+    expect(runCli('diff', ['qa', 'nope'], dir)).toMatchObject({ code: 2, stderr: "there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: lab, qa\n1 problem.\n" });
+    expect(runCli('diff', [], dir)).toMatchObject({ code: 2 });
   });
 });

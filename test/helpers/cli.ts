@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listFiles } from '../../lib/synth/write.js';
 
@@ -44,11 +44,31 @@ export function snapshotDir(dir: string): Record<string, string> {
 }
 
 /** The text of a stage file in the repo. */
+/**
+ * A stage file the compiler's tests use: a frozen copy of an example stage as it was, from
+ * test/fixtures/examples/ (not environments/), so that adding, changing or removing the example
+ * stages leaves these tests alone.
+ */
 export function repoStage(name: string): string {
-  return readFileSync(join(REPO, 'environments', `${name}.yaml`), 'utf8');
+  return readFileSync(join(REPO, 'test', 'fixtures', 'examples', `${name}.yaml`), 'utf8');
+}
+
+/** A temporary project holding the fixture copies of the example stages `names`. */
+export function fixtureProject(names: readonly string[], options: { copyDist?: boolean } = {}): string {
+  return tempProject(Object.fromEntries(names.map((n) => [n, repoStage(n)])), options);
 }
 
 /** The lines of a command's stderr that are not warnings (or their hints): what made it fail. */
 export function errorLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: ') && !l.startsWith('  hint: '));
+}
+
+/** Writes planned output (stage -> files) below `distDir` as it is, for tools that read a directory (kubectl, the referee). */
+export function writeTree(distDir: string, tree: ReadonlyMap<string, ReadonlyMap<string, string>>): void {
+  for (const [stage, files] of tree) {
+    for (const [rel, content] of files) {
+      mkdirSync(dirname(join(distDir, stage, rel)), { recursive: true });
+      writeFileSync(join(distDir, stage, rel), content);
+    }
+  }
 }

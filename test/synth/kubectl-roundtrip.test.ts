@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMap, isScalar, parseAllDocuments, type YAMLMap } from 'yaml';
 import { compileStages } from '../../lib/compile.js';
-import { REPO } from '../helpers/cli.js';
+import { REPO, writeTree } from '../helpers/cli.js';
 
 /**
  * Strings that some reader of YAML (go-yaml in kubectl and kustomize, js-yaml, the yaml library;
@@ -73,10 +73,7 @@ describe('every YAML reader reads the written strings as they were', () => {
     const text = base.replace(/^ {4}config:\n/m, `    config:\n${[...config].map(([k, v]) => `      ${quoted(k)}: ${quoted(v)}\n`).join('')}`);
     expect(text).not.toBe(base);
     const compiled = compileStages([{ stage: 'dev', file: 'environments/dev.yaml', text }]);
-    for (const [rel, content] of compiled.tree.get('dev')!) {
-      mkdirSync(dirname(join(dir, 'dist', 'dev', rel)), { recursive: true });
-      writeFileSync(join(dir, 'dist', 'dev', rel), content);
-    }
+    writeTree(join(dir, 'dist'), compiled.tree);
 
     const r = spawnSync('kubectl', ['kustomize', join(dir, 'dist', 'dev')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     expect(r.error, 'kubectl was not found on PATH').toBeUndefined();

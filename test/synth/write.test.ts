@@ -33,9 +33,9 @@ describe('npm run synth writes dist/ atomically', () => {
     expect(r.stdout.split('\n')[0]).toBe('lab: 8 objects in 8 files -> dist/lab/ (new)');
     expect(r.stdout).toContain('\ngone: removed dist/gone/ (there is no environments/gone.yaml)\n');
     expect(Object.keys(snapshotDir(join(dir, 'dist')))).toEqual([
-      'lab/00-namespace.yaml', 'lab/10-flannel.yaml', 'lab/10-nginx.yaml',
+      'lab/00-namespace.yaml', 'lab/10-flannel.yaml', 'lab/10-nginx.yaml', 'lab/Kustomization',
       'lab/edge/haproxy.cfg', 'lab/edge/keepalived-haproxy1.conf', 'lab/edge/keepalived-haproxy2.conf',
-      'lab/inventory.txt', 'lab/kustomization.yaml',
+      'lab/inventory.txt',
     ]);
     expect(existsSync(join(dir, 'environments', 'stage.schema.json'))).toBe(true);
   });

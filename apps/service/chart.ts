@@ -1,0 +1,119 @@
+/**
+ * The objects of one `service` instance, all named after the instance: the Deployment (or one per
+ * color), its autoscaler, the Service over the named ports, the Ingress, the content-hashed
+ * ConfigMaps and the storage claim. Every difference between stages comes from the settings.
+ */
+import type { Chart } from 'cdk8s';
+import { k8s } from '../../lib/k8s.js';
+import type { StageContext } from '../../lib/stack.js';
+import { RESTRICTED_CONTAINER } from '../../lib/constructs/app-deployment.js';
+import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
+import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
+import { LabelService } from '../../lib/constructs/label-service.js';
+import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
+import { allowPolicyException, type PolicyControl } from '../../lib/policy.js';
+import { addAppDeployments, serviceSelector } from '../demoapp/deployments.js';
+import { DEFAULTS, type ServiceSettings } from './settings.js';
+
+/** The names of an instance's objects besides its Deployments (`<name>`, `<name>-<color>`). */
+export function serviceNames(name: string, stage: string, s: ServiceSettings) {
+  return {
+    claim: `${name}-data`,
+    volume: `${name}-data-${stage}`,
+    hostPath: s.storage?.hostPath ?? `/data/volumes/${name}-${stage}`,
+    configMount: s.config?.mountPath ?? `/etc/${name}`,
+  };
+}
+
+/** The container security context: restricted, less what the stage declares an exception for. */
+export function securityContext(s: ServiceSettings): k8s.SecurityContext {
+  const allowed = new Set(Object.keys(s.security?.exceptions ?? {}));
+  const c: { -readonly [K in keyof k8s.SecurityContext]: k8s.SecurityContext[K] } = { ...RESTRICTED_CONTAINER };
+  if (allowed.has('run-as-root')) { delete c.runAsNonRoot; delete c.runAsUser; delete c.runAsGroup; }
+  if (allowed.has('privilege-escalation')) delete c.allowPrivilegeEscalation;
+  if (allowed.has('capabilities')) delete c.capabilities;
+  if (allowed.has('seccomp')) delete c.seccompProfile;
+  if (s.security?.writableRootFilesystem) c.readOnlyRootFilesystem = false;
+  return c;
+}
+
+function toResources(r: ServiceSettings['resources']): k8s.ResourceRequirements | undefined {
+  if (!r) return undefined;
+  const q = (m?: { cpu?: string; memory?: string }) =>
+    m && (m.cpu ?? m.memory) !== undefined ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) : undefined;
+  return { requests: q(r.requests), limits: q(r.limits) };
+}
+
+const keyRefs = (refs: ServiceSettings['secrets'], ref: (object: string, key: string) => k8s.EnvVarSource): k8s.EnvVar[] =>
+  Object.entries(refs ?? {}).flatMap(([object, vars]) => Object.entries(vars).map(([variable, key]) => ({ name: variable, valueFrom: ref(object, key) })));
+
+export function serviceChart(chart: Chart, name: string, s: ServiceSettings, stage: StageContext): Chart {
+  const names = serviceNames(name, stage.name, s);
+  const ports = Object.entries(s.ports ?? {});
+  const volumes: k8s.Volume[] = [];
+  const mounts: k8s.VolumeMount[] = [];
+  const envFrom: string[] = [];
+
+  if (s.config?.env && Object.keys(s.config.env).length) {
+    envFrom.push(new HashedConfigMap(chart, 'config-env', { baseName: `${name}-env`, data: s.config.env }).name);
+  }
+  if (s.config?.files && Object.keys(s.config.files).length) {
+    const files = new HashedConfigMap(chart, 'config-files', { baseName: `${name}-files`, data: s.config.files });
+    volumes.push({ name: 'config', configMap: { name: files.name } });
+    mounts.push({ name: 'config', mountPath: names.configMount, readOnly: true });
+  }
+  if (s.storage) {
+    if (s.storage.storageClass !== undefined) {
+      new k8s.KubePersistentVolumeClaim(chart, 'claim', {
+        metadata: { name: names.claim },
+        spec: { accessModes: ['ReadWriteOnce'], storageClassName: s.storage.storageClass, resources: { requests: { storage: k8s.Quantity.fromString(s.storage.size) } } },
+      });
+    } else {
+      new HostPathVolumeClaim(chart, 'storage', { volumeName: names.volume, claimName: names.claim, hostPath: names.hostPath, size: s.storage.size });
+    }
+    volumes.push({ name: 'data', persistentVolumeClaim: { claimName: names.claim } });
+    mounts.push({ name: 'data', mountPath: s.storage.mountPath });
+  }
+
+  const deployments = addAppDeployments(chart, name, s, {
+    replicas: s.replicas ?? DEFAULTS.replicas,
+    port: ports[0]?.[1].port ?? 0,
+    ports: ports.map(([portName, p]) => ({ name: portName, containerPort: p.port, protocol: p.protocol })),
+    command: s.command,
+    args: s.args,
+    maxSurge: s.rollout?.maxSurge,
+    maxUnavailable: s.rollout?.maxUnavailable,
+    probes: s.probes,
+    resources: toResources(s.resources),
+    env: [
+      ...Object.entries(s.env ?? {}).map(([variable, value]) => ({ name: variable, value })),
+      ...keyRefs(s.secrets, (secret, key) => ({ secretKeyRef: { name: secret, key } })),
+      ...keyRefs(s.configMaps, (configMap, key) => ({ configMapKeyRef: { name: configMap, key } })),
+    ],
+    envFromConfigMaps: envFrom,
+    securityContext: securityContext(s),
+    volumes,
+    volumeMounts: mounts,
+    // a claim's files belong to the pod's group, so that the non-root user can write them
+    fsGroup: s.storage ? DEFAULTS.user : undefined,
+  });
+  for (const d of deployments) {
+    for (const [control, reason] of Object.entries((s.security?.exceptions ?? {}) as Record<string, string>)) allowPolicyException(d.apiObject, control as PolicyControl, reason);
+  }
+
+  if (ports.length) {
+    new LabelService(chart, 'service', {
+      name,
+      selector: serviceSelector(name, s),
+      type: s.service?.type,
+      ports: ports.map(([portName, p]) => ({ name: portName, port: p.port, targetPort: portName, protocol: p.protocol, nodePort: p.nodePort })),
+    });
+  }
+  if (s.ingress) {
+    const portName = s.ingress.port ?? ports[0][0];
+    new TlsIngress(chart, 'ingress', {
+      name, host: s.ingress.host, tlsSecretName: s.ingress.tlsSecret, serviceName: name, servicePort: s.ports![portName].port, paths: s.ingress.paths, className: s.ingress.className,
+    });
+  }
+  return chart;
+}

@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { STACKS } from '../apps/index.js';
+import { checkStage } from '../lib/checks/index.js';
+import { StageLoader } from '../lib/config/load.js';
+import { planPromotion } from '../lib/promotion.js';
+import type { Stack } from '../lib/stack.js';
+import { renderStage } from '../lib/synth/render.js';
+import { REPO } from './helpers/cli.js';
+
+/** The code blocks of the README's "Your own stack" section, by language, in order. */
+function readmeBlocks(): { ts: string[]; yaml: string[] } {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## Your own stack\n');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const blocks = { ts: [] as string[], yaml: [] as string[] };
+  for (const m of section.matchAll(/```(ts|yaml)\n([\s\S]*?)```/g)) blocks[m[1] as 'ts' | 'yaml'].push(m[2]);
+  return blocks;
+}
+
+describe("the README's own stack", () => {
+  // under node_modules/.cache, so that the block's packages (cdk8s) resolve as they would in apps/
+  const cache = join(REPO, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'stagecraft-readme-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { ts, yaml } = readmeBlocks();
+
+  it('is in the README: one stack and one stage file', () => {
+    expect(ts).toHaveLength(1);
+    expect(yaml).toHaveLength(1);
+  });
+
+  it('compiles, joins the stage schema, synthesizes with no failed check, and joins promote', async () => {
+    // the block imports from apps/ ('../lib/...'): point those imports at this repository's lib/
+    const file = join(dir, 'echo.ts');
+    writeFileSync(file, ts[0].replaceAll("'../lib/", `'${join(REPO, 'lib')}/`));
+    // type-checked with the project's own settings (strict, no any), as `npx tsc -p .` checks apps/
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: join(REPO, 'tsconfig.json'), include: ['echo.ts'] }));
+    const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+    const module = (await import(pathToFileURL(file).href)) as Record<string, Stack>;
+    const stack = Object.values(module)[0];
+    const stacks = { ...STACKS, [stack.name]: stack } as Record<string, Stack>;
+    const loader = new StageLoader(stacks);
+    const dev = loader.load(yaml[0], 'environments/dev.yaml');
+    const rendered = renderStage(dev, stacks, '0.0.0');
+    const objects = rendered.charts.flatMap((c) => c.objects);
+    expect(objects.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['Namespace dev', 'Service echo', 'Deployment echo']);
+    expect(checkStage(rendered, {}).findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(() => loader.load(yaml[0].replace('replicas: 2', 'replicas: 2\n    port: 80'), 'environments/dev.yaml')).toThrow('apps.echo.port must not be 80');
+    const test = loader.load(yaml[0].replace(':1.0', ':0.9'), 'environments/test.yaml');
+    expect(planPromotion(dev, test, stacks)).toEqual({ edits: [{ path: ['apps', 'echo', 'image'], value: 'hashicorp/http-echo:1.0' }], notes: [] });
+  });
+});
