@@ -66,18 +66,24 @@ export function checkStage(r: RenderedStage, options: CheckOptions): CheckResult
   return { findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions) };
 }
 
+export interface CompileStagesOptions {
+  /** Called before each stage is compiled (for a progress line). */
+  readonly onStage?: (stage: string, index: number, count: number) => void;
+}
+
 /**
  * Loads, renders (step 2, with the transforms), checks and plans the output of every source.
  * @throws ProblemsError with the problems of every stage at once: exit code 2 when a stage file
  *   is wrong, 1 when only the checks of the rendered objects failed
  */
-export function compileStages(sources: readonly StageSource[]): Compiled {
+export function compileStages(sources: readonly StageSource[], { onStage }: CompileStagesOptions = {}): Compiled {
   const problems: Problem[] = [];
   const rendered: RenderedStage[] = [];
   const checks = new Map<string, CheckResult>();
   const digests = new Map<string, string>();
   let failedChecks = false;
-  for (const source of sources) {
+  for (const [i, source] of sources.entries()) {
+    onStage?.(source.stage, i, sources.length);
     try {
       const loaded = loadStage(source);
       const r = renderStage(loaded, STACKS, COMPILER_VERSION);

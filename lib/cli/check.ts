@@ -4,7 +4,7 @@
  * lib/checks/ on the YAML manifests there (written by hand or by other tools).
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from '../errors.js';
 import { toProblem } from '../checks/finding.js';
 import { checkObjects } from '../checks/index.js';
@@ -12,7 +12,8 @@ import { parseManifests } from '../checks/manifests.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
 import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
-import { main } from './main.js';
+import { EXIT_CODES_HELP, progress, type Command, type Io } from './main.js';
+import { isEntry, runAsProcess } from './process.js';
 import { COMPILER_VERSION, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
@@ -32,7 +33,9 @@ Options:
   --pod-security <level>       baseline or restricted (with paths) (default: baseline)
   --namespace-exists <name>    a namespace the cluster already has (repeatable)
   -h, --help                   show this help
-`;
+  -V, --version                print the version
+
+${EXIT_CODES_HELP}`;
 
 interface Options {
   format?: string;
@@ -45,17 +48,18 @@ function badOption(name: string, value: string, allowed: readonly string[]): nev
 }
 
 /** The YAML files at `paths`, directories searched recursively in name order. */
-function yamlFiles(paths: readonly string[]): string[] {
+function yamlFiles(cwd: string, paths: readonly string[]): string[] {
   const problems: Problem[] = [];
   const files: string[] = [];
+  // files are named as given (relative to the project directory), and read from there
   const walk = (p: string, top: boolean) => {
-    const st = statSync(p);
+    const st = statSync(resolve(cwd, p));
     if (st.isDirectory()) {
-      for (const e of readdirSync(p).sort()) if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
+      for (const e of readdirSync(resolve(cwd, p)).sort()) if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
     } else if (top || /\.ya?ml$/.test(p)) files.push(p);
   };
   for (const p of paths) {
-    if (!existsSync(p)) problems.push({ code: 'cli/no-such-path', message: `there is no file or directory '${p}'` });
+    if (!existsSync(resolve(cwd, p))) problems.push({ code: 'cli/no-such-path', message: `there is no file or directory '${p}'` });
     else walk(p, true);
   }
   if (problems.length) throw new ProblemsError(problems);
@@ -65,13 +69,18 @@ function yamlFiles(paths: readonly string[]): string[] {
   return files;
 }
 
-function checkManifests(paths: readonly string[], opts: Options): ExitCode {
+function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCode {
   const format = (opts.format ?? 'text') as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) badOption('format', format, REPORT_FORMATS);
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
-  const files = yamlFiles(paths);
-  const manifests = parseManifests(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+  const files = yamlFiles(io.cwd, paths);
+  const line = progress(io);
+  const manifests = parseManifests(files.map((file, i) => {
+    line.update(`check: reading ${file} (${i + 1}/${files.length})`);
+    return { file, text: readFileSync(resolve(io.cwd, file), 'utf8') };
+  }));
+  line.update(`check: checking ${manifests.objects.length} objects`);
   if (manifests.objects.length === 0) {
     throw new ProblemsError([{
       code: 'input/no-objects',
@@ -80,31 +89,36 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
     }]);
   }
   const { findings } = checkObjects(manifests.objects, { podSecurity: level, existingNamespaces: opts['namespace-exists'] ?? [] });
+  line.done();
   const located = findings
     .map((finding) => ({ finding, location: manifests.locate(finding) }))
     .sort((a, b) => compareProblems(toProblem(a.finding, a.location), toProblem(b.finding, b.location)));
   const n = manifests.objects.length;
-  process.stdout.write(format === 'json' ? jsonReport(located, n) : format === 'sarif' ? sarifReport(located, COMPILER_VERSION) : textReport(located, n));
+  io.stdout.write(format === 'json' ? jsonReport(located, n) : format === 'sarif' ? sarifReport(located, COMPILER_VERSION) : textReport(located, n));
   return findings.some((f) => f.severity === 'error') ? ExitCode.checkFailed : ExitCode.ok;
 }
 
-function checkDist(): ExitCode {
-  const root = process.cwd();
+function checkDist(io: Io): ExitCode {
+  const root = io.cwd;
   const project = openProject(root);
-  const compiled = compile(project);
+  const line = progress(io);
+  const compiled = compile(project, project.stages, { onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`) });
+  line.update('check: comparing with dist/');
   const { tree } = compiled;
   const schemaPath = join(root, SCHEMA_FILE);
   const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schemaText();
   const lines = [...staleFiles(project, compiled, true), ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
+  line.done();
   if (lines.length) {
-    process.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
+    io.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
     return ExitCode.checkFailed;
   }
-  process.stdout.write(`dist/ is current: ${project.stages.length} stage(s), ${[...tree.values()].reduce((n, f) => n + f.size, 0)} files\n`);
+  io.stdout.write(`dist/ is current: ${project.stages.length} stage(s), ${[...tree.values()].reduce((n, f) => n + f.size, 0)} files\n`);
   return ExitCode.ok;
 }
 
-await main<Options>({
+export const command: Command<Options> = {
+  name: 'check',
   usage,
   writes: false,
   options: {
@@ -112,7 +126,9 @@ await main<Options>({
     'pod-security': { type: 'string' },
     'namespace-exists': { type: 'string', multiple: true },
   },
-  run(values, positionals) {
-    return positionals.length ? checkManifests(positionals, values) : checkDist();
+  run(values, positionals, io) {
+    return positionals.length ? checkManifests(positionals, values, io) : checkDist(io);
   },
-});
+};
+
+if (isEntry(import.meta.url)) runAsProcess(command);

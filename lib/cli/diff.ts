@@ -5,7 +5,8 @@
  */
 import { ExitCode, ProblemsError } from '../errors.js';
 import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
-import { main } from './main.js';
+import { EXIT_CODES_HELP, type Command } from './main.js';
+import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, openProject, readStageTree, requireStages } from './project.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
@@ -21,28 +22,33 @@ on disk, i.e. as committed unless you ran synth since), as npm run synth would w
 Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file has a problem.
 
 Options:
-  -h, --help   show this help
-`;
+  -h, --help     show this help
+  -V, --version  print the version
 
-await main({
+${EXIT_CODES_HELP}`;
+
+export const command: Command<Record<string, never>> = {
+  name: 'diff',
   usage,
   writes: false,
   options: {},
-  run(_values, stages) {
+  run(_values, stages, io) {
     if (stages.length < 1 || stages.length > 2) {
       throw new ProblemsError([{ code: 'cli/arguments', message: `diff takes one or two stages (found ${stages.length})`, hint: 'e.g. npm run diff -- qa production' }]);
     }
-    const project = openProject(process.cwd());
+    const project = openProject(io.cwd);
     requireStages(project, stages);
     const compiled = compile(project, stages);
     if (stages.length === 1) {
       const [stage] = stages;
       const d = diffManifests(manifestsOf(readStageTree(project, stage)), manifestsOf(compiled.tree.get(stage)!));
-      process.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: 'the sources' }));
+      io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: 'the sources' }));
       return ExitCode.ok;
     }
     const [a, b] = compiled.stages.map((r) => setStageAside(manifestsOf(compiled.tree.get(r.stage.name)!), { stage: r.stage.name, namespace: r.stage.namespace }));
-    process.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
+    io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
     return ExitCode.ok;
   },
-});
+};
+
+if (isEntry(import.meta.url)) runAsProcess(command);

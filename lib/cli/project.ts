@@ -44,18 +44,20 @@ export function stagePath(project: Project, stage: string): string {
 export interface CompileOptions {
   /** Stage file texts to compile instead of the files on disk (a change not yet written), by stage. */
   readonly sources?: ReadonlyMap<string, string>;
+  /** Called before each stage is compiled (for a progress line). */
+  readonly onStage?: (stage: string, index: number, count: number) => void;
 }
 
 /**
  * Reads the stage files of `stages` (every stage of the project by default) and compiles them.
  * @throws ProblemsError with the problems of every stage at once
  */
-export function compile(project: Project, stages: readonly string[] = project.stages, { sources }: CompileOptions = {}): Compiled {
+export function compile(project: Project, stages: readonly string[] = project.stages, { sources, onStage }: CompileOptions = {}): Compiled {
   return compileStages(stages.map((stage) => ({
     stage,
     file: relative(project.root, stagePath(project, stage)),
     text: sources?.get(stage) ?? readStageFile(project, stage),
-  })));
+  })), { onStage });
 }
 
 /** The files of `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */

@@ -11,7 +11,7 @@ describe('npm run check -- <paths>', () => {
     const r = runCli('check', [fixture('defects/3-dangling-claim.yaml')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      "test/fixtures/manifests/defects/3-dangling-claim.yaml:33:20: Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql\n  hint: fix the name, or add the PersistentVolumeClaim to the stage\n",
+      "test/fixtures/manifests/defects/3-dangling-claim.yaml:33:20: error: Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql\n  hint: fix the name, or add the PersistentVolumeClaim to the stage\n",
     );
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('3 objects checked: 1 error, 2 warnings');
   });
@@ -60,9 +60,9 @@ describe('npm run check -- <paths>', () => {
     const r = runCli('check', [fixture('not-kubernetes')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'test/fixtures/manifests/not-kubernetes/docker-compose.yaml:2:1: this document is not a Kubernetes object (found a mapping without apiVersion)\n' +
+      'test/fixtures/manifests/not-kubernetes/docker-compose.yaml:2:1: error: this document is not a Kubernetes object (found a mapping without apiVersion)\n' +
         '  hint: point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata\n' +
-        'test/fixtures/manifests/not-kubernetes/list.yml:1:1: this document is not a Kubernetes object (found a list)\n' +
+        'test/fixtures/manifests/not-kubernetes/list.yml:1:1: error: this document is not a Kubernetes object (found a list)\n' +
         '  hint: point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata\n' +
         '2 problems.\n',
     );

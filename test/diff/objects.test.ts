@@ -99,7 +99,7 @@ describe('npm run diff', () => {
   });
 
   it('refuses a stage that does not exist, and a wrong number of stages', () => {
-    expect(runCli('diff', ['qa', 'nope'])).toMatchObject({ code: 2, stderr: "there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: dev, lab, mink8s, production, qa, raspberry, test\n1 problem.\n" });
+    expect(runCli('diff', ['qa', 'nope'])).toMatchObject({ code: 2, stderr: "error: there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: dev, lab, mink8s, production, qa, raspberry, test\n1 problem.\n" });
     expect(runCli('diff', [])).toMatchObject({ code: 2 });
   });
 });
