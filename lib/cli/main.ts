@@ -22,6 +22,8 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: Writer;
   readonly stderr: Writer;
+  /** Milliseconds now, for the progress line (tests pass their own clock). @default Date.now */
+  readonly clock?: () => number;
 }
 
 export interface Command<V> {
@@ -109,7 +111,8 @@ export function refusePositionals(command: string, positionals: readonly string[
  * shown only once `delayMs` have passed since the start, and `done` clears it. Silent when
  * stderr is not a terminal (pipes and files get no progress lines).
  */
-export function progress(io: Io, delayMs = 1000, now: () => number = Date.now): { update(text: string): void; done(): void } {
+export function progress(io: Io, delayMs = 1000): { update(text: string): void; done(): void } {
+  const now = io.clock ?? Date.now;
   const start = now();
   let shown = false;
   return {

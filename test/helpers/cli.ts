@@ -32,17 +32,19 @@ export interface CliResult {
 export interface RunOptions {
   /** Whether stdout and stderr are terminals. */
   readonly tty?: boolean;
+  /** The command's clock (milliseconds). */
+  readonly clock?: () => number;
 }
 
 /** Runs the command `command` with `args` in `cwd`, as `npm run <command>` would, in this process. */
-export function runCli(command: string, args: readonly string[] = [], cwd = REPO, env: NodeJS.ProcessEnv = {}, { tty = false }: RunOptions = {}): CliResult {
+export function runCli(command: string, args: readonly string[] = [], cwd = REPO, env: NodeJS.ProcessEnv = {}, { tty = false, clock }: RunOptions = {}): CliResult {
   const cmd = COMMANDS[command];
   if (!cmd) throw new Error(`no command ${command}`);
   let stdout = '';
   let stderr = '';
   const out: Writer = { write: (t) => void (stdout += t), isTTY: tty };
   const err: Writer = { write: (t) => void (stderr += t), isTTY: tty };
-  const code = main(cmd, args, { cwd, env: { ...process.env, ...env }, stdout: out, stderr: err });
+  const code = main(cmd, args, { cwd, env: { ...process.env, ...env }, stdout: out, stderr: err, ...(clock ? { clock } : {}) });
   return { code, stdout, stderr };
 }
 
