@@ -46,7 +46,6 @@ export function warningSummary(stage: string, warnings: readonly Finding[]): Pro
         severity: 'warning',
         subject: stage,
         message: `${code}: ${n} warning${n === 1 ? '' : 's'} on ${objects.length} object${objects.length === 1 ? '' : 's'} (${named}), e.g. ${found[0].message}`,
-        hint: 'npm run synth -- --verbose prints each',
       } satisfies Problem;
     });
 }
@@ -75,6 +74,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean }> = {
     const schema = schemaText();
     if (!existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema) writeFileSync(schemaPath, schema);
     const color = useColor(io);
+    let summarized = 0;
     for (const [i, s] of compiled.stages.entries()) {
       io.stdout.write(writtenLines(written[i]).map((l) => `${l}\n`).join(''));
       for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
@@ -85,8 +85,10 @@ export const command: Command<{ stage?: string[]; verbose?: boolean }> = {
       const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
       const problems = verbose ? warnings.map((f) => toProblem(f)) : warningSummary(s.stage.name, warnings);
       if (problems.length) io.stderr.write(problems.map((p) => printProblem(p, color)).join('\n') + '\n');
+      if (!verbose) summarized += warnings.length;
     }
     for (const d of gone) io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (there is no environments/${d}.yaml)\n`);
+    if (summarized) io.stderr.write(`${summarized} warning${summarized === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
     return ExitCode.ok;
   },
 };
