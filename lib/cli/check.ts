@@ -76,11 +76,10 @@ function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCo
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
   const files = yamlFiles(io.cwd, paths);
   const line = progress(io);
-  const manifests = parseManifests(files.map((file, i) => {
+  const manifests = line.during(() => parseManifests(files.map((file, i) => {
     line.update(`check: reading ${file} (${i + 1}/${files.length})`);
     return { file, text: readFileSync(resolve(io.cwd, file), 'utf8') };
-  }));
-  line.update(`check: checking ${manifests.objects.length} objects`);
+  })));
   if (manifests.objects.length === 0) {
     throw new ProblemsError([{
       code: 'input/no-objects',
@@ -88,8 +87,10 @@ function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCo
       hint: 'point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata',
     }]);
   }
-  const { findings } = checkObjects(manifests.objects, { podSecurity: level, existingNamespaces: opts['namespace-exists'] ?? [] });
-  line.done();
+  const { findings } = line.during(() => {
+    line.update(`check: checking ${manifests.objects.length} objects`);
+    return checkObjects(manifests.objects, { podSecurity: level, existingNamespaces: opts['namespace-exists'] ?? [] });
+  });
   const located = findings
     .map((finding) => ({ finding, location: manifests.locate(finding) }))
     .sort((a, b) => compareProblems(toProblem(a.finding, a.location), toProblem(b.finding, b.location)));
@@ -102,13 +103,11 @@ function checkDist(io: Io): ExitCode {
   const root = io.cwd;
   const project = openProject(root);
   const line = progress(io);
-  const compiled = compile(project, project.stages, { onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`) });
-  line.update('check: comparing with dist/');
+  const compiled = line.during(() => compile(project, project.stages, { onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`) }));
   const { tree } = compiled;
   const schemaPath = join(root, SCHEMA_FILE);
   const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schemaText();
   const lines = [...staleFiles(project, compiled, true), ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
-  line.done();
   if (lines.length) {
     io.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
     return ExitCode.checkFailed;

@@ -108,22 +108,37 @@ export function refusePositionals(command: string, positionals: readonly string[
 
 /**
  * A progress line on a terminal for work that takes a while: `update` rewrites one stderr line,
- * shown only once `delayMs` have passed since the start, and `done` clears it. Silent when
+ * shown only once `delayMs` have passed since the start, and `during` clears it after the work
+ * (before any problem is printed). Silent when
  * stderr is not a terminal (pipes and files get no progress lines).
  */
-export function progress(io: Io, delayMs = 1000): { update(text: string): void; done(): void } {
+export function progress(io: Io, delayMs = 1000): Progress {
   const now = io.clock ?? Date.now;
   const start = now();
   let shown = false;
+  const done = () => {
+    if (shown) io.stderr.write('\r\x1b[2K');
+    shown = false;
+  };
   return {
     update(text) {
       if (!io.stderr.isTTY || now() - start < delayMs) return;
       io.stderr.write(`\r\x1b[2K${text}`);
       shown = true;
     },
-    done() {
-      if (shown) io.stderr.write('\r\x1b[2K');
-      shown = false;
+    during(work) {
+      try {
+        return work();
+      } finally {
+        done();
+      }
     },
   };
+}
+
+export interface Progress {
+  /** Shows `text` as the progress line (once the delay has passed, on a terminal). */
+  update(text: string): void;
+  /** Runs `work` and clears the line after it, whether it succeeds or throws. */
+  during<T>(work: () => T): T;
 }

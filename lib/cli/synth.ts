@@ -61,15 +61,16 @@ export const command: Command<{ stage?: string[]; verbose?: boolean }> = {
     requireStages(project, named);
     const all = named.length === 0;
     const line = progress(io);
-    const compiled = compile(project, all ? project.stages : named, {
-      onStage: (s, i, n) => line.update(`synth: compiling ${s} (${i + 1}/${n})`),
-    });
-    line.update('synth: writing dist/');
     const distDir = join(root, DIST_DIR);
-    // a full synthesis removes the output of stages whose stage file is gone: say so
-    const gone = all && existsSync(distDir) ? readdirSync(distDir).filter((d) => !compiled.tree.has(d)).sort() : [];
-    const written = writeOutput(project, compiled, { removeOthers: all });
-    line.done();
+    const { compiled, gone, written } = line.during(() => {
+      const compiled = compile(project, all ? project.stages : named, {
+        onStage: (s, i, n) => line.update(`synth: compiling ${s} (${i + 1}/${n})`),
+      });
+      line.update('synth: writing dist/');
+      // a full synthesis removes the output of stages whose stage file is gone: say so
+      const gone = all && existsSync(distDir) ? readdirSync(distDir).filter((d) => !compiled.tree.has(d)).sort() : [];
+      return { compiled, gone, written: writeOutput(project, compiled, { removeOthers: all }) };
+    });
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
     if (!existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema) writeFileSync(schemaPath, schema);

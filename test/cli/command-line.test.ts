@@ -126,6 +126,13 @@ describe('the progress line', () => {
     expect(r.stderr).toContain('\r\x1b[2Ksynth: writing dist/\r\x1b[2K');
   });
 
+  it('is cleared before the problems are printed', () => {
+    const broken = 'apps:\n  nginx:\n    image: nginx\n    replicas: three\n';
+    const r = runCli('synth', [], tempProject({ lab: repoStage('lab'), broken }), {}, { tty: true, clock: ticking(600) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\r\x1b\[2Ksynth: compiling lab \(2\/2\)\r\x1b\[2Kenvironments\/broken\.yaml:4:15: /);
+  });
+
   it('shows for check too', () => {
     const r = runCli('check', [join(REPO, 'dist', 'qa')], REPO, {}, { tty: true, clock: ticking(600) });
     expect(r.stderr).toContain('\x1b[2Kcheck: checking ');
