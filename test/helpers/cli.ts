@@ -74,5 +74,5 @@ export function repoStage(name: string): string {
 
 /** The lines of a command's stderr that are not warnings (or their hints): what made it fail. */
 export function errorLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => l !== '' && !/^(\S+: )?warning: /.test(l) && !l.startsWith('  hint: '));
+  return stderr.split('\n').filter((l) => l !== '' && !/^(\S+: )?warning: /.test(l) && !/^\d+ warnings? in all; /.test(l) && !l.startsWith('  hint: '));
 }
