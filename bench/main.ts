@@ -7,50 +7,21 @@
  *
  *   npm run bench [-- --quick] [--sizes 10,100,1000] [--stages 4] [--runs 3] [--no-plain] [--json <file>]
  *   npm run bench -- checks [<apps>]     the checks' throughput alone (bench/checks.ts)
- *   npm run bench -- hostile             hostile stage files: linear cost (bench/hostile.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { usage, parseBench, type Options } from './args.js';
 import { fleetStageFiles, writeProject } from './fleet.js';
 import { measure, npmRun, type Command } from './process.js';
 import { count, formatTable, mebibytes, ratio, seconds, secondsRange, summarize, type Summary } from './stats.js';
 import { measureValidation, renderProject } from './validation.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const DEFAULT_JSON = join(REPO, 'bench', 'out', 'results.json');
 /** What lib/cli/run.mjs keeps to know that its bundle of synth is current; without it, the next start rebuilds the bundle. */
 const SYNTH_BUNDLE_MANIFEST = join(REPO, 'node_modules', '.cache', 'stagecraft', 'synth.json');
-
-const usage = `Usage: npm run bench [-- options]
-       npm run bench -- checks [<apps>]
-       npm run bench -- hostile [--max-keys 40000] [--runs 3]
-
-Measures cold npm run synth and npm run check of the committed stages and of generated fleets
-(N demoapp instances x M stages) in temporary projects, the same synthesis started as a plain
-cdk8s project starts it (ts-node), and the checks in this process. Prints medians and min-max.
-
-Options:
-  --sizes <n,n,...>  fleet sizes N (default: 10,100,1000; --quick: 10,100)
-  --stages <m>       stages per fleet M (default: 4)
-  --runs <r>         measured runs of each command (default: 3), after one warm-up run of
-                     each command on the committed stages
-  --no-plain         skip the plain cdk8s (ts-node) start-up path (about 20 s a run)
-  --quick            --sizes 10,100 --runs 2 --no-plain
-  --json <file>      where to write the results (default: bench/out/results.json)
-  -h, --help         show this help
-`;
-
-interface Options {
-  readonly sizes: readonly number[];
-  readonly stages: number;
-  readonly runs: number;
-  readonly plain: boolean;
-  readonly json: string;
-}
 
 /** One line of the table and of the JSON. */
 interface Row {
@@ -188,44 +159,25 @@ function printTable(rows: readonly Row[], ratioLines: Record<string, number>): v
   for (const [name, r] of Object.entries(ratioLines)) process.stdout.write(`${name}: ${ratio(r)}\n`);
 }
 
-function parseOptions(argv: string[]): Options | undefined {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      sizes: { type: 'string' }, stages: { type: 'string' }, runs: { type: 'string' }, json: { type: 'string' },
-      'no-plain': { type: 'boolean' }, quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) return undefined;
-  const quick = values.quick ?? false;
-  const number = (name: string, text: string) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} takes whole numbers >= 1 (found '${text}')`);
-    return n;
-  };
-  return {
-    sizes: (values.sizes ?? (quick ? '10,100' : '10,100,1000')).split(',').map((s) => number('sizes', s)),
-    stages: number('stages', values.stages ?? '4'),
-    runs: number('runs', values.runs ?? (quick ? '2' : '3')),
-    plain: !(values['no-plain'] ?? quick),
-    json: values.json ?? DEFAULT_JSON,
-  };
-}
-
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'checks') {
-    // the checks' throughput over one large generated stage, as before this suite existed
-    return spawnSync(process.execPath, [...process.execArgv, join(REPO, 'bench', 'checks.ts'), ...argv.slice(1)], { stdio: 'inherit' }).status ?? 1;
-  }
-  if (argv[0] === 'hostile') {
-    // hostile stage files: linear in the problems and the bytes (bench/hostile.ts)
-    return spawnSync(process.execPath, [...process.execArgv, join(REPO, 'bench', 'hostile.ts'), ...argv.slice(1)], { stdio: 'inherit' }).status ?? 1;
-  }
-  const options = parseOptions(argv);
-  if (!options) {
+  if (argv[0] === 'hostile' && argv.some((a) => a === '--help' || a === '-h')) {
     process.stdout.write(usage);
     return 0;
   }
+  if (argv[0] === 'hostile') {
+    // hostile stage files: linear in the problems and the bytes (bench/hostile.ts parses its own options)
+    return spawnSync(process.execPath, [...process.execArgv, join(REPO, 'bench', 'hostile.ts'), ...argv.slice(1)], { stdio: 'inherit' }).status ?? 1;
+  }
+  const parsed = parseBench(argv);
+  if ('text' in parsed) {
+    (parsed.code === 0 ? process.stdout : process.stderr).write(parsed.text);
+    return parsed.code;
+  }
+  if ('checks' in parsed) {
+    // the checks' throughput over one large generated stage, as before this suite existed
+    return spawnSync(process.execPath, [...process.execArgv, join(REPO, 'bench', 'checks.ts'), String(parsed.checks)], { stdio: 'inherit' }).status ?? 1;
+  }
+  const options = parsed.options;
   const start = process.hrtime.bigint();
   process.stderr.write(`measuring (${options.runs} runs of each; sizes ${options.sizes.join(', ')} x ${options.stages} stages)\n`);
   const rows = await committedRows(options);
@@ -239,4 +191,5 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-process.exit(await main(process.argv.slice(2)));
+// the process ends when its output has drained
+process.exitCode = await main(process.argv.slice(2));

@@ -131,6 +131,11 @@ function promotionDeclaration(loaded: LoadedStage<{ promotion?: { from: string }
   return from === undefined ? { stage } : { stage, from, location: loaded.locate(['promotion', 'from']) };
 }
 
+export interface CompileStagesOptions {
+  /** Called before each stage is compiled (for a progress line). */
+  readonly onStage?: (stage: string, index: number, count: number) => void;
+}
+
 /**
  * Loads (step 1), renders (step 2, with the transforms), checks (step 3, `checkStage` in
  * lib/checks/) and plans the output of every source.
@@ -154,7 +159,8 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const digests = new Map<string, string>();
   const edges = new Map<string, readonly EdgeFile[]>();
   let failedChecks = false;
-  for (const source of sources) {
+  for (const [i, source] of sources.entries()) {
+    options.onStage?.(source.stage, i, sources.length);
     try {
       if (source.stage === DELIVERY_DIR) {
         throw new ProblemsError([{ code: 'config/stage-name', subject: source.file, message: `the stage name '${DELIVERY_DIR}' is reserved for ${DIST_DIR}/${DELIVERY_DIR}/`, hint: 'rename the stage file' }]);

@@ -90,10 +90,23 @@ export function formatPlace(p: Problem): string | undefined {
   return l ? `${l.file}:${l.line}:${l.column}` : p.subject;
 }
 
-/** One problem as text: `file:line:col: message` and, on the next line, the hint. */
+/**
+ * One problem as text: `file:line:col: message` (`file:line:col: warning: message` for a
+ * warning) and, on the next line, the hint. The one place that renders a problem.
+ */
 export function formatProblem(p: Problem): string {
+  return renderProblem(p, false);
+}
+
+/** `formatProblem`, with errors labelled `error: ` as warnings are `warning: `: what the commands print. */
+export function formatLabelledProblem(p: Problem): string {
+  return renderProblem(p, true);
+}
+
+function renderProblem(p: Problem, labelErrors: boolean): string {
   const place = formatPlace(p);
-  const head = `${place ? `${place}: ` : ''}${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
+  const label = p.severity === 'warning' ? 'warning: ' : labelErrors ? 'error: ' : '';
+  const head = `${place ? `${place}: ` : ''}${label}${p.message}`;
   return p.hint ? `${head}\n  hint: ${p.hint}` : head;
 }
 

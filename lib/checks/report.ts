@@ -2,7 +2,7 @@
  * Rendering findings for people (text), for scripts (JSON) and for code scanning (SARIF 2.1.0).
  * Pure: findings and their places in, a string out.
  */
-import { formatProblem, type SourceLocation } from '../errors.js';
+import { formatLabelledProblem, type SourceLocation } from '../errors.js';
 import { fieldPath, toProblem, type Finding } from './finding.js';
 import { ruleInfo } from '../model/rules.js';
 
@@ -22,7 +22,7 @@ function counts(items: readonly Located[]): string {
 
 /** The text report: one problem per finding, then `N objects checked: E errors, W warnings`. */
 export function textReport(items: readonly Located[], objects: number): string {
-  const lines = items.map((i) => formatProblem(toProblem(i.finding, i.location)));
+  const lines = items.map((i) => formatLabelledProblem(toProblem(i.finding, i.location)));
   return [...lines, `${objects} object${objects === 1 ? '' : 's'} checked: ${counts(items)}`].join('\n') + '\n';
 }
 

@@ -4,7 +4,7 @@
  * lib/checks/ on the YAML manifests there (written by hand or by other tools).
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from '../errors.js';
 import { toProblem } from '../checks/finding.js';
 import { checkObjects } from '../checks/index.js';
@@ -12,14 +12,14 @@ import { parseManifests } from '../checks/manifests.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
 import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
+import { EXIT_CODES_HELP, progress, type Command, type Io } from './main.js';
+import { isEntry, runAsProcess } from './process.js';
+import { COMPILER_VERSION, CRDS_DIR, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
+import { readInputFile } from './read-file.js';
+import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
 import { existingNamespaces } from '../synth/inventory.js';
-
-import { main } from './main.js';
-import { readInputFile } from './read-file.js';
-import { withFs } from '../fs-problems.js';
-import { COMPILER_VERSION, CRDS_DIR, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
 
@@ -42,7 +42,9 @@ Options:
   --scope-per-dir              check each directory of plain files as its own cluster (a
                                directory with a stage's inventory.txt always is one)
   -h, --help                   show this help
-`;
+  -V, --version                print the version
+
+${EXIT_CODES_HELP}`;
 
 interface Options {
   format?: string;
@@ -57,17 +59,18 @@ function badOption(name: string, value: string, allowed: readonly string[]): nev
 }
 
 /** The YAML files at `paths`, directories searched recursively in name order. */
-function yamlFiles(paths: readonly string[]): string[] {
+function yamlFiles(cwd: string, paths: readonly string[]): string[] {
   const problems: Problem[] = [];
   const files: string[] = [];
+  // files are named as given (relative to the project directory), and read from there
   const walk = (p: string, top: boolean) => {
-    const st = withFs(p, 'reading', () => statSync(p));
+    const st = withFs(p, 'reading', () => statSync(resolve(cwd, p)));
     if (st.isDirectory()) {
-      for (const e of withFs(p, 'reading', () => readdirSync(p)).sort()) if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
+      for (const e of withFs(p, 'reading', () => readdirSync(resolve(cwd, p))).sort()) if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
     } else if (top || /\.ya?ml$/.test(p)) files.push(p);
   };
   for (const p of paths) {
-    if (!existsSync(p)) problems.push({ code: 'cli/no-such-path', message: `there is no file or directory '${p}'` });
+    if (!existsSync(resolve(cwd, p))) problems.push({ code: 'cli/no-such-path', message: `there is no file or directory '${p}'` });
     else walk(p, true);
   }
   if (problems.length) throw new ProblemsError(problems);
@@ -77,15 +80,21 @@ function yamlFiles(paths: readonly string[]): string[] {
   return files;
 }
 
-function checkManifests(paths: readonly string[], opts: Options): ExitCode {
+function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCode {
   const format = (opts.format ?? 'text') as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) badOption('format', format, REPORT_FORMATS);
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
-  const files = yamlFiles(paths);
-  const crdDirs = opts.crds ?? (existsSync(CRDS_DIR) ? [CRDS_DIR] : []);
-  const crds = crdDirs.length ? parseManifests(yamlFiles(crdDirs).map((file) => ({ file, text: readInputFile(file).text }))).objects : [];
-  const manifests = parseManifests(files.map((file) => ({ file, text: readInputFile(file).text })));
+  const files = yamlFiles(io.cwd, paths);
+  const line = progress(io);
+  const manifests = line.during(() => parseManifests(files.map((file, i) => {
+    line.update(`check: reading ${file} (${i + 1}/${files.length})`);
+    return { file, text: readInputFile(resolve(io.cwd, file), file).text };
+  })));
+  const crdDirs = opts.crds ?? (existsSync(resolve(io.cwd, CRDS_DIR)) ? [CRDS_DIR] : []);
+  const crds = crdDirs.length
+    ? parseManifests(yamlFiles(io.cwd, crdDirs).map((file) => ({ file, text: readInputFile(resolve(io.cwd, file), file).text }))).objects
+    : [];
   if (manifests.objects.length === 0) {
     throw new ProblemsError([{
       code: 'input/no-objects',
@@ -94,7 +103,8 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
     }]);
   }
   // each stage directory is one cluster; the objects of one scope are checked together
-  const scopes = groupByScope(files, { isStageDir: (dir) => existsSync(join(dir, STAGE_MARKER)), perDir: opts['scope-per-dir'] ?? false });
+  const isStageDir = (dir: string) => existsSync(resolve(io.cwd, dir, STAGE_MARKER));
+  const scopes = groupByScope(files, { isStageDir, perDir: opts['scope-per-dir'] ?? false });
   const scopeOfFile = new Map([...scopes].flatMap(([scope, fs]) => fs.map((f) => [f, scope] as const)));
   const byScope = new Map<string, KubeObject[]>();
   for (const o of manifests.objects) {
@@ -104,34 +114,40 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
     else byScope.set(scope, [o]);
   }
   // a stage directory's inventory may name namespaces that exist where it is applied (dist/delivery/: the engine's)
-  const declared = (scope: string) => (existsSync(join(scope, STAGE_MARKER)) ? existingNamespaces(readFileSync(join(scope, STAGE_MARKER), 'utf8')) : []);
-  const findings = [...byScope].flatMap(([scope, objects]) =>
-    checkObjects(objects, { podSecurity: level, existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)], crds }).findings);
+  const declared = (scope: string) =>
+    isStageDir(scope) ? existingNamespaces(readFileSync(resolve(io.cwd, scope, STAGE_MARKER), 'utf8')) : [];
+  const findings = line.during(() => {
+    line.update(`check: checking ${manifests.objects.length} objects`);
+    return [...byScope].flatMap(([scope, objects]) =>
+      checkObjects(objects, { podSecurity: level, existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)], crds }).findings);
+  });
   const located = findings
     .map((finding) => ({ finding, location: manifests.locate(finding) }))
     .sort((a, b) => compareProblems(toProblem(a.finding, a.location), toProblem(b.finding, b.location)));
   const n = manifests.objects.length;
-  process.stdout.write(format === 'json' ? jsonReport(located, n) : format === 'sarif' ? sarifReport(located, COMPILER_VERSION) : textReport(located, n));
+  io.stdout.write(format === 'json' ? jsonReport(located, n) : format === 'sarif' ? sarifReport(located, COMPILER_VERSION) : textReport(located, n));
   return findings.some((f) => f.severity === 'error') ? ExitCode.checkFailed : ExitCode.ok;
 }
 
-function checkDist(): ExitCode {
-  const root = process.cwd();
-  const project = openProject(root);
-  const compiled = compile(project);
+function checkDist(io: Io): ExitCode {
+  const root = io.cwd;
+  const project = openProject(root, { log: (l) => io.stderr.write(`${l}\n`) });
+  const line = progress(io);
+  const compiled = line.during(() => compile(project, project.stages, { onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`) }));
   const { tree } = compiled;
   const schemaPath = join(root, SCHEMA_FILE);
   const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schemaText();
   const lines = [...staleFiles(project, compiled, true), ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
   if (lines.length) {
-    process.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
+    io.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
     return ExitCode.checkFailed;
   }
-  process.stdout.write(`dist/ is current: ${project.stages.length} stage(s), ${[...tree.values()].reduce((n, f) => n + f.size, 0)} files\n`);
+  io.stdout.write(`dist/ is current: ${project.stages.length} stage(s), ${[...tree.values()].reduce((n, f) => n + f.size, 0)} files\n`);
   return ExitCode.ok;
 }
 
-await main<Options>({
+export const command: Command<Options> = {
+  name: 'check',
   usage,
   writes: false,
   options: {
@@ -141,7 +157,9 @@ await main<Options>({
     crds: { type: 'string', multiple: true },
     'scope-per-dir': { type: 'boolean' },
   },
-  run(values, positionals) {
-    return positionals.length ? checkManifests(positionals, values) : checkDist();
+  run(values, positionals, io) {
+    return positionals.length ? checkManifests(positionals, values, io) : checkDist(io);
   },
-});
+};
+
+if (isEntry(import.meta.url)) runAsProcess(command);

@@ -9,7 +9,8 @@ import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
-import { main } from './main.js';
+import { EXIT_CODES_HELP, type Command } from './main.js';
+import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, openProject, readStageTree, requireStages } from './project.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
@@ -26,18 +27,21 @@ project file (stagecraft.yaml), the delivery objects in dist/delivery/ as well.
 Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file has a problem.
 
 Options:
-  -h, --help   show this help
-`;
+  -h, --help     show this help
+  -V, --version  print the version
 
-await main({
+${EXIT_CODES_HELP}`;
+
+export const command: Command<Record<string, never>> = {
+  name: 'diff',
   usage,
   writes: false,
   options: {},
-  run(_values, stages) {
+  run(_values, stages, io) {
     if (stages.length < 1 || stages.length > 2) {
       throw new ProblemsError([{ code: 'cli/arguments', message: `diff takes one or two stages (found ${stages.length})`, hint: 'e.g. npm run diff -- qa production' }]);
     }
-    const project = openProject(process.cwd());
+    const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, stages);
     // with a project file, one stage's diff covers its delivery objects too, which need every stage
     const delivers = stages.length === 1 && existsSync(join(project.root, PROJECT_FILE));
@@ -49,11 +53,13 @@ await main({
         dirs.flatMap((n) => manifestsOf(readStageTree(project, n))),
         dirs.flatMap((n) => manifestsOf(compiled.tree.get(n) ?? new Map())),
       );
-      process.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: 'the sources' }));
+      io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: 'the sources' }));
       return ExitCode.ok;
     }
     const [a, b] = compiled.stages.map((r) => setStageAside(manifestsOf(compiled.tree.get(r.stage.name)!), { stage: r.stage.name, namespace: r.stage.namespace }));
-    process.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
+    io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
     return ExitCode.ok;
   },
-});
+};
+
+if (isEntry(import.meta.url)) runAsProcess(command);

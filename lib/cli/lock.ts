@@ -145,6 +145,11 @@ export function acquireLock(root: string, command: string, log: (line: string) =
   return () => release(path);
 }
 
+/** Releases every lock this process holds: a command run in-process ends here, not at process exit. */
+export function releaseHeldLocks(): void {
+  for (const path of [...held.keys()]) release(path, true);
+}
+
 function release(path: string, all = false): void {
   const mine = held.get(path);
   if (!mine || (--mine.count > 0 && !all)) return;

@@ -1,50 +1,164 @@
 /**
- * What every command shares: argument parsing with --help, and turning problems into
- * messages and exit codes.
+ * What every command shares: argument parsing with --help and --version, the streams and
+ * environment a command runs with (`Io`, injectable, so that tests run commands in this process),
+ * and turning problems into messages and exit codes. Nothing here ends the process: `main`
+ * returns the exit code, and only the entry points (lib/cli/run.mjs, or a command file started
+ * directly) hand it to the process, which then ends once its output has drained (./process.ts).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ExitCode, ProblemsError, formatProblem } from '../errors.js';
+import { ExitCode, ProblemsError, formatLabelledProblem, type Problem } from '../errors.js';
+import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
+import { releaseHeldLocks } from './lock.js';
+
+/** Where a command writes text. */
+export interface Writer {
+  write(text: string): void;
+  /** A terminal: colour (unless NO_COLOR) and progress lines are allowed. */
+  readonly isTTY?: boolean;
+}
+
+/** What a command runs with: the project directory, the environment and the output streams. */
+export interface Io {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: Writer;
+  readonly stderr: Writer;
+  /** Milliseconds now, for the progress line (tests pass their own clock). @default Date.now */
+  readonly clock?: () => number;
+}
 
 export interface Command<V> {
+  /** The name after `npm run`, e.g. `synth`. */
+  readonly name: string;
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
   /** Whether the command writes files (its failures then say that nothing was written). @default true */
   readonly writes?: boolean;
-  run(values: V, positionals: string[]): ExitCode | Promise<ExitCode>;
+  run(values: V, positionals: string[], io: Io): ExitCode;
 }
 
-/** Runs a command with the process's arguments and exits with its code. */
-export async function main<V>(command: Command<V>, argv = process.argv.slice(2)): Promise<never> {
-  let code: ExitCode;
+/** The exit codes as every command's help and the README state them. */
+export const EXIT_CODES_HELP = `Exit codes: 0 ok, 1 a check failed or the command was refused (nothing written),
+2 bad input (a stage file, the command line, a file that is not Kubernetes YAML).
+`;
+
+/** Whether `io.stderr` may carry ANSI colour: a terminal, and no NO_COLOR (https://no-color.org). */
+export function useColor(io: Io, writer: Writer = io.stderr): boolean {
+  return writer.isTTY === true && !io.env.NO_COLOR;
+}
+
+const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', hint: '\x1b[2m' } as const;
+const RESET = '\x1b[0m';
+
+/**
+ * A problem as printed on stderr: `formatLabelledProblem`'s text, with its `error:`/`warning:` label and
+ * hint coloured when `color` is set.
+ */
+export function printProblem(p: Problem, color: boolean): string {
+  const text = formatLabelledProblem(p);
+  if (!color) return text;
+  const label = p.severity === 'warning' ? 'warning:' : 'error:';
+  return text.replace(label, `${COLORS[p.severity ?? 'error']}${label}${RESET}`).replace(/^( {2}hint: .*)$/m, `${COLORS.hint}$1${RESET}`);
+}
+
+/** Runs `command` with `argv` (the arguments after the command's name) and returns its exit code. */
+export function main<V>(command: Command<V>, argv: readonly string[], io: Io): ExitCode {
+  const color = useColor(io);
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      args: [...argv],
+      options: { ...command.options, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } },
       allowPositionals: true,
     });
     if (values.help) {
-      process.stdout.write(command.usage);
-      process.exit(ExitCode.ok);
+      io.stdout.write(command.usage);
+      return ExitCode.ok;
     }
-    code = await command.run(values as V, positionals);
+    if (values.version) {
+      io.stdout.write(`stagecraft ${COMPILER_VERSION}\n`);
+      return ExitCode.ok;
+    }
+    return command.run(values as V, positionals, io);
   } catch (e) {
-    if (e instanceof ProblemsError) {
-      process.stderr.write(e.problems.map(formatProblem).join('\n') + '\n');
-      const errors = e.problems.filter((p) => p.severity !== 'warning').length;
-      process.stderr.write(`${errors} problem${errors === 1 ? '' : 's'}${command.writes === false ? '.' : '; nothing was written.'}\n`);
-      code = e.exitCode;
-    } else if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${e.message}\n\n${command.usage}`);
-      code = ExitCode.badInput;
-    } else if (isFsError(e)) {
-      // a file the command wrote or read that the file system refused: a message, not a trace
-      const p = fsProblem(e, e.path ?? 'a file', /^(open|read|stat|lstat|scandir|readlink|realpath)$/.test(e.syscall ?? '') ? 'reading' : 'writing');
-      process.stderr.write(`${formatProblem(p)}\n1 problem${command.writes === false ? '.' : '; nothing was written.'}\n`);
-      code = ExitCode.badInput;
-    } else {
-      throw e;
-    }
+    return reportFailure(e, command, io, color);
+  } finally {
+    // a command run in-process (tests, tools) must not keep the project locked after it returns
+    releaseHeldLocks();
   }
-  process.exit(code);
+}
+
+/** A failure as messages and an exit code; anything but a problem, a bad command line or a file-system error is a bug: rethrown. */
+function reportFailure<V>(e: unknown, command: Command<V>, io: Io, color: boolean): ExitCode {
+  if (e instanceof ProblemsError) {
+    io.stderr.write(e.problems.map((p) => printProblem(p, color)).join('\n') + '\n');
+    const errors = e.problems.filter((p) => p.severity !== 'warning').length;
+    io.stderr.write(`${errors} problem${errors === 1 ? '' : 's'}${command.writes === false ? '.' : '; nothing was written.'}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
+    io.stderr.write(`${printProblem({ code: 'cli/arguments', message: e.message }, color)}\n\n${command.usage}`);
+    return ExitCode.badInput;
+  }
+  if (isFsError(e)) {
+    // a file the command wrote or read that the file system refused: a message, not a trace
+    const p = fsProblem(
+      e,
+      e.path ?? 'a file',
+      /^(open|read|stat|lstat|scandir|readlink|realpath)$/.test(e.syscall ?? '') ? 'reading' : 'writing',
+    );
+    io.stderr.write(`${printProblem(p, color)}\n1 problem${command.writes === false ? '.' : '; nothing was written.'}\n`);
+    return ExitCode.badInput;
+  }
+  throw e;
+}
+
+/** @throws ProblemsError (bad input) when a command that takes no positional arguments got some */
+export function refusePositionals(command: string, positionals: readonly string[], form: string): void {
+  if (positionals.length) {
+    throw new ProblemsError([
+      {
+        code: 'cli/arguments',
+        message: `npm run ${command} takes no arguments but options (found ${positionals.map((p) => `'${p}'`).join(' ')})`,
+        hint: form,
+      },
+    ]);
+  }
+}
+
+/**
+ * A progress line on a terminal for work that takes a while: `update` rewrites one stderr line,
+ * shown only once `delayMs` have passed since the start, and `during` clears it after the work
+ * (before any problem is printed). Silent when
+ * stderr is not a terminal (pipes and files get no progress lines).
+ */
+export function progress(io: Io, delayMs = 1000): Progress {
+  const now = io.clock ?? Date.now;
+  const start = now();
+  let shown = false;
+  const done = () => {
+    if (shown) io.stderr.write('\r\x1b[2K');
+    shown = false;
+  };
+  return {
+    update(text) {
+      if (!io.stderr.isTTY || now() - start < delayMs) return;
+      io.stderr.write(`\r\x1b[2K${text}`);
+      shown = true;
+    },
+    during(work) {
+      try {
+        return work();
+      } finally {
+        done();
+      }
+    },
+  };
+}
+
+export interface Progress {
+  /** Shows `text` as the progress line (once the delay has passed, on a terminal). */
+  update(text: string): void;
+  /** Runs `work` and clears the line after it, whether it succeeds or throws. */
+  during<T>(work: () => T): T;
 }

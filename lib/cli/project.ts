@@ -88,13 +88,15 @@ export function stagePath(project: Project, stage: string): string {
 export interface CompileOptions {
   /** Stage file texts to compile instead of the files on disk (a change not yet written), by stage. */
   readonly sources?: ReadonlyMap<string, string>;
+  /** Called before each stage is compiled (for a progress line). */
+  readonly onStage?: (stage: string, index: number, count: number) => void;
 }
 
 /**
  * Reads the stage files of `stages` (every stage of the project by default) and compiles them.
  * @throws ProblemsError with the problems of every stage at once
  */
-export function compile(project: Project, stages: readonly string[] = project.stages, { sources }: CompileOptions = {}): Compiled {
+export function compile(project: Project, stages: readonly string[] = project.stages, { sources, onStage }: CompileOptions = {}): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
   return compileStages(
     stages.map((stage) => ({
@@ -109,6 +111,7 @@ export function compile(project: Project, stages: readonly string[] = project.st
       delivery: project.stages.every((s) => stages.includes(s)),
       stages: project.stages,
       crds: projectCrds(project),
+      onStage,
     },
   );
 }

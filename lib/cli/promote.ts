@@ -7,7 +7,8 @@ import { ExitCode, ProblemsError } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
 import { orderProblem, planPromotion } from '../promotion.js';
 import { STACKS } from '../../apps/index.js';
-import { main } from './main.js';
+import { EXIT_CODES_HELP, type Command } from './main.js';
+import { isEntry, runAsProcess } from './process.js';
 import { compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages, rewriteStage, staleFiles } from './project.js';
 
 const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force]
@@ -24,20 +25,23 @@ or from a stage whose dist/ is not what its sources produce (synthesize and comm
 Exit 2 when a stage file has a problem.
 
 Options:
-  --app <name>  promote only this app
-  --force       promote out of order, or from a stage whose dist/ is not current
-  -h, --help    show this help
-`;
+  --app <name>   promote only this app
+  --force        promote out of order, or from a stage whose dist/ is not current
+  -h, --help     show this help
+  -V, --version  print the version
 
-await main<{ app?: string; force?: boolean }>({
+${EXIT_CODES_HELP}`;
+
+export const command: Command<{ app?: string; force?: boolean }> = {
+  name: 'promote',
   usage,
   options: { app: { type: 'string' }, force: { type: 'boolean' } },
-  run({ app, force }, args) {
+  run({ app, force }, args, io) {
     if (args.length !== 2) {
       throw new ProblemsError([{ code: 'cli/arguments', message: `promote takes two stages, <from> and <to> (found ${args.length})`, hint: 'e.g. npm run promote -- qa production' }]);
     }
     const [from, to] = args;
-    const project = openProject(process.cwd(), { writer: `promote -- ${args.join(' ')}` });
+    const project = openProject(io.cwd, { writer: `promote -- ${args.join(' ')}`, log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, [from, to]);
     const order = orderProblem(from, to, promotionOrderOf(project));
     if (order && !force) throw new ProblemsError([order], ExitCode.checkFailed);
@@ -54,15 +58,17 @@ await main<{ app?: string; force?: boolean }>({
     const target = loadStage(project, to);
     const plan = planPromotion(loadStage(project, from), target, STACKS, app);
     if ('problems' in plan) throw new ProblemsError(plan.problems);
-    for (const note of plan.notes) process.stdout.write(`${note}\n`);
+    for (const note of plan.notes) io.stdout.write(`${note}\n`);
     const { text, applied } = editValues(readStageFile(project, to), plan.edits, target.source);
     if (applied.length === 0) {
-      process.stdout.write(`${to} already has the release of ${from}: nothing to change\n`);
+      io.stdout.write(`${to} already has the release of ${from}: nothing to change\n`);
       return ExitCode.ok;
     }
     const report = rewriteStage(project, to, text);
-    for (const e of applied) process.stdout.write(`${formatEdit(e)}\n`);
-    process.stdout.write(report.map((l) => `${l}\n`).join(''));
+    for (const e of applied) io.stdout.write(`${formatEdit(e)}\n`);
+    io.stdout.write(report.map((l) => `${l}\n`).join(''));
     return ExitCode.ok;
   },
-});
+};
+
+if (isEntry(import.meta.url)) runAsProcess(command);

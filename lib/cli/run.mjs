@@ -1,7 +1,10 @@
 // Starts a command (`node lib/cli/run.mjs synth --stage lab` runs lib/cli/synth.ts) fast: the
 // command's TypeScript sources are bundled into one JavaScript module by esbuild and cached in
-// node_modules/.cache/stagecraft/, rebuilt when any source changes; packages (but typebox) load
-// natively from node_modules. Plain JavaScript, because it runs before anything can compile TypeScript.
+// node_modules/.cache/stagecraft/, rebuilt when any source changes, when the project is at another
+// absolute path (the bundle has the paths of its sources written in), or when Node.js or an
+// installed package changes version; packages (but typebox) load natively from node_modules.
+// Plain JavaScript, because it runs before anything can compile TypeScript. The command sets the
+// exit code and the process ends once its output has drained (lib/cli/process.ts).
 //
 // Why: `node --import tsx` sends every module, node_modules included, through loader hooks on
 // another thread; for this compiler that was about 1 s of a 1.5 s synthesis (bench/README.md).
@@ -21,6 +24,24 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 // load one by one), and no files of its own to read, so it is safe to bundle
 const EXTERNAL = Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDependencies }).filter((p) => p !== '@sinclair/typebox');
 
+/** The commands: the npm scripts that start through this file. */
+const COMMANDS = Object.values(PACKAGE.scripts ?? {}).flatMap((s) => /^node lib\/cli\/run\.mjs ([a-z][a-z-]*)$/.exec(s)?.[1] ?? []);
+
+/**
+ * What a bundle depends on besides its sources: where the project is (the bundle holds absolute
+ * paths), the Node.js version and the installed version of every package it uses.
+ */
+function environmentKey() {
+  const versions = Object.fromEntries(['esbuild', '@sinclair/typebox', ...EXTERNAL].map((p) => {
+    try {
+      return [p, JSON.parse(readFileSync(join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version];
+    } catch {
+      return [p, 'missing'];
+    }
+  }));
+  return JSON.stringify({ root: ROOT, node: process.version, packages: versions });
+}
+
 /** `path -> "mtime size"` of the files a bundle was built from (and of this launcher). */
 function stamp(files) {
   return Object.fromEntries(files.map((f) => {
@@ -29,15 +50,16 @@ function stamp(files) {
   }));
 }
 
-function isCurrent(manifestFile) {
+function isCurrent(manifestFile, key) {
   let manifest;
   try {
     manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
   } catch {
     return false; // no bundle yet
   }
-  const now = stamp(Object.keys(manifest));
-  return Object.entries(manifest).every(([f, s]) => now[f] === s);
+  if (manifest.key !== key || typeof manifest.files !== 'object') return false;
+  const now = stamp(Object.keys(manifest.files));
+  return Object.entries(manifest.files).every(([f, s]) => now[f] === s);
 }
 
 /**
@@ -45,10 +67,16 @@ function isCurrent(manifestFile) {
  * next to themselves (`import.meta.url`) get their own URL written in, so that they find the same
  * files from inside the bundle.
  */
-async function bundle(entry, out) {
+async function bundle(command, out) {
   const { build } = await import('esbuild');
   const { metafile } = await build({
-    entryPoints: [entry],
+    // the command and what starts it: nothing in lib/cli/<command>.ts runs on import
+    stdin: {
+      contents: `export { command } from './lib/cli/${command}.ts';\nexport { runAsProcess } from './lib/cli/process.ts';\n`,
+      resolveDir: ROOT,
+      sourcefile: `lib/cli/${command}.entry.ts`,
+      loader: 'ts',
+    },
     outfile: out,
     absWorkingDir: ROOT,
     bundle: true,
@@ -68,36 +96,44 @@ async function bundle(entry, out) {
       },
     }],
   });
-  return [...Object.keys(metafile.inputs), relative(ROOT, SELF), 'tsconfig.json', 'package.json'];
+  return [...Object.keys(metafile.inputs).filter((f) => f !== '<stdin>'), relative(ROOT, SELF), 'tsconfig.json', 'package.json'];
 }
 
 // Node.js 22.1+ keeps compiled code of the modules loaded from here on (node_modules included) on disk; Node.js 20 has no such cache
 module.enableCompileCache?.();
 
-const command = process.argv[2];
-if (!command || !/^[a-z][a-z-]*$/.test(command)) {
-  process.stderr.write('Usage: node lib/cli/run.mjs <command> [arguments] (a file lib/cli/<command>.ts)\n');
-  process.exit(2);
-}
-const entry = join(ROOT, 'lib', 'cli', `${command}.ts`);
-const out = join(CACHE, `${command}.mjs`);
-const manifestFile = join(CACHE, `${command}.json`);
-if (!isCurrent(manifestFile)) {
-  // each file written beside and renamed into place, the manifest last, so that a command
-  // starting at the same time never reads half a bundle or a manifest of another bundle
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = `.${process.pid}.tmp`;
-  const started = Date.now();
-  const inputs = await bundle(entry, out + tmp);
-  renameSync(out + tmp, out);
-  const stamps = stamp(inputs);
-  // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
-  // then write no manifest, and the next start bundles again (mtimes can be coarse, hence the margin)
-  const settled = Object.values(stamps).every((s) => s === 'missing' || Number(s.split(' ')[0]) < started - MTIME_MARGIN_MS);
-  if (settled) {
-    writeFileSync(manifestFile + tmp, JSON.stringify(stamps));
-    renameSync(manifestFile + tmp, manifestFile);
+/** Builds the bundle of `command` unless it is current, then runs it. */
+async function start(command) {
+  const out = join(CACHE, `${command}.mjs`);
+  const manifestFile = join(CACHE, `${command}.json`);
+  const key = environmentKey();
+  if (!isCurrent(manifestFile, key)) {
+    // each file written beside and renamed into place, the manifest last, so that a command
+    // starting at the same time never reads half a bundle or a manifest of another bundle
+    mkdirSync(dirname(out), { recursive: true });
+    const tmp = `.${process.pid}.tmp`;
+    const started = Date.now();
+    const inputs = await bundle(command, out + tmp);
+    renameSync(out + tmp, out);
+    const stamps = stamp(inputs);
+    // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
+    // then write no manifest, and the next start bundles again (mtimes can be coarse, hence the margin)
+    const settled = Object.values(stamps).every((s) => s === 'missing' || Number(s.split(' ')[0]) < started - MTIME_MARGIN_MS);
+    if (settled) {
+      writeFileSync(manifestFile + tmp, JSON.stringify({ key, files: stamps }));
+      renameSync(manifestFile + tmp, manifestFile);
+    }
   }
+  const bundled = await import(pathToFileURL(out).href);
+  // the command sets process.exitCode; the process ends when its output has drained
+  bundled.runAsProcess(bundled.command, process.argv.slice(3));
 }
-process.argv.splice(2, 1); // the command sees its own arguments, as under `node --import tsx lib/cli/<command>.ts`
-await import(pathToFileURL(out).href);
+
+const command = process.argv[2];
+if (COMMANDS.includes(command)) {
+  await start(command);
+} else {
+  process.stderr.write(`error: ${command ? `there is no command '${command}'` : 'no command given'}\n` +
+    `Usage: node lib/cli/run.mjs <command> [arguments]; the commands are: ${COMMANDS.join(', ')}\n`);
+  process.exitCode = 2;
+}

@@ -10,7 +10,8 @@ import { ExitCode, ProblemsError } from '../errors.js';
 import { parseEnvFile, secretManifests, secretsFile } from '../secrets.js';
 import { toYamlStream } from '../synth/serialize.js';
 import type { KubeObject } from '../model/object.js';
-import { main } from './main.js';
+import { EXIT_CODES_HELP, type Command } from './main.js';
+import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, ENVIRONMENTS_DIR, openProject, stageLoader } from './project.js';
 
 const usage = `Usage: npm run secrets -- <stage>
@@ -24,15 +25,18 @@ environment or else from .secrets/<stage>.env (git-ignored; lines NAME=value). A
 Fails (exit code 2), printing nothing, when a declared key has no value.
 
 Options:
-  -h, --help  show this help
-`;
+  -h, --help     show this help
+  -V, --version  print the version
 
-await main<Record<string, never>>({
+${EXIT_CODES_HELP}`;
+
+export const command: Command<Record<string, never>> = {
+  name: 'secrets',
   usage,
   options: {},
-  run(_values, positionals) {
-    const root = process.cwd();
-    const project = openProject(root);
+  run(_values, positionals, io) {
+    const root = io.cwd;
+    const project = openProject(root, { log: (l) => io.stderr.write(`${l}\n`) });
     if (positionals.length !== 1) {
       throw new ProblemsError([{
         code: 'cli/usage',
@@ -54,7 +58,7 @@ await main<Record<string, never>>({
       .flatMap((a) => STACKS[a.stack as keyof typeof STACKS].secrets?.(a.name, a.settings as never, loaded.context) ?? [])
       .filter((d) => !d.external);
     if (declarations.length === 0) {
-      process.stderr.write(`${stage}: the stage declares no Secret\n`);
+      io.stderr.write(`${stage}: the stage declares no Secret\n`);
       return ExitCode.ok;
     }
     const store = loaded.file.secretStore;
@@ -73,11 +77,13 @@ await main<Record<string, never>>({
     if (fromFile.problems.length) throw new ProblemsError(fromFile.problems);
     const values = new Map(fromFile.values);
     // the environment wins over the file (when set and not empty), so CI can inject values without writing one
-    for (const [k, v] of Object.entries(process.env)) if (v) values.set(k, v);
+    for (const [k, v] of Object.entries(io.env)) if (v) values.set(k, v);
 
     const { objects, problems } = secretManifests({ stage, namespace: loaded.context.namespace, declarations, values });
     if (problems.length) throw new ProblemsError(problems);
-    process.stdout.write(toYamlStream(objects as unknown as KubeObject[], `Secrets of stage ${stage}: apply with kubectl, never commit.`));
+    io.stdout.write(toYamlStream(objects as unknown as KubeObject[], `Secrets of stage ${stage}: apply with kubectl, never commit.`));
     return ExitCode.ok;
   },
-});
+};
+
+if (isEntry(import.meta.url)) runAsProcess(command);

@@ -8,10 +8,11 @@ import { manifestsOf } from '../diff/objects.js';
 import { colorName, idleColor, settingAt, type BlueGreenSettings } from '../release.js';
 import { imageVersion } from '../stack.js';
 import { STACKS } from '../../apps/index.js';
-import { main } from './main.js';
+import { EXIT_CODES_HELP, type Command } from './main.js';
+import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, loadStage, openProject, readStageFile, readStageTree, requireStages, rewriteStage, staleFiles } from './project.js';
 
-const usage = `Usage: npm run switch -- <stage> <app> [--version <version or image>] [--force]
+const usage = `Usage: npm run switch -- <stage> <app> [--release <version or image>] [--force]
 
 For an app that the stage runs blue/green, sends its traffic to the idle color: sets blueGreen.live
 in environments/<stage>.yaml (nothing else changes there), synthesizes the stage and prints what
@@ -20,26 +21,29 @@ again is the rollback.
 
 Before switching it checks that the idle color runs the intended release as committed: dist/<stage>
 must be what the stage file produces, and its Deployment <app>-<idle color> must run the version
-given with --version (or, without it, the image the stage file gives that color). Refused with
+given with --release (or, without it, the image the stage file gives that color). Refused with
 exit 1 otherwise (nothing written); --force skips the dist/ check. Exit 2 on bad input.
 
 Options:
-  --version <v>  the release the idle color must run: a version (1.1) or an image (demoapp:1.1)
+  --release <v>  the release the idle color must run: a version (1.1) or an image (demoapp:1.1)
   --force        switch even when dist/<stage> is not current
   -h, --help     show this help
-`;
+  -V, --version  print the version of stagecraft
+
+${EXIT_CODES_HELP}`;
 
 const VERSION_LABEL = 'app.kubernetes.io/version';
 
-await main<{ version?: string; force?: boolean }>({
+export const command: Command<{ release?: string; force?: boolean }> = {
+  name: 'switch',
   usage,
-  options: { version: { type: 'string' }, force: { type: 'boolean' } },
-  run({ version, force }, args) {
+  options: { release: { type: 'string' }, force: { type: 'boolean' } },
+  run({ release: version, force }, args, io) {
     if (args.length !== 2) {
       throw new ProblemsError([{ code: 'cli/arguments', message: `switch takes a stage and an app (found ${args.length} arguments)`, hint: 'e.g. npm run switch -- production demoapp' }]);
     }
     const [stage, app] = args;
-    const project = openProject(process.cwd(), { writer: `switch -- ${args.join(' ')}` });
+    const project = openProject(io.cwd, { writer: `switch -- ${args.join(' ')}`, log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, [stage]);
     const loaded = loadStage(project, stage);
     const instance = loaded.apps.find((a) => a.name === app);
@@ -89,11 +93,13 @@ await main<{ version?: string; force?: boolean }>({
     const livePath = ['apps', app, ...path, 'live'];
     const { text, applied } = editValues(readStageFile(project, stage), [{ path: livePath, value: idle }], loaded.source);
     const report = rewriteStage(project, stage, text);
-    process.stdout.write(
+    io.stdout.write(
       applied.map((e) => `${formatEdit(e)}\n`).join('') +
         `${stage}: ${app} now sends traffic to ${idle} (${colors[idle]}); ${colors.live} (${colors[colors.live]}) keeps running: switch again to roll back\n` +
         report.map((l) => `${l}\n`).join(''),
     );
     return ExitCode.ok;
   },
-});
+};
+
+if (isEntry(import.meta.url)) runAsProcess(command);

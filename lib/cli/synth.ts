@@ -4,61 +4,108 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, formatProblem } from '../errors.js';
-import { exceptionLines, toProblem } from '../checks/finding.js';
-import { imageSubstitutions } from '../transforms/images.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-import { main } from './main.js';
+import { ExitCode, type Problem } from '../errors.js';
+import { exceptionLines, toProblem, type Finding } from '../checks/finding.js';
+import { describeObject } from '../model/object.js';
+import { imageSubstitutions } from '../transforms/images.js';
+import { EXIT_CODES_HELP, printProblem, progress, useColor, type Command } from './main.js';
+import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, SCHEMA_FILE, compile, openProject, requireStages, schemaText, writeOutput, writtenLines } from './project.js';
 
-const usage = `Usage: npm run synth [-- --stage <name> ...]
+const usage = `Usage: npm run synth [-- [<stage>...] [--stage <name>...] [--verbose]]
 
 Compiles environments/<stage>.yaml into dist/<stage>/ for every stage (or only the named ones),
 writes environments/stage.schema.json, and removes the output of stages that no longer exist.
-On any problem nothing is written and the exit code is 2.
+On any problem nothing is written: exit 2 when a stage file or the command line is wrong, 1 when
+the checks find errors in the rendered objects. Warnings are summarized, one line per check and
+stage with the number of objects; --verbose prints each object's warning.
 
 Options:
-  --stage <name>  compile only this stage (repeatable)
-  -h, --help      show this help
-`;
+  <stage>, --stage <name>  compile only these stages (npm run synth -- lab qa)
+  --verbose                print every warning, not a summary per check and stage
+  -h, --help               show this help
+  -V, --version            print the version
 
-await main<{ stage?: string[] }>({
+${EXIT_CODES_HELP}`;
+
+/** How many objects a summary line names before it says `and N more`. */
+const NAMED_IN_SUMMARY = 3;
+
+/** One warning problem per check and stage, counting the objects: `lab: warning: policy/probes on 3 objects (...)`. */
+export function warningSummary(stage: string, warnings: readonly Finding[]): Problem[] {
+  const byCode = new Map<string, Finding[]>();
+  for (const w of warnings) byCode.set(w.code, [...(byCode.get(w.code) ?? []), w]);
+  return [...byCode.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([code, found]) => {
+      const objects = [...new Set(found.map((f) => describeObject(f.object)))];
+      const named = objects.slice(0, NAMED_IN_SUMMARY).join(', ') + (objects.length > NAMED_IN_SUMMARY ? `, and ${objects.length - NAMED_IN_SUMMARY} more` : '');
+      const n = found.length;
+      return {
+        code,
+        severity: 'warning',
+        subject: stage,
+        message: `${code}: ${n} warning${n === 1 ? '' : 's'} on ${objects.length} object${objects.length === 1 ? '' : 's'} (${named}), e.g. ${found[0].message}`,
+      } satisfies Problem;
+    });
+}
+
+export const command: Command<{ stage?: string[]; verbose?: boolean }> = {
+  name: 'synth',
   usage,
-  options: { stage: { type: 'string', multiple: true } },
-  run({ stage }) {
-    const root = process.cwd();
-    const project = openProject(root, { writer: ['synth', ...(stage ? ['--', ...stage.flatMap((s) => ['--stage', s])] : [])].join(' ') });
-    requireStages(project, stage ?? []);
-    const compiled = compile(project, stage ?? project.stages);
+  options: { stage: { type: 'string', multiple: true }, verbose: { type: 'boolean' } },
+  run({ stage, verbose }, positionals, io) {
+    const named = [...new Set([...positionals, ...(stage ?? [])])];
+    const root = io.cwd;
+    const writer = ['synth', ...(named.length ? ['--', ...named.flatMap((s) => ['--stage', s])] : [])].join(' ');
+    const project = openProject(root, { writer, log: (l) => io.stderr.write(`${l}\n`) });
+    requireStages(project, named);
+    const all = named.length === 0;
+    const line = progress(io);
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
     const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema;
-    // a full synthesis removes the output of stages whose stage file is gone, and says so
-    const { stages: written, removed: gone } = writeOutput(project, compiled, {
-      removeOthers: stage === undefined,
-      files: new Map(schemaStale ? [[SCHEMA_FILE, schema]] : []),
+    const { compiled, gone, written } = line.during(() => {
+      const compiled = compile(project, all ? project.stages : named, {
+        onStage: (s, i, n) => line.update(`synth: compiling ${s} (${i + 1}/${n})`),
+      });
+      line.update('synth: writing dist/');
+      // a full synthesis removes the output of stages whose stage file is gone, and says so
+      const { stages: written, removed: gone } = writeOutput(project, compiled, {
+        removeOthers: all,
+        files: new Map(schemaStale ? [[SCHEMA_FILE, schema]] : []),
+      });
+      return { compiled, gone, written };
     });
+    const color = useColor(io);
+    let summarized = 0;
     for (const [i, s] of compiled.stages.entries()) {
-      process.stdout.write(writtenLines(written[i]).map((l) => `${l}\n`).join(''));
+      io.stdout.write(writtenLines(written[i]).map((l) => `${l}\n`).join(''));
       for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
-        process.stdout.write(`  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`);
+        io.stdout.write(`  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`);
       }
       const result = compiled.checks.get(s.stage.name);
-      for (const line of exceptionLines(result?.exceptions ?? [])) process.stdout.write(`  ${line}\n`);
-      for (const line of compiled.allowedSecrets.get(s.stage.name) ?? []) process.stdout.write(`  ${line}\n`);
+      for (const l of exceptionLines(result?.exceptions ?? [])) io.stdout.write(`  ${l}\n`);
+      for (const l of compiled.allowedSecrets.get(s.stage.name) ?? []) io.stdout.write(`  ${l}\n`);
       const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
-      if (warnings.length) process.stderr.write(warnings.map((f) => formatProblem(toProblem(f))).join('\n') + '\n');
+      const problems = verbose ? warnings.map((f) => toProblem(f)) : warningSummary(s.stage.name, warnings);
+      if (problems.length) io.stderr.write(problems.map((p) => printProblem(p, color)).join('\n') + '\n');
+      if (!verbose) summarized += warnings.length;
     }
     for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
       if (!path.endsWith(`/${INVENTORY_FILE}`)) continue;
       const objects = /^objects: (\d+)$/m.exec(text)?.[1];
-      process.stdout.write(`${DELIVERY_DIR}: ${objects} ${path.split('/')[0]} objects -> ${DIST_DIR}/${DELIVERY_DIR}/${path.split('/')[0]}/\n`);
+      io.stdout.write(`${DELIVERY_DIR}: ${objects} ${path.split('/')[0]} objects -> ${DIST_DIR}/${DELIVERY_DIR}/${path.split('/')[0]}/\n`);
     }
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
-      process.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
+      io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
     }
+    if (summarized) io.stderr.write(`${summarized} warning${summarized === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
     return ExitCode.ok;
   },
-});
+};
+
+if (isEntry(import.meta.url)) runAsProcess(command);

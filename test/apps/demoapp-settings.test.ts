@@ -55,9 +55,9 @@ describe('a secret value in a stage file', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      "environments/qa.yaml:28:42: apps.demoapp.database.secret.keys needs 'password' (mysql and the app read username, password and database)\n" +
+      "environments/qa.yaml:28:42: error: apps.demoapp.database.secret.keys needs 'password' (mysql and the app read username, password and database)\n" +
         '  hint: add password to the list\n' +
-        `environments/qa.yaml:28:74: apps.demoapp.database.secret.password ${SECRETS_GO}\n` +
+        `environments/qa.yaml:28:74: error: apps.demoapp.database.secret.password ${SECRETS_GO}\n` +
         "  hint: list 'password' under keys: and set MYSQLSECRET_PASSWORD in .secrets/qa.env (git-ignored) or in the environment; `npm run secrets -- qa` prints the Secret\n" +
         '2 problems; nothing was written.\n',
     );

@@ -11,7 +11,7 @@ describe('npm run check -- <paths>', () => {
     const r = runCli('check', [fixture('defects/3-dangling-claim.yaml')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      "test/fixtures/manifests/defects/3-dangling-claim.yaml:33:20: Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql\n  hint: fix the name, or add the PersistentVolumeClaim to the stage\n",
+      "test/fixtures/manifests/defects/3-dangling-claim.yaml:33:20: error: Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql\n  hint: fix the name, or add the PersistentVolumeClaim to the stage\n",
     );
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('3 objects checked: 1 error, 2 warnings');
   });
@@ -21,12 +21,12 @@ describe('npm run check -- <paths>', () => {
     const text = runCli('check', [f]);
     expect(text.code).toBe(1);
     expect(text.stdout.split('\n').filter((l) => !l.startsWith('  hint: '))).toEqual([
-      `${f}:9:9: ConfigMap default/app: metadata.labels.db: holds a URL with a user and password (scheme://user:password@host) (a 32-character value, hidden); secret values must not be in manifests, which are committed`,
-      `${f}:9:9: ConfigMap default/app: metadata.labels.db: label value "(a 32-character value, hidden)" is not valid`,
-      `${f}:11:17: ConfigMap default/app: data.DATABASE_URL: holds a URL with a user and password (scheme://user:password@host) (a 32-character value, hidden); secret values must not be in manifests, which are committed`,
-      `${f}:12:12: ConfigMap default/app: data.DB_PASS: is the value of 'DB_PASS', whose name says it is secret (a 9-character value, hidden); secret values must not be in manifests, which are committed`,
-      `${f}:13:12: ConfigMap default/app: data.tls.key: holds a private key (PEM block) (a 118-character value, hidden); secret values must not be in manifests, which are committed`,
-      `${f}:17:13: ConfigMap default/app: data.UPSTREAM: holds a 'Bearer' authorization value (a 27-character value, hidden); secret values must not be in manifests, which are committed`,
+      `${f}:9:9: error: ConfigMap default/app: metadata.labels.db: holds a URL with a user and password (scheme://user:password@host) (a 32-character value, hidden); secret values must not be in manifests, which are committed`,
+      `${f}:9:9: error: ConfigMap default/app: metadata.labels.db: label value "(a 32-character value, hidden)" is not valid`,
+      `${f}:11:17: error: ConfigMap default/app: data.DATABASE_URL: holds a URL with a user and password (scheme://user:password@host) (a 32-character value, hidden); secret values must not be in manifests, which are committed`,
+      `${f}:12:12: error: ConfigMap default/app: data.DB_PASS: is the value of 'DB_PASS', whose name says it is secret (a 9-character value, hidden); secret values must not be in manifests, which are committed`,
+      `${f}:13:12: error: ConfigMap default/app: data.tls.key: holds a private key (PEM block) (a 118-character value, hidden); secret values must not be in manifests, which are committed`,
+      `${f}:17:13: error: ConfigMap default/app: data.UPSTREAM: holds a 'Bearer' authorization value (a 27-character value, hidden); secret values must not be in manifests, which are committed`,
       '1 object checked: 6 errors, 0 warnings',
       '',
     ]);
@@ -83,9 +83,9 @@ describe('npm run check -- <paths>', () => {
     const r = runCli('check', [fixture('not-kubernetes')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'test/fixtures/manifests/not-kubernetes/docker-compose.yaml:2:1: this document is not a Kubernetes object (found a mapping without apiVersion)\n' +
+      'test/fixtures/manifests/not-kubernetes/docker-compose.yaml:2:1: error: this document is not a Kubernetes object (found a mapping without apiVersion)\n' +
         '  hint: point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata\n' +
-        'test/fixtures/manifests/not-kubernetes/list.yml:1:1: this document is not a Kubernetes object (found a list)\n' +
+        'test/fixtures/manifests/not-kubernetes/list.yml:1:1: error: this document is not a Kubernetes object (found a list)\n' +
         '  hint: point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata\n' +
         '2 problems.\n',
     );

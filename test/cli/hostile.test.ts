@@ -198,7 +198,7 @@ describe('every file-system failure is a message, exit 2, nothing written, no st
 
   it('a directory named like a stage file (EISDIR): synth exits 2, dist untouched, no staging left', () => {
     expect(synthFails((env) => mkdirSync(join(env, 'x.yaml')))).toBe(
-      'environments/x.yaml is a directory, not a regular file\n  hint: name a YAML file; devices, FIFOs and sockets are never read\n1 problem; nothing was written.\n',
+      'error: environments/x.yaml is a directory, not a regular file\n  hint: name a YAML file; devices, FIFOs and sockets are never read\n1 problem; nothing was written.\n',
     );
   });
 
@@ -228,6 +228,6 @@ describe('every file-system failure is a message, exit 2, nothing written, no st
     rmSync(dir, { recursive: true, force: true });
     expect(r.code).toBe(2);
     noTrace(r.stderr);
-    expect(r.stderr).toBe(`${path} is ${what}, not a regular file\n  hint: name a YAML file; devices, FIFOs and sockets are never read\n1 problem.\n`);
+    expect(r.stderr).toBe(`error: ${path} is ${what}, not a regular file\n  hint: name a YAML file; devices, FIFOs and sockets are never read\n1 problem.\n`);
   });
 });

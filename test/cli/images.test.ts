@@ -11,7 +11,7 @@ describe('npm run synth on an ARM stage', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      "ReplicationController pi/nginx: spec.template.spec.containers[0]: container 'nginx' runs image 'demoapp:1', which has no known arm build " +
+      "ReplicationController pi/nginx: error: spec.template.spec.containers[0]: container 'nginx' runs image 'demoapp:1', which has no known arm build " +
         "(stage 'pi' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
         "  hint: map it to an arm build in environments/pi.yaml under images.substitute ('demoapp:1': <arm image>), " +
         'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)\n' +
@@ -25,8 +25,8 @@ describe('npm run synth on an ARM stage', () => {
     const r = runCli('synth', [], tempProject({ pi }));
     expect(r.code).toBe(2);
     expect(errorLines(r.stderr).filter((l) => l.startsWith('ReplicationController'))).toEqual([
-      expect.stringContaining("ReplicationController pi/nginx: spec.template.spec.containers[0]: container 'nginx' runs image 'demoapp:1'"),
-      expect.stringContaining("ReplicationController pi/web: spec.template.spec.containers[0]: container 'nginx' runs image 'shop:2'"),
+      expect.stringContaining("ReplicationController pi/nginx: error: spec.template.spec.containers[0]: container 'nginx' runs image 'demoapp:1'"),
+      expect.stringContaining("ReplicationController pi/web: error: spec.template.spec.containers[0]: container 'nginx' runs image 'shop:2'"),
     ]);
     expect(r.stderr).toMatch(/\n2 problems; nothing was written\.\n$/);
   });

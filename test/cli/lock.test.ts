@@ -52,7 +52,7 @@ describe('the project lock', () => {
     const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      `another command is writing this project: pid ${process.pid} (npm run promote -- qa production, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock\n` +
+      `error: another command is writing this project: pid ${process.pid} (npm run promote -- qa production, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock\n` +
         '  hint: wait for it to finish and run the command again (or set STAGECRAFT_LOCK_WAIT to wait longer than 0 s); if that process is gone, the next command takes its lock over\n' +
         '1 problem; nothing was written.\n',
     );
@@ -66,7 +66,7 @@ describe('the project lock', () => {
     const r = run('switch', ['lab', 'nginx'], dir, { STAGECRAFT_LOCK_WAIT: '0.3' });
     expect(r.stderr.split('\n').slice(0, 2)).toEqual([
       `stagecraft: waiting for pid ${process.pid} (npm run synth, since 2026-12-01T10:00:00.000Z) to finish writing this project`,
-      `another command is writing this project: pid ${process.pid} (npm run synth, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock`,
+      `error: another command is writing this project: pid ${process.pid} (npm run synth, since 2026-12-01T10:00:00.000Z) holds .stagecraft/lock`,
     ]);
     expect(run('check', [], dir, { STAGECRAFT_LOCK_WAIT: '0' }).stderr).not.toContain('lock');
   });

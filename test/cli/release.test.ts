@@ -21,7 +21,7 @@ describe('a release from dev to production', () => {
     const r = runCli('promote', ['dev', 'qa'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'releases move dev -> test -> qa -> production, so dev is not promoted to qa; the next stage after dev is test\n' +
+      'error: releases move dev -> test -> qa -> production, so dev is not promoted to qa; the next stage after dev is test\n' +
         '  hint: promote one stage at a time, or pass --force to move the release anyway (promotion.from in each stage file declares the order)\n' +
         '1 problem; nothing was written.\n',
     );
@@ -72,14 +72,14 @@ describe('a release from dev to production', () => {
   });
 
   it('is refused when the idle color does not run the version asked for', () => {
-    const r = runCli('switch', ['production', 'demoapp', '--version', '1.2'], dir);
+    const r = runCli('switch', ['production', 'demoapp', '--release', '1.2'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')[0]).toBe('Deployment production/demoapp-green in dist/production runs version 1.1, not 1.2');
+    expect(r.stderr.split('\n')[0]).toBe('error: Deployment production/demoapp-green in dist/production runs version 1.1, not 1.2');
   });
 
   it('goes live with a switch that changes the Service selector and nothing else, and rolls back with another', () => {
     const before = stageTree('production');
-    const r = runCli('switch', ['production', 'demoapp', '--version', '1.1'], dir);
+    const r = runCli('switch', ['production', 'demoapp', '--release', '1.1'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe([
       'environments/production.yaml:8:24: apps.demoapp.blueGreen.live: blue -> green',
@@ -105,7 +105,7 @@ describe('a release from dev to production', () => {
     const r = runCli('switch', ['qa', 'demoapp'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'apps.demoapp in environments/qa.yaml does not run blue/green, so it has no color to switch to\n' +
+      'error: apps.demoapp in environments/qa.yaml does not run blue/green, so it has no color to switch to\n' +
         '  hint: replace its image: with blueGreen: { live: blue, blue: <image>, green: <image> }\n1 problem; nothing was written.\n',
     );
   });

@@ -1,19 +1,64 @@
+/**
+ * The commands as real processes, started through lib/cli/run.mjs as `npm run <command>` starts
+ * them: the rest of the suite runs them in this process (test/helpers/cli.ts).
+ */
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from '../helpers/cli.js';
+import { REPO, RUN_MJS, runCli, runProcess, snapshotDir } from '../helpers/cli.js';
 
 describe('node lib/cli/run.mjs <command>', () => {
-  it('runs the command from its bundle as node --import tsx runs its source', () => {
-    const bundled = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), 'check'], { cwd: REPO, encoding: 'utf8' });
-    const source = runCli('check');
-    expect({ code: bundled.status, stdout: bundled.stdout, stderr: bundled.stderr }).toEqual(source);
-    expect(bundled.stdout).toMatch(/^dist\/ is current/);
+  it('runs the command from its bundle as it runs in process: same exit code and output', () => {
+    const bundled = runProcess('diff', ['lab']);
+    expect({ code: bundled.status, stdout: bundled.stdout, stderr: bundled.stderr }).toEqual(runCli('diff', ['lab']));
+    expect(bundled.stdout).toMatch(/^dist\/lab and the sources are the same/);
   });
 
-  it('passes the arguments after the command to it', () => {
-    const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), 'synth', '--help'], { cwd: REPO, encoding: 'utf8' });
+  it('passes the arguments after the command to it: --help and --version', () => {
+    const help = runProcess('synth', ['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run synth/);
+    const version = runProcess('diff', ['--version']);
+    expect(version).toMatchObject({ status: 0, stdout: `stagecraft ${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`, stderr: '' });
+  });
+
+  it('refuses a command that does not exist, naming the commands', () => {
+    const r = spawnSync(process.execPath, [RUN_MJS, 'synthesize'], { cwd: REPO, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("error: there is no command 'synthesize'\nUsage: node lib/cli/run.mjs <command> [arguments]; the commands are: synth, check, secrets, diff, promote, switch\n");
+  });
+
+  it('still runs a command file started directly with tsx, as cdk8s.yaml does', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join('lib', 'cli', 'secrets.ts'), '--help'], { cwd: REPO, encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^Usage: npm run synth/);
+    expect(r.stdout).toMatch(/^Usage: npm run secrets -- <stage>/);
+  });
+
+  it('works after the project is moved: the bundle cache knows where the project is', () => {
+    const base = mkdtempSync(join(tmpdir(), 'stagecraft-moved-'));
+    try {
+      const first = join(base, 'first');
+      for (const p of ['lib', 'apps', 'package.json', 'tsconfig.json']) cpSync(join(REPO, p), join(first, p), { recursive: true, preserveTimestamps: true }); // old files: run.mjs keeps the bundle it builds
+      mkdirSync(join(first, 'environments'));
+      cpSync(join(REPO, 'environments', 'lab.yaml'), join(first, 'environments', 'lab.yaml'));
+      // node_modules of its own (its own .cache), with the installed packages linked in
+      mkdirSync(join(first, 'node_modules'));
+      for (const e of readdirSync(join(REPO, 'node_modules'))) if (e !== '.cache') symlinkSync(join(REPO, 'node_modules', e), join(first, 'node_modules', e));
+      const start = spawnSync(process.execPath, [join(first, 'lib', 'cli', 'run.mjs'), 'synth', '--version'], { cwd: first, encoding: 'utf8' });
+      expect(start).toMatchObject({ status: 0, stderr: '' });
+      expect(readdirSync(join(first, 'node_modules', '.cache', 'stagecraft'))).toContain('synth.mjs');
+
+      const moved = join(base, 'moved');
+      renameSync(first, moved); // the original is gone
+      const r = spawnSync(process.execPath, [join(moved, 'lib', 'cli', 'run.mjs'), 'synth', 'lab'], { cwd: moved, encoding: 'utf8' });
+      expect(r.stderr).not.toContain('Cannot find module');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^lab: \d+ objects in \d+ files -> dist\/lab\/ \(new\)\n/);
+      expect(snapshotDir(join(moved, 'dist', 'lab'))).toEqual(snapshotDir(join(REPO, 'dist', 'lab')));
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -43,9 +43,9 @@ describe('npm run secrets -- <stage>', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      "Secret dev/mysqlsecret: key 'database' has no value (MYSQLSECRET_DATABASE is not set)\n" +
+      "Secret dev/mysqlsecret: error: key 'database' has no value (MYSQLSECRET_DATABASE is not set)\n" +
         '  hint: set MYSQLSECRET_DATABASE=... in .secrets/dev.env or in the environment\n' +
-        "Secret dev/mysqlsecret: key 'password' has no value (MYSQLSECRET_PASSWORD is not set)\n" +
+        "Secret dev/mysqlsecret: error: key 'password' has no value (MYSQLSECRET_PASSWORD is not set)\n" +
         '  hint: set MYSQLSECRET_PASSWORD=... in .secrets/dev.env or in the environment\n' +
         '2 problems; nothing was written.\n',
     );
@@ -60,15 +60,15 @@ describe('npm run secrets -- <stage>', () => {
   it('points at a malformed line of the secrets file', () => {
     const r = runCli('secrets', ['dev'], project('MYSQLSECRET_USERNAME=demo\npassword: demopassword\n'), NO_ENV);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^\.secrets\/dev\.env:2:1: expected NAME=value\n/);
+    expect(r.stderr).toMatch(/^\.secrets\/dev\.env:2:1: error: expected NAME=value\n/);
   });
 
   it('rejects an unknown stage and a missing stage name', () => {
     const dir = project();
-    expect(runCli('secrets', ['prod'], dir).stderr).toBe("there is no stage 'prod' (no environments/prod.yaml)\n  hint: the stages are: dev, lab\n1 problem; nothing was written.\n");
+    expect(runCli('secrets', ['prod'], dir).stderr).toBe("error: there is no stage 'prod' (no environments/prod.yaml)\n  hint: the stages are: dev, lab\n1 problem; nothing was written.\n");
     const none = runCli('secrets', [], dir);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^expected one stage name \(found none\)/);
+    expect(none.stderr).toMatch(/^error: expected one stage name \(found none\)/);
   });
 
   it('says so when the stage declares no Secret', () => {

@@ -230,6 +230,6 @@ describe('delivery through the commands', () => {
     const r = runCli('secrets', ['qa'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain("environments/qa.yaml: secretStore: stage qa gets its Secrets (mysqlsecret) from the ClusterSecretStore 'vault' through the ExternalSecrets in dist/qa/, so there is nothing to print");
+    expect(r.stderr).toContain("environments/qa.yaml: secretStore: error: stage qa gets its Secrets (mysqlsecret) from the ClusterSecretStore 'vault' through the ExternalSecrets in dist/qa/, so there is nothing to print");
   });
 });

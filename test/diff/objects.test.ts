@@ -102,7 +102,7 @@ describe('npm run diff', () => {
 
   it('refuses a stage that does not exist, and a wrong number of stages', () => {
     const dir = fixtureProject(['lab', 'qa']);
-    expect(runCli('diff', ['qa', 'nope'], dir)).toMatchObject({ code: 2, stderr: "there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: lab, qa\n1 problem.\n" });
+    expect(runCli('diff', ['qa', 'nope'], dir)).toMatchObject({ code: 2, stderr: "error: there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: lab, qa\n1 problem.\n" });
     expect(runCli('diff', [], dir)).toMatchObject({ code: 2 });
   });
 });

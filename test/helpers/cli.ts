@@ -1,13 +1,27 @@
-/** Running the CLI commands as users do, in a project directory of the test's choosing. */
-import { spawnSync } from 'node:child_process';
+/**
+ * Running the CLI commands as users do, in a project directory of the test's choosing: in this
+ * process, through the same `main` as `npm run <command>` (lib/cli/run.mjs), with the output
+ * captured. test/cli/run.test.ts and test/cli/pipes.test.ts start real processes.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main, type Command, type Writer } from '../../lib/cli/main.js';
+import { command as check } from '../../lib/cli/check.js';
+import { command as diff } from '../../lib/cli/diff.js';
+import { command as promote } from '../../lib/cli/promote.js';
+import { command as secrets } from '../../lib/cli/secrets.js';
+import { command as switchCommand } from '../../lib/cli/switch.js';
+import { command as synth } from '../../lib/cli/synth.js';
 import { listFiles } from '../../lib/synth/write.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+export const RUN_MJS = join(REPO, 'lib', 'cli', 'run.mjs');
+
+// each command's values type differs; main only passes them from parseArgs to the command
+const COMMANDS: Record<string, Command<never>> = { check, diff, promote, secrets, switch: switchCommand, synth };
 
 export interface CliResult {
   readonly code: number | null;
@@ -15,14 +29,28 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `lib/cli/<command>.ts` with `args` in `cwd`, as `npm run <command>` would. */
-export function runCli(command: string, args: readonly string[] = [], cwd = REPO, env: NodeJS.ProcessEnv = {}): CliResult {
-  const r = spawnSync(process.execPath, ['--import', TSX, join(REPO, 'lib/cli', `${command}.ts`), ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+export interface RunOptions {
+  /** Whether stdout and stderr are terminals. */
+  readonly tty?: boolean;
+  /** The command's clock (milliseconds). */
+  readonly clock?: () => number;
+}
+
+/** Runs the command `command` with `args` in `cwd`, as `npm run <command>` would, in this process. */
+export function runCli(command: string, args: readonly string[] = [], cwd = REPO, env: NodeJS.ProcessEnv = {}, { tty = false, clock }: RunOptions = {}): CliResult {
+  const cmd = COMMANDS[command];
+  if (!cmd) throw new Error(`no command ${command}`);
+  let stdout = '';
+  let stderr = '';
+  const out: Writer = { write: (t) => void (stdout += t), isTTY: tty };
+  const err: Writer = { write: (t) => void (stderr += t), isTTY: tty };
+  const code = main(cmd, args, { cwd, env: { ...process.env, ...env }, stdout: out, stderr: err, ...(clock ? { clock } : {}) });
+  return { code, stdout, stderr };
+}
+
+/** Runs `node lib/cli/run.mjs <command> <args>` as a real process (start-up, exit code, pipes). */
+export function runProcess(command: string, args: readonly string[] = [], cwd = REPO, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [RUN_MJS, command, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
 }
 
 /**
@@ -60,7 +88,7 @@ export function fixtureProject(names: readonly string[], options: { copyDist?: b
 
 /** The lines of a command's stderr that are not warnings (or their hints): what made it fail. */
 export function errorLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: ') && !l.startsWith('  hint: '));
+  return stderr.split('\n').filter((l) => l !== '' && !/^(\S+: )?warning: /.test(l) && !/^\d+ warnings? in all; /.test(l) && !l.startsWith('  hint: '));
 }
 
 /** Writes planned output (stage -> files) below `distDir` as it is, for tools that read a directory (kubectl, the referee). */

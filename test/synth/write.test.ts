@@ -14,7 +14,7 @@ describe('npm run synth writes dist/ atomically', () => {
     const before = snapshotDir(join(dir, 'dist'));
     const r = runCli('synth', [], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('environments/broken.yaml:3:15: apps.nginx.replicas must be an integer >= 0 (found "three")');
+    expect(r.stderr).toContain('environments/broken.yaml:3:15: error: apps.nginx.replicas must be an integer >= 0 (found "three")');
     expect(r.stderr).toContain('nothing was written');
     expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
   });
@@ -26,8 +26,8 @@ describe('npm run synth writes dist/ atomically', () => {
     mkdirSync(join(dir, 'dist', 'lab'), { recursive: true });
     writeFileSync(join(dir, 'dist', 'lab', '10-stale.yaml'), GENERATED);
     const r = runCli('synth', [], dir);
-    // warnings are printed but do not stop synthesis
-    expect(r.stderr).toContain("warning: ReplicationController lab/nginx: spec.template.spec.containers[0].image: image 'nginx' has no tag (it means 'latest')");
+    // warnings are printed (summarized per check and stage) but do not stop synthesis
+    expect(r.stderr).toContain("lab: warning: policy/image-tag: 1 warning on 1 object (ReplicationController lab/nginx), e.g. image 'nginx' has no tag (it means 'latest')\n");
     expect(r.stderr).not.toContain('nothing was written');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('lab: 8 objects in 8 files -> dist/lab/ (new)');

@@ -1,0 +1,152 @@
+/** What every command shares on the command line: stage names, --help, --version, exit codes, problem lines, colour, progress. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXIT_CODES_HELP } from '../../lib/cli/main.js';
+import { REPO, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+
+const COMMANDS = ['synth', 'check', 'secrets', 'diff', 'promote', 'switch'];
+const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('every command', () => {
+  it.each(COMMANDS)('%s: --help states the one exit-code table', (command) => {
+    const r = runCli(command, ['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.endsWith(`\n${EXIT_CODES_HELP}`)).toBe(true);
+    expect(r.stdout).toContain('-V, --version');
+  });
+
+  it.each(COMMANDS)('%s: --version prints stagecraft <version>', (command) => {
+    expect(runCli(command, ['--version'])).toEqual({ code: 0, stdout: `stagecraft ${VERSION}\n`, stderr: '' });
+    expect(runCli(command, ['-V']).stdout).toBe(`stagecraft ${VERSION}\n`);
+  });
+
+  it.each([
+    ['synth', ['nope'], "error: there is no stage 'nope' (no environments/nope.yaml)"],
+    ['check', ['nope'], "error: there is no file or directory 'nope'"],
+    ['secrets', ['dev', 'extra'], 'error: expected one stage name (found dev extra)'],
+    ['diff', ['dev', 'qa', 'extra'], 'error: diff takes one or two stages (found 3)'],
+    ['promote', ['dev', 'test', 'extra'], 'error: promote takes two stages, <from> and <to> (found 3)'],
+    ['switch', ['production', 'demoapp', 'extra'], 'error: switch takes a stage and an app (found 3 arguments)'],
+  ])('%s refuses an argument it does not know, with exit code 2 and nothing written', (command, args, message) => {
+    const dir = tempProject({ dev: repoStage('dev'), qa: repoStage('qa'), test: repoStage('test'), production: repoStage('production') }, { copyDist: true });
+    const before = snapshotDir(dir);
+    const r = runCli(command, args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(message);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+});
+
+describe('npm run synth -- <stage>...', () => {
+  it('compiles only the named stages, given as words or with --stage', () => {
+    // qa is promoted from test, which this project does not have
+    const dir = tempProject({ lab: repoStage('lab'), qa: repoStage('qa').replace(/^promotion:.*$/m, '#'), dev: repoStage('dev') });
+    const r = runCli('synth', ['lab', '--stage', 'qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^lab: \d+ objects in \d+ files -> dist\/lab\/ \(new\)\n/);
+    expect(r.stdout).toMatch(/\nqa: \d+ objects in \d+ files -> dist\/qa\/ \(new\)\n/);
+    expect(Object.keys(snapshotDir(join(dir, 'dist'))).map((f) => f.split('/')[0])).not.toContain('dev');
+    // the same output as the repo's, but for the stage file's digest (the fixture is a copy of an older example)
+    const manifests = (d: string) => Object.fromEntries(Object.entries(snapshotDir(d)).filter(([f]) => f.endsWith('.yaml')));
+    expect(manifests(join(dir, 'dist', 'lab'))).toEqual(manifests(join(REPO, 'dist', 'lab')));
+  });
+
+  it('exits 1, as its help says, when only the checks of the rendered objects fail', () => {
+    const r = runCli('synth', ['--help']);
+    expect(r.stdout).toContain('exit 2 when a stage file or the command line is wrong, 1 when\nthe checks find errors in the rendered objects');
+  });
+});
+
+describe('warnings of npm run synth', () => {
+  it('are summarized: one line per check and stage with the number of objects', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.includes('warning:'));
+    expect(lines).toEqual([
+      "lab: warning: policy/image-tag: 1 warning on 1 object (ReplicationController lab/nginx), e.g. image 'nginx' has no tag (it means 'latest')",
+      "lab: warning: policy/probes: 2 warnings on 2 objects (DaemonSet kube-system/kube-flannel-ds, ReplicationController lab/nginx), e.g. container 'kube-flannel' has no livenessProbe or readinessProbe",
+      "lab: warning: policy/resources: 2 warnings on 2 objects (DaemonSet kube-system/kube-flannel-ds, ReplicationController lab/nginx), e.g. container 'install-cni' has no resource requests or limits",
+    ]);
+    expect(r.stderr.split('\n').at(-2)).toBe('5 warnings in all; npm run synth -- --verbose prints each with its hint');
+    expect(r.stderr).not.toContain('hint:');
+  });
+
+  it('name at most three objects, and count the rest', () => {
+    let stage = 'apps:\n';
+    for (let i = 0; i < 5; i++) stage += `  web${i}:\n    stack: nginx\n    image: nginx:1.25\n    replicas: 1\n`;
+    const r = runCli('synth', [], tempProject({ many: stage }));
+    expect(r.stderr).toContain('many: warning: policy/probes: 5 warnings on 5 objects (ReplicationController many/web0, ReplicationController many/web1, ReplicationController many/web2, and 2 more), e.g. ');
+  });
+
+  it('are printed one by one with --verbose', () => {
+    const r = runCli('synth', ['--verbose'], tempProject({ lab: repoStage('lab') }));
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.includes('warning:'))).toHaveLength(5);
+    expect(r.stderr).not.toContain('in all');
+    expect(r.stderr).toContain("warning: ReplicationController lab/nginx: spec.template.spec.containers[0].image: image 'nginx' has no tag (it means 'latest')\n  hint: pin a version tag");
+  });
+});
+
+describe('problem lines', () => {
+  const broken = 'apps:\n  nginx:\n    image: nginx\n    replicas: three\n';
+
+  it('start with error: after the place, without colour when stderr is not a terminal', () => {
+    const r = runCli('synth', [], tempProject({ broken }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^environments\/broken\.yaml:4:15: error: apps\.nginx\.replicas must be an integer >= 0/);
+    expect(r.stderr).not.toContain('\x1b[');
+  });
+
+  it('are coloured on a terminal', () => {
+    const r = runCli('synth', [], tempProject({ broken }), {}, { tty: true });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI escapes are what is tested
+    expect(r.stderr).toMatch(/^environments\/broken\.yaml:4:15: \x1b\[31merror:\x1b\[0m apps\.nginx\.replicas/);
+    const lab = runCli('synth', [], tempProject({ lab: repoStage('lab') }), {}, { tty: true });
+    expect(lab.stderr).toContain('lab: \x1b[33mwarning:\x1b[0m policy/image-tag');
+    const verbose = runCli('synth', ['--verbose'], tempProject({ lab: repoStage('lab') }), {}, { tty: true });
+    expect(verbose.stderr).toContain("\x1b[33mwarning:\x1b[0m ReplicationController lab/nginx: spec.template.spec.containers[0].image: image 'nginx' has no tag (it means 'latest')\n\x1b[2m  hint: pin a version tag");
+  });
+
+  it('are not coloured on a terminal when NO_COLOR is set', () => {
+    const r = runCli('synth', [], tempProject({ broken }), { NO_COLOR: '1' }, { tty: true });
+    expect(r.stderr).toMatch(/^environments\/broken\.yaml:4:15: error: /);
+    expect(r.stderr).not.toContain('\x1b[');
+  });
+});
+
+describe('the progress line', () => {
+  /** A clock that advances `step` ms at every reading. */
+  const ticking = (step: number) => {
+    let t = 0;
+    return () => (t += step);
+  };
+
+  it('shows on a terminal what synth is doing once it takes more than a second, then clears itself', () => {
+    const r = runCli('synth', [], tempProject({ lab: repoStage('lab'), qa: repoStage('qa').replace(/^promotion:.*$/m, '#') }), {}, { tty: true, clock: ticking(600) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('\r\x1b[2Ksynth: compiling qa (2/2)');
+    expect(r.stderr).toContain('\r\x1b[2Ksynth: writing dist/\r\x1b[2K');
+  });
+
+  it('is cleared before the problems are printed', () => {
+    const broken = 'apps:\n  nginx:\n    image: nginx\n    replicas: three\n';
+    const r = runCli('synth', [], tempProject({ lab: repoStage('lab'), broken }), {}, { tty: true, clock: ticking(600) });
+    expect(r.code).toBe(2);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI escapes are what is tested
+    expect(r.stderr).toMatch(/\r\x1b\[2Ksynth: compiling lab \(2\/2\)\r\x1b\[2Kenvironments\/broken\.yaml:4:15: /);
+  });
+
+  it('shows for check too', () => {
+    const r = runCli('check', [join(REPO, 'dist', 'qa')], REPO, {}, { tty: true, clock: ticking(600) });
+    expect(r.stderr).toContain('\x1b[2Kcheck: checking ');
+  });
+
+  it('is not shown for quick runs, nor when stderr is not a terminal', () => {
+    const quick = runCli('synth', [], tempProject({ lab: repoStage('lab') }), {}, { tty: true, clock: () => 0 });
+    expect(quick.stderr).not.toContain('\r');
+    const piped = runCli('synth', [], tempProject({ lab: repoStage('lab') }), {}, { tty: false, clock: ticking(600) });
+    expect(piped.stderr).not.toContain('\r');
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * Output that arrives whole: more than 1 MiB of each command's output through a real pipe equals,
+ * byte for byte, the same output written to a file; a reader that stops early (`| head`) ends
+ * the command quietly. Real processes through lib/cli/run.mjs, as `npm run <command>` starts them.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_MJS } from '../helpers/cli.js';
+
+const MiB = 1024 * 1024;
+let base: string;
+
+interface Output {
+  readonly status: number | null;
+  readonly stdout: Buffer;
+  readonly stderr: Buffer;
+}
+
+/** `node run.mjs <args>` with stdout and stderr read from pipes. */
+function piped(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Output {
+  const r = spawnSync(process.execPath, [RUN_MJS, ...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * MiB });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `node run.mjs <args> >out 2>err`: stdout and stderr written to files. */
+function toFiles(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Output {
+  const dir = mkdtempSync(join(base, 'out-'));
+  const out = openSync(join(dir, 'out'), 'w');
+  const err = openSync(join(dir, 'err'), 'w');
+  const r = spawnSync(process.execPath, [RUN_MJS, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, err] });
+  closeSync(out);
+  closeSync(err);
+  return { status: r.status, stdout: readFileSync(join(dir, 'out')), stderr: readFileSync(join(dir, 'err')) };
+}
+
+/** A directory of untagged, probe-less Pods: a few findings each, a report of more than 1 MiB. */
+function manifestsDir(): string {
+  const dir = join(base, 'manifests');
+  mkdirSync(dir);
+  let text = '';
+  for (let i = 0; i < 800; i++) text += `---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-${i}\n  namespace: default\nspec:\n  containers:\n    - name: web\n      image: nginx\n`;
+  writeFileSync(join(dir, 'pods.yaml'), text);
+  return dir;
+}
+
+/** A project with one stage of `apps` nginx instances (three warnings each). */
+function fleetProject(name: string, apps: number): string {
+  const dir = join(base, name);
+  mkdirSync(join(dir, 'environments'), { recursive: true });
+  let text = 'apps:\n';
+  for (let i = 0; i < apps; i++) text += `  web${i}:\n    stack: nginx\n    image: nginx\n    replicas: 1\n`;
+  writeFileSync(join(dir, 'environments', 'big.yaml'), text);
+  return dir;
+}
+
+function expectSame(a: Output, b: Output): void {
+  expect(a.status).toBe(b.status);
+  expect(a.stdout.equals(b.stdout)).toBe(true);
+  expect(a.stderr.equals(b.stderr)).toBe(true);
+}
+
+describe('output through a pipe', () => {
+  let manifests: string;
+  beforeAll(() => {
+    base = mkdtempSync(join(tmpdir(), 'stagecraft-pipes-'));
+    manifests = manifestsDir();
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it.each(['json', 'sarif'])('npm run check -- <dir> --format %s: more than 1 MiB, the same as written to a file', (format) => {
+    const args = ['check', manifests, '--format', format];
+    const p = piped(args, base);
+    expect(p.stdout.length).toBeGreaterThan(MiB);
+    expect(p.stderr.toString()).toBe('');
+    expectSame(p, toFiles(args, base));
+    expect(() => JSON.parse(p.stdout.toString())).not.toThrow();
+  });
+
+  it('npm run check -- <dir> --format json | node -e JSON.parse(...) reads the whole report', () => {
+    const reader = 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(r.objects,r.findings.length,s.length)})';
+    const r = spawnSync('sh', ['-c', `npm run --silent check -- "$DIR" --format json | node -e '${reader}'`], { cwd: join(RUN_MJS, '..', '..', '..'), encoding: 'utf8', env: { ...process.env, DIR: manifests } });
+    expect(r.stderr).toBe('');
+    const [objects, findings, length] = r.stdout.trim().split(' ').map(Number);
+    expect(objects).toBe(800);
+    expect(findings).toBeGreaterThan(800);
+    expect(length).toBeGreaterThan(MiB);
+  });
+
+  it('npm run secrets -- <stage>: a Secret of more than 1 MiB, the same as written to a file', () => {
+    const dir = join(base, 'secrets');
+    mkdirSync(join(dir, 'environments'), { recursive: true });
+    mkdirSync(join(dir, '.secrets'));
+    writeFileSync(join(dir, 'environments', 'dev.yaml'), readFileSync(join(RUN_MJS, '..', '..', '..', 'environments', 'dev.yaml')));
+    const long = 'x'.repeat(MiB);
+    writeFileSync(join(dir, '.secrets', 'dev.env'), `MYSQLSECRET_USERNAME=demo\nMYSQLSECRET_PASSWORD=${long}\nMYSQLSECRET_DATABASE=demodb\n`);
+    const env = { MYSQLSECRET_USERNAME: '', MYSQLSECRET_PASSWORD: '', MYSQLSECRET_DATABASE: '' };
+    const p = piped(['secrets', 'dev'], dir, env);
+    expect(p.status).toBe(0);
+    expect(p.stdout.length).toBeGreaterThan(MiB);
+    expect(p.stdout.toString()).toContain(Buffer.from(long).toString('base64'));
+    expectSame(p, toFiles(['secrets', 'dev'], dir, env));
+  });
+
+  it('npm run synth -- --verbose: more than 1 MiB of warnings, the same as written to a file', () => {
+    // two fresh projects, so that both runs write a new stage and print the same
+    const p = piped(['synth', '--verbose'], fleetProject('fleet-pipe', 1300));
+    expect(p.status).toBe(0);
+    expect(p.stdout.toString()).toMatch(/^big: \d+ objects in \d+ files -> dist\/big\/ \(new\)\n/);
+    expect(p.stderr.length).toBeGreaterThan(MiB);
+    expect(p.stderr.toString()).not.toContain('\x1b['); // no colour into a pipe
+    expectSame(p, toFiles(['synth', '--verbose'], fleetProject('fleet-file', 1300)));
+  });
+
+  it('ends quietly when the reader stops early (| head)', () => {
+    const r = spawnSync('bash', ['-c', `node "${RUN_MJS}" check "${manifests}" --format json 2>err | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: base, encoding: 'utf8' });
+    expect(r.stdout).toBe('0\n'); // warnings only: exit 0, as without the pipe
+    expect(readFileSync(join(base, 'err'), 'utf8')).toBe('');
+  });
+});
