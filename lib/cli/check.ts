@@ -12,8 +12,9 @@ import { parseManifests } from '../checks/manifests.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
 import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
+import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { main } from './main.js';
-import { COMPILER_VERSION, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
+import { COMPILER_VERSION, DIST_DIR, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
 
@@ -91,6 +92,13 @@ function checkManifests(paths: readonly string[], opts: Options): ExitCode {
 function checkDist(): ExitCode {
   const root = process.cwd();
   const project = openProject(root);
+  // nothing changed since the last full synth (or check): its digests say so without compiling
+  const unchanged = unchangedSinceRecorded(root, DIST_DIR);
+  if (unchanged) {
+    process.stdout.write(`dist/ is current: ${unchanged.stages} stage(s), ${unchanged.files} files\n`);
+    return ExitCode.ok;
+  }
+  const fingerprint = startFingerprint(root);
   const compiled = compile(project);
   const { tree } = compiled;
   const schemaPath = join(root, SCHEMA_FILE);
@@ -100,6 +108,7 @@ function checkDist(): ExitCode {
     process.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
     return ExitCode.checkFailed;
   }
+  fingerprint.record({ distDir: DIST_DIR, tree, schema: { file: SCHEMA_FILE, text: schemaText() }, stages: project.stages.length });
   process.stdout.write(`dist/ is current: ${project.stages.length} stage(s), ${[...tree.values()].reduce((n, f) => n + f.size, 0)} files\n`);
   return ExitCode.ok;
 }

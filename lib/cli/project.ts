@@ -13,6 +13,7 @@ import type { FileTree } from '../synth/output.js';
 import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { compareDist, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
+import { forgetFingerprint } from './fingerprint.js';
 import { acquireLock } from './lock.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
@@ -144,6 +145,8 @@ export function writeOutput(project: Project, compiled: Compiled, { removeOthers
     return [s, existsSync(path) ? parseInventory(readFileSync(path, 'utf8')) : undefined] as const;
   }));
   const projectFiles = new Map([...(files ?? []), ...[...(stageTexts ?? [])].map(([stage, text]) => [relative(project.root, stagePath(project, stage)), text] as const)]);
+  // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
+  forgetFingerprint(project.root);
   const { removed, foreign } = writeTransaction({ root: project.root, distDir: DIST_DIR, tree: compiled.tree, removeOthers, files: projectFiles, command: project.writer });
   if (foreign.length) {
     project.log(formatProblem({

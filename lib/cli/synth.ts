@@ -9,6 +9,7 @@ import { exceptionLines, toProblem } from '../checks/finding.js';
 import { imageSubstitutions } from '../transforms/images.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
+import { startFingerprint } from './fingerprint.js';
 import { main } from './main.js';
 import { DIST_DIR, SCHEMA_FILE, compile, openProject, requireStages, schemaText, writeOutput, writtenLines } from './project.js';
 
@@ -30,6 +31,8 @@ await main<{ stage?: string[] }>({
     const root = process.cwd();
     const project = openProject(root, { writer: ['synth', ...(stage ? ['--', ...stage.flatMap((s) => ['--stage', s])] : [])].join(' ') });
     requireStages(project, stage ?? []);
+    // a full synthesis records the digests that let the next check answer without compiling
+    const fingerprint = stage === undefined ? startFingerprint(root) : undefined;
     const compiled = compile(project, stage ?? project.stages);
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
@@ -39,6 +42,7 @@ await main<{ stage?: string[] }>({
       removeOthers: stage === undefined,
       files: new Map(schemaStale ? [[SCHEMA_FILE, schema]] : []),
     });
+    fingerprint?.record({ distDir: DIST_DIR, tree: compiled.tree, schema: { file: SCHEMA_FILE, text: schema }, stages: project.stages.length });
     for (const [i, s] of compiled.stages.entries()) {
       process.stdout.write(writtenLines(written[i]).map((l) => `${l}\n`).join(''));
       for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
