@@ -14,7 +14,7 @@ import { ENGINES, type ProjectFile } from './config/delivery.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
 import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
-import { renderStage, type RenderedStage } from './synth/render.js';
+import { renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
 import { stageFiles } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import type { DistTree } from './synth/write.js';
@@ -60,6 +60,8 @@ export interface CompileStagesOptions {
   readonly delivery?: boolean;
   /** The promotion order, for the dependencies between stages' deliveries. @default [] */
   readonly promotionOrder?: readonly string[];
+  /** Rendered apps kept between runs (lib/cli/render-cache.ts). @default - none */
+  readonly cache?: RenderCache;
 }
 
 export interface Compiled {
@@ -102,7 +104,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       const loaded = loadStage(source);
       const { delivery, secretStore } = loaded.file;
       const engine = delivery ? (delivery.engine ?? project.delivery?.engine) : undefined;
-      const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine });
+      const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: options.cache });
       if (delivery) {
         delivered.push({ stage: r.stage.name, namespace: r.stage.namespace, source: source.file, delivery, objects: r.charts.flatMap((c) => c.objects) });
       }

@@ -104,7 +104,7 @@ function same(a: Digests, b: Digests): boolean {
 }
 
 /** Whether any of the compiler's source files changed in the last moments before this process started. */
-function compilerRecentlyChanged(): boolean {
+export function compilerRecentlyChanged(): boolean {
   const started = Date.now() - process.uptime() * 1000 - MTIME_MARGIN_MS;
   const recent = (rel: string): boolean => {
     const st = lstatSync(join(COMPILER_ROOT, rel), { throwIfNoEntry: false });

@@ -14,6 +14,7 @@ import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseIn
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { compareDist, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
 import { forgetFingerprint } from './fingerprint.js';
+import { diskRenderCache } from './render-cache.js';
 import { acquireLock } from './lock.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
@@ -77,15 +78,18 @@ export function stagePath(project: Project, stage: string): string {
 export interface CompileOptions {
   /** Stage file texts to compile instead of the files on disk (a change not yet written), by stage. */
   readonly sources?: ReadonlyMap<string, string>;
+  /** Render every app, without the render cache (lib/cli/render-cache.ts). @default false */
+  readonly noCache?: boolean;
 }
 
 /**
  * Reads the stage files of `stages` (every stage of the project by default) and compiles them.
  * @throws ProblemsError with the problems of every stage at once
  */
-export function compile(project: Project, stages: readonly string[] = project.stages, { sources }: CompileOptions = {}): Compiled {
+export function compile(project: Project, stages: readonly string[] = project.stages, { sources, noCache = false }: CompileOptions = {}): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
-  return compileStages(
+  const cache = noCache ? undefined : diskRenderCache(project.root);
+  const compiled = compileStages(
     stages.map((stage) => ({
       stage,
       file: relative(project.root, stagePath(project, stage)),
@@ -96,8 +100,11 @@ export function compile(project: Project, stages: readonly string[] = project.st
       // the delivery objects depend on every stage: planned only when all of them are compiled
       delivery: project.stages.every((s) => stages.includes(s)),
       promotionOrder: PROMOTION_ORDER,
+      cache,
     },
   );
+  cache?.evict();
+  return compiled;
 }
 
 /** The files stagecraft wrote in `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */

@@ -13,7 +13,7 @@ import { startFingerprint } from './fingerprint.js';
 import { main } from './main.js';
 import { DIST_DIR, SCHEMA_FILE, compile, openProject, requireStages, schemaText, writeOutput, writtenLines } from './project.js';
 
-const usage = `Usage: npm run synth [-- --stage <name> ...]
+const usage = `Usage: npm run synth [-- --stage <name> ...] [--no-cache]
 
 Compiles environments/<stage>.yaml into dist/<stage>/ for every stage (or only the named ones),
 writes environments/stage.schema.json, and removes the output of stages that no longer exist.
@@ -21,19 +21,20 @@ On any problem nothing is written and the exit code is 2.
 
 Options:
   --stage <name>  compile only this stage (repeatable)
+  --no-cache      render every app again, without .stagecraft/cache/render/
   -h, --help      show this help
 `;
 
-await main<{ stage?: string[] }>({
+await main<{ stage?: string[]; 'no-cache'?: boolean }>({
   usage,
-  options: { stage: { type: 'string', multiple: true } },
-  run({ stage }) {
+  options: { stage: { type: 'string', multiple: true }, 'no-cache': { type: 'boolean' } },
+  run({ stage, 'no-cache': noCache }) {
     const root = process.cwd();
     const project = openProject(root, { writer: ['synth', ...(stage ? ['--', ...stage.flatMap((s) => ['--stage', s])] : [])].join(' ') });
     requireStages(project, stage ?? []);
     // a full synthesis records the digests that let the next check answer without compiling
     const fingerprint = stage === undefined ? startFingerprint(root) : undefined;
-    const compiled = compile(project, stage ?? project.stages);
+    const compiled = compile(project, stage ?? project.stages, { noCache });
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
     const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema;

@@ -1,0 +1,123 @@
+/**
+ * The render cache on disk: `.stagecraft/cache/render/` (git-ignored, safe to delete at any time),
+ * one file per app, named by the SHA-256 of the app's key (lib/synth/render.ts, `appCacheKey`: the
+ * stage context, the app's stack and settings, the delivery settings) together with the digests of
+ * the compiler's sources, lockfiles and installed packages (lib/cli/fingerprint.ts) and the Node.js
+ * version. So an entry is only ever found by a run of the same compiler on the same app.
+ *
+ * Safety: a file holds the SHA-256 of its content on its first line and is read only when that
+ * matches (a truncated or edited entry is a miss); entries are written to a temporary file and
+ * renamed; only objects that survive JSON exactly are stored (no undefined, -0, NaN, class
+ * instances). Nothing is stored when a compiler source changed just before the command started
+ * (the running code might not be what the digests describe). Bounded: after a run, the least
+ * recently used entries go until at most MAX_ENTRIES files and MAX_BYTES bytes remain.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeObject } from '../model/object.js';
+import type { RenderCache } from '../synth/render.js';
+import { STATE_DIR, TMP_SUFFIX } from '../synth/write.js';
+import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
+
+export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
+const MAX_ENTRIES = 50_000;
+const MAX_BYTES = 512 * 1024 * 1024;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Whether `value` comes back from JSON.parse(JSON.stringify(value)) exactly. */
+function jsonExact(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(jsonExact);
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.entries(value).every(([k, v]) => k !== '__proto__' && jsonExact(v));
+  }
+  return false;
+}
+
+export interface DiskRenderCache extends RenderCache {
+  /** Hits and misses of this run. */
+  readonly stats: { hits: number; misses: number; stored: number };
+  /** Removes the least recently used entries beyond the bounds. */
+  evict(): void;
+}
+
+/** The render cache of the project in `root`. */
+export function diskRenderCache(root: string): DiskRenderCache {
+  const dir = join(root, RENDER_CACHE_DIR);
+  const salt = sha256(JSON.stringify([process.version, compilerDigests()]));
+  const writable = !compilerRecentlyChanged();
+  const pathOf = (key: string) => {
+    const name = sha256(`${salt}\n${key}`);
+    return join(dir, name.slice(0, 2), `${name}.json`);
+  };
+  const stats = { hits: 0, misses: 0, stored: 0 };
+  const now = new Date();
+  return {
+    stats,
+    get(key) {
+      const path = pathOf(key);
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        stats.misses++;
+        return undefined;
+      }
+      const newline = text.indexOf('\n');
+      const body = text.slice(newline + 1);
+      if (newline < 0 || text.slice(0, newline) !== sha256(body)) {
+        stats.misses++;
+        return undefined;
+      }
+      stats.hits++;
+      // the least recently used entries are evicted first
+      if (writable) utimesSync(path, now, now);
+      return JSON.parse(body) as KubeObject[];
+    },
+    set(key, objects) {
+      if (!writable || !jsonExact(objects)) return;
+      const path = pathOf(key);
+      const body = JSON.stringify(objects);
+      mkdirSync(join(path, '..'), { recursive: true });
+      const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
+      writeFileSync(tmp, `${sha256(body)}\n${body}`);
+      renameSync(tmp, path);
+      stats.stored++;
+    },
+    evict() {
+      if (!writable) return;
+      const entries: { path: string; size: number; used: number }[] = [];
+      for (const sub of readdirSafe(dir)) {
+        for (const name of readdirSafe(join(dir, sub))) {
+          const path = join(dir, sub, name);
+          const st = statSync(path, { throwIfNoEntry: false });
+          if (st?.isFile()) entries.push({ path, size: st.size, used: st.mtimeMs });
+        }
+      }
+      let bytes = entries.reduce((n, e) => n + e.size, 0);
+      let count = entries.length;
+      if (count <= MAX_ENTRIES && bytes <= MAX_BYTES) return;
+      // down to 80 % of the bounds, so that eviction does not run at every command
+      entries.sort((a, b) => a.used - b.used);
+      for (const e of entries) {
+        if (count <= MAX_ENTRIES * 0.8 && bytes <= MAX_BYTES * 0.8) break;
+        rmSync(e.path, { force: true });
+        count--;
+        bytes -= e.size;
+      }
+    },
+  };
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
