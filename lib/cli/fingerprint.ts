@@ -45,6 +45,11 @@ export interface Fingerprint {
   /** For check's message: the stages and the generated files. */
   readonly stages: number;
   readonly files: number;
+  /**
+   * What `npm run synth` prints when nothing changed, recorded by a full synthesis when `dist/`
+   * holds only generated files (no warning about foreign files to repeat).
+   */
+  readonly synthOutput?: { readonly stdout: string; readonly stderr: string };
 }
 
 function sha256(bytes: Buffer): string {
@@ -123,6 +128,8 @@ export interface Recorded {
   /** A project file the command writes or checks itself (the stage-file schema), and its expected text. */
   readonly schema: { readonly file: string; readonly text: string };
   readonly stages: number;
+  /** What synth printed, as when run again with nothing changed. */
+  readonly synthOutput?: { readonly stdout: string; readonly stderr: string };
 }
 
 /**
@@ -136,7 +143,7 @@ export function startFingerprint(root: string): { record(r: Recorded): boolean }
   const project = projectDigests(root);
   const compiler = compilerDigests();
   return {
-    record({ distDir, tree, schema, stages }) {
+    record({ distDir, tree, schema, stages, synthOutput }) {
       const path = join(root, FINGERPRINT_FILE);
       rmSync(path, { force: true });
       const now = projectDigests(root);
@@ -151,10 +158,16 @@ export function startFingerprint(root: string): { record(r: Recorded): boolean }
         files += stageFiles.size;
       }
       for (const [p, d] of expected) if (dist[p] !== d) return false;
+      let foreign = false;
       for (const p of Object.keys(dist)) {
-        if (!expected.has(p) && !p.endsWith('@') && dist[p] !== 'missing' && !dist[p].startsWith('other:') && isGenerated(join(root, p))) return false;
+        if (expected.has(p) || p === distDir) continue;
+        foreign = true;
+        if (!p.endsWith('@') && dist[p] !== 'missing' && !dist[p].startsWith('other:') && isGenerated(join(root, p))) return false;
       }
-      const fingerprint: Fingerprint = { format: FORMAT, node: process.version, compiler, project: now, dist, stages, files };
+      const fingerprint: Fingerprint = {
+        format: FORMAT, node: process.version, compiler, project: now, dist, stages, files,
+        ...(synthOutput && !foreign ? { synthOutput } : {}),
+      };
       mkdirSync(join(root, STATE_DIR), { recursive: true });
       const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
       writeFileSync(tmp, JSON.stringify(fingerprint));

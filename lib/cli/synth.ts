@@ -9,9 +9,9 @@ import { exceptionLines, toProblem } from '../checks/finding.js';
 import { imageSubstitutions } from '../transforms/images.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-import { startFingerprint } from './fingerprint.js';
+import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { main } from './main.js';
-import { DIST_DIR, SCHEMA_FILE, compile, openProject, requireStages, schemaText, writeOutput, writtenLines } from './project.js';
+import { DIST_DIR, SCHEMA_FILE, compile, openProject, requireStages, schemaText, writeOutput, writtenLines, type WrittenStage } from './project.js';
 
 const usage = `Usage: npm run synth [-- --stage <name> ...] [--no-cache]
 
@@ -32,7 +32,14 @@ await main<{ stage?: string[]; 'no-cache'?: boolean }>({
     const root = process.cwd();
     const project = openProject(root, { writer: ['synth', ...(stage ? ['--', ...stage.flatMap((s) => ['--stage', s])] : [])].join(' ') });
     requireStages(project, stage ?? []);
-    // a full synthesis records the digests that let the next check answer without compiling
+    // nothing changed since the last full synthesis (lib/cli/fingerprint.ts): dist/ is its output already
+    const replay = stage === undefined && !noCache ? unchangedSinceRecorded(root, DIST_DIR)?.synthOutput : undefined;
+    if (replay) {
+      process.stdout.write(replay.stdout);
+      process.stderr.write(replay.stderr);
+      return ExitCode.ok;
+    }
+    // a full synthesis records the digests that let the next check (and synth) answer without compiling
     const fingerprint = stage === undefined ? startFingerprint(root) : undefined;
     const compiled = compile(project, stage ?? project.stages, { noCache });
     const schemaPath = join(root, SCHEMA_FILE);
@@ -43,22 +50,33 @@ await main<{ stage?: string[]; 'no-cache'?: boolean }>({
       removeOthers: stage === undefined,
       files: new Map(schemaStale ? [[SCHEMA_FILE, schema]] : []),
     });
-    fingerprint?.record({ distDir: DIST_DIR, tree: compiled.tree, schema: { file: SCHEMA_FILE, text: schema }, stages: project.stages.length });
-    for (const [i, s] of compiled.stages.entries()) {
-      process.stdout.write(writtenLines(written[i]).map((l) => `${l}\n`).join(''));
-      for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
-        process.stdout.write(`  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`);
+    /** What the command prints about `stages`: the summary lines, images, exceptions, warnings; then dist/delivery/. */
+    const report = (stages: readonly WrittenStage[]) => {
+      let out = '';
+      let err = '';
+      for (const [i, s] of compiled.stages.entries()) {
+        out += writtenLines(stages[i]).map((l) => `${l}\n`).join('');
+        for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
+          out += `  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`;
+        }
+        const result = compiled.checks.get(s.stage.name);
+        for (const line of exceptionLines(result?.exceptions ?? [])) out += `  ${line}\n`;
+        const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
+        if (warnings.length) err += warnings.map((f) => formatProblem(toProblem(f))).join('\n') + '\n';
       }
-      const result = compiled.checks.get(s.stage.name);
-      for (const line of exceptionLines(result?.exceptions ?? [])) process.stdout.write(`  ${line}\n`);
-      const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
-      if (warnings.length) process.stderr.write(warnings.map((f) => formatProblem(toProblem(f))).join('\n') + '\n');
-    }
-    for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
-      if (!path.endsWith(`/${INVENTORY_FILE}`)) continue;
-      const objects = /^objects: (\d+)$/m.exec(text)?.[1];
-      process.stdout.write(`${DELIVERY_DIR}: ${objects} ${path.split('/')[0]} objects -> ${DIST_DIR}/${DELIVERY_DIR}/${path.split('/')[0]}/\n`);
-    }
+      for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
+        if (!path.endsWith(`/${INVENTORY_FILE}`)) continue;
+        const objects = /^objects: (\d+)$/m.exec(text)?.[1];
+        out += `${DELIVERY_DIR}: ${objects} ${path.split('/')[0]} objects -> ${DIST_DIR}/${DELIVERY_DIR}/${path.split('/')[0]}/\n`;
+      }
+      return { stdout: out, stderr: err };
+    };
+    const now = report(written);
+    process.stdout.write(now.stdout);
+    process.stderr.write(now.stderr);
+    // what the same command prints when run again with nothing changed, for the next run to repeat
+    const again = report(written.map((w) => ({ ...w, changes: { added: [], changed: [], removed: [] } })));
+    fingerprint?.record({ distDir: DIST_DIR, tree: compiled.tree, schema: { file: SCHEMA_FILE, text: schema }, stages: project.stages.length, synthOutput: again });
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       process.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);

@@ -136,4 +136,22 @@ describe('npm run check from the digests of the last synth', () => {
     writeFileSync(join(crds, 'crds', 'x.yaml'), 'kind: CustomResourceDefinition\n');
     checkBothWays(compiler, crds);
   });
+
+  it('synth with nothing changed prints what a full synth prints, and writes nothing', () => {
+    const dir = tempProject({ lab: repoStage('lab'), qa: repoStage('qa') });
+    expect(run(compiler, 'synth', dir).code).toBe(0);
+    const inode = statSync(join(dir, 'dist', 'lab', 'inventory.txt')).ino;
+    expect(unchangedSinceRecorded(dir, 'dist', compiler)?.synthOutput).toBeDefined();
+    const replayed = run(compiler, 'synth', dir);
+    expect(statSync(join(dir, 'dist', 'lab', 'inventory.txt')).ino).toBe(inode);
+    rmSync(join(dir, FINGERPRINT_FILE));
+    const full = run(compiler, 'synth', dir);
+    expect(replayed).toEqual(full);
+    expect(full.stdout).toContain('lab: 8 objects in 5 files -> dist/lab/ (unchanged)');
+    expect(full.stderr).toContain("image 'nginx' has no tag");
+    // a foreign file: synth compiles again, to warn about it
+    writeFileSync(join(dir, 'dist', 'NOTES.md'), 'hand-written\n');
+    expect(run(compiler, 'synth', dir).stderr).toContain('dist/NOTES.md');
+    expect(run(compiler, 'synth', dir).stderr).toContain('dist/NOTES.md');
+  });
 });
