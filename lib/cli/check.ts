@@ -14,7 +14,7 @@ import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat 
 import { KUBERNETES_VERSION } from '../k8s.js';
 import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { main } from './main.js';
-import { COMPILER_VERSION, DIST_DIR, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
+import { COMPILER_VERSION, DIST_DIR, SCHEMA_FILE, compile, flushRenderCache, openProject, schemaText, staleFiles } from './project.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
 
@@ -108,6 +108,7 @@ function checkDist(): ExitCode {
     process.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
     return ExitCode.checkFailed;
   }
+  flushRenderCache();
   fingerprint.record({ distDir: DIST_DIR, tree, schema: { file: SCHEMA_FILE, text: schemaText() }, stages: project.stages.length });
   process.stdout.write(`dist/ is current: ${project.stages.length} stage(s), ${[...tree.values()].reduce((n, f) => n + f.size, 0)} files\n`);
   return ExitCode.ok;

@@ -14,7 +14,7 @@ import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseIn
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { compareDist, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
 import { forgetFingerprint } from './fingerprint.js';
-import { diskRenderCache } from './render-cache.js';
+import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { acquireLock } from './lock.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
@@ -103,8 +103,15 @@ export function compile(project: Project, stages: readonly string[] = project.st
       cache,
     },
   );
-  cache?.evict();
+  if (cache) unflushed.push(cache);
   return compiled;
+}
+
+const unflushed: DiskRenderCache[] = [];
+
+/** Writes what the compilations of this command put in the render cache: call it once the command has succeeded. */
+export function flushRenderCache(): void {
+  for (const cache of unflushed.splice(0)) cache.flush();
 }
 
 /** The files stagecraft wrote in `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */

@@ -10,7 +10,8 @@
  * renamed; only objects that survive JSON exactly are stored (no undefined, -0, NaN, class
  * instances). Nothing is stored when a compiler source changed just before the command started
  * (the running code might not be what the digests describe). Bounded: after a run, the least
- * recently used entries go until at most MAX_ENTRIES files and MAX_BYTES bytes remain.
+ * recently used entries go until at most MAX_ENTRIES files and MAX_BYTES bytes remain. Entries
+ * are written only when the command succeeded (`flush`).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -42,8 +43,12 @@ function jsonExact(value: unknown): boolean {
 export interface DiskRenderCache extends RenderCache {
   /** Hits and misses of this run. */
   readonly stats: { hits: number; misses: number; stored: number };
-  /** Removes the least recently used entries beyond the bounds. */
-  evict(): void;
+  /**
+   * Writes the entries `set` since the last flush (a command calls it once it has succeeded, so
+   * that a failed command leaves no file behind), then removes the least recently used entries
+   * beyond the bounds.
+   */
+  flush(): void;
 }
 
 /** The render cache of the project in `root`. */
@@ -56,6 +61,9 @@ export function diskRenderCache(root: string): DiskRenderCache {
     return join(dir, name.slice(0, 2), `${name}.json`);
   };
   const stats = { hits: 0, misses: 0, stored: 0 };
+  const pending = new Map<string, string>();
+  /** Entries read: marked as used at the flush (the least recently used are evicted first). */
+  const used: string[] = [];
   const now = new Date();
   return {
     stats,
@@ -75,22 +83,29 @@ export function diskRenderCache(root: string): DiskRenderCache {
         return undefined;
       }
       stats.hits++;
-      // the least recently used entries are evicted first
-      if (writable) utimesSync(path, now, now);
+      used.push(path);
       return JSON.parse(body) as KubeObject[];
     },
     set(key, objects) {
-      if (!writable || !jsonExact(objects)) return;
-      const path = pathOf(key);
-      const body = JSON.stringify(objects);
-      mkdirSync(join(path, '..'), { recursive: true });
-      const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
-      writeFileSync(tmp, `${sha256(body)}\n${body}`);
-      renameSync(tmp, path);
-      stats.stored++;
+      if (writable && jsonExact(objects)) pending.set(pathOf(key), JSON.stringify(objects));
     },
-    evict() {
+    flush() {
       if (!writable) return;
+      for (const [path, body] of pending) {
+        mkdirSync(join(path, '..'), { recursive: true });
+        const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
+        writeFileSync(tmp, `${sha256(body)}\n${body}`);
+        renameSync(tmp, path);
+        stats.stored++;
+      }
+      pending.clear();
+      for (const path of used.splice(0)) {
+        try {
+          utimesSync(path, now, now);
+        } catch {
+          // removed meanwhile (by another command's eviction): nothing to keep
+        }
+      }
       const entries: { path: string; size: number; used: number }[] = [];
       for (const sub of readdirSafe(dir)) {
         for (const name of readdirSafe(join(dir, sub))) {

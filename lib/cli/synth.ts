@@ -11,7 +11,7 @@ import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { main } from './main.js';
-import { DIST_DIR, SCHEMA_FILE, compile, openProject, requireStages, schemaText, writeOutput, writtenLines, type WrittenStage } from './project.js';
+import { DIST_DIR, SCHEMA_FILE, compile, flushRenderCache, openProject, requireStages, schemaText, writeOutput, writtenLines, type WrittenStage } from './project.js';
 
 const usage = `Usage: npm run synth [-- --stage <name> ...] [--no-cache]
 
@@ -71,6 +71,7 @@ await main<{ stage?: string[]; 'no-cache'?: boolean }>({
       }
       return { stdout: out, stderr: err };
     };
+    flushRenderCache();
     const now = report(written);
     process.stdout.write(now.stdout);
     process.stderr.write(now.stderr);

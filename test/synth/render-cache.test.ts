@@ -34,6 +34,7 @@ function compileThreeWays(sources: readonly StageSource[]): { hits: number } {
   const plain = bytes(compileStages(sources, options));
   const first = diskRenderCache(root);
   expect(bytes(compileStages(sources, { ...options, cache: first }))).toBe(plain);
+  first.flush();
   const warm = diskRenderCache(root);
   expect(bytes(compileStages(sources, { ...options, cache: warm }))).toBe(plain);
   return { hits: warm.stats.hits };
@@ -82,7 +83,9 @@ describe('the render cache', () => {
     const sources = committed().filter((s) => s.stage === 'qa');
     const options = { project, delivery: false };
     const plain = bytes(compileStages(sources, options));
-    compileStages(sources, { ...options, cache: diskRenderCache(root) });
+    const cache = diskRenderCache(root);
+    compileStages(sources, { ...options, cache });
+    cache.flush();
     const dir = join(root, RENDER_CACHE_DIR);
     for (const sub of readdirSync(dir)) {
       for (const name of readdirSync(join(dir, sub))) {
