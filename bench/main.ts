@@ -163,6 +163,8 @@ async function fleetRows(apps: number, options: Options): Promise<Row[]> {
       await repeat(`${label}: npm run synth, cold (no dist/)`, objects, npmRun('synth', project), options.runs, { warmUp: false, before: cold }),
       await repeat(`${label}: npm run synth, nothing changed`, objects, npmRun('synth', project), options.runs, { warmUp: false }),
       await repeat(`${label}: npm run synth, one app changed`, objects, npmRun('synth', project), options.runs, { warmUp: false, before: oneAppChanged }),
+      // as before the render cache and the fingerprint: every app rendered again
+      await repeat(`${label}: npm run synth -- --no-cache, one app changed`, objects, npmRun('synth', project, ['--no-cache']), options.runs, { warmUp: false, before: oneAppChanged }),
       await repeat(`${label}: npm run check, unchanged`, objects, npmRun('check', project), options.runs, { warmUp: true }),
       await repeat(`${label}: npm run check, unchanged, no fingerprint`, objects, npmRun('check', project), options.runs, { warmUp: false, before: noFingerprint }),
       ...(options.inProcess ? validationRows(label, stages, options.runs) : []),
@@ -185,13 +187,16 @@ function ratios(rows: readonly Row[], options: Options): Record<string, number> 
   for (const apps of options.sizes) {
     const label = `fleet ${count(apps)} x ${options.stages}`;
     const coldSynth = find(`fleet ${apps} x ${options.stages}: npm run synth, cold (no dist/)`);
-    for (const row of ['npm run synth, nothing changed', 'npm run synth, one app changed']) {
+    for (const row of ['npm run synth, nothing changed', 'npm run synth, one app changed', 'npm run synth -- --no-cache, one app changed']) {
       const r = find(`fleet ${apps} x ${options.stages}: ${row}`);
       if (coldSynth && r) out[`${label}: ${row} / cold synth`] = r.seconds.median / coldSynth.seconds.median;
     }
     const fast = find(`fleet ${apps} x ${options.stages}: npm run check, unchanged`);
     const full = find(`fleet ${apps} x ${options.stages}: npm run check, unchanged, no fingerprint`);
     if (fast && full) out[`${label}: check unchanged / check without the fingerprint`] = fast.seconds.median / full.seconds.median;
+    const cached = find(`fleet ${apps} x ${options.stages}: npm run synth, one app changed`);
+    const uncached = find(`fleet ${apps} x ${options.stages}: npm run synth -- --no-cache, one app changed`);
+    if (cached && uncached) out[`${label}: one app changed, cache / --no-cache`] = cached.seconds.median / uncached.seconds.median;
   }
   if (a && b) {
     const growth = `N=${count(small)} -> ${count(large)}`;
