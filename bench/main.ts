@@ -123,10 +123,13 @@ async function committedRows(options: Options): Promise<Row[]> {
     const stages = renderProject(project);
     const objects = countObjects(stages);
     const warmUp = { warmUp: true };
-    const rows = [await repeat('committed stages: npm run synth', objects, npmRun('synth', project), options.runs, warmUp)];
+    // without .stagecraft/ (no fingerprint, no render cache): a synthesis that renders everything
+    const noState = () => rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
+    const rows = [await repeat('committed stages: npm run synth', objects, npmRun('synth', project), options.runs, { warmUp: true, before: noState })];
+    rows.push(await repeat('committed stages: npm run synth, nothing changed', objects, npmRun('synth', project), options.runs, warmUp));
     // the first start after a source change bundles the sources again (lib/cli/run.mjs)
     const sourcesChanged = () => rmSync(SYNTH_BUNDLE_MANIFEST, { force: true });
-    rows.push(await repeat('committed stages: npm run synth, sources changed', objects, npmRun('synth', project), options.runs, { warmUp: true, before: sourcesChanged }));
+    rows.push(await repeat('committed stages: npm run synth, sources changed', objects, npmRun('synth', project), options.runs, { warmUp: true, before: () => { noState(); sourcesChanged(); } }));
     if (options.plain) rows.push(await repeat('committed stages: plain cdk8s (ts-node)', objects, plainCdk8s(project), options.runs, warmUp));
     rows.push(await repeat('committed stages: npm run check, unchanged', objects, npmRun('check', project), options.runs, warmUp));
     rows.push(...validationRows('committed stages', stages, options.runs));

@@ -16,14 +16,15 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KubeObject } from '../model/object.js';
-import type { RenderCache } from '../synth/render.js';
+import type { CachedApp, RenderCache } from '../synth/render.js';
 import { STATE_DIR, TMP_SUFFIX } from '../synth/write.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
 const MAX_ENTRIES = 50_000;
 const MAX_BYTES = 512 * 1024 * 1024;
+/** Bumped whenever what an entry holds changes, so that older entries are never read. */
+const ENTRY_FORMAT = 2;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -54,7 +55,7 @@ export interface DiskRenderCache extends RenderCache {
 /** The render cache of the project in `root`. */
 export function diskRenderCache(root: string): DiskRenderCache {
   const dir = join(root, RENDER_CACHE_DIR);
-  const salt = sha256(JSON.stringify([process.version, compilerDigests()]));
+  const salt = sha256(JSON.stringify([ENTRY_FORMAT, process.version, compilerDigests()]));
   const writable = !compilerRecentlyChanged();
   const pathOf = (key: string) => {
     const name = sha256(`${salt}\n${key}`);
@@ -84,10 +85,10 @@ export function diskRenderCache(root: string): DiskRenderCache {
       }
       stats.hits++;
       used.push(path);
-      return JSON.parse(body) as KubeObject[];
+      return JSON.parse(body) as CachedApp;
     },
-    set(key, objects) {
-      if (writable && jsonExact(objects)) pending.set(pathOf(key), JSON.stringify(objects));
+    set(key, app) {
+      if (writable && jsonExact(app.objects)) pending.set(pathOf(key), JSON.stringify(app));
     },
     flush() {
       if (!writable) return;

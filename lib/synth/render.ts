@@ -17,6 +17,8 @@ import { transform } from '../transforms/index.js';
 import { MANAGED_BY } from '../transforms/labels.js';
 import { externalSecrets } from '../constructs/external-secrets.js';
 import type { Engine, SecretStore } from '../config/delivery.js';
+import { toYaml } from './serialize.js';
+import { digest } from './inventory.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
 
 /** Name of the chart that holds the stage's Namespace. */
@@ -26,6 +28,26 @@ export interface RenderedChart {
   /** The stack name, or `namespace` for the stage's own chart. */
   readonly name: string;
   readonly objects: readonly KubeObject[];
+  /** Each object as `toYaml` writes it, and its digest, when the render cache kept or will keep them. @default - serialized when written */
+  readonly serialized?: SerializedObjects;
+}
+
+/** Objects as written: one YAML document each, and the inventory's digest of it. */
+export interface SerializedObjects {
+  readonly documents: readonly string[];
+  readonly digests: readonly string[];
+}
+
+/** What the render cache keeps of an app. */
+export interface CachedApp {
+  readonly objects: KubeObject[];
+  readonly serialized: SerializedObjects;
+}
+
+/** Serializes `objects` as the output files will hold them. */
+export function serializeObjects(objects: readonly KubeObject[]): SerializedObjects {
+  const documents = objects.map(toYaml);
+  return { documents, digests: documents.map(digest) };
 }
 
 export interface RenderedStage {
@@ -73,9 +95,9 @@ export interface RenderOptions {
  * from (see `appCacheKey`); the compiler's own sources are the cache's business (lib/cli/render-cache.ts).
  */
 export interface RenderCache {
-  /** A fresh copy of the objects stored under `key`, or undefined. */
-  get(key: string): KubeObject[] | undefined;
-  set(key: string, objects: readonly KubeObject[]): void;
+  /** A fresh copy of what is stored under `key`, or undefined. */
+  get(key: string): CachedApp | undefined;
+  set(key: string, app: CachedApp): void;
 }
 
 /** Bumped when what a key covers changes. */
@@ -163,7 +185,7 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
     { chart: new NamespaceChart(app, stage, secrets, options), name: NAMESPACE_CHART, stack: MANAGED_BY, version: compilerVersion },
   ];
   /** Apps whose objects came from the cache: no chart is built for them. */
-  const cached = new Map<string, KubeObject[]>();
+  const cached = new Map<string, CachedApp>();
   const nodeFiles: AppNodeFiles[] = [];
   const origins = new Map<string, StepOrigin>();
   for (const { name, stack: stackName, settings } of loaded.apps) {
@@ -199,7 +221,7 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
   // every chart is transformed even after one fails, so that all problems are reported at once
   const rendered: RenderedChart[] = [];
   const transformProblems: Problem[] = [];
-  const toStore: [string, KubeObject[]][] = [];
+  const toStore: [string, CachedApp][] = [];
   for (const { chart, name, stack, version, key } of charts) {
     try {
       const objects = inStep(
@@ -207,8 +229,13 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
         () => transform(chartObjects(chart), { stage, stack, instance: name, version }).sort(compareForApply),
         origins.get(name),
       );
-      rendered.push({ name, objects });
-      if (key !== undefined) toStore.push([key, objects]);
+      if (key === undefined) rendered.push({ name, objects });
+      else {
+        // serialized here once, for the output files and for the cache
+        const serialized = serializeObjects(objects);
+        rendered.push({ name, objects, serialized });
+        toStore.push([key, { objects, serialized }]);
+      }
     } catch (e) {
       if (!(e instanceof ProblemsError)) throw e;
       transformProblems.push(...e.problems);
@@ -216,10 +243,10 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
   }
   if (transformProblems.length) throw new ProblemsError(transformProblems);
   // the stage rendered without a problem: its apps' objects are kept for the next run
-  for (const [key, objects] of toStore) options.cache!.set(key, objects);
+  for (const [key, entry] of toStore) options.cache!.set(key, entry);
   // the charts in the order of loaded.apps, as without the cache: the namespace chart, then the apps
   const byName = new Map(rendered.map((c) => [c.name, c]));
   const ordered: RenderedChart[] = [byName.get(NAMESPACE_CHART)!];
-  for (const { name } of loaded.apps) ordered.push(byName.get(name) ?? { name, objects: cached.get(name)! });
+  for (const { name } of loaded.apps) ordered.push(byName.get(name) ?? { name, ...cached.get(name)! });
   return { stage, source, charts: ordered, nodeFiles: nodes.nodeFiles };
 }

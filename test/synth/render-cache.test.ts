@@ -26,7 +26,7 @@ function committed(): StageSource[] {
 
 /** Every output file and the rendered objects, as text. */
 function bytes(c: Compiled): string {
-  return JSON.stringify({ tree: [...c.tree].map(([s, f]) => [s, [...f]]), objects: c.stages.map((s) => s.charts) });
+  return JSON.stringify({ tree: [...c.tree].map(([s, f]) => [s, [...f]]), objects: c.stages.map((s) => s.charts.map(({ name, objects }) => [name, objects])) });
 }
 
 function compileThreeWays(sources: readonly StageSource[]): { hits: number } {
