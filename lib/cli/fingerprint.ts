@@ -194,7 +194,10 @@ export function unchangedSinceRecorded(root: string, distDir: string, compilerRo
   } catch {
     return undefined;
   }
-  if (fingerprint.format !== FORMAT || fingerprint.node !== process.version) return undefined;
+  if (fingerprint?.format !== FORMAT || fingerprint.node !== process.version) return undefined;
+  const recorded = [fingerprint.project, fingerprint.dist, fingerprint.compiler];
+  // a file that is not a fingerprint (edited, or written by something else) matches nothing
+  if (!recorded.every((d) => typeof d === 'object' && d !== null && Object.values(d).every((v) => typeof v === 'string'))) return undefined;
   const current =
     same(fingerprint.project, projectDigests(root)) &&
     same(fingerprint.dist, distDigests(root, distDir)) &&

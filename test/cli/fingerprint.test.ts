@@ -77,6 +77,14 @@ describe('npm run check from the digests of the last synth', () => {
     expect(unchangedSinceRecorded(dir, 'dist', compiler)).toBeDefined();
   });
 
+  it('a damaged fingerprint matches nothing', () => {
+    const dir = synthesized(compiler);
+    for (const text of ['{', '{"format":1}', 'null', `{"format":1,"node":"${process.version}"}`, `{"format":1,"node":"${process.version}","project":{},"dist":[1],"compiler":{}}`]) {
+      writeFileSync(join(dir, FINGERPRINT_FILE), text);
+      expect(unchangedSinceRecorded(dir, 'dist', compiler)).toBeUndefined();
+    }
+  });
+
   it('a stage file changed', () => {
     const dir = synthesized(compiler);
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 4'));
