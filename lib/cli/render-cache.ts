@@ -6,23 +6,27 @@
  * version. So an entry is only ever found by a run of the same compiler on the same app.
  *
  * Safety: a file holds the SHA-256 of its content on its first line and is read only when that
- * matches (a truncated or edited entry is a miss); entries are written to a temporary file and
- * renamed; only objects that survive JSON exactly are stored (no undefined, -0, NaN, class
+ * matches (a truncated or edited entry is a miss); entries are written to a staging directory
+ * as they are made and renamed into place only when the command succeeded (`flush`; a failed
+ * command removes its staging directory when it exits, and one left by a killed process is
+ * removed by the next flush); only objects that survive JSON exactly are stored (no undefined, -0, NaN, class
  * instances). Nothing is stored when a compiler source changed just before the command started
  * (the running code might not be what the digests describe). Bounded: after a run, the least
  * recently used entries go until at most MAX_ENTRIES files and MAX_BYTES bytes remain. Entries
  * are written only when the command succeeded (`flush`).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { CachedApp, RenderCache } from '../synth/render.js';
-import { STATE_DIR, TMP_SUFFIX } from '../synth/write.js';
+import { STATE_DIR } from '../synth/write.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
 const MAX_ENTRIES = 50_000;
 const MAX_BYTES = 512 * 1024 * 1024;
+/** The staging directories of entries not yet flushed: `.staging-<pid>-<random>/`. */
+const STAGING_PREFIX = '.staging-';
 /** Bumped whenever what an entry holds changes, so that older entries are never read. */
 const ENTRY_FORMAT = 2;
 
@@ -62,7 +66,12 @@ export function diskRenderCache(root: string): DiskRenderCache {
     return join(dir, name.slice(0, 2), `${name}.json`);
   };
   const stats = { hits: 0, misses: 0, stored: 0 };
+  /** Entries written to the staging directory, by their place in the cache. */
   const pending = new Map<string, string>();
+  let staging: string | undefined;
+  const dropStaging = () => {
+    if (staging) rmSync(staging, { recursive: true, force: true });
+  };
   /** Entries read: marked as used at the flush (the least recently used are evicted first). */
   const used: string[] = [];
   const now = new Date();
@@ -88,18 +97,30 @@ export function diskRenderCache(root: string): DiskRenderCache {
       return JSON.parse(body) as CachedApp;
     },
     set(key, app) {
-      if (writable && jsonExact(app.objects)) pending.set(pathOf(key), JSON.stringify(app));
+      if (!writable || !jsonExact(app.objects)) return;
+      // written at once (not held in memory) to a staging directory this process removes when it exits
+      if (!staging) {
+        mkdirSync(dir, { recursive: true });
+        staging = mkdtempSync(join(dir, `${STAGING_PREFIX}${process.pid}-`));
+        process.once('exit', dropStaging);
+      }
+      const path = pathOf(key);
+      const staged = join(staging, basename(path));
+      const body = JSON.stringify(app);
+      writeFileSync(staged, `${sha256(body)}\n${body}`);
+      pending.set(path, staged);
     },
     flush() {
       if (!writable) return;
-      for (const [path, body] of pending) {
-        mkdirSync(join(path, '..'), { recursive: true });
-        const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
-        writeFileSync(tmp, `${sha256(body)}\n${body}`);
-        renameSync(tmp, path);
+      for (const [path, staged] of pending) {
+        mkdirSync(dirname(path), { recursive: true });
+        renameSync(staged, path);
         stats.stored++;
       }
       pending.clear();
+      dropStaging();
+      process.off('exit', dropStaging);
+      staging = undefined;
       for (const path of used.splice(0)) {
         try {
           utimesSync(path, now, now);
@@ -109,6 +130,12 @@ export function diskRenderCache(root: string): DiskRenderCache {
       }
       const entries: { path: string; size: number; used: number }[] = [];
       for (const sub of readdirSafe(dir)) {
+        if (sub.startsWith(STAGING_PREFIX)) {
+          // left by a process killed before its flush
+          const pid = Number(sub.slice(STAGING_PREFIX.length).split('-')[0]);
+          if (!alive(pid)) rmSync(join(dir, sub), { recursive: true, force: true });
+          continue;
+        }
         for (const name of readdirSafe(join(dir, sub))) {
           const path = join(dir, sub, name);
           const st = statSync(path, { throwIfNoEntry: false });
@@ -128,6 +155,15 @@ export function diskRenderCache(root: string): DiskRenderCache {
       }
     },
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function readdirSafe(dir: string): string[] {

@@ -3,7 +3,8 @@
  * without the cache, with an empty cache and with a warm one (the same cache across every variant,
  * so that a key missing a setting would hand one variant another's objects), and compared.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,5 +97,18 @@ describe('the render cache', () => {
     const damaged = diskRenderCache(root);
     expect(bytes(compileStages(sources, { ...options, cache: damaged }))).toBe(plain);
     expect(damaged.stats.hits).toBe(0);
+  });
+
+  it('removes the staging directory a killed process left, and keeps a live one', () => {
+    const dead = spawnSync('true').pid;
+    const dir = join(root, RENDER_CACHE_DIR);
+    mkdirSync(join(dir, `.staging-${dead}-abc`), { recursive: true });
+    writeFileSync(join(dir, `.staging-${dead}-abc`, 'x.json'), 'x');
+    mkdirSync(join(dir, `.staging-${process.pid}-def`), { recursive: true });
+    const cache = diskRenderCache(root);
+    compileStages(committed().filter((s) => s.stage === 'lab'), { project, cache });
+    cache.flush();
+    expect(existsSync(join(dir, `.staging-${dead}-abc`))).toBe(false);
+    expect(existsSync(join(dir, `.staging-${process.pid}-def`))).toBe(true);
   });
 });
