@@ -26,6 +26,7 @@ Options:
   --runs <r>         measured runs of each command (default: 3), after one warm-up run of
                      each command on the committed stages
   --no-plain         skip the plain cdk8s (ts-node) start-up path (about 20 s a run)
+  --no-in-process    skip the in-process check rows of the fleets
   --quick            --sizes 10,100 --runs 2 --no-plain
   --json <file>      where to write the results (default: bench/out/results.json)
   -h, --help         show this help
@@ -38,6 +39,8 @@ export interface Options {
   readonly stages: number;
   readonly runs: number;
   readonly plain: boolean;
+  /** Whether to measure the checks in this process too. */
+  readonly inProcess: boolean;
   readonly json: string;
 }
 
@@ -66,7 +69,7 @@ function parse(argv: readonly string[]): Bench {
     allowPositionals: true,
     options: {
       sizes: { type: 'string' }, stages: { type: 'string' }, runs: { type: 'string' }, json: { type: 'string' },
-      'no-plain': { type: 'boolean' }, quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
+      'no-plain': { type: 'boolean' }, 'no-in-process': { type: 'boolean' }, quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
     },
   });
   if (values.help) return { text: usage, code: 0 };
@@ -88,6 +91,7 @@ function parse(argv: readonly string[]): Bench {
       stages: wholeNumber('--stages', values.stages ?? '4'),
       runs: wholeNumber('--runs', values.runs ?? (quick ? '2' : '3')),
       plain: !(values['no-plain'] ?? quick),
+      inProcess: !(values['no-in-process'] ?? false),
       json: values.json ?? DEFAULT_JSON,
     },
   };

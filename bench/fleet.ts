@@ -11,7 +11,7 @@ import { join } from 'node:path';
 export const FLEET_STAGES = ['dev', 'test', 'qa', 'production', 'staging', 'perf', 'canary', 'demo'] as const;
 
 /** What the project directory of a fleet shares with the repository (symlinked, never copied). */
-const SHARED_WITH_REPO = ['package.json', 'node_modules', 'lib', 'apps', 'tsconfig.json', 'cdk8s.yaml'];
+const SHARED_WITH_REPO = ['package.json', 'node_modules', 'lib', 'apps', 'tsconfig.json', 'cdk8s.yaml', 'stagecraft.yaml'];
 
 /** The name of the i-th app of a fleet (`app-0001`), zero-padded so that files sort as they count. */
 export function appName(i: number): string {

@@ -5,7 +5,7 @@
  * Prints a table of medians and min-max over several runs after a warm-up, and writes the same
  * as JSON. Not a timed test: figures depend on the machine and its load.
  *
- *   npm run bench [-- --quick] [--sizes 10,100,1000] [--stages 4] [--runs 3] [--no-plain] [--json <file>]
+ *   npm run bench [-- --quick] [--sizes 10,100,1000] [--stages 4] [--runs 3] [--no-plain] [--no-in-process] [--json <file>]
  *   npm run bench -- checks [<apps>]     the checks' throughput alone (bench/checks.ts)
  */
 import { spawnSync } from 'node:child_process';
@@ -93,10 +93,13 @@ async function committedRows(options: Options): Promise<Row[]> {
     const stages = renderProject(project);
     const objects = countObjects(stages);
     const warmUp = { warmUp: true };
-    const rows = [await repeat('committed stages: npm run synth', objects, npmRun('synth', project), options.runs, warmUp)];
+    // without .stagecraft/ (no fingerprint, no render cache): a synthesis that renders everything
+    const noState = () => rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
+    const rows = [await repeat('committed stages: npm run synth', objects, npmRun('synth', project), options.runs, { warmUp: true, before: noState })];
+    rows.push(await repeat('committed stages: npm run synth, nothing changed', objects, npmRun('synth', project), options.runs, warmUp));
     // the first start after a source change bundles the sources again (lib/cli/run.mjs)
     const sourcesChanged = () => rmSync(SYNTH_BUNDLE_MANIFEST, { force: true });
-    rows.push(await repeat('committed stages: npm run synth, sources changed', objects, npmRun('synth', project), options.runs, { warmUp: true, before: sourcesChanged }));
+    rows.push(await repeat('committed stages: npm run synth, sources changed', objects, npmRun('synth', project), options.runs, { warmUp: true, before: () => { noState(); sourcesChanged(); } }));
     if (options.plain) rows.push(await repeat('committed stages: plain cdk8s (ts-node)', objects, plainCdk8s(project), options.runs, warmUp));
     rows.push(await repeat('committed stages: npm run check, unchanged', objects, npmRun('check', project), options.runs, warmUp));
     rows.push(...validationRows('committed stages', stages, options.runs));
@@ -113,11 +116,31 @@ async function fleetRows(apps: number, options: Options): Promise<Row[]> {
   try {
     const stages = renderProject(project);
     const objects = countObjects(stages);
+    const stateDir = join(project, '.stagecraft');
+    const cold = () => {
+      rmSync(join(project, 'dist'), { recursive: true, force: true });
+      rmSync(stateDir, { recursive: true, force: true });
+    };
+    // one app of the first stage changes at each run: its replicas alternate between 2 and 3
+    const first = [...fleetStageFiles(apps, options.stages).keys()][0];
+    const stageFile = join(project, 'environments', `${first}.yaml`);
+    let flips = 0;
+    const oneAppChanged = () => {
+      const text = readFileSync(stageFile, 'utf8');
+      const [from, to] = flips++ % 2 === 0 ? ['replicas: 2', 'replicas: 3'] : ['replicas: 3', 'replicas: 2'];
+      writeFileSync(stageFile, text.replace(from, to));
+    };
+    const noFingerprint = () => rmSync(join(stateDir, 'fingerprint.json'), { force: true });
     return [
       // warmed up on the committed stages; the first synthesis creates the dist/ that check compares with
-      await repeat(`${label}: npm run synth`, objects, npmRun('synth', project), options.runs, { warmUp: false }),
-      await repeat(`${label}: npm run check, unchanged`, objects, npmRun('check', project), options.runs, { warmUp: false }),
-      ...validationRows(label, stages, options.runs),
+      await repeat(`${label}: npm run synth, cold (no dist/)`, objects, npmRun('synth', project), options.runs, { warmUp: false, before: cold }),
+      await repeat(`${label}: npm run synth, nothing changed`, objects, npmRun('synth', project), options.runs, { warmUp: false }),
+      await repeat(`${label}: npm run synth, one app changed`, objects, npmRun('synth', project), options.runs, { warmUp: false, before: oneAppChanged }),
+      // as before the render cache and the fingerprint: every app rendered again
+      await repeat(`${label}: npm run synth -- --no-cache, one app changed`, objects, npmRun('synth', project, ['--no-cache']), options.runs, { warmUp: false, before: oneAppChanged }),
+      await repeat(`${label}: npm run check, unchanged`, objects, npmRun('check', project), options.runs, { warmUp: true }),
+      await repeat(`${label}: npm run check, unchanged, no fingerprint`, objects, npmRun('check', project), options.runs, { warmUp: false, before: noFingerprint }),
+      ...(options.inProcess ? validationRows(label, stages, options.runs) : []),
     ];
   } finally {
     rmSync(project, { recursive: true, force: true });
@@ -132,8 +155,22 @@ function ratios(rows: readonly Row[], options: Options): Record<string, number> 
   const plain = find('committed stages: plain cdk8s (ts-node)');
   if (synth && plain) out['plain cdk8s (ts-node) / npm run synth, committed stages'] = plain.seconds.median / synth.seconds.median;
   const [small, large] = [...options.sizes].sort((a, b) => a - b).slice(-2);
-  const a = large !== undefined ? find(`fleet ${small} x ${options.stages}: npm run synth`) : undefined;
-  const b = large !== undefined ? find(`fleet ${large} x ${options.stages}: npm run synth`) : undefined;
+  const a = large !== undefined ? find(`fleet ${small} x ${options.stages}: npm run synth, cold (no dist/)`) : undefined;
+  const b = large !== undefined ? find(`fleet ${large} x ${options.stages}: npm run synth, cold (no dist/)`) : undefined;
+  for (const apps of options.sizes) {
+    const label = `fleet ${count(apps)} x ${options.stages}`;
+    const coldSynth = find(`fleet ${apps} x ${options.stages}: npm run synth, cold (no dist/)`);
+    for (const row of ['npm run synth, nothing changed', 'npm run synth, one app changed', 'npm run synth -- --no-cache, one app changed']) {
+      const r = find(`fleet ${apps} x ${options.stages}: ${row}`);
+      if (coldSynth && r) out[`${label}: ${row} / cold synth`] = r.seconds.median / coldSynth.seconds.median;
+    }
+    const fast = find(`fleet ${apps} x ${options.stages}: npm run check, unchanged`);
+    const full = find(`fleet ${apps} x ${options.stages}: npm run check, unchanged, no fingerprint`);
+    if (fast && full) out[`${label}: check unchanged / check without the fingerprint`] = fast.seconds.median / full.seconds.median;
+    const cached = find(`fleet ${apps} x ${options.stages}: npm run synth, one app changed`);
+    const uncached = find(`fleet ${apps} x ${options.stages}: npm run synth -- --no-cache, one app changed`);
+    if (cached && uncached) out[`${label}: one app changed, cache / --no-cache`] = cached.seconds.median / uncached.seconds.median;
+  }
   if (a && b) {
     const growth = `N=${count(small)} -> ${count(large)}`;
     out[`${growth}: objects`] = b.objects / a.objects;

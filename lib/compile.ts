@@ -20,7 +20,7 @@ import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors
 import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
 import type { KubeObject } from './model/object.js';
-import { renderStage, type RenderedStage } from './synth/render.js';
+import { renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
 import { stageFiles } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
@@ -80,6 +80,8 @@ export interface CompileStagesOptions {
    * @default - not checked
    */
   readonly stages?: readonly string[];
+  /** Rendered apps kept between runs (lib/cli/render-cache.ts). @default - none */
+  readonly cache?: RenderCache;
 }
 
 export interface Compiled {
@@ -169,7 +171,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       promotions.push(promotionDeclaration(loaded));
       const { delivery, secretStore } = loaded.file;
       const engine = delivery ? (delivery.engine ?? project.delivery?.engine) : undefined;
-      const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine });
+      const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: options.cache });
       if (delivery) {
         delivered.push({ stage: r.stage.name, namespace: r.stage.namespace, source: source.file, delivery, objects: r.charts.flatMap((c) => c.objects) });
       }

@@ -14,7 +14,8 @@ import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat 
 import { KUBERNETES_VERSION } from '../k8s.js';
 import { EXIT_CODES_HELP, progress, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { COMPILER_VERSION, CRDS_DIR, SCHEMA_FILE, compile, openProject, schemaText, staleFiles } from './project.js';
+import { COMPILER_VERSION, CRDS_DIR, DIST_DIR, SCHEMA_FILE, compile, flushRenderCache, openProject, schemaText, staleFiles } from './project.js';
+import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { readInputFile } from './read-file.js';
 import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
@@ -132,6 +133,13 @@ function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCo
 function checkDist(io: Io): ExitCode {
   const root = io.cwd;
   const project = openProject(root, { log: (l) => io.stderr.write(`${l}\n`) });
+  // nothing changed since the last full synth (or check): its digests say so without compiling
+  const unchanged = unchangedSinceRecorded(root, DIST_DIR);
+  if (unchanged) {
+    io.stdout.write(`dist/ is current: ${unchanged.stages} stage(s), ${unchanged.files} files\n`);
+    return ExitCode.ok;
+  }
+  const fingerprint = startFingerprint(root);
   const line = progress(io);
   const compiled = line.during(() => compile(project, project.stages, { onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`) }));
   const { tree } = compiled;
@@ -142,6 +150,8 @@ function checkDist(io: Io): ExitCode {
     io.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
     return ExitCode.checkFailed;
   }
+  flushRenderCache();
+  fingerprint.record({ distDir: DIST_DIR, tree, schema: { file: SCHEMA_FILE, text: schemaText() }, stages: project.stages.length });
   io.stdout.write(`dist/ is current: ${project.stages.length} stage(s), ${[...tree.values()].reduce((n, f) => n + f.size, 0)} files\n`);
   return ExitCode.ok;
 }

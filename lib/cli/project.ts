@@ -13,6 +13,8 @@ import type { FileTree } from '../synth/output.js';
 import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { compareDist, listFiles, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
+import { forgetFingerprint } from './fingerprint.js';
+import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
@@ -90,15 +92,18 @@ export interface CompileOptions {
   readonly sources?: ReadonlyMap<string, string>;
   /** Called before each stage is compiled (for a progress line). */
   readonly onStage?: (stage: string, index: number, count: number) => void;
+  /** Render every app, without the render cache (lib/cli/render-cache.ts). @default false */
+  readonly noCache?: boolean;
 }
 
 /**
  * Reads the stage files of `stages` (every stage of the project by default) and compiles them.
  * @throws ProblemsError with the problems of every stage at once
  */
-export function compile(project: Project, stages: readonly string[] = project.stages, { sources, onStage }: CompileOptions = {}): Compiled {
+export function compile(project: Project, stages: readonly string[] = project.stages, { sources, onStage, noCache = false }: CompileOptions = {}): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
-  return compileStages(
+  const cache = noCache ? undefined : diskRenderCache(project.root);
+  const compiled = compileStages(
     stages.map((stage) => ({
       stage,
       file: relative(project.root, stagePath(project, stage)),
@@ -112,8 +117,18 @@ export function compile(project: Project, stages: readonly string[] = project.st
       stages: project.stages,
       crds: projectCrds(project),
       onStage,
+      cache,
     },
   );
+  if (cache) unflushed.push(cache);
+  return compiled;
+}
+
+const unflushed: DiskRenderCache[] = [];
+
+/** Writes what the compilations of this command put in the render cache: call it once the command has succeeded. */
+export function flushRenderCache(): void {
+  for (const cache of unflushed.splice(0)) cache.flush();
 }
 
 /** Files a folder of manifests contributes: what `kubectl apply -f` reads. */
@@ -205,6 +220,8 @@ export function writeOutput(project: Project, compiled: Compiled, { removeOthers
     return [s, existsSync(path) ? parseInventory(readFileSync(path, 'utf8')) : undefined] as const;
   }));
   const projectFiles = new Map([...(files ?? []), ...[...(stageTexts ?? [])].map(([stage, text]) => [relative(project.root, stagePath(project, stage)), text] as const)]);
+  // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
+  forgetFingerprint(project.root);
   const { removed, foreign } = writeTransaction({ root: project.root, distDir: DIST_DIR, tree: compiled.tree, removeOthers, files: projectFiles, command: project.writer });
   if (foreign.length) {
     project.log(formatProblem({

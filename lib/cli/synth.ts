@@ -12,9 +12,10 @@ import { describeObject } from '../model/object.js';
 import { imageSubstitutions } from '../transforms/images.js';
 import { EXIT_CODES_HELP, printProblem, progress, useColor, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { DIST_DIR, SCHEMA_FILE, compile, openProject, requireStages, schemaText, writeOutput, writtenLines } from './project.js';
+import { DIST_DIR, SCHEMA_FILE, compile, flushRenderCache, openProject, requireStages, schemaText, writeOutput, writtenLines } from './project.js';
+import { startFingerprint } from './fingerprint.js';
 
-const usage = `Usage: npm run synth [-- [<stage>...] [--stage <name>...] [--verbose]]
+const usage = `Usage: npm run synth [-- [<stage>...] [--stage <name>...] [--verbose] [--no-cache]]
 
 Compiles environments/<stage>.yaml into dist/<stage>/ for every stage (or only the named ones),
 writes environments/stage.schema.json, and removes the output of stages that no longer exist.
@@ -25,6 +26,7 @@ stage with the number of objects; --verbose prints each object's warning.
 Options:
   <stage>, --stage <name>  compile only these stages (npm run synth -- lab qa)
   --verbose                print every warning, not a summary per check and stage
+  --no-cache               render every app again, without .stagecraft/cache/render/
   -h, --help               show this help
   -V, --version            print the version
 
@@ -52,11 +54,11 @@ export function warningSummary(stage: string, warnings: readonly Finding[]): Pro
     });
 }
 
-export const command: Command<{ stage?: string[]; verbose?: boolean }> = {
+export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?: boolean }> = {
   name: 'synth',
   usage,
-  options: { stage: { type: 'string', multiple: true }, verbose: { type: 'boolean' } },
-  run({ stage, verbose }, positionals, io) {
+  options: { stage: { type: 'string', multiple: true }, verbose: { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
+  run({ stage, verbose, 'no-cache': noCache }, positionals, io) {
     const named = [...new Set([...positionals, ...(stage ?? [])])];
     const root = io.cwd;
     const writer = ['synth', ...(named.length ? ['--', ...named.flatMap((s) => ['--stage', s])] : [])].join(' ');
@@ -67,9 +69,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean }> = {
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
     const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema;
+    // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
+    const fingerprint = all ? startFingerprint(root) : undefined;
     const { compiled, gone, written } = line.during(() => {
       const compiled = compile(project, all ? project.stages : named, {
         onStage: (s, i, n) => line.update(`synth: compiling ${s} (${i + 1}/${n})`),
+        noCache,
       });
       line.update('synth: writing dist/');
       // a full synthesis removes the output of stages whose stage file is gone, and says so
@@ -79,6 +84,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean }> = {
       });
       return { compiled, gone, written };
     });
+    flushRenderCache();
+    fingerprint?.record({ distDir: DIST_DIR, tree: compiled.tree, schema: { file: SCHEMA_FILE, text: schema }, stages: project.stages.length });
     const color = useColor(io);
     let summarized = 0;
     for (const [i, s] of compiled.stages.entries()) {

@@ -2,7 +2,7 @@
  * The files of a stage's output directory, as a plan (relative path -> content). Pure.
  */
 import type { RenderedStage } from './render.js';
-import { NAMESPACE_CHART } from './render.js';
+import { NAMESPACE_CHART, serializeObjects } from './render.js';
 import { toYaml, yamlStream } from './serialize.js';
 import { INVENTORY_FILE, digest, inventoryText, type InventoryEntry } from './inventory.js';
 import { compareCodePoints } from '../model/order.js';
@@ -59,9 +59,9 @@ export function stageFiles(rendered: RenderedStage, provenance: StageProvenance,
   for (const chart of rendered.charts) {
     if (chart.objects.length === 0) continue;
     // each object is serialized once: for its file and for its digest
-    const documents = chart.objects.map(toYaml);
+    const { documents, digests } = chart.serialized ?? serializeObjects(chart.objects);
     chart.objects.forEach(({ apiVersion, kind, metadata }, i) => {
-      entries.push({ apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', digest: digest(documents[i]) });
+      entries.push({ apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', digest: digests[i] });
     });
     files.set(chartFileName(chart.name), yamlStream(documents, header));
   }

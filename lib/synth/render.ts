@@ -3,6 +3,7 @@
  * Steps in order: build the charts, validate the construct tree, resolve each chart to plain
  * objects, transform, order for apply. Pure: nothing is read or written.
  */
+import { createHash } from 'node:crypto';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from '../k8s.js';
 import { ProblemsError, inStep, type Problem, type StepOrigin } from '../errors.js';
@@ -16,6 +17,8 @@ import { transform } from '../transforms/index.js';
 import { MANAGED_BY } from '../transforms/labels.js';
 import { externalSecrets } from '../constructs/external-secrets.js';
 import type { Engine, SecretStore } from '../config/delivery.js';
+import { toYaml } from './serialize.js';
+import { digest } from './inventory.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
 
 /** Name of the chart that holds the stage's Namespace. */
@@ -25,6 +28,26 @@ export interface RenderedChart {
   /** The stack name, or `namespace` for the stage's own chart. */
   readonly name: string;
   readonly objects: readonly KubeObject[];
+  /** Each object as `toYaml` writes it, and its digest, when the render cache kept or will keep them. @default - serialized when written */
+  readonly serialized?: SerializedObjects;
+}
+
+/** Objects as written: one YAML document each, and the inventory's digest of it. */
+export interface SerializedObjects {
+  readonly documents: readonly string[];
+  readonly digests: readonly string[];
+}
+
+/** What the render cache keeps of an app. */
+export interface CachedApp {
+  readonly objects: KubeObject[];
+  readonly serialized: SerializedObjects;
+}
+
+/** Serializes `objects` as the output files will hold them. */
+export function serializeObjects(objects: readonly KubeObject[]): SerializedObjects {
+  const documents = objects.map(toYaml);
+  return { documents, digests: documents.map(digest) };
 }
 
 export interface RenderedStage {
@@ -63,6 +86,54 @@ export interface RenderOptions {
   readonly secretStore?: SecretStore;
   /** The engine that delivers the stage, if any (Argo CD gets sync waves where they change the order). */
   readonly engine?: Engine;
+  /** Where the rendered and transformed objects of apps are kept between runs. @default - none: every app is rendered */
+  readonly cache?: RenderCache;
+}
+
+/**
+ * The rendered and transformed objects of apps, by a key that covers everything they are made
+ * from (see `appCacheKey`); the compiler's own sources are the cache's business (lib/cli/render-cache.ts).
+ */
+export interface RenderCache {
+  /** A fresh copy of what is stored under `key`, or undefined. */
+  get(key: string): CachedApp | undefined;
+  set(key: string, app: CachedApp): void;
+}
+
+/** Bumped when what a key covers changes. */
+const CACHE_KEY_FORMAT = 1;
+
+/**
+ * A text for `value` in which every difference shows: unlike JSON.stringify, undefined, -0,
+ * NaN and the order of keys are kept, so two values with the same text are the same.
+ */
+function exactText(value: unknown): string {
+  if (value === undefined) return 'u';
+  if (value === null) return 'n';
+  if (typeof value === 'number') return Object.is(value, -0) ? 'num:-0' : `num:${value}`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (Array.isArray(value)) return `[${value.map(exactText).join(',')}]`;
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${exactText(v)}`).join(',')}}`;
+  }
+  // anything else (a class instance, a function, a bigint) cannot be keyed reliably
+  throw new Error(`cannot key a ${typeof value}`);
+}
+
+/**
+ * The cache key of one app: everything its chart is made from besides the compiler itself, the
+ * whole stage context (name, namespace, architecture, partOf, nodes, images), the stage's
+ * delivery settings, the release written on it, its name, stack and settings. Undefined when a
+ * value cannot be keyed (then the app is rendered).
+ */
+export function appCacheKey(parts: { compilerVersion: string; stage: StageContext; options: RenderOptions; name: string; stack: string; settings: unknown }): string | undefined {
+  try {
+    const text = exactText([CACHE_KEY_FORMAT, parts.compilerVersion, parts.stage, parts.options.secretStore ?? null, parts.options.engine ?? null, parts.name, parts.stack, parts.settings]);
+    return createHash('sha256').update(text).digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every problem the constructs' own validations report, with the construct path. */
@@ -110,19 +181,28 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
   const { context: stage, source } = loaded;
   const app = new App({ outdir: 'unused' }); // the App is never asked to write
   const secrets = loaded.apps.flatMap((a) => stacks[a.stack].secrets?.(a.name, a.settings, stage) ?? []);
-  const charts: { chart: Chart; name: string; stack: string; version: string }[] = [
+  const charts: { chart: Chart; name: string; stack: string; version: string; key?: string }[] = [
     { chart: new NamespaceChart(app, stage, secrets, options), name: NAMESPACE_CHART, stack: MANAGED_BY, version: compilerVersion },
   ];
+  /** Apps whose objects came from the cache: no chart is built for them. */
+  const cached = new Map<string, CachedApp>();
   const nodeFiles: AppNodeFiles[] = [];
   const origins = new Map<string, StepOrigin>();
   for (const { name, stack: stackName, settings } of loaded.apps) {
     const stack = stacks[stackName];
+    // apps with node files are always rendered: their files are not kept
+    const key = options.cache && !stack.nodeFiles ? appCacheKey({ compilerVersion, stage, options, name, stack: stackName, settings }) : undefined;
+    const hit = key === undefined ? undefined : options.cache?.get(key);
+    if (hit) {
+      cached.set(name, hit);
+      continue;
+    }
     const origin = constructOrigin(loaded, name, stackName);
     origins.set(name, origin);
     charts.push(
       inStep(
         `synthesizing stage '${stage.name}', chart '${name}'`,
-        () => ({ chart: stack.chart(app, name, settings, stage), name, stack: stackName, version: stack.version(settings) }),
+        () => ({ chart: stack.chart(app, name, settings, stage), name, stack: stackName, version: stack.version(settings), key }),
         origin,
       ),
     );
@@ -141,20 +221,32 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
   // every chart is transformed even after one fails, so that all problems are reported at once
   const rendered: RenderedChart[] = [];
   const transformProblems: Problem[] = [];
-  for (const { chart, name, stack, version } of charts) {
+  const toStore: [string, CachedApp][] = [];
+  for (const { chart, name, stack, version, key } of charts) {
     try {
-      rendered.push(
-        inStep(
-          `synthesizing stage '${stage.name}', chart '${name}'`,
-          () => ({ name, objects: transform(chartObjects(chart), { stage, stack, instance: name, version }).sort(compareForApply) }),
-          origins.get(name),
-        ),
+      const objects = inStep(
+        `synthesizing stage '${stage.name}', chart '${name}'`,
+        () => transform(chartObjects(chart), { stage, stack, instance: name, version }).sort(compareForApply),
+        origins.get(name),
       );
+      if (key === undefined) rendered.push({ name, objects });
+      else {
+        // serialized here once, for the output files and for the cache
+        const serialized = serializeObjects(objects);
+        rendered.push({ name, objects, serialized });
+        toStore.push([key, { objects, serialized }]);
+      }
     } catch (e) {
       if (!(e instanceof ProblemsError)) throw e;
       transformProblems.push(...e.problems);
     }
   }
   if (transformProblems.length) throw new ProblemsError(transformProblems);
-  return { stage, source, charts: rendered, nodeFiles: nodes.nodeFiles };
+  // the stage rendered without a problem: its apps' objects are kept for the next run
+  for (const [key, entry] of toStore) options.cache!.set(key, entry);
+  // the charts in the order of loaded.apps, as without the cache: the namespace chart, then the apps
+  const byName = new Map(rendered.map((c) => [c.name, c]));
+  const ordered: RenderedChart[] = [byName.get(NAMESPACE_CHART)!];
+  for (const { name } of loaded.apps) ordered.push(byName.get(name) ?? { name, ...cached.get(name)! });
+  return { stage, source, charts: ordered, nodeFiles: nodes.nodeFiles };
 }

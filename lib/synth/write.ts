@@ -7,7 +7,9 @@
  * never deleted or overwritten, moved along with its stage directory when that is replaced.
  *
  * How a write goes (each step a crash point, see `crashPoint`):
- * 1. `staged`: every new file is written below `dist/.stagecraft-tx/new/<stage>/`, and every
+ * 1. `staged`: every new file is written below `dist/.stagecraft-tx/new/<stage>/` (a file whose
+ *    bytes equal the generated file already in `dist/<stage>/` is hard-linked there instead, or
+ *    copied where links fail, so that the replacement touches only the files that change), and every
  *    project file (a stage file, the schema) beside itself as `.<name>.stagecraft-tmp`. Nothing
  *    that users see has changed; a crash here leaves only ignored files, which the next command
  *    removes (a rollback).
@@ -22,7 +24,7 @@
  * directories, so for the instant between the two renames of a stage `dist/<stage>` is absent
  * (never a mix of old and new files); the journal says how to finish.
  */
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import type { FileTree } from './output.js';
@@ -167,7 +169,7 @@ export function writeTransaction(o: TransactionOptions): TransactionResult {
     }]);
   }
   // what happens to each stage directory: its new files (none for a removed stage) and its foreign entries
-  const plans: { stage: string; files: FileTree; old: boolean; foreign: string[] }[] = [];
+  const plans: { stage: string; files: FileTree; old: boolean; owned: string[]; foreign: string[] }[] = [];
   const foreign: string[] = [];
   const removed: string[] = [];
   const stageDirs = [...o.tree.keys()];
@@ -215,7 +217,7 @@ export function writeTransaction(o: TransactionOptions): TransactionResult {
       }
     }
     foreign.push(...scan.foreign.map((f) => `${o.distDir}/${stage}/${f}`));
-    plans.push({ stage, files, old: exists, foreign: scan.foreign });
+    plans.push({ stage, files, old: exists, owned: scan.owned, foreign: scan.foreign });
   }
   if (problems.length) throw new ProblemsError(problems);
 
@@ -227,9 +229,10 @@ export function writeTransaction(o: TransactionOptions): TransactionResult {
   for (const p of plans) {
     const staged = join(tx, 'new', p.stage);
     const target = join(o.distDir, p.stage);
+    const owned = new Set(p.owned);
     for (const [rel, content] of p.files) {
       mkdirSync(dirname(abs(join(staged, rel))), { recursive: true });
-      writeFileSync(abs(join(staged, rel)), content);
+      if (!owned.has(rel) || !reuse(abs(join(target, rel)), abs(join(staged, rel)), content)) writeFileSync(abs(join(staged, rel)), content);
     }
     for (const f of p.foreign) {
       const rel = f.replace(/\/$/, '');
@@ -263,6 +266,23 @@ export function writeTransaction(o: TransactionOptions): TransactionResult {
   // 3. and 4.
   finish(o.root, journal, 0);
   return { removed, foreign: foreign.sort() };
+}
+
+/**
+ * Puts the generated file `from` at `to` (a path in the staging directory) when its bytes are
+ * `content`: a hard link, so the file keeps its inode and modification time, or a copy where the
+ * file system has no links. Nothing ever writes into a file in place (every write goes to a new
+ * staging file), so the old and the new directory can share it. Returns false when the bytes differ.
+ */
+function reuse(from: string, to: string, content: string): boolean {
+  const st = lstatSync(from, { throwIfNoEntry: false });
+  if (!st?.isFile() || st.size !== Buffer.byteLength(content) || readFileSync(from, 'utf8') !== content) return false;
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+  return true;
 }
 
 /** Does the renames of `journal` from the `first`, then removes the transaction directory and the journal. */

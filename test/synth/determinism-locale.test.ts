@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,8 +14,9 @@ afterAll(() => {
 function synthUnder(locale: string): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'stagecraft-locale-'));
   dirs.push(dir);
-  cpSync(join(REPO, 'environments'), join(dir, 'environments'), { recursive: true });
-  cpSync(join(REPO, 'stagecraft.yaml'), join(dir, 'stagecraft.yaml'));
+  // the project's inputs: stage files, the project file and whatever they include (not the compiler, the output or packages)
+  const notInputs = new Set(['dist', 'node_modules', '.git', '.stagecraft', 'test-results', 'lib', 'apps', 'test', 'bench']);
+  for (const e of readdirSync(REPO)) if (!notInputs.has(e)) cpSync(join(REPO, e), join(dir, e), { recursive: true });
   const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), 'synth'], {
     cwd: dir,
     encoding: 'utf8',

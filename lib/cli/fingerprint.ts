@@ -1,0 +1,214 @@
+/**
+ * What the last full synthesis (or full check) saw, so that `npm run check` on an unchanged tree
+ * answers without compiling: `.stagecraft/fingerprint.json` (git-ignored) holds the SHA-256 of
+ * every input and of every file below `dist/` at a moment when `dist/` was exactly what those
+ * inputs produce. Check recomputes them all and compares: any difference at all (a file changed,
+ * added, removed, or a symbolic link retargeted) means a full compilation, as without this file.
+ *
+ * The inputs, all hashed by content (never by modification time):
+ * - the project: every file below `environments/` and `crds/`, `stagecraft.yaml`, and every other
+ *   file of the project but dist/, node_modules/, .git/ and .stagecraft/ (a stack may include any);
+ * - the compiler: every file below its `lib/` and `apps/`, its `package.json`, `package-lock.json`,
+ *   `tsconfig.json`, and `node_modules/.package-lock.json` (what npm installed, with versions and
+ *   integrity hashes), and the Node.js version.
+ * What is not covered: a file inside node_modules/ edited by hand without npm knowing.
+ *
+ * Deleting the file is always safe (the next check compiles in full).
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { STATE_DIR, TMP_SUFFIX, TX_DIR, isGenerated, type DistTree } from '../synth/write.js';
+
+export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
+/** Bumped whenever what a fingerprint covers changes, so that an older file never matches. */
+const FORMAT = 1;
+/** The compiler's own root (where lib/ and apps/ are), which is not the project's when the project links to it. */
+const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const COMPILER_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
+const COMPILER_DIRS = ['lib', 'apps'];
+const PROJECT_FILES = ['stagecraft.yaml'];
+const PROJECT_DIRS = ['environments', 'crds'];
+/** Entries of the project root that are not inputs of a compilation (the output is hashed apart). */
+const NOT_INPUTS = new Set(['dist', 'node_modules', '.git', '.stagecraft', 'test-results']);
+/** Sources changed this recently before the command started may not be what the running code was built from. */
+const MTIME_MARGIN_MS = 2000;
+
+/** Path -> digest: a file's SHA-256, `link:<target>` for a symbolic link, `missing`. */
+export type Digests = Record<string, string>;
+
+/** What the fingerprint file holds. */
+export interface Fingerprint {
+  readonly format: number;
+  readonly node: string;
+  readonly compiler: Digests;
+  readonly project: Digests;
+  readonly dist: Digests;
+  /** For check's message: the stages and the generated files. */
+  readonly stages: number;
+  readonly files: number;
+  /**
+   * What `npm run synth` prints when nothing changed, recorded by a full synthesis when `dist/`
+   * holds only generated files (no warning about foreign files to repeat).
+   */
+  readonly synthOutput?: { readonly stdout: string; readonly stderr: string };
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Adds the digest of `rel` (below `root`) to `out`: a file, each file of a directory (recursively),
+ * or `missing`. A symbolic link is recorded by its target and, when `follow`, by what it points at
+ * (the compiler reads stage files through links); below `dist/` links are never followed, as
+ * stagecraft treats them as foreign entries whose content it never reads.
+ */
+function hashEntry(root: string, rel: string, out: Digests, follow: boolean, skip: (rel: string) => boolean): void {
+  if (skip(rel)) return;
+  const path = join(root, rel);
+  let st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st) {
+    out[rel] = 'missing';
+    return;
+  }
+  if (st.isSymbolicLink()) {
+    out[`${rel}@`] = `link:${readlinkSync(path)}`;
+    if (!follow) return;
+    st = statSync(path, { throwIfNoEntry: false });
+    if (!st) return;
+  }
+  if (st.isDirectory()) {
+    for (const name of readdirSync(path).sort()) hashEntry(root, `${rel}/${name}`, out, follow, skip);
+  } else if (st.isFile()) out[rel] = sha256(readFileSync(path));
+  else out[rel] = `other:${st.mode}`;
+}
+
+function hashAll(root: string, entries: readonly string[], follow: boolean, skip: (rel: string) => boolean = () => false): Digests {
+  const out: Digests = {};
+  for (const e of entries) hashEntry(root, e, out, follow, skip);
+  return out;
+}
+
+/** The digests of the compiler's sources and installed packages. */
+export function compilerDigests(compilerRoot = COMPILER_ROOT): Digests {
+  return hashAll(compilerRoot, [...COMPILER_FILES, ...COMPILER_DIRS], true);
+}
+
+/**
+ * The digests of the project's inputs: stage files, the project file, crds/, and every other file
+ * of the project that a stack may include (the manifests stack reads folders the stage file names),
+ * so everything but the output, the installed packages and what git and stagecraft keep to themselves.
+ */
+export function projectDigests(root: string): Digests {
+  const entries = readdirSync(root).filter((e) => !NOT_INPUTS.has(e)).sort();
+  return hashAll(root, [...new Set([...PROJECT_FILES, ...PROJECT_DIRS, ...entries])].sort(), true);
+}
+
+/** The digests of every file below `distDir` (but the staging directory of an unfinished write). */
+export function distDigests(root: string, distDir: string): Digests {
+  return hashAll(root, [distDir], false, (rel) => rel === `${distDir}/${TX_DIR}`);
+}
+
+function same(a: Digests, b: Digests): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+/** Whether any of the compiler's source files changed in the last moments before this process started. */
+export function compilerRecentlyChanged(): boolean {
+  const started = Date.now() - process.uptime() * 1000 - MTIME_MARGIN_MS;
+  const recent = (rel: string): boolean => {
+    const st = lstatSync(join(COMPILER_ROOT, rel), { throwIfNoEntry: false });
+    if (!st) return false;
+    if (st.isDirectory()) return readdirSync(join(COMPILER_ROOT, rel)).some((n) => recent(`${rel}/${n}`));
+    return st.mtimeMs >= started;
+  };
+  return [...COMPILER_FILES, ...COMPILER_DIRS].some(recent);
+}
+
+/** What a command compiled and found current, for `record`. */
+export interface Recorded {
+  readonly distDir: string;
+  /** The compiled output of every stage (and of dist/delivery/). */
+  readonly tree: DistTree;
+  /** A project file the command writes or checks itself (the stage-file schema), and its expected text. */
+  readonly schema: { readonly file: string; readonly text: string };
+  readonly stages: number;
+  /** What synth printed, as when run again with nothing changed. */
+  readonly synthOutput?: { readonly stdout: string; readonly stderr: string };
+}
+
+/**
+ * Takes the digests of the inputs before a compilation of the whole project; `record` then writes
+ * the fingerprint, but only when it can prove it true: no input but the schema changed meanwhile,
+ * the compiler's sources had not changed just before the start, the schema on disk is `schema.text`,
+ * every file of the tree is on disk with exactly its bytes, and no other file below `dist/` has
+ * the generated-file header. Otherwise it leaves no fingerprint (the next check compiles in full).
+ */
+export function startFingerprint(root: string): { record(r: Recorded): boolean } {
+  const project = projectDigests(root);
+  const compiler = compilerDigests();
+  return {
+    record({ distDir, tree, schema, stages, synthOutput }) {
+      const path = join(root, FINGERPRINT_FILE);
+      rmSync(path, { force: true });
+      const now = projectDigests(root);
+      const schemaDigest = sha256(Buffer.from(schema.text));
+      const inputsSame = Object.keys({ ...project, ...now }).every((k) => k === schema.file || project[k] === now[k]);
+      if (!inputsSame || now[schema.file] !== schemaDigest || !same(compiler, compilerDigests()) || compilerRecentlyChanged()) return false;
+      const dist = distDigests(root, distDir);
+      const expected = new Map<string, string>();
+      let files = 0;
+      for (const [stage, stageFiles] of tree) {
+        for (const [rel, text] of stageFiles) expected.set(`${distDir}/${stage}/${rel}`, sha256(Buffer.from(text)));
+        files += stageFiles.size;
+      }
+      for (const [p, d] of expected) if (dist[p] !== d) return false;
+      let foreign = false;
+      for (const p of Object.keys(dist)) {
+        if (expected.has(p) || p === distDir) continue;
+        foreign = true;
+        if (!p.endsWith('@') && dist[p] !== 'missing' && !dist[p].startsWith('other:') && isGenerated(join(root, p))) return false;
+      }
+      const fingerprint: Fingerprint = {
+        format: FORMAT, node: process.version, compiler, project: now, dist, stages, files,
+        ...(synthOutput && !foreign ? { synthOutput } : {}),
+      };
+      mkdirSync(join(root, STATE_DIR), { recursive: true });
+      const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
+      writeFileSync(tmp, JSON.stringify(fingerprint));
+      renameSync(tmp, path);
+      return true;
+    },
+  };
+}
+
+/** Removes the fingerprint, before anything that changes `dist/` or the inputs without recording a new one. */
+export function forgetFingerprint(root: string): void {
+  rmSync(join(root, FINGERPRINT_FILE), { force: true });
+}
+
+/**
+ * The fingerprint of the last full synthesis when every input and every file of `dist/` is as it
+ * recorded (then `dist/` is current without compiling); undefined when anything differs or there
+ * is none.
+ */
+export function unchangedSinceRecorded(root: string, distDir: string, compilerRoot = COMPILER_ROOT): Fingerprint | undefined {
+  let fingerprint: Fingerprint;
+  try {
+    fingerprint = JSON.parse(readFileSync(join(root, FINGERPRINT_FILE), 'utf8')) as Fingerprint;
+  } catch {
+    return undefined;
+  }
+  if (fingerprint?.format !== FORMAT || fingerprint.node !== process.version) return undefined;
+  const recorded = [fingerprint.project, fingerprint.dist, fingerprint.compiler];
+  // a file that is not a fingerprint (edited, or written by something else) matches nothing
+  if (!recorded.every((d) => typeof d === 'object' && d !== null && Object.values(d).every((v) => typeof v === 'string'))) return undefined;
+  const current =
+    same(fingerprint.project, projectDigests(root)) &&
+    same(fingerprint.dist, distDigests(root, distDir)) &&
+    same(fingerprint.compiler, compilerDigests(compilerRoot));
+  return current ? fingerprint : undefined;
+}

@@ -1,0 +1,47 @@
+/**
+ * Writing only what changed: a synth re-links the files whose bytes are the same (same inode, same
+ * modification time) and writes new files only for what changed.
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { listFiles } from '../../lib/synth/write.js';
+
+/** Per file below `dir`, its inode number. */
+function inodes(dir: string): Record<string, number> {
+  return Object.fromEntries(listFiles(dir).map((f) => [f, statSync(join(dir, f)).ino]));
+}
+
+describe('npm run synth writes only the files that change', () => {
+  it('keeps the inode of every unchanged file, and gives a new one to each changed file', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const lab = join(dir, 'dist', 'lab');
+    const before = inodes(lab);
+    const bytes = snapshotDir(lab);
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 4'));
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const after = inodes(lab);
+    const changed = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
+    // the nginx app's file, and the inventory (its digests and the stage file's)
+    expect(changed).toEqual(['10-nginx.yaml', 'inventory.txt']);
+    const now = snapshotDir(lab);
+    expect(Object.keys(now).filter((f) => now[f] !== bytes[f]).sort()).toEqual(changed);
+  });
+
+  it('rewrites a generated file edited by hand, and links nothing when nothing is the same', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const lab = join(dir, 'dist', 'lab');
+    const expected = snapshotDir(lab);
+    // same size, other bytes: the content is compared, not only the size
+    const edited = expected['10-flannel.yaml'].replace('vxlan', 'VXLAN');
+    writeFileSync(join(lab, '10-flannel.yaml'), edited);
+    const before = inodes(lab);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(snapshotDir(lab)).toEqual(expected);
+    const after = inodes(lab);
+    expect(Object.keys(after).filter((f) => after[f] !== before[f])).toEqual(['10-flannel.yaml']);
+  });
+});

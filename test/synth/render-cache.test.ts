@@ -1,0 +1,120 @@
+/**
+ * The render cache must never change a byte: every committed stage and random fleets are compiled
+ * without the cache, with an empty cache and with a warm one (the same cache across every variant,
+ * so that a key missing a setting would hand one variant another's objects), and compared.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileStages, type Compiled, type ProjectSource, type StageSource } from '../../lib/compile.js';
+import { diskRenderCache, RENDER_CACHE_DIR } from '../../lib/cli/render-cache.js';
+import { fleetStageFile } from '../../bench/fleet.js';
+import { openProject, readSource } from '../../lib/cli/project.js';
+import { REPO } from '../helpers/cli.js';
+
+const root = mkdtempSync(join(tmpdir(), 'stagecraft-cache-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const project: ProjectSource = { file: 'stagecraft.yaml', text: readFileSync(join(REPO, 'stagecraft.yaml'), 'utf8') };
+
+function committed(): StageSource[] {
+  return readdirSync(join(REPO, 'environments'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({
+      stage: f.slice(0, -5),
+      file: `environments/${f}`,
+      text: readFileSync(join(REPO, 'environments', f), 'utf8'),
+      // the files a manifests app includes, read as the CLI reads them
+      readSource: (path: string) => readSource(openProject(REPO), path),
+    }));
+}
+
+/** Every output file and the rendered objects, as text. */
+function bytes(c: Compiled): string {
+  return JSON.stringify({ tree: [...c.tree].map(([s, f]) => [s, [...f]]), objects: c.stages.map((s) => s.charts.map(({ name, objects }) => [name, objects])) });
+}
+
+function compileThreeWays(sources: readonly StageSource[]): { hits: number } {
+  const options = { project, delivery: true, stages: sources.map((s) => s.stage) };
+  const plain = bytes(compileStages(sources, options));
+  const first = diskRenderCache(root);
+  expect(bytes(compileStages(sources, { ...options, cache: first }))).toBe(plain);
+  first.flush();
+  const warm = diskRenderCache(root);
+  expect(bytes(compileStages(sources, { ...options, cache: warm }))).toBe(plain);
+  return { hits: warm.stats.hits };
+}
+
+/** A deterministic pseudo-random generator (mulberry32), so that a failure can be replayed from its seed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A fleet stage file with random stage-level settings and app settings. */
+function randomFleet(seed: number, stage: string): string {
+  const r = random(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  let text = fleetStageFile(stage, 1 + Math.floor(r() * 4));
+  text = text.replace(/replicas: 2/g, () => `replicas: ${pick([2, 3, 4])}`).replace(/LOG_LEVEL: info/g, () => `LOG_LEVEL: ${pick(['info', 'debug'])}`);
+  text = text.replace(/image: demoapp:1/g, () => `image: ${pick(['demoapp:1', 'demoapp:2'])}`);
+  const head = [
+    pick(['', `namespace: ${pick(['ns-a', 'ns-b'])}\n`]),
+    pick(['', `partOf: ${pick(['shop', 'store'])}\n`]),
+  ].join('');
+  return text.replace('apps:\n', `${head}apps:\n`);
+}
+
+describe('the render cache', () => {
+  it('changes no byte of the committed stages, and is used', () => {
+    expect(compileThreeWays(committed()).hits).toBeGreaterThan(0);
+  });
+
+  it('changes no byte of random fleets that share one cache', () => {
+    let hits = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const stages = ['dev', 'qa'].map((stage, i) => ({ stage, file: `environments/${stage}.yaml`, text: randomFleet(seed * 10 + i, stage) }));
+      hits += compileThreeWays(stages).hits;
+    }
+    expect(hits).toBeGreaterThan(0);
+  });
+
+  it('treats a damaged entry as a miss', () => {
+    const sources = committed().filter((s) => s.stage === 'qa');
+    const options = { project, delivery: false };
+    const plain = bytes(compileStages(sources, options));
+    const cache = diskRenderCache(root);
+    compileStages(sources, { ...options, cache });
+    cache.flush();
+    const dir = join(root, RENDER_CACHE_DIR);
+    for (const sub of readdirSync(dir)) {
+      for (const name of readdirSync(join(dir, sub))) {
+        const path = join(dir, sub, name);
+        writeFileSync(path, readFileSync(path, 'utf8').replace('"replicas":', '"replicas" :'));
+      }
+    }
+    const damaged = diskRenderCache(root);
+    expect(bytes(compileStages(sources, { ...options, cache: damaged }))).toBe(plain);
+    expect(damaged.stats.hits).toBe(0);
+  });
+
+  it('removes the staging directory a killed process left, and keeps a live one', () => {
+    const dead = spawnSync('true').pid;
+    const dir = join(root, RENDER_CACHE_DIR);
+    mkdirSync(join(dir, `.staging-${dead}-abc`), { recursive: true });
+    writeFileSync(join(dir, `.staging-${dead}-abc`, 'x.json'), 'x');
+    mkdirSync(join(dir, `.staging-${process.pid}-def`), { recursive: true });
+    const cache = diskRenderCache(root);
+    compileStages(committed().filter((s) => s.stage === 'lab'), { project, cache });
+    cache.flush();
+    expect(existsSync(join(dir, `.staging-${dead}-abc`))).toBe(false);
+    expect(existsSync(join(dir, `.staging-${process.pid}-def`))).toBe(true);
+  });
+});
