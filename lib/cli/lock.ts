@@ -141,9 +141,13 @@ export function acquireLock(root: string, command: string, log: (line: string) =
     rmSync(tmp, { force: true });
   }
   held.set(path, { count: 1, raw });
-  process.once('exit', () => held.has(path) && release(path, true));
+  // one hook for every lock of the process (commands run in-process take locks many times)
+  if (!exitHookSet) process.once('exit', releaseHeldLocks);
+  exitHookSet = true;
   return () => release(path);
 }
+
+let exitHookSet = false;
 
 /** Releases every lock this process holds: a command run in-process ends here, not at process exit. */
 export function releaseHeldLocks(): void {
