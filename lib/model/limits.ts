@@ -25,17 +25,6 @@ export function shorten(s: string, max = MAX_QUOTED_CHARS): string {
   return `${s.slice(0, half)}…${s.slice(s.length - half)} (${s.length} characters)`;
 }
 
-/**
- * Keys whose values are never echoed in a message (a password mistyped as a number, say). The
- * same words the secret checks use for settings that hold credentials.
- */
-export const SECRET_LOOKING_KEY = /pass(word|wd)?|secret|token|credential|private[-_]?key|api[-_]?key|auth/i;
-
-/** Whether the path of keys leads through a secret-looking key. */
-export function isSecretPath(path: readonly (string | number)[]): boolean {
-  return path.some((k) => typeof k === 'string' && SECRET_LOOKING_KEY.test(k));
-}
-
 /** A value as a message shows it: `"abc"`, `3`, `.inf`, `a mapping`; never longer than about MAX_QUOTED_CHARS. */
 export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
