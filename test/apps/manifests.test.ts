@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStages, type StageSource } from '../../lib/compile.js';
 import { openProject, readSource } from '../../lib/cli/project.js';
-import { ProblemsError } from '../../lib/errors.js';
 import { REPO } from '../helpers/cli.js';
+import { problemsThrownBy } from '../helpers/problems.js';
 
 const FIXTURE = 'test/fixtures/stages/imported.yaml';
 const project = openProject(REPO);
@@ -20,15 +20,7 @@ const withFiles = (files: Record<string, string>, settings = 'include: [in]'): S
   },
 });
 const objectsOf = (source: StageSource) => compileStages([source]).stages[0].charts.flatMap((c) => c.objects);
-const problemsOf = (source: StageSource) => {
-  try {
-    compileStages([source]);
-  } catch (e) {
-    if (e instanceof ProblemsError) return e.problems;
-    throw e;
-  }
-  return [];
-};
+const problemsOf = (source: StageSource) => problemsThrownBy(() => compileStages([source]));
 
 describe('the manifests stack', () => {
   it("brings section E's corrected YAML through the namespace, labels and checks without an error", () => {

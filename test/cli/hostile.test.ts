@@ -13,19 +13,16 @@ import { MAX_PROBLEMS_PER_FILE } from '../../lib/model/limits.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
 import { REPO, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { compile, openProject } from '../../lib/cli/project.js';
+import { problemsThrownBy } from '../helpers/problems.js';
 
 const loader = new StageLoader(STACKS);
 const fixture = (name: string) => `test/fixtures/hostile/${name}`;
 
 /** The problems of loading `text` as the stage file `file`, formatted. */
 function problems(text: string, file = 'environments/x.yaml'): string[] {
-  try {
-    loader.load(text, file);
-  } catch (e) {
-    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error('loaded without problems');
+  const found = problemsThrownBy(() => loader.load(text, file));
+  if (found.length === 0) throw new Error('loaded without problems');
+  return found.map(formatProblem);
 }
 const fromFixture = (name: string) => problems(readFileSync(join(REPO, fixture(name)), 'utf8'), fixture(name));
 

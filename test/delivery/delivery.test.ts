@@ -8,10 +8,11 @@ import { compileStages, type StageSource } from '../../lib/compile.js';
 import { loadProjectFile } from '../../lib/config/project-file.js';
 import { DELIVERY_DIR } from '../../lib/delivery/index.js';
 import { planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
-import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { compile, openProject } from '../../lib/cli/project.js';
 import { REPO, repoStage, runCli, tempProject, writeTree } from '../helpers/cli.js';
+import { problemsThrownBy } from '../helpers/problems.js';
 
 /** An example stage file without its own delivery settings (so that a test can give its own). */
 const withoutDelivery = (text: string) => text.replace(/^delivery:.*\n/m, '').replace(/^secretStore:.*\n/m, '');
@@ -34,15 +35,7 @@ function sources(stages: Record<string, string>): StageSource[] {
   return Object.entries(stages).map(([name, text]) => ({ stage: name, file: `environments/${name}.yaml`, text }));
 }
 
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  return [];
-}
+const problemsOf = (run: () => unknown): string[] => problemsThrownBy(run).map(formatProblem);
 
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as KubeObject);
 

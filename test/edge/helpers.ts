@@ -1,8 +1,9 @@
 /** Compiling a stage file given as text (a fixture), for the edge tests. */
 import { compileStages } from '../../lib/compile.js';
-import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { formatProblem } from '../../lib/errors.js';
 import { toProblem } from '../../lib/checks/finding.js';
 import type { FileTree } from '../../lib/synth/output.js';
+import { problemsThrownBy } from '../helpers/problems.js';
 
 /** The header every stage fixture starts with; the tests give the rest. */
 export const FILE = 'environments/edge.yaml';
@@ -19,11 +20,7 @@ export function compileEdge(text: string): { files: FileTree; warnings: string[]
 
 /** The problems compiling `text` fails with, formatted (`file:line:col: message` and hint). */
 export function edgeProblems(text: string): string[] {
-  try {
-    compileStages([{ stage: 'edge', file: FILE, text }]);
-  } catch (e) {
-    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error('the stage compiled without a problem');
+  const problems = problemsThrownBy(() => compileStages([{ stage: 'edge', file: FILE, text }]));
+  if (problems.length === 0) throw new Error('the stage compiled without a problem');
+  return problems.map(formatProblem);
 }

@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { StageLoader } from '../../lib/config/load.js';
 import { Settings, Type } from '../../lib/config/types.js';
-import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { formatProblem } from '../../lib/errors.js';
 import { defineStack, type Stack } from '../../lib/stack.js';
 import { renderStage } from '../../lib/synth/render.js';
+import { problemsThrownBy } from '../helpers/problems.js';
 
 /** A construct that validates its props in its constructor, as cdk8s's own do (a plain Error). */
 class Schedule extends Construct {
@@ -28,15 +29,8 @@ const cron = defineStack({
 });
 const stacks = { cron } as Record<string, Stack>;
 
-function problemsOf(text: string) {
-  try {
-    renderStage(new StageLoader(stacks).load(text, 'environments/t.yaml') as never, stacks, '0.0.0');
-  } catch (e) {
-    if (e instanceof ProblemsError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problemsOf = (text: string) =>
+  problemsThrownBy(() => renderStage(new StageLoader(stacks).load(text, 'environments/t.yaml') as never, stacks, '0.0.0'));
 
 describe('an Error thrown by a construct', () => {
   it("becomes a problem with a code, placed at the app's key in the stage file", () => {
