@@ -9,8 +9,9 @@ import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.flux
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import type { Problem } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
-import { EXISTING_NAMESPACES, digest, entryKey, type InventoryEntry } from '../synth/inventory.js';
+import { EXISTING_NAMESPACES, INVENTORY_FILE, inventoryEntry, objectLines, type InventoryEntry } from '../synth/inventory.js';
 import { KUSTOMIZATION_FILE } from '../synth/output.js';
+import { serializeObjects } from '../synth/render.js';
 import { toYaml, yamlStream } from '../synth/serialize.js';
 import { MANAGED_BY } from '../transforms/labels.js';
 import { ARGOCD_NAMESPACE, appProject, application } from './argocd.js';
@@ -67,9 +68,9 @@ export function deliveryFiles(plans: readonly DeliveryPlan[], provenance: { comp
     const entries: InventoryEntry[] = [];
     const files = deliveryObjects(engine, mine);
     for (const [file, objects] of files) {
-      const documents = objects.map(toYaml);
-      objects.forEach(({ apiVersion, kind, metadata }, i) => {
-        entries.push({ apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', digest: digest(documents[i]) });
+      const { documents, digests } = serializeObjects(objects);
+      objects.forEach((o, i) => {
+        entries.push(inventoryEntry(o, digests[i]));
       });
       tree.set(`${engine}/${file}`, yamlStream(documents, `${header}\nApply once to the cluster ${engine} runs in: kubectl apply -k dist/${DELIVERY_DIR}/${engine}`));
     }
@@ -77,9 +78,8 @@ export function deliveryFiles(plans: readonly DeliveryPlan[], provenance: { comp
       `${engine}/${KUSTOMIZATION_FILE}`,
       `# ${header}\n` + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...files.keys()].sort() }),
     );
-    const sorted = entries.sort((a, b) => (entryKey(a) < entryKey(b) ? -1 : 1));
     tree.set(
-      `${engine}/inventory.txt`,
+      `${engine}/${INVENTORY_FILE}`,
       [
         `# Inventory of the ${engine} delivery objects: every object in this directory with a digest of its content.`,
         `# ${header}`,
@@ -87,8 +87,7 @@ export function deliveryFiles(plans: readonly DeliveryPlan[], provenance: { comp
         `source: ${provenance.source} ${provenance.sourceDigest}`,
         // where the engine runs: the checks of `npm run check -- dist` take this namespace as existing
         `${EXISTING_NAMESPACES}: ${engine === 'argocd' ? ARGOCD_NAMESPACE : FLUX_NAMESPACE}`,
-        `objects: ${sorted.length}`,
-        ...sorted.map((o) => `${o.digest} ${entryKey(o)}`),
+        ...objectLines(entries),
       ].join('\n') + '\n',
     );
   }

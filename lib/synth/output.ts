@@ -4,7 +4,7 @@
 import type { RenderedStage } from './render.js';
 import { NAMESPACE_CHART, serializeObjects } from './render.js';
 import { toYaml, yamlStream } from './serialize.js';
-import { INVENTORY_FILE, digest, inventoryText, type InventoryEntry } from './inventory.js';
+import { INVENTORY_FILE, digest, inventoryEntry, inventoryText, type InventoryEntry } from './inventory.js';
 import { compareCodePoints } from '../model/order.js';
 
 /** A file for the edge machines (lib/edge/), by path below the stage's output directory. */
@@ -60,8 +60,8 @@ export function stageFiles(rendered: RenderedStage, provenance: StageProvenance,
     if (chart.objects.length === 0) continue;
     // each object is serialized once: for its file and for its digest
     const { documents, digests } = chart.serialized ?? serializeObjects(chart.objects);
-    chart.objects.forEach(({ apiVersion, kind, metadata }, i) => {
-      entries.push({ apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', digest: digests[i] });
+    chart.objects.forEach((o, i) => {
+      entries.push(inventoryEntry(o, digests[i]));
     });
     files.set(chartFileName(chart.name), yamlStream(documents, header));
   }
