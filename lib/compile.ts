@@ -13,9 +13,9 @@ import { formatFieldPath as dotted } from './model/field-path.js';
 import { compareCodePoints } from './model/order.js';
 import { promotionProblems, type PromotionDeclaration } from './promotion.js';
 import { PROJECT_FILE, loadProjectFile } from './config/project-file.js';
-import { DELIVERY_DIR, deliveryFiles, deliveryObjects, validateDeliveryObjects } from './delivery/index.js';
+import { DELIVERY_DIR, deliveryFiles } from './delivery/index.js';
 import { planDelivery, type DeliveredStage } from './delivery/plan.js';
-import { ENGINES, type ProjectFile } from './config/delivery.js';
+import type { ProjectFile } from './config/delivery.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
 import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
@@ -204,16 +204,14 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     const projectFile = options.project?.file ?? PROJECT_FILE;
     const planned = planDelivery(delivered, project, projectFile, new Map(promotions.flatMap((p) => (p.from ? [[p.stage, p.from] as const] : []))));
     problems.push(...planned.problems);
-    problems.push(...validateDeliveryObjects(ENGINES.flatMap((e) => {
-      const mine = planned.plans.filter((p) => p.engine === e);
-      return mine.length ? [...deliveryObjects(e, mine).values()].flat() : [];
-    })));
     if (!planned.problems.length) {
-      deliveryTree = deliveryFiles(planned.plans, {
+      const delivery = deliveryFiles(planned.plans, {
         compilerVersion: COMPILER_VERSION,
         source: projectFile,
         sourceDigest: digest(options.project?.text ?? ''),
       });
+      problems.push(...delivery.problems);
+      deliveryTree = delivery.files;
     }
   }
   const findings = failedChecks ? [...checks.values()].flatMap((c) => c.findings.map((f) => toProblem(f))) : [];
