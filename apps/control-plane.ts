@@ -15,17 +15,26 @@ export const controlPlaneSettings = Settings({
   etcd: Settings({
     image: ImageRef({ description: 'etcd image, e.g. k8s.gcr.io/etcd:3.4.3-0; its tag is the etcd release.' }),
     dataDir: Type.Optional(
-      Type.String({ pattern: '^/[^\\s]*$', description: 'Directory on the node that keeps the data (a hostPath, mounted at the same path). @default /var/lib/etcd' }),
+      Type.String({
+        pattern: '^/[^\\s]*$',
+        description: 'Directory on the node that keeps the data (a hostPath, mounted at the same path). @default /var/lib/etcd',
+      }),
     ),
     host: Type.Optional(
-      Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'Address etcd serves clients on, and kube-apiserver reaches it at. @default 127.0.0.1' }),
+      Type.String({
+        pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+        description: 'Address etcd serves clients on, and kube-apiserver reaches it at. @default 127.0.0.1',
+      }),
     ),
     clientPort: Type.Optional(PortNumber({ description: 'Port etcd serves clients on. @default 2379' })),
   }),
   apiServer: Settings({
     image: ImageRef({ description: 'kube-apiserver image, e.g. k8s.gcr.io/kube-apiserver:v1.18.5; its tag is the release of the stack.' }),
     insecurePort: Type.Optional(
-      PortNumber({ description: 'Port of the unauthenticated HTTP API on 127.0.0.1 (kube-apiserver before 1.20), which the kubeconfig points at. @default 8080' }),
+      PortNumber({
+        description:
+          'Port of the unauthenticated HTTP API on 127.0.0.1 (kube-apiserver before 1.20), which the kubeconfig points at. @default 8080',
+      }),
     ),
   }),
 });
@@ -63,12 +72,14 @@ export const controlPlane = defineStack({
     const nodes = controlPlaneNodes(stage).map((n) => n.name);
     return nodes.length === 1
       ? []
-      : [{
-          code: 'config/control-plane-nodes',
-          path: [],
-          message: `needs exactly one node with role control-plane (found ${nodes.length ? nodes.join(', ') : 'none'})`,
-          hint: 'this control plane runs one etcd that is not clustered: give the role control-plane to one node under nodes:',
-        }];
+      : [
+          {
+            code: 'config/control-plane-nodes',
+            path: [],
+            message: `needs exactly one node with role control-plane (found ${nodes.length ? nodes.join(', ') : 'none'})`,
+            hint: 'this control plane runs one etcd that is not clustered: give the role control-plane to one node under nodes:',
+          },
+        ];
   },
   chart(app, name, _s, stage) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
@@ -86,43 +97,48 @@ export const controlPlane = defineStack({
   nodeFiles(scope, _name, s, stage) {
     const dataDir = s.etcd.dataDir ?? ETCD_DEFAULTS.dataDir;
     const etcdUrl = etcdClientUrl(s);
-    const etcdFlags = etcdUrl === `http://${ETCD_DEFAULTS.host}:${ETCD_DEFAULTS.clientPort}`
-      ? []
-      : [`--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`];
+    const etcdFlags =
+      etcdUrl === `http://${ETCD_DEFAULTS.host}:${ETCD_DEFAULTS.clientPort}`
+        ? []
+        : [`--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`];
     const insecurePort = s.apiServer.insecurePort ?? INSECURE_PORT;
 
     const etcd = new k8s.KubePod(scope, 'etcd', {
       metadata: { name: 'etcd', namespace: KUBE_SYSTEM },
       spec: {
         hostNetwork: true,
-        containers: [{
-          name: 'etcd',
-          image: s.etcd.image,
-          command: ['etcd', `--data-dir=${dataDir}`, ...etcdFlags],
-          volumeMounts: [{ name: 'data', mountPath: dataDir }],
-        }],
+        containers: [
+          {
+            name: 'etcd',
+            image: s.etcd.image,
+            command: ['etcd', `--data-dir=${dataDir}`, ...etcdFlags],
+            volumeMounts: [{ name: 'data', mountPath: dataDir }],
+          },
+        ],
         volumes: [{ name: 'data', hostPath: { path: dataDir, type: 'DirectoryOrCreate' } }],
       },
     });
-    allowPolicyException(etcd, 'host-namespaces', 'etcd serves kube-apiserver on the node\'s own network, before any pod network exists');
-    allowPolicyException(etcd, 'host-path', 'etcd keeps the cluster\'s data in a directory of the node, so that it outlives the pod');
+    allowPolicyException(etcd, 'host-namespaces', "etcd serves kube-apiserver on the node's own network, before any pod network exists");
+    allowPolicyException(etcd, 'host-path', "etcd keeps the cluster's data in a directory of the node, so that it outlives the pod");
 
     const apiServer = new k8s.KubePod(scope, 'kube-apiserver', {
       metadata: { name: 'kube-apiserver', namespace: KUBE_SYSTEM },
       spec: {
         hostNetwork: true,
-        containers: [{
-          name: 'kube-apiserver',
-          image: s.apiServer.image,
-          command: [
-            'kube-apiserver',
-            `--etcd-servers=${etcdUrl}`,
-            ...(insecurePort === INSECURE_PORT ? [] : [`--insecure-port=${insecurePort}`]),
-          ],
-        }],
+        containers: [
+          {
+            name: 'kube-apiserver',
+            image: s.apiServer.image,
+            command: [
+              'kube-apiserver',
+              `--etcd-servers=${etcdUrl}`,
+              ...(insecurePort === INSECURE_PORT ? [] : [`--insecure-port=${insecurePort}`]),
+            ],
+          },
+        ],
       },
     });
-    allowPolicyException(apiServer, 'host-namespaces', 'kube-apiserver reaches etcd and serves the kubelet on the node\'s own network');
+    allowPolicyException(apiServer, 'host-namespaces', "kube-apiserver reaches etcd and serves the kubelet on the node's own network");
 
     const kubeconfig = {
       apiVersion: 'v1',

@@ -42,7 +42,13 @@ export const flannelSettings = Settings({
   backend: Type.Optional(
     Settings({
       type: Type.Optional(StringEnum(BACKEND_TYPES, { description: 'How packets travel between nodes (Backend.Type). @default vxlan' })),
-      vni: Type.Optional(Type.Integer({ minimum: 1, maximum: 16777215, description: 'VXLAN network identifier (vxlan only). @default 1 (flannel\'s own default)' })),
+      vni: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 16777215,
+          description: "VXLAN network identifier (vxlan only). @default 1 (flannel's own default)",
+        }),
+      ),
     }),
   ),
   image: Type.Optional(ImageRef({ description: `flannel image as published for amd64. @default ${FLANNEL_IMAGE}` })),
@@ -70,7 +76,12 @@ export const flannel = defineStack({
     const prefix = Number(s.network.split('/')[1]);
     const octets = s.network.split('/')[0].split('.').map(Number);
     if (prefix > 32 || octets.some((o) => o > 255)) {
-      problems.push({ code: 'config/invalid', path: ['network'], message: `is not an IPv4 network (found ${s.network})`, hint: 'write it as a.b.c.d/n, e.g. 10.20.0.0/16' });
+      problems.push({
+        code: 'config/invalid',
+        path: ['network'],
+        message: `is not an IPv4 network (found ${s.network})`,
+        hint: 'write it as a.b.c.d/n, e.g. 10.20.0.0/16',
+      });
     } else if ((s.subnetLen ?? DEFAULT_SUBNET_LEN) <= prefix) {
       problems.push({
         code: 'config/conflict',
@@ -80,7 +91,12 @@ export const flannel = defineStack({
       });
     }
     if (s.backend?.vni !== undefined && (s.backend.type ?? 'vxlan') !== 'vxlan') {
-      problems.push({ code: 'config/conflict', path: ['backend', 'vni'], message: `needs backend.type 'vxlan' (found '${s.backend.type}')`, hint: 'remove vni, or set type: vxlan' });
+      problems.push({
+        code: 'config/conflict',
+        path: ['backend', 'vni'],
+        message: `needs backend.type 'vxlan' (found '${s.backend.type}')`,
+        hint: 'remove vni, or set type: vxlan',
+      });
     }
     return problems;
   },
@@ -119,29 +135,33 @@ export const flannel = defineStack({
             // every node, the control plane included: pods everywhere need the network
             tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
             serviceAccountName: account.name,
-            initContainers: [{
-              name: 'install-cni',
-              image,
-              command: ['cp'],
-              args: ['-f', '/etc/kube-flannel/cni-conf.json', '/etc/cni/net.d/10-flannel.conflist'],
-              volumeMounts: [{ name: 'cni', mountPath: '/etc/cni/net.d' }, configMount],
-            }],
-            containers: [{
-              name: 'kube-flannel',
-              image,
-              command: ['/opt/bin/flanneld'],
-              args: ['--ip-masq', '--kube-subnet-mgr'],
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('50Mi') },
-                limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('50Mi') },
+            initContainers: [
+              {
+                name: 'install-cni',
+                image,
+                command: ['cp'],
+                args: ['-f', '/etc/kube-flannel/cni-conf.json', '/etc/cni/net.d/10-flannel.conflist'],
+                volumeMounts: [{ name: 'cni', mountPath: '/etc/cni/net.d' }, configMount],
               },
-              securityContext: { privileged: false, capabilities: { add: ['NET_ADMIN'] } },
-              env: [
-                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-              ],
-              volumeMounts: [{ name: 'run', mountPath: '/run/flannel' }, configMount],
-            }],
+            ],
+            containers: [
+              {
+                name: 'kube-flannel',
+                image,
+                command: ['/opt/bin/flanneld'],
+                args: ['--ip-masq', '--kube-subnet-mgr'],
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('50Mi') },
+                  limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('50Mi') },
+                },
+                securityContext: { privileged: false, capabilities: { add: ['NET_ADMIN'] } },
+                env: [
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                ],
+                volumeMounts: [{ name: 'run', mountPath: '/run/flannel' }, configMount],
+              },
+            ],
             volumes: [
               { name: 'run', hostPath: { path: '/run/flannel' } },
               { name: 'cni', hostPath: { path: '/etc/cni/net.d' } },

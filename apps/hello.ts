@@ -11,7 +11,11 @@ export const helloSettings = Settings({
   image: Type.Optional(ImageRef({ description: 'Container image; it needs `echo`. @default busybox' })),
   message: Type.Optional(Type.String({ minLength: 1, description: 'What the pod prints. @default hello world!' })),
   nodes: Type.Optional(
-    Type.Array(NodeName(), { minItems: 1, uniqueItems: true, description: 'The nodes that run it, by host name. @default - every node of the stage' }),
+    Type.Array(NodeName(), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'The nodes that run it, by host name. @default - every node of the stage',
+    }),
   ),
 });
 
@@ -27,17 +31,26 @@ export const hello = defineStack({
     if (s.nodes === undefined) {
       return known.size > 0
         ? []
-        : [{ code: 'config/no-nodes', path: [], message: 'needs the stage to name its nodes (found none)', hint: 'list the nodes under nodes: in the stage file' }];
+        : [
+            {
+              code: 'config/no-nodes',
+              path: [],
+              message: 'needs the stage to name its nodes (found none)',
+              hint: 'list the nodes under nodes: in the stage file',
+            },
+          ];
     }
     return s.nodes.flatMap((node, i) =>
       known.has(node)
         ? []
-        : [{
-            code: 'config/unknown-node',
-            path: ['nodes', i],
-            message: `names no node of the stage (found '${node}')`,
-            hint: `the stage's nodes are: ${[...known].join(', ') || 'none'}`,
-          }],
+        : [
+            {
+              code: 'config/unknown-node',
+              path: ['nodes', i],
+              message: `names no node of the stage (found '${node}')`,
+              hint: `the stage's nodes are: ${[...known].join(', ') || 'none'}`,
+            },
+          ],
     );
   },
   // everything this stack makes is a node file

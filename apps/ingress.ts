@@ -15,7 +15,7 @@ export const ingressSettings = Settings({
       description: 'Host name the rules apply to. @default - every host',
     }),
   ),
-  className: Type.Optional(DnsLabel({ description: 'IngressClass that serves it. @default - the cluster\'s default IngressClass' })),
+  className: Type.Optional(DnsLabel({ description: "IngressClass that serves it. @default - the cluster's default IngressClass" })),
   paths: Type.Record(
     Type.String({ pattern: '^/[^\\s]*$' }),
     Settings({
@@ -36,18 +36,20 @@ export const ingress = defineStack({
       metadata: { name },
       spec: {
         ingressClassName: s.className,
-        rules: [{
-          host: s.host,
-          http: {
-            paths: Object.entries(s.paths)
-              .sort(([a], [b]) => (a < b ? -1 : 1))
-              .map(([path, to]) => ({
-                path,
-                pathType: 'Prefix',
-                backend: { service: { name: to.service, port: { number: to.port } } },
-              })),
+        rules: [
+          {
+            host: s.host,
+            http: {
+              paths: Object.entries(s.paths)
+                .sort(([a], [b]) => (a < b ? -1 : 1))
+                .map(([path, to]) => ({
+                  path,
+                  pathType: 'Prefix',
+                  backend: { service: { name: to.service, port: { number: to.port } } },
+                })),
+            },
           },
-        }],
+        ],
       },
     });
     return chart;

@@ -30,14 +30,19 @@ export const manifestsSettings = Settings({
     uniqueItems: true,
     description: 'Files, or folders of .yaml, .yml and .json files (recursively, in name order), relative to the project root.',
   }),
-  version: Type.Optional(Type.String({
-    pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$',
-    expected: 'a label value such as 1.4 or 2024-05-01',
-    description: 'The release of the manifests, written as app.kubernetes.io/version. @default latest',
-  })),
-  secrets: Type.Optional(Type.Record(Name('Name of the Secret.'), Type.Array(SecretKey, { uniqueItems: true }), {
-    description: 'Secrets the manifests read, by name, with their keys (never their values): `npm run secrets` prints them. @default - none',
-  })),
+  version: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$',
+      expected: 'a label value such as 1.4 or 2024-05-01',
+      description: 'The release of the manifests, written as app.kubernetes.io/version. @default latest',
+    }),
+  ),
+  secrets: Type.Optional(
+    Type.Record(Name('Name of the Secret.'), Type.Array(SecretKey, { uniqueItems: true }), {
+      description:
+        'Secrets the manifests read, by name, with their keys (never their values): `npm run secrets` prints them. @default - none',
+    }),
+  ),
 });
 
 /** The files of `files` that `include` names: a file itself, or every file below a folder. */
@@ -60,13 +65,21 @@ export const manifests = defineStack({
       parseAllDocuments(text, { lineCounter: lines, prettyErrors: false }).forEach((doc, i) => {
         const at = (offset: number) => ({ file, line: lines.linePos(offset).line, column: lines.linePos(offset).col });
         if (doc.errors.length) {
-          problems.push(...doc.errors.map((e) => ({ code: 'manifests/yaml', location: at(e.pos[0]), message: e.message.replace(/\.$/, '') })));
+          problems.push(
+            ...doc.errors.map((e) => ({ code: 'manifests/yaml', location: at(e.pos[0]), message: e.message.replace(/\.$/, '') })),
+          );
           return;
         }
         const object = doc.toJS({ maxAliasCount: 100 }) as unknown;
         if (object === null || object === undefined) return; // an empty document, e.g. after a trailing ---
         const o = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
-        if (typeof object !== 'object' || Array.isArray(object) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') {
+        if (
+          typeof object !== 'object' ||
+          Array.isArray(object) ||
+          typeof o.apiVersion !== 'string' ||
+          typeof o.kind !== 'string' ||
+          typeof o.metadata?.name !== 'string'
+        ) {
           problems.push({
             code: 'manifests/not-an-object',
             location: at(doc.contents?.range?.[0] ?? 0),

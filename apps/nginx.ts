@@ -14,13 +14,21 @@ export const nginxSettings = Settings({
   replicas: Count(0, { description: 'Pods the ReplicationController keeps running.' }),
   port: Type.Optional(PortNumber({ description: 'Port nginx listens on, and the Service port. @default 80' })),
   readinessPath: Type.Optional(
-    Type.String({ pattern: '^/', expected: "a path starting with '/'", description: 'Path of an HTTP readiness probe (also what an edge load balancer checks). @default - no readiness probe' }),
+    Type.String({
+      pattern: '^/',
+      expected: "a path starting with '/'",
+      description: 'Path of an HTTP readiness probe (also what an edge load balancer checks). @default - no readiness probe',
+    }),
   ),
   service: Type.Optional(
     Settings({
       type: Type.Optional(StringEnum(['ClusterIP', 'NodePort'], { description: 'How the Service is reached. @default ClusterIP' })),
       nodePort: Type.Optional(
-        Type.Integer({ minimum: 30000, maximum: 32767, description: 'Fixed node port (type NodePort only). @default - chosen by the API server' }),
+        Type.Integer({
+          minimum: 30000,
+          maximum: 32767,
+          description: 'Fixed node port (type NodePort only). @default - chosen by the API server',
+        }),
       ),
     }),
   ),
@@ -36,12 +44,14 @@ export const nginx = defineStack({
   release: { image: ['image'] },
   refine: (s) =>
     s.service?.nodePort !== undefined && (s.service.type ?? 'ClusterIP') !== 'NodePort'
-      ? [{
-          code: 'config/conflict',
-          path: ['service', 'nodePort'],
-          message: "needs service.type 'NodePort'",
-          hint: 'add `type: NodePort` next to nodePort, or remove nodePort',
-        }]
+      ? [
+          {
+            code: 'config/conflict',
+            path: ['service', 'nodePort'],
+            message: "needs service.type 'NodePort'",
+            hint: 'add `type: NodePort` next to nodePort, or remove nodePort',
+          },
+        ]
       : [],
   chart(app, name, s) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
@@ -52,12 +62,14 @@ export const nginx = defineStack({
       replicas: s.replicas,
       selector,
       podSpec: {
-        containers: [{
-          name: 'nginx',
-          image: s.image ?? DEFAULT_IMAGE,
-          ports: [{ containerPort: port }],
-          ...(s.readinessPath ? { readinessProbe: { httpGet: { path: s.readinessPath, port: k8s.IntOrString.fromNumber(port) } } } : {}),
-        }],
+        containers: [
+          {
+            name: 'nginx',
+            image: s.image ?? DEFAULT_IMAGE,
+            ports: [{ containerPort: port }],
+            ...(s.readinessPath ? { readinessProbe: { httpGet: { path: s.readinessPath, port: k8s.IntOrString.fromNumber(port) } } } : {}),
+          },
+        ],
       },
     });
     new LabelService(chart, 'service', {

@@ -45,16 +45,25 @@ export const pinnedNginx = defineStack({
     if (s.node !== undefined) {
       return nodes.includes(s.node)
         ? []
-        : [{ code: 'config/unknown-node', path: ['node'], message: `names no node of the stage (found '${s.node}')`, hint: `the stage's nodes are: ${nodes.join(', ') || 'none'}` }];
+        : [
+            {
+              code: 'config/unknown-node',
+              path: ['node'],
+              message: `names no node of the stage (found '${s.node}')`,
+              hint: `the stage's nodes are: ${nodes.join(', ') || 'none'}`,
+            },
+          ];
     }
     return nodes.length === 1
       ? []
-      : [{
-          code: 'config/missing',
-          path: [],
-          message: `needs node: when the stage has ${nodes.length ? `${nodes.length} nodes (${nodes.join(', ')})` : 'no nodes'}`,
-          hint: 'add `node: <host name>` to say where the pods run',
-        }];
+      : [
+          {
+            code: 'config/missing',
+            path: [],
+            message: `needs node: when the stage has ${nodes.length ? `${nodes.length} nodes (${nodes.join(', ')})` : 'no nodes'}`,
+            hint: 'add `node: <host name>` to say where the pods run',
+          },
+        ];
   },
   chart(app, name, s, stage) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
@@ -77,12 +86,14 @@ export const pinnedNginx = defineStack({
         nodeName,
         restartPolicy: 'OnFailure',
         enableServiceLinks: true, // the Service's address comes from these env vars
-        containers: [{
-          name: 'curl',
-          image: s.client?.image ?? DEFAULTS.clientImage,
-          // $(VAR) is expanded by the kubelet from the container's environment, no shell needed
-          command: ['curl', '--silent', '--show-error', '--fail', `http://$(${env}_SERVICE_HOST):$(${env}_SERVICE_PORT)/`],
-        }],
+        containers: [
+          {
+            name: 'curl',
+            image: s.client?.image ?? DEFAULTS.clientImage,
+            // $(VAR) is expanded by the kubelet from the container's environment, no shell needed
+            command: ['curl', '--silent', '--show-error', '--fail', `http://$(${env}_SERVICE_HOST):$(${env}_SERVICE_PORT)/`],
+          },
+        ],
       },
     });
     return chart;

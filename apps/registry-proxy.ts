@@ -53,25 +53,35 @@ export const registryProxy = defineStack({
             // kube-registry.kube-system.svc.cluster.local; this keeps cluster DNS
             dnsPolicy: 'ClusterFirstWithHostNet',
             tolerations: CONTROL_PLANE_TOLERATIONS,
-            containers: [{
-              name: 'kube-registry-proxy',
-              image: s.image ?? DEFAULT_IMAGE,
-              env: [
-                { name: 'REGISTRY_HOST', value: `${s.registry ?? DEFAULT_REGISTRY}.${REGISTRY_NAMESPACE}.svc.cluster.local` },
-                { name: 'REGISTRY_PORT', value: String(s.registryPort ?? DEFAULT_REGISTRY_PORT) },
-              ],
-              ports: [{ name: 'registry', containerPort: port, hostPort: port, protocol: 'TCP' }],
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('50Mi') },
-                limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('50Mi') },
+            containers: [
+              {
+                name: 'kube-registry-proxy',
+                image: s.image ?? DEFAULT_IMAGE,
+                env: [
+                  { name: 'REGISTRY_HOST', value: `${s.registry ?? DEFAULT_REGISTRY}.${REGISTRY_NAMESPACE}.svc.cluster.local` },
+                  { name: 'REGISTRY_PORT', value: String(s.registryPort ?? DEFAULT_REGISTRY_PORT) },
+                ],
+                ports: [{ name: 'registry', containerPort: port, hostPort: port, protocol: 'TCP' }],
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('50Mi') },
+                  limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('50Mi') },
+                },
               },
-            }],
+            ],
           },
         },
       },
     });
-    allowPolicyException(ds, 'host-namespaces', `serves the registry on every node's own localhost:${port}, which needs the node's network`);
-    allowPolicyException(ds, 'host-ports', `hostPort ${port} equals the container port on the node's network, so the scheduler keeps the port free`);
+    allowPolicyException(
+      ds,
+      'host-namespaces',
+      `serves the registry on every node's own localhost:${port}, which needs the node's network`,
+    );
+    allowPolicyException(
+      ds,
+      'host-ports',
+      `hostPort ${port} equals the container port on the node's network, so the scheduler keeps the port free`,
+    );
     return chart;
   },
 });

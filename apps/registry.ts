@@ -18,7 +18,9 @@ const STORE = '/var/lib/registry';
 
 export const registrySettings = Settings({
   image: Type.Optional(ImageRef({ description: 'Registry image (as built for amd64; ARM stages substitute it). @default registry:2' })),
-  port: Type.Optional(PortNumber({ description: 'Port the registry listens on (REGISTRY_HTTP_ADDR), and the Service port. @default 5001' })),
+  port: Type.Optional(
+    PortNumber({ description: 'Port the registry listens on (REGISTRY_HTTP_ADDR), and the Service port. @default 5001' }),
+  ),
   storage: Type.Optional(
     Settings(
       {
@@ -28,7 +30,7 @@ export const registrySettings = Settings({
           description: 'Space the claim requests.',
         }),
         storageClassName: Type.Optional(
-          DnsLabel({ description: 'StorageClass of the claim. @default - the cluster\'s default StorageClass' }),
+          DnsLabel({ description: "StorageClass of the claim. @default - the cluster's default StorageClass" }),
         ),
       },
       { description: `Keep the images in a PersistentVolumeClaim (<name>-pvc). @default - an emptyDir: images are lost with the pod` },
@@ -61,20 +63,22 @@ export const registry = defineStack({
       replicas: 1,
       selector,
       podSpec: {
-        containers: [{
-          name: 'registry',
-          image: s.image ?? DEFAULT_IMAGE,
-          env: [
-            { name: 'REGISTRY_HTTP_ADDR', value: `:${port}` },
-            { name: 'REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY', value: STORE },
-          ],
-          ports: [{ containerPort: port, name: 'registry', protocol: 'TCP' }],
-          resources: {
-            requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('100Mi') },
-            limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('100Mi') },
+        containers: [
+          {
+            name: 'registry',
+            image: s.image ?? DEFAULT_IMAGE,
+            env: [
+              { name: 'REGISTRY_HTTP_ADDR', value: `:${port}` },
+              { name: 'REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY', value: STORE },
+            ],
+            ports: [{ containerPort: port, name: 'registry', protocol: 'TCP' }],
+            resources: {
+              requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('100Mi') },
+              limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('100Mi') },
+            },
+            volumeMounts: [{ name: 'image-store', mountPath: STORE }],
           },
-          volumeMounts: [{ name: 'image-store', mountPath: STORE }],
-        }],
+        ],
         volumes: [
           s.storage
             ? { name: 'image-store', persistentVolumeClaim: { claimName: `${objectName}-pvc` } }

@@ -68,13 +68,23 @@ function parse(argv: readonly string[]): Bench {
     args: [...argv],
     allowPositionals: true,
     options: {
-      sizes: { type: 'string' }, stages: { type: 'string' }, runs: { type: 'string' }, json: { type: 'string' },
-      'no-plain': { type: 'boolean' }, 'no-in-process': { type: 'boolean' }, quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
+      sizes: { type: 'string' },
+      stages: { type: 'string' },
+      runs: { type: 'string' },
+      json: { type: 'string' },
+      'no-plain': { type: 'boolean' },
+      'no-in-process': { type: 'boolean' },
+      quick: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'V' },
     },
   });
   if (values.help) return { text: usage, code: 0 };
   if (values.version) {
-    return { text: `stagecraft ${(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version}\n`, code: 0 };
+    return {
+      text: `stagecraft ${(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version}\n`,
+      code: 0,
+    };
   }
   const [first, ...rest] = positionals;
   if (first === 'checks') {

@@ -26,8 +26,18 @@ function app(i: number): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { LOG_LEVEL: 'info', 'app.properties': 'a=b' } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { ...metadata, annotations: { 'stagecraft.dev/secret-keys': 'username,password' } }, type: 'Opaque' },
-    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { ...metadata, annotations: { 'stagecraft.dev/secret-keys': 'username,password' } },
+      type: 'Opaque',
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata,
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    },
     { apiVersion: 'v1', kind: 'Service', metadata, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } },
     {
       apiVersion: 'apps/v1',
@@ -41,17 +51,19 @@ function app(i: number): KubeObject[] {
           metadata: { labels },
           spec: {
             serviceAccountName: name,
-            containers: [{
-              name: 'app',
-              image: `registry.example.com/${name}:1.${i}`,
-              ports: [{ name: 'http', containerPort: 8080 }],
-              env: [{ name: 'DB_USER', valueFrom: { secretKeyRef: { name, key: 'username' } } }],
-              envFrom: [{ configMapRef: { name } }],
-              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } },
-              livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
-              readinessProbe: { tcpSocket: { port: 8080 } },
-              volumeMounts: [{ name: 'data', mountPath: '/data' }],
-            }],
+            containers: [
+              {
+                name: 'app',
+                image: `registry.example.com/${name}:1.${i}`,
+                ports: [{ name: 'http', containerPort: 8080 }],
+                env: [{ name: 'DB_USER', valueFrom: { secretKeyRef: { name, key: 'username' } } }],
+                envFrom: [{ configMapRef: { name } }],
+                resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+                livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
+                readinessProbe: { tcpSocket: { port: 8080 } },
+                volumeMounts: [{ name: 'data', mountPath: '/data' }],
+              },
+            ],
             volumes: [{ name: 'data', persistentVolumeClaim: { claimName: name } }],
           },
         },
@@ -70,14 +82,20 @@ function rate(label: string, objects: readonly KubeObject[], run: () => number):
   const start = process.hrtime.bigint();
   const findings = run();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  console.log(`${label.padEnd(22)} ${objects.length} objects in ${seconds.toFixed(2)} s: ${Math.round(objects.length / seconds)} objects/s (${findings} findings)`);
+  console.log(
+    `${label.padEnd(22)} ${objects.length} objects in ${seconds.toFixed(2)} s: ${Math.round(objects.length / seconds)} objects/s (${findings} findings)`,
+  );
 }
 
 const apps = Number(process.argv[2] ?? 5000);
 checkObjects(stage(10)); // warm-up: reads the assembly and compiles the validators used below
 const objects = stage(apps);
 rate('schema', objects, () => objects.reduce((n, o) => n + checkSchema(o).length, 0));
-rate('schema + references', objects, () => objects.reduce((n, o) => n + checkSchema(o).length, 0) + checkReferences(new ObjectIndex(objects)).length);
+rate(
+  'schema + references',
+  objects,
+  () => objects.reduce((n, o) => n + checkSchema(o).length, 0) + checkReferences(new ObjectIndex(objects)).length,
+);
 rate('every check', objects, () => checkObjects(objects).findings.length);
 // the same stage with every claim and Secret missing: findings must not make the checks quadratic
 const broken = objects.filter((o) => o.kind !== 'PersistentVolumeClaim' && o.kind !== 'Secret');

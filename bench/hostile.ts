@@ -38,14 +38,16 @@ function load(text: string, runs: number): { s: number; reported: number } {
   const times: number[] = [];
   let reported = 0;
   for (let i = 0; i < runs; i++) {
-    times.push(seconds(() => {
-      try {
-        stageLoader().load(text, 'environments/hostile.yaml');
-      } catch (e) {
-        if (!(e instanceof ProblemsError)) throw e;
-        reported = e.problems.length;
-      }
-    }).s);
+    times.push(
+      seconds(() => {
+        try {
+          stageLoader().load(text, 'environments/hostile.yaml');
+        } catch (e) {
+          if (!(e instanceof ProblemsError)) throw e;
+          reported = e.problems.length;
+        }
+      }).s,
+    );
   }
   return { s: median(times), reported };
 }
@@ -68,7 +70,8 @@ const maxKeys = Number(values['max-keys'] ?? 40000);
 const runs = Number(values.runs ?? 3);
 stageLoader(); // the schema compiles once, before anything is measured
 
-const row = (name: string, s: number, extra: string) => process.stdout.write(`${name.padEnd(44)} ${s.toFixed(3).padStart(8)} s  ${extra}\n`);
+const row = (name: string, s: number, extra: string) =>
+  process.stdout.write(`${name.padEnd(44)} ${s.toFixed(3).padStart(8)} s  ${extra}\n`);
 process.stdout.write(`hostile input, CPU seconds, median of ${runs} runs, in process\n`);
 for (let n = maxKeys / 8; n <= maxKeys; n *= 2) {
   const { s, reported } = load(unknownKeys(n), runs);
@@ -77,7 +80,7 @@ for (let n = maxKeys / 8; n <= maxKeys; n *= 2) {
 for (let mb = 1; mb <= 8; mb *= 2) {
   const text = invalidApps(Math.min(mb * 1024 * 1024, MAX_FILE_BYTES - 1024));
   const { s, reported } = load(text, runs);
-  row(`${mb} MB stage file of invalid apps`, s, `${((s / mb)).toFixed(3)} s/MB, ${reported} problems reported`);
+  row(`${mb} MB stage file of invalid apps`, s, `${(s / mb).toFixed(3)} s/MB, ${reported} problems reported`);
 }
 const dir = mkdtempSync(join(tmpdir(), 'stagecraft-hostile-'));
 try {

@@ -54,7 +54,13 @@ interface RepeatOptions {
  * Measures `command` `runs` times. Every run is a new process; the warm-up fills the file cache
  * and lib/cli/run.mjs's bundle cache, so one per command (on the committed stages) is enough.
  */
-async function repeat(name: string, objects: number, command: Command, runs: number, { warmUp, before = () => {} }: RepeatOptions): Promise<Row> {
+async function repeat(
+  name: string,
+  objects: number,
+  command: Command,
+  runs: number,
+  { warmUp, before = () => {} }: RepeatOptions,
+): Promise<Row> {
   if (warmUp) {
     before();
     await measure(command);
@@ -79,7 +85,12 @@ function validationRows(label: string, stages: Stages, runs: number): Row[] {
   const objects = countObjects(stages);
   const v = measureValidation(stages, runs);
   return [
-    { name: `${label}: schema + references (in process)`, objects, seconds: v.schemaAndReferences, objectsPerSecond: objects / v.schemaAndReferences.median },
+    {
+      name: `${label}: schema + references (in process)`,
+      objects,
+      seconds: v.schemaAndReferences,
+      objectsPerSecond: objects / v.schemaAndReferences.median,
+    },
     { name: `${label}: every check (in process)`, objects, seconds: v.everyCheck, objectsPerSecond: objects / v.everyCheck.median },
   ];
 }
@@ -87,7 +98,11 @@ function validationRows(label: string, stages: Stages, runs: number): Row[] {
 /** The committed stages: synth, the plain cdk8s path on the same sources, check with nothing changed. */
 async function committedRows(options: Options): Promise<Row[]> {
   const dir = join(REPO, 'environments');
-  const files = new Map(readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => [f.slice(0, -5), readFileSync(join(dir, f), 'utf8')]));
+  const files = new Map(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => [f.slice(0, -5), readFileSync(join(dir, f), 'utf8')]),
+  );
   const project = writeProject(REPO, files, 'committed');
   try {
     const stages = renderProject(project);
@@ -95,12 +110,23 @@ async function committedRows(options: Options): Promise<Row[]> {
     const warmUp = { warmUp: true };
     // without .stagecraft/ (no fingerprint, no render cache): a synthesis that renders everything
     const noState = () => rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
-    const rows = [await repeat('committed stages: npm run synth', objects, npmRun('synth', project), options.runs, { warmUp: true, before: noState })];
+    const rows = [
+      await repeat('committed stages: npm run synth', objects, npmRun('synth', project), options.runs, { warmUp: true, before: noState }),
+    ];
     rows.push(await repeat('committed stages: npm run synth, nothing changed', objects, npmRun('synth', project), options.runs, warmUp));
     // the first start after a source change bundles the sources again (lib/cli/run.mjs)
     const sourcesChanged = () => rmSync(SYNTH_BUNDLE_MANIFEST, { force: true });
-    rows.push(await repeat('committed stages: npm run synth, sources changed', objects, npmRun('synth', project), options.runs, { warmUp: true, before: () => { noState(); sourcesChanged(); } }));
-    if (options.plain) rows.push(await repeat('committed stages: plain cdk8s (ts-node)', objects, plainCdk8s(project), options.runs, warmUp));
+    rows.push(
+      await repeat('committed stages: npm run synth, sources changed', objects, npmRun('synth', project), options.runs, {
+        warmUp: true,
+        before: () => {
+          noState();
+          sourcesChanged();
+        },
+      }),
+    );
+    if (options.plain)
+      rows.push(await repeat('committed stages: plain cdk8s (ts-node)', objects, plainCdk8s(project), options.runs, warmUp));
     rows.push(await repeat('committed stages: npm run check, unchanged', objects, npmRun('check', project), options.runs, warmUp));
     rows.push(...validationRows('committed stages', stages, options.runs));
     return rows;
@@ -133,13 +159,28 @@ async function fleetRows(apps: number, options: Options): Promise<Row[]> {
     const noFingerprint = () => rmSync(join(stateDir, 'fingerprint.json'), { force: true });
     return [
       // warmed up on the committed stages; the first synthesis creates the dist/ that check compares with
-      await repeat(`${label}: npm run synth, cold (no dist/)`, objects, npmRun('synth', project), options.runs, { warmUp: false, before: cold }),
+      await repeat(`${label}: npm run synth, cold (no dist/)`, objects, npmRun('synth', project), options.runs, {
+        warmUp: false,
+        before: cold,
+      }),
       await repeat(`${label}: npm run synth, nothing changed`, objects, npmRun('synth', project), options.runs, { warmUp: false }),
-      await repeat(`${label}: npm run synth, one app changed`, objects, npmRun('synth', project), options.runs, { warmUp: false, before: oneAppChanged }),
+      await repeat(`${label}: npm run synth, one app changed`, objects, npmRun('synth', project), options.runs, {
+        warmUp: false,
+        before: oneAppChanged,
+      }),
       // as before the render cache and the fingerprint: every app rendered again
-      await repeat(`${label}: npm run synth -- --no-cache, one app changed`, objects, npmRun('synth', project, ['--no-cache']), options.runs, { warmUp: false, before: oneAppChanged }),
+      await repeat(
+        `${label}: npm run synth -- --no-cache, one app changed`,
+        objects,
+        npmRun('synth', project, ['--no-cache']),
+        options.runs,
+        { warmUp: false, before: oneAppChanged },
+      ),
       await repeat(`${label}: npm run check, unchanged`, objects, npmRun('check', project), options.runs, { warmUp: true }),
-      await repeat(`${label}: npm run check, unchanged, no fingerprint`, objects, npmRun('check', project), options.runs, { warmUp: false, before: noFingerprint }),
+      await repeat(`${label}: npm run check, unchanged, no fingerprint`, objects, npmRun('check', project), options.runs, {
+        warmUp: false,
+        before: noFingerprint,
+      }),
       ...(options.inProcess ? validationRows(label, stages, options.runs) : []),
     ];
   } finally {
@@ -160,7 +201,11 @@ function ratios(rows: readonly Row[], options: Options): Record<string, number> 
   for (const apps of options.sizes) {
     const label = `fleet ${count(apps)} x ${options.stages}`;
     const coldSynth = find(`fleet ${apps} x ${options.stages}: npm run synth, cold (no dist/)`);
-    for (const row of ['npm run synth, nothing changed', 'npm run synth, one app changed', 'npm run synth -- --no-cache, one app changed']) {
+    for (const row of [
+      'npm run synth, nothing changed',
+      'npm run synth, one app changed',
+      'npm run synth -- --no-cache, one app changed',
+    ]) {
       const r = find(`fleet ${apps} x ${options.stages}: ${row}`);
       if (coldSynth && r) out[`${label}: ${row} / cold synth`] = r.seconds.median / coldSynth.seconds.median;
     }
@@ -182,14 +227,24 @@ function ratios(rows: readonly Row[], options: Options): Record<string, number> 
 }
 
 function machine() {
-  return { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory: mebibytes(totalmem()), node: process.version, platform: `${process.platform} ${process.arch}` };
+  return {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memory: mebibytes(totalmem()),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
 }
 
 function printTable(rows: readonly Row[], ratioLines: Record<string, number>): void {
   const header = ['measurement', 'objects', 'median', 'min-max', 'per object', 'objects/s', 'peak RSS'];
   const cells = rows.map((r) => [
-    r.name, count(r.objects), seconds(r.seconds.median), secondsRange(r.seconds),
-    `${((r.seconds.median / r.objects) * 1000).toFixed(3)} ms`, r.objectsPerSecond ? count(r.objectsPerSecond) : '',
+    r.name,
+    count(r.objects),
+    seconds(r.seconds.median),
+    secondsRange(r.seconds),
+    `${((r.seconds.median / r.objects) * 1000).toFixed(3)} ms`,
+    r.objectsPerSecond ? count(r.objectsPerSecond) : '',
     r.peakRss ? mebibytes(r.peakRss.median) : '',
   ]);
   process.stdout.write(formatTable(header, cells));
@@ -203,7 +258,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (argv[0] === 'hostile') {
     // hostile stage files: linear in the problems and the bytes (bench/hostile.ts parses its own options)
-    return spawnSync(process.execPath, [...process.execArgv, join(REPO, 'bench', 'hostile.ts'), ...argv.slice(1)], { stdio: 'inherit' }).status ?? 1;
+    return (
+      spawnSync(process.execPath, [...process.execArgv, join(REPO, 'bench', 'hostile.ts'), ...argv.slice(1)], { stdio: 'inherit' })
+        .status ?? 1
+    );
   }
   const parsed = parseBench(argv);
   if ('text' in parsed) {
@@ -212,7 +270,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if ('checks' in parsed) {
     // the checks' throughput over one large generated stage, as before this suite existed
-    return spawnSync(process.execPath, [...process.execArgv, join(REPO, 'bench', 'checks.ts'), String(parsed.checks)], { stdio: 'inherit' }).status ?? 1;
+    return (
+      spawnSync(process.execPath, [...process.execArgv, join(REPO, 'bench', 'checks.ts'), String(parsed.checks)], { stdio: 'inherit' })
+        .status ?? 1
+    );
   }
   const options = parsed.options;
   const start = process.hrtime.bigint();
@@ -222,9 +283,14 @@ async function main(argv: string[]): Promise<number> {
   const ratioLines = ratios(rows, options);
   printTable(rows, ratioLines);
   mkdirSync(dirname(options.json), { recursive: true });
-  writeFileSync(options.json, JSON.stringify({ date: new Date().toISOString(), machine: machine(), options, rows, ratios: ratioLines }, null, 2) + '\n');
+  writeFileSync(
+    options.json,
+    JSON.stringify({ date: new Date().toISOString(), machine: machine(), options, rows, ratios: ratioLines }, null, 2) + '\n',
+  );
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-  process.stdout.write(`${machine().cpus} x ${machine().cpu}, ${machine().memory}, Node.js ${process.version}; ${seconds(elapsed)} in all; JSON: ${options.json}\n`);
+  process.stdout.write(
+    `${machine().cpus} x ${machine().cpu}, ${machine().memory}, Node.js ${process.version}; ${seconds(elapsed)} in all; JSON: ${options.json}\n`,
+  );
   return 0;
 }
 

@@ -49,7 +49,8 @@ export async function measure(command: Command): Promise<Measurement> {
     const start = process.hrtime.bigint();
     const { code, output } = await run(command, env);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (code !== 0) throw new Error(`${[command.program, ...command.args].join(' ')} (in ${command.cwd}) exited with ${code}:\n${output.slice(-4000)}`);
+    if (code !== 0)
+      throw new Error(`${[command.program, ...command.args].join(' ')} (in ${command.cwd}) exited with ${code}:\n${output.slice(-4000)}`);
     return { seconds, peakRss: peakRss(rssFile) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

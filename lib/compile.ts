@@ -104,7 +104,9 @@ export function loadStage({ text, file }: StageSource) {
  * @throws ProblemsError with every path that names no file
  */
 export function withSources<L extends LoadedStage>(loaded: L, source: StageSource): L {
-  const refs = loaded.apps.flatMap((a) => (STACKS[a.stack as keyof typeof STACKS].sources?.(a.settings as never) ?? []).map((r) => ({ ...r, app: a.name })));
+  const refs = loaded.apps.flatMap((a) =>
+    (STACKS[a.stack as keyof typeof STACKS].sources?.(a.settings as never) ?? []).map((r) => ({ ...r, app: a.name })),
+  );
   if (refs.length === 0) return loaded;
   const files = new Map<string, string>();
   const problems: Problem[] = [];
@@ -165,7 +167,14 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     options.onStage?.(source.stage, i, sources.length);
     try {
       if (source.stage === DELIVERY_DIR) {
-        throw new ProblemsError([{ code: 'config/stage-name', subject: source.file, message: `the stage name '${DELIVERY_DIR}' is reserved for ${DIST_DIR}/${DELIVERY_DIR}/`, hint: 'rename the stage file' }]);
+        throw new ProblemsError([
+          {
+            code: 'config/stage-name',
+            subject: source.file,
+            message: `the stage name '${DELIVERY_DIR}' is reserved for ${DIST_DIR}/${DELIVERY_DIR}/`,
+            hint: 'rename the stage file',
+          },
+        ]);
       }
       const loaded = withSources(loadStage(source), source);
       promotions.push(promotionDeclaration(loaded));
@@ -173,7 +182,13 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       const engine = delivery ? (delivery.engine ?? project.delivery?.engine) : undefined;
       const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: options.cache });
       if (delivery) {
-        delivered.push({ stage: r.stage.name, namespace: r.stage.namespace, source: source.file, delivery, objects: r.charts.flatMap((c) => c.objects) });
+        delivered.push({
+          stage: r.stage.name,
+          namespace: r.stage.namespace,
+          source: source.file,
+          delivery,
+          objects: r.charts.flatMap((c) => c.objects),
+        });
       }
       // every check on every stage, after rendering: an error here means nothing is written
       // the project's CRD folder validates the custom resources a stack renders
@@ -202,7 +217,12 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   let deliveryTree: Map<string, string> | undefined;
   if (options.delivery && delivered.length && !problems.length) {
     const projectFile = options.project?.file ?? PROJECT_FILE;
-    const planned = planDelivery(delivered, project, projectFile, new Map(promotions.flatMap((p) => (p.from ? [[p.stage, p.from] as const] : []))));
+    const planned = planDelivery(
+      delivered,
+      project,
+      projectFile,
+      new Map(promotions.flatMap((p) => (p.from ? [[p.stage, p.from] as const] : []))),
+    );
     problems.push(...planned.problems);
     if (!planned.problems.length) {
       const delivery = deliveryFiles(planned.plans, {
@@ -219,7 +239,11 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   const files = (r: RenderedStage) =>
-    stageFiles(r, { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR }, edges.get(r.stage.name));
+    stageFiles(
+      r,
+      { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR },
+      edges.get(r.stage.name),
+    );
   const tree: DistTree = new Map(rendered.map((r) => [r.stage.name, files(r)]));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
   return { stages: rendered, tree, checks, allowedSecrets };

@@ -142,11 +142,13 @@ export function inStep<T>(step: string, run: () => T, origin: StepOrigin = {}): 
     return run();
   } catch (e) {
     if (e instanceof ProblemsError) throw e;
-    throw new ProblemsError([{
-      code: origin.code ?? 'internal',
-      message: `${step}: ${e instanceof Error ? e.message : String(e)}`,
-      ...(origin.location ? { location: origin.location() } : {}),
-      ...(origin.hint ? { hint: origin.hint } : {}),
-    }]);
+    throw new ProblemsError([
+      {
+        code: origin.code ?? 'internal',
+        message: `${step}: ${e instanceof Error ? e.message : String(e)}`,
+        ...(origin.location ? { location: origin.location() } : {}),
+        ...(origin.hint ? { hint: origin.hint } : {}),
+      },
+    ]);
   }
 }

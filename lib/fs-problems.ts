@@ -7,14 +7,26 @@ import { shorten } from './model/limits.js';
 
 /** What each error code means for the user, and what to do about it. */
 const FS_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint: string }>> = {
-  ENOENT: { what: 'does not exist (or is a symbolic link to nothing)', hint: 'check the path; a symbolic link must point at an existing file' },
+  ENOENT: {
+    what: 'does not exist (or is a symbolic link to nothing)',
+    hint: 'check the path; a symbolic link must point at an existing file',
+  },
   EISDIR: { what: 'is a directory, not a file', hint: 'rename or remove the directory; a stage file is a YAML file' },
   ENOTDIR: { what: 'has a part that is a file, not a directory', hint: 'check the path' },
   ELOOP: { what: 'is a loop of symbolic links', hint: 'make the link point at a real file' },
-  ENAMETOOLONG: { what: 'is a name too long for the file system', hint: 'use shorter names (a node or app name becomes a file or directory name)' },
-  EXDEV: { what: 'cannot be moved into place across file systems', hint: 'keep the output directory on the same file system as its parent directory (not a mount point of its own)' },
+  ENAMETOOLONG: {
+    what: 'is a name too long for the file system',
+    hint: 'use shorter names (a node or app name becomes a file or directory name)',
+  },
+  EXDEV: {
+    what: 'cannot be moved into place across file systems',
+    hint: 'keep the output directory on the same file system as its parent directory (not a mount point of its own)',
+  },
   EACCES: { what: 'is not accessible (permission denied)', hint: 'check the permissions of the file and the directories above it' },
-  EPERM: { what: 'is not accessible (operation not permitted)', hint: 'check the permissions and attributes of the file and the directories above it' },
+  EPERM: {
+    what: 'is not accessible (operation not permitted)',
+    hint: 'check the permissions and attributes of the file and the directories above it',
+  },
   ENOSPC: { what: 'cannot be written: the disk is full', hint: 'free some space and run again' },
   EDQUOT: { what: 'cannot be written: the disk quota is exceeded', hint: 'free some space and run again' },
   EROFS: { what: 'is on a read-only file system', hint: 'run where the project can be written' },
@@ -26,7 +38,9 @@ const FS_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint:
 
 /** Whether `e` is an error of the file system (a Node.js error with an errno code). */
 export function isFsError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!);
+  return (
+    e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!)
+  );
 }
 
 /** The problem for a file-system error `e` while `doing` ("reading", "writing") `path` (as shown to users). */

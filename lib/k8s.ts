@@ -36,17 +36,17 @@ export function isClusterScoped(kind: string): boolean {
 
 function readClusterScopedKinds(): ReadonlySet<string> {
   return new Set(
-  readFileSync(plusPackageFile('api-resources.txt'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    // columns: NAME [SHORTNAMES] APIVERSION NAMESPACED KIND VERBS...; VERBS is one bracketed token
-    .filter((cols) => cols.length >= 5)
-    .map((cols) => {
-      const verbsAt = cols.findIndex((c) => c.startsWith('['));
-      return { namespaced: cols[verbsAt - 2], kind: cols[verbsAt - 1] };
-    })
-    .filter((r) => r.namespaced === 'false')
-    .map((r) => r.kind),
-);
+    readFileSync(plusPackageFile('api-resources.txt'), 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      // columns: NAME [SHORTNAMES] APIVERSION NAMESPACED KIND VERBS...; VERBS is one bracketed token
+      .filter((cols) => cols.length >= 5)
+      .map((cols) => {
+        const verbsAt = cols.findIndex((c) => c.startsWith('['));
+        return { namespaced: cols[verbsAt - 2], kind: cols[verbsAt - 1] };
+      })
+      .filter((r) => r.namespaced === 'false')
+      .map((r) => r.kind),
+  );
 }

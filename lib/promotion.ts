@@ -51,16 +51,28 @@ export function promotionProblems(stages: readonly PromotionDeclaration[], exist
     if (from === undefined) continue;
     const at = { code: 'config/promotion', ...(location ? { location } : { subject: `stage '${stage}'` }) };
     if (from === stage) {
-      problems.push({ ...at, message: `promotion.from names the stage itself ('${stage}')`, hint: 'name the stage whose releases come here, e.g. promotion: { from: qa }' });
+      problems.push({
+        ...at,
+        message: `promotion.from names the stage itself ('${stage}')`,
+        hint: 'name the stage whose releases come here, e.g. promotion: { from: qa }',
+      });
     } else if (!existing.includes(from)) {
       const guess = didYouMean(from, existing);
-      problems.push({ ...at, message: `promotion.from names no stage of the project (found '${from}')${guess ? `; did you mean '${guess}'?` : ''}`, hint: `the stages are: ${existing.join(', ')}` });
+      problems.push({
+        ...at,
+        message: `promotion.from names no stage of the project (found '${from}')${guess ? `; did you mean '${guess}'?` : ''}`,
+        hint: `the stages are: ${existing.join(', ')}`,
+      });
     } else {
       // follow the chain back: coming back to this stage is a cycle
       const seen = [stage];
       for (let s: string | undefined = from; s !== undefined; s = order.get(s)) {
         if (s === stage) {
-          problems.push({ ...at, message: `promotion.from makes a cycle: ${[...seen, stage].reverse().join(' -> ')}`, hint: 'one stage of the cycle must not be promoted from another: remove its promotion.from' });
+          problems.push({
+            ...at,
+            message: `promotion.from makes a cycle: ${[...seen, stage].reverse().join(' -> ')}`,
+            hint: 'one stage of the cycle must not be promoted from another: remove its promotion.from',
+          });
           break;
         }
         if (seen.includes(s)) break; // a cycle elsewhere, reported at its own stages
@@ -73,7 +85,11 @@ export function promotionProblems(stages: readonly PromotionDeclaration[], exist
 
 /** The order as people read it: `dev -> test -> qa -> {production, staging}`, one tree per first stage. */
 export function formatOrder(order: PromotionOrder): string {
-  const next = (stage: string) => [...order].filter(([, f]) => f === stage).map(([s]) => s).sort();
+  const next = (stage: string) =>
+    [...order]
+      .filter(([, f]) => f === stage)
+      .map(([s]) => s)
+      .sort();
   const tree = (stage: string, depth = 0): string => {
     const after = depth > 50 ? [] : next(stage);
     if (after.length === 0) return stage;
@@ -89,7 +105,10 @@ export function orderProblem(from: string, to: string, order: PromotionOrder): P
   if (order.get(to) === from) return undefined;
   const inOrder = (s: string) => order.has(s) || [...order.values()].includes(s);
   const where = (s: string) => (inOrder(s) ? '' : ` ('${s}' is not in the promotion order)`);
-  const after = [...order].filter(([, f]) => f === from).map(([s]) => s).sort();
+  const after = [...order]
+    .filter(([, f]) => f === from)
+    .map(([s]) => s)
+    .sort();
   const next = after.length ? `; the next stage after ${from} is ${after.join(' or ')}` : '';
   return {
     code: 'promote/order',
@@ -114,15 +133,31 @@ export function planPromotion(
   const targets = new Map(to.apps.map((a) => [a.name, a]));
   const sources = from.apps.filter((a) => app === undefined || a.name === app);
   if (app !== undefined && sources.length === 0) {
-    problems.push({ code: 'promote/no-app', message: `${from.source} deploys no app '${app}'`, hint: `the apps of ${from.context.name} are: ${from.apps.map((a) => a.name).join(', ') || 'none'}` });
+    problems.push({
+      code: 'promote/no-app',
+      message: `${from.source} deploys no app '${app}'`,
+      hint: `the apps of ${from.context.name} are: ${from.apps.map((a) => a.name).join(', ') || 'none'}`,
+    });
   }
   for (const source of sources) {
     const target = targets.get(source.name);
     const release = stacks[source.stack].release;
-    const skip = (message: string) => (app === undefined ? notes.push(`apps.${source.name}: ${message}`) : problems.push({ code: 'promote/app', message: `apps.${source.name}: ${message}` }));
-    if (!target) { skip(`not deployed in ${to.context.name}; left alone`); continue; }
-    if (target.stack !== source.stack) { skip(`is stack '${source.stack}' in ${from.context.name} but '${target.stack}' in ${to.context.name}; left alone`); continue; }
-    if (!release) { skip(`stack '${source.stack}' declares no release settings; left alone`); continue; }
+    const skip = (message: string) =>
+      app === undefined
+        ? notes.push(`apps.${source.name}: ${message}`)
+        : problems.push({ code: 'promote/app', message: `apps.${source.name}: ${message}` });
+    if (!target) {
+      skip(`not deployed in ${to.context.name}; left alone`);
+      continue;
+    }
+    if (target.stack !== source.stack) {
+      skip(`is stack '${source.stack}' in ${from.context.name} but '${target.stack}' in ${to.context.name}; left alone`);
+      continue;
+    }
+    if (!release) {
+      skip(`stack '${source.stack}' declares no release settings; left alone`);
+      continue;
+    }
     const at = (path: SettingPath) => ['apps', source.name, ...path];
     const sourceColors = release.blueGreen && (settingAt(source.settings, release.blueGreen) as BlueGreenSettings | undefined);
     const image = sourceColors ? sourceColors[sourceColors.live] : (settingAt(source.settings, release.image) as string | undefined);

@@ -29,6 +29,12 @@ export function parseRequiredSecrets(value: string | undefined): { name: string;
     .filter(Boolean)
     .map((entry) => {
       const [name, keys = ''] = entry.split('=');
-      return { name: name.trim(), keys: keys.split(',').map((k) => k.trim()).filter(Boolean) };
+      return {
+        name: name.trim(),
+        keys: keys
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      };
     });
 }

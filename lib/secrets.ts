@@ -17,8 +17,10 @@ export function secretVariable(secret: string, key: string): string {
 
 /** What a stage file is told when it holds a secret value: where such values go instead. */
 export function secretValueHint(stage: string, secret: string, key: string): string {
-  return `list '${key}' under keys: and set ${secretVariable(secret, key)} in ${secretsFile(stage)} (git-ignored) or in the environment; ` +
-    `\`npm run secrets -- ${stage}\` prints the Secret`;
+  return (
+    `list '${key}' under keys: and set ${secretVariable(secret, key)} in ${secretsFile(stage)} (git-ignored) or in the environment; ` +
+    `\`npm run secrets -- ${stage}\` prints the Secret`
+  );
 }
 
 /**

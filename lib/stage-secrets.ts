@@ -49,8 +49,7 @@ function stageStrings(data: unknown): { path: KeyPath; value: string }[] {
     if (typeof node === 'string') out.push({ path, value: node });
     else if (Array.isArray(node)) {
       for (const [i, v] of node.entries()) walk(v, [...path, i]);
-    }
-    else if (node && typeof node === 'object') {
+    } else if (node && typeof node === 'object') {
       for (const [k, v] of Object.entries(node)) if (!(path.length === 0 && k === 'secrets')) walk(v, [...path, k]);
     }
   };
@@ -100,7 +99,10 @@ export function screenStageSecrets(
     }
     const at = dotted(f.path);
     const secret = secretStrings(f.object).find((s) => dotted(s.path) === at);
-    const origin = secret && (strings.find((t) => hits.has(dotted(t.path)) && cameFrom(t.value, secret, true)) ?? strings.find((t) => cameFrom(t.value, secret, false)));
+    const origin =
+      secret &&
+      (strings.find((t) => hits.has(dotted(t.path)) && cameFrom(t.value, secret, true)) ??
+        strings.find((t) => cameFrom(t.value, secret, false)));
     if (!secret || !origin) {
       rest.push(f);
       continue;
@@ -124,7 +126,7 @@ export function screenStageSecrets(
 
   const problems: Problem[] = [];
   const allowed: string[] = [];
-  const allow = ((data as { secrets?: { allow?: SecretAllowance[] } }).secrets?.allow ?? []);
+  const allow = (data as { secrets?: { allow?: SecretAllowance[] } }).secrets?.allow ?? [];
   const allowedPaths = new Set<string>();
   allow.forEach((a, i) => {
     const at = ['secrets', 'allow', i, 'path'];

@@ -34,7 +34,7 @@ describe('no secret data in dist/', () => {
     const refs: unknown[] = [];
     const walk = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'secretKeyRef' ? refs.push(x) : walk(x));
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) k === 'secretKeyRef' ? refs.push(x) : walk(x);
     };
     for (const f of files.filter((x) => x.file.endsWith('.yaml'))) for (const doc of parseAllDocuments(f.text)) walk(doc.toJS());
     expect(refs.length).toBeGreaterThan(0);

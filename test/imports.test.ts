@@ -73,7 +73,16 @@ const layerOf = (file: string) => LAYERS.findIndex(([, p]) => p.test(file));
 describe('the imports of lib/ and apps/', () => {
   it('are found by this test (it reads the sources it checks)', () => {
     expect(GRAPH.get('lib/compile.ts')).toContain('lib/synth/render.ts');
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c']]);
   });
 
   it('have no cycles', () => {

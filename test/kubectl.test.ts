@@ -24,12 +24,20 @@ describe('kubectl accepts the committed output', () => {
   // `kubectl apply -f` needs an API server; with none reachable, client-side validation fails once
   // per file it read, naming the file: that names exactly the files `-f` takes as manifests.
   it.each(openProject(REPO).stages)('kubectl apply -f dist/%s reads the manifests and nothing else', (stage) => {
-    const r = spawnSync('kubectl', ['apply', '--dry-run=client', '-f', `dist/${stage}`, '--server', 'http://127.0.0.1:9', '--request-timeout=5s'], {
-      cwd: REPO, encoding: 'utf8', env: { ...process.env, KUBECONFIG: '/dev/null' },
-    });
+    const r = spawnSync(
+      'kubectl',
+      ['apply', '--dry-run=client', '-f', `dist/${stage}`, '--server', 'http://127.0.0.1:9', '--request-timeout=5s'],
+      {
+        cwd: REPO,
+        encoding: 'utf8',
+        env: { ...process.env, KUBECONFIG: '/dev/null' },
+      },
+    );
     expect(r.error, 'kubectl was not found on PATH').toBeUndefined();
     const read = [...r.stderr.matchAll(/error validating "([^"]+)"/g)].map((m) => m[1].replace(/^.*\//, '')).sort();
-    const manifests = readdirSync(join(REPO, 'dist', stage)).filter((f) => /^\d\d-.*\.yaml$/.test(f)).sort();
+    const manifests = readdirSync(join(REPO, 'dist', stage))
+      .filter((f) => /^\d\d-.*\.yaml$/.test(f))
+      .sort();
     expect(manifests.length).toBeGreaterThan(0);
     expect(read).toEqual(manifests);
   });

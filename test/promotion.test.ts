@@ -22,39 +22,61 @@ const web = defineStack({
   release: { image: ['image'], blueGreen: ['blueGreen'], with: [['db', 'image']] },
   chart: (app, name) => new Chart(app, name),
 });
-const plain = defineStack({ name: 'plain', settings: Settings({ image: Type.Optional(ImageRef()) }), version: () => '1', chart: (app, name) => new Chart(app, name) });
+const plain = defineStack({
+  name: 'plain',
+  settings: Settings({ image: Type.Optional(ImageRef()) }),
+  version: () => '1',
+  chart: (app, name) => new Chart(app, name),
+});
 const stacks = { web, plain } as Record<string, Stack>;
 const loader = new StageLoader(stacks);
 const load = (stage: string, text: string) => loader.load(text, `environments/${stage}.yaml`);
 
 describe('the promotion order', () => {
-  const order = promotionOrder([{ stage: 'dev' }, { stage: 'test', from: 'dev' }, { stage: 'qa', from: 'test' }, { stage: 'production', from: 'qa' }, { stage: 'lab' }]);
+  const order = promotionOrder([
+    { stage: 'dev' },
+    { stage: 'test', from: 'dev' },
+    { stage: 'qa', from: 'test' },
+    { stage: 'production', from: 'qa' },
+    { stage: 'lab' },
+  ]);
 
   it('lets a release move only to a stage promoted from the source', () => {
     expect(orderProblem('qa', 'production', order)).toBeUndefined();
     expect(orderProblem('dev', 'qa', order)?.message).toBe(
       'releases move dev -> test -> qa -> production, so dev is not promoted to qa; the next stage after dev is test',
     );
-    expect(orderProblem('production', 'qa', order)?.message).toBe('releases move dev -> test -> qa -> production, so production is not promoted to qa');
+    expect(orderProblem('production', 'qa', order)?.message).toBe(
+      'releases move dev -> test -> qa -> production, so production is not promoted to qa',
+    );
     expect(orderProblem('lab', 'qa', order)?.message).toBe(
       "releases move dev -> test -> qa -> production, so lab is not promoted to qa ('lab' is not in the promotion order)",
     );
   });
 
   it('branches when two stages are promoted from one', () => {
-    const branched = promotionOrder([{ stage: 'b', from: 'a' }, { stage: 'd', from: 'b' }, { stage: 'c', from: 'b' }]);
+    const branched = promotionOrder([
+      { stage: 'b', from: 'a' },
+      { stage: 'd', from: 'b' },
+      { stage: 'c', from: 'b' },
+    ]);
     expect(formatOrder(branched)).toBe('a -> b -> {c, d}');
-    expect(orderProblem('a', 'c', branched)?.message).toBe('releases move a -> b -> {c, d}, so a is not promoted to c; the next stage after a is b');
+    expect(orderProblem('a', 'c', branched)?.message).toBe(
+      'releases move a -> b -> {c, d}, so a is not promoted to c; the next stage after a is b',
+    );
   });
 
   it('refuses a from that names no stage, the stage itself, or makes a cycle, at its place', () => {
     const at = (line: number) => ({ file: 'environments/x.yaml', line, column: 9 });
-    const problems = promotionProblems([
-      { stage: 'staging', from: 'qaa', location: at(1) },
-      { stage: 'qa', from: 'qa', location: at(2) },
-      { stage: 'a', from: 'b', location: at(3) },
-      { stage: 'b', from: 'a', location: at(4) },
-    ], ['qa', 'staging', 'a', 'b']);
+    const problems = promotionProblems(
+      [
+        { stage: 'staging', from: 'qaa', location: at(1) },
+        { stage: 'qa', from: 'qa', location: at(2) },
+        { stage: 'a', from: 'b', location: at(3) },
+        { stage: 'b', from: 'a', location: at(4) },
+      ],
+      ['qa', 'staging', 'a', 'b'],
+    );
     expect(problems.map((p) => `${p.location!.line}: ${p.message}`)).toEqual([
       "1: promotion.from names no stage of the project (found 'qaa'); did you mean 'qa'?",
       "2: promotion.from names the stage itself ('qa')",
@@ -66,14 +88,19 @@ describe('the promotion order', () => {
 
   it('is checked by every compilation, at the line of promotion.from', () => {
     const source = (stage: string, text: string) => ({ stage, file: `environments/${stage}.yaml`, text });
-    expect(() => compileStages([source('a', 'apps: {}\n'), source('b', 'promotion: { from: aa }\napps: {}\n')], { stages: ['a', 'b'] })).toThrow(
-      "environments/b.yaml:1:20: promotion.from names no stage of the project (found 'aa'); did you mean 'a'?",
-    );
+    expect(() =>
+      compileStages([source('a', 'apps: {}\n'), source('b', 'promotion: { from: aa }\napps: {}\n')], { stages: ['a', 'b'] }),
+    ).toThrow("environments/b.yaml:1:20: promotion.from names no stage of the project (found 'aa'); did you mean 'a'?");
   });
 
   it('is what the example stage files declare, and names only their stages', () => {
     const project = openProject(REPO);
-    expect(promotionProblems([...promotionOrderOf(project)].map(([stage, from]) => ({ stage, from })), project.stages)).toEqual([]);
+    expect(
+      promotionProblems(
+        [...promotionOrderOf(project)].map(([stage, from]) => ({ stage, from })),
+        project.stages,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -85,7 +112,10 @@ describe('planning a promotion', () => {
       stacks,
     );
     expect(plan).toEqual({
-      edits: [{ path: ['apps', 'web', 'image'], value: 'web:2' }, { path: ['apps', 'web', 'db', 'image'], value: 'db:8' }],
+      edits: [
+        { path: ['apps', 'web', 'image'], value: 'web:2' },
+        { path: ['apps', 'web', 'db', 'image'], value: 'db:8' },
+      ],
       notes: [],
     });
   });
@@ -111,9 +141,13 @@ describe('planning a promotion', () => {
   it('changes nothing when the target already has the release, live or idle', () => {
     const from = load('qa', 'apps:\n  web: { image: web:2 }\n');
     expect(planPromotion(from, load('production', 'apps:\n  web: { image: web:2 }\n'), stacks)).toEqual({ edits: [], notes: [] });
-    expect(planPromotion(from, load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1, green: web:2 } }\n'), stacks)).toEqual({ edits: [], notes: [] });
+    expect(
+      planPromotion(from, load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1, green: web:2 } }\n'), stacks),
+    ).toEqual({ edits: [], notes: [] });
     // after the switch the release is live; promoting it again must not overwrite the rollback color
-    expect(planPromotion(from, load('production', 'apps:\n  web: { blueGreen: { live: green, blue: web:1, green: web:2 } }\n'), stacks)).toEqual({
+    expect(
+      planPromotion(from, load('production', 'apps:\n  web: { blueGreen: { live: green, blue: web:1, green: web:2 } }\n'), stacks),
+    ).toEqual({
       edits: [],
       notes: ['apps.web: web:2 is already live (green) in production'],
     });

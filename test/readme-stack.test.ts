@@ -52,8 +52,13 @@ describe("the README's own stack", () => {
     const objects = rendered.charts.flatMap((c) => c.objects);
     expect(objects.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['Namespace dev', 'Service echo', 'Deployment echo']);
     expect(checkStage(rendered, {}).findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(() => loader.load(yaml[0].replace('replicas: 2', 'replicas: 2\n    port: 80'), 'environments/dev.yaml')).toThrow('apps.echo.port must not be 80');
+    expect(() => loader.load(yaml[0].replace('replicas: 2', 'replicas: 2\n    port: 80'), 'environments/dev.yaml')).toThrow(
+      'apps.echo.port must not be 80',
+    );
     const test = loader.load(yaml[0].replace(':1.0', ':0.9'), 'environments/test.yaml');
-    expect(planPromotion(dev, test, stacks)).toEqual({ edits: [{ path: ['apps', 'echo', 'image'], value: 'hashicorp/http-echo:1.0' }], notes: [] });
+    expect(planPromotion(dev, test, stacks)).toEqual({
+      edits: [{ path: ['apps', 'echo', 'image'], value: 'hashicorp/http-echo:1.0' }],
+      notes: [],
+    });
   });
 });

@@ -17,14 +17,21 @@ describe('the required-secrets annotation', () => {
   });
 
   it('lets the checks accept references to those Secrets and keys, and only those', () => {
-    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'qa', annotations: { 'stagecraft.dev/required-secrets': 'db=password' } } };
+    const ns = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'qa', annotations: { 'stagecraft.dev/required-secrets': 'db=password' } },
+    };
     const pod = (key: string) => ({
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'p', namespace: 'qa' },
       spec: { containers: [{ name: 'c', image: 'busybox:1.36', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'db', key } } }] }] },
     });
-    const errors = (key: string) => checkObjects([ns, pod(key)]).findings.filter((f) => f.severity === 'error').map((f) => f.message);
+    const errors = (key: string) =>
+      checkObjects([ns, pod(key)])
+        .findings.filter((f) => f.severity === 'error')
+        .map((f) => f.message);
     expect(errors('password')).toEqual([]);
     expect(errors('user')).toHaveLength(1);
     expect(errors('user')[0]).toContain("'user'");

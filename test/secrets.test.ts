@@ -10,7 +10,16 @@ describe('secretVariable', () => {
 
 describe('parseEnvFile', () => {
   it('reads NAME=value lines, comments, export, and quoted values', () => {
-    const text = ['# dev credentials', '', 'A=plain', 'export B = spaced ', "C='single # kept'", 'D="double \\"q\\" #kept"', 'E=x # comment', 'F='].join('\n');
+    const text = [
+      '# dev credentials',
+      '',
+      'A=plain',
+      'export B = spaced ',
+      "C='single # kept'",
+      'D="double \\"q\\" #kept"',
+      'E=x # comment',
+      'F=',
+    ].join('\n');
     const { values, problems } = parseEnvFile(text, '.secrets/dev.env');
     expect(problems).toEqual([]);
     expect(Object.fromEntries(values)).toEqual({ A: 'plain', B: 'spaced', C: 'single # kept', D: 'double "q" #kept', E: 'x', F: '' });
@@ -18,12 +27,14 @@ describe('parseEnvFile', () => {
 
   it('points at lines that are not NAME=value', () => {
     const { problems } = parseEnvFile('A=1\n  password demo\n', '.secrets/dev.env');
-    expect(problems).toEqual([{
-      code: 'secrets/syntax',
-      location: { file: '.secrets/dev.env', line: 2, column: 3 },
-      message: 'expected NAME=value',
-      hint: 'write one variable per line, e.g. MYSQLSECRET_PASSWORD=...; lines starting with # are comments',
-    }]);
+    expect(problems).toEqual([
+      {
+        code: 'secrets/syntax',
+        location: { file: '.secrets/dev.env', line: 2, column: 3 },
+        message: 'expected NAME=value',
+        hint: 'write one variable per line, e.g. MYSQLSECRET_PASSWORD=...; lines starting with # are comments',
+      },
+    ]);
   });
 });
 
@@ -31,30 +42,58 @@ describe('secretManifests', () => {
   const declarations = [{ name: 'mysqlsecret', keys: ['username', 'password', 'database'], path: ['database', 'secret'] }];
 
   it('builds an Opaque Secret with every declared key, base64-encoded, in the stage namespace', () => {
-    const values = new Map([['MYSQLSECRET_USERNAME', 'demo'], ['MYSQLSECRET_PASSWORD', 'pässword'], ['MYSQLSECRET_DATABASE', 'demodb']]);
+    const values = new Map([
+      ['MYSQLSECRET_USERNAME', 'demo'],
+      ['MYSQLSECRET_PASSWORD', 'pässword'],
+      ['MYSQLSECRET_DATABASE', 'demodb'],
+    ]);
     expect(secretManifests({ stage: 'qa', namespace: 'qa', declarations, values })).toEqual({
       problems: [],
-      objects: [{
-        apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
-        metadata: { name: 'mysqlsecret', namespace: 'qa', labels: { 'stagecraft.dev/stage': 'qa' } },
-        data: { database: 'ZGVtb2Ri', password: Buffer.from('pässword').toString('base64'), username: 'ZGVtbw==' },
-      }],
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          type: 'Opaque',
+          metadata: { name: 'mysqlsecret', namespace: 'qa', labels: { 'stagecraft.dev/stage': 'qa' } },
+          data: { database: 'ZGVtb2Ri', password: Buffer.from('pässword').toString('base64'), username: 'ZGVtbw==' },
+        },
+      ],
     });
   });
 
   it('names every key without a value, and the variable to set', () => {
-    const { problems } = secretManifests({ stage: 'qa', namespace: 'qa', declarations, values: new Map([['MYSQLSECRET_USERNAME', 'demo'], ['MYSQLSECRET_PASSWORD', '']]) });
+    const { problems } = secretManifests({
+      stage: 'qa',
+      namespace: 'qa',
+      declarations,
+      values: new Map([
+        ['MYSQLSECRET_USERNAME', 'demo'],
+        ['MYSQLSECRET_PASSWORD', ''],
+      ]),
+    });
     expect(problems).toEqual([
-      { code: 'secrets/missing', subject: 'Secret qa/mysqlsecret', message: "key 'database' has no value (MYSQLSECRET_DATABASE is not set)", hint: 'set MYSQLSECRET_DATABASE=... in .secrets/qa.env or in the environment' },
-      { code: 'secrets/missing', subject: 'Secret qa/mysqlsecret', message: "key 'password' has no value (MYSQLSECRET_PASSWORD is not set)", hint: 'set MYSQLSECRET_PASSWORD=... in .secrets/qa.env or in the environment' },
+      {
+        code: 'secrets/missing',
+        subject: 'Secret qa/mysqlsecret',
+        message: "key 'database' has no value (MYSQLSECRET_DATABASE is not set)",
+        hint: 'set MYSQLSECRET_DATABASE=... in .secrets/qa.env or in the environment',
+      },
+      {
+        code: 'secrets/missing',
+        subject: 'Secret qa/mysqlsecret',
+        message: "key 'password' has no value (MYSQLSECRET_PASSWORD is not set)",
+        hint: 'set MYSQLSECRET_PASSWORD=... in .secrets/qa.env or in the environment',
+      },
     ]);
   });
 
   it('merges two apps that declare the same Secret', () => {
-    expect(mergeDeclarations([
-      { name: 's', keys: ['a'], path: [] },
-      { name: 'r', keys: ['x'], path: [] },
-      { name: 's', keys: ['b', 'a'], path: [] },
-    ]).map((d) => `${d.name}:${d.keys.join(',')}`)).toEqual(['r:x', 's:a,b']);
+    expect(
+      mergeDeclarations([
+        { name: 's', keys: ['a'], path: [] },
+        { name: 'r', keys: ['x'], path: [] },
+        { name: 's', keys: ['b', 'a'], path: [] },
+      ]).map((d) => `${d.name}:${d.keys.join(',')}`),
+    ).toEqual(['r:x', 's:a,b']);
   });
 });

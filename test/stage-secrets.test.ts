@@ -8,7 +8,10 @@ import { repoStage, runCli, tempProject } from './helpers/cli.js';
 
 /** qa's stage file with more settings under apps.demoapp.config (YAML lines, indented as config entries). */
 const qaWithConfig = (lines: readonly string[], head = '') =>
-  head + repoStage('qa').replace(/^promotion:.*$/m, '# (promotion: left out, this project has one stage)').replace('      APP_ENVIRONMENT: qa\n', `      APP_ENVIRONMENT: qa\n${lines.map((l) => `      ${l}\n`).join('')}`);
+  head +
+  repoStage('qa')
+    .replace(/^promotion:.*$/m, '# (promotion: left out, this project has one stage)')
+    .replace('      APP_ENVIRONMENT: qa\n', `      APP_ENVIRONMENT: qa\n${lines.map((l) => `      ${l}\n`).join('')}`);
 
 /** The line of `text` (1-based) that holds `needle`, and the column where the value after `key: ` starts. */
 function placeOf(text: string, key: string): string {
@@ -40,7 +43,9 @@ describe('secret values in stage files', () => {
       const p = problems.find((x) => x.includes(`apps.demoapp.config.${c.key} holds `));
       expect(p, c.id).toBeDefined();
       expect(p).toMatch(new RegExp(`^environments/qa\\.yaml:${placeOf(text, c.key)}: `));
-      expect(p).toContain(`(a ${[...c.value].length}-character value, hidden), which would go into ConfigMap qa/demoapp-config-<hash> (data.${c.key})`);
+      expect(p).toContain(
+        `(a ${[...c.value].length}-character value, hidden), which would go into ConfigMap qa/demoapp-config-<hash> (data.${c.key})`,
+      );
       expect(p).toContain(`add { path: apps.demoapp.config.${c.key}, reason: <why> } under secrets.allow`);
     }
     const all = problems.join('\n');
@@ -49,20 +54,25 @@ describe('secret values in stage files', () => {
 
   it('refuses secret-looking setting names and values that reach a command line or a node file', () => {
     const names = qaWithConfig(['DB_PASS: hunter2pw', 'SSH_KEY: abc', 'API_TOKEN: xyz', 'CA_CERT: fine']);
-    const probes = repoStage('qa').replace('liveness: { http: { path: /healthz }, periodSeconds: 10 }', "liveness: { command: [check, '--password=hunter2pw'] }");
+    const probes = repoStage('qa').replace(
+      'liveness: { http: { path: /healthz }, periodSeconds: 10 }',
+      "liveness: { command: [check, '--password=hunter2pw'] }",
+    );
     const node = `nodes: { n1: { roles: [control-plane] } }\napps:\n  hello:\n    message: "token ${SECRET_SAMPLES['github-token']}"\n`;
     expect(problemsOf({ names, probes, node }).map((p) => p.split('\n')[0]!.replace(/ \(a \d+-character value, hidden\).*/, ''))).toEqual([
       'environments/names.yaml:21:16: apps.demoapp.config.DB_PASS looks like a secret value, and stage files are committed: secret values go in .secrets/names.env or environment variables, never in a stage file',
       'environments/names.yaml:22:16: apps.demoapp.config.SSH_KEY looks like a secret value, and stage files are committed: secret values go in .secrets/names.env or environment variables, never in a stage file',
       'environments/names.yaml:23:18: apps.demoapp.config.API_TOKEN looks like a secret value, and stage files are committed: secret values go in .secrets/names.env or environment variables, never in a stage file',
-      "environments/node.yaml:4:14: apps.hello.message holds a GitHub token",
+      'environments/node.yaml:4:14: apps.hello.message holds a GitHub token',
       "environments/probes.yaml:10:36: apps.demoapp.probes.liveness.command[1] holds the value of 'password', whose name says it is secret",
     ]);
   });
 
   it('refuses the values the issue saw reach dist/: PWD, TLS_KEY, and a private key under CERT', () => {
     const pem = JSON.stringify(SECRET_SAMPLES['private-key']);
-    const heads = problemsOf({ a: qaWithConfig(['PWD: hunter2pw', 'TLS_KEY: abc']), b: qaWithConfig([`CERT: ${pem}`]) }).map((p) => p.split('\n')[0]!.split(' (a ')[0]);
+    const heads = problemsOf({ a: qaWithConfig(['PWD: hunter2pw', 'TLS_KEY: abc']), b: qaWithConfig([`CERT: ${pem}`]) }).map(
+      (p) => p.split('\n')[0]!.split(' (a ')[0],
+    );
     expect(heads).toEqual([
       'environments/a.yaml:21:12: apps.demoapp.config.PWD looks like a secret value, and stage files are committed: secret values go in .secrets/a.env or environment variables, never in a stage file',
       'environments/a.yaml:22:16: apps.demoapp.config.TLS_KEY looks like a secret value, and stage files are committed: secret values go in .secrets/a.env or environment variables, never in a stage file',
@@ -72,11 +82,19 @@ describe('secret values in stage files', () => {
 
   it('accepts a value declared under secrets.allow and lists the exception; refuses exceptions that excuse nothing', () => {
     const key = SECRET_SAMPLES['google-api-key']!;
-    const allowed = qaWithConfig([`MAPS_KEY: ${key}`], 'secrets:\n  allow:\n    - { path: apps.demoapp.config.MAPS_KEY, reason: "a browser key, public by design" }\n');
+    const allowed = qaWithConfig(
+      [`MAPS_KEY: ${key}`],
+      'secrets:\n  allow:\n    - { path: apps.demoapp.config.MAPS_KEY, reason: "a browser key, public by design" }\n',
+    );
     const { allowedSecrets } = compileStages([{ stage: 'qa', file: 'environments/qa.yaml', text: allowed }]);
-    expect(allowedSecrets.get('qa')).toEqual(['secret allowed: apps.demoapp.config.MAPS_KEY (a Google API key): a browser key, public by design']);
+    expect(allowedSecrets.get('qa')).toEqual([
+      'secret allowed: apps.demoapp.config.MAPS_KEY (a Google API key): a browser key, public by design',
+    ]);
 
-    const stale = qaWithConfig([], 'secrets:\n  allow:\n    - { path: apps.demoapp.config.LOG_LEVEL, reason: x }\n    - { path: apps.demoapp.config.NOPE, reason: x }\n');
+    const stale = qaWithConfig(
+      [],
+      'secrets:\n  allow:\n    - { path: apps.demoapp.config.LOG_LEVEL, reason: x }\n    - { path: apps.demoapp.config.NOPE, reason: x }\n',
+    );
     expect(problemsOf({ qa: stale }).map((p) => p.split('\n')[0])).toEqual([
       'environments/qa.yaml:3:15: secrets.allow[0] excuses apps.demoapp.config.LOG_LEVEL, whose value does not look secret: the exception excuses nothing',
       'environments/qa.yaml:4:15: secrets.allow[1] names apps.demoapp.config.NOPE, which is no value of this stage file',

@@ -44,7 +44,10 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
   const dbImage = s.database.image ?? DEFAULTS.databaseImage;
 
   const data = new HostPathVolumeClaim(chart, 'mysql-storage', {
-    volumeName: db.volume, claimName: db.claim, hostPath: db.hostPath, size: s.database.storage,
+    volumeName: db.volume,
+    claimName: db.claim,
+    hostPath: db.hostPath,
+    size: s.database.storage,
   });
   const mysql = new MysqlDatabase(chart, 'mysql', {
     controllerName: db.controller,
@@ -55,10 +58,18 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     resources: toResources(s.database.resources),
   });
   const backups = new HostPathVolumeClaim(chart, 'backup-storage', {
-    volumeName: db.backupVolume, claimName: db.backupClaim, hostPath: db.backupHostPath, size: s.database.backup.storage,
+    volumeName: db.backupVolume,
+    claimName: db.backupClaim,
+    hostPath: db.backupHostPath,
+    size: s.database.backup.storage,
   });
   new MysqlBackup(chart, 'backup', {
-    name: db.backup, schedule: s.database.backup.schedule, image: dbImage, host: mysql.serviceName, secretName: db.secret, claimName: backups.claimName,
+    name: db.backup,
+    schedule: s.database.backup.schedule,
+    image: dbImage,
+    host: mysql.serviceName,
+    secretName: db.secret,
+    claimName: backups.claimName,
   });
 
   // non-secret settings only: the refine step rejects credentials here
@@ -67,9 +78,15 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     data: { DB_HOST: mysql.serviceName, DB_PORT: String(MYSQL_PORT), ...s.config },
   });
   const account = new ConfigReaderAccount(chart, 'account', {
-    name, namespace: stage.namespace, configMaps: [config.configMap], automountToken: s.serviceAccount?.automountToken,
+    name,
+    namespace: stage.namespace,
+    configMaps: [config.configMap],
+    automountToken: s.serviceAccount?.automountToken,
   });
-  const fromSecret = (envName: string, key: string): k8s.EnvVar => ({ name: envName, valueFrom: { secretKeyRef: { name: db.secret, key } } });
+  const fromSecret = (envName: string, key: string): k8s.EnvVar => ({
+    name: envName,
+    valueFrom: { secretKeyRef: { name: db.secret, key } },
+  });
   addAppDeployments(chart, name, s, {
     replicas: s.replicas,
     port,
@@ -104,7 +121,13 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
   }
   if (s.ingress) {
     new TlsIngress(chart, 'ingress', {
-      name, host: s.ingress.host, tlsSecretName: s.ingress.tlsSecret, serviceName: name, servicePort: port, paths: s.ingress.paths, className: s.ingress.className,
+      name,
+      host: s.ingress.host,
+      tlsSecretName: s.ingress.tlsSecret,
+      serviceName: name,
+      servicePort: port,
+      paths: s.ingress.paths,
+      className: s.ingress.className,
     });
   }
   return chart;

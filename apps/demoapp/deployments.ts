@@ -66,7 +66,12 @@ export function addAppDeployments(chart: Chart, name: string, s: ReleasedAppSett
     if (s.autoscaling) {
       // the version of the Deployment it scales, not the chart's: a color's objects carry its own release
       new CpuAutoscaler(chart, `autoscaler${r.idSuffix}`, {
-        name: r.name, deploymentName: deployment.name, version, minReplicas: s.autoscaling.minReplicas, maxReplicas: s.autoscaling.maxReplicas, cpuUtilization: s.autoscaling.cpuUtilization,
+        name: r.name,
+        deploymentName: deployment.name,
+        version,
+        minReplicas: s.autoscaling.minReplicas,
+        maxReplicas: s.autoscaling.maxReplicas,
+        cpuUtilization: s.autoscaling.cpuUtilization,
       });
     }
     return deployment;

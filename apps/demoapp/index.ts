@@ -23,22 +23,34 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   // the schema makes both optional, so that a stage can pick either; exactly one says what runs
   if (s.image !== undefined && s.blueGreen !== undefined) {
-    problems.push({ code: 'config/conflict', path: ['image'], message: 'cannot be set together with blueGreen (each color has its own image)', hint: 'remove image: the images are blueGreen.blue and blueGreen.green' });
+    problems.push({
+      code: 'config/conflict',
+      path: ['image'],
+      message: 'cannot be set together with blueGreen (each color has its own image)',
+      hint: 'remove image: the images are blueGreen.blue and blueGreen.green',
+    });
   } else if (s.image === undefined && s.blueGreen === undefined) {
-    problems.push({ code: 'config/missing', path: [], message: 'needs image, or blueGreen with an image per color', hint: 'add `image: demoapp:1` to roll out in place, or `blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }`' });
+    problems.push({
+      code: 'config/missing',
+      path: [],
+      message: 'needs image, or blueGreen with an image per color',
+      hint: 'add `image: demoapp:1` to roll out in place, or `blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }`',
+    });
   }
   const secret = (s.database.secret ?? {}) as Record<string, unknown>;
   const secretName = (secret.name as string | undefined) ?? DEFAULTS.secretName;
   for (const key of Object.keys(secret).filter((k) => !SECRET_SETTINGS.includes(k))) {
     const guess = didYouMean(key, SECRET_SETTINGS);
-    problems.push(guess && typeof secret[key] !== 'string'
-      ? { code: 'config/unknown-key', path: ['database', 'secret', key], message: `is not a known setting; did you mean '${guess}'?` }
-      : {
-          code: 'config/secret-value',
-          path: ['database', 'secret', key],
-          message: `is a secret value, and stage files are committed: secret values go in ${secretsFile(stage.name)} or environment variables, never in a stage file`,
-          hint: secretValueHint(stage.name, secretName, key),
-        });
+    problems.push(
+      guess && typeof secret[key] !== 'string'
+        ? { code: 'config/unknown-key', path: ['database', 'secret', key], message: `is not a known setting; did you mean '${guess}'?` }
+        : {
+            code: 'config/secret-value',
+            path: ['database', 'secret', key],
+            message: `is a secret value, and stage files are committed: secret values go in ${secretsFile(stage.name)} or environment variables, never in a stage file`,
+            hint: secretValueHint(stage.name, secretName, key),
+          },
+    );
   }
   const declared = s.database.secret?.keys ?? DEFAULTS.secretKeys;
   const missing = SECRET_KEYS_NEEDED.filter((k) => !declared.includes(k));
@@ -59,28 +71,63 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
     });
   }
   if (s.service?.nodePort !== undefined && (s.service.type ?? 'ClusterIP') === 'ClusterIP') {
-    problems.push({ code: 'config/conflict', path: ['service', 'nodePort'], message: "needs service.type 'NodePort' or 'LoadBalancer'", hint: 'set service.type, or remove nodePort' });
+    problems.push({
+      code: 'config/conflict',
+      path: ['service', 'nodePort'],
+      message: "needs service.type 'NodePort' or 'LoadBalancer'",
+      hint: 'set service.type, or remove nodePort',
+    });
   }
   if (s.service?.colorNodePorts !== undefined && s.blueGreen === undefined) {
-    problems.push({ code: 'config/conflict', path: ['service', 'colorNodePorts'], message: 'needs blueGreen (there is one Service per color only when the app runs blue/green)', hint: 'remove colorNodePorts, or run the app blue/green' });
+    problems.push({
+      code: 'config/conflict',
+      path: ['service', 'colorNodePorts'],
+      message: 'needs blueGreen (there is one Service per color only when the app runs blue/green)',
+      hint: 'remove colorNodePorts, or run the app blue/green',
+    });
   }
   if (s.rollout?.maxSurge === 0 && s.rollout.maxUnavailable === 0) {
-    problems.push({ code: 'config/conflict', path: ['rollout', 'maxSurge'], message: 'and rollout.maxUnavailable cannot be both 0 (a rollout could never start)', hint: 'keep maxUnavailable 0 for zero downtime and set maxSurge to 1' });
+    problems.push({
+      code: 'config/conflict',
+      path: ['rollout', 'maxSurge'],
+      message: 'and rollout.maxUnavailable cannot be both 0 (a rollout could never start)',
+      hint: 'keep maxUnavailable 0 for zero downtime and set maxSurge to 1',
+    });
   }
   for (const [which, probe] of Object.entries(s.probes ?? {})) {
     if (probe && (probe.http === undefined) === (probe.command === undefined)) {
-      problems.push({ code: 'config/conflict', path: ['probes', which], message: `needs exactly one of http and command (found ${probe.http ? 'both' : 'neither'})`, hint: 'e.g. `http: { path: /healthz }`' });
+      problems.push({
+        code: 'config/conflict',
+        path: ['probes', which],
+        message: `needs exactly one of http and command (found ${probe.http ? 'both' : 'neither'})`,
+        hint: 'e.g. `http: { path: /healthz }`',
+      });
     }
   }
   const a = s.autoscaling;
   if (a) {
     if (a.minReplicas > a.maxReplicas) {
-      problems.push({ code: 'config/conflict', path: ['autoscaling', 'minReplicas'], message: `must not be above autoscaling.maxReplicas (found ${a.minReplicas} > ${a.maxReplicas})`, hint: 'swap the two values' });
+      problems.push({
+        code: 'config/conflict',
+        path: ['autoscaling', 'minReplicas'],
+        message: `must not be above autoscaling.maxReplicas (found ${a.minReplicas} > ${a.maxReplicas})`,
+        hint: 'swap the two values',
+      });
     } else if (s.replicas < a.minReplicas || s.replicas > a.maxReplicas) {
-      problems.push({ code: 'config/conflict', path: ['replicas'], message: `must be within autoscaling.minReplicas..maxReplicas (found ${s.replicas}, not in ${a.minReplicas}..${a.maxReplicas})`, hint: 'set replicas to minReplicas' });
+      problems.push({
+        code: 'config/conflict',
+        path: ['replicas'],
+        message: `must be within autoscaling.minReplicas..maxReplicas (found ${s.replicas}, not in ${a.minReplicas}..${a.maxReplicas})`,
+        hint: 'set replicas to minReplicas',
+      });
     }
     if (s.resources?.requests?.cpu === undefined) {
-      problems.push({ code: 'config/conflict', path: ['autoscaling'], message: 'needs resources.requests.cpu (CPU utilization is measured against the request)', hint: 'add resources: { requests: { cpu: 250m } }' });
+      problems.push({
+        code: 'config/conflict',
+        path: ['autoscaling'],
+        message: 'needs resources.requests.cpu (CPU utilization is measured against the request)',
+        hint: 'add resources: { requests: { cpu: 250m } }',
+      });
     }
   }
   return problems;

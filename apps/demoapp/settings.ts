@@ -15,88 +15,200 @@ export const SECRET_KEYS_NEEDED = ['username', 'password', 'database'] as const;
  * The database Secret, by reference. Open to other keys only so that a value written here can be
  * rejected with a message saying where secret values go (see `refine`), instead of "unknown setting".
  */
-const SecretRef = Type.Object({
-  name: Type.Optional(Name('Name of the Secret. @default mysqlsecret (<instance>-mysqlsecret for another instance)')),
-  keys: Type.Optional(Type.Array(SecretKey, {
-    uniqueItems: true,
-    description: 'The keys the Secret holds (never their values): username, password and database are read. @default [username, password, database]',
-  })),
-}, {
-  additionalProperties: true,
-  description: 'The Secret with the database credentials, declared by name and keys. Its values never go in a stage file: `npm run secrets -- <stage>` prints it from .secrets/<stage>.env or the environment.',
-});
+const SecretRef = Type.Object(
+  {
+    name: Type.Optional(Name('Name of the Secret. @default mysqlsecret (<instance>-mysqlsecret for another instance)')),
+    keys: Type.Optional(
+      Type.Array(SecretKey, {
+        uniqueItems: true,
+        description:
+          'The keys the Secret holds (never their values): username, password and database are read. @default [username, password, database]',
+      }),
+    ),
+  },
+  {
+    additionalProperties: true,
+    description:
+      'The Secret with the database credentials, declared by name and keys. Its values never go in a stage file: `npm run secrets -- <stage>` prints it from .secrets/<stage>.env or the environment.',
+  },
+);
 
 export const demoappSettings = Settings({
-  image: Type.Optional(ImageRef({ description: 'The app image with its release tag, e.g. demoapp:1; the tag is the app version. Set this (rolling updates in place) or blueGreen. @default - none: then blueGreen' })),
-  blueGreen: Type.Optional(BlueGreen(
-    'Run the app blue/green instead of rolling in place: Deployments <name>-blue and <name>-green, each with its own image, and the Service on the live color (`npm run switch` flips it). Set this or image. @default - none: one Deployment, rolling updates',
-  )),
-  replicas: Count(0, { description: 'Pods the Deployment runs (each color\'s, blue/green; the starting point when autoscaling is on).' }),
+  image: Type.Optional(
+    ImageRef({
+      description:
+        'The app image with its release tag, e.g. demoapp:1; the tag is the app version. Set this (rolling updates in place) or blueGreen. @default - none: then blueGreen',
+    }),
+  ),
+  blueGreen: Type.Optional(
+    BlueGreen(
+      'Run the app blue/green instead of rolling in place: Deployments <name>-blue and <name>-green, each with its own image, and the Service on the live color (`npm run switch` flips it). Set this or image. @default - none: one Deployment, rolling updates',
+    ),
+  ),
+  replicas: Count(0, { description: "Pods the Deployment runs (each color's, blue/green; the starting point when autoscaling is on)." }),
   port: Type.Optional(PortNumber({ description: 'Port the app listens on; the Service port too. @default 8080' })),
-  imagePullPolicy: Type.Optional(StringEnum(['IfNotPresent', 'Always'], { description: 'When the node pulls the app image: IfNotPresent suits release tags. @default IfNotPresent' })),
-  rollout: Type.Optional(Settings({
-    maxSurge: Type.Optional(Count(0, { description: 'Extra pods during a rollout. @default 1' })),
-    maxUnavailable: Type.Optional(Count(0, { description: 'Pods that may be missing during a rollout. @default 0 (zero downtime)' })),
-  }, { description: 'The RollingUpdate strategy. @default - maxSurge 1, maxUnavailable 0' })),
-  probes: Type.Optional(Settings({
-    liveness: Probe('Restarts the app when it fails. @default - none'),
-    readiness: Probe('Takes the pod out of the Service while it fails; rollouts wait for it. @default - none'),
-    startup: Probe('Holds liveness back while the app starts. @default - none'),
-  }, { description: 'Health checks. @default - none' })),
+  imagePullPolicy: Type.Optional(
+    StringEnum(['IfNotPresent', 'Always'], {
+      description: 'When the node pulls the app image: IfNotPresent suits release tags. @default IfNotPresent',
+    }),
+  ),
+  rollout: Type.Optional(
+    Settings(
+      {
+        maxSurge: Type.Optional(Count(0, { description: 'Extra pods during a rollout. @default 1' })),
+        maxUnavailable: Type.Optional(Count(0, { description: 'Pods that may be missing during a rollout. @default 0 (zero downtime)' })),
+      },
+      { description: 'The RollingUpdate strategy. @default - maxSurge 1, maxUnavailable 0' },
+    ),
+  ),
+  probes: Type.Optional(
+    Settings(
+      {
+        liveness: Probe('Restarts the app when it fails. @default - none'),
+        readiness: Probe('Takes the pod out of the Service while it fails; rollouts wait for it. @default - none'),
+        startup: Probe('Holds liveness back while the app starts. @default - none'),
+      },
+      { description: 'Health checks. @default - none' },
+    ),
+  ),
   resources: Resources('the app container'),
-  metrics: Type.Optional(Settings({
-    scrape: Type.Optional(Type.Boolean({ description: 'Whether collectors should scrape the pods. @default true' })),
-    path: Type.Optional(Type.String({ pattern: '^/', expected: "a path starting with '/'", description: 'Path of the metrics. @default /metrics' })),
-    port: Type.Optional(PortNumber({ description: "Port of the metrics. @default - the app's port" })),
-  }, { description: 'Where a metrics collector finds the pods (prometheus.io/* annotations). @default - scrape /metrics on the app port' })),
-  service: Type.Optional(Settings({
-    type: Type.Optional(StringEnum(['ClusterIP', 'NodePort', 'LoadBalancer'], { description: 'ClusterIP: inside the cluster only; NodePort or LoadBalancer: also from outside (both keep the cluster IP). @default ClusterIP' })),
-    nodePort: Type.Optional(Type.Integer({ minimum: 30000, maximum: 32767, description: 'Fixed node port (NodePort, LoadBalancer). @default - chosen by the API server' })),
-    colorNodePorts: Type.Optional(Settings({
-      blue: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-blue.' }),
-      green: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-green.' }),
-    }, { description: 'Blue/green only: a NodePort Service per color (<name>-blue, <name>-green), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none' })),
-  }, { description: 'The Service in front of the app. @default - ClusterIP' })),
-  ingress: Type.Optional(Settings({
-    host: Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$', expected: 'a host name such as demoapp.example.com', description: 'Host name of the app.' }),
-    tlsSecret: Name('The TLS Secret (certificate and key) for the host, by name; the ingress terminates TLS.'),
-    paths: Type.Optional(Type.Array(Type.String({ pattern: '^/', expected: "a path starting with '/'" }), { minItems: 1, description: 'Path prefixes routed to the app. @default [/]' })),
-    className: Type.Optional(Name('IngressClass. @default - the cluster default')),
-  }, { description: 'An Ingress with TLS for the app. @default - none' })),
-  config: Type.Optional(Type.Record(
-    Type.String({ pattern: '^[-._a-zA-Z0-9]+$' }),
-    Type.String(),
-    { description: 'Non-secret configuration, given to the app as environment variables through the ConfigMap <name>-config-<hash>. @default - only DB_HOST and DB_PORT' },
-  )),
-  autoscaling: Type.Optional(Settings({
-    minReplicas: Count(1, { description: 'Fewest pods.' }),
-    maxReplicas: Count(1, { description: 'Most pods.' }),
-    cpuUtilization: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Target average CPU use, % of the request. @default 70' })),
-  }, { description: 'A HorizontalPodAutoscaler on CPU. @default - none (fixed replicas)' })),
-  serviceAccount: Type.Optional(Settings({
-    automountToken: Type.Optional(Type.Boolean({ description: 'Give the pods an API token. @default false' })),
-  }, { description: "The app's ServiceAccount. @default - no token" })),
-  database: Settings({
-    image: Type.Optional(ImageRef({ description: 'The mysql image with its version. @default mysql:8.0' })),
-    storage: Quantity('Size of the data volume and its claim, e.g. 2Gi.'),
-    hostPath: Type.Optional(Type.String({ pattern: '^/', expected: 'an absolute path', description: 'Node directory of the data volume. @default /data/volumes/mysql-<stage>' })),
-    resources: Resources('the mysql container'),
-    secret: Type.Optional(SecretRef),
-    names: Type.Optional(Settings({
-      controller: Type.Optional(Name('ReplicationController. @default mysql-1')),
-      service: Type.Optional(Name('Service, the host name the app uses. @default mysql')),
-      volume: Type.Optional(Name('PersistentVolume (cluster-wide). @default mysqlvolume-<stage>')),
-      claim: Type.Optional(Name('PersistentVolumeClaim. @default mysql')),
-      backupVolume: Type.Optional(Name('PersistentVolume of the backups (cluster-wide). @default mysqlbackup-<stage>')),
-      backupClaim: Type.Optional(Name('PersistentVolumeClaim of the backups. @default mysql-backup')),
-      backup: Type.Optional(Name('CronJob. @default mysql-backup')),
-    }, { description: "Names of the database objects, so several instances can share a stage. @default - the spec's names; for an instance not named demoapp, prefixed with '<instance>-'" })),
-    backup: Settings({
-      schedule: Type.String({ minLength: 1, description: 'When mysqldump runs, in cron syntax, e.g. "0 2 * * *".' }),
-      storage: Quantity('Size of the backup volume and its claim.'),
-      hostPath: Type.Optional(Type.String({ pattern: '^/', expected: 'an absolute path', description: 'Node directory of the backups. @default /data/volumes/mysql-backup-<stage>' })),
-    }, { description: 'The nightly mysqldump (CronJob) and where it writes.' }),
-  }, { description: 'MySQL: a ReplicationController on a PersistentVolume of the stage, its Service, and backups.' }),
+  metrics: Type.Optional(
+    Settings(
+      {
+        scrape: Type.Optional(Type.Boolean({ description: 'Whether collectors should scrape the pods. @default true' })),
+        path: Type.Optional(
+          Type.String({ pattern: '^/', expected: "a path starting with '/'", description: 'Path of the metrics. @default /metrics' }),
+        ),
+        port: Type.Optional(PortNumber({ description: "Port of the metrics. @default - the app's port" })),
+      },
+      { description: 'Where a metrics collector finds the pods (prometheus.io/* annotations). @default - scrape /metrics on the app port' },
+    ),
+  ),
+  service: Type.Optional(
+    Settings(
+      {
+        type: Type.Optional(
+          StringEnum(['ClusterIP', 'NodePort', 'LoadBalancer'], {
+            description:
+              'ClusterIP: inside the cluster only; NodePort or LoadBalancer: also from outside (both keep the cluster IP). @default ClusterIP',
+          }),
+        ),
+        nodePort: Type.Optional(
+          Type.Integer({
+            minimum: 30000,
+            maximum: 32767,
+            description: 'Fixed node port (NodePort, LoadBalancer). @default - chosen by the API server',
+          }),
+        ),
+        colorNodePorts: Type.Optional(
+          Settings(
+            {
+              blue: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-blue.' }),
+              green: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-green.' }),
+            },
+            {
+              description:
+                'Blue/green only: a NodePort Service per color (<name>-blue, <name>-green), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none',
+            },
+          ),
+        ),
+      },
+      { description: 'The Service in front of the app. @default - ClusterIP' },
+    ),
+  ),
+  ingress: Type.Optional(
+    Settings(
+      {
+        host: Type.String({
+          pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$',
+          expected: 'a host name such as demoapp.example.com',
+          description: 'Host name of the app.',
+        }),
+        tlsSecret: Name('The TLS Secret (certificate and key) for the host, by name; the ingress terminates TLS.'),
+        paths: Type.Optional(
+          Type.Array(Type.String({ pattern: '^/', expected: "a path starting with '/'" }), {
+            minItems: 1,
+            description: 'Path prefixes routed to the app. @default [/]',
+          }),
+        ),
+        className: Type.Optional(Name('IngressClass. @default - the cluster default')),
+      },
+      { description: 'An Ingress with TLS for the app. @default - none' },
+    ),
+  ),
+  config: Type.Optional(
+    Type.Record(Type.String({ pattern: '^[-._a-zA-Z0-9]+$' }), Type.String(), {
+      description:
+        'Non-secret configuration, given to the app as environment variables through the ConfigMap <name>-config-<hash>. @default - only DB_HOST and DB_PORT',
+    }),
+  ),
+  autoscaling: Type.Optional(
+    Settings(
+      {
+        minReplicas: Count(1, { description: 'Fewest pods.' }),
+        maxReplicas: Count(1, { description: 'Most pods.' }),
+        cpuUtilization: Type.Optional(
+          Type.Integer({ minimum: 1, maximum: 100, description: 'Target average CPU use, % of the request. @default 70' }),
+        ),
+      },
+      { description: 'A HorizontalPodAutoscaler on CPU. @default - none (fixed replicas)' },
+    ),
+  ),
+  serviceAccount: Type.Optional(
+    Settings(
+      {
+        automountToken: Type.Optional(Type.Boolean({ description: 'Give the pods an API token. @default false' })),
+      },
+      { description: "The app's ServiceAccount. @default - no token" },
+    ),
+  ),
+  database: Settings(
+    {
+      image: Type.Optional(ImageRef({ description: 'The mysql image with its version. @default mysql:8.0' })),
+      storage: Quantity('Size of the data volume and its claim, e.g. 2Gi.'),
+      hostPath: Type.Optional(
+        Type.String({
+          pattern: '^/',
+          expected: 'an absolute path',
+          description: 'Node directory of the data volume. @default /data/volumes/mysql-<stage>',
+        }),
+      ),
+      resources: Resources('the mysql container'),
+      secret: Type.Optional(SecretRef),
+      names: Type.Optional(
+        Settings(
+          {
+            controller: Type.Optional(Name('ReplicationController. @default mysql-1')),
+            service: Type.Optional(Name('Service, the host name the app uses. @default mysql')),
+            volume: Type.Optional(Name('PersistentVolume (cluster-wide). @default mysqlvolume-<stage>')),
+            claim: Type.Optional(Name('PersistentVolumeClaim. @default mysql')),
+            backupVolume: Type.Optional(Name('PersistentVolume of the backups (cluster-wide). @default mysqlbackup-<stage>')),
+            backupClaim: Type.Optional(Name('PersistentVolumeClaim of the backups. @default mysql-backup')),
+            backup: Type.Optional(Name('CronJob. @default mysql-backup')),
+          },
+          {
+            description:
+              "Names of the database objects, so several instances can share a stage. @default - the spec's names; for an instance not named demoapp, prefixed with '<instance>-'",
+          },
+        ),
+      ),
+      backup: Settings(
+        {
+          schedule: Type.String({ minLength: 1, description: 'When mysqldump runs, in cron syntax, e.g. "0 2 * * *".' }),
+          storage: Quantity('Size of the backup volume and its claim.'),
+          hostPath: Type.Optional(
+            Type.String({
+              pattern: '^/',
+              expected: 'an absolute path',
+              description: 'Node directory of the backups. @default /data/volumes/mysql-backup-<stage>',
+            }),
+          ),
+        },
+        { description: 'The nightly mysqldump (CronJob) and where it writes.' },
+      ),
+    },
+    { description: 'MySQL: a ReplicationController on a PersistentVolume of the stage, its Service, and backups.' },
+  ),
 });
 
 export type DemoappSettings = Static<typeof demoappSettings>;

@@ -29,7 +29,11 @@ export function serviceNames(name: string, stage: string, s: ServiceSettings) {
 export function securityContext(s: ServiceSettings): k8s.SecurityContext {
   const allowed = new Set(Object.keys(s.security?.exceptions ?? {}));
   const c: { -readonly [K in keyof k8s.SecurityContext]: k8s.SecurityContext[K] } = { ...RESTRICTED_CONTAINER };
-  if (allowed.has('run-as-root')) { delete c.runAsNonRoot; delete c.runAsUser; delete c.runAsGroup; }
+  if (allowed.has('run-as-root')) {
+    delete c.runAsNonRoot;
+    delete c.runAsUser;
+    delete c.runAsGroup;
+  }
   if (allowed.has('privilege-escalation')) delete c.allowPrivilegeEscalation;
   if (allowed.has('capabilities')) delete c.capabilities;
   if (allowed.has('seccomp')) delete c.seccompProfile;
@@ -40,12 +44,16 @@ export function securityContext(s: ServiceSettings): k8s.SecurityContext {
 function toResources(r: ServiceSettings['resources']): k8s.ResourceRequirements | undefined {
   if (!r) return undefined;
   const q = (m?: { cpu?: string; memory?: string }) =>
-    m && (m.cpu ?? m.memory) !== undefined ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) : undefined;
+    m && (m.cpu ?? m.memory) !== undefined
+      ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]))
+      : undefined;
   return { requests: q(r.requests), limits: q(r.limits) };
 }
 
 const keyRefs = (refs: ServiceSettings['secrets'], ref: (object: string, key: string) => k8s.EnvVarSource): k8s.EnvVar[] =>
-  Object.entries(refs ?? {}).flatMap(([object, vars]) => Object.entries(vars).map(([variable, key]) => ({ name: variable, valueFrom: ref(object, key) })));
+  Object.entries(refs ?? {}).flatMap(([object, vars]) =>
+    Object.entries(vars).map(([variable, key]) => ({ name: variable, valueFrom: ref(object, key) })),
+  );
 
 export function serviceChart(chart: Chart, name: string, s: ServiceSettings, stage: StageContext): Chart {
   const names = serviceNames(name, stage.name, s);
@@ -66,10 +74,19 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     if (s.storage.storageClass !== undefined) {
       new k8s.KubePersistentVolumeClaim(chart, 'claim', {
         metadata: { name: names.claim },
-        spec: { accessModes: ['ReadWriteOnce'], storageClassName: s.storage.storageClass, resources: { requests: { storage: k8s.Quantity.fromString(s.storage.size) } } },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: s.storage.storageClass,
+          resources: { requests: { storage: k8s.Quantity.fromString(s.storage.size) } },
+        },
       });
     } else {
-      new HostPathVolumeClaim(chart, 'storage', { volumeName: names.volume, claimName: names.claim, hostPath: names.hostPath, size: s.storage.size });
+      new HostPathVolumeClaim(chart, 'storage', {
+        volumeName: names.volume,
+        claimName: names.claim,
+        hostPath: names.hostPath,
+        size: s.storage.size,
+      });
     }
     volumes.push({ name: 'data', persistentVolumeClaim: { claimName: names.claim } });
     mounts.push({ name: 'data', mountPath: s.storage.mountPath });
@@ -98,7 +115,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     fsGroup: s.storage ? DEFAULTS.user : undefined,
   });
   for (const d of deployments) {
-    for (const [control, reason] of Object.entries((s.security?.exceptions ?? {}) as Record<string, string>)) allowPolicyException(d.apiObject, control as PolicyControl, reason);
+    for (const [control, reason] of Object.entries((s.security?.exceptions ?? {}) as Record<string, string>))
+      allowPolicyException(d.apiObject, control as PolicyControl, reason);
   }
 
   if (ports.length) {
@@ -106,13 +124,25 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
       name,
       selector: serviceSelector(name, s),
       type: s.service?.type,
-      ports: ports.map(([portName, p]) => ({ name: portName, port: p.port, targetPort: portName, protocol: p.protocol, nodePort: p.nodePort })),
+      ports: ports.map(([portName, p]) => ({
+        name: portName,
+        port: p.port,
+        targetPort: portName,
+        protocol: p.protocol,
+        nodePort: p.nodePort,
+      })),
     });
   }
   if (s.ingress) {
     const portName = s.ingress.port ?? ports[0][0];
     new TlsIngress(chart, 'ingress', {
-      name, host: s.ingress.host, tlsSecretName: s.ingress.tlsSecret, serviceName: name, servicePort: s.ports![portName].port, paths: s.ingress.paths, className: s.ingress.className,
+      name,
+      host: s.ingress.host,
+      tlsSecretName: s.ingress.tlsSecret,
+      serviceName: name,
+      servicePort: s.ports![portName].port,
+      paths: s.ingress.paths,
+      className: s.ingress.className,
     });
   }
   return chart;

@@ -16,48 +16,112 @@ const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?
 
 function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
-  const add = (path: (string | number)[], code: string, message: string, hint?: string) => problems.push({ code, path, message, ...(hint ? { hint } : {}) });
+  const add = (path: (string | number)[], code: string, message: string, hint?: string) =>
+    problems.push({ code, path, message, ...(hint ? { hint } : {}) });
   if (s.image !== undefined && s.blueGreen !== undefined) {
-    add(['image'], 'config/conflict', 'cannot be set together with blueGreen (each color has its own image)', 'remove image: the images are blueGreen.blue and blueGreen.green');
+    add(
+      ['image'],
+      'config/conflict',
+      'cannot be set together with blueGreen (each color has its own image)',
+      'remove image: the images are blueGreen.blue and blueGreen.green',
+    );
   } else if (s.image === undefined && s.blueGreen === undefined) {
-    add([], 'config/missing', 'needs image, or blueGreen with an image per color', 'add `image: team/api:1` to roll out in place, or `blueGreen: { live: blue, blue: team/api:1, green: team/api:1 }`');
+    add(
+      [],
+      'config/missing',
+      'needs image, or blueGreen with an image per color',
+      'add `image: team/api:1` to roll out in place, or `blueGreen: { live: blue, blue: team/api:1, green: team/api:1 }`',
+    );
   }
   const ports = Object.keys(s.ports ?? {});
   const type = s.service?.type ?? 'ClusterIP';
   for (const [portName, p] of Object.entries(s.ports ?? {})) {
-    if (p.nodePort !== undefined && type === 'ClusterIP') add(['ports', portName, 'nodePort'], 'config/conflict', "needs service.type 'NodePort' or 'LoadBalancer'", 'set service.type, or remove nodePort');
+    if (p.nodePort !== undefined && type === 'ClusterIP')
+      add(
+        ['ports', portName, 'nodePort'],
+        'config/conflict',
+        "needs service.type 'NodePort' or 'LoadBalancer'",
+        'set service.type, or remove nodePort',
+      );
   }
-  if (s.service && ports.length === 0) add(['service'], 'config/conflict', 'needs ports (the Service exposes them)', 'add `ports: { http: { port: 8080 } }`');
+  if (s.service && ports.length === 0)
+    add(['service'], 'config/conflict', 'needs ports (the Service exposes them)', 'add `ports: { http: { port: 8080 } }`');
   if (s.ingress) {
-    if (ports.length === 0) add(['ingress'], 'config/conflict', 'needs ports (the Ingress sends traffic to one of them)', 'add `ports: { http: { port: 8080 } }`');
-    else if (s.ingress.port !== undefined && !ports.includes(s.ingress.port)) add(['ingress', 'port'], 'config/unknown-port', `is not one of ports (${ports.join(', ')})`, 'name a port under ports');
+    if (ports.length === 0)
+      add(
+        ['ingress'],
+        'config/conflict',
+        'needs ports (the Ingress sends traffic to one of them)',
+        'add `ports: { http: { port: 8080 } }`',
+      );
+    else if (s.ingress.port !== undefined && !ports.includes(s.ingress.port))
+      add(['ingress', 'port'], 'config/unknown-port', `is not one of ports (${ports.join(', ')})`, 'name a port under ports');
   }
   for (const [which, probe] of Object.entries(s.probes ?? {})) {
     if (!probe) continue;
     if ((probe.http === undefined) === (probe.command === undefined)) {
-      add(['probes', which], 'config/conflict', `needs exactly one of http and command (found ${probe.http ? 'both' : 'neither'})`, 'e.g. `http: { path: /healthz }`');
+      add(
+        ['probes', which],
+        'config/conflict',
+        `needs exactly one of http and command (found ${probe.http ? 'both' : 'neither'})`,
+        'e.g. `http: { path: /healthz }`',
+      );
     } else if (probe.http && probe.http.port === undefined && ports.length === 0) {
       add(['probes', which, 'http'], 'config/conflict', 'needs a port (there are no ports to default to)', 'add port, or declare ports');
     }
   }
   if (s.rollout?.maxSurge === 0 && s.rollout.maxUnavailable === 0) {
-    add(['rollout', 'maxSurge'], 'config/conflict', 'and rollout.maxUnavailable cannot be both 0 (a rollout could never start)', 'set maxSurge to 1');
+    add(
+      ['rollout', 'maxSurge'],
+      'config/conflict',
+      'and rollout.maxUnavailable cannot be both 0 (a rollout could never start)',
+      'set maxSurge to 1',
+    );
   }
   const a = s.autoscaling;
   if (a) {
     const replicas = s.replicas ?? 1;
-    if (a.minReplicas > a.maxReplicas) add(['autoscaling', 'minReplicas'], 'config/conflict', `must not be above autoscaling.maxReplicas (found ${a.minReplicas} > ${a.maxReplicas})`, 'swap the two values');
-    else if (replicas < a.minReplicas || replicas > a.maxReplicas) add(['replicas'], 'config/conflict', `must be within autoscaling.minReplicas..maxReplicas (found ${replicas}, not in ${a.minReplicas}..${a.maxReplicas})`, 'set replicas to minReplicas');
-    if (s.resources?.requests?.cpu === undefined) add(['autoscaling'], 'config/conflict', 'needs resources.requests.cpu (CPU utilization is measured against the request)', 'add resources: { requests: { cpu: 250m } }');
+    if (a.minReplicas > a.maxReplicas)
+      add(
+        ['autoscaling', 'minReplicas'],
+        'config/conflict',
+        `must not be above autoscaling.maxReplicas (found ${a.minReplicas} > ${a.maxReplicas})`,
+        'swap the two values',
+      );
+    else if (replicas < a.minReplicas || replicas > a.maxReplicas)
+      add(
+        ['replicas'],
+        'config/conflict',
+        `must be within autoscaling.minReplicas..maxReplicas (found ${replicas}, not in ${a.minReplicas}..${a.maxReplicas})`,
+        'set replicas to minReplicas',
+      );
+    if (s.resources?.requests?.cpu === undefined)
+      add(
+        ['autoscaling'],
+        'config/conflict',
+        'needs resources.requests.cpu (CPU utilization is measured against the request)',
+        'add resources: { requests: { cpu: 250m } }',
+      );
   }
   if (s.storage?.storageClass !== undefined && s.storage.hostPath !== undefined) {
-    add(['storage', 'hostPath'], 'config/conflict', 'cannot be set together with storage.storageClass (a class provisions its own volume)', 'remove one of them');
+    add(
+      ['storage', 'hostPath'],
+      'config/conflict',
+      'cannot be set together with storage.storageClass (a class provisions its own volume)',
+      'remove one of them',
+    );
   }
-  for (const [where, values] of [['env', s.env], ['config', s.config?.env]] as const) {
+  for (const [where, values] of [
+    ['env', s.env],
+    ['config', s.config?.env],
+  ] as const) {
     for (const key of Object.keys(values ?? {}).filter((k) => SECRET_LIKE.test(k))) {
-      add([...(where === 'env' ? ['env'] : ['config', 'env']), key], 'config/secret-value',
+      add(
+        [...(where === 'env' ? ['env'] : ['config', 'env']), key],
+        'config/secret-value',
         `looks like a secret value, and stage files are committed: secret values go in ${secretsFile(stage.name)} or environment variables, never in a stage file`,
-        `declare it under secrets: { <secret>: { ${key}: <key> } } and set the value in .secrets/${stage.name}.env; if it is not secret, rename the variable`);
+        `declare it under secrets: { <secret>: { ${key}: <key> } } and set the value in .secrets/${stage.name}.env; if it is not secret, rename the variable`,
+      );
     }
   }
   return problems;
@@ -70,7 +134,11 @@ export const service = defineStack({
   release: { image: ['image'], blueGreen: ['blueGreen'] },
   refine,
   secrets: (_name, s) => [
-    ...Object.entries(s.secrets ?? {}).map(([secret, vars]) => ({ name: secret, keys: [...new Set(Object.values(vars))].sort(), path: ['secrets', secret] })),
+    ...Object.entries(s.secrets ?? {}).map(([secret, vars]) => ({
+      name: secret,
+      keys: [...new Set(Object.values(vars))].sort(),
+      path: ['secrets', secret],
+    })),
     ...(s.ingress ? [{ name: s.ingress.tlsSecret, keys: ['tls.crt', 'tls.key'], path: ['ingress', 'tlsSecret'], external: true }] : []),
   ],
   chart: (app, name, s, stage) => serviceChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s, stage),

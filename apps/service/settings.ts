@@ -9,77 +9,187 @@ import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen } from '../../lib/release.js';
 
 /** An IANA service name, what container ports are named: a Service targets them by it. */
-const PortName = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 15, expected: "a port name (at most 15 lowercase letters, digits and '-')" });
+const PortName = Type.String({
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  maxLength: 15,
+  expected: "a port name (at most 15 lowercase letters, digits and '-')",
+});
 /** An environment variable name. */
 const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
 /** A ConfigMap or Secret key. */
 const KeyName = Type.String({ pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253 });
-const HostName = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$', expected: 'a host name such as api.example.com', description: 'Host name of the service.' });
+const HostName = Type.String({
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$',
+  expected: 'a host name such as api.example.com',
+  description: 'Host name of the service.',
+});
 const AbsolutePath = (description: string) => Type.String({ pattern: '^/', expected: 'an absolute path', description });
 
 /** Environment variables read from keys of an object the stage declares (a Secret) or has (a ConfigMap). */
 const KeyRefs = (what: string) =>
-  Type.Optional(Type.Record(Name(`Name of the ${what}.`), Type.Record(EnvName, KeyName, { description: 'Environment variable -> key.' }), {
-    description: `Environment variables from keys of ${what}s, by ${what} name: { <${what}>: { <VARIABLE>: <key> } }. @default - none`,
-  }));
+  Type.Optional(
+    Type.Record(Name(`Name of the ${what}.`), Type.Record(EnvName, KeyName, { description: 'Environment variable -> key.' }), {
+      description: `Environment variables from keys of ${what}s, by ${what} name: { <${what}>: { <VARIABLE>: <key> } }. @default - none`,
+    }),
+  );
 
 export const serviceSettings = Settings({
-  image: Type.Optional(ImageRef({ description: 'The image with its release tag, e.g. team/api:1.4; the tag is the version. Set this (rolling updates in place) or blueGreen. @default - none: then blueGreen' })),
-  blueGreen: Type.Optional(BlueGreen('Run blue/green instead of rolling in place: Deployments <name>-blue and <name>-green, the Service on the live color (`npm run switch` flips it). Set this or image. @default - none')),
-  replicas: Type.Optional(Count(0, { description: 'Pods the Deployment runs (each color\'s; the starting point when autoscaling). @default 1' })),
-  ports: Type.Optional(Type.Record(PortName, Settings({
-    port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
-    protocol: Type.Optional(StringEnum(['TCP', 'UDP'], { description: '@default TCP' })),
-    nodePort: Type.Optional(Type.Integer({ minimum: 30000, maximum: 32767, description: 'Fixed node port (service.type NodePort or LoadBalancer). @default - chosen by the API server' })),
-  }), { description: 'The container ports by name, each exposed by the Service. @default - none: no Service' })),
-  command: Type.Optional(Type.Array(Type.String(), { minItems: 1, description: "Replaces the image's entrypoint. @default - the image's" })),
+  image: Type.Optional(
+    ImageRef({
+      description:
+        'The image with its release tag, e.g. team/api:1.4; the tag is the version. Set this (rolling updates in place) or blueGreen. @default - none: then blueGreen',
+    }),
+  ),
+  blueGreen: Type.Optional(
+    BlueGreen(
+      'Run blue/green instead of rolling in place: Deployments <name>-blue and <name>-green, the Service on the live color (`npm run switch` flips it). Set this or image. @default - none',
+    ),
+  ),
+  replicas: Type.Optional(
+    Count(0, { description: "Pods the Deployment runs (each color's; the starting point when autoscaling). @default 1" }),
+  ),
+  ports: Type.Optional(
+    Type.Record(
+      PortName,
+      Settings({
+        port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
+        protocol: Type.Optional(StringEnum(['TCP', 'UDP'], { description: '@default TCP' })),
+        nodePort: Type.Optional(
+          Type.Integer({
+            minimum: 30000,
+            maximum: 32767,
+            description: 'Fixed node port (service.type NodePort or LoadBalancer). @default - chosen by the API server',
+          }),
+        ),
+      }),
+      { description: 'The container ports by name, each exposed by the Service. @default - none: no Service' },
+    ),
+  ),
+  command: Type.Optional(
+    Type.Array(Type.String(), { minItems: 1, description: "Replaces the image's entrypoint. @default - the image's" }),
+  ),
   args: Type.Optional(Type.Array(Type.String(), { description: "Arguments. @default - the image's" })),
-  env: Type.Optional(Type.Record(EnvName, Type.String(), { description: 'Environment variables with their (non-secret) values. @default - none' })),
+  env: Type.Optional(
+    Type.Record(EnvName, Type.String(), { description: 'Environment variables with their (non-secret) values. @default - none' }),
+  ),
   secrets: KeyRefs('Secret'),
   configMaps: KeyRefs('ConfigMap'),
-  config: Type.Optional(Settings({
-    env: Type.Optional(Type.Record(KeyName, Type.String(), { description: 'Entries given to the container as environment variables, through ConfigMap <name>-env-<hash>. @default - none' })),
-    files: Type.Optional(Type.Record(KeyName, Type.String(), { description: 'Files by name and content, mounted read-only from ConfigMap <name>-files-<hash>. @default - none' })),
-    mountPath: Type.Optional(AbsolutePath('Directory the files are mounted at. @default /etc/<name>')),
-  }, { description: 'Configuration in content-hashed ConfigMaps: a change rolls the pods. @default - none' })),
-  probes: Type.Optional(Settings({
-    liveness: Probe('Restarts the container when it fails. @default - none'),
-    readiness: Probe('Takes the pod out of the Service while it fails. @default - none'),
-    startup: Probe('Holds liveness back while the container starts. @default - none'),
-  }, { description: 'Health checks; an HTTP check without a port uses the first port. @default - none' })),
+  config: Type.Optional(
+    Settings(
+      {
+        env: Type.Optional(
+          Type.Record(KeyName, Type.String(), {
+            description: 'Entries given to the container as environment variables, through ConfigMap <name>-env-<hash>. @default - none',
+          }),
+        ),
+        files: Type.Optional(
+          Type.Record(KeyName, Type.String(), {
+            description: 'Files by name and content, mounted read-only from ConfigMap <name>-files-<hash>. @default - none',
+          }),
+        ),
+        mountPath: Type.Optional(AbsolutePath('Directory the files are mounted at. @default /etc/<name>')),
+      },
+      { description: 'Configuration in content-hashed ConfigMaps: a change rolls the pods. @default - none' },
+    ),
+  ),
+  probes: Type.Optional(
+    Settings(
+      {
+        liveness: Probe('Restarts the container when it fails. @default - none'),
+        readiness: Probe('Takes the pod out of the Service while it fails. @default - none'),
+        startup: Probe('Holds liveness back while the container starts. @default - none'),
+      },
+      { description: 'Health checks; an HTTP check without a port uses the first port. @default - none' },
+    ),
+  ),
   resources: Resources('the container'),
-  rollout: Type.Optional(Settings({
-    maxSurge: Type.Optional(Count(0, { description: 'Extra pods during a rollout. @default 1' })),
-    maxUnavailable: Type.Optional(Count(0, { description: 'Pods that may be missing during a rollout. @default 0' })),
-  }, { description: 'The RollingUpdate strategy. @default - maxSurge 1, maxUnavailable 0' })),
-  autoscaling: Type.Optional(Settings({
-    minReplicas: Count(1, { description: 'Fewest pods.' }),
-    maxReplicas: Count(1, { description: 'Most pods.' }),
-    cpuUtilization: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Target average CPU use, % of the request. @default 70' })),
-  }, { description: 'A HorizontalPodAutoscaler on CPU (needs resources.requests.cpu). @default - none' })),
-  service: Type.Optional(Settings({
-    type: Type.Optional(StringEnum(['ClusterIP', 'NodePort', 'LoadBalancer'], { description: '@default ClusterIP' })),
-  }, { description: 'The Service in front of the ports. @default - ClusterIP' })),
-  ingress: Type.Optional(Settings({
-    host: HostName,
-    tlsSecret: Name('The TLS Secret for the host, by name (made outside stagecraft).'),
-    port: Type.Optional(PortName),
-    paths: Type.Optional(Type.Array(Type.String({ pattern: '^/', expected: "a path starting with '/'" }), { minItems: 1, description: 'Path prefixes. @default [/]' })),
-    className: Type.Optional(Name('IngressClass. @default - the cluster default')),
-  }, { description: 'An Ingress with TLS to one port (`port`, @default the first port). @default - none' })),
-  storage: Type.Optional(Settings({
-    mountPath: AbsolutePath('Where the container mounts the volume.'),
-    size: Quantity('Size of the claim, e.g. 1Gi.'),
-    storageClass: Type.Optional(Name('Storage class that provisions the volume. @default - a hostPath PersistentVolume instead')),
-    hostPath: Type.Optional(AbsolutePath('Node directory of the hostPath PersistentVolume (no storageClass). @default /data/volumes/<name>-<stage>')),
-  }, { description: 'A PersistentVolumeClaim mounted in the container: on a storage class, or bound to a hostPath PersistentVolume as in the articles. @default - none' })),
-  security: Type.Optional(Settings({
-    writableRootFilesystem: Type.Optional(Type.Boolean({ description: 'Let the container write its root filesystem. @default false' })),
-    exceptions: Type.Optional(Settings(
-      Object.fromEntries(POLICY_CONTROLS.map((c) => [c, Type.Optional(Type.String({ minLength: 1, description: `Why the container needs the ${c} exception.` }))])) as Record<PolicyControl, TOptional<TString>>,
-      { description: 'Declared exceptions to the restricted defaults, control -> reason (policy.stagecraft.dev/<control> on the Deployment): run-as-root drops runAsNonRoot and the fixed user, privilege-escalation allows it, capabilities keeps the image\'s, seccomp drops the profile. @default - none' },
-    )),
-  }, { description: 'The container runs restricted (non-root user 10001, no privilege escalation, no capabilities, RuntimeDefault seccomp, read-only root) unless declared here. @default - restricted' })),
+  rollout: Type.Optional(
+    Settings(
+      {
+        maxSurge: Type.Optional(Count(0, { description: 'Extra pods during a rollout. @default 1' })),
+        maxUnavailable: Type.Optional(Count(0, { description: 'Pods that may be missing during a rollout. @default 0' })),
+      },
+      { description: 'The RollingUpdate strategy. @default - maxSurge 1, maxUnavailable 0' },
+    ),
+  ),
+  autoscaling: Type.Optional(
+    Settings(
+      {
+        minReplicas: Count(1, { description: 'Fewest pods.' }),
+        maxReplicas: Count(1, { description: 'Most pods.' }),
+        cpuUtilization: Type.Optional(
+          Type.Integer({ minimum: 1, maximum: 100, description: 'Target average CPU use, % of the request. @default 70' }),
+        ),
+      },
+      { description: 'A HorizontalPodAutoscaler on CPU (needs resources.requests.cpu). @default - none' },
+    ),
+  ),
+  service: Type.Optional(
+    Settings(
+      {
+        type: Type.Optional(StringEnum(['ClusterIP', 'NodePort', 'LoadBalancer'], { description: '@default ClusterIP' })),
+      },
+      { description: 'The Service in front of the ports. @default - ClusterIP' },
+    ),
+  ),
+  ingress: Type.Optional(
+    Settings(
+      {
+        host: HostName,
+        tlsSecret: Name('The TLS Secret for the host, by name (made outside stagecraft).'),
+        port: Type.Optional(PortName),
+        paths: Type.Optional(
+          Type.Array(Type.String({ pattern: '^/', expected: "a path starting with '/'" }), {
+            minItems: 1,
+            description: 'Path prefixes. @default [/]',
+          }),
+        ),
+        className: Type.Optional(Name('IngressClass. @default - the cluster default')),
+      },
+      { description: 'An Ingress with TLS to one port (`port`, @default the first port). @default - none' },
+    ),
+  ),
+  storage: Type.Optional(
+    Settings(
+      {
+        mountPath: AbsolutePath('Where the container mounts the volume.'),
+        size: Quantity('Size of the claim, e.g. 1Gi.'),
+        storageClass: Type.Optional(Name('Storage class that provisions the volume. @default - a hostPath PersistentVolume instead')),
+        hostPath: Type.Optional(
+          AbsolutePath('Node directory of the hostPath PersistentVolume (no storageClass). @default /data/volumes/<name>-<stage>'),
+        ),
+      },
+      {
+        description:
+          'A PersistentVolumeClaim mounted in the container: on a storage class, or bound to a hostPath PersistentVolume as in the articles. @default - none',
+      },
+    ),
+  ),
+  security: Type.Optional(
+    Settings(
+      {
+        writableRootFilesystem: Type.Optional(Type.Boolean({ description: 'Let the container write its root filesystem. @default false' })),
+        exceptions: Type.Optional(
+          Settings(
+            Object.fromEntries(
+              POLICY_CONTROLS.map((c) => [
+                c,
+                Type.Optional(Type.String({ minLength: 1, description: `Why the container needs the ${c} exception.` })),
+              ]),
+            ) as Record<PolicyControl, TOptional<TString>>,
+            {
+              description:
+                "Declared exceptions to the restricted defaults, control -> reason (policy.stagecraft.dev/<control> on the Deployment): run-as-root drops runAsNonRoot and the fixed user, privilege-escalation allows it, capabilities keeps the image's, seccomp drops the profile. @default - none",
+            },
+          ),
+        ),
+      },
+      {
+        description:
+          'The container runs restricted (non-root user 10001, no privilege escalation, no capabilities, RuntimeDefault seccomp, read-only root) unless declared here. @default - restricted',
+      },
+    ),
+  ),
 });
 
 export type ServiceSettings = Static<typeof serviceSettings>;

@@ -16,8 +16,17 @@ export const MAX_ANNOTATION_BYTES = 256 * 1024;
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 /** Integer fields that are int64 in the API (every other integer field is an int32). */
 const INT64_FIELDS = new Set([
-  'runAsUser', 'runAsGroup', 'fsGroup', 'supplementalGroups', 'activeDeadlineSeconds', 'terminationGracePeriodSeconds',
-  'startingDeadlineSeconds', 'expirationSeconds', 'observedGeneration', 'generation', 'gracePeriodSeconds',
+  'runAsUser',
+  'runAsGroup',
+  'fsGroup',
+  'supplementalGroups',
+  'activeDeadlineSeconds',
+  'terminationGracePeriodSeconds',
+  'startingDeadlineSeconds',
+  'expirationSeconds',
+  'observedGeneration',
+  'generation',
+  'gracePeriodSeconds',
 ]);
 /** Where free-form strings and numbers live (no integer there is an API field). */
 const FREE_FORM = new Set(['data', 'stringData', 'binaryData', 'annotations', 'labels', 'openAPIV3Schema', 'value']);
@@ -26,7 +35,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 /** The distribution reference grammar (github.com/distribution/reference), as the kubelet parses it. */
 const IMAGE = (() => {
   const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-  const domain = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
+  const domain =
+    '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
   const name = `(?:${domain}/)?${component}(?:/${component})*`;
   const tag = '[\\w][\\w.-]{0,127}';
   const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
@@ -54,12 +64,16 @@ export function imageProblem(image: string): string | undefined {
 }
 
 /** Every number and string of `value` with its path, without recursion limits mattering (objects are shallow). */
-function walk(value: unknown, path: FieldPath, visit: (v: unknown, path: FieldPath, key: string | number | undefined) => void, key?: string | number): void {
+function walk(
+  value: unknown,
+  path: FieldPath,
+  visit: (v: unknown, path: FieldPath, key: string | number | undefined) => void,
+  key?: string | number,
+): void {
   visit(value, path, key);
   if (Array.isArray(value)) {
     for (const [i, v] of value.entries()) walk(v, [...path, i], visit, key);
-  }
-  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit, k);
+  } else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit, k);
 }
 
 function checkObject(o: KubeObject): Finding[] {
@@ -73,21 +87,50 @@ function checkObject(o: KubeObject): Finding[] {
       for (const [k, v] of Object.entries(d)) {
         total += bytes(k) + bytes(v);
         if (k === '.' || k === '..' || k.startsWith('..')) {
-          out.push(emit('api/config-key', [field, k], `key '${k}' is not valid: '.', '..' and keys starting with '..' are refused`, "name the key with letters, digits, '-', '_' and '.', e.g. app.conf"));
+          out.push(
+            emit(
+              'api/config-key',
+              [field, k],
+              `key '${k}' is not valid: '.', '..' and keys starting with '..' are refused`,
+              "name the key with letters, digits, '-', '_' and '.', e.g. app.conf",
+            ),
+          );
         }
       }
     }
-    if (total > MAX_DATA_BYTES) out.push(emit('api/data-size', ['data'], `holds ${KiB(total)} of data; the API server accepts at most 1 MiB per ${o.kind}`, `split it into several ${o.kind}s, or mount the files another way`));
+    if (total > MAX_DATA_BYTES)
+      out.push(
+        emit(
+          'api/data-size',
+          ['data'],
+          `holds ${KiB(total)} of data; the API server accepts at most 1 MiB per ${o.kind}`,
+          `split it into several ${o.kind}s, or mount the files another way`,
+        ),
+      );
   }
   const annotationSize = (path: FieldPath, a: unknown) => {
     if (!isRecord(a)) return;
     const total = Object.entries(a).reduce((n, [k, v]) => n + bytes(k) + bytes(v), 0);
-    if (total > MAX_ANNOTATION_BYTES) out.push(emit('api/annotation-size', path, `annotations total ${KiB(total)}; the API server accepts at most 256 KiB`, 'keep large data in a ConfigMap, not in annotations'));
+    if (total > MAX_ANNOTATION_BYTES)
+      out.push(
+        emit(
+          'api/annotation-size',
+          path,
+          `annotations total ${KiB(total)}; the API server accepts at most 256 KiB`,
+          'keep large data in a ConfigMap, not in annotations',
+        ),
+      );
   };
   annotationSize(['metadata', 'annotations'], o.metadata?.annotations);
   walk(o, [], (v, path, key) => {
     if (path.some((k) => typeof k === 'string' && FREE_FORM.has(k))) return;
-    if (typeof v === 'number' && Number.isInteger(v) && typeof key === 'string' && !INT64_FIELDS.has(key) && (v < INT32.min || v > INT32.max)) {
+    if (
+      typeof v === 'number' &&
+      Number.isInteger(v) &&
+      typeof key === 'string' &&
+      !INT64_FIELDS.has(key) &&
+      (v < INT32.min || v > INT32.max)
+    ) {
       out.push(emit('api/int32', path, `${v} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max})`));
     } else if (typeof v === 'number' && !Number.isFinite(v)) {
       out.push(emit('api/number', path, `${v} is not a number the API server accepts`));
@@ -96,7 +139,14 @@ function checkObject(o: KubeObject): Finding[] {
   walk(o, [], (v, path) => {
     if (typeof v === 'string' && KUSTOMIZE_CANNOT.test(v)) {
       const c = KUSTOMIZE_CANNOT.exec(v)![0].charCodeAt(0);
-      out.push(emit('api/character', path, `holds the character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which kubectl kustomize refuses or changes`, 'remove it (write a line break as \\n)'));
+      out.push(
+        emit(
+          'api/character',
+          path,
+          `holds the character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which kubectl kustomize refuses or changes`,
+          'remove it (write a line break as \\n)',
+        ),
+      );
     }
   });
   const template = podTemplateOf(o);
@@ -105,7 +155,14 @@ function checkObject(o: KubeObject): Finding[] {
     annotationSize([...at, 'metadata', 'annotations'], template.metadata?.annotations);
     const spec = template.spec;
     if (typeof spec.nodeName === 'string' && (spec.nodeName.length > 253 || !DNS_SUBDOMAIN.test(spec.nodeName))) {
-      out.push(emit('api/node-name', [...at, 'spec', 'nodeName'], `'${spec.nodeName}' is not a DNS-1123 subdomain`, "a node name is lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit"));
+      out.push(
+        emit(
+          'api/node-name',
+          [...at, 'spec', 'nodeName'],
+          `'${spec.nodeName}' is not a DNS-1123 subdomain`,
+          "a node name is lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
+        ),
+      );
     }
     for (const list of CONTAINER_LISTS) {
       const containers = spec[list];
@@ -115,7 +172,15 @@ function checkObject(o: KubeObject): Finding[] {
         const cp = [...at, 'spec', list, i];
         if (typeof c.image === 'string' && c.image) {
           const bad = imageProblem(c.image);
-          if (bad) out.push(emit('api/image', [...cp, 'image'], `'${c.image}' ${bad}`, 'e.g. nginx:1.25-alpine, registry.example.com:5000/team/app:2 or nginx@sha256:<64 hex digits>'));
+          if (bad)
+            out.push(
+              emit(
+                'api/image',
+                [...cp, 'image'],
+                `'${c.image}' ${bad}`,
+                'e.g. nginx:1.25-alpine, registry.example.com:5000/team/app:2 or nginx@sha256:<64 hex digits>',
+              ),
+            );
         }
         const r = isRecord(c.resources) ? c.resources : {};
         const requests = isRecord(r.requests) ? r.requests : {};
@@ -125,7 +190,14 @@ function checkObject(o: KubeObject): Finding[] {
           const q = parseQuantity(req);
           const l = parseQuantity(limits[res]);
           if (q !== undefined && l !== undefined && q > l) {
-            out.push(emit('api/requests-above-limits', [...cp, 'resources', 'requests', res], `request ${String(req)} is above the limit ${String(limits[res])}`, `raise the limit or lower the request: a ${res} request may not exceed its limit`));
+            out.push(
+              emit(
+                'api/requests-above-limits',
+                [...cp, 'resources', 'requests', res],
+                `request ${String(req)} is above the limit ${String(limits[res])}`,
+                `raise the limit or lower the request: a ${res} request may not exceed its limit`,
+              ),
+            );
           }
         }
       });
@@ -148,7 +220,14 @@ function checkNodePorts(objects: readonly KubeObject[]): Finding[] {
       const seen = first.get(p.nodePort);
       if (!seen) first.set(p.nodePort, { o, path });
       else if (seen.o !== o || fieldPath(seen.path) !== fieldPath(path)) {
-        out.push(finder(o)('api/node-port', path, `nodePort ${p.nodePort} is also taken by Service ${seen.o.metadata.namespace ?? ''}/${seen.o.metadata.name ?? ''}`, 'give each Service its own nodePort (30000-32767), or leave it out to have one assigned'));
+        out.push(
+          finder(o)(
+            'api/node-port',
+            path,
+            `nodePort ${p.nodePort} is also taken by Service ${seen.o.metadata.namespace ?? ''}/${seen.o.metadata.name ?? ''}`,
+            'give each Service its own nodePort (30000-32767), or leave it out to have one assigned',
+          ),
+        );
       }
     });
   }

@@ -71,8 +71,14 @@ function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[],
     const bad = keyProblem(k);
     if (bad) out.push(emit('api/label-key', [...at, k], `${what} key '${k}' is not valid: ${bad}`));
     if (what === 'label' && (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > 63)) {
-      out.push(emit('api/label-value', [...at, k], `label value ${JSON.stringify(v)} is not valid`,
-        "label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)"));
+      out.push(
+        emit(
+          'api/label-value',
+          [...at, k],
+          `label value ${JSON.stringify(v)} is not valid`,
+          "label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)",
+        ),
+      );
     }
   }
 }
@@ -103,7 +109,14 @@ function checkAllLabels(emit: Emit, node: unknown, plan: LabelPlan, at: FieldPat
 }
 
 /** Reports items of `list` whose key (several fields joined) repeats an earlier item's. */
-function unique(emit: Emit, list: unknown, at: FieldPath, fields: readonly string[], out: Finding[], defaults: Record<string, unknown> = {}): void {
+function unique(
+  emit: Emit,
+  list: unknown,
+  at: FieldPath,
+  fields: readonly string[],
+  out: Finding[],
+  defaults: Record<string, unknown> = {},
+): void {
   if (!Array.isArray(list)) return;
   const seen = new Map<string, number>();
   list.forEach((item: Record<string, unknown> | null, i) => {
@@ -115,7 +128,9 @@ function unique(emit: Emit, list: unknown, at: FieldPath, fields: readonly strin
     if (first === undefined) seen.set(key, i);
     else {
       const shown = fields.map((f, j) => `${f} ${JSON.stringify(values[j])}`).join(' and ');
-      out.push(emit('api/duplicate-key', [...at, i], `${shown} repeats item [${first}]`, `each item needs a different ${fields.join(' and ')}`));
+      out.push(
+        emit('api/duplicate-key', [...at, i], `${shown} repeats item [${first}]`, `each item needs a different ${fields.join(' and ')}`),
+      );
     }
   });
 }
@@ -131,7 +146,14 @@ function portInRange(emit: Emit, value: unknown, path: FieldPath, out: Finding[]
 }
 
 /** Exactly one of `kinds` may be set on `node` (a probe's handler, a volume's source). */
-function oneOf(emit: Emit, node: Record<string, unknown>, kinds: readonly string[] | undefined, path: FieldPath, what: string, out: Finding[]): void {
+function oneOf(
+  emit: Emit,
+  node: Record<string, unknown>,
+  kinds: readonly string[] | undefined,
+  path: FieldPath,
+  what: string,
+  out: Finding[],
+): void {
   const set = kinds ? kinds.filter((k) => node[k] !== undefined) : Object.keys(node).filter((k) => k !== 'name');
   if (set.length > 1) out.push(emit('api/one-of', path, `${what} sets ${set.join(' and ')}; only one may be set`));
   // a volume with no source is an emptyDir to the API server (it defaults the source); a probe
@@ -164,8 +186,14 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
         c.ports.forEach((p: Record<string, unknown> | null, j) => {
           const n = p?.name;
           if (typeof n === 'string' && !isIanaSvcName(n)) {
-            out.push(emit('api/port-name', [...cp, 'ports', j, 'name'], `port name '${n}' is not an IANA service name`,
-              "use at most 15 lowercase letters, digits and '-', with at least one letter and no '--'"));
+            out.push(
+              emit(
+                'api/port-name',
+                [...cp, 'ports', j, 'name'],
+                `port name '${n}' is not an IANA service name`,
+                "use at most 15 lowercase letters, digits and '-', with at least one letter and no '--'",
+              ),
+            );
           }
         });
       }
@@ -173,8 +201,14 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
       if (Array.isArray(c.env)) {
         c.env.forEach((e: Record<string, unknown> | null, j) => {
           if (typeof e?.name === 'string' && !ENV_VAR_NAME.test(e.name)) {
-            out.push(emit('api/env-name', [...cp, 'env', j, 'name'], `environment variable name '${e.name}' is not valid`,
-              "use letters, digits, '_', '-' and '.', not starting with a digit"));
+            out.push(
+              emit(
+                'api/env-name',
+                [...cp, 'env', j, 'name'],
+                `environment variable name '${e.name}' is not valid`,
+                "use letters, digits, '_', '-' and '.', not starting with a digit",
+              ),
+            );
           }
         });
       }
@@ -187,7 +221,8 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
       }
       for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
         const p = c[probe];
-        if (p && typeof p === 'object' && !Array.isArray(p)) oneOf(emit, p as Record<string, unknown>, PROBE_HANDLERS, [...cp, probe], probe, out);
+        if (p && typeof p === 'object' && !Array.isArray(p))
+          oneOf(emit, p as Record<string, unknown>, PROBE_HANDLERS, [...cp, probe], probe, out);
       }
     });
   }
@@ -196,7 +231,10 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
   for (const { name, path } of allNames) {
     if (name === undefined) continue;
     const first = seen.get(name);
-    if (first) out.push(emit('api/duplicate-key', path, `container name '${String(name)}' is used twice (also at ${fieldPath(first.slice(at.length))})`));
+    if (first)
+      out.push(
+        emit('api/duplicate-key', path, `container name '${String(name)}' is used twice (also at ${fieldPath(first.slice(at.length))})`),
+      );
     else seen.set(name, path);
   }
   unique(emit, spec.volumes, [...at, 'volumes'], ['name'], out);
@@ -245,9 +283,14 @@ export function checkApiRules(o: KubeObject): Finding[] {
     if (o.kind === 'ReplicationController') checkLabels(emit, selector.matchLabels, selector.path, out);
     const labels = template?.metadata?.labels ?? {};
     if (template && !selectorMatches(selector, labels)) {
-      out.push(emit('api/selector', selector.path,
-        `selects ${formatLabels(selector.matchLabels)}${selector.matchExpressions.length ? ' (and expressions)' : ''}, but the pod template's labels are: ${formatLabels(labels) || 'none'}`,
-        'make the selector a subset of the pod template labels'));
+      out.push(
+        emit(
+          'api/selector',
+          selector.path,
+          `selects ${formatLabels(selector.matchLabels)}${selector.matchExpressions.length ? ' (and expressions)' : ''}, but the pod template's labels are: ${formatLabels(labels) || 'none'}`,
+          'make the selector a subset of the pod template labels',
+        ),
+      );
     }
   }
   if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
@@ -258,9 +301,12 @@ export function checkApiRules(o: KubeObject): Finding[] {
       if (!map || typeof map !== 'object') continue;
       for (const key of Object.keys(map)) {
         if (!CONFIG_KEY.test(key) || key.length > 253) {
-          out.push(emit('api/config-key', [field, key], `key '${key}' is not valid`, "keys are at most 253 letters, digits, '-', '_' and '.'"));
+          out.push(
+            emit('api/config-key', [field, key], `key '${key}' is not valid`, "keys are at most 253 letters, digits, '-', '_' and '.'"),
+          );
         }
-        if (o.kind === 'ConfigMap' && seen.has(key)) out.push(emit('api/duplicate-key', [field, key], `key '${key}' is in both data and binaryData`));
+        if (o.kind === 'ConfigMap' && seen.has(key))
+          out.push(emit('api/duplicate-key', [field, key], `key '${key}' is in both data and binaryData`));
         seen.add(key);
       }
     }
@@ -275,14 +321,21 @@ export function checkApiRules(o: KubeObject): Finding[] {
         portInRange(emit, p?.targetPort, ['spec', 'ports', i, 'targetPort'], out);
         const t = p?.targetPort;
         if (typeof t === 'string' && !isIanaSvcName(t)) {
-          out.push(emit('api/target-port-name', ['spec', 'ports', i, 'targetPort'], `targetPort '${t}' is neither a number nor an IANA service name (a container port name)`,
-            "name a container port: at most 15 lowercase letters, digits and '-', with at least one letter and no '--'; or give the port number"));
+          out.push(
+            emit(
+              'api/target-port-name',
+              ['spec', 'ports', i, 'targetPort'],
+              `targetPort '${t}' is neither a number nor an IANA service name (a container port name)`,
+              "name a container port: at most 15 lowercase letters, digits and '-', with at least one letter and no '--'; or give the port number",
+            ),
+          );
         }
       });
     }
     if (Array.isArray(spec.ports) && spec.ports.length > 1) {
       spec.ports.forEach((p: Record<string, unknown> | null, i) => {
-        if (p && !p.name) out.push(emit('api/port-name', ['spec', 'ports', i], 'a Service with several ports needs a name on each', 'add name, e.g. http'));
+        if (p && !p.name)
+          out.push(emit('api/port-name', ['spec', 'ports', i], 'a Service with several ports needs a name on each', 'add name, e.g. http'));
       });
     }
   }

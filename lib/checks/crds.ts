@@ -35,7 +35,20 @@ const asObj = (v: unknown): Schema | undefined => (v && typeof v === 'object' &&
 /** The types a structural schema may use. */
 const TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
 /** OpenAPI v3 keywords copied as they are (JSON Schema has the same meaning). */
-const VALUE_KEYWORDS = ['enum', 'minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'multipleOf', 'minProperties', 'maxProperties', 'required'];
+const VALUE_KEYWORDS = [
+  'enum',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'multipleOf',
+  'minProperties',
+  'maxProperties',
+  'required',
+];
 const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
 
 /** One version of one custom kind. */
@@ -67,13 +80,26 @@ let ajvInstance: InstanceType<typeof Ajv> | undefined;
 function ajv(): InstanceType<typeof Ajv> {
   if (ajvInstance) return ajvInstance;
   // unicodeRegExp: false, because CRD patterns are Go (RE2) expressions, not unicode-mode ones
-  const a = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false, unicodeRegExp: false, code: { optimize: false } });
+  const a = new Ajv({
+    allErrors: true,
+    strict: false,
+    verbose: true,
+    validateFormats: false,
+    unicodeRegExp: false,
+    code: { optimize: false },
+  });
   a.addKeyword({
     keyword: LIST_MAP_KEYS,
     type: 'array',
     schemaType: 'array',
     errors: true,
-    validate: function listMapKeys(this: unknown, keys: string[], data: unknown[], _schema?: unknown, cxt?: { instancePath: string }): boolean {
+    validate: function listMapKeys(
+      this: unknown,
+      keys: string[],
+      data: unknown[],
+      _schema?: unknown,
+      cxt?: { instancePath: string },
+    ): boolean {
       const seen = new Set<string>();
       const v = listMapKeys as unknown as { errors?: Partial<ErrorObject>[] };
       v.errors = [];
@@ -82,7 +108,12 @@ function ajv(): InstanceType<typeof Ajv> {
         if (!o) return;
         const key = JSON.stringify(keys.map((k) => o[k] ?? null));
         if (seen.has(key)) {
-          v.errors!.push({ keyword: LIST_MAP_KEYS, instancePath: `${cxt?.instancePath ?? ''}/${i}`, message: `repeats the key ${keys.map((k) => `${k} ${JSON.stringify(o[k])}`).join(' and ')} of an earlier item`, params: { keys } });
+          v.errors!.push({
+            keyword: LIST_MAP_KEYS,
+            instancePath: `${cxt?.instancePath ?? ''}/${i}`,
+            message: `repeats the key ${keys.map((k) => `${k} ${JSON.stringify(o[k])}`).join(' and ')} of an earlier item`,
+            params: { keys },
+          });
         }
         seen.add(key);
       });
@@ -102,8 +133,14 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   for (const k of VALUE_KEYWORDS) if (s[k] !== undefined) out[k] = s[k];
   if (typeof s.pattern === 'string') out.pattern = s.pattern;
   // OpenAPI v3 marks exclusive bounds with booleans, JSON Schema with the bound itself
-  if (s.exclusiveMinimum === true && typeof s.minimum === 'number') { out.exclusiveMinimum = s.minimum; delete out.minimum; }
-  if (s.exclusiveMaximum === true && typeof s.maximum === 'number') { out.exclusiveMaximum = s.maximum; delete out.maximum; }
+  if (s.exclusiveMinimum === true && typeof s.minimum === 'number') {
+    out.exclusiveMinimum = s.minimum;
+    delete out.minimum;
+  }
+  if (s.exclusiveMaximum === true && typeof s.maximum === 'number') {
+    out.exclusiveMaximum = s.maximum;
+    delete out.maximum;
+  }
   if (s['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
   if (s['x-kubernetes-list-type'] === 'map' && Array.isArray(s[LIST_MAP_KEYS])) out[LIST_MAP_KEYS] = s[LIST_MAP_KEYS];
   for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
@@ -134,28 +171,51 @@ function structuralProblems(s: Schema, path: FieldPath, emit: ReturnType<typeof 
   const t = s.type;
   if (t !== undefined && (typeof t !== 'string' || !TYPES.includes(t))) {
     const guess = typeof t === 'string' ? didYouMean(t, TYPES) : undefined;
-    out.push(emit('crd/structural', [...path, 'type'], `type ${JSON.stringify(t)} is not a JSON Schema type${guess ? `; did you mean '${guess}'?` : ''}`,
-      `use one of ${TYPES.join(', ')}`));
+    out.push(
+      emit(
+        'crd/structural',
+        [...path, 'type'],
+        `type ${JSON.stringify(t)} is not a JSON Schema type${guess ? `; did you mean '${guess}'?` : ''}`,
+        `use one of ${TYPES.join(', ')}`,
+      ),
+    );
   }
   const free = s['x-kubernetes-int-or-string'] === true || s['x-kubernetes-preserve-unknown-fields'] === true;
   if (t === undefined && !free && !inValueValidation) {
-    out.push(emit('crd/structural', path, 'a structural schema gives every field a type',
-      'set type (or x-kubernetes-int-or-string / x-kubernetes-preserve-unknown-fields: true)'));
+    out.push(
+      emit(
+        'crd/structural',
+        path,
+        'a structural schema gives every field a type',
+        'set type (or x-kubernetes-int-or-string / x-kubernetes-preserve-unknown-fields: true)',
+      ),
+    );
   }
-  if (t === 'array' && !asObj(s.items) && !inValueValidation) out.push(emit('crd/structural', path, 'an array schema needs items', 'add items with the schema of the list items'));
+  if (t === 'array' && !asObj(s.items) && !inValueValidation)
+    out.push(emit('crd/structural', path, 'an array schema needs items', 'add items with the schema of the list items'));
   if (asObj(s.properties) && s.additionalProperties !== undefined && s.additionalProperties !== false) {
     out.push(emit('crd/structural', path, 'properties and additionalProperties are exclusive in a structural schema', 'keep one of them'));
   }
   const listType = s['x-kubernetes-list-type'];
   if (listType !== undefined && !['atomic', 'set', 'map'].includes(String(listType))) {
-    out.push(emit('crd/structural', [...path, 'x-kubernetes-list-type'], `x-kubernetes-list-type must be atomic, set or map (found ${JSON.stringify(listType)})`));
+    out.push(
+      emit(
+        'crd/structural',
+        [...path, 'x-kubernetes-list-type'],
+        `x-kubernetes-list-type must be atomic, set or map (found ${JSON.stringify(listType)})`,
+      ),
+    );
   }
   if (listType === 'map' && !Array.isArray(s[LIST_MAP_KEYS])) {
-    out.push(emit('crd/structural', path, 'x-kubernetes-list-type: map needs x-kubernetes-list-map-keys', 'list the fields that identify an item'));
+    out.push(
+      emit('crd/structural', path, 'x-kubernetes-list-type: map needs x-kubernetes-list-map-keys', 'list the fields that identify an item'),
+    );
   }
-  for (const [k, v] of Object.entries(asObj(s.properties) ?? {})) if (asObj(v)) structuralProblems(v as Schema, [...path, 'properties', k], emit, out, inValueValidation);
+  for (const [k, v] of Object.entries(asObj(s.properties) ?? {}))
+    if (asObj(v)) structuralProblems(v as Schema, [...path, 'properties', k], emit, out, inValueValidation);
   if (asObj(s.items)) structuralProblems(s.items as Schema, [...path, 'items'], emit, out, inValueValidation);
-  if (asObj(s.additionalProperties)) structuralProblems(s.additionalProperties as Schema, [...path, 'additionalProperties'], emit, out, inValueValidation);
+  if (asObj(s.additionalProperties))
+    structuralProblems(s.additionalProperties as Schema, [...path, 'additionalProperties'], emit, out, inValueValidation);
   for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
     if (Array.isArray(s[k])) {
       for (const [i, x] of (s[k] as unknown[]).entries()) if (asObj(x)) structuralProblems(x as Schema, [...path, k, i], emit, out, true);
@@ -173,8 +233,17 @@ const hasCel = (s: unknown): boolean => {
 /** Compiled versions per CRD object, kept for the process: a CRD folder is compiled once however many scopes use it. */
 const compiled = new WeakMap<KubeObject, Map<string, ValidateFunction | null>>();
 
-interface CrdSpec { group?: unknown; scope?: unknown; names?: { kind?: unknown }; versions?: unknown }
-interface CrdVersion { name?: unknown; served?: unknown; schema?: { openAPIV3Schema?: unknown } }
+interface CrdSpec {
+  group?: unknown;
+  scope?: unknown;
+  names?: { kind?: unknown };
+  versions?: unknown;
+}
+interface CrdVersion {
+  name?: unknown;
+  served?: unknown;
+  schema?: { openAPIV3Schema?: unknown };
+}
 
 /**
  * The custom kinds that `crds` define (objects of any kind may be passed: only
@@ -199,7 +268,8 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
       if (schema) {
         const problems: Finding[] = [];
         structuralProblems(schema, path, emit, problems);
-        if (schema.type !== 'object') problems.push(emit('crd/structural', [...path, 'type'], "the root of a CRD's schema must be type: object"));
+        if (schema.type !== 'object')
+          problems.push(emit('crd/structural', [...path, 'type'], "the root of a CRD's schema must be type: object"));
         crdFindings.push(...problems);
       }
       const versionCel = hasCel(schema);
@@ -210,7 +280,10 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
       list.push(name);
       versions.set(`${group}/${kind}`, list);
       kinds.set(key, {
-        crd, group, version: name, kind,
+        crd,
+        group,
+        version: name,
+        kind,
         namespaced: spec.scope !== 'Cluster',
         served: v.served !== false,
         cel: versionCel,
@@ -220,7 +293,11 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
           if (!byVersion.has(name)) {
             let fn: ValidateFunction | null = null;
             // a schema that does not compile (a pattern JavaScript cannot read) leaves the kind unchecked
-            try { fn = schema ? ajv().compile(toJsonSchema(schema, true)) : null; } catch { fn = null; }
+            try {
+              fn = schema ? ajv().compile(toJsonSchema(schema, true)) : null;
+            } catch {
+              fn = null;
+            }
             byVersion.set(name, fn);
           }
           return byVersion.get(name) ?? undefined;
@@ -229,9 +306,12 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
     });
     if (cel) {
       crdFindings.push({
-        ...emit('crd/cel-not-evaluated', ['spec', 'versions'],
+        ...emit(
+          'crd/cel-not-evaluated',
+          ['spec', 'versions'],
           `has x-kubernetes-validations (CEL) rules, which are not evaluated here; the API server checks them when ${kind} objects are applied`,
-          'test the custom resources against a cluster (kubectl apply --dry-run=server) for those rules'),
+          'test the custom resources against a cluster (kubectl apply --dry-run=server) for those rules',
+        ),
         severity: 'warning',
       });
     }
@@ -269,28 +349,52 @@ export function checkCustomResource(o: KubeObject, registry: CrdRegistry): Findi
     const group = groupOf(apiVersion);
     const known = registry.versionsOf(group, o.kind);
     if (known.length) {
-      return [emit('crd/version', ['apiVersion'], `the CustomResourceDefinition of ${o.kind} defines the versions ${known.join(', ')}, not ${apiVersion.slice(group.length + 1)}`,
-        `use apiVersion ${group}/${known[0]}`)];
+      return [
+        emit(
+          'crd/version',
+          ['apiVersion'],
+          `the CustomResourceDefinition of ${o.kind} defines the versions ${known.join(', ')}, not ${apiVersion.slice(group.length + 1)}`,
+          `use apiVersion ${group}/${known[0]}`,
+        ),
+      ];
     }
-    return [{
-      ...emit('crd/unknown-kind', ['apiVersion'], `${apiVersion} ${o.kind} is a custom resource whose CustomResourceDefinition is not known, so it is not validated`,
-        'add the CRD to the input, to the stage, or to a CRD folder (npm run check -- --crds <dir>)'),
-      severity: 'warning',
-    }];
+    return [
+      {
+        ...emit(
+          'crd/unknown-kind',
+          ['apiVersion'],
+          `${apiVersion} ${o.kind} is a custom resource whose CustomResourceDefinition is not known, so it is not validated`,
+          'add the CRD to the input, to the stage, or to a CRD folder (npm run check -- --crds <dir>)',
+        ),
+        severity: 'warning',
+      },
+    ];
   }
   if (!custom.served) {
-    return [emit('crd/version', ['apiVersion'], `the CustomResourceDefinition of ${o.kind} does not serve version ${custom.version}`, 'use a served version')];
+    return [
+      emit(
+        'crd/version',
+        ['apiVersion'],
+        `the CustomResourceDefinition of ${o.kind} does not serve version ${custom.version}`,
+        'use a served version',
+      ),
+    ];
   }
   const validate = custom.validator();
   if (!validate || validate(o)) return [];
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
-    const f = e.keyword === 'pattern'
-      ? emit('schema/pattern', instancePath(e.instancePath), `${JSON.stringify(e.data)} does not match the pattern ${String((e.params as { pattern: string }).pattern)}`)
-      : e.keyword === LIST_MAP_KEYS
-        ? emit('schema/duplicate-key', instancePath(e.instancePath), e.message ?? 'repeats the key of an earlier item')
-        : findingFromAjv(e, o);
+    const f =
+      e.keyword === 'pattern'
+        ? emit(
+            'schema/pattern',
+            instancePath(e.instancePath),
+            `${JSON.stringify(e.data)} does not match the pattern ${String((e.params as { pattern: string }).pattern)}`,
+          )
+        : e.keyword === LIST_MAP_KEYS
+          ? emit('schema/duplicate-key', instancePath(e.instancePath), e.message ?? 'repeats the key of an earlier item')
+          : findingFromAjv(e, o);
     const id = `${f.code}|${f.path.join('/')}|${f.message}`;
     if (!seen.has(id)) {
       seen.add(id);
@@ -301,5 +405,11 @@ export function checkCustomResource(o: KubeObject, registry: CrdRegistry): Findi
 }
 
 function instancePath(p: string): FieldPath {
-  return p ? p.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [];
+  return p
+    ? p
+        .slice(1)
+        .split('/')
+        .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .map((k) => (/^\d+$/.test(k) ? Number(k) : k))
+    : [];
 }

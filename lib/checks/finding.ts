@@ -52,7 +52,5 @@ export function toProblem(f: Finding, location?: SourceLocation): Problem {
 
 /** The synth summary's lines for declared exceptions: `exception: DaemonSet kube-system/x: host-namespaces (hostNetwork: true): <reason>`. */
 export function exceptionLines(exceptions: readonly UsedException[]): string[] {
-  return exceptions
-    .map((e) => `exception: ${describeObject(e.object)}: ${e.control} (${e.allows}): ${e.reason}`)
-    .sort();
+  return exceptions.map((e) => `exception: ${describeObject(e.object)}: ${e.control} (${e.allows}): ${e.reason}`).sort();
 }

@@ -33,14 +33,16 @@ export function hostPortProblems(objects: readonly KubeObject[], { architecture,
         (c.ports ?? []).flatMap((p, j) =>
           p.hostPort === undefined
             ? []
-            : [{
-                code: 'network/host-port-without-host-network',
-                subject: describeObject(o),
-                message:
-                  `${at}.${list}[${i}].ports[${j}].hostPort: container '${c.name}' asks for hostPort ${p.hostPort} without hostNetwork; ` +
-                  `on stage '${stageName}' (${architecture}, a CNI pod network) the port would silently not be opened on the node`,
-                hint: `set hostNetwork: true on the pod (and hostPort equal to containerPort ${p.containerPort}), or reach the pod through a Service`,
-              }],
+            : [
+                {
+                  code: 'network/host-port-without-host-network',
+                  subject: describeObject(o),
+                  message:
+                    `${at}.${list}[${i}].ports[${j}].hostPort: container '${c.name}' asks for hostPort ${p.hostPort} without hostNetwork; ` +
+                    `on stage '${stageName}' (${architecture}, a CNI pod network) the port would silently not be opened on the node`,
+                  hint: `set hostNetwork: true on the pod (and hostPort equal to containerPort ${p.containerPort}), or reach the pod through a Service`,
+                },
+              ],
         ),
       ),
     );

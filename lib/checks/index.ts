@@ -46,7 +46,9 @@ export interface CheckResult {
 /** Findings by object, field and message; each key computed once (stages may have many warnings). */
 function sortFindings(findings: readonly Finding[]): Finding[] {
   const keyed = findings.map((f) => ({ f, object: describeObject(f.object), field: fieldPath(f.path) }));
-  keyed.sort((a, b) => compareCodePoints(a.object, b.object) || compareCodePoints(a.field, b.field) || compareCodePoints(a.f.message, b.f.message));
+  keyed.sort(
+    (a, b) => compareCodePoints(a.object, b.object) || compareCodePoints(a.field, b.field) || compareCodePoints(a.f.message, b.f.message),
+  );
   return keyed.map((k) => k.f);
 }
 
@@ -95,9 +97,12 @@ function crdFindings(objects: readonly KubeObject[], { registry }: CheckContext)
     if (!kind?.cel || celNoted.has(kind.crd)) continue;
     celNoted.add(kind.crd);
     findings.push({
-      ...finder(o)('crd/cel-not-evaluated', ['apiVersion'],
+      ...finder(o)(
+        'crd/cel-not-evaluated',
+        ['apiVersion'],
         `the CustomResourceDefinition ${String(kind.crd.metadata.name)} has x-kubernetes-validations (CEL) rules, which are not evaluated here`,
-        'test such resources against a cluster (kubectl apply --dry-run=server) for those rules'),
+        'test such resources against a cluster (kubectl apply --dry-run=server) for those rules',
+      ),
       severity: 'warning',
     });
   }
@@ -109,7 +114,11 @@ export type Check =
   /** A whole rendered stage; its problems are bad input (the stage asks for what cannot work). */
   | { readonly name: string; readonly scope: 'stage'; readonly run: (r: RenderedStage) => Problem[] }
   /** One object at a time. */
-  | { readonly name: string; readonly scope: 'object'; readonly run: (o: KubeObject, c: CheckContext) => { findings: Finding[]; exceptions?: UsedException[] } }
+  | {
+      readonly name: string;
+      readonly scope: 'object';
+      readonly run: (o: KubeObject, c: CheckContext) => { findings: Finding[]; exceptions?: UsedException[] };
+    }
   /** Every object of a stage (or of the manifests checked) at once. */
   | { readonly name: string; readonly scope: 'objects'; readonly run: (objects: readonly KubeObject[], c: CheckContext) => Finding[] };
 
@@ -119,9 +128,16 @@ export const CHECKS: readonly Check[] = [
     name: 'host-ports',
     scope: 'stage',
     run: (r) =>
-      hostPortProblems([...r.charts.flatMap((c) => c.objects), ...staticPods(r)], { architecture: r.stage.architecture, stageName: r.stage.name }),
+      hostPortProblems([...r.charts.flatMap((c) => c.objects), ...staticPods(r)], {
+        architecture: r.stage.architecture,
+        stageName: r.stage.name,
+      }),
   },
-  { name: 'static-pods', scope: 'stage', run: (r) => staticPods(r).flatMap((pod) => staticPodProblems(pod, `${r.source}: ${describeObject(pod)}`)) },
+  {
+    name: 'static-pods',
+    scope: 'stage',
+    run: (r) => staticPods(r).flatMap((pod) => staticPodProblems(pod, `${r.source}: ${describeObject(pod)}`)),
+  },
   { name: 'crds', scope: 'objects', run: crdFindings },
   { name: 'schema', scope: 'object', run: (o, c) => ({ findings: isCustom(o, c) ? checkCustomResource(o, c.registry) : checkSchema(o) }) },
   { name: 'api-rules', scope: 'object', run: (o) => ({ findings: checkApiRules(o) }) },
@@ -177,7 +193,12 @@ export interface StageCheckResult extends CheckResult {
  */
 export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckResult {
   const problems = CHECKS.flatMap((check) => (check.scope === 'stage' ? check.run(r) : []));
-  const results = [checkObjects(r.charts.flatMap((c) => c.objects), options)];
+  const results = [
+    checkObjects(
+      r.charts.flatMap((c) => c.objects),
+      options,
+    ),
+  ];
   const byNode = new Map<string, KubeObject[]>();
   for (const f of r.nodeFiles) if (f.document.kind === 'Pod') byNode.set(f.node, [...(byNode.get(f.node) ?? []), f.document as KubeObject]);
   for (const pods of byNode.values()) results.push(checkObjects(pods, options));

@@ -21,7 +21,9 @@ export const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|
 
 const PREFIX = 'cdk8s-plus-25.k8s.';
 /** jsii cannot tell integers from numbers; in the 1.25 API every number is an int32/int64 except these doubles. */
-const DOUBLE_FIELDS = new Set(['maximum', 'minimum', 'multipleOf'].map((f) => `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#${f}`));
+const DOUBLE_FIELDS = new Set(
+  ['maximum', 'minimum', 'multipleOf'].map((f) => `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#${f}`),
+);
 
 /**
  * Fields the API server accepts as null although the definitions type them: `kubectl create
@@ -37,10 +39,7 @@ interface JsiiType {
   docs?: { custom?: { schema?: string } };
   properties?: { name: string; optional?: boolean; static?: boolean; type: JsiiTypeRef; docs?: { custom?: { schema?: string } } }[];
 }
-type JsiiTypeRef =
-  | { primitive: string }
-  | { fqn: string }
-  | { collection: { kind: 'array' | 'map'; elementtype: JsiiTypeRef } };
+type JsiiTypeRef = { primitive: string } | { fqn: string } | { collection: { kind: 'array' | 'map'; elementtype: JsiiTypeRef } };
 
 type Schema = Record<string, unknown>;
 
@@ -64,7 +63,14 @@ class KubernetesSchemas {
   // as its own function shared by every workload kind (inlineRefs: false), and without ajv's
   // optimizing pass over the generated code (optimize: false); this about halves compile time
   // and validation is no slower (npm run bench -- checks)
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false, inlineRefs: false, code: { optimize: false } });
+  private readonly ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    verbose: true,
+    validateFormats: false,
+    inlineRefs: false,
+    code: { optimize: false },
+  });
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor() {
@@ -92,7 +98,10 @@ class KubernetesSchemas {
     // from Kubernetes 1.30; an older API server drops it and still serves the CRD): not an error
     const crdVersion = this.definitions.CustomResourceDefinitionVersion as { properties?: Record<string, Schema> } | undefined;
     if (crdVersion?.properties) {
-      crdVersion.properties.selectableFields = { type: 'array', items: { type: 'object', properties: { jsonPath: { type: 'string' } }, required: ['jsonPath'], additionalProperties: false } };
+      crdVersion.properties.selectableFields = {
+        type: 'array',
+        items: { type: 'object', properties: { jsonPath: { type: 'string' } }, required: ['jsonPath'], additionalProperties: false },
+      };
     }
     this.ajv.addSchema({ $id: 'k8s', definitions: this.definitions });
   }

@@ -86,7 +86,11 @@ function read(src: SourceFile): { values: { index: number; value: unknown }[] } 
 }
 
 const isObject = (v: unknown): v is KubeObject =>
-  !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as KubeObject).kind === 'string' && typeof (v as KubeObject).apiVersion === 'string';
+  !!v &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  typeof (v as KubeObject).kind === 'string' &&
+  typeof (v as KubeObject).apiVersion === 'string';
 
 /**
  * Parses the YAML files (path as shown, text). Documents that are not Kubernetes objects, and

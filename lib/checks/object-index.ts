@@ -41,9 +41,12 @@ export class ObjectIndex {
           // two versions of one group's kind are the same API object, stored once
           const versions = first.apiVersion === o.apiVersion ? '' : ` (as ${first.apiVersion} and ${o.apiVersion})`;
           this.duplicates.push(
-            finder(o)('refs/duplicate-object', ['metadata', 'name'],
+            finder(o)(
+              'refs/duplicate-object',
+              ['metadata', 'name'],
               `${describeObject(o)}${versions} is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)`,
-              'each kind, namespace and name may appear once in a cluster; rename or remove one'),
+              'each kind, namespace and name may appear once in a cluster; rename or remove one',
+            ),
           );
           continue;
         }

@@ -17,12 +17,38 @@ export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
 
 /** Capabilities the baseline level lets containers add. */
 const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
-  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
-const SAFE_SYSCTLS = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range']);
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+]);
 const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
-const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const RESTRICTED_VOLUMES = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
 /** Controls of the restricted level only (checked where the stage asks for it). */
 const RESTRICTED_ONLY = new Set<string>(['volume-types', 'privilege-escalation', 'run-as-root']);
 /** Controls that give warnings, not errors. */
@@ -59,7 +85,10 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
     if (!(POLICY_CONTROLS as readonly string[]).includes(control)) {
       const guess = didYouMean(control, POLICY_CONTROLS);
       findings.push({
-        code: 'policy/unknown-control', severity: 'error', object: o, path: ['metadata', 'annotations', `${POLICY_EXCEPTION_PREFIX}${control}`],
+        code: 'policy/unknown-control',
+        severity: 'error',
+        object: o,
+        path: ['metadata', 'annotations', `${POLICY_EXCEPTION_PREFIX}${control}`],
         message: `'${control}' is not a policy control${guess ? `; did you mean '${guess}'?` : ''}`,
         hint: `the controls are: ${POLICY_CONTROLS.join(', ')}`,
       });
@@ -79,7 +108,9 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
       return;
     }
     const warning = WARNING_CONTROLS.has(control);
-    const standard = warning ? '' : ` (Pod Security Standard '${RESTRICTED_ONLY.has(control) || (restricted && (control === 'seccomp' || control === 'capabilities')) ? 'restricted' : 'baseline'}')`;
+    const standard = warning
+      ? ''
+      : ` (Pod Security Standard '${RESTRICTED_ONLY.has(control) || (restricted && (control === 'seccomp' || control === 'capabilities')) ? 'restricted' : 'baseline'}')`;
     findings.push({
       code: `policy/${control}`,
       severity: warning ? 'warning' : 'error',
@@ -91,83 +122,192 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
   };
 
   for (const ns of ['hostNetwork', 'hostPID', 'hostIPC']) {
-    if (spec[ns] === true) report('host-namespaces', [...at, ns], `${ns}: true`, `${ns}: true shares the node's namespaces`, `remove ${ns}`);
+    if (spec[ns] === true)
+      report('host-namespaces', [...at, ns], `${ns}: true`, `${ns}: true shares the node's namespaces`, `remove ${ns}`);
   }
   const podSc = asObj(spec.securityContext) ?? {};
-  if (asObj(podSc.windowsOptions)?.hostProcess === true) report('privileged', [...at, 'securityContext', 'windowsOptions', 'hostProcess'], 'hostProcess: true', 'hostProcess: true runs on the host');
+  if (asObj(podSc.windowsOptions)?.hostProcess === true)
+    report(
+      'privileged',
+      [...at, 'securityContext', 'windowsOptions', 'hostProcess'],
+      'hostProcess: true',
+      'hostProcess: true runs on the host',
+    );
   asList(podSc.sysctls).forEach((s, i) => {
-    if (!SAFE_SYSCTLS.has(String(s.name))) report('privileged', [...at, 'securityContext', 'sysctls', i, 'name'], `sysctl ${String(s.name)}`, `sysctl '${String(s.name)}' is not in the safe set`);
+    if (!SAFE_SYSCTLS.has(String(s.name)))
+      report(
+        'privileged',
+        [...at, 'securityContext', 'sysctls', i, 'name'],
+        `sysctl ${String(s.name)}`,
+        `sysctl '${String(s.name)}' is not in the safe set`,
+      );
   });
   const podSeccomp = asObj(podSc.seccompProfile)?.type;
-  if (podSeccomp === 'Unconfined') report('seccomp', [...at, 'securityContext', 'seccompProfile', 'type'], 'seccomp Unconfined', 'seccompProfile Unconfined turns seccomp off', 'use RuntimeDefault');
+  if (podSeccomp === 'Unconfined')
+    report(
+      'seccomp',
+      [...at, 'securityContext', 'seccompProfile', 'type'],
+      'seccomp Unconfined',
+      'seccompProfile Unconfined turns seccomp off',
+      'use RuntimeDefault',
+    );
   const seLinux = (sc: Obj, path: FieldPath) => {
     const se = asObj(sc.seLinuxOptions);
     if (!se) return;
-    if (!SELINUX_TYPES.has(String(se.type ?? ''))) report('privileged', [...path, 'seLinuxOptions', 'type'], `SELinux type ${String(se.type)}`, `SELinux type '${String(se.type)}' is not allowed`);
-    for (const f of ['user', 'role']) if (se[f]) report('privileged', [...path, 'seLinuxOptions', f], `SELinux ${f}`, `a custom SELinux ${f} is not allowed`);
+    if (!SELINUX_TYPES.has(String(se.type ?? '')))
+      report(
+        'privileged',
+        [...path, 'seLinuxOptions', 'type'],
+        `SELinux type ${String(se.type)}`,
+        `SELinux type '${String(se.type)}' is not allowed`,
+      );
+    for (const f of ['user', 'role'])
+      if (se[f]) report('privileged', [...path, 'seLinuxOptions', f], `SELinux ${f}`, `a custom SELinux ${f} is not allowed`);
   };
   seLinux(podSc, [...at, 'securityContext']);
   for (const [k, v] of Object.entries(template.metadata?.annotations ?? {})) {
     if (k.startsWith(APPARMOR_PREFIX) && v !== 'runtime/default' && !v.startsWith('localhost/')) {
-      report('privileged', [...POD_TEMPLATE_PATHS[o.kind], 'metadata', 'annotations', k], `AppArmor ${v}`, `AppArmor profile '${v}' weakens confinement`);
+      report(
+        'privileged',
+        [...POD_TEMPLATE_PATHS[o.kind], 'metadata', 'annotations', k],
+        `AppArmor ${v}`,
+        `AppArmor profile '${v}' weakens confinement`,
+      );
     }
   }
 
   asList(spec.volumes).forEach((v, i) => {
     const type = Object.keys(v).find((k) => k !== 'name') ?? '';
-    if (type === 'hostPath') report('host-path', [...at, 'volumes', i, 'hostPath'], `hostPath ${String(asObj(v.hostPath)?.path)}`, `volume '${String(v.name)}' mounts the node's ${String(asObj(v.hostPath)?.path)}`, 'use a PersistentVolumeClaim or emptyDir');
-    else if (restricted && type && !RESTRICTED_VOLUMES.has(type)) report('volume-types', [...at, 'volumes', i, type], `${type} volume`, `volume '${String(v.name)}' is of type ${type}`);
+    if (type === 'hostPath')
+      report(
+        'host-path',
+        [...at, 'volumes', i, 'hostPath'],
+        `hostPath ${String(asObj(v.hostPath)?.path)}`,
+        `volume '${String(v.name)}' mounts the node's ${String(asObj(v.hostPath)?.path)}`,
+        'use a PersistentVolumeClaim or emptyDir',
+      );
+    else if (restricted && type && !RESTRICTED_VOLUMES.has(type))
+      report('volume-types', [...at, 'volumes', i, type], `${type} volume`, `volume '${String(v.name)}' is of type ${type}`);
   });
 
   // the restricted level's Linux-only controls (capabilities, privilege escalation, seccomp)
   // do not apply to pods that declare spec.os.name: windows (Pod Security Standards, 1.25+)
   const linuxOnly = restricted && asObj(spec.os)?.name !== 'windows';
-  const runsToCompletion = RUN_TO_COMPLETION.has(o.kind) || (o.kind === 'Pod' && (spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure'));
+  const runsToCompletion =
+    RUN_TO_COMPLETION.has(o.kind) || (o.kind === 'Pod' && (spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure'));
   for (const list of [...CONTAINER_LISTS, 'ephemeralContainers']) {
     asList(spec[list]).forEach((c, i) => {
       const cp: FieldPath = [...at, list, i];
       const who = `container '${String(c.name)}'`;
       const sc = asObj(c.securityContext) ?? {};
       const scp: FieldPath = [...cp, 'securityContext'];
-      if (sc.privileged === true) report('privileged', [...scp, 'privileged'], 'privileged: true', `${who} is privileged`, 'remove privileged: true');
-      if (asObj(sc.windowsOptions)?.hostProcess === true) report('privileged', [...scp, 'windowsOptions', 'hostProcess'], 'hostProcess: true', `${who} runs on the host (hostProcess)`);
-      if (sc.procMount !== undefined && sc.procMount !== 'Default') report('privileged', [...scp, 'procMount'], `procMount ${String(sc.procMount)}`, `${who} unmasks /proc`);
+      if (sc.privileged === true)
+        report('privileged', [...scp, 'privileged'], 'privileged: true', `${who} is privileged`, 'remove privileged: true');
+      if (asObj(sc.windowsOptions)?.hostProcess === true)
+        report('privileged', [...scp, 'windowsOptions', 'hostProcess'], 'hostProcess: true', `${who} runs on the host (hostProcess)`);
+      if (sc.procMount !== undefined && sc.procMount !== 'Default')
+        report('privileged', [...scp, 'procMount'], `procMount ${String(sc.procMount)}`, `${who} unmasks /proc`);
       seLinux(sc, scp);
       const caps = asObj(sc.capabilities) ?? {};
       const added = Array.isArray(caps.add) ? caps.add.map(String) : [];
       const beyond = added.filter((a) => (linuxOnly ? a !== 'NET_BIND_SERVICE' : !BASELINE_CAPABILITIES.has(a)));
-      if (beyond.length) report('capabilities', [...scp, 'capabilities', 'add'], `capabilities ${beyond.join(', ')}`, `${who} adds the capabilities ${beyond.join(', ')}`, 'remove them');
+      if (beyond.length)
+        report(
+          'capabilities',
+          [...scp, 'capabilities', 'add'],
+          `capabilities ${beyond.join(', ')}`,
+          `${who} adds the capabilities ${beyond.join(', ')}`,
+          'remove them',
+        );
       if (linuxOnly && !(Array.isArray(caps.drop) && caps.drop.includes('ALL'))) {
-        report('capabilities', scp, 'capabilities not dropped', `${who} does not drop ALL capabilities`, 'add securityContext.capabilities.drop: [ALL]');
+        report(
+          'capabilities',
+          scp,
+          'capabilities not dropped',
+          `${who} does not drop ALL capabilities`,
+          'add securityContext.capabilities.drop: [ALL]',
+        );
       }
       const seccomp = asObj(sc.seccompProfile)?.type;
-      if (seccomp === 'Unconfined') report('seccomp', [...scp, 'seccompProfile', 'type'], 'seccomp Unconfined', `${who} turns seccomp off`, 'use RuntimeDefault');
-      else if (linuxOnly && (seccomp ?? podSeccomp) === undefined) report('seccomp', scp, 'no seccomp profile', `${who} has no seccomp profile`, 'set securityContext.seccompProfile.type: RuntimeDefault on the pod');
+      if (seccomp === 'Unconfined')
+        report('seccomp', [...scp, 'seccompProfile', 'type'], 'seccomp Unconfined', `${who} turns seccomp off`, 'use RuntimeDefault');
+      else if (linuxOnly && (seccomp ?? podSeccomp) === undefined)
+        report(
+          'seccomp',
+          scp,
+          'no seccomp profile',
+          `${who} has no seccomp profile`,
+          'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
+        );
       asList(c.ports).forEach((p, j) => {
-        if (p.hostPort !== undefined && p.hostPort !== 0) report('host-ports', [...cp, 'ports', j, 'hostPort'], `hostPort ${String(p.hostPort)}`, `${who} binds hostPort ${String(p.hostPort)} on the node`, 'remove hostPort and reach the pod through a Service');
+        if (p.hostPort !== undefined && p.hostPort !== 0)
+          report(
+            'host-ports',
+            [...cp, 'ports', j, 'hostPort'],
+            `hostPort ${String(p.hostPort)}`,
+            `${who} binds hostPort ${String(p.hostPort)} on the node`,
+            'remove hostPort and reach the pod through a Service',
+          );
       });
       if (restricted) {
-        if (linuxOnly && sc.allowPrivilegeEscalation !== false) report('privilege-escalation', scp, 'privilege escalation', `${who} does not set allowPrivilegeEscalation: false`, 'set securityContext.allowPrivilegeEscalation: false');
+        if (linuxOnly && sc.allowPrivilegeEscalation !== false)
+          report(
+            'privilege-escalation',
+            scp,
+            'privilege escalation',
+            `${who} does not set allowPrivilegeEscalation: false`,
+            'set securityContext.allowPrivilegeEscalation: false',
+          );
         const nonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
-        if (nonRoot !== true) report('run-as-root', scp, 'may run as root', `${who} may run as root (runAsNonRoot is not true)`, 'set securityContext.runAsNonRoot: true');
+        if (nonRoot !== true)
+          report(
+            'run-as-root',
+            scp,
+            'may run as root',
+            `${who} may run as root (runAsNonRoot is not true)`,
+            'set securityContext.runAsNonRoot: true',
+          );
       }
-      for (const [ctx, path] of [[sc, scp], [podSc, [...at, 'securityContext']]] as const) {
-        if (ctx.runAsUser === 0) report('run-as-root', [...path, 'runAsUser'], 'runAsUser 0', `${who} runs as user 0 (root)`, 'run as a non-zero user');
+      for (const [ctx, path] of [
+        [sc, scp],
+        [podSc, [...at, 'securityContext']],
+      ] as const) {
+        if (ctx.runAsUser === 0)
+          report('run-as-root', [...path, 'runAsUser'], 'runAsUser 0', `${who} runs as user 0 (root)`, 'run as a non-zero user');
       }
 
       if (list === 'ephemeralContainers') return;
       const image = typeof c.image === 'string' ? c.image : undefined;
       const floating = image ? floatingTag(image) : undefined;
       if (image && floating) {
-        report('image-tag', [...cp, 'image'], `image ${image}`, floating === 'latest' ? `image '${image}' uses the tag 'latest'` : `image '${image}' has no tag (it means 'latest')`,
-          'pin a version tag, e.g. nginx:1.25');
+        report(
+          'image-tag',
+          [...cp, 'image'],
+          `image ${image}`,
+          floating === 'latest' ? `image '${image}' uses the tag 'latest'` : `image '${image}' has no tag (it means 'latest')`,
+          'pin a version tag, e.g. nginx:1.25',
+        );
       }
       const res = asObj(c.resources) ?? {};
       const missing = ['requests', 'limits'].filter((k) => !asObj(res[k]) || Object.keys(asObj(res[k])!).length === 0);
-      if (missing.length) report('resources', cp, `no ${missing.join(' or ')}`, `${who} has no resource ${missing.join(' or ')}`, 'set resources.requests and resources.limits (cpu, memory)');
+      if (missing.length)
+        report(
+          'resources',
+          cp,
+          `no ${missing.join(' or ')}`,
+          `${who} has no resource ${missing.join(' or ')}`,
+          'set resources.requests and resources.limits (cpu, memory)',
+        );
       if (list === 'containers' && !runsToCompletion) {
         const probes = ['livenessProbe', 'readinessProbe'].filter((p) => !asObj(c[p]));
-        if (probes.length) report('probes', cp, `no ${probes.join(' or ')}`, `${who} has no ${probes.join(' or ')}`, 'add the probes, so that restarts and rollouts know when it is healthy');
+        if (probes.length)
+          report(
+            'probes',
+            cp,
+            `no ${probes.join(' or ')}`,
+            `${who} has no ${probes.join(' or ')}`,
+            'add the probes, so that restarts and rollouts know when it is healthy',
+          );
       }
     });
   }
@@ -175,14 +315,20 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
     const checked = (POLICY_CONTROLS as readonly string[]).includes(control) && (restricted || !RESTRICTED_ONLY.has(control));
     if (checked && !used.has(control)) {
       findings.push({
-        code: 'policy/unused-exception', severity: 'warning', object: o, path: ['metadata', 'annotations', `${POLICY_EXCEPTION_PREFIX}${control}`],
+        code: 'policy/unused-exception',
+        severity: 'warning',
+        object: o,
+        path: ['metadata', 'annotations', `${POLICY_EXCEPTION_PREFIX}${control}`],
         message: `declares an exception to '${control}', but nothing in the ${o.kind} needs it`,
         hint: 'remove the annotation, so that the exception cannot hide a later change',
       });
     }
   }
   const exceptions: UsedException[] = [...used.entries()].map(([control, allows]) => ({
-    object: o, control, reason: declared.get(control)!, allows: [...allows].join(', '),
+    object: o,
+    control,
+    reason: declared.get(control)!,
+    allows: [...allows].join(', '),
   }));
   return { findings, exceptions };
 }

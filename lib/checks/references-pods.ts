@@ -38,7 +38,12 @@ export function declaredKeys(o: KubeObject): string[] {
 /** Every namespace has the service account `default`, declared or not. */
 const withDefault = (names: readonly string[]) => (names.includes('default') ? names : ['default', ...names]);
 
-const KIND_WORD: Record<string, string> = { Secret: 'Secrets', ConfigMap: 'ConfigMaps', PersistentVolumeClaim: 'claims', ServiceAccount: 'service accounts' };
+const KIND_WORD: Record<string, string> = {
+  Secret: 'Secrets',
+  ConfigMap: 'ConfigMaps',
+  PersistentVolumeClaim: 'claims',
+  ServiceAccount: 'service accounts',
+};
 
 export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex): Finding[] {
   const out: Finding[] = [];
@@ -48,21 +53,41 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
   const at: FieldPath = [...POD_TEMPLATE_PATHS[w.object.kind], 'spec'];
 
   /** An object `kind` named `name` must exist (unless optional), and, when `key` is given, declare it. */
-  const needs = (kind: 'Secret' | 'ConfigMap' | 'PersistentVolumeClaim', name: unknown, path: FieldPath, who: string, key?: unknown, optional?: unknown) => {
+  const needs = (
+    kind: 'Secret' | 'ConfigMap' | 'PersistentVolumeClaim',
+    name: unknown,
+    path: FieldPath,
+    who: string,
+    key?: unknown,
+    optional?: unknown,
+  ) => {
     if (typeof name !== 'string' || optional === true) return;
     const target = index.get(kind, ns, name);
     const word = KIND_WORD[kind];
     if (!target) {
-      out.push(emit(`refs/${kind === 'PersistentVolumeClaim' ? 'claim' : kind.toLowerCase()}`, path,
-        `${who} ${kind === 'PersistentVolumeClaim' ? 'claims' : `uses ${kind}`} '${name}', but the ${word} in namespace '${ns}' are: ${listed(index.namesOf(kind, ns))}`,
-        `fix the name, or add the ${kind} to the stage`));
+      out.push(
+        emit(
+          `refs/${kind === 'PersistentVolumeClaim' ? 'claim' : kind.toLowerCase()}`,
+          path,
+          `${who} ${kind === 'PersistentVolumeClaim' ? 'claims' : `uses ${kind}`} '${name}', but the ${word} in namespace '${ns}' are: ${listed(index.namesOf(kind, ns))}`,
+          `fix the name, or add the ${kind} to the stage`,
+        ),
+      );
       return;
     }
     if (typeof key === 'string') {
       const keys = declaredKeys(target);
       if (!keys.includes(key)) {
-        out.push(emit(`refs/${kind.toLowerCase()}-key`, path, `${who} reads key '${key}' of ${kind} '${name}', which has the keys: ${listed(keys)}`,
-          kind === 'Secret' ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key` : `add '${key}' to the ConfigMap, or read another key`));
+        out.push(
+          emit(
+            `refs/${kind.toLowerCase()}-key`,
+            path,
+            `${who} reads key '${key}' of ${kind} '${name}', which has the keys: ${listed(keys)}`,
+            kind === 'Secret'
+              ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`
+              : `add '${key}' to the ConfigMap, or read another key`,
+          ),
+        );
       }
     }
   };
@@ -92,9 +117,8 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
     });
   });
   const volumeNames = volumes.map((v) => v.name).filter((n): n is string => typeof n === 'string');
-  const claimTemplates = w.object.kind === 'StatefulSet'
-    ? asList(asObj(w.object.spec)?.volumeClaimTemplates).map((t) => asObj(t.metadata)?.name)
-    : [];
+  const claimTemplates =
+    w.object.kind === 'StatefulSet' ? asList(asObj(w.object.spec)?.volumeClaimTemplates).map((t) => asObj(t.metadata)?.name) : [];
 
   for (const list of CONTAINER_LISTS) {
     asList(spec[list]).forEach((c, i) => {
@@ -116,8 +140,14 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
       });
       asList(c.volumeMounts).forEach((m, j) => {
         if (typeof m.name === 'string' && !volumeNames.includes(m.name) && !claimTemplates.includes(m.name)) {
-          out.push(emit('refs/volume-mount', [...cp, 'volumeMounts', j, 'name'],
-            `${cname} mounts volume '${m.name}', but the pod's volumes are: ${listed(volumeNames)}`, 'add the volume to the pod, or fix the name'));
+          out.push(
+            emit(
+              'refs/volume-mount',
+              [...cp, 'volumeMounts', j, 'name'],
+              `${cname} mounts volume '${m.name}', but the pod's volumes are: ${listed(volumeNames)}`,
+              'add the volume to the pod, or fix the name',
+            ),
+          );
         }
       });
       const ports = asList(c.ports);
@@ -130,16 +160,26 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
           const same = typeof port === 'string' ? ports.filter((x) => x.name === port) : ports.filter((x) => x.containerPort === port);
           // tcpSocket, grpc and httpGet probes all connect over TCP: a port declared only as UDP never answers
           if (same.length && same.every((x) => x.protocol === 'UDP')) {
-            out.push(emit('refs/probe-protocol', [...cp, probe, handler, 'port'],
-              `${probe} connects over TCP to port ${JSON.stringify(port)}, which ${cname} declares as UDP`,
-              'probe a TCP port, or use an exec probe for a UDP service'));
+            out.push(
+              emit(
+                'refs/probe-protocol',
+                [...cp, probe, handler, 'port'],
+                `${probe} connects over TCP to port ${JSON.stringify(port)}, which ${cname} declares as UDP`,
+                'probe a TCP port, or use an exec probe for a UDP service',
+              ),
+            );
           }
           const ok = same.length > 0;
           if (!ok) {
             const declared = ports.map((x) => (x.name ? `${String(x.containerPort)} (${String(x.name)})` : String(x.containerPort)));
-            out.push(emit('refs/probe-port', [...cp, probe, handler, 'port'],
-              `${probe} checks port ${JSON.stringify(port)}, but ${cname} declares the ports: ${listed(declared)}`,
-              'declare the port in the container\'s ports, or probe a declared one'));
+            out.push(
+              emit(
+                'refs/probe-port',
+                [...cp, probe, handler, 'port'],
+                `${probe} checks port ${JSON.stringify(port)}, but ${cname} declares the ports: ${listed(declared)}`,
+                "declare the port in the container's ports, or probe a declared one",
+              ),
+            );
           }
         }
       }
@@ -148,9 +188,14 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
 
   const sa = spec.serviceAccountName ?? spec.serviceAccount;
   if (typeof sa === 'string' && sa !== 'default' && !index.get('ServiceAccount', ns, sa)) {
-    out.push(emit('refs/service-account', [...at, spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'],
-      `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(withDefault(index.namesOf('ServiceAccount', ns)))}`,
-      'add the ServiceAccount to the stage, or fix the name'));
+    out.push(
+      emit(
+        'refs/service-account',
+        [...at, spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'],
+        `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(withDefault(index.namesOf('ServiceAccount', ns)))}`,
+        'add the ServiceAccount to the stage, or fix the name',
+      ),
+    );
   }
   return out;
 }

@@ -29,8 +29,10 @@ export function labelSelector(v: unknown, path: FieldPath): Selector | undefined
 }
 
 const isEmpty = (s: Selector) => Object.keys(s.matchLabels).length === 0 && s.matchExpressions.length === 0;
-const describe = (s: Selector) => formatLabels(s.matchLabels) + (s.matchExpressions.length ? `${Object.keys(s.matchLabels).length ? ' ' : ''}(and expressions)` : '');
-const workloadList = (ws: readonly Workload[]) => listed(ws.map((w) => `${w.object.kind} ${objectHandle(w.object)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`));
+const describe = (s: Selector) =>
+  formatLabels(s.matchLabels) + (s.matchExpressions.length ? `${Object.keys(s.matchLabels).length ? ' ' : ''}(and expressions)` : '');
+const workloadList = (ws: readonly Workload[]) =>
+  listed(ws.map((w) => `${w.object.kind} ${objectHandle(w.object)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`));
 
 function checkNetworkPolicy(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const spec = asObj(o.spec);
@@ -39,22 +41,33 @@ function checkNetworkPolicy(o: KubeObject, ns: string, index: ObjectIndex, out: 
   const pods = index.workloadsIn(ns);
   const own = labelSelector(spec.podSelector, ['spec', 'podSelector']);
   if (own && !isEmpty(own) && index.workloadsSelected(ns, own).length === 0) {
-    out.push(emit('refs/network-policy-selector', own.path,
-      `selects the pods ${describe(own)}, but no pod template in namespace '${ns}' matches; the workloads there are: ${workloadList(pods)}`,
-      "make podSelector match the pods' labels (an empty podSelector selects every pod of the namespace)"));
+    out.push(
+      emit(
+        'refs/network-policy-selector',
+        own.path,
+        `selects the pods ${describe(own)}, but no pod template in namespace '${ns}' matches; the workloads there are: ${workloadList(pods)}`,
+        "make podSelector match the pods' labels (an empty podSelector selects every pod of the namespace)",
+      ),
+    );
   }
   for (const direction of ['ingress', 'egress'] as const) {
     const peers = direction === 'ingress' ? 'from' : 'to';
-    for (const [i, rule] of asList(spec[direction]).entries()) for (const [j, peer] of asList(rule[peers]).entries()) {
-      // a peer with a namespaceSelector selects pods in other namespaces: not ours to know
-      if (peer.namespaceSelector !== undefined) continue;
-      const sel = labelSelector(peer.podSelector, ['spec', direction, i, peers, j, 'podSelector']);
-      if (sel && !isEmpty(sel) && index.workloadsSelected(ns, sel).length === 0) {
-        out.push(emit('refs/network-policy-peer', sel.path,
-          `allows traffic ${peers} the pods ${describe(sel)}, but no pod template in namespace '${ns}' matches; the workloads there are: ${workloadList(pods)}`,
-          "make the peer's podSelector match the pods' labels, or add a namespaceSelector for pods in other namespaces"));
+    for (const [i, rule] of asList(spec[direction]).entries())
+      for (const [j, peer] of asList(rule[peers]).entries()) {
+        // a peer with a namespaceSelector selects pods in other namespaces: not ours to know
+        if (peer.namespaceSelector !== undefined) continue;
+        const sel = labelSelector(peer.podSelector, ['spec', direction, i, peers, j, 'podSelector']);
+        if (sel && !isEmpty(sel) && index.workloadsSelected(ns, sel).length === 0) {
+          out.push(
+            emit(
+              'refs/network-policy-peer',
+              sel.path,
+              `allows traffic ${peers} the pods ${describe(sel)}, but no pod template in namespace '${ns}' matches; the workloads there are: ${workloadList(pods)}`,
+              "make the peer's podSelector match the pods' labels, or add a namespaceSelector for pods in other namespaces",
+            ),
+          );
+        }
       }
-    }
   }
 }
 
@@ -73,16 +86,26 @@ function checkDisruptionBudget(o: KubeObject, ns: string, index: ObjectIndex, ou
   const emit = finder(o);
   const selected = index.workloadsSelected(ns, sel);
   if (selected.length === 0) {
-    out.push(emit('refs/pdb-selector', sel.path,
-      `covers the pods ${describe(sel) || '(all)'}, but no pod template in namespace '${ns}' matches; the workloads there are: ${workloadList(index.workloadsIn(ns))}`,
-      "make the selector match the pods' labels"));
+    out.push(
+      emit(
+        'refs/pdb-selector',
+        sel.path,
+        `covers the pods ${describe(sel) || '(all)'}, but no pod template in namespace '${ns}' matches; the workloads there are: ${workloadList(index.workloadsIn(ns))}`,
+        "make the selector match the pods' labels",
+      ),
+    );
     return;
   }
-  const blocks = (path: FieldPath, why: string) => out.push({
-    ...emit('refs/pdb-blocks-drain', path, `${why}: no pod it covers can ever be evicted, so draining a node for maintenance waits forever`,
-      'allow at least one disruption: lower minAvailable below the replicas, or set maxUnavailable to 1 or more'),
-    severity: 'warning',
-  });
+  const blocks = (path: FieldPath, why: string) =>
+    out.push({
+      ...emit(
+        'refs/pdb-blocks-drain',
+        path,
+        `${why}: no pod it covers can ever be evicted, so draining a node for maintenance waits forever`,
+        'allow at least one disruption: lower minAvailable below the replicas, or set maxUnavailable to 1 or more',
+      ),
+      severity: 'warning',
+    });
   const { maxUnavailable: maxU, minAvailable: minA } = spec;
   if (maxU === 0 || maxU === '0%') blocks(['spec', 'maxUnavailable'], `maxUnavailable is ${JSON.stringify(maxU)}`);
   else if (minA === '100%') blocks(['spec', 'minAvailable'], 'minAvailable is 100%');
@@ -91,7 +114,10 @@ function checkDisruptionBudget(o: KubeObject, ns: string, index: ObjectIndex, ou
     if (counts.every((n) => n !== undefined)) {
       const total = (counts as number[]).reduce((a, b) => a + b, 0);
       if (minA >= total) {
-        blocks(['spec', 'minAvailable'], `minAvailable ${minA} is at least the ${total} replica${total === 1 ? '' : 's'} it covers (${selected.map((w) => `${w.object.kind} ${objectHandle(w.object)}`).join(', ')})`);
+        blocks(
+          ['spec', 'minAvailable'],
+          `minAvailable ${minA} is at least the ${total} replica${total === 1 ? '' : 's'} it covers (${selected.map((w) => `${w.object.kind} ${objectHandle(w.object)}`).join(', ')})`,
+        );
       }
     }
   }
@@ -107,17 +133,29 @@ function checkServiceMonitor(o: KubeObject, ns: string, index: ObjectIndex, out:
   const services = index.objects.filter((s) => s?.kind === 'Service' && (!namespaces || namespaces.includes(namespaceOf(s))));
   const selected = services.filter((s) => selectorMatches(sel, s.metadata?.labels ?? {}));
   if (selected.length === 0) {
-    out.push(emit('refs/service-monitor-selector', sel.path,
-      `selects the Services ${describe(sel) || '(all)'} in ${namespaces ? `namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.map((n) => `'${n}'`).join(', ')}` : 'every namespace'}, but no Service there has these labels; the Services are: ${listed(services.map((s) => `${objectHandle(s)} (${formatLabels(s.metadata?.labels) || 'no labels'})`))}`,
-      "make the selector match the Services' labels (not the pods')"));
+    out.push(
+      emit(
+        'refs/service-monitor-selector',
+        sel.path,
+        `selects the Services ${describe(sel) || '(all)'} in ${namespaces ? `namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.map((n) => `'${n}'`).join(', ')}` : 'every namespace'}, but no Service there has these labels; the Services are: ${listed(services.map((s) => `${objectHandle(s)} (${formatLabels(s.metadata?.labels) || 'no labels'})`))}`,
+        "make the selector match the Services' labels (not the pods')",
+      ),
+    );
     return;
   }
-  const portNames = new Set(selected.flatMap((s) => asList(asObj(s.spec)?.ports).map((p) => p.name)).filter((n): n is string => typeof n === 'string'));
+  const portNames = new Set(
+    selected.flatMap((s) => asList(asObj(s.spec)?.ports).map((p) => p.name)).filter((n): n is string => typeof n === 'string'),
+  );
   asList(spec.endpoints).forEach((e, i) => {
     if (typeof e.port === 'string' && !portNames.has(e.port)) {
-      out.push(emit('refs/service-monitor-port', ['spec', 'endpoints', i, 'port'],
-        `scrapes the port named '${e.port}', but the selected Services (${selected.map(objectHandle).join(', ')}) have the named ports: ${listed([...portNames].sort())}`,
-        "use the name of a Service port (ServiceMonitors scrape Services' named ports)"));
+      out.push(
+        emit(
+          'refs/service-monitor-port',
+          ['spec', 'endpoints', i, 'port'],
+          `scrapes the port named '${e.port}', but the selected Services (${selected.map(objectHandle).join(', ')}) have the named ports: ${listed([...portNames].sort())}`,
+          "use the name of a Service port (ServiceMonitors scrape Services' named ports)",
+        ),
+      );
     }
   });
 }
@@ -139,7 +177,8 @@ export function checkSelections(index: ObjectIndex, options: SelectionOptions = 
       const sel = labelSelector(asObj(o.spec)?.podSelector, []) ?? { matchLabels: {}, matchExpressions: [], path: [] };
       policies.set(ns, [...(policies.get(ns) ?? []), sel]);
     } else if (o.kind === 'PodDisruptionBudget') checkDisruptionBudget(o, ns, index, out);
-    else if (o.kind === SERVICE_MONITOR.kind && o.apiVersion === SERVICE_MONITOR.apiVersion && options.serviceMonitors) checkServiceMonitor(o, ns, index, out);
+    else if (o.kind === SERVICE_MONITOR.kind && o.apiVersion === SERVICE_MONITOR.apiVersion && options.serviceMonitors)
+      checkServiceMonitor(o, ns, index, out);
   }
   for (const [ns, selectors] of policies) {
     for (const w of index.workloadsIn(ns)) {
@@ -147,9 +186,12 @@ export function checkSelections(index: ObjectIndex, options: SelectionOptions = 
       if (selectors.some((s) => selectorMatches(s, labels))) continue;
       const at = w.object.kind === 'Pod' ? ['metadata'] : ['spec', 'template', 'metadata'];
       out.push({
-        ...finder(w.object)('refs/network-policy-uncovered', w.object.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] : at,
+        ...finder(w.object)(
+          'refs/network-policy-uncovered',
+          w.object.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] : at,
           `namespace '${ns}' has NetworkPolicies, but none selects these pods (${formatLabels(labels) || 'no labels'}), so their traffic is not restricted`,
-          'select the pods in a NetworkPolicy (or add a default-deny policy with an empty podSelector)'),
+          'select the pods in a NetworkPolicy (or add a default-deny policy with an empty podSelector)',
+        ),
         severity: 'warning',
       });
     }

@@ -27,12 +27,19 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   const selected = index.workloadsLabelled(ns, selector);
   if (selected.length === 0) {
     const candidates = index.workloadsIn(ns);
-    out.push(emit('refs/service-selector', ['spec', 'selector'],
-      `selects ${formatLabels(selector)}, but no pod template in namespace '${ns}' has these labels; the workloads there are: ${listed([
-        ...candidates.slice(0, MAX_LISTED).map((w) => `${describeWorkload(w)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`),
-        ...candidates.slice(MAX_LISTED).map(() => ''),
-      ])}`,
-      "make the selector match the pod template's labels"));
+    out.push(
+      emit(
+        'refs/service-selector',
+        ['spec', 'selector'],
+        `selects ${formatLabels(selector)}, but no pod template in namespace '${ns}' has these labels; the workloads there are: ${listed([
+          ...candidates
+            .slice(0, MAX_LISTED)
+            .map((w) => `${describeWorkload(w)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`),
+          ...candidates.slice(MAX_LISTED).map(() => ''),
+        ])}`,
+        "make the selector match the pod template's labels",
+      ),
+    );
     return;
   }
   const containers = selected.flatMap((w) => asList(asObj(w.template.spec)?.containers));
@@ -43,14 +50,23 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     // a pod that declares no ports may listen on any (declaring them is informational): a number
     // is only wrong when the pods declare ports and none is it; a name must be declared
     if (typeof target !== 'string' && ports.length === 0) return;
-    const ok = ports.some((cp) =>
-      (typeof target === 'string' ? cp.name === target : cp.containerPort === target) && (cp.protocol ?? 'TCP') === protocol);
+    const ok = ports.some(
+      (cp) => (typeof target === 'string' ? cp.name === target : cp.containerPort === target) && (cp.protocol ?? 'TCP') === protocol,
+    );
     if (ok) return;
-    const declared = ports.map((cp) => `${String(cp.containerPort)}${cp.name ? ` (${String(cp.name)})` : ''}${(cp.protocol ?? 'TCP') !== 'TCP' ? `/${String(cp.protocol)}` : ''}`);
+    const declared = ports.map(
+      (cp) =>
+        `${String(cp.containerPort)}${cp.name ? ` (${String(cp.name)})` : ''}${(cp.protocol ?? 'TCP') !== 'TCP' ? `/${String(cp.protocol)}` : ''}`,
+    );
     const path: FieldPath = ['spec', 'ports', i, p.targetPort === undefined ? 'port' : 'targetPort'];
-    out.push(emit('refs/target-port', path,
-      `port ${String(p.port)}${protocol !== 'TCP' ? `/${String(protocol)}` : ''} targets ${typeof target === 'string' ? `the port named '${target}'` : `port ${String(target)}`}${p.targetPort === undefined ? ' (no targetPort: the same as port)' : ''}, but the selected pods (${selected.map(describeWorkload).join(', ')}) listen on: ${listed([...new Set(declared)])}`,
-      'set targetPort to a port the containers declare'));
+    out.push(
+      emit(
+        'refs/target-port',
+        path,
+        `port ${String(p.port)}${protocol !== 'TCP' ? `/${String(protocol)}` : ''} targets ${typeof target === 'string' ? `the port named '${target}'` : `port ${String(target)}`}${p.targetPort === undefined ? ' (no targetPort: the same as port)' : ''}, but the selected pods (${selected.map(describeWorkload).join(', ')}) listen on: ${listed([...new Set(declared)])}`,
+        'set targetPort to a port the containers declare',
+      ),
+    );
   });
 }
 
@@ -63,17 +79,31 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     if (!svc || typeof svc.name !== 'string') return;
     const target = index.get('Service', ns, svc.name);
     if (!target) {
-      out.push(emit('refs/ingress-service', [...path, 'service', 'name'],
-        `routes to Service '${svc.name}', but the Services in namespace '${ns}' are: ${listed(index.namesOf('Service', ns))}`, 'fix the Service name, or add the Service'));
+      out.push(
+        emit(
+          'refs/ingress-service',
+          [...path, 'service', 'name'],
+          `routes to Service '${svc.name}', but the Services in namespace '${ns}' are: ${listed(index.namesOf('Service', ns))}`,
+          'fix the Service name, or add the Service',
+        ),
+      );
       return;
     }
     const port = asObj(svc.port);
     const servicePorts = asList(asObj(target.spec)?.ports);
-    const ok = port?.name !== undefined ? servicePorts.some((p) => p.name === port.name) : port?.number === undefined || servicePorts.some((p) => p.port === port.number);
+    const ok =
+      port?.name !== undefined
+        ? servicePorts.some((p) => p.name === port.name)
+        : port?.number === undefined || servicePorts.some((p) => p.port === port.number);
     if (!ok) {
-      out.push(emit('refs/ingress-port', [...path, 'service', 'port'],
-        `routes to port ${JSON.stringify(port?.name ?? port?.number)} of Service '${svc.name}', whose ports are: ${listed(servicePorts.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ''}`))}`,
-        "use one of the Service's ports"));
+      out.push(
+        emit(
+          'refs/ingress-port',
+          [...path, 'service', 'port'],
+          `routes to port ${JSON.stringify(port?.name ?? port?.number)} of Service '${svc.name}', whose ports are: ${listed(servicePorts.map((p) => `${String(p.port)}${p.name ? ` (${String(p.name)})` : ''}`))}`,
+          "use one of the Service's ports",
+        ),
+      );
     }
   };
   backend(asObj(spec.defaultBackend), ['spec', 'defaultBackend']);
@@ -84,9 +114,14 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   });
   asList(spec.tls).forEach((t, i) => {
     if (typeof t.secretName === 'string' && !index.get('Secret', ns, t.secretName)) {
-      out.push(emit('refs/tls-secret', ['spec', 'tls', i, 'secretName'],
-        `terminates TLS with Secret '${t.secretName}', but the Secrets in namespace '${ns}' are: ${listed(index.namesOf('Secret', ns))}`,
-        'declare the TLS Secret in the stage (its keys tls.crt and tls.key), or fix the name'));
+      out.push(
+        emit(
+          'refs/tls-secret',
+          ['spec', 'tls', i, 'secretName'],
+          `terminates TLS with Secret '${t.secretName}', but the Secrets in namespace '${ns}' are: ${listed(index.namesOf('Secret', ns))}`,
+          'declare the TLS Secret in the stage (its keys tls.crt and tls.key), or fix the name',
+        ),
+      );
     }
   });
 }
@@ -95,8 +130,14 @@ function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
   const ref = asObj(asObj(o.spec)?.scaleTargetRef);
   if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
   if (!index.get(ref.kind, ns, ref.name)) {
-    out.push(finder(o)('refs/scale-target', ['spec', 'scaleTargetRef'],
-      `scales ${ref.kind} '${ref.name}', but the ${ref.kind}s in namespace '${ns}' are: ${listed(index.namesOf(ref.kind, ns))}`, 'fix the kind or name of scaleTargetRef'));
+    out.push(
+      finder(o)(
+        'refs/scale-target',
+        ['spec', 'scaleTargetRef'],
+        `scales ${ref.kind} '${ref.name}', but the ${ref.kind}s in namespace '${ns}' are: ${listed(index.namesOf(ref.kind, ns))}`,
+        'fix the kind or name of scaleTargetRef',
+      ),
+    );
   }
 }
 
@@ -106,8 +147,14 @@ function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[
   const emit = finder(o);
   const pv = index.get('PersistentVolume', '', spec.volumeName);
   if (!pv) {
-    out.push(emit('refs/volume', ['spec', 'volumeName'],
-      `binds PersistentVolume '${spec.volumeName}', but the stage's PersistentVolumes are: ${listed(index.namesOf('PersistentVolume', ''))}`, 'fix volumeName, or add the PersistentVolume'));
+    out.push(
+      emit(
+        'refs/volume',
+        ['spec', 'volumeName'],
+        `binds PersistentVolume '${spec.volumeName}', but the stage's PersistentVolumes are: ${listed(index.namesOf('PersistentVolume', ''))}`,
+        'fix volumeName, or add the PersistentVolume',
+      ),
+    );
     return;
   }
   const pvSpec = asObj(pv.spec) ?? {};
@@ -116,23 +163,47 @@ function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[
   const wantN = parseQuantity(want);
   const hasN = parseQuantity(has);
   if (wantN !== undefined && hasN !== undefined && hasN < wantN) {
-    out.push(emit('refs/volume-capacity', ['spec', 'resources', 'requests', 'storage'],
-      `requests ${String(want)}, but PersistentVolume '${pv.metadata.name}' has only ${String(has)}`, 'request at most the volume\'s capacity, or enlarge the volume'));
+    out.push(
+      emit(
+        'refs/volume-capacity',
+        ['spec', 'resources', 'requests', 'storage'],
+        `requests ${String(want)}, but PersistentVolume '${pv.metadata.name}' has only ${String(has)}`,
+        "request at most the volume's capacity, or enlarge the volume",
+      ),
+    );
   }
   const pvModes = (pvSpec.accessModes as string[] | undefined) ?? [];
   const missing = ((spec.accessModes as string[] | undefined) ?? []).filter((m) => !pvModes.includes(m));
   if (missing.length) {
-    out.push(emit('refs/volume-access', ['spec', 'accessModes'],
-      `asks for ${missing.join(', ')}, but PersistentVolume '${pv.metadata.name}' offers: ${listed(pvModes)}`, "ask only for access modes the volume offers"));
+    out.push(
+      emit(
+        'refs/volume-access',
+        ['spec', 'accessModes'],
+        `asks for ${missing.join(', ')}, but PersistentVolume '${pv.metadata.name}' offers: ${listed(pvModes)}`,
+        'ask only for access modes the volume offers',
+      ),
+    );
   }
   if (spec.storageClassName !== undefined && (pvSpec.storageClassName ?? '') !== spec.storageClassName) {
-    out.push(emit('refs/volume-class', ['spec', 'storageClassName'],
-      `has storage class '${String(spec.storageClassName)}', but PersistentVolume '${pv.metadata.name}' has '${String(pvSpec.storageClassName ?? '')}'`, 'use the same storageClassName on both'));
+    out.push(
+      emit(
+        'refs/volume-class',
+        ['spec', 'storageClassName'],
+        `has storage class '${String(spec.storageClassName)}', but PersistentVolume '${pv.metadata.name}' has '${String(pvSpec.storageClassName ?? '')}'`,
+        'use the same storageClassName on both',
+      ),
+    );
   }
   const claimRef = asObj(pvSpec.claimRef);
   if (claimRef && (claimRef.name !== o.metadata.name || (claimRef.namespace ?? ns) !== ns)) {
-    out.push(emit('refs/volume-claimed', ['spec', 'volumeName'],
-      `binds PersistentVolume '${pv.metadata.name}', which is reserved for claim ${String(claimRef.namespace)}/${String(claimRef.name)}`, 'point the volume\'s claimRef at this claim, or bind another volume'));
+    out.push(
+      emit(
+        'refs/volume-claimed',
+        ['spec', 'volumeName'],
+        `binds PersistentVolume '${pv.metadata.name}', which is reserved for claim ${String(claimRef.namespace)}/${String(claimRef.name)}`,
+        "point the volume's claimRef at this claim, or bind another volume",
+      ),
+    );
   }
 }
 
@@ -151,9 +222,14 @@ export function checkReferences(index: ObjectIndex, options: ReferenceOptions = 
     if (!o || typeof o !== 'object' || !o.metadata) continue;
     const ns = namespaceOf(o);
     if (!isClusterScoped(o.kind) && !existing.has(ns) && !created.has(ns)) {
-      out.push(finder(o)('refs/namespace', ['metadata', 'namespace'],
-        `namespace '${ns}' is neither created in the stage nor known to exist; the stage creates: ${listed(createdNames)}`,
-        'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file'));
+      out.push(
+        finder(o)(
+          'refs/namespace',
+          ['metadata', 'namespace'],
+          `namespace '${ns}' is neither created in the stage nor known to exist; the stage creates: ${listed(createdNames)}`,
+          'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file',
+        ),
+      );
     }
     switch (o.kind) {
       case 'Service':

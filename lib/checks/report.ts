@@ -30,7 +30,12 @@ function jsonItem({ finding: f, location }: Located) {
   return {
     code: f.code,
     severity: f.severity,
-    object: { apiVersion: f.object.apiVersion, kind: f.object.kind, namespace: f.object.metadata?.namespace, name: f.object.metadata?.name },
+    object: {
+      apiVersion: f.object.apiVersion,
+      kind: f.object.kind,
+      namespace: f.object.metadata?.namespace,
+      name: f.object.metadata?.name,
+    },
     field: fieldPath(f.path),
     message: f.message,
     ...(f.hint ? { hint: f.hint } : {}),
@@ -55,18 +60,29 @@ export function sarifReport(items: readonly Located[], version: string): string 
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'stagecraft', version, informationUri: 'https://stagecraft.dev', rules: rules.map(sarifRule) } },
-      results: items.map(({ finding: f, location }) => ({
-        ruleId: f.code,
-        ruleIndex: rules.indexOf(f.code),
-        level: f.severity,
-        message: { text: toProblem(f).message + (f.hint ? ` (hint: ${f.hint})` : '') },
-        ...(location
-          ? { locations: [{ physicalLocation: { artifactLocation: { uri: location.file.split('\\').join('/') }, region: { startLine: location.line, startColumn: location.column } } }] }
-          : {}),
-      })),
-    }],
+    runs: [
+      {
+        tool: { driver: { name: 'stagecraft', version, informationUri: 'https://stagecraft.dev', rules: rules.map(sarifRule) } },
+        results: items.map(({ finding: f, location }) => ({
+          ruleId: f.code,
+          ruleIndex: rules.indexOf(f.code),
+          level: f.severity,
+          message: { text: toProblem(f).message + (f.hint ? ` (hint: ${f.hint})` : '') },
+          ...(location
+            ? {
+                locations: [
+                  {
+                    physicalLocation: {
+                      artifactLocation: { uri: location.file.split('\\').join('/') },
+                      region: { startLine: location.line, startColumn: location.column },
+                    },
+                  },
+                ],
+              }
+            : {}),
+        })),
+      },
+    ],
   };
   return JSON.stringify(log, null, 2) + '\n';
 }

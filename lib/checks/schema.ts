@@ -16,9 +16,15 @@ export const NOT_API_OBJECTS: ReadonlySet<string> = new Set(['kustomize.config.k
 const QUANTITY_HINT =
   'a quantity is a number with an optional suffix: Ki Mi Gi Ti Pi Ei (powers of 2), n u m k M G T P E (powers of 10) or an exponent like e3; e.g. 2Gi, 500m';
 
-
 function typeWords(t: unknown): string {
-  const words: Record<string, string> = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a mapping' };
+  const words: Record<string, string> = {
+    string: 'a string',
+    integer: 'an integer',
+    number: 'a number',
+    boolean: 'true or false',
+    array: 'a list',
+    object: 'a mapping',
+  };
   return (Array.isArray(t) ? t : [t]).map((x) => words[String(x)] ?? String(x)).join(' or ');
 }
 
@@ -32,8 +38,12 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
       const known = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
       const guess = didYouMean(key, known);
       return {
-        ...f('schema/unknown-field', [...path, key], `unknown field '${key}'${guess ? `; did you mean '${guess}'?` : ''}`,
-          guess ? `rename it to '${guess}'` : `the fields here are: ${known.join(', ')}`),
+        ...f(
+          'schema/unknown-field',
+          [...path, key],
+          `unknown field '${key}'${guess ? `; did you mean '${guess}'?` : ''}`,
+          guess ? `rename it to '${guess}'` : `the fields here are: ${known.join(', ')}`,
+        ),
         atKey: true,
       };
     }
@@ -50,7 +60,11 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
     case 'pattern':
       return f('schema/quantity', path, `${describeValue(e.data)} is not a valid quantity`, QUANTITY_HINT);
     case 'const':
-      return f('schema/const', path, `must be ${describeValue((e.params as { allowedValue: unknown }).allowedValue)} (found ${describeValue(e.data)})`);
+      return f(
+        'schema/const',
+        path,
+        `must be ${describeValue((e.params as { allowedValue: unknown }).allowedValue)} (found ${describeValue(e.data)})`,
+      );
     default:
       return f(`schema/${e.keyword}`, path, `${e.message ?? 'is not valid'} (found ${describeValue(e.data)})`);
   }
@@ -67,10 +81,14 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
     if (customKinds.has(gvk)) return [];
     const sameKind = [...kubernetesSchemas().kinds.values()].filter((k) => k.kind === object.kind).map((k) => k.apiVersion);
     return [
-      finder(object)('schema/unknown-kind', ['apiVersion'], `${object.apiVersion} ${object.kind} is not a Kubernetes 1.25 kind`,
+      finder(object)(
+        'schema/unknown-kind',
+        ['apiVersion'],
+        `${object.apiVersion} ${object.kind} is not a Kubernetes 1.25 kind`,
         sameKind.length
           ? `Kubernetes 1.25 serves ${object.kind} as apiVersion ${sameKind.join(' or ')}`
-          : 'check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines it'),
+          : 'check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines it',
+      ),
     ];
   }
   const out: Finding[] = [];
@@ -80,7 +98,9 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
     // carrying it was exported, not written (and the referee rejects it): say so specifically
     const { status: _status, ...rest } = object;
     subject = rest as KubeObject;
-    out.push(finder(object)('schema/status', ['status'], 'status is written by the cluster, not by manifests', 'remove status from the manifest'));
+    out.push(
+      finder(object)('schema/status', ['status'], 'status is written by the cluster, not by manifests', 'remove status from the manifest'),
+    );
   }
   if (validate(subject)) return out;
   const seen = new Set<string>();

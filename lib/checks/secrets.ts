@@ -23,9 +23,14 @@ export function checkSecretValues(o: KubeObject): Finding[] {
     if (!values || typeof values !== 'object') continue;
     for (const [key, value] of Object.entries(values)) {
       if (value === '' || value === null) continue;
-      out.push(finder(o)('policy/secret-value', [field, key],
-        `holds a value for key '${key}'${field === 'data' ? ' (base64 is an encoding, not encryption)' : ''}; secret values must not be committed`,
-        `leave the value empty, or declare the key in the annotation ${SECRET_KEYS_ANNOTATION}, and create the Secret in the cluster another way (kubectl create secret)`));
+      out.push(
+        finder(o)(
+          'policy/secret-value',
+          [field, key],
+          `holds a value for key '${key}'${field === 'data' ? ' (base64 is an encoding, not encryption)' : ''}; secret values must not be committed`,
+          `leave the value empty, or declare the key in the annotation ${SECRET_KEYS_ANNOTATION}, and create the Secret in the cluster another way (kubectl create secret)`,
+        ),
+      );
     }
   }
   return out;
@@ -43,7 +48,6 @@ export interface SecretString {
   /** The secret-looking name (env var, ConfigMap key, flag) that holds it, if any. */
   readonly key?: string;
 }
-
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
 const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Config');
@@ -127,7 +131,7 @@ function findSecretStrings(o: KubeObject): SecretString[] {
 
 /** The hint of every secret-value finding: where such a value goes instead. */
 export const SECRET_VALUE_HINT =
-  'declare a Secret key for it (an app\'s secret keys; values in .secrets/<stage>.env, printed by `npm run secrets`) and refer to it ' +
+  "declare a Secret key for it (an app's secret keys; values in .secrets/<stage>.env, printed by `npm run secrets`) and refer to it " +
   'with secretKeyRef; if it is not secret (a public certificate, a known-public token), declare an exception under secrets.allow in the stage file';
 
 /** A finding for each secret string of `o`: the value is described (rule, length), never shown. */
@@ -142,7 +146,8 @@ export function checkSecretContent(o: KubeObject): Finding[] {
         ? `holds ${s.rule.description} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
         : `is the value of '${s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
       SECRET_VALUE_HINT,
-    ));
+    ),
+  );
 }
 
 /**

@@ -41,7 +41,15 @@ export function selectorMatches(s: Pick<Selector, 'matchLabels' | 'matchExpressi
     const has = Object.hasOwn(labels, r.key);
     const inValues = has && (r.values ?? []).includes(labels[r.key]);
     const ok =
-      r.operator === 'In' ? inValues : r.operator === 'NotIn' ? !inValues : r.operator === 'Exists' ? has : r.operator === 'DoesNotExist' ? !has : false;
+      r.operator === 'In'
+        ? inValues
+        : r.operator === 'NotIn'
+          ? !inValues
+          : r.operator === 'Exists'
+            ? has
+            : r.operator === 'DoesNotExist'
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;

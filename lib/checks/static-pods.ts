@@ -16,7 +16,10 @@ export const STATIC_POD_HINT =
   'or run the pod through the API server instead of as a node file';
 
 type Found = (value: Record<string, unknown>) => string | undefined;
-const named = (key: string): Found => (v) => (typeof v[key] === 'string' ? `'${v[key]}'` : undefined);
+const named =
+  (key: string): Found =>
+  (v) =>
+    typeof v[key] === 'string' ? `'${v[key]}'` : undefined;
 
 /** Pod spec fields that refer to API objects: what they refer to, and the name to show. */
 const POD_SPEC_FIELDS: Readonly<Record<string, readonly [what: string, found?: (v: unknown) => string | undefined]>> = {
@@ -68,12 +71,14 @@ export function staticPodProblems(pod: KubeObject, subject = describeObject(pod)
       hint: STATIC_POD_HINT,
     });
   if (pod.kind !== 'Pod' || pod.apiVersion !== 'v1') {
-    return [{
-      code: 'static-pod/kind',
-      subject,
-      message: `a node's manifest directory holds only Pods (found ${pod.apiVersion} ${pod.kind})`,
-      hint: 'build the static pod as a v1 Pod, or put this object in the stack\'s chart',
-    }];
+    return [
+      {
+        code: 'static-pod/kind',
+        subject,
+        message: `a node's manifest directory holds only Pods (found ${pod.apiVersion} ${pod.kind})`,
+        hint: "build the static pod as a v1 Pod, or put this object in the stack's chart",
+      },
+    ];
   }
   const spec = isObj(pod.spec) ? pod.spec : {};
   for (const [key, [what, found]] of Object.entries(POD_SPEC_FIELDS)) {

@@ -14,7 +14,17 @@ import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat 
 import { KUBERNETES_VERSION } from '../k8s.js';
 import { EXIT_CODES_HELP, progress, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { COMPILER_VERSION, CRDS_DIR, DIST_DIR, SCHEMA_FILE, compile, flushRenderCache, openProject, schemaText, staleFiles } from './project.js';
+import {
+  COMPILER_VERSION,
+  CRDS_DIR,
+  DIST_DIR,
+  SCHEMA_FILE,
+  compile,
+  flushRenderCache,
+  openProject,
+  schemaText,
+  staleFiles,
+} from './project.js';
 import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { readInputFile } from './read-file.js';
 import { withFs } from '../fs-problems.js';
@@ -67,7 +77,8 @@ function yamlFiles(cwd: string, paths: readonly string[]): string[] {
   const walk = (p: string, top: boolean) => {
     const st = withFs(p, 'reading', () => statSync(resolve(cwd, p)));
     if (st.isDirectory()) {
-      for (const e of withFs(p, 'reading', () => readdirSync(resolve(cwd, p))).sort()) if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
+      for (const e of withFs(p, 'reading', () => readdirSync(resolve(cwd, p))).sort())
+        if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
     } else if (top || /\.ya?ml$/.test(p)) files.push(p);
   };
   for (const p of paths) {
@@ -76,7 +87,13 @@ function yamlFiles(cwd: string, paths: readonly string[]): string[] {
   }
   if (problems.length) throw new ProblemsError(problems);
   if (files.length === 0) {
-    throw new ProblemsError([{ code: 'input/no-yaml', message: `found no YAML files (*.yaml, *.yml) in ${paths.join(', ')}`, hint: 'point npm run check at Kubernetes manifests' }]);
+    throw new ProblemsError([
+      {
+        code: 'input/no-yaml',
+        message: `found no YAML files (*.yaml, *.yml) in ${paths.join(', ')}`,
+        hint: 'point npm run check at Kubernetes manifests',
+      },
+    ]);
   }
   return files;
 }
@@ -88,20 +105,26 @@ function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCo
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
   const files = yamlFiles(io.cwd, paths);
   const line = progress(io);
-  const manifests = line.during(() => parseManifests(files.map((file, i) => {
-    line.update(`check: reading ${file} (${i + 1}/${files.length})`);
-    return { file, text: readInputFile(resolve(io.cwd, file), file).text };
-  })));
+  const manifests = line.during(() =>
+    parseManifests(
+      files.map((file, i) => {
+        line.update(`check: reading ${file} (${i + 1}/${files.length})`);
+        return { file, text: readInputFile(resolve(io.cwd, file), file).text };
+      }),
+    ),
+  );
   const crdDirs = opts.crds ?? (existsSync(resolve(io.cwd, CRDS_DIR)) ? [CRDS_DIR] : []);
   const crds = crdDirs.length
     ? parseManifests(yamlFiles(io.cwd, crdDirs).map((file) => ({ file, text: readInputFile(resolve(io.cwd, file), file).text }))).objects
     : [];
   if (manifests.objects.length === 0) {
-    throw new ProblemsError([{
-      code: 'input/no-objects',
-      message: `found no Kubernetes objects in ${files.length} YAML file${files.length === 1 ? '' : 's'} (${paths.join(', ')})`,
-      hint: 'point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata',
-    }]);
+    throw new ProblemsError([
+      {
+        code: 'input/no-objects',
+        message: `found no Kubernetes objects in ${files.length} YAML file${files.length === 1 ? '' : 's'} (${paths.join(', ')})`,
+        hint: 'point npm run check at Kubernetes manifests: YAML documents with apiVersion, kind and metadata',
+      },
+    ]);
   }
   // each stage directory is one cluster; the objects of one scope are checked together
   const isStageDir = (dir: string) => existsSync(resolve(io.cwd, dir, STAGE_MARKER));
@@ -119,14 +142,19 @@ function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCo
     isStageDir(scope) ? existingNamespaces(readFileSync(resolve(io.cwd, scope, STAGE_MARKER), 'utf8')) : [];
   const findings = line.during(() => {
     line.update(`check: checking ${manifests.objects.length} objects`);
-    return [...byScope].flatMap(([scope, objects]) =>
-      checkObjects(objects, { podSecurity: level, existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)], crds }).findings);
+    return [...byScope].flatMap(
+      ([scope, objects]) =>
+        checkObjects(objects, { podSecurity: level, existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)], crds })
+          .findings,
+    );
   });
   const located = findings
     .map((finding) => ({ finding, location: manifests.locate(finding) }))
     .sort((a, b) => compareProblems(toProblem(a.finding, a.location), toProblem(b.finding, b.location)));
   const n = manifests.objects.length;
-  io.stdout.write(format === 'json' ? jsonReport(located, n) : format === 'sarif' ? sarifReport(located, COMPILER_VERSION) : textReport(located, n));
+  io.stdout.write(
+    format === 'json' ? jsonReport(located, n) : format === 'sarif' ? sarifReport(located, COMPILER_VERSION) : textReport(located, n),
+  );
   return findings.some((f) => f.severity === 'error') ? ExitCode.checkFailed : ExitCode.ok;
 }
 
@@ -141,7 +169,9 @@ function checkDist(io: Io): ExitCode {
   }
   const fingerprint = startFingerprint(root);
   const line = progress(io);
-  const compiled = line.during(() => compile(project, project.stages, { onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`) }));
+  const compiled = line.during(() =>
+    compile(project, project.stages, { onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`) }),
+  );
   const { tree } = compiled;
   const schemaPath = join(root, SCHEMA_FILE);
   const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schemaText();

@@ -39,7 +39,13 @@ export const command: Command<Record<string, never>> = {
   options: {},
   run(_values, stages, io) {
     if (stages.length < 1 || stages.length > 2) {
-      throw new ProblemsError([{ code: 'cli/arguments', message: `diff takes one or two stages (found ${stages.length})`, hint: 'e.g. npm run diff -- qa production' }]);
+      throw new ProblemsError([
+        {
+          code: 'cli/arguments',
+          message: `diff takes one or two stages (found ${stages.length})`,
+          hint: 'e.g. npm run diff -- qa production',
+        },
+      ]);
     }
     const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, stages);
@@ -56,7 +62,9 @@ export const command: Command<Record<string, never>> = {
       io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: 'the sources' }));
       return ExitCode.ok;
     }
-    const [a, b] = compiled.stages.map((r) => setStageAside(manifestsOf(compiled.tree.get(r.stage.name)!), { stage: r.stage.name, namespace: r.stage.namespace }));
+    const [a, b] = compiled.stages.map((r) =>
+      setStageAside(manifestsOf(compiled.tree.get(r.stage.name)!), { stage: r.stage.name, namespace: r.stage.namespace }),
+    );
     io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
     return ExitCode.ok;
   },

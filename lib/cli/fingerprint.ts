@@ -102,7 +102,9 @@ export function compilerDigests(compilerRoot = COMPILER_ROOT): Digests {
  * so everything but the output, the installed packages and what git and stagecraft keep to themselves.
  */
 export function projectDigests(root: string): Digests {
-  const entries = readdirSync(root).filter((e) => !NOT_INPUTS.has(e)).sort();
+  const entries = readdirSync(root)
+    .filter((e) => !NOT_INPUTS.has(e))
+    .sort();
   return hashAll(root, [...new Set([...PROJECT_FILES, ...PROJECT_DIRS, ...entries])].sort(), true);
 }
 
@@ -173,7 +175,13 @@ export function startFingerprint(root: string): { record(r: Recorded): boolean }
         if (!p.endsWith('@') && dist[p] !== 'missing' && !dist[p].startsWith('other:') && isGenerated(join(root, p))) return false;
       }
       const fingerprint: Fingerprint = {
-        format: FORMAT, node: process.version, compiler, project: now, dist, stages, files,
+        format: FORMAT,
+        node: process.version,
+        compiler,
+        project: now,
+        dist,
+        stages,
+        files,
         ...(synthOutput && !foreign ? { synthOutput } : {}),
       };
       mkdirSync(join(root, STATE_DIR), { recursive: true });

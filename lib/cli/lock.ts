@@ -47,7 +47,7 @@ function read(path: string): string | undefined {
 function parse(raw: string): Holder | undefined {
   try {
     const h = JSON.parse(raw) as Partial<Holder>;
-    return typeof h.pid === 'number' && typeof h.since === 'string' ? { host: '', command: '?', token: '', ...h } as Holder : undefined;
+    return typeof h.pid === 'number' && typeof h.since === 'string' ? ({ host: '', command: '?', token: '', ...h } as Holder) : undefined;
   } catch {
     return undefined;
   }
@@ -87,7 +87,9 @@ function takeOver(root: string, raw: string): void {
 }
 
 function describe(h: Holder | undefined): string {
-  return h ? `pid ${h.pid}${h.host && h.host !== hostname() ? ` on ${h.host}` : ''} (${h.command}, since ${h.since})` : 'an unreadable lock file';
+  return h
+    ? `pid ${h.pid}${h.host && h.host !== hostname() ? ` on ${h.host}` : ''} (${h.command}, since ${h.since})`
+    : 'an unreadable lock file';
 }
 
 /**
@@ -104,7 +106,13 @@ export function acquireLock(root: string, command: string, log: (line: string) =
     return () => release(path);
   }
   mkdirSync(join(root, STATE_DIR), { recursive: true });
-  const raw = JSON.stringify({ pid: process.pid, host: hostname(), command, since: new Date().toISOString(), token: randomBytes(8).toString('hex') });
+  const raw = JSON.stringify({
+    pid: process.pid,
+    host: hostname(),
+    command,
+    since: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+  });
   const tmp = `${path}.${process.pid}.tmp`;
   const waitS = Number(process.env.STAGECRAFT_LOCK_WAIT ?? DEFAULT_WAIT_S);
   const deadline = Date.now() + (Number.isFinite(waitS) ? waitS : DEFAULT_WAIT_S) * 1000;
@@ -127,11 +135,16 @@ export function acquireLock(root: string, command: string, log: (line: string) =
         continue;
       }
       if (Date.now() >= deadline) {
-        throw new ProblemsError([{
-          code: 'cli/locked',
-          message: `another command is writing this project: ${describe(holder)} holds ${LOCK_FILE}`,
-          hint: `wait for it to finish and run the command again (or set STAGECRAFT_LOCK_WAIT to wait longer than ${waitS} s); if that process is gone, the next command takes its lock over`,
-        }], ExitCode.checkFailed);
+        throw new ProblemsError(
+          [
+            {
+              code: 'cli/locked',
+              message: `another command is writing this project: ${describe(holder)} holds ${LOCK_FILE}`,
+              hint: `wait for it to finish and run the command again (or set STAGECRAFT_LOCK_WAIT to wait longer than ${waitS} s); if that process is gone, the next command takes its lock over`,
+            },
+          ],
+          ExitCode.checkFailed,
+        );
       }
       if (!told) log(`stagecraft: waiting for ${describe(holder)} to finish writing this project`);
       told = true;

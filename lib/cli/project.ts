@@ -10,7 +10,14 @@ import { PROJECT_FILE } from '../config/project-file.js';
 import { promotionOrder, type PromotionOrder } from '../promotion.js';
 import { ProblemsError, formatProblem } from '../errors.js';
 import type { FileTree } from '../synth/output.js';
-import { INVENTORY_FILE, changeLines, changeSummary, compareInventories, parseInventory, type InventoryChanges } from '../synth/inventory.js';
+import {
+  INVENTORY_FILE,
+  changeLines,
+  changeSummary,
+  compareInventories,
+  parseInventory,
+  type InventoryChanges,
+} from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { compareDist, listFiles, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
 import { forgetFingerprint } from './fingerprint.js';
@@ -68,13 +75,18 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
   const entries = existsSync(dir) ? withFs(ENVIRONMENTS_DIR, 'reading', () => readdirSync(dir)) : [];
   const yml = entries.filter((f) => f.endsWith('.yml')).sort();
   if (yml.length) {
-    throw new ProblemsError(yml.map((f) => ({
-      code: 'config/yml-extension',
-      message: `${ENVIRONMENTS_DIR}/${f} is not read: stage files end in .yaml`,
-      hint: `rename it: mv ${ENVIRONMENTS_DIR}/${f} ${ENVIRONMENTS_DIR}/${f.slice(0, -'.yml'.length)}.yaml`,
-    })));
+    throw new ProblemsError(
+      yml.map((f) => ({
+        code: 'config/yml-extension',
+        message: `${ENVIRONMENTS_DIR}/${f} is not read: stage files end in .yaml`,
+        hint: `rename it: mv ${ENVIRONMENTS_DIR}/${f} ${ENVIRONMENTS_DIR}/${f.slice(0, -'.yml'.length)}.yaml`,
+      })),
+    );
   }
-  const stages = entries.filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
+  const stages = entries
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
   return { root, stages, log, writer: command };
 }
 
@@ -100,7 +112,11 @@ export interface CompileOptions {
  * Reads the stage files of `stages` (every stage of the project by default) and compiles them.
  * @throws ProblemsError with the problems of every stage at once
  */
-export function compile(project: Project, stages: readonly string[] = project.stages, { sources, onStage, noCache = false }: CompileOptions = {}): Compiled {
+export function compile(
+  project: Project,
+  stages: readonly string[] = project.stages,
+  { sources, onStage, noCache = false }: CompileOptions = {},
+): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
   const cache = noCache ? undefined : diskRenderCache(project.root);
   const compiled = compileStages(
@@ -154,14 +170,16 @@ export function readSource(project: Project, path: string): Map<string, string> 
  * not load is left out here: compiling it reports its problems.
  */
 export function promotionOrderOf(project: Project): PromotionOrder {
-  return promotionOrder(project.stages.flatMap((stage) => {
-    try {
-      return [{ stage, from: (loadStage(project, stage).file as { promotion?: { from?: string } }).promotion?.from }];
-    } catch (e) {
-      if (e instanceof ProblemsError) return [];
-      throw e;
-    }
-  }));
+  return promotionOrder(
+    project.stages.flatMap((stage) => {
+      try {
+        return [{ stage, from: (loadStage(project, stage).file as { promotion?: { from?: string } }).promotion?.from }];
+      } catch (e) {
+        if (e instanceof ProblemsError) return [];
+        throw e;
+      }
+    }),
+  );
 }
 
 /** The project's CRD folder: CustomResourceDefinitions its stacks' custom resources are validated with. */
@@ -171,7 +189,9 @@ export const CRDS_DIR = 'crds';
 export function projectCrds(project: Project): KubeObject[] {
   const dir = join(project.root, CRDS_DIR);
   if (!existsSync(dir)) return [];
-  const files = listFiles(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = listFiles(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   return [...parseManifests(files.map((f) => ({ file: join(CRDS_DIR, f), text: readFileSync(join(dir, f), 'utf8') }))).objects];
 }
 
@@ -215,21 +235,35 @@ export interface WrittenOutput {
 export function writeOutput(project: Project, compiled: Compiled, { removeOthers, stageTexts, files }: WriteOutputOptions): WrittenOutput {
   if (!project.writer) throw new Error('writeOutput: open the project with openProject(root, { writer }) first, which takes the lock');
   const distDir = join(project.root, DIST_DIR);
-  const before = new Map([...compiled.tree.keys()].map((s) => {
-    const path = join(distDir, s, INVENTORY_FILE);
-    return [s, existsSync(path) ? parseInventory(readFileSync(path, 'utf8')) : undefined] as const;
-  }));
-  const projectFiles = new Map([...(files ?? []), ...[...(stageTexts ?? [])].map(([stage, text]) => [relative(project.root, stagePath(project, stage)), text] as const)]);
+  const before = new Map(
+    [...compiled.tree.keys()].map((s) => {
+      const path = join(distDir, s, INVENTORY_FILE);
+      return [s, existsSync(path) ? parseInventory(readFileSync(path, 'utf8')) : undefined] as const;
+    }),
+  );
+  const projectFiles = new Map([
+    ...(files ?? []),
+    ...[...(stageTexts ?? [])].map(([stage, text]) => [relative(project.root, stagePath(project, stage)), text] as const),
+  ]);
   // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
   forgetFingerprint(project.root);
-  const { removed, foreign } = writeTransaction({ root: project.root, distDir: DIST_DIR, tree: compiled.tree, removeOthers, files: projectFiles, command: project.writer });
+  const { removed, foreign } = writeTransaction({
+    root: project.root,
+    distDir: DIST_DIR,
+    tree: compiled.tree,
+    removeOthers,
+    files: projectFiles,
+    command: project.writer,
+  });
   if (foreign.length) {
-    project.log(formatProblem({
-      code: 'synth/foreign-files',
-      severity: 'warning',
-      message: `${DIST_DIR}/ holds files that stagecraft did not write; they are left as they are: ${foreign.join(', ')}`,
-      hint: `stagecraft replaces only the files it generated (they start with a 'Generated by stagecraft' header); keep hand-written files out of ${DIST_DIR}/<stage>/ if kubectl apply -f should not read them`,
-    }));
+    project.log(
+      formatProblem({
+        code: 'synth/foreign-files',
+        severity: 'warning',
+        message: `${DIST_DIR}/ holds files that stagecraft did not write; they are left as they are: ${foreign.join(', ')}`,
+        hint: `stagecraft replaces only the files it generated (they start with a 'Generated by stagecraft' header); keep hand-written files out of ${DIST_DIR}/<stage>/ if kubectl apply -f should not read them`,
+      }),
+    );
   }
   const stages = compiled.stages.map((r) => {
     const stageFiles = compiled.tree.get(r.stage.name)!;
@@ -247,18 +281,23 @@ export function writeOutput(project: Project, compiled: Compiled, { removeOthers
 /** `qa: 14 objects in 5 files -> dist/qa/ (1 added, 1 changed, 0 removed)`, then the objects. */
 export function writtenLines(w: WrittenStage): string[] {
   const what = w.changes ? changeSummary(w.changes) : 'new';
-  return [`${w.stage}: ${w.objects} objects in ${w.files} files -> ${DIST_DIR}/${w.stage}/ (${what})`, ...(w.changes ? changeLines(w.changes).map((l) => `  ${l}`) : [])];
+  return [
+    `${w.stage}: ${w.objects} objects in ${w.files} files -> ${DIST_DIR}/${w.stage}/ (${what})`,
+    ...(w.changes ? changeLines(w.changes).map((l) => `  ${l}`) : []),
+  ];
 }
 
 /** @throws ProblemsError naming every one of `stages` that has no stage file */
 export function requireStages(project: Project, stages: readonly string[]): void {
   const unknown = stages.filter((s) => !project.stages.includes(s));
   if (unknown.length) {
-    throw new ProblemsError(unknown.map((s) => ({
-      code: 'cli/unknown-stage',
-      message: `there is no stage '${s}' (no ${ENVIRONMENTS_DIR}/${s}.yaml)`,
-      hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
-    })));
+    throw new ProblemsError(
+      unknown.map((s) => ({
+        code: 'cli/unknown-stage',
+        message: `there is no stage '${s}' (no ${ENVIRONMENTS_DIR}/${s}.yaml)`,
+        hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
+      })),
+    );
   }
 }
 

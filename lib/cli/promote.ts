@@ -38,7 +38,13 @@ export const command: Command<{ app?: string; force?: boolean }> = {
   options: { app: { type: 'string' }, force: { type: 'boolean' } },
   run({ app, force }, args, io) {
     if (args.length !== 2) {
-      throw new ProblemsError([{ code: 'cli/arguments', message: `promote takes two stages, <from> and <to> (found ${args.length})`, hint: 'e.g. npm run promote -- qa production' }]);
+      throw new ProblemsError([
+        {
+          code: 'cli/arguments',
+          message: `promote takes two stages, <from> and <to> (found ${args.length})`,
+          hint: 'e.g. npm run promote -- qa production',
+        },
+      ]);
     }
     const [from, to] = args;
     const project = openProject(io.cwd, { writer: `promote -- ${args.join(' ')}`, log: (l) => io.stderr.write(`${l}\n`) });
@@ -48,11 +54,16 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     if (!force) {
       const stale = staleFiles(project, compile(project, [from]));
       if (stale.length) {
-        throw new ProblemsError([{
-          code: 'promote/stale',
-          message: `dist/${from} is not what environments/${from}.yaml produces, so its release has not been reviewed as it would be deployed:\n  ${stale.join('\n  ')}`,
-          hint: `run npm run synth -- --stage ${from} and commit, or pass --force`,
-        }], ExitCode.checkFailed);
+        throw new ProblemsError(
+          [
+            {
+              code: 'promote/stale',
+              message: `dist/${from} is not what environments/${from}.yaml produces, so its release has not been reviewed as it would be deployed:\n  ${stale.join('\n  ')}`,
+              hint: `run npm run synth -- --stage ${from} and commit, or pass --force`,
+            },
+          ],
+          ExitCode.checkFailed,
+        );
       }
     }
     const target = loadStage(project, to);

@@ -90,7 +90,8 @@ export function firstInvalidUtf8(b: Uint8Array): number {
       const d = b[i + k];
       if (d === undefined || (d & 0xc0) !== 0x80) return i;
       // overlong forms, surrogates and code points past U+10FFFF
-      if (k === 1 && ((c === 0xe0 && d < 0xa0) || (c === 0xed && d > 0x9f) || (c === 0xf0 && d < 0x90) || (c === 0xf4 && d > 0x8f))) return i;
+      if (k === 1 && ((c === 0xe0 && d < 0xa0) || (c === 0xed && d > 0x9f) || (c === 0xf0 && d < 0x90) || (c === 0xf4 && d > 0x8f)))
+        return i;
     }
     i += need + 1;
   }

@@ -32,22 +32,26 @@ const COMMANDS = Object.values(PACKAGE.scripts ?? {}).flatMap((s) => /^node lib\
  * paths), the Node.js version and the installed version of every package it uses.
  */
 function environmentKey() {
-  const versions = Object.fromEntries(['esbuild', '@sinclair/typebox', ...EXTERNAL].map((p) => {
-    try {
-      return [p, JSON.parse(readFileSync(join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version];
-    } catch {
-      return [p, 'missing'];
-    }
-  }));
+  const versions = Object.fromEntries(
+    ['esbuild', '@sinclair/typebox', ...EXTERNAL].map((p) => {
+      try {
+        return [p, JSON.parse(readFileSync(join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version];
+      } catch {
+        return [p, 'missing'];
+      }
+    }),
+  );
   return JSON.stringify({ root: ROOT, node: process.version, packages: versions });
 }
 
 /** `path -> "mtime size"` of the files a bundle was built from (and of this launcher). */
 function stamp(files) {
-  return Object.fromEntries(files.map((f) => {
-    const st = statSync(join(ROOT, f), { throwIfNoEntry: false });
-    return [f, st ? `${st.mtimeMs} ${st.size}` : 'missing'];
-  }));
+  return Object.fromEntries(
+    files.map((f) => {
+      const st = statSync(join(ROOT, f), { throwIfNoEntry: false });
+      return [f, st ? `${st.mtimeMs} ${st.size}` : 'missing'];
+    }),
+  );
 }
 
 function isCurrent(manifestFile, key) {
@@ -86,15 +90,17 @@ async function bundle(command, out) {
     target: 'node20',
     metafile: true,
     logLevel: 'error',
-    plugins: [{
-      name: 'import-meta-url',
-      setup(b) {
-        b.onLoad({ filter: /\.ts$/ }, (args) => ({
-          loader: 'ts',
-          contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
-        }));
+    plugins: [
+      {
+        name: 'import-meta-url',
+        setup(b) {
+          b.onLoad({ filter: /\.ts$/ }, (args) => ({
+            loader: 'ts',
+            contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+          }));
+        },
       },
-    }],
+    ],
   });
   return [...Object.keys(metafile.inputs).filter((f) => f !== '<stdin>'), relative(ROOT, SELF), 'tsconfig.json', 'package.json'];
 }
@@ -133,7 +139,9 @@ const command = process.argv[2];
 if (COMMANDS.includes(command)) {
   await start(command);
 } else {
-  process.stderr.write(`error: ${command ? `there is no command '${command}'` : 'no command given'}\n` +
-    `Usage: node lib/cli/run.mjs <command> [arguments]; the commands are: ${COMMANDS.join(', ')}\n`);
+  process.stderr.write(
+    `error: ${command ? `there is no command '${command}'` : 'no command given'}\n` +
+      `Usage: node lib/cli/run.mjs <command> [arguments]; the commands are: ${COMMANDS.join(', ')}\n`,
+  );
   process.exitCode = 2;
 }

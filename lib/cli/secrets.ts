@@ -38,19 +38,23 @@ export const command: Command<Record<string, never>> = {
     const root = io.cwd;
     const project = openProject(root, { log: (l) => io.stderr.write(`${l}\n`) });
     if (positionals.length !== 1) {
-      throw new ProblemsError([{
-        code: 'cli/usage',
-        message: `expected one stage name (found ${positionals.length ? positionals.join(' ') : 'none'})`,
-        hint: `npm run secrets -- <stage>; the stages are: ${project.stages.join(', ') || 'none'}`,
-      }]);
+      throw new ProblemsError([
+        {
+          code: 'cli/usage',
+          message: `expected one stage name (found ${positionals.length ? positionals.join(' ') : 'none'})`,
+          hint: `npm run secrets -- <stage>; the stages are: ${project.stages.join(', ') || 'none'}`,
+        },
+      ]);
     }
     const [stage] = positionals;
     if (!project.stages.includes(stage)) {
-      throw new ProblemsError([{
-        code: 'cli/unknown-stage',
-        message: `there is no stage '${stage}' (no ${ENVIRONMENTS_DIR}/${stage}.yaml)`,
-        hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
-      }]);
+      throw new ProblemsError([
+        {
+          code: 'cli/unknown-stage',
+          message: `there is no stage '${stage}' (no ${ENVIRONMENTS_DIR}/${stage}.yaml)`,
+          hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
+        },
+      ]);
     }
     const stagePath = join(root, ENVIRONMENTS_DIR, `${stage}.yaml`);
     const loaded = stageLoader().load(readFileSync(stagePath, 'utf8'), relative(root, stagePath));
@@ -64,16 +68,23 @@ export const command: Command<Record<string, never>> = {
     const store = loaded.file.secretStore;
     if (store) {
       // printing them as well would make two owners of one Secret: the operator would overwrite it
-      throw new ProblemsError([{
-        code: 'secrets/from-store',
-        subject: `${relative(root, stagePath)}: secretStore`,
-        message: `stage ${stage} gets its Secrets (${[...new Set(declarations.map((d) => d.name))].sort().join(', ')}) from the ${store.kind ?? 'ClusterSecretStore'} '${store.name}' through the ExternalSecrets in ${DIST_DIR}/${stage}/, so there is nothing to print`,
-        hint: `put the values in the store under the keys the ExternalSecrets name (kubectl kustomize ${DIST_DIR}/${stage} | grep -A3 remoteRef), or remove secretStore: from the stage file to use npm run secrets`,
-      }], ExitCode.checkFailed);
+      throw new ProblemsError(
+        [
+          {
+            code: 'secrets/from-store',
+            subject: `${relative(root, stagePath)}: secretStore`,
+            message: `stage ${stage} gets its Secrets (${[...new Set(declarations.map((d) => d.name))].sort().join(', ')}) from the ${store.kind ?? 'ClusterSecretStore'} '${store.name}' through the ExternalSecrets in ${DIST_DIR}/${stage}/, so there is nothing to print`,
+            hint: `put the values in the store under the keys the ExternalSecrets name (kubectl kustomize ${DIST_DIR}/${stage} | grep -A3 remoteRef), or remove secretStore: from the stage file to use npm run secrets`,
+          },
+        ],
+        ExitCode.checkFailed,
+      );
     }
 
     const file = secretsFile(stage);
-    const fromFile = existsSync(join(root, file)) ? parseEnvFile(readFileSync(join(root, file), 'utf8'), file) : { values: new Map<string, string>(), problems: [] };
+    const fromFile = existsSync(join(root, file))
+      ? parseEnvFile(readFileSync(join(root, file), 'utf8'), file)
+      : { values: new Map<string, string>(), problems: [] };
     if (fromFile.problems.length) throw new ProblemsError(fromFile.problems);
     const values = new Map(fromFile.values);
     // the environment wins over the file (when set and not empty), so CI can inject values without writing one

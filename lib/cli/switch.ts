@@ -10,7 +10,17 @@ import { imageVersion } from '../stack.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { DIST_DIR, compile, loadStage, openProject, readStageFile, readStageTree, requireStages, rewriteStage, staleFiles } from './project.js';
+import {
+  DIST_DIR,
+  compile,
+  loadStage,
+  openProject,
+  readStageFile,
+  readStageTree,
+  requireStages,
+  rewriteStage,
+  staleFiles,
+} from './project.js';
 
 const usage = `Usage: npm run switch -- <stage> <app> [--release <version or image>] [--force]
 
@@ -40,7 +50,13 @@ export const command: Command<{ release?: string; force?: boolean }> = {
   options: { release: { type: 'string' }, force: { type: 'boolean' } },
   run({ release: version, force }, args, io) {
     if (args.length !== 2) {
-      throw new ProblemsError([{ code: 'cli/arguments', message: `switch takes a stage and an app (found ${args.length} arguments)`, hint: 'e.g. npm run switch -- production demoapp' }]);
+      throw new ProblemsError([
+        {
+          code: 'cli/arguments',
+          message: `switch takes a stage and an app (found ${args.length} arguments)`,
+          hint: 'e.g. npm run switch -- production demoapp',
+        },
+      ]);
     }
     const [stage, app] = args;
     const project = openProject(io.cwd, { writer: `switch -- ${args.join(' ')}`, log: (l) => io.stderr.write(`${l}\n`) });
@@ -48,16 +64,26 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     const loaded = loadStage(project, stage);
     const instance = loaded.apps.find((a) => a.name === app);
     if (!instance) {
-      throw new ProblemsError([{ code: 'switch/no-app', message: `${loaded.source} deploys no app '${app}'`, hint: `its apps are: ${loaded.apps.map((a) => a.name).join(', ') || 'none'}` }]);
+      throw new ProblemsError([
+        {
+          code: 'switch/no-app',
+          message: `${loaded.source} deploys no app '${app}'`,
+          hint: `its apps are: ${loaded.apps.map((a) => a.name).join(', ') || 'none'}`,
+        },
+      ]);
     }
     const path = STACKS[instance.stack as keyof typeof STACKS].release?.blueGreen;
     const colors = path && (settingAt(instance.settings, path) as BlueGreenSettings | undefined);
     if (!path || !colors) {
-      throw new ProblemsError([{
-        code: 'switch/not-blue-green',
-        message: `apps.${app} in ${loaded.source} does not run blue/green, so it has no color to switch to`,
-        hint: path ? `replace its image: with blueGreen: { live: blue, blue: <image>, green: <image> }` : `stack '${instance.stack}' cannot run blue/green`,
-      }]);
+      throw new ProblemsError([
+        {
+          code: 'switch/not-blue-green',
+          message: `apps.${app} in ${loaded.source} does not run blue/green, so it has no color to switch to`,
+          hint: path
+            ? `replace its image: with blueGreen: { live: blue, blue: <image>, green: <image> }`
+            : `stack '${instance.stack}' cannot run blue/green`,
+        },
+      ]);
     }
     const idle = idleColor(colors.live);
     const intended = version === undefined ? imageVersion(colors[idle]) : version.includes(':') ? imageVersion(version) : version;
@@ -75,7 +101,8 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     }
     const deployment = `Deployment ${loaded.context.namespace}/${colorName(app, idle)}`;
     const committed = manifestsOf(readStageTree(project, stage)).find((m) => m.id === deployment)?.value as
-      { metadata?: { labels?: Record<string, string> } } | undefined;
+      | { metadata?: { labels?: Record<string, string> } }
+      | undefined;
     const running = committed?.metadata?.labels?.[VERSION_LABEL];
     if (running !== intended) {
       problems.push({
@@ -83,9 +110,10 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         message: committed
           ? `${deployment} in ${DIST_DIR}/${stage} runs version ${running}, not ${intended}`
           : `${DIST_DIR}/${stage} has no ${deployment} for the ${idle} color`,
-        hint: version === undefined
-          ? `synthesize and apply ${stage} first (npm run synth -- --stage ${stage})`
-          : `promote the release to the ${idle} color first (npm run promote -- <previous stage> ${stage}), or name the version it runs`,
+        hint:
+          version === undefined
+            ? `synthesize and apply ${stage} first (npm run synth -- --stage ${stage})`
+            : `promote the release to the ${idle} color first (npm run promote -- <previous stage> ${stage}), or name the version it runs`,
       });
     }
     if (problems.length) throw new ProblemsError(problems, ExitCode.checkFailed);

@@ -12,7 +12,17 @@ import { describeObject } from '../model/object.js';
 import { imageSubstitutions } from '../transforms/images.js';
 import { EXIT_CODES_HELP, printProblem, progress, useColor, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { DIST_DIR, SCHEMA_FILE, compile, flushRenderCache, openProject, requireStages, schemaText, writeOutput, writtenLines } from './project.js';
+import {
+  DIST_DIR,
+  SCHEMA_FILE,
+  compile,
+  flushRenderCache,
+  openProject,
+  requireStages,
+  schemaText,
+  writeOutput,
+  writtenLines,
+} from './project.js';
 import { startFingerprint } from './fingerprint.js';
 
 const usage = `Usage: npm run synth [-- [<stage>...] [--stage <name>...] [--verbose] [--no-cache]]
@@ -43,7 +53,9 @@ export function warningSummary(stage: string, warnings: readonly Finding[]): Pro
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([code, found]) => {
       const objects = [...new Set(found.map((f) => describeObject(f.object)))];
-      const named = objects.slice(0, NAMED_IN_SUMMARY).join(', ') + (objects.length > NAMED_IN_SUMMARY ? `, and ${objects.length - NAMED_IN_SUMMARY} more` : '');
+      const named =
+        objects.slice(0, NAMED_IN_SUMMARY).join(', ') +
+        (objects.length > NAMED_IN_SUMMARY ? `, and ${objects.length - NAMED_IN_SUMMARY} more` : '');
       const n = found.length;
       return {
         code,
@@ -85,11 +97,20 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       return { compiled, gone, written };
     });
     flushRenderCache();
-    fingerprint?.record({ distDir: DIST_DIR, tree: compiled.tree, schema: { file: SCHEMA_FILE, text: schema }, stages: project.stages.length });
+    fingerprint?.record({
+      distDir: DIST_DIR,
+      tree: compiled.tree,
+      schema: { file: SCHEMA_FILE, text: schema },
+      stages: project.stages.length,
+    });
     const color = useColor(io);
     let summarized = 0;
     for (const [i, s] of compiled.stages.entries()) {
-      io.stdout.write(writtenLines(written[i]).map((l) => `${l}\n`).join(''));
+      io.stdout.write(
+        writtenLines(written[i])
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
       for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
         io.stdout.write(`  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`);
       }
@@ -110,7 +131,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
     }
-    if (summarized) io.stderr.write(`${summarized} warning${summarized === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
+    if (summarized)
+      io.stderr.write(`${summarized} warning${summarized === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
     return ExitCode.ok;
   },
 };

@@ -17,7 +17,9 @@ const Sync = Settings(
     automated: Type.Optional(Type.Boolean({ description: 'Apply every new commit without a person asking for it. @default true' })),
     prune: Type.Optional(Type.Boolean({ description: 'Delete objects that the stage no longer has. @default true' })),
     selfHeal: Type.Optional(
-      Type.Boolean({ description: 'Put back what someone changed by hand in the cluster (Argo CD selfHeal; Flux always does). @default true' }),
+      Type.Boolean({
+        description: 'Put back what someone changed by hand in the cluster (Argo CD selfHeal; Flux always does). @default true',
+      }),
     ),
   },
   { description: 'How the engine applies the stage.' },
@@ -25,7 +27,7 @@ const Sync = Settings(
 
 const Repository = Settings(
   {
-    url: Type.Optional(Url('The Git repository the engine reads dist/ from. @default - the project file\'s')),
+    url: Type.Optional(Url("The Git repository the engine reads dist/ from. @default - the project file's")),
     revision: Type.Optional(
       Type.String({ minLength: 1, pattern: '^[\\w./-]+$', description: 'Branch, tag or commit the engine follows. @default main' }),
     ),
@@ -36,12 +38,16 @@ const Repository = Settings(
 /** `delivery:` of a stage file: every setting overrides the project file's. */
 export const StageDeliverySettings = Settings(
   {
-    engine: Type.Optional(StringEnum(ENGINES, { description: 'The GitOps engine that applies this stage. @default - the project file\'s' })),
-    cluster: Type.Optional(DnsLabel({ description: 'The cluster the stage is applied to: a name under delivery.clusters of stagecraft.yaml.' })),
+    engine: Type.Optional(StringEnum(ENGINES, { description: "The GitOps engine that applies this stage. @default - the project file's" })),
+    cluster: Type.Optional(
+      DnsLabel({ description: 'The cluster the stage is applied to: a name under delivery.clusters of stagecraft.yaml.' }),
+    ),
     repository: Type.Optional(Repository),
     sync: Type.Optional(Sync),
   },
-  { description: 'Where and how a GitOps engine (Argo CD or Flux) delivers this stage: see the README, "Delivering with Argo CD or Flux".' },
+  {
+    description: 'Where and how a GitOps engine (Argo CD or Flux) delivers this stage: see the README, "Delivering with Argo CD or Flux".',
+  },
 );
 
 export const ClusterSettings = Settings(
@@ -80,7 +86,10 @@ export const SecretStoreSettings = Settings(
     name: DnsLabel({ description: 'The SecretStore or ClusterSecretStore that holds the values.' }),
     kind: Type.Optional(StringEnum(['SecretStore', 'ClusterSecretStore'], { description: 'Its kind. @default ClusterSecretStore' })),
     refreshInterval: Type.Optional(
-      Type.String({ pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', description: 'How often the operator reads the store again. @default 1h' }),
+      Type.String({
+        pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+        description: 'How often the operator reads the store again. @default 1h',
+      }),
     ),
     remoteKeys: Type.Optional(
       Type.Record(Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[-._a-zA-Z0-9]+$' }), Type.String({ minLength: 1 }), {

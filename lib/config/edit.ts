@@ -74,12 +74,14 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
       current = current.slice(0, at) + add + current.slice(at);
       applied.push(edit);
     } else {
-      throw new ProblemsError([{
-        code: 'edit/not-a-value',
-        location: { file, line: 1, column: 1 },
-        message: `cannot write ${dotted(edit.path)}: ${node === undefined ? `there is no mapping ${dotted(edit.path.slice(0, -1))} to add it to` : 'it is not a single value'}`,
-        hint: `write ${dotted(edit.path)}: ${edit.value} into ${file} by hand`,
-      }]);
+      throw new ProblemsError([
+        {
+          code: 'edit/not-a-value',
+          location: { file, line: 1, column: 1 },
+          message: `cannot write ${dotted(edit.path)}: ${node === undefined ? `there is no mapping ${dotted(edit.path.slice(0, -1))} to add it to` : 'it is not a single value'}`,
+          hint: `write ${dotted(edit.path)}: ${edit.value} into ${file} by hand`,
+        },
+      ]);
     }
   }
   // every edit is read back from the final text, so a wrong offset can never go unnoticed
@@ -89,7 +91,8 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
     text: current,
     applied: applied.map((e) => {
       const node = nodeAt(doc, e.path);
-      if (!isScalar(node) || String(node.value) !== e.value) throw new Error(`editing ${file}: ${dotted(e.path)} did not become '${e.value}'`);
+      if (!isScalar(node) || String(node.value) !== e.value)
+        throw new Error(`editing ${file}: ${dotted(e.path)} did not become '${e.value}'`);
       const { line, col } = lines.linePos(node.range![0]);
       return { ...e, location: { file, line, column: col } };
     }),

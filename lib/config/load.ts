@@ -102,37 +102,49 @@ export class StageLoader<S extends StackMap> {
     };
 
     const stageName = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
-    const nameProblems: Problem[] = new RegExp(DNS_LABEL_PATTERN).test(stageName) && stageName.length <= 63
-      ? []
-      : [{
-          code: 'config/stage-name',
-          location: { file, line: 1, column: 1 },
-          message: `the stage name '${shorten(stageName)}' (the file name) is not a DNS-1123 label`,
-          hint: "rename the file to lowercase letters, digits and '-', at most 63 characters, e.g. 'qa.yaml'",
-        }];
+    const nameProblems: Problem[] =
+      new RegExp(DNS_LABEL_PATTERN).test(stageName) && stageName.length <= 63
+        ? []
+        : [
+            {
+              code: 'config/stage-name',
+              location: { file, line: 1, column: 1 },
+              message: `the stage name '${shorten(stageName)}' (the file name) is not a DNS-1123 label`,
+              hint: "rename the file to lowercase letters, digits and '-', at most 63 characters, e.g. 'qa.yaml'",
+            },
+          ];
     if (read.problems.length) fail([...nameProblems, ...read.problems]);
     const doc = read.docs[0];
     if (!doc || doc.contents === null) {
-      fail([...nameProblems, {
-        code: 'config/empty',
-        location: at(0),
-        message: 'the stage file is empty',
-        hint: 'a stage file is a mapping with at least `apps:`; see environments/lab.yaml',
-      }]);
+      fail([
+        ...nameProblems,
+        {
+          code: 'config/empty',
+          location: at(0),
+          message: 'the stage file is empty',
+          hint: 'a stage file is a mapping with at least `apps:`; see environments/lab.yaml',
+        },
+      ]);
     }
     const data: unknown = read.values[0];
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      fail([...nameProblems, {
-        code: 'config/not-a-mapping',
-        location: at(doc.contents?.range?.[0] ?? 0),
-        message: `the stage file must be a mapping of settings (found ${Array.isArray(data) ? 'a list' : describeValue(data)})`,
-        hint: 'start the file with `apps:`; see environments/lab.yaml',
-      }]);
+      fail([
+        ...nameProblems,
+        {
+          code: 'config/not-a-mapping',
+          location: at(doc.contents?.range?.[0] ?? 0),
+          message: `the stage file must be a mapping of settings (found ${Array.isArray(data) ? 'a list' : describeValue(data)})`,
+          hint: 'start the file with `apps:`; see environments/lab.yaml',
+        },
+      ]);
     }
 
     const place = (p: PathProblem): Problem => {
       const { path, key, ...rest } = p;
-      return { ...rest, location: key === undefined ? locateValue(doc, read.lines, file, path) : locateKey(doc, read.lines, file, path, key) };
+      return {
+        ...rest,
+        location: key === undefined ? locateValue(doc, read.lines, file, path) : locateKey(doc, read.lines, file, path, key),
+      };
     };
     const schemaProblems = this.validator.problems(data).map((p) => place(unknownStack(p, Object.keys(this.stacks))));
     const stageFile = data as Static<typeof this.schema>;
@@ -156,7 +168,13 @@ export class StageLoader<S extends StackMap> {
         return place({ ...p, path, message: `${dotted(path)} ${p.message}` });
       }),
     );
-    const edge = stageFile.edge ? refineEdge(stageFile.edge, instances.apps.map((a) => a.name), context.nodes).map(place) : [];
+    const edge = stageFile.edge
+      ? refineEdge(
+          stageFile.edge,
+          instances.apps.map((a) => a.name),
+          context.nodes,
+        ).map(place)
+      : [];
     if (refined.length || edge.length) fail([...refined, ...edge]);
     const locate = (path: FieldPath, key?: string): SourceLocation =>
       key === undefined ? locateValue(doc, read.lines, file, path) : locateKey(doc, read.lines, file, path, key);
@@ -165,7 +183,8 @@ export class StageLoader<S extends StackMap> {
 }
 
 const APP_NAME_PATTERN = new RegExp(APP_NAME.pattern);
-const isAppName = (name: string) => APP_NAME_PATTERN.test(name) && name.length <= APP_NAME.maxLength && !(APP_NAME.not.enum as readonly string[]).includes(name);
+const isAppName = (name: string) =>
+  APP_NAME_PATTERN.test(name) && name.length <= APP_NAME.maxLength && !(APP_NAME.not.enum as readonly string[]).includes(name);
 
 /**
  * An app under `apps:` that is neither a stack nor says which stack it is an instance of is most
@@ -183,4 +202,3 @@ function unknownStack(p: PathProblem, stacks: readonly string[]): PathProblem {
     hint: 'to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings',
   };
 }
-

@@ -24,13 +24,17 @@ export function loadProjectFile(text: string, file = PROJECT_FILE): ProjectFile 
     return { file, line, column: col };
   };
   if (doc.errors.length) {
-    throw new ProblemsError(doc.errors.map((e) => ({ code: 'yaml/syntax', location: at(e.pos[0]), message: e.message.replace(/\.$/, '') })));
+    throw new ProblemsError(
+      doc.errors.map((e) => ({ code: 'yaml/syntax', location: at(e.pos[0]), message: e.message.replace(/\.$/, '') })),
+    );
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
   } catch (e) {
-    throw new ProblemsError([{ code: 'yaml/alias', location: at(0), message: String(e instanceof Error ? e.message : e).replace(/\.$/, '') }]);
+    throw new ProblemsError([
+      { code: 'yaml/alias', location: at(0), message: String(e instanceof Error ? e.message : e).replace(/\.$/, '') },
+    ]);
   }
   const problems: Problem[] = (validator ??= new SchemaValidator(ProjectFileSchema)).problems(data).map(({ path, key, ...p }) => ({
     ...p,

@@ -27,12 +27,8 @@ export const APP_NAME = {
 
 /** Stage-level settings, the same whatever stacks exist. */
 export const stageProperties = {
-  namespace: Type.Optional(
-    DnsLabel({ description: 'Namespace of the stage. @default - the stage name (the file name without .yaml)' }),
-  ),
-  architecture: Type.Optional(
-    StringEnum(ARCHITECTURES, { description: "CPU architecture of the stage's nodes. @default amd64" }),
-  ),
+  namespace: Type.Optional(DnsLabel({ description: 'Namespace of the stage. @default - the stage name (the file name without .yaml)' })),
+  architecture: Type.Optional(StringEnum(ARCHITECTURES, { description: "CPU architecture of the stage's nodes. @default amd64" })),
   nodes: Type.Optional(
     Type.Record(
       Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
@@ -58,7 +54,8 @@ export const stageProperties = {
         existingNamespaces: Type.Optional(
           Type.Array(DnsLabel(), {
             uniqueItems: true,
-            description: 'Namespaces the cluster already has, that objects may live in without the stage creating them (default, kube-system, kube-public and kube-node-lease always count). @default []',
+            description:
+              'Namespaces the cluster already has, that objects may live in without the stage creating them (default, kube-system, kube-public and kube-node-lease always count). @default []',
           }),
         ),
       },
@@ -80,7 +77,10 @@ export const stageProperties = {
               }),
               reason: Type.String({ minLength: 1, description: 'Why the value is not a secret (listed in the synth summary).' }),
             }),
-            { description: 'Values that look like secrets but are not (a public certificate, a known-public token): each by its setting, with a reason. @default []' },
+            {
+              description:
+                'Values that look like secrets but are not (a public certificate, a known-public token): each by its setting, with a reason. @default []',
+            },
           ),
         ),
       },
@@ -114,7 +114,10 @@ export const stageProperties = {
           }),
         ),
       },
-      { description: 'Additions to the image table of lib/transforms/arm-images.ts, for this stage (used when the architecture is not amd64).' },
+      {
+        description:
+          'Additions to the image table of lib/transforms/arm-images.ts, for this stage (used when the architecture is not amd64).',
+      },
     ),
   ),
 };
@@ -179,7 +182,10 @@ export function editorSchema(schema: TSchema, stacks: Readonly<Record<string, Ed
     const settings = JSON.parse(JSON.stringify(stacks[name].settings)) as JsonSchema;
     const release = stacks[name].release;
     if (release?.blueGreen && release.image.length === 1 && release.blueGreen.length === 1) {
-      settings.not = { required: [release.image[0], release.blueGreen[0]], description: `${release.image[0]} and ${release.blueGreen[0]} exclude each other: each color has its own image` };
+      settings.not = {
+        required: [release.image[0], release.blueGreen[0]],
+        description: `${release.image[0]} and ${release.blueGreen[0]} exclude each other: each color has its own image`,
+      };
     }
     return settings;
   };

@@ -45,4 +45,4 @@ export const Settings = <T extends Parameters<typeof Type.Object>[0]>(properties
 
 /** A node's host name, as the stage file's `nodes:` keys it. */
 export const NodeName = (options: SchemaOptions = {}) =>
-  Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', expected: 'a host name under the stage\'s nodes:', ...options });
+  Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', expected: "a host name under the stage's nodes:", ...options });

@@ -68,11 +68,17 @@ export class SchemaValidator {
   problems(data: unknown, at: KeyPath = []): PathProblem[] {
     if (this.validate(data)) return [];
     // an error about a key's name comes twice: as `propertyNames`, and as the rule the name broke
-    const errors = (this.validate.errors ?? []).filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword) && e.propertyName === undefined);
+    const errors = (this.validate.errors ?? []).filter(
+      (e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword) && e.propertyName === undefined,
+    );
     const seen = new Set<string>();
     const out: PathProblem[] = [];
     // a key whose name is invalid is the one problem reported about it (not also what its value lacks)
-    const badNames = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.instancePath}/${(e.params as { propertyName: string }).propertyName}`));
+    const badNames = new Set(
+      errors
+        .filter((e) => e.keyword === 'propertyNames')
+        .map((e) => `${e.instancePath}/${(e.params as { propertyName: string }).propertyName}`),
+    );
     for (const e of errors) {
       if (badNames.size && [...ancestors(e.instancePath)].some((p) => badNames.has(p))) continue;
       const p = this.toProblem(e, data, at);

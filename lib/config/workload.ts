@@ -6,30 +6,54 @@ import { Count, PortNumber, Settings, Type } from './types.js';
 
 /** A Kubernetes quantity such as `250m`, `512Mi` or `2Gi` (the articles' `2Gib` is not one). */
 export const Quantity = (description: string) =>
-  Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$', expected: 'a Kubernetes quantity such as 250m, 512Mi or 2Gi', description });
+  Type.String({
+    pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
+    expected: 'a Kubernetes quantity such as 250m, 512Mi or 2Gi',
+    description,
+  });
 
 export const Name = (description: string) =>
-  Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63, expected: "a DNS-1123 label (lowercase letters, digits and '-')", description });
+  Type.String({
+    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+    maxLength: 63,
+    expected: "a DNS-1123 label (lowercase letters, digits and '-')",
+    description,
+  });
 
 export const CpuMemory = (what: string) =>
-  Type.Optional(Settings({
-    cpu: Type.Optional(Quantity(`CPU ${what}, e.g. 250m. @default - none`)),
-    memory: Type.Optional(Quantity(`Memory ${what}, e.g. 512Mi. @default - none`)),
-  }));
+  Type.Optional(
+    Settings({
+      cpu: Type.Optional(Quantity(`CPU ${what}, e.g. 250m. @default - none`)),
+      memory: Type.Optional(Quantity(`Memory ${what}, e.g. 512Mi. @default - none`)),
+    }),
+  );
 
 export const Resources = (who: string) =>
-  Type.Optional(Settings({ requests: CpuMemory('reserved'), limits: CpuMemory('at most') }, { description: `Resources of ${who}. @default - none` }));
+  Type.Optional(
+    Settings({ requests: CpuMemory('reserved'), limits: CpuMemory('at most') }, { description: `Resources of ${who}. @default - none` }),
+  );
 
 export const Probe = (what: string) =>
-  Type.Optional(Settings({
-    http: Type.Optional(Settings({
-      path: Type.String({ pattern: '^/', expected: "a path starting with '/'", description: 'Path of the HTTP GET.' }),
-      port: Type.Optional(PortNumber({ description: "Port of the HTTP GET. @default - the app's port" })),
-    }, { description: 'Check with an HTTP GET (2xx or 3xx is healthy). @default - none: then command' })),
-    command: Type.Optional(Type.Array(Type.String(), { minItems: 1, description: 'Check with a command (exit 0 is healthy). @default - none: then http' })),
-    initialDelaySeconds: Type.Optional(Count(0, { description: 'Seconds before the first check. @default 0' })),
-    periodSeconds: Type.Optional(Count(1, { description: 'Seconds between checks. @default 10' })),
-    timeoutSeconds: Type.Optional(Count(1, { description: 'Seconds a check may take. @default 1' })),
-    failureThreshold: Type.Optional(Count(1, { description: 'Failed checks in a row that count as a failure. @default 3' })),
-  }, { description: what }));
-
+  Type.Optional(
+    Settings(
+      {
+        http: Type.Optional(
+          Settings(
+            {
+              path: Type.String({ pattern: '^/', expected: "a path starting with '/'", description: 'Path of the HTTP GET.' }),
+              port: Type.Optional(PortNumber({ description: "Port of the HTTP GET. @default - the app's port" })),
+            },
+            { description: 'Check with an HTTP GET (2xx or 3xx is healthy). @default - none: then command' },
+          ),
+        ),
+        command: Type.Optional(
+          Type.Array(Type.String(), { minItems: 1, description: 'Check with a command (exit 0 is healthy). @default - none: then http' }),
+        ),
+        initialDelaySeconds: Type.Optional(Count(0, { description: 'Seconds before the first check. @default 0' })),
+        periodSeconds: Type.Optional(Count(1, { description: 'Seconds between checks. @default 10' })),
+        timeoutSeconds: Type.Optional(Count(1, { description: 'Seconds a check may take. @default 1' })),
+        failureThreshold: Type.Optional(Count(1, { description: 'Failed checks in a row that count as a failure. @default 3' })),
+      },
+      { description: what },
+    ),
+  );

@@ -149,7 +149,8 @@ export class AppDeployment extends Construct {
     if (twice.length) throw new Error(`Deployment '${props.name}': 'ports' names ${twice.map((n) => `'${n}'`).join(', ')} more than once`);
     this.name = props.name;
     this.port = props.port;
-    const probe = (p: AppProbe | undefined, which: string): k8s.Probe | undefined => p && toProbe(p, props.port, `Deployment '${props.name}': '${which}' probe`);
+    const probe = (p: AppProbe | undefined, which: string): k8s.Probe | undefined =>
+      p && toProbe(p, props.port, `Deployment '${props.name}': '${which}' probe`);
     const securityContext = props.securityContext ?? RESTRICTED_CONTAINER;
     const versionLabel = { 'app.kubernetes.io/version': props.version };
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
@@ -170,27 +171,38 @@ export class AppDeployment extends Construct {
             serviceAccountName: props.serviceAccountName,
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
             securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
-            containers: [{
-              name: props.containerName ?? props.name,
-              image: props.image,
-              imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-              command: props.command?.length ? [...props.command] : undefined,
-              args: props.args?.length ? [...props.args] : undefined,
-              ports: orUndefined((props.ports ?? [{ name: 'http', containerPort: props.port }]).map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' }))),
-              env: props.env?.length ? [...props.env] : undefined,
-              envFrom: props.envFromConfigMaps?.length ? props.envFromConfigMaps.map((name) => ({ configMapRef: { name } })) : undefined,
-              livenessProbe: probe(props.probes?.liveness, 'liveness'),
-              readinessProbe: probe(props.probes?.readiness, 'readiness'),
-              startupProbe: probe(props.probes?.startup, 'startup'),
-              resources: props.resources,
-              securityContext,
-              // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
-              volumeMounts: orUndefined([
-                ...(securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', mountPath: '/tmp' }] : []),
-                ...(props.volumeMounts ?? []),
-              ]),
-            }],
-            volumes: orUndefined([...(securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', emptyDir: {} }] : []), ...(props.volumes ?? [])]),
+            containers: [
+              {
+                name: props.containerName ?? props.name,
+                image: props.image,
+                imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+                command: props.command?.length ? [...props.command] : undefined,
+                args: props.args?.length ? [...props.args] : undefined,
+                ports: orUndefined(
+                  (props.ports ?? [{ name: 'http', containerPort: props.port }]).map((p) => ({
+                    name: p.name,
+                    containerPort: p.containerPort,
+                    protocol: p.protocol ?? 'TCP',
+                  })),
+                ),
+                env: props.env?.length ? [...props.env] : undefined,
+                envFrom: props.envFromConfigMaps?.length ? props.envFromConfigMaps.map((name) => ({ configMapRef: { name } })) : undefined,
+                livenessProbe: probe(props.probes?.liveness, 'liveness'),
+                readinessProbe: probe(props.probes?.readiness, 'readiness'),
+                startupProbe: probe(props.probes?.startup, 'startup'),
+                resources: props.resources,
+                securityContext,
+                // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
+                volumeMounts: orUndefined([
+                  ...(securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', mountPath: '/tmp' }] : []),
+                  ...(props.volumeMounts ?? []),
+                ]),
+              },
+            ],
+            volumes: orUndefined([
+              ...(securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', emptyDir: {} }] : []),
+              ...(props.volumes ?? []),
+            ]),
           },
         },
       },

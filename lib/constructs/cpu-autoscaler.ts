@@ -31,9 +31,12 @@ export class CpuAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: CpuAutoscalerProps) {
     super(scope, id);
-    if (props.minReplicas < 1) throw new Error(`HorizontalPodAutoscaler '${props.name}': 'minReplicas' must be at least 1 (got ${props.minReplicas})`);
+    if (props.minReplicas < 1)
+      throw new Error(`HorizontalPodAutoscaler '${props.name}': 'minReplicas' must be at least 1 (got ${props.minReplicas})`);
     if (props.minReplicas > props.maxReplicas) {
-      throw new Error(`HorizontalPodAutoscaler '${props.name}': 'minReplicas' ${props.minReplicas} is above 'maxReplicas' ${props.maxReplicas}`);
+      throw new Error(
+        `HorizontalPodAutoscaler '${props.name}': 'minReplicas' ${props.minReplicas} is above 'maxReplicas' ${props.maxReplicas}`,
+      );
     }
     this.apiObject = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
       metadata: { name: props.name, labels: props.version === undefined ? undefined : { 'app.kubernetes.io/version': props.version } },
@@ -41,10 +44,12 @@ export class CpuAutoscaler extends Construct {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.deploymentName },
         minReplicas: props.minReplicas,
         maxReplicas: props.maxReplicas,
-        metrics: [{
-          type: 'Resource',
-          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.cpuUtilization ?? 70 } },
-        }],
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.cpuUtilization ?? 70 } },
+          },
+        ],
       },
     });
   }

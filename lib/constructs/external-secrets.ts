@@ -13,7 +13,8 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /** Where a Secret's key lives in the store: `remoteKeys`' entry, or `<namespace>/<secret>` with the key as property. */
 export function remoteRef(store: SecretStore, namespace: string, secret: string, key: string): { key: string; property: string } {
-  const declared = store.remoteKeys && Object.hasOwn(store.remoteKeys, `${secret}/${key}`) ? store.remoteKeys[`${secret}/${key}`] : undefined;
+  const declared =
+    store.remoteKeys && Object.hasOwn(store.remoteKeys, `${secret}/${key}`) ? store.remoteKeys[`${secret}/${key}`] : undefined;
   if (declared === undefined) return { key: `${namespace}/${secret}`, property: key };
   const hash = declared.indexOf('#');
   return hash < 0 ? { key: declared, property: key } : { key: declared.slice(0, hash), property: declared.slice(hash + 1) };

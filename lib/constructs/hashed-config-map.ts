@@ -10,7 +10,11 @@ import { CONTENT_HASH_LENGTH } from '../model/object.js';
  * changes it.
  */
 export function contentHash(data: Readonly<Record<string, string>>): string {
-  const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(data)
+      .sort()
+      .map((k) => [k, data[k]]),
+  );
   return createHash('sha256').update(canonical).digest('hex').slice(0, CONTENT_HASH_LENGTH);
 }
 
@@ -35,7 +39,10 @@ export class HashedConfigMap extends Construct {
   constructor(scope: Construct, id: string, props: HashedConfigMapProps) {
     super(scope, id);
     const bad = Object.keys(props.data).filter((k) => !/^[-._a-zA-Z0-9]+$/.test(k));
-    if (bad.length) throw new Error(`ConfigMap '${props.baseName}': 'data' keys ${bad.map((k) => `'${k}'`).join(', ')} may only hold letters, digits, '-', '_' and '.'`);
+    if (bad.length)
+      throw new Error(
+        `ConfigMap '${props.baseName}': 'data' keys ${bad.map((k) => `'${k}'`).join(', ')} may only hold letters, digits, '-', '_' and '.'`,
+      );
     this.name = `${props.baseName}-${contentHash(props.data)}`;
     // cdk8s-plus looks keys up with `in` on a plain object, so `constructor` or `toString` would be
     // "already used": such keys are written by a JSON patch of the whole data instead

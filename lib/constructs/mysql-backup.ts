@@ -52,7 +52,9 @@ export class MysqlBackup extends Construct {
   constructor(scope: Construct, id: string, props: MysqlBackupProps) {
     super(scope, id);
     if (props.schedule.trim().split(/\s+/).length !== 5 && !props.schedule.startsWith('@')) {
-      throw new Error(`CronJob '${props.name}': 'schedule' must have 5 fields (minute hour day month weekday) or be a macro such as @daily (got '${props.schedule}')`);
+      throw new Error(
+        `CronJob '${props.name}': 'schedule' must have 5 fields (minute hour day month weekday) or be a macro such as @daily (got '${props.schedule}')`,
+      );
     }
     const keys = { username: 'username', password: 'password', database: 'database', ...props.secretKeys };
     const fromSecret = (name: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: props.secretName, key } } });
@@ -71,27 +73,29 @@ export class MysqlBackup extends Construct {
               spec: {
                 restartPolicy: 'OnFailure',
                 automountServiceAccountToken: false,
-                containers: [{
-                  name: 'mysqldump',
-                  image: props.image,
-                  imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-                  command: ['/bin/sh', '-c', DUMP_SCRIPT],
-                  env: [
-                    { name: 'MYSQL_HOST', value: props.host },
-                    fromSecret('MYSQL_USER', keys.username),
-                    fromSecret('MYSQL_PWD', keys.password),
-                    fromSecret('MYSQL_DATABASE', keys.database),
-                  ],
-                  securityContext: {
-                    runAsUser: 0,
-                    runAsNonRoot: false,
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ['ALL'] },
-                    seccompProfile: { type: 'RuntimeDefault' },
+                containers: [
+                  {
+                    name: 'mysqldump',
+                    image: props.image,
+                    imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+                    command: ['/bin/sh', '-c', DUMP_SCRIPT],
+                    env: [
+                      { name: 'MYSQL_HOST', value: props.host },
+                      fromSecret('MYSQL_USER', keys.username),
+                      fromSecret('MYSQL_PWD', keys.password),
+                      fromSecret('MYSQL_DATABASE', keys.database),
+                    ],
+                    securityContext: {
+                      runAsUser: 0,
+                      runAsNonRoot: false,
+                      allowPrivilegeEscalation: false,
+                      readOnlyRootFilesystem: true,
+                      capabilities: { drop: ['ALL'] },
+                      seccompProfile: { type: 'RuntimeDefault' },
+                    },
+                    volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
                   },
-                  volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
-                }],
+                ],
                 volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: props.claimName } }],
               },
             },
@@ -99,6 +103,10 @@ export class MysqlBackup extends Construct {
         },
       },
     });
-    allowPolicyException(this.apiObject, 'run-as-root', 'writes dumps into a hostPath-backed claim, whose directory belongs to root (fsGroup does not apply to hostPath)');
+    allowPolicyException(
+      this.apiObject,
+      'run-as-root',
+      'writes dumps into a hostPath-backed claim, whose directory belongs to root (fsGroup does not apply to hostPath)',
+    );
   }
 }

@@ -81,33 +81,39 @@ export class MysqlDatabase extends Construct {
       selector: this.selector,
       podSpec: {
         automountServiceAccountToken: false,
-        containers: [{
-          name: 'mysql',
-          image: props.image,
-          imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-          ports: [{ name: 'mysql', containerPort: MYSQL_PORT, protocol: 'TCP' }],
-          env: [
-            // 'true', not 'yes': YAML 1.1 parsers (kubectl's) would read an unquoted yes as a boolean
-            { name: 'MYSQL_RANDOM_ROOT_PASSWORD', value: 'true' },
-            fromSecret('MYSQL_USER', keys.username),
-            fromSecret('MYSQL_PASSWORD', keys.password),
-            fromSecret('MYSQL_DATABASE', keys.database),
-          ],
-          // `mysqladmin ping` succeeds whenever mysqld answers over TCP, even without credentials; the
-          // first start initializes the data directory with networking off, which the startup probe
-          // waits out (up to 5 minutes) before liveness may restart the container
-          startupProbe: { exec: { command: PING }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
-          livenessProbe: { exec: { command: PING }, periodSeconds: 10, timeoutSeconds: 5 },
-          readinessProbe: { exec: { command: PING }, periodSeconds: 5, timeoutSeconds: 2 },
-          resources: props.resources,
-          securityContext: MYSQL_CONTAINER,
-          volumeMounts: [{ name: 'data', mountPath: '/var/lib/mysql' }],
-        }],
+        containers: [
+          {
+            name: 'mysql',
+            image: props.image,
+            imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+            ports: [{ name: 'mysql', containerPort: MYSQL_PORT, protocol: 'TCP' }],
+            env: [
+              // 'true', not 'yes': YAML 1.1 parsers (kubectl's) would read an unquoted yes as a boolean
+              { name: 'MYSQL_RANDOM_ROOT_PASSWORD', value: 'true' },
+              fromSecret('MYSQL_USER', keys.username),
+              fromSecret('MYSQL_PASSWORD', keys.password),
+              fromSecret('MYSQL_DATABASE', keys.database),
+            ],
+            // `mysqladmin ping` succeeds whenever mysqld answers over TCP, even without credentials; the
+            // first start initializes the data directory with networking off, which the startup probe
+            // waits out (up to 5 minutes) before liveness may restart the container
+            startupProbe: { exec: { command: PING }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+            livenessProbe: { exec: { command: PING }, periodSeconds: 10, timeoutSeconds: 5 },
+            readinessProbe: { exec: { command: PING }, periodSeconds: 5, timeoutSeconds: 2 },
+            resources: props.resources,
+            securityContext: MYSQL_CONTAINER,
+            volumeMounts: [{ name: 'data', mountPath: '/var/lib/mysql' }],
+          },
+        ],
         volumes: [{ name: 'data', persistentVolumeClaim: { claimName: props.claimName } }],
       },
     });
     const rc = this.controller.apiObject;
-    allowPolicyException(rc, 'run-as-root', "the mysql image's entrypoint starts as root to chown /var/lib/mysql, then runs mysqld as the mysql user");
+    allowPolicyException(
+      rc,
+      'run-as-root',
+      "the mysql image's entrypoint starts as root to chown /var/lib/mysql, then runs mysqld as the mysql user",
+    );
     // CHOWN, DAC_OVERRIDE, FOWNER, SETGID and SETUID (added back above) are all in the baseline's
     // allowed set, so no 'capabilities' exception: declaring one would excuse nothing
     this.service = new LabelService(this, 'Service', {

@@ -40,16 +40,18 @@ export class TlsIngress extends Construct {
       spec: {
         ingressClassName: props.className,
         tls: [{ hosts: [props.host], secretName: props.tlsSecretName }],
-        rules: [{
-          host: props.host,
-          http: {
-            paths: paths.map((path) => ({
-              path,
-              pathType: 'Prefix',
-              backend: { service: { name: props.serviceName, port: { number: props.servicePort } } },
-            })),
+        rules: [
+          {
+            host: props.host,
+            http: {
+              paths: paths.map((path) => ({
+                path,
+                pathType: 'Prefix',
+                backend: { service: { name: props.serviceName, port: { number: props.servicePort } } },
+              })),
+            },
           },
-        }],
+        ],
       },
     });
   }

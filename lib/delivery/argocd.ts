@@ -26,7 +26,8 @@ function unique<T>(items: readonly T[]): T[] {
 }
 
 export function appProject(plans: readonly DeliveryPlan[], labels: Record<string, string>): IAppProject {
-  const kinds = (pick: (p: DeliveryPlan) => readonly GroupKind[]) => unique(plans.flatMap((p) => pick(p).map((k) => ({ group: k.group, kind: k.kind }))));
+  const kinds = (pick: (p: DeliveryPlan) => readonly GroupKind[]) =>
+    unique(plans.flatMap((p) => pick(p).map((k) => ({ group: k.group, kind: k.kind }))));
   return {
     apiVersion: API_VERSION,
     kind: 'AppProject',

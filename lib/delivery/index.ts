@@ -81,11 +81,15 @@ export function deliveryFiles(
       objects.forEach((o, i) => {
         entries.push(inventoryEntry(o, digests[i]));
       });
-      tree.set(`${engine}/${file}`, yamlStream(documents, `${header}\nApply once to the cluster ${engine} runs in: kubectl apply -k dist/${DELIVERY_DIR}/${engine}`));
+      tree.set(
+        `${engine}/${file}`,
+        yamlStream(documents, `${header}\nApply once to the cluster ${engine} runs in: kubectl apply -k dist/${DELIVERY_DIR}/${engine}`),
+      );
     }
     tree.set(
       `${engine}/${KUSTOMIZATION_FILE}`,
-      `# ${header}\n` + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...files.keys()].sort() }),
+      `# ${header}\n` +
+        toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...files.keys()].sort() }),
     );
     tree.set(
       `${engine}/${INVENTORY_FILE}`,

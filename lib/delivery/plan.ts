@@ -80,19 +80,40 @@ export function planDelivery(
     const engine = d.engine ?? defaults.engine;
     const clusterName = d.cluster ?? defaults.cluster;
     const url = d.repository?.url ?? defaults.repository?.url;
-    if (!engine) fail('engine', 'names no engine, and the project file sets no delivery.engine', `set delivery.engine (argocd or flux) in ${s.source} or in ${projectSource}`);
-    if (!url) fail('repository.url', 'names no Git repository, and the project file sets no delivery.repository.url', `set delivery.repository.url in ${projectSource}`);
+    if (!engine)
+      fail(
+        'engine',
+        'names no engine, and the project file sets no delivery.engine',
+        `set delivery.engine (argocd or flux) in ${s.source} or in ${projectSource}`,
+      );
+    if (!url)
+      fail(
+        'repository.url',
+        'names no Git repository, and the project file sets no delivery.repository.url',
+        `set delivery.repository.url in ${projectSource}`,
+      );
     if (!clusterName) {
-      fail('cluster', 'names no cluster', `set delivery.cluster to one of the clusters of ${projectSource}: ${Object.keys(clusters).join(', ') || 'none yet'}`);
+      fail(
+        'cluster',
+        'names no cluster',
+        `set delivery.cluster to one of the clusters of ${projectSource}: ${Object.keys(clusters).join(', ') || 'none yet'}`,
+      );
     } else if (!Object.hasOwn(clusters, clusterName)) {
       const guess = didYouMean(clusterName, Object.keys(clusters));
-      fail('cluster', `names the cluster '${clusterName}', which ${projectSource} does not declare${guess ? `; did you mean '${guess}'?` : ''}`,
-        `declare it under delivery.clusters in ${projectSource} (its server URL, or its name in the engine)`);
+      fail(
+        'cluster',
+        `names the cluster '${clusterName}', which ${projectSource} does not declare${guess ? `; did you mean '${guess}'?` : ''}`,
+        `declare it under delivery.clusters in ${projectSource} (its server URL, or its name in the engine)`,
+      );
     }
     if (!engine || !url || !clusterName || !Object.hasOwn(clusters, clusterName)) continue;
     const cluster = { id: clusterName, ...clusters[clusterName] };
     if (engine === 'argocd' && !cluster.server && !cluster.name) {
-      fail('cluster', `the cluster '${clusterName}' has neither server nor name, which Argo CD needs`, `set delivery.clusters.${clusterName}.server in ${projectSource}`);
+      fail(
+        'cluster',
+        `the cluster '${clusterName}' has neither server nor name, which Argo CD needs`,
+        `set delivery.clusters.${clusterName}.server in ${projectSource}`,
+      );
       continue;
     }
     const sync = { ...defaults.sync, ...d.sync };

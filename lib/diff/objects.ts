@@ -109,7 +109,9 @@ export function setStageAside(manifests: readonly Manifest[], names: StageNames)
  */
 function keyedByName(v: unknown): unknown {
   if (Array.isArray(v)) {
-    const names = v.map((e) => (e !== null && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : undefined));
+    const names = v.map((e) =>
+      e !== null && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : undefined,
+    );
     const keyed = v.length > 0 && names.every((n) => n !== undefined) && new Set(names).size === names.length;
     return keyed ? Object.fromEntries(v.map((e, i) => [`[${names[i]}]`, keyedByName(e)])) : v.map(keyedByName);
   }
@@ -134,7 +136,10 @@ function fieldChanges(before: unknown, after: unknown): FieldChange[] {
  */
 function colorPairs(old: ReadonlyMap<string, unknown>, now: ReadonlyMap<string, unknown>): [string, string][] {
   const pairs: [string, string][] = [];
-  for (const [from, to] of [[old, now], [now, old]] as const) {
+  for (const [from, to] of [
+    [old, now],
+    [now, old],
+  ] as const) {
     for (const id of from.keys()) {
       if (to.has(id)) continue;
       for (const color of COLORS) {

@@ -47,7 +47,9 @@ function frontend(f: EdgeFrontend): string {
     ...(f.gzip ? ['compression algo gzip', `compression type ${GZIP_TYPES}`] : []),
     ...f.routes.flatMap((r) => [
       ...(r.blueGreen
-        ? [`# ${r.app} is blue/green: ${r.blueGreen.live} is live, ${r.blueGreen.idle} (backend ${r.blueGreen.idleBackend}) is idle; npm run switch flips this line`]
+        ? [
+            `# ${r.app} is blue/green: ${r.blueGreen.live} is live, ${r.blueGreen.idle} (backend ${r.blueGreen.idleBackend}) is idle; npm run switch flips this line`,
+          ]
         : []),
       `use_backend ${r.backend} if ${hostIs(r.host)}`,
     ]),

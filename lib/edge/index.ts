@@ -28,7 +28,12 @@ export interface StageEdge {
 }
 
 /** The edge files of a rendered stage (none without `edge:`), and the problems that prevent them. */
-export function stageEdge(stage: StageContext, source: string, edge: EdgeSettings | undefined, charts: readonly RenderedChart[]): StageEdge {
+export function stageEdge(
+  stage: StageContext,
+  source: string,
+  edge: EdgeSettings | undefined,
+  charts: readonly RenderedChart[],
+): StageEdge {
   // a node port taken twice is refused by the checks (api/node-port, lib/checks/api-limits.ts), edge or not
   if (!edge) return { files: [], problems: [], warnings: [] };
   const { plan, problems, warnings } = planEdge(stage, source, edge, charts);

@@ -15,7 +15,7 @@ export const NODE_PORT_MAX = 32767;
 /** The node ports of a Service's ports, in order (those that have one). */
 export function nodePortsOf(o: KubeObject): number[] {
   if (o.kind !== 'Service') return [];
-  const ports = ((o.spec as { ports?: { nodePort?: number }[] } | undefined)?.ports ?? []);
+  const ports = (o.spec as { ports?: { nodePort?: number }[] } | undefined)?.ports ?? [];
   return ports.map((p) => p.nodePort).filter((p): p is number => typeof p === 'number');
 }
 

@@ -109,7 +109,13 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
   const backends = new Map<string, EdgeBackend>();
 
   /** The backend of Service `name` of app `app`, or a problem (at `settingPath` below apps.<app>). */
-  const backendOf = (app: string, objects: readonly KubeObject[], name: string, settingPath: readonly string[], declare: string): string | undefined => {
+  const backendOf = (
+    app: string,
+    objects: readonly KubeObject[],
+    name: string,
+    settingPath: readonly string[],
+    declare: string,
+  ): string | undefined => {
     const known = backends.get(name);
     if (known) return known.name;
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === name);
@@ -123,7 +129,9 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
           message: color
             ? `app '${app}' runs blue/green and is published at the edge, so the edge needs a NodePort Service per color to switch between, and there is no Service '${name}'`
             : `app '${app}' is published at the edge, but it has no Service '${name}' to send traffic to`,
-          hint: color ? `declare them under apps.${app} in ${source}: ${declare}` : 'publish an app whose stack makes a Service named after it',
+          hint: color
+            ? `declare them under apps.${app} in ${source}: ${declare}`
+            : 'publish an app whose stack makes a Service named after it',
         });
       }
       return undefined;
@@ -150,7 +158,13 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
         hint: `give the app a readiness probe with an HTTP path (apps.${app} in ${source})`,
       });
     }
-    backends.set(name, { name, service: `Service ${service.metadata.namespace}/${name}`, nodePort, ...(healthPath ? { healthPath } : {}), servers });
+    backends.set(name, {
+      name,
+      service: `Service ${service.metadata.namespace}/${name}`,
+      nodePort,
+      ...(healthPath ? { healthPath } : {}),
+      servers,
+    });
     return name;
   };
 
@@ -194,7 +208,9 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
     plan: {
       stage: stage.name,
       source,
-      machines: Object.entries(edge.machines).map(([name, m]) => ({ name, address: m.address })).sort(byName),
+      machines: Object.entries(edge.machines)
+        .map(([name, m]) => ({ name, address: m.address }))
+        .sort(byName),
       frontends: frontends.sort(byName),
       backends: [...backends.values()].sort(byName),
     },

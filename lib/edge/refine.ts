@@ -69,7 +69,7 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
         code: 'edge/machine-address',
         path: ['edge', 'machines', name, 'address'],
         message: `edge machine '${name}' needs an IPv4 address for keepalived's unicast VRRP (found '${m.address}')`,
-        hint: 'write the machine\'s IP address, or remove edge.floatingIp',
+        hint: "write the machine's IP address, or remove edge.floatingIp",
       });
     }
   }
@@ -79,7 +79,7 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
       code: 'edge/no-node-addresses',
       path: ['edge'],
       message: `the edge sends traffic to the published apps' node ports on every node, but no node under nodes: has an address`,
-      hint: 'list the cluster\'s nodes with their addresses, e.g. nodes: { kubeminion1: { roles: [worker], address: 192.168.122.131 } }',
+      hint: "list the cluster's nodes with their addresses, e.g. nodes: { kubeminion1: { roles: [worker], address: 192.168.122.131 } }",
     });
   } else {
     for (const n of nodes.filter((x) => x.address === undefined)) {

@@ -14,7 +14,11 @@ const Frontend = Settings(
   {
     hosts: Type.Record(
       Type.String({ pattern: HOST_NAME_PATTERN }),
-      Type.String({ minLength: 1, expected: 'the name of an app under apps:', description: 'The app under apps: that receives the host\'s traffic.' }),
+      Type.String({
+        minLength: 1,
+        expected: 'the name of an app under apps:',
+        description: "The app under apps: that receives the host's traffic.",
+      }),
       { minProperties: 1, description: 'Host name -> the app (under apps:) that receives its traffic; routed on the Host header.' },
     ),
     certificates: Type.Array(
@@ -49,7 +53,12 @@ export const edgeSettings = Settings(
             expected: 'an IPv4 address with its prefix length, e.g. 192.168.122.150/24',
             description: 'The address clients (and DNS) use; it moves to a healthy edge machine.',
           }),
-          interface: Type.String({ pattern: '^[a-zA-Z0-9][-a-zA-Z0-9_.]*$', maxLength: 15, expected: 'a network interface name such as eth0', description: 'Network interface of the edge machines that carries it.' }),
+          interface: Type.String({
+            pattern: '^[a-zA-Z0-9][-a-zA-Z0-9_.]*$',
+            maxLength: 15,
+            expected: 'a network interface name such as eth0',
+            description: 'Network interface of the edge machines that carries it.',
+          }),
           routerId: Type.Integer({ minimum: 1, maximum: 255, description: 'VRRP virtual router id, unique in the network segment.' }),
         },
         {

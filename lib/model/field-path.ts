@@ -31,7 +31,7 @@ export function fromAjvPath(instancePath: string): (string | number)[] {
 export function valueAt(root: unknown, path: FieldPath): unknown {
   let v = root;
   // own properties only: a key such as `constructor` names nothing of Object.prototype here
-  for (const k of path) v = v !== null && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<string | number, unknown>)[k] : undefined;
+  for (const k of path)
+    v = v !== null && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<string | number, unknown>)[k] : undefined;
   return v;
 }
-

@@ -31,12 +31,16 @@ export interface ReadYaml {
 /** The first place in `text` of a NUL byte, which no YAML reader accepts (kubectl stops there). */
 function nulProblem(text: string, at: (offset: number) => SourceLocation): Problem[] {
   const i = text.indexOf('\0');
-  return i < 0 ? [] : [{
-    code: 'input/nul',
-    location: at(i),
-    message: 'the file contains a NUL byte (U+0000); YAML text may not',
-    hint: 'remove it; the file is probably binary or was saved in UTF-16, save it as UTF-8 text',
-  }];
+  return i < 0
+    ? []
+    : [
+        {
+          code: 'input/nul',
+          location: at(i),
+          message: 'the file contains a NUL byte (U+0000); YAML text may not',
+          hint: 'remove it; the file is probably binary or was saved in UTF-16, save it as UTF-8 text',
+        },
+      ];
 }
 
 /**
@@ -99,7 +103,11 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
   // duplicate keys are found by `structure`, in linear time
   const options = { lineCounter: lines, prettyErrors: false, uniqueKeys: false } as const;
   // before parsing (the line counter is filled by the parser): the place counted by hand
-  const nul = nulProblem(text, (o) => ({ file, line: 1 + (text.slice(0, o).match(/\n/g)?.length ?? 0), column: o - text.lastIndexOf('\n', o - 1) }));
+  const nul = nulProblem(text, (o) => ({
+    file,
+    line: 1 + (text.slice(0, o).match(/\n/g)?.length ?? 0),
+    column: o - text.lastIndexOf('\n', o - 1),
+  }));
   if (nul.length) return { docs: [], values: [], lines, problems: nul, at };
   const parsed = multi ? parseAllDocuments(text, options) : parseDocument(text, options);
   const docs: Document[] = Array.isArray(parsed) ? parsed : 'errors' in parsed && 'contents' in parsed ? [parsed as Document] : [];
@@ -118,7 +126,11 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
     if (deep !== undefined || duplicates.length) {
       if (deep !== undefined) problems.push(depthProblem(at(deep)));
       for (const d of duplicates) {
-        problems.push({ code: 'yaml/duplicate-key', location: at(d.offset), message: `duplicate key '${shorten(d.key)}'; each setting may appear once per mapping` });
+        problems.push({
+          code: 'yaml/duplicate-key',
+          location: at(d.offset),
+          message: `duplicate key '${shorten(d.key)}'; each setting may appear once per mapping`,
+        });
       }
       values.push(undefined);
       continue;

@@ -187,17 +187,62 @@ function words(name: string): string[] {
 
 /** A key with one of these words holds a secret: `DB_PASS`, `PWD`, `API_TOKEN`, `CLIENT_SECRET`. */
 const SECRET_WORDS = new Set([
-  'password', 'passwd', 'pass', 'pwd', 'passphrase', 'secret', 'secrets', 'token', 'tokens',
-  'credential', 'credentials', 'creds', 'apikey', 'privatekey', 'secretkey', 'accesskey',
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'passphrase',
+  'secret',
+  'secrets',
+  'token',
+  'tokens',
+  'credential',
+  'credentials',
+  'creds',
+  'apikey',
+  'privatekey',
+  'secretkey',
+  'accesskey',
 ]);
 /** `<word>_KEY` holds a key when the word says which: `SSH_KEY`, `TLS_KEY`, `API_KEY`, `tls.key`. */
-const KEY_QUALIFIERS = new Set(['api', 'private', 'secret', 'access', 'ssh', 'tls', 'ssl', 'signing', 'encryption', 'master', 'client', 'auth', 'license', 'session', 'hmac']);
+const KEY_QUALIFIERS = new Set([
+  'api',
+  'private',
+  'secret',
+  'access',
+  'ssh',
+  'tls',
+  'ssl',
+  'signing',
+  'encryption',
+  'master',
+  'client',
+  'auth',
+  'license',
+  'session',
+  'hmac',
+]);
 /**
  * A key whose last word is one of these holds a place or a name, not the secret itself
  * (`PASSWORD_FILE`, `--token-auth-file`, `SECRET_NAME`, `tls.crt`): a public certificate
  * (`CERT`, `CA_CERT`) is not a secret either; a private key in it is found by its content.
  */
-const NOT_SECRET_LAST_WORDS = new Set(['file', 'path', 'dir', 'name', 'ref', 'url', 'uri', 'endpoint', 'ttl', 'length', 'expiry', 'crt', 'cert', 'pub']);
+const NOT_SECRET_LAST_WORDS = new Set([
+  'file',
+  'path',
+  'dir',
+  'name',
+  'ref',
+  'url',
+  'uri',
+  'endpoint',
+  'ttl',
+  'length',
+  'expiry',
+  'crt',
+  'cert',
+  'pub',
+]);
 
 /** Whether a key name (an env var, a ConfigMap key, a command-line flag) looks like it holds a secret. */
 export function isSecretName(name: string): boolean {

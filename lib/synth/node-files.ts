@@ -58,7 +58,11 @@ export function renderNodeFiles(
       }
       const other = seen.get(where);
       if (other !== undefined) {
-        fail('node-files/duplicate', `writes ${where}, which apps.${other} writes too`, 'give one of the apps another name, so that its files are named after it');
+        fail(
+          'node-files/duplicate',
+          `writes ${where}, which apps.${other} writes too`,
+          'give one of the apps another name, so that its files are named after it',
+        );
         continue;
       }
       seen.set(where, app);

@@ -68,8 +68,7 @@ export function stageFiles(rendered: RenderedStage, provenance: StageProvenance,
   const resources = [...files.keys()].sort();
   files.set(
     KUSTOMIZATION_FILE,
-    `# ${header.split('\n')[0]}\n` +
-      toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }),
+    `# ${header.split('\n')[0]}\n` + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }),
   );
   const nodeFiles: { path: string; digest: string }[] = [];
   for (const { node, file, document } of rendered.nodeFiles) {
@@ -80,6 +79,9 @@ export function stageFiles(rendered: RenderedStage, provenance: StageProvenance,
   }
   for (const { path, content } of edgeFiles) files.set(path, content);
   const edge = edgeFiles.map(({ path, content }) => ({ path, digest: digest(content) }));
-  files.set(INVENTORY_FILE, inventoryText({ stage: rendered.stage.name, source: rendered.source, objects: entries, nodeFiles, edgeFiles: edge, ...provenance }));
+  files.set(
+    INVENTORY_FILE,
+    inventoryText({ stage: rendered.stage.name, source: rendered.source, objects: entries, nodeFiles, edgeFiles: edge, ...provenance }),
+  );
   return new Map([...files.entries()].sort(([a], [b]) => compareCodePoints(a, b)));
 }

@@ -115,7 +115,9 @@ function exactText(value: unknown): string {
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (Array.isArray(value)) return `[${value.map(exactText).join(',')}]`;
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${exactText(v)}`).join(',')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${exactText(v)}`)
+      .join(',')}}`;
   }
   // anything else (a class instance, a function, a bigint) cannot be keyed reliably
   throw new Error(`cannot key a ${typeof value}`);
@@ -127,9 +129,25 @@ function exactText(value: unknown): string {
  * delivery settings, the release written on it, its name, stack and settings. Undefined when a
  * value cannot be keyed (then the app is rendered).
  */
-export function appCacheKey(parts: { compilerVersion: string; stage: StageContext; options: RenderOptions; name: string; stack: string; settings: unknown }): string | undefined {
+export function appCacheKey(parts: {
+  compilerVersion: string;
+  stage: StageContext;
+  options: RenderOptions;
+  name: string;
+  stack: string;
+  settings: unknown;
+}): string | undefined {
   try {
-    const text = exactText([CACHE_KEY_FORMAT, parts.compilerVersion, parts.stage, parts.options.secretStore ?? null, parts.options.engine ?? null, parts.name, parts.stack, parts.settings]);
+    const text = exactText([
+      CACHE_KEY_FORMAT,
+      parts.compilerVersion,
+      parts.stage,
+      parts.options.secretStore ?? null,
+      parts.options.engine ?? null,
+      parts.name,
+      parts.stack,
+      parts.settings,
+    ]);
     return createHash('sha256').update(text).digest('hex');
   } catch {
     return undefined;
@@ -177,7 +195,12 @@ function constructOrigin(loaded: LoadedStage, name: string, stack: string): Step
  * Renders a loaded stage into ordered, transformed objects per chart.
  * @param compilerVersion the release written on the stage's own objects (its Namespace)
  */
-export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, compilerVersion: string, options: RenderOptions = {}): RenderedStage {
+export function renderStage(
+  loaded: LoadedStage,
+  stacks: Record<string, Stack>,
+  compilerVersion: string,
+  options: RenderOptions = {},
+): RenderedStage {
   const { context: stage, source } = loaded;
   const app = new App({ outdir: 'unused' }); // the App is never asked to write
   const secrets = loaded.apps.flatMap((a) => stacks[a.stack].secrets?.(a.name, a.settings, stage) ?? []);
@@ -191,7 +214,8 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
   for (const { name, stack: stackName, settings } of loaded.apps) {
     const stack = stacks[stackName];
     // apps with node files are always rendered: their files are not kept
-    const key = options.cache && !stack.nodeFiles ? appCacheKey({ compilerVersion, stage, options, name, stack: stackName, settings }) : undefined;
+    const key =
+      options.cache && !stack.nodeFiles ? appCacheKey({ compilerVersion, stage, options, name, stack: stackName, settings }) : undefined;
     const hit = key === undefined ? undefined : options.cache?.get(key);
     if (hit) {
       cached.set(name, hit);
@@ -209,7 +233,11 @@ export function renderStage(loaded: LoadedStage, stacks: Record<string, Stack>, 
     if (stack.nodeFiles) {
       // a chart of its own, so that node files are validated with the tree but never written as a chart
       const scope = new Chart(app, `${name}.nodes`, { disableResourceNameHashes: true });
-      const files = inStep(`synthesizing stage '${stage.name}', node files of '${name}'`, () => stack.nodeFiles!(scope, name, settings, stage), origin);
+      const files = inStep(
+        `synthesizing stage '${stage.name}', node files of '${name}'`,
+        () => stack.nodeFiles!(scope, name, settings, stage),
+        origin,
+      );
       nodeFiles.push({ context: { stage, stack: stackName, instance: name, version: stack.version(settings) }, files });
     }
   }

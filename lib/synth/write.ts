@@ -24,7 +24,22 @@
  * directories, so for the instant between the two renames of a stage `dist/<stage>` is absent
  * (never a mix of old and new files); the journal says how to finish.
  */
-import { closeSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import type { FileTree } from './output.js';
@@ -61,7 +76,11 @@ export function isGenerated(path: string): boolean {
   const fd = openSync(path, 'r');
   try {
     const n = readSync(fd, buffer, 0, HEADER_BYTES, 0);
-    return buffer.toString('utf8', 0, n).split('\n').slice(0, 2).some((l) => l.includes(GENERATED_MARK));
+    return buffer
+      .toString('utf8', 0, n)
+      .split('\n')
+      .slice(0, 2)
+      .some((l) => l.includes(GENERATED_MARK));
   } finally {
     closeSync(fd);
   }
@@ -160,13 +179,15 @@ export function writeTransaction(o: TransactionOptions): TransactionResult {
   const dist = abs(o.distDir);
   const problems: Problem[] = [];
   if (existsSync(dist) && !lstatSync(dist).isDirectory()) {
-    throw new ProblemsError([{
-      code: 'synth/dist-not-a-directory',
-      message: lstatSync(dist).isSymbolicLink()
-        ? `${o.distDir} is a symbolic link; stagecraft writes ${o.distDir}/ only as a real directory, so that it never touches files it did not write elsewhere`
-        : `${o.distDir} is not a directory`,
-      hint: `replace ${o.distDir} with a directory (move what it points at into it), then run the command again`,
-    }]);
+    throw new ProblemsError([
+      {
+        code: 'synth/dist-not-a-directory',
+        message: lstatSync(dist).isSymbolicLink()
+          ? `${o.distDir} is a symbolic link; stagecraft writes ${o.distDir}/ only as a real directory, so that it never touches files it did not write elsewhere`
+          : `${o.distDir} is not a directory`,
+        hint: `replace ${o.distDir} with a directory (move what it points at into it), then run the command again`,
+      },
+    ]);
   }
   // what happens to each stage directory: its new files (none for a removed stage) and its foreign entries
   const plans: { stage: string; files: FileTree; old: boolean; owned: string[]; foreign: string[] }[] = [];
@@ -232,7 +253,8 @@ export function writeTransaction(o: TransactionOptions): TransactionResult {
     const owned = new Set(p.owned);
     for (const [rel, content] of p.files) {
       mkdirSync(dirname(abs(join(staged, rel))), { recursive: true });
-      if (!owned.has(rel) || !reuse(abs(join(target, rel)), abs(join(staged, rel)), content)) writeFileSync(abs(join(staged, rel)), content);
+      if (!owned.has(rel) || !reuse(abs(join(target, rel)), abs(join(staged, rel)), content))
+        writeFileSync(abs(join(staged, rel)), content);
     }
     for (const f of p.foreign) {
       const rel = f.replace(/\/$/, '');
@@ -344,7 +366,9 @@ export function recover(root: string, distDir: string, tmpDirs: readonly string[
     }
     for (const p of leftovers) rmSync(abs(p), { recursive: true, force: true });
     if (leftovers.length) {
-      lines.push(`recovered: an interrupted command had not replaced anything yet; its change is rolled back (removed ${leftovers.join(', ')})`);
+      lines.push(
+        `recovered: an interrupted command had not replaced anything yet; its change is rolled back (removed ${leftovers.join(', ')})`,
+      );
     }
   }
   return lines;

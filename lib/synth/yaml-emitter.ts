@@ -21,9 +21,9 @@ const SCHEMA_TAGS = [...SCHEMA.tags, ...(SCHEMA.compat ?? [])].filter((t) => t.t
  * The implicit types of YAML 1.1 (int, float, bool, null, timestamp...), from the `yaml`
  * library's own schema, tested as its plainString does: a string they would match is quoted.
  */
-const TYPED_SCALARS: readonly RegExp[] = SCHEMA_TAGS
-  .filter((t) => t.default && 'test' in t && t.test instanceof RegExp)
-  .map((t) => (t as { test: RegExp }).test);
+const TYPED_SCALARS: readonly RegExp[] = SCHEMA_TAGS.filter((t) => t.default && 'test' in t && t.test instanceof RegExp).map(
+  (t) => (t as { test: RegExp }).test,
+);
 
 /**
  * Plain scalars that some reader of YAML 1.1 or 1.2 takes for a non-string, beyond the `yaml`
@@ -47,8 +47,9 @@ const AMBIGUOUS_SCALARS: readonly RegExp[] = [
  * byte-order mark, and lone surrogates (not UTF-8). Strings holding them are double-quoted with
  * these escaped (`escapeForEveryReader`).
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters to escape
-const UNSAFE_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE_CHARS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters to escape
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSAFE_CHARS_GLOBAL = new RegExp(UNSAFE_CHARS.source, 'g');
 
 /**
@@ -56,7 +57,8 @@ const UNSAFE_CHARS_GLOBAL = new RegExp(UNSAFE_CHARS.source, 'g');
  * digit or a sign as a number when Go's strconv can, after removing every `_`: so `-_1` and `1_`
  * are numbers there, and so are `09`, `0x1p-2` and `+inf`.
  */
-const GO_NUMBER = /^[-+]?(0[xX][0-9a-fA-F.]*([pP][-+]?[0-9]+)?|0[oObB]?[0-9]+|[0-9]+\.?[0-9]*([eE][-+]?[0-9]+)?|\.[0-9]+([eE][-+]?[0-9]+)?|inf|infinity|nan)$/i;
+const GO_NUMBER =
+  /^[-+]?(0[xX][0-9a-fA-F.]*([pP][-+]?[0-9]+)?|0[oObB]?[0-9]+|[0-9]+\.?[0-9]*([eE][-+]?[0-9]+)?|\.[0-9]+([eE][-+]?[0-9]+)?|inf|infinity|nan)$/i;
 
 /** Whether a string must be double-quoted for every reader to read it as the same string. */
 export function mustQuote(s: string): boolean {
@@ -147,7 +149,9 @@ function isBlock(v: unknown): boolean {
 
 function mapping(m: Record<string, unknown>, indent: string, compareKeys: (a: string, b: string) => number): string {
   // the library leaves out undefined values; a null value is written differently (`? key` when all are null)
-  const keys = Object.keys(m).filter((k) => m[k] !== undefined).sort(compareKeys);
+  const keys = Object.keys(m)
+    .filter((k) => m[k] !== undefined)
+    .sort(compareKeys);
   return keys
     .map((k) => {
       const v = m[k];

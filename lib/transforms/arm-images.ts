@@ -51,7 +51,10 @@ export const IMAGE_TABLE: ImageTable = {
       // its manifest is applied on ARM "with every amd64 in image names replaced by arm"
       match: /^(quay\.io\/coreos\/flannel:v0\.(?:[7-9]|1[0-2])\.\d+)-amd64$/,
       replace: { arm: '$1-arm', arm64: '$1-arm64' },
-      produces: { arm: /^quay\.io\/coreos\/flannel:v0\.(?:[7-9]|1[0-2])\.\d+-arm$/, arm64: /^quay\.io\/coreos\/flannel:v0\.(?:[7-9]|1[0-2])\.\d+-arm64$/ },
+      produces: {
+        arm: /^quay\.io\/coreos\/flannel:v0\.(?:[7-9]|1[0-2])\.\d+-arm$/,
+        arm64: /^quay\.io\/coreos\/flannel:v0\.(?:[7-9]|1[0-2])\.\d+-arm64$/,
+      },
       reason: 'flannel v0.7-v0.12 images are published per architecture as <tag>-<arch>',
     },
   ],

@@ -43,7 +43,12 @@ function covers(entry: string, ref: string): boolean {
 }
 
 /** The image to run for `image` on `architecture`, or undefined when nothing says it runs there. */
-export function resolveImage(image: string, architecture: Architecture, stage: StageImages, table: ImageTable = IMAGE_TABLE): Resolution | undefined {
+export function resolveImage(
+  image: string,
+  architecture: Architecture,
+  stage: StageImages,
+  table: ImageTable = IMAGE_TABLE,
+): Resolution | undefined {
   if (architecture === 'amd64') return { image, rule: 'amd64' };
   const arch: OtherArchitecture = architecture;
   const ref = normalizeImage(image);

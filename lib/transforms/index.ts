@@ -43,10 +43,17 @@ export const TRANSFORMS: readonly Transform[] = [
     run: (objects, c) => substituteImages(objects, { architecture: c.stage.architecture, stage: c.stage.images, stageName: c.stage.name }),
   },
   // static pods run on the node whose manifest directory holds them: no scheduler to steer
-  { name: 'arch-selector', nodeFiles: false, run: (objects, c) => selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name }) },
+  {
+    name: 'arch-selector',
+    nodeFiles: false,
+    run: (objects, c) => selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name }),
+  },
 ];
 
 /** Runs every transform, in order (for node files, those that apply to them). */
 export function transform(objects: readonly KubeObject[], context: ChartContext, { nodeFiles = false } = {}): KubeObject[] {
-  return TRANSFORMS.filter((t) => !nodeFiles || (t.nodeFiles ?? true)).reduce<KubeObject[]>((objs, t) => t.run(objs, context), [...objects]);
+  return TRANSFORMS.filter((t) => !nodeFiles || (t.nodeFiles ?? true)).reduce<KubeObject[]>(
+    (objs, t) => t.run(objs, context),
+    [...objects],
+  );
 }

@@ -6,14 +6,17 @@ import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage } from '../helpers/cli.js';
 
 const loader = new StageLoader(STACKS);
-const render = (text: string, file = 'environments/mink8s.yaml'): RenderedStage => renderStage(loader.load(text, file) as never, STACKS, '0.0.0');
+const render = (text: string, file = 'environments/mink8s.yaml'): RenderedStage =>
+  renderStage(loader.load(text, file) as never, STACKS, '0.0.0');
 const nodeFile = (r: RenderedStage, node: string, file: string) => {
   const f = r.nodeFiles.find((x) => x.node === node && x.file === file);
   if (!f) throw new Error(`no node file ${node}/${file}`);
   return f.document as KubeObject & { spec: any; [k: string]: any };
 };
 const find = (r: RenderedStage, kind: string, namespace: string, name: string) => {
-  const o = r.charts.flatMap((c) => c.objects).find((x) => x.kind === kind && x.metadata.name === name && x.metadata.namespace === namespace);
+  const o = r.charts
+    .flatMap((c) => c.objects)
+    .find((x) => x.kind === kind && x.metadata.name === name && x.metadata.namespace === namespace);
   if (!o) throw new Error(`no ${kind} ${namespace}/${name}`);
   return o as KubeObject & { [k: string]: any };
 };
@@ -25,7 +28,10 @@ describe('the mink8s stage (section B: a control plane started by hand)', () => 
 
   it('writes the node files of node mink8s', () => {
     expect(r.nodeFiles.map((f) => `${f.node}/${f.file}`)).toEqual([
-      'mink8s/etcd.yaml', 'mink8s/hello.yaml', 'mink8s/kube-apiserver.yaml', 'mink8s/kubeconfig.yaml',
+      'mink8s/etcd.yaml',
+      'mink8s/hello.yaml',
+      'mink8s/kube-apiserver.yaml',
+      'mink8s/kubeconfig.yaml',
     ]);
   });
 
@@ -34,12 +40,14 @@ describe('the mink8s stage (section B: a control plane started by hand)', () => 
     expect([etcd.apiVersion, etcd.kind, etcd.metadata.name, etcd.metadata.namespace]).toEqual(['v1', 'Pod', 'etcd', 'kube-system']);
     expect(etcd.spec).toEqual({
       hostNetwork: true,
-      containers: [{
-        name: 'etcd',
-        image: 'k8s.gcr.io/etcd:3.4.3-0',
-        command: ['etcd', '--data-dir=/var/lib/etcd'],
-        volumeMounts: [{ name: 'data', mountPath: '/var/lib/etcd' }],
-      }],
+      containers: [
+        {
+          name: 'etcd',
+          image: 'k8s.gcr.io/etcd:3.4.3-0',
+          command: ['etcd', '--data-dir=/var/lib/etcd'],
+          volumeMounts: [{ name: 'data', mountPath: '/var/lib/etcd' }],
+        },
+      ],
       volumes: [{ name: 'data', hostPath: { path: '/var/lib/etcd', type: 'DirectoryOrCreate' } }],
     });
   });
@@ -49,7 +57,13 @@ describe('the mink8s stage (section B: a control plane started by hand)', () => 
     expect([api.apiVersion, api.kind, api.metadata.name, api.metadata.namespace]).toEqual(['v1', 'Pod', 'kube-apiserver', 'kube-system']);
     expect(api.spec).toEqual({
       hostNetwork: true,
-      containers: [{ name: 'kube-apiserver', image: 'k8s.gcr.io/kube-apiserver:v1.18.5', command: ['kube-apiserver', '--etcd-servers=http://127.0.0.1:2379'] }],
+      containers: [
+        {
+          name: 'kube-apiserver',
+          image: 'k8s.gcr.io/kube-apiserver:v1.18.5',
+          command: ['kube-apiserver', '--etcd-servers=http://127.0.0.1:2379'],
+        },
+      ],
     });
   });
 
@@ -96,18 +110,25 @@ describe('the mink8s stage (section B: a control plane started by hand)', () => 
 describe('the control plane settings', () => {
   it('creates ServiceAccount default once when the stage namespace is default', () => {
     const r = render(`namespace: default\n${repoStage('mink8s')}`);
-    expect(r.charts.flatMap((c) => c.objects).filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
-      'default/default',
-    ]);
+    expect(
+      r.charts
+        .flatMap((c) => c.objects)
+        .filter((o) => o.kind === 'ServiceAccount')
+        .map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
+    ).toEqual(['default/default']);
   });
 
   it("builds the apiserver's etcd address from the etcd settings: changing the port changes it, and etcd listens there", () => {
     const r = render(withEtcd('      image: k8s.gcr.io/etcd:3.4.3-0\n      clientPort: 12379\n'));
     expect(nodeFile(r, 'mink8s', 'kube-apiserver.yaml').spec.containers[0].command).toEqual([
-      'kube-apiserver', '--etcd-servers=http://127.0.0.1:12379',
+      'kube-apiserver',
+      '--etcd-servers=http://127.0.0.1:12379',
     ]);
     expect(nodeFile(r, 'mink8s', 'etcd.yaml').spec.containers[0].command).toEqual([
-      'etcd', '--data-dir=/var/lib/etcd', '--listen-client-urls=http://127.0.0.1:12379', '--advertise-client-urls=http://127.0.0.1:12379',
+      'etcd',
+      '--data-dir=/var/lib/etcd',
+      '--listen-client-urls=http://127.0.0.1:12379',
+      '--advertise-client-urls=http://127.0.0.1:12379',
     ]);
   });
 
@@ -125,7 +146,9 @@ describe('the control plane settings', () => {
     const r = render(repoStage('mink8s').replace('insecurePort: 8080', 'insecurePort: 8081'));
     expect(nodeFile(r, 'mink8s', 'kubeconfig.yaml').clusters).toEqual([{ name: 'mink8s', cluster: { server: 'http://127.0.0.1:8081' } }]);
     expect(nodeFile(r, 'mink8s', 'kube-apiserver.yaml').spec.containers[0].command).toEqual([
-      'kube-apiserver', '--etcd-servers=http://127.0.0.1:2379', '--insecure-port=8081',
+      'kube-apiserver',
+      '--etcd-servers=http://127.0.0.1:2379',
+      '--insecure-port=8081',
     ]);
   });
 

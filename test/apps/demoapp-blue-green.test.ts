@@ -57,7 +57,8 @@ describe('a demoapp stage running blue/green', () => {
   });
 
   it('keeps the container name demoapp in both colors, so kubectl set image and the probes work as before', () => {
-    for (const name of ['demoapp-blue', 'demoapp-green']) expect(find(objects, 'Deployment', name).spec.template.spec.containers[0].name).toBe('demoapp');
+    for (const name of ['demoapp-blue', 'demoapp-green'])
+      expect(find(objects, 'Deployment', name).spec.template.spec.containers[0].name).toBe('demoapp');
   });
 
   it('gives each color everything the rolling Deployment has but its name, image, version and color', () => {
@@ -73,7 +74,10 @@ describe('a demoapp stage running blue/green', () => {
 
   it('autoscales each color on its own: one HorizontalPodAutoscaler per Deployment, with its version', () => {
     expect(named(objects, 'HorizontalPodAutoscaler')).toEqual(['demoapp-blue', 'demoapp-green']);
-    for (const [color, version] of [['blue', '1'], ['green', '2']]) {
+    for (const [color, version] of [
+      ['blue', '1'],
+      ['green', '2'],
+    ]) {
       const hpa = find(objects, 'HorizontalPodAutoscaler', `demoapp-${color}`);
       expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: `demoapp-${color}` });
       expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
@@ -104,9 +108,10 @@ describe('a demoapp stage running blue/green', () => {
   });
 
   it('shares the ConfigMap, RBAC, Ingress, mysql and backup with the rolling stage, unchanged but for the version label', () => {
-    const shared = (list: Obj[]) => list
-      .filter((o) => !['Deployment', 'HorizontalPodAutoscaler', 'Service'].includes(o.kind) || o.metadata.name === 'mysql')
-      .map(asRelease1);
+    const shared = (list: Obj[]) =>
+      list
+        .filter((o) => !['Deployment', 'HorizontalPodAutoscaler', 'Service'].includes(o.kind) || o.metadata.name === 'mysql')
+        .map(asRelease1);
     expect(shared(objects)).toEqual(shared(rolling));
   });
 });
@@ -118,7 +123,9 @@ describe('switching the live color', () => {
     const green = render(blueGreen('qa', settings('green')));
     expect(green.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(blue.map((o) => `${o.kind}/${o.metadata.name}`));
     const changes = blue.flatMap((o, i) => diff(o, green[i]).map((d) => ({ object: `${o.kind}/${o.metadata.name}`, ...d })));
-    expect(changes).toEqual([{ object: 'Service/demoapp', type: 'CHANGE', path: ['spec', 'selector', 'color'], oldValue: 'blue', value: 'green' }]);
+    expect(changes).toEqual([
+      { object: 'Service/demoapp', type: 'CHANGE', path: ['spec', 'selector', 'color'], oldValue: 'blue', value: 'green' },
+    ]);
   });
 });
 
@@ -127,7 +134,9 @@ describe('the production stage', () => {
   const objects = render(repoStage('production'), 'production');
 
   it('runs demoapp blue/green, live blue, both colors on demoapp:1', () => {
-    expect(production().apps.find((a) => a.name === 'demoapp')!.settings).toMatchObject({ blueGreen: { live: 'blue', blue: 'demoapp:1', green: 'demoapp:1' } });
+    expect(production().apps.find((a) => a.name === 'demoapp')!.settings).toMatchObject({
+      blueGreen: { live: 'blue', blue: 'demoapp:1', green: 'demoapp:1' },
+    });
     expect(named(objects, 'Deployment')).toEqual(['demoapp-blue', 'demoapp-green']);
     expect(named(objects, 'HorizontalPodAutoscaler')).toEqual(['demoapp-blue', 'demoapp-green']);
     expect(find(objects, 'Service', 'demoapp').spec.selector).toEqual({ name: 'demoapp', color: 'blue' });

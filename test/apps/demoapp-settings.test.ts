@@ -19,12 +19,16 @@ function problems(text: string, file = FILE): string[] {
   return [];
 }
 /** The qa stage file with its `database.secret` line replaced. */
-const qaWithSecret = (lines: string) => repoStage('qa').replace('      secret: { name: mysqlsecret, keys: [username, password, database] }\n', lines);
-const SECRETS_GO = 'is a secret value, and stage files are committed: secret values go in .secrets/qa.env or environment variables, never in a stage file';
+const qaWithSecret = (lines: string) =>
+  repoStage('qa').replace('      secret: { name: mysqlsecret, keys: [username, password, database] }\n', lines);
+const SECRETS_GO =
+  'is a secret value, and stage files are committed: secret values go in .secrets/qa.env or environment variables, never in a stage file';
 
 describe('a secret value in a stage file', () => {
   it('is rejected where it is written, with where secret values go instead', () => {
-    const text = qaWithSecret('      secret:\n        name: mysqlsecret\n        keys: [username, password, database]\n        password: demopassword\n');
+    const text = qaWithSecret(
+      '      secret:\n        name: mysqlsecret\n        keys: [username, password, database]\n        password: demopassword\n',
+    );
     const line = text.split('\n').findIndex((l) => l.includes('password: demopassword')) + 1;
     expect(problems(text)).toEqual([
       `environments/qa.yaml:${line}:19: apps.demoapp.database.secret.password ${SECRETS_GO}\n` +
@@ -36,8 +40,12 @@ describe('a secret value in a stage file', () => {
     const text = qaWithSecret('      secret:\n        keys: [username, password]\n        stringData: { database: demodb }\n');
     const out = problems(text);
     expect(out).toHaveLength(2);
-    expect(out[0]).toMatch(/^environments\/qa\.yaml:\d+:15: apps\.demoapp\.database\.secret\.keys needs 'database' \(mysql and the app read username, password and database\)\n {2}hint: add database to the list$/);
-    expect(out[1]).toMatch(new RegExp(`^environments/qa\\.yaml:\\d+:21: apps\\.demoapp\\.database\\.secret\\.stringData ${SECRETS_GO.replace(/\./g, '\\.')}`));
+    expect(out[0]).toMatch(
+      /^environments\/qa\.yaml:\d+:15: apps\.demoapp\.database\.secret\.keys needs 'database' \(mysql and the app read username, password and database\)\n {2}hint: add database to the list$/,
+    );
+    expect(out[1]).toMatch(
+      new RegExp(`^environments/qa\\.yaml:\\d+:21: apps\\.demoapp\\.database\\.secret\\.stringData ${SECRETS_GO.replace(/\./g, '\\.')}`),
+    );
   });
 
   it('is rejected in config when the key names a credential', () => {
@@ -49,7 +57,10 @@ describe('a secret value in a stage file', () => {
   });
 
   it('is reported by npm run synth with file:line:col, and nothing is written', () => {
-    const dir = tempProject({ qa: qaWithSecret('      secret: { name: mysqlsecret, keys: [username, database], password: demopassword }\n') }, { copyDist: true });
+    const dir = tempProject(
+      { qa: qaWithSecret('      secret: { name: mysqlsecret, keys: [username, database], password: demopassword }\n') },
+      { copyDist: true },
+    );
     const before = snapshotDir(`${dir}/dist`);
     const r = runCli('synth', [], dir);
     expect(r.code).toBe(2);
@@ -66,10 +77,14 @@ describe('a secret value in a stage file', () => {
 
   it('is any string under secret that is not a setting; a misspelled setting holding a list is a typo', () => {
     const text = qaWithSecret('      secret: { nmae: mysqlsecret, keys: [username, password, database] }\n');
-    expect(problems(text)).toEqual([`environments/qa.yaml:28:23: apps.demoapp.database.secret.nmae ${SECRETS_GO}\n` +
-      "  hint: list 'nmae' under keys: and set MYSQLSECRET_NMAE in .secrets/qa.env (git-ignored) or in the environment; `npm run secrets -- qa` prints the Secret"]);
+    expect(problems(text)).toEqual([
+      `environments/qa.yaml:28:23: apps.demoapp.database.secret.nmae ${SECRETS_GO}\n` +
+        "  hint: list 'nmae' under keys: and set MYSQLSECRET_NMAE in .secrets/qa.env (git-ignored) or in the environment; `npm run secrets -- qa` prints the Secret",
+    ]);
     const typo = qaWithSecret('      secret: { name: mysqlsecret, kyes: [username, password, database] }\n');
-    expect(problems(typo)).toEqual(["environments/qa.yaml:28:42: apps.demoapp.database.secret.kyes is not a known setting; did you mean 'keys'?"]);
+    expect(problems(typo)).toEqual([
+      "environments/qa.yaml:28:42: apps.demoapp.database.secret.kyes is not a known setting; did you mean 'keys'?",
+    ]);
   });
 });
 
@@ -78,7 +93,10 @@ describe('the demoapp settings', () => {
     const text = repoStage('test')
       .replace('replicas: 2', 'replicas: 5')
       .replace('rollout: { maxSurge: 1, maxUnavailable: 0 }', 'rollout: { maxSurge: 0, maxUnavailable: 0 }')
-      .replace('      startup: { http: { path: /healthz }, periodSeconds: 5, failureThreshold: 24 }\n', '      startup: { periodSeconds: 5 }\n')
+      .replace(
+        '      startup: { http: { path: /healthz }, periodSeconds: 5, failureThreshold: 24 }\n',
+        '      startup: { periodSeconds: 5 }\n',
+      )
       .replace('service: { type: NodePort, nodePort: 30081 }', 'service: { nodePort: 30081 }');
     expect(problems(text, 'environments/test.yaml').map((p) => p.split('\n')[0])).toEqual([
       'environments/test.yaml:7:15: apps.demoapp.replicas must be within autoscaling.minReplicas..maxReplicas (found 5, not in 2..4)',
@@ -98,7 +116,10 @@ describe('the demoapp settings', () => {
   });
 
   it('need exactly one of image and blueGreen: both is refused at image', () => {
-    const text = repoStage('qa').replace('    image: demoapp:1\n', '    image: demoapp:1\n    blueGreen: { live: blue, blue: demoapp:1, green: demoapp:2 }\n');
+    const text = repoStage('qa').replace(
+      '    image: demoapp:1\n',
+      '    image: demoapp:1\n    blueGreen: { live: blue, blue: demoapp:1, green: demoapp:2 }\n',
+    );
     expect(problems(text)).toEqual([
       'environments/qa.yaml:6:12: apps.demoapp.image cannot be set together with blueGreen (each color has its own image)\n' +
         '  hint: remove image: the images are blueGreen.blue and blueGreen.green',
@@ -117,13 +138,15 @@ describe('the demoapp settings', () => {
     const text = repoStage('qa').replace('    image: demoapp:1\n', '    blueGreen: { live: red, blue: demoapp:1 }\n');
     expect(problems(text)).toEqual([
       "environments/qa.yaml:6:16: apps.demoapp.blueGreen is missing the required setting 'green'",
-      'environments/qa.yaml:6:24: apps.demoapp.blueGreen.live must be one of \'blue\', \'green\' (found "red")',
+      "environments/qa.yaml:6:24: apps.demoapp.blueGreen.live must be one of 'blue', 'green' (found \"red\")",
     ]);
   });
 
   it('need a CPU request for autoscaling', () => {
     const text = repoStage('qa').replace('      requests: { cpu: 250m, memory: 512Mi }\n', '      requests: { memory: 512Mi }\n');
-    expect(problems(text)[0]).toMatch(/^environments\/qa\.yaml:\d+:18: apps\.demoapp\.autoscaling needs resources\.requests\.cpu \(CPU utilization is measured against the request\)/);
+    expect(problems(text)[0]).toMatch(
+      /^environments\/qa\.yaml:\d+:18: apps\.demoapp\.autoscaling needs resources\.requests\.cpu \(CPU utilization is measured against the request\)/,
+    );
   });
 });
 
@@ -134,17 +157,30 @@ describe('several demoapp instances in one stage', () => {
     '  app-0001: { stack: demoapp, image: "demoapp:2", replicas: 1, database: { storage: 1Gi, backup: { schedule: "0 2 * * *", storage: 1Gi } } }',
     '',
   ].join('\n');
-  const objects = renderStage(loader.load(text, 'environments/bench.yaml') as never, STACKS, '0.0.0').charts.flatMap((c) => c.objects) as (KubeObject & { spec: any })[];
+  const objects = renderStage(loader.load(text, 'environments/bench.yaml') as never, STACKS, '0.0.0').charts.flatMap(
+    (c) => c.objects,
+  ) as (KubeObject & { spec: any })[];
 
   it('name every object after their instance, so none collides', () => {
     const ids = objects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.filter((i) => i.startsWith('app-0001') || i.includes('/app-0001')).sort()).toEqual([
-      'CronJob/app-0001-mysql-backup', 'Deployment/app-0001', 'PersistentVolume/app-0001-mysqlbackup-bench', 'PersistentVolume/app-0001-mysqlvolume-bench',
-      'PersistentVolumeClaim/app-0001-mysql', 'PersistentVolumeClaim/app-0001-mysql-backup', 'ReplicationController/app-0001-mysql-1',
-      'Role/app-0001', 'RoleBinding/app-0001', 'Service/app-0001', 'Service/app-0001-mysql', 'ServiceAccount/app-0001',
-      `ConfigMap/${objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name!.startsWith('app-0001-config-'))!.metadata.name}`,
-    ].sort());
+    expect(ids.filter((i) => i.startsWith('app-0001') || i.includes('/app-0001')).sort()).toEqual(
+      [
+        'CronJob/app-0001-mysql-backup',
+        'Deployment/app-0001',
+        'PersistentVolume/app-0001-mysqlbackup-bench',
+        'PersistentVolume/app-0001-mysqlvolume-bench',
+        'PersistentVolumeClaim/app-0001-mysql',
+        'PersistentVolumeClaim/app-0001-mysql-backup',
+        'ReplicationController/app-0001-mysql-1',
+        'Role/app-0001',
+        'RoleBinding/app-0001',
+        'Service/app-0001',
+        'Service/app-0001-mysql',
+        'ServiceAccount/app-0001',
+        `ConfigMap/${objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name!.startsWith('app-0001-config-'))!.metadata.name}`,
+      ].sort(),
+    );
   });
 
   it('point each app at its own database and Secret', () => {
@@ -154,19 +190,30 @@ describe('several demoapp instances in one stage', () => {
     expect(d.metadata.labels!['app.kubernetes.io/version']).toBe('2');
     const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name!.startsWith('app-0001-'))! as any;
     expect(cm.data.DB_HOST).toBe('app-0001-mysql');
-    expect(STACKS.demoapp.secrets!('app-0001', loader.load(text, 'environments/bench.yaml').apps[0].settings as never, { name: 'bench' } as never)[0].name).toBe('app-0001-mysqlsecret');
+    expect(
+      STACKS.demoapp.secrets!(
+        'app-0001',
+        loader.load(text, 'environments/bench.yaml').apps[0].settings as never,
+        { name: 'bench' } as never,
+      )[0].name,
+    ).toBe('app-0001-mysqlsecret');
   });
 });
 
 describe('the ConfigMap of a stage', () => {
   const render = (text: string) =>
-    renderStage(loader.load(text, FILE) as never, STACKS, '0.0.0').charts.flatMap((c) => c.objects) as (KubeObject & { spec: any; data?: any })[];
+    renderStage(loader.load(text, FILE) as never, STACKS, '0.0.0').charts.flatMap((c) => c.objects) as (KubeObject & {
+      spec: any;
+      data?: any;
+    })[];
   const configName = (text: string) => render(text).find((o) => o.kind === 'ConfigMap')!.metadata.name!;
   const qa = repoStage('qa');
 
   it('keeps its name when the stage file changes elsewhere', () => {
     expect(configName(qa.replace('replicas: 2', 'replicas: 3'))).toBe(configName(qa));
-    expect(configName(qa.replace('LOG_LEVEL: info\n      APP_ENVIRONMENT: qa', 'APP_ENVIRONMENT: qa\n      LOG_LEVEL: info'))).toBe(configName(qa));
+    expect(configName(qa.replace('LOG_LEVEL: info\n      APP_ENVIRONMENT: qa', 'APP_ENVIRONMENT: qa\n      LOG_LEVEL: info'))).toBe(
+      configName(qa),
+    );
   });
 
   it('changes its name when its data changes, and the Deployment follows it', () => {
@@ -179,6 +226,8 @@ describe('the ConfigMap of a stage', () => {
   });
 
   it('changes its name when the database service it names changes', () => {
-    expect(configName(qa.replace('      image: mysql:8.0\n', '      image: mysql:8.0\n      names: { service: db }\n'))).not.toBe(configName(qa));
+    expect(configName(qa.replace('      image: mysql:8.0\n', '      image: mysql:8.0\n      names: { service: db }\n'))).not.toBe(
+      configName(qa),
+    );
   });
 });

@@ -8,7 +8,12 @@ import { problemsThrownBy } from '../helpers/problems.js';
 
 const FIXTURE = 'test/fixtures/stages/imported.yaml';
 const project = openProject(REPO);
-const fromRepo = (text: string, stage = 'imported'): StageSource => ({ stage, file: FIXTURE, text, readSource: (p) => readSource(project, p) });
+const fromRepo = (text: string, stage = 'imported'): StageSource => ({
+  stage,
+  file: FIXTURE,
+  text,
+  readSource: (p) => readSource(project, p),
+});
 /** A stage whose included files are `files` (path -> text) instead of the repository's. */
 const withFiles = (files: Record<string, string>, settings = 'include: [in]'): StageSource => ({
   stage: 'imported',
@@ -27,24 +32,39 @@ describe('the manifests stack', () => {
     const compiled = compileStages([fromRepo(readFileSync(join(REPO, FIXTURE), 'utf8'))]);
     const objects = compiled.stages[0].charts.flatMap((c) => c.objects);
     const names = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? '-'}/${o.metadata.name}`);
-    expect(names).toEqual(expect.arrayContaining([
-      'Namespace/-/imported', 'PersistentVolume/-/mysqlvolume', 'PersistentVolumeClaim/imported/mysql',
-      'ReplicationController/imported/mysql-1', 'Service/imported/mysql', 'Deployment/imported/demoapp', 'Service/imported/demoapp',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Namespace/-/imported',
+        'PersistentVolume/-/mysqlvolume',
+        'PersistentVolumeClaim/imported/mysql',
+        'ReplicationController/imported/mysql-1',
+        'Service/imported/mysql',
+        'Deployment/imported/demoapp',
+        'Service/imported/demoapp',
+      ]),
+    );
     const rc = objects.find((o) => o.kind === 'ReplicationController')!;
-    expect(rc.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'manifests', 'app.kubernetes.io/instance': 'section-e-imported', 'app.kubernetes.io/version': '1' });
+    expect(rc.metadata.labels).toMatchObject({
+      'app.kubernetes.io/name': 'manifests',
+      'app.kubernetes.io/instance': 'section-e-imported',
+      'app.kubernetes.io/version': '1',
+    });
     expect(compiled.checks.get('imported')!.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
   it('keeps a namespace the manifest names, and substitutes ARM images on an ARM stage', () => {
-    const source = withFiles({ 'in/a.yaml': 'apiVersion: v1\nkind: ReplicationController\nmetadata: { name: r, namespace: kube-system }\nspec:\n  replicas: 1\n  selector: { app: r }\n  template:\n    metadata: { labels: { app: r } }\n    spec: { containers: [{ name: r, image: "registry:2" }] }\n' });
+    const source = withFiles({
+      'in/a.yaml':
+        'apiVersion: v1\nkind: ReplicationController\nmetadata: { name: r, namespace: kube-system }\nspec:\n  replicas: 1\n  selector: { app: r }\n  template:\n    metadata: { labels: { app: r } }\n    spec: { containers: [{ name: r, image: "registry:2" }] }\n',
+    });
     const [rc] = objectsOf({ ...source, text: `architecture: arm\n${source.text}` }).filter((o) => o.kind === 'ReplicationController');
     expect(rc.metadata.namespace).toBe('kube-system');
     expect(JSON.stringify(rc.spec)).toContain('budry/registry-arm');
   });
 
   it('passes custom resources to the checks, with the namespace and labels of the stage', () => {
-    const cr = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: { name: web }\nspec: { secretName: web-tls, dnsNames: [web.example.com], issuerRef: { name: letsencrypt, kind: ClusterIssuer } }\n';
+    const cr =
+      'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: { name: web }\nspec: { secretName: web-tls, dnsNames: [web.example.com], issuerRef: { name: letsencrypt, kind: ClusterIssuer } }\n';
     const source = withFiles({ 'in/cert.yaml': cr });
     // whether a Certificate passes depends on whether the checks know its CRD (lib/checks): either
     // way it reaches them transformed, named with the stage's namespace
@@ -71,7 +91,9 @@ describe('the manifests stack', () => {
   });
 
   it('refuses paths that leave the project', () => {
-    expect(problemsOf(withFiles({}, 'include: [../secrets]'))[0].message).toContain('apps.legacy.include[0] must be a path relative to the project root');
+    expect(problemsOf(withFiles({}, 'include: [../secrets]'))[0].message).toContain(
+      'apps.legacy.include[0] must be a path relative to the project root',
+    );
     expect(readSource(project, '../shared')).toBeUndefined();
   });
 });

@@ -37,15 +37,23 @@ describe('the lab stage (section C: three-VM cluster)', () => {
   it('exposes it as `kubectl expose rc nginx --type NodePort` does, on the fixed node port the edge sends traffic to', () => {
     const svc = find(objects, 'Service', 'nginx');
     expect(svc.metadata.namespace).toBe('lab');
-    expect(svc.spec).toEqual({ type: 'NodePort', selector: { app: 'nginx' }, ports: [{ port: 80, targetPort: 80, protocol: 'TCP', nodePort: 30080 }] });
+    expect(svc.spec).toEqual({
+      type: 'NodePort',
+      selector: { app: 'nginx' },
+      ports: [{ port: 80, targetPort: 80, protocol: 'TCP', nodePort: 30080 }],
+    });
   });
 
   it('puts the standard labels on every object and pod template', () => {
     for (const o of objects) {
       expect(Object.keys(o.metadata.labels ?? {})).toEqual(
         expect.arrayContaining([
-          'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/version',
-          'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by', 'stagecraft.dev/stage',
+          'app.kubernetes.io/name',
+          'app.kubernetes.io/instance',
+          'app.kubernetes.io/version',
+          'app.kubernetes.io/part-of',
+          'app.kubernetes.io/managed-by',
+          'stagecraft.dev/stage',
         ]),
       );
     }

@@ -39,16 +39,20 @@ describe('pods placed by hand on node mink8s', () => {
       nodeName: 'mink8s',
       restartPolicy: 'OnFailure',
       enableServiceLinks: true,
-      containers: [{
-        name: 'curl',
-        image: 'curlimages/curl',
-        command: ['curl', '--silent', '--show-error', '--fail', 'http://$(NGINX_SERVICE_HOST):$(NGINX_SERVICE_PORT)/'],
-      }],
+      containers: [
+        {
+          name: 'curl',
+          image: 'curlimages/curl',
+          command: ['curl', '--silent', '--show-error', '--fail', 'http://$(NGINX_SERVICE_HOST):$(NGINX_SERVICE_PORT)/'],
+        },
+      ],
     });
   });
 
   it('names its pods, Service and env vars from the settings', () => {
-    const r = objects('nodes: {a: {}, b: {}}\napps:\n  pinned-nginx: {node: b, server: {name: web-1, port: 8080}, client: {name: probe}}\n');
+    const r = objects(
+      'nodes: {a: {}, b: {}}\napps:\n  pinned-nginx: {node: b, server: {name: web-1, port: 8080}, client: {name: probe}}\n',
+    );
     expect(find(r, 'Pod', 'web-1').spec.nodeName).toBe('b');
     expect(find(r, 'Service', 'web-1').spec.ports).toEqual([{ port: 8080, targetPort: 8080, protocol: 'TCP' }]);
     expect(find(r, 'Pod', 'probe').spec.containers[0].command[4]).toBe('http://$(WEB_1_SERVICE_HOST):$(WEB_1_SERVICE_PORT)/');

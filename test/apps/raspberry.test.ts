@@ -68,7 +68,7 @@ describe('the raspberry stage (section A: private registry on the ARM cluster)',
     ]);
   });
 
-  it("configures flannel from the stage file and runs its arm build on every node, the control node included", () => {
+  it('configures flannel from the stage file and runs its arm build on every node, the control node included', () => {
     const cm = find(objects, 'ConfigMap', 'kube-flannel-cfg');
     expect(cm.metadata.namespace).toBe('kube-system');
     expect(JSON.parse(cm.data!['net-conf.json'])).toEqual({ Network: '10.20.0.0/16', SubnetLen: 24, Backend: { Type: 'vxlan', VNI: 1 } });
@@ -89,7 +89,10 @@ describe('the raspberry stage (section A: private registry on the ARM cluster)',
   it('pulls moj-obraz from the registry proxy and routes /foo and /bar to two services', () => {
     const d = find(objects, 'Deployment', 'moj-obraz');
     expect(d.metadata.namespace).toBe('raspberry');
-    expect(d.spec.template.spec.containers[0]).toMatchObject({ image: 'localhost:5000/zyxist/moj-obraz', ports: [{ containerPort: 5050 }] });
+    expect(d.spec.template.spec.containers[0]).toMatchObject({
+      image: 'localhost:5000/zyxist/moj-obraz',
+      ports: [{ containerPort: 5050 }],
+    });
     expect(find(objects, 'Service', 'moj-obraz').spec.ports).toEqual([{ name: 'http', port: 5050, targetPort: 5050, protocol: 'TCP' }]);
     const paths = find(objects, 'Ingress', 'ingress').spec.rules[0].http.paths;
     expect(paths.map((p: any) => [p.path, p.backend.service.name, p.backend.service.port.number])).toEqual([
@@ -134,7 +137,9 @@ describe('the same stacks on an amd64 stage', () => {
     const objects = render(repoStage('lab'), 'environments/lab.yaml');
     expect(images(objects).sort()).toEqual(['nginx', 'quay.io/coreos/flannel:v0.11.0-amd64', 'quay.io/coreos/flannel:v0.11.0-amd64']);
     expect(JSON.parse(find(objects, 'ConfigMap', 'kube-flannel-cfg').data!['net-conf.json'])).toEqual({
-      Network: '10.20.0.0/16', SubnetLen: 24, Backend: { Type: 'vxlan', VNI: 1 },
+      Network: '10.20.0.0/16',
+      SubnetLen: 24,
+      Backend: { Type: 'vxlan', VNI: 1 },
     });
     expect(objects.some((o) => Object.keys(o.metadata.annotations ?? {}).some((k) => k.startsWith('images.')))).toBe(false);
   });
@@ -143,15 +148,21 @@ describe('the same stacks on an amd64 stage', () => {
     const stage = 'apps:\n  registry: {}\n  registry-proxy: {}\n';
     const objects = render(stage, 'environments/vm.yaml');
     expect(images(objects).sort()).toEqual(['gcr.io/google_containers/kube-registry-proxy:0.4', 'registry:2']);
-    expect(find(objects, 'ReplicationController', 'kube-registry').spec.template.spec.volumes).toEqual([{ name: 'image-store', emptyDir: {} }]);
+    expect(find(objects, 'ReplicationController', 'kube-registry').spec.template.spec.volumes).toEqual([
+      { name: 'image-store', emptyDir: {} },
+    ]);
     expect(objects.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
-    for (const o of objects.filter((x) => podTemplateOf(x))) expect(podTemplateOf(o)!.spec!.nodeSelector).toMatchObject({ 'kubernetes.io/arch': 'amd64' });
+    for (const o of objects.filter((x) => podTemplateOf(x)))
+      expect(podTemplateOf(o)!.spec!.nodeSelector).toMatchObject({ 'kubernetes.io/arch': 'amd64' });
   });
 });
 
 describe('flannel settings', () => {
   it.each([
-    ['subnetLen: 16', 'apps.flannel.subnetLen needs to be longer than the network\'s prefix /16 (found 16), to split it into per-node subnets'],
+    [
+      'subnetLen: 16',
+      "apps.flannel.subnetLen needs to be longer than the network's prefix /16 (found 16), to split it into per-node subnets",
+    ],
     ['backend: { type: host-gw, vni: 2 }', "apps.flannel.backend.vni needs backend.type 'vxlan' (found 'host-gw')"],
   ])('%s is refused', (extra, message) => {
     expect(() => render(`apps:\n  flannel:\n    network: 10.20.0.0/16\n    ${extra}\n`, 'environments/vm.yaml')).toThrow(message);

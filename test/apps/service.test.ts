@@ -15,7 +15,8 @@ const text = readFileSync(join(REPO, FIXTURE), 'utf8');
 const loader = new StageLoader(STACKS);
 const objects = (yaml: string, file = 'environments/x.yaml') =>
   renderStage(loader.load(yaml, file) as never, STACKS, '0.0.0').charts.flatMap((c) => c.objects);
-const find = (list: ReturnType<typeof objects>, kind: string, name?: string) => list.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+const find = (list: ReturnType<typeof objects>, kind: string, name?: string) =>
+  list.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 // eslint-style narrowing of the pod spec of a rendered Deployment, for assertions
 const podSpec = (o: unknown) => (o as { spec: { template: { spec: Record<string, any> } } }).spec.template.spec; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -44,23 +45,38 @@ describe('the service stack', () => {
     const c = pod.containers[0];
     expect(c.ports.map((p: { name: string }) => p.name)).toEqual(['http', 'metrics']);
     expect(c.env).toContainEqual({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'api-db', key: 'password' } } });
-    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(c.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual(['/tmp', '/etc/api', '/var/lib/api']);
-    expect(find(list, 'Service', 'api')!.spec).toMatchObject({ ports: [{ name: 'http', targetPort: 'http' }, { name: 'metrics', targetPort: 'metrics' }] });
+    expect(find(list, 'Service', 'api')!.spec).toMatchObject({
+      ports: [
+        { name: 'http', targetPort: 'http' },
+        { name: 'metrics', targetPort: 'metrics' },
+      ],
+    });
     expect(find(list, 'PersistentVolumeClaim', 'api-data')!.spec).toMatchObject({ storageClassName: 'standard' });
     expect(find(list, 'HorizontalPodAutoscaler', 'api')).toBeDefined();
     expect(find(list, 'Ingress', 'api')!.spec).toMatchObject({ tls: [{ secretName: 'api-tls' }] });
   });
 
   it('uses the hostPath volume and claim pair without a storage class', () => {
-    const list = objects('apps:\n  db:\n    stack: service\n    image: team/db:2\n    storage: { mountPath: /data, size: 2Gi }\n', 'environments/lab.yaml');
+    const list = objects(
+      'apps:\n  db:\n    stack: service\n    image: team/db:2\n    storage: { mountPath: /data, size: 2Gi }\n',
+      'environments/lab.yaml',
+    );
     expect(find(list, 'PersistentVolume', 'db-data-lab')!.spec).toMatchObject({ hostPath: { path: '/data/volumes/db-lab' } });
     expect(find(list, 'PersistentVolumeClaim', 'db-data')!.spec).toMatchObject({ volumeName: 'db-data-lab' });
     expect(find(list, 'Service')).toBeUndefined();
   });
 
   it('relaxes the security context only for declared exceptions, and says so on the Deployment', () => {
-    const list = objects('apps:\n  legacy:\n    stack: service\n    image: team/legacy:1\n    security:\n      writableRootFilesystem: true\n      exceptions: { run-as-root: the image needs uid 0 to bind port 80 }\n');
+    const list = objects(
+      'apps:\n  legacy:\n    stack: service\n    image: team/legacy:1\n    security:\n      writableRootFilesystem: true\n      exceptions: { run-as-root: the image needs uid 0 to bind port 80 }\n',
+    );
     const d = find(list, 'Deployment', 'legacy')!;
     expect(d.metadata.annotations).toEqual({ 'policy.stagecraft.dev/run-as-root': 'the image needs uid 0 to bind port 80' });
     const sc = podSpec(d).containers[0].securityContext;
@@ -70,20 +86,36 @@ describe('the service stack', () => {
   });
 
   it('runs blue/green with the Service on the live color', () => {
-    const list = objects('apps:\n  web:\n    stack: service\n    blueGreen: { live: green, blue: web:1, green: web:2 }\n    ports: { http: { port: 80 } }\n');
+    const list = objects(
+      'apps:\n  web:\n    stack: service\n    blueGreen: { live: green, blue: web:1, green: web:2 }\n    ports: { http: { port: 80 } }\n',
+    );
     expect(list.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['web-blue', 'web-green']);
     expect(find(list, 'Service', 'web')!.spec).toMatchObject({ selector: { name: 'web', color: 'green' } });
   });
 
   it('refuses contradictory settings and secret values, with their place', () => {
-    expect(() => objects('apps:\n  a:\n    stack: service\n    image: a:1\n    blueGreen: { live: blue, blue: a:1, green: a:1 }\n')).toThrow('environments/x.yaml:4:12: apps.a.image cannot be set together with blueGreen');
-    expect(() => objects('apps:\n  a:\n    stack: service\n    image: a:1\n    ports: { http: { port: 80 } }\n    ingress: { host: a.example.com, tlsSecret: t, port: web }\n')).toThrow("apps.a.ingress.port is not one of ports (http)");
-    expect(() => objects('apps:\n  a:\n    stack: service\n    image: a:1\n    env: { DB_PASSWORD: hunter2 }\n')).toThrow('apps.a.env.DB_PASSWORD looks like a secret value');
+    expect(() =>
+      objects('apps:\n  a:\n    stack: service\n    image: a:1\n    blueGreen: { live: blue, blue: a:1, green: a:1 }\n'),
+    ).toThrow('environments/x.yaml:4:12: apps.a.image cannot be set together with blueGreen');
+    expect(() =>
+      objects(
+        'apps:\n  a:\n    stack: service\n    image: a:1\n    ports: { http: { port: 80 } }\n    ingress: { host: a.example.com, tlsSecret: t, port: web }\n',
+      ),
+    ).toThrow('apps.a.ingress.port is not one of ports (http)');
+    expect(() => objects('apps:\n  a:\n    stack: service\n    image: a:1\n    env: { DB_PASSWORD: hunter2 }\n')).toThrow(
+      'apps.a.env.DB_PASSWORD looks like a secret value',
+    );
   });
 
   it('promotes its release like demoapp: the image, or the idle color', () => {
     const from = loader.load('apps:\n  api:\n    stack: service\n    image: api:2\n', 'environments/qa.yaml');
-    const to = loader.load('apps:\n  api:\n    stack: service\n    blueGreen: { live: blue, blue: api:1, green: api:1 }\n', 'environments/production.yaml');
-    expect(planPromotion(from, to, STACKS)).toEqual({ edits: [{ path: ['apps', 'api', 'blueGreen', 'green'], value: 'api:2' }], notes: [] });
+    const to = loader.load(
+      'apps:\n  api:\n    stack: service\n    blueGreen: { live: blue, blue: api:1, green: api:1 }\n',
+      'environments/production.yaml',
+    );
+    expect(planPromotion(from, to, STACKS)).toEqual({
+      edits: [{ path: ['apps', 'api', 'blueGreen', 'green'], value: 'api:2' }],
+      notes: [],
+    });
   });
 });

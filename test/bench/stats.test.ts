@@ -18,7 +18,15 @@ describe('summarize', () => {
 
 describe('formatTable', () => {
   it('pads the first column to the left and the others to the right', () => {
-    expect(formatTable(['what', 'n'], [['a', '10'], ['bbb', '2']])).toBe('what   n\n----  --\na     10\nbbb    2\n');
+    expect(
+      formatTable(
+        ['what', 'n'],
+        [
+          ['a', '10'],
+          ['bbb', '2'],
+        ],
+      ),
+    ).toBe('what   n\n----  --\na     10\nbbb    2\n');
   });
 });
 
@@ -48,10 +56,22 @@ describe('npm run bench arguments', () => {
   });
 
   it('refuse unknown arguments, options and numbers with exit code 2', () => {
-    expect(parseBench(['check'])).toMatchObject({ code: 2, text: expect.stringMatching(/^error: unknown argument 'check' \(the only one is checks\)\n/) });
-    expect(parseBench(['checks', '10', '20'])).toMatchObject({ code: 2, text: expect.stringMatching(/^error: checks takes at most one argument/) });
-    expect(parseBench(['checks', '--quick'])).toMatchObject({ code: 2, text: expect.stringMatching(/^error: checks takes no options but --help \(found --quick\)/) });
-    expect(parseBench(['--runs', 'x'])).toMatchObject({ code: 2, text: expect.stringMatching(/^error: --runs takes whole numbers >= 1 \(found 'x'\)/) });
+    expect(parseBench(['check'])).toMatchObject({
+      code: 2,
+      text: expect.stringMatching(/^error: unknown argument 'check' \(the only one is checks\)\n/),
+    });
+    expect(parseBench(['checks', '10', '20'])).toMatchObject({
+      code: 2,
+      text: expect.stringMatching(/^error: checks takes at most one argument/),
+    });
+    expect(parseBench(['checks', '--quick'])).toMatchObject({
+      code: 2,
+      text: expect.stringMatching(/^error: checks takes no options but --help \(found --quick\)/),
+    });
+    expect(parseBench(['--runs', 'x'])).toMatchObject({
+      code: 2,
+      text: expect.stringMatching(/^error: --runs takes whole numbers >= 1 \(found 'x'\)/),
+    });
     expect(parseBench(['--frobnicate'])).toMatchObject({ code: 2, text: expect.stringContaining("Unknown option '--frobnicate'") });
   });
 });

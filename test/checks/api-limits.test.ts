@@ -10,22 +10,45 @@ const container = (extra: Record<string, unknown>) => ({ name: 'c', image: 'ngin
 describe('the API server limits and grammars', () => {
   it('refuses ConfigMap data over 1 MiB and annotations over 256 KiB in total', () => {
     const big = 'x'.repeat(1024 * 1024);
-    expect(lines([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { a: 'y'.repeat(200 * 1024), b: 'y'.repeat(100 * 1024) } }, data: { k: big } }])).toEqual([
+    expect(
+      lines([
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'c', annotations: { a: 'y'.repeat(200 * 1024), b: 'y'.repeat(100 * 1024) } },
+          data: { k: big },
+        },
+      ]),
+    ).toEqual([
       'api/data-size data: holds 1024 KiB of data; the API server accepts at most 1 MiB per ConfigMap',
       'api/annotation-size metadata.annotations: annotations total 300 KiB; the API server accepts at most 256 KiB',
     ]);
   });
 
   it("refuses the ConfigMap and Secret keys '.', '..' and '..a'", () => {
-    expect(lines([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { '.': '', '..': '', '..a': '', 'a..b': '' } }])).toEqual([
-      "api/config-key data['.']: key '.' is not valid: '.', '..' and keys starting with '..' are refused",
-      "api/config-key data['..']: key '..' is not valid: '.', '..' and keys starting with '..' are refused",
-      "api/config-key data['..a']: key '..a' is not valid: '.', '..' and keys starting with '..' are refused",
-    ].map((l) => l.replace(/data\['(.*?)'\]/, 'data.$1')));
+    expect(
+      lines([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { '.': '', '..': '', '..a': '', 'a..b': '' } }]),
+    ).toEqual(
+      [
+        "api/config-key data['.']: key '.' is not valid: '.', '..' and keys starting with '..' are refused",
+        "api/config-key data['..']: key '..' is not valid: '.', '..' and keys starting with '..' are refused",
+        "api/config-key data['..a']: key '..a' is not valid: '.', '..' and keys starting with '..' are refused",
+      ].map((l) => l.replace(/data\['(.*?)'\]/, 'data.$1')),
+    );
   });
 
   it('refuses int32 overflow but not int64 fields', () => {
-    const rc: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 3000000000, template: { spec: { terminationGracePeriodSeconds: 3000000000, containers: [container({ livenessProbe: { periodSeconds: 99999999999 } })] } } } };
+    const rc: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
+      spec: {
+        replicas: 3000000000,
+        template: {
+          spec: { terminationGracePeriodSeconds: 3000000000, containers: [container({ livenessProbe: { periodSeconds: 99999999999 } })] },
+        },
+      },
+    };
     expect(lines([rc])).toEqual([
       'api/int32 spec.replicas: 3000000000 is out of range for replicas (an int32: -2147483648 to 2147483647)',
       'api/int32 spec.template.spec.containers[0].livenessProbe.periodSeconds: 99999999999 is out of range for periodSeconds (an int32: -2147483648 to 2147483647)',
@@ -33,7 +56,14 @@ describe('the API server limits and grammars', () => {
   });
 
   it('refuses requests above limits and a nodeName that is not a DNS-1123 subdomain', () => {
-    expect(lines([pod({ nodeName: 'n..x', containers: [container({ resources: { requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '500m', memory: '1Gi' } } })] })])).toEqual([
+    expect(
+      lines([
+        pod({
+          nodeName: 'n..x',
+          containers: [container({ resources: { requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '500m', memory: '1Gi' } } })],
+        }),
+      ]),
+    ).toEqual([
       "api/node-name spec.nodeName: 'n..x' is not a DNS-1123 subdomain",
       'api/requests-above-limits spec.containers[0].resources.requests.cpu: request 2 is above the limit 500m',
     ]);
@@ -51,7 +81,12 @@ describe('the API server limits and grammars', () => {
   });
 
   it('refuses the same nodePort on two Services', () => {
-    const svc = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'qa' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] } });
+    const svc = (name: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'qa' },
+      spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] },
+    });
     expect(lines([svc('a'), svc('b')])).toEqual(['api/node-port spec.ports[0].nodePort: nodePort 30080 is also taken by Service qa/a']);
   });
 

@@ -15,7 +15,7 @@ describe("the API server's rules", () => {
       "api/names-and-labels.yaml:50:9: RoleBinding Default/readers/all: metadata.name: name 'readers/all' is not a path segment (no '/' or '%')",
       "api/names-and-labels.yaml:51:14: RoleBinding Default/readers/all: metadata.namespace: namespace 'Default' is neither created in the stage nor known to exist; the stage creates: Team.A",
       "api/names-and-labels.yaml:51:14: RoleBinding Default/readers/all: metadata.namespace: namespace 'Default' is not a DNS-1123 label",
-      "api/names-and-labels.yaml:62:15: Pod volumes: spec.volumes[0].name: volume name 'Data_1' is not a DNS-1123 label"
+      "api/names-and-labels.yaml:62:15: Pod volumes: spec.volumes[0].name: volume name 'Data_1' is not a DNS-1123 label",
     ]);
   });
 
@@ -33,7 +33,7 @@ describe("the API server's rules", () => {
       'api/keyed-lists.yaml:31:7: Pod web: spec.volumes[1]: name "data" repeats item [0]',
       'api/keyed-lists.yaml:39:15: Pod empty: spec.containers: a pod needs at least one container',
       'api/keyed-lists.yaml:48:7: Service web: spec.ports[0]: a Service with several ports needs a name on each',
-      'api/keyed-lists.yaml:49:7: Service web: spec.ports[1]: port 80 and protocol "TCP" repeats item [0]'
+      'api/keyed-lists.yaml:49:7: Service web: spec.ports[1]: port 80 and protocol "TCP" repeats item [0]',
     ]);
   });
 
@@ -42,7 +42,7 @@ describe("the API server's rules", () => {
       "api/selectors-and-duplicates.yaml:8:13: ReplicationController nginx: spec.selector: selects app=nginx, but the pod template's labels are: app=web",
       "api/selectors-and-duplicates.yaml:22:5: DaemonSet agent: spec.selector: selects app=agent (and expressions), but the pod template's labels are: app=agent, tier=cluster",
       'api/selectors-and-duplicates.yaml:56:9: ConfigMap default/settings: metadata.name: ConfigMap default/settings is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)',
-      'api/selectors-and-duplicates.yaml:71:9: HorizontalPodAutoscaler db: metadata.name: HorizontalPodAutoscaler db (as autoscaling/v1 and autoscaling/v2) is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)'
+      'api/selectors-and-duplicates.yaml:71:9: HorizontalPodAutoscaler db: metadata.name: HorizontalPodAutoscaler db (as autoscaling/v1 and autoscaling/v2) is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)',
     ]);
   });
 

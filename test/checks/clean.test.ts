@@ -22,7 +22,9 @@ describe('clean manifests', () => {
   });
 
   it('a namespace declared as existing is accepted without the stage creating it', () => {
-    expect(findingsIn(['refs/pods.yaml'], { existingNamespaces: ['staging'] })).not.toContainEqual(expect.stringContaining("namespace 'staging'"));
+    expect(findingsIn(['refs/pods.yaml'], { existingNamespaces: ['staging'] })).not.toContainEqual(
+      expect.stringContaining("namespace 'staging'"),
+    );
   });
 });
 
@@ -45,12 +47,14 @@ describe('declared exceptions', () => {
   });
 
   it('that excuse nothing are warned about', () => {
-    const r = checkObjects([proxy({
-      'policy.stagecraft.dev/host-namespaces': 'answers on localhost:5000 of every node',
-      'policy.stagecraft.dev/host-ports': 'hostPort is given too',
-      'policy.stagecraft.dev/privileged': 'not needed',
-      'policy.stagecraft.dev/run-as-root': 'only checked where the stage asks for restricted',
-    })]);
+    const r = checkObjects([
+      proxy({
+        'policy.stagecraft.dev/host-namespaces': 'answers on localhost:5000 of every node',
+        'policy.stagecraft.dev/host-ports': 'hostPort is given too',
+        'policy.stagecraft.dev/privileged': 'not needed',
+        'policy.stagecraft.dev/run-as-root': 'only checked where the stage asks for restricted',
+      }),
+    ]);
     expect(r.findings.filter((f) => f.code === 'policy/unused-exception').map((f) => formatProblem(toProblem(f)).split('\n')[0])).toEqual([
       "warning: Pod kube-system/proxy: metadata.annotations.policy.stagecraft.dev/privileged: declares an exception to 'privileged', but nothing in the Pod needs it",
     ]);
@@ -70,7 +74,10 @@ describe('the schema source', () => {
 
   it('uses the JSON names of fields that jsii renames (hostIPC, not hostIpc)', () => {
     const pod = (spec: Record<string, unknown>): KubeObject => ({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'c:1' }], ...spec },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'c:1' }], ...spec },
     });
     expect(checkSchema(pod({ hostIPC: false }))).toEqual([]);
     expect(checkSchema(pod({ hostIpc: false })).map((f) => f.message)).toEqual(["unknown field 'hostIpc'; did you mean 'hostIPC'?"]);
@@ -78,7 +85,15 @@ describe('the schema source', () => {
 });
 
 describe('quantities', () => {
-  it.each([['2Gi', 2 ** 31], ['500m', 0.5], ['1.5k', 1500], ['1e3', 1000], ['.5', 0.5], ['+2', 2], [3, 3]])('%s is %s', (q, n) => {
+  it.each([
+    ['2Gi', 2 ** 31],
+    ['500m', 0.5],
+    ['1.5k', 1500],
+    ['1e3', 1000],
+    ['.5', 0.5],
+    ['+2', 2],
+    [3, 3],
+  ])('%s is %s', (q, n) => {
     expect(parseQuantity(q)).toBe(n);
   });
 

@@ -12,7 +12,9 @@ const certManager = objectsIn(join(SHARED_CRDS, 'cert-manager'));
 
 describe('custom resources against their CustomResourceDefinitions', () => {
   it("validates cert-manager's resources with its pinned CRDs: missing and misspelled fields, enums, types, versions", () => {
-    expect(codedFindingsIn(['crds/cert-manager-invalid.yaml'], { crds: certManager }).filter((l) => !l.startsWith('crd/cel-not-evaluated'))).toEqual([
+    expect(
+      codedFindingsIn(['crds/cert-manager-invalid.yaml'], { crds: certManager }).filter((l) => !l.startsWith('crd/cel-not-evaluated')),
+    ).toEqual([
       "schema/unknown-field crds/cert-manager-invalid.yaml:9:3: Certificate default/web: spec.secretNam: unknown field 'secretNam'; did you mean 'secretName'?",
       "schema/required crds/cert-manager-invalid.yaml:9:3: Certificate default/web: spec: required field 'secretName' is missing",
       "schema/enum crds/cert-manager-invalid.yaml:17:16: Certificate default/web: spec.privateKey.algorithm: must be one of 'RSA', 'ECDSA', 'Ed25519' (found \"RSB\")",
@@ -36,7 +38,7 @@ describe('custom resources against their CustomResourceDefinitions', () => {
 
   it("checks a CRD's own schema as structural, and its resources against it", () => {
     expect(codedFindingsIn(['rules/crd-fire.yaml'])).toEqual([
-      "crd/structural rules/crd-fire.yaml:26:25: CustomResourceDefinition backups.example.com: spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.schedule.type: type \"strign\" is not a JSON Schema type; did you mean 'string'?",
+      'crd/structural rules/crd-fire.yaml:26:25: CustomResourceDefinition backups.example.com: spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.schedule.type: type "strign" is not a JSON Schema type; did you mean \'string\'?',
       'crd/structural rules/crd-fire.yaml:28:19: CustomResourceDefinition backups.example.com: spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.targets: an array schema needs items',
       "schema/unknown-field rules/crd-fire.yaml:42:3: Backup nightly: spec.schedul: unknown field 'schedul'; did you mean 'schedule'?",
       "schema/required rules/crd-fire.yaml:42:3: Backup nightly: spec: required field 'schedule' is missing",
@@ -49,7 +51,12 @@ describe('custom resources against their CustomResourceDefinitions', () => {
 
   it('rejects a repeated key of a keyed list (x-kubernetes-list-map-keys)', () => {
     const [crd] = parseManifests([{ file: 'crd-pass.yaml', text: readFileSync(join(MANIFESTS, 'rules/crd-pass.yaml'), 'utf8') }]).objects;
-    const backup = { apiVersion: 'example.com/v1', kind: 'Backup', metadata: { name: 'b' }, spec: { schedule: 'x', targets: [{ name: 'db' }, { name: 'db' }] } };
+    const backup = {
+      apiVersion: 'example.com/v1',
+      kind: 'Backup',
+      metadata: { name: 'b' },
+      spec: { schedule: 'x', targets: [{ name: 'db' }, { name: 'db' }] },
+    };
     expect(checkCustomResource(backup, crdRegistry([crd])).map((f) => `${f.code} ${f.path.join('.')}: ${f.message}`)).toEqual([
       'schema/duplicate-key spec.targets.1: repeats the key name "db" of an earlier item',
     ]);
@@ -72,7 +79,11 @@ describe('custom resources against their CustomResourceDefinitions', () => {
   it('maps nullable and int-or-string to JSON Schema types', () => {
     expect(toJsonSchema({ type: 'string', nullable: true })).toEqual({ type: ['string', 'null'] });
     expect(toJsonSchema({ 'x-kubernetes-int-or-string': true })).toEqual({ type: ['integer', 'string'] });
-    expect(toJsonSchema({ type: 'object', properties: { a: { type: 'string' } } })).toEqual({ type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false });
+    expect(toJsonSchema({ type: 'object', properties: { a: { type: 'string' } } })).toEqual({
+      type: 'object',
+      properties: { a: { type: 'string' } },
+      additionalProperties: false,
+    });
     expect(toJsonSchema({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true })).toEqual({ type: 'object' });
   });
 });

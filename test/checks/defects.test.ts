@@ -5,31 +5,31 @@ describe("the seven known defects of the spec's articles", () => {
   it('rejects a misspelled field (image~) and says which field was meant', () => {
     expect(findingsIn(['defects/1-misspelled-field.yaml'])).toEqual([
       "defects/1-misspelled-field.yaml:10:7: Pod demoapp: spec.containers[0]: container 'demoapp' has no image",
-      "defects/1-misspelled-field.yaml:11:7: Pod demoapp: spec.containers[0].image~: unknown field 'image~'; did you mean 'image'?"
+      "defects/1-misspelled-field.yaml:11:7: Pod demoapp: spec.containers[0].image~: unknown field 'image~'; did you mean 'image'?",
     ]);
   });
 
   it('rejects the quantity 2Gib', () => {
     expect(findingsIn(['defects/2-quantity.yaml'])).toEqual([
-      'defects/2-quantity.yaml:8:14: PersistentVolume mysqlvolume: spec.capacity.storage: "2Gib" is not a valid quantity'
+      'defects/2-quantity.yaml:8:14: PersistentVolume mysqlvolume: spec.capacity.storage: "2Gib" is not a valid quantity',
     ]);
   });
 
   it('rejects a claimName that names no claim, listing the claims there are', () => {
     expect(findingsIn(['defects/3-dangling-claim.yaml'])).toEqual([
-      "defects/3-dangling-claim.yaml:33:20: Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql"
+      "defects/3-dangling-claim.yaml:33:20: Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql",
     ]);
   });
 
   it('rejects reading a key the Secret does not declare', () => {
     expect(findingsIn(['defects/4-secret-key.yaml'])).toEqual([
-      "defects/4-secret-key.yaml:35:19: Deployment demoapp: spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef: container 'demoapp' env DB_SCHEMA reads key 'database' of Secret 'mysqlsecret', which has the keys: password, username"
+      "defects/4-secret-key.yaml:35:19: Deployment demoapp: spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef: container 'demoapp' env DB_SCHEMA reads key 'database' of Secret 'mysqlsecret', which has the keys: password, username",
     ]);
   });
 
   it('rejects a Service port that no selected container listens on', () => {
     expect(findingsIn(['defects/5-target-port.yaml'])).toEqual([
-      'defects/5-target-port.yaml:10:13: Service mysql: spec.ports[0].port: port 8080 targets port 8080 (no targetPort: the same as port), but the selected pods (ReplicationController mysql-1) listen on: 3306'
+      'defects/5-target-port.yaml:10:13: Service mysql: spec.ports[0].port: port 8080 targets port 8080 (no targetPort: the same as port), but the selected pods (ReplicationController mysql-1) listen on: 3306',
     ]);
   });
 
@@ -37,14 +37,14 @@ describe("the seven known defects of the spec's articles", () => {
     expect(findingsIn(['defects/6-template-kind.yaml'])).toEqual([
       "defects/6-template-kind.yaml:11:5: ReplicationController mysql-1: spec.template.apiVersion: unknown field 'apiVersion'",
       "defects/6-template-kind.yaml:12:5: ReplicationController mysql-1: spec.template.kind: unknown field 'kind'",
-      "defects/6-template-kind.yaml:24:3: Pod #1 (no name): metadata: required field 'name' is missing"
+      "defects/6-template-kind.yaml:24:3: Pod #1 (no name): metadata: required field 'name' is missing",
     ]);
   });
 
   it('rejects a committed Secret holding base64 values', () => {
     expect(findingsIn(['defects/7-committed-secret.yaml'])).toEqual([
       "defects/7-committed-secret.yaml:8:13: Secret mysqlsecret: data.username: holds a value for key 'username' (base64 is an encoding, not encryption); secret values must not be committed",
-      "defects/7-committed-secret.yaml:9:13: Secret mysqlsecret: data.password: holds a value for key 'password' (base64 is an encoding, not encryption); secret values must not be committed"
+      "defects/7-committed-secret.yaml:9:13: Secret mysqlsecret: data.password: holds a value for key 'password' (base64 is an encoding, not encryption); secret values must not be committed",
     ]);
   });
 });

@@ -45,5 +45,10 @@ export function codedFindingsIn(files: readonly string[], options: CheckOptions 
 
 /** The objects of YAML files anywhere (CRD folders such as ../shared/crds/cert-manager). */
 export function objectsIn(dir: string): readonly KubeObject[] {
-  return parseManifests(readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }))).objects;
+  return parseManifests(
+    readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') })),
+  ).objects;
 }

@@ -5,17 +5,22 @@ import { ProblemsError } from '../../lib/errors.js';
 
 const placesOf = (text: string) => {
   const m = parseManifests([{ file: 'm.yaml', text }]);
-  return checkObjects(m.objects).findings.filter((f) => f.severity === 'error').map((f) => {
-    const l = m.locate(f)!;
-    return `${l.line}:${l.column} ${f.code}`;
-  });
+  return checkObjects(m.objects)
+    .findings.filter((f) => f.severity === 'error')
+    .map((f) => {
+      const l = m.locate(f)!;
+      return `${l.line}:${l.column} ${f.code}`;
+    });
 };
 
 describe('reading manifests', () => {
   const broken = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  key: 1\n';
 
   it('places findings in the right document of a multi-document file', () => {
-    expect(placesOf(`# first\n---\n${broken}---\n${broken.replace('name: a', 'name: b')}`)).toEqual(['8:8 schema/type', '15:8 schema/type']);
+    expect(placesOf(`# first\n---\n${broken}---\n${broken.replace('name: a', 'name: b')}`)).toEqual([
+      '8:8 schema/type',
+      '15:8 schema/type',
+    ]);
   });
 
   it('reads files with anchors and aliases through the guarded parser, with the same places', () => {
@@ -24,13 +29,20 @@ describe('reading manifests', () => {
   });
 
   it('refuses an alias bomb instead of expanding it', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+    ].join('\n');
     expect(() => parseManifests([{ file: 'bomb.yaml', text: `${bomb}\n` }])).toThrow(ProblemsError);
   });
 
   it('reads the items of a v1 List as objects', () => {
-    const m = parseManifests([{ file: 'l.yaml', text: `apiVersion: v1\nkind: List\nitems:\n  - ${broken.trimEnd().replace(/\n/g, '\n    ')}\n` }]);
+    const m = parseManifests([
+      { file: 'l.yaml', text: `apiVersion: v1\nkind: List\nitems:\n  - ${broken.trimEnd().replace(/\n/g, '\n    ')}\n` },
+    ]);
     expect(m.objects.map((o) => o.metadata.name)).toEqual(['a']);
-    expect(placesOf(`apiVersion: v1\nkind: List\nitems:\n  - ${broken.trimEnd().replace(/\n/g, '\n    ')}\n`)).toEqual(['9:12 schema/type']);
+    expect(placesOf(`apiVersion: v1\nkind: List\nitems:\n  - ${broken.trimEnd().replace(/\n/g, '\n    ')}\n`)).toEqual([
+      '9:12 schema/type',
+    ]);
   });
 });

@@ -14,13 +14,13 @@ describe('the safety policy', () => {
       "policy/baseline.yaml:69:57: Pod kube-system/tuned: metadata.annotations.container.apparmor.security.beta.kubernetes.io/app: AppArmor profile 'unconfined' weakens confinement (Pod Security Standard 'baseline')",
       "policy/baseline.yaml:73:17: Pod kube-system/tuned: spec.securityContext.sysctls[0].name: sysctl 'net.core.somaxconn' is not in the safe set (Pod Security Standard 'baseline')",
       "policy/baseline.yaml:75:29: Pod kube-system/tuned: spec.securityContext.seLinuxOptions.type: SELinux type 'spc_t' is not allowed (Pod Security Standard 'baseline')",
-      "policy/baseline.yaml:80:20: Pod kube-system/tuned: spec.containers[0].securityContext.procMount: container 'app' unmasks /proc (Pod Security Standard 'baseline')"
+      "policy/baseline.yaml:80:20: Pod kube-system/tuned: spec.containers[0].securityContext.procMount: container 'app' unmasks /proc (Pod Security Standard 'baseline')",
     ]);
     expect(findingsIn(['policy/baseline.yaml'], {}, 'warning')).toEqual([
       "policy/baseline.yaml:19:11: DaemonSet kube-system/node-agent: spec.template.spec.containers[0]: container 'agent' has no livenessProbe or readinessProbe",
       "policy/baseline.yaml:19:11: DaemonSet kube-system/node-agent: spec.template.spec.containers[0]: container 'agent' has no resource requests or limits",
       "policy/baseline.yaml:77:7: Pod kube-system/tuned: spec.containers[0]: container 'app' has no livenessProbe or readinessProbe",
-      "policy/baseline.yaml:77:7: Pod kube-system/tuned: spec.containers[0]: container 'app' has no resource requests or limits"
+      "policy/baseline.yaml:77:7: Pod kube-system/tuned: spec.containers[0]: container 'app' has no resource requests or limits",
     ]);
   });
 
@@ -35,7 +35,7 @@ describe('the safety policy', () => {
       "policy/restricted.yaml:42:7: Pod tool: spec.containers[1].securityContext: container 'sidecar' does not set allowPrivilegeEscalation: false (Pod Security Standard 'restricted')",
       "policy/restricted.yaml:42:7: Pod tool: spec.containers[1].securityContext: container 'sidecar' has no seccomp profile (Pod Security Standard 'restricted')",
       "policy/restricted.yaml:42:7: Pod tool: spec.containers[1].securityContext: container 'sidecar' may run as root (runAsNonRoot is not true) (Pod Security Standard 'restricted')",
-      "policy/restricted.yaml:48:12: Pod tool: spec.volumes[0].nfs: volume 'nfs' is of type nfs (Pod Security Standard 'restricted')"
+      "policy/restricted.yaml:48:12: Pod tool: spec.volumes[0].nfs: volume 'nfs' is of type nfs (Pod Security Standard 'restricted')",
     ]);
     expect(findingsIn(['policy/restricted.yaml'], { podSecurity: 'restricted' }, 'warning')).toEqual([
       "policy/restricted.yaml:38:7: Pod tool: spec.containers[0]: container 'tool' has no livenessProbe or readinessProbe",
@@ -43,7 +43,7 @@ describe('the safety policy', () => {
       "policy/restricted.yaml:39:14: Pod tool: spec.containers[0].image: image 'busybox' has no tag (it means 'latest')",
       "policy/restricted.yaml:42:7: Pod tool: spec.containers[1]: container 'sidecar' has no livenessProbe or readinessProbe",
       "policy/restricted.yaml:42:7: Pod tool: spec.containers[1]: container 'sidecar' has no resource limits",
-      "policy/restricted.yaml:43:14: Pod tool: spec.containers[1].image: image 'example/sidecar:latest' uses the tag 'latest'"
+      "policy/restricted.yaml:43:14: Pod tool: spec.containers[1].image: image 'example/sidecar:latest' uses the tag 'latest'",
     ]);
   });
 });

@@ -10,7 +10,7 @@ describe('the reference checks', () => {
       "refs/services-and-ingress.yaml:55:19: Ingress shop/web: spec.tls[0].secretName: terminates TLS with Secret 'web-tls', but the Secrets in namespace 'shop' are: none",
       "refs/services-and-ingress.yaml:62:43: Ingress shop/web: spec.rules[0].http.paths[0].backend.service.port: routes to port 8080 of Service 'web', whose ports are: 80 (http), 9000 (grpc), 53 (dns)",
       "refs/services-and-ingress.yaml:66:32: Ingress shop/web: spec.rules[0].http.paths[1].backend.service.name: routes to Service 'bar', but the Services in namespace 'shop' are: api, web",
-      "refs/services-and-ingress.yaml:78:19: HorizontalPodAutoscaler shop/web: spec.scaleTargetRef: scales Deployment 'webapp', but the Deployments in namespace 'shop' are: web"
+      "refs/services-and-ingress.yaml:78:19: HorizontalPodAutoscaler shop/web: spec.scaleTargetRef: scales Deployment 'webapp', but the Deployments in namespace 'shop' are: web",
     ]);
   });
 
@@ -20,7 +20,7 @@ describe('the reference checks', () => {
       "refs/volumes.yaml:19:21: PersistentVolumeClaim big: spec.storageClassName: has storage class 'fast', but PersistentVolume 'small' has 'manual'",
       "refs/volumes.yaml:20:16: PersistentVolumeClaim big: spec.accessModes: asks for ReadWriteMany, but PersistentVolume 'small' offers: ReadWriteOnce",
       "refs/volumes.yaml:22:26: PersistentVolumeClaim big: spec.resources.requests.storage: requests 2Gi, but PersistentVolume 'small' has only 1Gi",
-      "refs/volumes.yaml:29:15: PersistentVolumeClaim lost: spec.volumeName: binds PersistentVolume 'nowhere', but the stage's PersistentVolumes are: small"
+      "refs/volumes.yaml:29:15: PersistentVolumeClaim lost: spec.volumeName: binds PersistentVolume 'nowhere', but the stage's PersistentVolumes are: small",
     ]);
   });
 
@@ -29,12 +29,12 @@ describe('the reference checks', () => {
       "refs/pods.yaml:20:23: Pod app: spec.serviceAccountName: runs as service account 'app', but the service accounts in namespace 'default' are: default",
       "refs/pods.yaml:29:30: Pod app: spec.containers[0].env[0].valueFrom.configMapKeyRef: container 'app' env LEVEL reads key 'level' of ConfigMap 'settings', which has the keys: LOG_LEVEL",
       "refs/pods.yaml:34:22: Pod app: spec.containers[0].envFrom[0].secretRef: container 'app' envFrom uses Secret 'credentials', but the Secrets in namespace 'default' are: creds",
-      "refs/pods.yaml:36:35: Pod app: spec.containers[0].livenessProbe.httpGet.port: livenessProbe checks port \"healthz\", but container 'app' declares the ports: 8080 (http)",
+      'refs/pods.yaml:36:35: Pod app: spec.containers[0].livenessProbe.httpGet.port: livenessProbe checks port "healthz", but container \'app\' declares the ports: 8080 (http)',
       "refs/pods.yaml:38:28: Pod app: spec.containers[0].readinessProbe.tcpSocket.port: readinessProbe checks port 9090, but container 'app' declares the ports: 8080 (http)",
       "refs/pods.yaml:41:19: Pod app: spec.containers[0].volumeMounts[1].name: container 'app' mounts volume 'secrets', but the pod's volumes are: config, tokens",
       "refs/pods.yaml:46:24: Pod app: spec.volumes[0].configMap.items[0].key: volume 'config' reads key 'app.yaml' of ConfigMap 'settings', which has the keys: LOG_LEVEL",
       "refs/pods.yaml:50:51: Pod app: spec.volumes[1].projected.sources[0].secret.items[0].key: volume 'tokens' reads key 'token' of Secret 'creds', which has the keys: password, username",
-      "refs/pods.yaml:56:14: ConfigMap staging/elsewhere: metadata.namespace: namespace 'staging' is neither created in the stage nor known to exist; the stage creates: none"
+      "refs/pods.yaml:56:14: ConfigMap staging/elsewhere: metadata.namespace: namespace 'staging' is neither created in the stage nor known to exist; the stage creates: none",
     ]);
   });
 });

@@ -5,7 +5,10 @@ import { RULES } from '../../lib/model/rules.js';
 import { REPO } from '../helpers/cli.js';
 
 const dir = join(REPO, 'lib/checks');
-const source = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+const source = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => readFileSync(join(dir, f), 'utf8'))
+  .join('\n');
 
 describe('finding codes', () => {
   it('describes every literal code the checks emit', () => {

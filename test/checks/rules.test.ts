@@ -67,7 +67,7 @@ describe('ServiceMonitors', () => {
   it("reports a ServiceMonitor selecting the pods' labels, or a port name the Service lacks, when its CRD is known", () => {
     expect(codedFindingsIn(['rules/service-monitor-fire.yaml'], { crds: serviceMonitorCrd })).toEqual([
       "refs/service-monitor-selector rules/service-monitor-fire.yaml:38:5: ServiceMonitor api-by-pod-labels: spec.selector: selects the Services app=api in namespace 'default', but no Service there has these labels; the Services are: api (app.kubernetes.io/name=api)",
-      'refs/service-monitor-port rules/service-monitor-fire.yaml:52:13: ServiceMonitor api-metrics: spec.endpoints[0].port: scrapes the port named \'metrics\', but the selected Services (api) have the named ports: http',
+      "refs/service-monitor-port rules/service-monitor-fire.yaml:52:13: ServiceMonitor api-metrics: spec.endpoints[0].port: scrapes the port named 'metrics', but the selected Services (api) have the named ports: http",
     ]);
   });
 
@@ -76,6 +76,9 @@ describe('ServiceMonitors', () => {
   });
 
   it('without the CRD, only warns that the ServiceMonitors are not validated', () => {
-    expect(codedFindingsIn(['rules/service-monitor-fire.yaml']).map((l) => l.split(' ')[0])).toEqual(['crd/unknown-kind', 'crd/unknown-kind']);
+    expect(codedFindingsIn(['rules/service-monitor-fire.yaml']).map((l) => l.split(' ')[0])).toEqual([
+      'crd/unknown-kind',
+      'crd/unknown-kind',
+    ]);
   });
 });

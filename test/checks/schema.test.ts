@@ -10,7 +10,7 @@ describe('the strict schema check', () => {
       "schema/types-and-enums.yaml:20:28: Deployment web: spec.template.spec.containers[0].imagePullPolicy: must be one of 'Always', 'IfNotPresent', 'Never' (found \"always\")",
       "schema/types-and-enums.yaml:23:25: Deployment web: spec.template.spec.containers[0].ports[0].protocol: must be one of 'TCP', 'UDP', 'SCTP' (found \"tcp\")",
       'schema/types-and-enums.yaml:25:28: Deployment web: spec.template.spec.containers[0].resources.limits.cpu: "2 cores" is not a valid quantity',
-      "schema/types-and-enums.yaml:28:34: Deployment web: spec.template.spec.volumes[0].persistentVolumeClaim: required field 'claimName' is missing"
+      "schema/types-and-enums.yaml:28:34: Deployment web: spec.template.spec.volumes[0].persistentVolumeClaim: required field 'claimName' is missing",
     ]);
   });
 
@@ -18,7 +18,7 @@ describe('the strict schema check', () => {
     expect(findingsIn(['schema/unknown-kinds.yaml'])).toEqual([
       'schema/unknown-kinds.yaml:3:13: Deployment old: apiVersion: extensions/v1beta1 Deployment is not a Kubernetes 1.25 kind',
       'schema/unknown-kinds.yaml:8:13: Widget w: apiVersion: v1 Widget is not a Kubernetes 1.25 kind',
-      'schema/unknown-kinds.yaml:42:9: ConfigMap exported: status: status is written by the cluster, not by manifests'
+      'schema/unknown-kinds.yaml:42:9: ConfigMap exported: status: status is written by the cluster, not by manifests',
     ]);
     expect(findingsIn(['schema/unknown-kinds.yaml'], {}, 'warning')).toEqual([]);
   });

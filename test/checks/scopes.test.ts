@@ -6,7 +6,9 @@ const isStageDir = (d: string) => stages.has(d);
 
 describe('cluster scopes of npm run check', () => {
   it('makes each stage directory one scope, and each node directory of a stage another', () => {
-    expect([...groupByScope(['dist/lab/10-flannel.yaml', 'dist/raspberry/10-flannel.yaml', 'dist/lab/00-namespace.yaml'], { isStageDir })]).toEqual([
+    expect([
+      ...groupByScope(['dist/lab/10-flannel.yaml', 'dist/raspberry/10-flannel.yaml', 'dist/lab/00-namespace.yaml'], { isStageDir }),
+    ]).toEqual([
       ['dist/lab', ['dist/lab/10-flannel.yaml', 'dist/lab/00-namespace.yaml']],
       ['dist/raspberry', ['dist/raspberry/10-flannel.yaml']],
     ]);

@@ -31,7 +31,11 @@ describe('secret values in objects', () => {
   it('finds every kind of secret in a ConfigMap, by content, and names what it is without showing it', () => {
     const data = Object.fromEntries(Object.entries(SECRET_SAMPLES).map(([id, v]) => [id.toUpperCase().replace(/-/g, '_'), v]));
     const findings = checkSecretContent(configMap(data));
-    expect(findings.map((f) => fieldPath(f.path)).sort()).toEqual(Object.keys(data).map((k) => `data.${k}`).sort());
+    expect(findings.map((f) => fieldPath(f.path)).sort()).toEqual(
+      Object.keys(data)
+        .map((k) => `data.${k}`)
+        .sort(),
+    );
     for (const f of findings) {
       const text = formatProblem(toProblem(f));
       for (const v of Object.values(SECRET_SAMPLES)) expect(text).not.toContain(v);
@@ -40,18 +44,32 @@ describe('secret values in objects', () => {
   });
 
   it('finds values under secret-looking names: ConfigMap keys, env vars, flags, kubeconfig fields', () => {
-    expect(found(configMap({ DB_PASS: 'hunter2', LOG_LEVEL: 'info', CA_CERT: PUBLIC_CERTIFICATE }))).toEqual(['data.DB_PASS: secrets/key-name']);
-    expect(found(deployment({ env: [{ name: 'PWD', value: 'hunter2' }, { name: 'DB_HOST', value: 'mysql' }, { name: 'MYSQL_RANDOM_ROOT_PASSWORD', value: 'true' }] })))
-      .toEqual(['spec.template.spec.containers[0].env[0].value: secrets/key-name']);
-    expect(found(deployment({ args: ['--db-password=hunter2', '--password-file=/run/pw', '--token=$(TOKEN)'] })))
-      .toEqual(['spec.template.spec.containers[0].args[0]: secrets/key-name']);
-    expect(found({ apiVersion: 'v1', kind: 'Config', metadata: {}, users: [{ name: 'admin', user: { token: 'abcdef123456' } }] } as KubeObject))
-      .toEqual(['users[0].user.token: secrets/key-name']);
+    expect(found(configMap({ DB_PASS: 'hunter2', LOG_LEVEL: 'info', CA_CERT: PUBLIC_CERTIFICATE }))).toEqual([
+      'data.DB_PASS: secrets/key-name',
+    ]);
+    expect(
+      found(
+        deployment({
+          env: [
+            { name: 'PWD', value: 'hunter2' },
+            { name: 'DB_HOST', value: 'mysql' },
+            { name: 'MYSQL_RANDOM_ROOT_PASSWORD', value: 'true' },
+          ],
+        }),
+      ),
+    ).toEqual(['spec.template.spec.containers[0].env[0].value: secrets/key-name']);
+    expect(found(deployment({ args: ['--db-password=hunter2', '--password-file=/run/pw', '--token=$(TOKEN)'] }))).toEqual([
+      'spec.template.spec.containers[0].args[0]: secrets/key-name',
+    ]);
+    expect(
+      found({ apiVersion: 'v1', kind: 'Config', metadata: {}, users: [{ name: 'admin', user: { token: 'abcdef123456' } }] } as KubeObject),
+    ).toEqual(['users[0].user.token: secrets/key-name']);
   });
 
   it('finds secrets in command lines, annotations, labels and decoded binaryData', () => {
-    expect(found(deployment({ command: ['sh', '-c', `curl -H 'Authorization: ${SECRET_SAMPLES['bearer-token']}' http://x`] })))
-      .toEqual(['spec.template.spec.containers[0].command[2]: secrets/value']);
+    expect(found(deployment({ command: ['sh', '-c', `curl -H 'Authorization: ${SECRET_SAMPLES['bearer-token']}' http://x`] }))).toEqual([
+      'spec.template.spec.containers[0].command[2]: secrets/value',
+    ]);
     const annotated = deployment({});
     annotated.metadata.annotations = { 'example.com/key': SECRET_SAMPLES['aws-access-key-id']! };
     expect(found(annotated)).toEqual(['metadata.annotations.example.com/key: secrets/value']);
@@ -61,15 +79,23 @@ describe('secret values in objects', () => {
   });
 
   it('leaves digests, hashes, UUIDs and git commits in labels and annotations alone', () => {
-    const o = deployment({ image: 'registry.example.com/app@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' },
-      { app: 'x', 'example.com/commit': '7f69361c2d4b8e0a1f3e5d6c7b8a9f0e1d2c3b4a', 'example.com/run': '123e4567-e89b-12d3-a456-426614174000' });
+    const o = deployment(
+      { image: 'registry.example.com/app@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' },
+      {
+        app: 'x',
+        'example.com/commit': '7f69361c2d4b8e0a1f3e5d6c7b8a9f0e1d2c3b4a',
+        'example.com/run': '123e4567-e89b-12d3-a456-426614174000',
+      },
+    );
     expect(found(o)).toEqual([]);
   });
 
   it('never prints a secret in the findings of other checks (a label value the API server refuses)', () => {
     const url = SECRET_SAMPLES['url-credentials']!;
     const o = deployment({ env: [{ name: 'DB_PASSWORD', value: 98765432101 }] }, { app: 'x', db: url });
-    const text = checkObjects([o]).findings.map((f) => formatProblem(toProblem(f))).join('\n');
+    const text = checkObjects([o])
+      .findings.map((f) => formatProblem(toProblem(f)))
+      .join('\n');
     expect(text).toContain('label value "(a 45-character value, hidden)" is not valid');
     expect(text).toContain('must be a string (found (a 11-character value, hidden))');
     expect(text).not.toContain(url);

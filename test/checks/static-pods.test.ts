@@ -18,9 +18,21 @@ describe('what the kubelet accepts in a static pod', () => {
         volumes: [
           { name: 'data', hostPath: { path: '/var/lib/etcd', type: 'DirectoryOrCreate' } },
           { name: 'tmp', emptyDir: {} },
-          { name: 'info', projected: { sources: [{ downwardAPI: { items: [{ path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } }] } },
+          {
+            name: 'info',
+            projected: { sources: [{ downwardAPI: { items: [{ path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } }] },
+          },
         ],
-        containers: [{ name: 'etcd', image: 'etcd', env: [{ name: 'A', value: '1' }, { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] }],
+        containers: [
+          {
+            name: 'etcd',
+            image: 'etcd',
+            env: [
+              { name: 'A', value: '1' },
+              { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+            ],
+          },
+        ],
       }),
     ).toEqual([]);
   });
@@ -33,7 +45,9 @@ describe('what the kubelet accepts in a static pod', () => {
       message: "spec.serviceAccountName: a static pod cannot refer to a ServiceAccount (found 'etcd')",
       hint: STATIC_POD_HINT,
     });
-    expect(messages({ serviceAccount: 'etcd' })).toEqual(["Pod kube-system/etcd: spec.serviceAccount: a static pod cannot refer to a ServiceAccount (found 'etcd')"]);
+    expect(messages({ serviceAccount: 'etcd' })).toEqual([
+      "Pod kube-system/etcd: spec.serviceAccount: a static pod cannot refer to a ServiceAccount (found 'etcd')",
+    ]);
   });
 
   it('refuses Secret, ConfigMap, claim and ephemeral volumes', () => {
@@ -57,17 +71,19 @@ describe('what the kubelet accepts in a static pod', () => {
   it('refuses projected ServiceAccount tokens, Secrets and ConfigMaps', () => {
     expect(
       messages({
-        volumes: [{
-          name: 'token',
-          projected: {
-            sources: [
-              { serviceAccountToken: { path: 'token', audience: 'vault' } },
-              { downwardAPI: { items: [] } },
-              { secret: { name: 'ca' } },
-              { configMap: { name: 'ca-bundle' } },
-            ],
+        volumes: [
+          {
+            name: 'token',
+            projected: {
+              sources: [
+                { serviceAccountToken: { path: 'token', audience: 'vault' } },
+                { downwardAPI: { items: [] } },
+                { secret: { name: 'ca' } },
+                { configMap: { name: 'ca-bundle' } },
+              ],
+            },
           },
-        }],
+        ],
       }),
     ).toEqual([
       "Pod kube-system/etcd: spec.volumes[0].projected.sources[0].serviceAccountToken: a static pod cannot refer to a ServiceAccount token (found 'vault')",
@@ -85,15 +101,19 @@ describe('what the kubelet accepts in a static pod', () => {
   it('refuses env and envFrom that read ConfigMaps or Secrets, in containers and init containers', () => {
     expect(
       messages({
-        initContainers: [{ name: 'init', image: 'busybox', envFrom: [{ configMapRef: { name: 'settings' } }, { secretRef: { name: 'creds' } }] }],
-        containers: [{
-          name: 'etcd',
-          image: 'etcd',
-          env: [
-            { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
-            { name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'settings', key: 'level' } } },
-          ],
-        }],
+        initContainers: [
+          { name: 'init', image: 'busybox', envFrom: [{ configMapRef: { name: 'settings' } }, { secretRef: { name: 'creds' } }] },
+        ],
+        containers: [
+          {
+            name: 'etcd',
+            image: 'etcd',
+            env: [
+              { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+              { name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'settings', key: 'level' } } },
+            ],
+          },
+        ],
       }),
     ).toEqual([
       "Pod kube-system/etcd: spec.initContainers[0].envFrom[0].configMapRef: a static pod cannot refer to a ConfigMap (found 'settings')",
@@ -110,8 +130,8 @@ describe('what the kubelet accepts in a static pod', () => {
   });
 
   it('refuses what is not a Pod', () => {
-    expect(staticPodProblems({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'etcd' }, spec: {} }).map((p) => p.message)).toEqual([
-      "a node's manifest directory holds only Pods (found apps/v1 Deployment)",
-    ]);
+    expect(
+      staticPodProblems({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'etcd' }, spec: {} }).map((p) => p.message),
+    ).toEqual(["a node's manifest directory holds only Pods (found apps/v1 Deployment)"]);
   });
 });

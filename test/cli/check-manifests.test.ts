@@ -32,12 +32,16 @@ describe('npm run check -- <paths>', () => {
     ]);
     for (const format of ['text', 'json', 'sarif']) {
       const out = runCli('check', ['--format', format, f]);
-      for (const secret of ['pw4demo', 'hunter2pw', 'MadeUpNotARealKey', '8f3kQz71LmA0pX9wQv2b']) expect(out.stdout + out.stderr, format).not.toContain(secret);
+      for (const secret of ['pw4demo', 'hunter2pw', 'MadeUpNotARealKey', '8f3kQz71LmA0pX9wQv2b'])
+        expect(out.stdout + out.stderr, format).not.toContain(secret);
     }
   });
 
   it('exits 0 on a clean directory', () => {
-    expect(runCli('check', ['--pod-security', 'restricted', fixture('valid')])).toMatchObject({ code: 0, stdout: '11 objects checked: 0 errors, 0 warnings\n' });
+    expect(runCli('check', ['--pod-security', 'restricted', fixture('valid')])).toMatchObject({
+      code: 0,
+      stdout: '11 objects checked: 0 errors, 0 warnings\n',
+    });
   });
 
   it('accepts namespaces the cluster already has with --namespace-exists', () => {
@@ -51,15 +55,17 @@ describe('npm run check -- <paths>', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.objects).toBe(1);
-    expect(report.findings).toEqual([{
-      code: 'schema/quantity',
-      severity: 'error',
-      object: { apiVersion: 'v1', kind: 'PersistentVolume', name: 'mysqlvolume' },
-      field: 'spec.capacity.storage',
-      message: '"2Gib" is not a valid quantity',
-      hint: expect.stringContaining('e.g. 2Gi'),
-      location: { file: 'test/fixtures/manifests/defects/2-quantity.yaml', line: 8, column: 14 },
-    }]);
+    expect(report.findings).toEqual([
+      {
+        code: 'schema/quantity',
+        severity: 'error',
+        object: { apiVersion: 'v1', kind: 'PersistentVolume', name: 'mysqlvolume' },
+        field: 'spec.capacity.storage',
+        message: '"2Gib" is not a valid quantity',
+        hint: expect.stringContaining('e.g. 2Gi'),
+        location: { file: 'test/fixtures/manifests/defects/2-quantity.yaml', line: 8, column: 14 },
+      },
+    ]);
   });
 
   it('writes SARIF 2.1.0 for code scanning', () => {
@@ -68,7 +74,10 @@ describe('npm run check -- <paths>', () => {
     expect(log.version).toBe('2.1.0');
     const results = log.runs[0].results;
     expect(results.map((x: { ruleId: string; level: string }) => `${x.level} ${x.ruleId}`)).toEqual([
-      'error api/image', 'warning policy/probes', 'warning policy/resources', 'error schema/unknown-field',
+      'error api/image',
+      'warning policy/probes',
+      'warning policy/resources',
+      'error schema/unknown-field',
     ]);
     const rule = log.runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'schema/unknown-field');
     expect(rule.shortDescription.text).toBe('A field the kind does not have');
@@ -92,9 +101,15 @@ describe('npm run check -- <paths>', () => {
   });
 
   it('fails with exit code 2 on a directory without YAML, a missing path or a bad option', () => {
-    expect(runCli('check', ['lib/checks'])).toMatchObject({ code: 2, stderr: expect.stringContaining('found no YAML files (*.yaml, *.yml) in lib/checks') });
+    expect(runCli('check', ['lib/checks'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('found no YAML files (*.yaml, *.yml) in lib/checks'),
+    });
     expect(runCli('check', ['nope'])).toMatchObject({ code: 2, stderr: expect.stringContaining("there is no file or directory 'nope'") });
-    expect(runCli('check', ['--format', 'xml', 'dist'])).toMatchObject({ code: 2, stderr: expect.stringContaining("--format must be one of text, json, sarif (found 'xml')") });
+    expect(runCli('check', ['--format', 'xml', 'dist'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--format must be one of text, json, sarif (found 'xml')"),
+    });
   });
 
   it('reports YAML syntax errors as bad input', () => {

@@ -29,7 +29,10 @@ describe('every command', () => {
     ['promote', ['dev', 'test', 'extra'], 'error: promote takes two stages, <from> and <to> (found 3)'],
     ['switch', ['production', 'demoapp', 'extra'], 'error: switch takes a stage and an app (found 3 arguments)'],
   ])('%s refuses an argument it does not know, with exit code 2 and nothing written', (command, args, message) => {
-    const dir = tempProject({ dev: repoStage('dev'), qa: repoStage('qa'), test: repoStage('test'), production: repoStage('production') }, { copyDist: true });
+    const dir = tempProject(
+      { dev: repoStage('dev'), qa: repoStage('qa'), test: repoStage('test'), production: repoStage('production') },
+      { copyDist: true },
+    );
     const before = snapshotDir(dir);
     const r = runCli(command, args, dir);
     expect(r.code).toBe(2);
@@ -47,12 +50,16 @@ describe('npm run synth -- <stage>...', () => {
     expect(r.stdout).toMatch(/^lab: \d+ objects in \d+ files -> dist\/lab\/ \(new\)\n/);
     expect(r.stdout).toMatch(/\nqa: \d+ objects in \d+ files -> dist\/qa\/ \(new\)\n/);
     expect(Object.keys(snapshotDir(join(dir, 'dist'))).map((f) => f.split('/')[0])).not.toContain('dev');
-    expect(Object.keys(snapshotDir(join(dir, 'dist', 'lab')))).toEqual(expect.arrayContaining(['10-nginx.yaml', 'Kustomization', 'inventory.txt']));
+    expect(Object.keys(snapshotDir(join(dir, 'dist', 'lab')))).toEqual(
+      expect.arrayContaining(['10-nginx.yaml', 'Kustomization', 'inventory.txt']),
+    );
   });
 
   it('exits 1, as its help says, when only the checks of the rendered objects fail', () => {
     const r = runCli('synth', ['--help']);
-    expect(r.stdout).toContain('exit 2 when a stage file or the command line is wrong, 1 when\nthe checks find errors in the rendered objects');
+    expect(r.stdout).toContain(
+      'exit 2 when a stage file or the command line is wrong, 1 when\nthe checks find errors in the rendered objects',
+    );
   });
 });
 
@@ -75,7 +82,9 @@ describe('warnings of npm run synth', () => {
     let stage = 'apps:\n';
     for (let i = 0; i < 5; i++) stage += `  web${i}:\n    stack: nginx\n    image: nginx:1.25\n    replicas: 1\n`;
     const r = runCli('synth', [], tempProject({ many: stage }));
-    expect(r.stderr).toContain('many: warning: policy/probes: 5 warnings on 5 objects (ReplicationController many/web0, ReplicationController many/web1, ReplicationController many/web2, and 2 more), e.g. ');
+    expect(r.stderr).toContain(
+      'many: warning: policy/probes: 5 warnings on 5 objects (ReplicationController many/web0, ReplicationController many/web1, ReplicationController many/web2, and 2 more), e.g. ',
+    );
   });
 
   it('are printed one by one with --verbose', () => {
@@ -83,7 +92,9 @@ describe('warnings of npm run synth', () => {
     expect(r.code).toBe(0);
     expect(r.stderr.split('\n').filter((l) => l.includes('warning:'))).toHaveLength(5);
     expect(r.stderr).not.toContain('in all');
-    expect(r.stderr).toContain("warning: ReplicationController lab/nginx: spec.template.spec.containers[0].image: image 'nginx' has no tag (it means 'latest')\n  hint: pin a version tag");
+    expect(r.stderr).toContain(
+      "warning: ReplicationController lab/nginx: spec.template.spec.containers[0].image: image 'nginx' has no tag (it means 'latest')\n  hint: pin a version tag",
+    );
   });
 });
 
@@ -104,7 +115,9 @@ describe('problem lines', () => {
     const lab = runCli('synth', [], tempProject({ lab: repoStage('lab') }), {}, { tty: true });
     expect(lab.stderr).toContain('lab: \x1b[33mwarning:\x1b[0m policy/image-tag');
     const verbose = runCli('synth', ['--verbose'], tempProject({ lab: repoStage('lab') }), {}, { tty: true });
-    expect(verbose.stderr).toContain("\x1b[33mwarning:\x1b[0m ReplicationController lab/nginx: spec.template.spec.containers[0].image: image 'nginx' has no tag (it means 'latest')\n\x1b[2m  hint: pin a version tag");
+    expect(verbose.stderr).toContain(
+      "\x1b[33mwarning:\x1b[0m ReplicationController lab/nginx: spec.template.spec.containers[0].image: image 'nginx' has no tag (it means 'latest')\n\x1b[2m  hint: pin a version tag",
+    );
   });
 
   it('are not coloured on a terminal when NO_COLOR is set', () => {
@@ -122,7 +135,13 @@ describe('the progress line', () => {
   };
 
   it('shows on a terminal what synth is doing once it takes more than a second, then clears itself', () => {
-    const r = runCli('synth', [], tempProject({ lab: repoStage('lab'), qa: repoStage('qa').replace(/^promotion:.*$/m, '#') }), {}, { tty: true, clock: ticking(600) });
+    const r = runCli(
+      'synth',
+      [],
+      tempProject({ lab: repoStage('lab'), qa: repoStage('qa').replace(/^promotion:.*$/m, '#') }),
+      {},
+      { tty: true, clock: ticking(600) },
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('\r\x1b[2Ksynth: compiling qa (2/2)');
     expect(r.stderr).toContain('\r\x1b[2Ksynth: writing dist/\r\x1b[2K');

@@ -26,7 +26,8 @@ function problems(text: string, file = 'environments/x.yaml'): string[] {
 }
 const fromFixture = (name: string) => problems(readFileSync(join(REPO, fixture(name)), 'utf8'), fixture(name));
 
-const DNS_APP = "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters) other than 'namespace'";
+const DNS_APP =
+  "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters) other than 'namespace'";
 
 describe('hostile stage files get located messages', () => {
   it('validates app names with the schema: own properties only, no construct-id clashes', () => {
@@ -56,9 +57,11 @@ describe('hostile stage files get located messages', () => {
     ]);
   });
 
-  it("says did you mean for a misspelled stack: `stack: ngnix`", () => {
+  it('says did you mean for a misspelled stack: `stack: ngnix`', () => {
     expect(fromFixture('stack-typo.yaml')).toEqual([
-      `${fixture('stack-typo.yaml')}:2:16: apps.web.stack must be one of ${Object.keys(STACKS).map((s) => `'${s}'`).join(', ')} (found "ngnix"); did you mean 'nginx'?`,
+      `${fixture('stack-typo.yaml')}:2:16: apps.web.stack must be one of ${Object.keys(STACKS)
+        .map((s) => `'${s}'`)
+        .join(', ')} (found "ngnix"); did you mean 'nginx'?`,
     ]);
   });
 
@@ -80,23 +83,34 @@ describe('hostile stage files get located messages', () => {
     const text = `apps:\n  nginx: ${'['.repeat(10000)}${']'.repeat(10000)}\n`;
     const out = problems(text);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^environments\/x\.yaml:2:\d+: mappings and lists are nested more than 100 levels deep here\n {2}hint: nest at most 100 levels \(Kubernetes objects need about 15\)$/);
+    expect(out[0]).toMatch(
+      /^environments\/x\.yaml:2:\d+: mappings and lists are nested more than 100 levels deep here\n {2}hint: nest at most 100 levels \(Kubernetes objects need about 15\)$/,
+    );
     expect(problems(`apps:\n  nginx: ${'['.repeat(150)}${']'.repeat(150)}\n`)[0]).toContain('nested more than 100 levels deep');
   });
 
   it('limits alias expansion with the parser itself, even behind quotes in plain scalars', () => {
     const lines = ['l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-    for (let i = 1; i <= 9; i++) lines.push(`l${i}"q: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}] #"`);
+    for (let i = 1; i <= 9; i++)
+      lines.push(
+        `l${i}"q: &l${i} [${Array(9)
+          .fill(`*l${i - 1}`)
+          .join(', ')}] #"`,
+      );
     const [first, ...rest] = problems(`${lines.join('\n')}\n`);
     expect(rest).toEqual([]);
-    expect(first).toMatch(/^environments\/x\.yaml:\d+:\d+: YAML aliases expand more than 100 times \(an "alias bomb" that would exhaust memory\)/);
+    expect(first).toMatch(
+      /^environments\/x\.yaml:\d+:\d+: YAML aliases expand more than 100 times \(an "alias bomb" that would exhaust memory\)/,
+    );
   });
 
   it(`reports the first ${MAX_PROBLEMS_PER_FILE} problems of 40,000 unknown keys, then a count`, () => {
     const text = `apps: {}\n${Array.from({ length: 40000 }, (_, i) => `unknown${i}: 1\n`).join('')}`;
     const out = problems(text);
     expect(out).toHaveLength(MAX_PROBLEMS_PER_FILE + 1);
-    expect(out.at(-1)).toBe(`environments/x.yaml:40002:1: and ${40000 - MAX_PROBLEMS_PER_FILE} more problems in this file (only the first ${MAX_PROBLEMS_PER_FILE} are shown)\n  hint: fix these and run again`);
+    expect(out.at(-1)).toBe(
+      `environments/x.yaml:40002:1: and ${40000 - MAX_PROBLEMS_PER_FILE} more problems in this file (only the first ${MAX_PROBLEMS_PER_FILE} are shown)\n  hint: fix these and run again`,
+    );
   });
 
   it('shortens a 1 MB key in its message', () => {
@@ -109,7 +123,9 @@ describe('hostile stage files get located messages', () => {
   });
 
   it('reports duplicate keys at the second one, in linear time', () => {
-    expect(problems('apps: {}\nnamespace: a\nnamespace: b\n')).toEqual(["environments/x.yaml:3:1: duplicate key 'namespace'; each setting may appear once per mapping"]);
+    expect(problems('apps: {}\nnamespace: a\nnamespace: b\n')).toEqual([
+      "environments/x.yaml:3:1: duplicate key 'namespace'; each setting may appear once per mapping",
+    ]);
   });
 
   it('refuses NUL bytes with their place', () => {
@@ -122,11 +138,21 @@ describe('hostile stage files get located messages', () => {
 describe('own-property lookups everywhere', () => {
   it('takes config keys named like Object.prototype members as keys', () => {
     const base = readFileSync(join(REPO, 'environments', 'dev.yaml'), 'utf8');
-    const text = base.replace(/^ {4}config:\n/m, '    config:\n      constructor: a\n      toString: b\n      __proto__: c\n      hasOwnProperty: d\n');
+    const text = base.replace(
+      /^ {4}config:\n/m,
+      '    config:\n      constructor: a\n      toString: b\n      __proto__: c\n      hasOwnProperty: d\n',
+    );
     const compiled = compileStages([{ stage: 'dev', file: 'environments/dev.yaml', text }]);
-    const cm = compiled.stages[0].charts.flatMap((c) => c.objects).find((o) => o.kind === 'ConfigMap' && o.metadata.name?.startsWith('demoapp-config'));
+    const cm = compiled.stages[0].charts
+      .flatMap((c) => c.objects)
+      .find((o) => o.kind === 'ConfigMap' && o.metadata.name?.startsWith('demoapp-config'));
     const data = cm?.data as Record<string, string>;
-    expect(['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((k) => Object.hasOwn(data, k) && data[k])).toEqual(['a', 'b', 'c', 'd']);
+    expect(['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((k) => Object.hasOwn(data, k) && data[k])).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+    ]);
   });
 });
 
@@ -157,7 +183,9 @@ describe('check places findings after a `--- ~` document in the right document',
     const manifests = parseManifests([{ file, text: readFileSync(join(REPO, file), 'utf8') }]);
     const image = checkObjects(manifests.objects).findings.find((f) => f.code === 'api/image');
     expect(image).toBeDefined();
-    expect(formatProblem(toProblem(image!, manifests.locate(image!)))).toMatch(/^test\/fixtures\/hostile\/after-null-document\.yaml:13:12: Pod default\/p: spec\.containers\[0\]\.image: 'nginx@sha256:xyz' is not a valid image reference/);
+    expect(formatProblem(toProblem(image!, manifests.locate(image!)))).toMatch(
+      /^test\/fixtures\/hostile\/after-null-document\.yaml:13:12: Pod default\/p: spec\.containers\[0\]\.image: 'nginx@sha256:xyz' is not a valid image reference/,
+    );
   });
 });
 
@@ -217,7 +245,10 @@ describe('every file-system failure is a message, exit 2, nothing written, no st
     );
   });
 
-  it.each([['/dev/zero', 'a device'], ['fifo.yaml', 'a FIFO (named pipe)']])('check refuses %s before reading it', (name, what) => {
+  it.each([
+    ['/dev/zero', 'a device'],
+    ['fifo.yaml', 'a FIFO (named pipe)'],
+  ])('check refuses %s before reading it', (name, what) => {
     const dir = tempProject({});
     const path = name.startsWith('/') ? name : join(dir, name);
     if (!name.startsWith('/')) expect(spawnSync('mkfifo', [path]).status).toBe(0);
@@ -225,6 +256,8 @@ describe('every file-system failure is a message, exit 2, nothing written, no st
     rmSync(dir, { recursive: true, force: true });
     expect(r.code).toBe(2);
     noTrace(r.stderr);
-    expect(r.stderr).toBe(`error: ${path} is ${what}, not a regular file\n  hint: name a YAML file; devices, FIFOs and sockets are never read\n1 problem.\n`);
+    expect(r.stderr).toBe(
+      `error: ${path} is ${what}, not a regular file\n  hint: name a YAML file; devices, FIFOs and sockets are never read\n1 problem.\n`,
+    );
   });
 });

@@ -21,18 +21,24 @@ describe('npm run synth on an ARM stage', () => {
   });
 
   it('reports the unmapped images of every chart at once', () => {
-    const pi = 'architecture: arm\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n  web:\n    stack: nginx\n    image: shop:2\n    replicas: 1\n';
+    const pi =
+      'architecture: arm\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n  web:\n    stack: nginx\n    image: shop:2\n    replicas: 1\n';
     const r = runCli('synth', [], tempProject({ pi }));
     expect(r.code).toBe(2);
     expect(errorLines(r.stderr).filter((l) => l.startsWith('ReplicationController'))).toEqual([
-      expect.stringContaining("ReplicationController pi/nginx: error: spec.template.spec.containers[0]: container 'nginx' runs image 'demoapp:1'"),
-      expect.stringContaining("ReplicationController pi/web: error: spec.template.spec.containers[0]: container 'nginx' runs image 'shop:2'"),
+      expect.stringContaining(
+        "ReplicationController pi/nginx: error: spec.template.spec.containers[0]: container 'nginx' runs image 'demoapp:1'",
+      ),
+      expect.stringContaining(
+        "ReplicationController pi/web: error: spec.template.spec.containers[0]: container 'nginx' runs image 'shop:2'",
+      ),
     ]);
     expect(r.stderr).toMatch(/\n2 problems; nothing was written\.\n$/);
   });
 
   it('accepts the image once the stage file maps it, and prints the substitution', () => {
-    const pi = "architecture: arm\nimages:\n  substitute:\n    'demoapp:1': 'demoapp:1-arm'\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n";
+    const pi =
+      "architecture: arm\nimages:\n  substitute:\n    'demoapp:1': 'demoapp:1-arm'\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n";
     const r = runCli('synth', [], tempProject({ pi }));
     expect(errorLines(r.stderr)).toEqual([]);
     expect(r.stdout).toBe(
@@ -52,7 +58,7 @@ describe('npm run synth on an ARM stage', () => {
         '  arm image: quay.io/coreos/flannel:v0.11.0-amd64 -> quay.io/coreos/flannel:v0.11.0-arm (DaemonSet kube-system/kube-flannel-ds, container kube-flannel)',
         '  arm image: registry:2 -> budry/registry-arm:latest (ReplicationController kube-system/kube-registry, container registry)',
         '  arm image: gcr.io/google_containers/kube-registry-proxy:0.4 -> kubernetesonarm/kube-registry-proxy-arm:0.4 (DaemonSet kube-system/kube-registry-proxy, container kube-registry-proxy)',
-        "  exception: DaemonSet kube-system/kube-flannel-ds: capabilities (capabilities NET_ADMIN): NET_ADMIN, to create network devices and routes on the node",
+        '  exception: DaemonSet kube-system/kube-flannel-ds: capabilities (capabilities NET_ADMIN): NET_ADMIN, to create network devices and routes on the node',
         "  exception: DaemonSet kube-system/kube-flannel-ds: host-namespaces (hostNetwork: true): flanneld configures the node's own network (routes, the flannel.1 VXLAN device)",
         '  exception: DaemonSet kube-system/kube-flannel-ds: host-path (hostPath /run/flannel, hostPath /etc/cni/net.d): writes the CNI config to /etc/cni/net.d and its subnet lease to /run/flannel on the node',
         "  exception: DaemonSet kube-system/kube-registry-proxy: host-namespaces (hostNetwork: true): serves the registry on every node's own localhost:5000, which needs the node's network",

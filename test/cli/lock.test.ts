@@ -14,7 +14,11 @@ interface Result {
 }
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Result {
-  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), command, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), command, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -77,7 +81,9 @@ describe('the project lock', () => {
     writeLock(dir, pid);
     const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
     expect(r.code).toBe(0);
-    expect(r.stderr.split('\n')[0]).toBe(`stagecraft: taking over the lock left by pid ${pid} (npm run synth, since 2026-12-01T10:00:00.000Z), which is no longer running`);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `stagecraft: taking over the lock left by pid ${pid} (npm run synth, since 2026-12-01T10:00:00.000Z), which is no longer running`,
+    );
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
 

@@ -41,7 +41,8 @@ function manifestsDir(): string {
   const dir = join(base, 'manifests');
   mkdirSync(dir);
   let text = '';
-  for (let i = 0; i < 800; i++) text += `---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-${i}\n  namespace: default\nspec:\n  containers:\n    - name: web\n      image: nginx\n`;
+  for (let i = 0; i < 800; i++)
+    text += `---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-${i}\n  namespace: default\nspec:\n  containers:\n    - name: web\n      image: nginx\n`;
   writeFileSync(join(dir, 'pods.yaml'), text);
   return dir;
 }
@@ -80,8 +81,13 @@ describe('output through a pipe', () => {
   });
 
   it('npm run check -- <dir> --format json | node -e JSON.parse(...) reads the whole report', () => {
-    const reader = 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(r.objects,r.findings.length,s.length)})';
-    const r = spawnSync('sh', ['-c', `npm run --silent check -- "$DIR" --format json | node -e '${reader}'`], { cwd: join(RUN_MJS, '..', '..', '..'), encoding: 'utf8', env: { ...process.env, DIR: manifests } });
+    const reader =
+      'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(r.objects,r.findings.length,s.length)})';
+    const r = spawnSync('sh', ['-c', `npm run --silent check -- "$DIR" --format json | node -e '${reader}'`], {
+      cwd: join(RUN_MJS, '..', '..', '..'),
+      encoding: 'utf8',
+      env: { ...process.env, DIR: manifests },
+    });
     expect(r.stderr).toBe('');
     const [objects, findings, length] = r.stdout.trim().split(' ').map(Number);
     expect(objects).toBe(800);
@@ -95,7 +101,10 @@ describe('output through a pipe', () => {
     mkdirSync(join(dir, '.secrets'));
     writeFileSync(join(dir, 'environments', 'dev.yaml'), readFileSync(join(RUN_MJS, '..', '..', '..', 'environments', 'dev.yaml')));
     const long = 'x'.repeat(MiB);
-    writeFileSync(join(dir, '.secrets', 'dev.env'), `MYSQLSECRET_USERNAME=demo\nMYSQLSECRET_PASSWORD=${long}\nMYSQLSECRET_DATABASE=demodb\n`);
+    writeFileSync(
+      join(dir, '.secrets', 'dev.env'),
+      `MYSQLSECRET_USERNAME=demo\nMYSQLSECRET_PASSWORD=${long}\nMYSQLSECRET_DATABASE=demodb\n`,
+    );
     const env = { MYSQLSECRET_USERNAME: '', MYSQLSECRET_PASSWORD: '', MYSQLSECRET_DATABASE: '' };
     const p = piped(['secrets', 'dev'], dir, env);
     expect(p.status).toBe(0);
@@ -115,7 +124,11 @@ describe('output through a pipe', () => {
   });
 
   it('ends quietly when the reader stops early (| head)', () => {
-    const r = spawnSync('bash', ['-c', `node "${RUN_MJS}" check "${manifests}" --format json 2>err | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: base, encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      ['-c', `node "${RUN_MJS}" check "${manifests}" --format json 2>err | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`],
+      { cwd: base, encoding: 'utf8' },
+    );
     expect(r.stdout).toBe('0\n'); // warnings only: exit 0, as without the pipe
     expect(readFileSync(join(base, 'err'), 'utf8')).toBe('');
   });

@@ -32,7 +32,9 @@ describe('a release from dev to production', () => {
     writeFileSync(join(dir, 'environments', 'dev.yaml'), repoStage('dev').replace('image: demoapp:1\n', 'image: demoapp:1.1\n'));
     const r = runCli('promote', ['dev', 'test'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('dist/dev is not what environments/dev.yaml produces, so its release has not been reviewed as it would be deployed:\n  changed: dist/dev/10-demoapp.yaml\n  changed: dist/dev/inventory.txt\n');
+    expect(r.stderr).toContain(
+      'dist/dev is not what environments/dev.yaml produces, so its release has not been reviewed as it would be deployed:\n  changed: dist/dev/10-demoapp.yaml\n  changed: dist/dev/inventory.txt\n',
+    );
     expect(r.stderr).toContain('  hint: run npm run synth -- --stage dev and commit, or pass --force\n');
     expect(stageFile('test')).toBe(repoStage('test'));
   });
@@ -81,21 +83,30 @@ describe('a release from dev to production', () => {
     const before = stageTree('production');
     const r = runCli('switch', ['production', 'demoapp', '--release', '1.1'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe([
-      'environments/production.yaml:8:24: apps.demoapp.blueGreen.live: blue -> green',
-      'production: demoapp now sends traffic to green (demoapp:1.1); blue (demoapp:1) keeps running: switch again to roll back',
-      'production: 19 objects in 4 files -> dist/production/ (0 added, 1 changed, 0 removed)',
-      '  Service production/demoapp',
-      '    spec.selector.color: "blue" -> "green"',
-      '',
-    ].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        'environments/production.yaml:8:24: apps.demoapp.blueGreen.live: blue -> green',
+        'production: demoapp now sends traffic to green (demoapp:1.1); blue (demoapp:1) keeps running: switch again to roll back',
+        'production: 19 objects in 4 files -> dist/production/ (0 added, 1 changed, 0 removed)',
+        '  Service production/demoapp',
+        '    spec.selector.color: "blue" -> "green"',
+        '',
+      ].join('\n'),
+    );
     const d = diffManifests(manifestsOf(before), manifestsOf(stageTree('production')));
     expect(d.changed).toEqual([{ id: 'Service production/demoapp', fields: [{ path: 'spec.selector.color', from: 'blue', to: 'green' }] }]);
-    expect(stageFile('production')).toBe(repoStage('production').replace('{ live: blue, blue: demoapp:1, green: demoapp:1 }', '{ live: green, blue: demoapp:1, green: demoapp:1.1 }'));
+    expect(stageFile('production')).toBe(
+      repoStage('production').replace(
+        '{ live: blue, blue: demoapp:1, green: demoapp:1 }',
+        '{ live: green, blue: demoapp:1, green: demoapp:1.1 }',
+      ),
+    );
 
     const back = runCli('switch', ['production', 'demoapp'], dir);
     expect(back.code).toBe(0);
-    expect(back.stdout.split('\n')[1]).toBe('production: demoapp now sends traffic to blue (demoapp:1); green (demoapp:1.1) keeps running: switch again to roll back');
+    expect(back.stdout.split('\n')[1]).toBe(
+      'production: demoapp now sends traffic to blue (demoapp:1); green (demoapp:1.1) keeps running: switch again to roll back',
+    );
     // the stage file is as before the switch, so the output is too, byte for byte
     expect(stageTree('production')).toEqual(before);
     expect(runCli('check', [], dir)).toMatchObject({ code: 0 });

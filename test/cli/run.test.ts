@@ -21,13 +21,19 @@ describe('node lib/cli/run.mjs <command>', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: npm run synth/);
     const version = runProcess('diff', ['--version']);
-    expect(version).toMatchObject({ status: 0, stdout: `stagecraft ${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`, stderr: '' });
+    expect(version).toMatchObject({
+      status: 0,
+      stdout: `stagecraft ${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`,
+      stderr: '',
+    });
   });
 
   it('refuses a command that does not exist, naming the commands', () => {
     const r = spawnSync(process.execPath, [RUN_MJS, 'synthesize'], { cwd: REPO, encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("error: there is no command 'synthesize'\nUsage: node lib/cli/run.mjs <command> [arguments]; the commands are: synth, check, secrets, diff, promote, switch\n");
+    expect(r.stderr).toBe(
+      "error: there is no command 'synthesize'\nUsage: node lib/cli/run.mjs <command> [arguments]; the commands are: synth, check, secrets, diff, promote, switch\n",
+    );
   });
 
   it('still runs a command file started directly with tsx, as cdk8s.yaml does', () => {
@@ -40,14 +46,19 @@ describe('node lib/cli/run.mjs <command>', () => {
     const base = mkdtempSync(join(tmpdir(), 'stagecraft-moved-'));
     try {
       const first = join(base, 'first');
-      for (const p of ['lib', 'apps', 'package.json', 'tsconfig.json']) cpSync(join(REPO, p), join(first, p), { recursive: true, preserveTimestamps: true }); // old files: run.mjs keeps the bundle it builds
+      for (const p of ['lib', 'apps', 'package.json', 'tsconfig.json'])
+        cpSync(join(REPO, p), join(first, p), { recursive: true, preserveTimestamps: true }); // old files: run.mjs keeps the bundle it builds
       mkdirSync(join(first, 'environments'));
       // a compiler fixture, not the example (whose apps a team may change)
       writeFileSync(join(first, 'environments', 'lab.yaml'), repoStage('lab'));
       // node_modules of its own (its own .cache), with the installed packages linked in
       mkdirSync(join(first, 'node_modules'));
-      for (const e of readdirSync(join(REPO, 'node_modules'))) if (e !== '.cache') symlinkSync(join(REPO, 'node_modules', e), join(first, 'node_modules', e));
-      const start = spawnSync(process.execPath, [join(first, 'lib', 'cli', 'run.mjs'), 'synth', '--version'], { cwd: first, encoding: 'utf8' });
+      for (const e of readdirSync(join(REPO, 'node_modules')))
+        if (e !== '.cache') symlinkSync(join(REPO, 'node_modules', e), join(first, 'node_modules', e));
+      const start = spawnSync(process.execPath, [join(first, 'lib', 'cli', 'run.mjs'), 'synth', '--version'], {
+        cwd: first,
+        encoding: 'utf8',
+      });
       expect(start).toMatchObject({ status: 0, stderr: '' });
       expect(readdirSync(join(first, 'node_modules', '.cache', 'stagecraft'))).toContain('synth.mjs');
 
@@ -57,7 +68,9 @@ describe('node lib/cli/run.mjs <command>', () => {
       expect(r.stderr).not.toContain('Cannot find module');
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^lab: \d+ objects in \d+ files -> dist\/lab\/ \(new\)\n/);
-      expect(Object.keys(snapshotDir(join(moved, 'dist', 'lab')))).toEqual(expect.arrayContaining(['10-nginx.yaml', 'Kustomization', 'inventory.txt']));
+      expect(Object.keys(snapshotDir(join(moved, 'dist', 'lab')))).toEqual(
+        expect.arrayContaining(['10-nginx.yaml', 'Kustomization', 'inventory.txt']),
+      );
     } finally {
       rmSync(base, { recursive: true, force: true });
     }

@@ -23,11 +23,15 @@ describe('npm run secrets -- <stage>', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
-    expect(docs).toEqual([{
-      apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
-      metadata: { name: 'mysqlsecret', namespace: 'dev', labels: { 'stagecraft.dev/stage': 'dev' } },
-      data: { username: 'ZGVtbw==', password: 'ZGVtb3Bhc3N3b3Jk', database: 'ZGVtb2Ri' },
-    }]);
+    expect(docs).toEqual([
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'Opaque',
+        metadata: { name: 'mysqlsecret', namespace: 'dev', labels: { 'stagecraft.dev/stage': 'dev' } },
+        data: { username: 'ZGVtbw==', password: 'ZGVtb3Bhc3N3b3Jk', database: 'ZGVtb2Ri' },
+      },
+    ]);
   });
 
   it('takes values from the environment over the file', () => {
@@ -65,7 +69,9 @@ describe('npm run secrets -- <stage>', () => {
 
   it('rejects an unknown stage and a missing stage name', () => {
     const dir = project();
-    expect(runCli('secrets', ['prod'], dir).stderr).toBe("error: there is no stage 'prod' (no environments/prod.yaml)\n  hint: the stages are: dev, lab\n1 problem; nothing was written.\n");
+    expect(runCli('secrets', ['prod'], dir).stderr).toBe(
+      "error: there is no stage 'prod' (no environments/prod.yaml)\n  hint: the stages are: dev, lab\n1 problem; nothing was written.\n",
+    );
     const none = runCli('secrets', [], dir);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^error: expected one stage name \(found none\)/);

@@ -17,32 +17,41 @@ apps:
 
 describe('editing a stage file', () => {
   it('changes only the characters of the values, keeping comments, blank lines and quote styles', () => {
-    const { text, applied } = editValues(stage, [
-      { path: ['apps', 'demoapp', 'image'], value: 'demoapp:1.1' },
-      { path: ['apps', 'demoapp', 'quoted'], value: 'x2' },
-      { path: ['apps', 'demoapp', 'single'], value: "it's" },
-      { path: ['apps', 'other', 'image'], value: 'a:2' },
-    ], 'environments/p.yaml');
-    expect(text).toBe(stage
-      .replace('image: demoapp:1   #', 'image: demoapp:1.1   #')
-      .replace('quoted: "x"', 'quoted: "x2"')
-      .replace("single: 'y'", "single: 'it''s'")
-      .replace("{ image: 'a:1' }", "{ image: 'a:2' }"));
+    const { text, applied } = editValues(
+      stage,
+      [
+        { path: ['apps', 'demoapp', 'image'], value: 'demoapp:1.1' },
+        { path: ['apps', 'demoapp', 'quoted'], value: 'x2' },
+        { path: ['apps', 'demoapp', 'single'], value: "it's" },
+        { path: ['apps', 'other', 'image'], value: 'a:2' },
+      ],
+      'environments/p.yaml',
+    );
+    expect(text).toBe(
+      stage
+        .replace('image: demoapp:1   #', 'image: demoapp:1.1   #')
+        .replace('quoted: "x"', 'quoted: "x2"')
+        .replace("single: 'y'", "single: 'it''s'")
+        .replace("{ image: 'a:1' }", "{ image: 'a:2' }"),
+    );
     expect(applied.map(formatEdit)).toEqual([
       'environments/p.yaml:5:12: apps.demoapp.image: demoapp:1 -> demoapp:1.1',
       'environments/p.yaml:6:13: apps.demoapp.quoted: x -> x2',
-      'environments/p.yaml:7:13: apps.demoapp.single: y -> it\'s',
+      "environments/p.yaml:7:13: apps.demoapp.single: y -> it's",
       'environments/p.yaml:12:19: apps.other.image: a:1 -> a:2',
     ]);
   });
 
   it('adds a missing key as the last entry of its block or flow mapping', () => {
-    const { text, applied } = editValues(stage, [
-      { path: ['apps', 'demoapp', 'database', 'image'], value: 'mysql:8.4' },
-      { path: ['apps', 'demoapp', 'database', 'backup', 'image'], value: 'mysql:8.4' },
-    ], 'environments/p.yaml');
-    expect(text).toBe(stage
-      .replace('storage: 2Gi }\n', 'storage: 2Gi, image: mysql:8.4 }\n      image: mysql:8.4\n'));
+    const { text, applied } = editValues(
+      stage,
+      [
+        { path: ['apps', 'demoapp', 'database', 'image'], value: 'mysql:8.4' },
+        { path: ['apps', 'demoapp', 'database', 'backup', 'image'], value: 'mysql:8.4' },
+      ],
+      'environments/p.yaml',
+    );
+    expect(text).toBe(stage.replace('storage: 2Gi }\n', 'storage: 2Gi, image: mysql:8.4 }\n      image: mysql:8.4\n'));
     expect(applied.map(formatEdit)).toEqual([
       'environments/p.yaml:11:14: apps.demoapp.database.image: (not set) -> mysql:8.4',
       'environments/p.yaml:10:61: apps.demoapp.database.backup.image: (not set) -> mysql:8.4',

@@ -20,7 +20,11 @@ describe('the editor schema (environments/stage.schema.json)', () => {
   it('checks an app that names its stack against that stack, flagging unknown keys', () => {
     expect(valid('apps:\n  web:\n    stack: nginx\n    replicas: 2\n')).toBe(true);
     expect(valid('apps:\n  web:\n    stack: nginx\n    replcas: 2\n')).toBe(false);
-    expect(validate.errors?.some((e) => e.keyword === 'additionalProperties' && (e.params as { additionalProperty?: string }).additionalProperty === 'replcas')).toBe(true);
+    expect(
+      validate.errors?.some(
+        (e) => e.keyword === 'additionalProperties' && (e.params as { additionalProperty?: string }).additionalProperty === 'replcas',
+      ),
+    ).toBe(true);
     expect(valid('apps:\n  web:\n    stack: service\n    image: a:1\n    port: 80\n')).toBe(false);
   });
 

@@ -40,14 +40,13 @@ describe('loading a broken stage file reports every problem with file:line:col',
       [
         `${f('bad-instance')}:5:15: apps.web.replicas must be an integer >= 0 (found "two")`,
         `${f('bad-instance')}:6:5: apps.web.imag is not a known setting; did you mean 'image'?`,
-        `${f('bad-instance')}:8:16: apps.api.stack must be one of ${Object.keys(STACKS).map((s) => `'${s}'`).join(', ')} (found "nginks"); did you mean 'nginx'?`,
+        `${f('bad-instance')}:8:16: apps.api.stack must be one of ${Object.keys(STACKS)
+          .map((s) => `'${s}'`)
+          .join(', ')} (found "nginks"); did you mean 'nginx'?`,
       ],
     ],
     ['missing-setting', [`${f('missing-setting')}:3:5: apps.nginx is missing the required setting 'replicas'`]],
-    [
-      'syntax-error',
-      [`${f('syntax-error')}:4:5: Flow sequence in block collection must be sufficiently indented and end with a ]`],
-    ],
+    ['syntax-error', [`${f('syntax-error')}:4:5: Flow sequence in block collection must be sufficiently indented and end with a ]`]],
     ['duplicate-key', [`${f('duplicate-key')}:5:5: duplicate key 'replicas'; each setting may appear once per mapping`]],
     [
       'alias-bomb',
@@ -98,7 +97,14 @@ describe('loading a broken stage file reports every problem with file:line:col',
 describe('loading a valid stage file', () => {
   it('defaults the namespace and part-of to the stage name and the architecture to amd64', () => {
     const stage = loader.load('apps:\n  nginx:\n    replicas: 1\n', 'environments/dev.yaml');
-    expect(stage.context).toEqual({ name: 'dev', namespace: 'dev', architecture: 'amd64', partOf: 'dev', nodes: [], images: { substitute: {}, native: [] } });
+    expect(stage.context).toEqual({
+      name: 'dev',
+      namespace: 'dev',
+      architecture: 'amd64',
+      partOf: 'dev',
+      nodes: [],
+      images: { substitute: {}, native: [] },
+    });
   });
 
   it('takes the namespace from the file when it names one', () => {
@@ -127,7 +133,10 @@ describe('scalars that YAML parsers read differently', () => {
 
   it('reads the same values whether or not the file has an alias', () => {
     const plain = loader.load('apps:\n  nginx:\n    replicas: 2\n  web:\n    stack: nginx\n    replicas: 2\n', 'environments/dev.yaml');
-    const aliased = loader.load('apps:\n  nginx:\n    replicas: &n 2\n  web:\n    stack: nginx\n    replicas: *n\n', 'environments/dev.yaml');
+    const aliased = loader.load(
+      'apps:\n  nginx:\n    replicas: &n 2\n  web:\n    stack: nginx\n    replicas: *n\n',
+      'environments/dev.yaml',
+    );
     expect(aliased.apps).toEqual(plain.apps);
   });
 });

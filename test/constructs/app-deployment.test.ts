@@ -16,7 +16,13 @@ describe('AppDeployment', () => {
   });
 
   it('takes its name and release as props, so two releases can run side by side (blue/green)', () => {
-    const blue = synth({ name: 'demoapp-blue', containerName: 'demoapp', version: '1', image: 'demoapp:1', selector: { name: 'demoapp', color: 'blue' } });
+    const blue = synth({
+      name: 'demoapp-blue',
+      containerName: 'demoapp',
+      version: '1',
+      image: 'demoapp:1',
+      selector: { name: 'demoapp', color: 'blue' },
+    });
     expect(blue.metadata).toEqual({ name: 'demoapp-blue', labels: { 'app.kubernetes.io/version': '1' } });
     expect(blue.spec.selector.matchLabels).toEqual({ name: 'demoapp', color: 'blue' });
     expect(blue.spec.template.metadata.labels).toEqual({ name: 'demoapp', color: 'blue', 'app.kubernetes.io/version': '1' });
@@ -55,7 +61,9 @@ describe('AppDeployment', () => {
     expect(() => synth({ probes: { liveness: { http: { path: '/' }, command: ['true'] } } })).toThrow(
       "Deployment 'demoapp': 'liveness' probe: needs exactly one of 'http' and 'command' (got both)",
     );
-    expect(() => synth({ probes: { readiness: {} } })).toThrow("Deployment 'demoapp': 'readiness' probe: needs exactly one of 'http' and 'command' (got neither)");
+    expect(() => synth({ probes: { readiness: {} } })).toThrow(
+      "Deployment 'demoapp': 'readiness' probe: needs exactly one of 'http' and 'command' (got neither)",
+    );
   });
 });
 
@@ -63,7 +71,11 @@ describe('toProbe', () => {
   it("probes HTTP on the app's port unless the probe names one", () => {
     expect(toProbe({ http: { path: '/healthz' }, periodSeconds: 5 }, 8080)).toEqual({
       httpGet: { path: '/healthz', port: { value: 8080 }, scheme: 'HTTP' },
-      exec: undefined, initialDelaySeconds: undefined, periodSeconds: 5, timeoutSeconds: undefined, failureThreshold: undefined,
+      exec: undefined,
+      initialDelaySeconds: undefined,
+      periodSeconds: 5,
+      timeoutSeconds: undefined,
+      failureThreshold: undefined,
     });
     expect((toProbe({ http: { path: '/m', port: 9090 } }, 8080).httpGet!.port as any).value).toBe(9090);
   });

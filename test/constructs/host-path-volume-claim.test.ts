@@ -2,7 +2,12 @@ import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { HostPathVolumeClaim, type HostPathVolumeClaimProps } from '../../lib/constructs/host-path-volume-claim.js';
 
-const base: HostPathVolumeClaimProps = { volumeName: 'mysqlvolume-qa', claimName: 'mysql', hostPath: '/data/volumes/mysql-qa', size: '2Gi' };
+const base: HostPathVolumeClaimProps = {
+  volumeName: 'mysqlvolume-qa',
+  claimName: 'mysql',
+  hostPath: '/data/volumes/mysql-qa',
+  size: '2Gi',
+};
 const synth = (props: Partial<HostPathVolumeClaimProps> = {}) => {
   const chart = new Chart(new App(), 'c', { disableResourceNameHashes: true });
   new HostPathVolumeClaim(chart, 'v', { ...base, ...props });
@@ -13,15 +18,27 @@ describe('HostPathVolumeClaim', () => {
   it('creates section E’s volume and claim: same size and access mode, bound by volumeName, Retain', () => {
     const [pv, pvc] = synth();
     expect(pv).toEqual({
-      apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'mysqlvolume-qa' },
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'mysqlvolume-qa' },
       spec: {
-        capacity: { storage: '2Gi' }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Retain', storageClassName: '',
+        capacity: { storage: '2Gi' },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName: '',
         hostPath: { path: '/data/volumes/mysql-qa', type: 'DirectoryOrCreate' },
       },
     });
     expect(pvc).toEqual({
-      apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'mysql' },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } }, storageClassName: '', volumeName: 'mysqlvolume-qa' },
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'mysql' },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '2Gi' } },
+        storageClassName: '',
+        volumeName: 'mysqlvolume-qa',
+      },
     });
   });
 
@@ -30,6 +47,8 @@ describe('HostPathVolumeClaim', () => {
   });
 
   it('rejects a relative host path', () => {
-    expect(() => synth({ hostPath: 'data/mysql' })).toThrow("PersistentVolume 'mysqlvolume-qa': 'hostPath' must be an absolute path (got 'data/mysql')");
+    expect(() => synth({ hostPath: 'data/mysql' })).toThrow(
+      "PersistentVolume 'mysqlvolume-qa': 'hostPath' must be an absolute path (got 'data/mysql')",
+    );
   });
 });

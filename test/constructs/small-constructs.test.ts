@@ -21,7 +21,9 @@ describe('CpuAutoscaler', () => {
   it('targets 70% CPU by default', () => {
     const c = chart();
     new CpuAutoscaler(c, 'h', { name: 'demoapp', deploymentName: 'demoapp', minReplicas: 1, maxReplicas: 2 });
-    expect((c.toJson()[0] as any).spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+    expect((c.toJson()[0] as any).spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+    ]);
   });
 
   it('carries the release of the Deployment it scales when given one, else leaves the version label to the chart', () => {
@@ -36,22 +38,48 @@ describe('CpuAutoscaler', () => {
 
 describe('TlsIngress', () => {
   it("rejects paths that do not start with '/'", () => {
-    expect(() => new TlsIngress(chart(), 'i', { name: 'demoapp', host: 'a.example.com', tlsSecretName: 't', serviceName: 's', servicePort: 80, paths: ['/', 'api'] })).toThrow(
-      "Ingress 'demoapp': 'paths' must start with '/' (got 'api')",
-    );
+    expect(
+      () =>
+        new TlsIngress(chart(), 'i', {
+          name: 'demoapp',
+          host: 'a.example.com',
+          tlsSecretName: 't',
+          serviceName: 's',
+          servicePort: 80,
+          paths: ['/', 'api'],
+        }),
+    ).toThrow("Ingress 'demoapp': 'paths' must start with '/' (got 'api')");
   });
 });
 
 describe('MysqlBackup', () => {
   it('rejects a schedule that is not cron syntax', () => {
-    expect(() => new MysqlBackup(chart(), 'b', { name: 'mysql-backup', schedule: 'nightly', image: 'mysql:8.0', host: 'mysql', secretName: 's', claimName: 'c' })).toThrow(
+    expect(
+      () =>
+        new MysqlBackup(chart(), 'b', {
+          name: 'mysql-backup',
+          schedule: 'nightly',
+          image: 'mysql:8.0',
+          host: 'mysql',
+          secretName: 's',
+          claimName: 'c',
+        }),
+    ).toThrow(
       "CronJob 'mysql-backup': 'schedule' must have 5 fields (minute hour day month weekday) or be a macro such as @daily (got 'nightly')",
     );
   });
 
   it('passes the password as MYSQL_PWD, never on the command line', () => {
     const c = chart();
-    new MysqlBackup(c, 'b', { name: 'mysql-backup', schedule: '@daily', image: 'mysql:8.0', host: 'mysql', secretName: 'db', claimName: 'c', secretKeys: { password: 'pw' } });
+    new MysqlBackup(c, 'b', {
+      name: 'mysql-backup',
+      schedule: '@daily',
+      image: 'mysql:8.0',
+      host: 'mysql',
+      secretName: 'db',
+      claimName: 'c',
+      secretKeys: { password: 'pw' },
+    });
     const container = (c.toJson()[0] as any).spec.jobTemplate.spec.template.spec.containers[0];
     expect(container.env).toContainEqual({ name: 'MYSQL_PWD', valueFrom: { secretKeyRef: { name: 'db', key: 'pw' } } });
     expect(container.command.join(' ')).not.toMatch(/--password|-p\$/);
@@ -73,8 +101,10 @@ describe('MysqlDatabase', () => {
     new MysqlDatabase(c, 'b', { controllerName: 'b-mysql-1', serviceName: 'b-mysql', image: 'mysql:8.0', claimName: 'b', secretName: 's' });
     const selectors = (c.toJson() as any[]).map((o) => `${o.kind}:${JSON.stringify(o.spec.selector)}`);
     expect(selectors).toEqual([
-      'ReplicationController:{"name":"a-mysql"}', 'Service:{"name":"a-mysql"}',
-      'ReplicationController:{"name":"b-mysql"}', 'Service:{"name":"b-mysql"}',
+      'ReplicationController:{"name":"a-mysql"}',
+      'Service:{"name":"a-mysql"}',
+      'ReplicationController:{"name":"b-mysql"}',
+      'Service:{"name":"b-mysql"}',
     ]);
   });
 });

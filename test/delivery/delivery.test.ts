@@ -47,14 +47,23 @@ function referee(dir: string): { status: number | null; out: string } {
 
 describe('delivery planning', () => {
   const delivered = (name: string, delivery: DeliveredStage['delivery']): DeliveredStage => ({
-    stage: name, namespace: name, source: `environments/${name}.yaml`, delivery, objects: [],
+    stage: name,
+    namespace: name,
+    source: `environments/${name}.yaml`,
+    delivery,
+    objects: [],
   });
 
   it('takes the project defaults and lets a stage override them', () => {
     const project = loadProjectFile(PROJECT);
     const { plans, problems } = planDelivery(
-      [delivered('qa', { cluster: 'nonprod' }), delivered('production', { cluster: 'prod', engine: 'argocd', repository: { revision: 'v2' }, sync: { selfHeal: false } })],
-      project, 'stagecraft.yaml', new Map([['production', 'qa']]),
+      [
+        delivered('qa', { cluster: 'nonprod' }),
+        delivered('production', { cluster: 'prod', engine: 'argocd', repository: { revision: 'v2' }, sync: { selfHeal: false } }),
+      ],
+      project,
+      'stagecraft.yaml',
+      new Map([['production', 'qa']]),
     );
     expect(problems).toEqual([]);
     expect(plans.map((p) => [p.stage, p.engine, p.repository.revision, p.sync.selfHeal, p.after])).toEqual([
@@ -67,7 +76,9 @@ describe('delivery planning', () => {
   it('names what is missing, with the stage file and the setting', () => {
     const { problems } = planDelivery(
       [delivered('qa', { cluster: 'nonprd' }), delivered('dev', {})],
-      { delivery: { clusters: { nonprod: {} } } }, 'stagecraft.yaml', new Map(),
+      { delivery: { clusters: { nonprod: {} } } },
+      'stagecraft.yaml',
+      new Map(),
     );
     expect(problems.map(formatProblem)).toEqual([
       'environments/qa.yaml: delivery.engine: names no engine, and the project file sets no delivery.engine\n  hint: set delivery.engine (argocd or flux) in environments/qa.yaml or in stagecraft.yaml',
@@ -80,7 +91,12 @@ describe('delivery planning', () => {
   });
 
   it('refuses an Argo CD cluster with neither server nor name', () => {
-    const { problems } = planDelivery([delivered('qa', { cluster: 'nonprod', engine: 'argocd' })], loadProjectFile(PROJECT), 'stagecraft.yaml', new Map());
+    const { problems } = planDelivery(
+      [delivered('qa', { cluster: 'nonprod', engine: 'argocd' })],
+      loadProjectFile(PROJECT),
+      'stagecraft.yaml',
+      new Map(),
+    );
     expect(problems.map((p) => p.message)).toEqual(["the cluster 'nonprod' has neither server nor name, which Argo CD needs"]);
   });
 
@@ -101,13 +117,24 @@ describe('compiling delivery', () => {
       { project, delivery: true },
     );
     const tree = compiled.tree.get(DELIVERY_DIR)!;
-    expect([...tree.keys()]).toEqual(['flux/00-stagecraft.yaml', 'flux/10-production.yaml', 'flux/10-qa.yaml', 'flux/Kustomization', 'flux/inventory.txt']);
+    expect([...tree.keys()]).toEqual([
+      'flux/00-stagecraft.yaml',
+      'flux/10-production.yaml',
+      'flux/10-qa.yaml',
+      'flux/Kustomization',
+      'flux/inventory.txt',
+    ]);
     const [repo] = docs(tree.get('flux/00-stagecraft.yaml')!);
     expect(repo).toMatchObject({ kind: 'GitRepository', spec: { url: 'https://git.example.com/team/app.git', ref: { branch: 'main' } } });
     const [production] = docs(tree.get('flux/10-production.yaml')!);
     expect(production.spec).toEqual({
-      interval: '10m', path: './dist/production', prune: true, wait: true, timeout: '5m',
-      sourceRef: { kind: 'GitRepository', name: 'stagecraft' }, dependsOn: [{ name: 'stagecraft-qa' }],
+      interval: '10m',
+      path: './dist/production',
+      prune: true,
+      wait: true,
+      timeout: '5m',
+      sourceRef: { kind: 'GitRepository', name: 'stagecraft' },
+      dependsOn: [{ name: 'stagecraft-qa' }],
     });
     const [qa] = docs(tree.get('flux/10-qa.yaml')!);
     expect(qa.spec).toMatchObject({ path: './dist/qa', kubeConfig: { secretRef: { name: 'nonprod-kubeconfig' } } });
@@ -155,11 +182,15 @@ describe('the committed project', () => {
     const files = [...delivery!].filter(([p]) => p.endsWith('.yaml'));
     const objects = files.flatMap(([, text]) => docs(text));
     const apps = objects.filter((o) => o.kind === 'Application' || o.kind === 'Kustomization');
-    expect(apps.map((a) => (a.spec as { source?: { path: string }; path?: string }).source?.path ?? (a.spec as { path: string }).path).sort())
-      .toEqual(delivered.map((r) => expect.stringMatching(new RegExp(`^(\\./)?dist/${r.stage.name}$`))).sort());
+    expect(
+      apps.map((a) => (a.spec as { source?: { path: string }; path?: string }).source?.path ?? (a.spec as { path: string }).path).sort(),
+    ).toEqual(delivered.map((r) => expect.stringMatching(new RegExp(`^(\\./)?dist/${r.stage.name}$`))).sort());
     const appProject = objects.find((o) => o.kind === 'AppProject');
     if (appProject) {
-      const spec = appProject.spec as { destinations: { namespace: string; server?: string }[]; clusterResourceWhitelist: { kind: string }[] };
+      const spec = appProject.spec as {
+        destinations: { namespace: string; server?: string }[];
+        clusterResourceWhitelist: { kind: string }[];
+      };
       for (const r of delivered) {
         const app = apps.find((a) => (a.spec as { source: { path: string } }).source.path === `dist/${r.stage.name}`)!;
         const server = (app.spec as { destination: { server?: string } }).destination.server;
@@ -223,6 +254,8 @@ describe('delivery through the commands', () => {
     const r = runCli('secrets', ['qa'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain("environments/qa.yaml: secretStore: error: stage qa gets its Secrets (mysqlsecret) from the ClusterSecretStore 'vault' through the ExternalSecrets in dist/qa/, so there is nothing to print");
+    expect(r.stderr).toContain(
+      "environments/qa.yaml: secretStore: error: stage qa gets its Secrets (mysqlsecret) from the ClusterSecretStore 'vault' through the ExternalSecrets in dist/qa/, so there is nothing to print",
+    );
   });
 });

@@ -7,29 +7,50 @@ import { fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.j
 const deployment = (name: string, ns: string, replicas: number, image: string): Manifest => ({
   id: `Deployment ${ns}/${name}`,
   value: {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
-    spec: { replicas, template: { spec: { containers: [{ name: 'side', image: 'side:1' }, { name: 'app', image }] } } },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: {
+      replicas,
+      template: {
+        spec: {
+          containers: [
+            { name: 'side', image: 'side:1' },
+            { name: 'app', image },
+          ],
+        },
+      },
+    },
   },
 });
 
 describe('diffing manifests', () => {
   it('names list entries by their name, so a container is compared with the same container', () => {
     const d = diffManifests([deployment('web', 'qa', 2, 'web:1')], [deployment('web', 'qa', 3, 'web:2')]);
-    expect(formatDiff(d, { before: 'a', after: 'b' })).toBe([
-      'Deployment qa/web',
-      '  spec.replicas: 2 -> 3',
-      '  spec.template.spec.containers[app].image: "web:1" -> "web:2"',
-      '1 changed, 0 only in a, 0 only in b, 0 the same',
-      '',
-    ].join('\n'));
+    expect(formatDiff(d, { before: 'a', after: 'b' })).toBe(
+      [
+        'Deployment qa/web',
+        '  spec.replicas: 2 -> 3',
+        '  spec.template.spec.containers[app].image: "web:1" -> "web:2"',
+        '1 changed, 0 only in a, 0 only in b, 0 the same',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('sets the stage name and namespace aside, in values only, and config content hashes too', () => {
     const pv = (stage: string): Manifest => ({
       id: `PersistentVolume mysqlvolume-${stage}`,
-      value: { kind: 'PersistentVolume', metadata: { name: `mysqlvolume-${stage}`, labels: { 'stagecraft.dev/stage': stage } }, spec: { hostPath: { path: `/data/volumes/mysql-${stage}` } } },
+      value: {
+        kind: 'PersistentVolume',
+        metadata: { name: `mysqlvolume-${stage}`, labels: { 'stagecraft.dev/stage': stage } },
+        spec: { hostPath: { path: `/data/volumes/mysql-${stage}` } },
+      },
     });
-    const config = (ns: string, hash: string): Manifest => ({ id: `ConfigMap ${ns}/app-config-${hash}`, value: { kind: 'ConfigMap', metadata: { name: `app-config-${hash}`, namespace: ns } } });
+    const config = (ns: string, hash: string): Manifest => ({
+      id: `ConfigMap ${ns}/app-config-${hash}`,
+      value: { kind: 'ConfigMap', metadata: { name: `app-config-${hash}`, namespace: ns } },
+    });
     const a = setStageAside([pv('dev'), config('dev', '0123456789')], { stage: 'dev', namespace: 'dev' });
     const b = setStageAside([pv('qa'), config('qa', 'abcdefabcd')], { stage: 'qa', namespace: 'qa' });
     expect(a.map((m) => m.id)).toEqual(['PersistentVolume mysqlvolume-<stage>', 'ConfigMap app-config-<hash>']);
@@ -39,7 +60,10 @@ describe('diffing manifests', () => {
   });
 
   it('compares a rolling Deployment with each blue/green color of it', () => {
-    const d = diffManifests([deployment('web', 'p', 2, 'web:1')], [deployment('web-blue', 'p', 2, 'web:1'), deployment('web-green', 'p', 2, 'web:2')]);
+    const d = diffManifests(
+      [deployment('web', 'p', 2, 'web:1')],
+      [deployment('web-blue', 'p', 2, 'web:1'), deployment('web-green', 'p', 2, 'web:2')],
+    );
     expect(formatDiff(d, { before: 'qa', after: 'production' }).split('\n')).toEqual([
       'Deployment p/web -> p/web-blue',
       '  metadata.name: "web" -> "web-blue"',
@@ -53,8 +77,13 @@ describe('diffing manifests', () => {
 
   it('shows a change many objects share once, with their number', () => {
     const label = (id: string, v: string): Manifest => ({ id, value: { metadata: { labels: { version: v } } } });
-    const d = diffManifests(['a', 'b', 'c'].map((id) => label(id, '1')), ['a', 'b', 'c'].map((id) => label(id, '2')));
-    expect(formatDiff(d, { before: 'x', after: 'y' })).toBe('on 3 objects: metadata.labels.version: "1" -> "2"\n3 changed, 0 only in x, 0 only in y, 0 the same\n');
+    const d = diffManifests(
+      ['a', 'b', 'c'].map((id) => label(id, '1')),
+      ['a', 'b', 'c'].map((id) => label(id, '2')),
+    );
+    expect(formatDiff(d, { before: 'x', after: 'y' })).toBe(
+      'on 3 objects: metadata.labels.version: "1" -> "2"\n3 changed, 0 only in x, 0 only in y, 0 the same\n',
+    );
   });
 
   it('reads the objects of chart files and node files, not the kustomization or the inventory', () => {
@@ -79,13 +108,17 @@ describe('npm run diff', () => {
 
   it('shows qa against blue/green production: replicas, autoscaling and the live color', () => {
     const r = runCli('diff', ['qa', 'production'], fixtures);
-    expect(r.stdout).toContain([
-      'Deployment demoapp -> demoapp-blue',
-      '  metadata.name: "demoapp" -> "demoapp-blue"',
-      '  spec.replicas: 2 -> 3',
-      '  spec.selector.matchLabels.color: (none) -> "blue"',
-    ].join('\n'));
-    expect(r.stdout).toContain('HorizontalPodAutoscaler demoapp -> demoapp-green\n  metadata.name: "demoapp" -> "demoapp-green"\n  spec.maxReplicas: 4 -> 10\n');
+    expect(r.stdout).toContain(
+      [
+        'Deployment demoapp -> demoapp-blue',
+        '  metadata.name: "demoapp" -> "demoapp-blue"',
+        '  spec.replicas: 2 -> 3',
+        '  spec.selector.matchLabels.color: (none) -> "blue"',
+      ].join('\n'),
+    );
+    expect(r.stdout).toContain(
+      'HorizontalPodAutoscaler demoapp -> demoapp-green\n  metadata.name: "demoapp" -> "demoapp-green"\n  spec.maxReplicas: 4 -> 10\n',
+    );
     expect(r.stdout).toContain('Service demoapp\n  spec.selector.color: (none) -> "blue"\n  spec.type: "ClusterIP" -> "LoadBalancer"\n');
     expect(r.stdout.endsWith('13 changed, 0 only in qa, 1 only in production, 5 the same\n')).toBe(true);
   });
@@ -102,7 +135,10 @@ describe('npm run diff', () => {
 
   it('refuses a stage that does not exist, and a wrong number of stages', () => {
     const dir = fixtureProject(['lab', 'qa']);
-    expect(runCli('diff', ['qa', 'nope'], dir)).toMatchObject({ code: 2, stderr: "error: there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: lab, qa\n1 problem.\n" });
+    expect(runCli('diff', ['qa', 'nope'], dir)).toMatchObject({
+      code: 2,
+      stderr: "error: there is no stage 'nope' (no environments/nope.yaml)\n  hint: the stages are: lab, qa\n1 problem.\n",
+    });
     expect(runCli('diff', [], dir)).toMatchObject({ code: 2 });
   });
 });

@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { compileEdge, edgeProblems } from './helpers.js';
 
 /** A stage with one edge frontend sending `hosts` to the apps given (YAML under apps:). */
-function stage({ hosts = '{ www.example.com: nginx }', apps = '  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }', more = '', nodes = '  a: { address: 10.0.0.1 }\n  b: { address: 10.0.0.2 }' } = {}): string {
+function stage({
+  hosts = '{ www.example.com: nginx }',
+  apps = '  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }',
+  more = '',
+  nodes = '  a: { address: 10.0.0.1 }\n  b: { address: 10.0.0.2 }',
+} = {}): string {
   return [
     'nodes:',
     nodes,
@@ -42,14 +47,16 @@ describe('the edge checks', () => {
   });
 
   it('refuse a host published by two frontends', () => {
-    const more = '    api:\n      certificates: [/etc/haproxy/certs/api.pem]\n      httpPort: 8080\n      httpsPort: 8443\n      hosts: { www.example.com: nginx }';
+    const more =
+      '    api:\n      certificates: [/etc/haproxy/certs/api.pem]\n      httpPort: 8080\n      httpsPort: 8443\n      hosts: { www.example.com: nginx }';
     const problems = edgeProblems(stage({ more }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^environments\/edge\.yaml:9:16: host www\.example\.com is published by frontends 'api' and 'web'/);
   });
 
   it('refuse two frontends listening on one port', () => {
-    const more = '    api:\n      certificates: [/etc/haproxy/certs/api.pem]\n      httpPort: 8080\n      hosts: { api.example.com: nginx }';
+    const more =
+      '    api:\n      certificates: [/etc/haproxy/certs/api.pem]\n      httpPort: 8080\n      hosts: { api.example.com: nginx }';
     expect(edgeProblems(stage({ more }))).toEqual([
       "environments/edge.yaml:8:7: frontend 'web' listens on port 443 (httpsPort), as frontend 'api' does (httpsPort): two listeners cannot share a port\n" +
         "  hint: set another httpsPort for frontend 'web', or move its hosts into frontend 'api'",
@@ -71,7 +78,11 @@ describe('the edge checks', () => {
     expect(port).toBeGreaterThanOrEqual(30000);
     expect(port).toBeLessThanOrEqual(32767);
     // the suggestion works: declared, the stage compiles
-    expect(compileEdge(stage({ apps: `  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: ${port} } }` })).files.has('edge/haproxy.cfg')).toBe(true);
+    expect(
+      compileEdge(stage({ apps: `  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: ${port} } }` })).files.has(
+        'edge/haproxy.cfg',
+      ),
+    ).toBe(true);
   });
 
   it('refuse a node port two Services declare (the check api/node-port, edge or not)', () => {
@@ -86,10 +97,19 @@ describe('the edge checks', () => {
   });
 
   it('refuse a blue/green app published without a Service per color, saying how to declare them', () => {
-    const problems = edgeProblems(stage({ hosts: '{ www.example.com: demoapp }', apps: DEMOAPP.replace('colorNodePorts: { blue: 30091, green: 30092 }', 'type: ClusterIP') }));
+    const problems = edgeProblems(
+      stage({
+        hosts: '{ www.example.com: demoapp }',
+        apps: DEMOAPP.replace('colorNodePorts: { blue: 30091, green: 30092 }', 'type: ClusterIP'),
+      }),
+    );
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/app 'demoapp' runs blue\/green and is published at the edge, so the edge needs a NodePort Service per color/);
-    expect(problems[0]).toMatch(/hint: declare them under apps\.demoapp in environments\/edge\.yaml: service: \{ colorNodePorts: \{ blue: \d+, green: \d+ \} \}/);
+    expect(problems[0]).toMatch(
+      /app 'demoapp' runs blue\/green and is published at the edge, so the edge needs a NodePort Service per color/,
+    );
+    expect(problems[0]).toMatch(
+      /hint: declare them under apps\.demoapp in environments\/edge\.yaml: service: \{ colorNodePorts: \{ blue: \d+, green: \d+ \} \}/,
+    );
   });
 
   it('warn about a published app without an HTTP readiness probe, and check its port only', () => {

@@ -24,7 +24,11 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'stagecraft-haproxy-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=edge.test', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+  const r = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=edge.test', '-keyout', key, '-out', cert],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`openssl could not make a test certificate: ${r.stderr || r.error}`);
   // HAProxy wants the certificate and its key in one PEM file
   certificate = join(dir, 'edge.pem');
@@ -95,14 +99,26 @@ apps:
 
   const lab = () => readFileSync(join(REPO, 'dist/lab/edge/haproxy.cfg'), 'utf8');
   it.each([
-    ['a backend that does not exist', () => check(lab().replace('use_backend nginx', 'use_backend nginx-typo'), 'broken.cfg'), /unable to find required use_backend: 'nginx-typo'/],
-    ['a balancing algorithm HAProxy does not know', () => check(lab().replace('balance roundrobin', 'balance fastest'), 'broken.cfg'), /balance only supports/],
-    ['a certificate file that is not there (the edge machine path, kept as it is)', () => {
-      if (haproxy.error) throw new Error(HAPROXY_MISSING);
-      writeFileSync(join(dir, 'broken.cfg'), lab());
-      const r = spawnSync('haproxy', ['-c', '-f', join(dir, 'broken.cfg')], { encoding: 'utf8' });
-      return { status: r.status, output: `${r.stdout}${r.stderr}` };
-    }, /traininglab\.com\.pem/],
+    [
+      'a backend that does not exist',
+      () => check(lab().replace('use_backend nginx', 'use_backend nginx-typo'), 'broken.cfg'),
+      /unable to find required use_backend: 'nginx-typo'/,
+    ],
+    [
+      'a balancing algorithm HAProxy does not know',
+      () => check(lab().replace('balance roundrobin', 'balance fastest'), 'broken.cfg'),
+      /balance only supports/,
+    ],
+    [
+      'a certificate file that is not there (the edge machine path, kept as it is)',
+      () => {
+        if (haproxy.error) throw new Error(HAPROXY_MISSING);
+        writeFileSync(join(dir, 'broken.cfg'), lab());
+        const r = spawnSync('haproxy', ['-c', '-f', join(dir, 'broken.cfg')], { encoding: 'utf8' });
+        return { status: r.status, output: `${r.stdout}${r.stderr}` };
+      },
+      /traininglab\.com\.pem/,
+    ],
   ])('rejects a config with %s', (_what, run, message) => {
     const r = run();
     expect(r.status).not.toBe(0);

@@ -5,11 +5,21 @@ import type { EdgePlan } from '../../lib/edge/publish.js';
 const plan: EdgePlan = {
   stage: 'lab',
   source: 'environments/lab.yaml',
-  machines: [{ name: 'lb1', address: '10.0.0.5' }, { name: 'lb2', address: '10.0.0.6' }],
-  frontends: [{
-    name: 'web', httpPort: 80, httpsPort: 443, certificates: ['/c/a.pem', '/c/b.pem'], redirectHttp: false, gzip: false,
-    routes: [{ host: 'a.example.com', app: 'a', backend: 'a' }],
-  }],
+  machines: [
+    { name: 'lb1', address: '10.0.0.5' },
+    { name: 'lb2', address: '10.0.0.6' },
+  ],
+  frontends: [
+    {
+      name: 'web',
+      httpPort: 80,
+      httpsPort: 443,
+      certificates: ['/c/a.pem', '/c/b.pem'],
+      redirectHttp: false,
+      gzip: false,
+      routes: [{ host: 'a.example.com', app: 'a', backend: 'a' }],
+    },
+  ],
   backends: [{ name: 'a', service: 'Service lab/a', nodePort: 30080, servers: [{ name: 'n1', address: '10.0.0.1' }] }],
 };
 

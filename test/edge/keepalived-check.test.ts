@@ -23,7 +23,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * keepalived -t insists that the VRRP interface exists here (and is not loopback): the configs'
  * interface is mapped to one of this machine's, as the certificates are for haproxy -c.
  */
-const LOCAL_INTERFACE = existsSync('/sys/class/net') ? readdirSync('/sys/class/net').filter((n) => n !== 'lo').sort()[0] : undefined;
+const LOCAL_INTERFACE = existsSync('/sys/class/net')
+  ? readdirSync('/sys/class/net')
+      .filter((n) => n !== 'lo')
+      .sort()[0]
+  : undefined;
 
 function check(config: string): { status: number | null; output: string } {
   if (installed.error) throw new Error(KEEPALIVED_MISSING);
@@ -36,7 +40,11 @@ function check(config: string): { status: number | null; output: string } {
 
 const committed = readdirSync(join(REPO, 'dist'))
   .filter((stage) => existsSync(join(REPO, 'dist', stage, 'edge')))
-  .flatMap((stage) => readdirSync(join(REPO, 'dist', stage, 'edge')).filter((f) => /^keepalived-.*\.conf$/.test(f)).map((f) => `dist/${stage}/edge/${f}`));
+  .flatMap((stage) =>
+    readdirSync(join(REPO, 'dist', stage, 'edge'))
+      .filter((f) => /^keepalived-.*\.conf$/.test(f))
+      .map((f) => `dist/${stage}/edge/${f}`),
+  );
 
 const FIXTURE = `
 nodes:

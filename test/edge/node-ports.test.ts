@@ -41,7 +41,11 @@ describe('nodePortCollisions', () => {
 describe('the inventory with edge files', () => {
   it('lists them after the objects, and parseInventory leaves them out of the objects', () => {
     const text = inventoryText({
-      stage: 'lab', source: 'environments/lab.yaml', sourceDigest: 'sha256:0', compilerVersion: '0.1.0', distDir: 'dist',
+      stage: 'lab',
+      source: 'environments/lab.yaml',
+      sourceDigest: 'sha256:0',
+      compilerVersion: '0.1.0',
+      distDir: 'dist',
       objects: [{ apiVersion: 'v1', kind: 'Service', namespace: 'lab', name: 'nginx', digest: 'sha256:1' }],
       nodeFiles: [],
       edgeFiles: [{ path: 'edge/haproxy.cfg', digest: 'sha256:2' }],

@@ -32,8 +32,15 @@ describe('npm run switch at the edge (stage onprem)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('  edge/haproxy.cfg\n');
     switched = snapshot();
-    const changed = Object.keys(switched).filter((f) => switched[f] !== original[f]).sort();
-    expect(changed).toEqual(['dist/onprem/10-demoapp.yaml', 'dist/onprem/edge/haproxy.cfg', 'dist/onprem/inventory.txt', 'environments/onprem.yaml']);
+    const changed = Object.keys(switched)
+      .filter((f) => switched[f] !== original[f])
+      .sort();
+    expect(changed).toEqual([
+      'dist/onprem/10-demoapp.yaml',
+      'dist/onprem/edge/haproxy.cfg',
+      'dist/onprem/inventory.txt',
+      'environments/onprem.yaml',
+    ]);
     expect(Object.keys(switched).sort()).toEqual(Object.keys(original).sort());
 
     expect(changedLines(original['environments/onprem.yaml'], switched['environments/onprem.yaml'])).toEqual([
@@ -43,7 +50,8 @@ describe('npm run switch at the edge (stage onprem)', () => {
     // one line of the manifests: the selector of the Service demoapp (the color Services keep theirs)
     const manifest = changedLines(original['dist/onprem/10-demoapp.yaml'], switched['dist/onprem/10-demoapp.yaml']);
     expect(manifest).toEqual(['- color: blue', '+ color: green']);
-    const docs = (files: Record<string, string>) => jsyaml.loadAll(files['dist/onprem/10-demoapp.yaml']) as { kind: string; metadata: { name: string } }[];
+    const docs = (files: Record<string, string>) =>
+      jsyaml.loadAll(files['dist/onprem/10-demoapp.yaml']) as { kind: string; metadata: { name: string } }[];
     const [before, after] = [docs(original), docs(switched)];
     const differing = before.filter((d, i) => JSON.stringify(d) !== JSON.stringify(after[i]));
     expect(differing.map((d) => `${d.kind} ${d.metadata.name}`)).toEqual(['Service demoapp']);

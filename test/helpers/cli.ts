@@ -37,7 +37,13 @@ export interface RunOptions {
 }
 
 /** Runs the command `command` with `args` in `cwd`, as `npm run <command>` would, in this process. */
-export function runCli(command: string, args: readonly string[] = [], cwd = REPO, env: NodeJS.ProcessEnv = {}, { tty = false, clock }: RunOptions = {}): CliResult {
+export function runCli(
+  command: string,
+  args: readonly string[] = [],
+  cwd = REPO,
+  env: NodeJS.ProcessEnv = {},
+  { tty = false, clock }: RunOptions = {},
+): CliResult {
   const cmd = COMMANDS[command];
   if (!cmd) throw new Error(`no command ${command}`);
   let stdout = '';
@@ -49,8 +55,18 @@ export function runCli(command: string, args: readonly string[] = [], cwd = REPO
 }
 
 /** Runs `node lib/cli/run.mjs <command> <args>` as a real process (start-up, exit code, pipes). */
-export function runProcess(command: string, args: readonly string[] = [], cwd = REPO, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [RUN_MJS, command, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+export function runProcess(
+  command: string,
+  args: readonly string[] = [],
+  cwd = REPO,
+  env: NodeJS.ProcessEnv = {},
+): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [RUN_MJS, command, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 /**
@@ -88,7 +104,9 @@ export function fixtureProject(names: readonly string[], options: { copyDist?: b
 
 /** The lines of a command's stderr that are not warnings (or their hints): what made it fail. */
 export function errorLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => l !== '' && !/^(\S+: )?warning: /.test(l) && !/^\d+ warnings? in all; /.test(l) && !l.startsWith('  hint: '));
+  return stderr
+    .split('\n')
+    .filter((l) => l !== '' && !/^(\S+: )?warning: /.test(l) && !/^\d+ warnings? in all; /.test(l) && !l.startsWith('  hint: '));
 }
 
 /** Writes planned output (stage -> files) below `distDir` as it is, for tools that read a directory (kubectl, the referee). */

@@ -20,23 +20,25 @@ function sources(dir: string): string[] {
  */
 function codesIn(text: string): string[] {
   const literal = String.raw`(['\`])((?:[a-z][a-z-]*\/[a-z0-9][a-zA-Z0-9-]*)|internal)\1`;
-  return [...text.matchAll(new RegExp(String.raw`(?:\bcode:\s*|\b(?:emit|f|fail|report|finder\([^)]*\))\(\s*)${literal}`, 'g'))].map((m) => m[2]);
+  return [...text.matchAll(new RegExp(String.raw`(?:\bcode:\s*|\b(?:emit|f|fail|report|finder\([^)]*\))\(\s*)${literal}`, 'g'))].map(
+    (m) => m[2],
+  );
 }
 
 describe('the catalogue of problem codes', () => {
   it('finds codes in sources as they are written', () => {
-    expect(codesIn("x.push({ code: 'refs/claim', message }); emit('api/name', ['metadata']); f(`schema/type`, p); finder(o)('refs/namespace', p)")).toEqual([
-      'refs/claim',
-      'api/name',
-      'schema/type',
-      'refs/namespace',
-    ]);
+    expect(
+      codesIn(
+        "x.push({ code: 'refs/claim', message }); emit('api/name', ['metadata']); f(`schema/type`, p); finder(o)('refs/namespace', p)",
+      ),
+    ).toEqual(['refs/claim', 'api/name', 'schema/type', 'refs/namespace']);
   });
 
   it('has every code used in lib/ and apps/', () => {
     const known = new Set(CODES.map((c) => c.code));
     const used = new Map<string, string>();
-    for (const file of [...sources('lib'), ...sources('apps')]) for (const code of codesIn(readFileSync(join(REPO, file), 'utf8'))) used.set(code, file);
+    for (const file of [...sources('lib'), ...sources('apps')])
+      for (const code of codesIn(readFileSync(join(REPO, file), 'utf8'))) used.set(code, file);
     const missing = [...used].filter(([code]) => !known.has(code)).map(([code, file]) => `${code} (${file})`);
     expect(used.size).toBeGreaterThan(50);
     expect(missing, `codes missing from lib/model/codes.ts: ${missing.join(', ')}`).toEqual([]);

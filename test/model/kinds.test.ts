@@ -19,7 +19,8 @@ function missingKinds(r: RenderedStage): string[] {
   return [...new Set(missing)].sort();
 }
 
-const render = (stacks: Record<string, Stack>, text: string, file: string) => renderStage(new StageLoader(stacks).load(text, file) as never, stacks, '0.0.0');
+const render = (stacks: Record<string, Stack>, text: string, file: string) =>
+  renderStage(new StageLoader(stacks).load(text, file) as never, stacks, '0.0.0');
 
 /** Stage files that render: every committed stage, and the fixture stages that are not bad on purpose. */
 function renderableStages(): { file: string; text: string }[] {
@@ -59,7 +60,9 @@ describe('the kind table', () => {
         return chart;
       },
     });
-    expect(missingKinds(render({ widget } as Record<string, Stack>, 'apps:\n  w: {stack: widget}\n', 'environments/t.yaml'))).toEqual(['example.com/v1 Widget']);
+    expect(missingKinds(render({ widget } as Record<string, Stack>, 'apps:\n  w: {stack: widget}\n', 'environments/t.yaml'))).toEqual([
+      'example.com/v1 Widget',
+    ]);
   });
 
   it('says which kinds are namespaced as the Kubernetes API does', () => {
@@ -79,6 +82,10 @@ describe('the kind table', () => {
   });
 
   it('gives the pod template of every workload kind', () => {
-    expect(POD_TEMPLATE_PATHS).toMatchObject({ Pod: [], Deployment: ['spec', 'template'], CronJob: ['spec', 'jobTemplate', 'spec', 'template'] });
+    expect(POD_TEMPLATE_PATHS).toMatchObject({
+      Pod: [],
+      Deployment: ['spec', 'template'],
+      CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+    });
   });
 });

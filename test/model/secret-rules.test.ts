@@ -28,7 +28,10 @@ describe('the secret rules', () => {
     ['a UUID', '123e4567-e89b-12d3-a456-426614174000'],
     ['a git commit in a label', '7f69361c2d4b8e0a1f3e5d6c7b8a9f0e1d2c3b4a'],
     ['a public certificate', PUBLIC_CERTIFICATE],
-    ['a public key', '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA3xZ34NLK/FpjUsHbLzZ3V7zcWB0BXzlM9suRojRvptI=\n-----END PUBLIC KEY-----\n'],
+    [
+      'a public key',
+      '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA3xZ34NLK/FpjUsHbLzZ3V7zcWB0BXzlM9suRojRvptI=\n-----END PUBLIC KEY-----\n',
+    ],
     ['an OpenSSH public key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN3xZ34NLK/FpjUsHbLzZ3V7zcWB0BXzlM9suRojRvptI ops@example.com'],
     ['a URL without a password', 'https://user@example.com/path?q=1'],
     ['a URL whose password is an env reference', 'mysql://app:$(DB_PASSWORD)@mysql:3306/app'],
@@ -60,13 +63,45 @@ describe('the secret rules', () => {
 });
 
 describe('secret-looking key names', () => {
-  it.each(['DB_PASSWORD', 'DB_PASS', 'PWD', 'MYSQL_ROOT_PASSWD', 'SSH_KEY', 'TLS_KEY', 'tls.key', 'GITHUB_TOKEN', 'CLIENT_SECRET',
-    'apiKey', 'API_KEY', 'AWS_SECRET_ACCESS_KEY', 'PRIVATE_KEY', 'db-credentials', 'signingKey', 'passphrase', 'token'])('%s holds a secret', (name) => {
+  it.each([
+    'DB_PASSWORD',
+    'DB_PASS',
+    'PWD',
+    'MYSQL_ROOT_PASSWD',
+    'SSH_KEY',
+    'TLS_KEY',
+    'tls.key',
+    'GITHUB_TOKEN',
+    'CLIENT_SECRET',
+    'apiKey',
+    'API_KEY',
+    'AWS_SECRET_ACCESS_KEY',
+    'PRIVATE_KEY',
+    'db-credentials',
+    'signingKey',
+    'passphrase',
+    'token',
+  ])('%s holds a secret', (name) => {
     expect(isSecretName(name)).toBe(true);
   });
 
-  it.each(['LOG_LEVEL', 'CERT', 'CA_CERT', 'tls.crt', 'PASSWORD_FILE', 'SECRET_NAME', 'TOKEN_URL', 'KEY', 'SORT_KEY', 'CACHE_KEY',
-    'PASSENGER_COUNT', 'DB_HOST', 'secretKeyRef', 'APP_ENVIRONMENT', 'SSH_KEY_PATH'])('%s does not', (name) => {
+  it.each([
+    'LOG_LEVEL',
+    'CERT',
+    'CA_CERT',
+    'tls.crt',
+    'PASSWORD_FILE',
+    'SECRET_NAME',
+    'TOKEN_URL',
+    'KEY',
+    'SORT_KEY',
+    'CACHE_KEY',
+    'PASSENGER_COUNT',
+    'DB_HOST',
+    'secretKeyRef',
+    'APP_ENVIRONMENT',
+    'SSH_KEY_PATH',
+  ])('%s does not', (name) => {
     expect(isSecretName(name)).toBe(false);
   });
 

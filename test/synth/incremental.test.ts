@@ -23,11 +23,17 @@ describe('npm run synth writes only the files that change', () => {
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 4'));
     expect(runCli('synth', [], dir).code).toBe(0);
     const after = inodes(lab);
-    const changed = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
+    const changed = Object.keys(after)
+      .filter((f) => after[f] !== before[f])
+      .sort();
     // the nginx app's file, and the inventory (its digests and the stage file's)
     expect(changed).toEqual(['10-nginx.yaml', 'inventory.txt']);
     const now = snapshotDir(lab);
-    expect(Object.keys(now).filter((f) => now[f] !== bytes[f]).sort()).toEqual(changed);
+    expect(
+      Object.keys(now)
+        .filter((f) => now[f] !== bytes[f])
+        .sort(),
+    ).toEqual(changed);
   });
 
   it('rewrites a generated file edited by hand, and links nothing when nothing is the same', () => {

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { openProject } from '../../lib/cli/project.js';
 import { describe, expect, it } from 'vitest';
 import {
-  changeLines, changeSummary, compareInventories, digest, inventoryText, parseInventory, pruneCommand,
+  changeLines,
+  changeSummary,
+  compareInventories,
+  digest,
+  inventoryText,
+  parseInventory,
+  pruneCommand,
 } from '../../lib/synth/inventory.js';
 import { REPO, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
@@ -51,8 +57,16 @@ describe('the inventory', () => {
   });
 
   it('says which objects were added, changed and removed', () => {
-    const before = new Map([['v1 Service qa/a', 'sha256:1'], ['v1 Service qa/b', 'sha256:2'], ['v1 Service qa/c', 'sha256:3']]);
-    const after = new Map([['v1 Service qa/a', 'sha256:1'], ['v1 Service qa/b', 'sha256:9'], ['v1 Service qa/d', 'sha256:4']]);
+    const before = new Map([
+      ['v1 Service qa/a', 'sha256:1'],
+      ['v1 Service qa/b', 'sha256:2'],
+      ['v1 Service qa/c', 'sha256:3'],
+    ]);
+    const after = new Map([
+      ['v1 Service qa/a', 'sha256:1'],
+      ['v1 Service qa/b', 'sha256:9'],
+      ['v1 Service qa/d', 'sha256:4'],
+    ]);
     const changes = compareInventories(before, after);
     expect(changes).toEqual({ added: ['v1 Service qa/d'], changed: ['v1 Service qa/b'], removed: ['v1 Service qa/c'] });
     expect(changeSummary(changes)).toBe('1 added, 1 changed, 1 removed');
@@ -78,7 +92,13 @@ describe('the inventory', () => {
     expect(cmd).toMatch(/^kubectl apply -k dist\/qa --prune -l stagecraft\.dev\/stage=qa,app\.kubernetes\.io\/managed-by=stagecraft /);
     expect(cmd).not.toContain('Secret');
     // every kind the stacks make is allowed, whether the stage has one now or not, so a kind that leaves a stage is pruned too
-    for (const kind of ['apps/v1/Deployment', 'autoscaling/v2/HorizontalPodAutoscaler', 'batch/v1/CronJob', 'networking.k8s.io/v1/Ingress', 'core/v1/PersistentVolume']) {
+    for (const kind of [
+      'apps/v1/Deployment',
+      'autoscaling/v2/HorizontalPodAutoscaler',
+      'batch/v1/CronJob',
+      'networking.k8s.io/v1/Ingress',
+      'core/v1/PersistentVolume',
+    ]) {
       expect(cmd).toContain(`--prune-allowlist=${kind}`);
     }
   });
@@ -92,12 +112,17 @@ describe('npm run synth', () => {
     const stage = join(dir, 'environments', 'lab.yaml');
     writeFileSync(stage, readFileSync(stage, 'utf8').replace(/replicas: 3/, 'replicas: 5'));
     const lines = runCli('synth', [], dir).stdout.split('\n');
-    expect(lines.slice(0, 2)).toEqual(['lab: 8 objects in 8 files -> dist/lab/ (0 added, 1 changed, 0 removed)', '  changed: ReplicationController lab/nginx']);
+    expect(lines.slice(0, 2)).toEqual([
+      'lab: 8 objects in 8 files -> dist/lab/ (0 added, 1 changed, 0 removed)',
+      '  changed: ReplicationController lab/nginx',
+    ]);
   });
 
   it.each(openProject(REPO).stages)("writes the inventory of committed stage %s with its stage file's digest", (stage) => {
     const text = readFileSync(join(REPO, 'dist', stage, 'inventory.txt'), 'utf8');
-    expect(text).toContain(`source: environments/${stage}.yaml ${digest(readFileSync(join(REPO, 'environments', `${stage}.yaml`), 'utf8'))}\n`);
+    expect(text).toContain(
+      `source: environments/${stage}.yaml ${digest(readFileSync(join(REPO, 'environments', `${stage}.yaml`), 'utf8'))}\n`,
+    );
     expect(text).toMatch(/^sha256:[0-9a-f]+ v1 Namespace /m);
   });
 });

@@ -14,12 +14,99 @@ import { REPO, writeTree } from '../helpers/cli.js';
  * and the characters that start YAML syntax.
  */
 function tricky(): string[] {
-  const numbers = ['0o17', '0O17', '0x1F', '0X1F', '0x1f', '0b101', '0B101', '1_000', '0_1', '017', '0777', '0', '1', '12',
-    '1.5', '1.', '.5', '1e5', '1E5', '1e+5', '1e-5', '1e400', '1.5e3', '.inf', '.Inf', '.INF', '.nan', '.NaN', '.NAN', '0x_1', '1__0',
-    '1:20', '190:20:30', '1:20.5', '0.0', '00', '0b', '0x', '0o', '1_', '_1', '_1_', '09', '.5_', '1__0', '0x1p-2', 'inf', 'Infinity', 'nan', '0x1.8p1'];
-  const words = ['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
-    'on', 'On', 'ON', 'off', 'Off', 'OFF', '~', 'null', 'Null', 'NULL', '', '<<', '=', 'tRue', 'nULL'];
-  const times = ['2001-12-14', '2001-12-14t21:59:43.10-05:00', '2001-12-14 21:59:43.10 -5', '2001-12-15T02:59:43.1Z', '2002-1-1', '2001-12-14T21:59:43Z'];
+  const numbers = [
+    '0o17',
+    '0O17',
+    '0x1F',
+    '0X1F',
+    '0x1f',
+    '0b101',
+    '0B101',
+    '1_000',
+    '0_1',
+    '017',
+    '0777',
+    '0',
+    '1',
+    '12',
+    '1.5',
+    '1.',
+    '.5',
+    '1e5',
+    '1E5',
+    '1e+5',
+    '1e-5',
+    '1e400',
+    '1.5e3',
+    '.inf',
+    '.Inf',
+    '.INF',
+    '.nan',
+    '.NaN',
+    '.NAN',
+    '0x_1',
+    '1__0',
+    '1:20',
+    '190:20:30',
+    '1:20.5',
+    '0.0',
+    '00',
+    '0b',
+    '0x',
+    '0o',
+    '1_',
+    '_1',
+    '_1_',
+    '09',
+    '.5_',
+    '1__0',
+    '0x1p-2',
+    'inf',
+    'Infinity',
+    'nan',
+    '0x1.8p1',
+  ];
+  const words = [
+    'y',
+    'Y',
+    'yes',
+    'Yes',
+    'YES',
+    'n',
+    'N',
+    'no',
+    'No',
+    'NO',
+    'true',
+    'True',
+    'TRUE',
+    'false',
+    'False',
+    'FALSE',
+    'on',
+    'On',
+    'ON',
+    'off',
+    'Off',
+    'OFF',
+    '~',
+    'null',
+    'Null',
+    'NULL',
+    '',
+    '<<',
+    '=',
+    'tRue',
+    'nULL',
+  ];
+  const times = [
+    '2001-12-14',
+    '2001-12-14t21:59:43.10-05:00',
+    '2001-12-14 21:59:43.10 -5',
+    '2001-12-15T02:59:43.1Z',
+    '2002-1-1',
+    '2001-12-14T21:59:43Z',
+  ];
   const controls: string[] = [];
   for (let c = 0; c <= 0x9f; c++) {
     if (c >= 0x20 && c < 0x7f) continue;
@@ -27,9 +114,56 @@ function tricky(): string[] {
     controls.push(`a${ch}b`, ch);
   }
   const separators = ['\u2028', '\u2029', '\ufeff', '\ufeffa', 'a\u2028b', 'a\u2029b', '\u0085a', 'é', '日本', '😀', 'a\u00a0b'];
-  const syntax = ['- a', '-', '? a', '?', ': a', 'a: b', 'a:b', 'a #b', '#a', '&a', '*a', '!a', '!!str', '|', '>', "'", '"', '%a', '@a', '`a',
-    '---', '...', '--- a', '... a', ' a', 'a ', '\ta', 'a\t', 'a\n', '\na', 'a\n\nb', 'a\n ', ' \n', '[a]', '{a: 1}', ',a', 'a,b', 'a\\b',
-    'a"b', "a'b", '{', '}', '[', ']', 'x'.repeat(2000), `${'y'.repeat(1100)}: z`, 'a\r\nb', 'a\rb'];
+  const syntax = [
+    '- a',
+    '-',
+    '? a',
+    '?',
+    ': a',
+    'a: b',
+    'a:b',
+    'a #b',
+    '#a',
+    '&a',
+    '*a',
+    '!a',
+    '!!str',
+    '|',
+    '>',
+    "'",
+    '"',
+    '%a',
+    '@a',
+    '`a',
+    '---',
+    '...',
+    '--- a',
+    '... a',
+    ' a',
+    'a ',
+    '\ta',
+    'a\t',
+    'a\n',
+    '\na',
+    'a\n\nb',
+    'a\n ',
+    ' \n',
+    '[a]',
+    '{a: 1}',
+    ',a',
+    'a,b',
+    'a\\b',
+    'a"b',
+    "a'b",
+    '{',
+    '}',
+    '[',
+    ']',
+    'x'.repeat(2000),
+    `${'y'.repeat(1100)}: z`,
+    'a\r\nb',
+    'a\rb',
+  ];
   const signed = numbers.flatMap((n) => [`+${n}`, `-${n}`]);
   return [...new Set([...numbers, ...signed, ...words, ...times, ...controls, ...separators, ...syntax])];
 }
@@ -51,12 +185,14 @@ const KEYS = VALUES.filter((s) => KEY.test(s) && s.length <= 253 && s !== '.' &&
 
 /** A YAML double-quoted scalar for any string: every character outside printable ASCII escaped. */
 function quoted(s: string): string {
-  return `"${[...s].map((c) => {
-    const code = c.codePointAt(0)!;
-    if (c === '"' || c === '\\') return `\\${c}`;
-    if (code >= 0x20 && code < 0x7f) return c;
-    return code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  }).join('')}"`;
+  return `"${[...s]
+    .map((c) => {
+      const code = c.codePointAt(0)!;
+      if (c === '"' || c === '\\') return `\\${c}`;
+      if (code >= 0x20 && code < 0x7f) return c;
+      return code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    })
+    .join('')}"`;
 }
 
 describe('every YAML reader reads the written strings as they were', () => {
@@ -68,9 +204,15 @@ describe('every YAML reader reads the written strings as they were', () => {
     expect(ALL.length - VALUES.length).toBeGreaterThan(0);
     expect(KEYS.length).toBeGreaterThanOrEqual(50);
     // values under generated keys v0000..., and the tricky keys with their own text as value
-    const config = new Map<string, string>([...VALUES.map((v, i) => [`v${String(i).padStart(4, '0')}`, v] as const), ...KEYS.map((k) => [k, `key ${k}`] as const)]);
+    const config = new Map<string, string>([
+      ...VALUES.map((v, i) => [`v${String(i).padStart(4, '0')}`, v] as const),
+      ...KEYS.map((k) => [k, `key ${k}`] as const),
+    ]);
     const base = readFileSync(join(REPO, 'environments', 'dev.yaml'), 'utf8');
-    const text = base.replace(/^ {4}config:\n/m, `    config:\n${[...config].map(([k, v]) => `      ${quoted(k)}: ${quoted(v)}\n`).join('')}`);
+    const text = base.replace(
+      /^ {4}config:\n/m,
+      `    config:\n${[...config].map(([k, v]) => `      ${quoted(k)}: ${quoted(v)}\n`).join('')}`,
+    );
     expect(text).not.toBe(base);
     const compiled = compileStages([{ stage: 'dev', file: 'environments/dev.yaml', text }]);
     writeTree(join(dir, 'dist'), compiled.tree);
@@ -102,6 +244,8 @@ describe('every YAML reader reads the written strings as they were', () => {
     }
     expect(notStrings).toEqual([]);
     const wrong = [...config].filter(([k, v]) => read.get(k) !== v);
-    expect(wrong.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)} read as ${JSON.stringify(read.get(k) ?? 'missing')}`)).toEqual([]);
+    expect(wrong.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)} read as ${JSON.stringify(read.get(k) ?? 'missing')}`)).toEqual(
+      [],
+    );
   });
 });

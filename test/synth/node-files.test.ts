@@ -20,17 +20,24 @@ import { repoStage, runCli, tempProject, errorLines } from '../helpers/cli.js';
 /** A stack whose node file is the pod spec the stage file gives, on the node it names. */
 const podStack = defineStack({
   name: 'pod',
-  settings: Settings({ node: Type.String(), file: Type.Optional(Type.String()), namespace: Type.Optional(Type.String()), spec: Type.Optional(Type.Any()) }),
+  settings: Settings({
+    node: Type.String(),
+    file: Type.Optional(Type.String()),
+    namespace: Type.Optional(Type.String()),
+    spec: Type.Optional(Type.Any()),
+  }),
   version: () => '1',
   chart: (app, name) => new Chart(app, name, { disableResourceNameHashes: true }),
-  nodeFiles: (scope, name, s) => [{
-    node: s.node,
-    file: s.file ?? `${name}.yaml`,
-    content: new k8s.KubePod(scope, 'pod', {
-      metadata: { name, namespace: s.namespace },
-      spec: { containers: [{ name, image: 'busybox' }], ...(s.spec as object) },
-    }),
-  }],
+  nodeFiles: (scope, name, s) => [
+    {
+      node: s.node,
+      file: s.file ?? `${name}.yaml`,
+      content: new k8s.KubePod(scope, 'pod', {
+        metadata: { name, namespace: s.namespace },
+        spec: { containers: [{ name, image: 'busybox' }], ...(s.spec as object) },
+      }),
+    },
+  ],
 });
 const stacks = { pod: podStack } as Record<string, Stack>;
 const loader = new StageLoader(stacks);
@@ -38,10 +45,20 @@ const render = (text: string) => renderStage(loader.load(text, 'environments/t.y
 
 describe('node files', () => {
   it('are written under nodes/<node>/ and never listed in the Kustomization', () => {
-    const files = stageFiles(renderStage(new StageLoader(STACKS).load(repoStage('mink8s'), 'environments/mink8s.yaml') as never, STACKS, '0.0.0'), { sourceDigest: 'sha256:0', compilerVersion: '0.0.0', distDir: 'dist' });
+    const files = stageFiles(
+      renderStage(new StageLoader(STACKS).load(repoStage('mink8s'), 'environments/mink8s.yaml') as never, STACKS, '0.0.0'),
+      { sourceDigest: 'sha256:0', compilerVersion: '0.0.0', distDir: 'dist' },
+    );
     expect([...files.keys()]).toEqual([
-      '00-namespace.yaml', '10-control-plane.yaml', '10-pinned-nginx.yaml', 'Kustomization', 'inventory.txt',
-      'nodes/mink8s/etcd.yaml', 'nodes/mink8s/hello.yaml', 'nodes/mink8s/kube-apiserver.yaml', 'nodes/mink8s/kubeconfig.yaml',
+      '00-namespace.yaml',
+      '10-control-plane.yaml',
+      '10-pinned-nginx.yaml',
+      'Kustomization',
+      'inventory.txt',
+      'nodes/mink8s/etcd.yaml',
+      'nodes/mink8s/hello.yaml',
+      'nodes/mink8s/kube-apiserver.yaml',
+      'nodes/mink8s/kubeconfig.yaml',
     ]);
     expect(files.get('Kustomization')).not.toContain('nodes');
     expect(files.get('nodes/mink8s/kubeconfig.yaml')).toMatch(
@@ -60,10 +77,16 @@ describe('node files', () => {
 
   it('are refused by the checks when a static pod refers to API objects, naming the pod and the field', () => {
     const problems = (text: string) => checkStage(render(text), {}).problems.map(formatProblem);
-    expect(problems('nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, namespace: kube-system, spec: {serviceAccountName: default}}\n')).toEqual([
+    expect(
+      problems('nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, namespace: kube-system, spec: {serviceAccountName: default}}\n'),
+    ).toEqual([
       `environments/t.yaml: Pod kube-system/bad: spec.serviceAccountName: a static pod cannot refer to a ServiceAccount (found 'default')\n  hint: ${STATIC_POD_HINT}`,
     ]);
-    expect(problems('nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, namespace: kube-system, spec: {volumes: [{name: c, configMap: {name: conf}}]}}\n')).toEqual([
+    expect(
+      problems(
+        'nodes: {a: {}}\napps:\n  bad: {stack: pod, node: a, namespace: kube-system, spec: {volumes: [{name: c, configMap: {name: conf}}]}}\n',
+      ),
+    ).toEqual([
       `environments/t.yaml: Pod kube-system/bad: spec.volumes[0].configMap: a static pod cannot refer to a ConfigMap (found 'conf')\n  hint: ${STATIC_POD_HINT}`,
     ]);
   });
@@ -81,9 +104,9 @@ describe('node files', () => {
   });
 
   it('may not be written twice', () => {
-    expect(() => render('nodes: {a: {}}\napps:\n  p: {stack: pod, node: a, file: x.yaml}\n  q: {stack: pod, node: a, file: x.yaml}\n')).toThrow(
-      'environments/t.yaml: apps.q: writes nodes/a/x.yaml, which apps.p writes too',
-    );
+    expect(() =>
+      render('nodes: {a: {}}\napps:\n  p: {stack: pod, node: a, file: x.yaml}\n  q: {stack: pod, node: a, file: x.yaml}\n'),
+    ).toThrow('environments/t.yaml: apps.q: writes nodes/a/x.yaml, which apps.p writes too');
   });
 });
 
@@ -107,8 +130,15 @@ describe('a stage with two nodes', () => {
     expect(errorLines(r.stderr)).toEqual([]);
     expect(r.stdout.split('\n')[0]).toBe('duo: 6 objects in 10 files -> dist/duo/ (new)');
     expect(listFiles(join(dir, 'dist/duo'))).toEqual([
-      '00-namespace.yaml', '10-control-plane.yaml', '10-pinned-nginx.yaml', 'Kustomization', 'inventory.txt',
-      'nodes/cp1/etcd.yaml', 'nodes/cp1/hello.yaml', 'nodes/cp1/kube-apiserver.yaml', 'nodes/cp1/kubeconfig.yaml',
+      '00-namespace.yaml',
+      '10-control-plane.yaml',
+      '10-pinned-nginx.yaml',
+      'Kustomization',
+      'inventory.txt',
+      'nodes/cp1/etcd.yaml',
+      'nodes/cp1/hello.yaml',
+      'nodes/cp1/kube-apiserver.yaml',
+      'nodes/cp1/kubeconfig.yaml',
       'nodes/w1/hello.yaml',
     ]);
     expect(readFileSync(join(dir, 'dist/duo/10-pinned-nginx.yaml'), 'utf8')).toContain('nodeName: w1');

@@ -104,7 +104,9 @@ describe('files in dist/ that stagecraft did not write', () => {
     symlinkSync(elsewhere, join(dir, 'dist'));
     const r = run('synth', [], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('dist is a symbolic link; stagecraft writes dist/ only as a real directory, so that it never touches files it did not write elsewhere\n');
+    expect(r.stderr).toContain(
+      'dist is a symbolic link; stagecraft writes dist/ only as a real directory, so that it never touches files it did not write elsewhere\n',
+    );
     expect(snapshotDir(elsewhere)).toEqual({ 'README.md': 'theirs\n' });
     // as a real directory it works
     rmSync(join(dir, 'dist'));

@@ -33,7 +33,10 @@ function committed(): StageSource[] {
 
 /** Every output file and the rendered objects, as text. */
 function bytes(c: Compiled): string {
-  return JSON.stringify({ tree: [...c.tree].map(([s, f]) => [s, [...f]]), objects: c.stages.map((s) => s.charts.map(({ name, objects }) => [name, objects])) });
+  return JSON.stringify({
+    tree: [...c.tree].map(([s, f]) => [s, [...f]]),
+    objects: c.stages.map((s) => s.charts.map(({ name, objects }) => [name, objects])),
+  });
 }
 
 function compileThreeWays(sources: readonly StageSource[]): { hits: number } {
@@ -63,12 +66,11 @@ function randomFleet(seed: number, stage: string): string {
   const r = random(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   let text = fleetStageFile(stage, 1 + Math.floor(r() * 4));
-  text = text.replace(/replicas: 2/g, () => `replicas: ${pick([2, 3, 4])}`).replace(/LOG_LEVEL: info/g, () => `LOG_LEVEL: ${pick(['info', 'debug'])}`);
+  text = text
+    .replace(/replicas: 2/g, () => `replicas: ${pick([2, 3, 4])}`)
+    .replace(/LOG_LEVEL: info/g, () => `LOG_LEVEL: ${pick(['info', 'debug'])}`);
   text = text.replace(/image: demoapp:1/g, () => `image: ${pick(['demoapp:1', 'demoapp:2'])}`);
-  const head = [
-    pick(['', `namespace: ${pick(['ns-a', 'ns-b'])}\n`]),
-    pick(['', `partOf: ${pick(['shop', 'store'])}\n`]),
-  ].join('');
+  const head = [pick(['', `namespace: ${pick(['ns-a', 'ns-b'])}\n`]), pick(['', `partOf: ${pick(['shop', 'store'])}\n`])].join('');
   return text.replace('apps:\n', `${head}apps:\n`);
 }
 
@@ -80,7 +82,11 @@ describe('the render cache', () => {
   it('changes no byte of random fleets that share one cache', () => {
     let hits = 0;
     for (let seed = 1; seed <= 12; seed++) {
-      const stages = ['dev', 'qa'].map((stage, i) => ({ stage, file: `environments/${stage}.yaml`, text: randomFleet(seed * 10 + i, stage) }));
+      const stages = ['dev', 'qa'].map((stage, i) => ({
+        stage,
+        file: `environments/${stage}.yaml`,
+        text: randomFleet(seed * 10 + i, stage),
+      }));
       hits += compileThreeWays(stages).hits;
     }
     expect(hits).toBeGreaterThan(0);
@@ -112,7 +118,10 @@ describe('the render cache', () => {
     writeFileSync(join(dir, `.staging-${dead}-abc`, 'x.json'), 'x');
     mkdirSync(join(dir, `.staging-${process.pid}-def`), { recursive: true });
     const cache = diskRenderCache(root);
-    compileStages(committed().filter((s) => s.stage === 'lab'), { project, cache });
+    compileStages(
+      committed().filter((s) => s.stage === 'lab'),
+      { project, cache },
+    );
     cache.flush();
     expect(existsSync(join(dir, `.staging-${dead}-abc`))).toBe(false);
     expect(existsSync(join(dir, `.staging-${process.pid}-def`))).toBe(true);

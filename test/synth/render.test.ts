@@ -34,7 +34,9 @@ const problemsOf = (text: string) =>
 
 describe('an Error thrown by a construct', () => {
   it("becomes a problem with a code, placed at the app's key in the stage file", () => {
-    const [problem, ...rest] = problemsOf('namespace: t\napps:\n  ok: {stack: cron, schedule: "0 2 * * *"}\n  nightly:\n    stack: cron\n    schedule: "0 2 * *"\n');
+    const [problem, ...rest] = problemsOf(
+      'namespace: t\napps:\n  ok: {stack: cron, schedule: "0 2 * * *"}\n  nightly:\n    stack: cron\n    schedule: "0 2 * *"\n',
+    );
     expect(rest).toEqual([]);
     expect(problem.code).toBe('construct/error');
     expect(problem.location).toEqual({ file: 'environments/t.yaml', line: 4, column: 3 });

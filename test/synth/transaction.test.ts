@@ -14,7 +14,11 @@ import { LOCK_FILE } from '../../lib/cli/lock.js';
 
 /** Runs a command from its bundle (lib/cli/run.mjs), which starts faster than through tsx. */
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), command, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), command, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -58,7 +62,8 @@ function crashEverywhere(base: string, command: string, args: readonly string[])
     const next = run('check', [], dir);
     expect(next.stderr, step).toMatch(/^(stagecraft: taking over the lock .*\n)?recovered: /);
     const now = state(dir);
-    const outcome = JSON.stringify(now) === JSON.stringify(after) ? 'after' : JSON.stringify(now) === JSON.stringify(before) ? 'before' : 'torn';
+    const outcome =
+      JSON.stringify(now) === JSON.stringify(after) ? 'after' : JSON.stringify(now) === JSON.stringify(before) ? 'before' : 'torn';
     if (outcome === 'torn') expect(now, `after a crash at ${step}`).toEqual(after);
     // the output and the stage files agree in both outcomes; only synth's sources differ from its old output
     if (outcome === 'after' || command !== 'synth') expect(next.code, `${step}: ${next.stderr}`).toBe(0);
@@ -100,29 +105,51 @@ describe('a command killed between any two write steps', () => {
     writeFileSync(join(base, 'environments', 'dev.yaml'), repoStage('dev').replace('image: demoapp:1\n', 'image: demoapp:1.1\n'));
     expect(run('synth', [], base).code).toBe(0);
     const { outcomes } = crashEverywhere(base, 'promote', ['dev', 'test']);
-    expect(outcomes).toEqual(['staged: before', 'journal: after', 'rename-1: after', 'rename-2: after', 'rename-3: after', 'cleanup: after']);
+    expect(outcomes).toEqual([
+      'staged: before',
+      'journal: after',
+      'rename-1: after',
+      'rename-2: after',
+      'rename-3: after',
+      'cleanup: after',
+    ]);
   }, 600_000);
 
   it('switch: the stage file and its dist/ change together or not at all', () => {
     // without delivery: settings, so that dist/delivery/ (rewritten when every stage is compiled) stays out of the
     // count, and without promotion: (from qa, which this project does not have)
-    const base = tempProject({ production: repoStage('production').replace(/^delivery:.*\n/m, '').replace(/^promotion:.*$/m, '#') });
+    const base = tempProject({
+      production: repoStage('production')
+        .replace(/^delivery:.*\n/m, '')
+        .replace(/^promotion:.*$/m, '#'),
+    });
     expect(run('synth', [], base).code).toBe(0);
     mkdirSync(join(base, 'dist', 'production', '.git'));
     writeFileSync(join(base, 'dist', 'production', '.git', 'HEAD'), 'ref: refs/heads/main\n');
     const { outcomes, after } = crashEverywhere(base, 'switch', ['production', 'demoapp']);
     expect(after['dist/production/.git/HEAD']).toBe('ref: refs/heads/main\n');
     // the foreign .git/ moves with the directory: one more rename than promote
-    expect(outcomes).toEqual(['staged: before', 'journal: after', 'rename-1: after', 'rename-2: after', 'rename-3: after', 'rename-4: after', 'cleanup: after']);
+    expect(outcomes).toEqual([
+      'staged: before',
+      'journal: after',
+      'rename-1: after',
+      'rename-2: after',
+      'rename-3: after',
+      'rename-4: after',
+      'cleanup: after',
+    ]);
   }, 600_000);
 });
 
 describe('the files of an unfinished write', () => {
-  it.each([LOCK_FILE, JOURNAL_FILE, 'dist/.stagecraft-tx/new/qa/10-demoapp.yaml', 'environments/.qa.yaml.stagecraft-tmp', 'environments/.stage.schema.json.stagecraft-tmp'])(
-    '%s is git-ignored',
-    (path) => {
-      const r = spawnSync('git', ['check-ignore', '--no-index', '-q', path], { cwd: REPO });
-      expect(r.status).toBe(0);
-    },
-  );
+  it.each([
+    LOCK_FILE,
+    JOURNAL_FILE,
+    'dist/.stagecraft-tx/new/qa/10-demoapp.yaml',
+    'environments/.qa.yaml.stagecraft-tmp',
+    'environments/.stage.schema.json.stagecraft-tmp',
+  ])('%s is git-ignored', (path) => {
+    const r = spawnSync('git', ['check-ignore', '--no-index', '-q', path], { cwd: REPO });
+    expect(r.status).toBe(0);
+  });
 });

@@ -27,14 +27,21 @@ describe('npm run synth writes dist/ atomically', () => {
     writeFileSync(join(dir, 'dist', 'lab', '10-stale.yaml'), GENERATED);
     const r = runCli('synth', [], dir);
     // warnings are printed (summarized per check and stage) but do not stop synthesis
-    expect(r.stderr).toContain("lab: warning: policy/image-tag: 1 warning on 1 object (ReplicationController lab/nginx), e.g. image 'nginx' has no tag (it means 'latest')\n");
+    expect(r.stderr).toContain(
+      "lab: warning: policy/image-tag: 1 warning on 1 object (ReplicationController lab/nginx), e.g. image 'nginx' has no tag (it means 'latest')\n",
+    );
     expect(r.stderr).not.toContain('nothing was written');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('lab: 8 objects in 8 files -> dist/lab/ (new)');
     expect(r.stdout).toContain('\ngone: removed dist/gone/ (there is no environments/gone.yaml)\n');
     expect(Object.keys(snapshotDir(join(dir, 'dist')))).toEqual([
-      'lab/00-namespace.yaml', 'lab/10-flannel.yaml', 'lab/10-nginx.yaml', 'lab/Kustomization',
-      'lab/edge/haproxy.cfg', 'lab/edge/keepalived-haproxy1.conf', 'lab/edge/keepalived-haproxy2.conf',
+      'lab/00-namespace.yaml',
+      'lab/10-flannel.yaml',
+      'lab/10-nginx.yaml',
+      'lab/Kustomization',
+      'lab/edge/haproxy.cfg',
+      'lab/edge/keepalived-haproxy1.conf',
+      'lab/edge/keepalived-haproxy2.conf',
       'lab/inventory.txt',
     ]);
     expect(existsSync(join(dir, 'environments', 'stage.schema.json'))).toBe(true);

@@ -35,7 +35,12 @@ describe('selectArchitecture', () => {
 
 describe('pods pinned to a node by hand', () => {
   it('keep their pod spec: nodeName bypasses the scheduler, so there is nothing to select', () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { nodeName: 'mink8s', containers: [{ name: 'c', image: 'nginx' }] } };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { nodeName: 'mink8s', containers: [{ name: 'c', image: 'nginx' }] },
+    };
     expect(selectArchitecture([pod], { architecture: 'arm', stageName: 's' })).toEqual([pod]);
   });
 });

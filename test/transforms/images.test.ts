@@ -94,7 +94,7 @@ const CASES: { name: string; architecture: Architecture; stage?: StageImages; in
   spec: { template: { spec: { containers: [{ name: r, image: "example/registry-armv7:2" }] } } }`,
   },
   {
-    name: "an image the stage lists as native runs as it is, whatever its tag (StatefulSet)",
+    name: 'an image the stage lists as native runs as it is, whatever its tag (StatefulSet)',
     architecture: 'arm',
     stage: { substitute: {}, native: ['localhost:5000/zyxist/moj-obraz'] },
     input: `
@@ -193,7 +193,12 @@ describe('normalizeImage', () => {
 describe('imageSubstitutions', () => {
   it('lists what the transform recorded, with the image that replaced it', () => {
     expect(imageSubstitutions(run(CASES[0].input, 'arm'))).toEqual([
-      { object: 'ReplicationController kube-system/kube-registry', container: 'registry', from: 'registry:2', to: 'budry/registry-arm:latest' },
+      {
+        object: 'ReplicationController kube-system/kube-registry',
+        container: 'registry',
+        from: 'registry:2',
+        to: 'budry/registry-arm:latest',
+      },
     ]);
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { setNamespace } from '../../lib/transforms/namespace.js';
 
-const obj = (kind: string, namespace?: string) => ({ apiVersion: 'v1', kind, metadata: { name: 'x', ...(namespace ? { namespace } : {}) } });
+const obj = (kind: string, namespace?: string) => ({
+  apiVersion: 'v1',
+  kind,
+  metadata: { name: 'x', ...(namespace ? { namespace } : {}) },
+});
 
 describe('setNamespace', () => {
   it.each([
