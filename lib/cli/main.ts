@@ -10,6 +10,7 @@ import { ExitCode, ProblemsError, formatLabelledProblem, type Problem } from '..
 import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
+import { discardRenderCache } from './project.js';
 
 /** Where a command writes text. */
 export interface Writer {
@@ -83,7 +84,9 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
   } catch (e) {
     return reportFailure(e, command, io, color);
   } finally {
-    // a command run in-process (tests, tools) must not keep the project locked after it returns
+    // a command run in-process (tests, tools) must not keep the project locked, nor leave
+    // unflushed render-cache entries behind, after it returns
+    discardRenderCache();
     releaseHeldLocks();
   }
 }

@@ -119,6 +119,7 @@ export function compile(
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
   const cache = noCache ? undefined : diskRenderCache(project.root);
+  if (cache) unflushed.push(cache);
   const compiled = compileStages(
     stages.map((stage) => ({
       stage,
@@ -136,7 +137,6 @@ export function compile(
       cache,
     },
   );
-  if (cache) unflushed.push(cache);
   return compiled;
 }
 
@@ -145,6 +145,11 @@ const unflushed: DiskRenderCache[] = [];
 /** Writes what the compilations of this command put in the render cache: call it once the command has succeeded. */
 export function flushRenderCache(): void {
   for (const cache of unflushed.splice(0)) cache.flush();
+}
+
+/** Throws away what the compilations of this command put in the render cache and did not flush (main does, when a command returns). */
+export function discardRenderCache(): void {
+  for (const cache of unflushed.splice(0)) cache.discard();
 }
 
 /** Files a folder of manifests contributes: what `kubectl apply -f` reads. */

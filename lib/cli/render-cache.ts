@@ -8,7 +8,7 @@
  * Safety: a file holds the SHA-256 of its content on its first line and is read only when that
  * matches (a truncated or edited entry is a miss); entries are written to a staging directory
  * as they are made and renamed into place only when the command succeeded (`flush`; a failed
- * command removes its staging directory when it exits, and one left by a killed process is
+ * command removes its staging directory when it returns (`discard`, from main), and one left by a killed process is
  * removed by the next flush); only objects that survive JSON exactly are stored (no undefined, -0, NaN, class
  * instances). Nothing is stored when a compiler source changed just before the command started
  * (the running code might not be what the digests describe). Bounded: after a run, the least
@@ -54,6 +54,8 @@ export interface DiskRenderCache extends RenderCache {
    * beyond the bounds.
    */
   flush(): void;
+  /** Removes the entries `set` since the last flush (a command that failed, or did not flush). */
+  discard(): void;
 }
 
 /** The render cache of the project in `root`. */
@@ -69,9 +71,6 @@ export function diskRenderCache(root: string): DiskRenderCache {
   /** Entries written to the staging directory, by their place in the cache. */
   const pending = new Map<string, string>();
   let staging: string | undefined;
-  const dropStaging = () => {
-    if (staging) rmSync(staging, { recursive: true, force: true });
-  };
   /** Entries read: marked as used at the flush (the least recently used are evicted first). */
   const used: string[] = [];
   const now = new Date();
@@ -98,17 +97,21 @@ export function diskRenderCache(root: string): DiskRenderCache {
     },
     set(key, app) {
       if (!writable || !jsonExact(app.objects)) return;
-      // written at once (not held in memory) to a staging directory this process removes when it exits
+      // written at once (not held in memory) to a staging directory, renamed into place by flush or removed by discard
       if (!staging) {
         mkdirSync(dir, { recursive: true });
         staging = mkdtempSync(join(dir, `${STAGING_PREFIX}${process.pid}-`));
-        process.once('exit', dropStaging);
       }
       const path = pathOf(key);
       const staged = join(staging, basename(path));
       const body = JSON.stringify(app);
       writeFileSync(staged, `${sha256(body)}\n${body}`);
       pending.set(path, staged);
+    },
+    discard() {
+      pending.clear();
+      if (staging) rmSync(staging, { recursive: true, force: true });
+      staging = undefined;
     },
     flush() {
       if (!writable) return;
@@ -117,10 +120,7 @@ export function diskRenderCache(root: string): DiskRenderCache {
         renameSync(staged, path);
         stats.stored++;
       }
-      pending.clear();
-      dropStaging();
-      process.off('exit', dropStaging);
-      staging = undefined;
+      this.discard();
       for (const path of used.splice(0)) {
         try {
           utimesSync(path, now, now);

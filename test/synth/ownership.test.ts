@@ -1,16 +1,12 @@
 /** synth replaces and removes only the files it wrote; everything else in dist/ is left alone and reported. */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, repoStage, snapshotDir, tempProject } from '../helpers/cli.js';
+import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { scanDir } from '../../lib/synth/write.js';
 
-function run(command: string, args: readonly string[], cwd: string) {
-  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), command, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = runCli;
 
 /** Hand-written files, as users keep them in dist/: path below dist/ -> content. */
 const FOREIGN: Record<string, string> = {
