@@ -4,7 +4,20 @@
  * (lib/checks/manifests.ts). Every problem is located; the bounds of lib/model/limits.ts hold
  * whatever the text: nesting depth, alias expansion (the parser's own `maxAliasCount`).
  */
-import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, parseAllDocuments, parseDocument, visit, type Document } from 'yaml';
+import {
+  Composer,
+  type CST,
+  LineCounter,
+  Parser,
+  YAMLParseError,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  visit,
+  type Document,
+} from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
 import { MAX_DEPTH, shorten } from './limits.js';
 
@@ -44,18 +57,39 @@ function nulProblem(text: string, at: (offset: number) => SourceLocation): Probl
 }
 
 /**
- * What the structure of a document breaks, walking it once without recursion: the offset of the
- * first node nested deeper than MAX_DEPTH, and every key written twice in a mapping (found with a
- * set per mapping: the parser's own `uniqueKeys` compares each key with all before it, which made
+ * The offset of the first collection nested deeper than MAX_DEPTH, found on the parser's token
+ * tree (built without recursion) before the composer, which recurses, sees it: so that the depth
+ * is refused at the same place with the same message however deep the caller's own stack is.
+ */
+function tooDeep(tokens: readonly CST.Token[]): number | undefined {
+  const stack: { token: CST.Token | null | undefined; depth: number }[] = tokens.map((token) => ({ token, depth: 0 })).reverse();
+  while (stack.length) {
+    const { token, depth } = stack.pop()!;
+    if (token?.type === 'document') stack.push({ token: token.value, depth: 1 });
+    else if (token?.type === 'block-map' || token?.type === 'block-seq' || token?.type === 'flow-collection') {
+      if (depth > MAX_DEPTH) return token.offset;
+      // in file order: the last item pushed first
+      for (let i = token.items.length - 1; i >= 0; i--) {
+        const item = token.items[i];
+        stack.push({ token: item.value, depth: depth + 1 });
+        if ('key' in item) stack.push({ token: item.key, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The keys a document writes twice in a mapping, walking it once without recursion (with a set
+ * per mapping: the parser's own `uniqueKeys` compares each key with all before it, which made
  * 40,000 keys take a minute).
  */
-function structure(doc: Document): { deep?: number; duplicates: { offset: number; key: string }[] } {
+function duplicateKeys(doc: Document): { offset: number; key: string }[] {
   const duplicates: { offset: number; key: string }[] = [];
-  const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 1 }];
+  const stack: unknown[] = [doc.contents];
   while (stack.length) {
-    const { node, depth } = stack.pop()!;
+    const node = stack.pop();
     if (!isCollection(node)) continue;
-    if (depth > MAX_DEPTH) return { deep: node.range?.[0] ?? 0, duplicates };
     const keys = isMap(node) ? new Set<string>() : undefined;
     for (const item of node.items) {
       if (isPair(item)) {
@@ -65,11 +99,37 @@ function structure(doc: Document): { deep?: number; duplicates: { offset: number
           if (keys.has(key)) duplicates.push({ offset: item.key.range?.[0] ?? 0, key });
           keys.add(key);
         }
-        stack.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
-      } else stack.push({ node: item, depth: depth + 1 });
+        stack.push(item.key, item.value);
+      } else stack.push(item);
     }
   }
-  return { duplicates };
+  return duplicates;
+}
+
+/** The documents of `tokens`: every one when `multi`, else the first (a second is an error), as parseAllDocuments and parseDocument compose them. */
+function compose(
+  tokens: readonly CST.Token[],
+  text: string,
+  { multi, what }: Pick<ReadYamlOptions, 'multi' | 'what'>,
+  options: ConstructorParameters<typeof Composer>[0],
+): Document[] {
+  const composer = new Composer(options);
+  if (multi) return [...composer.compose(tokens)];
+  const docs: Document[] = [];
+  for (const doc of composer.compose(tokens, true, text.length)) {
+    if (docs.length === 0) docs.push(doc);
+    else {
+      docs[0].errors.push(
+        new YAMLParseError(
+          [doc.range[0], doc.range[1]],
+          'MULTIPLE_DOCS',
+          `a second YAML document starts here; ${what} hold one document each`,
+        ),
+      );
+      break;
+    }
+  }
+  return docs;
 }
 
 function firstAliasOffset(doc: Document): number {
@@ -100,7 +160,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col };
   };
-  // duplicate keys are found by `structure`, in linear time
+  // duplicate keys are found by `duplicateKeys`, in linear time
   const options = { lineCounter: lines, prettyErrors: false, uniqueKeys: false } as const;
   // before parsing (the line counter is filled by the parser): the place counted by hand
   const nul = nulProblem(text, (o) => ({
@@ -109,9 +169,11 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
     column: o - text.lastIndexOf('\n', o - 1),
   }));
   if (nul.length) return { docs: [], values: [], lines, problems: nul, at };
-  const parsed = multi ? parseAllDocuments(text, options) : parseDocument(text, options);
-  const docs: Document[] = Array.isArray(parsed) ? parsed : 'errors' in parsed && 'contents' in parsed ? [parsed as Document] : [];
-  // a stack overflow in the parser is its RESOURCE_EXHAUSTION error: the nesting bound, in its words
+  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const deep = tooDeep(tokens);
+  if (deep !== undefined) return { docs: [], values: [], lines, problems: [depthProblem(at(deep))], at };
+  const docs = compose(tokens, text, { multi, what }, options);
+  // a stack overflow in the composer would be its RESOURCE_EXHAUSTION error: the nesting bound, in its words
   const problems: Problem[] = docs.flatMap((d) =>
     d.errors.map((e) =>
       e.code === 'RESOURCE_EXHAUSTION'
@@ -122,9 +184,8 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
   if (problems.length) return { docs, values: [], lines, problems: dedupe(problems), at };
   const values: unknown[] = [];
   for (const doc of docs) {
-    const { deep, duplicates } = structure(doc);
-    if (deep !== undefined || duplicates.length) {
-      if (deep !== undefined) problems.push(depthProblem(at(deep)));
+    const duplicates = duplicateKeys(doc);
+    if (duplicates.length) {
       for (const d of duplicates) {
         problems.push({
           code: 'yaml/duplicate-key',

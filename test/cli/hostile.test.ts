@@ -89,6 +89,20 @@ describe('hostile stage files get located messages', () => {
     expect(problems(`apps:\n  nginx: ${'['.repeat(150)}${']'.repeat(150)}\n`)[0]).toContain('nested more than 100 levels deep');
   });
 
+  it('refuses deep nesting at the same place with the same message, however deep the caller already is', () => {
+    const text = `apps:\n  nginx: ${'['.repeat(10000)}${']'.repeat(10000)}\n`;
+    const nested = (frames: number): string[] => (frames === 0 ? problems(text) : nested(frames - 1));
+    const shallow = problems(text);
+    for (const frames of [100, 1000, 3000]) expect(nested(frames)).toEqual(shallow);
+    expect(shallow[0]).toMatch(/^environments\/x\.yaml:2:\d+: mappings and lists are nested more than 100 levels deep here/);
+  });
+
+  it('refuses a second document in a stage file, where it starts', () => {
+    expect(problems('apps: {}\n---\napps: {}\n')).toEqual([
+      'environments/x.yaml:2:1: a second YAML document starts here; stage files hold one document each',
+    ]);
+  });
+
   it('limits alias expansion with the parser itself, even behind quotes in plain scalars', () => {
     const lines = ['l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
     for (let i = 1; i <= 9; i++)
