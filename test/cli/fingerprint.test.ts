@@ -11,6 +11,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -20,23 +21,34 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, repoStage, tempProject, type CliResult } from '../helpers/cli.js';
+import { REPO, repoStage, runCli, tempProject, type CliResult } from '../helpers/cli.js';
 import { FINGERPRINT_FILE, compilerDigests, unchangedSinceRecorded } from '../../lib/cli/fingerprint.js';
 
-const TSX = import.meta.resolve('tsx');
-
-/** Runs `<compiler>/lib/cli/<command>.ts` in `cwd`. */
+/**
+ * Runs `command` in `cwd` with `compiler`'s code: in this process for this repository, otherwise
+ * as `npm run <command>` starts it there (its lib/cli/run.mjs), so that an edited source is the code that runs.
+ */
 function run(compiler: string, command: string, cwd: string): CliResult {
-  const r = spawnSync(process.execPath, ['--import', TSX, join(compiler, 'lib/cli', `${command}.ts`)], { cwd, encoding: 'utf8' });
+  if (compiler === REPO) return runCli(command, [], cwd);
+  const r = spawnSync(process.execPath, [join(compiler, 'lib/cli/run.mjs'), command], { cwd, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A copy of the compiler (its sources and lockfiles, node_modules linked), with the original times so that it counts as settled. */
+/**
+ * A copy of the compiler (its sources and lockfiles, with the original times so that it counts as
+ * settled, however soon a command starts), whose node_modules/ links to each installed package of
+ * this one: its own node_modules/.cache/, so that its bundles and this repository's never replace each other.
+ */
 function compilerCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'stagecraft-compiler-'));
   for (const e of ['lib', 'apps', 'package.json', 'package-lock.json', 'tsconfig.json'])
     cpSync(join(REPO, e), join(dir, e), { recursive: true, preserveTimestamps: true });
-  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+  mkdirSync(join(dir, 'node_modules'));
+  for (const e of readdirSync(join(REPO, 'node_modules'))) {
+    // what npm installed is a compiler input: a copy with its time, as a link would be new
+    if (e === '.package-lock.json') cpSync(join(REPO, 'node_modules', e), join(dir, 'node_modules', e), { preserveTimestamps: true });
+    else if (e !== '.cache') symlinkSync(join(REPO, 'node_modules', e), join(dir, 'node_modules', e));
+  }
   return dir;
 }
 
@@ -75,22 +87,19 @@ function checkBothWays(compiler: string, dir: string): CliResult {
 }
 
 describe('npm run check from the digests of the last synth', () => {
-  const compiler = compilerCopy();
-  afterAll(() => rmSync(compiler, { recursive: true, force: true }));
-
   it('says current without compiling when nothing changed, with the same message', () => {
-    const dir = synthesized(compiler);
-    const fast = run(compiler, 'check', dir);
+    const dir = synthesized(REPO);
+    const fast = run(REPO, 'check', dir);
     rmSync(join(dir, FINGERPRINT_FILE));
     // a full check that passes records the fingerprint too
-    const full = run(compiler, 'check', dir);
+    const full = run(REPO, 'check', dir);
     expect(fast).toEqual(full);
     expect(fast).toMatchObject({ code: 0, stdout: expect.stringMatching(/^dist\/ is current: 1 stage\(s\), \d+ files\n$/) });
-    expect(unchangedSinceRecorded(dir, 'dist', compiler)).toBeDefined();
+    expect(unchangedSinceRecorded(dir, 'dist', REPO)).toBeDefined();
   });
 
   it('a damaged fingerprint matches nothing', () => {
-    const dir = synthesized(compiler);
+    const dir = synthesized(REPO);
     for (const text of [
       '{',
       '{"format":1}',
@@ -99,82 +108,87 @@ describe('npm run check from the digests of the last synth', () => {
       `{"format":1,"node":"${process.version}","project":{},"dist":[1],"compiler":{}}`,
     ]) {
       writeFileSync(join(dir, FINGERPRINT_FILE), text);
-      expect(unchangedSinceRecorded(dir, 'dist', compiler)).toBeUndefined();
+      expect(unchangedSinceRecorded(dir, 'dist', REPO)).toBeUndefined();
     }
   });
 
   it('a stage file changed', () => {
-    const dir = synthesized(compiler);
+    const dir = synthesized(REPO);
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 4'));
-    expect(checkBothWays(compiler, dir).stderr).toContain('changed: dist/lab/10-nginx.yaml');
+    expect(checkBothWays(REPO, dir).stderr).toContain('changed: dist/lab/10-nginx.yaml');
   });
 
   it('a stage file added, and the project file changed', () => {
-    const dir = synthesized(compiler);
+    const dir = synthesized(REPO);
     writeFileSync(join(dir, 'environments', 'other.yaml'), repoStage('lab'));
-    expect(checkBothWays(compiler, dir).code).toBe(1);
-    const again = synthesized(compiler);
+    expect(checkBothWays(REPO, dir).code).toBe(1);
+    const again = synthesized(REPO);
     appendFileSync(join(again, 'stagecraft.yaml'), '\n# a comment\n');
-    checkBothWays(compiler, again);
-  });
-
-  it("a stack's source changed", () => {
-    const dir = synthesized(compiler);
-    withChanged(
-      join(compiler, 'apps', 'nginx.ts'),
-      (t) => {
-        const changed = t.replace("            name: 'nginx',\n            image:", "            name: 'web',\n            image:");
-        expect(changed, 'the edit this test makes to the stack').not.toBe(t);
-        return changed;
-      },
-      () => {
-        expect(checkBothWays(compiler, dir).stderr).toContain('changed: dist/lab/10-nginx.yaml');
-      },
-    );
-  });
-
-  it('the lockfile changed, or what npm installed', () => {
-    const dir = synthesized(compiler);
-    withChanged(
-      join(compiler, 'package-lock.json'),
-      (t) => `${t}\n`,
-      () => {
-        expect(checkBothWays(compiler, dir).code).toBe(0);
-      },
-    );
-    // node_modules/.package-lock.json (what npm installed) is one of the digests, through the link
-    const digests = compilerDigests(compiler);
-    expect(digests['node_modules/.package-lock.json']).toMatch(/^[0-9a-f]{64}$/);
-    expect(digests['package-lock.json']).toMatch(/^[0-9a-f]{64}$/);
-    expect(Object.keys(digests)).toContain('apps/nginx.ts');
+    checkBothWays(REPO, again);
   });
 
   it('a generated file edited by hand, removed, or added, and a foreign file added', () => {
-    const edited = synthesized(compiler);
+    const edited = synthesized(REPO);
     appendFileSync(join(edited, 'dist', 'lab', '10-flannel.yaml'), '# edited\n');
-    expect(checkBothWays(compiler, edited).stderr).toContain('changed: dist/lab/10-flannel.yaml');
-    const removed = synthesized(compiler);
+    expect(checkBothWays(REPO, edited).stderr).toContain('changed: dist/lab/10-flannel.yaml');
+    const removed = synthesized(REPO);
     rmSync(join(removed, 'dist', 'lab', '10-flannel.yaml'));
-    expect(checkBothWays(compiler, removed).stderr).toContain('missing: dist/lab/10-flannel.yaml');
-    const added = synthesized(compiler);
+    expect(checkBothWays(REPO, removed).stderr).toContain('missing: dist/lab/10-flannel.yaml');
+    const added = synthesized(REPO);
     writeFileSync(
       join(added, 'dist', 'lab', '10-extra.yaml'),
       '# Generated by stagecraft from environments/lab.yaml; do not edit.\nkind: X\n',
     );
-    expect(checkBothWays(compiler, added).stderr).toContain('not produced by the sources: dist/lab/10-extra.yaml');
-    const foreign = synthesized(compiler);
+    expect(checkBothWays(REPO, added).stderr).toContain('not produced by the sources: dist/lab/10-extra.yaml');
+    const foreign = synthesized(REPO);
     mkdirSync(join(foreign, 'dist', 'notes'));
     writeFileSync(join(foreign, 'dist', 'notes', 'README.md'), 'hand-written\n');
-    expect(checkBothWays(compiler, foreign).code).toBe(0);
+    expect(checkBothWays(REPO, foreign).code).toBe(0);
   });
 
   it('the schema or a crds/ folder changed', () => {
-    const schema = synthesized(compiler);
+    const schema = synthesized(REPO);
     appendFileSync(join(schema, 'environments', 'stage.schema.json'), ' ');
-    expect(checkBothWays(compiler, schema).stderr).toContain('changed: environments/stage.schema.json');
-    const crds = synthesized(compiler);
+    expect(checkBothWays(REPO, schema).stderr).toContain('changed: environments/stage.schema.json');
+    const crds = synthesized(REPO);
     mkdirSync(join(crds, 'crds'));
     writeFileSync(join(crds, 'crds', 'x.yaml'), 'kind: CustomResourceDefinition\n');
-    checkBothWays(compiler, crds);
+    checkBothWays(REPO, crds);
+  });
+
+  describe('with a copy of the compiler, run as npm run starts it there', () => {
+    const compiler = compilerCopy();
+    afterAll(() => rmSync(compiler, { recursive: true, force: true }));
+
+    it("a stack's source changed", () => {
+      const dir = synthesized(compiler);
+      withChanged(
+        join(compiler, 'apps', 'nginx.ts'),
+        (t) => {
+          const changed = t.replace("            name: 'nginx',\n            image:", "            name: 'web',\n            image:");
+          expect(changed, 'the edit this test makes to the stack').not.toBe(t);
+          return changed;
+        },
+        () => {
+          expect(checkBothWays(compiler, dir).stderr).toContain('changed: dist/lab/10-nginx.yaml');
+        },
+      );
+    });
+
+    it('the lockfile changed, or what npm installed', () => {
+      const dir = synthesized(compiler);
+      withChanged(
+        join(compiler, 'package-lock.json'),
+        (t) => `${t}\n`,
+        () => {
+          expect(checkBothWays(compiler, dir).code).toBe(0);
+        },
+      );
+      // node_modules/.package-lock.json (what npm installed) is one of the digests
+      const digests = compilerDigests(compiler);
+      expect(digests['node_modules/.package-lock.json']).toMatch(/^[0-9a-f]{64}$/);
+      expect(digests['package-lock.json']).toMatch(/^[0-9a-f]{64}$/);
+      expect(Object.keys(digests)).toContain('apps/nginx.ts');
+    });
   });
 });
