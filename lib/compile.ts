@@ -82,6 +82,11 @@ export interface CompileStagesOptions {
   readonly stages?: readonly string[];
   /** Rendered apps kept between runs (lib/cli/render-cache.ts). @default - none */
   readonly cache?: RenderCache;
+  /**
+   * The `promotion.from` of stages of the project not compiled here, whose output is kept as it is
+   * (lib/cli/reuse.ts): the promotion order and the delivery plan see them too. @default []
+   */
+  readonly otherPromotions?: readonly PromotionDeclaration[];
 }
 
 export interface Compiled {
@@ -91,6 +96,15 @@ export interface Compiled {
   readonly checks: ReadonlyMap<string, CheckResult>;
   /** Per stage, the summary lines of the values its `secrets.allow` excused (lib/stage-secrets.ts). */
   readonly allowedSecrets: ReadonlyMap<string, readonly string[]>;
+  /** Per stage, what it declares that other stages' output depends on: `delivery:` and `promotion.from`. */
+  readonly declarations: ReadonlyMap<string, StageDeclarations>;
+}
+
+/** What a stage file declares across stages. */
+export interface StageDeclarations {
+  /** Whether it declares `delivery:` (its objects go into dist/delivery/). */
+  readonly delivered: boolean;
+  readonly from?: string;
 }
 
 /** Step 1: a stage file, loaded and validated against the schema and the stacks' refine rules. */
@@ -160,6 +174,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const rendered: RenderedStage[] = [];
   const checks = new Map<string, CheckResult>();
   const allowedSecrets = new Map<string, readonly string[]>();
+  const declarations = new Map<string, StageDeclarations>();
   const digests = new Map<string, string>();
   const edges = new Map<string, readonly EdgeFile[]>();
   let failedChecks = false;
@@ -177,8 +192,13 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
         ]);
       }
       const loaded = withSources(loadStage(source), source);
-      promotions.push(promotionDeclaration(loaded));
+      const declaration = promotionDeclaration(loaded);
+      promotions.push(declaration);
       const { delivery, secretStore } = loaded.file;
+      declarations.set(source.stage, {
+        delivered: delivery !== undefined,
+        ...(declaration.from === undefined ? {} : { from: declaration.from }),
+      });
       const engine = delivery ? (delivery.engine ?? project.delivery?.engine) : undefined;
       const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: options.cache });
       if (delivery) {
@@ -213,6 +233,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     }
   }
   // `promotion.from` can name only what the caller says the project has (a compilation of some stages names others)
+  promotions.push(...(options.otherPromotions ?? []));
   if (options.stages) problems.push(...promotionProblems(promotions, options.stages));
   let deliveryTree: Map<string, string> | undefined;
   if (options.delivery && delivered.length && !problems.length) {
@@ -246,5 +267,5 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     );
   const tree: DistTree = new Map(rendered.map((r) => [r.stage.name, files(r)]));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
-  return { stages: rendered, tree, checks, allowedSecrets };
+  return { stages: rendered, tree, checks, allowedSecrets, declarations };
 }

@@ -6,11 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-import { ExitCode, type Problem } from '../errors.js';
+import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { exceptionLines, toProblem, type Finding } from '../checks/finding.js';
 import { describeObject } from '../model/object.js';
 import { imageSubstitutions } from '../transforms/images.js';
-import { EXIT_CODES_HELP, printProblem, progress, useColor, type Command } from './main.js';
+import { EXIT_CODES_HELP, printProblem, progress, useColor, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
   DIST_DIR,
@@ -22,8 +22,12 @@ import {
   schemaText,
   writeOutput,
   writtenLines,
+  type Compiled,
+  type WrittenStage,
 } from './project.js';
-import { startFingerprint } from './fingerprint.js';
+import { startFingerprint, type StageRecord } from './fingerprint.js';
+import { reusableStages } from './reuse.js';
+import type { RenderedStage } from '../synth/render.js';
 
 const usage = `Usage: npm run synth [-- [<stage>...] [--stage <name>...] [--verbose] [--no-cache]]
 
@@ -77,64 +81,152 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const project = openProject(root, { writer, log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, named);
     const all = named.length === 0;
+    // a full synthesis keeps the output of every stage whose inputs did not change since the last one (lib/cli/reuse.ts)
+    const reuse = all && !noCache && !verbose ? reusableStages(root, DIST_DIR, project.stages) : undefined;
+    const color = useColor(io);
+    if (reuse && reuse.changed.length === 0) {
+      // nothing changed at all: dist/ and the schema are what the last synthesis wrote; say what it said
+      const records = [...reuse.kept].map(([s, r]) => keptReport(s, r));
+      const fp = reuse.fingerprint;
+      const delivery = Object.keys(fp.dist)
+        .filter((p) => p.startsWith(`${DIST_DIR}/${DELIVERY_DIR}/`) && p.endsWith(`/${INVENTORY_FILE}`))
+        .sort();
+      printReports(io, records, color, verbose);
+      for (const p of delivery) {
+        const text = readFileSync(join(root, p), 'utf8');
+        io.stdout.write(deliveryLine(p.split('/')[2], text));
+      }
+      printTotal(io, records);
+      return ExitCode.ok;
+    }
     const line = progress(io);
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
     const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema;
     // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
-    const fingerprint = all ? startFingerprint(root) : undefined;
-    const { compiled, gone, written } = line.during(() => {
-      const compiled = compile(project, all ? project.stages : named, {
+    const fingerprint = all ? startFingerprint(root, reuse?.inputs) : undefined;
+    const kept = reuse ? [...reuse.kept].map(([s, r]) => ({ stage: s, from: r.from })) : [];
+    const compileAll = () =>
+      compile(project, all ? project.stages : named, {
         onStage: (s, i, n) => line.update(`synth: compiling ${s} (${i + 1}/${n})`),
         noCache,
       });
+    const { compiled, gone, written, partial } = line.during(() => {
+      let compiled: Compiled | undefined;
+      let partial = reuse !== undefined;
+      if (reuse) {
+        try {
+          compiled = compile(project, reuse.changed, {
+            onStage: (s, i, n) => line.update(`synth: compiling ${s} (${i + 1}/${n})`),
+            kept,
+          });
+        } catch (e) {
+          // a problem: compile every stage, so that the messages are those of a full synthesis
+          if (!(e instanceof ProblemsError)) throw e;
+          partial = false;
+        }
+      }
+      compiled ??= compileAll();
       line.update('synth: writing dist/');
       // a full synthesis removes the output of stages whose stage file is gone, and says so
       const { stages: written, removed: gone } = writeOutput(project, compiled, {
         removeOthers: all,
         files: new Map(schemaStale ? [[SCHEMA_FILE, schema]] : []),
+        keep: partial ? kept.map((k) => k.stage) : [],
       });
-      return { compiled, gone, written };
+      return { compiled, gone, written, partial };
     });
     flushRenderCache();
+    const reports = compiled.stages.map((s, i) => compiledReport(s, written[i], compiled));
+    if (partial && reuse) {
+      for (const [s, r] of reuse.kept) reports.push(keptReport(s, r));
+      reports.sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0));
+    }
     fingerprint?.record({
       distDir: DIST_DIR,
       tree: compiled.tree,
       schema: { file: SCHEMA_FILE, text: schema },
       stages: project.stages.length,
+      synthStages: Object.fromEntries(reports.map((r) => [r.stage, r.record])),
+      kept: partial && reuse ? { stages: kept.map((k) => k.stage), dist: reuse.keptDist } : undefined,
     });
-    const color = useColor(io);
-    let summarized = 0;
-    for (const [i, s] of compiled.stages.entries()) {
-      io.stdout.write(
-        writtenLines(written[i])
-          .map((l) => `${l}\n`)
-          .join(''),
-      );
-      for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
-        io.stdout.write(`  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`);
-      }
-      const result = compiled.checks.get(s.stage.name);
-      for (const l of exceptionLines(result?.exceptions ?? [])) io.stdout.write(`  ${l}\n`);
-      for (const l of compiled.allowedSecrets.get(s.stage.name) ?? []) io.stdout.write(`  ${l}\n`);
-      const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
-      const problems = verbose ? warnings.map((f) => toProblem(f)) : warningSummary(s.stage.name, warnings);
-      if (problems.length) io.stderr.write(problems.map((p) => printProblem(p, color)).join('\n') + '\n');
-      if (!verbose) summarized += warnings.length;
-    }
+    printReports(io, reports, color, verbose);
     for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
-      if (!path.endsWith(`/${INVENTORY_FILE}`)) continue;
-      const objects = /^objects: (\d+)$/m.exec(text)?.[1];
-      io.stdout.write(`${DELIVERY_DIR}: ${objects} ${path.split('/')[0]} objects -> ${DIST_DIR}/${DELIVERY_DIR}/${path.split('/')[0]}/\n`);
+      if (path.endsWith(`/${INVENTORY_FILE}`)) io.stdout.write(deliveryLine(path.split('/')[0], text));
     }
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
     }
-    if (summarized)
-      io.stderr.write(`${summarized} warning${summarized === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
+    printTotal(io, reports, verbose);
     return ExitCode.ok;
   },
 };
+
+/** What synth prints about one stage, and the record a later synthesis prints it from when it keeps the stage. */
+interface StageReport {
+  readonly stage: string;
+  /** The summary line and the changed objects. */
+  readonly head: string;
+  readonly record: StageRecord;
+  /** Every warning, as --verbose prints them (undefined for a kept stage, which is never kept with --verbose). */
+  readonly verbose?: readonly Problem[];
+}
+
+function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compiled): StageReport {
+  const name = s.stage.name;
+  let stdout = '';
+  for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
+    stdout += `  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`;
+  }
+  const result = compiled.checks.get(name);
+  for (const l of exceptionLines(result?.exceptions ?? [])) stdout += `  ${l}\n`;
+  for (const l of compiled.allowedSecrets.get(name) ?? []) stdout += `  ${l}\n`;
+  const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
+  const summary = warningSummary(name, warnings);
+  return {
+    stage: name,
+    head: writtenLines(written)
+      .map((l) => `${l}\n`)
+      .join(''),
+    record: {
+      objects: written.objects,
+      files: written.files,
+      stdout,
+      summary,
+      warnings: warnings.length,
+      ...compiled.declarations.get(name)!,
+    },
+    verbose: warnings.map((f) => toProblem(f)),
+  };
+}
+
+function keptReport(stage: string, record: StageRecord): StageReport {
+  const head = writtenLines({ stage, objects: record.objects, files: record.files, changes: { added: [], changed: [], removed: [] } });
+  return { stage, head: head.map((l) => `${l}\n`).join(''), record };
+}
+
+function printReports(io: Io, reports: readonly StageReport[], color: boolean, verbose = false): void {
+  for (const r of reports) {
+    io.stdout.write(r.head + r.record.stdout);
+    if (verbose && r.verbose) {
+      if (r.verbose.length) io.stderr.write(r.verbose.map((p) => printProblem(p, color)).join('\n') + '\n');
+    } else if (r.record.summary.length) {
+      io.stderr.write(r.record.summary.map((p) => printProblem(p, color)).join('\n') + '\n');
+    }
+  }
+}
+
+function printTotal(io: Io, reports: readonly StageReport[], verbose = false): void {
+  const summarized = verbose ? 0 : reports.reduce((n, r) => n + r.record.warnings, 0);
+  if (summarized)
+    io.stderr.write(`${summarized} warning${summarized === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
+}
+
+/** `delivery: 5 argocd objects -> dist/delivery/argocd/`, from the engine's inventory. */
+function deliveryLine(engine: string, inventory: string): string {
+  const objects = /^objects: (\d+)$/m.exec(inventory)?.[1];
+  return `${DELIVERY_DIR}: ${objects} ${engine} objects -> ${DIST_DIR}/${DELIVERY_DIR}/${engine}/\n`;
+}
 
 if (isEntry(import.meta.url)) runAsProcess(command);

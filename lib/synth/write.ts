@@ -132,6 +132,8 @@ export interface TransactionOptions extends WriteOptions {
   readonly files?: ReadonlyMap<string, string>;
   /** The command, for the journal and the message after a recovery. */
   readonly command: string;
+  /** Stage directories not in the tree that stay as they are even when `removeOthers` (kept, not compiled). @default [] */
+  readonly keep?: readonly string[];
 }
 
 export interface TransactionResult {
@@ -196,7 +198,7 @@ export function writeTransaction(o: TransactionOptions): TransactionResult {
   const stageDirs = [...o.tree.keys()];
   if (o.removeOthers && existsSync(dist)) {
     for (const entry of readdirSync(dist).sort()) {
-      if (entry === TX_DIR || o.tree.has(entry)) continue;
+      if (entry === TX_DIR || o.tree.has(entry) || o.keep?.includes(entry)) continue;
       const st = lstatSync(join(dist, entry));
       if (st.isDirectory() && scanDir(join(dist, entry)).owned.length > 0) {
         stageDirs.push(entry);
