@@ -24,14 +24,13 @@ import { renderStage, type RenderCache, type RenderedStage } from './synth/rende
 import { stageFiles } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
-import type { DistTree } from './synth/write.js';
+import { DIST_DIR, type DistTree } from './synth/write.js';
 import { stageEdge, type EdgeFile } from './edge/index.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
 
-/** The output directory, relative to the project root (also `output` in cdk8s.yaml). */
-export const DIST_DIR = 'dist';
+export { DIST_DIR } from './synth/write.js';
 
 let loader: StageLoader<typeof STACKS> | undefined;
 /** The loader for the registered stacks (its schema is compiled once per process). */

@@ -23,6 +23,8 @@ import type { Problem } from '../errors.js';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, isGenerated, type DistTree } from '../synth/write.js';
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
+/** Where the stage files are, relative to the project root. */
+export const ENVIRONMENTS_DIR = 'environments';
 /** Bumped whenever what a fingerprint covers changes, so that an older file never matches. */
 const FORMAT = 1;
 /** The compiler's own root (where lib/ and apps/ are), which is not the project's when the project links to it. */
@@ -30,7 +32,7 @@ const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const COMPILER_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
 const COMPILER_DIRS = ['lib', 'apps'];
 const PROJECT_FILES = ['stagecraft.yaml'];
-const PROJECT_DIRS = ['environments', 'crds'];
+const PROJECT_DIRS = [ENVIRONMENTS_DIR, 'crds'];
 /** Entries of the project root that are not inputs of a compilation (the output is hashed apart). */
 const NOT_INPUTS = new Set(['dist', 'node_modules', '.git', '.stagecraft', 'test-results']);
 /** Sources changed this recently before the command started may not be what the running code was built from. */
@@ -60,6 +62,8 @@ export interface Fingerprint {
    * stage whose inputs are all unchanged without compiling it (lib/cli/reuse.ts).
    */
   readonly synthStages?: Readonly<Record<string, StageRecord>>;
+  /** What synth printed on stdout after the stages (dist/delivery/), recorded with `synthStages`. */
+  readonly synthFooter?: string;
 }
 
 /** What a full synthesis printed about one stage, and what it declares that other stages' output depends on. */
@@ -168,6 +172,7 @@ export interface Recorded {
   readonly synthOutput?: { readonly stdout: string; readonly stderr: string };
   /** What synth printed per stage (see `Fingerprint.synthStages`); only kept when dist/ has no foreign file. */
   readonly synthStages?: Readonly<Record<string, StageRecord>>;
+  readonly synthFooter?: string;
   /**
    * Stages whose output was not compiled but kept (lib/cli/reuse.ts), and the digests of their
    * files that the last fingerprint proved to be their output: recorded as they are, not hashed again.
@@ -193,7 +198,7 @@ export function startFingerprint(
   { project, compiler }: InputDigests = { project: projectDigests(root), compiler: compilerDigests() },
 ): { record(r: Recorded): boolean } {
   return {
-    record({ distDir, tree, schema, stages, synthOutput, synthStages, kept }) {
+    record({ distDir, tree, schema, stages, synthOutput, synthStages, synthFooter, kept }) {
       const path = join(root, FINGERPRINT_FILE);
       rmSync(path, { force: true });
       const now = projectDigests(root);
@@ -225,7 +230,7 @@ export function startFingerprint(
         stages,
         files,
         ...(synthOutput && !foreign ? { synthOutput } : {}),
-        ...(synthStages && !foreign ? { synthStages } : {}),
+        ...(synthStages && !foreign ? { synthStages, synthFooter } : {}),
       };
       mkdirSync(join(root, STATE_DIR), { recursive: true });
       const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;

@@ -20,7 +20,7 @@ import {
 } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { compareDist, listFiles, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
-import { forgetFingerprint } from './fingerprint.js';
+import { ENVIRONMENTS_DIR, forgetFingerprint } from './fingerprint.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
@@ -31,7 +31,7 @@ import { edgeChangeLines } from '../edge/changes.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
-export const ENVIRONMENTS_DIR = 'environments';
+export { ENVIRONMENTS_DIR } from './fingerprint.js';
 /** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
 export const SCHEMA_FILE = join(ENVIRONMENTS_DIR, 'stage.schema.json');
 

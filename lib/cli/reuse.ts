@@ -16,6 +16,7 @@
  * means every stage is compiled, as without a fingerprint.
  */
 import {
+  ENVIRONMENTS_DIR,
   compilerDigests,
   distDigests,
   projectDigests,
@@ -40,7 +41,7 @@ export interface Reuse {
 }
 
 /** Key of a stage file among the project digests. */
-const stageKey = (stage: string) => `environments/${stage}.yaml`;
+const stageKey = (stage: string) => `${ENVIRONMENTS_DIR}/${stage}.yaml`;
 
 /**
  * What of the last full synthesis of `stages` (every stage of the project in `root`, sorted) can be kept,

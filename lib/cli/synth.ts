@@ -10,7 +10,7 @@ import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { exceptionLines, toProblem, type Finding } from '../checks/finding.js';
 import { describeObject } from '../model/object.js';
 import { imageSubstitutions } from '../transforms/images.js';
-import { EXIT_CODES_HELP, printProblem, progress, useColor, type Command, type Io } from './main.js';
+import { EXIT_CODES_HELP, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
   DIST_DIR,
@@ -25,8 +25,9 @@ import {
   type Compiled,
   type WrittenStage,
 } from './project.js';
-import { startFingerprint, type StageRecord } from './fingerprint.js';
+import { startFingerprint } from './fingerprint.js';
 import { reusableStages } from './reuse.js';
+import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/render.js';
 
 const usage = `Usage: npm run synth [-- [<stage>...] [--stage <name>...] [--verbose] [--no-cache]]
@@ -83,22 +84,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const all = named.length === 0;
     // a full synthesis keeps the output of every stage whose inputs did not change since the last one (lib/cli/reuse.ts)
     const reuse = all && !noCache && !verbose ? reusableStages(root, DIST_DIR, project.stages) : undefined;
-    const color = useColor(io);
-    if (reuse && reuse.changed.length === 0) {
-      // nothing changed at all: dist/ and the schema are what the last synthesis wrote; say what it said
-      const records = [...reuse.kept].map(([s, r]) => keptReport(s, r));
-      const fp = reuse.fingerprint;
-      const delivery = Object.keys(fp.dist)
-        .filter((p) => p.startsWith(`${DIST_DIR}/${DELIVERY_DIR}/`) && p.endsWith(`/${INVENTORY_FILE}`))
-        .sort();
-      printReports(io, records, color, verbose);
-      for (const p of delivery) {
-        const text = readFileSync(join(root, p), 'utf8');
-        io.stdout.write(deliveryLine(p.split('/')[2], text));
-      }
-      printTotal(io, records);
-      return ExitCode.ok;
-    }
+    // nothing changed at all: dist/ and the schema are what the last synthesis wrote (run.mjs answers this before loading the compiler)
+    if (reuse && reuse.changed.length === 0) return replaySynth(reuse, io);
     const line = progress(io);
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
@@ -142,18 +129,21 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       for (const [s, r] of reuse.kept) reports.push(keptReport(s, r));
       reports.sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0));
     }
+    let footer = '';
+    for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
+      if (path.endsWith(`/${INVENTORY_FILE}`)) footer += deliveryLine(path.split('/')[0], text);
+    }
     fingerprint?.record({
       distDir: DIST_DIR,
       tree: compiled.tree,
       schema: { file: SCHEMA_FILE, text: schema },
       stages: project.stages.length,
+      synthFooter: footer,
       synthStages: Object.fromEntries(reports.map((r) => [r.stage, r.record])),
       kept: partial && reuse ? { stages: kept.map((k) => k.stage), dist: reuse.keptDist } : undefined,
     });
-    printReports(io, reports, color, verbose);
-    for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
-      if (path.endsWith(`/${INVENTORY_FILE}`)) io.stdout.write(deliveryLine(path.split('/')[0], text));
-    }
+    printReports(io, reports, verbose);
+    io.stdout.write(footer);
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
@@ -162,16 +152,6 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     return ExitCode.ok;
   },
 };
-
-/** What synth prints about one stage, and the record a later synthesis prints it from when it keeps the stage. */
-interface StageReport {
-  readonly stage: string;
-  /** The summary line and the changed objects. */
-  readonly head: string;
-  readonly record: StageRecord;
-  /** Every warning, as --verbose prints them (undefined for a kept stage, which is never kept with --verbose). */
-  readonly verbose?: readonly Problem[];
-}
 
 function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compiled): StageReport {
   const name = s.stage.name;
@@ -199,28 +179,6 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
     },
     verbose: warnings.map((f) => toProblem(f)),
   };
-}
-
-function keptReport(stage: string, record: StageRecord): StageReport {
-  const head = writtenLines({ stage, objects: record.objects, files: record.files, changes: { added: [], changed: [], removed: [] } });
-  return { stage, head: head.map((l) => `${l}\n`).join(''), record };
-}
-
-function printReports(io: Io, reports: readonly StageReport[], color: boolean, verbose = false): void {
-  for (const r of reports) {
-    io.stdout.write(r.head + r.record.stdout);
-    if (verbose && r.verbose) {
-      if (r.verbose.length) io.stderr.write(r.verbose.map((p) => printProblem(p, color)).join('\n') + '\n');
-    } else if (r.record.summary.length) {
-      io.stderr.write(r.record.summary.map((p) => printProblem(p, color)).join('\n') + '\n');
-    }
-  }
-}
-
-function printTotal(io: Io, reports: readonly StageReport[], verbose = false): void {
-  const summarized = verbose ? 0 : reports.reduce((n, r) => n + r.record.warnings, 0);
-  if (summarized)
-    io.stderr.write(`${summarized} warning${summarized === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
 }
 
 /** `delivery: 5 argocd objects -> dist/delivery/argocd/`, from the engine's inventory. */
