@@ -91,7 +91,7 @@ export function fastPath(command: string, argv: readonly string[], io: Io): Exit
       acquireLock(root, 'npm run synth', (l) => io.stderr.write(`${l}\n`));
       if (needsRecovery(root, DIST_DIR)) return undefined;
       const stages = stageNames(root);
-      const reuse = stages && reusableStages(root, DIST_DIR, stages);
+      const reuse = stages && reusableStages(root, DIST_DIR, stages, { allOrNothing: true });
       return reuse && reuse.changed.length === 0 ? replaySynth(reuse, io) : undefined;
     }
   } catch {

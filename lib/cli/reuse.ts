@@ -45,9 +45,14 @@ const stageKey = (stage: string) => `${ENVIRONMENTS_DIR}/${stage}.yaml`;
 
 /**
  * What of the last full synthesis of `stages` (every stage of the project in `root`, sorted) can be kept,
- * or undefined when every stage must be compiled.
+ * or undefined when every stage must be compiled (or, with `allOrNothing`, when any must be).
  */
-export function reusableStages(root: string, distDir: string, stages: readonly string[]): Reuse | undefined {
+export function reusableStages(
+  root: string,
+  distDir: string,
+  stages: readonly string[],
+  { allOrNothing = false }: { readonly allOrNothing?: boolean } = {},
+): Reuse | undefined {
   const fingerprint = readFingerprint(root);
   const records = fingerprint?.synthStages;
   if (!fingerprint || typeof records !== 'object' || records === null) return undefined;
@@ -66,6 +71,8 @@ export function reusableStages(root: string, distDir: string, stages: readonly s
     if (stage === undefined || project[k] === undefined || fingerprint.project[k] === undefined) return undefined;
     changed.push(stage);
   }
+  // the caller can use nothing less than every stage: spare it the digests of dist/
+  if (allOrNothing && changed.length) return undefined;
   const kept = new Map(stages.filter((s) => !changed.includes(s)).map((s) => [s, records[s]]));
   // dist/delivery/ is made from every delivered stage's objects, which a kept stage does not have
   if (changed.length && [...kept.values()].some((r) => r.delivered)) return undefined;
