@@ -11,6 +11,10 @@ import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
 import { printProblem, useColor, type Io } from './print.js';
+import { useValidatorStore } from '../model/validator-code.js';
+import { diskValidatorStore } from './validator-store.js';
+
+const validatorStore = diskValidatorStore();
 
 export type { Io, Writer } from './print.js';
 
@@ -34,6 +38,8 @@ export { printProblem, useColor } from './print.js';
 /** Runs `command` with `argv` (the arguments after the command's name) and returns its exit code. */
 export function main<V>(command: Command<V>, argv: readonly string[], io: Io): ExitCode {
   const color = useColor(io);
+  // compiled validators are kept between runs (lib/model/validator-code.ts)
+  useValidatorStore(validatorStore);
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
