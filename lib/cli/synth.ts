@@ -41,7 +41,8 @@ stage with the number of objects; --verbose prints each object's warning.
 Options:
   <stage>, --stage <name>  compile only these stages (npm run synth -- lab qa)
   --verbose                print every warning, not a summary per check and stage
-  --no-cache               render every app again, without .stagecraft/cache/render/
+  --no-cache               compile every stage and render every app again (no
+                           .stagecraft/cache/render/, no stage kept as it is)
   -h, --help               show this help
   -V, --version            print the version
 
