@@ -32,7 +32,9 @@ export function useValidatorStore(s: ValidatorStore | undefined): void {
 }
 
 const requireHere = createRequire(import.meta.url);
-const AJV_VERSION = (requireHere('ajv/package.json') as { version: string }).version;
+let ajvVersion: string | undefined;
+/** The installed ajv's version (read when a validator is first kept: nothing is read while modules load). */
+const installedAjvVersion = () => (ajvVersion ??= (requireHere('ajv/package.json') as { version: string }).version);
 
 /** Bumped when what a key covers changes. */
 const KEY_FORMAT = 1;
@@ -48,7 +50,7 @@ export function compileValidator(make: (source: boolean) => AjvInstance, schema:
   const s = store;
   if (!s) return make(false).compile(schema);
   const key = createHash('sha256')
-    .update(JSON.stringify([KEY_FORMAT, AJV_VERSION, setup, context, schema]))
+    .update(JSON.stringify([KEY_FORMAT, installedAjvVersion(), setup, context, schema]))
     .digest('hex');
   const code = s.get(key);
   if (code !== undefined) {
