@@ -56,6 +56,8 @@ export function reusableStages(
   const fingerprint = readFingerprint(root);
   const records = fingerprint?.synthStages;
   if (!fingerprint || typeof records !== 'object' || records === null) return undefined;
+  // a record that is not one (the file edited, or written by something else) keeps nothing
+  if (!Object.values(records).every(isStageRecord) || !['string', 'undefined'].includes(typeof fingerprint.synthFooter)) return undefined;
   const recorded = Object.keys(records).sort();
   if (recorded.length !== stages.length || recorded.some((s, i) => s !== stages[i])) return undefined;
   const compiler = compilerDigests();
@@ -89,4 +91,17 @@ export function reusableStages(
 function sameDigests(a: Digests, b: Digests): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+function isStageRecord(r: unknown): r is StageRecord {
+  if (typeof r !== 'object' || r === null) return false;
+  const v = r as Record<string, unknown>;
+  return (
+    [v.objects, v.files, v.warnings].every((n) => Number.isInteger(n)) &&
+    typeof v.stdout === 'string' &&
+    typeof v.delivered === 'boolean' &&
+    (v.from === undefined || typeof v.from === 'string') &&
+    Array.isArray(v.summary) &&
+    v.summary.every((p: unknown) => typeof p === 'object' && p !== null && typeof (p as { message?: unknown }).message === 'string')
+  );
 }

@@ -176,6 +176,20 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     expect(kept(dir)).toEqual(['dev', 'production', 'qa', 'test']);
   });
 
+  it('a damaged record of the stages in the fingerprint keeps nothing', () => {
+    const dir = synthesized(chain());
+    const path = join(dir, FINGERPRINT_FILE);
+    const recorded = JSON.parse(readFileSync(path, 'utf8')) as Fingerprint;
+    const stages = recorded.synthStages!;
+    writeFileSync(path, JSON.stringify({ ...recorded, synthStages: { ...stages, qa: { ...stages.qa, summary: 'none' } } }));
+    expect(kept(dir)).toBeUndefined();
+    writeFileSync(path, JSON.stringify({ ...recorded, synthFooter: 3 }));
+    expect(kept(dir)).toBeUndefined();
+    writeFileSync(path, JSON.stringify(recorded));
+    expect(kept(dir)).toEqual(['dev', 'production', 'qa', 'test']);
+    expect(synthMatchesFull(dir).code).toBe(0);
+  });
+
   it('a generated file of an unchanged stage edited by hand: every stage is compiled, and the file is restored', () => {
     const dir = synthesized(chain());
     const expected = snapshotDir(join(dir, 'dist'));
