@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FINGERPRINT_FILE, type Fingerprint } from '../../lib/cli/fingerprint.js';
 import { reusableStages } from '../../lib/cli/reuse.js';
-import { repoStage, runCli, snapshotDir, tempProject, type CliResult } from '../helpers/cli.js';
+import { repoStage, runCli, runProcess, snapshotDir, tempProject, type CliResult } from '../helpers/cli.js';
 
 /** The example stages of the promotion chain dev -> test -> qa -> production, without `delivery:`. */
 function chain(): Record<string, string> {
@@ -248,6 +248,28 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     expect(kept(dir)).toBeUndefined();
     const out = synthMatchesFull(dir);
     expect(out.stdout).toMatch(/^delivery: \d+ argocd objects/m);
+  });
+
+  it('killed while it replaces the changed stage: the next command completes it, and the kept stages are untouched', () => {
+    for (const step of ['staged', 'journal', 'rename-1', 'rename-2']) {
+      const dir = synthesized(chain());
+      const before = snapshotDir(join(dir, 'dist'));
+      edit(dir, 'environments/qa.yaml', (t) => t.replace('LOG_LEVEL: info', 'LOG_LEVEL: warn'));
+      expect(kept(dir)).toEqual(['dev', 'production', 'test']);
+      const copy = mkdtempSync(join(tmpdir(), 'stagecraft-full-'));
+      cpSync(dir, copy, { recursive: true });
+      rmSync(join(copy, '.stagecraft'), { recursive: true, force: true });
+      expect(runProcess('synth', [], dir, { STAGECRAFT_CRASH_AT: step }).signal, step).toBe('SIGKILL');
+      const next = runCli('synth', [], dir);
+      expect(next.code, step).toBe(0);
+      expect(runCli('synth', ['--no-cache'], copy).code).toBe(0);
+      const after = snapshotDir(join(dir, 'dist'));
+      expect(after, step).toEqual(snapshotDir(join(copy, 'dist')));
+      for (const s of ['dev', 'production', 'test']) {
+        const files = (tree: Record<string, string>) => Object.entries(tree).filter(([p]) => p.startsWith(`${s}/`));
+        expect(files(after), `${step}: ${s}`).toEqual(files(before));
+      }
+    }
   });
 
   it('--verbose, --no-cache and named stages never keep a stage: their output is that of a full compilation', () => {
