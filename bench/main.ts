@@ -168,6 +168,14 @@ async function fleetRows(apps: number, options: Options): Promise<Row[]> {
         warmUp: false,
         before: oneAppChanged,
       }),
+      // as before stages were kept (lib/cli/reuse.ts): every stage loaded, rendered (from the render cache) and checked
+      await repeat(`${label}: npm run synth, one app changed, no fingerprint`, objects, npmRun('synth', project), options.runs, {
+        warmUp: false,
+        before: () => {
+          oneAppChanged();
+          noFingerprint();
+        },
+      }),
       // as before the render cache and the fingerprint: every app rendered again
       await repeat(
         `${label}: npm run synth -- --no-cache, one app changed`,
@@ -204,6 +212,7 @@ function ratios(rows: readonly Row[], options: Options): Record<string, number> 
     for (const row of [
       'npm run synth, nothing changed',
       'npm run synth, one app changed',
+      'npm run synth, one app changed, no fingerprint',
       'npm run synth -- --no-cache, one app changed',
     ]) {
       const r = find(`fleet ${apps} x ${options.stages}: ${row}`);
@@ -215,6 +224,9 @@ function ratios(rows: readonly Row[], options: Options): Record<string, number> 
     const cached = find(`fleet ${apps} x ${options.stages}: npm run synth, one app changed`);
     const uncached = find(`fleet ${apps} x ${options.stages}: npm run synth -- --no-cache, one app changed`);
     if (cached && uncached) out[`${label}: one app changed, cache / --no-cache`] = cached.seconds.median / uncached.seconds.median;
+    const everyStage = find(`fleet ${apps} x ${options.stages}: npm run synth, one app changed, no fingerprint`);
+    if (cached && everyStage)
+      out[`${label}: one app changed, stages kept / every stage compiled`] = cached.seconds.median / everyStage.seconds.median;
   }
   if (a && b) {
     const growth = `N=${count(small)} -> ${count(large)}`;

@@ -24,14 +24,13 @@ import { renderStage, type RenderCache, type RenderedStage } from './synth/rende
 import { stageFiles } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
-import type { DistTree } from './synth/write.js';
+import { DIST_DIR, type DistTree } from './synth/write.js';
 import { stageEdge, type EdgeFile } from './edge/index.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
 
-/** The output directory, relative to the project root (also `output` in cdk8s.yaml). */
-export const DIST_DIR = 'dist';
+export { DIST_DIR } from './synth/write.js';
 
 let loader: StageLoader<typeof STACKS> | undefined;
 /** The loader for the registered stacks (its schema is compiled once per process). */
@@ -82,6 +81,11 @@ export interface CompileStagesOptions {
   readonly stages?: readonly string[];
   /** Rendered apps kept between runs (lib/cli/render-cache.ts). @default - none */
   readonly cache?: RenderCache;
+  /**
+   * The `promotion.from` of stages of the project not compiled here, whose output is kept as it is
+   * (lib/cli/reuse.ts): the promotion order and the delivery plan see them too. @default []
+   */
+  readonly otherPromotions?: readonly PromotionDeclaration[];
 }
 
 export interface Compiled {
@@ -91,6 +95,15 @@ export interface Compiled {
   readonly checks: ReadonlyMap<string, CheckResult>;
   /** Per stage, the summary lines of the values its `secrets.allow` excused (lib/stage-secrets.ts). */
   readonly allowedSecrets: ReadonlyMap<string, readonly string[]>;
+  /** Per stage, what it declares that other stages' output depends on: `delivery:` and `promotion.from`. */
+  readonly declarations: ReadonlyMap<string, StageDeclarations>;
+}
+
+/** What a stage file declares across stages. */
+export interface StageDeclarations {
+  /** Whether it declares `delivery:` (its objects go into dist/delivery/). */
+  readonly delivered: boolean;
+  readonly from?: string;
 }
 
 /** Step 1: a stage file, loaded and validated against the schema and the stacks' refine rules. */
@@ -160,6 +173,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const rendered: RenderedStage[] = [];
   const checks = new Map<string, CheckResult>();
   const allowedSecrets = new Map<string, readonly string[]>();
+  const declarations = new Map<string, StageDeclarations>();
   const digests = new Map<string, string>();
   const edges = new Map<string, readonly EdgeFile[]>();
   let failedChecks = false;
@@ -177,8 +191,13 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
         ]);
       }
       const loaded = withSources(loadStage(source), source);
-      promotions.push(promotionDeclaration(loaded));
+      const declaration = promotionDeclaration(loaded);
+      promotions.push(declaration);
       const { delivery, secretStore } = loaded.file;
+      declarations.set(source.stage, {
+        delivered: delivery !== undefined,
+        ...(declaration.from === undefined ? {} : { from: declaration.from }),
+      });
       const engine = delivery ? (delivery.engine ?? project.delivery?.engine) : undefined;
       const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: options.cache });
       if (delivery) {
@@ -213,6 +232,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     }
   }
   // `promotion.from` can name only what the caller says the project has (a compilation of some stages names others)
+  promotions.push(...(options.otherPromotions ?? []));
   if (options.stages) problems.push(...promotionProblems(promotions, options.stages));
   let deliveryTree: Map<string, string> | undefined;
   if (options.delivery && delivered.length && !problems.length) {
@@ -246,5 +266,5 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     );
   const tree: DistTree = new Map(rendered.map((r) => [r.stage.name, files(r)]));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
-  return { stages: rendered, tree, checks, allowedSecrets };
+  return { stages: rendered, tree, checks, allowedSecrets, declarations };
 }

@@ -4,10 +4,12 @@
  * OpenAPI name (`docs.custom.schema`, e.g. `io.k8s.api.core.v1.Container#name`), whether each
  * property is optional, and its type. Validators are compiled lazily, once per kind and process.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import { k8s, plusPackageFile } from '../k8s.js';
 import { FIELD_ENUMS } from './enums.js';
+import { compileValidator } from '../model/validator-code.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
@@ -63,14 +65,11 @@ class KubernetesSchemas {
   // as its own function shared by every workload kind (inlineRefs: false), and without ajv's
   // optimizing pass over the generated code (optimize: false); this about halves compile time
   // and validation is no slower (npm run bench -- checks)
-  private readonly ajv = new Ajv({
-    allErrors: true,
-    strict: false,
-    verbose: true,
-    validateFormats: false,
-    inlineRefs: false,
-    code: { optimize: false },
-  });
+  private static readonly OPTIONS = { allErrors: true, strict: false, verbose: true, validateFormats: false, inlineRefs: false } as const;
+  /** One ajv per process for each way of compiling, so that kinds share the definitions' code. */
+  private readonly ajvs: { plain?: InstanceType<typeof Ajv>; source?: InstanceType<typeof Ajv> } = {};
+  /** The digest of the definitions every kind's schema refers to, for the keys of kept validators. */
+  private definitionsDigest?: string;
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor() {
@@ -103,7 +102,13 @@ class KubernetesSchemas {
         items: { type: 'object', properties: { jsonPath: { type: 'string' } }, required: ['jsonPath'], additionalProperties: false },
       };
     }
-    this.ajv.addSchema({ $id: 'k8s', definitions: this.definitions });
+  }
+
+  /** An ajv holding the definitions, compiling with `source` when its code is to be kept. */
+  private makeAjv(source: boolean): InstanceType<typeof Ajv> {
+    const ajv = new Ajv({ ...KubernetesSchemas.OPTIONS, code: { optimize: false, source } });
+    ajv.addSchema({ $id: 'k8s', definitions: this.definitions });
+    return ajv;
   }
 
   private definition(t: JsiiType): Schema {
@@ -156,7 +161,14 @@ class KubernetesSchemas {
     if (cached) return cached;
     const info = this.kinds.get(key);
     if (!info) return undefined;
-    const v = this.ajv.compile(refTo(info.fqn));
+    // compiled, or loaded when its code was kept by an earlier run (lib/model/validator-code.ts)
+    this.definitionsDigest ??= createHash('sha256').update(JSON.stringify(this.definitions)).digest('hex');
+    const v = compileValidator(
+      (source) => (source ? (this.ajvs.source ??= this.makeAjv(true)) : (this.ajvs.plain ??= this.makeAjv(false))),
+      refTo(info.fqn),
+      JSON.stringify(KubernetesSchemas.OPTIONS),
+      this.definitionsDigest,
+    );
     this.validators.set(key, v);
     return v;
   }

@@ -26,6 +26,7 @@ import {
   staleFiles,
 } from './project.js';
 import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
+import { currentLine } from './fast.js';
 import { readInputFile } from './read-file.js';
 import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
@@ -164,7 +165,7 @@ function checkDist(io: Io): ExitCode {
   // nothing changed since the last full synth (or check): its digests say so without compiling
   const unchanged = unchangedSinceRecorded(root, DIST_DIR);
   if (unchanged) {
-    io.stdout.write(`dist/ is current: ${unchanged.stages} stage(s), ${unchanged.files} files\n`);
+    io.stdout.write(currentLine(unchanged.stages, unchanged.files));
     return ExitCode.ok;
   }
   const fingerprint = startFingerprint(root);
@@ -182,7 +183,12 @@ function checkDist(io: Io): ExitCode {
   }
   flushRenderCache();
   fingerprint.record({ distDir: DIST_DIR, tree, schema: { file: SCHEMA_FILE, text: schemaText() }, stages: project.stages.length });
-  io.stdout.write(`dist/ is current: ${project.stages.length} stage(s), ${[...tree.values()].reduce((n, f) => n + f.size, 0)} files\n`);
+  io.stdout.write(
+    currentLine(
+      project.stages.length,
+      [...tree.values()].reduce((n, f) => n + f.size, 0),
+    ),
+  );
   return ExitCode.ok;
 }
 

@@ -19,9 +19,12 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Problem } from '../errors.js';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, isGenerated, type DistTree } from '../synth/write.js';
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
+/** Where the stage files are, relative to the project root. */
+export const ENVIRONMENTS_DIR = 'environments';
 /** Bumped whenever what a fingerprint covers changes, so that an older file never matches. */
 const FORMAT = 1;
 /** The compiler's own root (where lib/ and apps/ are), which is not the project's when the project links to it. */
@@ -29,7 +32,7 @@ const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const COMPILER_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
 const COMPILER_DIRS = ['lib', 'apps'];
 const PROJECT_FILES = ['stagecraft.yaml'];
-const PROJECT_DIRS = ['environments', 'crds'];
+const PROJECT_DIRS = [ENVIRONMENTS_DIR, 'crds'];
 /** Entries of the project root that are not inputs of a compilation (the output is hashed apart). */
 const NOT_INPUTS = new Set(['dist', 'node_modules', '.git', '.stagecraft', 'test-results']);
 /** Sources changed this recently before the command started may not be what the running code was built from. */
@@ -53,6 +56,30 @@ export interface Fingerprint {
    * holds only generated files (no warning about foreign files to repeat).
    */
   readonly synthOutput?: { readonly stdout: string; readonly stderr: string };
+  /**
+   * What a full synthesis printed about each stage and what the stage declares across stages,
+   * recorded when `dist/` holds only generated files: a later synthesis keeps the output of a
+   * stage whose inputs are all unchanged without compiling it (lib/cli/reuse.ts).
+   */
+  readonly synthStages?: Readonly<Record<string, StageRecord>>;
+  /** What synth printed on stdout after the stages (dist/delivery/), recorded with `synthStages`. */
+  readonly synthFooter?: string;
+}
+
+/** What a full synthesis printed about one stage, and what it declares that other stages' output depends on. */
+export interface StageRecord {
+  /** Objects and files of `dist/<stage>/`, for its summary line. */
+  readonly objects: number;
+  readonly files: number;
+  /** The lines printed on stdout below the summary line (image substitutions, exceptions, excused secret values). */
+  readonly stdout: string;
+  /** The warning summary printed on stderr (one problem per check), and how many warnings it counts. */
+  readonly summary: readonly Problem[];
+  readonly warnings: number;
+  /** Whether the stage declares `delivery:` (its objects are in dist/delivery/). */
+  readonly delivered: boolean;
+  /** Its `promotion.from`. */
+  readonly from?: string;
 }
 
 function sha256(bytes: Buffer): string {
@@ -108,9 +135,12 @@ export function projectDigests(root: string): Digests {
   return hashAll(root, [...new Set([...PROJECT_FILES, ...PROJECT_DIRS, ...entries])].sort(), true);
 }
 
-/** The digests of every file below `distDir` (but the staging directory of an unfinished write). */
-export function distDigests(root: string, distDir: string): Digests {
-  return hashAll(root, [distDir], false, (rel) => rel === `${distDir}/${TX_DIR}`);
+/**
+ * The digests of every file below `distDir` (but the staging directory of an unfinished write, and
+ * the entries `skip` names, each relative to the root).
+ */
+export function distDigests(root: string, distDir: string, skip: (rel: string) => boolean = () => false): Digests {
+  return hashAll(root, [distDir], false, (rel) => rel === `${distDir}/${TX_DIR}` || skip(rel));
 }
 
 function same(a: Digests, b: Digests): boolean {
@@ -140,6 +170,20 @@ export interface Recorded {
   readonly stages: number;
   /** What synth printed, as when run again with nothing changed. */
   readonly synthOutput?: { readonly stdout: string; readonly stderr: string };
+  /** What synth printed per stage (see `Fingerprint.synthStages`); only kept when dist/ has no foreign file. */
+  readonly synthStages?: Readonly<Record<string, StageRecord>>;
+  readonly synthFooter?: string;
+  /**
+   * Stages whose output was not compiled but kept (lib/cli/reuse.ts), and the digests of their
+   * files that the last fingerprint proved to be their output: recorded as they are, not hashed again.
+   */
+  readonly kept?: { readonly stages: readonly string[]; readonly dist: Digests };
+}
+
+/** Digests computed at the start of a command, so that they are not computed twice. */
+export interface InputDigests {
+  readonly project: Digests;
+  readonly compiler: Digests;
 }
 
 /**
@@ -149,20 +193,23 @@ export interface Recorded {
  * every file of the tree is on disk with exactly its bytes, and no other file below `dist/` has
  * the generated-file header. Otherwise it leaves no fingerprint (the next check compiles in full).
  */
-export function startFingerprint(root: string): { record(r: Recorded): boolean } {
-  const project = projectDigests(root);
-  const compiler = compilerDigests();
+export function startFingerprint(
+  root: string,
+  { project, compiler }: InputDigests = { project: projectDigests(root), compiler: compilerDigests() },
+): { record(r: Recorded): boolean } {
   return {
-    record({ distDir, tree, schema, stages, synthOutput }) {
+    record({ distDir, tree, schema, stages, synthOutput, synthStages, synthFooter, kept }) {
       const path = join(root, FINGERPRINT_FILE);
       rmSync(path, { force: true });
       const now = projectDigests(root);
       const schemaDigest = sha256(Buffer.from(schema.text));
       const inputsSame = Object.keys({ ...project, ...now }).every((k) => k === schema.file || project[k] === now[k]);
       if (!inputsSame || now[schema.file] !== schemaDigest || !same(compiler, compilerDigests()) || compilerRecentlyChanged()) return false;
-      const dist = distDigests(root, distDir);
-      const expected = new Map<string, string>();
-      let files = 0;
+      // a kept stage's files were proved to be its output by the fingerprint they come from
+      const keptDirs = new Set((kept?.stages ?? []).map((s) => `${distDir}/${s}`));
+      const dist = { ...distDigests(root, distDir, (rel) => keptDirs.has(rel)), ...kept?.dist };
+      const expected = new Map<string, string>(Object.entries(kept?.dist ?? {}));
+      let files = expected.size;
       for (const [stage, stageFiles] of tree) {
         for (const [rel, text] of stageFiles) expected.set(`${distDir}/${stage}/${rel}`, sha256(Buffer.from(text)));
         files += stageFiles.size;
@@ -183,6 +230,7 @@ export function startFingerprint(root: string): { record(r: Recorded): boolean }
         stages,
         files,
         ...(synthOutput && !foreign ? { synthOutput } : {}),
+        ...(synthStages && !foreign ? { synthStages, synthFooter } : {}),
       };
       mkdirSync(join(root, STATE_DIR), { recursive: true });
       const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
@@ -204,6 +252,17 @@ export function forgetFingerprint(root: string): void {
  * is none.
  */
 export function unchangedSinceRecorded(root: string, distDir: string, compilerRoot = COMPILER_ROOT): Fingerprint | undefined {
+  const fingerprint = readFingerprint(root);
+  if (!fingerprint) return undefined;
+  const current =
+    same(fingerprint.project, projectDigests(root)) &&
+    same(fingerprint.dist, distDigests(root, distDir)) &&
+    same(fingerprint.compiler, compilerDigests(compilerRoot));
+  return current ? fingerprint : undefined;
+}
+
+/** The fingerprint file of the project in `root` when there is one written by this Node.js version in this format. */
+export function readFingerprint(root: string): Fingerprint | undefined {
   let fingerprint: Fingerprint;
   try {
     fingerprint = JSON.parse(readFileSync(join(root, FINGERPRINT_FILE), 'utf8')) as Fingerprint;
@@ -214,9 +273,5 @@ export function unchangedSinceRecorded(root: string, distDir: string, compilerRo
   const recorded = [fingerprint.project, fingerprint.dist, fingerprint.compiler];
   // a file that is not a fingerprint (edited, or written by something else) matches nothing
   if (!recorded.every((d) => typeof d === 'object' && d !== null && Object.values(d).every((v) => typeof v === 'string'))) return undefined;
-  const current =
-    same(fingerprint.project, projectDigests(root)) &&
-    same(fingerprint.dist, distDigests(root, distDir)) &&
-    same(fingerprint.compiler, compilerDigests(compilerRoot));
-  return current ? fingerprint : undefined;
+  return fingerprint;
 }

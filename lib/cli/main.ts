@@ -6,28 +6,18 @@
  * directly) hand it to the process, which then ends once its output has drained (./process.ts).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ExitCode, ProblemsError, formatLabelledProblem, type Problem } from '../errors.js';
+import { ExitCode, ProblemsError } from '../errors.js';
 import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
+import { printProblem, useColor, type Io } from './print.js';
 import { discardRenderCache } from './project.js';
+import { useValidatorStore } from '../model/validator-code.js';
+import { diskValidatorStore } from './validator-store.js';
 
-/** Where a command writes text. */
-export interface Writer {
-  write(text: string): void;
-  /** A terminal: colour (unless NO_COLOR) and progress lines are allowed. */
-  readonly isTTY?: boolean;
-}
+const validatorStore = diskValidatorStore();
 
-/** What a command runs with: the project directory, the environment and the output streams. */
-export interface Io {
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly stdout: Writer;
-  readonly stderr: Writer;
-  /** Milliseconds now, for the progress line (tests pass their own clock). @default Date.now */
-  readonly clock?: () => number;
-}
+export type { Io, Writer } from './print.js';
 
 export interface Command<V> {
   /** The name after `npm run`, e.g. `synth`. */
@@ -44,28 +34,13 @@ export const EXIT_CODES_HELP = `Exit codes: 0 ok, 1 a check failed or the comman
 2 bad input (a stage file, the command line, a file that is not Kubernetes YAML).
 `;
 
-/** Whether `io.stderr` may carry ANSI colour: a terminal, and no NO_COLOR (https://no-color.org). */
-export function useColor(io: Io, writer: Writer = io.stderr): boolean {
-  return writer.isTTY === true && !io.env.NO_COLOR;
-}
-
-const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', hint: '\x1b[2m' } as const;
-const RESET = '\x1b[0m';
-
-/**
- * A problem as printed on stderr: `formatLabelledProblem`'s text, with its `error:`/`warning:` label and
- * hint coloured when `color` is set.
- */
-export function printProblem(p: Problem, color: boolean): string {
-  const text = formatLabelledProblem(p);
-  if (!color) return text;
-  const label = p.severity === 'warning' ? 'warning:' : 'error:';
-  return text.replace(label, `${COLORS[p.severity ?? 'error']}${label}${RESET}`).replace(/^( {2}hint: .*)$/m, `${COLORS.hint}$1${RESET}`);
-}
+export { printProblem, useColor } from './print.js';
 
 /** Runs `command` with `argv` (the arguments after the command's name) and returns its exit code. */
 export function main<V>(command: Command<V>, argv: readonly string[], io: Io): ExitCode {
   const color = useColor(io);
+  // compiled validators are kept between runs (lib/model/validator-code.ts)
+  useValidatorStore(validatorStore);
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],

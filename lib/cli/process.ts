@@ -7,7 +7,8 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { main, type Command, type Io } from './main.js';
+import { main, type Command } from './main.js';
+import { processIo, quietWhenReaderLeaves } from './print.js';
 
 /** Whether the module at `url` is the script node was started with. */
 export function isEntry(url: string): boolean {
@@ -20,24 +21,10 @@ export function isEntry(url: string): boolean {
   }
 }
 
-/** The process's own directory, environment and streams. */
-export function processIo(): Io {
-  return {
-    cwd: process.cwd(),
-    env: process.env,
-    stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true },
-    stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true },
-  };
-}
+export { processIo } from './print.js';
 
 /** Runs `command` with the process's arguments; the process ends with its exit code once output has drained. */
 export function runAsProcess<V>(command: Command<V>, argv: readonly string[] = process.argv.slice(2)): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      // the reader went away (`npm run check -- x | head`): what is left is not wanted; end quietly
-      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
-      stream.destroy();
-    });
-  }
+  quietWhenReaderLeaves();
   process.exitCode = main(command, argv, processIo());
 }

@@ -7,7 +7,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
-import { promotionOrder, type PromotionOrder } from '../promotion.js';
+import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '../promotion.js';
 import { ProblemsError, formatProblem } from '../errors.js';
 import type { FileTree } from '../synth/output.js';
 import {
@@ -20,7 +20,7 @@ import {
 } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { compareDist, listFiles, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
-import { forgetFingerprint } from './fingerprint.js';
+import { ENVIRONMENTS_DIR, forgetFingerprint } from './fingerprint.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
@@ -31,7 +31,7 @@ import { edgeChangeLines } from '../edge/changes.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
-export const ENVIRONMENTS_DIR = 'environments';
+export { ENVIRONMENTS_DIR } from './fingerprint.js';
 /** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
 export const SCHEMA_FILE = join(ENVIRONMENTS_DIR, 'stage.schema.json');
 
@@ -106,6 +106,12 @@ export interface CompileOptions {
   readonly onStage?: (stage: string, index: number, count: number) => void;
   /** Render every app, without the render cache (lib/cli/render-cache.ts). @default false */
   readonly noCache?: boolean;
+  /**
+   * The other stages of the project, whose output is kept without compiling (lib/cli/reuse.ts),
+   * with their `promotion.from`: the delivery tree is planned when these and `stages` are every
+   * stage. @default []
+   */
+  readonly kept?: readonly PromotionDeclaration[];
 }
 
 /**
@@ -115,7 +121,7 @@ export interface CompileOptions {
 export function compile(
   project: Project,
   stages: readonly string[] = project.stages,
-  { sources, onStage, noCache = false }: CompileOptions = {},
+  { sources, onStage, noCache = false, kept = [] }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
   const cache = noCache ? undefined : diskRenderCache(project.root);
@@ -130,7 +136,8 @@ export function compile(
     {
       project: existsSync(projectPath) ? { file: PROJECT_FILE, text: readFileSync(projectPath, 'utf8') } : undefined,
       // the delivery objects depend on every stage: planned only when all of them are compiled
-      delivery: project.stages.every((s) => stages.includes(s)),
+      delivery: project.stages.every((s) => stages.includes(s) || kept.some((k) => k.stage === s)),
+      otherPromotions: kept,
       stages: project.stages,
       crds: projectCrds(project),
       onStage,
@@ -222,6 +229,8 @@ export interface WriteOutputOptions {
   readonly stageTexts?: ReadonlyMap<string, string>;
   /** Other project files to write in the same transaction (the schema), by path relative to the root. */
   readonly files?: ReadonlyMap<string, string>;
+  /** Stages whose output stays as it is, not compiled (lib/cli/reuse.ts): never removed. @default [] */
+  readonly keep?: readonly string[];
 }
 
 export interface WrittenOutput {
@@ -237,7 +246,11 @@ export interface WrittenOutput {
  * them), and says what changed in each stage compared with the output that was there.
  * @throws Error when the project was not opened as a writer (it must hold the lock)
  */
-export function writeOutput(project: Project, compiled: Compiled, { removeOthers, stageTexts, files }: WriteOutputOptions): WrittenOutput {
+export function writeOutput(
+  project: Project,
+  compiled: Compiled,
+  { removeOthers, stageTexts, files, keep }: WriteOutputOptions,
+): WrittenOutput {
   if (!project.writer) throw new Error('writeOutput: open the project with openProject(root, { writer }) first, which takes the lock');
   const distDir = join(project.root, DIST_DIR);
   const before = new Map(
@@ -257,6 +270,7 @@ export function writeOutput(project: Project, compiled: Compiled, { removeOthers
     distDir: DIST_DIR,
     tree: compiled.tree,
     removeOthers,
+    keep,
     files: projectFiles,
     command: project.writer,
   });

@@ -31,7 +31,9 @@ const COMMANDS = Object.values(PACKAGE.scripts ?? {}).flatMap((s) => /^node lib\
  * What a bundle depends on besides its sources: where the project is (the bundle holds absolute
  * paths), the Node.js version and the installed version of every package it uses.
  */
+let key;
 function environmentKey() {
+  if (key) return key;
   const versions = Object.fromEntries(
     ['esbuild', '@sinclair/typebox', ...EXTERNAL].map((p) => {
       try {
@@ -41,7 +43,8 @@ function environmentKey() {
       }
     }),
   );
-  return JSON.stringify({ root: ROOT, node: process.version, packages: versions });
+  key = JSON.stringify({ root: ROOT, node: process.version, packages: versions });
+  return key;
 }
 
 /** `path -> "mtime size"` of the files a bundle was built from (and of this launcher). */
@@ -71,16 +74,10 @@ function isCurrent(manifestFile, key) {
  * next to themselves (`import.meta.url`) get their own URL written in, so that they find the same
  * files from inside the bundle.
  */
-async function bundle(command, out) {
+async function bundle(name, contents, out) {
   const { build } = await import('esbuild');
   const { metafile } = await build({
-    // the command and what starts it: nothing in lib/cli/<command>.ts runs on import
-    stdin: {
-      contents: `export { command } from './lib/cli/${command}.ts';\nexport { runAsProcess } from './lib/cli/process.ts';\n`,
-      resolveDir: ROOT,
-      sourcefile: `lib/cli/${command}.entry.ts`,
-      loader: 'ts',
-    },
+    stdin: { contents, resolveDir: ROOT, sourcefile: `lib/cli/${name}.entry.ts`, loader: 'ts' },
     outfile: out,
     absWorkingDir: ROOT,
     bundle: true,
@@ -108,10 +105,16 @@ async function bundle(command, out) {
 // Node.js 22.1+ keeps compiled code of the modules loaded from here on (node_modules included) on disk; Node.js 20 has no such cache
 module.enableCompileCache?.();
 
-/** Builds the bundle of `command` unless it is current, then runs it. */
-async function start(command) {
-  const out = join(CACHE, `${command}.mjs`);
-  const manifestFile = join(CACHE, `${command}.json`);
+/**
+ * Commands that may answer before the compiler loads (lib/cli/fast.ts: nothing changed since the
+ * last full synth), from a small bundle of their own.
+ */
+const FAST = ['check', 'synth'];
+
+/** Builds the bundle `name` of the module text `contents` unless it is current, and imports it. */
+async function load(name, contents) {
+  const out = join(CACHE, `${name}.mjs`);
+  const manifestFile = join(CACHE, `${name}.json`);
   const key = environmentKey();
   if (!isCurrent(manifestFile, key)) {
     // each file written beside and renamed into place, the manifest last, so that a command
@@ -119,7 +122,7 @@ async function start(command) {
     mkdirSync(dirname(out), { recursive: true });
     const tmp = `.${process.pid}.tmp`;
     const started = Date.now();
-    const inputs = await bundle(command, out + tmp);
+    const inputs = await bundle(name, contents, out + tmp);
     renameSync(out + tmp, out);
     const stamps = stamp(inputs);
     // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
@@ -130,9 +133,23 @@ async function start(command) {
       renameSync(manifestFile + tmp, manifestFile);
     }
   }
-  const bundled = await import(pathToFileURL(out).href);
+  return import(pathToFileURL(out).href);
+}
+
+/** Runs `command`: its answer from lib/cli/fast.ts when there is one, else the command from its bundle. */
+async function start(command) {
+  const argv = process.argv.slice(3);
+  if (FAST.includes(command)) {
+    const fast = await load('fast', `export { runFast } from './lib/cli/fast.ts';\n`);
+    if (fast.runFast(command, argv)) return;
+  }
+  // the command and what starts it: nothing in lib/cli/<command>.ts runs on import
+  const bundled = await load(
+    command,
+    `export { command } from './lib/cli/${command}.ts';\nexport { runAsProcess } from './lib/cli/process.ts';\n`,
+  );
   // the command sets process.exitCode; the process ends when its output has drained
-  bundled.runAsProcess(bundled.command, process.argv.slice(3));
+  bundled.runAsProcess(bundled.command, argv);
 }
 
 const command = process.argv[2];

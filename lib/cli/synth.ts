@@ -6,11 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-import { ExitCode, type Problem } from '../errors.js';
+import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { exceptionLines, toProblem, type Finding } from '../checks/finding.js';
 import { describeObject } from '../model/object.js';
 import { imageSubstitutions } from '../transforms/images.js';
-import { EXIT_CODES_HELP, printProblem, progress, useColor, type Command } from './main.js';
+import { EXIT_CODES_HELP, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
   DIST_DIR,
@@ -22,8 +22,13 @@ import {
   schemaText,
   writeOutput,
   writtenLines,
+  type Compiled,
+  type WrittenStage,
 } from './project.js';
 import { startFingerprint } from './fingerprint.js';
+import { reusableStages } from './reuse.js';
+import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
+import type { RenderedStage } from '../synth/render.js';
 
 const usage = `Usage: npm run synth [-- [<stage>...] [--stage <name>...] [--verbose] [--no-cache]]
 
@@ -36,7 +41,8 @@ stage with the number of objects; --verbose prints each object's warning.
 Options:
   <stage>, --stage <name>  compile only these stages (npm run synth -- lab qa)
   --verbose                print every warning, not a summary per check and stage
-  --no-cache               render every app again, without .stagecraft/cache/render/
+  --no-cache               compile every stage and render every app again (no
+                           .stagecraft/cache/render/, no stage kept as it is)
   -h, --help               show this help
   -V, --version            print the version
 
@@ -77,64 +83,109 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const project = openProject(root, { writer, log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, named);
     const all = named.length === 0;
+    // a full synthesis keeps the output of every stage whose inputs did not change since the last one (lib/cli/reuse.ts)
+    const reuse = all && !noCache && !verbose ? reusableStages(root, DIST_DIR, project.stages) : undefined;
+    // nothing changed at all: dist/ and the schema are what the last synthesis wrote (run.mjs answers this before loading the compiler)
+    if (reuse && reuse.changed.length === 0) return replaySynth(reuse, io);
     const line = progress(io);
     const schemaPath = join(root, SCHEMA_FILE);
     const schema = schemaText();
     const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema;
     // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
-    const fingerprint = all ? startFingerprint(root) : undefined;
-    const { compiled, gone, written } = line.during(() => {
-      const compiled = compile(project, all ? project.stages : named, {
+    const fingerprint = all ? startFingerprint(root, reuse?.inputs) : undefined;
+    const kept = reuse ? [...reuse.kept].map(([s, r]) => ({ stage: s, from: r.from })) : [];
+    const compileAll = () =>
+      compile(project, all ? project.stages : named, {
         onStage: (s, i, n) => line.update(`synth: compiling ${s} (${i + 1}/${n})`),
         noCache,
       });
+    const { compiled, gone, written, partial } = line.during(() => {
+      let compiled: Compiled | undefined;
+      let partial = reuse !== undefined;
+      if (reuse) {
+        try {
+          compiled = compile(project, reuse.changed, {
+            onStage: (s, i, n) => line.update(`synth: compiling ${s} (${i + 1}/${n})`),
+            kept,
+          });
+        } catch (e) {
+          // a problem: compile every stage, so that the messages are those of a full synthesis
+          if (!(e instanceof ProblemsError)) throw e;
+          partial = false;
+        }
+      }
+      compiled ??= compileAll();
       line.update('synth: writing dist/');
       // a full synthesis removes the output of stages whose stage file is gone, and says so
       const { stages: written, removed: gone } = writeOutput(project, compiled, {
         removeOthers: all,
         files: new Map(schemaStale ? [[SCHEMA_FILE, schema]] : []),
+        keep: partial ? kept.map((k) => k.stage) : [],
       });
-      return { compiled, gone, written };
+      return { compiled, gone, written, partial };
     });
     flushRenderCache();
+    const reports = compiled.stages.map((s, i) => compiledReport(s, written[i], compiled));
+    if (partial && reuse) {
+      for (const [s, r] of reuse.kept) reports.push(keptReport(s, r));
+      reports.sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0));
+    }
+    let footer = '';
+    for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
+      if (path.endsWith(`/${INVENTORY_FILE}`)) footer += deliveryLine(path.split('/')[0], text);
+    }
     fingerprint?.record({
       distDir: DIST_DIR,
       tree: compiled.tree,
       schema: { file: SCHEMA_FILE, text: schema },
       stages: project.stages.length,
+      synthFooter: footer,
+      synthStages: Object.fromEntries(reports.map((r) => [r.stage, r.record])),
+      kept: partial && reuse ? { stages: kept.map((k) => k.stage), dist: reuse.keptDist } : undefined,
     });
-    const color = useColor(io);
-    let summarized = 0;
-    for (const [i, s] of compiled.stages.entries()) {
-      io.stdout.write(
-        writtenLines(written[i])
-          .map((l) => `${l}\n`)
-          .join(''),
-      );
-      for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
-        io.stdout.write(`  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`);
-      }
-      const result = compiled.checks.get(s.stage.name);
-      for (const l of exceptionLines(result?.exceptions ?? [])) io.stdout.write(`  ${l}\n`);
-      for (const l of compiled.allowedSecrets.get(s.stage.name) ?? []) io.stdout.write(`  ${l}\n`);
-      const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
-      const problems = verbose ? warnings.map((f) => toProblem(f)) : warningSummary(s.stage.name, warnings);
-      if (problems.length) io.stderr.write(problems.map((p) => printProblem(p, color)).join('\n') + '\n');
-      if (!verbose) summarized += warnings.length;
-    }
-    for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
-      if (!path.endsWith(`/${INVENTORY_FILE}`)) continue;
-      const objects = /^objects: (\d+)$/m.exec(text)?.[1];
-      io.stdout.write(`${DELIVERY_DIR}: ${objects} ${path.split('/')[0]} objects -> ${DIST_DIR}/${DELIVERY_DIR}/${path.split('/')[0]}/\n`);
-    }
+    printReports(io, reports, verbose);
+    io.stdout.write(footer);
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
     }
-    if (summarized)
-      io.stderr.write(`${summarized} warning${summarized === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
+    printTotal(io, reports, verbose);
     return ExitCode.ok;
   },
 };
+
+function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compiled): StageReport {
+  const name = s.stage.name;
+  let stdout = '';
+  for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
+    stdout += `  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`;
+  }
+  const result = compiled.checks.get(name);
+  for (const l of exceptionLines(result?.exceptions ?? [])) stdout += `  ${l}\n`;
+  for (const l of compiled.allowedSecrets.get(name) ?? []) stdout += `  ${l}\n`;
+  const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
+  const summary = warningSummary(name, warnings);
+  return {
+    stage: name,
+    head: writtenLines(written)
+      .map((l) => `${l}\n`)
+      .join(''),
+    record: {
+      objects: written.objects,
+      files: written.files,
+      stdout,
+      summary,
+      warnings: warnings.length,
+      ...compiled.declarations.get(name)!,
+    },
+    verbose: warnings.map((f) => toProblem(f)),
+  };
+}
+
+/** `delivery: 5 argocd objects -> dist/delivery/argocd/`, from the engine's inventory. */
+function deliveryLine(engine: string, inventory: string): string {
+  const objects = /^objects: (\d+)$/m.exec(inventory)?.[1];
+  return `${DELIVERY_DIR}: ${objects} ${engine} objects -> ${DIST_DIR}/${DELIVERY_DIR}/${engine}/\n`;
+}
 
 if (isEntry(import.meta.url)) runAsProcess(command);

@@ -10,6 +10,7 @@ import type { KeyPath } from './locate.js';
 import { formatFieldPath as dotted, fromAjvPath, valueAt } from '../model/field-path.js';
 import { describeValue, shorten } from '../model/limits.js';
 import { isSecretKey, maskValue } from '../model/secret-rules.js';
+import { compileValidator } from '../model/validator-code.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
@@ -58,10 +59,18 @@ export class SchemaValidator {
   private readonly validate: ValidateFunction;
 
   constructor(readonly schema: TSchema) {
-    // optimize: false: compiling is most of the cost of a small synthesis, and ajv's optimizing pass over the generated code a good part of it
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTuples: false, code: { optimize: false } });
-    ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
-    this.validate = ajv.compile(schema);
+    // optimize: false: compiling is most of the cost of a small synthesis, and ajv's optimizing pass over the generated code a good part of it;
+    // the code is kept between runs when the CLI gives a store (lib/model/validator-code.ts)
+    const options = { allErrors: true, verbose: true, strict: true, strictTuples: false } as const;
+    this.validate = compileValidator(
+      (source) => {
+        const ajv = new Ajv({ ...options, code: { optimize: false, source } });
+        ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+        return ajv;
+      },
+      schema,
+      JSON.stringify({ options, keywords: ['expected'] }),
+    );
   }
 
   /** Every problem in `data`, one per setting; `at` is where `data` sits in the file. */

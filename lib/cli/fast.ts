@@ -1,0 +1,113 @@
+/**
+ * What `npm run check` and `npm run synth` answer before the compiler is loaded: when no input and
+ * no file of `dist/` changed since the last full synthesis (lib/cli/fingerprint.ts), check says
+ * `dist/` is current and synth says what it said then, writing nothing. lib/cli/run.mjs runs this
+ * module first and loads the command (cdk8s, ajv, every stack: most of a small command's time)
+ * only when it declines. It declines whenever anything is not plainly so: arguments given, an
+ * interrupted command to recover, the lock held, no fingerprint, or any error; the command then
+ * does all of it as before. Imports nothing heavy: Node.js, the fingerprint, the lock, printing.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExitCode } from '../errors.js';
+import { DIST_DIR, needsRecovery } from '../synth/write.js';
+import { ENVIRONMENTS_DIR, unchangedSinceRecorded, type StageRecord } from './fingerprint.js';
+import { acquireLock, releaseHeldLocks } from './lock.js';
+import { printProblem, processIo, quietWhenReaderLeaves, useColor, type Io } from './print.js';
+import { reusableStages, type Reuse } from './reuse.js';
+import type { Problem } from '../errors.js';
+
+/** What check prints when `dist/` is current. */
+export function currentLine(stages: number, files: number): string {
+  return `${DIST_DIR}/ is current: ${stages} stage(s), ${files} files\n`;
+}
+
+/** What synth prints about one stage, and the record a later synthesis prints it from when it keeps the stage. */
+export interface StageReport {
+  readonly stage: string;
+  /** The summary line and the changed objects. */
+  readonly head: string;
+  readonly record: StageRecord;
+  /** Every warning, as --verbose prints them (undefined for a kept stage, which is never kept with --verbose). */
+  readonly verbose?: readonly Problem[];
+}
+
+/** The report of a stage whose output was kept: what the synthesis that wrote it printed, `unchanged`. */
+export function keptReport(stage: string, record: StageRecord): StageReport {
+  // the summary line of lib/cli/project.ts `writtenLines` for a stage with no change
+  return { stage, head: `${stage}: ${record.objects} objects in ${record.files} files -> ${DIST_DIR}/${stage}/ (unchanged)\n`, record };
+}
+
+/** Each stage's lines on stdout and its warnings on stderr (a summary per check, or every one with `verbose`). */
+export function printReports(io: Io, reports: readonly StageReport[], verbose = false): void {
+  const color = useColor(io);
+  for (const r of reports) {
+    io.stdout.write(r.head + r.record.stdout);
+    const problems = verbose && r.verbose ? r.verbose : r.record.summary;
+    if (problems.length) io.stderr.write(problems.map((p) => printProblem(p, color)).join('\n') + '\n');
+  }
+}
+
+/** The count of summarized warnings, last on stderr (none with `verbose`, which printed each). */
+export function printTotal(io: Io, reports: readonly StageReport[], verbose = false): void {
+  const n = verbose ? 0 : reports.reduce((sum, r) => sum + r.record.warnings, 0);
+  if (n) io.stderr.write(`${n} warning${n === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
+}
+
+/** Synth with nothing changed at all: `dist/` and the schema are what the last synthesis wrote; say what it said. */
+export function replaySynth(reuse: Reuse, io: Io): ExitCode {
+  const reports = [...reuse.kept].map(([s, r]) => keptReport(s, r));
+  printReports(io, reports);
+  io.stdout.write(reuse.fingerprint.synthFooter ?? '');
+  printTotal(io, reports);
+  return ExitCode.ok;
+}
+
+/** The stages of the project in `root` (stage files, sorted), or undefined when its environments/ is not plain. */
+function stageNames(root: string): string[] | undefined {
+  const entries = readdirSync(join(root, ENVIRONMENTS_DIR));
+  // a .yml file is a problem the command reports
+  if (entries.some((f) => f.endsWith('.yml'))) return undefined;
+  return entries
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/** The answer of `command` with `argv` without compiling, or undefined when the command must run. */
+export function fastPath(command: string, argv: readonly string[], io: Io): ExitCode | undefined {
+  if (argv.length > 0) return undefined;
+  const root = io.cwd;
+  try {
+    if (command === 'check') {
+      if (needsRecovery(root, DIST_DIR)) return undefined;
+      const unchanged = unchangedSinceRecorded(root, DIST_DIR);
+      if (!unchanged) return undefined;
+      io.stdout.write(currentLine(unchanged.stages, unchanged.files));
+      return ExitCode.ok;
+    }
+    if (command === 'synth') {
+      // a writer's lock, as the command takes it: nothing may change dist/ while this reads it
+      acquireLock(root, 'npm run synth', (l) => io.stderr.write(`${l}\n`));
+      if (needsRecovery(root, DIST_DIR)) return undefined;
+      const stages = stageNames(root);
+      const reuse = stages && reusableStages(root, DIST_DIR, stages, { allOrNothing: true });
+      return reuse && reuse.changed.length === 0 ? replaySynth(reuse, io) : undefined;
+    }
+  } catch {
+    // whatever it is (the lock held, a file that cannot be read), the command says it
+    return undefined;
+  } finally {
+    releaseHeldLocks();
+  }
+  return undefined;
+}
+
+/** Answers `command` as the process when it can (lib/cli/run.mjs); false when the command must run. */
+export function runFast(command: string, argv: readonly string[]): boolean {
+  const code = fastPath(command, argv, processIo());
+  if (code === undefined) return false;
+  quietWhenReaderLeaves();
+  process.exitCode = code;
+  return true;
+}

@@ -1,0 +1,62 @@
+/**
+ * The streams a command writes to, and problems as printed there (coloured on a terminal). Light
+ * on purpose: lib/cli/fast.ts answers before the compiler is loaded and prints with these.
+ */
+import { formatLabelledProblem, type Problem } from '../errors.js';
+
+/** Where a command writes text. */
+export interface Writer {
+  write(text: string): void;
+  /** A terminal: colour (unless NO_COLOR) and progress lines are allowed. */
+  readonly isTTY?: boolean;
+}
+
+/** What a command runs with: the project directory, the environment and the output streams. */
+export interface Io {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: Writer;
+  readonly stderr: Writer;
+  /** Milliseconds now, for the progress line (tests pass their own clock). @default Date.now */
+  readonly clock?: () => number;
+}
+
+/** Whether `io.stderr` may carry ANSI colour: a terminal, and no NO_COLOR (https://no-color.org). */
+export function useColor(io: Io, writer: Writer = io.stderr): boolean {
+  return writer.isTTY === true && !io.env.NO_COLOR;
+}
+
+const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', hint: '\x1b[2m' } as const;
+const RESET = '\x1b[0m';
+
+/**
+ * A problem as printed on stderr: `formatLabelledProblem`'s text, with its `error:`/`warning:` label and
+ * hint coloured when `color` is set.
+ */
+export function printProblem(p: Problem, color: boolean): string {
+  const text = formatLabelledProblem(p);
+  if (!color) return text;
+  const label = p.severity === 'warning' ? 'warning:' : 'error:';
+  return text.replace(label, `${COLORS[p.severity ?? 'error']}${label}${RESET}`).replace(/^( {2}hint: .*)$/m, `${COLORS.hint}$1${RESET}`);
+}
+
+/** The process's own directory, environment and streams. */
+export function processIo(): Io {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true },
+    stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true },
+  };
+}
+
+/** A reader of the process's output that goes away (`npm run check -- x | head`) ends it quietly. */
+export function quietWhenReaderLeaves(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      // what is left is not wanted
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+      stream.destroy();
+    });
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Which stages a full `npm run synth` need not compile: a stage whose stage file is byte for byte
+ * what the last full synthesis compiled, in a project where nothing else changed (no other input,
+ * not the compiler), keeps `dist/<stage>/` as it is, when that directory is still exactly what the
+ * last synthesis recorded. The proof is the fingerprint (lib/cli/fingerprint.ts), written only when
+ * `dist/` was exactly the output of the inputs it lists; here every digest is computed again.
+ *
+ * What crosses stages is taken into account:
+ * - `promotion.from` of a kept stage is recorded, so that the promotion order (cycles, names) and
+ *   the delivery plan see every stage's declaration;
+ * - dist/delivery/ depends on every delivered stage's objects: when a kept stage is delivered, only
+ *   a synthesis with nothing changed at all keeps it; with any change, every stage is compiled;
+ * - a stage added or removed changes the set of stages: every stage is compiled.
+ * Anything else that differs (a stack's code, stagecraft.yaml, crds/, a file a stack includes,
+ * the schema file, a generated file edited by hand outside the changed stages, a foreign file)
+ * means every stage is compiled, as without a fingerprint.
+ */
+import {
+  ENVIRONMENTS_DIR,
+  compilerDigests,
+  distDigests,
+  projectDigests,
+  readFingerprint,
+  type Digests,
+  type Fingerprint,
+  type InputDigests,
+  type StageRecord,
+} from './fingerprint.js';
+
+export interface Reuse {
+  /** The fingerprint the kept stages' output is proved by. */
+  readonly fingerprint: Fingerprint;
+  /** Stages whose output is kept without compiling, with what the last synthesis printed about them. */
+  readonly kept: ReadonlyMap<string, StageRecord>;
+  /** Stages to compile (their stage file changed); empty when nothing changed at all. */
+  readonly changed: readonly string[];
+  /** The digests of the kept stages' files, as recorded. */
+  readonly keptDist: Digests;
+  /** The inputs' digests as computed now, for the next fingerprint. */
+  readonly inputs: InputDigests;
+}
+
+/** Key of a stage file among the project digests. */
+const stageKey = (stage: string) => `${ENVIRONMENTS_DIR}/${stage}.yaml`;
+
+/**
+ * What of the last full synthesis of `stages` (every stage of the project in `root`, sorted) can be kept,
+ * or undefined when every stage must be compiled (or, with `allOrNothing`, when any must be).
+ */
+export function reusableStages(
+  root: string,
+  distDir: string,
+  stages: readonly string[],
+  { allOrNothing = false }: { readonly allOrNothing?: boolean } = {},
+): Reuse | undefined {
+  const fingerprint = readFingerprint(root);
+  const records = fingerprint?.synthStages;
+  if (!fingerprint || typeof records !== 'object' || records === null) return undefined;
+  // a record that is not one (the file edited, or written by something else) keeps nothing
+  if (!Object.values(records).every(isStageRecord) || !['string', 'undefined'].includes(typeof fingerprint.synthFooter)) return undefined;
+  const recorded = Object.keys(records).sort();
+  if (recorded.length !== stages.length || recorded.some((s, i) => s !== stages[i])) return undefined;
+  const compiler = compilerDigests();
+  if (!sameDigests(compiler, fingerprint.compiler)) return undefined;
+  const project = projectDigests(root);
+  const keys = new Set([...Object.keys(project), ...Object.keys(fingerprint.project)]);
+  const stageKeys = new Map(stages.map((s) => [stageKey(s), s]));
+  const changed: string[] = [];
+  for (const k of keys) {
+    if (project[k] === fingerprint.project[k]) continue;
+    const stage = stageKeys.get(k);
+    // an input other than a stage file's content (a stack, the project file, a link) changed
+    if (stage === undefined || project[k] === undefined || fingerprint.project[k] === undefined) return undefined;
+    changed.push(stage);
+  }
+  // the caller can use nothing less than every stage: spare it the digests of dist/
+  if (allOrNothing && changed.length) return undefined;
+  const kept = new Map(stages.filter((s) => !changed.includes(s)).map((s) => [s, records[s]]));
+  // dist/delivery/ is made from every delivered stage's objects, which a kept stage does not have
+  if (changed.length && [...kept.values()].some((r) => r.delivered)) return undefined;
+  const changedDirs = new Set(changed.map((s) => `${distDir}/${s}`));
+  const inChanged = (rel: string) => changed.some((s) => rel.startsWith(`${distDir}/${s}/`));
+  // the output of changed stages is compiled and compared by the writer; every other file must be as recorded
+  const dist = distDigests(root, distDir, (rel) => changedDirs.has(rel));
+  const recordedDist = Object.fromEntries(Object.entries(fingerprint.dist).filter(([k]) => !inChanged(k) && !changedDirs.has(k)));
+  if (!sameDigests(dist, recordedDist)) return undefined;
+  const keptDist = Object.fromEntries(Object.entries(recordedDist).filter(([k]) => kept.has(k.split('/')[1])));
+  return { fingerprint, kept, changed: changed.sort(), keptDist, inputs: { project, compiler } };
+}
+
+function sameDigests(a: Digests, b: Digests): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+function isStageRecord(r: unknown): r is StageRecord {
+  if (typeof r !== 'object' || r === null) return false;
+  const v = r as Record<string, unknown>;
+  return (
+    [v.objects, v.files, v.warnings].every((n) => Number.isInteger(n)) &&
+    typeof v.stdout === 'string' &&
+    typeof v.delivered === 'boolean' &&
+    (v.from === undefined || typeof v.from === 'string') &&
+    Array.isArray(v.summary) &&
+    v.summary.every((p: unknown) => typeof p === 'object' && p !== null && typeof (p as { message?: unknown }).message === 'string')
+  );
+}

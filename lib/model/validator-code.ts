@@ -1,0 +1,76 @@
+/**
+ * Compiled JSON Schema validators kept between runs. Compiling the stage-file schema and the
+ * Kubernetes kinds' schemas with ajv is a good part of a small synthesis, and what it generates
+ * depends only on the schema, the options and ajv's version: so the generated code (ajv's
+ * "standalone" module) is kept under a SHA-256 of those and loaded instead of compiled.
+ *
+ * The store that keeps it is given by the CLI (lib/cli/validator-store.ts), the only layer that
+ * reads and writes files; without one (tests of a layer, tools), every validator is compiled. A
+ * loaded validator is the same code ajv would compile, returning the same errors (test/model/validator-code.test.ts).
+ */
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import AjvModule, { type ValidateFunction } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+
+// ajv is published as CommonJS with default exports
+const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
+type AjvInstance = InstanceType<typeof Ajv>;
+const standaloneCode = (standaloneModule as unknown as { default: typeof standaloneModule }).default ?? standaloneModule;
+
+/** Generated code by key; `get` returns only what `set` stored under the same key, or undefined. */
+export interface ValidatorStore {
+  get(key: string): string | undefined;
+  set(key: string, code: string): void;
+}
+
+let store: ValidatorStore | undefined;
+
+/** Sets (or, with undefined, removes) the store of the validators compiled from here on. */
+export function useValidatorStore(s: ValidatorStore | undefined): void {
+  store = s;
+}
+
+const requireHere = createRequire(import.meta.url);
+let ajvVersion: string | undefined;
+/** The installed ajv's version (read when a validator is first kept: nothing is read while modules load). */
+const installedAjvVersion = () => (ajvVersion ??= (requireHere('ajv/package.json') as { version: string }).version);
+
+/** Bumped when what a key covers changes. */
+const KEY_FORMAT = 1;
+
+/**
+ * The validator of `schema` as `ajv` compiles it: loaded from the store when it holds the code
+ * for this schema, these options (`setup`, a text that names them and any keyword `ajv` was
+ * given) and this ajv; else compiled, and its code stored.
+ * @param make a new ajv with the options, `source: true` added to its code options when asked
+ * @param context the text of anything else the code depends on (schemas added to `ajv` beforehand)
+ */
+export function compileValidator(make: (source: boolean) => AjvInstance, schema: object, setup: string, context = ''): ValidateFunction {
+  const s = store;
+  if (!s) return make(false).compile(schema);
+  const key = createHash('sha256')
+    .update(JSON.stringify([KEY_FORMAT, installedAjvVersion(), setup, context, schema]))
+    .digest('hex');
+  const code = s.get(key);
+  if (code !== undefined) {
+    const loaded = load(code);
+    if (loaded) return loaded;
+  }
+  const ajv = make(true);
+  const validate = ajv.compile(schema);
+  s.set(key, standaloneCode(ajv, validate));
+  return validate;
+}
+
+/** The validator a standalone module exports (CommonJS, requiring ajv's runtime helpers), or undefined when it does not run. */
+function load(code: string): ValidateFunction | undefined {
+  const module = { exports: {} as { default?: unknown } };
+  try {
+    new Function('module', 'exports', 'require', code)(module, module.exports, requireHere);
+  } catch {
+    return undefined;
+  }
+  const fn = module.exports.default ?? module.exports;
+  return typeof fn === 'function' ? (fn as ValidateFunction) : undefined;
+}

@@ -1,0 +1,312 @@
+/**
+ * A full synth keeps the output of stages whose inputs did not change (lib/cli/reuse.ts). A wrongly
+ * kept stage is the worst possible bug here, so every case compares, byte for byte, the project
+ * after an incremental synth with a copy of the same project (same inputs, same dist/ before)
+ * synthesized with `--no-cache` and no fingerprint: dist/, the schema, the exit code, stdout and
+ * stderr must be the same. Each case also says which stages were kept, so that the comparison is
+ * known to have exercised the path it is about.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FINGERPRINT_FILE, type Fingerprint } from '../../lib/cli/fingerprint.js';
+import { reusableStages } from '../../lib/cli/reuse.js';
+import { repoStage, runCli, runProcess, snapshotDir, tempProject, type CliResult } from '../helpers/cli.js';
+
+/** The example stages of the promotion chain dev -> test -> qa -> production, without `delivery:`. */
+function chain(): Record<string, string> {
+  return Object.fromEntries(
+    ['dev', 'test', 'qa', 'production'].map((s) => [
+      s,
+      repoStage(s)
+        .replace(/^delivery:.*$/m, '')
+        .replace(/^# Argo CD.*$/m, ''),
+    ]),
+  );
+}
+
+function edit(dir: string, path: string, change: (text: string) => string): void {
+  const file = join(dir, path);
+  const before = readFileSync(file, 'utf8');
+  const after = change(before);
+  expect(after, `the edit of ${path} changes it`).not.toBe(before);
+  writeFileSync(file, after);
+}
+
+/** Which stages the next synth would keep without compiling: undefined when it compiles every one. */
+function kept(dir: string): string[] | undefined {
+  const stages = readdirStages(dir);
+  const reuse = reusableStages(dir, 'dist', stages);
+  return reuse && [...reuse.kept.keys()];
+}
+
+function readdirStages(dir: string): string[] {
+  return Object.keys(snapshotDir(join(dir, 'environments')))
+    .filter((f) => f.endsWith('.yaml') && !f.includes('/'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/** Everything the user sees of a synth: its result, and the project's files but .stagecraft/. */
+function outcome(dir: string, result: CliResult) {
+  const files = snapshotDir(dir);
+  return {
+    code: result.code,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    files: Object.fromEntries(Object.entries(files).filter(([p]) => !p.startsWith('.stagecraft/'))),
+  };
+}
+
+/**
+ * Runs `npm run synth` in `dir` and, in a copy of `dir` made just before (without .stagecraft/),
+ * `npm run synth -- --no-cache`; expects the same outcome and returns it.
+ */
+function synthMatchesFull(dir: string) {
+  const copy = mkdtempSync(join(tmpdir(), 'stagecraft-full-'));
+  cpSync(dir, copy, { recursive: true });
+  rmSync(join(copy, '.stagecraft'), { recursive: true, force: true });
+  const incremental = outcome(dir, runCli('synth', [], dir));
+  const full = outcome(copy, runCli('synth', ['--no-cache'], copy));
+  // the copy's paths differ only in the temporary directory's name
+  expect(incremental).toEqual(full);
+  return incremental;
+}
+
+/** A project synthesized once, so that its fingerprint records every stage. */
+function synthesized(stages: Record<string, string>): string {
+  const dir = tempProject(stages);
+  expect(runCli('synth', [], dir).code).toBe(0);
+  expect(kept(dir)).toEqual(Object.keys(stages).sort());
+  return dir;
+}
+
+describe('npm run synth keeps the output of unchanged stages, exactly as a full synth would write it', () => {
+  it('nothing changed: writes nothing and says what a full synth says', () => {
+    const dir = synthesized(chain());
+    const before = snapshotDir(join(dir, 'dist'));
+    const out = synthMatchesFull(dir);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('dev: ');
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+  });
+
+  it('a stage file changed: that stage is compiled, the others kept', () => {
+    const dir = synthesized(chain());
+    edit(dir, 'environments/qa.yaml', (t) => t.replace('LOG_LEVEL: info', 'LOG_LEVEL: warn'));
+    expect(kept(dir)).toEqual(['dev', 'production', 'test']);
+    const out = synthMatchesFull(dir);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^qa: .*\(1 added, 2 changed, 1 removed\)$/m);
+    expect(out.stdout).toMatch(/^dev: .*\(unchanged\)$/m);
+    // and the fingerprint it records lets the next synth keep every stage
+    expect(kept(dir)).toEqual(['dev', 'production', 'qa', 'test']);
+  });
+
+  it('the stage another stage promotes from changed: the promoted stage is kept, and its output is the same', () => {
+    const dir = synthesized(chain());
+    edit(dir, 'environments/test.yaml', (t) => t.replace('image: demoapp:', 'image: demoapp-next:'));
+    expect(kept(dir)).toEqual(['dev', 'production', 'qa']);
+    expect(synthMatchesFull(dir).code).toBe(0);
+  });
+
+  it('a changed stage makes a promotion cycle with a kept stage: the same problem as a full synth, nothing written', () => {
+    const dir = synthesized(chain());
+    const before = snapshotDir(join(dir, 'dist'));
+    // dev now promotes from production, which promotes (through qa and test) from dev
+    edit(dir, 'environments/dev.yaml', (t) => `promotion: { from: production }\n${t}`);
+    expect(kept(dir)).toEqual(['production', 'qa', 'test']);
+    const out = synthMatchesFull(dir);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('promotion.from makes a cycle');
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+  });
+
+  it('a changed stage file that does not load: the same problems as a full synth, and the next synth still keeps the others', () => {
+    const dir = synthesized(chain());
+    edit(dir, 'environments/test.yaml', (t) => t.replace('replicas: ', 'replcas: '));
+    expect(synthMatchesFull(dir).code).toBe(2);
+    edit(dir, 'environments/test.yaml', (t) => t.replace('replcas: ', 'replicas: '));
+    expect(kept(dir)).toEqual(['dev', 'production', 'qa', 'test']);
+  });
+
+  it('two stage files changed, one of them back to what was recorded', () => {
+    const dir = synthesized(chain());
+    edit(dir, 'environments/dev.yaml', (t) => t.replace('replicas: 1', 'replicas: 2'));
+    edit(dir, 'environments/production.yaml', (t) => t.replace('LOG_LEVEL: ', 'LOG_LEVEL_X: '));
+    expect(synthMatchesFull(dir).code).toBe(0);
+    edit(dir, 'environments/dev.yaml', (t) => t.replace('replicas: 2', 'replicas: 1'));
+    expect(kept(dir)).toEqual(['production', 'qa', 'test']);
+    expect(synthMatchesFull(dir).code).toBe(0);
+  });
+
+  it('the project file changed: every stage is compiled', () => {
+    const dir = synthesized(chain());
+    edit(dir, 'stagecraft.yaml', (t) => `${t}\n# a comment\n`);
+    expect(kept(dir)).toBeUndefined();
+    expect(synthMatchesFull(dir).code).toBe(0);
+  });
+
+  it('a file a stack includes changed: every stage is compiled', () => {
+    const manifest = (replicas: number) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  replicas: ${replicas}\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25\n`;
+    const stage = 'apps:\n  web:\n    stack: manifests\n    include: [manifests/web]\n';
+    const dir = tempProject({ a: stage, b: chain().dev });
+    mkdirSync(join(dir, 'manifests', 'web'), { recursive: true });
+    writeFileSync(join(dir, 'manifests', 'web', 'web.yaml'), manifest(1));
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(kept(dir)).toEqual(['a', 'b']);
+    writeFileSync(join(dir, 'manifests', 'web', 'web.yaml'), manifest(2));
+    expect(kept(dir)).toBeUndefined();
+    const out = synthMatchesFull(dir);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^a: .*\(0 added, 1 changed, 0 removed\)$/m);
+  });
+
+  it("the compiler changed (a stack's source, the lockfile): every stage is compiled", () => {
+    const dir = synthesized(chain());
+    const path = join(dir, FINGERPRINT_FILE);
+    const recorded = JSON.parse(readFileSync(path, 'utf8')) as Fingerprint;
+    const [source] = Object.keys(recorded.compiler).filter((k) => k.startsWith('apps/'));
+    // as if apps/<stack>.ts had been different when the fingerprint was recorded
+    writeFileSync(path, JSON.stringify({ ...recorded, compiler: { ...recorded.compiler, [source]: '0'.repeat(64) } }));
+    expect(kept(dir)).toBeUndefined();
+    writeFileSync(path, JSON.stringify(recorded));
+    expect(kept(dir)).toEqual(['dev', 'production', 'qa', 'test']);
+  });
+
+  it('a damaged record of the stages in the fingerprint keeps nothing', () => {
+    const dir = synthesized(chain());
+    const path = join(dir, FINGERPRINT_FILE);
+    const recorded = JSON.parse(readFileSync(path, 'utf8')) as Fingerprint;
+    const stages = recorded.synthStages!;
+    writeFileSync(path, JSON.stringify({ ...recorded, synthStages: { ...stages, qa: { ...stages.qa, summary: 'none' } } }));
+    expect(kept(dir)).toBeUndefined();
+    writeFileSync(path, JSON.stringify({ ...recorded, synthFooter: 3 }));
+    expect(kept(dir)).toBeUndefined();
+    writeFileSync(path, JSON.stringify(recorded));
+    expect(kept(dir)).toEqual(['dev', 'production', 'qa', 'test']);
+    expect(synthMatchesFull(dir).code).toBe(0);
+  });
+
+  it('a generated file of an unchanged stage edited by hand: every stage is compiled, and the file is restored', () => {
+    const dir = synthesized(chain());
+    const expected = snapshotDir(join(dir, 'dist'));
+    const [file] = Object.keys(expected).filter((p) => p.startsWith('qa/') && p.endsWith('.yaml'));
+    edit(dir, `dist/${file}`, (t) => t.replace('qa', 'QA'));
+    edit(dir, 'environments/dev.yaml', (t) => t.replace('replicas: 1', 'replicas: 2'));
+    expect(kept(dir)).toBeUndefined();
+    expect(synthMatchesFull(dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'dist', file), 'utf8')).toBe(expected[file]);
+  });
+
+  it('a generated file of the changed stage edited by hand or removed: the stage is compiled and the file restored', () => {
+    const dir = synthesized(chain());
+    const expected = snapshotDir(join(dir, 'dist'));
+    const [edited, removed] = Object.keys(expected).filter((p) => p.startsWith('dev/'));
+    edit(dir, `dist/${edited}`, (t) => `${t}# by hand\n`);
+    rmSync(join(dir, 'dist', removed));
+    edit(dir, 'environments/dev.yaml', (t) => `# a comment\n${t}`);
+    expect(kept(dir)).toEqual(['production', 'qa', 'test']);
+    expect(synthMatchesFull(dir).code).toBe(0);
+  });
+
+  it('a file added to dist/: every stage is compiled, and it is left alone', () => {
+    const dir = synthesized(chain());
+    writeFileSync(join(dir, 'dist', 'qa', 'NOTES.md'), 'mine\n');
+    edit(dir, 'environments/dev.yaml', (t) => `# a comment\n${t}`);
+    expect(kept(dir)).toBeUndefined();
+    const out = synthMatchesFull(dir);
+    expect(out.files['dist/qa/NOTES.md']).toBe('mine\n');
+  });
+
+  it('a stage added or removed: every stage is compiled, and a removed stage loses its output', () => {
+    const dir = synthesized(chain());
+    writeFileSync(join(dir, 'environments', 'staging.yaml'), chain().qa);
+    expect(kept(dir)).toBeUndefined();
+    expect(synthMatchesFull(dir).stdout).toMatch(/^staging: .*\(new\)$/m);
+    rmSync(join(dir, 'environments', 'staging.yaml'));
+    expect(kept(dir)).toBeUndefined();
+    const out = synthMatchesFull(dir);
+    expect(out.stdout).toContain('staging: removed dist/staging/');
+    expect(Object.keys(out.files).some((p) => p.startsWith('dist/staging/'))).toBe(false);
+  });
+
+  it('a stage file removed and another changed, with a stage promoting from the removed one: the same problem as a full synth', () => {
+    const dir = synthesized(chain());
+    rmSync(join(dir, 'environments', 'qa.yaml'));
+    const out = synthMatchesFull(dir);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("promotion.from names no stage of the project (found 'qa')");
+  });
+
+  it('delivered stages: with a change, every stage is compiled (dist/delivery/ is made from all of them); with none, all are kept', () => {
+    const dir = synthesized(Object.fromEntries(['dev', 'test', 'qa', 'production'].map((s) => [s, repoStage(s)])));
+    expect(synthMatchesFull(dir).code).toBe(0);
+    edit(dir, 'environments/dev.yaml', (t) => t.replace('replicas: 1', 'replicas: 2'));
+    expect(kept(dir)).toBeUndefined();
+    const out = synthMatchesFull(dir);
+    expect(out.stdout).toMatch(/^delivery: \d+ argocd objects/m);
+  });
+
+  it('killed while it replaces the changed stage: the next command completes it, and the kept stages are untouched', () => {
+    for (const step of ['staged', 'journal', 'rename-1', 'rename-2']) {
+      const dir = synthesized(chain());
+      const before = snapshotDir(join(dir, 'dist'));
+      edit(dir, 'environments/qa.yaml', (t) => t.replace('LOG_LEVEL: info', 'LOG_LEVEL: warn'));
+      expect(kept(dir)).toEqual(['dev', 'production', 'test']);
+      const copy = mkdtempSync(join(tmpdir(), 'stagecraft-full-'));
+      cpSync(dir, copy, { recursive: true });
+      rmSync(join(copy, '.stagecraft'), { recursive: true, force: true });
+      expect(runProcess('synth', [], dir, { STAGECRAFT_CRASH_AT: step }).signal, step).toBe('SIGKILL');
+      const next = runCli('synth', [], dir);
+      expect(next.code, step).toBe(0);
+      expect(runCli('synth', ['--no-cache'], copy).code).toBe(0);
+      const after = snapshotDir(join(dir, 'dist'));
+      expect(after, step).toEqual(snapshotDir(join(copy, 'dist')));
+      for (const s of ['dev', 'production', 'test']) {
+        const files = (tree: Record<string, string>) => Object.entries(tree).filter(([p]) => p.startsWith(`${s}/`));
+        expect(files(after), `${step}: ${s}`).toEqual(files(before));
+      }
+    }
+  });
+
+  it('--verbose, --no-cache and named stages never keep a stage: their output is that of a full compilation', () => {
+    const dir = synthesized(chain());
+    const verbose = runCli('synth', ['--verbose'], dir);
+    expect(verbose.code).toBe(0);
+    expect(verbose.stderr).not.toMatch(/in all; npm run synth -- --verbose/);
+    expect(verbose.stderr).toMatch(/^ {2}hint: /m);
+    const named = runCli('synth', ['qa'], dir);
+    expect(named.stdout).toMatch(/^qa: .*\(unchanged\)$/m);
+    expect(named.stdout).not.toMatch(/^dev: /m);
+  });
+
+  it('a sequence of random edits to stage files: after each, the same as a full synth', () => {
+    const dir = synthesized(chain());
+    // a small deterministic generator: the same sequence at every run
+    let seed = 19;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const stages = ['dev', 'test', 'qa', 'production'];
+    const edits: ((t: string) => string)[] = [
+      (t) => t.replace(/replicas: (\d+)/, (_, n: string) => `replicas: ${(Number(n) % 4) + 1}`),
+      (t) => t.replace(/LOG_LEVEL: (\w+)/, (_, l: string) => `LOG_LEVEL: ${l === 'debug' ? 'info' : 'debug'}`),
+      (t) => `# edit ${next(1000)}\n${t}`,
+      (t) => t.replace(/image: demoapp:(\d+)/, (_, n: string) => `image: demoapp:${Number(n) + 1}`),
+    ];
+    for (let i = 0; i < 6; i++) {
+      const changed = new Set<string>();
+      for (let k = 0; k <= next(2); k++) {
+        const stage = stages[next(stages.length)];
+        edit(dir, `environments/${stage}.yaml`, (t) => `${edits[next(edits.length)](t)}# edit ${i}.${k}\n`);
+        changed.add(stage);
+      }
+      expect(kept(dir)).toEqual(stages.filter((s) => !changed.has(s)).sort());
+      expect(synthMatchesFull(dir).code).toBe(0);
+    }
+  });
+});
