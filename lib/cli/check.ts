@@ -148,9 +148,13 @@ function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCo
           .findings,
     );
   });
+  // each finding made a problem once, for sorting and the text report (not once per comparison)
   const located = findings
-    .map((finding) => ({ finding, location: manifests.locate(finding) }))
-    .sort((a, b) => compareProblems(toProblem(a.finding, a.location), toProblem(b.finding, b.location)));
+    .map((finding) => {
+      const location = manifests.locate(finding);
+      return { finding, location, problem: toProblem(finding, location) };
+    })
+    .sort((a, b) => compareProblems(a.problem, b.problem));
   const n = manifests.objects.length;
   io.stdout.write(
     format === 'json' ? jsonReport(located, n) : format === 'sarif' ? sarifReport(located, COMPILER_VERSION) : textReport(located, n),
