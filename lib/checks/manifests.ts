@@ -35,8 +35,9 @@ class SourceFile {
   constructor(
     readonly file: string,
     readonly text: string,
+    blockReader: boolean,
   ) {
-    this.block = readBlockYaml(text);
+    this.block = blockReader ? readBlockYaml(text) : undefined;
     if (this.block) {
       this.result = { values: this.block.values.map((value, index) => ({ index, value })) };
       return;
@@ -101,18 +102,27 @@ const isObject = (v: unknown): v is KubeObject =>
   typeof (v as KubeObject).kind === 'string' &&
   typeof (v as KubeObject).apiVersion === 'string';
 
+export interface ParseOptions {
+  /**
+   * Whether files in the plain block style are read by the block reader; `false` reads every
+   * file with the yaml library, as before it (to compare the two: tests, bench/check-findings.ts).
+   * @default true
+   */
+  readonly blockReader?: boolean;
+}
+
 /**
  * Parses the YAML files (path as shown, text). Documents that are not Kubernetes objects, and
  * YAML errors, are bad input.
  * @throws ProblemsError (exit code 2) listing every document that is not a Kubernetes object
  */
-export function parseManifests(files: readonly { file: string; text: string }[]): Manifests {
+export function parseManifests(files: readonly { file: string; text: string }[], options: ParseOptions = {}): Manifests {
   const objects: KubeObject[] = [];
   const sources = new Map<KubeObject, Source>();
   const problems: Problem[] = [];
   let documents = 0;
   for (const { file, text } of files) {
-    const src = new SourceFile(file, text);
+    const src = new SourceFile(file, text, options.blockReader ?? true);
     const { result } = src;
     if ('problems' in result) {
       problems.push(...capProblems(result.problems, src.at(text.length)));

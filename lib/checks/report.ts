@@ -2,7 +2,7 @@
  * Rendering findings for people (text), for scripts (JSON) and for code scanning (SARIF 2.1.0).
  * Pure: findings and their places in, a string out.
  */
-import { formatLabelledProblem, type Problem, type SourceLocation } from '../errors.js';
+import { compareProblems, formatLabelledProblem, type Problem, type SourceLocation } from '../errors.js';
 import { fieldPath, toProblem, type Finding } from './finding.js';
 import { ruleInfo } from '../model/rules.js';
 
@@ -14,6 +14,19 @@ export interface Located {
   readonly location?: SourceLocation;
   /** `toProblem(finding, location)`, when the caller has made it already. */
   readonly problem?: Problem;
+}
+
+/**
+ * Findings with their places, in report order (file, line, column, subject, message). Each is
+ * made a problem once, for sorting and the text report, rather than once per comparison.
+ */
+export function locateFindings(findings: readonly Finding[], locate: (f: Finding) => SourceLocation | undefined): Located[] {
+  return findings
+    .map((finding) => {
+      const location = locate(finding);
+      return { finding, location, problem: toProblem(finding, location) };
+    })
+    .sort((a, b) => compareProblems(a.problem, b.problem));
 }
 
 function counts(items: readonly Located[]): string {

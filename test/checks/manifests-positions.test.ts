@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
+import { jsonReport, locateFindings, sarifReport, textReport } from '../../lib/checks/report.js';
 import { readBlockYaml } from '../../lib/model/block-yaml.js';
 import { yamlPlace, yamlRead } from '../helpers/yaml-reference.js';
 
@@ -74,5 +75,34 @@ describe('findings are placed by the block reader exactly where the yaml library
     const found = places(text);
     expect(found.length).toBeGreaterThan(3);
     for (const f of found) expect(f.block, f.finding).toBe(f.yaml);
+  });
+});
+
+describe('check reports the same bytes whichever reader read the file', () => {
+  const text = [0, 1, 2, 3, 4, 5, 6, 7].map(deployment).join('---\n# between\n---\n') + `---\n${config}`;
+
+  it('text, JSON and SARIF, for a file with findings in every document', () => {
+    expect(readBlockYaml(text)).toBeDefined();
+    const report = (blockReader: boolean) => {
+      const manifests = parseManifests([{ file: 'dir/m.yaml', text }], { blockReader });
+      const located = locateFindings(checkObjects(manifests.objects).findings, (f) => manifests.locate(f));
+      const n = manifests.objects.length;
+      return {
+        objects: manifests.objects,
+        documents: manifests.documents,
+        text: textReport(located, n),
+        json: jsonReport(located, n),
+        sarif: sarifReport(located, '1.0.0'),
+      };
+    };
+    const block = report(true);
+    const yaml = report(false);
+    expect(block.objects).toEqual(yaml.objects);
+    expect(block.documents).toBe(9);
+    expect(block.documents).toBe(yaml.documents);
+    expect(block.text.split('\n').length).toBeGreaterThan(30);
+    expect(block.text).toBe(yaml.text);
+    expect(block.json).toBe(yaml.json);
+    expect(block.sarif).toBe(yaml.sarif);
   });
 });
