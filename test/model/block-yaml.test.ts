@@ -142,6 +142,65 @@ describe('the block reader reads what the yaml library reads, at the same places
   });
 });
 
+describe('one-line edge cases: read as the yaml library reads them, or left to it', () => {
+  const cases = [
+    'k: --- x',
+    'k: -1',
+    'k: ~x',
+    'k: x~',
+    "k: 'a'  # c",
+    'k: "a" # c',
+    'k: a  #c',
+    'k:\n- a #c',
+    'k: [] # c',
+    'k: {}#c',
+    'k: ...',
+    'k: a\t',
+    'k: x ',
+    'k: "" ',
+    "k: ''",
+    'k: =',
+    'k: <<',
+    'k: a,b',
+    'k: x]',
+    'k: x}',
+    'k: !x',
+    'k: a !b',
+    'k: a &b',
+    'k: a *b',
+    'k: -.5',
+    'k: 0.',
+    'k: 00',
+    'k: 0o',
+    'k: 0x',
+    'k: +',
+    'k: .',
+    'k: 1e',
+    'k: 1e+',
+    'k: 12:30:00',
+    'k: "a\'b"',
+    "k: 'a\"b'",
+    'k: x #',
+    'k: a:b',
+    'k: a::',
+    '"k y": 1',
+    "'k''q': 1",
+    'k-: 1',
+    'k.: 1',
+    'k/: 1',
+    '"": 1',
+    "k: ' a '",
+  ];
+  for (const c of cases) {
+    it(JSON.stringify(c), () => {
+      if (readBlockYaml(`${c}\n`)) expectSameAsYaml(`${c}\n`);
+    });
+  }
+  it('reads most of them', () => {
+    expect(cases.filter((c) => readBlockYaml(`${c}\n`)).length).toBeGreaterThan(cases.length - 6);
+  });
+});
+
 describe('the block reader leaves to the yaml library what it is not sure of', () => {
   const outside: Record<string, string> = {
     'an anchor and an alias': 'a: &x 1\nb: *x\n',
