@@ -13,9 +13,11 @@
  *   line, each once per mapping, that the schema reads as strings;
  * - one-line values: plain scalars resolved by the yaml library's own core-schema tags (so
  *   `010`, `0x1F`, `.inf`, `yes`, `1_000` mean exactly what they mean there), quoted strings
- *   without escapes, and the empty `{}` and `[]`.
- * Outside it (the file is read by readYaml): anchors, aliases, tags, directives, `...`, block
- * scalars (`|`, `>`), multi-line scalars, flow collections with content, empty values, escapes,
+ *   without escapes, and the empty `{}` and `[]`;
+ * - literal block scalars `|` and `|-` (scripts and config files in ConfigMaps).
+ * Outside it (the file is read by readYaml): anchors, aliases, tags, directives, `...`, folded
+ * block scalars (`>`), `|+` and indentation indicators, other multi-line scalars, flow
+ * collections with content, empty values, escapes,
  * tabs, control characters, lone CR, `U+2028`/`U+2029`/`U+0085`, surrogates, a root that is not
  * a mapping, and anything malformed. A differential test compares values and positions with the
  * yaml library (test/model/block-yaml.test.ts).
@@ -230,12 +232,57 @@ class Reader {
     }
   }
 
-  /** The one-line scalar at `i` (the rest of the line), then moves past it. */
-  scalar(i: number): unknown {
+  /**
+   * A literal block scalar (`|` or `|-`) whose header is at `i`, in a collection at column
+   * `indent`: its lines, up to the first less indented line with content. Left to the yaml
+   * library: other headers (`|+`, `|2`, `>`), leading empty lines, empty lines with more spaces
+   * than the content's indentation, and an empty scalar.
+   */
+  literal(i: number, indent: number): string {
+    const t = this.text;
+    let h = i + 1;
+    const strip = t.charCodeAt(h) === DASH;
+    if (strip) h++;
+    this.rest(h);
+    const lines: string[] = [];
+    let contentIndent = -1;
+    let empty = 0;
+    let pos = this.next;
+    while (pos < t.length) {
+      let nl = t.indexOf('\n', pos);
+      if (nl < 0) nl = t.length;
+      let le = nl;
+      if (le > pos && t.charCodeAt(le - 1) === 13) le--;
+      let cs = pos;
+      while (cs < le && t.charCodeAt(cs) === SPACE) cs++;
+      if (cs === le) {
+        if (contentIndent < 0 || cs - pos > contentIndent) outside();
+        empty++;
+      } else {
+        const at = cs - pos;
+        if (contentIndent < 0) {
+          if (at <= indent) outside(); // an empty block scalar
+          contentIndent = at;
+        } else if (at < contentIndent) break; // the line after the scalar: read by `advance`
+        for (; empty > 0; empty--) lines.push('');
+        lines.push(t.slice(pos + contentIndent, le));
+      }
+      if (nl < t.length) this.lines.addNewLine(nl + 1);
+      pos = nl + 1;
+    }
+    if (lines.length === 0) outside();
+    this.next = pos;
+    return strip ? lines.join('\n') : `${lines.join('\n')}\n`;
+  }
+
+  /** The scalar at `i` in a collection at column `indent` (the rest of the line, or a literal block), then moves past it. */
+  scalar(i: number, indent: number): unknown {
     const t = this.text;
     const c = t.charCodeAt(i);
     let value: unknown;
-    if (c === DQUOTE || c === SQUOTE) {
+    if (c === 124) {
+      value = this.literal(i, indent);
+    } else if (c === DQUOTE || c === SQUOTE) {
       const [s, end] = this.quoted(i)!;
       this.rest(end);
       value = s;
@@ -288,7 +335,7 @@ class Reader {
         value = this.indent === indent ? this.sequence(indent, depth + 1) : this.block(depth + 1);
       } else {
         valueAt = i;
-        value = this.scalar(i);
+        value = this.scalar(i, indent);
       }
       if (!this.done && !this.marker && this.indent > indent) outside();
       this.close(n, keyAt, valueAt);
@@ -319,7 +366,7 @@ class Reader {
         // `- key: value`: a mapping whose keys are at this column, on this line and the next ones
         this.cs = i;
         value = this.mapping(i - this.ls, depth + 1);
-      } else value = this.scalar(i);
+      } else value = this.scalar(i, indent);
       if (!this.done && !this.marker && this.indent > indent) outside();
       this.close(n, -1, valueAt);
       items.push(value);

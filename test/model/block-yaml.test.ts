@@ -201,11 +201,58 @@ describe('one-line edge cases: read as the yaml library reads them, or left to i
   });
 });
 
+describe('literal block scalars: read as the yaml library reads them, or left to it', () => {
+  const cases = [
+    'a: |\n  x\n  y\n',
+    'a: |-\n  x\n  y\n',
+    'a: |\n  x\n\n  y\n\n\nb: 1\n',
+    'a: |\n  x\n# c\nb: 1\n',
+    'a: |\n  # not a comment\n  x\n',
+    'a: | # c\n  x\n',
+    'a: |\n    x\n  y\n',
+    'a: |\n  x\n   y\n',
+    'a: |\n  x',
+    'a: |-\n  x',
+    'a: |\n\n  x\n',
+    'a: |\n  x\n    \n  y\n',
+    'a: |\n  x\n \n  y\n',
+    'a: |\nb: 1\n',
+    'a:\n- |\n  x\n- y\n',
+    'a:\n  - |\n    x\n  - y\n',
+    'l:\n- a: |\n    x\n  b: 1\n',
+    'a: |\n  x\n---\nb: |\n  y\n',
+    'a: |\r\n  x\r\n\r\n  y\r\nb: 1\r\n',
+    'a: |+\n  x\n',
+    'a: |2\n  x\n',
+    'a: >\n  x\n',
+    'a: |\n  x\n  ---\n',
+    'a: |\n x\n',
+    'k:\n  a: |\n   x\n  b: 2\n',
+    'a: |\n  x  \n  y z\n',
+    'a: |x\n  y\n',
+    'a: |-  # c\n  x\n\n',
+  ];
+  for (const c of cases) {
+    it(JSON.stringify(c), () => {
+      if (readBlockYaml(c)) expectSameAsYaml(c);
+    });
+  }
+  it('reads the plain ones', () => {
+    expect(cases.filter((c) => readBlockYaml(c)).length).toBeGreaterThan(cases.length - 11);
+  });
+  it('a ConfigMap with a script, as helm writes it', () => {
+    expectSameAsYaml(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\ndata:\n  run.sh: |\n    #!/bin/sh\n    set -e\n\n    exec app --port: 80 # "x"\n  other: y\n',
+    );
+  });
+});
+
 describe('the block reader leaves to the yaml library what it is not sure of', () => {
   const outside: Record<string, string> = {
     'an anchor and an alias': 'a: &x 1\nb: *x\n',
     'a tag': 'a: !!str 1\n',
-    'a literal block scalar': 'a: |\n  x\n',
+    'a literal block scalar with a keep indicator': 'a: |+\n  x\n',
+    'a literal block scalar with leading empty lines': 'a: |\n\n  x\n',
     'a folded block scalar': 'a: >-\n  x\n',
     'a plain scalar on two lines': 'a: x\n  y\n',
     'a quoted scalar on two lines': 'a: "x\n  y"\n',
@@ -273,8 +320,26 @@ describe('whatever the text, the block reader reads the same as the yaml library
   // mostly what the block reader reads, sometimes what it must leave to the yaml library
   const goodKeys = ['a', 'b', 'name', '"q"', "'s'", 'x.y/z', 'on', 'k-1', '"a"'];
   const badKeys = ['1', 'a b', 'null', '__proto__', '? a'];
-  const goodValues = ['', ' 1', ' x', ' "y"', " 'z'", ' {}', ' []', ' # c', ' x # c', ' x#c', ' 0x1F', ' .inf', ' ~', ' 1_0', " 'it''s'"];
-  const badValues = [' a: b', ' &a x', ' *a', ' |', ' -', ' - x', ' [1]', ' "a\\"', ' x:', ' "x"#', ' !!str x', ' >'];
+  const goodValues = [
+    ' |',
+    ' |-',
+    '',
+    ' 1',
+    ' x',
+    ' "y"',
+    " 'z'",
+    ' {}',
+    ' []',
+    ' # c',
+    ' x # c',
+    ' x#c',
+    ' 0x1F',
+    ' .inf',
+    ' ~',
+    ' 1_0',
+    " 'it''s'",
+  ];
+  const badValues = [' a: b', ' &a x', ' *a', ' |+', ' |2', ' -', ' - x', ' [1]', ' "a\\"', ' x:', ' "x"#', ' !!str x', ' >'];
   const pick = (rnd: (n: number) => number, good: string[], bad: string[]) =>
     rnd(8) < 1 ? bad[Math.floor(rnd(bad.length))] : good[Math.floor(rnd(good.length))];
   let previous = 0;
@@ -284,6 +349,7 @@ describe('whatever the text, the block reader reads the same as the yaml library
     const indent = ' '.repeat(previous);
     const r = rnd(10);
     if (r < 1) return '---';
+    if (r < 1.3) return `${indent}x: y # z`;
     if (r < 1.5) return `${indent}# comment`;
     if (r < 2) return '';
     if (r < 4) return `${indent}-${rnd(3) < 1 ? '' : ` ${pick(rnd, goodKeys, badKeys)}:${pick(rnd, goodValues, badValues)}`}`;
