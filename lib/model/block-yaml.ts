@@ -13,11 +13,11 @@
  *   line, each once per mapping, that the schema reads as strings;
  * - one-line values: plain scalars resolved by the yaml library's own core-schema tags (so
  *   `010`, `0x1F`, `.inf`, `yes`, `1_000` mean exactly what they mean there), quoted strings
- *   without escapes, and the empty `{}` and `[]`;
+ *   without escapes, and flow collections of such scalars on one line (`[a, "b"]`, `{ app: web }`);
  * - literal block scalars `|` and `|-` (scripts and config files in ConfigMaps).
  * Outside it (the file is read by readYaml): anchors, aliases, tags, directives, `...`, folded
- * block scalars (`>`), `|+` and indentation indicators, other multi-line scalars, flow
- * collections with content, empty values, escapes,
+ * block scalars (`>`), `|+` and indentation indicators, other multi-line scalars, nested or
+ * multi-line flow collections, empty values, escapes,
  * tabs, control characters, lone CR, `U+2028`/`U+2029`/`U+0085`, surrogates, a root that is not
  * a mapping, and anything malformed. A differential test compares values and positions with the
  * yaml library (test/model/block-yaml.test.ts).
@@ -78,7 +78,9 @@ const isKeyStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && 
 /** A plain key's other characters: also `. / -`. */
 const isKeyChar = (c: number): boolean => isKeyStart(c) || c === 46 || c === 47 || c === DASH;
 /** First characters of a plain scalar that make it something else (indicators), or that readYaml should judge. */
-const NOT_PLAIN_START = new Set([...'&*!|>%@`?:,[]{}#\'"'].map((c) => c.charCodeAt(0)));
+const NOT_PLAIN_START = new Set([...'&*!|>%@`?,[]{}#\'"'].map((c) => c.charCodeAt(0)));
+/** Characters that end a plain scalar in a flow collection, or that readYaml should judge there. */
+const NOT_IN_FLOW_PLAIN = new Set([...',[]{}#\'"&*!|>%@`?:'].map((c) => c.charCodeAt(0)));
 
 /** The value of a plain scalar as the yaml library's core schema reads it. */
 function plainValue(s: string): unknown {
@@ -233,6 +235,79 @@ class Reader {
   }
 
   /**
+   * A flow collection on one line at `i`, without nesting: `[]`, `{}`, `[a, "b", 1]`,
+   * `{ app: web, tier: "x" }`; each item a plain scalar without flow indicators, `:` or `#`
+   * (nor a `-` alone), or a quoted string without escapes. Its nodes are added like a block collection's.
+   */
+  flow(i: number): unknown {
+    const t = this.text;
+    const map = t.charCodeAt(i) === 123;
+    const close = map ? 125 : 93;
+    const object: Record<string, unknown> = {};
+    const items: unknown[] = [];
+    let j = i + 1;
+    const skip = () => {
+      while (j < this.le && t.charCodeAt(j) === SPACE) j++;
+    };
+    /** A scalar at `j` (plain or quoted); moves `j` past it. */
+    const scalar = (): [unknown, string, boolean] => {
+      const c = t.charCodeAt(j);
+      if (c === DQUOTE || c === SQUOTE) {
+        const [s, end] = this.quoted(j)!;
+        j = end;
+        return [s, s, false];
+      }
+      if (NOT_IN_FLOW_PLAIN.has(c) || j >= this.le) outside();
+      // `-` starts a plain scalar when a character that can follow it comes next (`--port`, `-1`)
+      if (c === DASH && (j + 1 === this.le || ' ,[]{}#:'.includes(t[j + 1]))) outside();
+      const start = j;
+      while (j < this.le) {
+        const d = t.charCodeAt(j);
+        if (d === 44 || d === 93 || d === 125 || d === COLON || d === HASH || d === 91 || d === 123) break;
+        j++;
+      }
+      let end = j;
+      while (end > start && t.charCodeAt(end - 1) === SPACE) end--;
+      const s = t.slice(start, end);
+      return [plainValue(s), s, true];
+    };
+    skip();
+    if (t.charCodeAt(j) === close) {
+      this.rest(j + 1);
+      return map ? object : items;
+    }
+    for (;;) {
+      skip();
+      const at = j;
+      const n = this.open();
+      if (map) {
+        const [key, , plain] = scalar();
+        if (typeof key !== 'string' || key === '__proto__' || key.length > MAX_KEY_LENGTH || Object.hasOwn(object, key)) outside();
+        if (plain && plainValue(key as string) !== key) outside();
+        // `key: value`, the `:` right after the key
+        if (t.charCodeAt(j) !== COLON || t.charCodeAt(j + 1) !== SPACE) outside();
+        j += 1;
+        skip();
+        const valueAt = j;
+        object[key as string] = scalar()[0];
+        this.close(n, at, valueAt);
+      } else {
+        items.push(scalar()[0]);
+        this.close(n, -1, at);
+      }
+      skip();
+      const d = t.charCodeAt(j);
+      if (d === close) break;
+      if (d !== 44) outside();
+      j++;
+      skip();
+      if (t.charCodeAt(j) === close) outside(); // a trailing comma
+    }
+    this.rest(j + 1);
+    return map ? object : items;
+  }
+
+  /**
    * A literal block scalar (`|` or `|-`) whose header is at `i`, in a collection at column
    * `indent`: its lines, up to the first less indented line with content. Left to the yaml
    * library: other headers (`|+`, `|2`, `>`), leading empty lines, empty lines with more spaces
@@ -287,13 +362,11 @@ class Reader {
       this.rest(end);
       value = s;
     } else if (c === 123 || c === 91) {
-      // `{}` or `[]`: empty flow collections
-      if (t.charCodeAt(i + 1) !== (c === 123 ? 125 : 93)) outside();
-      this.rest(i + 2);
-      value = c === 123 ? {} : [];
+      value = this.flow(i);
     } else {
       if (NOT_PLAIN_START.has(c)) outside();
-      if (c === DASH && (i + 1 === this.le || t.charCodeAt(i + 1) === SPACE)) outside();
+      // `-` and `:` start a plain scalar only when a character other than a space follows
+      if ((c === DASH || c === COLON) && (i + 1 === this.le || t.charCodeAt(i + 1) === SPACE)) outside();
       // up to a comment (` #`), without trailing spaces; `: ` would make it a mapping
       let end = i + 1;
       for (; end < this.le; end++) {

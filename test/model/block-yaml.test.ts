@@ -247,6 +247,67 @@ describe('literal block scalars: read as the yaml library reads them, or left to
   });
 });
 
+describe('flow collections on one line, and plain scalars starting with a colon', () => {
+  const cases = [
+    'k: :5001',
+    'k: ::1',
+    'k: :',
+    'k: [a, b]',
+    'k: [ a , "b" ,c ]',
+    'k: [1, 0x1F, .inf, ~, true]',
+    'k: {a: 1, b: x}',
+    'k: { app: web }',
+    'k: {"a": 1}',
+    "k: {'a': b}",
+    'k: {a: 1,}',
+    'k: [a,]',
+    'k: [a b, c]',
+    'k: [a:b]',
+    'k: {a:b}',
+    'k: {a: http://x}',
+    'k: [a#b]',
+    'k: [a #b]',
+    'k: [ ]',
+    'k: { }',
+    'k: [[a]]',
+    'k: [{a: 1}]',
+    'k: [-1]',
+    'k: [a, , b]',
+    'k: {a: }',
+    'k: {1: a}',
+    'k: {a: 1, a: 2}',
+    'k: ["a"b]',
+    'k: [a] x',
+    'k: [a]#c',
+    'k: [a] # c',
+    'l:\n- [a, b]',
+    'k:\n- {a: b, c: d}\n- [x]',
+    'k: {a: "x,y", b: \'p q\'}',
+    'k: [--port, -v, -1, -.5, -x-y]',
+    'k: [-]',
+    'k: [- a]',
+    'k: {a: -b}',
+    'k: {-a: b}',
+    'k: [-#]',
+    'k: [-:]',
+    'k: [-"]',
+    'k: [é, ü]',
+    'k: [a',
+    'k: {a: 1',
+    'k: [ReadWriteOnce]',
+    'k: {__proto__: 1}',
+    'k: [a, {}]',
+  ];
+  for (const c of cases) {
+    it(JSON.stringify(c), () => {
+      if (readBlockYaml(`${c}\n`)) expectSameAsYaml(`${c}\n`);
+    });
+  }
+  it('reads the flat ones', () => {
+    expect(cases.filter((c) => readBlockYaml(`${c}\n`)).length).toBeGreaterThan(16);
+  });
+});
+
 describe('the block reader leaves to the yaml library what it is not sure of', () => {
   const outside: Record<string, string> = {
     'an anchor and an alias': 'a: &x 1\nb: *x\n',
@@ -256,8 +317,8 @@ describe('the block reader leaves to the yaml library what it is not sure of', (
     'a folded block scalar': 'a: >-\n  x\n',
     'a plain scalar on two lines': 'a: x\n  y\n',
     'a quoted scalar on two lines': 'a: "x\n  y"\n',
-    'a flow mapping with content': 'a: {b: 1}\n',
-    'a flow sequence with content': 'a: [1]\n',
+    'a nested flow mapping': 'a: {b: [1]}\n',
+    'a flow sequence on two lines': 'a: [1,\n  2]\n',
     'an empty value': 'a:\nb: 1\n',
     'an empty value at the end': 'a: 1\nb:\n',
     'an empty sequence item': 'a:\n-\n- 1\n',
@@ -321,6 +382,12 @@ describe('whatever the text, the block reader reads the same as the yaml library
   const goodKeys = ['a', 'b', 'name', '"q"', "'s'", 'x.y/z', 'on', 'k-1', '"a"'];
   const badKeys = ['1', 'a b', 'null', '__proto__', '? a'];
   const goodValues = [
+    ' [a, b]',
+    ' [--x, -1, "-"]',
+    ' { k: v, "q": 1 }',
+    ' [ ]',
+    " [1, x y, 'z']",
+    ' :x',
     ' |',
     ' |-',
     '',
@@ -339,7 +406,25 @@ describe('whatever the text, the block reader reads the same as the yaml library
     ' 1_0',
     " 'it''s'",
   ];
-  const badValues = [' a: b', ' &a x', ' *a', ' |+', ' |2', ' -', ' - x', ' [1]', ' "a\\"', ' x:', ' "x"#', ' !!str x', ' >'];
+  const badValues = [
+    ' [a,]',
+    ' {a:b}',
+    ' [[a]]',
+    ' {a: 1',
+    ' a: b',
+    ' &a x',
+    ' *a',
+    ' |+',
+    ' |2',
+    ' -',
+    ' - x',
+    ' [1]',
+    ' "a\\"',
+    ' x:',
+    ' "x"#',
+    ' !!str x',
+    ' >',
+  ];
   const pick = (rnd: (n: number) => number, good: string[], bad: string[]) =>
     rnd(8) < 1 ? bad[Math.floor(rnd(bad.length))] : good[Math.floor(rnd(good.length))];
   let previous = 0;
