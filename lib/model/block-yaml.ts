@@ -17,9 +17,8 @@
  * - literal block scalars `|` and `|-` (scripts and config files in ConfigMaps).
  * Outside it (the file is read by readYaml): anchors, aliases, tags, directives, `...`, folded
  * block scalars (`>`), `|+` and indentation indicators, other multi-line scalars, nested or
- * multi-line flow collections, empty values, escapes,
- * tabs, control characters, lone CR, `U+2028`/`U+2029`/`U+0085`, surrogates, a root that is not
- * a mapping, and anything malformed. A differential test compares values and positions with the
+ * multi-line flow collections, empty values, escapes, tabs, control characters, lone CR,
+ * `U+2028`/`U+2029`/`U+0085`, surrogates, a root that is not a mapping, and anything malformed. A differential test compares values and positions with the
  * yaml library (test/model/block-yaml.test.ts).
  */
 import { LineCounter, Schema, isScalar } from 'yaml';
