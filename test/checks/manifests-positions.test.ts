@@ -68,6 +68,23 @@ describe('findings are placed by the block reader exactly where the yaml library
     });
   }
 
+  it('the items of a v1 List, whose places are under items[i]', () => {
+    const item = (i: number) =>
+      deployment(i)
+        .replace(/^# .*\n/, '')
+        .replace(/^/gm, '    ')
+        .replace(/^ {4}(?=\S)/, '  - ')
+        .replace(/\n {4}$/, '\n');
+    const text = `apiVersion: v1\nkind: List\nitems:\n${item(1)}${item(2)}${item(3)}`;
+    expect(readBlockYaml(text), 'read by the block reader').toBeDefined();
+    const block = parseManifests([{ file: 'l.yaml', text }]);
+    const yaml = parseManifests([{ file: 'l.yaml', text }], { blockReader: false });
+    expect(block.objects).toEqual(yaml.objects);
+    const places = (m: typeof block) => checkObjects(m.objects).findings.map((f) => `${f.code} ${JSON.stringify(m.locate(f))}`);
+    expect(places(block).length).toBeGreaterThan(5);
+    expect(places(block)).toEqual(places(yaml));
+  });
+
   it('a file the block reader leaves to the yaml library (anchors) gets the same places it always had', () => {
     const anchored = config.replace('  name: c\n', '  name: c\n  labels: &l\n    app: c\n  annotations: *l\n');
     const text = `${deployment(1)}---\n${anchored}---\n${deployment(2)}`;
