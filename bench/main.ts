@@ -14,6 +14,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usage, parseBench, type Options } from './args.js';
+import { checkFindingsRows } from './check-findings.js';
 import { fleetStageFiles, writeProject } from './fleet.js';
 import { measure, npmRun, type Command } from './process.js';
 import { count, formatTable, mebibytes, ratio, seconds, secondsRange, summarize, type Summary } from './stats.js';
@@ -291,8 +292,10 @@ async function main(argv: string[]): Promise<number> {
   const start = process.hrtime.bigint();
   process.stderr.write(`measuring (${options.runs} runs of each; sizes ${options.sizes.join(', ')} x ${options.stages} stages)\n`);
   const rows = await committedRows(options);
+  const findings = await checkFindingsRows(REPO, options.runs);
+  rows.push(...findings.rows);
   for (const apps of options.sizes) rows.push(...(await fleetRows(apps, options)));
-  const ratioLines = ratios(rows, options);
+  const ratioLines = { ...ratios(rows, options), 'check with findings, in process: yaml library / block reader': findings.ratio };
   printTable(rows, ratioLines);
   mkdirSync(dirname(options.json), { recursive: true });
   writeFileSync(

@@ -63,17 +63,33 @@ export function imageProblem(image: string): string | undefined {
   return undefined;
 }
 
-/** Every number and string of `value` with its path, without recursion limits mattering (objects are shallow). */
+/**
+ * Calls `visit` on every node of `value` in document order (depth first) with its path, the
+ * nearest key above it and whether a FREE_FORM key is on its path. One path array is reused
+ * while walking: `visit` must copy it (`[...path]`) to keep it. This walk runs on every node of
+ * every object checked; building a path per node was most of the checks' allocation.
+ */
 function walk(
   value: unknown,
-  path: FieldPath,
-  visit: (v: unknown, path: FieldPath, key: string | number | undefined) => void,
-  key?: string | number,
+  path: (string | number)[],
+  visit: (v: unknown, path: FieldPath, key: string | number | undefined, free: boolean) => void,
+  key: string | number | undefined,
+  free: boolean,
 ): void {
-  visit(value, path, key);
+  visit(value, path, key, free);
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) walk(v, [...path, i], visit, key);
-  } else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit, k);
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], path, visit, key, free);
+      path.pop();
+    }
+  } else if (isRecord(value)) {
+    for (const k of Object.keys(value)) {
+      path.push(k);
+      walk(value[k], path, visit, k, free || FREE_FORM.has(k));
+      path.pop();
+    }
+  }
 }
 
 function checkObject(o: KubeObject): Finding[] {
@@ -122,33 +138,36 @@ function checkObject(o: KubeObject): Finding[] {
       );
   };
   annotationSize(['metadata', 'annotations'], o.metadata?.annotations);
-  walk(o, [], (v, path, key) => {
-    if (path.some((k) => typeof k === 'string' && FREE_FORM.has(k))) return;
-    if (
-      typeof v === 'number' &&
-      Number.isInteger(v) &&
-      typeof key === 'string' &&
-      !INT64_FIELDS.has(key) &&
-      (v < INT32.min || v > INT32.max)
-    ) {
-      out.push(emit('api/int32', path, `${v} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max})`));
-    } else if (typeof v === 'number' && !Number.isFinite(v)) {
-      out.push(emit('api/number', path, `${v} is not a number the API server accepts`));
-    }
-  });
-  walk(o, [], (v, path) => {
-    if (typeof v === 'string' && KUSTOMIZE_CANNOT.test(v)) {
-      const c = KUSTOMIZE_CANNOT.exec(v)![0].charCodeAt(0);
-      out.push(
-        emit(
-          'api/character',
-          path,
-          `holds the character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which kubectl kustomize refuses or changes`,
-          'remove it (write a line break as \\n)',
-        ),
-      );
-    }
-  });
+  // numbers outside free-form fields, then strings anywhere: each in document order
+  const numbers: Finding[] = [];
+  const characters: Finding[] = [];
+  walk(
+    o,
+    [],
+    (v, path, key, free) => {
+      if (typeof v === 'number') {
+        if (free) return;
+        if (Number.isInteger(v) && typeof key === 'string' && !INT64_FIELDS.has(key) && (v < INT32.min || v > INT32.max)) {
+          numbers.push(emit('api/int32', [...path], `${v} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max})`));
+        } else if (!Number.isFinite(v)) {
+          numbers.push(emit('api/number', [...path], `${v} is not a number the API server accepts`));
+        }
+      } else if (typeof v === 'string' && KUSTOMIZE_CANNOT.test(v)) {
+        const c = KUSTOMIZE_CANNOT.exec(v)![0].charCodeAt(0);
+        characters.push(
+          emit(
+            'api/character',
+            [...path],
+            `holds the character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which kubectl kustomize refuses or changes`,
+            'remove it (write a line break as \\n)',
+          ),
+        );
+      }
+    },
+    undefined,
+    false,
+  );
+  out.push(...numbers, ...characters);
   const template = podTemplateOf(o);
   const at = POD_TEMPLATE_PATHS[o.kind];
   if (template?.spec && at) {

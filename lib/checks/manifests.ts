@@ -3,45 +3,62 @@
  * Kubernetes object, remembered with where it came from, so that findings can be placed at
  * `file:line:col`. Pure: the CLI reads the files and passes their text.
  *
- * One parser (lib/model/read-yaml.ts: the yaml library with a LineCounter), so that the value
- * checked is the value placed: the documents are counted as the parser counts them, empty ones
- * (`--- ~`) included, and findings after an empty document point into the right one.
+ * One parser per file, so that the value checked is the value placed: the block reader
+ * (lib/model/block-yaml.ts) where it is sure to read what the yaml library reads, else the yaml
+ * library with a LineCounter (lib/model/read-yaml.ts); there the documents are counted as the
+ * parser counts them, empty ones (`--- ~`) included, and findings after an empty document point
+ * into the right one.
  */
-import { type LineCounter, isMap, isNode, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { ExitCode, ProblemsError, type Problem, type SourceLocation } from '../errors.js';
 import type { KubeObject } from '../model/object.js';
 import type { FieldPath, Finding } from './finding.js';
 import { NOT_API_OBJECTS } from './schema.js';
 import { readYaml, type ReadYaml } from '../model/read-yaml.js';
+import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
 
 /** Alias expansions allowed per document; more is an "alias bomb", not a manifest. */
 const MAX_ALIAS_COUNT = MAX_MANIFEST_ALIASES;
 
-/** One file, parsed once with positions. */
+/**
+ * One file, parsed once with positions: by the block reader when the file is written in its
+ * subset (lib/model/block-yaml.ts: the same values and places, several times faster), else by
+ * readYaml, which also reports every problem.
+ */
 class SourceFile {
-  readonly read: ReadYaml;
+  private readonly block: BlockYaml | undefined;
+  private readonly read: ReadYaml | undefined;
+  /** Per document that has a value (by its index among all documents), its value; or the problems that stop reading the file. */
+  readonly result: { values: { index: number; value: unknown }[] } | { problems: Problem[] };
 
   constructor(
     readonly file: string,
     readonly text: string,
+    blockReader: boolean,
   ) {
-    this.read = readYaml(text, file, { maxAliasCount: MAX_ALIAS_COUNT, multi: true, what: 'manifest documents' });
-  }
-
-  /** The yaml library's documents (all of them, empty ones included) and the file's line counter. */
-  documents(): { docs: readonly Document[]; lines: LineCounter } {
-    return this.read;
+    this.block = blockReader ? readBlockYaml(text) : undefined;
+    if (this.block) {
+      this.result = { values: this.block.values.map((value, index) => ({ index, value })) };
+      return;
+    }
+    const read = readYaml(text, file, { maxAliasCount: MAX_ALIAS_COUNT, multi: true, what: 'manifest documents' });
+    this.read = read;
+    this.result = read.problems.length
+      ? { problems: [...read.problems] }
+      : { values: read.values.map((value, index) => ({ index, value })).filter((v) => v.value !== null && v.value !== undefined) };
   }
 
   /** The place of `offset` in the file. */
   at(offset: number): SourceLocation {
-    return this.read.at(offset);
+    const { line, col } = (this.block ?? this.read)!.lines.linePos(offset);
+    return { file: this.file, line, column: col };
   }
 
-  /** The place of `path` in the `index`-th document (counting every document, empty ones too). */
+  /** The place of `path` in the `index`-th document (as numbered in `result`). */
   locate(index: number, path: FieldPath, atKey: boolean): SourceLocation {
-    const doc = this.read.docs[index];
+    if (this.block) return this.at(offsetOf(this.block.nodes, this.block.roots[index], path, atKey));
+    const doc = this.read!.docs[index];
     let node: unknown = doc?.contents;
     let keyNode: Node | undefined;
     for (let i = 0; i < path.length; i++) {
@@ -78,13 +95,6 @@ export interface Manifests {
   fileOf(o: KubeObject): string | undefined;
 }
 
-/** Per document (by its index among all documents), its value; or the problems that stop reading the file. */
-function read(src: SourceFile): { values: { index: number; value: unknown }[] } | { problems: Problem[] } {
-  const { problems, values } = src.read;
-  if (problems.length) return { problems: [...problems] };
-  return { values: values.map((value, index) => ({ index, value })).filter((v) => v.value !== null && v.value !== undefined) };
-}
-
 const isObject = (v: unknown): v is KubeObject =>
   !!v &&
   typeof v === 'object' &&
@@ -92,19 +102,28 @@ const isObject = (v: unknown): v is KubeObject =>
   typeof (v as KubeObject).kind === 'string' &&
   typeof (v as KubeObject).apiVersion === 'string';
 
+export interface ParseOptions {
+  /**
+   * Whether files in the plain block style are read by the block reader; `false` reads every
+   * file with the yaml library, as before it (to compare the two: tests, bench/check-findings.ts).
+   * @default true
+   */
+  readonly blockReader?: boolean;
+}
+
 /**
  * Parses the YAML files (path as shown, text). Documents that are not Kubernetes objects, and
  * YAML errors, are bad input.
  * @throws ProblemsError (exit code 2) listing every document that is not a Kubernetes object
  */
-export function parseManifests(files: readonly { file: string; text: string }[]): Manifests {
+export function parseManifests(files: readonly { file: string; text: string }[], options: ParseOptions = {}): Manifests {
   const objects: KubeObject[] = [];
   const sources = new Map<KubeObject, Source>();
   const problems: Problem[] = [];
   let documents = 0;
   for (const { file, text } of files) {
-    const src = new SourceFile(file, text);
-    const result = read(src);
+    const src = new SourceFile(file, text, options.blockReader ?? true);
+    const { result } = src;
     if ('problems' in result) {
       problems.push(...capProblems(result.problems, src.at(text.length)));
       continue;

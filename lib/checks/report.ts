@@ -2,7 +2,7 @@
  * Rendering findings for people (text), for scripts (JSON) and for code scanning (SARIF 2.1.0).
  * Pure: findings and their places in, a string out.
  */
-import { formatLabelledProblem, type SourceLocation } from '../errors.js';
+import { compareProblems, formatLabelledProblem, type Problem, type SourceLocation } from '../errors.js';
 import { fieldPath, toProblem, type Finding } from './finding.js';
 import { ruleInfo } from '../model/rules.js';
 
@@ -12,6 +12,21 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export interface Located {
   readonly finding: Finding;
   readonly location?: SourceLocation;
+  /** `toProblem(finding, location)`, when the caller has made it already. */
+  readonly problem?: Problem;
+}
+
+/**
+ * Findings with their places, in report order (file, line, column, subject, message). Each is
+ * made a problem once, for sorting and the text report, rather than once per comparison.
+ */
+export function locateFindings(findings: readonly Finding[], locate: (f: Finding) => SourceLocation | undefined): Located[] {
+  return findings
+    .map((finding) => {
+      const location = locate(finding);
+      return { finding, location, problem: toProblem(finding, location) };
+    })
+    .sort((a, b) => compareProblems(a.problem, b.problem));
 }
 
 function counts(items: readonly Located[]): string {
@@ -22,8 +37,9 @@ function counts(items: readonly Located[]): string {
 
 /** The text report: one problem per finding, then `N objects checked: E errors, W warnings`. */
 export function textReport(items: readonly Located[], objects: number): string {
-  const lines = items.map((i) => formatLabelledProblem(toProblem(i.finding, i.location)));
-  return [...lines, `${objects} object${objects === 1 ? '' : 's'} checked: ${counts(items)}`].join('\n') + '\n';
+  let text = '';
+  for (const i of items) text += `${formatLabelledProblem(i.problem ?? toProblem(i.finding, i.location))}\n`;
+  return `${text}${objects} object${objects === 1 ? '' : 's'} checked: ${counts(items)}\n`;
 }
 
 function jsonItem({ finding: f, location }: Located) {

@@ -5,12 +5,11 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ExitCode, ProblemsError, compareProblems, type Problem } from '../errors.js';
-import { toProblem } from '../checks/finding.js';
+import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { checkObjects } from '../checks/index.js';
 import { parseManifests } from '../checks/manifests.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
-import { REPORT_FORMATS, jsonReport, sarifReport, textReport, type ReportFormat } from '../checks/report.js';
+import { REPORT_FORMATS, jsonReport, locateFindings, sarifReport, textReport, type ReportFormat } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
 import { EXIT_CODES_HELP, progress, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -149,9 +148,7 @@ function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCo
           .findings,
     );
   });
-  const located = findings
-    .map((finding) => ({ finding, location: manifests.locate(finding) }))
-    .sort((a, b) => compareProblems(toProblem(a.finding, a.location), toProblem(b.finding, b.location)));
+  const located = locateFindings(findings, (f) => manifests.locate(f));
   const n = manifests.objects.length;
   io.stdout.write(
     format === 'json' ? jsonReport(located, n) : format === 'sarif' ? sarifReport(located, COMPILER_VERSION) : textReport(located, n),

@@ -1,0 +1,524 @@
+/**
+ * A fast reader for the plain block style most manifests are written in (what kubectl, helm and
+ * the yaml library emit), with the position of every node kept: `npm run check -- <files>` reads
+ * 20,000 objects with findings several times faster than through the yaml library's Document
+ * model, whose parse alone was most of the run (bench/README.md, "Check throughput with findings").
+ *
+ * It answers only where it is sure to read what the yaml library (YAML 1.2 core, as kubectl reads
+ * it) reads; anything else is `undefined`, and the caller reads the whole file with readYaml
+ * (lib/model/read-yaml.ts), which also reports every problem. Inside the subset:
+ * - block mappings and sequences (a sequence may sit at its key's indentation), nested at most
+ *   MAX_BLOCK_DEPTH levels; documents separated by `---` lines; comment and blank lines; BOM; CRLF;
+ * - keys of letters, digits, `_ . / -` (starting with a letter, digit or `_`), or quoted on one
+ *   line, each once per mapping, that the schema reads as strings;
+ * - one-line values: plain scalars resolved by the yaml library's own core-schema tags (so
+ *   `010`, `0x1F`, `.inf`, `yes`, `1_000` mean exactly what they mean there), quoted strings
+ *   without escapes, and flow collections of such scalars on one line (`[a, "b"]`, `{ app: web }`);
+ * - literal block scalars `|` and `|-` (scripts and config files in ConfigMaps).
+ * Outside it (the file is read by readYaml): anchors, aliases, tags, directives, `...`, folded
+ * block scalars (`>`), `|+` and indentation indicators, other multi-line scalars, nested or
+ * multi-line flow collections, empty values, escapes, tabs, control characters, lone CR,
+ * `U+2028`/`U+2029`/`U+0085`, surrogates, a root that is not a mapping, and anything malformed. A differential test compares values and positions with the
+ * yaml library (test/model/block-yaml.test.ts).
+ */
+import { LineCounter, Schema, isScalar } from 'yaml';
+import type { FieldPath } from './field-path.js';
+
+/**
+ * Where every node of a file is, in document order (depth first), three numbers a node: the offset
+ * of its key (-1 for a sequence item or a document), the offset of its value, and how many nodes
+ * its subtree holds, itself included (to step over it). One typed array for the whole file: a
+ * small array per mapping cost more memory than the values themselves, and garbage collection
+ * was the largest share of the run.
+ */
+export interface Nodes {
+  readonly text: string;
+  /** `[key, value, size]` per node. */
+  readonly data: Int32Array;
+}
+
+export interface BlockYaml {
+  /** The value of every non-empty document, in file order. */
+  readonly values: readonly unknown[];
+  /** Per value, the index of its node in `nodes`. */
+  readonly roots: readonly number[];
+  readonly nodes: Nodes;
+  /** The file's lines, to turn offsets into line and column as the yaml library does. */
+  readonly lines: LineCounter;
+}
+
+/** Deeper than this, readYaml decides (and reports its bound, lib/model/limits.ts MAX_DEPTH). */
+const MAX_BLOCK_DEPTH = 60;
+/** The yaml library rejects implicit keys longer than 1024 characters; stay clear of that. */
+const MAX_KEY_LENGTH = 1000;
+
+/** Characters outside this set send the file to readYaml (the BOM is allowed at offset 0 only). */
+const UNSAFE_CHAR = /[^\n\r\x20-\x7E\u00A0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]|\r(?!\n)/;
+
+/** The core schema's scalar tags that apply to plain scalars without a tag, in the library's order. */
+const PLAIN_TAGS = new Schema({ schema: 'core' }).tags.filter((t) => t.default === true && t.test);
+const RESOLVE_OPTIONS = { intAsBigInt: false };
+
+/** Thrown inside the reader when the text leaves the subset; never escapes readBlockYaml. */
+class Outside {}
+const outside = (): never => {
+  throw new Outside();
+};
+
+const SPACE = 32;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+const DQUOTE = 34;
+const SQUOTE = 39;
+
+/** A letter, digit or `_`: how a plain key may start. */
+const isKeyStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+/** A plain key's other characters: also `. / -`. */
+const isKeyChar = (c: number): boolean => isKeyStart(c) || c === 46 || c === 47 || c === DASH;
+/** First characters of a plain scalar that make it something else (indicators), or that readYaml should judge. */
+const NOT_PLAIN_START = new Set([...'&*!|>%@`?,[]{}#\'"'].map((c) => c.charCodeAt(0)));
+/** Characters that end a plain scalar in a flow collection, or that readYaml should judge there. */
+const NOT_IN_FLOW_PLAIN = new Set([...',[]{}#\'"&*!|>%@`?:'].map((c) => c.charCodeAt(0)));
+
+/** The value of a plain scalar as the yaml library's core schema reads it. */
+function plainValue(s: string): unknown {
+  for (const tag of PLAIN_TAGS) {
+    if (tag.test?.test(s)) {
+      const res = tag.resolve(s, outside, RESOLVE_OPTIONS);
+      return isScalar(res) ? res.value : res;
+    }
+  }
+  return s;
+}
+
+class Reader {
+  /** Offset of the next line not yet read. */
+  private next = 0;
+  /** The current token: its line's start, where its content starts, where its line ends (before CR LF). */
+  ls = 0;
+  cs = 0;
+  le = 0;
+  /** At a `---` line. */
+  marker = false;
+  done = false;
+  /** The nodes read so far: `[key, value, size]` each. */
+  data = new Int32Array(3 * 1024);
+  count = 0;
+
+  constructor(
+    private readonly text: string,
+    readonly lines: LineCounter,
+  ) {
+    lines.addNewLine(0);
+    if (text.charCodeAt(0) === 0xfeff) this.next = 1;
+  }
+
+  /** Adds a node (its fields are set by `close`); returns its index. */
+  open(): number {
+    if (3 * this.count === this.data.length) {
+      const more = new Int32Array(2 * this.data.length);
+      more.set(this.data);
+      this.data = more;
+    }
+    return this.count++;
+  }
+
+  /** Sets the fields of node `n`, once its subtree has been read. */
+  close(n: number, keyAt: number, valueAt: number): void {
+    this.data[3 * n] = keyAt;
+    this.data[3 * n + 1] = valueAt;
+    this.data[3 * n + 2] = this.count - n;
+  }
+
+  /** The current token's column (0-based). */
+  get indent(): number {
+    return this.cs - this.ls;
+  }
+
+  /** Whether the current token is content at `indent` (not a document marker, not the end). */
+  at(indent: number): boolean {
+    return !this.done && !this.marker && this.cs - this.ls === indent;
+  }
+
+  /** Moves to the next line with content, skipping blank and comment lines. */
+  advance(): void {
+    const t = this.text;
+    while (this.next < t.length) {
+      // after a BOM, columns count from the character after it: it is not indentation
+      const ls = this.next;
+      let nl = t.indexOf('\n', this.next);
+      if (nl < 0) nl = t.length;
+      else this.lines.addNewLine(nl + 1);
+      let le = nl;
+      if (le > ls && t.charCodeAt(le - 1) === 13) le--;
+      let cs = this.next;
+      this.next = nl + 1;
+      while (cs < le && t.charCodeAt(cs) === SPACE) cs++;
+      if (cs === le || t.charCodeAt(cs) === HASH) continue;
+      this.ls = ls;
+      this.cs = cs;
+      this.le = le;
+      this.marker = false;
+      if (cs === ls) {
+        const c = t.charCodeAt(cs);
+        if (c === 37) outside(); // `%`: a directive
+        if ((c === DASH || c === 46) && t.startsWith(c === DASH ? '---' : '...', cs) && (cs + 3 === le || t.charCodeAt(cs + 3) === SPACE)) {
+          if (c === 46) outside(); // `...`: an explicit document end
+          this.marker = true;
+          this.rest(cs + 3);
+        }
+      }
+      return;
+    }
+    this.done = true;
+    this.marker = false;
+  }
+
+  /** What follows a finished token on its line must be spaces and perhaps a comment. */
+  rest(i: number): void {
+    const t = this.text;
+    if (i < this.le && t.charCodeAt(i) !== SPACE) outside();
+    while (i < this.le && t.charCodeAt(i) === SPACE) i++;
+    if (i < this.le && t.charCodeAt(i) !== HASH) outside();
+  }
+
+  /** A block mapping or sequence starting at the current token, at its indentation. */
+  block(depth: number): unknown {
+    const t = this.text;
+    const c = t.charCodeAt(this.cs);
+    if (c === DASH && (this.cs + 1 === this.le || t.charCodeAt(this.cs + 1) === SPACE)) return this.sequence(this.indent, depth);
+    return this.mapping(this.indent, depth);
+  }
+
+  /** The key at `i`, if the line holds a mapping entry there: the key and the offset after its `:`. */
+  key(i: number): [string, number, boolean] | undefined {
+    const t = this.text;
+    const le = this.le;
+    const c = t.charCodeAt(i);
+    let end: number;
+    let key: string;
+    let plain = false;
+    if (c === DQUOTE || c === SQUOTE) {
+      const q = this.quoted(i);
+      if (!q) return undefined;
+      [key, end] = q;
+    } else {
+      if (!isKeyStart(c)) return undefined;
+      end = i + 1;
+      while (end < le && isKeyChar(t.charCodeAt(end))) end++;
+      key = t.slice(i, end);
+      plain = true;
+    }
+    if (end >= le || t.charCodeAt(end) !== COLON || (end + 1 < le && t.charCodeAt(end + 1) !== SPACE)) return undefined;
+    return [key, end + 1, plain];
+  }
+
+  /** A quoted scalar on one line at `i`, without escapes: its value and the offset after it. */
+  quoted(i: number): [string, number] | undefined {
+    const t = this.text;
+    if (t.charCodeAt(i) === DQUOTE) {
+      const q = t.indexOf('"', i + 1);
+      if (q < 0 || q >= this.le) return outside();
+      const s = t.slice(i + 1, q);
+      if (s.includes('\\')) outside();
+      return [s, q + 1];
+    }
+    let j = i + 1;
+    for (;;) {
+      const q = t.indexOf("'", j);
+      if (q < 0 || q >= this.le) return outside();
+      if (t.charCodeAt(q + 1) === SQUOTE && q + 1 < this.le) j = q + 2;
+      else return [t.slice(i + 1, q).replaceAll("''", "'"), q + 1];
+    }
+  }
+
+  /**
+   * A flow collection on one line at `i`, without nesting: `[]`, `{}`, `[a, "b", 1]`,
+   * `{ app: web, tier: "x" }`; each item a plain scalar without flow indicators, `:` or `#`
+   * (nor a `-` alone), or a quoted string without escapes. Its nodes are added like a block collection's.
+   */
+  flow(i: number): unknown {
+    const t = this.text;
+    const map = t.charCodeAt(i) === 123;
+    const close = map ? 125 : 93;
+    const object: Record<string, unknown> = {};
+    const items: unknown[] = [];
+    let j = i + 1;
+    const skip = () => {
+      while (j < this.le && t.charCodeAt(j) === SPACE) j++;
+    };
+    /** A scalar at `j` (plain or quoted); moves `j` past it. */
+    const scalar = (): [unknown, string, boolean] => {
+      const c = t.charCodeAt(j);
+      if (c === DQUOTE || c === SQUOTE) {
+        const [s, end] = this.quoted(j)!;
+        j = end;
+        return [s, s, false];
+      }
+      if (NOT_IN_FLOW_PLAIN.has(c) || j >= this.le) outside();
+      // `-` starts a plain scalar when a character that can follow it comes next (`--port`, `-1`)
+      if (c === DASH && (j + 1 === this.le || ' ,[]{}#:'.includes(t[j + 1]))) outside();
+      const start = j;
+      while (j < this.le) {
+        const d = t.charCodeAt(j);
+        if (d === 44 || d === 93 || d === 125 || d === COLON || d === HASH || d === 91 || d === 123) break;
+        j++;
+      }
+      let end = j;
+      while (end > start && t.charCodeAt(end - 1) === SPACE) end--;
+      const s = t.slice(start, end);
+      return [plainValue(s), s, true];
+    };
+    skip();
+    if (t.charCodeAt(j) === close) {
+      this.rest(j + 1);
+      return map ? object : items;
+    }
+    for (;;) {
+      skip();
+      const at = j;
+      const n = this.open();
+      if (map) {
+        const [key, , plain] = scalar();
+        if (typeof key !== 'string' || key === '__proto__' || key.length > MAX_KEY_LENGTH || Object.hasOwn(object, key)) outside();
+        if (plain && plainValue(key as string) !== key) outside();
+        // `key: value`, the `:` right after the key
+        if (t.charCodeAt(j) !== COLON || t.charCodeAt(j + 1) !== SPACE) outside();
+        j += 1;
+        skip();
+        const valueAt = j;
+        object[key as string] = scalar()[0];
+        this.close(n, at, valueAt);
+      } else {
+        items.push(scalar()[0]);
+        this.close(n, -1, at);
+      }
+      skip();
+      const d = t.charCodeAt(j);
+      if (d === close) break;
+      if (d !== 44) outside();
+      j++;
+      skip();
+      if (t.charCodeAt(j) === close) outside(); // a trailing comma
+    }
+    this.rest(j + 1);
+    return map ? object : items;
+  }
+
+  /**
+   * A literal block scalar (`|` or `|-`) whose header is at `i`, in a collection at column
+   * `indent`: its lines, up to the first less indented line with content. Left to the yaml
+   * library: other headers (`|+`, `|2`, `>`), leading empty lines, empty lines with more spaces
+   * than the content's indentation, and an empty scalar.
+   */
+  literal(i: number, indent: number): string {
+    const t = this.text;
+    let h = i + 1;
+    const strip = t.charCodeAt(h) === DASH;
+    if (strip) h++;
+    this.rest(h);
+    const lines: string[] = [];
+    let contentIndent = -1;
+    let empty = 0;
+    let pos = this.next;
+    while (pos < t.length) {
+      let nl = t.indexOf('\n', pos);
+      if (nl < 0) nl = t.length;
+      let le = nl;
+      if (le > pos && t.charCodeAt(le - 1) === 13) le--;
+      let cs = pos;
+      while (cs < le && t.charCodeAt(cs) === SPACE) cs++;
+      if (cs === le) {
+        if (contentIndent < 0 || cs - pos > contentIndent) outside();
+        empty++;
+      } else {
+        const at = cs - pos;
+        if (contentIndent < 0) {
+          if (at <= indent) outside(); // an empty block scalar
+          contentIndent = at;
+        } else if (at < contentIndent) break; // the line after the scalar: read by `advance`
+        for (; empty > 0; empty--) lines.push('');
+        lines.push(t.slice(pos + contentIndent, le));
+      }
+      if (nl < t.length) this.lines.addNewLine(nl + 1);
+      pos = nl + 1;
+    }
+    if (lines.length === 0) outside();
+    this.next = pos;
+    return strip ? lines.join('\n') : `${lines.join('\n')}\n`;
+  }
+
+  /** The scalar at `i` in a collection at column `indent` (the rest of the line, or a literal block), then moves past it. */
+  scalar(i: number, indent: number): unknown {
+    const t = this.text;
+    const c = t.charCodeAt(i);
+    let value: unknown;
+    if (c === 124) {
+      value = this.literal(i, indent);
+    } else if (c === DQUOTE || c === SQUOTE) {
+      const [s, end] = this.quoted(i)!;
+      this.rest(end);
+      value = s;
+    } else if (c === 123 || c === 91) {
+      value = this.flow(i);
+    } else {
+      if (NOT_PLAIN_START.has(c)) outside();
+      // `-` and `:` start a plain scalar only when a character other than a space follows
+      if ((c === DASH || c === COLON) && (i + 1 === this.le || t.charCodeAt(i + 1) === SPACE)) outside();
+      // up to a comment (` #`), without trailing spaces; `: ` would make it a mapping
+      let end = i + 1;
+      for (; end < this.le; end++) {
+        const d = t.charCodeAt(end);
+        if (d === SPACE && t.charCodeAt(end - 1) === COLON) outside();
+        if (d === HASH && t.charCodeAt(end - 1) === SPACE) break;
+      }
+      while (end > i && t.charCodeAt(end - 1) === SPACE) end--;
+      if (t.charCodeAt(end - 1) === COLON) outside();
+      const s = t.slice(i, end);
+      value = plainValue(s);
+    }
+    this.advance();
+    return value;
+  }
+
+  /** A block mapping whose keys are at column `indent`. */
+  mapping(indent: number, depth: number): Record<string, unknown> {
+    if (depth > MAX_BLOCK_DEPTH) outside();
+    const t = this.text;
+    const object: Record<string, unknown> = {};
+    while (this.at(indent)) {
+      const keyAt = this.cs;
+      const k = this.key(keyAt) ?? outside();
+      const [key, after, plain] = k;
+      if (key === '__proto__' || key.length > MAX_KEY_LENGTH || Object.hasOwn(object, key)) outside();
+      if (plain && plainValue(key) !== key) outside();
+      let i = after;
+      while (i < this.le && t.charCodeAt(i) === SPACE) i++;
+      let value: unknown;
+      let valueAt: number;
+      const n = this.open();
+      if (i === this.le || t.charCodeAt(i) === HASH) {
+        this.advance();
+        if (this.done || this.marker) outside(); // an empty value
+        const dash = t.charCodeAt(this.cs) === DASH && (this.cs + 1 === this.le || t.charCodeAt(this.cs + 1) === SPACE);
+        if (this.indent < indent || (this.indent === indent && !dash)) outside(); // an empty value
+        valueAt = this.cs;
+        value = this.indent === indent ? this.sequence(indent, depth + 1) : this.block(depth + 1);
+      } else {
+        valueAt = i;
+        value = this.scalar(i, indent);
+      }
+      if (!this.done && !this.marker && this.indent > indent) outside();
+      this.close(n, keyAt, valueAt);
+      object[key] = value;
+    }
+    return object;
+  }
+
+  /** A block sequence whose `-` are at column `indent`. */
+  sequence(indent: number, depth: number): unknown[] {
+    if (depth > MAX_BLOCK_DEPTH) outside();
+    const t = this.text;
+    const items: unknown[] = [];
+    while (this.at(indent) && t.charCodeAt(this.cs) === DASH && (this.cs + 1 === this.le || t.charCodeAt(this.cs + 1) === SPACE)) {
+      let i = this.cs + 1;
+      while (i < this.le && t.charCodeAt(i) === SPACE) i++;
+      let value: unknown;
+      let valueAt = i;
+      const n = this.open();
+      if (i === this.le || t.charCodeAt(i) === HASH) {
+        this.advance();
+        if (this.done || this.marker || this.indent <= indent) outside(); // an empty item
+        valueAt = this.cs;
+        value = this.block(depth + 1);
+      } else if (t.charCodeAt(i) === DASH && (i + 1 === this.le || t.charCodeAt(i + 1) === SPACE)) {
+        outside(); // `- - x`: a sequence in a sequence on one line
+      } else if (this.key(i)) {
+        // `- key: value`: a mapping whose keys are at this column, on this line and the next ones
+        this.cs = i;
+        value = this.mapping(i - this.ls, depth + 1);
+      } else value = this.scalar(i, indent);
+      if (!this.done && !this.marker && this.indent > indent) outside();
+      this.close(n, -1, valueAt);
+      items.push(value);
+    }
+    return items;
+  }
+}
+
+/**
+ * Reads `text` if it is written in the block subset described above; `undefined` when it is not,
+ * and readYaml must read it (no problem is reported here).
+ */
+export function readBlockYaml(text: string): BlockYaml | undefined {
+  if (UNSAFE_CHAR.test(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)) return undefined;
+  const lines = new LineCounter();
+  const reader = new Reader(text, lines);
+  const values: unknown[] = [];
+  const roots: number[] = [];
+  try {
+    reader.advance();
+    while (!reader.done) {
+      if (reader.marker) {
+        reader.advance();
+        continue;
+      }
+      const at = reader.cs;
+      const root = reader.open();
+      const value = reader.block(1);
+      reader.close(root, -1, at);
+      // a root that is not a mapping, or content less indented than the root mapping after it
+      if (Array.isArray(value) || (!reader.done && !reader.marker)) return undefined;
+      values.push(value);
+      roots.push(root);
+    }
+  } catch (e) {
+    if (e instanceof Outside) return undefined;
+    throw e;
+  }
+  return { values, roots, nodes: { text, data: reader.data }, lines };
+}
+
+/** Whether the key at `at` (plain, or quoted as readBlockYaml allows) is `name`. */
+function keyIs(text: string, at: number, name: string): boolean {
+  const c = text.charCodeAt(at);
+  if (c === DQUOTE) return text.slice(at + 1, text.indexOf('"', at + 1)) === name;
+  if (c === SQUOTE) {
+    let end = at + 1;
+    while (text.charCodeAt((end = text.indexOf("'", end))) === SQUOTE && text.charCodeAt(end + 1) === SQUOTE) end += 2;
+    return text.slice(at + 1, end).replaceAll("''", "'") === name;
+  }
+  return text.startsWith(name, at) && text.charCodeAt(at + name.length) === COLON;
+}
+
+/**
+ * The offset of the node at `path` in the document whose node is `root`, as lib/checks/manifests.ts
+ * finds it in a yaml Document: the deepest node of the path that exists (its key when `atKey` and
+ * the whole path exists), else the document itself (the offset of its first key).
+ */
+export function offsetOf({ text, data }: Nodes, root: number, path: FieldPath, atKey: boolean): number {
+  let node = root;
+  let offset = data[3 * root + 1];
+  for (let i = 0; i < path.length; i++) {
+    const end = node + data[3 * node + 2];
+    let child = node + 1;
+    // no children: a scalar, `{}` or `[]`
+    if (child >= end) break;
+    const k = path[i];
+    if (data[3 * child] >= 0) {
+      // a mapping: its nodes have keys
+      const name = String(k);
+      while (child < end && !keyIs(text, data[3 * child], name)) child += data[3 * child + 2];
+      if (child >= end) break;
+      offset = data[3 * child + (i === path.length - 1 && atKey ? 0 : 1)];
+    } else {
+      if (typeof k !== 'number' || !Number.isInteger(k) || k < 0) break;
+      for (let j = 0; j < k && child < end; j++) child += data[3 * child + 2];
+      if (child >= end) break;
+      offset = data[3 * child + 1];
+    }
+    node = child;
+  }
+  return offset;
+}
