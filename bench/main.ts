@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usage, parseBench, type Options } from './args.js';
 import { fleetStageFiles, writeProject } from './fleet.js';
+import { bundleFloor, floorCommand } from './floor.js';
 import { measure, npmRun, type Command } from './process.js';
 import { count, formatTable, mebibytes, ratio, seconds, secondsRange, summarize, type Summary } from './stats.js';
 import { measureValidation, renderProject } from './validation.js';
@@ -136,7 +137,7 @@ async function committedRows(options: Options): Promise<Row[]> {
 }
 
 /** A fleet of `apps` x `options.stages`: synth, check with nothing changed, the checks in process. */
-async function fleetRows(apps: number, options: Options): Promise<Row[]> {
+async function fleetRows(apps: number, options: Options, floorBundle: string): Promise<Row[]> {
   const label = `fleet ${apps} x ${options.stages}`;
   const project = writeProject(REPO, fleetStageFiles(apps, options.stages), `fleet-${apps}`);
   try {
@@ -157,7 +158,10 @@ async function fleetRows(apps: number, options: Options): Promise<Row[]> {
       writeFileSync(stageFile, text.replace(from, to));
     };
     const noFingerprint = () => rmSync(join(stateDir, 'fingerprint.json'), { force: true });
+    // the same objects built, resolved and written as JSON by plain cdk8s (bench/floor.ts)
+    const floor = floorCommand(floorBundle, project);
     return [
+      await repeat(`${label}: raw cdk8s to JSON (floor)`, objects, floor.command, options.runs, { warmUp: false, before: floor.clean }),
       // warmed up on the committed stages; the first synthesis creates the dist/ that check compares with
       await repeat(`${label}: npm run synth, cold (no dist/)`, objects, npmRun('synth', project), options.runs, {
         warmUp: false,
@@ -201,6 +205,8 @@ function ratios(rows: readonly Row[], options: Options): Record<string, number> 
   for (const apps of options.sizes) {
     const label = `fleet ${count(apps)} x ${options.stages}`;
     const coldSynth = find(`fleet ${apps} x ${options.stages}: npm run synth, cold (no dist/)`);
+    const floor = find(`fleet ${apps} x ${options.stages}: raw cdk8s to JSON (floor)`);
+    if (coldSynth && floor) out[`${label}: cold synth / raw cdk8s to JSON (floor)`] = coldSynth.seconds.median / floor.seconds.median;
     for (const row of [
       'npm run synth, nothing changed',
       'npm run synth, one app changed',
@@ -279,7 +285,8 @@ async function main(argv: string[]): Promise<number> {
   const start = process.hrtime.bigint();
   process.stderr.write(`measuring (${options.runs} runs of each; sizes ${options.sizes.join(', ')} x ${options.stages} stages)\n`);
   const rows = await committedRows(options);
-  for (const apps of options.sizes) rows.push(...(await fleetRows(apps, options)));
+  const floorBundle = await bundleFloor(REPO);
+  for (const apps of options.sizes) rows.push(...(await fleetRows(apps, options, floorBundle)));
   const ratioLines = ratios(rows, options);
   printTable(rows, ratioLines);
   mkdirSync(dirname(options.json), { recursive: true });
