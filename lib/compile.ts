@@ -21,11 +21,11 @@ import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
 import type { KubeObject } from './model/object.js';
 import { renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
-import { stageFiles } from './synth/output.js';
+import { stageFiles, type FileTree } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
 import type { DistTree } from './synth/write.js';
-import { stageEdge, type EdgeFile } from './edge/index.js';
+import { stageEdge } from './edge/index.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
@@ -159,10 +159,13 @@ export interface StageOutcome {
   readonly promotion?: PromotionDeclaration;
   /** The stage's objects for the delivery engine, when the stage declares `delivery:`. */
   readonly delivered?: DeliveredStage;
-  /** Set when the stage rendered and passed its checks without errors, with `digest` and `edgeFiles`. */
+  /**
+   * Set when the stage rendered and passed its checks without errors, with `files`; its charts
+   * without their serialized documents, which `files` holds.
+   */
   readonly rendered?: RenderedStage;
-  readonly digest?: string;
-  readonly edgeFiles?: readonly EdgeFile[];
+  /** The files of `dist/<stage>/`. */
+  readonly files?: FileTree;
   readonly checks?: CheckResult;
   readonly allowedSecrets?: readonly string[];
   /** The stage's problems (a ProblemsError caught), in the order they were found. */
@@ -217,11 +220,12 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     // the project's CRD folder validates the custom resources a stack renders
     const { problems: stageProblems, ...checked } = checkStage(r, { ...loaded.file.checks, crds: env.crds });
     if (stageProblems.length) throw new ProblemsError(stageProblems);
-    outcome.rendered = r;
-    outcome.digest = digest(source.text);
     // the edge load balancer (and the node ports it relies on), from the rendered Services
     const edge = stageEdge(r.stage, r.source, loaded.file.edge, r.charts);
-    outcome.edgeFiles = edge.files;
+    // the stage's files now, so that its serialized documents need not be kept (nor sent by a worker)
+    const provenance = { sourceDigest: digest(source.text), compilerVersion: COMPILER_VERSION, distDir: DIST_DIR };
+    outcome.files = stageFiles(r, provenance, edge.files);
+    outcome.rendered = { ...r, charts: r.charts.map(({ name, objects }) => ({ name, objects })) };
     problems.push(...edge.problems.map(({ path, ...p }) => ({ ...p, location: loaded.locate(path) })));
     // secret values found in the output are reported at the setting they came from
     const screened = screenStageSecrets(source, loaded.file, checked.findings);
@@ -258,8 +262,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const promotions: PromotionDeclaration[] = [];
   const checks = new Map<string, CheckResult>();
   const allowedSecrets = new Map<string, readonly string[]>();
-  const digests = new Map<string, string>();
-  const edges = new Map<string, readonly EdgeFile[]>();
+  const files = new Map<string, FileTree>();
   let failedChecks = false;
   const env: StageEnvironment = { engine: project.delivery?.engine, crds: options.crds, cache: options.cache };
   const runStages = options.runStages ?? inSequence;
@@ -273,8 +276,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     if (outcome.delivered) delivered.push(outcome.delivered);
     if (outcome.rendered) {
       rendered.push(outcome.rendered);
-      digests.set(outcome.stage, outcome.digest!);
-      edges.set(outcome.stage, outcome.edgeFiles!);
+      files.set(outcome.stage, outcome.files!);
     }
     if (outcome.checks) checks.set(outcome.stage, outcome.checks);
     if (outcome.allowedSecrets) allowedSecrets.set(outcome.stage, outcome.allowedSecrets);
@@ -307,13 +309,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   // a broken stage file is bad input (exit 2); the other stages' findings are shown with it
   if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
-  const files = (r: RenderedStage) =>
-    stageFiles(
-      r,
-      { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR },
-      edges.get(r.stage.name),
-    );
-  const tree: DistTree = new Map(rendered.map((r) => [r.stage.name, files(r)]));
+  const tree: DistTree = new Map(rendered.map((r) => [r.stage.name, files.get(r.stage.name)!]));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
   return { stages: rendered, tree, checks, allowedSecrets };
 }
