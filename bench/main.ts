@@ -167,6 +167,14 @@ async function fleetRows(apps: number, options: Options, floorBundle: string): P
         warmUp: false,
         before: cold,
       }),
+      // the same in one thread (lib/cli/stage-workers.ts): what the worker threads add or save
+      await repeat(
+        `${label}: npm run synth, cold, STAGECRAFT_WORKERS=0`,
+        objects,
+        { ...npmRun('synth', project), env: { STAGECRAFT_WORKERS: '0' } },
+        options.runs,
+        { warmUp: false, before: cold },
+      ),
       await repeat(`${label}: npm run synth, nothing changed`, objects, npmRun('synth', project), options.runs, { warmUp: false }),
       await repeat(`${label}: npm run synth, one app changed`, objects, npmRun('synth', project), options.runs, {
         warmUp: false,
@@ -206,7 +214,10 @@ function ratios(rows: readonly Row[], options: Options): Record<string, number> 
     const label = `fleet ${count(apps)} x ${options.stages}`;
     const coldSynth = find(`fleet ${apps} x ${options.stages}: npm run synth, cold (no dist/)`);
     const floor = find(`fleet ${apps} x ${options.stages}: raw cdk8s to JSON (floor)`);
+    const oneThread = find(`fleet ${apps} x ${options.stages}: npm run synth, cold, STAGECRAFT_WORKERS=0`);
     if (coldSynth && floor) out[`${label}: cold synth / raw cdk8s to JSON (floor)`] = coldSynth.seconds.median / floor.seconds.median;
+    if (oneThread && floor) out[`${label}: cold synth, no workers / floor`] = oneThread.seconds.median / floor.seconds.median;
+    if (coldSynth && oneThread) out[`${label}: cold synth, workers / no workers`] = coldSynth.seconds.median / oneThread.seconds.median;
     for (const row of [
       'npm run synth, nothing changed',
       'npm run synth, one app changed',
