@@ -13,12 +13,11 @@
  * bundle (this module's own URL at run time), under `node --import tsx` or vitest this TypeScript
  * file through tsx's loader. The module does nothing on import in the main thread.
  *
- * `STAGECRAFT_WORKERS`: unset, the main thread compiles stages and (availableParallelism() - 1)
- * workers help it when there are at least two stages and enough work (MIN_WORKER_BYTES of stage
- * files); `0`: no worker; `n` > 0: n workers compile every stage while the main thread waits
+ * `STAGECRAFT_WORKERS`: unset, the main thread compiles stages and a worker per other idle core
+ * helps it when there are at least two stages and enough work (MIN_WORKER_BYTES of stage files); `0`: no worker; `n` > 0: n workers compile every stage while the main thread waits
  * (for tests: every stage goes through a worker).
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { compileStage, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
 import type { Engine } from '../config/delivery.js';
@@ -57,15 +56,26 @@ type WorkerMessage =
   | { readonly index: number; readonly outcome: StageOutcome; readonly taken?: TakenEntries }
   | { readonly index: number; readonly error: { readonly message: string; readonly stack?: string } };
 
-/** How many workers to start for `sources`, and whether the main thread compiles stages too. */
-export function workerPlan(sources: readonly StageSource[], setting: string | undefined, cores = availableParallelism()) {
+/**
+ * How many workers to start for `sources`, and whether the main thread compiles stages too.
+ * Automatically, only cores that are idle help (`cores` minus the load average of the last
+ * minute, as `make --load-average` does): on a machine whose cores are all busy a worker adds the
+ * cost of its start-up and of its own heap, and saves nothing (bench/README.md).
+ */
+export function workerPlan(
+  sources: readonly StageSource[],
+  setting: string | undefined,
+  cores = availableParallelism(),
+  load = loadavg()[0],
+) {
   if (setting !== undefined && setting !== '') {
     const n = Number(setting);
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`${WORKERS_ENV} takes a whole number >= 0 (found '${setting}')`);
     return { workers: Math.min(n, sources.length), mainTakesStages: n === 0 };
   }
   const bytes = sources.reduce((sum, s) => sum + s.text.length, 0);
-  const workers = sources.length > 1 && bytes >= MIN_WORKER_BYTES ? Math.min(cores - 1, sources.length - 1) : 0;
+  const idle = Math.floor(cores - load);
+  const workers = sources.length > 1 && bytes >= MIN_WORKER_BYTES ? Math.min(cores - 1, idle, sources.length - 1) : 0;
   return { workers: Math.max(0, workers), mainTakesStages: true };
 }
 

@@ -190,21 +190,24 @@ describe('workerPlan', () => {
   const small = sources({ a: 'apps: {}\n', b: 'apps: {}\n' });
   const large = sources({ a: 'x'.repeat(MIN_WORKER_BYTES), b: 'apps: {}\n' });
 
-  it('starts no worker for little work, one stage, or one core', () => {
-    expect(workerPlan(small, undefined, 4)).toEqual({ workers: 0, mainTakesStages: true });
-    expect(workerPlan(large.slice(0, 1), undefined, 4)).toEqual({ workers: 0, mainTakesStages: true });
-    expect(workerPlan(large, undefined, 1)).toEqual({ workers: 0, mainTakesStages: true });
+  it('starts no worker for little work, one stage, one core, or busy cores', () => {
+    expect(workerPlan(small, undefined, 4, 0)).toEqual({ workers: 0, mainTakesStages: true });
+    expect(workerPlan(large.slice(0, 1), undefined, 4, 0)).toEqual({ workers: 0, mainTakesStages: true });
+    expect(workerPlan(large, undefined, 1, 0)).toEqual({ workers: 0, mainTakesStages: true });
+    expect(workerPlan(large, undefined, 2, 1.5)).toEqual({ workers: 0, mainTakesStages: true });
+    expect(workerPlan(large, undefined, 2, 6)).toEqual({ workers: 0, mainTakesStages: true });
   });
 
-  it('lets the other cores help the main thread when there is enough work', () => {
-    expect(workerPlan(large, undefined, 2)).toEqual({ workers: 1, mainTakesStages: true });
-    expect(workerPlan([...large, ...large], undefined, 8)).toEqual({ workers: 3, mainTakesStages: true });
+  it('lets the other idle cores help the main thread when there is enough work', () => {
+    expect(workerPlan(large, undefined, 2, 0.4)).toEqual({ workers: 1, mainTakesStages: true });
+    expect(workerPlan([...large, ...large], undefined, 8, 0)).toEqual({ workers: 3, mainTakesStages: true });
+    expect(workerPlan([...large, ...large], undefined, 8, 5.5)).toEqual({ workers: 2, mainTakesStages: true });
   });
 
   it('follows STAGECRAFT_WORKERS: 0 for none, n for n workers and a main thread that only waits', () => {
-    expect(workerPlan(large, '0', 8)).toEqual({ workers: 0, mainTakesStages: true });
-    expect(workerPlan(small, '2', 1)).toEqual({ workers: 2, mainTakesStages: false });
-    expect(workerPlan(small, '5', 1)).toEqual({ workers: 2, mainTakesStages: false });
-    expect(() => workerPlan(small, 'two', 1)).toThrow("STAGECRAFT_WORKERS takes a whole number >= 0 (found 'two')");
+    expect(workerPlan(large, '0', 8, 0)).toEqual({ workers: 0, mainTakesStages: true });
+    expect(workerPlan(small, '2', 1, 9)).toEqual({ workers: 2, mainTakesStages: false });
+    expect(workerPlan(small, '5', 1, 0)).toEqual({ workers: 2, mainTakesStages: false });
+    expect(() => workerPlan(small, 'two', 1, 0)).toThrow("STAGECRAFT_WORKERS takes a whole number >= 0 (found 'two')");
   });
 });
