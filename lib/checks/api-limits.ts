@@ -63,17 +63,33 @@ export function imageProblem(image: string): string | undefined {
   return undefined;
 }
 
-/** Every number and string of `value` with its path, without recursion limits mattering (objects are shallow). */
+/**
+ * Visits every value of `value` with its path, without recursion limits mattering (objects are
+ * shallow). `path` is one array, pushed and popped as the walk goes (a fleet's objects have
+ * millions of values: a new array per value was most of this check's time and garbage), so a
+ * visitor that keeps a path copies it. `freeForm`: whether the path passes through a FREE_FORM key.
+ */
 function walk(
   value: unknown,
-  path: FieldPath,
-  visit: (v: unknown, path: FieldPath, key: string | number | undefined) => void,
+  path: (string | number)[],
+  visit: (v: unknown, path: FieldPath, key: string | number | undefined, freeForm: boolean) => void,
   key?: string | number,
+  freeForm = false,
 ): void {
-  visit(value, path, key);
+  visit(value, path, key, freeForm);
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) walk(v, [...path, i], visit, key);
-  } else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit, k);
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], path, visit, key, freeForm);
+      path.pop();
+    }
+  } else if (isRecord(value)) {
+    for (const k of Object.keys(value)) {
+      path.push(k);
+      walk(value[k], path, visit, k, freeForm || FREE_FORM.has(k));
+      path.pop();
+    }
+  }
 }
 
 function checkObject(o: KubeObject): Finding[] {
@@ -122,33 +138,29 @@ function checkObject(o: KubeObject): Finding[] {
       );
   };
   annotationSize(['metadata', 'annotations'], o.metadata?.annotations);
-  walk(o, [], (v, path, key) => {
-    if (path.some((k) => typeof k === 'string' && FREE_FORM.has(k))) return;
-    if (
-      typeof v === 'number' &&
-      Number.isInteger(v) &&
-      typeof key === 'string' &&
-      !INT64_FIELDS.has(key) &&
-      (v < INT32.min || v > INT32.max)
-    ) {
-      out.push(emit('api/int32', path, `${v} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max})`));
-    } else if (typeof v === 'number' && !Number.isFinite(v)) {
-      out.push(emit('api/number', path, `${v} is not a number the API server accepts`));
-    }
-  });
-  walk(o, [], (v, path) => {
-    if (typeof v === 'string' && KUSTOMIZE_CANNOT.test(v)) {
+  // numbers first, then strings, as two walks reported them
+  const numbers: Finding[] = [];
+  const strings: Finding[] = [];
+  walk(o, [], (v, path, key, freeForm) => {
+    if (typeof v === 'number' && !freeForm) {
+      if (Number.isInteger(v) && typeof key === 'string' && !INT64_FIELDS.has(key) && (v < INT32.min || v > INT32.max)) {
+        numbers.push(emit('api/int32', [...path], `${v} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max})`));
+      } else if (!Number.isFinite(v)) {
+        numbers.push(emit('api/number', [...path], `${v} is not a number the API server accepts`));
+      }
+    } else if (typeof v === 'string' && KUSTOMIZE_CANNOT.test(v)) {
       const c = KUSTOMIZE_CANNOT.exec(v)![0].charCodeAt(0);
-      out.push(
+      strings.push(
         emit(
           'api/character',
-          path,
+          [...path],
           `holds the character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which kubectl kustomize refuses or changes`,
           'remove it (write a line break as \\n)',
         ),
       );
     }
   });
+  out.push(...numbers, ...strings);
   const template = podTemplateOf(o);
   const at = POD_TEMPLATE_PATHS[o.kind];
   if (template?.spec && at) {
