@@ -149,6 +149,12 @@ function isBlock(v: unknown): boolean {
 
 type CompareKeys = (a: string, b: string) => number;
 
+/** Whether `keys` are in `compareKeys` order already (a stable sort would leave them as they are). */
+function inOrder(keys: readonly string[], compareKeys: CompareKeys): boolean {
+  for (let i = 1; i < keys.length; i++) if (compareKeys(keys[i - 1], keys[i]) > 0) return false;
+  return true;
+}
+
 /**
  * Appends the lines of a mapping to `out`, each ending in a newline: one array of lines for the
  * whole document, joined once, instead of a string per mapping and sequence joined again by each
@@ -157,9 +163,9 @@ type CompareKeys = (a: string, b: string) => number;
  */
 function mapping(m: Record<string, unknown>, indent: string, compareKeys: CompareKeys, out: string[], first = indent): void {
   // the library leaves out undefined values; a null value is written differently (`? key` when all are null)
-  const keys = Object.keys(m)
-    .filter((k) => m[k] !== undefined)
-    .sort(compareKeys);
+  const keys = Object.keys(m).filter((k) => m[k] !== undefined);
+  // mostly in order already (cdk8s sorts keys): sorting would copy the array for nothing
+  if (!inOrder(keys, compareKeys)) keys.sort(compareKeys);
   for (let i = 0; i < keys.length; i++) {
     const v = m[keys[i]];
     if (v === null) throw UNSUPPORTED;
