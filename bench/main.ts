@@ -167,11 +167,19 @@ async function fleetRows(apps: number, options: Options, floorBundle: string): P
         warmUp: false,
         before: cold,
       }),
-      // the same in one thread (lib/cli/stage-workers.ts): what the worker threads add or save
+      // the same in one thread, and in two worker threads whatever the load (lib/cli/stage-workers.ts;
+      // by default workers start only on idle cores)
       await repeat(
         `${label}: npm run synth, cold, STAGECRAFT_WORKERS=0`,
         objects,
         { ...npmRun('synth', project), env: { STAGECRAFT_WORKERS: '0' } },
+        options.runs,
+        { warmUp: false, before: cold },
+      ),
+      await repeat(
+        `${label}: npm run synth, cold, STAGECRAFT_WORKERS=2`,
+        objects,
+        { ...npmRun('synth', project), env: { STAGECRAFT_WORKERS: '2' } },
         options.runs,
         { warmUp: false, before: cold },
       ),
@@ -215,9 +223,12 @@ function ratios(rows: readonly Row[], options: Options): Record<string, number> 
     const coldSynth = find(`fleet ${apps} x ${options.stages}: npm run synth, cold (no dist/)`);
     const floor = find(`fleet ${apps} x ${options.stages}: raw cdk8s to JSON (floor)`);
     const oneThread = find(`fleet ${apps} x ${options.stages}: npm run synth, cold, STAGECRAFT_WORKERS=0`);
+    const twoWorkers = find(`fleet ${apps} x ${options.stages}: npm run synth, cold, STAGECRAFT_WORKERS=2`);
+    if (twoWorkers && floor) out[`${label}: cold synth, two workers / floor`] = twoWorkers.seconds.median / floor.seconds.median;
+    if (twoWorkers && oneThread)
+      out[`${label}: cold synth, two workers / no workers`] = twoWorkers.seconds.median / oneThread.seconds.median;
     if (coldSynth && floor) out[`${label}: cold synth / raw cdk8s to JSON (floor)`] = coldSynth.seconds.median / floor.seconds.median;
     if (oneThread && floor) out[`${label}: cold synth, no workers / floor`] = oneThread.seconds.median / floor.seconds.median;
-    if (coldSynth && oneThread) out[`${label}: cold synth, workers / no workers`] = coldSynth.seconds.median / oneThread.seconds.median;
     for (const row of [
       'npm run synth, nothing changed',
       'npm run synth, one app changed',
