@@ -21,6 +21,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { compileStage, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
 import type { Engine } from '../config/delivery.js';
+import { ProblemsError } from '../errors.js';
 import type { KubeObject } from '../model/object.js';
 import { readProjectSource } from './read-file.js';
 import { workerRenderCache, type DiskRenderCache, type SharedRenderCache, type TakenEntries } from './render-cache.js';
@@ -70,7 +71,15 @@ export function workerPlan(
 ) {
   if (setting !== undefined && setting !== '') {
     const n = Number(setting);
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${WORKERS_ENV} takes a whole number >= 0 (found '${setting}')`);
+    if (!Number.isInteger(n) || n < 0) {
+      throw new ProblemsError([
+        {
+          code: 'cli/option',
+          message: `${WORKERS_ENV} takes a whole number >= 0 (found '${setting}')`,
+          hint: `unset it to use idle cores, set ${WORKERS_ENV}=0 for one thread, or ${WORKERS_ENV}=<n> for n worker threads`,
+        },
+      ]);
+    }
     return { workers: Math.min(n, sources.length), mainTakesStages: n === 0 };
   }
   const bytes = sources.reduce((sum, s) => sum + s.text.length, 0);
