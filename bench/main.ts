@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { usage, parseBench, type Options } from './args.js';
 import { checkFindingsRows } from './check-findings.js';
 import { fleetStageFiles, writeProject } from './fleet.js';
+import { bundleFloor, floorCommand } from './floor.js';
 import { measure, npmRun, type Command } from './process.js';
 import { count, formatTable, mebibytes, ratio, seconds, secondsRange, summarize, type Summary } from './stats.js';
 import { measureValidation, renderProject } from './validation.js';
@@ -137,7 +138,7 @@ async function committedRows(options: Options): Promise<Row[]> {
 }
 
 /** A fleet of `apps` x `options.stages`: synth, check with nothing changed, the checks in process. */
-async function fleetRows(apps: number, options: Options): Promise<Row[]> {
+async function fleetRows(apps: number, options: Options, floorBundle: string): Promise<Row[]> {
   const label = `fleet ${apps} x ${options.stages}`;
   const project = writeProject(REPO, fleetStageFiles(apps, options.stages), `fleet-${apps}`);
   try {
@@ -158,12 +159,31 @@ async function fleetRows(apps: number, options: Options): Promise<Row[]> {
       writeFileSync(stageFile, text.replace(from, to));
     };
     const noFingerprint = () => rmSync(join(stateDir, 'fingerprint.json'), { force: true });
+    // the same objects built, resolved and written as JSON by plain cdk8s (bench/floor.ts)
+    const floor = floorCommand(floorBundle, project);
     return [
+      await repeat(`${label}: raw cdk8s to JSON (floor)`, objects, floor.command, options.runs, { warmUp: false, before: floor.clean }),
       // warmed up on the committed stages; the first synthesis creates the dist/ that check compares with
       await repeat(`${label}: npm run synth, cold (no dist/)`, objects, npmRun('synth', project), options.runs, {
         warmUp: false,
         before: cold,
       }),
+      // the same in one thread, and in two worker threads whatever the load (lib/cli/stage-workers.ts;
+      // by default workers start only on idle cores)
+      await repeat(
+        `${label}: npm run synth, cold, STAGECRAFT_WORKERS=0`,
+        objects,
+        { ...npmRun('synth', project), env: { STAGECRAFT_WORKERS: '0' } },
+        options.runs,
+        { warmUp: false, before: cold },
+      ),
+      await repeat(
+        `${label}: npm run synth, cold, STAGECRAFT_WORKERS=2`,
+        objects,
+        { ...npmRun('synth', project), env: { STAGECRAFT_WORKERS: '2' } },
+        options.runs,
+        { warmUp: false, before: cold },
+      ),
       await repeat(`${label}: npm run synth, nothing changed`, objects, npmRun('synth', project), options.runs, { warmUp: false }),
       await repeat(`${label}: npm run synth, one app changed`, objects, npmRun('synth', project), options.runs, {
         warmUp: false,
@@ -210,6 +230,14 @@ function ratios(rows: readonly Row[], options: Options): Record<string, number> 
   for (const apps of options.sizes) {
     const label = `fleet ${count(apps)} x ${options.stages}`;
     const coldSynth = find(`fleet ${apps} x ${options.stages}: npm run synth, cold (no dist/)`);
+    const floor = find(`fleet ${apps} x ${options.stages}: raw cdk8s to JSON (floor)`);
+    const oneThread = find(`fleet ${apps} x ${options.stages}: npm run synth, cold, STAGECRAFT_WORKERS=0`);
+    const twoWorkers = find(`fleet ${apps} x ${options.stages}: npm run synth, cold, STAGECRAFT_WORKERS=2`);
+    if (twoWorkers && floor) out[`${label}: cold synth, two workers / floor`] = twoWorkers.seconds.median / floor.seconds.median;
+    if (twoWorkers && oneThread)
+      out[`${label}: cold synth, two workers / no workers`] = twoWorkers.seconds.median / oneThread.seconds.median;
+    if (coldSynth && floor) out[`${label}: cold synth / raw cdk8s to JSON (floor)`] = coldSynth.seconds.median / floor.seconds.median;
+    if (oneThread && floor) out[`${label}: cold synth, no workers / floor`] = oneThread.seconds.median / floor.seconds.median;
     for (const row of [
       'npm run synth, nothing changed',
       'npm run synth, one app changed',
@@ -294,7 +322,8 @@ async function main(argv: string[]): Promise<number> {
   const rows = await committedRows(options);
   const findings = await checkFindingsRows(REPO, options.runs);
   rows.push(...findings.rows);
-  for (const apps of options.sizes) rows.push(...(await fleetRows(apps, options)));
+  const floorBundle = await bundleFloor(REPO);
+  for (const apps of options.sizes) rows.push(...(await fleetRows(apps, options, floorBundle)));
   const ratioLines = { ...ratios(rows, options), 'check with findings, in process: yaml library / block reader': findings.ratio };
   printTable(rows, ratioLines);
   mkdirSync(dirname(options.json), { recursive: true });

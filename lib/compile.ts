@@ -15,17 +15,17 @@ import { promotionProblems, type PromotionDeclaration } from './promotion.js';
 import { PROJECT_FILE, loadProjectFile } from './config/project-file.js';
 import { DELIVERY_DIR, deliveryFiles } from './delivery/index.js';
 import { planDelivery, type DeliveredStage } from './delivery/plan.js';
-import type { ProjectFile } from './config/delivery.js';
+import type { Engine, ProjectFile } from './config/delivery.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
 import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
 import type { KubeObject } from './model/object.js';
 import { renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
-import { stageFiles } from './synth/output.js';
+import { stageFiles, type FileTree } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
 import { DIST_DIR, type DistTree } from './synth/write.js';
-import { stageEdge, type EdgeFile } from './edge/index.js';
+import { stageEdge } from './edge/index.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
@@ -86,6 +86,8 @@ export interface CompileStagesOptions {
    * (lib/cli/reuse.ts): the promotion order and the delivery plan see them too. @default []
    */
   readonly otherPromotions?: readonly PromotionDeclaration[];
+  /** How the stages are compiled (lib/cli/stage-workers.ts uses worker threads). @default - one after another, in this thread */
+  readonly runStages?: StageRunner;
 }
 
 export interface Compiled {
@@ -153,6 +155,112 @@ export interface CompileStagesOptions {
   readonly onStage?: (stage: string, index: number, count: number) => void;
 }
 
+/** What the compilation of one stage needs besides its stage file: plain data, or the render cache. */
+export interface StageEnvironment {
+  /** The project file's delivery engine, for a stage whose `delivery:` names none. */
+  readonly engine?: Engine;
+  readonly crds?: readonly KubeObject[];
+  readonly cache?: RenderCache;
+}
+
+/**
+ * What compiling one stage gave: everything `compileStages` merges, as plain data (a worker thread
+ * sends it to the main thread as it is). Each field is set when its step was reached.
+ */
+export interface StageOutcome {
+  readonly stage: string;
+  readonly promotion?: PromotionDeclaration;
+  /** What the stage file declares that other stages depend on, once it loaded. */
+  readonly declaration?: StageDeclarations;
+  /** The stage's objects for the delivery engine, when the stage declares `delivery:`. */
+  readonly delivered?: DeliveredStage;
+  /**
+   * Set when the stage rendered and passed its checks without errors, with `files`; its charts
+   * without their serialized documents, which `files` holds.
+   */
+  readonly rendered?: RenderedStage;
+  /** The files of `dist/<stage>/`. */
+  readonly files?: FileTree;
+  readonly checks?: CheckResult;
+  readonly allowedSecrets?: readonly string[];
+  /** The stage's problems (a ProblemsError caught), in the order they were found. */
+  readonly problems: readonly Problem[];
+  /** Whether the checks found errors (reported with every stage's findings). */
+  readonly failedChecks: boolean;
+}
+
+/**
+ * Runs `compile` for each of `sources` (in any order, on any thread) and returns the outcomes in
+ * the order of `sources`. The default runs them one after another in this thread; lib/cli gives
+ * one that also uses worker threads.
+ */
+export type StageRunner = (
+  sources: readonly StageSource[],
+  env: StageEnvironment,
+  compile: (source: StageSource, index: number) => StageOutcome,
+) => readonly StageOutcome[];
+
+const inSequence: StageRunner = (sources, _env, compile) => sources.map((s, i) => compile(s, i));
+
+/** Loads, renders, checks one stage; a ProblemsError becomes the outcome's problems, any other error is thrown. */
+export function compileStage(source: StageSource, env: StageEnvironment): StageOutcome {
+  const outcome: { -readonly [K in keyof StageOutcome]: StageOutcome[K] } = { stage: source.stage, problems: [], failedChecks: false };
+  const problems: Problem[] = [];
+  try {
+    if (source.stage === DELIVERY_DIR) {
+      throw new ProblemsError([
+        {
+          code: 'config/stage-name',
+          subject: source.file,
+          message: `the stage name '${DELIVERY_DIR}' is reserved for ${DIST_DIR}/${DELIVERY_DIR}/`,
+          hint: 'rename the stage file',
+        },
+      ]);
+    }
+    const loaded = withSources(loadStage(source), source);
+    outcome.promotion = promotionDeclaration(loaded);
+    const { delivery, secretStore } = loaded.file;
+    outcome.declaration = {
+      delivered: delivery !== undefined,
+      ...(outcome.promotion.from === undefined ? {} : { from: outcome.promotion.from }),
+    };
+    const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
+    const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache });
+    if (delivery) {
+      outcome.delivered = {
+        stage: r.stage.name,
+        namespace: r.stage.namespace,
+        source: source.file,
+        delivery,
+        objects: r.charts.flatMap((c) => c.objects),
+      };
+    }
+    // every check on every stage, after rendering: an error here means nothing is written
+    // the project's CRD folder validates the custom resources a stack renders
+    const { problems: stageProblems, ...checked } = checkStage(r, { ...loaded.file.checks, crds: env.crds });
+    if (stageProblems.length) throw new ProblemsError(stageProblems);
+    // the edge load balancer (and the node ports it relies on), from the rendered Services
+    const edge = stageEdge(r.stage, r.source, loaded.file.edge, r.charts);
+    // the stage's files now, so that its serialized documents need not be kept (nor sent by a worker)
+    const provenance = { sourceDigest: digest(source.text), compilerVersion: COMPILER_VERSION, distDir: DIST_DIR };
+    outcome.files = stageFiles(r, provenance, edge.files);
+    outcome.rendered = { ...r, charts: r.charts.map(({ name, objects }) => ({ name, objects })) };
+    problems.push(...edge.problems.map(({ path, ...p }) => ({ ...p, location: loaded.locate(path) })));
+    // secret values found in the output are reported at the setting they came from
+    const screened = screenStageSecrets(source, loaded.file, checked.findings);
+    const result = { ...checked, findings: [...screened.findings, ...edge.warnings] };
+    outcome.checks = result;
+    outcome.allowedSecrets = screened.allowed;
+    if (screened.problems.length) problems.push(...screened.problems);
+    if (result.findings.some((f) => f.severity === 'error')) outcome.failedChecks = true;
+  } catch (e) {
+    if (!(e instanceof ProblemsError)) throw e;
+    problems.push(...e.problems);
+  }
+  outcome.problems = problems;
+  return outcome;
+}
+
 /**
  * Loads (step 1), renders (step 2, with the transforms), checks (step 3, `checkStage` in
  * lib/checks/) and plans the output of every source.
@@ -161,7 +269,6 @@ export interface CompileStagesOptions {
  */
 export function compileStages(sources: readonly StageSource[], options: CompileStagesOptions = {}): Compiled {
   const problems: Problem[] = [];
-  const promotions: PromotionDeclaration[] = [];
   let project: ProjectFile = {};
   try {
     if (options.project) project = loadProjectFile(options.project.text, options.project.file);
@@ -171,65 +278,31 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   }
   const delivered: DeliveredStage[] = [];
   const rendered: RenderedStage[] = [];
+  const promotions: PromotionDeclaration[] = [];
   const checks = new Map<string, CheckResult>();
   const allowedSecrets = new Map<string, readonly string[]>();
   const declarations = new Map<string, StageDeclarations>();
-  const digests = new Map<string, string>();
-  const edges = new Map<string, readonly EdgeFile[]>();
+  const files = new Map<string, FileTree>();
   let failedChecks = false;
-  for (const [i, source] of sources.entries()) {
+  const env: StageEnvironment = { engine: project.delivery?.engine, crds: options.crds, cache: options.cache };
+  const runStages = options.runStages ?? inSequence;
+  const outcomes = runStages(sources, env, (source, i) => {
     options.onStage?.(source.stage, i, sources.length);
-    try {
-      if (source.stage === DELIVERY_DIR) {
-        throw new ProblemsError([
-          {
-            code: 'config/stage-name',
-            subject: source.file,
-            message: `the stage name '${DELIVERY_DIR}' is reserved for ${DIST_DIR}/${DELIVERY_DIR}/`,
-            hint: 'rename the stage file',
-          },
-        ]);
-      }
-      const loaded = withSources(loadStage(source), source);
-      const declaration = promotionDeclaration(loaded);
-      promotions.push(declaration);
-      const { delivery, secretStore } = loaded.file;
-      declarations.set(source.stage, {
-        delivered: delivery !== undefined,
-        ...(declaration.from === undefined ? {} : { from: declaration.from }),
-      });
-      const engine = delivery ? (delivery.engine ?? project.delivery?.engine) : undefined;
-      const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: options.cache });
-      if (delivery) {
-        delivered.push({
-          stage: r.stage.name,
-          namespace: r.stage.namespace,
-          source: source.file,
-          delivery,
-          objects: r.charts.flatMap((c) => c.objects),
-        });
-      }
-      // every check on every stage, after rendering: an error here means nothing is written
-      // the project's CRD folder validates the custom resources a stack renders
-      const { problems: stageProblems, ...checked } = checkStage(r, { ...loaded.file.checks, crds: options.crds });
-      if (stageProblems.length) throw new ProblemsError(stageProblems);
-      rendered.push(r);
-      digests.set(source.stage, digest(source.text));
-      // the edge load balancer (and the node ports it relies on), from the rendered Services
-      const edge = stageEdge(r.stage, r.source, loaded.file.edge, r.charts);
-      edges.set(source.stage, edge.files);
-      problems.push(...edge.problems.map(({ path, ...p }) => ({ ...p, location: loaded.locate(path) })));
-      // secret values found in the output are reported at the setting they came from
-      const screened = screenStageSecrets(source, loaded.file, checked.findings);
-      const result = { ...checked, findings: [...screened.findings, ...edge.warnings] };
-      checks.set(source.stage, result);
-      allowedSecrets.set(source.stage, screened.allowed);
-      if (screened.problems.length) problems.push(...screened.problems);
-      if (result.findings.some((f) => f.severity === 'error')) failedChecks = true;
-    } catch (e) {
-      if (!(e instanceof ProblemsError)) throw e;
-      problems.push(...e.problems);
+    return compileStage(source, env);
+  });
+  // merged in the order of the sources, whichever thread compiled them: the same output either way
+  for (const outcome of outcomes) {
+    if (outcome.promotion) promotions.push(outcome.promotion);
+    if (outcome.declaration) declarations.set(outcome.stage, outcome.declaration);
+    if (outcome.delivered) delivered.push(outcome.delivered);
+    if (outcome.rendered) {
+      rendered.push(outcome.rendered);
+      files.set(outcome.stage, outcome.files!);
     }
+    if (outcome.checks) checks.set(outcome.stage, outcome.checks);
+    if (outcome.allowedSecrets) allowedSecrets.set(outcome.stage, outcome.allowedSecrets);
+    problems.push(...outcome.problems);
+    if (outcome.failedChecks) failedChecks = true;
   }
   // `promotion.from` can name only what the caller says the project has (a compilation of some stages names others)
   promotions.push(...(options.otherPromotions ?? []));
@@ -258,13 +331,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   // a broken stage file is bad input (exit 2); the other stages' findings are shown with it
   if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
-  const files = (r: RenderedStage) =>
-    stageFiles(
-      r,
-      { sourceDigest: digests.get(r.stage.name)!, compilerVersion: COMPILER_VERSION, distDir: DIST_DIR },
-      edges.get(r.stage.name),
-    );
-  const tree: DistTree = new Map(rendered.map((r) => [r.stage.name, files(r)]));
+  const tree: DistTree = new Map(rendered.map((r) => [r.stage.name, files.get(r.stage.name)!]));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
   return { stages: rendered, tree, checks, allowedSecrets, declarations };
 }

@@ -7,11 +7,14 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { main, type Command } from './main.js';
 import { processIo, quietWhenReaderLeaves } from './print.js';
 
 /** Whether the module at `url` is the script node was started with. */
 export function isEntry(url: string): boolean {
+  // a worker thread shares the process's argv, but never runs a command (lib/cli/stage-workers.ts)
+  if (!isMainThread) return false;
   const script = process.argv[1];
   if (!script || !url.startsWith('file:')) return false;
   try {

@@ -2,8 +2,8 @@
  * The project on disk: where stage files and output live, and compiling them. The CLI commands
  * are the only callers; this is where reading files happens.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
@@ -22,11 +22,12 @@ import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { compareDist, listFiles, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
 import { ENVIRONMENTS_DIR, forgetFingerprint } from './fingerprint.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
+import { WORKERS_ENV, stageWorkers } from './stage-workers.js';
 import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
 import { withFs } from '../fs-problems.js';
-import { readInputFile } from './read-file.js';
+import { readInputFile, readProjectSource } from './read-file.js';
 import { edgeChangeLines } from '../edge/changes.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
@@ -142,6 +143,7 @@ export function compile(
       crds: projectCrds(project),
       onStage,
       cache,
+      runStages: stageWorkers({ root: project.root, cache, setting: process.env[WORKERS_ENV] }),
     },
   );
   return compiled;
@@ -159,22 +161,13 @@ export function discardRenderCache(): void {
   for (const cache of unflushed.splice(0)) cache.discard();
 }
 
-/** Files a folder of manifests contributes: what `kubectl apply -f` reads. */
-const MANIFEST_FILE = /\.(ya?ml|json)$/;
-
 /**
  * A file of the project, or the manifest files below a folder, by path relative to the root (with
  * `/`), for stacks that include existing manifests; undefined when there is none, or the path
  * leaves the project.
  */
 export function readSource(project: Project, path: string): Map<string, string> | undefined {
-  const full = resolve(project.root, path);
-  const rel = relative(project.root, full);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || !existsSync(full)) return undefined;
-  const name = rel.split(sep).join('/');
-  if (!statSync(full).isDirectory()) return new Map([[name, readInputFile(full, name).text]]);
-  const files = listFiles(full).filter((f) => MANIFEST_FILE.test(f));
-  return files.length ? new Map(files.map((f) => [`${name}/${f}`, readInputFile(join(full, f), `${name}/${f}`).text])) : undefined;
+  return readProjectSource(project.root, path);
 }
 
 /**

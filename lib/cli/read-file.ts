@@ -3,10 +3,12 @@
  * MAX_FILE_BYTES of it, valid UTF-8. Anything else is a located message (exit 2), read before
  * nothing else: /dev/zero, a FIFO or a 6 GB file cost no more than their first bytes.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync, constants } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, constants } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { MAX_FILE_BYTES } from '../model/limits.js';
 import { withFs } from '../fs-problems.js';
+import { listFiles } from '../synth/write.js';
 
 export interface ReadFile {
   readonly text: string;
@@ -96,4 +98,22 @@ export function firstInvalidUtf8(b: Uint8Array): number {
     i += need + 1;
   }
   return b.length;
+}
+
+/** Files a folder of manifests contributes: what `kubectl apply -f` reads. */
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
+/**
+ * A file of the project, or the manifest files below a folder, by path relative to the root (with
+ * `/`), for stacks that include existing manifests; undefined when there is none, or the path
+ * leaves the project.
+ */
+export function readProjectSource(root: string, path: string): Map<string, string> | undefined {
+  const full = resolve(root, path);
+  const rel = relative(root, full);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || !existsSync(full)) return undefined;
+  const name = rel.split(sep).join('/');
+  if (!statSync(full).isDirectory()) return new Map([[name, readInputFile(full, name).text]]);
+  const files = listFiles(full).filter((f) => MANIFEST_FILE.test(f));
+  return files.length ? new Map(files.map((f) => [`${name}/${f}`, readInputFile(join(full, f), `${name}/${f}`).text])) : undefined;
 }

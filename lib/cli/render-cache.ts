@@ -54,15 +54,36 @@ export interface DiskRenderCache extends RenderCache {
    * beyond the bounds.
    */
   flush(): void;
-  /** Removes the entries `set` since the last flush (a command that failed, or did not flush). */
+  /**
+   * What a worker thread needs to read and write this cache (`workerRenderCache`): entries it
+   * makes go to this cache's staging directory (made now), and are written by this cache's
+   * `flush` once handed back with `adopt`.
+   */
+  shared(): SharedRenderCache;
+  /** Takes over what a worker's cache read and staged. */
+  adopt(taken: TakenEntries): void;
+  /** Removes the entries staged since the last flush (a command that failed, or did not flush). */
   discard(): void;
 }
 
-/** The render cache of the project in `root`. */
-export function diskRenderCache(root: string): DiskRenderCache {
-  const dir = join(root, RENDER_CACHE_DIR);
-  const salt = sha256(JSON.stringify([ENTRY_FORMAT, process.version, compilerDigests()]));
-  const writable = !compilerRecentlyChanged();
+/** A disk cache's state, as plain data for a worker thread. */
+export interface SharedRenderCache {
+  readonly dir: string;
+  readonly salt: string;
+  /** The staging directory of the main thread's cache; undefined when nothing may be stored. */
+  readonly staging?: string;
+}
+
+/** What a worker thread's cache read and staged, handed back to the main thread's cache. */
+export interface TakenEntries {
+  readonly stats: { readonly hits: number; readonly misses: number };
+  /** Place in the cache -> staged file. */
+  readonly pending: readonly (readonly [string, string])[];
+  readonly used: readonly string[];
+}
+
+/** Where entries go, and how they are read and staged: shared by the main thread's cache and workers'. */
+function entryStore(dir: string, salt: string, staging: () => string | undefined) {
   const pathOf = (key: string) => {
     const name = sha256(`${salt}\n${key}`);
     return join(dir, name.slice(0, 2), `${name}.json`);
@@ -70,12 +91,9 @@ export function diskRenderCache(root: string): DiskRenderCache {
   const stats = { hits: 0, misses: 0, stored: 0 };
   /** Entries written to the staging directory, by their place in the cache. */
   const pending = new Map<string, string>();
-  let staging: string | undefined;
   /** Entries read: marked as used at the flush (the least recently used are evicted first). */
   const used: string[] = [];
-  const now = new Date();
-  return {
-    stats,
+  const cache: RenderCache = {
     get(key) {
       const path = pathOf(key);
       let text: string;
@@ -96,17 +114,64 @@ export function diskRenderCache(root: string): DiskRenderCache {
       return JSON.parse(body) as CachedApp;
     },
     set(key, app) {
-      if (!writable || !jsonExact(app.objects)) return;
-      // written at once (not held in memory) to a staging directory, renamed into place by flush or removed by discard
-      if (!staging) {
-        mkdirSync(dir, { recursive: true });
-        staging = mkdtempSync(join(dir, `${STAGING_PREFIX}${process.pid}-`));
-      }
+      if (!jsonExact(app.objects)) return;
+      const dir = staging();
+      if (!dir) return;
       const path = pathOf(key);
-      const staged = join(staging, basename(path));
+      const staged = join(dir, basename(path));
       const body = JSON.stringify(app);
       writeFileSync(staged, `${sha256(body)}\n${body}`);
       pending.set(path, staged);
+    },
+  };
+  return { cache, stats, pending, used };
+}
+
+/**
+ * The render cache of a worker thread: reads the cache in `shared.dir`, stages entries in the main
+ * thread's staging directory; `take` hands what it read and staged since the last `take` back
+ * for the main thread's `adopt` and `flush`.
+ */
+export function workerRenderCache(shared: SharedRenderCache): RenderCache & { take(): TakenEntries } {
+  const store = entryStore(shared.dir, shared.salt, () => shared.staging);
+  return {
+    ...store.cache,
+    take() {
+      // what was read and staged since the last take, so that nothing is handed back twice
+      const taken = { stats: { ...store.stats }, pending: [...store.pending], used: store.used.splice(0) };
+      store.stats.hits = store.stats.misses = 0;
+      store.pending.clear();
+      return taken;
+    },
+  };
+}
+
+/** The render cache of the project in `root`. */
+export function diskRenderCache(root: string): DiskRenderCache {
+  const dir = join(root, RENDER_CACHE_DIR);
+  const salt = sha256(JSON.stringify([ENTRY_FORMAT, process.version, compilerDigests()]));
+  const writable = !compilerRecentlyChanged();
+  let staging: string | undefined;
+  // written at once (not held in memory) to a staging directory, renamed into place by flush or removed by discard
+  const stagingDir = () => {
+    if (!writable) return undefined;
+    if (!staging) {
+      mkdirSync(dir, { recursive: true });
+      staging = mkdtempSync(join(dir, `${STAGING_PREFIX}${process.pid}-`));
+    }
+    return staging;
+  };
+  const { cache, stats, pending, used } = entryStore(dir, salt, stagingDir);
+  const now = new Date();
+  return {
+    ...cache,
+    stats,
+    shared: () => ({ dir, salt, staging: stagingDir() }),
+    adopt(taken) {
+      stats.hits += taken.stats.hits;
+      stats.misses += taken.stats.misses;
+      for (const [path, staged] of taken.pending) pending.set(path, staged);
+      used.push(...taken.used);
     },
     discard() {
       pending.clear();

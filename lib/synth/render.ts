@@ -179,6 +179,9 @@ function chartObjects(chart: Chart): KubeObject[] {
     .map((o) => o.toJson() as KubeObject);
 }
 
+/** A chart's objects as cdk8s resolved them, or what resolving threw. */
+type ResolvedChart = { readonly objects: KubeObject[] } | { readonly error: unknown };
+
 /**
  * How an `Error` thrown while an app is built is reported: placed at the app's key under `apps:`
  * in the stage file (its settings are what a stack's constructs refuse, e.g. a cron schedule).
@@ -202,10 +205,29 @@ export function renderStage(
   options: RenderOptions = {},
 ): RenderedStage {
   const { context: stage, source } = loaded;
-  const app = new App({ outdir: 'unused' }); // the App is never asked to write
   const secrets = loaded.apps.flatMap((a) => stacks[a.stack].secrets?.(a.name, a.settings, stage) ?? []);
-  const charts: { chart: Chart; name: string; stack: string; version: string; key?: string }[] = [
-    { chart: new NamespaceChart(app, stage, secrets, options), name: NAMESPACE_CHART, stack: MANAGED_BY, version: compilerVersion },
+  // Each chart in an App of its own, resolved to plain objects at once: no chart refers to another,
+  // so the objects are the same as in one App per stage, but the constructs of one app are garbage
+  // as soon as its objects are out (a stage of 1,000 apps never holds 1,000 construct trees, which
+  // the garbage collector would copy and promote). Problems come in the order one App gave them.
+  const problems: Problem[] = [];
+  const resolve = (chart: Chart): ResolvedChart => {
+    const app = chart.node.root as App;
+    problems.push(...validateTree(app, source));
+    try {
+      return { objects: chartObjects(chart) };
+    } catch (error) {
+      return { error }; // thrown again where transforming the chart reports it
+    }
+  };
+  const namespaceApp = new App({ outdir: 'unused' }); // an App is never asked to write
+  const charts: { resolved: ResolvedChart; name: string; stack: string; version: string; key?: string }[] = [
+    {
+      resolved: resolve(new NamespaceChart(namespaceApp, stage, secrets, options)),
+      name: NAMESPACE_CHART,
+      stack: MANAGED_BY,
+      version: compilerVersion,
+    },
   ];
   /** Apps whose objects came from the cache: no chart is built for them. */
   const cached = new Map<string, CachedApp>();
@@ -223,13 +245,9 @@ export function renderStage(
     }
     const origin = constructOrigin(loaded, name, stackName);
     origins.set(name, origin);
-    charts.push(
-      inStep(
-        `synthesizing stage '${stage.name}', chart '${name}'`,
-        () => ({ chart: stack.chart(app, name, settings, stage), name, stack: stackName, version: stack.version(settings), key }),
-        origin,
-      ),
-    );
+    const app = new App({ outdir: 'unused' });
+    const chart = inStep(`synthesizing stage '${stage.name}', chart '${name}'`, () => stack.chart(app, name, settings, stage), origin);
+    const version = stack.version(settings);
     if (stack.nodeFiles) {
       // a chart of its own, so that node files are validated with the tree but never written as a chart
       const scope = new Chart(app, `${name}.nodes`, { disableResourceNameHashes: true });
@@ -238,10 +256,10 @@ export function renderStage(
         () => stack.nodeFiles!(scope, name, settings, stage),
         origin,
       );
-      nodeFiles.push({ context: { stage, stack: stackName, instance: name, version: stack.version(settings) }, files });
+      nodeFiles.push({ context: { stage, stack: stackName, instance: name, version }, files });
     }
+    charts.push({ resolved: resolve(chart), name, stack: stackName, version, key });
   }
-  const problems = validateTree(app, source);
   if (problems.length) throw new ProblemsError(problems);
   const nodes = renderNodeFiles(nodeFiles, stage, source);
   if (nodes.problems.length) throw new ProblemsError(nodes.problems);
@@ -250,11 +268,14 @@ export function renderStage(
   const rendered: RenderedChart[] = [];
   const transformProblems: Problem[] = [];
   const toStore: [string, CachedApp][] = [];
-  for (const { chart, name, stack, version, key } of charts) {
+  for (const { resolved, name, stack, version, key } of charts) {
     try {
       const objects = inStep(
         `synthesizing stage '${stage.name}', chart '${name}'`,
-        () => transform(chartObjects(chart), { stage, stack, instance: name, version }).sort(compareForApply),
+        () => {
+          if ('error' in resolved) throw resolved.error;
+          return transform(resolved.objects, { stage, stack, instance: name, version }).sort(compareForApply);
+        },
         origins.get(name),
       );
       if (key === undefined) rendered.push({ name, objects });

@@ -147,37 +147,51 @@ function isBlock(v: unknown): boolean {
   return (Array.isArray(v) && v.length > 0) || (isMapping(v) && Object.values(v).some((x) => x !== undefined));
 }
 
-function mapping(m: Record<string, unknown>, indent: string, compareKeys: (a: string, b: string) => number): string {
+type CompareKeys = (a: string, b: string) => number;
+
+/** Whether `keys` are in `compareKeys` order already (a stable sort would leave them as they are). */
+function inOrder(keys: readonly string[], compareKeys: CompareKeys): boolean {
+  for (let i = 1; i < keys.length; i++) if (compareKeys(keys[i - 1], keys[i]) > 0) return false;
+  return true;
+}
+
+/**
+ * Appends the lines of a mapping to `out`, each ending in a newline: one array of lines for the
+ * whole document, joined once, instead of a string per mapping and sequence joined again by each
+ * enclosing one (a document was copied once per level of nesting). `first` starts the first line
+ * instead of `indent`: `- ` for a mapping that is an item of a sequence.
+ */
+function mapping(m: Record<string, unknown>, indent: string, compareKeys: CompareKeys, out: string[], first = indent): void {
   // the library leaves out undefined values; a null value is written differently (`? key` when all are null)
-  const keys = Object.keys(m)
-    .filter((k) => m[k] !== undefined)
-    .sort(compareKeys);
-  return keys
-    .map((k) => {
-      const v = m[k];
-      if (v === null) throw UNSUPPORTED;
-      const written = text(k);
-      if (written.length > MAX_IMPLICIT_KEY) throw UNSUPPORTED;
-      const key = `${indent}${written}:`;
-      if (!isBlock(v)) return `${key} ${inline(v, indent)}`;
-      return `${key}\n${block(v, `${indent}  `, compareKeys)}`;
-    })
-    .join('\n');
+  const keys = Object.keys(m).filter((k) => m[k] !== undefined);
+  // mostly in order already (cdk8s sorts keys): sorting would copy the array for nothing
+  if (!inOrder(keys, compareKeys)) keys.sort(compareKeys);
+  for (let i = 0; i < keys.length; i++) {
+    const v = m[keys[i]];
+    if (v === null) throw UNSUPPORTED;
+    const written = text(keys[i]);
+    if (written.length > MAX_IMPLICIT_KEY) throw UNSUPPORTED;
+    const key = `${i === 0 ? first : indent}${written}:`;
+    if (!isBlock(v)) out.push(`${key} ${inline(v, indent)}\n`);
+    else {
+      out.push(`${key}\n`);
+      block(v, `${indent}  `, compareKeys, out);
+    }
+  }
 }
 
-function sequence(items: readonly unknown[], indent: string, compareKeys: (a: string, b: string) => number): string {
-  return items
-    .map((item) => {
-      if (Array.isArray(item) && item.length > 0) throw UNSUPPORTED; // `- - x`: left to the library
-      if (!isBlock(item)) return `${indent}- ${inline(item, indent)}`;
-      // the first entry of a mapping shares the line of its `- `
-      return `${indent}- ${mapping(item as Record<string, unknown>, `${indent}  `, compareKeys).slice(indent.length + 2)}`;
-    })
-    .join('\n');
+function sequence(items: readonly unknown[], indent: string, compareKeys: CompareKeys, out: string[]): void {
+  for (const item of items) {
+    if (Array.isArray(item) && item.length > 0) throw UNSUPPORTED; // `- - x`: left to the library
+    if (!isBlock(item)) out.push(`${indent}- ${inline(item, indent)}\n`);
+    // the first entry of a mapping shares the line of its `- `
+    else mapping(item as Record<string, unknown>, `${indent}  `, compareKeys, out, `${indent}- `);
+  }
 }
 
-function block(v: unknown, indent: string, compareKeys: (a: string, b: string) => number): string {
-  return Array.isArray(v) ? sequence(v, indent, compareKeys) : mapping(v as Record<string, unknown>, indent, compareKeys);
+function block(v: unknown, indent: string, compareKeys: CompareKeys, out: string[]): void {
+  if (Array.isArray(v)) sequence(v, indent, compareKeys, out);
+  else mapping(v as Record<string, unknown>, indent, compareKeys, out);
 }
 
 /**
@@ -187,7 +201,9 @@ function block(v: unknown, indent: string, compareKeys: (a: string, b: string) =
 export function emitBlockYaml(value: unknown, compareKeys: (a: string, b: string) => number): string | undefined {
   if (!isBlock(value) || Array.isArray(value)) return undefined;
   try {
-    return `${mapping(value as Record<string, unknown>, '', compareKeys)}\n`;
+    const out: string[] = [];
+    mapping(value as Record<string, unknown>, '', compareKeys, out);
+    return out.join('');
   } catch (e) {
     if (e === UNSUPPORTED) return undefined;
     throw e;

@@ -1,0 +1,65 @@
+/**
+ * The raw-cdk8s-to-JSON floor row (issue 19): the same fleet's objects built, resolved and written
+ * as JSON by a plain cdk8s program (bench/floor-program.ts), started as a fresh process like the
+ * synth rows. The program is bundled with esbuild as lib/cli/run.mjs bundles a command, so that
+ * both start as plain JavaScript with packages loaded from node_modules.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ENVIRONMENTS_DIR, openProject, stageLoader } from '../lib/cli/project.js';
+import type { FloorInput } from './floor-program.js';
+import type { Command } from './process.js';
+
+/** The settings of every app of the project in `dir`, as stagecraft loads them: what a plain cdk8s program would hold as literals. */
+export function floorInput(dir: string): FloorInput {
+  return {
+    stages: openProject(dir).stages.map((stage) => {
+      const path = join(ENVIRONMENTS_DIR, `${stage}.yaml`);
+      const { context, apps } = stageLoader().load(readFileSync(join(dir, path), 'utf8'), path);
+      return { context, apps: apps.map(({ name, stack, settings }) => ({ name, stack, settings })) };
+    }),
+  };
+}
+
+/**
+ * Bundles the floor program into `<repo>/node_modules/.cache/stagecraft/bench-floor.mjs` (there,
+ * so that its packages resolve from the repository's node_modules) and returns its path.
+ */
+export async function bundleFloor(repo: string): Promise<string> {
+  const packageJson = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+  // as lib/cli/run.mjs: packages load natively, typebox is bundled
+  const external = Object.keys({ ...packageJson.dependencies, ...packageJson.devDependencies }).filter((p) => p !== '@sinclair/typebox');
+  const out = join(repo, 'node_modules', '.cache', 'stagecraft', 'bench-floor.mjs');
+  await build({
+    stdin: {
+      contents: `import { runFloor } from './bench/floor-program.ts';\nrunFloor(process.argv.slice(2));\n`,
+      resolveDir: repo,
+      sourcefile: 'bench/floor.entry.ts',
+      loader: 'ts',
+    },
+    outfile: out,
+    absWorkingDir: repo,
+    bundle: true,
+    external,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+  });
+  return out;
+}
+
+/**
+ * The command of the floor row for the project in `dir`: writes the input next to the project's
+ * stage files and the JSON into `<dir>/floor-out/` (call the returned `clean` before each run).
+ */
+export function floorCommand(bundle: string, dir: string): { command: Command; clean: () => void } {
+  const input = join(dir, 'floor-input.json');
+  writeFileSync(input, JSON.stringify(floorInput(dir)));
+  const out = join(dir, 'floor-out');
+  return {
+    command: { program: process.execPath, args: [bundle, input, out], cwd: dir },
+    clean: () => rmSync(out, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Compiling stages on more than one core (issue 19): the stages of a project are independent
+ * until `compileStages` merges them, so worker threads take stages from a shared counter and send
+ * each stage's outcome back as plain data; `compileStages` merges the outcomes in the order of
+ * the stage files, so the output is the same bytes whichever thread compiled which stage.
+ *
+ * Commands are synchronous, so the main thread waits for the workers without an event loop:
+ * `Atomics.wait` on a shared counter the workers bump after each message, and
+ * `receiveMessageOnPort`. Problems of a stage travel inside its outcome, exactly as found; any
+ * other error in a worker is thrown again in the main thread with the worker's message and stack.
+ *
+ * A worker runs the same code as the command: under the bundle of lib/cli/run.mjs it loads that
+ * bundle (this module's own URL at run time), under `node --import tsx` or vitest this TypeScript
+ * file through tsx's loader. The module does nothing on import in the main thread.
+ *
+ * `STAGECRAFT_WORKERS`: unset, the main thread compiles stages and a worker per other idle core
+ * helps it when there are at least two stages and enough work (MIN_WORKER_BYTES of stage files); `0`: no worker; `n` > 0: n workers compile every stage while the main thread waits
+ * (for tests: every stage goes through a worker).
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { compileStage, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
+import type { Engine } from '../config/delivery.js';
+import { ProblemsError } from '../errors.js';
+import type { KubeObject } from '../model/object.js';
+import { readProjectSource } from './read-file.js';
+import { workerRenderCache, type DiskRenderCache, type SharedRenderCache, type TakenEntries } from './render-cache.js';
+
+/** The environment variable that sets the number of workers (see above). */
+export const WORKERS_ENV = 'STAGECRAFT_WORKERS';
+/**
+ * Below this many bytes of stage files in all, no worker: starting one (loading the modules,
+ * compiling the validators) takes about 1 s of CPU, more than compiling 100 apps.
+ */
+export const MIN_WORKER_BYTES = 100 * 1024;
+/** Marks the workerData of a stage worker, so that loading the bundle in a worker starts one. */
+const MARK = 'stagecraftStageWorker';
+
+/** How long the main thread waits for a message before it compiles the stages no worker took. */
+const NO_WORKER_MS = 60_000;
+/** Slots of the shared counter. */
+const NEXT = 0;
+const POSTED = 1;
+
+interface WorkerInput {
+  readonly [MARK]: true;
+  readonly root: string;
+  readonly sources: readonly { readonly stage: string; readonly file: string; readonly text: string }[];
+  readonly engine?: Engine;
+  readonly crds?: readonly KubeObject[];
+  readonly cache?: SharedRenderCache;
+  readonly counter: SharedArrayBuffer;
+  readonly port: MessagePort;
+}
+
+type WorkerMessage =
+  | { readonly index: number; readonly outcome: StageOutcome; readonly taken?: TakenEntries }
+  | { readonly index: number; readonly error: { readonly message: string; readonly stack?: string } };
+
+/**
+ * How many workers to start for `sources`, and whether the main thread compiles stages too.
+ * Automatically, only cores that are idle help (`cores` minus the load average of the last
+ * minute, as `make --load-average` does): on a machine whose cores are all busy a worker adds the
+ * cost of its start-up and of its own heap, and saves nothing (bench/README.md).
+ */
+export function workerPlan(
+  sources: readonly StageSource[],
+  setting: string | undefined,
+  cores = availableParallelism(),
+  load = loadavg()[0],
+) {
+  if (setting !== undefined && setting !== '') {
+    const n = Number(setting);
+    if (!Number.isInteger(n) || n < 0) {
+      throw new ProblemsError([
+        {
+          code: 'cli/option',
+          message: `${WORKERS_ENV} takes a whole number >= 0 (found '${setting}')`,
+          hint: `unset it to use idle cores, set ${WORKERS_ENV}=0 for one thread, or ${WORKERS_ENV}=<n> for n worker threads`,
+        },
+      ]);
+    }
+    return { workers: Math.min(n, sources.length), mainTakesStages: n === 0 };
+  }
+  const bytes = sources.reduce((sum, s) => sum + s.text.length, 0);
+  const idle = Math.floor(cores - load);
+  const workers = sources.length > 1 && bytes >= MIN_WORKER_BYTES ? Math.min(cores - 1, idle, sources.length - 1) : 0;
+  return { workers: Math.max(0, workers), mainTakesStages: true };
+}
+
+export interface StageWorkersOptions {
+  /** The project's root: workers read the files apps include from there. */
+  readonly root: string;
+  /** The render cache of the main thread: workers read it and stage their entries for its flush. */
+  readonly cache?: DiskRenderCache;
+  /** `STAGECRAFT_WORKERS`. @default - automatic */
+  readonly setting?: string;
+}
+
+/** A StageRunner that compiles stages in worker threads as `workerPlan` decides. */
+export function stageWorkers({ root, cache, setting }: StageWorkersOptions): StageRunner {
+  return (sources, env, compile) => {
+    const plan = workerPlan(sources, setting);
+    if (plan.workers === 0) return sources.map((s, i) => compile(s, i));
+    const counter = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+    const shared = cache?.shared();
+    const plain = sources.map(({ stage, file, text }) => ({ stage, file, text }));
+    const ports: MessagePort[] = [];
+    const workers: Worker[] = [];
+    for (let w = 0; w < plan.workers; w++) {
+      const { port1, port2 } = new MessageChannel();
+      const input: WorkerInput = {
+        [MARK]: true,
+        root,
+        sources: plain,
+        engine: env.engine,
+        crds: env.crds,
+        cache: shared,
+        counter: counter.buffer as SharedArrayBuffer,
+        port: port2,
+      };
+      const worker = startWorker(input, [port2]);
+      // a worker that fails before taking a stage leaves its stages to the others; one that
+      // fails while compiling one sends the error (see serve)
+      worker.on('error', () => {});
+      worker.unref();
+      workers.push(worker);
+      ports.push(port1);
+    }
+    const outcomes: (StageOutcome | undefined)[] = new Array(sources.length);
+    try {
+      if (plan.mainTakesStages) {
+        for (let i = Atomics.add(counter, NEXT, 1); i < sources.length; i = Atomics.add(counter, NEXT, 1)) {
+          outcomes[i] = compile(sources[i], i);
+        }
+      }
+      // the stages left were taken by workers: wait for each of their outcomes
+      let missing = sources.filter((_, i) => outcomes[i] === undefined).length;
+      while (missing > 0) {
+        const seen = Atomics.load(counter, POSTED);
+        let received = false;
+        for (const port of ports) {
+          for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+            received = true;
+            const message = m.message as WorkerMessage;
+            if ('error' in message) {
+              const error = new Error(message.error.message);
+              error.stack = message.error.stack;
+              throw error;
+            }
+            if (message.taken) cache?.adopt(message.taken);
+            outcomes[message.index] = message.outcome;
+            missing--;
+          }
+        }
+        if (received) continue;
+        if (Atomics.wait(counter, POSTED, seen, NO_WORKER_MS) !== 'timed-out') continue;
+        // no worker took a stage for so long: they failed to start, so this thread compiles what is left
+        for (let i = Atomics.add(counter, NEXT, 1); i < sources.length; i = Atomics.add(counter, NEXT, 1)) {
+          outcomes[i] = compile(sources[i], i);
+          missing--;
+        }
+      }
+    } finally {
+      for (const port of ports) port.close();
+      for (const worker of workers) void worker.terminate();
+    }
+    return outcomes as StageOutcome[];
+  };
+}
+
+/** Starts a worker on the code that runs now: the command's bundle, or this file through tsx. */
+function startWorker(input: WorkerInput, transfer: MessagePort[]): Worker {
+  // this module's URL at run time; written so that lib/cli/run.mjs, which writes each source's
+  // own path in place of `import.meta.url`, leaves it alone: inside the bundle it is the bundle's
+  const { url: self } = import.meta;
+  if (!self.endsWith('.ts')) return new Worker(new URL(self), { workerData: input, transferList: transfer });
+  // TypeScript (node --import tsx, vitest): tsx's loader, registered in the worker, loads this file
+  const code = `const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});\nregister();\nawait import(${JSON.stringify(self)});\n`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { workerData: input, transferList: transfer });
+}
+
+/** The worker's side: takes stages from the counter until none is left, sending each outcome. */
+function serve(input: WorkerInput): void {
+  const counter = new Int32Array(input.counter);
+  const cache = input.cache ? workerRenderCache(input.cache) : undefined;
+  const env = { engine: input.engine, crds: input.crds, cache };
+  for (let i = Atomics.add(counter, NEXT, 1); i < input.sources.length; i = Atomics.add(counter, NEXT, 1)) {
+    let message: WorkerMessage;
+    try {
+      const outcome = compileStage({ ...input.sources[i], readSource: (path) => readProjectSource(input.root, path) }, env);
+      message = { index: i, outcome, taken: cache?.take() };
+      input.port.postMessage(message);
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      message = { index: i, error: { message: error.message, stack: error.stack } };
+      input.port.postMessage(message);
+    }
+    Atomics.add(counter, POSTED, 1);
+    Atomics.notify(counter, POSTED);
+    if ('error' in message) break;
+  }
+  input.port.close();
+}
+
+// in a worker started by stageWorkers: serve, once every module of the bundle has been evaluated
+if (!isMainThread && (workerData as Partial<WorkerInput> | null)?.[MARK]) {
+  const input = workerData as WorkerInput;
+  setImmediate(() => serve(input));
+}

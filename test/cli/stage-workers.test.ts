@@ -1,0 +1,213 @@
+/**
+ * Worker threads must never change a byte (lib/cli/stage-workers.ts): the fixture stages and random
+ * fleets are compiled in this thread and in worker threads and compared, output, objects, findings
+ * and problems alike; and `npm run synth` through the bundle writes the same dist/ with workers.
+ */
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileStages, type CompileStagesOptions, type Compiled, type StageSource } from '../../lib/compile.js';
+import { ProblemsError } from '../../lib/errors.js';
+import { diskRenderCache } from '../../lib/cli/render-cache.js';
+import { MIN_WORKER_BYTES, stageWorkers, workerPlan } from '../../lib/cli/stage-workers.js';
+import { fleetStageFile } from '../../bench/fleet.js';
+import { REPO, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
+
+const projects: string[] = [];
+afterAll(() => {
+  for (const p of projects) rmSync(p, { recursive: true, force: true });
+});
+
+/** A temporary project with these stage files, removed after the tests. */
+function project(stages: Record<string, string>): string {
+  const dir = tempProject(stages);
+  projects.push(dir);
+  return dir;
+}
+
+const FIXTURES = join(REPO, 'test', 'fixtures', 'examples');
+const fixtures: Record<string, string> = Object.fromEntries(
+  readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => [f.slice(0, -5), readFileSync(join(FIXTURES, f), 'utf8')]),
+);
+
+/** The repository's project file: the delivery defaults the fixture stages rely on. */
+const projectFile = { file: 'stagecraft.yaml', text: readFileSync(join(REPO, 'stagecraft.yaml'), 'utf8') };
+
+function sources(stages: Record<string, string>): StageSource[] {
+  return Object.entries(stages).map(([stage, text]) => ({ stage, file: `environments/${stage}.yaml`, text }));
+}
+
+/** Everything a compilation gives, as text: files, objects, findings, exceptions, allowed secrets. */
+function bytes(c: Compiled): string {
+  return JSON.stringify({
+    tree: [...c.tree].map(([s, f]) => [s, [...f]]),
+    stages: c.stages.map((s) => [s.stage, s.source, s.nodeFiles, s.charts.map(({ name, objects }) => [name, objects])]),
+    checks: [...c.checks],
+    allowed: [...c.allowedSecrets],
+  });
+}
+
+/** The compilation's text, or its problems and exit code when it fails. */
+function outcome(run: () => Compiled): string {
+  try {
+    return bytes(run());
+  } catch (e) {
+    if (!(e instanceof ProblemsError)) throw e;
+    return JSON.stringify({ code: e.exitCode, problems: e.problems });
+  }
+}
+
+/** A runner whose main thread must not compile: every stage goes through `workers` worker threads. */
+function inWorkers(root: string, workers = 2, cache?: ReturnType<typeof diskRenderCache>) {
+  return stageWorkers({ root, cache, setting: String(workers) });
+}
+
+const mainThreadMustNotCompile = () => {
+  throw new Error('the main thread compiled a stage');
+};
+
+/** Compiles `stages` in this thread and in worker threads; returns both texts. */
+function bothWays(stages: Record<string, string>, options: CompileStagesOptions = {}): [string, string] {
+  const root = project(stages);
+  const all = { project: projectFile, delivery: true, stages: Object.keys(stages), ...options };
+  const plain = outcome(() => compileStages(sources(stages), all));
+  const threaded = outcome(() =>
+    compileStages(sources(stages), {
+      ...all,
+      // the runner is given a compile function for the main thread, which it must not call here
+      runStages: (s, env) => inWorkers(root)(s, env, mainThreadMustNotCompile),
+    }),
+  );
+  return [plain, threaded];
+}
+
+/** A deterministic pseudo-random generator (mulberry32), so that a failure can be replayed from its seed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A fleet of 2-5 stages with 1-6 demoapp instances each and random settings. */
+function randomFleet(seed: number): Record<string, string> {
+  const r = random(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const stages = ['dev', 'test', 'qa', 'production', 'staging'].slice(0, 2 + Math.floor(r() * 4));
+  return Object.fromEntries(
+    stages.map((stage) => {
+      const text = fleetStageFile(stage, 1 + Math.floor(r() * 6))
+        .replace(/replicas: 2/g, () => `replicas: ${pick([2, 3, 4])}`)
+        .replace(/image: demoapp:1/g, () => `image: ${pick(['demoapp:1', 'demoapp:2', 'demoapp:latest'])}`)
+        .replace(/LOG_LEVEL: info/g, () => `LOG_LEVEL: ${pick(['info', 'debug'])}`);
+      const head = pick(['', `namespace: ${pick(['ns-a', 'ns-b'])}\n`, `partOf: ${pick(['shop', 'store'])}\n`]);
+      return [stage, text.replace('apps:\n', `${head}apps:\n`)];
+    }),
+  );
+}
+
+describe('compiling stages in worker threads', () => {
+  it('gives the same bytes as one thread for the fixture stages', () => {
+    const [plain, threaded] = bothWays(fixtures);
+    expect(plain).toContain('"tree"');
+    expect(threaded).toBe(plain);
+  });
+
+  it('gives the same bytes as one thread for random fleets', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const [plain, threaded] = bothWays(randomFleet(seed));
+      expect(threaded, `seed ${seed}`).toBe(plain);
+    }
+  });
+
+  it('reports the same located problems when a stage file is wrong', () => {
+    const broken = { ...fixtures, qa: fixtures.qa.replace('apps:\n', 'namespace: Not_A_Name\nnamspace: qa\napps:\n') };
+    const [plain, threaded] = bothWays(broken);
+    expect(plain).toContain('"problems"');
+    expect(plain).toContain('environments/qa.yaml');
+    expect(threaded).toBe(plain);
+  });
+
+  it('reports the same located problems when a construct refuses its settings', () => {
+    const refused = randomFleet(5);
+    const last = Object.keys(refused).at(-1)!;
+    refused[last] = refused[last].replace('schedule: "0 2 * * *"', 'schedule: "0 2 * *"');
+    const [plain, threaded] = bothWays(refused);
+    expect(plain).toContain('construct/');
+    expect(plain).toContain(`environments/${last}.yaml`);
+    expect(threaded).toBe(plain);
+  });
+
+  it('reports the same findings when the checks fail', () => {
+    const failing = randomFleet(7);
+    const first = Object.keys(failing)[0];
+    failing[first] = failing[first].replace('replicas: ', 'replicas: -');
+    const [plain, threaded] = bothWays(failing);
+    expect(plain).toContain('"problems"');
+    expect(threaded).toBe(plain);
+  });
+
+  it('stages render cache entries that the main thread writes, and reads them on the next run', () => {
+    const stages = randomFleet(3);
+    const options = { stages: Object.keys(stages) };
+    const plain = bytes(compileStages(sources(stages), options));
+    // as many entries as one thread stores
+    const alone = diskRenderCache(project(stages));
+    compileStages(sources(stages), { ...options, cache: alone });
+    alone.flush();
+    expect(alone.stats.stored).toBeGreaterThan(0);
+    const root = project(stages);
+    const cold = diskRenderCache(root);
+    const runStages = inWorkers(root, 2, cold);
+    expect(bytes(compileStages(sources(stages), { ...options, cache: cold, runStages }))).toBe(plain);
+    expect(cold.stats.misses).toBe(alone.stats.misses);
+    cold.flush();
+    expect(cold.stats.stored).toBe(alone.stats.stored);
+    const warm = diskRenderCache(root);
+    expect(bytes(compileStages(sources(stages), { ...options, cache: warm, runStages: inWorkers(root, 2, warm) }))).toBe(plain);
+    expect(warm.stats.hits).toBe(cold.stats.stored);
+  });
+
+  it('writes the same dist/ through the bundle of npm run synth', () => {
+    const one = project(fixtures);
+    const two = project(fixtures);
+    const a = runProcess('synth', [], one, { STAGECRAFT_WORKERS: '0' });
+    const b = runProcess('synth', [], two, { STAGECRAFT_WORKERS: '2' });
+    expect(a.stderr).toBe(b.stderr);
+    expect(b.status).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(snapshotDir(join(two, 'dist'))).toEqual(snapshotDir(join(one, 'dist')));
+  });
+});
+
+describe('workerPlan', () => {
+  const small = sources({ a: 'apps: {}\n', b: 'apps: {}\n' });
+  const large = sources({ a: 'x'.repeat(MIN_WORKER_BYTES), b: 'apps: {}\n' });
+
+  it('starts no worker for little work, one stage, one core, or busy cores', () => {
+    expect(workerPlan(small, undefined, 4, 0)).toEqual({ workers: 0, mainTakesStages: true });
+    expect(workerPlan(large.slice(0, 1), undefined, 4, 0)).toEqual({ workers: 0, mainTakesStages: true });
+    expect(workerPlan(large, undefined, 1, 0)).toEqual({ workers: 0, mainTakesStages: true });
+    expect(workerPlan(large, undefined, 2, 1.5)).toEqual({ workers: 0, mainTakesStages: true });
+    expect(workerPlan(large, undefined, 2, 6)).toEqual({ workers: 0, mainTakesStages: true });
+  });
+
+  it('lets the other idle cores help the main thread when there is enough work', () => {
+    expect(workerPlan(large, undefined, 2, 0.4)).toEqual({ workers: 1, mainTakesStages: true });
+    expect(workerPlan([...large, ...large], undefined, 8, 0)).toEqual({ workers: 3, mainTakesStages: true });
+    expect(workerPlan([...large, ...large], undefined, 8, 5.5)).toEqual({ workers: 2, mainTakesStages: true });
+  });
+
+  it('follows STAGECRAFT_WORKERS: 0 for none, n for n workers and a main thread that only waits', () => {
+    expect(workerPlan(large, '0', 8, 0)).toEqual({ workers: 0, mainTakesStages: true });
+    expect(workerPlan(small, '2', 1, 9)).toEqual({ workers: 2, mainTakesStages: false });
+    expect(workerPlan(small, '5', 1, 0)).toEqual({ workers: 2, mainTakesStages: false });
+    expect(() => workerPlan(small, 'two', 1, 0)).toThrow("STAGECRAFT_WORKERS takes a whole number >= 0 (found 'two')");
+  });
+});
