@@ -23,8 +23,10 @@ import { compileStage, type StageOutcome, type StageRunner, type StageSource } f
 import type { Engine } from '../config/delivery.js';
 import { ProblemsError } from '../errors.js';
 import type { KubeObject } from '../model/object.js';
+import { useValidatorStore } from '../model/validator-code.js';
 import { readProjectSource } from './read-file.js';
 import { workerRenderCache, type DiskRenderCache, type SharedRenderCache, type TakenEntries } from './render-cache.js';
+import { diskValidatorStore } from './validator-store.js';
 
 /** The environment variable that sets the number of workers (see above). */
 export const WORKERS_ENV = 'STAGECRAFT_WORKERS';
@@ -36,7 +38,11 @@ export const MIN_WORKER_BYTES = 100 * 1024;
 /** Marks the workerData of a stage worker, so that loading the bundle in a worker starts one. */
 const MARK = 'stagecraftStageWorker';
 
-/** How long the main thread waits for a message before it compiles the stages no worker took. */
+/**
+ * How long the main thread waits for a message from the workers before it compiles every stage
+ * whose outcome has not arrived: workers that failed to start, or one that died (out of memory)
+ * while compiling a stage, must never leave the command waiting. A late outcome is the same one.
+ */
 const NO_WORKER_MS = 60_000;
 /** Slots of the shared counter. */
 const NEXT = 0;
@@ -155,11 +161,13 @@ export function stageWorkers({ root, cache, setting }: StageWorkersOptions): Sta
         }
         if (received) continue;
         if (Atomics.wait(counter, POSTED, seen, NO_WORKER_MS) !== 'timed-out') continue;
-        // no worker took a stage for so long: they failed to start, so this thread compiles what is left
-        for (let i = Atomics.add(counter, NEXT, 1); i < sources.length; i = Atomics.add(counter, NEXT, 1)) {
-          outcomes[i] = compile(sources[i], i);
-          missing--;
-        }
+        // no word from any worker for so long: this thread compiles every stage still missing,
+        // those no worker took and those a worker took and never finished
+        Atomics.store(counter, NEXT, sources.length);
+        sources.forEach((source, i) => {
+          if (outcomes[i] === undefined) outcomes[i] = compile(source, i);
+        });
+        missing = 0;
       }
     } finally {
       for (const port of ports) port.close();
@@ -182,6 +190,8 @@ function startWorker(input: WorkerInput, transfer: MessagePort[]): Worker {
 
 /** The worker's side: takes stages from the counter until none is left, sending each outcome. */
 function serve(input: WorkerInput): void {
+  // the validators compiled once and kept (lib/cli/validator-store.ts), as the main thread uses them
+  useValidatorStore(diskValidatorStore());
   const counter = new Int32Array(input.counter);
   const cache = input.cache ? workerRenderCache(input.cache) : undefined;
   const env = { engine: input.engine, crds: input.crds, cache };
