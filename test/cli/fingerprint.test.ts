@@ -45,9 +45,11 @@ function compilerCopy(): string {
     cpSync(join(REPO, e), join(dir, e), { recursive: true, preserveTimestamps: true });
   mkdirSync(join(dir, 'node_modules'));
   for (const e of readdirSync(join(REPO, 'node_modules'))) {
-    // what npm installed is a compiler input: a copy with its time, as a link would be new
-    if (e === '.package-lock.json') cpSync(join(REPO, 'node_modules', e), join(dir, 'node_modules', e), { preserveTimestamps: true });
-    else if (e !== '.cache') symlinkSync(join(REPO, 'node_modules', e), join(dir, 'node_modules', e));
+    // what npm installed is a compiler input: a copy of the file with its time (a link made now would be new,
+    // and so would a copy of a link, as in .ci/adoption-check's copy of this repository)
+    if (e === '.package-lock.json') {
+      cpSync(join(REPO, 'node_modules', e), join(dir, 'node_modules', e), { dereference: true, preserveTimestamps: true });
+    } else if (e !== '.cache') symlinkSync(join(REPO, 'node_modules', e), join(dir, 'node_modules', e));
   }
   return dir;
 }
