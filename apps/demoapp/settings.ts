@@ -4,7 +4,7 @@
  */
 import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static } from '../../lib/config/types.js';
 import { BlueGreen } from '../../lib/release.js';
-import { Name, Probe, Quantity, Resources } from '../../lib/config/workload.js';
+import { Autoscaling, Name, Probe, Quantity, Resources } from '../../lib/config/workload.js';
 
 /** Secret key names: what `kubectl create secret` accepts. */
 const SecretKey = Type.String({ pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253, expected: "a Secret key (letters, digits, '-', '_', '.')" });
@@ -142,18 +142,7 @@ export const demoappSettings = Settings({
         'Non-secret configuration, given to the app as environment variables through the ConfigMap <name>-config-<hash>. @default - only DB_HOST and DB_PORT',
     }),
   ),
-  autoscaling: Type.Optional(
-    Settings(
-      {
-        minReplicas: Count(1, { description: 'Fewest pods.' }),
-        maxReplicas: Count(1, { description: 'Most pods.' }),
-        cpuUtilization: Type.Optional(
-          Type.Integer({ minimum: 1, maximum: 100, description: 'Target average CPU use, % of the request. @default 70' }),
-        ),
-      },
-      { description: 'A HorizontalPodAutoscaler on CPU. @default - none (fixed replicas)' },
-    ),
-  ),
+  autoscaling: Autoscaling('A HorizontalPodAutoscaler on CPU. @default - none (fixed replicas)'),
   serviceAccount: Type.Optional(
     Settings(
       {

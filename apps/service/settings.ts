@@ -3,7 +3,7 @@
  * service described in YAML alone. Defaults live here, once (`DEFAULTS`).
  */
 import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static } from '../../lib/config/types.js';
-import { Name, Probe, Quantity, Resources } from '../../lib/config/workload.js';
+import { Autoscaling, Name, Probe, Quantity, Resources } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen } from '../../lib/release.js';
@@ -112,18 +112,7 @@ export const serviceSettings = Settings({
       { description: 'The RollingUpdate strategy. @default - maxSurge 1, maxUnavailable 0' },
     ),
   ),
-  autoscaling: Type.Optional(
-    Settings(
-      {
-        minReplicas: Count(1, { description: 'Fewest pods.' }),
-        maxReplicas: Count(1, { description: 'Most pods.' }),
-        cpuUtilization: Type.Optional(
-          Type.Integer({ minimum: 1, maximum: 100, description: 'Target average CPU use, % of the request. @default 70' }),
-        ),
-      },
-      { description: 'A HorizontalPodAutoscaler on CPU (needs resources.requests.cpu). @default - none' },
-    ),
-  ),
+  autoscaling: Autoscaling('A HorizontalPodAutoscaler on CPU (needs resources.requests.cpu). @default - none'),
   service: Type.Optional(
     Settings(
       {

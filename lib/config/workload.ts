@@ -1,6 +1,6 @@
 /**
  * Schema pieces for the settings of workloads, shared by stacks (demoapp, service): quantities,
- * resources, probes and names, with the words their messages use.
+ * resources, probes, names and autoscaling, with the words their messages use.
  */
 import { Count, PortNumber, Settings, Type } from './types.js';
 
@@ -55,5 +55,20 @@ export const Probe = (what: string) =>
         failureThreshold: Type.Optional(Count(1, { description: 'Failed checks in a row that count as a failure. @default 3' })),
       },
       { description: what },
+    ),
+  );
+
+/** A HorizontalPodAutoscaler on CPU, `description` saying what it needs and what the default is. */
+export const Autoscaling = (description: string) =>
+  Type.Optional(
+    Settings(
+      {
+        minReplicas: Count(1, { description: 'Fewest pods.' }),
+        maxReplicas: Count(1, { description: 'Most pods.' }),
+        cpuUtilization: Type.Optional(
+          Type.Integer({ minimum: 1, maximum: 100, description: 'Target average CPU use, % of the request. @default 70' }),
+        ),
+      },
+      { description },
     ),
   );
