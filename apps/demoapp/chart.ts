@@ -4,8 +4,9 @@
  * name the cluster-scoped volumes. The Deployments (one, or one per color) are in deployments.ts.
  */
 import type { Chart } from 'cdk8s';
-import { k8s } from '../../lib/k8s.js';
+import type { k8s } from '../../lib/k8s.js';
 import type { StageContext } from '../../lib/stack.js';
+import { toResources } from '../../lib/constructs/app-deployment.js';
 import { ConfigReaderAccount } from '../../lib/constructs/config-reader-account.js';
 import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
 import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
@@ -16,16 +17,6 @@ import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { DEFAULTS, databaseNames, type DemoappSettings } from './settings.js';
 import { addAppDeployments, serviceSelector } from './deployments.js';
 import { COLORS, colorName } from '../../lib/release.js';
-
-/** The resources of a container as Kubernetes writes them, from the stage file's `{requests, limits}`. */
-export function toResources(r: DemoappSettings['resources']): k8s.ResourceRequirements | undefined {
-  if (!r) return undefined;
-  const q = (m?: { cpu?: string; memory?: string }) =>
-    m && (m.cpu ?? m.memory) !== undefined
-      ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]))
-      : undefined;
-  return { requests: q(r.requests), limits: q(r.limits) };
-}
 
 /** The metrics-collector annotations of the app's pods (the prometheus.io convention most collectors read). */
 export function metricsAnnotations(s: DemoappSettings, port: number): Record<string, string> {

@@ -6,7 +6,7 @@
 import type { Chart } from 'cdk8s';
 import { k8s } from '../../lib/k8s.js';
 import type { StageContext } from '../../lib/stack.js';
-import { RESTRICTED_CONTAINER } from '../../lib/constructs/app-deployment.js';
+import { RESTRICTED_CONTAINER, toResources } from '../../lib/constructs/app-deployment.js';
 import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
 import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
 import { LabelService } from '../../lib/constructs/label-service.js';
@@ -39,15 +39,6 @@ export function securityContext(s: ServiceSettings): k8s.SecurityContext {
   if (allowed.has('seccomp')) delete c.seccompProfile;
   if (s.security?.writableRootFilesystem) c.readOnlyRootFilesystem = false;
   return c;
-}
-
-function toResources(r: ServiceSettings['resources']): k8s.ResourceRequirements | undefined {
-  if (!r) return undefined;
-  const q = (m?: { cpu?: string; memory?: string }) =>
-    m && (m.cpu ?? m.memory) !== undefined
-      ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]))
-      : undefined;
-  return { requests: q(r.requests), limits: q(r.limits) };
 }
 
 const keyRefs = (refs: ServiceSettings['secrets'], ref: (object: string, key: string) => k8s.EnvVarSource): k8s.EnvVar[] =>

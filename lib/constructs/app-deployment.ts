@@ -26,6 +26,22 @@ export interface AppProbes {
   readonly startup?: AppProbe;
 }
 
+/** CPU and memory as a stage file gives them (`resources: { requests, limits }`). */
+export interface AppResources {
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}
+
+/** The resources of a container as Kubernetes writes them, from the stage file's `{requests, limits}`. */
+export function toResources(r: AppResources | undefined): k8s.ResourceRequirements | undefined {
+  if (!r) return undefined;
+  const q = (m?: { readonly cpu?: string; readonly memory?: string }) =>
+    m && (m.cpu ?? m.memory) !== undefined
+      ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]))
+      : undefined;
+  return { requests: q(r.requests), limits: q(r.limits) };
+}
+
 /**
  * The container security context for an app that needs nothing from the node: the Pod Security
  * "restricted" level (non-root with a fixed UID, so the kubelet can verify it even when the image
