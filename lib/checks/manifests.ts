@@ -9,12 +9,11 @@
  * parser counts them, empty ones (`--- ~`) included, and findings after an empty document point
  * into the right one.
  */
-import { isMap, isNode, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { ExitCode, ProblemsError, type Problem, type SourceLocation } from '../errors.js';
 import type { KubeObject } from '../model/object.js';
 import type { FieldPath, Finding } from './finding.js';
 import { NOT_API_OBJECTS } from './schema.js';
-import { readYaml, type ReadYaml } from '../model/read-yaml.js';
+import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
 import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
 
@@ -58,22 +57,7 @@ class SourceFile {
   /** The place of `path` in the `index`-th document (as numbered in `result`). */
   locate(index: number, path: FieldPath, atKey: boolean): SourceLocation {
     if (this.block) return this.at(offsetOf(this.block.nodes, this.block.roots[index], path, atKey));
-    const doc = this.read!.docs[index];
-    let node: unknown = doc?.contents;
-    let keyNode: Node | undefined;
-    for (let i = 0; i < path.length; i++) {
-      const k = path[i];
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(k));
-        if (!pair) break;
-        if (i === path.length - 1 && atKey && isNode(pair.key)) keyNode = pair.key;
-        node = pair.value;
-      } else if (isSeq(node) && typeof k === 'number' && isNode(node.items[k])) {
-        node = node.items[k];
-      } else break;
-    }
-    const target = keyNode ?? (isNode(node) ? node : undefined);
-    return this.at(target?.range?.[0] ?? 0);
+    return this.at(offsetInDocument(this.read!.docs[index], path, atKey));
   }
 }
 

@@ -13,12 +13,16 @@ import {
   isAlias,
   isCollection,
   isMap,
+  isNode,
   isPair,
   isScalar,
+  isSeq,
   visit,
   type Document,
+  type Node,
 } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
+import type { FieldPath } from './field-path.js';
 import { MAX_DEPTH, shorten } from './limits.js';
 
 export interface ReadYamlOptions {
@@ -228,4 +232,26 @@ function dedupe(problems: Problem[]): Problem[] {
 /** yaml's message, on one line and of bounded length. */
 function yamlMessage(message: string): string {
   return shorten(message.replace(/\.$/, '').split('\n')[0], 200);
+}
+
+/**
+ * The offset in the text of the node at `path` in `doc` (of its key when `atKey`), or of the
+ * deepest node on the way when the path leaves the document (0 when there is none).
+ */
+export function offsetInDocument(doc: Document | undefined, path: FieldPath, atKey: boolean): number {
+  let node: unknown = doc?.contents;
+  let keyNode: Node | undefined;
+  for (let i = 0; i < path.length; i++) {
+    const k = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(k));
+      if (!pair) break;
+      if (i === path.length - 1 && atKey && isNode(pair.key)) keyNode = pair.key;
+      node = pair.value;
+    } else if (isSeq(node) && typeof k === 'number' && isNode(node.items[k])) {
+      node = node.items[k];
+    } else break;
+  }
+  const target = keyNode ?? (isNode(node) ? node : undefined);
+  return target?.range?.[0] ?? 0;
 }
