@@ -12,6 +12,7 @@ import { diskRenderCache } from '../../lib/cli/render-cache.js';
 import { MIN_WORKER_BYTES, stageWorkers, workerPlan } from '../../lib/cli/stage-workers.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { REPO, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
+import { random } from '../helpers/random.js';
 
 const projects: string[] = [];
 afterAll(() => {
@@ -82,17 +83,6 @@ function bothWays(stages: Record<string, string>, options: CompileStagesOptions 
     }),
   );
   return [plain, threaded];
-}
-
-/** A deterministic pseudo-random generator (mulberry32), so that a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A fleet of 2-5 stages with 1-6 demoapp instances each and random settings. */

@@ -13,6 +13,7 @@ import { diskRenderCache, RENDER_CACHE_DIR } from '../../lib/cli/render-cache.js
 import { fleetStageFile } from '../../bench/fleet.js';
 import { openProject, readSource } from '../../lib/cli/project.js';
 import { REPO } from '../helpers/cli.js';
+import { random } from '../helpers/random.js';
 
 const root = mkdtempSync(join(tmpdir(), 'stagecraft-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -48,17 +49,6 @@ function compileThreeWays(sources: readonly StageSource[]): { hits: number } {
   const warm = diskRenderCache(root);
   expect(bytes(compileStages(sources, { ...options, cache: warm }))).toBe(plain);
   return { hits: warm.stats.hits };
-}
-
-/** A deterministic pseudo-random generator (mulberry32), so that a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A fleet stage file with random stage-level settings and app settings. */
