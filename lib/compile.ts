@@ -20,7 +20,7 @@ import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors
 import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
 import type { KubeObject } from './model/object.js';
-import { renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
+import { keepApps, renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
 import { stageFiles, type FileTree } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
@@ -237,7 +237,9 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     }
     // every check on every stage, after rendering: an error here means nothing is written
     // the project's CRD folder validates the custom resources a stack renders
-    const { problems: stageProblems, ...checked } = checkStage(r, { ...loaded.file.checks, crds: env.crds });
+    const { problems: stageProblems, kept, ...checked } = checkStage(r, { ...loaded.file.checks, crds: env.crds });
+    // the apps rendered now are kept for the next run, with what the checks found on their objects
+    if (env.cache) keepApps(r, env.cache, kept);
     if (stageProblems.length) throw new ProblemsError(stageProblems);
     // the edge load balancer (and the node ports it relies on), from the rendered Services
     const edge = stageEdge(r.stage, r.source, loaded.file.edge, r.charts);

@@ -92,7 +92,8 @@ function walk(
   }
 }
 
-function checkObject(o: KubeObject): Finding[] {
+/** The API server's limits and grammars within one object (sizes, names, label values, images, ...). */
+export function checkObjectLimits(o: KubeObject): Finding[] {
   const emit = finder(o);
   const out: Finding[] = [];
   if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
@@ -226,7 +227,7 @@ function checkObject(o: KubeObject): Finding[] {
 }
 
 /** NodePorts are cluster-wide: two Services of one stage may not take the same one. */
-function checkNodePorts(objects: readonly KubeObject[]): Finding[] {
+export function checkNodePorts(objects: readonly KubeObject[]): Finding[] {
   const first = new Map<number, { o: KubeObject; path: FieldPath }>();
   const out: Finding[] = [];
   for (const o of objects) {
@@ -255,5 +256,5 @@ function checkNodePorts(objects: readonly KubeObject[]): Finding[] {
 
 /** The API server's limits and grammars over a set of objects (one stage, or one `check`). */
 export function checkApiLimits(objects: readonly KubeObject[]): Finding[] {
-  return [...objects.flatMap(checkObject), ...checkNodePorts(objects)];
+  return [...objects.flatMap(checkObjectLimits), ...checkNodePorts(objects)];
 }

@@ -6,18 +6,15 @@
 import type { Finding, Problem, SourceLocation } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath as fieldPath, type FieldPath } from '../model/field-path.js';
+import type { ExceptionUse } from '../model/kept-checks.js';
 
 export type { FieldPath } from '../model/field-path.js';
 
 export type { Finding } from '../errors.js';
 
 /** A declared exception that suppressed a policy finding: listed in the synth summary. */
-export interface UsedException {
+export interface UsedException extends ExceptionUse {
   readonly object: KubeObject;
-  readonly control: string;
-  readonly reason: string;
-  /** What the exception allows, e.g. `hostNetwork: true`. */
-  readonly allows: string;
 }
 
 /** A field path as users read it: `spec.containers[0].image` (lib/model's formatter, by the name checks use). */

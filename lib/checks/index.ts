@@ -12,7 +12,7 @@ import { checkCustomResource, crdRegistry, isCustomGroup, type CrdRegistry } fro
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import { hostPortProblems } from './host-ports.js';
 import { staticPodProblems } from './static-pods.js';
-import { checkApiLimits } from './api-limits.js';
+import { checkNodePorts, checkObjectLimits } from './api-limits.js';
 import { ObjectIndex } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { checkReferences } from './references.js';
@@ -22,6 +22,7 @@ import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-s
 import { NOT_API_OBJECTS, checkSchema } from './schema.js';
 import { checkSecretContent, checkSecretValues, maskSecrets } from './secrets.js';
 import { compareCodePoints } from '../model/order.js';
+import type { KeptChecks, KeptResult } from '../model/kept-checks.js';
 
 export interface CheckOptions {
   /** Pod Security Standard every workload must meet. @default 'baseline' */
@@ -143,7 +144,8 @@ export const CHECKS: readonly Check[] = [
   { name: 'api-rules', scope: 'object', run: (o) => ({ findings: checkApiRules(o) }) },
   { name: 'secret-values', scope: 'object', run: (o) => ({ findings: checkSecretValues(o) }) },
   { name: 'pod-security', scope: 'object', run: (o, c) => checkPodSecurity(o, c.options.podSecurity ?? 'baseline') },
-  { name: 'api-limits', scope: 'objects', run: (objects) => checkApiLimits(objects) },
+  { name: 'api-limits', scope: 'object', run: (o) => ({ findings: checkObjectLimits(o) }) },
+  { name: 'node-ports', scope: 'objects', run: (objects) => checkNodePorts(objects) },
   {
     name: 'references',
     scope: 'objects',
@@ -155,28 +157,78 @@ export const CHECKS: readonly Check[] = [
   },
 ];
 
-/** Every object and cross-object check over a set of objects: one stage's, or the manifests of one `npm run check`. */
-export function checkObjects(all: readonly KubeObject[], options: CheckOptions = {}): CheckResult {
+/**
+ * What the per-object checks found on objects in an earlier run, kept with the render cache's
+ * entry of their app (lib/synth/render.ts): an object of a cached app is the very object that was
+ * checked, so its per-object results are the same; the checks across objects always run.
+ */
+export interface CheckMemo {
+  /** What each per-object check (`OBJECT_CHECKS`, in order) found on `o`, or undefined to run them. */
+  get(o: KubeObject): readonly KeptResult[] | undefined;
+  /** What they found on an object `get` had nothing for, to keep. */
+  set(o: KubeObject, results: readonly KeptResult[]): void;
+}
+
+type ObjectCheck = Extract<Check, { scope: 'object' }>;
+
+/** The checks of one object at a time, in order: the screen for secrets every object goes through, then those of `CHECKS`. */
+const OBJECT_CHECKS: readonly ObjectCheck[] = [
+  { name: 'secret-content', scope: 'object', run: (o) => ({ findings: checkSecretContent(o) }) },
+  ...CHECKS.filter((c): c is ObjectCheck => c.scope === 'object'),
+];
+
+const kept = ({ findings, exceptions }: ReturnType<ObjectCheck['run']>): KeptResult => ({
+  findings: findings.map((f) => ({ ...f, object: null })),
+  ...(exceptions?.length ? { exceptions: exceptions.map((e) => ({ ...e, object: null })) } : {}),
+});
+
+/**
+ * Every object and cross-object check over a set of objects: one stage's, or the manifests of one
+ * `npm run check`. With `memo`, the per-object checks of a named built-in object run only when the
+ * memo has nothing for it (a custom resource's result depends on the CRDs around it: always checked).
+ */
+export function checkObjects(all: readonly KubeObject[], options: CheckOptions = {}, memo?: CheckMemo): CheckResult {
   // a kubeconfig or a Kustomization next to the manifests is no API object: nothing to check
   const objects = all.filter((o) => !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`));
   const findings: Finding[] = [];
   const exceptions: UsedException[] = [];
-  // a kubeconfig is no API object, but may hold a token: every object is screened for secrets
-  for (const o of all) findings.push(...checkSecretContent(o));
-  numberNameless(objects);
   // the CRDs of the objects first: a stage's own CRD wins over a folder's of the same kind
   const context: CheckContext = { options, registry: crdRegistry([...objects, ...(options.crds ?? [])]) };
+  const remembered = new Map<KubeObject, readonly KeptResult[]>();
+  const made = new Map<KubeObject, KeptResult[]>();
+  if (memo) {
+    for (const o of objects) {
+      if (typeof o.metadata?.name !== 'string' || isCustom(o, context)) continue;
+      const found = memo.get(o);
+      if (found?.length === OBJECT_CHECKS.length) remembered.set(o, found);
+      else made.set(o, []);
+    }
+  }
+  const runObjectCheck = (index: number, o: KubeObject) => {
+    const found = remembered.get(o)?.[index];
+    if (found) {
+      // the object back in its place among the keys: the same finding as the check made
+      for (const f of found.findings) findings.push({ ...f, object: o });
+      for (const e of found.exceptions ?? []) exceptions.push({ ...e, object: o });
+      return;
+    }
+    const result = OBJECT_CHECKS[index].run(o, context);
+    findings.push(...result.findings);
+    exceptions.push(...(result.exceptions ?? []));
+    made.get(o)?.push(kept(result));
+  };
+  // a kubeconfig is no API object, but may hold a token: every object is screened for secrets
+  for (const o of all) runObjectCheck(0, o);
+  numberNameless(objects);
   // in the list's order; per-object checks go through the objects one check at a time
   for (const check of CHECKS) {
     if (check.scope === 'objects') findings.push(...check.run(objects, context));
     else if (check.scope === 'object') {
-      for (const o of objects) {
-        const result = check.run(o, context);
-        findings.push(...result.findings);
-        exceptions.push(...(result.exceptions ?? []));
-      }
+      const index = OBJECT_CHECKS.indexOf(check);
+      for (const o of objects) runObjectCheck(index, o);
     }
   }
+  for (const [o, results] of made) memo!.set(o, results);
   return { findings: sortFindings(maskSecrets(findings)), exceptions };
 }
 
@@ -184,19 +236,36 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
 export interface StageCheckResult extends CheckResult {
   /** Problems of the stage as a whole: bad input, reported like a wrong stage file. */
   readonly problems: readonly Problem[];
+  /** Per chart, what the per-object checks found on its objects, to keep with them (lib/synth/render.ts, `keepApps`). */
+  readonly kept: ReadonlyMap<string, KeptChecks>;
+}
+
+/** The check options the per-object checks read: their results are kept for these options only. */
+export function objectCheckContext(options: CheckOptions): string {
+  return JSON.stringify({ podSecurity: options.podSecurity ?? 'baseline' });
 }
 
 /**
  * Every check over a rendered stage: the stage checks, then the object checks over its charts'
  * objects, then over the static Pods of each node on their own (a kubelet names its static pods
- * after the node, so the same pod on two nodes is no duplicate).
+ * after the node, so the same pod on two nodes is no duplicate). The per-object results a chart
+ * brings from the render cache (`checks`) are used instead of checking its objects again.
  */
 export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckResult {
   const problems = CHECKS.flatMap((check) => (check.scope === 'stage' ? check.run(r) : []));
+  const context = objectCheckContext(options);
+  const remembered = new Map<KubeObject, readonly KeptResult[]>();
+  for (const { objects, checks } of r.charts) {
+    if (checks?.context !== context || checks.results.length !== objects.length) continue;
+    for (const [i, o] of objects.entries()) if (checks.results[i]) remembered.set(o, checks.results[i]);
+  }
+  const made = new Map<KubeObject, readonly KeptResult[]>();
+  const memo: CheckMemo = { get: (o) => remembered.get(o), set: (o, results) => made.set(o, results) };
   const results = [
     checkObjects(
       r.charts.flatMap((c) => c.objects),
       options,
+      memo,
     ),
   ];
   const byNode = new Map<string, KubeObject[]>();
@@ -205,7 +274,10 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
   // the other node files (a kubeconfig) are no API objects, but may hold a token
   const others = r.nodeFiles.filter((f) => f.document.kind !== 'Pod').map((f) => f.document as KubeObject);
   if (others.length) results.push(checkObjects(others, options));
-  return { problems, findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions) };
+  const kept = new Map(
+    r.charts.map((c) => [c.name, { context, results: c.objects.map((o) => remembered.get(o) ?? made.get(o) ?? null) }] as const),
+  );
+  return { problems, findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions), kept };
 }
 
 export type { Finding, UsedException } from './finding.js';

@@ -11,6 +11,7 @@ import type { LoadedStage } from '../config/load.js';
 import type { SecretDeclaration, Stack, StageContext } from '../stack.js';
 import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets } from '../required-secrets.js';
 import type { KubeObject } from '../model/object.js';
+import type { KeptChecks } from '../model/kept-checks.js';
 import { compareCodePoints } from '../model/order.js';
 import { applyRank } from '../model/kinds.js';
 import { transform } from '../transforms/index.js';
@@ -30,6 +31,10 @@ export interface RenderedChart {
   readonly objects: readonly KubeObject[];
   /** Each object as `toYaml` writes it, and its digest, when the render cache kept or will keep them. @default - serialized when written */
   readonly serialized?: SerializedObjects;
+  /** What the per-object checks found on `objects` when the render cache kept them (lib/checks `checkStage`). */
+  readonly checks?: KeptChecks;
+  /** The render cache's key of the app, to keep it under once checked (`keepApps`). @default - not kept */
+  readonly cacheKey?: string;
 }
 
 /** Objects as written: one YAML document each, and the inventory's digest of it. */
@@ -42,6 +47,8 @@ export interface SerializedObjects {
 export interface CachedApp {
   readonly objects: KubeObject[];
   readonly serialized: SerializedObjects;
+  /** What the per-object checks found on the objects. @default - nothing kept: they are checked */
+  readonly checks?: KeptChecks;
 }
 
 /** Serializes `objects` as the output files will hold them. */
@@ -58,6 +65,17 @@ export interface RenderedStage {
   readonly charts: readonly RenderedChart[];
   /** Files for nodes' directories (static pods, kubeconfigs), by node, then file name. */
   readonly nodeFiles: readonly RenderedNodeFile[];
+}
+
+/**
+ * Keeps the apps of a rendered stage that the render cache does not have yet (`cacheKey`), with
+ * what the per-object checks found on them (`checks`, by chart), once the stage rendered without
+ * a problem and was checked.
+ */
+export function keepApps(r: RenderedStage, cache: RenderCache, checks: ReadonlyMap<string, KeptChecks>): void {
+  for (const { name, objects, serialized, cacheKey } of r.charts) {
+    if (cacheKey !== undefined && serialized) cache.set(cacheKey, { objects: [...objects], serialized, checks: checks.get(name) });
+  }
 }
 
 /** Orders objects for `kubectl apply`: by kind (in the kind table's apply order), then namespace and name by code point (a total order, the same on every machine). */
@@ -267,7 +285,6 @@ export function renderStage(
   // every chart is transformed even after one fails, so that all problems are reported at once
   const rendered: RenderedChart[] = [];
   const transformProblems: Problem[] = [];
-  const toStore: [string, CachedApp][] = [];
   for (const { resolved, name, stack, version, key } of charts) {
     try {
       const objects = inStep(
@@ -281,9 +298,7 @@ export function renderStage(
       if (key === undefined) rendered.push({ name, objects });
       else {
         // serialized here once, for the output files and for the cache
-        const serialized = serializeObjects(objects);
-        rendered.push({ name, objects, serialized });
-        toStore.push([key, { objects, serialized }]);
+        rendered.push({ name, objects, serialized: serializeObjects(objects), cacheKey: key });
       }
     } catch (e) {
       if (!(e instanceof ProblemsError)) throw e;
@@ -291,8 +306,6 @@ export function renderStage(
     }
   }
   if (transformProblems.length) throw new ProblemsError(transformProblems);
-  // the stage rendered without a problem: its apps' objects are kept for the next run
-  for (const [key, entry] of toStore) options.cache!.set(key, entry);
   // the charts in the order of loaded.apps, as without the cache: the namespace chart, then the apps
   const byName = new Map(rendered.map((c) => [c.name, c]));
   const ordered: RenderedChart[] = [byName.get(NAMESPACE_CHART)!];

@@ -1,0 +1,31 @@
+/**
+ * What the per-object checks found on an object, without the object: kept with the object between
+ * runs, in the render cache's entry of its app (lib/synth/render.ts), and given back to the checks
+ * (lib/checks/index.ts, `checkObjects`) so that an unchanged object is not checked again.
+ */
+import type { Finding } from '../errors.js';
+
+/** A declared policy exception that suppressed a finding, without the object it is declared on. */
+export interface ExceptionUse {
+  readonly control: string;
+  readonly reason: string;
+  /** What the exception allows, e.g. `hostNetwork: true`. */
+  readonly allows: string;
+}
+
+/**
+ * What one per-object check found on one object, each finding and exception with `object: null`
+ * in the object's place (so that the object put back takes the same place among the keys).
+ */
+export interface KeptResult {
+  readonly findings: readonly (Omit<Finding, 'object'> & { readonly object: null })[];
+  readonly exceptions?: readonly (ExceptionUse & { readonly object: null })[];
+}
+
+/** The per-object check results of an app's objects, and what else they depended on. */
+export interface KeptChecks {
+  /** The check options the per-object checks read (lib/checks `objectCheckContext`): results for other options are not used. */
+  readonly context: string;
+  /** Per object, in order: what each per-object check found, or null when the object was not kept (a custom resource). */
+  readonly results: readonly (readonly KeptResult[] | null)[];
+}
