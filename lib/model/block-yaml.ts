@@ -9,7 +9,7 @@
  * (lib/model/read-yaml.ts), which also reports every problem. Inside the subset:
  * - block mappings and sequences (a sequence may sit at its key's indentation), nested at most
  *   MAX_BLOCK_DEPTH levels; documents separated by `---` lines; comment and blank lines; BOM; CRLF;
- * - keys of letters, digits, `_ . / -` (starting with a letter, digit or `_`), or quoted on one
+ * - keys of letters, digits, `_ . / -` (starting with a letter, digit, `_` or `/`: a path, as in ingress rules), or quoted on one
  *   line, each once per mapping, that the schema reads as strings;
  * - one-line values: plain scalars resolved by the yaml library's own core-schema tags (so
  *   `010`, `0x1F`, `.inf`, `yes`, `1_000` mean exactly what they mean there), quoted strings
@@ -207,7 +207,7 @@ class Reader {
       if (!q) return undefined;
       [key, end] = q;
     } else {
-      if (!isKeyStart(c)) return undefined;
+      if (!isKeyStart(c) && c !== 47) return undefined;
       end = i + 1;
       while (end < le && isKeyChar(t.charCodeAt(end))) end++;
       key = t.slice(i, end);

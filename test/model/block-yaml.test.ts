@@ -191,6 +191,10 @@ describe('one-line edge cases: read as the yaml library reads them, or left to i
     'k/: 1',
     '"": 1',
     "k: ' a '",
+    '/a: 1',
+    '/: 1',
+    'k:\n- /a: b',
+    'k: {/foo: {port: 80}, /a/b: 1}',
   ];
   for (const c of cases) {
     it(JSON.stringify(c), () => {
