@@ -84,8 +84,29 @@ const NOT_PLAIN_START = new Set([...'&*!|>%@`?,[]{}#\'"'].map((c) => c.charCodeA
 /** Characters that end a plain scalar in a flow collection, or that readYaml should judge there. */
 const NOT_IN_FLOW_PLAIN = new Set([...',[]{}#\'"&*!|>%@`?:'].map((c) => c.charCodeAt(0)));
 
+/**
+ * The tests of the core schema's tags, as the yaml library writes them: each matches only the
+ * empty string or strings whose first character is one of MAY_NOT_BE_STRING's. Checked when the
+ * module loads (PLAIN_SHORTCUT, asserted by the tests): if the library's tags change, every scalar
+ * goes through every test again.
+ */
+const KNOWN_TESTS = [
+  '^(?:~|[Nn]ull|NULL)?$',
+  '^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$',
+  '^0o[0-7]+$',
+  '^[-+]?[0-9]+$',
+  '^0x[0-9a-fA-F]+$',
+  '^(?:[-+]?\\.(?:inf|Inf|INF)|\\.nan|\\.NaN|\\.NAN)$',
+  '^[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)[eE][-+]?[0-9]+$',
+  '^[-+]?(?:\\.[0-9]+|[0-9]+\\.[0-9]*)$',
+];
+const MAY_NOT_BE_STRING = new Set([...'~nNtTfF0123456789+-.'].map((c) => c.charCodeAt(0)));
+export const PLAIN_SHORTCUT = PLAIN_TAGS.every((t) => KNOWN_TESTS.includes(t.test?.source ?? ''));
+
 /** The value of a plain scalar as the yaml library's core schema reads it. */
 function plainValue(s: string): unknown {
+  // most scalars (names, images, paths, quantities) start with a letter no tag's test accepts
+  if (PLAIN_SHORTCUT && s.length > 0 && !MAY_NOT_BE_STRING.has(s.charCodeAt(0))) return s;
   for (const tag of PLAIN_TAGS) {
     if (tag.test?.test(s)) {
       const res = tag.resolve(s, outside, RESOLVE_OPTIONS);
@@ -102,6 +123,8 @@ class Reader {
   ls = 0;
   cs = 0;
   le = 0;
+  /** In a flow collection: the offset of the next character to read. */
+  fp = 0;
   /** At a `---` line. */
   marker = false;
   done = false;
@@ -244,79 +267,86 @@ class Reader {
    * each key plain (as a block key) or quoted, followed by `: `; each scalar plain (ending, as the
    * yaml library's lexer ends it in a flow, at `, [ ] { }` and at a `:` followed by a space, a
    * flow indicator or the end of the line; never a `-` alone nor starting with an indicator) or
-   * quoted without escapes. Its nodes are added like a block collection's. Moves `pos` past it;
+   * quoted without escapes. Its nodes are added like a block collection's. Moves `fp` past it;
    * what follows on the line is for the caller to judge.
    */
-  flow(i: number, depth: number): { value: unknown; end: number } {
+  flow(i: number, depth: number): unknown {
     if (depth > MAX_BLOCK_DEPTH) outside();
     const t = this.text;
-    const le = this.le;
     const map = t.charCodeAt(i) === 123;
     const close = map ? 125 : 93;
     const object: Record<string, unknown> = {};
     const items: unknown[] = [];
-    let j = i + 1;
-    const skip = () => {
-      while (j < le && t.charCodeAt(j) === SPACE) j++;
-    };
-    /** A value at `j` (a scalar or a nested collection); moves `j` past it. */
-    const value = (): unknown => {
-      const c = t.charCodeAt(j);
-      if (j >= le) outside();
-      if (c === 123 || c === 91) {
-        const inner = this.flow(j, depth + 1);
-        j = inner.end;
-        return inner.value;
-      }
-      if (c === DQUOTE || c === SQUOTE) {
-        const [s, end] = this.quoted(j)!;
-        j = end;
-        return s;
-      }
-      if (NOT_IN_FLOW_PLAIN.has(c)) outside();
-      // `-` starts a plain scalar when a character that can follow it comes next (`--port`, `-1`)
-      if (c === DASH && (j + 1 === le || ' ,[]{}#:'.includes(t[j + 1]))) outside();
-      const start = j;
-      for (; j < le; j++) {
-        const d = t.charCodeAt(j);
-        if (d === 44 || d === 93 || d === 125 || d === 91 || d === 123) break;
-        if (d === COLON && (j + 1 === le || ' ,[]{}'.includes(t[j + 1]))) break;
-        // ` #` starts a comment, which leaves the collection open on this line: the caller declines
-        if (d === HASH && t.charCodeAt(j - 1) === SPACE) break;
-      }
-      let end = j;
-      while (end > start && t.charCodeAt(end - 1) === SPACE) end--;
-      return plainValue(t.slice(start, end));
-    };
-    skip();
-    if (t.charCodeAt(j) === close) return { value: map ? object : items, end: j + 1 };
+    this.fp = i + 1;
+    this.flowSpaces();
+    if (t.charCodeAt(this.fp) === close) {
+      this.fp++;
+      return map ? object : items;
+    }
     for (;;) {
-      skip();
-      const at = j;
+      this.flowSpaces();
+      const at = this.fp;
       const n = this.open();
       if (map) {
-        const k = this.key(j, true) ?? outside();
+        const k = this.key(at, true) ?? outside();
         const [key, after, plain] = k;
         if (key === '__proto__' || key.length > MAX_KEY_LENGTH || Object.hasOwn(object, key)) outside();
         if (plain && plainValue(key) !== key) outside();
-        j = after;
-        skip();
-        const valueAt = j;
-        object[key] = value();
+        this.fp = after;
+        this.flowSpaces();
+        const valueAt = this.fp;
+        object[key] = this.flowValue(depth);
         this.close(n, at, valueAt);
       } else {
-        items.push(value());
+        items.push(this.flowValue(depth));
         this.close(n, -1, at);
       }
-      skip();
-      const d = t.charCodeAt(j);
+      this.flowSpaces();
+      const d = t.charCodeAt(this.fp);
       if (d === close) break;
-      if (d !== 44 || j >= le) outside();
-      j++;
-      skip();
-      if (t.charCodeAt(j) === close) outside(); // a trailing comma
+      if (d !== 44 || this.fp >= this.le) outside();
+      this.fp++;
+      this.flowSpaces();
+      if (t.charCodeAt(this.fp) === close) outside(); // a trailing comma
     }
-    return { value: map ? object : items, end: j + 1 };
+    this.fp++;
+    return map ? object : items;
+  }
+
+  /** Moves `fp` past spaces. */
+  private flowSpaces(): void {
+    const t = this.text;
+    while (this.fp < this.le && t.charCodeAt(this.fp) === SPACE) this.fp++;
+  }
+
+  /** The value at `fp` in a flow collection at `depth` (a scalar or a nested collection); moves `fp` past it. */
+  private flowValue(depth: number): unknown {
+    const t = this.text;
+    const le = this.le;
+    let j = this.fp;
+    const c = t.charCodeAt(j);
+    if (j >= le) outside();
+    if (c === 123 || c === 91) return this.flow(j, depth + 1);
+    if (c === DQUOTE || c === SQUOTE) {
+      const [s, end] = this.quoted(j)!;
+      this.fp = end;
+      return s;
+    }
+    if (NOT_IN_FLOW_PLAIN.has(c)) outside();
+    // `-` starts a plain scalar when a character that can follow it comes next (`--port`, `-1`)
+    if (c === DASH && (j + 1 === le || ' ,[]{}#:'.includes(t[j + 1]))) outside();
+    const start = j;
+    for (; j < le; j++) {
+      const d = t.charCodeAt(j);
+      if (d === 44 || d === 93 || d === 125 || d === 91 || d === 123) break;
+      if (d === COLON && (j + 1 === le || ' ,[]{}'.includes(t[j + 1]))) break;
+      // ` #` starts a comment, which leaves the collection open on this line: the caller declines
+      if (d === HASH && t.charCodeAt(j - 1) === SPACE) break;
+    }
+    this.fp = j;
+    let end = j;
+    while (end > start && t.charCodeAt(end - 1) === SPACE) end--;
+    return plainValue(t.slice(start, end));
   }
 
   /**
@@ -374,9 +404,8 @@ class Reader {
       this.rest(end);
       value = s;
     } else if (c === 123 || c === 91) {
-      const flow = this.flow(i, depth + 1);
-      this.rest(flow.end);
-      value = flow.value;
+      value = this.flow(i, depth + 1);
+      this.rest(this.fp);
     } else {
       if (NOT_PLAIN_START.has(c)) outside();
       // `-` and `:` start a plain scalar only when a character other than a space follows

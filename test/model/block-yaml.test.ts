@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { offsetOf, readBlockYaml } from '../../lib/model/block-yaml.js';
+import { Schema } from 'yaml';
+import { PLAIN_SHORTCUT, offsetOf, readBlockYaml } from '../../lib/model/block-yaml.js';
 import type { FieldPath } from '../../lib/model/field-path.js';
 import { yamlPlace, yamlRead } from '../helpers/yaml-reference.js';
 import { random } from '../helpers/random.js';
@@ -493,5 +494,24 @@ describe('whatever the text, the block reader reads the same as the yaml library
     // the generator must exercise both sides
     expect(read).toBeGreaterThan(400);
     expect(read).toBeLessThan(4500);
+  });
+});
+
+describe('plain scalars that start with a letter are strings without trying every tag', () => {
+  it('in use with the yaml library installed: its core tags are the ones the shortcut knows', () => {
+    expect(PLAIN_SHORTCUT).toBe(true);
+  });
+
+  it('no core tag reads a scalar starting with a character other than ~ n N t T f F, a digit, + - or .', () => {
+    const tests = new Schema({ schema: 'core' }).tags.filter((t) => t.default === true && t.test).map((t) => t.test!);
+    const missed: string[] = [];
+    for (let c = 0x20; c < 0x3000; c++) {
+      const first = String.fromCharCode(c);
+      if ('~nNtTfF0123456789+-.'.includes(first)) continue;
+      for (const rest of ['', 'ull', 'rue', 'alse', '1', '0', '.5', 'inf', 'nan', 'x1F', 'o7', 'e3']) {
+        if (tests.some((t) => t.test(first + rest))) missed.push(first + rest);
+      }
+    }
+    expect(missed).toEqual([]);
   });
 });
