@@ -31,7 +31,7 @@ function exact(value: unknown): string {
 function paths(value: unknown, limit: number, path: FieldPath = [], out: FieldPath[] = []): FieldPath[] {
   if (out.length >= limit) return out;
   out.push(path, [...path, 'missing'], [...path, 7], [...path, '0'], [...path, -1], [...path, 0.5]);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, limit, [...path, i], out));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) paths(v, limit, [...path, i], out);
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, limit, [...path, k], out);
   return out;
 }
