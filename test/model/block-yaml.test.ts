@@ -440,6 +440,9 @@ describe('whatever the text, the block reader reads the same as the yaml library
     ' ~',
     ' 1_0',
     " 'it''s'",
+    ' { a: [1, 2], b: { c: d } }',
+    ' [[a], {b: c:d}, []]',
+    ' { http: { path: /healthz }, n: 10 }',
   ];
   const badValues = [
     ' [a,]',
