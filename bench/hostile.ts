@@ -3,7 +3,8 @@
  * grows linearly: N unknown top-level keys (up to 40,000) loaded and reported, and stage files
  * of invalid apps growing to the input bound (a 50 MB file is refused by size before it is read).
  * Also the price of reading stage files with one parser (the yaml library) rather than js-yaml
- * first: both read a 1,000-app fleet stage file. CPU time of this process (the machine may be
+ * first: both read a 1,000-app fleet stage file; and the whole load of that file by the block
+ * reader (lib/model/block-yaml.ts, the default for the plain block style) and by the yaml library. CPU time of this process (the machine may be
  * shared). Not a timed test: figures depend on the machine.
  *
  *   npm run bench -- hostile [--max-keys 40000] [--runs 3]
@@ -34,14 +35,14 @@ function median(xs: number[]): number {
 }
 
 /** Loads `text` as a stage file `runs` times; the median seconds and the problems reported. */
-function load(text: string, runs: number): { s: number; reported: number } {
+function load(text: string, runs: number, blockReader = true): { s: number; reported: number } {
   const times: number[] = [];
   let reported = 0;
   for (let i = 0; i < runs; i++) {
     times.push(
       seconds(() => {
         try {
-          stageLoader().load(text, 'environments/hostile.yaml');
+          stageLoader().load(text, 'environments/hostile.yaml', { blockReader });
         } catch (e) {
           if (!(e instanceof ProblemsError)) throw e;
           reported = e.problems.length;
@@ -103,6 +104,8 @@ const fleet = fleetStageFile('qa', 1000);
 const js = median(Array.from({ length: runs }, () => seconds(() => jsyaml.load(fleet, { schema: jsyaml.CORE_SCHEMA })).s));
 const y = median(Array.from({ length: runs }, () => seconds(() => parseDocument(fleet).toJS()).s));
 const whole = load(fleet, runs).s;
+const wholeYaml = load(fleet, runs, false).s;
 row(`1,000-app stage (${(fleet.length / 1024).toFixed(0)} KiB): js-yaml read`, js, '(dropped)');
 row(`1,000-app stage: yaml library read`, y, `${(y / js).toFixed(1)}x js-yaml`);
-row(`1,000-app stage: whole load (read + validate)`, whole, '');
+row(`1,000-app stage: whole load (read + validate)`, whole, 'block reader (lib/model/block-yaml.ts)');
+row(`1,000-app stage: whole load, yaml library`, wholeYaml, `${(wholeYaml / whole).toFixed(1)}x the block reader`);

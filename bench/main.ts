@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usage, parseBench, type Options } from './args.js';
 import { checkFindingsRows } from './check-findings.js';
+import { stageLoadRows } from './stage-load.js';
 import { fleetStageFiles, writeProject } from './fleet.js';
 import { bundleFloor, floorCommand } from './floor.js';
 import { measure, npmRun, type Command } from './process.js';
@@ -322,9 +323,16 @@ async function main(argv: string[]): Promise<number> {
   const rows = await committedRows(options);
   const findings = await checkFindingsRows(REPO, options.runs);
   rows.push(...findings.rows);
+  // cheap (about a second a run): at least 5 runs, for a median that says something
+  const loading = stageLoadRows(Math.max(5, options.runs));
+  rows.push(...loading.rows);
   const floorBundle = await bundleFloor(REPO);
   for (const apps of options.sizes) rows.push(...(await fleetRows(apps, options, floorBundle)));
-  const ratioLines = { ...ratios(rows, options), 'check with findings, in process: yaml library / block reader': findings.ratio };
+  const ratioLines = {
+    ...ratios(rows, options),
+    'check with findings, in process: yaml library / block reader': findings.ratio,
+    'loading a stage file, in process: yaml library / block reader': loading.ratio,
+  };
   printTable(rows, ratioLines);
   mkdirSync(dirname(options.json), { recursive: true });
   writeFileSync(

@@ -9,14 +9,15 @@
  * (lib/model/read-yaml.ts), which also reports every problem. Inside the subset:
  * - block mappings and sequences (a sequence may sit at its key's indentation), nested at most
  *   MAX_BLOCK_DEPTH levels; documents separated by `---` lines; comment and blank lines; BOM; CRLF;
- * - keys of letters, digits, `_ . / -` (starting with a letter, digit or `_`), or quoted on one
+ * - keys of letters, digits, `_ . / -` (starting with a letter, digit, `_` or `/`: a path, as in ingress rules), or quoted on one
  *   line, each once per mapping, that the schema reads as strings;
  * - one-line values: plain scalars resolved by the yaml library's own core-schema tags (so
  *   `010`, `0x1F`, `.inf`, `yes`, `1_000` mean exactly what they mean there), quoted strings
- *   without escapes, and flow collections of such scalars on one line (`[a, "b"]`, `{ app: web }`);
+ *   without escapes, and flow collections of such scalars on one line, nested or not
+ *   (`[a, "b"]`, `{ app: web }`, `{ http: { path: /healthz }, keys: [a, b] }`: stage files);
  * - literal block scalars `|` and `|-` (scripts and config files in ConfigMaps).
  * Outside it (the file is read by readYaml): anchors, aliases, tags, directives, `...`, folded
- * block scalars (`>`), `|+` and indentation indicators, other multi-line scalars, nested or
+ * block scalars (`>`), `|+` and indentation indicators, other multi-line scalars,
  * multi-line flow collections, empty values, escapes, tabs, control characters, lone CR,
  * `U+2028`/`U+2029`/`U+0085`, surrogates, a root that is not a mapping, and anything malformed. A differential test compares values and positions with the
  * yaml library (test/model/block-yaml.test.ts).
@@ -42,6 +43,8 @@ export interface BlockYaml {
   readonly values: readonly unknown[];
   /** Per value, the index of its node in `nodes`. */
   readonly roots: readonly number[];
+  /** The offset of every document marker (`---`), in file order. */
+  readonly markers: readonly number[];
   readonly nodes: Nodes;
   /** The file's lines, to turn offsets into line and column as the yaml library does. */
   readonly lines: LineCounter;
@@ -81,8 +84,29 @@ const NOT_PLAIN_START = new Set([...'&*!|>%@`?,[]{}#\'"'].map((c) => c.charCodeA
 /** Characters that end a plain scalar in a flow collection, or that readYaml should judge there. */
 const NOT_IN_FLOW_PLAIN = new Set([...',[]{}#\'"&*!|>%@`?:'].map((c) => c.charCodeAt(0)));
 
+/**
+ * The tests of the core schema's tags, as the yaml library writes them: each matches only the
+ * empty string or strings whose first character is one of MAY_NOT_BE_STRING's. Checked when the
+ * module loads (PLAIN_SHORTCUT, asserted by the tests): if the library's tags change, every scalar
+ * goes through every test again.
+ */
+const KNOWN_TESTS = [
+  '^(?:~|[Nn]ull|NULL)?$',
+  '^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$',
+  '^0o[0-7]+$',
+  '^[-+]?[0-9]+$',
+  '^0x[0-9a-fA-F]+$',
+  '^(?:[-+]?\\.(?:inf|Inf|INF)|\\.nan|\\.NaN|\\.NAN)$',
+  '^[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)[eE][-+]?[0-9]+$',
+  '^[-+]?(?:\\.[0-9]+|[0-9]+\\.[0-9]*)$',
+];
+const MAY_NOT_BE_STRING = new Set([...'~nNtTfF0123456789+-.'].map((c) => c.charCodeAt(0)));
+export const PLAIN_SHORTCUT = PLAIN_TAGS.every((t) => KNOWN_TESTS.includes(t.test?.source ?? ''));
+
 /** The value of a plain scalar as the yaml library's core schema reads it. */
 function plainValue(s: string): unknown {
+  // most scalars (names, images, paths, quantities) start with a letter no tag's test accepts
+  if (PLAIN_SHORTCUT && s.length > 0 && !MAY_NOT_BE_STRING.has(s.charCodeAt(0))) return s;
   for (const tag of PLAIN_TAGS) {
     if (tag.test?.test(s)) {
       const res = tag.resolve(s, outside, RESOLVE_OPTIONS);
@@ -99,6 +123,8 @@ class Reader {
   ls = 0;
   cs = 0;
   le = 0;
+  /** In a flow collection: the offset of the next character to read. */
+  fp = 0;
   /** At a `---` line. */
   marker = false;
   done = false;
@@ -192,7 +218,7 @@ class Reader {
   }
 
   /** The key at `i`, if the line holds a mapping entry there: the key and the offset after its `:`. */
-  key(i: number): [string, number, boolean] | undefined {
+  key(i: number, inFlow = false): [string, number, boolean] | undefined {
     const t = this.text;
     const le = this.le;
     const c = t.charCodeAt(i);
@@ -204,13 +230,15 @@ class Reader {
       if (!q) return undefined;
       [key, end] = q;
     } else {
-      if (!isKeyStart(c)) return undefined;
+      if (!isKeyStart(c) && c !== 47) return undefined;
       end = i + 1;
       while (end < le && isKeyChar(t.charCodeAt(end))) end++;
       key = t.slice(i, end);
       plain = true;
     }
-    if (end >= le || t.charCodeAt(end) !== COLON || (end + 1 < le && t.charCodeAt(end + 1) !== SPACE)) return undefined;
+    if (end >= le || t.charCodeAt(end) !== COLON) return undefined;
+    // in a block, `key:` may end the line (its value is on the next ones); in a flow, a space follows
+    if (end + 1 < le ? t.charCodeAt(end + 1) !== SPACE : inFlow) return undefined;
     return [key, end + 1, plain];
   }
 
@@ -234,76 +262,91 @@ class Reader {
   }
 
   /**
-   * A flow collection on one line at `i`, without nesting: `[]`, `{}`, `[a, "b", 1]`,
-   * `{ app: web, tier: "x" }`; each item a plain scalar without flow indicators, `:` or `#`
-   * (nor a `-` alone), or a quoted string without escapes. Its nodes are added like a block collection's.
+   * A flow collection on one line at `i`, nested at most to the depth bound: `[]`, `{}`,
+   * `[a, "b", 1]`, `{ app: web, tier: "x" }`, `{ http: { path: /healthz }, ports: [80, 443] }`;
+   * each key plain (as a block key) or quoted, followed by `: `; each scalar plain (ending, as the
+   * yaml library's lexer ends it in a flow, at `, [ ] { }` and at a `:` followed by a space, a
+   * flow indicator or the end of the line; never a `-` alone nor starting with an indicator) or
+   * quoted without escapes. Its nodes are added like a block collection's. Moves `fp` past it;
+   * what follows on the line is for the caller to judge.
    */
-  flow(i: number): unknown {
+  flow(i: number, depth: number): unknown {
+    if (depth > MAX_BLOCK_DEPTH) outside();
     const t = this.text;
     const map = t.charCodeAt(i) === 123;
     const close = map ? 125 : 93;
     const object: Record<string, unknown> = {};
     const items: unknown[] = [];
-    let j = i + 1;
-    const skip = () => {
-      while (j < this.le && t.charCodeAt(j) === SPACE) j++;
-    };
-    /** A scalar at `j` (plain or quoted); moves `j` past it. */
-    const scalar = (): [unknown, string, boolean] => {
-      const c = t.charCodeAt(j);
-      if (c === DQUOTE || c === SQUOTE) {
-        const [s, end] = this.quoted(j)!;
-        j = end;
-        return [s, s, false];
-      }
-      if (NOT_IN_FLOW_PLAIN.has(c) || j >= this.le) outside();
-      // `-` starts a plain scalar when a character that can follow it comes next (`--port`, `-1`)
-      if (c === DASH && (j + 1 === this.le || ' ,[]{}#:'.includes(t[j + 1]))) outside();
-      const start = j;
-      while (j < this.le) {
-        const d = t.charCodeAt(j);
-        if (d === 44 || d === 93 || d === 125 || d === COLON || d === HASH || d === 91 || d === 123) break;
-        j++;
-      }
-      let end = j;
-      while (end > start && t.charCodeAt(end - 1) === SPACE) end--;
-      const s = t.slice(start, end);
-      return [plainValue(s), s, true];
-    };
-    skip();
-    if (t.charCodeAt(j) === close) {
-      this.rest(j + 1);
+    this.fp = i + 1;
+    this.flowSpaces();
+    if (t.charCodeAt(this.fp) === close) {
+      this.fp++;
       return map ? object : items;
     }
     for (;;) {
-      skip();
-      const at = j;
+      this.flowSpaces();
+      const at = this.fp;
       const n = this.open();
       if (map) {
-        const [key, , plain] = scalar();
-        if (typeof key !== 'string' || key === '__proto__' || key.length > MAX_KEY_LENGTH || Object.hasOwn(object, key)) outside();
-        if (plain && plainValue(key as string) !== key) outside();
-        // `key: value`, the `:` right after the key
-        if (t.charCodeAt(j) !== COLON || t.charCodeAt(j + 1) !== SPACE) outside();
-        j += 1;
-        skip();
-        const valueAt = j;
-        object[key as string] = scalar()[0];
+        const k = this.key(at, true) ?? outside();
+        const [key, after, plain] = k;
+        if (key === '__proto__' || key.length > MAX_KEY_LENGTH || Object.hasOwn(object, key)) outside();
+        if (plain && plainValue(key) !== key) outside();
+        this.fp = after;
+        this.flowSpaces();
+        const valueAt = this.fp;
+        object[key] = this.flowValue(depth);
         this.close(n, at, valueAt);
       } else {
-        items.push(scalar()[0]);
+        items.push(this.flowValue(depth));
         this.close(n, -1, at);
       }
-      skip();
-      const d = t.charCodeAt(j);
+      this.flowSpaces();
+      const d = t.charCodeAt(this.fp);
       if (d === close) break;
-      if (d !== 44) outside();
-      j++;
-      skip();
-      if (t.charCodeAt(j) === close) outside(); // a trailing comma
+      if (d !== 44 || this.fp >= this.le) outside();
+      this.fp++;
+      this.flowSpaces();
+      if (t.charCodeAt(this.fp) === close) outside(); // a trailing comma
     }
-    this.rest(j + 1);
+    this.fp++;
     return map ? object : items;
+  }
+
+  /** Moves `fp` past spaces. */
+  private flowSpaces(): void {
+    const t = this.text;
+    while (this.fp < this.le && t.charCodeAt(this.fp) === SPACE) this.fp++;
+  }
+
+  /** The value at `fp` in a flow collection at `depth` (a scalar or a nested collection); moves `fp` past it. */
+  private flowValue(depth: number): unknown {
+    const t = this.text;
+    const le = this.le;
+    let j = this.fp;
+    const c = t.charCodeAt(j);
+    if (j >= le) outside();
+    if (c === 123 || c === 91) return this.flow(j, depth + 1);
+    if (c === DQUOTE || c === SQUOTE) {
+      const [s, end] = this.quoted(j)!;
+      this.fp = end;
+      return s;
+    }
+    if (NOT_IN_FLOW_PLAIN.has(c)) outside();
+    // `-` starts a plain scalar when a character that can follow it comes next (`--port`, `-1`)
+    if (c === DASH && (j + 1 === le || ' ,[]{}#:'.includes(t[j + 1]))) outside();
+    const start = j;
+    for (; j < le; j++) {
+      const d = t.charCodeAt(j);
+      if (d === 44 || d === 93 || d === 125 || d === 91 || d === 123) break;
+      if (d === COLON && (j + 1 === le || ' ,[]{}'.includes(t[j + 1]))) break;
+      // ` #` starts a comment, which leaves the collection open on this line: the caller declines
+      if (d === HASH && t.charCodeAt(j - 1) === SPACE) break;
+    }
+    this.fp = j;
+    let end = j;
+    while (end > start && t.charCodeAt(end - 1) === SPACE) end--;
+    return plainValue(t.slice(start, end));
   }
 
   /**
@@ -350,7 +393,7 @@ class Reader {
   }
 
   /** The scalar at `i` in a collection at column `indent` (the rest of the line, or a literal block), then moves past it. */
-  scalar(i: number, indent: number): unknown {
+  scalar(i: number, indent: number, depth: number): unknown {
     const t = this.text;
     const c = t.charCodeAt(i);
     let value: unknown;
@@ -361,7 +404,8 @@ class Reader {
       this.rest(end);
       value = s;
     } else if (c === 123 || c === 91) {
-      value = this.flow(i);
+      value = this.flow(i, depth + 1);
+      this.rest(this.fp);
     } else {
       if (NOT_PLAIN_START.has(c)) outside();
       // `-` and `:` start a plain scalar only when a character other than a space follows
@@ -407,7 +451,7 @@ class Reader {
         value = this.indent === indent ? this.sequence(indent, depth + 1) : this.block(depth + 1);
       } else {
         valueAt = i;
-        value = this.scalar(i, indent);
+        value = this.scalar(i, indent, depth);
       }
       if (!this.done && !this.marker && this.indent > indent) outside();
       this.close(n, keyAt, valueAt);
@@ -438,7 +482,7 @@ class Reader {
         // `- key: value`: a mapping whose keys are at this column, on this line and the next ones
         this.cs = i;
         value = this.mapping(i - this.ls, depth + 1);
-      } else value = this.scalar(i, indent);
+      } else value = this.scalar(i, indent, depth);
       if (!this.done && !this.marker && this.indent > indent) outside();
       this.close(n, -1, valueAt);
       items.push(value);
@@ -457,10 +501,12 @@ export function readBlockYaml(text: string): BlockYaml | undefined {
   const reader = new Reader(text, lines);
   const values: unknown[] = [];
   const roots: number[] = [];
+  const markers: number[] = [];
   try {
     reader.advance();
     while (!reader.done) {
       if (reader.marker) {
+        markers.push(reader.cs);
         reader.advance();
         continue;
       }
@@ -477,7 +523,7 @@ export function readBlockYaml(text: string): BlockYaml | undefined {
     if (e instanceof Outside) return undefined;
     throw e;
   }
-  return { values, roots, nodes: { text, data: reader.data }, lines };
+  return { values, roots, markers, nodes: { text, data: reader.data }, lines };
 }
 
 /** Whether the key at `at` (plain, or quoted as readBlockYaml allows) is `name`. */
@@ -521,4 +567,82 @@ export function offsetOf({ text, data }: Nodes, root: number, path: FieldPath, a
     node = child;
   }
   return offset;
+}
+
+/** The key written at `at` (plain, or quoted as readBlockYaml allows). */
+function keyAt(text: string, at: number): string {
+  const c = text.charCodeAt(at);
+  if (c === DQUOTE) return text.slice(at + 1, text.indexOf('"', at + 1));
+  if (c === SQUOTE) {
+    let end = at + 1;
+    while (text.charCodeAt((end = text.indexOf("'", end))) === SQUOTE && text.charCodeAt(end + 1) === SQUOTE) end += 2;
+    return text.slice(at + 1, end).replaceAll("''", "'");
+  }
+  let end = at + 1;
+  while (isKeyChar(text.charCodeAt(end))) end++;
+  return text.slice(at, end);
+}
+
+/**
+ * The places of a document read by readBlockYaml, found as lib/config/locate.ts finds them in a
+ * yaml Document (a stage file's `locate`): a path leads to its node, or to the deepest node on the
+ * way there. A mapping's keys are indexed on its first lookup, so that placing one problem per key
+ * of a large mapping stays linear.
+ */
+export class BlockPlaces {
+  private readonly keys = new Map<number, Map<string, number>>();
+
+  constructor(
+    private readonly nodes: Nodes,
+    private readonly root: number,
+  ) {}
+
+  /** The node below `node` at `key`: a mapping's value by key, a sequence's item by index (`3` or `'3'`). */
+  private child(node: number, key: string | number): number | undefined {
+    const { text, data } = this.nodes;
+    const end = node + data[3 * node + 2];
+    const first = node + 1;
+    // no children: a scalar, `{}` or `[]`, where the yaml Document has no child either
+    if (first >= end) return undefined;
+    if (data[3 * first] >= 0) {
+      let index = this.keys.get(node);
+      if (!index) {
+        index = new Map();
+        for (let c = first; c < end; c += data[3 * c + 2]) index.set(keyAt(text, data[3 * c]), c);
+        this.keys.set(node, index);
+      }
+      return index.get(String(key));
+    }
+    if (typeof key === 'string' && !/^\d+$/.test(key)) return undefined;
+    const k = Number(key);
+    if (!Number.isInteger(k) || k < 0) return undefined;
+    let c = first;
+    for (let j = 0; j < k && c < end; j++) c += data[3 * c + 2];
+    return c < end ? c : undefined;
+  }
+
+  /** The node at `path`, or the deepest node on the way there. */
+  private nodeAt(path: FieldPath): number {
+    let node = this.root;
+    for (const key of path) {
+      const next = this.child(node, key);
+      if (next === undefined) break;
+      node = next;
+    }
+    return node;
+  }
+
+  /** The offset of the value at `path` (or of the closest enclosing value, when it is missing). */
+  value(path: FieldPath): number {
+    return this.nodes.data[3 * this.nodeAt(path) + 1];
+  }
+
+  /** The offset of the key `key` of the mapping at `path`, or else of the value at `path` as `value` finds it. */
+  key(path: FieldPath, key: string): number {
+    const node = this.nodeAt(path);
+    const child = this.child(node, key);
+    // `child` finds items of sequences too; a key is only a mapping's
+    if (child !== undefined && this.nodes.data[3 * child] >= 0) return this.nodes.data[3 * child];
+    return this.nodes.data[3 * node + 1];
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { offsetOf, readBlockYaml } from '../../lib/model/block-yaml.js';
+import { Schema } from 'yaml';
+import { PLAIN_SHORTCUT, offsetOf, readBlockYaml } from '../../lib/model/block-yaml.js';
 import type { FieldPath } from '../../lib/model/field-path.js';
 import { yamlPlace, yamlRead } from '../helpers/yaml-reference.js';
 import { random } from '../helpers/random.js';
@@ -191,6 +192,10 @@ describe('one-line edge cases: read as the yaml library reads them, or left to i
     'k/: 1',
     '"": 1',
     "k: ' a '",
+    '/a: 1',
+    '/: 1',
+    'k:\n- /a: b',
+    'k: {/foo: {port: 80}, /a/b: 1}',
   ];
   for (const c of cases) {
     it(JSON.stringify(c), () => {
@@ -298,6 +303,39 @@ describe('flow collections on one line, and plain scalars starting with a colon'
     'k: [ReadWriteOnce]',
     'k: {__proto__: 1}',
     'k: [a, {}]',
+    'k: {b: [1]}',
+    'k: { http: { path: /healthz }, periodSeconds: 10 }',
+    'k: { secret: { keys: [username, password, database] }, backup: { schedule: "0 2 * * *", storage: 2Gi } }',
+    'k: { roles: [control-plane], address: 192.168.122.130 }',
+    'k: { live: blue, blue: demoapp:1, green: demoapp:1 }',
+    'k: [[a, [b, []]], {}, {a: {}}]',
+    'k: [{a: 1}, {b: [x, y]}]',
+    'k: {a: [1, 2], b: {c: {d: e}}}',
+    'k: {a: b:c, d: http://x:80/y}',
+    'k: [a:, b]',
+    'k: [a: b]',
+    'k: {a: b: c}',
+    'k: {a:[1]}',
+    'k: {a: [1]x}',
+    'k: {a: [1] , b: 2}',
+    'k: {a: [1],b: 2}',
+    'k: {a: x#y}',
+    'k: {a: x #y}',
+    'k: {a : 1}',
+    'k: {"a":1}',
+    'k: {a-b: 1, c.d/e: 2}',
+    'k: {? a: 1}',
+    'k: [a]]',
+    'k: [a}',
+    'k: {a: 1]',
+    'k: [{a: 1, a: 2}]',
+    'k: [[1,],]',
+    'k: {a: :x}',
+    'k: {a: x:}',
+    'k: [-1:2, x:-]',
+    'k: [a, [b, c] ] # c',
+    'k: {a: [b, {c: d}]}#c',
+    'k: [1, 0x1F, [.inf, ~], {t: true, n: null}]',
   ];
   for (const c of cases) {
     it(JSON.stringify(c), () => {
@@ -318,7 +356,8 @@ describe('the block reader leaves to the yaml library what it is not sure of', (
     'a folded block scalar': 'a: >-\n  x\n',
     'a plain scalar on two lines': 'a: x\n  y\n',
     'a quoted scalar on two lines': 'a: "x\n  y"\n',
-    'a nested flow mapping': 'a: {b: [1]}\n',
+    'a nested flow collection on two lines': 'a: {b: [1,\n  2]}\n',
+    'a comment inside a flow collection': 'a: {b: [1 # c\n  ]}\n',
     'a flow sequence on two lines': 'a: [1,\n  2]\n',
     'an empty value': 'a:\nb: 1\n',
     'an empty value at the end': 'a: 1\nb:\n',
@@ -401,6 +440,9 @@ describe('whatever the text, the block reader reads the same as the yaml library
     ' ~',
     ' 1_0',
     " 'it''s'",
+    ' { a: [1, 2], b: { c: d } }',
+    ' [[a], {b: c:d}, []]',
+    ' { http: { path: /healthz }, n: 10 }',
   ];
   const badValues = [
     ' [a,]',
@@ -455,5 +497,24 @@ describe('whatever the text, the block reader reads the same as the yaml library
     // the generator must exercise both sides
     expect(read).toBeGreaterThan(400);
     expect(read).toBeLessThan(4500);
+  });
+});
+
+describe('plain scalars that start with a letter are strings without trying every tag', () => {
+  it('in use with the yaml library installed: its core tags are the ones the shortcut knows', () => {
+    expect(PLAIN_SHORTCUT).toBe(true);
+  });
+
+  it('no core tag reads a scalar starting with a character other than ~ n N t T f F, a digit, + - or .', () => {
+    const tests = new Schema({ schema: 'core' }).tags.filter((t) => t.default === true && t.test).map((t) => t.test!);
+    const missed: string[] = [];
+    for (let c = 0x20; c < 0x3000; c++) {
+      const first = String.fromCharCode(c);
+      if ('~nNtTfF0123456789+-.'.includes(first)) continue;
+      for (const rest of ['', 'ull', 'rue', 'alse', '1', '0', '.5', 'inf', 'nan', 'x1F', 'o7', 'e3']) {
+        if (tests.some((t) => t.test(first + rest))) missed.push(first + rest);
+      }
+    }
+    expect(missed).toEqual([]);
   });
 });
