@@ -4,7 +4,7 @@
  */
 import { Chart } from 'cdk8s';
 import { k8s } from '../lib/k8s.js';
-import { DnsLabel, PortNumber, Settings, Type } from '../lib/config/types.js';
+import { DnsLabel, PortNumber, Settings, Type, Mapping } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
 
 export const ingressSettings = Settings({
@@ -16,8 +16,8 @@ export const ingressSettings = Settings({
     }),
   ),
   className: Type.Optional(DnsLabel({ description: "IngressClass that serves it. @default - the cluster's default IngressClass" })),
-  paths: Type.Record(
-    Type.String({ pattern: '^/[^\\s]*$' }),
+  paths: Mapping(
+    Type.String({ pattern: '^/[^\\s]*$', expected: 'a path starting with / and without spaces' }),
     Settings({
       service: DnsLabel({ description: "Service in the stage's namespace that receives the requests." }),
       port: PortNumber({ description: 'Port of that Service.' }),

@@ -14,7 +14,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { parseAllDocuments, LineCounter } from 'yaml';
 import { ProblemsError, type Problem } from '../lib/errors.js';
 import { Name } from '../lib/config/workload.js';
-import { Settings, Type } from '../lib/config/types.js';
+import { Settings, Type, Mapping } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
 
 /** A path relative to the project root: segments of letters, digits, '-', '_' and '.', none starting with '.' (so never '..'). */
@@ -38,7 +38,7 @@ export const manifestsSettings = Settings({
     }),
   ),
   secrets: Type.Optional(
-    Type.Record(Name('Name of the Secret.'), Type.Array(SecretKey, { uniqueItems: true }), {
+    Mapping(Name('Name of the Secret.'), Type.Array(SecretKey, { uniqueItems: true }), {
       description:
         'Secrets the manifests read, by name, with their keys (never their values): `npm run secrets` prints them. @default - none',
     }),

@@ -2,7 +2,7 @@
  * The settings of the demoapp stack under `apps.<name>` in a stage file: everything that differs
  * between stages. Defaults live here, once (`DEFAULTS`, `databaseNames`).
  */
-import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static } from '../../lib/config/types.js';
+import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static, Mapping } from '../../lib/config/types.js';
 import { BlueGreen } from '../../lib/release.js';
 import { Autoscaling, Name, Probe, Quantity, Resources } from '../../lib/config/workload.js';
 
@@ -137,7 +137,7 @@ export const demoappSettings = Settings({
     ),
   ),
   config: Type.Optional(
-    Type.Record(Type.String({ pattern: '^[-._a-zA-Z0-9]+$' }), Type.String(), {
+    Mapping(Type.String({ pattern: '^[-._a-zA-Z0-9]+$', expected: "a name of letters, digits, '-', '_' and '.'" }), Type.String(), {
       description:
         'Non-secret configuration, given to the app as environment variables through the ConfigMap <name>-config-<hash>. @default - only DB_HOST and DB_PORT',
     }),

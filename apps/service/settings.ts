@@ -2,7 +2,7 @@
  * The settings of the generic `service` stack under `apps.<name>` in a stage file: a team's own
  * service described in YAML alone. Defaults live here, once (`DEFAULTS`).
  */
-import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static } from '../../lib/config/types.js';
+import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static, Mapping } from '../../lib/config/types.js';
 import { Autoscaling, Name, Probe, Quantity, Resources } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
@@ -28,7 +28,7 @@ const AbsolutePath = (description: string) => Type.String({ pattern: '^/', expec
 /** Environment variables read from keys of an object the stage declares (a Secret) or has (a ConfigMap). */
 const KeyRefs = (what: string) =>
   Type.Optional(
-    Type.Record(Name(`Name of the ${what}.`), Type.Record(EnvName, KeyName, { description: 'Environment variable -> key.' }), {
+    Mapping(Name(`Name of the ${what}.`), Mapping(EnvName, KeyName, { description: 'Environment variable -> key.' }), {
       description: `Environment variables from keys of ${what}s, by ${what} name: { <${what}>: { <VARIABLE>: <key> } }. @default - none`,
     }),
   );
@@ -49,7 +49,7 @@ export const serviceSettings = Settings({
     Count(0, { description: "Pods the Deployment runs (each color's; the starting point when autoscaling). @default 1" }),
   ),
   ports: Type.Optional(
-    Type.Record(
+    Mapping(
       PortName,
       Settings({
         port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
@@ -70,7 +70,7 @@ export const serviceSettings = Settings({
   ),
   args: Type.Optional(Type.Array(Type.String(), { description: "Arguments. @default - the image's" })),
   env: Type.Optional(
-    Type.Record(EnvName, Type.String(), { description: 'Environment variables with their (non-secret) values. @default - none' }),
+    Mapping(EnvName, Type.String(), { description: 'Environment variables with their (non-secret) values. @default - none' }),
   ),
   secrets: KeyRefs('Secret'),
   configMaps: KeyRefs('ConfigMap'),
@@ -78,12 +78,12 @@ export const serviceSettings = Settings({
     Settings(
       {
         env: Type.Optional(
-          Type.Record(KeyName, Type.String(), {
+          Mapping(KeyName, Type.String(), {
             description: 'Entries given to the container as environment variables, through ConfigMap <name>-env-<hash>. @default - none',
           }),
         ),
         files: Type.Optional(
-          Type.Record(KeyName, Type.String(), {
+          Mapping(KeyName, Type.String(), {
             description: 'Files by name and content, mounted read-only from ConfigMap <name>-files-<hash>. @default - none',
           }),
         ),

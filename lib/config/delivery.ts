@@ -4,7 +4,7 @@
  * `delivery:` and `secretStore:`; the project file (`stagecraft.yaml`) holds the defaults every
  * stage shares and the clusters, so that a cluster's address is written once.
  */
-import { DnsLabel, Settings, StringEnum, Type, type Static } from '../config/types.js';
+import { DnsLabel, Settings, StringEnum, Type, type Static, Mapping } from '../config/types.js';
 
 export const ENGINES = ['argocd', 'flux'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -66,7 +66,7 @@ export const ProjectDeliverySettings = Settings(
   {
     ...StageDeliverySettings.properties,
     project: Type.Optional(DnsLabel({ description: 'Name of the Argo CD AppProject and the Flux GitRepository. @default stagecraft' })),
-    clusters: Type.Optional(Type.Record(DnsLabel(), ClusterSettings, { description: 'The clusters, by name.' })),
+    clusters: Type.Optional(Mapping(DnsLabel(), ClusterSettings, { description: 'The clusters, by name.' })),
   },
   { description: 'Defaults for the delivery of every stage, and the clusters stages are delivered to.' },
 );
@@ -92,10 +92,14 @@ export const SecretStoreSettings = Settings(
       }),
     ),
     remoteKeys: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[-._a-zA-Z0-9]+$' }), Type.String({ minLength: 1 }), {
-        description:
-          "The key in the store of a Secret's key, as `<secret>/<key>: <remote key>[#<property>]`. @default - `<namespace>/<secret>` with the property `<key>`",
-      }),
+      Mapping(
+        Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[-._a-zA-Z0-9]+$', expected: '<secret>/<key>' }),
+        Type.String({ minLength: 1 }),
+        {
+          description:
+            "The key in the store of a Secret's key, as `<secret>/<key>: <remote key>[#<property>]`. @default - `<namespace>/<secret>` with the property `<key>`",
+        },
+      ),
     ),
   },
   {

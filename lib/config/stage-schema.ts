@@ -6,7 +6,7 @@ import type { TOptional } from '@sinclair/typebox';
 
 /** The id of the chart that holds a stage's Namespace (lib/synth/render.ts): no app may take it. */
 const NAMESPACE_CHART = 'namespace';
-import { DNS_LABEL_PATTERN, DnsLabel, ImageRef, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
+import { DNS_LABEL_PATTERN, DnsLabel, ImageRef, Mapping, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
 import { edgeSettings } from '../edge/settings.js';
 
@@ -30,8 +30,13 @@ export const stageProperties = {
   namespace: Type.Optional(DnsLabel({ description: 'Namespace of the stage. @default - the stage name (the file name without .yaml)' })),
   architecture: Type.Optional(StringEnum(ARCHITECTURES, { description: "CPU architecture of the stage's nodes. @default amd64" })),
   nodes: Type.Optional(
-    Type.Record(
-      Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
+    Mapping(
+      // a node name becomes a directory of dist/<stage>/: at most 253 characters, as Kubernetes names nodes
+      Type.String({
+        pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+        maxLength: 253,
+        expected: "a host name (lowercase letters, digits, '-' and '.') of at most 253 characters",
+      }),
       Settings({
         roles: Type.Optional(
           Type.Array(StringEnum(NODE_ROLES), { uniqueItems: true, description: 'What the node does. @default [worker]' }),
@@ -40,8 +45,6 @@ export const stageProperties = {
       }),
       {
         description: "The cluster's nodes by host name, for stacks that place things on particular nodes (static pods, pinned pods).",
-        // a node name becomes a directory of dist/<stage>/: at most 253 characters, as Kubernetes names nodes
-        propertyNames: { type: 'string', maxLength: 253, expected: 'a host name of at most 253 characters' },
       },
     ),
   ),
@@ -101,10 +104,17 @@ export const stageProperties = {
     Settings(
       {
         substitute: Type.Optional(
-          Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9._/:@-]*$' }), ImageRef(), {
-            description:
-              "Image as a stack names it -> the image to run instead on this stage's architecture (before the built-in table). @default - none",
-          }),
+          Mapping(
+            Type.String({
+              pattern: '^[a-z0-9][a-z0-9._/:@-]*$',
+              expected: 'an image name as a stack names it, such as nginx or registry:2',
+            }),
+            ImageRef(),
+            {
+              description:
+                "Image as a stack names it -> the image to run instead on this stage's architecture (before the built-in table). @default - none",
+            },
+          ),
         ),
         native: Type.Optional(
           Type.Array(ImageRef(), {

@@ -5,7 +5,7 @@
  * derived from the schema itself (`Static<typeof S>`), so the two cannot drift apart.
  * The `expected` keyword is ours: the words used in messages ("must be <expected>").
  */
-import { Type, type Static, type TSchema, type SchemaOptions } from '@sinclair/typebox';
+import { Type, type ObjectOptions, type Static, type TSchema, type TString, type SchemaOptions } from '@sinclair/typebox';
 
 export { Type, type Static, type TSchema };
 
@@ -38,6 +38,14 @@ export const ImageRef = (options: SchemaOptions = {}) =>
     expected: 'an image reference such as nginx, demoapp:1.1 or localhost:5000/team/app:2',
     ...options,
   });
+
+/**
+ * Names -> values, each name a valid `key`. TypeBox's Type.Record turns the key's pattern into
+ * `patternProperties`, which let a key that does not match through unchecked (and ignore the key's
+ * other rules, such as maxLength): the key's schema is also the mapping's `propertyNames`.
+ */
+export const Mapping = <K extends TString, V extends TSchema>(key: K, value: V, options: ObjectOptions = {}) =>
+  Type.Record(key, value, { propertyNames: { ...key }, ...options });
 
 /** A mapping closed to unknown keys: a misspelled setting is an error, never silently ignored. */
 export const Settings = <T extends Parameters<typeof Type.Object>[0]>(properties: T, options: SchemaOptions = {}) =>

@@ -3,7 +3,7 @@
  * frontends (host names, certificates, redirect, gzip) and which app each host name is sent to.
  * Schema only; the rules across settings are in refine.ts, the configuration in haproxy.ts.
  */
-import { PortNumber, Settings, Type, type Static } from '../config/types.js';
+import { PortNumber, Settings, Type, type Static, Mapping } from '../config/types.js';
 
 /** A host name such as nginx.traininglab.com (at least two labels, lowercase). */
 export const HOST_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$';
@@ -12,8 +12,8 @@ const EDGE_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
 const Frontend = Settings(
   {
-    hosts: Type.Record(
-      Type.String({ pattern: HOST_NAME_PATTERN }),
+    hosts: Mapping(
+      Type.String({ pattern: HOST_NAME_PATTERN, expected: 'a lowercase host name of at least two labels, such as shop.example.com' }),
       Type.String({
         minLength: 1,
         expected: 'the name of an app under apps:',
@@ -40,8 +40,8 @@ const Frontend = Settings(
 
 export const edgeSettings = Settings(
   {
-    machines: Type.Record(
-      Type.String({ pattern: EDGE_NAME_PATTERN }),
+    machines: Mapping(
+      Type.String({ pattern: EDGE_NAME_PATTERN, expected: "a name of lowercase letters, digits and '-'" }),
       Settings({ address: Type.String({ minLength: 1, description: 'IP address or host name of the edge machine.' }) }),
       { minProperties: 1, description: 'The machines that run HAProxy outside the cluster, by name; each gets the same haproxy.cfg.' },
     ),
@@ -67,7 +67,7 @@ export const edgeSettings = Settings(
         },
       ),
     ),
-    frontends: Type.Record(Type.String({ pattern: EDGE_NAME_PATTERN }), Frontend, {
+    frontends: Mapping(Type.String({ pattern: EDGE_NAME_PATTERN, expected: "a name of lowercase letters, digits and '-'" }), Frontend, {
       minProperties: 1,
       description: 'HAProxy frontends by name.',
     }),
