@@ -180,13 +180,13 @@ function same(a: Digests, b: Digests): boolean {
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
-/** Whether any of the compiler's source files changed in the last moments before this process started. */
-export function compilerRecentlyChanged(): boolean {
+/** Whether any of the compiler's source files changed in the last moments before this process started (or since). */
+export function compilerRecentlyChanged(compilerRoot = COMPILER_ROOT): boolean {
   const started = Date.now() - process.uptime() * 1000 - MTIME_MARGIN_MS;
   const recent = (rel: string): boolean => {
-    const st = lstatSync(join(COMPILER_ROOT, rel), { throwIfNoEntry: false });
+    const st = lstatSync(join(compilerRoot, rel), { throwIfNoEntry: false });
     if (!st) return false;
-    if (st.isDirectory()) return readdirSync(join(COMPILER_ROOT, rel)).some((n) => recent(`${rel}/${n}`));
+    if (st.isDirectory()) return readdirSync(join(compilerRoot, rel)).some((n) => recent(`${rel}/${n}`));
     return st.mtimeMs >= started;
   };
   return [...COMPILER_FILES, ...COMPILER_DIRS].some(recent);

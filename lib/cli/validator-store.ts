@@ -17,6 +17,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidatorStore } from '../model/validator-code.js';
+import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 
 const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VALIDATOR_DIR = join(COMPILER_ROOT, 'node_modules', '.cache', 'stagecraft', 'validators');
@@ -25,8 +26,12 @@ const MAX_FILES = 400;
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-/** The store in `dir`; a file that cannot be read or written is a miss, never an error. */
-export function diskValidatorStore(dir = VALIDATOR_DIR): ValidatorStore {
+/**
+ * The store in `dir`; a file that cannot be read or written is a miss, never an error. Its
+ * compiler key covers what the fingerprint covers of the compiler in `compilerRoot`
+ * (lib/cli/fingerprint.ts: every file of lib/ and apps/, package.json, the lockfiles, Node.js).
+ */
+export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_ROOT): ValidatorStore {
   const pathOf = (key: string) => join(dir, `${key}.cjs`);
   const cachePathOf = (key: string) => join(dir, `${key}.v8`);
   /** The digest of the code `get` returned for a key, so that the code cache's check does not hash it again. */
@@ -79,6 +84,11 @@ export function diskValidatorStore(dir = VALIDATOR_DIR): ValidatorStore {
       if (bytes[64] !== 0x0a || bytes.toString('latin1', 0, 64) !== sha256(rest)) return undefined;
       if (rest[64] !== 0x0a || rest.toString('latin1', 0, 64) !== digestOf(key, code)) return undefined;
       return rest.subarray(65);
+    },
+    compilerKey() {
+      // the files may be newer than the code running from them (changed while it was loading)
+      if (compilerRecentlyChanged(compilerRoot)) return undefined;
+      return sha256(JSON.stringify([process.version, compilerDigests(compilerRoot)]));
     },
     setCodeCache(key, code, data) {
       try {

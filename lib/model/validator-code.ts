@@ -31,6 +31,12 @@ export interface ValidatorStore {
   /** V8's code cache of `code` kept under `key` by `setCodeCache` with this same code, or undefined. */
   getCodeCache?(key: string, code: string): Uint8Array | undefined;
   setCodeCache?(key: string, code: string, data: Uint8Array): void;
+  /**
+   * A digest of the compiler as it runs: its sources, its lockfiles (the installed packages) and
+   * Node.js; undefined when the running code may be older than its files (one changed just before
+   * the process started). For `derivedText`.
+   */
+  compilerKey?(): string | undefined;
 }
 
 let store: ValidatorStore | undefined;
@@ -84,6 +90,27 @@ export function compileValidator(make: (source: boolean) => AjvInstance, schema:
   const validate = ajv.compile(schema);
   s.set(key, standaloneCode(ajv, validate));
   return validate;
+}
+
+/**
+ * The text `make` returns, when what it derives depends only on the compiler's code and the
+ * packages installed with it (the Kubernetes definitions, from cdk8s-plus's jsii assembly): kept
+ * in the store under `name` and the compiler's key, so that a later run of the same compiler, with
+ * the same packages, reads it instead of deriving it again. Any change to a source of the compiler
+ * or to what is installed is another key. Without a store or a compiler key, `make` runs.
+ */
+export function derivedText(name: string, make: () => string): string {
+  const s = store;
+  const compiler = s?.compilerKey?.();
+  if (!s || compiler === undefined) return make();
+  const key = createHash('sha256')
+    .update(JSON.stringify([KEY_FORMAT, 'derived', name, compiler]))
+    .digest('hex');
+  const kept = s.get(key);
+  if (kept !== undefined) return kept;
+  const text = make();
+  s.set(key, text);
+  return text;
 }
 
 /**
