@@ -15,8 +15,9 @@
 // cold synthesis; one script with a code cache is about 20 ms. Node.js 20 has no compile cache
 // of its own (module.enableCompileCache, Node.js 22.1+), nor a code cache for ES modules.
 // `node --import tsx lib/cli/<command>.ts` still works and runs the same code.
+import { isAscii } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -124,6 +125,8 @@ async function bundle(name, contents, out) {
     target: 'node20',
     metafile: true,
     logLevel: 'error',
+    // no comments nor indentation: a third smaller, and ASCII (see readBundle); names are kept
+    minifyWhitespace: true,
     banner: { js: `var ${IMPORT_META} = { url: require('node:url').pathToFileURL(__filename).href };` },
     define: { 'import.meta': IMPORT_META },
     plugins: [
@@ -201,7 +204,10 @@ function readBundle(out, build) {
   const fd = openSync(out, 'r');
   try {
     const st = fstatSync(fd);
-    return { text: readFileSync(fd, 'utf8'), identity: `${build} ${st.dev} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}` };
+    const bytes = readFileSync(fd);
+    // ASCII (as esbuild writes code) is Latin-1 too: read as such, the text is a copy of the bytes, not decoded
+    const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+    return { text, identity: `${build} ${st.dev} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}` };
   } finally {
     closeSync(fd);
   }
@@ -222,6 +228,8 @@ async function load(name, contents) {
     const started = Date.now();
     const inputs = await bundle(name, contents, out + tmp);
     renameSync(out + tmp, out);
+    // the ES module bundle of an earlier version of this file
+    rmSync(join(CACHE, `${name}.mjs`), { force: true });
     const stamps = stamp(inputs);
     // the build id ties a code cache to this bundle; the bundle just built has none
     build = randomUUID();
