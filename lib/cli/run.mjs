@@ -1,12 +1,13 @@
 // Starts a command (`node lib/cli/run.mjs synth --stage lab` runs lib/cli/synth.ts) fast: the
-// command's TypeScript sources and the packages they use are bundled into one CommonJS script by
-// esbuild and cached in node_modules/.cache/stagecraft/, rebuilt when any source changes, when the
-// project is at another absolute path (the bundle has the paths of its sources written in), or
-// when Node.js or an installed package changes. The script runs through `vm.Script` with V8's
-// code cache of it (kept beside it once a command has run): neither parsing nor compiling the
-// functions a command ran repeats. Plain JavaScript, because it runs before anything can compile
-// TypeScript. The command sets the exit code and the process ends once its output has drained
-// (lib/cli/process.ts).
+// command's TypeScript sources are bundled into one CommonJS script by esbuild, and the packages
+// they use into another, both cached in node_modules/.cache/stagecraft/: the first rebuilt when
+// any source changes or the project is at another absolute path (the bundle has the paths of its
+// sources written in), the second when an installed package or the list of what the sources
+// import from packages changes; both when Node.js changes. Each script runs through `vm.Script`
+// with V8's code cache of it (kept beside it once a command has run): neither parsing nor
+// compiling the functions a command ran repeats, and the packages' cache outlives an edit of the
+// sources. Plain JavaScript, because it runs before anything can compile TypeScript. The command
+// sets the exit code and the process ends once its output has drained (lib/cli/process.ts).
 //
 // Why: `node --import tsx` sends every module, node_modules included, through loader hooks on
 // another thread; for this compiler that was about 1 s of a 1.5 s synthesis (bench/README.md).
@@ -30,34 +31,32 @@ const SELF = fileURLToPath(import.meta.url);
 const MTIME_MARGIN_MS = 2000;
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 /**
- * Packages left out of bundles: only the bundler (never imported by a command). Every other
- * package is bundled: none of the code a command runs finds files next to itself (cdk8s's
- * `Yaml.load` of a URL does, and stacks never read files: apps/manifests.ts); the compiler reads
- * the data files of cdk8s-plus and requires ajv's runtime helpers through the paths of its own
- * sources, which the bundle keeps (see `bundle`).
+ * Packages the sources' bundle may leave to the packages' bundle: every package but typebox
+ * (hundreds of small modules, no files of its own to read, bundled with the sources as before),
+ * and only where Node.js would load them as CommonJS (`packagesPlugin`). None of the code a
+ * command runs finds files next to itself (cdk8s's `Yaml.load` of a URL does, and stacks never
+ * read files: apps/manifests.ts); the compiler reads the data files of cdk8s-plus and requires
+ * ajv's runtime helpers through the paths of its own sources, which the bundle keeps (see `bundle`).
  */
-const EXTERNAL = ['esbuild'];
+const PACKAGES = new Set(Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDependencies }).filter((p) => p !== '@sinclair/typebox'));
 
 /** The commands: the npm scripts that start through this file. */
 const COMMANDS = Object.values(PACKAGE.scripts ?? {}).flatMap((s) => /^node lib\/cli\/run\.mjs ([a-z][a-z-]*)$/.exec(s)?.[1] ?? []);
 
 /**
- * What a bundle depends on besides its sources: where the project is (the bundle holds absolute
- * paths), the Node.js version and the installed version of every package it uses.
+ * What a bundle depends on besides its inputs: where the project is (the bundle holds absolute
+ * paths), Node.js and V8, and the bundler.
  */
 let key;
 function environmentKey() {
   if (key) return key;
-  const versions = Object.fromEntries(
-    ['esbuild', '@sinclair/typebox', ...EXTERNAL].map((p) => {
-      try {
-        return [p, JSON.parse(readFileSync(join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version];
-      } catch {
-        return [p, 'missing'];
-      }
-    }),
-  );
-  key = JSON.stringify({ root: ROOT, node: process.version, v8: process.versions.v8, packages: versions });
+  let esbuild;
+  try {
+    esbuild = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version;
+  } catch {
+    esbuild = 'missing';
+  }
+  key = JSON.stringify({ root: ROOT, node: process.version, v8: process.versions.v8, esbuild });
   return key;
 }
 
@@ -72,14 +71,15 @@ function stamp(files) {
 }
 
 /** The manifest of the bundle when it is current (built from these files, with this key), else undefined. */
-function currentManifest(manifestFile, key) {
+function currentManifest(manifestFile, key, valid) {
   let manifest;
   try {
     manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
   } catch {
     return undefined; // no bundle yet
   }
-  if (manifest.key !== key || typeof manifest.files !== 'object' || typeof manifest.build !== 'string') return undefined;
+  if (manifest.key !== key || typeof manifest.files !== 'object' || typeof manifest.build !== 'string' || !valid(manifest))
+    return undefined;
   const now = stamp(Object.keys(manifest.files));
   return Object.entries(manifest.files).every(([f, s]) => now[f] === s) ? manifest : undefined;
 }
@@ -108,18 +108,75 @@ function stampedFiles(inputs) {
 const IMPORT_META = '__stagecraftImportMeta';
 
 /**
- * Bundles `entry` into `out` (CommonJS) and returns the files it was built from. Modules that
- * find files next to themselves (`import.meta.url`) get their own URL written in, so that they
- * find the same files from inside the bundle; what is left of `import.meta` is the bundle's.
+ * What the sources' bundle runs first: `import.meta` as its own, and `require` answering the
+ * packages from the packages' bundle beside it (whether it runs from here, which gives it that
+ * bundle already run, or in a worker thread, which loads it as a plain CommonJS module).
  */
-async function bundle(name, contents, out) {
+const sourcesBanner = (packagesFile) =>
+  `var ${IMPORT_META} = { url: require('node:url').pathToFileURL(__filename).href };\n` +
+  `require = ((nodeRequire, packages) => (id) => Object.prototype.hasOwnProperty.call(packages, id) ? packages[id] : nodeRequire(id))(require, require(${JSON.stringify(`./${packagesFile}`)}));`;
+
+/** The package a module id names: `ajv/dist/x.js` -> `ajv`, `@scope/name/x` -> `@scope/name`. */
+const packageOf = (id) =>
+  id
+    .split('/')
+    .slice(0, id.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/** Whether Node.js loads the file at `path` as an ES module (its extension, or the `type` of the package.json above it). */
+function isEsModule(path) {
+  if (path.endsWith('.mjs')) return true;
+  if (!path.endsWith('.js')) return false;
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type === 'module';
+    } catch {
+      // no package.json here: the one above
+    }
+  }
+  return false;
+}
+
+/**
+ * Leaves to the packages' bundle each import of a package that Node.js resolves to a CommonJS
+ * file (`resolved`: id -> that file): `require` gives it as `import` would (module.exports as the
+ * default export). What resolves to an ES module is bundled with the sources: its default export
+ * is not module.exports, and esbuild links it as Node.js would only when it sees it.
+ */
+function packagesPlugin(resolved) {
+  const inner = Symbol('resolving');
+  return {
+    name: 'packages',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === inner || !PACKAGES.has(packageOf(args.path))) return undefined;
+        const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: inner });
+        if (r.errors.length > 0 || isEsModule(r.path)) return undefined;
+        // an id that resolves to two files (two installed versions) is bundled where it differs
+        if ((resolved.get(args.path) ?? r.path) !== r.path) return undefined;
+        resolved.set(args.path, r.path);
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/**
+ * Bundles the module text `contents` into `out` (CommonJS) and returns the files it was built
+ * from and, when `packagesFile` is given, the packages it leaves to that bundle (`packagesPlugin`)
+ * by id, with the file each resolves to. Modules that find files next to themselves
+ * (`import.meta.url`) get their own URL written in, so that they find the same files from inside
+ * the bundle; what is left of `import.meta` is the bundle's.
+ */
+async function bundle(name, contents, out, packagesFile) {
   const { build } = await import('esbuild');
+  const resolved = new Map();
   const { metafile } = await build({
     stdin: { contents, resolveDir: ROOT, sourcefile: `lib/cli/${name}.entry.ts`, loader: 'ts' },
     outfile: out,
     absWorkingDir: ROOT,
     bundle: true,
-    external: EXTERNAL,
+    external: ['esbuild'],
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -127,9 +184,9 @@ async function bundle(name, contents, out) {
     logLevel: 'error',
     // no comments nor indentation: a third smaller, and ASCII (see readBundle); names are kept
     minifyWhitespace: true,
-    banner: { js: `var ${IMPORT_META} = { url: require('node:url').pathToFileURL(__filename).href };` },
-    define: { 'import.meta': IMPORT_META },
+    ...(packagesFile ? { banner: { js: sourcesBanner(packagesFile) }, define: { 'import.meta': IMPORT_META } } : {}),
     plugins: [
+      ...(packagesFile ? [packagesPlugin(resolved)] : []),
       {
         name: 'import-meta-url',
         setup(b) {
@@ -141,12 +198,15 @@ async function bundle(name, contents, out) {
       },
     ],
   });
-  return [
-    ...stampedFiles(Object.keys(metafile.inputs).filter((f) => f !== '<stdin>')),
-    relative(ROOT, SELF),
-    'tsconfig.json',
-    'package.json',
-  ];
+  return {
+    inputs: [
+      ...stampedFiles(Object.keys(metafile.inputs).filter((f) => f !== '<stdin>')),
+      relative(ROOT, SELF),
+      'tsconfig.json',
+      'package.json',
+    ],
+    packages: [...resolved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  };
 }
 
 // Node.js 22.1+ keeps compiled code of the modules loaded from here on (node_modules included) on disk; Node.js 20 has no such cache
@@ -213,34 +273,45 @@ function readBundle(out, build) {
   }
 }
 
-/** Builds the bundle `name` of the module text `contents` unless it is current, and runs it: its exports, and a function that keeps V8's code cache of it when there was none. */
-async function load(name, contents) {
+/**
+ * The build id of the bundle `name` (and what its manifest holds), built by `make(file)` unless
+ * its manifest is current for `key` and `valid`. `make` returns the files the bundle was built
+ * from and anything else to keep in the manifest.
+ */
+async function current(name, key, make, valid = () => true) {
   const out = join(CACHE, `${name}.cjs`);
   const manifestFile = join(CACHE, `${name}.json`);
-  const cacheFile = join(CACHE, `${name}.v8`);
-  const key = environmentKey();
-  let build = currentManifest(manifestFile, key)?.build;
-  if (!build) {
-    // each file written beside and renamed into place, the manifest last, so that a command
-    // starting at the same time never reads half a bundle or a manifest of another bundle
-    mkdirSync(dirname(out), { recursive: true });
-    const tmp = `.${process.pid}.tmp`;
-    const started = Date.now();
-    const inputs = await bundle(name, contents, out + tmp);
-    renameSync(out + tmp, out);
-    // the ES module bundle of an earlier version of this file
-    rmSync(join(CACHE, `${name}.mjs`), { force: true });
-    const stamps = stamp(inputs);
-    // the build id ties a code cache to this bundle; the bundle just built has none
-    build = randomUUID();
-    // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
-    // then write no manifest, and the next start bundles again (mtimes can be coarse, hence the margin)
-    const settled = Object.values(stamps).every((s) => s === 'missing' || Number(s.split(' ')[0]) < started - MTIME_MARGIN_MS);
-    if (settled) {
-      writeFileSync(manifestFile + tmp, JSON.stringify({ key, build, files: stamps }));
-      renameSync(manifestFile + tmp, manifestFile);
-    }
+  const manifest = currentManifest(manifestFile, key, valid);
+  if (manifest) return manifest;
+  // each file written beside and renamed into place, the manifest last, so that a command
+  // starting at the same time never reads half a bundle or a manifest of another bundle
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = `.${process.pid}.tmp`;
+  const started = Date.now();
+  const { inputs, ...kept } = await make(out + tmp);
+  renameSync(out + tmp, out);
+  // the ES module bundle of an earlier version of this file
+  rmSync(join(CACHE, `${name}.mjs`), { force: true });
+  const stamps = stamp(inputs);
+  // the build id ties a code cache to this bundle; the bundle just built has none
+  const built = { key, build: randomUUID(), files: stamps, ...kept };
+  // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
+  // then write no manifest, and the next start bundles again (mtimes can be coarse, hence the margin)
+  const settled = Object.values(stamps).every((s) => s === 'missing' || Number(s.split(' ')[0]) < started - MTIME_MARGIN_MS);
+  if (settled) {
+    writeFileSync(manifestFile + tmp, JSON.stringify(built));
+    renameSync(manifestFile + tmp, manifestFile);
   }
+  return built;
+}
+
+/**
+ * Runs the bundle `name` (built `build`) through `vm.Script` with its code cache when there is
+ * one, with `require`: its exports, and a function that keeps V8's code cache of it when there was none.
+ */
+function run(name, build, require) {
+  const out = join(CACHE, `${name}.cjs`);
+  const cacheFile = join(CACHE, `${name}.v8`);
   const { text, identity } = readBundle(out, build);
   const cachedData = readCodeCache(cacheFile, identity);
   // the wrapper Node.js gives a CommonJS module; the same text every time, as the code cache requires
@@ -249,12 +320,46 @@ async function load(name, contents) {
     cachedData,
   });
   const bundled = { exports: {} };
-  script.runInThisContext()(bundled.exports, createRequire(out), bundled, out, dirname(out));
+  script.runInThisContext()(bundled.exports, require ?? createRequire(out), bundled, out, dirname(out));
   const keepCodeCache = () => {
     // after the command ran: the cache holds every function compiled so far, not only the top level
     if (!cachedData || script.cachedDataRejected) writeCodeCache(cacheFile, identity, script.createCachedData());
   };
   return { exports: bundled.exports, keepCodeCache };
+}
+
+/**
+ * Builds the bundles of the module text `contents` (`name`, and `name.packages` of what it
+ * imports from packages) unless they are current, and runs them: the exports, and a function
+ * that keeps V8's code caches of them when there were none.
+ */
+async function load(name, contents) {
+  const key = environmentKey();
+  const packagesName = `${name}.packages`;
+  const sources = await current(
+    name,
+    key,
+    (file) => bundle(name, contents, file, `${packagesName}.cjs`),
+    (m) =>
+      Array.isArray(m.packages) && m.packages.every((p) => Array.isArray(p) && p.length === 2 && p.every((s) => typeof s === 'string')),
+  );
+  const packages = await current(packagesName, JSON.stringify([key, sources.packages]), async (file) => {
+    // by the id the sources require, the very file Node.js would import for it
+    const entry = `module.exports = {\n${sources.packages.map(([id, path]) => `  ${JSON.stringify(id)}: require(${JSON.stringify(path)}),\n`).join('')}};\n`;
+    const { inputs } = await bundle(packagesName, entry, file);
+    return { inputs };
+  });
+  const packagesRun = run(packagesName, packages.build);
+  const nodeRequire = createRequire(join(CACHE, `${name}.cjs`));
+  // the sources' bundle requires the packages' bundle beside it (see sourcesBanner): the one just run
+  const sourcesRun = run(name, sources.build, (id) => (id === `./${packagesName}.cjs` ? packagesRun.exports : nodeRequire(id)));
+  return {
+    exports: sourcesRun.exports,
+    keepCodeCache() {
+      packagesRun.keepCodeCache();
+      sourcesRun.keepCodeCache();
+    },
+  };
 }
 
 /** Runs `command`: its answer from lib/cli/fast.ts when there is one, else the command from its bundle. */

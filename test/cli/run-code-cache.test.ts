@@ -1,7 +1,7 @@
 /**
- * V8's code cache of a command's bundle (lib/cli/run.mjs): kept once a command has run, used by
+ * V8's code cache of a command's bundles (lib/cli/run.mjs): kept once a command has run, used by
  * the next start, and never trusted when it is damaged, rejected by V8, or made from another
- * bundle. Real processes in a project of their own (its own node_modules/.cache), so that the
+ * bundle; the packages' bundle and its cache outlive an edit of the sources. Real processes in a project of their own (its own node_modules/.cache), so that the
  * repository's bundles are left alone.
  */
 import { spawnSync } from 'node:child_process';
@@ -68,6 +68,18 @@ describe('the code cache of a bundle', () => {
     const kept = version(cacheFile());
     expect(synth('lab')).toEqual({ ...first, stdout: first.stdout.replace('(new)', '(unchanged)') });
     expect(version(cacheFile())).toBe(kept);
+  });
+
+  it("of the packages outlives an edit of the sources, which rebuilds only the sources' bundle", () => {
+    const packages = [join(cacheDir, 'synth.packages.cjs'), join(cacheDir, 'synth.packages.v8')].map(version);
+    const sources = version(join(cacheDir, 'synth.cjs'));
+    const file = join(project, 'lib', 'cli', 'synth.ts');
+    const old = statSync(file);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}// edited\n`);
+    utimesSync(file, old.atime, old.mtime); // an edit long ago: the bundle built from it is kept
+    expect(synth('lab')).toEqual({ ...first, stdout: first.stdout.replace('(new)', '(unchanged)') });
+    expect(version(join(cacheDir, 'synth.cjs'))).not.toBe(sources);
+    expect([join(cacheDir, 'synth.packages.cjs'), join(cacheDir, 'synth.packages.v8')].map(version)).toEqual(packages);
   });
 
   it('is made again when damaged, and the command runs as without it', () => {
