@@ -198,13 +198,10 @@ async function bundle(name, contents, out, packagesFile) {
       },
     ],
   });
+  // the packages left out count as inputs too: an install that changes what an id resolves to rebuilds this bundle
+  const inputs = [...Object.keys(metafile.inputs).filter((f) => f !== '<stdin>'), ...[...resolved.values()].map((p) => relative(ROOT, p))];
   return {
-    inputs: [
-      ...stampedFiles(Object.keys(metafile.inputs).filter((f) => f !== '<stdin>')),
-      relative(ROOT, SELF),
-      'tsconfig.json',
-      'package.json',
-    ],
+    inputs: [...stampedFiles(inputs), relative(ROOT, SELF), 'tsconfig.json', 'package.json'],
     packages: [...resolved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   };
 }
