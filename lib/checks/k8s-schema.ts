@@ -3,13 +3,15 @@
  * (installed by `npm ci`, so this works offline): every `k8s.*` interface there carries its
  * OpenAPI name (`docs.custom.schema`, e.g. `io.k8s.api.core.v1.Container#name`), whether each
  * property is optional, and its type. Validators are compiled lazily, once per kind and process.
+ * What is built from the assembly is kept by the CLI's validator store for the next run of the
+ * same compiler with the same packages (`derived`).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import { k8s, plusPackageFile } from '../k8s.js';
 import { FIELD_ENUMS } from './enums.js';
-import { compileValidator } from '../model/validator-code.js';
+import { compileValidator, derivedText } from '../model/validator-code.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
@@ -56,10 +58,111 @@ export interface KindInfo {
 
 const refTo = (fqn: string) => ({ $ref: `k8s#/definitions/${fqn.slice(PREFIX.length)}` });
 
+/** What the jsii assembly gives: the kinds (by `apiVersion/kind`), the definitions and their digest (for the keys of kept validators). */
+interface Derived {
+  readonly kinds: readonly (readonly [string, KindInfo])[];
+  readonly definitions: Record<string, Schema>;
+  readonly digest: string;
+}
+
+/**
+ * The kinds and definitions, read from the assembly of the installed cdk8s-plus (2.5 MB of JSON)
+ * or, when an earlier run of the same compiler with the same packages kept them, from the
+ * validator store (lib/model/validator-code.ts `derivedText`): about 20 ms of a small synthesis.
+ */
+function derived(): Derived {
+  let built: Derived | undefined;
+  const text = derivedText('kubernetes-definitions', () => JSON.stringify((built = buildDefinitions())));
+  if (built) return built;
+  try {
+    const kept = JSON.parse(text) as Derived;
+    if (Array.isArray(kept?.kinds) && typeof kept.definitions === 'object' && typeof kept.digest === 'string') return kept;
+  } catch {
+    // not what was kept: built below
+  }
+  return buildDefinitions();
+}
+
+function buildDefinitions(): Derived {
+  const assembly = JSON.parse(readFileSync(plusPackageFile('.jsii'), 'utf8')) as { types: Record<string, JsiiType> };
+  const types = Object.values(assembly.types).filter((t) => t.fqn.startsWith(PREFIX));
+  const definitions: Record<string, Schema> = {};
+  const kinds: [string, KindInfo][] = [];
+  for (const t of types) {
+    if (t.kind === 'interface') definitions[t.fqn.slice(PREFIX.length)] = definition(t);
+  }
+  const bindings = k8s as unknown as Record<string, { GVK?: { apiVersion: string; kind: string } }>;
+  for (const t of types) {
+    const gvk = t.kind === 'class' && t.base === 'cdk8s.ApiObject' ? bindings[t.name]?.GVK : undefined;
+    const props = assembly.types[`${t.fqn}Props`];
+    if (!gvk || !props) continue;
+    kinds.push([
+      `${gvk.apiVersion}/${gvk.kind}`,
+      { apiVersion: gvk.apiVersion, kind: gvk.kind, openApiName: t.docs?.custom?.schema ?? t.name, fqn: props.fqn },
+    ]);
+    const def = definitions[props.fqn.slice(PREFIX.length)] as { properties: Record<string, Schema>; required: string[] };
+    def.properties = { apiVersion: { const: gvk.apiVersion }, kind: { const: gvk.kind }, ...def.properties };
+    def.required = ['apiVersion', 'kind', ...def.required];
+  }
+  // CRDs of current projects (cert-manager, External Secrets) declare selectableFields (served
+  // from Kubernetes 1.30; an older API server drops it and still serves the CRD): not an error
+  const crdVersion = definitions.CustomResourceDefinitionVersion as { properties?: Record<string, Schema> } | undefined;
+  if (crdVersion?.properties) {
+    crdVersion.properties.selectableFields = {
+      type: 'array',
+      items: { type: 'object', properties: { jsonPath: { type: 'string' } }, required: ['jsonPath'], additionalProperties: false },
+    };
+  }
+  return { kinds, definitions, digest: createHash('sha256').update(JSON.stringify(definitions)).digest('hex') };
+}
+
+function definition(t: JsiiType): Schema {
+  const properties: Record<string, Schema> = {};
+  const required: string[] = [];
+  for (const p of t.properties ?? []) {
+    if (p.static) continue;
+    const openApi = p.docs?.custom?.schema ?? `${t.docs?.custom?.schema}#${p.name}`;
+    // the JSON name is the OpenAPI one: jsii renames some (hostIPC -> hostIpc, $ref -> ref)
+    const json = openApi.slice(openApi.indexOf('#') + 1);
+    const schema = typeSchema(p.type, openApi);
+    const values = FIELD_ENUMS[openApi];
+    const typed = values ? { ...schema, enum: values } : schema;
+    properties[json] = NULLABLE_FIELDS.has(openApi) && typeof typed.type === 'string' ? { ...typed, type: [typed.type, 'null'] } : typed;
+    if (!p.optional) required.push(json);
+  }
+  return { type: 'object', properties, required, additionalProperties: false };
+}
+
+function typeSchema(t: JsiiTypeRef, openApi: string): Schema {
+  if ('primitive' in t) {
+    switch (t.primitive) {
+      case 'string':
+      case 'date':
+        return { type: 'string' };
+      case 'number':
+        return { type: DOUBLE_FIELDS.has(openApi) ? 'number' : 'integer' };
+      case 'boolean':
+        return { type: 'boolean' };
+      default:
+        return {}; // any, json: free-form (RawExtension, JSON)
+    }
+  }
+  if ('collection' in t) {
+    const items = typeSchema(t.collection.elementtype, `${openApi}[]`);
+    const enumItems = FIELD_ENUMS[`${openApi}[]`];
+    const element = enumItems ? { ...items, enum: enumItems } : items;
+    return t.collection.kind === 'array' ? { type: 'array', items: element } : { type: 'object', additionalProperties: element };
+  }
+  if (t.fqn === `${PREFIX}IntOrString`) return { type: ['integer', 'string'] };
+  if (t.fqn === `${PREFIX}Quantity`) return { type: ['string', 'number'], pattern: QUANTITY_PATTERN }; // pattern applies to strings only
+  if (t.fqn.startsWith(PREFIX)) return refTo(t.fqn);
+  return {};
+}
+
 /** The definitions (by jsii name) and kinds (by `apiVersion/kind`) of the assembly; built once per process. */
-class KubernetesSchemas {
-  readonly kinds = new Map<string, KindInfo>();
-  readonly definitions: Record<string, Schema> = {};
+export class KubernetesSchemas {
+  readonly kinds: ReadonlyMap<string, KindInfo>;
+  readonly definitions: Record<string, Schema>;
   // allErrors: report every problem at once; verbose: the parent schema, for "did you mean".
   // Compiling is most of a small synthesis, validating is not: the pod template, say, compiles once
   // as its own function shared by every workload kind (inlineRefs: false), and without ajv's
@@ -69,39 +172,14 @@ class KubernetesSchemas {
   /** One ajv per process for each way of compiling, so that kinds share the definitions' code. */
   private readonly ajvs: { plain?: InstanceType<typeof Ajv>; source?: InstanceType<typeof Ajv> } = {};
   /** The digest of the definitions every kind's schema refers to, for the keys of kept validators. */
-  private definitionsDigest?: string;
+  private readonly definitionsDigest: string;
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor() {
-    const assembly = JSON.parse(readFileSync(plusPackageFile('.jsii'), 'utf8')) as { types: Record<string, JsiiType> };
-    const types = Object.values(assembly.types).filter((t) => t.fqn.startsWith(PREFIX));
-    for (const t of types) {
-      if (t.kind === 'interface') this.definitions[t.fqn.slice(PREFIX.length)] = this.definition(t);
-    }
-    const bindings = k8s as unknown as Record<string, { GVK?: { apiVersion: string; kind: string } }>;
-    for (const t of types) {
-      const gvk = t.kind === 'class' && t.base === 'cdk8s.ApiObject' ? bindings[t.name]?.GVK : undefined;
-      const props = assembly.types[`${t.fqn}Props`];
-      if (!gvk || !props) continue;
-      this.kinds.set(`${gvk.apiVersion}/${gvk.kind}`, {
-        apiVersion: gvk.apiVersion,
-        kind: gvk.kind,
-        openApiName: t.docs?.custom?.schema ?? t.name,
-        fqn: props.fqn,
-      });
-      const def = this.definitions[props.fqn.slice(PREFIX.length)] as { properties: Record<string, Schema>; required: string[] };
-      def.properties = { apiVersion: { const: gvk.apiVersion }, kind: { const: gvk.kind }, ...def.properties };
-      def.required = ['apiVersion', 'kind', ...def.required];
-    }
-    // CRDs of current projects (cert-manager, External Secrets) declare selectableFields (served
-    // from Kubernetes 1.30; an older API server drops it and still serves the CRD): not an error
-    const crdVersion = this.definitions.CustomResourceDefinitionVersion as { properties?: Record<string, Schema> } | undefined;
-    if (crdVersion?.properties) {
-      crdVersion.properties.selectableFields = {
-        type: 'array',
-        items: { type: 'object', properties: { jsonPath: { type: 'string' } }, required: ['jsonPath'], additionalProperties: false },
-      };
-    }
+    const { kinds, definitions, digest } = derived();
+    this.kinds = new Map(kinds);
+    this.definitions = definitions;
+    this.definitionsDigest = digest;
   }
 
   /** An ajv holding the definitions, compiling with `source` when its code is to be kept. */
@@ -109,49 +187,6 @@ class KubernetesSchemas {
     const ajv = new Ajv({ ...KubernetesSchemas.OPTIONS, code: { optimize: false, source } });
     ajv.addSchema({ $id: 'k8s', definitions: this.definitions });
     return ajv;
-  }
-
-  private definition(t: JsiiType): Schema {
-    const properties: Record<string, Schema> = {};
-    const required: string[] = [];
-    for (const p of t.properties ?? []) {
-      if (p.static) continue;
-      const openApi = p.docs?.custom?.schema ?? `${t.docs?.custom?.schema}#${p.name}`;
-      // the JSON name is the OpenAPI one: jsii renames some (hostIPC -> hostIpc, $ref -> ref)
-      const json = openApi.slice(openApi.indexOf('#') + 1);
-      const schema = this.typeSchema(p.type, openApi);
-      const values = FIELD_ENUMS[openApi];
-      const typed = values ? { ...schema, enum: values } : schema;
-      properties[json] = NULLABLE_FIELDS.has(openApi) && typeof typed.type === 'string' ? { ...typed, type: [typed.type, 'null'] } : typed;
-      if (!p.optional) required.push(json);
-    }
-    return { type: 'object', properties, required, additionalProperties: false };
-  }
-
-  private typeSchema(t: JsiiTypeRef, openApi: string): Schema {
-    if ('primitive' in t) {
-      switch (t.primitive) {
-        case 'string':
-        case 'date':
-          return { type: 'string' };
-        case 'number':
-          return { type: DOUBLE_FIELDS.has(openApi) ? 'number' : 'integer' };
-        case 'boolean':
-          return { type: 'boolean' };
-        default:
-          return {}; // any, json: free-form (RawExtension, JSON)
-      }
-    }
-    if ('collection' in t) {
-      const items = this.typeSchema(t.collection.elementtype, `${openApi}[]`);
-      const enumItems = FIELD_ENUMS[`${openApi}[]`];
-      const element = enumItems ? { ...items, enum: enumItems } : items;
-      return t.collection.kind === 'array' ? { type: 'array', items: element } : { type: 'object', additionalProperties: element };
-    }
-    if (t.fqn === `${PREFIX}IntOrString`) return { type: ['integer', 'string'] };
-    if (t.fqn === `${PREFIX}Quantity`) return { type: ['string', 'number'], pattern: QUANTITY_PATTERN }; // pattern applies to strings only
-    if (t.fqn.startsWith(PREFIX)) return refTo(t.fqn);
-    return {};
   }
 
   /** The compiled validator of a kind (compiled on first use), or undefined when 1.25 has no such kind. */
@@ -162,7 +197,6 @@ class KubernetesSchemas {
     const info = this.kinds.get(key);
     if (!info) return undefined;
     // compiled, or loaded when its code was kept by an earlier run (lib/model/validator-code.ts)
-    this.definitionsDigest ??= createHash('sha256').update(JSON.stringify(this.definitions)).digest('hex');
     const v = compileValidator(
       (source) => (source ? (this.ajvs.source ??= this.makeAjv(true)) : (this.ajvs.plain ??= this.makeAjv(false))),
       refTo(info.fqn),
@@ -175,8 +209,7 @@ class KubernetesSchemas {
 }
 
 let schemas: KubernetesSchemas | undefined;
-/** The schemas, read from the installed cdk8s-plus-25 on first use. */
+/** The schemas, read from the installed cdk8s-plus-25 (or kept, see `derived`) on first use. */
 export function kubernetesSchemas(): KubernetesSchemas {
   return (schemas ??= new KubernetesSchemas());
 }
-export type { KubernetesSchemas };

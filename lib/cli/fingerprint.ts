@@ -11,12 +11,24 @@
  * - the compiler: every file below its `lib/` and `apps/`, its `package.json`, `package-lock.json`,
  *   `tsconfig.json`, and `node_modules/.package-lock.json` (what npm installed, with versions and
  *   integrity hashes), and the Node.js version.
- * What is not covered: a file inside node_modules/ edited by hand without npm knowing.
+ * What is not covered: a file inside node_modules/ edited by hand without npm knowing. Within one
+ * process a file is read once while its identity and times stay the same (`fileDigest`).
  *
  * Deleting the file is always safe (the next check compiles in full).
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../errors.js';
@@ -87,6 +99,26 @@ function sha256(bytes: Buffer): string {
 }
 
 /**
+ * The digests of files this process has read, by path, with the file's identity and times when it
+ * was read. A command takes the digests of the same files several times (before compiling and
+ * again when it records, the compiler's sources as the compiler's and as the project's when they
+ * are one, the render cache's key): a file is read again unless its device, inode, size,
+ * modification and change times are all as they were. Only files whose last change (ctime, which
+ * no program can set back) was more than MTIME_MARGIN_MS before the read are remembered: a file
+ * changed again within the same tick of a coarse clock would keep its times (git's "racy clean").
+ */
+const readDigests = new Map<string, { readonly stamp: string; readonly digest: string }>();
+
+function fileDigest(path: string, st: Stats): string {
+  const stamp = `${st.dev} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}`;
+  const known = readDigests.get(path);
+  if (known?.stamp === stamp) return known.digest;
+  const digest = sha256(readFileSync(path));
+  if (Math.max(st.mtimeMs, st.ctimeMs) < Date.now() - MTIME_MARGIN_MS) readDigests.set(path, { stamp, digest });
+  return digest;
+}
+
+/**
  * Adds the digest of `rel` (below `root`) to `out`: a file, each file of a directory (recursively),
  * or `missing`. A symbolic link is recorded by its target and, when `follow`, by what it points at
  * (the compiler reads stage files through links); below `dist/` links are never followed, as
@@ -108,7 +140,7 @@ function hashEntry(root: string, rel: string, out: Digests, follow: boolean, ski
   }
   if (st.isDirectory()) {
     for (const name of readdirSync(path).sort()) hashEntry(root, `${rel}/${name}`, out, follow, skip);
-  } else if (st.isFile()) out[rel] = sha256(readFileSync(path));
+  } else if (st.isFile()) out[rel] = fileDigest(path, st);
   else out[rel] = `other:${st.mode}`;
 }
 
@@ -148,13 +180,13 @@ function same(a: Digests, b: Digests): boolean {
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
-/** Whether any of the compiler's source files changed in the last moments before this process started. */
-export function compilerRecentlyChanged(): boolean {
+/** Whether any of the compiler's source files changed in the last moments before this process started (or since). */
+export function compilerRecentlyChanged(compilerRoot = COMPILER_ROOT): boolean {
   const started = Date.now() - process.uptime() * 1000 - MTIME_MARGIN_MS;
   const recent = (rel: string): boolean => {
-    const st = lstatSync(join(COMPILER_ROOT, rel), { throwIfNoEntry: false });
+    const st = lstatSync(join(compilerRoot, rel), { throwIfNoEntry: false });
     if (!st) return false;
-    if (st.isDirectory()) return readdirSync(join(COMPILER_ROOT, rel)).some((n) => recent(`${rel}/${n}`));
+    if (st.isDirectory()) return readdirSync(join(compilerRoot, rel)).some((n) => recent(`${rel}/${n}`));
     return st.mtimeMs >= started;
   };
   return [...COMPILER_FILES, ...COMPILER_DIRS].some(recent);

@@ -1,18 +1,28 @@
 // Starts a command (`node lib/cli/run.mjs synth --stage lab` runs lib/cli/synth.ts) fast: the
-// command's TypeScript sources are bundled into one JavaScript module by esbuild and cached in
-// node_modules/.cache/stagecraft/, rebuilt when any source changes, when the project is at another
-// absolute path (the bundle has the paths of its sources written in), or when Node.js or an
-// installed package changes version; packages (but typebox) load natively from node_modules.
-// Plain JavaScript, because it runs before anything can compile TypeScript. The command sets the
-// exit code and the process ends once its output has drained (lib/cli/process.ts).
+// command's TypeScript sources are bundled into one CommonJS script by esbuild, and the packages
+// they use into another, both cached in node_modules/.cache/stagecraft/: the first rebuilt when
+// any source changes or the project is at another absolute path (the bundle has the paths of its
+// sources written in), the second when an installed package or the list of what the sources
+// import from packages changes; both when Node.js changes. Each script runs through `vm.Script`
+// with V8's code cache of it (kept beside it once a command has run): neither parsing nor
+// compiling the functions a command ran repeats, and the packages' cache outlives an edit of the
+// sources. Plain JavaScript, because it runs before anything can compile TypeScript. The command
+// sets the exit code and the process ends once its output has drained (lib/cli/process.ts).
 //
 // Why: `node --import tsx` sends every module, node_modules included, through loader hooks on
 // another thread; for this compiler that was about 1 s of a 1.5 s synthesis (bench/README.md).
+// Loading the packages as Node.js does (resolving, reading and compiling hundreds of files, and
+// lexing each CommonJS file for its exports when ESM imports it) was about 100 ms of a 0.45 s
+// cold synthesis; one script with a code cache is about 20 ms. Node.js 20 has no compile cache
+// of its own (module.enableCompileCache, Node.js 22.1+), nor a code cache for ES modules.
 // `node --import tsx lib/cli/<command>.ts` still works and runs the same code.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import module from 'node:module';
+import { isAscii } from 'node:buffer';
+import { createHash, randomUUID } from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import module, { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(ROOT, 'node_modules', '.cache', 'stagecraft');
@@ -20,30 +30,33 @@ const SELF = fileURLToPath(import.meta.url);
 /** Files modified this recently before a build may have changed while it read them. */
 const MTIME_MARGIN_MS = 2000;
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-// packages load from node_modules, except typebox: hundreds of small ES modules (0.1-0.2 s to
-// load one by one), and no files of its own to read, so it is safe to bundle
-const EXTERNAL = Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDependencies }).filter((p) => p !== '@sinclair/typebox');
+/**
+ * Packages the sources' bundle may leave to the packages' bundle: every package but typebox
+ * (hundreds of small modules, no files of its own to read, bundled with the sources as before),
+ * and only where Node.js would load them as CommonJS (`packagesPlugin`). None of the code a
+ * command runs finds files next to itself (cdk8s's `Yaml.load` of a URL does, and stacks never
+ * read files: apps/manifests.ts); the compiler reads the data files of cdk8s-plus and requires
+ * ajv's runtime helpers through the paths of its own sources, which the bundle keeps (see `bundle`).
+ */
+const PACKAGES = new Set(Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDependencies }).filter((p) => p !== '@sinclair/typebox'));
 
 /** The commands: the npm scripts that start through this file. */
 const COMMANDS = Object.values(PACKAGE.scripts ?? {}).flatMap((s) => /^node lib\/cli\/run\.mjs ([a-z][a-z-]*)$/.exec(s)?.[1] ?? []);
 
 /**
- * What a bundle depends on besides its sources: where the project is (the bundle holds absolute
- * paths), the Node.js version and the installed version of every package it uses.
+ * What a bundle depends on besides its inputs: where the project is (the bundle holds absolute
+ * paths), Node.js and V8, and the bundler.
  */
 let key;
 function environmentKey() {
   if (key) return key;
-  const versions = Object.fromEntries(
-    ['esbuild', '@sinclair/typebox', ...EXTERNAL].map((p) => {
-      try {
-        return [p, JSON.parse(readFileSync(join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version];
-      } catch {
-        return [p, 'missing'];
-      }
-    }),
-  );
-  key = JSON.stringify({ root: ROOT, node: process.version, packages: versions });
+  let esbuild;
+  try {
+    esbuild = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version;
+  } catch {
+    esbuild = 'missing';
+  }
+  key = JSON.stringify({ root: ROOT, node: process.version, v8: process.versions.v8, esbuild });
   return key;
 }
 
@@ -57,37 +70,123 @@ function stamp(files) {
   );
 }
 
-function isCurrent(manifestFile, key) {
+/** The manifest of the bundle when it is current (built from these files, with this key), else undefined. */
+function currentManifest(manifestFile, key, valid) {
   let manifest;
   try {
     manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
   } catch {
-    return false; // no bundle yet
+    return undefined; // no bundle yet
   }
-  if (manifest.key !== key || typeof manifest.files !== 'object') return false;
+  if (manifest.key !== key || typeof manifest.files !== 'object' || typeof manifest.build !== 'string' || !valid(manifest))
+    return undefined;
   const now = stamp(Object.keys(manifest.files));
-  return Object.entries(manifest.files).every(([f, s]) => now[f] === s);
+  return Object.entries(manifest.files).every(([f, s]) => now[f] === s) ? manifest : undefined;
 }
 
 /**
- * Bundles `entry` into `out` and returns the files it was built from. Modules that find files
- * next to themselves (`import.meta.url`) get their own URL written in, so that they find the same
- * files from inside the bundle.
+ * The files a bundle is stamped with: its sources, and of each package bundled only its
+ * package.json (an install rewrites it; stamping each of a package's hundreds of files would cost
+ * more than it tells).
  */
-async function bundle(name, contents, out) {
+function stampedFiles(inputs) {
+  const files = new Set();
+  for (const f of inputs) {
+    const parts = f.split(/[\\/]/);
+    const at = parts.lastIndexOf('node_modules');
+    if (at < 0) {
+      files.add(f);
+      continue;
+    }
+    const depth = parts[at + 1]?.startsWith('@') ? 3 : 2;
+    files.add(relative(ROOT, join(ROOT, ...parts.slice(0, at + depth), 'package.json')));
+  }
+  return [...files].sort();
+}
+
+/** What the bundle calls `import.meta`: its own URL, whether it runs from here or in a worker thread (lib/cli/stage-workers.ts). */
+const IMPORT_META = '__stagecraftImportMeta';
+
+/**
+ * What the sources' bundle runs first: `import.meta` as its own, and `require` answering the
+ * packages from the packages' bundle beside it (whether it runs from here, which gives it that
+ * bundle already run, or in a worker thread, which loads it as a plain CommonJS module).
+ */
+const sourcesBanner = (packagesFile) =>
+  `var ${IMPORT_META} = { url: require('node:url').pathToFileURL(__filename).href };\n` +
+  `require = ((nodeRequire, packages) => (id) => Object.prototype.hasOwnProperty.call(packages, id) ? packages[id] : nodeRequire(id))(require, require(${JSON.stringify(`./${packagesFile}`)}));`;
+
+/** The package a module id names: `ajv/dist/x.js` -> `ajv`, `@scope/name/x` -> `@scope/name`. */
+const packageOf = (id) =>
+  id
+    .split('/')
+    .slice(0, id.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/** Whether Node.js loads the file at `path` as an ES module (its extension, or the `type` of the package.json above it). */
+function isEsModule(path) {
+  if (path.endsWith('.mjs')) return true;
+  if (!path.endsWith('.js')) return false;
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type === 'module';
+    } catch {
+      // no package.json here: the one above
+    }
+  }
+  return false;
+}
+
+/**
+ * Leaves to the packages' bundle each import of a package that Node.js resolves to a CommonJS
+ * file (`resolved`: id -> that file): `require` gives it as `import` would (module.exports as the
+ * default export). What resolves to an ES module is bundled with the sources: its default export
+ * is not module.exports, and esbuild links it as Node.js would only when it sees it.
+ */
+function packagesPlugin(resolved) {
+  const inner = Symbol('resolving');
+  return {
+    name: 'packages',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === inner || !PACKAGES.has(packageOf(args.path))) return undefined;
+        const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: inner });
+        if (r.errors.length > 0 || isEsModule(r.path)) return undefined;
+        // an id that resolves to two files (two installed versions) is bundled where it differs
+        if ((resolved.get(args.path) ?? r.path) !== r.path) return undefined;
+        resolved.set(args.path, r.path);
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/**
+ * Bundles the module text `contents` into `out` (CommonJS) and returns the files it was built
+ * from and, when `packagesFile` is given, the packages it leaves to that bundle (`packagesPlugin`)
+ * by id, with the file each resolves to. Modules that find files next to themselves
+ * (`import.meta.url`) get their own URL written in, so that they find the same files from inside
+ * the bundle; what is left of `import.meta` is the bundle's.
+ */
+async function bundle(name, contents, out, packagesFile) {
   const { build } = await import('esbuild');
+  const resolved = new Map();
   const { metafile } = await build({
     stdin: { contents, resolveDir: ROOT, sourcefile: `lib/cli/${name}.entry.ts`, loader: 'ts' },
     outfile: out,
     absWorkingDir: ROOT,
     bundle: true,
-    external: EXTERNAL,
+    external: ['esbuild'],
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     metafile: true,
     logLevel: 'error',
+    // no comments nor indentation: a third smaller, and ASCII (see readBundle); names are kept
+    minifyWhitespace: true,
+    ...(packagesFile ? { banner: { js: sourcesBanner(packagesFile) }, define: { 'import.meta': IMPORT_META } } : {}),
     plugins: [
+      ...(packagesFile ? [packagesPlugin(resolved)] : []),
       {
         name: 'import-meta-url',
         setup(b) {
@@ -99,7 +198,12 @@ async function bundle(name, contents, out) {
       },
     ],
   });
-  return [...Object.keys(metafile.inputs).filter((f) => f !== '<stdin>'), relative(ROOT, SELF), 'tsconfig.json', 'package.json'];
+  // the packages left out count as inputs too: an install that changes what an id resolves to rebuilds this bundle
+  const inputs = [...Object.keys(metafile.inputs).filter((f) => f !== '<stdin>'), ...[...resolved.values()].map((p) => relative(ROOT, p))];
+  return {
+    inputs: [...stampedFiles(inputs), relative(ROOT, SELF), 'tsconfig.json', 'package.json'],
+    packages: [...resolved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  };
 }
 
 // Node.js 22.1+ keeps compiled code of the modules loaded from here on (node_modules included) on disk; Node.js 20 has no such cache
@@ -111,29 +215,148 @@ module.enableCompileCache?.();
  */
 const FAST = ['check', 'synth'];
 
-/** Builds the bundle `name` of the module text `contents` unless it is current, and imports it. */
-async function load(name, contents) {
-  const out = join(CACHE, `${name}.mjs`);
-  const manifestFile = join(CACHE, `${name}.json`);
-  const key = environmentKey();
-  if (!isCurrent(manifestFile, key)) {
-    // each file written beside and renamed into place, the manifest last, so that a command
-    // starting at the same time never reads half a bundle or a manifest of another bundle
-    mkdirSync(dirname(out), { recursive: true });
-    const tmp = `.${process.pid}.tmp`;
-    const started = Date.now();
-    const inputs = await bundle(name, contents, out + tmp);
-    renameSync(out + tmp, out);
-    const stamps = stamp(inputs);
-    // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
-    // then write no manifest, and the next start bundles again (mtimes can be coarse, hence the margin)
-    const settled = Object.values(stamps).every((s) => s === 'missing' || Number(s.split(' ')[0]) < started - MTIME_MARGIN_MS);
-    if (settled) {
-      writeFileSync(manifestFile + tmp, JSON.stringify({ key, files: stamps }));
-      renameSync(manifestFile + tmp, manifestFile);
-    }
+const sha256 = (data) => createHash('sha256').update(data).digest();
+
+/**
+ * V8's code cache of a bundle, in `<name>.v8`: the SHA-256 of the rest (32 bytes), the identity
+ * of the bundle file it was made from (`bundleIdentity`) and a newline, then the data. Used only
+ * when all of it matches (a truncated, edited or stale file is no cache): V8 rejects data of
+ * another V8 version or other flags itself, but takes damaged data, or data made from another
+ * source of the same length, and runs it.
+ */
+function readCodeCache(file, identity) {
+  let bytes;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
   }
-  return import(pathToFileURL(out).href);
+  const rest = bytes.subarray(32);
+  const head = Buffer.from(`${identity}\n`);
+  if (!sha256(rest).equals(bytes.subarray(0, 32)) || !rest.subarray(0, head.length).equals(head)) return undefined;
+  // V8 neither uses nor rejects empty data: no cache
+  return rest.length > head.length ? rest.subarray(head.length) : undefined;
+}
+
+function writeCodeCache(file, identity, data) {
+  try {
+    const rest = Buffer.concat([Buffer.from(`${identity}\n`), data]);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, Buffer.concat([sha256(rest), rest]));
+    renameSync(tmp, file);
+  } catch {
+    // not kept: the next start compiles again
+  }
+}
+
+/**
+ * The text of the bundle file `out` and its identity: the build id of its manifest, and the
+ * device, inode, size, modification and change times of the very file read. A bundle is never
+ * written in place but renamed over, so the file read keeps these as long as it exists, and any
+ * write to it changes its change time (which no program can set back): a code cache made from it
+ * is never taken for another bundle, not even one renamed into place by a concurrent start
+ * between this start's reading of the manifest and of the bundle, nor for a bundle edited by hand.
+ */
+function readBundle(out, build) {
+  const fd = openSync(out, 'r');
+  try {
+    const st = fstatSync(fd);
+    const bytes = readFileSync(fd);
+    // ASCII (as esbuild writes code) is Latin-1 too: read as such, the text is a copy of the bytes, not decoded
+    const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+    return { text, identity: `${build} ${st.dev} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The build id of the bundle `name` (and what its manifest holds), built by `make(file)` unless
+ * its manifest is current for `key` and `valid`. `make` returns the files the bundle was built
+ * from and anything else to keep in the manifest.
+ */
+async function current(name, key, make, valid = () => true) {
+  const out = join(CACHE, `${name}.cjs`);
+  const manifestFile = join(CACHE, `${name}.json`);
+  const manifest = currentManifest(manifestFile, key, valid);
+  if (manifest) return manifest;
+  // each file written beside and renamed into place, the manifest last, so that a command
+  // starting at the same time never reads half a bundle or a manifest of another bundle
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = `.${process.pid}.tmp`;
+  const started = Date.now();
+  const { inputs, ...kept } = await make(out + tmp);
+  renameSync(out + tmp, out);
+  // the ES module bundle of an earlier version of this file
+  rmSync(join(CACHE, `${name}.mjs`), { force: true });
+  const stamps = stamp(inputs);
+  // the build id ties a code cache to this bundle; the bundle just built has none
+  const built = { key, build: randomUUID(), files: stamps, ...kept };
+  // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
+  // then write no manifest, and the next start bundles again (mtimes can be coarse, hence the margin)
+  const settled = Object.values(stamps).every((s) => s === 'missing' || Number(s.split(' ')[0]) < started - MTIME_MARGIN_MS);
+  if (settled) {
+    writeFileSync(manifestFile + tmp, JSON.stringify(built));
+    renameSync(manifestFile + tmp, manifestFile);
+  }
+  return built;
+}
+
+/**
+ * Runs the bundle `name` (built `build`) through `vm.Script` with its code cache when there is
+ * one, with `require`: its exports, and a function that keeps V8's code cache of it when there was none.
+ */
+function run(name, build, require) {
+  const out = join(CACHE, `${name}.cjs`);
+  const cacheFile = join(CACHE, `${name}.v8`);
+  const { text, identity } = readBundle(out, build);
+  const cachedData = readCodeCache(cacheFile, identity);
+  // the wrapper Node.js gives a CommonJS module; the same text every time, as the code cache requires
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, {
+    filename: out,
+    cachedData,
+  });
+  const bundled = { exports: {} };
+  script.runInThisContext()(bundled.exports, require ?? createRequire(out), bundled, out, dirname(out));
+  const keepCodeCache = () => {
+    // after the command ran: the cache holds every function compiled so far, not only the top level
+    if (!cachedData || script.cachedDataRejected) writeCodeCache(cacheFile, identity, script.createCachedData());
+  };
+  return { exports: bundled.exports, keepCodeCache };
+}
+
+/**
+ * Builds the bundles of the module text `contents` (`name`, and `name.packages` of what it
+ * imports from packages) unless they are current, and runs them: the exports, and a function
+ * that keeps V8's code caches of them when there were none.
+ */
+async function load(name, contents) {
+  const key = environmentKey();
+  const packagesName = `${name}.packages`;
+  const sources = await current(
+    name,
+    key,
+    (file) => bundle(name, contents, file, `${packagesName}.cjs`),
+    (m) =>
+      Array.isArray(m.packages) && m.packages.every((p) => Array.isArray(p) && p.length === 2 && p.every((s) => typeof s === 'string')),
+  );
+  const packages = await current(packagesName, JSON.stringify([key, sources.packages]), async (file) => {
+    // by the id the sources require, the very file Node.js would import for it
+    const entry = `module.exports = {\n${sources.packages.map(([id, path]) => `  ${JSON.stringify(id)}: require(${JSON.stringify(path)}),\n`).join('')}};\n`;
+    const { inputs } = await bundle(packagesName, entry, file);
+    return { inputs };
+  });
+  const packagesRun = run(packagesName, packages.build);
+  const nodeRequire = createRequire(join(CACHE, `${name}.cjs`));
+  // the sources' bundle requires the packages' bundle beside it (see sourcesBanner): the one just run
+  const sourcesRun = run(name, sources.build, (id) => (id === `./${packagesName}.cjs` ? packagesRun.exports : nodeRequire(id)));
+  return {
+    exports: sourcesRun.exports,
+    keepCodeCache() {
+      packagesRun.keepCodeCache();
+      sourcesRun.keepCodeCache();
+    },
+  };
 }
 
 /** Runs `command`: its answer from lib/cli/fast.ts when there is one, else the command from its bundle. */
@@ -141,15 +364,20 @@ async function start(command) {
   const argv = process.argv.slice(3);
   if (FAST.includes(command)) {
     const fast = await load('fast', `export { runFast } from './lib/cli/fast.ts';\n`);
-    if (fast.runFast(command, argv)) return;
+    const answered = fast.exports.runFast(command, argv);
+    fast.keepCodeCache();
+    if (answered) return;
   }
   // the command and what starts it: nothing in lib/cli/<command>.ts runs on import
   const bundled = await load(
     command,
-    `export { command } from './lib/cli/${command}.ts';\nexport { runAsProcess } from './lib/cli/process.ts';\n`,
+    `export { command } from './lib/cli/${command}.ts';\nexport { runAsProcess } from './lib/cli/process.ts';\n` +
+      `export { keepValidatorCodeCaches } from './lib/model/validator-code.ts';\n`,
   );
   // the command sets process.exitCode; the process ends when its output has drained
-  bundled.runAsProcess(bundled.command, argv);
+  bundled.exports.runAsProcess(bundled.exports.command, argv);
+  bundled.keepCodeCache();
+  bundled.exports.keepValidatorCodeCaches();
 }
 
 const command = process.argv[2];

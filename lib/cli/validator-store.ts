@@ -6,44 +6,96 @@
  * and is used only when that matches (a truncated or edited file is compiled again); files are
  * written beside and renamed into place. Bounded: once it holds more than MAX_FILES files, the
  * least recently written go.
+ *
+ * Beside `<key>.cjs`, `<key>.v8` keeps V8's code cache of that code: the SHA-256 of the rest of
+ * the file on its first line, then the SHA-256 of the code it was made from, then the data. Used
+ * only when both match (V8 itself checks only the length of the source, so a cache of other code
+ * of the same length would be taken); V8 then rejects data of another V8 version or other flags.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidatorStore } from '../model/validator-code.js';
+import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 
 const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VALIDATOR_DIR = join(COMPILER_ROOT, 'node_modules', '.cache', 'stagecraft', 'validators');
 /** A few hundred validators: every kind and stage-file schema of several compiler versions. */
 const MAX_FILES = 400;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-/** The store in `dir`; a file that cannot be read or written is a miss, never an error. */
-export function diskValidatorStore(dir = VALIDATOR_DIR): ValidatorStore {
+/**
+ * The store in `dir`; a file that cannot be read or written is a miss, never an error. Its
+ * compiler key covers what the fingerprint covers of the compiler in `compilerRoot`
+ * (lib/cli/fingerprint.ts: every file of lib/ and apps/, package.json, the lockfiles, Node.js).
+ */
+export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_ROOT): ValidatorStore {
   const pathOf = (key: string) => join(dir, `${key}.cjs`);
+  const cachePathOf = (key: string) => join(dir, `${key}.v8`);
+  /** The digest of the code `get` returned for a key, so that the code cache's check does not hash it again. */
+  const digests = new Map<string, { code: string; digest: string }>();
+  const digestOf = (key: string, code: string) => {
+    const known = digests.get(key);
+    return known && known.code === code ? known.digest : sha256(code);
+  };
+  const write = (path: string, data: string | Uint8Array) => {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  };
   return {
     get(key) {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = readFileSync(pathOf(key), 'utf8');
+        bytes = readFileSync(pathOf(key));
       } catch {
         return undefined;
       }
-      const newline = text.indexOf('\n');
-      const code = text.slice(newline + 1);
-      return newline > 0 && text.slice(0, newline) === sha256(code) ? code : undefined;
+      // the bytes hashed, not the text: hashing a string encodes it to UTF-8 first (three times slower)
+      const newline = bytes.indexOf(0x0a);
+      const digest = sha256(bytes.subarray(newline + 1));
+      if (newline <= 0 || bytes.toString('latin1', 0, newline) !== digest) return undefined;
+      const code = bytes.toString('utf8', newline + 1);
+      digests.set(key, { code, digest });
+      return code;
     },
     set(key, code) {
       try {
-        mkdirSync(dir, { recursive: true });
-        const tmp = `${pathOf(key)}.${process.pid}.tmp`;
-        writeFileSync(tmp, `${sha256(code)}\n${code}`);
-        renameSync(tmp, pathOf(key));
+        write(pathOf(key), `${sha256(code)}\n${code}`);
+        // a code cache of the code this replaces must never be taken for this code (it is not: its digest differs)
+        rmSync(cachePathOf(key), { force: true });
         evict(dir);
       } catch {
         // not kept: the next run compiles it again
+      }
+    },
+    getCodeCache(key, code) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(cachePathOf(key));
+      } catch {
+        return undefined;
+      }
+      // <64 hex digits of the rest>\n<64 hex digits of the code>\n<data>
+      const rest = bytes.subarray(65);
+      if (bytes[64] !== 0x0a || bytes.toString('latin1', 0, 64) !== sha256(rest)) return undefined;
+      if (rest[64] !== 0x0a || rest.toString('latin1', 0, 64) !== digestOf(key, code)) return undefined;
+      return rest.subarray(65);
+    },
+    compilerKey() {
+      // the files may be newer than the code running from them (changed while it was loading)
+      if (compilerRecentlyChanged(compilerRoot)) return undefined;
+      return sha256(JSON.stringify([process.version, compilerDigests(compilerRoot)]));
+    },
+    setCodeCache(key, code, data) {
+      try {
+        const rest = Buffer.concat([Buffer.from(`${digestOf(key, code)}\n`, 'latin1'), data]);
+        write(cachePathOf(key), Buffer.concat([Buffer.from(`${sha256(rest)}\n`, 'latin1'), rest]));
+      } catch {
+        // not kept: the next run parses the code again
       }
     },
   };
@@ -53,5 +105,8 @@ function evict(dir: string): void {
   const names = readdirSync(dir).filter((n) => n.endsWith('.cjs'));
   if (names.length <= MAX_FILES) return;
   const files = names.map((n) => ({ path: join(dir, n), written: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.written - b.written);
-  for (const f of files.slice(0, files.length - MAX_FILES * 0.8)) rmSync(f.path, { force: true });
+  for (const f of files.slice(0, files.length - MAX_FILES * 0.8)) {
+    rmSync(f.path, { force: true });
+    rmSync(f.path.replace(/\.cjs$/, '.v8'), { force: true });
+  }
 }

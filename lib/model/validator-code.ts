@@ -7,9 +7,15 @@
  * The store that keeps it is given by the CLI (lib/cli/validator-store.ts), the only layer that
  * reads and writes files; without one (tests of a layer, tools), every validator is compiled. A
  * loaded validator is the same code ajv would compile, returning the same errors (test/model/validator-code.test.ts).
+ *
+ * The kept code is several MB (each workload kind's validator holds the pod template's code), and
+ * parsing it and compiling the functions a run calls was a good part of a small synthesis again:
+ * so a store may also keep V8's code cache of it, made once a command has run
+ * (`keepValidatorCodeCaches`), with which V8 neither parses nor compiles those functions again.
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { Script } from 'node:vm';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 
@@ -22,13 +28,36 @@ const standaloneCode = (standaloneModule as unknown as { default: typeof standal
 export interface ValidatorStore {
   get(key: string): string | undefined;
   set(key: string, code: string): void;
+  /** V8's code cache of `code` kept under `key` by `setCodeCache` with this same code, or undefined. */
+  getCodeCache?(key: string, code: string): Uint8Array | undefined;
+  setCodeCache?(key: string, code: string, data: Uint8Array): void;
+  /**
+   * A digest of the compiler as it runs: its sources, its lockfiles (the installed packages) and
+   * Node.js; undefined when the running code may be older than its files (one changed just before
+   * the process started). For `derivedText`.
+   */
+  compilerKey?(): string | undefined;
 }
 
 let store: ValidatorStore | undefined;
 
+/** Kept code loaded without a code cache V8 accepted: its cache is made and kept by `keepValidatorCodeCaches`. */
+let uncached: { store: ValidatorStore; key: string; code: string; script: Script }[] = [];
+
 /** Sets (or, with undefined, removes) the store of the validators compiled from here on. */
 export function useValidatorStore(s: ValidatorStore | undefined): void {
   store = s;
+  uncached = [];
+}
+
+/**
+ * Keeps V8's code cache of each validator loaded without one, holding what the validator has
+ * compiled so far: called when a command has run (lib/cli/run.mjs), so that the functions it
+ * called are in it. Costs a few milliseconds, once.
+ */
+export function keepValidatorCodeCaches(): void {
+  for (const { store: s, key, code, script } of uncached) s.setCodeCache?.(key, code, script.createCachedData());
+  uncached = [];
 }
 
 const requireHere = createRequire(import.meta.url);
@@ -54,7 +83,7 @@ export function compileValidator(make: (source: boolean) => AjvInstance, schema:
     .digest('hex');
   const code = s.get(key);
   if (code !== undefined) {
-    const loaded = load(code);
+    const loaded = load(s, key, code);
     if (loaded) return loaded;
   }
   const ajv = make(true);
@@ -63,11 +92,46 @@ export function compileValidator(make: (source: boolean) => AjvInstance, schema:
   return validate;
 }
 
-/** The validator a standalone module exports (CommonJS, requiring ajv's runtime helpers), or undefined when it does not run. */
-function load(code: string): ValidateFunction | undefined {
+/**
+ * The text `make` returns, when what it derives depends only on the compiler's code and the
+ * packages installed with it (the Kubernetes definitions, from cdk8s-plus's jsii assembly): kept
+ * in the store under `name` and the compiler's key, so that a later run of the same compiler, with
+ * the same packages, reads it instead of deriving it again. Any change to a source of the compiler
+ * or to what is installed is another key. Without a store or a compiler key, `make` runs.
+ */
+export function derivedText(name: string, make: () => string): string {
+  const s = store;
+  const compiler = s?.compilerKey?.();
+  if (!s || compiler === undefined) return make();
+  const key = createHash('sha256')
+    .update(JSON.stringify([KEY_FORMAT, 'derived', name, compiler]))
+    .digest('hex');
+  const kept = s.get(key);
+  if (kept !== undefined) return kept;
+  const text = make();
+  s.set(key, text);
+  return text;
+}
+
+/**
+ * The validator a standalone module exports (CommonJS, requiring ajv's runtime helpers), or
+ * undefined when it does not run; with V8's code cache of it when the store kept one.
+ */
+function load(s: ValidatorStore, key: string, code: string): ValidateFunction | undefined {
   const module = { exports: {} as { default?: unknown } };
+  const kept = s.getCodeCache?.(key, code);
+  // V8 neither uses nor rejects empty data: no cache
+  const cachedData = kept?.length ? kept : undefined;
   try {
-    new Function('module', 'exports', 'require', code)(module, module.exports, requireHere);
+    // the same text every time: V8 uses a code cache only for the source it was made from
+    const script = new Script(`(function (module, exports, require) {${code}\n})`, { filename: `validator-${key}.cjs`, cachedData });
+    (script.runInThisContext() as (m: typeof module, e: typeof module.exports, r: NodeJS.Require) => void)(
+      module,
+      module.exports,
+      requireHere,
+    );
+    // data of another V8 or other flags is rejected: made again after this run
+    if (s.setCodeCache && (!cachedData || script.cachedDataRejected)) uncached.push({ store: s, key, code, script });
   } catch {
     return undefined;
   }

@@ -60,7 +60,7 @@ describe('node lib/cli/run.mjs <command>', () => {
         encoding: 'utf8',
       });
       expect(start).toMatchObject({ status: 0, stderr: '' });
-      expect(readdirSync(join(first, 'node_modules', '.cache', 'stagecraft'))).toContain('synth.mjs');
+      expect(readdirSync(join(first, 'node_modules', '.cache', 'stagecraft'))).toContain('synth.cjs');
 
       const moved = join(base, 'moved');
       renameSync(first, moved); // the original is gone

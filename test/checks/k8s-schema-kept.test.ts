@@ -1,0 +1,139 @@
+/**
+ * The Kubernetes kinds and definitions kept between runs (lib/checks/k8s-schema.ts `derived`,
+ * lib/model/validator-code.ts `derivedText`): read back exactly as built, and never for another
+ * compiler or other installed packages, whose key differs (lib/cli/validator-store.ts `compilerKey`).
+ */
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KubernetesSchemas } from '../../lib/checks/k8s-schema.js';
+import { diskValidatorStore } from '../../lib/cli/validator-store.js';
+import { useValidatorStore, type ValidatorStore } from '../../lib/model/validator-code.js';
+
+/** A store in memory with the compiler key `compiler`, counting what it is asked and given. */
+function memoryStore(compiler: () => string | undefined) {
+  const entries = new Map<string, string>();
+  const s: ValidatorStore & { entries: typeof entries; hits: number; sets: number } = {
+    entries,
+    hits: 0,
+    sets: 0,
+    get(key) {
+      const text = entries.get(key);
+      if (text !== undefined) s.hits++;
+      return text;
+    },
+    set(key, text) {
+      s.sets++;
+      entries.set(key, text);
+    },
+    compilerKey: compiler,
+  };
+  return s;
+}
+
+/** What a KubernetesSchemas holds, as comparable data. */
+const contents = (k: KubernetesSchemas) => ({ kinds: [...k.kinds], definitions: k.definitions });
+
+afterEach(() => useValidatorStore(undefined));
+
+describe('the kinds and definitions kept in the store', () => {
+  const built = contents(new KubernetesSchemas()); // no store: built from the assembly
+
+  it('are read back exactly as built, and give the validators the same keys', () => {
+    const store = memoryStore(() => 'compiler A');
+    useValidatorStore(store);
+    const first = new KubernetesSchemas();
+    expect(store.sets).toBe(1);
+    expect(contents(first)).toEqual(built);
+    first.validator('apps/v1', 'Deployment'); // compiled and kept under a key that names the definitions
+    const keys = [...store.entries.keys()];
+
+    const second = new KubernetesSchemas();
+    expect(store.hits).toBe(1);
+    expect(contents(second)).toEqual(built);
+    second.validator('apps/v1', 'Deployment');
+    expect(store.hits).toBe(2); // the validator kept by the first, under the same key
+    expect([...store.entries.keys()]).toEqual(keys);
+  });
+
+  it('are built again, not read, for another compiler (any other source or installed package)', () => {
+    let compiler = 'compiler A';
+    const store = memoryStore(() => compiler);
+    useValidatorStore(store);
+    new KubernetesSchemas();
+    compiler = 'compiler B';
+    const other = new KubernetesSchemas();
+    expect(store.hits).toBe(0);
+    expect(store.sets).toBe(2);
+    expect(contents(other)).toEqual(built);
+  });
+
+  it('are neither read nor kept when the compiler key is unknown (a source changed as the process started)', () => {
+    const store = memoryStore(() => undefined);
+    useValidatorStore(store);
+    expect(contents(new KubernetesSchemas())).toEqual(built);
+    expect(store.entries.size).toBe(0);
+  });
+
+  it('are built again when what is kept is not what was kept', () => {
+    const store = memoryStore(() => 'compiler A');
+    useValidatorStore(store);
+    new KubernetesSchemas();
+    const [key] = store.entries.keys();
+    for (const text of ['{"kinds":', '{"kinds":{},"definitions":{},"digest":"x"}', 'null']) {
+      store.entries.set(key, text);
+      expect(contents(new KubernetesSchemas())).toEqual(built);
+    }
+  });
+});
+
+describe("the disk store's compiler key", () => {
+  const OLD = 946_684_800; // 2000-01-01: long before this process started
+
+  function compiler(files: Record<string, string>): string {
+    const root = mkdtempSync(join(tmpdir(), 'stagecraft-compiler-key-'));
+    write(root, files);
+    return root;
+  }
+  function write(root: string, files: Record<string, string>, time = OLD): void {
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, rel)), { recursive: true });
+      writeFileSync(join(root, rel), text);
+      utimesSync(join(root, rel), time, time);
+    }
+  }
+
+  it('changes with any source of the compiler, its lockfiles and installed packages, and is unknown right after a change', () => {
+    const root = compiler({
+      'lib/checks/k8s-schema.ts': 'v1',
+      'apps/nginx.ts': 'app',
+      'package.json': '{}',
+      'package-lock.json': '{}',
+      'tsconfig.json': '{}',
+      'node_modules/.package-lock.json': '{"cdk8s-plus-25":"2.22.79"}',
+    });
+    try {
+      const store = diskValidatorStore(join(root, 'store'), root);
+      const keys = new Set([store.compilerKey?.()]);
+      expect(store.compilerKey?.()).toBe([...keys][0]);
+      for (const [rel, text] of [
+        ['lib/checks/k8s-schema.ts', 'v2'],
+        ['lib/checks/enums.ts', 'new file'],
+        ['apps/nginx.ts', 'app 2'],
+        ['node_modules/.package-lock.json', '{"cdk8s-plus-25":"2.22.80"}'],
+        ['package-lock.json', '{"lockfileVersion":3}'],
+      ] as const) {
+        write(root, { [rel]: text });
+        const key = store.compilerKey?.();
+        expect(key).toBeDefined();
+        expect(keys.has(key)).toBe(false);
+        keys.add(key);
+      }
+      write(root, { 'lib/checks/k8s-schema.ts': 'v3' }, Date.now() / 1000);
+      expect(store.compilerKey?.()).toBeUndefined();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

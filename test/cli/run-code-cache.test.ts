@@ -1,0 +1,124 @@
+/**
+ * V8's code cache of a command's bundles (lib/cli/run.mjs): kept once a command has run, used by
+ * the next start, and never trusted when it is damaged, rejected by V8, or made from another
+ * bundle; the packages' bundle and its cache outlive an edit of the sources. Real processes in a project of their own (its own node_modules/.cache), so that the
+ * repository's bundles are left alone.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, repoStage } from '../helpers/cli.js';
+
+let base: string;
+let project: string;
+let cacheDir: string;
+
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), 'stagecraft-code-cache-'));
+  project = join(base, 'project');
+  // old files: run.mjs keeps the bundle it builds
+  for (const p of ['lib', 'apps', 'package.json', 'tsconfig.json'])
+    cpSync(join(REPO, p), join(project, p), { recursive: true, preserveTimestamps: true });
+  mkdirSync(join(project, 'environments'));
+  writeFileSync(join(project, 'environments', 'lab.yaml'), repoStage('lab'));
+  mkdirSync(join(project, 'node_modules'));
+  for (const e of readdirSync(join(REPO, 'node_modules')))
+    if (e !== '.cache') symlinkSync(join(REPO, 'node_modules', e), join(project, 'node_modules', e));
+  cacheDir = join(project, 'node_modules', '.cache', 'stagecraft');
+});
+
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+/** `node lib/cli/run.mjs synth <args>` in the project, without the kept output (each run compiles). */
+function synth(...args: string[]) {
+  rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
+  const r = spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.mjs'), 'synth', ...args], { cwd: project, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const cacheFile = () => join(cacheDir, 'synth.v8');
+/** The file's inode and modification time: a rewrite (renamed into place) changes them. */
+const version = (file: string) => {
+  const st = statSync(file);
+  return `${st.ino} ${st.mtimeMs}`;
+};
+
+describe('the code cache of a bundle', () => {
+  let first: ReturnType<typeof synth>;
+
+  it('is kept by the first start and used, not made again, by the next', () => {
+    first = synth('lab');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^lab: \d+ objects in \d+ files -> dist\/lab\/ \(new\)\n/);
+    expect(readdirSync(cacheDir)).toEqual(expect.arrayContaining(['synth.cjs', 'synth.json', 'synth.v8', 'fast.v8']));
+    const kept = version(cacheFile());
+    expect(synth('lab')).toEqual({ ...first, stdout: first.stdout.replace('(new)', '(unchanged)') });
+    expect(version(cacheFile())).toBe(kept);
+  });
+
+  it("of the packages outlives an edit of the sources, which rebuilds only the sources' bundle", () => {
+    const packages = [join(cacheDir, 'synth.packages.cjs'), join(cacheDir, 'synth.packages.v8')].map(version);
+    const sources = version(join(cacheDir, 'synth.cjs'));
+    const file = join(project, 'lib', 'cli', 'synth.ts');
+    const old = statSync(file);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}// edited\n`);
+    utimesSync(file, old.atime, old.mtime); // an edit long ago: the bundle built from it is kept
+    expect(synth('lab')).toEqual({ ...first, stdout: first.stdout.replace('(new)', '(unchanged)') });
+    expect(version(join(cacheDir, 'synth.cjs'))).not.toBe(sources);
+    expect([join(cacheDir, 'synth.packages.cjs'), join(cacheDir, 'synth.packages.v8')].map(version)).toEqual(packages);
+  });
+
+  it('is made again when damaged, and the command runs as without it', () => {
+    const bytes = readFileSync(cacheFile());
+    bytes[bytes.length - 100] ^= 0xff; // V8 would take this data and run it
+    writeFileSync(cacheFile(), bytes);
+    const damaged = version(cacheFile());
+    expect(synth('lab')).toEqual({ ...first, stdout: first.stdout.replace('(new)', '(unchanged)') });
+    expect(version(cacheFile())).not.toBe(damaged);
+    // and what was made again is used
+    const remade = version(cacheFile());
+    synth('lab');
+    expect(version(cacheFile())).toBe(remade);
+  });
+
+  it('is made again when V8 rejects it', () => {
+    // the file as run.mjs writes it (sha256 of the rest, identity line, data), with data V8 rejects
+    const bytes = readFileSync(cacheFile());
+    const newline = bytes.indexOf(0x0a, 32);
+    const rest = Buffer.concat([bytes.subarray(32, newline + 1), Buffer.alloc(4096, 7)]);
+    writeFileSync(cacheFile(), Buffer.concat([createHash('sha256').update(rest).digest(), rest]));
+    const rejected = version(cacheFile());
+    expect(synth('lab')).toEqual({ ...first, stdout: first.stdout.replace('(new)', '(unchanged)') });
+    expect(version(cacheFile())).not.toBe(rejected);
+    expect(statSync(cacheFile()).size).toBeGreaterThan(4096 + 200);
+  });
+
+  it('is never taken for another bundle, even one of the same length edited in place with its time set back', () => {
+    const bundle = join(cacheDir, 'synth.cjs');
+    // a time that can be set back exactly, and a cache made for the bundle with it
+    const time = 1_600_000_000;
+    utimesSync(bundle, time, time);
+    synth('lab');
+    const text = readFileSync(bundle, 'utf8');
+    expect(text).toContain('Usage: npm run synth');
+    writeFileSync(bundle, text.replace('Usage: npm run synth', 'Usage: npm run SYNTH'));
+    utimesSync(bundle, time, time);
+    const help = synth('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run SYNTH/);
+  });
+});

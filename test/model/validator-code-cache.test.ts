@@ -1,0 +1,171 @@
+/**
+ * V8's code cache of kept validators (lib/model/validator-code.ts, lib/cli/validator-store.ts):
+ * made once a command has run, used by the next load, and never trusted when it is damaged, made
+ * by another V8, or made from other code.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AjvModule from 'ajv';
+import { afterEach, describe, expect, it } from 'vitest';
+import { diskValidatorStore } from '../../lib/cli/validator-store.js';
+import { compileValidator, keepValidatorCodeCaches, useValidatorStore, type ValidatorStore } from '../../lib/model/validator-code.js';
+
+const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
+
+const schema = {
+  type: 'object',
+  properties: { a: { type: 'integer', minimum: 0 }, b: { enum: ['x', 'y'] }, c: { type: 'array', items: { type: 'string' } } },
+  required: ['a'],
+  additionalProperties: false,
+};
+const make = (source: boolean) => new Ajv({ allErrors: true, verbose: true, code: { optimize: false, source } });
+const VALUES = [{ a: -1, b: 'z', c: [1], d: 0 }, { b: 'x' }, { a: 1 }, 'text'];
+/**
+ * A setup text of its own for each test: V8 keeps what it compiled from a source text and name in
+ * memory, and takes that (ignoring any code cache given) when the same text is compiled again.
+ */
+let setups = 0;
+const newSetup = () => `test-${++setups}`;
+
+/** What a validator answers for VALUES, as comparable text. */
+function answers(validate: ReturnType<typeof compileValidator>): string {
+  return JSON.stringify(VALUES.map((v) => [validate(v), validate.errors]));
+}
+
+/** A store in memory that records the code caches it is given and returns what `cacheOf` says. */
+function memoryStore(cacheOf?: (key: string) => Uint8Array | undefined) {
+  const code = new Map<string, string>();
+  const caches = new Map<string, Uint8Array>();
+  const store: ValidatorStore & { code: typeof code; caches: typeof caches; cacheReads: number } = {
+    code,
+    caches,
+    cacheReads: 0,
+    get: (key) => code.get(key),
+    set: (key, text) => void code.set(key, text),
+    getCodeCache(key) {
+      store.cacheReads++;
+      return cacheOf ? cacheOf(key) : caches.get(key);
+    },
+    setCodeCache: (key, _code, data) => void caches.set(key, data),
+  };
+  return store;
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'stagecraft-validator-cache-'));
+
+afterEach(() => useValidatorStore(undefined));
+
+describe('the code cache of a kept validator', () => {
+  it('is made once the validator has run, then used: the validator answers as the compiled one throughout', () => {
+    const setup = newSetup();
+    const compiled = answers(make(false).compile(schema));
+    const store = memoryStore();
+    useValidatorStore(store);
+    compileValidator(make, schema, setup); // compiled, code kept
+    const loaded = compileValidator(make, schema, setup); // loaded without a cache
+    expect(answers(loaded)).toBe(compiled);
+    expect(store.caches.size).toBe(0);
+    keepValidatorCodeCaches();
+    expect(store.caches.size).toBe(1);
+    const [data] = store.caches.values();
+
+    useValidatorStore(store);
+    const cached = compileValidator(make, schema, setup);
+    expect(answers(cached)).toBe(compiled);
+    keepValidatorCodeCaches();
+    // accepted: nothing to make again
+    expect(store.caches.get([...store.caches.keys()][0])).toBe(data);
+  });
+
+  it('is made again when V8 rejects it, and the validator still answers as the compiled one', () => {
+    const setup = newSetup();
+    const compiled = answers(make(false).compile(schema));
+    const store = memoryStore(() => new Uint8Array(4096).fill(7));
+    useValidatorStore(store);
+    compileValidator(make, schema, setup);
+    const loaded = compileValidator(make, schema, setup);
+    expect(store.cacheReads).toBe(1);
+    expect(answers(loaded)).toBe(compiled);
+    keepValidatorCodeCaches();
+    expect(store.caches.size).toBe(1);
+    expect([...store.caches.values()][0].length).not.toBe(4096);
+  });
+
+  it('is not asked for when the store keeps none (a store without code caches works as before)', () => {
+    const setup = newSetup();
+    const code = new Map<string, string>();
+    useValidatorStore({ get: (k) => code.get(k), set: (k, c) => void code.set(k, c) });
+    compileValidator(make, schema, setup);
+    expect(answers(compileValidator(make, schema, setup))).toBe(answers(make(false).compile(schema)));
+    keepValidatorCodeCaches();
+  });
+});
+
+describe('the code caches on disk', () => {
+  /** Keeps the validator's code and its code cache in `dir`; returns the store and the key. */
+  function kept(dir: string, setup: string) {
+    const store = diskValidatorStore(dir);
+    useValidatorStore(store);
+    compileValidator(make, schema, setup);
+    compileValidator(make, schema, setup);
+    keepValidatorCodeCaches();
+    const key = readdirSync(dir)
+      .find((n) => n.endsWith('.v8'))
+      ?.replace(/\.v8$/, '');
+    if (!key) throw new Error('no code cache kept');
+    return { store, key, code: store.get(key) ?? '' };
+  }
+
+  it('returns the data it kept for the same code', () => {
+    const dir = tempDir();
+    try {
+      const { store, key, code } = kept(dir, newSetup());
+      const data = diskValidatorStore(dir).getCodeCache?.(key, code);
+      expect(data?.length).toBeGreaterThan(0);
+      store.setCodeCache?.(key, code, Buffer.from('data'));
+      expect(Buffer.from(diskValidatorStore(dir).getCodeCache?.(key, code) ?? []).toString()).toBe('data');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('returns nothing for a damaged or truncated file', () => {
+    const setup = newSetup();
+    const dir = tempDir();
+    try {
+      const { key, code } = kept(dir, setup);
+      const file = join(dir, `${key}.v8`);
+      const bytes = readFileSync(file);
+      const flipped = Buffer.from(bytes);
+      flipped[bytes.length - 10] ^= 0xff;
+      writeFileSync(file, flipped);
+      expect(diskValidatorStore(dir).getCodeCache?.(key, code)).toBeUndefined();
+      writeFileSync(file, bytes.subarray(0, bytes.length - 1));
+      expect(diskValidatorStore(dir).getCodeCache?.(key, code)).toBeUndefined();
+      writeFileSync(file, '');
+      expect(diskValidatorStore(dir).getCodeCache?.(key, code)).toBeUndefined();
+      // and the validator, loaded without it, still answers as the compiled one
+      useValidatorStore(diskValidatorStore(dir));
+      expect(answers(compileValidator(make, schema, setup))).toBe(answers(make(false).compile(schema)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('returns nothing for other code, even of the same length (V8 compares only lengths)', () => {
+    const dir = tempDir();
+    try {
+      const { key, code } = kept(dir, newSetup());
+      const other = code.replace('minimum', 'maximum');
+      expect(other.length).toBe(code.length);
+      expect(diskValidatorStore(dir).getCodeCache?.(key, other)).toBeUndefined();
+      // new code kept under the key drops the cache of the old
+      diskValidatorStore(dir).set(key, other);
+      expect(readdirSync(dir).filter((n) => n.endsWith('.v8'))).toEqual([]);
+      expect(diskValidatorStore(dir).getCodeCache?.(key, code)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
