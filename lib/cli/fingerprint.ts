@@ -5,16 +5,19 @@
  * inputs produce. Check recomputes them all and compares: any difference at all (a file changed,
  * added, removed, or a symbolic link retargeted) means a full compilation, as without this file.
  *
- * The inputs, all hashed by content (never by modification time):
+ * The inputs, all hashed by content:
  * - the project: every file below `environments/` and `crds/`, `stagecraft.yaml`, and every other
  *   file of the project but dist/, node_modules/, .git/ and .stagecraft/ (a stack may include any);
  * - the compiler: every file below its `lib/` and `apps/`, its `package.json`, `package-lock.json`,
  *   `tsconfig.json`, and `node_modules/.package-lock.json` (what npm installed, with versions and
  *   integrity hashes), and the Node.js version.
- * What is not covered: a file inside node_modules/ edited by hand without npm knowing. Within one
- * process a file is read once while its identity and times stay the same (`fileDigest`).
+ * What is not covered: a file inside node_modules/ edited by hand without npm knowing. A file is
+ * read again unless its device, inode, size, modification and change times are those of the last
+ * read, made more than 2 s after its last change; the digests of such reads are kept in
+ * `.stagecraft/digests.json` for the next command (`fileDigest`). Any write moves a file's change
+ * time to the present, and no program can set it back, so an edited file is always read again.
  *
- * Deleting the file is always safe (the next check compiles in full).
+ * Deleting either file is always safe (the next check reads every file, or compiles in full).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -99,23 +102,72 @@ function sha256(bytes: Buffer): string {
 }
 
 /**
- * The digests of files this process has read, by path, with the file's identity and times when it
- * was read. A command takes the digests of the same files several times (before compiling and
- * again when it records, the compiler's sources as the compiler's and as the project's when they
- * are one, the render cache's key): a file is read again unless its device, inode, size,
- * modification and change times are all as they were. Only files whose last change (ctime, which
- * no program can set back) was more than MTIME_MARGIN_MS before the read are remembered: a file
- * changed again within the same tick of a coarse clock would keep its times (git's "racy clean").
+ * The digests of files read, by path, with the file's identity and times when it was read. A
+ * command takes the digests of the same files several times (before compiling and again when it
+ * records, the compiler's sources as the compiler's and as the project's when they are one, the
+ * render cache's key), and the next command takes them again: a file is read again unless its
+ * device, inode, size, modification and change times are all as they were. Only files whose last
+ * change (ctime, which no program can set back: any write moves it to the present) was more than
+ * MTIME_MARGIN_MS before the read are remembered, so that a file changed again within the same tick
+ * of a coarse clock is read again (git's "racy clean"). They are kept between commands in
+ * DIGESTS_FILE, written with the fingerprint (`keepDigests`).
  */
 const readDigests = new Map<string, { readonly stamp: string; readonly digest: string }>();
+/** The paths whose digest this process took, whose entries are kept. */
+const usedDigests = new Set<string>();
+/** The digests kept by the last command that recorded a fingerprint: a cache, safe to delete. */
+export const DIGESTS_FILE = join(STATE_DIR, 'digests.json');
+/** Projects whose DIGESTS_FILE this process read. */
+const primed = new Set<string>();
 
 function fileDigest(path: string, st: Stats): string {
   const stamp = `${st.dev} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}`;
+  usedDigests.add(path);
   const known = readDigests.get(path);
   if (known?.stamp === stamp) return known.digest;
   const digest = sha256(readFileSync(path));
   if (Math.max(st.mtimeMs, st.ctimeMs) < Date.now() - MTIME_MARGIN_MS) readDigests.set(path, { stamp, digest });
+  else readDigests.delete(path);
   return digest;
+}
+
+/** The digest of the file at `path` read now, whatever is remembered (and remembered instead); undefined when it is no file. */
+function rereadDigest(path: string): string | undefined {
+  readDigests.delete(path);
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  return st?.isFile() ? fileDigest(path, st) : undefined;
+}
+
+/** Takes in the digests the last command of the project in `root` kept (once per process). */
+function primeDigests(root: string): void {
+  if (primed.has(root)) return;
+  primed.add(root);
+  let kept: unknown;
+  try {
+    kept = JSON.parse(readFileSync(join(root, DIGESTS_FILE), 'utf8'));
+  } catch {
+    return; // none yet, or not readable: every file is read
+  }
+  const files = (kept as { format?: unknown; files?: unknown } | null)?.files;
+  if ((kept as { format?: unknown } | null)?.format !== FORMAT || typeof files !== 'object' || files === null) return;
+  for (const [path, entry] of Object.entries(files)) {
+    const { stamp, digest } = (entry ?? {}) as { stamp?: unknown; digest?: unknown };
+    if (typeof stamp === 'string' && typeof digest === 'string' && !readDigests.has(path)) readDigests.set(path, { stamp, digest });
+  }
+}
+
+/** Keeps the digests of the files of the project in `root` and of the compiler that this process took, for the next command. */
+function keepDigests(root: string): void {
+  const inside = [join(root, '/'), join(COMPILER_ROOT, '/')];
+  const files: Record<string, { stamp: string; digest: string }> = {};
+  for (const path of [...usedDigests].sort()) {
+    const entry = readDigests.get(path);
+    if (entry && inside.some((dir) => path.startsWith(dir))) files[path] = entry;
+  }
+  const path = join(root, DIGESTS_FILE);
+  const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
+  writeFileSync(tmp, JSON.stringify({ format: FORMAT, files }));
+  renameSync(tmp, path);
 }
 
 /**
@@ -161,6 +213,7 @@ export function compilerDigests(compilerRoot = COMPILER_ROOT): Digests {
  * so everything but the output, the installed packages and what git and stagecraft keep to themselves.
  */
 export function projectDigests(root: string): Digests {
+  primeDigests(root);
   const entries = readdirSync(root)
     .filter((e) => !NOT_INPUTS.has(e))
     .sort();
@@ -172,6 +225,7 @@ export function projectDigests(root: string): Digests {
  * the entries `skip` names, each relative to the root).
  */
 export function distDigests(root: string, distDir: string, skip: (rel: string) => boolean = () => false): Digests {
+  primeDigests(root);
   return hashAll(root, [distDir], false, (rel) => rel === `${distDir}/${TX_DIR}` || skip(rel));
 }
 
@@ -246,7 +300,9 @@ export function startFingerprint(
         for (const [rel, text] of stageFiles) expected.set(`${distDir}/${stage}/${rel}`, sha256(Buffer.from(text)));
         files += stageFiles.size;
       }
-      for (const [p, d] of expected) if (dist[p] !== d) return false;
+      // a digest taken from what an earlier command kept is checked against the file itself before
+      // it can keep this fingerprint from being written (a damaged DIGESTS_FILE heals here)
+      for (const [p, d] of expected) if (dist[p] !== d && rereadDigest(join(root, p)) !== d) return false;
       let foreign = false;
       for (const p of Object.keys(dist)) {
         if (expected.has(p) || p === distDir) continue;
@@ -268,6 +324,7 @@ export function startFingerprint(
       const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
       writeFileSync(tmp, JSON.stringify(fingerprint));
       renameSync(tmp, path);
+      keepDigests(root);
       return true;
     },
   };
@@ -295,6 +352,7 @@ export function unchangedSinceRecorded(root: string, distDir: string, compilerRo
 
 /** The fingerprint file of the project in `root` when there is one written by this Node.js version in this format. */
 export function readFingerprint(root: string): Fingerprint | undefined {
+  primeDigests(root);
   let fingerprint: Fingerprint;
   try {
     fingerprint = JSON.parse(readFileSync(join(root, FINGERPRINT_FILE), 'utf8')) as Fingerprint;

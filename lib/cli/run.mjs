@@ -382,7 +382,15 @@ async function start(command) {
 
 const command = process.argv[2];
 if (COMMANDS.includes(command)) {
-  await start(command);
+  try {
+    await start(command);
+  } catch (e) {
+    // a bug: its stack, without the line of bundled code Node.js would print above it (one very long line)
+    process.stderr.write(
+      `internal error (a bug in stagecraft; please report it with this output):\n${e instanceof Error ? e.stack : String(e)}\n`,
+    );
+    process.exitCode = 1;
+  }
 } else {
   process.stderr.write(
     `error: ${command ? `there is no command '${command}'` : 'no command given'}\n` +

@@ -1,0 +1,77 @@
+/**
+ * The digests of files kept between commands (lib/cli/fingerprint.ts, DIGESTS_FILE): a file whose
+ * identity and times are as recorded is not read again, and so a kept digest is really used (a
+ * poisoned one shows); a file edited in place, its size and modification time put back, is read
+ * again (its change time moved), so check still finds it.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DIGESTS_FILE, FINGERPRINT_FILE } from '../../lib/cli/fingerprint.js';
+import { REPO, repoStage, runCli, tempProject } from '../helpers/cli.js';
+
+/** `npm run check` in `dir` as a new process starts it: nothing but the files carries over. */
+function check(dir: string) {
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), 'check'], { cwd: dir, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+const kept = (dir: string) => JSON.parse(readFileSync(join(dir, DIGESTS_FILE), 'utf8')) as { files: Record<string, { digest: string }> };
+
+/** A project synthesized twice, the second time more than the margin after the first: lab's files are settled and kept. */
+async function settled(): Promise<{ dir: string; labFile: string }> {
+  const dir = tempProject({ lab: repoStage('lab'), mink8s: repoStage('mink8s') });
+  expect(runCli('synth', [], dir).code).toBe(0);
+  // only files last changed more than 2 s before they are read are kept (a coarse clock's tick)
+  await new Promise((resolve) => setTimeout(resolve, 2100));
+  writeFileSync(join(dir, 'environments/mink8s.yaml'), `${repoStage('mink8s')}# edited\n`);
+  expect(runCli('synth', [], dir).code).toBe(0);
+  const name = readdirSync(join(dir, 'dist/lab')).find((f) => f.endsWith('.yaml'))!;
+  return { dir, labFile: join(dir, 'dist/lab', name) };
+}
+
+describe('digests kept between commands', () => {
+  it('are used for a file whose identity and times are as recorded', async () => {
+    const { dir, labFile } = await settled();
+    const digests = kept(dir);
+    expect(digests.files[labFile]?.digest).toMatch(/^[0-9a-f]{64}$/);
+    // only the project's files and the compiler's are kept
+    expect(Object.keys(digests.files).every((p) => p.startsWith(join(dir, '/')) || p.startsWith(join(REPO, '/')))).toBe(true);
+    const fingerprint = () => statSync(join(dir, FINGERPRINT_FILE), { bigint: true }).mtimeNs;
+    const before = fingerprint();
+    // unchanged: check answers from the fingerprint and records nothing
+    expect(check(dir)).toMatchObject({ code: 0 });
+    expect(fingerprint()).toBe(before);
+    // a wrong kept digest is believed (so kept digests are used): the fingerprint no longer matches,
+    // check compiles in full, finds dist/ current and records a new fingerprint, with the digest read again
+    const right = digests.files[labFile].digest;
+    digests.files[labFile].digest = '0'.repeat(64);
+    writeFileSync(join(dir, DIGESTS_FILE), JSON.stringify(digests));
+    expect(check(dir)).toMatchObject({ code: 0 });
+    expect(fingerprint()).not.toBe(before);
+    expect(kept(dir).files[labFile].digest).toBe(right);
+  });
+
+  it('do not hide a file edited in place with its size and modification time put back', async () => {
+    const { dir, labFile } = await settled();
+    expect(kept(dir).files[labFile]).toBeDefined();
+    const text = readFileSync(labFile, 'utf8');
+    const { atime, mtime } = statSync(labFile);
+    const edited = text.replace('apiVersion: v1', 'apiVersion: v2');
+    expect(edited.length).toBe(text.length);
+    writeFileSync(labFile, edited);
+    utimesSync(labFile, atime, mtime);
+    const found = check(dir);
+    expect(found.code).not.toBe(0);
+    expect(found.out).toContain(labFile.slice(dir.length + 1));
+  });
+
+  it('are ignored when the file is not theirs', async () => {
+    const { dir } = await settled();
+    for (const text of ['not json', '{"format":1,"files":{"x":{"stamp":1}}}', '[]', 'null']) {
+      writeFileSync(join(dir, DIGESTS_FILE), text);
+      expect(check(dir)).toMatchObject({ code: 0 });
+    }
+  });
+});
