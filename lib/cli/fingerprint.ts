@@ -163,8 +163,10 @@ export function compilerRecentlyChanged(): boolean {
 /** What a command compiled and found current, for `record`. */
 export interface Recorded {
   readonly distDir: string;
-  /** The compiled output of every stage (and of dist/delivery/). */
+  /** The compiled output of every stage (and of dist/delivery/), but the files in `digests`. */
   readonly tree: DistTree;
+  /** The SHA-256 of files of the output already hashed, by path from the project root (`dist/qa/inventory.txt`). @default - none */
+  readonly digests?: ReadonlyMap<string, string>;
   /** A project file the command writes or checks itself (the stage-file schema), and its expected text. */
   readonly schema: { readonly file: string; readonly text: string };
   readonly stages: number;
@@ -198,7 +200,7 @@ export function startFingerprint(
   { project, compiler }: InputDigests = { project: projectDigests(root), compiler: compilerDigests() },
 ): { record(r: Recorded): boolean } {
   return {
-    record({ distDir, tree, schema, stages, synthOutput, synthStages, synthFooter, kept }) {
+    record({ distDir, tree, digests, schema, stages, synthOutput, synthStages, synthFooter, kept }) {
       const path = join(root, FINGERPRINT_FILE);
       rmSync(path, { force: true });
       const now = projectDigests(root);
@@ -214,6 +216,8 @@ export function startFingerprint(
         for (const [rel, text] of stageFiles) expected.set(`${distDir}/${stage}/${rel}`, sha256(Buffer.from(text)));
         files += stageFiles.size;
       }
+      for (const [p, d] of digests ?? []) expected.set(p, d);
+      files += digests?.size ?? 0;
       for (const [p, d] of expected) if (dist[p] !== d) return false;
       let foreign = false;
       for (const p of Object.keys(dist)) {
