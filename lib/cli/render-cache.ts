@@ -307,8 +307,16 @@ export function workerRenderCache(shared: SharedRenderCache): RenderCache & { ta
   };
 }
 
+/** How large the cache may grow (see the module comment). */
+export interface CacheBounds {
+  /** @default 512 MiB */
+  readonly maxBytes?: number;
+  /** @default 32 */
+  readonly maxPacks?: number;
+}
+
 /** The render cache of the project in `root`. */
-export function diskRenderCache(root: string): DiskRenderCache {
+export function diskRenderCache(root: string, { maxBytes = MAX_BYTES, maxPacks = MAX_PACKS }: CacheBounds = {}): DiskRenderCache {
   const dir = join(root, RENDER_CACHE_DIR);
   const salt = sha256(JSON.stringify([ENTRY_FORMAT, process.version, compilerDigests()]));
   const writable = !compilerRecentlyChanged();
@@ -358,13 +366,13 @@ export function diskRenderCache(root: string): DiskRenderCache {
         }
       }
       used.clear();
-      evict(dir, salt);
+      evict(dir, salt, maxBytes, maxPacks);
     },
   };
 }
 
 /** Removes what killed processes left, then the least recently used packs beyond the bounds (see the module comment). */
-function evict(dir: string, salt: string): void {
+function evict(dir: string, salt: string, maxBytes: number, maxPacks: number): void {
   const packs: { path: string; size: number; used: number }[] = [];
   for (const name of readdirSafe(dir)) {
     const path = join(dir, name);
@@ -381,15 +389,15 @@ function evict(dir: string, salt: string): void {
   }
   packs.sort((a, b) => b.used - a.used);
   let bytes = packs.reduce((n, p) => n + p.size, 0);
-  if (bytes > MAX_BYTES) {
+  if (bytes > maxBytes) {
     // down to 80 % of the bound, so that eviction does not run at every command
-    while (packs.length && bytes > MAX_BYTES * 0.8) {
+    while (packs.length && bytes > maxBytes * 0.8) {
       const p = packs.pop()!;
       rmSync(p.path, { force: true });
       bytes -= p.size;
     }
   }
-  if (packs.length > MAX_PACKS) merge(dir, salt, packs.slice(MAX_PACKS / 2));
+  if (packs.length > maxPacks) merge(dir, salt, packs.slice(Math.floor(maxPacks / 2)));
 }
 
 /**
