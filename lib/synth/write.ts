@@ -42,6 +42,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
+import { compareCodePoints } from '../model/order.js';
 import type { FileTree } from './output.js';
 
 /** Per stage name, the files of its directory. */
@@ -314,7 +315,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
         } else foreign.push(`${o.distDir}/${entry}${st.isDirectory() ? '/' : ''}`);
       }
     }
-    const problems = [...staged.values()].flatMap((s) => s.problems);
+    // in the order of the stage names, whichever order the stages were compiled in
+    const problems = [...staged].sort(([a], [b]) => compareCodePoints(a, b)).flatMap(([, s]) => s.problems);
     if (problems.length) throw new ProblemsError(problems);
     const renames: Rename[] = [];
     const targets: string[] = [];
