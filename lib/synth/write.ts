@@ -290,8 +290,12 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     // 1. staging: nothing users see changes
     const target = join(o.distDir, stage);
     const owned = new Set(scan.owned);
+    // each directory made once, not once per file (a stage of a large project has thousands)
+    const made = new Set<string>();
     for (const [rel, content] of files) {
-      mkdirSync(dirname(abs(join(into, rel))), { recursive: true });
+      const parent = dirname(abs(join(into, rel)));
+      if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+      made.add(parent);
       if (!owned.has(rel) || !reuse(abs(join(target, rel)), abs(join(into, rel)), content)) writeFileSync(abs(join(into, rel)), content);
     }
     const filled = files.size > 0 || scan.foreign.length > 0;
