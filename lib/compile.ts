@@ -88,6 +88,12 @@ export interface CompileStagesOptions {
   readonly otherPromotions?: readonly PromotionDeclaration[];
   /** How the stages are compiled (lib/cli/stage-workers.ts uses worker threads). @default - one after another, in this thread */
   readonly runStages?: StageRunner;
+  /**
+   * What is kept of each stage's outcome once it is compiled, before the others are: a caller can
+   * write the stage's files and drop them, and its objects (lib/cli/project.ts). A stage whose
+   * outcome comes back without `files` has no entry in `tree`. @default - everything
+   */
+  readonly keep?: (outcome: StageOutcome) => StageOutcome;
 }
 
 export interface Compiled {
@@ -198,9 +204,11 @@ export type StageRunner = (
   sources: readonly StageSource[],
   env: StageEnvironment,
   compile: (source: StageSource, index: number) => StageOutcome,
+  /** Called with each outcome as soon as it is there (from any thread); the runner returns what it returns. */
+  arrived: (outcome: StageOutcome, index: number) => StageOutcome,
 ) => readonly StageOutcome[];
 
-const inSequence: StageRunner = (sources, _env, compile) => sources.map((s, i) => compile(s, i));
+const inSequence: StageRunner = (sources, _env, compile, arrived) => sources.map((s, i) => arrived(compile(s, i), i));
 
 /** Loads, renders, checks one stage; a ProblemsError becomes the outcome's problems, any other error is thrown. */
 export function compileStage(source: StageSource, env: StageEnvironment): StageOutcome {
@@ -288,10 +296,15 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   let failedChecks = false;
   const env: StageEnvironment = { engine: project.delivery?.engine, crds: options.crds, cache: options.cache };
   const runStages = options.runStages ?? inSequence;
-  const outcomes = runStages(sources, env, (source, i) => {
-    options.onStage?.(source.stage, i, sources.length);
-    return compileStage(source, env);
-  });
+  const outcomes = runStages(
+    sources,
+    env,
+    (source, i) => {
+      options.onStage?.(source.stage, i, sources.length);
+      return compileStage(source, env);
+    },
+    (outcome) => options.keep?.(outcome) ?? outcome,
+  );
   // merged in the order of the sources, whichever thread compiled them: the same output either way
   for (const outcome of outcomes) {
     if (outcome.promotion) promotions.push(outcome.promotion);
@@ -299,7 +312,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     if (outcome.delivered) delivered.push(outcome.delivered);
     if (outcome.rendered) {
       rendered.push(outcome.rendered);
-      files.set(outcome.stage, outcome.files!);
+      if (outcome.files) files.set(outcome.stage, outcome.files);
     }
     if (outcome.checks) checks.set(outcome.stage, outcome.checks);
     if (outcome.allowedSecrets) allowedSecrets.set(outcome.stage, outcome.allowedSecrets);
@@ -333,7 +346,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   // a broken stage file is bad input (exit 2); the other stages' findings are shown with it
   if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
-  const tree: DistTree = new Map(rendered.map((r) => [r.stage.name, files.get(r.stage.name)!]));
+  const tree: DistTree = new Map(rendered.flatMap((r) => (files.has(r.stage.name) ? [[r.stage.name, files.get(r.stage.name)!]] : [])));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
   return { stages: rendered, tree, checks, allowedSecrets, declarations };
 }

@@ -249,8 +249,10 @@ export function compilerRecentlyChanged(compilerRoot = COMPILER_ROOT): boolean {
 /** What a command compiled and found current, for `record`. */
 export interface Recorded {
   readonly distDir: string;
-  /** The compiled output of every stage (and of dist/delivery/). */
+  /** The compiled output of every stage (and of dist/delivery/), but the files in `digests`. */
   readonly tree: DistTree;
+  /** The SHA-256 of files of the output already hashed, by path from the project root (`dist/qa/inventory.txt`). @default - none */
+  readonly digests?: ReadonlyMap<string, string>;
   /** A project file the command writes or checks itself (the stage-file schema), and its expected text. */
   readonly schema: { readonly file: string; readonly text: string };
   readonly stages: number;
@@ -284,7 +286,7 @@ export function startFingerprint(
   { project, compiler }: InputDigests = { project: projectDigests(root), compiler: compilerDigests() },
 ): { record(r: Recorded): boolean } {
   return {
-    record({ distDir, tree, schema, stages, synthOutput, synthStages, synthFooter, kept }) {
+    record({ distDir, tree, digests, schema, stages, synthOutput, synthStages, synthFooter, kept }) {
       const path = join(root, FINGERPRINT_FILE);
       rmSync(path, { force: true });
       const now = projectDigests(root);
@@ -300,6 +302,8 @@ export function startFingerprint(
         for (const [rel, text] of stageFiles) expected.set(`${distDir}/${stage}/${rel}`, sha256(Buffer.from(text)));
         files += stageFiles.size;
       }
+      for (const [p, d] of digests ?? []) expected.set(p, d);
+      files += digests?.size ?? 0;
       // a digest taken from what an earlier command kept is checked against the file itself before
       // it can keep this fingerprint from being written (a damaged DIGESTS_FILE heals here)
       for (const [p, d] of expected) if (dist[p] !== d && rereadDigest(join(root, p)) !== d) return false;

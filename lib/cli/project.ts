@@ -2,9 +2,13 @@
  * The project on disk: where stage files and output live, and compiling them. The CLI commands
  * are the only callers; this is where reading files happens.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
+import { setFlagsFromString } from 'node:v8';
+import { DIST_DIR, compileStages, stageLoader, type Compiled, type StageOutcome } from '../compile.js';
+import type { CheckResult } from '../checks/index.js';
+import { imageSubstitutions, type Substitution } from '../transforms/images.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '../promotion.js';
@@ -19,7 +23,7 @@ import {
   type InventoryChanges,
 } from '../synth/inventory.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
-import { compareDist, listFiles, needsRecovery, recover, scanDir, writeTransaction } from '../synth/write.js';
+import { beginTransaction, compareDist, listFiles, needsRecovery, recover, scanDir } from '../synth/write.js';
 import { ENVIRONMENTS_DIR, forgetFingerprint } from './fingerprint.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { WORKERS_ENV, stageWorkers } from './stage-workers.js';
@@ -113,6 +117,12 @@ export interface CompileOptions {
    * stage. @default []
    */
   readonly kept?: readonly PromotionDeclaration[];
+  /**
+   * Output being written (`beginOutput`): each stage's files go there as soon as it is compiled,
+   * and the result's `tree` and `stages` then hold neither those files nor those objects.
+   * @default - everything kept in the result
+   */
+  readonly output?: OutputInProgress;
 }
 
 /**
@@ -122,19 +132,20 @@ export interface CompileOptions {
 export function compile(
   project: Project,
   stages: readonly string[] = project.stages,
-  { sources, onStage, noCache = false, kept = [] }: CompileOptions = {},
+  { sources, onStage, noCache = false, kept = [], output }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
   const cache = noCache ? undefined : diskRenderCache(project.root);
   if (cache) unflushed.push(cache);
-  const compiled = compileStages(
-    stages.map((stage) => ({
-      stage,
-      file: relative(project.root, stagePath(project, stage)),
-      text: sources?.get(stage) ?? readStageFile(project, stage),
-      readSource: (path: string) => readSource(project, path),
-    })),
-    {
+  const stageSources = stages.map((stage) => ({
+    stage,
+    file: relative(project.root, stagePath(project, stage)),
+    text: sources?.get(stage) ?? readStageFile(project, stage),
+    readSource: (path: string) => readSource(project, path),
+  }));
+  const restoreHeap = tightHeap(stageSources.reduce((n, s) => n + s.text.length, 0));
+  try {
+    return compileStages(stageSources, {
       project: existsSync(projectPath) ? { file: PROJECT_FILE, text: readFileSync(projectPath, 'utf8') } : undefined,
       // the delivery objects depend on every stage: planned only when all of them are compiled
       delivery: project.stages.every((s) => stages.includes(s) || kept.some((k) => k.stage === s)),
@@ -144,9 +155,35 @@ export function compile(
       onStage,
       cache,
       runStages: stageWorkers({ root: project.root, cache, setting: process.env[WORKERS_ENV] }),
-    },
-  );
-  return compiled;
+      keep: output?.keep,
+    });
+  } finally {
+    restoreHeap();
+  }
+}
+
+/** Stage files of at least this many bytes in all make a compilation large enough for `tightHeap`. */
+const LARGE_COMPILATION_BYTES = 1024 * 1024;
+/**
+ * How far V8 lets the heap grow past the objects alive after a full collection before the next
+ * one, in percent, while a large compilation runs. V8 chooses up to 300 % when collecting is cheap
+ * next to the program's work, which it is here: a stage's objects die when the stage is compiled,
+ * so the heap filled with garbage up to four times what was alive (the 1,000-app x 4-stage fleet
+ * peaked at 416 MiB of RSS with about 110 MiB alive). 50 % keeps the peak near the live size for
+ * a little more collection work (bench/README.md).
+ */
+const COMPILATION_HEAP_GROWING_PERCENT = 50;
+
+/**
+ * Sets V8's heap growing factor for a compilation of `bytes` of stage files, when it is large and
+ * the process was not started with one; returns what puts the default back.
+ */
+function tightHeap(bytes: number): () => void {
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /heap[-_]growing[-_]percent/.test(a));
+  if (bytes < LARGE_COMPILATION_BYTES || given) return () => {};
+  setFlagsFromString(`--heap-growing-percent=${COMPILATION_HEAP_GROWING_PERCENT}`);
+  // 0 is V8's default: the factor it chooses itself
+  return () => setFlagsFromString('--heap-growing-percent=0');
 }
 
 const unflushed: DiskRenderCache[] = [];
@@ -213,6 +250,8 @@ export interface WrittenStage {
   readonly files: number;
   /** Compared with the inventory that was in `dist/<stage>/` before; undefined when there was none. */
   readonly changes?: InventoryChanges;
+  /** The images the stage's architecture substituted (`images:` of a stage file). */
+  readonly images: readonly Substitution[];
 }
 
 export interface WriteOutputOptions {
@@ -231,6 +270,8 @@ export interface WrittenOutput {
   readonly stages: WrittenStage[];
   /** Stages whose output was removed because their stage file is gone, sorted. */
   readonly removed: string[];
+  /** The SHA-256 of every file written below `dist/`, by path from the project root (`dist/qa/inventory.txt`). */
+  readonly digests: ReadonlyMap<string, string>;
 }
 
 /**
@@ -239,34 +280,119 @@ export interface WrittenOutput {
  * them), and says what changed in each stage compared with the output that was there.
  * @throws Error when the project was not opened as a writer (it must hold the lock)
  */
-export function writeOutput(
-  project: Project,
-  compiled: Compiled,
-  { removeOthers, stageTexts, files, keep }: WriteOutputOptions,
-): WrittenOutput {
+export function writeOutput(project: Project, compiled: Compiled, options: WriteOutputOptions): WrittenOutput {
+  const output = beginOutput(project, options);
+  try {
+    return output.write(compiled);
+  } finally {
+    output.abort();
+  }
+}
+
+/** What the reports need of a stage whose files and objects were dropped once written (`beginOutput`). */
+interface StagedStage {
+  readonly objects: number;
+  readonly files: number;
+  readonly inventory: string;
+  readonly images: readonly Substitution[];
+}
+
+/**
+ * Output being written while stages are compiled: `keep` (give it to `compile`) writes each stage's
+ * files into the staging directory of the write transaction (lib/synth/write.ts) as soon as the
+ * stage is compiled, and drops them and the stage's objects (but the objects of a stage that
+ * declares `delivery:`, which the delivery plan needs), so that the command never holds the
+ * output of every stage at once; `write` then does the transaction. Nothing users see changes
+ * before `write`, and `abort` removes what was staged (call it in a `finally`: after `write`
+ * it does nothing).
+ */
+export interface OutputInProgress {
+  readonly keep: (outcome: StageOutcome) => StageOutcome;
+  /** Writes what `keep` staged and the files of `compiled.tree` (see `writeOutput`). */
+  write(compiled: Compiled): WrittenOutput;
+  abort(): void;
+}
+
+/**
+ * Starts writing output into `dist/` (see `OutputInProgress`). The project must be opened as a writer.
+ * @throws Error when the project was not opened as a writer (it must hold the lock)
+ */
+export function beginOutput(project: Project, { removeOthers, stageTexts, files, keep }: WriteOutputOptions): OutputInProgress {
   if (!project.writer) throw new Error('writeOutput: open the project with openProject(root, { writer }) first, which takes the lock');
-  const distDir = join(project.root, DIST_DIR);
-  const before = new Map(
-    [...compiled.tree.keys()].map((s) => {
-      const path = join(distDir, s, INVENTORY_FILE);
-      return [s, existsSync(path) ? parseInventory(readFileSync(path, 'utf8')) : undefined] as const;
-    }),
-  );
   const projectFiles = new Map([
     ...(files ?? []),
     ...[...(stageTexts ?? [])].map(([stage, text]) => [relative(project.root, stagePath(project, stage)), text] as const),
   ]);
-  // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
-  forgetFingerprint(project.root);
-  const { removed, foreign } = writeTransaction({
-    root: project.root,
-    distDir: DIST_DIR,
-    tree: compiled.tree,
-    removeOthers,
-    keep,
-    files: projectFiles,
-    command: project.writer,
-  });
+  const command = project.writer;
+  const tx = beginTransaction({ root: project.root, distDir: DIST_DIR, removeOthers, keep, files: projectFiles, command });
+  const staged = new Map<string, StagedStage>();
+  /** Digests of the files written (path below the root -> SHA-256), for the fingerprint (lib/cli/fingerprint.ts). */
+  const digests = new Map<string, string>();
+  const digestFiles = (stage: string, tree: FileTree) => {
+    for (const [rel, text] of tree) digests.set(`${DIST_DIR}/${stage}/${rel}`, createHash('sha256').update(text).digest('hex'));
+  };
+  return {
+    keep(outcome) {
+      const { files: tree, rendered, ...rest } = outcome;
+      // a stage with problems stops the command: nothing to write
+      if (!tree || !rendered || outcome.problems.length || outcome.failedChecks) return outcome;
+      tx.stage(outcome.stage, tree);
+      digestFiles(outcome.stage, tree);
+      const objects = rendered.charts.flatMap((c) => c.objects);
+      staged.set(outcome.stage, {
+        objects: objects.length,
+        files: tree.size,
+        inventory: tree.get(INVENTORY_FILE)!,
+        images: imageSubstitutions(objects),
+      });
+      return { ...rest, rendered: { ...rendered, charts: [], nodeFiles: [] }, ...(rest.checks ? { checks: slimChecks(rest.checks) } : {}) };
+    },
+    write(compiled) {
+      const distDir = join(project.root, DIST_DIR);
+      const before = new Map(
+        [...compiled.tree.keys(), ...staged.keys()].map((s) => {
+          const path = join(distDir, s, INVENTORY_FILE);
+          return [s, existsSync(path) ? parseInventory(readFileSync(path, 'utf8')) : undefined] as const;
+        }),
+      );
+      for (const [stage, tree] of compiled.tree) digestFiles(stage, tree);
+      // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
+      forgetFingerprint(project.root);
+      const { removed, foreign } = tx.commit(compiled.tree);
+      return { ...report(project, compiled, staged, before, foreign), removed, digests };
+    },
+    abort: () => tx.abort(),
+  };
+}
+
+/** The findings and exceptions of a stage's checks, naming their objects without holding them (see `describeObject`). */
+function slimChecks(checks: CheckResult): CheckResult {
+  const named = new Map<KubeObject, KubeObject>();
+  const slim = (o: KubeObject): KubeObject => {
+    // a nameless object is named by its place (lib/model/object.ts): kept as it is
+    if (typeof o.metadata?.name !== 'string') return o;
+    let s = named.get(o);
+    if (!s) {
+      const { name, namespace } = o.metadata;
+      s = { apiVersion: o.apiVersion, kind: o.kind, metadata: namespace === undefined ? { name } : { name, namespace } };
+      named.set(o, s);
+    }
+    return s;
+  };
+  return {
+    ...checks,
+    findings: checks.findings.map((f) => ({ ...f, object: slim(f.object) })),
+    exceptions: checks.exceptions.map((e) => ({ ...e, object: slim(e.object) })),
+  };
+}
+
+function report(
+  project: Project,
+  compiled: Compiled,
+  staged: ReadonlyMap<string, StagedStage>,
+  before: ReadonlyMap<string, ReturnType<typeof parseInventory> | undefined>,
+  foreign: readonly string[],
+): Omit<WrittenOutput, 'removed' | 'digests'> {
   if (foreign.length) {
     project.log(
       formatProblem({
@@ -278,16 +404,23 @@ export function writeOutput(
     );
   }
   const stages = compiled.stages.map((r) => {
-    const stageFiles = compiled.tree.get(r.stage.name)!;
     const old = before.get(r.stage.name);
+    const stageFiles = compiled.tree.get(r.stage.name);
+    const s: StagedStage = staged.get(r.stage.name) ?? {
+      objects: r.charts.reduce((n, c) => n + c.objects.length, 0),
+      files: stageFiles!.size,
+      inventory: stageFiles!.get(INVENTORY_FILE)!,
+      images: imageSubstitutions(r.charts.flatMap((c) => c.objects)),
+    };
     return {
       stage: r.stage.name,
-      objects: r.charts.reduce((n, c) => n + c.objects.length, 0),
-      files: stageFiles.size,
-      changes: old && compareInventories(old, parseInventory(stageFiles.get(INVENTORY_FILE)!)),
+      objects: s.objects,
+      files: s.files,
+      images: s.images,
+      changes: old && compareInventories(old, parseInventory(s.inventory)),
     };
   });
-  return { stages, removed };
+  return { stages };
 }
 
 /** `qa: 14 objects in 5 files -> dist/qa/ (1 added, 1 changed, 0 removed)`, then the objects. */

@@ -1,37 +1,69 @@
 /**
- * The render cache on disk: `.stagecraft/cache/render/` (git-ignored, safe to delete at any time),
- * one file per app, named by the SHA-256 of the app's key (lib/synth/render.ts, `appCacheKey`: the
- * stage context, the app's stack and settings, the delivery settings) together with the digests of
- * the compiler's sources, lockfiles and installed packages (lib/cli/fingerprint.ts) and the Node.js
- * version. So an entry is only ever found by a run of the same compiler on the same app.
+ * The render cache on disk: `.stagecraft/cache/render/` (git-ignored, safe to delete at any time).
+ * An entry is an app's rendered objects, named by the SHA-256 of the app's key (lib/synth/render.ts,
+ * `appCacheKey`: the stage context, the app's stack and settings, the delivery settings) together
+ * with the digests of the compiler's sources, lockfiles and installed packages
+ * (lib/cli/fingerprint.ts) and the Node.js version. So an entry is only ever found by a run of the
+ * same compiler on the same app.
  *
- * Safety: a file holds the SHA-256 of its content on its first line and is read only when that
- * matches (a truncated or edited entry is a miss); entries are written to a staging directory
- * as they are made and renamed into place only when the command succeeded (`flush`; a failed
- * command removes its staging directory when it returns (`discard`, from main), and one left by a killed process is
- * removed by the next flush); only objects that survive JSON exactly are stored (no undefined, -0, NaN, class
- * instances). Nothing is stored when a compiler source changed just before the command started
- * (the running code might not be what the digests describe). Bounded: after a run, the least
- * recently used entries go until at most MAX_ENTRIES files and MAX_BYTES bytes remain. Entries
- * are written only when the command succeeded (`flush`).
+ * Packed: the entries a run makes go into a few pack files (one per thread that renders, and one
+ * per stage a worker thread compiles), not one file per app: a cold run of a 1,000-app x 4-stage
+ * fleet created 4,000 files, which cost seconds of system time. A pack is the entries' JSON one
+ * after another, then its index (name, offset, length and SHA-256 of each entry), then a trailer
+ * of fixed length giving the index's offset, length and SHA-256. Packs are named
+ * `<salt>-<unique>.pack`, the salt being the compiler's digests, so that only the packs of this
+ * compiler are read.
+ *
+ * Safety: an entry is read only when the SHA-256 of its bytes is the one its pack's index gives,
+ * and an index only when its trailer is whole and its SHA-256 matches (a truncated or edited pack
+ * or entry is a miss, never a wrong hit); packs are written to a staging directory as entries are
+ * made and renamed into place only when the command succeeded (`flush`; a failed command removes
+ * its staging directory when it returns (`discard`, from main), and one left by a killed process
+ * is removed by the next flush); only objects that survive JSON exactly are stored (no undefined,
+ * -0, NaN, class instances). Nothing is stored when a compiler source changed just before the
+ * command started (the running code might not be what the digests describe).
+ *
+ * Bounded, least recently used first: a pack's modification time is the last time one of its
+ * entries was read (set at the flush). After a run, the least recently used packs go until at
+ * most MAX_BYTES remain; beyond MAX_PACKS packs (each run that renders something adds one), the
+ * least recently used packs but the MAX_PACKS / 2 most recent are merged into one.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
+import { basename, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { CachedApp, RenderCache } from '../synth/render.js';
-import { STATE_DIR } from '../synth/write.js';
+import { STATE_DIR, crashPoint } from '../synth/write.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
-const MAX_ENTRIES = 50_000;
 const MAX_BYTES = 512 * 1024 * 1024;
-/** The staging directories of entries not yet flushed: `.staging-<pid>-<random>/`. */
+/** Packs kept before the least recently used are merged (each is opened when the cache is first read). */
+const MAX_PACKS = 32;
+/** The staging directories of packs not yet flushed: `.staging-<pid>-<random>/`. */
 const STAGING_PREFIX = '.staging-';
-/** Bumped whenever what an entry holds changes, so that older entries are never read. */
-const ENTRY_FORMAT = 2;
+const PACK_SUFFIX = '.pack';
+/** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
+const ENTRY_FORMAT = 3;
+/** The last line of a pack: magic, index offset and length (16 digits each), SHA-256 of the index. */
+const TRAILER = /^\nstagecraft-render-pack (\d{16}) (\d{16}) ([0-9a-f]{64})\n$/;
+const TRAILER_BYTES = '\nstagecraft-render-pack '.length + 16 + 1 + 16 + 1 + 64 + 1;
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 /** Whether `value` comes back from JSON.parse(JSON.stringify(value)) exactly. */
@@ -45,24 +77,135 @@ function jsonExact(value: unknown): boolean {
   return false;
 }
 
+/** One entry of a pack's index: its name, where its bytes are, and their SHA-256. */
+type IndexEntry = readonly [name: string, offset: number, length: number, digest: string];
+
+function isIndex(value: unknown, end: number): value is IndexEntry[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (e) =>
+        Array.isArray(e) &&
+        e.length === 4 &&
+        typeof e[0] === 'string' &&
+        Number.isSafeInteger(e[1]) &&
+        Number.isSafeInteger(e[2]) &&
+        e[1] >= 0 &&
+        e[2] >= 0 &&
+        e[1] + e[2] <= end &&
+        typeof e[3] === 'string',
+    )
+  );
+}
+
+function readAt(fd: number, offset: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  let read = 0;
+  while (read < length) {
+    const n = readSync(fd, buffer, read, length - read, offset + read);
+    if (n === 0) break;
+    read += n;
+  }
+  return read === length ? buffer : buffer.subarray(0, read);
+}
+
+/** The index of the pack at `path`; undefined when the pack is not whole (truncated, edited, not a pack). */
+export function readPackIndex(path: string): IndexEntry[] | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size < TRAILER_BYTES) return undefined;
+    const m = TRAILER.exec(readAt(fd, size - TRAILER_BYTES, TRAILER_BYTES).toString('latin1'));
+    if (!m) return undefined;
+    const offset = Number(m[1]);
+    const length = Number(m[2]);
+    if (offset + length + TRAILER_BYTES !== size) return undefined;
+    const bytes = readAt(fd, offset, length);
+    if (sha256(bytes) !== m[3]) return undefined;
+    const index: unknown = JSON.parse(bytes.toString('utf8'));
+    return isIndex(index, offset) ? index : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The bytes of one entry, when they are still those its index describes. */
+function readEntry(path: string, offset: number, length: number, digest: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined; // removed meanwhile (by another command's eviction)
+  }
+  try {
+    const bytes = readAt(fd, offset, length);
+    return bytes.length === length && sha256(bytes) === digest ? bytes : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A pack being written: entries appended as they come, sealed with its index and trailer. */
+class PackWriter {
+  private readonly fd: number;
+  private readonly index: IndexEntry[] = [];
+  private offset = 0;
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'wx');
+  }
+  get entries(): number {
+    return this.index.length;
+  }
+  add(name: string, bytes: Buffer): void {
+    writeSync(this.fd, bytes, 0, bytes.length, this.offset);
+    this.index.push([name, this.offset, bytes.length, sha256(bytes)]);
+    this.offset += bytes.length;
+  }
+  /** Writes the index and the trailer, and closes the file. */
+  seal(): void {
+    const index = Buffer.from(JSON.stringify(this.index));
+    const trailer = `\nstagecraft-render-pack ${String(this.offset).padStart(16, '0')} ${String(index.length).padStart(16, '0')} ${sha256(index)}\n`;
+    crashPoint('cache-entries');
+    writeSync(this.fd, index, 0, index.length, this.offset);
+    writeSync(this.fd, trailer, this.offset + index.length, 'latin1');
+    closeSync(this.fd);
+  }
+  /** Closes the file unsealed (it is thrown away with its staging directory). */
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** A unique pack file name for the cache salted with `salt`. */
+function packName(salt: string): string {
+  return `${salt.slice(0, 16)}-${Date.now().toString(36)}-${process.pid}-${threadId}-${randomBytes(4).toString('hex')}${PACK_SUFFIX}`;
+}
+
 export interface DiskRenderCache extends RenderCache {
-  /** Hits and misses of this run. */
+  /** Hits and misses of this run, and entries stored by its flushes. */
   readonly stats: { hits: number; misses: number; stored: number };
   /**
-   * Writes the entries `set` since the last flush (a command calls it once it has succeeded, so
-   * that a failed command leaves no file behind), then removes the least recently used entries
-   * beyond the bounds.
+   * Puts the packs written since the last flush in place (a command calls it once it has
+   * succeeded, so that a failed command leaves no file behind), then removes the least recently
+   * used packs beyond the bounds.
    */
   flush(): void;
   /**
-   * What a worker thread needs to read and write this cache (`workerRenderCache`): entries it
-   * makes go to this cache's staging directory (made now), and are written by this cache's
+   * What a worker thread needs to read and write this cache (`workerRenderCache`): packs it
+   * writes go to this cache's staging directory (made now), and are put in place by this cache's
    * `flush` once handed back with `adopt`.
    */
   shared(): SharedRenderCache;
-  /** Takes over what a worker's cache read and staged. */
+  /** Takes over what a worker's cache read and wrote. */
   adopt(taken: TakenEntries): void;
-  /** Removes the entries staged since the last flush (a command that failed, or did not flush). */
+  /** Removes the packs written since the last flush (a command that failed, or did not flush). */
   discard(): void;
 }
 
@@ -74,80 +217,106 @@ export interface SharedRenderCache {
   readonly staging?: string;
 }
 
-/** What a worker thread's cache read and staged, handed back to the main thread's cache. */
+/** What a worker thread's cache read and wrote, handed back to the main thread's cache. */
 export interface TakenEntries {
   readonly stats: { readonly hits: number; readonly misses: number };
-  /** Place in the cache -> staged file. */
-  readonly pending: readonly (readonly [string, string])[];
+  /** Sealed packs in the staging directory, with their number of entries. */
+  readonly packs: readonly (readonly [string, number])[];
+  /** Packs entries were read from (their use is recorded at the flush). */
   readonly used: readonly string[];
 }
 
-/** Where entries go, and how they are read and staged: shared by the main thread's cache and workers'. */
+/** Where entries are found, and how they are read and written: shared by the main thread's cache and workers'. */
 function entryStore(dir: string, salt: string, staging: () => string | undefined) {
-  const pathOf = (key: string) => {
-    const name = sha256(`${salt}\n${key}`);
-    return join(dir, name.slice(0, 2), `${name}.json`);
-  };
+  const nameOf = (key: string) => sha256(`${salt}\n${key}`);
   const stats = { hits: 0, misses: 0, stored: 0 };
-  /** Entries written to the staging directory, by their place in the cache. */
-  const pending = new Map<string, string>();
-  /** Entries read: marked as used at the flush (the least recently used are evicted first). */
-  const used: string[] = [];
+  /** Name -> where its entries are, read from the indexes of this compiler's packs at the first `get`. */
+  let found: Map<string, { pack: string; offset: number; length: number; digest: string }[]> | undefined;
+  let writer: PackWriter | undefined;
+  /** Packs sealed since the last flush (or take), with their number of entries. */
+  const sealed: [string, number][] = [];
+  /** Packs read from: marked as used at the flush (the least recently used are evicted first). */
+  const used = new Set<string>();
+  const load = () => {
+    found = new Map();
+    const prefix = `${salt.slice(0, 16)}-`;
+    for (const name of readdirSafe(dir)) {
+      if (!name.startsWith(prefix) || !name.endsWith(PACK_SUFFIX)) continue;
+      const pack = join(dir, name);
+      for (const [entry, offset, length, digest] of readPackIndex(pack) ?? []) {
+        const at = found.get(entry) ?? [];
+        at.push({ pack, offset, length, digest });
+        found.set(entry, at);
+      }
+    }
+    return found;
+  };
   const cache: RenderCache = {
     get(key) {
-      const path = pathOf(key);
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        stats.misses++;
-        return undefined;
+      for (const { pack, offset, length, digest } of (found ?? load()).get(nameOf(key)) ?? []) {
+        const bytes = readEntry(pack, offset, length, digest);
+        if (!bytes) continue;
+        stats.hits++;
+        used.add(pack);
+        return JSON.parse(bytes.toString('utf8')) as CachedApp;
       }
-      const newline = text.indexOf('\n');
-      const body = text.slice(newline + 1);
-      if (newline < 0 || text.slice(0, newline) !== sha256(body)) {
-        stats.misses++;
-        return undefined;
-      }
-      stats.hits++;
-      used.push(path);
-      return JSON.parse(body) as CachedApp;
+      stats.misses++;
+      return undefined;
     },
     set(key, app) {
       if (!jsonExact(app.objects)) return;
-      const dir = staging();
-      if (!dir) return;
-      const path = pathOf(key);
-      const staged = join(dir, basename(path));
-      const body = JSON.stringify(app);
-      writeFileSync(staged, `${sha256(body)}\n${body}`);
-      pending.set(path, staged);
+      const into = staging();
+      if (!into) return;
+      writer ??= new PackWriter(join(into, packName(salt)));
+      writer.add(nameOf(key), Buffer.from(JSON.stringify(app)));
     },
   };
-  return { cache, stats, pending, used };
+  /** Seals the pack being written, if any. */
+  const seal = () => {
+    if (!writer) return;
+    writer.seal();
+    sealed.push([writer.path, writer.entries]);
+    writer = undefined;
+  };
+  /** Closes the pack being written without sealing it. */
+  const drop = () => {
+    writer?.close();
+    writer = undefined;
+    sealed.length = 0;
+  };
+  return { cache, stats, sealed, used, seal, drop };
 }
 
 /**
- * The render cache of a worker thread: reads the cache in `shared.dir`, stages entries in the main
- * thread's staging directory; `take` hands what it read and staged since the last `take` back
- * for the main thread's `adopt` and `flush`.
+ * The render cache of a worker thread: reads the cache in `shared.dir`, writes packs in the main
+ * thread's staging directory; `take` seals the pack of what it wrote since the last `take` and
+ * hands it and what it read back for the main thread's `adopt` and `flush`.
  */
 export function workerRenderCache(shared: SharedRenderCache): RenderCache & { take(): TakenEntries } {
   const store = entryStore(shared.dir, shared.salt, () => shared.staging);
   return {
     ...store.cache,
     take() {
-      // what was read and staged since the last take, so that nothing is handed back twice
-      const taken = { stats: { ...store.stats }, pending: [...store.pending], used: store.used.splice(0) };
+      store.seal();
+      // what was read and written since the last take, so that nothing is handed back twice
+      const taken = { stats: { ...store.stats }, packs: store.sealed.splice(0), used: [...store.used] };
       store.stats.hits = store.stats.misses = 0;
-      store.pending.clear();
+      store.used.clear();
       return taken;
     },
   };
 }
 
+/** How large the cache may grow (see the module comment). */
+export interface CacheBounds {
+  /** @default 512 MiB */
+  readonly maxBytes?: number;
+  /** @default 32 */
+  readonly maxPacks?: number;
+}
+
 /** The render cache of the project in `root`. */
-export function diskRenderCache(root: string): DiskRenderCache {
+export function diskRenderCache(root: string, { maxBytes = MAX_BYTES, maxPacks = MAX_PACKS }: CacheBounds = {}): DiskRenderCache {
   const dir = join(root, RENDER_CACHE_DIR);
   const salt = sha256(JSON.stringify([ENTRY_FORMAT, process.version, compilerDigests()]));
   const writable = !compilerRecentlyChanged();
@@ -161,8 +330,8 @@ export function diskRenderCache(root: string): DiskRenderCache {
     }
     return staging;
   };
-  const { cache, stats, pending, used } = entryStore(dir, salt, stagingDir);
-  const now = new Date();
+  const store = entryStore(dir, salt, stagingDir);
+  const { cache, stats, sealed, used } = store;
   return {
     ...cache,
     stats,
@@ -170,56 +339,100 @@ export function diskRenderCache(root: string): DiskRenderCache {
     adopt(taken) {
       stats.hits += taken.stats.hits;
       stats.misses += taken.stats.misses;
-      for (const [path, staged] of taken.pending) pending.set(path, staged);
-      used.push(...taken.used);
+      sealed.push(...taken.packs.map(([p, n]) => [p, n] as [string, number]));
+      for (const p of taken.used) used.add(p);
     },
     discard() {
-      pending.clear();
+      store.drop();
       if (staging) rmSync(staging, { recursive: true, force: true });
       staging = undefined;
     },
     flush() {
       if (!writable) return;
-      for (const [path, staged] of pending) {
-        mkdirSync(dirname(path), { recursive: true });
-        renameSync(staged, path);
-        stats.stored++;
+      store.seal();
+      crashPoint('cache-sealed');
+      for (const [path, entries] of sealed) {
+        renameSync(path, join(dir, basename(path)));
+        stats.stored += entries;
       }
+      crashPoint('cache-renamed');
       this.discard();
-      for (const path of used.splice(0)) {
+      const now = new Date();
+      for (const path of used) {
         try {
           utimesSync(path, now, now);
         } catch {
           // removed meanwhile (by another command's eviction): nothing to keep
         }
       }
-      const entries: { path: string; size: number; used: number }[] = [];
-      for (const sub of readdirSafe(dir)) {
-        if (sub.startsWith(STAGING_PREFIX)) {
-          // left by a process killed before its flush
-          const pid = Number(sub.slice(STAGING_PREFIX.length).split('-')[0]);
-          if (!alive(pid)) rmSync(join(dir, sub), { recursive: true, force: true });
-          continue;
-        }
-        for (const name of readdirSafe(join(dir, sub))) {
-          const path = join(dir, sub, name);
-          const st = statSync(path, { throwIfNoEntry: false });
-          if (st?.isFile()) entries.push({ path, size: st.size, used: st.mtimeMs });
-        }
-      }
-      let bytes = entries.reduce((n, e) => n + e.size, 0);
-      let count = entries.length;
-      if (count <= MAX_ENTRIES && bytes <= MAX_BYTES) return;
-      // down to 80 % of the bounds, so that eviction does not run at every command
-      entries.sort((a, b) => a.used - b.used);
-      for (const e of entries) {
-        if (count <= MAX_ENTRIES * 0.8 && bytes <= MAX_BYTES * 0.8) break;
-        rmSync(e.path, { force: true });
-        count--;
-        bytes -= e.size;
-      }
+      used.clear();
+      evict(dir, salt, maxBytes, maxPacks);
     },
   };
+}
+
+/** Removes what killed processes left, then the least recently used packs beyond the bounds (see the module comment). */
+function evict(dir: string, salt: string, maxBytes: number, maxPacks: number): void {
+  const packs: { path: string; size: number; used: number }[] = [];
+  for (const name of readdirSafe(dir)) {
+    const path = join(dir, name);
+    if (name.startsWith(STAGING_PREFIX)) {
+      // left by a process killed before its flush
+      const pid = Number(name.slice(STAGING_PREFIX.length).split('-')[0]);
+      if (!alive(pid)) rmSync(path, { recursive: true, force: true });
+      continue;
+    }
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st?.isFile() && name.endsWith(PACK_SUFFIX)) packs.push({ path, size: st.size, used: st.mtimeMs });
+    // anything else (entries of an older format, one file per app) is not read any more
+    else rmSync(path, { recursive: true, force: true });
+  }
+  packs.sort((a, b) => b.used - a.used);
+  let bytes = packs.reduce((n, p) => n + p.size, 0);
+  if (bytes > maxBytes) {
+    // down to 80 % of the bound, so that eviction does not run at every command
+    while (packs.length && bytes > maxBytes * 0.8) {
+      const p = packs.pop()!;
+      rmSync(p.path, { force: true });
+      bytes -= p.size;
+    }
+  }
+  if (packs.length > maxPacks) merge(dir, salt, packs.slice(Math.floor(maxPacks / 2)));
+}
+
+/**
+ * Merges `packs` (least recently used, most recent first) into one pack of this compiler's
+ * entries, dated as the most recent of them, then removes them; packs of other compilers go.
+ * A kill between the steps leaves the same entries twice at worst.
+ */
+function merge(dir: string, salt: string, packs: readonly { path: string; used: number }[]): void {
+  const staging = mkdtempSync(join(dir, `${STAGING_PREFIX}${process.pid}-`));
+  try {
+    const writer = new PackWriter(join(staging, packName(salt)));
+    const seen = new Set<string>();
+    const prefix = `${salt.slice(0, 16)}-`;
+    for (const { path } of packs) {
+      if (!basename(path).startsWith(prefix)) continue;
+      for (const [name, offset, length, digest] of readPackIndex(path) ?? []) {
+        if (seen.has(name)) continue;
+        const bytes = readEntry(path, offset, length, digest);
+        if (!bytes) continue;
+        writer.add(name, bytes);
+        seen.add(name);
+      }
+    }
+    writer.seal();
+    const merged = join(dir, basename(writer.path));
+    if (writer.entries > 0) {
+      const when = new Date(packs[0].used);
+      utimesSync(writer.path, when, when);
+      renameSync(writer.path, merged);
+    }
+    crashPoint('cache-merged');
+    for (const { path } of packs) rmSync(path, { force: true });
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 function alive(pid: number): boolean {

@@ -16,6 +16,9 @@
  * `STAGECRAFT_WORKERS`: unset, the main thread compiles stages and a worker per other idle core
  * helps it when there are at least two stages and enough work (MIN_WORKER_BYTES of stage files); `0`: no worker; `n` > 0: n workers compile every stage while the main thread waits
  * (for tests: every stage goes through a worker).
+ *
+ * Render cache: a worker writes the entries of each stage it compiles into a pack of their own in
+ * the main thread's staging directory, handed back with the stage's outcome (lib/cli/render-cache.ts).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -105,9 +108,9 @@ export interface StageWorkersOptions {
 
 /** A StageRunner that compiles stages in worker threads as `workerPlan` decides. */
 export function stageWorkers({ root, cache, setting }: StageWorkersOptions): StageRunner {
-  return (sources, env, compile) => {
+  return (sources, env, compile, arrived) => {
     const plan = workerPlan(sources, setting);
-    if (plan.workers === 0) return sources.map((s, i) => compile(s, i));
+    if (plan.workers === 0) return sources.map((s, i) => arrived(compile(s, i), i));
     const counter = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
     const shared = cache?.shared();
     const plain = sources.map(({ stage, file, text }) => ({ stage, file, text }));
@@ -137,7 +140,7 @@ export function stageWorkers({ root, cache, setting }: StageWorkersOptions): Sta
     try {
       if (plan.mainTakesStages) {
         for (let i = Atomics.add(counter, NEXT, 1); i < sources.length; i = Atomics.add(counter, NEXT, 1)) {
-          outcomes[i] = compile(sources[i], i);
+          outcomes[i] = arrived(compile(sources[i], i), i);
         }
       }
       // the stages left were taken by workers: wait for each of their outcomes
@@ -155,7 +158,7 @@ export function stageWorkers({ root, cache, setting }: StageWorkersOptions): Sta
               throw error;
             }
             if (message.taken) cache?.adopt(message.taken);
-            outcomes[message.index] = message.outcome;
+            outcomes[message.index] = arrived(message.outcome, message.index);
             missing--;
           }
         }
@@ -165,7 +168,7 @@ export function stageWorkers({ root, cache, setting }: StageWorkersOptions): Sta
         // those no worker took and those a worker took and never finished
         Atomics.store(counter, NEXT, sources.length);
         sources.forEach((source, i) => {
-          if (outcomes[i] === undefined) outcomes[i] = compile(source, i);
+          if (outcomes[i] === undefined) outcomes[i] = arrived(compile(source, i), i);
         });
         missing = 0;
       }

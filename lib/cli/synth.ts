@@ -9,18 +9,17 @@ import { INVENTORY_FILE } from '../synth/inventory.js';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { exceptionLines, toProblem, type Finding } from '../checks/finding.js';
 import { describeObject } from '../model/object.js';
-import { imageSubstitutions } from '../transforms/images.js';
 import { EXIT_CODES_HELP, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
   DIST_DIR,
   SCHEMA_FILE,
+  beginOutput,
   compile,
   flushRenderCache,
   openProject,
   requireStages,
   schemaText,
-  writeOutput,
   writtenLines,
   type Compiled,
   type WrittenStage,
@@ -94,38 +93,41 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
     const fingerprint = all ? startFingerprint(root, reuse?.inputs) : undefined;
     const kept = reuse ? [...reuse.kept].map(([s, r]) => ({ stage: s, from: r.from })) : [];
-    const compileAll = () =>
-      compile(project, all ? project.stages : named, {
-        onStage: (s, i, n) => line.update(`synth: compiling ${s} (${i + 1}/${n})`),
-        noCache,
-      });
-    const { compiled, gone, written, partial } = line.during(() => {
-      let compiled: Compiled | undefined;
-      let partial = reuse !== undefined;
-      if (reuse) {
-        try {
-          compiled = compile(project, reuse.changed, {
-            onStage: (s, i, n) => line.update(`synth: compiling ${s} (${i + 1}/${n})`),
-            kept,
-          });
-        } catch (e) {
-          // a problem: compile every stage, so that the messages are those of a full synthesis
-          if (!(e instanceof ProblemsError)) throw e;
-          partial = false;
-        }
-      }
-      compiled ??= compileAll();
-      line.update('synth: writing dist/');
+    const onStage = (s: string, i: number, n: number) => line.update(`synth: compiling ${s} (${i + 1}/${n})`);
+    /**
+     * Compiles `stages`, writing each stage's files into the staging directory as soon as it is
+     * compiled (lib/cli/project.ts, `beginOutput`), then writes dist/ as one transaction; on a
+     * problem in any stage, what was staged is removed and nothing users see has changed.
+     */
+    const compileAndWrite = (stages: readonly string[], partial: boolean) => {
       // a full synthesis removes the output of stages whose stage file is gone, and says so
-      const { stages: written, removed: gone } = writeOutput(project, compiled, {
+      const output = beginOutput(project, {
         removeOthers: all,
         files: new Map(schemaStale ? [[SCHEMA_FILE, schema]] : []),
         keep: partial ? kept.map((k) => k.stage) : [],
       });
-      return { compiled, gone, written, partial };
+      try {
+        const compiled = compile(project, stages, { onStage, noCache, kept: partial ? kept : [], output });
+        line.update('synth: writing dist/');
+        return { compiled, written: output.write(compiled), partial };
+      } finally {
+        output.abort();
+      }
+    };
+    const { compiled, written, partial } = line.during(() => {
+      if (reuse) {
+        try {
+          return compileAndWrite(reuse.changed, true);
+        } catch (e) {
+          // a problem: compile every stage, so that the messages are those of a full synthesis
+          if (!(e instanceof ProblemsError)) throw e;
+        }
+      }
+      return compileAndWrite(all ? project.stages : named, false);
     });
+    const gone = written.removed;
     flushRenderCache();
-    const reports = compiled.stages.map((s, i) => compiledReport(s, written[i], compiled));
+    const reports = compiled.stages.map((s, i) => compiledReport(s, written.stages[i], compiled));
     if (partial && reuse) {
       for (const [s, r] of reuse.kept) reports.push(keptReport(s, r));
       reports.sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0));
@@ -136,7 +138,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     }
     fingerprint?.record({
       distDir: DIST_DIR,
-      tree: compiled.tree,
+      tree: new Map(),
+      digests: written.digests,
       schema: { file: SCHEMA_FILE, text: schema },
       stages: project.stages.length,
       synthFooter: footer,
@@ -157,7 +160,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
 function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compiled): StageReport {
   const name = s.stage.name;
   let stdout = '';
-  for (const sub of imageSubstitutions(s.charts.flatMap((c) => c.objects))) {
+  for (const sub of written.images) {
     stdout += `  ${s.stage.architecture} image: ${sub.from} -> ${sub.to} (${sub.object}, container ${sub.container})\n`;
   }
   const result = compiled.checks.get(name);

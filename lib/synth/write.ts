@@ -42,6 +42,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
+import { compareCodePoints } from '../model/order.js';
 import type { FileTree } from './output.js';
 
 /** Per stage name, the files of its directory. */
@@ -65,7 +66,7 @@ const HEADER_BYTES = 512;
  * Ends the process at once, as kill -9 would, when `STAGECRAFT_CRASH_AT` names this step. Used by
  * the crash tests only; nothing else reads that variable.
  */
-function crashPoint(step: string): void {
+export function crashPoint(step: string): void {
   if (process.env.STAGECRAFT_CRASH_AT !== step) return;
   process.kill(process.pid, 'SIGKILL');
   // the signal is delivered asynchronously to the process's threads: do nothing more meanwhile
@@ -179,9 +180,50 @@ function overlaps(foreign: string, file: string): boolean {
  * @throws ProblemsError when `dist` is a symbolic link, or a foreign file stands where output goes
  */
 export function writeTransaction(o: TransactionOptions): TransactionResult {
+  const tx = beginTransaction(o);
+  try {
+    for (const [stage, files] of o.tree) tx.stage(stage, files);
+    return tx.commit();
+  } finally {
+    tx.abort();
+  }
+}
+
+/** A write transaction whose stages are staged one at a time (`stage`), then done at once (`commit`). */
+export interface Transaction {
+  /**
+   * Writes the files of one stage below the staging directory now (step 1), so that they need not
+   * be kept in memory until the other stages are compiled. Nothing users see changes. A stage
+   * staged again replaces what was staged for it.
+   */
+  stage(stage: string, files: FileTree): void;
+  /**
+   * Stages the stages of `tree` (the options' by default) not staged yet, plans the removals (`removeOthers`)
+   * and the project files, then writes the journal and does the renames (steps 2 to 4).
+   * @throws ProblemsError when a foreign file stands where output goes (nothing changed)
+   */
+  commit(tree?: DistTree): TransactionResult;
+  /** Removes what was staged when the transaction was not committed (a problem found later); no-op after a commit. */
+  abort(): void;
+}
+
+interface StagePlan {
+  readonly stage: string;
+  /** Whether `dist/<stage>` exists now (it moves to the old directory). */
+  readonly old: boolean;
+  readonly foreign: readonly string[];
+  /** Whether the new directory has anything in it. */
+  readonly filled: boolean;
+}
+
+/**
+ * Starts a transaction that writes into `dist/` (see the module comment): stages are staged as
+ * they come with `stage`, and nothing users see changes before `commit`. Call it holding the lock.
+ * @throws ProblemsError when `dist` is a symbolic link or not a directory
+ */
+export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonly tree?: DistTree }): Transaction {
   const abs = (p: string) => join(o.root, p);
   const dist = abs(o.distDir);
-  const problems: Problem[] = [];
   if (existsSync(dist) && !lstatSync(dist).isDirectory()) {
     throw new ProblemsError([
       {
@@ -193,33 +235,32 @@ export function writeTransaction(o: TransactionOptions): TransactionResult {
       },
     ]);
   }
-  // what happens to each stage directory: its new files (none for a removed stage) and its foreign entries
-  const plans: { stage: string; files: FileTree; old: boolean; owned: string[]; foreign: string[] }[] = [];
-  const foreign: string[] = [];
-  const removed: string[] = [];
-  const stageDirs = [...o.tree.keys()];
-  if (o.removeOthers && existsSync(dist)) {
-    for (const entry of readdirSync(dist).sort()) {
-      if (entry === TX_DIR || o.tree.has(entry) || o.keep?.includes(entry)) continue;
-      const st = lstatSync(join(dist, entry));
-      if (st.isDirectory() && scanDir(join(dist, entry)).owned.length > 0) {
-        stageDirs.push(entry);
-        removed.push(entry);
-      } else foreign.push(`${o.distDir}/${entry}${st.isDirectory() ? '/' : ''}`);
-    }
-  }
-  for (const stage of stageDirs) {
+  const tx = join(o.distDir, TX_DIR);
+  rmSync(abs(tx), { recursive: true, force: true });
+  /** Per stage directory, in the order staged: its plan, or the problems that stop the transaction. */
+  const staged = new Map<string, { plan?: StagePlan; problems: Problem[]; foreign: string[] }>();
+  let done = false;
+
+  const stage = (stage: string, files: FileTree): void => {
+    if (done) throw new Error('beginTransaction: stage() after commit()');
     const dir = join(dist, stage);
-    const files = o.tree.get(stage) ?? new Map<string, string>();
+    const into = join(tx, 'new', stage);
+    if (staged.has(stage)) rmSync(abs(into), { recursive: true, force: true });
     const exists = present(dir);
     if (exists && !lstatSync(dir).isDirectory()) {
-      problems.push({
-        code: 'synth/foreign-file',
-        message: `${o.distDir}/${stage} is not a directory that stagecraft wrote (it is a ${lstatSync(dir).isSymbolicLink() ? 'symbolic link' : 'file'}), and the output of stage '${stage}' goes there`,
-        hint: `move ${o.distDir}/${stage} away, then run the command again`,
+      staged.set(stage, {
+        problems: [
+          {
+            code: 'synth/foreign-file',
+            message: `${o.distDir}/${stage} is not a directory that stagecraft wrote (it is a ${lstatSync(dir).isSymbolicLink() ? 'symbolic link' : 'file'}), and the output of stage '${stage}' goes there`,
+            hint: `move ${o.distDir}/${stage} away, then run the command again`,
+          },
+        ],
+        foreign: [],
       });
-      continue;
+      return;
     }
+    const problems: Problem[] = [];
     const scan = scanDir(dir);
     // rename(2) cannot move a mount point or across file systems (EXDEV): refuse before anything moves
     const device = lstatSync(dist, { throwIfNoEntry: false })?.dev;
@@ -241,57 +282,95 @@ export function writeTransaction(o: TransactionOptions): TransactionResult {
         });
       }
     }
-    foreign.push(...scan.foreign.map((f) => `${o.distDir}/${stage}/${f}`));
-    plans.push({ stage, files, old: exists, owned: scan.owned, foreign: scan.foreign });
-  }
-  if (problems.length) throw new ProblemsError(problems);
+    const foreign = scan.foreign.map((f) => `${o.distDir}/${stage}/${f}`);
+    if (problems.length) {
+      staged.set(stage, { problems, foreign });
+      return;
+    }
+    // 1. staging: nothing users see changes
+    const target = join(o.distDir, stage);
+    const owned = new Set(scan.owned);
+    // each directory made once, not once per file (a stage of a large project has thousands)
+    const made = new Set<string>();
+    for (const [rel, content] of files) {
+      const parent = dirname(abs(join(into, rel)));
+      if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+      made.add(parent);
+      if (!owned.has(rel) || !reuse(abs(join(target, rel)), abs(join(into, rel)), content)) writeFileSync(abs(join(into, rel)), content);
+    }
+    const filled = files.size > 0 || scan.foreign.length > 0;
+    if (filled) mkdirSync(abs(into), { recursive: true });
+    staged.set(stage, { plan: { stage, old: exists, foreign: scan.foreign, filled }, problems, foreign });
+    // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)
+    crashPoint(`staged-${stage}`);
+  };
 
-  // 1. staging: nothing users see changes
-  const tx = join(o.distDir, TX_DIR);
-  rmSync(abs(tx), { recursive: true, force: true });
-  const renames: Rename[] = [];
-  const targets: string[] = [];
-  for (const p of plans) {
-    const staged = join(tx, 'new', p.stage);
-    const target = join(o.distDir, p.stage);
-    const owned = new Set(p.owned);
-    for (const [rel, content] of p.files) {
-      mkdirSync(dirname(abs(join(staged, rel))), { recursive: true });
-      if (!owned.has(rel) || !reuse(abs(join(target, rel)), abs(join(staged, rel)), content))
-        writeFileSync(abs(join(staged, rel)), content);
+  const commit = (tree = o.tree ?? new Map()): TransactionResult => {
+    for (const [s, files] of tree) if (!staged.has(s)) stage(s, files);
+    const foreign: string[] = [];
+    const removed: string[] = [];
+    if (o.removeOthers && existsSync(dist)) {
+      for (const entry of readdirSync(dist).sort()) {
+        if (entry === TX_DIR || staged.has(entry) || o.keep?.includes(entry)) continue;
+        const st = lstatSync(join(dist, entry));
+        if (st.isDirectory() && scanDir(join(dist, entry)).owned.length > 0) {
+          stage(entry, new Map());
+          removed.push(entry);
+        } else foreign.push(`${o.distDir}/${entry}${st.isDirectory() ? '/' : ''}`);
+      }
     }
-    for (const f of p.foreign) {
-      const rel = f.replace(/\/$/, '');
-      mkdirSync(dirname(abs(join(staged, rel))), { recursive: true });
-      renames.push({ from: join(target, rel), to: join(staged, rel) });
+    // in the order of the stage names, whichever order the stages were compiled in
+    const problems = [...staged].sort(([a], [b]) => compareCodePoints(a, b)).flatMap(([, s]) => s.problems);
+    if (problems.length) throw new ProblemsError(problems);
+    const renames: Rename[] = [];
+    const targets: string[] = [];
+    for (const { plan, foreign: stageForeign } of staged.values()) {
+      foreign.push(...stageForeign);
+      const p = plan!;
+      const into = join(tx, 'new', p.stage);
+      const target = join(o.distDir, p.stage);
+      for (const f of p.foreign) {
+        const rel = f.replace(/\/$/, '');
+        mkdirSync(dirname(abs(join(into, rel))), { recursive: true });
+        renames.push({ from: join(target, rel), to: join(into, rel) });
+      }
+      if (p.old) {
+        mkdirSync(abs(join(tx, 'old')), { recursive: true });
+        renames.push({ from: target, to: join(tx, 'old', p.stage) });
+      }
+      if (p.filled) renames.push({ from: into, to: target });
+      targets.push(`${target}/`);
     }
-    if (p.old) {
-      mkdirSync(abs(join(tx, 'old')), { recursive: true });
-      renames.push({ from: target, to: join(tx, 'old', p.stage) });
+    for (const [path, text] of o.files ?? []) {
+      writeFileSync(abs(tmpPath(path)), text);
+      renames.push({ from: tmpPath(path), to: path });
+      targets.push(path);
     }
-    if (p.files.size > 0 || p.foreign.length > 0) {
-      mkdirSync(abs(staged), { recursive: true });
-      renames.push({ from: staged, to: target });
-    }
-    targets.push(`${target}/`);
-  }
-  for (const [path, text] of o.files ?? []) {
-    writeFileSync(abs(tmpPath(path)), text);
-    renames.push({ from: tmpPath(path), to: path });
-    targets.push(path);
-  }
-  crashPoint('staged');
+    crashPoint('staged');
 
-  // 2. the journal: from here on, the next command completes the transaction
-  const journal: Journal = { command: o.command, pid: process.pid, started: new Date().toISOString(), renames, targets, remove: [tx] };
-  mkdirSync(abs(STATE_DIR), { recursive: true });
-  writeFileSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), `${JSON.stringify(journal, null, 2)}\n`);
-  renameSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), abs(JOURNAL_FILE));
-  crashPoint('journal');
+    // 2. the journal: from here on, the next command completes the transaction
+    const journal: Journal = { command: o.command, pid: process.pid, started: new Date().toISOString(), renames, targets, remove: [tx] };
+    mkdirSync(abs(STATE_DIR), { recursive: true });
+    writeFileSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), `${JSON.stringify(journal, null, 2)}\n`);
+    renameSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), abs(JOURNAL_FILE));
+    done = true;
+    crashPoint('journal');
 
-  // 3. and 4.
-  finish(o.root, journal, 0);
-  return { removed, foreign: foreign.sort() };
+    // 3. and 4.
+    finish(o.root, journal, 0);
+    return { removed, foreign: foreign.sort() };
+  };
+
+  return {
+    stage,
+    commit,
+    abort() {
+      if (done) return;
+      done = true;
+      rmSync(abs(tx), { recursive: true, force: true });
+      for (const path of o.files?.keys() ?? []) rmSync(abs(tmpPath(path)), { force: true });
+    },
+  };
 }
 
 /**

@@ -79,7 +79,7 @@ function bothWays(stages: Record<string, string>, options: CompileStagesOptions 
     compileStages(sources(stages), {
       ...all,
       // the runner is given a compile function for the main thread, which it must not call here
-      runStages: (s, env) => inWorkers(root)(s, env, mainThreadMustNotCompile),
+      runStages: (s, env, _compile, arrived) => inWorkers(root)(s, env, mainThreadMustNotCompile, arrived),
     }),
   );
   return [plain, threaded];

@@ -90,11 +90,10 @@ describe('the render cache', () => {
     compileStages(sources, { ...options, cache });
     cache.flush();
     const dir = join(root, RENDER_CACHE_DIR);
-    for (const sub of readdirSync(dir)) {
-      for (const name of readdirSync(join(dir, sub))) {
-        const path = join(dir, sub, name);
-        writeFileSync(path, readFileSync(path, 'utf8').replace('"replicas":', '"replicas" :'));
-      }
+    for (const name of readdirSync(dir)) {
+      // the same length, so that only the entries' own digests can tell
+      const path = join(dir, name);
+      writeFileSync(path, readFileSync(path, 'utf8').replaceAll('"replicas":', '"replicaz":'));
     }
     const damaged = diskRenderCache(root);
     expect(bytes(compileStages(sources, { ...options, cache: damaged }))).toBe(plain);
