@@ -22,7 +22,7 @@ import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-s
 import { NOT_API_OBJECTS, checkSchema } from './schema.js';
 import { checkSecretContent, checkSecretValues, maskSecrets } from './secrets.js';
 import { compareCodePoints } from '../model/order.js';
-import type { KeptChecks, KeptResult } from '../model/kept-checks.js';
+import type { KeptChecks, KeptObject, KeptResult } from '../model/kept-checks.js';
 
 export interface CheckOptions {
   /** Pod Security Standard every workload must meet. @default 'baseline' */
@@ -163,10 +163,10 @@ export const CHECKS: readonly Check[] = [
  * checked, so its per-object results are the same; the checks across objects always run.
  */
 export interface CheckMemo {
-  /** What each per-object check (`OBJECT_CHECKS`, in order) found on `o`, or undefined to run them. */
-  get(o: KubeObject): readonly KeptResult[] | undefined;
+  /** What the per-object checks (`OBJECT_CHECKS`) found on `o`, or undefined to run them. */
+  get(o: KubeObject): KeptObject | undefined;
   /** What they found on an object `get` had nothing for, to keep. */
-  set(o: KubeObject, results: readonly KeptResult[]): void;
+  set(o: KubeObject, results: KeptObject): void;
 }
 
 type ObjectCheck = Extract<Check, { scope: 'object' }>;
@@ -176,11 +176,6 @@ const OBJECT_CHECKS: readonly ObjectCheck[] = [
   { name: 'secret-content', scope: 'object', run: (o) => ({ findings: checkSecretContent(o) }) },
   ...CHECKS.filter((c): c is ObjectCheck => c.scope === 'object'),
 ];
-
-const kept = ({ findings, exceptions }: ReturnType<ObjectCheck['run']>): KeptResult => ({
-  findings: findings.map((f) => ({ ...f, object: null })),
-  ...(exceptions?.length ? { exceptions: exceptions.map((e) => ({ ...e, object: null })) } : {}),
-});
 
 /**
  * Every object and cross-object check over a set of objects: one stage's, or the manifests of one
@@ -194,28 +189,40 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const exceptions: UsedException[] = [];
   // the CRDs of the objects first: a stage's own CRD wins over a folder's of the same kind
   const context: CheckContext = { options, registry: crdRegistry([...objects, ...(options.crds ?? [])]) };
-  const remembered = new Map<KubeObject, readonly KeptResult[]>();
-  const made = new Map<KubeObject, KeptResult[]>();
+  /** Per object the memo answers for: check -> what it found. */
+  const remembered = new Map<KubeObject, ReadonlyMap<number, KeptResult>>();
+  /** Objects to keep the results of: check -> its exceptions, and the places of its findings in `findings`. */
+  const made = new Map<KubeObject, Map<number, { places: number[]; exceptions: UsedException[] }>>();
+  /** Findings from the memo, masked when they were kept. */
+  const masked = new Set<Finding>();
   if (memo) {
     for (const o of objects) {
       if (typeof o.metadata?.name !== 'string' || isCustom(o, context)) continue;
       const found = memo.get(o);
-      if (found?.length === OBJECT_CHECKS.length) remembered.set(o, found);
-      else made.set(o, []);
+      if (found) remembered.set(o, new Map(found));
+      else made.set(o, new Map());
     }
   }
   const runObjectCheck = (index: number, o: KubeObject) => {
-    const found = remembered.get(o)?.[index];
-    if (found) {
+    const known = remembered.get(o);
+    if (known) {
+      const found = known.get(index);
       // the object back in its place among the keys: the same finding as the check made
-      for (const f of found.findings) findings.push({ ...f, object: o });
-      for (const e of found.exceptions ?? []) exceptions.push({ ...e, object: o });
+      for (const f of found?.findings ?? []) {
+        const finding = { ...f, object: o };
+        masked.add(finding);
+        findings.push(finding);
+      }
+      for (const e of found?.exceptions ?? []) exceptions.push({ ...e, object: o });
       return;
     }
     const result = OBJECT_CHECKS[index].run(o, context);
+    const making = made.get(o);
+    if (making && (result.findings.length || result.exceptions?.length)) {
+      making.set(index, { places: result.findings.map((_, i) => findings.length + i), exceptions: result.exceptions ?? [] });
+    }
     findings.push(...result.findings);
     exceptions.push(...(result.exceptions ?? []));
-    made.get(o)?.push(kept(result));
   };
   // a kubeconfig is no API object, but may hold a token: every object is screened for secrets
   for (const o of all) runObjectCheck(0, o);
@@ -228,8 +235,21 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
       for (const o of objects) runObjectCheck(index, o);
     }
   }
-  for (const [o, results] of made) memo!.set(o, results);
-  return { findings: sortFindings(maskSecrets(findings)), exceptions };
+  const reported = maskSecrets(findings, masked);
+  // what is kept is what is reported: the findings masked, in the order the checks made them
+  for (const [o, byCheck] of made) {
+    memo!.set(
+      o,
+      [...byCheck].map(([index, { places, exceptions: used }]) => [
+        index,
+        {
+          findings: places.map((p) => ({ ...reported[p], object: null })),
+          ...(used.length ? { exceptions: used.map((e) => ({ ...e, object: null })) } : {}),
+        },
+      ]),
+    );
+  }
+  return { findings: sortFindings(reported), exceptions };
 }
 
 /** What the checks found in a rendered stage. */
@@ -254,12 +274,12 @@ export function objectCheckContext(options: CheckOptions): string {
 export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckResult {
   const problems = CHECKS.flatMap((check) => (check.scope === 'stage' ? check.run(r) : []));
   const context = objectCheckContext(options);
-  const remembered = new Map<KubeObject, readonly KeptResult[]>();
+  const remembered = new Map<KubeObject, KeptObject>();
   for (const { objects, checks } of r.charts) {
-    if (checks?.context !== context || checks.results.length !== objects.length) continue;
+    if (checks?.context !== context || checks.checks !== OBJECT_CHECKS.length || checks.results.length !== objects.length) continue;
     for (const [i, o] of objects.entries()) if (checks.results[i]) remembered.set(o, checks.results[i]);
   }
-  const made = new Map<KubeObject, readonly KeptResult[]>();
+  const made = new Map<KubeObject, KeptObject>();
   const memo: CheckMemo = { get: (o) => remembered.get(o), set: (o, results) => made.set(o, results) };
   const results = [
     checkObjects(
@@ -275,7 +295,13 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
   const others = r.nodeFiles.filter((f) => f.document.kind !== 'Pod').map((f) => f.document as KubeObject);
   if (others.length) results.push(checkObjects(others, options));
   const kept = new Map(
-    r.charts.map((c) => [c.name, { context, results: c.objects.map((o) => remembered.get(o) ?? made.get(o) ?? null) }] as const),
+    r.charts.map(
+      (c) =>
+        [
+          c.name,
+          { context, checks: OBJECT_CHECKS.length, results: c.objects.map((o) => remembered.get(o) ?? made.get(o) ?? null) },
+        ] as const,
+    ),
   );
   return { problems, findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions), kept };
 }

@@ -152,9 +152,10 @@ export function checkSecretContent(o: KubeObject): Finding[] {
 
 /**
  * Findings whose message or hint would print a secret of their object (an API rule quoting a
- * label value, say), with each such value replaced by `(a N-character value, hidden)`.
+ * label value, say), with each such value replaced by `(a N-character value, hidden)`; those of
+ * `masked` (masked before) are returned as they are.
  */
-export function maskSecrets(findings: readonly Finding[]): Finding[] {
+export function maskSecrets(findings: readonly Finding[], masked: ReadonlySet<Finding> = new Set()): Finding[] {
   const byObject = new Map<KubeObject, string[]>();
   const secretsOf = (o: KubeObject) => {
     let s = byObject.get(o);
@@ -176,6 +177,7 @@ export function maskSecrets(findings: readonly Finding[]): Finding[] {
     return t;
   };
   return findings.map((f) => {
+    if (masked.has(f)) return f;
     const secrets = secretsOf(f.object);
     if (secrets.length === 0) return f;
     const message = mask(f.message, secrets);

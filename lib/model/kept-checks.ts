@@ -15,17 +15,23 @@ export interface ExceptionUse {
 
 /**
  * What one per-object check found on one object, each finding and exception with `object: null`
- * in the object's place (so that the object put back takes the same place among the keys).
+ * in the object's place (so that the object put back takes the same place among the keys). Findings
+ * are kept as reported: secret values in their messages already masked.
  */
 export interface KeptResult {
   readonly findings: readonly (Omit<Finding, 'object'> & { readonly object: null })[];
   readonly exceptions?: readonly (ExceptionUse & { readonly object: null })[];
 }
 
+/** What the per-object checks found on one object: the checks that found something, by their place in the list, in order. */
+export type KeptObject = readonly (readonly [check: number, result: KeptResult])[];
+
 /** The per-object check results of an app's objects, and what else they depended on. */
 export interface KeptChecks {
   /** The check options the per-object checks read (lib/checks `objectCheckContext`): results for other options are not used. */
   readonly context: string;
-  /** Per object, in order: what each per-object check found, or null when the object was not kept (a custom resource). */
-  readonly results: readonly (readonly KeptResult[] | null)[];
+  /** How many per-object checks there were: results of another list of checks are not used. */
+  readonly checks: number;
+  /** Per object, in order: what the checks found on it, or null when the object was not kept (a custom resource). */
+  readonly results: readonly (KeptObject | null)[];
 }

@@ -87,8 +87,10 @@ export function inventoryEntry({ apiVersion, kind, metadata }: KubeObject, diges
 
 /** `objects: N`, then one `<digest> <key>` line per object, in key order: the part `parseInventory` reads. */
 export function objectLines(entries: readonly InventoryEntry[]): string[] {
-  const objects = [...entries].sort((a, b) => compareCodePoints(entryKey(a), entryKey(b)));
-  return [`objects: ${objects.length}`, ...objects.map((o) => `${o.digest} ${entryKey(o)}`)];
+  // each key made once, not at every comparison (a stage may have tens of thousands of objects)
+  const keyed = entries.map((o) => ({ key: entryKey(o), digest: o.digest }));
+  keyed.sort((a, b) => compareCodePoints(a.key, b.key));
+  return [`objects: ${keyed.length}`, ...keyed.map((o) => `${o.digest} ${o.key}`)];
 }
 
 export function inventoryText(i: InventoryInput): string {
