@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // every test run in a temporary directory of its own, removed at the end (TMPDIR)
+    globalSetup: ['test/helpers/global-setup.ts'],
     // the CLI and kubectl tests start processes; two cores are plenty for the rest
     testTimeout: 60_000,
     hookTimeout: 60_000,
