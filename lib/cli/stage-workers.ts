@@ -30,6 +30,7 @@ import { useValidatorStore } from '../model/validator-code.js';
 import { readProjectSource } from './read-file.js';
 import { workerRenderCache, type DiskRenderCache, type SharedRenderCache, type TakenEntries } from './render-cache.js';
 import { diskValidatorStore } from './validator-store.js';
+import { CRASH_ENV } from '../synth/write.js';
 
 /** The environment variable that sets the number of workers (see above). */
 export const WORKERS_ENV = 'STAGECRAFT_WORKERS';
@@ -43,13 +44,16 @@ const MARK = 'stagecraftStageWorker';
 
 /**
  * How long the main thread waits for a message from the workers before it compiles every stage
- * whose outcome has not arrived: workers that failed to start, or one that died (out of memory)
- * while compiling a stage, must never leave the command waiting. A late outcome is the same one.
+ * whose outcome has not arrived: workers that failed to start, or one that died without a word
+ * (out of memory) while compiling a stage, must never leave the command waiting. A worker that
+ * ends while it compiles a stage (`process.exit` in a stack, say) says so (DIED), and its stage is
+ * compiled at once. A late outcome is the same one.
  */
 const NO_WORKER_MS = 60_000;
-/** Slots of the shared counter. */
+/** Slots of the shared counter: the next stage to take, messages posted, workers that ended mid-stage. */
 const NEXT = 0;
 const POSTED = 1;
+const DIED = 2;
 
 interface WorkerInput {
   readonly [MARK]: true;
@@ -111,7 +115,7 @@ export function stageWorkers({ root, cache, setting }: StageWorkersOptions): Sta
   return (sources, env, compile, arrived) => {
     const plan = workerPlan(sources, setting);
     if (plan.workers === 0) return sources.map((s, i) => arrived(compile(s, i), i));
-    const counter = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+    const counter = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
     const shared = cache?.shared();
     const plain = sources.map(({ stage, file, text }) => ({ stage, file, text }));
     const ports: MessagePort[] = [];
@@ -163,9 +167,9 @@ export function stageWorkers({ root, cache, setting }: StageWorkersOptions): Sta
           }
         }
         if (received) continue;
-        if (Atomics.wait(counter, POSTED, seen, NO_WORKER_MS) !== 'timed-out') continue;
-        // no word from any worker for so long: this thread compiles every stage still missing,
-        // those no worker took and those a worker took and never finished
+        if (Atomics.load(counter, DIED) === 0 && Atomics.wait(counter, POSTED, seen, NO_WORKER_MS) !== 'timed-out') continue;
+        // a worker ended mid-stage, or no word from any worker for so long: this thread compiles every
+        // stage still missing, those no worker took and those a worker took and never finished
         Atomics.store(counter, NEXT, sources.length);
         sources.forEach((source, i) => {
           if (outcomes[i] === undefined) outcomes[i] = arrived(compile(source, i), i);
@@ -198,8 +202,20 @@ function serve(input: WorkerInput): void {
   const counter = new Int32Array(input.counter);
   const cache = input.cache ? workerRenderCache(input.cache) : undefined;
   const env = { engine: input.engine, crds: input.crds, cache };
+  /** The stage this worker compiles and has not sent yet. */
+  let compiling: number | undefined;
+  // ended while compiling a stage (process.exit in a stack's code): the main thread takes it over now
+  process.on('exit', () => {
+    if (compiling === undefined) return;
+    Atomics.add(counter, DIED, 1);
+    Atomics.add(counter, POSTED, 1);
+    Atomics.notify(counter, POSTED);
+  });
   for (let i = Atomics.add(counter, NEXT, 1); i < input.sources.length; i = Atomics.add(counter, NEXT, 1)) {
     let message: WorkerMessage;
+    compiling = i;
+    // for tests: this worker ends while it compiles the stage named
+    if (process.env[CRASH_ENV] === `worker-exit-${input.sources[i].stage}`) process.exit(1);
     try {
       const outcome = compileStage({ ...input.sources[i], readSource: (path) => readProjectSource(input.root, path) }, env);
       message = { index: i, outcome, taken: cache?.take() };
@@ -209,6 +225,7 @@ function serve(input: WorkerInput): void {
       message = { index: i, error: { message: error.message, stack: error.stack } };
       input.port.postMessage(message);
     }
+    compiling = undefined;
     Atomics.add(counter, POSTED, 1);
     Atomics.notify(counter, POSTED);
     if ('error' in message) break;

@@ -63,11 +63,14 @@ export const TMP_SUFFIX = '.stagecraft-tmp';
 const HEADER_BYTES = 512;
 
 /**
- * Ends the process at once, as kill -9 would, when `STAGECRAFT_CRASH_AT` names this step. Used by
- * the crash tests only; nothing else reads that variable.
+ * The variable that names where the crash tests make a command fail: a write step (`crashPoint`),
+ * or `worker-exit-<stage>`, where a stage worker ends (lib/cli/stage-workers.ts). Nothing else reads it.
  */
+export const CRASH_ENV = 'STAGECRAFT_CRASH_AT';
+
+/** Ends the process at once, as kill -9 would, when CRASH_ENV names this step. */
 export function crashPoint(step: string): void {
-  if (process.env.STAGECRAFT_CRASH_AT !== step) return;
+  if (process.env[CRASH_ENV] !== step) return;
   process.kill(process.pid, 'SIGKILL');
   // the signal is delivered asynchronously to the process's threads: do nothing more meanwhile
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);

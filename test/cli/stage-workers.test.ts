@@ -13,6 +13,7 @@ import { MIN_WORKER_BYTES, stageWorkers, workerPlan } from '../../lib/cli/stage-
 import { fleetStageFile } from '../../bench/fleet.js';
 import { REPO, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
 import { random } from '../helpers/random.js';
+import { CRASH_ENV } from '../../lib/synth/write.js';
 
 const projects: string[] = [];
 afterAll(() => {
@@ -133,6 +134,23 @@ describe('compiling stages in worker threads', () => {
     expect(plain).toContain(`environments/${last}.yaml`);
     expect(threaded).toBe(plain);
   });
+
+  it('compiles at once, in the main thread, the stage of a worker that ended while compiling it', () => {
+    const stages = randomFleet(11);
+    const last = Object.keys(stages).at(-1)!;
+    const root = project(stages);
+    const all = { project: projectFile, delivery: true, stages: Object.keys(stages) };
+    const plain = outcome(() => compileStages(sources(stages), all));
+    // workers copy the environment when they start: the variable is set for the compilation only
+    process.env[CRASH_ENV] = `worker-exit-${last}`;
+    try {
+      const threaded = outcome(() => compileStages(sources(stages), { ...all, runStages: inWorkers(root) }));
+      expect(threaded).toBe(plain);
+    } finally {
+      delete process.env[CRASH_ENV];
+    }
+    // well within the minute the main thread waits for a worker that says nothing
+  }, 30_000);
 
   it('reports the same findings when the checks fail', () => {
     const failing = randomFleet(7);
