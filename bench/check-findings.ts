@@ -17,7 +17,7 @@ import { parseManifests } from '../lib/checks/manifests.js';
 import { locateFindings, textReport } from '../lib/checks/report.js';
 import { writeProject } from './fleet.js';
 import { measure, npmRun } from './process.js';
-import { count, formatTable, mebibytes, ratio, seconds, secondsRange, summarize, type Summary } from './stats.js';
+import { ratio, rowsTable, seconds, summarize, type Row, type Summary } from './stats.js';
 
 /** Objects in the file (the issue's size). */
 export const FINDINGS_OBJECTS = 20_000;
@@ -47,14 +47,6 @@ export function findingsManifest(n: number): string {
   return docs.join('---\n');
 }
 
-export interface FindingsRow {
-  readonly name: string;
-  readonly objects: number;
-  readonly seconds: Summary;
-  readonly peakRss?: Summary;
-  readonly objectsPerSecond: number;
-}
-
 /** Reading, checking, placing, sorting and reporting in this process; the number of findings. */
 function inProcess(text: string, blockReader: boolean): number {
   const manifests = parseManifests([{ file: 'm.yaml', text }], { blockReader });
@@ -75,12 +67,12 @@ function timed(text: string, blockReader: boolean, runs: number): Summary {
 }
 
 /** The rows, and the ratio of the yaml library's reading to the block reader's, in this process. */
-export async function checkFindingsRows(repo: string, runs: number): Promise<{ rows: FindingsRow[]; ratio: number }> {
+export async function checkFindingsRows(repo: string, runs: number): Promise<{ rows: Row[]; ratio: number }> {
   const n = FINDINGS_OBJECTS;
   const text = findingsManifest(n);
   const project = writeProject(repo, new Map(), 'check-findings');
   const label = `check -- <file>, ${n.toLocaleString('en-US')} Deployments with findings`;
-  const rows: FindingsRow[] = [];
+  const rows: Row[] = [];
   try {
     writeFileSync(join(project, 'm.yaml'), text);
     const command = npmRun('check', project, ['--namespace-exists', NAMESPACE, 'm.yaml']);
@@ -112,18 +104,6 @@ export async function checkFindingsRows(repo: string, runs: number): Promise<{ r
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { rows, ratio: r } = await checkFindingsRows(fileURLToPath(new URL('..', import.meta.url)), Number(process.argv[2] ?? 3));
-  process.stdout.write(
-    formatTable(
-      ['measurement', 'objects', 'median', 'min-max', 'objects/s', 'peak RSS'],
-      rows.map((row) => [
-        row.name,
-        count(row.objects),
-        seconds(row.seconds.median),
-        secondsRange(row.seconds),
-        count(row.objectsPerSecond),
-        row.peakRss ? mebibytes(row.peakRss.median) : '',
-      ]),
-    ),
-  );
+  process.stdout.write(rowsTable(rows));
   process.stdout.write(`check with findings, in process: yaml library / block reader: ${ratio(r)}\n`);
 }

@@ -19,22 +19,12 @@ import { stageLoadRows } from './stage-load.js';
 import { fleetStageFiles, writeProject } from './fleet.js';
 import { bundleFloor, floorCommand } from './floor.js';
 import { measure, npmRun, type Command } from './process.js';
-import { count, formatTable, mebibytes, ratio, seconds, secondsRange, summarize, type Summary } from './stats.js';
+import { count, mebibytes, rowsTable, seconds, summarize, type Row } from './stats.js';
 import { measureValidation, renderProject } from './validation.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 /** What lib/cli/run.mjs keeps to know that its bundle of synth is current; without it, the next start rebuilds the bundle. */
 const SYNTH_BUNDLE_MANIFEST = join(REPO, 'node_modules', '.cache', 'stagecraft', 'synth.json');
-
-/** One line of the table and of the JSON. */
-interface Row {
-  readonly name: string;
-  readonly objects: number;
-  readonly seconds: Summary;
-  readonly peakRss?: Summary;
-  /** Objects per second, from the median time. */
-  readonly objectsPerSecond?: number;
-}
 
 /**
  * How a default cdk8s project starts its app (`cdk8s.yaml`: `app: npx ts-node main.ts`), here
@@ -279,18 +269,7 @@ function machine() {
 }
 
 function printTable(rows: readonly Row[], ratioLines: Record<string, number>): void {
-  const header = ['measurement', 'objects', 'median', 'min-max', 'per object', 'objects/s', 'peak RSS'];
-  const cells = rows.map((r) => [
-    r.name,
-    count(r.objects),
-    seconds(r.seconds.median),
-    secondsRange(r.seconds),
-    `${((r.seconds.median / r.objects) * 1000).toFixed(3)} ms`,
-    r.objectsPerSecond ? count(r.objectsPerSecond) : '',
-    r.peakRss ? mebibytes(r.peakRss.median) : '',
-  ]);
-  process.stdout.write(formatTable(header, cells));
-  for (const [name, r] of Object.entries(ratioLines)) process.stdout.write(`${name}: ${ratio(r)}\n`);
+  process.stdout.write(rowsTable(rows, ratioLines));
 }
 
 async function main(argv: string[]): Promise<number> {

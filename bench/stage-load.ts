@@ -10,17 +10,10 @@
 import { fileURLToPath } from 'node:url';
 import { stageLoader } from '../lib/compile.js';
 import { fleetStageFile } from './fleet.js';
-import { count, formatTable, ratio, seconds, secondsRange, summarize, type Summary } from './stats.js';
+import { count, ratio, rowsTable, summarize, type Row, type Summary } from './stats.js';
 
 /** Apps in the stage file (the fleet's size). */
 export const LOAD_APPS = 1000;
-
-export interface StageLoadRow {
-  readonly name: string;
-  readonly objects: number;
-  readonly seconds: Summary;
-  readonly objectsPerSecond: number;
-}
 
 function timed(text: string, blockReader: boolean, runs: number): Summary {
   const samples: number[] = [];
@@ -33,7 +26,7 @@ function timed(text: string, blockReader: boolean, runs: number): Summary {
 }
 
 /** The rows, and the ratio of the yaml library's loading to the block reader's, in this process (runs alternate). */
-export function stageLoadRows(runs: number): { rows: StageLoadRow[]; ratio: number } {
+export function stageLoadRows(runs: number): { rows: Row[]; ratio: number } {
   const text = fleetStageFile('qa', LOAD_APPS);
   // warm-up: the schema and the stacks' validators compile on first use
   timed(text, true, 1);
@@ -57,17 +50,6 @@ export function stageLoadRows(runs: number): { rows: StageLoadRow[]; ratio: numb
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { rows, ratio: r } = stageLoadRows(Number(process.argv[2] ?? 7));
-  process.stdout.write(
-    formatTable(
-      ['measurement', 'apps', 'median', 'min-max', 'apps/s'],
-      rows.map((row) => [
-        row.name,
-        count(row.objects),
-        seconds(row.seconds.median),
-        secondsRange(row.seconds),
-        count(row.objectsPerSecond),
-      ]),
-    ),
-  );
+  process.stdout.write(rowsTable(rows, {}, 'apps'));
   process.stdout.write(`loading a stage file, in process: yaml library / block reader: ${ratio(r)}\n`);
 }

@@ -55,3 +55,35 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
       .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
+
+/** One measurement: a line of the table and of the JSON. */
+export interface Row {
+  readonly name: string;
+  /** What it handled: objects (or, for stage files, apps). */
+  readonly objects: number;
+  readonly seconds: Summary;
+  readonly peakRss?: Summary;
+  /** Objects per second, from the median time. */
+  readonly objectsPerSecond?: number;
+}
+
+/** The rows as a table, then a line per ratio; `unit` names what `objects` counts. */
+export function rowsTable(rows: readonly Row[], ratioLines: Readonly<Record<string, number>> = {}, unit = 'objects'): string {
+  const one = unit.replace(/s$/, '');
+  const header = ['measurement', unit, 'median', 'min-max', `per ${one}`, `${unit}/s`, 'peak RSS'];
+  const cells = rows.map((r) => [
+    r.name,
+    count(r.objects),
+    seconds(r.seconds.median),
+    secondsRange(r.seconds),
+    `${((r.seconds.median / r.objects) * 1000).toFixed(3)} ms`,
+    r.objectsPerSecond ? count(r.objectsPerSecond) : '',
+    r.peakRss ? mebibytes(r.peakRss.median) : '',
+  ]);
+  return (
+    formatTable(header, cells) +
+    Object.entries(ratioLines)
+      .map(([name, r]) => `${name}: ${ratio(r)}\n`)
+      .join('')
+  );
+}

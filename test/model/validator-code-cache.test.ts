@@ -6,21 +6,14 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AjvModule from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diskValidatorStore } from '../../lib/cli/validator-store.js';
+import { SMALL_SCHEMA, SMALL_VALUES, makeAjv } from '../helpers/validator-fixture.js';
 import { compileValidator, keepValidatorCodeCaches, useValidatorStore, type ValidatorStore } from '../../lib/model/validator-code.js';
 
-const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
-
-const schema = {
-  type: 'object',
-  properties: { a: { type: 'integer', minimum: 0 }, b: { enum: ['x', 'y'] }, c: { type: 'array', items: { type: 'string' } } },
-  required: ['a'],
-  additionalProperties: false,
-};
-const make = (source: boolean) => new Ajv({ allErrors: true, verbose: true, code: { optimize: false, source } });
-const VALUES = [{ a: -1, b: 'z', c: [1], d: 0 }, { b: 'x' }, { a: 1 }, 'text'];
+const schema = SMALL_SCHEMA;
+const make = makeAjv;
+const VALUES = SMALL_VALUES;
 /**
  * A setup text of its own for each test: V8 keeps what it compiled from a source text and name in
  * memory, and takes that (ignoring any code cache given) when the same text is compiled again.

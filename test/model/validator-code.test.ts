@@ -5,16 +5,14 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AjvModule from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileValidator, useValidatorStore, type ValidatorStore } from '../../lib/model/validator-code.js';
 import { diskValidatorStore } from '../../lib/cli/validator-store.js';
+import { Ajv, SMALL_SCHEMA, SMALL_VALUES, makeAjv } from '../helpers/validator-fixture.js';
 import { StageLoader } from '../../lib/config/load.js';
 import { SchemaValidator } from '../../lib/config/validate.js';
 import { STACKS } from '../../apps/index.js';
 import type { TSchema } from '@sinclair/typebox';
-
-const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
 
 /** A store in memory that counts what it is asked. */
 function memoryStore(): ValidatorStore & { entries: Map<string, string>; hits: number } {
@@ -63,20 +61,14 @@ describe('a validator loaded from kept code', () => {
   });
 
   it('gives the same errors as the compiled one, error object by error object', () => {
-    const schema = {
-      type: 'object',
-      properties: { a: { type: 'integer', minimum: 0 }, b: { enum: ['x', 'y'] }, c: { type: 'array', items: { type: 'string' } } },
-      required: ['a'],
-      additionalProperties: false,
-    };
-    const make = (source: boolean) => new Ajv({ allErrors: true, verbose: true, code: { optimize: false, source } });
+    const [schema, make] = [SMALL_SCHEMA, makeAjv];
     const compiled = make(false).compile(schema);
     const store = memoryStore();
     useValidatorStore(store);
     compileValidator(make, schema, 'test');
     const loaded = compileValidator(make, schema, 'test');
     expect(store.hits).toBe(1);
-    for (const value of [{ a: -1, b: 'z', c: [1], d: 0 }, { b: 'x' }, { a: 1 }, 'text']) {
+    for (const value of SMALL_VALUES) {
       expect(loaded(value)).toBe(compiled(value));
       expect(JSON.stringify(loaded.errors)).toBe(JSON.stringify(compiled.errors));
     }
