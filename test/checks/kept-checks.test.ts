@@ -71,15 +71,16 @@ describe('kept per-object check results', () => {
     expect(seen.errors).toBeGreaterThan(0);
   });
 
-  it('report what a run without the cache reports for the committed stages, policy exceptions included', () => {
-    const sources = readdirSync(join(REPO, 'environments'))
+  it('report what a run without the cache reports for the example stages (their fixture copies), policy exceptions included', () => {
+    const examples = join(REPO, 'test', 'fixtures', 'examples');
+    const sources = readdirSync(examples)
       .filter((f) => f.endsWith('.yaml'))
-      .map((f) => source(f.slice(0, -5), readFileSync(join(REPO, 'environments', f), 'utf8')));
+      .map((f) => source(f.slice(0, -5), readFileSync(join(examples, f), 'utf8')));
     const plain = outcome(() => compileStages(sources));
-    const cold = diskRenderCache(join(root, 'committed'));
+    const cold = diskRenderCache(join(root, 'examples'));
     compileStages(sources, { cache: cold });
     cold.flush();
-    const warm = diskRenderCache(join(root, 'committed'));
+    const warm = diskRenderCache(join(root, 'examples'));
     expect(outcome(() => compileStages(sources, { cache: warm }))).toEqual(plain);
     expect(warm.stats.hits).toBeGreaterThan(0);
     expect(plain.exceptions).toBeGreaterThan(0);
