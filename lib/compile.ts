@@ -90,7 +90,7 @@ export interface CompileStagesOptions {
   readonly runStages?: StageRunner;
   /**
    * What is kept of each stage's outcome once it is compiled, before the others are: a caller can
-   * write the stage's files and drop them, and its objects (lib/cli/project.ts). A stage whose
+   * write the stage's files and drop them, and its objects (lib/cli/output.ts). A stage whose
    * outcome comes back without `files` has no entry in `tree`. @default - everything
    */
   readonly keep?: (outcome: StageOutcome) => StageOutcome;

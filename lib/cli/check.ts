@@ -13,17 +13,8 @@ import { REPORT_FORMATS, jsonReport, locateFindings, sarifReport, textReport, ty
 import { KUBERNETES_VERSION } from '../k8s.js';
 import { EXIT_CODES_HELP, progress, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import {
-  COMPILER_VERSION,
-  CRDS_DIR,
-  DIST_DIR,
-  SCHEMA_FILE,
-  compile,
-  flushRenderCache,
-  openProject,
-  schemaText,
-  staleFiles,
-} from './project.js';
+import { COMPILER_VERSION, CRDS_DIR, DIST_DIR, SCHEMA_FILE, compile, flushRenderCache, openProject, schemaText } from './project.js';
+import { staleFiles } from './output.js';
 import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { currentLine } from './fast.js';
 import { readInputFile } from './read-file.js';

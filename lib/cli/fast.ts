@@ -34,7 +34,7 @@ export interface StageReport {
 
 /** The report of a stage whose output was kept: what the synthesis that wrote it printed, `unchanged`. */
 export function keptReport(stage: string, record: StageRecord): StageReport {
-  // the summary line of lib/cli/project.ts `writtenLines` for a stage with no change
+  // the summary line of lib/cli/output.ts `writtenLines` for a stage with no change
   return { stage, head: `${stage}: ${record.objects} objects in ${record.files} files -> ${DIST_DIR}/${stage}/ (unchanged)\n`, record };
 }
 

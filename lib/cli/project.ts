@@ -2,29 +2,17 @@
  * The project on disk: where stage files and output live, and compiling them. The CLI commands
  * are the only callers; this is where reading files happens.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { DIST_DIR, compileStages, stageLoader, type Compiled, type StageOutcome } from '../compile.js';
-import type { CheckResult } from '../checks/index.js';
-import { imageSubstitutions, type Substitution } from '../transforms/images.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '../promotion.js';
-import { ProblemsError, formatProblem } from '../errors.js';
+import { ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/output.js';
-import {
-  INVENTORY_FILE,
-  changeLines,
-  changeSummary,
-  compareInventories,
-  parseInventory,
-  type InventoryChanges,
-} from '../synth/inventory.js';
-import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
-import { beginTransaction, compareDist, listFiles, needsRecovery, recover, scanDir } from '../synth/write.js';
-import { ENVIRONMENTS_DIR, forgetFingerprint } from './fingerprint.js';
+import { listFiles, needsRecovery, recover, scanDir } from '../synth/write.js';
+import { ENVIRONMENTS_DIR } from './fingerprint.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { WORKERS_ENV, stageWorkers } from './stage-workers.js';
 import { acquireLock } from './lock.js';
@@ -32,7 +20,6 @@ import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
 import { withFs } from '../fs-problems.js';
 import { readInputFile, readProjectSource } from './read-file.js';
-import { edgeChangeLines } from '../edge/changes.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -118,11 +105,11 @@ export interface CompileOptions {
    */
   readonly kept?: readonly PromotionDeclaration[];
   /**
-   * Output being written (`beginOutput`): each stage's files go there as soon as it is compiled,
-   * and the result's `tree` and `stages` then hold neither those files nor those objects.
-   * @default - everything kept in the result
+   * Output being written (lib/cli/output.ts, `beginOutput`): each stage's files go there as soon as
+   * it is compiled, and the result's `tree` and `stages` then hold neither those files nor those
+   * objects. @default - everything kept in the result
    */
-  readonly output?: OutputInProgress;
+  readonly output?: { readonly keep: (outcome: StageOutcome) => StageOutcome };
 }
 
 /**
@@ -243,195 +230,6 @@ export function readStageTree(project: Project, stage: string): FileTree {
   return new Map(scanDir(dir).owned.map((p) => [p, readFileSync(join(dir, p), 'utf8')]));
 }
 
-/** What writing a stage changed, for the summary line. */
-export interface WrittenStage {
-  readonly stage: string;
-  readonly objects: number;
-  readonly files: number;
-  /** Compared with the inventory that was in `dist/<stage>/` before; undefined when there was none. */
-  readonly changes?: InventoryChanges;
-  /** The images the stage's architecture substituted (`images:` of a stage file). */
-  readonly images: readonly Substitution[];
-}
-
-export interface WriteOutputOptions {
-  /** A full synthesis: remove the output of stages that have no stage file any more. */
-  readonly removeOthers: boolean;
-  /** New texts of stage files, written with the output in one transaction (an edit by promote or switch). */
-  readonly stageTexts?: ReadonlyMap<string, string>;
-  /** Other project files to write in the same transaction (the schema), by path relative to the root. */
-  readonly files?: ReadonlyMap<string, string>;
-  /** Stages whose output stays as it is, not compiled (lib/cli/reuse.ts): never removed. @default [] */
-  readonly keep?: readonly string[];
-}
-
-export interface WrittenOutput {
-  /** One per compiled stage, in order. */
-  readonly stages: WrittenStage[];
-  /** Stages whose output was removed because their stage file is gone, sorted. */
-  readonly removed: string[];
-  /** The SHA-256 of every file written below `dist/`, by path from the project root (`dist/qa/inventory.txt`). */
-  readonly digests: ReadonlyMap<string, string>;
-}
-
-/**
- * Writes compiled stages into `dist/` and any edited project files as one transaction (see
- * lib/synth/write.ts), leaving files stagecraft did not write where they are (one warning lists
- * them), and says what changed in each stage compared with the output that was there.
- * @throws Error when the project was not opened as a writer (it must hold the lock)
- */
-export function writeOutput(project: Project, compiled: Compiled, options: WriteOutputOptions): WrittenOutput {
-  const output = beginOutput(project, options);
-  try {
-    return output.write(compiled);
-  } finally {
-    output.abort();
-  }
-}
-
-/** What the reports need of a stage whose files and objects were dropped once written (`beginOutput`). */
-interface StagedStage {
-  readonly objects: number;
-  readonly files: number;
-  readonly inventory: string;
-  readonly images: readonly Substitution[];
-}
-
-/**
- * Output being written while stages are compiled: `keep` (give it to `compile`) writes each stage's
- * files into the staging directory of the write transaction (lib/synth/write.ts) as soon as the
- * stage is compiled, and drops them and the stage's objects (but the objects of a stage that
- * declares `delivery:`, which the delivery plan needs), so that the command never holds the
- * output of every stage at once; `write` then does the transaction. Nothing users see changes
- * before `write`, and `abort` removes what was staged (call it in a `finally`: after `write`
- * it does nothing).
- */
-export interface OutputInProgress {
-  readonly keep: (outcome: StageOutcome) => StageOutcome;
-  /** Writes what `keep` staged and the files of `compiled.tree` (see `writeOutput`). */
-  write(compiled: Compiled): WrittenOutput;
-  abort(): void;
-}
-
-/**
- * Starts writing output into `dist/` (see `OutputInProgress`). The project must be opened as a writer.
- * @throws Error when the project was not opened as a writer (it must hold the lock)
- */
-export function beginOutput(project: Project, { removeOthers, stageTexts, files, keep }: WriteOutputOptions): OutputInProgress {
-  if (!project.writer) throw new Error('writeOutput: open the project with openProject(root, { writer }) first, which takes the lock');
-  const projectFiles = new Map([
-    ...(files ?? []),
-    ...[...(stageTexts ?? [])].map(([stage, text]) => [relative(project.root, stagePath(project, stage)), text] as const),
-  ]);
-  const command = project.writer;
-  const tx = beginTransaction({ root: project.root, distDir: DIST_DIR, removeOthers, keep, files: projectFiles, command });
-  const staged = new Map<string, StagedStage>();
-  /** Digests of the files written (path below the root -> SHA-256), for the fingerprint (lib/cli/fingerprint.ts). */
-  const digests = new Map<string, string>();
-  const digestFiles = (stage: string, tree: FileTree) => {
-    for (const [rel, text] of tree) digests.set(`${DIST_DIR}/${stage}/${rel}`, createHash('sha256').update(text).digest('hex'));
-  };
-  return {
-    keep(outcome) {
-      const { files: tree, rendered, ...rest } = outcome;
-      // a stage with problems stops the command: nothing to write
-      if (!tree || !rendered || outcome.problems.length || outcome.failedChecks) return outcome;
-      tx.stage(outcome.stage, tree);
-      digestFiles(outcome.stage, tree);
-      const objects = rendered.charts.flatMap((c) => c.objects);
-      staged.set(outcome.stage, {
-        objects: objects.length,
-        files: tree.size,
-        inventory: tree.get(INVENTORY_FILE)!,
-        images: imageSubstitutions(objects),
-      });
-      return { ...rest, rendered: { ...rendered, charts: [], nodeFiles: [] }, ...(rest.checks ? { checks: slimChecks(rest.checks) } : {}) };
-    },
-    write(compiled) {
-      const distDir = join(project.root, DIST_DIR);
-      const before = new Map(
-        [...compiled.tree.keys(), ...staged.keys()].map((s) => {
-          const path = join(distDir, s, INVENTORY_FILE);
-          return [s, existsSync(path) ? parseInventory(readFileSync(path, 'utf8')) : undefined] as const;
-        }),
-      );
-      for (const [stage, tree] of compiled.tree) digestFiles(stage, tree);
-      // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
-      forgetFingerprint(project.root);
-      const { removed, foreign } = tx.commit(compiled.tree);
-      return { ...report(project, compiled, staged, before, foreign), removed, digests };
-    },
-    abort: () => tx.abort(),
-  };
-}
-
-/** The findings and exceptions of a stage's checks, naming their objects without holding them (see `describeObject`). */
-function slimChecks(checks: CheckResult): CheckResult {
-  const named = new Map<KubeObject, KubeObject>();
-  const slim = (o: KubeObject): KubeObject => {
-    // a nameless object is named by its place (lib/model/object.ts): kept as it is
-    if (typeof o.metadata?.name !== 'string') return o;
-    let s = named.get(o);
-    if (!s) {
-      const { name, namespace } = o.metadata;
-      s = { apiVersion: o.apiVersion, kind: o.kind, metadata: namespace === undefined ? { name } : { name, namespace } };
-      named.set(o, s);
-    }
-    return s;
-  };
-  return {
-    ...checks,
-    findings: checks.findings.map((f) => ({ ...f, object: slim(f.object) })),
-    exceptions: checks.exceptions.map((e) => ({ ...e, object: slim(e.object) })),
-  };
-}
-
-function report(
-  project: Project,
-  compiled: Compiled,
-  staged: ReadonlyMap<string, StagedStage>,
-  before: ReadonlyMap<string, ReturnType<typeof parseInventory> | undefined>,
-  foreign: readonly string[],
-): Omit<WrittenOutput, 'removed' | 'digests'> {
-  if (foreign.length) {
-    project.log(
-      formatProblem({
-        code: 'synth/foreign-files',
-        severity: 'warning',
-        message: `${DIST_DIR}/ holds files that stagecraft did not write; they are left as they are: ${foreign.join(', ')}`,
-        hint: `stagecraft replaces only the files it generated (they start with a 'Generated by stagecraft' header); keep hand-written files out of ${DIST_DIR}/<stage>/ if kubectl apply -f should not read them`,
-      }),
-    );
-  }
-  const stages = compiled.stages.map((r) => {
-    const old = before.get(r.stage.name);
-    const stageFiles = compiled.tree.get(r.stage.name);
-    const s: StagedStage = staged.get(r.stage.name) ?? {
-      objects: r.charts.reduce((n, c) => n + c.objects.length, 0),
-      files: stageFiles!.size,
-      inventory: stageFiles!.get(INVENTORY_FILE)!,
-      images: imageSubstitutions(r.charts.flatMap((c) => c.objects)),
-    };
-    return {
-      stage: r.stage.name,
-      objects: s.objects,
-      files: s.files,
-      images: s.images,
-      changes: old && compareInventories(old, parseInventory(s.inventory)),
-    };
-  });
-  return { stages };
-}
-
-/** `qa: 14 objects in 5 files -> dist/qa/ (1 added, 1 changed, 0 removed)`, then the objects. */
-export function writtenLines(w: WrittenStage): string[] {
-  const what = w.changes ? changeSummary(w.changes) : 'new';
-  return [
-    `${w.stage}: ${w.objects} objects in ${w.files} files -> ${DIST_DIR}/${w.stage}/ (${what})`,
-    ...(w.changes ? changeLines(w.changes).map((l) => `  ${l}`) : []),
-  ];
-}
-
 /** @throws ProblemsError naming every one of `stages` that has no stage file */
 export function requireStages(project: Project, stages: readonly string[]): void {
   const unknown = stages.filter((s) => !project.stages.includes(s));
@@ -449,32 +247,4 @@ export function requireStages(project: Project, stages: readonly string[]): void
 /** A stage file, loaded and validated (from `text` instead of the file, when given). */
 export function loadStage(project: Project, stage: string, text = readStageFile(project, stage)): LoadedStage {
   return stageLoader().load(text, relative(project.root, stagePath(project, stage)));
-}
-
-/** The files of `dist/` that differ from `compiled` (its stages only), as `changed: dist/qa/...` lines. */
-export function staleFiles(project: Project, compiled: Compiled, removeOthers = false): string[] {
-  const diff = compareDist(join(project.root, DIST_DIR), compiled.tree, { removeOthers });
-  return [
-    ...diff.changed.map((p) => `changed: ${DIST_DIR}/${p}`),
-    ...diff.missing.map((p) => `missing: ${DIST_DIR}/${p}`),
-    ...diff.extra.map((p) => `not produced by the sources: ${DIST_DIR}/${p}`),
-  ];
-}
-
-/**
- * Writes a new text of one stage file and that stage's output, after compiling it in memory: when
- * the new text does not compile, nothing is written. Returns what to tell the user: the stage's
- * summary line and, field by field, how its objects changed.
- */
-export function rewriteStage(project: Project, stage: string, text: string): string[] {
-  const compiled = compile(project, [stage], { sources: new Map([[stage, text]]) });
-  const tree = readStageTree(project, stage);
-  const before = manifestsOf(tree);
-  const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, text]]) }).stages;
-  const changes = diffManifests(before, manifestsOf(compiled.tree.get(stage)!));
-  return [
-    writtenLines(written)[0],
-    ...diffLines(changes, { before: 'the old output', after: 'the new output' }).map((l) => `  ${l}`),
-    ...edgeChangeLines(tree, compiled.tree.get(stage)!).map((l) => `  ${l}`),
-  ];
 }

@@ -9,7 +9,8 @@ import { orderProblem, planPromotion } from '../promotion.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages, rewriteStage, staleFiles } from './project.js';
+import { compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages } from './project.js';
+import { rewriteStage, staleFiles } from './output.js';
 
 const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force]
 

@@ -10,17 +10,8 @@ import { imageVersion } from '../stack.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import {
-  DIST_DIR,
-  compile,
-  loadStage,
-  openProject,
-  readStageFile,
-  readStageTree,
-  requireStages,
-  rewriteStage,
-  staleFiles,
-} from './project.js';
+import { DIST_DIR, compile, loadStage, openProject, readStageFile, readStageTree, requireStages } from './project.js';
+import { rewriteStage, staleFiles } from './output.js';
 
 const usage = `Usage: npm run switch -- <stage> <app> [--release <version or image>] [--force]
 

@@ -11,19 +11,8 @@ import { exceptionLines, toProblem, type Finding } from '../checks/finding.js';
 import { describeObject } from '../model/object.js';
 import { EXIT_CODES_HELP, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import {
-  DIST_DIR,
-  SCHEMA_FILE,
-  beginOutput,
-  compile,
-  flushRenderCache,
-  openProject,
-  requireStages,
-  schemaText,
-  writtenLines,
-  type Compiled,
-  type WrittenStage,
-} from './project.js';
+import { DIST_DIR, SCHEMA_FILE, compile, flushRenderCache, openProject, requireStages, schemaText, type Compiled } from './project.js';
+import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import { startFingerprint } from './fingerprint.js';
 import { reusableStages } from './reuse.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
@@ -96,7 +85,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const onStage = (s: string, i: number, n: number) => line.update(`synth: compiling ${s} (${i + 1}/${n})`);
     /**
      * Compiles `stages`, writing each stage's files into the staging directory as soon as it is
-     * compiled (lib/cli/project.ts, `beginOutput`), then writes dist/ as one transaction; on a
+     * compiled (lib/cli/output.ts, `beginOutput`), then writes dist/ as one transaction; on a
      * problem in any stage, what was staged is removed and nothing users see has changed.
      */
     const compileAndWrite = (stages: readonly string[], partial: boolean) => {

@@ -1,5 +1,5 @@
 /**
- * Synth stages each stage's files as soon as the stage is compiled (lib/cli/project.ts,
+ * Synth stages each stage's files as soon as the stage is compiled (lib/cli/output.ts,
  * `beginOutput`): a problem in a later stage, or a kill before the last stage is compiled, must
  * leave dist/ as it was and nothing staged behind.
  */
@@ -7,7 +7,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TX_DIR, beginTransaction } from '../../../lib/synth/write.js';
-import { beginOutput, compile, openProject } from '../../../lib/cli/project.js';
+import { compile, openProject } from '../../../lib/cli/project.js';
+import { beginOutput } from '../../../lib/cli/output.js';
 import { releaseHeldLocks } from '../../../lib/cli/lock.js';
 import { repoStage, snapshotDir, tempProject } from '../../helpers/cli.js';
 import { run } from '../../helpers/crash.js';
