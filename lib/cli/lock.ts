@@ -13,11 +13,11 @@
  * after reading it again and finding the very lock it found stale (same PID, start time, token).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, ProblemsError } from '../errors.js';
-import { STATE_DIR } from '../synth/write.js';
+import { STATE_DIR, readRegularFile } from '../synth/write.js';
 
 export const LOCK_FILE = join(STATE_DIR, 'lock');
 const TAKEOVER_FILE = join(STATE_DIR, 'lock.takeover');
@@ -36,11 +36,16 @@ interface Holder {
 
 const held = new Map<string, { count: number; raw: string }>();
 
-function read(path: string): string | undefined {
+/**
+ * The lock file's text; undefined when there is none (released meanwhile), null when something
+ * that cannot be read as a lock is in its place (a directory, a FIFO: opened without blocking, or
+ * no permission).
+ */
+function read(path: string): string | undefined | null {
   try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
+    return readRegularFile(path);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null;
   }
 }
 
@@ -128,6 +133,19 @@ export function acquireLock(root: string, command: string, log: (line: string) =
       }
       const other = read(path);
       if (other === undefined) continue; // released meanwhile
+      // not a lock any command wrote: waiting would never end (it was a busy loop)
+      if (other === null) {
+        throw new ProblemsError(
+          [
+            {
+              code: 'cli/locked',
+              message: `${LOCK_FILE} cannot be read as a lock (a directory, a FIFO or a device is in its place, or it is not readable)`,
+              hint: `remove ${LOCK_FILE} (stagecraft only ever writes a regular file there), then run the command again`,
+            },
+          ],
+          ExitCode.checkFailed,
+        );
+      }
       const holder = parse(other);
       if (!holder || !alive(holder)) {
         log(`stagecraft: taking over the lock left by ${describe(holder)}, which is no longer running`);

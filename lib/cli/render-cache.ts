@@ -46,7 +46,7 @@ import {
 import { basename, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { CachedApp, RenderCache } from '../synth/render.js';
-import { STATE_DIR, crashPoint } from '../synth/write.js';
+import { STATE_DIR, crashPoint, openRegularFile } from '../synth/write.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
@@ -113,7 +113,7 @@ function readAt(fd: number, offset: number, length: number): Buffer {
 export function readPackIndex(path: string): IndexEntry[] | undefined {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openRegularFile(path);
   } catch {
     return undefined;
   }
@@ -140,7 +140,7 @@ export function readPackIndex(path: string): IndexEntry[] | undefined {
 function readEntry(path: string, offset: number, length: number, digest: string): Buffer | undefined {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openRegularFile(path);
   } catch {
     return undefined; // removed meanwhile (by another command's eviction)
   }

@@ -26,8 +26,10 @@
  */
 import {
   closeSync,
+  constants,
   copyFileSync,
   existsSync,
+  fstatSync,
   linkSync,
   lstatSync,
   mkdirSync,
@@ -74,6 +76,31 @@ export function crashPoint(step: string): void {
   process.kill(process.pid, 'SIGKILL');
   // the signal is delivered asynchronously to the process's threads: do nothing more meanwhile
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+}
+
+/**
+ * Opens `path` for reading when it is a regular file: a FIFO or a device in the place of a file
+ * stagecraft keeps (`.stagecraft/`) must not stall the command, so it is opened without blocking,
+ * then checked.
+ * @throws an error with code EFTYPE when it is no regular file, EFBIG when it has more than `maxBytes`
+ */
+export function openRegularFile(path: string, maxBytes = Number.MAX_SAFE_INTEGER): number {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const st = fstatSync(fd);
+  if (st.isFile() && st.size <= maxBytes) return fd;
+  closeSync(fd);
+  const code = st.isFile() ? 'EFBIG' : 'EFTYPE';
+  throw Object.assign(new Error(`${code}: ${path} is ${st.isFile() ? 'too large' : 'not a regular file'}`), { code, path });
+}
+
+/** The text of the regular file at `path` (see `openRegularFile`). */
+export function readRegularFile(path: string, maxBytes?: number): string {
+  const fd = openRegularFile(path, maxBytes);
+  try {
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Whether stagecraft wrote the file at `path` (its header says so). */
@@ -438,7 +465,7 @@ export function recover(root: string, distDir: string, tmpDirs: readonly string[
   const abs = (p: string) => join(root, p);
   const lines: string[] = [];
   if (present(abs(JOURNAL_FILE))) {
-    const journal = JSON.parse(readFileSync(abs(JOURNAL_FILE), 'utf8')) as Journal;
+    const journal = JSON.parse(readRegularFile(abs(JOURNAL_FILE))) as Journal;
     finish(root, journal, pendingFrom(root, journal.renames));
     lines.push(
       `recovered: '${journal.command}' (pid ${journal.pid}, started ${journal.started}) was interrupted while it replaced files; ` +

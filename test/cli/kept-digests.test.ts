@@ -5,7 +5,7 @@
  * again (its change time moved), so check still finds it.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIGESTS_FILE, FINGERPRINT_FILE } from '../../lib/cli/fingerprint.js';
@@ -13,7 +13,8 @@ import { REPO, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 /** `npm run check` in `dir` as a new process starts it: nothing but the files carries over. */
 function check(dir: string) {
-  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), 'check'], { cwd: dir, encoding: 'utf8' });
+  // a check that hangs (reading a FIFO) fails the test instead of stalling it
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), 'check'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
@@ -73,5 +74,14 @@ describe('digests kept between commands', () => {
       writeFileSync(join(dir, DIGESTS_FILE), text);
       expect(check(dir)).toMatchObject({ code: 0 });
     }
+  });
+
+  it('and the fingerprint are passed over when they are FIFOs: check compiles and does not hang', async () => {
+    const { dir } = await settled();
+    for (const file of [DIGESTS_FILE, FINGERPRINT_FILE]) {
+      rmSync(join(dir, file));
+      expect(spawnSync('mkfifo', [join(dir, file)]).status).toBe(0);
+    }
+    expect(check(dir)).toMatchObject({ code: 0 });
   });
 });

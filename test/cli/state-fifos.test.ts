@@ -1,0 +1,66 @@
+/**
+ * A FIFO in the place of a file stagecraft keeps in `.stagecraft/` (a render-cache pack, the
+ * journal, the lock) never stalls a command: each is opened without blocking and refused when it
+ * is no regular file (lib/synth/write.ts, `openRegularFile`). The fingerprint and the kept digests
+ * are covered in test/cli/kept-digests.test.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RENDER_CACHE_DIR } from '../../lib/cli/render-cache.js';
+import { LOCK_FILE } from '../../lib/cli/lock.js';
+import { JOURNAL_FILE } from '../../lib/synth/write.js';
+import { REPO, repoStage, tempProject } from '../helpers/cli.js';
+
+/** `npm run <command>` in `dir` as a new process; one that hangs is killed (status null) and fails the test. */
+function run(dir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, ...env },
+  });
+  return { code: r.status, err: r.stderr };
+}
+
+function fifo(path: string): void {
+  rmSync(path, { force: true });
+  expect(spawnSync('mkfifo', [path]).status).toBe(0);
+}
+
+function synthesized(): string {
+  const dir = tempProject({ lab: repoStage('lab') });
+  expect(run(dir, ['synth']).code).toBe(0);
+  return dir;
+}
+
+describe('a FIFO in .stagecraft/', () => {
+  it('as a render-cache pack is passed over: synth renders again and succeeds', () => {
+    const dir = synthesized();
+    const packs = readdirSync(join(dir, RENDER_CACHE_DIR)).filter((f) => f.endsWith('.pack'));
+    expect(packs.length).toBeGreaterThan(0);
+    for (const p of packs) fifo(join(dir, RENDER_CACHE_DIR, p));
+    rmSync(join(dir, '.stagecraft', 'fingerprint.json'));
+    expect(run(dir, ['synth'])).toMatchObject({ code: 0 });
+  });
+
+  it('as the journal is refused with a message naming it', () => {
+    const dir = synthesized();
+    fifo(join(dir, JOURNAL_FILE));
+    const r = run(dir, ['synth']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${JOURNAL_FILE}: it is not a regular file`);
+  });
+
+  it('as the lock (or a directory there) is refused at once, with a message naming it', () => {
+    const dir = synthesized();
+    fifo(join(dir, LOCK_FILE));
+    const r = run(dir, ['synth']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${LOCK_FILE} cannot be read as a lock`);
+    rmSync(join(dir, LOCK_FILE));
+    mkdirSync(join(dir, LOCK_FILE));
+    expect(run(dir, ['synth'])).toMatchObject({ code: 1, err: expect.stringContaining(`${LOCK_FILE} cannot be read as a lock`) });
+  });
+});
