@@ -21,10 +21,11 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  closeSync,
   lstatSync,
   mkdirSync,
-  readFileSync,
   readdirSync,
+  readSync,
   readlinkSync,
   renameSync,
   rmSync,
@@ -35,7 +36,7 @@ import {
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../errors.js';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, isGenerated, readRegularFile, type DistTree } from '../synth/write.js';
+import { STATE_DIR, TMP_SUFFIX, TX_DIR, isGenerated, openRegularFile, readRegularFile, type DistTree } from '../synth/write.js';
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 /** Where the stage files are, relative to the project root. */
@@ -120,12 +121,32 @@ export const DIGESTS_FILE = join(STATE_DIR, 'digests.json');
 /** Projects whose DIGESTS_FILE this process read. */
 const primed = new Set<string>();
 
+/** What `hashFile` reads into: one buffer for the process. */
+let chunk: Buffer | undefined;
+
+/**
+ * The SHA-256 of the file at `path`, read a MiB at a time: a file of any size in the project (a
+ * 3 GB dataset beside the stage files) is hashed without being held, where reading it whole
+ * failed beyond 2 GiB; a FIFO put in its place meanwhile is refused, not waited for.
+ */
+function hashFile(path: string): string {
+  const fd = openRegularFile(path);
+  try {
+    const hash = createHash('sha256');
+    chunk ??= Buffer.allocUnsafe(1024 * 1024);
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+    return hash.digest('hex');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function fileDigest(path: string, st: Stats): string {
   const stamp = `${st.dev} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}`;
   usedDigests.add(path);
   const known = readDigests.get(path);
   if (known?.stamp === stamp) return known.digest;
-  const digest = sha256(readFileSync(path));
+  const digest = hashFile(path);
   if (Math.max(st.mtimeMs, st.ctimeMs) < Date.now() - MTIME_MARGIN_MS) readDigests.set(path, { stamp, digest });
   else readDigests.delete(path);
   return digest;
