@@ -19,7 +19,16 @@ const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !A
 const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj(x)) as Obj[]) : []);
 
 /** The keys a Secret or ConfigMap declares. */
-export function declaredKeys(o: KubeObject): string[] {
+export function declaredKeys(o: KubeObject): readonly string[] {
+  let found = declared.get(o);
+  if (!found) declared.set(o, (found = keysOf(o)));
+  return found;
+}
+
+/** Each object's keys, worked out once: a Secret is read by every container of every workload that uses it. */
+const declared = new WeakMap<KubeObject, readonly string[]>();
+
+function keysOf(o: KubeObject): readonly string[] {
   const keys = new Set<string>();
   const add = (m: unknown) => {
     for (const k of Object.keys(asObj(m) ?? {})) keys.add(k);

@@ -136,20 +136,10 @@ export function readPackIndex(path: string): IndexEntry[] | undefined {
   }
 }
 
-/** The bytes of one entry, when they are still those its index describes. */
-function readEntry(path: string, offset: number, length: number, digest: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openRegularFile(path);
-  } catch {
-    return undefined; // removed meanwhile (by another command's eviction)
-  }
-  try {
-    const bytes = readAt(fd, offset, length);
-    return bytes.length === length && sha256(bytes) === digest ? bytes : undefined;
-  } finally {
-    closeSync(fd);
-  }
+/** The bytes of one entry of the pack open as `fd`, when they are still those its index describes. */
+function readEntry(fd: number, offset: number, length: number, digest: string): Buffer | undefined {
+  const bytes = readAt(fd, offset, length);
+  return bytes.length === length && sha256(bytes) === digest ? bytes : undefined;
 }
 
 /** A pack being written: entries appended as they come, sealed with its index and trailer. */
@@ -237,6 +227,25 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
   const sealed: [string, number][] = [];
   /** Packs read from: marked as used at the flush (the least recently used are evicted first). */
   const used = new Set<string>();
+  /** Packs open for reading, by path (-1: could not be opened: removed meanwhile by another command's eviction). */
+  const readers = new Map<string, number>();
+  const readerOf = (pack: string) => {
+    let fd = readers.get(pack);
+    if (fd === undefined) {
+      try {
+        fd = openRegularFile(pack);
+      } catch {
+        fd = -1;
+      }
+      readers.set(pack, fd);
+    }
+    return fd;
+  };
+  /** Closes the packs open for reading (each is opened once, not once per entry). */
+  const closeReaders = () => {
+    for (const fd of readers.values()) if (fd >= 0) closeSync(fd);
+    readers.clear();
+  };
   const load = () => {
     found = new Map();
     const prefix = `${salt.slice(0, 16)}-`;
@@ -254,7 +263,8 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
   const cache: RenderCache = {
     get(key) {
       for (const { pack, offset, length, digest } of (found ?? load()).get(nameOf(key)) ?? []) {
-        const bytes = readEntry(pack, offset, length, digest);
+        const fd = readerOf(pack);
+        const bytes = fd < 0 ? undefined : readEntry(fd, offset, length, digest);
         if (!bytes) continue;
         stats.hits++;
         used.add(pack);
@@ -280,11 +290,12 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
   };
   /** Closes the pack being written without sealing it. */
   const drop = () => {
+    closeReaders();
     writer?.close();
     writer = undefined;
     sealed.length = 0;
   };
-  return { cache, stats, sealed, used, seal, drop };
+  return { cache, stats, sealed, used, seal, drop, closeReaders };
 }
 
 /**
@@ -298,6 +309,7 @@ export function workerRenderCache(shared: SharedRenderCache): RenderCache & { ta
     ...store.cache,
     take() {
       store.seal();
+      store.closeReaders();
       // what was read and written since the last take, so that nothing is handed back twice
       const taken = { stats: { ...store.stats }, packs: store.sealed.splice(0), used: [...store.used] };
       store.stats.hits = store.stats.misses = 0;
@@ -413,12 +425,22 @@ function merge(dir: string, salt: string, packs: readonly { path: string; used: 
     const prefix = `${salt.slice(0, 16)}-`;
     for (const { path } of packs) {
       if (!basename(path).startsWith(prefix)) continue;
-      for (const [name, offset, length, digest] of readPackIndex(path) ?? []) {
-        if (seen.has(name)) continue;
-        const bytes = readEntry(path, offset, length, digest);
-        if (!bytes) continue;
-        writer.add(name, bytes);
-        seen.add(name);
+      let fd: number;
+      try {
+        fd = openRegularFile(path);
+      } catch {
+        continue; // removed meanwhile
+      }
+      try {
+        for (const [name, offset, length, digest] of readPackIndex(path) ?? []) {
+          if (seen.has(name)) continue;
+          const bytes = readEntry(fd, offset, length, digest);
+          if (!bytes) continue;
+          writer.add(name, bytes);
+          seen.add(name);
+        }
+      } finally {
+        closeSync(fd);
       }
     }
     writer.seal();
