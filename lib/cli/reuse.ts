@@ -60,9 +60,11 @@ export function reusableStages(
   if (!Object.values(records).every(isStageRecord) || !['string', 'undefined'].includes(typeof fingerprint.synthFooter)) return undefined;
   const recorded = Object.keys(records).sort();
   if (recorded.length !== stages.length || recorded.some((s, i) => s !== stages[i])) return undefined;
+  const project = projectDigests(root);
+  // the caller can use nothing less than every stage: any input changed, stage file or not, is enough to stop
+  if (allOrNothing && !sameDigests(project, fingerprint.project)) return undefined;
   const compiler = compilerDigests();
   if (!sameDigests(compiler, fingerprint.compiler)) return undefined;
-  const project = projectDigests(root);
   const keys = new Set([...Object.keys(project), ...Object.keys(fingerprint.project)]);
   const stageKeys = new Map(stages.map((s) => [stageKey(s), s]));
   const changed: string[] = [];

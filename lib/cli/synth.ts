@@ -77,8 +77,10 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     if (reuse && reuse.changed.length === 0) return replaySynth(reuse, io);
     const line = progress(io);
     const schemaPath = join(root, SCHEMA_FILE);
-    const schema = schemaText();
-    const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema;
+    // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
+    // it is this one, and the file is unchanged since: lib/cli/reuse.ts), so it need not be made again
+    const schema = reuse ? readFileSync(schemaPath, 'utf8') : schemaText();
+    const schemaStale = !reuse && (!existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema);
     // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
     const fingerprint = all ? startFingerprint(root, reuse?.inputs) : undefined;
     const kept = reuse ? [...reuse.kept].map(([s, r]) => ({ stage: s, from: r.from })) : [];
