@@ -24,13 +24,13 @@ import { keepApps, renderStage, type RenderCache, type RenderedStage } from './s
 import { stageFiles, type FileTree } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
-import { DIST_DIR, type DistTree } from './synth/write.js';
+import { DIST_DIR, type DistTree } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
 
-export { DIST_DIR } from './synth/write.js';
+export { DIST_DIR } from './synth/disk.js';
 
 let loader: StageLoader<typeof STACKS> | undefined;
 /** The loader for the registered stacks (its schema is compiled once per process). */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { listFiles } from '../lib/synth/write.js';
+import { listFiles } from '../lib/synth/disk.js';
 import { REPO } from './helpers/cli.js';
 
 /** Values the tests and the articles use as credentials: none may ever be committed. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, openProject, schemaText, DIST_DIR, SCHEMA_FILE } from '../lib/cli/project.js';
-import { compareDist } from '../lib/synth/write.js';
+import { compareDist } from '../lib/synth/disk.js';
 import { REPO } from './helpers/cli.js';
 
 describe('the committed output', () => {

@@ -10,7 +10,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../errors.js';
-import { DIST_DIR, needsRecovery } from '../synth/write.js';
+import { needsRecovery } from '../synth/write.js';
+import { DIST_DIR } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR, unchangedSinceRecorded, type StageRecord } from './fingerprint.js';
 import { acquireLock, releaseHeldLocks } from './lock.js';
 import { printProblem, processIo, quietWhenReaderLeaves, useColor, type Io } from './print.js';

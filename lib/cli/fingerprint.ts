@@ -36,7 +36,7 @@ import {
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../errors.js';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, isGenerated, openRegularFile, readRegularFile, type DistTree } from '../synth/write.js';
+import { STATE_DIR, TMP_SUFFIX, TX_DIR, isGenerated, openRegularFile, readRegularFile, type DistTree } from '../synth/disk.js';
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 /** Where the stage files are, relative to the project root. */

@@ -17,7 +17,7 @@ import { closeSync, linkSync, mkdirSync, openSync, rmSync, statSync, unlinkSync,
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, ProblemsError } from '../errors.js';
-import { STATE_DIR, readRegularFile } from '../synth/write.js';
+import { STATE_DIR, readRegularFile } from '../synth/disk.js';
 
 export const LOCK_FILE = join(STATE_DIR, 'lock');
 const TAKEOVER_FILE = join(STATE_DIR, 'lock.takeover');

@@ -21,7 +21,8 @@ import {
   type InventoryChanges,
 } from '../synth/inventory.js';
 import type { FileTree } from '../synth/output.js';
-import { beginTransaction, compareDist } from '../synth/write.js';
+import { beginTransaction } from '../synth/write.js';
+import { compareDist } from '../synth/disk.js';
 import { imageSubstitutions, type Substitution } from '../transforms/images.js';
 import { forgetFingerprint } from './fingerprint.js';
 import { DIST_DIR, compile, readStageTree, stagePath, type Project } from './project.js';

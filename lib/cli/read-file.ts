@@ -8,7 +8,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { MAX_FILE_BYTES } from '../model/limits.js';
 import { withFs } from '../fs-problems.js';
-import { listFiles } from '../synth/write.js';
+import { listFiles } from '../synth/disk.js';
 
 export interface ReadFile {
   readonly text: string;

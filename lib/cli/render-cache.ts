@@ -46,7 +46,8 @@ import {
 import { basename, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { CachedApp, RenderCache } from '../synth/render.js';
-import { STATE_DIR, crashPoint, openRegularFile } from '../synth/write.js';
+import { crashPoint } from '../synth/write.js';
+import { STATE_DIR, openRegularFile } from '../synth/disk.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');

@@ -1,7 +1,7 @@
 /**
  * A FIFO in the place of a file stagecraft keeps in `.stagecraft/` (a render-cache pack, the
  * journal, the lock) never stalls a command: each is opened without blocking and refused when it
- * is no regular file (lib/synth/write.ts, `openRegularFile`). The fingerprint and the kept digests
+ * is no regular file (lib/synth/disk.ts, `openRegularFile`). The fingerprint and the kept digests
  * are covered in test/cli/kept-digests.test.ts.
  */
 import { spawnSync } from 'node:child_process';

@@ -15,7 +15,7 @@ import { command as promote } from '../../lib/cli/promote.js';
 import { command as secrets } from '../../lib/cli/secrets.js';
 import { command as switchCommand } from '../../lib/cli/switch.js';
 import { command as synth } from '../../lib/cli/synth.js';
-import { listFiles } from '../../lib/synth/write.js';
+import { listFiles } from '../../lib/synth/disk.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const RUN_MJS = join(REPO, 'lib', 'cli', 'run.mjs');

@@ -6,7 +6,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
-import { listFiles } from '../../lib/synth/write.js';
+import { listFiles } from '../../lib/synth/disk.js';
 
 /** Per file below `dir`, its inode number. */
 function inodes(dir: string): Record<string, number> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
-import { scanDir } from '../../lib/synth/write.js';
+import { scanDir } from '../../lib/synth/disk.js';
 
 const run = runCli;
 

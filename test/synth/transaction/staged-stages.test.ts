@@ -6,7 +6,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TX_DIR, beginTransaction } from '../../../lib/synth/write.js';
+import { beginTransaction } from '../../../lib/synth/write.js';
+import { TX_DIR } from '../../../lib/synth/disk.js';
 import { compile, openProject } from '../../../lib/cli/project.js';
 import { beginOutput } from '../../../lib/cli/output.js';
 import { releaseHeldLocks } from '../../../lib/cli/lock.js';
