@@ -8,9 +8,9 @@
  *
  * Packed: the entries a run makes go into a few pack files (one per thread that renders, and one
  * per stage a worker thread compiles), not one file per app: a cold run of a 1,000-app x 4-stage
- * fleet created 4,000 files, which cost seconds of system time. A pack is the entries' JSON one
- * after another, then its index (name, offset, length and SHA-256 of each entry), then a trailer
- * of fixed length giving the index's offset, length and SHA-256. Packs are named
+ * fleet created 4,000 files, which cost seconds of system time. A pack (lib/cli/render-pack.ts) is
+ * the entries' JSON one after another, then its index (name, offset, length and SHA-256 of each
+ * entry), then a trailer of fixed length giving the index's offset, length and SHA-256. Packs are named
  * `<salt>-<unique>.pack`, the salt being the compiler's digests, so that only the packs of this
  * compiler are read.
  *
@@ -28,26 +28,12 @@
  * most MAX_BYTES remain; beyond MAX_PACKS packs (each run that renders something adds one), the
  * least recently used packs but the MAX_PACKS / 2 most recent are merged into one.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import type { CachedApp, RenderCache } from '../synth/render.js';
 import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
+import { PACK_SUFFIX, PackWriter, packName, readEntry, readPackIndex, sha256 } from './render-pack.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
@@ -56,16 +42,8 @@ const MAX_BYTES = 512 * 1024 * 1024;
 const MAX_PACKS = 32;
 /** The staging directories of packs not yet flushed: `.staging-<pid>-<random>/`. */
 const STAGING_PREFIX = '.staging-';
-const PACK_SUFFIX = '.pack';
 /** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
 const ENTRY_FORMAT = 3;
-/** The last line of a pack: magic, index offset and length (16 digits each), SHA-256 of the index. */
-const TRAILER = /^\nstagecraft-render-pack (\d{16}) (\d{16}) ([0-9a-f]{64})\n$/;
-const TRAILER_BYTES = '\nstagecraft-render-pack '.length + 16 + 1 + 16 + 1 + 64 + 1;
-
-function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** Whether `value` comes back from JSON.parse(JSON.stringify(value)) exactly. */
 function jsonExact(value: unknown): boolean {
@@ -76,107 +54,6 @@ function jsonExact(value: unknown): boolean {
     return Object.entries(value).every(([k, v]) => k !== '__proto__' && jsonExact(v));
   }
   return false;
-}
-
-/** One entry of a pack's index: its name, where its bytes are, and their SHA-256. */
-type IndexEntry = readonly [name: string, offset: number, length: number, digest: string];
-
-function isIndex(value: unknown, end: number): value is IndexEntry[] {
-  return (
-    Array.isArray(value) &&
-    value.every(
-      (e) =>
-        Array.isArray(e) &&
-        e.length === 4 &&
-        typeof e[0] === 'string' &&
-        Number.isSafeInteger(e[1]) &&
-        Number.isSafeInteger(e[2]) &&
-        e[1] >= 0 &&
-        e[2] >= 0 &&
-        e[1] + e[2] <= end &&
-        typeof e[3] === 'string',
-    )
-  );
-}
-
-function readAt(fd: number, offset: number, length: number): Buffer {
-  const buffer = Buffer.alloc(length);
-  let read = 0;
-  while (read < length) {
-    const n = readSync(fd, buffer, read, length - read, offset + read);
-    if (n === 0) break;
-    read += n;
-  }
-  return read === length ? buffer : buffer.subarray(0, read);
-}
-
-/** The index of the pack at `path`; undefined when the pack is not whole (truncated, edited, not a pack). */
-export function readPackIndex(path: string): IndexEntry[] | undefined {
-  let fd: number;
-  try {
-    fd = openRegularFile(path);
-  } catch {
-    return undefined;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size < TRAILER_BYTES) return undefined;
-    const m = TRAILER.exec(readAt(fd, size - TRAILER_BYTES, TRAILER_BYTES).toString('latin1'));
-    if (!m) return undefined;
-    const offset = Number(m[1]);
-    const length = Number(m[2]);
-    if (offset + length + TRAILER_BYTES !== size) return undefined;
-    const bytes = readAt(fd, offset, length);
-    if (sha256(bytes) !== m[3]) return undefined;
-    const index: unknown = JSON.parse(bytes.toString('utf8'));
-    return isIndex(index, offset) ? index : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The bytes of one entry of the pack open as `fd`, when they are still those its index describes. */
-function readEntry(fd: number, offset: number, length: number, digest: string): Buffer | undefined {
-  const bytes = readAt(fd, offset, length);
-  return bytes.length === length && sha256(bytes) === digest ? bytes : undefined;
-}
-
-/** A pack being written: entries appended as they come, sealed with its index and trailer. */
-class PackWriter {
-  private readonly fd: number;
-  private readonly index: IndexEntry[] = [];
-  private offset = 0;
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'wx');
-  }
-  get entries(): number {
-    return this.index.length;
-  }
-  add(name: string, bytes: Buffer): void {
-    writeSync(this.fd, bytes, 0, bytes.length, this.offset);
-    this.index.push([name, this.offset, bytes.length, sha256(bytes)]);
-    this.offset += bytes.length;
-  }
-  /** Writes the index and the trailer, and closes the file. */
-  seal(): void {
-    const index = Buffer.from(JSON.stringify(this.index));
-    const trailer = `\nstagecraft-render-pack ${String(this.offset).padStart(16, '0')} ${String(index.length).padStart(16, '0')} ${sha256(index)}\n`;
-    crashPoint('cache-entries');
-    writeSync(this.fd, index, 0, index.length, this.offset);
-    writeSync(this.fd, trailer, this.offset + index.length, 'latin1');
-    closeSync(this.fd);
-  }
-  /** Closes the file unsealed (it is thrown away with its staging directory). */
-  close(): void {
-    closeSync(this.fd);
-  }
-}
-
-/** A unique pack file name for the cache salted with `salt`. */
-function packName(salt: string): string {
-  return `${salt.slice(0, 16)}-${Date.now().toString(36)}-${process.pid}-${threadId}-${randomBytes(4).toString('hex')}${PACK_SUFFIX}`;
 }
 
 export interface DiskRenderCache extends RenderCache {
