@@ -13,10 +13,11 @@
  * of the same length would be taken); V8 then rejects data of another V8 version or other flags.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidatorStore } from '../model/validator-code.js';
+import { readRegularBytes } from '../synth/disk.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 
 const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,9 +28,10 @@ const MAX_FILES = 400;
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /**
- * The store in `dir`; a file that cannot be read or written is a miss, never an error. Its
- * compiler key covers what the fingerprint covers of the compiler in `compilerRoot`
- * (lib/cli/fingerprint.ts: every file of lib/ and apps/, package.json, the lockfiles, Node.js).
+ * The store in `dir`; a file that cannot be read or written (or is no regular file: a FIFO there
+ * is not waited on) is a miss, never an error. Its compiler key covers what the fingerprint covers
+ * of the compiler in `compilerRoot` (lib/cli/fingerprint.ts: every file of lib/ and apps/,
+ * package.json, the lockfiles, Node.js).
  */
 export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_ROOT): ValidatorStore {
   const pathOf = (key: string) => join(dir, `${key}.cjs`);
@@ -50,7 +52,7 @@ export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_
     get(key) {
       let bytes: Buffer;
       try {
-        bytes = readFileSync(pathOf(key));
+        bytes = readRegularBytes(pathOf(key));
       } catch {
         return undefined;
       }
@@ -75,7 +77,7 @@ export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_
     getCodeCache(key, code) {
       let bytes: Buffer;
       try {
-        bytes = readFileSync(cachePathOf(key));
+        bytes = readRegularBytes(cachePathOf(key));
       } catch {
         return undefined;
       }

@@ -39,14 +39,19 @@ export function openRegularFile(path: string, maxBytes = Number.MAX_SAFE_INTEGER
   throw Object.assign(new Error(`${code}: ${path} is ${st.isFile() ? 'too large' : 'not a regular file'}`), { code, path });
 }
 
-/** The text of the regular file at `path` (see `openRegularFile`). */
-export function readRegularFile(path: string, maxBytes?: number): string {
+/** The bytes of the regular file at `path` (see `openRegularFile`). */
+export function readRegularBytes(path: string, maxBytes?: number): Buffer {
   const fd = openRegularFile(path, maxBytes);
   try {
-    return readFileSync(fd, 'utf8');
+    return readFileSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The text of the regular file at `path` (see `openRegularFile`). */
+export function readRegularFile(path: string, maxBytes?: number): string {
+  return readRegularBytes(path, maxBytes).toString('utf8');
 }
 
 /** Whether stagecraft wrote the file at `path` (its header says so). */

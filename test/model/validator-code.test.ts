@@ -2,6 +2,7 @@
  * Validators kept between runs (lib/model/validator-code.ts, lib/cli/validator-store.ts): a loaded
  * validator answers exactly as the compiled one, and a damaged entry is compiled again.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,5 +105,13 @@ describe('the store on disk', () => {
     const [file] = readdirSync(dir);
     writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8').replace('1;', '2;'));
     expect(store.get('k')).toBeUndefined();
+  });
+
+  it('takes a FIFO in the place of a kept validator or its code cache for a miss, without waiting on it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagecraft-validators-'));
+    const store = diskValidatorStore(dir);
+    for (const name of ['k.cjs', 'k.v8']) expect(spawnSync('mkfifo', [join(dir, name)]).status).toBe(0);
+    expect(store.get('k')).toBeUndefined();
+    expect(store.getCodeCache?.('k', 'module.exports = 1;')).toBeUndefined();
   });
 });
