@@ -134,7 +134,8 @@ export function compile(
   const restoreHeap = tightHeap(stageSources.reduce((n, s) => n + s.text.length, 0));
   try {
     return compileStages(stageSources, {
-      project: existsSync(projectPath) ? { file: PROJECT_FILE, text: readFileSync(projectPath, 'utf8') } : undefined,
+      // read as every input is: a regular file within the size bound, UTF-8 (lib/cli/read-file.ts)
+      project: existsSync(projectPath) ? { file: PROJECT_FILE, text: readInputFile(projectPath, PROJECT_FILE).text } : undefined,
       // the delivery objects depend on every stage: planned only when all of them are compiled
       delivery: project.stages.every((s) => stages.includes(s) || kept.some((k) => k.stage === s)),
       otherPromotions: kept,
@@ -222,7 +223,9 @@ export function projectCrds(project: Project): KubeObject[] {
   const files = listFiles(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort();
-  return [...parseManifests(files.map((f) => ({ file: join(CRDS_DIR, f), text: readFileSync(join(dir, f), 'utf8') }))).objects];
+  return [
+    ...parseManifests(files.map((f) => ({ file: join(CRDS_DIR, f), text: readInputFile(join(dir, f), join(CRDS_DIR, f)).text }))).objects,
+  ];
 }
 
 /** The files stagecraft wrote in `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */

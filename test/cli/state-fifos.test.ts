@@ -1,8 +1,9 @@
 /**
- * A FIFO in the place of a file stagecraft keeps in `.stagecraft/` (a render-cache pack, the
- * journal, the lock) never stalls a command: each is opened without blocking and refused when it
- * is no regular file (lib/synth/disk.ts, `openRegularFile`). The fingerprint and the kept digests
- * are covered in test/cli/kept-digests.test.ts.
+ * A FIFO where stagecraft reads a file never stalls a command: the project file and a CRD of
+ * `crds/` are inputs, refused with their path like a stage file; a file stagecraft keeps in
+ * `.stagecraft/` (a render-cache pack, the journal, the lock) is opened without blocking and
+ * refused when it is no regular file (lib/synth/disk.ts, `openRegularFile`). The fingerprint and
+ * the kept digests are covered in test/cli/kept-digests.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -63,4 +64,17 @@ describe('a FIFO in .stagecraft/', () => {
     mkdirSync(join(dir, LOCK_FILE));
     expect(run(dir, ['synth'])).toMatchObject({ code: 1, err: expect.stringContaining(`${LOCK_FILE} cannot be read as a lock`) });
   });
+});
+
+describe('a FIFO as an input', () => {
+  for (const file of ['stagecraft.yaml', 'crds/widgets.yaml']) {
+    it(`(${file}) is refused with its path, as a stage file is`, () => {
+      const dir = tempProject({ lab: repoStage('lab') });
+      mkdirSync(join(dir, 'crds'), { recursive: true });
+      fifo(join(dir, file));
+      const r = run(dir, ['synth']);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`${file} is a FIFO (named pipe), not a regular file`);
+    });
+  }
 });
