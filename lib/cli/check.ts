@@ -130,7 +130,7 @@ function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCo
   }
   // a stage directory's inventory may name namespaces that exist where it is applied (dist/delivery/: the engine's)
   const declared = (scope: string) =>
-    isStageDir(scope) ? existingNamespaces(readFileSync(resolve(io.cwd, scope, STAGE_MARKER), 'utf8')) : [];
+    isStageDir(scope) ? existingNamespaces(readInputFile(resolve(io.cwd, scope, STAGE_MARKER), join(scope, STAGE_MARKER)).text) : [];
   const findings = line.during(() => {
     line.update(`check: checking ${manifests.objects.length} objects`);
     return [...byScope].flatMap(

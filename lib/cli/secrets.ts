@@ -3,7 +3,7 @@
  * `.secrets/<stage>.env` (git-ignored) or the environment, as a manifest ready for
  * `kubectl apply -f -`. Writes nothing: the values never touch `dist/` or a committed file.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { STACKS } from '../../apps/index.js';
 import { ExitCode, ProblemsError } from '../errors.js';
@@ -13,6 +13,7 @@ import type { KubeObject } from '../model/object.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, ENVIRONMENTS_DIR, openProject, stageLoader } from './project.js';
+import { readInputFile } from './read-file.js';
 
 const usage = `Usage: npm run secrets -- <stage>
 
@@ -57,7 +58,7 @@ export const command: Command<Record<string, never>> = {
       ]);
     }
     const stagePath = join(root, ENVIRONMENTS_DIR, `${stage}.yaml`);
-    const loaded = stageLoader().load(readFileSync(stagePath, 'utf8'), relative(root, stagePath));
+    const loaded = stageLoader().load(readInputFile(stagePath, relative(root, stagePath)).text, relative(root, stagePath));
     const declarations = loaded.apps
       .flatMap((a) => STACKS[a.stack as keyof typeof STACKS].secrets?.(a.name, a.settings as never, loaded.context) ?? [])
       .filter((d) => !d.external);
@@ -83,7 +84,7 @@ export const command: Command<Record<string, never>> = {
 
     const file = secretsFile(stage);
     const fromFile = existsSync(join(root, file))
-      ? parseEnvFile(readFileSync(join(root, file), 'utf8'), file)
+      ? parseEnvFile(readInputFile(join(root, file), file).text, file)
       : { values: new Map<string, string>(), problems: [] };
     if (fromFile.problems.length) throw new ProblemsError(fromFile.problems);
     const values = new Map(fromFile.values);

@@ -78,3 +78,14 @@ describe('a FIFO as an input', () => {
     });
   }
 });
+
+describe('a FIFO as the values file of npm run secrets', () => {
+  it('is refused with its path', () => {
+    const dir = tempProject({ dev: repoStage('dev') });
+    mkdirSync(join(dir, '.secrets'));
+    fifo(join(dir, '.secrets', 'dev.env'));
+    const r = run(dir, ['secrets', 'dev']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('.secrets/dev.env is a FIFO (named pipe), not a regular file');
+  });
+});
