@@ -3,7 +3,7 @@
  * stage-file schema) is not exactly what the sources produce. With paths, runs the checks of
  * lib/checks/ on the YAML manifests there (written by hand or by other tools).
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { checkObjects } from '../checks/index.js';
@@ -13,7 +13,17 @@ import { REPORT_FORMATS, jsonReport, locateFindings, sarifReport, textReport, ty
 import { KUBERNETES_VERSION } from '../k8s.js';
 import { EXIT_CODES_HELP, progress, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { COMPILER_VERSION, CRDS_DIR, DIST_DIR, SCHEMA_FILE, compile, flushRenderCache, openProject, schemaText } from './project.js';
+import {
+  COMPILER_VERSION,
+  CRDS_DIR,
+  DIST_DIR,
+  SCHEMA_FILE,
+  compile,
+  flushRenderCache,
+  openProject,
+  schemaOnDisk,
+  schemaText,
+} from './project.js';
 import { staleFiles } from './output.js';
 import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { currentLine } from './fast.js';
@@ -162,8 +172,7 @@ function checkDist(io: Io): ExitCode {
     compile(project, project.stages, { onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`) }),
   );
   const { tree } = compiled;
-  const schemaPath = join(root, SCHEMA_FILE);
-  const schemaStale = !existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schemaText();
+  const schemaStale = schemaOnDisk(root) !== schemaText();
   const lines = [...staleFiles(project, compiled, true), ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
   if (lines.length) {
     io.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);

@@ -4,7 +4,6 @@
  * and what changed, for the commands' summary lines.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CheckResult } from '../checks/index.js';
 import type { Compiled, StageOutcome } from '../compile.js';
@@ -22,7 +21,7 @@ import {
 } from '../synth/inventory.js';
 import type { FileTree } from '../synth/output.js';
 import { beginTransaction } from '../synth/write.js';
-import { compareDist } from '../synth/disk.js';
+import { compareDist, readRegularFile } from '../synth/disk.js';
 import { imageSubstitutions, type Substitution } from '../transforms/images.js';
 import { forgetFingerprint } from './fingerprint.js';
 import { DIST_DIR, compile, readStageTree, stagePath, type Project } from './project.js';
@@ -135,8 +134,7 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
       const distDir = join(project.root, DIST_DIR);
       const before = new Map(
         [...compiled.tree.keys(), ...staged.keys()].map((s) => {
-          const path = join(distDir, s, INVENTORY_FILE);
-          return [s, existsSync(path) ? parseInventory(readFileSync(path, 'utf8')) : undefined] as const;
+          return [s, previousInventory(join(distDir, s, INVENTORY_FILE))] as const;
         }),
       );
       for (const [stage, tree] of compiled.tree) digestFiles(stage, tree);
@@ -147,6 +145,15 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
     },
     abort: () => tx.abort(),
   };
+}
+
+/** The objects of the inventory at `path` before the write; undefined when there is none (or no regular file there). */
+function previousInventory(path: string): ReturnType<typeof parseInventory> | undefined {
+  try {
+    return parseInventory(readRegularFile(path));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The findings and exceptions of a stage's checks, naming their objects without holding them (see `describeObject`). */

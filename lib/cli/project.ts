@@ -12,7 +12,7 @@ import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '
 import { ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/output.js';
 import { needsRecovery, recover } from '../synth/write.js';
-import { listFiles, scanDir } from '../synth/disk.js';
+import { listFiles, readRegularFile, scanDir } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR } from './fingerprint.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { WORKERS_ENV, stageWorkers } from './stage-workers.js';
@@ -27,6 +27,18 @@ export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } fr
 export { ENVIRONMENTS_DIR } from './fingerprint.js';
 /** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
 export const SCHEMA_FILE = join(ENVIRONMENTS_DIR, 'stage.schema.json');
+
+/**
+ * The schema file as it is in the project, or undefined when there is none or it is no regular
+ * file (a FIFO there is not waited on): either way it is stale, and synth writes it.
+ */
+export function schemaOnDisk(root: string): string | undefined {
+  try {
+    return readRegularFile(join(root, SCHEMA_FILE));
+  } catch {
+    return undefined;
+  }
+}
 
 export interface Project {
   readonly root: string;

@@ -2,8 +2,6 @@
  * `npm run synth`: compiles every stage file into `dist/<stage>/`, or nothing at all when any
  * stage has a problem.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
@@ -11,7 +9,17 @@ import { exceptionLines, toProblem, type Finding } from '../checks/finding.js';
 import { describeObject } from '../model/object.js';
 import { EXIT_CODES_HELP, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { DIST_DIR, SCHEMA_FILE, compile, flushRenderCache, openProject, requireStages, schemaText, type Compiled } from './project.js';
+import {
+  DIST_DIR,
+  SCHEMA_FILE,
+  compile,
+  flushRenderCache,
+  openProject,
+  requireStages,
+  schemaOnDisk,
+  schemaText,
+  type Compiled,
+} from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import { startFingerprint } from './fingerprint.js';
 import { reusableStages } from './reuse.js';
@@ -76,11 +84,11 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // nothing changed at all: dist/ and the schema are what the last synthesis wrote (run.mjs answers this before loading the compiler)
     if (reuse && reuse.changed.length === 0) return replaySynth(reuse, io);
     const line = progress(io);
-    const schemaPath = join(root, SCHEMA_FILE);
+    const onDisk = schemaOnDisk(root);
     // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
     // it is this one, and the file is unchanged since: lib/cli/reuse.ts), so it need not be made again
-    const schema = reuse ? readFileSync(schemaPath, 'utf8') : schemaText();
-    const schemaStale = !reuse && (!existsSync(schemaPath) || readFileSync(schemaPath, 'utf8') !== schema);
+    const schema = reuse && onDisk !== undefined ? onDisk : schemaText();
+    const schemaStale = onDisk !== schema;
     // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
     const fingerprint = all ? startFingerprint(root, reuse?.inputs) : undefined;
     const kept = reuse ? [...reuse.kept].map(([s, r]) => ({ stage: s, from: r.from })) : [];

@@ -6,12 +6,13 @@
  * the kept digests are covered in test/cli/kept-digests.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RENDER_CACHE_DIR } from '../../lib/cli/render-cache.js';
 import { LOCK_FILE } from '../../lib/cli/lock.js';
 import { JOURNAL_FILE } from '../../lib/synth/write.js';
+import { SCHEMA_FILE } from '../../lib/cli/project.js';
 import { REPO, repoStage, tempProject } from '../helpers/cli.js';
 
 /** `npm run <command>` in `dir` as a new process; one that hangs is killed (status null) and fails the test. */
@@ -87,5 +88,27 @@ describe('a FIFO as the values file of npm run secrets', () => {
     const r = run(dir, ['secrets', 'dev']);
     expect(r.code).toBe(2);
     expect(r.err).toContain('.secrets/dev.env is a FIFO (named pipe), not a regular file');
+  });
+});
+
+describe('a FIFO in the place of a generated file', () => {
+  it('as the schema file is out of date for check, and replaced by synth', () => {
+    const dir = synthesized();
+    fifo(join(dir, SCHEMA_FILE));
+    const checked = run(dir, ['check']);
+    expect(checked.code).toBe(1);
+    expect(checked.err).toContain(`changed: ${SCHEMA_FILE}`);
+    expect(run(dir, ['synth'])).toMatchObject({ code: 0 });
+    expect(statSync(join(dir, SCHEMA_FILE)).isFile()).toBe(true);
+    expect(run(dir, ['check'])).toMatchObject({ code: 0 });
+  });
+
+  it("as a stage's inventory is a foreign file in the way: refused with its path, nothing waited on", () => {
+    const dir = synthesized();
+    fifo(join(dir, 'dist', 'lab', 'inventory.txt'));
+    rmSync(join(dir, '.stagecraft', 'fingerprint.json'));
+    const r = run(dir, ['synth']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('dist/lab/inventory.txt was not written by stagecraft');
   });
 });
