@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DIGESTS_FILE, FINGERPRINT_FILE, projectDigests } from '../../lib/cli/fingerprint.js';
 import { REPO, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
@@ -21,21 +21,33 @@ function check(dir: string) {
 
 const kept = (dir: string) => JSON.parse(readFileSync(join(dir, DIGESTS_FILE), 'utf8')) as { files: Record<string, { digest: string }> };
 
-/** A project synthesized twice, the second time more than the margin after the first: lab's files are settled and kept. */
-async function settled(): Promise<{ dir: string; labFile: string }> {
-  const dir = tempProject({ lab: repoStage('lab'), mink8s: repoStage('mink8s') });
-  expect(runCli('synth', [], dir).code).toBe(0);
-  // only files last changed more than 2 s before they are read are kept (a coarse clock's tick)
+/** Projects synthesized twice, the second time more than the margin after the first: lab's files are settled and kept. */
+const SETTLED = 4;
+const projects: { dir: string; labFile: string }[] = [];
+
+beforeAll(async () => {
+  const dirs = Array.from({ length: SETTLED }, () => tempProject({ lab: repoStage('lab'), mink8s: repoStage('mink8s') }));
+  for (const dir of dirs) expect(runCli('synth', [], dir).code).toBe(0);
+  // only files last changed more than 2 s before they are read are kept (a coarse clock's tick): one wait for all
   await new Promise((resolve) => setTimeout(resolve, 2100));
-  writeFileSync(join(dir, 'environments/mink8s.yaml'), `${repoStage('mink8s')}# edited\n`);
-  expect(runCli('synth', [], dir).code).toBe(0);
-  const name = readdirSync(join(dir, 'dist/lab')).find((f) => f.endsWith('.yaml'))!;
-  return { dir, labFile: join(dir, 'dist/lab', name) };
+  for (const dir of dirs) {
+    writeFileSync(join(dir, 'environments/mink8s.yaml'), `${repoStage('mink8s')}# edited\n`);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const name = readdirSync(join(dir, 'dist/lab')).find((f) => f.endsWith('.yaml'))!;
+    projects.push({ dir, labFile: join(dir, 'dist/lab', name) });
+  }
+});
+
+/** A settled project of its own for a test. */
+function settled(): { dir: string; labFile: string } {
+  const project = projects.pop();
+  if (!project) throw new Error(`more than ${SETTLED} tests take a settled project: raise SETTLED`);
+  return project;
 }
 
 describe('digests kept between commands', () => {
-  it('are used for a file whose identity and times are as recorded', async () => {
-    const { dir, labFile } = await settled();
+  it('are used for a file whose identity and times are as recorded', () => {
+    const { dir, labFile } = settled();
     const digests = kept(dir);
     expect(digests.files[labFile]?.digest).toMatch(/^[0-9a-f]{64}$/);
     // only the project's files and the compiler's are kept
@@ -55,8 +67,8 @@ describe('digests kept between commands', () => {
     expect(kept(dir).files[labFile].digest).toBe(right);
   });
 
-  it('do not hide a file edited in place with its size and modification time put back', async () => {
-    const { dir, labFile } = await settled();
+  it('do not hide a file edited in place with its size and modification time put back', () => {
+    const { dir, labFile } = settled();
     expect(kept(dir).files[labFile]).toBeDefined();
     const text = readFileSync(labFile, 'utf8');
     const { atime, mtime } = statSync(labFile);
@@ -69,16 +81,16 @@ describe('digests kept between commands', () => {
     expect(found.out).toContain(labFile.slice(dir.length + 1));
   });
 
-  it('are ignored when the file is not theirs', async () => {
-    const { dir } = await settled();
+  it('are ignored when the file is not theirs', () => {
+    const { dir } = settled();
     for (const text of ['not json', '{"format":1,"files":{"x":{"stamp":1}}}', '[]', 'null']) {
       writeFileSync(join(dir, DIGESTS_FILE), text);
       expect(check(dir)).toMatchObject({ code: 0 });
     }
   });
 
-  it('and the fingerprint are passed over when they are FIFOs: check compiles and does not hang', async () => {
-    const { dir } = await settled();
+  it('and the fingerprint are passed over when they are FIFOs: check compiles and does not hang', () => {
+    const { dir } = settled();
     for (const file of [DIGESTS_FILE, FINGERPRINT_FILE]) {
       rmSync(join(dir, file));
       expect(spawnSync('mkfifo', [join(dir, file)]).status).toBe(0);
