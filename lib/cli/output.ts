@@ -3,14 +3,11 @@
  * side): each stage staged as soon as it is compiled (`beginOutput`), then swapped in at once,
  * and what changed, for the commands' summary lines.
  */
-import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
-import type { CheckResult } from '../checks/index.js';
 import type { Compiled, StageOutcome } from '../compile.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { formatProblem } from '../errors.js';
-import type { KubeObject } from '../model/object.js';
 import {
   INVENTORY_FILE,
   changeLines,
@@ -19,8 +16,8 @@ import {
   parseInventory,
   type InventoryChanges,
 } from '../synth/inventory.js';
-import type { FileTree } from '../synth/output.js';
 import { beginTransaction } from '../synth/write.js';
+import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
 import { compareDist, readRegularFile } from '../synth/disk.js';
 import { imageSubstitutions, type Substitution } from '../transforms/images.js';
 import { forgetFingerprint } from './fingerprint.js';
@@ -72,14 +69,6 @@ export function writeOutput(project: Project, compiled: Compiled, options: Write
   }
 }
 
-/** What the reports need of a stage whose files and objects were dropped once written (`beginOutput`). */
-interface StagedStage {
-  readonly objects: number;
-  readonly files: number;
-  readonly inventory: string;
-  readonly images: readonly Substitution[];
-}
-
 /**
  * Output being written while stages are compiled: `keep` (give it to `compile`) writes each stage's
  * files into the staging directory of the write transaction (lib/synth/write.ts) as soon as the
@@ -89,8 +78,7 @@ interface StagedStage {
  * before `write`, and `abort` removes what was staged (call it in a `finally`: after `write`
  * it does nothing).
  */
-export interface OutputInProgress {
-  readonly keep: (outcome: StageOutcome) => StageOutcome;
+export interface OutputInProgress extends StagingOutput {
   /** Writes what `keep` staged and the files of `compiled.tree` (see `writeOutput`). */
   write(compiled: Compiled): WrittenOutput;
   abort(): void;
@@ -108,28 +96,22 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
   ]);
   const command = project.writer;
   const tx = beginTransaction({ root: project.root, distDir: DIST_DIR, removeOthers, keep, files: projectFiles, command });
+  const target: OutputTarget = { root: project.root };
   const staged = new Map<string, StagedStage>();
   /** Digests of the files written (path below the root -> SHA-256), for the fingerprint (lib/cli/fingerprint.ts). */
   const digests = new Map<string, string>();
-  const digestFiles = (stage: string, tree: FileTree) => {
-    for (const [rel, text] of tree) digests.set(`${DIST_DIR}/${stage}/${rel}`, createHash('sha256').update(text).digest('hex'));
+  const adopt = ({ outcome, staged: s }: StagedOutcome): StageOutcome => {
+    if (s) {
+      tx.adopt(outcome.stage, s.directory);
+      for (const [path, digest] of s.digests) digests.set(path, digest);
+      staged.set(outcome.stage, s.summary);
+    }
+    return outcome;
   };
   return {
-    keep(outcome) {
-      const { files: tree, rendered, ...rest } = outcome;
-      // a stage with problems stops the command: nothing to write
-      if (!tree || !rendered || outcome.problems.length || outcome.failedChecks) return outcome;
-      tx.stage(outcome.stage, tree);
-      digestFiles(outcome.stage, tree);
-      const objects = rendered.charts.flatMap((c) => c.objects);
-      staged.set(outcome.stage, {
-        objects: objects.length,
-        files: tree.size,
-        inventory: tree.get(INVENTORY_FILE)!,
-        images: imageSubstitutions(objects),
-      });
-      return { ...rest, rendered: { ...rendered, charts: [], nodeFiles: [] }, ...(rest.checks ? { checks: slimChecks(rest.checks) } : {}) };
-    },
+    keep: (outcome) => adopt(stageOutcome(target, outcome)),
+    target,
+    adopt,
     write(compiled) {
       const distDir = join(project.root, DIST_DIR);
       const before = new Map(
@@ -137,7 +119,7 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
           return [s, previousInventory(join(distDir, s, INVENTORY_FILE))] as const;
         }),
       );
-      for (const [stage, tree] of compiled.tree) digestFiles(stage, tree);
+      for (const [stage, tree] of compiled.tree) for (const [path, digest] of fileDigests(stage, tree)) digests.set(path, digest);
       // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
       forgetFingerprint(project.root);
       const { removed, foreign } = tx.commit(compiled.tree);
@@ -154,27 +136,6 @@ function previousInventory(path: string): ReturnType<typeof parseInventory> | un
   } catch {
     return undefined;
   }
-}
-
-/** The findings and exceptions of a stage's checks, naming their objects without holding them (see `describeObject`). */
-function slimChecks(checks: CheckResult): CheckResult {
-  const named = new Map<KubeObject, KubeObject>();
-  const slim = (o: KubeObject): KubeObject => {
-    // a nameless object is named by its place (lib/model/object.ts): kept as it is
-    if (typeof o.metadata?.name !== 'string') return o;
-    let s = named.get(o);
-    if (!s) {
-      const { name, namespace } = o.metadata;
-      s = { apiVersion: o.apiVersion, kind: o.kind, metadata: namespace === undefined ? { name } : { name, namespace } };
-      named.set(o, s);
-    }
-    return s;
-  };
-  return {
-    ...checks,
-    findings: checks.findings.map((f) => ({ ...f, object: slim(f.object) })),
-    exceptions: checks.exceptions.map((e) => ({ ...e, object: slim(e.object) })),
-  };
 }
 
 function report(

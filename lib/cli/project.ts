@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { DIST_DIR, compileStages, stageLoader, type Compiled, type StageOutcome } from '../compile.js';
+import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '../promotion.js';
@@ -16,6 +16,7 @@ import { listFiles, readRegularFile, scanDir } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR } from './fingerprint.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { WORKERS_ENV, stageWorkers } from './stage-workers.js';
+import type { StagingOutput } from './staging.js';
 import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
@@ -122,7 +123,7 @@ export interface CompileOptions {
    * it is compiled, and the result's `tree` and `stages` then hold neither those files nor those
    * objects. @default - everything kept in the result
    */
-  readonly output?: { readonly keep: (outcome: StageOutcome) => StageOutcome };
+  readonly output?: StagingOutput;
 }
 
 /**
@@ -155,7 +156,7 @@ export function compile(
       crds: projectCrds(project),
       onStage,
       cache,
-      runStages: stageWorkers({ root: project.root, cache, setting: process.env[WORKERS_ENV] }),
+      runStages: stageWorkers({ root: project.root, cache, output, setting: process.env[WORKERS_ENV] }),
       keep: output?.keep,
     });
   } finally {

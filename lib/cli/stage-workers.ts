@@ -20,7 +20,7 @@
  * Render cache: a worker writes the entries of each stage it compiles into a pack of their own in
  * the main thread's staging directory, handed back with the stage's outcome (lib/cli/render-cache.ts).
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { compileStage, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
 import type { Engine } from '../config/delivery.js';
@@ -30,6 +30,7 @@ import { useValidatorStore } from '../model/validator-code.js';
 import { readProjectSource } from './read-file.js';
 import { workerRenderCache, type DiskRenderCache, type SharedRenderCache, type TakenEntries } from './render-cache.js';
 import { diskValidatorStore } from './validator-store.js';
+import { stageOutcome, type OutputTarget, type StagedOutcome, type StagingOutput } from './staging.js';
 import { CRASH_ENV } from '../synth/write.js';
 
 /** The environment variable that sets the number of workers (see above). */
@@ -50,10 +51,22 @@ const MARK = 'stagecraftStageWorker';
  * compiled at once. A late outcome is the same one.
  */
 const NO_WORKER_MS = 60_000;
-/** Slots of the shared counter: the next stage to take, messages posted, workers that ended mid-stage. */
+/**
+ * The young generation of a worker's heap, in MiB: V8's default (48 MiB on 64-bit machines) cost
+ * about 60 MiB of peak RSS more for a worker compiling two stages of 1,000 apps, and was no faster
+ * (bench/README.md).
+ */
+const WORKER_YOUNG_GENERATION_MB = 12;
+/**
+ * Slots of the shared counter: the next stage to take, messages posted, workers that ended
+ * mid-stage, whether the main thread stopped waiting for workers, workers staging files now.
+ */
 const NEXT = 0;
 const POSTED = 1;
 const DIED = 2;
+const STOPPED = 3;
+const STAGING = 4;
+const SLOTS = 5;
 
 interface WorkerInput {
   readonly [MARK]: true;
@@ -62,25 +75,55 @@ interface WorkerInput {
   readonly engine?: Engine;
   readonly crds?: readonly KubeObject[];
   readonly cache?: SharedRenderCache;
+  /** Output in progress: the worker stages each stage's files itself and sends what `adopt` takes. */
+  readonly output?: OutputTarget;
   readonly counter: SharedArrayBuffer;
   readonly port: MessagePort;
 }
 
 type WorkerMessage =
   | { readonly index: number; readonly outcome: StageOutcome; readonly taken?: TakenEntries }
+  | { readonly index: number; readonly staged: StagedOutcome; readonly taken?: TakenEntries }
   | { readonly index: number; readonly error: { readonly message: string; readonly stack?: string } };
+
+/** The machine's idle time over every core and this process's own CPU time, in ms, and when. */
+interface CpuSample {
+  readonly at: number;
+  readonly idle: number;
+  readonly own: number;
+}
+
+function cpuSample(): CpuSample {
+  const { user, system } = process.cpuUsage();
+  return { at: performance.now(), idle: cpus().reduce((n, c) => n + c.times.idle, 0), own: (user + system) / 1000 };
+}
+
+/** Taken when the command's modules load, so that `busyElsewhere` sees the command's start-up. */
+const STARTED = isMainThread ? cpuSample() : undefined;
+
+/**
+ * How many cores other processes kept busy since `from` (the command's start), on average: the
+ * machine's busy time less this process's own. Undefined when too little time has passed to tell
+ * (the kernel counts in ticks of 10 ms).
+ */
+export function busyElsewhere(from = STARTED, to = cpuSample(), cores = availableParallelism()): number | undefined {
+  const ms = from ? to.at - from.at : 0;
+  if (!from || ms < 100) return undefined;
+  return Math.max(0, cores - (to.idle - from.idle) / ms - (to.own - from.own) / ms);
+}
 
 /**
  * How many workers to start for `sources`, and whether the main thread compiles stages too.
- * Automatically, only cores that are idle help (`cores` minus the load average of the last
- * minute, as `make --load-average` does): on a machine whose cores are all busy a worker adds the
- * cost of its start-up and of its own heap, and saves nothing (bench/README.md).
+ * Automatically, only cores that are idle help (`cores` less what other processes keep `busy`,
+ * measured over the command's start-up; the load average of the last minute when that was too
+ * short): on a machine whose cores are all busy a worker adds the cost of its start-up and of its
+ * own heap, and saves nothing (bench/README.md).
  */
 export function workerPlan(
   sources: readonly StageSource[],
   setting: string | undefined,
   cores = availableParallelism(),
-  load = loadavg()[0],
+  busy = busyElsewhere() ?? loadavg()[0],
 ) {
   if (setting !== undefined && setting !== '') {
     const n = Number(setting);
@@ -96,8 +139,9 @@ export function workerPlan(
     return { workers: Math.min(n, sources.length), mainTakesStages: n === 0 };
   }
   const bytes = sources.reduce((sum, s) => sum + s.text.length, 0);
-  const idle = Math.floor(cores - load);
-  const workers = sources.length > 1 && bytes >= MIN_WORKER_BYTES ? Math.min(cores - 1, idle, sources.length - 1) : 0;
+  // the cores beyond the main thread's that others leave idle; one at least half idle counts
+  const spare = Math.floor(cores - 1 - busy + 0.5);
+  const workers = sources.length > 1 && bytes >= MIN_WORKER_BYTES ? Math.min(cores - 1, spare, sources.length - 1) : 0;
   return { workers: Math.max(0, workers), mainTakesStages: true };
 }
 
@@ -106,16 +150,18 @@ export interface StageWorkersOptions {
   readonly root: string;
   /** The render cache of the main thread: workers read it and stage their entries for its flush. */
   readonly cache?: DiskRenderCache;
+  /** Output in progress: workers stage the files of their stages into it (lib/cli/staging.ts). */
+  readonly output?: StagingOutput;
   /** `STAGECRAFT_WORKERS`. @default - automatic */
   readonly setting?: string;
 }
 
 /** A StageRunner that compiles stages in worker threads as `workerPlan` decides. */
-export function stageWorkers({ root, cache, setting }: StageWorkersOptions): StageRunner {
+export function stageWorkers({ root, cache, output, setting }: StageWorkersOptions): StageRunner {
   return (sources, env, compile, arrived) => {
     const plan = workerPlan(sources, setting);
     if (plan.workers === 0) return sources.map((s, i) => arrived(compile(s, i), i));
-    const counter = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+    const counter = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
     const shared = cache?.shared();
     const plain = sources.map(({ stage, file, text }) => ({ stage, file, text }));
     const ports: MessagePort[] = [];
@@ -129,6 +175,7 @@ export function stageWorkers({ root, cache, setting }: StageWorkersOptions): Sta
         engine: env.engine,
         crds: env.crds,
         cache: shared,
+        output: output?.target,
         counter: counter.buffer as SharedArrayBuffer,
         port: port2,
       };
@@ -141,6 +188,20 @@ export function stageWorkers({ root, cache, setting }: StageWorkersOptions): Sta
       ports.push(port1);
     }
     const outcomes: (StageOutcome | undefined)[] = new Array(sources.length);
+    let stopped = false;
+    /**
+     * No worker takes a stage or stages files from now on, once those staging files now are done:
+     * the main thread may then compile any stage, or remove the staging directory.
+     */
+    const stop = () => {
+      stopped = true;
+      Atomics.store(counter, NEXT, sources.length);
+      Atomics.store(counter, STOPPED, 1);
+      const until = Date.now() + NO_WORKER_MS;
+      for (let n = Atomics.load(counter, STAGING); n > 0 && Date.now() < until; n = Atomics.load(counter, STAGING)) {
+        Atomics.wait(counter, STAGING, n, until - Date.now());
+      }
+    };
     try {
       if (plan.mainTakesStages) {
         for (let i = Atomics.add(counter, NEXT, 1); i < sources.length; i = Atomics.add(counter, NEXT, 1)) {
@@ -162,7 +223,8 @@ export function stageWorkers({ root, cache, setting }: StageWorkersOptions): Sta
               throw error;
             }
             if (message.taken) cache?.adopt(message.taken);
-            outcomes[message.index] = arrived(message.outcome, message.index);
+            // staged by the worker: what `arrived` (the output's `keep`) would have done, done
+            outcomes[message.index] = 'staged' in message ? output!.adopt(message.staged) : arrived(message.outcome, message.index);
             missing--;
           }
         }
@@ -170,13 +232,15 @@ export function stageWorkers({ root, cache, setting }: StageWorkersOptions): Sta
         if (Atomics.load(counter, DIED) === 0 && Atomics.wait(counter, POSTED, seen, NO_WORKER_MS) !== 'timed-out') continue;
         // a worker ended mid-stage, or no word from any worker for so long: this thread compiles every
         // stage still missing, those no worker took and those a worker took and never finished
-        Atomics.store(counter, NEXT, sources.length);
+        stop();
         sources.forEach((source, i) => {
           if (outcomes[i] === undefined) outcomes[i] = arrived(compile(source, i), i);
         });
         missing = 0;
       }
     } finally {
+      // left with an error: workers must not write into the staging directory the caller removes
+      if (!stopped && outcomes.includes(undefined)) stop();
       for (const port of ports) port.close();
       for (const worker of workers) void worker.terminate();
     }
@@ -186,13 +250,28 @@ export function stageWorkers({ root, cache, setting }: StageWorkersOptions): Sta
 
 /** Starts a worker on the code that runs now: the command's bundle, or this file through tsx. */
 function startWorker(input: WorkerInput, transfer: MessagePort[]): Worker {
+  const options = { workerData: input, transferList: transfer, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
   // this module's URL at run time; written so that lib/cli/run.mjs, which writes each source's
   // own path in place of `import.meta.url`, leaves it alone: inside the bundle it is the bundle's
   const { url: self } = import.meta;
-  if (!self.endsWith('.ts')) return new Worker(new URL(self), { workerData: input, transferList: transfer });
+  if (!self.endsWith('.ts')) return new Worker(new URL(self), options);
   // TypeScript (node --import tsx, vitest): tsx's loader, registered in the worker, loads this file
   const code = `const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});\nregister();\nawait import(${JSON.stringify(self)});\n`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { workerData: input, transferList: transfer });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), options);
+}
+
+/**
+ * Stages `outcome`'s files, unless the main thread stopped waiting for workers (`stop` in
+ * `stageWorkers`): it then waits until no worker stages files, hence the count before the check.
+ */
+function stageUnlessStopped(counter: Int32Array, target: OutputTarget, outcome: StageOutcome): StagedOutcome | undefined {
+  Atomics.add(counter, STAGING, 1);
+  try {
+    return Atomics.load(counter, STOPPED) === 0 ? stageOutcome(target, outcome) : undefined;
+  } finally {
+    Atomics.sub(counter, STAGING, 1);
+    Atomics.notify(counter, STAGING);
+  }
 }
 
 /** The worker's side: takes stages from the counter until none is left, sending each outcome. */
@@ -214,11 +293,22 @@ function serve(input: WorkerInput): void {
   for (let i = Atomics.add(counter, NEXT, 1); i < input.sources.length; i = Atomics.add(counter, NEXT, 1)) {
     let message: WorkerMessage;
     compiling = i;
-    // for tests: this worker ends while it compiles the stage named
+    // for tests: this worker ends, or fails as a bug would, while it compiles the stage named
     if (process.env[CRASH_ENV] === `worker-exit-${input.sources[i].stage}`) process.exit(1);
     try {
+      if (process.env[CRASH_ENV] === `worker-throw-${input.sources[i].stage}`) throw new Error(`${CRASH_ENV}: a bug in a worker`);
       const outcome = compileStage({ ...input.sources[i], readSource: (path) => readProjectSource(input.root, path) }, env);
-      message = { index: i, outcome, taken: cache?.take() };
+      const taken = cache?.take();
+      if (!input.output) message = { index: i, outcome, taken };
+      else {
+        const staged = stageUnlessStopped(counter, input.output, outcome);
+        // the main thread compiles this stage itself, or the command failed: nothing more to do
+        if (!staged) {
+          compiling = undefined;
+          break;
+        }
+        message = { index: i, staged, taken };
+      }
       input.port.postMessage(message);
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));

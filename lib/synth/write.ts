@@ -47,7 +47,7 @@ export const JOURNAL_FILE = join(STATE_DIR, 'journal.json');
 
 /**
  * The variable that names where the crash tests make a command fail: a write step (`crashPoint`),
- * or `worker-exit-<stage>`, where a stage worker ends (lib/cli/stage-workers.ts). Nothing else reads it.
+ * or `worker-exit-<stage>` and `worker-throw-<stage>`, where a stage worker ends or fails (lib/cli/stage-workers.ts). Nothing else reads it.
  */
 export const CRASH_ENV = 'STAGECRAFT_CRASH_AT';
 
@@ -130,6 +130,8 @@ export interface Transaction {
    * staged again replaces what was staged for it.
    */
   stage(stage: string, files: FileTree): void;
+  /** Takes a stage staged by `stageDirectory` in another thread, while this transaction was open, as if `stage` had staged it. */
+  adopt(stage: string, directory: StagedDirectory): void;
   /**
    * Stages the stages of `tree` (the options' by default) not staged yet, plans the removals (`removeOthers`)
    * and the project files, then writes the journal and does the renames (steps 2 to 4).
@@ -138,6 +140,14 @@ export interface Transaction {
   commit(tree?: DistTree): TransactionResult;
   /** Removes what was staged when the transaction was not committed (a problem found later); no-op after a commit. */
   abort(): void;
+}
+
+/** A stage directory staged (`stageDirectory`): how it replaces `dist/<stage>`, or the problems that stop the transaction. Plain data. */
+export interface StagedDirectory {
+  readonly plan?: StagePlan;
+  readonly problems: readonly Problem[];
+  /** Its foreign entries, by path from the root (`dist/lab/NOTES.md`). */
+  readonly foreign: readonly string[];
 }
 
 interface StagePlan {
@@ -171,71 +181,13 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
   const tx = join(o.distDir, TX_DIR);
   rmSync(abs(tx), { recursive: true, force: true });
   /** Per stage directory, in the order staged: its plan, or the problems that stop the transaction. */
-  const staged = new Map<string, { plan?: StagePlan; problems: Problem[]; foreign: string[] }>();
+  const staged = new Map<string, StagedDirectory>();
   let done = false;
 
   const stage = (stage: string, files: FileTree): void => {
     if (done) throw new Error('beginTransaction: stage() after commit()');
-    const dir = join(dist, stage);
-    const into = join(tx, 'new', stage);
-    if (staged.has(stage)) rmSync(abs(into), { recursive: true, force: true });
-    const exists = present(dir);
-    if (exists && !lstatSync(dir).isDirectory()) {
-      staged.set(stage, {
-        problems: [
-          {
-            code: 'synth/foreign-file',
-            message: `${o.distDir}/${stage} is not a directory that stagecraft wrote (it is a ${lstatSync(dir).isSymbolicLink() ? 'symbolic link' : 'file'}), and the output of stage '${stage}' goes there`,
-            hint: `move ${o.distDir}/${stage} away, then run the command again`,
-          },
-        ],
-        foreign: [],
-      });
-      return;
-    }
-    const problems: Problem[] = [];
-    const scan = scanDir(dir);
-    // rename(2) cannot move a mount point or across file systems (EXDEV): refuse before anything moves
-    const device = lstatSync(dist, { throwIfNoEntry: false })?.dev;
-    const mounted = [...(exists ? [''] : []), ...scan.foreign].filter((f) => lstatSync(join(dir, f)).dev !== device);
-    for (const f of mounted) {
-      problems.push({
-        code: 'synth/mount-point',
-        message: `${o.distDir}/${stage}/${f} is on another file system than ${o.distDir}/, so it cannot be moved aside when the output of stage '${stage}' is replaced`,
-        hint: `mount the file system at ${o.distDir}/ itself (stagecraft stages its writes inside ${o.distDir}/), or move ${o.distDir}/${stage}/${f} elsewhere`,
-      });
-    }
-    for (const f of scan.foreign) {
-      const clash = [...files.keys()].find((file) => overlaps(f, file));
-      if (clash) {
-        problems.push({
-          code: 'synth/foreign-file',
-          message: `${o.distDir}/${stage}/${f} was not written by stagecraft (it has no '${GENERATED_MARK.trim()}' header), and the output of stage '${stage}' now has ${o.distDir}/${stage}/${clash}`,
-          hint: `move ${o.distDir}/${stage}/${f} out of ${o.distDir}/${stage}/, then run the command again`,
-        });
-      }
-    }
-    const foreign = scan.foreign.map((f) => `${o.distDir}/${stage}/${f}`);
-    if (problems.length) {
-      staged.set(stage, { problems, foreign });
-      return;
-    }
-    // 1. staging: nothing users see changes
-    const target = join(o.distDir, stage);
-    const owned = new Set(scan.owned);
-    // each directory made once, not once per file (a stage of a large project has thousands)
-    const made = new Set<string>();
-    for (const [rel, content] of files) {
-      const parent = dirname(abs(join(into, rel)));
-      if (!made.has(parent)) mkdirSync(parent, { recursive: true });
-      made.add(parent);
-      if (!owned.has(rel) || !reuse(abs(join(target, rel)), abs(join(into, rel)), content)) writeFileSync(abs(join(into, rel)), content);
-    }
-    const filled = files.size > 0 || scan.foreign.length > 0;
-    if (filled) mkdirSync(abs(into), { recursive: true });
-    staged.set(stage, { plan: { stage, old: exists, foreign: scan.foreign, filled }, problems, foreign });
-    // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)
-    crashPoint(`staged-${stage}`);
+    if (staged.has(stage)) rmSync(abs(join(tx, 'new', stage)), { recursive: true, force: true });
+    staged.set(stage, stageDirectory(o, stage, files));
   };
 
   const commit = (tree = o.tree ?? new Map()): TransactionResult => {
@@ -296,6 +248,10 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
 
   return {
     stage,
+    adopt(stage, directory) {
+      if (done) throw new Error('beginTransaction: adopt() after commit()');
+      staged.set(stage, directory);
+    },
     commit,
     abort() {
       if (done) return;
@@ -304,6 +260,71 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       for (const path of o.files?.keys() ?? []) rmSync(abs(tmpPath(path)), { force: true });
     },
   };
+}
+
+/**
+ * Step 1 for one stage: writes `files` below `dist/.stagecraft-tx/new/<stage>/` (the staging
+ * directory a transaction started; any thread may call this while it is open) and says how the
+ * stage directory will be replaced, or the problems that stop the transaction. Nothing users see changes.
+ */
+export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, stage: string, files: FileTree): StagedDirectory {
+  const abs = (p: string) => join(o.root, p);
+  const dist = abs(o.distDir);
+  const tx = join(o.distDir, TX_DIR);
+  const dir = join(dist, stage);
+  const into = join(tx, 'new', stage);
+  const exists = present(dir);
+  if (exists && !lstatSync(dir).isDirectory()) {
+    return {
+      problems: [
+        {
+          code: 'synth/foreign-file',
+          message: `${o.distDir}/${stage} is not a directory that stagecraft wrote (it is a ${lstatSync(dir).isSymbolicLink() ? 'symbolic link' : 'file'}), and the output of stage '${stage}' goes there`,
+          hint: `move ${o.distDir}/${stage} away, then run the command again`,
+        },
+      ],
+      foreign: [],
+    };
+  }
+  const problems: Problem[] = [];
+  const scan = scanDir(dir);
+  // rename(2) cannot move a mount point or across file systems (EXDEV): refuse before anything moves
+  const device = lstatSync(dist, { throwIfNoEntry: false })?.dev;
+  const mounted = [...(exists ? [''] : []), ...scan.foreign].filter((f) => lstatSync(join(dir, f)).dev !== device);
+  for (const f of mounted) {
+    problems.push({
+      code: 'synth/mount-point',
+      message: `${o.distDir}/${stage}/${f} is on another file system than ${o.distDir}/, so it cannot be moved aside when the output of stage '${stage}' is replaced`,
+      hint: `mount the file system at ${o.distDir}/ itself (stagecraft stages its writes inside ${o.distDir}/), or move ${o.distDir}/${stage}/${f} elsewhere`,
+    });
+  }
+  for (const f of scan.foreign) {
+    const clash = [...files.keys()].find((file) => overlaps(f, file));
+    if (clash) {
+      problems.push({
+        code: 'synth/foreign-file',
+        message: `${o.distDir}/${stage}/${f} was not written by stagecraft (it has no '${GENERATED_MARK.trim()}' header), and the output of stage '${stage}' now has ${o.distDir}/${stage}/${clash}`,
+        hint: `move ${o.distDir}/${stage}/${f} out of ${o.distDir}/${stage}/, then run the command again`,
+      });
+    }
+  }
+  const foreign = scan.foreign.map((f) => `${o.distDir}/${stage}/${f}`);
+  if (problems.length) return { problems, foreign };
+  const target = join(o.distDir, stage);
+  const owned = new Set(scan.owned);
+  // each directory made once, not once per file (a stage of a large project has thousands)
+  const made = new Set<string>();
+  for (const [rel, content] of files) {
+    const parent = dirname(abs(join(into, rel)));
+    if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+    made.add(parent);
+    if (!owned.has(rel) || !reuse(abs(join(target, rel)), abs(join(into, rel)), content)) writeFileSync(abs(join(into, rel)), content);
+  }
+  const filled = files.size > 0 || scan.foreign.length > 0;
+  if (filled) mkdirSync(abs(into), { recursive: true });
+  // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)
+  crashPoint(`staged-${stage}`);
+  return { plan: { stage, old: exists, foreign: scan.foreign, filled }, problems, foreign };
 }
 
 /**

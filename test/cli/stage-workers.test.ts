@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileStages, type CompileStagesOptions, type Compiled, type StageSource } from '../../lib/compile.js';
 import { ProblemsError } from '../../lib/errors.js';
 import { diskRenderCache } from '../../lib/cli/render-cache.js';
-import { MIN_WORKER_BYTES, stageWorkers, workerPlan } from '../../lib/cli/stage-workers.js';
+import { MIN_WORKER_BYTES, busyElsewhere, stageWorkers, workerPlan } from '../../lib/cli/stage-workers.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { REPO, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
 import { random } from '../helpers/random.js';
@@ -210,6 +210,18 @@ describe('workerPlan', () => {
     expect(workerPlan(large, undefined, 2, 0.4)).toEqual({ workers: 1, mainTakesStages: true });
     expect(workerPlan([...large, ...large], undefined, 8, 0)).toEqual({ workers: 3, mainTakesStages: true });
     expect(workerPlan([...large, ...large], undefined, 8, 5.5)).toEqual({ workers: 2, mainTakesStages: true });
+  });
+
+  it('counts as busy what other processes used of the cores since the command started, not its own time', () => {
+    const at = (ms: number, idle: number, own: number) => ({ at: ms, idle, own });
+    // 2 cores for 1 s: this process used one, the other was idle
+    expect(busyElsewhere(at(0, 0, 0), at(1000, 1000, 1000), 2)).toBe(0);
+    // the other core was busy with another process
+    expect(busyElsewhere(at(0, 0, 0), at(1000, 0, 1000), 2)).toBe(1);
+    // this process slept: both cores idle
+    expect(busyElsewhere(at(0, 0, 0), at(500, 1000, 0), 2)).toBe(0);
+    // too short to tell, in ticks of 10 ms: the load average decides
+    expect(busyElsewhere(at(0, 0, 0), at(50, 0, 50), 2)).toBeUndefined();
   });
 
   it('follows STAGECRAFT_WORKERS: 0 for none, n for n workers and a main thread that only waits', () => {

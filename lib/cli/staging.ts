@@ -1,0 +1,96 @@
+/**
+ * Staging a compiled stage's files into the write transaction in progress (lib/synth/write.ts,
+ * `stageDirectory`) and dropping them, from any thread: lib/cli/output.ts does it in the main
+ * thread, a stage worker (lib/cli/stage-workers.ts) for the stages it compiles, sending back
+ * only what the reports need.
+ */
+import { createHash } from 'node:crypto';
+import type { CheckResult } from '../checks/index.js';
+import { DIST_DIR, type StageOutcome } from '../compile.js';
+import type { KubeObject } from '../model/object.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
+import type { FileTree } from '../synth/output.js';
+import { stageDirectory, type StagedDirectory } from '../synth/write.js';
+import { imageSubstitutions, type Substitution } from '../transforms/images.js';
+
+/** What the reports need of a stage whose files and objects were dropped once written (`beginOutput`). */
+export interface StagedStage {
+  readonly objects: number;
+  readonly files: number;
+  readonly inventory: string;
+  readonly images: readonly Substitution[];
+}
+
+/** Output in progress, as compiling stages sees it (lib/cli/output.ts, `beginOutput`). */
+export interface StagingOutput {
+  /** Stages the files of an outcome compiled in this thread and returns it without them. */
+  readonly keep: (outcome: StageOutcome) => StageOutcome;
+  /** Where another thread stages an outcome itself (`stageOutcome`), to hand it to `adopt`. */
+  readonly target: OutputTarget;
+  /** What `keep` returns, for an outcome staged by `stageOutcome` in another thread. */
+  readonly adopt: (staged: StagedOutcome) => StageOutcome;
+}
+
+/** Where the staging directory of output in progress is: plain data, for another thread. */
+export interface OutputTarget {
+  readonly root: string;
+}
+
+/** An outcome staged by `stageOutcome`: plain data, which a worker thread sends to `adopt`. */
+export interface StagedOutcome {
+  /** The outcome without the files and objects staged. */
+  readonly outcome: StageOutcome;
+  /** Set when the stage's files were staged. */
+  readonly staged?: {
+    readonly directory: StagedDirectory;
+    readonly digests: readonly (readonly [string, string])[];
+    readonly summary: StagedStage;
+  };
+}
+
+/** SHA-256 of each file of a stage's tree, by path below the root (`dist/qa/inventory.txt`). */
+export function fileDigests(stage: string, tree: FileTree): [string, string][] {
+  return [...tree].map(([rel, text]) => [`${DIST_DIR}/${stage}/${rel}`, createHash('sha256').update(text).digest('hex')]);
+}
+
+/**
+ * Writes the files of a compiled stage into the staging directory of output in progress (any
+ * thread may, while it is open: `OutputInProgress.target`), and drops them and the stage's objects
+ * (but the objects of a stage that declares `delivery:`, which the delivery plan needs).
+ */
+export function stageOutcome(target: OutputTarget, outcome: StageOutcome): StagedOutcome {
+  const { files: tree, rendered, ...rest } = outcome;
+  // a stage with problems stops the command: nothing to write
+  if (!tree || !rendered || outcome.problems.length || outcome.failedChecks) return { outcome };
+  const directory = stageDirectory({ root: target.root, distDir: DIST_DIR }, outcome.stage, tree);
+  const objects = rendered.charts.flatMap((c) => c.objects);
+  return {
+    outcome: { ...rest, rendered: { ...rendered, charts: [], nodeFiles: [] }, ...(rest.checks ? { checks: slimChecks(rest.checks) } : {}) },
+    staged: {
+      directory,
+      digests: fileDigests(outcome.stage, tree),
+      summary: { objects: objects.length, files: tree.size, inventory: tree.get(INVENTORY_FILE)!, images: imageSubstitutions(objects) },
+    },
+  };
+}
+
+/** The findings and exceptions of a stage's checks, naming their objects without holding them (see `describeObject`). */
+function slimChecks(checks: CheckResult): CheckResult {
+  const named = new Map<KubeObject, KubeObject>();
+  const slim = (o: KubeObject): KubeObject => {
+    // a nameless object is named by its place (lib/model/object.ts): kept as it is
+    if (typeof o.metadata?.name !== 'string') return o;
+    let s = named.get(o);
+    if (!s) {
+      const { name, namespace } = o.metadata;
+      s = { apiVersion: o.apiVersion, kind: o.kind, metadata: namespace === undefined ? { name } : { name, namespace } };
+      named.set(o, s);
+    }
+    return s;
+  };
+  return {
+    ...checks,
+    findings: checks.findings.map((f) => ({ ...f, object: slim(f.object) })),
+    exceptions: checks.exceptions.map((e) => ({ ...e, object: slim(e.object) })),
+  };
+}
