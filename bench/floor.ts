@@ -4,7 +4,8 @@
  * synth rows. The program is bundled with esbuild as lib/cli/run.mjs bundles a command, so that
  * both start as plain JavaScript with packages loaded from node_modules.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { ENVIRONMENTS_DIR, openProject, stageLoader } from '../lib/cli/project.js';
@@ -51,15 +52,19 @@ export async function bundleFloor(repo: string): Promise<string> {
 }
 
 /**
- * The command of the floor row for the project in `dir`: writes the input next to the project's
- * stage files and the JSON into `<dir>/floor-out/` (call the returned `clean` before each run).
+ * The command of the floor row for the project in `dir`: the input and the JSON go into a
+ * directory of their own (`<tmp>/stagecraft-floor-*`), never into the project, whose inputs the
+ * synth rows hash (4,000 JSON files left there made every later row slower). Call `clean` before
+ * each run, `dispose` at the end.
  */
-export function floorCommand(bundle: string, dir: string): { command: Command; clean: () => void } {
-  const input = join(dir, 'floor-input.json');
+export function floorCommand(bundle: string, dir: string): { command: Command; clean: () => void; dispose: () => void } {
+  const work = mkdtempSync(join(tmpdir(), 'stagecraft-floor-'));
+  const input = join(work, 'floor-input.json');
   writeFileSync(input, JSON.stringify(floorInput(dir)));
-  const out = join(dir, 'floor-out');
+  const out = join(work, 'out');
   return {
     command: { program: process.execPath, args: [bundle, input, out], cwd: dir },
     clean: () => rmSync(out, { recursive: true, force: true }),
+    dispose: () => rmSync(work, { recursive: true, force: true }),
   };
 }

@@ -132,6 +132,8 @@ async function committedRows(options: Options): Promise<Row[]> {
 async function fleetRows(apps: number, options: Options, floorBundle: string): Promise<Row[]> {
   const label = `fleet ${apps} x ${options.stages}`;
   const project = writeProject(REPO, fleetStageFiles(apps, options.stages), `fleet-${apps}`);
+  // the same objects built, resolved and written as JSON by plain cdk8s (bench/floor.ts)
+  const floor = floorCommand(floorBundle, project);
   try {
     const stages = renderProject(project);
     const objects = countObjects(stages);
@@ -150,8 +152,6 @@ async function fleetRows(apps: number, options: Options, floorBundle: string): P
       writeFileSync(stageFile, text.replace(from, to));
     };
     const noFingerprint = () => rmSync(join(stateDir, 'fingerprint.json'), { force: true });
-    // the same objects built, resolved and written as JSON by plain cdk8s (bench/floor.ts)
-    const floor = floorCommand(floorBundle, project);
     return [
       await repeat(`${label}: raw cdk8s to JSON (floor)`, objects, floor.command, options.runs, { warmUp: false, before: floor.clean }),
       // warmed up on the committed stages; the first synthesis creates the dist/ that check compares with
@@ -204,6 +204,7 @@ async function fleetRows(apps: number, options: Options, floorBundle: string): P
       ...(options.inProcess ? validationRows(label, stages, options.runs) : []),
     ];
   } finally {
+    floor.dispose();
     rmSync(project, { recursive: true, force: true });
   }
 }
