@@ -244,6 +244,12 @@ export function projectDigests(root: string): Digests {
   return hashAll(root, [...new Set([...PROJECT_FILES, ...PROJECT_DIRS, ...entries])].sort(), true);
 }
 
+/** The digests of the project's entries `rels` alone, as `projectDigests` gives them (a stage file, before everything else). */
+export function projectEntryDigests(root: string, rels: readonly string[]): Digests {
+  primeDigests(root);
+  return hashAll(root, rels, true);
+}
+
 /**
  * The digests of every file below `distDir` (but the staging directory of an unfinished write, and
  * the entries `skip` names, each relative to the root).

@@ -20,6 +20,7 @@ import {
   compilerDigests,
   distDigests,
   projectDigests,
+  projectEntryDigests,
   readFingerprint,
   type Digests,
   type Fingerprint,
@@ -60,8 +61,13 @@ export function reusableStages(
   if (!Object.values(records).every(isStageRecord) || !['string', 'undefined'].includes(typeof fingerprint.synthFooter)) return undefined;
   const recorded = Object.keys(records).sort();
   if (recorded.length !== stages.length || recorded.some((s, i) => s !== stages[i])) return undefined;
+  if (allOrNothing) {
+    // the caller can use nothing less than every stage: any input changed is enough to stop, and
+    // the stage files, which change most, are looked at first
+    const stageFiles = projectEntryDigests(root, stages.map(stageKey));
+    if (Object.entries(stageFiles).some(([k, d]) => fingerprint.project[k] !== d)) return undefined;
+  }
   const project = projectDigests(root);
-  // the caller can use nothing less than every stage: any input changed, stage file or not, is enough to stop
   if (allOrNothing && !sameDigests(project, fingerprint.project)) return undefined;
   const compiler = compilerDigests();
   if (!sameDigests(compiler, fingerprint.compiler)) return undefined;
