@@ -20,7 +20,7 @@
  * Render cache: a worker writes the entries of each stage it compiles into a pack of their own in
  * the main thread's staging directory, handed back with the stage's outcome (lib/cli/render-cache.ts).
  */
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { compileStage, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
 import type { Engine } from '../config/delivery.js';
@@ -99,32 +99,30 @@ function cpuSample(): CpuSample {
 }
 
 /** Taken when the command's modules load, so that `busyElsewhere` sees the command's start-up. */
-const STARTED = isMainThread ? cpuSample() : undefined;
+const STARTED = cpuSample();
+/** The shortest time to tell busy cores from idle ones by: the kernel counts in ticks of 10 ms. */
+const MIN_SAMPLE_MS = 50;
 
-/**
- * How many cores other processes kept busy since `from` (the command's start), on average: the
- * machine's busy time less this process's own. Undefined when too little time has passed to tell
- * (the kernel counts in ticks of 10 ms).
- */
-export function busyElsewhere(from = STARTED, to = cpuSample(), cores = availableParallelism()): number | undefined {
-  const ms = from ? to.at - from.at : 0;
-  if (!from || ms < 100) return undefined;
+/** How many cores other processes kept busy between two samples, on average: the machine's busy time less this process's own. */
+export function busyElsewhere(from: CpuSample, to: CpuSample, cores = availableParallelism()): number {
+  const ms = Math.max(1, to.at - from.at);
   return Math.max(0, cores - (to.idle - from.idle) / ms - (to.own - from.own) / ms);
+}
+
+/** What other processes kept busy since the command started (waiting, when it started moments ago, until there is enough to tell). */
+function busyNow(): number {
+  const short = MIN_SAMPLE_MS - (performance.now() - STARTED.at);
+  if (short > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, short);
+  return busyElsewhere(STARTED, cpuSample());
 }
 
 /**
  * How many workers to start for `sources`, and whether the main thread compiles stages too.
  * Automatically, only cores that are idle help (`cores` less what other processes keep `busy`,
- * measured over the command's start-up; the load average of the last minute when that was too
- * short): on a machine whose cores are all busy a worker adds the cost of its start-up and of its
- * own heap, and saves nothing (bench/README.md).
+ * measured since the command started): on a machine whose cores are all busy a worker adds the
+ * cost of its start-up and of its own heap, and saves nothing (bench/README.md).
  */
-export function workerPlan(
-  sources: readonly StageSource[],
-  setting: string | undefined,
-  cores = availableParallelism(),
-  busy = busyElsewhere() ?? loadavg()[0],
-) {
+export function workerPlan(sources: readonly StageSource[], setting: string | undefined, cores = availableParallelism(), busy?: number) {
   if (setting !== undefined && setting !== '') {
     const n = Number(setting);
     if (!Number.isInteger(n) || n < 0) {
@@ -139,10 +137,10 @@ export function workerPlan(
     return { workers: Math.min(n, sources.length), mainTakesStages: n === 0 };
   }
   const bytes = sources.reduce((sum, s) => sum + s.text.length, 0);
+  if (sources.length < 2 || bytes < MIN_WORKER_BYTES || cores < 2) return { workers: 0, mainTakesStages: true };
   // the cores beyond the main thread's that others leave idle; one at least half idle counts
-  const spare = Math.floor(cores - 1 - busy + 0.5);
-  const workers = sources.length > 1 && bytes >= MIN_WORKER_BYTES ? Math.min(cores - 1, spare, sources.length - 1) : 0;
-  return { workers: Math.max(0, workers), mainTakesStages: true };
+  const spare = Math.floor(cores - 1 - (busy ?? busyNow()) + 0.5);
+  return { workers: Math.max(0, Math.min(cores - 1, spare, sources.length - 1)), mainTakesStages: true };
 }
 
 export interface StageWorkersOptions {
