@@ -14,11 +14,15 @@
  * file through tsx's loader. The module does nothing on import in the main thread.
  *
  * `STAGECRAFT_WORKERS`: unset, the main thread compiles stages and a worker per other idle core
- * helps it when there are at least two stages and enough work (MIN_WORKER_BYTES of stage files); `0`: no worker; `n` > 0: n workers compile every stage while the main thread waits
- * (for tests: every stage goes through a worker).
+ * helps it when there are at least two stages and enough work (MIN_WORKER_BYTES of stage files);
+ * `0`: no worker; `n` > 0: n workers compile every stage while the main thread waits (for tests:
+ * every stage goes through a worker).
  *
- * Render cache: a worker writes the entries of each stage it compiles into a pack of their own in
- * the main thread's staging directory, handed back with the stage's outcome (lib/cli/render-cache.ts).
+ * Output: while a command writes dist/, a worker stages the files of each stage it compiles into
+ * the write transaction itself (lib/cli/staging.ts) and sends back only what the reports need,
+ * not the stage's files and objects. Render cache: a worker writes the entries of each stage it
+ * compiles into a pack of their own in the main thread's staging directory, handed back with the
+ * stage's outcome (lib/cli/render-cache.ts).
  */
 import { availableParallelism, cpus } from 'node:os';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
