@@ -325,7 +325,15 @@ export function startFingerprint(
       if (!inputsSame || now[schema.file] !== schemaDigest || !same(compiler, compilerDigests()) || compilerRecentlyChanged()) return false;
       // a kept stage's files were proved to be its output by the fingerprint they come from
       const keptDirs = new Set((kept?.stages ?? []).map((s) => `${distDir}/${s}`));
-      const dist = { ...distDigests(root, distDir, (rel) => keptDirs.has(rel)), ...kept?.dist };
+      const written = digests ?? new Map<string, string>();
+      const dist = { ...distDigests(root, distDir, (rel) => keptDirs.has(rel) || written.has(rel)), ...kept?.dist };
+      // the files this command wrote count as written, without reading them back: each changed
+      // (written or linked) during this command, so no later command believes its stamp (see
+      // `fileDigest`) and each reads it again before it trusts this fingerprint
+      for (const [p, d] of written) {
+        if (!lstatSync(join(root, p), { throwIfNoEntry: false })?.isFile()) return false;
+        dist[p] = d;
+      }
       const expected = new Map<string, string>(Object.entries(kept?.dist ?? {}));
       let files = expected.size;
       for (const [stage, stageFiles] of tree) {
