@@ -78,8 +78,13 @@ export interface DirScan {
   readonly foreign: string[];
 }
 
-/** Splits `dir` (which may not exist) into owned files and foreign entries; symbolic links are foreign and not followed. */
-export function scanDir(dir: string): DirScan {
+/**
+ * Splits `dir` (which may not exist) into owned files and foreign entries; symbolic links are
+ * foreign and not followed. `same`, when given, is asked first about each regular file (its path
+ * relative to `dir`, its path, its size): a file it says holds the very bytes stagecraft generates
+ * for that path is owned without its header being read again.
+ */
+export function scanDir(dir: string, same?: (rel: string, path: string, size: number) => boolean): DirScan {
   const owned: string[] = [];
   const foreign: string[] = [];
   const walk = (rel: string): void => {
@@ -87,14 +92,14 @@ export function scanDir(dir: string): DirScan {
       const r = rel ? `${rel}/${name}` : name;
       const st = lstatSync(join(dir, r));
       if (st.isDirectory()) {
-        const inner = scanDir(join(dir, r));
+        const inner = scanDir(join(dir, r), same && ((sub, path, size) => same(`${r}/${sub}`, path, size)));
         // a directory holding nothing of ours is foreign as a whole
         if (inner.owned.length === 0 && inner.foreign.length > 0) foreign.push(`${r}/`);
         else {
           owned.push(...inner.owned.map((p) => `${r}/${p}`));
           foreign.push(...inner.foreign.map((p) => `${r}/${p}`));
         }
-      } else if (st.isFile() && isGenerated(join(dir, r))) owned.push(r);
+      } else if (st.isFile() && (same?.(r, join(dir, r), st.size) || isGenerated(join(dir, r)))) owned.push(r);
       else foreign.push(r);
     }
   };

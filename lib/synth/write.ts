@@ -287,7 +287,14 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
     };
   }
   const problems: Problem[] = [];
-  const scan = scanDir(dir);
+  // the old files whose bytes are the new ones (compared once, while the directory is scanned)
+  const unchanged = new Set<string>();
+  const scan = scanDir(dir, (rel, path, size) => {
+    const content = files.get(rel);
+    if (content === undefined || size !== Buffer.byteLength(content) || readFileSync(path, 'utf8') !== content) return false;
+    unchanged.add(rel);
+    return true;
+  });
   // rename(2) cannot move a mount point or across file systems (EXDEV): refuse before anything moves
   const device = lstatSync(dist, { throwIfNoEntry: false })?.dev;
   const mounted = [...(exists ? [''] : []), ...scan.foreign].filter((f) => lstatSync(join(dir, f)).dev !== device);
@@ -311,14 +318,14 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
   const foreign = scan.foreign.map((f) => `${o.distDir}/${stage}/${f}`);
   if (problems.length) return { problems, foreign };
   const target = join(o.distDir, stage);
-  const owned = new Set(scan.owned);
   // each directory made once, not once per file (a stage of a large project has thousands)
   const made = new Set<string>();
   for (const [rel, content] of files) {
     const parent = dirname(abs(join(into, rel)));
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
     made.add(parent);
-    if (!owned.has(rel) || !reuse(abs(join(target, rel)), abs(join(into, rel)), content)) writeFileSync(abs(join(into, rel)), content);
+    if (unchanged.has(rel)) reuse(abs(join(target, rel)), abs(join(into, rel)));
+    else writeFileSync(abs(join(into, rel)), content);
   }
   const filled = files.size > 0 || scan.foreign.length > 0;
   if (filled) mkdirSync(abs(into), { recursive: true });
@@ -328,20 +335,17 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
 }
 
 /**
- * Puts the generated file `from` at `to` (a path in the staging directory) when its bytes are
- * `content`: a hard link, so the file keeps its inode and modification time, or a copy where the
- * file system has no links. Nothing ever writes into a file in place (every write goes to a new
- * staging file), so the old and the new directory can share it. Returns false when the bytes differ.
+ * Puts the generated file `from`, whose bytes are those of the new file, at `to` (a path in the
+ * staging directory): a hard link, so the file keeps its inode and modification time, or a copy
+ * where the file system has no links. Nothing ever writes into a file in place (every write goes
+ * to a new staging file), so the old and the new directory can share it.
  */
-function reuse(from: string, to: string, content: string): boolean {
-  const st = lstatSync(from, { throwIfNoEntry: false });
-  if (!st?.isFile() || st.size !== Buffer.byteLength(content) || readFileSync(from, 'utf8') !== content) return false;
+function reuse(from: string, to: string): void {
   try {
     linkSync(from, to);
   } catch {
     copyFileSync(from, to);
   }
-  return true;
 }
 
 /** Does the renames of `journal` from the `first`, then removes the transaction directory and the journal. */
