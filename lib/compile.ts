@@ -21,7 +21,7 @@ import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
 import type { KubeObject } from './model/object.js';
 import { keepApps, renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
-import { stageFiles, type FileTree } from './synth/output.js';
+import { stageFiles, textTree, type FileTree, type StageFileTree } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
 import { DIST_DIR, type DistTree } from './synth/disk.js';
@@ -185,8 +185,8 @@ export interface StageOutcome {
    * without their serialized documents, which `files` holds.
    */
   readonly rendered?: RenderedStage;
-  /** The files of `dist/<stage>/`. */
-  readonly files?: FileTree;
+  /** The files of `dist/<stage>/` (those of apps from the render cache as bytes). */
+  readonly files?: StageFileTree;
   readonly checks?: CheckResult;
   readonly allowedSecrets?: readonly string[];
   /** The stage's problems (a ProblemsError caught), in the order they were found. */
@@ -312,7 +312,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     if (outcome.delivered) delivered.push(outcome.delivered);
     if (outcome.rendered) {
       rendered.push(outcome.rendered);
-      if (outcome.files) files.set(outcome.stage, outcome.files);
+      if (outcome.files) files.set(outcome.stage, textTree(outcome.files));
     }
     if (outcome.checks) checks.set(outcome.stage, outcome.checks);
     if (outcome.allowedSecrets) allowedSecrets.set(outcome.stage, outcome.allowedSecrets);

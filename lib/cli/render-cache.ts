@@ -43,7 +43,7 @@ const MAX_PACKS = 32;
 /** The staging directories of packs not yet flushed: `.staging-<pid>-<random>/`. */
 const STAGING_PREFIX = '.staging-';
 /** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
-const ENTRY_FORMAT = 3;
+const ENTRY_FORMAT = 4;
 
 /** Whether `value` comes back from JSON.parse(JSON.stringify(value)) exactly. */
 function jsonExact(value: unknown): boolean {
@@ -54,6 +54,25 @@ function jsonExact(value: unknown): boolean {
     return Object.entries(value).every(([k, v]) => k !== '__proto__' && jsonExact(v));
   }
   return false;
+}
+
+/**
+ * An entry's bytes: the objects, the documents' digests and the kept check results as one line of
+ * JSON, then the YAML stream of the documents as it is (UTF-8), which `decodeEntry` hands on as
+ * bytes: neither parsed nor turned into strings on V8's heap.
+ */
+function encodeEntry({ objects, serialized, checks }: CachedApp): Buffer {
+  const head = Buffer.from(`${JSON.stringify({ objects, digests: serialized.digests, checks })}\n`);
+  return Buffer.concat([head, typeof serialized.stream === 'string' ? Buffer.from(serialized.stream) : serialized.stream]);
+}
+
+/** What `encodeEntry` wrote (JSON never holds a raw line break, so the first one ends the head). */
+function decodeEntry(bytes: Buffer): CachedApp {
+  const end = bytes.indexOf(0x0a);
+  const { objects, digests, checks } = JSON.parse(bytes.toString('utf8', 0, end)) as Omit<CachedApp, 'serialized'> & {
+    digests: string[];
+  };
+  return { objects, serialized: { stream: bytes.subarray(end + 1), digests }, ...(checks ? { checks } : {}) };
 }
 
 export interface DiskRenderCache extends RenderCache {
@@ -146,7 +165,7 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
         if (!bytes) continue;
         stats.hits++;
         used.add(pack);
-        return JSON.parse(bytes.toString('utf8')) as CachedApp;
+        return decodeEntry(bytes);
       }
       stats.misses++;
       return undefined;
@@ -156,7 +175,7 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
       const into = staging();
       if (!into) return;
       writer ??= new PackWriter(join(into, packName(salt)));
-      writer.add(nameOf(key), Buffer.from(JSON.stringify(app)));
+      writer.add(nameOf(key), encodeEntry(app));
     },
   };
   /** Seals the pack being written, if any. */

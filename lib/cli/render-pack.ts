@@ -44,7 +44,7 @@ function isIndex(value: unknown, end: number): value is IndexEntry[] {
 }
 
 function readAt(fd: number, offset: number, length: number): Buffer {
-  const buffer = Buffer.alloc(length);
+  const buffer = Buffer.allocUnsafe(length);
   let read = 0;
   while (read < length) {
     const n = readSync(fd, buffer, read, length - read, offset + read);

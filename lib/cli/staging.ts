@@ -9,7 +9,7 @@ import type { CheckResult } from '../checks/index.js';
 import { DIST_DIR, type StageOutcome } from '../compile.js';
 import type { KubeObject } from '../model/object.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-import type { FileTree } from '../synth/output.js';
+import { fileText, type StageFileTree } from '../synth/output.js';
 import { stageDirectory, type StagedDirectory } from '../synth/write.js';
 import { imageSubstitutions, type Substitution } from '../transforms/images.js';
 
@@ -49,7 +49,7 @@ export interface StagedOutcome {
 }
 
 /** SHA-256 of each file of a stage's tree, by path below the root (`dist/qa/inventory.txt`). */
-export function fileDigests(stage: string, tree: FileTree): [string, string][] {
+export function fileDigests(stage: string, tree: StageFileTree): [string, string][] {
   return [...tree].map(([rel, text]) => [`${DIST_DIR}/${stage}/${rel}`, createHash('sha256').update(text).digest('hex')]);
 }
 
@@ -69,7 +69,12 @@ export function stageOutcome(target: OutputTarget, outcome: StageOutcome): Stage
     staged: {
       directory,
       digests: fileDigests(outcome.stage, tree),
-      summary: { objects: objects.length, files: tree.size, inventory: tree.get(INVENTORY_FILE)!, images: imageSubstitutions(objects) },
+      summary: {
+        objects: objects.length,
+        files: tree.size,
+        inventory: fileText(tree.get(INVENTORY_FILE)!),
+        images: imageSubstitutions(objects),
+      },
     },
   };
 }

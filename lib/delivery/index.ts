@@ -12,7 +12,7 @@ import { describeObject, type KubeObject } from '../model/object.js';
 import { EXISTING_NAMESPACES, INVENTORY_FILE, inventoryEntry, objectLines, type InventoryEntry } from '../synth/inventory.js';
 import { KUSTOMIZATION_FILE } from '../synth/output.js';
 import { serializeObjects } from '../synth/render.js';
-import { toYaml, yamlStream } from '../synth/serialize.js';
+import { toYaml, withHeader } from '../synth/serialize.js';
 import { MANAGED_BY } from '../transforms/labels.js';
 import { ARGOCD_NAMESPACE, appProject, application } from './argocd.js';
 import { FLUX_NAMESPACE, gitRepositories, kustomization, sourceNames } from './flux.js';
@@ -77,13 +77,13 @@ export function deliveryFiles(
     const files = deliveryObjects(engine, mine);
     problems.push(...validateDeliveryObjects([...files.values()].flat()));
     for (const [file, objects] of files) {
-      const { documents, digests } = serializeObjects(objects);
+      const { stream, digests } = serializeObjects(objects);
       objects.forEach((o, i) => {
         entries.push(inventoryEntry(o, digests[i]));
       });
       tree.set(
         `${engine}/${file}`,
-        yamlStream(documents, `${header}\nApply once to the cluster ${engine} runs in: kubectl apply -k dist/${DELIVERY_DIR}/${engine}`),
+        withHeader(stream, `${header}\nApply once to the cluster ${engine} runs in: kubectl apply -k dist/${DELIVERY_DIR}/${engine}`),
       );
     }
     tree.set(

@@ -57,6 +57,14 @@ export function toYamlStream(objects: readonly KubeObject[], header?: string): s
 
 /** Documents already serialized with `toYaml`, as one stream, optionally after a comment header. */
 export function yamlStream(documents: readonly string[], header?: string): string {
+  return withHeader(documents.join('---\n'), header);
+}
+
+/**
+ * A stream of documents (`yamlStream` without a header, as text, or its UTF-8 bytes as the render
+ * cache keeps them) after a comment header: text stays text, bytes stay bytes.
+ */
+export function withHeader<T extends string | Uint8Array>(stream: T, header?: string): T {
   const head = header ? header.replace(/^/gm, '# ') + '\n' : '';
-  return head + documents.join('---\n');
+  return (typeof stream === 'string' ? head + stream : Buffer.concat([Buffer.from(head), stream])) as T;
 }

@@ -39,7 +39,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { compareCodePoints } from '../model/order.js';
-import type { FileTree } from './output.js';
+import type { StageFileTree } from './output.js';
 import { GENERATED_MARK, STATE_DIR, TMP_SUFFIX, TX_DIR, readRegularFile, scanDir, type DistTree, type WriteOptions } from './disk.js';
 
 /** Below the state directory: the renames an interrupted write still has to do. */
@@ -129,7 +129,7 @@ export interface Transaction {
    * be kept in memory until the other stages are compiled. Nothing users see changes. A stage
    * staged again replaces what was staged for it.
    */
-  stage(stage: string, files: FileTree): void;
+  stage(stage: string, files: StageFileTree): void;
   /** Takes a stage staged by `stageDirectory` in another thread, while this transaction was open, as if `stage` had staged it. */
   adopt(stage: string, directory: StagedDirectory): void;
   /**
@@ -184,7 +184,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
   const staged = new Map<string, StagedDirectory>();
   let done = false;
 
-  const stage = (stage: string, files: FileTree): void => {
+  const stage = (stage: string, files: StageFileTree): void => {
     if (done) throw new Error('beginTransaction: stage() after commit()');
     if (staged.has(stage)) rmSync(abs(join(tx, 'new', stage)), { recursive: true, force: true });
     staged.set(stage, stageDirectory(o, stage, files));
@@ -267,7 +267,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
  * directory a transaction started; any thread may call this while it is open) and says how the
  * stage directory will be replaced, or the problems that stop the transaction. Nothing users see changes.
  */
-export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, stage: string, files: FileTree): StagedDirectory {
+export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, stage: string, files: StageFileTree): StagedDirectory {
   const abs = (p: string) => join(o.root, p);
   const dist = abs(o.distDir);
   const tx = join(o.distDir, TX_DIR);
@@ -291,7 +291,8 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
   const unchanged = new Set<string>();
   const scan = scanDir(dir, (rel, path, size) => {
     const content = files.get(rel);
-    if (content === undefined || size !== Buffer.byteLength(content) || readFileSync(path, 'utf8') !== content) return false;
+    if (content === undefined || size !== (typeof content === 'string' ? Buffer.byteLength(content) : content.length)) return false;
+    if (typeof content === 'string' ? readFileSync(path, 'utf8') !== content : !readFileSync(path).equals(content)) return false;
     unchanged.add(rel);
     return true;
   });
