@@ -1,7 +1,7 @@
 /**
  * The render cache on disk: `.stagecraft/cache/render/` (git-ignored, safe to delete at any time).
  * An entry is an app's rendered objects, named by the SHA-256 of the app's key (lib/synth/render.ts,
- * `appCacheKey`: the stage context, the app's stack and settings, the delivery settings) together
+ * `appCacheKeys`: the stage context, the app's stack and settings, the delivery settings) together
  * with the digests of the compiler's sources, lockfiles and installed packages
  * (lib/cli/fingerprint.ts) and the Node.js version. So an entry is only ever found by a run of the
  * same compiler on the same app.

@@ -117,7 +117,7 @@ export interface RenderOptions {
 
 /**
  * The rendered and transformed objects of apps, by a key that covers everything they are made
- * from (see `appCacheKey`); the compiler's own sources are the cache's business (lib/cli/render-cache.ts).
+ * from (see `appCacheKeys`); the compiler's own sources are the cache's business (lib/cli/render-cache.ts).
  */
 export interface RenderCache {
   /** A fresh copy of what is stored under `key`, or undefined. */
@@ -149,34 +149,29 @@ function exactText(value: unknown): string {
 }
 
 /**
- * The cache key of one app: everything its chart is made from besides the compiler itself, the
- * whole stage context (name, namespace, architecture, partOf, nodes, images), the stage's
- * delivery settings, the release written on it, its name, stack and settings. Undefined when a
- * value cannot be keyed (then the app is rendered).
+ * The cache keys of a stage's apps: an app's key covers everything its chart is made from besides
+ * the compiler itself, the whole stage context (name, namespace, architecture, partOf, nodes,
+ * images), the stage's delivery settings, the release written on it, its name, stack and settings.
+ * The key of an app is undefined when a value cannot be keyed (then the app is rendered). The
+ * stage's part is written once, not once per app: the text is that of the whole list.
  */
-export function appCacheKey(parts: {
-  compilerVersion: string;
-  stage: StageContext;
-  options: RenderOptions;
-  name: string;
-  stack: string;
-  settings: unknown;
-}): string | undefined {
+export function appCacheKeys(stage: { compilerVersion: string; stage: StageContext; options: RenderOptions }) {
+  let head: string | undefined;
   try {
-    const text = exactText([
-      CACHE_KEY_FORMAT,
-      parts.compilerVersion,
-      parts.stage,
-      parts.options.secretStore ?? null,
-      parts.options.engine ?? null,
-      parts.name,
-      parts.stack,
-      parts.settings,
-    ]);
-    return createHash('sha256').update(text).digest('hex');
+    const { compilerVersion, options } = stage;
+    head = [CACHE_KEY_FORMAT, compilerVersion, stage.stage, options.secretStore ?? null, options.engine ?? null].map(exactText).join(',');
   } catch {
-    return undefined;
+    // nothing of this stage can be keyed
   }
+  return (app: { name: string; stack: string; settings: unknown }): string | undefined => {
+    if (head === undefined) return undefined;
+    try {
+      const text = `[${head},${[app.name, app.stack, app.settings].map(exactText).join(',')}]`;
+      return createHash('sha256').update(text).digest('hex');
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** Every problem the constructs' own validations report, with the construct path. */
@@ -258,11 +253,11 @@ export function renderStage(
   const cached = new Map<string, CachedApp>();
   const nodeFiles: AppNodeFiles[] = [];
   const origins = new Map<string, StepOrigin>();
+  const appKey = appCacheKeys({ compilerVersion, stage, options });
   for (const { name, stack: stackName, settings } of loaded.apps) {
     const stack = stacks[stackName];
     // apps with node files are always rendered: their files are not kept
-    const key =
-      options.cache && !stack.nodeFiles ? appCacheKey({ compilerVersion, stage, options, name, stack: stackName, settings }) : undefined;
+    const key = options.cache && !stack.nodeFiles ? appKey({ name, stack: stackName, settings }) : undefined;
     const hit = key === undefined ? undefined : options.cache?.get(key);
     if (hit) {
       cached.set(name, hit);
