@@ -84,7 +84,9 @@ export function screenStageSecrets(
   findings: readonly Finding[],
 ): ScreenedStage {
   const strings = stageStrings(data);
-  const byPath = new Map(strings.map((s) => [dotted(s.path), s]));
+  /** The dotted paths of the stage's values, made once `secrets.allow` names one (most stages name none). */
+  let paths: Set<string> | undefined;
+  const isValuePath = (path: string) => (paths ??= new Set(strings.map((s) => dotted(s.path)))).has(path);
   const hits = new Map<string, Hit>();
   for (const s of strings) {
     const found = detectSecret(s.value);
@@ -134,7 +136,7 @@ export function screenStageSecrets(
     if (hit) {
       allowedPaths.add(a.path);
       allowed.push(`secret allowed: ${a.path} (${hit.rule?.description ?? `the value of '${hit.key}'`}): ${a.reason}`);
-    } else if (byPath.has(a.path)) {
+    } else if (isValuePath(a.path)) {
       problems.push({
         code: 'secrets/allow-unused',
         location: locate(at),
