@@ -47,7 +47,8 @@ export const JOURNAL_FILE = join(STATE_DIR, 'journal.json');
 
 /**
  * The variable that names where the crash tests make a command fail: a write step (`crashPoint`),
- * or `worker-exit-<stage>` and `worker-throw-<stage>`, where a stage worker ends or fails (lib/cli/stage-workers.ts). Nothing else reads it.
+ * or `worker-exit-<stage>` and `worker-throw-<stage>`, where a stage worker ends or fails as a bug
+ * would (lib/cli/stage-workers.ts). Nothing else reads it.
  */
 export const CRASH_ENV = 'STAGECRAFT_CRASH_AT';
 
