@@ -327,12 +327,14 @@ export function startFingerprint(
       const keptDirs = new Set((kept?.stages ?? []).map((s) => `${distDir}/${s}`));
       const written = digests ?? new Map<string, string>();
       const dist = { ...distDigests(root, distDir, (rel) => keptDirs.has(rel) || written.has(rel)), ...kept?.dist };
-      // the files this command wrote count as written, without reading them back: each changed
-      // (written or linked) during this command, so no later command believes its stamp (see
-      // `fileDigest`) and each reads it again before it trusts this fingerprint
+      // a file this command wrote (or linked) in the last moments counts as written without being
+      // read back: its stamp is too recent for any later command to believe (see `fileDigest`), so
+      // each reads it again before it trusts this fingerprint. One written earlier is read now,
+      // and its stamp kept, as every other file's: the next command need not read it again
       for (const [p, d] of written) {
-        if (!lstatSync(join(root, p), { throwIfNoEntry: false })?.isFile()) return false;
-        dist[p] = d;
+        const st = lstatSync(join(root, p), { throwIfNoEntry: false });
+        if (!st?.isFile()) return false;
+        dist[p] = Math.max(st.mtimeMs, st.ctimeMs) < Date.now() - MTIME_MARGIN_MS ? fileDigest(join(root, p), st) : d;
       }
       const expected = new Map<string, string>(Object.entries(kept?.dist ?? {}));
       let files = expected.size;

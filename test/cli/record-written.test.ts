@@ -1,14 +1,15 @@
 /**
- * The fingerprint takes the files a synth wrote at the digests it wrote them with, without reading
- * them back (lib/cli/fingerprint.ts, `record`). That is safe only because none of those files'
- * stamps is believed by a later command: a file that differs from what the synth meant to write
- * (changed by hand between the write and the record) is found by the next check all the same.
+ * The fingerprint takes the files a synth wrote in its last moments at the digests it wrote them
+ * with, without reading them back (lib/cli/fingerprint.ts, `record`). That is safe only because
+ * none of those files' stamps is believed by a later command: a file that differs from what the
+ * synth meant to write (changed by hand between the write and the record) is found by the next
+ * check all the same. Files written longer ago are read back, and their stamps kept.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startFingerprint, unchangedSinceRecorded } from '../../lib/cli/fingerprint.js';
+import { DIGESTS_FILE, startFingerprint, unchangedSinceRecorded } from '../../lib/cli/fingerprint.js';
 import { DIST_DIR, SCHEMA_FILE } from '../../lib/cli/project.js';
 import { listFiles } from '../../lib/synth/disk.js';
 import { repoStage, runCli, tempProject } from '../helpers/cli.js';
@@ -49,5 +50,17 @@ describe('the files a synth wrote, recorded without being read back', () => {
     expect(recordAsWritten(dir, new Map([[path, meant]]))).toBe(true);
     expect(unchangedSinceRecorded(dir, DIST_DIR)).toBeUndefined();
     expect(runCli('check', [], dir).code).not.toBe(0);
+  });
+
+  it('are read back, and their stamps kept for the next command, once they were written long enough ago', async () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, DIGESTS_FILE));
+    // past the margin within which a stamp is not believed (MTIME_MARGIN_MS)
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(recordAsWritten(dir, new Map())).toBe(true);
+    const kept = JSON.parse(readFileSync(join(dir, DIGESTS_FILE), 'utf8')) as { files: Record<string, { digest: string }> };
+    const path = `${DIST_DIR}/lab/inventory.txt`;
+    expect(kept.files[join(dir, path)]?.digest).toBe(sha256(readFileSync(join(dir, path), 'utf8')));
   });
 });
