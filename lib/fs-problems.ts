@@ -38,6 +38,14 @@ const FS_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint:
   EFBIG: { what: 'is larger than stagecraft ever writes it', hint: 'remove it; stagecraft writes it again' },
 };
 
+/** What a code means when writing, where that differs from reading. */
+const FS_WRITE_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint: string }>> = {
+  EFBIG: {
+    what: 'cannot be written: it would be larger than the file size limit (ulimit -f) or the file system allows',
+    hint: 'raise the file size limit (ulimit -f) and run again',
+  },
+};
+
 /** Whether `e` is an error of the file system (a Node.js error with an errno code). */
 export function isFsError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
   return (
@@ -47,7 +55,8 @@ export function isFsError(e: unknown): e is NodeJS.ErrnoException & { code: stri
 
 /** The problem for a file-system error `e` while `doing` ("reading", "writing") `path` (as shown to users). */
 export function fsProblem(e: NodeJS.ErrnoException & { code: string }, path: string, doing: string): Problem {
-  const known = Object.hasOwn(FS_ERRORS, e.code) ? FS_ERRORS[e.code] : undefined;
+  const table = doing === 'writing' && Object.hasOwn(FS_WRITE_ERRORS, e.code) ? FS_WRITE_ERRORS : FS_ERRORS;
+  const known = Object.hasOwn(table, e.code) ? table[e.code] : undefined;
   const where = shorten(path, 200);
   return {
     code: `fs/${e.code.toLowerCase()}`,

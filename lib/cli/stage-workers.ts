@@ -29,6 +29,7 @@ import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData,
 import { compileStage, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
 import type { Engine } from '../config/delivery.js';
 import { ProblemsError } from '../errors.js';
+import { isFsError } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { useValidatorStore } from '../model/validator-code.js';
 import { readProjectSource } from './read-file.js';
@@ -88,7 +89,18 @@ interface WorkerInput {
 type WorkerMessage =
   | { readonly index: number; readonly outcome: StageOutcome; readonly taken?: TakenEntries }
   | { readonly index: number; readonly staged: StagedOutcome; readonly taken?: TakenEntries }
-  | { readonly index: number; readonly error: { readonly message: string; readonly stack?: string } };
+  | { readonly index: number; readonly error: WorkerError };
+
+/**
+ * An error thrown in a worker, as plain data: its message and stack, and a file-system error's
+ * code, system call and path, so that the main thread reports a disk that is full or a file it
+ * may not write as the command would, not as a bug.
+ */
+interface WorkerError {
+  readonly message: string;
+  readonly stack?: string;
+  readonly fs?: { readonly code: string; readonly errno?: number; readonly syscall?: string; readonly path?: string };
+}
 
 /** The machine's idle time over every core and this process's own CPU time, in ms, and when. */
 interface CpuSample {
@@ -220,7 +232,7 @@ export function stageWorkers({ root, cache, output, setting }: StageWorkersOptio
             received = true;
             const message = m.message as WorkerMessage;
             if ('error' in message) {
-              const error = new Error(message.error.message);
+              const error = Object.assign(new Error(message.error.message), message.error.fs);
               error.stack = message.error.stack;
               throw error;
             }
@@ -314,7 +326,8 @@ function serve(input: WorkerInput): void {
       input.port.postMessage(message);
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
-      message = { index: i, error: { message: error.message, stack: error.stack } };
+      const fs = isFsError(e) ? { code: e.code, errno: e.errno, syscall: e.syscall, path: e.path } : undefined;
+      message = { index: i, error: { message: error.message, stack: error.stack, ...(fs ? { fs } : {}) } };
       input.port.postMessage(message);
     }
     compiling = undefined;

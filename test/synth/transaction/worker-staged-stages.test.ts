@@ -1,15 +1,16 @@
 /**
  * Stage workers stage the files of the stages they compile themselves (lib/cli/staging.ts): a kill
  * once a worker has staged a stage changes nothing users see and the next command rolls back; a
- * worker failing as a bug would leaves dist/ as it was and nothing staged; and the output is the
- * bytes one thread writes.
+ * worker failing as a bug would, or refused by the file system, leaves dist/ as it was and
+ * nothing staged; and the output is the bytes one thread writes.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TX_DIR } from '../../../lib/synth/disk.js';
 import { CRASH_ENV } from '../../../lib/synth/write.js';
-import { REPO, runProcess, snapshotDir, tempProject } from '../../helpers/cli.js';
+import { REPO, RUN_MJS, runProcess, snapshotDir, tempProject } from '../../helpers/cli.js';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'examples');
 const fixtures: Record<string, string> = Object.fromEntries(
@@ -74,6 +75,21 @@ describe('stages staged by worker threads', () => {
       expect(existsSync(join(dir, 'dist', TX_DIR))).toBe(false);
       expect(dist(dir)).toEqual(before);
     }
+  });
+
+  it('a worker the file system refuses (a file size limit): the problem as the command reports it, not a bug; dist/ as it was', () => {
+    const { dir, before } = synthesized();
+    // files of more than 2 KiB cannot be written: the first is a worker's (a render cache entry or a stage's file)
+    const limited = spawnSync('bash', ['-c', `ulimit -f 4 && exec "${process.execPath}" "${RUN_MJS}" synth`], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, STAGECRAFT_WORKERS: '2' },
+    });
+    expect(limited.status, limited.stderr).toBe(2);
+    expect(limited.stderr).toContain('file size limit (ulimit -f)');
+    expect(limited.stderr).not.toContain('internal error');
+    expect(existsSync(join(dir, 'dist', TX_DIR))).toBe(false);
+    expect(dist(dir)).toEqual(before);
   });
 
   it('writes what one thread writes, over an older output and over its own', () => {
