@@ -9,8 +9,9 @@
  * Packed: the entries a run makes go into a few pack files (one per thread that renders, and one
  * per stage a worker thread compiles), not one file per app: a cold run of a 1,000-app x 4-stage
  * fleet created 4,000 files, which cost seconds of system time. A pack (lib/cli/render-pack.ts) is
- * the entries' JSON one after another, then its index (name, offset, length and SHA-256 of each
- * entry), then a trailer of fixed length giving the index's offset, length and SHA-256. Packs are named
+ * the entries one after another (each a line of JSON, then the app's YAML stream: `encodeEntry`),
+ * then its index (name, offset, length and SHA-256 of each entry), then a trailer of fixed length
+ * giving the index's offset, length and SHA-256. Packs are named
  * `<salt>-<unique>.pack`, the salt being the compiler's digests, so that only the packs of this
  * compiler are read.
  *
