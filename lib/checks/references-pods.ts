@@ -134,11 +134,13 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
       const cp: FieldPath = [...at, list, i];
       const cname = `container '${String(c.name)}'`;
       asList(c.env).forEach((e, j) => {
+        // most variables have a plain value: nothing to look up
         const from = asObj(e.valueFrom);
-        const sk = asObj(from?.secretKeyRef);
+        if (!from) return;
+        const sk = asObj(from.secretKeyRef);
         const who = `${cname} env ${String(e.name)}`;
         if (sk) needs('Secret', sk.name, [...cp, 'env', j, 'valueFrom', 'secretKeyRef'], who, sk.key, sk.optional);
-        const ck = asObj(from?.configMapKeyRef);
+        const ck = asObj(from.configMapKeyRef);
         if (ck) needs('ConfigMap', ck.name, [...cp, 'env', j, 'valueFrom', 'configMapKeyRef'], who, ck.key, ck.optional);
       });
       asList(c.envFrom).forEach((e, j) => {
