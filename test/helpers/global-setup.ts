@@ -1,15 +1,33 @@
 /**
  * A temporary directory of its own for every test run: TMPDIR for the tests and every process they
  * start, removed when the run ends, so that the projects tests make (thousands per run) never pile
- * up in the machine's temporary directory, whatever a test forgets to remove.
+ * up in the machine's temporary directory, whatever a test forgets to remove. A run killed before
+ * its end (its output piped into `head`, say) leaves its directory: the next run removes those of
+ * runs whose process is gone (the directory is named after the process).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+const PREFIX = 'stagecraft-tests-';
+
+/** Whether the process `pid` runs (or exists under another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export default function setup(): () => void {
   const previous = process.env.TMPDIR;
-  const dir = mkdtempSync(join(tmpdir(), 'stagecraft-tests-'));
+  for (const name of readdirSync(tmpdir())) {
+    const pid = name.startsWith(PREFIX) ? Number(/^(\d+)-/.exec(name.slice(PREFIX.length))?.[1]) : 0;
+    if (pid && pid !== process.pid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+  const dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
   process.env.TMPDIR = dir;
   return () => {
     if (previous === undefined) delete process.env.TMPDIR;
