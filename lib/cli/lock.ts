@@ -58,14 +58,19 @@ function parse(raw: string): Holder | undefined {
   }
 }
 
-function alive(h: Holder): boolean {
-  if (h.host !== hostname()) return true; // another machine's process: cannot tell, so assume it runs
+/** Whether the process `pid` of this machine runs (or exists under another user). */
+export function processAlive(pid: number): boolean {
   try {
-    process.kill(h.pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function alive(h: Holder): boolean {
+  if (h.host !== hostname()) return true; // another machine's process: cannot tell, so assume it runs
+  return processAlive(h.pid);
 }
 
 function sleep(ms: number): void {

@@ -36,6 +36,7 @@ import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
 import { PACK_SUFFIX, PackWriter, packName, readEntry, readPackIndex, sha256 } from './render-pack.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
+import { processAlive } from './lock.js';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
 const MAX_BYTES = 512 * 1024 * 1024;
@@ -289,7 +290,7 @@ function evict(dir: string, salt: string, maxBytes: number, maxPacks: number): v
     if (name.startsWith(STAGING_PREFIX)) {
       // left by a process killed before its flush
       const pid = Number(name.slice(STAGING_PREFIX.length).split('-')[0]);
-      if (!alive(pid)) rmSync(path, { recursive: true, force: true });
+      if (!processAlive(pid)) rmSync(path, { recursive: true, force: true });
       continue;
     }
     const st = statSync(path, { throwIfNoEntry: false });
@@ -352,15 +353,6 @@ function merge(dir: string, salt: string, packs: readonly { path: string; used: 
     for (const { path } of packs) rmSync(path, { force: true });
   } finally {
     rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
