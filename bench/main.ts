@@ -142,14 +142,14 @@ async function fleetRows(apps: number, options: Options, floorBundle: string): P
       rmSync(join(project, 'dist'), { recursive: true, force: true });
       rmSync(stateDir, { recursive: true, force: true });
     };
-    // one app of the first stage changes at each run: its replicas alternate between 2 and 3
+    // one app of the first stage changes at each run, to a setting no run had before (a value seen
+    // before would be a render cache hit, and nothing would be rendered): its LOG_LEVEL counts up
     const first = [...fleetStageFiles(apps, options.stages).keys()][0];
     const stageFile = join(project, 'environments', `${first}.yaml`);
-    let flips = 0;
+    let changes = 0;
     const oneAppChanged = () => {
       const text = readFileSync(stageFile, 'utf8');
-      const [from, to] = flips++ % 2 === 0 ? ['replicas: 2', 'replicas: 3'] : ['replicas: 3', 'replicas: 2'];
-      writeFileSync(stageFile, text.replace(from, to));
+      writeFileSync(stageFile, text.replace(/LOG_LEVEL: info(-\d+)?/, `LOG_LEVEL: info-${++changes}`));
     };
     const noFingerprint = () => rmSync(join(stateDir, 'fingerprint.json'), { force: true });
     return [
