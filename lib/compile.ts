@@ -208,7 +208,8 @@ export type StageRunner = (
   arrived: (outcome: StageOutcome, index: number) => StageOutcome,
 ) => readonly StageOutcome[];
 
-const inSequence: StageRunner = (sources, _env, compile, arrived) => sources.map((s, i) => arrived(compile(s, i), i));
+/** The runner without threads: each stage in turn, in this thread. */
+export const inSequence: StageRunner = (sources, _env, compile, arrived) => sources.map((s, i) => arrived(compile(s, i), i));
 
 /** Loads, renders, checks one stage; a ProblemsError becomes the outcome's problems, any other error is thrown. */
 export function compileStage(source: StageSource, env: StageEnvironment): StageOutcome {

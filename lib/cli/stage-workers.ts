@@ -26,7 +26,7 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { compileStage, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
+import { compileStage, inSequence, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
 import type { Engine } from '../config/delivery.js';
 import { ProblemsError } from '../errors.js';
 import { isFsError } from '../fs-problems.js';
@@ -174,7 +174,7 @@ export interface StageWorkersOptions {
 export function stageWorkers({ root, cache, output, setting }: StageWorkersOptions): StageRunner {
   return (sources, env, compile, arrived) => {
     const plan = workerPlan(sources, setting);
-    if (plan.workers === 0) return sources.map((s, i) => arrived(compile(s, i), i));
+    if (plan.workers === 0) return inSequence(sources, env, compile, arrived);
     const counter = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
     const shared = cache?.shared();
     const plain = sources.map(({ stage, file, text }) => ({ stage, file, text }));
