@@ -20,7 +20,7 @@ import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors
 import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
 import type { KubeObject } from './model/object.js';
-import { keepApps, renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
+import { keepApps, leanChart, renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
 import { stageFiles, textTree, type FileTree, type StageFileTree } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
@@ -255,7 +255,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     // the stage's files now, so that its serialized documents need not be kept (nor sent by a worker)
     const provenance = { sourceDigest: digest(source.text), compilerVersion: COMPILER_VERSION, distDir: DIST_DIR };
     outcome.files = stageFiles(r, provenance, edge.files);
-    outcome.rendered = { ...r, charts: r.charts.map(({ name, objects }) => ({ name, objects })) };
+    outcome.rendered = { ...r, charts: r.charts.map(leanChart) };
     problems.push(...edge.problems.map(({ path, ...p }) => ({ ...p, location: loaded.locate(path) })));
     // secret values found in the output are reported at the setting they came from
     const screened = screenStageSecrets(source, loaded.file, checked.findings);

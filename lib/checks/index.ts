@@ -6,23 +6,24 @@
  */
 import type { Problem } from '../errors.js';
 import { describeObject, numberNameless, type KubeObject } from '../model/object.js';
-import type { RenderedStage } from '../synth/render.js';
+import { standInsOf, type AppSummary, type RenderedChart, type RenderedStage } from '../synth/render.js';
 import { checkApiRules } from './api-rules.js';
 import { checkCustomResource, crdRegistry, isCustomGroup, type CrdRegistry } from './crds.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import { hostPortProblems } from './host-ports.js';
 import { staticPodProblems } from './static-pods.js';
 import { checkNodePorts, checkObjectLimits } from './api-limits.js';
-import { ObjectIndex } from './object-index.js';
+import { ObjectIndex, type StandIn } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
-import { checkReferences } from './references.js';
-import { SERVICE_MONITOR, checkSelections } from './references-selectors.js';
+import { objectReferences } from './references.js';
+import { SERVICE_MONITOR, objectSelections } from './references-selectors.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-secrets.js';
 import { NOT_API_OBJECTS, checkSchema } from './schema.js';
 import { checkSecretContent, checkSecretValues, maskSecrets } from './secrets.js';
 import { compareCodePoints } from '../model/order.js';
-import type { KeptChecks, KeptObject, KeptResult } from '../model/kept-checks.js';
+import type { KeptChecks, KeptObject, KeptReferences, KeptResult, Trace } from '../model/kept-checks.js';
+import { digest } from '../synth/inventory.js';
 
 export interface CheckOptions {
   /** Pod Security Standard every workload must meet. @default 'baseline' */
@@ -44,11 +45,18 @@ export interface CheckResult {
   readonly exceptions: readonly UsedException[];
 }
 
-/** Findings by object, field and message; each key computed once (stages may have many warnings). */
+/**
+ * Findings by object, field, message and code: the same order whichever order the checks made
+ * them in (kept results come back in another). Each key computed once (stages may have many warnings).
+ */
 function sortFindings(findings: readonly Finding[]): Finding[] {
   const keyed = findings.map((f) => ({ f, object: describeObject(f.object), field: fieldPath(f.path) }));
   keyed.sort(
-    (a, b) => compareCodePoints(a.object, b.object) || compareCodePoints(a.field, b.field) || compareCodePoints(a.f.message, b.f.message),
+    (a, b) =>
+      compareCodePoints(a.object, b.object) ||
+      compareCodePoints(a.field, b.field) ||
+      compareCodePoints(a.f.message, b.f.message) ||
+      compareCodePoints(a.f.code, b.f.code),
   );
   return keyed.map((k) => k.f);
 }
@@ -121,7 +129,21 @@ export type Check =
       readonly run: (o: KubeObject, c: CheckContext) => { findings: Finding[]; exceptions?: UsedException[] };
     }
   /** Every object of a stage (or of the manifests checked) at once. */
-  | { readonly name: string; readonly scope: 'objects'; readonly run: (objects: readonly KubeObject[], c: CheckContext) => Finding[] };
+  | { readonly name: string; readonly scope: 'objects'; readonly run: (objects: readonly KubeObject[], c: CheckContext) => Finding[] }
+  /**
+   * One object at a time against the others, looked up in the index of them all (with the Secrets
+   * the Namespaces require): what it found on an object can be kept with the lookups it made, and
+   * is reused while they find the same (`CheckMemo.references`).
+   */
+  | { readonly name: string; readonly scope: 'traced'; readonly run: (o: KubeObject, index: ObjectIndex, c: CheckContext) => Finding[] };
+
+/** Whether ServiceMonitors are checked: only when their CRD is known. */
+const serviceMonitors = (registry: CrdRegistry) => registry.lookup(SERVICE_MONITOR.apiVersion, SERVICE_MONITOR.kind) !== undefined;
+
+/** What the traced checks read besides the objects: their results are kept for this only. */
+function tracedContext({ options, registry }: CheckContext): string {
+  return JSON.stringify({ existingNamespaces: options.existingNamespaces ?? [], serviceMonitors: serviceMonitors(registry) });
+}
 
 /** Every check, once, in the order it runs. */
 export const CHECKS: readonly Check[] = [
@@ -129,7 +151,8 @@ export const CHECKS: readonly Check[] = [
     name: 'host-ports',
     scope: 'stage',
     run: (r) =>
-      hostPortProblems([...r.charts.flatMap((c) => c.objects), ...staticPods(r)], {
+      // an app whose summary says it is plain has no hostPort: its objects are not read
+      hostPortProblems([...r.charts.flatMap((c) => (c.summary?.plain ? [] : c.objects)), ...staticPods(r)], {
         architecture: r.stage.architecture,
         stageName: r.stage.name,
       }),
@@ -148,12 +171,11 @@ export const CHECKS: readonly Check[] = [
   { name: 'node-ports', scope: 'objects', run: (objects) => checkNodePorts(objects) },
   {
     name: 'references',
-    scope: 'objects',
-    run: (objects, { options, registry }) => {
-      const index = new ObjectIndex([...objects, ...requiredSecrets(objects)]);
-      const serviceMonitors = registry.lookup(SERVICE_MONITOR.apiVersion, SERVICE_MONITOR.kind) !== undefined;
-      return [...checkReferences(index, options), ...checkSelections(index, { serviceMonitors })];
-    },
+    scope: 'traced',
+    run: (o, index, { options, registry }) => [
+      ...objectReferences(o, index, options),
+      ...objectSelections(o, index, { serviceMonitors: serviceMonitors(registry) }),
+    ],
   },
 ];
 
@@ -167,9 +189,31 @@ export interface CheckMemo {
   get(o: KubeObject): KeptObject | undefined;
   /** What they found on an object `get` had nothing for, to keep. */
   set(o: KubeObject, results: KeptObject): void;
+  /**
+   * What the traced checks found on `o` in an earlier run for the options in `context`, and the
+   * lookups they made then: those of all the objects of its app, the same array for each (checked
+   * once). Undefined when nothing was kept for those options.
+   */
+  references?(o: KubeObject, context: string): TracedResult | undefined;
+  /** What the traced checks found on `o` and looked up, to keep for the options in `context`. */
+  keepReferences?(o: KubeObject, context: string, kept: TracedResult): void;
+  /** The identity of an object's content (the digest of its document): lookups are traced only with it. */
+  readonly identity?: (o: KubeObject) => string;
+  /**
+   * What `o` stands in for, when it is a stand-in for an object of a cached app (named, not read):
+   * every check result of a stand-in is kept, and a check that must look at it reads the object.
+   */
+  readonly standIn?: (o: KubeObject) => StandIn | undefined;
 }
 
 type ObjectCheck = Extract<Check, { scope: 'object' }>;
+type TracedCheck = Extract<Check, { scope: 'traced' }>;
+
+/** What the traced checks found on an object (as reported), and the lookups they made. */
+export interface TracedResult {
+  readonly traces: readonly Trace[];
+  readonly findings: KeptResult['findings'];
+}
 
 /** The checks of one object at a time, in order: the screen for secrets every object goes through, then those of `CHECKS`. */
 const OBJECT_CHECKS: readonly ObjectCheck[] = [
@@ -189,6 +233,9 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const exceptions: UsedException[] = [];
   // the CRDs of the objects first: a stage's own CRD wins over a folder's of the same kind
   const context: CheckContext = { options, registry: crdRegistry([...objects, ...(options.crds ?? [])]) };
+  const standIn = memo?.standIn;
+  /** The object a stand-in stands for, for a check that must look at it. */
+  const real = (o: KubeObject) => standIn?.(o)?.real() ?? o;
   /** Per object the memo answers for: check -> what it found. */
   const remembered = new Map<KubeObject, ReadonlyMap<number, KeptResult>>();
   /** Objects to keep the results of: check -> its exceptions, and the places of its findings in `findings`. */
@@ -216,7 +263,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
       for (const e of found?.exceptions ?? []) exceptions.push({ ...e, object: o });
       return;
     }
-    const result = OBJECT_CHECKS[index].run(o, context);
+    const result = OBJECT_CHECKS[index].run(real(o), context);
     const making = made.get(o);
     if (making && (result.findings.length || result.exceptions?.length)) {
       making.set(index, { places: result.findings.map((_, i) => findings.length + i), exceptions: result.exceptions ?? [] });
@@ -227,15 +274,64 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   // a kubeconfig is no API object, but may hold a token: every object is screened for secrets
   for (const o of all) runObjectCheck(0, o);
   numberNameless(objects);
+  /** Objects whose traced results to keep: the lookups made, and the places of their findings in `findings`. */
+  const traced: (readonly [KubeObject, readonly Trace[], number[]])[] = [];
+  const tracedContextText = memo?.references && memo.identity ? tracedContext(context) : undefined;
+  const identity = tracedContextText === undefined ? undefined : memo?.identity;
+  // the traced checks, all at once for each object: what an object's lookups found decides whether they run on it
+  const runTracedChecks = () => {
+    const checks = CHECKS.filter((c): c is TracedCheck => c.scope === 'traced');
+    let subjects = [...objects, ...requiredSecrets(objects)];
+    let index = new ObjectIndex(subjects, { identity, standIn });
+    /** Per kept list of lookups (an app's), whether they all find the same now. */
+    const held = new Map<readonly Trace[], boolean>();
+    const reusable = (o: KubeObject) => {
+      const kept = tracedContextText === undefined ? undefined : memo!.references!(o, tracedContextText);
+      if (!kept || !index.isFirst(o)) return undefined;
+      let holds = held.get(kept.traces);
+      if (holds === undefined) held.set(kept.traces, (holds = index.holds(kept.traces)));
+      return holds ? kept : undefined;
+    };
+    let reused = subjects.map(reusable);
+    // a stand-in whose kept results do not hold is checked as the object it stands for
+    if (subjects.some((o, i) => !reused[i] && standIn?.(o))) {
+      subjects = subjects.map((o, i) => (!reused[i] && standIn?.(o) ? real(o) : o));
+      index = new ObjectIndex(subjects, { identity, standIn });
+      held.clear();
+      reused = subjects.map(reusable);
+    }
+    for (const [i, o] of subjects.entries()) {
+      const kept = reused[i];
+      if (kept) {
+        for (const f of kept.findings) {
+          const finding = { ...f, object: o };
+          masked.add(finding);
+          findings.push(finding);
+        }
+        continue;
+      }
+      const { result, traces } = index.traced(() => checks.flatMap((c) => c.run(o, index, context)));
+      // kept only for the first definition of an object: reused only while it is the first (`isFirst`)
+      if (traces && index.isFirst(o)) traced.push([o, traces, result.map((_, i) => findings.length + i)]);
+      findings.push(...result);
+    }
+  };
   // in the list's order; per-object checks go through the objects one check at a time
+  let tracedRan = false;
   for (const check of CHECKS) {
     if (check.scope === 'objects') findings.push(...check.run(objects, context));
     else if (check.scope === 'object') {
       const index = OBJECT_CHECKS.indexOf(check);
       for (const o of objects) runObjectCheck(index, o);
+    } else if (check.scope === 'traced' && !tracedRan) {
+      tracedRan = true;
+      runTracedChecks();
     }
   }
   const reported = maskSecrets(findings, masked);
+  for (const [o, traces, places] of traced) {
+    memo!.keepReferences?.(o, tracedContextText!, { traces, findings: places.map((p) => ({ ...reported[p], object: null })) });
+  }
   // what is kept is what is reported: the findings masked, in the order the checks made them
   for (const [o, byCheck] of made) {
     memo!.set(
@@ -250,6 +346,56 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
     );
   }
   return { findings: sortFindings(reported), exceptions };
+}
+
+/**
+ * What the traced checks found on each object of an app, with every lookup made for any of them
+ * once; undefined unless each object was traced, for the same options.
+ */
+function keptReferences(traced: readonly ({ context: string; kept: TracedResult } | undefined)[]): KeptReferences | undefined {
+  const context = traced[0]?.context;
+  if (context === undefined || traced.some((t) => t?.context !== context)) return undefined;
+  const traces = new Map<string, string>();
+  for (const t of traced) for (const [query, found] of t!.kept.traces) traces.set(query, found);
+  return { context, traces: [...traces], findings: traced.map((t) => t!.kept.findings) };
+}
+
+/** The per-object checks whose findings the stage's secret screen reads with their object's values (lib/stage-secrets.ts). */
+const SECRET_CHECKS = new Set(OBJECT_CHECKS.flatMap((c, i) => (c.name === 'secret-content' || c.name === 'secret-values' ? [i] : [])));
+
+/**
+ * Whether the checks can take a chart's objects as its summary names them: an app from the render
+ * cache whose objects are all plain to the checks across objects (`AppSummary.plain`), with the
+ * results of every per-object check and of the traced checks kept for them, and no finding about
+ * a secret value (which is screened with the object's values).
+ */
+function settled(c: RenderedChart, kept: KeptChecks | undefined): boolean {
+  const n = c.summary?.heads.length;
+  if (!kept || !c.summary?.plain || c.serialized?.digests.length !== n) return false;
+  const secretFree = (r: KeptObject | null) =>
+    r?.every(([check, found]) => !SECRET_CHECKS.has(check) || found.findings.length === 0) === true;
+  return kept.results.length === n && kept.results.every(secretFree) && kept.references?.findings.length === n;
+}
+
+/** The stand-ins of a settled chart's objects, each with what it stands for (read once, when first needed). */
+function standInsFor(
+  c: RenderedChart,
+  summary: AppSummary,
+  digests: readonly string[],
+  identities: Map<KubeObject, string>,
+  into: Map<KubeObject, StandIn>,
+): readonly KubeObject[] {
+  const objects = standInsOf(summary);
+  const labels = new Map(summary.workloads);
+  objects.forEach((o, i) => {
+    const real = () => {
+      const object = c.objects[i];
+      identities.set(object, digests[i]);
+      return object;
+    };
+    into.set(o, labels.has(i) ? { labels: labels.get(i), real } : { real });
+  });
+  return objects;
 }
 
 /** What the checks found in a rendered stage. */
@@ -275,19 +421,45 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
   const problems = CHECKS.flatMap((check) => (check.scope === 'stage' ? check.run(r) : []));
   const context = objectCheckContext(options);
   const remembered = new Map<KubeObject, KeptObject>();
-  for (const { objects, checks } of r.charts) {
-    if (checks?.context !== context || checks.checks !== OBJECT_CHECKS.length || checks.results.length !== objects.length) continue;
-    for (const [i, o] of objects.entries()) if (checks.results[i]) remembered.set(o, checks.results[i]);
-  }
   const made = new Map<KubeObject, KeptObject>();
-  const memo: CheckMemo = { get: (o) => remembered.get(o), set: (o, results) => made.set(o, results) };
-  const results = [
-    checkObjects(
-      r.charts.flatMap((c) => c.objects),
-      options,
-      memo,
-    ),
-  ];
+  /** Per object, what the traced checks found on it, kept with its app, and the options they were for. */
+  const references = new Map<KubeObject, { context: string; kept: TracedResult }>();
+  /** The objects' identities: the digests of their documents, as the inventory gives them. */
+  const identities = new Map<KubeObject, string>();
+  const standIns = new Map<KubeObject, StandIn>();
+  /** Per chart, the objects the checks see: stand-ins for those of a cached app whose every result is kept (`settled`). */
+  const seen = r.charts.map((c) => {
+    const { checks, serialized } = c;
+    const kept = checks?.context === context && checks.checks === OBJECT_CHECKS.length ? checks : undefined;
+    const objects = settled(c, kept) ? standInsFor(c, c.summary!, serialized!.digests, identities, standIns) : c.objects;
+    if (serialized?.digests.length === objects.length) for (const [i, o] of objects.entries()) identities.set(o, serialized.digests[i]);
+    if (kept?.results.length === objects.length)
+      for (const [i, o] of objects.entries()) if (kept.results[i]) remembered.set(o, kept.results[i]);
+    const traced = checks?.references;
+    if (traced?.findings.length === objects.length) {
+      for (const [i, o] of objects.entries())
+        references.set(o, { context: traced.context, kept: { traces: traced.traces, findings: traced.findings[i] } });
+    }
+    return objects;
+  });
+  const madeReferences = new Map<KubeObject, { context: string; kept: TracedResult }>();
+  const memo: CheckMemo = {
+    get: (o) => remembered.get(o),
+    set: (o, results) => made.set(o, results),
+    references: (o, context) => {
+      const found = references.get(o);
+      return found?.context === context ? found.kept : undefined;
+    },
+    keepReferences: (o, context, kept) => madeReferences.set(o, { context, kept }),
+    identity: (o) => {
+      let id = identities.get(o);
+      // an object of no cached or keyed app (the namespace chart's, a required Secret): the digest of its JSON
+      if (id === undefined) identities.set(o, (id = `json:${digest(JSON.stringify(o))}`));
+      return id;
+    },
+    standIn: (o) => standIns.get(o),
+  };
+  const results = [checkObjects(seen.flat(), options, memo)];
   const byNode = new Map<string, KubeObject[]>();
   for (const f of r.nodeFiles) if (f.document.kind === 'Pod') byNode.set(f.node, [...(byNode.get(f.node) ?? []), f.document as KubeObject]);
   for (const pods of byNode.values()) results.push(checkObjects(pods, options));
@@ -295,13 +467,15 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
   const others = r.nodeFiles.filter((f) => f.document.kind !== 'Pod').map((f) => f.document as KubeObject);
   if (others.length) results.push(checkObjects(others, options));
   const kept = new Map(
-    r.charts.map(
-      (c) =>
-        [
-          c.name,
-          { context, checks: OBJECT_CHECKS.length, results: c.objects.map((o) => remembered.get(o) ?? made.get(o) ?? null) },
-        ] as const,
-    ),
+    r.charts.map((c, i) => {
+      const checks: KeptChecks = {
+        context,
+        checks: OBJECT_CHECKS.length,
+        results: seen[i].map((o) => remembered.get(o) ?? made.get(o) ?? null),
+      };
+      const references = keptReferences(seen[i].map((o) => madeReferences.get(o)));
+      return [c.name, references ? { ...checks, references } : checks] as const;
+    }),
   );
   return { problems, findings: results.flatMap((c) => c.findings), exceptions: results.flatMap((c) => c.exceptions), kept };
 }

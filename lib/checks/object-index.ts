@@ -1,11 +1,20 @@
 /**
  * The objects of one stage (or one `npm run check` run), indexed once by kind, namespace and
  * name, so that reference checks look things up in constant time.
+ *
+ * Traced lookups: given the identity of each object (the digest of its document), the index can
+ * record every lookup a check makes on one object and what it found (`traced`), and tell later,
+ * in another run over other objects, whether each of those lookups still finds the same
+ * (`holds`): then the check would find the same on that object, and what it found is reused
+ * (lib/checks/index.ts). A lookup is recorded as the query it was (JSON) and the identities of
+ * the objects it found, so any object added, removed, changed or reordered among them shows.
  */
+import { createHash } from 'node:crypto';
 import { isClusterScoped } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
-import { describeObject } from '../model/object.js';
+import { describeObject, objectHandle } from '../model/object.js';
 import { podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
+import type { Trace } from '../model/kept-checks.js';
 import { finder, type Finding } from './finding.js';
 import { selectorMatches, type Selector } from './selectors.js';
 
@@ -17,17 +26,70 @@ export interface Workload {
   readonly template: PodTemplate;
 }
 
+/** The lookups traced as JSON (a `get` is traced as `get:<its key>`). */
+type Query =
+  | readonly ['names', kind: string, ns: string]
+  | readonly ['labelled', ns: string, labels: Readonly<Record<string, string>>]
+  | readonly ['selected', ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>]
+  | readonly ['in', ns: string]
+  | readonly ['kind', kind: string, ns?: string];
+
+/**
+ * An object that stands in for another in the index: its apiVersion, kind, name and namespace are
+ * the other's (lib/synth/render.ts `standInsOf`), the rest is read only when a lookup finds it.
+ */
+export interface StandIn {
+  /** The labels of its pod template, when it has one. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** The object it stands for. */
+  readonly real: () => KubeObject;
+}
+
+/** A workload as indexed: its object (maybe a stand-in), its pod template's labels, and the workload itself once needed. */
+interface Slot {
+  readonly object: KubeObject;
+  readonly labels: Readonly<Record<string, string>>;
+  workload?: Workload;
+}
+
+/** What an index needs besides the objects. */
+export interface IndexOptions {
+  /** The identity of an object's content (the digest of its document), for traced lookups: two objects with one identity must be the same. @default - lookups are not traced */
+  readonly identity?: (o: KubeObject) => string;
+  /** What an object stands in for, if it is a stand-in. @default - none is */
+  readonly standIn?: (o: KubeObject) => StandIn | undefined;
+}
+
 export class ObjectIndex {
   private readonly byKey = new Map<string, KubeObject>();
   /** kind -> namespace -> names, for messages listing what does exist. */
   private readonly names = new Map<string, Map<string, string[]>>();
-  private readonly workloads = new Map<string, Workload[]>();
+  private readonly workloads = new Map<string, Slot[]>();
   /** `namespace\0key=value` -> the workloads whose pod template carries that label. */
-  private readonly byLabel = new Map<string, Workload[]>();
-  readonly duplicates: Finding[] = [];
+  private readonly byLabel = new Map<string, Slot[]>();
+  /** Each object with pod templates (and each Pod) as a workload. */
+  private readonly workloadOf = new Map<KubeObject, Slot>();
+  /** kind -> the objects of that kind, in order. */
+  private readonly byKind = new Map<string, KubeObject[]>();
+  /** The objects `byKey` holds: each the first definition of its kind, namespace and name. */
+  private readonly firsts = new Set<KubeObject>();
+  /** The second definition of an object -> its finding. */
+  private readonly duplicates = new Map<KubeObject, Finding>();
   private readonly sorted = new WeakSet<string[]>();
+  /** The lookups made since `traced` began, if it did. */
+  private recording: Trace[] | undefined;
+  /** Query -> what it finds, worked out once. */
+  private readonly found = new Map<string, string>();
 
-  constructor(readonly objects: readonly KubeObject[]) {
+  private readonly identity?: (o: KubeObject) => string;
+  private readonly standIn?: (o: KubeObject) => StandIn | undefined;
+
+  constructor(
+    readonly objects: readonly KubeObject[],
+    options: IndexOptions = {},
+  ) {
+    this.identity = options.identity;
+    this.standIn = options.standIn;
     for (const o of objects) {
       if (!o?.metadata || typeof o.metadata !== 'object') continue;
       const ns = namespaceOf(o);
@@ -40,7 +102,8 @@ export class ObjectIndex {
         if (first && groupOf(first.apiVersion) === groupOf(o.apiVersion)) {
           // two versions of one group's kind are the same API object, stored once
           const versions = first.apiVersion === o.apiVersion ? '' : ` (as ${first.apiVersion} and ${o.apiVersion})`;
-          this.duplicates.push(
+          this.duplicates.set(
+            o,
             finder(o)(
               'refs/duplicate-object',
               ['metadata', 'name'],
@@ -50,20 +113,29 @@ export class ObjectIndex {
           );
           continue;
         }
-        if (!first) this.byKey.set(key, o);
+        if (!first) {
+          this.byKey.set(key, o);
+          this.firsts.add(o);
+        }
         let byNs = this.names.get(o.kind);
         if (!byNs) this.names.set(o.kind, (byNs = new Map()));
         const list = byNs.get(ns);
         if (list) list.push(name);
         else byNs.set(ns, [name]);
       }
-      const template = podTemplateOf(o);
-      if (template) {
-        const w = { object: o, template };
+      const ofKind = this.byKind.get(o.kind);
+      if (ofKind) ofKind.push(o);
+      else this.byKind.set(o.kind, [o]);
+      const standIn = this.standIn?.(o);
+      const template = standIn ? undefined : podTemplateOf(o);
+      const labels = standIn ? standIn.labels : template && (template.metadata?.labels ?? {});
+      if (labels) {
+        const w: Slot = { object: o, labels, ...(template ? { workload: { object: o, template } } : {}) };
+        this.workloadOf.set(o, w);
         const ws = this.workloads.get(ns);
         if (ws) ws.push(w);
         else this.workloads.set(ns, [w]);
-        for (const [k, v] of Object.entries(template.metadata?.labels ?? {})) {
+        for (const [k, v] of Object.entries(labels)) {
           const key = `${ns}\0${k}=${v}`;
           const list = this.byLabel.get(key);
           if (list) list.push(w);
@@ -75,11 +147,16 @@ export class ObjectIndex {
 
   /** The object of `kind` named `name` in namespace `ns` (ignored for cluster-scoped kinds). */
   get(kind: string, ns: string, name: string): KubeObject | undefined {
-    return this.byKey.get(`${kind}/${isClusterScoped(kind) ? '' : ns}/${name}`);
+    const key = `${kind}/${isClusterScoped(kind) ? '' : ns}/${name}`;
+    const found = this.byKey.get(key);
+    // the commonest lookup is traced as the key itself: checked again without parsing
+    this.recording?.push([`${GET}${key}`, found ? this.identityOf(found) : '']);
+    return found && this.real(found);
   }
 
   /** The names of the objects of `kind` in `ns`, sorted (once), for messages. */
   namesOf(kind: string, ns: string): readonly string[] {
+    this.note(['names', kind, ns]);
     const list = this.names.get(kind)?.get(isClusterScoped(kind) ? '' : ns);
     if (!list) return [];
     if (!this.sorted.has(list)) {
@@ -91,27 +168,165 @@ export class ObjectIndex {
 
   /** The workloads in `ns` whose pod template matches a LabelSelector (an empty one matches all). */
   workloadsSelected(ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>): readonly Workload[] {
-    const candidates = Object.keys(selector.matchLabels).length ? this.workloadsLabelled(ns, selector.matchLabels) : this.workloadsIn(ns);
-    return selector.matchExpressions.length
-      ? candidates.filter((w) => selectorMatches(selector, w.template.metadata?.labels ?? {}))
-      : candidates;
+    this.note(['selected', ns, { matchLabels: selector.matchLabels, matchExpressions: selector.matchExpressions }]);
+    return this.selected(ns, selector).map(this.resolve);
   }
 
   /** The workloads in `ns` whose pod template has every label of `labels` (which must not be empty). */
   workloadsLabelled(ns: string, labels: Readonly<Record<string, string>>): readonly Workload[] {
-    let smallest: readonly Workload[] | undefined;
-    for (const [k, v] of Object.entries(labels)) {
-      const list = this.byLabel.get(`${ns}\0${k}=${v}`) ?? [];
-      if (!smallest || list.length < smallest.length) smallest = list;
-    }
-    return (smallest ?? []).filter((w) => Object.entries(labels).every(([k, v]) => w.template.metadata?.labels?.[k] === v));
+    this.note(['labelled', ns, labels]);
+    return this.labelled(ns, labels).map(this.resolve);
   }
 
   /** The objects with pod templates (and Pods) in `ns`. */
   workloadsIn(ns: string): readonly Workload[] {
+    this.note(['in', ns]);
+    return this.in(ns).map(this.resolve);
+  }
+
+  /** The objects of `kind` in `ns`, or in every namespace, in order. */
+  objectsOf(kind: string, ns?: string): readonly KubeObject[] {
+    this.note(ns === undefined ? ['kind', kind] : ['kind', kind, ns]);
+    return this.ofKind(kind, ns).map((o) => this.real(o));
+  }
+
+  /** `o` as a workload, if it has a pod template. */
+  workload(o: KubeObject): Workload | undefined {
+    const slot = this.workloadOf.get(o);
+    return slot && this.resolve(slot);
+  }
+
+  /** The finding when `o` defines an object an earlier one already defined (see `isFirst`). */
+  duplicate(o: KubeObject): Finding | undefined {
+    return this.duplicates.get(o);
+  }
+
+  private labelled(ns: string, labels: Readonly<Record<string, string>>): readonly Slot[] {
+    let smallest: readonly Slot[] | undefined;
+    for (const [k, v] of Object.entries(labels)) {
+      const list = this.byLabel.get(`${ns}\0${k}=${v}`) ?? [];
+      if (!smallest || list.length < smallest.length) smallest = list;
+    }
+    return (smallest ?? []).filter((w) => Object.entries(labels).every(([k, v]) => w.labels[k] === v));
+  }
+
+  private selected(ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>): readonly Slot[] {
+    const candidates = Object.keys(selector.matchLabels).length ? this.labelled(ns, selector.matchLabels) : this.in(ns);
+    return selector.matchExpressions.length ? candidates.filter((w) => selectorMatches(selector, w.labels)) : candidates;
+  }
+
+  private in(ns: string): readonly Slot[] {
     return this.workloads.get(ns) ?? [];
   }
+
+  private ofKind(kind: string, ns?: string): readonly KubeObject[] {
+    const all = this.byKind.get(kind) ?? [];
+    return ns === undefined ? all : all.filter((o) => o.metadata && typeof o.metadata === 'object' && namespaceOf(o) === ns);
+  }
+
+  /** The object `o` stands in for, or `o`. */
+  private real(o: KubeObject): KubeObject {
+    return this.standIn?.(o)?.real() ?? o;
+  }
+
+  /** A workload as checks see it: a stand-in's object read. */
+  private readonly resolve = (slot: Slot): Workload => {
+    if (!slot.workload) {
+      const object = this.real(slot.object);
+      slot.workload = { object, template: podTemplateOf(object) ?? {} };
+    }
+    return slot.workload;
+  };
+
+  /**
+   * Runs `check`, recording each lookup it makes and what that found; undefined traces when the
+   * index has no identities (nothing is recorded).
+   */
+  traced<T>(check: () => T): { result: T; traces?: Trace[] } {
+    if (!this.identity) return { result: check() };
+    this.recording = [];
+    try {
+      return { result: check(), traces: this.recording };
+    } finally {
+      this.recording = undefined;
+    }
+  }
+
+  /** Whether each lookup of `traces` finds in this index what it found when traced (always false without identities). */
+  holds(traces: readonly Trace[]): boolean {
+    if (!this.identity) return false;
+    for (const [query, found] of traces) if (this.answer(query) !== found) return false;
+    return true;
+  }
+
+  /**
+   * Whether `o` is the object its kind, namespace and name find: not defined earlier (`duplicate`
+   * is not traced: a traced object is reused only when this holds). False for a nameless object.
+   */
+  isFirst(o: KubeObject): boolean {
+    return this.firsts.has(o);
+  }
+
+  private note(query: Query): void {
+    if (!this.recording) return;
+    const text = JSON.stringify(query);
+    this.recording.push([text, this.answer(text)]);
+  }
+
+  /** What `query` finds, as text: the identities of the objects found (hashed when long), or the names. */
+  private answer(query: string): string {
+    if (query.startsWith(GET)) {
+      const o = this.byKey.get(query.slice(GET.length));
+      return o ? this.identityOf(o) : '';
+    }
+    let found = this.found.get(query);
+    if (found !== undefined) return found;
+    const recording = this.recording;
+    this.recording = undefined;
+    try {
+      found = this.evaluate(JSON.parse(query) as Query);
+    } catch {
+      found = '\0not a query'; // a trace from elsewhere never holds
+    } finally {
+      this.recording = recording;
+    }
+    this.found.set(query, found);
+    return found;
+  }
+
+  private evaluate(q: Query): string {
+    switch (q[0]) {
+      case 'names':
+        return short(JSON.stringify(this.namesOf(q[1], q[2])));
+      case 'labelled':
+        return this.identities(this.labelled(q[1], q[2]).map((w) => w.object));
+      case 'selected':
+        return this.identities(this.selected(q[1], q[2]).map((w) => w.object));
+      case 'in':
+        return this.identities(this.in(q[1]).map((w) => w.object));
+      case 'kind':
+        return this.identities(this.ofKind(q[1], q[2]));
+      default:
+        throw new Error('unknown query');
+    }
+  }
+
+  /** The identities of `objects` in order. */
+  private identities(objects: readonly KubeObject[]): string {
+    return short(objects.map((o) => this.identityOf(o)).join(' '));
+  }
+
+  /** The identity of `o`'s content; a nameless object's with its handle, which messages show. */
+  private identityOf(o: KubeObject): string {
+    return typeof o.metadata?.name === 'string' ? this.identity!(o) : `${this.identity!(o)}#${objectHandle(o)}`;
+  }
 }
+
+/** How a traced `get` starts (the other queries are JSON arrays, starting with `[`). */
+const GET = 'get:';
+
+/** `text`, or its SHA-256 when it is long (what a lookup found is kept with every object that made it). */
+const short = (text: string) => (text.length > 64 ? `sha256:${createHash('sha256').update(text).digest('hex')}` : text);
 
 /** The namespace of an object: '' at cluster scope, `default` when a namespaced object names none. */
 export function namespaceOf(o: KubeObject): string {

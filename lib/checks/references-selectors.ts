@@ -130,7 +130,7 @@ function checkServiceMonitor(o: KubeObject, ns: string, index: ObjectIndex, out:
   const emit = finder(o);
   const nsSel = asObj(spec.namespaceSelector);
   const namespaces = nsSel?.any === true ? undefined : Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.map(String) : [ns];
-  const services = index.objects.filter((s) => s?.kind === 'Service' && (!namespaces || namespaces.includes(namespaceOf(s))));
+  const services = index.objectsOf('Service').filter((s) => !namespaces || namespaces.includes(namespaceOf(s)));
   const selected = services.filter((s) => selectorMatches(sel, s.metadata?.labels ?? {}));
   if (selected.length === 0) {
     out.push(
@@ -165,36 +165,47 @@ export interface SelectionOptions {
   readonly serviceMonitors?: boolean;
 }
 
+/** A NetworkPolicy's podSelector (an absent one selects every pod), parsed once per policy. */
+function podSelectorOf(policy: KubeObject): Selector {
+  let found = podSelectors.get(policy);
+  if (!found)
+    podSelectors.set(
+      policy,
+      (found = labelSelector(asObj(policy.spec)?.podSelector, []) ?? { matchLabels: {}, matchExpressions: [], path: [] }),
+    );
+  return found;
+}
+const podSelectors = new WeakMap<KubeObject, Selector>();
+
 /** Findings of every selecting object of the index, and of pods no NetworkPolicy selects. */
 export function checkSelections(index: ObjectIndex, options: SelectionOptions = {}): Finding[] {
+  return index.objects.flatMap((o) => objectSelections(o, index, options));
+}
+
+/** The findings of one object of the index: what it selects, and whether a NetworkPolicy of its namespace selects its pods. */
+export function objectSelections(o: KubeObject, index: ObjectIndex, options: SelectionOptions = {}): Finding[] {
+  if (!o?.metadata || typeof o.metadata !== 'object') return [];
   const out: Finding[] = [];
-  const policies = new Map<string, Selector[]>();
-  for (const o of index.objects) {
-    if (!o?.metadata || typeof o.metadata !== 'object') continue;
-    const ns = namespaceOf(o);
-    if (o.kind === 'NetworkPolicy' && String(o.apiVersion) === 'networking.k8s.io/v1') {
-      checkNetworkPolicy(o, ns, index, out);
-      const sel = labelSelector(asObj(o.spec)?.podSelector, []) ?? { matchLabels: {}, matchExpressions: [], path: [] };
-      policies.set(ns, [...(policies.get(ns) ?? []), sel]);
-    } else if (o.kind === 'PodDisruptionBudget') checkDisruptionBudget(o, ns, index, out);
-    else if (o.kind === SERVICE_MONITOR.kind && o.apiVersion === SERVICE_MONITOR.apiVersion && options.serviceMonitors)
-      checkServiceMonitor(o, ns, index, out);
-  }
-  for (const [ns, selectors] of policies) {
-    for (const w of index.workloadsIn(ns)) {
-      const labels = w.template.metadata?.labels ?? {};
-      if (selectors.some((s) => selectorMatches(s, labels))) continue;
-      const at = w.object.kind === 'Pod' ? ['metadata'] : ['spec', 'template', 'metadata'];
-      out.push({
-        ...finder(w.object)(
-          'refs/network-policy-uncovered',
-          w.object.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] : at,
-          `namespace '${ns}' has NetworkPolicies, but none selects these pods (${formatLabels(labels) || 'no labels'}), so their traffic is not restricted`,
-          'select the pods in a NetworkPolicy (or add a default-deny policy with an empty podSelector)',
-        ),
-        severity: 'warning',
-      });
-    }
-  }
+  const ns = namespaceOf(o);
+  if (o.kind === 'NetworkPolicy' && String(o.apiVersion) === 'networking.k8s.io/v1') checkNetworkPolicy(o, ns, index, out);
+  else if (o.kind === 'PodDisruptionBudget') checkDisruptionBudget(o, ns, index, out);
+  else if (o.kind === SERVICE_MONITOR.kind && o.apiVersion === SERVICE_MONITOR.apiVersion && options.serviceMonitors)
+    checkServiceMonitor(o, ns, index, out);
+  const w = index.workload(o);
+  if (!w) return out;
+  const policies = index.objectsOf('NetworkPolicy', ns).filter((p) => String(p.apiVersion) === 'networking.k8s.io/v1');
+  if (policies.length === 0) return out;
+  const labels = w.template.metadata?.labels ?? {};
+  if (policies.some((p) => selectorMatches(podSelectorOf(p), labels))) return out;
+  const at = o.kind === 'Pod' ? ['metadata'] : ['spec', 'template', 'metadata'];
+  out.push({
+    ...finder(o)(
+      'refs/network-policy-uncovered',
+      o.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] : at,
+      `namespace '${ns}' has NetworkPolicies, but none selects these pods (${formatLabels(labels) || 'no labels'}), so their traffic is not restricted`,
+      'select the pods in a NetworkPolicy (or add a default-deny policy with an empty podSelector)',
+    ),
+    severity: 'warning',
+  });
   return out;
 }

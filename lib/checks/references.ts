@@ -214,42 +214,48 @@ export interface ReferenceOptions {
 
 /** Reference findings over every object of the index. */
 export function checkReferences(index: ObjectIndex, options: ReferenceOptions = {}): Finding[] {
-  const out: Finding[] = [...index.duplicates];
-  const existing = new Set([...BUILT_IN_NAMESPACES, ...(options.existingNamespaces ?? [])]);
-  const createdNames = index.namesOf('Namespace', '');
-  const created = new Set(createdNames);
-  for (const o of index.objects) {
-    if (!o || typeof o !== 'object' || !o.metadata) continue;
-    const ns = namespaceOf(o);
-    if (!isClusterScoped(o.kind) && !existing.has(ns) && !created.has(ns)) {
-      out.push(
-        finder(o)(
-          'refs/namespace',
-          ['metadata', 'namespace'],
-          `namespace '${ns}' is neither created in the stage nor known to exist; the stage creates: ${listed(createdNames)}`,
-          'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file',
-        ),
-      );
-    }
-    switch (o.kind) {
-      case 'Service':
-        checkService(o, ns, index, out);
-        break;
-      case 'Ingress':
-        checkIngress(o, ns, index, out);
-        break;
-      case 'HorizontalPodAutoscaler':
-        checkAutoscaler(o, ns, index, out);
-        break;
-      case 'PersistentVolumeClaim':
-        checkClaim(o, ns, index, out);
-        break;
-      default:
-        break;
-    }
+  return index.objects.flatMap((o) => objectReferences(o, index, options));
+}
+
+/** The reference findings of one object of the index: what it refers to, and its pod template's references. */
+export function objectReferences(o: KubeObject, index: ObjectIndex, options: ReferenceOptions = {}): Finding[] {
+  if (!o || typeof o !== 'object' || !o.metadata) return [];
+  const out: Finding[] = [];
+  const duplicate = index.duplicate(o);
+  if (duplicate) out.push(duplicate);
+  const ns = namespaceOf(o);
+  if (
+    !isClusterScoped(o.kind) &&
+    !BUILT_IN_NAMESPACES.includes(ns) &&
+    !options.existingNamespaces?.includes(ns) &&
+    !index.get('Namespace', '', ns)
+  ) {
+    out.push(
+      finder(o)(
+        'refs/namespace',
+        ['metadata', 'namespace'],
+        `namespace '${ns}' is neither created in the stage nor known to exist; the stage creates: ${listed(index.namesOf('Namespace', ''))}`,
+        'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file',
+      ),
+    );
   }
-  for (const ns of new Set(index.objects.map((o) => (o?.metadata ? namespaceOf(o) : '')))) {
-    for (const w of index.workloadsIn(ns)) out.push(...checkPodReferences(w, ns, index));
+  switch (o.kind) {
+    case 'Service':
+      checkService(o, ns, index, out);
+      break;
+    case 'Ingress':
+      checkIngress(o, ns, index, out);
+      break;
+    case 'HorizontalPodAutoscaler':
+      checkAutoscaler(o, ns, index, out);
+      break;
+    case 'PersistentVolumeClaim':
+      checkClaim(o, ns, index, out);
+      break;
+    default:
+      break;
   }
+  const w = index.workload(o);
+  if (w) out.push(...checkPodReferences(w, ns, index));
   return out;
 }

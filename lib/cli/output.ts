@@ -19,7 +19,8 @@ import {
 import { beginTransaction } from '../synth/write.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
 import { compareDist, readRegularFile } from '../synth/disk.js';
-import { imageSubstitutions, type Substitution } from '../transforms/images.js';
+import type { Substitution } from '../transforms/images.js';
+import { objectsReport } from '../synth/render.js';
 import { forgetFingerprint } from './fingerprint.js';
 import { DIST_DIR, compile, readStageTree, stagePath, type Project } from './project.js';
 
@@ -159,10 +160,9 @@ function report(
     const old = before.get(r.stage.name);
     const stageFiles = compiled.tree.get(r.stage.name);
     const s: StagedStage = staged.get(r.stage.name) ?? {
-      objects: r.charts.reduce((n, c) => n + c.objects.length, 0),
+      ...objectsReport(r.charts),
       files: stageFiles!.size,
       inventory: stageFiles!.get(INVENTORY_FILE)!,
-      images: imageSubstitutions(r.charts.flatMap((c) => c.objects)),
     };
     return {
       stage: r.stage.name,

@@ -31,7 +31,8 @@
  */
 import { closeSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { CachedApp, RenderCache } from '../synth/render.js';
+import { withObjects, type CachedApp, type RenderCache } from '../synth/render.js';
+import type { KubeObject } from '../model/object.js';
 import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
 import { PACK_SUFFIX, PackWriter, packName, readEntry, readPackIndex, sha256 } from './render-pack.js';
@@ -45,7 +46,7 @@ const MAX_PACKS = 32;
 /** The staging directories of packs not yet flushed: `.staging-<pid>-<random>/`. */
 const STAGING_PREFIX = '.staging-';
 /** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
-const ENTRY_FORMAT = 4;
+const ENTRY_FORMAT = 5;
 
 /** Whether `value` comes back from JSON.parse(JSON.stringify(value)) exactly. */
 function jsonExact(value: unknown): boolean {
@@ -59,27 +60,32 @@ function jsonExact(value: unknown): boolean {
 }
 
 /**
- * An entry's bytes: the objects, the documents' digests and the kept check results as one line of
- * JSON, then the YAML stream of the documents as it is (UTF-8), which `decodeEntry` hands on as
- * bytes: neither parsed nor turned into strings on V8's heap.
+ * An entry's bytes: the documents' digests, the kept check results and the summary as one line of
+ * JSON, the objects as another, then the YAML stream of the documents as it is (UTF-8).
+ * `decodeEntry` parses the first line only: the objects when first used, the stream never (it is
+ * handed on as bytes, not turned into strings on V8's heap).
  */
-function encodeEntry({ objects, serialized, checks }: CachedApp): Buffer {
-  const head = Buffer.from(`${JSON.stringify({ objects, digests: serialized.digests, checks })}\n`);
+function encodeEntry({ objects, serialized, checks, summary }: CachedApp): Buffer {
+  const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, checks, summary })}\n${JSON.stringify(objects)}\n`);
   return Buffer.concat([head, typeof serialized.stream === 'string' ? Buffer.from(serialized.stream) : serialized.stream]);
 }
 
-/** What `encodeEntry` wrote (JSON never holds a raw line break, so the first one ends the head). */
-function decodeEntry(bytes: Buffer): CachedApp {
+/** What `encodeEntry` wrote (JSON never holds a raw line break, so line breaks end the two lines); `parsed` is called when the objects are read. */
+function decodeEntry(bytes: Buffer, parsed: () => void): CachedApp {
   const end = bytes.indexOf(0x0a);
-  const { objects, digests, checks } = JSON.parse(bytes.toString('utf8', 0, end)) as Omit<CachedApp, 'serialized'> & {
+  const objectsEnd = bytes.indexOf(0x0a, end + 1);
+  const { digests, checks, summary } = JSON.parse(bytes.toString('utf8', 0, end)) as Omit<CachedApp, 'serialized' | 'objects'> & {
     digests: string[];
   };
-  return { objects, serialized: { stream: bytes.subarray(end + 1), digests }, ...(checks ? { checks } : {}) };
+  return withObjects({ serialized: { stream: bytes.subarray(objectsEnd + 1), digests }, summary, ...(checks ? { checks } : {}) }, () => {
+    parsed();
+    return JSON.parse(bytes.toString('utf8', end + 1, objectsEnd)) as KubeObject[];
+  });
 }
 
 export interface DiskRenderCache extends RenderCache {
-  /** Hits and misses of this run, and entries stored by its flushes. */
-  readonly stats: { hits: number; misses: number; stored: number };
+  /** Hits and misses of this run, entries stored by its flushes, and hits whose objects were read (not only their summary). */
+  readonly stats: { hits: number; misses: number; stored: number; read: number };
   /**
    * Puts the packs written since the last flush in place (a command calls it once it has
    * succeeded, so that a failed command leaves no file behind), then removes the least recently
@@ -118,7 +124,7 @@ export interface TakenEntries {
 /** Where entries are found, and how they are read and written: shared by the main thread's cache and workers'. */
 function entryStore(dir: string, salt: string, staging: () => string | undefined) {
   const nameOf = (key: string) => sha256(`${salt}\n${key}`);
-  const stats = { hits: 0, misses: 0, stored: 0 };
+  const stats = { hits: 0, misses: 0, stored: 0, read: 0 };
   /** Name -> where its entries are, read from the indexes of this compiler's packs at the first `get`. */
   let found: Map<string, { pack: string; offset: number; length: number; digest: string }[]> | undefined;
   let writer: PackWriter | undefined;
@@ -167,7 +173,7 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
         if (!bytes) continue;
         stats.hits++;
         used.add(pack);
-        return decodeEntry(bytes);
+        return decodeEntry(bytes, () => stats.read++);
       }
       stats.misses++;
       return undefined;

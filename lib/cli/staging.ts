@@ -11,7 +11,8 @@ import type { KubeObject } from '../model/object.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { fileText, type StageFileTree } from '../synth/output.js';
 import { stageDirectory, type StagedDirectory } from '../synth/write.js';
-import { imageSubstitutions, type Substitution } from '../transforms/images.js';
+import type { Substitution } from '../transforms/images.js';
+import { objectsReport } from '../synth/render.js';
 
 /** What the reports need of a stage whose files and objects were dropped once written (`beginOutput`). */
 export interface StagedStage {
@@ -63,24 +64,18 @@ export function stageOutcome(target: OutputTarget, outcome: StageOutcome): Stage
   // a stage with problems stops the command: nothing to write
   if (!tree || !rendered || outcome.problems.length || outcome.failedChecks) return { outcome };
   const directory = stageDirectory({ root: target.root, distDir: DIST_DIR }, outcome.stage, tree);
-  const objects = rendered.charts.flatMap((c) => c.objects);
   return {
     outcome: { ...rest, rendered: { ...rendered, charts: [], nodeFiles: [] }, ...(rest.checks ? { checks: slimChecks(rest.checks) } : {}) },
     staged: {
       directory,
       digests: fileDigests(outcome.stage, tree),
-      summary: {
-        objects: objects.length,
-        files: tree.size,
-        inventory: fileText(tree.get(INVENTORY_FILE)!),
-        images: imageSubstitutions(objects),
-      },
+      summary: { ...objectsReport(rendered.charts), files: tree.size, inventory: fileText(tree.get(INVENTORY_FILE)!) },
     },
   };
 }
 
 /** The findings and exceptions of a stage's checks, naming their objects without holding them (see `describeObject`). */
-function slimChecks(checks: CheckResult): CheckResult {
+export function slimChecks(checks: CheckResult): CheckResult {
   const named = new Map<KubeObject, KubeObject>();
   const slim = (o: KubeObject): KubeObject => {
     // a nameless object is named by its place (lib/model/object.ts): kept as it is

@@ -26,6 +26,23 @@ export interface KeptResult {
 /** What the per-object checks found on one object: the checks that found something, by their place in the list, in order. */
 export type KeptObject = readonly (readonly [check: number, result: KeptResult])[];
 
+/** One lookup a check made in the other objects (a JSON array: the method and its arguments) and what it found, as text. */
+export type Trace = readonly [query: string, found: string];
+
+/**
+ * What the checks across objects (the references) found on an app's objects, kept as reported,
+ * and each lookup they made in the other objects with what it found (lib/checks/object-index.ts):
+ * reused while every one of those lookups finds the same.
+ */
+export interface KeptReferences {
+  /** The check options they read (lib/checks `tracedContext`): results for other options are not used. */
+  readonly context: string;
+  /** Every lookup made while checking any of the objects, once. */
+  readonly traces: readonly Trace[];
+  /** Per object, in order: what the checks found on it. */
+  readonly findings: readonly KeptResult['findings'][];
+}
+
 /** The per-object check results of an app's objects, and what else they depended on. */
 export interface KeptChecks {
   /** The check options the per-object checks read (lib/checks `objectCheckContext`): results for other options are not used. */
@@ -34,4 +51,6 @@ export interface KeptChecks {
   readonly checks: number;
   /** Per object, in order: what the checks found on it, or null when the object was not kept (a custom resource). */
   readonly results: readonly (KeptObject | null)[];
+  /** What the reference checks found on the objects. @default - nothing kept: they are checked */
+  readonly references?: KeptReferences;
 }

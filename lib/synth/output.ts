@@ -2,7 +2,7 @@
  * The files of a stage's output directory, as a plan (relative path -> content). Pure.
  */
 import type { RenderedStage } from './render.js';
-import { NAMESPACE_CHART, serializeObjects } from './render.js';
+import { NAMESPACE_CHART, serializeObjects, standInsOf } from './render.js';
 import { toYaml, withHeader } from './serialize.js';
 import { INVENTORY_FILE, digest, inventoryEntry, inventoryText, type InventoryEntry } from './inventory.js';
 import { compareCodePoints } from '../model/order.js';
@@ -70,10 +70,12 @@ export function stageFiles(rendered: RenderedStage, provenance: StageProvenance,
   const files: StageFileTree = new Map();
   const entries: InventoryEntry[] = [];
   for (const chart of rendered.charts) {
-    if (chart.objects.length === 0) continue;
+    // an app from the render cache is named by its summary: its objects are not read
+    const objects = chart.summary ? standInsOf(chart.summary) : chart.objects;
+    if (objects.length === 0) continue;
     // each object is serialized once: for its file and for its digest
     const { stream, digests } = chart.serialized ?? serializeObjects(chart.objects);
-    chart.objects.forEach((o, i) => {
+    objects.forEach((o, i) => {
       entries.push(inventoryEntry(o, digests[i]));
     });
     files.set(chartFileName(chart.name), withHeader(stream, header));

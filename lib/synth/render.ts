@@ -21,6 +21,8 @@ import type { Engine, SecretStore } from '../config/delivery.js';
 import { toYaml } from './serialize.js';
 import { digest } from './inventory.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
+import { podTemplateOf } from '../model/pod-specs.js';
+import { imageSubstitutions, type Substitution } from '../transforms/images.js';
 
 /** Name of the chart that holds the stage's Namespace. */
 export const NAMESPACE_CHART = 'namespace';
@@ -28,7 +30,10 @@ export const NAMESPACE_CHART = 'namespace';
 export interface RenderedChart {
   /** The stack name, or `namespace` for the stage's own chart. */
   readonly name: string;
+  /** The objects; those of an app from the render cache are read from its entry when first used (`fromCache`). */
   readonly objects: readonly KubeObject[];
+  /** What the stage needs to know of the objects without reading them, for an app from the render cache. @default - none */
+  readonly summary?: AppSummary;
   /** Each object as `toYaml` writes it, and its digest, when the render cache kept or will keep them. @default - serialized when written */
   readonly serialized?: SerializedObjects;
   /** What the per-object checks found on `objects` when the render cache kept them (lib/checks `checkStage`). */
@@ -52,10 +57,101 @@ export interface SerializedObjects {
 
 /** What the render cache keeps of an app. */
 export interface CachedApp {
+  /** The objects (read from an entry when first used: `summary` tells what most steps need). */
   readonly objects: KubeObject[];
   readonly serialized: SerializedObjects;
   /** What the per-object checks found on the objects. @default - nothing kept: they are checked */
   readonly checks?: KeptChecks;
+  readonly summary: AppSummary;
+}
+
+/**
+ * What a stage needs to know of an app's objects besides what the checks found on them, kept with
+ * them so that an unchanged app of a stage is not read: how they are named (the inventory, the
+ * checks' reports), the labels of their pod templates (the references to them), the image
+ * substitutions made (the synth report), and whether the checks across objects need more.
+ */
+export interface AppSummary {
+  /** Per object: apiVersion, kind, and name and namespace (null when absent). */
+  readonly heads: readonly (readonly [apiVersion: string, kind: string, name: string | null, namespace: string | null])[];
+  /** Per object with a pod template: its place, and the template's labels. */
+  readonly workloads: readonly (readonly [place: number, labels: Readonly<Record<string, string>>])[];
+  readonly images: readonly Substitution[];
+  /**
+   * Whether every object is plain to the checks across objects: named, neither a Namespace nor a
+   * CustomResourceDefinition (which other objects' checks read), with no nodePort or hostPort
+   * (which the stage checks compare across apps).
+   */
+  readonly plain: boolean;
+}
+
+/** The summary of `objects` (see `AppSummary`). */
+export function summarize(objects: readonly KubeObject[]): AppSummary {
+  const workloads: [number, Record<string, string>][] = [];
+  let plain = true;
+  const heads = objects.map((o, i) => {
+    const template = podTemplateOf(o);
+    if (template) workloads.push([i, { ...template.metadata?.labels }]);
+    const { name, namespace } = o.metadata;
+    if (typeof name !== 'string' || o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition' || hasNodeOrHostPort(o)) plain = false;
+    return [o.apiVersion, o.kind, name ?? null, namespace ?? null] as const;
+  });
+  return { heads, workloads, images: imageSubstitutions(objects), plain };
+}
+
+/** Whether a Service port has a nodePort, or a container port a hostPort (looked for anywhere in the object). */
+function hasNodeOrHostPort(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasNodeOrHostPort);
+  if (!value || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => k === 'nodePort' || k === 'hostPort' || hasNodeOrHostPort(v));
+}
+
+const standIns = new WeakMap<AppSummary, KubeObject[]>();
+
+/**
+ * The objects of a summary as the checks' reports and the inventory name them: apiVersion, kind
+ * and metadata.name and namespace only, made once per summary (the same objects each time).
+ */
+export function standInsOf(summary: AppSummary): readonly KubeObject[] {
+  let found = standIns.get(summary);
+  if (!found) {
+    found = summary.heads.map(([apiVersion, kind, name, namespace]) => ({
+      apiVersion,
+      kind,
+      metadata: { ...(name === null ? {} : { name }), ...(namespace === null ? {} : { namespace }) },
+    }));
+    standIns.set(summary, found);
+  }
+  return found;
+}
+
+/** How many objects `charts` have, and the image substitutions made in them (a cached app's from its summary). */
+export function objectsReport(charts: readonly RenderedChart[]): { readonly objects: number; readonly images: Substitution[] } {
+  return {
+    objects: charts.reduce((n, c) => n + (c.summary?.heads.length ?? c.objects.length), 0),
+    images: charts.flatMap((c) => c.summary?.images ?? imageSubstitutions(c.objects)),
+  };
+}
+
+/**
+ * `target` with `objects` got from `get` when first read (an own, enumerable property, so that
+ * spreading, cloning and serializing `target` read them as they would read an array).
+ */
+export function withObjects<T extends object>(target: T, get: () => KubeObject[]): T & { readonly objects: KubeObject[] } {
+  let objects: KubeObject[] | undefined;
+  return Object.defineProperty(target, 'objects', { get: () => (objects ??= get()), enumerable: true }) as T & { objects: KubeObject[] };
+}
+
+/** A chart of an app from the render cache: its objects are read from the cache only when used. */
+function fromCache(name: string, app: CachedApp): RenderedChart {
+  const { serialized, checks, summary } = app;
+  return withObjects({ name, serialized, checks, summary }, () => app.objects);
+}
+
+/** `chart` without its serialized documents and kept checks; the objects of a cached app still read only when used. */
+export function leanChart(chart: RenderedChart): RenderedChart {
+  const { name, summary } = chart;
+  return summary ? withObjects({ name, summary }, () => [...chart.objects]) : { name, objects: chart.objects };
 }
 
 /** Serializes `objects` as the output files will hold them. */
@@ -80,8 +176,11 @@ export interface RenderedStage {
  * a problem and was checked.
  */
 export function keepApps(r: RenderedStage, cache: RenderCache, checks: ReadonlyMap<string, KeptChecks>): void {
-  for (const { name, objects, serialized, cacheKey } of r.charts) {
-    if (cacheKey !== undefined && serialized) cache.set(cacheKey, { objects: [...objects], serialized, checks: checks.get(name) });
+  for (const c of r.charts) {
+    // only charts rendered now have a key: a cached app's objects are not read
+    if (c.cacheKey === undefined || !c.serialized) continue;
+    const objects = [...c.objects];
+    cache.set(c.cacheKey, { objects, serialized: c.serialized, checks: checks.get(c.name), summary: summarize(objects) });
   }
 }
 
@@ -311,6 +410,6 @@ export function renderStage(
   // the charts in the order of loaded.apps, as without the cache: the namespace chart, then the apps
   const byName = new Map(rendered.map((c) => [c.name, c]));
   const ordered: RenderedChart[] = [byName.get(NAMESPACE_CHART)!];
-  for (const { name } of loaded.apps) ordered.push(byName.get(name) ?? { name, ...cached.get(name)! });
+  for (const { name } of loaded.apps) ordered.push(byName.get(name) ?? fromCache(name, cached.get(name)!));
   return { stage, source, charts: ordered, nodeFiles: nodes.nodeFiles };
 }

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileStages, type CompileStagesOptions, type Compiled, type StageSource } from '../../lib/compile.js';
 import { ProblemsError } from '../../lib/errors.js';
 import { diskRenderCache } from '../../lib/cli/render-cache.js';
+import { slimChecks } from '../../lib/cli/staging.js';
 import { MIN_WORKER_BYTES, busyElsewhere, stageWorkers, workerPlan } from '../../lib/cli/stage-workers.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { REPO, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
@@ -47,7 +48,7 @@ function bytes(c: Compiled): string {
   return JSON.stringify({
     tree: [...c.tree].map(([s, f]) => [s, [...f]]),
     stages: c.stages.map((s) => [s.stage, s.source, s.nodeFiles, s.charts.map(({ name, objects }) => [name, objects])]),
-    checks: [...c.checks],
+    checks: [...c.checks].map(([stage, r]) => [stage, slimChecks(r)]),
     allowed: [...c.allowedSecrets],
   });
 }

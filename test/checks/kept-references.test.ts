@@ -1,0 +1,208 @@
+/**
+ * The checks across objects on a stage with apps from the render cache (lib/checks/index.ts,
+ * `checkStage`): what they found on a cached app's objects is reused while every lookup they made
+ * finds the same (lib/checks/object-index.ts), and a cached app whose results are all kept is
+ * checked through stand-ins, without reading its objects. A differential test: random stages
+ * whose apps refer to each other's objects (and define some twice), changed app by app, report
+ * exactly what checking every object again reports.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { diskRenderCache } from '../../lib/cli/render-cache.js';
+import { STACKS } from '../../apps/index.js';
+import { checkStage, type CheckOptions } from '../../lib/checks/index.js';
+import { slimChecks } from '../../lib/cli/staging.js';
+import { compileStages, loadStage } from '../../lib/compile.js';
+import type { KubeObject } from '../../lib/model/object.js';
+import type { KeptChecks } from '../../lib/model/kept-checks.js';
+import {
+  NAMESPACE_CHART,
+  renderStage,
+  serializeObjects,
+  summarize,
+  withObjects,
+  type RenderedChart,
+  type RenderedStage,
+} from '../../lib/synth/render.js';
+import { fleetStageFile } from '../../bench/fleet.js';
+import { random } from '../helpers/random.js';
+
+/** A stage's own chart (its Namespace `dev`) and context, rendered from a one-app fleet stage. */
+const base = renderStage(loadStage({ stage: 'dev', file: 'environments/dev.yaml', text: fleetStageFile('dev', 1) }), STACKS, '0.0.0');
+const namespaceChart = base.charts.find((c) => c.name === NAMESPACE_CHART)!;
+
+/** Random objects of one app, named from a small pool so that apps find (and redefine) each other's. */
+function appObjects(next: () => number): KubeObject[] {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
+  const name = () => pick(['a', 'b', 'c']);
+  const labels = () => pick([{ app: 'a' }, { app: 'b' }, { tier: 'web' }]);
+  const meta = (suffix: string) => ({ name: `${name()}-${suffix}`, namespace: next() < 0.9 ? 'dev' : 'other' });
+  const makers: (() => KubeObject)[] = [
+    () => ({ apiVersion: 'v1', kind: 'Secret', metadata: { ...meta('secret'), annotations: { 'stagecraft.dev/secret-keys': 'key' } } }),
+    () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('cm'), data: { key: 'value' } }),
+    () => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta('svc'),
+      spec: { selector: labels(), ports: [{ name: 'web', port: pick([80, 81]), targetPort: pick(['http', 8080, 'other']) }] },
+    }),
+    () => {
+      const podLabels = labels();
+      return {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: meta('web'),
+        spec: {
+          replicas: pick([1, 2]),
+          selector: { matchLabels: podLabels },
+          template: {
+            metadata: { labels: podLabels },
+            spec: {
+              ...(next() < 0.3 ? { serviceAccountName: `${name()}-sa` } : {}),
+              containers: [
+                {
+                  name: 'web',
+                  image: 'nginx:1.25',
+                  ports: [{ name: 'http', containerPort: 8080 }],
+                  env: [{ name: 'X', valueFrom: { secretKeyRef: { name: `${name()}-secret`, key: pick(['key', 'other']) } } }],
+                  envFrom: [{ configMapRef: { name: `${name()}-cm` } }],
+                },
+              ],
+            },
+          },
+        },
+      };
+    },
+    () => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: meta('ing'),
+      spec: {
+        rules: [
+          {
+            http: {
+              paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `${name()}-svc`, port: { number: pick([80, 81]) } } } }],
+            },
+          },
+        ],
+        tls: [{ secretName: `${name()}-secret` }],
+      },
+    }),
+    () => ({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: meta('hpa'),
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `${name()}-web` }, minReplicas: 1, maxReplicas: 2 },
+    }),
+    () => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: `${name()}-pv` },
+      spec: { capacity: { storage: pick(['1Gi', '2Gi']) }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data' } },
+    }),
+    () => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: meta('claim'),
+      spec: { volumeName: `${name()}-pv`, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } },
+    }),
+    () => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('sa') }),
+    () => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('np'),
+      spec: { podSelector: { matchLabels: labels() } },
+    }),
+    () => ({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: meta('pdb'),
+      spec: { selector: { matchLabels: labels() }, minAvailable: pick([1, 3]) },
+    }),
+  ];
+  return Array.from({ length: 1 + Math.floor(next() * 5) }, () => pick(makers)());
+}
+
+/** A chart rendered now (its objects serialized, as an app with a cache key is). */
+const renderedChart = (name: string, objects: KubeObject[]): RenderedChart => ({ name, objects, serialized: serializeObjects(objects) });
+
+/** A chart as the render cache gives it back: with its kept results and summary, counting each time its objects are read. */
+function cachedChart(name: string, objects: KubeObject[], checks: KeptChecks, reads: { count: number }): RenderedChart {
+  const { serialized } = renderedChart(name, objects);
+  return withObjects({ name, serialized, checks, summary: summarize(objects) }, () => {
+    reads.count++;
+    return structuredClone(objects);
+  });
+}
+
+const stage = (charts: RenderedChart[]): RenderedStage => ({ ...base, charts: [namespaceChart, ...charts] });
+
+/** What checking reported, objects named as reports name them. */
+function reported(r: RenderedStage, options: CheckOptions) {
+  const { problems, findings, exceptions } = checkStage(r, options);
+  return { problems, ...slimChecks({ findings, exceptions }) };
+}
+
+describe('the checks across objects with apps from the render cache', () => {
+  it('report what checking every object again reports, over random stages changed app by app', () => {
+    const seen = { runs: 0, findings: 0, standIns: 0, read: 0 };
+    for (let seed = 1; seed <= 150; seed++) {
+      const next = random(seed);
+      const options: CheckOptions = next() < 0.2 ? { existingNamespaces: ['other'] } : {};
+      let apps = new Map<string, KubeObject[]>(
+        Array.from({ length: 2 + Math.floor(next() * 6) }, (_, i) => [`app-${i}`, appObjects(next)]),
+      );
+      let kept = checkStage(stage([...apps].map(([n, o]) => renderedChart(n, o))), options).kept;
+      // several changes in a row: each run's kept results are the next run's cache
+      for (let change = 0; change < 3; change++) {
+        const changed = new Map(apps);
+        const names = [...apps.keys()];
+        const roll = next();
+        if (roll < 0.6) changed.set(names[Math.floor(next() * names.length)], appObjects(next));
+        else if (roll < 0.8) changed.delete(names[Math.floor(next() * names.length)]);
+        else changed.set(`app-new-${change}`, appObjects(next));
+        const reads = { count: 0 };
+        const charts = [...changed].map(([n, o]) =>
+          apps.get(n) === o && kept.has(n) ? cachedChart(n, o, kept.get(n)!, reads) : renderedChart(n, o),
+        );
+        const cached = charts.filter((c) => c.summary).length;
+        const expected = reported(stage([...changed].map(([n, o]) => renderedChart(n, o))), options);
+        expect(reported(stage(charts), options), `seed ${seed}, change ${change}`).toEqual(expected);
+        seen.runs++;
+        seen.findings += expected.findings.length;
+        seen.standIns += cached - reads.count;
+        seen.read += reads.count;
+        // the next change starts from this stage, its apps' kept results made without the cache
+        kept = checkStage(stage([...changed].map(([n, o]) => renderedChart(n, o))), options).kept;
+        apps = changed;
+      }
+    }
+    // the stages had findings; cached apps were taken as stand-ins, and some were read after all
+    expect(seen.findings).toBeGreaterThan(seen.runs);
+    expect(seen.standIns).toBeGreaterThan(100);
+    expect(seen.read).toBeGreaterThan(10);
+  });
+});
+
+describe('one app of a stage changed', () => {
+  const root = mkdtempSync(join(tmpdir(), 'stagecraft-kept-references-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("reads none of the other apps' objects from the render cache, and compiles what a run without the cache compiles", () => {
+    const text = fleetStageFile('dev', 5);
+    const sources = (t: string) => [{ stage: 'dev', file: 'environments/dev.yaml', text: t }];
+    const cold = diskRenderCache(root);
+    compileStages(sources(text), { cache: cold });
+    cold.flush();
+    const changed = text.replace('LOG_LEVEL: info', 'LOG_LEVEL: debug');
+    expect(changed).not.toBe(text);
+    const warm = diskRenderCache(root);
+    const compiled = compileStages(sources(changed), { cache: warm });
+    expect(warm.stats).toMatchObject({ hits: 4, misses: 1, read: 0 });
+    const plain = compileStages(sources(changed));
+    expect(compiled.tree).toEqual(plain.tree);
+    expect(slimChecks(compiled.checks.get('dev')!)).toEqual(slimChecks(plain.checks.get('dev')!));
+  });
+});
