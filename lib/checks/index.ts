@@ -230,49 +230,58 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   // a kubeconfig or a Kustomization next to the manifests is no API object: nothing to check
   const objects = all.filter((o) => !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`));
   const findings: Finding[] = [];
-  const exceptions: UsedException[] = [];
   // the CRDs of the objects first: a stage's own CRD wins over a folder's of the same kind
   const context: CheckContext = { options, registry: crdRegistry([...objects, ...(options.crds ?? [])]) };
   const standIn = memo?.standIn;
   /** The object a stand-in stands for, for a check that must look at it. */
   const real = (o: KubeObject) => standIn?.(o)?.real() ?? o;
-  /** Per object the memo answers for: check -> what it found. */
-  const remembered = new Map<KubeObject, ReadonlyMap<number, KeptResult>>();
+  /** Per object the memo answers for: what each check found on it. */
+  const remembered = new Map<KubeObject, KeptObject>();
   /** Objects to keep the results of: check -> its exceptions, and the places of its findings in `findings`. */
   const made = new Map<KubeObject, Map<number, { places: number[]; exceptions: UsedException[] }>>();
   /** Findings from the memo, masked when they were kept. */
   const masked = new Set<Finding>();
+  /** The exceptions used, by object: listed in the objects' order, whichever were remembered. */
+  const exceptionsOf = new Map<KubeObject, UsedException[]>();
+  const addExceptions = (o: KubeObject, used: readonly UsedException[]) => {
+    if (used.length) exceptionsOf.set(o, [...(exceptionsOf.get(o) ?? []), ...used]);
+  };
   if (memo) {
     for (const o of objects) {
       if (typeof o.metadata?.name !== 'string' || isCustom(o, context)) continue;
       const found = memo.get(o);
-      if (found) remembered.set(o, new Map(found));
-      else made.set(o, new Map());
+      if (!found) {
+        made.set(o, new Map());
+        continue;
+      }
+      remembered.set(o, found);
+      // every check's results at once, the object back in its place among the keys: the same findings as the checks made
+      for (const [, result] of found) {
+        for (const f of result.findings) {
+          const finding = { ...f, object: o };
+          masked.add(finding);
+          findings.push(finding);
+        }
+        addExceptions(
+          o,
+          (result.exceptions ?? []).map((e) => ({ ...e, object: o })),
+        );
+      }
     }
   }
   const runObjectCheck = (index: number, o: KubeObject) => {
-    const known = remembered.get(o);
-    if (known) {
-      const found = known.get(index);
-      // the object back in its place among the keys: the same finding as the check made
-      for (const f of found?.findings ?? []) {
-        const finding = { ...f, object: o };
-        masked.add(finding);
-        findings.push(finding);
-      }
-      for (const e of found?.exceptions ?? []) exceptions.push({ ...e, object: o });
-      return;
-    }
     const result = OBJECT_CHECKS[index].run(real(o), context);
     const making = made.get(o);
     if (making && (result.findings.length || result.exceptions?.length)) {
       making.set(index, { places: result.findings.map((_, i) => findings.length + i), exceptions: result.exceptions ?? [] });
     }
     findings.push(...result.findings);
-    exceptions.push(...(result.exceptions ?? []));
+    addExceptions(o, result.exceptions ?? []);
   };
+  /** The objects the per-object checks run on: those the memo has nothing for. */
+  const unchecked = remembered.size ? objects.filter((o) => !remembered.has(o)) : objects;
   // a kubeconfig is no API object, but may hold a token: every object is screened for secrets
-  for (const o of all) runObjectCheck(0, o);
+  for (const o of all) if (!remembered.has(o)) runObjectCheck(0, o);
   numberNameless(objects);
   /** Objects whose traced results to keep: the lookups made, and the places of their findings in `findings`. */
   const traced: (readonly [KubeObject, readonly Trace[], number[]])[] = [];
@@ -322,7 +331,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
     if (check.scope === 'objects') findings.push(...check.run(objects, context));
     else if (check.scope === 'object') {
       const index = OBJECT_CHECKS.indexOf(check);
-      for (const o of objects) runObjectCheck(index, o);
+      for (const o of unchecked) runObjectCheck(index, o);
     } else if (check.scope === 'traced' && !tracedRan) {
       tracedRan = true;
       runTracedChecks();
@@ -345,6 +354,8 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
       ]),
     );
   }
+  const exceptions: UsedException[] = [];
+  if (exceptionsOf.size) for (const o of all) exceptions.push(...(exceptionsOf.get(o) ?? []));
   return { findings: sortFindings(reported), exceptions };
 }
 

@@ -61,6 +61,7 @@ export interface IndexOptions {
 }
 
 export class ObjectIndex {
+  /** `get:<kind>/<namespace>/<name>` (a traced `get` is this key) -> the first object of that kind, namespace and name. */
   private readonly byKey = new Map<string, KubeObject>();
   /** kind -> namespace -> names, for messages listing what does exist. */
   private readonly names = new Map<string, Map<string, string[]>>();
@@ -97,7 +98,7 @@ export class ObjectIndex {
       // an object without a name (or with generateName) is still an object: not addressable by
       // name, but its pods are selected by Services and its references are checked like any other
       if (typeof name === 'string') {
-        const key = `${o.kind}/${ns}/${name}`;
+        const key = `${GET}${o.kind}/${ns}/${name}`;
         const first = this.byKey.get(key);
         if (first && groupOf(first.apiVersion) === groupOf(o.apiVersion)) {
           // two versions of one group's kind are the same API object, stored once
@@ -147,10 +148,10 @@ export class ObjectIndex {
 
   /** The object of `kind` named `name` in namespace `ns` (ignored for cluster-scoped kinds). */
   get(kind: string, ns: string, name: string): KubeObject | undefined {
-    const key = `${kind}/${isClusterScoped(kind) ? '' : ns}/${name}`;
+    const key = `${GET}${kind}/${isClusterScoped(kind) ? '' : ns}/${name}`;
     const found = this.byKey.get(key);
-    // the commonest lookup is traced as the key itself: checked again without parsing
-    this.recording?.push([`${GET}${key}`, found ? this.identityOf(found) : '']);
+    // the commonest lookup is traced as its key: checked again without parsing
+    this.recording?.push([key, found ? this.identityOf(found) : '']);
     return found && this.real(found);
   }
 
@@ -276,7 +277,7 @@ export class ObjectIndex {
   /** What `query` finds, as text: the identities of the objects found (hashed when long), or the names. */
   private answer(query: string): string {
     if (query.startsWith(GET)) {
-      const o = this.byKey.get(query.slice(GET.length));
+      const o = this.byKey.get(query);
       return o ? this.identityOf(o) : '';
     }
     let found = this.found.get(query);

@@ -118,7 +118,7 @@ export function standInsOf(summary: AppSummary): readonly KubeObject[] {
     found = summary.heads.map(([apiVersion, kind, name, namespace]) => ({
       apiVersion,
       kind,
-      metadata: { ...(name === null ? {} : { name }), ...(namespace === null ? {} : { namespace }) },
+      metadata: namespace === null ? (name === null ? {} : { name }) : name === null ? { namespace } : { name, namespace },
     }));
     standIns.set(summary, found);
   }
