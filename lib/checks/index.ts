@@ -6,7 +6,7 @@
  */
 import type { Problem } from '../errors.js';
 import { describeObject, numberNameless, type KubeObject } from '../model/object.js';
-import { standInsOf, type AppSummary, type RenderedChart, type RenderedStage } from '../synth/render.js';
+import { standInsOf, type RenderedChart, type RenderedStage } from '../synth/render.js';
 import { checkApiRules } from './api-rules.js';
 import { checkCustomResource, crdRegistry, isCustomGroup, type CrdRegistry } from './crds.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
@@ -388,27 +388,50 @@ function settled(c: RenderedChart, kept: KeptChecks | undefined): boolean {
   return kept.results.length === n && kept.results.every(secretFree) && kept.references?.findings.length === n;
 }
 
-/** The stand-ins of a settled chart's objects, each with what it stands for (read once, when first needed). */
-function standInsFor(
-  c: RenderedChart,
-  summary: AppSummary,
-  digests: readonly string[],
-  identities: Map<KubeObject, string>,
-  into: Map<KubeObject, StandIn>,
-): readonly KubeObject[] {
-  const objects = standInsOf(summary);
-  const labels = new Map(summary.workloads);
-  objects.forEach((o, i) => {
-    const real = () => {
-      const object = c.objects[i];
-      identities.set(object, digests[i]);
-      return object;
-    };
-    into.set(o, labels.has(i) ? { labels: labels.get(i), real } : { real });
-  });
-  return objects;
-}
+/**
+ * What the render cache keeps of one object of a chart (at `place`): its per-object results, the
+ * traced checks' results, its identity; and, for a stand-in (`labels` given, those of the pod
+ * templates of the chart's objects by place), the object it stands for.
+ */
+class Known implements StandIn {
+  /** The per-object results kept for it, if any. */
+  readonly results: KeptObject | undefined;
+  /** The digest of its document, when the chart has one per object. */
+  readonly identity: string | undefined;
+  /** Whether it is a stand-in (`standInsOf`), not the object. */
+  readonly standsIn: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
 
+  /** @param workloads for a stand-in, the labels of the pod templates of the chart's objects, by place */
+  constructor(
+    private readonly chart: RenderedChart,
+    private readonly place: number,
+    private readonly objects: number,
+    kept: KeptChecks | undefined,
+    workloads: ReadonlyMap<number, Readonly<Record<string, string>>> | undefined,
+    private readonly identities: Map<KubeObject, string>,
+  ) {
+    this.results = kept?.results.length === objects ? (kept.results[place] ?? undefined) : undefined;
+    const digests = chart.serialized?.digests;
+    this.identity = digests?.length === objects ? digests[place] : undefined;
+    this.standsIn = workloads !== undefined;
+    this.labels = workloads?.get(place);
+  }
+
+  /** What the traced checks found on it for the options in `context`, and every lookup its app's objects made. */
+  references(context: string): TracedResult | undefined {
+    const kept = this.chart.checks?.references;
+    if (kept?.context !== context || kept.findings.length !== this.objects) return undefined;
+    return { traces: kept.traces, findings: kept.findings[this.place] };
+  }
+
+  /** The object a stand-in stands for (its chart's objects read from the render cache once), known by the same identity. */
+  real(): KubeObject {
+    const object = this.chart.objects[this.place];
+    if (this.identity !== undefined) this.identities.set(object, this.identity);
+    return object;
+  }
+}
 /** What the checks found in a rendered stage. */
 export interface StageCheckResult extends CheckResult {
   /** Problems of the stage as a whole: bad input, reported like a wrong stage file. */
@@ -431,44 +454,38 @@ export function objectCheckContext(options: CheckOptions): string {
 export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckResult {
   const problems = CHECKS.flatMap((check) => (check.scope === 'stage' ? check.run(r) : []));
   const context = objectCheckContext(options);
-  const remembered = new Map<KubeObject, KeptObject>();
-  const made = new Map<KubeObject, KeptObject>();
-  /** Per object, what the traced checks found on it, kept with its app, and the options they were for. */
-  const references = new Map<KubeObject, { context: string; kept: TracedResult }>();
-  /** The objects' identities: the digests of their documents, as the inventory gives them. */
+  /** What the render cache keeps of each object of a chart that has its results (the object, or its stand-in). */
+  const known = new Map<KubeObject, Known>();
+  /** Identities of objects no chart gives one for (the digest of their JSON), and of objects read for their stand-ins. */
   const identities = new Map<KubeObject, string>();
-  const standIns = new Map<KubeObject, StandIn>();
   /** Per chart, the objects the checks see: stand-ins for those of a cached app whose every result is kept (`settled`). */
   const seen = r.charts.map((c) => {
-    const { checks, serialized } = c;
-    const kept = checks?.context === context && checks.checks === OBJECT_CHECKS.length ? checks : undefined;
-    const objects = settled(c, kept) ? standInsFor(c, c.summary!, serialized!.digests, identities, standIns) : c.objects;
-    if (serialized?.digests.length === objects.length) for (const [i, o] of objects.entries()) identities.set(o, serialized.digests[i]);
-    if (kept?.results.length === objects.length)
-      for (const [i, o] of objects.entries()) if (kept.results[i]) remembered.set(o, kept.results[i]);
-    const traced = checks?.references;
-    if (traced?.findings.length === objects.length) {
-      for (const [i, o] of objects.entries())
-        references.set(o, { context: traced.context, kept: { traces: traced.traces, findings: traced.findings[i] } });
+    const kept = c.checks?.context === context && c.checks.checks === OBJECT_CHECKS.length ? c.checks : undefined;
+    const standIns = settled(c, kept) ? standInsOf(c.summary!) : undefined;
+    const objects = standIns ?? c.objects;
+    if (kept || c.serialized) {
+      const labels = standIns && new Map(c.summary!.workloads);
+      for (const [i, o] of objects.entries()) known.set(o, new Known(c, i, objects.length, kept, labels, identities));
     }
     return objects;
   });
+  const made = new Map<KubeObject, KeptObject>();
   const madeReferences = new Map<KubeObject, { context: string; kept: TracedResult }>();
   const memo: CheckMemo = {
-    get: (o) => remembered.get(o),
+    get: (o) => known.get(o)?.results,
     set: (o, results) => made.set(o, results),
-    references: (o, context) => {
-      const found = references.get(o);
-      return found?.context === context ? found.kept : undefined;
-    },
+    references: (o, context) => known.get(o)?.references(context),
     keepReferences: (o, context, kept) => madeReferences.set(o, { context, kept }),
     identity: (o) => {
-      let id = identities.get(o);
+      let id = known.get(o)?.identity ?? identities.get(o);
       // an object of no cached or keyed app (the namespace chart's, a required Secret): the digest of its JSON
       if (id === undefined) identities.set(o, (id = `json:${digest(JSON.stringify(o))}`));
       return id;
     },
-    standIn: (o) => standIns.get(o),
+    standIn: (o) => {
+      const k = known.get(o);
+      return k?.standsIn ? k : undefined;
+    },
   };
   const results = [checkObjects(seen.flat(), options, memo)];
   const byNode = new Map<string, KubeObject[]>();
@@ -482,7 +499,7 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
       const checks: KeptChecks = {
         context,
         checks: OBJECT_CHECKS.length,
-        results: seen[i].map((o) => remembered.get(o) ?? made.get(o) ?? null),
+        results: seen[i].map((o) => known.get(o)?.results ?? made.get(o) ?? null),
       };
       const references = keptReferences(seen[i].map((o) => madeReferences.get(o)));
       return [c.name, references ? { ...checks, references } : checks] as const;

@@ -63,15 +63,15 @@ export interface IndexOptions {
 export class ObjectIndex {
   /** `get:<kind>/<namespace>/<name>` (a traced `get` is this key) -> the first object of that kind, namespace and name. */
   private readonly byKey = new Map<string, KubeObject>();
-  /** kind -> namespace -> names, for messages listing what does exist. */
-  private readonly names = new Map<string, Map<string, string[]>>();
+  /** kind -> namespace -> names, for messages listing what does exist (made when first needed: `lists`). */
+  private names?: Map<string, Map<string, string[]>>;
   private readonly workloads = new Map<string, Slot[]>();
   /** `namespace\0key=value` -> the workloads whose pod template carries that label. */
   private readonly byLabel = new Map<string, Slot[]>();
   /** Each object with pod templates (and each Pod) as a workload. */
   private readonly workloadOf = new Map<KubeObject, Slot>();
-  /** kind -> the objects of that kind, in order. */
-  private readonly byKind = new Map<string, KubeObject[]>();
+  /** kind -> the objects of that kind, in order (made when first needed: `lists`). */
+  private byKind?: Map<string, KubeObject[]>;
   /** The objects `byKey` holds: each the first definition of its kind, namespace and name. */
   private readonly firsts = new Set<KubeObject>();
   /** The second definition of an object -> its finding. */
@@ -118,15 +118,7 @@ export class ObjectIndex {
           this.byKey.set(key, o);
           this.firsts.add(o);
         }
-        let byNs = this.names.get(o.kind);
-        if (!byNs) this.names.set(o.kind, (byNs = new Map()));
-        const list = byNs.get(ns);
-        if (list) list.push(name);
-        else byNs.set(ns, [name]);
       }
-      const ofKind = this.byKind.get(o.kind);
-      if (ofKind) ofKind.push(o);
-      else this.byKind.set(o.kind, [o]);
       const standIn = this.standIn?.(o);
       const template = standIn ? undefined : podTemplateOf(o);
       const labels = standIn ? standIn.labels : template && (template.metadata?.labels ?? {});
@@ -158,7 +150,9 @@ export class ObjectIndex {
   /** The names of the objects of `kind` in `ns`, sorted (once), for messages. */
   namesOf(kind: string, ns: string): readonly string[] {
     this.note(['names', kind, ns]);
-    const list = this.names.get(kind)?.get(isClusterScoped(kind) ? '' : ns);
+    const list = this.lists()
+      .names.get(kind)
+      ?.get(isClusterScoped(kind) ? '' : ns);
     if (!list) return [];
     if (!this.sorted.has(list)) {
       list.sort();
@@ -221,8 +215,33 @@ export class ObjectIndex {
   }
 
   private ofKind(kind: string, ns?: string): readonly KubeObject[] {
-    const all = this.byKind.get(kind) ?? [];
+    const all = this.lists().byKind.get(kind) ?? [];
     return ns === undefined ? all : all.filter((o) => o.metadata && typeof o.metadata === 'object' && namespaceOf(o) === ns);
+  }
+
+  /** The names and the objects of each kind, made once: only messages and a few checks need them. */
+  private lists(): { names: Map<string, Map<string, string[]>>; byKind: Map<string, KubeObject[]> } {
+    if (!this.names || !this.byKind) {
+      const names = (this.names = new Map());
+      const byKind = (this.byKind = new Map());
+      for (const o of this.objects) {
+        // as indexed: objects with metadata, the second definition of an object left out
+        if (!o?.metadata || typeof o.metadata !== 'object' || this.duplicates.has(o)) continue;
+        const name = o.metadata.name;
+        if (typeof name === 'string') {
+          const ns = namespaceOf(o);
+          let byNs = names.get(o.kind);
+          if (!byNs) names.set(o.kind, (byNs = new Map()));
+          const list = byNs.get(ns);
+          if (list) list.push(name);
+          else byNs.set(ns, [name]);
+        }
+        const ofKind = byKind.get(o.kind);
+        if (ofKind) ofKind.push(o);
+        else byKind.set(o.kind, [o]);
+      }
+    }
+    return { names: this.names, byKind: this.byKind };
   }
 
   /** The object `o` stands in for, or `o`. */
