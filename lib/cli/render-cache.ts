@@ -35,7 +35,7 @@ import { withObjects, type CachedApp, type RenderCache } from '../synth/render.j
 import type { KubeObject } from '../model/object.js';
 import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
-import { PACK_SUFFIX, PackWriter, packName, readEntry, readPackIndex, sha256 } from './render-pack.js';
+import { PACK_SUFFIX, PackWriter, packName, readEntries, readEntry, readPackIndex, sha256 } from './render-pack.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 import { processAlive } from './lock.js';
 
@@ -132,6 +132,8 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
   const sealed: [string, number][] = [];
   /** Packs read from: marked as used at the flush (the least recently used are evicted first). */
   const used = new Set<string>();
+  /** Entries read ahead by `prefetch`, by name, with their pack. */
+  const prefetched = new Map<string, { pack: string; bytes: Buffer }>();
   /** Packs open for reading, by path (-1: could not be opened: removed meanwhile by another command's eviction). */
   const readers = new Map<string, number>();
   const readerOf = (pack: string) => {
@@ -150,6 +152,7 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
   const closeReaders = () => {
     for (const fd of readers.values()) if (fd >= 0) closeSync(fd);
     readers.clear();
+    prefetched.clear();
   };
   const load = () => {
     found = new Map();
@@ -166,8 +169,35 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
     return found;
   };
   const cache: RenderCache = {
+    prefetch(keys) {
+      const index = found ?? load();
+      const byPack = new Map<string, { name: string; offset: number; length: number; digest: string }[]>();
+      for (const key of keys) {
+        const name = nameOf(key);
+        const at = index.get(name)?.[0];
+        if (!at) continue;
+        const list = byPack.get(at.pack) ?? [];
+        list.push({ name, ...at });
+        byPack.set(at.pack, list);
+      }
+      for (const [pack, list] of byPack) {
+        const fd = readerOf(pack);
+        if (fd < 0) continue;
+        readEntries(fd, list).forEach((bytes, i) => {
+          if (bytes) prefetched.set(list[i].name, { pack, bytes });
+        });
+      }
+    },
     get(key) {
-      for (const { pack, offset, length, digest } of (found ?? load()).get(nameOf(key)) ?? []) {
+      const name = nameOf(key);
+      const ahead = prefetched.get(name);
+      if (ahead) {
+        prefetched.delete(name);
+        stats.hits++;
+        used.add(ahead.pack);
+        return decodeEntry(ahead.bytes, () => stats.read++);
+      }
+      for (const { pack, offset, length, digest } of (found ?? load()).get(name) ?? []) {
         const fd = readerOf(pack);
         const bytes = fd < 0 ? undefined : readEntry(fd, offset, length, digest);
         if (!bytes) continue;

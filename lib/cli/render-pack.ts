@@ -87,6 +87,40 @@ export function readEntry(fd: number, offset: number, length: number, digest: st
   return bytes.length === length && sha256(bytes) === digest ? bytes : undefined;
 }
 
+/** Entries within this many bytes of each other are read in one go (`readEntries`). */
+const SPAN_GAP = 64 * 1024;
+/** The most bytes read in one go. */
+const SPAN_MAX = 64 * 1024 * 1024;
+
+/**
+ * The bytes of each of `entries` of the pack open at `fd` (undefined where its SHA-256 is not the
+ * index's), read in as few reads as their places allow: entries written one after another (an
+ * app's entries, by the run that rendered its stage) are read together.
+ */
+export function readEntries(fd: number, entries: readonly { offset: number; length: number; digest: string }[]): (Buffer | undefined)[] {
+  const out: (Buffer | undefined)[] = new Array(entries.length);
+  const order = entries.map((_, i) => i).sort((a, b) => entries[a].offset - entries[b].offset);
+  for (let start = 0; start < order.length; ) {
+    let end = start + 1;
+    const from = entries[order[start]].offset;
+    let to = from + entries[order[start]].length;
+    while (end < order.length) {
+      const next = entries[order[end]];
+      if (next.offset > to + SPAN_GAP || Math.max(to, next.offset + next.length) - from > SPAN_MAX) break;
+      to = Math.max(to, next.offset + next.length);
+      end++;
+    }
+    const span = readAt(fd, from, to - from);
+    for (const i of order.slice(start, end)) {
+      const { offset, length, digest } = entries[i];
+      const bytes = span.subarray(offset - from, offset - from + length);
+      out[i] = bytes.length === length && sha256(bytes) === digest ? bytes : undefined;
+    }
+    start = end;
+  }
+  return out;
+}
+
 /** A pack being written: entries appended as they come, sealed with its index and trailer. */
 export class PackWriter {
   private readonly fd: number;

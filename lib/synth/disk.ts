@@ -49,6 +49,37 @@ export function readRegularBytes(path: string, maxBytes?: number): Buffer {
   }
 }
 
+/** What `holdsBytes` reads into: one buffer for the process, grown as needed. */
+let scratch: Buffer | undefined;
+
+/**
+ * Whether the regular file at `path` holds exactly `content`, read into one buffer kept for the
+ * process (a stage's thousand unchanged files are compared without a buffer each). False for
+ * anything but a regular file.
+ */
+export function holdsBytes(path: string, content: Uint8Array): boolean {
+  let fd: number;
+  try {
+    fd = openRegularFile(path);
+  } catch {
+    return false;
+  }
+  try {
+    const size = content.length;
+    if (!scratch || scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, 64 * 1024));
+    // up to one byte more than expected: a longer file is not the same
+    let read = 0;
+    while (read <= size) {
+      const n = readSync(fd, scratch, read, size + 1 - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return read === size && scratch.compare(content, 0, size, 0, size) === 0;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The text of the regular file at `path` (see `openRegularFile`). */
 export function readRegularFile(path: string, maxBytes?: number): string {
   return readRegularBytes(path, maxBytes).toString('utf8');

@@ -221,6 +221,8 @@ export interface RenderOptions {
 export interface RenderCache {
   /** A fresh copy of what is stored under `key`, or undefined. */
   get(key: string): CachedApp | undefined;
+  /** Reads what is stored under `keys` at once, for the `get`s that follow. @default - each read by its `get` */
+  prefetch?(keys: readonly string[]): void;
   set(key: string, app: CachedApp): void;
 }
 
@@ -353,10 +355,12 @@ export function renderStage(
   const nodeFiles: AppNodeFiles[] = [];
   const origins = new Map<string, StepOrigin>();
   const appKey = appCacheKeys({ compilerVersion, stage, options });
-  for (const { name, stack: stackName, settings } of loaded.apps) {
+  // apps with node files are always rendered: their files are not kept
+  const keys = loaded.apps.map((a) => (options.cache && !stacks[a.stack].nodeFiles ? appKey(a) : undefined));
+  options.cache?.prefetch?.(keys.filter((k) => k !== undefined));
+  for (const [i, { name, stack: stackName, settings }] of loaded.apps.entries()) {
     const stack = stacks[stackName];
-    // apps with node files are always rendered: their files are not kept
-    const key = options.cache && !stack.nodeFiles ? appKey({ name, stack: stackName, settings }) : undefined;
+    const key = keys[i];
     const hit = key === undefined ? undefined : options.cache?.get(key);
     if (hit) {
       cached.set(name, hit);

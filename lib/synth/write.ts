@@ -24,23 +24,22 @@
  * directories, so for the instant between the two renames of a stage `dist/<stage>` is absent
  * (never a mix of old and new files); the journal says how to finish.
  */
-import {
-  copyFileSync,
-  existsSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { compareCodePoints } from '../model/order.js';
 import type { StageFileTree } from './output.js';
-import { GENERATED_MARK, STATE_DIR, TMP_SUFFIX, TX_DIR, readRegularFile, scanDir, type DistTree, type WriteOptions } from './disk.js';
+import {
+  GENERATED_MARK,
+  STATE_DIR,
+  TMP_SUFFIX,
+  TX_DIR,
+  holdsBytes,
+  readRegularFile,
+  scanDir,
+  type DistTree,
+  type WriteOptions,
+} from './disk.js';
 
 /** Below the state directory: the renames an interrupted write still has to do. */
 export const JOURNAL_FILE = join(STATE_DIR, 'journal.json');
@@ -293,7 +292,7 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
   const scan = scanDir(dir, (rel, path, size) => {
     const content = files.get(rel);
     if (content === undefined || size !== (typeof content === 'string' ? Buffer.byteLength(content) : content.length)) return false;
-    if (typeof content === 'string' ? readFileSync(path, 'utf8') !== content : !readFileSync(path).equals(content)) return false;
+    if (!holdsBytes(path, typeof content === 'string' ? Buffer.from(content) : content)) return false;
     unchanged.add(rel);
     return true;
   });

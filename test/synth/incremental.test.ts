@@ -2,11 +2,12 @@
  * Writing only what changed: a synth re-links the files whose bytes are the same (same inode, same
  * modification time) and writes new files only for what changed.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
-import { listFiles } from '../../lib/synth/disk.js';
+import { holdsBytes, listFiles } from '../../lib/synth/disk.js';
 
 /** Per file below `dir`, its inode number. */
 function inodes(dir: string): Record<string, number> {
@@ -49,5 +50,32 @@ describe('npm run synth writes only the files that change', () => {
     expect(snapshotDir(lab)).toEqual(expected);
     const after = inodes(lab);
     expect(Object.keys(after).filter((f) => after[f] !== before[f])).toEqual(['10-flannel.yaml']);
+  });
+});
+
+describe('holdsBytes, which decides that an old file can be linked', () => {
+  it('is true only for a regular file with exactly the bytes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagecraft-holds-'));
+    try {
+      const path = join(dir, 'f');
+      const content = Buffer.from('apiVersion: v1\nkind: ConfigMap\n');
+      writeFileSync(path, content);
+      expect(holdsBytes(path, content)).toBe(true);
+      // a byte changed, one more, one fewer, another file kind
+      writeFileSync(path, Buffer.from('apiVersion: v1\nkind: ConfigMaP\n'));
+      expect(holdsBytes(path, content)).toBe(false);
+      writeFileSync(path, Buffer.concat([content, Buffer.from('x')]));
+      expect(holdsBytes(path, content)).toBe(false);
+      writeFileSync(path, content.subarray(1));
+      expect(holdsBytes(path, content)).toBe(false);
+      expect(holdsBytes(dir, content)).toBe(false);
+      expect(holdsBytes(join(dir, 'missing'), content)).toBe(false);
+      // a large file after a small one: the buffer grows
+      const large = Buffer.alloc(300 * 1024, 'a');
+      writeFileSync(path, large);
+      expect(holdsBytes(path, large)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,13 +3,24 @@
  * a command killed between the steps of writing one leaves nothing the next run reads, and its
  * leftovers go; the packs stay within their bounds, least recently used first.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileStages, type Compiled, type StageSource } from '../../lib/compile.js';
 import { diskRenderCache, RENDER_CACHE_DIR, type CacheBounds } from '../../lib/cli/render-cache.js';
-import { readPackIndex } from '../../lib/cli/render-pack.js';
+import { PackWriter, readEntries, readPackIndex } from '../../lib/cli/render-pack.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { repoStage, snapshotDir, tempProject } from '../helpers/cli.js';
 import { run } from '../helpers/crash.js';
@@ -106,6 +117,29 @@ describe('render cache packs', () => {
     const again = withCache(root, sources);
     expect(again.out).toBe(plain);
     expect([again.hits, again.misses]).toEqual([1, 1]);
+  });
+
+  it('entries read together: each checked on its own, in any order, near or far apart', () => {
+    const path = join(newRoot(), 'entries.pack');
+    const writer = new PackWriter(path);
+    writer.add('a', Buffer.from('first'));
+    writer.add('b', Buffer.from('second'));
+    // far beyond the gap read in one go
+    writer.add('pad', Buffer.alloc(200 * 1024));
+    writer.add('c', Buffer.from('third'));
+    writer.add('d', Buffer.from('fourth'));
+    writer.seal();
+    const index = new Map(readPackIndex(path)!.map(([name, offset, length, digest]) => [name, { offset, length, digest }]));
+    // 'c' damaged in place: the others still read
+    const text = readFileSync(path, 'latin1');
+    writeFileSync(path, text.replace('third', 'THIRD'), 'latin1');
+    const fd = openSync(path, 'r');
+    try {
+      const wanted = ['d', 'a', 'c', 'b'].map((n) => index.get(n)!);
+      expect(readEntries(fd, wanted).map((b) => b?.toString())).toEqual(['fourth', 'first', undefined, 'second']);
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it.each([
