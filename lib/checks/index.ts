@@ -319,7 +319,13 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
         }
         continue;
       }
-      const { result, traces } = index.traced(() => checks.flatMap((c) => c.run(o, index, context)));
+      const check = () => checks.flatMap((c) => c.run(o, index, context));
+      // the Secrets the Namespaces require belong to no app: nothing of theirs is kept
+      if (i >= objects.length) {
+        findings.push(...check());
+        continue;
+      }
+      const { result, traces } = index.traced(check);
       // kept only for the first definition of an object: reused only while it is the first (`isFirst`)
       if (traces && index.isFirst(o)) traced.push([o, traces, result.map((_, i) => findings.length + i)]);
       findings.push(...result);
