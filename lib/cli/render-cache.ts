@@ -9,11 +9,12 @@
  * Packed: the entries a run makes go into a few pack files (one per thread that renders, and one
  * per stage a worker thread compiles), not one file per app: a cold run of a 1,000-app x 4-stage
  * fleet created 4,000 files, which cost seconds of system time. A pack (lib/cli/render-pack.ts) is
- * the entries one after another (each a line of JSON, then the app's YAML stream: `encodeEntry`),
- * then its index (name, offset, length and SHA-256 of each entry), then a trailer of fixed length
- * giving the index's offset, length and SHA-256. Packs are named
- * `<salt>-<unique>.pack`, the salt being the compiler's digests, so that only the packs of this
- * compiler are read.
+ * the entries one after another (each a line of JSON with the summary and the kept check results,
+ * a line with the objects, then the app's YAML stream: `encodeEntry`), then its index (name,
+ * offset, length and SHA-256 of each entry), then a trailer of fixed length giving the index's
+ * offset, length and SHA-256. Packs are named `<salt>-<unique>.pack`, the salt being the
+ * compiler's digests, so that only the packs of this compiler are read. The entries of a stage are
+ * read ahead at once (`prefetch`), in as few reads as their places in the packs allow.
  *
  * Safety: an entry is read only when the SHA-256 of its bytes is the one its pack's index gives,
  * and an index only when its trailer is whole and its SHA-256 matches (a truncated or edited pack
