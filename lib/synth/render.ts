@@ -21,7 +21,7 @@ import type { Engine, SecretStore } from '../config/delivery.js';
 import { toYaml } from './serialize.js';
 import { digest } from './inventory.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
-import { podTemplateOf } from '../model/pod-specs.js';
+import { CONTAINER_LISTS, podTemplateOf } from '../model/pod-specs.js';
 import { imageSubstitutions, type Substitution } from '../transforms/images.js';
 
 /** Name of the chart that holds the stage's Namespace. */
@@ -99,11 +99,14 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
   return { heads, workloads, images: imageSubstitutions(objects), plain };
 }
 
-/** Whether a Service port has a nodePort, or a container port a hostPort (looked for anywhere in the object). */
-function hasNodeOrHostPort(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasNodeOrHostPort);
-  if (!value || typeof value !== 'object') return false;
-  return Object.entries(value).some(([k, v]) => k === 'nodePort' || k === 'hostPort' || hasNodeOrHostPort(v));
+/** Whether `o` is a Service with a port that has a nodePort, or has a pod template with a container port that has a hostPort. */
+function hasNodeOrHostPort(o: KubeObject): boolean {
+  const hasKey = (list: unknown, key: string) => Array.isArray(list) && list.some((p: unknown) => p && typeof p === 'object' && key in p);
+  if (o.kind === 'Service') return hasKey((o.spec as { ports?: unknown } | undefined)?.ports, 'nodePort');
+  const spec = podTemplateOf(o)?.spec;
+  return CONTAINER_LISTS.some(
+    (list) => Array.isArray(spec?.[list]) && (spec[list] as { ports?: unknown }[]).some((c) => hasKey(c?.ports, 'hostPort')),
+  );
 }
 
 const standIns = new WeakMap<AppSummary, KubeObject[]>();
