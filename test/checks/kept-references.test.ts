@@ -48,6 +48,17 @@ function appObjects(next: () => number): KubeObject[] {
       metadata: meta('svc'),
       spec: { selector: labels(), ports: [{ name: 'web', port: pick([80, 81]), targetPort: pick(['http', 8080, 'other']) }] },
     }),
+    // a node port two apps may both take: the app is not plain, its objects are read
+    () => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta('np-svc'),
+      spec: {
+        type: 'NodePort',
+        selector: labels(),
+        ports: [{ name: 'web', port: 80, targetPort: 'http', nodePort: pick([30080, 30081]) }],
+      },
+    }),
     () => {
       const podLabels = labels();
       return {
@@ -65,7 +76,7 @@ function appObjects(next: () => number): KubeObject[] {
                 {
                   name: 'web',
                   image: 'nginx:1.25',
-                  ports: [{ name: 'http', containerPort: 8080 }],
+                  ports: [{ name: 'http', containerPort: 8080, ...(next() < 0.1 ? { hostPort: 8080 } : {}) }],
                   env: [{ name: 'X', valueFrom: { secretKeyRef: { name: `${name()}-secret`, key: pick(['key', 'other']) } } }],
                   envFrom: [{ configMapRef: { name: `${name()}-cm` } }],
                 },
