@@ -331,17 +331,15 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
       findings.push(...result);
     }
   };
-  // in the list's order; per-object checks go through the objects one check at a time
-  let tracedRan = false;
+  // in the list's order; per-object checks go through the objects one check at a time, the traced
+  // checks all at the place of the first
+  const firstTraced = CHECKS.find((c) => c.scope === 'traced');
   for (const check of CHECKS) {
     if (check.scope === 'objects') findings.push(...check.run(objects, context));
     else if (check.scope === 'object') {
       const index = OBJECT_CHECKS.indexOf(check);
       for (const o of unchecked) runObjectCheck(index, o);
-    } else if (check.scope === 'traced' && !tracedRan) {
-      tracedRan = true;
-      runTracedChecks();
-    }
+    } else if (check === firstTraced) runTracedChecks();
   }
   const reported = maskSecrets(findings, masked);
   for (const [o, traces, places] of traced) {
