@@ -22,3 +22,21 @@ function unitRank(unit: number): number {
   if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
   return unit >= 0xe000 ? unit - 0x800 : unit;
 }
+
+/** Strings whose UTF-16 order is their code-point order among each other: no unit from U+D800 up. */
+const BELOW_SURROGATES = /^[\u0000-\ud7ff]*$/;
+
+/**
+ * `items` sorted in place by the code points of their keys (each key made once): by the engine's
+ * own string order when every key is below U+D800, where it is the code-point order, and by
+ * `compareCodePoints` otherwise.
+ */
+export function sortByCodePoints<T>(items: T[], key: (item: T) => string): T[] {
+  const keyed = items.map((item) => ({ item, key: key(item) }));
+  const native = keyed.every((k) => BELOW_SURROGATES.test(k.key));
+  keyed.sort(native ? (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : (a, b) => compareCodePoints(a.key, b.key));
+  keyed.forEach((k, i) => {
+    items[i] = k.item;
+  });
+  return items;
+}

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { STAGE_LABEL, MANAGED_BY } from '../transforms/labels.js';
 import { PRUNE_ALLOWLIST } from '../model/kinds.js';
-import { compareCodePoints } from '../model/order.js';
+import { sortByCodePoints } from '../model/order.js';
 import type { KubeObject } from '../model/object.js';
 
 export const INVENTORY_FILE = 'inventory.txt';
@@ -88,8 +88,10 @@ export function inventoryEntry({ apiVersion, kind, metadata }: KubeObject, diges
 /** `objects: N`, then one `<digest> <key>` line per object, in key order: the part `parseInventory` reads. */
 export function objectLines(entries: readonly InventoryEntry[]): string[] {
   // each key made once, not at every comparison (a stage may have tens of thousands of objects)
-  const keyed = entries.map((o) => ({ key: entryKey(o), digest: o.digest }));
-  keyed.sort((a, b) => compareCodePoints(a.key, b.key));
+  const keyed = sortByCodePoints(
+    entries.map((o) => ({ key: entryKey(o), digest: o.digest })),
+    (o) => o.key,
+  );
   return [`objects: ${keyed.length}`, ...keyed.map((o) => `${o.digest} ${o.key}`)];
 }
 

@@ -237,19 +237,35 @@ const CACHE_KEY_FORMAT = 1;
  * NaN and the order of keys are kept, so two values with the same text are the same.
  */
 function exactText(value: unknown): string {
-  if (value === undefined) return 'u';
-  if (value === null) return 'n';
-  if (typeof value === 'number') return Object.is(value, -0) ? 'num:-0' : `num:${value}`;
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (Array.isArray(value)) return `[${value.map(exactText).join(',')}]`;
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${JSON.stringify(k)}:${exactText(v)}`)
-      .join(',')}}`;
-  }
-  // anything else (a class instance, a function, a bigint) cannot be keyed reliably
-  throw new Error(`cannot key a ${typeof value}`);
+  let text = '';
+  const write = (v: unknown): void => {
+    if (v === undefined) text += 'u';
+    else if (v === null) text += 'n';
+    else if (typeof v === 'number') text += Object.is(v, -0) ? 'num:-0' : `num:${v}`;
+    else if (typeof v === 'string') text += JSON.stringify(v);
+    else if (typeof v === 'boolean') text += v ? 't' : 'f';
+    else if (Array.isArray(v)) {
+      text += '[';
+      v.forEach((item, i) => {
+        if (i) text += ',';
+        write(item);
+      });
+      text += ']';
+    } else if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      text += '{';
+      let first = true;
+      for (const [k, item] of Object.entries(v)) {
+        text += `${first ? '' : ','}${JSON.stringify(k)}:`;
+        first = false;
+        write(item);
+      }
+      text += '}';
+    }
+    // anything else (a class instance, a function, a bigint) cannot be keyed reliably
+    else throw new Error(`cannot key a ${typeof v}`);
+  };
+  write(value);
+  return text;
 }
 
 /**
