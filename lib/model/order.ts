@@ -23,8 +23,8 @@ function unitRank(unit: number): number {
   return unit >= 0xe000 ? unit - 0x800 : unit;
 }
 
-/** Strings whose UTF-16 order is their code-point order among each other: no unit from U+D800 up. */
-const BELOW_SURROGATES = /^[\u0000-\ud7ff]*$/;
+/** A UTF-16 unit from U+D800 up: strings without one are in code-point order when in UTF-16 order. */
+const FROM_SURROGATES = /[\ud800-\uffff]/;
 
 /**
  * `items` sorted in place by the code points of their keys (each key made once): by the engine's
@@ -33,7 +33,7 @@ const BELOW_SURROGATES = /^[\u0000-\ud7ff]*$/;
  */
 export function sortByCodePoints<T>(items: T[], key: (item: T) => string): T[] {
   const keyed = items.map((item) => ({ item, key: key(item) }));
-  const native = keyed.every((k) => BELOW_SURROGATES.test(k.key));
+  const native = !keyed.some((k) => FROM_SURROGATES.test(k.key));
   keyed.sort(native ? (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : (a, b) => compareCodePoints(a.key, b.key));
   keyed.forEach((k, i) => {
     items[i] = k.item;
