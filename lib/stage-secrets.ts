@@ -42,18 +42,36 @@ function describeHolder(o: KubeObject): string {
 /** Codes of the checks' findings about secret values outside Secrets. */
 const SECRET_CODES = new Set(['secrets/value', 'secrets/key-name']);
 
+/**
+ * Calls `visit` with every string of the stage file's data and its key path (the exceptions' own
+ * section aside). The path is one array, changed as the walk goes: a visitor that keeps it copies it.
+ */
+function eachStageString(data: unknown, visit: (value: string, path: readonly (string | number)[]) => void): void {
+  const path: (string | number)[] = [];
+  const walk = (node: unknown) => {
+    if (typeof node === 'string') visit(node, path);
+    else if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        path.push(i);
+        walk(node[i]);
+        path.pop();
+      }
+    } else if (node && typeof node === 'object') {
+      for (const k in node) {
+        if (!Object.hasOwn(node, k) || (path.length === 0 && k === 'secrets')) continue;
+        path.push(k);
+        walk((node as Record<string, unknown>)[k]);
+        path.pop();
+      }
+    }
+  };
+  walk(data);
+}
+
 /** Every string of the stage file's data with its key path (the exceptions' own section aside). */
 function stageStrings(data: unknown): { path: KeyPath; value: string }[] {
   const out: { path: KeyPath; value: string }[] = [];
-  const walk = (node: unknown, path: (string | number)[]) => {
-    if (typeof node === 'string') out.push({ path, value: node });
-    else if (Array.isArray(node)) {
-      for (const [i, v] of node.entries()) walk(v, [...path, i]);
-    } else if (node && typeof node === 'object') {
-      for (const [k, v] of Object.entries(node)) if (!(path.length === 0 && k === 'secrets')) walk(v, [...path, k]);
-    }
-  };
-  walk(data, []);
+  eachStageString(data, (value, path) => out.push({ path: [...path], value }));
   return out;
 }
 
@@ -83,15 +101,17 @@ export function screenStageSecrets(
   data: unknown,
   findings: readonly Finding[],
 ): ScreenedStage {
-  const strings = stageStrings(data);
-  /** The dotted paths of the stage's values, made once `secrets.allow` names one (most stages name none). */
+  /** Every string with its path, made once a secret finding or `secrets.allow` needs them (most stages have neither). */
+  let all: { path: KeyPath; value: string }[] | undefined;
+  const strings = () => (all ??= stageStrings(data));
+  /** The dotted paths of the stage's values, made once `secrets.allow` names one. */
   let paths: Set<string> | undefined;
-  const isValuePath = (path: string) => (paths ??= new Set(strings.map((s) => dotted(s.path)))).has(path);
+  const isValuePath = (path: string) => (paths ??= new Set(strings().map((s) => dotted(s.path)))).has(path);
   const hits = new Map<string, Hit>();
-  for (const s of strings) {
-    const found = detectSecret(s.value);
-    if (found) hits.set(dotted(s.path), { path: s.path, value: s.value, rule: found.rule, into: new Set() });
-  }
+  eachStageString(data, (value, path) => {
+    const found = detectSecret(value);
+    if (found) hits.set(dotted(path), { path: [...path], value, rule: found.rule, into: new Set() });
+  });
 
   const rest: Finding[] = [];
   for (const f of findings) {
@@ -103,8 +123,8 @@ export function screenStageSecrets(
     const secret = secretStrings(f.object).find((s) => dotted(s.path) === at);
     const origin =
       secret &&
-      (strings.find((t) => hits.has(dotted(t.path)) && cameFrom(t.value, secret, true)) ??
-        strings.find((t) => cameFrom(t.value, secret, false)));
+      (strings().find((t) => hits.has(dotted(t.path)) && cameFrom(t.value, secret, true)) ??
+        strings().find((t) => cameFrom(t.value, secret, false)));
     if (!secret || !origin) {
       rest.push(f);
       continue;

@@ -256,16 +256,18 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
       }
       remembered.set(o, found);
       // every check's results at once, the object back in its place among the keys: the same findings as the checks made
-      for (const [, result] of found) {
+      for (let j = 0; j < found.length; j++) {
+        const result = found[j][1];
         for (const f of result.findings) {
           const finding = { ...f, object: o };
           masked.add(finding);
           findings.push(finding);
         }
-        addExceptions(
-          o,
-          (result.exceptions ?? []).map((e) => ({ ...e, object: o })),
-        );
+        if (result.exceptions?.length)
+          addExceptions(
+            o,
+            result.exceptions.map((e) => ({ ...e, object: o })),
+          );
       }
     }
   }
@@ -309,7 +311,8 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
       held.clear();
       reused = subjects.map(reusable);
     }
-    for (const [i, o] of subjects.entries()) {
+    for (let i = 0; i < subjects.length; i++) {
+      const o = subjects[i];
       const kept = reused[i];
       if (kept) {
         for (const f of kept.findings) {
@@ -469,7 +472,7 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
     const objects = standIns ?? c.objects;
     if (kept || c.serialized) {
       const labels = standIns && new Map(c.summary!.workloads);
-      for (const [i, o] of objects.entries()) known.set(o, new Known(c, i, objects.length, kept, labels, identities));
+      for (let i = 0; i < objects.length; i++) known.set(objects[i], new Known(c, i, objects.length, kept, labels, identities));
     }
     return objects;
   });

@@ -128,8 +128,9 @@ export class ObjectIndex {
         const ws = this.workloads.get(ns);
         if (ws) ws.push(w);
         else this.workloads.set(ns, [w]);
-        for (const [k, v] of Object.entries(labels)) {
-          const key = `${ns}\0${k}=${v}`;
+        for (const k in labels) {
+          if (!Object.hasOwn(labels, k)) continue;
+          const key = `${ns}\0${k}=${labels[k]}`;
           const list = this.byLabel.get(key);
           if (list) list.push(w);
           else this.byLabel.set(key, [w]);
@@ -275,7 +276,7 @@ export class ObjectIndex {
   /** Whether each lookup of `traces` finds in this index what it found when traced (always false without identities). */
   holds(traces: readonly Trace[]): boolean {
     if (!this.identity) return false;
-    for (const [query, found] of traces) if (this.answer(query) !== found) return false;
+    for (let i = 0; i < traces.length; i++) if (this.answer(traces[i][0]) !== traces[i][1]) return false;
     return true;
   }
 

@@ -50,7 +50,11 @@ const NAMED_IN_SUMMARY = 3;
 /** One warning problem per check and stage, counting the objects: `lab: warning: policy/probes on 3 objects (...)`. */
 export function warningSummary(stage: string, warnings: readonly Finding[]): Problem[] {
   const byCode = new Map<string, Finding[]>();
-  for (const w of warnings) byCode.set(w.code, [...(byCode.get(w.code) ?? []), w]);
+  for (const w of warnings) {
+    const found = byCode.get(w.code);
+    if (found) found.push(w);
+    else byCode.set(w.code, [w]);
+  }
   return [...byCode.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([code, found]) => {
