@@ -32,7 +32,7 @@
  */
 import { closeSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { withObjects, type CachedApp, type RenderCache } from '../synth/render.js';
+import { jsonExact, withObjects, type CachedApp, type RenderCache } from '../synth/render.js';
 import type { KubeObject } from '../model/object.js';
 import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
@@ -48,17 +48,6 @@ const MAX_PACKS = 32;
 const STAGING_PREFIX = '.staging-';
 /** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
 const ENTRY_FORMAT = 5;
-
-/** Whether `value` comes back from JSON.parse(JSON.stringify(value)) exactly. */
-function jsonExact(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (Array.isArray(value)) return value.every(jsonExact);
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.entries(value).every(([k, v]) => k !== '__proto__' && jsonExact(v));
-  }
-  return false;
-}
 
 /**
  * An entry's bytes: the documents' digests, the kept check results and the summary as one line of

@@ -233,10 +233,34 @@ export interface RenderCache {
 const CACHE_KEY_FORMAT = 1;
 
 /**
+ * Whether `value` comes back from JSON.parse(JSON.stringify(value)) exactly: plain objects and
+ * arrays (without holes) of strings, booleans, null and finite numbers but -0, no `__proto__` key.
+ */
+export function jsonExact(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !jsonExact(value[i])) return false;
+    return true;
+  }
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const k in value) {
+    if (Object.hasOwn(value, k) && (k === '__proto__' || !jsonExact((value as Record<string, unknown>)[k]))) return false;
+  }
+  return true;
+}
+
+/**
  * A text for `value` in which every difference shows: unlike JSON.stringify, undefined, -0,
- * NaN and the order of keys are kept, so two values with the same text are the same.
+ * NaN and the order of keys are kept, so two values with the same text are the same. A value JSON
+ * keeps exactly (the usual one) is its JSON text, marked as such; any other is spelled out.
  */
 function exactText(value: unknown): string {
+  return jsonExact(value) ? `j${JSON.stringify(value)}` : `x${spelledOut(value)}`;
+}
+
+/** `exactText` of any value JSON does not keep exactly. */
+function spelledOut(value: unknown): string {
   let text = '';
   const write = (v: unknown): void => {
     if (v === undefined) text += 'u';

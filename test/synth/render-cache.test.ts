@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileStages, type Compiled, type ProjectSource, type StageSource } from '../../lib/compile.js';
+import { compileStages, loadStage, type Compiled, type ProjectSource, type StageSource } from '../../lib/compile.js';
+import { STACKS } from '../../apps/index.js';
+import { appCacheKeys, renderStage } from '../../lib/synth/render.js';
 import { diskRenderCache, RENDER_CACHE_DIR } from '../../lib/cli/render-cache.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { openProject, readSource } from '../../lib/cli/project.js';
@@ -114,5 +116,48 @@ describe('the render cache', () => {
     cache.flush();
     expect(existsSync(join(dir, `.staging-${dead}-abc`))).toBe(false);
     expect(existsSync(join(dir, `.staging-${process.pid}-def`))).toBe(true);
+  });
+});
+
+describe('app cache keys', () => {
+  const stage = renderStage(
+    loadStage({ stage: 'dev', file: 'environments/dev.yaml', text: fleetStageFile('dev', 1) }),
+    STACKS,
+    '0.0.0',
+  ).stage;
+  const keyOf = appCacheKeys({ compilerVersion: '0.0.0', stage, options: {} });
+  const key = (settings: unknown) => keyOf({ name: 'app', stack: 'demoapp', settings });
+
+  it('are the same for the same settings, and differ for every difference JSON would hide', () => {
+    expect(key({ a: 1, b: ['x'] })).toBe(key({ a: 1, b: ['x'] }));
+    const variants: unknown[] = [
+      { a: 1 },
+      { a: 1, b: undefined },
+      { b: undefined, a: 1 },
+      { a: -0 },
+      { a: 0 },
+      { a: Number.NaN },
+      { a: null },
+      { a: Number.POSITIVE_INFINITY },
+      { a: [1, null] },
+      { a: [1, undefined] },
+      // biome-ignore lint/suspicious/noSparseArray: a hole, which JSON turns into null
+      { a: [1, , 2] },
+      { a: [1, null, 2] },
+      { a: '1' },
+      { a: true },
+      { a: 'true' },
+      { a: { b: 1 } },
+      { a: { b: 1, c: 2 } },
+      { a: { c: 2, b: 1 } },
+    ];
+    const keys = variants.map(key);
+    expect(keys.every((k) => typeof k === 'string')).toBe(true);
+    expect(new Set(keys).size).toBe(variants.length);
+  });
+
+  it('are undefined for a value that cannot be keyed', () => {
+    expect(key({ a: new Date(0) })).toBeUndefined();
+    expect(key({ a: 1n })).toBeUndefined();
   });
 });
