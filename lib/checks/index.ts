@@ -13,7 +13,7 @@ import { fieldPath, finder, type Finding, type UsedException } from './finding.j
 import { hostPortProblems } from './host-ports.js';
 import { staticPodProblems } from './static-pods.js';
 import { checkNodePorts, checkObjectLimits } from './api-limits.js';
-import { ObjectIndex, type StandIn } from './object-index.js';
+import { ObjectIndex, keyOf, type StandIn } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { objectReferences } from './references.js';
 import { SERVICE_MONITOR, objectSelections } from './references-selectors.js';
@@ -296,9 +296,17 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
     let index = new ObjectIndex(subjects, { identity, standIn });
     /** Per kept list of lookups (an app's), whether they all find the same now. */
     const held = new Map<readonly Trace[], boolean>();
+    const keptOf = (o: KubeObject) => (tracedContextText === undefined ? undefined : memo!.references!(o, tracedContextText));
+    /**
+     * An app's results are reused only while each of its objects is the first of its kind, namespace
+     * and name: then its lookups of its own objects, which are not kept, find them (`keptReferences`).
+     */
+    const appsNotFirst = (index: ObjectIndex) =>
+      new Set(subjects.flatMap((o) => (index.isFirst(o) ? [] : [keptOf(o)?.traces])).filter((t) => t !== undefined));
+    let notFirst = appsNotFirst(index);
     const reusable = (o: KubeObject) => {
-      const kept = tracedContextText === undefined ? undefined : memo!.references!(o, tracedContextText);
-      if (!kept || !index.isFirst(o)) return undefined;
+      const kept = keptOf(o);
+      if (!kept || notFirst.has(kept.traces)) return undefined;
       let holds = held.get(kept.traces);
       if (holds === undefined) held.set(kept.traces, (holds = index.holds(kept.traces)));
       return holds ? kept : undefined;
@@ -309,6 +317,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
       subjects = subjects.map((o, i) => (!reused[i] && standIn?.(o) ? real(o) : o));
       index = new ObjectIndex(subjects, { identity, standIn });
       held.clear();
+      notFirst = appsNotFirst(index);
       reused = subjects.map(reusable);
     }
     for (let i = 0; i < subjects.length; i++) {
@@ -368,13 +377,20 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
 
 /**
  * What the traced checks found on each object of an app, with every lookup made for any of them
- * once; undefined unless each object was traced, for the same options.
+ * once; undefined unless each object was traced, for the same options. A lookup by name that found
+ * one of the app's own objects is left out: its results are reused only while each of its objects
+ * is the first of its kind, namespace and name (`runTracedChecks`), and then such a lookup finds it.
  */
-function keptReferences(traced: readonly ({ context: string; kept: TracedResult } | undefined)[]): KeptReferences | undefined {
+function keptReferences(
+  objects: readonly KubeObject[],
+  traced: readonly ({ context: string; kept: TracedResult } | undefined)[],
+  identity: (o: KubeObject) => string,
+): KeptReferences | undefined {
   const context = traced[0]?.context;
   if (context === undefined || traced.some((t) => t?.context !== context)) return undefined;
+  const own = new Map(objects.map((o) => [keyOf(o), identity(o)]));
   const traces = new Map<string, string>();
-  for (const t of traced) for (const [query, found] of t!.kept.traces) traces.set(query, found);
+  for (const t of traced) for (const [query, found] of t!.kept.traces) if (own.get(query) !== found) traces.set(query, found);
   return { context, traces: [...traces], findings: traced.map((t) => t!.kept.findings) };
 }
 
@@ -508,7 +524,11 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
         checks: OBJECT_CHECKS.length,
         results: seen[i].map((o) => known.get(o)?.results ?? made.get(o) ?? null),
       };
-      const references = keptReferences(seen[i].map((o) => madeReferences.get(o)));
+      const references = keptReferences(
+        seen[i],
+        seen[i].map((o) => madeReferences.get(o)),
+        memo.identity!,
+      );
       return [c.name, references ? { ...checks, references } : checks] as const;
     }),
   );

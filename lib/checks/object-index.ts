@@ -98,7 +98,7 @@ export class ObjectIndex {
       // an object without a name (or with generateName) is still an object: not addressable by
       // name, but its pods are selected by Services and its references are checked like any other
       if (typeof name === 'string') {
-        const key = `${GET}${o.kind}/${ns}/${name}`;
+        const key = keyOf(o);
         const first = this.byKey.get(key);
         if (first && groupOf(first.apiVersion) === groupOf(o.apiVersion)) {
           // two versions of one group's kind are the same API object, stored once
@@ -345,6 +345,11 @@ export class ObjectIndex {
 
 /** How a traced `get` starts (the other queries are JSON arrays, starting with `[`). */
 const GET = 'get:';
+
+/** The key an index finds a named object by, which is also the query of a traced `get` of it. */
+export function keyOf(o: KubeObject): string {
+  return `${GET}${o.kind}/${namespaceOf(o)}/${String(o.metadata?.name)}`;
+}
 
 /** `text`, or its SHA-256 when it is long (what a lookup found is kept with every object that made it). */
 const short = (text: string) => (text.length > 64 ? `sha256:${createHash('sha256').update(text).digest('hex')}` : text);
