@@ -259,37 +259,21 @@ function exactText(value: unknown): string {
   return jsonExact(value) ? `j${JSON.stringify(value)}` : `x${spelledOut(value)}`;
 }
 
-/** `exactText` of any value JSON does not keep exactly. */
+/** `exactText` of any value JSON does not keep exactly (rare: the stage file gave -0 or NaN, a stack undefined). */
 function spelledOut(value: unknown): string {
-  let text = '';
-  const write = (v: unknown): void => {
-    if (v === undefined) text += 'u';
-    else if (v === null) text += 'n';
-    else if (typeof v === 'number') text += Object.is(v, -0) ? 'num:-0' : `num:${v}`;
-    else if (typeof v === 'string') text += JSON.stringify(v);
-    else if (typeof v === 'boolean') text += v ? 't' : 'f';
-    else if (Array.isArray(v)) {
-      text += '[';
-      v.forEach((item, i) => {
-        if (i) text += ',';
-        write(item);
-      });
-      text += ']';
-    } else if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-      text += '{';
-      let first = true;
-      for (const [k, item] of Object.entries(v)) {
-        text += `${first ? '' : ','}${JSON.stringify(k)}:`;
-        first = false;
-        write(item);
-      }
-      text += '}';
-    }
-    // anything else (a class instance, a function, a bigint) cannot be keyed reliably
-    else throw new Error(`cannot key a ${typeof v}`);
-  };
-  write(value);
-  return text;
+  if (value === undefined) return 'u';
+  if (value === null) return 'n';
+  if (typeof value === 'number') return Object.is(value, -0) ? 'num:-0' : `num:${value}`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (Array.isArray(value)) return `[${value.map(spelledOut).join(',')}]`;
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${spelledOut(v)}`)
+      .join(',')}}`;
+  }
+  // anything else (a class instance, a function, a bigint) cannot be keyed reliably
+  throw new Error(`cannot key a ${typeof value}`);
 }
 
 /**

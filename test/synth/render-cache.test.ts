@@ -144,6 +144,7 @@ describe('app cache keys', () => {
       // biome-ignore lint/suspicious/noSparseArray: a hole, which JSON turns into null
       { a: [1, , 2] },
       { a: [1, null, 2] },
+      { a: [1, undefined, 2] },
       { a: '1' },
       { a: true },
       { a: 'true' },
