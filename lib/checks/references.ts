@@ -212,6 +212,14 @@ export interface ReferenceOptions {
   readonly existingNamespaces?: readonly string[];
 }
 
+/** The references each kind makes besides those of its pod template (a Map: a kind is any string of the input). */
+const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]) => void>([
+  ['Service', checkService],
+  ['Ingress', checkIngress],
+  ['HorizontalPodAutoscaler', checkAutoscaler],
+  ['PersistentVolumeClaim', checkClaim],
+]);
+
 /** Reference findings over every object of the index. */
 export function checkReferences(index: ObjectIndex, options: ReferenceOptions = {}): Finding[] {
   return index.objects.flatMap((o) => objectReferences(o, index, options));
@@ -239,22 +247,7 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
       ),
     );
   }
-  switch (o.kind) {
-    case 'Service':
-      checkService(o, ns, index, out);
-      break;
-    case 'Ingress':
-      checkIngress(o, ns, index, out);
-      break;
-    case 'HorizontalPodAutoscaler':
-      checkAutoscaler(o, ns, index, out);
-      break;
-    case 'PersistentVolumeClaim':
-      checkClaim(o, ns, index, out);
-      break;
-    default:
-      break;
-  }
+  BY_KIND.get(o.kind)?.(o, ns, index, out);
   const w = index.workload(o);
   if (w) out.push(...checkPodReferences(w, ns, index));
   return out;

@@ -180,20 +180,20 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
     },
     get(key) {
       const name = nameOf(key);
+      const hit = (pack: string, bytes: Buffer) => {
+        stats.hits++;
+        used.add(pack);
+        return decodeEntry(bytes, () => stats.read++);
+      };
       const ahead = prefetched.get(name);
       if (ahead) {
         prefetched.delete(name);
-        stats.hits++;
-        used.add(ahead.pack);
-        return decodeEntry(ahead.bytes, () => stats.read++);
+        return hit(ahead.pack, ahead.bytes);
       }
       for (const { pack, offset, length, digest } of (found ?? load()).get(name) ?? []) {
         const fd = readerOf(pack);
         const bytes = fd < 0 ? undefined : readEntry(fd, offset, length, digest);
-        if (!bytes) continue;
-        stats.hits++;
-        used.add(pack);
-        return decodeEntry(bytes, () => stats.read++);
+        if (bytes) return hit(pack, bytes);
       }
       stats.misses++;
       return undefined;

@@ -83,8 +83,7 @@ export function readPackIndex(path: string): IndexEntry[] | undefined {
 
 /** The bytes of one entry of the pack open as `fd`, when they are still those its index describes. */
 export function readEntry(fd: number, offset: number, length: number, digest: string): Buffer | undefined {
-  const bytes = readAt(fd, offset, length);
-  return bytes.length === length && sha256(bytes) === digest ? bytes : undefined;
+  return readEntries(fd, [{ offset, length, digest }])[0];
 }
 
 /** Entries within this many bytes of each other are read in one go (`readEntries`). */
