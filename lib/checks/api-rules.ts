@@ -67,7 +67,9 @@ type Emit = ReturnType<typeof finder>;
 
 function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[], what = 'label'): void {
   if (!labels || typeof labels !== 'object') return;
-  for (const [k, v] of Object.entries(labels)) {
+  for (const k in labels) {
+    if (!Object.hasOwn(labels, k)) continue;
+    const v = (labels as Record<string, unknown>)[k];
     const bad = keyProblem(k);
     if (bad) out.push(emit('api/label-key', [...at, k], `${what} key '${k}' is not valid: ${bad}`));
     if (what === 'label' && (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > 63)) {
@@ -86,26 +88,37 @@ function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[],
 /**
  * Label and annotation syntax wherever the Kubernetes schema puts an ObjectMeta (the object's
  * own metadata, pod templates, claim and job templates) or a LabelSelector (`matchLabels`):
- * walked by the kind's schema (label-fields.ts), never by key names.
+ * walked by the kind's schema (label-fields.ts), never by key names. `at` is one path, changed in
+ * place on the way down (copied only into a finding).
  */
-function checkAllLabels(emit: Emit, node: unknown, plan: LabelPlan, at: FieldPath, out: Finding[]): void {
+function checkAllLabels(emit: Emit, node: unknown, plan: LabelPlan, at: (string | number)[], out: Finding[]): void {
   if (!node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    if (plan.items) {
-      node.forEach((item, i) => {
-        checkAllLabels(emit, item, plan.items as LabelPlan, [...at, i], out);
-      });
+    for (let i = 0; plan.items && i < node.length; i++) {
+      at.push(i);
+      checkAllLabels(emit, node[i], plan.items, at, out);
+      at.pop();
     }
     return;
   }
   const n = node as Record<string, unknown>;
+  const labels = (key: string, what?: string) => {
+    at.push(key);
+    checkLabels(emit, n[key], at, out, what);
+    at.pop();
+  };
   if (plan.meta) {
-    checkLabels(emit, n.labels, [...at, 'labels'], out);
-    checkLabels(emit, n.annotations, [...at, 'annotations'], out, 'annotation');
+    labels('labels');
+    labels('annotations', 'annotation');
   }
-  if (plan.selector) checkLabels(emit, n.matchLabels, [...at, 'matchLabels'], out);
-  if (plan.values) for (const [k, v] of Object.entries(n)) checkAllLabels(emit, v, plan.values, [...at, k], out);
-  if (plan.props) for (const [k, sub] of plan.props) if (n[k] !== undefined) checkAllLabels(emit, n[k], sub, [...at, k], out);
+  if (plan.selector) labels('matchLabels');
+  const below = (k: string, sub: LabelPlan) => {
+    at.push(k);
+    checkAllLabels(emit, n[k], sub, at, out);
+    at.pop();
+  };
+  if (plan.values) for (const k in n) if (Object.hasOwn(n, k)) below(k, plan.values);
+  if (plan.props) for (const [k, sub] of plan.props) if (n[k] !== undefined) below(k, sub);
 }
 
 /** Reports items of `list` whose key (several fields joined) repeats an earlier item's. */

@@ -481,10 +481,13 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
   const known = new Map<KubeObject, Known>();
   /** Identities of objects no chart gives one for (the digest of their JSON), and of objects read for their stand-ins. */
   const identities = new Map<KubeObject, string>();
+  /** Whether any chart is seen through stand-ins: when none is, no object needs asking what it stands for. */
+  let anyStandIn = false;
   /** Per chart, the objects the checks see: stand-ins for those of a cached app whose every result is kept (`settled`). */
   const seen = r.charts.map((c) => {
     const kept = c.checks?.context === context && c.checks.checks === OBJECT_CHECKS.length ? c.checks : undefined;
     const standIns = settled(c, kept) ? standInsOf(c.summary!) : undefined;
+    if (standIns) anyStandIn = true;
     const objects = standIns ?? c.objects;
     if (kept || c.serialized) {
       const labels = standIns && new Map(c.summary!.workloads);
@@ -505,10 +508,12 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
       if (id === undefined) identities.set(o, (id = `json:${digest(JSON.stringify(o))}`));
       return id;
     },
-    standIn: (o) => {
-      const k = known.get(o);
-      return k?.standsIn ? k : undefined;
-    },
+    standIn: anyStandIn
+      ? (o) => {
+          const k = known.get(o);
+          return k?.standsIn ? k : undefined;
+        }
+      : undefined,
   };
   const results = [checkObjects(seen.flat(), options, memo)];
   const byNode = new Map<string, KubeObject[]>();
