@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { CheckResult } from '../checks/index.js';
 import { DIST_DIR, type StageOutcome } from '../compile.js';
-import type { KubeObject } from '../model/object.js';
+import { namedObject, type KubeObject } from '../model/object.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { fileText, type StageFileTree } from '../synth/output.js';
 import { stageDirectory, type StagedDirectory } from '../synth/write.js';
@@ -82,8 +82,7 @@ export function slimChecks(checks: CheckResult): CheckResult {
     if (typeof o.metadata?.name !== 'string') return o;
     let s = named.get(o);
     if (!s) {
-      const { name, namespace } = o.metadata;
-      s = { apiVersion: o.apiVersion, kind: o.kind, metadata: namespace === undefined ? { name } : { name, namespace } };
+      s = namedObject(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
       named.set(o, s);
     }
     return s;

@@ -13,6 +13,16 @@ export interface KubeObject {
 }
 
 /**
+ * An object as reports and lookups name it, and no more: apiVersion, kind, and the name and
+ * namespace it has (an absent one stays absent). The stand-ins of cached apps' objects
+ * (lib/synth/render.ts) and the objects findings keep once a stage is written (lib/cli/staging.ts).
+ */
+export function namedObject(apiVersion: string, kind: string, name?: string, namespace?: string): KubeObject {
+  const metadata = name === undefined ? {} : { name };
+  return { apiVersion, kind, metadata: namespace === undefined ? metadata : { ...metadata, namespace } };
+}
+
+/**
  * Handles of objects without `metadata.name`, set by the checks (`numberNameless`): the object's
  * 1-based position among the checked objects of its kind, so that messages can tell nameless
  * objects apart (`Pod #3 (no name)`) and the same input always gives the same handle.

@@ -10,7 +10,7 @@ import { ProblemsError, inStep, type Problem, type StepOrigin } from '../errors.
 import type { LoadedStage } from '../config/load.js';
 import type { SecretDeclaration, Stack, StageContext } from '../stack.js';
 import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets } from '../required-secrets.js';
-import type { KubeObject } from '../model/object.js';
+import { namedObject, type KubeObject } from '../model/object.js';
 import type { KeptChecks } from '../model/kept-checks.js';
 import { compareCodePoints } from '../model/order.js';
 import { applyRank } from '../model/kinds.js';
@@ -118,11 +118,9 @@ const standIns = new WeakMap<AppSummary, KubeObject[]>();
 export function standInsOf(summary: AppSummary): readonly KubeObject[] {
   let found = standIns.get(summary);
   if (!found) {
-    found = summary.heads.map(([apiVersion, kind, name, namespace]) => ({
-      apiVersion,
-      kind,
-      metadata: namespace === null ? (name === null ? {} : { name }) : name === null ? { namespace } : { name, namespace },
-    }));
+    found = summary.heads.map(([apiVersion, kind, name, namespace]) =>
+      namedObject(apiVersion, kind, name ?? undefined, namespace ?? undefined),
+    );
     standIns.set(summary, found);
   }
   return found;
