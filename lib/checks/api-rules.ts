@@ -94,9 +94,10 @@ function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[],
 function checkAllLabels(emit: Emit, node: unknown, plan: LabelPlan, at: (string | number)[], out: Finding[]): void {
   if (!node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    for (let i = 0; plan.items && i < node.length; i++) {
+    const { items } = plan;
+    for (let i = 0; items && i < node.length; i++) {
       at.push(i);
-      checkAllLabels(emit, node[i], plan.items, at, out);
+      checkAllLabels(emit, node[i], items, at, out);
       at.pop();
     }
     return;
