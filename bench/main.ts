@@ -18,7 +18,7 @@ import { checkFindingsRows } from './check-findings.js';
 import { stageLoadRows } from './stage-load.js';
 import { fleetStageFiles, writeProject } from './fleet.js';
 import { bundleFloor, floorCommand } from './floor.js';
-import { measure, npmRun, type Command } from './process.js';
+import { measure, npmRun, type Command, type Measurement } from './process.js';
 import { count, mebibytes, rowsTable, seconds, summarize, type Row } from './stats.js';
 import { measureValidation, renderProject } from './validation.js';
 
@@ -43,6 +43,14 @@ interface RepeatOptions {
   readonly before?: () => void;
 }
 
+/** A row of `samples`, announced on stderr as it is done. */
+function sampledRow(name: string, objects: number, samples: readonly Measurement[]): Row {
+  const time = summarize(samples.map((s) => s.seconds));
+  const peakRss = summarize(samples.map((s) => s.peakRss));
+  process.stderr.write(`  ${name}: ${seconds(time.median)}\n`);
+  return { name, objects, seconds: time, peakRss, objectsPerSecond: objects / time.median };
+}
+
 /**
  * Measures `command` `runs` times. Every run is a new process; the warm-up fills the file cache
  * and lib/cli/run.mjs's bundle cache, so one per command (on the committed stages) is enough.
@@ -63,10 +71,35 @@ async function repeat(
     before();
     samples.push(await measure(command));
   }
-  const time = summarize(samples.map((s) => s.seconds));
-  const peakRss = summarize(samples.map((s) => s.peakRss));
-  process.stderr.write(`  ${name}: ${seconds(time.median)}\n`);
-  return { name, objects, seconds: time, peakRss, objectsPerSecond: objects / time.median };
+  return sampledRow(name, objects, samples);
+}
+
+/** A command to measure among others, with what to do before each of its runs. */
+interface Contender {
+  readonly name: string;
+  readonly command: Command;
+  readonly before: () => void;
+}
+
+/**
+ * Measures `contenders` in rounds, one run of each per round, `runs` rounds: a moment the machine
+ * is slow (its speed varies by half within an hour) falls on all of them alike, and the i-th
+ * samples of two rows were taken side by side (`pairedRatio`). No warm-up.
+ */
+async function interleaved(contenders: readonly Contender[], objects: number, runs: number): Promise<Row[]> {
+  const samples: Measurement[][] = contenders.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [j, { command, before }] of contenders.entries()) {
+      before();
+      samples[j].push(await measure(command));
+    }
+  }
+  return contenders.map(({ name }, j) => sampledRow(name, objects, samples[j]));
+}
+
+/** The median of the ratios of `a`'s samples to `b`'s taken side by side (rows of one `interleaved`). */
+function pairedRatio(a: Row, b: Row): number {
+  return summarize(a.seconds.samples.map((s, i) => s / b.seconds.samples[i])).median;
 }
 
 type Stages = ReturnType<typeof renderProject>;
@@ -153,28 +186,27 @@ async function fleetRows(apps: number, options: Options, floorBundle: string): P
     };
     const noFingerprint = () => rmSync(join(stateDir, 'fingerprint.json'), { force: true });
     return [
-      await repeat(`${label}: raw cdk8s to JSON (floor)`, objects, floor.command, options.runs, { warmUp: false, before: floor.clean }),
-      // warmed up on the committed stages; the first synthesis creates the dist/ that check compares with
-      await repeat(`${label}: npm run synth, cold (no dist/)`, objects, npmRun('synth', project), options.runs, {
-        warmUp: false,
-        before: cold,
-      }),
-      // the same in one thread, and in two worker threads whatever the load (lib/cli/stage-workers.ts;
-      // by default workers start only on idle cores)
-      await repeat(
-        `${label}: npm run synth, cold, STAGECRAFT_WORKERS=0`,
+      // the floor and the cold synths in rounds (`interleaved`): their ratios are the point of them.
+      // The first cold synth runs as users run it; then in one thread, and in two worker threads
+      // whatever the load (lib/cli/stage-workers.ts; by default workers start only on idle cores)
+      ...(await interleaved(
+        [
+          { name: `${label}: raw cdk8s to JSON (floor)`, command: floor.command, before: floor.clean },
+          { name: `${label}: npm run synth, cold (no dist/)`, command: npmRun('synth', project), before: cold },
+          {
+            name: `${label}: npm run synth, cold, STAGECRAFT_WORKERS=0`,
+            command: { ...npmRun('synth', project), env: { STAGECRAFT_WORKERS: '0' } },
+            before: cold,
+          },
+          {
+            name: `${label}: npm run synth, cold, STAGECRAFT_WORKERS=2`,
+            command: { ...npmRun('synth', project), env: { STAGECRAFT_WORKERS: '2' } },
+            before: cold,
+          },
+        ],
         objects,
-        { ...npmRun('synth', project), env: { STAGECRAFT_WORKERS: '0' } },
         options.runs,
-        { warmUp: false, before: cold },
-      ),
-      await repeat(
-        `${label}: npm run synth, cold, STAGECRAFT_WORKERS=2`,
-        objects,
-        { ...npmRun('synth', project), env: { STAGECRAFT_WORKERS: '2' } },
-        options.runs,
-        { warmUp: false, before: cold },
-      ),
+      )),
       await repeat(`${label}: npm run synth, nothing changed`, objects, npmRun('synth', project), options.runs, { warmUp: false }),
       await repeat(`${label}: npm run synth, one app changed`, objects, npmRun('synth', project), options.runs, {
         warmUp: false,
@@ -228,7 +260,10 @@ function ratios(rows: readonly Row[], options: Options): Record<string, number> 
     if (twoWorkers && floor) out[`${label}: cold synth, two workers / floor`] = twoWorkers.seconds.median / floor.seconds.median;
     if (twoWorkers && oneThread)
       out[`${label}: cold synth, two workers / no workers`] = twoWorkers.seconds.median / oneThread.seconds.median;
-    if (coldSynth && floor) out[`${label}: cold synth / raw cdk8s to JSON (floor)`] = coldSynth.seconds.median / floor.seconds.median;
+    if (coldSynth && floor) {
+      out[`${label}: cold synth / raw cdk8s to JSON (floor)`] = coldSynth.seconds.median / floor.seconds.median;
+      out[`${label}: cold synth / floor, round by round (median)`] = pairedRatio(coldSynth, floor);
+    }
     if (oneThread && floor) out[`${label}: cold synth, no workers / floor`] = oneThread.seconds.median / floor.seconds.median;
     for (const row of [
       'npm run synth, nothing changed',
