@@ -1,8 +1,8 @@
 /**
  * Every generated haproxy.cfg is checked by the real HAProxy (`haproxy -c -f`), with self-signed
- * certificates made here standing in for the edge machine's: the committed dist/ configs and
- * configs compiled from fixtures that use the settings the stages do not. A broken config must
- * be rejected, so that the check cannot pass by checking nothing.
+ * certificates made here standing in for the edge machine's: the committed dist/ configs, whichever
+ * stages have them, and a config compiled from a fixture that uses the settings the example stages
+ * do not. That config, broken, must be rejected, so that the check cannot pass by checking nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,11 +57,6 @@ describe('haproxy -c', () => {
     expect(haproxy.stdout).toMatch(/^HAProxy version/);
   });
 
-  it('has configs to check in dist/ (lab and onprem at least)', () => {
-    expect(committed).toContain('dist/lab/edge/haproxy.cfg');
-    expect(committed).toContain('dist/onprem/edge/haproxy.cfg');
-  });
-
   it.each(committed)('accepts %s without a warning', (path) => {
     const r = check(readFileSync(join(REPO, path), 'utf8'), path);
     expect(r.output).toContain('Configuration file is valid');
@@ -70,7 +65,44 @@ describe('haproxy -c', () => {
   });
 
   it('accepts a config with two frontends, several certificates, no redirect, no gzip and an app without a readiness probe', () => {
-    const { files } = compileEdge(`
+    const config = fixtureConfig();
+    expect(config).toContain('bind :8443 ssl crt /etc/haproxy/certs/internal.pem');
+    const r = check(config, 'fixture.cfg');
+    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+    expect(r.status).toBe(0);
+  });
+
+  it.each([
+    [
+      'a backend that does not exist',
+      () => check(fixtureConfig().replace('use_backend nginx', 'use_backend nginx-typo'), 'broken.cfg'),
+      /unable to find required use_backend: 'nginx-typo'/,
+    ],
+    [
+      'a balancing algorithm HAProxy does not know',
+      () => check(fixtureConfig().replace('balance roundrobin', 'balance fastest'), 'broken.cfg'),
+      /balance only supports/,
+    ],
+    [
+      'a certificate file that is not there (the edge machine path, kept as it is)',
+      () => {
+        if (haproxy.error) throw new Error(HAPROXY_MISSING);
+        writeFileSync(join(dir, 'broken.cfg'), fixtureConfig());
+        const r = spawnSync('haproxy', ['-c', '-f', join(dir, 'broken.cfg')], { encoding: 'utf8' });
+        return { status: r.status, output: `${r.stdout}${r.stderr}` };
+      },
+      /\/etc\/haproxy\/certs\/a\.pem/,
+    ],
+  ])('rejects a config with %s', (_what, run, message) => {
+    const r = run();
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(message);
+  });
+});
+
+/** haproxy.cfg of a fixture stage that uses the settings the example stages do not. */
+function fixtureConfig(): string {
+  const { files } = compileEdge(`
 nodes:
   a: { address: 10.0.0.1 }
   b: { address: 10.0.0.2 }
@@ -90,38 +122,5 @@ apps:
   nginx: { replicas: 1, readinessPath: /healthz, service: { type: NodePort, nodePort: 30100 } }
   web: { stack: nginx, replicas: 1, service: { type: NodePort, nodePort: 30101 } }
 `);
-    const config = files.get('edge/haproxy.cfg')!;
-    expect(config).toContain('bind :8443 ssl crt /etc/haproxy/certs/internal.pem');
-    const r = check(config, 'fixture.cfg');
-    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
-    expect(r.status).toBe(0);
-  });
-
-  const lab = () => readFileSync(join(REPO, 'dist/lab/edge/haproxy.cfg'), 'utf8');
-  it.each([
-    [
-      'a backend that does not exist',
-      () => check(lab().replace('use_backend nginx', 'use_backend nginx-typo'), 'broken.cfg'),
-      /unable to find required use_backend: 'nginx-typo'/,
-    ],
-    [
-      'a balancing algorithm HAProxy does not know',
-      () => check(lab().replace('balance roundrobin', 'balance fastest'), 'broken.cfg'),
-      /balance only supports/,
-    ],
-    [
-      'a certificate file that is not there (the edge machine path, kept as it is)',
-      () => {
-        if (haproxy.error) throw new Error(HAPROXY_MISSING);
-        writeFileSync(join(dir, 'broken.cfg'), lab());
-        const r = spawnSync('haproxy', ['-c', '-f', join(dir, 'broken.cfg')], { encoding: 'utf8' });
-        return { status: r.status, output: `${r.stdout}${r.stderr}` };
-      },
-      /traininglab\.com\.pem/,
-    ],
-  ])('rejects a config with %s', (_what, run, message) => {
-    const r = run();
-    expect(r.status).not.toBe(0);
-    expect(r.output).toMatch(message);
-  });
-});
+  return files.get('edge/haproxy.cfg')!;
+}

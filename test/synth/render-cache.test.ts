@@ -14,7 +14,7 @@ import { appCacheKeys, renderStage } from '../../lib/synth/render.js';
 import { diskRenderCache, RENDER_CACHE_DIR } from '../../lib/cli/render-cache.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { openProject, readSource } from '../../lib/cli/project.js';
-import { REPO } from '../helpers/cli.js';
+import { REPO, repoStage } from '../helpers/cli.js';
 import { random } from '../helpers/random.js';
 
 const root = mkdtempSync(join(tmpdir(), 'stagecraft-cache-'));
@@ -32,6 +32,11 @@ function committed(): StageSource[] {
       // the files a manifests app includes, read as the CLI reads them
       readSource: (path: string) => readSource(openProject(REPO), path),
     }));
+}
+
+/** A fixture copy of an example stage (test/fixtures/examples/), as a source to compile. */
+function fixtureSource(stage: string): StageSource {
+  return { stage, file: `environments/${stage}.yaml`, text: repoStage(stage) };
 }
 
 /** Every output file and the rendered objects, as text. */
@@ -85,19 +90,26 @@ describe('the render cache', () => {
   });
 
   it('treats a damaged entry as a miss', () => {
-    const sources = committed().filter((s) => s.stage === 'qa');
+    const sources = [fixtureSource('qa')];
     const options = { project, delivery: false };
     const plain = bytes(compileStages(sources, options));
-    const cache = diskRenderCache(root);
+    // a cache of its own: every entry in it is one this test stored
+    const own = mkdtempSync(join(root, 'damaged-'));
+    const cache = diskRenderCache(own);
     compileStages(sources, { ...options, cache });
     cache.flush();
-    const dir = join(root, RENDER_CACHE_DIR);
+    expect(cache.stats.stored).toBeGreaterThan(0);
+    const dir = join(own, RENDER_CACHE_DIR);
+    let damagedFiles = 0;
     for (const name of readdirSync(dir)) {
       // the same length, so that only the entries' own digests can tell
       const path = join(dir, name);
-      writeFileSync(path, readFileSync(path, 'utf8').replaceAll('"replicas":', '"replicaz":'));
+      const text = readFileSync(path, 'utf8');
+      if (text.includes('"replicas":')) damagedFiles++;
+      writeFileSync(path, text.replaceAll('"replicas":', '"replicaz":'));
     }
-    const damaged = diskRenderCache(root);
+    expect(damagedFiles).toBeGreaterThan(0);
+    const damaged = diskRenderCache(own);
     expect(bytes(compileStages(sources, { ...options, cache: damaged }))).toBe(plain);
     expect(damaged.stats.hits).toBe(0);
   });
@@ -109,10 +121,7 @@ describe('the render cache', () => {
     writeFileSync(join(dir, `.staging-${dead}-abc`, 'x.json'), 'x');
     mkdirSync(join(dir, `.staging-${process.pid}-def`), { recursive: true });
     const cache = diskRenderCache(root);
-    compileStages(
-      committed().filter((s) => s.stage === 'lab'),
-      { project, cache },
-    );
+    compileStages([fixtureSource('lab')], { project, cache });
     cache.flush();
     expect(existsSync(join(dir, `.staging-${dead}-abc`))).toBe(false);
     expect(existsSync(join(dir, `.staging-${process.pid}-def`))).toBe(true);
