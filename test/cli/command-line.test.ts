@@ -156,7 +156,7 @@ describe('the progress line', () => {
   });
 
   it('shows for check too', () => {
-    const r = runCli('check', [join(REPO, 'dist', 'qa')], REPO, {}, { tty: true, clock: ticking(600) });
+    const r = runCli('check', [join(REPO, 'test', 'fixtures', 'manifests', 'valid')], REPO, {}, { tty: true, clock: ticking(600) });
     expect(r.stderr).toContain('\x1b[2Kcheck: checking ');
   });
 

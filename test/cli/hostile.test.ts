@@ -11,7 +11,7 @@ import { StageLoader } from '../../lib/config/load.js';
 import { compileStages } from '../../lib/compile.js';
 import { MAX_PROBLEMS_PER_FILE } from '../../lib/model/limits.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
-import { REPO, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { REPO, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { compile, openProject } from '../../lib/cli/project.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 
@@ -151,7 +151,7 @@ describe('hostile stage files get located messages', () => {
 
 describe('own-property lookups everywhere', () => {
   it('takes config keys named like Object.prototype members as keys', () => {
-    const base = readFileSync(join(REPO, 'environments', 'dev.yaml'), 'utf8');
+    const base = repoStage('dev');
     const text = base.replace(
       /^ {4}config:\n/m,
       '    config:\n      constructor: a\n      toString: b\n      __proto__: c\n      hasOwnProperty: d\n',
@@ -208,7 +208,7 @@ describe('every file-system failure is a message, exit 2, nothing written, no st
 
   /** Runs synth in a copy of the repo's dist with a broken environments/ and checks dist is untouched. */
   function synthFails(prepare: (env: string) => void): string {
-    const dir = tempProject({ lab: readFileSync(join(REPO, 'environments', 'lab.yaml'), 'utf8') }, { copyDist: true });
+    const dir = tempProject({ lab: repoStage('lab') }, { copyDist: true });
     const before = snapshotDir(join(dir, 'dist'));
     prepare(join(dir, 'environments'));
     const r = runCli('synth', [], dir);
@@ -222,7 +222,7 @@ describe('every file-system failure is a message, exit 2, nothing written, no st
 
   /** The problems of compiling, in this process, a project whose environments/ `prepare` breaks. */
   function compileFails(prepare: (env: string) => void): string {
-    const dir = tempProject({ lab: readFileSync(join(REPO, 'environments', 'lab.yaml'), 'utf8') });
+    const dir = tempProject({ lab: repoStage('lab') });
     prepare(join(dir, 'environments'));
     try {
       compile(openProject(dir));

@@ -8,7 +8,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUN_MJS } from '../helpers/cli.js';
+import { RUN_MJS, repoStage } from '../helpers/cli.js';
 
 const MiB = 1024 * 1024;
 let base: string;
@@ -99,7 +99,7 @@ describe('output through a pipe', () => {
     const dir = join(base, 'secrets');
     mkdirSync(join(dir, 'environments'), { recursive: true });
     mkdirSync(join(dir, '.secrets'));
-    writeFileSync(join(dir, 'environments', 'dev.yaml'), readFileSync(join(RUN_MJS, '..', '..', '..', 'environments', 'dev.yaml')));
+    writeFileSync(join(dir, 'environments', 'dev.yaml'), repoStage('dev'));
     const long = 'x'.repeat(MiB);
     writeFileSync(
       join(dir, '.secrets', 'dev.env'),

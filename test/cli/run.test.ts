@@ -7,13 +7,16 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, RUN_MJS, repoStage, runCli, runProcess, snapshotDir } from '../helpers/cli.js';
+import { REPO, RUN_MJS, fixtureProject, repoStage, runCli, runProcess, snapshotDir } from '../helpers/cli.js';
 
 describe('node lib/cli/run.mjs <command>', () => {
   it('runs the command from its bundle as it runs in process: same exit code and output', () => {
-    const bundled = runProcess('diff', ['lab']);
-    expect({ code: bundled.status, stdout: bundled.stdout, stderr: bundled.stderr }).toEqual(runCli('diff', ['lab']));
+    const dir = fixtureProject(['lab']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const bundled = runProcess('diff', ['lab'], dir);
+    expect({ code: bundled.status, stdout: bundled.stdout, stderr: bundled.stderr }).toEqual(runCli('diff', ['lab'], dir));
     expect(bundled.stdout).toMatch(/^dist\/lab and the sources are the same/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('passes the arguments after the command to it: --help and --version', () => {

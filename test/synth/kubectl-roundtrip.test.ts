@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMap, isScalar, parseAllDocuments, type YAMLMap } from 'yaml';
 import { compileStages } from '../../lib/compile.js';
-import { REPO, writeTree } from '../helpers/cli.js';
+import { repoStage, writeTree } from '../helpers/cli.js';
 
 /**
  * Strings that some reader of YAML (go-yaml in kubectl and kustomize, js-yaml, the yaml library;
@@ -208,7 +208,7 @@ describe('every YAML reader reads the written strings as they were', () => {
       ...VALUES.map((v, i) => [`v${String(i).padStart(4, '0')}`, v] as const),
       ...KEYS.map((k) => [k, `key ${k}`] as const),
     ]);
-    const base = readFileSync(join(REPO, 'environments', 'dev.yaml'), 'utf8');
+    const base = repoStage('dev');
     const text = base.replace(
       /^ {4}config:\n/m,
       `    config:\n${[...config].map(([k, v]) => `      ${quoted(k)}: ${quoted(v)}\n`).join('')}`,
