@@ -10,6 +10,7 @@ import { DELIVERY_DIR } from '../../lib/delivery/index.js';
 import { planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
 import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
+import type { RenderedStage } from '../../lib/synth/render.js';
 import { compile, openProject } from '../../lib/cli/project.js';
 import { REPO, repoStage, runCli, tempProject, writeTree } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
@@ -22,6 +23,15 @@ const REFEREE = join(REPO, '..', 'shared', 'bin', 'k8s-strict-check');
 /** A stage file deploying one small app, delivered as `delivery` says. */
 const stage = (delivery: string, extra = '') =>
   `apps:\n  nginx: { image: nginx:1.25, replicas: 1 }\n${delivery ? `delivery: ${delivery}\n` : ''}${extra}`;
+
+const ARGOCD_PROJECT = `delivery:
+  engine: argocd
+  repository: { url: https://git.example.com/team/app.git, revision: main }
+  sync: { automated: true, prune: true, selfHeal: true }
+  clusters:
+    nonprod: { server: https://nonprod.example.com:6443 }
+    prod: { server: https://prod.example.com:6443 }
+`;
 
 const PROJECT = `delivery:
   engine: flux
@@ -172,48 +182,73 @@ describe('compiling delivery', () => {
   });
 });
 
-describe('the committed project', () => {
-  const project = openProject(REPO);
-  const compiled = compile(project);
-  const delivery = compiled.tree.get(DELIVERY_DIR);
-  const delivered = compiled.stages.filter((r) => readFileSync(join(REPO, r.source), 'utf8').match(/^delivery:/m));
-
-  it.runIf(delivery)('points every delivered stage at its own folder and its cluster, within the AppProject', () => {
-    const files = [...delivery!].filter(([p]) => p.endsWith('.yaml'));
-    const objects = files.flatMap(([, text]) => docs(text));
-    const apps = objects.filter((o) => o.kind === 'Application' || o.kind === 'Kustomization');
-    expect(
-      apps.map((a) => (a.spec as { source?: { path: string }; path?: string }).source?.path ?? (a.spec as { path: string }).path).sort(),
-    ).toEqual(delivered.map((r) => expect.stringMatching(new RegExp(`^(\\./)?dist/${r.stage.name}$`))).sort());
-    const appProject = objects.find((o) => o.kind === 'AppProject');
-    if (appProject) {
-      const spec = appProject.spec as {
-        destinations: { namespace: string; server?: string }[];
-        clusterResourceWhitelist: { kind: string }[];
-      };
-      for (const r of delivered) {
-        const app = apps.find((a) => (a.spec as { source: { path: string } }).source.path === `dist/${r.stage.name}`)!;
-        const server = (app.spec as { destination: { server?: string } }).destination.server;
-        const namespaces = new Set(r.charts.flatMap((c) => c.objects).flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])));
-        for (const ns of namespaces) expect(spec.destinations).toContainEqual(expect.objectContaining({ namespace: ns, server }));
-        for (const o of r.charts.flatMap((c) => c.objects).filter((x) => !x.metadata.namespace)) {
-          expect(spec.clusterResourceWhitelist.map((k) => k.kind)).toContain(o.kind);
-        }
+/**
+ * What every project's delivery tree must be: each delivered stage (`delivered`: the stages whose
+ * file says `delivery:`) applied from its own folder to its cluster, within the AppProject when
+ * Argo CD delivers; and a tree kubectl kustomize and the strict referee (the pinned CRDs) accept.
+ */
+function expectSoundDelivery(delivery: ReadonlyMap<string, string>, delivered: readonly RenderedStage[]): void {
+  const objects = [...delivery].filter(([p]) => p.endsWith('.yaml')).flatMap(([, text]) => docs(text));
+  const apps = objects.filter((o) => o.kind === 'Application' || o.kind === 'Kustomization');
+  expect(
+    apps.map((a) => (a.spec as { source?: { path: string }; path?: string }).source?.path ?? (a.spec as { path: string }).path).sort(),
+  ).toEqual(delivered.map((r) => expect.stringMatching(new RegExp(`^(\\./)?dist/${r.stage.name}$`))).sort());
+  const appProject = objects.find((o) => o.kind === 'AppProject');
+  if (appProject) {
+    const spec = appProject.spec as {
+      destinations: { namespace: string; server?: string }[];
+      clusterResourceWhitelist: { kind: string }[];
+    };
+    for (const r of delivered) {
+      const app = apps.find((a) => (a.spec as { source: { path: string } }).source.path === `dist/${r.stage.name}`)!;
+      const server = (app.spec as { destination: { server?: string } }).destination.server;
+      const namespaces = new Set(r.charts.flatMap((c) => c.objects).flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])));
+      for (const ns of namespaces) expect(spec.destinations).toContainEqual(expect.objectContaining({ namespace: ns, server }));
+      for (const o of r.charts.flatMap((c) => c.objects).filter((x) => !x.metadata.namespace)) {
+        expect(spec.clusterResourceWhitelist.map((k) => k.kind)).toContain(o.kind);
       }
     }
-  });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'stagecraft-delivery-'));
+  writeTree(join(dir, 'dist'), new Map([[DELIVERY_DIR, delivery]]));
+  for (const engine of new Set([...delivery.keys()].map((p) => p.split('/')[0]))) {
+    const k = spawnSync('kubectl', ['kustomize', join(dir, 'dist', DELIVERY_DIR, engine)], { encoding: 'utf8' });
+    expect(k.stderr).toBe('');
+    expect(k.status).toBe(0);
+  }
+  const r = referee(join(dir, 'dist'));
+  expect(r.out).toMatch(/ 0 invalid, 0 unknown kinds/);
+  expect(r.status).toBe(0);
+}
 
-  it.runIf(delivery)('passes kubectl kustomize and the strict referee (the pinned CRDs)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stagecraft-delivery-'));
-    writeTree(join(dir, 'dist'), new Map([[DELIVERY_DIR, delivery!]]));
-    for (const engine of new Set([...delivery!.keys()].map((p) => p.split('/')[0]))) {
-      const k = spawnSync('kubectl', ['kustomize', join(dir, 'dist', DELIVERY_DIR, engine)], { encoding: 'utf8' });
-      expect(k.stderr).toBe('');
-      expect(k.status).toBe(0);
-    }
-    const r = referee(join(dir, 'dist'));
-    expect(r.out).toMatch(/ 0 invalid, 0 unknown kinds/);
-    expect(r.status).toBe(0);
+/** The stages of `compiled` whose stage file in `dir` declares `delivery:`. */
+const deliveredStages = (dir: string, stages: readonly RenderedStage[]) =>
+  stages.filter((r) => readFileSync(join(dir, r.source), 'utf8').match(/^delivery:/m));
+
+describe('Argo CD delivery of a fixture project', () => {
+  it('applies each delivered stage from its folder to its cluster, within the AppProject, in a tree kubectl and the referee accept', () => {
+    const dir = tempProject({
+      qa: `${withoutDelivery(repoStage('qa')).replace(/^promotion:.*\n/m, '')}delivery: { cluster: nonprod }\n`,
+      production: stage('{ cluster: prod }', 'promotion: { from: qa }\n'),
+      lab: stage(''),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
+    const compiled = compile(openProject(dir));
+    const delivery = compiled.tree.get(DELIVERY_DIR)!;
+    const objects = [...delivery].filter(([p]) => p.endsWith('.yaml')).flatMap(([, text]) => docs(text));
+    expect(objects.map((o) => o.kind).sort()).toEqual(['AppProject', 'Application', 'Application']);
+    const delivered = deliveredStages(dir, compiled.stages);
+    expect(delivered.map((r) => r.stage.name).sort()).toEqual(['production', 'qa']);
+    expectSoundDelivery(delivery, delivered);
+  });
+});
+
+describe('the committed project', () => {
+  const compiled = compile(openProject(REPO));
+  const delivery = compiled.tree.get(DELIVERY_DIR);
+
+  it.runIf(delivery)('delivers every delivered stage soundly (as the fixture project above)', () => {
+    expectSoundDelivery(delivery!, deliveredStages(REPO, compiled.stages));
   });
 });
 

@@ -87,7 +87,6 @@ export function snapshotDir(dir: string): Record<string, string> {
   return Object.fromEntries(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }
 
-/** The text of a stage file in the repo. */
 /**
  * A stage file the compiler's tests use: a frozen copy of an example stage as it was, from
  * test/fixtures/examples/ (not environments/), so that adding, changing or removing the example
