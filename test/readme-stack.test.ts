@@ -7,14 +7,17 @@ import { STACKS } from '../apps/index.js';
 import { checkStage } from '../lib/checks/index.js';
 import { StageLoader } from '../lib/config/load.js';
 import { planPromotion } from '../lib/promotion.js';
+import { compileStages } from '../lib/compile.js';
+import { openProject, readSource } from '../lib/cli/project.js';
 import type { Stack } from '../lib/stack.js';
 import { renderStage } from '../lib/synth/render.js';
 import { REPO } from './helpers/cli.js';
 
-/** The code blocks of the README's "Your own stack" section, by language, in order. */
-function readmeBlocks(): { ts: string[]; yaml: string[] } {
+/** The code blocks of a section of the README ("Your own stack" by default), by language, in order. */
+function readmeBlocks(heading = 'Your own stack'): { ts: string[]; yaml: string[] } {
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-  const start = readme.indexOf('\n## Your own stack\n');
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  expect(start).toBeGreaterThanOrEqual(0);
   const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
   const blocks = { ts: [] as string[], yaml: [] as string[] };
   for (const m of section.matchAll(/```(ts|yaml)\n([\s\S]*?)```/g)) blocks[m[1] as 'ts' | 'yaml'].push(m[2]);
@@ -60,5 +63,21 @@ describe("the README's own stack", () => {
       edits: [{ path: ['apps', 'echo', 'image'], value: 'hashicorp/http-echo:1.0' }],
       notes: [],
     });
+  });
+});
+
+describe("the README's own apps (the service and manifests stacks)", () => {
+  const { yaml } = readmeBlocks('Your own apps: the `service` and `manifests` stacks');
+
+  it('are in the README: a service app and a manifests app', () => {
+    expect(yaml.map((text) => /stack: (\S+)/.exec(text)?.[1])).toEqual(['service', 'manifests']);
+  });
+
+  it.each(yaml.map((text, i) => [i + 1, text] as const))('stage file %i compiles with no problem and no failed check', (_, text) => {
+    const project = openProject(REPO);
+    const compiled = compileStages([
+      { stage: 'dev', file: 'environments/dev.yaml', text, readSource: (path) => readSource(project, path) },
+    ]);
+    expect(compiled.stages[0].charts.flatMap((c) => c.objects).length).toBeGreaterThan(1);
   });
 });
