@@ -18,7 +18,7 @@
 // `node --import tsx lib/cli/<command>.ts` still works and runs the same code.
 import { isAscii } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -112,6 +112,31 @@ const IMPORT_META = '__stagecraftImportMeta';
  * packages from the packages' bundle beside it (whether it runs from here, which gives it that
  * bundle already run, or in a worker thread, which loads it as a plain CommonJS module).
  */
+/**
+ * The first line of a bundle: the build id its manifest gives, so that a manifest vouches only for
+ * the bundle it was written for. Another bundle can be in its place: one a start from another
+ * root renamed there (a clone whose node_modules links to this one), or one whose build wrote no
+ * manifest (its sources had just changed) while the manifest before it still matched. (A start
+ * that reads the bundle just as a start from another root renames its own there can still run
+ * that one: two checkouts sharing one node_modules, starting commands at the same instant.)
+ */
+const buildBanner = (build) => `// stagecraft build ${build}\n`;
+
+/** The build id in the first line of the bundle file `out`, or undefined. */
+function builtAs(out) {
+  let fd;
+  try {
+    fd = openSync(out, 'r');
+    const head = Buffer.alloc(64);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return /^\/\/ stagecraft build (\S+)\n/.exec(head.toString('latin1', 0, n))?.[1];
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 const sourcesBanner = (packagesFile) =>
   `var ${IMPORT_META} = { url: require('node:url').pathToFileURL(__filename).href };\n` +
   `require = ((nodeRequire, packages) => (id) => Object.prototype.hasOwnProperty.call(packages, id) ? packages[id] : nodeRequire(id))(require, require(${JSON.stringify(`./${packagesFile}`)}));`;
@@ -168,7 +193,7 @@ function packagesPlugin(resolved) {
  * (`import.meta.url`) get their own URL written in, so that they find the same files from inside
  * the bundle; what is left of `import.meta` is the bundle's.
  */
-async function bundle(name, contents, out, packagesFile) {
+async function bundle(name, contents, out, buildId, packagesFile) {
   const { build } = await import('esbuild');
   const resolved = new Map();
   const { metafile } = await build({
@@ -184,7 +209,8 @@ async function bundle(name, contents, out, packagesFile) {
     logLevel: 'error',
     // no comments nor indentation: a third smaller, and ASCII (see readBundle); names are kept
     minifyWhitespace: true,
-    ...(packagesFile ? { banner: { js: sourcesBanner(packagesFile) }, define: { 'import.meta': IMPORT_META } } : {}),
+    banner: { js: buildBanner(buildId) + (packagesFile ? sourcesBanner(packagesFile) : '') },
+    ...(packagesFile ? { define: { 'import.meta': IMPORT_META } } : {}),
     plugins: [
       ...(packagesFile ? [packagesPlugin(resolved)] : []),
       {
@@ -271,27 +297,31 @@ function readBundle(out, build) {
 }
 
 /**
- * The build id of the bundle `name` (and what its manifest holds), built by `make(file)` unless
- * its manifest is current for `key` and `valid`. `make` returns the files the bundle was built
+ * The build id of the bundle `name` (and what its manifest holds), built by `make(file, build)`
+ * (its first line `buildBanner(build)`) unless its manifest is current for `key` and `valid` and
+ * the bundle in place is the one it was written for. `make` returns the files the bundle was built
  * from and anything else to keep in the manifest.
  */
 async function current(name, key, make, valid = () => true) {
   const out = join(CACHE, `${name}.cjs`);
   const manifestFile = join(CACHE, `${name}.json`);
   const manifest = currentManifest(manifestFile, key, valid);
-  if (manifest) return manifest;
+  if (manifest && builtAs(out) === manifest.build) return manifest;
   // each file written beside and renamed into place, the manifest last, so that a command
   // starting at the same time never reads half a bundle or a manifest of another bundle
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `.${process.pid}.tmp`;
   const started = Date.now();
-  const { inputs, ...kept } = await make(out + tmp);
+  const build = randomUUID();
+  const { inputs, ...kept } = await make(out + tmp, build);
+  // no manifest may vouch for the bundle that replaces the one it was written for
+  rmSync(manifestFile, { force: true });
   renameSync(out + tmp, out);
   // the ES module bundle of an earlier version of this file
   rmSync(join(CACHE, `${name}.mjs`), { force: true });
   const stamps = stamp(inputs);
-  // the build id ties a code cache to this bundle; the bundle just built has none
-  const built = { key, build: randomUUID(), files: stamps, ...kept };
+  // the build id ties the manifest and a code cache to this bundle; the bundle just built has no code cache
+  const built = { key, build, files: stamps, ...kept };
   // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
   // then write no manifest, and the next start bundles again (mtimes can be coarse, hence the margin)
   const settled = Object.values(stamps).every((s) => s === 'missing' || Number(s.split(' ')[0]) < started - MTIME_MARGIN_MS);
@@ -336,14 +366,14 @@ async function load(name, contents) {
   const sources = await current(
     name,
     key,
-    (file) => bundle(name, contents, file, `${packagesName}.cjs`),
+    (file, build) => bundle(name, contents, file, build, `${packagesName}.cjs`),
     (m) =>
       Array.isArray(m.packages) && m.packages.every((p) => Array.isArray(p) && p.length === 2 && p.every((s) => typeof s === 'string')),
   );
-  const packages = await current(packagesName, JSON.stringify([key, sources.packages]), async (file) => {
+  const packages = await current(packagesName, JSON.stringify([key, sources.packages]), async (file, build) => {
     // by the id the sources require, the very file Node.js would import for it
     const entry = `module.exports = {\n${sources.packages.map(([id, path]) => `  ${JSON.stringify(id)}: require(${JSON.stringify(path)}),\n`).join('')}};\n`;
-    const { inputs } = await bundle(packagesName, entry, file);
+    const { inputs } = await bundle(packagesName, entry, file, build);
     return { inputs };
   });
   const packagesRun = run(packagesName, packages.build);

@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -120,5 +121,19 @@ describe('the code cache of a bundle', () => {
     const help = synth('--help');
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: npm run SYNTH/);
+  });
+});
+
+describe('the bundle a manifest vouches for', () => {
+  it('is built again when another one took its place (a start from a checkout sharing this node_modules)', () => {
+    const expected = synth('lab');
+    expect(expected.status).toBe(0);
+    const bundle = join(cacheDir, 'synth.cjs');
+    const manifest = () => JSON.parse(readFileSync(join(cacheDir, 'synth.json'), 'utf8')) as { build: string };
+    // renamed into place, as a start from another root renames its own bundle, its manifest left as it was
+    writeFileSync(`${bundle}.other`, "// stagecraft build another-checkout\nthrow new Error('the bundle of another checkout ran');\n");
+    renameSync(`${bundle}.other`, bundle);
+    expect(synth('lab')).toEqual(expected);
+    expect(readFileSync(bundle, 'utf8').startsWith(`// stagecraft build ${manifest().build}\n`)).toBe(true);
   });
 });
