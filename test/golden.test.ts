@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, openProject, schemaText, DIST_DIR, SCHEMA_FILE } from '../lib/cli/project.js';
 import { compareDist } from '../lib/synth/disk.js';
@@ -21,7 +21,12 @@ describe('the committed output', () => {
     expect(readFileSync(join(REPO, SCHEMA_FILE), 'utf8')).toBe(schemaText());
   });
 
-  it('is written where cdk8s.yaml says the output is', () => {
-    expect(readFileSync(join(REPO, 'cdk8s.yaml'), 'utf8')).toMatch(new RegExp(`^output: ${DIST_DIR}$`, 'm'));
+  it('is never the output folder of cdk8s.yaml, which the cdk8s CLI deletes before each synth', () => {
+    const output = /^output: (\S+)$/m.exec(readFileSync(join(REPO, 'cdk8s.yaml'), 'utf8'))?.[1];
+    expect(output).toBeDefined();
+    const rel = relative(join(REPO, DIST_DIR), join(REPO, output!));
+    // neither dist/ itself nor inside it, nor a folder dist/ is in
+    expect(rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))).toBe(false);
+    expect(relative(join(REPO, output!), join(REPO, DIST_DIR)).startsWith('..')).toBe(true);
   });
 });

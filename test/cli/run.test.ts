@@ -79,3 +79,34 @@ describe('node lib/cli/run.mjs <command>', () => {
     }
   });
 });
+
+describe("cdk8s.yaml's app, as the cdk8s CLI runs it (in a shell, with CDK8S_OUTDIR)", () => {
+  const app = /^app: (.+)$/m
+    .exec(readFileSync(join(REPO, 'cdk8s.yaml'), 'utf8'))![1]
+    .replace('lib/cli/run.mjs', join(REPO, 'lib', 'cli', 'run.mjs'));
+  const runApp = (dir: string, outdir: string) =>
+    spawnSync(app, { shell: true, cwd: dir, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
+
+  it('synthesizes dist/ and makes the folder the CLI expects', () => {
+    const dir = fixtureProject(['lab']);
+    const outdir = join(dir, '.stagecraft', 'cdk8s');
+    const r = runApp(dir, outdir);
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(dir, 'dist', 'lab'))).toContain('inventory.txt');
+    expect(readdirSync(outdir)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves dist/ as it was, and makes no folder, when the synth fails', () => {
+    const dir = fixtureProject(['lab']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(join(dir, 'dist'));
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), 'apps:\n  nginx: { replicas: three }\n');
+    const outdir = join(dir, '.stagecraft', 'cdk8s');
+    const r = runApp(dir, outdir);
+    expect(r.status).toBe(2);
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+    expect(readdirSync(join(dir, '.stagecraft'))).not.toContain('cdk8s');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
