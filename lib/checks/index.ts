@@ -246,6 +246,14 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const addExceptions = (o: KubeObject, used: readonly UsedException[]) => {
     if (used.length) exceptionsOf.set(o, [...(exceptionsOf.get(o) ?? []), ...used]);
   };
+  /** Findings kept from an earlier run, back on `o` (as the checks made them, masked when kept). */
+  const replay = (o: KubeObject, kept: KeptResult['findings']) => {
+    for (const f of kept) {
+      const finding = { ...f, object: o };
+      masked.add(finding);
+      findings.push(finding);
+    }
+  };
   if (memo) {
     for (const o of objects) {
       if (typeof o.metadata?.name !== 'string' || isCustom(o, context)) continue;
@@ -258,11 +266,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
       // every check's results at once, the object back in its place among the keys: the same findings as the checks made
       for (let j = 0; j < found.length; j++) {
         const result = found[j][1];
-        for (const f of result.findings) {
-          const finding = { ...f, object: o };
-          masked.add(finding);
-          findings.push(finding);
-        }
+        replay(o, result.findings);
         if (result.exceptions?.length)
           addExceptions(
             o,
@@ -324,11 +328,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
       const o = subjects[i];
       const kept = reused[i];
       if (kept) {
-        for (const f of kept.findings) {
-          const finding = { ...f, object: o };
-          masked.add(finding);
-          findings.push(finding);
-        }
+        replay(o, kept.findings);
         continue;
       }
       const check = () => checks.flatMap((c) => c.run(o, index, context));

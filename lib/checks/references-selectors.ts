@@ -177,11 +177,6 @@ function podSelectorOf(policy: KubeObject): Selector {
 }
 const podSelectors = new WeakMap<KubeObject, Selector>();
 
-/** Findings of every selecting object of the index, and of pods no NetworkPolicy selects. */
-export function checkSelections(index: ObjectIndex, options: SelectionOptions = {}): Finding[] {
-  return index.objects.flatMap((o) => objectSelections(o, index, options));
-}
-
 /** The findings of one object of the index: what it selects, and whether a NetworkPolicy of its namespace selects its pods. */
 export function objectSelections(o: KubeObject, index: ObjectIndex, options: SelectionOptions = {}): Finding[] {
   if (!o?.metadata || typeof o.metadata !== 'object') return [];

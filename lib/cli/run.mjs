@@ -108,11 +108,6 @@ function stampedFiles(inputs) {
 const IMPORT_META = '__stagecraftImportMeta';
 
 /**
- * What the sources' bundle runs first: `import.meta` as its own, and `require` answering the
- * packages from the packages' bundle beside it (whether it runs from here, which gives it that
- * bundle already run, or in a worker thread, which loads it as a plain CommonJS module).
- */
-/**
  * The first line of a bundle: the build id its manifest gives, so that a manifest vouches only for
  * the bundle it was written for. Another bundle can be in its place: one a start from another
  * root renamed there (a clone whose node_modules links to this one), or one whose build wrote no
@@ -137,6 +132,11 @@ function builtAs(out) {
   }
 }
 
+/**
+ * What the sources' bundle runs first: `import.meta` as its own, and `require` answering the
+ * packages from the packages' bundle beside it (whether it runs from here, which gives it that
+ * bundle already run, or in a worker thread, which loads it as a plain CommonJS module).
+ */
 const sourcesBanner = (packagesFile) =>
   `var ${IMPORT_META} = { url: require('node:url').pathToFileURL(__filename).href };\n` +
   `require = ((nodeRequire, packages) => (id) => Object.prototype.hasOwnProperty.call(packages, id) ? packages[id] : nodeRequire(id))(require, require(${JSON.stringify(`./${packagesFile}`)}));`;
