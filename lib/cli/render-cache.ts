@@ -228,7 +228,7 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
  * thread's staging directory; `take` seals the pack of what it wrote since the last `take` and
  * hands it and what it read back for the main thread's `adopt` and `flush`.
  */
-export function workerRenderCache(shared: SharedRenderCache): RenderCache & { take(): TakenEntries } {
+export function workerRenderCache(shared: SharedRenderCache): WorkerRenderCache {
   const store = entryStore(shared.dir, shared.salt, () => shared.staging);
   return {
     ...store.cache,
@@ -243,6 +243,9 @@ export function workerRenderCache(shared: SharedRenderCache): RenderCache & { ta
     },
   };
 }
+
+/** A worker thread's render cache: `take` hands back what it read and wrote since the last take. */
+export type WorkerRenderCache = RenderCache & { take(): TakenEntries };
 
 /** How large the cache may grow (see the module comment). */
 export interface CacheBounds {
