@@ -40,8 +40,10 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
  */
 const PACKAGES = new Set(Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDependencies }).filter((p) => p !== '@sinclair/typebox'));
 
-/** The commands: the npm scripts that start through this file. */
-const COMMANDS = Object.values(PACKAGE.scripts ?? {}).flatMap((s) => /^node lib\/cli\/run\.mjs ([a-z][a-z-]*)$/.exec(s)?.[1] ?? []);
+/** The commands: the npm scripts that start through this file (with or without Node.js options). */
+const COMMANDS = Object.values(PACKAGE.scripts ?? {}).flatMap(
+  (s) => /^node (?:--[a-z-]+=\S+ )*lib\/cli\/run\.mjs ([a-z][a-z-]*)$/.exec(s)?.[1] ?? [],
+);
 
 /**
  * What a bundle depends on besides its inputs: where the project is (the bundle holds absolute
