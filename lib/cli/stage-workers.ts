@@ -65,7 +65,7 @@ const NO_WORKER_MS = 60_000;
 /**
  * The young generation of a worker's heap, in MiB: V8's default (48 MiB on 64-bit machines) cost
  * about 60 MiB of peak RSS more for a worker compiling two stages of 1,000 apps, and was no faster
- * (bench/README.md). The npm scripts give the main thread the same (`--max-semi-space-size=4`: a
+ * (bench/README.md). `npm run synth` gives the main thread the same (`--max-semi-space-size=4`: a
  * young generation is three semi-spaces).
  */
 const WORKER_YOUNG_GENERATION_MB = 12;
