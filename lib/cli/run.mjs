@@ -23,6 +23,7 @@ import module, { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { DEFINED_ENTRIES_MODULE, definedEntriesPlugin } from './defined-entries.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(ROOT, 'node_modules', '.cache', 'stagecraft');
@@ -215,6 +216,7 @@ async function bundle(name, contents, out, buildId, packagesFile) {
     ...(packagesFile ? { define: { 'import.meta': IMPORT_META } } : {}),
     plugins: [
       ...(packagesFile ? [packagesPlugin(resolved)] : []),
+      definedEntriesPlugin,
       {
         name: 'import-meta-url',
         setup(b) {
@@ -229,7 +231,7 @@ async function bundle(name, contents, out, buildId, packagesFile) {
   // the packages left out count as inputs too: an install that changes what an id resolves to rebuilds this bundle
   const inputs = [...Object.keys(metafile.inputs).filter((f) => f !== '<stdin>'), ...[...resolved.values()].map((p) => relative(ROOT, p))];
   return {
-    inputs: [...stampedFiles(inputs), relative(ROOT, SELF), 'tsconfig.json', 'package.json'],
+    inputs: [...stampedFiles(inputs), relative(ROOT, SELF), relative(ROOT, DEFINED_ENTRIES_MODULE), 'tsconfig.json', 'package.json'],
     packages: [...resolved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   };
 }

@@ -137,3 +137,12 @@ describe('the bundle a manifest vouches for', () => {
     expect(readFileSync(bundle, 'utf8').startsWith(`// stagecraft build ${manifest().build}\n`)).toBe(true);
   });
 });
+
+describe("the packages' bundle", () => {
+  it("holds cdk8s-plus's generated code rewritten (lib/cli/defined-entries.mjs)", () => {
+    expect(synth('lab').status).toBe(0);
+    const packages = readFileSync(join(cacheDir, 'synth.packages.cjs'), 'latin1');
+    expect(packages).toContain('__definedEntries(obj.labels)');
+    expect(packages).not.toContain('.reduce((r, i) => (i[1] === undefined)');
+  });
+});
