@@ -4,7 +4,7 @@
 // (some convert each value: `i[1]?.value`), which makes a new object for every key and gives V8 an
 // anonymous function per type to compile. In the bundle each becomes `__definedEntries(x)` (or
 // `__definedEntries(x, (v) => v?.value)`): the same object, built key by key. On a cold
-// 1,000-app x 4-stage synth, cdk8s's share of the work fell by about a third (bench/README.md).
+// 1,000-app x 4-stage synth, cdk8s's own time fell by about 15 % (bench/README.md).
 // The bundles run this; tests and the sources run cdk8s-plus as it is, and
 // test/cli/defined-entries.test.ts holds the two to the same objects.
 import { readFileSync } from 'node:fs';
