@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { DEFINED_ENTRIES, definedEntries, withDefinedEntries } from '../../lib/cli/defined-entries.mjs';
+import { plusPackageFile } from '../../lib/k8s.js';
 import { random } from '../helpers/random.js';
 
 /** The expression as cdk8s-plus writes it, and with a conversion of each value. */
@@ -17,8 +18,7 @@ const converted = (x: object) =>
   // biome-ignore lint/performance/noAccumulatingSpread: the very expression the bundles rewrite
   Object.entries(x).reduce((r, i) => (i[1] === undefined ? r : { ...r, [i[0]]: (i[1] as { value?: unknown } | null)?.value }), {});
 
-const require = createRequire(import.meta.url);
-const K8S = require.resolve('cdk8s-plus-25/lib/imports/k8s.js');
+const K8S = plusPackageFile('lib/imports/k8s.js');
 const text = readFileSync(K8S, 'utf8');
 
 /** A CommonJS module's exports, from its text (as Node.js would load the file). */
