@@ -32,6 +32,7 @@ import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
 import { existingNamespaces } from '../synth/inventory.js';
+import { withoutObjects } from './staging.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
 
@@ -169,7 +170,11 @@ function checkDist(io: Io): ExitCode {
   const fingerprint = startFingerprint(root);
   const line = progress(io);
   const compiled = line.during(() =>
-    compile(project, project.stages, { onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`) }),
+    compile(project, project.stages, {
+      onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`),
+      // only the files are compared: each stage's objects go as soon as it is compiled
+      keep: withoutObjects,
+    }),
   );
   const { tree } = compiled;
   const schemaStale = schemaOnDisk(root) !== schemaText();

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
+import { DIST_DIR, compileStages, stageLoader, type Compiled, type StageOutcome } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '../promotion.js';
@@ -124,6 +124,11 @@ export interface CompileOptions {
    * objects. @default - everything kept in the result
    */
   readonly output?: StagingOutput;
+  /**
+   * What to keep of each stage's outcome as it arrives, when nothing is written (`withoutObjects`
+   * in lib/cli/staging.ts: a command that needs only the files). @default - `output`'s, else all
+   */
+  readonly keep?: (outcome: StageOutcome) => StageOutcome;
 }
 
 /**
@@ -133,7 +138,7 @@ export interface CompileOptions {
 export function compile(
   project: Project,
   stages: readonly string[] = project.stages,
-  { sources, onStage, noCache = false, kept = [], output }: CompileOptions = {},
+  { sources, onStage, noCache = false, kept = [], output, keep }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
   const cache = noCache ? undefined : diskRenderCache(project.root);
@@ -157,7 +162,7 @@ export function compile(
       onStage,
       cache,
       runStages: stageWorkers({ root: project.root, cache, output, setting: process.env[WORKERS_ENV] }),
-      keep: output?.keep,
+      keep: output?.keep ?? keep,
     });
   } finally {
     restoreHeap();

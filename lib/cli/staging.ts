@@ -65,13 +65,24 @@ export function stageOutcome(target: OutputTarget, outcome: StageOutcome): Stage
   if (!tree || !rendered || outcome.problems.length || outcome.failedChecks) return { outcome };
   const directory = stageDirectory({ root: target.root, distDir: DIST_DIR }, outcome.stage, tree);
   return {
-    outcome: { ...rest, rendered: { ...rendered, charts: [], nodeFiles: [] }, ...(rest.checks ? { checks: slimChecks(rest.checks) } : {}) },
+    outcome: withoutObjects({ ...rest, rendered }),
     staged: {
       directory,
       digests: fileDigests(outcome.stage, tree),
       summary: { ...objectsReport(rendered.charts), files: tree.size, inventory: fileText(tree.get(INVENTORY_FILE)!) },
     },
   };
+}
+
+/**
+ * `outcome` without the stage's objects (a stage that declares `delivery:` keeps them in
+ * `delivered`, which the delivery plan needs), its findings naming their objects (`slimChecks`):
+ * what a command that needs only a stage's files keeps of it. An outcome with problems stays whole.
+ */
+export function withoutObjects(outcome: StageOutcome): StageOutcome {
+  const { rendered, checks } = outcome;
+  if (!rendered || outcome.problems.length || outcome.failedChecks) return outcome;
+  return { ...outcome, rendered: { ...rendered, charts: [], nodeFiles: [] }, ...(checks ? { checks: slimChecks(checks) } : {}) };
 }
 
 /** The findings and exceptions of a stage's checks, naming their objects without holding them (see `describeObject`). */

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileStages, type CompileStagesOptions, type Compiled, type StageSource } from '../../lib/compile.js';
 import { ProblemsError } from '../../lib/errors.js';
 import { diskRenderCache } from '../../lib/cli/render-cache.js';
-import { slimChecks } from '../../lib/cli/staging.js';
+import { slimChecks, withoutObjects } from '../../lib/cli/staging.js';
 import { MIN_WORKER_BYTES, busyElsewhere, stageWorkers, workerPlan } from '../../lib/cli/stage-workers.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { REPO, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
@@ -192,6 +192,23 @@ describe('compiling stages in worker threads', () => {
     expect(b.status).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     expect(snapshotDir(join(two, 'dist'))).toEqual(snapshotDir(join(one, 'dist')));
+  });
+});
+
+describe('withoutObjects (what npm run check keeps of each stage)', () => {
+  it('gives the same files, delivery, findings and problems, holding no object', () => {
+    const all = { project: projectFile, delivery: true, stages: Object.keys(fixtures) };
+    const whole = compileStages(sources(fixtures), all);
+    const lean = compileStages(sources(fixtures), { ...all, keep: withoutObjects });
+    const files = (c: Compiled) => JSON.stringify([...c.tree].map(([s, f]) => [s, [...f]]));
+    expect(files(lean)).toBe(files(whole));
+    expect(lean.tree.size).toBeGreaterThan(1);
+    expect(JSON.stringify([...lean.checks])).toBe(JSON.stringify([...whole.checks].map(([s, r]) => [s, slimChecks(r)])));
+    expect(lean.stages.map((s) => s.charts.length + s.nodeFiles.length)).toEqual(lean.stages.map(() => 0));
+    expect(whole.stages.some((s) => s.charts.length > 0)).toBe(true);
+    const broken = { ...fixtures, qa: fixtures.qa.replace('apps:\n', 'namespace: Not_A_Name\nnamspace: qa\napps:\n') };
+    const problems = (keep?: typeof withoutObjects) => outcome(() => compileStages(sources(broken), { ...all, keep }));
+    expect(problems(withoutObjects)).toBe(problems());
   });
 });
 
