@@ -32,7 +32,6 @@ import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
 import { existingNamespaces } from '../synth/inventory.js';
-import { withoutObjects } from './staging.js';
 
 const usage = `Usage: npm run check [-- [options] <file or directory>...]
 
@@ -173,7 +172,7 @@ function checkDist(io: Io): ExitCode {
     compile(project, project.stages, {
       onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`),
       // only the files are compared: each stage's objects go as soon as it is compiled
-      keep: withoutObjects,
+      objects: false,
     }),
   );
   const { tree } = compiled;

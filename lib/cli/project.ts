@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { DIST_DIR, compileStages, stageLoader, type Compiled, type StageOutcome } from '../compile.js';
+import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '../promotion.js';
@@ -16,7 +16,7 @@ import { listFiles, readRegularFile, scanDir } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR } from './fingerprint.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { WORKERS_ENV, stageWorkers } from './stage-workers.js';
-import type { StagingOutput } from './staging.js';
+import { withoutObjects, type StagingOutput } from './staging.js';
 import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
@@ -125,10 +125,11 @@ export interface CompileOptions {
    */
   readonly output?: StagingOutput;
   /**
-   * What to keep of each stage's outcome as it arrives, when nothing is written (`withoutObjects`
-   * in lib/cli/staging.ts: a command that needs only the files). @default - `output`'s, else all
+   * False when nothing is written and the caller needs no stage's objects, only the files: each
+   * stage's objects are dropped as soon as it is compiled, in the thread that compiled it
+   * (`withoutObjects` in lib/cli/staging.ts). @default true
    */
-  readonly keep?: (outcome: StageOutcome) => StageOutcome;
+  readonly objects?: boolean;
 }
 
 /**
@@ -138,7 +139,7 @@ export interface CompileOptions {
 export function compile(
   project: Project,
   stages: readonly string[] = project.stages,
-  { sources, onStage, noCache = false, kept = [], output, keep }: CompileOptions = {},
+  { sources, onStage, noCache = false, kept = [], output, objects = true }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
   const cache = noCache ? undefined : diskRenderCache(project.root);
@@ -161,8 +162,8 @@ export function compile(
       crds: projectCrds(project),
       onStage,
       cache,
-      runStages: stageWorkers({ root: project.root, cache, output, setting: process.env[WORKERS_ENV] }),
-      keep: output?.keep ?? keep,
+      runStages: stageWorkers({ root: project.root, cache, output, objects, setting: process.env[WORKERS_ENV] }),
+      keep: output?.keep ?? (objects ? undefined : withoutObjects),
     });
   } finally {
     restoreHeap();

@@ -41,7 +41,7 @@ import {
   type WorkerRenderCache,
 } from './render-cache.js';
 import { diskValidatorStore } from './validator-store.js';
-import { stageOutcome, type OutputTarget, type StagedOutcome, type StagingOutput } from './staging.js';
+import { stageOutcome, withoutObjects, type OutputTarget, type StagedOutcome, type StagingOutput } from './staging.js';
 import { CRASH_ENV } from '../synth/write.js';
 
 /** The environment variable that sets the number of workers (see above). */
@@ -89,6 +89,8 @@ interface WorkerInput {
   readonly cache?: SharedRenderCache;
   /** Output in progress: the worker stages each stage's files itself and sends what `adopt` takes. */
   readonly output?: OutputTarget;
+  /** Without output: whether to send each stage's objects (false: `withoutObjects`). */
+  readonly objects: boolean;
   readonly counter: SharedArrayBuffer;
   readonly port: MessagePort;
 }
@@ -173,12 +175,14 @@ export interface StageWorkersOptions {
   readonly cache?: DiskRenderCache;
   /** Output in progress: workers stage the files of their stages into it (lib/cli/staging.ts). */
   readonly output?: StagingOutput;
+  /** Without output, false when the caller needs no stage's objects: workers send none. @default true */
+  readonly objects?: boolean;
   /** `STAGECRAFT_WORKERS`. @default - automatic */
   readonly setting?: string;
 }
 
 /** A StageRunner that compiles stages in worker threads as `workerPlan` decides. */
-export function stageWorkers({ root, cache, output, setting }: StageWorkersOptions): StageRunner {
+export function stageWorkers({ root, cache, output, objects = true, setting }: StageWorkersOptions): StageRunner {
   return (sources, env, compile, arrived) => {
     const plan = workerPlan(sources, setting);
     if (plan.workers === 0) return inSequence(sources, env, compile, arrived);
@@ -197,6 +201,7 @@ export function stageWorkers({ root, cache, output, setting }: StageWorkersOptio
         crds: env.crds,
         cache: shared,
         output: output?.target,
+        objects,
         counter: counter.buffer as SharedArrayBuffer,
         port: port2,
       };
@@ -309,7 +314,7 @@ function serveStage(input: WorkerInput, i: number, counter: Int32Array, cache?: 
     const env = { engine: input.engine, crds: input.crds, cache };
     const outcome = compileStage({ ...input.sources[i], readSource: (path) => readProjectSource(input.root, path) }, env);
     const taken = cache?.take();
-    if (!input.output) message = { index: i, outcome, taken };
+    if (!input.output) message = { index: i, outcome: input.objects ? outcome : withoutObjects(outcome), taken };
     else {
       const staged = stageUnlessStopped(counter, input.output, outcome);
       // the main thread compiles this stage itself, or the command failed: nothing more to do

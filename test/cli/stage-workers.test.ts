@@ -206,6 +206,23 @@ describe('withoutObjects (what npm run check keeps of each stage)', () => {
     expect(JSON.stringify([...lean.checks])).toBe(JSON.stringify([...whole.checks].map(([s, r]) => [s, slimChecks(r)])));
     expect(lean.stages.map((s) => s.charts.length + s.nodeFiles.length)).toEqual(lean.stages.map(() => 0));
     expect(whole.stages.some((s) => s.charts.length > 0)).toBe(true);
+    // workers that send no objects: the same again
+    const root = project(fixtures);
+    const sent: number[] = [];
+    const threaded = compileStages(sources(fixtures), {
+      ...all,
+      keep: withoutObjects,
+      runStages: (s, env, _compile, arrived) =>
+        stageWorkers({ root, setting: '2', objects: false })(s, env, mainThreadMustNotCompile, (o, i) => {
+          sent.push(o.rendered?.charts.length ?? -1);
+          return arrived(o, i);
+        }),
+    });
+    // what came from the workers held no chart
+    expect(sent).toEqual(Object.keys(fixtures).map(() => 0));
+    expect(files(threaded)).toBe(files(whole));
+    expect(JSON.stringify([...threaded.checks])).toBe(JSON.stringify([...lean.checks]));
+    expect(threaded.stages.map((s) => s.charts.length + s.nodeFiles.length)).toEqual(threaded.stages.map(() => 0));
     const broken = { ...fixtures, qa: fixtures.qa.replace('apps:\n', 'namespace: Not_A_Name\nnamspace: qa\napps:\n') };
     const problems = (keep?: typeof withoutObjects) => outcome(() => compileStages(sources(broken), { ...all, keep }));
     expect(problems(withoutObjects)).toBe(problems());
