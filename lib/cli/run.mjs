@@ -23,6 +23,7 @@ import module, { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { BUILTIN_RESOLVE_MODULE, builtInResolvePlugin } from './builtin-resolve.mjs';
 import { DEFINED_ENTRIES_MODULE, definedEntriesPlugin } from './defined-entries.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -189,6 +190,12 @@ function packagesPlugin(resolved) {
   };
 }
 
+/** What the packages' bundle loads rewritten, each module with its esbuild plugin (the bundle is built again when a module changes). */
+const REWRITES = [
+  [DEFINED_ENTRIES_MODULE, definedEntriesPlugin],
+  [BUILTIN_RESOLVE_MODULE, builtInResolvePlugin],
+];
+
 /**
  * Bundles the module text `contents` into `out` (CommonJS) and returns the files it was built
  * from and, when `packagesFile` is given, the packages it leaves to that bundle (`packagesPlugin`)
@@ -215,8 +222,8 @@ async function bundle(name, contents, out, buildId, packagesFile) {
     banner: { js: buildBanner(buildId) + (packagesFile ? sourcesBanner(packagesFile) : '') },
     ...(packagesFile ? { define: { 'import.meta': IMPORT_META } } : {}),
     plugins: [
-      ...(packagesFile ? [packagesPlugin(resolved)] : []),
-      definedEntriesPlugin,
+      // the sources' bundle leaves the packages to the packages' bundle, which gets them rewritten
+      ...(packagesFile ? [packagesPlugin(resolved)] : REWRITES.map(([, plugin]) => plugin)),
       {
         name: 'import-meta-url',
         setup(b) {
@@ -231,7 +238,13 @@ async function bundle(name, contents, out, buildId, packagesFile) {
   // the packages left out count as inputs too: an install that changes what an id resolves to rebuilds this bundle
   const inputs = [...Object.keys(metafile.inputs).filter((f) => f !== '<stdin>'), ...[...resolved.values()].map((p) => relative(ROOT, p))];
   return {
-    inputs: [...stampedFiles(inputs), relative(ROOT, SELF), relative(ROOT, DEFINED_ENTRIES_MODULE), 'tsconfig.json', 'package.json'],
+    inputs: [
+      ...stampedFiles(inputs),
+      relative(ROOT, SELF),
+      ...(packagesFile ? [] : REWRITES.map(([module]) => relative(ROOT, module))),
+      'tsconfig.json',
+      'package.json',
+    ],
     packages: [...resolved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   };
 }

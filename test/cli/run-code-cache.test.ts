@@ -139,10 +139,20 @@ describe('the bundle a manifest vouches for', () => {
 });
 
 describe("the packages' bundle", () => {
-  it("holds cdk8s-plus's generated code rewritten (lib/cli/defined-entries.mjs)", () => {
+  it("holds cdk8s-plus's generated code and cdk8s's resolve rewritten (lib/cli/defined-entries.mjs, builtin-resolve.mjs)", () => {
     expect(synth('lab').status).toBe(0);
     const packages = readFileSync(join(cacheDir, 'synth.packages.cjs'), 'latin1');
     expect(packages).toContain('__definedEntries(obj.labels)');
     expect(packages).not.toContain('.reduce((r, i) => (i[1] === undefined)');
+    // (whitespace minified)
+    expect(packages.includes('if(__onlyBuiltIn(resolvers))return __resolveBuiltIn(value)')).toBe(true);
+    // the sources' bundle holds no package, and is not built again when a rewrite changes
+    const sources = readFileSync(join(cacheDir, 'synth.cjs'), 'latin1');
+    expect(sources.includes('__definedEntries')).toBe(false);
+    const inputs = (name: string) =>
+      Object.keys((JSON.parse(readFileSync(join(cacheDir, `${name}.json`), 'utf8')) as { files: object }).files);
+    expect(inputs('synth.packages')).toEqual(expect.arrayContaining(['lib/cli/defined-entries.mjs', 'lib/cli/builtin-resolve.mjs']));
+    expect(inputs('synth')).toContain('lib/cli/run.mjs');
+    expect(inputs('synth')).not.toContain('lib/cli/defined-entries.mjs');
   });
 });
