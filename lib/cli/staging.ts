@@ -82,6 +82,8 @@ export function stageOutcome(target: OutputTarget, outcome: StageOutcome): Stage
 export function withoutObjects(outcome: StageOutcome): StageOutcome {
   const { rendered, checks } = outcome;
   if (!rendered || outcome.problems.length || outcome.failedChecks) return outcome;
+  // without them already (a worker's outcome): its findings name their objects
+  if (rendered.charts.length === 0 && rendered.nodeFiles.length === 0) return outcome;
   return { ...outcome, rendered: { ...rendered, charts: [], nodeFiles: [] }, ...(checks ? { checks: slimChecks(checks) } : {}) };
 }
 
