@@ -24,7 +24,7 @@ import {
   schemaOnDisk,
   schemaText,
 } from './project.js';
-import { staleFiles } from './output.js';
+import { comparingStages } from './output.js';
 import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { currentLine } from './fast.js';
 import { readInputFile } from './read-file.js';
@@ -168,26 +168,35 @@ function checkDist(io: Io): ExitCode {
   }
   const fingerprint = startFingerprint(root);
   const line = progress(io);
+  const comparison = comparingStages(project);
   const compiled = line.during(() =>
     compile(project, project.stages, {
       onStage: (s, i, n) => line.update(`check: compiling ${s} (${i + 1}/${n})`),
-      // only the files are compared: each stage's objects go as soon as it is compiled
+      // only the files are compared: each stage's objects go as soon as it is compiled, its files once compared
       objects: false,
+      keep: comparison.keep,
     }),
   );
   const { tree } = compiled;
   const schemaStale = schemaOnDisk(root) !== schemaText();
-  const lines = [...staleFiles(project, compiled, true), ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
+  const lines = [...comparison.staleFiles(compiled), ...(schemaStale ? [`changed: ${SCHEMA_FILE}`] : [])];
   if (lines.length) {
     io.stderr.write(`${lines.join('\n')}\n${lines.length} file(s) out of date; run: npm run synth\n`);
     return ExitCode.checkFailed;
   }
   flushRenderCache();
-  fingerprint.record({ distDir: DIST_DIR, tree, schema: { file: SCHEMA_FILE, text: schemaText() }, stages: project.stages.length });
+  const { digests } = comparison;
+  fingerprint.record({
+    distDir: DIST_DIR,
+    tree,
+    digests,
+    schema: { file: SCHEMA_FILE, text: schemaText() },
+    stages: project.stages.length,
+  });
   io.stdout.write(
     currentLine(
       project.stages.length,
-      [...tree.values()].reduce((n, f) => n + f.size, 0),
+      [...tree.values()].reduce((n, f) => n + f.size, digests.size),
     ),
   );
   return ExitCode.ok;

@@ -18,8 +18,9 @@ import {
 } from '../synth/inventory.js';
 import { beginTransaction } from '../synth/write.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
-import { compareDist, readRegularFile } from '../synth/disk.js';
+import { compareDist, compareDistDir, distDirs, mergeDifferences, readRegularFile, type DistDifference } from '../synth/disk.js';
 import type { Substitution } from '../transforms/images.js';
+import { textTree } from '../synth/output.js';
 import { objectsReport } from '../synth/render.js';
 import { forgetFingerprint } from './fingerprint.js';
 import { DIST_DIR, compile, readStageTree, stagePath, type Project } from './project.js';
@@ -186,12 +187,43 @@ export function writtenLines(w: WrittenStage): string[] {
 
 /** The files of `dist/` that differ from `compiled` (its stages only), as `changed: dist/qa/...` lines. */
 export function staleFiles(project: Project, compiled: Compiled, removeOthers = false): string[] {
-  const diff = compareDist(join(project.root, DIST_DIR), compiled.tree, { removeOthers });
+  return staleLines(compareDist(join(project.root, DIST_DIR), compiled.tree, { removeOthers }));
+}
+
+function staleLines(diff: DistDifference): string[] {
   return [
     ...diff.changed.map((p) => `changed: ${DIST_DIR}/${p}`),
     ...diff.missing.map((p) => `missing: ${DIST_DIR}/${p}`),
     ...diff.extra.map((p) => `not produced by the sources: ${DIST_DIR}/${p}`),
   ];
+}
+
+/**
+ * Compares the stages of a compilation of the whole project with `dist/` one by one, as each
+ * arrives (`keep`, for `compile`): its files are compared and dropped, only their digests kept for
+ * the fingerprint, so that no stage's files wait for the others (`npm run check`).
+ */
+export function comparingStages(project: Project) {
+  const distDir = join(project.root, DIST_DIR);
+  const compared = new Map<string, DistDifference>();
+  const digests = new Map<string, string>();
+  return {
+    keep(outcome: StageOutcome): StageOutcome {
+      const { files, ...rest } = outcome;
+      // a stage with problems stops the command: nothing to compare
+      if (!files || outcome.problems.length || outcome.failedChecks) return outcome;
+      compared.set(outcome.stage, compareDistDir(distDir, outcome.stage, textTree(files)));
+      for (const [path, digest] of fileDigests(outcome.stage, files)) digests.set(path, digest);
+      return rest;
+    },
+    /** SHA-256 of each file of the stages compared, by path below the root (`dist/qa/inventory.txt`). */
+    digests: digests as ReadonlyMap<string, string>,
+    /** Every file of `dist/` that differs, as `staleFiles(project, compiled, true)` lists them: the stages compared, then the rest (`compiled.tree`). */
+    staleFiles(compiled: Compiled): string[] {
+      const dirs = distDirs(distDir, [...compared.keys(), ...compiled.tree.keys()], true);
+      return staleLines(mergeDifferences(dirs.map((d) => compared.get(d) ?? compareDistDir(distDir, d, compiled.tree.get(d)))));
+    },
+  };
 }
 
 /**

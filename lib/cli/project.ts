@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { DIST_DIR, compileStages, stageLoader, type Compiled } from '../compile.js';
+import { DIST_DIR, compileStages, stageLoader, type Compiled, type StageOutcome } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '../promotion.js';
@@ -130,6 +130,11 @@ export interface CompileOptions {
    * (`withoutObjects` in lib/cli/staging.ts). @default true
    */
   readonly objects?: boolean;
+  /**
+   * What else is done with each stage's outcome as it arrives, after `output` or `objects` took
+   * their part (`npm run check` compares the stage's files with `dist/` and drops them). @default - nothing
+   */
+  readonly keep?: (outcome: StageOutcome) => StageOutcome;
 }
 
 /**
@@ -139,7 +144,7 @@ export interface CompileOptions {
 export function compile(
   project: Project,
   stages: readonly string[] = project.stages,
-  { sources, onStage, noCache = false, kept = [], output, objects = true }: CompileOptions = {},
+  { sources, onStage, noCache = false, kept = [], output, objects = true, keep }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
   const cache = noCache ? undefined : diskRenderCache(project.root);
@@ -163,11 +168,16 @@ export function compile(
       onStage,
       cache,
       runStages: stageWorkers({ root: project.root, cache, output, objects, setting: process.env[WORKERS_ENV] }),
-      keep: output?.keep ?? (objects ? undefined : withoutObjects),
+      keep: then(output?.keep ?? (objects ? undefined : withoutObjects), keep),
     });
   } finally {
     restoreHeap();
   }
+}
+
+/** `first`, then `second`, on each outcome (either may be absent). */
+function then(first?: (o: StageOutcome) => StageOutcome, second?: (o: StageOutcome) => StageOutcome) {
+  return first && second ? (o: StageOutcome) => second(first(o)) : (first ?? second);
 }
 
 /** Stage files of at least this many bytes in all make a compilation large enough for `tightHeap`. */

@@ -169,18 +169,38 @@ export interface DistDifference {
 
 /** How the generated files of `distDir` differ from `tree` (for stages in `tree` only, unless `removeOthers`). */
 export function compareDist(distDir: string, tree: DistTree, { removeOthers }: WriteOptions): DistDifference {
-  const expected = new Map<string, string>();
-  for (const [stage, files] of tree) for (const [rel, content] of files) expected.set(`${stage}/${rel}`, content);
-  const stages = removeOthers && existsSync(distDir) ? readdirSync(distDir).filter((e) => e !== TX_DIR) : [...tree.keys()];
-  const present = stages.sort().flatMap((s) => scanDir(join(distDir, s)).owned.map((p) => `${s}/${p}`));
+  return mergeDifferences(distDirs(distDir, tree.keys(), removeOthers).map((d) => compareDistDir(distDir, d, tree.get(d))));
+}
+
+/**
+ * The directories of `distDir` to compare, sorted: those of `names`, and with `removeOthers` every
+ * other one there too (the write transaction's staging directory aside).
+ */
+export function distDirs(distDir: string, names: Iterable<string>, removeOthers: boolean): string[] {
+  const there = removeOthers && existsSync(distDir) ? readdirSync(distDir).filter((e) => e !== TX_DIR) : [];
+  return [...new Set([...names, ...there])].sort();
+}
+
+/** How the generated files of `distDir/<dir>` differ from `files` (none given: each is extra). */
+export function compareDistDir(distDir: string, dir: string, files: ReadonlyMap<string, string> = new Map()): DistDifference {
+  const present = scanDir(join(distDir, dir)).owned;
   const changed: string[] = [];
   const extra: string[] = [];
   for (const p of present) {
-    const want = expected.get(p);
-    if (want === undefined) extra.push(p);
-    else if (readFileSync(join(distDir, p), 'utf8') !== want) changed.push(p);
+    const want = files.get(p);
+    if (want === undefined) extra.push(`${dir}/${p}`);
+    else if (readFileSync(join(distDir, dir, p), 'utf8') !== want) changed.push(`${dir}/${p}`);
   }
   const have = new Set(present);
-  const missing = [...expected.keys()].filter((p) => !have.has(p)).sort();
+  const missing = [...files.keys()].filter((p) => !have.has(p)).map((p) => `${dir}/${p}`);
   return { changed, missing, extra };
+}
+
+/** The differences of several directories, in their order (missing files sorted, as `compareDist` gives them). */
+export function mergeDifferences(differences: readonly DistDifference[]): DistDifference {
+  return {
+    changed: differences.flatMap((d) => d.changed),
+    missing: differences.flatMap((d) => d.missing).sort(),
+    extra: differences.flatMap((d) => d.extra),
+  };
 }
