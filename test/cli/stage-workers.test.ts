@@ -10,7 +10,7 @@ import { compileStages, type CompileStagesOptions, type Compiled, type StageSour
 import { ProblemsError } from '../../lib/errors.js';
 import { diskRenderCache } from '../../lib/cli/render-cache.js';
 import { slimChecks, withoutObjects } from '../../lib/cli/staging.js';
-import { MIN_WORKER_BYTES, busyElsewhere, stageWorkers, workerPlan } from '../../lib/cli/stage-workers.js';
+import { MIN_WORKER_BYTES, busyElsewhere, scavengeAlone, stageWorkers, workerPlan } from '../../lib/cli/stage-workers.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { REPO, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
 import { random } from '../helpers/random.js';
@@ -192,6 +192,24 @@ describe('compiling stages in worker threads', () => {
     expect(b.status).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     expect(snapshotDir(join(two, 'dist'))).toEqual(snapshotDir(join(one, 'dist')));
+  });
+});
+
+describe('scavengeAlone', () => {
+  it('turns parallel scavenges off while the threads fill every core, unless Node.js was told otherwise', () => {
+    const calls: string[] = [];
+    const set = (flag: string) => void calls.push(flag);
+    // a core to spare: V8's helpers may use it
+    scavengeAlone(1, 2, [], set)();
+    scavengeAlone(2, 4, [], set)();
+    expect(calls).toEqual([]);
+    const restore = scavengeAlone(2, 2, [], set);
+    expect(calls).toEqual(['--no-parallel-scavenge']);
+    restore();
+    expect(calls).toEqual(['--no-parallel-scavenge', '--parallel-scavenge']);
+    scavengeAlone(3, 2, ['--parallel_scavenge'], set)();
+    scavengeAlone(2, 2, ['--max-semi-space-size=4 --no-parallel-scavenge'], set)();
+    expect(calls.length).toBe(2);
   });
 });
 
