@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { RESOLVERS_LINE, withBuiltInResolve } from '../../lib/cli/builtin-resolve.mjs';
+import { runCommonJs } from '../helpers/commonjs.js';
 import { random } from '../helpers/random.js';
 
 const require = createRequire(import.meta.url);
@@ -31,18 +31,11 @@ interface ResolveModule {
  * `resolvers(module)` (cdk8s's App gives its built-in ones of the module it loaded).
  */
 function load(source: string, resolvers: (m: ResolveModule) => Resolver[]): ResolveModule {
-  const module = { exports: {} as ResolveModule };
   let app: { resolvers: Resolver[] } | undefined;
   const fakeRequire = (id: string) => (id === './app' ? { App: { of: () => app } } : createRequire(RESOLVE)(id));
-  vm.runInThisContext(`(function (exports, require, module, __filename, __dirname) {${source}\n})`)(
-    module.exports,
-    fakeRequire,
-    module,
-    RESOLVE,
-    RESOLVE.replace(/[\\/][^\\/]*$/, ''),
-  );
-  app = { resolvers: resolvers(module.exports) };
-  return module.exports;
+  const m = runCommonJs<ResolveModule>(source, RESOLVE, fakeRequire);
+  app = { resolvers: resolvers(m) };
+  return m;
 }
 
 const builtIn = (m: ResolveModule) => [new m.LazyResolver(), new m.ImplicitTokenResolver(), new m.NumberStringUnionResolver()];

@@ -4,11 +4,10 @@
  * cdk8s-plus is rewritten, and the rewritten module converts props to the same JSON.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { DEFINED_ENTRIES, definedEntries, withDefinedEntries } from '../../lib/cli/defined-entries.mjs';
 import { plusPackageFile } from '../../lib/k8s.js';
+import { runCommonJs } from '../helpers/commonjs.js';
 import { random } from '../helpers/random.js';
 
 /** The expression as cdk8s-plus writes it, and with a conversion of each value. */
@@ -21,13 +20,8 @@ const converted = (x: object) =>
 const K8S = plusPackageFile('lib/imports/k8s.js');
 const text = readFileSync(K8S, 'utf8');
 
-/** A CommonJS module's exports, from its text (as Node.js would load the file). */
-function load(source: string): Record<string, (props: unknown) => unknown> {
-  const module = { exports: {} as Record<string, (props: unknown) => unknown> };
-  const wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname) {${source}\n})`);
-  wrapper(module.exports, createRequire(K8S), module, K8S, K8S.replace(/[\\/][^\\/]*$/, ''));
-  return module.exports;
-}
+/** cdk8s-plus's generated module's exports, from `source`. */
+const load = (source: string) => runCommonJs<Record<string, (props: unknown) => unknown>>(source, K8S);
 
 /** The same keys in the same order, the same values (the very same objects), the same prototype. */
 function expectSame(a: object, b: object) {
