@@ -48,9 +48,11 @@ function __resolveBuiltIn(value) {
         return value.map((x) => __resolveBuiltIn(x));
     }
     if (value.constructor == Object) {
+        // Object.entries without its array per key (the values are plain data, read in the same order)
         const result = {};
-        for (const [k, v] of Object.entries(value)) {
-            result[k] = __resolveBuiltIn(v);
+        const keys = Object.keys(value);
+        for (let i = 0; i < keys.length; i++) {
+            result[keys[i]] = __resolveBuiltIn(value[keys[i]]);
         }
         return result;
     }

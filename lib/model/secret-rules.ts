@@ -9,6 +9,7 @@
  * is asynchronous (`lintSource` returns a Promise, rules are async), while the compiler is one
  * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
  */
+import { BoundedMap } from './bounded-map.js';
 
 export interface SecretRule {
   /** Stable id, used in problem codes and tests: `private-key`, `url-credentials`, ... */
@@ -160,9 +161,21 @@ const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES
   new RegExp(r.pattern.source, r.pattern.flags.includes('g') ? r.pattern.flags : `${r.pattern.flags}g`),
 ]);
 
+/**
+ * Verdicts on values of 9 characters or more, by value: a stage's names, labels and images repeat
+ * in every object of an app, and are judged once (the verdict depends on the value alone).
+ */
+const verdicts = new BoundedMap<string, SecretMatch | null>(50_000);
+
 /** The first rule a value matches, with the secret it found; `undefined` for an ordinary value. */
 export function detectSecret(value: string): SecretMatch | undefined {
   if (value.length < 9) return undefined; // shorter than the shortest match of any rule (`a://b:c@d`)
+  const known = verdicts.get(value);
+  if (known !== undefined) return known ?? undefined;
+  return verdicts.remember(value, firstMatch(value) ?? null) ?? undefined;
+}
+
+function firstMatch(value: string): SecretMatch | undefined {
   if (!CANDIDATE.test(value)) return undefined;
   let publicRemoved: string | undefined;
   for (const [rule, re] of GLOBAL_PATTERNS) {

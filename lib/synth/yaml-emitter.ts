@@ -10,6 +10,7 @@
  * compares both on every committed object and on the edge cases.
  */
 import { Document } from 'yaml';
+import { BoundedMap } from '../model/bounded-map.js';
 
 /** Thrown inside the emitter when a value is outside the fast path; never escapes this module. */
 const UNSUPPORTED = Symbol('unsupported');
@@ -98,8 +99,14 @@ const LINE_MARKER = /^(%|---|\.\.\.)/m;
 /** Keys longer than this (as written) are written as explicit keys (`? key`) by the library. */
 const MAX_IMPLICIT_KEY = 1024;
 
-/** Strings as written, or UNSUPPORTED: labels, names and images repeat in every object (one entry per distinct string of the process). */
-const written = new Map<string, string | typeof UNSUPPORTED>();
+/**
+ * Entries kept by each of the caches below before it starts again: labels, names, images and keys
+ * repeat in every object, and a process that writes many distinct strings must not keep them all.
+ */
+const MAX_CACHED = 50_000;
+
+/** Strings as written, or UNSUPPORTED. */
+const written = new BoundedMap<string, string | typeof UNSUPPORTED>(MAX_CACHED);
 
 function text(s: string): string {
   let out = written.get(s);
@@ -112,6 +119,9 @@ function text(s: string): string {
   return out;
 }
 
+/** String values as written on one line, with the line's newline: no string is built per line for them. */
+const writtenLines = new BoundedMap<string, string>(MAX_CACHED);
+
 /**
  * Several lines as a literal block whose lines start at `indent`: strip the final newline
  * (`|-`) or keep the one there is (`|`), as the library chooses; lines stay as they are.
@@ -122,11 +132,14 @@ function literal(s: string, indent: string): string {
   return `|${clip ? '' : '-'}\n${indent}${(clip ? s.slice(0, -1) : s).replace(/\n+/g, `$&${indent}`)}`;
 }
 
-/** A scalar value; `indent` is where the lines of a literal block start. */
-function scalar(v: unknown, indent: string): string {
-  if (typeof v === 'string') return v.includes('\n') ? literal(v, indent) : text(v);
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0)) return String(v);
+/** A scalar value and the newline that ends its line; `indent` is where the lines of a literal block start. */
+function scalarLine(v: unknown, indent: string): string {
+  if (typeof v === 'string') {
+    if (v.includes('\n')) return `${literal(v, indent)}\n`;
+    return writtenLines.get(v) ?? writtenLines.remember(v, `${text(v)}\n`);
+  }
+  if (typeof v === 'boolean') return v ? 'true\n' : 'false\n';
+  if (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0)) return `${v}\n`;
   throw UNSUPPORTED;
 }
 
@@ -136,76 +149,136 @@ function isMapping(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** A value after `key:` or `- ` (on a line indented by `indent`): an empty collection in flow style, or a scalar. */
-function inline(v: unknown, indent: string): string {
-  if (Array.isArray(v) && v.length === 0) return '[]';
-  if (isMapping(v) && Object.keys(v).length === 0) return '{}';
-  return scalar(v, `${indent}  `);
-}
-
-function isBlock(v: unknown): boolean {
-  return (Array.isArray(v) && v.length > 0) || (isMapping(v) && Object.values(v).some((x) => x !== undefined));
-}
-
 type CompareKeys = (a: string, b: string) => number;
 
-/** Whether `keys` are in `compareKeys` order already (a stable sort would leave them as they are). */
-function inOrder(keys: readonly string[], compareKeys: CompareKeys): boolean {
-  for (let i = 1; i < keys.length; i++) if (compareKeys(keys[i - 1], keys[i]) > 0) return false;
-  return true;
+/**
+ * The starts of lines, by depth of nesting: `indent` (two spaces a level), `dash` (`indent` and
+ * `- `, an item of a sequence), and each key as written after `indent` (`keys`) or after the
+ * `- ` of the level above (`firstKeys`, the first key of a mapping that is an item), followed by
+ * `: ` (a value on the line) and by `:\n` (a block below). Made once: a document's lines are then
+ * pieces already made, joined once.
+ */
+interface Level {
+  readonly indent: string;
+  readonly dash: string;
+  readonly keys: BoundedMap<string, KeyLine>;
+  readonly firstKeys: BoundedMap<string, KeyLine>;
+}
+interface KeyLine {
+  readonly inline: string;
+  readonly block: string;
+}
+
+/** The levels made once; deeper ones (rare, and their indents long) are made each time they are needed. */
+const levels: Level[] = [];
+const MAX_KEPT_DEPTH = 32;
+
+function level(depth: number): Level {
+  const found = levels[depth];
+  if (found) return found;
+  const indent = '  '.repeat(depth);
+  const made = {
+    indent,
+    dash: `${indent}- `,
+    keys: new BoundedMap<string, KeyLine>(MAX_CACHED),
+    firstKeys: new BoundedMap<string, KeyLine>(MAX_CACHED),
+  };
+  if (depth < MAX_KEPT_DEPTH) levels[depth] = made;
+  return made;
+}
+
+function keyLine(key: string, at: Level, first: Level | undefined): KeyLine {
+  const lines = first ? at.firstKeys : at.keys;
+  let found = lines.get(key);
+  if (found === undefined) {
+    const written = text(key);
+    if (written.length > MAX_IMPLICIT_KEY) throw UNSUPPORTED;
+    const start = `${first ? first.dash : at.indent}${written}:`;
+    found = lines.remember(key, { inline: `${start} `, block: `${start}\n` });
+  }
+  return found;
 }
 
 /**
- * Appends the lines of a mapping to `out`, each ending in a newline: one array of lines for the
- * whole document, joined once, instead of a string per mapping and sequence joined again by each
- * enclosing one (a document was copied once per level of nesting). `first` starts the first line
- * instead of `indent`: `- ` for a mapping that is an item of a sequence.
+ * The keys of `m` to write, in `compareKeys` order: the library leaves out undefined values. Most
+ * mappings have their keys in order already (cdk8s sorts them) and none undefined: then `keys`
+ * is returned as it is, neither copied nor sorted.
  */
-function mapping(m: Record<string, unknown>, indent: string, compareKeys: CompareKeys, out: string[], first = indent): void {
-  // the library leaves out undefined values; a null value is written differently (`? key` when all are null)
-  const keys = Object.keys(m).filter((k) => m[k] !== undefined);
-  // mostly in order already (cdk8s sorts keys): sorting would copy the array for nothing
-  if (!inOrder(keys, compareKeys)) keys.sort(compareKeys);
+function keysToWrite(m: Record<string, unknown>, keys: string[], compareKeys: CompareKeys): string[] {
+  let previous: string | undefined;
   for (let i = 0; i < keys.length; i++) {
-    const v = m[keys[i]];
-    if (v === null) throw UNSUPPORTED;
-    const written = text(keys[i]);
-    if (written.length > MAX_IMPLICIT_KEY) throw UNSUPPORTED;
-    const key = `${i === 0 ? first : indent}${written}:`;
-    if (!isBlock(v)) out.push(`${key} ${inline(v, indent)}\n`);
-    else {
-      out.push(`${key}\n`);
-      block(v, `${indent}  `, compareKeys, out);
+    if (m[keys[i]] === undefined || (previous !== undefined && compareKeys(previous, keys[i]) > 0)) {
+      return keys.filter((k) => m[k] !== undefined).sort(compareKeys);
     }
+    previous = keys[i];
+  }
+  return keys;
+}
+
+/**
+ * Appends the pieces of a mapping's lines to `out`: the lines of a whole document are joined
+ * once, and are made of pieces made once (`Level`, `writtenLines`), not of strings built for each
+ * line. `keys` are `Object.keys(m)`; `first` is the level above when the mapping is an item of a
+ * sequence, whose first line starts with that level's `- `.
+ */
+function mapping(m: Record<string, unknown>, keys: string[], depth: number, compareKeys: CompareKeys, out: string[], first?: Level): void {
+  const at = level(depth);
+  const ordered = keysToWrite(m, keys, compareKeys);
+  for (let i = 0; i < ordered.length; i++) {
+    const v = m[ordered[i]];
+    const line = keyLine(ordered[i], at, i === 0 ? first : undefined);
+    if (Array.isArray(v) && v.length > 0) {
+      out.push(line.block);
+      sequence(v, depth + 1, compareKeys, out);
+    } else if (isMapping(v)) {
+      const inner = Object.keys(v);
+      if (inner.length === 0) out.push(line.inline, '{}\n');
+      else if (!inner.some((k) => v[k] !== undefined))
+        throw UNSUPPORTED; // only undefined values: left to the library
+      else {
+        out.push(line.block);
+        mapping(v, inner, depth + 1, compareKeys, out);
+      }
+    } else if (v === null) throw UNSUPPORTED;
+    else out.push(line.inline, Array.isArray(v) ? '[]\n' : scalarLine(v, level(depth + 1).indent));
   }
 }
 
-function sequence(items: readonly unknown[], indent: string, compareKeys: CompareKeys, out: string[]): void {
-  for (const item of items) {
-    if (Array.isArray(item) && item.length > 0) throw UNSUPPORTED; // `- - x`: left to the library
-    if (!isBlock(item)) out.push(`${indent}- ${inline(item, indent)}\n`);
-    // the first entry of a mapping shares the line of its `- `
-    else mapping(item as Record<string, unknown>, `${indent}  `, compareKeys, out, `${indent}- `);
+function sequence(items: readonly unknown[], depth: number, compareKeys: CompareKeys, out: string[]): void {
+  const at = level(depth);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (Array.isArray(item)) {
+      if (item.length > 0) throw UNSUPPORTED; // `- - x`: left to the library
+      out.push(at.dash, '[]\n');
+    } else if (isMapping(item)) {
+      const keys = Object.keys(item);
+      if (keys.length === 0) out.push(at.dash, '{}\n');
+      else if (!keys.some((k) => item[k] !== undefined)) throw UNSUPPORTED;
+      // the first entry of a mapping shares the line of its `- `
+      else mapping(item, keys, depth + 1, compareKeys, out, at);
+    } else out.push(at.dash, scalarLine(item, level(depth + 1).indent));
   }
 }
 
-function block(v: unknown, indent: string, compareKeys: CompareKeys, out: string[]): void {
-  if (Array.isArray(v)) sequence(v, indent, compareKeys, out);
-  else mapping(v as Record<string, unknown>, indent, compareKeys, out);
-}
+/** The pieces of the document being written (one array for every document: emptied after each). */
+const pieces: string[] = [];
 
 /**
  * `value` (a mapping) as one YAML document ending in a newline, with each mapping's keys in
  * `compareKeys` order; undefined when the value is outside the fast path.
  */
 export function emitBlockYaml(value: unknown, compareKeys: (a: string, b: string) => number): string | undefined {
-  if (!isBlock(value) || Array.isArray(value)) return undefined;
+  if (!isMapping(value)) return undefined;
+  const keys = Object.keys(value);
+  if (!keys.some((k) => value[k] !== undefined)) return undefined;
   try {
-    const out: string[] = [];
-    mapping(value as Record<string, unknown>, '', compareKeys, out);
-    return out.join('');
+    mapping(value, keys, 0, compareKeys, pieces);
+    return pieces.join('');
   } catch (e) {
     if (e === UNSUPPORTED) return undefined;
     throw e;
+  } finally {
+    pieces.length = 0;
   }
 }

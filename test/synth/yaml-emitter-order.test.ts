@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { libraryYaml, toYaml } from '../../lib/synth/serialize.js';
+import { emitBlockYaml } from '../../lib/synth/yaml-emitter.js';
+import { random } from '../helpers/random.js';
 
 describe('toYaml key order', () => {
   it('sorts keys given out of order at every level, as the library does', () => {
@@ -21,5 +23,41 @@ describe('toYaml key order', () => {
   it('writes keys in order as they are', () => {
     const value = { apiVersion: 'v1', kind: 'Namespace', metadata: { labels: { a: 'x', b: 'y' }, name: 'n' } };
     expect(toYaml(value)).toBe(libraryYaml(value));
+  });
+});
+
+describe('toYaml on random values', () => {
+  // keys and values that take every branch: leading keys, keys out of order, undefined and null,
+  // empty and nested collections, strings quoted, plain and on several lines, numbers of all kinds
+  const KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'a', 'b', 'z', '10', '9', 'on', 'a: b', 'x-y'];
+  const SCALARS = ['', 'v', 'yes', '1', '0.5', 'a\nb', 'a\nb\n', ' a', 'ünï', "it's", '- x', 0, 7, -3, 1.5, -0, true, false];
+
+  function value(next: () => number, depth: number): unknown {
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
+    const roll = next();
+    if (depth > 4 || roll < 0.45) return pick(SCALARS);
+    if (roll < 0.5) return pick([null, undefined, [], {}]);
+    if (roll < 0.7) return Array.from({ length: Math.floor(next() * 4) }, () => value(next, depth + 1));
+    return mapping(next, depth + 1);
+  }
+
+  function mapping(next: () => number, depth: number): Record<string, unknown> {
+    const m: Record<string, unknown> = {};
+    for (let n = Math.floor(next() * 5); n > 0; n--) m[KEYS[Math.floor(next() * KEYS.length)]] = value(next, depth);
+    return m;
+  }
+
+  it('writes 2,000 random values as the yaml library does, repeated keys and lines included', () => {
+    const next = random(19);
+    let fast = 0;
+    for (let i = 0; i < 2000; i++) {
+      const v = mapping(next, 0);
+      const written = toYaml(v);
+      expect(written).toBe(libraryYaml(v));
+      expect(toYaml(v)).toBe(written);
+      if (emitBlockYaml(v, () => 0) !== undefined) fast++;
+    }
+    // the fast path must have been taken often, or this test compares the library with itself
+    expect(fast).toBeGreaterThan(200);
   });
 });
