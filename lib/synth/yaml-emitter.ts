@@ -199,6 +199,12 @@ function keyLine(key: string, at: Level, first: Level | undefined): KeyLine {
   return found;
 }
 
+/** Whether a value of `m` under one of `keys` is defined (a loop: `keys.some` made a closure per mapping). */
+function anyDefined(m: Record<string, unknown>, keys: readonly string[]): boolean {
+  for (let i = 0; i < keys.length; i++) if (m[keys[i]] !== undefined) return true;
+  return false;
+}
+
 /**
  * The keys of `m` to write, in `compareKeys` order: the library leaves out undefined values. Most
  * mappings have their keys in order already (cdk8s sorts them) and none undefined: then `keys`
@@ -233,8 +239,8 @@ function mapping(m: Record<string, unknown>, keys: string[], depth: number, comp
     } else if (isMapping(v)) {
       const inner = Object.keys(v);
       if (inner.length === 0) out.push(line.inline, '{}\n');
-      else if (!inner.some((k) => v[k] !== undefined))
-        throw UNSUPPORTED; // only undefined values: left to the library
+      // only undefined values: left to the library
+      else if (!anyDefined(v, inner)) throw UNSUPPORTED;
       else {
         out.push(line.block);
         mapping(v, inner, depth + 1, compareKeys, out);
@@ -254,7 +260,7 @@ function sequence(items: readonly unknown[], depth: number, compareKeys: Compare
     } else if (isMapping(item)) {
       const keys = Object.keys(item);
       if (keys.length === 0) out.push(at.dash, '{}\n');
-      else if (!keys.some((k) => item[k] !== undefined)) throw UNSUPPORTED;
+      else if (!anyDefined(item, keys)) throw UNSUPPORTED;
       // the first entry of a mapping shares the line of its `- `
       else mapping(item, keys, depth + 1, compareKeys, out, at);
     } else out.push(at.dash, scalarLine(item, level(depth + 1).indent));
@@ -271,7 +277,7 @@ const pieces: string[] = [];
 export function emitBlockYaml(value: unknown, compareKeys: (a: string, b: string) => number): string | undefined {
   if (!isMapping(value)) return undefined;
   const keys = Object.keys(value);
-  if (!keys.some((k) => value[k] !== undefined)) return undefined;
+  if (!anyDefined(value, keys)) return undefined;
   try {
     mapping(value, keys, 0, compareKeys, pieces);
     return pieces.join('');
