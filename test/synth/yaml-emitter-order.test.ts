@@ -60,4 +60,13 @@ describe('toYaml on random values', () => {
     // the fast path must have been taken often, or this test compares the library with itself
     expect(fast).toBeGreaterThan(200);
   });
+
+  it('writes values nested deeper than the levels it keeps as the library does', () => {
+    let deep: unknown = { leaf: 'x', list: ['a', { b: 1 }] };
+    for (let i = 0; i < 40; i++) deep = i % 2 ? { [`k${i}`]: deep, z: i } : { items: [deep, 'y'] };
+    const value = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n' }, data: deep };
+    expect(emitBlockYaml(value, () => 0)).toBeDefined();
+    expect(toYaml(value)).toBe(libraryYaml(value));
+    expect(toYaml(value)).toBe(libraryYaml(value));
+  });
 });
