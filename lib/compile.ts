@@ -20,7 +20,7 @@ import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors
 import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
 import type { KubeObject } from './model/object.js';
-import { keepApps, leanChart, renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
+import { keepApps, leanChart, renderStage, standInsOf, type RenderCache, type RenderedStage } from './synth/render.js';
 import { stageFiles, textTree, type FileTree, type StageFileTree } from './synth/output.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
@@ -241,7 +241,8 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
         namespace: r.stage.namespace,
         source: source.file,
         delivery,
-        objects: r.charts.flatMap((c) => c.objects),
+        // the plan reads kinds and namespaces: a cached app's summary names them (its objects are not rendered again)
+        objects: r.charts.flatMap((c) => (c.summary ? standInsOf(c.summary) : c.objects)),
       };
     }
     // every check on every stage, after rendering: an error here means nothing is written

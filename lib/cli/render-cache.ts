@@ -1,16 +1,21 @@
 /**
  * The render cache on disk: `.stagecraft/cache/render/` (git-ignored, safe to delete at any time).
- * An entry is an app's rendered objects, named by the SHA-256 of the app's key (lib/synth/render.ts,
+ * An entry is what an app renders to, named by the SHA-256 of the app's key (lib/synth/render.ts,
  * `appCacheKeys`: the stage context, the app's stack and settings, the delivery settings) together
  * with the digests of the compiler's sources, lockfiles and installed packages
  * (lib/cli/fingerprint.ts) and the Node.js version. So an entry is only ever found by a run of the
- * same compiler on the same app.
+ * same compiler on the same app. It holds the app's YAML documents as written, their digests, what
+ * the checks found on them and a summary of the objects (`KeptApp`), not the objects: the few steps
+ * that read a cached app's objects (a check whose options changed, a reference into it, the edge's
+ * Services) have them rendered again. Keeping them as JSON was about 4 % of a cold fleet synth's
+ * work (`JSON.stringify`, and `jsonExact` to keep only objects JSON gives back exactly), and half
+ * of the cache's bytes.
  *
  * Packed: the entries a run makes go into a few pack files (one per thread that renders, and one
  * per stage a worker thread compiles), not one file per app: a cold run of a 1,000-app x 4-stage
  * fleet created 4,000 files, which cost seconds of system time. A pack (lib/cli/render-pack.ts) is
- * the entries one after another (each a line of JSON with the summary and the kept check results,
- * a line with the objects, then the app's YAML stream: `encodeEntry`), then its index (name,
+ * the entries one after another (each a line of JSON with the digests, the summary and the kept
+ * check results, then the app's YAML stream: `encodeEntry`), then its index (name,
  * offset, length and SHA-256 of each entry), then a trailer of fixed length giving the index's
  * offset, length and SHA-256. Packs are named `<salt>-<unique>.pack`, the salt being the
  * compiler's digests, so that only the packs of this compiler are read. The entries of a stage are
@@ -21,8 +26,7 @@
  * or entry is a miss, never a wrong hit); packs are written to a staging directory as entries are
  * made and renamed into place only when the command succeeded (`flush`; a failed command removes
  * its staging directory when it returns (`discard`, from main), and one left by a killed process
- * is removed by the next flush); only objects that survive JSON exactly are stored (no undefined,
- * -0, NaN, class instances). Nothing is stored when a compiler source changed just before the
+ * is removed by the next flush). Nothing is stored when a compiler source changed just before the
  * command started (the running code might not be what the digests describe).
  *
  * Bounded, least recently used first: a pack's modification time is the last time one of its
@@ -32,7 +36,7 @@
  */
 import { closeSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { jsonExact, withObjects, type CachedApp, type RenderCache } from '../synth/render.js';
+import { withObjects, type CachedApp, type KeptApp, type RenderCache } from '../synth/render.js';
 import type { KubeObject } from '../model/object.js';
 import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
@@ -47,34 +51,27 @@ const MAX_PACKS = 32;
 /** The staging directories of packs not yet flushed: `.staging-<pid>-<random>/`. */
 const STAGING_PREFIX = '.staging-';
 /** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
-const ENTRY_FORMAT = 5;
+const ENTRY_FORMAT = 6;
 
 /**
  * An entry's bytes: the documents' digests, the kept check results and the summary as one line of
- * JSON, the objects as another, then the YAML stream of the documents as it is (UTF-8).
- * `decodeEntry` parses the first line only: the objects when first used, the stream never (it is
- * handed on as bytes, not turned into strings on V8's heap).
+ * JSON, then the YAML stream of the documents as it is (UTF-8). `decodeEntry` parses the line; the
+ * stream is handed on as bytes, never turned into strings on V8's heap.
  */
-function encodeEntry({ objects, serialized, checks, summary }: CachedApp): Buffer {
-  const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, checks, summary })}\n${JSON.stringify(objects)}\n`);
+function encodeEntry({ serialized, checks, summary }: KeptApp): Buffer {
+  const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, checks, summary })}\n`);
   return Buffer.concat([head, typeof serialized.stream === 'string' ? Buffer.from(serialized.stream) : serialized.stream]);
 }
 
-/** What `encodeEntry` wrote (JSON never holds a raw line break, so line breaks end the two lines); `parsed` is called when the objects are read. */
-function decodeEntry(bytes: Buffer, parsed: () => void): CachedApp {
+/** What `encodeEntry` wrote (JSON never holds a raw line break, so the first one ends the line), with `render` giving the objects. */
+function decodeEntry(bytes: Buffer, render: () => KubeObject[]): CachedApp {
   const end = bytes.indexOf(0x0a);
-  const objectsEnd = bytes.indexOf(0x0a, end + 1);
-  const { digests, checks, summary } = JSON.parse(bytes.toString('utf8', 0, end)) as Omit<CachedApp, 'serialized' | 'objects'> & {
-    digests: string[];
-  };
-  return withObjects({ serialized: { stream: bytes.subarray(objectsEnd + 1), digests }, summary, ...(checks ? { checks } : {}) }, () => {
-    parsed();
-    return JSON.parse(bytes.toString('utf8', end + 1, objectsEnd)) as KubeObject[];
-  });
+  const { digests, checks, summary } = JSON.parse(bytes.toString('utf8', 0, end)) as Omit<KeptApp, 'serialized'> & { digests: string[] };
+  return withObjects({ serialized: { stream: bytes.subarray(end + 1), digests }, summary, ...(checks ? { checks } : {}) }, render);
 }
 
 export interface DiskRenderCache extends RenderCache {
-  /** Hits and misses of this run, entries stored by its flushes, and hits whose objects were read (not only their summary). */
+  /** Hits and misses of this run, entries stored by its flushes, and hits whose objects were asked for (rendered again). */
   readonly stats: { hits: number; misses: number; stored: number; read: number };
   /**
    * Puts the packs written since the last flush in place (a command calls it once it has
@@ -178,12 +175,15 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
         });
       }
     },
-    get(key) {
+    get(key, render) {
       const name = nameOf(key);
       const hit = (pack: string, bytes: Buffer) => {
         stats.hits++;
         used.add(pack);
-        return decodeEntry(bytes, () => stats.read++);
+        return decodeEntry(bytes, () => {
+          stats.read++;
+          return render();
+        });
       };
       const ahead = prefetched.get(name);
       if (ahead) {
@@ -199,7 +199,6 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
       return undefined;
     },
     set(key, app) {
-      if (!jsonExact(app.objects)) return;
       const into = staging();
       if (!into) return;
       writer ??= new PackWriter(join(into, packName(salt)));

@@ -101,7 +101,8 @@ export function readinessPath(service: KubeObject, objects: readonly KubeObject[
 export function planEdge(stage: StageContext, source: string, edge: EdgeSettings, charts: readonly RenderedChart[]): EdgeResult {
   const problems: EdgeProblem[] = [];
   const warnings: Finding[] = [];
-  const all = charts.flatMap((c) => c.objects);
+  // a cached app whose summary is plain has no node port: its objects are not rendered again
+  const all = charts.flatMap((c) => (c.summary?.plain ? [] : c.objects));
   const used = new Set(all.flatMap(nodePortsOf));
   const servers = stage.nodes
     .filter((n): n is typeof n & { address: string } => n.address !== undefined)

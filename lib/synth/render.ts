@@ -55,14 +55,23 @@ export interface SerializedObjects {
   readonly digests: readonly string[];
 }
 
-/** What the render cache keeps of an app. */
-export interface CachedApp {
-  /** The objects (read from an entry when first used: `summary` tells what most steps need). */
-  readonly objects: KubeObject[];
+/**
+ * What the render cache keeps of an app: its objects as written and what is known of them, not
+ * the objects themselves (which most steps do not read: `summary`).
+ */
+export interface KeptApp {
   readonly serialized: SerializedObjects;
   /** What the per-object checks found on the objects. @default - nothing kept: they are checked */
   readonly checks?: KeptChecks;
   readonly summary: AppSummary;
+}
+
+/**
+ * An app found in the render cache: what was kept, and its objects, rendered again when a step
+ * first asks for them (the same compiler, stack and settings render the same objects).
+ */
+export interface CachedApp extends KeptApp {
+  readonly objects: KubeObject[];
 }
 
 /**
@@ -180,8 +189,7 @@ export function keepApps(r: RenderedStage, cache: RenderCache, checks: ReadonlyM
   for (const c of r.charts) {
     // only charts rendered now have a key: a cached app's objects are not read
     if (c.cacheKey === undefined || !c.serialized) continue;
-    const objects = [...c.objects];
-    cache.set(c.cacheKey, { objects, serialized: c.serialized, checks: checks.get(c.name), summary: summarize(objects) });
+    cache.set(c.cacheKey, { serialized: c.serialized, checks: checks.get(c.name), summary: summarize(c.objects) });
   }
 }
 
@@ -211,20 +219,23 @@ export interface RenderOptions {
   readonly secretStore?: SecretStore;
   /** The engine that delivers the stage, if any (Argo CD gets sync waves where they change the order). */
   readonly engine?: Engine;
-  /** Where the rendered and transformed objects of apps are kept between runs. @default - none: every app is rendered */
+  /** Where what apps render to is kept between runs. @default - none: every app is rendered */
   readonly cache?: RenderCache;
 }
 
 /**
- * The rendered and transformed objects of apps, by a key that covers everything they are made
- * from (see `appCacheKeys`); the compiler's own sources are the cache's business (lib/cli/render-cache.ts).
+ * What apps render to (`KeptApp`), by a key that covers everything they are made from (see
+ * `appCacheKeys`); the compiler's own sources are the cache's business (lib/cli/render-cache.ts).
  */
 export interface RenderCache {
-  /** A fresh copy of what is stored under `key`, or undefined. */
-  get(key: string): CachedApp | undefined;
-  /** Reads what is stored under `keys` at once, for the `get`s that follow. @default - each read by its `get` */
+  /**
+   * A fresh copy of what is kept under `key`, with `render` giving its objects when they are first
+   * asked for; or undefined.
+   */
+  get(key: string, render: () => KubeObject[]): CachedApp | undefined;
+  /** Reads what is kept under `keys` at once, for the `get`s that follow. @default - each read by its `get` */
   prefetch?(keys: readonly string[]): void;
-  set(key: string, app: CachedApp): void;
+  set(key: string, app: KeptApp): void;
 }
 
 /** Bumped when what a key covers changes. */
@@ -392,6 +403,20 @@ export function renderStage(
       return { error }; // thrown again where transforming the chart reports it
     }
   };
+  /**
+   * The objects of an app from the render cache, which keeps what they are written as, not the
+   * objects: rendered as below when a step asks for them (the same compiler renders the same
+   * objects from the same settings; they rendered without a problem when they were kept).
+   */
+  const renderAgain = (name: string, stackName: string, settings: unknown): KubeObject[] => {
+    const stack = stacks[stackName];
+    const app = new App({ outdir: 'unused' });
+    const chart = stack.chart(app, name, settings, stage);
+    const found = validateTree(app, source);
+    if (found.length) throw new ProblemsError(found);
+    const version = stack.version(settings);
+    return transform(chartObjects(chart), { stage, stack: stackName, instance: name, version }).sort(compareForApply);
+  };
   const namespaceApp = new App({ outdir: 'unused' }); // an App is never asked to write
   const charts: { resolved: ResolvedChart; name: string; stack: string; version: string; key?: string }[] = [
     {
@@ -412,7 +437,7 @@ export function renderStage(
   for (const [i, { name, stack: stackName, settings }] of loaded.apps.entries()) {
     const stack = stacks[stackName];
     const key = keys[i];
-    const hit = key === undefined ? undefined : options.cache?.get(key);
+    const hit = key === undefined ? undefined : options.cache?.get(key, () => renderAgain(name, stackName, settings));
     if (hit) {
       cached.set(name, hit);
       continue;

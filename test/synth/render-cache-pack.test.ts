@@ -110,9 +110,10 @@ describe('render cache packs', () => {
     const plain = withCache(root, sources).out;
     const path = join(root, RENDER_CACHE_DIR, packs(root)[0]);
     const text = readFileSync(path, 'latin1');
-    // the first entry only: its first "replicas":2 becomes "replicas":7
-    const at = text.indexOf('"replicas":2');
-    writeFileSync(path, `${text.slice(0, at)}"replicas":7${text.slice(at + '"replicas":2'.length)}`, 'latin1');
+    // the first entry only: its first document's `replicas: 2` becomes `replicas: 7`
+    const at = text.indexOf('replicas: 2');
+    expect(at).toBeGreaterThan(0);
+    writeFileSync(path, `${text.slice(0, at)}replicas: 7${text.slice(at + 'replicas: 2'.length)}`, 'latin1');
     expect(readPackIndex(path)).toBeDefined();
     const again = withCache(root, sources);
     expect(again.out).toBe(plain);
