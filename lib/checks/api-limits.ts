@@ -44,8 +44,13 @@ const IMAGE = (() => {
 })();
 /** Hex digits of a digest by algorithm. */
 const DIGEST_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
-/** Characters kubectl kustomize cannot carry, however they are written (see test/synth/kubectl-roundtrip.test.ts). */
-const KUSTOMIZE_CANNOT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
+/**
+ * Characters kubectl kustomize cannot carry, however they are written (see
+ * test/synth/kubectl-roundtrip.test.ts): DEL and the C1 controls, the line and paragraph
+ * separators, U+FFFE and U+FFFF, and half of a surrogate pair alone (no UTF-8 holds it; written as
+ * the escape `\ud800`, go-yaml refuses it as an invalid Unicode escape).
+ */
+const KUSTOMIZE_CANNOT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const bytes = (s: unknown) => (typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : 0);
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -160,7 +165,9 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
             'api/character',
             [...path],
             `holds the character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which kubectl kustomize refuses or changes`,
-            'remove it (write a line break as \\n)',
+            c >= 0xd800 && c <= 0xdfff
+              ? 'remove it: it is half of a UTF-16 surrogate pair, no character on its own (write the whole character, or its \\U escape in YAML)'
+              : 'remove it (write a line break as \\n)',
           ),
         );
       }

@@ -96,4 +96,13 @@ describe('the API server limits and grammars', () => {
       'api/character data.j: holds the character U+007F, which kubectl kustomize refuses or changes',
     ]);
   });
+
+  it('refuses half of a surrogate pair alone, and takes a whole pair', () => {
+    const data = { high: 'a\ud800b', low: 'a\udc00', end: 'a\ud83d', pair: 'a\ud83d\ude00b' };
+    expect(lines([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data }])).toEqual([
+      'api/character data.high: holds the character U+D800, which kubectl kustomize refuses or changes',
+      'api/character data.low: holds the character U+DC00, which kubectl kustomize refuses or changes',
+      'api/character data.end: holds the character U+D83D, which kubectl kustomize refuses or changes',
+    ]);
+  });
 });

@@ -175,9 +175,10 @@ const KEY = /^[-._a-zA-Z0-9]+$/;
  * What kustomize cannot carry at all, however it is written: it re-reads objects as JSON text in
  * which Go leaves DEL, the C1 controls and U+FFFE as they are, and go-yaml refuses them
  * ("control characters are not allowed") or, for the line breaks NEL, U+2028 and U+2029, folds
- * them into spaces. The checks refuse such strings (lib/checks/api-limits.ts).
+ * them into spaces; and half of a surrogate pair alone, which no UTF-8 holds (written as the
+ * escape `\ud800`, go-yaml refuses it). The checks refuse such strings (lib/checks/api-limits.ts).
  */
-const KUSTOMIZE_CANNOT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
+const KUSTOMIZE_CANNOT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const ALL = tricky();
 const VALUES = ALL.filter((s) => !KUSTOMIZE_CANNOT.test(s));
