@@ -24,8 +24,14 @@ export const DnsLabel = (options: SchemaOptions = {}) =>
 export const StringEnum = <const T extends readonly string[]>(values: T, options: SchemaOptions = {}) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
-/** A whole number, at least `minimum`. */
-export const Count = (minimum = 0, options: SchemaOptions = {}) => Type.Integer({ minimum, ...options });
+/** The largest int32: the Kubernetes fields that counts feed (replicas, seconds, thresholds) are int32. */
+export const INT32_MAX = 2_147_483_647;
+
+/**
+ * A whole number, at least `minimum` and at most INT32_MAX: a larger one would be refused only
+ * once rendered, by the API limits check, at an object's field instead of the stage file's line.
+ */
+export const Count = (minimum = 0, options: SchemaOptions = {}) => Type.Integer({ minimum, maximum: INT32_MAX, ...options });
 
 /** A TCP/UDP port number. */
 export const PortNumber = (options: SchemaOptions = {}) => Type.Integer({ minimum: 1, maximum: 65535, ...options });

@@ -104,7 +104,7 @@ describe('problem lines', () => {
   it('start with error: after the place, without colour when stderr is not a terminal', () => {
     const r = runCli('synth', [], tempProject({ broken }));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^environments\/broken\.yaml:4:15: error: apps\.nginx\.replicas must be an integer >= 0/);
+    expect(r.stderr).toMatch(/^environments\/broken\.yaml:4:15: error: apps\.nginx\.replicas must be an integer from 0 to 2147483647/);
     expect(r.stderr).not.toContain('\x1b[');
   });
 

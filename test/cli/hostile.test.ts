@@ -51,9 +51,9 @@ describe('hostile stage files get located messages', () => {
   it('describes .inf, .nan and 1e400 truthfully', () => {
     const f = fixture('non-finite.yaml');
     expect(fromFixture('non-finite.yaml')).toEqual([
-      `${f}:4:15: apps.nginx.replicas must be an integer >= 0 (found .inf (infinity, or a number too large to be finite such as 1e400))`,
-      `${f}:8:15: apps.web.replicas must be an integer >= 0 (found .nan (not a number))`,
-      `${f}:12:15: apps.api.replicas must be an integer >= 0 (found .inf (infinity, or a number too large to be finite such as 1e400))`,
+      `${f}:4:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found .inf (infinity, or a number too large to be finite such as 1e400))`,
+      `${f}:8:15: apps.web.replicas must be an integer from 0 to 2147483647 (found .nan (not a number))`,
+      `${f}:12:15: apps.api.replicas must be an integer from 0 to 2147483647 (found .inf (infinity, or a number too large to be finite such as 1e400))`,
     ]);
   });
 
@@ -68,7 +68,7 @@ describe('hostile stage files get located messages', () => {
   it('reads the value it places: an anchor elsewhere does not change how `+0x3` reads', () => {
     // one parser: +0x3 is a string to the yaml library (YAML 1.2 core), with or without anchors
     expect(fromFixture('hex-with-anchor.yaml')).toEqual([
-      `${fixture('hex-with-anchor.yaml')}:4:15: apps.nginx.replicas must be an integer >= 0 (found "+0x3")`,
+      `${fixture('hex-with-anchor.yaml')}:4:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "+0x3")`,
       `${fixture('hex-with-anchor.yaml')}:5:5: apps.nginx.extra is not a known setting (known: ${Object.keys((STACKS.nginx.settings as { properties: object }).properties).join(', ')})`,
     ]);
   });

@@ -20,7 +20,7 @@ function messages(fixture: string): string[] {
 describe('loading a broken stage file reports every problem with file:line:col', () => {
   const f = (name: string) => `test/fixtures/stages/${name}.yaml`;
   it.each([
-    ['wrong-type', [`${f('wrong-type')}:4:15: apps.nginx.replicas must be an integer >= 0 (found "three")`]],
+    ['wrong-type', [`${f('wrong-type')}:4:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "three")`]],
     [
       'unknown-key',
       [
@@ -38,7 +38,7 @@ describe('loading a broken stage file reports every problem with file:line:col',
     [
       'bad-instance',
       [
-        `${f('bad-instance')}:5:15: apps.web.replicas must be an integer >= 0 (found "two")`,
+        `${f('bad-instance')}:5:15: apps.web.replicas must be an integer from 0 to 2147483647 (found "two")`,
         `${f('bad-instance')}:6:5: apps.web.imag is not a known setting; did you mean 'image'?`,
         `${f('bad-instance')}:8:16: apps.api.stack must be one of ${Object.keys(STACKS)
           .map((s) => `'${s}'`)
@@ -78,7 +78,7 @@ describe('loading a broken stage file reports every problem with file:line:col',
       [
         `${f('bad-namespace')}:1:12: namespace must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters) (found "Lab")`,
         `${f('bad-namespace')}:2:15: architecture must be one of 'amd64', 'arm', 'arm64' (found "sparc")`,
-        `${f('bad-namespace')}:5:15: apps.nginx.replicas must be an integer >= 0 (found -1)`,
+        `${f('bad-namespace')}:5:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found -1)`,
         `${f('bad-namespace')}:6:11: apps.nginx.port must be an integer from 1 to 65535 (found 70000)`,
       ],
     ],
@@ -127,8 +127,15 @@ describe('scalars that YAML parsers read differently', () => {
 
   it.each(['1_0', '0b11'])('reads %s as the string YAML 1.2 makes of it, not as a number', (replicas) => {
     expect(problemsOf(`apps:\n  nginx:\n    replicas: ${replicas}\n`)).toEqual([
-      `environments/dev.yaml:3:15: apps.nginx.replicas must be an integer >= 0 (found "${replicas}")`,
+      `environments/dev.yaml:3:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "${replicas}")`,
     ]);
+  });
+
+  it('refuses a count beyond int32 at its line, before anything is rendered', () => {
+    expect(problemsOf('apps:\n  nginx:\n    replicas: 3000000000\n')).toEqual([
+      'environments/dev.yaml:3:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found 3000000000)',
+    ]);
+    expect(problemsOf('apps:\n  nginx:\n    replicas: 2147483647\n')).toEqual([]);
   });
 
   it('reads the same values whether or not the file has an alias', () => {

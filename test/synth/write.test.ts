@@ -14,7 +14,9 @@ describe('npm run synth writes dist/ atomically', () => {
     const before = snapshotDir(join(dir, 'dist'));
     const r = runCli('synth', [], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('environments/broken.yaml:3:15: error: apps.nginx.replicas must be an integer >= 0 (found "three")');
+    expect(r.stderr).toContain(
+      'environments/broken.yaml:3:15: error: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "three")',
+    );
     expect(r.stderr).toContain('nothing was written');
     expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
   });
