@@ -49,6 +49,8 @@ export interface Problem extends ProblemData {
   readonly location?: SourceLocation;
   /** The object and field, when there is no file to point at: `ReplicationController lab/nginx`. */
   readonly subject?: string;
+  /** How many problems it stands for: a line that counts the problems not shown. @default 1 */
+  readonly counts?: number;
 }
 
 /** A problem at a path of keys in a stage file (`['apps', 'demoapp', 'replicas']`), not yet located. */

@@ -70,7 +70,7 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
 function reportFailure<V>(e: unknown, command: Command<V>, io: Io, color: boolean): ExitCode {
   if (e instanceof ProblemsError) {
     io.stderr.write(e.problems.map((p) => printProblem(p, color)).join('\n') + '\n');
-    const errors = e.problems.filter((p) => p.severity !== 'warning').length;
+    const errors = e.problems.reduce((n, p) => (p.severity === 'warning' ? n : n + (p.counts ?? 1)), 0);
     io.stderr.write(`${errors} problem${errors === 1 ? '' : 's'}${command.writes === false ? '.' : '; nothing was written.'}\n`);
     return e.exitCode;
   }

@@ -52,6 +52,7 @@ export function capProblems(sorted: readonly Problem[], end: SourceLocation): Pr
       location: end,
       message: `and ${more} more problem${more === 1 ? '' : 's'} in this file (only the first ${MAX_PROBLEMS_PER_FILE} are shown)`,
       hint: 'fix these and run again',
+      counts: more,
     },
   ];
 }

@@ -127,6 +127,16 @@ describe('hostile stage files get located messages', () => {
     );
   });
 
+  it('counts every problem in the last line, those not shown included', () => {
+    const dir = tempProject({
+      x: `apps: {}\n${Array.from({ length: MAX_PROBLEMS_PER_FILE + 10 }, (_, i) => `unknown${i}: 1\n`).join('')}`,
+    });
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('and 10 more problems in this file');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(`${MAX_PROBLEMS_PER_FILE + 10} problems; nothing was written.`);
+  });
+
   it('shortens a 1 MB key in its message', () => {
     const key = 'k'.repeat(1024 * 1024);
     // an explicit key (`? key`): an implicit one is refused by the parser beyond 1,024 characters
