@@ -32,6 +32,8 @@ export interface WrittenStage {
   readonly files: number;
   /** Compared with the inventory that was in `dist/<stage>/` before; undefined when there was none. */
   readonly changes?: InventoryChanges;
+  /** The stage's files that are not what `dist/<stage>/` held before (changed, added or removed). @default none */
+  readonly changedFiles?: readonly string[];
   /** The images the stage's architecture substituted (`images:` of a stage file). */
   readonly images: readonly Substitution[];
 }
@@ -124,8 +126,8 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
       for (const [stage, tree] of compiled.tree) for (const [path, digest] of fileDigests(stage, tree)) digests.set(path, digest);
       // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
       forgetFingerprint(project.root);
-      const { removed, foreign } = tx.commit(compiled.tree);
-      return { ...report(project, compiled, staged, before, foreign), removed, digests };
+      const { removed, foreign, changed } = tx.commit(compiled.tree);
+      return { ...report(project, compiled, staged, before, foreign, changed), removed, digests };
     },
     abort: () => tx.abort(),
   };
@@ -146,6 +148,7 @@ function report(
   staged: ReadonlyMap<string, StagedStage>,
   before: ReadonlyMap<string, ReturnType<typeof parseInventory> | undefined>,
   foreign: readonly string[],
+  changed: ReadonlyMap<string, readonly string[]>,
 ): Omit<WrittenOutput, 'removed' | 'digests'> {
   if (foreign.length) {
     project.log(
@@ -171,14 +174,30 @@ function report(
       files: s.files,
       images: s.images,
       changes: old && compareInventories(old, parseInventory(s.inventory)),
+      changedFiles: changed.get(r.stage.name) ?? [],
     };
   });
   return { stages };
 }
 
-/** `qa: 14 objects in 5 files -> dist/qa/ (1 added, 1 changed, 0 removed)`, then the objects. */
+/** Files named in a summary line whose objects did not change; more are counted. */
+const LISTED_FILES = 3;
+
+/**
+ * `qa: 14 objects in 5 files -> dist/qa/ (1 added, 1 changed, 0 removed)`, then the objects. When
+ * no object changed but files did (an edge configuration, a node's file, a file edited by hand
+ * and written again), the line says which: `(objects unchanged; 2 files changed: edge/haproxy.cfg, inventory.txt)`.
+ */
 export function writtenLines(w: WrittenStage): string[] {
-  const what = w.changes ? changeSummary(w.changes) : 'new';
+  const files = w.changedFiles ?? [];
+  const objectsUnchanged = w.changes !== undefined && changeSummary(w.changes) === 'unchanged';
+  const named =
+    files.length > LISTED_FILES ? `${files.slice(0, LISTED_FILES).join(', ')} and ${files.length - LISTED_FILES} more` : files.join(', ');
+  const what = !w.changes
+    ? 'new'
+    : objectsUnchanged && files.length
+      ? `objects unchanged; ${files.length} file${files.length === 1 ? '' : 's'} changed: ${named}`
+      : changeSummary(w.changes);
   return [
     `${w.stage}: ${w.objects} objects in ${w.files} files -> ${DIST_DIR}/${w.stage}/ (${what})`,
     ...(w.changes ? changeLines(w.changes).map((l) => `  ${l}`) : []),

@@ -77,6 +77,8 @@ export interface TransactionResult {
   readonly removed: string[];
   /** Foreign entries below `dist/` that were left as they are (`dist/README.md`, `dist/.git/`), sorted. */
   readonly foreign: string[];
+  /** By stage written, its files whose bytes changed, were added or were removed (paths below `dist/<stage>/`, sorted). */
+  readonly changed: ReadonlyMap<string, readonly string[]>;
 }
 
 interface Rename {
@@ -157,6 +159,8 @@ interface StagePlan {
   readonly foreign: readonly string[];
   /** Whether the new directory has anything in it. */
   readonly filled: boolean;
+  /** The files that are not the old ones: written anew (changed or added) or gone, sorted. */
+  readonly changed: readonly string[];
 }
 
 /**
@@ -243,7 +247,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
 
     // 3. and 4.
     finish(o.root, journal, 0);
-    return { removed, foreign: foreign.sort() };
+    const changed = new Map([...staged.values()].map(({ plan }) => [plan!.stage, plan!.changed] as const));
+    return { removed, foreign: foreign.sort(), changed };
   };
 
   return {
@@ -332,7 +337,10 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
   if (filled) mkdirSync(abs(into), { recursive: true });
   // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)
   crashPoint(`staged-${stage}`);
-  return { plan: { stage, old: exists, foreign: scan.foreign, filled }, problems, foreign };
+  const changed = [...[...files.keys()].filter((rel) => !unchanged.has(rel)), ...scan.owned.filter((rel) => !files.has(rel))].sort(
+    compareCodePoints,
+  );
+  return { plan: { stage, old: exists, foreign: scan.foreign, filled, changed }, problems, foreign };
 }
 
 /**

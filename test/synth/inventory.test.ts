@@ -118,6 +118,22 @@ describe('npm run synth', () => {
     ]);
   });
 
+  it('names the files that changed when no object did: the edge configuration, a file edited by hand', () => {
+    const dir = tempProject({ lab: repoStage('lab') }, { copyDist: false });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const stage = join(dir, 'environments', 'lab.yaml');
+    writeFileSync(stage, readFileSync(stage, 'utf8').replace('gzip: true', 'gzip: false'));
+    expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe(
+      'lab: 8 objects in 8 files -> dist/lab/ (objects unchanged; 2 files changed: edge/haproxy.cfg, inventory.txt)',
+    );
+    const edited = join(dir, 'dist', 'lab', 'edge', 'haproxy.cfg');
+    writeFileSync(edited, `${readFileSync(edited, 'utf8')}# edited\n`);
+    expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe(
+      'lab: 8 objects in 8 files -> dist/lab/ (objects unchanged; 1 file changed: edge/haproxy.cfg)',
+    );
+    expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe('lab: 8 objects in 8 files -> dist/lab/ (unchanged)');
+  });
+
   it.each(openProject(REPO).stages)("writes the inventory of committed stage %s with its stage file's digest", (stage) => {
     const text = readFileSync(join(REPO, 'dist', stage, 'inventory.txt'), 'utf8');
     expect(text).toContain(
