@@ -56,7 +56,7 @@ export const command: Command<Record<string, never>> = {
       const [stage] = stages;
       const dirs = delivers ? [stage, DELIVERY_DIR] : [stage];
       const d = diffManifests(
-        dirs.flatMap((n) => manifestsOf(readStageTree(project, n))),
+        dirs.flatMap((n) => manifestsOf(readStageTree(project, n), `${DIST_DIR}/${n}`)),
         dirs.flatMap((n) => manifestsOf(compiled.tree.get(n) ?? new Map())),
       );
       io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: 'the sources' }));

@@ -253,7 +253,8 @@ export function comparingStages(project: Project) {
 export function rewriteStage(project: Project, stage: string, text: string): string[] {
   const compiled = compile(project, [stage], { sources: new Map([[stage, text]]) });
   const tree = readStageTree(project, stage);
-  const before = manifestsOf(tree);
+  // a file there that is not YAML (a merge conflict) is reported at its place, before anything is written
+  const before = manifestsOf(tree, `${DIST_DIR}/${stage}`);
   const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, text]]) }).stages;
   const changes = diffManifests(before, manifestsOf(compiled.tree.get(stage)!));
   return [

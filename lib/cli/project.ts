@@ -227,19 +227,31 @@ export function readSource(project: Project, path: string): Map<string, string> 
 
 /**
  * The promotion order the project's stage files declare (`promotion.from`). A stage file that does
- * not load is left out here: compiling it reports its problems.
+ * not load is left out here (compiling it reports its problems), except one of `required`: the
+ * stages the caller is about to use, whose problems are thrown (a stage left out would read as a
+ * stage outside the order).
+ * @throws ProblemsError with the problems of every stage of `required` whose file does not load
  */
-export function promotionOrderOf(project: Project): PromotionOrder {
-  return promotionOrder(
+export function promotionOrderOf(project: Project, required: readonly string[] = []): PromotionOrder {
+  const failed: ProblemsError[] = [];
+  const order = promotionOrder(
     project.stages.flatMap((stage) => {
       try {
         return [{ stage, from: (loadStage(project, stage).file as { promotion?: { from?: string } }).promotion?.from }];
       } catch (e) {
-        if (e instanceof ProblemsError) return [];
-        throw e;
+        if (!(e instanceof ProblemsError)) throw e;
+        if (required.includes(stage)) failed.push(e);
+        return [];
       }
     }),
   );
+  if (failed.length === 1) throw failed[0];
+  if (failed.length)
+    throw new ProblemsError(
+      failed.flatMap((e) => e.problems),
+      failed[0].exitCode,
+    );
+  return order;
 }
 
 /** The project's CRD folder: CustomResourceDefinitions its stacks' custom resources are validated with. */

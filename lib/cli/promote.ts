@@ -50,7 +50,8 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     const [from, to] = args;
     const project = openProject(io.cwd, { writer: `promote -- ${args.join(' ')}`, log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, [from, to]);
-    const order = orderProblem(from, to, promotionOrderOf(project));
+    // a problem in either stage file is reported as itself, not as a stage missing from the order
+    const order = orderProblem(from, to, promotionOrderOf(project, [from, to]));
     if (order && !force) throw new ProblemsError([order], ExitCode.checkFailed);
     if (!force) {
       const stale = staleFiles(project, compile(project, [from]));

@@ -91,7 +91,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       }
     }
     const deployment = `Deployment ${loaded.context.namespace}/${colorName(app, idle)}`;
-    const committed = manifestsOf(readStageTree(project, stage)).find((m) => m.id === deployment)?.value as
+    const committed = manifestsOf(readStageTree(project, stage), `${DIST_DIR}/${stage}`).find((m) => m.id === deployment)?.value as
       | { metadata?: { labels?: Record<string, string> } }
       | undefined;
     const running = committed?.metadata?.labels?.[VERSION_LABEL];

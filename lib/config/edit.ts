@@ -21,12 +21,34 @@ export interface AppliedEdit extends ValueEdit {
   readonly location: SourceLocation;
 }
 
-/** The value as the scalar it replaces was written: plain, 'single' or "double" quoted. */
+/**
+ * The value as the scalar it replaces was written: plain, 'single' or "double" quoted. A block
+ * scalar (`|-`, `>-` and the lines below) is replaced by a plain or double-quoted one.
+ */
 function written(value: string, old: Scalar | undefined, inFlow: boolean): string {
   if (old?.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
   if (old?.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
   const plain = stringify(value).trimEnd() === value && !(inFlow && /[,[\]{}]/.test(value));
   return plain ? value : JSON.stringify(value);
+}
+
+/**
+ * The text that replaces `node` (its source from `range[0]` to `range[1]`) with `value`. A block
+ * scalar's source runs from its header (`|-`, `>- # comment`) to the end of its last line, line
+ * break included: the new value goes on the header's line, after it the header's comment and the
+ * line break, so that the lines after it stay as they were.
+ */
+function replacement(text: string, node: Scalar, value: string, inFlow: boolean): string {
+  const plain = written(value, node, inFlow);
+  if (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') return plain;
+  const source = text.slice(node.range![0], node.range![1]);
+  const headerEnd = source.search(/\r?\n|$/);
+  const comment = source
+    .slice(0, headerEnd)
+    .replace(/^[|>][-+0-9]*/, '')
+    .trimEnd();
+  const lineBreak = /\r?\n$/.exec(source)?.[0] ?? '';
+  return `${plain}${comment}${lineBreak}`;
 }
 
 function nodeAt(doc: Document, path: readonly string[]): Node | undefined {
@@ -51,12 +73,26 @@ function insertion(text: string, map: YAMLMap, key: string, value: string): { at
 }
 
 /**
- * Writes each value at its path: a scalar is replaced in place; a missing key is added as the last
- * entry of its mapping, which must exist.
+ * Writes each value at its path: a scalar (plain, quoted or block) is replaced in place; a missing
+ * key is added as the last entry of its mapping, which must exist.
  * @param file the stage file as named in messages
- * @throws ProblemsError when a path leads through something that is not a mapping
+ * @throws ProblemsError (nothing is to be written) when a path leads through something that is not
+ *   a mapping, ends at something that is not a single value, or a value does not read back as written
  */
 export function editValues(text: string, edits: readonly ValueEdit[], file: string): { text: string; applied: AppliedEdit[] } {
+  // where each setting is in the text as given, for problems
+  const givenLines = new LineCounter();
+  const given = parseDocument(text, { lineCounter: givenLines });
+  const placeOf = (path: readonly string[]): SourceLocation => {
+    for (let n = path.length; n > 0; n--) {
+      const node = nodeAt(given, path.slice(0, n));
+      if (node?.range) {
+        const { line, col } = givenLines.linePos(node.range[0]);
+        return { file, line, column: col };
+      }
+    }
+    return { file, line: 1, column: 1 };
+  };
   let current = text;
   const applied: Omit<AppliedEdit, 'location'>[] = [];
   for (const edit of edits) {
@@ -67,7 +103,7 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
       const from = String(node.value);
       if (from === edit.value) continue;
       const inFlow = isMap(parent) && parent.flow === true;
-      current = current.slice(0, node.range[0]) + written(edit.value, node, inFlow) + current.slice(node.range[1]);
+      current = current.slice(0, node.range[0]) + replacement(current, node, edit.value, inFlow) + current.slice(node.range[1]);
       applied.push({ ...edit, from });
     } else if (node === undefined && isMap(parent) && parent.items.length > 0 && parent.range) {
       const { at, add } = insertion(current, parent, edit.path[edit.path.length - 1], edit.value);
@@ -77,7 +113,7 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
       throw new ProblemsError([
         {
           code: 'edit/not-a-value',
-          location: { file, line: 1, column: 1 },
+          location: node === undefined ? { file, line: 1, column: 1 } : placeOf(edit.path),
           message: `cannot write ${dotted(edit.path)}: ${node === undefined ? `there is no mapping ${dotted(edit.path.slice(0, -1))} to add it to` : 'it is not a single value'}`,
           hint: `write ${dotted(edit.path)}: ${edit.value} into ${file} by hand`,
         },
@@ -87,13 +123,24 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
   // every edit is read back from the final text, so a wrong offset can never go unnoticed
   const lines = new LineCounter();
   const doc = parseDocument(current, { lineCounter: lines });
+  const wrong = applied.filter((e) => {
+    const node = nodeAt(doc, e.path);
+    return !isScalar(node) || !node.range || String(node.value) !== e.value || doc.errors.length > given.errors.length;
+  });
+  if (wrong.length) {
+    throw new ProblemsError(
+      wrong.map((e) => ({
+        code: 'edit/not-a-value',
+        location: placeOf(e.path),
+        message: `cannot write ${dotted(e.path)}: written in place, it would not read back as '${e.value}' (the way the value is written here is not one stagecraft can edit)`,
+        hint: `write ${dotted(e.path)}: ${e.value} into ${file} by hand, as a plain or quoted value`,
+      })),
+    );
+  }
   return {
     text: current,
     applied: applied.map((e) => {
-      const node = nodeAt(doc, e.path);
-      if (!isScalar(node) || String(node.value) !== e.value)
-        throw new Error(`editing ${file}: ${dotted(e.path)} did not become '${e.value}'`);
-      const { line, col } = lines.linePos(node.range![0]);
+      const { line, col } = lines.linePos(nodeAt(doc, e.path)!.range![0]);
       return { ...e, location: { file, line, column: col } };
     }),
   };

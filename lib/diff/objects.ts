@@ -5,8 +5,11 @@
  * not numbered), and can set stage names aside so that two stages compare by what differs in
  * substance. Pure.
  */
-import jsyaml from 'js-yaml';
 import microdiff from 'microdiff';
+import { ProblemsError, type Problem } from '../errors.js';
+import { readBlockYaml } from '../model/block-yaml.js';
+import { MAX_MANIFEST_ALIASES, capProblems } from '../model/limits.js';
+import { readYaml } from '../model/read-yaml.js';
 import { KUSTOMIZATION_FILE, NODES_DIR, type FileTree } from '../synth/output.js';
 import { CONTENT_HASH_LENGTH } from '../model/object.js';
 import { COLORS, colorName } from '../release.js';
@@ -43,12 +46,46 @@ interface Described {
   metadata?: { name?: string; namespace?: string };
 }
 
-/** The manifests of a stage's output files: every object of its chart files, and each node file. */
-export function manifestsOf(files: FileTree): Manifest[] {
+/** Lines git writes around a merge conflict. */
+const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})(?: |$)/m;
+
+/**
+ * The values of the documents of one output file, read as `npm run check` reads manifests (the
+ * block reader where it applies, else the yaml library with every problem located).
+ * @param shown the file as named in messages (`dist/qa/10-demoapp.yaml`)
+ */
+function documentsOf(text: string, shown: string, dir: string | undefined): { values: unknown[] } | { problems: Problem[] } {
+  const block = readBlockYaml(text);
+  if (block) return { values: [...block.values] };
+  const read = readYaml(text, shown, { maxAliasCount: MAX_MANIFEST_ALIASES, multi: true, what: 'manifest documents' });
+  if (!read.problems.length) return { values: read.values.filter((v) => v !== null && v !== undefined) };
+  const where = dir ?? 'the output';
+  const hint = CONFLICT_MARKER.test(text)
+    ? `the file holds git merge conflict markers, so ${where} is not what npm run synth writes: resolve the conflict, or run npm run synth to write it again`
+    : `${where} is not what npm run synth writes: restore the file (git checkout), or run npm run synth to write it again`;
+  // the hint once per file, with its first problem
+  const problems = read.problems.map((p, i) => (i === 0 ? { ...p, hint } : p));
+  return { problems: capProblems(problems, read.at(text.length)) };
+}
+
+/**
+ * The manifests of a stage's output files: every object of its chart files, and each node file.
+ * @param dir the directory the files are in, as named in messages (`dist/qa`); without it, a file
+ *   is named by its path in `files`
+ * @throws ProblemsError (bad input) locating every place where a file is not YAML (a file of
+ *   `dist/` edited by hand, or left with a merge conflict)
+ */
+export function manifestsOf(files: FileTree, dir?: string): Manifest[] {
   const out: Manifest[] = [];
+  const problems: Problem[] = [];
   for (const [path, text] of files) {
     if (!path.endsWith('.yaml') || path.split('/').pop() === KUSTOMIZATION_FILE) continue;
-    const docs = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }).filter((d) => d !== null && d !== undefined);
+    const read = documentsOf(text, dir === undefined ? path : `${dir}/${path}`, dir);
+    if ('problems' in read) {
+      problems.push(...read.problems);
+      continue;
+    }
+    const docs = read.values;
     if (path.startsWith(`${NODES_DIR}/`)) {
       docs.forEach((value, i) => {
         out.push({ id: docs.length === 1 ? path : `${path}#${i}`, value });
@@ -61,6 +98,7 @@ export function manifestsOf(files: FileTree): Manifest[] {
       out.push({ id: `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name ?? ''}`, value });
     }
   }
+  if (problems.length) throw new ProblemsError(problems);
   return out;
 }
 

@@ -72,4 +72,42 @@ describe('editing a stage file', () => {
       'environments/p.yaml:1:1: cannot write apps.missing.image: there is no mapping apps.missing to add it to\n  hint: write apps.missing.image: x into environments/p.yaml by hand',
     );
   });
+
+  it('replaces a block scalar (|-, >-) with a plain value on its key line, keeping its comment and every other line', () => {
+    const block = `apps:\n  demoapp:\n    image: |-\n      demoapp:1\n    # the release\n    replicas: 2\n  other:\n    image: >- # folded\n      other:1\n\n    replicas: 1\n`;
+    const { text, applied } = editValues(
+      block,
+      [
+        { path: ['apps', 'demoapp', 'image'], value: 'demoapp:1.1' },
+        { path: ['apps', 'other', 'image'], value: 'yes: no' },
+      ],
+      'environments/p.yaml',
+    );
+    expect(text).toBe(
+      `apps:\n  demoapp:\n    image: demoapp:1.1\n    # the release\n    replicas: 2\n  other:\n    image: "yes: no" # folded\n\n    replicas: 1\n`,
+    );
+    expect(applied.map(formatEdit)).toEqual([
+      'environments/p.yaml:3:12: apps.demoapp.image: demoapp:1 -> demoapp:1.1',
+      'environments/p.yaml:7:12: apps.other.image: other:1 -> yes: no',
+    ]);
+  });
+
+  it('replaces a block scalar at the end of a file, with CRLF line breaks, keeping them', () => {
+    const crlf = 'a:\r\n  image: |-\r\n    x:1\r\n  b: 1\r\nc: |\r\n  y';
+    const { text } = editValues(
+      crlf,
+      [
+        { path: ['a', 'image'], value: 'x:2' },
+        { path: ['c'], value: 'z' },
+      ],
+      'p.yaml',
+    );
+    expect(text).toBe('a:\r\n  image: x:2\r\n  b: 1\r\nc: z');
+  });
+
+  it('refuses a value written as an alias, at its place', () => {
+    expect(() => editValues('a: &x v\nb: *x\n', [{ path: ['b'], value: 'w' }], 'p.yaml')).toThrow(
+      'p.yaml:2:4: cannot write b: it is not a single value\n  hint: write b: w into p.yaml by hand',
+    );
+  });
 });

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
+import { ExitCode, ProblemsError } from '../../lib/errors.js';
 import { fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 const deployment = (name: string, ns: string, replicas: number, image: string): Manifest => ({
@@ -95,6 +96,45 @@ describe('diffing manifests', () => {
     ]);
     expect(manifestsOf(files).map((m) => m.id)).toEqual(['Service n/a', 'Pod b', 'nodes/n1/kubeconfig.yaml']);
   });
+
+  it('reads every value as the yaml library does, in the block style and out of it', () => {
+    const files = new Map([
+      ['10-a.yaml', 'kind: ConfigMap\nmetadata: {name: a}\ndata:\n  on: "yes"\n  n: "010"\nspec:\n  x: 010\n  y: .inf\n  z: ~\n'],
+      ['20-b.yaml', '--- ~\n---\nkind: Pod\nmetadata: &m {name: b}\nspec:\n  x: *m\n  s: >-\n    folded\n    text\n'],
+    ]);
+    expect(manifestsOf(files).map((m) => m.value)).toEqual([
+      { kind: 'ConfigMap', metadata: { name: 'a' }, data: { on: 'yes', n: '010' }, spec: { x: 10, y: Infinity, z: null } },
+      { kind: 'Pod', metadata: { name: 'b' }, spec: { x: { name: 'b' }, s: 'folded text' } },
+    ]);
+  });
+
+  it('places every YAML problem of a file that is not YAML (a merge conflict), with what to do', () => {
+    const conflicted = 'kind: Service\nmetadata:\n<<<<<<< HEAD\n  name: a\n=======\n  name: b\n>>>>>>> feature\n';
+    const files = new Map([
+      ['10-a.yaml', conflicted],
+      ['20-b.yaml', 'kind: Pod\nmetadata: {name: b\n'],
+    ]);
+    let error: unknown;
+    try {
+      manifestsOf(files, 'dist/qa');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProblemsError);
+    const { problems, exitCode } = error as ProblemsError;
+    expect(exitCode).toBe(ExitCode.badInput);
+    expect(problems[0]).toMatchObject({
+      location: { file: 'dist/qa/10-a.yaml', line: 3, column: 1 },
+      hint: 'the file holds git merge conflict markers, so dist/qa is not what npm run synth writes: resolve the conflict, or run npm run synth to write it again',
+    });
+    expect(problems.every((p) => p.code.startsWith('yaml/'))).toBe(true);
+    expect(problems.filter((p) => p.hint).map((p) => p.location?.file)).toEqual(['dist/qa/10-a.yaml', 'dist/qa/20-b.yaml']);
+    expect(problems.find((p) => p.location?.file === 'dist/qa/20-b.yaml')?.hint).toBe(
+      'dist/qa is not what npm run synth writes: restore the file (git checkout), or run npm run synth to write it again',
+    );
+    // without the directory, the files are named by their path in the tree
+    expect(() => manifestsOf(new Map([['10-a.yaml', conflicted]]))).toThrow(/^10-a\.yaml:3:1: /);
+  });
 });
 
 describe('npm run diff', () => {
@@ -131,6 +171,26 @@ describe('npm run diff', () => {
     expect(runCli('diff', ['lab'], dir).stdout).toBe(
       'ReplicationController lab/nginx\n  spec.replicas: 3 -> 5\n1 changed, 0 only in dist/lab, 0 only in the sources, 7 the same\n',
     );
+  });
+
+  it('with one stage, reports a file of its dist/ directory that is not YAML (a merge conflict) at its place', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const file = join(dir, 'dist', 'lab', '10-nginx.yaml');
+    const text = readFileSync(file, 'utf8');
+    const at = text.indexOf('  replicas: 3\n');
+    expect(at).toBeGreaterThan(0);
+    writeFileSync(file, `${text.slice(0, at)}<<<<<<< HEAD\n  replicas: 3\n=======\n  replicas: 5\n>>>>>>> feature\n${text.slice(at + 14)}`);
+    const line = text.slice(0, at).split('\n').length;
+    const r = runCli('diff', ['lab'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^dist/lab/10-nginx\\.yaml:${line}:1: error: `));
+    expect(lines[1]).toBe(
+      '  hint: the file holds git merge conflict markers, so dist/lab is not what npm run synth writes: resolve the conflict, or run npm run synth to write it again',
+    );
+    expect(r.stderr).not.toContain('internal error');
   });
 
   it('refuses a stage that does not exist, and a wrong number of stages', () => {
