@@ -46,7 +46,11 @@ const SECRET_CODES = new Set(['secrets/value', 'secrets/key-name']);
  * Calls `visit` with every string of the stage file's data and its key path (the exceptions' own
  * section aside). The path is one array, changed as the walk goes: a visitor that keeps it copies it.
  */
-function eachStageString(data: unknown, visit: (value: string, path: readonly (string | number)[]) => void): void {
+function eachStageString(
+  data: unknown,
+  visit: (value: string, path: readonly (string | number)[]) => void,
+  visitKey?: (key: string, path: readonly (string | number)[]) => void,
+): void {
   const path: (string | number)[] = [];
   const walk = (node: unknown) => {
     if (typeof node === 'string') visit(node, path);
@@ -59,6 +63,7 @@ function eachStageString(data: unknown, visit: (value: string, path: readonly (s
     } else if (node && typeof node === 'object') {
       for (const k in node) {
         if (!Object.hasOwn(node, k) || (path.length === 0 && k === 'secrets')) continue;
+        visitKey?.(k, path);
         path.push(k);
         walk((node as Record<string, unknown>)[k]);
         path.pop();
@@ -108,10 +113,19 @@ export function screenStageSecrets(
   let paths: Set<string> | undefined;
   const isValuePath = (path: string) => (paths ??= new Set(strings().map((s) => dotted(s.path)))).has(path);
   const hits = new Map<string, Hit>();
-  eachStageString(data, (value, path) => {
-    const found = detectSecret(value);
-    if (found) hits.set(dotted(path), { path: [...path], value, rule: found.rule, into: new Set() });
-  });
+  /** Keys that are secrets (a token pasted as a key), with where they are: reported without being printed, and never excused. */
+  const secretKeys = new Map<string, { path: KeyPath; rule: SecretRule; into: Set<string> }>();
+  eachStageString(
+    data,
+    (value, path) => {
+      const found = detectSecret(value);
+      if (found) hits.set(dotted(path), { path: [...path], value, rule: found.rule, into: new Set() });
+    },
+    (key, path) => {
+      const found = detectSecret(key);
+      if (found && !secretKeys.has(key)) secretKeys.set(key, { path: [...path, key], rule: found.rule, into: new Set() });
+    },
+  );
 
   const rest: Finding[] = [];
   for (const f of findings) {
@@ -121,6 +135,11 @@ export function screenStageSecrets(
     }
     const at = dotted(f.path);
     const secret = secretStrings(f.object).find((s) => dotted(s.path) === at);
+    const fromKey = secret?.atKey ? secretKeys.get(secret.value) : undefined;
+    if (fromKey) {
+      fromKey.into.add(describeHolder(f.object));
+      continue;
+    }
     const origin =
       secret &&
       (strings().find((t) => hits.has(dotted(t.path)) && cameFrom(t.value, secret, true)) ??
@@ -186,6 +205,17 @@ export function screenStageSecrets(
       hint:
         `put it in a Secret: declare its key (e.g. under database.secret.keys) and set the value in ${secretsFile(source.stage)} (git-ignored) ` +
         `or the environment (\`npm run secrets -- ${source.stage}\` prints the Secret); if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`,
+    });
+  }
+  for (const [key, hit] of secretKeys) {
+    const into = [...hit.into].sort();
+    problems.push({
+      code: 'secrets/value',
+      location: locate(hit.path),
+      message:
+        `a key under ${dotted(hit.path.slice(0, -1))} is ${hit.rule.description} ${maskValue(key, 'key')}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
+        'stage files and dist/ are committed, so secret values never go in them, as keys neither',
+      hint: `rename the key, and put the secret in a Secret: declare its key and set the value in ${secretsFile(source.stage)} (git-ignored) or the environment`,
     });
   }
   return { problems, findings: rest, allowed: allowed.sort() };

@@ -107,6 +107,21 @@ describe('secret values in stage files', () => {
     expect(problems.join('\n')).not.toContain('98765432101');
   });
 
+  it('refuses a secret pasted as a key, at its line, without printing it; an unknown key that is one is not printed either', () => {
+    const token = SECRET_SAMPLES['github-token'];
+    const text = qaWithConfig([`${token}: x`]);
+    const problems = problemsOf({ qa: text });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^environments/qa\\.yaml:${placeOf(text, token).split(':')[0]}:`));
+    expect(problems[0]).toContain(
+      `a key under apps.demoapp.config is a GitHub token (a ${token.length}-character key, hidden), which would go into ConfigMap qa/demoapp-config-<hash>`,
+    );
+    expect(problems.join('\n')).not.toContain(token);
+    const unknown = problemsOf({ qa: `${repoStage('qa')}${SECRET_SAMPLES['aws-access-key-id']}: 1\n` });
+    expect(unknown.join('\n')).toContain('(a 20-character key, hidden) is not a known setting');
+    expect(unknown.join('\n')).not.toContain(SECRET_SAMPLES['aws-access-key-id']);
+  });
+
   it('npm run synth exits 2, prints no value and writes no dist/', () => {
     const dir = tempProject({ qa: qaWithConfig(CLASSES.map((c) => `${c.key}: ${JSON.stringify(c.value)}`)) });
     const r = runCli('synth', [], dir);

@@ -47,6 +47,8 @@ export interface SecretString {
   readonly rule?: SecretRule;
   /** The secret-looking name (env var, ConfigMap key, flag) that holds it, if any. */
   readonly key?: string;
+  /** Set when the secret is a key itself (a token pasted as a ConfigMap key): `path` is its mapping's. */
+  readonly atKey?: boolean;
 }
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
@@ -119,6 +121,9 @@ function findSecretStrings(o: KubeObject): SecretString[] {
     } else if (node && typeof node === 'object') {
       for (const k in node) {
         if (o.kind === 'Secret' && path.length === 0 && (k === 'data' || k === 'stringData')) continue;
+        // a key is written to dist/ as it is: a secret pasted as a key is found as one in a value
+        const inKey = detectSecret(k);
+        if (inKey) out.push({ path: [...path], value: k, secret: inKey.secret, rule: inKey.rule, atKey: true });
         path.push(k);
         walk((node as Record<string, unknown>)[k], node);
         path.pop();
@@ -142,9 +147,11 @@ export function checkSecretContent(o: KubeObject): Finding[] {
     finder(o)(
       s.rule ? 'secrets/value' : 'secrets/key-name',
       s.path,
-      s.rule
-        ? `holds ${s.rule.description} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
-        : `is the value of '${s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
+      s.atKey
+        ? `has a key that is ${s.rule!.description} ${maskValue(s.value, 'key')}; secret values must not be in manifests, which are committed`
+        : s.rule
+          ? `holds ${s.rule.description} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
+          : `is the value of '${s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
       SECRET_VALUE_HINT,
     ),
   );
@@ -182,6 +189,9 @@ export function maskSecrets(findings: readonly Finding[], masked: ReadonlySet<Fi
     if (secrets.length === 0) return f;
     const message = mask(f.message, secrets);
     const hint = f.hint === undefined ? undefined : mask(f.hint, secrets);
-    return message === f.message && hint === f.hint ? f : { ...f, message, ...(hint !== undefined ? { hint } : {}) };
+    // a secret key in the path of a finding (any check's, about the value under it) is not printed either
+    const hidden = f.path.some((k) => typeof k === 'string' && secrets.includes(k));
+    const path = hidden ? f.path.map((k) => (typeof k === 'string' && secrets.includes(k) ? maskValue(k, 'key') : k)) : f.path;
+    return message === f.message && hint === f.hint && !hidden ? f : { ...f, message, path, ...(hint !== undefined ? { hint } : {}) };
   });
 }

@@ -9,7 +9,7 @@ import type { PathProblem } from '../errors.js';
 import type { KeyPath } from './locate.js';
 import { formatFieldPath as dotted, fromAjvPath, valueAt } from '../model/field-path.js';
 import { describeValue, shorten } from '../model/limits.js';
-import { isSecretKey, maskValue } from '../model/secret-rules.js';
+import { detectSecret, isSecretKey, maskValue } from '../model/secret-rules.js';
 import { compileValidator } from '../model/validator-code.js';
 
 // ajv is published as CommonJS with a default export
@@ -108,8 +108,10 @@ export class SchemaValidator {
     if (e.keyword === 'additionalProperties') {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys((parent.properties as object) ?? {});
-      const guess = didYouMean(key, known);
-      const full = dotted([...path, shorten(key)]);
+      // a key that looks like a secret (a token pasted as a key) is not printed
+      const secret = detectSecret(key) !== undefined;
+      const guess = secret ? undefined : didYouMean(key, known);
+      const full = dotted([...path, secret ? maskValue(key, 'key') : shorten(key)]);
       return {
         code: 'config/unknown-key',
         path,

@@ -335,6 +335,16 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Each document needs apiVersion, kind and metadata; write List items as separate documents.',
   ),
   row(
+    'secrets/value',
+    'A secret value (or key) in a stage file or a manifest',
+    'Stage files and dist/ are committed: put the value in a Secret (its key declared, the value in the secrets file or the environment); a value that only looks secret goes under secrets.allow.',
+  ),
+  row(
+    'secrets/key-name',
+    'A value under a secret-looking name',
+    'The name (DB_PASSWORD, API_TOKEN) says the value is secret: put it in a Secret, or declare the exception under secrets.allow.',
+  ),
+  row(
     'secrets/allow-unused',
     'A secrets.allow entry that excuses nothing',
     'Its setting holds no value that looks secret: remove the entry, so that it cannot hide a later change.',

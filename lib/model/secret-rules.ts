@@ -282,7 +282,7 @@ export function isPlaceholder(value: string): boolean {
 }
 
 /** How messages show a value they must not print: `(a 24-character value, hidden)`. */
-export function maskValue(value: unknown): string {
+export function maskValue(value: unknown, what: 'value' | 'key' = 'value'): string {
   const n = typeof value === 'string' ? [...value].length : String(value).length;
-  return `(a ${n}-character value, hidden)`;
+  return `(a ${n}-character ${what}, hidden)`;
 }

@@ -90,6 +90,21 @@ describe('secret values in objects', () => {
     expect(found(o)).toEqual([]);
   });
 
+  it('finds a secret pasted as a key, at its mapping, and prints it in no finding, the paths of other checks included', () => {
+    const token = SECRET_SAMPLES['github-token']!;
+    expect(found(configMap({ [token]: 'x' }))).toEqual(['data: secrets/value']);
+    // a key the API server refuses too (a space): the API rules' finding is at a path through it
+    const bearer = SECRET_SAMPLES['bearer-token']!;
+    const findings = checkObjects([configMap({ [bearer]: 'x', [token]: 'y' })]).findings;
+    expect(findings.map((f) => f.code)).toContain('secrets/value');
+    expect(findings.length).toBeGreaterThan(2);
+    const text = findings.map((f) => formatProblem(toProblem(f))).join('\n');
+    expect(text).toContain(`has a key that is a GitHub token (a ${token.length}-character key, hidden)`);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(bearer);
+    expect(text).not.toContain(bearer.slice(7));
+  });
+
   it('never prints a secret in the findings of other checks (a label value the API server refuses)', () => {
     const url = SECRET_SAMPLES['url-credentials']!;
     const o = deployment({ env: [{ name: 'DB_PASSWORD', value: 98765432101 }] }, { app: 'x', db: url });
