@@ -2,9 +2,12 @@
  * haproxy.cfg from an edge plan: global settings and timeouts, one frontend per declared frontend
  * (TLS offload with `ssl crt`, HTTP -> HTTPS redirect, gzip, routing on the Host header), one
  * backend per published Service (every node's address at the Service's node port, checked on
- * the app's readiness path). Pure; the same plan gives the same bytes.
+ * the app's readiness path). Pure; the same plan gives the same bytes. Every value of the plan is
+ * written as one plain word, checked where it was read (refine.ts: `haproxyWordProblem`); one that
+ * HAProxy would read otherwise (cut at a space or `#`, unquoted, unescaped) throws, never written.
  */
 import type { EdgeBackend, EdgeFrontend, EdgePlan } from './publish.js';
+import { haproxyWordProblem } from './refine.js';
 
 /** Where the file goes on an edge machine (Debian's haproxy package reads it from there). */
 export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
@@ -27,6 +30,27 @@ const TIMEOUTS = [
 /** Content types worth compressing; images and archives are compressed already. */
 const GZIP_TYPES = 'text/html text/plain text/css text/javascript application/javascript application/json image/svg+xml';
 
+/**
+ * `value`, which haproxy.cfg holds as one word: a value that reached the writer without being
+ * checked where it was read is a bug of stagecraft, never written.
+ * @throws Error naming the value and the check it escaped
+ */
+function word(value: string | number, what: string): string {
+  const text = String(value);
+  const problem = haproxyWordProblem(text);
+  if (problem) throw new Error(`internal: ${what} ${JSON.stringify(text)} reached haproxy.cfg unchecked: ${problem}`);
+  return text;
+}
+
+/** `text` for a comment line of haproxy.cfg; one with a line break or a control character is a bug, never written. */
+function commentText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+  if (/[\u0000-\u001f\u007f\u2028\u2029\u0085]/u.test(text)) {
+    throw new Error(`internal: a comment of haproxy.cfg would hold a line break or a control character: ${JSON.stringify(text)}`);
+  }
+  return text;
+}
+
 const INDENT = '    ';
 
 function section(head: string, lines: readonly string[]): string {
@@ -34,12 +58,12 @@ function section(head: string, lines: readonly string[]): string {
 }
 
 /** The Host header without a port, compared case-insensitively with the route's host. */
-const hostIs = (host: string) => `{ req.hdr(host),field(1,:) -i ${host} }`;
+const hostIs = (host: string) => `{ req.hdr(host),field(1,:) -i ${word(host, 'the host')} }`;
 
 function frontend(f: EdgeFrontend): string {
   const lines = [
-    `bind :${f.httpPort}`,
-    `bind :${f.httpsPort} ssl ${f.certificates.map((c) => `crt ${c}`).join(' ')} alpn h2,http/1.1`,
+    `bind :${word(f.httpPort, 'the HTTP port')}`,
+    `bind :${word(f.httpsPort, 'the HTTPS port')} ssl ${f.certificates.map((c) => `crt ${word(c, 'the certificate')}`).join(' ')} alpn h2,http/1.1`,
     ...(f.redirectHttp ? ['http-request redirect scheme https code 301 unless { ssl_fc }'] : []),
     // the apps behind see the client and the scheme it used, not the edge
     'option forwardfor',
@@ -48,25 +72,29 @@ function frontend(f: EdgeFrontend): string {
     ...f.routes.flatMap((r) => [
       ...(r.blueGreen
         ? [
-            `# ${r.app} is blue/green: ${r.blueGreen.live} is live, ${r.blueGreen.idle} (backend ${r.blueGreen.idleBackend}) is idle; npm run switch flips this line`,
+            commentText(
+              `# ${r.app} is blue/green: ${r.blueGreen.live} is live, ${r.blueGreen.idle} (backend ${r.blueGreen.idleBackend}) is idle; npm run switch flips this line`,
+            ),
           ]
         : []),
-      `use_backend ${r.backend} if ${hostIs(r.host)}`,
+      `use_backend ${word(r.backend, 'the backend')} if ${hostIs(r.host)}`,
     ]),
   ];
-  return section(`frontend ${f.name}`, lines);
+  return section(`frontend ${word(f.name, 'the frontend name')}`, lines);
 }
 
 function backend(b: EdgeBackend): string {
   const lines = [
-    `# ${b.service}, node port ${b.nodePort} on every node`,
+    commentText(`# ${b.service}, node port ${b.nodePort} on every node`),
     'balance roundrobin',
     ...(b.healthPath
-      ? ['option httpchk', `http-check send meth GET uri ${b.healthPath}`, 'http-check expect status 200-399']
+      ? ['option httpchk', `http-check send meth GET uri ${word(b.healthPath, 'the readiness path')}`, 'http-check expect status 200-399']
       : ['# no HTTP readiness path: the check only connects to the node port']),
-    ...b.servers.map((s) => `server ${s.name} ${s.address}:${b.nodePort} check`),
+    ...b.servers.map(
+      (s) => `server ${word(s.name, 'the server name')} ${word(s.address, 'the node address')}:${word(b.nodePort, 'the node port')} check`,
+    ),
   ];
-  return section(`backend ${b.name}`, lines);
+  return section(`backend ${word(b.name, 'the backend')}`, lines);
 }
 
 /** The text of haproxy.cfg for a plan. */
@@ -77,7 +105,7 @@ export function haproxyConfig(plan: EdgePlan): string {
     '# Change the stage file or the stack, then run: npm run synth',
     `# For the edge machines ${machines}: copy to ${HAPROXY_CONFIG_PATH}, check with`,
     `# haproxy -c -f ${HAPROXY_CONFIG_PATH}, then systemctl reload haproxy (see the README, "The edge").`,
-  ];
+  ].map(commentText);
   const global = section('global', [
     'log /dev/log local0',
     // Debian's package runs haproxy as root only to bind, then as its own user in a chroot

@@ -11,7 +11,9 @@ import { podTemplateOf } from '../model/pod-specs.js';
 import { COLORS, colorName, type Color } from '../release.js';
 import type { StageContext } from '../stack.js';
 import type { RenderedChart } from '../synth/render.js';
+import { describeValue, shorten } from '../model/limits.js';
 import { nodePortsOf, suggestNodePort } from './node-ports.js';
+import { httpPathProblem, percentEncodePath } from './refine.js';
 import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
 
 /** One HAProxy backend: the Service's node port on every node. */
@@ -82,17 +84,37 @@ function selectorOf(service: KubeObject): Record<string, string> {
 
 /** The readiness path of the pods a Service selects: the first HTTP readiness probe among them. */
 export function readinessPath(service: KubeObject, objects: readonly KubeObject[]): string | undefined {
+  return readinessProbeOf(service, objects)?.path;
+}
+
+/** The first HTTP readiness probe of the pods a Service selects: its path, and the workload and container that declare it. */
+function readinessProbeOf(
+  service: KubeObject,
+  objects: readonly KubeObject[],
+): { path: string; workload: KubeObject; container: string } | undefined {
   const selector = Object.entries(selectorOf(service));
   for (const o of objects) {
     const template = podTemplateOf(o);
     const labels = template?.metadata?.labels ?? {};
     if (!template || selector.length === 0 || !selector.every(([k, v]) => labels[k] === v)) continue;
-    const containers = (template.spec?.containers ?? []) as { readinessProbe?: { httpGet?: { path?: string } } }[];
-    const path = containers.map((c) => c.readinessProbe?.httpGet?.path).find((p) => p !== undefined);
-    if (path !== undefined) return path;
+    const containers = (template.spec?.containers ?? []) as { name?: string; readinessProbe?: { httpGet?: { path?: string } } }[];
+    const container = containers.find((c) => c.readinessProbe?.httpGet?.path !== undefined);
+    if (container) return { path: String(container.readinessProbe!.httpGet!.path), workload: o, container: container.name ?? '' };
   }
   return undefined;
 }
+
+/**
+ * Where the stacks that write an HTTP readiness probe take its path from, below apps.<app>, by
+ * stack (the label `app.kubernetes.io/name` of the workload). A problem with the path is placed
+ * there; for another stack (e.g. `manifests`, whose probes are in the files it includes), or when
+ * the stage file does not write it, at the closest setting written (apps.<app>).
+ */
+const READINESS_SETTING: Readonly<Record<string, readonly string[]>> = {
+  nginx: ['readinessPath'],
+  service: ['probes', 'readiness', 'http', 'path'],
+  demoapp: ['probes', 'readiness', 'http', 'path'],
+};
 
 /**
  * The edge of a stage: its plan, or the problems that prevent it.
@@ -148,8 +170,24 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       });
       return undefined;
     }
-    const healthPath = readinessPath(service, objects);
-    if (healthPath === undefined) {
+    const probe = readinessProbeOf(service, objects);
+    const healthPath = probe?.path;
+    const pathProblem = probe && httpPathProblem(probe.path);
+    if (probe && pathProblem) {
+      // once per app: the colors of a blue/green app share their pods' probe
+      if (!problems.some((p) => p.code === 'config/invalid' && p.path[0] === 'apps' && p.path[1] === app)) {
+        const stack = probe.workload.metadata.labels?.['app.kubernetes.io/name'] ?? '';
+        const where = `${probe.workload.kind} ${probe.workload.metadata.namespace ? `${probe.workload.metadata.namespace}/` : ''}${probe.workload.metadata.name}, container ${probe.container}`;
+        problems.push({
+          code: 'config/invalid',
+          path: ['apps', app, ...(Object.hasOwn(READINESS_SETTING, stack) ? READINESS_SETTING[stack]! : [])],
+          message:
+            `app '${app}' is published at the edge, and HAProxy checks it with a GET of its pods' readiness path (${where}), ` +
+            `${describeValue(probe.path)}, which haproxy.cfg cannot hold as it is: ${pathProblem}`,
+          hint: `write the path from '/', percent-encoding what a URL path cannot hold as written (a space is %20, '#' %23, '"' %22, "'" %27, '\\' %5C): ${shorten(percentEncodePath(probe.path.startsWith('/') ? probe.path : `/${probe.path}`))}`,
+        });
+      }
+    } else if (healthPath === undefined) {
       warnings.push({
         code: 'edge/no-readiness',
         severity: 'warning',

@@ -72,6 +72,29 @@ describe('haproxy -c', () => {
     expect(r.status).toBe(0);
   });
 
+  it('accepts the values a stage file may give it as they are: a readiness path percent-encoded or holding any other URL path character, an IPv6 node', () => {
+    const path = '/a%20b%23c/~d_e-f.g/!$&()*+,;=:@?q=%22&r=1';
+    const { files } = compileEdge(`
+nodes:
+  a: { address: 10.0.0.1 }
+  b: { address: 'fd00::2' }
+edge:
+  machines: { lb1: { address: lb1.example.com } }
+  frontends:
+    web:
+      certificates: [/etc/haproxy/certs/a_b-c.d.pem]
+      hosts: { one.example.com: nginx }
+apps:
+  nginx: { replicas: 1, readinessPath: '${path}', service: { type: NodePort, nodePort: 30100 } }
+`);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain(`\n    http-check send meth GET uri ${path}\n`);
+    expect(config).toContain('\n    server b fd00::2:30100 check\n');
+    const r = check(config, 'plain-words.cfg');
+    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+    expect(r.status).toBe(0);
+  });
+
   it.each([
     [
       'a backend that does not exist',
