@@ -2,6 +2,8 @@
  * File-system failures as problems: the path, what went wrong in words, and what to do. Every
  * command turns the errors of reading and writing files into these, never into a stack trace.
  */
+import { lstatSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from './errors.js';
 import { shorten } from './model/limits.js';
 
@@ -58,11 +60,34 @@ export function fsProblem(e: NodeJS.ErrnoException & { code: string }, path: str
   const table = doing === 'writing' && Object.hasOwn(FS_WRITE_ERRORS, e.code) ? FS_WRITE_ERRORS : FS_ERRORS;
   const known = Object.hasOwn(table, e.code) ? table[e.code] : undefined;
   const where = shorten(path, 200);
+  const file = e.code === 'ENOTDIR' ? fileOnTheWay(path) : undefined;
+  if (file !== undefined) {
+    const shown = shorten(file, 200);
+    return {
+      code: 'fs/enotdir',
+      message: `${doing} ${where}: ${shown} is a file, where a directory must be`,
+      hint: `move or rename the file ${shown}, then run the command again`,
+    };
+  }
   return {
     code: `fs/${e.code.toLowerCase()}`,
     message: `${doing} ${where}: it ${known?.what ?? `failed (${e.code})`}`,
     hint: known?.hint ?? 'check the path and its permissions',
   };
+}
+
+/** The first part of `path` that is there and is not a directory (the cause of ENOTDIR), or undefined. */
+function fileOnTheWay(path: string): string | undefined {
+  const parts: string[] = [];
+  for (let p = path; p !== dirname(p) && p !== '.'; p = dirname(p)) parts.unshift(p);
+  for (const p of parts) {
+    try {
+      if (!lstatSync(p).isDirectory()) return p;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** Runs `run`; a file-system error becomes a ProblemsError (exit 2) naming `path`. */

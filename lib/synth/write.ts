@@ -175,10 +175,15 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     throw new ProblemsError([
       {
         code: 'synth/dist-not-a-directory',
-        message: lstatSync(dist).isSymbolicLink()
-          ? `${o.distDir} is a symbolic link; stagecraft writes ${o.distDir}/ only as a real directory, so that it never touches files it did not write elsewhere`
-          : `${o.distDir} is not a directory`,
-        hint: `replace ${o.distDir} with a directory (move what it points at into it), then run the command again`,
+        ...(lstatSync(dist).isSymbolicLink()
+          ? {
+              message: `${o.distDir} is a symbolic link; stagecraft writes ${o.distDir}/ only as a real directory, so that it never touches files it did not write elsewhere`,
+              hint: `replace ${o.distDir} with a directory (move what it points at into it), then run the command again`,
+            }
+          : {
+              message: `${o.distDir} is a file, where stagecraft writes its output as a directory (${o.distDir}/<stage>/)`,
+              hint: `move or rename the file ${o.distDir}, then run the command again`,
+            }),
       },
     ]);
   }
@@ -372,7 +377,13 @@ function finish(root: string, journal: Journal, first: number): void {
 }
 
 function present(path: string): boolean {
-  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch (e) {
+    // a part of the path is a file (`dist` itself, say): nothing is there
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    throw e;
+  }
 }
 
 /**

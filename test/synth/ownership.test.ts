@@ -110,6 +110,22 @@ describe('files in dist/ that stagecraft did not write', () => {
     expect(run('synth', [], dir).code).toBe(0);
     expect(readFileSync(join(dir, 'dist', 'README.md'), 'utf8')).toBe('theirs\n');
   });
+
+  it('a file named dist is named as such by synth and check, and left alone', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    writeFileSync(join(dir, 'dist'), 'mine\n');
+    const r = run('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error: dist is a file, where stagecraft writes its output as a directory (dist/<stage>/)\n' +
+        '  hint: move or rename the file dist, then run the command again\n1 problem; nothing was written.\n',
+    );
+    const c = run('check', [], dir);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain(`${join(dir, 'dist')} is a file, where a directory must be`);
+    expect(c.stderr).toContain(`hint: move or rename the file ${join(dir, 'dist')}`);
+    expect(readFileSync(join(dir, 'dist'), 'utf8')).toBe('mine\n');
+  });
 });
 
 describe('scanDir', () => {
