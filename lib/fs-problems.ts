@@ -64,7 +64,7 @@ export function fsProblem(e: NodeJS.ErrnoException & { code: string }, path: str
   if (file !== undefined) {
     const shown = shorten(file, 200);
     return {
-      code: 'fs/enotdir',
+      code: `fs/${e.code.toLowerCase()}`,
       message: `${doing} ${where}: ${shown} is a file, where a directory must be`,
       hint: `move or rename the file ${shown}, then run the command again`,
     };

@@ -84,12 +84,12 @@ function tooDeep(tokens: readonly CST.Token[]): number | undefined {
 }
 
 /**
- * The keys a document writes twice in a mapping, walking it once without recursion (with a set
- * per mapping: the parser's own `uniqueKeys` compares each key with all before it, which made
- * 40,000 keys take a minute).
+ * The keys a document writes twice in a mapping (with `key`), and those that are a list or a
+ * mapping (without), walking it once without recursion (with a set per mapping: the parser's own
+ * `uniqueKeys` compares each key with all before it, which made 40,000 keys take a minute).
  */
-function duplicateKeys(doc: Document): { offset: number; key: string }[] {
-  const duplicates: { offset: number; key: string }[] = [];
+function badKeys(doc: Document): { offset: number; key?: string }[] {
+  const duplicates: { offset: number; key?: string }[] = [];
   const stack: unknown[] = [doc.contents];
   while (stack.length) {
     const node = stack.pop();
@@ -97,7 +97,10 @@ function duplicateKeys(doc: Document): { offset: number; key: string }[] {
     const keys = isMap(node) ? new Set<string>() : undefined;
     for (const item of node.items) {
       if (isPair(item)) {
-        if (keys && isScalar(item.key)) {
+        // a list or a mapping as a key (`? [a]`, or an alias of one): no setting's name, and no JavaScript object key
+        if (isCollection(item.key) || (isAlias(item.key) && isCollection(item.key.resolve(doc)))) {
+          duplicates.push({ offset: item.key.range?.[0] ?? 0 });
+        } else if (keys && isScalar(item.key)) {
           // `1` and "1" are one key once read (a JavaScript object's keys are strings)
           const key = String(item.key.value);
           if (keys.has(key)) duplicates.push({ offset: item.key.range?.[0] ?? 0, key });
@@ -164,7 +167,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col };
   };
-  // duplicate keys are found by `duplicateKeys`, in linear time
+  // duplicate keys are found by `badKeys`, in linear time
   const options = { lineCounter: lines, prettyErrors: false, uniqueKeys: false } as const;
   // before parsing (the line counter is filled by the parser): the place counted by hand
   const nul = nulProblem(text, (o) => ({
@@ -188,14 +191,23 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
   if (problems.length) return { docs, values: [], lines, problems: dedupe(problems), at };
   const values: unknown[] = [];
   for (const doc of docs) {
-    const duplicates = duplicateKeys(doc);
+    const duplicates = badKeys(doc);
     if (duplicates.length) {
       for (const d of duplicates) {
-        problems.push({
-          code: 'yaml/duplicate-key',
-          location: at(d.offset),
-          message: `duplicate key '${shorten(d.key)}'; each setting may appear once per mapping`,
-        });
+        problems.push(
+          d.key === undefined
+            ? {
+                code: 'yaml/non-string-key',
+                location: at(d.offset),
+                message: 'a key here is a list or a mapping; keys are plain names',
+                hint: 'write the key as a plain name (quoted if it holds special characters)',
+              }
+            : {
+                code: 'yaml/duplicate-key',
+                location: at(d.offset),
+                message: `duplicate key '${shorten(d.key)}'; each setting may appear once per mapping`,
+              },
+        );
       }
       values.push(undefined);
       continue;

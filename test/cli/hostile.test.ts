@@ -97,6 +97,17 @@ describe('hostile stage files get located messages', () => {
     expect(shallow[0]).toMatch(/^environments\/x\.yaml:2:\d+: mappings and lists are nested more than 100 levels deep here/);
   });
 
+  it('refuses a list or a mapping as a key, at the key, without a warning of Node.js', () => {
+    expect(problems('apps: {}\n? [a]\n: b\n')).toEqual([
+      'environments/x.yaml:2:3: a key here is a list or a mapping; keys are plain names\n  hint: write the key as a plain name (quoted if it holds special characters)',
+    ]);
+    const dir = tempProject({ x: 'apps:\n  nginx:\n    replicas: 1\n? { a: 1 }\n: b\n' });
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('environments/x.yaml:4:3: error: a key here is a list or a mapping');
+    expect(r.stderr).not.toContain('Warning');
+  });
+
   it('refuses a second document in a stage file, where it starts', () => {
     expect(problems('apps: {}\n---\napps: {}\n')).toEqual([
       'environments/x.yaml:2:1: a second YAML document starts here; stage files hold one document each',
