@@ -90,7 +90,7 @@ export function secretManifests(input: SecretManifestInput): { objects: Record<s
         problems.push({
           code: 'secrets/missing',
           subject: `Secret ${input.namespace}/${d.name}`,
-          message: `key '${key}' has no value (${variable} is not set)`,
+          message: `key '${key}' has no value (${variable} is ${value === undefined ? 'not set' : 'set, but empty'})`,
           hint: `set ${variable}=... in ${secretsFile(input.stage)} or in the environment`,
         });
         continue;

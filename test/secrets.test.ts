@@ -81,7 +81,7 @@ describe('secretManifests', () => {
       {
         code: 'secrets/missing',
         subject: 'Secret qa/mysqlsecret',
-        message: "key 'password' has no value (MYSQLSECRET_PASSWORD is not set)",
+        message: "key 'password' has no value (MYSQLSECRET_PASSWORD is set, but empty)",
         hint: 'set MYSQLSECRET_PASSWORD=... in .secrets/qa.env or in the environment',
       },
     ]);

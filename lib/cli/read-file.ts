@@ -26,12 +26,12 @@ const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 
  * The text of the file at `path` (named `shown` in messages).
  * @throws ProblemsError when it is not a regular file, is larger than `maxBytes`, or is not UTF-8
  */
-export function readInputFile(path: string, shown = path, maxBytes = MAX_FILE_BYTES): ReadFile {
+export function readInputFile(path: string, shown = path, maxBytes = MAX_FILE_BYTES, expected = 'a YAML file'): ReadFile {
   const notRegular = (what: string): never =>
     refuse({
       code: 'input/not-a-file',
       message: `${shown} is ${what}, not a regular file`,
-      hint: 'name a YAML file; devices, FIFOs and sockets are never read',
+      hint: `name ${expected}; devices, FIFOs and sockets are never read`,
     });
   const st = withFs(shown, 'reading', () => statSync(path));
   if (st.isDirectory()) notRegular('a directory');

@@ -84,7 +84,7 @@ export const command: Command<Record<string, never>> = {
 
     const file = secretsFile(stage);
     const fromFile = existsSync(join(root, file))
-      ? parseEnvFile(readInputFile(join(root, file), file).text, file)
+      ? parseEnvFile(readInputFile(join(root, file), file, undefined, 'a file of NAME=value lines').text, file)
       : { values: new Map<string, string>(), problems: [] };
     if (fromFile.problems.length) throw new ProblemsError(fromFile.problems);
     const values = new Map(fromFile.values);

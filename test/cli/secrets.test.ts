@@ -34,6 +34,16 @@ describe('npm run secrets -- <stage>', () => {
     ]);
   });
 
+  it('refuses a secrets file that is a directory, asking for a file of NAME=value lines', () => {
+    const dir = project();
+    mkdirSync(join(dir, '.secrets', 'dev.env'), { recursive: true });
+    const r = runCli('secrets', ['dev'], dir, NO_ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'error: .secrets/dev.env is a directory, not a regular file\n  hint: name a file of NAME=value lines; devices, FIFOs and sockets are never read',
+    );
+  });
+
   it('takes values from the environment over the file', () => {
     const dir = project('MYSQLSECRET_USERNAME=demo\nMYSQLSECRET_PASSWORD=fromfile\n');
     const r = runCli('secrets', ['dev'], dir, { ...NO_ENV, MYSQLSECRET_PASSWORD: 'fromenv', MYSQLSECRET_DATABASE: 'demodb' });
