@@ -23,6 +23,7 @@ import type { Substitution } from '../transforms/images.js';
 import { textTree } from '../synth/output.js';
 import { objectsReport } from '../synth/render.js';
 import { forgetFingerprint } from './fingerprint.js';
+import { BYTE_ORDER_MARK, startsWithByteOrderMark } from './read-file.js';
 import { DIST_DIR, compile, readStageTree, stagePath, type Project } from './project.js';
 
 /** What writing a stage changed, for the summary line. */
@@ -255,7 +256,9 @@ export function rewriteStage(project: Project, stage: string, text: string): str
   const tree = readStageTree(project, stage);
   // a file there that is not YAML (a merge conflict) is reported at its place, before anything is written
   const before = manifestsOf(tree, `${DIST_DIR}/${stage}`);
-  const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, text]]) }).stages;
+  // the stage file keeps a byte-order mark it had (reading drops it): only the values edited change
+  const file = startsWithByteOrderMark(stagePath(project, stage)) ? `${BYTE_ORDER_MARK}${text}` : text;
+  const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, file]]) }).stages;
   const changes = diffManifests(before, manifestsOf(compiled.tree.get(stage)!));
   return [
     writtenLines(written)[0],

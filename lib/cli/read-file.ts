@@ -63,6 +63,23 @@ export function readInputFile(path: string, shown = path, maxBytes = MAX_FILE_BY
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** The UTF-8 byte-order mark, which reading drops (`decodeUtf8`) and a command that rewrites a file puts back. */
+export const BYTE_ORDER_MARK = '\ufeff';
+
+/** Whether the file at `path` starts with a UTF-8 byte-order mark (false when it cannot be read). */
+export function startsWithByteOrderMark(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const head = Buffer.alloc(3);
+    return readSync(fd, head, 0, 3, 0) === 3 && head.equals(Buffer.from([0xef, 0xbb, 0xbf]));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** `bytes` as text; invalid UTF-8 is refused at its line and column (never turned into U+FFFD). */
 export function decodeUtf8(bytes: Uint8Array, shown: string): string {
   try {

@@ -135,4 +135,20 @@ describe('promote and switch on input they cannot use as it is', () => {
     // the stage file is back as it was: so is its output
     expect(runCli('synth', ['--stage', 'test'], dir).code).toBe(0);
   });
+
+  it("keeps the target stage file's byte-order mark: only the release changes", () => {
+    const original = readFileSync(stagePath('test'), 'utf8');
+    withFile(
+      stagePath('test'),
+      (text) => `\ufeff${text}`,
+      () => {
+        const r = runCli('promote', ['dev', 'test'], dir);
+        expect(r.code).toBe(0);
+        const bytes = readFileSync(stagePath('test'));
+        expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+        expect(bytes.toString('utf8')).toBe(`\ufeff${original.replace('image: demoapp:1\n', 'image: demoapp:1.1\n')}`);
+      },
+    );
+    expect(runCli('synth', ['--stage', 'test'], dir).code).toBe(0);
+  });
 });
