@@ -321,7 +321,7 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
     if (clash) {
       problems.push({
         code: 'synth/foreign-file',
-        message: `${o.distDir}/${stage}/${f} was not written by stagecraft (it has no '${GENERATED_MARK.trim()}' header), and the output of stage '${stage}' now has ${o.distDir}/${stage}/${clash}`,
+        message: `${o.distDir}/${stage}/${f} was not written by stagecraft (${whyForeign(join(dir, f))}), and the output of stage '${stage}' now has ${o.distDir}/${stage}/${clash}`,
         hint: `move ${o.distDir}/${stage}/${f} out of ${o.distDir}/${stage}/, then run the command again`,
       });
     }
@@ -346,6 +346,15 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
     compareCodePoints,
   );
   return { plan: { stage, old: exists, foreign: scan.foreign, filled, changed }, problems, foreign };
+}
+
+/** Why the entry at `path` of a stage directory is not one stagecraft wrote, for a message. */
+function whyForeign(path: string): string {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) return 'it is a symbolic link; stagecraft writes only regular files';
+  if (st?.isDirectory()) return 'it is a directory holding no file stagecraft wrote';
+  if (st && !st.isFile()) return 'it is not a regular file';
+  return `it has no '${GENERATED_MARK.trim()}' header`;
 }
 
 /**
