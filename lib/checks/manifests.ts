@@ -23,9 +23,9 @@ const MAX_ALIAS_COUNT = MAX_MANIFEST_ALIASES;
 /**
  * One file, parsed once with positions: by the block reader when the file is written in its
  * subset (lib/model/block-yaml.ts: the same values and places, several times faster), else by
- * readYaml, which also reports every problem.
+ * readYaml, which also reports every problem. lib/diff reads output files with it too.
  */
-class SourceFile {
+export class SourceFile {
   private readonly block: BlockYaml | undefined;
   private readonly read: ReadYaml | undefined;
   /** Per document that has a value (by its index among all documents), its value; or the problems that stop reading the file. */

@@ -191,7 +191,7 @@ const LISTED_FILES = 3;
  */
 export function writtenLines(w: WrittenStage): string[] {
   const files = w.changedFiles ?? [];
-  const objectsUnchanged = w.changes !== undefined && changeSummary(w.changes) === 'unchanged';
+  const objectsUnchanged = w.changes !== undefined && w.changes.added.length + w.changes.changed.length + w.changes.removed.length === 0;
   const named =
     files.length > LISTED_FILES ? `${files.slice(0, LISTED_FILES).join(', ')} and ${files.length - LISTED_FILES} more` : files.join(', ');
   const what = !w.changes

@@ -245,7 +245,6 @@ export function promotionOrderOf(project: Project, required: readonly string[] =
       }
     }),
   );
-  if (failed.length === 1) throw failed[0];
   if (failed.length)
     throw new ProblemsError(
       failed.flatMap((e) => e.problems),

@@ -7,9 +7,8 @@
  */
 import microdiff from 'microdiff';
 import { ProblemsError, type Problem } from '../errors.js';
-import { readBlockYaml } from '../model/block-yaml.js';
-import { MAX_MANIFEST_ALIASES, capProblems } from '../model/limits.js';
-import { readYaml } from '../model/read-yaml.js';
+import { SourceFile } from '../checks/manifests.js';
+import { capProblems } from '../model/limits.js';
 import { KUSTOMIZATION_FILE, NODES_DIR, type FileTree } from '../synth/output.js';
 import { CONTENT_HASH_LENGTH } from '../model/object.js';
 import { COLORS, colorName } from '../release.js';
@@ -55,17 +54,16 @@ const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})(?: |$)/m;
  * @param shown the file as named in messages (`dist/qa/10-demoapp.yaml`)
  */
 function documentsOf(text: string, shown: string, dir: string | undefined): { values: unknown[] } | { problems: Problem[] } {
-  const block = readBlockYaml(text);
-  if (block) return { values: [...block.values] };
-  const read = readYaml(text, shown, { maxAliasCount: MAX_MANIFEST_ALIASES, multi: true, what: 'manifest documents' });
-  if (!read.problems.length) return { values: read.values.filter((v) => v !== null && v !== undefined) };
+  const file = new SourceFile(shown, text, true);
+  const { result } = file;
+  if (!('problems' in result)) return { values: result.values.map((v) => v.value) };
   const where = dir ?? 'the output';
   const hint = CONFLICT_MARKER.test(text)
     ? `the file holds git merge conflict markers, so ${where} is not what npm run synth writes: resolve the conflict, or run npm run synth to write it again`
     : `${where} is not what npm run synth writes: restore the file (git checkout), or run npm run synth to write it again`;
   // the hint once per file, with its first problem
-  const problems = read.problems.map((p, i) => (i === 0 ? { ...p, hint } : p));
-  return { problems: capProblems(problems, read.at(text.length)) };
+  const problems = result.problems.map((p, i) => (i === 0 ? { ...p, hint } : p));
+  return { problems: capProblems(problems, file.at(text.length)) };
 }
 
 /**

@@ -6,7 +6,7 @@
  * sends traffic where the manifests say it goes. Pure.
  */
 import type { Finding } from '../checks/finding.js';
-import type { KubeObject } from '../model/object.js';
+import { describeObject, type KubeObject } from '../model/object.js';
 import { podTemplateOf } from '../model/pod-specs.js';
 import { COLORS, colorName, type Color } from '../release.js';
 import type { StageContext } from '../stack.js';
@@ -80,11 +80,6 @@ const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1
 
 function selectorOf(service: KubeObject): Record<string, string> {
   return (service.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
-}
-
-/** The readiness path of the pods a Service selects: the first HTTP readiness probe among them. */
-export function readinessPath(service: KubeObject, objects: readonly KubeObject[]): string | undefined {
-  return readinessProbeOf(service, objects)?.path;
 }
 
 /** The first HTTP readiness probe of the pods a Service selects: its path, and the workload and container that declare it. */
@@ -177,7 +172,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       // once per app: the colors of a blue/green app share their pods' probe
       if (!problems.some((p) => p.code === 'config/invalid' && p.path[0] === 'apps' && p.path[1] === app)) {
         const stack = probe.workload.metadata.labels?.['app.kubernetes.io/name'] ?? '';
-        const where = `${probe.workload.kind} ${probe.workload.metadata.namespace ? `${probe.workload.metadata.namespace}/` : ''}${probe.workload.metadata.name}, container ${probe.container}`;
+        const where = `${describeObject(probe.workload)}, container ${probe.container}`;
         problems.push({
           code: 'config/invalid',
           path: ['apps', app, ...(Object.hasOwn(READINESS_SETTING, stack) ? READINESS_SETTING[stack]! : [])],

@@ -95,8 +95,7 @@ function addressProblem(address: string): string {
 }
 
 /** A file name a certificate path may be changed to: every character HAProxy treats specially replaced by '-'. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces
-const plainPath = (path: string) => path.replace(/[\s#"'\\\u0000-\u001f\u007f]/gu, '-');
+const plainPath = (path: string) => path.replace(new RegExp(SPECIAL.source, 'gu'), '-');
 
 export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: readonly StageNode[]): PathProblem[] {
   const problems: PathProblem[] = [];

@@ -403,6 +403,9 @@ export function renderStage(
       return { error }; // thrown again where transforming the chart reports it
     }
   };
+  /** An app's resolved objects transformed for the stage, in apply order. */
+  const transformed = (objects: KubeObject[], stack: string, instance: string, version: string) =>
+    transform(objects, { stage, stack, instance, version }).sort(compareForApply);
   /**
    * The objects of an app from the render cache, which keeps what they are written as, not the
    * objects: rendered as below when a step asks for them (the same compiler renders the same
@@ -414,8 +417,7 @@ export function renderStage(
     const chart = stack.chart(app, name, settings, stage);
     const found = validateTree(app, source);
     if (found.length) throw new ProblemsError(found);
-    const version = stack.version(settings);
-    return transform(chartObjects(chart), { stage, stack: stackName, instance: name, version }).sort(compareForApply);
+    return transformed(chartObjects(chart), stackName, name, stack.version(settings));
   };
   const namespaceApp = new App({ outdir: 'unused' }); // an App is never asked to write
   const charts: { resolved: ResolvedChart; name: string; stack: string; version: string; key?: string }[] = [
@@ -472,7 +474,7 @@ export function renderStage(
         `synthesizing stage '${stage.name}', chart '${name}'`,
         () => {
           if ('error' in resolved) throw resolved.error;
-          return transform(resolved.objects, { stage, stack, instance: name, version }).sort(compareForApply);
+          return transformed(resolved.objects, stack, name, version);
         },
         origins.get(name),
       );
