@@ -22,7 +22,7 @@ export interface DeliveryPlan {
   readonly cluster: { readonly id: string } & ClusterSpec;
   readonly repository: { readonly url: string; readonly revision: string };
   readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
-  /** Every namespace the stage's objects live in, sorted. */
+  /** The stage's namespace and every namespace its objects live in, sorted (the Argo CD AppProject's destinations). */
   readonly namespaces: readonly string[];
   /** `group/kind` of every kind the stage has, by scope, sorted (for Argo CD's resource allow-lists). */
   readonly kinds: { readonly namespaced: readonly GroupKind[]; readonly cluster: readonly GroupKind[] };
@@ -126,7 +126,10 @@ export function planDelivery(
       cluster,
       repository: { url, revision: d.repository?.revision ?? defaults.repository?.revision ?? DEFAULT_REVISION },
       sync: { automated: sync.automated ?? true, prune: sync.prune ?? true, selfHeal: sync.selfHeal ?? true },
-      namespaces: [...new Set(s.objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])))].sort(byText),
+      // the stage's own namespace is the Application's destination even when no object lives in it (all cluster-scoped, or all elsewhere)
+      namespaces: [...new Set([s.namespace, ...s.objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : []))])].sort(
+        byText,
+      ),
       kinds: kindsOf(s.objects),
       ...(previous !== undefined ? { after: previous } : {}),
     });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,6 +110,20 @@ describe('delivery planning', () => {
     expect(problems.map((p) => p.message)).toEqual(["the cluster 'nonprod' has neither server nor name, which Argo CD needs"]);
   });
 
+  it("lists the stage's own namespace among its destinations when none of its objects lives in it", () => {
+    const objects = [
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'team-reader' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'kube-system' } },
+    ] as KubeObject[];
+    const { plans } = planDelivery(
+      [{ ...delivered('adopt', { cluster: 'nonprod' }), objects }],
+      loadProjectFile(ARGOCD_PROJECT),
+      'stagecraft.yaml',
+      new Map(),
+    );
+    expect(plans[0].namespaces).toEqual(['adopt', 'kube-system']);
+  });
+
   it('places problems of the project file at file:line:col', () => {
     expect(problemsOf(() => loadProjectFile('delivery:\n  engine: jenkins\n  clustrs: {}\n'))).toEqual([
       expect.stringMatching(/^stagecraft\.yaml:2:11: delivery\.engine must be one of/),
@@ -199,6 +213,8 @@ function expectSoundDelivery(delivery: ReadonlyMap<string, string>, delivered: r
       destinations: { namespace: string; server?: string }[];
       clusterResourceWhitelist: { kind: string }[];
     };
+    // Argo CD refuses an Application whose destination its project does not list
+    for (const app of apps) expect(spec.destinations).toContainEqual((app.spec as { destination: object }).destination);
     for (const r of delivered) {
       const app = apps.find((a) => (a.spec as { source: { path: string } }).source.path === `dist/${r.stage.name}`)!;
       const server = (app.spec as { destination: { server?: string } }).destination.server;
@@ -240,6 +256,35 @@ describe('Argo CD delivery of a fixture project', () => {
     const delivered = deliveredStages(dir, compiled.stages);
     expect(delivered.map((r) => r.stage.name).sort()).toEqual(['production', 'qa']);
     expectSoundDelivery(delivery, delivered);
+  });
+
+  it('lets the Application of a stage whose objects are all cluster-scoped or in other namespaces reach its own namespace', () => {
+    const dir = tempProject({
+      adopt: 'apps:\n  legacy: { stack: manifests, include: [manifests/adopt] }\ndelivery: { cluster: nonprod }\n',
+    });
+    mkdirSync(join(dir, 'manifests', 'adopt'), { recursive: true });
+    writeFileSync(
+      join(dir, 'manifests', 'adopt', 'a.yaml'),
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: team-reader }
+rules: [{ apiGroups: [""], resources: [pods], verbs: [get, list] }]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: kube-system }
+data: { LEVEL: info }
+`,
+    );
+    writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
+    const compiled = compile(openProject(dir));
+    const delivery = compiled.tree.get(DELIVERY_DIR)!;
+    const [appProject] = docs(delivery.get('argocd/00-stagecraft.yaml')!);
+    expect((appProject.spec as { destinations: object[] }).destinations).toEqual([
+      { namespace: 'adopt', server: 'https://nonprod.example.com:6443' },
+      { namespace: 'kube-system', server: 'https://nonprod.example.com:6443' },
+    ]);
+    expectSoundDelivery(delivery, compiled.stages);
   });
 });
 
