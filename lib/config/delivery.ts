@@ -5,6 +5,7 @@
  * stage shares and the clusters, so that a cluster's address is written once.
  */
 import { DnsLabel, Settings, StringEnum, Type, type Static, Mapping } from '../config/types.js';
+import { detectSecret, maskValue } from '../model/secret-rules.js';
 
 export const ENGINES = ['argocd', 'flux'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -29,7 +30,12 @@ const Repository = Settings(
   {
     url: Type.Optional(Url("The Git repository the engine reads dist/ from. @default - the project file's")),
     revision: Type.Optional(
-      Type.String({ minLength: 1, pattern: '^[\\w./-]+$', description: 'Branch, tag or commit the engine follows. @default main' }),
+      Type.String({
+        minLength: 1,
+        pattern: '^[\\w./-]+$',
+        description:
+          'What the engine follows: a branch (main), a full ref (refs/tags/v1.2.3, refs/heads/main) or a 40-hex commit. @default main',
+      }),
     ),
   },
   { description: 'Where the engine reads the committed dist/ from.' },
@@ -70,6 +76,62 @@ export const ProjectDeliverySettings = Settings(
   },
   { description: 'Defaults for the delivery of every stage, and the clusters stages are delivered to.' },
 );
+
+/** A repository setting that an engine would misread: why, and what to write instead. */
+export interface RepositoryMismatch {
+  readonly code: 'delivery/repository-url' | 'delivery/revision';
+  /** The setting under `delivery.repository`. */
+  readonly setting: 'url' | 'revision';
+  readonly message: string;
+  readonly hint: string;
+}
+
+/** What Flux's GitRepository clones (the pattern of its CRD's spec.url). */
+const FLUX_URL = /^(https?|ssh):\/\//;
+/** A bare revision that reads as a release tag (v1.2.3, 2.0.1-rc.1), which Flux would look for as a branch. */
+const TAG_LIKE = /^v?\d+(\.\d+)+([-+][\w.-]+)?$/;
+
+/** `url` (scp-style `user@host:path`, or `git://host/path`) written as Flux reads it, with the wording of the hint. */
+function fluxForm(url: string): string {
+  const scp = /^([\w.-]+)@([\w.-]+):\/?(\S+)$/.exec(url);
+  if (scp) return `write it as ssh://${scp[1]}@${scp[2]}/${scp[3]}`;
+  const git = /^git:\/\/([^/:]+)(:\d+)?\/(\S+)$/.exec(url);
+  if (git) return `write https://${git[1]}/${git[3]} or ssh://git@${git[1]}/${git[3]}`;
+  return 'write an https:// or ssh:// URL, such as ssh://git@git.example.com/platform/stagecraft.git';
+}
+
+/**
+ * What `engine` would misread in a repository's settings. The schema accepts what either engine
+ * reads; Flux clones only http(s):// and ssh:// URLs, and follows a bare revision as a branch, so
+ * a tag must be written as its full ref (which Argo CD reads as well).
+ */
+export function repositoryMismatches(
+  engine: Engine,
+  repository: { readonly url?: string; readonly revision?: string },
+): RepositoryMismatch[] {
+  if (engine !== 'flux') return [];
+  const { url, revision } = repository;
+  const found: RepositoryMismatch[] = [];
+  if (url !== undefined && !FLUX_URL.test(url)) {
+    // a URL with a password in it is not echoed, nor rewritten into the hint: messages end up in CI logs
+    const secret = detectSecret(url) !== undefined;
+    found.push({
+      code: 'delivery/repository-url',
+      setting: 'url',
+      message: `Flux cannot clone ${secret ? maskValue(url) : `'${url}'`}: its GitRepository reads http://, https:// and ssh:// URLs only`,
+      hint: `${fluxForm(secret ? '' : url)}, which Argo CD reads as well`,
+    });
+  }
+  if (revision !== undefined && TAG_LIKE.test(revision)) {
+    found.push({
+      code: 'delivery/revision',
+      setting: 'revision',
+      message: `Flux follows a bare revision as a branch, and '${revision}' reads as a tag: Flux would wait for a branch refs/heads/${revision}`,
+      hint: `write refs/tags/${revision} to follow the tag (refs/heads/${revision} if it is a branch), which Argo CD reads as well`,
+    });
+  }
+  return found;
+}
 
 export const ProjectFileSchema = Settings(
   { delivery: Type.Optional(ProjectDeliverySettings) },

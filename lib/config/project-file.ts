@@ -4,8 +4,8 @@
  * problem at its `file:line:col`. Pure: the caller reads the file.
  */
 import { LineCounter, parseDocument } from 'yaml';
-import { ProblemsError, compareProblems, type Problem } from '../errors.js';
-import { ProjectFileSchema, type ProjectFile } from './delivery.js';
+import { ProblemsError, compareProblems, type PathProblem, type Problem } from '../errors.js';
+import { ProjectFileSchema, repositoryMismatches, type ProjectFile } from './delivery.js';
 import { locateKey, locateValue } from './locate.js';
 import { SchemaValidator } from './validate.js';
 
@@ -41,5 +41,22 @@ export function loadProjectFile(text: string, file = PROJECT_FILE): ProjectFile 
     location: key === undefined ? locateValue(doc, lines, file, path) : locateKey(doc, lines, file, path, key),
   }));
   if (problems.length) throw new ProblemsError(problems.sort(compareProblems));
-  return data as ProjectFile;
+  const project = data as ProjectFile;
+  const refined = refineProject(project).map(({ path, ...p }) => ({ ...p, location: locateValue(doc, lines, file, path) }));
+  if (refined.length) throw new ProblemsError(refined.sort(compareProblems));
+  return project;
+}
+
+/**
+ * What the schema cannot say of a valid project file: a default repository that the default
+ * engine would misread (a stage that picks another engine or repository is checked when its
+ * delivery is planned, lib/delivery/plan.ts).
+ */
+function refineProject(project: ProjectFile): PathProblem[] {
+  const delivery = project.delivery ?? {};
+  if (!delivery.engine) return [];
+  return repositoryMismatches(delivery.engine, delivery.repository ?? {}).map(({ setting, message, ...p }) => {
+    const path = ['delivery', 'repository', setting];
+    return { ...p, path, message: `${path.join('.')}: ${message}` };
+  });
 }

@@ -23,6 +23,15 @@ export function sourceNames(plans: readonly DeliveryPlan[]): Map<string, string>
   return new Map(keys.map((k, i) => [k, keys.length === 1 ? plans[0].project : `${plans[0].project}-${i + 1}`]));
 }
 
+/**
+ * Flux's `spec.ref` for a revision: a full ref (`refs/tags/v1.2.3`) by name, a 40-hex commit as
+ * the commit, anything else as a branch (the plan refuses a bare revision that reads as a tag).
+ */
+export function fluxRef(revision: string): NonNullable<IGitRepository['spec']>['ref'] {
+  if (revision.startsWith('refs/')) return { name: revision };
+  return /^[0-9a-f]{40}$/.test(revision) ? { commit: revision } : { branch: revision };
+}
+
 export function gitRepositories(plans: readonly DeliveryPlan[], labels: Record<string, string>): IGitRepository[] {
   const names = sourceNames(plans);
   return [...names.entries()].map(([key, name]) => {
@@ -31,7 +40,7 @@ export function gitRepositories(plans: readonly DeliveryPlan[], labels: Record<s
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
       metadata: { name, namespace: FLUX_NAMESPACE, labels },
-      spec: { interval: SOURCE_INTERVAL, url, ref: /^[0-9a-f]{40}$/.test(revision) ? { commit: revision } : { branch: revision } },
+      spec: { interval: SOURCE_INTERVAL, url, ref: fluxRef(revision) },
     };
   });
 }

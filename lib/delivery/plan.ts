@@ -5,7 +5,7 @@
 import type { Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { KubeObject } from '../model/object.js';
-import type { ClusterSpec, Engine, ProjectFile, StageDelivery } from '../config/delivery.js';
+import { repositoryMismatches, type ClusterSpec, type Engine, type ProjectFile, type StageDelivery } from '../config/delivery.js';
 
 /** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
 export const DEFAULT_PROJECT = 'stagecraft';
@@ -75,8 +75,8 @@ export function planDelivery(
   const plans: DeliveryPlan[] = [];
   for (const s of stages) {
     const d = s.delivery;
-    const fail = (setting: string, message: string, hint: string) =>
-      problems.push({ code: 'delivery/settings', subject: `${s.source}: delivery.${setting}`, message, hint });
+    const fail = (setting: string, message: string, hint: string, code = 'delivery/settings') =>
+      problems.push({ code, subject: `${s.source}: delivery.${setting}`, message, hint });
     const engine = d.engine ?? defaults.engine;
     const clusterName = d.cluster ?? defaults.cluster;
     const url = d.repository?.url ?? defaults.repository?.url;
@@ -107,6 +107,19 @@ export function planDelivery(
       );
     }
     if (!engine || !url || !clusterName || !Object.hasOwn(clusters, clusterName)) continue;
+    const revision = d.repository?.revision ?? defaults.repository?.revision ?? DEFAULT_REVISION;
+    // the project file's own engine and repository were checked when it was read; here, a stage's choice of either
+    const mismatches = repositoryMismatches(engine, { url, revision });
+    for (const { setting, message, hint, code } of mismatches) {
+      const own = d.repository?.[setting] !== undefined;
+      fail(
+        own ? `repository.${setting}` : 'engine',
+        own ? message : `${message} (${projectSource}'s delivery.repository.${setting})`,
+        hint,
+        code,
+      );
+    }
+    if (mismatches.length) continue;
     const cluster = { id: clusterName, ...clusters[clusterName] };
     if (engine === 'argocd' && !cluster.server && !cluster.name) {
       fail(
@@ -124,7 +137,7 @@ export function planDelivery(
       engine,
       project: defaults.project ?? DEFAULT_PROJECT,
       cluster,
-      repository: { url, revision: d.repository?.revision ?? defaults.repository?.revision ?? DEFAULT_REVISION },
+      repository: { url, revision },
       sync: { automated: sync.automated ?? true, prune: sync.prune ?? true, selfHeal: sync.selfHeal ?? true },
       // the stage's own namespace is the Application's destination even when no object lives in it (all cluster-scoped, or all elsewhere)
       namespaces: [...new Set([s.namespace, ...s.objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : []))])].sort(

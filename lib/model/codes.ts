@@ -365,6 +365,16 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'A stage with delivery: needs an engine, a repository URL and a cluster declared in stagecraft.yaml.',
   ),
   row(
+    'delivery/repository-url',
+    'Repository URL the engine cannot clone',
+    'Flux clones http(s):// and ssh:// URLs only: write a git:// or scp-style (git@host:path) URL as ssh://git@host/path, which Argo CD reads too.',
+  ),
+  row(
+    'delivery/revision',
+    'Revision the engine would misread',
+    'Flux follows a bare revision as a branch: write a tag as its full ref (refs/tags/v1.2.3), which Argo CD reads too.',
+  ),
+  row(
     'delivery/schema',
     'Delivery object invalid',
     "A generated Argo CD or Flux object does not match the engine's schema: check the delivery settings it came from.",

@@ -12,7 +12,7 @@ import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import type { RenderedStage } from '../../lib/synth/render.js';
 import { compile, openProject } from '../../lib/cli/project.js';
-import { REPO, repoStage, runCli, tempProject, writeTree } from '../helpers/cli.js';
+import { REPO, repoStage, runCli, snapshotDir, tempProject, writeTree } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 
 /** An example stage file without its own delivery settings (so that a test can give its own). */
@@ -124,6 +124,47 @@ describe('delivery planning', () => {
     expect(plans[0].namespaces).toEqual(['adopt', 'kube-system']);
   });
 
+  it('refuses a stage that has Flux follow a URL or revision it would misread, naming the stage setting that chose it', () => {
+    const argocd = loadProjectFile(
+      ARGOCD_PROJECT.replace(
+        'url: https://git.example.com/team/app.git, revision: main',
+        'url: git@git.example.com:team/app.git, revision: v1.2.3',
+      ),
+    );
+    const flux = loadProjectFile(PROJECT);
+    const problems = [
+      ...planDelivery([delivered('qa', { cluster: 'nonprod', engine: 'flux' })], argocd, 'stagecraft.yaml', new Map()).problems,
+      ...planDelivery(
+        [delivered('dev', { cluster: 'nonprod', repository: { url: 'git://git.example.com/team/app.git', revision: 'v2.0.0' } })],
+        flux,
+        'stagecraft.yaml',
+        new Map(),
+      ).problems,
+    ];
+    expect(problems.map((p) => [p.code, formatProblem(p)])).toEqual([
+      [
+        'delivery/repository-url',
+        "environments/qa.yaml: delivery.engine: Flux cannot clone 'git@git.example.com:team/app.git': its GitRepository reads http://, https:// and ssh:// URLs only (stagecraft.yaml's delivery.repository.url)\n" +
+          '  hint: write it as ssh://git@git.example.com/team/app.git, which Argo CD reads as well',
+      ],
+      [
+        'delivery/revision',
+        "environments/qa.yaml: delivery.engine: Flux follows a bare revision as a branch, and 'v1.2.3' reads as a tag: Flux would wait for a branch refs/heads/v1.2.3 (stagecraft.yaml's delivery.repository.revision)\n" +
+          '  hint: write refs/tags/v1.2.3 to follow the tag (refs/heads/v1.2.3 if it is a branch), which Argo CD reads as well',
+      ],
+      [
+        'delivery/repository-url',
+        "environments/dev.yaml: delivery.repository.url: Flux cannot clone 'git://git.example.com/team/app.git': its GitRepository reads http://, https:// and ssh:// URLs only\n" +
+          '  hint: write https://git.example.com/team/app.git or ssh://git@git.example.com/team/app.git, which Argo CD reads as well',
+      ],
+      [
+        'delivery/revision',
+        "environments/dev.yaml: delivery.repository.revision: Flux follows a bare revision as a branch, and 'v2.0.0' reads as a tag: Flux would wait for a branch refs/heads/v2.0.0\n" +
+          '  hint: write refs/tags/v2.0.0 to follow the tag (refs/heads/v2.0.0 if it is a branch), which Argo CD reads as well',
+      ],
+    ]);
+  });
+
   it('places problems of the project file at file:line:col', () => {
     expect(problemsOf(() => loadProjectFile('delivery:\n  engine: jenkins\n  clustrs: {}\n'))).toEqual([
       expect.stringMatching(/^stagecraft\.yaml:2:11: delivery\.engine must be one of/),
@@ -163,6 +204,34 @@ describe('compiling delivery', () => {
     const [qa] = docs(tree.get('flux/10-qa.yaml')!);
     expect(qa.spec).toMatchObject({ path: './dist/qa', kubeConfig: { secretRef: { name: 'nonprod-kubeconfig' } } });
     expect(qa.spec).not.toHaveProperty('dependsOn');
+  });
+
+  it.each([
+    ['main', { branch: 'main' }],
+    ['refs/tags/v1.2.3', { name: 'refs/tags/v1.2.3' }],
+    ['refs/heads/release/2', { name: 'refs/heads/release/2' }],
+    ['0123456789abcdef0123456789abcdef01234567', { commit: '0123456789abcdef0123456789abcdef01234567' }],
+  ])('has Flux follow the revision %s as the ref it names', (revision, ref) => {
+    const text = PROJECT.replace('revision: main', `revision: ${revision}`);
+    const compiled = compileStages(sources({ qa: stage('{ cluster: nonprod }') }), {
+      project: { file: 'stagecraft.yaml', text },
+      delivery: true,
+    });
+    const [repo] = docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/00-stagecraft.yaml')!);
+    expect(repo.spec).toMatchObject({ ref });
+    expect(Object.keys((repo.spec as { ref: object }).ref)).toEqual(Object.keys(ref));
+  });
+
+  it('gives Argo CD the revision as written: a bare tag, a full ref', () => {
+    const text = ARGOCD_PROJECT.replace('revision: main', 'revision: v1.2.3');
+    const compiled = compileStages(
+      sources({ qa: stage('{ cluster: nonprod }'), production: stage('{ cluster: prod, repository: { revision: refs/tags/v1.2.3 } }') }),
+      { project: { file: 'stagecraft.yaml', text }, delivery: true },
+    );
+    const tree = compiled.tree.get(DELIVERY_DIR)!;
+    const revisionOf = (stageName: string) =>
+      (docs(tree.get(`argocd/10-${stageName}.yaml`)!)[0].spec as { source: { targetRevision: string } }).source.targetRevision;
+    expect([revisionOf('qa'), revisionOf('production')]).toEqual(['v1.2.3', 'refs/tags/v1.2.3']);
   });
 
   it('leaves dist/delivery/ out of a compilation of some stages only', () => {
@@ -326,6 +395,31 @@ describe('delivery through the commands', () => {
       expect.stringMatching(/^source: stagecraft\.yaml sha256:/),
       expect.stringMatching(/^sha256:\w+ source\.toolkit\.fluxcd\.io\/v1 GitRepository flux-system\/stagecraft$/),
     ]);
+  });
+
+  it('follows a tag by its full ref in a Flux tree that kubectl kustomize and the strict referee accept', () => {
+    const dir = tempProject({ qa: stage('{ cluster: nonprod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT.replace('revision: main', 'revision: refs/tags/v1.2.3'));
+    const compiled = compile(openProject(dir));
+    const delivery = compiled.tree.get(DELIVERY_DIR)!;
+    expect(docs(delivery.get('flux/00-stagecraft.yaml')!)[0].spec).toMatchObject({ ref: { name: 'refs/tags/v1.2.3' } });
+    expectSoundDelivery(delivery, compiled.stages);
+  });
+
+  it('refuses at synth, at its line in stagecraft.yaml and writing nothing, a repository URL Flux cannot clone', () => {
+    const dir = tempProject({ qa: stage('{ cluster: nonprod }') });
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      PROJECT.replace('url: https://git.example.com/team/app.git', 'url: git@git.example.com:team/app.git'),
+    );
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "stagecraft.yaml:3:22: error: delivery.repository.url: Flux cannot clone 'git@git.example.com:team/app.git': its GitRepository reads http://, https:// and ssh:// URLs only\n" +
+        '  hint: write it as ssh://git@git.example.com/team/app.git, which Argo CD reads as well',
+    );
+    // (the command makes an empty dist/ before it compiles)
+    expect(snapshotDir(join(dir, 'dist'))).toEqual({});
   });
 
   it('explains that npm run secrets has nothing to print for a stage whose Secrets come from a store', () => {

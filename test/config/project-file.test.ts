@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { loadProjectFile } from '../../lib/config/project-file.js';
+import { formatProblem } from '../../lib/errors.js';
+import { problemsThrownBy } from '../helpers/problems.js';
+
+/** A project file delivering with `engine` from `url` at `revision`. */
+const project = (engine: string, url: string, revision = 'main') => `delivery:
+  engine: ${engine}
+  repository:
+    url: ${url}
+    revision: ${revision}
+  clusters:
+    nonprod: { server: https://nonprod.example.com:6443 }
+`;
+
+const problemsOf = (text: string): string[] => problemsThrownBy(() => loadProjectFile(text)).map(formatProblem);
+
+describe('the project file', () => {
+  it.each([
+    [
+      'git://',
+      'git://git.example.com/platform/stagecraft.git',
+      'write https://git.example.com/platform/stagecraft.git or ssh://git@git.example.com/platform/stagecraft.git, which Argo CD reads as well',
+    ],
+    [
+      'scp-style',
+      'git@git.example.com:platform/stagecraft.git',
+      'write it as ssh://git@git.example.com/platform/stagecraft.git, which Argo CD reads as well',
+    ],
+  ])('refuses for Flux a %s repository URL, at its line and column, with the form Flux reads as hint', (_, url, hint) => {
+    expect(problemsOf(project('flux', url))).toEqual([
+      `stagecraft.yaml:4:10: delivery.repository.url: Flux cannot clone '${url}': its GitRepository reads http://, https:// and ssh:// URLs only\n  hint: ${hint}`,
+    ]);
+  });
+
+  it('does not echo a repository URL with a password in it', () => {
+    const [problem] = problemsOf(project('flux', 'git://deploy:s3cr3t-Pa55word@git.example.com/team/app.git'));
+    expect(problem).not.toContain('s3cr3t');
+    expect(problem).toMatch(/^stagecraft\.yaml:4:10: delivery\.repository\.url: Flux cannot clone \(a \d+-character value, hidden\)/);
+  });
+
+  it.each(['v1.2.3', '1.2.0', 'v2.0.1-rc.1'])(
+    'refuses for Flux the bare revision %s, which reads as a tag, with its full ref as hint',
+    (revision) => {
+      expect(problemsOf(project('flux', 'https://git.example.com/team/app.git', revision))).toEqual([
+        `stagecraft.yaml:5:15: delivery.repository.revision: Flux follows a bare revision as a branch, and '${revision}' reads as a tag: Flux would wait for a branch refs/heads/${revision}\n` +
+          `  hint: write refs/tags/${revision} to follow the tag (refs/heads/${revision} if it is a branch), which Argo CD reads as well`,
+      ]);
+    },
+  );
+
+  it.each([
+    ['flux', 'https://git.example.com/team/app.git', 'refs/tags/v1.2.3'],
+    ['flux', 'ssh://git@git.example.com/team/app.git', 'release-2'],
+    ['flux', 'http://git.internal/team/app.git', '0123456789abcdef0123456789abcdef01234567'],
+    ['argocd', 'git://git.example.com/team/app.git', 'v1.2.3'],
+    ['argocd', 'git@git.example.com:team/app.git', 'refs/heads/main'],
+  ])('accepts for %s the URL %s at the revision %s', (engine, url, revision) => {
+    expect(problemsOf(project(engine, url, revision))).toEqual([]);
+  });
+});
