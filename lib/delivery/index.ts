@@ -46,15 +46,30 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
   'source.toolkit.fluxcd.io/v1/GitRepository': GitRepository,
 };
 
-/** Each object against the engine's published schema (the typed models on npm), as problems. */
-function validateDeliveryObjects(objects: readonly KubeObject[]): Problem[] {
+/** An ajv message of a model, with its fields as dotted paths (`data/spec/url must` -> `spec.url must`). */
+const fieldPaths = (message: string) =>
+  message.replace(/\bdata((?:\/[^\s/]+)*)/g, (_, path: string) => (path ? path.slice(1).split('/').join('.') : 'the object'));
+
+/**
+ * Each object against the engine's published schema (the typed models on npm), as problems. The
+ * settings the objects come from are checked before (lib/delivery/plan.ts), so a problem here is
+ * a setting those checks let through.
+ */
+function validateDeliveryObjects(objects: readonly KubeObject[], source: string): Problem[] {
   return objects.flatMap((o) => {
     const Model = MODELS[`${o.apiVersion}/${o.kind}`];
     try {
       if (Model) new Model(o as never).validate();
       return [];
     } catch (e) {
-      return [{ code: 'delivery/schema', subject: describeObject(o), message: String(e instanceof Error ? e.message : e) }];
+      return [
+        {
+          code: 'delivery/schema',
+          subject: describeObject(o),
+          message: fieldPaths(String(e instanceof Error ? e.message : e)),
+          hint: `check the delivery settings it is made from (${source} and the stages' delivery:), and report that stagecraft accepted them`,
+        },
+      ];
     }
   });
 }
@@ -75,7 +90,7 @@ export function deliveryFiles(
     if (mine.length === 0) continue;
     const entries: InventoryEntry[] = [];
     const files = deliveryObjects(engine, mine);
-    problems.push(...validateDeliveryObjects([...files.values()].flat()));
+    problems.push(...validateDeliveryObjects([...files.values()].flat(), provenance.source));
     for (const [file, objects] of files) {
       const { stream, digests } = serializeObjects(objects);
       objects.forEach((o, i) => {

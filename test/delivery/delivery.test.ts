@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { compileStages, type StageSource } from '../../lib/compile.js';
 import { loadProjectFile } from '../../lib/config/project-file.js';
-import { DELIVERY_DIR } from '../../lib/delivery/index.js';
+import { DELIVERY_DIR, deliveryFiles } from '../../lib/delivery/index.js';
 import { planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
 import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
@@ -232,6 +232,29 @@ describe('compiling delivery', () => {
     const revisionOf = (stageName: string) =>
       (docs(tree.get(`argocd/10-${stageName}.yaml`)!)[0].spec as { source: { targetRevision: string } }).source.targetRevision;
     expect([revisionOf('qa'), revisionOf('production')]).toEqual(['v1.2.3', 'refs/tags/v1.2.3']);
+  });
+
+  it("names a delivery object's invalid field as a dotted path, with a hint", () => {
+    const plan = planDelivery(
+      [{ stage: 'qa', namespace: 'qa', source: 'environments/qa.yaml', delivery: { cluster: 'nonprod' }, objects: [] }],
+      loadProjectFile(PROJECT),
+      'stagecraft.yaml',
+      new Map(),
+    ).plans[0];
+    // a URL that no check before would let through, to see what the engine's schema says of it
+    const { files, problems } = deliveryFiles(
+      [{ ...plan, repository: { ...plan.repository, url: 'git://git.example.com/team/app.git' } }],
+      {
+        compilerVersion: '0',
+        source: 'stagecraft.yaml',
+        sourceDigest: '',
+      },
+    );
+    expect(files.size).toBe(0);
+    expect(problems.map(formatProblem)).toEqual([
+      'GitRepository flux-system/stagecraft: spec.url must match pattern "^(http|https|ssh)://.*$"\n' +
+        "  hint: check the delivery settings it is made from (stagecraft.yaml and the stages' delivery:), and report that stagecraft accepted them",
+    ]);
   });
 
   it('leaves dist/delivery/ out of a compilation of some stages only', () => {
