@@ -9,10 +9,17 @@
  * Why not `Include` itself: it reads the file (`Yaml.load(url)`), and stacks never read files.
  * The CLI reads the files this stack names (`sources`) and passes their text in
  * `StageContext.files`; the chart parses that text exactly as `Include` would.
+ *
+ * Documents that are no API objects (`NOT_API_OBJECTS`: a folder's `kustomization.yaml`, a
+ * kubeconfig) are skipped, as `npm run check` skips them; a kustomization that asks for more than
+ * listing its files (a namespace, patches, generators...) is refused, since that is not applied.
+ * Values that JSON cannot carry (YAML tags such as `!!timestamp` or `!!binary`) are refused at their place.
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { parseAllDocuments, LineCounter } from 'yaml';
+import { parseAllDocuments, LineCounter, isMap, isNode, isPair, isScalar, isSeq, type Document } from 'yaml';
 import { ProblemsError, type Problem } from '../lib/errors.js';
+import { NOT_API_OBJECTS } from '../lib/k8s.js';
+import { formatFieldPath, type FieldPath } from '../lib/model/field-path.js';
 import { Name } from '../lib/config/workload.js';
 import { Settings, Type, Mapping } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
@@ -51,6 +58,50 @@ export function includedFiles(files: ReadonlyMap<string, string>, include: reado
   return [...files].filter(([path]) => named.some((p) => path === p || path.startsWith(`${p}/`)));
 }
 
+/** The tags of the values JSON has: any other (`!!timestamp`, `!!binary`, `!!set`, `!!omap`, `!local`) makes a value no API object holds. */
+const JSON_TAGS: ReadonlySet<string> = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** The files kustomize reads as a kustomization, which may leave out apiVersion and kind. */
+const KUSTOMIZATION_FILE = /(^|\/)kustomization\.ya?ml$/;
+
+/** The fields of a kustomization that only lists files: skipped, since the app includes its files itself. */
+const LISTING_FIELDS: ReadonlySet<string> = new Set(['apiVersion', 'kind', 'metadata', 'resources']);
+
+/** Each node below `node` whose tag is not JSON's, with its path and offset (a key's path is its mapping's). */
+function foreignTags(node: unknown, path: FieldPath, out: { tag: string; path: FieldPath; offset: number }[] = []) {
+  if (!isNode(node)) return out;
+  if (node.tag !== undefined && !JSON_TAGS.has(node.tag)) {
+    out.push({ tag: node.tag.replace(/^tag:yaml\.org,2002:/, '!!'), path, offset: node.range?.[0] ?? 0 });
+    return out;
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      foreignTags(pair.key, path, out);
+      foreignTags(pair.value, [...path, isScalar(pair.key) ? String(pair.key.value) : '?'], out);
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) foreignTags(item, [...path, i], out);
+  }
+  return out;
+}
+
+/** Where the tag before the value at `offset` starts (yaml places a node at its value, after its tag and anchor). */
+function tagStart(text: string, offset: number): number {
+  let bang = text.lastIndexOf('!', offset);
+  while (bang > 0 && text[bang - 1] === '!') bang--; // the first of `!!`
+  return bang >= 0 && /^!\S*(\s+&\S+)?\s*$/.test(text.slice(bang, offset)) ? bang : offset;
+}
+
+/** The keys of a kustomization that ask for more than listing files (stagecraft applies none of it), with their offsets. */
+function kustomizeFields(doc: Document): { key: string; offset: number }[] {
+  if (!isMap(doc.contents)) return [];
+  return doc.contents.items.flatMap((pair) =>
+    isPair(pair) && isScalar(pair.key) && !LISTING_FIELDS.has(String(pair.key.value))
+      ? [{ key: String(pair.key.value), offset: pair.key.range?.[0] ?? 0 }]
+      : [],
+  );
+}
+
 export const manifests = defineStack({
   name: 'manifests',
   settings: manifestsSettings,
@@ -70,9 +121,39 @@ export const manifests = defineStack({
           );
           return;
         }
+        // cdk8s renders plain values only: a Date, a Buffer or a Set would fail there, placed nowhere
+        const tagged = foreignTags(doc.contents, []);
+        if (tagged.length) {
+          problems.push(
+            ...tagged.map(({ tag, path, offset }) => ({
+              code: 'manifests/yaml-tag',
+              location: at(tagStart(text, offset)),
+              message: `${formatFieldPath(path) || 'the document'}: the YAML tag ${tag} makes a value that a Kubernetes object cannot hold`,
+              hint: `quote the value or drop the ${tag} tag: objects hold strings, numbers, booleans, null, mappings and lists`,
+            })),
+          );
+          return;
+        }
         const object = doc.toJS({ maxAliasCount: 100 }) as unknown;
         if (object === null || object === undefined) return; // an empty document, e.g. after a trailing ---
         const o = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
+        // a kustomization needs no metadata.name (nor apiVersion and kind, in a kustomization.yaml):
+        // recognized before an object's fields are required
+        const untyped = o.apiVersion === undefined && o.kind === undefined && KUSTOMIZATION_FILE.test(file);
+        if (untyped || NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`)) {
+          // a kustomization's transformations would be silently lost: refused rather than skipped
+          if (o.kind !== 'Config') {
+            problems.push(
+              ...kustomizeFields(doc).map(({ key, offset }) => ({
+                code: 'manifests/kustomization',
+                location: at(offset),
+                message: `this ${untyped ? 'Kustomization' : String(o.kind)} sets ${key}, which stagecraft does not apply (it skips kustomization files)`,
+                hint: `write the effect of ${key} into the manifests themselves (or the stage file) and keep only resources in the file, or include the manifest files rather than their folder`,
+              })),
+            );
+          }
+          return;
+        }
         if (
           typeof object !== 'object' ||
           Array.isArray(object) ||

@@ -19,6 +19,8 @@ import type { Engine, ProjectFile } from './config/delivery.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
 import { checkStage, type CheckResult } from './checks/index.js';
 import { toProblem } from './checks/finding.js';
+import { clusterScopedKinds } from './checks/crds.js';
+import { crdsIn } from './checks/manifests.js';
 import type { KubeObject } from './model/object.js';
 import { keepApps, leanChart, renderStage, standInsOf, type RenderCache, type RenderedStage } from './synth/render.js';
 import { stageFiles, textTree, type FileTree, type StageFileTree } from './synth/output.js';
@@ -149,6 +151,16 @@ export function withSources<L extends LoadedStage>(loaded: L, source: StageSourc
   return { ...loaded, context: { ...loaded.context, files: new Map([...files].sort(([a], [b]) => compareCodePoints(a, b))) } };
 }
 
+/**
+ * Step 1c: the custom kinds the stage knows at cluster scope (`StageContext.clusterScopedKinds`),
+ * from the CRDs of the project's `crds/` and of the files its apps include (these win), so that the
+ * namespace transform gives their objects no namespace, as it does the built-in cluster-scoped kinds.
+ */
+export function withCustomKinds<L extends LoadedStage>(loaded: L, projectCrds: readonly KubeObject[] = []): L {
+  const kinds = clusterScopedKinds([...projectCrds, ...(loaded.context.files ? crdsIn(loaded.context.files) : [])]);
+  return kinds.length ? { ...loaded, context: { ...loaded.context, clusterScopedKinds: kinds } } : loaded;
+}
+
 /** A stage's `promotion.from`, located in its stage file. */
 function promotionDeclaration(loaded: LoadedStage<{ promotion?: { from: string } }>): PromotionDeclaration {
   const stage = loaded.context.name;
@@ -226,7 +238,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
         },
       ]);
     }
-    const loaded = withSources(loadStage(source), source);
+    const loaded = withCustomKinds(withSources(loadStage(source), source), env.crds);
     outcome.promotion = promotionDeclaration(loaded);
     const { delivery, secretStore } = loaded.file;
     outcome.declaration = {

@@ -21,17 +21,43 @@ export function plusPackageFile(name: string): string {
   return require.resolve(`${PLUS_PACKAGE}/package.json`).replace(/package\.json$/, name);
 }
 
+/**
+ * `apiVersion/kind` of documents that are not API objects but sit next to manifests: a kustomization
+ * (`kustomization.yaml`: Kustomization, Component) and a kubeconfig (`v1 Config`). No API server
+ * serves them: they are never objects of a stage, and the checks skip them.
+ */
+export const NOT_API_OBJECTS: ReadonlySet<string> = new Set([
+  'kustomize.config.k8s.io/v1beta1/Kustomization',
+  'kustomize.config.k8s.io/v1alpha1/Component',
+  'v1/Config',
+]);
+
 let clusterScoped: ReadonlySet<string> | undefined;
 
 /**
  * Whether the API server keeps a kind at cluster scope, from the `kubectl api-resources` table
  * that cdk8s-plus ships for its Kubernetes version (column NAMESPACED), read on first use (never
  * while modules load). Kinds not in the table (custom resources) are treated as namespaced, which
- * is what most custom resources are.
+ * is what most custom resources are: `isClusterScopedObject` also knows the custom kinds whose
+ * CustomResourceDefinition says otherwise.
  */
 export function isClusterScoped(kind: string): boolean {
   clusterScoped ??= readClusterScopedKinds();
   return clusterScoped.has(kind);
+}
+
+/** `group/kind` of an object's kind: `cert-manager.io/ClusterIssuer`, `/Namespace` for the core group. */
+export function groupKind(apiVersion: string, kind: string): string {
+  const slash = apiVersion.indexOf('/');
+  return `${slash < 0 ? '' : apiVersion.slice(0, slash)}/${kind}`;
+}
+
+/**
+ * Whether an object of `apiVersion` and `kind` lives at cluster scope: a built-in cluster-scoped
+ * kind, or one of `customKinds` (`group/kind` of the custom kinds whose CRD says `scope: Cluster`).
+ */
+export function isClusterScopedObject(apiVersion: string, kind: string, customKinds: ReadonlySet<string>): boolean {
+  return isClusterScoped(kind) || (customKinds.size > 0 && customKinds.has(groupKind(apiVersion, kind)));
 }
 
 function readClusterScopedKinds(): ReadonlySet<string> {

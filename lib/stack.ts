@@ -32,6 +32,13 @@ export interface StageContext {
    * @default - no files
    */
   readonly files?: ReadonlyMap<string, string>;
+  /**
+   * `group/kind` of the custom kinds at cluster scope, sorted: those whose CustomResourceDefinition,
+   * in the project's `crds/` or in the files the stage's apps include, says `scope: Cluster`. The
+   * namespace transform treats them like the built-in cluster-scoped kinds.
+   * @default - none
+   */
+  readonly clusterScopedKinds?: readonly string[];
 }
 
 /** A file or folder of the repository that an app includes, and the setting that names it. */

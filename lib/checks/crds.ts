@@ -323,6 +323,22 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
   };
 }
 
+/**
+ * `group/kind` of the custom kinds that `crds` define at cluster scope (`scope: Cluster`), sorted;
+ * a kind defined twice takes the scope of its last CRD. Objects of any kind may be passed: only
+ * CustomResourceDefinitions count.
+ */
+export function clusterScopedKinds(crds: readonly KubeObject[]): string[] {
+  const scopes = new Map<string, boolean>();
+  for (const crd of crds) {
+    if (crd.kind !== 'CustomResourceDefinition' || !String(crd.apiVersion).startsWith('apiextensions.k8s.io/')) continue;
+    const spec = asObj(crd.spec) as CrdSpec | undefined;
+    const kind = spec?.names?.kind;
+    if (typeof spec?.group === 'string' && typeof kind === 'string') scopes.set(`${spec.group}/${kind}`, spec.scope === 'Cluster');
+  }
+  return [...scopes].flatMap(([gk, cluster]) => (cluster ? [gk] : [])).sort();
+}
+
 /** The group of an apiVersion: `cert-manager.io` for `cert-manager.io/v1`, '' for `v1`. */
 export function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
@@ -337,11 +353,27 @@ export function isCustomGroup(apiVersion: string): boolean {
   return group.includes('.') && !group.endsWith('.k8s.io') && group !== 'k8s.io';
 }
 
+export interface CustomResourceOptions {
+  /**
+   * What a custom resource whose CRD is not known is: an error where the object is to be written
+   * (synth: what is written must pass validation with the CRDs it is applied with, as the strict
+   * check of dist/ does), a warning for manifests checked on their own (`npm run check`), which may
+   * be meant for a cluster where the CRD is installed.
+   * @default 'warning'
+   */
+  readonly unknownKind?: Finding['severity'];
+}
+
 /**
  * Findings of one custom resource against its CRD: schema findings (`schema/*` codes, placed at
- * the field), a version the CRD does not serve, or, when no CRD defines the kind, one warning.
+ * the field), a version the CRD does not serve, or, when no CRD defines the kind, one finding of
+ * the severity `unknownKind` says.
  */
-export function checkCustomResource(o: KubeObject, registry: CrdRegistry): Finding[] {
+export function checkCustomResource(
+  o: KubeObject,
+  registry: CrdRegistry,
+  { unknownKind = 'warning' }: CustomResourceOptions = {},
+): Finding[] {
   const emit = finder(o);
   const apiVersion = String(o.apiVersion);
   const custom = registry.lookup(apiVersion, o.kind);
@@ -358,17 +390,15 @@ export function checkCustomResource(o: KubeObject, registry: CrdRegistry): Findi
         ),
       ];
     }
-    return [
-      {
-        ...emit(
-          'crd/unknown-kind',
-          ['apiVersion'],
-          `${apiVersion} ${o.kind} is a custom resource whose CustomResourceDefinition is not known, so it is not validated`,
-          'add the CRD to the input, to the stage, or to a CRD folder (npm run check -- --crds <dir>)',
-        ),
-        severity: 'warning',
-      },
-    ];
+    const unknown = emit(
+      'crd/unknown-kind',
+      ['apiVersion'],
+      `${apiVersion} ${o.kind} is a custom resource whose CustomResourceDefinition is not known, so it is not validated`,
+      unknownKind === 'error'
+        ? "add the kind's CustomResourceDefinition to the project's crds/ folder or to the manifests the stage includes"
+        : 'add the CRD to the input, to the stage, or to a CRD folder (npm run check -- --crds <dir>)',
+    );
+    return [unknownKind === 'error' ? unknown : { ...unknown, severity: 'warning' }];
   }
   if (!custom.served) {
     return [

@@ -6,7 +6,7 @@
  */
 import type { Problem } from '../errors.js';
 import { describeObject, numberNameless, type KubeObject } from '../model/object.js';
-import { standInsOf, type RenderedChart, type RenderedStage } from '../synth/render.js';
+import { NAMESPACE_CHART, standInsOf, type RenderedChart, type RenderedStage } from '../synth/render.js';
 import { checkApiRules } from './api-rules.js';
 import { checkCustomResource, crdRegistry, isCustomGroup, type CrdRegistry } from './crds.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
@@ -36,6 +36,18 @@ export interface CheckOptions {
    * @default []
    */
   readonly crds?: readonly KubeObject[];
+  /**
+   * What a custom resource whose CRD is not known is (`checkCustomResource`): `checkStage` makes it
+   * an error, since what synth writes must pass validation with the CRDs it is applied with.
+   * @default 'warning' (manifests checked on their own may be meant for a cluster that has the CRD)
+   */
+  readonly unknownCustomKinds?: Finding['severity'];
+  /**
+   * Objects stagecraft makes itself from validated settings (a stage's ExternalSecrets): without
+   * their CRD they are not validated, which stays a warning whatever `unknownCustomKinds` says.
+   * @default - none
+   */
+  readonly ownObjects?: ReadonlySet<KubeObject>;
 }
 
 export interface CheckResult {
@@ -163,7 +175,15 @@ export const CHECKS: readonly Check[] = [
     run: (r) => staticPods(r).flatMap((pod) => staticPodProblems(pod, `${r.source}: ${describeObject(pod)}`)),
   },
   { name: 'crds', scope: 'objects', run: crdFindings },
-  { name: 'schema', scope: 'object', run: (o, c) => ({ findings: isCustom(o, c) ? checkCustomResource(o, c.registry) : checkSchema(o) }) },
+  {
+    name: 'schema',
+    scope: 'object',
+    run: (o, { registry, options }) => ({
+      findings: isCustom(o, { registry, options })
+        ? checkCustomResource(o, registry, { unknownKind: options.ownObjects?.has(o) ? 'warning' : options.unknownCustomKinds })
+        : checkSchema(o),
+    }),
+  },
   { name: 'api-rules', scope: 'object', run: (o) => ({ findings: checkApiRules(o) }) },
   { name: 'secret-values', scope: 'object', run: (o) => ({ findings: checkSecretValues(o) }) },
   { name: 'pod-security', scope: 'object', run: (o, c) => checkPodSecurity(o, c.options.podSecurity ?? 'baseline') },
@@ -515,7 +535,10 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
         }
       : undefined,
   };
-  const results = [checkObjects(seen.flat(), options, memo)];
+  // the stage's own chart is stagecraft's (its ExternalSecrets are made from validated settings);
+  // any other custom resource without a known CRD would be written unvalidated: an error
+  const own = new Set(r.charts.find((c) => c.name === NAMESPACE_CHART)?.objects);
+  const results = [checkObjects(seen.flat(), { ...options, unknownCustomKinds: 'error', ownObjects: own }, memo)];
   const byNode = new Map<string, KubeObject[]>();
   for (const f of r.nodeFiles) if (f.document.kind === 'Pod') byNode.set(f.node, [...(byNode.get(f.node) ?? []), f.document as KubeObject]);
   for (const pods of byNode.values()) results.push(checkObjects(pods, options));

@@ -155,3 +155,21 @@ export function parseManifests(files: readonly { file: string; text: string }[],
     fileOf: (o) => sources.get(o)?.file.file,
   };
 }
+
+/**
+ * The CustomResourceDefinitions among `files` (path -> text), read as `parseManifests` reads them.
+ * Only files that name the kind are read; one that does not parse gives none (whoever reads it for
+ * its objects says why, at its place).
+ */
+export function crdsIn(files: ReadonlyMap<string, string>): KubeObject[] {
+  const crds: KubeObject[] = [];
+  for (const [file, text] of files) {
+    if (!text.includes('CustomResourceDefinition')) continue;
+    try {
+      crds.push(...parseManifests([{ file, text }]).objects.filter((o) => o.kind === 'CustomResourceDefinition'));
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+    }
+  }
+  return crds;
+}

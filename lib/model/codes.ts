@@ -330,6 +330,16 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('config/promotion', 'A wrong promotion.from', 'Name an existing stage other than this one, without making a cycle.'),
   row('manifests/yaml', 'An included manifest that is not valid YAML', 'Fix the YAML at the place shown.'),
   row(
+    'manifests/yaml-tag',
+    'An included manifest value with a YAML tag JSON has no type for',
+    'Tags such as !!timestamp, !!binary, !!set and !!omap make dates, bytes and sets, which no Kubernetes object holds: quote the value or drop the tag.',
+  ),
+  row(
+    'manifests/kustomization',
+    'An included kustomization that asks for more than listing its files',
+    'The manifests stack skips kustomization files (they are no API objects) and applies none of their transformations: write them into the manifests, or leave the kustomization only resources.',
+  ),
+  row(
     'manifests/not-an-object',
     'An included document that is not a Kubernetes object',
     'Each document needs apiVersion, kind and metadata; write List items as separate documents.',

@@ -77,8 +77,8 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'API discovery',
   },
   'crd/unknown-kind': {
-    short: 'A custom resource whose CRD is not known (warning)',
-    help: 'Without its CustomResourceDefinition the object cannot be validated. Add the CRD to the input, to the stage, or to a CRD folder (crds/ or --crds <dir>).',
+    short: 'A custom resource whose CRD is not known (an error at synth, a warning for npm run check)',
+    help: 'Without its CustomResourceDefinition the object cannot be validated, so synth does not write it. Add the CRD to the input, to the stage, or to a CRD folder (crds/ or --crds <dir>).',
     mirrors: 'API server: no such resource until the CRD is installed',
   },
   'crd/version': {

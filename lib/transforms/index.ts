@@ -32,7 +32,11 @@ export interface Transform {
 
 export const TRANSFORMS: readonly Transform[] = [
   // static pods keep the namespace they are given (kube-system, default): they are not the stage's objects
-  { name: 'namespace', nodeFiles: false, run: (objects, c) => setNamespace(objects, { namespace: c.stage.namespace }) },
+  {
+    name: 'namespace',
+    nodeFiles: false,
+    run: (objects, c) => setNamespace(objects, { namespace: c.stage.namespace, clusterScopedKinds: c.stage.clusterScopedKinds }),
+  },
   {
     name: 'labels',
     run: (objects, c) =>

@@ -5,6 +5,9 @@ import { compileStages, type StageSource } from '../../lib/compile.js';
 import { openProject, readSource } from '../../lib/cli/project.js';
 import { REPO } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
+import { parseAllDocuments } from 'yaml';
+import { ExitCode, ProblemsError, type Problem } from '../../lib/errors.js';
+import type { KubeObject } from '../../lib/model/object.js';
 
 const FIXTURE = 'test/fixtures/stages/imported.yaml';
 const project = openProject(REPO);
@@ -24,6 +27,38 @@ const withFiles = (files: Record<string, string>, settings = 'include: [in]'): S
     return found.length ? new Map(found) : undefined;
   },
 });
+/** A CRD of `example.com/v1 Widget` at `scope`, whose spec.size is at most 10. */
+const crd = (scope: 'Cluster' | 'Namespaced') => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec:
+  group: example.com
+  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
+  scope: ${scope}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: { type: integer, maximum: 10 }
+`;
+const at = (p: Problem) => `${p.location?.file}:${p.location?.line}:${p.location?.column}`;
+/** The ProblemsError `run` throws. */
+function errorOf(run: () => unknown): ProblemsError {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof ProblemsError) return e;
+    throw e;
+  }
+  throw new Error('no ProblemsError was thrown');
+}
 const objectsOf = (source: StageSource) => compileStages([source]).stages[0].charts.flatMap((c) => c.objects);
 const problemsOf = (source: StageSource) => problemsThrownBy(() => compileStages([source]));
 
@@ -63,18 +98,104 @@ describe('the manifests stack', () => {
   });
 
   it('passes custom resources to the checks, with the namespace and labels of the stage', () => {
-    const cr =
-      'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: { name: web }\nspec: { secretName: web-tls, dnsNames: [web.example.com], issuerRef: { name: letsencrypt, kind: ClusterIssuer } }\n';
-    const source = withFiles({ 'in/cert.yaml': cr });
-    // whether a Certificate passes depends on whether the checks know its CRD (lib/checks): either
-    // way it reaches them transformed, named with the stage's namespace
-    const problems = problemsOf(source);
-    if (problems.length) {
-      expect(problems.map((p) => `${p.subject ?? ''} ${p.message}`).join('\n')).toContain('Certificate imported/web');
-    } else {
-      const [cert] = objectsOf(source).filter((o) => o.kind === 'Certificate');
-      expect(cert.metadata).toMatchObject({ namespace: 'imported', labels: { 'app.kubernetes.io/name': 'manifests' } });
-    }
+    const cr = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w1 }\nspec: { size: 3 }\n';
+    const [widget] = objectsOf(withFiles({ 'in/crd.yaml': crd('Namespaced'), 'in/cr.yaml': cr })).filter((o) => o.kind === 'Widget');
+    expect(widget.metadata).toMatchObject({ namespace: 'imported', labels: { 'app.kubernetes.io/name': 'manifests' } });
+  });
+
+  it('refuses a custom resource whose CRD is known neither from crds/ nor from the included files, writing nothing (exit 1)', () => {
+    const cr = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w1 }\nspec: { anything: [1, 2] }\n';
+    const error = errorOf(() => compileStages([withFiles({ 'in/cr.yaml': cr })]));
+    expect(error.exitCode).toBe(ExitCode.checkFailed);
+    expect(error.problems.map((p) => `${p.code} ${p.severity ?? 'error'} ${p.message}`)).toEqual([
+      'crd/unknown-kind error Widget imported/w1: apiVersion: example.com/v1 Widget is a custom resource whose CustomResourceDefinition is not known, so it is not validated',
+    ]);
+    expect(error.problems[0].hint).toBe(
+      "add the kind's CustomResourceDefinition to the project's crds/ folder or to the manifests the stage includes",
+    );
+  });
+
+  it('validates a custom resource against a CRD of crds/ (a project folder), with no error when it conforms', () => {
+    const [crdObject] = parseAllDocuments(crd('Namespaced')).map((d) => d.toJS() as KubeObject);
+    const cr = (size: number) => `apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w1 }\nspec: { size: ${size} }\n`;
+    expect(compileStages([withFiles({ 'in/cr.yaml': cr(3) })], { crds: [crdObject] }).stages).toHaveLength(1);
+    const tooBig = problemsThrownBy(() => compileStages([withFiles({ 'in/cr.yaml': cr(11) })], { crds: [crdObject] }));
+    expect(tooBig.map((p) => p.message)).toEqual([expect.stringMatching(/^Widget imported\/w1: spec\.size: must be <= 10/)]);
+  });
+
+  describe('a custom kind whose CRD says scope: Cluster', () => {
+    const gadget = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: g1, namespace: wrong }\nspec: { size: 3 }\n';
+    const scopeOf = (objects: readonly KubeObject[]) =>
+      objects.filter((o) => o.kind === 'Widget').map((o) => `${o.metadata.name}: ${o.metadata.namespace ?? 'cluster'}`);
+
+    it('gets no namespace (and loses one given), as a built-in cluster-scoped kind, when the included files define it', () => {
+      expect(scopeOf(objectsOf(withFiles({ 'in/a-crd.yaml': crd('Cluster'), 'in/b-cr.yaml': gadget })))).toEqual(['g1: cluster']);
+    });
+
+    it("gets none when the project's crds/ defines it, and the stage's own CRD wins over that folder's", () => {
+      const [cluster] = parseAllDocuments(crd('Cluster')).map((d) => d.toJS() as KubeObject);
+      expect(
+        scopeOf(compileStages([withFiles({ 'in/cr.yaml': gadget })], { crds: [cluster] }).stages[0].charts.flatMap((c) => c.objects)),
+      ).toEqual(['g1: cluster']);
+      const own = withFiles({ 'in/crd.yaml': crd('Namespaced'), 'in/cr.yaml': gadget.replace(', namespace: wrong', '') });
+      expect(scopeOf(compileStages([own], { crds: [cluster] }).stages[0].charts.flatMap((c) => c.objects))).toEqual(['g1: imported']);
+    });
+
+    it("is listed as cluster-scoped in the inventory and in the Argo CD AppProject's clusterResourceWhitelist", () => {
+      const project = {
+        file: 'stagecraft.yaml',
+        text: 'delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/team/app.git }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n',
+      };
+      const source = withFiles({ 'in/a-crd.yaml': crd('Cluster'), 'in/b-cr.yaml': gadget });
+      const compiled = compileStages([{ ...source, text: `${source.text}delivery: { cluster: nonprod }\n` }], { project, delivery: true });
+      expect(compiled.tree.get('imported')!.get('inventory.txt')).toMatch(/ example\.com\/v1 Widget g1\n/);
+      const [appProject] = parseAllDocuments(compiled.tree.get('delivery')!.get('argocd/00-stagecraft.yaml')!).map((d) => d.toJS());
+      expect(appProject.spec.clusterResourceWhitelist).toContainEqual({ group: 'example.com', kind: 'Widget' });
+      expect(appProject.spec.namespaceResourceWhitelist).not.toContainEqual({ group: 'example.com', kind: 'Widget' });
+    });
+  });
+
+  describe('kustomization files and kubeconfigs in an included folder', () => {
+    const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: plain }\ndata: { A: b }\n';
+
+    it.each([
+      [
+        'a Kustomization with a name',
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata: { name: x }\nresources: [a.yaml]\n',
+      ],
+      ['a kustomization.yaml without apiVersion and kind', 'resources: [a.yaml]\n'],
+      ['a Component', 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [a.yaml]\n'],
+      ['a kubeconfig', 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\n'],
+    ])('skips %s: it is no object of the stage, and never in dist/', (_, text) => {
+      const compiled = compileStages([withFiles({ 'in/a.yaml': configMap, 'in/kustomization.yaml': text })]);
+      expect(compiled.stages[0].charts.flatMap((c) => c.objects).map((o) => o.kind)).toEqual(['Namespace', 'ConfigMap']);
+      expect(compiled.tree.get('imported')!.get('10-legacy.yaml')).not.toMatch(/kind: (Kustomization|Component|Config)\b/);
+    });
+
+    it('refuses a kustomization that asks for transformations stagecraft does not apply, at each such key', () => {
+      const text = 'resources: [a.yaml]\nnamespace: other\nimages:\n  - { name: x, newTag: "2" }\n';
+      expect(
+        problemsOf(withFiles({ 'in/a.yaml': configMap, 'in/kustomization.yaml': text })).map((p) => `${at(p)} ${p.code}: ${p.message}`),
+      ).toEqual([
+        'in/kustomization.yaml:2:1 manifests/kustomization: this Kustomization sets namespace, which stagecraft does not apply (it skips kustomization files)',
+        'in/kustomization.yaml:3:1 manifests/kustomization: this Kustomization sets images, which stagecraft does not apply (it skips kustomization files)',
+      ]);
+    });
+  });
+
+  it.each([
+    ['!!timestamp', 'data:\n  C: !!timestamp 2001-12-14\n', 'in/a.yaml:5:6 data.C'],
+    ['!!binary', 'binaryData: { B: !!binary aGVsbG8= }\n', 'in/a.yaml:4:18 binaryData.B'],
+    ['!!set', 'data:\n  S: !!set { a, b }\n', 'in/a.yaml:5:6 data.S'],
+    ['!!omap', 'data:\n  O: !!omap\n    - a: "1"\n', 'in/a.yaml:5:6 data.O'],
+  ])('refuses a value tagged %s at its place, with a hint, instead of failing in cdk8s (exit 2)', (tag, data, place) => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: tagged }\n${data}`;
+    const error = errorOf(() => compileStages([withFiles({ 'in/a.yaml': text })]));
+    expect(error.exitCode).toBe(ExitCode.badInput);
+    expect(error.problems.map((p) => `${at(p)} ${p.message}`)).toEqual([
+      `${place}: the YAML tag ${tag} makes a value that a Kubernetes object cannot hold`,
+    ]);
+    expect(error.problems[0]).toMatchObject({ code: 'manifests/yaml-tag', hint: expect.stringContaining(`drop the ${tag} tag`) });
   });
 
   it('refuses a Secret with values, as everywhere', () => {

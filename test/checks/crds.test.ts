@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkCustomResource, crdRegistry, toJsonSchema } from '../../lib/checks/crds.js';
+import { checkCustomResource, clusterScopedKinds, crdRegistry, toJsonSchema } from '../../lib/checks/crds.js';
+import { externalSecrets } from '../../lib/constructs/external-secrets.js';
 import { checkObjects } from '../../lib/checks/index.js';
 import { REPO } from '../helpers/cli.js';
 import { MANIFESTS, codedFindingsIn, objectsIn } from './helpers.js';
@@ -34,6 +35,42 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     expect(codedFindingsIn(['crds/cert-manager-valid.yaml'])[0]).toBe(
       'crd/unknown-kind crds/cert-manager-valid.yaml:2:13: ClusterIssuer letsencrypt: apiVersion: cert-manager.io/v1 ClusterIssuer is a custom resource whose CustomResourceDefinition is not known, so it is not validated',
     );
+  });
+
+  it('makes a custom resource whose CRD is not known an error when asked (synth), with a hint naming crds/', () => {
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
+    const [warning] = checkCustomResource(widget, crdRegistry([]));
+    const [error] = checkCustomResource(widget, crdRegistry([]), { unknownKind: 'error' });
+    expect([warning.severity, error.severity]).toEqual(['warning', 'error']);
+    expect(error).toMatchObject({
+      code: 'crd/unknown-kind',
+      path: ['apiVersion'],
+      hint: expect.stringContaining("the project's crds/ folder"),
+    });
+  });
+
+  it('lists the kinds CRDs put at cluster scope, as group/kind, the last CRD of a kind deciding', () => {
+    const scoped = clusterScopedKinds(certManager);
+    expect(scoped).toEqual(['cert-manager.io/ClusterIssuer']);
+    const namespaced = certManager.map((c) =>
+      c.metadata.name === 'clusterissuers.cert-manager.io' ? { ...c, spec: { ...(c.spec as object), scope: 'Namespaced' } } : c,
+    );
+    expect(clusterScopedKinds([...certManager, ...namespaced])).toEqual([]);
+  });
+
+  it("accepts the ExternalSecrets stagecraft writes (a stage's secretStore) against the operator's pinned CRD", () => {
+    const objects = externalSecrets(
+      [
+        { name: 'db', keys: ['password', 'user'], path: ['database', 'secret'] },
+        { name: 'tls', keys: ['tls.crt'], path: ['ingress', 'tlsSecret'], external: true },
+      ],
+      { name: 'vault', refreshInterval: '15m' },
+      'qa',
+      { syncWave: true },
+    );
+    const registry = crdRegistry(objectsIn(join(SHARED_CRDS, 'external-secrets')));
+    expect(objects.map((o) => o.metadata.name)).toEqual(['db']);
+    expect(objects.flatMap((o) => checkCustomResource(o, registry, { unknownKind: 'error' }))).toEqual([]);
   });
 
   it("checks a CRD's own schema as structural, and its resources against it", () => {

@@ -19,6 +19,20 @@ describe('setNamespace', () => {
     expect(out.metadata.namespace).toBe(expected);
   });
 
+  describe('with the custom kinds a CRD puts at cluster scope (group/kind)', () => {
+    const custom = (apiVersion: string, kind: string, namespace?: string) => ({ ...obj(kind, namespace), apiVersion });
+    const clusterScopedKinds = ['cert-manager.io/ClusterIssuer', 'example.com/Gadget'];
+    it.each([
+      ['such a kind gets none', custom('cert-manager.io/v1', 'ClusterIssuer'), undefined],
+      ['such a kind loses one given by mistake', custom('example.com/v1', 'Gadget', 'qa'), undefined],
+      ['the same kind name in another group stays namespaced', custom('other.example.com/v1', 'Gadget'), 'qa'],
+      ['another custom kind stays namespaced', custom('cert-manager.io/v1', 'Certificate'), 'qa'],
+    ])('%s', (_, input, expected) => {
+      const [out] = setNamespace([input], { namespace: 'qa', clusterScopedKinds });
+      expect(out.metadata.namespace).toBe(expected);
+    });
+  });
+
   it('does not change the objects it is given', () => {
     const input = obj('ConfigMap');
     setNamespace([input], { namespace: 'qa' });
