@@ -107,6 +107,18 @@ describe('secret values in stage files', () => {
     expect(problems.join('\n')).not.toContain('98765432101');
   });
 
+  it("refuses a value after a secret flag in a service's args at its line, and never echoes a numeric one", () => {
+    const service = (args: string) => `apps:\n  api:\n    stack: service\n    image: team/api:1.4.2\n    args: ${args}\n`;
+    const [given] = problemsOf({ svc: service('[--verbose, --password, hunter2pw, --password-file, /run/pw]') });
+    expect(given).toMatch(
+      /^environments\/svc\.yaml:5:35: apps\.api\.args\[2\] holds the value of 'password', whose name says it is secret/,
+    );
+    expect(given).toContain('which would go into Deployment svc/api (spec.template.spec.containers[0].args[2])');
+    expect(given).not.toContain('hunter2pw');
+    const numeric = problemsOf({ svc: service('[--password, 31337]') });
+    expect(numeric).toEqual(['environments/svc.yaml:5:24: apps.api.args[1] must be a string (found (a 5-character value, hidden))']);
+  });
+
   it('refuses a secret pasted as a key, at its line, without printing it; an unknown key that is one is not printed either', () => {
     const token = SECRET_SAMPLES['github-token'];
     const text = qaWithConfig([`${token}: x`]);

@@ -2,6 +2,8 @@
  * Rendering findings for people (text), for scripts (JSON) and for code scanning (SARIF 2.1.0).
  * Pure: findings and their places in, a string out.
  */
+import { isAbsolute, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { compareProblems, formatLabelledProblem, type Problem, type SourceLocation } from '../errors.js';
 import { fieldPath, toProblem, type Finding } from './finding.js';
 import { ruleInfo } from '../model/rules.js';
@@ -63,6 +65,19 @@ export function jsonReport(items: readonly Located[], objects: number): string {
   return JSON.stringify({ objects, findings: items.map(jsonItem) }, null, 2) + '\n';
 }
 
+/** The JSON report of a run that read no manifests (bad input, exit 2): the problems that stopped it. */
+export function jsonFailure(problems: readonly Problem[]): string {
+  const items = problems.map((p) => ({
+    code: p.code,
+    severity: p.severity ?? 'error',
+    ...(p.subject ? { subject: p.subject } : {}),
+    message: p.message,
+    ...(p.hint ? { hint: p.hint } : {}),
+    ...(p.location ? { location: p.location } : {}),
+  }));
+  return JSON.stringify({ problems: items }, null, 2) + '\n';
+}
+
 /** A SARIF reportingDescriptor: the rule's short description and help text (lib/checks/rules.ts). */
 function sarifRule(id: string) {
   const r = ruleInfo(id);
@@ -70,35 +85,71 @@ function sarifRule(id: string) {
   return { id, shortDescription: { text: r.short }, fullDescription: { text: r.help }, help: { text: help } };
 }
 
-/** SARIF 2.1.0, as GitHub code scanning reads it: one rule per finding code, with its description and help. */
-export function sarifReport(items: readonly Located[], version: string): string {
-  const rules = [...new Set(items.map((i) => i.finding.code))].sort();
+/** What relative artifact URIs are relative to: the project directory, which code scanning reads as the repository's root. */
+const SOURCE_ROOT = '%SRCROOT%';
+
+/**
+ * A file as named in messages (relative to the project directory, or absolute), as SARIF's
+ * `artifactLocation` (§3.4.3: an RFC 3986 URI reference): a relative path percent-encoded segment
+ * by segment (`team#2/a b.yaml` -> `team%232/a%20b.yaml`: else `#` would start a fragment), with
+ * uriBaseId %SRCROOT% (left undefined in the log, as CodeQL does, so that it holds no path of
+ * this machine); an absolute one as a file:// URI.
+ */
+export function sarifArtifact(file: string): { uri: string; uriBaseId?: string } {
+  if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  // a backslash separates only on Windows: elsewhere it is a character of the name (encoded)
+  const segments = file.split(sep === '\\' ? /[\\/]/ : '/').filter((s) => s !== '' && s !== '.');
+  return { uri: segments.map(encodeURIComponent).join('/'), uriBaseId: SOURCE_ROOT };
+}
+
+/** A SARIF physicalLocation at `location`. */
+const sarifLocation = (location: SourceLocation) => ({
+  physicalLocation: {
+    artifactLocation: sarifArtifact(location.file),
+    region: { startLine: location.line, startColumn: location.column },
+  },
+});
+
+/** A SARIF log of one run of stagecraft: its results, and whether it ran to the end (§3.20). */
+function sarifLog(version: string, rules: readonly string[], results: readonly object[], invocation: object): string {
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
         tool: { driver: { name: 'stagecraft', version, informationUri: 'https://stagecraft.dev', rules: rules.map(sarifRule) } },
-        results: items.map(({ finding: f, location }) => ({
-          ruleId: f.code,
-          ruleIndex: rules.indexOf(f.code),
-          level: f.severity,
-          message: { text: toProblem(f).message + (f.hint ? ` (hint: ${f.hint})` : '') },
-          ...(location
-            ? {
-                locations: [
-                  {
-                    physicalLocation: {
-                      artifactLocation: { uri: location.file.split('\\').join('/') },
-                      region: { startLine: location.line, startColumn: location.column },
-                    },
-                  },
-                ],
-              }
-            : {}),
-        })),
+        invocations: [invocation],
+        results,
       },
     ],
   };
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+/** SARIF 2.1.0, as GitHub code scanning reads it: one rule per finding code, with its description and help. */
+export function sarifReport(items: readonly Located[], version: string): string {
+  const rules = [...new Set(items.map((i) => i.finding.code))].sort();
+  const results = items.map(({ finding: f, location }) => ({
+    ruleId: f.code,
+    ruleIndex: rules.indexOf(f.code),
+    level: f.severity,
+    message: { text: toProblem(f).message + (f.hint ? ` (hint: ${f.hint})` : '') },
+    ...(location ? { locations: [sarifLocation(location)] } : {}),
+  }));
+  return sarifLog(version, rules, results, { executionSuccessful: true });
+}
+
+/**
+ * The SARIF log of a run that read no manifests (bad input, exit 2): no results, and the problems
+ * that stopped it as the invocation's toolExecutionNotifications (§3.20.21), so that a file
+ * written from stdout is still a valid log that says the run failed.
+ */
+export function sarifFailure(problems: readonly Problem[], version: string): string {
+  const notifications = problems.map((p) => ({
+    descriptor: { id: p.code },
+    level: p.severity ?? 'error',
+    message: { text: `${p.subject ? `${p.subject}: ` : ''}${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}` },
+    ...(p.location ? { locations: [sarifLocation(p.location)] } : {}),
+  }));
+  return sarifLog(version, [], [], { executionSuccessful: false, toolExecutionNotifications: notifications });
 }

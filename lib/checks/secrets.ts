@@ -9,7 +9,17 @@
  * (`maskSecrets`).
  */
 import type { KubeObject } from '../model/object.js';
-import { ENTROPY_RULES, detectSecret, isPlaceholder, isSecretName, maskValue, type SecretRule } from '../model/secret-rules.js';
+import {
+  ENTROPY_RULES,
+  FLAG_WITH_VALUE,
+  detectSecret,
+  flagBefore,
+  isArgvEntry,
+  isPlaceholder,
+  isSecretName,
+  maskValue,
+  type SecretRule,
+} from '../model/secret-rules.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 
@@ -98,17 +108,20 @@ function findSecretStrings(o: KubeObject): SecretString[] {
   const walk = (node: unknown, parent: unknown) => {
     if (typeof node === 'number' || typeof node === 'bigint') {
       // a numeric password is still a password (and a schema message would print it)
-      const key = holderName(o, path, parent);
+      const key = isArgvEntry(path)
+        ? flagBefore(parent as readonly unknown[], path[path.length - 1] as number)
+        : holderName(o, path, parent);
       if (key !== undefined && isSecretName(key)) out.push({ path: [...path], value: String(node), secret: String(node), key });
       return;
     }
     if (typeof node === 'string') {
-      const last = path[path.length - 1];
-      const inList = typeof last === 'number' && (path[path.length - 2] === 'command' || path[path.length - 2] === 'args');
-      const flag = inList ? /^--?([A-Za-z][A-Za-z0-9_.-]*)=([\s\S]*)$/.exec(node) : null;
-      if (flag) judge(path, flag[2]!, flag[1]);
-      else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
-        judge(path, Buffer.from(node, 'base64').toString('utf8'), String(last), true);
+      if (isArgvEntry(path)) {
+        const flag = FLAG_WITH_VALUE.exec(node);
+        if (flag) judge(path, flag[2]!, flag[1]);
+        // `--password hunter2`: the entry after a flag alone is judged under the flag's name, as `--password=hunter2` is
+        else judge(path, node, flagBefore(parent as readonly unknown[], path[path.length - 1] as number));
+      } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
+        judge(path, Buffer.from(node, 'base64').toString('utf8'), String(path[1]), true);
       } else judge(path, node, holderName(o, path, parent));
       return;
     }
@@ -174,21 +187,33 @@ export function maskSecrets(findings: readonly Finding[], masked: ReadonlySet<Fi
     }
     return s;
   };
-  const mask = (text: string, secrets: readonly string[]) => {
+  const mask = (text: string, secrets: readonly string[], own: readonly string[]) => {
     let t = text;
     for (const s of secrets) {
+      if (s.length < 6 && own.includes(s)) {
+        // the value of the finding's own field, which its message may quote bare (`found 31337`): masked as a whole word
+        const word = new RegExp(`(?<![A-Za-z0-9])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`, 'g');
+        t = t.replace(word, () => maskValue(s));
+        continue;
+      }
       // a short value is masked only where it is quoted: elsewhere it is likely an ordinary word
       const forms = s.length < 6 ? [`'${s}'`, JSON.stringify(s)] : [s, JSON.stringify(s).slice(1, -1)];
       for (const form of forms) if (t.includes(form)) t = t.split(form).join(maskValue(s));
     }
     return t;
   };
+  /** The secret values at the finding's own field (a schema finding about a numeric password). */
+  const ownValues = (f: Finding) =>
+    secretStrings(f.object)
+      .filter((x) => x.path.length === f.path.length && x.path.every((k, i) => k === f.path[i]))
+      .map((x) => x.value);
   return findings.map((f) => {
     if (masked.has(f)) return f;
     const secrets = secretsOf(f.object);
     if (secrets.length === 0) return f;
-    const message = mask(f.message, secrets);
-    const hint = f.hint === undefined ? undefined : mask(f.hint, secrets);
+    const own = ownValues(f);
+    const message = mask(f.message, secrets, own);
+    const hint = f.hint === undefined ? undefined : mask(f.hint, secrets, own);
     // a secret key in the path of a finding (any check's, about the value under it) is not printed either
     const hidden = f.path.some((k) => typeof k === 'string' && secrets.includes(k));
     const path = hidden ? f.path.map((k) => (typeof k === 'string' && secrets.includes(k) ? maskValue(k, 'key') : k)) : f.path;

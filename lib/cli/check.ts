@@ -9,7 +9,16 @@ import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { checkObjects } from '../checks/index.js';
 import { parseManifests } from '../checks/manifests.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
-import { REPORT_FORMATS, jsonReport, locateFindings, sarifReport, textReport, type ReportFormat } from '../checks/report.js';
+import {
+  REPORT_FORMATS,
+  jsonFailure,
+  jsonReport,
+  locateFindings,
+  sarifFailure,
+  sarifReport,
+  textReport,
+  type ReportFormat,
+} from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
 import { EXIT_CODES_HELP, progress, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -83,8 +92,13 @@ function yamlFiles(cwd: string, paths: readonly string[]): string[] {
     } else if (top || /\.ya?ml$/.test(p)) files.push(p);
   };
   for (const p of paths) {
-    if (!existsSync(resolve(cwd, p))) problems.push({ code: 'cli/no-such-path', message: `there is no file or directory '${p}'` });
-    else walk(p, true);
+    if (!existsSync(resolve(cwd, p))) {
+      problems.push({
+        code: 'cli/no-such-path',
+        message: `there is no file or directory '${p}'`,
+        hint: 'name files or directories that exist; a relative path is read from the project directory',
+      });
+    } else walk(p, true);
   }
   if (problems.length) throw new ProblemsError(problems);
   if (files.length === 0) {
@@ -102,6 +116,19 @@ function yamlFiles(cwd: string, paths: readonly string[]): string[] {
 function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCode {
   const format = (opts.format ?? 'text') as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) badOption('format', format, REPORT_FORMATS);
+  try {
+    return checkFiles(paths, format, opts, io);
+  } catch (e) {
+    // bad input (exit 2): stdout still gets a document in the format asked for, saying the run failed
+    // (`check ... --format sarif > results.sarif` must not leave an empty file); stderr gets the text
+    if (e instanceof ProblemsError && format !== 'text') {
+      io.stdout.write(format === 'json' ? jsonFailure(e.problems) : sarifFailure(e.problems, COMPILER_VERSION));
+    }
+    throw e;
+  }
+}
+
+function checkFiles(paths: readonly string[], format: ReportFormat, opts: Options, io: Io): ExitCode {
   const level = (opts['pod-security'] ?? 'baseline') as PodSecurityLevel;
   if (!POD_SECURITY_LEVELS.includes(level)) badOption('pod-security', level, POD_SECURITY_LEVELS);
   const files = yamlFiles(io.cwd, paths);

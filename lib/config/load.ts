@@ -123,7 +123,7 @@ export class StageLoader<S extends StackMap> {
     }
 
     // one parser, with positions: the value validated is the value placed in messages
-    const read = readYaml(text, file, { maxAliasCount: MAX_ALIAS_COUNT, multi: false, what: 'stage files' });
+    const read = readYaml(text, file, { maxAliasCount: MAX_ALIAS_COUNT, multi: false, what: 'stage files', key: 'setting' });
     const at = read.at;
     const fail = (problems: Problem[]): never => {
       throw new ProblemsError(capProblems([...problems].sort(compareProblems), at(text.length)));

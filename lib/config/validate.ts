@@ -151,7 +151,8 @@ export class SchemaValidator {
     }
     // a value under a secret-looking key, or that looks secret itself, is never echoed: messages end up in CI logs
     const value = valueAt(data, local);
-    const found = isSecretKey(path, value) ? maskValue(value) : describeValue(value);
+    const list = local.length ? valueAt(data, local.slice(0, -1)) : undefined;
+    const found = isSecretKey(path, value, list) ? maskValue(value) : describeValue(value);
     return {
       code: `config/${e.keyword}`,
       path,

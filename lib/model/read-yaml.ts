@@ -19,6 +19,7 @@ import {
   isSeq,
   visit,
   type Document,
+  type ErrorCode,
   type Node,
 } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
@@ -32,6 +33,8 @@ export interface ReadYamlOptions {
   readonly multi: boolean;
   /** What the files are, for messages: "stage files", "manifest documents". */
   readonly what: string;
+  /** What a key of the files is, for messages: "setting" in a stage file. @default 'key' */
+  readonly key?: string;
 }
 
 export interface ReadYaml {
@@ -44,6 +47,26 @@ export interface ReadYaml {
   readonly problems: readonly Problem[];
   at(offset: number): SourceLocation;
 }
+
+/**
+ * What to do about the yaml library's errors, by code, for those with a usual cause; the others
+ * get YAML_HINT. The parser's message says what it found, not what was meant.
+ */
+const YAML_HINTS: Partial<Record<ErrorCode, string>> = {
+  BAD_INDENT:
+    'indent the entries of one mapping or list to the same column, with spaces; a list or mapping in brackets ([...], {...}) must be closed',
+  TAB_AS_INDENT: 'indent with spaces: YAML does not allow tabs in indentation',
+  MISSING_CHAR: 'close the quote or bracket opened before this place',
+  BLOCK_AS_IMPLICIT_KEY: 'quote a value that holds ": " (a colon and a space), or write the nested mapping on lines of its own',
+  MULTILINE_IMPLICIT_KEY: 'a key is one line: close the quote or bracket on the line before, or quote the value that holds ": "',
+  BAD_SCALAR_START: 'quote a value that starts with @ or ` (characters YAML reserves)',
+  BAD_DQ_ESCAPE: 'in double quotes, write a backslash as \\\\, or quote the value with single quotes, where a backslash is plain',
+  KEY_OVER_1024_CHARS: 'shorten the key (an implicit key is at most 1,024 characters)',
+  MULTIPLE_DOCS: 'remove the `---` line and what follows it, or move that document to a file of its own',
+};
+/** The hint of a YAML error without one of its own. */
+const YAML_HINT =
+  'correct the YAML at this place (the line before is often the cause); quote a value that holds special characters (: # [ ] { } & * ! | > % @ `)';
 
 /** The first place in `text` of a NUL byte, which no YAML reader accepts (kubectl stops there). */
 function nulProblem(text: string, at: (offset: number) => SourceLocation): Problem[] {
@@ -161,7 +184,7 @@ const depthProblem = (location: SourceLocation): Problem => ({
 });
 
 /** Reads every document of `text` (shown as `file`), within the bounds of lib/model/limits.ts. */
-export function readYaml(text: string, file: string, { maxAliasCount, multi, what }: ReadYamlOptions): ReadYaml {
+export function readYaml(text: string, file: string, { maxAliasCount, multi, what, key = 'key' }: ReadYamlOptions): ReadYaml {
   const lines = new LineCounter();
   const at = (offset: number): SourceLocation => {
     const { line, col } = lines.linePos(offset);
@@ -185,7 +208,12 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
     d.errors.map((e) =>
       e.code === 'RESOURCE_EXHAUSTION'
         ? depthProblem(at(e.pos[0]))
-        : { code: `yaml/${e.code.toLowerCase().replace(/_/g, '-')}`, location: at(e.pos[0]), message: yamlMessage(e.message) },
+        : {
+            code: `yaml/${e.code.toLowerCase().replace(/_/g, '-')}`,
+            location: at(e.pos[0]),
+            message: yamlMessage(e.message),
+            hint: YAML_HINTS[e.code] ?? YAML_HINT,
+          },
     ),
   );
   if (problems.length) return { docs, values: [], lines, problems: dedupe(problems), at };
@@ -205,7 +233,8 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
             : {
                 code: 'yaml/duplicate-key',
                 location: at(d.offset),
-                message: `duplicate key '${shorten(d.key)}'; each setting may appear once per mapping`,
+                message: `duplicate key '${shorten(d.key)}'; each ${key} may appear once per mapping`,
+                hint: `keep the one you mean and remove the other`,
               },
         );
       }

@@ -264,13 +264,42 @@ export function isSecretName(name: string): boolean {
   return w.some((x, i) => SECRET_WORDS.has(x) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(w[i - 1]!)));
 }
 
+/** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`. */
+export const FLAG_WITH_VALUE = /^--?([A-Za-z][A-Za-z0-9_.-]*)=([\s\S]*)$/;
+/** An argv entry that is a flag alone, whose value may be the next entry: `--password`, `-token`. */
+const FLAG_ALONE = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/;
+/** An argv entry that is no flag's value: a flag (`-v`, `--db-token=x`), `--` (the end of flags) or `-` (standard input). */
+const FLAG_LIKE = /^--?([A-Za-z]|$)/;
+
+/** Whether `path` is an entry of a `command` or `args` list (a container's, a kubeconfig exec's, a stack's setting). */
+export const isArgvEntry = (path: readonly (string | number)[]): boolean =>
+  typeof path[path.length - 1] === 'number' && (path[path.length - 2] === 'command' || path[path.length - 2] === 'args');
+
+/**
+ * The name of the flag whose value the entry `index` of `argv` is, when it is written as two
+ * entries (`--password`, `hunter2`: `password`); `undefined` when the entry before is no flag
+ * alone, or the entry is itself a flag (`--password --verbose`: a prompt, not a value).
+ */
+export function flagBefore(argv: readonly unknown[], index: number): string | undefined {
+  const before = argv[index - 1];
+  // one test of the entry before: most entries follow no flag, and the patterns are not run for them
+  if (typeof before !== 'string' || before.charCodeAt(0) !== 45 /* - */) return undefined;
+  const entry = argv[index];
+  if (typeof entry === 'string' && FLAG_LIKE.test(entry)) return undefined;
+  return FLAG_ALONE.exec(before)?.[1];
+}
+
 /**
  * Whether the value at `path` (keys from the root of a stage file or object) must not be
- * printed: its key looks secret (`apps.x.config.DB_PASSWORD`), or, given, the value itself does.
+ * printed: its key looks secret (`apps.x.config.DB_PASSWORD`), or, given, the value itself does,
+ * or, given the list that holds it, the flag before it in a `command` or `args` list does (`--password`).
  */
-export function isSecretKey(path: readonly (string | number)[], value?: unknown): boolean {
+export function isSecretKey(path: readonly (string | number)[], value?: unknown, list?: unknown): boolean {
   const last = [...path].reverse().find((k): k is string => typeof k === 'string' && !/^\d+$/.test(k));
-  return (last !== undefined && isSecretName(last)) || (typeof value === 'string' && detectSecret(value) !== undefined);
+  if (last !== undefined && isSecretName(last)) return true;
+  if (typeof value === 'string' && detectSecret(value) !== undefined) return true;
+  const flag = Array.isArray(list) && isArgvEntry(path) ? flagBefore(list, path[path.length - 1] as number) : undefined;
+  return flag !== undefined && isSecretName(flag);
 }
 
 /**

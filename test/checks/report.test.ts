@@ -1,6 +1,7 @@
 import { RULES } from '../../lib/model/rules.js';
 import { describe, expect, it } from 'vitest';
-import { sarifReport } from '../../lib/checks/report.js';
+import { jsonFailure, sarifArtifact, sarifFailure, sarifReport } from '../../lib/checks/report.js';
+import type { Problem } from '../../lib/errors.js';
 import type { Finding } from '../../lib/checks/finding.js';
 
 const finding: Finding = {
@@ -23,5 +24,88 @@ describe('the SARIF report', () => {
       },
     ]);
     expect(log.runs[0].results[0]).toMatchObject({ ruleId: 'refs/claim', ruleIndex: 0, level: 'error' });
+  });
+});
+
+describe('SARIF artifact locations', () => {
+  it('writes a relative path as a URI reference under %SRCROOT%, each segment percent-encoded', () => {
+    expect(sarifArtifact('team#2/café/a b.yaml')).toEqual({ uri: 'team%232/caf%C3%A9/a%20b.yaml', uriBaseId: '%SRCROOT%' });
+    expect(sarifArtifact('./m/100%?.yaml').uri).toBe('m/100%25%3F.yaml');
+    // a colon in the first segment would make it a scheme
+    expect(sarifArtifact('c:d/a.yaml').uri).toBe('c%3Ad/a.yaml');
+    expect(sarifArtifact('../other/a.yaml').uri).toBe('../other/a.yaml');
+  });
+
+  it('writes an absolute path as a file:// URI, without a base', () => {
+    expect(sarifArtifact('/tmp/my dir#1/ü/a b.yaml')).toEqual({ uri: 'file:///tmp/my%20dir%231/%C3%BC/a%20b.yaml' });
+  });
+
+  it('names the same file, resolved and decoded, for any characters a file name may hold', () => {
+    for (const name of ['a b', 'x#1', '50%', 'q?', 'ü', '日本', "it's (1)", 'a+b=c&d', '[x]', '@at', 'semi;colon']) {
+      const rel = `dir ${name}/${name}.yaml`;
+      const url = new URL(sarifArtifact(rel).uri, 'file:///root/');
+      expect(url.hash + url.search, name).toBe('');
+      expect(decodeURIComponent(url.pathname), name).toBe(`/root/${rel}`);
+      expect(decodeURIComponent(new URL(sarifArtifact(`/abs/${rel}`).uri).pathname), name).toBe(`/abs/${rel}`);
+    }
+  });
+
+  it('places results with it', () => {
+    const log = JSON.parse(sarifReport([{ finding, location: { file: 'team#2/a.yaml', line: 3, column: 5 } }], '0.0.0'));
+    expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'team%232/a.yaml', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 3, startColumn: 5 },
+    });
+    expect(log.runs[0].invocations).toEqual([{ executionSuccessful: true }]);
+  });
+});
+
+describe('the report of a run on bad input', () => {
+  const problems: Problem[] = [
+    { code: 'yaml/duplicate-key', location: { file: 'a b.yaml', line: 7, column: 3 }, message: "duplicate key 'A'", hint: 'remove one' },
+    { code: 'cli/no-such-path', message: "there is no file or directory 'nope'" },
+  ];
+
+  it('is a SARIF log whose invocation failed, with the problems as tool notifications and no results', () => {
+    const log = JSON.parse(sarifFailure(problems, '0.0.0'));
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0].results).toEqual([]);
+    expect(log.runs[0].tool.driver).toMatchObject({ name: 'stagecraft', version: '0.0.0', rules: [] });
+    expect(log.runs[0].invocations).toEqual([
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: [
+          {
+            descriptor: { id: 'yaml/duplicate-key' },
+            level: 'error',
+            message: { text: "duplicate key 'A' (hint: remove one)" },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: 'a%20b.yaml', uriBaseId: '%SRCROOT%' },
+                  region: { startLine: 7, startColumn: 3 },
+                },
+              },
+            ],
+          },
+          { descriptor: { id: 'cli/no-such-path' }, level: 'error', message: { text: "there is no file or directory 'nope'" } },
+        ],
+      },
+    ]);
+  });
+
+  it('is a JSON report of the problems', () => {
+    expect(JSON.parse(jsonFailure(problems))).toEqual({
+      problems: [
+        {
+          code: 'yaml/duplicate-key',
+          severity: 'error',
+          message: "duplicate key 'A'",
+          hint: 'remove one',
+          location: problems[0]!.location,
+        },
+        { code: 'cli/no-such-path', severity: 'error', message: "there is no file or directory 'nope'" },
+      ],
+    });
   });
 });

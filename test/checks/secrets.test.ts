@@ -66,6 +66,30 @@ describe('secret values in objects', () => {
     ).toEqual(['users[0].user.token: secrets/key-name']);
   });
 
+  it('finds a value given as the argv entry after a flag named like a secret, as the --flag=value form is', () => {
+    const args = (...entries: unknown[]) => found(deployment({ args: entries }));
+    expect(args('--password', 'hunter2hunter2')).toEqual(['spec.template.spec.containers[0].args[1]: secrets/key-name']);
+    expect(args('serve', '-db-token', 'abc123', '--verbose')).toEqual(['spec.template.spec.containers[0].args[2]: secrets/key-name']);
+    expect(found(deployment({ command: ['app', '--api-key', 'k'] }))).toEqual([
+      'spec.template.spec.containers[0].command[2]: secrets/key-name',
+    ]);
+    // a number is a password too
+    expect(args('--password', 31337)).toEqual(['spec.template.spec.containers[0].args[1]: secrets/key-name']);
+  });
+
+  it('judges the entry after a flag only when it is a value: not a flag, a file, a reference or an ordinary flag', () => {
+    const args = (...entries: unknown[]) => found(deployment({ args: entries }));
+    // --password alone asks for it (mysql): the next entry is another flag, the end of flags or standard input
+    expect(args('--password', '--verbose', '--token', '--db-token=$(TOKEN)', '--secret', '--', '--pass', '-')).toEqual([]);
+    // the flag names a file or a place, not the secret
+    expect(
+      args('--password-file', '/run/pw', '--token-auth-file', '/etc/tokens.csv', '--secret-name', 'db', '--tls-cert', 'x.pem'),
+    ).toEqual([]);
+    expect(args('--token', '$(TOKEN)', '--password', 'true', '--verbose', 'hunter2', 'password', 'hunter2', '--password=', 'x')).toEqual(
+      [],
+    );
+  });
+
   it('finds secrets in command lines, annotations, labels and decoded binaryData', () => {
     expect(found(deployment({ command: ['sh', '-c', `curl -H 'Authorization: ${SECRET_SAMPLES['bearer-token']}' http://x`] }))).toEqual([
       'spec.template.spec.containers[0].command[2]: secrets/value',
@@ -115,5 +139,16 @@ describe('secret values in objects', () => {
     expect(text).toContain('must be a string (found (a 11-character value, hidden))');
     expect(text).not.toContain(url);
     expect(text).not.toContain('98765432101');
+  });
+
+  it('never prints a short number that is a secret in a schema message: after a secret flag in args, or under a secret env name', () => {
+    const o = deployment({ args: ['--port', 8080, '--password', 31337], env: [{ name: 'DB_PASSWORD', value: 4242 }] });
+    const text = checkObjects([o])
+      .findings.map((f) => formatProblem(toProblem(f)))
+      .join('\n');
+    expect(text).toContain('args[1]: must be a string (found 8080)');
+    expect(text).toContain('args[3]: must be a string (found (a 5-character value, hidden))');
+    expect(text).toContain('env[0].value: must be a string (found (a 4-character value, hidden))');
+    expect(text).not.toMatch(/31337|4242/);
   });
 });

@@ -83,7 +83,7 @@ describe('npm run check -- <paths>', () => {
     expect(rule.shortDescription.text).toBe('A field the kind does not have');
     expect(rule.help.text).toMatch(/^Usually a misspelling/);
     expect(results[3].locations[0].physicalLocation).toEqual({
-      artifactLocation: { uri: 'test/fixtures/manifests/defects/1-misspelled-field.yaml' },
+      artifactLocation: { uri: 'test/fixtures/manifests/defects/1-misspelled-field.yaml', uriBaseId: '%SRCROOT%' },
       region: { startLine: 11, startColumn: 7 },
     });
   });
@@ -105,11 +105,41 @@ describe('npm run check -- <paths>', () => {
       code: 2,
       stderr: expect.stringContaining('found no YAML files (*.yaml, *.yml) in lib/checks'),
     });
-    expect(runCli('check', ['nope'])).toMatchObject({ code: 2, stderr: expect.stringContaining("there is no file or directory 'nope'") });
+    expect(runCli('check', ['nope'])).toMatchObject({
+      code: 2,
+      stderr:
+        "error: there is no file or directory 'nope'\n  hint: name files or directories that exist; a relative path is read from the project directory\n1 problem.\n",
+    });
     expect(runCli('check', ['--format', 'xml', 'dist'])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining("--format must be one of text, json, sarif (found 'xml')"),
     });
+  });
+
+  it('prints a SARIF log or a JSON report of the problems on bad input too, still exiting 2 with the text on stderr', () => {
+    const dir = tempProject({});
+    mkdirSync(join(dir, 'm'));
+    writeFileSync(join(dir, 'm', 'a b#1.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  A: "1"\n  A: "2"\n');
+    const sarif = runCli('check', ['--format', 'sarif', 'm'], dir);
+    expect(sarif.code).toBe(2);
+    expect(sarif.stderr).toBe(
+      "m/a b#1.yaml:6:3: error: duplicate key 'A'; each key may appear once per mapping\n  hint: keep the one you mean and remove the other\n1 problem.\n",
+    );
+    const run = JSON.parse(sarif.stdout).runs[0];
+    expect(run.results).toEqual([]);
+    expect(run.invocations[0].executionSuccessful).toBe(false);
+    expect(run.invocations[0].toolExecutionNotifications).toMatchObject([
+      {
+        descriptor: { id: 'yaml/duplicate-key' },
+        level: 'error',
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'm/a%20b%231.yaml', uriBaseId: '%SRCROOT%' } } }],
+      },
+    ]);
+    const json = runCli('check', ['--format', 'json', 'm', 'nope'], dir);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).problems.map((p: { code: string }) => p.code)).toEqual(['cli/no-such-path']);
+    // the text report is stderr's alone
+    expect(runCli('check', ['m'], dir)).toMatchObject({ code: 2, stdout: '' });
   });
 
   it('reports YAML syntax errors as bad input', () => {

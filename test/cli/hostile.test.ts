@@ -110,7 +110,8 @@ describe('hostile stage files get located messages', () => {
 
   it('refuses a second document in a stage file, where it starts', () => {
     expect(problems('apps: {}\n---\napps: {}\n')).toEqual([
-      'environments/x.yaml:2:1: a second YAML document starts here; stage files hold one document each',
+      'environments/x.yaml:2:1: a second YAML document starts here; stage files hold one document each\n' +
+        '  hint: remove the `---` line and what follows it, or move that document to a file of its own',
     ]);
   });
 
@@ -159,7 +160,7 @@ describe('hostile stage files get located messages', () => {
 
   it('reports duplicate keys at the second one, in linear time', () => {
     expect(problems('apps: {}\nnamespace: a\nnamespace: b\n')).toEqual([
-      "environments/x.yaml:3:1: duplicate key 'namespace'; each setting may appear once per mapping",
+      "environments/x.yaml:3:1: duplicate key 'namespace'; each setting may appear once per mapping\n  hint: keep the one you mean and remove the other",
     ]);
   });
 

@@ -46,8 +46,19 @@ describe('loading a broken stage file reports every problem with file:line:col',
       ],
     ],
     ['missing-setting', [`${f('missing-setting')}:3:5: apps.nginx is missing the required setting 'replicas'`]],
-    ['syntax-error', [`${f('syntax-error')}:4:5: Flow sequence in block collection must be sufficiently indented and end with a ]`]],
-    ['duplicate-key', [`${f('duplicate-key')}:5:5: duplicate key 'replicas'; each setting may appear once per mapping`]],
+    [
+      'syntax-error',
+      [
+        `${f('syntax-error')}:4:5: Flow sequence in block collection must be sufficiently indented and end with a ]\n` +
+          '  hint: indent the entries of one mapping or list to the same column, with spaces; a list or mapping in brackets ([...], {...}) must be closed',
+      ],
+    ],
+    [
+      'duplicate-key',
+      [
+        `${f('duplicate-key')}:5:5: duplicate key 'replicas'; each setting may appear once per mapping\n  hint: keep the one you mean and remove the other`,
+      ],
+    ],
     [
       'alias-bomb',
       [

@@ -111,6 +111,14 @@ describe('secret-looking key names', () => {
     expect(isSecretKey(['apps', 'nginx', 'image'], 'mysql://a:hunter2pw@b')).toBe(true);
     expect(isSecretKey(['apps', 'nginx', 'image'], 'nginx:1.25')).toBe(false);
   });
+
+  it('isSecretKey judges an entry of a command or args list by the flag before it, given the list', () => {
+    const args = ['--port', 8080, '--password', 31337, '--password-file', '/run/pw', '--token', '--verbose'];
+    const at = (i: number) => isSecretKey(['apps', 'api', 'args', i], args[i], args);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].filter(at)).toEqual([3]);
+    expect(isSecretKey(['apps', 'api', 'ports', 1], 31337, ['--password', 31337])).toBe(false);
+    expect(isSecretKey(['apps', 'api', 'args', 1], 31337)).toBe(false);
+  });
 });
 
 describe('maskValue', () => {
