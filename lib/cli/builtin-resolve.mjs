@@ -7,9 +7,13 @@
 // resolvers of its own (or with a built-in one whose `resolve` was replaced) goes the original
 // way. On a cold 1,000-app x 4-stage synth, cdk8s's own time fell by about 12 % more (two pairs of
 // one-thread profiles), and five alternating pairs took 5.24-5.77 s against 5.52-6.32 s (bench/README.md).
+// `ApiObject.toJson()` then copies the resolved value once more with `sanitizeValue` (keys sorted,
+// null and undefined values dropped); the bundled `lib/api-object.js` calls `resolveSanitized`
+// instead, which on the built-in path does both in one walk: `__resolveSanitizeBuiltIn`.
 // The bundles run this; tests and the sources run cdk8s as it is, and
 // test/cli/builtin-resolve.test.ts holds the two to the same objects.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** This file: the bundles are built again when it changes. */
@@ -58,6 +62,55 @@ function __resolveBuiltIn(value) {
     }
     return value;
 }
+/** \`sanitizeValue(resolve(key, value, apiObject), { sortKeys })\`, in one walk when the App has only the built-in resolvers. */
+function __resolveSanitized(key, value, apiObject, sortKeys) {
+    if (!__onlyBuiltIn(app_1.App.of(apiObject).resolvers)) {
+        return require("./_util").sanitizeValue(resolve(key, value, apiObject), { sortKeys });
+    }
+    return __resolveSanitizeBuiltIn(value, sortKeys);
+}
+/**
+ * What \`sanitizeValue(__resolveBuiltIn(value), { sortKeys })\` gives, the value resolved and
+ * sanitized on the way down: the same questions in the same order, each producer called once.
+ * What \`sanitizeValue\` alone decides (an object of another class, or one with an own
+ * \`__proto__\` key, which \`__resolveBuiltIn\` turns into a prototype) is left to it.
+ */
+function __resolveSanitizeBuiltIn(value, sortKeys) {
+    if (value == null) {
+        return undefined;
+    }
+    if (value instanceof lazy_1.Lazy) {
+        return __resolveSanitizeBuiltIn(value.produce(), sortKeys);
+    }
+    if (typeof (value.resolve) === 'function') {
+        return __resolveSanitizeBuiltIn(value.resolve(), sortKeys);
+    }
+    if (value.constructor !== Object && NumberStringUnionResolver.TYPES.includes(typeof (value.value))) {
+        return __resolveSanitizeBuiltIn({ value: value.value }, sortKeys);
+    }
+    if (typeof value !== 'object') {
+        return value;
+    }
+    if (Array.isArray(value)) {
+        return value.map((x) => __resolveSanitizeBuiltIn(x, sortKeys));
+    }
+    if (value.constructor == Object) {
+        const keys = sortKeys ? Object.keys(value).sort() : Object.keys(value);
+        if (keys.includes('__proto__')) {
+            return require("./_util").sanitizeValue(__resolveBuiltIn(value), { sortKeys });
+        }
+        const result = {};
+        for (let i = 0; i < keys.length; i++) {
+            const v = __resolveSanitizeBuiltIn(value[keys[i]], sortKeys);
+            if (v != null) {
+                result[keys[i]] = v;
+            }
+        }
+        return result;
+    }
+    return require("./_util").sanitizeValue(value, { sortKeys });
+}
+exports.resolveSanitized = __resolveSanitized;
 `;
 
 /** The module text of cdk8s's `lib/resolve.js` with the built-in path; unchanged when its `resolve` is not the one expected. */
@@ -68,13 +121,29 @@ export function withBuiltInResolve(text) {
   return `${text.slice(0, end)}\n    if (__onlyBuiltIn(resolvers)) return __resolveBuiltIn(value);${text.slice(end)}\n${HELPERS}`;
 }
 
-/** The esbuild plugin that loads cdk8s's `lib/resolve.js` rewritten. */
+/** The call of `ApiObject.toJson()` that resolves and sanitizes an object's value. */
+export const SANITIZE_CALL = '(0, _util_1.sanitizeValue)((0, resolve_1.resolve)([], data, this), { sortKeys })';
+
+/**
+ * The module text of cdk8s's `lib/api-object.js` calling `resolveSanitized`, when `resolveText`
+ * (its `lib/resolve.js`) gets the built-in path, which defines it; otherwise unchanged.
+ */
+export function withResolveSanitized(text, resolveText) {
+  if (withBuiltInResolve(resolveText) === resolveText || text.split(SANITIZE_CALL).length !== 2) return text;
+  return text.replace(SANITIZE_CALL, '(0, resolve_1.resolveSanitized)([], data, this, sortKeys)');
+}
+
+/** The esbuild plugin that loads cdk8s's `lib/resolve.js` and `lib/api-object.js` rewritten. */
 export const builtInResolvePlugin = {
   name: 'builtin-resolve',
   setup(build) {
     build.onLoad({ filter: /[\\/]node_modules[\\/]cdk8s[\\/]lib[\\/]resolve\.js$/ }, (args) => ({
       loader: 'js',
       contents: withBuiltInResolve(readFileSync(args.path, 'utf8')),
+    }));
+    build.onLoad({ filter: /[\\/]node_modules[\\/]cdk8s[\\/]lib[\\/]api-object\.js$/ }, (args) => ({
+      loader: 'js',
+      contents: withResolveSanitized(readFileSync(args.path, 'utf8'), readFileSync(join(dirname(args.path), 'resolve.js'), 'utf8')),
     }));
   },
 };

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { RESOLVERS_LINE, withBuiltInResolve } from '../../lib/cli/builtin-resolve.mjs';
+import { RESOLVERS_LINE, SANITIZE_CALL, withBuiltInResolve, withResolveSanitized } from '../../lib/cli/builtin-resolve.mjs';
 import { runCommonJs } from '../helpers/commonjs.js';
 import { random } from '../helpers/random.js';
 
@@ -15,12 +15,16 @@ const require = createRequire(import.meta.url);
 const RESOLVE = require.resolve('cdk8s/lib/resolve.js');
 const text = readFileSync(RESOLVE, 'utf8');
 const { Lazy } = require('cdk8s/lib/lazy.js') as { Lazy: { any(producer: { produce(): unknown }): unknown } };
+const { sanitizeValue } = require('cdk8s/lib/_util.js') as { sanitizeValue(value: unknown, options: { sortKeys: boolean }): unknown };
+const API_OBJECT_TEXT = readFileSync(require.resolve('cdk8s/lib/api-object.js'), 'utf8');
 
 interface Resolver {
   resolve(context: { key: string[]; value: unknown; replaceValue(v: unknown): void }): void;
 }
 interface ResolveModule {
   resolve(key: string[], value: unknown, apiObject: unknown): unknown;
+  /** Only in the rewritten module. */
+  resolveSanitized(key: string[], value: unknown, apiObject: unknown, sortKeys: boolean): unknown;
   LazyResolver: new () => Resolver;
   ImplicitTokenResolver: new () => Resolver;
   NumberStringUnionResolver: new () => Resolver;
@@ -170,5 +174,60 @@ describe("cdk8s's resolve, rewritten", () => {
     const after = load(withBuiltInResolve(text), replaced);
     expect(after.resolve([], { a: ['x', { b: 'y' }] }, {})).toEqual({ a: ['X', { b: 'Y' }] });
     expectSame(after.resolve([], { a: ['x', { b: 'y' }] }, {}), before.resolve([], { a: ['x', { b: 'y' }] }, {}));
+  });
+});
+
+/** What `sanitizeValue(resolve(...))` gives, or that it threw. */
+function outcome(run: () => unknown): { value: unknown } | { threw: true } {
+  try {
+    return { value: run() };
+  } catch {
+    return { threw: true };
+  }
+}
+
+describe("ApiObject.toJson()'s resolve and sanitize, in one walk", () => {
+  it('is found in the installed cdk8s once, and calls resolveSanitized only when resolve gets the built-in path', () => {
+    expect(API_OBJECT_TEXT.split(SANITIZE_CALL).length - 1).toBe(1);
+    expect(withResolveSanitized(API_OBJECT_TEXT, text)).toContain('(0, resolve_1.resolveSanitized)([], data, this, sortKeys)');
+    expect(withResolveSanitized(API_OBJECT_TEXT, text)).not.toContain(SANITIZE_CALL);
+    // a resolve.js that keeps its original path defines no resolveSanitized: api-object.js is left as it is
+    const other = text.replace(RESOLVERS_LINE, 'const resolvers = [];');
+    expect(withResolveSanitized(API_OBJECT_TEXT, other)).toBe(API_OBJECT_TEXT);
+  });
+
+  for (const sortKeys of [true, false]) {
+    it(`gives what sanitizeValue(resolve(...)) gives, with the producers called the same times (sortKeys ${sortKeys})`, () => {
+      const before = load(text, builtIn);
+      const after = load(withBuiltInResolve(text), builtIn);
+      let threw = 0;
+      for (let n = 0; n < 3000; n++) {
+        const callsBefore: number[] = [];
+        const callsAfter: number[] = [];
+        const a = outcome(() => sanitizeValue(before.resolve([], value(random(n), callsBefore), {}), { sortKeys }));
+        const b = outcome(() => after.resolveSanitized([], value(random(n), callsAfter), {}, sortKeys));
+        // what sanitizeValue refuses (an object of another class) is refused by both; the walk may stop sooner
+        if ('threw' in a) {
+          threw++;
+          expect(b, `seed ${n}`).toEqual(a);
+          continue;
+        }
+        expect('value' in b, `seed ${n}`).toBe(true);
+        expectSame((b as { value: unknown }).value, a.value);
+        expect(callsAfter, `seed ${n}`).toEqual(callsBefore);
+      }
+      // both kinds of value were drawn
+      expect(threw).toBeGreaterThan(100);
+      expect(threw).toBeLessThan(2900);
+    });
+  }
+
+  it('takes the original path for an App with a resolver of its own, which sees every key', () => {
+    const seen: string[] = [];
+    const own: Resolver = { resolve: (c) => void seen.push(c.key.join('.')) };
+    const m = load(withBuiltInResolve(text), (m) => [own, ...builtIn(m)]);
+    const value = { spec: { b: null, a: [{ port: 80 }], size: new Union('1Gi') } };
+    expect(m.resolveSanitized([], value, {}, true)).toEqual({ spec: { a: [{ port: 80 }], size: { value: '1Gi' } } });
+    expect(seen).toContain('spec.a.0.port');
   });
 });
