@@ -327,6 +327,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'An included file or folder that is not there',
     'Name a file, or a folder of .yaml, .yml or .json files, relative to the project root.',
   ),
+  row(
+    'config/outside-project',
+    'An included path that leads outside the project',
+    'A symbolic link on the way (or in an included folder) points outside the project, whose files alone are read: copy the manifests into the project.',
+  ),
   row('config/promotion', 'A wrong promotion.from', 'Name an existing stage other than this one, without making a cycle.'),
   row('manifests/yaml', 'An included manifest that is not valid YAML', 'Fix the YAML at the place shown.'),
   row(
