@@ -280,6 +280,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'A mount point inside dist/',
     'Unmount it: stage directories are replaced by rename, which cannot cross file systems.',
   ),
+  row(
+    'synth/linked-file',
+    'A linked stage file on another file system',
+    'A stage file or the schema that is a symbolic link is edited where it leads, by a rename that cannot cross file systems: edit that file by hand, or replace the link with a copy.',
+  ),
   row('config/yml-extension', 'A stage file ending in .yml', 'Stage files end in .yaml; rename it as the hint says.'),
   row(
     'config/key-name',
