@@ -147,7 +147,7 @@ export function compile(
   { sources, onStage, noCache = false, kept = [], output, objects = true, keep }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
-  const cache = noCache ? undefined : diskRenderCache(project.root);
+  const cache = noCache ? undefined : diskRenderCache(project.root, { warn: project.log });
   if (cache) unflushed.push(cache);
   const stageSources = stages.map((stage) => ({
     stage,
