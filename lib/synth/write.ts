@@ -40,6 +40,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
+import { withFs } from '../fs-problems.js';
 import { compareCodePoints } from '../model/order.js';
 import type { StageFileTree } from './output.js';
 import {
@@ -252,7 +253,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     const linkProblems = destinations.flatMap((d) => d.problems);
     if (linkProblems.length) throw new ProblemsError(linkProblems);
     for (const [path, text] of o.files ?? []) {
-      writeFileSync(abs(tmpPath(path)), text);
+      // a file-system error here is one of writing (main would take the failed open for a read)
+      withFs(path, 'writing', () => writeFileSync(abs(tmpPath(path)), text));
       renames.push({ from: tmpPath(path), to: destinations.find((d) => d.path === path)!.to });
       targets.push(path);
     }
@@ -352,7 +354,7 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
     made.add(parent);
     if (unchanged.has(rel)) reuse(abs(join(target, rel)), abs(join(into, rel)));
-    else writeFileSync(abs(join(into, rel)), content);
+    else withFs(`${target}/${rel}`, 'writing', () => writeFileSync(abs(join(into, rel)), content));
   }
   const filled = files.size > 0 || scan.foreign.length > 0;
   if (filled) mkdirSync(abs(into), { recursive: true });
