@@ -160,18 +160,21 @@ describe('a stage file that is a symbolic link', () => {
     () => {
       const dir = linked();
       const elsewhere = mkdtempSync('/dev/shm/stagecraft-');
-      writeFileSync(join(elsewhere, 'production.yaml'), readFileSync(join(dir, 'stages-real', 'production.yaml')));
-      symlinkSync(join(elsewhere, 'production.yaml'), join(dir, 'environments', 'production.yaml.new'));
-      renameSync(join(dir, 'environments', 'production.yaml.new'), join(dir, 'environments', 'production.yaml'));
-      const seen = () => ['dist', 'environments', 'stages-real'].map((d) => snapshotDir(join(dir, d)));
-      const before = seen();
-      const r = runCli('switch', ['production', 'demoapp'], dir);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^error: environments\/production\.yaml is a symbolic link to \/dev\/shm\/.*, on another file system/m);
-      expect(r.stderr).toContain('nothing was written');
-      expect(seen()).toEqual(before);
-      expect(lstatSync(join(dir, 'environments', 'production.yaml')).isSymbolicLink()).toBe(true);
-      rmSync(elsewhere, { recursive: true, force: true });
+      try {
+        writeFileSync(join(elsewhere, 'production.yaml'), readFileSync(join(dir, 'stages-real', 'production.yaml')));
+        symlinkSync(join(elsewhere, 'production.yaml'), join(dir, 'environments', 'production.yaml.new'));
+        renameSync(join(dir, 'environments', 'production.yaml.new'), join(dir, 'environments', 'production.yaml'));
+        const seen = () => ['dist', 'environments', 'stages-real'].map((d) => snapshotDir(join(dir, d)));
+        const before = seen();
+        const r = runCli('switch', ['production', 'demoapp'], dir);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/^error: environments\/production\.yaml is a symbolic link to \/dev\/shm\/.*, on another file system/m);
+        expect(r.stderr).toContain('nothing was written');
+        expect(seen()).toEqual(before);
+        expect(lstatSync(join(dir, 'environments', 'production.yaml')).isSymbolicLink()).toBe(true);
+      } finally {
+        rmSync(elsewhere, { recursive: true, force: true });
+      }
     },
   );
 });
