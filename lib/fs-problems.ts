@@ -42,6 +42,10 @@ const FS_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint:
 
 /** What a code means when writing, where that differs from reading. */
 const FS_WRITE_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint: string }>> = {
+  ENOENT: {
+    what: 'cannot be written: the directory it goes in does not exist',
+    hint: 'create that directory (for stage files: environments/, holding one <stage>.yaml per stage), then run the command again',
+  },
   EFBIG: {
     what: 'cannot be written: it would be larger than the file size limit (ulimit -f) or the file system allows',
     hint: 'raise the file size limit (ulimit -f) and run again',

@@ -42,7 +42,7 @@ export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 /** Where the stage files are, relative to the project root. */
 export const ENVIRONMENTS_DIR = 'environments';
 /** Bumped whenever what a fingerprint covers changes, so that an older file never matches. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** The compiler's own root (where lib/ and apps/ are), which is not the project's when the project links to it. */
 const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const COMPILER_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
@@ -198,9 +198,16 @@ function keepDigests(root: string): void {
  * Adds the digest of `rel` (below `root`) to `out`: a file, each file of a directory (recursively),
  * or `missing`. A symbolic link is recorded by its target and, when `follow`, by what it points at
  * (the compiler reads stage files through links); below `dist/` links are never followed, as
- * stagecraft treats them as foreign entries whose content it never reads.
+ * stagecraft treats them as foreign entries whose content it never reads. With `follow`, a
+ * directory is recorded too (`<rel>/`: `dir`), so that an empty one added, removed or put where a
+ * file was (a stage file that is a directory, which the compiler refuses) changes the digests;
+ * below `dist/` check compares only generated files, which a directory there already displaces.
+ * `walk` holds the device and inode of the directories being walked, `root` first: a link that
+ * leads back to one of them (`up -> ..`, `self -> .`) is a loop, recorded by its target and as
+ * `loop`, never walked again (the walk went down through it until ELOOP, hashing the project at
+ * every level).
  */
-function hashEntry(root: string, rel: string, out: Digests, follow: boolean, skip: (rel: string) => boolean): void {
+function hashEntry(root: string, rel: string, out: Digests, follow: boolean, skip: (rel: string) => boolean, walk: Set<string>): void {
   if (skip(rel)) return;
   const path = join(root, rel);
   let st = lstatSync(path, { throwIfNoEntry: false });
@@ -211,18 +218,38 @@ function hashEntry(root: string, rel: string, out: Digests, follow: boolean, ski
   if (st.isSymbolicLink()) {
     out[`${rel}@`] = `link:${readlinkSync(path)}`;
     if (!follow) return;
-    st = statSync(path, { throwIfNoEntry: false });
+    st = statOrLoop(path);
     if (!st) return;
   }
   if (st.isDirectory()) {
-    for (const name of readdirSync(path).sort()) hashEntry(root, `${rel}/${name}`, out, follow, skip);
+    const id = `${st.dev}:${st.ino}`;
+    if (follow && walk.has(id)) {
+      out[`${rel}/`] = 'loop';
+      return;
+    }
+    if (follow) out[`${rel}/`] = 'dir';
+    walk.add(id);
+    for (const name of readdirSync(path).sort()) hashEntry(root, `${rel}/${name}`, out, follow, skip, walk);
+    walk.delete(id);
   } else if (st.isFile()) out[rel] = fileDigest(path, st);
   else out[rel] = `other:${st.mode}`;
 }
 
+/** What the link at `path` leads to; undefined when it leads nowhere or round in a loop of links (`a -> b -> a`), which the link's own entry records. */
+function statOrLoop(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') return undefined;
+    throw e;
+  }
+}
+
 function hashAll(root: string, entries: readonly string[], follow: boolean, skip: (rel: string) => boolean = () => false): Digests {
   const out: Digests = {};
-  for (const e of entries) hashEntry(root, e, out, follow, skip);
+  const st = statSync(root);
+  const walk = new Set([`${st.dev}:${st.ino}`]);
+  for (const e of entries) hashEntry(root, e, out, follow, skip, walk);
   return out;
 }
 

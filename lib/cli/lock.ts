@@ -2,7 +2,8 @@
  * One writer at a time: `.stagecraft/lock` (git-ignored) holds the PID, host, command and start
  * time of the process that writes the project. A second writer waits for it (a bounded time,
  * `STAGECRAFT_LOCK_WAIT` seconds, default 30) and then gives up naming the holder. A lock whose
- * process is gone (same host, PID not alive) is taken over.
+ * process is gone (same host, PID not alive, or alive but started at another time than the lock's
+ * holder: the PID was used again) is taken over.
  *
  * Hand-written rather than proper-lockfile: that library decides staleness by
  * the lock's age, refreshed by a timer in the holder, and records no PID or command to name;
@@ -13,7 +14,7 @@
  * after reading it again and finding the very lock it found stale (same PID, start time, token).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, ProblemsError } from '../errors.js';
@@ -32,6 +33,8 @@ interface Holder {
   readonly command: string;
   readonly since: string;
   readonly token: string;
+  /** When its process started (`processStart`), where /proc says: a PID used again later by another process is told apart. */
+  readonly start?: string;
 }
 
 const held = new Map<string, { count: number; raw: string }>();
@@ -52,7 +55,10 @@ function read(path: string): string | undefined | null {
 function parse(raw: string): Holder | undefined {
   try {
     const h = JSON.parse(raw) as Partial<Holder>;
-    return typeof h.pid === 'number' && typeof h.since === 'string' ? ({ host: '', command: '?', token: '', ...h } as Holder) : undefined;
+    if (typeof h.pid !== 'number' || typeof h.since !== 'string') return undefined;
+    // a start that is not one (an edited lock) says nothing: the PID alone decides, as for a lock without it
+    const { start, ...rest } = h;
+    return { host: '', command: '?', token: '', ...rest, ...(typeof start === 'string' ? { start } : {}) } as Holder;
   } catch {
     return undefined;
   }
@@ -68,9 +74,32 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * When the process `pid` started, in clock ticks since boot (field 22 of /proc/<pid>/stat, after
+ * the command name, which may hold spaces and parentheses); undefined where /proc does not say.
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')[19]
+      ?.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process's start, read once (`processStart`). */
+let ownStart: string | undefined | null = null;
+
+/** Whether the holder of a lock runs: its PID is alive and, when both are known, the process with that PID started when the holder did. */
 function alive(h: Holder): boolean {
   if (h.host !== hostname()) return true; // another machine's process: cannot tell, so assume it runs
-  return processAlive(h.pid);
+  if (!processAlive(h.pid)) return false;
+  // a PID used again (after a reboot, or once the PIDs wrapped around) is another process
+  const start = h.start === undefined ? undefined : processStart(h.pid);
+  return start === undefined || start === h.start;
 }
 
 function sleep(ms: number): void {
@@ -116,12 +145,14 @@ export function acquireLock(root: string, command: string, log: (line: string) =
     return () => release(path);
   }
   mkdirSync(join(root, STATE_DIR), { recursive: true });
+  if (ownStart === null) ownStart = processStart(process.pid);
   const raw = JSON.stringify({
     pid: process.pid,
     host: hostname(),
     command,
     since: new Date().toISOString(),
     token: randomBytes(8).toString('hex'),
+    ...(ownStart !== undefined ? { start: ownStart } : {}),
   });
   const tmp = `${path}.${process.pid}.tmp`;
   const waitS = Number(process.env.STAGECRAFT_LOCK_WAIT ?? DEFAULT_WAIT_S);

@@ -2,7 +2,8 @@
  * The streams a command writes to, and problems as printed there (coloured on a terminal). Light
  * on purpose: lib/cli/fast.ts answers before the compiler is loaded and prints with these.
  */
-import { formatLabelledProblem, type Problem } from '../errors.js';
+import { ExitCode, formatLabelledProblem, type Problem } from '../errors.js';
+import { fsProblem, isFsError } from '../fs-problems.js';
 
 /** Where a command writes text. */
 export interface Writer {
@@ -50,13 +51,24 @@ export function processIo(): Io {
   };
 }
 
-/** A reader of the process's output that goes away (`npm run check -- x | head`) ends it quietly. */
+/**
+ * A reader of the process's output that goes away (`npm run check -- x | head`) ends it quietly.
+ * Any other failure to write (a full disk behind `> report.json`) is one problem on stderr and exit
+ * code 2, as for any file the command cannot write; thrown from the stream's error event, it was
+ * an uncaught exception printing a line of the command's bundle (tens of KB) and a stack trace.
+ */
 export function quietWhenReaderLeaves(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      // what is left is not wanted
-      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
       stream.destroy();
+      // what is left is not wanted
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      process.exitCode = ExitCode.badInput;
+      // a failing stderr says nothing more
+      if (stream === process.stderr || process.stderr.destroyed) return;
+      const error = isFsError(e) ? e : Object.assign(new Error(e.message), { code: 'EIO' });
+      const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
+      process.stderr.write(`${printProblem(fsProblem(error, 'standard output', 'writing'), color)}\n`);
     });
   }
 }

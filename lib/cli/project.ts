@@ -2,17 +2,17 @@
  * The project on disk: where stage files and output live, and compiling them. The CLI commands
  * are the only callers; this is where reading files happens.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { DIST_DIR, compileStages, stageLoader, type Compiled, type StageOutcome } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '../promotion.js';
-import { ProblemsError } from '../errors.js';
+import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/output.js';
 import { needsRecovery, recover } from '../synth/write.js';
-import { listFiles, readRegularFile, scanDir } from '../synth/disk.js';
+import { MAX_GENERATED_BYTES, listFiles, readRegularFile, scanDir } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR } from './fingerprint.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { WORKERS_ENV, stageWorkers } from './stage-workers.js';
@@ -147,7 +147,7 @@ export function compile(
   { sources, onStage, noCache = false, kept = [], output, objects = true, keep }: CompileOptions = {},
 ): Compiled {
   const projectPath = join(project.root, PROJECT_FILE);
-  const cache = noCache ? undefined : diskRenderCache(project.root);
+  const cache = noCache ? undefined : diskRenderCache(project.root, { warn: project.log });
   if (cache) unflushed.push(cache);
   const stageSources = stages.map((stage) => ({
     stage,
@@ -268,10 +268,33 @@ export function projectCrds(project: Project): KubeObject[] {
   ];
 }
 
-/** The files stagecraft wrote in `dist/<stage>/` as they are on disk (empty when the stage has no output yet). */
+/**
+ * The files stagecraft wrote in `dist/<stage>/` as they are on disk (empty when the stage has no output yet).
+ * @throws ProblemsError (exit 2) naming a file larger than MAX_GENERATED_BYTES, which is not read
+ */
 export function readStageTree(project: Project, stage: string): FileTree {
   const dir = join(project.root, DIST_DIR, stage);
-  return new Map(scanDir(dir).owned.map((p) => [p, readFileSync(join(dir, p), 'utf8')]));
+  return new Map(scanDir(dir).owned.map((p) => [p, readGenerated(join(dir, p), `${DIST_DIR}/${stage}/${p}`, stage)]));
+}
+
+/** The text of the generated file at `path` (named `shown`), read only up to MAX_GENERATED_BYTES. */
+function readGenerated(path: string, shown: string, stage: string): string {
+  try {
+    return withFs(shown, 'reading', () => readRegularFile(path, MAX_GENERATED_BYTES));
+  } catch (e) {
+    if (!(e instanceof ProblemsError) || e.problems[0]?.code !== 'fs/efbig') throw e;
+    const size = withFs(shown, 'reading', () => statSync(path).size);
+    throw new ProblemsError(
+      [
+        {
+          code: 'input/too-large',
+          message: `${shown} is ${(size / 1024 / 1024).toFixed(0)} MiB; a generated file is read only up to ${MAX_GENERATED_BYTES / 1024 / 1024} MiB, and stagecraft writes none that large`,
+          hint: `run npm run synth, which writes ${DIST_DIR}/${stage}/ again, then run the command again`,
+        },
+      ],
+      ExitCode.badInput,
+    );
+  }
 }
 
 /** @throws ProblemsError naming every one of `stages` that has no stage file */

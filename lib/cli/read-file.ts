@@ -3,12 +3,11 @@
  * MAX_FILE_BYTES of it, valid UTF-8. Anything else is a located message (exit 2), read before
  * nothing else: /dev/zero, a FIFO or a 6 GB file cost no more than their first bytes.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, constants } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync, constants } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { MAX_FILE_BYTES } from '../model/limits.js';
 import { withFs } from '../fs-problems.js';
-import { listFiles } from '../synth/disk.js';
 
 export interface ReadFile {
   readonly text: string;
@@ -123,14 +122,68 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/;
 /**
  * A file of the project, or the manifest files below a folder, by path relative to the root (with
  * `/`), for stacks that include existing manifests; undefined when there is none, or the path
- * leaves the project.
+ * leaves the project. The path is judged where it really leads: a symbolic link on the way (or
+ * met in a folder) whose target is outside the project is refused, since what it points at would
+ * otherwise be read and written into dist/ as if it were the project's. A link to a folder being
+ * walked (`up -> ..`) is not walked again: its files are read where they are.
+ * @throws ProblemsError (exit 2) naming the link that leads outside the project
  */
 export function readProjectSource(root: string, path: string): Map<string, string> | undefined {
   const full = resolve(root, path);
   const rel = relative(root, full);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || !existsSync(full)) return undefined;
+  // `..data` is a name of the project; `..` and `../x` leave it
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) || !existsSync(full)) return undefined;
   const name = rel.split(sep).join('/');
+  const inside = insideProject(root);
+  const real = withFs(name, 'reading', () => realpathSync(full));
+  if (!inside(real)) refuseOutside(name, real);
   if (!statSync(full).isDirectory()) return new Map([[name, readInputFile(full, name).text]]);
-  const files = listFiles(full).filter((f) => MANIFEST_FILE.test(f));
+  const files = manifestFiles(full, real, name, inside);
   return files.length ? new Map(files.map((f) => [`${name}/${f}`, readInputFile(join(full, f), `${name}/${f}`).text])) : undefined;
+}
+
+/** Whether a real path (symbolic links resolved) is the project in `root` or below it. */
+function insideProject(root: string): (real: string) => boolean {
+  const top = realpathSync(root);
+  const below = top.endsWith(sep) ? top : `${top}${sep}`;
+  return (real) => real === top || real.startsWith(below);
+}
+
+function refuseOutside(name: string, real: string): never {
+  return refuse({
+    code: 'config/outside-project',
+    message: `${name} leads outside the project through a symbolic link (to ${real}); stagecraft reads only the project's files, so that dist/ holds nothing from elsewhere on this machine`,
+    hint: `copy the manifests into the project (or make the link point inside it), then name them by their path in the project`,
+  });
+}
+
+/**
+ * The manifest files below the folder `dir` (named `name`, really at `real`), as relative paths
+ * with `/`, sorted as a walk gives them; symbolic links are followed when they stay in the project.
+ */
+function manifestFiles(dir: string, real: string, name: string, inside: (real: string) => boolean): string[] {
+  const out: string[] = [];
+  const walking = new Set<string>();
+  const walk = (rel: string, realDir: string): void => {
+    walking.add(realDir);
+    const entries = withFs(rel ? `${name}/${rel}` : name, 'reading', () => readdirSync(join(dir, rel), { withFileTypes: true }));
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const r = rel ? `${rel}/${entry.name}` : entry.name;
+      const shown = `${name}/${r}`;
+      let realEntry = join(realDir, entry.name);
+      let directory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        realEntry = withFs(shown, 'reading', () => realpathSync(join(dir, r)));
+        directory = statSync(realEntry).isDirectory();
+        // what is not read (a README linked from elsewhere) may lead anywhere
+        if (!inside(realEntry) && (directory || MANIFEST_FILE.test(entry.name))) refuseOutside(shown, realEntry);
+      }
+      if (directory) {
+        if (!walking.has(realEntry)) walk(r, realEntry);
+      } else if (MANIFEST_FILE.test(entry.name)) out.push(r);
+    }
+    walking.delete(realDir);
+  };
+  walk('', real);
+  return out;
 }

@@ -252,20 +252,40 @@ export interface CacheBounds {
   readonly maxBytes?: number;
   /** @default 32 */
   readonly maxPacks?: number;
+  /** Where the one warning about a cache that cannot be written goes. @default - stderr */
+  readonly warn?: (line: string) => void;
 }
 
 /** The render cache of the project in `root`. */
-export function diskRenderCache(root: string, { maxBytes = MAX_BYTES, maxPacks = MAX_PACKS }: CacheBounds = {}): DiskRenderCache {
+export function diskRenderCache(
+  root: string,
+  { maxBytes = MAX_BYTES, maxPacks = MAX_PACKS, warn = (l) => process.stderr.write(`${l}\n`) }: CacheBounds = {},
+): DiskRenderCache {
   const dir = join(root, RENDER_CACHE_DIR);
   const salt = sha256(JSON.stringify([ENTRY_FORMAT, process.version, compilerDigests()]));
-  const writable = !compilerRecentlyChanged();
+  let writable = !compilerRecentlyChanged();
+  // the cache is safe to delete or damage: one that cannot be written (a file or a FIFO where its
+  // directory goes, no permission, a full disk) is passed over, with one line, and the command goes on
+  const passOver = (e: unknown) => {
+    if (!writable) return;
+    writable = false;
+    const reason = e instanceof Error ? e.message.split(',')[0] : String(e);
+    warn(
+      `warning: the render cache ${RENDER_CACHE_DIR}/ cannot be written (${reason}), so this command stores nothing in it; remove ${join(STATE_DIR, 'cache')} (it is safe to delete) and the next command makes it again`,
+    );
+  };
   let staging: string | undefined;
   // written at once (not held in memory) to a staging directory, renamed into place by flush or removed by discard
   const stagingDir = () => {
     if (!writable) return undefined;
     if (!staging) {
-      mkdirSync(dir, { recursive: true });
-      staging = mkdtempSync(join(dir, `${STAGING_PREFIX}${process.pid}-`));
+      try {
+        mkdirSync(dir, { recursive: true });
+        staging = mkdtempSync(join(dir, `${STAGING_PREFIX}${process.pid}-`));
+      } catch (e) {
+        passOver(e);
+        return undefined;
+      }
     }
     return staging;
   };
@@ -287,14 +307,22 @@ export function diskRenderCache(root: string, { maxBytes = MAX_BYTES, maxPacks =
       staging = undefined;
     },
     flush() {
-      if (!writable) return;
-      store.seal();
-      crashPoint('cache-sealed');
-      for (const [path, entries] of sealed) {
-        renameSync(path, join(dir, basename(path)));
-        stats.stored += entries;
+      if (!writable) {
+        this.discard();
+        return;
       }
-      crashPoint('cache-renamed');
+      try {
+        store.seal();
+        crashPoint('cache-sealed');
+        for (const [path, entries] of sealed) {
+          renameSync(path, join(dir, basename(path)));
+          stats.stored += entries;
+        }
+        crashPoint('cache-renamed');
+      } catch (e) {
+        // the command has succeeded: what it could not store is only a miss next time
+        passOver(e);
+      }
       this.discard();
       const now = new Date();
       for (const path of used) {
@@ -305,7 +333,11 @@ export function diskRenderCache(root: string, { maxBytes = MAX_BYTES, maxPacks =
         }
       }
       used.clear();
-      evict(dir, salt, maxBytes, maxPacks);
+      try {
+        evict(dir, salt, maxBytes, maxPacks);
+      } catch (e) {
+        passOver(e);
+      }
     },
   };
 }

@@ -69,7 +69,9 @@ function insertion(text: string, map: YAMLMap, key: string, value: string): { at
   const indent = ' '.repeat(first!.range![0] - lineStart);
   const end = text.indexOf('\n', map.range![1] - 1);
   const at = end < 0 ? text.length : end + 1;
-  return { at, add: `${end < 0 ? '\n' : ''}${indent}${key}: ${written(value, undefined, false)}\n` };
+  // the line break of the line it follows (a CRLF file stays CRLF), or of the file when that line has none
+  const lineBreak = (end < 0 ? text.includes('\r\n') : text[end - 1] === '\r') ? '\r\n' : '\n';
+  return { at, add: `${end < 0 ? lineBreak : ''}${indent}${key}: ${written(value, undefined, false)}${lineBreak}` };
 }
 
 /**

@@ -280,6 +280,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'A mount point inside dist/',
     'Unmount it: stage directories are replaced by rename, which cannot cross file systems.',
   ),
+  row(
+    'synth/linked-file',
+    'A linked stage file on another file system',
+    'A stage file or the schema that is a symbolic link is edited where it leads, by a rename that cannot cross file systems: edit that file by hand, or replace the link with a copy.',
+  ),
   row('config/yml-extension', 'A stage file ending in .yml', 'Stage files end in .yaml; rename it as the hint says.'),
   row(
     'config/key-name',
@@ -326,6 +331,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'config/missing-file',
     'An included file or folder that is not there',
     'Name a file, or a folder of .yaml, .yml or .json files, relative to the project root.',
+  ),
+  row(
+    'config/outside-project',
+    'An included path that leads outside the project',
+    'A symbolic link on the way (or in an included folder) points outside the project, whose files alone are read: copy the manifests into the project.',
   ),
   row('config/promotion', 'A wrong promotion.from', 'Name an existing stage other than this one, without making a cycle.'),
   row('manifests/yaml', 'An included manifest that is not valid YAML', 'Fix the YAML at the place shown.'),

@@ -21,6 +21,12 @@ export const STATE_DIR = '.stagecraft';
 export const TX_DIR = '.stagecraft-tx';
 /** Suffix of a project file's new text, written beside it (`.qa.yaml.stagecraft-tmp`, git-ignored). */
 export const TMP_SUFFIX = '.stagecraft-tmp';
+/**
+ * Bytes of a generated file that a command reads into memory as text (diff, promote and switch
+ * parse the old output): far above what a stage's app file holds (1,000 apps of a stage make
+ * 1,000 files), and below V8's largest string. A larger file is refused with its size.
+ */
+export const MAX_GENERATED_BYTES = 256 * 1024 * 1024;
 /** Bytes read from a file to look for the generated-file header. */
 const HEADER_BYTES = 512;
 
@@ -189,11 +195,21 @@ export function compareDistDir(distDir: string, dir: string, files: ReadonlyMap<
   for (const p of present) {
     const want = files.get(p);
     if (want === undefined) extra.push(`${dir}/${p}`);
-    else if (readFileSync(join(distDir, dir, p), 'utf8') !== want) changed.push(`${dir}/${p}`);
+    else if (!sameBytes(join(distDir, dir, p), want)) changed.push(`${dir}/${p}`);
   }
   const have = new Set(present);
   const missing = [...files.keys()].filter((p) => !have.has(p)).map((p) => `${dir}/${p}`);
   return { changed, missing, extra };
+}
+
+/**
+ * Whether the file at `path` holds exactly the text `want`: its size first, then at most that many
+ * bytes and one, so that a file of any size (a 600 MB one where a generated file was) is compared
+ * without being read whole (reading it into a string failed beyond V8's 512 MiB).
+ */
+function sameBytes(path: string, want: string): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st?.size === Buffer.byteLength(want) && holdsBytes(path, Buffer.from(want));
 }
 
 /** The differences of several directories, in their order (missing files sorted, as `compareDist` gives them). */

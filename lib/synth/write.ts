@@ -10,7 +10,8 @@
  * 1. `staged`: every new file is written below `dist/.stagecraft-tx/new/<stage>/` (a file whose
  *    bytes equal the generated file already in `dist/<stage>/` is hard-linked there instead, or
  *    copied where links fail, so that the replacement touches only the files that change), and every
- *    project file (a stage file, the schema) beside itself as `.<name>.stagecraft-tmp`. Nothing
+ *    project file (a stage file, the schema) beside itself as `.<name>.stagecraft-tmp` (renamed, for
+ *    a symbolic link, onto the file it leads to: `writtenThrough`). Nothing
  *    that users see has changed; a crash here leaves only ignored files, which the next command
  *    removes (a rollback).
  * 2. `journal`: `.stagecraft/journal.json` lists every rename still to do, in order.
@@ -24,9 +25,22 @@
  * directories, so for the instant between the two renames of a stage `dist/<stage>` is absent
  * (never a mix of old and new files); the journal says how to finish.
  */
-import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
+import { withFs } from '../fs-problems.js';
 import { compareCodePoints } from '../model/order.js';
 import type { StageFileTree } from './output.js';
 import {
@@ -235,9 +249,13 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       if (p.filled) renames.push({ from: into, to: target });
       targets.push(`${target}/`);
     }
+    const destinations = [...(o.files?.keys() ?? [])].map((path) => writtenThrough(o.root, path));
+    const linkProblems = destinations.flatMap((d) => d.problems);
+    if (linkProblems.length) throw new ProblemsError(linkProblems);
     for (const [path, text] of o.files ?? []) {
-      writeFileSync(abs(tmpPath(path)), text);
-      renames.push({ from: tmpPath(path), to: path });
+      // a file-system error here is one of writing (main would take the failed open for a read)
+      withFs(path, 'writing', () => writeFileSync(abs(tmpPath(path)), text));
+      renames.push({ from: tmpPath(path), to: destinations.find((d) => d.path === path)!.to });
       targets.push(path);
     }
     crashPoint('staged');
@@ -336,7 +354,7 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
     made.add(parent);
     if (unchanged.has(rel)) reuse(abs(join(target, rel)), abs(join(into, rel)));
-    else writeFileSync(abs(join(into, rel)), content);
+    else withFs(`${target}/${rel}`, 'writing', () => writeFileSync(abs(join(into, rel)), content));
   }
   const filled = files.size > 0 || scan.foreign.length > 0;
   if (filled) mkdirSync(abs(into), { recursive: true });
@@ -346,6 +364,37 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
     compareCodePoints,
   );
   return { plan: { stage, old: exists, foreign: scan.foreign, filled, changed }, problems, foreign };
+}
+
+/**
+ * Where the new text of the project file `path` goes: the file itself, or, when it is a symbolic
+ * link (a stage file kept in a shared folder), the file the link leads to, by its path from the
+ * root (`../shared/qa.yaml`), so that the link stays and what it points at is edited, as an editor
+ * does. The new text is still written beside the link (where a rollback looks for it) and renamed
+ * onto the file, which rename(2) can do only on the same file system: a file elsewhere is refused
+ * before anything is written. A link that leads nowhere is replaced, as a missing file is written.
+ */
+function writtenThrough(root: string, path: string): { path: string; to: string; problems: Problem[] } {
+  const full = join(root, path);
+  if (!lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) return { path, to: path, problems: [] };
+  let real: string;
+  try {
+    real = realpathSync(full);
+  } catch {
+    return { path, to: path, problems: [] };
+  }
+  if (statSync(dirname(real)).dev === lstatSync(dirname(full)).dev) return { path, to: relative(root, real), problems: [] };
+  return {
+    path,
+    to: path,
+    problems: [
+      {
+        code: 'synth/linked-file',
+        message: `${path} is a symbolic link to ${real}, on another file system than ${dirname(path)}/; stagecraft edits the file a link leads to by renaming its new text onto it, which cannot cross file systems`,
+        hint: `make the change in ${real} by hand, or replace the link with a copy of the file (cp --remove-destination ${real} ${path}), then run the command again`,
+      },
+    ],
+  };
 }
 
 /** Why the entry at `path` of a stage directory is not one stagecraft wrote, for a message. */

@@ -104,10 +104,10 @@ describe('npm run check from the digests of the last synth', () => {
     const dir = synthesized(REPO);
     for (const text of [
       '{',
-      '{"format":1}',
+      '{"format":2}',
       'null',
-      `{"format":1,"node":"${process.version}"}`,
-      `{"format":1,"node":"${process.version}","project":{},"dist":[1],"compiler":{}}`,
+      `{"format":2,"node":"${process.version}"}`,
+      `{"format":2,"node":"${process.version}","project":{},"dist":[1],"compiler":{}}`,
     ]) {
       writeFileSync(join(dir, FINGERPRINT_FILE), text);
       expect(unchangedSinceRecorded(dir, 'dist', REPO)).toBeUndefined();
@@ -156,6 +156,36 @@ describe('npm run check from the digests of the last synth', () => {
     mkdirSync(join(crds, 'crds'));
     writeFileSync(join(crds, 'crds', 'x.yaml'), 'kind: CustomResourceDefinition\n');
     checkBothWays(REPO, crds);
+  });
+
+  it('a directory where a stage file goes, even an empty one, is a change: check refuses it as synth does', () => {
+    const dir = synthesized(REPO);
+    mkdirSync(join(dir, 'environments', 'x.yaml'));
+    const result = checkBothWays(REPO, dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('environments/x.yaml is a directory, not a regular file');
+    // and an empty folder anywhere among the inputs (a stack may include a folder)
+    const again = synthesized(REPO);
+    mkdirSync(join(again, 'manifests'));
+    expect(unchangedSinceRecorded(again, 'dist', REPO)).toBeUndefined();
+  });
+
+  it('a symbolic link to a folder being walked (an ancestor, or the project itself) is recorded, not walked round the loop', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    mkdirSync(join(dir, 'misc'));
+    symlinkSync('..', join(dir, 'misc', 'up'));
+    const synth = run(REPO, 'synth', dir);
+    expect(synth.code, synth.stderr).toBe(0);
+    expect(unchangedSinceRecorded(dir, 'dist', REPO)).toBeDefined();
+    // retargeted, it is a change like any other
+    rmSync(join(dir, 'misc', 'up'));
+    symlinkSync('.', join(dir, 'misc', 'up'));
+    expect(checkBothWays(REPO, dir).code).toBe(0);
+    symlinkSync('.', join(dir, 'self'));
+    symlinkSync('loop-b', join(dir, 'loop-a'));
+    symlinkSync('loop-a', join(dir, 'loop-b'));
+    expect(checkBothWays(REPO, dir).code).toBe(0);
+    expect(unchangedSinceRecorded(dir, 'dist', REPO)).toBeDefined();
   });
 
   describe('with a copy of the compiler, run as npm run starts it there', () => {

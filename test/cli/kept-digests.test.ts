@@ -83,7 +83,7 @@ describe('digests kept between commands', () => {
 
   it('are ignored when the file is not theirs', () => {
     const { dir } = settled();
-    for (const text of ['not json', '{"format":1,"files":{"x":{"stamp":1}}}', '[]', 'null']) {
+    for (const text of ['not json', '{"format":2,"files":{"x":{"stamp":1}}}', '[]', 'null']) {
       writeFileSync(join(dir, DIGESTS_FILE), text);
       expect(check(dir)).toMatchObject({ code: 0 });
     }

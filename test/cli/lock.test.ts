@@ -1,10 +1,10 @@
 /** One writer at a time: .stagecraft/lock. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOCK_FILE, acquireLock } from '../../lib/cli/lock.js';
+import { LOCK_FILE, acquireLock, processStart } from '../../lib/cli/lock.js';
 import { REPO, repoStage, snapshotDir, tempProject } from '../helpers/cli.js';
 
 interface Result {
@@ -34,9 +34,16 @@ function start(command: string, args: readonly string[], cwd: string): Promise<R
   });
 }
 
-/** A lock file as a holder with this PID writes it. */
-function writeLock(dir: string, pid: number, command = 'npm run synth'): string {
-  const raw = JSON.stringify({ pid, host: hostname(), command, since: '2026-12-01T10:00:00.000Z', token: 'abc' });
+/** A lock file as a holder with this PID writes it (with the start of its process, when given). */
+function writeLock(dir: string, pid: number, command = 'npm run synth', start?: string): string {
+  const raw = JSON.stringify({
+    pid,
+    host: hostname(),
+    command,
+    since: '2026-12-01T10:00:00.000Z',
+    token: 'abc',
+    ...(start ? { start } : {}),
+  });
   mkdirSync(join(dir, '.stagecraft'), { recursive: true });
   writeFileSync(join(dir, LOCK_FILE), raw);
   return raw;
@@ -86,6 +93,28 @@ describe('the project lock', () => {
     );
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
+
+  it.skipIf(processStart(process.pid) === undefined)(
+    'is taken over when its PID now belongs to a process that started after the holder, and kept while the holder runs',
+    () => {
+      const dir = tempProject({ lab: repoStage('lab') });
+      // this test's own process has the PID, but the lock's holder started at another time
+      writeLock(dir, process.pid, 'npm run synth', '1');
+      const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr.split('\n')[0]).toBe(
+        `stagecraft: taking over the lock left by pid ${process.pid} (npm run synth, since 2026-12-01T10:00:00.000Z), which is no longer running`,
+      );
+      // the holder's own start: it runs
+      writeLock(dir, process.pid, 'npm run synth', processStart(process.pid));
+      expect(run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' }).code).toBe(1);
+      // a lock the command writes says when its process started
+      rmSync(join(dir, LOCK_FILE));
+      const release = acquireLock(dir, 'npm run synth', () => {});
+      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, start: processStart(process.pid) });
+      release();
+    },
+  );
 
   it('serializes writers started at once, also when they take over a dead holder together', async () => {
     // test is promoted from dev, which this project does not have

@@ -4,7 +4,7 @@
  * the command quietly. Real processes through lib/cli/run.mjs, as `npm run <command>` starts them.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,4 +132,23 @@ describe('output through a pipe', () => {
     expect(r.stdout).toBe('0\n'); // warnings only: exit 0, as without the pipe
     expect(readFileSync(join(base, 'err'), 'utf8')).toBe('');
   });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'says in one problem that standard output could not be written (a full disk), exit 2, without a stack trace',
+    () => {
+      const full = openSync('/dev/full', 'w');
+      const err = join(base, 'full-err');
+      const errFd = openSync(err, 'w');
+      const r = spawnSync(process.execPath, [RUN_MJS, 'check', manifests, '--format', 'json'], {
+        cwd: base,
+        stdio: ['ignore', full, errFd],
+      });
+      closeSync(full);
+      closeSync(errFd);
+      expect(r.status).toBe(2);
+      expect(readFileSync(err, 'utf8')).toBe(
+        'error: writing standard output: it cannot be written: the disk is full\n  hint: free some space and run again\n',
+      );
+    },
+  );
 });

@@ -105,6 +105,16 @@ describe('editing a stage file', () => {
     expect(text).toBe('a:\r\n  image: x:2\r\n  b: 1\r\nc: z');
   });
 
+  it('adds a missing key with the line break of a CRLF file, in the middle of the file and at its end', () => {
+    const crlf = stage.replace(/\n/g, '\r\n');
+    const { text } = editValues(crlf, [{ path: ['apps', 'demoapp', 'database', 'image'], value: 'mysql:8.4' }], 'p.yaml');
+    expect(text).toBe(crlf.replace('storage: 2Gi }\r\n', 'storage: 2Gi }\r\n      image: mysql:8.4\r\n'));
+    const last = editValues('a:\r\n  b: 1', [{ path: ['a', 'c'], value: 'x' }], 'p.yaml').text;
+    expect(last).toBe('a:\r\n  b: 1\r\n  c: x\r\n');
+    // and an LF file stays LF
+    expect(editValues('a:\n  b: 1', [{ path: ['a', 'c'], value: 'x' }], 'p.yaml').text).toBe('a:\n  b: 1\n  c: x\n');
+  });
+
   it('refuses a value written as an alias, at its place', () => {
     expect(() => editValues('a: &x v\nb: *x\n', [{ path: ['b'], value: 'w' }], 'p.yaml')).toThrow(
       'p.yaml:2:4: cannot write b: it is not a single value\n  hint: write b: w into p.yaml by hand',

@@ -33,7 +33,8 @@ function state(dir: string): Record<string, string> {
 
 function copy(dir: string): string {
   const to = mkdtempSync(join(tmpdir(), 'stagecraft-crash-'));
-  cpSync(dir, to, { recursive: true });
+  // links stay as they are (relative ones lead into the copy), not turned into links to the original's files
+  cpSync(dir, to, { recursive: true, verbatimSymlinks: true });
   return to;
 }
 

@@ -14,7 +14,7 @@ import { appCacheKeys, renderStage } from '../../lib/synth/render.js';
 import { diskRenderCache, RENDER_CACHE_DIR } from '../../lib/cli/render-cache.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { openProject, readSource } from '../../lib/cli/project.js';
-import { REPO, repoStage } from '../helpers/cli.js';
+import { REPO, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { random } from '../helpers/random.js';
 
 const root = mkdtempSync(join(tmpdir(), 'stagecraft-cache-'));
@@ -145,6 +145,47 @@ describe('the render cache', () => {
     expect(existsSync(join(dir, `.staging-${dead}-abc`))).toBe(false);
     expect(existsSync(join(dir, `.staging-${process.pid}-def`))).toBe(true);
   });
+});
+
+describe('a render cache whose directory is damaged', () => {
+  const damages: Record<string, (dir: string) => void> = {
+    'a file at .stagecraft/cache/render': (dir) => writeFileSync(join(dir, RENDER_CACHE_DIR), 'junk\n'),
+    'a FIFO at .stagecraft/cache/render': (dir) => {
+      expect(spawnSync('mkfifo', [join(dir, RENDER_CACHE_DIR)]).status).toBe(0);
+    },
+    'a file at .stagecraft/cache': (dir) => {
+      rmSync(join(dir, '.stagecraft', 'cache'), { recursive: true, force: true });
+      writeFileSync(join(dir, '.stagecraft', 'cache'), 'junk\n');
+    },
+  };
+  for (const [damage, make] of Object.entries(damages)) {
+    it(`is passed over with one warning, and synth and check succeed as without it: ${damage}`, () => {
+      const dir = tempProject({ lab: repoStage('lab') });
+      expect(runCli('synth', ['--no-cache'], dir).code).toBe(0);
+      const expected = snapshotDir(join(dir, 'dist'));
+      mkdirSync(join(dir, '.stagecraft', 'cache'), { recursive: true });
+      make(dir);
+      // a change, so that both commands compile
+      writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 4'));
+      const check = runCli('check', [], dir);
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain('changed: dist/lab/10-nginx.yaml');
+      const warnings = check.stderr.split('\n').filter((l) => l.includes('render cache'));
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^warning: the render cache \.stagecraft\/cache\/render\/ cannot be written \(E[A-Z]+: .*\), so this command stores nothing in it; remove \.stagecraft\/cache/,
+        ),
+      ]);
+      const synth = runCli('synth', [], dir);
+      expect(synth.code, synth.stderr).toBe(0);
+      expect(synth.stderr).toContain('warning: the render cache');
+      const reference = tempProject({ lab: repoStage('lab').replace('replicas: 3', 'replicas: 4') });
+      expect(runCli('synth', ['--no-cache'], reference).code).toBe(0);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(snapshotDir(join(reference, 'dist')));
+      expect(snapshotDir(join(dir, 'dist'))).not.toEqual(expected);
+      expect(runCli('check', [], dir).code).toBe(0);
+    });
+  }
 });
 
 describe('app cache keys', () => {

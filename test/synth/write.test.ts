@@ -1,4 +1,17 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, snapshotDir, tempProject, repoStage } from '../helpers/cli.js';
@@ -103,4 +116,65 @@ describe('every command', () => {
     expect(r.stderr).toContain("Unknown option '--frobnicate'");
     expect(r.stderr).toContain('Usage: npm run synth');
   });
+});
+
+describe('a write the file system refuses', () => {
+  it('is said to be a write, naming the file written: the schema of a project without environments/', () => {
+    const dir = tempProject({});
+    rmSync(join(dir, 'environments'), { recursive: true });
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error: writing environments/stage.schema.json: it cannot be written: the directory it goes in does not exist\n' +
+        '  hint: create that directory (for stage files: environments/, holding one <stage>.yaml per stage), then run the command again\n' +
+        '1 problem; nothing was written.\n',
+    );
+  });
+});
+
+describe('a stage file that is a symbolic link', () => {
+  /** A project whose production stage file is a link to stages-real/production.yaml. */
+  function linked(): string {
+    const dir = tempProject({ production: repoStage('production').replace(/^promotion:.*$/m, '#') });
+    mkdirSync(join(dir, 'stages-real'));
+    renameSync(join(dir, 'environments', 'production.yaml'), join(dir, 'stages-real', 'production.yaml'));
+    symlinkSync('../stages-real/production.yaml', join(dir, 'environments', 'production.yaml'));
+    expect(runCli('synth', [], dir).code).toBe(0);
+    return dir;
+  }
+
+  it('is edited where it leads by switch: the link stays, the file it points at changes', () => {
+    const dir = linked();
+    const r = runCli('switch', ['production', 'demoapp'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(join(dir, 'environments', 'production.yaml')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(dir, 'environments', 'production.yaml'))).toBe('../stages-real/production.yaml');
+    expect(readFileSync(join(dir, 'stages-real', 'production.yaml'), 'utf8')).toMatch(/live: green/);
+    expect(runCli('check', [], dir).code).toBe(0);
+    // no temporary file is left beside the link or the file
+    expect(existsSync(join(dir, 'environments', '.production.yaml.stagecraft-tmp'))).toBe(false);
+  });
+
+  it.skipIf(statSync('/dev/shm', { throwIfNoEntry: false })?.dev === statSync(tmpdir()).dev || !existsSync('/dev/shm'))(
+    'is refused, before anything is written, when the file it leads to is on another file system',
+    () => {
+      const dir = linked();
+      const elsewhere = mkdtempSync('/dev/shm/stagecraft-');
+      try {
+        writeFileSync(join(elsewhere, 'production.yaml'), readFileSync(join(dir, 'stages-real', 'production.yaml')));
+        symlinkSync(join(elsewhere, 'production.yaml'), join(dir, 'environments', 'production.yaml.new'));
+        renameSync(join(dir, 'environments', 'production.yaml.new'), join(dir, 'environments', 'production.yaml'));
+        const seen = () => ['dist', 'environments', 'stages-real'].map((d) => snapshotDir(join(dir, d)));
+        const before = seen();
+        const r = runCli('switch', ['production', 'demoapp'], dir);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/^error: environments\/production\.yaml is a symbolic link to \/dev\/shm\/.*, on another file system/m);
+        expect(r.stderr).toContain('nothing was written');
+        expect(seen()).toEqual(before);
+        expect(lstatSync(join(dir, 'environments', 'production.yaml')).isSymbolicLink()).toBe(true);
+      } finally {
+        rmSync(elsewhere, { recursive: true, force: true });
+      }
+    },
+  );
 });

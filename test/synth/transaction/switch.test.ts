@@ -1,5 +1,5 @@
 /** Crash consistency: switch killed after each of its write steps (test/helpers/crash.ts). */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, tempProject } from '../../helpers/cli.js';
@@ -27,6 +27,28 @@ describe('a command killed between any two write steps', () => {
       'rename-2: after',
       'rename-3: after',
       'rename-4: after',
+      'cleanup: after',
+    ]);
+  }, 600_000);
+
+  it('switch of a stage file that is a symbolic link: the file it leads to and dist/ change together or not at all', () => {
+    const base = tempProject({
+      production: repoStage('production')
+        .replace(/^delivery:.*\n/m, '')
+        .replace(/^promotion:.*$/m, '#'),
+    });
+    mkdirSync(join(base, 'stages-real'));
+    renameSync(join(base, 'environments', 'production.yaml'), join(base, 'stages-real', 'production.yaml'));
+    symlinkSync('../stages-real/production.yaml', join(base, 'environments', 'production.yaml'));
+    expect(run('synth', [], base).code).toBe(0);
+    const { outcomes, after } = crashEverywhere(base, 'switch', ['production', 'demoapp']);
+    expect(after['stages-real/production.yaml']).toMatch(/live: green/);
+    expect(outcomes).toEqual([
+      'staged: before',
+      'journal: after',
+      'rename-1: after',
+      'rename-2: after',
+      'rename-3: after',
       'cleanup: after',
     ]);
   }, 600_000);

@@ -1,0 +1,55 @@
+/** The project on disk (lib/cli/project.ts): reading the output of a stage, whatever it has become. */
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openProject, readStageTree } from '../../lib/cli/project.js';
+import { ProblemsError } from '../../lib/errors.js';
+import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+
+/** A synthesized project of the production stage whose dist/production/10-demoapp.yaml is a 600 MiB file (sparse) with the generated header. */
+function withHugeFile(): string {
+  const dir = tempProject({ production: repoStage('production').replace(/^promotion:.*$/m, '#') });
+  expect(runCli('synth', [], dir).code).toBe(0);
+  const file = join(dir, 'dist', 'production', '10-demoapp.yaml');
+  writeFileSync(file, `${readFileSync(file, 'utf8').split('\n')[0]}\n`);
+  truncateSync(file, 600 * 1024 * 1024);
+  return dir;
+}
+
+describe('the output of a stage as it is on disk', () => {
+  it('refuses a generated file too large to read, with its size and what to do (exit 2), instead of failing inside', () => {
+    const dir = withHugeFile();
+    let error: unknown;
+    try {
+      readStageTree(openProject(dir), 'production');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProblemsError);
+    expect((error as ProblemsError).problems).toEqual([
+      {
+        code: 'input/too-large',
+        message:
+          'dist/production/10-demoapp.yaml is 600 MiB; a generated file is read only up to 256 MiB, and stagecraft writes none that large',
+        hint: 'run npm run synth, which writes dist/production/ again, then run the command again',
+      },
+    ]);
+  });
+
+  it('check says the file changed (exit 1); diff and switch refuse it (exit 2) and write nothing; synth repairs it', () => {
+    const dir = withHugeFile();
+    const check = runCli('check', [], dir);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('changed: dist/production/10-demoapp.yaml');
+    const diff = runCli('diff', ['production'], dir);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toMatch(/^error: dist\/production\/10-demoapp\.yaml is 600 MiB/m);
+    const before = snapshotDir(join(dir, 'environments'));
+    const edited = runCli('switch', ['production', 'demoapp'], dir);
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toMatch(/^error: dist\/production\/10-demoapp\.yaml is 600 MiB/m);
+    expect(snapshotDir(join(dir, 'environments'))).toEqual(before);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(runCli('check', [], dir).code).toBe(0);
+  });
+});
