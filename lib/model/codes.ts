@@ -79,6 +79,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Stage file name is not a DNS label',
     'The stage is named after its file: rename it to lowercase letters, digits and -.',
   ),
+  row(
+    'config/instance-label',
+    'App and stage names too long together',
+    "Every object carries app.kubernetes.io/instance: <app>-<stage> (the stage's Namespace: namespace-<stage>), a label value of at most 63 characters: shorten the app name or the stage file's name.",
+  ),
   row('config/empty', 'Empty stage file', 'A stage file is a mapping with at least apps:.'),
   row('config/not-a-mapping', 'Stage file is not a mapping', 'Start the file with apps: and the other stage settings.'),
   row(

@@ -181,3 +181,57 @@ describe('nodes', () => {
     ]);
   });
 });
+
+describe('app and stage names, which make the label app.kubernetes.io/instance: <app>-<stage>', () => {
+  const problemsOf = (text: string, file: string): string[] => {
+    try {
+      loader.load(text, file);
+      return [];
+    } catch (e) {
+      if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+      throw e;
+    }
+  };
+  const app57 = `${'z'.repeat(49)}-service`;
+
+  it('accept an app whose name and the stage name make a label of 63 characters', () => {
+    expect(app57.length + '-adopt'.length).toBe(63);
+    expect(problemsOf(`apps:\n  ${app57}:\n    stack: nginx\n    replicas: 1\n`, 'environments/adopt.yaml')).toEqual([]);
+  });
+
+  it('refuse an app name one character longer at its key under apps:, with the longest name the stage allows', () => {
+    const app = `z${app57}`;
+    expect(
+      problemsOf(`apps:\n  nginx:\n    replicas: 1\n  ${app}:\n    stack: nginx\n    replicas: 1\n`, 'environments/adopt.yaml'),
+    ).toEqual([
+      `environments/adopt.yaml:4:3: apps.${app}: the label app.kubernetes.io/instance of the app's objects would be 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzz…zzzzzzzzzzzzzzz-service-adopt (64 characters)', longer than the 63 characters a label value may have\n` +
+        "  hint: shorten the app name to at most 57 characters: app name + '-' + stage name ('adopt') is at most 63 characters",
+    ]);
+  });
+
+  it('report the length with the schema problems of the file, all at once and with exit code 2', () => {
+    const app = 'a'.repeat(63);
+    try {
+      loader.load(`apps:\n  ${app}:\n    stack: nginx\n    replicas: many\n`, 'environments/qa.yaml');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ProblemsError);
+      expect((e as ProblemsError).exitCode).toBe(2);
+      expect((e as ProblemsError).problems.map((p) => [p.code, p.location?.line])).toEqual([
+        ['config/instance-label', 2],
+        ['config/type', 4],
+      ]);
+    }
+  });
+
+  it("refuse a stage name too long for its own Namespace's label (namespace-<stage>) once, at the file's first line", () => {
+    const stage = 's'.repeat(54);
+    expect(
+      problemsOf('apps:\n  nginx:\n    replicas: 1\n  web:\n    stack: nginx\n    replicas: 1\n', `environments/${stage}.yaml`),
+    ).toEqual([
+      `environments/${stage}.yaml:1:1: the stage name '${stage}' (the file name) is too long: the label app.kubernetes.io/instance of the stage's Namespace would be 'namespace-sssssssssssssssssss…sssssssssssssssssssssssssssss (64 characters)', longer than the 63 characters a label value may have\n` +
+        "  hint: rename the file to a stage name of at most 53 characters ('namespace' + '-' + stage name is at most 63 characters)",
+    ]);
+    expect(problemsOf('apps:\n  nginx:\n    replicas: 1\n', `environments/${'s'.repeat(53)}.yaml`)).toEqual([]);
+  });
+});
