@@ -246,6 +246,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   // input of npm run check
   row('input/no-yaml', 'No YAML files', 'Point npm run check at Kubernetes manifests (*.yaml, *.yml).'),
   row('input/no-objects', 'No Kubernetes objects', 'The YAML files hold no object with apiVersion and kind.'),
+  row(
+    'input/no-crds',
+    'No CRD where --crds points',
+    'A file or folder given to npm run check --crds holds no CustomResourceDefinition, so it would validate no custom resource: give the CRDs of your custom resources.',
+  ),
   row('input/not-kubernetes', 'Not a Kubernetes object', 'A document of the file has no apiVersion or kind.'),
   // commands
   row('cli/usage', 'Wrong command line', 'Run the command with --help to see its arguments.'),
