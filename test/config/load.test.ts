@@ -149,6 +149,13 @@ describe('scalars that YAML parsers read differently', () => {
     expect(problemsOf('apps:\n  nginx:\n    replicas: 2147483647\n')).toEqual([]);
   });
 
+  it('names a value read with a YAML tag by its tag, with what to write instead', () => {
+    expect(problemsOf('apps:\n  nginx:\n    replicas: !!timestamp 2001-12-14\n')).toEqual([
+      'environments/dev.yaml:3:27: apps.nginx.replicas must be an integer from 0 to 2147483647 (found a YAML !!timestamp value)\n' +
+        '  hint: drop the !!timestamp tag and quote the value ("2001-12-14"): a date is a string here',
+    ]);
+  });
+
   it('reads the same values whether or not the file has an alias', () => {
     const plain = loader.load('apps:\n  nginx:\n    replicas: 2\n  web:\n    stack: nginx\n    replicas: 2\n', 'environments/dev.yaml');
     const aliased = loader.load(
