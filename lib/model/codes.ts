@@ -122,6 +122,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
       "The file is not valid YAML at the place shown; the message is the YAML parser's.",
     ),
   ),
+  row(
+    'yaml/merge',
+    'Merge key that merges no mapping',
+    'A merge key (<<) merges a mapping, an alias of one, or a list of them (as kubectl reads it): merge a mapping, or write the keys out.',
+  ),
   row('yaml/syntax', 'YAML syntax error', 'The file is not valid YAML at the place shown.'),
   row(
     'yaml/alias',

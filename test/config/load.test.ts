@@ -166,6 +166,25 @@ describe('scalars that YAML parsers read differently', () => {
   });
 });
 
+describe('merge keys (<<: *anchor) in a stage file', () => {
+  it("give an app another's settings, its own winning, and place a problem in merged settings at the merge", () => {
+    const text = 'apps:\n  nginx: &web\n    replicas: 2\n    image: nginx:1.25\n  web:\n    <<: *web\n    stack: nginx\n    replicas: 3\n';
+    expect(loader.load(text, 'environments/dev.yaml').apps).toEqual([
+      { name: 'nginx', stack: 'nginx', settings: { replicas: 2, image: 'nginx:1.25' } },
+      { name: 'web', stack: 'nginx', settings: { replicas: 3, image: 'nginx:1.25' } },
+    ]);
+    try {
+      loader.load(text.replace('image:', 'imag:'), 'environments/dev.yaml');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ProblemsError).problems.map(formatProblem)).toEqual([
+        "environments/dev.yaml:4:5: apps.nginx.imag is not a known setting; did you mean 'image'?",
+        "environments/dev.yaml:6:9: apps.web.imag is not a known setting; did you mean 'image'?",
+      ]);
+    }
+  });
+});
+
 describe('apps deployed under another name', () => {
   it('are instances of the stack named by `stack:`, with its settings', () => {
     const stage = loader.load('apps:\n  nginx:\n    replicas: 1\n  web:\n    stack: nginx\n    replicas: 2\n', 'environments/dev.yaml');
