@@ -14,12 +14,14 @@
  * kubeconfig) are skipped, as `npm run check` skips them; a kustomization that asks for more than
  * listing its files (a namespace, patches, generators...) is refused, since that is not applied.
  * Values that JSON cannot carry (YAML tags such as `!!timestamp` or `!!binary`) are refused at their place.
+ * Merge keys (`<<: *defaults`) are expanded, as kubectl and `npm run check` read them (lib/model/read-yaml.ts).
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { parseAllDocuments, LineCounter, isMap, isNode, isPair, isScalar, isSeq, type Document } from 'yaml';
 import { ProblemsError, type Problem } from '../lib/errors.js';
 import { NOT_API_OBJECTS } from '../lib/k8s.js';
 import { formatFieldPath, type FieldPath } from '../lib/model/field-path.js';
+import { badMerge, isMergeKey, mergeProblem } from '../lib/model/read-yaml.js';
 import { Name } from '../lib/config/workload.js';
 import { Settings, Type, Mapping } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
@@ -58,8 +60,13 @@ export function includedFiles(files: ReadonlyMap<string, string>, include: reado
   return [...files].filter(([path]) => named.some((p) => path === p || path.startsWith(`${p}/`)));
 }
 
-/** The tags of the values JSON has: any other (`!!timestamp`, `!!binary`, `!!set`, `!!omap`, `!local`) makes a value no API object holds. */
-const JSON_TAGS: ReadonlySet<string> = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+/**
+ * The tags of the values JSON has, and of the merge key (`!!merge <<`, expanded): any other
+ * (`!!timestamp`, `!!binary`, `!!set`, `!!omap`, `!local`) makes a value no API object holds.
+ */
+const JSON_TAGS: ReadonlySet<string> = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq', 'merge'].map((t) => `tag:yaml.org,2002:${t}`),
+);
 
 /** The files kustomize reads as a kustomization, which may leave out apiVersion and kind. */
 const KUSTOMIZATION_FILE = /(^|\/)kustomization\.ya?ml$/;
@@ -77,7 +84,9 @@ function foreignTags(node: unknown, path: FieldPath, out: { tag: string; path: F
   if (isMap(node)) {
     for (const pair of node.items) {
       foreignTags(pair.key, path, out);
-      foreignTags(pair.value, [...path, isScalar(pair.key) ? String(pair.key.value) : '?'], out);
+      // a merged mapping written in place (`<<: {a: 1}`) holds keys of this one
+      const key = isMergeKey(pair.key) ? [] : [isScalar(pair.key) ? String(pair.key.value) : '?'];
+      foreignTags(pair.value, [...path, ...key], out);
     }
   } else if (isSeq(node)) {
     for (const [i, item] of node.items.entries()) foreignTags(item, [...path, i], out);
@@ -113,7 +122,8 @@ export const manifests = defineStack({
     const problems: Problem[] = [];
     for (const [file, text] of includedFiles(stage.files ?? new Map(), s.include)) {
       const lines = new LineCounter();
-      parseAllDocuments(text, { lineCounter: lines, prettyErrors: false }).forEach((doc, i) => {
+      // merge keys expanded as kubectl expands them (and npm run check, lib/model/read-yaml.ts)
+      parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, merge: true }).forEach((doc, i) => {
         const at = (offset: number) => ({ file, line: lines.linePos(offset).line, column: lines.linePos(offset).col });
         if (doc.errors.length) {
           problems.push(
@@ -132,6 +142,11 @@ export const manifests = defineStack({
               hint: `quote the value or drop the ${tag} tag: objects hold strings, numbers, booleans, null, mappings and lists`,
             })),
           );
+          return;
+        }
+        const merge = badMerge(doc);
+        if (merge !== undefined) {
+          problems.push(mergeProblem(at(merge)));
           return;
         }
         const object = doc.toJS({ maxAliasCount: 100 }) as unknown;

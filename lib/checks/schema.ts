@@ -4,7 +4,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { fromAjvPath } from '../model/field-path.js';
-import { describeValue } from '../model/limits.js';
+import { describeValue, yamlTagOf } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
@@ -51,8 +51,15 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
       const missing = (e.params as { missingProperty: string }).missingProperty;
       return f('schema/required', path, `required field '${missing}' is missing`, `add '${missing}'`);
     }
-    case 'type':
-      return f('schema/type', path, `must be ${typeWords((e.params as { type: unknown }).type)} (found ${describeValue(e.data)})`);
+    case 'type': {
+      // a value of a YAML tag JSON has no type for (!!timestamp...) says what to write instead
+      return f(
+        'schema/type',
+        path,
+        `must be ${typeWords((e.params as { type: unknown }).type)} (found ${describeValue(e.data)})`,
+        yamlTagOf(e.data)?.hint,
+      );
+    }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
       return f('schema/enum', path, `must be one of ${allowed.map((v) => `'${v}'`).join(', ')} (found ${describeValue(e.data)})`);

@@ -58,8 +58,8 @@ Options:
   --format <text|json|sarif>   how to report findings (with paths) (default: text)
   --pod-security <level>       baseline or restricted (with paths) (default: baseline)
   --namespace-exists <name>    a namespace the cluster already has (repeatable)
-  --crds <dir>                 CustomResourceDefinitions to validate custom resources with
-                               (repeatable) (default: crds/ when there is one)
+  --crds <file or dir>         CustomResourceDefinitions to validate custom resources with
+                               (repeatable; each must hold one) (default: crds/ when there is one)
   --scope-per-dir              check each directory of plain files as its own cluster (a
                                directory with a stage's inventory.txt always is one)
   -h, --help                   show this help
@@ -79,9 +79,8 @@ function badOption(name: string, value: string, allowed: readonly string[]): nev
   throw new ProblemsError([{ code: 'cli/option', message: `--${name} must be one of ${allowed.join(', ')} (found '${value}')` }]);
 }
 
-/** The YAML files at `paths`, directories searched recursively in name order. */
-function yamlFiles(cwd: string, paths: readonly string[]): string[] {
-  const problems: Problem[] = [];
+/** The YAML files at `path` (a file itself, or those below a directory, searched recursively in name order). */
+function yamlFilesAt(cwd: string, path: string): string[] {
   const files: string[] = [];
   // files are named as given (relative to the project directory), and read from there
   const walk = (p: string, top: boolean) => {
@@ -91,16 +90,24 @@ function yamlFiles(cwd: string, paths: readonly string[]): string[] {
         if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
     } else if (top || /\.ya?ml$/.test(p)) files.push(p);
   };
-  for (const p of paths) {
-    if (!existsSync(resolve(cwd, p))) {
-      problems.push({
-        code: 'cli/no-such-path',
-        message: `there is no file or directory '${p}'`,
-        hint: 'name files or directories that exist; a relative path is read from the project directory',
-      });
-    } else walk(p, true);
+  walk(path, true);
+  return files;
+}
+
+/** @throws ProblemsError naming every one of `paths` that does not exist, with `hint` */
+function requireExisting(cwd: string, paths: readonly string[], given: string, hint: string): void {
+  const missing = paths.filter((p) => !existsSync(resolve(cwd, p)));
+  if (missing.length) {
+    throw new ProblemsError(
+      missing.map((p) => ({ code: 'cli/no-such-path', message: `there is no file or directory '${p}'${given}`, hint })),
+    );
   }
-  if (problems.length) throw new ProblemsError(problems);
+}
+
+/** The YAML files at `paths`, directories searched recursively in name order. */
+function yamlFiles(cwd: string, paths: readonly string[]): string[] {
+  requireExisting(cwd, paths, '', 'name files or directories that exist; a relative path is read from the project directory');
+  const files = paths.flatMap((p) => yamlFilesAt(cwd, p));
   if (files.length === 0) {
     throw new ProblemsError([
       {
@@ -111,6 +118,50 @@ function yamlFiles(cwd: string, paths: readonly string[]): string[] {
     ]);
   }
   return files;
+}
+
+/** What --crds takes, for the hints of its problems. */
+const CRDS_HINT =
+  "without one no custom resource is validated: give --crds a file or folder of CustomResourceDefinitions (kind: CustomResourceDefinition), such as an operator's crds.yaml; a relative path is read from the project directory";
+
+const isCrd = (o: KubeObject) => o.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/');
+
+/**
+ * The CustomResourceDefinitions custom resources are validated with. Each path of `--crds` must
+ * hold at least one: a mistyped path, or a file of other objects, would otherwise validate no
+ * custom resource, without a word. Without `--crds`, those of the project's crds/ folder when it
+ * has one, none when it holds none (as synth reads it, lib/cli/project.ts).
+ * @throws ProblemsError (bad input) naming each --crds path that does not exist or holds no CRD
+ */
+function readCrds(cwd: string, given: readonly string[] | undefined): readonly KubeObject[] {
+  const read = (files: readonly string[]) =>
+    files.length ? parseManifests(files.map((file) => ({ file, text: readInputFile(resolve(cwd, file), file).text }))).objects : [];
+  if (given === undefined) return existsSync(resolve(cwd, CRDS_DIR)) ? read(yamlFilesAt(cwd, CRDS_DIR)) : [];
+  requireExisting(cwd, given, ' (given to --crds)', CRDS_HINT);
+  const problems: Problem[] = [];
+  const crds = given.flatMap((path) => {
+    const files = yamlFilesAt(cwd, path);
+    const objects = read(files);
+    const found = objects.filter(isCrd);
+    if (found.length === 0) {
+      const kinds = [...new Set(objects.map((o) => String(o.kind)))].sort();
+      const shown = kinds.length > 3 ? `${kinds.slice(0, 3).join(', ')} and ${kinds.length - 3} more` : kinds.join(', ');
+      problems.push({
+        code: 'input/no-crds',
+        message: `--crds ${path} holds no CustomResourceDefinition (found ${
+          files.length === 0
+            ? 'no *.yaml or *.yml file'
+            : objects.length === 0
+              ? `no Kubernetes object in ${files.length} YAML file${files.length === 1 ? '' : 's'}`
+              : `${objects.length} object${objects.length === 1 ? '' : 's'} of other kinds: ${shown}`
+        })`,
+        hint: CRDS_HINT,
+      });
+    }
+    return found;
+  });
+  if (problems.length) throw new ProblemsError(problems);
+  return crds;
 }
 
 function checkManifests(paths: readonly string[], opts: Options, io: Io): ExitCode {
@@ -141,10 +192,7 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
       }),
     ),
   );
-  const crdDirs = opts.crds ?? (existsSync(resolve(io.cwd, CRDS_DIR)) ? [CRDS_DIR] : []);
-  const crds = crdDirs.length
-    ? parseManifests(yamlFiles(io.cwd, crdDirs).map((file) => ({ file, text: readInputFile(resolve(io.cwd, file), file).text }))).objects
-    : [];
+  const crds = readCrds(io.cwd, opts.crds);
   if (manifests.objects.length === 0) {
     throw new ProblemsError([
       {

@@ -6,7 +6,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
 import type { StageContext, Stack } from '../stack.js';
 import { DNS_LABEL_PATTERN } from './types.js';
-import { APP_NAME, stageFileSchema } from './stage-schema.js';
+import { APP_NAME, NAMESPACE_CHART, stageFileSchema } from './stage-schema.js';
 import { locateKey, locateValue } from './locate.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
 import { readYaml } from '../model/read-yaml.js';
@@ -99,17 +99,22 @@ export class StageLoader<S extends StackMap> {
    */
   load(text: string, file: string, { blockReader = true }: LoadOptions = {}): LoadedStage<Static<typeof this.schema>> {
     const stageName = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
-    const nameProblems: Problem[] =
-      new RegExp(DNS_LABEL_PATTERN).test(stageName) && stageName.length <= 63
-        ? []
-        : [
-            {
-              code: 'config/stage-name',
-              location: { file, line: 1, column: 1 },
-              message: `the stage name '${shorten(stageName)}' (the file name) is not a DNS-1123 label`,
-              hint: "rename the file to lowercase letters, digits and '-', at most 63 characters, e.g. 'qa.yaml'",
-            },
-          ];
+    const nameProblems: Problem[] = [];
+    if (!new RegExp(DNS_LABEL_PATTERN).test(stageName) || stageName.length > MAX_LABEL_VALUE) {
+      nameProblems.push({
+        code: 'config/stage-name',
+        location: { file, line: 1, column: 1 },
+        message: `the stage name '${shorten(stageName)}' (the file name) is not a DNS-1123 label`,
+        hint: "rename the file to lowercase letters, digits and '-', at most 63 characters, e.g. 'qa.yaml'",
+      });
+    } else if (!fitsInstanceLabel(NAMESPACE_CHART, stageName)) {
+      nameProblems.push({
+        code: 'config/instance-label',
+        location: { file, line: 1, column: 1 },
+        message: `the stage name '${shorten(stageName)}' (the file name) is too long: the label ${INSTANCE_LABEL} of the stage's Namespace would be '${shorten(`${NAMESPACE_CHART}-${stageName}`)}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
+        hint: `rename the file to a stage name of at most ${MAX_LABEL_VALUE - NAMESPACE_CHART.length - 1} characters ('${NAMESPACE_CHART}' + '-' + stage name is at most ${MAX_LABEL_VALUE} characters)`,
+      });
+    }
     const block = blockReader ? readStageBlock(text) : undefined;
     if (block) {
       const places = new BlockPlaces(block.nodes, block.roots[0]);
@@ -174,7 +179,9 @@ export class StageLoader<S extends StackMap> {
     const schemaProblems = this.validator.problems(data).map((p) => place(unknownStack(p, Object.keys(this.stacks))));
     const stageFile = data as Static<typeof this.schema>;
     const instances = this.instances(stageFile.apps);
-    const problems = [...nameProblems, ...schemaProblems, ...instances.problems.map(place)];
+    // a stage name too long for its own Namespace's label is reported once, not again for every app
+    const labels = nameProblems.length ? [] : instanceLabelProblems(stageFile.apps, stageName);
+    const problems = [...nameProblems, ...schemaProblems, ...instances.problems.map(place), ...labels.map(place)];
     if (problems.length) fail(problems);
     const namespace = stageFile.namespace ?? stageName;
     const context: StageContext = {
@@ -241,6 +248,33 @@ function readStageBlock(text: string): BlockYaml | undefined {
 const APP_NAME_PATTERN = new RegExp(APP_NAME.pattern);
 const isAppName = (name: string) =>
   APP_NAME_PATTERN.test(name) && name.length <= APP_NAME.maxLength && !(APP_NAME.not.enum as readonly string[]).includes(name);
+
+/** The longest label value Kubernetes accepts. */
+const MAX_LABEL_VALUE = 63;
+/** The label every object of an app carries, `<app>-<stage>` (lib/transforms/labels.ts); the stage's Namespace's app is NAMESPACE_CHART. */
+const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+
+/** Whether `<app>-<stage>`, the value of the app's instance label, is a label value: both are DNS-1123 labels, so only its length can fail. */
+const fitsInstanceLabel = (app: string, stage: string) => app.length + 1 + stage.length <= MAX_LABEL_VALUE;
+
+/**
+ * The apps whose name, valid on its own, makes with the stage's name an instance label longer
+ * than a label value may be: caught here, at the app's key, rather than as an invalid label of
+ * every object the app renders (exit 1, placed nowhere). One look at each app's name.
+ */
+function instanceLabelProblems(apps: unknown, stage: string): PathProblem[] {
+  if (apps === null || typeof apps !== 'object') return [];
+  const longest = MAX_LABEL_VALUE - 1 - stage.length;
+  return Object.keys(apps)
+    .filter((name) => isAppName(name) && !fitsInstanceLabel(name, stage))
+    .map((name) => ({
+      code: 'config/instance-label',
+      path: ['apps'],
+      key: name,
+      message: `apps.${name}: the label ${INSTANCE_LABEL} of the app's objects would be '${shorten(`${name}-${stage}`)}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
+      hint: `shorten the app name to at most ${longest} characters: app name + '-' + stage name ('${stage}') is at most ${MAX_LABEL_VALUE} characters`,
+    }));
+}
 
 /**
  * An app under `apps:` that is neither a stack nor says which stack it is an instance of is most

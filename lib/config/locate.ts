@@ -1,9 +1,11 @@
 /**
- * From a path of keys in a parsed YAML document to the line and column of its source text.
+ * From a path of keys in a parsed YAML document to the line and column of its source text. A key
+ * a mapping takes from a merge key (`<<: *defaults`) is placed at that merge.
  */
 import { isMap, isNode, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { SourceLocation } from '../errors.js';
 import type { FieldPath } from '../model/field-path.js';
+import { mergeOf } from '../model/read-yaml.js';
 
 export type KeyPath = FieldPath;
 
@@ -39,7 +41,10 @@ function nodeAt(doc: Document, path: KeyPath): { node: Node | undefined; complet
   let node: unknown = doc.contents;
   for (const key of path) {
     const next = child(node, key);
-    if (!isNode(next)) return { node: isNode(node) ? node : undefined, complete: false };
+    if (!isNode(next)) {
+      const merged = isMap(node) ? mergeOf(doc, node, key) : undefined;
+      return { node: merged ?? (isNode(node) ? node : undefined), complete: false };
+    }
     node = next;
   }
   return { node: isNode(node) ? node : undefined, complete: true };
@@ -61,7 +66,7 @@ export function locateKey(doc: Document, lines: LineCounter, file: string, path:
   const { node } = nodeAt(doc, path);
   if (isMap(node)) {
     const pair = pairOf(node, key);
-    const keyNode = pair && isNode(pair.key) ? pair.key : undefined;
+    const keyNode = pair && isNode(pair.key) ? pair.key : (mergeOf(doc, node, key) ?? undefined);
     if (keyNode?.range) return locationOf(keyNode.range[0], file, lines);
   }
   return locateValue(doc, lines, file, path);

@@ -5,7 +5,7 @@
 import type { TOptional } from '@sinclair/typebox';
 
 /** The id of the chart that holds a stage's Namespace (lib/synth/render.ts): no app may take it. */
-const NAMESPACE_CHART = 'namespace';
+export const NAMESPACE_CHART = 'namespace';
 import { DNS_LABEL_PATTERN, DnsLabel, ImageRef, Mapping, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
 import { edgeSettings } from '../edge/settings.js';

@@ -8,7 +8,7 @@ import { didYouMean } from '../model/did-you-mean.js';
 import type { PathProblem } from '../errors.js';
 import type { KeyPath } from './locate.js';
 import { formatFieldPath as dotted, fromAjvPath, valueAt } from '../model/field-path.js';
-import { describeValue, shorten } from '../model/limits.js';
+import { describeValue, shorten, yamlTagOf } from '../model/limits.js';
 import { detectSecret, isSecretKey, maskValue } from '../model/secret-rules.js';
 import { compileValidator } from '../model/validator-code.js';
 
@@ -153,10 +153,12 @@ export class SchemaValidator {
     const value = valueAt(data, local);
     const list = local.length ? valueAt(data, local.slice(0, -1)) : undefined;
     const found = isSecretKey(path, value, list) ? maskValue(value) : describeValue(value);
+    const hint = yamlTagOf(value)?.hint;
     return {
       code: `config/${e.keyword}`,
       path,
       message: `${where || 'the file'} must be ${describeSchema(parent)} (found ${found})`,
+      ...(hint ? { hint } : {}),
     };
   }
 }

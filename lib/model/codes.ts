@@ -79,6 +79,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Stage file name is not a DNS label',
     'The stage is named after its file: rename it to lowercase letters, digits and -.',
   ),
+  row(
+    'config/instance-label',
+    'App and stage names too long together',
+    "Every object carries app.kubernetes.io/instance: <app>-<stage> (the stage's Namespace: namespace-<stage>), a label value of at most 63 characters: shorten the app name or the stage file's name.",
+  ),
   row('config/empty', 'Empty stage file', 'A stage file is a mapping with at least apps:.'),
   row('config/not-a-mapping', 'Stage file is not a mapping', 'Start the file with apps: and the other stage settings.'),
   row(
@@ -116,6 +121,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
       `YAML: ${c.toLowerCase().replace(/_/g, ' ')}`,
       "The file is not valid YAML at the place shown; the message is the YAML parser's.",
     ),
+  ),
+  row(
+    'yaml/merge',
+    'Merge key that merges no mapping',
+    'A merge key (<<) merges a mapping, an alias of one, or a list of them (as kubectl reads it): merge a mapping, or write the keys out.',
   ),
   row('yaml/syntax', 'YAML syntax error', 'The file is not valid YAML at the place shown.'),
   row(
@@ -241,6 +251,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   // input of npm run check
   row('input/no-yaml', 'No YAML files', 'Point npm run check at Kubernetes manifests (*.yaml, *.yml).'),
   row('input/no-objects', 'No Kubernetes objects', 'The YAML files hold no object with apiVersion and kind.'),
+  row(
+    'input/no-crds',
+    'No CRD where --crds points',
+    'A file or folder given to npm run check --crds holds no CustomResourceDefinition, so it would validate no custom resource: give the CRDs of your custom resources.',
+  ),
   row('input/not-kubernetes', 'Not a Kubernetes object', 'A document of the file has no apiVersion or kind.'),
   // commands
   row('cli/usage', 'Wrong command line', 'Run the command with --help to see its arguments.'),

@@ -25,10 +25,40 @@ export function shorten(s: string, max = MAX_QUOTED_CHARS): string {
   return `${s.slice(0, half)}…${s.slice(s.length - half)} (${s.length} characters)`;
 }
 
-/** A value as a message shows it: `"abc"`, `3`, `.inf`, `a mapping`; never longer than about MAX_QUOTED_CHARS. */
+/**
+ * The YAML tags the yaml library reads into values JSON has no type for (`!!timestamp` a Date,
+ * `!!binary` bytes, `!!set` a Set, `!!omap` a Map), each with what to write instead: no
+ * Kubernetes object or stage file holds such a value.
+ */
+const FOREIGN_TAGS: readonly { tag: string; is: (v: unknown) => boolean; hint: string }[] = [
+  {
+    tag: '!!timestamp',
+    is: (v) => v instanceof Date,
+    // unquoted, YAML 1.1 readers (kubectl's go-yaml) still read a date as a timestamp
+    hint: 'drop the !!timestamp tag and quote the value ("2001-12-14"): a date is a string here',
+  },
+  { tag: '!!binary', is: (v) => v instanceof Uint8Array, hint: 'drop the !!binary tag: base64 text is a string here' },
+  { tag: '!!set', is: (v) => v instanceof Set, hint: 'drop the !!set tag: a set is written as a list ([a, b]) here' },
+  {
+    tag: '!!omap',
+    is: (v) => v instanceof Map,
+    hint: 'drop the !!omap tag: an ordered mapping is written as a mapping ({a: 1, b: 2}) here',
+  },
+];
+
+/** The YAML tag `v` was read with when it is a value no Kubernetes object holds (FOREIGN_TAGS), with what to do; else undefined. */
+export function yamlTagOf(v: unknown): { tag: string; hint: string } | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  const found = FOREIGN_TAGS.find((t) => t.is(v));
+  return found && { tag: found.tag, hint: found.hint };
+}
+
+/** A value as a message shows it: `"abc"`, `3`, `.inf`, `a mapping`, `a YAML !!timestamp value`; never longer than about MAX_QUOTED_CHARS. */
 export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
+  const tagged = yamlTagOf(v);
+  if (tagged) return `a YAML ${tagged.tag} value`;
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'number' && !Number.isFinite(v)) {
     // JSON.stringify would say null; YAML's own words, and why 1e400 is among them

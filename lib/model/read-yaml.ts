@@ -3,6 +3,11 @@
  * checked is the value placed. Shared by stage files (lib/config/load.ts) and manifests
  * (lib/checks/manifests.ts). Every problem is located; the bounds of lib/model/limits.ts hold
  * whatever the text: nesting depth, alias expansion (the parser's own `maxAliasCount`).
+ *
+ * Merge keys (`<<: *defaults`, `<<: [*a, *b]`, YAML 1.1's, which kubectl and kustomize expand) are
+ * expanded as they define them: the keys a mapping writes win over merged ones, and of several
+ * merged mappings the first wins. A merged key is placed at the merge that brings it in
+ * (`mergeOf`), as a value read through an alias is placed at the alias.
  */
 import {
   Composer,
@@ -21,6 +26,7 @@ import {
   type Document,
   type ErrorCode,
   type Node,
+  type YAMLMap,
 } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
 import type { FieldPath } from './field-path.js';
@@ -123,7 +129,8 @@ function badKeys(doc: Document): { offset: number; key?: string }[] {
         // a list or a mapping as a key (`? [a]`, or an alias of one): no setting's name, and no JavaScript object key
         if (isCollection(item.key) || (isAlias(item.key) && isCollection(item.key.resolve(doc)))) {
           duplicates.push({ offset: item.key.range?.[0] ?? 0 });
-        } else if (keys && isScalar(item.key)) {
+        } else if (keys && isScalar(item.key) && !isMergeKey(item.key)) {
+          // several `<<` in one mapping each merge (as kubectl reads them): no duplicate
           // `1` and "1" are one key once read (a JavaScript object's keys are strings)
           const key = String(item.key.value);
           if (keys.has(key)) duplicates.push({ offset: item.key.range?.[0] ?? 0, key });
@@ -190,8 +197,8 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col };
   };
-  // duplicate keys are found by `badKeys`, in linear time
-  const options = { lineCounter: lines, prettyErrors: false, uniqueKeys: false } as const;
+  // duplicate keys are found by `badKeys`, in linear time; merge keys are expanded, as kubectl does
+  const options = { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: true } as const;
   // before parsing (the line counter is filled by the parser): the place counted by hand
   const nul = nulProblem(text, (o) => ({
     file,
@@ -245,6 +252,11 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
       values.push(doc.toJS({ maxAliasCount }));
     } catch (e) {
       values.push(undefined);
+      const merge = badMerge(doc);
+      if (merge !== undefined) {
+        problems.push(mergeProblem(at(merge)));
+        continue;
+      }
       const bomb = /excessive alias/i.test(String(e));
       problems.push({
         code: 'yaml/alias',
@@ -286,7 +298,10 @@ export function offsetInDocument(doc: Document | undefined, path: FieldPath, atK
     const k = path[i];
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(k));
-      if (!pair) break;
+      if (!pair) {
+        node = (doc && mergeOf(doc, node, k)) ?? node;
+        break;
+      }
       if (i === path.length - 1 && atKey && isNode(pair.key)) keyNode = pair.key;
       node = pair.value;
     } else if (isSeq(node) && typeof k === 'number' && isNode(node.items[k])) {
@@ -295,4 +310,58 @@ export function offsetInDocument(doc: Document | undefined, path: FieldPath, atK
   }
   const target = keyNode ?? (isNode(node) ? node : undefined);
   return target?.range?.[0] ?? 0;
+}
+
+/** Whether `key` is a merge key (`<<` written plain, or tagged !!merge): the yaml library reads it as the symbol `<<`. */
+export function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+}
+
+/** The mappings a merge brings in: its value, an alias of a mapping, or a list of them (the aliases resolved). */
+function mergeSources(doc: Document, value: unknown): unknown[] {
+  const resolved = isAlias(value) ? value.resolve(doc) : value;
+  return isSeq(resolved) ? resolved.items.map((item) => (isAlias(item) ? item.resolve(doc) : item)) : [resolved];
+}
+
+/**
+ * The value of the merge key of `map` (as written there: `*defaults`, `[*a, *b]`) that brings in
+ * `key`, directly or through the merges of the mappings it merges; undefined when none does.
+ * Each mapping is looked into once, however often it is merged.
+ */
+export function mergeOf(doc: Document, map: YAMLMap, key: string | number, seen = new Set<YAMLMap>()): Node | undefined {
+  seen.add(map);
+  for (const pair of map.items) {
+    if (!isPair(pair) || !isMergeKey(pair.key) || !isNode(pair.value)) continue;
+    for (const source of mergeSources(doc, pair.value)) {
+      if (!isMap(source) || seen.has(source)) continue;
+      const has = source.items.some((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (has || mergeOf(doc, source, key, seen)) return pair.value;
+    }
+  }
+  return undefined;
+}
+
+/** A merge key (at `location`) that merges something other than a mapping: kubectl refuses it too. */
+export function mergeProblem(location: SourceLocation): Problem {
+  return {
+    code: 'yaml/merge',
+    location,
+    message: 'this merge key (<<) merges something other than a mapping',
+    hint: 'merge mappings only (`<<: *defaults`, `<<: [*a, *b]`, with each anchor on a mapping), or write the keys out',
+  };
+}
+
+/** The offset of the first merge key whose value is not a mapping nor a list of mappings (kubectl refuses it too), if any. */
+export function badMerge(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (!isMergeKey(pair.key)) return undefined;
+      const value = pair.value;
+      if (isNode(value) && mergeSources(doc, value).every((s) => isMap(s))) return undefined;
+      offset = (isNode(value) ? value : isNode(pair.key) ? pair.key : undefined)?.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }

@@ -198,6 +198,23 @@ describe('the manifests stack', () => {
     expect(error.problems[0]).toMatchObject({ code: 'manifests/yaml-tag', hint: expect.stringContaining(`drop the ${tag} tag`) });
   });
 
+  it('expands merge keys as kubectl and npm run check do, rather than keeping a key `<<`', () => {
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: merged\n  labels: &common { team: web }\n  annotations:\n    <<: *common\n    note: x\ndata:\n  !!merge <<: { A: b }\n';
+    const [configMap] = objectsOf(withFiles({ 'in/a.yaml': text })).filter((o) => o.kind === 'ConfigMap');
+    expect(configMap.metadata.annotations).toEqual({ team: 'web', note: 'x' });
+    expect(configMap.data).toEqual({ A: 'b' });
+  });
+
+  it('refuses a merge key that merges no mapping at its place (exit 2)', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: merged\ndata:\n  <<: [a]\n';
+    const error = errorOf(() => compileStages([withFiles({ 'in/a.yaml': text })]));
+    expect(error.exitCode).toBe(ExitCode.badInput);
+    expect(error.problems.map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
+      'in/a.yaml:6:7 yaml/merge: this merge key (<<) merges something other than a mapping',
+    ]);
+  });
+
   it('refuses a Secret with values, as everywhere', () => {
     const secret = 'apiVersion: v1\nkind: Secret\nmetadata: { name: s }\ndata: { password: ZGVtb3Bhc3N3b3Jk }\n';
     expect(problemsOf(withFiles({ 'in/secret.yaml': secret })).map((p) => p.code)).toContain('policy/secret-value');

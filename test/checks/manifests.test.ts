@@ -36,6 +36,14 @@ describe('reading manifests', () => {
     expect(() => parseManifests([{ file: 'bomb.yaml', text: `${bomb}\n` }])).toThrow(ProblemsError);
   });
 
+  it('expands merge keys as kubectl does, rather than checking `<<` as a key, and places a merged value at the merge', () => {
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations: &common\n    team: web\n  labels:\n    <<: *common\n    tier: "front end"\ndata:\n  <<: { key: 1 }\n';
+    const m = parseManifests([{ file: 'm.yaml', text }]);
+    expect(m.objects[0]).toMatchObject({ metadata: { labels: { team: 'web', tier: 'front end' } }, data: { key: 1 } });
+    expect(placesOf(text)).toEqual(['11:7 schema/type', '9:11 api/label-value']);
+  });
+
   it('reads the items of a v1 List as objects', () => {
     const m = parseManifests([
       { file: 'l.yaml', text: `apiVersion: v1\nkind: List\nitems:\n  - ${broken.trimEnd().replace(/\n/g, '\n    ')}\n` },

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { checkObjects } from '../../lib/checks/index.js';
+import { toProblem } from '../../lib/checks/finding.js';
+import { parseManifests } from '../../lib/checks/manifests.js';
+import { compareProblems, formatProblem } from '../../lib/errors.js';
 import { findingsIn } from './helpers.js';
 
 describe('the strict schema check', () => {
@@ -21,5 +25,37 @@ describe('the strict schema check', () => {
       'schema/unknown-kinds.yaml:42:9: ConfigMap exported: status: status is written by the cluster, not by manifests',
     ]);
     expect(findingsIn(['schema/unknown-kinds.yaml'], {}, 'warning')).toEqual([]);
+  });
+
+  it('names the YAML tag of a value read with one (!!timestamp, !!binary, !!set, !!omap), not a mapping, and says what to write', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: tagged',
+      '  annotations:',
+      '    when: !!timestamp 2001-12-14',
+      'data:',
+      '  bytes: !!binary aGVsbG8=',
+      '  set: !!set {a, b}',
+      '  ordered: !!omap [{a: 1}]',
+      '',
+    ].join('\n');
+    const manifests = parseManifests([{ file: 'tagged.yaml', text }]);
+    const problems = checkObjects(manifests.objects, {})
+      .findings.filter((f) => f.code === 'schema/type')
+      .map((f) => toProblem(f, manifests.locate(f)))
+      .sort(compareProblems)
+      .map(formatProblem);
+    expect(problems).toEqual([
+      'tagged.yaml:6:23: ConfigMap tagged: metadata.annotations.when: must be a string (found a YAML !!timestamp value)\n' +
+        '  hint: drop the !!timestamp tag and quote the value ("2001-12-14"): a date is a string here',
+      'tagged.yaml:8:19: ConfigMap tagged: data.bytes: must be a string (found a YAML !!binary value)\n' +
+        '  hint: drop the !!binary tag: base64 text is a string here',
+      'tagged.yaml:9:14: ConfigMap tagged: data.set: must be a string (found a YAML !!set value)\n' +
+        '  hint: drop the !!set tag: a set is written as a list ([a, b]) here',
+      'tagged.yaml:10:19: ConfigMap tagged: data.ordered: must be a string (found a YAML !!omap value)\n' +
+        '  hint: drop the !!omap tag: an ordered mapping is written as a mapping ({a: 1, b: 2}) here',
+    ]);
   });
 });

@@ -189,6 +189,38 @@ describe('npm run synth runs the checks', () => {
     expect(runCli('check', ['--crds', '../shared/crds/cert-manager', fixture('crds/cert-manager-valid.yaml')], REPO).code).toBe(0);
   });
 
+  it('refuses a --crds path that does not exist, saying it was given to --crds and what --crds takes (exit 2)', () => {
+    const r = runCli('check', ['--crds', 'no-such-crds', fixture('crds/cert-manager-valid.yaml')], REPO);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "error: there is no file or directory 'no-such-crds' (given to --crds)\n  hint: without one no custom resource is validated: give --crds a file or folder of CustomResourceDefinitions (kind: CustomResourceDefinition), such as an operator's crds.yaml; a relative path is read from the project directory\n",
+    );
+    expect(r.stdout).toBe('');
+  });
+
+  it('refuses a --crds file or folder that holds no CustomResourceDefinition, naming what it holds, rather than validating nothing', () => {
+    const dir = tempProject({});
+    mkdirSync(join(dir, 'empty'));
+    mkdirSync(join(dir, 'm'));
+    copyFileSync(join(REPO, fixture('rules/service-monitor-crd.yaml')), join(dir, 'crds.yaml'));
+    copyFileSync(join(REPO, fixture('rules/service-monitor-fire.yaml')), join(dir, 'm', 'monitors.yaml'));
+    const r = runCli('check', ['--crds', 'm/monitors.yaml', '--crds', 'empty', '--crds', 'crds.yaml', 'm'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('error: '))).toEqual([
+      'error: --crds m/monitors.yaml holds no CustomResourceDefinition (found 4 objects of other kinds: Pod, Service, ServiceMonitor)',
+      'error: --crds empty holds no CustomResourceDefinition (found no *.yaml or *.yml file)',
+    ]);
+    expect(runCli('check', ['--crds', 'crds.yaml', 'm'], dir).code).toBe(1);
+  });
+
+  it("reads a project's crds/ folder without YAML files as no CRDs when --crds is not given, as synth does", () => {
+    const dir = tempProject({});
+    mkdirSync(join(dir, 'crds'));
+    writeFileSync(join(dir, 'crds', 'README.md'), 'CRDs of the operators the stages use.\n');
+    copyFileSync(join(REPO, 'dist', 'lab', '00-namespace.yaml'), join(dir, 'namespace.yaml'));
+    expect(runCli('check', ['namespace.yaml'], dir)).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it("uses the project's crds/ folder when --crds is not given", () => {
     const dir = tempProject({});
     mkdirSync(join(dir, 'crds'));

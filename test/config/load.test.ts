@@ -149,6 +149,13 @@ describe('scalars that YAML parsers read differently', () => {
     expect(problemsOf('apps:\n  nginx:\n    replicas: 2147483647\n')).toEqual([]);
   });
 
+  it('names a value read with a YAML tag by its tag, with what to write instead', () => {
+    expect(problemsOf('apps:\n  nginx:\n    replicas: !!timestamp 2001-12-14\n')).toEqual([
+      'environments/dev.yaml:3:27: apps.nginx.replicas must be an integer from 0 to 2147483647 (found a YAML !!timestamp value)\n' +
+        '  hint: drop the !!timestamp tag and quote the value ("2001-12-14"): a date is a string here',
+    ]);
+  });
+
   it('reads the same values whether or not the file has an alias', () => {
     const plain = loader.load('apps:\n  nginx:\n    replicas: 2\n  web:\n    stack: nginx\n    replicas: 2\n', 'environments/dev.yaml');
     const aliased = loader.load(
@@ -156,6 +163,25 @@ describe('scalars that YAML parsers read differently', () => {
       'environments/dev.yaml',
     );
     expect(aliased.apps).toEqual(plain.apps);
+  });
+});
+
+describe('merge keys (<<: *anchor) in a stage file', () => {
+  it("give an app another's settings, its own winning, and place a problem in merged settings at the merge", () => {
+    const text = 'apps:\n  nginx: &web\n    replicas: 2\n    image: nginx:1.25\n  web:\n    <<: *web\n    stack: nginx\n    replicas: 3\n';
+    expect(loader.load(text, 'environments/dev.yaml').apps).toEqual([
+      { name: 'nginx', stack: 'nginx', settings: { replicas: 2, image: 'nginx:1.25' } },
+      { name: 'web', stack: 'nginx', settings: { replicas: 3, image: 'nginx:1.25' } },
+    ]);
+    try {
+      loader.load(text.replace('image:', 'imag:'), 'environments/dev.yaml');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ProblemsError).problems.map(formatProblem)).toEqual([
+        "environments/dev.yaml:4:5: apps.nginx.imag is not a known setting; did you mean 'image'?",
+        "environments/dev.yaml:6:9: apps.web.imag is not a known setting; did you mean 'image'?",
+      ]);
+    }
   });
 });
 
@@ -179,5 +205,59 @@ describe('nodes', () => {
       { name: 'oblok01', roles: ['control-plane'], address: '10.0.0.1' },
       { name: 'oblok02', roles: ['worker'] },
     ]);
+  });
+});
+
+describe('app and stage names, which make the label app.kubernetes.io/instance: <app>-<stage>', () => {
+  const problemsOf = (text: string, file: string): string[] => {
+    try {
+      loader.load(text, file);
+      return [];
+    } catch (e) {
+      if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+      throw e;
+    }
+  };
+  const app57 = `${'z'.repeat(49)}-service`;
+
+  it('accept an app whose name and the stage name make a label of 63 characters', () => {
+    expect(app57.length + '-adopt'.length).toBe(63);
+    expect(problemsOf(`apps:\n  ${app57}:\n    stack: nginx\n    replicas: 1\n`, 'environments/adopt.yaml')).toEqual([]);
+  });
+
+  it('refuse an app name one character longer at its key under apps:, with the longest name the stage allows', () => {
+    const app = `z${app57}`;
+    expect(
+      problemsOf(`apps:\n  nginx:\n    replicas: 1\n  ${app}:\n    stack: nginx\n    replicas: 1\n`, 'environments/adopt.yaml'),
+    ).toEqual([
+      `environments/adopt.yaml:4:3: apps.${app}: the label app.kubernetes.io/instance of the app's objects would be 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzz…zzzzzzzzzzzzzzz-service-adopt (64 characters)', longer than the 63 characters a label value may have\n` +
+        "  hint: shorten the app name to at most 57 characters: app name + '-' + stage name ('adopt') is at most 63 characters",
+    ]);
+  });
+
+  it('report the length with the schema problems of the file, all at once and with exit code 2', () => {
+    const app = 'a'.repeat(63);
+    try {
+      loader.load(`apps:\n  ${app}:\n    stack: nginx\n    replicas: many\n`, 'environments/qa.yaml');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ProblemsError);
+      expect((e as ProblemsError).exitCode).toBe(2);
+      expect((e as ProblemsError).problems.map((p) => [p.code, p.location?.line])).toEqual([
+        ['config/instance-label', 2],
+        ['config/type', 4],
+      ]);
+    }
+  });
+
+  it("refuse a stage name too long for its own Namespace's label (namespace-<stage>) once, at the file's first line", () => {
+    const stage = 's'.repeat(54);
+    expect(
+      problemsOf('apps:\n  nginx:\n    replicas: 1\n  web:\n    stack: nginx\n    replicas: 1\n', `environments/${stage}.yaml`),
+    ).toEqual([
+      `environments/${stage}.yaml:1:1: the stage name '${stage}' (the file name) is too long: the label app.kubernetes.io/instance of the stage's Namespace would be 'namespace-sssssssssssssssssss…sssssssssssssssssssssssssssss (64 characters)', longer than the 63 characters a label value may have\n` +
+        "  hint: rename the file to a stage name of at most 53 characters ('namespace' + '-' + stage name is at most 63 characters)",
+    ]);
+    expect(problemsOf('apps:\n  nginx:\n    replicas: 1\n', `environments/${'s'.repeat(53)}.yaml`)).toEqual([]);
   });
 });

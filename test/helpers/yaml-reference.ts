@@ -11,7 +11,7 @@ export type YamlRead = NonNullable<ReturnType<typeof yamlRead>>;
 /** The yaml library's reading (as readYaml reads manifests): the values of the non-empty documents, or undefined on an error. */
 export function yamlRead(text: string) {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   if (docs.some((d) => d.errors.length)) return undefined;
   const read = docs.map((doc) => ({ doc, value: doc.toJS({ maxAliasCount: 100 }) as unknown }));
   return { lines, docs: read.filter((d) => d.value !== null && d.value !== undefined) };

@@ -392,6 +392,9 @@ describe('the block reader leaves to the yaml library what it is not sure of', (
     'a sequence in a sequence on one line': 'a:\n- - 1\n',
     'a reserved indicator': 'a: @x\n',
     'a key of more than 1,000 characters': `${'k'.repeat(1001)}: 1\n`,
+    // merge keys are expanded by the yaml library (lib/model/read-yaml.ts), never read as a key `<<`
+    'a merge key with a mapping in place': 'a:\n  <<: {b: 1}\n  c: 2\n',
+    'a merge key in a flow mapping': 'a: {<<: {b: 1}, c: 2}\n',
   };
   for (const [what, text] of Object.entries(outside)) {
     it(what, () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readYaml, type ReadYamlOptions } from '../../lib/model/read-yaml.js';
+import { offsetInDocument, readYaml, type ReadYamlOptions } from '../../lib/model/read-yaml.js';
 
 const manifests: ReadYamlOptions = { maxAliasCount: 100, multi: true, what: 'manifest documents' };
 const stageFile: ReadYamlOptions = { maxAliasCount: 100, multi: false, what: 'stage files', key: 'setting' };
@@ -32,5 +32,42 @@ describe('readYaml', () => {
     expect(problems('apps: {}\nnamespace: a\nnamespace: b\n', stageFile)).toEqual([
       "3:1 yaml/duplicate-key: duplicate key 'namespace'; each setting may appear once per mapping\n  hint: keep the one you mean and remove the other",
     ]);
+  });
+
+  describe('merge keys (<<), which kubectl and kustomize expand', () => {
+    const read = (text: string, options = manifests) => readYaml(text, 'f.yaml', options);
+
+    it('are expanded: the keys a mapping writes win over merged ones, and the first of several merged mappings wins', () => {
+      const text = 'a: &a { p: 1, q: 1 }\nb: &b { q: 2, r: 2 }\nc:\n  <<: [*a, *b]\n  p: 3\nd:\n  <<: *b\n  <<: { s: 4 }\n';
+      const { values, problems: found } = read(text);
+      expect(found).toEqual([]);
+      expect(values[0]).toMatchObject({ c: { p: 3, q: 1, r: 2 }, d: { q: 2, r: 2, s: 4 } });
+      expect(Object.keys(values[0] as object)).not.toContain('<<');
+    });
+
+    it('are expanded in stage files too, and a quoted "<<" stays a key of its own, as in kubectl', () => {
+      expect(read('a: &a { p: 1 }\nb:\n  <<: *a\n', stageFile).values[0]).toEqual({ a: { p: 1 }, b: { p: 1 } });
+      expect(read('a: &a { p: 1 }\nb:\n  "<<": *a\n').values[0]).toEqual({ a: { p: 1 }, b: { '<<': { p: 1 } } });
+    });
+
+    it('place a merged key at the merge that brings it in, and a written key where it is written', () => {
+      const text = 'a: &a { p: 1 }\nb: &b { r: 2 }\nc:\n  q: 0\n  <<: [*a, *b]\n';
+      const { docs, lines } = read(text);
+      const place = (path: string[]) => {
+        const { line, col } = lines.linePos(offsetInDocument(docs[0], path, true));
+        return `${line}:${col}`;
+      };
+      expect([place(['c', 'p']), place(['c', 'r']), place(['c', 'q'])]).toEqual(['5:7', '5:7', '4:3']);
+    });
+
+    it('refuse a merge of something other than a mapping at its place, with a hint', () => {
+      for (const text of ['c:\n  <<: 1\n', 'a: &a [1]\nc:\n  <<: *a\n', 'c:\n  <<: [{ p: 1 }, x]\n']) {
+        const line = text.split('\n').findIndex((l) => l.includes('<<')) + 1;
+        expect(problems(text), text).toEqual([
+          `${line}:7 yaml/merge: this merge key (<<) merges something other than a mapping\n` +
+            '  hint: merge mappings only (`<<: *defaults`, `<<: [*a, *b]`, with each anchor on a mapping), or write the keys out',
+        ]);
+      }
+    });
   });
 });
