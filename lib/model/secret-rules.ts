@@ -216,7 +216,15 @@ const SECRET_WORDS = new Set([
   'privatekey',
   'secretkey',
   'accesskey',
+  // Redis's passwords, by the names of its own settings and flags (`--requirepass`, `--masterauth`)
+  'requirepass',
+  'masterauth',
 ]);
+/**
+ * A word that ends in one of these is a secret word run together with another
+ * (`ROOTPASSWORD`, `--authtoken`, `clientsecret`); `pass` is left out (`bypass`, `compass`).
+ */
+const SECRET_SUFFIXES = ['password', 'passwd', 'passphrase', 'secret', 'token'];
 /** `<word>_KEY` holds a key when the word says which: `SSH_KEY`, `TLS_KEY`, `API_KEY`, `tls.key`. */
 const KEY_QUALIFIERS = new Set([
   'api',
@@ -261,7 +269,9 @@ const NOT_SECRET_LAST_WORDS = new Set([
 export function isSecretName(name: string): boolean {
   const w = words(name);
   if (w.length === 0 || NOT_SECRET_LAST_WORDS.has(w[w.length - 1]!)) return false;
-  return w.some((x, i) => SECRET_WORDS.has(x) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(w[i - 1]!)));
+  return w.some(
+    (x, i) => SECRET_WORDS.has(x) || SECRET_SUFFIXES.some((s) => x.endsWith(s)) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(w[i - 1]!)),
+  );
 }
 
 /** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`. */

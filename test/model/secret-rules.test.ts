@@ -81,6 +81,11 @@ describe('secret-looking key names', () => {
     'signingKey',
     'passphrase',
     'token',
+    'requirepass',
+    'masterauth',
+    'MYSQL_ROOTPASSWORD',
+    'authtoken',
+    'clientSecret',
   ])('%s holds a secret', (name) => {
     expect(isSecretName(name)).toBe(true);
   });
@@ -101,6 +106,9 @@ describe('secret-looking key names', () => {
     'secretKeyRef',
     'APP_ENVIRONMENT',
     'SSH_KEY_PATH',
+    'bypass',
+    'COMPASS_HEADING',
+    'authtoken-file',
   ])('%s does not', (name) => {
     expect(isSecretName(name)).toBe(false);
   });
