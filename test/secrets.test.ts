@@ -36,6 +36,43 @@ describe('parseEnvFile', () => {
       },
     ]);
   });
+  it('reads a quoted value followed by a comment without its quotes', () => {
+    const text = ['A="admin" # the user', "B='pw #1'   # rotated in May", 'C="a \\"b\\"" #c'].join('\n');
+    const { values, problems } = parseEnvFile(text, '.secrets/qa.env');
+    expect(problems).toEqual([]);
+    expect(Object.fromEntries(values)).toEqual({ A: 'admin', B: 'pw #1', C: 'a "b"' });
+  });
+
+  it('refuses a value that opens a quote it does not close, at the value, rather than keeping the quote in it', () => {
+    const { values, problems } = parseEnvFile('A=ok\nB="line one\nline two"\nC=\'x\' y\n', '.secrets/qa.env');
+    expect(problems.map((p) => [p.code, p.location, p.message])).toEqual([
+      [
+        'secrets/syntax',
+        { file: '.secrets/qa.env', line: 2, column: 3 },
+        'the value of B starts with a quote (") but does not end with it',
+      ],
+      ['secrets/syntax', { file: '.secrets/qa.env', line: 3, column: 1 }, 'expected NAME=value'],
+      [
+        'secrets/syntax',
+        { file: '.secrets/qa.env', line: 4, column: 3 },
+        "the value of C starts with a quote (') but does not end with it",
+      ],
+    ]);
+    expect(problems[0].hint).toMatch(/close the quote on the same line/);
+    expect(values.has('B')).toBe(false);
+  });
+
+  it('refuses a variable set twice, at its second line, without either value', () => {
+    const { problems } = parseEnvFile('A=one\n# note\nexport A=two-secret\n', '.secrets/qa.env');
+    expect(problems).toEqual([
+      {
+        code: 'secrets/duplicate',
+        location: { file: '.secrets/qa.env', line: 3, column: 1 },
+        message: 'A is set again (first on line 1), so which of its two values is meant is not clear',
+        hint: 'keep one line for A and remove or comment out the other',
+      },
+    ]);
+  });
 });
 
 describe('secretManifests', () => {
