@@ -108,6 +108,17 @@ export const command: Command<{ release?: string; force?: boolean }> = {
             : `promote the release to the ${idle} color first (npm run promote -- <previous stage> ${stage}), or name the version it runs`,
       });
     }
+    // the switch synthesizes the stage file's image for that color, not dist/'s: with --force the two
+    // may differ, and traffic must not go to a release other than the one named
+    const planned = imageVersion(colors[idle]);
+    if (version !== undefined && planned !== intended) {
+      problems.push({
+        code: 'switch/version',
+        location: loaded.locate(['apps', app, ...path, idle]),
+        message: `apps.${app}.${[...path, idle].join('.')} is ${colors[idle]} (version ${planned}), not ${intended}, and the switch would send traffic to it`,
+        hint: `synthesize and apply ${stage} (npm run synth -- --stage ${stage}) before switching to ${colors[idle]}, or give the ${idle} color back the image you meant to switch to`,
+      });
+    }
     if (problems.length) throw new ProblemsError(problems, ExitCode.checkFailed);
 
     const livePath = ['apps', app, ...path, 'live'];

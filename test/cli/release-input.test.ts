@@ -178,4 +178,20 @@ describe('releases whose tag is no label value as it is, and digests', () => {
     expect(r.code).toBe(0);
     expect(readFileSync(stagePath('production'), 'utf8')).toContain(`live: green, blue: demoapp:1, green: demoapp@${digest} }`);
   });
+
+  it('switch --force --release refuses when the stage file gives the idle color another release than dist/ runs', () => {
+    writeFileSync(stagePath('production'), repoStage('production'));
+    expect(runCli('synth', ['--stage', 'production'], dir).code).toBe(0);
+    const text = repoStage('production').replace('green: demoapp:1 }', 'green: demoapp:1.2 }');
+    writeFileSync(stagePath('production'), text);
+    const before = snapshotDir(join(dir, 'dist'));
+    const r = runCli('switch', ['production', 'demoapp', '--force', '--release', '1'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `environments/production.yaml:8:${text.split('\n')[7].indexOf('demoapp:1.2') + 1}: error: apps.demoapp.blueGreen.green is demoapp:1.2 (version 1.2), not 1, and the switch would send traffic to it`,
+      '  hint: synthesize and apply production (npm run synth -- --stage production) before switching to demoapp:1.2, or give the green color back the image you meant to switch to',
+    ]);
+    expect(readFileSync(stagePath('production'), 'utf8')).toBe(text);
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+  });
 });
