@@ -114,7 +114,23 @@ export interface SecretManifestInput {
  */
 export function secretManifests(input: SecretManifestInput): { objects: Record<string, unknown>[]; problems: Problem[] } {
   const problems: Problem[] = [];
-  const objects = mergeDeclarations(input.declarations).map((d) => {
+  const merged = mergeDeclarations(input.declarations);
+  // keys whose variable is one name (db-pass and db_pass, or Secret a-b's key c and Secret a's key b-c)
+  // would silently get one value: each key needs a variable of its own
+  const readers = new Map<string, string[]>();
+  for (const d of merged)
+    for (const key of d.keys)
+      readers.set(secretVariable(d.name, key), [...(readers.get(secretVariable(d.name, key)) ?? []), `${d.name}/${key}`]);
+  for (const [variable, keys] of readers) {
+    if (keys.length < 2) continue;
+    problems.push({
+      code: 'secrets/same-variable',
+      subject: `Secret ${input.namespace}/${keys[0].split('/')[0]}`,
+      message: `the keys ${keys.map((k) => `'${k}'`).join(' and ')} are all set by ${variable}, so they could only have one value`,
+      hint: 'rename one of the keys in the stage file: a key is read from <SECRET>_<KEY> in capitals, every other character as _',
+    });
+  }
+  const objects = merged.map((d) => {
     const data: Record<string, string> = {};
     for (const key of [...d.keys].sort()) {
       const variable = secretVariable(d.name, key);

@@ -124,6 +124,36 @@ describe('secretManifests', () => {
     ]);
   });
 
+  it('refuses keys that one variable would set, in one Secret or across two, without printing a value', () => {
+    const values = new Map([
+      ['MYSQLSECRET_DB_PASS', 'one-value'],
+      ['A_B_C', 'x'],
+    ]);
+    const { problems } = secretManifests({
+      stage: 'qa',
+      namespace: 'qa',
+      declarations: [
+        { name: 'mysqlsecret', keys: ['db-pass', 'db_pass'], path: ['database', 'secret'] },
+        { name: 'a-b', keys: ['c'], path: ['x'] },
+        { name: 'a', keys: ['b-c'], path: ['y'] },
+      ],
+      values,
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: 'secrets/same-variable',
+        message: expect.stringContaining("'a/b-c' and 'a-b/c' are all set by A_B_C"),
+      }),
+      {
+        code: 'secrets/same-variable',
+        subject: 'Secret qa/mysqlsecret',
+        message:
+          "the keys 'mysqlsecret/db-pass' and 'mysqlsecret/db_pass' are all set by MYSQLSECRET_DB_PASS, so they could only have one value",
+        hint: 'rename one of the keys in the stage file: a key is read from <SECRET>_<KEY> in capitals, every other character as _',
+      },
+    ]);
+  });
+
   it('merges two apps that declare the same Secret', () => {
     expect(
       mergeDeclarations([
