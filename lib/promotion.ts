@@ -142,20 +142,30 @@ export function planPromotion(
   for (const source of sources) {
     const target = targets.get(source.name);
     const release = stacks[source.stack].release;
-    const skip = (message: string) =>
+    // promoting every app, one that cannot be is a note; the app named with --app, a problem with a hint
+    const skip = (message: string, hint: string) =>
       app === undefined
-        ? notes.push(`apps.${source.name}: ${message}`)
-        : problems.push({ code: 'promote/app', message: `apps.${source.name}: ${message}` });
+        ? notes.push(`apps.${source.name}: ${message}; left alone`)
+        : problems.push({ code: 'promote/app', message: `apps.${source.name}: ${message}, so its release cannot be promoted`, hint });
     if (!target) {
-      skip(`not deployed in ${to.context.name}; left alone`);
+      skip(
+        `not deployed in ${to.context.name}`,
+        `promote copies releases, not apps: add apps.${source.name} to ${to.source} first, or promote another app`,
+      );
       continue;
     }
     if (target.stack !== source.stack) {
-      skip(`is stack '${source.stack}' in ${from.context.name} but '${target.stack}' in ${to.context.name}; left alone`);
+      skip(
+        `is stack '${source.stack}' in ${from.context.name} but '${target.stack}' in ${to.context.name}`,
+        `a release moves between instances of one stack: give apps.${source.name} the same stack in both stage files, or promote another app`,
+      );
       continue;
     }
     if (!release) {
-      skip(`stack '${source.stack}' declares no release settings; left alone`);
+      skip(
+        `stack '${source.stack}' declares no release settings`,
+        `stack '${source.stack}' has no release to promote: edit its image in ${to.source} by hand`,
+      );
       continue;
     }
     const at = (path: SettingPath) => ['apps', source.name, ...path];

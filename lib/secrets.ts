@@ -25,36 +25,69 @@ export function secretValueHint(stage: string, secret: string, key: string): str
 
 /**
  * Parses an env file: `NAME=value` lines, `#` comments, blank lines, an optional `export `, and
- * values in single quotes (taken literally) or double quotes (with \n, \" and \\ escapes).
- * @returns the variables, and a problem for each line that is none of these
+ * values in single quotes (taken literally) or double quotes (with \n, \" and \\ escapes), each
+ * optionally followed by ` # a comment`.
+ * @returns the variables, and a problem for each line that is none of these (a value whose quote
+ * is not closed among them: it is no value with a quote in it, and a value never spans lines) and
+ * for each variable set a second time
  */
 export function parseEnvFile(text: string, file: string): { values: Map<string, string>; problems: Problem[] } {
   const values = new Map<string, string>();
   const problems: Problem[] = [];
+  /** The line that set each variable: a second line for one would silently decide which value is deployed. */
+  const setOn = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) {
+    const value = m ? unquote(m[2]) : undefined;
+    if (value === undefined) {
+      const quote = m ? m[2][0] : undefined;
       problems.push({
         code: 'secrets/syntax',
-        location: { file, line: i + 1, column: raw.length - raw.trimStart().length + 1 },
-        message: 'expected NAME=value',
-        hint: 'write one variable per line, e.g. MYSQLSECRET_PASSWORD=...; lines starting with # are comments',
+        location: { file, line: i + 1, column: raw.length - raw.trimStart().length + 1 + (m ? line.length - m[2].length : 0) },
+        message: m ? `the value of ${m[1]} starts with a quote (${quote}) but does not end with it` : 'expected NAME=value',
+        hint: m
+          ? `close the quote on the same line, where only a # comment may follow it; a value never spans lines: write a line break as \\n inside double quotes`
+          : 'write one variable per line, e.g. MYSQLSECRET_PASSWORD=...; lines starting with # are comments',
       });
       return;
     }
-    values.set(m[1], unquote(m[2]));
+    const first = setOn.get(m![1]);
+    if (first !== undefined) {
+      problems.push({
+        code: 'secrets/duplicate',
+        location: { file, line: i + 1, column: raw.length - raw.trimStart().length + 1 },
+        message: `${m![1]} is set again (first on line ${first}), so which of its two values is meant is not clear`,
+        hint: `keep one line for ${m![1]} and remove or comment out the other`,
+      });
+      return;
+    }
+    setOn.set(m![1], i + 1);
+    values.set(m![1], value);
   });
   return { values, problems };
 }
 
-function unquote(v: string): string {
+/** A value as written after `NAME=`, without its quotes and comment; undefined when it opens a quote it does not close. */
+function unquote(v: string): string | undefined {
+  // a quoted value, then perhaps a comment: `"admin" # the user` is admin, not "admin" with its quotes
+  const single = /^'([^']*)'(?:\s+#.*)?$/.exec(v);
+  if (single) return single[1];
+  const double = /^"((?:[^"\\]|\\.)*)"(?:\s+#.*)?$/.exec(v);
+  if (double) return unescapeDouble(double[1]);
+  // a quote inside the quotes ('it's'), as read before comments after quotes were: all between the outer two
   if (v.length >= 2 && v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1);
   if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) {
-    return v.slice(1, -1).replace(/\\(["\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c));
+    return unescapeDouble(v.slice(1, -1));
   }
+  if (v.startsWith("'") || v.startsWith('"')) return undefined;
   return v.replace(/\s+#.*$/, '');
+}
+
+/** The escapes of a double-quoted value: \n, \" and \\. */
+function unescapeDouble(v: string): string {
+  return v.replace(/\\(["\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c));
 }
 
 /** The declarations of several apps, merged by Secret name (two apps may share one Secret). */
@@ -81,7 +114,23 @@ export interface SecretManifestInput {
  */
 export function secretManifests(input: SecretManifestInput): { objects: Record<string, unknown>[]; problems: Problem[] } {
   const problems: Problem[] = [];
-  const objects = mergeDeclarations(input.declarations).map((d) => {
+  const merged = mergeDeclarations(input.declarations);
+  // keys whose variable is one name (db-pass and db_pass, or Secret a-b's key c and Secret a's key b-c)
+  // would silently get one value: each key needs a variable of its own
+  const readers = new Map<string, string[]>();
+  for (const d of merged)
+    for (const key of d.keys)
+      readers.set(secretVariable(d.name, key), [...(readers.get(secretVariable(d.name, key)) ?? []), `${d.name}/${key}`]);
+  for (const [variable, keys] of readers) {
+    if (keys.length < 2) continue;
+    problems.push({
+      code: 'secrets/same-variable',
+      subject: `Secret ${input.namespace}/${keys[0].split('/')[0]}`,
+      message: `the keys ${keys.map((k) => `'${k}'`).join(' and ')} are all set by ${variable}, so they could only have one value`,
+      hint: 'rename one of the keys in the stage file: a key is read from <SECRET>_<KEY> in capitals, every other character as _',
+    });
+  }
+  const objects = merged.map((d) => {
     const data: Record<string, string> = {};
     for (const key of [...d.keys].sort()) {
       const variable = secretVariable(d.name, key);

@@ -173,6 +173,25 @@ describe('planning a promotion', () => {
       problems: [{ code: 'promote/no-app', message: "environments/qa.yaml deploys no app 'nope'", hint: 'the apps of qa are: other, web' }],
     });
   });
+
+  it('with an app named that the target does not deploy, says why with a hint', () => {
+    const from = load('qa', 'apps:\n  web: { image: web:2 }\n  extra: { stack: web, image: e:1 }\n  plain: { image: p:2 }\n');
+    const to = load('production', 'apps:\n  web: { image: web:1 }\n  plain: { image: p:1 }\n');
+    expect(planPromotion(from, to, stacks, 'extra')).toEqual({
+      problems: [
+        {
+          code: 'promote/app',
+          message: 'apps.extra: not deployed in production, so its release cannot be promoted',
+          hint: 'promote copies releases, not apps: add apps.extra to environments/production.yaml first, or promote another app',
+        },
+      ],
+    });
+    expect(planPromotion(from, to, stacks, 'plain')).toMatchObject({
+      problems: [
+        { code: 'promote/app', hint: "stack 'plain' has no release to promote: edit its image in environments/production.yaml by hand" },
+      ],
+    });
+  });
 });
 
 describe('blue/green', () => {

@@ -36,6 +36,43 @@ describe('parseEnvFile', () => {
       },
     ]);
   });
+  it('reads a quoted value followed by a comment without its quotes', () => {
+    const text = ['A="admin" # the user', "B='pw #1'   # rotated in May", 'C="a \\"b\\"" #c'].join('\n');
+    const { values, problems } = parseEnvFile(text, '.secrets/qa.env');
+    expect(problems).toEqual([]);
+    expect(Object.fromEntries(values)).toEqual({ A: 'admin', B: 'pw #1', C: 'a "b"' });
+  });
+
+  it('refuses a value that opens a quote it does not close, at the value, rather than keeping the quote in it', () => {
+    const { values, problems } = parseEnvFile('A=ok\nB="line one\nline two"\nC=\'x\' y\n', '.secrets/qa.env');
+    expect(problems.map((p) => [p.code, p.location, p.message])).toEqual([
+      [
+        'secrets/syntax',
+        { file: '.secrets/qa.env', line: 2, column: 3 },
+        'the value of B starts with a quote (") but does not end with it',
+      ],
+      ['secrets/syntax', { file: '.secrets/qa.env', line: 3, column: 1 }, 'expected NAME=value'],
+      [
+        'secrets/syntax',
+        { file: '.secrets/qa.env', line: 4, column: 3 },
+        "the value of C starts with a quote (') but does not end with it",
+      ],
+    ]);
+    expect(problems[0].hint).toMatch(/close the quote on the same line/);
+    expect(values.has('B')).toBe(false);
+  });
+
+  it('refuses a variable set twice, at its second line, without either value', () => {
+    const { problems } = parseEnvFile('A=one\n# note\nexport A=two-secret\n', '.secrets/qa.env');
+    expect(problems).toEqual([
+      {
+        code: 'secrets/duplicate',
+        location: { file: '.secrets/qa.env', line: 3, column: 1 },
+        message: 'A is set again (first on line 1), so which of its two values is meant is not clear',
+        hint: 'keep one line for A and remove or comment out the other',
+      },
+    ]);
+  });
 });
 
 describe('secretManifests', () => {
@@ -83,6 +120,36 @@ describe('secretManifests', () => {
         subject: 'Secret qa/mysqlsecret',
         message: "key 'password' has no value (MYSQLSECRET_PASSWORD is set, but empty)",
         hint: 'set MYSQLSECRET_PASSWORD=... in .secrets/qa.env or in the environment',
+      },
+    ]);
+  });
+
+  it('refuses keys that one variable would set, in one Secret or across two, without printing a value', () => {
+    const values = new Map([
+      ['MYSQLSECRET_DB_PASS', 'one-value'],
+      ['A_B_C', 'x'],
+    ]);
+    const { problems } = secretManifests({
+      stage: 'qa',
+      namespace: 'qa',
+      declarations: [
+        { name: 'mysqlsecret', keys: ['db-pass', 'db_pass'], path: ['database', 'secret'] },
+        { name: 'a-b', keys: ['c'], path: ['x'] },
+        { name: 'a', keys: ['b-c'], path: ['y'] },
+      ],
+      values,
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: 'secrets/same-variable',
+        message: expect.stringContaining("'a/b-c' and 'a-b/c' are all set by A_B_C"),
+      }),
+      {
+        code: 'secrets/same-variable',
+        subject: 'Secret qa/mysqlsecret',
+        message:
+          "the keys 'mysqlsecret/db-pass' and 'mysqlsecret/db_pass' are all set by MYSQLSECRET_DB_PASS, so they could only have one value",
+        hint: 'rename one of the keys in the stage file: a key is read from <SECRET>_<KEY> in capitals, every other character as _',
       },
     ]);
   });

@@ -6,7 +6,7 @@ import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
 import { manifestsOf } from '../diff/objects.js';
 import { colorName, idleColor, settingAt, type BlueGreenSettings } from '../release.js';
-import { imageVersion } from '../stack.js';
+import { imageVersion, releaseVersion } from '../model/image.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -26,7 +26,8 @@ given with --release (or, without it, the image the stage file gives that color)
 exit 1 otherwise (nothing written); --force skips the dist/ check. Exit 2 on bad input.
 
 Options:
-  --release <v>  the release the idle color must run: a version (1.1) or an image (demoapp:1.1)
+  --release <v>  the release the idle color must run: a version (1.1), an image (demoapp:1.1)
+                 or a digest (sha256:...)
   --force        switch even when dist/<stage> is not current
   -h, --help     show this help
   -V, --version  print the version of stagecraft
@@ -77,7 +78,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       ]);
     }
     const idle = idleColor(colors.live);
-    const intended = version === undefined ? imageVersion(colors[idle]) : version.includes(':') ? imageVersion(version) : version;
+    const intended = version === undefined ? imageVersion(colors[idle]) : releaseVersion(version);
 
     const problems: Problem[] = [];
     if (!force) {
@@ -105,6 +106,17 @@ export const command: Command<{ release?: string; force?: boolean }> = {
           version === undefined
             ? `synthesize and apply ${stage} first (npm run synth -- --stage ${stage})`
             : `promote the release to the ${idle} color first (npm run promote -- <previous stage> ${stage}), or name the version it runs`,
+      });
+    }
+    // the switch synthesizes the stage file's image for that color, not dist/'s: with --force the two
+    // may differ, and traffic must not go to a release other than the one named
+    const planned = imageVersion(colors[idle]);
+    if (version !== undefined && planned !== intended) {
+      problems.push({
+        code: 'switch/version',
+        location: loaded.locate(['apps', app, ...path, idle]),
+        message: `apps.${app}.${[...path, idle].join('.')} is ${colors[idle]} (version ${planned}), not ${intended}, and the switch would send traffic to it`,
+        hint: `synthesize and apply ${stage} (npm run synth -- --stage ${stage}) before switching to ${colors[idle]}, or give the ${idle} color back the image you meant to switch to`,
       });
     }
     if (problems.length) throw new ProblemsError(problems, ExitCode.checkFailed);

@@ -273,7 +273,9 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('switch/stale', 'Stage output is stale', 'Run npm run synth before switching, so that what runs is what the stage file says.'),
   row('switch/version', 'Idle color runs another version', 'The idle color does not run the version asked for.'),
   row('secrets/syntax', 'Bad secrets file line', 'Write NAME=value, one per line.'),
+  row('secrets/duplicate', 'Variable set twice in a secrets file', 'Keep one line per variable.'),
   row('secrets/missing', 'Secret value missing', 'Set the variable in the environment or the secrets file.'),
+  row('secrets/same-variable', 'Two Secret keys read one variable', 'Rename a key, so that each key is set by a variable of its own.'),
   row(
     'cli/locked',
     'Another command is writing',

@@ -152,3 +152,46 @@ describe('promote and switch on input they cannot use as it is', () => {
     expect(runCli('synth', ['--stage', 'test'], dir).code).toBe(0);
   });
 });
+
+describe('releases whose tag is no label value as it is, and digests', () => {
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  beforeAll(() => {
+    dir = tempProject(Object.fromEntries(STAGES.map((s) => [s, repoStage(s)])));
+  });
+
+  it('synthesizes an image whose tag is longer than a label value or ends with a dash, with the version cut to a label', () => {
+    const tag = `1.${'v'.repeat(70)}-`;
+    writeFileSync(stagePath('dev'), repoStage('dev').replace('image: demoapp:1\n', `image: demoapp:${tag}\n`));
+    const r = runCli('synth', ['--stage', 'dev'], dir);
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    const out = readFileSync(join(dir, 'dist', 'dev', '10-demoapp.yaml'), 'utf8');
+    expect(out).toContain(`app.kubernetes.io/version: 1.${'v'.repeat(61)}\n`);
+    expect(out).toContain(`image: demoapp:${tag}\n`);
+  });
+
+  it('switch --release takes the digest the idle color runs, written as sha256:...', () => {
+    writeFileSync(stagePath('production'), repoStage('production').replace('green: demoapp:1 }', `green: demoapp@${digest} }`));
+    expect(runCli('synth', ['--stage', 'production'], dir).code).toBe(0);
+    const r = runCli('switch', ['production', 'demoapp', '--release', digest], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(stagePath('production'), 'utf8')).toContain(`live: green, blue: demoapp:1, green: demoapp@${digest} }`);
+  });
+
+  it('switch --force --release refuses when the stage file gives the idle color another release than dist/ runs', () => {
+    writeFileSync(stagePath('production'), repoStage('production'));
+    expect(runCli('synth', ['--stage', 'production'], dir).code).toBe(0);
+    const text = repoStage('production').replace('green: demoapp:1 }', 'green: demoapp:1.2 }');
+    writeFileSync(stagePath('production'), text);
+    const before = snapshotDir(join(dir, 'dist'));
+    const r = runCli('switch', ['production', 'demoapp', '--force', '--release', '1'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `environments/production.yaml:8:${text.split('\n')[7].indexOf('demoapp:1.2') + 1}: error: apps.demoapp.blueGreen.green is demoapp:1.2 (version 1.2), not 1, and the switch would send traffic to it`,
+      '  hint: synthesize and apply production (npm run synth -- --stage production) before switching to demoapp:1.2, or give the green color back the image you meant to switch to',
+    ]);
+    expect(readFileSync(stagePath('production'), 'utf8')).toBe(text);
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { imageVersion, releaseVersion } from '../../lib/model/image.js';
+
+describe('imageVersion', () => {
+  it.each([
+    ['demoapp:1.10', '1.10'],
+    ['demoapp', 'latest'],
+    ['localhost:5000/team/app', 'latest'],
+    ['localhost:5000/team/app:2', '2'],
+    ['demoapp:1.1@sha256:' + 'ab'.repeat(32), `sha256-${'ab'.repeat(28)}`],
+  ])('is the tag or the digest of %s, as a label value', (image, version) => {
+    expect(imageVersion(image)).toBe(version);
+  });
+
+  it('makes a label value of a tag no label value can be: cut to 63 characters, without a trailing or leading . - _', () => {
+    expect(imageVersion('demoapp:1.1-')).toBe('1.1');
+    expect(imageVersion('demoapp:_1.1_.')).toBe('1.1');
+    expect(imageVersion(`demoapp:1.${'v'.repeat(70)}`)).toBe(`1.${'v'.repeat(61)}`);
+    expect(imageVersion(`demoapp:${'1'.repeat(62)}-x`)).toBe('1'.repeat(62));
+  });
+});
+
+describe('releaseVersion', () => {
+  const digest = `sha256:${'ab'.repeat(32)}`;
+
+  it('reads a version, an image or a digest as the label the image gives', () => {
+    expect(releaseVersion('1.1')).toBe('1.1');
+    expect(releaseVersion('demoapp:1.1')).toBe('1.1');
+    expect(releaseVersion('registry:5000/demoapp')).toBe('latest');
+    expect(releaseVersion(digest)).toBe(imageVersion(`demoapp@${digest}`));
+    expect(releaseVersion(`demoapp@${digest}`)).toBe(imageVersion(`demoapp@${digest}`));
+    expect(releaseVersion('1.1-')).toBe(imageVersion('demoapp:1.1-'));
+  });
+});
