@@ -47,6 +47,12 @@ describe("the seven known defects of the spec's articles", () => {
       "defects/7-committed-secret.yaml:9:13: Secret mysqlsecret: data.password: holds a value for key 'password' (base64 is an encoding, not encryption); secret values must not be committed",
     ]);
   });
+
+  it('rejects the base64 values an exported Secret still carries in its last-applied-configuration annotation', () => {
+    expect(findingsIn(['defects/7-exported-secret.yaml'])).toEqual([
+      "defects/7-exported-secret.yaml:8:55: Secret mysqlsecret: metadata.annotations.kubectl.kubernetes.io/last-applied-configuration: holds the values of keys 'password', 'username' as kubectl last applied them (base64 is an encoding, not encryption); secret values must not be committed",
+    ]);
+  });
 });
 
 describe("the articles' YAML as written, without names added", () => {
