@@ -54,6 +54,32 @@ export const manifestsSettings = Settings({
   ),
 });
 
+/**
+ * Why an included document is not an object that can be applied, naming what it lacks (the
+ * articles' Pod without metadata.name is a Pod, not "no object").
+ */
+function notAnObject(object: unknown): { message: string; hint: string } {
+  const list = 'include only files of Kubernetes manifests (a List is not expanded: write its items as documents)';
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+    return { message: `is not a Kubernetes object but ${Array.isArray(object) ? 'a list' : `a ${typeof object}`}`, hint: list };
+  }
+  const o = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
+  const missing = [
+    ...(typeof o.apiVersion === 'string' ? [] : ['apiVersion']),
+    ...(typeof o.kind === 'string' ? [] : ['kind']),
+    ...(typeof o.metadata?.name === 'string' ? [] : ['metadata.name']),
+  ];
+  const what = typeof o.kind === 'string' ? `this ${o.kind}` : 'this document';
+  const message = `${what} has no ${missing.join(', ')}: a Kubernetes object needs apiVersion, kind and metadata.name`;
+  if (o.kind === 'List') return { message, hint: list };
+  return {
+    message,
+    hint: missing.includes('metadata.name')
+      ? 'name the object (metadata.name): kubectl apply refuses an object without one, and generateName works only with kubectl create'
+      : 'add the missing fields, or include only files of Kubernetes manifests',
+  };
+}
+
 /** The files of `files` that `include` names: a file itself, or every file below a folder. */
 export function includedFiles(files: ReadonlyMap<string, string>, include: readonly string[]): [string, string][] {
   const named = include.map((p) => p.replace(/\/$/, ''));
@@ -176,12 +202,7 @@ export const manifests = defineStack({
           typeof o.kind !== 'string' ||
           typeof o.metadata?.name !== 'string'
         ) {
-          problems.push({
-            code: 'manifests/not-an-object',
-            location: at(doc.contents?.range?.[0] ?? 0),
-            message: 'is not a Kubernetes object with apiVersion, kind and metadata.name',
-            hint: 'include only files of Kubernetes manifests (a List is not expanded: write its items as documents)',
-          });
+          problems.push({ code: 'manifests/not-an-object', location: at(doc.contents?.range?.[0] ?? 0), ...notAnObject(object) });
           return;
         }
         // one id per file and document: unique, and stable while the files are

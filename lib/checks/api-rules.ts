@@ -6,7 +6,7 @@
 import type { KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
-import { formatLabels, selectorMatches, workloadSelector } from './selectors.js';
+import { formatLabels, formatSelector, selectorMatches, workloadSelector } from './selectors.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
 
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -301,7 +301,7 @@ export function checkApiRules(o: KubeObject): Finding[] {
         emit(
           'api/selector',
           selector.path,
-          `selects ${formatLabels(selector.matchLabels)}${selector.matchExpressions.length ? ' (and expressions)' : ''}, but the pod template's labels are: ${formatLabels(labels) || 'none'}`,
+          `selects ${formatSelector(selector)}, but the pod template's labels are: ${formatLabels(labels) || 'none'}`,
           'make the selector a subset of the pod template labels',
         ),
       );

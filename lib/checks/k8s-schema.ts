@@ -101,8 +101,9 @@ function buildDefinitions(): Derived {
       { apiVersion: gvk.apiVersion, kind: gvk.kind, openApiName: t.docs?.custom?.schema ?? t.name, fqn: props.fqn },
     ]);
     const def = definitions[props.fqn.slice(PREFIX.length)] as { properties: Record<string, Schema>; required: string[] };
+    // not required: a top-level object always has both (they chose this validator), and the same
+    // definition is embedded where the API makes them optional (a StatefulSet's volumeClaimTemplates)
     def.properties = { apiVersion: { const: gvk.apiVersion }, kind: { const: gvk.kind }, ...def.properties };
-    def.required = ['apiVersion', 'kind', ...def.required];
   }
   // CRDs of current projects (cert-manager, External Secrets) declare selectableFields (served
   // from Kubernetes 1.30; an older API server drops it and still serves the CRD): not an error

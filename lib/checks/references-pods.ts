@@ -5,6 +5,7 @@
 import { CONTAINER_LISTS } from '../model/pod-specs.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { listed, type ObjectIndex, type Workload } from './object-index.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import type { KubeObject } from '../model/object.js';
 
@@ -74,12 +75,16 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
     const target = index.get(kind, ns, name);
     const word = KIND_WORD[kind];
     if (!target) {
+      const names = index.namesOf(kind, ns);
+      const guess = didYouMean(name, names); // a typo of an existing name
       out.push(
         emit(
           `refs/${kind === 'PersistentVolumeClaim' ? 'claim' : kind.toLowerCase()}`,
           path,
-          `${who} ${kind === 'PersistentVolumeClaim' ? 'claims' : `uses ${kind}`} '${name}', but the ${word} in namespace '${ns}' are: ${listed(index.namesOf(kind, ns))}`,
-          `fix the name, or add the ${kind} to the stage`,
+          `${who} ${kind === 'PersistentVolumeClaim' ? 'claims' : `uses ${kind}`} '${name}', but the ${word} in namespace '${ns}' are: ${listed(names)}`,
+          guess !== undefined
+            ? `did you mean '${guess}'? Otherwise add the ${kind} to the stage`
+            : `fix the name, or add the ${kind} to the stage`,
         ),
       );
       return;
@@ -87,14 +92,16 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
     if (typeof key === 'string') {
       const keys = declaredKeys(target);
       if (!keys.includes(key)) {
+        const guess = didYouMean(key, keys);
         out.push(
           emit(
             `refs/${kind.toLowerCase()}-key`,
             path,
             `${who} reads key '${key}' of ${kind} '${name}', which has the keys: ${listed(keys)}`,
-            kind === 'Secret'
-              ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`
-              : `add '${key}' to the ConfigMap, or read another key`,
+            (guess !== undefined ? `did you mean '${guess}'? Otherwise ` : '') +
+              (kind === 'Secret'
+                ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`
+                : `add '${key}' to the ConfigMap, or read another key`),
           ),
         );
       }

@@ -7,7 +7,7 @@
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { listed, namespaceOf, type ObjectIndex, type Workload } from './object-index.js';
-import { formatLabels, selectorMatches, type Requirement, type Selector } from './selectors.js';
+import { formatLabels, formatSelector, selectorMatches, type Requirement, type Selector } from './selectors.js';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -29,8 +29,7 @@ export function labelSelector(v: unknown, path: FieldPath): Selector | undefined
 }
 
 const isEmpty = (s: Selector) => Object.keys(s.matchLabels).length === 0 && s.matchExpressions.length === 0;
-const describe = (s: Selector) =>
-  formatLabels(s.matchLabels) + (s.matchExpressions.length ? `${Object.keys(s.matchLabels).length ? ' ' : ''}(and expressions)` : '');
+const describe = formatSelector;
 const workloadList = (ws: readonly Workload[]) =>
   listed(ws.map((w) => `${w.object.kind} ${objectHandle(w.object)} (${formatLabels(w.template.metadata?.labels) || 'no labels'})`));
 

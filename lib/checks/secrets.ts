@@ -43,7 +43,42 @@ export function checkSecretValues(o: KubeObject): Finding[] {
       );
     }
   }
+  out.push(...lastAppliedValues(o));
   return out;
+}
+
+/** What `kubectl apply` keeps of the object it applied, as JSON, on the object itself. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * A Secret exported from a cluster (`kubectl get secret -o yaml`) carries its values a second
+ * time, in the annotation `kubectl apply` wrote: emptying data alone leaves them committed.
+ */
+function lastAppliedValues(o: KubeObject): Finding[] {
+  const text = o.metadata?.annotations?.[LAST_APPLIED];
+  if (typeof text !== 'string') return [];
+  let applied: unknown;
+  try {
+    applied = JSON.parse(text);
+  } catch {
+    return []; // not kubectl's JSON: the content rules still screen it as any annotation
+  }
+  if (!applied || typeof applied !== 'object') return [];
+  const keys: string[] = [];
+  for (const field of ['data', 'stringData']) {
+    const values = (applied as Record<string, unknown>)[field];
+    if (!values || typeof values !== 'object') continue;
+    for (const [key, value] of Object.entries(values)) if (value !== '' && value !== null) keys.push(key);
+  }
+  if (keys.length === 0) return [];
+  return [
+    finder(o)(
+      'policy/secret-value',
+      ['metadata', 'annotations', LAST_APPLIED],
+      `holds the values of keys ${keys.map((k) => `'${k}'`).join(', ')} as kubectl last applied them (base64 is an encoding, not encryption); secret values must not be committed`,
+      `remove the annotation ${LAST_APPLIED} (kubectl apply writes it in the cluster; an exported object carries it), and create the Secret in the cluster another way (kubectl create secret)`,
+    ),
+  ];
 }
 
 /** A string of an object that holds a secret: found by its content, or by the name of its key. */

@@ -61,3 +61,24 @@ export function formatLabels(labels: Readonly<Record<string, string>> | undefine
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
 }
+
+/** `app=nginx, tier in (web, api), !canary`: a selector's labels and expressions, as kubectl writes them. */
+export function formatSelector(s: Pick<Selector, 'matchLabels' | 'matchExpressions'>): string {
+  const expressions = s.matchExpressions.map((r) => {
+    const key = String(r?.key);
+    const values = Array.isArray(r?.values) ? r.values.join(', ') : '';
+    switch (r?.operator) {
+      case 'In':
+        return `${key} in (${values})`;
+      case 'NotIn':
+        return `${key} notin (${values})`;
+      case 'Exists':
+        return key;
+      case 'DoesNotExist':
+        return `!${key}`;
+      default:
+        return `${key} ${String(r?.operator)} (${values})`; // an operator the schema check refuses
+    }
+  });
+  return [formatLabels(s.matchLabels), ...expressions].filter((x) => x !== '').join(', ');
+}

@@ -226,6 +226,18 @@ describe('the manifests stack', () => {
     expect(missing.message).toBe("apps.legacy.include[0] names no file or folder of the project with manifests (found 'nowhere')");
     const [bad] = problemsOf(withFiles({ 'in/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n- just a list\n' }));
     expect(bad).toMatchObject({ code: 'manifests/not-an-object', location: { file: 'in/x.yaml', line: 5, column: 1 } });
+    expect(bad.message).toBe('is not a Kubernetes object but a list');
+  });
+
+  it("names what an included document lacks: the articles' Pod without metadata.name is a Pod with no name", () => {
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  labels: {name: mysql}\nspec:\n  containers: [{name: mysql, image: mysql}]\n---\nmetadata: {name: x}\n';
+    expect(problemsOf(withFiles({ 'in/pod.yaml': text })).map((p) => `${at(p)} ${p.code}: ${p.message}\n  hint: ${p.hint}`)).toEqual([
+      'in/pod.yaml:1:1 manifests/not-an-object: this Pod has no metadata.name: a Kubernetes object needs apiVersion, kind and metadata.name\n' +
+        '  hint: name the object (metadata.name): kubectl apply refuses an object without one, and generateName works only with kubectl create',
+      'in/pod.yaml:8:1 manifests/not-an-object: this document has no apiVersion, kind: a Kubernetes object needs apiVersion, kind and metadata.name\n' +
+        '  hint: add the missing fields, or include only files of Kubernetes manifests',
+    ]);
   });
 
   it('refuses paths that leave the project', () => {

@@ -40,9 +40,15 @@ describe("the API server's rules", () => {
   it('rejects selectors that do not match their template, and an object defined twice', () => {
     expect(findingsIn(['api/selectors-and-duplicates.yaml'])).toEqual([
       "api/selectors-and-duplicates.yaml:8:13: ReplicationController nginx: spec.selector: selects app=nginx, but the pod template's labels are: app=web",
-      "api/selectors-and-duplicates.yaml:22:5: DaemonSet agent: spec.selector: selects app=agent (and expressions), but the pod template's labels are: app=agent, tier=cluster",
+      "api/selectors-and-duplicates.yaml:22:5: DaemonSet agent: spec.selector: selects app=agent, tier in (node), but the pod template's labels are: app=agent, tier=cluster",
       'api/selectors-and-duplicates.yaml:56:9: ConfigMap default/settings: metadata.name: ConfigMap default/settings is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)',
       'api/selectors-and-duplicates.yaml:71:9: HorizontalPodAutoscaler db: metadata.name: HorizontalPodAutoscaler db (as autoscaling/v1 and autoscaling/v2) is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)',
+    ]);
+  });
+
+  it('shows the expressions of a selector that does not match, as kubectl writes them', () => {
+    expect(findingsIn(['api/selector-expressions.yaml'])).toEqual([
+      "api/selector-expressions.yaml:8:5: DaemonSet agent: spec.selector: selects name in (agent, probe), !canary, tier, but the pod template's labels are: name=mysql",
     ]);
   });
 

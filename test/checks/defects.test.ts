@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findingsIn } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkObjects } from '../../lib/checks/index.js';
+import { parseManifests } from '../../lib/checks/manifests.js';
+import { MANIFESTS, findingsIn } from './helpers.js';
 
 describe("the seven known defects of the spec's articles", () => {
   it('rejects a misspelled field (image~) and says which field was meant', () => {
@@ -47,6 +51,12 @@ describe("the seven known defects of the spec's articles", () => {
       "defects/7-committed-secret.yaml:9:13: Secret mysqlsecret: data.password: holds a value for key 'password' (base64 is an encoding, not encryption); secret values must not be committed",
     ]);
   });
+
+  it('rejects the base64 values an exported Secret still carries in its last-applied-configuration annotation', () => {
+    expect(findingsIn(['defects/7-exported-secret.yaml'])).toEqual([
+      "defects/7-exported-secret.yaml:8:55: Secret mysqlsecret: metadata.annotations.kubectl.kubernetes.io/last-applied-configuration: holds the values of keys 'password', 'username' as kubectl last applied them (base64 is an encoding, not encryption); secret values must not be committed",
+    ]);
+  });
 });
 
 describe("the articles' YAML as written, without names added", () => {
@@ -65,6 +75,24 @@ describe("the articles' YAML as written, without names added", () => {
       "defects/articles-as-written.yaml:92:5: ReplicationController demoapp: spec.template.apiVersion: unknown field 'apiVersion'",
       "defects/articles-as-written.yaml:93:5: ReplicationController demoapp: spec.template.kind: unknown field 'kind'",
       "defects/articles-as-written.yaml:117:19: Job mysql-backup-*: spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef: container 'backup' env PASSWORD reads key 'pasword' of Secret 'mysqlsecret', which has the keys: password, username",
+    ]);
+  });
+});
+
+describe('the hint of a reference with a typo', () => {
+  it('names the nearest Secret key or Secret, as a misspelled field is told', () => {
+    const text = readFileSync(join(MANIFESTS, 'defects/articles-as-written.yaml'), 'utf8').replace(
+      'name: mysqlsecret\n              key: database',
+      'name: mysqlsecrets\n              key: database',
+    );
+    const { objects } = parseManifests([{ file: 'a.yaml', text }]);
+    const hints = checkObjects(objects, {})
+      .findings.filter((f) => f.code === 'refs/secret-key' || f.code === 'refs/secret')
+      .map((f) => `${f.code}: ${f.hint}`)
+      .sort();
+    expect(hints).toEqual([
+      "refs/secret-key: did you mean 'password'? Otherwise add 'pasword' to the Secret (or to its stagecraft.dev/secret-keys annotation), or read another key",
+      "refs/secret: did you mean 'mysqlsecret'? Otherwise add the Secret to the stage",
     ]);
   });
 });

@@ -18,6 +18,13 @@ describe('the strict schema check', () => {
     ]);
   });
 
+  it("accepts a StatefulSet's volumeClaimTemplates without apiVersion and kind, and checks them when given", () => {
+    expect(findingsIn(['schema/volume-claim-templates.yaml'])).toEqual([
+      'schema/volume-claim-templates.yaml:45:13: StatefulSet mysql: spec.volumeClaimTemplates[2].kind: must be "PersistentVolumeClaim" (found "PersistentVolume")',
+      'schema/volume-claim-templates.yaml:52:22: StatefulSet mysql: spec.volumeClaimTemplates[2].spec.resources.requests.storage: "2Gib" is not a valid quantity',
+    ]);
+  });
+
   it('rejects kinds that Kubernetes 1.25 does not serve and exported status, but not custom resources whose definition is present', () => {
     expect(findingsIn(['schema/unknown-kinds.yaml'])).toEqual([
       'schema/unknown-kinds.yaml:3:13: Deployment old: apiVersion: extensions/v1beta1 Deployment is not a Kubernetes 1.25 kind',
