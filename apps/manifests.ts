@@ -21,7 +21,7 @@ import { parseAllDocuments, LineCounter, isMap, isNode, isPair, isScalar, isSeq,
 import { ProblemsError, type Problem } from '../lib/errors.js';
 import { NOT_API_OBJECTS } from '../lib/k8s.js';
 import { formatFieldPath, type FieldPath } from '../lib/model/field-path.js';
-import { badMerge, isMergeKey, mergeProblem } from '../lib/model/read-yaml.js';
+import { badMerge, isMergeKey, mergeProblem, yamlHint } from '../lib/model/read-yaml.js';
 import { Name } from '../lib/config/workload.js';
 import { Settings, Type, Mapping } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
@@ -153,7 +153,12 @@ export const manifests = defineStack({
         const at = (offset: number) => ({ file, line: lines.linePos(offset).line, column: lines.linePos(offset).col });
         if (doc.errors.length) {
           problems.push(
-            ...doc.errors.map((e) => ({ code: 'manifests/yaml', location: at(e.pos[0]), message: e.message.replace(/\.$/, '') })),
+            ...doc.errors.map((e) => ({
+              code: 'manifests/yaml',
+              location: at(e.pos[0]),
+              message: e.message.replace(/\.$/, ''),
+              hint: yamlHint(e.code),
+            })),
           );
           return;
         }

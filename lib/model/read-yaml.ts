@@ -69,10 +69,14 @@ const YAML_HINTS: Partial<Record<ErrorCode, string>> = {
   BAD_DQ_ESCAPE: 'in double quotes, write a backslash as \\\\, or quote the value with single quotes, where a backslash is plain',
   KEY_OVER_1024_CHARS: 'shorten the key (an implicit key is at most 1,024 characters)',
   MULTIPLE_DOCS: 'remove the `---` line and what follows it, or move that document to a file of its own',
+  DUPLICATE_KEY: 'keep the one you mean and remove the other',
 };
 /** The hint of a YAML error without one of its own. */
 const YAML_HINT =
   'correct the YAML at this place (the line before is often the cause); quote a value that holds special characters (: # [ ] { } & * ! | > % @ `)';
+
+/** What to do about an error of the yaml library, by its code (`YAML_HINTS`, else `YAML_HINT`). */
+export const yamlHint = (code: ErrorCode): string => YAML_HINTS[code] ?? YAML_HINT;
 
 /** The first place in `text` of a NUL byte, which no YAML reader accepts (kubectl stops there). */
 function nulProblem(text: string, at: (offset: number) => SourceLocation): Problem[] {
@@ -219,7 +223,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
             code: `yaml/${e.code.toLowerCase().replace(/_/g, '-')}`,
             location: at(e.pos[0]),
             message: yamlMessage(e.message),
-            hint: YAML_HINTS[e.code] ?? YAML_HINT,
+            hint: yamlHint(e.code),
           },
     ),
   );

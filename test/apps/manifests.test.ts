@@ -198,6 +198,17 @@ describe('the manifests stack', () => {
     expect(error.problems[0]).toMatchObject({ code: 'manifests/yaml-tag', hint: expect.stringContaining(`drop the ${tag} tag`) });
   });
 
+  it('refuses YAML the parser rejects at its place, with a hint: a duplicate key, an unclosed bracket (exit 2)', () => {
+    const duplicate = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: twice }\ndata:\n  A: x\n  A: y\n';
+    const unclosed = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: open\n';
+    const error = errorOf(() => compileStages([withFiles({ 'in/a.yaml': duplicate, 'in/b.yaml': unclosed })]));
+    expect(error.exitCode).toBe(ExitCode.badInput);
+    const byFile = Object.fromEntries(error.problems.map((p) => [p.location?.file, p]));
+    expect(byFile['in/a.yaml']).toMatchObject({ code: 'manifests/yaml', hint: 'keep the one you mean and remove the other' });
+    expect(at(byFile['in/a.yaml']!)).toBe('in/a.yaml:6:3');
+    expect(byFile['in/b.yaml']).toMatchObject({ code: 'manifests/yaml', hint: expect.stringContaining('must be closed') });
+  });
+
   it('expands merge keys as kubectl and npm run check do, rather than keeping a key `<<`', () => {
     const text =
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: merged\n  labels: &common { team: web }\n  annotations:\n    <<: *common\n    note: x\ndata:\n  !!merge <<: { A: b }\n';
