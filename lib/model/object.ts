@@ -35,17 +35,20 @@ export function numberNameless(objects: readonly KubeObject[]): void {
   for (const o of objects) {
     const n = (perKind.get(o.kind) ?? 0) + 1;
     perKind.set(o.kind, n);
-    if (o.metadata && typeof o.metadata === 'object' && o.metadata.name === undefined) namelessOrdinals.set(o, n);
+    const md = o.metadata as KubeObject['metadata'] | undefined;
+    // no metadata at all, no name, or an empty one: nothing else tells such objects apart
+    if (typeof md !== 'object' || md === null || md.name === undefined || md.name === '') namelessOrdinals.set(o, n);
   }
 }
 
-/** The name of an object as messages show it: its name, `generateName*`, or `#3 (no name)`. */
+/** The name of an object as messages show it: its name, `generateName*`, `#3 (no name)` or `#3 (empty name)`. */
 export function objectHandle(o: KubeObject): string {
   const md = o.metadata;
-  if (typeof md?.name === 'string') return md.name;
-  if (typeof md?.generateName === 'string') return `${md.generateName}*`;
+  if (typeof md?.name === 'string' && md.name !== '') return md.name;
+  if (typeof md?.generateName === 'string' && md.generateName !== '') return `${md.generateName}*`;
   const n = namelessOrdinals.get(o);
-  return n === undefined ? '(no name)' : `#${n} (no name)`;
+  const what = md?.name === '' ? '(empty name)' : '(no name)';
+  return n === undefined ? what : `#${n} ${what}`;
 }
 
 /** `Kind namespace/name` (or `Kind name` at cluster scope): how messages name an object. */
