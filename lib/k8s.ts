@@ -46,10 +46,15 @@ export function isClusterScoped(kind: string): boolean {
   return clusterScoped.has(kind);
 }
 
+/** The API group of an apiVersion: `apps` for `apps/v1`, '' for the core `v1`. */
+export function groupOf(apiVersion: unknown): string {
+  const s = String(apiVersion);
+  return s.includes('/') ? s.slice(0, s.indexOf('/')) : '';
+}
+
 /** `group/kind` of an object's kind: `cert-manager.io/ClusterIssuer`, `/Namespace` for the core group. */
 export function groupKind(apiVersion: string, kind: string): string {
-  const slash = apiVersion.indexOf('/');
-  return `${slash < 0 ? '' : apiVersion.slice(0, slash)}/${kind}`;
+  return `${groupOf(apiVersion)}/${kind}`;
 }
 
 /**

@@ -22,6 +22,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import AjvModule from 'ajv';
 import { didYouMean } from '../model/did-you-mean.js';
+import { groupOf } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { findingFromAjv } from './schema.js';
@@ -245,6 +246,10 @@ interface CrdVersion {
   schema?: { openAPIV3Schema?: unknown };
 }
 
+/** Whether `o` is a CustomResourceDefinition of the apiextensions API (a kind of that name in another group is not). */
+export const isCrd = (o: KubeObject): boolean =>
+  o.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/');
+
 /**
  * The custom kinds that `crds` define (objects of any kind may be passed: only
  * CustomResourceDefinitions count), and the CRDs' own problems.
@@ -254,7 +259,7 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
   const versions = new Map<string, string[]>();
   const crdFindings: Finding[] = [];
   for (const crd of crds) {
-    if (crd.kind !== 'CustomResourceDefinition' || !String(crd.apiVersion).startsWith('apiextensions.k8s.io/')) continue;
+    if (!isCrd(crd)) continue;
     const spec = asObj(crd.spec) as CrdSpec | undefined;
     const group = spec?.group;
     const kind = spec?.names?.kind;
@@ -331,17 +336,12 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
 export function clusterScopedKinds(crds: readonly KubeObject[]): string[] {
   const scopes = new Map<string, boolean>();
   for (const crd of crds) {
-    if (crd.kind !== 'CustomResourceDefinition' || !String(crd.apiVersion).startsWith('apiextensions.k8s.io/')) continue;
+    if (!isCrd(crd)) continue;
     const spec = asObj(crd.spec) as CrdSpec | undefined;
     const kind = spec?.names?.kind;
     if (typeof spec?.group === 'string' && typeof kind === 'string') scopes.set(`${spec.group}/${kind}`, spec.scope === 'Cluster');
   }
   return [...scopes].flatMap(([gk, cluster]) => (cluster ? [gk] : [])).sort();
-}
-
-/** The group of an apiVersion: `cert-manager.io` for `cert-manager.io/v1`, '' for `v1`. */
-export function groupOf(apiVersion: string): string {
-  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 }
 
 /**

@@ -10,7 +10,7 @@
  * the objects it found, so any object added, removed, changed or reordered among them shows.
  */
 import { createHash } from 'node:crypto';
-import { isClusterScoped } from '../k8s.js';
+import { groupOf, isClusterScoped } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { describeObject, objectHandle } from '../model/object.js';
 import { podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
@@ -358,12 +358,6 @@ const short = (text: string) => (text.length > 64 ? `sha256:${createHash('sha256
 export function namespaceOf(o: KubeObject): string {
   if (isClusterScoped(o.kind)) return '';
   return o.metadata?.namespace ?? DEFAULT_NAMESPACE;
-}
-
-/** The API group of an apiVersion: `apps` for `apps/v1`, '' for the core `v1`. */
-function groupOf(apiVersion: unknown): string {
-  const s = String(apiVersion);
-  return s.includes('/') ? s.slice(0, s.indexOf('/')) : '';
 }
 
 /** Names listed in one message at most: a stage may have thousands. */

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
+import { isCrd } from '../checks/crds.js';
 import { checkObjects } from '../checks/index.js';
 import { parseManifests } from '../checks/manifests.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
@@ -123,8 +124,6 @@ function yamlFiles(cwd: string, paths: readonly string[]): string[] {
 /** What --crds takes, for the hints of its problems. */
 const CRDS_HINT =
   "without one no custom resource is validated: give --crds a file or folder of CustomResourceDefinitions (kind: CustomResourceDefinition), such as an operator's crds.yaml; a relative path is read from the project directory";
-
-const isCrd = (o: KubeObject) => o.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/');
 
 /**
  * The CustomResourceDefinitions custom resources are validated with. Each path of `--crds` must

@@ -245,7 +245,7 @@ const CACHE_KEY_FORMAT = 1;
  * Whether `value` comes back from JSON.parse(JSON.stringify(value)) exactly: plain objects and
  * arrays (without holes) of strings, booleans, null and finite numbers but -0, no `__proto__` key.
  */
-export function jsonExact(value: unknown): boolean {
+function jsonExact(value: unknown): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
   if (Array.isArray(value)) {
