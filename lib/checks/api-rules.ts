@@ -3,6 +3,7 @@
  * and pkg/apis/core/validation): object names per kind, label and annotation syntax, unique keys
  * in keyed lists, a container image, selectors that match their pod template.
  */
+import { MAX_LABEL_VALUE } from '../model/labels.js';
 import type { KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
@@ -72,7 +73,7 @@ function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[],
     const v = (labels as Record<string, unknown>)[k];
     const bad = keyProblem(k);
     if (bad) out.push(emit('api/label-key', [...at, k], `${what} key '${k}' is not valid: ${bad}`));
-    if (what === 'label' && (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > 63)) {
+    if (what === 'label' && (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > MAX_LABEL_VALUE)) {
       out.push(
         emit(
           'api/label-value',

@@ -6,6 +6,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
 import type { StageContext, Stack } from '../stack.js';
 import { DNS_LABEL_PATTERN } from './types.js';
+import { INSTANCE_LABEL, MAX_LABEL_VALUE, instanceLabel } from '../model/labels.js';
 import { APP_NAME, NAMESPACE_CHART, stageFileSchema } from './stage-schema.js';
 import { locateKey, locateValue } from './locate.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
@@ -111,7 +112,7 @@ export class StageLoader<S extends StackMap> {
       nameProblems.push({
         code: 'config/instance-label',
         location: { file, line: 1, column: 1 },
-        message: `the stage name '${shorten(stageName)}' (the file name) is too long: the label ${INSTANCE_LABEL} of the stage's Namespace would be '${shorten(`${NAMESPACE_CHART}-${stageName}`)}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
+        message: `the stage name '${shorten(stageName)}' (the file name) is too long: the label ${INSTANCE_LABEL} of the stage's Namespace would be '${shorten(instanceLabel(NAMESPACE_CHART, stageName))}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
         hint: `rename the file to a stage name of at most ${MAX_LABEL_VALUE - NAMESPACE_CHART.length - 1} characters ('${NAMESPACE_CHART}' + '-' + stage name is at most ${MAX_LABEL_VALUE} characters)`,
       });
     }
@@ -249,13 +250,8 @@ const APP_NAME_PATTERN = new RegExp(APP_NAME.pattern);
 const isAppName = (name: string) =>
   APP_NAME_PATTERN.test(name) && name.length <= APP_NAME.maxLength && !(APP_NAME.not.enum as readonly string[]).includes(name);
 
-/** The longest label value Kubernetes accepts. */
-const MAX_LABEL_VALUE = 63;
-/** The label every object of an app carries, `<app>-<stage>` (lib/transforms/labels.ts); the stage's Namespace's app is NAMESPACE_CHART. */
-const INSTANCE_LABEL = 'app.kubernetes.io/instance';
-
-/** Whether `<app>-<stage>`, the value of the app's instance label, is a label value: both are DNS-1123 labels, so only its length can fail. */
-const fitsInstanceLabel = (app: string, stage: string) => app.length + 1 + stage.length <= MAX_LABEL_VALUE;
+/** Whether the app's instance label is a label value: app and stage names are DNS-1123 labels, so only its length can fail. */
+const fitsInstanceLabel = (app: string, stage: string) => instanceLabel(app, stage).length <= MAX_LABEL_VALUE;
 
 /**
  * The apps whose name, valid on its own, makes with the stage's name an instance label longer
@@ -271,7 +267,7 @@ function instanceLabelProblems(apps: unknown, stage: string): PathProblem[] {
       code: 'config/instance-label',
       path: ['apps'],
       key: name,
-      message: `apps.${name}: the label ${INSTANCE_LABEL} of the app's objects would be '${shorten(`${name}-${stage}`)}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
+      message: `apps.${name}: the label ${INSTANCE_LABEL} of the app's objects would be '${shorten(instanceLabel(name, stage))}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
       hint: `shorten the app name to at most ${longest} characters: app name + '-' + stage name ('${stage}') is at most ${MAX_LABEL_VALUE} characters`,
     }));
 }

@@ -1,7 +1,5 @@
 /** What an image reference says about the release it is. */
-
-/** Kubernetes label values: at most 63 characters, beginning and ending with a letter or digit. */
-const LABEL_VALUE_MAX = 63;
+import { MAX_LABEL_VALUE } from './labels.js';
 
 /**
  * The release of an image as a label value (`app.kubernetes.io/version`): its tag, or its digest
@@ -29,6 +27,6 @@ export function releaseVersion(release: string): string {
 function labelValue(version: string): string {
   return version
     .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, LABEL_VALUE_MAX)
+    .slice(0, MAX_LABEL_VALUE)
     .replace(/[^A-Za-z0-9]+$/, '');
 }

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../model/object.js';
+import { INSTANCE_LABEL, instanceLabel } from '../model/labels.js';
 import { withPodTemplate } from '../model/pod-specs.js';
 
 /** The label that names the stage an object belongs to (and selects a stage's objects for `kubectl apply --prune`). */
@@ -22,7 +23,7 @@ export interface LabelOptions {
 export function standardLabels({ stage, app, instance, version, partOf }: LabelOptions): Record<string, string> {
   return {
     'app.kubernetes.io/name': app,
-    'app.kubernetes.io/instance': `${instance}-${stage}`,
+    [INSTANCE_LABEL]: instanceLabel(instance, stage),
     'app.kubernetes.io/version': version,
     'app.kubernetes.io/part-of': partOf,
     'app.kubernetes.io/managed-by': MANAGED_BY,

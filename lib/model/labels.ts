@@ -1,0 +1,10 @@
+/** What the API server allows of a label value, and the label that makes each app's objects unique in a cluster. */
+
+/** The longest label value the API server accepts. */
+export const MAX_LABEL_VALUE = 63;
+
+/** The label every object of an app carries (lib/transforms/labels.ts), unique in the cluster. */
+export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+
+/** The value of INSTANCE_LABEL for an app (or the stage's own Namespace chart) of a stage: `<instance>-<stage>`. */
+export const instanceLabel = (instance: string, stage: string): string => `${instance}-${stage}`;
