@@ -89,7 +89,9 @@ function walk(
       path.pop();
     }
   } else if (isRecord(value)) {
-    for (const k of Object.keys(value)) {
+    // for..in, not Object.keys: no array of keys per node
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
       path.push(k);
       walk(value[k], path, visit, k, free || FREE_FORM.has(k));
       path.pop();

@@ -104,23 +104,39 @@ function checkAllLabels(emit: Emit, node: unknown, plan: LabelPlan, at: (string 
     return;
   }
   const n = node as Record<string, unknown>;
-  const labels = (key: string, what?: string) => {
-    at.push(key);
-    checkLabels(emit, n[key], at, out, what);
-    at.pop();
-  };
+  // no closure per node: this runs on every node the plan leads to, in every object
   if (plan.meta) {
-    labels('labels');
-    labels('annotations', 'annotation');
+    checkLabelsAt(emit, n, 'labels', at, out);
+    checkLabelsAt(emit, n, 'annotations', at, out, 'annotation');
   }
-  if (plan.selector) labels('matchLabels');
-  const below = (k: string, sub: LabelPlan) => {
-    at.push(k);
-    checkAllLabels(emit, n[k], sub, at, out);
-    at.pop();
-  };
-  if (plan.values) for (const k in n) if (Object.hasOwn(n, k)) below(k, plan.values);
-  if (plan.props) for (const [k, sub] of plan.props) if (n[k] !== undefined) below(k, sub);
+  if (plan.selector) checkLabelsAt(emit, n, 'matchLabels', at, out);
+  if (plan.values) for (const k in n) if (Object.hasOwn(n, k)) checkAllLabelsAt(emit, n, k, plan.values, at, out);
+  const { props } = plan;
+  for (let i = 0; props && i < props.length; i++) {
+    const [k, sub] = props[i];
+    if (n[k] !== undefined) checkAllLabelsAt(emit, n, k, sub, at, out);
+  }
+}
+
+/** `checkLabels` of `n[key]`, at `at` and `key`. */
+function checkLabelsAt(emit: Emit, n: Record<string, unknown>, key: string, at: (string | number)[], out: Finding[], what?: string): void {
+  at.push(key);
+  checkLabels(emit, n[key], at, out, what);
+  at.pop();
+}
+
+/** `checkAllLabels` of `n[key]`, at `at` and `key`. */
+function checkAllLabelsAt(
+  emit: Emit,
+  n: Record<string, unknown>,
+  key: string,
+  plan: LabelPlan,
+  at: (string | number)[],
+  out: Finding[],
+): void {
+  at.push(key);
+  checkAllLabels(emit, n[key], plan, at, out);
+  at.pop();
 }
 
 /** Reports items of `list` whose key (several fields joined) repeats an earlier item's. */

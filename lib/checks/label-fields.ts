@@ -13,8 +13,8 @@ export interface LabelPlan {
   readonly meta?: boolean;
   /** The node is a LabelSelector: its `matchLabels` are labels. */
   readonly selector?: boolean;
-  /** Properties whose values hold (or lead to) metadata or selectors. */
-  readonly props?: ReadonlyMap<string, LabelPlan>;
+  /** Properties whose values hold (or lead to) metadata or selectors, with their plans (a list: walked without an iterator). */
+  readonly props?: readonly (readonly [string, LabelPlan])[];
   /** For lists: the plan of each item; for maps (`additionalProperties`): of each value. */
   readonly items?: LabelPlan;
   readonly values?: LabelPlan;
@@ -28,7 +28,7 @@ const byDefinition = new Map<string, LabelPlan | null>();
 const byKind = new Map<string, LabelPlan | undefined>();
 
 /** The plan for a root custom resource or unknown kind: only its own metadata. */
-export const METADATA_ONLY: LabelPlan = { props: new Map([['metadata', { meta: true }]]) };
+export const METADATA_ONLY: LabelPlan = { props: [['metadata', { meta: true }]] };
 
 function planOf(schema: Schema | undefined): LabelPlan | undefined {
   if (!schema) return undefined;
@@ -49,12 +49,12 @@ function planOfDefinition(name: string): LabelPlan | undefined {
   if (name === 'LabelSelector') return { selector: true };
   byDefinition.set(name, null);
   const def = kubernetesSchemas().definitions[name];
-  const props = new Map<string, LabelPlan>();
+  const props: [string, LabelPlan][] = [];
   for (const [key, sub] of Object.entries((def?.properties as Record<string, Schema> | undefined) ?? {})) {
     const plan = planOf(sub);
-    if (plan) props.set(key, plan);
+    if (plan) props.push([key, plan]);
   }
-  const plan = props.size ? { props } : undefined;
+  const plan = props.length ? { props } : undefined;
   byDefinition.set(name, plan ?? null);
   return plan;
 }

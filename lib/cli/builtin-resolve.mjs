@@ -95,7 +95,11 @@ function __resolveSanitizeBuiltIn(value, sortKeys) {
         return value.map((x) => __resolveSanitizeBuiltIn(x, sortKeys));
     }
     if (value.constructor == Object) {
-        const keys = sortKeys ? Object.keys(value).sort() : Object.keys(value);
+        const keys = Object.keys(value);
+        // cdk8s-plus's converters write the keys in order already: sorted only when they are not
+        if (sortKeys && !__inOrder(keys)) {
+            keys.sort();
+        }
         if (keys.includes('__proto__')) {
             return require("./_util").sanitizeValue(__resolveBuiltIn(value), { sortKeys });
         }
@@ -109,6 +113,15 @@ function __resolveSanitizeBuiltIn(value, sortKeys) {
         return result;
     }
     return require("./_util").sanitizeValue(value, { sortKeys });
+}
+/** Whether \`keys\` are in the order \`keys.sort()\` puts them in (UTF-16 code units; an object's keys are distinct). */
+function __inOrder(keys) {
+    for (let i = 1; i < keys.length; i++) {
+        if (keys[i - 1] > keys[i]) {
+            return false;
+        }
+    }
+    return true;
 }
 exports.resolveSanitized = __resolveSanitized;
 `;

@@ -19,14 +19,17 @@ export interface LabelOptions {
   readonly partOf: string;
 }
 
-/** The recommended Kubernetes labels plus the stage label. */
+/**
+ * The recommended Kubernetes labels plus the stage label, in the order they are written (sorted),
+ * so that the YAML emitter finds them in order and sorts nothing.
+ */
 export function standardLabels({ stage, app, instance, version, partOf }: LabelOptions): Record<string, string> {
   return {
-    'app.kubernetes.io/name': app,
     [INSTANCE_LABEL]: instanceLabel(instance, stage),
-    'app.kubernetes.io/version': version,
-    'app.kubernetes.io/part-of': partOf,
     'app.kubernetes.io/managed-by': MANAGED_BY,
+    'app.kubernetes.io/name': app,
+    'app.kubernetes.io/part-of': partOf,
+    'app.kubernetes.io/version': version,
     [STAGE_LABEL]: stage,
   };
 }
