@@ -25,12 +25,12 @@ import { EXIT_CODES_HELP, progress, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
   COMPILER_VERSION,
-  CRDS_DIR,
   DIST_DIR,
   SCHEMA_FILE,
   compile,
   flushRenderCache,
   openProject,
+  projectCrds,
   schemaOnDisk,
   schemaText,
 } from './project.js';
@@ -135,7 +135,7 @@ const CRDS_HINT =
 function readCrds(cwd: string, given: readonly string[] | undefined): readonly KubeObject[] {
   const read = (files: readonly string[]) =>
     files.length ? parseManifests(files.map((file) => ({ file, text: readInputFile(resolve(cwd, file), file).text }))).objects : [];
-  if (given === undefined) return existsSync(resolve(cwd, CRDS_DIR)) ? read(yamlFilesAt(cwd, CRDS_DIR)) : [];
+  if (given === undefined) return projectCrds(cwd);
   requireExisting(cwd, given, ' (given to --crds)', CRDS_HINT);
   const problems: Problem[] = [];
   const crds = given.flatMap((path) => {

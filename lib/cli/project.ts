@@ -12,7 +12,7 @@ import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '
 import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/output.js';
 import { needsRecovery, recover } from '../synth/write.js';
-import { MAX_GENERATED_BYTES, listFiles, readRegularFile, scanDir } from '../synth/disk.js';
+import { MAX_GENERATED_BYTES, readRegularFile, scanDir } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR } from './fingerprint.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { WORKERS_ENV, stageWorkers } from './stage-workers.js';
@@ -164,7 +164,7 @@ export function compile(
       delivery: project.stages.every((s) => stages.includes(s) || kept.some((k) => k.stage === s)),
       otherPromotions: kept,
       stages: project.stages,
-      crds: projectCrds(project),
+      crds: projectCrds(project.root),
       onStage,
       cache,
       runStages: stageWorkers({ root: project.root, cache, output, objects, setting: process.env[WORKERS_ENV] }),
@@ -255,17 +255,20 @@ export function promotionOrderOf(project: Project, required: readonly string[] =
 
 /** The project's CRD folder: CustomResourceDefinitions its stacks' custom resources are validated with. */
 export const CRDS_DIR = 'crds';
+const YAML_FILE = /\.ya?ml$/;
 
-/** The CustomResourceDefinitions in `crds/` (YAML files, searched recursively), none when there is no such folder. */
-export function projectCrds(project: Project): KubeObject[] {
-  const dir = join(project.root, CRDS_DIR);
-  if (!existsSync(dir)) return [];
-  const files = listFiles(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
-  return [
-    ...parseManifests(files.map((f) => ({ file: join(CRDS_DIR, f), text: readInputFile(join(dir, f), join(CRDS_DIR, f)).text }))).objects,
-  ];
+/**
+ * The CustomResourceDefinitions in the `crds/` folder of the project in `root` (YAML files,
+ * searched recursively in name order), none when there is no such folder; synth and check (without
+ * `--crds`) read the same. Read as a stack's included manifests are (lib/cli/read-file.ts): a
+ * symbolic link is followed only while it stays in the project, and a link back up a folder being
+ * walked is not walked again.
+ * @throws ProblemsError (exit 2) naming a link that leads outside the project
+ */
+export function projectCrds(root: string): KubeObject[] {
+  const files = readProjectSource(root, CRDS_DIR, YAML_FILE);
+  if (!files) return [];
+  return [...parseManifests([...files.keys()].sort().map((file) => ({ file, text: files.get(file)! }))).objects];
 }
 
 /**

@@ -121,14 +121,14 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/;
 
 /**
  * A file of the project, or the manifest files below a folder, by path relative to the root (with
- * `/`), for stacks that include existing manifests; undefined when there is none, or the path
- * leaves the project. The path is judged where it really leads: a symbolic link on the way (or
+ * `/`), for stacks that include existing manifests (and the project's `crds/` folder, whose
+ * YAML files only are read: `files`); undefined when there is none, or the path leaves the project. The path is judged where it really leads: a symbolic link on the way (or
  * met in a folder) whose target is outside the project is refused, since what it points at would
  * otherwise be read and written into dist/ as if it were the project's. A link to a folder being
  * walked (`up -> ..`) is not walked again: its files are read where they are.
  * @throws ProblemsError (exit 2) naming the link that leads outside the project
  */
-export function readProjectSource(root: string, path: string): Map<string, string> | undefined {
+export function readProjectSource(root: string, path: string, files: RegExp = MANIFEST_FILE): Map<string, string> | undefined {
   const full = resolve(root, path);
   const rel = relative(root, full);
   // `..data` is a name of the project; `..` and `../x` leave it
@@ -138,8 +138,8 @@ export function readProjectSource(root: string, path: string): Map<string, strin
   const real = withFs(name, 'reading', () => realpathSync(full));
   if (!inside(real)) refuseOutside(name, real);
   if (!statSync(full).isDirectory()) return new Map([[name, readInputFile(full, name).text]]);
-  const files = manifestFiles(full, real, name, inside);
-  return files.length ? new Map(files.map((f) => [`${name}/${f}`, readInputFile(join(full, f), `${name}/${f}`).text])) : undefined;
+  const found = manifestFiles(full, real, name, inside, files);
+  return found.length ? new Map(found.map((f) => [`${name}/${f}`, readInputFile(join(full, f), `${name}/${f}`).text])) : undefined;
 }
 
 /** Whether a real path (symbolic links resolved) is the project in `root` or below it. */
@@ -161,7 +161,7 @@ function refuseOutside(name: string, real: string): never {
  * The manifest files below the folder `dir` (named `name`, really at `real`), as relative paths
  * with `/`, sorted as a walk gives them; symbolic links are followed when they stay in the project.
  */
-function manifestFiles(dir: string, real: string, name: string, inside: (real: string) => boolean): string[] {
+function manifestFiles(dir: string, real: string, name: string, inside: (real: string) => boolean, files: RegExp): string[] {
   const out: string[] = [];
   const walking = new Set<string>();
   const walk = (rel: string, realDir: string): void => {
@@ -176,11 +176,11 @@ function manifestFiles(dir: string, real: string, name: string, inside: (real: s
         realEntry = withFs(shown, 'reading', () => realpathSync(join(dir, r)));
         directory = statSync(realEntry).isDirectory();
         // what is not read (a README linked from elsewhere) may lead anywhere
-        if (!inside(realEntry) && (directory || MANIFEST_FILE.test(entry.name))) refuseOutside(shown, realEntry);
+        if (!inside(realEntry) && (directory || files.test(entry.name))) refuseOutside(shown, realEntry);
       }
       if (directory) {
         if (!walking.has(realEntry)) walk(r, realEntry);
-      } else if (MANIFEST_FILE.test(entry.name)) out.push(r);
+      } else if (files.test(entry.name)) out.push(r);
     }
     walking.delete(realDir);
   };

@@ -1,5 +1,6 @@
 import { openProject, projectCrds } from '../../lib/cli/project.js';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
@@ -227,10 +228,36 @@ describe('npm run synth runs the checks', () => {
     mkdirSync(join(dir, 'm'));
     copyFileSync(join(REPO, fixture('rules/service-monitor-crd.yaml')), join(dir, 'crds', 'service-monitor.yaml'));
     copyFileSync(join(REPO, fixture('rules/service-monitor-fire.yaml')), join(dir, 'm', 'monitors.yaml'));
-    expect(projectCrds(openProject(dir)).map((o) => o.metadata.name)).toEqual(['servicemonitors.monitoring.coreos.com']);
+    expect(projectCrds(dir).map((o) => o.metadata.name)).toEqual(['servicemonitors.monitoring.coreos.com']);
     const r = runCli('check', ['m'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("scrapes the port named 'metrics', but the selected Services (api) have the named ports: http");
+  });
+
+  it("reads crds/ as a stack's included manifests are: a link back up the folder is walked once, and synth and check read the same", () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    mkdirSync(join(dir, 'crds', 'monitoring'), { recursive: true });
+    mkdirSync(join(dir, 'm'));
+    copyFileSync(join(REPO, fixture('rules/service-monitor-crd.yaml')), join(dir, 'crds', 'monitoring', 'service-monitor.yaml'));
+    copyFileSync(join(REPO, fixture('rules/service-monitor-fire.yaml')), join(dir, 'm', 'monitors.yaml'));
+    symlinkSync('..', join(dir, 'crds', 'monitoring', 'up'));
+    expect(projectCrds(dir).map((o) => o.metadata.name)).toEqual(['servicemonitors.monitoring.coreos.com']);
+    expect(runCli('check', ['m'], dir).stdout).toContain("scrapes the port named 'metrics'");
+    expect(runCli('synth', [], dir).code).toBe(0);
+  });
+
+  it('refuses a link in crds/ that leads outside the project, in synth and in check, naming it', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'stagecraft-outside-'));
+    copyFileSync(join(REPO, fixture('rules/service-monitor-crd.yaml')), join(outside, 'service-monitor.yaml'));
+    const dir = tempProject({ lab: repoStage('lab') });
+    mkdirSync(join(dir, 'crds'));
+    symlinkSync(join(outside, 'service-monitor.yaml'), join(dir, 'crds', 'service-monitor.yaml'));
+    copyFileSync(join(REPO, 'dist', 'lab', '00-namespace.yaml'), join(dir, 'namespace.yaml'));
+    for (const r of [runCli('check', ['namespace.yaml'], dir), runCli('synth', [], dir)]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('error: crds/service-monitor.yaml leads outside the project through a symbolic link');
+    }
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
 
   // each stage is its own cluster or namespace: lab and raspberry both run flannel in kube-system
