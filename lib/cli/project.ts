@@ -265,10 +265,10 @@ const YAML_FILE = /\.ya?ml$/;
  * walked is not walked again.
  * @throws ProblemsError (exit 2) naming a link that leads outside the project
  */
-export function projectCrds(root: string): KubeObject[] {
+export function projectCrds(root: string): readonly KubeObject[] {
   const files = readProjectSource(root, CRDS_DIR, YAML_FILE);
   if (!files) return [];
-  return [...parseManifests([...files.keys()].sort().map((file) => ({ file, text: files.get(file)! }))).objects];
+  return parseManifests([...files.keys()].sort().map((file) => ({ file, text: files.get(file)! }))).objects;
 }
 
 /**

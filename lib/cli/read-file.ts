@@ -120,9 +120,10 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
 
 /**
- * A file of the project, or the manifest files below a folder, by path relative to the root (with
- * `/`), for stacks that include existing manifests (and the project's `crds/` folder, whose
- * YAML files only are read: `files`); undefined when there is none, or the path leaves the project. The path is judged where it really leads: a symbolic link on the way (or
+ * A file of the project, or the files below a folder whose names match `files` (manifests), by
+ * path relative to the root (with `/`): for stacks that include existing manifests, and for the
+ * project's `crds/` folder; undefined when there is none, or the path leaves the project. The path
+ * is judged where it really leads: a symbolic link on the way (or
  * met in a folder) whose target is outside the project is refused, since what it points at would
  * otherwise be read and written into dist/ as if it were the project's. A link to a folder being
  * walked (`up -> ..`) is not walked again: its files are read where they are.
