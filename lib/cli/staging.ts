@@ -51,7 +51,11 @@ export interface StagedOutcome {
 
 /** SHA-256 of each file of a stage's tree, by path below the root (`dist/qa/inventory.txt`). */
 export function fileDigests(stage: string, tree: StageFileTree): [string, string][] {
-  return [...tree].map(([rel, text]) => [`${DIST_DIR}/${stage}/${rel}`, createHash('sha256').update(text).digest('hex')]);
+  return [...tree].map(([rel, content]) => {
+    const hash = createHash('sha256');
+    for (const piece of typeof content === 'string' || content instanceof Uint8Array ? [content] : content) hash.update(piece);
+    return [`${DIST_DIR}/${stage}/${rel}`, hash.digest('hex')];
+  });
 }
 
 /**

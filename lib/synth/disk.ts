@@ -59,11 +59,12 @@ export function readRegularBytes(path: string, maxBytes?: number): Buffer {
 let scratch: Buffer | undefined;
 
 /**
- * Whether the regular file at `path` holds exactly `content`, read into one buffer kept for the
- * process (a stage's thousand unchanged files are compared without a buffer each). False for
- * anything but a regular file.
+ * Whether the regular file at `path` holds exactly `content` (its pieces one after another, none
+ * copied), read into one buffer kept for the process (a stage's thousand unchanged files are
+ * compared without a buffer each). False for anything but a regular file.
  */
-export function holdsBytes(path: string, content: Uint8Array): boolean {
+export function holdsBytes(path: string, content: Uint8Array | readonly Uint8Array[]): boolean {
+  const pieces = content instanceof Uint8Array ? [content] : content;
   let fd: number;
   try {
     fd = openRegularFile(path);
@@ -71,7 +72,7 @@ export function holdsBytes(path: string, content: Uint8Array): boolean {
     return false;
   }
   try {
-    const size = content.length;
+    const size = pieces.reduce((n, p) => n + p.length, 0);
     if (!scratch || scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, 64 * 1024));
     // up to one byte more than expected: a longer file is not the same
     let read = 0;
@@ -80,7 +81,13 @@ export function holdsBytes(path: string, content: Uint8Array): boolean {
       if (n === 0) break;
       read += n;
     }
-    return read === size && scratch.compare(content, 0, size, 0, size) === 0;
+    if (read !== size) return false;
+    let at = 0;
+    for (const p of pieces) {
+      if (scratch.compare(p, 0, p.length, at, at + p.length) !== 0) return false;
+      at += p.length;
+    }
+    return true;
   } finally {
     closeSync(fd);
   }

@@ -3,7 +3,7 @@
  */
 import type { RenderedStage } from './render.js';
 import { NAMESPACE_CHART, serializeObjects, standInsOf } from './render.js';
-import { toYaml, withHeader } from './serialize.js';
+import { commentHeader, toYaml, withHeader } from './serialize.js';
 import { INVENTORY_FILE, digest, inventoryEntry, inventoryText, type InventoryEntry } from './inventory.js';
 import { compareCodePoints } from '../model/order.js';
 
@@ -16,16 +16,44 @@ export interface EdgeFile {
 /** Relative path (with `/`) to file content. */
 export type FileTree = Map<string, string>;
 
-/** A stage's files as compiled (`stageFiles`): an app from the render cache has its file as bytes. */
-export type StageFileTree = Map<string, string | Uint8Array>;
+/**
+ * A file's content: text, bytes, or pieces that follow one another in the file (the header, then
+ * the bytes of an app from the render cache, which are never copied into one buffer with it).
+ */
+export type FileContent = string | Uint8Array | readonly (string | Uint8Array)[];
+
+/** A stage's files as compiled (`stageFiles`): an app from the render cache has its file as its header and its bytes. */
+export type StageFileTree = Map<string, FileContent>;
 
 /** A file's content as text. */
-export function fileText(content: string | Uint8Array): string {
-  return typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.length).toString('utf8');
+export function fileText(content: FileContent): string {
+  if (typeof content === 'string') return content;
+  if (content instanceof Uint8Array) return Buffer.from(content.buffer, content.byteOffset, content.length).toString('utf8');
+  return content.map(fileText).join('');
+}
+
+/** A file's content as bytes: pieces stay pieces (only text is encoded, nothing copied into one buffer). */
+export function fileBytes(content: FileContent): Uint8Array | Uint8Array[] {
+  if (typeof content === 'string') return Buffer.from(content);
+  if (content instanceof Uint8Array) return content;
+  return content.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece));
+}
+
+/** A file's content as what `writeFileSync` takes: pieces joined. */
+export function fileData(content: FileContent): string | Uint8Array {
+  if (typeof content === 'string' || content instanceof Uint8Array) return content;
+  return Buffer.concat(fileBytes(content) as Uint8Array[]);
+}
+
+/** The bytes of a file's content. */
+export function fileSize(content: FileContent): number {
+  if (typeof content === 'string') return Buffer.byteLength(content);
+  if (content instanceof Uint8Array) return content.length;
+  return content.reduce((n, piece) => n + fileSize(piece), 0);
 }
 
 /** `files` with every file as text. */
-export function textTree(files: ReadonlyMap<string, string | Uint8Array>): FileTree {
+export function textTree(files: ReadonlyMap<string, FileContent>): FileTree {
   return new Map([...files].map(([path, content]) => [path, fileText(content)]));
 }
 
@@ -78,7 +106,8 @@ export function stageFiles(rendered: RenderedStage, provenance: StageProvenance,
     objects.forEach((o, i) => {
       entries.push(inventoryEntry(o, digests[i]));
     });
-    files.set(chartFileName(chart.name), withHeader(stream, header));
+    // an app from the render cache: its bytes as they are, after the header
+    files.set(chartFileName(chart.name), typeof stream === 'string' ? withHeader(stream, header) : [commentHeader(header), stream]);
   }
   const resources = [...files.keys()].sort();
   files.set(

@@ -60,11 +60,12 @@ export function yamlStream(documents: readonly string[], header?: string): strin
   return withHeader(documents.join('---\n'), header);
 }
 
-/**
- * A stream of documents (`yamlStream` without a header, as text, or its UTF-8 bytes as the render
- * cache keeps them) after a comment header: text stays text, bytes stay bytes.
- */
-export function withHeader<T extends string | Uint8Array>(stream: T, header?: string): T {
-  const head = header ? header.replace(/^/gm, '# ') + '\n' : '';
-  return (typeof stream === 'string' ? head + stream : Buffer.concat([Buffer.from(head), stream])) as T;
+/** `header` as the comment lines a file starts with (`# ` before each line); empty without one. */
+export function commentHeader(header?: string): string {
+  return header ? header.replace(/^/gm, '# ') + '\n' : '';
+}
+
+/** A stream of documents (`yamlStream` without a header) after a comment header. */
+export function withHeader(stream: string, header?: string): string {
+  return commentHeader(header) + stream;
 }

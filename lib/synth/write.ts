@@ -42,7 +42,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { compareCodePoints } from '../model/order.js';
-import type { StageFileTree } from './output.js';
+import { fileBytes, fileData, fileSize, type StageFileTree } from './output.js';
 import {
   GENERATED_MARK,
   STATE_DIR,
@@ -319,8 +319,8 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
   const unchanged = new Set<string>();
   const scan = scanDir(dir, (rel, path, size) => {
     const content = files.get(rel);
-    if (content === undefined || size !== (typeof content === 'string' ? Buffer.byteLength(content) : content.length)) return false;
-    if (!holdsBytes(path, typeof content === 'string' ? Buffer.from(content) : content)) return false;
+    if (content === undefined || size !== fileSize(content)) return false;
+    if (!holdsBytes(path, fileBytes(content))) return false;
     unchanged.add(rel);
     return true;
   });
@@ -354,7 +354,7 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
     made.add(parent);
     if (unchanged.has(rel)) reuse(abs(join(target, rel)), abs(join(into, rel)));
-    else withFs(`${target}/${rel}`, 'writing', () => writeFileSync(abs(join(into, rel)), content));
+    else withFs(`${target}/${rel}`, 'writing', () => writeFileSync(abs(join(into, rel)), fileData(content)));
   }
   const filled = files.size > 0 || scan.foreign.length > 0;
   if (filled) mkdirSync(abs(into), { recursive: true });
