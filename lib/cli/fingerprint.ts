@@ -36,7 +36,16 @@ import {
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../errors.js';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, isGenerated, openRegularFile, readRegularFile, type DistTree } from '../synth/disk.js';
+import {
+  STATE_DIR,
+  TMP_SUFFIX,
+  TX_DIR,
+  isGenerated,
+  openRegularFile,
+  readRegularBytes,
+  readRegularFile,
+  type DistTree,
+} from '../synth/disk.js';
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 /** Where the stage files are, relative to the project root. */
@@ -113,13 +122,29 @@ function sha256(bytes: Buffer): string {
  * of a coarse clock is read again (git's "racy clean"). They are kept between commands in
  * DIGESTS_FILE, written with the fingerprint (`keepDigests`).
  */
-const readDigests = new Map<string, { readonly stamp: string; readonly digest: string }>();
-/** The paths whose digest this process took, whose entries are kept. */
-const usedDigests = new Set<string>();
+const { readDigests, usedDigests, primed, lastFingerprint } = processState();
 /** The digests kept by the last command that recorded a fingerprint: a cache, safe to delete. */
 export const DIGESTS_FILE = join(STATE_DIR, 'digests.json');
-/** Projects whose DIGESTS_FILE this process read. */
-const primed = new Set<string>();
+
+/**
+ * What this process knows of the files it read, shared by every copy of this module in it:
+ * lib/cli/run.mjs runs the fast path's bundle and then, when it declines, the command's, each with
+ * a copy of its own, and the command need not read again what the fast path just read.
+ */
+function processState(): {
+  /** See above. */
+  readonly readDigests: Map<string, { readonly stamp: string; readonly digest: string }>;
+  /** The paths whose digest this process took, whose entries are kept. */
+  readonly usedDigests: Set<string>;
+  /** Projects whose DIGESTS_FILE this process read. */
+  readonly primed: Set<string>;
+  /** The fingerprint file parsed last, and the SHA-256 of its bytes. */
+  readonly lastFingerprint: { digest?: string; parsed?: unknown };
+} {
+  const shared = globalThis as { [key: symbol]: ReturnType<typeof processState> | undefined };
+  const key = Symbol.for(`stagecraft.fingerprint.${FORMAT}`);
+  return (shared[key] ??= { readDigests: new Map(), usedDigests: new Set(), primed: new Set(), lastFingerprint: {} });
+}
 
 /** What `hashFile` reads into: one buffer for the process. */
 let chunk: Buffer | undefined;
@@ -426,7 +451,11 @@ export function readFingerprint(root: string): Fingerprint | undefined {
   primeDigests(root);
   let fingerprint: Fingerprint;
   try {
-    fingerprint = JSON.parse(readRegularFile(join(root, FINGERPRINT_FILE), MAX_STATE_BYTES)) as Fingerprint;
+    const bytes = readRegularBytes(join(root, FINGERPRINT_FILE), MAX_STATE_BYTES);
+    // the same bytes are parsed once (the fast path reads them, then the command)
+    const digest = sha256(bytes);
+    if (lastFingerprint.digest !== digest) Object.assign(lastFingerprint, { digest, parsed: JSON.parse(bytes.toString('utf8')) });
+    fingerprint = lastFingerprint.parsed as Fingerprint;
   } catch {
     return undefined;
   }
