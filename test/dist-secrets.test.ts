@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { listFiles } from '../lib/synth/disk.js';
+import { listFiles } from './helpers/cli.js';
 import { compileStages } from '../lib/compile.js';
 import { REPO, repoStage } from './helpers/cli.js';
 

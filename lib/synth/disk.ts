@@ -156,21 +156,6 @@ export interface WriteOptions {
   readonly removeOthers: boolean;
 }
 
-/** Every file below `dir`, as relative paths with `/`, sorted. */
-export function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const name of readdirSync(join(dir, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      if (statSync(join(dir, r)).isDirectory()) walk(r);
-      else out.push(r);
-    }
-  };
-  walk('');
-  return out;
-}
-
 export interface DistDifference {
   /** Paths below the output directory whose content differs. */
   readonly changed: string[];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIGESTS_FILE, startFingerprint, unchangedSinceRecorded } from '../../lib/cli/fingerprint.js';
 import { DIST_DIR, SCHEMA_FILE } from '../../lib/cli/project.js';
-import { listFiles } from '../../lib/synth/disk.js';
+import { listFiles } from '../helpers/cli.js';
 import { repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

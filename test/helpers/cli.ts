@@ -4,7 +4,7 @@
  * captured. test/cli/run.test.ts and test/cli/pipes.test.ts start real processes.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,6 @@ import { command as promote } from '../../lib/cli/promote.js';
 import { command as secrets } from '../../lib/cli/secrets.js';
 import { command as switchCommand } from '../../lib/cli/switch.js';
 import { command as synth } from '../../lib/cli/synth.js';
-import { listFiles } from '../../lib/synth/disk.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const RUN_MJS = join(REPO, 'lib', 'cli', 'run.mjs');
@@ -80,6 +79,21 @@ export function tempProject(stages: Record<string, string>, { copyDist = false }
   for (const [name, text] of Object.entries(stages)) writeFileSync(join(dir, 'environments', `${name}.yaml`), text);
   if (copyDist) cpSync(join(REPO, 'dist'), join(dir, 'dist'), { recursive: true });
   return dir;
+}
+
+/** Every file below `dir`, as relative paths with `/`, sorted (symbolic links followed: for the tests' own directories). */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (statSync(join(dir, r)).isDirectory()) walk(r);
+      else out.push(r);
+    }
+  };
+  walk('');
+  return out;
 }
 
 /** Every file below `dir` with its bytes, to compare a directory before and after. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SECRET_RULES, detectSecret, isSecretKey, isSecretName, maskValue } from '../../lib/model/secret-rules.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
-import { listFiles } from '../../lib/synth/disk.js';
+import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
 import { PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
-import { holdsBytes, listFiles } from '../../lib/synth/disk.js';
+import { holdsBytes } from '../../lib/synth/disk.js';
+import { listFiles } from '../helpers/cli.js';
 
 /** Per file below `dir`, its inode number. */
 function inodes(dir: string): Record<string, number> {

@@ -13,7 +13,7 @@ import { renderStage } from '../../lib/synth/render.js';
 import { STATIC_POD_HINT } from '../../lib/checks/static-pods.js';
 import { checkStage } from '../../lib/checks/index.js';
 import { formatProblem } from '../../lib/errors.js';
-import { listFiles } from '../../lib/synth/disk.js';
+import { listFiles } from '../helpers/cli.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage, runCli, tempProject, errorLines } from '../helpers/cli.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { libraryYaml, toYaml, toYamlStream } from '../../lib/synth/serialize.js';
-import { listFiles } from '../../lib/synth/disk.js';
+import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
 
 describe('serializing objects', () => {
