@@ -37,7 +37,7 @@ import {
 import { comparingStages } from './output.js';
 import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { currentLine } from './fast.js';
-import { readInputFile } from './read-file.js';
+import { YAML_FILE, readInputFile } from './read-file.js';
 import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { STAGE_MARKER, groupByScope } from '../checks/scopes.js';
@@ -89,7 +89,7 @@ function yamlFilesAt(cwd: string, path: string): string[] {
     if (st.isDirectory()) {
       for (const e of withFs(p, 'reading', () => readdirSync(resolve(cwd, p))).sort())
         if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e), false);
-    } else if (top || /\.ya?ml$/.test(p)) files.push(p);
+    } else if (top || YAML_FILE.test(p)) files.push(p);
   };
   walk(path, true);
   return files;

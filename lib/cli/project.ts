@@ -21,7 +21,7 @@ import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
 import { withFs } from '../fs-problems.js';
-import { readInputFile, readProjectSource } from './read-file.js';
+import { YAML_FILE, readInputFile, readProjectSource } from './read-file.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -255,7 +255,6 @@ export function promotionOrderOf(project: Project, required: readonly string[] =
 
 /** The project's CRD folder: CustomResourceDefinitions its stacks' custom resources are validated with. */
 export const CRDS_DIR = 'crds';
-const YAML_FILE = /\.ya?ml$/;
 
 /**
  * The CustomResourceDefinitions in the `crds/` folder of the project in `root` (YAML files,

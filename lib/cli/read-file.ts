@@ -118,6 +118,8 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 
 /** Files a folder of manifests contributes: what `kubectl apply -f` reads. */
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
+/** YAML files: those of `crds/` and of `npm run check`'s folders. */
+export const YAML_FILE = /\.ya?ml$/;
 
 /**
  * A file of the project, or the files below a folder whose names match `files` (manifests), by

@@ -9,7 +9,7 @@ import type { CheckResult } from '../checks/index.js';
 import { DIST_DIR, type StageOutcome } from '../compile.js';
 import { namedObject, type KubeObject } from '../model/object.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-import { fileText, type StageFileTree } from '../synth/output.js';
+import { filePieces, fileText, type StageFileTree } from '../synth/output.js';
 import { stageDirectory, type StagedDirectory } from '../synth/write.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
@@ -53,7 +53,7 @@ export interface StagedOutcome {
 export function fileDigests(stage: string, tree: StageFileTree): [string, string][] {
   return [...tree].map(([rel, content]) => {
     const hash = createHash('sha256');
-    for (const piece of typeof content === 'string' || content instanceof Uint8Array ? [content] : content) hash.update(piece);
+    for (const piece of filePieces(content)) hash.update(piece);
     return [`${DIST_DIR}/${stage}/${rel}`, hash.digest('hex')];
   });
 }

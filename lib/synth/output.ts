@@ -25,31 +25,32 @@ export type FileContent = string | Uint8Array | readonly (string | Uint8Array)[]
 /** A stage's files as compiled (`stageFiles`): an app from the render cache has its file as its header and its bytes. */
 export type StageFileTree = Map<string, FileContent>;
 
-/** A file's content as text. */
-export function fileText(content: FileContent): string {
-  if (typeof content === 'string') return content;
-  if (content instanceof Uint8Array) return Buffer.from(content.buffer, content.byteOffset, content.length).toString('utf8');
-  return content.map(fileText).join('');
+/** The pieces of a file's content, in order (one for text or bytes). */
+export function filePieces(content: FileContent): readonly (string | Uint8Array)[] {
+  return typeof content === 'string' || content instanceof Uint8Array ? [content] : content;
 }
 
-/** A file's content as bytes: pieces stay pieces (only text is encoded, nothing copied into one buffer). */
-export function fileBytes(content: FileContent): Uint8Array | Uint8Array[] {
-  if (typeof content === 'string') return Buffer.from(content);
-  if (content instanceof Uint8Array) return content;
-  return content.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece));
+/** A file's content as text. */
+export function fileText(content: FileContent): string {
+  return filePieces(content)
+    .map((p) => (typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.length).toString('utf8')))
+    .join('');
+}
+
+/** A file's content as bytes, piece by piece (only text is encoded, nothing copied into one buffer). */
+export function fileBytes(content: FileContent): Uint8Array[] {
+  return filePieces(content).map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
 }
 
 /** A file's content as what `writeFileSync` takes: pieces joined. */
 export function fileData(content: FileContent): string | Uint8Array {
-  if (typeof content === 'string' || content instanceof Uint8Array) return content;
-  return Buffer.concat(fileBytes(content) as Uint8Array[]);
+  const pieces = filePieces(content);
+  return pieces.length === 1 ? pieces[0] : Buffer.concat(fileBytes(content));
 }
 
 /** The bytes of a file's content. */
 export function fileSize(content: FileContent): number {
-  if (typeof content === 'string') return Buffer.byteLength(content);
-  if (content instanceof Uint8Array) return content.length;
-  return content.reduce((n, piece) => n + fileSize(piece), 0);
+  return filePieces(content).reduce((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : p.length), 0);
 }
 
 /** `files` with every file as text. */
