@@ -18,10 +18,10 @@ import { planDelivery, type DeliveredStage } from './delivery/plan.js';
 import type { Engine, ProjectFile } from './config/delivery.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
 import { checkStage, type CheckResult } from './checks/index.js';
-import { toProblem } from './checks/finding.js';
 import { clusterScopedKinds } from './checks/crds.js';
-import { crdsIn } from './checks/manifests.js';
+import { crdsIn, placedProblems } from './checks/manifests.js';
 import type { KubeObject } from './model/object.js';
+import type { StageContext } from './stack.js';
 import { keepApps, leanChart, renderStage, standInsOf, type RenderCache, type RenderedStage } from './synth/render.js';
 import { stageFiles, textTree, type FileTree, type StageFileTree } from './synth/output.js';
 import { digest } from './synth/inventory.js';
@@ -308,6 +308,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const declarations = new Map<string, StageDeclarations>();
   const files = new Map<string, FileTree>();
   let failedChecks = false;
+  const contexts = new Map<string, StageContext>();
   const env: StageEnvironment = { engine: project.delivery?.engine, crds: options.crds, cache: options.cache };
   const runStages = options.runStages ?? inSequence;
   const outcomes = runStages(
@@ -326,6 +327,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     if (outcome.delivered) delivered.push(outcome.delivered);
     if (outcome.rendered) {
       rendered.push(outcome.rendered);
+      contexts.set(outcome.stage, outcome.rendered.stage);
       if (outcome.files) files.set(outcome.stage, textTree(outcome.files));
     }
     if (outcome.checks) checks.set(outcome.stage, outcome.checks);
@@ -356,7 +358,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       deliveryTree = delivery.files;
     }
   }
-  const findings = failedChecks ? [...checks.values()].flatMap((c) => c.findings.map((f) => toProblem(f))) : [];
+  const findings = failedChecks ? [...checks].flatMap(([stage, c]) => placedProblems(c.findings, contexts.get(stage))) : [];
   // a broken stage file is bad input (exit 2); the other stages' findings are shown with it
   if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);

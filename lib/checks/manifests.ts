@@ -11,7 +11,7 @@
  */
 import { ExitCode, ProblemsError, type Problem, type SourceLocation } from '../errors.js';
 import type { KubeObject } from '../model/object.js';
-import type { FieldPath, Finding } from './finding.js';
+import { toProblem, type FieldPath, type Finding } from './finding.js';
 import { NOT_API_OBJECTS } from './schema.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
 import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
@@ -172,4 +172,67 @@ export function crdsIn(files: ReadonlyMap<string, string>): KubeObject[] {
     }
   }
   return crds;
+}
+
+/** A document of an included file that holds an object. */
+interface IncludedDocument {
+  /** The namespace the document names. */
+  readonly namespace?: string;
+  readonly locate: (f: Finding) => SourceLocation | undefined;
+}
+
+/**
+ * Where findings on the objects of included files (a stage's `StageContext.files`: the manifests
+ * a team brought in as they are) stand in those files, so that they are reported at `file:line:col`
+ * as `npm run check` reports them. A finding's object is the document with its apiVersion, kind and
+ * name, and its namespace or none where the object has the stage's (which the namespace transform
+ * gives a document without one); its field is looked up in the document, or the deepest field on
+ * the way that the document has (a label the transforms added is placed at `metadata`). The files
+ * are parsed when a place is first asked for; a file that does not parse places nothing.
+ */
+export function includedPlaces(
+  files: ReadonlyMap<string, string> | undefined,
+  namespace: string,
+): (f: Finding) => SourceLocation | undefined {
+  if (!files?.size) return () => undefined;
+  const key = (o: KubeObject) => `${o.apiVersion}\n${o.kind}\n${String(o.metadata?.name)}`;
+  let documents: Map<string, IncludedDocument[]> | undefined;
+  const read = () => {
+    const found = new Map<string, IncludedDocument[]>();
+    for (const [file, text] of files) {
+      let manifests: Manifests;
+      try {
+        manifests = parseManifests([{ file, text }]);
+      } catch (e) {
+        if (e instanceof ProblemsError) continue;
+        throw e;
+      }
+      for (const o of manifests.objects) {
+        const ns = o.metadata?.namespace;
+        const entry = { namespace: typeof ns === 'string' ? ns : undefined, locate: (f: Finding) => manifests.locate({ ...f, object: o }) };
+        found.set(key(o), [...(found.get(key(o)) ?? []), entry]);
+      }
+    }
+    return found;
+  };
+  return (f) => {
+    documents ??= read();
+    const candidates = documents.get(key(f.object)) ?? [];
+    const ns = f.object.metadata?.namespace;
+    const doc =
+      candidates.find((c) => c.namespace === ns) ??
+      candidates.find((c) => c.namespace === undefined && ns === namespace) ??
+      // a cluster-scoped object loses the namespace its document gave it
+      (ns === undefined && candidates.length === 1 ? candidates[0] : undefined);
+    return doc?.locate(f);
+  };
+}
+
+/** `findings` as problems, those on the objects of a stage's included files at their place there (`includedPlaces`). */
+export function placedProblems(
+  findings: readonly Finding[],
+  stage: { readonly files?: ReadonlyMap<string, string>; readonly namespace: string } | undefined,
+): Problem[] {
+  const place = includedPlaces(stage?.files, stage?.namespace ?? '');
+  return findings.map((f) => toProblem(f, place(f)));
 }

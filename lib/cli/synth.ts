@@ -5,7 +5,8 @@
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
-import { exceptionLines, toProblem, type Finding } from '../checks/finding.js';
+import { exceptionLines, type Finding } from '../checks/finding.js';
+import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
 import { EXIT_CODES_HELP, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -184,7 +185,7 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
       warnings: warnings.length,
       ...compiled.declarations.get(name)!,
     },
-    verbose: warnings.map((f) => toProblem(f)),
+    verbose: placedProblems(warnings, s.stage),
   };
 }
 

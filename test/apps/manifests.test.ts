@@ -8,6 +8,8 @@ import { problemsThrownBy } from '../helpers/problems.js';
 import { parseAllDocuments } from 'yaml';
 import { ExitCode, ProblemsError, type Problem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
+import { includedPlaces } from '../../lib/checks/manifests.js';
+import type { Finding } from '../../lib/checks/finding.js';
 
 const FIXTURE = 'test/fixtures/stages/imported.yaml';
 const project = openProject(REPO);
@@ -249,6 +251,54 @@ describe('the manifests stack', () => {
       'in/pod.yaml:8:1 manifests/not-an-object: this document has no apiVersion, kind: a Kubernetes object needs apiVersion, kind and metadata.name\n' +
         '  hint: add the missing fields, or include only files of Kubernetes manifests',
     ]);
+  });
+
+  it('places findings on included objects at their field in the included file, as npm run check does', () => {
+    const deployment =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: { app: web }\n' +
+      '  template:\n    metadata:\n      labels: { app: webx }\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25\n';
+    const service = 'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: other }\nspec:\n  selector: { app: wbe }\n';
+    const error = errorOf(() => compileStages([withFiles({ 'in/web.yaml': deployment, 'in/svc/web.yaml': service })]));
+    expect(error.exitCode).toBe(ExitCode.checkFailed);
+    const placed = error.problems.filter((p) => p.severity !== 'warning').map((p) => `${at(p)} ${p.code}: ${p.message.split(':')[0]}`);
+    expect(placed).toEqual([
+      'in/web.yaml:7:5 api/selector: Deployment imported/web',
+      'in/svc/web.yaml:3:35 refs/namespace: Service other/web',
+      'in/svc/web.yaml:5:13 refs/service-selector: Service other/web',
+    ]);
+    // a label the transforms added is placed at the deepest field the document has
+    const warnings = error.problems.filter((p) => p.severity === 'warning' && p.message.startsWith('Deployment'));
+    expect(warnings.map(at)).toEqual(expect.arrayContaining(['in/web.yaml:13:11']));
+  });
+
+  it("places a finding only on the document of its object: same kind and name, namespace as given or the stage's", () => {
+    const files = new Map([
+      [
+        'a.yaml',
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: x }\n',
+      ],
+      ['b.yaml', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: { name: r, namespace: y }\n'],
+    ]);
+    const place = includedPlaces(files, 'lab');
+    const finding = (apiVersion: string, kind: string, name: string, namespace?: string): Finding => ({
+      code: 'test/finding',
+      severity: 'error',
+      object: { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } },
+      path: ['metadata', 'name'],
+      message: 'm',
+    });
+    const where = (f: Finding) => {
+      const l = place(f);
+      return l && `${l.file}:${l.line}:${l.column}`;
+    };
+    expect(where(finding('v1', 'ConfigMap', 'c', 'lab'))).toBe('a.yaml:3:19');
+    expect(where(finding('v1', 'ConfigMap', 'c', 'x'))).toBe('a.yaml:7:19');
+    // made by a stack, not included: the same kind and name elsewhere, or another apiVersion or name
+    expect(where(finding('v1', 'ConfigMap', 'c', 'kube-system'))).toBeUndefined();
+    expect(where(finding('v2', 'ConfigMap', 'c', 'lab'))).toBeUndefined();
+    expect(where(finding('v1', 'ConfigMap', 'd', 'lab'))).toBeUndefined();
+    // cluster-scoped: the namespace its document gave it is dropped
+    expect(where(finding('rbac.authorization.k8s.io/v1', 'ClusterRole', 'r'))).toBe('b.yaml:3:19');
   });
 
   it('refuses paths that leave the project', () => {

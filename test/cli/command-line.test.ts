@@ -1,5 +1,5 @@
 /** What every command shares on the command line: stage names, --help, --version, exit codes, problem lines, colour, progress. */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES_HELP } from '../../lib/cli/main.js';
@@ -94,6 +94,19 @@ describe('warnings of npm run synth', () => {
     expect(r.stderr).not.toContain('in all');
     expect(r.stderr).toContain(
       "warning: ReplicationController lab/nginx: spec.template.spec.containers[0].image: image 'nginx' has no tag (it means 'latest')\n  hint: pin a version tag",
+    );
+  });
+  it("are placed in an included manifest's file at the field, as npm run check places them", () => {
+    const dir = tempProject({ lab: 'apps:\n  legacy:\n    stack: manifests\n    include: [manifests/legacy]\n' });
+    mkdirSync(join(dir, 'manifests', 'legacy'), { recursive: true });
+    const deployment =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  selector: { matchLabels: { app: web } }\n' +
+      '  template:\n    metadata: { labels: { app: web } }\n    spec:\n      containers:\n        - name: web\n          image: nginx\n';
+    writeFileSync(join(dir, 'manifests', 'legacy', 'web.yaml'), deployment);
+    const r = runCli('synth', ['--verbose'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "manifests/legacy/web.yaml:11:18: warning: Deployment lab/web: spec.template.spec.containers[0].image: image 'nginx' has no tag (it means 'latest')\n",
     );
   });
 });
