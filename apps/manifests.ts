@@ -14,14 +14,17 @@
  * kubeconfig) are skipped, as `npm run check` skips them; a kustomization that asks for more than
  * listing its files (a namespace, patches, generators...) is refused, since that is not applied.
  * Values that JSON cannot carry (YAML tags such as `!!timestamp` or `!!binary`) are refused at their place.
- * Merge keys (`<<: *defaults`) are expanded, as kubectl and `npm run check` read them (lib/model/read-yaml.ts).
+ * The files are read as `npm run check` reads manifests (lib/model/read-yaml.ts): the same YAML
+ * problems at the same places (a duplicate key, a key that is a mapping, as a Helm template's
+ * `{{ .Values.x }}` is), merge keys (`<<: *defaults`) expanded as kubectl expands them.
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { parseAllDocuments, LineCounter, isMap, isNode, isPair, isScalar, isSeq, type Document } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, type Document } from 'yaml';
 import { ProblemsError, type Problem } from '../lib/errors.js';
 import { NOT_API_OBJECTS } from '../lib/k8s.js';
 import { formatFieldPath, type FieldPath } from '../lib/model/field-path.js';
-import { badMerge, isMergeKey, mergeProblem, yamlHint } from '../lib/model/read-yaml.js';
+import { isMergeKey, readYaml } from '../lib/model/read-yaml.js';
+import { MAX_MANIFEST_ALIASES } from '../lib/model/limits.js';
 import { Name } from '../lib/config/workload.js';
 import { Settings, Type, Mapping } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
@@ -147,40 +150,28 @@ export const manifests = defineStack({
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
     const problems: Problem[] = [];
     for (const [file, text] of includedFiles(stage.files ?? new Map(), s.include)) {
-      const lines = new LineCounter();
-      // merge keys expanded as kubectl expands them (and npm run check, lib/model/read-yaml.ts)
-      parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, merge: true }).forEach((doc, i) => {
-        const at = (offset: number) => ({ file, line: lines.linePos(offset).line, column: lines.linePos(offset).col });
-        if (doc.errors.length) {
-          problems.push(
-            ...doc.errors.map((e) => ({
-              code: 'manifests/yaml',
-              location: at(e.pos[0]),
-              message: e.message.replace(/\.$/, ''),
-              hint: yamlHint(e.code),
-            })),
-          );
-          return;
-        }
+      // read as npm run check reads manifests (lib/model/read-yaml.ts): the same problems at the
+      // same places, merge keys expanded as kubectl expands them, the same bounds on depth and aliases
+      const read = readYaml(text, file, { maxAliasCount: MAX_MANIFEST_ALIASES, multi: true, what: 'manifest documents' });
+      if (read.problems.length) {
+        problems.push(...read.problems);
+        continue;
+      }
+      read.docs.forEach((doc, i) => {
         // cdk8s renders plain values only: a Date, a Buffer or a Set would fail there, placed nowhere
         const tagged = foreignTags(doc.contents, []);
         if (tagged.length) {
           problems.push(
             ...tagged.map(({ tag, path, offset }) => ({
               code: 'manifests/yaml-tag',
-              location: at(tagStart(text, offset)),
+              location: read.at(tagStart(text, offset)),
               message: `${formatFieldPath(path) || 'the document'}: the YAML tag ${tag} makes a value that a Kubernetes object cannot hold`,
               hint: `quote the value or drop the ${tag} tag: objects hold strings, numbers, booleans, null, mappings and lists`,
             })),
           );
           return;
         }
-        const merge = badMerge(doc);
-        if (merge !== undefined) {
-          problems.push(mergeProblem(at(merge)));
-          return;
-        }
-        const object = doc.toJS({ maxAliasCount: 100 }) as unknown;
+        const object = read.values[i];
         if (object === null || object === undefined) return; // an empty document, e.g. after a trailing ---
         const o = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
         // a kustomization needs no metadata.name (nor apiVersion and kind, in a kustomization.yaml):
@@ -192,7 +183,7 @@ export const manifests = defineStack({
             problems.push(
               ...kustomizeFields(doc).map(({ key, offset }) => ({
                 code: 'manifests/kustomization',
-                location: at(offset),
+                location: read.at(offset),
                 message: `this ${untyped ? 'Kustomization' : String(o.kind)} sets ${key}, which stagecraft does not apply (it skips kustomization files)`,
                 hint: `write the effect of ${key} into the manifests themselves (or the stage file) and keep only resources in the file, or include the manifest files rather than their folder`,
               })),
@@ -207,7 +198,7 @@ export const manifests = defineStack({
           typeof o.kind !== 'string' ||
           typeof o.metadata?.name !== 'string'
         ) {
-          problems.push({ code: 'manifests/not-an-object', location: at(doc.contents?.range?.[0] ?? 0), ...notAnObject(object) });
+          problems.push({ code: 'manifests/not-an-object', location: read.at(doc.contents?.range?.[0] ?? 0), ...notAnObject(object) });
           return;
         }
         // one id per file and document: unique, and stable while the files are

@@ -355,7 +355,6 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'A symbolic link on the way (or in an included folder) points outside the project, whose files alone are read: copy the manifests into the project.',
   ),
   row('config/promotion', 'A wrong promotion.from', 'Name an existing stage other than this one, without making a cycle.'),
-  row('manifests/yaml', 'An included manifest that is not valid YAML', 'Fix the YAML at the place shown.'),
   row(
     'manifests/yaml-tag',
     'An included manifest value with a YAML tag JSON has no type for',

@@ -76,7 +76,7 @@ const YAML_HINT =
   'correct the YAML at this place (the line before is often the cause); quote a value that holds special characters (: # [ ] { } & * ! | > % @ `)';
 
 /** What to do about an error of the yaml library, by its code (`YAML_HINTS`, else `YAML_HINT`). */
-export const yamlHint = (code: ErrorCode): string => YAML_HINTS[code] ?? YAML_HINT;
+const yamlHint = (code: ErrorCode): string => YAML_HINTS[code] ?? YAML_HINT;
 
 /** The first place in `text` of a NUL byte, which no YAML reader accepts (kubectl stops there). */
 function nulProblem(text: string, at: (offset: number) => SourceLocation): Problem[] {
@@ -239,7 +239,10 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
                 code: 'yaml/non-string-key',
                 location: at(d.offset),
                 message: 'a key here is a list or a mapping; keys are plain names',
-                hint: 'write the key as a plain name (quoted if it holds special characters)',
+                // `name: {{ .Values.name }}` reads as a mapping whose key is a mapping (placed at either brace)
+                hint: text.slice(Math.max(0, d.offset - 1), d.offset + 2).includes('{{')
+                  ? 'this is template syntax ({{ ... }}, as in a Helm chart), not YAML: render the template first (helm template) and read its output'
+                  : 'write the key as a plain name (quoted if it holds special characters)',
               }
             : {
                 code: 'yaml/duplicate-key',
@@ -346,7 +349,7 @@ export function mergeOf(doc: Document, map: YAMLMap, key: string | number, seen 
 }
 
 /** A merge key (at `location`) that merges something other than a mapping: kubectl refuses it too. */
-export function mergeProblem(location: SourceLocation): Problem {
+function mergeProblem(location: SourceLocation): Problem {
   return {
     code: 'yaml/merge',
     location,
@@ -356,7 +359,7 @@ export function mergeProblem(location: SourceLocation): Problem {
 }
 
 /** The offset of the first merge key whose value is not a mapping nor a list of mappings (kubectl refuses it too), if any. */
-export function badMerge(doc: Document): number | undefined {
+function badMerge(doc: Document): number | undefined {
   let offset: number | undefined;
   visit(doc, {
     Pair(_key, pair) {

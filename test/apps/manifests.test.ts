@@ -206,9 +206,19 @@ describe('the manifests stack', () => {
     const error = errorOf(() => compileStages([withFiles({ 'in/a.yaml': duplicate, 'in/b.yaml': unclosed })]));
     expect(error.exitCode).toBe(ExitCode.badInput);
     const byFile = Object.fromEntries(error.problems.map((p) => [p.location?.file, p]));
-    expect(byFile['in/a.yaml']).toMatchObject({ code: 'manifests/yaml', hint: 'keep the one you mean and remove the other' });
+    expect(byFile['in/a.yaml']).toMatchObject({ code: 'yaml/duplicate-key', hint: 'keep the one you mean and remove the other' });
     expect(at(byFile['in/a.yaml']!)).toBe('in/a.yaml:6:3');
-    expect(byFile['in/b.yaml']).toMatchObject({ code: 'manifests/yaml', hint: expect.stringContaining('must be closed') });
+    expect(byFile['in/b.yaml']).toMatchObject({ code: 'yaml/bad-indent', hint: expect.stringContaining('must be closed') });
+  });
+
+  it("reads the files as npm run check does: a Helm template's {{ }} is a key that is a mapping, refused at its place", () => {
+    const template = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  ports: [{ port: 80 }]\n';
+    const error = errorOf(() => compileStages([withFiles({ 'in/chart.yaml': template })]));
+    expect(error.exitCode).toBe(ExitCode.badInput);
+    expect(error.problems.map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
+      'in/chart.yaml:4:10 yaml/non-string-key: a key here is a list or a mapping; keys are plain names',
+    ]);
+    expect(error.problems[0].hint).toContain('render the template first (helm template)');
   });
 
   it('expands merge keys as kubectl and npm run check do, rather than keeping a key `<<`', () => {
