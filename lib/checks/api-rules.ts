@@ -21,6 +21,21 @@ const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const isIanaSvcName = (n: string) => IANA_SVC_NAME.test(n) && n.length <= 15 && /[a-z]/.test(n) && !n.includes('--');
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
+/**
+ * The fields of metadata the API server sets, which `kubectl get -o yaml` prints; `creationTimestamp: null`,
+ * which `kubectl create --dry-run -o yaml` writes, is none.
+ */
+const SERVER_SET_METADATA = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+] as const;
+
 type NameRule = 'label' | 'dns1035' | 'path-segment' | 'subdomain';
 /** How each kind's names are validated; every other kind's name is a DNS-1123 subdomain. */
 const NAME_RULES: Readonly<Record<string, NameRule>> = {
@@ -301,6 +316,17 @@ export function checkApiRules(o: KubeObject): Finding[] {
   }
   if (typeof md.namespace === 'string' && (!DNS1123_LABEL.test(md.namespace) || md.namespace.length > 63)) {
     out.push(emit('api/name', ['metadata', 'namespace'], `namespace '${md.namespace}' is not a DNS-1123 label`, NAME_HINT.label));
+  }
+  const serverSet = SERVER_SET_METADATA.filter((f) => md[f] !== undefined && md[f] !== null);
+  if (serverSet.length) {
+    out.push(
+      emit(
+        'api/server-set',
+        ['metadata', serverSet[0]],
+        `metadata the API server sets, not a manifest: ${serverSet.length === 1 ? serverSet[0] : `${serverSet.slice(0, -1).join(', ')} and ${serverSet.at(-1)}`}; this ${o.kind} was exported from a cluster (kubectl get -o yaml)`,
+        'remove them (and status): the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict',
+      ),
+    );
   }
   checkAllLabels(emit, o, labelPlan(String(o.apiVersion), o.kind), [], out);
 

@@ -186,6 +186,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('schema/quantity', 'Not a quantity', 'A quantity is a number with an optional suffix: 2Gi, 500m.'),
   row('schema/status', 'status in a manifest', 'status is written by the cluster: remove it.'),
   row('api/name', 'Invalid name', "Names follow the API server's rules for the kind (DNS subdomain or label)."),
+  row(
+    'api/server-set',
+    'Metadata the API server sets',
+    'The object was exported from a cluster: remove uid, resourceVersion, managedFields and the like.',
+  ),
   row('api/label-key', 'Invalid label key', 'A label key is an optional DNS prefix and a name of at most 63 characters.'),
   row('api/label-value', 'Invalid label value', 'A label value has at most 63 characters: letters, digits, -, _ and .'),
   row(

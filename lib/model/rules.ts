@@ -101,6 +101,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'Names follow the grammar of their kind (DNS-1123 subdomain or label, DNS-1035 label for Services, path segment for RBAC objects); an object needs metadata.name (or generateName).',
     mirrors: 'apimachinery ValidateObjectMeta and per-kind name validation',
   },
+  'api/server-set': {
+    short: 'A manifest carries metadata the API server sets',
+    help: 'uid, resourceVersion, generation, creationTimestamp, managedFields and the like are what `kubectl get -o yaml` prints of an object in a cluster: the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict. Remove them (and status).',
+    mirrors: 'apiserver: resourceVersion must not be set on create; uid and resourceVersion preconditions on update',
+  },
   'api/label-key': {
     short: 'A label or annotation key with invalid syntax',
     help: 'Keys are an optional DNS-1123 prefix and a name of at most 63 characters.',

@@ -19,6 +19,12 @@ describe("the API server's rules", () => {
     ]);
   });
 
+  it('rejects the metadata a cluster sets, as an object exported with kubectl get -o yaml has, once per object', () => {
+    expect(findingsIn(['api/exported.yaml'])).toEqual([
+      'api/exported.yaml:14:8: Deployment default/web: metadata.uid: metadata the API server sets, not a manifest: uid, resourceVersion, generation and creationTimestamp; this Deployment was exported from a cluster (kubectl get -o yaml)',
+    ]);
+  });
+
   it('rejects repeated keys in keyed lists, bad container and port names, and containers without an image', () => {
     expect(findingsIn(['api/keyed-lists.yaml'])).toEqual([
       "api/keyed-lists.yaml:12:7: Pod web: spec.containers[0]: container name 'web' is used twice (also at initContainers[0])",
