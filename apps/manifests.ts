@@ -23,7 +23,7 @@ import { isMap, isNode, isPair, isScalar, isSeq, type Document } from 'yaml';
 import { ProblemsError, type Problem } from '../lib/errors.js';
 import { NOT_API_OBJECTS } from '../lib/k8s.js';
 import { formatFieldPath, type FieldPath } from '../lib/model/field-path.js';
-import { isMergeKey, readYaml } from '../lib/model/read-yaml.js';
+import { isMergeKey, offsetInDocument, readYaml } from '../lib/model/read-yaml.js';
 import { MAX_MANIFEST_ALIASES } from '../lib/model/limits.js';
 import { Name } from '../lib/config/workload.js';
 import { Settings, Type, Mapping } from '../lib/config/types.js';
@@ -62,7 +62,7 @@ export const manifestsSettings = Settings({
  * articles' Pod without metadata.name is a Pod, not "no object").
  */
 function notAnObject(object: unknown): { message: string; hint: string } {
-  const list = 'include only files of Kubernetes manifests (a List is not expanded: write its items as documents)';
+  const list = 'include only files of Kubernetes manifests (a v1 List holds its objects under items)';
   if (typeof object !== 'object' || object === null || Array.isArray(object)) {
     return { message: `is not a Kubernetes object but ${Array.isArray(object) ? 'a list' : `a ${typeof object}`}`, hint: list };
   }
@@ -191,18 +191,28 @@ export const manifests = defineStack({
           }
           return;
         }
-        if (
-          typeof object !== 'object' ||
-          Array.isArray(object) ||
-          typeof o.apiVersion !== 'string' ||
-          typeof o.kind !== 'string' ||
-          typeof o.metadata?.name !== 'string'
-        ) {
-          problems.push({ code: 'manifests/not-an-object', location: read.at(doc.contents?.range?.[0] ?? 0), ...notAnObject(object) });
-          return;
+        // a v1 List (what kubectl get -o yaml prints of several objects) is applied item by item, as
+        // kubectl applies it and npm run check reads it; one id per file, document and item: unique,
+        // and stable while the files are
+        const items = o.apiVersion === 'v1' && o.kind === 'List' && Array.isArray((o as { items?: unknown }).items);
+        const entries = items
+          ? (o as { items: unknown[] }).items.map((item, j) => ({ item, at: ['items', j], id: `${file}#${i}.${j}` }))
+          : [{ item: object, at: [], id: `${file}#${i}` }];
+        for (const { item, at, id } of entries) {
+          const io = item as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } } | null;
+          if (
+            typeof item !== 'object' ||
+            item === null ||
+            Array.isArray(item) ||
+            typeof io?.apiVersion !== 'string' ||
+            typeof io.kind !== 'string' ||
+            typeof io.metadata?.name !== 'string'
+          ) {
+            problems.push({ code: 'manifests/not-an-object', location: read.at(offsetInDocument(doc, at, false)), ...notAnObject(item) });
+            continue;
+          }
+          new ApiObject(chart, id, item as ConstructorParameters<typeof ApiObject>[2]);
         }
-        // one id per file and document: unique, and stable while the files are
-        new ApiObject(chart, `${file}#${i}`, object as ConstructorParameters<typeof ApiObject>[2]);
       });
     }
     if (problems.length) throw new ProblemsError(problems);

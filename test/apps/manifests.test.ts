@@ -311,6 +311,27 @@ describe('the manifests stack', () => {
     expect(where(finding('rbac.authorization.k8s.io/v1', 'ClusterRole', 'r'))).toBe('b.yaml:3:19');
   });
 
+  it('applies the items of a v1 List (kubectl get -o yaml of several objects) one by one, as kubectl does, placing findings in them', () => {
+    const list =
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n' +
+      '  - apiVersion: v1\n    kind: Service\n    metadata: { name: b }\n    spec:\n      selector: { app: none }\n      ports: [{ port: 80 }]\n' +
+      '  - just text\n';
+    const error = errorOf(() => compileStages([withFiles({ 'in/list.yaml': list })]));
+    expect(error.problems.map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
+      'in/list.yaml:13:5 manifests/not-an-object: is not a Kubernetes object but a string',
+    ]);
+    const valid = list.replace('  - just text\n', '');
+    const objects = objectsOf(withFiles({ 'in/list.yaml': valid.replace('      selector: { app: none }\n', '') }));
+    expect(objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual(
+      expect.arrayContaining(['ConfigMap imported/a', 'Service imported/b']),
+    );
+    expect(objects.some((o) => o.kind === 'List')).toBe(false);
+    const findings = errorOf(() => compileStages([withFiles({ 'in/list.yaml': valid })])).problems;
+    expect(findings.filter((p) => p.severity !== 'warning').map((p) => `${at(p)} ${p.code}`)).toEqual([
+      'in/list.yaml:11:17 refs/service-selector',
+    ]);
+  });
+
   it('refuses paths that leave the project', () => {
     expect(problemsOf(withFiles({}, 'include: [../secrets]'))[0].message).toContain(
       'apps.legacy.include[0] must be a path relative to the project root',
