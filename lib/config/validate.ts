@@ -153,7 +153,10 @@ export class SchemaValidator {
     const value = valueAt(data, local);
     const list = local.length ? valueAt(data, local.slice(0, -1)) : undefined;
     const found = isSecretKey(path, value, list) ? maskValue(value) : describeValue(value);
-    const hint = yamlTagOf(value)?.hint;
+    // a value of the wrong shape (a list where a mapping goes, a mapping where a value goes): what the setting is, from its description
+    const shape =
+      e.keyword === 'type' && (['object', 'array'].includes(String(parent.type)) || (typeof value === 'object' && value !== null));
+    const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined);
     return {
       code: `config/${e.keyword}`,
       path,
@@ -161,4 +164,18 @@ export class SchemaValidator {
       ...(hint ? { hint } : {}),
     };
   }
+}
+
+/** `apps.api.ports: the container ports by name, each exposed by the Service`, from the setting's description without its `@default`. */
+function settingHint(where: string, description: unknown): string | undefined {
+  const what =
+    typeof description === 'string'
+      ? description
+          .split(/\s*@default\b/)[0]
+          .replace(/\.$/, '')
+          .trim()
+      : '';
+  return what
+    ? `${where}: ${what.charAt(0).toLowerCase()}${what.slice(1)} (environments/stage.schema.json describes every setting; editors show it)`
+    : undefined;
 }

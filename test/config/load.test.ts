@@ -156,6 +156,14 @@ describe('scalars that YAML parsers read differently', () => {
     ]);
   });
 
+  it('says what a setting of the wrong shape is, from its description: a list where a mapping goes, a mapping where a value goes', () => {
+    expect(problemsOf('apps:\n  api:\n    stack: service\n    image: team/api:1.0\n    ports: [8080]\n')).toEqual([
+      'environments/dev.yaml:5:12: apps.api.ports must be a mapping (found a list)\n' +
+        '  hint: apps.api.ports: the container ports by name, each exposed by the Service (environments/stage.schema.json describes every setting; editors show it)',
+    ]);
+    expect(problemsOf('apps:\n  nginx:\n    replicas: { min: 2 }\n')[0]).toMatch(/\n {2}hint: apps\.nginx\.replicas: /);
+  });
+
   it('reads the same values whether or not the file has an alias', () => {
     const plain = loader.load('apps:\n  nginx:\n    replicas: 2\n  web:\n    stack: nginx\n    replicas: 2\n', 'environments/dev.yaml');
     const aliased = loader.load(
