@@ -147,10 +147,34 @@ export function planDelivery(
       ...(previous !== undefined ? { after: previous } : {}),
     });
   }
+  problems.push(...fluxOwnClusters(plans, projectSource));
   // a stage waits only for a stage the same engine delivers
   const engines = new Map(plans.map((p) => [p.stage, p.engine]));
   return {
     plans: plans.map(({ after, ...p }) => (after !== undefined && engines.get(after) === p.engine ? { ...p, after } : p)),
     problems,
   };
+}
+
+/**
+ * Flux applies a stage to the cluster it runs in unless the stage's cluster has a kubeconfig
+ * Secret: two clusters without one would both be that cluster, and the stages meant for one of
+ * them would be applied to the other (production's objects in the nonprod cluster, say).
+ */
+function fluxOwnClusters(plans: readonly DeliveryPlan[], projectSource: string): Problem[] {
+  const own = new Map<string, string[]>();
+  for (const p of plans) {
+    if (p.engine !== 'flux' || p.cluster.kubeConfigSecret) continue;
+    own.set(p.cluster.id, [...(own.get(p.cluster.id) ?? []), p.stage]);
+  }
+  if (own.size < 2) return [];
+  const named = [...own].map(([cluster, stages]) => `${cluster} (${stages.join(', ')})`);
+  return [
+    {
+      code: 'delivery/settings',
+      subject: `${projectSource}: delivery.clusters`,
+      message: `Flux would apply the stages of the clusters ${named.slice(0, -1).join(', ')} and ${named.at(-1)} to the one cluster it runs in: a cluster without kubeConfigSecret is Flux's own`,
+      hint: `set kubeConfigSecret (a Secret in flux-system holding the cluster's kubeconfig) on every cluster but the one Flux runs in, under delivery.clusters in ${projectSource}`,
+    },
+  ];
 }

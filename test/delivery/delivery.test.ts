@@ -206,6 +206,25 @@ describe('compiling delivery', () => {
     expect(qa.spec).not.toHaveProperty('dependsOn');
   });
 
+  it("refuses two clusters without kubeConfigSecret under Flux: both would be Flux's own, and one stage would land in the other's cluster", () => {
+    const twoOwn = PROJECT.replace(
+      'nonprod: { kubeConfigSecret: nonprod-kubeconfig }',
+      'nonprod: { server: https://nonprod.example.com:6443 }',
+    );
+    const compile = (text: string) => () =>
+      compileStages(sources({ qa: stage('{ cluster: nonprod }'), production: stage('{ cluster: prod }') }), {
+        project: { file: 'stagecraft.yaml', text },
+        delivery: true,
+      });
+    expect(problemsOf(compile(twoOwn))).toEqual([
+      "stagecraft.yaml: delivery.clusters: Flux would apply the stages of the clusters nonprod (qa) and prod (production) to the one cluster it runs in: a cluster without kubeConfigSecret is Flux's own\n" +
+        "  hint: set kubeConfigSecret (a Secret in flux-system holding the cluster's kubeconfig) on every cluster but the one Flux runs in, under delivery.clusters in stagecraft.yaml",
+    ]);
+    // one cluster without it is the one Flux runs in; Argo CD reaches clusters by server or name
+    expect(() => compile(PROJECT)()).not.toThrow();
+    expect(() => compile(twoOwn.replace('engine: flux', 'engine: argocd'))()).not.toThrow();
+  });
+
   it.each([
     ['main', { branch: 'main' }],
     ['refs/tags/v1.2.3', { name: 'refs/tags/v1.2.3' }],
