@@ -64,7 +64,7 @@ describe('secret values in stage files', () => {
       'environments/names.yaml:22:16: apps.demoapp.config.SSH_KEY looks like a secret value, and stage files are committed: secret values go in .secrets/names.env or environment variables, never in a stage file',
       'environments/names.yaml:23:18: apps.demoapp.config.API_TOKEN looks like a secret value, and stage files are committed: secret values go in .secrets/names.env or environment variables, never in a stage file',
       'environments/node.yaml:4:14: apps.hello.message holds a GitHub token',
-      "environments/probes.yaml:10:36: apps.demoapp.probes.liveness.command[1] holds the value of 'password', whose name says it is secret",
+      'environments/probes.yaml:10:36: apps.demoapp.probes.liveness.command[1] holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
     ]);
   });
 

@@ -138,6 +138,8 @@ function findSecretStrings(o: KubeObject): SecretString[] {
       out.push({ path: [...at], value, secret: value, key });
     }
   };
+  // an exported Secret's values in kubectl's annotation are reported by `lastAppliedValues`, by key
+  const lastApplied = o.kind === 'Secret' && lastAppliedValues(o).length > 0;
   // one path, changed in place on the way down (most objects hold no secret: copied only for a finding)
   const path: (string | number)[] = [];
   const walk = (node: unknown, parent: unknown) => {
@@ -169,6 +171,7 @@ function findSecretStrings(o: KubeObject): SecretString[] {
     } else if (node && typeof node === 'object') {
       for (const k in node) {
         if (o.kind === 'Secret' && path.length === 0 && (k === 'data' || k === 'stringData')) continue;
+        if (lastApplied && k === LAST_APPLIED && path.length === 2 && path[1] === 'annotations' && path[0] === 'metadata') continue;
         // a key is written to dist/ as it is: a secret pasted as a key is found as one in a value
         const inKey = detectSecret(k);
         if (inKey) out.push({ path: [...path], value: k, secret: inKey.secret, rule: inKey.rule, atKey: true });

@@ -109,6 +109,14 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,})/,
   },
   {
+    id: 'secret-setting',
+    description: 'a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
+    // `name=value`, `name: value` or `"name": "value"`, at the start of a line or after a separator:
+    // a properties, .env, YAML or JSON file in a ConfigMap, a JSON annotation, a JVM option
+    pattern: /(?<=^|[\s{,;(?&-])["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/gm,
+    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
+  },
+  {
     id: 'aws-secret-access-key',
     description: 'an AWS secret access key (40 characters of base64)',
     pattern: /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/,
@@ -121,6 +129,22 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: highEntropy,
   },
 ];
+
+/** The end of a setting's name that names Secrets rather than holding one (`existingSecret: db-creds`, `mysqlsecret=password,username`). */
+const NAMES_A_SECRET = /secrets?$/;
+
+/**
+ * Whether `value` is what the setting `name` holds as a secret: the name is a secret's
+ * (`isSecretName`), and the value is one, not a reference (`${DB_PASSWORD}`, `{{ .Values.pw }}`,
+ * `$(TOKEN)`), a switch, a number (`password_max_age: 90`), a structure that follows (`password:`
+ * then an indented block) or, for a setting named `...secret`, a name (of a Secret, or its keys).
+ */
+function secretSetting(name: string, value: string): boolean {
+  if (value.length < 4 || !isSecretName(name) || isPlaceholder(value) || /^[-+]?[0-9.]+$/.test(value)) return false;
+  if (/^[${%<|>*&!\[]/.test(value)) return false;
+  const w = words(name);
+  return !(NAMES_A_SECRET.test(w[w.length - 1]!) && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
+}
 
 /**
  * Random-looking text: hex of a length that is not a digest's (and not after `sha256:`), or
@@ -150,10 +174,11 @@ export interface SecretMatch {
 
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
- * `AKIA` and 16 more, has 20), `://`, a PEM header, or an authorization scheme. Most values of a
- * manifest have none, and are passed over with this one test.
+ * `AKIA` and 16 more, has 20), `://`, a PEM header, an authorization scheme, or a part of a
+ * secret's name (`pass`, `token`, `key`...: `secret-setting`). Most values of a manifest have
+ * none, and are passed over with this one test.
  */
-const CANDIDATE = /[A-Za-z0-9+/_-]{16}|:\/\/|-----BEGIN|basic|bearer/i;
+const CANDIDATE = /[A-Za-z0-9+/_-]{16}|:\/\/|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [

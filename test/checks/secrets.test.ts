@@ -102,6 +102,33 @@ describe('secret values in objects', () => {
     expect(found(configMap({}, { 'key.pem': pem, 'blob.bin': random }))).toEqual(['binaryData.key.pem: secrets/value']);
   });
 
+  it("finds a secret setting inside a file a ConfigMap holds, a JVM option and kubectl's last-applied copy of an object", () => {
+    const files = configMap({
+      'application.properties': 'server.port=8080\nspring.datasource.password=S3cr3tP4ssw0rd!\n',
+      'settings.json': '{"db": {"host": "mysql", "password": "S3cr3tP4ssw0rd!"}}',
+      'config.yaml': 'db:\n  host: mysql\n  password: S3cr3tP4ssw0rd!\n',
+      'app.env': 'LOG_LEVEL=info\nAPI_TOKEN=tok-8f3kQz71\n',
+      // references, switches, numbers, names of Secrets and empty values are no secret
+      'safe.properties':
+        'spring.datasource.password=${DB_PASSWORD}\npassword_max_age=90\nexistingSecret: db-creds\npassword: ""\nrequire_password: true\n',
+    });
+    expect(found(files)).toEqual([
+      'data.application.properties: secrets/value',
+      'data.settings.json: secrets/value',
+      'data.config.yaml: secrets/value',
+      'data.app.env: secrets/value',
+    ]);
+    expect(found(deployment({ env: [{ name: 'JAVA_OPTS', value: '-Xmx512m -Dspring.datasource.password=hunter22' }] }))).toEqual([
+      'spec.template.spec.containers[0].env[0].value: secrets/value',
+    ]);
+    const exported = configMap({ LOG: 'x' });
+    exported.metadata.annotations = {
+      'kubectl.kubernetes.io/last-applied-configuration':
+        '{"apiVersion":"v1","data":{"DB_PASSWORD":"S3cr3tP4ssw0rd!","LOG":"x"},"kind":"ConfigMap"}',
+    };
+    expect(found(exported)).toEqual(['metadata.annotations.kubectl.kubernetes.io/last-applied-configuration: secrets/value']);
+  });
+
   it('leaves digests, hashes, UUIDs and git commits in labels and annotations alone', () => {
     const o = deployment(
       { image: 'registry.example.com/app@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' },

@@ -42,6 +42,11 @@ describe('the secret rules', () => {
     ['the word Bearer in prose', 'Bearer tokens are checked upstream'],
     ['a DNS name', 'kube-registry.kube-system.svc.cluster.local'],
     ['a long word', 'ThisIsAVeryLongCamelCaseIdentifierName'],
+    ['a setting naming a Secret', 'existingSecret: db-creds\ntlsSecret: demoapp-tls'],
+    ['the Secrets and keys a stage needs', 'demoapp-tls=tls.crt,tls.key; mysqlsecret=database,password,username'],
+    ['settings of a password policy', 'password_max_age=90\npassword_min_length: 8\nrequire_password: true'],
+    ['settings that refer to a secret', 'password=${DB_PASSWORD}\ntoken: "{{ .Values.token }}"\npassword: $(DB_PASSWORD)\npassword: ""'],
+    ['nginx passing a request on', 'location / { proxy_pass http://backend:8080; }'],
   ])('do not take %s for a secret', (_what, value) => {
     expect(detectSecret(value)).toBeUndefined();
   });
