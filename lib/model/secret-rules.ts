@@ -141,7 +141,7 @@ const NAMES_A_SECRET = /secrets?$/;
  */
 function secretSetting(name: string, value: string): boolean {
   if (value.length < 4 || !isSecretName(name) || isPlaceholder(value) || /^[-+]?[0-9.]+$/.test(value)) return false;
-  if (/^[${%<|>*&!\[]/.test(value)) return false;
+  if (/^[${%<|>*&![]/.test(value)) return false;
   const w = words(name);
   return !(NAMES_A_SECRET.test(w[w.length - 1]!) && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
 }

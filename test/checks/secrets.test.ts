@@ -110,6 +110,7 @@ describe('secret values in objects', () => {
       'app.env': 'LOG_LEVEL=info\nAPI_TOKEN=tok-8f3kQz71\n',
       // references, switches, numbers, names of Secrets and empty values are no secret
       'safe.properties':
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a properties file writes it
         'spring.datasource.password=${DB_PASSWORD}\npassword_max_age=90\nexistingSecret: db-creds\npassword: ""\nrequire_password: true\n',
     });
     expect(found(files)).toEqual([

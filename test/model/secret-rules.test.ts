@@ -45,6 +45,7 @@ describe('the secret rules', () => {
     ['a setting naming a Secret', 'existingSecret: db-creds\ntlsSecret: demoapp-tls'],
     ['the Secrets and keys a stage needs', 'demoapp-tls=tls.crt,tls.key; mysqlsecret=database,password,username'],
     ['settings of a password policy', 'password_max_age=90\npassword_min_length: 8\nrequire_password: true'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: references as config files write them
     ['settings that refer to a secret', 'password=${DB_PASSWORD}\ntoken: "{{ .Values.token }}"\npassword: $(DB_PASSWORD)\npassword: ""'],
     ['nginx passing a request on', 'location / { proxy_pass http://backend:8080; }'],
   ])('do not take %s for a secret', (_what, value) => {
