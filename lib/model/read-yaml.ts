@@ -144,7 +144,8 @@ function badKeys(doc: Document): { offset: number; key?: string }[] {
       } else stack.push(item);
     }
   }
-  return duplicates;
+  // in file order: the walk takes the last item of a collection first
+  return duplicates.sort((a, b) => a.offset - b.offset);
 }
 
 /** The documents of `tokens`: every one when `multi`, else the first (a second is an error), as parseAllDocuments and parseDocument compose them. */

@@ -34,6 +34,17 @@ describe('readYaml', () => {
     ]);
   });
 
+  it('reports the keys that are repeated or are collections in file order, with a hint for template syntax', () => {
+    expect(problems('a: 1\nb:\n  {{ .Values.x }}: 1\na: 2\nc: {{ .Values.y }}\n').map((p) => p.split('\n')[0])).toEqual([
+      '3:3 yaml/non-string-key: a key here is a list or a mapping; keys are plain names',
+      '3:4 yaml/non-string-key: a key here is a list or a mapping; keys are plain names',
+      "4:1 yaml/duplicate-key: duplicate key 'a'; each key may appear once per mapping",
+      '5:5 yaml/non-string-key: a key here is a list or a mapping; keys are plain names',
+    ]);
+    expect(problems('c: {{ .Values.y }}\n')[0]).toContain('hint: this is template syntax ({{ ... }}, as in a Helm chart)');
+    expect(problems('c: { [a]: 1 }\n')[0]).toContain('hint: write the key as a plain name');
+  });
+
   describe('merge keys (<<), which kubectl and kustomize expand', () => {
     const read = (text: string, options = manifests) => readYaml(text, 'f.yaml', options);
 
