@@ -28,6 +28,7 @@ import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
 import { DIST_DIR, type DistTree } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
+import { liveImageEdits, type OutputReader } from './live-edits.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
@@ -58,6 +59,12 @@ export interface StageSource {
    * @default - no files: an app that includes one is reported
    */
   readonly readSource?: (path: string) => ReadonlyMap<string, string> | undefined;
+  /**
+   * Reads a file of the stage's output as it is (`dist/<stage>/<file>`), for the warnings about
+   * what this compilation changes there (lib/live-edits.ts). Given by the CLI.
+   * @default - no output: nothing to compare with
+   */
+  readonly readOutput?: OutputReader;
 }
 
 /** The project file (`stagecraft.yaml`), when the project has one. */
@@ -107,6 +114,8 @@ export interface Compiled {
   readonly allowedSecrets: ReadonlyMap<string, readonly string[]>;
   /** Per stage, what it declares that other stages' output depends on: `delivery:` and `promotion.from`. */
   readonly declarations: ReadonlyMap<string, StageDeclarations>;
+  /** Warnings about what the compilation changes in the output as it is (lib/live-edits.ts), in stage order: never kept with a stage's warnings. */
+  readonly notices: readonly Problem[];
 }
 
 /** What a stage file declares across stages. */
@@ -203,6 +212,8 @@ export interface StageOutcome {
   readonly allowedSecrets?: readonly string[];
   /** The stage's problems (a ProblemsError caught), in the order they were found. */
   readonly problems: readonly Problem[];
+  /** Warnings about what the compilation changes in the stage's output as it is (see `Compiled.notices`). */
+  readonly notices?: readonly Problem[];
   /** Whether the checks found errors (reported with every stage's findings). */
   readonly failedChecks: boolean;
 }
@@ -273,6 +284,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     // secret values found in the output are reported at the setting they came from
     const screened = screenStageSecrets(source, loaded.file, checked.findings);
     const result = { ...checked, findings: [...screened.findings, ...edge.warnings] };
+    outcome.notices = liveImageEdits(loaded, source.readOutput);
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
     if (screened.problems.length) problems.push(...screened.problems);
@@ -307,6 +319,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const allowedSecrets = new Map<string, readonly string[]>();
   const declarations = new Map<string, StageDeclarations>();
   const files = new Map<string, FileTree>();
+  const notices: Problem[] = [];
   let failedChecks = false;
   const contexts = new Map<string, StageContext>();
   const env: StageEnvironment = { engine: project.delivery?.engine, crds: options.crds, cache: options.cache };
@@ -333,6 +346,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     if (outcome.checks) checks.set(outcome.stage, outcome.checks);
     if (outcome.allowedSecrets) allowedSecrets.set(outcome.stage, outcome.allowedSecrets);
     problems.push(...outcome.problems);
+    notices.push(...(outcome.notices ?? []));
     if (outcome.failedChecks) failedChecks = true;
   }
   // `promotion.from` can name only what the caller says the project has (a compilation of some stages names others)
@@ -364,5 +378,5 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   const tree: DistTree = new Map(rendered.flatMap((r) => (files.has(r.stage.name) ? [[r.stage.name, files.get(r.stage.name)!]] : [])));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
-  return { stages: rendered, tree, checks, allowedSecrets, declarations };
+  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices };
 }

@@ -22,6 +22,9 @@ export const BlueGreen = (description: string) =>
   );
 export type BlueGreenSettings = Static<ReturnType<typeof BlueGreen>>;
 
+/** The label by which a color's pods are told apart, and the Service picks the live ones: `color: blue`. */
+export const COLOR_LABEL = 'color';
+
 /** The name of a color's objects (its Deployment, its autoscaler): `demoapp-blue`. */
 export function colorName(name: string, color: Color): string {
   return `${name}-${color}`;

@@ -64,7 +64,7 @@ const LAYERS: readonly (readonly [name: string, pattern: RegExp])[] = [
   ['synth', /^lib\/synth\//],
   ['checks', /^lib\/checks\//],
   ['delivery', /^lib\/(delivery|edge)\//],
-  ['compile', /^lib\/(compile|stage-secrets|promotion)\.ts$/],
+  ['compile', /^lib\/(compile|stage-secrets|promotion|live-edits)\.ts$/],
   ['diff', /^lib\/diff\//],
   ['cli', /^lib\/cli\//],
 ];

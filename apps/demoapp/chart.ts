@@ -16,7 +16,7 @@ import { MysqlBackup } from '../../lib/constructs/mysql-backup.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { DEFAULTS, databaseNames, type DemoappSettings } from './settings.js';
 import { addAppDeployments, serviceSelector } from './deployments.js';
-import { COLORS, colorName } from '../../lib/release.js';
+import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
 
 /** The metrics-collector annotations of the app's pods (the prometheus.io convention most collectors read). */
 export function metricsAnnotations(s: DemoappSettings, port: number): Record<string, string> {
@@ -104,7 +104,7 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     for (const color of COLORS) {
       new LabelService(chart, `service-${color}`, {
         name: colorName(name, color),
-        selector: { name, color },
+        selector: { name, [COLOR_LABEL]: color },
         type: 'NodePort',
         ports: [{ port, targetPort: 'http', nodePort: colorPorts[color] }],
       });

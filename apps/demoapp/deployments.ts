@@ -5,7 +5,7 @@
  */
 import type { Chart } from 'cdk8s';
 import { imageVersion } from '../../lib/stack.js';
-import { COLORS, colorName } from '../../lib/release.js';
+import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
 import { AppDeployment, type AppDeploymentProps } from '../../lib/constructs/app-deployment.js';
 import { CpuAutoscaler } from '../../lib/constructs/cpu-autoscaler.js';
 import type { BlueGreenSettings } from '../../lib/release.js';
@@ -39,12 +39,17 @@ export function appReleases(name: string, s: ReleasedAppSettings): AppRelease[] 
   const bg = s.blueGreen;
   // the refine step guarantees image when there is no blueGreen
   if (!bg) return [{ idSuffix: '', name, image: s.image!, selector: { name } }];
-  return COLORS.map((color) => ({ idSuffix: `-${color}`, name: colorName(name, color), image: bg[color], selector: { name, color } }));
+  return COLORS.map((color) => ({
+    idSuffix: `-${color}`,
+    name: colorName(name, color),
+    image: bg[color],
+    selector: { name, [COLOR_LABEL]: color },
+  }));
 }
 
 /** The labels the Service `name` selects: every pod of the app, or only the live color's. */
 export function serviceSelector(name: string, s: ReleasedAppSettings): Record<string, string> {
-  return s.blueGreen ? { name, color: s.blueGreen.live } : { name };
+  return s.blueGreen ? { name, [COLOR_LABEL]: s.blueGreen.live } : { name };
 }
 
 /**

@@ -21,7 +21,7 @@ import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
 import { withFs } from '../fs-problems.js';
-import { YAML_FILE, readInputFile, readProjectSource } from './read-file.js';
+import { YAML_FILE, outputReader, readInputFile, readProjectSource } from './read-file.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -154,6 +154,7 @@ export function compile(
     file: relative(project.root, stagePath(project, stage)),
     text: sources?.get(stage) ?? readStageFile(project, stage),
     readSource: (path: string) => readSource(project, path),
+    readOutput: outputReader(project.root, stage),
   }));
   const restoreHeap = tightHeap(stageSources.reduce((n, s) => n + s.text.length, 0));
   try {

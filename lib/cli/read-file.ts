@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { MAX_FILE_BYTES } from '../model/limits.js';
 import { withFs } from '../fs-problems.js';
+import { DIST_DIR, MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
 
 export interface ReadFile {
   readonly text: string;
@@ -189,4 +190,18 @@ function manifestFiles(dir: string, real: string, name: string, inside: (real: s
   };
   walk('', real);
   return out;
+}
+
+/**
+ * Reads the files of `dist/<stage>/` as they are, for warnings that compare the compilation with
+ * them: a file that is not there, not a regular file or too large reads as none.
+ */
+export function outputReader(root: string, stage: string): (file: string) => string | undefined {
+  return (file) => {
+    try {
+      return readRegularFile(join(root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
+    } catch {
+      return undefined;
+    }
+  };
 }

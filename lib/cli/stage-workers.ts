@@ -33,7 +33,7 @@ import { ProblemsError } from '../errors.js';
 import { isFsError } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { useValidatorStore } from '../model/validator-code.js';
-import { readProjectSource } from './read-file.js';
+import { outputReader, readProjectSource } from './read-file.js';
 import {
   workerRenderCache,
   type DiskRenderCache,
@@ -334,7 +334,9 @@ function serveStage(input: WorkerInput, i: number, counter: Int32Array, cache?: 
   try {
     if (process.env[CRASH_ENV] === `worker-throw-${input.sources[i].stage}`) throw new Error(`${CRASH_ENV}: a bug in a worker`);
     const env = { engine: input.engine, crds: input.crds, cache };
-    const outcome = compileStage({ ...input.sources[i], readSource: (path) => readProjectSource(input.root, path) }, env);
+    const source = input.sources[i];
+    const readSource = (path: string) => readProjectSource(input.root, path);
+    const outcome = compileStage({ ...source, readSource, readOutput: outputReader(input.root, source.stage) }, env);
     const taken = cache?.take();
     if (!input.output) message = { index: i, outcome: input.objects ? outcome : withoutObjects(outcome), taken };
     else {

@@ -10,6 +10,7 @@ import { placedProblems } from '../checks/manifests.js';
 import { describeObject } from '../model/object.js';
 import { EXIT_CODES_HELP, progress, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
+import { printProblem, useColor } from './print.js';
 import {
   DIST_DIR,
   SCHEMA_FILE,
@@ -151,6 +152,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       kept: partial && reuse ? { stages: kept.map((k) => k.stage), dist: reuse.keptDist } : undefined,
     });
     printReports(io, reports, verbose);
+    // what this synthesis changes in the output as it was (a live color's image): said once, never replayed
+    if (compiled.notices.length) io.stderr.write(`${compiled.notices.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     io.stdout.write(footer);
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;

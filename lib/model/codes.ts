@@ -273,6 +273,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('promote/no-app', 'App not in the source stage', 'The message lists the apps of the stage.'),
   row('promote/app', 'App cannot be promoted', 'The message says what is missing in either stage.'),
   row('promote/stale', 'Source output is stale', 'Run npm run synth and review dist/ before promoting.'),
+  row(
+    'release/live-image',
+    "A blue/green app's live color changes its image (warning)",
+    'Its pods are replaced while they serve traffic: give the new image to the idle color (npm run promote does), then npm run switch.',
+  ),
   row('switch/no-app', 'App not in the stage', 'The hint lists the apps of the stage.'),
   row('switch/not-blue-green', 'App does not run blue/green', 'Only apps with blueGreen: settings have a color to switch to.'),
   row('switch/stale', 'Stage output is stale', 'Run npm run synth before switching, so that what runs is what the stage file says.'),

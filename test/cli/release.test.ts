@@ -112,6 +112,28 @@ describe('a release from dev to production', () => {
     expect(runCli('check', [], dir)).toMatchObject({ code: 0 });
   });
 
+  it("warns once when the live color's image is edited in place, and not when the idle color's is", () => {
+    const before = stageFile('production');
+    const live = before.replace('blue: demoapp:1,', 'blue: demoapp:1.2,');
+    writeFileSync(join(dir, 'environments', 'production.yaml'), live);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'environments/production.yaml:8:36: warning: apps.demoapp.blueGreen.blue: the blue color is live, and its image changes from demoapp:1 to demoapp:1.2: ' +
+        'its pods are replaced while they serve traffic, which blue/green deployment avoids\n' +
+        '  hint: give the new image to the idle color instead (green; npm run promote writes it there), apply, then npm run switch -- production demoapp\n',
+    );
+    // said once: the output now has that image
+    expect(runCli('synth', [], dir).stderr).not.toContain('is live');
+    writeFileSync(join(dir, 'environments', 'production.yaml'), live.replace('green: demoapp:1.1 }', 'green: demoapp:1.3 }'));
+    const idle = runCli('synth', [], dir);
+    expect(idle.code).toBe(0);
+    expect(idle.stdout).toContain('changed: Deployment production/demoapp-green');
+    expect(idle.stderr).not.toContain('is live');
+    writeFileSync(join(dir, 'environments', 'production.yaml'), before);
+    expect(runCli('synth', [], dir).code).toBe(0);
+  });
+
   it('is refused for an app that does not run blue/green', () => {
     const r = runCli('switch', ['qa', 'demoapp'], dir);
     expect(r.code).toBe(2);
