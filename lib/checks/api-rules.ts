@@ -4,6 +4,7 @@
  * in keyed lists, a container image, selectors that match their pod template.
  */
 import { MAX_LABEL_VALUE } from '../model/labels.js';
+import { andList } from '../model/limits.js';
 import type { KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
@@ -323,7 +324,7 @@ export function checkApiRules(o: KubeObject): Finding[] {
       emit(
         'api/server-set',
         ['metadata', serverSet[0]],
-        `metadata the API server sets, not a manifest: ${serverSet.length === 1 ? serverSet[0] : `${serverSet.slice(0, -1).join(', ')} and ${serverSet.at(-1)}`}; this ${o.kind} was exported from a cluster (kubectl get -o yaml)`,
+        `metadata the API server sets, not a manifest: ${andList(serverSet)}; this ${o.kind} was exported from a cluster (kubectl get -o yaml)`,
         'remove them (and status): the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict',
       ),
     );

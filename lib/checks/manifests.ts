@@ -210,7 +210,9 @@ export function includedPlaces(
       for (const o of manifests.objects) {
         const ns = o.metadata?.namespace;
         const entry = { namespace: typeof ns === 'string' ? ns : undefined, locate: (f: Finding) => manifests.locate({ ...f, object: o }) };
-        found.set(key(o), [...(found.get(key(o)) ?? []), entry]);
+        const same = found.get(key(o));
+        if (same) same.push(entry);
+        else found.set(key(o), [entry]);
       }
     }
     return found;

@@ -4,6 +4,7 @@
  */
 import type { Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
+import { andList } from '../model/limits.js';
 import type { KubeObject } from '../model/object.js';
 import { repositoryMismatches, type ClusterSpec, type Engine, type ProjectFile, type StageDelivery } from '../config/delivery.js';
 
@@ -165,7 +166,9 @@ function fluxOwnClusters(plans: readonly DeliveryPlan[], projectSource: string):
   const own = new Map<string, string[]>();
   for (const p of plans) {
     if (p.engine !== 'flux' || p.cluster.kubeConfigSecret) continue;
-    own.set(p.cluster.id, [...(own.get(p.cluster.id) ?? []), p.stage]);
+    const stages = own.get(p.cluster.id);
+    if (stages) stages.push(p.stage);
+    else own.set(p.cluster.id, [p.stage]);
   }
   if (own.size < 2) return [];
   const named = [...own].map(([cluster, stages]) => `${cluster} (${stages.join(', ')})`);
@@ -173,7 +176,7 @@ function fluxOwnClusters(plans: readonly DeliveryPlan[], projectSource: string):
     {
       code: 'delivery/settings',
       subject: `${projectSource}: delivery.clusters`,
-      message: `Flux would apply the stages of the clusters ${named.slice(0, -1).join(', ')} and ${named.at(-1)} to the one cluster it runs in: a cluster without kubeConfigSecret is Flux's own`,
+      message: `Flux would apply the stages of the clusters ${andList(named)} to the one cluster it runs in: a cluster without kubeConfigSecret is Flux's own`,
       hint: `set kubeConfigSecret (a Secret in flux-system holding the cluster's kubeconfig) on every cluster but the one Flux runs in, under delivery.clusters in ${projectSource}`,
     },
   ];

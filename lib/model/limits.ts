@@ -53,6 +53,11 @@ export function yamlTagOf(v: unknown): { tag: string; hint: string } | undefined
   return found && { tag: found.tag, hint: found.hint };
 }
 
+/** Items as a sentence lists them: `a`, `a and b`, `a, b and c`. */
+export function andList(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 /** A value as a message shows it: `"abc"`, `3`, `.inf`, `a mapping`, `a YAML !!timestamp value`; never longer than about MAX_QUOTED_CHARS. */
 export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
