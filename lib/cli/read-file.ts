@@ -9,6 +9,7 @@ import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { MAX_FILE_BYTES } from '../model/limits.js';
 import { withFs } from '../fs-problems.js';
 import { DIST_DIR, MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
+import type { OutputReader } from '../live-edits.js';
 
 export interface ReadFile {
   readonly text: string;
@@ -196,7 +197,7 @@ function manifestFiles(dir: string, real: string, name: string, inside: (real: s
  * Reads the files of `dist/<stage>/` as they are, for warnings that compare the compilation with
  * them: a file that is not there, not a regular file or too large reads as none.
  */
-export function outputReader(root: string, stage: string): (file: string) => string | undefined {
+export function outputReader(root: string, stage: string): OutputReader {
   return (file) => {
     try {
       return readRegularFile(join(root, DIST_DIR, stage, file), MAX_GENERATED_BYTES);
