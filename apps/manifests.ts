@@ -97,6 +97,9 @@ const JSON_TAGS: ReadonlySet<string> = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq', 'merge'].map((t) => `tag:yaml.org,2002:${t}`),
 );
 
+/** The file that makes a folder a Helm chart. */
+const HELM_CHART_FILE = /(^|\/)Chart\.ya?ml$/;
+
 /** The files kustomize reads as a kustomization, which may leave out apiVersion and kind. */
 const KUSTOMIZATION_FILE = /(^|\/)kustomization\.ya?ml$/;
 
@@ -149,7 +152,21 @@ export const manifests = defineStack({
   chart(app, name, s, stage) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
     const problems: Problem[] = [];
-    for (const [file, text] of includedFiles(stage.files ?? new Map(), s.include)) {
+    const files = includedFiles(stage.files ?? new Map(), s.include);
+    // a Helm chart's templates are not manifests (`{{ ... }}`), nor are its Chart.yaml and values.yaml: one problem per chart
+    const helmCharts = files.flatMap(([path]) => (HELM_CHART_FILE.test(path) ? [path] : []));
+    const chartDirs = helmCharts.map((path) => path.slice(0, path.lastIndexOf('/') + 1));
+    helmCharts.forEach((path, i) => {
+      const dir = chartDirs[i] || './';
+      problems.push({
+        code: 'manifests/helm-chart',
+        location: { file: path, line: 1, column: 1 },
+        message: `${dir} is a Helm chart: its templates are not manifests until Helm renders them, and stagecraft does not run Helm`,
+        hint: `render it (helm template <release> ${dir} -f <values file> > manifests/<name>.yaml), commit that file and include it instead`,
+      });
+    });
+    for (const [file, text] of files) {
+      if (chartDirs.some((dir) => file.startsWith(dir))) continue;
       // read as npm run check reads manifests (lib/model/read-yaml.ts): the same problems at the
       // same places, merge keys expanded as kubectl expands them, the same bounds on depth and aliases
       const read = readYaml(text, file, { maxAliasCount: MAX_MANIFEST_ALIASES, multi: true, what: 'manifest documents' });

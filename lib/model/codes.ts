@@ -366,6 +366,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row('config/promotion', 'A wrong promotion.from', 'Name an existing stage other than this one, without making a cycle.'),
   row(
+    'manifests/helm-chart',
+    'An included folder that is a Helm chart',
+    'Its templates are not manifests until Helm renders them: render the chart (helm template), commit the output and include that.',
+  ),
+  row(
     'manifests/yaml-tag',
     'An included manifest value with a YAML tag JSON has no type for',
     'Tags such as !!timestamp, !!binary, !!set and !!omap make dates, bytes and sets, which no Kubernetes object holds: quote the value or drop the tag.',

@@ -221,6 +221,31 @@ describe('the manifests stack', () => {
     expect(error.problems[0].hint).toContain('render the template first (helm template)');
   });
 
+  it('refuses a Helm chart once, at its Chart.yaml, instead of each template, and reads the files beside it', () => {
+    const error = errorOf(() =>
+      compileStages([
+        withFiles(
+          {
+            'in/chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+            'in/chart/values.yaml': 'replicaCount: 1\n',
+            'in/chart/templates/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n',
+            'in/plain.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { A: b: c }\n',
+          },
+          'include: [in]',
+        ),
+      ]),
+    );
+    expect(error.exitCode).toBe(ExitCode.badInput);
+    expect(error.problems.map((p) => `${at(p)} ${p.code}`)).toEqual([
+      'in/chart/Chart.yaml:1:1 manifests/helm-chart',
+      'in/plain.yaml:4:12 yaml/block-in-flow',
+    ]);
+    expect(error.problems[0].message).toBe(
+      'in/chart/ is a Helm chart: its templates are not manifests until Helm renders them, and stagecraft does not run Helm',
+    );
+    expect(error.problems[0].hint).toContain('helm template <release> in/chart/');
+  });
+
   it('expands merge keys as kubectl and npm run check do, rather than keeping a key `<<`', () => {
     const text =
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: merged\n  labels: &common { team: web }\n  annotations:\n    <<: *common\n    note: x\ndata:\n  !!merge <<: { A: b }\n';
