@@ -3,9 +3,10 @@
  * traffic, which is what blue/green deployment is there to avoid (a release goes to the idle color,
  * where `npm run promote` writes it, and `npm run switch` sends traffic to it once it runs). Found
  * by comparing the stage file with the stage's output as it is (`dist/<stage>/`): the color that
- * was live stays live, and its Deployment's image changes. A warning, and only about this change:
- * the next synthesis compares with the output this one wrote, so it is not kept with the stage's
- * warnings (lib/cli/fingerprint.ts replays those).
+ * is live after this synthesis (the same, or switched to in the same edit) has another image than
+ * its Deployment there. A warning, and only about this change: the next synthesis compares with the
+ * output this one wrote, so it is not kept with the stage's warnings (lib/cli/fingerprint.ts
+ * replays those).
  */
 import { STACKS } from '../apps/index.js';
 import type { LoadedStage } from './config/load.js';
@@ -18,7 +19,10 @@ import { chartFileName } from './synth/output.js';
 /** Reads a file of the stage's output as it is, by its name in `dist/<stage>/`; undefined when there is none. */
 export type OutputReader = (file: string) => string | undefined;
 
-/** A warning for each blue/green app of `loaded` whose live color keeps being live with another image than its output has. */
+/**
+ * A warning for each blue/green app of `loaded` whose live color (kept, or switched to) runs
+ * another image than the output has: the live pods are replaced while they serve traffic.
+ */
 export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | undefined): Problem[] {
   if (!readOutput) return [];
   const problems: Problem[] = [];
@@ -31,20 +35,28 @@ export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | u
     const selector = (
       deployed.find((o) => o.kind === 'Service' && o.metadata.name === app.name)?.spec as { selector?: unknown } | undefined
     )?.selector as Record<string, unknown> | undefined;
-    // a switch, or no output yet: the live color changes (or starts), and may come with its image
-    if (selector?.[COLOR_LABEL] !== live) continue;
+    const wasLive = selector?.[COLOR_LABEL];
     const before = imageOf(
       deployed.find((o) => o.kind === 'Deployment' && o.metadata.name === colorName(app.name, live)),
       app.name,
     );
-    if (before === undefined || before === colors[live]) continue;
+    // no output yet, or the live color's image as it was
+    if (wasLive === undefined || before === undefined || before === colors[live]) continue;
     const setting = ['apps', app.name, ...path, live];
+    const change = `its image changes from ${before} to ${colors[live]}`;
     problems.push({
       code: 'release/live-image',
       severity: 'warning',
       location: loaded.locate(setting),
-      message: `${setting.join('.')}: the ${live} color is live, and its image changes from ${before} to ${colors[live]}: its pods are replaced while they serve traffic, which blue/green deployment avoids`,
-      hint: `give the new image to the idle color instead (${idleColor(live)}; npm run promote writes it there), apply, then npm run switch -- ${loaded.context.name} ${app.name}`,
+      ...(wasLive === live
+        ? {
+            message: `${setting.join('.')}: the ${live} color is live, and ${change}: its pods are replaced while they serve traffic, which blue/green deployment avoids`,
+            hint: `give the new image to the idle color instead (${idleColor(live)}; npm run promote writes it there), apply, then npm run switch -- ${loaded.context.name} ${app.name}`,
+          }
+        : {
+            message: `${setting.join('.')}: traffic switches to the ${live} color while ${change}: it goes to pods being replaced, not to a release that runs`,
+            hint: `apply the new image with ${String(wasLive)} still live, then switch (npm run switch -- ${loaded.context.name} ${app.name} checks that the idle color runs it)`,
+          }),
     });
   }
   return problems;

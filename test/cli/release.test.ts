@@ -130,6 +130,15 @@ describe('a release from dev to production', () => {
     expect(idle.code).toBe(0);
     expect(idle.stdout).toContain('changed: Deployment production/demoapp-green');
     expect(idle.stderr).not.toContain('is live');
+    // a switch and a new image for the color switched to, in one edit
+    writeFileSync(
+      join(dir, 'environments', 'production.yaml'),
+      before.replace('live: blue', 'live: green').replace('green: demoapp:1.1 }', 'green: demoapp:1.4 }'),
+    );
+    expect(runCli('synth', [], dir).stderr).toContain(
+      'warning: apps.demoapp.blueGreen.green: traffic switches to the green color while its image changes from demoapp:1.3 to demoapp:1.4: ' +
+        'it goes to pods being replaced, not to a release that runs\n',
+    );
     writeFileSync(join(dir, 'environments', 'production.yaml'), before);
     expect(runCli('synth', [], dir).code).toBe(0);
   });
