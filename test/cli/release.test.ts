@@ -8,6 +8,7 @@ import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 const STAGES = ['dev', 'test', 'qa', 'production'];
 let dir: string;
 const stageFile = (stage: string) => readFileSync(join(dir, 'environments', `${stage}.yaml`), 'utf8');
+const setStageFile = (stage: string, text: string) => writeFileSync(join(dir, 'environments', `${stage}.yaml`), text);
 const stageTree = (stage: string) => new Map(Object.entries(snapshotDir(join(dir, 'dist', stage))));
 
 describe('a release from dev to production', () => {
@@ -115,7 +116,7 @@ describe('a release from dev to production', () => {
   it("warns once when the live color's image is edited in place, and not when the idle color's is", () => {
     const before = stageFile('production');
     const live = before.replace('blue: demoapp:1,', 'blue: demoapp:1.2,');
-    writeFileSync(join(dir, 'environments', 'production.yaml'), live);
+    setStageFile('production', live);
     const r = runCli('synth', [], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(
@@ -125,21 +126,18 @@ describe('a release from dev to production', () => {
     );
     // said once: the output now has that image
     expect(runCli('synth', [], dir).stderr).not.toContain('is live');
-    writeFileSync(join(dir, 'environments', 'production.yaml'), live.replace('green: demoapp:1.1 }', 'green: demoapp:1.3 }'));
+    setStageFile('production', live.replace('green: demoapp:1.1 }', 'green: demoapp:1.3 }'));
     const idle = runCli('synth', [], dir);
     expect(idle.code).toBe(0);
     expect(idle.stdout).toContain('changed: Deployment production/demoapp-green');
     expect(idle.stderr).not.toContain('is live');
     // a switch and a new image for the color switched to, in one edit
-    writeFileSync(
-      join(dir, 'environments', 'production.yaml'),
-      before.replace('live: blue', 'live: green').replace('green: demoapp:1.1 }', 'green: demoapp:1.4 }'),
-    );
+    setStageFile('production', before.replace('live: blue', 'live: green').replace('green: demoapp:1.1 }', 'green: demoapp:1.4 }'));
     expect(runCli('synth', [], dir).stderr).toContain(
       'warning: apps.demoapp.blueGreen.green: traffic switches to the green color while its image changes from demoapp:1.3 to demoapp:1.4: ' +
         'it goes to pods being replaced, not to a release that runs\n',
     );
-    writeFileSync(join(dir, 'environments', 'production.yaml'), before);
+    setStageFile('production', before);
     expect(runCli('synth', [], dir).code).toBe(0);
   });
 
