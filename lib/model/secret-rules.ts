@@ -63,7 +63,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'url-credentials',
     description: 'a URL with a user and password (scheme://user:password@host)',
-    pattern: /\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]+):([^\s/@]+)@[^\s/@]+/,
+    // a scheme starts where no scheme character is before it (not at every `\b` of `a-a-a-...`,
+    // each read again to the end of the run: quadratic, minutes for a megabyte)
+    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]+):([^\s/@]+)@[^\s/@]+/,
     accept: (_s, m) => !REFERENCE.test(m[2]!),
   },
   {
@@ -111,9 +113,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'secret-setting',
     description: 'a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
-    // `name=value`, `name: value` or `"name": "value"`, at the start of a line or after a separator:
-    // a properties, .env, YAML or JSON file in a ConfigMap, a JSON annotation, a JVM option
-    pattern: /(?<=^|[\s{,;(?&-])["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/gm,
+    // `name=value`, `name: value`, `"name": "value"` or `-Dname=value`: a properties, .env, YAML or
+    // JSON file in a ConfigMap, a JSON annotation, a JVM option. A name starts only where no name
+    // character is before it, so that each run of them is read once (from every `-` of
+    // `token-token-...` it was read again to its end: quadratic, minutes for a megabyte)
+    pattern:
+      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/gm,
     accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
   },
   {
@@ -130,20 +135,23 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
 ];
 
-/** The end of a setting's name that names Secrets rather than holding one (`existingSecret: db-creds`, `mysqlsecret=password,username`). */
-const NAMES_A_SECRET = /secrets?$/;
+/**
+ * The last word of a setting that names Secrets or their keys rather than holding one
+ * (`existingSecret: db-creds`, `mysqlsecret=password,username`, `"stagecraft.dev/secret-keys": "token"`).
+ */
+const NAMES_SECRETS = /secrets?$|^keys$/;
 
 /**
  * Whether `value` is what the setting `name` holds as a secret: the name is a secret's
  * (`isSecretName`), and the value is one, not a reference (`${DB_PASSWORD}`, `{{ .Values.pw }}`,
  * `$(TOKEN)`), a switch, a number (`password_max_age: 90`), a structure that follows (`password:`
- * then an indented block) or, for a setting named `...secret`, a name (of a Secret, or its keys).
+ * then an indented block) or, for a setting named `...secret` or `...keys`, a name (of a Secret, or a key).
  */
 function secretSetting(name: string, value: string): boolean {
   if (value.length < 4 || !isSecretName(name) || isPlaceholder(value) || /^[-+]?[0-9.]+$/.test(value)) return false;
   if (/^[${%<|>*&![]/.test(value)) return false;
   const w = words(name);
-  return !(NAMES_A_SECRET.test(w[w.length - 1]!) && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
+  return !(NAMES_SECRETS.test(w[w.length - 1]!) && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
 }
 
 /**
