@@ -42,6 +42,9 @@ const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-
  */
 const DIGEST_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
 
+/** How far before hex text `highEntropy` looks for a digest's prefix (`sha512:`, `md5:`). */
+const DIGEST_PREFIX_CHARS = 16;
+
 /** Long base64 or base64url text with at least this many bits per character counts as random. */
 export const ENTROPY_THRESHOLD = 4.0;
 /** ... and at least this many characters (a 128-bit key is 22 base64 characters; 32 leaves room for words). */
@@ -161,7 +164,9 @@ function secretSetting(name: string, value: string): boolean {
  */
 function highEntropy(s: string, m: RegExpExecArray): boolean {
   if (/^[0-9a-fA-F]+$/.test(s)) {
-    const before = m.input.slice(0, m.index);
+    // only the characters a digest's prefix can take (`sha512:`): all of the text before each hex run
+    // made a string of many such runs quadratic
+    const before = m.input.slice(Math.max(0, m.index - DIGEST_PREFIX_CHARS), m.index);
     return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before);
   }
   return s.length >= ENTROPY_MIN_LENGTH && hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD;
@@ -208,8 +213,27 @@ export function detectSecret(value: string): SecretMatch | undefined {
   return verdicts.remember(value, firstMatch(value) ?? null) ?? undefined;
 }
 
+/** The part of a value screened at once when the whole is too much for the regular expressions. */
+const WINDOW_CHARS = 1 << 20;
+/** How much windows overlap: a secret shorter than this is whole in one of them. */
+const WINDOW_OVERLAP = 1 << 14;
+
 function firstMatch(value: string): SecretMatch | undefined {
   if (!CANDIDATE.test(value)) return undefined;
+  try {
+    return matchIn(value);
+  } catch (e) {
+    // a run of megabytes of one character class overflows the regular expression engine's
+    // backtracking stack (a RangeError): the value is screened in overlapping windows instead
+    if (!(e instanceof RangeError)) throw e;
+  }
+  for (let start = 0; ; start += WINDOW_CHARS - WINDOW_OVERLAP) {
+    const found = matchIn(value.slice(start, start + WINDOW_CHARS));
+    if (found || start + WINDOW_CHARS >= value.length) return found;
+  }
+}
+
+function matchIn(value: string): SecretMatch | undefined {
   let publicRemoved: string | undefined;
   for (const [rule, re] of GLOBAL_PATTERNS) {
     re.lastIndex = 0;
