@@ -21,7 +21,6 @@ import { checkStage, type CheckResult } from './checks/index.js';
 import { clusterScopedKinds } from './checks/crds.js';
 import { crdsIn, placedProblems } from './checks/manifests.js';
 import type { KubeObject } from './model/object.js';
-import type { StageContext } from './stack.js';
 import { keepApps, leanChart, renderStage, standInsOf, type RenderCache, type RenderedStage } from './synth/render.js';
 import { stageFiles, textTree, type FileTree, type StageFileTree } from './synth/output.js';
 import { digest } from './synth/inventory.js';
@@ -321,7 +320,6 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const files = new Map<string, FileTree>();
   const notices: Problem[] = [];
   let failedChecks = false;
-  const contexts = new Map<string, StageContext>();
   const env: StageEnvironment = { engine: project.delivery?.engine, crds: options.crds, cache: options.cache };
   const runStages = options.runStages ?? inSequence;
   const outcomes = runStages(
@@ -340,7 +338,6 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     if (outcome.delivered) delivered.push(outcome.delivered);
     if (outcome.rendered) {
       rendered.push(outcome.rendered);
-      contexts.set(outcome.stage, outcome.rendered.stage);
       if (outcome.files) files.set(outcome.stage, textTree(outcome.files));
     }
     if (outcome.checks) checks.set(outcome.stage, outcome.checks);
@@ -372,7 +369,9 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       deliveryTree = delivery.files;
     }
   }
-  const findings = failedChecks ? [...checks].flatMap(([stage, c]) => placedProblems(c.findings, contexts.get(stage))) : [];
+  const findings = failedChecks
+    ? [...checks].flatMap(([stage, c]) => placedProblems(c.findings, rendered.find((r) => r.stage.name === stage)?.stage))
+    : [];
   // a broken stage file is bad input (exit 2); the other stages' findings are shown with it
   if (problems.length) throw new ProblemsError([...[...problems].sort(compareProblems), ...findings]);
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
