@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Bytes of a command's output kept for the message when it fails (at least the 4,000 characters shown). */
+const OUTPUT_KEPT = 64 * 1024;
+
 const RSS_PROBE = fileURLToPath(new URL('./rss-probe.mjs', import.meta.url));
 
 /** A command line: the program and its arguments, run in `cwd`. */
@@ -36,7 +39,7 @@ export function npmRun(script: string, cwd: string, args: readonly string[] = []
 }
 
 /**
- * Runs `command` to completion, output discarded (but kept for the message when it fails), and
+ * Runs `command` to completion, output discarded (but its end kept for the message when it fails), and
  * measures it.
  * @throws Error with the command's output when it exits with a code other than 0
  */
@@ -60,9 +63,17 @@ export async function measure(command: Command): Promise<Measurement> {
 function run(command: Command, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command.program, command.args, { cwd: command.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // only the end of the output is kept (for the message of a failure): the measurement should
+    // not include joining and decoding the tens of megabytes a report can be
     const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    let kept = 0;
+    const keep = (c: Buffer) => {
+      chunks.push(c);
+      kept += c.length;
+      while (kept - chunks[0].length >= OUTPUT_KEPT) kept -= chunks.shift()!.length;
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, output: Buffer.concat(chunks).toString('utf8') }));
   });

@@ -48,10 +48,16 @@ export interface CheckOptions {
    * @default - none
    */
   readonly ownObjects?: ReadonlySet<KubeObject>;
+  /**
+   * Whether findings are sorted by object, field and message; false leaves them in the order the
+   * checks made them, for a caller that orders them itself (`npm run check` orders by place in
+   * the files: lib/checks/report.ts). @default true
+   */
+  readonly sort?: boolean;
 }
 
 export interface CheckResult {
-  /** Sorted by object, field and message. */
+  /** Sorted by object, field and message (unless `sort: false`). */
   readonly findings: readonly Finding[];
   /** Declared policy exceptions that suppressed a finding. */
   readonly exceptions: readonly UsedException[];
@@ -59,14 +65,19 @@ export interface CheckResult {
 
 /**
  * Findings by object, field, message and code: the same order whichever order the checks made
- * them in (kept results come back in another). Each key computed once (stages may have many warnings).
+ * them in (kept results come back in another). Each object is described once and ranked among
+ * the others, so that most comparisons are of two numbers; a field path is made only when two
+ * findings of one object are compared (stages may have many warnings).
  */
 function sortFindings(findings: readonly Finding[]): Finding[] {
-  const keyed = findings.map((f) => ({ f, object: describeObject(f.object), field: fieldPath(f.path) }));
+  const described = new Map<KubeObject, string>();
+  for (const f of findings) if (!described.has(f.object)) described.set(f.object, describeObject(f.object));
+  const rank = new Map([...new Set(described.values())].sort(compareCodePoints).map((d, i) => [d, i]));
+  const keyed = findings.map((f): { f: Finding; object: number; field?: string } => ({ f, object: rank.get(described.get(f.object)!)! }));
   keyed.sort(
     (a, b) =>
-      compareCodePoints(a.object, b.object) ||
-      compareCodePoints(a.field, b.field) ||
+      a.object - b.object ||
+      compareCodePoints((a.field ??= fieldPath(a.f.path)), (b.field ??= fieldPath(b.f.path))) ||
       compareCodePoints(a.f.message, b.f.message) ||
       compareCodePoints(a.f.code, b.f.code),
   );
@@ -392,7 +403,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   }
   const exceptions: UsedException[] = [];
   if (exceptionsOf.size) for (const o of all) exceptions.push(...(exceptionsOf.get(o) ?? []));
-  return { findings: sortFindings(reported), exceptions };
+  return { findings: options.sort === false ? reported : sortFindings(reported), exceptions };
 }
 
 /**

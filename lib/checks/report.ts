@@ -6,6 +6,7 @@ import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compareProblems, formatLabelledProblem, type Problem, type SourceLocation } from '../errors.js';
 import { fieldPath, toProblem, type Finding } from './finding.js';
+import { compareCodePoints } from '../model/order.js';
 import { ruleInfo } from '../model/rules.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -18,17 +19,41 @@ export interface Located {
   readonly problem?: Problem;
 }
 
+/** A located finding being sorted: its problem made only when two findings share a place. */
+interface Sorting {
+  readonly finding: Finding;
+  readonly location?: SourceLocation;
+  problem?: Problem;
+}
+
+const problemOf = (i: Sorting): Problem => (i.problem ??= toProblem(i.finding, i.location));
+
 /**
- * Findings with their places, in report order (file, line, column, subject, message). Each is
- * made a problem once, for sorting and the text report, rather than once per comparison.
+ * Report order: file, line and column, then the problem's message (object, field and message),
+ * then code, severity and hint, so that the order does not depend on the order the checks made
+ * the findings in. The message is made only for findings that share a place.
  */
+function compareLocated(a: Sorting, b: Sorting): number {
+  const la = a.location;
+  const lb = b.location;
+  const byPlace =
+    (la === lb ? 0 : compareCodePoints(la?.file ?? '', lb?.file ?? '')) ||
+    (la?.line ?? 0) - (lb?.line ?? 0) ||
+    (la?.column ?? 0) - (lb?.column ?? 0);
+  if (byPlace) return byPlace;
+  const fa = a.finding;
+  const fb = b.finding;
+  return (
+    compareProblems(problemOf(a), problemOf(b)) ||
+    compareCodePoints(fa.code, fb.code) ||
+    compareCodePoints(fa.severity, fb.severity) ||
+    compareCodePoints(fa.hint ?? '', fb.hint ?? '')
+  );
+}
+
+/** Findings with their places, in report order (file, line, column, message, code); see `compareLocated`. */
 export function locateFindings(findings: readonly Finding[], locate: (f: Finding) => SourceLocation | undefined): Located[] {
-  return findings
-    .map((finding) => {
-      const location = locate(finding);
-      return { finding, location, problem: toProblem(finding, location) };
-    })
-    .sort((a, b) => compareProblems(a.problem, b.problem));
+  return findings.map((finding): Sorting => ({ finding, location: locate(finding) })).sort(compareLocated);
 }
 
 function counts(items: readonly Located[]): string {
@@ -37,11 +62,29 @@ function counts(items: readonly Located[]): string {
   return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
 }
 
-/** The text report: one problem per finding, then `N objects checked: E errors, W warnings`. */
-export function textReport(items: readonly Located[], objects: number): string {
+/** Characters of report text per piece that `textReportPieces` yields. */
+const PIECE_CHARS = 1 << 16;
+
+/**
+ * The text report in pieces of about 64 KiB, for writing as it is made: one problem per finding,
+ * then `N objects checked: E errors, W warnings`. A report of 20,000 objects with findings is
+ * tens of megabytes, which as one string (and its bytes) were made and held at once.
+ */
+export function* textReportPieces(items: readonly Located[], objects: number): Generator<string> {
   let text = '';
-  for (const i of items) text += `${formatLabelledProblem(i.problem ?? toProblem(i.finding, i.location))}\n`;
-  return `${text}${objects} object${objects === 1 ? '' : 's'} checked: ${counts(items)}\n`;
+  for (const i of items) {
+    text += `${formatLabelledProblem(i.problem ?? toProblem(i.finding, i.location))}\n`;
+    if (text.length >= PIECE_CHARS) {
+      yield text;
+      text = '';
+    }
+  }
+  yield `${text}${objects} object${objects === 1 ? '' : 's'} checked: ${counts(items)}\n`;
+}
+
+/** The text report as one string (see `textReportPieces`). */
+export function textReport(items: readonly Located[], objects: number): string {
+  return [...textReportPieces(items, objects)].join('');
 }
 
 function jsonItem({ finding: f, location }: Located) {

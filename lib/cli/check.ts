@@ -17,7 +17,7 @@ import {
   locateFindings,
   sarifFailure,
   sarifReport,
-  textReport,
+  textReportPieces,
   type ReportFormat,
 } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
@@ -219,15 +219,18 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
     line.update(`check: checking ${manifests.objects.length} objects`);
     return [...byScope].flatMap(
       ([scope, objects]) =>
-        checkObjects(objects, { podSecurity: level, existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)], crds })
-          .findings,
+        checkObjects(objects, {
+          podSecurity: level,
+          existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)],
+          crds,
+          sort: false, // the report orders them by place
+        }).findings,
     );
   });
   const located = locateFindings(findings, (f) => manifests.locate(f));
   const n = manifests.objects.length;
-  io.stdout.write(
-    format === 'json' ? jsonReport(located, n) : format === 'sarif' ? sarifReport(located, COMPILER_VERSION) : textReport(located, n),
-  );
+  if (format === 'text') for (const piece of textReportPieces(located, n)) io.stdout.write(piece);
+  else io.stdout.write(format === 'json' ? jsonReport(located, n) : sarifReport(located, COMPILER_VERSION));
   return findings.some((f) => f.severity === 'error') ? ExitCode.checkFailed : ExitCode.ok;
 }
 

@@ -1,6 +1,16 @@
 import { RULES } from '../../lib/model/rules.js';
 import { describe, expect, it } from 'vitest';
-import { jsonFailure, sarifArtifact, sarifFailure, sarifReport } from '../../lib/checks/report.js';
+import {
+  jsonFailure,
+  locateFindings,
+  sarifArtifact,
+  sarifFailure,
+  sarifReport,
+  textReport,
+  textReportPieces,
+} from '../../lib/checks/report.js';
+import { checkObjects } from '../../lib/checks/index.js';
+import { parseManifests } from '../../lib/checks/manifests.js';
 import type { Problem } from '../../lib/errors.js';
 import type { Finding } from '../../lib/checks/finding.js';
 
@@ -107,5 +117,58 @@ describe('the report of a run on bad input', () => {
         { code: 'cli/no-such-path', severity: 'error', message: "there is no file or directory 'nope'" },
       ],
     });
+  });
+});
+
+describe('the text report', () => {
+  // two Deployments with several findings each, some of them at one place (a missing field is
+  // placed at its parent), and a Service whose selector matches nothing
+  const deployment = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: default }
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers:
+        - { name: a, image: nginx }
+        - { name: b, image: "busybox:latest", securityContext: { privileged: true } }
+`;
+  const text = `${deployment('web')}---\n${deployment('api')}---\napiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: default }\nspec: { selector: { app: none }, ports: [{ port: 80 }] }\n`;
+  const manifests = parseManifests([{ file: 'm.yaml', text }]);
+  const findings = checkObjects(manifests.objects, { sort: false }).findings;
+
+  it('is in the same order whichever order the checks made the findings in', () => {
+    expect(findings.length).toBeGreaterThan(10);
+    const report = (fs: readonly Finding[]) =>
+      textReport(
+        locateFindings(fs, (f) => manifests.locate(f)),
+        manifests.objects.length,
+      );
+    const expected = report(findings);
+    // places ascend; findings at one place are ordered by their message
+    const places = expected.split('\n').flatMap((l) => /^m\.yaml:(\d+):(\d+): /.exec(l)?.slice(1).map(Number) ?? []);
+    expect(places.length).toBe(findings.length * 2);
+    for (let i = 2; i < places.length; i += 2)
+      expect(places[i] * 1000 + places[i + 1]).toBeGreaterThanOrEqual(places[i - 2] * 1000 + places[i - 1]);
+    expect(report([...findings].reverse())).toBe(expected);
+    expect(report(checkObjects(manifests.objects).findings)).toBe(expected);
+    // a deterministic shuffle
+    const shuffled = findings
+      .map((f, i) => ({ f, k: (i * 7919) % findings.length }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.f);
+    expect(report(shuffled)).toBe(expected);
+  });
+
+  it('comes in pieces of about 64 KiB that make the whole report', () => {
+    const many = Array.from({ length: 400 }, () => findings).flat();
+    const located = locateFindings(many, (f) => manifests.locate(f));
+    const pieces = [...textReportPieces(located, 3)];
+    expect(pieces.length).toBeGreaterThan(2);
+    for (const p of pieces.slice(0, -1)) expect(p.length).toBeGreaterThanOrEqual(1 << 16);
+    expect(pieces.join('')).toBe(textReport(located, 3));
+    expect(pieces.at(-1)).toMatch(/3 objects checked: \d+ errors?, \d+ warnings?\n$/);
   });
 });
