@@ -41,8 +41,19 @@ export function printProblem(p: Problem, color: boolean): string {
   return text.replace(label, `${COLORS[p.severity ?? 'error']}${label}${RESET}`).replace(/^( {2}hint: .*)$/m, `${COLORS.hint}$1${RESET}`);
 }
 
-/** The process's own directory, environment and streams. */
+/** What Node.js's stream of a pipe or socket is wrapped around (not part of its public API). */
+interface StreamHandle {
+  setBlocking?(blocking: boolean): number;
+}
+
+/**
+ * The process's own directory, environment and streams. Writes to a pipe wait for the reader:
+ * Node.js writes to a pipe without blocking and queues what does not fit, and then hands it over
+ * 64 KiB per turn of its event loop (tens of megabytes of report through `| less` or into a CI
+ * log: a tenth of the run); a blocking write lets the kernel hand it over as the reader reads.
+ */
 export function processIo(): Io {
+  if (!process.stdout.isTTY) (process.stdout as unknown as { _handle?: StreamHandle })._handle?.setBlocking?.(true);
   return {
     cwd: process.cwd(),
     env: process.env,
