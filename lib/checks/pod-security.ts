@@ -75,6 +75,28 @@ export function floatingTag(image: string): 'missing' | 'latest' | undefined {
   return lastPart.slice(colon + 1) === 'latest' ? 'latest' : undefined;
 }
 
+/** Distinct hints kept for reuse; beyond them, a hint is made per finding. */
+const MAX_HINTS = 1000;
+const hints = new Map<string, string>();
+
+/**
+ * The hint of a policy finding on a `kind`: the advice, or the exception to declare. Made once per
+ * advice, kind and control: a workload's findings outlive the checks, and tens of thousands of
+ * them (no probes, no resources) would each hold the same 150 characters.
+ */
+function policyHint(control: PolicyControl, kind: string, advice: string | undefined): string {
+  const key = `${control}\n${kind}\n${advice ?? ''}`;
+  let hint = hints.get(key);
+  if (hint === undefined) {
+    hint = `${advice ? `${advice}, or ` : ''}declare the exception on the ${kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`;
+    if (hints.size < MAX_HINTS) hints.set(key, hint);
+  }
+  return hint;
+}
+
+/** `policy/<control>`, made once per control. */
+const POLICY_CODES = new Map(POLICY_CONTROLS.map((c) => [c, `policy/${c}`]));
+
 /** Policy findings of one workload (other kinds have none) and the exceptions that suppressed some. */
 export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'baseline'): PolicyResult {
   const template = podTemplateOf(o);
@@ -112,12 +134,12 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
       ? ''
       : ` (Pod Security Standard '${RESTRICTED_ONLY.has(control) || (restricted && (control === 'seccomp' || control === 'capabilities')) ? 'restricted' : 'baseline'}')`;
     findings.push({
-      code: `policy/${control}`,
+      code: POLICY_CODES.get(control)!,
       severity: warning ? 'warning' : 'error',
       object: o,
       path,
-      message: `${message}${standard}`,
-      hint: `${hint ? `${hint}, or ` : ''}declare the exception on the ${o.kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`,
+      message: standard ? `${message}${standard}` : message,
+      hint: policyHint(control, o.kind, hint),
     });
   };
 
