@@ -75,23 +75,19 @@ export function floatingTag(image: string): 'missing' | 'latest' | undefined {
   return lastPart.slice(colon + 1) === 'latest' ? 'latest' : undefined;
 }
 
-/** Distinct hints kept for reuse; beyond them, a hint is made per finding. */
-const MAX_HINTS = 1000;
-const hints = new Map<string, string>();
+/** Distinct strings kept by `shared`; beyond them, each finding holds its own. */
+const MAX_SHARED = 4096;
+const sharedStrings = new Map<string, string>();
 
 /**
- * The hint of a policy finding on a `kind`: the advice, or the exception to declare. Made once per
- * advice, kind and control: a workload's findings outlive the checks, and tens of thousands of
- * them (no probes, no resources) would each hold the same 150 characters.
+ * `text`, or the equal string made before: a workload's findings outlive the checks, and tens of
+ * thousands of them (no probes, no resources) would each hold the same message and hint.
  */
-function policyHint(control: PolicyControl, kind: string, advice: string | undefined): string {
-  const key = `${control}\n${kind}\n${advice ?? ''}`;
-  let hint = hints.get(key);
-  if (hint === undefined) {
-    hint = `${advice ? `${advice}, or ` : ''}declare the exception on the ${kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`;
-    if (hints.size < MAX_HINTS) hints.set(key, hint);
-  }
-  return hint;
+function shared(text: string): string {
+  const found = sharedStrings.get(text);
+  if (found !== undefined) return found;
+  if (sharedStrings.size < MAX_SHARED) sharedStrings.set(text, text);
+  return text;
 }
 
 /** `policy/<control>`, made once per control. */
@@ -138,8 +134,8 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
       severity: warning ? 'warning' : 'error',
       object: o,
       path,
-      message: standard ? `${message}${standard}` : message,
-      hint: policyHint(control, o.kind, hint),
+      message: shared(`${message}${standard}`),
+      hint: shared(`${hint ? `${hint}, or ` : ''}declare the exception on the ${o.kind}: ${POLICY_EXCEPTION_PREFIX}${control}: <reason>`),
     });
   };
 

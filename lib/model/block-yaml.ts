@@ -22,7 +22,7 @@
  * `U+2028`/`U+2029`/`U+0085`, surrogates, a root that is not a mapping, and anything malformed. A differential test compares values and positions with the
  * yaml library (test/model/block-yaml.test.ts).
  */
-import { LineCounter, Schema, isScalar } from 'yaml';
+import { Schema, isScalar, type LineCounter } from 'yaml';
 import type { FieldPath } from './field-path.js';
 
 /**
@@ -47,7 +47,39 @@ export interface BlockYaml {
   readonly markers: readonly number[];
   readonly nodes: Nodes;
   /** The file's lines, to turn offsets into line and column as the yaml library does. */
-  readonly lines: LineCounter;
+  readonly lines: Pick<LineCounter, 'linePos'>;
+}
+
+/**
+ * Line and column of an offset as the yaml library's LineCounter gives them, with the lines found
+ * on the first question: a file without findings is never asked, and one pass of `indexOf` costs
+ * less than a call per line while reading.
+ */
+class Lines {
+  private starts: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  linePos(offset: number): { line: number; col: number } {
+    const starts = (this.starts ??= lineStarts(this.text));
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    if (starts[low] === offset) return { line: low + 1, col: 1 };
+    if (low === 0) return { line: 0, col: offset };
+    return { line: low, col: offset - starts[low - 1] + 1 };
+  }
+}
+
+/** The offset of each line's start: 0, and after every line feed (a BOM counts as part of the first line). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+  return starts;
 }
 
 /** Deeper than this, readYaml decides (and reports its bound, lib/model/limits.ts MAX_DEPTH). */
@@ -132,11 +164,7 @@ class Reader {
   data = new Int32Array(3 * 1024);
   count = 0;
 
-  constructor(
-    private readonly text: string,
-    readonly lines: LineCounter,
-  ) {
-    lines.addNewLine(0);
+  constructor(private readonly text: string) {
     if (text.charCodeAt(0) === 0xfeff) this.next = 1;
   }
 
@@ -175,7 +203,6 @@ class Reader {
       const ls = this.next;
       let nl = t.indexOf('\n', this.next);
       if (nl < 0) nl = t.length;
-      else this.lines.addNewLine(nl + 1);
       let le = nl;
       if (le > ls && t.charCodeAt(le - 1) === 13) le--;
       let cs = this.next;
@@ -384,7 +411,6 @@ class Reader {
         for (; empty > 0; empty--) lines.push('');
         lines.push(t.slice(pos + contentIndent, le));
       }
-      if (nl < t.length) this.lines.addNewLine(nl + 1);
       pos = nl + 1;
     }
     if (lines.length === 0) outside();
@@ -497,8 +523,7 @@ class Reader {
  */
 export function readBlockYaml(text: string): BlockYaml | undefined {
   if (UNSAFE_CHAR.test(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)) return undefined;
-  const lines = new LineCounter();
-  const reader = new Reader(text, lines);
+  const reader = new Reader(text);
   const values: unknown[] = [];
   const roots: number[] = [];
   const markers: number[] = [];
@@ -523,7 +548,7 @@ export function readBlockYaml(text: string): BlockYaml | undefined {
     if (e instanceof Outside) return undefined;
     throw e;
   }
-  return { values, roots, markers, nodes: { text, data: reader.data }, lines };
+  return { values, roots, markers, nodes: { text, data: reader.data }, lines: new Lines(text) };
 }
 
 /** Whether the key at `at` (plain, or quoted as readBlockYaml allows) is `name`. */
