@@ -5,7 +5,7 @@
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compareProblems, formatLabelledProblem, type Problem, type SourceLocation } from '../errors.js';
-import { fieldPath, toProblem, type Finding } from './finding.js';
+import { fieldPath, toProblem, type FieldPath, type Finding } from './finding.js';
 import { compareCodePoints } from '../model/order.js';
 import { ruleInfo } from '../model/rules.js';
 
@@ -43,12 +43,21 @@ function compareLocated(a: Sorting, b: Sorting): number {
   if (byPlace) return byPlace;
   const fa = a.finding;
   const fb = b.finding;
+  // on one object's field, the problems' messages differ where the findings' do
+  const sameField = fa.object === fb.object && samePath(fa.path, fb.path);
   return (
-    compareProblems(problemOf(a), problemOf(b)) ||
+    (sameField ? compareCodePoints(fa.message, fb.message) : compareProblems(problemOf(a), problemOf(b))) ||
     compareCodePoints(fa.code, fb.code) ||
     compareCodePoints(fa.severity, fb.severity) ||
     compareCodePoints(fa.hint ?? '', fb.hint ?? '')
   );
+}
+
+function samePath(a: FieldPath, b: FieldPath): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Findings with their places, in report order (file, line, column, message, code); see `compareLocated`. */
