@@ -17,6 +17,28 @@ function importsOf(file: string): string[] {
   return specs.map((s) => relative(REPO, join(REPO, dirname(file), s)).replace(/\.js$/, '.ts')).filter((f) => !f.endsWith('.json'));
 }
 
+/** What a source loads when it runs: the specifiers of its imports and re-exports that are not type-only. */
+function runtimeImportsOf(file: string): string[] {
+  const text = readFileSync(join(REPO, file), 'utf8');
+  return [...text.matchAll(/^(?:import\s+(?!type\b)[\w*{]|export\s+(?:\*|\{))[^;]*?\bfrom\s*'([^'\n]+)'/gm)].map((m) => m[1]);
+}
+
+/** The npm packages that loading `file` loads, through the repo files it imports, each as `file: package`. */
+function packagesLoadedBy(file: string): string[] {
+  const seen = new Set<string>();
+  const found: string[] = [];
+  const visit = (f: string) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    for (const spec of runtimeImportsOf(f)) {
+      if (spec.startsWith('.')) visit(relative(REPO, join(REPO, dirname(f), spec)).replace(/\.js$/, '.ts'));
+      else if (!spec.startsWith('node:')) found.push(`${f}: ${spec}`);
+    }
+  };
+  visit(file);
+  return found;
+}
+
 const FILES = [...sources('lib'), ...sources('apps')];
 const GRAPH = new Map(FILES.map((f) => [f, importsOf(f)]));
 
@@ -102,6 +124,11 @@ describe('the imports of lib/ and apps/', () => {
       banned.flatMap(([from, to]) => (from.test(file) ? imports.filter((i) => to.test(i)).map((i) => `${file} imports ${i}`) : [])),
     );
     expect(found).toEqual([]);
+  });
+
+  it('keep the fast path of check and synth off every package (lib/cli/run.mjs runs it before loading the compiler)', () => {
+    expect(packagesLoadedBy('lib/compile.ts')).toContain('lib/synth/render.ts: cdk8s'); // the test sees packages
+    expect(packagesLoadedBy('lib/cli/fast.ts')).toEqual([]);
   });
 
   it(`go only downward: ${LAYERS.map(([n]) => n).join(' <- ')}`, () => {

@@ -20,7 +20,7 @@ import { beginTransaction } from '../synth/write.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
 import { compareDist, compareDistDir, distDirs, mergeDifferences, readRegularFile, type DistDifference } from '../synth/disk.js';
 import type { Substitution } from '../transforms/images.js';
-import { textTree } from '../synth/output.js';
+import { textTree } from '../synth/file-content.js';
 import { objectsReport } from '../synth/render.js';
 import { forgetFingerprint } from './fingerprint.js';
 import { BYTE_ORDER_MARK, startsWithByteOrderMark } from './read-file.js';

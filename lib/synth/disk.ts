@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FileTree } from './output.js';
+import type { FileTree } from './file-content.js';
 
 /** Per stage name, the files of its directory. */
 export type DistTree = Map<string, FileTree>;

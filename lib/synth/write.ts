@@ -42,7 +42,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { compareCodePoints } from '../model/order.js';
-import { fileBytes, fileData, fileSize, type StageFileTree } from './output.js';
+import { fileBytes, fileData, fileSize, type StageFileTree } from './file-content.js';
 import {
   GENERATED_MARK,
   STATE_DIR,

@@ -2,7 +2,7 @@
 import { compileStages } from '../../lib/compile.js';
 import { formatProblem } from '../../lib/errors.js';
 import { toProblem } from '../../lib/checks/finding.js';
-import type { FileTree } from '../../lib/synth/output.js';
+import type { FileTree } from '../../lib/synth/file-content.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 
 /** The header every stage fixture starts with; the tests give the rest. */
