@@ -35,7 +35,7 @@ import {
   schemaText,
 } from './project.js';
 import { comparingStages } from './output.js';
-import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
+import { keepNewDigests, startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
 import { currentLine } from './fast.js';
 import { YAML_FILE, readInputFile } from './read-file.js';
 import { withFs } from '../fs-problems.js';
@@ -240,6 +240,7 @@ function checkDist(io: Io): ExitCode {
   // nothing changed since the last full synth (or check): its digests say so without compiling
   const unchanged = unchangedSinceRecorded(root, DIST_DIR);
   if (unchanged) {
+    keepNewDigests(root);
     io.stdout.write(currentLine(unchanged.stages, unchanged.files));
     return ExitCode.ok;
   }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ExitCode } from '../errors.js';
 import { needsRecovery } from '../synth/write.js';
 import { DIST_DIR } from '../synth/disk.js';
-import { ENVIRONMENTS_DIR, unchangedSinceRecorded, type StageRecord } from './fingerprint.js';
+import { ENVIRONMENTS_DIR, keepNewDigests, unchangedSinceRecorded, type StageRecord } from './fingerprint.js';
 import { acquireLock, releaseHeldLocks } from './lock.js';
 import { printProblem, processIo, quietWhenReaderLeaves, useColor, type Io } from './print.js';
 import { reusableStages, type Reuse } from './reuse.js';
@@ -84,6 +84,7 @@ export function fastPath(command: string, argv: readonly string[], io: Io): Exit
       if (needsRecovery(root, DIST_DIR)) return undefined;
       const unchanged = unchangedSinceRecorded(root, DIST_DIR);
       if (!unchanged) return undefined;
+      keepNewDigests(root);
       io.stdout.write(currentLine(unchanged.stages, unchanged.files));
       return ExitCode.ok;
     }
@@ -93,7 +94,9 @@ export function fastPath(command: string, argv: readonly string[], io: Io): Exit
       if (needsRecovery(root, DIST_DIR)) return undefined;
       const stages = stageNames(root);
       const reuse = stages && reusableStages(root, DIST_DIR, stages, { allOrNothing: true });
-      return reuse && reuse.changed.length === 0 ? replaySynth(reuse, io) : undefined;
+      if (!reuse || reuse.changed.length > 0) return undefined;
+      keepNewDigests(root);
+      return replaySynth(reuse, io);
     }
   } catch {
     // whatever it is (the lock held, a file that cannot be read), the command says it

@@ -3,16 +3,17 @@
  * with, without reading them back (lib/cli/fingerprint.ts, `record`). That is safe only because
  * none of those files' stamps is believed by a later command: a file that differs from what the
  * synth meant to write (changed by hand between the write and the record) is found by the next
- * check all the same. Files written longer ago are read back, and their stamps kept.
+ * check all the same. Files written longer ago are read back, and their stamps kept; the files
+ * written in the last moments are kept by the first command after them that reads them once they
+ * are old enough (a check or a synth answered from the fingerprint).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIGESTS_FILE, startFingerprint, unchangedSinceRecorded } from '../../lib/cli/fingerprint.js';
 import { DIST_DIR, SCHEMA_FILE } from '../../lib/cli/project.js';
-import { listFiles } from '../helpers/cli.js';
-import { repoStage, runCli, tempProject } from '../helpers/cli.js';
+import { listFiles, repoStage, runCli, runProcess, tempProject } from '../helpers/cli.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -62,5 +63,44 @@ describe('the files a synth wrote, recorded without being read back', () => {
     const kept = JSON.parse(readFileSync(join(dir, DIGESTS_FILE), 'utf8')) as { files: Record<string, { digest: string }> };
     const path = `${DIST_DIR}/lab/inventory.txt`;
     expect(kept.files[join(dir, path)]?.digest).toBe(sha256(readFileSync(join(dir, path), 'utf8')));
+  });
+});
+
+describe('the files a synth wrote in its last moments', () => {
+  const keptDigests = (dir: string) =>
+    (JSON.parse(readFileSync(join(dir, DIGESTS_FILE), 'utf8')) as { files: Record<string, { digest: string }> }).files;
+
+  it.each(['check', 'synth'])(
+    'are kept by the next npm run %s answered from the fingerprint, once they are old enough',
+    async (command) => {
+      const dir = tempProject({ lab: repoStage('lab') });
+      expect(runProcess('synth', [], dir).status).toBe(0);
+      const written = listFiles(join(dir, DIST_DIR)).map((f) => join(dir, DIST_DIR, f));
+      expect(written.length).toBeGreaterThan(2);
+      // too recent for the synth to keep: any later command reads them again
+      expect(written.filter((p) => keptDigests(dir)[p])).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      const r = runProcess(command, [], dir);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(command === 'check' ? /^dist\/ is current/ : /\(unchanged\)/);
+      for (const p of written) expect(keptDigests(dir)[p]?.digest, p).toBe(sha256(readFileSync(p, 'utf8')));
+      // and what is kept is believed only as long as the file is as it was
+      const inventory = join(dir, DIST_DIR, 'lab', 'inventory.txt');
+      writeFileSync(inventory, readFileSync(inventory, 'utf8').replace(/.$/s, '#'));
+      expect(runProcess('check', [], dir).status).not.toBe(0);
+    },
+  );
+
+  it('are not kept where the project cannot be written, and the check answers all the same', async () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    rmSync(join(dir, DIGESTS_FILE));
+    // a directory where the file goes: it cannot be replaced
+    mkdirSync(join(dir, DIGESTS_FILE));
+    const r = runProcess('check', [], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^dist\/ is current/);
+    expect(r.stderr).toBe('');
   });
 });
