@@ -7,14 +7,17 @@
  * written beside and renamed into place. Bounded: once it holds more than MAX_FILES files, the
  * least recently written go.
  *
- * Beside `<key>.cjs`, `<key>.v8` keeps V8's code cache of that code: the SHA-256 of the rest of
- * the file on its first line, then the SHA-256 of the code it was made from, then the data. Used
- * only when both match (V8 itself checks only the length of the source, so a cache of other code
- * of the same length would be taken); V8 then rejects data of another V8 version or other flags.
+ * Beside `<key>.cjs`, `<key>.<flags>.v8` keeps V8's code cache of that code: the SHA-256 of the
+ * rest of the file on its first line, then the SHA-256 of the code it was made from, then the
+ * data. Used only when both match (V8 itself checks only the length of the source, so a cache of
+ * other code of the same length would be taken); V8 then rejects data of another V8 version or
+ * other flags. `<flags>` names the flags the process was started with (`startFlags`): one file
+ * per set of flags, since `npm run synth` starts Node.js with flags `npm run check` does not, and
+ * a file the two shared was rejected, made again and rewritten each time the other command ran.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidatorStore } from '../model/validator-code.js';
 import { readRegularBytes } from '../synth/disk.js';
@@ -27,15 +30,25 @@ const MAX_FILES = 400;
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
+/** The flags this process was started with (its command line's, and NODE_OPTIONS), as 16 hex digits. */
+export function startFlags(): string {
+  return sha256(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ''])).slice(0, 16);
+}
+
+/** Removes every code cache of `key` in `dir`, whatever flags it was made under. */
+function removeCodeCaches(dir: string, key: string): void {
+  for (const name of readdirSync(dir)) if (name.startsWith(`${key}.`) && name.endsWith('.v8')) rmSync(join(dir, name), { force: true });
+}
+
 /**
  * The store in `dir`; a file that cannot be read or written (or is no regular file: a FIFO there
  * is not waited on) is a miss, never an error. Its compiler key covers what the fingerprint covers
  * of the compiler in `compilerRoot` (lib/cli/fingerprint.ts: every file of lib/ and apps/,
  * package.json, the lockfiles, Node.js).
  */
-export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_ROOT): ValidatorStore {
+export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_ROOT, flags = startFlags()): ValidatorStore {
   const pathOf = (key: string) => join(dir, `${key}.cjs`);
-  const cachePathOf = (key: string) => join(dir, `${key}.v8`);
+  const cachePathOf = (key: string) => join(dir, `${key}.${flags}.v8`);
   /** The digest of the code `get` returned for a key, so that the code cache's check does not hash it again. */
   const digests = new Map<string, { code: string; digest: string }>();
   const digestOf = (key: string, code: string) => {
@@ -68,7 +81,7 @@ export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_
       try {
         write(pathOf(key), `${sha256(code)}\n${code}`);
         // a code cache of the code this replaces must never be taken for this code (it is not: its digest differs)
-        rmSync(cachePathOf(key), { force: true });
+        removeCodeCaches(dir, key);
         evict(dir);
       } catch {
         // not kept: the next run compiles it again
@@ -109,6 +122,6 @@ function evict(dir: string): void {
   const files = names.map((n) => ({ path: join(dir, n), written: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.written - b.written);
   for (const f of files.slice(0, files.length - MAX_FILES * 0.8)) {
     rmSync(f.path, { force: true });
-    rmSync(f.path.replace(/\.cjs$/, '.v8'), { force: true });
+    removeCodeCaches(dir, basename(f.path, '.cjs'));
   }
 }

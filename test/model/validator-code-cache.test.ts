@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { diskValidatorStore } from '../../lib/cli/validator-store.js';
+import { diskValidatorStore, startFlags } from '../../lib/cli/validator-store.js';
 import { SMALL_SCHEMA, SMALL_VALUES, makeAjv } from '../helpers/validator-fixture.js';
 import { compileValidator, keepValidatorCodeCaches, useValidatorStore, type ValidatorStore } from '../../lib/model/validator-code.js';
 
@@ -105,7 +105,7 @@ describe('the code caches on disk', () => {
     keepValidatorCodeCaches();
     const key = readdirSync(dir)
       .find((n) => n.endsWith('.v8'))
-      ?.replace(/\.v8$/, '');
+      ?.replace(/\.[0-9a-f]{16}\.v8$/, '');
     if (!key) throw new Error('no code cache kept');
     return { store, key, code: store.get(key) ?? '' };
   }
@@ -128,7 +128,7 @@ describe('the code caches on disk', () => {
     const dir = tempDir();
     try {
       const { key, code } = kept(dir, setup);
-      const file = join(dir, `${key}.v8`);
+      const file = join(dir, `${key}.${startFlags()}.v8`);
       const bytes = readFileSync(file);
       const flipped = Buffer.from(bytes);
       flipped[bytes.length - 10] ^= 0xff;
@@ -141,6 +141,26 @@ describe('the code caches on disk', () => {
       // and the validator, loaded without it, still answers as the compiled one
       useValidatorStore(diskValidatorStore(dir));
       expect(answers(compileValidator(make, schema, setup))).toBe(answers(make(false).compile(schema)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('are kept one per set of flags the process started with: each command keeps its own', () => {
+    const dir = tempDir();
+    try {
+      const { key, code } = kept(dir, newSetup());
+      // synth starts Node.js with flags that check does not: V8 rejects a cache made under other flags
+      const synth = diskValidatorStore(dir, undefined, 'f'.repeat(16));
+      expect(synth.getCodeCache?.(key, code)).toBeUndefined();
+      synth.setCodeCache?.(key, code, Buffer.from('synth'));
+      expect(Buffer.from(synth.getCodeCache?.(key, code) ?? []).toString()).toBe('synth');
+      // the cache made under this process's flags is still there
+      expect(diskValidatorStore(dir).getCodeCache?.(key, code)?.length).toBeGreaterThan('synth'.length);
+      expect(readdirSync(dir).filter((n) => n.endsWith('.v8')).length).toBe(2);
+      // new code under the key drops them all
+      diskValidatorStore(dir).set(key, code.replace('minimum', 'maximum'));
+      expect(readdirSync(dir).filter((n) => n.endsWith('.v8'))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
