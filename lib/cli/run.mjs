@@ -261,7 +261,16 @@ const FAST = ['check', 'synth'];
 const sha256 = (data) => createHash('sha256').update(data).digest();
 
 /**
- * V8's code cache of a bundle, in `<name>.v8`: the SHA-256 of the rest (32 bytes), the identity
+ * The flags Node.js was started with (its command line's and NODE_OPTIONS), as 16 hex digits, in
+ * the name of a bundle's code cache: V8 rejects a cache made under other flags, and `npm run synth`
+ * starts Node.js with flags `npm run check` does not, while both run the fast path's bundle.
+ */
+const START_FLAGS = sha256(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? '']))
+  .toString('hex')
+  .slice(0, 16);
+
+/**
+ * V8's code cache of a bundle, in `<name>.<START_FLAGS>.v8`: the SHA-256 of the rest (32 bytes), the identity
  * of the bundle file it was made from (`bundleIdentity`) and a newline, then the data. Used only
  * when all of it matches (a truncated, edited or stale file is no cache): V8 rejects data of
  * another V8 version or other flags itself, but takes damaged data, or data made from another
@@ -355,7 +364,7 @@ async function current(name, key, make, valid = () => true) {
  */
 function run(name, build, require) {
   const out = join(CACHE, `${name}.cjs`);
-  const cacheFile = join(CACHE, `${name}.v8`);
+  const cacheFile = join(CACHE, `${name}.${START_FLAGS}.v8`);
   const { text, identity } = readBundle(out, build);
   const cachedData = readCodeCache(cacheFile, identity);
   // the wrapper Node.js gives a CommonJS module; the same text every time, as the code cache requires

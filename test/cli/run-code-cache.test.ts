@@ -51,7 +51,13 @@ function synth(...args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const cacheFile = () => join(cacheDir, 'synth.v8');
+/** The code cache of bundle `name`, named for the flags Node.js started with (none here). */
+const codeCache = (name: string) => {
+  const files = readdirSync(cacheDir).filter((n) => new RegExp(`^${name.replace('.', '\\.')}\\.[0-9a-f]{16}\\.v8$`).test(n));
+  if (files.length !== 1) throw new Error(`not one code cache of ${name} in ${readdirSync(cacheDir).join(', ')}`);
+  return join(cacheDir, files[0]);
+};
+const cacheFile = () => codeCache('synth');
 /** The file's inode and modification time: a rewrite (renamed into place) changes them. */
 const version = (file: string) => {
   const st = statSync(file);
@@ -65,14 +71,15 @@ describe('the code cache of a bundle', () => {
     first = synth('lab');
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^lab: \d+ objects in \d+ files -> dist\/lab\/ \(new\)\n/);
-    expect(readdirSync(cacheDir)).toEqual(expect.arrayContaining(['synth.cjs', 'synth.json', 'synth.v8', 'fast.v8']));
+    expect(readdirSync(cacheDir)).toEqual(expect.arrayContaining(['synth.cjs', 'synth.json']));
+    for (const name of ['synth', 'synth.packages', 'fast']) expect(codeCache(name)).toBeDefined();
     const kept = version(cacheFile());
     expect(synth('lab')).toEqual({ ...first, stdout: first.stdout.replace('(new)', '(unchanged)') });
     expect(version(cacheFile())).toBe(kept);
   });
 
   it("of the packages outlives an edit of the sources, which rebuilds only the sources' bundle", () => {
-    const packages = [join(cacheDir, 'synth.packages.cjs'), join(cacheDir, 'synth.packages.v8')].map(version);
+    const packages = [join(cacheDir, 'synth.packages.cjs'), codeCache('synth.packages')].map(version);
     const sources = version(join(cacheDir, 'synth.cjs'));
     const file = join(project, 'lib', 'cli', 'synth.ts');
     const old = statSync(file);
@@ -80,7 +87,30 @@ describe('the code cache of a bundle', () => {
     utimesSync(file, old.atime, old.mtime); // an edit long ago: the bundle built from it is kept
     expect(synth('lab')).toEqual({ ...first, stdout: first.stdout.replace('(new)', '(unchanged)') });
     expect(version(join(cacheDir, 'synth.cjs'))).not.toBe(sources);
-    expect([join(cacheDir, 'synth.packages.cjs'), join(cacheDir, 'synth.packages.v8')].map(version)).toEqual(packages);
+    expect([join(cacheDir, 'synth.packages.cjs'), codeCache('synth.packages')].map(version)).toEqual(packages);
+  });
+
+  it('is kept per set of flags Node.js starts with: a start with other flags leaves this one as it is', () => {
+    const kept = version(cacheFile());
+    const flagged = () =>
+      spawnSync(process.execPath, ['--max-semi-space-size=4', join(project, 'lib', 'cli', 'run.mjs'), 'synth', 'lab'], {
+        cwd: project,
+        encoding: 'utf8',
+      }).status;
+    const mine = cacheFile();
+    rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
+    expect(flagged()).toBe(0);
+    const names = readdirSync(cacheDir).filter((n) => /^synth\.[0-9a-f]{16}\.v8$/.test(n));
+    expect(names.length).toBe(2);
+    const other = join(cacheDir, names.find((n) => join(cacheDir, n) !== mine)!);
+    const otherKept = version(other);
+    // each start takes its own (V8 would reject the other's) and rewrites neither
+    expect(synth('lab').status).toBe(0);
+    rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
+    expect(flagged()).toBe(0);
+    expect(version(mine)).toBe(kept);
+    expect(version(other)).toBe(otherKept);
+    rmSync(other);
   });
 
   it('is made again when damaged, and the command runs as without it', () => {
