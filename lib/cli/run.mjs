@@ -25,6 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { BUILTIN_RESOLVE_MODULE, builtInResolvePlugin } from './builtin-resolve.mjs';
 import { DEFINED_ENTRIES_MODULE, definedEntriesPlugin } from './defined-entries.mjs';
+import { startFlags } from './start-flags.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(ROOT, 'node_modules', '.cache', 'stagecraft');
@@ -260,14 +261,8 @@ const FAST = ['check', 'synth'];
 
 const sha256 = (data) => createHash('sha256').update(data).digest();
 
-/**
- * The flags Node.js was started with (its command line's and NODE_OPTIONS), as 16 hex digits, in
- * the name of a bundle's code cache: V8 rejects a cache made under other flags, and `npm run synth`
- * starts Node.js with flags `npm run check` does not, while both run the fast path's bundle.
- */
-const START_FLAGS = sha256(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? '']))
-  .toString('hex')
-  .slice(0, 16);
+/** In the name of a bundle's code cache: check and synth run the fast path's bundle with different flags. */
+const START_FLAGS = startFlags();
 
 /**
  * V8's code cache of a bundle, in `<name>.<START_FLAGS>.v8`: the SHA-256 of the rest (32 bytes), the identity

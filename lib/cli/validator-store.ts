@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import type { ValidatorStore } from '../model/validator-code.js';
 import { readRegularBytes } from '../synth/disk.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
+import { startFlags } from './start-flags.mjs';
 
 const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VALIDATOR_DIR = join(COMPILER_ROOT, 'node_modules', '.cache', 'stagecraft', 'validators');
@@ -29,11 +30,6 @@ export const VALIDATOR_DIR = join(COMPILER_ROOT, 'node_modules', '.cache', 'stag
 const MAX_FILES = 400;
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
-
-/** The flags this process was started with (its command line's, and NODE_OPTIONS), as 16 hex digits. */
-export function startFlags(): string {
-  return sha256(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ''])).slice(0, 16);
-}
 
 /** Removes every code cache of `key` in `dir`, whatever flags it was made under. */
 function removeCodeCaches(dir: string, key: string): void {

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { diskValidatorStore, startFlags } from '../../lib/cli/validator-store.js';
+import { diskValidatorStore } from '../../lib/cli/validator-store.js';
+import { startFlags } from '../../lib/cli/start-flags.mjs';
 import { SMALL_SCHEMA, SMALL_VALUES, makeAjv } from '../helpers/validator-fixture.js';
 import { compileValidator, keepValidatorCodeCaches, useValidatorStore, type ValidatorStore } from '../../lib/model/validator-code.js';
 
