@@ -46,6 +46,7 @@ import {
   readRegularFile,
   type DistTree,
 } from '../synth/disk.js';
+import { crashPoint } from '../synth/write.js';
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 /** Where the stage files are, relative to the project root. */
@@ -226,6 +227,7 @@ function keepDigests(root: string): void {
   const path = join(root, DIGESTS_FILE);
   const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
   writeFileSync(tmp, JSON.stringify({ format: FORMAT, files }));
+  crashPoint('digests-staged');
   renameSync(tmp, path);
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIGESTS_FILE, startFingerprint, unchangedSinceRecorded } from '../../lib/cli/fingerprint.js';
 import { DIST_DIR, SCHEMA_FILE } from '../../lib/cli/project.js';
+import { CRASH_ENV } from '../../lib/synth/write.js';
 import { listFiles, repoStage, runCli, runProcess, tempProject } from '../helpers/cli.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -90,6 +91,20 @@ describe('the files a synth wrote in its last moments', () => {
       expect(runProcess('check', [], dir).status).not.toBe(0);
     },
   );
+
+  it('are kept whole or not at all: a check killed before it renames them into place leaves the kept ones as they were', async () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    const before = readFileSync(join(dir, DIGESTS_FILE), 'utf8');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const killed = runProcess('check', [], dir, { [CRASH_ENV]: 'digests-staged' });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(readFileSync(join(dir, DIGESTS_FILE), 'utf8')).toBe(before);
+    // the next check answers from the fingerprint, and keeps them
+    const r = runProcess('check', [], dir);
+    expect([r.status, r.stdout]).toEqual([0, expect.stringMatching(/^dist\/ is current/)]);
+    expect(readFileSync(join(dir, DIGESTS_FILE), 'utf8')).not.toBe(before);
+  });
 
   it('are not kept where the project cannot be written, and the check answers all the same', async () => {
     const dir = tempProject({ lab: repoStage('lab') });
