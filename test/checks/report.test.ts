@@ -147,11 +147,17 @@ spec:
         manifests.objects.length,
       );
     const expected = report(findings);
-    // places ascend; findings at one place are ordered by their message
-    const places = expected.split('\n').flatMap((l) => /^m\.yaml:(\d+):(\d+): /.exec(l)?.slice(1).map(Number) ?? []);
-    expect(places.length).toBe(findings.length * 2);
-    for (let i = 2; i < places.length; i += 2)
-      expect(places[i] * 1000 + places[i + 1]).toBeGreaterThanOrEqual(places[i - 2] * 1000 + places[i - 1]);
+    // places ascend; findings at one place are ordered by what they say of the object
+    const lines = expected.split('\n').flatMap((l) => {
+      const m = /^m\.yaml:(\d+):(\d+): (?:warning|error): (.*)$/.exec(l);
+      return m ? [{ place: Number(m[1]) * 1000 + Number(m[2]), says: m[3] }] : [];
+    });
+    expect(lines.length).toBe(findings.length);
+    expect(lines.some((l, i) => i > 0 && l.place === lines[i - 1].place)).toBe(true);
+    for (let i = 1; i < lines.length; i++) {
+      expect(lines[i].place).toBeGreaterThanOrEqual(lines[i - 1].place);
+      if (lines[i].place === lines[i - 1].place) expect(lines[i].says > lines[i - 1].says).toBe(true);
+    }
     expect(report([...findings].reverse())).toBe(expected);
     expect(report(checkObjects(manifests.objects).findings)).toBe(expected);
     // a deterministic shuffle
