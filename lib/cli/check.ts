@@ -35,8 +35,8 @@ import {
   schemaText,
 } from './project.js';
 import { comparingStages } from './output.js';
-import { keepNewDigests, startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
-import { currentLine } from './fast.js';
+import { startFingerprint, unchangedSinceRecorded } from './fingerprint.js';
+import { currentLine, reportCurrent } from './fast.js';
 import { YAML_FILE, readInputFile } from './read-file.js';
 import { withFs } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
@@ -239,11 +239,7 @@ function checkDist(io: Io): ExitCode {
   const project = openProject(root, { log: (l) => io.stderr.write(`${l}\n`) });
   // nothing changed since the last full synth (or check): its digests say so without compiling
   const unchanged = unchangedSinceRecorded(root, DIST_DIR);
-  if (unchanged) {
-    keepNewDigests(root);
-    io.stdout.write(currentLine(unchanged.stages, unchanged.files));
-    return ExitCode.ok;
-  }
+  if (unchanged) return reportCurrent(unchanged, io);
   const fingerprint = startFingerprint(root);
   const line = progress(io);
   const comparison = comparingStages(project);

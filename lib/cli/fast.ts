@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ExitCode } from '../errors.js';
 import { needsRecovery } from '../synth/write.js';
 import { DIST_DIR } from '../synth/disk.js';
-import { ENVIRONMENTS_DIR, keepNewDigests, unchangedSinceRecorded, type StageRecord } from './fingerprint.js';
+import { ENVIRONMENTS_DIR, keepNewDigests, unchangedSinceRecorded, type Fingerprint, type StageRecord } from './fingerprint.js';
 import { acquireLock, releaseHeldLocks } from './lock.js';
 import { printProblem, processIo, quietWhenReaderLeaves, useColor, type Io } from './print.js';
 import { reusableStages, type Reuse } from './reuse.js';
@@ -55,8 +55,22 @@ export function printTotal(io: Io, reports: readonly StageReport[], verbose = fa
   if (n) io.stderr.write(`${n} warning${n === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
 }
 
-/** Synth with nothing changed at all: `dist/` and the schema are what the last synthesis wrote; say what it said. */
+/**
+ * Check with nothing changed since the fingerprint: `dist/` is current. Keeps the digests of the
+ * files it read (`keepNewDigests`), as every answer from the fingerprint does.
+ */
+export function reportCurrent(unchanged: Fingerprint, io: Io): ExitCode {
+  keepNewDigests(io.cwd);
+  io.stdout.write(currentLine(unchanged.stages, unchanged.files));
+  return ExitCode.ok;
+}
+
+/**
+ * Synth with nothing changed at all: `dist/` and the schema are what the last synthesis wrote; say
+ * what it said, and keep the digests of the files read (`keepNewDigests`).
+ */
 export function replaySynth(reuse: Reuse, io: Io): ExitCode {
+  keepNewDigests(io.cwd);
   const reports = [...reuse.kept].map(([s, r]) => keptReport(s, r));
   printReports(io, reports);
   io.stdout.write(reuse.fingerprint.synthFooter ?? '');
@@ -83,10 +97,7 @@ export function fastPath(command: string, argv: readonly string[], io: Io): Exit
     if (command === 'check') {
       if (needsRecovery(root, DIST_DIR)) return undefined;
       const unchanged = unchangedSinceRecorded(root, DIST_DIR);
-      if (!unchanged) return undefined;
-      keepNewDigests(root);
-      io.stdout.write(currentLine(unchanged.stages, unchanged.files));
-      return ExitCode.ok;
+      return unchanged ? reportCurrent(unchanged, io) : undefined;
     }
     if (command === 'synth') {
       // a writer's lock, as the command takes it: nothing may change dist/ while this reads it
@@ -94,9 +105,7 @@ export function fastPath(command: string, argv: readonly string[], io: Io): Exit
       if (needsRecovery(root, DIST_DIR)) return undefined;
       const stages = stageNames(root);
       const reuse = stages && reusableStages(root, DIST_DIR, stages, { allOrNothing: true });
-      if (!reuse || reuse.changed.length > 0) return undefined;
-      keepNewDigests(root);
-      return replaySynth(reuse, io);
+      return reuse && reuse.changed.length === 0 ? replaySynth(reuse, io) : undefined;
     }
   } catch {
     // whatever it is (the lock held, a file that cannot be read), the command says it

@@ -23,7 +23,7 @@ import {
   type Compiled,
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
-import { keepNewDigests, startFingerprint } from './fingerprint.js';
+import { startFingerprint } from './fingerprint.js';
 import { reusableStages } from './reuse.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/render.js';
@@ -88,10 +88,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // a full synthesis keeps the output of every stage whose inputs did not change since the last one (lib/cli/reuse.ts)
     const reuse = all && !noCache && !verbose ? reusableStages(root, DIST_DIR, project.stages) : undefined;
     // nothing changed at all: dist/ and the schema are what the last synthesis wrote (run.mjs answers this before loading the compiler)
-    if (reuse && reuse.changed.length === 0) {
-      keepNewDigests(root);
-      return replaySynth(reuse, io);
-    }
+    if (reuse && reuse.changed.length === 0) return replaySynth(reuse, io);
     const line = progress(io);
     const onDisk = schemaOnDisk(root);
     // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
