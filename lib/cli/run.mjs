@@ -45,7 +45,7 @@ const PACKAGES = new Set(Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDe
 
 /** The commands: the npm scripts that start through this file (with or without Node.js options). */
 const COMMANDS = Object.values(PACKAGE.scripts ?? {}).flatMap(
-  (s) => /^node (?:--[a-z-]+=\S+ )*lib\/cli\/run\.mjs ([a-z][a-z-]*)$/.exec(s)?.[1] ?? [],
+  (s) => /^node (?:--[a-z-]+(?:=\S+)? )*lib\/cli\/run\.mjs ([a-z][a-z-]*)$/.exec(s)?.[1] ?? [],
 );
 
 /**
