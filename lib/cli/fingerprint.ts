@@ -33,7 +33,7 @@ import {
   writeFileSync,
   type Stats,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../errors.js';
 import {
@@ -47,6 +47,7 @@ import {
   type DistTree,
 } from '../synth/disk.js';
 import { crashPoint } from '../synth/write.js';
+import { processAlive } from './lock.js';
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 /** Where the stage files are, relative to the project root. */
@@ -224,11 +225,33 @@ function keepDigests(root: string): void {
     const entry = readDigests.get(path);
     if (entry && inside.some((dir) => path.startsWith(dir))) files[path] = entry;
   }
-  const path = join(root, DIGESTS_FILE);
+  writeStateFile(join(root, DIGESTS_FILE), JSON.stringify({ format: FORMAT, files }), 'digests-staged');
+}
+
+/** A temporary file older than this, of a process not running, was left by a command killed while it wrote. */
+const STALE_TMP_MS = 60_000;
+
+/**
+ * Writes the state file `path` whole or not at all: beside it as `<name>.<pid>.stagecraft-tmp`
+ * (crash point `staged`), then renamed into place. A command killed in between leaves its temporary
+ * file, up to a MB for a large project each time: every writer of the file removes those of
+ * processes that no longer run, once a minute old (a process of another machine sharing the
+ * project, whose PID means nothing here, writes and renames in well under that).
+ */
+function writeStateFile(path: string, text: string, staged?: string): void {
   const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
-  writeFileSync(tmp, JSON.stringify({ format: FORMAT, files }));
-  crashPoint('digests-staged');
+  writeFileSync(tmp, text);
+  if (staged) crashPoint(staged);
   renameSync(tmp, path);
+  const prefix = `${basename(path)}.`;
+  for (const name of readdirSync(dirname(path))) {
+    if (!name.startsWith(prefix) || !name.endsWith(TMP_SUFFIX)) continue;
+    const pid = Number(name.slice(prefix.length, -TMP_SUFFIX.length));
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    const old = join(dirname(path), name);
+    const st = lstatSync(old, { throwIfNoEntry: false });
+    if (st?.isFile() && st.mtimeMs < Date.now() - STALE_TMP_MS) rmSync(old, { force: true });
+  }
 }
 
 /**
@@ -448,9 +471,7 @@ export function startFingerprint(
         ...(synthStages && !foreign ? { synthStages, synthFooter } : {}),
       };
       mkdirSync(join(root, STATE_DIR), { recursive: true });
-      const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
-      writeFileSync(tmp, JSON.stringify(fingerprint));
-      renameSync(tmp, path);
+      writeStateFile(path, JSON.stringify(fingerprint), 'fingerprint-staged');
       keepDigests(root);
       return true;
     },

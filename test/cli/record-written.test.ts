@@ -8,10 +8,10 @@
  * are old enough (a check or a synth answered from the fingerprint).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIGESTS_FILE, startFingerprint, unchangedSinceRecorded } from '../../lib/cli/fingerprint.js';
+import { DIGESTS_FILE, FINGERPRINT_FILE, startFingerprint, unchangedSinceRecorded } from '../../lib/cli/fingerprint.js';
 import { DIST_DIR, SCHEMA_FILE } from '../../lib/cli/project.js';
 import { CRASH_ENV } from '../../lib/synth/write.js';
 import { listFiles, repoStage, runCli, runProcess, tempProject } from '../helpers/cli.js';
@@ -104,6 +104,37 @@ describe('the files a synth wrote in its last moments', () => {
     const r = runProcess('check', [], dir);
     expect([r.status, r.stdout]).toEqual([0, expect.stringMatching(/^dist\/ is current/)]);
     expect(readFileSync(join(dir, DIGESTS_FILE), 'utf8')).not.toBe(before);
+  });
+
+  it('leave no temporary file behind for good: a command killed while it wrote one has it removed by a later writer', async () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    const state = join(dir, DIGESTS_FILE, '..');
+    const temps = () =>
+      readdirSync(state)
+        .filter((n) => n.endsWith('.stagecraft-tmp'))
+        .sort();
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(runProcess('check', [], dir, { [CRASH_ENV]: 'digests-staged' }).signal).toBe('SIGKILL');
+    rmSync(join(dir, FINGERPRINT_FILE));
+    expect(runProcess('synth', [], dir, { [CRASH_ENV]: 'fingerprint-staged' }).signal).toBe('SIGKILL');
+    // the fingerprint is never one half written: there is none, and the next check compiles
+    expect(existsSync(join(dir, FINGERPRINT_FILE))).toBe(false);
+    const left = temps();
+    expect(left).toEqual([
+      expect.stringMatching(/^digests\.json\.\d+\.stagecraft-tmp$/),
+      expect.stringMatching(/^fingerprint\.json\.\d+\.stagecraft-tmp$/),
+    ]);
+    // a live process's file, and a dead one's written in the last minute, may still be renamed: kept
+    writeFileSync(join(state, `digests.json.${process.pid}.stagecraft-tmp`), '{}');
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    expect(temps()).toEqual([...left, `digests.json.${process.pid}.stagecraft-tmp`].sort());
+    // once a minute old, the dead processes' are removed by the next command that writes the same file
+    const old = new Date(Date.now() - 120_000);
+    for (const name of temps()) utimesSync(join(state, name), old, old);
+    rmSync(join(dir, FINGERPRINT_FILE));
+    expect(runProcess('synth', [], dir).status).toBe(0);
+    expect(temps()).toEqual([`digests.json.${process.pid}.stagecraft-tmp`]);
   });
 
   it('are not kept where the project cannot be written, and the check answers all the same', async () => {
