@@ -25,7 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { BUILTIN_RESOLVE_MODULE, builtInResolvePlugin } from './builtin-resolve.mjs';
 import { DEFINED_ENTRIES_MODULE, definedEntriesPlugin } from './defined-entries.mjs';
-import { startFlags } from './start-flags.mjs';
+import { pruneCodeCaches, startFlags } from './start-flags.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(ROOT, 'node_modules', '.cache', 'stagecraft');
@@ -285,12 +285,13 @@ function readCodeCache(file, identity) {
   return rest.length > head.length ? rest.subarray(head.length) : undefined;
 }
 
-function writeCodeCache(file, identity, data) {
+function writeCodeCache(name, file, identity, data) {
   try {
     const rest = Buffer.concat([Buffer.from(`${identity}\n`), data]);
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, Buffer.concat([sha256(rest), rest]));
     renameSync(tmp, file);
+    pruneCodeCaches(CACHE, name);
   } catch {
     // not kept: the next start compiles again
   }
@@ -371,7 +372,7 @@ function run(name, build, require) {
   script.runInThisContext()(bundled.exports, require ?? createRequire(out), bundled, out, dirname(out));
   const keepCodeCache = () => {
     // after the command ran: the cache holds every function compiled so far, not only the top level
-    if (!cachedData || script.cachedDataRejected) writeCodeCache(cacheFile, identity, script.createCachedData());
+    if (!cachedData || script.cachedDataRejected) writeCodeCache(name, cacheFile, identity, script.createCachedData());
   };
   return { exports: bundled.exports, keepCodeCache };
 }

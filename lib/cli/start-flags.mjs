@@ -1,6 +1,9 @@
-// The flags Node.js was started with, in the names of V8 code caches: plain JavaScript, since
-// lib/cli/run.mjs uses it before any bundle exists, as lib/cli/validator-store.ts does after.
+// The flags Node.js was started with, in the names of V8 code caches, and how many such caches of
+// one script are kept: plain JavaScript, since lib/cli/run.mjs uses it before any bundle exists,
+// as lib/cli/validator-store.ts does after.
 import { createHash } from 'node:crypto';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * The flags this process was started with (its command line's and NODE_OPTIONS), as 16 hex
@@ -12,4 +15,28 @@ export function startFlags() {
     .update(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? '']))
     .digest('hex')
     .slice(0, 16);
+}
+
+/** Code caches kept per script: one per set of flags it runs under (synth, check, cdk8s.yaml's app, a benchmark's probe). */
+const CACHES_PER_SCRIPT = 4;
+
+/**
+ * Removes the code caches of the script `name` in `dir` (`<name>.<flags>.v8`) but the
+ * CACHES_PER_SCRIPT written last, and the one of an earlier version named without flags
+ * (`<name>.v8`): each set of flags a command ever ran under (flags that changed with an upgrade,
+ * options tried by hand) left a cache of up to a few MB that nothing would read again. A cache
+ * removed while still in use is made again by the next start under its flags.
+ */
+export function pruneCodeCaches(dir, name) {
+  const pattern = new RegExp(`^${name.replace(/[.]/g, '\\.')}\\.(?:[0-9a-f]{16}\\.)?v8$`);
+  const caches = readdirSync(dir)
+    .filter((n) => pattern.test(n))
+    .map((n) => ({
+      path: join(dir, n),
+      flagged: n !== `${name}.v8`,
+      written: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+    }))
+    .sort((a, b) => b.written - a.written);
+  const kept = caches.filter((c) => c.flagged).slice(0, CACHES_PER_SCRIPT);
+  for (const c of caches) if (!kept.includes(c)) rmSync(c.path, { force: true });
 }

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import type { ValidatorStore } from '../model/validator-code.js';
 import { readRegularBytes } from '../synth/disk.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
-import { startFlags } from './start-flags.mjs';
+import { pruneCodeCaches, startFlags } from './start-flags.mjs';
 
 const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VALIDATOR_DIR = join(COMPILER_ROOT, 'node_modules', '.cache', 'stagecraft', 'validators');
@@ -105,6 +105,7 @@ export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_
       try {
         const rest = Buffer.concat([Buffer.from(`${digestOf(key, code)}\n`, 'latin1'), data]);
         write(cachePathOf(key), Buffer.concat([Buffer.from(`${sha256(rest)}\n`, 'latin1'), rest]));
+        pruneCodeCaches(dir, key);
       } catch {
         // not kept: the next run parses the code again
       }

@@ -20,7 +20,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, repoStage } from '../helpers/cli.js';
 
@@ -111,6 +111,37 @@ describe('the code cache of a bundle', () => {
     expect(version(mine)).toBe(kept);
     expect(version(other)).toBe(otherKept);
     rmSync(other);
+  });
+
+  it("is one of at most four per bundle: a start that makes one removes the oldest others' and the old unflagged one", () => {
+    const otherBundles = () =>
+      readdirSync(cacheDir).filter((n) => (n.endsWith('.v8') && !n.startsWith('synth.')) || n.startsWith('synth.packages.'));
+    const othersBefore = otherBundles();
+    const minePath = cacheFile();
+    const mine = version(minePath);
+    // caches left by five other sets of flags, written a minute apart, and by a version without flags in the name
+    const others = Array.from({ length: 5 }, (_, i) => join(cacheDir, `synth.${String(i).repeat(16)}.v8`));
+    const legacy = join(cacheDir, 'synth.v8');
+    for (const [i, f] of [...others, legacy].entries()) {
+      writeFileSync(f, 'stale');
+      const t = new Date(Date.now() - (10 - i) * 60_000);
+      utimesSync(f, t, t);
+    }
+    const flaggedCaches = () =>
+      readdirSync(cacheDir)
+        .filter((n) => /^synth\.([0-9a-f]{16}\.)?v8$/.test(n))
+        .sort();
+    // a start that makes no cache removes nothing
+    expect(synth('lab').status).toBe(0);
+    expect(version(minePath)).toBe(mine);
+    expect(flaggedCaches().length).toBe(7);
+    // one that makes its own keeps it and the three written last
+    rmSync(minePath);
+    expect(synth('lab').status).toBe(0);
+    expect(flaggedCaches()).toEqual([basename(minePath), ...others.slice(2).map((f) => basename(f))].sort());
+    for (const f of others.slice(2)) rmSync(f);
+    // the other bundles' caches are theirs to prune
+    expect(otherBundles()).toEqual(othersBefore);
   });
 
   it('is made again when damaged, and the command runs as without it', () => {

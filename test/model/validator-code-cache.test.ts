@@ -3,7 +3,7 @@
  * made once a command has run, used by the next load, and never trusted when it is damaged, made
  * by another V8, or made from other code.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -162,6 +162,31 @@ describe('the code caches on disk', () => {
       // new code under the key drops them all
       diskValidatorStore(dir).set(key, code.replace('minimum', 'maximum'));
       expect(readdirSync(dir).filter((n) => n.endsWith('.v8'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('are at most four per validator: one kept under new flags removes the oldest of the others', () => {
+    const dir = tempDir();
+    try {
+      const { key, code } = kept(dir, newSetup());
+      const flags = ['a', 'b', 'c', 'd', 'e'].map((c) => c.repeat(16));
+      // the one this process's flags made, written first
+      const first = new Date(Date.now() - 20_000);
+      utimesSync(join(dir, `${key}.${startFlags()}.v8`), first, first);
+      for (const [i, f] of flags.entries()) {
+        diskValidatorStore(dir, undefined, f).setCodeCache?.(key, code, Buffer.from(f));
+        // written a moment apart, as commands run one after the other
+        const t = new Date(Date.now() - (10 - i) * 1000);
+        utimesSync(join(dir, `${key}.${f}.v8`), t, t);
+      }
+      expect(
+        readdirSync(dir)
+          .filter((n) => n.endsWith('.v8'))
+          .sort(),
+      ).toEqual(flags.slice(1).map((f) => `${key}.${f}.v8`));
+      expect(Buffer.from(diskValidatorStore(dir, undefined, flags[4]).getCodeCache?.(key, code) ?? []).toString()).toBe(flags[4]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
