@@ -40,7 +40,8 @@ export const manifestsSettings = Settings({
   include: Type.Array(RepoPath, {
     minItems: 1,
     uniqueItems: true,
-    description: 'Files, or folders of .yaml, .yml and .json files (recursively, in name order), relative to the project root.',
+    description:
+      'Files, or folders of .yaml, .yml and .json files (recursively, in name order; entries starting with a dot and node_modules/ skipped), relative to the project root.',
   }),
   version: Type.Optional(
     Type.String({

@@ -165,6 +165,9 @@ function refuseOutside(name: string, real: string): never {
 /**
  * The manifest files below the folder `dir` (named `name`, really at `real`), as relative paths
  * with `/`, sorted as a walk gives them; symbolic links are followed when they stay in the project.
+ * Entries whose names start with a dot (`.git/`, `.github/workflows/*.yaml`, an editor's backup)
+ * and `node_modules/` are not walked, as `npm run check -- <dir>` skips them: a folder of
+ * manifests checked out from another repository includes its manifests, not its CI's YAML.
  */
 function manifestFiles(dir: string, real: string, name: string, inside: (real: string) => boolean, files: RegExp): string[] {
   const out: string[] = [];
@@ -173,6 +176,7 @@ function manifestFiles(dir: string, real: string, name: string, inside: (real: s
     walking.add(realDir);
     const entries = withFs(rel ? `${name}/${rel}` : name, 'reading', () => readdirSync(join(dir, rel), { withFileTypes: true }));
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const r = rel ? `${rel}/${entry.name}` : entry.name;
       const shown = `${name}/${r}`;
       let realEntry = join(realDir, entry.name);

@@ -75,6 +75,28 @@ describe('readProjectSource', () => {
     expect(files.get('manifests/shared/cm.yaml')).toBe(CONFIG_MAP);
   });
 
+  it("skips what npm run check -- <dir> skips: entries starting with a dot (a checkout's .git/ and .github/) and node_modules/", () => {
+    const root = tempProject({});
+    const files = {
+      'manifests/web/cm.yaml': CONFIG_MAP,
+      'manifests/.github/workflows/ci.yaml': 'on: push\njobs: {}\n',
+      'manifests/.hidden.yaml': CONFIG_MAP,
+      'manifests/node_modules/pkg/cm.yaml': CONFIG_MAP,
+      'manifests/web/.backup/cm.yaml': CONFIG_MAP,
+      // a ConfigMap mounted as a folder: each file is a link into ..data/, read once through its link
+      'manifests/mounted/..2026_12_03/cm.yaml': CONFIG_MAP,
+    };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(join(root, f, '..'), { recursive: true });
+      writeFileSync(join(root, f), text);
+    }
+    symlinkSync('..2026_12_03', join(root, 'manifests', 'mounted', '..data'));
+    symlinkSync('..data/cm.yaml', join(root, 'manifests', 'mounted', 'cm.yaml'));
+    expect([...readProjectSource(root, 'manifests')!.keys()]).toEqual(['manifests/mounted/cm.yaml', 'manifests/web/cm.yaml']);
+    // named itself, a dot folder is read
+    expect([...readProjectSource(root, 'manifests/web/.backup')!.keys()]).toEqual(['manifests/web/.backup/cm.yaml']);
+  });
+
   it('reads a folder whose name starts with two dots, and refuses what leaves the project by its path', () => {
     const root = tempProject({});
     mkdirSync(join(root, '..data'));
