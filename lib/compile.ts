@@ -8,6 +8,7 @@ import { STACKS } from '../apps/index.js';
 import packageJson from '../package.json' with { type: 'json' };
 import type { TSchema } from '@sinclair/typebox';
 import { StageLoader, type LoadedStage } from './config/load.js';
+import type { StageEntryStore } from './config/stage-entries.js';
 import { editorSchema } from './config/stage-schema.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { compareCodePoints } from './model/order.js';
@@ -65,6 +66,11 @@ export interface StageSource {
    * @default - no output: nothing to compare with
    */
   readonly readOutput?: OutputReader;
+  /**
+   * The apps of this stage file as read before (lib/config/stage-entries.ts), kept by the CLI.
+   * @default - the stage file is read whole
+   */
+  readonly entries?: StageEntryStore;
 }
 
 /** The project file (`stagecraft.yaml`), when the project has one. */
@@ -126,8 +132,8 @@ export interface StageDeclarations {
 }
 
 /** Step 1: a stage file, loaded and validated against the schema and the stacks' refine rules. */
-export function loadStage({ text, file }: StageSource) {
-  return stageLoader().load(text, file);
+export function loadStage({ text, file, entries }: StageSource) {
+  return stageLoader().load(text, file, { entries });
 }
 
 /**

@@ -238,7 +238,7 @@ const STALE_TMP_MS = 60_000;
  * processes that no longer run, once a minute old (a process of another machine sharing the
  * project, whose PID means nothing here, writes and renames in well under that).
  */
-function writeStateFile(path: string, text: string, staged?: string): void {
+export function writeStateFile(path: string, text: string | Uint8Array, staged?: string): void {
   const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
   writeFileSync(tmp, text);
   if (staged) crashPoint(staged);

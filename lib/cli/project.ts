@@ -22,6 +22,7 @@ import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
 import { withFs } from '../fs-problems.js';
 import { YAML_FILE, outputReader, readInputFile, readProjectSource } from './read-file.js';
+import { diskStageEntries } from './stage-entries.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -155,6 +156,7 @@ export function compile(
     text: sources?.get(stage) ?? readStageFile(project, stage),
     readSource: (path: string) => readSource(project, path),
     readOutput: outputReader(project.root, stage),
+    entries: diskStageEntries(project.root, stage),
   }));
   const restoreHeap = tightHeap(stageSources.reduce((n, s) => n + s.text.length, 0));
   try {

@@ -34,6 +34,7 @@ import { isFsError } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { useValidatorStore } from '../model/validator-code.js';
 import { outputReader, readProjectSource } from './read-file.js';
+import { diskStageEntries } from './stage-entries.js';
 import {
   workerRenderCache,
   type DiskRenderCache,
@@ -336,7 +337,8 @@ function serveStage(input: WorkerInput, i: number, counter: Int32Array, cache?: 
     const env = { engine: input.engine, crds: input.crds, cache };
     const source = input.sources[i];
     const readSource = (path: string) => readProjectSource(input.root, path);
-    const outcome = compileStage({ ...source, readSource, readOutput: outputReader(input.root, source.stage) }, env);
+    const entries = diskStageEntries(input.root, source.stage);
+    const outcome = compileStage({ ...source, readSource, readOutput: outputReader(input.root, source.stage), entries }, env);
     const taken = cache?.take();
     if (!input.output) message = { index: i, outcome: input.objects ? outcome : withoutObjects(outcome), taken };
     else {

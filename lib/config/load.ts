@@ -11,7 +11,8 @@ import { APP_NAME, NAMESPACE_CHART, stageFileSchema } from './stage-schema.js';
 import { locateKey, locateValue } from './locate.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
 import { readYaml } from '../model/read-yaml.js';
-import { BlockPlaces, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
+import { BlockPlaces, linesOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
+import { readStageEntries, type StageEntryStore } from './stage-entries.js';
 import { MAX_STAGE_ALIASES, capProblems, describeValue, shorten } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { compareCodePoints } from '../model/order.js';
@@ -98,7 +99,7 @@ export class StageLoader<S extends StackMap> {
    * any other by readYaml, which also reports every problem of the YAML itself.
    * @throws ProblemsError with every problem found, sorted by position
    */
-  load(text: string, file: string, { blockReader = true }: LoadOptions = {}): LoadedStage<Static<typeof this.schema>> {
+  load(text: string, file: string, { blockReader = true, entries }: LoadOptions = {}): LoadedStage<Static<typeof this.schema>> {
     const stageName = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
     const nameProblems: Problem[] = [];
     if (!new RegExp(DNS_LABEL_PATTERN).test(stageName) || stageName.length > MAX_LABEL_VALUE) {
@@ -115,6 +116,26 @@ export class StageLoader<S extends StackMap> {
         message: `the stage name '${shorten(stageName)}' (the file name) is too long: the label ${INSTANCE_LABEL} of the stage's Namespace would be '${shorten(instanceLabel(NAMESPACE_CHART, stageName))}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
         hint: `rename the file to a stage name of at most ${MAX_LABEL_VALUE - NAMESPACE_CHART.length - 1} characters ('${NAMESPACE_CHART}' + '-' + stage name is at most ${MAX_LABEL_VALUE} characters)`,
       });
+    }
+    const value = blockReader && entries ? readStageEntries(text, entries) : undefined;
+    if (value) {
+      // read from its apps' entries: the places of settings, which only problems need, from the whole file when first asked
+      let places: BlockPlaces | undefined;
+      const placesOf = (): BlockPlaces => {
+        const whole = readStageBlock(text);
+        if (!whole) throw new Error(`${file}: the block reader read the file's entries but not the file`);
+        return new BlockPlaces(whole.nodes, whole.roots[0]);
+      };
+      const lines = linesOf(text);
+      const at = (offset: number): SourceLocation => {
+        const { line, col } = lines.linePos(offset);
+        return { file, line, column: col };
+      };
+      const locate = (path: FieldPath, key?: string): SourceLocation => {
+        places ??= placesOf();
+        return at(key === undefined ? places.value(path) : places.key(path, key));
+      };
+      return this.validated(value, { file, stageName, nameProblems, locate, end: at(text.length) });
     }
     const block = blockReader ? readStageBlock(text) : undefined;
     if (block) {
@@ -220,6 +241,12 @@ export interface LoadOptions {
    * @default true
    */
   readonly blockReader?: boolean;
+  /**
+   * The entries of this stage file read before (lib/config/stage-entries.ts): with the block
+   * reader, a large file's apps are taken from there, or read one by one and kept there.
+   * @default - the file is read whole
+   */
+  readonly entries?: StageEntryStore;
 }
 
 /** What `validated` needs of the file besides its value. */

@@ -75,6 +75,11 @@ class Lines {
   }
 }
 
+/** Line and column of offsets in `text`, as `BlockYaml.lines` gives them. */
+export function linesOf(text: string): Pick<LineCounter, 'linePos'> {
+  return new Lines(text);
+}
+
 /** The offset of each line's start: 0, and after every line feed (a BOM counts as part of the first line). */
 function lineStarts(text: string): number[] {
   const starts = [0];

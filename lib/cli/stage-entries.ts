@@ -1,0 +1,68 @@
+/**
+ * Where the apps of each stage file as last read are kept (lib/config/stage-entries.ts):
+ * `.stagecraft/cache/stage-files/<stage>.v8`, the SHA-256 of the rest, then V8's serialization of
+ * the compiler's salt and of each entry (the SHA-256 of its text, its key, its value: V8's format
+ * keeps every value the block reader makes as it is, `-0`, `.nan` and `.inf` included). Safe to
+ * delete: a file that is missing, damaged, of another compiler or not a regular file is no entry,
+ * never an error, and one that cannot be written is not written. Nothing is kept when a compiler
+ * source changed just before the command started (the running code might not be what the
+ * digests describe), as in the render cache. One file per stage name, rewritten when the stage's
+ * apps change.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { StageEntry, StageEntryStore } from '../config/stage-entries.js';
+import { STATE_DIR, readRegularBytes } from '../synth/disk.js';
+import { compilerDigests, compilerRecentlyChanged, writeStateFile } from './fingerprint.js';
+
+export const STAGE_ENTRIES_DIR = join(STATE_DIR, 'cache', 'stage-files');
+/** Bumped whenever what a file holds changes. */
+const FORMAT = 1;
+/** Files beyond this size are not read (a 1,000-app stage file's entries take about 1 MB). */
+const MAX_BYTES = 256 * 1024 * 1024;
+
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest();
+
+let salt: string | undefined;
+/** What the entries depend on besides their text: the block reader's code and the yaml library it resolves scalars with. */
+function compilerSalt(): string {
+  salt ??= sha256(JSON.stringify([FORMAT, process.version, compilerDigests()])).toString('hex');
+  return salt;
+}
+
+/** The entries of the stage file of `stage`, in the project in `root`. */
+export function diskStageEntries(root: string, stage: string): StageEntryStore {
+  const path = join(root, STAGE_ENTRIES_DIR, `${stage}.v8`);
+  return {
+    read() {
+      try {
+        const bytes = readRegularBytes(path, MAX_BYTES);
+        const rest = bytes.subarray(32);
+        if (!sha256(rest).equals(bytes.subarray(0, 32))) return undefined;
+        const kept = deserialize(rest) as { salt?: unknown; entries?: unknown };
+        if (kept.salt !== compilerSalt() || !Array.isArray(kept.entries)) return undefined;
+        return new Map(
+          (kept.entries as unknown[]).flatMap((e) =>
+            Array.isArray(e) && e.length === 3 && typeof e[0] === 'string' && typeof e[1] === 'string'
+              ? [[e[0], [e[1], e[2]] as StageEntry] as const]
+              : [],
+          ),
+        );
+      } catch {
+        return undefined;
+      }
+    },
+    write(entries) {
+      if (compilerRecentlyChanged()) return;
+      try {
+        const rest = serialize({ salt: compilerSalt(), entries: [...entries].map(([digest, [key, value]]) => [digest, key, value]) });
+        mkdirSync(join(root, STAGE_ENTRIES_DIR), { recursive: true });
+        writeStateFile(path, Buffer.concat([sha256(rest), rest]));
+      } catch {
+        // not kept: the next command reads the file's apps again
+      }
+    },
+  };
+}

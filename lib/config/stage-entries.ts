@@ -1,0 +1,131 @@
+/**
+ * Reading a large stage file again after an edit of one of its apps: each app's entry (the lines
+ * from its key under `apps:` to the next app's) is read by the block reader alone, or taken from
+ * what an earlier read of the same text gave, kept by the CLI (`StageEntryStore`); the rest of the
+ * file is read with `apps: {}` in the entries' place. A 1,000-app stage file took the block reader
+ * about 150 ms on a cold start, most of a synthesis that changed one app.
+ *
+ * The value is the one reading the whole file gives, or undefined, and the caller reads the whole
+ * file: the block reader is line-based, and an entry's lines hold the whole of its value (a line
+ * indented by more than the entry's key is inside the entry, a block scalar's lines included), so
+ * an entry reads the same alone as in its file. What could make a piece read differently is not
+ * taken: a file with a CR, an `apps:` line that is not exactly that, a line indented by one space
+ * or a sequence item at the entries' indentation, two entries with one key, an entry or the rest
+ * that the block reader does not read (anchors, multi-line scalars: then neither would the whole).
+ * The places of settings, which only problems need, come from reading the whole file when first
+ * asked for (lib/config/load.ts). test/config/stage-entries.test.ts compares both readings on
+ * generated stage files, edited at random.
+ */
+import { createHash } from 'node:crypto';
+import { readBlockYaml } from '../model/block-yaml.js';
+
+/** What an app's entry read as: its key and its value. */
+export type StageEntry = readonly [key: string, value: unknown];
+
+/** Entries read before, by the SHA-256 of their text: one stage file's (the CLI keeps it, lib/cli/stage-entries.ts). */
+export interface StageEntryStore {
+  /** What was kept, or undefined when nothing was (or it is not whole). */
+  read(): ReadonlyMap<string, StageEntry> | undefined;
+  /** Keeps the entries of the file as read now, instead of what was kept. */
+  write(entries: ReadonlyMap<string, StageEntry>): void;
+}
+
+/** Smaller stage files are read whole: their entries take longer to look up than to read. */
+export const MIN_ENTRIES_BYTES = 64 * 1024;
+
+const APPS_LINE = 'apps:';
+const SPACE = 32;
+const HASH = 35;
+const DASH = 45;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Where the `apps:` line and its entries are: the entries' starts, and where the block ends. */
+interface AppsBlock {
+  /** Offset of the `apps:` line. */
+  readonly line: number;
+  /** Offset of each entry's first line (the first holds the comments between `apps:` and its key). */
+  readonly starts: readonly number[];
+  /** Offset of the first line after the block (the text's length at its end). */
+  readonly end: number;
+}
+
+/** The `apps:` block of `text`, when the text has exactly one line `apps:` and its entries are as described above. */
+function appsBlock(text: string): AppsBlock | undefined {
+  const line = text.startsWith(`${APPS_LINE}\n`) ? 0 : text.indexOf(`\n${APPS_LINE}\n`) + 1;
+  if (line === 0 && !text.startsWith(`${APPS_LINE}\n`)) return undefined;
+  // another line starting with `apps` at the top (a second key, `apps: {}`): the whole file decides
+  if (text.indexOf(`\n${APPS_LINE}`, line + APPS_LINE.length) >= 0) return undefined;
+  if (line > 0 && text.startsWith(APPS_LINE)) return undefined;
+  const starts: number[] = [];
+  let at = line + APPS_LINE.length + 1;
+  while (at < text.length) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    let c = at;
+    while (c < nl && text.charCodeAt(c) === SPACE) c++;
+    const indent = c - at;
+    const first = text.charCodeAt(c);
+    // blank and comment lines belong to the entry they are in
+    if (c < nl && first !== HASH) {
+      if (indent === 0) break;
+      if (indent === 2) {
+        if (first === DASH) return undefined;
+        starts.push(at);
+      } else if (indent === 1 || starts.length === 0) return undefined;
+    }
+    at = nl + 1;
+  }
+  return starts.length ? { line, starts, end: Math.min(at, text.length) } : undefined;
+}
+
+/** The single key and value of `apps:` in `text` read by the block reader alone, or undefined. */
+function readEntry(slice: string): StageEntry | undefined {
+  const block = readBlockYaml(`${APPS_LINE}\n${slice}`);
+  if (block?.values.length !== 1 || block.markers.length) return undefined;
+  const apps = (block.values[0] as Record<string, unknown>).apps;
+  if (typeof apps !== 'object' || apps === null || Array.isArray(apps)) return undefined;
+  const keys = Object.keys(apps);
+  return keys.length === 1 ? [keys[0], (apps as Record<string, unknown>)[keys[0]]] : undefined;
+}
+
+/**
+ * The value of the stage file `text` (its one document, a mapping) as the block reader reads the
+ * whole file, from its entries read alone or taken from `store`; undefined when the file is small,
+ * or when a piece is not one the block reader reads alone as it would in the file.
+ */
+export function readStageEntries(text: string, store: StageEntryStore, minBytes = MIN_ENTRIES_BYTES): object | undefined {
+  if (text.length < minBytes || text.includes('\r')) return undefined;
+  const block = appsBlock(text);
+  if (!block) return undefined;
+  const rest = readBlockYaml(`${text.slice(0, block.line)}${APPS_LINE} {}\n${text.slice(block.end)}`);
+  // one document, with at most one marker, before it (lib/config/load.ts `readStageBlock`); what
+  // precedes the `apps:` line is at the same offsets in both texts
+  if (rest?.values.length !== 1 || rest.markers.length > 1) return undefined;
+  const start = rest.nodes.data[3 * rest.roots[0] + 1];
+  if (!rest.markers.every((m) => m < start)) return undefined;
+  const root = rest.values[0] as Record<string, unknown>;
+  const empty = root.apps;
+  if (typeof empty !== 'object' || empty === null || Object.keys(empty).length > 0) return undefined;
+  const kept = store.read();
+  const entries = new Map<string, StageEntry>();
+  const apps: Record<string, unknown> = {};
+  let read = 0;
+  for (let i = 0; i < block.starts.length; i++) {
+    const slice = text.slice(block.starts[i], i + 1 < block.starts.length ? block.starts[i + 1] : block.end);
+    const digest = sha256(slice);
+    let entry = kept?.get(digest);
+    if (!entry) {
+      entry = readEntry(slice);
+      if (!entry) return undefined;
+      read++;
+    }
+    // the same key twice: the block reader refuses the file (and readYaml reports it)
+    if (Object.hasOwn(apps, entry[0]) || entries.has(digest)) return undefined;
+    apps[entry[0]] = entry[1];
+    entries.set(digest, entry);
+  }
+  root.apps = apps;
+  if (read > 0 || kept?.size !== entries.size) store.write(entries);
+  return root;
+}
