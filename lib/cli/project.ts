@@ -22,7 +22,7 @@ import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
 import { withFs } from '../fs-problems.js';
 import { YAML_FILE, outputReader, readInputFile, readProjectSource } from './read-file.js';
-import { diskStageEntries } from './stage-entries.js';
+import { diskStageEntries, pruneStageEntries } from './stage-entries.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
@@ -158,6 +158,7 @@ export function compile(
     readOutput: outputReader(project.root, stage),
     entries: diskStageEntries(project.root, stage),
   }));
+  if (project.stages.every((s) => stages.includes(s))) pruneStageEntries(project.root, project.stages);
   const restoreHeap = tightHeap(stageSources.reduce((n, s) => n + s.text.length, 0));
   try {
     return compileStages(stageSources, {

@@ -6,11 +6,11 @@
  * delete: a file that is missing, damaged, of another compiler or not a regular file is no entry,
  * never an error, and one that cannot be written is not written. Nothing is kept when a compiler
  * source changed just before the command started (the running code might not be what the
- * digests describe), as in the render cache. One file per stage name, rewritten when the stage's
- * apps change.
+ * digests describe), as in the render cache. One file per stage, rewritten when the stage's apps
+ * change; those of stages the project no longer has go when every stage is compiled (`pruneStageEntries`).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { StageEntry, StageEntryStore } from '../config/stage-entries.js';
@@ -65,4 +65,15 @@ export function diskStageEntries(root: string, stage: string): StageEntryStore {
       }
     },
   };
+}
+
+/** Removes what is kept for stages other than `stages` (every stage of the project in `root`): best effort. */
+export function pruneStageEntries(root: string, stages: readonly string[]): void {
+  const dir = join(root, STAGE_ENTRIES_DIR);
+  const files = new Set(stages.map((s) => `${s}.v8`));
+  try {
+    for (const name of readdirSync(dir)) if (!files.has(name)) rmSync(join(dir, name), { recursive: true, force: true });
+  } catch {
+    // nothing kept, or not ours to read: the files stay
+  }
 }

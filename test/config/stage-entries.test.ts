@@ -16,7 +16,7 @@ import { StageLoader } from '../../lib/config/load.js';
 import { readStageEntries, type StageEntry, type StageEntryStore } from '../../lib/config/stage-entries.js';
 import { readBlockYaml } from '../../lib/model/block-yaml.js';
 import { STACKS } from '../../apps/index.js';
-import { REPO } from '../helpers/cli.js';
+import { REPO, repoStage, runCli, tempProject } from '../helpers/cli.js';
 import { random } from '../helpers/random.js';
 
 /** A store in memory, keeping what it is given as V8 serializes it (as the disk store does). */
@@ -232,5 +232,18 @@ describe('the entries kept on disk', () => {
     writeFileSync(file, 'not entries');
     expect(diskStageEntries(root, 'qa').read()).toBeUndefined();
     expect(diskStageEntries(root, 'other').read()).toBeUndefined();
+  });
+
+  it('go with their stage: a compilation of every stage removes those of stages the project no longer has', () => {
+    const project = tempProject({ lab: repoStage('lab'), big: fleetStageFile('big', 100), gone: fleetStageFile('gone', 100) });
+    expect(runCli('synth', [], project).code).toBe(0);
+    const dir = join(project, STAGE_ENTRIES_DIR);
+    expect(readdirSync(dir).sort()).toEqual(['big.v8', 'gone.v8']);
+    rmSync(join(project, 'environments', 'gone.yaml'));
+    // some stages compiled: the others' are kept
+    expect(runCli('synth', ['lab'], project).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['big.v8', 'gone.v8']);
+    expect(runCli('synth', [], project).code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['big.v8']);
   });
 });
