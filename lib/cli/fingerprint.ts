@@ -232,8 +232,8 @@ function keepDigests(root: string): void {
 const STALE_TMP_MS = 60_000;
 
 /**
- * Writes the state file `path` whole or not at all: beside it as `<name>.<pid>.stagecraft-tmp`
- * (crash point `staged`), then renamed into place. A command killed in between leaves its temporary
+ * Writes the state file `path` whole or not at all: beside it as `<name>.<pid>.stagecraft-tmp`,
+ * then (after the crash point named `staged`, when given) renamed into place. A command killed in between leaves its temporary
  * file, up to a MB for a large project each time: every writer of the file removes those of
  * processes that no longer run, once a minute old (a process of another machine sharing the
  * project, whose PID means nothing here, writes and renames in well under that).
