@@ -165,12 +165,13 @@ class Reader {
   /** At a `---` line. */
   marker = false;
   done = false;
-  /** The nodes read so far: `[key, value, size]` each. */
-  data = new Int32Array(3 * 1024);
+  /** The nodes read so far: `[key, value, size]` each; room at first for one per 4 characters, at most 1,024 (grown by `open`). */
+  data: Int32Array;
   count = 0;
 
   constructor(private readonly text: string) {
     if (text.charCodeAt(0) === 0xfeff) this.next = 1;
+    this.data = new Int32Array(3 * Math.min(1024, Math.max(16, text.length >> 2)));
   }
 
   /** Adds a node (its fields are set by `close`); returns its index. */

@@ -57,7 +57,7 @@ function whole(text: string): unknown {
 
 /** Reads `text` from its entries with `store` and checks it against the whole file: the value, or nothing where the whole is not read. */
 function expectSame(text: string, store = memoryStore()): unknown {
-  const value = readStageEntries(text, store, 0);
+  const value = readStageEntries(text, store, { minBytes: 0, minEntryBytes: 0 });
   const expected = whole(text);
   if (value !== undefined) {
     expect(expected).toBeDefined();
@@ -182,10 +182,14 @@ describe('a stage file read from its apps', () => {
     expect(read).toBeLessThan(2700);
   });
 
-  it('is read whole below the size bound, and from its entries above it', () => {
-    const text = fleetStageFile('qa', 3);
-    expect(readStageEntries(text, memoryStore())).toBeUndefined();
+  it('is read whole below the size bound, or when its apps are small, and from its entries otherwise', () => {
+    expect(readStageEntries(fleetStageFile('qa', 3), memoryStore())).toBeUndefined();
     expect(readStageEntries(fleetStageFile('qa', 100), memoryStore())).toBeDefined();
+    // 100,000 one-line apps would take several times as long read one by one
+    const tiny = `apps:\n${Array.from({ length: 10_000 }, (_, i) => `  a${i}: { stack: hello }\n`).join('')}`;
+    expect(tiny.length).toBeGreaterThan(64 * 1024);
+    expect(readStageEntries(tiny, memoryStore())).toBeUndefined();
+    expect(expectSame(tiny)).toBeDefined();
   });
 
   it('is loaded as the whole file is, problems placed in the file', () => {
