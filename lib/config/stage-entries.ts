@@ -49,7 +49,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 interface AppsBlock {
   /** Offset of the `apps:` line. */
   readonly line: number;
-  /** Offset of each entry's first line (the first holds the comments between `apps:` and its key). */
+  /** Offset of each entry's first line, its key's (comment lines between `apps:` and the first key are in none). */
   readonly starts: readonly number[];
   /** Offset of the first line after the block (the text's length at its end). */
   readonly end: number;
