@@ -264,17 +264,20 @@ const sha256 = (data) => createHash('sha256').update(data).digest();
 /** In the name of a bundle's code cache: check and synth run the fast path's bundle with different flags. */
 const START_FLAGS = startFlags();
 
+/** Where V8's code cache of the bundle `name` is kept. */
+const codeCacheFile = (name) => join(CACHE, `${name}.${START_FLAGS}.v8`);
+
 /**
- * V8's code cache of a bundle, in `<name>.<START_FLAGS>.v8`: the SHA-256 of the rest (32 bytes), the identity
+ * V8's code cache of the bundle `name`, in `<name>.<START_FLAGS>.v8`: the SHA-256 of the rest (32 bytes), the identity
  * of the bundle file it was made from (`bundleIdentity`) and a newline, then the data. Used only
  * when all of it matches (a truncated, edited or stale file is no cache): V8 rejects data of
  * another V8 version or other flags itself, but takes damaged data, or data made from another
  * source of the same length, and runs it.
  */
-function readCodeCache(file, identity) {
+function readCodeCache(name, identity) {
   let bytes;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileSync(codeCacheFile(name));
   } catch {
     return undefined;
   }
@@ -285,8 +288,9 @@ function readCodeCache(file, identity) {
   return rest.length > head.length ? rest.subarray(head.length) : undefined;
 }
 
-function writeCodeCache(name, file, identity, data) {
+function writeCodeCache(name, identity, data) {
   try {
+    const file = codeCacheFile(name);
     const rest = Buffer.concat([Buffer.from(`${identity}\n`), data]);
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, Buffer.concat([sha256(rest), rest]));
@@ -360,9 +364,8 @@ async function current(name, key, make, valid = () => true) {
  */
 function run(name, build, require) {
   const out = join(CACHE, `${name}.cjs`);
-  const cacheFile = join(CACHE, `${name}.${START_FLAGS}.v8`);
   const { text, identity } = readBundle(out, build);
-  const cachedData = readCodeCache(cacheFile, identity);
+  const cachedData = readCodeCache(name, identity);
   // the wrapper Node.js gives a CommonJS module; the same text every time, as the code cache requires
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, {
     filename: out,
@@ -372,7 +375,7 @@ function run(name, build, require) {
   script.runInThisContext()(bundled.exports, require ?? createRequire(out), bundled, out, dirname(out));
   const keepCodeCache = () => {
     // after the command ran: the cache holds every function compiled so far, not only the top level
-    if (!cachedData || script.cachedDataRejected) writeCodeCache(name, cacheFile, identity, script.createCachedData());
+    if (!cachedData || script.cachedDataRejected) writeCodeCache(name, identity, script.createCachedData());
   };
   return { exports: bundled.exports, keepCodeCache };
 }

@@ -117,16 +117,18 @@ export class StageLoader<S extends StackMap> {
         hint: `rename the file to a stage name of at most ${MAX_LABEL_VALUE - NAMESPACE_CHART.length - 1} characters ('${NAMESPACE_CHART}' + '-' + stage name is at most ${MAX_LABEL_VALUE} characters)`,
       });
     }
-    const value = blockReader && entries ? readStageEntries(text, entries) : undefined;
-    if (value) {
-      // read from its apps' entries: the places of settings, which only problems need, from the whole file when first asked
-      let places: BlockPlaces | undefined;
+    // a large file's apps as read before (stage-entries.ts), else the whole file by the block reader;
+    // from the entries, the places of settings (only problems need them) come from the whole file when first asked
+    const fromEntries = blockReader && entries ? readStageEntries(text, entries) : undefined;
+    const block = blockReader && !fromEntries ? readStageBlock(text) : undefined;
+    if (fromEntries || block) {
+      let places = block && new BlockPlaces(block.nodes, block.roots[0]);
       const placesOf = (): BlockPlaces => {
         const whole = readStageBlock(text);
         if (!whole) throw new Error(`${file}: the block reader read the file's entries but not the file`);
         return new BlockPlaces(whole.nodes, whole.roots[0]);
       };
-      const lines = linesOf(text);
+      const lines = block?.lines ?? linesOf(text);
       const at = (offset: number): SourceLocation => {
         const { line, col } = lines.linePos(offset);
         return { file, line, column: col };
@@ -135,18 +137,8 @@ export class StageLoader<S extends StackMap> {
         places ??= placesOf();
         return at(key === undefined ? places.value(path) : places.key(path, key));
       };
-      return this.validated(value, { file, stageName, nameProblems, locate, end: at(text.length) });
-    }
-    const block = blockReader ? readStageBlock(text) : undefined;
-    if (block) {
-      const places = new BlockPlaces(block.nodes, block.roots[0]);
-      const at = (offset: number): SourceLocation => {
-        const { line, col } = block.lines.linePos(offset);
-        return { file, line, column: col };
-      };
-      const locate = (path: FieldPath, key?: string): SourceLocation => at(key === undefined ? places.value(path) : places.key(path, key));
       // a mapping: the block reader reads no other root
-      return this.validated(block.values[0] as object, { file, stageName, nameProblems, locate, end: at(text.length) });
+      return this.validated((fromEntries ?? block?.values[0]) as object, { file, stageName, nameProblems, locate, end: at(text.length) });
     }
 
     // one parser, with positions: the value validated is the value placed in messages

@@ -57,11 +57,11 @@ interface AppsBlock {
 
 /** The `apps:` block of `text`, when the text has exactly one line `apps:` and its entries are as described above. */
 function appsBlock(text: string): AppsBlock | undefined {
-  const line = text.startsWith(`${APPS_LINE}\n`) ? 0 : text.indexOf(`\n${APPS_LINE}\n`) + 1;
-  if (line === 0 && !text.startsWith(`${APPS_LINE}\n`)) return undefined;
-  // another line starting with `apps` at the top (a second key, `apps: {}`): the whole file decides
-  if (text.indexOf(`\n${APPS_LINE}`, line + APPS_LINE.length) >= 0) return undefined;
-  if (line > 0 && text.startsWith(APPS_LINE)) return undefined;
+  // every line after a newline, the first too: `line` is where the first line starting with `apps:` starts in `text`
+  const top = `\n${text}`;
+  const line = top.indexOf(`\n${APPS_LINE}`);
+  // that line alone, and no other (a second key, `apps: {}`): else the whole file decides
+  if (line < 0 || !top.startsWith(`\n${APPS_LINE}\n`, line) || top.includes(`\n${APPS_LINE}`, line + 1)) return undefined;
   const starts: number[] = [];
   let at = line + APPS_LINE.length + 1;
   while (at < text.length) {
@@ -131,7 +131,7 @@ export function readStageEntries(
       read++;
     }
     // the same key twice: the block reader refuses the file (and readYaml reports it)
-    if (Object.hasOwn(apps, entry[0]) || entries.has(digest)) return undefined;
+    if (Object.hasOwn(apps, entry[0])) return undefined;
     apps[entry[0]] = entry[1];
     entries.set(digest, entry);
   }
