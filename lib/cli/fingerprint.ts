@@ -47,7 +47,7 @@ import {
   type DistTree,
 } from '../synth/disk.js';
 import { crashPoint } from '../synth/write.js';
-import { processAlive } from './lock.js';
+import { removeStaleTemps } from './start-flags.mjs';
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 /** Where the stage files are, relative to the project root. */
@@ -228,9 +228,6 @@ function keepDigests(root: string): void {
   writeStateFile(join(root, DIGESTS_FILE), JSON.stringify({ format: FORMAT, files }), 'digests-staged');
 }
 
-/** A temporary file older than this, of a process not running, was left by a command killed while it wrote. */
-const STALE_TMP_MS = 60_000;
-
 /**
  * Writes the state file `path` whole or not at all: beside it as `<name>.<pid>.stagecraft-tmp`,
  * then (after the crash point named `staged`, when given) renamed into place. A command killed in between leaves its temporary
@@ -243,15 +240,7 @@ export function writeStateFile(path: string, text: string | Uint8Array, staged?:
   writeFileSync(tmp, text);
   if (staged) crashPoint(staged);
   renameSync(tmp, path);
-  const prefix = `${basename(path)}.`;
-  for (const name of readdirSync(dirname(path))) {
-    if (!name.startsWith(prefix) || !name.endsWith(TMP_SUFFIX)) continue;
-    const pid = Number(name.slice(prefix.length, -TMP_SUFFIX.length));
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
-    const old = join(dirname(path), name);
-    const st = lstatSync(old, { throwIfNoEntry: false });
-    if (st?.isFile() && st.mtimeMs < Date.now() - STALE_TMP_MS) rmSync(old, { force: true });
-  }
+  removeStaleTemps(dirname(path), `${basename(path)}.`, TMP_SUFFIX);
 }
 
 /**

@@ -19,6 +19,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, ProblemsError } from '../errors.js';
 import { STATE_DIR, readRegularFile } from '../synth/disk.js';
+import { processAlive } from './start-flags.mjs';
 
 export const LOCK_FILE = join(STATE_DIR, 'lock');
 const TAKEOVER_FILE = join(STATE_DIR, 'lock.takeover');
@@ -61,16 +62,6 @@ function parse(raw: string): Holder | undefined {
     return { host: '', command: '?', token: '', ...rest, ...(typeof start === 'string' ? { start } : {}) } as Holder;
   } catch {
     return undefined;
-  }
-}
-
-/** Whether the process `pid` of this machine runs (or exists under another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -25,7 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { BUILTIN_RESOLVE_MODULE, builtInResolvePlugin } from './builtin-resolve.mjs';
 import { DEFINED_ENTRIES_MODULE, definedEntriesPlugin } from './defined-entries.mjs';
-import { pruneCodeCaches, startFlags } from './start-flags.mjs';
+import { pruneCodeCaches, removeStaleTemps, startFlags } from './start-flags.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(ROOT, 'node_modules', '.cache', 'stagecraft');
@@ -261,6 +261,16 @@ const FAST = ['check', 'synth'];
 
 const sha256 = (data) => createHash('sha256').update(data).digest();
 
+/**
+ * Ends the process at once, as kill -9 would, when STAGECRAFT_CRASH_AT names this step: the crash
+ * tests' hook of lib/synth/write.ts (`crashPoint`), here for this file's own writes.
+ */
+function crashPoint(step) {
+  if (process.env.STAGECRAFT_CRASH_AT !== step) return;
+  process.kill(process.pid, 'SIGKILL');
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+}
+
 /** In the name of a bundle's code cache: check and synth run the fast path's bundle with different flags. */
 const START_FLAGS = startFlags();
 
@@ -294,8 +304,10 @@ function writeCodeCache(name, identity, data) {
     const rest = Buffer.concat([Buffer.from(`${identity}\n`), data]);
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, Buffer.concat([sha256(rest), rest]));
+    crashPoint('code-cache-staged');
     renameSync(tmp, file);
     pruneCodeCaches(CACHE, name);
+    removeStaleTemps(CACHE);
   } catch {
     // not kept: the next start compiles again
   }
@@ -340,9 +352,11 @@ async function current(name, key, make, valid = () => true) {
   const started = Date.now();
   const build = randomUUID();
   const { inputs, ...kept } = await make(out + tmp, build);
+  crashPoint('bundle-staged');
   // no manifest may vouch for the bundle that replaces the one it was written for
   rmSync(manifestFile, { force: true });
   renameSync(out + tmp, out);
+  removeStaleTemps(CACHE);
   // the ES module bundle of an earlier version of this file
   rmSync(join(CACHE, `${name}.mjs`), { force: true });
   const stamps = stamp(inputs);

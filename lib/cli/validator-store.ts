@@ -21,8 +21,9 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidatorStore } from '../model/validator-code.js';
 import { readRegularBytes } from '../synth/disk.js';
+import { crashPoint } from '../synth/write.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
-import { pruneCodeCaches, startFlags } from './start-flags.mjs';
+import { pruneCodeCaches, removeStaleTemps, startFlags } from './start-flags.mjs';
 
 const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VALIDATOR_DIR = join(COMPILER_ROOT, 'node_modules', '.cache', 'stagecraft', 'validators');
@@ -55,7 +56,9 @@ export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_
     mkdirSync(dir, { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, data);
+    crashPoint('validator-staged');
     renameSync(tmp, path);
+    removeStaleTemps(dir);
   };
   return {
     get(key) {

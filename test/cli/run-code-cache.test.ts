@@ -22,6 +22,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CRASH_ENV } from '../../lib/synth/write.js';
 import { REPO, repoStage } from '../helpers/cli.js';
 
 let base: string;
@@ -49,6 +50,15 @@ function synth(...args: string[]) {
   rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
   const r = spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.mjs'), 'synth', ...args], { cwd: project, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `synth('lab')` killed at the crash point `step` (STAGECRAFT_CRASH_AT, as lib/synth/write.ts names it): its signal. */
+function synthKilledAt(step: string) {
+  rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
+  return spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.mjs'), 'synth', 'lab'], {
+    cwd: project,
+    env: { ...process.env, [CRASH_ENV]: step },
+  }).signal;
 }
 
 /** The code cache of bundle `name`, named for the flags Node.js started with (none here). */
@@ -142,6 +152,34 @@ describe('the code cache of a bundle', () => {
     for (const f of others.slice(2)) rmSync(f);
     // the other bundles' caches are theirs to prune
     expect(otherBundles()).toEqual(othersBefore);
+  });
+
+  it('is never left half written: a start killed before renaming it (or a bundle) into place leaves a file that later starts remove', () => {
+    const temps = () =>
+      readdirSync(cacheDir)
+        .filter((n) => n.endsWith('.tmp'))
+        .sort();
+    const kept = version(cacheFile());
+    // killed between writing a code cache beside its place and renaming it: the one in place is as it was
+    rmSync(join(cacheDir, 'fast.json'));
+    expect(synthKilledAt('bundle-staged')).toBe('SIGKILL');
+    expect(synthKilledAt('code-cache-staged')).toBe('SIGKILL');
+    expect(version(cacheFile())).toBe(kept);
+    const left = temps();
+    expect(left).toEqual([expect.stringMatching(/^fast\.[0-9a-f]{16}\.v8\.\d+\.tmp$/), expect.stringMatching(/^fast\.cjs\.\d+\.tmp$/)]);
+    // a live process's file, and a dead one's written in the last minute, may still be renamed: kept
+    const live = `synth.cjs.${process.pid}.tmp`;
+    writeFileSync(join(cacheDir, live), 'partial');
+    rmSync(cacheFile());
+    expect(synth('lab').status).toBe(0);
+    expect(temps()).toEqual([...left, live].sort());
+    // once a minute old, a dead process's are removed by the next start that writes a code cache
+    const old = new Date(Date.now() - 120_000);
+    for (const name of temps()) utimesSync(join(cacheDir, name), old, old);
+    rmSync(cacheFile());
+    expect(synth('lab').status).toBe(0);
+    expect(temps()).toEqual([live]);
+    rmSync(join(cacheDir, live));
   });
 
   it('is made again when damaged, and the command runs as without it', () => {

@@ -3,6 +3,7 @@
  * made once a command has run, used by the next load, and never trusted when it is damaged, made
  * by another V8, or made from other code.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,6 +188,28 @@ describe('the code caches on disk', () => {
           .sort(),
       ).toEqual(flags.slice(1).map((f) => `${key}.${f}.v8`));
       expect(Buffer.from(diskValidatorStore(dir, undefined, flags[4]).getCodeCache?.(key, code) ?? []).toString()).toBe(flags[4]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leave no temporary file of a killed writer behind for good: one of a dead process, a minute old, is removed by the next write', () => {
+    const dir = tempDir();
+    try {
+      const { key, code } = kept(dir, newSetup());
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+      const stale = [`${key}.cjs.${dead}.tmp`, `${key}.${startFlags()}.v8.${dead}.tmp`];
+      const fresh = `other.cjs.${dead}.tmp`;
+      const live = `${key}.cjs.${process.pid}.tmp`;
+      const old = new Date(Date.now() - 120_000);
+      for (const name of [...stale, fresh, live]) writeFileSync(join(dir, name), 'partial');
+      for (const name of [...stale, live]) utimesSync(join(dir, name), old, old);
+      diskValidatorStore(dir).setCodeCache?.(key, code, Buffer.from('data'));
+      expect(
+        readdirSync(dir)
+          .filter((n) => n.endsWith('.tmp'))
+          .sort(),
+      ).toEqual([fresh, live].sort());
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
