@@ -122,8 +122,11 @@ interface CpuSample {
 
 function cpuSample(): CpuSample {
   const { user, system } = process.cpuUsage();
-  return { at: performance.now(), idle: cpus().reduce((n, c) => n + c.times.idle, 0), own: (user + system) / 1000 };
+  return { at: nowMs(), idle: cpus().reduce((n, c) => n + c.times.idle, 0), own: (user + system) / 1000 };
 }
+
+/** A monotonic clock in ms: `performance.now()` would load perf_hooks (3 ms) when the command's modules load. */
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** Taken when the command's modules load, so that `busyElsewhere` sees the command's start-up. */
 const STARTED = cpuSample();
@@ -138,7 +141,7 @@ export function busyElsewhere(from: CpuSample, to: CpuSample, cores = availableP
 
 /** What other processes kept busy since the command started (waiting, when it started moments ago, until there is enough to tell). */
 function busyNow(): number {
-  const short = MIN_SAMPLE_MS - (performance.now() - STARTED.at);
+  const short = MIN_SAMPLE_MS - (nowMs() - STARTED.at);
   if (short > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, short);
   return busyElsewhere(STARTED, cpuSample());
 }

@@ -37,6 +37,13 @@ export const MIN_ENTRIES_BYTES = 64 * 1024;
  * microseconds more than its share of the whole (100,000 one-line apps: 0.9 s against 0.2 s).
  */
 const MIN_ENTRY_BYTES = 256;
+/**
+ * What is kept is written again only when it lacks more than this share of the file's entries (or
+ * has entries the file no longer has): otherwise the few entries read alone are read alone again
+ * next time, which costs less than serializing and writing every entry of the stage after each
+ * edit (1,000 apps: 11 ms per write, against well under 1 ms for a few entries read).
+ */
+const STALE_SHARE = 1 / 16;
 
 const APPS_LINE = 'apps:';
 const SPACE = 32;
@@ -136,6 +143,6 @@ export function readStageEntries(
     entries.set(digest, entry);
   }
   root.apps = apps;
-  if (read > 0 || kept?.size !== entries.size) store.write(entries);
+  if (!kept || read > entries.size * STALE_SHARE || kept.size - (entries.size - read) > entries.size * STALE_SHARE) store.write(entries);
   return root;
 }
