@@ -143,6 +143,8 @@ export function readStageEntries(
     entries.set(digest, entry);
   }
   root.apps = apps;
-  if (!kept || read > entries.size * STALE_SHARE || kept.size - (entries.size - read) > entries.size * STALE_SHARE) store.write(entries);
+  // what is kept lacks the entries read alone, and holds `unused` ones the file no longer has
+  const unused = kept ? kept.size - (entries.size - read) : 0;
+  if (!kept || Math.max(read, unused) > entries.size * STALE_SHARE) store.write(entries);
   return root;
 }
