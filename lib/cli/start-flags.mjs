@@ -53,14 +53,24 @@ const STALE_TMP_MS = 60_000;
  * here), may still be renamed: kept.
  */
 export function removeStaleTemps(dir, prefix = '', suffix = '.tmp') {
-  for (const name of readdirSync(dir)) {
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // nothing to clean that this process may read
+  }
+  for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith(suffix)) continue;
     const rest = name.slice(prefix.length, -suffix.length);
     const pid = Number(rest.slice(rest.lastIndexOf('.') + 1));
     if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     const path = join(dir, name);
-    const st = lstatSync(path, { throwIfNoEntry: false });
-    if (st?.isFile() && st.mtimeMs < Date.now() - STALE_TMP_MS) rmSync(path, { force: true });
+    try {
+      const st = lstatSync(path, { throwIfNoEntry: false });
+      if (st?.isFile() && st.mtimeMs < Date.now() - STALE_TMP_MS) rmSync(path, { force: true });
+    } catch {
+      // another user's file, say: a clean-up never fails the command that wrote
+    }
   }
 }
 
