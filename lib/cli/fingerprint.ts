@@ -47,7 +47,7 @@ import {
   type DistTree,
 } from '../synth/disk.js';
 import { crashPoint } from '../synth/write.js';
-import { removeStaleTemps } from './start-flags.mjs';
+import { removeStaleTemps } from './stale-files.mjs';
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 /** Where the stage files are, relative to the project root. */

@@ -42,7 +42,7 @@ import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
 import { PACK_SUFFIX, PackWriter, packName, readEntries, readEntry, readPackIndex, sha256 } from './render-pack.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
-import { processAlive } from './start-flags.mjs';
+import { processAlive } from './stale-files.mjs';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
 const MAX_BYTES = 512 * 1024 * 1024;

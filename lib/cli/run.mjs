@@ -25,7 +25,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { BUILTIN_RESOLVE_MODULE, builtInResolvePlugin } from './builtin-resolve.mjs';
 import { DEFINED_ENTRIES_MODULE, definedEntriesPlugin } from './defined-entries.mjs';
-import { pruneCodeCaches, removeStaleTemps, startFlags } from './start-flags.mjs';
+import { removeStaleTemps } from './stale-files.mjs';
+import { pruneCodeCaches, startFlags } from './start-flags.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(ROOT, 'node_modules', '.cache', 'stagecraft');

@@ -1,5 +1,3 @@
 /** Types of lib/cli/start-flags.mjs (plain JavaScript: lib/cli/run.mjs loads it before any bundle exists). */
 export declare function startFlags(): string;
 export declare function pruneCodeCaches(dir: string, name: string): void;
-export declare function removeStaleTemps(dir: string, prefix?: string, suffix?: string): void;
-export declare function processAlive(pid: number): boolean;

@@ -23,7 +23,8 @@ import type { ValidatorStore } from '../model/validator-code.js';
 import { readRegularBytes } from '../synth/disk.js';
 import { crashPoint } from '../synth/write.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
-import { pruneCodeCaches, removeStaleTemps, startFlags } from './start-flags.mjs';
+import { removeStaleTemps } from './stale-files.mjs';
+import { pruneCodeCaches, startFlags } from './start-flags.mjs';
 
 const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VALIDATOR_DIR = join(COMPILER_ROOT, 'node_modules', '.cache', 'stagecraft', 'validators');
