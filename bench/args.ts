@@ -28,6 +28,10 @@ Options:
   --no-plain         skip the plain cdk8s (ts-node) start-up path (about 20 s a run)
   --no-in-process    skip the in-process check rows of the fleets
   --quick            --sizes 10,100 --runs 2 --no-plain
+  --against <ref>    also run the release at the git commit <ref> (a worktree with this
+                     checkout's packages) side by side with this one, in rounds: the committed
+                     stages' cold synth and unchanged check, the largest fleet's one app changed
+                     and cold synth, each with its ratio this / <ref> round by round
   --json <file>      where to write the results (default: bench/out/results.json)
   -h, --help         show this help
   -V, --version      print the version
@@ -42,6 +46,8 @@ export interface Options {
   /** Whether to measure the checks in this process too. */
   readonly inProcess: boolean;
   readonly json: string;
+  /** A git ref of another release to measure side by side (bench/against.ts). @default - none */
+  readonly against?: string;
 }
 
 /** What to do: print `text` and exit with `code`, measure the checks of `checks` apps, or measure with `options`. */
@@ -72,6 +78,7 @@ function parse(argv: readonly string[]): Bench {
       stages: { type: 'string' },
       runs: { type: 'string' },
       json: { type: 'string' },
+      against: { type: 'string' },
       'no-plain': { type: 'boolean' },
       'no-in-process': { type: 'boolean' },
       quick: { type: 'boolean' },
@@ -103,6 +110,7 @@ function parse(argv: readonly string[]): Bench {
       plain: !(values['no-plain'] ?? quick),
       inProcess: !(values['no-in-process'] ?? false),
       json: values.json ?? DEFAULT_JSON,
+      ...(values.against !== undefined ? { against: values.against } : {}),
     },
   };
 }

@@ -5,7 +5,7 @@
  * Prints a table of medians and min-max over several runs after a warm-up, and writes the same
  * as JSON. Not a timed test: figures depend on the machine and its load.
  *
- *   npm run bench [-- --quick] [--sizes 10,100,1000] [--stages 4] [--runs 3] [--no-plain] [--no-in-process] [--json <file>]
+ *   npm run bench [-- --quick] [--sizes 10,100,1000] [--stages 4] [--runs 3] [--no-plain] [--no-in-process] [--json <file>] [--against <ref>]
  *   npm run bench -- checks [<apps>]     the checks' throughput alone (bench/checks.ts)
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkoutRelease, type Release } from './against.js';
 import { usage, parseBench, type Options } from './args.js';
 import { checkFindingsRows } from './check-findings.js';
 import { stageLoadRows } from './stage-load.js';
@@ -132,15 +133,19 @@ function validationRows(label: string, stages: Stages, runs: number): Row[] {
   ];
 }
 
-/** The committed stages: synth, the plain cdk8s path on the same sources, check with nothing changed. */
-async function committedRows(options: Options): Promise<Row[]> {
+/** Stage name -> text of this checkout's stage files. */
+function committedStageFiles(): Map<string, string> {
   const dir = join(REPO, 'environments');
-  const files = new Map(
+  return new Map(
     readdirSync(dir)
       .filter((f) => f.endsWith('.yaml'))
       .map((f) => [f.slice(0, -5), readFileSync(join(dir, f), 'utf8')]),
   );
-  const project = writeProject(REPO, files, 'committed');
+}
+
+/** The committed stages: synth, the plain cdk8s path on the same sources, check with nothing changed. */
+async function committedRows(options: Options): Promise<Row[]> {
+  const project = writeProject(REPO, committedStageFiles(), 'committed');
   try {
     const stages = renderProject(project);
     const objects = countObjects(stages);
@@ -257,6 +262,88 @@ async function fleetRows(apps: number, options: Options, floorBundle: string): P
   }
 }
 
+/** The objects in a project's dist/, as its stages' inventories count them. */
+function distObjects(project: string): number {
+  const dist = join(project, 'dist');
+  return readdirSync(dist).reduce((n, stage) => {
+    let text = '';
+    try {
+      text = readFileSync(join(dist, stage, 'inventory.txt'), 'utf8');
+    } catch {
+      return n; // dist/delivery/, say
+    }
+    return n + Number(/^objects: (\d+)$/m.exec(text)?.[1] ?? 0);
+  }, 0);
+}
+
+/**
+ * This checkout and the release at `release.ref` side by side, in rounds, on the same stage files:
+ * the committed stages' cold synth and unchanged check, and the largest fleet's one app changed and
+ * cold synth. Each pair of rows gives the median of its ratios per round (`pairedRatio`).
+ */
+async function againstRows(release: Release, options: Options): Promise<{ rows: Row[]; ratios: Record<string, number> }> {
+  const apps = Math.max(...options.sizes);
+  const fleet = fleetStageFiles(apps, options.stages);
+  const sides = [
+    { name: 'this', repo: REPO },
+    { name: release.ref, repo: release.repo },
+  ].map((side, i) => ({
+    ...side,
+    committed: writeProject(side.repo, committedStageFiles(), `against-committed-${i}`),
+    fleet: writeProject(side.repo, fleet, `against-fleet-${i}`),
+    changes: 0,
+  }));
+  type Side = (typeof sides)[number];
+  const rows: Row[] = [];
+  const ratios: Record<string, number> = {};
+  const pair = async (label: string, objects: number, contender: (s: Side) => Omit<Contender, 'name'>) => {
+    const [mine, theirs] = await interleaved(
+      sides.map((s) => ({ name: `${label} (${s.name})`, ...contender(s) })),
+      objects,
+      options.runs,
+    );
+    rows.push(mine, theirs);
+    ratios[`${label}: this / ${release.ref}, round by round`] = pairedRatio(mine, theirs);
+  };
+  const fresh = (project: string) => () => {
+    rmSync(join(project, 'dist'), { recursive: true, force: true });
+    rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
+  };
+  const synthOnce = async (project: string) => void (await measure(npmRun('synth', project)));
+  try {
+    // each side's first start bundles its sources and compiles its validators: not measured
+    for (const s of sides) await synthOnce(s.committed);
+    const committed = distObjects(sides[0].committed);
+    await pair('against: committed stages: npm run synth', committed, (s) => ({
+      command: npmRun('synth', s.committed),
+      before: () => rmSync(join(s.committed, '.stagecraft'), { recursive: true, force: true }),
+    }));
+    for (const s of sides) await synthOnce(s.committed);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    for (const s of sides) await measure(npmRun('check', s.committed));
+    await pair('against: committed stages: npm run check, unchanged', committed, (s) => ({
+      command: npmRun('check', s.committed),
+      before: () => {},
+    }));
+    for (const s of sides) await synthOnce(s.fleet);
+    const label = `against: fleet ${apps} x ${options.stages}`;
+    const objects = distObjects(sides[0].fleet);
+    // as in fleetRows: one app of the first stage changes, to a LOG_LEVEL no run had before
+    const stageFile = (s: Side) => join(s.fleet, 'environments', `${[...fleet.keys()][0]}.yaml`);
+    await pair(`${label}: npm run synth, one app changed`, objects, (s) => ({
+      command: npmRun('synth', s.fleet),
+      before: () => {
+        const text = readFileSync(stageFile(s), 'utf8');
+        writeFileSync(stageFile(s), text.replace(/LOG_LEVEL: info(-\d+)?/, `LOG_LEVEL: info-${++s.changes}`));
+      },
+    }));
+    await pair(`${label}: npm run synth, cold (no dist/)`, objects, (s) => ({ command: npmRun('synth', s.fleet), before: fresh(s.fleet) }));
+    return { rows, ratios };
+  } finally {
+    for (const s of sides) for (const dir of [s.committed, s.fleet]) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Ratios between rows of this run: the plain path against ours, and growth from the second-largest fleet to the largest. */
 function ratios(rows: readonly Row[], options: Options): Record<string, number> {
   const find = (name: string) => rows.find((r) => r.name === name);
@@ -349,6 +436,24 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   const options = parsed.options;
+  let release: Release | undefined;
+  if (options.against !== undefined) {
+    try {
+      release = checkoutRelease(REPO, options.against);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+  }
+  try {
+    return await measureAll(options, release);
+  } finally {
+    release?.dispose();
+  }
+}
+
+async function measureAll(options: Options, release: Release | undefined): Promise<number> {
   const start = process.hrtime.bigint();
   process.stderr.write(`measuring (${options.runs} runs of each; sizes ${options.sizes.join(', ')} x ${options.stages} stages)\n`);
   const rows = await committedRows(options);
@@ -359,18 +464,36 @@ async function main(argv: string[]): Promise<number> {
   rows.push(...loading.rows);
   const floorBundle = await bundleFloor(REPO);
   for (const apps of options.sizes) rows.push(...(await fleetRows(apps, options, floorBundle)));
+  const against = release && (await againstRows(release, options));
+  if (against) rows.push(...against.rows);
   const ratioLines = {
     ...ratios(rows, options),
     'check with findings, in process: yaml library / block reader': findings.ratio,
     'loading a stage file, in process: yaml library / block reader': loading.ratio,
+    ...against?.ratios,
   };
   printTable(rows, ratioLines);
   mkdirSync(dirname(options.json), { recursive: true });
   writeFileSync(
     options.json,
-    JSON.stringify({ date: new Date().toISOString(), machine: machine(), options, rows, ratios: ratioLines }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: machine(),
+        options,
+        ...(release ? { against: { ref: release.ref, commit: release.commit, samePackages: release.samePackages } } : {}),
+        rows,
+        ratios: ratioLines,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  if (release) {
+    const packages = release.samePackages ? 'the same packages' : "this checkout's packages (its lockfile differs)";
+    process.stdout.write(`against: ${release.ref} is commit ${release.commit.slice(0, 12)}, run with ${packages}\n`);
+  }
   process.stdout.write(
     `${machine().cpus} x ${machine().cpu}, ${machine().memory}, Node.js ${process.version}; ${seconds(elapsed)} in all; JSON: ${options.json}\n`,
   );
