@@ -313,7 +313,7 @@ async function againstRows(release: Release, options: Options): Promise<{ rows: 
   try {
     // each side's first start bundles its sources and compiles its validators: not measured
     for (const s of sides) await synthOnce(s.committed);
-    const committed = distObjects(sides[0].committed);
+    const committed = countObjects(renderProject(sides[0].committed));
     await pair('against: committed stages: npm run synth', committed, (s) => ({
       command: npmRun('synth', s.committed),
       before: () => rmSync(join(s.committed, '.stagecraft'), { recursive: true, force: true }),
