@@ -24,6 +24,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { BUILTIN_RESOLVE_MODULE, builtInResolvePlugin } from './builtin-resolve.mjs';
+import { crashPoint } from '../model/crash-point.mjs';
 import { DEFINED_ENTRIES_MODULE, definedEntriesPlugin } from './defined-entries.mjs';
 import { removeStaleTemps } from './stale-files.mjs';
 import { pruneCodeCaches, startFlags } from './start-flags.mjs';
@@ -261,16 +262,6 @@ module.enableCompileCache?.();
 const FAST = ['check', 'synth'];
 
 const sha256 = (data) => createHash('sha256').update(data).digest();
-
-/**
- * Ends the process at once, as kill -9 would, when STAGECRAFT_CRASH_AT names this step: the crash
- * tests' hook of lib/synth/write.ts (`crashPoint`), here for this file's own writes.
- */
-function crashPoint(step) {
-  if (process.env.STAGECRAFT_CRASH_AT !== step) return;
-  process.kill(process.pid, 'SIGKILL');
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
-}
 
 /** In the name of a bundle's code cache: check and synth run the fast path's bundle with different flags. */
 const START_FLAGS = startFlags();

@@ -41,6 +41,7 @@ import {
 import { basename, dirname, join, relative } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
+import { CRASH_ENV, crashPoint } from '../model/crash-point.mjs';
 import { compareCodePoints } from '../model/order.js';
 import { fileBytes, fileData, fileSize, type StageFileTree } from './file-content.js';
 import {
@@ -58,20 +59,8 @@ import {
 /** Below the state directory: the renames an interrupted write still has to do. */
 export const JOURNAL_FILE = join(STATE_DIR, 'journal.json');
 
-/**
- * The variable that names where the crash tests make a command fail: a write step (`crashPoint`),
- * or `worker-exit-<stage>` and `worker-throw-<stage>`, where a stage worker ends or fails as a bug
- * would (lib/cli/stage-workers.ts). Nothing else reads it.
- */
-export const CRASH_ENV = 'STAGECRAFT_CRASH_AT';
-
-/** Ends the process at once, as kill -9 would, when CRASH_ENV names this step. */
-export function crashPoint(step: string): void {
-  if (process.env[CRASH_ENV] !== step) return;
-  process.kill(process.pid, 'SIGKILL');
-  // the signal is delivered asynchronously to the process's threads: do nothing more meanwhile
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
-}
+/** The crash tests' hook (lib/model/crash-point.mjs), shared with lib/cli/run.mjs. */
+export { CRASH_ENV, crashPoint };
 
 export interface TransactionOptions extends WriteOptions {
   /** The project root; `distDir` and the keys of `files` are relative to it. */
