@@ -6,8 +6,9 @@
  * delete: a file that is missing, damaged, of another compiler or not a regular file is no entry,
  * never an error, and one that cannot be written is not written. Nothing is kept when a compiler
  * source changed just before the command started (the running code might not be what the
- * digests describe), as in the render cache. One file per stage, rewritten when the stage's apps
- * change; those of stages the project no longer has go when every stage is compiled (`pruneStageEntries`).
+ * digests describe), as in the render cache. One file per stage, rewritten when more than a
+ * sixteenth of its entries are stale (lib/config/stage-entries.ts); those of stages the project no
+ * longer has go when every stage is compiled (`pruneStageEntries`).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';

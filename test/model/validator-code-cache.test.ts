@@ -47,7 +47,15 @@ function memoryStore(cacheOf?: (key: string) => Uint8Array | undefined) {
   return store;
 }
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'stagecraft-validator-cache-'));
+/** Runs `test` with a directory of its own, removed afterwards. */
+function inTempDir(test: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'stagecraft-validator-cache-'));
+  try {
+    test(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 afterEach(() => useValidatorStore(undefined));
 
@@ -113,22 +121,18 @@ describe('the code caches on disk', () => {
   }
 
   it('returns the data it kept for the same code', () => {
-    const dir = tempDir();
-    try {
+    inTempDir((dir) => {
       const { store, key, code } = kept(dir, newSetup());
       const data = diskValidatorStore(dir).getCodeCache?.(key, code);
       expect(data?.length).toBeGreaterThan(0);
       store.setCodeCache?.(key, code, Buffer.from('data'));
       expect(Buffer.from(diskValidatorStore(dir).getCodeCache?.(key, code) ?? []).toString()).toBe('data');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('returns nothing for a damaged or truncated file', () => {
     const setup = newSetup();
-    const dir = tempDir();
-    try {
+    inTempDir((dir) => {
       const { key, code } = kept(dir, setup);
       const file = join(dir, `${key}.${startFlags()}.v8`);
       const bytes = readFileSync(file);
@@ -143,14 +147,11 @@ describe('the code caches on disk', () => {
       // and the validator, loaded without it, still answers as the compiled one
       useValidatorStore(diskValidatorStore(dir));
       expect(answers(compileValidator(make, schema, setup))).toBe(answers(make(false).compile(schema)));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('are kept one per set of flags the process started with: each command keeps its own', () => {
-    const dir = tempDir();
-    try {
+    inTempDir((dir) => {
       const { key, code } = kept(dir, newSetup());
       // synth starts Node.js with flags that check does not: V8 rejects a cache made under other flags
       const synth = diskValidatorStore(dir, undefined, 'f'.repeat(16));
@@ -163,14 +164,11 @@ describe('the code caches on disk', () => {
       // new code under the key drops them all
       diskValidatorStore(dir).set(key, code.replace('minimum', 'maximum'));
       expect(readdirSync(dir).filter((n) => n.endsWith('.v8'))).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('are at most four per validator: one kept under new flags removes the oldest of the others', () => {
-    const dir = tempDir();
-    try {
+    inTempDir((dir) => {
       const { key, code } = kept(dir, newSetup());
       const flags = ['a', 'b', 'c', 'd', 'e'].map((c) => c.repeat(16));
       // the one this process's flags made, written first
@@ -188,14 +186,11 @@ describe('the code caches on disk', () => {
           .sort(),
       ).toEqual(flags.slice(1).map((f) => `${key}.${f}.v8`));
       expect(Buffer.from(diskValidatorStore(dir, undefined, flags[4]).getCodeCache?.(key, code) ?? []).toString()).toBe(flags[4]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('leave no temporary file of a killed writer behind for good: one of a dead process, a minute old, is removed by the next write', () => {
-    const dir = tempDir();
-    try {
+    inTempDir((dir) => {
       const { key, code } = kept(dir, newSetup());
       const dead = spawnSync(process.execPath, ['-e', '0']).pid;
       const stale = [`${key}.cjs.${dead}.tmp`, `${key}.${startFlags()}.v8.${dead}.tmp`];
@@ -210,14 +205,11 @@ describe('the code caches on disk', () => {
           .filter((n) => n.endsWith('.tmp'))
           .sort(),
       ).toEqual([fresh, live].sort());
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('returns nothing for other code, even of the same length (V8 compares only lengths)', () => {
-    const dir = tempDir();
-    try {
+    inTempDir((dir) => {
       const { key, code } = kept(dir, newSetup());
       const other = code.replace('minimum', 'maximum');
       expect(other.length).toBe(code.length);
@@ -226,8 +218,6 @@ describe('the code caches on disk', () => {
       diskValidatorStore(dir).set(key, other);
       expect(readdirSync(dir).filter((n) => n.endsWith('.v8'))).toEqual([]);
       expect(diskValidatorStore(dir).getCodeCache?.(key, code)).toBeUndefined();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
