@@ -8,14 +8,7 @@ import type { Compiled, StageOutcome } from '../compile.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { formatProblem } from '../errors.js';
-import {
-  INVENTORY_FILE,
-  changeLines,
-  changeSummary,
-  compareInventories,
-  parseInventory,
-  type InventoryChanges,
-} from '../synth/inventory.js';
+import { INVENTORY_FILE, changeLines, changeSummary, inventoryChanges, type InventoryChanges } from '../synth/inventory.js';
 import { beginTransaction } from '../synth/write.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
 import { compareDist, compareDistDir, distDirs, mergeDifferences, readRegularFile, type DistDifference } from '../synth/disk.js';
@@ -134,10 +127,10 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
   };
 }
 
-/** The objects of the inventory at `path` before the write; undefined when there is none (or no regular file there). */
-function previousInventory(path: string): ReturnType<typeof parseInventory> | undefined {
+/** The inventory at `path` before the write; undefined when there is none (or no regular file there). */
+function previousInventory(path: string): string | undefined {
   try {
-    return parseInventory(readRegularFile(path));
+    return readRegularFile(path);
   } catch {
     return undefined;
   }
@@ -147,7 +140,7 @@ function report(
   project: Project,
   compiled: Compiled,
   staged: ReadonlyMap<string, StagedStage>,
-  before: ReadonlyMap<string, ReturnType<typeof parseInventory> | undefined>,
+  before: ReadonlyMap<string, string | undefined>,
   foreign: readonly string[],
   changed: ReadonlyMap<string, readonly string[]>,
 ): Omit<WrittenOutput, 'removed' | 'digests'> {
@@ -174,7 +167,7 @@ function report(
       objects: s.objects,
       files: s.files,
       images: s.images,
-      changes: old && compareInventories(old, parseInventory(s.inventory)),
+      changes: old === undefined ? undefined : inventoryChanges(old, s.inventory),
       changedFiles: changed.get(r.stage.name) ?? [],
     };
   });

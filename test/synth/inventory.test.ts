@@ -7,6 +7,7 @@ import {
   changeSummary,
   compareInventories,
   digest,
+  inventoryChanges,
   inventoryText,
   parseInventory,
   pruneCommand,
@@ -72,6 +73,51 @@ describe('the inventory', () => {
     expect(changeSummary(changes)).toBe('1 added, 1 changed, 1 removed');
     expect(changeLines(changes)).toEqual(['added: Service qa/d', 'changed: Service qa/b', 'removed: Service qa/c']);
     expect(changeSummary(compareInventories(before, before))).toBe('unchanged');
+  });
+
+  it('compares two inventory texts as comparing them parsed does, in one pass or by key', () => {
+    // a small seeded generator: the same texts at every run
+    let seed = 19;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const entry = () => ({
+      apiVersion: ['v1', 'apps/v1', 'x.example.com/v1'][random(3)],
+      kind: ['Service', 'Deployment', 'ConfigMap'][random(3)],
+      ...(random(4) ? { namespace: ['qa', 'dev', 'é'][random(3)] } : {}),
+      name: `o${random(30)}`,
+      digest: digest(String(random(3))),
+    });
+    const text = (objects: ReturnType<typeof entry>[], nodeFiles = random(2)) =>
+      inventoryText({
+        ...input,
+        objects,
+        nodeFiles: nodeFiles ? [{ path: 'nodes/n/etcd.yaml', digest: digest('n') }] : [],
+        edgeFiles: random(2) ? [{ path: 'edge/haproxy.cfg', digest: digest('e') }] : [],
+      });
+    // what a hand or another tool may leave: lines out of order or repeated, comments, a second objects line, none at all
+    const edits: ((t: string) => string)[] = [
+      (t) => t,
+      (t) => t.replace(/\n(sha256:[^\n]*)\n(sha256:[^\n]*)\n/, '\n$2\n$1\n'),
+      (t) => t.replace(/\n(sha256:[^\n]*)\n/, '\n$1\n$1\n'),
+      (t) => t.replace(/\n(sha256:[^\n]*)\n/, '\n$1\n# a comment\n'),
+      (t) => `${t}objects: 1\n${digest('x')} v1 Service qa/late\n`,
+      (t) => t.replace(/\nobjects: \d+/, ''),
+      (t) => t.replace(/\n$/, ''),
+      (t) => t.replace(/ v1 /, '  v1 '),
+      (t) => `${t}\n${digest('x')} v1 Service qa/after-blank\n`,
+    ];
+    for (let round = 0; round < 300; round++) {
+      const before = Array.from({ length: random(25) }, entry);
+      const after = [
+        ...before.filter(() => random(5) > 0).map((o) => (random(6) ? o : { ...o, digest: digest('changed') })),
+        ...Array.from({ length: random(4) }, entry),
+      ];
+      const a = edits[random(edits.length)](text(before));
+      const b = edits[random(edits.length)](text(after));
+      expect(inventoryChanges(a, b)).toEqual(compareInventories(parseInventory(a), parseInventory(b)));
+    }
   });
 
   it('lists at most ten objects and counts the rest', () => {
