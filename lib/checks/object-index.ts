@@ -9,7 +9,6 @@
  * (lib/checks/index.ts). A lookup is recorded as the query it was (JSON) and the identities of
  * the objects it found, so any object added, removed, changed or reordered among them shows.
  */
-import { createHash } from 'node:crypto';
 import { groupOf, isClusterScoped } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { describeObject, objectHandle } from '../model/object.js';
@@ -17,6 +16,7 @@ import { podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import type { Trace } from '../model/kept-checks.js';
 import { finder, type Finding } from './finding.js';
 import { selectorMatches, type Selector } from './selectors.js';
+import { sha256Hex } from '../model/sha256.js';
 
 /** The namespace objects without `metadata.namespace` land in when applied with kubectl's default context. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -352,7 +352,7 @@ export function keyOf(o: KubeObject): string {
 }
 
 /** `text`, or its SHA-256 when it is long (what a lookup found is kept with every object that made it). */
-const short = (text: string) => (text.length > 64 ? `sha256:${createHash('sha256').update(text).digest('hex')}` : text);
+const short = (text: string) => (text.length > 64 ? `sha256:${sha256Hex(text)}` : text);
 
 /** The namespace of an object: '' at cluster scope, `default` when a namespaced object names none. */
 export function namespaceOf(o: KubeObject): string {

@@ -20,6 +20,7 @@
  * Deleting either file is always safe (the next check reads every file, or compiles in full).
  */
 import { createHash } from 'node:crypto';
+import { sha256Hex } from '../model/sha256.js';
 import {
   closeSync,
   lstatSync,
@@ -107,10 +108,6 @@ export interface StageRecord {
   readonly delivered: boolean;
   /** Its `promotion.from`. */
   readonly from?: string;
-}
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**
@@ -415,7 +412,7 @@ export function startFingerprint(
       const path = join(root, FINGERPRINT_FILE);
       rmSync(path, { force: true });
       const now = projectDigests(root);
-      const schemaDigest = sha256(Buffer.from(schema.text));
+      const schemaDigest = sha256Hex(schema.text);
       const inputsSame = Object.keys({ ...project, ...now }).every((k) => k === schema.file || project[k] === now[k]);
       if (!inputsSame || now[schema.file] !== schemaDigest || !same(compiler, compilerDigests()) || compilerRecentlyChanged()) return false;
       // a kept stage's files were proved to be its output by the fingerprint they come from
@@ -434,7 +431,7 @@ export function startFingerprint(
       const expected = new Map<string, string>(Object.entries(kept?.dist ?? {}));
       let files = expected.size;
       for (const [stage, stageFiles] of tree) {
-        for (const [rel, text] of stageFiles) expected.set(`${distDir}/${stage}/${rel}`, sha256(Buffer.from(text)));
+        for (const [rel, text] of stageFiles) expected.set(`${distDir}/${stage}/${rel}`, sha256Hex(text));
         files += stageFiles.size;
       }
       for (const [p, d] of digests ?? []) expected.set(p, d);
@@ -494,7 +491,7 @@ export function readFingerprint(root: string): Fingerprint | undefined {
   try {
     const bytes = readRegularBytes(join(root, FINGERPRINT_FILE), MAX_STATE_BYTES);
     // the same bytes are parsed once (the fast path reads them, then the command)
-    const digest = sha256(bytes);
+    const digest = sha256Hex(bytes);
     if (lastFingerprint.digest !== digest) Object.assign(lastFingerprint, { digest, parsed: JSON.parse(bytes.toString('utf8')) });
     fingerprint = lastFingerprint.parsed as Fingerprint;
   } catch {

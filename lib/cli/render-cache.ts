@@ -40,7 +40,8 @@ import { withObjects, type CachedApp, type KeptApp, type RenderCache } from '../
 import type { KubeObject } from '../model/object.js';
 import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
-import { PACK_SUFFIX, PackWriter, packName, readEntries, readEntry, readPackIndex, sha256 } from './render-pack.js';
+import { PACK_SUFFIX, PackWriter, packName, readEntries, readEntry, readPackIndex } from './render-pack.js';
+import { sha256Hex } from '../model/sha256.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 import { processAlive } from './stale-files.mjs';
 
@@ -110,7 +111,7 @@ export interface TakenEntries {
 
 /** Where entries are found, and how they are read and written: shared by the main thread's cache and workers'. */
 function entryStore(dir: string, salt: string, staging: () => string | undefined) {
-  const nameOf = (key: string) => sha256(`${salt}\n${key}`);
+  const nameOf = (key: string) => sha256Hex(`${salt}\n${key}`);
   const stats = { hits: 0, misses: 0, stored: 0, read: 0 };
   /** Name -> where its entries are, read from the indexes of this compiler's packs at the first `get`. */
   let found: Map<string, { pack: string; offset: number; length: number; digest: string }[]> | undefined;
@@ -262,7 +263,7 @@ export function diskRenderCache(
   { maxBytes = MAX_BYTES, maxPacks = MAX_PACKS, warn = (l) => process.stderr.write(`${l}\n`) }: CacheBounds = {},
 ): DiskRenderCache {
   const dir = join(root, RENDER_CACHE_DIR);
-  const salt = sha256(JSON.stringify([ENTRY_FORMAT, process.version, compilerDigests()]));
+  const salt = sha256Hex(JSON.stringify([ENTRY_FORMAT, process.version, compilerDigests()]));
   let writable = !compilerRecentlyChanged();
   // the cache is safe to delete or damage: one that cannot be written (a file or a FIFO where its
   // directory goes, no permission, a full disk) is passed over, with one line, and the command goes on

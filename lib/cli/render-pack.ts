@@ -5,22 +5,18 @@
  * offset, each entry checked against its SHA-256 and the index against the trailer's, so that a
  * truncated or edited pack or entry is never read as another.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { crashPoint } from '../synth/write.js';
 import { openRegularFile } from '../synth/disk.js';
+import { sha256Hex } from '../model/sha256.js';
 
 /** The file name ending of a pack. */
 export const PACK_SUFFIX = '.pack';
 /** The last line of a pack: magic, index offset and length (16 digits each), SHA-256 of the index. */
 const TRAILER = /^\nstagecraft-render-pack (\d{16}) (\d{16}) ([0-9a-f]{64})\n$/;
 const TRAILER_BYTES = '\nstagecraft-render-pack '.length + 16 + 1 + 16 + 1 + 64 + 1;
-
-/** The SHA-256 of `data`, in hex: of entries, of the index, and of cache keys. */
-export function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** One entry of a pack's index: its name, where its bytes are, and their SHA-256. */
 export type IndexEntry = readonly [name: string, offset: number, length: number, digest: string];
@@ -71,7 +67,7 @@ export function readPackIndex(path: string): IndexEntry[] | undefined {
     const length = Number(m[2]);
     if (offset + length + TRAILER_BYTES !== size) return undefined;
     const bytes = readAt(fd, offset, length);
-    if (sha256(bytes) !== m[3]) return undefined;
+    if (sha256Hex(bytes) !== m[3]) return undefined;
     const index: unknown = JSON.parse(bytes.toString('utf8'));
     return isIndex(index, offset) ? index : undefined;
   } catch {
@@ -113,7 +109,7 @@ export function readEntries(fd: number, entries: readonly { offset: number; leng
     for (const i of order.slice(start, end)) {
       const { offset, length, digest } = entries[i];
       const bytes = span.subarray(offset - from, offset - from + length);
-      out[i] = bytes.length === length && sha256(bytes) === digest ? bytes : undefined;
+      out[i] = bytes.length === length && sha256Hex(bytes) === digest ? bytes : undefined;
     }
     start = end;
   }
@@ -133,13 +129,13 @@ export class PackWriter {
   }
   add(name: string, bytes: Buffer): void {
     writeSync(this.fd, bytes, 0, bytes.length, this.offset);
-    this.index.push([name, this.offset, bytes.length, sha256(bytes)]);
+    this.index.push([name, this.offset, bytes.length, sha256Hex(bytes)]);
     this.offset += bytes.length;
   }
   /** Writes the index and the trailer, and closes the file. */
   seal(): void {
     const index = Buffer.from(JSON.stringify(this.index));
-    const trailer = `\nstagecraft-render-pack ${String(this.offset).padStart(16, '0')} ${String(index.length).padStart(16, '0')} ${sha256(index)}\n`;
+    const trailer = `\nstagecraft-render-pack ${String(this.offset).padStart(16, '0')} ${String(index.length).padStart(16, '0')} ${sha256Hex(index)}\n`;
     crashPoint('cache-entries');
     writeSync(this.fd, index, 0, index.length, this.offset);
     writeSync(this.fd, trailer, this.offset + index.length, 'latin1');

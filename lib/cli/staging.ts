@@ -5,6 +5,7 @@
  * only what the reports need.
  */
 import { createHash } from 'node:crypto';
+import { sha256Hex } from '../model/sha256.js';
 import type { CheckResult } from '../checks/index.js';
 import { DIST_DIR, type StageOutcome } from '../compile.js';
 import { namedObject, type KubeObject } from '../model/object.js';
@@ -52,8 +53,10 @@ export interface StagedOutcome {
 /** SHA-256 of each file of a stage's tree, by path below the root (`dist/qa/inventory.txt`). */
 export function fileDigests(stage: string, tree: StageFileTree): [string, string][] {
   return [...tree].map(([rel, content]) => {
+    const pieces = filePieces(content);
+    if (pieces.length === 1) return [`${DIST_DIR}/${stage}/${rel}`, sha256Hex(pieces[0])];
     const hash = createHash('sha256');
-    for (const piece of filePieces(content)) hash.update(piece);
+    for (const piece of pieces) hash.update(piece);
     return [`${DIST_DIR}/${stage}/${rel}`, hash.digest('hex')];
   });
 }

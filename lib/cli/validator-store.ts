@@ -15,7 +15,6 @@
  * per set of flags, since `npm run synth` starts Node.js with flags `npm run check` does not, and
  * a file the two shared was rejected, made again and rewritten each time the other command ran.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,13 +24,12 @@ import { crashPoint } from '../synth/write.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
 import { removeStaleTemps } from './stale-files.mjs';
 import { pruneCodeCaches, startFlags } from './start-flags.mjs';
+import { sha256Hex } from '../model/sha256.js';
 
 const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VALIDATOR_DIR = join(COMPILER_ROOT, 'node_modules', '.cache', 'stagecraft', 'validators');
 /** A few hundred validators: every kind and stage-file schema of several compiler versions. */
 const MAX_FILES = 400;
-
-const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** Removes every code cache of `key` in `dir`, whatever flags it was made under. */
 function removeCodeCaches(dir: string, key: string): void {
@@ -51,7 +49,7 @@ export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_
   const digests = new Map<string, { code: string; digest: string }>();
   const digestOf = (key: string, code: string) => {
     const known = digests.get(key);
-    return known && known.code === code ? known.digest : sha256(code);
+    return known && known.code === code ? known.digest : sha256Hex(code);
   };
   const write = (path: string, data: string | Uint8Array) => {
     mkdirSync(dir, { recursive: true });
@@ -71,7 +69,7 @@ export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_
       }
       // the bytes hashed, not the text: hashing a string encodes it to UTF-8 first (three times slower)
       const newline = bytes.indexOf(0x0a);
-      const digest = sha256(bytes.subarray(newline + 1));
+      const digest = sha256Hex(bytes.subarray(newline + 1));
       if (newline <= 0 || bytes.toString('latin1', 0, newline) !== digest) return undefined;
       const code = bytes.toString('utf8', newline + 1);
       digests.set(key, { code, digest });
@@ -79,7 +77,7 @@ export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_
     },
     set(key, code) {
       try {
-        write(pathOf(key), `${sha256(code)}\n${code}`);
+        write(pathOf(key), `${sha256Hex(code)}\n${code}`);
         // a code cache of the code this replaces must never be taken for this code (it is not: its digest differs)
         removeCodeCaches(dir, key);
         evict(dir);
@@ -96,19 +94,19 @@ export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_
       }
       // <64 hex digits of the rest>\n<64 hex digits of the code>\n<data>
       const rest = bytes.subarray(65);
-      if (bytes[64] !== 0x0a || bytes.toString('latin1', 0, 64) !== sha256(rest)) return undefined;
+      if (bytes[64] !== 0x0a || bytes.toString('latin1', 0, 64) !== sha256Hex(rest)) return undefined;
       if (rest[64] !== 0x0a || rest.toString('latin1', 0, 64) !== digestOf(key, code)) return undefined;
       return rest.subarray(65);
     },
     compilerKey() {
       // the files may be newer than the code running from them (changed while it was loading)
       if (compilerRecentlyChanged(compilerRoot)) return undefined;
-      return sha256(JSON.stringify([process.version, compilerDigests(compilerRoot)]));
+      return sha256Hex(JSON.stringify([process.version, compilerDigests(compilerRoot)]));
     },
     setCodeCache(key, code, data) {
       try {
         const rest = Buffer.concat([Buffer.from(`${digestOf(key, code)}\n`, 'latin1'), data]);
-        write(cachePathOf(key), Buffer.concat([Buffer.from(`${sha256(rest)}\n`, 'latin1'), rest]));
+        write(cachePathOf(key), Buffer.concat([Buffer.from(`${sha256Hex(rest)}\n`, 'latin1'), rest]));
         pruneCodeCaches(dir, key);
       } catch {
         // not kept: the next run parses the code again

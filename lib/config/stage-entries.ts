@@ -16,8 +16,8 @@
  * asked for (lib/config/load.ts). test/config/stage-entries.test.ts compares both readings on
  * generated stage files, edited at random.
  */
-import { createHash } from 'node:crypto';
 import { readBlockYaml } from '../model/block-yaml.js';
+import { sha256Hex } from '../model/sha256.js';
 
 /** What an app's entry read as: its key and its value. */
 export type StageEntry = readonly [key: string, value: unknown];
@@ -49,8 +49,6 @@ const APPS_LINE = 'apps:';
 const SPACE = 32;
 const HASH = 35;
 const DASH = 45;
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Where the `apps:` line and its entries are: the entries' starts, and where the block ends. */
 interface AppsBlock {
@@ -130,7 +128,7 @@ export function readStageEntries(
   let read = 0;
   for (let i = 0; i < block.starts.length; i++) {
     const slice = text.slice(block.starts[i], i + 1 < block.starts.length ? block.starts[i + 1] : block.end);
-    const digest = sha256(slice);
+    const digest = sha256Hex(slice);
     let entry = kept?.get(digest);
     if (!entry) {
       entry = readEntry(slice);

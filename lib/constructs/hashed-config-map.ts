@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { kplus } from '../k8s.js';
 import { CONTENT_HASH_LENGTH } from '../model/object.js';
+import { sha256Hex } from '../model/sha256.js';
 
 /**
  * The hash of a ConfigMap's data, as a name suffix: sha256 of the entries in key order, so the same
@@ -15,7 +15,7 @@ export function contentHash(data: Readonly<Record<string, string>>): string {
       .sort()
       .map((k) => [k, data[k]]),
   );
-  return createHash('sha256').update(canonical).digest('hex').slice(0, CONTENT_HASH_LENGTH);
+  return sha256Hex(canonical).slice(0, CONTENT_HASH_LENGTH);
 }
 
 export interface HashedConfigMapProps {

@@ -6,11 +6,11 @@
  * The file is text, not YAML, on purpose: `kubectl apply -f dist/<stage>` reads every `.yaml`,
  * `.yml` and `.json` file of the directory and would take an inventory in YAML for a manifest.
  */
-import { createHash } from 'node:crypto';
 import { STAGE_LABEL, MANAGED_BY } from '../transforms/labels.js';
 import { PRUNE_ALLOWLIST } from '../model/kinds.js';
 import { sortByCodePoints } from '../model/order.js';
 import type { KubeObject } from '../model/object.js';
+import { sha256Hex } from '../model/sha256.js';
 
 export const INVENTORY_FILE = 'inventory.txt';
 /** The inventory line naming namespaces its objects expect to exist (`existing namespaces: argocd`). */
@@ -32,7 +32,7 @@ const DIGEST_LENGTH = 16;
 
 /** The digest of a text (an object's YAML, a stage file), as written in the inventory. */
 export function digest(text: string): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, DIGEST_LENGTH)}`;
+  return `sha256:${sha256Hex(text).slice(0, DIGEST_LENGTH)}`;
 }
 
 /** One object of the inventory. */

@@ -3,7 +3,6 @@
  * Steps in order: build the charts, validate the construct tree, resolve each chart to plain
  * objects, transform, order for apply. Pure: nothing is read or written.
  */
-import { createHash } from 'node:crypto';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from '../k8s.js';
 import { ProblemsError, inStep, type Problem, type StepOrigin } from '../errors.js';
@@ -23,6 +22,7 @@ import { digest } from './inventory.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
 import { CONTAINER_LISTS, podTemplateOf } from '../model/pod-specs.js';
 import { imageSubstitutions, type Substitution } from '../transforms/images.js';
+import { sha256Hex } from '../model/sha256.js';
 
 /** Name of the chart that holds the stage's Namespace. */
 export const NAMESPACE_CHART = 'namespace';
@@ -304,7 +304,7 @@ export function appCacheKeys(stage: { compilerVersion: string; stage: StageConte
     if (head === undefined) return undefined;
     try {
       const text = `[${head},${[app.name, app.stack, app.settings].map(exactText).join(',')}]`;
-      return createHash('sha256').update(text).digest('hex');
+      return sha256Hex(text);
     } catch {
       return undefined;
     }
