@@ -4,7 +4,6 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { DIST_DIR, compileStages, stageLoader, type Compiled, type StageOutcome } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
@@ -20,6 +19,7 @@ import { withoutObjects, type StagingOutput } from './staging.js';
 import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
+import { setRuntimeFlag } from '../model/runtime-flags.js';
 import { withFs } from '../fs-problems.js';
 import { YAML_FILE, outputReader, readInputFile, readProjectSource } from './read-file.js';
 import { diskStageEntries, pruneStageEntries } from './stage-entries.js';
@@ -203,9 +203,8 @@ const COMPILATION_HEAP_GROWING_PERCENT = 50;
 function tightHeap(bytes: number): () => void {
   const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /heap[-_]growing[-_]percent/.test(a));
   if (bytes < LARGE_COMPILATION_BYTES || given) return () => {};
-  setFlagsFromString(`--heap-growing-percent=${COMPILATION_HEAP_GROWING_PERCENT}`);
   // 0 is V8's default: the factor it chooses itself
-  return () => setFlagsFromString('--heap-growing-percent=0');
+  return setRuntimeFlag({ flag: `--heap-growing-percent=${COMPILATION_HEAP_GROWING_PERCENT}`, undo: '--heap-growing-percent=0' });
 }
 
 const unflushed: DiskRenderCache[] = [];

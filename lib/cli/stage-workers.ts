@@ -32,6 +32,7 @@ import type { Engine } from '../config/delivery.js';
 import { ProblemsError } from '../errors.js';
 import { isFsError } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
+import { adoptRuntimeFlags, runtimeFlags, setRuntimeFlag, type RuntimeFlag } from '../model/runtime-flags.js';
 import { useValidatorStore } from '../model/validator-code.js';
 import { outputReader, readProjectSource } from './read-file.js';
 import { diskStageEntries } from './stage-entries.js';
@@ -95,6 +96,8 @@ interface WorkerInput {
   readonly objects: boolean;
   readonly counter: SharedArrayBuffer;
   readonly port: MessagePort;
+  /** The V8 flags the main thread set, which the worker's code caches are compiled without (lib/model/runtime-flags.ts). */
+  readonly flags: readonly RuntimeFlag[];
 }
 
 type WorkerMessage =
@@ -190,34 +193,21 @@ export interface StageWorkersOptions {
 export function stageWorkers({ root, cache, output, objects = true, setting }: StageWorkersOptions): StageRunner {
   return (sources, env, compile, arrived) => {
     const plan = workerPlan(sources, setting);
-    if (plan.workers === 0) return inSequence(sources, env, compile, arrived);
+    if (plan.workers === 0) {
+      const restoreBudget = optimizeSooner(sources);
+      try {
+        return inSequence(sources, env, compile, arrived);
+      } finally {
+        restoreBudget();
+      }
+    }
+    // before the workers start: they take the flags set now (`runtimeFlags`)
+    const restoreScavenges = scavengeAlone(plan.workers + (plan.mainTakesStages ? 1 : 0));
     const counter = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
     const shared = cache?.shared();
     const plain = sources.map(({ stage, file, text }) => ({ stage, file, text }));
     const ports: MessagePort[] = [];
     const workers: Worker[] = [];
-    for (let w = 0; w < plan.workers; w++) {
-      const { port1, port2 } = new MessageChannel();
-      const input: WorkerInput = {
-        [MARK]: true,
-        root,
-        sources: plain,
-        engine: env.engine,
-        crds: env.crds,
-        cache: shared,
-        output: output?.target,
-        objects,
-        counter: counter.buffer as SharedArrayBuffer,
-        port: port2,
-      };
-      const worker = startWorker(input, [port2]);
-      // a worker that fails before taking a stage leaves its stages to the others; one that
-      // fails while compiling one sends the error (see serve)
-      worker.on('error', () => {});
-      worker.unref();
-      workers.push(worker);
-      ports.push(port1);
-    }
     const outcomes: (StageOutcome | undefined)[] = new Array(sources.length);
     let stopped = false;
     /**
@@ -233,8 +223,30 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
         Atomics.wait(counter, STAGING, n, until - Date.now());
       }
     };
-    const restoreScavenges = scavengeAlone(plan.workers + (plan.mainTakesStages ? 1 : 0));
     try {
+      for (let w = 0; w < plan.workers; w++) {
+        const { port1, port2 } = new MessageChannel();
+        const input: WorkerInput = {
+          [MARK]: true,
+          root,
+          sources: plain,
+          engine: env.engine,
+          crds: env.crds,
+          cache: shared,
+          output: output?.target,
+          objects,
+          counter: counter.buffer as SharedArrayBuffer,
+          port: port2,
+          flags: runtimeFlags(),
+        };
+        const worker = startWorker(input, [port2]);
+        // a worker that fails before taking a stage leaves its stages to the others; one that
+        // fails while compiling one sends the error (see serve)
+        worker.on('error', () => {});
+        worker.unref();
+        workers.push(worker);
+        ports.push(port1);
+      }
       if (plan.mainTakesStages) {
         for (let i = Atomics.add(counter, NEXT, 1); i < sources.length; i = Atomics.add(counter, NEXT, 1)) {
           outcomes[i] = arrived(compile(sources[i], i), i);
@@ -281,6 +293,21 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
   };
 }
 
+/** V8's interrupt budget in Node.js 20 (`node --v8-options`). */
+const DEFAULT_INTERRUPT_BUDGET = 67584;
+
+/**
+ * While stages are compiled in this thread alone and there is enough work (MIN_WORKER_BYTES of
+ * stage files), V8's default interrupt budget instead of the one `npm run synth` starts with
+ * (the optimizing compiler works on this thread's loops sooner); returns what puts it back.
+ */
+function optimizeSooner(sources: readonly StageSource[]): () => void {
+  const started = process.execArgv.find((a) => a.startsWith('--interrupt-budget='));
+  const bytes = sources.reduce((sum, s) => sum + s.text.length, 0);
+  if (!started || bytes < MIN_WORKER_BYTES) return () => {};
+  return setRuntimeFlag({ flag: `--interrupt-budget=${DEFAULT_INTERRUPT_BUDGET}`, undo: started });
+}
+
 /**
  * When `threads` compiling threads fill every core, makes each thread collect its young generation
  * alone (`--no-parallel-scavenge`) until the returned function puts V8's default back, unless
@@ -296,8 +323,7 @@ export function scavengeAlone(
   setFlags = setFlagsFromString,
 ): () => void {
   if (threads < cores || nodeOptions.some((a) => /parallel[-_]scavenge/.test(a))) return () => {};
-  setFlags('--no-parallel-scavenge');
-  return () => setFlags('--parallel-scavenge');
+  return setRuntimeFlag({ flag: '--no-parallel-scavenge', undo: '--parallel-scavenge' }, setFlags);
 }
 
 /** Starts a worker on the code that runs now: the command's bundle, or this file through tsx. */
@@ -364,6 +390,7 @@ function serveStage(input: WorkerInput, i: number, counter: Int32Array, cache?: 
 function serve(input: WorkerInput): void {
   // the validators compiled once and kept (lib/cli/validator-store.ts), as the main thread uses them
   useValidatorStore(diskValidatorStore());
+  adoptRuntimeFlags(input.flags);
   const counter = new Int32Array(input.counter);
   const cache = input.cache ? workerRenderCache(input.cache) : undefined;
   /** The stage this worker compiles and has not sent yet. */

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
+import { underStartFlags } from './runtime-flags.js';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 
@@ -56,7 +57,13 @@ export function useValidatorStore(s: ValidatorStore | undefined): void {
  * called are in it. Costs a few milliseconds, once.
  */
 export function keepValidatorCodeCaches(): void {
-  for (const { store: s, key, code, script } of uncached) s.setCodeCache?.(key, code, script.createCachedData());
+  // made under the flags the next command starts with, which V8 compares when it takes the cache
+  for (const { store: s, key, code, script } of uncached)
+    s.setCodeCache?.(
+      key,
+      code,
+      underStartFlags(() => script.createCachedData()),
+    );
   uncached = [];
 }
 
@@ -124,7 +131,10 @@ function load(s: ValidatorStore, key: string, code: string): ValidateFunction | 
   const cachedData = kept?.length ? kept : undefined;
   try {
     // the same text every time: V8 uses a code cache only for the source it was made from
-    const script = new Script(`(function (module, exports, require) {${code}\n})`, { filename: `validator-${key}.cjs`, cachedData });
+    // under the flags the cache was made under, whatever a large compilation set meanwhile
+    const script = underStartFlags(
+      () => new Script(`(function (module, exports, require) {${code}\n})`, { filename: `validator-${key}.cjs`, cachedData }),
+    );
     (script.runInThisContext() as (m: typeof module, e: typeof module.exports, r: NodeJS.Require) => void)(
       module,
       module.exports,
