@@ -70,6 +70,26 @@ let byVersion: Intl.Collator | undefined;
  */
 export function blueGreenVersion(bg: BlueGreenSettings): string {
   const [a, b] = [imageVersion(bg.blue), imageVersion(bg.green)];
-  byVersion ??= new Intl.Collator('en', { numeric: true });
-  return byVersion.compare(a, b) >= 0 ? a : b;
+  return (compareNumbered(a, b) ?? (byVersion ??= new Intl.Collator('en', { numeric: true })).compare(a, b)) >= 0 ? a : b;
+}
+
+/** Numbers separated by dots, none with a leading zero: `1`, `1.10`, `2.4.0`. */
+const NUMBERED = /^(0|[1-9]\d*)(\.(0|[1-9]\d*))*$/;
+
+/**
+ * `a` against `b` (the sign is what matters) when both are NUMBERED, as the collator orders them
+ * (test/promotion.test.ts compares both), without loading ICU: the versions of most releases,
+ * and two equal versions; undefined for anything else.
+ */
+export function compareNumbered(a: string, b: string): number | undefined {
+  if (a === b) return 0;
+  if (!NUMBERED.test(a) || !NUMBERED.test(b)) return undefined;
+  const x = a.split('.');
+  const y = b.split('.');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    // no leading zeros: the longer number is the larger, and numbers of one length compare as text
+    const d = x[i].length - y[i].length || (x[i] < y[i] ? -1 : x[i] > y[i] ? 1 : 0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
 }

@@ -6,7 +6,7 @@ import { openProject, promotionOrderOf } from '../lib/cli/project.js';
 import { StageLoader } from '../lib/config/load.js';
 import { ImageRef, Settings, Type } from '../lib/config/types.js';
 import { formatOrder, orderProblem, planPromotion, promotionOrder, promotionProblems } from '../lib/promotion.js';
-import { BlueGreen, blueGreenVersion, idleColor } from '../lib/release.js';
+import { BlueGreen, blueGreenVersion, compareNumbered, idleColor } from '../lib/release.js';
 import { defineStack, type Stack } from '../lib/stack.js';
 import { REPO } from './helpers/cli.js';
 
@@ -202,6 +202,32 @@ describe('blue/green', () => {
   it('labels shared objects with the newer release, whichever color is live', () => {
     expect(blueGreenVersion({ live: 'blue', blue: 'a:1.9', green: 'a:1.10' })).toBe('1.10');
     expect(blueGreenVersion({ live: 'green', blue: 'a:1.9', green: 'a:1.10' })).toBe('1.10');
+  });
+
+  it('orders numbered versions as the numeric collator does, without it, and leaves it every other pair', () => {
+    const collator = new Intl.Collator('en', { numeric: true });
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const part = () => [String(random(12)), String(random(3000)), '0', String(random(2 ** 30) * 1000)][random(4)];
+    const version = () => Array.from({ length: 1 + random(4) }, part).join('.');
+    for (let i = 0; i < 5000; i++) {
+      const a = version();
+      const b = random(10) ? version() : a;
+      expect([a, b, Math.sign(compareNumbered(a, b)!)]).toEqual([a, b, Math.sign(collator.compare(a, b))]);
+    }
+    for (const [a, b] of [
+      ['1.09', '1.9'],
+      ['1.9-rc1', '1.10'],
+      ['v1', '1'],
+      ['1..2', '1.2'],
+      ['', '1'],
+      ['latest', '1'],
+    ]) {
+      expect(compareNumbered(a, b)).toBeUndefined();
+    }
   });
 
   it('is where the demoapp stack keeps its release', () => {
