@@ -318,9 +318,29 @@ function hashAll(root: string, entries: readonly string[], follow: boolean, skip
   return out;
 }
 
-/** The digests of the compiler's sources and installed packages. */
-export function compilerDigests(compilerRoot = COMPILER_ROOT): Digests {
+/** The digests of the compiler's sources and installed packages, taken now. */
+export function currentCompilerDigests(compilerRoot = COMPILER_ROOT): Digests {
   return hashAll(compilerRoot, [...COMPILER_FILES, ...COMPILER_DIRS], true);
+}
+
+/** What `compilerDigests` took first in this command, until `forgetCompilerDigests`. */
+let taken: { readonly root: string; readonly digests: Digests } | undefined;
+
+/**
+ * The compiler's digests as this command first took them, for the keys of what it keeps (the
+ * render cache, stage entries, derived texts): taken once, not at each (2-3 ms each time). Each
+ * of those asks `compilerRecentlyChanged` before it keeps anything, so a source changed since
+ * shortly before the command started keeps nothing, and the digests are those of the sources then.
+ * What proves `dist/` current (`record`, `unchangedSinceRecorded`) takes them afresh.
+ */
+export function compilerDigests(compilerRoot = COMPILER_ROOT): Digests {
+  if (taken?.root !== compilerRoot) taken = { root: compilerRoot, digests: currentCompilerDigests(compilerRoot) };
+  return taken.digests;
+}
+
+/** Drops what `compilerDigests` took: a command run in the same process (tests, tools) takes them again. */
+export function forgetCompilerDigests(): void {
+  taken = undefined;
 }
 
 /**
@@ -414,7 +434,8 @@ export function startFingerprint(
       const now = projectDigests(root);
       const schemaDigest = sha256Hex(schema.text);
       const inputsSame = Object.keys({ ...project, ...now }).every((k) => k === schema.file || project[k] === now[k]);
-      if (!inputsSame || now[schema.file] !== schemaDigest || !same(compiler, compilerDigests()) || compilerRecentlyChanged()) return false;
+      if (!inputsSame || now[schema.file] !== schemaDigest || !same(compiler, currentCompilerDigests()) || compilerRecentlyChanged())
+        return false;
       // a kept stage's files were proved to be its output by the fingerprint they come from
       const keptDirs = new Set((kept?.stages ?? []).map((s) => `${distDir}/${s}`));
       const written = digests ?? new Map<string, string>();
@@ -480,7 +501,7 @@ export function unchangedSinceRecorded(root: string, distDir: string, compilerRo
   const current =
     same(fingerprint.project, projectDigests(root)) &&
     same(fingerprint.dist, distDigests(root, distDir)) &&
-    same(fingerprint.compiler, compilerDigests(compilerRoot));
+    same(fingerprint.compiler, currentCompilerDigests(compilerRoot));
   return current ? fingerprint : undefined;
 }
 

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubernetesSchemas } from '../../lib/checks/k8s-schema.js';
 import { diskValidatorStore } from '../../lib/cli/validator-store.js';
+import { compilerDigests, currentCompilerDigests, forgetCompilerDigests } from '../../lib/cli/fingerprint.js';
 import { useValidatorStore, type ValidatorStore } from '../../lib/model/validator-code.js';
 
 /** A store in memory with the compiler key `compiler`, counting what it is asked and given. */
@@ -104,6 +105,21 @@ describe("the disk store's compiler key", () => {
     }
   }
 
+  it('comes from digests taken once per command: a source changed since is seen by the next command, and by what proves dist/ current', () => {
+    const root = compiler({ 'lib/a.ts': 'v1', 'package.json': '{}' });
+    try {
+      const first = compilerDigests(root);
+      write(root, { 'lib/a.ts': 'v2' });
+      expect(compilerDigests(root)).toBe(first);
+      expect(currentCompilerDigests(root)['lib/a.ts']).not.toBe(first['lib/a.ts']);
+      forgetCompilerDigests();
+      expect(compilerDigests(root)['lib/a.ts']).toBe(currentCompilerDigests(root)['lib/a.ts']);
+    } finally {
+      forgetCompilerDigests();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('changes with any source of the compiler, its lockfiles and installed packages, and is unknown right after a change', () => {
     const root = compiler({
       'lib/checks/k8s-schema.ts': 'v1',
@@ -125,6 +141,8 @@ describe("the disk store's compiler key", () => {
         ['package-lock.json', '{"lockfileVersion":3}'],
       ] as const) {
         write(root, { [rel]: text });
+        // as the next command: one takes the compiler's digests once (lib/cli/fingerprint.ts)
+        forgetCompilerDigests();
         const key = store.compilerKey?.();
         expect(key).toBeDefined();
         expect(keys.has(key)).toBe(false);
