@@ -57,13 +57,11 @@ export function useValidatorStore(s: ValidatorStore | undefined): void {
  * called are in it. Costs a few milliseconds, once.
  */
 export function keepValidatorCodeCaches(): void {
-  // made under the flags the next command starts with, which V8 compares when it takes the cache
-  for (const { store: s, key, code, script } of uncached)
-    s.setCodeCache?.(
-      key,
-      code,
-      underStartFlags(() => script.createCachedData()),
-    );
+  for (const { store: s, key, code, script } of uncached) {
+    // made under the flags the next command starts with, which V8 compares when it takes the cache
+    const data = underStartFlags(() => script.createCachedData());
+    s.setCodeCache?.(key, code, data);
+  }
   uncached = [];
 }
 
