@@ -8,7 +8,7 @@
  * The settings come from a JSON file the harness writes (`floorInput`, from the stage files as
  * stagecraft loads them): a plain cdk8s program would have them as literals in its code, so
  * reading YAML is not part of the floor. bench/floor.ts bundles this file with esbuild like
- * lib/cli/run.mjs bundles a command, so that both start as plain JavaScript.
+ * lib/cli/run.cjs bundles a command, so that both start as plain JavaScript.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * The raw-cdk8s-to-JSON floor row (issue 19): the same fleet's objects built, resolved and written
  * as JSON by a plain cdk8s program (bench/floor-program.ts), started as a fresh process like the
- * synth rows. The program is bundled with esbuild as lib/cli/run.mjs bundles a command, so that
+ * synth rows. The program is bundled with esbuild as lib/cli/run.cjs bundles a command, so that
  * both start as plain JavaScript with packages loaded from node_modules.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ export function floorInput(dir: string): FloorInput {
  */
 export async function bundleFloor(repo: string): Promise<string> {
   const packageJson = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
-  // as lib/cli/run.mjs: packages load natively, typebox is bundled
+  // as lib/cli/run.cjs: packages load natively, typebox is bundled
   const external = Object.keys({ ...packageJson.dependencies, ...packageJson.devDependencies }).filter((p) => p !== '@sinclair/typebox');
   const out = join(repo, 'node_modules', '.cache', 'stagecraft', 'bench-floor.mjs');
   await build({

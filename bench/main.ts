@@ -24,7 +24,7 @@ import { count, mebibytes, rowsTable, seconds, summarize, type Row } from './sta
 import { measureValidation, renderProject } from './validation.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-/** What lib/cli/run.mjs keeps to know that its bundle of synth is current; without it, the next start rebuilds the bundle. */
+/** What lib/cli/run.cjs keeps to know that its bundle of synth is current; without it, the next start rebuilds the bundle. */
 const SYNTH_BUNDLE_MANIFEST = join(REPO, 'node_modules', '.cache', 'stagecraft', 'synth.json');
 
 /**
@@ -64,7 +64,7 @@ function sampledRow(name: string, objects: number, samples: readonly Measurement
 
 /**
  * Measures `command` `runs` times. Every run is a new process; the warm-up fills the file cache
- * and lib/cli/run.mjs's bundle cache, so one per command (on the committed stages) is enough.
+ * and lib/cli/run.cjs's bundle cache, so one per command (on the committed stages) is enough.
  */
 async function repeat(
   name: string,
@@ -156,7 +156,7 @@ async function committedRows(options: Options): Promise<Row[]> {
       await repeat('committed stages: npm run synth', objects, npmRun('synth', project), options.runs, { warmUp: true, before: noState }),
     ];
     rows.push(await repeat('committed stages: npm run synth, nothing changed', objects, npmRun('synth', project), options.runs, warmUp));
-    // the first start after a source change bundles the sources again (lib/cli/run.mjs)
+    // the first start after a source change bundles the sources again (lib/cli/run.cjs)
     const sourcesChanged = () => rmSync(SYNTH_BUNDLE_MANIFEST, { force: true });
     rows.push(
       await repeat('committed stages: npm run synth, sources changed', objects, npmRun('synth', project), options.runs, {

@@ -3,24 +3,27 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from './helpers/cli.js';
 
-/** Every .ts/.mjs file below `dir`, relative to the repo. */
+/** Every .ts/.mjs/.cjs file below `dir`, relative to the repo. */
 function sources(dir: string): string[] {
   return readdirSync(join(REPO, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : [],
+    e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|mjs|cjs)$/.test(e.name) ? [join(dir, e.name)] : [],
   );
 }
 
-/** The repo files a source imports (static, dynamic and type-only imports, and re-exports). */
+/** The repo files a source imports (static, dynamic and type-only imports, re-exports, and a CommonJS file's requires). */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(REPO, file), 'utf8');
-  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]);
+  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]);
   return specs.map((s) => relative(REPO, join(REPO, dirname(file), s)).replace(/\.js$/, '.ts')).filter((f) => !f.endsWith('.json'));
 }
 
-/** What a source loads when it runs: the specifiers of its imports and re-exports that are not type-only. */
+/** What a source loads when it runs: the specifiers of its imports and re-exports that are not type-only, and its requires. */
 function runtimeImportsOf(file: string): string[] {
   const text = readFileSync(join(REPO, file), 'utf8');
-  return [...text.matchAll(/^(?:import\s+(?!type\b)[\w*{]|export\s+(?:\*|\{))[^;]*?\bfrom\s*'([^'\n]+)'/gm)].map((m) => m[1]);
+  return [
+    ...text.matchAll(/^(?:import\s+(?!type\b)[\w*{]|export\s+(?:\*|\{))[^;]*?\bfrom\s*'([^'\n]+)'/gm),
+    ...text.matchAll(/\brequire\(\s*'([^'\n]+)'\s*\)/g),
+  ].map((m) => m[1]);
 }
 
 /** The npm packages that loading `file` loads, through the repo files it imports, each as `file: package`. */
@@ -126,7 +129,7 @@ describe('the imports of lib/ and apps/', () => {
     expect(found).toEqual([]);
   });
 
-  it('keep the fast path of check and synth off every package (lib/cli/run.mjs runs it before loading the compiler)', () => {
+  it('keep the fast path of check and synth off every package (lib/cli/run.cjs runs it before loading the compiler)', () => {
     expect(packagesLoadedBy('lib/compile.ts')).toContain('lib/synth/render.ts: cdk8s'); // the test sees packages
     expect(packagesLoadedBy('lib/cli/fast.ts')).toEqual([]);
   });

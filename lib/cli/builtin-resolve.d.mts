@@ -1,4 +1,4 @@
-/** Types of lib/cli/builtin-resolve.mjs (plain JavaScript: lib/cli/run.mjs loads it before any bundle exists). */
+/** Types of lib/cli/builtin-resolve.mjs (plain JavaScript: lib/cli/run.cjs loads it before any bundle exists). */
 export declare const BUILTIN_RESOLVE_MODULE: string;
 export declare const RESOLVERS_LINE: string;
 export declare function withBuiltInResolve(text: string): string;

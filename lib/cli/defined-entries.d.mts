@@ -1,4 +1,4 @@
-/** Types of lib/cli/defined-entries.mjs (plain JavaScript: lib/cli/run.mjs loads it before any bundle exists). */
+/** Types of lib/cli/defined-entries.mjs (plain JavaScript: lib/cli/run.cjs loads it before any bundle exists). */
 export declare const DEFINED_ENTRIES_MODULE: string;
 export declare const DEFINED_ENTRIES: RegExp;
 export declare function definedEntries<T>(value: object, convert?: (value: T) => unknown): Record<string, unknown>;

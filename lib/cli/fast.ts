@@ -1,7 +1,7 @@
 /**
  * What `npm run check` and `npm run synth` answer before the compiler is loaded: when no input and
  * no file of `dist/` changed since the last full synthesis (lib/cli/fingerprint.ts), check says
- * `dist/` is current and synth says what it said then, writing nothing. lib/cli/run.mjs runs this
+ * `dist/` is current and synth says what it said then, writing nothing. lib/cli/run.cjs runs this
  * module first and loads the command (cdk8s, ajv, every stack: most of a small command's time)
  * only when it declines. It declines whenever anything is not plainly so: arguments given, an
  * interrupted command to recover, the lock held, no fingerprint, or any error; the command then
@@ -124,7 +124,7 @@ export function fastPath(command: string, argv: readonly string[], io: Io): Exit
   return undefined;
 }
 
-/** Answers `command` as the process when it can (lib/cli/run.mjs); false when the command must run. */
+/** Answers `command` as the process when it can (lib/cli/run.cjs); false when the command must run. */
 export function runFast(command: string, argv: readonly string[]): boolean {
   const code = fastPath(command, argv, processIo());
   if (code === undefined) return false;

@@ -48,7 +48,7 @@ import {
   type DistTree,
 } from '../synth/disk.js';
 import { crashPoint } from '../synth/write.js';
-import { removeStaleTemps } from './stale-files.mjs';
+import { removeStaleTemps } from './stale-files.cjs';
 
 export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 /** Where the stage files are, relative to the project root. */
@@ -127,7 +127,7 @@ export const DIGESTS_FILE = join(STATE_DIR, 'digests.json');
 
 /**
  * What this process knows of the files it read, shared by every copy of this module in it:
- * lib/cli/run.mjs runs the fast path's bundle and then, when it declines, the command's, each with
+ * lib/cli/run.cjs runs the fast path's bundle and then, when it declines, the command's, each with
  * a copy of its own, and the command need not read again what the fast path just read.
  */
 function processState(): {

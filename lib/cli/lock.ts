@@ -19,7 +19,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, ProblemsError } from '../errors.js';
 import { STATE_DIR, readRegularFile } from '../synth/disk.js';
-import { processAlive } from './stale-files.mjs';
+import { processAlive } from './stale-files.cjs';
 
 export const LOCK_FILE = join(STATE_DIR, 'lock');
 const TAKEOVER_FILE = join(STATE_DIR, 'lock.takeover');

@@ -2,7 +2,7 @@
  * What every command shares: argument parsing with --help and --version, the streams and
  * environment a command runs with (`Io`, injectable, so that tests run commands in this process),
  * and turning problems into messages and exit codes. Nothing here ends the process: `main`
- * returns the exit code, and only the entry points (lib/cli/run.mjs, or a command file started
+ * returns the exit code, and only the entry points (lib/cli/run.cjs, or a command file started
  * directly) hand it to the process, which then ends once its output has drained (./process.ts).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';

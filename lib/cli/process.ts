@@ -1,6 +1,6 @@
 /**
  * Running a command as the process: the one place that hands an exit code to Node.js. Used by
- * lib/cli/run.mjs and by a command file started directly (`node --import tsx lib/cli/synth.ts`).
+ * lib/cli/run.cjs and by a command file started directly (`node --import tsx lib/cli/synth.ts`).
  * The process is never ended with `process.exit`: it sets `process.exitCode` and ends when its
  * output has drained, so that a pipe gets every byte; a reader that goes away (`| head`) ends it
  * quietly.

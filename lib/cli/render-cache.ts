@@ -43,7 +43,7 @@ import { STATE_DIR, openRegularFile } from '../synth/disk.js';
 import { PACK_SUFFIX, PackWriter, packName, readEntries, readEntry, readPackIndex } from './render-pack.js';
 import { sha256Hex } from '../model/sha256.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
-import { processAlive } from './stale-files.mjs';
+import { processAlive } from './stale-files.cjs';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
 const MAX_BYTES = 512 * 1024 * 1024;

@@ -9,7 +9,7 @@
  * `receiveMessageOnPort`. Problems of a stage travel inside its outcome, exactly as found; any
  * other error in a worker is thrown again in the main thread with the worker's message and stack.
  *
- * A worker runs the same code as the command: under the bundle of lib/cli/run.mjs it loads that
+ * A worker runs the same code as the command: under the bundle of lib/cli/run.cjs it loads that
  * bundle (this module's own URL at run time), under `node --import tsx` or vitest this TypeScript
  * file through tsx's loader. The module does nothing on import in the main thread.
  *
@@ -329,7 +329,7 @@ export function scavengeAlone(
 /** Starts a worker on the code that runs now: the command's bundle, or this file through tsx. */
 function startWorker(input: WorkerInput, transfer: MessagePort[]): Worker {
   const options = { workerData: input, transferList: transfer, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
-  // this module's URL at run time; written so that lib/cli/run.mjs, which writes each source's
+  // this module's URL at run time; written so that lib/cli/run.cjs, which writes each source's
   // own path in place of `import.meta.url`, leaves it alone: inside the bundle it is the bundle's
   const { url: self } = import.meta;
   if (!self.endsWith('.ts')) return new Worker(new URL(self), options);

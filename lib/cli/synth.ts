@@ -87,7 +87,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const all = named.length === 0;
     // a full synthesis keeps the output of every stage whose inputs did not change since the last one (lib/cli/reuse.ts)
     const reuse = all && !noCache && !verbose ? reusableStages(root, DIST_DIR, project.stages) : undefined;
-    // nothing changed at all: dist/ and the schema are what the last synthesis wrote (run.mjs answers this before loading the compiler)
+    // nothing changed at all: dist/ and the schema are what the last synthesis wrote (run.cjs answers this before loading the compiler)
     if (reuse && reuse.changed.length === 0) return replaySynth(reuse, io);
     const line = progress(io);
     const onDisk = schemaOnDisk(root);

@@ -1,7 +1,7 @@
 /**
  * Where compiled validators are kept between runs (lib/model/validator-code.ts):
  * `node_modules/.cache/stagecraft/validators/` of the compiler, beside the commands' bundles
- * (lib/cli/run.mjs), since the code depends on the compiler and its packages only, not on a
+ * (lib/cli/run.cjs), since the code depends on the compiler and its packages only, not on a
  * project. Safe to delete at any time. Each file holds the SHA-256 of its code on its first line
  * and is used only when that matches (a truncated or edited file is compiled again); files are
  * written beside and renamed into place. Bounded: once it holds more than MAX_FILES files, the
@@ -22,8 +22,8 @@ import type { ValidatorStore } from '../model/validator-code.js';
 import { readRegularBytes } from '../synth/disk.js';
 import { crashPoint } from '../synth/write.js';
 import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
-import { removeStaleTemps } from './stale-files.mjs';
-import { pruneCodeCaches, startFlags } from './start-flags.mjs';
+import { removeStaleTemps } from './stale-files.cjs';
+import { pruneCodeCaches, startFlags } from './start-flags.cjs';
 import { sha256Hex } from '../model/sha256.js';
 
 const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));

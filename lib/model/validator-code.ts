@@ -53,7 +53,7 @@ export function useValidatorStore(s: ValidatorStore | undefined): void {
 
 /**
  * Keeps V8's code cache of each validator loaded without one, holding what the validator has
- * compiled so far: called when a command has run (lib/cli/run.mjs), so that the functions it
+ * compiled so far: called when a command has run (lib/cli/run.cjs), so that the functions it
  * called are in it. Costs a few milliseconds, once.
  */
 export function keepValidatorCodeCaches(): void {

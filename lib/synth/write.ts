@@ -41,7 +41,7 @@ import {
 import { basename, dirname, join, relative } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
-import { CRASH_ENV, crashPoint } from '../model/crash-point.mjs';
+import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { fileBytes, fileData, fileSize, type StageFileTree } from './file-content.js';
 import {
@@ -59,7 +59,7 @@ import {
 /** Below the state directory: the renames an interrupted write still has to do. */
 export const JOURNAL_FILE = join(STATE_DIR, 'journal.json');
 
-/** The crash tests' hook (lib/model/crash-point.mjs), shared with lib/cli/run.mjs. */
+/** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
 
 export interface TransactionOptions extends WriteOptions {

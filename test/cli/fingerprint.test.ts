@@ -26,11 +26,11 @@ import { FINGERPRINT_FILE, compilerDigests, unchangedSinceRecorded } from '../..
 
 /**
  * Runs `command` in `cwd` with `compiler`'s code: in this process for this repository, otherwise
- * as `npm run <command>` starts it there (its lib/cli/run.mjs), so that an edited source is the code that runs.
+ * as `npm run <command>` starts it there (its lib/cli/run.cjs), so that an edited source is the code that runs.
  */
 function run(compiler: string, command: string, cwd: string): CliResult {
   if (compiler === REPO) return runCli(command, [], cwd);
-  const r = spawnSync(process.execPath, [join(compiler, 'lib/cli/run.mjs'), command], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(compiler, 'lib/cli/run.cjs'), command], { cwd, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

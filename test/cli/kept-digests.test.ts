@@ -15,7 +15,7 @@ import { REPO, repoStage, runCli, tempProject } from '../helpers/cli.js';
 /** `npm run check` in `dir` as a new process starts it: nothing but the files carries over. */
 function check(dir: string) {
   // a check that hangs (reading a FIFO) fails the test instead of stalling it
-  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), 'check'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'check'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 

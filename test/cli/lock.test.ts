@@ -14,7 +14,7 @@ interface Result {
 }
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Result {
-  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), command, ...args], {
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), command, ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, ...env },
@@ -25,7 +25,7 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
 /** Starts a command without waiting for it, so that several run at once. */
 function start(command: string, args: readonly string[], cwd: string): Promise<Result> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO, 'lib/cli/run.mjs'), command, ...args], { cwd });
+    const child = spawn(process.execPath, [join(REPO, 'lib/cli/run.cjs'), command, ...args], { cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));

@@ -1,14 +1,14 @@
 /**
  * Output that arrives whole: more than 1 MiB of each command's output through a real pipe equals,
  * byte for byte, the same output written to a file; a reader that stops early (`| head`) ends
- * the command quietly. Real processes through lib/cli/run.mjs, as `npm run <command>` starts them.
+ * the command quietly. Real processes through lib/cli/run.cjs, as `npm run <command>` starts them.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUN_MJS, repoStage } from '../helpers/cli.js';
+import { RUN_SCRIPT, repoStage } from '../helpers/cli.js';
 
 const MiB = 1024 * 1024;
 let base: string;
@@ -19,18 +19,18 @@ interface Output {
   readonly stderr: Buffer;
 }
 
-/** `node run.mjs <args>` with stdout and stderr read from pipes. */
+/** `node run.cjs <args>` with stdout and stderr read from pipes. */
 function piped(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Output {
-  const r = spawnSync(process.execPath, [RUN_MJS, ...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * MiB });
+  const r = spawnSync(process.execPath, [RUN_SCRIPT, ...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * MiB });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** `node run.mjs <args> >out 2>err`: stdout and stderr written to files. */
+/** `node run.cjs <args> >out 2>err`: stdout and stderr written to files. */
 function toFiles(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Output {
   const dir = mkdtempSync(join(base, 'out-'));
   const out = openSync(join(dir, 'out'), 'w');
   const err = openSync(join(dir, 'err'), 'w');
-  const r = spawnSync(process.execPath, [RUN_MJS, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, err] });
+  const r = spawnSync(process.execPath, [RUN_SCRIPT, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, err] });
   closeSync(out);
   closeSync(err);
   return { status: r.status, stdout: readFileSync(join(dir, 'out')), stderr: readFileSync(join(dir, 'err')) };
@@ -85,7 +85,7 @@ describe('output through a pipe', () => {
     const reader =
       'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(r.objects,r.findings.length,s.length)})';
     const r = spawnSync('sh', ['-c', `npm run --silent check -- "$DIR" --format json | node -e '${reader}'`], {
-      cwd: join(RUN_MJS, '..', '..', '..'),
+      cwd: join(RUN_SCRIPT, '..', '..', '..'),
       encoding: 'utf8',
       env: { ...process.env, DIR: manifests },
     });
@@ -127,7 +127,7 @@ describe('output through a pipe', () => {
   it('ends quietly when the reader stops early (| head)', () => {
     const r = spawnSync(
       'bash',
-      ['-c', `node "${RUN_MJS}" check "${manifests}" --format json 2>err | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`],
+      ['-c', `node "${RUN_SCRIPT}" check "${manifests}" --format json 2>err | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`],
       { cwd: base, encoding: 'utf8' },
     );
     expect(r.stdout).toBe('0\n'); // warnings only: exit 0, as without the pipe
@@ -140,7 +140,7 @@ describe('output through a pipe', () => {
       const full = openSync('/dev/full', 'w');
       const err = join(base, 'full-err');
       const errFd = openSync(err, 'w');
-      const r = spawnSync(process.execPath, [RUN_MJS, 'check', manifests, '--format', 'json'], {
+      const r = spawnSync(process.execPath, [RUN_SCRIPT, 'check', manifests, '--format', 'json'], {
         cwd: base,
         stdio: ['ignore', full, errFd],
       });

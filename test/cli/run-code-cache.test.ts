@@ -1,5 +1,5 @@
 /**
- * V8's code cache of a command's bundles (lib/cli/run.mjs): kept once a command has run, used by
+ * V8's code cache of a command's bundles (lib/cli/run.cjs): kept once a command has run, used by
  * the next start, and never trusted when it is damaged, rejected by V8, or made from another
  * bundle; the packages' bundle and its cache outlive an edit of the sources. Real processes in a project of their own (its own node_modules/.cache), so that the
  * repository's bundles are left alone.
@@ -32,7 +32,7 @@ let cacheDir: string;
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'stagecraft-code-cache-'));
   project = join(base, 'project');
-  // old files: run.mjs keeps the bundle it builds
+  // old files: run.cjs keeps the bundle it builds
   for (const p of ['lib', 'apps', 'package.json', 'tsconfig.json'])
     cpSync(join(REPO, p), join(project, p), { recursive: true, preserveTimestamps: true });
   mkdirSync(join(project, 'environments'));
@@ -45,17 +45,17 @@ beforeAll(() => {
 
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-/** `node lib/cli/run.mjs synth <args>` in the project, without the kept output (each run compiles). */
+/** `node lib/cli/run.cjs synth <args>` in the project, without the kept output (each run compiles). */
 function synth(...args: string[]) {
   rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
-  const r = spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.mjs'), 'synth', ...args], { cwd: project, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.cjs'), 'synth', ...args], { cwd: project, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** `synth('lab')` killed at the crash point `step` (STAGECRAFT_CRASH_AT, as lib/synth/write.ts names it): its signal. */
 function synthKilledAt(step: string) {
   rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
-  return spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.mjs'), 'synth', 'lab'], {
+  return spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.cjs'), 'synth', 'lab'], {
     cwd: project,
     env: { ...process.env, [CRASH_ENV]: step },
   }).signal;
@@ -103,7 +103,7 @@ describe('the code cache of a bundle', () => {
   it('is kept per set of flags Node.js starts with: a start with other flags leaves this one as it is', () => {
     const kept = version(cacheFile());
     const flagged = () =>
-      spawnSync(process.execPath, ['--max-semi-space-size=4', join(project, 'lib', 'cli', 'run.mjs'), 'synth', 'lab'], {
+      spawnSync(process.execPath, ['--max-semi-space-size=4', join(project, 'lib', 'cli', 'run.cjs'), 'synth', 'lab'], {
         cwd: project,
         encoding: 'utf8',
       }).status;
@@ -196,7 +196,7 @@ describe('the code cache of a bundle', () => {
   });
 
   it('is made again when V8 rejects it', () => {
-    // the file as run.mjs writes it (sha256 of the rest, identity line, data), with data V8 rejects
+    // the file as run.cjs writes it (sha256 of the rest, identity line, data), with data V8 rejects
     const bytes = readFileSync(cacheFile());
     const newline = bytes.indexOf(0x0a, 32);
     const rest = Buffer.concat([bytes.subarray(32, newline + 1), Buffer.alloc(4096, 7)]);
@@ -251,7 +251,7 @@ describe("the packages' bundle", () => {
     const inputs = (name: string) =>
       Object.keys((JSON.parse(readFileSync(join(cacheDir, `${name}.json`), 'utf8')) as { files: object }).files);
     expect(inputs('synth.packages')).toEqual(expect.arrayContaining(['lib/cli/defined-entries.mjs', 'lib/cli/builtin-resolve.mjs']));
-    expect(inputs('synth')).toContain('lib/cli/run.mjs');
+    expect(inputs('synth')).toContain('lib/cli/run.cjs');
     expect(inputs('synth')).not.toContain('lib/cli/defined-entries.mjs');
   });
 });

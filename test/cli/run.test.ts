@@ -1,5 +1,5 @@
 /**
- * The commands as real processes, started through lib/cli/run.mjs as `npm run <command>` starts
+ * The commands as real processes, started through lib/cli/run.cjs as `npm run <command>` starts
  * them: the rest of the suite runs them in this process (test/helpers/cli.ts).
  */
 import { spawnSync } from 'node:child_process';
@@ -7,9 +7,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, RUN_MJS, fixtureProject, repoStage, runCli, runProcess, snapshotDir } from '../helpers/cli.js';
+import { REPO, RUN_SCRIPT, fixtureProject, repoStage, runCli, runProcess, snapshotDir } from '../helpers/cli.js';
 
-describe('node lib/cli/run.mjs <command>', () => {
+describe('node lib/cli/run.cjs <command>', () => {
   it('runs the command from its bundle as it runs in process: same exit code and output', () => {
     const dir = fixtureProject(['lab']);
     expect(runCli('synth', [], dir).code).toBe(0);
@@ -32,10 +32,10 @@ describe('node lib/cli/run.mjs <command>', () => {
   });
 
   it('refuses a command that does not exist, naming the commands', () => {
-    const r = spawnSync(process.execPath, [RUN_MJS, 'synthesize'], { cwd: REPO, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [RUN_SCRIPT, 'synthesize'], { cwd: REPO, encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      "error: there is no command 'synthesize'\nUsage: node lib/cli/run.mjs <command> [arguments]; the commands are: synth, check, secrets, diff, promote, switch\n",
+      "error: there is no command 'synthesize'\nUsage: node lib/cli/run.cjs <command> [arguments]; the commands are: synth, check, secrets, diff, promote, switch\n",
     );
   });
 
@@ -50,7 +50,7 @@ describe('node lib/cli/run.mjs <command>', () => {
     try {
       const first = join(base, 'first');
       for (const p of ['lib', 'apps', 'package.json', 'tsconfig.json'])
-        cpSync(join(REPO, p), join(first, p), { recursive: true, preserveTimestamps: true }); // old files: run.mjs keeps the bundle it builds
+        cpSync(join(REPO, p), join(first, p), { recursive: true, preserveTimestamps: true }); // old files: run.cjs keeps the bundle it builds
       mkdirSync(join(first, 'environments'));
       // a compiler fixture, not the example (whose apps a team may change)
       writeFileSync(join(first, 'environments', 'lab.yaml'), repoStage('lab'));
@@ -58,7 +58,7 @@ describe('node lib/cli/run.mjs <command>', () => {
       mkdirSync(join(first, 'node_modules'));
       for (const e of readdirSync(join(REPO, 'node_modules')))
         if (e !== '.cache') symlinkSync(join(REPO, 'node_modules', e), join(first, 'node_modules', e));
-      const start = spawnSync(process.execPath, [join(first, 'lib', 'cli', 'run.mjs'), 'synth', '--version'], {
+      const start = spawnSync(process.execPath, [join(first, 'lib', 'cli', 'run.cjs'), 'synth', '--version'], {
         cwd: first,
         encoding: 'utf8',
       });
@@ -67,7 +67,7 @@ describe('node lib/cli/run.mjs <command>', () => {
 
       const moved = join(base, 'moved');
       renameSync(first, moved); // the original is gone
-      const r = spawnSync(process.execPath, [join(moved, 'lib', 'cli', 'run.mjs'), 'synth', 'lab'], { cwd: moved, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [join(moved, 'lib', 'cli', 'run.cjs'), 'synth', 'lab'], { cwd: moved, encoding: 'utf8' });
       expect(r.stderr).not.toContain('Cannot find module');
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^lab: \d+ objects in \d+ files -> dist\/lab\/ \(new\)\n/);
@@ -83,7 +83,7 @@ describe('node lib/cli/run.mjs <command>', () => {
 describe("cdk8s.yaml's app, as the cdk8s CLI runs it (in a shell, with CDK8S_OUTDIR)", () => {
   const app = /^app: (.+)$/m
     .exec(readFileSync(join(REPO, 'cdk8s.yaml'), 'utf8'))![1]
-    .replace('lib/cli/run.mjs', join(REPO, 'lib', 'cli', 'run.mjs'));
+    .replace('lib/cli/run.cjs', join(REPO, 'lib', 'cli', 'run.cjs'));
   const runApp = (dir: string, outdir: string) =>
     spawnSync(app, { shell: true, cwd: dir, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf8' });
 

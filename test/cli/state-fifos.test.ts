@@ -17,7 +17,7 @@ import { REPO, repoStage, tempProject } from '../helpers/cli.js';
 
 /** `npm run <command>` in `dir` as a new process; one that hangs is killed (status null) and fails the test. */
 function run(dir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), ...args], {
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), ...args], {
     cwd: dir,
     encoding: 'utf8',
     timeout: 30_000,

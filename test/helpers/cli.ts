@@ -1,6 +1,6 @@
 /**
  * Running the CLI commands as users do, in a project directory of the test's choosing: in this
- * process, through the same `main` as `npm run <command>` (lib/cli/run.mjs), with the output
+ * process, through the same `main` as `npm run <command>` (lib/cli/run.cjs), with the output
  * captured. test/cli/run.test.ts and test/cli/pipes.test.ts start real processes.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -17,7 +17,7 @@ import { command as switchCommand } from '../../lib/cli/switch.js';
 import { command as synth } from '../../lib/cli/synth.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const RUN_MJS = join(REPO, 'lib', 'cli', 'run.mjs');
+export const RUN_SCRIPT = join(REPO, 'lib', 'cli', 'run.cjs');
 
 // each command's values type differs; main only passes them from parseArgs to the command
 const COMMANDS: Record<string, Command<never>> = { check, diff, promote, secrets, switch: switchCommand, synth };
@@ -53,14 +53,14 @@ export function runCli(
   return { code, stdout, stderr };
 }
 
-/** Runs `node lib/cli/run.mjs <command> <args>` as a real process (start-up, exit code, pipes). */
+/** Runs `node lib/cli/run.cjs <command> <args>` as a real process (start-up, exit code, pipes). */
 export function runProcess(
   command: string,
   args: readonly string[] = [],
   cwd = REPO,
   env: NodeJS.ProcessEnv = {},
 ): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [RUN_MJS, command, ...args], {
+  return spawnSync(process.execPath, [RUN_SCRIPT, command, ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, ...env },

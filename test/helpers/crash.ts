@@ -13,12 +13,12 @@ import { REPO, runCli, snapshotDir } from './cli.js';
 
 /**
  * Runs a command: with `STAGECRAFT_CRASH_AT`, as a real process started from its bundle
- * (lib/cli/run.mjs), which is killed at that step; otherwise in this process, as users would run
+ * (lib/cli/run.cjs), which is killed at that step; otherwise in this process, as users would run
  * the next command.
  */
 export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   if (env.STAGECRAFT_CRASH_AT === undefined) return { ...runCli(command, args, cwd), signal: null };
-  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), command, ...args], {
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), command, ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, ...env },

@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processAlive } from '../../lib/cli/stale-files.mjs';
+import { processAlive } from '../../lib/cli/stale-files.cjs';
 
 const PREFIX = 'stagecraft-tests-';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diskValidatorStore } from '../../lib/cli/validator-store.js';
-import { startFlags } from '../../lib/cli/start-flags.mjs';
+import { startFlags } from '../../lib/cli/start-flags.cjs';
 import { SMALL_SCHEMA, SMALL_VALUES, makeAjv } from '../helpers/validator-fixture.js';
 import { compileValidator, keepValidatorCodeCaches, useValidatorStore, type ValidatorStore } from '../../lib/model/validator-code.js';
 

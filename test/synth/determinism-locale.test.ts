@@ -17,7 +17,7 @@ function synthUnder(locale: string): Record<string, string> {
   // the project's inputs: stage files, the project file and whatever they include (not the compiler, the output or packages)
   const notInputs = new Set(['dist', 'node_modules', '.git', '.stagecraft', 'test-results', 'lib', 'apps', 'test', 'bench']);
   for (const e of readdirSync(REPO)) if (!notInputs.has(e)) cpSync(join(REPO, e), join(dir, e), { recursive: true });
-  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.mjs'), 'synth'], {
+  const r = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'synth'], {
     cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, LANG: locale, LC_ALL: locale, LC_COLLATE: locale },

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TX_DIR } from '../../../lib/synth/disk.js';
 import { CRASH_ENV } from '../../../lib/synth/write.js';
-import { REPO, RUN_MJS, runProcess, snapshotDir, tempProject } from '../../helpers/cli.js';
+import { REPO, RUN_SCRIPT, runProcess, snapshotDir, tempProject } from '../../helpers/cli.js';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'examples');
 const fixtures: Record<string, string> = Object.fromEntries(
@@ -80,7 +80,7 @@ describe('stages staged by worker threads', () => {
   it('a worker the file system refuses (a file size limit): the problem as the command reports it, not a bug; dist/ as it was', () => {
     const { dir, before } = synthesized();
     // files of more than 2 KiB cannot be written: the first is a worker's (a render cache entry or a stage's file)
-    const limited = spawnSync('bash', ['-c', `ulimit -f 4 && exec "${process.execPath}" "${RUN_MJS}" synth`], {
+    const limited = spawnSync('bash', ['-c', `ulimit -f 4 && exec "${process.execPath}" "${RUN_SCRIPT}" synth`], {
       cwd: dir,
       encoding: 'utf8',
       env: { ...process.env, STAGECRAFT_WORKERS: '2' },

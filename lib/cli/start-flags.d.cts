@@ -1,3 +1,3 @@
-/** Types of lib/cli/start-flags.mjs (plain JavaScript: lib/cli/run.mjs loads it before any bundle exists). */
+/** Types of lib/cli/start-flags.cjs (plain JavaScript: lib/cli/run.cjs loads it before any bundle exists). */
 export declare function startFlags(): string;
 export declare function pruneCodeCaches(dir: string, name: string): void;

@@ -1,4 +1,4 @@
-// Starts a command (`node lib/cli/run.mjs synth --stage lab` runs lib/cli/synth.ts) fast: the
+// Starts a command (`node lib/cli/run.cjs synth --stage lab` runs lib/cli/synth.ts) fast: the
 // command's TypeScript sources are bundled into one CommonJS script by esbuild, and the packages
 // they use into another, both cached in node_modules/.cache/stagecraft/: the first rebuilt when
 // any source changes or the project is at another absolute path (the bundle has the paths of its
@@ -6,8 +6,12 @@
 // import from packages changes; both when Node.js changes. Each script runs through `vm.Script`
 // with V8's code cache of it (kept beside it once a command has run): neither parsing nor
 // compiling the functions a command ran repeats, and the packages' cache outlives an edit of the
-// sources. Plain JavaScript, because it runs before anything can compile TypeScript. The command
-// sets the exit code and the process ends once its output has drained (lib/cli/process.ts).
+// sources. Plain JavaScript, because it runs before anything can compile TypeScript, and
+// CommonJS, as are the helpers it requires (start-flags.cjs, stale-files.cjs, crash-point.cjs): an
+// ES module as the entry costs Node.js its module loader at every start (`npm run check` with
+// nothing changed: 114 ms against 126 ms, alternating rounds); the esbuild plugins, needed only to
+// bundle, are ES modules imported then. The command sets the exit code and the process ends once
+// its output has drained (lib/cli/process.ts).
 //
 // Why: `node --import tsx` sends every module, node_modules included, through loader hooks on
 // another thread; for this compiler that was about 1 s of a 1.5 s synthesis (bench/README.md).
@@ -16,22 +20,33 @@
 // cold synthesis; one script with a code cache is about 20 ms. Node.js 20 has no compile cache
 // of its own (module.enableCompileCache, Node.js 22.1+), nor a code cache for ES modules.
 // `node --import tsx lib/cli/<command>.ts` still works and runs the same code.
-import { isAscii } from 'node:buffer';
-import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import module, { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import vm from 'node:vm';
-import { BUILTIN_RESOLVE_MODULE, builtInResolvePlugin } from './builtin-resolve.mjs';
-import { crashPoint } from '../model/crash-point.mjs';
-import { DEFINED_ENTRIES_MODULE, definedEntriesPlugin } from './defined-entries.mjs';
-import { removeStaleTemps } from './stale-files.mjs';
-import { pruneCodeCaches, startFlags } from './start-flags.mjs';
+'use strict';
+const { isAscii } = require('node:buffer');
+const { createHash, randomUUID } = require('node:crypto');
+const {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} = require('node:fs');
+const nodeModule = require('node:module');
+const { dirname, join, relative } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const vm = require('node:vm');
+const { crashPoint } = require('../model/crash-point.cjs');
+const { removeStaleTemps } = require('./stale-files.cjs');
+const { pruneCodeCaches, startFlags } = require('./start-flags.cjs');
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const { createRequire } = nodeModule;
+const ROOT = join(__dirname, '..', '..');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'stagecraft');
-const SELF = fileURLToPath(import.meta.url);
+const SELF = __filename;
 /** Files modified this recently before a build may have changed while it read them. */
 const MTIME_MARGIN_MS = 2000;
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -47,7 +62,7 @@ const PACKAGES = new Set(Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDe
 
 /** The commands: the npm scripts that start through this file (with or without Node.js options). */
 const COMMANDS = Object.values(PACKAGE.scripts ?? {}).flatMap(
-  (s) => /^node (?:--[a-z-]+(?:=\S+)? )*lib\/cli\/run\.mjs ([a-z][a-z-]*)$/.exec(s)?.[1] ?? [],
+  (s) => /^node (?:--[a-z-]+(?:=\S+)? )*lib\/cli\/run\.cjs ([a-z][a-z-]*)$/.exec(s)?.[1] ?? [],
 );
 
 /**
@@ -194,10 +209,13 @@ function packagesPlugin(resolved) {
 }
 
 /** What the packages' bundle loads rewritten, each module with its esbuild plugin (the bundle is built again when a module changes). */
-const REWRITES = [
-  [DEFINED_ENTRIES_MODULE, definedEntriesPlugin],
-  [BUILTIN_RESOLVE_MODULE, builtInResolvePlugin],
-];
+async function rewrites() {
+  const [defined, builtin] = await Promise.all([import('./defined-entries.mjs'), import('./builtin-resolve.mjs')]);
+  return [
+    [defined.DEFINED_ENTRIES_MODULE, defined.definedEntriesPlugin],
+    [builtin.BUILTIN_RESOLVE_MODULE, builtin.builtInResolvePlugin],
+  ];
+}
 
 /**
  * Bundles the module text `contents` into `out` (CommonJS) and returns the files it was built
@@ -208,6 +226,7 @@ const REWRITES = [
  */
 async function bundle(name, contents, out, buildId, packagesFile) {
   const { build } = await import('esbuild');
+  const REWRITES = await rewrites();
   const resolved = new Map();
   const { metafile } = await build({
     stdin: { contents, resolveDir: ROOT, sourcefile: `lib/cli/${name}.entry.ts`, loader: 'ts' },
@@ -244,7 +263,7 @@ async function bundle(name, contents, out, buildId, packagesFile) {
     inputs: [
       ...stampedFiles(inputs),
       relative(ROOT, SELF),
-      ...(packagesFile ? [] : REWRITES.map(([module]) => relative(ROOT, module))),
+      ...(packagesFile ? [] : REWRITES.map(([file]) => relative(ROOT, file))),
       'tsconfig.json',
       'package.json',
     ],
@@ -253,7 +272,7 @@ async function bundle(name, contents, out, buildId, packagesFile) {
 }
 
 // Node.js 22.1+ keeps compiled code of the modules loaded from here on (node_modules included) on disk; Node.js 20 has no such cache
-module.enableCompileCache?.();
+nodeModule.enableCompileCache?.();
 
 /**
  * Commands that may answer before the compiler loads (lib/cli/fast.ts: nothing changed since the
@@ -443,19 +462,17 @@ async function start(command) {
 
 const command = process.argv[2];
 if (COMMANDS.includes(command)) {
-  try {
-    await start(command);
-  } catch (e) {
+  start(command).catch((e) => {
     // a bug: its stack, without the line of bundled code Node.js would print above it (one very long line)
     process.stderr.write(
       `internal error (a bug in stagecraft; please report it with this output):\n${e instanceof Error ? e.stack : String(e)}\n`,
     );
     process.exitCode = 1;
-  }
+  });
 } else {
   process.stderr.write(
     `error: ${command ? `there is no command '${command}'` : 'no command given'}\n` +
-      `Usage: node lib/cli/run.mjs <command> [arguments]; the commands are: ${COMMANDS.join(', ')}\n`,
+      `Usage: node lib/cli/run.cjs <command> [arguments]; the commands are: ${COMMANDS.join(', ')}\n`,
   );
   process.exitCode = 2;
 }

@@ -1,16 +1,17 @@
 // The flags Node.js was started with, in the names of V8 code caches, and how many such caches of
-// one script are kept: plain JavaScript, since lib/cli/run.mjs uses it before any bundle exists,
+// one script are kept: plain JavaScript, since lib/cli/run.cjs uses it before any bundle exists,
 // as lib/cli/validator-store.ts does after.
-import { createHash } from 'node:crypto';
-import { readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+'use strict';
+const { createHash } = require('node:crypto');
+const { readdirSync, rmSync, statSync } = require('node:fs');
+const { join } = require('node:path');
 
 /**
  * The flags this process was started with (its command line's and NODE_OPTIONS), as 16 hex
  * digits. V8 rejects a code cache made under other flags, and `npm run synth` starts Node.js with
  * flags `npm run check` does not: a cache named for its flags is never one the other command made.
  */
-export function startFlags() {
+function startFlags() {
   return createHash('sha256')
     .update(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? '']))
     .digest('hex')
@@ -27,7 +28,7 @@ const CACHES_PER_SCRIPT = 4;
  * options tried by hand) left a cache of up to a few MB that nothing would read again. A cache
  * removed while still in use is made again by the next start under its flags.
  */
-export function pruneCodeCaches(dir, name) {
+function pruneCodeCaches(dir, name) {
   const pattern = new RegExp(`^${name.replace(/[.]/g, '\\.')}\\.(?:[0-9a-f]{16}\\.)?v8$`);
   const caches = readdirSync(dir)
     .filter((n) => pattern.test(n))
@@ -40,3 +41,6 @@ export function pruneCodeCaches(dir, name) {
   const kept = caches.filter((c) => c.flagged).slice(0, CACHES_PER_SCRIPT);
   for (const c of caches) if (!kept.includes(c)) rmSync(c.path, { force: true });
 }
+
+exports.startFlags = startFlags;
+exports.pruneCodeCaches = pruneCodeCaches;

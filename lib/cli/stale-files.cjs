@@ -1,8 +1,9 @@
 // What processes that are gone left behind: whether a process runs, and the temporary files of
 // writers killed between writing a file beside its place and renaming it there. Plain JavaScript,
-// since lib/cli/run.mjs uses it before any bundle exists, as the commands' modules do after.
-import { lstatSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+// since lib/cli/run.cjs uses it before any bundle exists, as the commands' modules do after.
+'use strict';
+const { lstatSync, readdirSync, rmSync } = require('node:fs');
+const { join } = require('node:path');
 
 /** A temporary file older than this, of a process not running, was left by a command killed while it wrote. */
 const STALE_TMP_MS = 60_000;
@@ -15,7 +16,7 @@ const STALE_TMP_MS = 60_000;
  * last minute (by a process of another machine sharing the directory, whose PID means nothing
  * here), may still be renamed: kept.
  */
-export function removeStaleTemps(dir, prefix = '', suffix = '.tmp') {
+function removeStaleTemps(dir, prefix = '', suffix = '.tmp') {
   let names;
   try {
     names = readdirSync(dir);
@@ -38,7 +39,7 @@ export function removeStaleTemps(dir, prefix = '', suffix = '.tmp') {
 }
 
 /** Whether the process `pid` of this machine runs (or exists under another user). */
-export function processAlive(pid) {
+function processAlive(pid) {
   try {
     process.kill(pid, 0);
     return true;
@@ -46,3 +47,6 @@ export function processAlive(pid) {
     return e.code === 'EPERM';
   }
 }
+
+exports.removeStaleTemps = removeStaleTemps;
+exports.processAlive = processAlive;
