@@ -182,6 +182,28 @@ async function committedRows(options: Options): Promise<Row[]> {
   }
 }
 
+/** What makes the next synth of `project` cold: no dist/, no .stagecraft/ (fingerprint, render cache). */
+function coldStart(project: string): () => void {
+  return () => {
+    rmSync(join(project, 'dist'), { recursive: true, force: true });
+    rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
+  };
+}
+
+/**
+ * What changes one app of the first of `stageFiles` in `project` at each call, to a setting no run
+ * had before (a value seen before would be a render cache hit, and nothing would be rendered): its
+ * LOG_LEVEL counts up.
+ */
+function oneAppChanger(project: string, stageFiles: ReadonlyMap<string, string>): () => void {
+  const stageFile = join(project, 'environments', `${[...stageFiles.keys()][0]}.yaml`);
+  let changes = 0;
+  return () => {
+    const text = readFileSync(stageFile, 'utf8');
+    writeFileSync(stageFile, text.replace(/LOG_LEVEL: info(-\d+)?/, `LOG_LEVEL: info-${++changes}`));
+  };
+}
+
 /** A fleet of `apps` x `options.stages`: synth, check with nothing changed, the checks in process. */
 async function fleetRows(apps: number, options: Options, floorBundle: string): Promise<Row[]> {
   const label = `fleet ${apps} x ${options.stages}`;
@@ -192,19 +214,8 @@ async function fleetRows(apps: number, options: Options, floorBundle: string): P
     const stages = renderProject(project);
     const objects = countObjects(stages);
     const stateDir = join(project, '.stagecraft');
-    const cold = () => {
-      rmSync(join(project, 'dist'), { recursive: true, force: true });
-      rmSync(stateDir, { recursive: true, force: true });
-    };
-    // one app of the first stage changes at each run, to a setting no run had before (a value seen
-    // before would be a render cache hit, and nothing would be rendered): its LOG_LEVEL counts up
-    const first = [...fleetStageFiles(apps, options.stages).keys()][0];
-    const stageFile = join(project, 'environments', `${first}.yaml`);
-    let changes = 0;
-    const oneAppChanged = () => {
-      const text = readFileSync(stageFile, 'utf8');
-      writeFileSync(stageFile, text.replace(/LOG_LEVEL: info(-\d+)?/, `LOG_LEVEL: info-${++changes}`));
-    };
+    const cold = coldStart(project);
+    const oneAppChanged = oneAppChanger(project, fleetStageFiles(apps, options.stages));
     const noFingerprint = () => rmSync(join(stateDir, 'fingerprint.json'), { force: true });
     return [
       // the floor and the cold synths in rounds (`interleaved`): their ratios are the point of them.
@@ -287,12 +298,12 @@ async function againstRows(release: Release, options: Options): Promise<{ rows: 
   const sides = [
     { name: 'this', repo: REPO },
     { name: release.ref, repo: release.repo },
-  ].map((side, i) => ({
-    ...side,
-    committed: writeProject(side.repo, committedStageFiles(), `against-committed-${i}`),
-    fleet: writeProject(side.repo, fleet, `against-fleet-${i}`),
-    changes: 0,
-  }));
+  ].map((side, i) => {
+    const project = writeProject(side.repo, fleet, `against-fleet-${i}`);
+    // as in fleetRows: one app of the first stage changes, to a LOG_LEVEL no run had before
+    const changeOneApp = oneAppChanger(project, fleet);
+    return { ...side, committed: writeProject(side.repo, committedStageFiles(), `against-committed-${i}`), fleet: project, changeOneApp };
+  });
   type Side = (typeof sides)[number];
   const rows: Row[] = [];
   const ratios: Record<string, number> = {};
@@ -304,10 +315,6 @@ async function againstRows(release: Release, options: Options): Promise<{ rows: 
     );
     rows.push(mine, theirs);
     ratios[`${label}: this / ${release.ref}, round by round`] = pairedRatio(mine, theirs);
-  };
-  const fresh = (project: string) => () => {
-    rmSync(join(project, 'dist'), { recursive: true, force: true });
-    rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
   };
   const synthOnce = async (project: string) => void (await measure(npmRun('synth', project)));
   try {
@@ -328,16 +335,11 @@ async function againstRows(release: Release, options: Options): Promise<{ rows: 
     for (const s of sides) await synthOnce(s.fleet);
     const label = `against: fleet ${apps} x ${options.stages}`;
     const objects = distObjects(sides[0].fleet);
-    // as in fleetRows: one app of the first stage changes, to a LOG_LEVEL no run had before
-    const stageFile = (s: Side) => join(s.fleet, 'environments', `${[...fleet.keys()][0]}.yaml`);
-    await pair(`${label}: npm run synth, one app changed`, objects, (s) => ({
+    await pair(`${label}: npm run synth, one app changed`, objects, (s) => ({ command: npmRun('synth', s.fleet), before: s.changeOneApp }));
+    await pair(`${label}: npm run synth, cold (no dist/)`, objects, (s) => ({
       command: npmRun('synth', s.fleet),
-      before: () => {
-        const text = readFileSync(stageFile(s), 'utf8');
-        writeFileSync(stageFile(s), text.replace(/LOG_LEVEL: info(-\d+)?/, `LOG_LEVEL: info-${++s.changes}`));
-      },
+      before: coldStart(s.fleet),
     }));
-    await pair(`${label}: npm run synth, cold (no dist/)`, objects, (s) => ({ command: npmRun('synth', s.fleet), before: fresh(s.fleet) }));
     return { rows, ratios };
   } finally {
     for (const s of sides) for (const dir of [s.committed, s.fleet]) rmSync(dir, { recursive: true, force: true });
