@@ -226,7 +226,7 @@ async function rewrites() {
  */
 async function bundle(name, contents, out, buildId, packagesFile) {
   const { build } = await import('esbuild');
-  const REWRITES = await rewrites();
+  const rewriting = await rewrites();
   const resolved = new Map();
   const { metafile } = await build({
     stdin: { contents, resolveDir: ROOT, sourcefile: `lib/cli/${name}.entry.ts`, loader: 'ts' },
@@ -245,7 +245,7 @@ async function bundle(name, contents, out, buildId, packagesFile) {
     ...(packagesFile ? { define: { 'import.meta': IMPORT_META } } : {}),
     plugins: [
       // the sources' bundle leaves the packages to the packages' bundle, which gets them rewritten
-      ...(packagesFile ? [packagesPlugin(resolved)] : REWRITES.map(([, plugin]) => plugin)),
+      ...(packagesFile ? [packagesPlugin(resolved)] : rewriting.map(([, plugin]) => plugin)),
       {
         name: 'import-meta-url',
         setup(b) {
@@ -263,7 +263,7 @@ async function bundle(name, contents, out, buildId, packagesFile) {
     inputs: [
       ...stampedFiles(inputs),
       relative(ROOT, SELF),
-      ...(packagesFile ? [] : REWRITES.map(([file]) => relative(ROOT, file))),
+      ...(packagesFile ? [] : rewriting.map(([file]) => relative(ROOT, file))),
       'tsconfig.json',
       'package.json',
     ],

@@ -25,7 +25,6 @@
  * stage's outcome (lib/cli/render-cache.ts).
  */
 import { availableParallelism, cpus } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { compileStage, inSequence, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
 import type { Engine } from '../config/delivery.js';
@@ -320,7 +319,8 @@ export function scavengeAlone(
   threads: number,
   cores = availableParallelism(),
   nodeOptions = [...process.execArgv, process.env.NODE_OPTIONS ?? ''],
-  setFlags = setFlagsFromString,
+  /** @default - V8's (setRuntimeFlag's default) */
+  setFlags?: (flag: string) => void,
 ): () => void {
   if (threads < cores || nodeOptions.some((a) => /parallel[-_]scavenge/.test(a))) return () => {};
   return setRuntimeFlag({ flag: '--no-parallel-scavenge', undo: '--parallel-scavenge' }, setFlags);
