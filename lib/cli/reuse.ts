@@ -87,12 +87,18 @@ export function reusableStages(
   // dist/delivery/ is made from every delivered stage's objects, which a kept stage does not have
   if (changed.length && [...kept.values()].some((r) => r.delivered)) return undefined;
   const changedDirs = new Set(changed.map((s) => `${distDir}/${s}`));
-  const inChanged = (rel: string) => changed.some((s) => rel.startsWith(`${distDir}/${s}/`));
   // the output of changed stages is compiled and compared by the writer; every other file must be as recorded
   const dist = distDigests(root, distDir, (rel) => changedDirs.has(rel));
-  const recordedDist = Object.fromEntries(Object.entries(fingerprint.dist).filter(([k]) => !inChanged(k) && !changedDirs.has(k)));
+  const recordedDist: Digests = {};
+  const keptDist: Digests = {};
+  for (const [path, digest] of Object.entries(fingerprint.dist)) {
+    // `dist/<stage>` or `dist/<stage>/...`: the stage's directory (a changed one's is left out)
+    const end = path.indexOf('/', distDir.length + 1);
+    if (changedDirs.has(end < 0 ? path : path.slice(0, end))) continue;
+    recordedDist[path] = digest;
+    if (kept.has(path.split('/')[1])) keptDist[path] = digest;
+  }
   if (!sameDigests(dist, recordedDist)) return undefined;
-  const keptDist = Object.fromEntries(Object.entries(recordedDist).filter(([k]) => kept.has(k.split('/')[1])));
   return { fingerprint, kept, changed: changed.sort(), keptDist, inputs: { project, compiler } };
 }
 

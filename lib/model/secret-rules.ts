@@ -322,8 +322,16 @@ const NOT_SECRET_LAST_WORDS = new Set([
   'pub',
 ]);
 
+/** Verdicts of `isSecretName` by name: the keys of every object of a stage repeat (`name`, `image`, `LOG_LEVEL`), and are split into words once. */
+const secretNames = new BoundedMap<string, boolean>(50_000);
+
 /** Whether a key name (an env var, a ConfigMap key, a command-line flag) looks like it holds a secret. */
 export function isSecretName(name: string): boolean {
+  const known = secretNames.get(name);
+  return known ?? secretNames.remember(name, judgeName(name));
+}
+
+function judgeName(name: string): boolean {
   const w = words(name);
   if (w.length === 0 || NOT_SECRET_LAST_WORDS.has(w[w.length - 1]!)) return false;
   return w.some(
