@@ -32,6 +32,14 @@ export const NOT_API_OBJECTS: ReadonlySet<string> = new Set([
   'v1/Config',
 ]);
 
+/** The kinds of NOT_API_OBJECTS, looked at first: most objects are of none, and need no key made. */
+const NOT_API_KINDS: ReadonlySet<unknown> = new Set([...NOT_API_OBJECTS].map((k) => k.slice(k.lastIndexOf('/') + 1)));
+
+/** Whether `o` is an API object: not one of NOT_API_OBJECTS. */
+export function isApiObject(o: { readonly apiVersion?: unknown; readonly kind?: unknown }): boolean {
+  return !NOT_API_KINDS.has(o.kind) || !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`);
+}
+
 let clusterScoped: ReadonlySet<string> | undefined;
 
 /**

@@ -74,6 +74,8 @@ export interface CrdRegistry {
   versionsOf(group: string, kind: string): readonly string[];
   /** The CRDs' own problems: schemas that are not structural, CEL rules not evaluated. */
   readonly crdFindings: readonly Finding[];
+  /** Whether any kind's schema has CEL rules. */
+  readonly cel: boolean;
 }
 
 /** One ajv for every CRD: custom kinds of one process share compiled code. */
@@ -258,6 +260,7 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
   const kinds = new Map<string, CustomKind>();
   const versions = new Map<string, string[]>();
   const crdFindings: Finding[] = [];
+  let anyCel = false;
   for (const crd of crds) {
     if (!isCrd(crd)) continue;
     const spec = asObj(crd.spec) as CrdSpec | undefined;
@@ -309,6 +312,7 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
         },
       });
     });
+    anyCel ||= cel;
     if (cel) {
       crdFindings.push({
         ...emit(
@@ -322,9 +326,11 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
     }
   }
   return {
-    lookup: (apiVersion, kind) => kinds.get(`${apiVersion}/${kind}`),
+    // most stages define no kind: no key made for each of their objects
+    lookup: (apiVersion, kind) => (kinds.size ? kinds.get(`${apiVersion}/${kind}`) : undefined),
     versionsOf: (group, kind) => versions.get(`${group}/${kind}`) ?? [],
     crdFindings,
+    cel: anyCel,
   };
 }
 

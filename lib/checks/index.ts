@@ -19,7 +19,7 @@ import { objectReferences } from './references.js';
 import { SERVICE_MONITOR, objectSelections } from './references-selectors.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-secrets.js';
-import { NOT_API_OBJECTS, checkSchema } from './schema.js';
+import { checkSchema, isApiObject } from './schema.js';
 import { checkSecretContent, checkSecretValues, maskSecrets } from './secrets.js';
 import { compareCodePoints } from '../model/order.js';
 import type { KeptChecks, KeptObject, KeptReferences, KeptResult, Trace } from '../model/kept-checks.js';
@@ -121,6 +121,8 @@ const isCustom = (o: KubeObject, c: CheckContext) =>
  * CEL rules, on its first resource, that those rules are not evaluated here.
  */
 function crdFindings(objects: readonly KubeObject[], { registry }: CheckContext): Finding[] {
+  // no CRD's own problem and no CEL rule: nothing to report on any object
+  if (registry.crdFindings.length === 0 && !registry.cel) return [];
   const ownCrds = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition'));
   const findings = registry.crdFindings.filter((f) => ownCrds.has(f.object));
   const celNoted = new Set<KubeObject>(ownCrds);
@@ -259,7 +261,7 @@ const OBJECT_CHECKS: readonly ObjectCheck[] = [
  */
 export function checkObjects(all: readonly KubeObject[], options: CheckOptions = {}, memo?: CheckMemo): CheckResult {
   // a kubeconfig or a Kustomization next to the manifests is no API object: nothing to check
-  const objects = all.filter((o) => !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`));
+  const objects = all.filter(isApiObject);
   const findings: Finding[] = [];
   // the CRDs of the objects first: a stage's own CRD wins over a folder's of the same kind
   const context: CheckContext = { options, registry: crdRegistry([...objects, ...(options.crds ?? [])]) };

@@ -12,7 +12,7 @@
 import { ExitCode, ProblemsError, type Problem, type SourceLocation } from '../errors.js';
 import type { KubeObject } from '../model/object.js';
 import { toProblem, type FieldPath, type Finding } from './finding.js';
-import { NOT_API_OBJECTS } from './schema.js';
+import { isApiObject } from './schema.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
 import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
@@ -124,7 +124,7 @@ export function parseManifests(files: readonly { file: string; text: string }[],
         });
         return;
       }
-      if (NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`)) return;
+      if (!isApiObject(o)) return;
       if (o.kind === 'List' && o.apiVersion === 'v1' && Array.isArray(o.items)) {
         o.items.forEach((item: unknown, i: number) => {
           if (isObject(item)) {

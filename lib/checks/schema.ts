@@ -10,8 +10,8 @@ import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 
-/** Kinds that are not API objects but may sit next to manifests: skipped, not reported (lib/k8s.ts). */
-export { NOT_API_OBJECTS } from '../k8s.js';
+/** Kinds that are not API objects but may sit next to manifests are skipped, not reported (lib/k8s.ts `NOT_API_OBJECTS`). */
+export { isApiObject } from '../k8s.js';
 
 const QUANTITY_HINT =
   'a quantity is a number with an optional suffix: Ki Mi Gi Ti Pi Ei (powers of 2), n u m k M G T P E (powers of 10) or an exponent like e3; e.g. 2Gi, 500m';
