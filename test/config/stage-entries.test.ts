@@ -246,6 +246,30 @@ describe('the entries kept on disk', () => {
     expect(diskStageEntries(root, 'other').read()).toBeUndefined();
   });
 
+  it('are kept as JSON when every value reads back the same from it, else in V8 format', () => {
+    const plain = new Map<string, StageEntry>([
+      ['d1', ['web', { image: 'nginx:1', replicas: 2, on: true, none: null, list: [1, 'a', { deep: [0.5] }], '': 'empty key' }]],
+    ]);
+    const special: [string, unknown][] = [
+      ['-0', -0],
+      ['NaN', Number.NaN],
+      ['inf', Number.NEGATIVE_INFINITY],
+      // a hole: new Array(2)
+      ['hole', new Array(2)],
+      ['undefined', [undefined]],
+    ];
+    const file = join(root, STAGE_ENTRIES_DIR, 'json.v8');
+    diskStageEntries(root, 'json').write(plain);
+    expect(String.fromCharCode(readFileSync(file)[32])).toBe('J');
+    expect(same([...diskStageEntries(root, 'json').read()!], [...plain])).toBe(true);
+    for (const [name, value] of special) {
+      const entries = new Map<string, StageEntry>([...plain, ['d2', ['api', { value }]]]);
+      diskStageEntries(root, 'json').write(entries);
+      expect(String.fromCharCode(readFileSync(file)[32]), name).toBe('V');
+      expect(same([...diskStageEntries(root, 'json').read()!], [...entries]), name).toBe(true);
+    }
+  });
+
   it('go with their stage: a compilation of every stage removes those of stages the project no longer has', () => {
     const project = tempProject({ lab: repoStage('lab'), big: fleetStageFile('big', 100), gone: fleetStageFile('gone', 100) });
     expect(runCli('synth', [], project).code).toBe(0);
