@@ -61,12 +61,9 @@ export function diskStageEntries(root: string, stage: string): StageEntryStore {
         const bytes = readRegularBytes(path, MAX_BYTES);
         const rest = bytes.subarray(32);
         if (!sha256(rest).equals(bytes.subarray(0, 32))) return undefined;
-        const kept = (
-          rest[0] === JSON_TAG ? JSON.parse(rest.toString('utf8', 1)) : rest[0] === V8_TAG ? deserialize(rest.subarray(1)) : {}
-        ) as {
-          salt?: unknown;
-          entries?: unknown;
-        };
+        const body = rest.subarray(1);
+        const kept: { salt?: unknown; entries?: unknown } =
+          rest[0] === JSON_TAG ? JSON.parse(body.toString('utf8')) : rest[0] === V8_TAG ? deserialize(body) : {};
         if (kept.salt !== compilerSalt() || !Array.isArray(kept.entries)) return undefined;
         return new Map(
           (kept.entries as unknown[]).flatMap((e) =>
