@@ -19,7 +19,7 @@ import { withoutObjects, type StagingOutput } from './staging.js';
 import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
-import { setRuntimeFlag } from '../model/runtime-flags.js';
+import { givenAtStart, setRuntimeFlag } from '../model/runtime-flags.js';
 import { withFs } from '../fs-problems.js';
 import { YAML_FILE, outputReader, readInputFile, readProjectSource } from './read-file.js';
 import { diskStageEntries, pruneStageEntries } from './stage-entries.js';
@@ -201,8 +201,7 @@ const COMPILATION_HEAP_GROWING_PERCENT = 50;
  * the process was not started with one; returns what puts the default back.
  */
 function tightHeap(bytes: number): () => void {
-  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /heap[-_]growing[-_]percent/.test(a));
-  if (bytes < LARGE_COMPILATION_BYTES || given) return () => {};
+  if (bytes < LARGE_COMPILATION_BYTES || givenAtStart('heap-growing-percent')) return () => {};
   // 0 is V8's default: the factor it chooses itself
   return setRuntimeFlag({ flag: `--heap-growing-percent=${COMPILATION_HEAP_GROWING_PERCENT}`, undo: '--heap-growing-percent=0' });
 }

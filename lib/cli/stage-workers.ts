@@ -31,7 +31,7 @@ import type { Engine } from '../config/delivery.js';
 import { ProblemsError } from '../errors.js';
 import { isFsError } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
-import { adoptRuntimeFlags, runtimeFlags, setRuntimeFlag, type RuntimeFlag } from '../model/runtime-flags.js';
+import { adoptRuntimeFlags, givenAtStart, runtimeFlags, setRuntimeFlag, type RuntimeFlag } from '../model/runtime-flags.js';
 import { useValidatorStore } from '../model/validator-code.js';
 import { outputReader, readProjectSource } from './read-file.js';
 import { diskStageEntries } from './stage-entries.js';
@@ -301,7 +301,8 @@ const DEFAULT_INTERRUPT_BUDGET = 67584;
  * (the optimizing compiler works on this thread's loops sooner); returns what puts it back.
  */
 function optimizeSooner(sources: readonly StageSource[]): () => void {
-  const started = process.execArgv.find((a) => a.startsWith('--interrupt-budget='));
+  // the budget `npm run synth` gives on its command line; one set through NODE_OPTIONS is left as it is
+  const started = givenAtStart('interrupt-budget', process.execArgv);
   const bytes = sources.reduce((sum, s) => sum + s.text.length, 0);
   if (!started || bytes < MIN_WORKER_BYTES) return () => {};
   return setRuntimeFlag({ flag: `--interrupt-budget=${DEFAULT_INTERRUPT_BUDGET}`, undo: started });
@@ -318,11 +319,12 @@ function optimizeSooner(sources: readonly StageSource[]): () => void {
 export function scavengeAlone(
   threads: number,
   cores = availableParallelism(),
-  nodeOptions = [...process.execArgv, process.env.NODE_OPTIONS ?? ''],
+  /** @default - the process's (`givenAtStart`) */
+  startArgs?: readonly string[],
   /** @default - V8's (setRuntimeFlag's default) */
   setFlags?: (flag: string) => void,
 ): () => void {
-  if (threads < cores || nodeOptions.some((a) => /parallel[-_]scavenge/.test(a))) return () => {};
+  if (threads < cores || givenAtStart('parallel-scavenge', startArgs)) return () => {};
   return setRuntimeFlag({ flag: '--no-parallel-scavenge', undo: '--parallel-scavenge' }, setFlags);
 }
 

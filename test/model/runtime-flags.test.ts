@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adoptRuntimeFlags, runtimeFlags, setRuntimeFlag, underStartFlags } from '../../lib/model/runtime-flags.js';
+import { adoptRuntimeFlags, givenAtStart, runtimeFlags, setRuntimeFlag, underStartFlags } from '../../lib/model/runtime-flags.js';
 import { REPO } from '../helpers/cli.js';
 
 describe('flags set while a command runs', () => {
@@ -89,5 +89,17 @@ describe('flags set while a command runs', () => {
     adoptRuntimeFlags([{ flag: '--heap-growing-percent=0', undo: '--heap-growing-percent=0' }]);
     expect(runtimeFlags().slice(before)).toEqual([{ flag: '--heap-growing-percent=0', undo: '--heap-growing-percent=0' }]);
     expect(underStartFlags(() => 'compiled')).toBe('compiled');
+  });
+});
+
+describe('givenAtStart', () => {
+  it("finds a flag among the start arguments, alone or in NODE_OPTIONS's string, set, negated or with a value, - and _ alike", () => {
+    expect(givenAtStart('interrupt-budget', ['--max-semi-space-size=4', '--interrupt-budget=1000000'])).toBe('--interrupt-budget=1000000');
+    expect(givenAtStart('parallel-scavenge', ['--max-semi-space-size=4 --no-parallel-scavenge'])).toBe('--no-parallel-scavenge');
+    expect(givenAtStart('parallel-scavenge', ['--parallel_scavenge'])).toBe('--parallel_scavenge');
+    expect(givenAtStart('heap-growing-percent', ['', '--heap_growing_percent=25 --trace-gc'])).toBe('--heap_growing_percent=25');
+    // another flag that merely contains the name, or none at all
+    expect(givenAtStart('parallel-scavenge', ['--parallel-scavenge-tasks=2', '--trace-parallel-scavenge'])).toBeUndefined();
+    expect(givenAtStart('interrupt-budget', [])).toBeUndefined();
   });
 });
