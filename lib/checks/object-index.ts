@@ -63,14 +63,14 @@ export interface IndexOptions {
 export class ObjectIndex {
   /** `get:<kind>/<namespace>/<name>` (a traced `get` is this key) -> the first object of that kind, namespace and name. */
   private readonly byKey = new Map<string, KubeObject>();
-  /** kind -> namespace -> names, for messages listing what does exist (made when first needed: `lists`). */
-  private names?: Map<string, Map<string, string[]>>;
+  /** kind -> namespace -> names, for messages listing what does exist (made when first needed: `names`). */
+  private namesByKind?: Map<string, Map<string, string[]>>;
   private readonly workloads = new Map<string, Slot[]>();
   /** `namespace\0key=value` -> the workloads whose pod template carries that label. */
   private readonly byLabel = new Map<string, Slot[]>();
   /** Each object with pod templates (and each Pod) as a workload. */
   private readonly workloadOf = new Map<KubeObject, Slot>();
-  /** kind -> the objects of that kind, in order (made when first needed: `lists`). */
+  /** kind -> the objects of that kind, in order (made when first needed: `kinds`). */
   private byKind?: Map<string, KubeObject[]>;
   /** The objects `byKey` holds: each the first definition of its kind, namespace and name. */
   private readonly firsts = new Set<KubeObject>();
@@ -151,8 +151,8 @@ export class ObjectIndex {
   /** The names of the objects of `kind` in `ns`, sorted (once), for messages. */
   namesOf(kind: string, ns: string): readonly string[] {
     this.note(['names', kind, ns]);
-    const list = this.lists()
-      .names.get(kind)
+    const list = this.names()
+      .get(kind)
       ?.get(isClusterScoped(kind) ? '' : ns);
     if (!list) return [];
     if (!this.sorted.has(list)) {
@@ -198,12 +198,13 @@ export class ObjectIndex {
   }
 
   private labelled(ns: string, labels: Readonly<Record<string, string>>): readonly Slot[] {
+    const keys = Object.keys(labels);
     let smallest: readonly Slot[] | undefined;
-    for (const [k, v] of Object.entries(labels)) {
-      const list = this.byLabel.get(`${ns}\0${k}=${v}`) ?? [];
+    for (const k of keys) {
+      const list = this.byLabel.get(`${ns}\0${k}=${labels[k]}`) ?? [];
       if (!smallest || list.length < smallest.length) smallest = list;
     }
-    return (smallest ?? []).filter((w) => Object.entries(labels).every(([k, v]) => w.labels[k] === v));
+    return (smallest ?? []).filter((w) => keys.every((k) => w.labels[k] === labels[k]));
   }
 
   private selected(ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>): readonly Slot[] {
@@ -216,33 +217,42 @@ export class ObjectIndex {
   }
 
   private ofKind(kind: string, ns?: string): readonly KubeObject[] {
-    const all = this.lists().byKind.get(kind) ?? [];
+    const all = this.kinds().get(kind) ?? [];
     return ns === undefined ? all : all.filter((o) => o.metadata && typeof o.metadata === 'object' && namespaceOf(o) === ns);
   }
 
-  /** The names and the objects of each kind, made once: only messages and a few checks need them. */
-  private lists(): { names: Map<string, Map<string, string[]>>; byKind: Map<string, KubeObject[]> } {
-    if (!this.names || !this.byKind) {
-      const names = (this.names = new Map());
-      const byKind = (this.byKind = new Map());
+  /** kind -> the objects of that kind as indexed (with metadata, the second definition of an object left out), made once. */
+  private kinds(): Map<string, KubeObject[]> {
+    if (!this.byKind) {
+      const byKind = (this.byKind = new Map<string, KubeObject[]>());
       for (const o of this.objects) {
-        // as indexed: objects with metadata, the second definition of an object left out
         if (!o?.metadata || typeof o.metadata !== 'object' || this.duplicates.has(o)) continue;
-        const name = o.metadata.name;
-        if (typeof name === 'string') {
-          const ns = namespaceOf(o);
-          let byNs = names.get(o.kind);
-          if (!byNs) names.set(o.kind, (byNs = new Map()));
-          const list = byNs.get(ns);
-          if (list) list.push(name);
-          else byNs.set(ns, [name]);
-        }
         const ofKind = byKind.get(o.kind);
         if (ofKind) ofKind.push(o);
         else byKind.set(o.kind, [o]);
       }
     }
-    return { names: this.names, byKind: this.byKind };
+    return this.byKind;
+  }
+
+  /** kind -> namespace -> names of the objects indexed, made once: only messages need them. */
+  private names(): Map<string, Map<string, string[]>> {
+    if (!this.namesByKind) {
+      const names = (this.namesByKind = new Map<string, Map<string, string[]>>());
+      for (const [kind, objects] of this.kinds()) {
+        const byNs = new Map<string, string[]>();
+        for (const o of objects) {
+          const name = o.metadata.name;
+          if (typeof name !== 'string') continue;
+          const ns = namespaceOf(o);
+          const list = byNs.get(ns);
+          if (list) list.push(name);
+          else byNs.set(ns, [name]);
+        }
+        names.set(kind, byNs);
+      }
+    }
+    return this.namesByKind;
   }
 
   /** The object `o` stands in for, or `o`. */
