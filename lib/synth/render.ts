@@ -288,15 +288,18 @@ function spelledOut(value: unknown): string {
 /**
  * The cache keys of a stage's apps: an app's key covers everything its chart is made from besides
  * the compiler itself, the whole stage context (name, namespace, architecture, partOf, nodes,
- * images), the stage's delivery settings, the release written on it, its name, stack and settings.
- * The key of an app is undefined when a value cannot be keyed (then the app is rendered). The
- * stage's part is written once, not once per app: the text is that of the whole list.
+ * images, the custom kinds at cluster scope, the files its apps include), the stage's delivery
+ * settings, the release written on it, its name, stack and settings. The key of an app is
+ * undefined when a value cannot be keyed (then the app is rendered). The stage's part is written
+ * once, not once per app: the text is that of the whole list.
  */
 export function appCacheKeys(stage: { compilerVersion: string; stage: StageContext; options: RenderOptions }) {
   let head: string | undefined;
   try {
     const { compilerVersion, options } = stage;
-    head = [CACHE_KEY_FORMAT, compilerVersion, stage.stage, options.secretStore ?? null, options.engine ?? null].map(exactText).join(',');
+    head = [CACHE_KEY_FORMAT, compilerVersion, keyedContext(stage.stage), options.secretStore ?? null, options.engine ?? null]
+      .map(exactText)
+      .join(',');
   } catch {
     // nothing of this stage can be keyed
   }
@@ -309,6 +312,16 @@ export function appCacheKeys(stage: { compilerVersion: string; stage: StageConte
       return undefined;
     }
   };
+}
+
+/**
+ * The stage context as a key reads it: the files the stage's apps include (a Map, which no key
+ * text spells) by path and the SHA-256 of their text, in the Map's order, so that an edit of any
+ * of them changes the key of every app of the stage.
+ */
+function keyedContext(context: StageContext): unknown {
+  const { files, ...rest } = context;
+  return files === undefined ? rest : { ...rest, files: [...files].map(([path, text]) => [path, sha256Hex(text)]) };
 }
 
 /** Every problem the constructs' own validations report, with the construct path. */

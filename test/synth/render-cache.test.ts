@@ -89,6 +89,26 @@ describe('the render cache', () => {
     expect(hits).toBeGreaterThan(0);
   });
 
+  it('changes no byte of a stage whose apps include files, and a changed file is never a hit', () => {
+    const configMap = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: legacy }\ndata: { A: "${value}" }\n`;
+    /** A stage of a fleet app and an app of the manifests stack, which includes `in/` (path -> text). */
+    const stage = (files: Record<string, string>): StageSource => ({
+      stage: 'imported',
+      file: 'environments/imported.yaml',
+      text: fleetStageFile('imported', 2).replace('apps:\n', 'apps:\n  legacy:\n    stack: manifests\n    include: [in]\n'),
+      readSource: (p) => {
+        const found = Object.entries(files).filter(([f]) => f === p || f.startsWith(`${p}/`));
+        return found.length ? new Map(found) : undefined;
+      },
+    });
+    // one cache for all of them: a key that missed an included file would hand the next its
+    // objects; the warm compilation finds every app (the two of the fleet and the manifests app)
+    expect(compileThreeWays([stage({ 'in/a.yaml': configMap('1') })]).hits).toBe(3);
+    expect(compileThreeWays([stage({ 'in/a.yaml': configMap('2') })]).hits).toBe(3);
+    expect(compileThreeWays([stage({ 'in/a.yaml': configMap('2'), 'in/b.yaml': configMap('3').replace('legacy', 'other') })]).hits).toBe(3);
+    expect(compileThreeWays([stage({ 'in/b.yaml': configMap('2') })]).hits).toBe(3);
+  });
+
   it('keeps what apps are written as, not their objects, which are rendered again when asked for', () => {
     const sources = [fixtureSource('qa')];
     const options = { project, delivery: false };
@@ -224,6 +244,29 @@ describe('app cache keys', () => {
     const keys = variants.map(key);
     expect(keys.every((k) => typeof k === 'string')).toBe(true);
     expect(new Set(keys).size).toBe(variants.length);
+  });
+
+  it("cover the files the stage's apps include, by path and text, and are the same as before for a stage without files", () => {
+    const withFiles = (files: [string, string][]) =>
+      appCacheKeys({ compilerVersion: '0.0.0', stage: { ...stage, files: new Map(files) }, options: {} })({
+        name: 'app',
+        stack: 'demoapp',
+        settings: {},
+      });
+    const keys = [
+      key({}),
+      withFiles([['in/a.yaml', 'kind: A']]),
+      withFiles([['in/a.yaml', 'kind: B']]),
+      withFiles([['in/b.yaml', 'kind: A']]),
+      withFiles([
+        ['in/a.yaml', 'kind: A'],
+        ['in/b.yaml', 'kind: A'],
+      ]),
+    ];
+    expect(keys.every((k) => typeof k === 'string')).toBe(true);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(withFiles([['in/a.yaml', 'kind: A']])).toBe(keys[1]);
+    expect(key({})).toBe(appCacheKeys({ compilerVersion: '0.0.0', stage, options: {} })({ name: 'app', stack: 'demoapp', settings: {} }));
   });
 
   it('are undefined for a value that cannot be keyed', () => {
