@@ -94,9 +94,10 @@ export function reusableStages(
   for (const [path, digest] of Object.entries(fingerprint.dist)) {
     // `dist/<stage>` or `dist/<stage>/...`: the stage's directory (a changed one's is left out)
     const end = path.indexOf('/', distDir.length + 1);
-    if (changedDirs.has(end < 0 ? path : path.slice(0, end))) continue;
+    const dir = end < 0 ? path : path.slice(0, end);
+    if (changedDirs.has(dir)) continue;
     recordedDist[path] = digest;
-    if (kept.has(path.split('/')[1])) keptDist[path] = digest;
+    if (kept.has(dir.slice(distDir.length + 1))) keptDist[path] = digest;
   }
   if (!sameDigests(dist, recordedDist)) return undefined;
   return { fingerprint, kept, changed: changed.sort(), keptDist, inputs: { project, compiler } };

@@ -17,6 +17,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { StageEntry, StageEntryStore } from '../config/stage-entries.js';
+import { jsonExact } from '../model/json-exact.js';
 import { STATE_DIR, readRegularBytes } from '../synth/disk.js';
 import { compilerDigests, compilerRecentlyChanged, writeStateFile } from './fingerprint.js';
 
@@ -28,20 +29,6 @@ const MAX_BYTES = 256 * 1024 * 1024;
 /** The first byte of what follows the SHA-256: the entries as JSON text, or in V8's format. */
 const JSON_TAG = 0x4a; // J
 const V8_TAG = 0x56; // V
-
-/** Whether JSON.parse(JSON.stringify(value)) is `value`: strings, booleans, null, finite numbers other than -0, arrays and plain objects of them. */
-function jsonKeeps(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (Array.isArray(value)) {
-    // a hole reads back as null
-    for (let i = 0; i < value.length; i++) if (!jsonKeeps(value[i])) return false;
-    return true;
-  }
-  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  for (const key in value) if (!jsonKeeps((value as Record<string, unknown>)[key])) return false;
-  return true;
-}
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest();
 
@@ -80,7 +67,7 @@ export function diskStageEntries(root: string, stage: string): StageEntryStore {
       if (compilerRecentlyChanged()) return;
       try {
         const kept = { salt: compilerSalt(), entries: [...entries].map(([digest, [key, value]]) => [digest, key, value]) };
-        const rest = kept.entries.every(([, , value]) => jsonKeeps(value))
+        const rest = kept.entries.every(([, , value]) => jsonExact(value))
           ? Buffer.from(`${String.fromCharCode(JSON_TAG)}${JSON.stringify(kept)}`)
           : Buffer.concat([Buffer.from([V8_TAG]), serialize(kept)]);
         mkdirSync(join(root, STAGE_ENTRIES_DIR), { recursive: true });

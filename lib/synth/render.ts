@@ -23,6 +23,7 @@ import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './nod
 import { CONTAINER_LISTS, podTemplateOf } from '../model/pod-specs.js';
 import { imageSubstitutions, type Substitution } from '../transforms/images.js';
 import { sha256Hex } from '../model/sha256.js';
+import { jsonExact } from '../model/json-exact.js';
 
 /** Name of the chart that holds the stage's Namespace. */
 export const NAMESPACE_CHART = 'namespace';
@@ -240,24 +241,6 @@ export interface RenderCache {
 
 /** Bumped when what a key covers changes. */
 const CACHE_KEY_FORMAT = 1;
-
-/**
- * Whether `value` comes back from JSON.parse(JSON.stringify(value)) exactly: plain objects and
- * arrays (without holes) of strings, booleans, null and finite numbers but -0, no `__proto__` key.
- */
-function jsonExact(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!(i in value) || !jsonExact(value[i])) return false;
-    return true;
-  }
-  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  for (const k in value) {
-    if (Object.hasOwn(value, k) && (k === '__proto__' || !jsonExact((value as Record<string, unknown>)[k]))) return false;
-  }
-  return true;
-}
 
 /**
  * A text for `value` in which every difference shows: unlike JSON.stringify, undefined, -0,
