@@ -15,9 +15,12 @@
  *   `010`, `0x1F`, `.inf`, `yes`, `1_000` mean exactly what they mean there), quoted strings
  *   without escapes, and flow collections of such scalars on one line, nested or not
  *   (`[a, "b"]`, `{ app: web }`, `{ http: { path: /healthz }, keys: [a, b] }`: stage files);
- * - literal block scalars `|` and `|-` (scripts and config files in ConfigMaps).
+ * - literal block scalars `|` and `|-` (scripts and config files in ConfigMaps);
+ * - plain and single-quoted values of a mapping that go on over more indented lines, folded (as
+ *   controller-gen wraps a CRD's descriptions and messages).
  * Outside it (the file is read by readYaml): anchors, aliases, tags, directives, `...`, folded
- * block scalars (`>`), `|+` and indentation indicators, other multi-line scalars,
+ * block scalars (`>`), `|+` and indentation indicators, other multi-line scalars (double-quoted,
+ * in a sequence or a flow collection, a key), comments inside a multi-line scalar,
  * multi-line flow collections, empty values, escapes, tabs, control characters, lone CR,
  * `U+2028`/`U+2029`/`U+0085`, surrogates, a root that is not a mapping, and anything malformed. A differential test compares values and positions with the
  * yaml library (test/model/block-yaml.test.ts).
@@ -424,13 +427,18 @@ class Reader {
     return strip ? lines.join('\n') : `${lines.join('\n')}\n`;
   }
 
-  /** The scalar at `i` in a collection at column `indent` (the rest of the line, or a literal block), then moves past it. */
-  scalar(i: number, indent: number, depth: number): unknown {
+  /**
+   * The scalar at `i` in a collection at column `indent` (the rest of the line, a literal block,
+   * or in a mapping a plain scalar that continues on the next lines), then moves past it.
+   */
+  scalar(i: number, indent: number, depth: number, inMapping = false): unknown {
     const t = this.text;
     const c = t.charCodeAt(i);
     let value: unknown;
     if (c === 124) {
       value = this.literal(i, indent);
+    } else if (c === SQUOTE && inMapping) {
+      value = this.singleQuoted(i, indent);
     } else if (c === DQUOTE || c === SQUOTE) {
       const [s, end] = this.quoted(i)!;
       this.rest(end);
@@ -444,17 +452,123 @@ class Reader {
       if ((c === DASH || c === COLON) && (i + 1 === this.le || t.charCodeAt(i + 1) === SPACE)) outside();
       // up to a comment (` #`), without trailing spaces; `: ` would make it a mapping
       let end = i + 1;
+      let comment = false;
       for (; end < this.le; end++) {
         const d = t.charCodeAt(end);
         if (d === SPACE && t.charCodeAt(end - 1) === COLON) outside();
-        if (d === HASH && t.charCodeAt(end - 1) === SPACE) break;
+        if (d === HASH && t.charCodeAt(end - 1) === SPACE) {
+          comment = true;
+          break;
+        }
       }
       while (end > i && t.charCodeAt(end - 1) === SPACE) end--;
       if (t.charCodeAt(end - 1) === COLON) outside();
       const s = t.slice(i, end);
-      value = plainValue(s);
+      value = plainValue(inMapping && !comment ? this.folded(s, indent) : s);
     }
     this.advance();
+    return value;
+  }
+
+  /**
+   * A single-quoted scalar at `i` in a mapping whose keys are at column `indent`, on one line or
+   * on several (as controller-gen writes the messages of a CRD's validations): its lines folded
+   * as a plain scalar's (`folded`), but for the spaces of the first line after the quote and of
+   * the last before it; `''` is a quote. Every line after the first must be indented more than the
+   * keys, and the closing quote followed by spaces and perhaps a comment. Moves to the line after it.
+   */
+  singleQuoted(i: number, indent: number): string {
+    const t = this.text;
+    let value = '';
+    let breaks = -1; // line breaks before the current line's part: -1 on the first line
+    let from = i + 1;
+    for (;;) {
+      let close = -1;
+      for (let j = from; ; ) {
+        const q = t.indexOf("'", j);
+        if (q < 0 || q >= this.le) break;
+        if (q + 1 < this.le && t.charCodeAt(q + 1) === SQUOTE) j = q + 2;
+        else {
+          close = q;
+          break;
+        }
+      }
+      let end = close;
+      if (close < 0) {
+        end = this.le;
+        while (end > from && t.charCodeAt(end - 1) === SPACE) end--;
+      }
+      if (breaks >= 0) value += breaks ? '\n'.repeat(breaks) : ' ';
+      value += t.slice(from, end).replaceAll("''", "'");
+      if (close >= 0) {
+        this.rest(close + 1);
+        const nl = t.indexOf('\n', close);
+        this.next = nl < 0 ? t.length : nl + 1;
+        return value;
+      }
+      // the next line with content: the blank ones between are line feeds
+      breaks = 0;
+      for (;;) {
+        if (this.next >= t.length) outside(); // no closing quote
+        const ls = this.next;
+        let nl = t.indexOf('\n', ls);
+        if (nl < 0) nl = t.length;
+        let le = nl;
+        if (le > ls && t.charCodeAt(le - 1) === 13) le--;
+        let cs = ls;
+        while (cs < le && t.charCodeAt(cs) === SPACE) cs++;
+        this.next = nl + 1;
+        if (cs === le) {
+          breaks++;
+          continue;
+        }
+        if (cs - ls <= indent) outside();
+        this.ls = ls;
+        this.cs = cs;
+        this.le = le;
+        from = cs;
+        break;
+      }
+    }
+  }
+
+  /**
+   * A plain scalar whose first line is `first`, with the lines after it that continue it: those
+   * indented more than its mapping's keys (at column `indent`), folded as YAML folds them (a line
+   * break is a space, each empty line between two lines a line feed; each line without its
+   * indentation and trailing spaces), as controller-gen wraps the descriptions of a CRD. Left to
+   * the yaml library: a continuation line that starts with `#` or `:`, holds `: ` or ` #`, or ends
+   * with `:`. Moves past the lines it read.
+   */
+  folded(first: string, indent: number): string {
+    const t = this.text;
+    let value = first;
+    let breaks = 0;
+    let pos = this.next;
+    while (pos < t.length) {
+      let nl = t.indexOf('\n', pos);
+      if (nl < 0) nl = t.length;
+      let le = nl;
+      if (le > pos && t.charCodeAt(le - 1) === 13) le--;
+      let cs = pos;
+      while (cs < le && t.charCodeAt(cs) === SPACE) cs++;
+      if (cs === le) {
+        breaks++;
+        pos = nl + 1;
+        continue;
+      }
+      if (cs - pos <= indent) break; // the next entry: read by `advance`
+      let end = le;
+      while (end > cs && t.charCodeAt(end - 1) === SPACE) end--;
+      const line = t.slice(cs, end);
+      const c = line.charCodeAt(0);
+      if (c === HASH || c === COLON || line.includes(': ') || line.includes(' #') || line.endsWith(':')) outside();
+      value += breaks ? '\n'.repeat(breaks) : ' ';
+      value += line;
+      breaks = 0;
+      pos = nl + 1;
+      this.next = pos;
+    }
     return value;
   }
 
@@ -483,7 +597,7 @@ class Reader {
         value = this.indent === indent ? this.sequence(indent, depth + 1) : this.block(depth + 1);
       } else {
         valueAt = i;
-        value = this.scalar(i, indent, depth);
+        value = this.scalar(i, indent, depth, true);
       }
       if (!this.done && !this.marker && this.indent > indent) outside();
       this.close(n, keyAt, valueAt);

@@ -10,6 +10,7 @@ import { ExitCode, ProblemsError, type Problem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { includedPlaces } from '../../lib/checks/manifests.js';
 import type { Finding } from '../../lib/checks/finding.js';
+import { readBlockYaml } from '../../lib/model/block-yaml.js';
 
 const FIXTURE = 'test/fixtures/stages/imported.yaml';
 const project = openProject(REPO);
@@ -87,6 +88,32 @@ describe('the manifests stack', () => {
       'app.kubernetes.io/version': '1',
     });
     expect(compiled.checks.get('imported')!.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('reads files of the plain block style with the block reader, to the objects the yaml library reads from the others', () => {
+    // controller-gen wraps descriptions over lines, plain and single-quoted; a `--- ~` (an empty
+    // document, which the block reader leaves to the yaml library) makes the same file take that path
+    const wrapped = crd('Namespaced')
+      .replace(
+        'type: object\n',
+        'type: object\n          description: Widget is served\n            by the example operator.\n\n            It has a size.\n',
+      )
+      .replace(
+        'size: { type: integer, maximum: 10 }',
+        "size:\n                  type: integer\n                  maximum: 10\n                  description: 'How many, at\n                    most ''ten''.'",
+      );
+    const cr =
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\n  annotations:\n    note: several\n      words\nspec: { size: 3 }\n';
+    expect([wrapped, `---\n${cr}`].map((t) => readBlockYaml(t) !== undefined)).toEqual([true, true]);
+    expect([wrapped, cr].map((t) => readBlockYaml(`--- ~\n---\n${t}`))).toEqual([undefined, undefined]);
+    const viaBlock = objectsOf(withFiles({ 'in/crd.yaml': wrapped, 'in/cr.yaml': `---\n${cr}` }));
+    const viaYaml = objectsOf(withFiles({ 'in/crd.yaml': `--- ~\n---\n${wrapped}`, 'in/cr.yaml': `--- ~\n---\n${cr}` }));
+    expect(viaBlock).toEqual(viaYaml);
+    const widget = viaBlock.find((o) => o.kind === 'Widget')!;
+    expect(widget.metadata.annotations).toMatchObject({ note: 'several words' });
+    const definition = JSON.stringify(viaBlock.find((o) => o.kind === 'CustomResourceDefinition'));
+    expect(definition).toContain('"description":"Widget is served by the example operator.\\nIt has a size."');
+    expect(definition).toContain(`"description":"How many, at most 'ten'."`);
   });
 
   it('keeps a namespace the manifest names, and substitutes ARM images on an ARM stage', () => {

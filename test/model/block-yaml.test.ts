@@ -253,6 +253,116 @@ describe('literal block scalars: read as the yaml library reads them, or left to
   });
 });
 
+describe('plain and single-quoted scalars on several lines: read as the yaml library reads them, or left to it', () => {
+  const cases = [
+    'a: x\n  y\n',
+    'a: x\n y\nb: 1\n',
+    'a: x\n  y\n    z\n',
+    'a: x  \n  y  \n  z\n',
+    'a: x\n\n  y\n',
+    'a: x\n\n\n  y\n\nb: 1\n',
+    'a: x\n   \n  y\n',
+    'a: x\r\n  y\r\n\r\n  z\r\n',
+    'a: 1\n  2\n',
+    'a: true\n  x\n',
+    'a: x\n  - y\n',
+    'a: x\n  -y\n',
+    'a: x\n  [y] {z} `w` "v" \'u\' &t *s !r |q >p %o @n ,m ? l\n',
+    'a: x\n  ---\n',
+    'a: x\n  ...\n',
+    'a: x\n  y:z\n',
+    'a: x\n  y #c\n',
+    'a: x\n  #c\n  y\n',
+    'a: x\n  y\n  # c\n',
+    'a: x\n  y\n# c\nb: 1\n',
+    'a: x # c\n  y\n',
+    'a: x\n  y: z\n',
+    'a: x\n  y:\n',
+    'a: x\n  : y\n',
+    '- a: x\n   y\n',
+    '- a: x\n  y\n',
+    'l:\n- a: x\n   y\n  b: 1\n',
+    'a:\n  b: x\n   y\n  c: 1\n',
+    'a:\n- x\n  y\n',
+    'a: x\n---\nb: y\n  z\n',
+    "a: 'x\n  y'\n",
+    "a: 'x\n y'\n",
+    "a: 'x\ny'\n",
+    "a: 'x  \n   y  '\n",
+    "a: 'x\n\n  y'\n",
+    "a: 'x\n  \n  y'\n",
+    "a: 'x\n  ''y'' z'\n",
+    "a: 'x'' \n  y'\n",
+    "a: 'x\n  y' # c\n",
+    "a: 'x\n  y' z\n",
+    "a: 'x\n  #y: z - w'\n",
+    "a: 'x\n---\n  y'\n",
+    "- a: 'x\n  y'\n",
+    "- a: 'x\n   y'\n",
+    "a: 'x\n  y\n  z'\nb: 1\n",
+    "a: '\n  y'\n",
+    "a: 'x\n  '\n",
+    "a: 'x\n  y'\n  b\n",
+    "a: 'x\n  y\n",
+    "a: 'x\r\n  y'\r\nb: 1\r\n",
+    "a: ' x '\nb: 'it''s'\n",
+    'a: "x\n  y"\n',
+    "a:\n- 'x\n  y'\n",
+    "a: {b: 'x\n  y'}\n",
+  ];
+  for (const c of cases) {
+    it(JSON.stringify(c), () => {
+      if (readBlockYaml(c)) expectSameAsYaml(c);
+    });
+  }
+  it('reads most of them', () => {
+    expect(cases.filter((c) => readBlockYaml(c)).length).toBeGreaterThan(cases.length / 2);
+  });
+  it('a CRD as controller-gen writes it: descriptions wrapped into plain and single-quoted lines', () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names:
+    kind: Widget
+    plural: widgets
+  scope: Namespaced
+  versions:
+  - name: v1
+    schema:
+      openAPIV3Schema:
+        description: Widget is the Schema for the widgets API. It is served
+          by the example operator.
+        properties:
+          spec:
+            properties:
+              interval:
+                description: 'Interval at which to check the source for updates.
+                  This interval is approximate and may be subject to jitter to ensure
+                  efficient use of resources.'
+                pattern: ^([0-9]+(.[0-9]+)?(ms|s|m|h))+$
+                type: string
+              suspend:
+                description: Suspend tells the controller to suspend the reconciliation
+                  of this source.
+
+                  It defaults to false.
+                type: boolean
+            type: object
+            x-kubernetes-validations:
+            - message: 'spec.interval must be set when suspend is false, it''s
+                required'
+              rule: '!self.suspend || has(self.interval)'
+        type: object
+    served: true
+    storage: true
+`;
+    expectSameAsYaml(crd);
+  });
+});
+
 describe('flow collections on one line, and plain scalars starting with a colon', () => {
   const cases = [
     'k: :5001',
@@ -354,8 +464,14 @@ describe('the block reader leaves to the yaml library what it is not sure of', (
     'a literal block scalar with a keep indicator': 'a: |+\n  x\n',
     'a literal block scalar with leading empty lines': 'a: |\n\n  x\n',
     'a folded block scalar': 'a: >-\n  x\n',
-    'a plain scalar on two lines': 'a: x\n  y\n',
-    'a quoted scalar on two lines': 'a: "x\n  y"\n',
+    'a plain scalar continued after a comment': 'a: x # c\n  y\n',
+    'a comment line inside a plain scalar': 'a: x\n  #c\n  y\n',
+    'a plain scalar continued by a line that would be an entry': 'a: x\n  y: z\n',
+    'a plain scalar on two lines in a sequence': 'a:\n- x\n  y\n',
+    'a double-quoted scalar on two lines': 'a: "x\n  y"\n',
+    'a single-quoted scalar on two lines in a sequence': "a:\n- 'x\n  y'\n",
+    'a single-quoted scalar without its closing quote': "a: 'x\n  y\n",
+    "a single-quoted scalar continued at its key's indentation": "a: 'x\ny'\n",
     'a nested flow collection on two lines': 'a: {b: [1,\n  2]}\n',
     'a comment inside a flow collection': 'a: {b: [1 # c\n  ]}\n',
     'a flow sequence on two lines': 'a: [1,\n  2]\n',
@@ -446,7 +562,23 @@ describe('whatever the text, the block reader reads the same as the yaml library
     ' { a: [1, 2], b: { c: d } }',
     ' [[a], {b: c:d}, []]',
     ' { http: { path: /healthz }, n: 10 }',
+    " 'opened",
+    " 'it''s opened ",
   ];
+  // lines that continue a plain or single-quoted scalar (or would be read as one)
+  const goodContinuations = [
+    'more words',
+    'x  y ',
+    "closed'",
+    "closed' # c",
+    "it''s'",
+    "'",
+    '- dash',
+    '[a] {b} `c` "d" &e *f !g',
+    '...',
+    '1',
+  ];
+  const badContinuations = ["closed' x", 'a: b', 'c:', 'x #c', '# c', ': x', "'x", '"open'];
   const badValues = [
     ' [a,]',
     ' {a:b}',
@@ -480,6 +612,7 @@ describe('whatever the text, the block reader reads the same as the yaml library
     if (r < 2) return '';
     if (r < 4) return `${indent}-${rnd(3) < 1 ? '' : ` ${pick(rnd, goodKeys, badKeys)}:${pick(rnd, goodValues, badValues)}`}`;
     if (r < 4.5) return `${indent}-${pick(rnd, goodValues, badValues)}`;
+    if (r < 5.3) return `${indent}${pick(rnd, goodContinuations, badContinuations)}`;
     return `${indent}${pick(rnd, goodKeys, badKeys)}:${pick(rnd, goodValues, badValues)}`;
   };
 
@@ -500,6 +633,76 @@ describe('whatever the text, the block reader reads the same as the yaml library
     // the generator must exercise both sides
     expect(read).toBeGreaterThan(400);
     expect(read).toBeLessThan(4500);
+  });
+});
+
+describe('whatever the scalar on several lines, the block reader reads the same as the yaml library or nothing', () => {
+  it('on 3,000 random mappings whose values go on over lines of random indentation, content and blank lines', () => {
+    const next = random(23);
+    const rnd = (n: number) => Math.floor(next() * n);
+    // mostly words any scalar may hold, sometimes what ends one or is not one
+    const words = [
+      'x',
+      'it',
+      "it''s",
+      'a:b',
+      '- d',
+      '[e]',
+      '{f}',
+      '`g`',
+      '"h"',
+      '1',
+      'true',
+      '~',
+      '...',
+      '---',
+      '  ',
+      '%',
+      '&i',
+      '*j',
+      '!k',
+      '|',
+      '>',
+      '?',
+      ',',
+    ];
+    const odd = ["'", "''", 'a: b', 'c:', '#', ' #c'];
+    const word = () => (rnd(10) ? words[rnd(words.length)] : odd[rnd(odd.length)]);
+    const text = (n: number) => Array.from({ length: 1 + rnd(n) }, word).join(rnd(4) ? ' ' : '');
+    let read = 0;
+    let multi = 0;
+    for (let i = 0; i < 3000; i++) {
+      const lines: string[] = [];
+      const indent = rnd(3) * 2;
+      if (indent) lines.push(rnd(2) ? 'top:' : '- top: 1');
+      for (let e = 0; e < 1 + rnd(3); e++) {
+        const key = `${' '.repeat(indent)}k${e}`;
+        const quoted = rnd(2) === 0;
+        const body = [text(3), ...Array.from({ length: rnd(4) }, () => text(3))];
+        const last = body.length - 1;
+        for (const [j, part] of body.entries()) {
+          const content = `${quoted && j === 0 ? "'" : ''}${part}${quoted && j === last && rnd(6) ? "'" : ''}${j === last && rnd(5) === 0 ? ' # c' : ''}`;
+          if (j === 0) lines.push(`${key}: ${content}`);
+          else {
+            for (let b = rnd(4) === 0 ? 1 + rnd(2) : 0; b > 0; b--) lines.push(' '.repeat(rnd(indent + 4)));
+            lines.push(`${' '.repeat(Math.max(0, indent + [1, 2, 2, 4, 0, -1][rnd(6)]))}${content}`);
+          }
+        }
+      }
+      const source = `${lines.join(rnd(8) ? '\n' : '\r\n')}\n`;
+      const block = readBlockYaml(source);
+      if (!block) continue;
+      read++;
+      if (lines.length > 2 + (indent ? 1 : 0)) multi++;
+      const reference = yamlRead(source);
+      expect(reference, `valid YAML: ${JSON.stringify(source)}`).toBeDefined();
+      expect(block.values, JSON.stringify(source)).toEqual(reference!.docs.map((d) => d.value));
+      expectSameAsYaml(source);
+    }
+    // the generator must exercise both sides, and scalars on several lines among what is read
+    expect(read).toBeGreaterThan(250);
+    expect(read).toBeLessThan(2700);
+    expect(multi).toBeGreaterThan(120);
   });
 });
 
