@@ -3,9 +3,9 @@
  * made of, byte for byte what the `yaml` library writes with serialize.ts's options (YAML 1.1,
  * no line folding, no anchors, `sortMapEntries`), about ten times faster, because it builds no
  * document tree. It covers only what it can reproduce exactly: mappings, sequences of scalars
- * and mappings, integers, booleans, printable ASCII strings without `"` or `\` on one line,
- * and printable ASCII on several lines (a literal block, `|` or `|-`). For anything else it
- * returns undefined and the caller uses the library (nested sequences, nulls, other numbers,
+ * and mappings, integers, booleans, printable ASCII strings on one line (plain, or quoted as the
+ * library quotes them), and printable ASCII on several lines (a literal block, `|` or `|-`). For
+ * anything else it returns undefined and the caller uses the library (nested sequences, nulls, other numbers,
  * non-ASCII text, blocks with leading or trailing blanks). test/synth/serialize.test.ts
  * compares both on every committed object and on the edge cases.
  */
@@ -89,8 +89,8 @@ const claimedByTag = (s: string) => SCHEMA_TAGS.some((t) => t.identify?.(s));
 
 /** What a plain scalar may not look like (the `yaml` library's plainString rule, verbatim). */
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
-/** Printable ASCII without `"` and `\`: quoted, such a string is itself between double quotes. */
-const SIMPLE_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** Printable ASCII on one line. */
+const ONE_LINE_TEXT = /^[\x20-\x7e]*$/;
 /** A line starting like this would start a new document (the library indents or quotes it). */
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/;
 /** Several lines that the library writes as a literal block with no indentation indicator: no blanks at either end. */
@@ -111,8 +111,13 @@ const written = new BoundedMap<string, string | typeof UNSUPPORTED>(MAX_CACHED);
 function text(s: string): string {
   let out = written.get(s);
   if (out === undefined) {
-    if (!SIMPLE_TEXT.test(s) || DOCUMENT_MARKER.test(s) || claimedByTag(s)) out = UNSUPPORTED;
-    else out = NOT_PLAIN.test(s) || TYPED_SCALARS.some((t) => t.test(s)) || mustQuote(s) ? `"${s}"` : s;
+    if (!ONE_LINE_TEXT.test(s) || DOCUMENT_MARKER.test(s) || claimedByTag(s)) out = UNSUPPORTED;
+    // forced to double quotes (`libraryYaml`), which JSON's escapes of `"` and `\` are for ASCII
+    else if (mustQuote(s)) out = JSON.stringify(s);
+    // the library quotes with `'` a string holding `"` but no `'`, else with `"`
+    else if (NOT_PLAIN.test(s) || TYPED_SCALARS.some((t) => t.test(s)))
+      out = s.includes('"') && !s.includes("'") ? `'${s}'` : JSON.stringify(s);
+    else out = s;
     written.set(s, out);
   }
   if (out === UNSUPPORTED) throw UNSUPPORTED;

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { libraryYaml, toYaml, toYamlStream } from '../../lib/synth/serialize.js';
+import { emitBlockYaml } from '../../lib/synth/yaml-emitter.js';
 import { listFiles } from '../helpers/cli.js';
+import { random } from '../helpers/random.js';
 import { REPO } from '../helpers/cli.js';
 
 describe('serializing objects', () => {
@@ -142,6 +144,75 @@ describe('the fast path of toYaml', () => {
     ['sorted keys', { spec: { b: 1, a: 2, 10: 3, 9: 4 }, metadata: { name: 'x' }, kind: 'K', apiVersion: 'v1' }],
   ])('writes %s as the yaml library does', (_, value) => {
     expect(toYaml(value)).toBe(libraryYaml(value));
+  });
+
+  it('writes one-line strings holding quotes and backslashes itself, quoted as the library quotes them', () => {
+    const byOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    for (const s of [
+      'say "hi"',
+      'back\\slash',
+      '"quoted"',
+      '"a" \'b\'',
+      'it\'s "x"',
+      '\\',
+      'a: "b"',
+      '- "x"',
+      '"',
+      "'",
+      'Use "" for core',
+    ]) {
+      for (const value of [{ v: s }, { [s]: 'v' }, { list: [s] }]) {
+        expect(emitBlockYaml(value, byOrder), JSON.stringify(value)).toBe(libraryYaml(value));
+      }
+    }
+  });
+
+  it('writes 5,000 random one-line strings as the yaml library does, or leaves them to it', () => {
+    const next = random(31);
+    const pieces = [
+      'a',
+      'b',
+      '1',
+      ' ',
+      ':',
+      '#',
+      '-',
+      '?',
+      '"',
+      "'",
+      '\\',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      '&',
+      '*',
+      '!',
+      '|',
+      '>',
+      '%',
+      '@',
+      '`',
+      '.',
+      'yes',
+      'null',
+      '0x',
+      '~',
+      '=',
+    ];
+    const byOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    let written = 0;
+    for (let i = 0; i < 5000; i++) {
+      const s = Array.from({ length: Math.floor(next() * 6) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+      for (const value of [{ v: s }, { [s]: 1 }, { list: [s] }]) {
+        const fast = emitBlockYaml(value, byOrder);
+        if (fast === undefined) continue;
+        written++;
+        expect(fast, JSON.stringify(value)).toBe(libraryYaml(value));
+      }
+    }
+    expect(written).toBeGreaterThan(10000);
   });
 
   it('writes every committed object as the yaml library does', () => {
