@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { checkoutRelease, type Release } from './against.js';
 import { usage, parseBench, type Options } from './args.js';
 import { checkFindingsRows } from './check-findings.js';
+import { writeCrdProject } from './crds.js';
 import { stageLoadRows } from './stage-load.js';
 import { fleetStageFiles, writeProject } from './fleet.js';
 import { bundleFloor, floorCommand } from './floor.js';
@@ -273,6 +274,35 @@ async function fleetRows(apps: number, options: Options, floorBundle: string): P
   }
 }
 
+/** The fleet apps of the stage that includes CRDs (bench/crds.ts), and about how many bytes of CRDs it includes. */
+const CRD_STAGE = { apps: 100, bytes: 3_000_000 } as const;
+const crdLabel = `stage of ${CRD_STAGE.apps} apps and ${CRD_STAGE.bytes / 1e6} MB of CRDs`;
+
+/**
+ * A stage that brings an operator's CRDs with it (adoption: bench/crds.ts): its cold synth (the
+ * included files read, every app rendered) and one fleet app changed (the CRDs' app from the
+ * render cache, the files still read for the custom kinds and the checks).
+ */
+async function crdRows(options: Options): Promise<Row[]> {
+  const project = writeCrdProject(REPO, CRD_STAGE.apps, CRD_STAGE.bytes);
+  try {
+    await measure(npmRun('synth', project));
+    const objects = distObjects(project);
+    return [
+      await repeat(`${crdLabel}: npm run synth, cold (no dist/)`, objects, npmRun('synth', project), options.runs, {
+        warmUp: false,
+        before: coldStart(project),
+      }),
+      await repeat(`${crdLabel}: npm run synth, one app changed`, objects, npmRun('synth', project), options.runs, {
+        warmUp: true,
+        before: oneAppChanger(project, new Map([['dev', '']])),
+      }),
+    ];
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+}
+
 /** The objects in a project's dist/, as its stages' inventories count them. */
 function distObjects(project: string): number {
   const dist = join(project, 'dist');
@@ -302,7 +332,15 @@ async function againstRows(release: Release, options: Options): Promise<{ rows: 
     const project = writeProject(side.repo, fleet, `against-fleet-${i}`);
     // as in fleetRows: one app of the first stage changes, to a LOG_LEVEL no run had before
     const changeOneApp = oneAppChanger(project, fleet);
-    return { ...side, committed: writeProject(side.repo, committedStageFiles(), `against-committed-${i}`), fleet: project, changeOneApp };
+    const crds = writeCrdProject(side.repo, CRD_STAGE.apps, CRD_STAGE.bytes);
+    return {
+      ...side,
+      committed: writeProject(side.repo, committedStageFiles(), `against-committed-${i}`),
+      fleet: project,
+      changeOneApp,
+      crds,
+      changeCrdStage: oneAppChanger(crds, new Map([['dev', '']])),
+    };
   });
   type Side = (typeof sides)[number];
   const rows: Row[] = [];
@@ -340,9 +378,14 @@ async function againstRows(release: Release, options: Options): Promise<{ rows: 
       command: npmRun('synth', s.fleet),
       before: coldStart(s.fleet),
     }));
+    for (const s of sides) await synthOnce(s.crds);
+    await pair(`against: ${crdLabel}: npm run synth, one app changed`, distObjects(sides[0].crds), (s) => ({
+      command: npmRun('synth', s.crds),
+      before: s.changeCrdStage,
+    }));
     return { rows, ratios };
   } finally {
-    for (const s of sides) for (const dir of [s.committed, s.fleet]) rmSync(dir, { recursive: true, force: true });
+    for (const s of sides) for (const dir of [s.committed, s.fleet, s.crds]) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -466,6 +509,7 @@ async function measureAll(options: Options, release: Release | undefined): Promi
   rows.push(...loading.rows);
   const floorBundle = await bundleFloor(REPO);
   for (const apps of options.sizes) rows.push(...(await fleetRows(apps, options, floorBundle)));
+  rows.push(...(await crdRows(options)));
   const against = release && (await againstRows(release, options));
   if (against) rows.push(...against.rows);
   const ratioLines = {
