@@ -5,9 +5,10 @@
  * document tree. It covers only what it can reproduce exactly: mappings, sequences of scalars
  * and mappings, integers, booleans, printable ASCII strings on one line (plain, or quoted as the
  * library quotes them), and printable ASCII on several lines (a literal block, `|` or `|-`). For
- * anything else it returns undefined and the caller uses the library (nested sequences, nulls, other numbers,
- * non-ASCII text, blocks with leading or trailing blanks). test/synth/serialize.test.ts
- * compares both on every committed object and on the edge cases.
+ * anything else it returns undefined and the caller uses the library (nested sequences, nulls,
+ * other numbers, non-ASCII text, blocks with leading or trailing blanks).
+ * test/synth/serialize.test.ts compares both on every committed object, on the edge cases and on
+ * random one-line strings.
  */
 import { Document } from 'yaml';
 import { BoundedMap } from '../model/bounded-map.js';
