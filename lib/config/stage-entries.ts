@@ -11,7 +11,8 @@
  * an entry reads the same alone as in its file. What could make a piece read differently is not
  * taken: a file with a CR, an `apps:` line that is not exactly that, a line indented by one space
  * or a sequence item at the entries' indentation, two entries with one key, an entry or the rest
- * that the block reader does not read (anchors, multi-line scalars: then neither would the whole).
+ * that the block reader does not read (anchors, folded or double-quoted scalars: then neither
+ * would the whole).
  * The places of settings, which only problems need, come from reading the whole file when first
  * asked for (lib/config/load.ts). test/config/stage-entries.test.ts compares both readings on
  * generated stage files, edited at random.

@@ -81,6 +81,8 @@ const APP_BODIES = [
   () => '    stack: hello\n    numbers: [-0, .nan, .inf, -.inf, 0x1F, 0o17, 1e3, 010, +1]\n',
   () => '    stack: hello\n    # a comment inside\n    on: yes\n    "quoted key": 1\n',
   () => '    stack: hello\n    seq:\n    - a\n    - b\n',
+  () => '    stack: hello\n    description: a plain text\n      on two lines\n\n      and a paragraph\n',
+  () => "    stack: hello\n    note: 'it''s quoted\n      over lines'\n",
 ];
 const BAD_BODIES = [
   () => '    stack: hello\n    empty:\n',
@@ -100,6 +102,7 @@ const TOP_BEFORE = [
   '---\nnamespace: x\n',
   'images:\n  substitute: { a: b }\n',
   'notes: |\n  apps:\n',
+  'notes: plain text\n  over lines\n',
 ];
 const TOP_AFTER = ['', 'checks: { podSecurity: baseline }\n', '# trailer\n', 'secrets:\n  allow: []\n', 'x: [apps]\n'];
 const BAD_TOP = ['apps: {}\n', '---\nx: 1\n', '...\n', 'apps:\n  y: {}\n', '%YAML 1.2\n'];
