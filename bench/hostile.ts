@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- hostile`: the cost of hostile stage files, in this process, to show that it
- * grows linearly: N unknown top-level keys (up to 40,000) loaded and reported, and stage files
- * of invalid apps growing to the input bound (a 50 MB file is refused by size before it is read).
+ * grows linearly: N unknown top-level keys (up to 40,000) loaded and reported, stage files of
+ * invalid apps growing to the input bound (a 50 MB file is refused by size before it is read), and
+ * one value over every line of a file, plain or with a quote never closed.
  * Also the price of reading stage files with one parser (the yaml library) rather than js-yaml
  * first: both read a 1,000-app fleet stage file; and the whole load of that file by the block
  * reader (lib/model/block-yaml.ts, the default for the plain block style) and by the yaml library. CPU time of this process (the machine may be
@@ -94,6 +95,22 @@ for (let mb = 1; mb <= 8; mb *= 2) {
   row('8 MB stage file of 300-byte invalid apps', whole.s, `${(whole.s / 8).toFixed(3)} s/MB, ${whole.reported} problems reported`);
   const { s, reported } = load(text, runs, true, { read: () => undefined, write: () => {} });
   row('... the same, app by app', s, `${(s / 8).toFixed(3)} s/MB, ${reported} problems reported`);
+}
+{
+  // one value over every line of the file (lib/model/block-yaml.ts folds plain and single-quoted
+  // ones): plain, and single-quoted with its quote never closed (each line once, not the rest of
+  // the file from each line)
+  const overLines = (bytes: number, quote: string) =>
+    `apps: {}\nnote: ${quote}x\n${'  more words of a note\n'.repeat(Math.floor(bytes / 23))}`;
+  for (const [what, quote] of [
+    ['plain', ''],
+    ['quote never closed', "'"],
+  ]) {
+    for (let mb = 1; mb <= 8; mb *= 2) {
+      const { s, reported } = load(overLines(Math.min(mb * 1024 * 1024, MAX_FILE_BYTES - 1024), quote), runs);
+      row(`${mb} MB value over lines, ${what}`, s, `${(s / mb).toFixed(3)} s/MB, ${reported} problems reported`);
+    }
+  }
 }
 const dir = mkdtempSync(join(tmpdir(), 'stagecraft-hostile-'));
 try {

@@ -482,14 +482,20 @@ class Reader {
     let value = '';
     let breaks = -1; // line breaks before the current line's part: -1 on the first line
     let from = i + 1;
+    // the next quote at or after an offset, found once for the lines before it (the text's length
+    // when there is none): a quote never closed is not looked for again from each line (quadratic)
+    let quote = i;
     for (;;) {
       let close = -1;
       for (let j = from; ; ) {
-        const q = t.indexOf("'", j);
-        if (q < 0 || q >= this.le) break;
-        if (q + 1 < this.le && t.charCodeAt(q + 1) === SQUOTE) j = q + 2;
+        if (quote < j) {
+          quote = t.indexOf("'", j);
+          if (quote < 0) quote = t.length;
+        }
+        if (quote >= this.le) break;
+        if (quote + 1 < this.le && t.charCodeAt(quote + 1) === SQUOTE) j = quote + 2;
         else {
-          close = q;
+          close = quote;
           break;
         }
       }
