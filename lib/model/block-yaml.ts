@@ -204,19 +204,35 @@ class Reader {
     return !this.done && !this.marker && this.cs - this.ls === indent;
   }
 
+  /** Where the line that starts at `pos` ends (before CR LF), where its content starts (after its spaces), and where the next one starts. */
+  private lineEnd = 0;
+  private lineContent = 0;
+  private lineNext = 0;
+
+  /** Sets `lineEnd`, `lineContent` and `lineNext` for the line that starts at `pos`. */
+  private line(pos: number): void {
+    const t = this.text;
+    let nl = t.indexOf('\n', pos);
+    if (nl < 0) nl = t.length;
+    let le = nl;
+    if (le > pos && t.charCodeAt(le - 1) === 13) le--;
+    let cs = pos;
+    while (cs < le && t.charCodeAt(cs) === SPACE) cs++;
+    this.lineEnd = le;
+    this.lineContent = cs;
+    this.lineNext = nl + 1;
+  }
+
   /** Moves to the next line with content, skipping blank and comment lines. */
   advance(): void {
     const t = this.text;
     while (this.next < t.length) {
       // after a BOM, columns count from the character after it: it is not indentation
       const ls = this.next;
-      let nl = t.indexOf('\n', this.next);
-      if (nl < 0) nl = t.length;
-      let le = nl;
-      if (le > ls && t.charCodeAt(le - 1) === 13) le--;
-      let cs = this.next;
-      this.next = nl + 1;
-      while (cs < le && t.charCodeAt(cs) === SPACE) cs++;
+      this.line(ls);
+      const le = this.lineEnd;
+      const cs = this.lineContent;
+      this.next = this.lineNext;
       if (cs === le || t.charCodeAt(cs) === HASH) continue;
       this.ls = ls;
       this.cs = cs;
@@ -402,12 +418,9 @@ class Reader {
     let empty = 0;
     let pos = this.next;
     while (pos < t.length) {
-      let nl = t.indexOf('\n', pos);
-      if (nl < 0) nl = t.length;
-      let le = nl;
-      if (le > pos && t.charCodeAt(le - 1) === 13) le--;
-      let cs = pos;
-      while (cs < le && t.charCodeAt(cs) === SPACE) cs++;
+      this.line(pos);
+      const le = this.lineEnd;
+      const cs = this.lineContent;
       if (cs === le) {
         if (contentIndent < 0 || cs - pos > contentIndent) outside();
         empty++;
@@ -420,7 +433,7 @@ class Reader {
         for (; empty > 0; empty--) lines.push('');
         lines.push(t.slice(pos + contentIndent, le));
       }
-      pos = nl + 1;
+      pos = this.lineNext;
     }
     if (lines.length === 0) outside();
     this.next = pos;
@@ -429,7 +442,8 @@ class Reader {
 
   /**
    * The scalar at `i` in a collection at column `indent` (the rest of the line, a literal block,
-   * or in a mapping a plain scalar that continues on the next lines), then moves past it.
+   * or in a mapping a plain or single-quoted scalar that goes on over the next lines), then moves
+   * past it.
    */
   scalar(i: number, indent: number, depth: number, inMapping = false): unknown {
     const t = this.text;
@@ -508,31 +522,23 @@ class Reader {
       value += t.slice(from, end).replaceAll("''", "'");
       if (close >= 0) {
         this.rest(close + 1);
-        const nl = t.indexOf('\n', close);
-        this.next = nl < 0 ? t.length : nl + 1;
-        return value;
+        return value; // `next` is the line after this one
       }
       // the next line with content: the blank ones between are line feeds
       breaks = 0;
       for (;;) {
         if (this.next >= t.length) outside(); // no closing quote
         const ls = this.next;
-        let nl = t.indexOf('\n', ls);
-        if (nl < 0) nl = t.length;
-        let le = nl;
-        if (le > ls && t.charCodeAt(le - 1) === 13) le--;
-        let cs = ls;
-        while (cs < le && t.charCodeAt(cs) === SPACE) cs++;
-        this.next = nl + 1;
-        if (cs === le) {
+        this.line(ls);
+        this.next = this.lineNext;
+        if (this.lineContent === this.lineEnd) {
           breaks++;
           continue;
         }
-        if (cs - ls <= indent) outside();
+        if (this.lineContent - ls <= indent) outside();
         this.ls = ls;
-        this.cs = cs;
-        this.le = le;
-        from = cs;
+        this.cs = from = this.lineContent;
+        this.le = this.lineEnd;
         break;
       }
     }
@@ -552,19 +558,15 @@ class Reader {
     let breaks = 0;
     let pos = this.next;
     while (pos < t.length) {
-      let nl = t.indexOf('\n', pos);
-      if (nl < 0) nl = t.length;
-      let le = nl;
-      if (le > pos && t.charCodeAt(le - 1) === 13) le--;
-      let cs = pos;
-      while (cs < le && t.charCodeAt(cs) === SPACE) cs++;
-      if (cs === le) {
+      this.line(pos);
+      const cs = this.lineContent;
+      if (cs === this.lineEnd) {
         breaks++;
-        pos = nl + 1;
+        pos = this.lineNext;
         continue;
       }
       if (cs - pos <= indent) break; // the next entry: read by `advance`
-      let end = le;
+      let end = this.lineEnd;
       while (end > cs && t.charCodeAt(end - 1) === SPACE) end--;
       const line = t.slice(cs, end);
       const c = line.charCodeAt(0);
@@ -572,8 +574,7 @@ class Reader {
       value += breaks ? '\n'.repeat(breaks) : ' ';
       value += line;
       breaks = 0;
-      pos = nl + 1;
-      this.next = pos;
+      pos = this.next = this.lineNext;
     }
     return value;
   }
