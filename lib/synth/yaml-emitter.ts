@@ -3,10 +3,11 @@
  * made of, byte for byte what the `yaml` library writes with serialize.ts's options (YAML 1.1,
  * no line folding, no anchors, `sortMapEntries`), about ten times faster, because it builds no
  * document tree. It covers only what it can reproduce exactly: mappings, sequences of scalars
- * and mappings, integers, booleans, printable ASCII strings on one line (plain, or quoted as the
- * library quotes them), and printable ASCII on several lines (a literal block, `|` or `|-`). For
- * anything else it returns undefined and the caller uses the library (nested sequences, nulls,
- * other numbers, non-ASCII text, blocks with leading or trailing blanks).
+ * and mappings, integers, booleans, strings on one line (plain, or quoted as the library quotes
+ * them), and strings on several lines (a literal block, `|` or `|-`), none with control
+ * characters. For anything else it returns undefined and the caller uses the library (nested
+ * sequences, nulls, other numbers, tabs, the characters `mustQuote` escapes, blocks with leading
+ * or trailing blanks).
  * test/synth/serialize.test.ts compares both on every committed object, on the edge cases and on
  * random one-line strings.
  */
@@ -90,12 +91,18 @@ const claimedByTag = (s: string) => SCHEMA_TAGS.some((t) => t.identify?.(s));
 
 /** What a plain scalar may not look like (the `yaml` library's plainString rule, verbatim). */
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
-/** Printable ASCII on one line. */
-const ONE_LINE_TEXT = /^[\x20-\x7e]*$/;
+/** Text on one line without control characters (tabs included); UNSAFE_CHARS' are left to the library too. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters it leaves out
+const ONE_LINE_TEXT = /^[^\x00-\x1f]*$/;
 /** A line starting like this would start a new document (the library indents or quotes it). */
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/;
-/** Several lines that the library writes as a literal block with no indentation indicator: no blanks at either end. */
-const LITERAL_TEXT = /^[\x21-\x7e][\x20-\x7e\n]*[\x21-\x7e]\n?$/;
+/**
+ * Several lines that the library writes as a literal block with no indentation indicator: no
+ * blanks at either end, no control characters but the line feeds (`mustQuote`'s strings are left
+ * to the library too).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters it leaves out
+const LITERAL_TEXT = /^[^\s\x00-\x1f][^\x00-\x09\x0b-\x1f]*[^\s\x00-\x1f]\n?$/;
 const LINE_MARKER = /^(%|---|\.\.\.)/m;
 /** Keys longer than this (as written) are written as explicit keys (`? key`) by the library. */
 const MAX_IMPLICIT_KEY = 1024;
@@ -112,7 +119,7 @@ const written = new BoundedMap<string, string | typeof UNSUPPORTED>(MAX_CACHED);
 function text(s: string): string {
   let out = written.get(s);
   if (out === undefined) {
-    if (!ONE_LINE_TEXT.test(s) || DOCUMENT_MARKER.test(s) || claimedByTag(s)) out = UNSUPPORTED;
+    if (!ONE_LINE_TEXT.test(s) || UNSAFE_CHARS.test(s) || DOCUMENT_MARKER.test(s) || claimedByTag(s)) out = UNSUPPORTED;
     // forced to double quotes (`libraryYaml`), which JSON's escapes of `"` and `\` are for ASCII
     else if (mustQuote(s)) out = JSON.stringify(s);
     // the library quotes with `'` a string holding `"` but no `'`, else with `"`
@@ -133,7 +140,8 @@ const writtenLines = new BoundedMap<string, string>(MAX_CACHED);
  * (`|-`) or keep the one there is (`|`), as the library chooses; lines stay as they are.
  */
 function literal(s: string, indent: string): string {
-  if (!LITERAL_TEXT.test(s) || LINE_MARKER.test(s)) throw UNSUPPORTED;
+  // the library writes what `mustQuote` says in double quotes (a line of blanks, a leading date), and so must this
+  if (!LITERAL_TEXT.test(s) || mustQuote(s) || LINE_MARKER.test(s)) throw UNSUPPORTED;
   const clip = s.endsWith('\n');
   return `|${clip ? '' : '-'}\n${indent}${(clip ? s.slice(0, -1) : s).replace(/\n+/g, `$&${indent}`)}`;
 }

@@ -163,6 +163,11 @@ function tricky(): string[] {
     `${'y'.repeat(1100)}: z`,
     'a\r\nb',
     'a\rb',
+    // over lines: a line of only blanks, a leading date, text beyond ASCII
+    'set -e\n  \nexec app\n',
+    'a\n \nb',
+    '2024-01-01 x\ny',
+    'é\nü ’x’\n',
   ];
   const signed = numbers.flatMap((n) => [`+${n}`, `-${n}`]);
   return [...new Set([...numbers, ...signed, ...words, ...times, ...controls, ...separators, ...syntax])];

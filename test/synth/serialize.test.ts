@@ -126,6 +126,11 @@ describe('the fast path of toYaml', () => {
     'a\n---',
     'say "hi"\nback\\slash',
     'a\tb\nc',
+    // over lines, double-quoted by the library (mustQuote): a line of only blanks, a leading date
+    'set -e\n  \nexec app\n',
+    'a\n \nb',
+    '2024-01-01 x\ny',
+    'é\nü',
   ];
 
   it.each(STRINGS.map((s) => [JSON.stringify(s), s]))(
@@ -169,38 +174,9 @@ describe('the fast path of toYaml', () => {
 
   it('writes 5,000 random one-line strings as the yaml library does, or leaves them to it', () => {
     const next = random(31);
-    const pieces = [
-      'a',
-      'b',
-      '1',
-      ' ',
-      ':',
-      '#',
-      '-',
-      '?',
-      '"',
-      "'",
-      '\\',
-      '[',
-      ']',
-      '{',
-      '}',
-      ',',
-      '&',
-      '*',
-      '!',
-      '|',
-      '>',
-      '%',
-      '@',
-      '`',
-      '.',
-      'yes',
-      'null',
-      '0x',
-      '~',
-      '=',
-    ];
+    // YAML's indicators, words some reader takes for another type, and characters beyond ASCII
+    // (some of them only the library writes: tabs, controls, line separators, lone surrogates)
+    const pieces = [...'ab1 :#-?"\'\\[]{},&*!|>%@`.~=éü’😀\u00a0\u3000\t\u0085\u2028\ufeff\x7f\x01', ...['yes', 'null', '0x', '\ud800']];
     const byOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     let written = 0;
     for (let i = 0; i < 5000; i++) {
@@ -212,7 +188,25 @@ describe('the fast path of toYaml', () => {
         expect(fast, JSON.stringify(value)).toBe(libraryYaml(value));
       }
     }
-    expect(written).toBeGreaterThan(10000);
+    expect(written).toBeGreaterThan(8000);
+  });
+
+  it('writes 3,000 random strings over several lines as the yaml library does, or leaves them to it', () => {
+    const next = random(37);
+    const pieces = [...'ab1 :#-"\'\\|%é😀\u00a0\t\u2028', '  ', '---', '...', '2024-01-01 '];
+    const byOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const line = () => Array.from({ length: Math.floor(next() * 4) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+    let written = 0;
+    for (let i = 0; i < 3000; i++) {
+      const s = Array.from({ length: 2 + Math.floor(next() * 3) }, line).join('\n') + (next() < 0.5 ? '\n' : '');
+      for (const value of [{ v: s }, { list: [s] }, { nested: { deeper: s } }]) {
+        const fast = emitBlockYaml(value, byOrder);
+        if (fast === undefined) continue;
+        written++;
+        expect(fast, JSON.stringify(value)).toBe(libraryYaml(value));
+      }
+    }
+    expect(written).toBeGreaterThan(1000);
   });
 
   it('writes every committed object as the yaml library does', () => {
