@@ -9,7 +9,7 @@
  * sequences, nulls, other numbers, tabs, the characters `mustQuote` escapes, blocks with leading
  * or trailing blanks).
  * test/synth/serialize.test.ts compares both on every committed object, on the edge cases and on
- * random one-line strings.
+ * random strings, on one line and over several.
  */
 import { Document } from 'yaml';
 import { BoundedMap } from '../model/bounded-map.js';
@@ -120,7 +120,8 @@ function text(s: string): string {
   let out = written.get(s);
   if (out === undefined) {
     if (!ONE_LINE_TEXT.test(s) || UNSAFE_CHARS.test(s) || DOCUMENT_MARKER.test(s) || claimedByTag(s)) out = UNSUPPORTED;
-    // forced to double quotes (`libraryYaml`), which JSON's escapes of `"` and `\` are for ASCII
+    // forced to double quotes (`libraryYaml`): JSON's, which escape `"` and `\` as the library does
+    // (the other characters it escapes are not in such a string)
     else if (mustQuote(s)) out = JSON.stringify(s);
     // the library quotes with `'` a string holding `"` but no `'`, else with `"`
     else if (NOT_PLAIN.test(s) || TYPED_SCALARS.some((t) => t.test(s)))
@@ -140,7 +141,8 @@ const writtenLines = new BoundedMap<string, string>(MAX_CACHED);
  * (`|-`) or keep the one there is (`|`), as the library chooses; lines stay as they are.
  */
 function literal(s: string, indent: string): string {
-  // the library writes what `mustQuote` says in double quotes (a line of blanks, a leading date), and so must this
+  // the library writes what `mustQuote` says in double quotes (a line of only blanks, a leading
+  // date), and so must this
   if (!LITERAL_TEXT.test(s) || mustQuote(s) || LINE_MARKER.test(s)) throw UNSUPPORTED;
   const clip = s.endsWith('\n');
   return `|${clip ? '' : '-'}\n${indent}${(clip ? s.slice(0, -1) : s).replace(/\n+/g, `$&${indent}`)}`;
