@@ -54,7 +54,7 @@ function description(seed: number, indent: string): string[] {
       return [
         `${indent}description: |-`,
         ...wrapped(more, text, more),
-        `${more}`.trimEnd(),
+        '', // between the paragraphs
         ...wrapped(more, sentence(seed + 1, 12), more),
       ];
   }
