@@ -10,6 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fleetStageFile, writeProject } from './fleet.js';
 
+/** The project's one stage. */
+export const CRD_STAGE_NAME = 'dev';
 /** Where the project keeps the CRDs its stage includes. */
 const CRD_DIR = 'manifests/crds';
 
@@ -143,7 +145,7 @@ export function crdStageFile(stage: string, apps: number): string {
 
 /** A project (as `writeProject` makes one) whose one stage is `crdStageFile`, with the CRDs of `crdFiles(bytes)`. */
 export function writeCrdProject(repo: string, apps: number, bytes: number): string {
-  const dir = writeProject(repo, new Map([['dev', crdStageFile('dev', apps)]]), 'crds');
+  const dir = writeProject(repo, new Map([[CRD_STAGE_NAME, crdStageFile(CRD_STAGE_NAME, apps)]]), 'crds');
   for (const [path, text] of crdFiles(bytes)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);

@@ -16,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { checkoutRelease, type Release } from './against.js';
 import { usage, parseBench, type Options } from './args.js';
 import { checkFindingsRows } from './check-findings.js';
-import { writeCrdProject } from './crds.js';
+import { CRD_STAGE_NAME, writeCrdProject } from './crds.js';
 import { stageLoadRows } from './stage-load.js';
-import { fleetStageFiles, writeProject } from './fleet.js';
+import { FLEET_STAGES, fleetStageFiles, writeProject } from './fleet.js';
 import { bundleFloor, floorCommand } from './floor.js';
 import { measure, npmRun, type Command, type Measurement } from './process.js';
 import { count, mebibytes, rowsTable, seconds, summarize, type Row } from './stats.js';
@@ -192,12 +192,12 @@ function coldStart(project: string): () => void {
 }
 
 /**
- * What changes one app of the first of `stageFiles` in `project` at each call, to a setting no run
- * had before (a value seen before would be a render cache hit, and nothing would be rendered): its
+ * What changes one app of the stage `stage` in `project` at each call, to a setting no run had
+ * before (a value seen before would be a render cache hit, and nothing would be rendered): its
  * LOG_LEVEL counts up.
  */
-function oneAppChanger(project: string, stageFiles: ReadonlyMap<string, string>): () => void {
-  const stageFile = join(project, 'environments', `${[...stageFiles.keys()][0]}.yaml`);
+function oneAppChanger(project: string, stage: string): () => void {
+  const stageFile = join(project, 'environments', `${stage}.yaml`);
   let changes = 0;
   return () => {
     const text = readFileSync(stageFile, 'utf8');
@@ -216,7 +216,7 @@ async function fleetRows(apps: number, options: Options, floorBundle: string): P
     const objects = countObjects(stages);
     const stateDir = join(project, '.stagecraft');
     const cold = coldStart(project);
-    const oneAppChanged = oneAppChanger(project, fleetStageFiles(apps, options.stages));
+    const oneAppChanged = oneAppChanger(project, FLEET_STAGES[0]);
     const noFingerprint = () => rmSync(join(stateDir, 'fingerprint.json'), { force: true });
     return [
       // the floor and the cold synths in rounds (`interleaved`): their ratios are the point of them.
@@ -295,7 +295,7 @@ async function crdRows(options: Options): Promise<Row[]> {
       }),
       await repeat(`${crdLabel}: npm run synth, one app changed`, objects, npmRun('synth', project), options.runs, {
         warmUp: true,
-        before: oneAppChanger(project, new Map([['dev', '']])),
+        before: oneAppChanger(project, CRD_STAGE_NAME),
       }),
     ];
   } finally {
@@ -331,7 +331,7 @@ async function againstRows(release: Release, options: Options): Promise<{ rows: 
   ].map((side, i) => {
     const project = writeProject(side.repo, fleet, `against-fleet-${i}`);
     // as in fleetRows: one app of the first stage changes, to a LOG_LEVEL no run had before
-    const changeOneApp = oneAppChanger(project, fleet);
+    const changeOneApp = oneAppChanger(project, FLEET_STAGES[0]);
     const crds = writeCrdProject(side.repo, CRD_STAGE.apps, CRD_STAGE.bytes);
     return {
       ...side,
@@ -339,7 +339,7 @@ async function againstRows(release: Release, options: Options): Promise<{ rows: 
       fleet: project,
       changeOneApp,
       crds,
-      changeCrdStage: oneAppChanger(crds, new Map([['dev', '']])),
+      changeCrdStage: oneAppChanger(crds, CRD_STAGE_NAME),
     };
   });
   type Side = (typeof sides)[number];
