@@ -135,21 +135,23 @@ function tagStart(text: string, offset: number): number {
   return bang >= 0 && /^!\S*(\s+&\S+)?\s*$/.test(text.slice(bang, offset)) ? bang : offset;
 }
 
-/**
- * Whether a document's value is an object to include as it is: an API object with a name, not
- * a v1 List nor one of NOT_API_OBJECTS (those take the yaml library's path, which places their problems).
- */
-function isPlainObject(value: unknown): boolean {
+type ObjectProps = ConstructorParameters<typeof ApiObject>[2];
+
+/** Whether `value` is an object that can be applied: a mapping with apiVersion, kind and metadata.name. */
+function isNamedObject(value: unknown): value is ObjectProps {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const o = value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
-  return (
-    typeof o.apiVersion === 'string' &&
-    typeof o.kind === 'string' &&
-    typeof o.metadata?.name === 'string' &&
-    !(o.apiVersion === 'v1' && o.kind === 'List') &&
-    !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`)
-  );
+  return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && typeof o.metadata?.name === 'string';
 }
+
+/**
+ * Whether a document's value is an object to include as it is: a named object, not a v1 List nor
+ * one of NOT_API_OBJECTS (those take the yaml library's path, which places their problems).
+ */
+const isPlainObject = (value: unknown): value is ObjectProps =>
+  isNamedObject(value) &&
+  !(value.apiVersion === 'v1' && value.kind === 'List') &&
+  !NOT_API_OBJECTS.has(`${value.apiVersion}/${value.kind}`);
 
 /** The keys of a kustomization that ask for more than listing files (stagecraft applies none of it), with their offsets. */
 function kustomizeFields(doc: Document): { key: string; offset: number }[] {
@@ -192,8 +194,7 @@ export const manifests = defineStack({
       // kustomizations in it) is read by it: the values the yaml library reads, several times faster
       const block = readBlockYaml(text);
       if (block?.values.every(isPlainObject)) {
-        for (const object of block.values)
-          new ApiObject(chart, `${file}#${document++}`, object as ConstructorParameters<typeof ApiObject>[2]);
+        for (const object of block.values) new ApiObject(chart, `${file}#${document++}`, object);
         continue;
       }
       // else read as npm run check reads manifests (lib/model/read-yaml.ts): the same problems at the
@@ -246,19 +247,11 @@ export const manifests = defineStack({
           ? (o as { items: unknown[] }).items.map((item, j) => ({ item, at: ['items', j], id: `${file}#${i}.${j}` }))
           : [{ item: object, at: [], id: `${file}#${i}` }];
         for (const { item, at, id } of entries) {
-          const io = item as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } } | null;
-          if (
-            typeof item !== 'object' ||
-            item === null ||
-            Array.isArray(item) ||
-            typeof io?.apiVersion !== 'string' ||
-            typeof io.kind !== 'string' ||
-            typeof io.metadata?.name !== 'string'
-          ) {
+          if (!isNamedObject(item)) {
             problems.push({ code: 'manifests/not-an-object', location: read.at(offsetInDocument(doc, at, false)), ...notAnObject(item) });
             continue;
           }
-          new ApiObject(chart, id, item as ConstructorParameters<typeof ApiObject>[2]);
+          new ApiObject(chart, id, item);
         }
       });
     }
