@@ -28,6 +28,7 @@ const {
   fstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   renameSync,
@@ -38,8 +39,10 @@ const {
 const nodeModule = require('node:module');
 const { dirname, join, relative } = require('node:path');
 const { pathToFileURL } = require('node:url');
+const { spawnSync } = require('node:child_process');
 const vm = require('node:vm');
 const { crashPoint } = require('../model/crash-point.cjs');
+const { givenAtStart, setLauncherFlags } = require('../model/launcher-flags.cjs');
 const { removeStaleTemps } = require('./stale-files.cjs');
 const { pruneCodeCaches, startFlags } = require('./start-flags.cjs');
 
@@ -282,14 +285,14 @@ const FAST = ['check', 'synth'];
 
 const sha256 = (data) => createHash('sha256').update(data).digest();
 
-/** In the name of a bundle's code cache: check and synth run the fast path's bundle with different flags. */
-const START_FLAGS = startFlags();
-
-/** Where V8's code cache of the bundle `name` is kept. */
-const codeCacheFile = (name) => join(CACHE, `${name}.${START_FLAGS}.v8`);
+/**
+ * Where V8's code cache of the bundle `name` is kept: named for the start flags (check and synth
+ * run the fast path's bundle under different flags), taken once the launcher set its own.
+ */
+const codeCacheFile = (name) => join(CACHE, `${name}.${startFlags()}.v8`);
 
 /**
- * V8's code cache of the bundle `name`, in `<name>.<START_FLAGS>.v8`: the SHA-256 of the rest (32 bytes), the identity
+ * V8's code cache of the bundle `name`, in `<name>.<start flags>.v8`: the SHA-256 of the rest (32 bytes), the identity
  * of the bundle file it was made from (`bundleIdentity`) and a newline, then the data. Used only
  * when all of it matches (a truncated, edited or stale file is no cache): V8 rejects data of
  * another V8 version or other flags itself, but takes damaged data, or data made from another
@@ -346,16 +349,16 @@ function readBundle(out, build) {
 }
 
 /**
- * The build id of the bundle `name` (and what its manifest holds), built by `make(file, build)`
- * (its first line `buildBanner(build)`) unless its manifest is current for `key` and `valid` and
- * the bundle in place is the one it was written for. `make` returns the files the bundle was built
- * from and anything else to keep in the manifest.
+ * The manifest of the bundle `name` (its build id and what else it holds), and whether it was
+ * built now: by `make(file, build)` (its first line `buildBanner(build)`) unless its manifest is
+ * current for `key` and `valid` and the bundle in place is the one it was written for. `make`
+ * returns the files the bundle was built from and anything else to keep in the manifest.
  */
 async function current(name, key, make, valid = () => true) {
   const out = join(CACHE, `${name}.cjs`);
   const manifestFile = join(CACHE, `${name}.json`);
   const manifest = currentManifest(manifestFile, key, valid);
-  if (manifest && builtAs(out) === manifest.build) return manifest;
+  if (manifest && builtAs(out) === manifest.build) return { manifest, rebuilt: false };
   // each file written beside and renamed into place, the manifest last, so that a command
   // starting at the same time never reads half a bundle or a manifest of another bundle
   mkdirSync(dirname(out), { recursive: true });
@@ -380,7 +383,7 @@ async function current(name, key, make, valid = () => true) {
     writeFileSync(manifestFile + tmp, JSON.stringify(built));
     renameSync(manifestFile + tmp, manifestFile);
   }
-  return built;
+  return { manifest: built, rebuilt: true };
 }
 
 /**
@@ -407,10 +410,9 @@ function run(name, build, require) {
 
 /**
  * Builds the bundles of the module text `contents` (`name`, and `name.packages` of what it
- * imports from packages) unless they are current, and runs them: the exports, and a function
- * that keeps V8's code caches of them when there were none.
+ * imports from packages) unless they are current: their manifests, and whether either was built now.
  */
-async function load(name, contents) {
+async function bundles(name, contents) {
   const key = environmentKey();
   const packagesName = `${name}.packages`;
   const sources = await current(
@@ -420,12 +422,21 @@ async function load(name, contents) {
     (m) =>
       Array.isArray(m.packages) && m.packages.every((p) => Array.isArray(p) && p.length === 2 && p.every((s) => typeof s === 'string')),
   );
-  const packages = await current(packagesName, JSON.stringify([key, sources.packages]), async (file, build) => {
+  const packages = await current(packagesName, JSON.stringify([key, sources.manifest.packages]), async (file, build) => {
     // by the id the sources require, the very file Node.js would import for it
-    const entry = `module.exports = {\n${sources.packages.map(([id, path]) => `  ${JSON.stringify(id)}: require(${JSON.stringify(path)}),\n`).join('')}};\n`;
+    const entry = `module.exports = {\n${sources.manifest.packages.map(([id, path]) => `  ${JSON.stringify(id)}: require(${JSON.stringify(path)}),\n`).join('')}};\n`;
     const { inputs } = await bundle(packagesName, entry, file, build);
     return { inputs };
   });
+  return { name, sources: sources.manifest, packages: packages.manifest, rebuilt: sources.rebuilt || packages.rebuilt };
+}
+
+/**
+ * Runs the bundles `bundles` gave: the exports, and a function that keeps V8's code caches of
+ * them when there were none.
+ */
+function runBundles({ name, sources, packages }) {
+  const packagesName = `${name}.packages`;
   const packagesRun = run(packagesName, packages.build);
   const nodeRequire = createRequire(join(CACHE, `${name}.cjs`));
   // the sources' bundle requires the packages' bundle beside it (see sourcesBanner): the one just run
@@ -439,21 +450,85 @@ async function load(name, contents) {
   };
 }
 
+/**
+ * The V8 flags of a synthesis. For all of it: Sparkplug's code for every function, and an
+ * interrupt budget that keeps the optimizing compiler off code a second of work would not pay
+ * back (lib/cli/stage-workers.ts puts V8's own back for a large compilation in one thread). Set by
+ * this file at run time, after the built-in modules a synthesis loads: Node.js made their code
+ * caches under V8's default flags, and a flag on the command line makes each compile from its
+ * source (about 6 % of a synthesis with one app changed: bench/README.md).
+ */
+const SYNTH_FLAGS = ['--interrupt-budget=1000000', '--always-sparkplug'];
+/**
+ * For a large synthesis that renders most of its apps, also a young generation of 12 MiB instead
+ * of 48 (three semi-spaces; a worker thread's is the same): its peak RSS. Only the command line
+ * can give it, so this file starts Node.js again with every flag (`renderMuch`).
+ */
+const HEAP_FLAG = '--max-semi-space-size=4';
+/** The built-in modules the synth bundles load (their requires), loaded before SYNTH_FLAGS are set. */
+const SYNTH_BUILTINS = ['node:child_process', 'node:net', 'node:os', 'node:util', 'node:worker_threads'];
+/** The flags of `flags` that the command line and NODE_OPTIONS do not set already (a choice made there stays). */
+const notGiven = (flags) =>
+  flags.filter((f) => !givenAtStart(f.slice(2).replace(/=.*/, ''), [...process.execArgv, process.env.NODE_OPTIONS ?? '']));
+/** Stage files of at least this many bytes in all make a large synthesis (lib/cli/project.ts's LARGE_COMPILATION_BYTES). */
+const LARGE_STAGE_BYTES = 1024 * 1024;
+
+/**
+ * Whether a synthesis in the project in the current directory renders most of a large project:
+ * its stage files are large, and it has no render cache (no pack in .stagecraft/cache/render/),
+ * is told not to use it (`--no-cache`), or runs a compiler whose bundle was just built (a source
+ * or package changed: the cache has nothing for it).
+ */
+function renderMuch(argv, rebuilt) {
+  let bytes = 0;
+  try {
+    const dir = join(process.cwd(), 'environments');
+    for (const name of readdirSync(dir)) if (name.endsWith('.yaml')) bytes += statSync(join(dir, name)).size;
+  } catch {
+    return false; // no stage files here: the command says what is wrong
+  }
+  if (bytes < LARGE_STAGE_BYTES) return false;
+  if (rebuilt || argv.includes('--no-cache')) return true;
+  try {
+    return !readdirSync(join(process.cwd(), '.stagecraft', 'cache', 'render')).some((n) => n.endsWith('.pack'));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Runs this command again in a Node.js started with `flags` before the process's own, waiting for
+ * it, and ends as it ended (its exit code, or the signal that ended it); false when it could not
+ * start (then the command runs here).
+ */
+function runAgainWith(flags) {
+  const child = spawnSync(process.execPath, [...flags, ...process.execArgv, SELF, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (child.error) return false;
+  if (child.signal) process.kill(process.pid, child.signal);
+  process.exitCode = child.status ?? 1;
+  return true;
+}
+
 /** Runs `command`: its answer from lib/cli/fast.ts when there is one, else the command from its bundle. */
 async function start(command) {
   const argv = process.argv.slice(3);
   if (FAST.includes(command)) {
-    const fast = await load('fast', `export { runFast } from './lib/cli/fast.ts';\n`);
+    const fast = runBundles(await bundles('fast', `export { runFast } from './lib/cli/fast.ts';\n`));
     const answered = fast.exports.runFast(command, argv);
     fast.keepCodeCache();
     if (answered) return;
   }
   // the command and what starts it: nothing in lib/cli/<command>.ts runs on import
-  const bundled = await load(
+  const built = await bundles(
     command,
     `export { command } from './lib/cli/${command}.ts';\nexport { runAsProcess } from './lib/cli/process.ts';\n` +
       `export { keepValidatorCodeCaches } from './lib/model/validator-code.ts';\n`,
   );
+  // a large synthesis that renders most apps runs where the young generation is small (HEAP_FLAG)
+  if (command === 'synth' && notGiven([HEAP_FLAG]).length > 0 && renderMuch(argv, built.rebuilt)) {
+    if (runAgainWith(notGiven([HEAP_FLAG, ...SYNTH_FLAGS]))) return;
+  }
+  const bundled = runBundles(built);
   // the command sets process.exitCode; the process ends when its output has drained
   bundled.exports.runAsProcess(bundled.exports.command, argv);
   bundled.keepCodeCache();
@@ -461,6 +536,10 @@ async function start(command) {
 }
 
 const command = process.argv[2];
+if (command === 'synth') {
+  for (const m of SYNTH_BUILTINS) require(m);
+  setLauncherFlags(notGiven(SYNTH_FLAGS));
+}
 if (COMMANDS.includes(command)) {
   start(command).catch((e) => {
     // a bug: its stack, without the line of bundled code Node.js would print above it (one very long line)

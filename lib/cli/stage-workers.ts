@@ -32,6 +32,7 @@ import { ProblemsError } from '../errors.js';
 import { isFsError } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { adoptRuntimeFlags, givenAtStart, runtimeFlags, setRuntimeFlag, type RuntimeFlag } from '../model/runtime-flags.js';
+import { adoptLauncherFlags, launcherFlags } from '../model/launcher-flags.cjs';
 import { useValidatorStore } from '../model/validator-code.js';
 import { outputReader, readProjectSource } from './read-file.js';
 import { diskStageEntries } from './stage-entries.js';
@@ -67,8 +68,8 @@ const NO_WORKER_MS = 60_000;
 /**
  * The young generation of a worker's heap, in MiB: V8's default (48 MiB on 64-bit machines) cost
  * about 60 MiB of peak RSS more for a worker compiling two stages of 1,000 apps, and was no faster
- * (bench/README.md). `npm run synth` gives the main thread the same (`--max-semi-space-size=4`: a
- * young generation is three semi-spaces).
+ * (bench/README.md). A large `npm run synth` that renders most apps gives the main thread the same
+ * (`--max-semi-space-size=4`, lib/cli/run.cjs: a young generation is three semi-spaces).
  */
 const WORKER_YOUNG_GENERATION_MB = 12;
 /**
@@ -97,6 +98,8 @@ interface WorkerInput {
   readonly port: MessagePort;
   /** The V8 flags the main thread set, which the worker's code caches are compiled without (lib/model/runtime-flags.ts). */
   readonly flags: readonly RuntimeFlag[];
+  /** The flags lib/cli/run.cjs set at the start, which name the code caches (lib/model/launcher-flags.cjs). */
+  readonly launcherFlags: readonly string[];
 }
 
 type WorkerMessage =
@@ -237,6 +240,7 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
           counter: counter.buffer as SharedArrayBuffer,
           port: port2,
           flags: runtimeFlags(),
+          launcherFlags: launcherFlags(),
         };
         const worker = startWorker(input, [port2]);
         // a worker that fails before taking a stage leaves its stages to the others; one that
@@ -301,8 +305,8 @@ const DEFAULT_INTERRUPT_BUDGET = 67584;
  * (the optimizing compiler works on this thread's loops sooner); returns what puts it back.
  */
 function optimizeSooner(sources: readonly StageSource[]): () => void {
-  // the budget `npm run synth` gives on its command line; one set through NODE_OPTIONS is left as it is
-  const started = givenAtStart('interrupt-budget', process.execArgv);
+  // the budget `npm run synth` starts with (lib/cli/run.cjs); one set through NODE_OPTIONS is left as it is
+  const started = givenAtStart('interrupt-budget', [...process.execArgv, ...launcherFlags()]);
   const bytes = sources.reduce((sum, s) => sum + s.text.length, 0);
   if (!started || bytes < MIN_WORKER_BYTES) return () => {};
   return setRuntimeFlag({ flag: `--interrupt-budget=${DEFAULT_INTERRUPT_BUDGET}`, undo: started });
@@ -390,7 +394,9 @@ function serveStage(input: WorkerInput, i: number, counter: Int32Array, cache?: 
 
 /** The worker's side: takes stages from the counter until none is left, sending each outcome. */
 function serve(input: WorkerInput): void {
-  // the validators compiled once and kept (lib/cli/validator-store.ts), as the main thread uses them
+  // the validators compiled once and kept (lib/cli/validator-store.ts), as the main thread uses them,
+  // their code caches named for the same flags
+  adoptLauncherFlags(input.launcherFlags);
   useValidatorStore(diskValidatorStore());
   adoptRuntimeFlags(input.flags);
   const counter = new Int32Array(input.counter);

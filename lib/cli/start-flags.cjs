@@ -5,15 +5,18 @@
 const { createHash } = require('node:crypto');
 const { readdirSync, rmSync, statSync } = require('node:fs');
 const { join } = require('node:path');
+const { launcherFlags } = require('../model/launcher-flags.cjs');
 
 /**
- * The flags this process was started with (its command line's and NODE_OPTIONS), as 16 hex
- * digits. V8 rejects a code cache made under other flags, and `npm run synth` starts Node.js with
- * flags `npm run check` does not: a cache named for its flags is never one the other command made.
+ * The flags this process was started with (its command line's, NODE_OPTIONS, and those
+ * lib/cli/run.cjs set before the command loaded), as 16 hex digits. V8 rejects a code cache made
+ * under other flags, and `npm run synth` runs under flags `npm run check` does not: a cache named
+ * for its flags is never one the other command made.
  */
 function startFlags() {
+  const launched = launcherFlags();
   return createHash('sha256')
-    .update(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? '']))
+    .update(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? '', ...(launched.length ? [launched] : [])]))
     .digest('hex')
     .slice(0, 16);
 }

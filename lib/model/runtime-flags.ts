@@ -8,29 +8,14 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
+export { givenAtStart } from './launcher-flags.cjs';
+
 /** A flag set while the process runs: what set it, and what undoes it. */
 export interface RuntimeFlag {
   /** `--heap-growing-percent=50` */
   readonly flag: string;
   /** The setting it had before: `--heap-growing-percent=0` (V8's own choice). */
   readonly undo: string;
-}
-
-/** What Node.js was started with: its command line's flags, and NODE_OPTIONS (several in one string). */
-const startArgs = (): string[] => [...process.execArgv, process.env.NODE_OPTIONS ?? ''];
-
-/**
- * The entry of `args` that sets the V8 flag `name` (`--name`, `--no-name` or `--name=value`, with
- * `-` and `_` alike, alone or among others separated by spaces), or undefined: a flag the process
- * was started with is a choice a command's runtime setting of it leaves alone.
- */
-export function givenAtStart(name: string, args: readonly string[] = startArgs()): string | undefined {
-  const pattern = new RegExp(`(?:^|\\s)(--(?:no[-_])?${name.replace(/[-_]/g, '[-_]')}(?:=\\S*)?)(?=\\s|$)`);
-  for (const a of args) {
-    const m = pattern.exec(a);
-    if (m) return m[1];
-  }
-  return undefined;
 }
 
 /** The flags set now, in the order they were set, each with its setter (a test's fake one too). */

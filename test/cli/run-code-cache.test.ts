@@ -6,24 +6,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_ENV } from '../../lib/synth/write.js';
-import { REPO, repoStage } from '../helpers/cli.js';
+import { compilerCopy, repoStage } from '../helpers/cli.js';
 
 let base: string;
 let project: string;
@@ -31,15 +19,7 @@ let cacheDir: string;
 
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'stagecraft-code-cache-'));
-  project = join(base, 'project');
-  // old files: run.cjs keeps the bundle it builds
-  for (const p of ['lib', 'apps', 'package.json', 'tsconfig.json'])
-    cpSync(join(REPO, p), join(project, p), { recursive: true, preserveTimestamps: true });
-  mkdirSync(join(project, 'environments'));
-  writeFileSync(join(project, 'environments', 'lab.yaml'), repoStage('lab'));
-  mkdirSync(join(project, 'node_modules'));
-  for (const e of readdirSync(join(REPO, 'node_modules')))
-    if (e !== '.cache') symlinkSync(join(REPO, 'node_modules', e), join(project, 'node_modules', e));
+  project = compilerCopy(join(base, 'project'), { lab: repoStage('lab') });
   cacheDir = join(project, 'node_modules', '.cache', 'stagecraft');
 });
 

@@ -3,11 +3,11 @@
  * them: the rest of the suite runs them in this process (test/helpers/cli.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, RUN_SCRIPT, fixtureProject, repoStage, runCli, runProcess, snapshotDir } from '../helpers/cli.js';
+import { REPO, RUN_SCRIPT, compilerCopy, fixtureProject, repoStage, runCli, runProcess, snapshotDir } from '../helpers/cli.js';
 
 describe('node lib/cli/run.cjs <command>', () => {
   it('runs the command from its bundle as it runs in process: same exit code and output', () => {
@@ -48,16 +48,8 @@ describe('node lib/cli/run.cjs <command>', () => {
   it('works after the project is moved: the bundle cache knows where the project is', () => {
     const base = mkdtempSync(join(tmpdir(), 'stagecraft-moved-'));
     try {
-      const first = join(base, 'first');
-      for (const p of ['lib', 'apps', 'package.json', 'tsconfig.json'])
-        cpSync(join(REPO, p), join(first, p), { recursive: true, preserveTimestamps: true }); // old files: run.cjs keeps the bundle it builds
-      mkdirSync(join(first, 'environments'));
       // a compiler fixture, not the example (whose apps a team may change)
-      writeFileSync(join(first, 'environments', 'lab.yaml'), repoStage('lab'));
-      // node_modules of its own (its own .cache), with the installed packages linked in
-      mkdirSync(join(first, 'node_modules'));
-      for (const e of readdirSync(join(REPO, 'node_modules')))
-        if (e !== '.cache') symlinkSync(join(REPO, 'node_modules', e), join(first, 'node_modules', e));
+      const first = compilerCopy(join(base, 'first'), { lab: repoStage('lab') });
       const start = spawnSync(process.execPath, [join(first, 'lib', 'cli', 'run.cjs'), 'synth', '--version'], {
         cwd: first,
         encoding: 'utf8',

@@ -4,7 +4,18 @@
  * captured. test/cli/run.test.ts and test/cli/pipes.test.ts start real processes.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lutimesSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +89,29 @@ export function tempProject(stages: Record<string, string>, { copyDist = false }
   if (existsSync(join(REPO, 'stagecraft.yaml'))) cpSync(join(REPO, 'stagecraft.yaml'), join(dir, 'stagecraft.yaml'));
   for (const [name, text] of Object.entries(stages)) writeFileSync(join(dir, 'environments', `${name}.yaml`), text);
   if (copyDist) cpSync(join(REPO, 'dist'), join(dir, 'dist'), { recursive: true });
+  return dir;
+}
+
+/**
+ * A project in `dir` holding a copy of the compiler (lib/, apps/, package.json and tsconfig.json,
+ * with their times: lib/cli/run.cjs keeps the bundle it builds from files that are not new) and
+ * node_modules of its own (its own .cache, so that the repository's bundles are left alone), the
+ * installed packages linked in; with `stages` as its stage files (name -> YAML).
+ */
+export function compilerCopy(dir: string, stages: Record<string, string>): string {
+  for (const p of ['lib', 'apps', 'package.json', 'tsconfig.json'])
+    cpSync(join(REPO, p), join(dir, p), { recursive: true, preserveTimestamps: true });
+  mkdirSync(join(dir, 'environments'));
+  for (const [name, text] of Object.entries(stages)) writeFileSync(join(dir, 'environments', `${name}.yaml`), text);
+  mkdirSync(join(dir, 'node_modules'));
+  for (const e of readdirSync(join(REPO, 'node_modules'))) {
+    if (e === '.cache') continue;
+    const link = join(dir, 'node_modules', e);
+    symlinkSync(join(REPO, 'node_modules', e), link);
+    // as old as what it links to: what npm installed is a compiler input, and a new one means the compiler just changed
+    const installed = statSync(link);
+    lutimesSync(link, installed.atime, installed.mtime);
+  }
   return dir;
 }
 
