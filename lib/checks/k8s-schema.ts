@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import { k8s, plusPackageFile } from '../k8s.js';
 import { FIELD_ENUMS } from './enums.js';
-import { compileValidator, derivedText } from '../model/validator-code.js';
+import { compileValidator, compileValidatorSet, derivedText } from '../model/validator-code.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
@@ -175,6 +175,8 @@ export class KubernetesSchemas {
   /** The digest of the definitions every kind's schema refers to, for the keys of kept validators. */
   private readonly definitionsDigest: string;
   private readonly validators = new Map<string, ValidateFunction>();
+  /** Every kind's validator, once asked for (`everyKind`); null before. */
+  private all: ReadonlyMap<string, ValidateFunction> | undefined | null = null;
 
   constructor() {
     const { kinds, definitions, digest } = derived();
@@ -197,15 +199,35 @@ export class KubernetesSchemas {
     if (cached) return cached;
     const info = this.kinds.get(key);
     if (!info) return undefined;
-    // compiled, or loaded when its code was kept by an earlier run (lib/model/validator-code.ts)
-    const v = compileValidator(
-      (source) => (source ? (this.ajvs.source ??= this.makeAjv(true)) : (this.ajvs.plain ??= this.makeAjv(false))),
-      refTo(info.fqn),
-      JSON.stringify(KubernetesSchemas.OPTIONS),
-      this.definitionsDigest,
-    );
+    // loaded with every kind's when the validator store holds them, else compiled alone, or loaded
+    // when its code was kept by an earlier run (lib/model/validator-code.ts)
+    const v =
+      this.everyKind()?.get(key) ??
+      compileValidator(
+        (source) => (source ? (this.ajvs.source ??= this.makeAjv(true)) : (this.ajvs.plain ??= this.makeAjv(false))),
+        refTo(info.fqn),
+        JSON.stringify(KubernetesSchemas.OPTIONS),
+        this.definitionsDigest,
+      );
     this.validators.set(key, v);
     return v;
+  }
+
+  /**
+   * The validators of every kind as one module (lib/model/validator-code.ts `compileValidatorSet`),
+   * loaded once per process; made once per installation (about 0.6 s), when a validator is first
+   * asked for with a validator store. Undefined without one.
+   */
+  private everyKind(): ReadonlyMap<string, ValidateFunction> | undefined {
+    if (this.all === null) {
+      this.all = compileValidatorSet(
+        (source) => this.makeAjv(source),
+        new Map([...this.kinds].map(([key, info]) => [key, refTo(info.fqn)])),
+        JSON.stringify(KubernetesSchemas.OPTIONS),
+        this.definitionsDigest,
+      );
+    }
+    return this.all;
   }
 }
 

@@ -89,6 +89,49 @@ describe('the kinds and definitions kept in the store', () => {
   });
 });
 
+describe('the validators of every kind, kept as one module', () => {
+  /** Objects of many kinds, with errors of many keywords (the pod template's in three kinds). */
+  const pod = {
+    containers: [{ name: 'a', image: 1, ports: [{ containerPort: 'x' }], resources: { limits: { cpu: '2Gib' } } }],
+    restartPolicy: 'Sometimes',
+  };
+  const OBJECTS = [
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a' }, spec: { selector: {}, template: { spec: pod } } },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'a' },
+      spec: { schedule: 1, jobTemplate: { spec: { template: { spec: pod } } } },
+    },
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', labels: { a: 1 } }, spec: pod, extra: true },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { type: 'Nodeport', ports: [{ port: 'http' }] } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { a: 1 } },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'a' }, rules: [{ verbs: 'get' }] },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'ok' },
+      spec: { selector: {}, template: { spec: { containers: [{ name: 'a' }] } } },
+    },
+  ];
+  const answers = (k: KubernetesSchemas) =>
+    OBJECTS.map((o) => {
+      const validate = k.validator(o.apiVersion, o.kind)!;
+      return [validate(o), validate.errors];
+    });
+
+  it('answer as each kind compiled alone, made once and then loaded', () => {
+    const alone = answers(new KubernetesSchemas()); // no store: each kind compiled when asked
+    expect(alone.filter(([valid]) => !valid)).toHaveLength(OBJECTS.length - 1);
+    const store = memoryStore(() => 'compiler A');
+    useValidatorStore(store);
+    expect(answers(new KubernetesSchemas())).toEqual(alone);
+    const kept = store.entries.size;
+    expect(answers(new KubernetesSchemas())).toEqual(alone);
+    expect(store.entries.size).toBe(kept); // loaded, nothing kept again
+  });
+});
+
 describe("the disk store's compiler key", () => {
   const OLD = 946_684_800; // 2000-01-01: long before this process started
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileValidator, useValidatorStore, type ValidatorStore } from '../../lib/model/validator-code.js';
+import { compileValidator, compileValidatorSet, useValidatorStore, type ValidatorStore } from '../../lib/model/validator-code.js';
 import { diskValidatorStore } from '../../lib/cli/validator-store.js';
 import { Ajv, SMALL_SCHEMA, SMALL_VALUES, makeAjv } from '../helpers/validator-fixture.js';
 import { StageLoader } from '../../lib/config/load.js';
@@ -92,6 +92,51 @@ describe('a validator loaded from kept code', () => {
     expect(v(1)).toBe(false);
     // and the good code is kept again
     expect(store.entries.get(key)).not.toContain('damaged');
+  });
+});
+
+describe('validators kept as one module', () => {
+  /** Schemas sharing definitions (added to each ajv before), one of them not compiling (a reference to nothing). */
+  const SHARED = { $id: 'defs', definitions: { small: SMALL_SCHEMA, list: { type: 'array', items: { $ref: 'defs#/definitions/small' } } } };
+  const makeShared = (source: boolean) => makeAjv(source).addSchema(SHARED);
+  const SCHEMAS = new Map<string, object>([
+    ['one', { $ref: 'defs#/definitions/small' }],
+    ['many', { $ref: 'defs#/definitions/list' }],
+    ['broken', { $ref: 'defs#/definitions/none' }],
+    ['own', { type: 'string', maxLength: 2 }],
+  ]);
+  const VALUES = [...SMALL_VALUES, [SMALL_VALUES[0], { a: 2 }], 'abc', 'ab'];
+  /** What a validator answers for VALUES, as comparable text. */
+  const answers = (validate: (v: unknown) => boolean) =>
+    JSON.stringify(VALUES.map((v) => [validate(v), (validate as { errors?: unknown }).errors ?? null]));
+
+  it('answer as each schema compiled alone, compiled or loaded; a schema that does not compile is left out', () => {
+    const alone = new Map(
+      [...SCHEMAS].filter(([name]) => name !== 'broken').map(([name, schema]) => [name, answers(makeShared(false).compile(schema))]),
+    );
+    expect(compileValidatorSet(makeShared, SCHEMAS, 'set-test')).toBeUndefined(); // no store: each compiled when asked
+    const store = memoryStore();
+    useValidatorStore(store);
+    const compiled = compileValidatorSet(makeShared, SCHEMAS, 'set-test')!;
+    expect(store.entries.size).toBe(1);
+    const loaded = compileValidatorSet(makeShared, SCHEMAS, 'set-test')!;
+    expect(store.hits).toBe(1);
+    for (const set of [compiled, loaded]) {
+      expect([...set.keys()]).toEqual(['one', 'many', 'own']);
+      expect(new Map([...set].map(([name, v]) => [name, answers(v)]))).toEqual(alone);
+    }
+  });
+
+  it('are kept under a key of every schema, in order, and of the options', () => {
+    const store = memoryStore();
+    useValidatorStore(store);
+    compileValidatorSet(makeShared, SCHEMAS, 'set-test');
+    compileValidatorSet(makeShared, new Map([...SCHEMAS].reverse()), 'set-test');
+    compileValidatorSet(makeShared, new Map([...SCHEMAS].slice(1)), 'set-test');
+    compileValidatorSet(makeShared, SCHEMAS, 'set-test-2');
+    compileValidatorSet(makeShared, SCHEMAS, 'set-test', 'other definitions');
+    expect(store.entries.size).toBe(5);
+    expect(store.hits).toBe(0);
   });
 });
 
