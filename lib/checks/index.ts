@@ -338,8 +338,14 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
      * An app's results are reused only while each of its objects is the first of its kind, namespace
      * and name: then its lookups of its own objects, which are not kept, find them (`keptReferences`).
      */
-    const appsNotFirst = (index: ObjectIndex) =>
-      new Set(subjects.flatMap((o) => (index.isFirst(o) ? [] : [keptOf(o)?.traces])).filter((t) => t !== undefined));
+    const appsNotFirst = (index: ObjectIndex) => {
+      const apps = new Set<readonly Trace[]>();
+      for (const o of subjects) {
+        const traces = index.isFirst(o) ? undefined : keptOf(o)?.traces;
+        if (traces) apps.add(traces);
+      }
+      return apps;
+    };
     let notFirst = appsNotFirst(index);
     const reusable = (o: KubeObject) => {
       const kept = keptOf(o);

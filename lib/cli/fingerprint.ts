@@ -395,6 +395,8 @@ export interface Recorded {
   readonly tree: DistTree;
   /** The SHA-256 of files of the output already hashed, by path from the project root (`dist/qa/inventory.txt`). @default - none */
   readonly digests?: ReadonlyMap<string, string>;
+  /** Whether this command wrote the files of `digests` (a synthesis), rather than read them (a check). @default false */
+  readonly wrote?: boolean;
   /** A project file the command writes or checks itself (the stage-file schema), and its expected text. */
   readonly schema: { readonly file: string; readonly text: string };
   readonly stages: number;
@@ -428,7 +430,7 @@ export function startFingerprint(
   { project, compiler }: InputDigests = { project: projectDigests(root), compiler: compilerDigests() },
 ): { record(r: Recorded): boolean } {
   return {
-    record({ distDir, tree, digests, schema, stages, synthOutput, synthStages, synthFooter, kept }) {
+    record({ distDir, tree, digests, wrote = false, schema, stages, synthOutput, synthStages, synthFooter, kept }) {
       const path = join(root, FINGERPRINT_FILE);
       rmSync(path, { force: true });
       const now = projectDigests(root);
@@ -442,9 +444,17 @@ export function startFingerprint(
       const dist = { ...distDigests(root, distDir, (rel) => keptDirs.has(rel) || written.has(rel)), ...kept?.dist };
       // a file this command wrote (or linked) in the last moments counts as written without being
       // read back: its stamp is too recent for any later command to believe (see `fileDigest`), so
-      // each reads it again before it trusts this fingerprint. One written earlier is read now,
-      // and its stamp kept, as every other file's: the next command need not read it again
+      // each reads it again before it trusts this fingerprint. While the process is younger than
+      // that, so is every file it wrote: none is looked at (one lost meanwhile is missing when the
+      // next command takes the digests of dist/, which then differ: it compiles). One written
+      // earlier, or only read (check), is read now, and its stamp kept, as every other file's: the
+      // next command need not read it again
+      const young = wrote && process.uptime() * 1000 < MTIME_MARGIN_MS;
       for (const [p, d] of written) {
+        if (young) {
+          dist[p] = d;
+          continue;
+        }
         const st = lstatSync(join(root, p), { throwIfNoEntry: false });
         if (!st?.isFile()) return false;
         dist[p] = Math.max(st.mtimeMs, st.ctimeMs) < Date.now() - MTIME_MARGIN_MS ? fileDigest(join(root, p), st) : d;

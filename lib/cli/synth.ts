@@ -145,6 +145,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       distDir: DIST_DIR,
       tree: new Map(),
       digests: written.digests,
+      wrote: true,
       schema: { file: SCHEMA_FILE, text: schema },
       stages: project.stages.length,
       synthFooter: footer,

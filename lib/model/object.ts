@@ -18,8 +18,10 @@ export interface KubeObject {
  * (lib/synth/render.ts) and the objects findings keep once a stage is written (lib/cli/staging.ts).
  */
 export function namedObject(apiVersion: string, kind: string, name?: string, namespace?: string): KubeObject {
-  const metadata = name === undefined ? {} : { name };
-  return { apiVersion, kind, metadata: namespace === undefined ? metadata : { ...metadata, namespace } };
+  // literals, no spread: a stage of 1,000 cached apps makes 15,000 of these per synthesis
+  const metadata =
+    namespace === undefined ? (name === undefined ? {} : { name }) : name === undefined ? { namespace } : { name, namespace };
+  return { apiVersion, kind, metadata };
 }
 
 /**
