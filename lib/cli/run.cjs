@@ -39,7 +39,6 @@ const {
 const nodeModule = require('node:module');
 const { dirname, join, relative } = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { spawnSync } = require('node:child_process');
 const vm = require('node:vm');
 const { crashPoint } = require('../model/crash-point.cjs');
 const { givenAtStart, setLauncherFlags } = require('../model/launcher-flags.cjs');
@@ -502,7 +501,10 @@ function renderMuch(argv, rebuilt) {
  * start (then the command runs here).
  */
 function runAgainWith(flags) {
-  const child = spawnSync(process.execPath, [...flags, ...process.execArgv, SELF, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // required here: loading child_process costs every other start a few milliseconds
+  const child = require('node:child_process').spawnSync(process.execPath, [...flags, ...process.execArgv, SELF, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   if (child.error) return false;
   if (child.signal) process.kill(process.pid, child.signal);
   process.exitCode = child.status ?? 1;

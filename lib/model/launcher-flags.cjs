@@ -2,7 +2,6 @@
 // lib/cli/run.cjs sets itself before the command's code loads (`setLauncherFlags`). Plain
 // JavaScript, since run.cjs uses it before any bundle exists.
 'use strict';
-const { setFlagsFromString } = require('node:v8');
 
 /** Where the launcher's flags are kept: one place per thread, whichever copy of this module (run.cjs's, a bundle's) asks. */
 const KEY = Symbol.for('stagecraft.launcherFlags');
@@ -17,7 +16,8 @@ function launcherFlags() {
  * process started with (`givenAtStart`, and the names of code caches: lib/cli/start-flags.cjs).
  */
 function setLauncherFlags(flags) {
-  for (const flag of flags) setFlagsFromString(flag);
+  // required here: the commands that set no flag do not load node:v8
+  for (const flag of flags) require('node:v8').setFlagsFromString(flag);
   adoptLauncherFlags(flags);
 }
 
