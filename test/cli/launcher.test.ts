@@ -43,13 +43,11 @@ function flagsName(commandLine: readonly string[], launcher: readonly string[]):
   return createHash('sha256').update(JSON.stringify(named)).digest('hex').slice(0, 16);
 }
 
+const cacheDir = () => join(project, 'node_modules', '.cache', 'stagecraft');
 /** The names of the flags the synth bundle's code caches were made under. */
-const synthCaches = () =>
-  readdirSync(join(project, 'node_modules', '.cache', 'stagecraft')).flatMap((n) => /^synth\.([0-9a-f]{16})\.v8$/.exec(n)?.[1] ?? []);
-
+const synthCaches = () => readdirSync(cacheDir()).flatMap((n) => /^synth\.([0-9a-f]{16})\.v8$/.exec(n)?.[1] ?? []);
 const removeSynthCaches = () => {
-  const dir = join(project, 'node_modules', '.cache', 'stagecraft');
-  for (const n of readdirSync(dir)) if (/^synth\.[0-9a-f]{16}\.v8$/.test(n)) rmSync(join(dir, n));
+  for (const flags of synthCaches()) rmSync(join(cacheDir(), `synth.${flags}.v8`));
 };
 
 /** Makes the stage file large (comment lines: as quick to compile as before). */
