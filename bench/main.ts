@@ -97,12 +97,15 @@ interface Contender {
 /**
  * Measures `contenders` in rounds, one run of each per round, `runs` rounds: a moment the machine
  * is slow (its speed varies by half within an hour) falls on all of them alike, and the i-th
- * samples of two rows were taken side by side (`pairedRatio`). No warm-up.
+ * samples of two rows were taken side by side (`pairedRatio`). Every other round runs them in the
+ * reverse order: run A then B, the second of a pair took up to about 70 ms more of a 0.8 s synth
+ * on the 2-core machine (bench/README.md). No warm-up.
  */
 async function interleaved(contenders: readonly Contender[], objects: number, runs: number): Promise<Row[]> {
   const samples: Measurement[][] = contenders.map(() => []);
   for (let i = 0; i < runs; i++) {
-    for (const [j, { command, before }] of contenders.entries()) {
+    const order = [...contenders.entries()];
+    for (const [j, { command, before }] of i % 2 === 0 ? order : order.reverse()) {
       before();
       samples[j].push(await measure(command));
     }
