@@ -13,10 +13,10 @@
  * so a store may also keep V8's code cache of it, made once a command has run
  * (`keepValidatorCodeCaches`), with which V8 neither parses nor compiles those functions again.
  */
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
 import { underStartFlags } from './runtime-flags.js';
+import { sha256Hex } from './sha256.js';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 
@@ -83,9 +83,7 @@ const KEY_FORMAT = 1;
 export function compileValidator(make: (source: boolean) => AjvInstance, schema: object, setup: string, context = ''): ValidateFunction {
   const s = store;
   if (!s) return make(false).compile(schema);
-  const key = createHash('sha256')
-    .update(JSON.stringify([KEY_FORMAT, installedAjvVersion(), setup, context, schema]))
-    .digest('hex');
+  const key = sha256Hex(JSON.stringify([KEY_FORMAT, installedAjvVersion(), setup, context, schema]));
   const code = s.get(key);
   if (code !== undefined) {
     const loaded = load(s, key, code);
@@ -116,9 +114,7 @@ export function compileValidatorSet(
   const s = store;
   if (!s) return undefined;
   const list = [...schemas];
-  const key = createHash('sha256')
-    .update(JSON.stringify([KEY_FORMAT, installedAjvVersion(), setup, context, 'set', list]))
-    .digest('hex');
+  const key = sha256Hex(JSON.stringify([KEY_FORMAT, installedAjvVersion(), setup, context, 'set', list]));
   // exported as v<place in the list>: the key covers the list, order included
   const byExport = (exports: Record<string, unknown>) =>
     new Map(list.flatMap(([name], i) => (typeof exports[`v${i}`] === 'function' ? [[name, exports[`v${i}`] as ValidateFunction]] : [])));
@@ -154,9 +150,7 @@ export function derivedText(name: string, make: () => string): string {
   const s = store;
   const compiler = s?.compilerKey?.();
   if (!s || compiler === undefined) return make();
-  const key = createHash('sha256')
-    .update(JSON.stringify([KEY_FORMAT, 'derived', name, compiler]))
-    .digest('hex');
+  const key = sha256Hex(JSON.stringify([KEY_FORMAT, 'derived', name, compiler]));
   const kept = s.get(key);
   if (kept !== undefined) return kept;
   const text = make();
