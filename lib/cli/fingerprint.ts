@@ -55,6 +55,8 @@ export const FINGERPRINT_FILE = join(STATE_DIR, 'fingerprint.json');
 export const ENVIRONMENTS_DIR = 'environments';
 /** Bumped whenever what a fingerprint covers changes, so that an older file never matches. */
 const FORMAT = 2;
+/** Bumped whenever what DIGESTS_FILE holds changes (3: looked up by stamp, not by path). */
+const DIGESTS_FORMAT = 3;
 /** The compiler's own root (where lib/ and apps/ are), which is not the project's when the project links to it. */
 const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const COMPILER_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
@@ -111,19 +113,27 @@ export interface StageRecord {
 }
 
 /**
- * The digests of files read, by path, with the file's identity and times when it was read. A
- * command takes the digests of the same files several times (before compiling and again when it
- * records, the compiler's sources as the compiler's and as the project's when they are one, the
- * render cache's key), and the next command takes them again: a file is read again unless its
- * device, inode, size, modification and change times are all as they were. Only files whose last
- * change (ctime, which no program can set back: any write moves it to the present) was more than
- * MTIME_MARGIN_MS before the read are remembered, so that a file changed again within the same tick
- * of a coarse clock is read again (git's "racy clean"). They are kept between commands in
- * DIGESTS_FILE, written with the fingerprint (`keepDigests`).
+ * The digests of files read, by the file's stamp: its device, inode, size, modification and change
+ * times when it was read. A command takes the digests of the same files several times (before
+ * compiling and again when it records, the compiler's sources as the compiler's and as the
+ * project's, by the same path or through the project's link to them, the render cache's key), and
+ * the next command takes them again: a file is read again unless its stamp is one already read.
+ * Only files whose last change (ctime, which no program can set back: any write moves it to the
+ * present) was more than MTIME_MARGIN_MS before the read are remembered, so that a file changed
+ * again within the same tick of a coarse clock is read again (git's "racy clean"). They are kept
+ * between commands in DIGESTS_FILE, written with the fingerprint (`keepDigests`), and the
+ * compiler's in COMPILER_DIGESTS_FILE too.
  */
 const { readDigests, usedDigests, primed, lastFingerprint, remembered } = processState();
 /** The digests kept by the last command that recorded a fingerprint: a cache, safe to delete. */
 export const DIGESTS_FILE = join(STATE_DIR, 'digests.json');
+/**
+ * The digests of the compiler's files, kept beside its bundles (lib/cli/run.cjs; relative to the
+ * compiler's root) for a project with no DIGESTS_FILE yet (a new clone, `.stagecraft/` deleted):
+ * its first synthesis need not read every source of the compiler. A cache, safe to delete.
+ */
+export const COMPILER_DIGESTS_FILE = join('node_modules', '.cache', 'stagecraft', 'digests.json');
+const compilerDigestsFile = join(COMPILER_ROOT, COMPILER_DIGESTS_FILE);
 
 /**
  * What this process knows of the files it read, shared by every copy of this module in it:
@@ -131,25 +141,25 @@ export const DIGESTS_FILE = join(STATE_DIR, 'digests.json');
  * a copy of its own, and the command need not read again what the fast path just read.
  */
 function processState(): {
-  /** See above. */
-  readonly readDigests: Map<string, { readonly stamp: string; readonly digest: string }>;
-  /** The paths whose digest this process took, whose entries are kept. */
-  readonly usedDigests: Set<string>;
-  /** Projects whose DIGESTS_FILE this process read. */
+  /** See above: stamp -> SHA-256. */
+  readonly readDigests: Map<string, string>;
+  /** The paths whose digest this process took, and their stamps then: the entries kept. */
+  readonly usedDigests: Map<string, string>;
+  /** Projects whose DIGESTS_FILE this process read (or COMPILER_DIGESTS_FILE instead). */
   readonly primed: Set<string>;
   /** The fingerprint file parsed last, and the SHA-256 of its bytes. */
   readonly lastFingerprint: { digest?: string; parsed?: unknown };
-  /** How many files this process read whose digests it may keep (`keepNewDigests`). */
-  readonly remembered: { count: number };
+  /** The stamps of the files this process read whose digests it may keep (`keepNewDigests`). */
+  readonly remembered: Set<string>;
 } {
   const shared = globalThis as { [key: symbol]: ReturnType<typeof processState> | undefined };
-  const key = Symbol.for(`stagecraft.fingerprint.${FORMAT}`);
+  const key = Symbol.for(`stagecraft.fingerprint.${DIGESTS_FORMAT}`);
   return (shared[key] ??= {
     readDigests: new Map(),
-    usedDigests: new Set(),
+    usedDigests: new Map(),
     primed: new Set(),
     lastFingerprint: {},
-    remembered: { count: 0 },
+    remembered: new Set(),
   });
 }
 
@@ -173,56 +183,92 @@ function hashFile(path: string): string {
   }
 }
 
+const stampOf = (st: Stats) => `${st.dev} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}`;
+
 function fileDigest(path: string, st: Stats): string {
-  const stamp = `${st.dev} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}`;
-  usedDigests.add(path);
-  const known = readDigests.get(path);
-  if (known?.stamp === stamp) return known.digest;
+  const stamp = stampOf(st);
+  usedDigests.set(path, stamp);
+  const known = readDigests.get(stamp);
+  if (known !== undefined) return known;
   const digest = hashFile(path);
   if (Math.max(st.mtimeMs, st.ctimeMs) < Date.now() - MTIME_MARGIN_MS) {
-    readDigests.set(path, { stamp, digest });
-    remembered.count++;
-  } else readDigests.delete(path);
+    readDigests.set(stamp, digest);
+    remembered.add(stamp);
+  }
   return digest;
 }
 
 /** The digest of the file at `path` read now, whatever is remembered (and remembered instead); undefined when it is no file. */
 function rereadDigest(path: string): string | undefined {
-  readDigests.delete(path);
   const st = lstatSync(path, { throwIfNoEntry: false });
-  return st?.isFile() ? fileDigest(path, st) : undefined;
+  if (!st?.isFile()) return undefined;
+  readDigests.delete(stampOf(st));
+  return fileDigest(path, st);
 }
 
 /** Bytes beyond which a state file is not read (the fingerprint of a 1,000-app x 4-stage fleet is about 0.4 MB). */
 const MAX_STATE_BYTES = 256 * 1024 * 1024;
 
-/** Takes in the digests the last command of the project in `root` kept (once per process). */
+/**
+ * Takes in the digests the last command of the project in `root` kept (once per process); in a
+ * project with none (or none readable), those kept of the compiler's files.
+ */
 function primeDigests(root: string): void {
   if (primed.has(root)) return;
   primed.add(root);
-  let kept: unknown;
-  try {
-    kept = JSON.parse(readRegularFile(join(root, DIGESTS_FILE), MAX_STATE_BYTES));
-  } catch {
-    return; // none yet, or not readable: every file is read
-  }
-  const files = (kept as { format?: unknown; files?: unknown } | null)?.files;
-  if ((kept as { format?: unknown } | null)?.format !== FORMAT || typeof files !== 'object' || files === null) return;
-  for (const [path, entry] of Object.entries(files)) {
-    const { stamp, digest } = (entry ?? {}) as { stamp?: unknown; digest?: unknown };
-    if (typeof stamp === 'string' && typeof digest === 'string' && !readDigests.has(path)) readDigests.set(path, { stamp, digest });
+  if (!primeFrom(join(root, DIGESTS_FILE)) && !primed.has(compilerDigestsFile)) {
+    primed.add(compilerDigestsFile);
+    primeFrom(compilerDigestsFile);
   }
 }
 
-/** Keeps the digests of the files of the project in `root` and of the compiler that this process took, for the next command. */
-function keepDigests(root: string): void {
-  const inside = [join(root, '/'), join(COMPILER_ROOT, '/')];
-  const files: Record<string, { stamp: string; digest: string }> = {};
-  for (const path of [...usedDigests].sort()) {
-    const entry = readDigests.get(path);
-    if (entry && inside.some((dir) => path.startsWith(dir))) files[path] = entry;
+/** Takes in the digests kept in `file`: whether it held any (every file is read when not). */
+function primeFrom(file: string): boolean {
+  let kept: unknown;
+  try {
+    kept = JSON.parse(readRegularFile(file, MAX_STATE_BYTES));
+  } catch {
+    return false; // none yet, or not readable
   }
-  writeStateFile(join(root, DIGESTS_FILE), JSON.stringify({ format: FORMAT, files }), 'digests-staged');
+  const files = (kept as { format?: unknown; files?: unknown } | null)?.files;
+  if ((kept as { format?: unknown } | null)?.format !== DIGESTS_FORMAT || typeof files !== 'object' || files === null) return false;
+  for (const entry of Object.values(files)) {
+    const { stamp, digest } = (entry ?? {}) as { stamp?: unknown; digest?: unknown };
+    if (typeof stamp === 'string' && typeof digest === 'string' && !readDigests.has(stamp)) readDigests.set(stamp, digest);
+  }
+  return true;
+}
+
+/**
+ * Keeps the digests of the files of the project in `root` and of the compiler that this process
+ * took, for the next command; the compiler's also in COMPILER_DIGESTS_FILE when this process read
+ * any of them (best effort: an installation that cannot be written keeps them in projects only).
+ */
+function keepDigests(root: string): void {
+  const used = [...usedDigests];
+  const compilerFiles = new Set(COMPILER_FILES.map((f) => join(COMPILER_ROOT, f)));
+  const compilerDirs = COMPILER_DIRS.map((d) => join(COMPILER_ROOT, d, '/'));
+  const compiler = used.filter(([path]) => compilerFiles.has(path) || compilerDirs.some((d) => path.startsWith(d)));
+  const project = used.filter(([path]) => path.startsWith(join(root, '/')));
+  writeStateFile(join(root, DIGESTS_FILE), digestsText([...project, ...compiler]), 'digests-staged');
+  if (compiler.some(([, stamp]) => remembered.has(stamp))) {
+    try {
+      mkdirSync(dirname(compilerDigestsFile), { recursive: true });
+      writeStateFile(compilerDigestsFile, digestsText(compiler));
+    } catch {
+      // the next project's first command reads the compiler's files
+    }
+  }
+}
+
+/** A digests file of the files `used` (path, stamp) whose digests are remembered, by path. */
+function digestsText(used: readonly (readonly [string, string])[]): string {
+  const files: Record<string, { stamp: string; digest: string }> = {};
+  for (const [path, stamp] of [...used].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const digest = readDigests.get(stamp);
+    if (digest !== undefined) files[path] = { stamp, digest };
+  }
+  return JSON.stringify({ format: DIGESTS_FORMAT, files });
 }
 
 /**
@@ -250,10 +296,10 @@ export function writeStateFile(path: string, text: string | Uint8Array, staged?:
  * again, never a wrong answer; a project that cannot be written (read-only) keeps nothing.
  */
 export function keepNewDigests(root: string): void {
-  if (remembered.count === 0) return;
+  if (remembered.size === 0) return;
   try {
     keepDigests(root);
-    remembered.count = 0;
+    remembered.clear();
   } catch {
     // the next command reads them again
   }
