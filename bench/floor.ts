@@ -63,7 +63,8 @@ export function floorCommand(bundle: string, dir: string): { command: Command; c
   writeFileSync(input, JSON.stringify(floorInput(dir)));
   const out = join(work, 'out');
   return {
-    command: { program: process.execPath, args: [bundle, input, out], cwd: dir },
+    // without the extra CA certificates Node.js would load at start, as the commands' npm scripts (lib/cli/run.cjs)
+    command: { program: process.execPath, args: [bundle, input, out], cwd: dir, env: { NODE_EXTRA_CA_CERTS: '' } },
     clean: () => rmSync(out, { recursive: true, force: true }),
     dispose: () => rmSync(work, { recursive: true, force: true }),
   };

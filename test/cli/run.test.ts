@@ -31,6 +31,31 @@ describe('node lib/cli/run.cjs <command>', () => {
     });
   });
 
+  it('each npm script starts Node.js without the extra CA certificates it never uses (NODE_EXTRA_CA_CERTS cleared)', () => {
+    const scripts = Object.entries(
+      (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
+    );
+    const commands = scripts.filter(([, script]) => script.includes('lib/cli/run.cjs'));
+    expect(commands.map(([name]) => name)).toEqual(['synth', 'check', 'secrets', 'diff', 'promote', 'switch']);
+    for (const [name, script] of commands) {
+      // as npm runs it (in a shell), where the variable names a file that cannot be loaded: Node.js warns when it reads it
+      const r = spawnSync(`${script} --version`, {
+        shell: true,
+        cwd: REPO,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' },
+      });
+      expect({ name, status: r.status, stderr: r.stderr }).toEqual({ name, status: 0, stderr: '' });
+      expect(r.stdout).toMatch(/^stagecraft \d/);
+    }
+    // the check itself: a plain Node.js start reads the variable
+    const plain = spawnSync(process.execPath, ['-e', '0'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' },
+    });
+    expect(plain.stderr).toContain('extra certs');
+  });
+
   it('refuses a command that does not exist, naming the commands', () => {
     const r = spawnSync(process.execPath, [RUN_SCRIPT, 'synthesize'], { cwd: REPO, encoding: 'utf8' });
     expect(r.status).toBe(2);

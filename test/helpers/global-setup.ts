@@ -20,7 +20,13 @@ export default function setup(): () => void {
   }
   const dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
   process.env.TMPDIR = dir;
+  // every Node.js the tests start, as the commands' npm scripts start it: without the extra CA
+  // certificates it would load first (lib/cli/run.cjs, COMMANDS); no test opens a TLS connection
+  const certificates = process.env.NODE_EXTRA_CA_CERTS;
+  process.env.NODE_EXTRA_CA_CERTS = '';
   return () => {
+    if (certificates === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+    else process.env.NODE_EXTRA_CA_CERTS = certificates;
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
     rmSync(dir, { recursive: true, force: true });
