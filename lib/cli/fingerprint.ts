@@ -245,26 +245,28 @@ function primeFrom(file: string): boolean {
  * any of them (best effort: an installation that cannot be written keeps them in projects only).
  */
 function keepDigests(root: string): void {
-  const used = [...usedDigests];
+  const project = join(root, '/');
   const compilerFiles = new Set(COMPILER_FILES.map((f) => join(COMPILER_ROOT, f)));
   const compilerDirs = COMPILER_DIRS.map((d) => join(COMPILER_ROOT, d, '/'));
-  const compiler = used.filter(([path]) => compilerFiles.has(path) || compilerDirs.some((d) => path.startsWith(d)));
-  const project = used.filter(([path]) => path.startsWith(join(root, '/')));
-  writeStateFile(join(root, DIGESTS_FILE), digestsText([...project, ...compiler]), 'digests-staged');
-  if (compiler.some(([, stamp]) => remembered.has(stamp))) {
+  const isCompiler = (path: string) => compilerFiles.has(path) || compilerDirs.some((d) => path.startsWith(d));
+  const paths = [...usedDigests.keys()].sort();
+  writeStateFile(join(root, DIGESTS_FILE), digestsText(paths.filter((p) => p.startsWith(project) || isCompiler(p))), 'digests-staged');
+  const compiler = paths.filter(isCompiler);
+  if (compiler.some((p) => remembered.has(usedDigests.get(p)!))) {
     try {
       mkdirSync(dirname(compilerDigestsFile), { recursive: true });
-      writeStateFile(compilerDigestsFile, digestsText(compiler));
+      writeStateFile(compilerDigestsFile, digestsText(compiler), 'compiler-digests-staged');
     } catch {
       // the next project's first command reads the compiler's files
     }
   }
 }
 
-/** A digests file of the files `used` (path, stamp) whose digests are remembered, by path. */
-function digestsText(used: readonly (readonly [string, string])[]): string {
+/** A digests file of the files at `paths` whose digests this process took and remembers. */
+function digestsText(paths: readonly string[]): string {
   const files: Record<string, { stamp: string; digest: string }> = {};
-  for (const [path, stamp] of [...used].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const path of paths) {
+    const stamp = usedDigests.get(path)!;
     const digest = readDigests.get(stamp);
     if (digest !== undefined) files[path] = { stamp, digest };
   }

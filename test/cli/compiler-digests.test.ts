@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPILER_DIGESTS_FILE, DIGESTS_FILE, FINGERPRINT_FILE, projectDigests } from '../../lib/cli/fingerprint.js';
 import { STATE_DIR } from '../../lib/synth/disk.js';
+import { CRASH_ENV } from '../../lib/synth/write.js';
 import { compilerCopy, repoStage } from '../helpers/cli.js';
 
 type Kept = { format: number; files: Record<string, { stamp: string; digest: string }> };
@@ -88,6 +89,34 @@ describe("the compiler's digests kept beside its bundles", () => {
     rmSync(join(project, STATE_DIR), { recursive: true });
     expect(run('synth')).toMatchObject({ code: 0 });
     expect(recordedCompiler()[source]).toBe(sha256(readFileSync(join(project, source))));
+  });
+
+  it('are kept whole or not at all: a synth killed before it renames them into place leaves them as they were', () => {
+    // one source's digest missing (a source not read before): the next synth reads it, and keeps them again
+    const other = join(project, 'lib/k8s.ts');
+    const kept = compilerKept();
+    delete kept.files[other];
+    const partial = JSON.stringify(kept);
+    writeFileSync(join(project, COMPILER_DIGESTS_FILE), partial);
+    rmSync(join(project, STATE_DIR), { recursive: true });
+    const killed = spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.cjs'), 'synth'], {
+      cwd: project,
+      env: { ...process.env, [CRASH_ENV]: 'compiler-digests-staged' },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(readFileSync(join(project, COMPILER_DIGESTS_FILE), 'utf8')).toBe(partial);
+    rmSync(join(project, STATE_DIR), { recursive: true });
+    expect(run('synth')).toMatchObject({ code: 0 });
+    expect(compilerKept().files[other]?.digest).toBe(sha256(readFileSync(other)));
+  });
+
+  it('are not kept where the installation cannot be written, and the synth succeeds all the same', () => {
+    rmSync(join(project, COMPILER_DIGESTS_FILE), { force: true });
+    mkdirSync(join(project, COMPILER_DIGESTS_FILE));
+    rmSync(join(project, STATE_DIR), { recursive: true, force: true });
+    expect(run('synth')).toMatchObject({ code: 0 });
+    expect(recordedCompiler()[source]).toBe(sha256(readFileSync(join(project, source))));
+    rmSync(join(project, COMPILER_DIGESTS_FILE), { recursive: true });
   });
 
   it('are passed over when they are not digests', () => {
