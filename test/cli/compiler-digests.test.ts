@@ -50,10 +50,15 @@ describe('digests of files read', () => {
 
 describe("the compiler's digests kept beside its bundles", () => {
   let project: string;
-  const run = (command: string) => {
+  /** `node lib/cli/run.cjs <command>` in the project, without NODE_OPTIONS, with `extra` in its environment. */
+  const run = (command: string, extra: Record<string, string> = {}) => {
     const { NODE_OPTIONS: _, ...env } = process.env;
-    const r = spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.cjs'), command], { cwd: project, encoding: 'utf8', env });
-    return { code: r.status, out: r.stdout + r.stderr };
+    const r = spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.cjs'), command], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...env, ...extra },
+    });
+    return { code: r.status, signal: r.signal, out: r.stdout + r.stderr };
   };
   const compilerKept = () => JSON.parse(readFileSync(join(project, COMPILER_DIGESTS_FILE), 'utf8')) as Kept;
   const recordedCompiler = () =>
@@ -99,11 +104,7 @@ describe("the compiler's digests kept beside its bundles", () => {
     const partial = JSON.stringify(kept);
     writeFileSync(join(project, COMPILER_DIGESTS_FILE), partial);
     rmSync(join(project, STATE_DIR), { recursive: true });
-    const killed = spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.cjs'), 'synth'], {
-      cwd: project,
-      env: { ...process.env, [CRASH_ENV]: 'compiler-digests-staged' },
-    });
-    expect(killed.signal).toBe('SIGKILL');
+    expect(run('synth', { [CRASH_ENV]: 'compiler-digests-staged' }).signal).toBe('SIGKILL');
     expect(readFileSync(join(project, COMPILER_DIGESTS_FILE), 'utf8')).toBe(partial);
     rmSync(join(project, STATE_DIR), { recursive: true });
     expect(run('synth')).toMatchObject({ code: 0 });
