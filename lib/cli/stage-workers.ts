@@ -28,7 +28,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { compileStage, inSequence, type StageOutcome, type StageRunner, type StageSource } from '../compile.js';
 import type { Engine } from '../config/delivery.js';
-import { ProblemsError } from '../errors.js';
+import { type ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { isFsError } from '../fs-problems.js';
 import type { KubeObject } from '../model/object.js';
 import { adoptRuntimeFlags, givenAtStart, runtimeFlags, setRuntimeFlag, type RuntimeFlag } from '../model/runtime-flags.js';
@@ -108,14 +108,16 @@ type WorkerMessage =
   | { readonly index: number; readonly error: WorkerError };
 
 /**
- * An error thrown in a worker, as plain data: its message and stack, and a file-system error's
- * code, system call and path, so that the main thread reports a disk that is full or a file it
- * may not write as the command would, not as a bug.
+ * An error thrown in a worker, as plain data: its message and stack, a file-system error's code,
+ * system call and path, and the problems of a ProblemsError (a file the worker could not stage:
+ * lib/fs-problems.ts), so that the main thread reports a disk that is full or a file it may not
+ * write as the command would, not as a bug.
  */
 interface WorkerError {
   readonly message: string;
   readonly stack?: string;
   readonly fs?: { readonly code: string; readonly errno?: number; readonly syscall?: string; readonly path?: string };
+  readonly problems?: { readonly list: readonly Problem[]; readonly exitCode: ExitCode };
 }
 
 /** The machine's idle time over every core and this process's own CPU time, in ms, and when. */
@@ -265,6 +267,8 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
             received = true;
             const message = m.message as WorkerMessage;
             if ('error' in message) {
+              const { problems } = message.error;
+              if (problems) throw new ProblemsError(problems.list, problems.exitCode);
               const error = Object.assign(new Error(message.error.message), message.error.fs);
               error.stack = message.error.stack;
               throw error;
@@ -386,7 +390,8 @@ function serveStage(input: WorkerInput, i: number, counter: Int32Array, cache?: 
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
     const fs = isFsError(e) ? { code: e.code, errno: e.errno, syscall: e.syscall, path: e.path } : undefined;
-    message = { index: i, error: { message: error.message, stack: error.stack, ...(fs ? { fs } : {}) } };
+    const problems = e instanceof ProblemsError ? { list: e.problems, exitCode: e.exitCode } : undefined;
+    message = { index: i, error: { message: error.message, stack: error.stack, ...(fs ? { fs } : {}), ...(problems ? { problems } : {}) } };
     input.port.postMessage(message);
   }
   return message;
