@@ -19,7 +19,11 @@
  * offset, length and SHA-256 of each entry), then a trailer of fixed length giving the index's
  * offset, length and SHA-256. Packs are named `<salt>-<unique>.pack`, the salt being the
  * compiler's digests, so that only the packs of this compiler are read. The entries of a stage are
- * read ahead at once (`prefetch`), in as few reads as their places in the packs allow.
+ * read ahead at once (`prefetch`), in as few reads as their places in the packs allow, into a
+ * buffer that is reused; only their lines are kept. Their documents stay in the pack, which stays
+ * open until the command ends, and are read (and checked) again when the stage's files are compared
+ * with `dist/` and written (`StoredBytes`): kept in memory, a stage's 18 MB of them cost more in
+ * memory touched for the first time than reading them twice (bench/README.md).
  *
  * Safety: an entry is read only when the SHA-256 of its bytes is the one its pack's index gives,
  * and an index only when its trailer is whole and its SHA-256 matches (a truncated or edited pack
@@ -36,7 +40,8 @@
  */
 import { closeSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { withObjects, type CachedApp, type KeptApp, type RenderCache } from '../synth/render.js';
+import { serializeObjects, withObjects, type CachedApp, type KeptApp, type RenderCache } from '../synth/render.js';
+import type { StoredBytes } from '../synth/file-content.js';
 import type { KubeObject } from '../model/object.js';
 import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
@@ -56,19 +61,66 @@ const ENTRY_FORMAT = 6;
 
 /**
  * An entry's bytes: the documents' digests, the kept check results and the summary as one line of
- * JSON, then the YAML stream of the documents as it is (UTF-8). `decodeEntry` parses the line; the
- * stream is handed on as bytes, never turned into strings on V8's heap.
+ * JSON, then the YAML stream of the documents as it is (UTF-8). `decodeEntry` parses the line and
+ * leaves the stream in the pack, to be read when the stage's files are compared and written.
  */
 function encodeEntry({ serialized, checks, summary }: KeptApp): Buffer {
   const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, checks, summary })}\n`);
-  return Buffer.concat([head, typeof serialized.stream === 'string' ? Buffer.from(serialized.stream) : serialized.stream]);
+  const { stream } = serialized;
+  return Buffer.concat([
+    head,
+    typeof stream === 'string' ? Buffer.from(stream) : stream instanceof Uint8Array ? stream : stream.read((b) => Buffer.from(b)),
+  ]);
 }
 
-/** What `encodeEntry` wrote (JSON never holds a raw line break, so the first one ends the line), with `render` giving the objects. */
-function decodeEntry(bytes: Buffer, render: () => KubeObject[]): CachedApp {
+/**
+ * What `encodeEntry` wrote, read from `bytes` (the entry, valid only during this call: see
+ * `readEntries`): the line parsed, the documents left in the pack (`documents`, from the byte
+ * after the line), with `render` giving the objects.
+ */
+function decodeEntry(bytes: Buffer, documents: (start: number) => StoredBytes, render: () => KubeObject[]): CachedApp {
   const end = bytes.indexOf(0x0a);
   const { digests, checks, summary } = JSON.parse(bytes.toString('utf8', 0, end)) as Omit<KeptApp, 'serialized'> & { digests: string[] };
-  return withObjects({ serialized: { stream: bytes.subarray(end + 1), digests }, summary, ...(checks ? { checks } : {}) }, render);
+  return withObjects({ serialized: { stream: documents(end + 1), digests }, summary, ...(checks ? { checks } : {}) }, render);
+}
+
+/** Where an entry is in a pack, and the SHA-256 of its bytes. */
+interface EntryPlace {
+  readonly offset: number;
+  readonly length: number;
+  readonly digest: string;
+}
+
+/**
+ * The documents of the entry at `entry` of the pack open as `fd`, from byte `start` of it: read
+ * again, and checked again, each time they are used (their pack stays open until the command ends;
+ * packs are never written again, and one removed meanwhile by another command's eviction is still
+ * read through `fd`). Should they no longer be what the index says, they are what the app renders
+ * to (`render`, the same bytes by the cache's premise; anything else is a bug, and stops the command).
+ */
+function storedDocuments(fd: number, entry: EntryPlace, start: number, render: () => KubeObject[]): StoredBytes {
+  const length = entry.length - start;
+  return {
+    length,
+    read(use) {
+      let used = false;
+      let value: ReturnType<typeof use> | undefined;
+      try {
+        readEntries(fd, [entry], (_, bytes) => {
+          used = true;
+          value = use(bytes.subarray(start));
+        });
+      } catch (e) {
+        // an error of `use` is its caller's; a pack that could not be read (closed: a bug) is rendered again below
+        if (used) throw e;
+      }
+      if (used) return value as ReturnType<typeof use>;
+      const again = Buffer.from(serializeObjects(render()).stream);
+      if (again.length !== length)
+        throw new Error(`an app's entry in the render cache changed while it was used, and rendering it again gave other bytes`);
+      return use(again);
+    },
+  };
 }
 
 export interface DiskRenderCache extends RenderCache {
@@ -120,8 +172,8 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
   const sealed: [string, number][] = [];
   /** Packs read from: marked as used at the flush (the least recently used are evicted first). */
   const used = new Set<string>();
-  /** Entries read ahead by `prefetch`, by name, with their pack. */
-  const prefetched = new Map<string, { pack: string; bytes: Buffer }>();
+  /** Entries read ahead by `prefetch`, by name: their pack and how to decode them (`decodeEntry`, in `prefetch`). */
+  const prefetched = new Map<string, { pack: string; decode: (render: () => KubeObject[]) => CachedApp }>();
   /** Packs open for reading, by path (-1: could not be opened: removed meanwhile by another command's eviction). */
   const readers = new Map<string, number>();
   const readerOf = (pack: string) => {
@@ -171,30 +223,43 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
       for (const [pack, list] of byPack) {
         const fd = readerOf(pack);
         if (fd < 0) continue;
-        readEntries(fd, list).forEach((bytes, i) => {
-          if (bytes) prefetched.set(list[i].name, { pack, bytes });
+        readEntries(fd, list, (i, bytes) => {
+          // the entry's line now, while its bytes are at hand; its documents stay in the pack
+          const line = bytes.subarray(0, bytes.indexOf(0x0a) + 1);
+          const head = Buffer.from(line);
+          prefetched.set(list[i].name, {
+            pack,
+            decode: (render) => decodeEntry(head, (start) => storedDocuments(fd, list[i], start, render), render),
+          });
         });
       }
     },
     get(key, render) {
       const name = nameOf(key);
-      const hit = (pack: string, bytes: Buffer) => {
+      const counted = () => {
+        stats.read++;
+        return render();
+      };
+      const hit = (pack: string, app: CachedApp) => {
         stats.hits++;
         used.add(pack);
-        return decodeEntry(bytes, () => {
-          stats.read++;
-          return render();
-        });
+        return app;
       };
       const ahead = prefetched.get(name);
       if (ahead) {
         prefetched.delete(name);
-        return hit(ahead.pack, ahead.bytes);
+        return hit(ahead.pack, ahead.decode(counted));
       }
-      for (const { pack, offset, length, digest } of (found ?? load()).get(name) ?? []) {
-        const fd = readerOf(pack);
-        const bytes = fd < 0 ? undefined : readEntry(fd, offset, length, digest);
-        if (bytes) return hit(pack, bytes);
+      for (const entry of (found ?? load()).get(name) ?? []) {
+        const fd = readerOf(entry.pack);
+        let app: CachedApp | undefined;
+        if (fd >= 0)
+          readEntries(
+            fd,
+            [entry],
+            (_, bytes) => (app = decodeEntry(bytes, (start) => storedDocuments(fd, entry, start, counted), counted)),
+          );
+        if (app) return hit(entry.pack, app);
       }
       stats.misses++;
       return undefined;

@@ -39,15 +39,15 @@ function isIndex(value: unknown, end: number): value is IndexEntry[] {
   );
 }
 
-function readAt(fd: number, offset: number, length: number): Buffer {
-  const buffer = Buffer.allocUnsafe(length);
+/** The bytes at `offset` of the file open as `fd`, read into `buffer` (fewer than `length` at its end). */
+function readAt(fd: number, buffer: Buffer, offset: number, length: number): Buffer {
   let read = 0;
   while (read < length) {
     const n = readSync(fd, buffer, read, length - read, offset + read);
     if (n === 0) break;
     read += n;
   }
-  return read === length ? buffer : buffer.subarray(0, read);
+  return buffer.subarray(0, read);
 }
 
 /** The index of the pack at `path`; undefined when the pack is not whole (truncated, edited, not a pack). */
@@ -61,12 +61,12 @@ export function readPackIndex(path: string): IndexEntry[] | undefined {
   try {
     const size = fstatSync(fd).size;
     if (size < TRAILER_BYTES) return undefined;
-    const m = TRAILER.exec(readAt(fd, size - TRAILER_BYTES, TRAILER_BYTES).toString('latin1'));
+    const m = TRAILER.exec(readAt(fd, Buffer.allocUnsafe(TRAILER_BYTES), size - TRAILER_BYTES, TRAILER_BYTES).toString('latin1'));
     if (!m) return undefined;
     const offset = Number(m[1]);
     const length = Number(m[2]);
     if (offset + length + TRAILER_BYTES !== size) return undefined;
-    const bytes = readAt(fd, offset, length);
+    const bytes = readAt(fd, Buffer.allocUnsafe(length), offset, length);
     if (sha256Hex(bytes) !== m[3]) return undefined;
     const index: unknown = JSON.parse(bytes.toString('utf8'));
     return isIndex(index, offset) ? index : undefined;
@@ -77,23 +77,50 @@ export function readPackIndex(path: string): IndexEntry[] | undefined {
   }
 }
 
-/** The bytes of one entry of the pack open as `fd`, when they are still those its index describes. */
+/** A copy of the bytes of one entry of the pack open as `fd`, when they are still those its index describes. */
 export function readEntry(fd: number, offset: number, length: number, digest: string): Buffer | undefined {
-  return readEntries(fd, [{ offset, length, digest }])[0];
+  let copy: Buffer | undefined;
+  readEntries(fd, [{ offset, length, digest }], (_, bytes) => {
+    copy = Buffer.from(bytes);
+  });
+  return copy;
 }
 
 /** Entries within this many bytes of each other are read in one go (`readEntries`). */
 const SPAN_GAP = 64 * 1024;
-/** The most bytes read in one go. */
-const SPAN_MAX = 64 * 1024 * 1024;
+/** The most bytes read in one go, but for an entry larger than that. */
+const SPAN_MAX = 1024 * 1024;
+
+/** What `readEntries` reads into: one buffer for the thread, grown as needed, lent to one reader at a time. */
+let scratch: Buffer | undefined;
+let lent = false;
+
+/** Calls `use` with a buffer of at least `size` bytes that nothing else uses meanwhile. */
+function withBuffer<T>(size: number, use: (buffer: Buffer) => T): T {
+  // a read within a read (a `use` that reads an entry) gets a buffer of its own
+  if (lent) return use(Buffer.allocUnsafe(size));
+  if (!scratch || scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, SPAN_MAX));
+  lent = true;
+  try {
+    return use(scratch);
+  } finally {
+    lent = false;
+  }
+}
 
 /**
- * The bytes of each of `entries` of the pack open at `fd` (undefined where its SHA-256 is not the
- * index's), read in as few reads as their places allow: entries written one after another (an
- * app's entries, by the run that rendered its stage) are read together.
+ * Calls `use` with the index in `entries` and the bytes of each of `entries` of the pack open as
+ * `fd` whose SHA-256 is the one its index gives (the others are passed over), in the order of
+ * their places in the pack, read in as few reads as their places allow (an app's entries, written
+ * one after another by the run that rendered its stage, are read together) into a buffer that is
+ * reused: the bytes are valid only until `use` returns. Reused, because memory touched for the
+ * first time is slow (bench/README.md): a stage of 1,000 cached apps is 18 MB of entries.
  */
-export function readEntries(fd: number, entries: readonly { offset: number; length: number; digest: string }[]): (Buffer | undefined)[] {
-  const out: (Buffer | undefined)[] = new Array(entries.length);
+export function readEntries(
+  fd: number,
+  entries: readonly { offset: number; length: number; digest: string }[],
+  use: (index: number, bytes: Buffer) => void,
+): void {
   const order = entries.map((_, i) => i).sort((a, b) => entries[a].offset - entries[b].offset);
   for (let start = 0; start < order.length; ) {
     let end = start + 1;
@@ -105,15 +132,16 @@ export function readEntries(fd: number, entries: readonly { offset: number; leng
       to = Math.max(to, next.offset + next.length);
       end++;
     }
-    const span = readAt(fd, from, to - from);
-    for (const i of order.slice(start, end)) {
-      const { offset, length, digest } = entries[i];
-      const bytes = span.subarray(offset - from, offset - from + length);
-      out[i] = bytes.length === length && sha256Hex(bytes) === digest ? bytes : undefined;
-    }
+    withBuffer(to - from, (buffer) => {
+      const span = readAt(fd, buffer, from, to - from);
+      for (const i of order.slice(start, end)) {
+        const { offset, length, digest } = entries[i];
+        const bytes = span.subarray(offset - from, offset - from + length);
+        if (bytes.length === length && sha256Hex(bytes) === digest) use(i, bytes);
+      }
+    });
     start = end;
   }
-  return out;
 }
 
 /** A pack being written: entries appended as they come, sealed with its index and trailer. */

@@ -46,6 +46,7 @@ import {
 import { diskValidatorStore } from './validator-store.js';
 import { stageOutcome, withoutObjects, type OutputTarget, type StagedOutcome, type StagingOutput } from './staging.js';
 import { CRASH_ENV } from '../synth/write.js';
+import { inMemoryTree } from '../synth/file-content.js';
 
 /** The environment variable that sets the number of workers (see above). */
 export const WORKERS_ENV = 'STAGECRAFT_WORKERS';
@@ -378,10 +379,14 @@ function serveStage(input: WorkerInput, i: number, counter: Int32Array, cache?: 
     const readSource = (path: string) => readProjectSource(input.root, path);
     const entries = diskStageEntries(input.root, source.stage);
     const outcome = compileStage({ ...source, readSource, readOutput: outputReader(input.root, source.stage), entries }, env);
-    const taken = cache?.take();
-    if (!input.output) message = { index: i, outcome: input.objects ? outcome : withoutObjects(outcome), taken };
-    else {
+    // the files' documents from the render cache are read from its packs until `take` closes them
+    if (!input.output) {
+      const sent = input.objects ? outcome : withoutObjects(outcome);
+      const files = sent.files && inMemoryTree(sent.files);
+      message = { index: i, outcome: files ? { ...sent, files } : sent, taken: cache?.take() };
+    } else {
       const staged = stageUnlessStopped(counter, input.output, outcome);
+      const taken = cache?.take();
       // the main thread compiles this stage itself, or the command failed: nothing more to do
       if (!staged) return undefined;
       message = { index: i, staged, taken };

@@ -10,7 +10,7 @@ import type { CheckResult } from '../checks/index.js';
 import { DIST_DIR, type StageOutcome } from '../compile.js';
 import { namedObject, type KubeObject } from '../model/object.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-import { filePieces, fileText, type StageFileTree } from '../synth/file-content.js';
+import { everyPieceBytes, filePieces, fileText, type StageFileTree } from '../synth/file-content.js';
 import { stageDirectory, type StagedDirectory } from '../synth/write.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
@@ -54,9 +54,14 @@ export interface StagedOutcome {
 export function fileDigests(stage: string, tree: StageFileTree): [string, string][] {
   return [...tree].map(([rel, content]) => {
     const pieces = filePieces(content);
-    if (pieces.length === 1) return [`${DIST_DIR}/${stage}/${rel}`, sha256Hex(pieces[0])];
+    const [only] = pieces;
+    if (pieces.length === 1 && (typeof only === 'string' || only instanceof Uint8Array))
+      return [`${DIST_DIR}/${stage}/${rel}`, sha256Hex(only)];
     const hash = createHash('sha256');
-    for (const piece of pieces) hash.update(piece);
+    everyPieceBytes(content, (bytes) => {
+      hash.update(bytes);
+      return true;
+    });
     return [`${DIST_DIR}/${stage}/${rel}`, hash.digest('hex')];
   });
 }

@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FileTree } from './file-content.js';
+import { everyPieceBytes, fileSize, type FileContent, type FileTree } from './file-content.js';
 
 /** Per stage name, the files of its directory. */
 export type DistTree = Map<string, FileTree>;
@@ -63,8 +63,7 @@ let scratch: Buffer | undefined;
  * copied), read into one buffer kept for the process (a stage's thousand unchanged files are
  * compared without a buffer each). False for anything but a regular file.
  */
-export function holdsBytes(path: string, content: Uint8Array | readonly Uint8Array[]): boolean {
-  const pieces = content instanceof Uint8Array ? [content] : content;
+export function holdsBytes(path: string, content: FileContent): boolean {
   let fd: number;
   try {
     fd = openRegularFile(path);
@@ -72,22 +71,23 @@ export function holdsBytes(path: string, content: Uint8Array | readonly Uint8Arr
     return false;
   }
   try {
-    const size = pieces.reduce((n, p) => n + p.length, 0);
+    const size = fileSize(content);
     if (!scratch || scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, 64 * 1024));
+    const file = scratch;
     // up to one byte more than expected: a longer file is not the same
     let read = 0;
     while (read <= size) {
-      const n = readSync(fd, scratch, read, size + 1 - read, read);
+      const n = readSync(fd, file, read, size + 1 - read, read);
       if (n === 0) break;
       read += n;
     }
     if (read !== size) return false;
     let at = 0;
-    for (const p of pieces) {
-      if (scratch.compare(p, 0, p.length, at, at + p.length) !== 0) return false;
+    return everyPieceBytes(content, (p) => {
+      const same = file.compare(p, 0, p.length, at, at + p.length) === 0;
       at += p.length;
-    }
-    return true;
+      return same;
+    });
   } finally {
     closeSync(fd);
   }

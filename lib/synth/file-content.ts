@@ -8,38 +8,64 @@
 export type FileTree = Map<string, string>;
 
 /**
- * A file's content: text, bytes, or pieces that follow one another in the file (the header, then
- * the bytes of an app from the render cache, which are never copied into one buffer with it).
+ * Bytes kept outside the process until used: an app's documents in a render-cache pack
+ * (lib/cli/render-cache.ts), which a stage of 1,000 cached apps would otherwise hold as 18 MB of
+ * memory touched for the first time, only to compare them with the files already in `dist/`.
+ * `read` hands them to `use` and checks them first; they are valid only until `use` returns (they
+ * are in a buffer the next read reuses), so `use` must neither keep them nor return them.
  */
-export type FileContent = string | Uint8Array | readonly (string | Uint8Array)[];
+export interface StoredBytes {
+  readonly length: number;
+  read<T>(use: (bytes: Uint8Array) => T): T;
+}
+
+/** A piece of a file's content. */
+export type FilePiece = string | Uint8Array | StoredBytes;
+
+/**
+ * A file's content: text, bytes, or pieces that follow one another in the file (the header, then
+ * the documents of an app from the render cache, which are never copied into one buffer with it).
+ */
+export type FileContent = string | Uint8Array | readonly FilePiece[];
 
 /** A stage's files as compiled (`stageFiles`): an app from the render cache has its file as its header and its bytes. */
 export type StageFileTree = Map<string, FileContent>;
 
 /** The pieces of a file's content, in order (one for text or bytes). */
-export function filePieces(content: FileContent): readonly (string | Uint8Array)[] {
+export function filePieces(content: FileContent): readonly FilePiece[] {
   return typeof content === 'string' || content instanceof Uint8Array ? [content] : content;
+}
+
+/**
+ * Calls `visit` with the bytes of each piece of `content` in order (text encoded), until it returns
+ * false; whether it never did. Stored bytes are valid only during their call (`StoredBytes`).
+ */
+export function everyPieceBytes(content: FileContent, visit: (bytes: Uint8Array) => boolean): boolean {
+  for (const p of filePieces(content)) {
+    const ok = typeof p === 'string' ? visit(Buffer.from(p)) : p instanceof Uint8Array ? visit(p) : p.read(visit);
+    if (!ok) return false;
+  }
+  return true;
 }
 
 /** A file's content as text. */
 export function fileText(content: FileContent): string {
+  const text = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
   return filePieces(content)
-    .map((p) => (typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.length).toString('utf8')))
+    .map((p) => (typeof p === 'string' ? p : p instanceof Uint8Array ? text(p) : p.read(text)))
     .join('');
 }
 
-/** A file's content as bytes, piece by piece (only text is encoded, nothing copied into one buffer). */
-export function fileBytes(content: FileContent): Uint8Array[] {
-  return filePieces(content).map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
-}
-
-/** A file's content as what `writeFileSync` takes: pieces joined. */
+/** A file's content as what `writeFileSync` takes: text or bytes as they are, pieces copied into one buffer. */
 export function fileData(content: FileContent): string | Uint8Array {
   const pieces = filePieces(content);
-  return pieces.length === 1 ? pieces[0] : Buffer.concat(fileBytes(content));
+  if (pieces.length === 1 && (typeof pieces[0] === 'string' || pieces[0] instanceof Uint8Array)) return pieces[0];
+  const copies: Uint8Array[] = [];
+  everyPieceBytes(content, (b) => copies.push(Buffer.from(b)) > 0);
+  return Buffer.concat(copies);
 }
 
-/** The bytes of a file's content. */
+/** The bytes of a file's content (stored bytes are not read). */
 export function fileSize(content: FileContent): number {
   return filePieces(content).reduce((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : p.length), 0);
 }
@@ -47,4 +73,13 @@ export function fileSize(content: FileContent): number {
 /** `files` with every file as text. */
 export function textTree(files: ReadonlyMap<string, FileContent>): FileTree {
   return new Map([...files].map(([path, content]) => [path, fileText(content)]));
+}
+
+/** `files` with stored bytes read into memory: what can be sent to another thread. */
+export function inMemoryTree(files: ReadonlyMap<string, FileContent>): StageFileTree {
+  return new Map([...files].map(([path, content]) => [path, filePieces(content).some(isStored) ? fileData(content) : content]));
+}
+
+function isStored(p: FilePiece): p is StoredBytes {
+  return typeof p !== 'string' && !(p instanceof Uint8Array);
 }

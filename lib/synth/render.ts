@@ -20,6 +20,7 @@ import type { Engine, SecretStore } from '../config/delivery.js';
 import { toYaml } from './serialize.js';
 import { digest } from './inventory.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
+import type { StoredBytes } from './file-content.js';
 import { CONTAINER_LISTS, podTemplateOf } from '../model/pod-specs.js';
 import { imageSubstitutions, type Substitution } from '../transforms/images.js';
 import { sha256Hex } from '../model/sha256.js';
@@ -49,10 +50,10 @@ export interface RenderedChart {
  */
 export interface SerializedObjects {
   /**
-   * Text when just serialized; the UTF-8 bytes when read from the render cache, which stay out of
-   * V8's heap (a stage of 1,000 cached apps holds 15 MB of them until its files are written).
+   * Text when just serialized; when from the render cache, its bytes, left in the cache's pack
+   * until the stage's files are compared with dist/ and written (`StoredBytes`).
    */
-  readonly stream: string | Uint8Array;
+  readonly stream: string | Uint8Array | StoredBytes;
   readonly digests: readonly string[];
 }
 

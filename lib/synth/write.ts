@@ -43,7 +43,7 @@ import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
-import { fileBytes, fileData, fileSize, type StageFileTree } from './file-content.js';
+import { fileData, fileSize, type StageFileTree } from './file-content.js';
 import {
   GENERATED_MARK,
   STATE_DIR,
@@ -309,7 +309,7 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
   const scan = scanDir(dir, (rel, path, size) => {
     const content = files.get(rel);
     if (content === undefined || size !== fileSize(content)) return false;
-    if (!holdsBytes(path, fileBytes(content))) return false;
+    if (!holdsBytes(path, content)) return false;
     unchanged.add(rel);
     return true;
   });

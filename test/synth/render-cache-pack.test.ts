@@ -14,11 +14,14 @@ import {
   truncateSync,
   utimesSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileStages, type Compiled, type StageSource } from '../../lib/compile.js';
+import { serializeObjects, type CachedApp } from '../../lib/synth/render.js';
+import type { KubeObject } from '../../lib/model/object.js';
 import { diskRenderCache, RENDER_CACHE_DIR, type CacheBounds } from '../../lib/cli/render-cache.js';
 import { PackWriter, readEntries, readPackIndex } from '../../lib/cli/render-pack.js';
 import { fleetStageFile } from '../../bench/fleet.js';
@@ -120,6 +123,79 @@ describe('render cache packs', () => {
     expect([again.hits, again.misses]).toEqual([1, 1]);
   });
 
+  it("an app's documents stay in the pack until its file is written, and are checked again then: edited meanwhile, they are rendered again", () => {
+    const root = newRoot();
+    const sources = fleet('qa', 3);
+    const plain = withCache(root, sources).out;
+    const path = join(root, RENDER_CACHE_DIR, packs(root)[0]);
+    const cache = diskRenderCache(root);
+    // once the stage's entries are read ahead, every `replicas: 2` in the pack becomes `replicas: 7` (same length, same file)
+    const edited = {
+      ...cache,
+      prefetch(keys: readonly string[]) {
+        cache.prefetch?.(keys);
+        const text = readFileSync(path, 'latin1');
+        expect(text).toContain('replicas: 2');
+        const fd = openSync(path, 'r+');
+        try {
+          writeSync(fd, text.replaceAll('replicas: 2', 'replicas: 7'), 0, 'latin1');
+        } finally {
+          closeSync(fd);
+        }
+      },
+    };
+    const out = bytes(compileStages(sources, { cache: edited }));
+    cache.discard();
+    expect(out).toBe(plain);
+    // every app from the cache (the entries' lines were read before the edit), each rendered again for its file
+    expect([cache.stats.hits, cache.stats.misses, cache.stats.read]).toEqual([3, 0, 3]);
+  });
+
+  it('documents used after their pack was closed are rendered again, to the same bytes', () => {
+    const root = newRoot();
+    const sources = fleet('qa', 2);
+    withCache(root, sources);
+    const cache = diskRenderCache(root);
+    const apps: CachedApp[] = [];
+    const keeping = {
+      ...cache,
+      get(key: string, render: () => KubeObject[]) {
+        const app = cache.get(key, render);
+        if (app) apps.push(app);
+        return app;
+      },
+    };
+    compileStages(sources, { cache: keeping });
+    cache.discard();
+    expect(apps).toHaveLength(2);
+    for (const app of apps) {
+      const { stream } = app.serialized;
+      expect(typeof stream === 'object' && !(stream instanceof Uint8Array)).toBe(true);
+      const text = typeof stream === 'object' && !(stream instanceof Uint8Array) ? stream.read((b) => Buffer.from(b).toString()) : '';
+      expect(text).toBe(serializeObjects(app.objects).stream);
+    }
+  });
+
+  it('an entry read while another is in use gets a buffer of its own', () => {
+    const path = join(newRoot(), 'nested.pack');
+    const writer = new PackWriter(path);
+    writer.add('a', Buffer.from('first'));
+    writer.add('b', Buffer.from('second'));
+    writer.seal();
+    const [a, b] = readPackIndex(path)!.map(([, offset, length, digest]) => ({ offset, length, digest }));
+    const fd = openSync(path, 'r');
+    try {
+      const seen: string[] = [];
+      readEntries(fd, [a], (_, outer) => {
+        readEntries(fd, [b], (__, inner) => seen.push(inner.toString()));
+        seen.push(outer.toString());
+      });
+      expect(seen).toEqual(['second', 'first']);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it('entries read together: each checked on its own, in any order, near or far apart', () => {
     const path = join(newRoot(), 'entries.pack');
     const writer = new PackWriter(path);
@@ -137,7 +213,11 @@ describe('render cache packs', () => {
     const fd = openSync(path, 'r');
     try {
       const wanted = ['d', 'a', 'c', 'b'].map((n) => index.get(n)!);
-      expect(readEntries(fd, wanted).map((b) => b?.toString())).toEqual(['fourth', 'first', undefined, 'second']);
+      const read: (string | undefined)[] = wanted.map(() => undefined);
+      readEntries(fd, wanted, (i, bytes) => {
+        read[i] = bytes.toString();
+      });
+      expect(read).toEqual(['fourth', 'first', undefined, 'second']);
     } finally {
       closeSync(fd);
     }
