@@ -10,7 +10,7 @@ import type { CheckResult } from '../checks/index.js';
 import { DIST_DIR, type StageOutcome } from '../compile.js';
 import { namedObject, type KubeObject } from '../model/object.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-import { everyPieceBytes, filePieces, fileText, type StageFileTree } from '../synth/file-content.js';
+import { filePieces, fileText, type StageFileTree } from '../synth/file-content.js';
 import { stageDirectory, type StagedDirectory } from '../synth/write.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
@@ -58,10 +58,10 @@ export function fileDigests(stage: string, tree: StageFileTree): [string, string
     if (pieces.length === 1 && (typeof only === 'string' || only instanceof Uint8Array))
       return [`${DIST_DIR}/${stage}/${rel}`, sha256Hex(only)];
     const hash = createHash('sha256');
-    everyPieceBytes(content, (bytes) => {
-      hash.update(bytes);
-      return true;
-    });
+    for (const p of pieces) {
+      if (typeof p === 'string' || p instanceof Uint8Array) hash.update(p);
+      else p.read((bytes) => hash.update(bytes));
+    }
     return [`${DIST_DIR}/${stage}/${rel}`, hash.digest('hex')];
   });
 }

@@ -65,8 +65,9 @@ export function stageFiles(rendered: RenderedStage, provenance: StageProvenance,
     objects.forEach((o, i) => {
       entries.push(inventoryEntry(o, digests[i]));
     });
-    // an app from the render cache: its bytes as they are, after the header
-    files.set(chartFileName(chart.name), typeof stream === 'string' ? headerLines + stream : [headerLines, stream]);
+    // the header, then the documents as they are (text, or an app's bytes from the render cache): not
+    // joined into one string, which writing and hashing would copy again as a whole (V8 flattens it)
+    files.set(chartFileName(chart.name), [headerLines, stream]);
   }
   const resources = [...files.keys()].sort();
   files.set(

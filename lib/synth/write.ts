@@ -26,24 +26,27 @@
  * (never a mix of old and new files); the journal says how to finish.
  */
 import {
+  closeSync,
   copyFileSync,
   existsSync,
   linkSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
-import { fileData, fileSize, type StageFileTree } from './file-content.js';
+import { filePieces, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import {
   GENERATED_MARK,
   STATE_DIR,
@@ -343,7 +346,7 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
     if (!made.has(parent)) mkdirSync(parent, { recursive: true });
     made.add(parent);
     if (unchanged.has(rel)) reuse(abs(join(target, rel)), abs(join(into, rel)));
-    else withFs(`${target}/${rel}`, 'writing', () => writeFileSync(abs(join(into, rel)), fileData(content)));
+    else withFs(`${target}/${rel}`, 'writing', () => writeContent(abs(join(into, rel)), content));
   }
   const filled = files.size > 0 || scan.foreign.length > 0;
   if (filled) mkdirSync(abs(into), { recursive: true });
@@ -353,6 +356,27 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
     compareCodePoints,
   );
   return { plan: { stage, old: exists, foreign: scan.foreign, filled, changed }, problems, foreign };
+}
+
+/** Writes `content` to a new file at `path`, piece by piece (none copied into one string or buffer first). */
+function writeContent(path: string, content: FileContent): void {
+  const fd = openSync(path, 'w');
+  try {
+    const all = (bytes: Uint8Array) => {
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    };
+    for (const p of filePieces(content)) {
+      if (p instanceof Uint8Array) all(p);
+      else if (typeof p !== 'string') p.read(all);
+      else {
+        // text as it is; the rest as bytes, should the file system take less of it
+        const n = writeSync(fd, p);
+        if (n < Buffer.byteLength(p)) all(Buffer.from(p).subarray(n));
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
