@@ -252,13 +252,11 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
       }
       for (const entry of (found ?? load()).get(name) ?? []) {
         const fd = readerOf(entry.pack);
+        if (fd < 0) continue;
         let app: CachedApp | undefined;
-        if (fd >= 0)
-          readEntries(
-            fd,
-            [entry],
-            (_, bytes) => (app = decodeEntry(bytes, (start) => storedDocuments(fd, entry, start, counted), counted)),
-          );
+        readEntries(fd, [entry], (_, bytes) => {
+          app = decodeEntry(bytes, (start) => storedDocuments(fd, entry, start, counted), counted);
+        });
         if (app) return hit(entry.pack, app);
       }
       stats.misses++;

@@ -56,15 +56,6 @@ export function fileText(content: FileContent): string {
     .join('');
 }
 
-/** A file's content as what `writeFileSync` takes: text or bytes as they are, pieces copied into one buffer. */
-export function fileData(content: FileContent): string | Uint8Array {
-  const pieces = filePieces(content);
-  if (pieces.length === 1 && (typeof pieces[0] === 'string' || pieces[0] instanceof Uint8Array)) return pieces[0];
-  const copies: Uint8Array[] = [];
-  everyPieceBytes(content, (b) => copies.push(Buffer.from(b)) > 0);
-  return Buffer.concat(copies);
-}
-
 /** The bytes of a file's content (stored bytes are not read). */
 export function fileSize(content: FileContent): number {
   return filePieces(content).reduce((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : p.length), 0);
@@ -75,9 +66,12 @@ export function textTree(files: ReadonlyMap<string, FileContent>): FileTree {
   return new Map([...files].map(([path, content]) => [path, fileText(content)]));
 }
 
-/** `files` with stored bytes read into memory: what can be sent to another thread. */
+/** `files` with stored bytes copied into memory: what can be sent to another thread. */
 export function inMemoryTree(files: ReadonlyMap<string, FileContent>): StageFileTree {
-  return new Map([...files].map(([path, content]) => [path, filePieces(content).some(isStored) ? fileData(content) : content]));
+  const inMemory = (p: FilePiece) => (isStored(p) ? p.read((b) => Buffer.from(b)) : p);
+  return new Map(
+    [...files].map(([path, content]) => [path, filePieces(content).some(isStored) ? filePieces(content).map(inMemory) : content]),
+  );
 }
 
 function isStored(p: FilePiece): p is StoredBytes {

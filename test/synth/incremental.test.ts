@@ -1,6 +1,7 @@
 /**
  * Writing only what changed: a synth re-links the files whose bytes are the same (same inode, same
- * modification time) and writes new files only for what changed.
+ * modification time) and writes new files only for what changed; files in pieces, some of them
+ * stored elsewhere until used (lib/synth/file-content.ts).
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { holdsBytes } from '../../lib/synth/disk.js';
+import { filePieces, fileSize, fileText, inMemoryTree, type FileContent, type StoredBytes } from '../../lib/synth/file-content.js';
 import { listFiles } from '../helpers/cli.js';
 
 /** Per file below `dir`, its inode number. */
@@ -75,6 +77,45 @@ describe('holdsBytes, which decides that an old file can be linked', () => {
       const large = Buffer.alloc(300 * 1024, 'a');
       writeFileSync(path, large);
       expect(holdsBytes(path, large)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('file contents in pieces: text, bytes and bytes stored elsewhere (StoredBytes)', () => {
+  /** Bytes handed out through a buffer that every read overwrites, as the render cache's are. */
+  function stored(text: string, reads: { count: number }): StoredBytes {
+    const shared = Buffer.alloc(64);
+    return {
+      length: Buffer.byteLength(text),
+      read(use) {
+        reads.count++;
+        shared.fill(0);
+        const n = shared.write(text);
+        return use(shared.subarray(0, n));
+      },
+    };
+  }
+
+  it('are compared, measured, read as text and copied for another thread piece by piece', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagecraft-pieces-'));
+    try {
+      const reads = { count: 0 };
+      const content: FileContent = ['# header\n', Buffer.from('kind: A\n'), stored('kind: B\n', reads)];
+      const path = join(dir, 'f');
+      writeFileSync(path, '# header\nkind: A\nkind: B\n');
+      expect(fileSize(content)).toBe(25);
+      expect(reads.count).toBe(0);
+      expect(holdsBytes(path, content)).toBe(true);
+      writeFileSync(path, '# header\nkind: A\nkind: C\n');
+      expect(holdsBytes(path, content)).toBe(false);
+      expect(fileText(content)).toBe('# header\nkind: A\nkind: B\n');
+      // copied: another read of the shared buffer leaves the copy as it was
+      const copied = inMemoryTree(new Map([['f', content]])).get('f')!;
+      fileText(content);
+      expect(fileText(copied)).toBe('# header\nkind: A\nkind: B\n');
+      expect(filePieces(copied).every((p) => typeof p === 'string' || p instanceof Uint8Array)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
