@@ -20,6 +20,7 @@ import { acquireLock } from './lock.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
 import { givenAtStart, setRuntimeFlag } from '../model/runtime-flags.js';
+import { LARGE_COMPILATION_BYTES } from '../model/launcher-flags.cjs';
 import { withFs } from '../fs-problems.js';
 import { YAML_FILE, outputReader, readInputFile, readProjectSource } from './read-file.js';
 import { diskStageEntries, pruneStageEntries } from './stage-entries.js';
@@ -184,8 +185,6 @@ function then(first?: (o: StageOutcome) => StageOutcome, second?: (o: StageOutco
   return first && second ? (o: StageOutcome) => second(first(o)) : (first ?? second);
 }
 
-/** Stage files of at least this many bytes in all make a compilation large enough for `tightHeap`. */
-const LARGE_COMPILATION_BYTES = 1024 * 1024;
 /**
  * How far V8 lets the heap grow past the objects alive after a full collection before the next
  * one, in percent, while a large compilation runs. V8 chooses up to 300 % when collecting is cheap

@@ -41,7 +41,7 @@ const { dirname, join, relative } = require('node:path');
 const { pathToFileURL } = require('node:url');
 const vm = require('node:vm');
 const { crashPoint } = require('../model/crash-point.cjs');
-const { givenAtStart, setLauncherFlags } = require('../model/launcher-flags.cjs');
+const { LARGE_COMPILATION_BYTES, givenAtStart, setLauncherFlags } = require('../model/launcher-flags.cjs');
 const { removeStaleTemps } = require('./stale-files.cjs');
 const { pruneCodeCaches, startFlags } = require('./start-flags.cjs');
 
@@ -475,8 +475,6 @@ const SYNTH_BUILTINS = ['node:child_process', 'node:net', 'node:os', 'node:util'
 /** The flags of `flags` that the command line and NODE_OPTIONS do not set already (a choice made there stays). */
 const notGiven = (flags) =>
   flags.filter((f) => !givenAtStart(f.slice(2).replace(/=.*/, ''), [...process.execArgv, process.env.NODE_OPTIONS ?? '']));
-/** Stage files of at least this many bytes in all make a large synthesis (lib/cli/project.ts's LARGE_COMPILATION_BYTES). */
-const LARGE_STAGE_BYTES = 1024 * 1024;
 
 /**
  * Whether a synthesis in the project in the current directory renders most of a large project:
@@ -492,7 +490,7 @@ function renderMuch(argv, rebuilt) {
   } catch {
     return false; // no stage files here: the command says what is wrong
   }
-  if (bytes < LARGE_STAGE_BYTES) return false;
+  if (bytes < LARGE_COMPILATION_BYTES) return false;
   if (rebuilt || argv.includes('--no-cache')) return true;
   try {
     return !readdirSync(join(process.cwd(), '.stagecraft', 'cache', 'render')).some((n) => n.endsWith('.pack'));

@@ -43,6 +43,14 @@ function givenAtStart(name, args = startArgs()) {
   return undefined;
 }
 
+/**
+ * Stage files of at least this many bytes in all make a large compilation: lib/cli/run.cjs starts
+ * Node.js again with a small young generation for a synthesis of one that renders most of its apps,
+ * and lib/cli/project.ts lowers V8's heap growing factor while one compiles (bench/README.md).
+ */
+const LARGE_COMPILATION_BYTES = 1024 * 1024;
+
+exports.LARGE_COMPILATION_BYTES = LARGE_COMPILATION_BYTES;
 exports.launcherFlags = launcherFlags;
 exports.setLauncherFlags = setLauncherFlags;
 exports.adoptLauncherFlags = adoptLauncherFlags;
