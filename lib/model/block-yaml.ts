@@ -59,7 +59,7 @@ export interface BlockYaml {
  * less than a call per line while reading.
  */
 class Lines {
-  private starts: number[] | undefined;
+  private starts: Uint32Array | undefined;
 
   constructor(private readonly text: string) {}
 
@@ -83,10 +83,17 @@ export function linesOf(text: string): Pick<LineCounter, 'linePos'> {
   return new Lines(text);
 }
 
-/** The offset of each line's start: 0, and after every line feed (a BOM counts as part of the first line). */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+/**
+ * The offset of each line's start: 0, and after every line feed (a BOM counts as part of the first
+ * line). The line feeds are counted first, so that the offsets fill an array made once: pushed one
+ * by one onto an array, a file of 460,000 lines took 50-60 ms instead of 7-20.
+ */
+function lineStarts(text: string): Uint32Array {
+  let lines = 1;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) lines++;
+  const starts = new Uint32Array(lines);
+  let i = 1;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts[i++] = nl + 1;
   return starts;
 }
 
