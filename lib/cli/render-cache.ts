@@ -61,8 +61,8 @@ const ENTRY_FORMAT = 6;
 
 /**
  * An entry's bytes: the documents' digests, the kept check results and the summary as one line of
- * JSON, then the YAML stream of the documents as it is (UTF-8). `decodeEntry` parses the line and
- * leaves the stream in the pack, to be read when the stage's files are compared and written.
+ * JSON, then the YAML stream of the documents as it is (UTF-8). A read parses the line (`entryHead`)
+ * and leaves the stream in the pack, to be read when the stage's files are compared and written.
  */
 function encodeEntry({ serialized, checks, summary }: KeptApp): Buffer {
   const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, checks, summary })}\n`);
@@ -73,15 +73,22 @@ function encodeEntry({ serialized, checks, summary }: KeptApp): Buffer {
   ]);
 }
 
-/**
- * What `encodeEntry` wrote, read from `bytes` (the entry, valid only during this call: see
- * `readEntries`): the line parsed, the documents left in the pack (`documents`, from the byte
- * after the line), with `render` giving the objects.
- */
-function decodeEntry(bytes: Buffer, documents: (start: number) => StoredBytes, render: () => KubeObject[]): CachedApp {
+/** An entry's line, parsed, and where its documents start in it. */
+interface EntryHead {
+  readonly kept: Omit<KeptApp, 'serialized'> & { readonly digests: string[] };
+  readonly start: number;
+}
+
+/** The line `encodeEntry` wrote at the start of `bytes` (an entry; JSON never holds a raw line break, so the first one ends it). */
+function entryHead(bytes: Buffer): EntryHead {
   const end = bytes.indexOf(0x0a);
-  const { digests, checks, summary } = JSON.parse(bytes.toString('utf8', 0, end)) as Omit<KeptApp, 'serialized'> & { digests: string[] };
-  return withObjects({ serialized: { stream: documents(end + 1), digests }, summary, ...(checks ? { checks } : {}) }, render);
+  return { kept: JSON.parse(bytes.toString('utf8', 0, end)), start: end + 1 };
+}
+
+/** The app an entry keeps: its line, its documents (left in the pack), and `render` giving its objects. */
+function cachedApp({ kept }: EntryHead, stream: StoredBytes, render: () => KubeObject[]): CachedApp {
+  const { digests, checks, summary } = kept;
+  return withObjects({ serialized: { stream, digests }, summary, ...(checks ? { checks } : {}) }, render);
 }
 
 /** Where an entry is in a pack, and the SHA-256 of its bytes. */
@@ -172,8 +179,8 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
   const sealed: [string, number][] = [];
   /** Packs read from: marked as used at the flush (the least recently used are evicted first). */
   const used = new Set<string>();
-  /** Entries read ahead by `prefetch`, by name: their pack and how to decode them (`decodeEntry`, in `prefetch`). */
-  const prefetched = new Map<string, { pack: string; decode: (render: () => KubeObject[]) => CachedApp }>();
+  /** Entries read ahead by `prefetch`, by name: their pack and what they keep but their documents. */
+  const prefetched = new Map<string, { pack: string; app: (render: () => KubeObject[]) => CachedApp }>();
   /** Packs open for reading, by path (-1: could not be opened: removed meanwhile by another command's eviction). */
   const readers = new Map<string, number>();
   const readerOf = (pack: string) => {
@@ -225,12 +232,9 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
         if (fd < 0) continue;
         readEntries(fd, list, (i, bytes) => {
           // the entry's line now, while its bytes are at hand; its documents stay in the pack
-          const line = bytes.subarray(0, bytes.indexOf(0x0a) + 1);
-          const head = Buffer.from(line);
-          prefetched.set(list[i].name, {
-            pack,
-            decode: (render) => decodeEntry(head, (start) => storedDocuments(fd, list[i], start, render), render),
-          });
+          const head = entryHead(bytes);
+          const app = (render: () => KubeObject[]) => cachedApp(head, storedDocuments(fd, list[i], head.start, render), render);
+          prefetched.set(list[i].name, { pack, app });
         });
       }
     },
@@ -248,14 +252,15 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
       const ahead = prefetched.get(name);
       if (ahead) {
         prefetched.delete(name);
-        return hit(ahead.pack, ahead.decode(counted));
+        return hit(ahead.pack, ahead.app(counted));
       }
       for (const entry of (found ?? load()).get(name) ?? []) {
         const fd = readerOf(entry.pack);
         if (fd < 0) continue;
         let app: CachedApp | undefined;
         readEntries(fd, [entry], (_, bytes) => {
-          app = decodeEntry(bytes, (start) => storedDocuments(fd, entry, start, counted), counted);
+          const head = entryHead(bytes);
+          app = cachedApp(head, storedDocuments(fd, entry, head.start, counted), counted);
         });
         if (app) return hit(entry.pack, app);
       }
