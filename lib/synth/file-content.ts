@@ -28,7 +28,7 @@ export type FilePiece = string | Uint8Array | StoredBytes;
  */
 export type FileContent = string | Uint8Array | readonly FilePiece[];
 
-/** A stage's files as compiled (`stageFiles`): an app from the render cache has its file as its header and its bytes. */
+/** A stage's files as compiled (`stageFiles`): a chart's file is its header and its documents (text, or an app's bytes stored in the render cache). */
 export type StageFileTree = Map<string, FileContent>;
 
 /** The pieces of a file's content, in order (one for text or bytes). */
