@@ -10,7 +10,7 @@ import type { CheckResult } from '../checks/index.js';
 import { DIST_DIR, type StageOutcome } from '../compile.js';
 import { namedObject, type KubeObject } from '../model/object.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-import { filePieces, fileText, type StageFileTree } from '../synth/file-content.js';
+import { everyPiece, filePieces, fileText, isStored, type StageFileTree } from '../synth/file-content.js';
 import { stageDirectory, type StagedDirectory } from '../synth/write.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
@@ -55,13 +55,11 @@ export function fileDigests(stage: string, tree: StageFileTree): [string, string
   return [...tree].map(([rel, content]) => {
     const pieces = filePieces(content);
     const [only] = pieces;
-    if (pieces.length === 1 && (typeof only === 'string' || only instanceof Uint8Array))
-      return [`${DIST_DIR}/${stage}/${rel}`, sha256Hex(only)];
+    if (pieces.length === 1 && !isStored(only)) return [`${DIST_DIR}/${stage}/${rel}`, sha256Hex(only)];
     const hash = createHash('sha256');
-    for (const p of pieces) {
-      if (typeof p === 'string' || p instanceof Uint8Array) hash.update(p);
-      else p.read((bytes) => hash.update(bytes));
-    }
+    everyPiece(content, (p) => {
+      hash.update(p);
+    });
     return [`${DIST_DIR}/${stage}/${rel}`, hash.digest('hex')];
   });
 }

@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { everyPieceBytes, fileSize, type FileContent, type FileTree } from './file-content.js';
+import { everyPiece, fileSize, type FileContent, type FileTree } from './file-content.js';
 
 /** Per stage name, the files of its directory. */
 export type DistTree = Map<string, FileTree>;
@@ -83,7 +83,8 @@ export function holdsBytes(path: string, content: FileContent): boolean {
     }
     if (read !== size) return false;
     let at = 0;
-    return everyPieceBytes(content, (p) => {
+    return everyPiece(content, (piece) => {
+      const p = typeof piece === 'string' ? Buffer.from(piece) : piece;
       const same = file.compare(p, 0, p.length, at, at + p.length) === 0;
       at += p.length;
       return same;

@@ -37,23 +37,21 @@ export function filePieces(content: FileContent): readonly FilePiece[] {
 }
 
 /**
- * Calls `visit` with the bytes of each piece of `content` in order (text encoded), until it returns
- * false; whether it never did. Stored bytes are valid only during their call (`StoredBytes`).
+ * Calls `visit` with each piece of `content` in order, as text or bytes (stored bytes lent for the
+ * call only: `StoredBytes`), until it returns false; whether it never did.
  */
-export function everyPieceBytes(content: FileContent, visit: (bytes: Uint8Array) => boolean): boolean {
-  for (const p of filePieces(content)) {
-    const ok = typeof p === 'string' ? visit(Buffer.from(p)) : p instanceof Uint8Array ? visit(p) : p.read(visit);
-    if (!ok) return false;
-  }
+export function everyPiece(content: FileContent, visit: (piece: string | Uint8Array) => unknown): boolean {
+  for (const p of filePieces(content)) if ((isStored(p) ? p.read(visit) : visit(p)) === false) return false;
   return true;
 }
 
 /** A file's content as text. */
 export function fileText(content: FileContent): string {
-  const text = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
-  return filePieces(content)
-    .map((p) => (typeof p === 'string' ? p : p instanceof Uint8Array ? text(p) : p.read(text)))
-    .join('');
+  const texts: string[] = [];
+  everyPiece(content, (p) => {
+    texts.push(typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.length).toString('utf8'));
+  });
+  return texts.join('');
 }
 
 /** The bytes of a file's content (stored bytes are not read). */
@@ -74,6 +72,7 @@ export function inMemoryTree(files: ReadonlyMap<string, FileContent>): StageFile
   );
 }
 
-function isStored(p: FilePiece): p is StoredBytes {
+/** Whether `p` is bytes stored elsewhere (`StoredBytes`), not text or bytes in memory. */
+export function isStored(p: FilePiece): p is StoredBytes {
   return typeof p !== 'string' && !(p instanceof Uint8Array);
 }

@@ -46,7 +46,7 @@ import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
-import { filePieces, fileSize, type FileContent, type StageFileTree } from './file-content.js';
+import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import {
   GENERATED_MARK,
   STATE_DIR,
@@ -365,15 +365,12 @@ function writeContent(path: string, content: FileContent): void {
     const all = (bytes: Uint8Array) => {
       for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
     };
-    for (const p of filePieces(content)) {
-      if (p instanceof Uint8Array) all(p);
-      else if (typeof p !== 'string') p.read(all);
-      else {
-        // text as it is; the rest as bytes, should the file system take less of it
-        const n = writeSync(fd, p);
-        if (n < Buffer.byteLength(p)) all(Buffer.from(p).subarray(n));
-      }
-    }
+    everyPiece(content, (p) => {
+      if (typeof p !== 'string') return all(p);
+      // text as it is; the rest as bytes, should the file system take less of it
+      const n = writeSync(fd, p);
+      if (n < Buffer.byteLength(p)) all(Buffer.from(p).subarray(n));
+    });
   } finally {
     closeSync(fd);
   }
