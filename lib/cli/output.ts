@@ -13,7 +13,6 @@ import { beginTransaction } from '../synth/write.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
 import { compareDist, compareDistDir, distDirs, mergeDifferences, readRegularFile, type DistDifference } from '../synth/disk.js';
 import type { Substitution } from '../transforms/images.js';
-import { textTree } from '../synth/file-content.js';
 import { objectsReport } from '../synth/render.js';
 import { forgetFingerprint } from './fingerprint.js';
 import { BYTE_ORDER_MARK, startsWithByteOrderMark } from './read-file.js';
@@ -225,7 +224,7 @@ export function comparingStages(project: Project) {
       const { files, ...rest } = outcome;
       // a stage with problems stops the command: nothing to compare
       if (!files || outcome.problems.length || outcome.failedChecks) return outcome;
-      compared.set(outcome.stage, compareDistDir(distDir, outcome.stage, textTree(files)));
+      compared.set(outcome.stage, compareDistDir(distDir, outcome.stage, files));
       for (const [path, digest] of fileDigests(outcome.stage, files)) digests.set(path, digest);
       return rest;
     },

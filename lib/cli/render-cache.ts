@@ -40,7 +40,7 @@
  */
 import { closeSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { serializeObjects, withObjects, type CachedApp, type KeptApp, type RenderCache } from '../synth/render.js';
+import { serializeObjects, withObjects, type CachedApp, type KeptApp, type RenderCache, type SerializedObjects } from '../synth/render.js';
 import type { StoredBytes } from '../synth/file-content.js';
 import type { KubeObject } from '../model/object.js';
 import { crashPoint } from '../synth/write.js';
@@ -57,15 +57,15 @@ const MAX_PACKS = 32;
 /** The staging directories of packs not yet flushed: `.staging-<pid>-<random>/`. */
 const STAGING_PREFIX = '.staging-';
 /** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
-const ENTRY_FORMAT = 6;
+const ENTRY_FORMAT = 7;
 
 /**
- * An entry's bytes: the documents' digests, the kept check results and the summary as one line of
- * JSON, then the YAML stream of the documents as it is (UTF-8). A read parses the line (`entryHead`)
+ * An entry's bytes: the documents' digests, the SHA-256 of the app's file, the kept check results
+ * and the summary as one line of JSON, then the YAML stream of the documents as it is (UTF-8). A read parses the line (`entryHead`)
  * and leaves the stream in the pack, to be read when the stage's files are compared and written.
  */
 function encodeEntry({ serialized, checks, summary }: KeptApp): Buffer {
-  const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, checks, summary })}\n`);
+  const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, file: serialized.file, checks, summary })}\n`);
   const { stream } = serialized;
   return Buffer.concat([
     head,
@@ -75,7 +75,7 @@ function encodeEntry({ serialized, checks, summary }: KeptApp): Buffer {
 
 /** An entry's line, parsed, and where its documents start in it. */
 interface EntryHead {
-  readonly kept: Omit<KeptApp, 'serialized'> & { readonly digests: string[] };
+  readonly kept: Omit<KeptApp, 'serialized'> & Pick<SerializedObjects, 'file'> & { readonly digests: string[] };
   readonly start: number;
 }
 
@@ -87,8 +87,8 @@ function entryHead(bytes: Buffer): EntryHead {
 
 /** The app an entry keeps: its line, its documents (left in the pack), and `render` giving its objects. */
 function cachedApp({ kept }: EntryHead, stream: StoredBytes, render: () => KubeObject[]): CachedApp {
-  const { digests, checks, summary } = kept;
-  return withObjects({ serialized: { stream, digests }, summary, ...(checks ? { checks } : {}) }, render);
+  const { digests, file, checks, summary } = kept;
+  return withObjects({ serialized: { stream, digests, ...(file ? { file } : {}) }, summary, ...(checks ? { checks } : {}) }, render);
 }
 
 /** Where an entry is in a pack, and the SHA-256 of its bytes. */

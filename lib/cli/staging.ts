@@ -10,7 +10,7 @@ import type { CheckResult } from '../checks/index.js';
 import { DIST_DIR, type StageOutcome } from '../compile.js';
 import { namedObject, type KubeObject } from '../model/object.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-import { everyPiece, filePieces, fileText, isStored, type StageFileTree } from '../synth/file-content.js';
+import { everyPiece, filePieces, fileText, isStored, knownDigest, type StageFileTree } from '../synth/file-content.js';
 import { stageDirectory, type StagedDirectory } from '../synth/write.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
@@ -53,6 +53,8 @@ export interface StagedOutcome {
 /** SHA-256 of each file of a stage's tree, by path below the root (`dist/qa/inventory.txt`). */
 export function fileDigests(stage: string, tree: StageFileTree): [string, string][] {
   return [...tree].map(([rel, content]) => {
+    const known = knownDigest(content);
+    if (known !== undefined) return [`${DIST_DIR}/${stage}/${rel}`, known];
     const pieces = filePieces(content);
     const [only] = pieces;
     if (pieces.length === 1 && !isStored(only)) return [`${DIST_DIR}/${stage}/${rel}`, sha256Hex(only)];

@@ -6,7 +6,8 @@
  */
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { everyPiece, fileSize, type FileContent, type FileTree } from './file-content.js';
+import { everyPiece, fileSize, knownDigest, type FileContent, type FileTree } from './file-content.js';
+import { sha256Hex } from '../model/sha256.js';
 
 /** Per stage name, the files of its directory. */
 export type DistTree = Map<string, FileTree>;
@@ -61,7 +62,8 @@ let scratch: Buffer | undefined;
 /**
  * Whether the regular file at `path` holds exactly `content` (its pieces one after another, none
  * copied), read into one buffer kept for the process (a stage's thousand unchanged files are
- * compared without a buffer each). False for anything but a regular file.
+ * compared without a buffer each). Content whose SHA-256 is known is compared by it: its pieces
+ * (an app's documents in the render cache) are not read. False for anything but a regular file.
  */
 export function holdsBytes(path: string, content: FileContent): boolean {
   let fd: number;
@@ -82,6 +84,8 @@ export function holdsBytes(path: string, content: FileContent): boolean {
       read += n;
     }
     if (read !== size) return false;
+    const digest = knownDigest(content);
+    if (digest !== undefined) return sha256Hex(file.subarray(0, size)) === digest;
     let at = 0;
     return everyPiece(content, (piece) => {
       const p = typeof piece === 'string' ? Buffer.from(piece) : piece;
@@ -181,7 +185,7 @@ export function distDirs(distDir: string, names: Iterable<string>, removeOthers:
 }
 
 /** How the generated files of `distDir/<dir>` differ from `files` (none given: each is extra). */
-export function compareDistDir(distDir: string, dir: string, files: ReadonlyMap<string, string> = new Map()): DistDifference {
+export function compareDistDir(distDir: string, dir: string, files: ReadonlyMap<string, FileContent> = new Map()): DistDifference {
   const present = scanDir(join(distDir, dir)).owned;
   const changed: string[] = [];
   const extra: string[] = [];
@@ -196,13 +200,13 @@ export function compareDistDir(distDir: string, dir: string, files: ReadonlyMap<
 }
 
 /**
- * Whether the file at `path` holds exactly the text `want`: its size first, then at most that many
- * bytes and one, so that a file of any size (a 600 MB one where a generated file was) is compared
- * without being read whole (reading it into a string failed beyond V8's 512 MiB).
+ * Whether the file at `path` holds exactly `want`: its size first, then at most that many bytes and
+ * one, so that a file of any size (a 600 MB one where a generated file was) is compared without
+ * being read whole (reading it into a string failed beyond V8's 512 MiB).
  */
-function sameBytes(path: string, want: string): boolean {
+function sameBytes(path: string, want: FileContent): boolean {
   const st = statSync(path, { throwIfNoEntry: false });
-  return st?.size === Buffer.byteLength(want) && holdsBytes(path, Buffer.from(want));
+  return st?.size === fileSize(want) && holdsBytes(path, want);
 }
 
 /** The differences of several directories, in their order (missing files sorted, as `compareDist` gives them). */

@@ -23,18 +23,38 @@ export interface StoredBytes {
 export type FilePiece = string | Uint8Array | StoredBytes;
 
 /**
- * A file's content: text, bytes, or pieces that follow one another in the file (the header, then
- * the documents of an app from the render cache, which are never copied into one buffer with it).
+ * Pieces of a file whose SHA-256 is already known (an app's chart file, hashed when it was
+ * rendered and kept with it in the render cache): hashing the file, or comparing it with the one in
+ * `dist/`, needs none of its pieces read.
  */
-export type FileContent = string | Uint8Array | readonly FilePiece[];
+export interface HashedPieces {
+  readonly pieces: readonly FilePiece[];
+  /** The SHA-256 of the pieces one after another, in hex. */
+  readonly sha256: string;
+}
+
+/**
+ * A file's content: text, bytes, or pieces that follow one another in the file (the header, then
+ * the documents of an app from the render cache, which are never copied into one buffer with it),
+ * with their SHA-256 when it is known.
+ */
+export type FileContent = string | Uint8Array | readonly FilePiece[] | HashedPieces;
 
 /** A stage's files as compiled (`stageFiles`): a chart's file is its header and its documents (text, or an app's bytes stored in the render cache). */
 export type StageFileTree = Map<string, FileContent>;
 
 /** The pieces of a file's content, in order (one for text or bytes). */
 export function filePieces(content: FileContent): readonly FilePiece[] {
-  return typeof content === 'string' || content instanceof Uint8Array ? [content] : content;
+  if (typeof content === 'string' || content instanceof Uint8Array) return [content];
+  return isHashed(content) ? content.pieces : content;
 }
+
+/** The SHA-256 of a file's content (hex) when it is known without reading it (`HashedPieces`). */
+export function knownDigest(content: FileContent): string | undefined {
+  return typeof content === 'object' && isHashed(content) ? content.sha256 : undefined;
+}
+
+const isHashed = (content: Uint8Array | readonly FilePiece[] | HashedPieces): content is HashedPieces => 'sha256' in content;
 
 /**
  * Calls `visit` with each piece of `content` in order, as text or bytes (stored bytes lent for the
@@ -67,9 +87,13 @@ export function textTree(files: ReadonlyMap<string, FileContent>): FileTree {
 /** `files` with stored bytes copied into memory: what can be sent to another thread. */
 export function inMemoryTree(files: ReadonlyMap<string, FileContent>): StageFileTree {
   const inMemory = (p: FilePiece) => (isStored(p) ? p.read((b) => Buffer.from(b)) : p);
-  return new Map(
-    [...files].map(([path, content]) => [path, filePieces(content).some(isStored) ? filePieces(content).map(inMemory) : content]),
-  );
+  const copied = (content: FileContent): FileContent => {
+    const pieces = filePieces(content);
+    if (!pieces.some(isStored)) return content;
+    const sha256 = knownDigest(content);
+    return sha256 === undefined ? pieces.map(inMemory) : { pieces: pieces.map(inMemory), sha256 };
+  };
+  return new Map([...files].map(([path, content]) => [path, copied(content)]));
 }
 
 /** Whether `p` is bytes stored elsewhere (`StoredBytes`), not text or bytes in memory. */

@@ -3,13 +3,24 @@
  * modification time) and writes new files only for what changed; files in pieces, some of them
  * stored elsewhere until used (lib/synth/file-content.ts).
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { holdsBytes } from '../../lib/synth/disk.js';
-import { filePieces, fileSize, fileText, inMemoryTree, type FileContent, type StoredBytes } from '../../lib/synth/file-content.js';
+import {
+  filePieces,
+  fileSize,
+  fileText,
+  inMemoryTree,
+  knownDigest,
+  type FileContent,
+  type StoredBytes,
+} from '../../lib/synth/file-content.js';
+import { fileDigests } from '../../lib/cli/staging.js';
+import { sha256Hex } from '../../lib/model/sha256.js';
+import { fleetStageFile } from '../../bench/fleet.js';
 import { listFiles } from '../helpers/cli.js';
 
 /** Per file below `dir`, its inode number. */
@@ -119,5 +130,50 @@ describe('file contents in pieces: text, bytes and bytes stored elsewhere (Store
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('with their SHA-256 known, are compared and hashed by it, the stored pieces never read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stagecraft-hashed-'));
+    try {
+      const reads = { count: 0 };
+      const text = '# header\nkind: B\n';
+      const content: FileContent = { pieces: ['# header\n', stored('kind: B\n', reads)], sha256: sha256Hex(text) };
+      const path = join(dir, 'f');
+      writeFileSync(path, text);
+      expect(holdsBytes(path, content)).toBe(true);
+      writeFileSync(path, '# header\nkind: C\n');
+      expect(holdsBytes(path, content)).toBe(false);
+      expect(fileDigests('qa', new Map([['f', content]]))).toEqual([['dist/qa/f', sha256Hex(text)]]);
+      expect(reads.count).toBe(0);
+      // the digest decides: the same bytes under a digest that is not theirs are another file
+      writeFileSync(path, text);
+      expect(holdsBytes(path, { ...content, sha256: sha256Hex('other') })).toBe(false);
+      // copied for another thread with its digest
+      const copied = inMemoryTree(new Map([['f', content]])).get('f')!;
+      expect(reads.count).toBe(1);
+      expect(knownDigest(copied)).toBe(sha256Hex(text));
+      expect(fileText(copied)).toBe(text);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the SHA-256 of a cached app's file", () => {
+  it('is the digest of the file written: the fingerprint recorded from it holds, and a file edited by hand is written again', () => {
+    const dir = tempProject({ qa: fleetStageFile('qa', 3) });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const qa = join(dir, 'dist', 'qa');
+    const expected = snapshotDir(qa);
+    // same size, other bytes, in a file whose app now comes from the render cache
+    const file = Object.keys(expected).find((f) => f.includes('app-0002'))!;
+    const edited = expected[file].replace('minReplicas: 2', 'minReplicas: 9');
+    expect(edited).not.toBe(expected[file]);
+    writeFileSync(join(qa, file), edited);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(snapshotDir(qa)).toEqual(expected);
+    const { dist } = JSON.parse(readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8')) as { dist: Record<string, string> };
+    for (const [f, text] of Object.entries(expected)) expect(dist[`dist/qa/${f}`]).toBe(sha256Hex(text));
+    expect(runCli('check', [], dir).code).toBe(0);
   });
 });
