@@ -4,8 +4,9 @@
  * `appCacheKeys`: the stage context, the app's stack and settings, the delivery settings) together
  * with the digests of the compiler's sources, lockfiles and installed packages
  * (lib/cli/fingerprint.ts) and the Node.js version. So an entry is only ever found by a run of the
- * same compiler on the same app. It holds the app's YAML documents as written, their digests, what
- * the checks found on them and a summary of the objects (`KeptApp`), not the objects: the few steps
+ * same compiler on the same app. It holds the app's YAML documents as written, their digests, the
+ * SHA-256 of the app's file (its header and documents), what the checks found on them and a
+ * summary of the objects (`KeptApp`), not the objects: the few steps
  * that read a cached app's objects (a check whose options changed, a reference into it, the edge's
  * Services) have them rendered again. Keeping them as JSON was about 4 % of a cold fleet synth's
  * work (`JSON.stringify`, and `jsonExact` to keep only objects JSON gives back exactly), and half
@@ -20,10 +21,11 @@
  * offset, length and SHA-256. Packs are named `<salt>-<unique>.pack`, the salt being the
  * compiler's digests, so that only the packs of this compiler are read. The entries of a stage are
  * read ahead at once (`prefetch`), in as few reads as their places in the packs allow, into a
- * buffer that is reused; only their lines are kept. Their documents stay in the pack, which stays
- * open until the command ends, and are read (and checked) again when the stage's files are compared
- * with `dist/` and written (`StoredBytes`): kept in memory, a stage's 18 MB of them cost more in
- * memory touched for the first time than reading them twice (bench/README.md).
+ * buffer that is reused; only their lines are kept. An app's file is compared with the one in
+ * `dist/`, and recorded in the fingerprint, by the SHA-256 its line gives. Its documents stay in the
+ * pack, which stays open until the command ends, and are read (and checked) again only when the
+ * file is written or a command needs its text (`StoredBytes`): kept in memory, a stage's 18 MB of
+ * them cost more in memory touched for the first time than reading them again (bench/README.md).
  *
  * Safety: an entry is read only when the SHA-256 of its bytes is the one its pack's index gives,
  * and an index only when its trailer is whole and its SHA-256 matches (a truncated or edited pack
