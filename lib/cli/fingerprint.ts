@@ -308,7 +308,7 @@ export function keepNewDigests(root: string): void {
 }
 
 /**
- * Adds the digest of `rel` (below `root`) to `out`: a file, each file of a directory (recursively),
+ * Adds the digest of `rel` (below the root, `base` being the root and a `/`) to `out`: a file, each file of a directory (recursively),
  * or `missing`. A symbolic link is recorded by its target and, when `follow`, by what it points at
  * (the compiler reads stage files through links); below `dist/` links are never followed, as
  * stagecraft treats them as foreign entries whose content it never reads. With `follow`, a
@@ -320,9 +320,10 @@ export function keepNewDigests(root: string): void {
  * `loop`, never walked again (the walk went down through it until ELOOP, hashing the project at
  * every level).
  */
-function hashEntry(root: string, rel: string, out: Digests, follow: boolean, skip: (rel: string) => boolean, walk: Set<string>): void {
+function hashEntry(base: string, rel: string, out: Digests, follow: boolean, skip: (rel: string) => boolean, walk: Set<string>): void {
   if (skip(rel)) return;
-  const path = join(root, rel);
+  // `rel` is made of names readdir gave (no `.`, `..` or `/` in them): joined without path.join's normalizing
+  const path = base + rel;
   let st = lstatSync(path, { throwIfNoEntry: false });
   if (!st) {
     out[rel] = 'missing';
@@ -342,7 +343,7 @@ function hashEntry(root: string, rel: string, out: Digests, follow: boolean, ski
     }
     if (follow) out[`${rel}/`] = 'dir';
     walk.add(id);
-    for (const name of readdirSync(path).sort()) hashEntry(root, `${rel}/${name}`, out, follow, skip, walk);
+    for (const name of readdirSync(path).sort()) hashEntry(base, `${rel}/${name}`, out, follow, skip, walk);
     walk.delete(id);
   } else if (st.isFile()) out[rel] = fileDigest(path, st);
   else out[rel] = `other:${st.mode}`;
@@ -362,7 +363,8 @@ function hashAll(root: string, entries: readonly string[], follow: boolean, skip
   const out: Digests = {};
   const st = statSync(root);
   const walk = new Set([`${st.dev}:${st.ino}`]);
-  for (const e of entries) hashEntry(root, e, out, follow, skip, walk);
+  const base = join(root, '/');
+  for (const e of entries) hashEntry(base, e, out, follow, skip, walk);
   return out;
 }
 
