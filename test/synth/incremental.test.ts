@@ -21,6 +21,9 @@ import {
 import { fileDigests } from '../../lib/cli/staging.js';
 import { sha256Hex } from '../../lib/model/sha256.js';
 import { fleetStageFile } from '../../bench/fleet.js';
+import { chartFileHeader, serializeObjects } from '../../lib/synth/render.js';
+import { stageFiles } from '../../lib/synth/output.js';
+import type { StageContext } from '../../lib/stack.js';
 import { listFiles } from '../helpers/cli.js';
 
 /** Per file below `dir`, its inode number. */
@@ -160,6 +163,27 @@ describe('file contents in pieces: text, bytes and bytes stored elsewhere (Store
 });
 
 describe("the SHA-256 of a cached app's file", () => {
+  it('is used only for the file of the stage file it was made for', () => {
+    const objects = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'qa' }, data: { k: 'v' } }];
+    const serialized = serializeObjects(objects);
+    const source = 'environments/qa.yaml';
+    const sha256 = sha256Hex(chartFileHeader(source) + serialized.stream);
+    const files = (from: string) =>
+      stageFiles(
+        {
+          stage: { name: 'qa', namespace: 'qa' } as StageContext,
+          source: from,
+          charts: [{ name: 'app', objects, serialized: { ...serialized, file: { source, sha256 } } }],
+          nodeFiles: [],
+        },
+        { sourceDigest: 'sha256:0', compilerVersion: '0', distDir: 'dist' },
+      ).get('10-app.yaml')!;
+    expect(knownDigest(files(source))).toBe(sha256);
+    expect(sha256Hex(fileText(files(source)))).toBe(sha256);
+    // another stage file: another header, so the digest is not this file's
+    expect(knownDigest(files('environments/other.yaml'))).toBeUndefined();
+  });
+
   it('is the digest of the file written: the fingerprint recorded from it holds, and a file edited by hand is written again', () => {
     const dir = tempProject({ qa: fleetStageFile('qa', 3) });
     expect(runCli('synth', [], dir).code).toBe(0);
