@@ -308,21 +308,21 @@ export function keepNewDigests(root: string): void {
 }
 
 /**
- * Adds the digest of `rel` (below the root, `base` being the root and a `/`) to `out`: a file, each file of a directory (recursively),
- * or `missing`. A symbolic link is recorded by its target and, when `follow`, by what it points at
- * (the compiler reads stage files through links); below `dist/` links are never followed, as
- * stagecraft treats them as foreign entries whose content it never reads. With `follow`, a
- * directory is recorded too (`<rel>/`: `dir`), so that an empty one added, removed or put where a
- * file was (a stage file that is a directory, which the compiler refuses) changes the digests;
- * below `dist/` check compares only generated files, which a directory there already displaces.
- * `walk` holds the device and inode of the directories being walked, `root` first: a link that
- * leads back to one of them (`up -> ..`, `self -> .`) is a loop, recorded by its target and as
- * `loop`, never walked again (the walk went down through it until ELOOP, hashing the project at
- * every level).
+ * Adds the digest of `rel` (below the root; `base` is the root and a `/`) to `out`: a file, each
+ * file of a directory (recursively), or `missing`. A symbolic link is recorded by its target and,
+ * when `follow`, by what it points at (the compiler reads stage files through links); below `dist/`
+ * links are never followed, as stagecraft treats them as foreign entries whose content it never
+ * reads. With `follow`, a directory is recorded too (`<rel>/`: `dir`), so that an empty one added,
+ * removed or put where a file was (a stage file that is a directory, which the compiler refuses)
+ * changes the digests; below `dist/` check compares only generated files, which a directory there
+ * already displaces. `walk` holds the device and inode of the directories being walked, `root`
+ * first: a link that leads back to one of them (`up -> ..`, `self -> .`) is a loop, recorded by its
+ * target and as `loop`, never walked again (the walk went down through it until ELOOP, hashing the
+ * project at every level).
  */
 function hashEntry(base: string, rel: string, out: Digests, follow: boolean, skip: (rel: string) => boolean, walk: Set<string>): void {
   if (skip(rel)) return;
-  // `rel` is made of names readdir gave (no `.`, `..` or `/` in them): joined without path.join's normalizing
+  // `rel` is names readdir gave (never `.` or `..`) joined by `/`: nothing for path.join to normalize
   const path = base + rel;
   let st = lstatSync(path, { throwIfNoEntry: false });
   if (!st) {

@@ -5,12 +5,11 @@
  * with the digests of the compiler's sources, lockfiles and installed packages
  * (lib/cli/fingerprint.ts) and the Node.js version. So an entry is only ever found by a run of the
  * same compiler on the same app. It holds the app's YAML documents as written, their digests, the
- * SHA-256 of the app's file (its header and documents), what the checks found on them and a
- * summary of the objects (`KeptApp`), not the objects: the few steps
- * that read a cached app's objects (a check whose options changed, a reference into it, the edge's
- * Services) have them rendered again. Keeping them as JSON was about 4 % of a cold fleet synth's
- * work (`JSON.stringify`, and `jsonExact` to keep only objects JSON gives back exactly), and half
- * of the cache's bytes.
+ * SHA-256 of the app's file (its header and documents), what the checks found on them and a summary
+ * of the objects (`KeptApp`), not the objects: the few steps that read a cached app's objects (a
+ * check whose options changed, a reference into it, the edge's Services) have them rendered again.
+ * Keeping them as JSON was about 4 % of a cold fleet synth's work (`JSON.stringify`, and
+ * `jsonExact` to keep only objects JSON gives back exactly), and half of the cache's bytes.
  *
  * Packed: the entries a run makes go into a few pack files (one per thread that renders, and one
  * per stage a worker thread compiles), not one file per app: a cold run of a 1,000-app x 4-stage
@@ -63,8 +62,9 @@ const ENTRY_FORMAT = 7;
 
 /**
  * An entry's bytes: the documents' digests, the SHA-256 of the app's file, the kept check results
- * and the summary as one line of JSON, then the YAML stream of the documents as it is (UTF-8). A read parses the line (`entryHead`)
- * and leaves the stream in the pack, to be read when the stage's files are compared and written.
+ * and the summary as one line of JSON, then the YAML stream of the documents as it is (UTF-8). A
+ * read parses the line (`entryHead`) and leaves the stream in the pack, to be read when the app's
+ * file is written.
  */
 function encodeEntry({ serialized, checks, summary }: KeptApp): Buffer {
   const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, file: serialized.file, checks, summary })}\n`);
