@@ -89,7 +89,7 @@ describe('the kinds and definitions kept in the store', () => {
   });
 });
 
-describe('the validators of every kind, kept as one module', () => {
+describe("the validators of every kind, kept as two modules (the kind table's kinds, and the others)", () => {
   /** Objects of many kinds, with errors of many keywords (the pod template's in three kinds). */
   const pod = {
     containers: [{ name: 'a', image: 1, ports: [{ containerPort: 'x' }], resources: { limits: { cpu: '2Gib' } } }],
@@ -107,6 +107,9 @@ describe('the validators of every kind, kept as one module', () => {
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { type: 'Nodeport', ports: [{ port: 'http' }] } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { a: 1 } },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'a' }, rules: [{ verbs: 'get' }] },
+    // kinds the kind table (lib/model/kinds.ts) does not have: the other module
+    { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'a' }, value: 'high' },
+    { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'a' }, spec: { holderIdentity: 1, extra: true } },
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -129,6 +132,19 @@ describe('the validators of every kind, kept as one module', () => {
     const kept = store.entries.size;
     expect(answers(new KubernetesSchemas())).toEqual(alone);
     expect(store.entries.size).toBe(kept); // loaded, nothing kept again
+  });
+
+  it("are made and loaded a module at a time: a run of the kind table's kinds alone makes one", () => {
+    const store = memoryStore(() => 'compiler B');
+    useValidatorStore(store);
+    new KubernetesSchemas(); // keeps the kinds and definitions it derives
+    const before = store.entries.size;
+    const schemas = new KubernetesSchemas();
+    schemas.validator('apps/v1', 'Deployment');
+    schemas.validator('v1', 'Service');
+    expect(store.entries.size).toBe(before + 1);
+    schemas.validator('scheduling.k8s.io/v1', 'PriorityClass');
+    expect(store.entries.size).toBe(before + 2);
   });
 });
 
