@@ -184,7 +184,7 @@ describe("the SHA-256 of a cached app's file", () => {
     expect(knownDigest(files('environments/other.yaml'))).toBeUndefined();
   });
 
-  it('is the digest of the file written: the fingerprint recorded from it holds, and a file edited by hand is written again', () => {
+  it('is the digest of the file written: the fingerprint recorded from it holds, a file edited by hand is written again, and check finds one', () => {
     const dir = tempProject({ qa: fleetStageFile('qa', 3) });
     expect(runCli('synth', [], dir).code).toBe(0);
     const qa = join(dir, 'dist', 'qa');
@@ -198,6 +198,15 @@ describe("the SHA-256 of a cached app's file", () => {
     expect(snapshotDir(qa)).toEqual(expected);
     const { dist } = JSON.parse(readFileSync(join(dir, '.stagecraft', 'fingerprint.json'), 'utf8')) as { dist: Record<string, string> };
     for (const [f, text] of Object.entries(expected)) expect(dist[`dist/qa/${f}`]).toBe(sha256Hex(text));
+    expect(runCli('check', [], dir).code).toBe(0);
+    // check without the fingerprint compares each file by the digest the cache gives: the edit is found
+    writeFileSync(join(qa, file), edited);
+    rmSync(join(dir, '.stagecraft', 'fingerprint.json'));
+    const stale = runCli('check', [], dir);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(`changed: dist/qa/${file}`);
+    expect(stale.stderr.match(/changed: /g)).toHaveLength(1);
+    writeFileSync(join(qa, file), expected[file]);
     expect(runCli('check', [], dir).code).toBe(0);
   });
 });
