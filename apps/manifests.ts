@@ -144,14 +144,15 @@ function isNamedObject(value: unknown): value is ObjectProps {
   return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && typeof o.metadata?.name === 'string';
 }
 
+/** Whether a document is a v1 List: what `kubectl get -o yaml` prints of several objects. */
+const isV1List = (o: { apiVersion?: unknown; kind?: unknown }) => o.apiVersion === 'v1' && o.kind === 'List';
+
 /**
  * Whether a document's value is an object to include as it is: a named object, not a v1 List nor
  * one of NOT_API_OBJECTS (those take the yaml library's path, which places their problems).
  */
 const isPlainObject = (value: unknown): value is ObjectProps =>
-  isNamedObject(value) &&
-  !(value.apiVersion === 'v1' && value.kind === 'List') &&
-  !NOT_API_OBJECTS.has(`${value.apiVersion}/${value.kind}`);
+  isNamedObject(value) && !isV1List(value) && !NOT_API_OBJECTS.has(`${value.apiVersion}/${value.kind}`);
 
 /** The keys of a kustomization that ask for more than listing files (stagecraft applies none of it), with their offsets. */
 function kustomizeFields(doc: Document): { key: string; offset: number }[] {
@@ -242,7 +243,7 @@ export const manifests = defineStack({
         // a v1 List (what kubectl get -o yaml prints of several objects) is applied item by item, as
         // kubectl applies it and npm run check reads it; one id per file, document and item: unique,
         // and stable while the files are
-        const items = o.apiVersion === 'v1' && o.kind === 'List' && Array.isArray((o as { items?: unknown }).items);
+        const items = isV1List(o) && Array.isArray((o as { items?: unknown }).items);
         const entries = items
           ? (o as { items: unknown[] }).items.map((item, j) => ({ item, at: ['items', j], id: `${file}#${i}.${j}` }))
           : [{ item: object, at: [], id: `${file}#${i}` }];
