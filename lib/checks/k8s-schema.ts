@@ -203,8 +203,8 @@ export class KubernetesSchemas {
     if (cached) return cached;
     const info = this.kinds.get(key);
     if (!info) return undefined;
-    // loaded with every kind's when the validator store holds them, else compiled alone, or loaded
-    // when its code was kept by an earlier run (lib/model/validator-code.ts)
+    // loaded with the other kinds of its set (`kindSet`) when there is a validator store, else
+    // compiled alone, or loaded when its code was kept by an earlier run (lib/model/validator-code.ts)
     const v =
       this.kindSet(inKindTable(kind))?.get(key) ??
       compileValidator(
