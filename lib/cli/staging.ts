@@ -4,13 +4,11 @@
  * thread, a stage worker (lib/cli/stage-workers.ts) for the stages it compiles, sending back
  * only what the reports need.
  */
-import { createHash } from 'node:crypto';
-import { sha256Hex } from '../model/sha256.js';
 import type { CheckResult } from '../checks/index.js';
 import { DIST_DIR, type StageOutcome } from '../compile.js';
 import { namedObject, type KubeObject } from '../model/object.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
-import { everyPiece, filePieces, fileText, isStored, knownDigest, type StageFileTree } from '../synth/file-content.js';
+import { contentDigest, fileText, type StageFileTree } from '../synth/file-content.js';
 import { stageDirectory, type StagedDirectory } from '../synth/write.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
@@ -52,18 +50,7 @@ export interface StagedOutcome {
 
 /** SHA-256 of each file of a stage's tree, by path below the root (`dist/qa/inventory.txt`). */
 export function fileDigests(stage: string, tree: StageFileTree): [string, string][] {
-  return [...tree].map(([rel, content]) => {
-    const known = knownDigest(content);
-    if (known !== undefined) return [`${DIST_DIR}/${stage}/${rel}`, known];
-    const pieces = filePieces(content);
-    const [only] = pieces;
-    if (pieces.length === 1 && !isStored(only)) return [`${DIST_DIR}/${stage}/${rel}`, sha256Hex(only)];
-    const hash = createHash('sha256');
-    everyPiece(content, (p) => {
-      hash.update(p);
-    });
-    return [`${DIST_DIR}/${stage}/${rel}`, hash.digest('hex')];
-  });
+  return [...tree].map(([rel, content]) => [`${DIST_DIR}/${stage}/${rel}`, contentDigest(content)]);
 }
 
 /**

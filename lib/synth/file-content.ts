@@ -3,6 +3,8 @@
  * lib/synth/output.ts, which makes the files, so that the writer (lib/synth/write.ts) and the
  * commands' fast path (lib/cli/fast.ts) need neither cdk8s nor the stacks. Pure.
  */
+import { createHash } from 'node:crypto';
+import { sha256Hex } from '../model/sha256.js';
 
 /** Relative path (with `/`) to file content. */
 export type FileTree = Map<string, string>;
@@ -52,6 +54,19 @@ export function filePieces(content: FileContent): readonly FilePiece[] {
 /** The SHA-256 of a file's content (hex) when it is known without reading it (`HashedPieces`). */
 export function knownDigest(content: FileContent): string | undefined {
   return typeof content === 'object' && isHashed(content) ? content.sha256 : undefined;
+}
+
+/** The SHA-256 of a file's content (hex): the one it is known by, else its pieces hashed one after another. */
+export function contentDigest(content: FileContent): string {
+  const known = knownDigest(content);
+  if (known !== undefined) return known;
+  const pieces = filePieces(content);
+  if (pieces.length === 1 && !isStored(pieces[0])) return sha256Hex(pieces[0]);
+  const hash = createHash('sha256');
+  everyPiece(content, (p) => {
+    hash.update(p);
+  });
+  return hash.digest('hex');
 }
 
 const isHashed = (content: Uint8Array | readonly FilePiece[] | HashedPieces): content is HashedPieces => 'sha256' in content;
