@@ -45,6 +45,7 @@ import {
   openRegularFile,
   readRegularBytes,
   readRegularFile,
+  withScratch,
   type DistTree,
 } from '../synth/disk.js';
 import { crashPoint } from '../synth/write.js';
@@ -65,6 +66,8 @@ const PROJECT_FILES = ['stagecraft.yaml'];
 const PROJECT_DIRS = [ENVIRONMENTS_DIR, 'crds'];
 /** Entries of the project root that are not inputs of a compilation (the output is hashed apart). */
 const NOT_INPUTS = new Set(['dist', 'node_modules', '.git', '.stagecraft', 'test-results']);
+/** Bytes of a file hashed per read. */
+const HASH_CHUNK_BYTES = 1024 * 1024;
 /** Sources changed this recently before the command started may not be what the running code was built from. */
 const MTIME_MARGIN_MS = 2000;
 
@@ -163,21 +166,20 @@ function processState(): {
   });
 }
 
-/** What `hashFile` reads into: one buffer for the process. */
-let chunk: Buffer | undefined;
-
 /**
- * The SHA-256 of the file at `path`, read a MiB at a time: a file of any size in the project (a
- * 3 GB dataset beside the stage files) is hashed without being held, where reading it whole
- * failed beyond 2 GiB; a FIFO put in its place meanwhile is refused, not waited for.
+ * The SHA-256 of the file at `path`, read a MiB or more at a time into a scratch buffer: a file of
+ * any size in the project (a 3 GB dataset beside the stage files) is hashed without being held,
+ * where reading it whole failed beyond 2 GiB; a FIFO put in its place meanwhile is refused, not
+ * waited for.
  */
 function hashFile(path: string): string {
   const fd = openRegularFile(path);
   try {
     const hash = createHash('sha256');
-    chunk ??= Buffer.allocUnsafe(1024 * 1024);
-    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
-    return hash.digest('hex');
+    return withScratch(HASH_CHUNK_BYTES, (chunk) => {
+      for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+      return hash.digest('hex');
+    });
   } finally {
     closeSync(fd);
   }

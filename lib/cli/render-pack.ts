@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { crashPoint } from '../synth/write.js';
-import { openRegularFile } from '../synth/disk.js';
+import { openRegularFile, withScratch } from '../synth/disk.js';
 import { sha256Hex } from '../model/sha256.js';
 
 /** The file name ending of a pack. */
@@ -91,30 +91,12 @@ const SPAN_GAP = 64 * 1024;
 /** The most bytes read in one go, but for an entry larger than that. */
 const SPAN_MAX = 1024 * 1024;
 
-/** What `readEntries` reads into: one buffer for the thread, grown as needed, lent to one reader at a time. */
-let scratch: Buffer | undefined;
-let lent = false;
-
-/** Calls `use` with a buffer of at least `size` bytes that nothing else uses meanwhile. */
-function withBuffer<T>(size: number, use: (buffer: Buffer) => T): T {
-  // a read within a read (a `use` that reads an entry) gets a buffer of its own
-  if (lent) return use(Buffer.allocUnsafe(size));
-  if (!scratch || scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, SPAN_MAX));
-  lent = true;
-  try {
-    return use(scratch);
-  } finally {
-    lent = false;
-  }
-}
-
 /**
  * Calls `use` with the index in `entries` and the bytes of each of `entries` of the pack open as
  * `fd` whose SHA-256 is the one its index gives (the others are passed over), in the order of
  * their places in the pack, read in as few reads as their places allow (an app's entries, written
- * one after another by the run that rendered its stage, are read together) into a buffer that is
- * reused: the bytes are valid only until `use` returns. Reused, because memory touched for the
- * first time is slow (bench/README.md): a stage of 1,000 cached apps is 18 MB of entries.
+ * one after another by the run that rendered its stage, are read together) into the scratch buffer
+ * (lib/synth/disk.ts): the bytes are valid only until `use` returns.
  */
 export function readEntries(
   fd: number,
@@ -132,7 +114,7 @@ export function readEntries(
       to = Math.max(to, next.offset + next.length);
       end++;
     }
-    withBuffer(to - from, (buffer) => {
+    withScratch(to - from, (buffer) => {
       const span = readAt(fd, buffer, from, to - from);
       for (const i of order.slice(start, end)) {
         const { offset, length, digest } = entries[i];

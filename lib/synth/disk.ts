@@ -58,16 +58,39 @@ export function readRegularBytes(path: string, maxBytes?: number): Buffer {
   }
 }
 
-/** What `holdsBytes` reads into: one buffer for the process, grown as needed. */
-let scratch: Buffer | undefined;
+/** The least a scratch buffer holds: a chunk of a file hashed, or a span of the render cache's pack read in one go. */
+const SCRATCH_MIN_BYTES = 1024 * 1024;
+/** What files are read into (`withScratch`): buffers kept for the thread, one per depth of uses within uses, grown as needed. */
+const scratch: Buffer[] = [];
+let depth = 0;
+
+/**
+ * Calls `use` with a buffer of at least `size` bytes that nothing else uses meanwhile, valid only
+ * until `use` returns: a buffer kept for the thread, a second one for a use within a use (a file
+ * compared with an app's documents read from the render cache), and so on. Kept, because memory
+ * touched for the first time is slow (bench/README.md): a stage's thousand unchanged files
+ * compared, the render cache's 18 MB of a stage read and the project's files hashed all go
+ * through the same MiB.
+ */
+export function withScratch<T>(size: number, use: (buffer: Buffer) => T): T {
+  let buffer = scratch[depth];
+  if (!buffer || buffer.length < size) buffer = scratch[depth] = Buffer.allocUnsafe(Math.max(size, SCRATCH_MIN_BYTES));
+  depth++;
+  try {
+    return use(buffer);
+  } finally {
+    depth--;
+  }
+}
 
 /**
  * Whether the regular file at `path` holds exactly `content` (its pieces one after another, none
- * copied), read into one buffer kept for the process (a stage's thousand unchanged files are
- * compared without a buffer each). Content whose SHA-256 is known is compared by it: its pieces
- * (an app's documents in the render cache) are not read. False for anything but a regular file.
+ * copied), of `size` bytes (callers that compared it with the file's size first pass it), read
+ * into a scratch buffer. Content whose
+ * SHA-256 is known is compared by it: its pieces (an app's documents in the render cache) are not
+ * read. False for anything but a regular file.
  */
-export function holdsBytes(path: string, content: FileContent): boolean {
+export function holdsBytes(path: string, content: FileContent, size = fileSize(content)): boolean {
   let fd: number;
   try {
     fd = openRegularFile(path);
@@ -75,25 +98,24 @@ export function holdsBytes(path: string, content: FileContent): boolean {
     return false;
   }
   try {
-    const size = fileSize(content);
-    if (!scratch || scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, 64 * 1024));
-    const file = scratch;
     // up to one byte more than expected: a longer file is not the same
-    let read = 0;
-    while (read <= size) {
-      const n = readSync(fd, file, read, size + 1 - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    if (read !== size) return false;
-    const digest = knownDigest(content);
-    if (digest !== undefined) return sha256Hex(file.subarray(0, size)) === digest;
-    let at = 0;
-    return everyPiece(content, (piece) => {
-      const p = typeof piece === 'string' ? Buffer.from(piece) : piece;
-      const same = file.compare(p, 0, p.length, at, at + p.length) === 0;
-      at += p.length;
-      return same;
+    return withScratch(size + 1, (file) => {
+      let read = 0;
+      while (read <= size) {
+        const n = readSync(fd, file, read, size + 1 - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      if (read !== size) return false;
+      const digest = knownDigest(content);
+      if (digest !== undefined) return sha256Hex(file.subarray(0, size)) === digest;
+      let at = 0;
+      return everyPiece(content, (piece) => {
+        const p = typeof piece === 'string' ? Buffer.from(piece) : piece;
+        const same = file.compare(p, 0, p.length, at, at + p.length) === 0;
+        at += p.length;
+        return same;
+      });
     });
   } finally {
     closeSync(fd);
@@ -207,8 +229,8 @@ export function compareDistDir(distDir: string, dir: string, files: ReadonlyMap<
  * being read whole (reading it into a string failed beyond V8's 512 MiB).
  */
 function sameBytes(path: string, want: FileContent): boolean {
-  const st = statSync(path, { throwIfNoEntry: false });
-  return st?.size === fileSize(want) && holdsBytes(path, want);
+  const size = fileSize(want);
+  return statSync(path, { throwIfNoEntry: false })?.size === size && holdsBytes(path, want, size);
 }
 
 /** The differences of several directories, in their order (missing files sorted, as `compareDist` gives them). */

@@ -311,8 +311,7 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
   const unchanged = new Set<string>();
   const scan = scanDir(dir, (rel, path, size) => {
     const content = files.get(rel);
-    if (content === undefined || size !== fileSize(content)) return false;
-    if (!holdsBytes(path, content)) return false;
+    if (content === undefined || size !== fileSize(content) || !holdsBytes(path, content, size)) return false;
     unchanged.add(rel);
     return true;
   });

@@ -87,8 +87,8 @@ describe('holdsBytes, which decides that an old file can be linked', () => {
       expect(holdsBytes(path, content)).toBe(false);
       expect(holdsBytes(dir, content)).toBe(false);
       expect(holdsBytes(join(dir, 'missing'), content)).toBe(false);
-      // a large file after a small one: the buffer grows
-      const large = Buffer.alloc(300 * 1024, 'a');
+      // a file larger than the scratch buffer after a small one: the buffer grows
+      const large = Buffer.alloc(3 * 1024 * 1024, 'a');
       writeFileSync(path, large);
       expect(holdsBytes(path, large)).toBe(true);
     } finally {
