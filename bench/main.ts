@@ -45,14 +45,14 @@ interface RepeatOptions {
   readonly before?: () => void;
   /**
    * Whether to wait until the files the last command wrote are older than the 2 s within which no
-   * command believes a file's stamp (lib/cli/fingerprint.ts): a check run seconds after a synth, as
+   * command believes a file's stamp (lib/cli/digests.ts): a check run seconds after a synth, as
    * users run it, keeps their digests and reads them no more. Without the wait, every run of a
    * check measured right after a synth reads all of them again.
    */
   readonly settled?: boolean;
 }
 
-/** Longer than the margin within which no command believes a file's stamp (MTIME_MARGIN_MS, lib/cli/fingerprint.ts). */
+/** Longer than the margin within which no command believes a file's stamp (MTIME_MARGIN_MS, lib/cli/digests.ts). */
 const SETTLE_MS = 2100;
 
 /** A row of `samples`, announced on stderr as it is done. */

@@ -12,14 +12,8 @@ import { join } from 'node:path';
 import { ExitCode } from '../errors.js';
 import { needsRecovery } from '../synth/write.js';
 import { DIST_DIR } from '../synth/disk.js';
-import {
-  ENVIRONMENTS_DIR,
-  forgetCompilerDigests,
-  keepNewDigests,
-  unchangedSinceRecorded,
-  type Fingerprint,
-  type StageRecord,
-} from './fingerprint.js';
+import { ENVIRONMENTS_DIR, forgetCompilerDigests, keepNewDigests } from './digests.js';
+import { unchangedSinceRecorded, type Fingerprint, type StageRecord } from './fingerprint.js';
 import { acquireLock, releaseHeldLocks } from './lock.js';
 import { printProblem, processIo, quietWhenReaderLeaves, useColor, type Io } from './print.js';
 import { reusableStages, type Reuse } from './reuse.js';

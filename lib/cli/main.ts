@@ -10,7 +10,7 @@ import { ExitCode, ProblemsError } from '../errors.js';
 import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
-import { forgetCompilerDigests } from './fingerprint.js';
+import { forgetCompilerDigests } from './digests.js';
 import { printProblem, useColor, type Io } from './print.js';
 import { discardRenderCache } from './project.js';
 import { useValidatorStore } from '../model/validator-code.js';
@@ -64,7 +64,7 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
     // unflushed render-cache entries behind, after it returns
     discardRenderCache();
     releaseHeldLocks();
-    // the next command run in-process takes the compiler's digests afresh (lib/cli/fingerprint.ts)
+    // the next command run in-process takes the compiler's digests afresh (lib/cli/digests.ts)
     forgetCompilerDigests();
   }
 }

@@ -12,7 +12,7 @@ import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/file-content.js';
 import { needsRecovery, recover } from '../synth/write.js';
 import { MAX_GENERATED_BYTES, readRegularFile, scanDir } from '../synth/disk.js';
-import { ENVIRONMENTS_DIR } from './fingerprint.js';
+import { ENVIRONMENTS_DIR } from './digests.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { WORKERS_ENV, stageWorkers } from './stage-workers.js';
 import { withoutObjects, type StagingOutput } from './staging.js';
@@ -27,7 +27,7 @@ import { diskStageEntries, pruneStageEntries } from './stage-entries.js';
 
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
-export { ENVIRONMENTS_DIR } from './fingerprint.js';
+export { ENVIRONMENTS_DIR } from './digests.js';
 /** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
 export const SCHEMA_FILE = join(ENVIRONMENTS_DIR, 'stage.schema.json');
 

@@ -3,7 +3,7 @@
  * An entry is what an app renders to, named by the SHA-256 of the app's key (lib/synth/render.ts,
  * `appCacheKeys`: the stage context, the app's stack and settings, the delivery settings) together
  * with the digests of the compiler's sources, lockfiles and installed packages
- * (lib/cli/fingerprint.ts) and the Node.js version. So an entry is only ever found by a run of the
+ * (lib/cli/digests.ts) and the Node.js version. So an entry is only ever found by a run of the
  * same compiler on the same app. It holds the app's YAML documents as written, their digests, the
  * SHA-256 of the app's file (its header and documents), what the checks found on them and a summary
  * of the objects (`KeptApp`), not the objects: the few steps that read a cached app's objects (a
@@ -48,7 +48,7 @@ import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
 import { PACK_SUFFIX, PackWriter, packName, readEntries, readEntry, readPackIndex } from './render-pack.js';
 import { sha256Hex } from '../model/sha256.js';
-import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
+import { compilerDigests, compilerRecentlyChanged } from './digests.js';
 import { processAlive } from './stale-files.cjs';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');

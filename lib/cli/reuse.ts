@@ -15,18 +15,8 @@
  * the schema file, a generated file edited by hand outside the changed stages, a foreign file)
  * means every stage is compiled, as without a fingerprint.
  */
-import {
-  ENVIRONMENTS_DIR,
-  compilerDigests,
-  distDigests,
-  projectDigests,
-  projectEntryDigests,
-  readFingerprint,
-  type Digests,
-  type Fingerprint,
-  type InputDigests,
-  type StageRecord,
-} from './fingerprint.js';
+import { ENVIRONMENTS_DIR, compilerDigests, distDigests, projectDigests, projectEntryDigests, type Digests } from './digests.js';
+import { readFingerprint, type Fingerprint, type InputDigests, type StageRecord } from './fingerprint.js';
 
 export interface Reuse {
   /** The fingerprint the kept stages' output is proved by. */

@@ -19,7 +19,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { StageEntry, StageEntryStore } from '../config/stage-entries.js';
 import { jsonExact } from '../model/json-exact.js';
 import { STATE_DIR, readRegularBytes } from '../synth/disk.js';
-import { compilerDigests, compilerRecentlyChanged, writeStateFile } from './fingerprint.js';
+import { compilerDigests, compilerRecentlyChanged, writeStateFile } from './digests.js';
 
 export const STAGE_ENTRIES_DIR = join(STATE_DIR, 'cache', 'stage-files');
 /** Bumped whenever what a file holds changes. */

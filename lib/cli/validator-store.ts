@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import type { ValidatorStore } from '../model/validator-code.js';
 import { readRegularBytes } from '../synth/disk.js';
 import { crashPoint } from '../synth/write.js';
-import { compilerDigests, compilerRecentlyChanged } from './fingerprint.js';
+import { compilerDigests, compilerRecentlyChanged } from './digests.js';
 import { removeStaleTemps } from './stale-files.cjs';
 import { pruneCodeCaches, startFlags } from './start-flags.cjs';
 import { sha256Hex } from '../model/sha256.js';
@@ -39,7 +39,7 @@ function removeCodeCaches(dir: string, key: string): void {
 /**
  * The store in `dir`; a file that cannot be read or written (or is no regular file: a FIFO there
  * is not waited on) is a miss, never an error. Its compiler key covers what the fingerprint covers
- * of the compiler in `compilerRoot` (lib/cli/fingerprint.ts: every file of lib/ and apps/,
+ * of the compiler in `compilerRoot` (lib/cli/digests.ts: every file of lib/ and apps/,
  * package.json, the lockfiles, Node.js).
  */
 export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_ROOT, flags = startFlags()): ValidatorStore {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubernetesSchemas } from '../../lib/checks/k8s-schema.js';
 import { diskValidatorStore } from '../../lib/cli/validator-store.js';
-import { compilerDigests, currentCompilerDigests, forgetCompilerDigests } from '../../lib/cli/fingerprint.js';
+import { compilerDigests, currentCompilerDigests, forgetCompilerDigests } from '../../lib/cli/digests.js';
 import { useValidatorStore, type ValidatorStore } from '../../lib/model/validator-code.js';
 
 /** A store in memory with the compiler key `compiler`, counting what it is asked and given. */

@@ -11,7 +11,8 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, syml
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPILER_DIGESTS_FILE, DIGESTS_FILE, FINGERPRINT_FILE, projectDigests } from '../../lib/cli/fingerprint.js';
+import { COMPILER_DIGESTS_FILE, DIGESTS_FILE, projectDigests } from '../../lib/cli/digests.js';
+import { FINGERPRINT_FILE } from '../../lib/cli/fingerprint.js';
 import { STATE_DIR } from '../../lib/synth/disk.js';
 import { CRASH_ENV } from '../../lib/synth/write.js';
 import { compilerCopy, repoStage } from '../helpers/cli.js';

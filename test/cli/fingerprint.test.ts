@@ -22,7 +22,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, repoStage, runCli, tempProject, type CliResult } from '../helpers/cli.js';
-import { FINGERPRINT_FILE, compilerDigests, unchangedSinceRecorded } from '../../lib/cli/fingerprint.js';
+import { compilerDigests } from '../../lib/cli/digests.js';
+import { FINGERPRINT_FILE, unchangedSinceRecorded } from '../../lib/cli/fingerprint.js';
 
 /**
  * Runs `command` in `cwd` with `compiler`'s code: in this process for this repository, otherwise

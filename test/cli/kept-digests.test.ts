@@ -9,7 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DIGESTS_FILE, FINGERPRINT_FILE, projectDigests } from '../../lib/cli/fingerprint.js';
+import { DIGESTS_FILE, projectDigests } from '../../lib/cli/digests.js';
+import { FINGERPRINT_FILE } from '../../lib/cli/fingerprint.js';
 import { REPO, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 /** `npm run check` in `dir` as a new process starts it: nothing but the files carries over. */
