@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { STACKS } from '../apps/index.js';
-import { checkStage } from '../lib/checks/index.js';
+import { checkStage } from '../lib/checks/stage.js';
 import { StageLoader } from '../lib/config/load.js';
 import { planPromotion } from '../lib/promotion.js';
 import { compileStages } from '../lib/compile.js';

@@ -1,5 +1,5 @@
 /**
- * Per-object check results kept with the render cache's entries (lib/checks/index.ts, `checkStage`):
+ * Per-object check results kept with the render cache's entries (lib/checks/stage.ts, `checkStage`):
  * a warm run reports exactly what a run without the cache reports, kept results are really used
  * (a planted finding shows), and they are not used where they could be wrong: other check options,
  * custom resources, nameless objects, a result list of another length.
@@ -13,7 +13,7 @@ import { compileStages, loadStage, type Compiled, type StageSource } from '../..
 import { ProblemsError } from '../../lib/errors.js';
 import { diskRenderCache } from '../../lib/cli/render-cache.js';
 import { slimChecks } from '../../lib/cli/staging.js';
-import { checkStage, objectCheckContext } from '../../lib/checks/index.js';
+import { checkStage, objectCheckContext } from '../../lib/checks/stage.js';
 import { renderStage, type RenderedStage } from '../../lib/synth/render.js';
 import type { KeptChecks, KeptResult } from '../../lib/model/kept-checks.js';
 import type { KubeObject } from '../../lib/model/object.js';

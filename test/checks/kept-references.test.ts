@@ -1,5 +1,5 @@
 /**
- * The checks across objects on a stage with apps from the render cache (lib/checks/index.ts,
+ * The checks across objects on a stage with apps from the render cache (lib/checks/stage.ts,
  * `checkStage`): what they found on a cached app's objects is reused while every lookup they made
  * finds the same (lib/checks/object-index.ts), and a cached app whose results are all kept is
  * checked through stand-ins, without reading its objects. A differential test: random stages
@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diskRenderCache } from '../../lib/cli/render-cache.js';
 import { STACKS } from '../../apps/index.js';
-import { checkStage, type CheckOptions } from '../../lib/checks/index.js';
+import type { CheckOptions } from '../../lib/checks/index.js';
+import { checkStage } from '../../lib/checks/stage.js';
 import { slimChecks } from '../../lib/cli/staging.js';
 import { compileStages, loadStage } from '../../lib/compile.js';
 import type { KubeObject } from '../../lib/model/object.js';

@@ -11,7 +11,7 @@ import { defineStack, type Stack } from '../../lib/stack.js';
 import { stageFiles } from '../../lib/synth/output.js';
 import { renderStage } from '../../lib/synth/render.js';
 import { STATIC_POD_HINT } from '../../lib/checks/static-pods.js';
-import { checkStage } from '../../lib/checks/index.js';
+import { checkStage } from '../../lib/checks/stage.js';
 import { formatProblem } from '../../lib/errors.js';
 import { listFiles } from '../helpers/cli.js';
 import type { KubeObject } from '../../lib/model/object.js';
