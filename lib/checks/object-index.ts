@@ -36,7 +36,7 @@ type Query =
 
 /**
  * An object that stands in for another in the index: its apiVersion, kind, name and namespace are
- * the other's (lib/synth/render.ts `standInsOf`), the rest is read only when a lookup finds it.
+ * the other's (lib/synth/app-summary.ts `standInsOf`), the rest is read only when a lookup finds it.
  */
 export interface StandIn {
   /** The labels of its pod template, when it has one. */

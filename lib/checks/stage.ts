@@ -10,7 +10,8 @@ import type { Problem } from '../errors.js';
 import type { KeptChecks, KeptObject, KeptReferences } from '../model/kept-checks.js';
 import type { KubeObject } from '../model/object.js';
 import { digest } from '../synth/inventory.js';
-import { NAMESPACE_CHART, standInsOf, type RenderedChart, type RenderedStage } from '../synth/render.js';
+import { standInsOf } from '../synth/app-summary.js';
+import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from '../synth/render.js';
 import { CHECKS, OBJECT_CHECKS, checkObjects, type CheckMemo, type CheckOptions, type CheckResult, type TracedResult } from './index.js';
 import { keyOf, type StandIn } from './object-index.js';
 

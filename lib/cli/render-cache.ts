@@ -1,6 +1,6 @@
 /**
  * The render cache on disk: `.stagecraft/cache/render/` (git-ignored, safe to delete at any time).
- * An entry is what an app renders to, named by the SHA-256 of the app's key (lib/synth/render.ts,
+ * An entry is what an app renders to, named by the SHA-256 of the app's key (lib/synth/cache-keys.ts,
  * `appCacheKeys`: the stage context, the app's stack and settings, the delivery settings) together
  * with the digests of the compiler's sources, lockfiles and installed packages
  * (lib/cli/digests.ts) and the Node.js version. So an entry is only ever found by a run of the

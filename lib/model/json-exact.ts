@@ -1,6 +1,6 @@
 /**
  * Whether a value can travel as JSON text and come back the same: the render cache's keys spell such
- * a value as its JSON (lib/synth/render.ts), and the stage-entries store keeps it as JSON
+ * a value as its JSON (lib/synth/cache-keys.ts), and the stage-entries store keeps it as JSON
  * (lib/cli/stage-entries.ts). Pure.
  */
 

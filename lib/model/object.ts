@@ -15,7 +15,7 @@ export interface KubeObject {
 /**
  * An object as reports and lookups name it, and no more: apiVersion, kind, and the name and
  * namespace it has (an absent one stays absent). The stand-ins of cached apps' objects
- * (lib/synth/render.ts) and the objects findings keep once a stage is written (lib/cli/staging.ts).
+ * (lib/synth/app-summary.ts) and the objects findings keep once a stage is written (lib/cli/staging.ts).
  */
 export function namedObject(apiVersion: string, kind: string, name?: string, namespace?: string): KubeObject {
   // literals, no spread: a stage of 1,000 cached apps makes 15,000 of these per synthesis

@@ -2,7 +2,8 @@
  * The files of a stage's output directory, as a plan (relative path -> content). Pure.
  */
 import type { RenderedStage } from './render.js';
-import { NAMESPACE_CHART, chartFileHeader, serializeObjects, standInsOf } from './render.js';
+import { standInsOf } from './app-summary.js';
+import { NAMESPACE_CHART, chartFileHeader, serializeObjects } from './render.js';
 import { generatedLine } from './disk.js';
 import { toYaml } from './serialize.js';
 import { INVENTORY_FILE, digest, inventoryEntry, inventoryText, type InventoryEntry } from './inventory.js';

@@ -9,7 +9,8 @@ import { ProblemsError, inStep, type Problem, type StepOrigin } from '../errors.
 import type { LoadedStage } from '../config/load.js';
 import type { SecretDeclaration, Stack, StageContext } from '../stack.js';
 import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets } from '../required-secrets.js';
-import { namedObject, type KubeObject } from '../model/object.js';
+import { summarize, type AppSummary } from './app-summary.js';
+import type { KubeObject } from '../model/object.js';
 import type { KeptChecks } from '../model/kept-checks.js';
 import { compareCodePoints } from '../model/order.js';
 import { applyRank } from '../model/kinds.js';
@@ -22,10 +23,8 @@ import { generatedLine } from './disk.js';
 import { digest } from './inventory.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
 import { contentDigest, type StoredBytes } from './file-content.js';
-import { CONTAINER_LISTS, podTemplateOf } from '../model/pod-specs.js';
 import { imageSubstitutions, type Substitution } from '../transforms/images.js';
-import { sha256Hex } from '../model/sha256.js';
-import { jsonExact } from '../model/json-exact.js';
+import { appCacheKeys } from './cache-keys.js';
 
 /** Name of the chart that holds the stage's Namespace. */
 export const NAMESPACE_CHART = 'namespace';
@@ -86,67 +85,6 @@ export interface KeptApp {
  */
 export interface CachedApp extends KeptApp {
   readonly objects: KubeObject[];
-}
-
-/**
- * What a stage needs to know of an app's objects besides what the checks found on them, kept with
- * them so that an unchanged app of a stage is not read: how they are named (the inventory, the
- * checks' reports), the labels of their pod templates (the references to them), the image
- * substitutions made (the synth report), and whether the checks across objects need more.
- */
-export interface AppSummary {
-  /** Per object: apiVersion, kind, and name and namespace (null when absent). */
-  readonly heads: readonly (readonly [apiVersion: string, kind: string, name: string | null, namespace: string | null])[];
-  /** Per object with a pod template: its place, and the template's labels. */
-  readonly workloads: readonly (readonly [place: number, labels: Readonly<Record<string, string>>])[];
-  readonly images: readonly Substitution[];
-  /**
-   * Whether every object is plain to the checks across objects: named, neither a Namespace nor a
-   * CustomResourceDefinition (which other objects' checks read), with no nodePort or hostPort
-   * (which the stage checks compare across apps).
-   */
-  readonly plain: boolean;
-}
-
-/** The summary of `objects` (see `AppSummary`). */
-export function summarize(objects: readonly KubeObject[]): AppSummary {
-  const workloads: [number, Record<string, string>][] = [];
-  let plain = true;
-  const heads = objects.map((o, i) => {
-    const template = podTemplateOf(o);
-    if (template) workloads.push([i, { ...template.metadata?.labels }]);
-    const { name, namespace } = o.metadata;
-    if (typeof name !== 'string' || o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition' || hasNodeOrHostPort(o)) plain = false;
-    return [o.apiVersion, o.kind, name ?? null, namespace ?? null] as const;
-  });
-  return { heads, workloads, images: imageSubstitutions(objects), plain };
-}
-
-/** Whether `o` is a Service with a port that has a nodePort, or has a pod template with a container port that has a hostPort. */
-function hasNodeOrHostPort(o: KubeObject): boolean {
-  const hasKey = (list: unknown, key: string) => Array.isArray(list) && list.some((p: unknown) => p && typeof p === 'object' && key in p);
-  if (o.kind === 'Service') return hasKey((o.spec as { ports?: unknown } | undefined)?.ports, 'nodePort');
-  const spec = podTemplateOf(o)?.spec;
-  return CONTAINER_LISTS.some(
-    (list) => Array.isArray(spec?.[list]) && (spec[list] as { ports?: unknown }[]).some((c) => hasKey(c?.ports, 'hostPort')),
-  );
-}
-
-const standIns = new WeakMap<AppSummary, KubeObject[]>();
-
-/**
- * The objects of a summary as the checks' reports and the inventory name them: apiVersion, kind
- * and metadata.name and namespace only, made once per summary (the same objects each time).
- */
-export function standInsOf(summary: AppSummary): readonly KubeObject[] {
-  let found = standIns.get(summary);
-  if (!found) {
-    found = summary.heads.map(([apiVersion, kind, name, namespace]) =>
-      namedObject(apiVersion, kind, name ?? undefined, namespace ?? undefined),
-    );
-    standIns.set(summary, found);
-  }
-  return found;
 }
 
 /** How many objects `charts` have, and the image substitutions made in them (a cached app's from its summary). */
@@ -245,7 +183,8 @@ export interface RenderOptions {
 
 /**
  * What apps render to (`KeptApp`), by a key that covers everything they are made from (see
- * `appCacheKeys`); the compiler's own sources are the cache's business (lib/cli/render-cache.ts).
+ * `appCacheKeys`, lib/synth/cache-keys.ts); the compiler's own sources are the cache's business
+ * (lib/cli/render-cache.ts).
  */
 export interface RenderCache {
   /**
@@ -256,74 +195,6 @@ export interface RenderCache {
   /** Reads what is kept under `keys` at once, for the `get`s that follow. @default - each read by its `get` */
   prefetch?(keys: readonly string[]): void;
   set(key: string, app: KeptApp): void;
-}
-
-/** Bumped when what a key covers changes. */
-const CACHE_KEY_FORMAT = 1;
-
-/**
- * A text for `value` in which every difference shows: unlike JSON.stringify, undefined, -0,
- * NaN and the order of keys are kept, so two values with the same text are the same. A value JSON
- * keeps exactly (the usual one) is its JSON text, marked as such; any other is spelled out.
- */
-function exactText(value: unknown): string {
-  return jsonExact(value) ? `j${JSON.stringify(value)}` : `x${spelledOut(value)}`;
-}
-
-/** `exactText` of any value JSON does not keep exactly (rare: the stage file gave -0 or NaN, a stack undefined). */
-function spelledOut(value: unknown): string {
-  if (value === undefined) return 'u';
-  if (value === null) return 'n';
-  if (typeof value === 'number') return Object.is(value, -0) ? 'num:-0' : `num:${value}`;
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (Array.isArray(value)) return `[${value.map(spelledOut).join(',')}]`;
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${JSON.stringify(k)}:${spelledOut(v)}`)
-      .join(',')}}`;
-  }
-  // anything else (a class instance, a function, a bigint) cannot be keyed reliably
-  throw new Error(`cannot key a ${typeof value}`);
-}
-
-/**
- * The cache keys of a stage's apps: an app's key covers everything its chart is made from besides
- * the compiler itself, the whole stage context (name, namespace, architecture, partOf, nodes,
- * images, the custom kinds at cluster scope, the files its apps include), the stage's delivery
- * settings, the release written on it, its name, stack and settings. The key of an app is
- * undefined when a value cannot be keyed (then the app is rendered). The stage's part is written
- * once, not once per app: the text is that of the whole list.
- */
-export function appCacheKeys(stage: { compilerVersion: string; stage: StageContext; options: RenderOptions }) {
-  let head: string | undefined;
-  try {
-    const { compilerVersion, options } = stage;
-    head = [CACHE_KEY_FORMAT, compilerVersion, keyedContext(stage.stage), options.secretStore ?? null, options.engine ?? null]
-      .map(exactText)
-      .join(',');
-  } catch {
-    // nothing of this stage can be keyed
-  }
-  return (app: { name: string; stack: string; settings: unknown }): string | undefined => {
-    if (head === undefined) return undefined;
-    try {
-      const text = `[${head},${[app.name, app.stack, app.settings].map(exactText).join(',')}]`;
-      return sha256Hex(text);
-    } catch {
-      return undefined;
-    }
-  };
-}
-
-/**
- * The stage context as a key reads it: the files the stage's apps include (a Map, which no key
- * text spells) by path and the SHA-256 of their text, in the Map's order, so that an edit of any
- * of them changes the key of every app of the stage.
- */
-function keyedContext(context: StageContext): unknown {
-  const { files, ...rest } = context;
-  return files === undefined ? rest : { ...rest, files: [...files].map(([path, text]) => [path, sha256Hex(text)]) };
 }
 
 /** Every problem the constructs' own validations report, with the construct path. */

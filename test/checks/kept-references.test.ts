@@ -18,11 +18,11 @@ import { slimChecks } from '../../lib/cli/staging.js';
 import { compileStages, loadStage } from '../../lib/compile.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import type { KeptChecks } from '../../lib/model/kept-checks.js';
+import { summarize } from '../../lib/synth/app-summary.js';
 import {
   NAMESPACE_CHART,
   renderStage,
   serializeObjects,
-  summarize,
   withObjects,
   type RenderedChart,
   type RenderedStage,

@@ -1,0 +1,69 @@
+/**
+ * What a stage needs to know of an app's objects besides what the checks found on them
+ * (`AppSummary`), kept with them in the render cache, and the stand-ins the checks see for an
+ * unchanged app's objects instead of reading them. Pure.
+ */
+import { CONTAINER_LISTS, podTemplateOf } from '../model/pod-specs.js';
+import { namedObject, type KubeObject } from '../model/object.js';
+import { imageSubstitutions, type Substitution } from '../transforms/images.js';
+
+/**
+ * What a stage needs to know of an app's objects besides what the checks found on them, kept with
+ * them so that an unchanged app of a stage is not read: how they are named (the inventory, the
+ * checks' reports), the labels of their pod templates (the references to them), the image
+ * substitutions made (the synth report), and whether the checks across objects need more.
+ */
+export interface AppSummary {
+  /** Per object: apiVersion, kind, and name and namespace (null when absent). */
+  readonly heads: readonly (readonly [apiVersion: string, kind: string, name: string | null, namespace: string | null])[];
+  /** Per object with a pod template: its place, and the template's labels. */
+  readonly workloads: readonly (readonly [place: number, labels: Readonly<Record<string, string>>])[];
+  readonly images: readonly Substitution[];
+  /**
+   * Whether every object is plain to the checks across objects: named, neither a Namespace nor a
+   * CustomResourceDefinition (which other objects' checks read), with no nodePort or hostPort
+   * (which the stage checks compare across apps).
+   */
+  readonly plain: boolean;
+}
+
+/** The summary of `objects` (see `AppSummary`). */
+export function summarize(objects: readonly KubeObject[]): AppSummary {
+  const workloads: [number, Record<string, string>][] = [];
+  let plain = true;
+  const heads = objects.map((o, i) => {
+    const template = podTemplateOf(o);
+    if (template) workloads.push([i, { ...template.metadata?.labels }]);
+    const { name, namespace } = o.metadata;
+    if (typeof name !== 'string' || o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition' || hasNodeOrHostPort(o)) plain = false;
+    return [o.apiVersion, o.kind, name ?? null, namespace ?? null] as const;
+  });
+  return { heads, workloads, images: imageSubstitutions(objects), plain };
+}
+
+/** Whether `o` is a Service with a port that has a nodePort, or has a pod template with a container port that has a hostPort. */
+function hasNodeOrHostPort(o: KubeObject): boolean {
+  const hasKey = (list: unknown, key: string) => Array.isArray(list) && list.some((p: unknown) => p && typeof p === 'object' && key in p);
+  if (o.kind === 'Service') return hasKey((o.spec as { ports?: unknown } | undefined)?.ports, 'nodePort');
+  const spec = podTemplateOf(o)?.spec;
+  return CONTAINER_LISTS.some(
+    (list) => Array.isArray(spec?.[list]) && (spec[list] as { ports?: unknown }[]).some((c) => hasKey(c?.ports, 'hostPort')),
+  );
+}
+
+const standIns = new WeakMap<AppSummary, KubeObject[]>();
+
+/**
+ * The objects of a summary as the checks' reports and the inventory name them: apiVersion, kind
+ * and metadata.name and namespace only, made once per summary (the same objects each time).
+ */
+export function standInsOf(summary: AppSummary): readonly KubeObject[] {
+  let found = standIns.get(summary);
+  if (!found) {
+    found = summary.heads.map(([apiVersion, kind, name, namespace]) =>
+      namedObject(apiVersion, kind, name ?? undefined, namespace ?? undefined),
+    );
+    standIns.set(summary, found);
+  }
+  return found;
+}
