@@ -1,17 +1,7 @@
 /**
  * Custom resources validated against their CustomResourceDefinitions, as the API server does:
  * each served version's `openAPIV3Schema` is a structural schema, compiled with ajv once per
- * CRD and version, with the Kubernetes extensions mapped to JSON Schema:
- *
- * - `x-kubernetes-preserve-unknown-fields: true` keeps unknown fields; everywhere else an object
- *   accepts only its `properties` (the API server prunes the rest; here they are reported, with
- *   "did you mean", because a misspelled field is silently dropped there);
- * - `x-kubernetes-int-or-string` is an integer or a string; `nullable: true` also accepts null;
- * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
- * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
- * - defaults are not applied (a missing required field is missing, default or not);
- * - the root `metadata` is Kubernetes' ObjectMeta, checked by api-rules.ts like any object's.
- *
+ * CRD and version, with the Kubernetes extensions mapped to JSON Schema (lib/checks/crd-schema.ts).
  * CEL rules (`x-kubernetes-validations`) are not evaluated: no well-kept CEL library for
  * JavaScript implements the Kubernetes CEL environment; a CRD that has them gets one warning.
  *
@@ -19,38 +9,12 @@
  * `checkCustomResource(object, registry)` per object; `registry.crdFindings` are the CRDs' own
  * problems (not structural, CEL not evaluated). Pure: objects in, findings out.
  */
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import AjvModule from 'ajv';
-import { didYouMean } from '../model/did-you-mean.js';
+import type { ValidateFunction } from 'ajv';
 import { groupOf } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { findingFromAjv } from './schema.js';
-
-// ajv is published as CommonJS with a default export
-const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
-
-type Schema = Record<string, unknown>;
-const asObj = (v: unknown): Schema | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Schema) : undefined);
-
-/** The types a structural schema may use. */
-const TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
-/** OpenAPI v3 keywords copied as they are (JSON Schema has the same meaning). */
-const VALUE_KEYWORDS = [
-  'enum',
-  'minimum',
-  'maximum',
-  'minLength',
-  'maxLength',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'multipleOf',
-  'minProperties',
-  'maxProperties',
-  'required',
-];
-const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
+import { LIST_MAP_KEYS, ajv, asObj, hasCel, structuralProblems, toJsonSchema } from './crd-schema.js';
 
 /** One version of one custom kind. */
 export interface CustomKind {
@@ -77,161 +41,6 @@ export interface CrdRegistry {
   /** Whether any kind's schema has CEL rules. */
   readonly cel: boolean;
 }
-
-/** One ajv for every CRD: custom kinds of one process share compiled code. */
-let ajvInstance: InstanceType<typeof Ajv> | undefined;
-function ajv(): InstanceType<typeof Ajv> {
-  if (ajvInstance) return ajvInstance;
-  // unicodeRegExp: false, because CRD patterns are Go (RE2) expressions, not unicode-mode ones
-  const a = new Ajv({
-    allErrors: true,
-    strict: false,
-    verbose: true,
-    validateFormats: false,
-    unicodeRegExp: false,
-    code: { optimize: false },
-  });
-  a.addKeyword({
-    keyword: LIST_MAP_KEYS,
-    type: 'array',
-    schemaType: 'array',
-    errors: true,
-    validate: function listMapKeys(
-      this: unknown,
-      keys: string[],
-      data: unknown[],
-      _schema?: unknown,
-      cxt?: { instancePath: string },
-    ): boolean {
-      const seen = new Set<string>();
-      const v = listMapKeys as unknown as { errors?: Partial<ErrorObject>[] };
-      v.errors = [];
-      data.forEach((item, i) => {
-        const o = asObj(item);
-        if (!o) return;
-        const key = JSON.stringify(keys.map((k) => o[k] ?? null));
-        if (seen.has(key)) {
-          v.errors!.push({
-            keyword: LIST_MAP_KEYS,
-            instancePath: `${cxt?.instancePath ?? ''}/${i}`,
-            message: `repeats the key ${keys.map((k) => `${k} ${JSON.stringify(o[k])}`).join(' and ')} of an earlier item`,
-            params: { keys },
-          });
-        }
-        seen.add(key);
-      });
-      return v.errors.length === 0;
-    },
-  });
-  return (ajvInstance = a);
-}
-
-/** A structural schema as JSON Schema for ajv (see the module comment). */
-export function toJsonSchema(s: Schema, root = false): Schema {
-  const out: Schema = {};
-  const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
-  if (s['x-kubernetes-int-or-string'] === true) out.type = s.nullable === true ? ['integer', 'string', 'null'] : ['integer', 'string'];
-  // an invalid type is the CRD's finding (crd/structural); its custom resources are checked without it
-  else if (typeof s.type === 'string' && TYPES.includes(s.type)) out.type = s.nullable === true ? [s.type, 'null'] : s.type;
-  for (const k of VALUE_KEYWORDS) if (s[k] !== undefined) out[k] = s[k];
-  if (typeof s.pattern === 'string') out.pattern = s.pattern;
-  // OpenAPI v3 marks exclusive bounds with booleans, JSON Schema with the bound itself
-  if (s.exclusiveMinimum === true && typeof s.minimum === 'number') {
-    out.exclusiveMinimum = s.minimum;
-    delete out.minimum;
-  }
-  if (s.exclusiveMaximum === true && typeof s.maximum === 'number') {
-    out.exclusiveMaximum = s.maximum;
-    delete out.maximum;
-  }
-  if (s['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
-  if (s['x-kubernetes-list-type'] === 'map' && Array.isArray(s[LIST_MAP_KEYS])) out[LIST_MAP_KEYS] = s[LIST_MAP_KEYS];
-  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
-    if (Array.isArray(s[k])) out[k] = (s[k] as Schema[]).map((x) => toJsonSchema(x));
-  }
-  if (asObj(s.not)) out.not = toJsonSchema(s.not as Schema);
-  const items = asObj(s.items);
-  if (items) out.items = toJsonSchema(items);
-  const props = asObj(s.properties);
-  const properties: Schema = {};
-  for (const [k, v] of Object.entries(props ?? {})) if (asObj(v)) properties[k] = toJsonSchema(v as Schema);
-  if (s['x-kubernetes-embedded-resource'] === true || root) {
-    // apiVersion, kind and metadata are the API server's (ObjectMeta is checked elsewhere)
-    properties.apiVersion = { type: 'string' };
-    properties.kind = { type: 'string' };
-    properties.metadata = { type: 'object' };
-  }
-  if (Object.keys(properties).length) out.properties = properties;
-  const additional = s.additionalProperties;
-  if (asObj(additional)) out.additionalProperties = toJsonSchema(additional as Schema);
-  else if (typeof additional === 'boolean') out.additionalProperties = additional;
-  else if (!preserve && s.type === 'object') out.additionalProperties = false; // unknown fields would be pruned
-  return out;
-}
-
-/** What is not structural in a schema (the API server refuses such a CRD), at `path`. */
-function structuralProblems(s: Schema, path: FieldPath, emit: ReturnType<typeof finder>, out: Finding[], inValueValidation = false): void {
-  const t = s.type;
-  if (t !== undefined && (typeof t !== 'string' || !TYPES.includes(t))) {
-    const guess = typeof t === 'string' ? didYouMean(t, TYPES) : undefined;
-    out.push(
-      emit(
-        'crd/structural',
-        [...path, 'type'],
-        `type ${JSON.stringify(t)} is not a JSON Schema type${guess ? `; did you mean '${guess}'?` : ''}`,
-        `use one of ${TYPES.join(', ')}`,
-      ),
-    );
-  }
-  const free = s['x-kubernetes-int-or-string'] === true || s['x-kubernetes-preserve-unknown-fields'] === true;
-  if (t === undefined && !free && !inValueValidation) {
-    out.push(
-      emit(
-        'crd/structural',
-        path,
-        'a structural schema gives every field a type',
-        'set type (or x-kubernetes-int-or-string / x-kubernetes-preserve-unknown-fields: true)',
-      ),
-    );
-  }
-  if (t === 'array' && !asObj(s.items) && !inValueValidation)
-    out.push(emit('crd/structural', path, 'an array schema needs items', 'add items with the schema of the list items'));
-  if (asObj(s.properties) && s.additionalProperties !== undefined && s.additionalProperties !== false) {
-    out.push(emit('crd/structural', path, 'properties and additionalProperties are exclusive in a structural schema', 'keep one of them'));
-  }
-  const listType = s['x-kubernetes-list-type'];
-  if (listType !== undefined && !['atomic', 'set', 'map'].includes(String(listType))) {
-    out.push(
-      emit(
-        'crd/structural',
-        [...path, 'x-kubernetes-list-type'],
-        `x-kubernetes-list-type must be atomic, set or map (found ${JSON.stringify(listType)})`,
-      ),
-    );
-  }
-  if (listType === 'map' && !Array.isArray(s[LIST_MAP_KEYS])) {
-    out.push(
-      emit('crd/structural', path, 'x-kubernetes-list-type: map needs x-kubernetes-list-map-keys', 'list the fields that identify an item'),
-    );
-  }
-  for (const [k, v] of Object.entries(asObj(s.properties) ?? {}))
-    if (asObj(v)) structuralProblems(v as Schema, [...path, 'properties', k], emit, out, inValueValidation);
-  if (asObj(s.items)) structuralProblems(s.items as Schema, [...path, 'items'], emit, out, inValueValidation);
-  if (asObj(s.additionalProperties))
-    structuralProblems(s.additionalProperties as Schema, [...path, 'additionalProperties'], emit, out, inValueValidation);
-  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
-    if (Array.isArray(s[k])) {
-      for (const [i, x] of (s[k] as unknown[]).entries()) if (asObj(x)) structuralProblems(x as Schema, [...path, k, i], emit, out, true);
-    }
-  }
-}
-
-const hasCel = (s: unknown): boolean => {
-  if (!s || typeof s !== 'object') return false;
-  if (Array.isArray(s)) return s.some(hasCel);
-  const o = s as Schema;
-  return Array.isArray(o['x-kubernetes-validations']) || Object.values(o).some(hasCel);
-};
 
 /** Compiled versions per CRD object, kept for the process: a CRD folder is compiled once however many scopes use it. */
 const compiled = new WeakMap<KubeObject, Map<string, ValidateFunction | null>>();

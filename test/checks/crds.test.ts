@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkCustomResource, clusterScopedKinds, crdRegistry, toJsonSchema } from '../../lib/checks/crds.js';
+import { toJsonSchema } from '../../lib/checks/crd-schema.js';
+import { checkCustomResource, clusterScopedKinds, crdRegistry } from '../../lib/checks/crds.js';
 import { externalSecrets } from '../../lib/constructs/external-secrets.js';
 import { checkObjects } from '../../lib/checks/index.js';
 import { REPO } from '../helpers/cli.js';

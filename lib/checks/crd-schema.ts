@@ -1,0 +1,206 @@
+/**
+ * A CustomResourceDefinition's structural schema as JSON Schema for ajv (`toJsonSchema`), and what
+ * makes a schema not structural (`structuralProblems`, which the API server refuses):
+ *
+ * - `x-kubernetes-preserve-unknown-fields: true` keeps unknown fields; everywhere else an object
+ *   accepts only its `properties` (the API server prunes the rest; here they are reported, with
+ *   "did you mean", because a misspelled field is silently dropped there);
+ * - `x-kubernetes-int-or-string` is an integer or a string; `nullable: true` also accepts null;
+ * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
+ * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
+ * - defaults are not applied (a missing required field is missing, default or not);
+ * - the root `metadata` is Kubernetes' ObjectMeta, checked by api-rules.ts like any object's.
+ *
+ * Pure.
+ */
+import type { ErrorObject } from 'ajv';
+import AjvModule from 'ajv';
+import { didYouMean } from '../model/did-you-mean.js';
+import type { FieldPath, Finding, finder } from './finding.js';
+
+// ajv is published as CommonJS with a default export
+const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
+
+export type Schema = Record<string, unknown>;
+export const asObj = (v: unknown): Schema | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Schema) : undefined);
+
+/** The types a structural schema may use. */
+const TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
+/** OpenAPI v3 keywords copied as they are (JSON Schema has the same meaning). */
+const VALUE_KEYWORDS = [
+  'enum',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'multipleOf',
+  'minProperties',
+  'maxProperties',
+  'required',
+];
+export const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
+
+/** One ajv for every CRD: custom kinds of one process share compiled code. */
+let ajvInstance: InstanceType<typeof Ajv> | undefined;
+export function ajv(): InstanceType<typeof Ajv> {
+  if (ajvInstance) return ajvInstance;
+  // unicodeRegExp: false, because CRD patterns are Go (RE2) expressions, not unicode-mode ones
+  const a = new Ajv({
+    allErrors: true,
+    strict: false,
+    verbose: true,
+    validateFormats: false,
+    unicodeRegExp: false,
+    code: { optimize: false },
+  });
+  a.addKeyword({
+    keyword: LIST_MAP_KEYS,
+    type: 'array',
+    schemaType: 'array',
+    errors: true,
+    validate: function listMapKeys(
+      this: unknown,
+      keys: string[],
+      data: unknown[],
+      _schema?: unknown,
+      cxt?: { instancePath: string },
+    ): boolean {
+      const seen = new Set<string>();
+      const v = listMapKeys as unknown as { errors?: Partial<ErrorObject>[] };
+      v.errors = [];
+      data.forEach((item, i) => {
+        const o = asObj(item);
+        if (!o) return;
+        const key = JSON.stringify(keys.map((k) => o[k] ?? null));
+        if (seen.has(key)) {
+          v.errors!.push({
+            keyword: LIST_MAP_KEYS,
+            instancePath: `${cxt?.instancePath ?? ''}/${i}`,
+            message: `repeats the key ${keys.map((k) => `${k} ${JSON.stringify(o[k])}`).join(' and ')} of an earlier item`,
+            params: { keys },
+          });
+        }
+        seen.add(key);
+      });
+      return v.errors.length === 0;
+    },
+  });
+  return (ajvInstance = a);
+}
+
+/** A structural schema as JSON Schema for ajv (see the module comment). */
+export function toJsonSchema(s: Schema, root = false): Schema {
+  const out: Schema = {};
+  const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+  if (s['x-kubernetes-int-or-string'] === true) out.type = s.nullable === true ? ['integer', 'string', 'null'] : ['integer', 'string'];
+  // an invalid type is the CRD's finding (crd/structural); its custom resources are checked without it
+  else if (typeof s.type === 'string' && TYPES.includes(s.type)) out.type = s.nullable === true ? [s.type, 'null'] : s.type;
+  for (const k of VALUE_KEYWORDS) if (s[k] !== undefined) out[k] = s[k];
+  if (typeof s.pattern === 'string') out.pattern = s.pattern;
+  // OpenAPI v3 marks exclusive bounds with booleans, JSON Schema with the bound itself
+  if (s.exclusiveMinimum === true && typeof s.minimum === 'number') {
+    out.exclusiveMinimum = s.minimum;
+    delete out.minimum;
+  }
+  if (s.exclusiveMaximum === true && typeof s.maximum === 'number') {
+    out.exclusiveMaximum = s.maximum;
+    delete out.maximum;
+  }
+  if (s['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
+  if (s['x-kubernetes-list-type'] === 'map' && Array.isArray(s[LIST_MAP_KEYS])) out[LIST_MAP_KEYS] = s[LIST_MAP_KEYS];
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
+    if (Array.isArray(s[k])) out[k] = (s[k] as Schema[]).map((x) => toJsonSchema(x));
+  }
+  if (asObj(s.not)) out.not = toJsonSchema(s.not as Schema);
+  const items = asObj(s.items);
+  if (items) out.items = toJsonSchema(items);
+  const props = asObj(s.properties);
+  const properties: Schema = {};
+  for (const [k, v] of Object.entries(props ?? {})) if (asObj(v)) properties[k] = toJsonSchema(v as Schema);
+  if (s['x-kubernetes-embedded-resource'] === true || root) {
+    // apiVersion, kind and metadata are the API server's (ObjectMeta is checked elsewhere)
+    properties.apiVersion = { type: 'string' };
+    properties.kind = { type: 'string' };
+    properties.metadata = { type: 'object' };
+  }
+  if (Object.keys(properties).length) out.properties = properties;
+  const additional = s.additionalProperties;
+  if (asObj(additional)) out.additionalProperties = toJsonSchema(additional as Schema);
+  else if (typeof additional === 'boolean') out.additionalProperties = additional;
+  else if (!preserve && s.type === 'object') out.additionalProperties = false; // unknown fields would be pruned
+  return out;
+}
+
+/** What is not structural in a schema (the API server refuses such a CRD), at `path`. */
+export function structuralProblems(
+  s: Schema,
+  path: FieldPath,
+  emit: ReturnType<typeof finder>,
+  out: Finding[],
+  inValueValidation = false,
+): void {
+  const t = s.type;
+  if (t !== undefined && (typeof t !== 'string' || !TYPES.includes(t))) {
+    const guess = typeof t === 'string' ? didYouMean(t, TYPES) : undefined;
+    out.push(
+      emit(
+        'crd/structural',
+        [...path, 'type'],
+        `type ${JSON.stringify(t)} is not a JSON Schema type${guess ? `; did you mean '${guess}'?` : ''}`,
+        `use one of ${TYPES.join(', ')}`,
+      ),
+    );
+  }
+  const free = s['x-kubernetes-int-or-string'] === true || s['x-kubernetes-preserve-unknown-fields'] === true;
+  if (t === undefined && !free && !inValueValidation) {
+    out.push(
+      emit(
+        'crd/structural',
+        path,
+        'a structural schema gives every field a type',
+        'set type (or x-kubernetes-int-or-string / x-kubernetes-preserve-unknown-fields: true)',
+      ),
+    );
+  }
+  if (t === 'array' && !asObj(s.items) && !inValueValidation)
+    out.push(emit('crd/structural', path, 'an array schema needs items', 'add items with the schema of the list items'));
+  if (asObj(s.properties) && s.additionalProperties !== undefined && s.additionalProperties !== false) {
+    out.push(emit('crd/structural', path, 'properties and additionalProperties are exclusive in a structural schema', 'keep one of them'));
+  }
+  const listType = s['x-kubernetes-list-type'];
+  if (listType !== undefined && !['atomic', 'set', 'map'].includes(String(listType))) {
+    out.push(
+      emit(
+        'crd/structural',
+        [...path, 'x-kubernetes-list-type'],
+        `x-kubernetes-list-type must be atomic, set or map (found ${JSON.stringify(listType)})`,
+      ),
+    );
+  }
+  if (listType === 'map' && !Array.isArray(s[LIST_MAP_KEYS])) {
+    out.push(
+      emit('crd/structural', path, 'x-kubernetes-list-type: map needs x-kubernetes-list-map-keys', 'list the fields that identify an item'),
+    );
+  }
+  for (const [k, v] of Object.entries(asObj(s.properties) ?? {}))
+    if (asObj(v)) structuralProblems(v as Schema, [...path, 'properties', k], emit, out, inValueValidation);
+  if (asObj(s.items)) structuralProblems(s.items as Schema, [...path, 'items'], emit, out, inValueValidation);
+  if (asObj(s.additionalProperties))
+    structuralProblems(s.additionalProperties as Schema, [...path, 'additionalProperties'], emit, out, inValueValidation);
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
+    if (Array.isArray(s[k])) {
+      for (const [i, x] of (s[k] as unknown[]).entries()) if (asObj(x)) structuralProblems(x as Schema, [...path, k, i], emit, out, true);
+    }
+  }
+}
+
+/** Whether a schema has CEL rules (`x-kubernetes-validations`) anywhere. */
+export const hasCel = (s: unknown): boolean => {
+  if (!s || typeof s !== 'object') return false;
+  if (Array.isArray(s)) return s.some(hasCel);
+  const o = s as Schema;
+  return Array.isArray(o['x-kubernetes-validations']) || Object.values(o).some(hasCel);
+};
