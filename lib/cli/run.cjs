@@ -7,10 +7,11 @@
 // with V8's code cache of it (kept beside it once a command has run): neither parsing nor
 // compiling the functions a command ran repeats, and the packages' cache outlives an edit of the
 // sources. Plain JavaScript, because it runs before anything can compile TypeScript, and
-// CommonJS, as are the helpers it requires (start-flags.cjs, stale-files.cjs, crash-point.cjs): an
-// ES module as the entry costs Node.js its module loader at every start (`npm run check` with
-// nothing changed: 114 ms against 126 ms, alternating rounds); the esbuild plugins, needed only to
-// bundle, are ES modules imported then. The command sets the exit code and the process ends once
+// CommonJS, as are the helpers it requires (start-flags.cjs, stale-files.cjs, crash-point.cjs, and
+// bundle.cjs, which builds the bundles, only when one is built): an ES module as the entry costs
+// Node.js its module loader at every start (`npm run check` with nothing changed: 114 ms against
+// 126 ms, alternating rounds); the esbuild plugins, needed only to bundle, are ES modules imported
+// then. The command sets the exit code and the process ends once
 // its output has drained (lib/cli/process.ts).
 //
 // Why: `node --import tsx` sends every module, node_modules included, through loader hooks on
@@ -37,8 +38,7 @@ const {
   writeFileSync,
 } = require('node:fs');
 const nodeModule = require('node:module');
-const { dirname, join, relative } = require('node:path');
-const { pathToFileURL } = require('node:url');
+const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 const { crashPoint } = require('../model/crash-point.cjs');
 const { LARGE_COMPILATION_BYTES, givenAtStart, setLauncherFlags } = require('../model/launcher-flags.cjs');
@@ -52,16 +52,6 @@ const SELF = __filename;
 /** Files modified this recently before a build may have changed while it read them. */
 const MTIME_MARGIN_MS = 2000;
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-/**
- * Packages the sources' bundle may leave to the packages' bundle: every package but typebox
- * (hundreds of small modules, no files of its own to read, bundled with the sources as before),
- * and only where Node.js would load them as CommonJS (`packagesPlugin`). None of the code a
- * command runs finds files next to itself (cdk8s's `Yaml.load` of a URL does, and stacks never
- * read files: apps/manifests.ts); the compiler reads the data files of cdk8s-plus and requires
- * ajv's runtime helpers through the paths of its own sources, which the bundle keeps (see `bundle`).
- */
-const PACKAGES = new Set(Object.keys({ ...PACKAGE.dependencies, ...PACKAGE.devDependencies }).filter((p) => p !== '@sinclair/typebox'));
-
 /**
  * The commands: the npm scripts that start through this file (with or without Node.js options).
  * Each clears NODE_EXTRA_CA_CERTS (`NODE_EXTRA_CA_CERTS= node lib/cli/run.cjs <command>`): Node.js
@@ -115,29 +105,6 @@ function currentManifest(manifestFile, key, valid) {
 }
 
 /**
- * The files a bundle is stamped with: its sources, and of each package bundled only its
- * package.json (an install rewrites it; stamping each of a package's hundreds of files would cost
- * more than it tells).
- */
-function stampedFiles(inputs) {
-  const files = new Set();
-  for (const f of inputs) {
-    const parts = f.split(/[\\/]/);
-    const at = parts.lastIndexOf('node_modules');
-    if (at < 0) {
-      files.add(f);
-      continue;
-    }
-    const depth = parts[at + 1]?.startsWith('@') ? 3 : 2;
-    files.add(relative(ROOT, join(ROOT, ...parts.slice(0, at + depth), 'package.json')));
-  }
-  return [...files].sort();
-}
-
-/** What the bundle calls `import.meta`: its own URL, whether it runs from here or in a worker thread (lib/cli/stage-workers.ts). */
-const IMPORT_META = '__stagecraftImportMeta';
-
-/**
  * The first line of a bundle: the build id its manifest gives, so that a manifest vouches only for
  * the bundle it was written for. Another bundle can be in its place: one a start from another
  * root renamed there (a clone whose node_modules links to this one), or one whose build wrote no
@@ -146,6 +113,9 @@ const IMPORT_META = '__stagecraftImportMeta';
  * that one: two checkouts sharing one node_modules, starting commands at the same instant.)
  */
 const buildBanner = (build) => `// stagecraft build ${build}\n`;
+
+/** What builds the bundles (lib/cli/bundle.cjs), loaded only when one is built. */
+const builder = () => require('./bundle.cjs');
 
 /** The build id in the first line of the bundle file `out`, or undefined. */
 function builtAs(out) {
@@ -160,123 +130,6 @@ function builtAs(out) {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-/**
- * What the sources' bundle runs first: `import.meta` as its own, and `require` answering the
- * packages from the packages' bundle beside it (whether it runs from here, which gives it that
- * bundle already run, or in a worker thread, which loads it as a plain CommonJS module).
- */
-const sourcesBanner = (packagesFile) =>
-  `var ${IMPORT_META} = { url: require('node:url').pathToFileURL(__filename).href };\n` +
-  `require = ((nodeRequire, packages) => (id) => Object.prototype.hasOwnProperty.call(packages, id) ? packages[id] : nodeRequire(id))(require, require(${JSON.stringify(`./${packagesFile}`)}));`;
-
-/** The package a module id names: `ajv/dist/x.js` -> `ajv`, `@scope/name/x` -> `@scope/name`. */
-const packageOf = (id) =>
-  id
-    .split('/')
-    .slice(0, id.startsWith('@') ? 2 : 1)
-    .join('/');
-
-/** Whether Node.js loads the file at `path` as an ES module (its extension, or the `type` of the package.json above it). */
-function isEsModule(path) {
-  if (path.endsWith('.mjs')) return true;
-  if (!path.endsWith('.js')) return false;
-  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
-    try {
-      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type === 'module';
-    } catch {
-      // no package.json here: the one above
-    }
-  }
-  return false;
-}
-
-/**
- * Leaves to the packages' bundle each import of a package that Node.js resolves to a CommonJS
- * file (`resolved`: id -> that file): `require` gives it as `import` would (module.exports as the
- * default export). What resolves to an ES module is bundled with the sources: its default export
- * is not module.exports, and esbuild links it as Node.js would only when it sees it.
- */
-function packagesPlugin(resolved) {
-  const inner = Symbol('resolving');
-  return {
-    name: 'packages',
-    setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, async (args) => {
-        if (args.pluginData === inner || !PACKAGES.has(packageOf(args.path))) return undefined;
-        const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: inner });
-        if (r.errors.length > 0 || isEsModule(r.path)) return undefined;
-        // an id that resolves to two files (two installed versions) is bundled where it differs
-        if ((resolved.get(args.path) ?? r.path) !== r.path) return undefined;
-        resolved.set(args.path, r.path);
-        return { path: args.path, external: true };
-      });
-    },
-  };
-}
-
-/** What the packages' bundle loads rewritten, each module with its esbuild plugin (the bundle is built again when a module changes). */
-async function rewrites() {
-  const [defined, builtin] = await Promise.all([import('./defined-entries.mjs'), import('./builtin-resolve.mjs')]);
-  return [
-    [defined.DEFINED_ENTRIES_MODULE, defined.definedEntriesPlugin],
-    [builtin.BUILTIN_RESOLVE_MODULE, builtin.builtInResolvePlugin],
-  ];
-}
-
-/**
- * Bundles the module text `contents` into `out` (CommonJS) and returns the files it was built
- * from and, when `packagesFile` is given, the packages it leaves to that bundle (`packagesPlugin`)
- * by id, with the file each resolves to. Modules that find files next to themselves
- * (`import.meta.url`) get their own URL written in, so that they find the same files from inside
- * the bundle; what is left of `import.meta` is the bundle's.
- */
-async function bundle(name, contents, out, buildId, packagesFile) {
-  const { build } = await import('esbuild');
-  const rewriting = await rewrites();
-  const resolved = new Map();
-  const { metafile } = await build({
-    stdin: { contents, resolveDir: ROOT, sourcefile: `lib/cli/${name}.entry.ts`, loader: 'ts' },
-    outfile: out,
-    absWorkingDir: ROOT,
-    bundle: true,
-    external: ['esbuild'],
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    metafile: true,
-    logLevel: 'error',
-    // no comments nor indentation: a third smaller, and ASCII (see readBundle); names are kept
-    minifyWhitespace: true,
-    banner: { js: buildBanner(buildId) + (packagesFile ? sourcesBanner(packagesFile) : '') },
-    ...(packagesFile ? { define: { 'import.meta': IMPORT_META } } : {}),
-    plugins: [
-      // the sources' bundle leaves the packages to the packages' bundle, which gets them rewritten
-      ...(packagesFile ? [packagesPlugin(resolved)] : rewriting.map(([, plugin]) => plugin)),
-      {
-        name: 'import-meta-url',
-        setup(b) {
-          b.onLoad({ filter: /\.ts$/ }, (args) => ({
-            loader: 'ts',
-            contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
-          }));
-        },
-      },
-    ],
-  });
-  // the packages left out count as inputs too: an install that changes what an id resolves to rebuilds this bundle
-  const inputs = [...Object.keys(metafile.inputs).filter((f) => f !== '<stdin>'), ...[...resolved.values()].map((p) => relative(ROOT, p))];
-  return {
-    inputs: [
-      ...stampedFiles(inputs),
-      relative(ROOT, SELF),
-      ...(packagesFile ? [] : rewriting.map(([file]) => relative(ROOT, file))),
-      'tsconfig.json',
-      'package.json',
-    ],
-    packages: [...resolved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  };
 }
 
 // Node.js 22.1+ keeps compiled code of the modules loaded from here on (node_modules included) on disk; Node.js 20 has no such cache
@@ -423,14 +276,14 @@ async function bundles(name, contents) {
   const sources = await current(
     name,
     key,
-    (file, build) => bundle(name, contents, file, build, `${packagesName}.cjs`),
+    (file, build) => builder().bundle(name, contents, file, buildBanner(build), `${packagesName}.cjs`),
     (m) =>
       Array.isArray(m.packages) && m.packages.every((p) => Array.isArray(p) && p.length === 2 && p.every((s) => typeof s === 'string')),
   );
   const packages = await current(packagesName, JSON.stringify([key, sources.manifest.packages]), async (file, build) => {
     // by the id the sources require, the very file Node.js would import for it
     const entry = `module.exports = {\n${sources.manifest.packages.map(([id, path]) => `  ${JSON.stringify(id)}: require(${JSON.stringify(path)}),\n`).join('')}};\n`;
-    const { inputs } = await bundle(packagesName, entry, file, build);
+    const { inputs } = await builder().bundle(packagesName, entry, file, buildBanner(build));
     return { inputs };
   });
   return { name, sources: sources.manifest, packages: packages.manifest, rebuilt: sources.rebuilt || packages.rebuilt };
@@ -444,7 +297,7 @@ function runBundles({ name, sources, packages }) {
   const packagesName = `${name}.packages`;
   const packagesRun = run(packagesName, packages.build);
   const nodeRequire = createRequire(join(CACHE, `${name}.cjs`));
-  // the sources' bundle requires the packages' bundle beside it (see sourcesBanner): the one just run
+  // the sources' bundle requires the packages' bundle beside it (sourcesBanner, lib/cli/bundle.cjs): the one just run
   const sourcesRun = run(name, sources.build, (id) => (id === `./${packagesName}.cjs` ? packagesRun.exports : nodeRequire(id)));
   return {
     exports: sourcesRun.exports,
