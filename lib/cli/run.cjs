@@ -11,8 +11,8 @@
 // bundle.cjs, which builds the bundles, only when one is built): an ES module as the entry costs
 // Node.js its module loader at every start (`npm run check` with nothing changed: 114 ms against
 // 126 ms, alternating rounds); the esbuild plugins, needed only to bundle, are ES modules imported
-// then. The command sets the exit code and the process ends once
-// its output has drained (lib/cli/process.ts).
+// then. The command sets the exit code and the process ends once its output has drained
+// (lib/cli/process.ts).
 //
 // Why: `node --import tsx` sends every module, node_modules included, through loader hooks on
 // another thread; for this compiler that was about 1 s of a 1.5 s synthesis (bench/README.md).

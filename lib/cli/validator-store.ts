@@ -17,16 +17,14 @@
  */
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ValidatorStore } from '../model/validator-code.js';
 import { readRegularBytes } from '../synth/disk.js';
 import { crashPoint } from '../synth/write.js';
-import { compilerDigests, compilerRecentlyChanged } from './digests.js';
+import { COMPILER_ROOT, compilerDigests, compilerRecentlyChanged } from './digests.js';
 import { removeStaleTemps } from './stale-files.cjs';
 import { pruneCodeCaches, startFlags } from './start-flags.cjs';
 import { sha256Hex } from '../model/sha256.js';
 
-const COMPILER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VALIDATOR_DIR = join(COMPILER_ROOT, 'node_modules', '.cache', 'stagecraft', 'validators');
 /** A few hundred validators: every kind and stage-file schema of several compiler versions. */
 const MAX_FILES = 400;
