@@ -10,7 +10,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../errors.js';
-import { needsRecovery } from '../synth/write.js';
+import { needsRecovery } from '../synth/journal.js';
 import { DIST_DIR } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR, forgetCompilerDigests, keepNewDigests } from './digests.js';
 import { unchangedSinceRecorded, type Fingerprint, type StageRecord } from './fingerprint.js';

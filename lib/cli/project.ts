@@ -10,7 +10,7 @@ import { PROJECT_FILE } from '../config/project-file.js';
 import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '../promotion.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/file-content.js';
-import { needsRecovery, recover } from '../synth/write.js';
+import { needsRecovery, recover } from '../synth/journal.js';
 import { MAX_GENERATED_BYTES, readRegularFile, scanDir } from '../synth/disk.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';

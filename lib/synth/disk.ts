@@ -122,6 +122,17 @@ export function holdsBytes(path: string, content: FileContent, size = fileSize(c
   }
 }
 
+/** Whether anything is at `path` (a file, a directory, a link that leads nowhere). */
+export function present(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch (e) {
+    // a part of the path is a file (`dist` itself, say): nothing is there
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    throw e;
+  }
+}
+
 /** The text of the regular file at `path` (see `openRegularFile`). */
 export function readRegularFile(path: string, maxBytes?: number): string {
   return readRegularBytes(path, maxBytes).toString('utf8');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastPath } from '../../lib/cli/fast.js';
 import type { Io } from '../../lib/cli/print.js';
-import { JOURNAL_FILE } from '../../lib/synth/write.js';
+import { JOURNAL_FILE } from '../../lib/synth/journal.js';
 import { repoStage, runCli, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
 
 function fast(command: string, dir: string, argv: readonly string[] = []) {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RENDER_CACHE_DIR } from '../../lib/cli/render-cache.js';
 import { LOCK_FILE } from '../../lib/cli/lock.js';
-import { JOURNAL_FILE } from '../../lib/synth/write.js';
+import { JOURNAL_FILE } from '../../lib/synth/journal.js';
 import { SCHEMA_FILE } from '../../lib/cli/project.js';
 import { REPO, repoStage, tempProject } from '../helpers/cli.js';
 

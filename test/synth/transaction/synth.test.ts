@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../../lib/cli/lock.js';
-import { JOURNAL_FILE } from '../../../lib/synth/write.js';
+import { JOURNAL_FILE } from '../../../lib/synth/journal.js';
 import { REPO, repoStage, tempProject } from '../../helpers/cli.js';
 import { crashEverywhere, run } from '../../helpers/crash.js';
 
