@@ -39,24 +39,22 @@
  * most MAX_BYTES remain; beyond MAX_PACKS packs (each run that renders something adds one), the
  * least recently used packs but the MAX_PACKS / 2 most recent are merged into one.
  */
-import { closeSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { serializeObjects, withObjects, type CachedApp, type KeptApp, type RenderCache, type SerializedObjects } from '../synth/render.js';
 import type { StoredBytes } from '../synth/file-content.js';
 import type { KubeObject } from '../model/object.js';
 import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
-import { PACK_SUFFIX, PackWriter, packName, readEntries, readEntry, readPackIndex } from './render-pack.js';
+import { PACK_SUFFIX, PackWriter, packName, readEntries, readPackIndex } from './render-pack.js';
+import { STAGING_PREFIX, evict, readdirSafe } from './render-evict.js';
 import { sha256Hex } from '../model/sha256.js';
 import { compilerDigests, compilerRecentlyChanged } from './digests.js';
-import { processAlive } from './stale-files.cjs';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
 const MAX_BYTES = 512 * 1024 * 1024;
 /** Packs kept before the least recently used are merged (each is opened when the cache is first read). */
 const MAX_PACKS = 32;
-/** The staging directories of packs not yet flushed: `.staging-<pid>-<random>/`. */
-const STAGING_PREFIX = '.staging-';
 /** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
 const ENTRY_FORMAT = 7;
 
@@ -411,86 +409,4 @@ export function diskRenderCache(
       }
     },
   };
-}
-
-/** Removes what killed processes left, then the least recently used packs beyond the bounds (see the module comment). */
-function evict(dir: string, salt: string, maxBytes: number, maxPacks: number): void {
-  const packs: { path: string; size: number; used: number }[] = [];
-  for (const name of readdirSafe(dir)) {
-    const path = join(dir, name);
-    if (name.startsWith(STAGING_PREFIX)) {
-      // left by a process killed before its flush
-      const pid = Number(name.slice(STAGING_PREFIX.length).split('-')[0]);
-      if (!processAlive(pid)) rmSync(path, { recursive: true, force: true });
-      continue;
-    }
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (st?.isFile() && name.endsWith(PACK_SUFFIX)) packs.push({ path, size: st.size, used: st.mtimeMs });
-    // anything else (entries of an older format, one file per app) is not read any more
-    else rmSync(path, { recursive: true, force: true });
-  }
-  packs.sort((a, b) => b.used - a.used);
-  let bytes = packs.reduce((n, p) => n + p.size, 0);
-  if (bytes > maxBytes) {
-    // down to 80 % of the bound, so that eviction does not run at every command
-    while (packs.length && bytes > maxBytes * 0.8) {
-      const p = packs.pop()!;
-      rmSync(p.path, { force: true });
-      bytes -= p.size;
-    }
-  }
-  if (packs.length > maxPacks) merge(dir, salt, packs.slice(Math.floor(maxPacks / 2)));
-}
-
-/**
- * Merges `packs` (least recently used, most recent first) into one pack of this compiler's
- * entries, dated as the most recent of them, then removes them; packs of other compilers go.
- * A kill between the steps leaves the same entries twice at worst.
- */
-function merge(dir: string, salt: string, packs: readonly { path: string; used: number }[]): void {
-  const staging = mkdtempSync(join(dir, `${STAGING_PREFIX}${process.pid}-`));
-  try {
-    const writer = new PackWriter(join(staging, packName(salt)));
-    const seen = new Set<string>();
-    const prefix = `${salt.slice(0, 16)}-`;
-    for (const { path } of packs) {
-      if (!basename(path).startsWith(prefix)) continue;
-      let fd: number;
-      try {
-        fd = openRegularFile(path);
-      } catch {
-        continue; // removed meanwhile
-      }
-      try {
-        for (const [name, offset, length, digest] of readPackIndex(path) ?? []) {
-          if (seen.has(name)) continue;
-          const bytes = readEntry(fd, offset, length, digest);
-          if (!bytes) continue;
-          writer.add(name, bytes);
-          seen.add(name);
-        }
-      } finally {
-        closeSync(fd);
-      }
-    }
-    writer.seal();
-    const merged = join(dir, basename(writer.path));
-    if (writer.entries > 0) {
-      const when = new Date(packs[0].used);
-      utimesSync(writer.path, when, when);
-      renameSync(writer.path, merged);
-    }
-    crashPoint('cache-merged');
-    for (const { path } of packs) rmSync(path, { force: true });
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-function readdirSafe(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
