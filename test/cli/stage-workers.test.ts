@@ -10,7 +10,8 @@ import { compileStages, type CompileStagesOptions, type Compiled, type StageSour
 import { ProblemsError } from '../../lib/errors.js';
 import { diskRenderCache } from '../../lib/cli/render-cache.js';
 import { slimChecks, withoutObjects } from '../../lib/cli/staging.js';
-import { MIN_WORKER_BYTES, busyElsewhere, scavengeAlone, stageWorkers, workerPlan } from '../../lib/cli/stage-workers.js';
+import { scavengeAlone, stageWorkers } from '../../lib/cli/stage-workers.js';
+import { MIN_WORKER_BYTES, busyElsewhere, workerPlan } from '../../lib/cli/worker-plan.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { REPO, runProcess, snapshotDir, tempProject } from '../helpers/cli.js';
 import { random } from '../helpers/random.js';
