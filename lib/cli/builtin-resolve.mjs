@@ -1,4 +1,4 @@
-// How lib/cli/run.cjs bundles cdk8s's `resolve` (`lib/resolve.js`), which `ApiObject.toJson()`
+// How lib/cli/bundle.cjs bundles cdk8s's `resolve` (`lib/resolve.js`), which `ApiObject.toJson()`
 // calls on every value of every object: for each value it looks up the App (a walk up the
 // construct tree), makes a `ResolutionContext` with the value's key path copied
 // (`[...key, k]`) and asks each of the App's resolvers about it. When the App has only cdk8s's

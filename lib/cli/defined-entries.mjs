@@ -1,4 +1,4 @@
-// How lib/cli/run.cjs bundles cdk8s-plus's generated code: its `toJson_*` functions (in
+// How lib/cli/bundle.cjs bundles cdk8s-plus's generated code: its `toJson_*` functions (in
 // `lib/imports/k8s.js`) drop undefined values with
 // `Object.entries(x).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})`
 // (some convert each value: `i[1]?.value`), which makes a new object for every key and gives V8 an

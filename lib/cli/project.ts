@@ -66,7 +66,7 @@ export interface OpenOptions {
 
 /**
  * Opens the project in `root`: takes the lock for a writer, and completes or rolls back what an
- * interrupted command left (a journal or staging files, see lib/synth/write.ts), saying so.
+ * interrupted command left (a journal or staging files, see lib/synth/journal.ts), saying so.
  */
 export function openProject(root: string, { writer, log = (l) => process.stderr.write(`${l}\n`) }: OpenOptions = {}): Project {
   const command = writer && `npm run ${writer}`;
