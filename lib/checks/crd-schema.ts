@@ -1,6 +1,8 @@
 /**
- * A CustomResourceDefinition's structural schema as JSON Schema for ajv (`toJsonSchema`), and what
- * makes a schema not structural (`structuralProblems`, which the API server refuses):
+ * A CustomResourceDefinition's structural schema as JSON Schema for ajv (`toJsonSchema`), compiled
+ * by the one ajv of the process (`ajv`, with `x-kubernetes-list-map-keys` as a keyword), what makes
+ * a schema not structural (`structuralProblems`, which the API server refuses), and whether it has
+ * CEL rules (`hasCel`). The mapping:
  *
  * - `x-kubernetes-preserve-unknown-fields: true` keeps unknown fields; everywhere else an object
  *   accepts only its `properties` (the API server prunes the rest; here they are reported, with
