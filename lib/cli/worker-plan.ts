@@ -7,7 +7,7 @@ import { availableParallelism, cpus } from 'node:os';
 import type { StageSource } from '../compile.js';
 import { ProblemsError } from '../errors.js';
 
-/** The environment variable that sets the number of workers (see above). */
+/** The environment variable that sets the number of workers (each value: lib/cli/stage-workers.ts). */
 export const WORKERS_ENV = 'STAGECRAFT_WORKERS';
 /**
  * Below this many bytes of stage files in all, no worker: starting one (loading the modules,
