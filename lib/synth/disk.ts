@@ -86,9 +86,8 @@ export function withScratch<T>(size: number, use: (buffer: Buffer) => T): T {
 /**
  * Whether the regular file at `path` holds exactly `content` (its pieces one after another, none
  * copied), of `size` bytes (callers that compared it with the file's size first pass it), read
- * into a scratch buffer. Content whose
- * SHA-256 is known is compared by it: its pieces (an app's documents in the render cache) are not
- * read. False for anything but a regular file.
+ * into a scratch buffer. Content whose SHA-256 is known is compared by it: its pieces (an app's
+ * documents in the render cache) are not read. False for anything but a regular file.
  */
 export function holdsBytes(path: string, content: FileContent, size = fileSize(content)): boolean {
   let fd: number;

@@ -70,13 +70,12 @@ export function stageFiles(rendered: RenderedStage, provenance: StageProvenance,
     files.set(chartFileName(chart.name), file?.source === rendered.source ? { pieces, sha256: file.sha256 } : pieces);
   }
   const resources = [...files.keys()].sort();
-  files.set(
-    KUSTOMIZATION_FILE,
-    `# ${generatedLine(rendered.source)}\n` + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }),
-  );
+  // the first line of the files that are not charts' (a chart file's is in its header)
+  const generated = `# ${generatedLine(rendered.source)}\n`;
+  files.set(KUSTOMIZATION_FILE, generated + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }));
   const nodeFiles: { path: string; digest: string }[] = [];
   for (const { node, file, document } of rendered.nodeFiles) {
-    const nodeHeader = `# ${generatedLine(rendered.source)}\n# For node ${node}'s kubelet (see the README on node files), not for kubectl apply.\n`;
+    const nodeHeader = `${generated}# For node ${node}'s kubelet (see the README on node files), not for kubectl apply.\n`;
     const text = toYaml(document);
     nodeFiles.push({ path: `${NODES_DIR}/${node}/${file}`, digest: digest(text) });
     files.set(`${NODES_DIR}/${node}/${file}`, nodeHeader + text);
