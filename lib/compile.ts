@@ -15,7 +15,7 @@ import { compareCodePoints } from './model/order.js';
 import { promotionProblems, type PromotionDeclaration } from './promotion.js';
 import { PROJECT_FILE, loadProjectFile } from './config/project-file.js';
 import { DELIVERY_DIR, deliveryFiles } from './delivery/index.js';
-import { planDelivery, type DeliveredStage } from './delivery/plan.js';
+import { deliveredStage, planDelivery, type DeliveredStage } from './delivery/plan.js';
 import type { Engine, ProjectFile } from './config/delivery.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
 import type { CheckResult } from './checks/index.js';
@@ -99,10 +99,10 @@ export interface CompileStagesOptions {
   /** Rendered apps kept between runs (lib/cli/render-cache.ts). @default - none */
   readonly cache?: RenderCache;
   /**
-   * The `promotion.from` of stages of the project not compiled here, whose output is kept as it is
-   * (lib/cli/reuse.ts): the promotion order and the delivery plan see them too. @default []
+   * The stages of the project not compiled here, whose output is kept as it is (lib/cli/reuse.ts):
+   * the promotion order and the delivery plan see what they declare too. @default []
    */
-  readonly otherPromotions?: readonly PromotionDeclaration[];
+  readonly kept?: readonly KeptStage[];
   /** How the stages are compiled (lib/cli/stage-workers.ts uses worker threads). @default - one after another, in this thread */
   readonly runStages?: StageRunner;
   /**
@@ -131,6 +131,13 @@ export interface StageDeclarations {
   /** Whether it declares `delivery:` (its objects go into dist/delivery/). */
   readonly delivered: boolean;
   readonly from?: string;
+  /** What the delivery plan needs of the stage, once it rendered, when it declares `delivery:`. */
+  readonly delivery?: DeliveredStage;
+}
+
+/** A stage whose output is kept without compiling it (lib/cli/reuse.ts): what it declares across stages, as last compiled. */
+export interface KeptStage extends PromotionDeclaration {
+  readonly delivery?: DeliveredStage;
 }
 
 /** Step 1: a stage file, loaded and validated against the schema and the stacks' refine rules. */
@@ -207,8 +214,6 @@ export interface StageOutcome {
   readonly promotion?: PromotionDeclaration;
   /** What the stage file declares that other stages depend on, once it loaded. */
   readonly declaration?: StageDeclarations;
-  /** The stage's objects for the delivery engine, when the stage declares `delivery:`. */
-  readonly delivered?: DeliveredStage;
   /**
    * Set when the stage rendered and passed its checks without errors, with `files`; its charts
    * without their serialized documents, which `files` holds.
@@ -267,13 +272,12 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
     const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache });
     if (delivery) {
-      outcome.delivered = {
-        stage: r.stage.name,
-        namespace: r.stage.namespace,
-        source: source.file,
-        delivery,
-        // the plan reads kinds and namespaces: a cached app's summary names them (its objects are not rendered again)
-        objects: r.charts.flatMap((c) => (c.summary ? standInsOf(c.summary) : c.objects)),
+      const { name, namespace } = r.stage;
+      // the plan reads kinds and namespaces: a cached app's summary names them (its objects are not rendered again)
+      const objects = r.charts.flatMap((c) => (c.summary ? standInsOf(c.summary) : c.objects));
+      outcome.declaration = {
+        ...outcome.declaration,
+        delivery: deliveredStage({ stage: name, namespace, source: source.file, delivery }, objects),
       };
     }
     // every check on every stage, after rendering: an error here means nothing is written
@@ -344,7 +348,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   for (const outcome of outcomes) {
     if (outcome.promotion) promotions.push(outcome.promotion);
     if (outcome.declaration) declarations.set(outcome.stage, outcome.declaration);
-    if (outcome.delivered) delivered.push(outcome.delivered);
+    if (outcome.declaration?.delivery) delivered.push(outcome.declaration.delivery);
     if (outcome.rendered) {
       rendered.push(outcome.rendered);
       if (outcome.files) files.set(outcome.stage, textTree(outcome.files));
@@ -356,9 +360,14 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     if (outcome.failedChecks) failedChecks = true;
   }
   // `promotion.from` can name only what the caller says the project has (a compilation of some stages names others)
-  promotions.push(...(options.otherPromotions ?? []));
+  const kept = options.kept ?? [];
+  promotions.push(...kept);
   if (options.stages) problems.push(...promotionProblems(promotions, options.stages));
   let deliveryTree: Map<string, string> | undefined;
+  // with the kept stages', in the order of the project's stages: the order of a compilation of every stage
+  const rank = new Map((options.stages ?? sources.map((s) => s.stage)).map((s, i) => [s, i]));
+  delivered.push(...kept.flatMap((k) => (k.delivery ? [k.delivery] : [])));
+  delivered.sort((a, b) => (rank.get(a.stage) ?? rank.size) - (rank.get(b.stage) ?? rank.size));
   if (options.delivery && delivered.length && !problems.length) {
     const projectFile = options.project?.file ?? PROJECT_FILE;
     const planned = planDelivery(

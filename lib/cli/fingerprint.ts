@@ -9,6 +9,7 @@
 import { lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
+import type { DeliveredStage } from '../delivery/plan.js';
 import { sha256Hex } from '../model/sha256.js';
 import { STATE_DIR, isGenerated, readRegularBytes, type DistTree } from '../synth/disk.js';
 import {
@@ -71,6 +72,8 @@ export interface StageRecord {
   readonly delivered: boolean;
   /** Its `promotion.from`. */
   readonly from?: string;
+  /** What dist/delivery/ is planned from, when it declares `delivery:` (a synthesis that keeps the stage plans with it). */
+  readonly delivery?: DeliveredStage;
 }
 
 /**

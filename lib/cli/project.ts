@@ -4,10 +4,10 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DIST_DIR, compileStages, stageLoader, type Compiled, type StageOutcome } from '../compile.js';
+import { DIST_DIR, compileStages, stageLoader, type Compiled, type KeptStage, type StageOutcome } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
-import { promotionOrder, type PromotionDeclaration, type PromotionOrder } from '../promotion.js';
+import { promotionOrder, type PromotionOrder } from '../promotion.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/file-content.js';
 import { needsRecovery, recover } from '../synth/journal.js';
@@ -117,10 +117,10 @@ export interface CompileOptions {
   readonly noCache?: boolean;
   /**
    * The other stages of the project, whose output is kept without compiling (lib/cli/reuse.ts),
-   * with their `promotion.from`: the delivery tree is planned when these and `stages` are every
-   * stage. @default []
+   * with their `promotion.from` and delivery: the delivery tree is planned when these and `stages`
+   * are every stage. @default []
    */
-  readonly kept?: readonly PromotionDeclaration[];
+  readonly kept?: readonly KeptStage[];
   /**
    * Output being written (lib/cli/output.ts, `beginOutput`): each stage's files go there as soon as
    * it is compiled, and the result's `tree` and `stages` then hold neither those files nor those
@@ -168,7 +168,7 @@ export function compile(
       project: existsSync(projectPath) ? { file: PROJECT_FILE, text: readInputFile(projectPath, PROJECT_FILE).text } : undefined,
       // the delivery objects depend on every stage: planned only when all of them are compiled
       delivery: project.stages.every((s) => stages.includes(s) || kept.some((k) => k.stage === s)),
-      otherPromotions: kept,
+      kept,
       stages: project.stages,
       crds: projectCrds(project.root),
       onStage,

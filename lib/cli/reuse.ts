@@ -8,14 +8,18 @@
  * What crosses stages is taken into account:
  * - `promotion.from` of a kept stage is recorded, so that the promotion order (cycles, names) and
  *   the delivery plan see every stage's declaration;
- * - dist/delivery/ depends on every delivered stage's objects: when a kept stage is delivered, only
- *   a synthesis with nothing changed at all keeps it; with any change, every stage is compiled;
+ * - dist/delivery/ is planned from every delivered stage: what the plan needs of a stage (its
+ *   delivery settings, its namespaces and kinds) is recorded with it, and planned from again with
+ *   the compiled stages' when it is kept; a delivered stage recorded without it is never kept
+ *   while another stage changed;
  * - a stage added or removed changes the set of stages: every stage is compiled.
  * Anything else that differs (a stack's code, stagecraft.yaml, crds/, a file a stack includes,
  * the schema file, a generated file edited by hand outside the changed stages, a foreign file)
  * means every stage is compiled, as without a fingerprint.
  */
 import { ENVIRONMENTS_DIR, compilerDigests, distDigests, projectDigests, projectEntryDigests, type Digests } from './digests.js';
+import { ENGINES } from '../model/engines.js';
+import type { DeliveredStage, GroupKind } from '../delivery/plan.js';
 import { readFingerprint, type Fingerprint, type InputDigests, type StageRecord } from './fingerprint.js';
 
 export interface Reuse {
@@ -74,8 +78,8 @@ export function reusableStages(
   // the caller can use nothing less than every stage: spare it the digests of dist/
   if (allOrNothing && changed.length) return undefined;
   const kept = new Map(stages.filter((s) => !changed.includes(s)).map((s) => [s, records[s]]));
-  // dist/delivery/ is made from every delivered stage's objects, which a kept stage does not have
-  if (changed.length && [...kept.values()].some((r) => r.delivered)) return undefined;
+  // dist/delivery/ is planned from every delivered stage: a kept one's part of the plan is its record's
+  if (changed.length && [...kept].some(([s, r]) => r.delivered && !isDeliveredStage(r.delivery, s))) return undefined;
   const changedDirs = new Set(changed.map((s) => `${distDir}/${s}`));
   // the output of changed stages is compiled and compared by the writer; every other file must be as recorded
   const dist = distDigests(root, distDir, (rel) => changedDirs.has(rel));
@@ -96,6 +100,33 @@ export function reusableStages(
 function sameDigests(a: Digests, b: Digests): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isOptional = (v: unknown, type: 'string' | 'boolean') => v === undefined || typeof v === type;
+const isGroupKinds = (v: unknown): v is GroupKind[] =>
+  Array.isArray(v) && v.every((gk) => isObject(gk) && typeof gk.group === 'string' && typeof gk.kind === 'string');
+
+/** A delivered stage's record as lib/delivery/plan.ts `deliveredStage` makes it, for `stage`: anything else keeps nothing. */
+function isDeliveredStage(v: unknown, stage: string): v is DeliveredStage {
+  if (!isObject(v) || !isObject(v.kinds) || !isObject(v.delivery)) return false;
+  const { engine, cluster, repository = {}, sync = {} } = v.delivery;
+  return (
+    v.stage === stage &&
+    typeof v.namespace === 'string' &&
+    typeof v.source === 'string' &&
+    Array.isArray(v.namespaces) &&
+    v.namespaces.every((n) => typeof n === 'string') &&
+    isGroupKinds(v.kinds.namespaced) &&
+    isGroupKinds(v.kinds.cluster) &&
+    (engine === undefined || (ENGINES as readonly unknown[]).includes(engine)) &&
+    isOptional(cluster, 'string') &&
+    isObject(repository) &&
+    isOptional(repository.url, 'string') &&
+    isOptional(repository.revision, 'string') &&
+    isObject(sync) &&
+    [sync.automated, sync.prune, sync.selfHeal].every((b) => isOptional(b, 'boolean'))
+  );
 }
 
 function isStageRecord(r: unknown): r is StageRecord {

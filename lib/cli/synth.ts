@@ -97,7 +97,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const schemaStale = onDisk !== schema;
     // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
     const fingerprint = all ? startFingerprint(root, reuse?.inputs) : undefined;
-    const kept = reuse ? [...reuse.kept].map(([s, r]) => ({ stage: s, from: r.from })) : [];
+    const kept = reuse ? [...reuse.kept].map(([s, r]) => ({ stage: s, from: r.from, delivery: r.delivery })) : [];
     const onStage = (s: string, i: number, n: number) => line.update(`synth: compiling ${s} (${i + 1}/${n})`);
     /**
      * Compiles `stages`, writing each stage's files into the staging directory as soon as it is

@@ -6,9 +6,9 @@
  */
 import { DnsLabel, Settings, StringEnum, Type, type Static, Mapping } from '../config/types.js';
 import { detectSecret, maskValue } from '../model/secret-rules.js';
+import { ENGINES, type Engine } from '../model/engines.js';
 
-export const ENGINES = ['argocd', 'flux'] as const;
-export type Engine = (typeof ENGINES)[number];
+export { ENGINES, type Engine };
 
 const Url = (description: string) =>
   Type.String({ minLength: 1, pattern: '^(https?|ssh|git)://\\S+$|^[\\w.-]+@[\\w.-]+:\\S+$', expected: 'a Git or HTTPS URL', description });

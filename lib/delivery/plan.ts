@@ -36,18 +36,30 @@ export interface GroupKind {
   readonly kind: string;
 }
 
-/** One stage, as the planner sees it. */
+/**
+ * One stage, as the planner sees it: plain data, which a synthesis records with the stage
+ * (lib/cli/fingerprint.ts) so that a later one that keeps the stage plans without compiling it.
+ */
 export interface DeliveredStage {
   readonly stage: string;
   readonly namespace: string;
   /** The stage file, as messages name it. */
   readonly source: string;
   readonly delivery: StageDelivery;
-  readonly objects: readonly KubeObject[];
+  /** The stage's namespace and every namespace its objects live in, sorted. */
+  readonly namespaces: readonly string[];
+  readonly kinds: DeliveryPlan['kinds'];
 }
 
 const group = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What the planner needs of a stage whose objects are `objects`. */
+export function deliveredStage(stage: Omit<DeliveredStage, 'namespaces' | 'kinds'>, objects: readonly KubeObject[]): DeliveredStage {
+  // the stage's own namespace is the Application's destination even when no object lives in it (all cluster-scoped, or all elsewhere)
+  const namespaces = new Set([stage.namespace, ...objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : []))]);
+  return { ...stage, namespaces: [...namespaces].sort(byText), kinds: kindsOf(objects) };
+}
 
 function kindsOf(objects: readonly KubeObject[]): DeliveryPlan['kinds'] {
   const namespaced = new Map<string, GroupKind>();
@@ -140,11 +152,8 @@ export function planDelivery(
       cluster,
       repository: { url, revision },
       sync: { automated: sync.automated ?? true, prune: sync.prune ?? true, selfHeal: sync.selfHeal ?? true },
-      // the stage's own namespace is the Application's destination even when no object lives in it (all cluster-scoped, or all elsewhere)
-      namespaces: [...new Set([s.namespace, ...s.objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : []))])].sort(
-        byText,
-      ),
-      kinds: kindsOf(s.objects),
+      namespaces: s.namespaces,
+      kinds: s.kinds,
       ...(previous !== undefined ? { after: previous } : {}),
     });
   }

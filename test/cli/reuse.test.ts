@@ -26,6 +26,13 @@ function chain(): Record<string, string> {
   );
 }
 
+/** The same stages as the examples deliver them, with Argo CD (dist/delivery/ is planned from all four). */
+function deliveredChain(): Record<string, string> {
+  const stages = Object.fromEntries(['dev', 'test', 'qa', 'production'].map((s) => [s, repoStage(s)]));
+  for (const [s, text] of Object.entries(stages)) expect(text, s).toMatch(/^delivery:/m);
+  return stages;
+}
+
 function edit(dir: string, path: string, change: (text: string) => string): void {
   const file = join(dir, path);
   const before = readFileSync(file, 'utf8');
@@ -241,18 +248,61 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     expect(out.stderr).toContain("promotion.from names no stage of the project (found 'qa')");
   });
 
-  it('delivered stages: with a change, every stage is compiled (dist/delivery/ is made from all of them); with none, all are kept', () => {
-    const dir = synthesized(Object.fromEntries(['dev', 'test', 'qa', 'production'].map((s) => [s, repoStage(s)])));
+  it('delivered stages: the changed one is compiled, and dist/delivery/ is planned from it and the records of the kept ones', () => {
+    const dir = synthesized(deliveredChain());
     expect(synthMatchesFull(dir).code).toBe(0);
+    // production alone has an ExternalSecret: the AppProject's allow-list keeps it only from production's record
+    expect(readFileSync(join(dir, 'dist/delivery/argocd/00-stagecraft.yaml'), 'utf8')).toContain('kind: ExternalSecret');
     edit(dir, 'environments/dev.yaml', (t) => t.replace('replicas: 1', 'replicas: 2'));
-    expect(kept(dir)).toBeUndefined();
+    expect(kept(dir)).toEqual(['production', 'qa', 'test']);
     const out = synthMatchesFull(dir);
     expect(out.stdout).toMatch(/^delivery: \d+ argocd objects/m);
+    expect(out.stdout).toMatch(/^production: .*\(unchanged\)$/m);
+    // a change to what a delivered stage's part of the plan is made of: its delivery settings, its kinds
+    edit(dir, 'environments/qa.yaml', (t) => t.replace(/^delivery: .*$/m, 'delivery: { cluster: nonprod, sync: { prune: false } }'));
+    edit(dir, 'environments/dev.yaml', (t) =>
+      t.replace(/^ {4}database:/m, '    autoscaling: { minReplicas: 1, maxReplicas: 3, cpuUtilization: 70 }\n    database:'),
+    );
+    expect(kept(dir)).toEqual(['production', 'test']);
+    expect(synthMatchesFull(dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'dist/delivery/argocd/10-qa.yaml'), 'utf8')).toContain('prune: false');
   });
 
-  it('killed while it replaces the changed stage: the next command completes it, and the kept stages are untouched', () => {
-    for (const step of ['staged', 'journal', 'rename-1', 'rename-2']) {
-      const dir = synthesized(chain());
+  it("a delivered stage's damaged or missing record of its part of the delivery plan: every stage is compiled", () => {
+    const dir = synthesized(deliveredChain());
+    const path = join(dir, FINGERPRINT_FILE);
+    const recorded = JSON.parse(readFileSync(path, 'utf8')) as Fingerprint;
+    const stages = recorded.synthStages!;
+    const production = stages.production;
+    expect(production.delivery?.kinds.namespaced.some((gk) => gk.kind === 'ExternalSecret')).toBe(true);
+    edit(dir, 'environments/dev.yaml', (t) => t.replace('replicas: 1', 'replicas: 2'));
+    const damaged = [
+      undefined,
+      { ...production.delivery, stage: 'qa' },
+      { ...production.delivery, delivery: { ...production.delivery!.delivery, engine: 'jenkins' } },
+      { ...production.delivery, kinds: { namespaced: [{ kind: 'Deployment' }], cluster: [] } },
+      { ...production.delivery, namespaces: 'production' },
+      { ...production.delivery, delivery: { sync: { prune: 'no' } } },
+    ];
+    for (const delivery of damaged) {
+      writeFileSync(path, JSON.stringify({ ...recorded, synthStages: { ...stages, production: { ...production, delivery } } }));
+      expect(kept(dir), JSON.stringify(delivery)).toBeUndefined();
+    }
+    writeFileSync(path, JSON.stringify(recorded));
+    expect(kept(dir)).toEqual(['production', 'qa', 'test']);
+    expect(synthMatchesFull(dir).code).toBe(0);
+  });
+
+  it('killed while it replaces the changed stage (and dist/delivery/): the next command completes it, and the kept stages are untouched', () => {
+    for (const [step, stages] of [
+      ['staged', chain()],
+      ['journal', chain()],
+      ['rename-1', chain()],
+      ['rename-2', chain()],
+      ['journal', deliveredChain()],
+      ['rename-2', deliveredChain()],
+    ] as const) {
+      const dir = synthesized(stages);
       const before = snapshotDir(join(dir, 'dist'));
       edit(dir, 'environments/qa.yaml', (t) => t.replace('LOG_LEVEL: info', 'LOG_LEVEL: warn'));
       expect(kept(dir)).toEqual(['dev', 'production', 'test']);
@@ -283,8 +333,11 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     expect(named.stdout).not.toMatch(/^dev: /m);
   });
 
-  it('a sequence of random edits to stage files: after each, the same as a full synth', () => {
-    const dir = synthesized(chain());
+  it.each([
+    ['', chain],
+    [', of delivered stages', deliveredChain],
+  ])('a sequence of random edits to stage files%s: after each, the same as a full synth', (_, project) => {
+    const dir = synthesized(project());
     // a small deterministic generator: the same sequence at every run
     let seed = 19;
     const next = (n: number) => {

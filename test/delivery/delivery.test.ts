@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { compileStages, type StageSource } from '../../lib/compile.js';
 import { loadProjectFile } from '../../lib/config/project-file.js';
 import { DELIVERY_DIR, deliveryFiles } from '../../lib/delivery/index.js';
-import { planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
+import { deliveredStage, planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
 import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import type { RenderedStage } from '../../lib/synth/render.js';
@@ -56,13 +56,8 @@ function referee(dir: string): { status: number | null; out: string } {
 }
 
 describe('delivery planning', () => {
-  const delivered = (name: string, delivery: DeliveredStage['delivery']): DeliveredStage => ({
-    stage: name,
-    namespace: name,
-    source: `environments/${name}.yaml`,
-    delivery,
-    objects: [],
-  });
+  const delivered = (name: string, delivery: DeliveredStage['delivery'], objects: readonly KubeObject[] = []): DeliveredStage =>
+    deliveredStage({ stage: name, namespace: name, source: `environments/${name}.yaml`, delivery }, objects);
 
   it('takes the project defaults and lets a stage override them', () => {
     const project = loadProjectFile(PROJECT);
@@ -116,7 +111,7 @@ describe('delivery planning', () => {
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'kube-system' } },
     ] as KubeObject[];
     const { plans } = planDelivery(
-      [{ ...delivered('adopt', { cluster: 'nonprod' }), objects }],
+      [delivered('adopt', { cluster: 'nonprod' }, objects)],
       loadProjectFile(ARGOCD_PROJECT),
       'stagecraft.yaml',
       new Map(),
@@ -255,7 +250,7 @@ describe('compiling delivery', () => {
 
   it("names a delivery object's invalid field as a dotted path, with a hint", () => {
     const plan = planDelivery(
-      [{ stage: 'qa', namespace: 'qa', source: 'environments/qa.yaml', delivery: { cluster: 'nonprod' }, objects: [] }],
+      [deliveredStage({ stage: 'qa', namespace: 'qa', source: 'environments/qa.yaml', delivery: { cluster: 'nonprod' } }, [])],
       loadProjectFile(PROJECT),
       'stagecraft.yaml',
       new Map(),
