@@ -208,6 +208,15 @@ function oneAppChanger(project: string, stage: string): () => void {
   };
 }
 
+/** Has every stage of `project` delivered by the project file's engine (Argo CD) to its nonprod cluster, unless it is already. */
+function deliverStages(project: string): void {
+  const dir = join(project, 'environments');
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    if (!/^delivery:/m.test(text)) writeFileSync(join(dir, f), `${text}delivery: { cluster: nonprod }\n`);
+  }
+}
+
 /** A fleet of `apps` x `options.stages`: synth, check with nothing changed, the checks in process. */
 async function fleetRows(apps: number, options: Options, floorBundle: string): Promise<Row[]> {
   const label = `fleet ${apps} x ${options.stages}`;
@@ -268,6 +277,14 @@ async function fleetRows(apps: number, options: Options, floorBundle: string): P
       await repeat(`${label}: npm run check, unchanged, no fingerprint`, objects, npmRun('check', project), options.runs, {
         warmUp: false,
         before: noFingerprint,
+      }),
+      // the same fleet delivered by Argo CD: dist/delivery/ is planned from every stage, the kept ones by their record
+      await repeat(`${label}, delivered: npm run synth, one app changed`, objects, npmRun('synth', project), options.runs, {
+        warmUp: true,
+        before: () => {
+          deliverStages(project);
+          oneAppChanged();
+        },
       }),
       ...(options.inProcess ? validationRows(label, stages, options.runs) : []),
     ];
