@@ -363,11 +363,11 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const kept = options.kept ?? [];
   promotions.push(...kept);
   if (options.stages) problems.push(...promotionProblems(promotions, options.stages));
-  let deliveryTree: Map<string, string> | undefined;
   // with the kept stages', in the order of the project's stages: the order of a compilation of every stage
   const rank = new Map((options.stages ?? sources.map((s) => s.stage)).map((s, i) => [s, i]));
   delivered.push(...kept.flatMap((k) => (k.delivery ? [k.delivery] : [])));
   delivered.sort((a, b) => (rank.get(a.stage) ?? rank.size) - (rank.get(b.stage) ?? rank.size));
+  let deliveryTree: Map<string, string> | undefined;
   if (options.delivery && delivered.length && !problems.length) {
     const projectFile = options.project?.file ?? PROJECT_FILE;
     const planned = planDelivery(

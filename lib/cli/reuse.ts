@@ -79,7 +79,8 @@ export function reusableStages(
   if (allOrNothing && changed.length) return undefined;
   const kept = new Map(stages.filter((s) => !changed.includes(s)).map((s) => [s, records[s]]));
   // dist/delivery/ is planned from every delivered stage: a kept one's part of the plan is its record's
-  if (changed.length && [...kept].some(([s, r]) => r.delivered && !isDeliveredStage(r.delivery, s))) return undefined;
+  const plannable = ([s, r]: [string, StageRecord]) => (r.delivered ? isDeliveredStage(r.delivery, s) : r.delivery === undefined);
+  if (changed.length && ![...kept].every(plannable)) return undefined;
   const changedDirs = new Set(changed.map((s) => `${distDir}/${s}`));
   // the output of changed stages is compiled and compared by the writer; every other file must be as recorded
   const dist = distDigests(root, distDir, (rel) => changedDirs.has(rel));

@@ -288,6 +288,9 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
       writeFileSync(path, JSON.stringify({ ...recorded, synthStages: { ...stages, production: { ...production, delivery } } }));
       expect(kept(dir), JSON.stringify(delivery)).toBeUndefined();
     }
+    // a stage that does not declare delivery: with a record of it
+    writeFileSync(path, JSON.stringify({ ...recorded, synthStages: { ...stages, qa: { ...stages.qa, delivered: false } } }));
+    expect(kept(dir)).toBeUndefined();
     writeFileSync(path, JSON.stringify(recorded));
     expect(kept(dir)).toEqual(['production', 'qa', 'test']);
     expect(synthMatchesFull(dir).code).toBe(0);
