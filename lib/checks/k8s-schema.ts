@@ -6,13 +6,13 @@
  * What is built from the assembly is kept by the CLI's validator store for the next run of the
  * same compiler with the same packages (`derived`).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import { k8s, plusPackageFile } from '../k8s.js';
 import { FIELD_ENUMS } from './enums.js';
 import { compileValidator, compileValidatorSet, derivedText } from '../model/validator-code.js';
 import { kindInfo } from '../model/kinds.js';
+import { sha256Hex } from '../model/sha256.js';
 
 /** Whether `kind` is one of the kind table's (lib/model/kinds.ts), whatever its API version. */
 const inKindTable = (kind: string) => kindInfo(kind) !== undefined;
@@ -118,7 +118,7 @@ function buildDefinitions(): Derived {
       items: { type: 'object', properties: { jsonPath: { type: 'string' } }, required: ['jsonPath'], additionalProperties: false },
     };
   }
-  return { kinds, definitions, digest: createHash('sha256').update(JSON.stringify(definitions)).digest('hex') };
+  return { kinds, definitions, digest: sha256Hex(JSON.stringify(definitions)) };
 }
 
 function definition(t: JsiiType): Schema {
