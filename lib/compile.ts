@@ -363,7 +363,8 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const kept = options.kept ?? [];
   promotions.push(...kept);
   if (options.stages) problems.push(...promotionProblems(promotions, options.stages));
-  // with the kept stages', in the order of the project's stages: the order of a compilation of every stage
+  // with the kept stages', in the order of the project's stages, as a compilation of every stage plans them (the
+  // files do not depend on it; the planner's messages list stages in it)
   const rank = new Map((options.stages ?? sources.map((s) => s.stage)).map((s, i) => [s, i]));
   delivered.push(...kept.flatMap((k) => (k.delivery ? [k.delivery] : [])));
   delivered.sort((a, b) => (rank.get(a.stage) ?? rank.size) - (rank.get(b.stage) ?? rank.size));

@@ -268,6 +268,26 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     expect(readFileSync(join(dir, 'dist/delivery/argocd/10-qa.yaml'), 'utf8')).toContain('prune: false');
   });
 
+  it("stages delivered by Flux: the kept stages' records give the Kustomizations their order (dependsOn), as a full synth does", () => {
+    const dir = tempProject(deliveredChain());
+    edit(dir, 'stagecraft.yaml', (t) =>
+      t
+        .replace('engine: argocd', 'engine: flux')
+        .replace(
+          'production: { server: https://production.k8s.example.com:6443 }',
+          'production: { kubeConfigSecret: production-kubeconfig }',
+        ),
+    );
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'dist/delivery/flux/10-production.yaml'), 'utf8')).toContain('name: stagecraft-qa');
+    edit(dir, 'environments/qa.yaml', (t) => t.replace('LOG_LEVEL: info', 'LOG_LEVEL: warn'));
+    expect(kept(dir)).toEqual(['dev', 'production', 'test']);
+    expect(synthMatchesFull(dir).code).toBe(0);
+    edit(dir, 'environments/dev.yaml', (t) => t.replace('replicas: 1', 'replicas: 2'));
+    expect(kept(dir)).toEqual(['production', 'qa', 'test']);
+    expect(synthMatchesFull(dir).stdout).toMatch(/^delivery: \d+ flux objects/m);
+  });
+
   it("a delivered stage's damaged or missing record of its part of the delivery plan: every stage is compiled", () => {
     const dir = synthesized(deliveredChain());
     const path = join(dir, FINGERPRINT_FILE);
