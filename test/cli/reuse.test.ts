@@ -258,6 +258,10 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     const out = synthMatchesFull(dir);
     expect(out.stdout).toMatch(/^delivery: \d+ argocd objects/m);
     expect(out.stdout).toMatch(/^production: .*\(unchanged\)$/m);
+    // the fingerprint it records proves every stage, delivered ones with their records: check answers from it
+    expect(kept(dir)).toEqual(['dev', 'production', 'qa', 'test']);
+    expect(JSON.parse(readFileSync(join(dir, FINGERPRINT_FILE), 'utf8')).synthStages.dev.delivery.stage).toBe('dev');
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^dist\/ is current/) });
     // a change to what a delivered stage's part of the plan is made of: its delivery settings, its kinds
     edit(dir, 'environments/qa.yaml', (t) => t.replace(/^delivery: .*$/m, 'delivery: { cluster: nonprod, sync: { prune: false } }'));
     edit(dir, 'environments/dev.yaml', (t) =>
