@@ -6,7 +6,7 @@
  * stderr must be the same. Each case also says which stages were kept, so that the comparison is
  * known to have exercised the path it is about.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -270,6 +270,15 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     expect(kept(dir)).toEqual(['production', 'test']);
     expect(synthMatchesFull(dir).code).toBe(0);
     expect(readFileSync(join(dir, 'dist/delivery/argocd/10-qa.yaml'), 'utf8')).toContain('prune: false');
+    // a stage that stops being delivered, and one that starts
+    edit(dir, 'environments/test.yaml', (t) => t.replace(/^delivery: .*$/m, ''));
+    expect(kept(dir)).toEqual(['dev', 'production', 'qa']);
+    expect(synthMatchesFull(dir).code).toBe(0);
+    expect(existsSync(join(dir, 'dist/delivery/argocd/10-test.yaml'))).toBe(false);
+    edit(dir, 'environments/test.yaml', (t) => `${t}delivery: { cluster: nonprod }\n`);
+    expect(kept(dir)).toEqual(['dev', 'production', 'qa']);
+    expect(synthMatchesFull(dir).code).toBe(0);
+    expect(existsSync(join(dir, 'dist/delivery/argocd/10-test.yaml'))).toBe(true);
   });
 
   it("stages delivered by Flux: the kept stages' records give the Kustomizations their order (dependsOn), as a full synth does", () => {
