@@ -4,7 +4,7 @@
  * Secret keys, image references, NodePorts unique in a cluster, and strings that kubectl
  * kustomize cannot carry. What the API server refuses, the checks refuse first, at synth.
  */
-import type { KubeObject } from '../model/object.js';
+import { isRecord, type KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
 import { parseQuantity } from './quantity.js';
@@ -53,7 +53,6 @@ const DIGEST_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96
 const KUSTOMIZE_CANNOT = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const bytes = (s: unknown) => (typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : 0);
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const KiB = (n: number) => `${Math.round(n / 1024)} KiB`;
 
 /** Whether an image reference is one the kubelet can pull: the reference grammar, a digest of the right length. */

@@ -8,7 +8,7 @@
  * do that is data, below. Lives in `lib/checks/`: pure checks over synthesized objects, no I/O.
  */
 import type { Problem } from '../errors.js';
-import { describeObject, type KubeObject } from '../model/object.js';
+import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS } from '../model/pod-specs.js';
 
 export const STATIC_POD_HINT =
@@ -54,8 +54,7 @@ const ENV_VALUE_FROM: Readonly<Record<string, string>> = { configMapKeyRef: 'a C
 const ENV_FROM: Readonly<Record<string, string>> = { configMapRef: 'a ConfigMap', secretRef: 'a Secret' };
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 
 /**
  * Every reason the kubelet would refuse `pod` as a static pod, as problems about `subject`
@@ -80,21 +79,21 @@ export function staticPodProblems(pod: KubeObject, subject = describeObject(pod)
       },
     ];
   }
-  const spec = isObj(pod.spec) ? pod.spec : {};
+  const spec = isRecord(pod.spec) ? pod.spec : {};
   for (const [key, [what, found]] of Object.entries(POD_SPEC_FIELDS)) {
     if (spec[key] !== undefined) refer(`spec.${key}`, what, found?.(spec[key]));
   }
   list(spec.volumes).forEach((volume, i) => {
     const at = `spec.volumes[${i}]`;
     for (const [source, value] of Object.entries(volume)) {
-      if (source === 'name' || !isObj(value)) continue;
+      if (source === 'name' || !isRecord(value)) continue;
       if (source in VOLUME_SOURCES) {
         const [what, found] = VOLUME_SOURCES[source];
         refer(`${at}.${source}`, what, found(value));
       } else if (source === 'projected') {
         list(value.sources).forEach((s, j) => {
           for (const [kind, v] of Object.entries(s)) {
-            if (kind in PROJECTED_SOURCES && isObj(v)) {
+            if (kind in PROJECTED_SOURCES && isRecord(v)) {
               const [what, found] = PROJECTED_SOURCES[kind];
               refer(`${at}.projected.sources[${j}].${kind}`, what, found(v));
             }
@@ -111,14 +110,14 @@ export function staticPodProblems(pod: KubeObject, subject = describeObject(pod)
     list(spec[containers]).forEach((c, i) => {
       const at = `spec.${containers}[${i}]`;
       list(c.env).forEach((e, j) => {
-        const from = isObj(e.valueFrom) ? e.valueFrom : {};
+        const from = isRecord(e.valueFrom) ? e.valueFrom : {};
         for (const [key, what] of Object.entries(ENV_VALUE_FROM)) {
-          if (isObj(from[key])) refer(`${at}.env[${j}].valueFrom.${key}`, what, named('name')(from[key] as Obj));
+          if (isRecord(from[key])) refer(`${at}.env[${j}].valueFrom.${key}`, what, named('name')(from[key] as Obj));
         }
       });
       list(c.envFrom).forEach((e, j) => {
         for (const [key, what] of Object.entries(ENV_FROM)) {
-          if (isObj(e[key])) refer(`${at}.envFrom[${j}].${key}`, what, named('name')(e[key] as Obj));
+          if (isRecord(e[key])) refer(`${at}.envFrom[${j}].${key}`, what, named('name')(e[key] as Obj));
         }
       });
     });

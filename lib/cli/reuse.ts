@@ -20,6 +20,7 @@
 import { ENVIRONMENTS_DIR, compilerDigests, distDigests, projectDigests, projectEntryDigests, type Digests } from './digests.js';
 import { ENGINES } from '../model/engines.js';
 import type { DeliveredStage, GroupKind } from '../delivery/plan.js';
+import { isRecord } from '../model/object.js';
 import { readFingerprint, type Fingerprint, type InputDigests, type StageRecord } from './fingerprint.js';
 
 export interface Reuse {
@@ -103,14 +104,13 @@ function sameDigests(a: Digests, b: Digests): boolean {
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isOptional = (v: unknown, type: 'string' | 'boolean') => v === undefined || typeof v === type;
 const isGroupKinds = (v: unknown): v is GroupKind[] =>
-  Array.isArray(v) && v.every((gk) => isObject(gk) && typeof gk.group === 'string' && typeof gk.kind === 'string');
+  Array.isArray(v) && v.every((gk) => isRecord(gk) && typeof gk.group === 'string' && typeof gk.kind === 'string');
 
 /** A delivered stage's record as lib/delivery/plan.ts `deliveredStage` makes it, for `stage`: anything else keeps nothing. */
 function isDeliveredStage(v: unknown, stage: string): v is DeliveredStage {
-  if (!isObject(v) || !isObject(v.kinds) || !isObject(v.delivery)) return false;
+  if (!isRecord(v) || !isRecord(v.kinds) || !isRecord(v.delivery)) return false;
   const { engine, cluster, repository = {}, sync = {} } = v.delivery;
   return (
     v.stage === stage &&
@@ -122,10 +122,10 @@ function isDeliveredStage(v: unknown, stage: string): v is DeliveredStage {
     isGroupKinds(v.kinds.cluster) &&
     (engine === undefined || (ENGINES as readonly unknown[]).includes(engine)) &&
     isOptional(cluster, 'string') &&
-    isObject(repository) &&
+    isRecord(repository) &&
     isOptional(repository.url, 'string') &&
     isOptional(repository.revision, 'string') &&
-    isObject(sync) &&
+    isRecord(sync) &&
     [sync.automated, sync.prune, sync.selfHeal].every((b) => isOptional(b, 'boolean'))
   );
 }

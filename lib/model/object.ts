@@ -12,6 +12,9 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
+/** Whether `v` is a mapping (as YAML and JSON read one): an object that is neither null nor an array. */
+export const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 /**
  * An object as reports and lookups name it, and no more: apiVersion, kind, and the name and
  * namespace it has (an absent one stays absent). The stand-ins of cached apps' objects
