@@ -1,9 +1,10 @@
 /**
  * Running a command as the process: the one place that hands an exit code to Node.js. Used by
  * lib/cli/run.cjs and by a command file started directly (`node --import tsx lib/cli/synth.ts`).
- * The process is never ended with `process.exit`: it sets `process.exitCode` and ends when its
- * output has drained, so that a pipe gets every byte; a reader that goes away (`| head`) ends it
- * quietly.
+ * A command never ends the process with `process.exit`: it sets `process.exitCode`, and the process
+ * ends when its output has drained and nothing else is left to do, so that a pipe gets every byte
+ * (lib/cli/run.cjs then skips the teardown of Node.js's environment); a reader that goes away
+ * (`| head`) ends it quietly.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -124,6 +124,27 @@ describe('output through a pipe', () => {
     expectSame(p, toFiles(['synth', '--verbose'], fleetProject('fleet-file', 1300)));
   });
 
+  it('a reader that starts late gets every byte, and the exit status is still the command one (1: an error found)', () => {
+    const dir = join(base, 'late');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'pods.yaml'), readFileSync(join(manifests, 'pods.yaml')));
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\n  namespace: default\nspec:\n  ports:\n    - port: http\n',
+    );
+    // the pipe holds 64 KiB: the command waits on it until the reader starts, then ends as it would
+    const r = spawnSync(
+      'bash',
+      ['-c', `node "${RUN_SCRIPT}" check "${dir}" --format json 2>/dev/null | (sleep 0.5; cat); echo "\${PIPESTATUS[0]}" >status`],
+      { cwd: base, maxBuffer: 64 * MiB },
+    );
+    const whole = toFiles(['check', dir, '--format', 'json'], base);
+    expect(whole.status).toBe(1);
+    expect(readFileSync(join(base, 'status'), 'utf8')).toBe('1\n');
+    expect(r.stdout.length).toBeGreaterThan(MiB);
+    expect(r.stdout.equals(whole.stdout)).toBe(true);
+  });
+
   it('ends quietly when the reader stops early (| head)', () => {
     const r = spawnSync(
       'bash',
