@@ -124,7 +124,7 @@ describe('output through a pipe', () => {
     expectSame(p, toFiles(['synth', '--verbose'], fleetProject('fleet-file', 1300)));
   });
 
-  it('a reader that starts late gets every byte, and the exit status is still the command one (1: an error found)', () => {
+  it("a reader that starts late gets every byte, and the exit status is still the command's (1: an error found)", () => {
     const dir = join(base, 'late');
     mkdirSync(dir);
     writeFileSync(join(dir, 'pods.yaml'), readFileSync(join(manifests, 'pods.yaml')));
