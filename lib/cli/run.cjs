@@ -80,12 +80,18 @@ function environmentKey() {
   return key;
 }
 
-/** `path -> "mtime size"` of the files a bundle was built from (and of this launcher). */
+/**
+ * `path -> "mtime ctime inode size"` of the files a bundle was built from (and of this launcher).
+ * The change time is there because the modification time alone can be set back (`touch -r`, an
+ * editor or a checkout that keeps it): an edit of the same size would then leave the old bundle
+ * running, and its output recorded under the new sources' digests (lib/cli/digests.ts takes
+ * those by content). No program can set a change time back: any write moves it to the present.
+ */
 function stamp(files) {
   return Object.fromEntries(
     files.map((f) => {
       const st = statSync(join(ROOT, f), { throwIfNoEntry: false });
-      return [f, st ? `${st.mtimeMs} ${st.size}` : 'missing'];
+      return [f, st ? `${st.mtimeMs} ${st.ctimeMs} ${st.ino} ${st.size}` : 'missing'];
     }),
   );
 }
@@ -236,7 +242,10 @@ async function current(name, key, make, valid = () => true) {
   const built = { key, build, files: stamps, ...kept };
   // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
   // then write no manifest, and the next start bundles again (mtimes can be coarse, hence the margin)
-  const settled = Object.values(stamps).every((s) => s === 'missing' || Number(s.split(' ')[0]) < started - MTIME_MARGIN_MS);
+  const settled = Object.values(stamps).every((s) => {
+    const [mtime, ctime] = s.split(' ');
+    return s === 'missing' || Math.max(Number(mtime), Number(ctime)) < started - MTIME_MARGIN_MS;
+  });
   if (settled) {
     writeFileSync(manifestFile + tmp, JSON.stringify(built));
     renameSync(manifestFile + tmp, manifestFile);
