@@ -68,7 +68,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     description: 'a URL with a user and password (scheme://user:password@host)',
     // a scheme starts where no scheme character is before it (not at every `\b` of `a-a-a-...`,
     // each read again to the end of the run: quadratic, minutes for a megabyte)
-    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]+):([^\s/@]+)@[^\s/@]+/,
+    // the user may be empty: Redis URLs carry a password alone (`redis://:password@host:6379`)
+    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]*):([^\s/@]+)@[^\s/@]+/,
     accept: (_s, m) => !REFERENCE.test(m[2]!),
   },
   {

@@ -16,6 +16,9 @@ describe('the secret rules', () => {
 
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
+    // a password without a user, as Redis URLs carry one
+    expect(detectSecret('redis://:s3cretpx@redis:6379')?.secret).toBe('redis://:s3cretpx@redis:6379');
+    expect(detectSecret('--url=mongodb://:hunter1y@mongo/db')?.rule.id).toBe('url-credentials');
     expect(detectSecret('Authorization: Bearer 8f3kQz71LmA0pX9wQv2b')?.secret).toBe('Bearer 8f3kQz71LmA0pX9wQv2b');
     expect(detectSecret('key id AKIAIOSFODNN7EXAMPLE in a sentence')?.secret).toBe('AKIAIOSFODNN7EXAMPLE');
     expect(detectSecret('a hex key 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08ffaa33')?.rule.id).toBe('high-entropy');
