@@ -63,6 +63,15 @@ describe('the edge checks', () => {
     ]);
   });
 
+  it('refuse a frontend whose httpsPort is its own httpPort, saying so at httpsPort', () => {
+    const more =
+      '    api:\n      certificates: [/etc/haproxy/certs/api.pem]\n      httpPort: 8080\n      httpsPort: 8080\n      hosts: { api.example.com: nginx }';
+    expect(edgeProblems(stage({ more }))).toEqual([
+      "environments/edge.yaml:13:18: frontend 'api' has httpsPort and httpPort both 8080: its TLS and its plain HTTP listeners cannot share a port\n" +
+        "  hint: give frontend 'api' an httpsPort other than its httpPort (the defaults are 443 and 80)",
+    ]);
+  });
+
   it('refuse a node without an address, since every node is a server of every backend', () => {
     expect(edgeProblems(stage({ nodes: '  a: { address: 10.0.0.1 }\n  b: { roles: [worker] }' }))).toEqual([
       "environments/edge.yaml:3:6: node 'b' has no address, and the edge sends traffic to every node\n  hint: add address: <IP> to nodes.b",
