@@ -1,9 +1,11 @@
 /**
  * Rules of the `edge:` section that its schema cannot say, checked when the stage file is loaded,
  * so that each problem points at its place in the file: every host names an app the stage
- * deploys, no host is published twice, no two frontends listen on one port, and the nodes the
+ * deploys, no host is published twice, no two listeners share a port, no two edge machines share
+ * an address, a floating IP is an address keepalived takes and clients reach, and the nodes the
  * backends send traffic to have addresses; and every value haproxy.cfg holds (certificate paths,
- * node and machine addresses) is one plain word HAProxy reads back exactly. Pure.
+ * node and machine addresses) is one plain word HAProxy reads back exactly. Pure. (The config
+ * layer may not import the rest of lib/edge, so the floating IP's rules are here too, at the end.)
  *
  * HAProxy splits a line of its configuration into words at spaces and tabs, starts a comment at
  * `#`, reads `"` and `'` as quoting and `\` as an escape, and ends the line at a line break; a
