@@ -22,19 +22,33 @@ again is the rollback.
 
 Before switching it checks that the idle color runs the intended release as committed: dist/<stage>
 must be what the stage file produces, and its Deployment <app>-<idle color> must run the version
-given with --release (or, without it, the image the stage file gives that color). Refused with
-exit 1 otherwise (nothing written); --force skips the dist/ check. Exit 2 on bad input.
+given with --release (or, without it, the image the stage file gives that color), with the images
+the stage file gives it. Refused with exit 1 otherwise (nothing written); --force skips only the
+check that dist/ is current. Exit 2 on bad input.
 
 Options:
   --release <v>  the release the idle color must run: a version (1.1), an image (demoapp:1.1)
                  or a digest (sha256:...)
-  --force        switch even when dist/<stage> is not current
+  --force        switch even when dist/<stage> is not current (the idle color must
+                 still run the stage file's images for it)
   -h, --help     show this help
   -V, --version  print the version of stagecraft
 
 ${EXIT_CODES_HELP}`;
 
 const VERSION_LABEL = 'app.kubernetes.io/version';
+
+/** A Deployment as far as the switch reads it: its version label and its pods' containers. */
+interface PodOwner {
+  metadata?: { labels?: Record<string, string> };
+  spec?: { template?: { spec?: { containers?: { image?: string }[]; initContainers?: { image?: string }[] } } };
+}
+
+/** The images of a Deployment's pods, in order (init containers first), for a message and to compare. */
+function imagesOf(d: PodOwner): string {
+  const pod = d.spec?.template?.spec;
+  return [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((c) => c.image ?? '(no image)').join(', ');
+}
 
 export const command: Command<{ release?: string; force?: boolean }> = {
   name: 'switch',
@@ -81,8 +95,9 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     const intended = version === undefined ? imageVersion(colors[idle]) : releaseVersion(version);
 
     const problems: Problem[] = [];
+    const compiled = compile(project, [stage]);
     if (!force) {
-      const stale = staleFiles(project, compile(project, [stage]));
+      const stale = staleFiles(project, compiled);
       if (stale.length) {
         problems.push({
           code: 'switch/stale',
@@ -93,7 +108,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     }
     const deployment = `Deployment ${loaded.context.namespace}/${colorName(app, idle)}`;
     const committed = manifestsOf(readStageTree(project, stage), `${DIST_DIR}/${stage}`).find((m) => m.id === deployment)?.value as
-      | { metadata?: { labels?: Record<string, string> } }
+      | PodOwner
       | undefined;
     const running = committed?.metadata?.labels?.[VERSION_LABEL];
     if (running !== intended) {
@@ -106,6 +121,17 @@ export const command: Command<{ release?: string; force?: boolean }> = {
           version === undefined
             ? `synthesize and apply ${stage} first (npm run synth -- --stage ${stage})`
             : `promote the release to the ${idle} color first (npm run promote -- <previous stage> ${stage}), or name the version it runs`,
+      });
+    }
+    // the version label alone does not tell one image from another (demoapp:1, registry.example.com/demoapp:1):
+    // the pods that get the traffic must run the images the stage file gives the color (--force or not)
+    const produced = manifestsOf(compiled.tree.get(stage) ?? new Map()).find((m) => m.id === deployment)?.value as PodOwner | undefined;
+    if (committed && produced && running === intended && imagesOf(committed) !== imagesOf(produced)) {
+      problems.push({
+        code: 'switch/image',
+        location: loaded.locate(['apps', app, ...path, idle]),
+        message: `${deployment} in ${DIST_DIR}/${stage} runs ${imagesOf(committed)}, but ${loaded.source} gives the ${idle} color ${imagesOf(produced)}: the switch would send traffic to pods that do not run what the stage file says`,
+        hint: `synthesize and apply ${stage} (npm run synth -- --stage ${stage}), then switch; or give the ${idle} color back the image dist/ runs`,
       });
     }
     // the switch synthesizes the stage file's image for that color, not dist/'s: with --force the two

@@ -61,14 +61,28 @@ function section(head: string, lines: readonly string[]): string {
 /** The Host header without a port, compared case-insensitively with the route's host. */
 const hostIs = (host: string) => `{ req.hdr(host),field(1,:) -i ${word(host, 'the host')} }`;
 
+/**
+ * The redirect of plain HTTP to HTTPS. `redirect scheme https` keeps the host and drops the port,
+ * so the client goes to 443: a frontend whose TLS listener is on another port sends the client
+ * there, to the host it asked for (without its port) and the same path and query.
+ */
+function redirectToHttps(httpsPort: number): string {
+  if (httpsPort === 443) return 'http-request redirect scheme https code 301 unless { ssl_fc }';
+  const port = word(httpsPort, 'the HTTPS port');
+  return `http-request redirect location https://%[req.hdr(host),field(1,:)]:${port}%[pathq] code 301 unless { ssl_fc }`;
+}
+
 function frontend(f: EdgeFrontend): string {
   const lines = [
     `bind :${word(f.httpPort, 'the HTTP port')}`,
     `bind :${word(f.httpsPort, 'the HTTPS port')} ssl ${f.certificates.map((c) => `crt ${word(c, 'the certificate')}`).join(' ')} alpn h2,http/1.1`,
-    ...(f.redirectHttp ? ['http-request redirect scheme https code 301 unless { ssl_fc }'] : []),
-    // the apps behind see the client and the scheme it used, not the edge
+    ...(f.redirectHttp ? [redirectToHttps(f.httpsPort)] : []),
+    // the apps behind see the client and the scheme it used, not the edge: forwardfor appends the
+    // client's address to X-Forwarded-For, and X-Forwarded-Proto is always set from the connection,
+    // so a client cannot claim HTTPS over plain HTTP
     'option forwardfor',
     'http-request set-header X-Forwarded-Proto https if { ssl_fc }',
+    'http-request set-header X-Forwarded-Proto http if !{ ssl_fc }',
     ...(f.gzip ? ['compression algo gzip', `compression type ${GZIP_TYPES}`] : []),
     ...f.routes.flatMap((r) => [
       ...(r.blueGreen

@@ -4,7 +4,7 @@
  * MASTER, the others BACKUP with lower priorities, and the address given up by a machine whose
  * haproxy is not running. Pure; the same settings give the same bytes.
  */
-import type { EdgeSettings } from './settings.js';
+import { TOP_PRIORITY, type EdgeSettings } from './settings.js';
 import { generatedLine } from '../synth/disk.js';
 
 /** The file of one machine under `dist/<stage>/edge/`. */
@@ -13,9 +13,17 @@ export const keepalivedFile = (machine: string) => `keepalived-${machine}.conf`;
 /** Where the file goes on the machine (Debian's keepalived package reads it from there). */
 export const KEEPALIVED_CONFIG_PATH = '/etc/keepalived/keepalived.conf';
 
-/** Priority of the first machine; each next one is this much lower, so the order is the names' order. */
-const TOP_PRIORITY = 150;
+/** How much lower each next machine's priority is than the one before (TOP_PRIORITY: settings.ts). */
 const PRIORITY_STEP = 10;
+
+/**
+ * The priority of the `i`th of `count` machines: TOP_PRIORITY, then PRIORITY_STEP lower each, or,
+ * when that would go below 1 (16 machines or more), the largest step that keeps the last at 1 or above.
+ */
+export function priorityOf(i: number, count: number): number {
+  const step = count <= 1 ? PRIORITY_STEP : Math.min(PRIORITY_STEP, Math.floor((TOP_PRIORITY - 1) / (count - 1)));
+  return TOP_PRIORITY - i * step;
+}
 
 /** The keepalived.conf of every edge machine, by file name; none without `floatingIp`. */
 export function keepalivedConfigs(stage: string, source: string, edge: EdgeSettings): Map<string, string> {
@@ -49,7 +57,7 @@ export function keepalivedConfigs(stage: string, source: string, edge: EdgeSetti
       `    state ${i === 0 ? 'MASTER' : 'BACKUP'}`,
       `    interface ${ip.interface}`,
       `    virtual_router_id ${ip.routerId}`,
-      `    priority ${TOP_PRIORITY - i * PRIORITY_STEP}`,
+      `    priority ${priorityOf(i, machines.length)}`,
       '    advert_int 1',
       `    unicast_src_ip ${address}`,
       '    unicast_peer {',

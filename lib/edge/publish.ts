@@ -82,21 +82,73 @@ function selectorOf(service: KubeObject): Record<string, string> {
   return (service.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
 }
 
-/** The first HTTP readiness probe of the pods a Service selects: its path, and the workload and container that declare it. */
-function readinessProbeOf(
-  service: KubeObject,
-  objects: readonly KubeObject[],
-): { path: string; workload: KubeObject; container: string } | undefined {
+/** A container port as a pod spec declares it. */
+interface ContainerPort {
+  readonly name?: string;
+  readonly containerPort?: number;
+}
+
+/** An HTTP readiness probe of a Service's pods: its path and port, and the workload and container that declare it. */
+interface ReadinessProbe {
+  readonly path: string;
+  /** httpGet.port: a container port's number or name. */
+  readonly port?: number | string;
+  readonly ports: readonly ContainerPort[];
+  readonly workload: KubeObject;
+  readonly container: string;
+}
+
+/** The first HTTP readiness probe of the pods a Service selects. */
+function readinessProbeOf(service: KubeObject, objects: readonly KubeObject[]): ReadinessProbe | undefined {
   const selector = Object.entries(selectorOf(service));
   for (const o of objects) {
     const template = podTemplateOf(o);
     const labels = template?.metadata?.labels ?? {};
     if (!template || selector.length === 0 || !selector.every(([k, v]) => labels[k] === v)) continue;
-    const containers = (template.spec?.containers ?? []) as { name?: string; readinessProbe?: { httpGet?: { path?: string } } }[];
+    const containers = (template.spec?.containers ?? []) as {
+      name?: string;
+      ports?: ContainerPort[];
+      readinessProbe?: { httpGet?: { path?: string; port?: number | string } };
+    }[];
     const container = containers.find((c) => c.readinessProbe?.httpGet?.path !== undefined);
-    if (container) return { path: String(container.readinessProbe!.httpGet!.path), workload: o, container: container.name ?? '' };
+    if (!container) continue;
+    const { path, port } = container.readinessProbe!.httpGet!;
+    return { path: String(path), port, ports: container.ports ?? [], workload: o, container: container.name ?? '' };
   }
   return undefined;
+}
+
+/** A port of a Service as its spec declares it. */
+interface ServicePort {
+  readonly name?: string;
+  readonly port?: number;
+  readonly targetPort?: number | string;
+  readonly nodePort?: number;
+}
+
+/** Whether Service port `p` sends traffic to the container port `probePort` (a number or a name) of a container with `ports`. */
+function reaches(p: ServicePort, probePort: number | string, ports: readonly ContainerPort[]): boolean {
+  const target = p.targetPort ?? p.port;
+  if (target === probePort) return true;
+  // one side by name, the other by number: the container's port of that name says which number
+  const byName = (name: string) => ports.find((c) => c.name === name)?.containerPort;
+  if (typeof target === 'string' && typeof probePort === 'number') return byName(target) === probePort;
+  if (typeof target === 'number' && typeof probePort === 'string') return byName(probePort) === target;
+  return false;
+}
+
+/**
+ * The node port the edge sends a Service's traffic to: its only one; of several, the one that
+ * reaches the port the readiness probe checks (what is ready is what gets traffic), else the port
+ * named `http`; else which one is meant is not known, and the names of the ports are returned.
+ */
+function publishedPortOf(service: KubeObject, probe: ReadinessProbe | undefined): { nodePort?: number; ambiguous?: string[] } {
+  const ports = ((service.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).filter((p) => typeof p.nodePort === 'number');
+  if (ports.length <= 1) return { nodePort: ports[0]?.nodePort };
+  const probed = probe?.port === undefined ? undefined : ports.find((p) => reaches(p, probe.port!, probe.ports));
+  const chosen = probed ?? ports.find((p) => p.name === 'http');
+  if (chosen) return { nodePort: chosen.nodePort };
+  return { ambiguous: ports.map((p) => `${p.name ?? '(no name)'} (port ${p.port}, nodePort ${p.nodePort})`) };
 }
 
 /**
@@ -154,7 +206,17 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       }
       return undefined;
     }
-    const [nodePort] = nodePortsOf(service);
+    const probe = readinessProbeOf(service, objects);
+    const { nodePort, ambiguous } = publishedPortOf(service, probe);
+    if (ambiguous) {
+      problems.push({
+        code: 'edge/ambiguous-port',
+        path: ['apps', app, 'ports'],
+        message: `Service ${service.metadata.namespace}/${name} is published at the edge and has several node ports, ${ambiguous.join(', ')}, and neither its pods' readiness probe nor a port named 'http' says which one gets the traffic`,
+        hint: `name the port that serves HTTP 'http', or give apps.${app} a readiness probe on it (probes: { readiness: { http: { path: /ready, port: <its port> } } })`,
+      });
+      return undefined;
+    }
     const type = (service.spec as { type?: string } | undefined)?.type ?? 'ClusterIP';
     if (nodePort === undefined || type === 'ClusterIP') {
       problems.push({
@@ -165,7 +227,6 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       });
       return undefined;
     }
-    const probe = readinessProbeOf(service, objects);
     const healthPath = probe?.path;
     const pathProblem = probe && httpPathProblem(probe.path);
     if (probe && pathProblem) {

@@ -1,9 +1,11 @@
 /**
  * Rules of the `edge:` section that its schema cannot say, checked when the stage file is loaded,
  * so that each problem points at its place in the file: every host names an app the stage
- * deploys, no host is published twice, no two frontends listen on one port, and the nodes the
+ * deploys, no host is published twice, no two listeners share a port, no two edge machines share
+ * an address, a floating IP is an address keepalived takes and clients reach, and the nodes the
  * backends send traffic to have addresses; and every value haproxy.cfg holds (certificate paths,
- * node and machine addresses) is one plain word HAProxy reads back exactly. Pure.
+ * node and machine addresses) is one plain word HAProxy reads back exactly. Pure. (The config
+ * layer may not import the rest of lib/edge, so the floating IP's rules are here too, at the end.)
  *
  * HAProxy splits a line of its configuration into words at spaces and tabs, starts a comment at
  * `#`, reads `"` and `'` as quoting and `\` as an escape, and ends the line at a line break; a
@@ -18,7 +20,7 @@ import type { PathProblem } from '../config/validate.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { StageNode } from '../stack.js';
 import { describeValue } from '../model/limits.js';
-import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
+import { FRONTEND_DEFAULTS, MAX_FLOATING_MACHINES, TOP_PRIORITY, type EdgeSettings } from './settings.js';
 
 /** The characters HAProxy's configuration parser treats specially, or that no word can carry. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
@@ -81,18 +83,32 @@ export function httpPathProblem(path: string): string | undefined {
   return undefined;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 /** A host name (RFC 1123): labels of letters, digits and '-', joined by '.'. */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
+/**
+ * A name of digits and dots only: read as an IPv4 address by the resolver and by HAProxy, never
+ * looked up as a name, so one that is not a valid IPv4 address (`10.1.0.256`) is a typo, and
+ * HAProxy would disable the server.
+ */
+const NUMERIC_NAME = /^[0-9]+(\.[0-9]+)*$/;
 
 /** An IP address or a host name: what haproxy.cfg may hold as a server's or a machine's address. */
-const isAddress = (address: string) => (isIP(address) !== 0 || HOST_NAME.test(address)) && !haproxyWordProblem(address);
+const isAddress = (address: string) =>
+  (isIP(address) !== 0 || (HOST_NAME.test(address) && !NUMERIC_NAME.test(address))) && !haproxyWordProblem(address);
 
 /** Why `address` is not an address haproxy.cfg can hold, for a message. */
 function addressProblem(address: string): string {
   const word = haproxyWordProblem(address);
+  if (!word && NUMERIC_NAME.test(address)) {
+    const ip = parseIpv4(address);
+    const why = 'problem' in ip ? ip.problem : 'it is not written as an IP address is';
+    return `${describeValue(address)} is not an IP address (${why}; an IPv4 address is four numbers 0-255), and a name of digits only is not a host name`;
+  }
   return `${describeValue(address)} is not an IP address or a host name${word ? ` (${word})` : ''}`;
 }
+
+/** Whether `address` is an IPv4 address written plainly (four numbers 0-255, no leading zeros). */
+const isIpv4 = (address: string) => 'value' in parseIpv4(address);
 
 /** A file name a certificate path may be changed to: every character HAProxy treats specially replaced by '-'. */
 const plainPath = (path: string) => path.replace(new RegExp(SPECIAL.source, 'gu'), '-');
@@ -138,6 +154,17 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
       ['httpsPort', f.httpsPort ?? FRONTEND_DEFAULTS.httpsPort],
       ['httpPort', f.httpPort ?? FRONTEND_DEFAULTS.httpPort],
     ] as const;
+    if (ports[0][1] === ports[1][1]) {
+      // one frontend's two listeners: said plainly, at the port written last (httpsPort when written)
+      const setting = 'httpsPort' in f ? 'httpsPort' : 'httpPort';
+      problems.push({
+        code: 'edge/port-collision',
+        path: ['edge', 'frontends', name, setting],
+        message: `frontend '${name}' has httpsPort and httpPort both ${ports[0][1]}: its TLS and its plain HTTP listeners cannot share a port`,
+        hint: `give frontend '${name}' an httpsPort other than its httpPort (the defaults are 443 and 80)`,
+      });
+      continue;
+    }
     for (const [setting, port] of ports) {
       const other = portSeen.get(port);
       if (other !== undefined) {
@@ -150,36 +177,7 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
       } else portSeen.set(port, { frontend: name, setting });
     }
   }
-  const badMachines = new Set<string>();
-  for (const [name, m] of Object.entries(edge.machines).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (isAddress(m.address)) continue;
-    badMachines.add(name);
-    problems.push({
-      code: 'config/invalid',
-      path: ['edge', 'machines', name, 'address'],
-      message: `edge.machines.${name}.address ${addressProblem(m.address)}; haproxy.cfg names the edge machines by address`,
-      hint: "write the machine's IPv4 or IPv6 address, or its host name",
-    });
-  }
-  if (edge.floatingIp) {
-    const machines = Object.entries(edge.machines);
-    if (machines.length < 2) {
-      problems.push({
-        code: 'edge/floating-ip',
-        path: ['edge', 'floatingIp'],
-        message: 'edge.floatingIp moves an address between edge machines, but there is only one',
-        hint: 'add a second machine under edge.machines, or remove floatingIp',
-      });
-    }
-    for (const [name, m] of machines.filter(([n, x]) => !badMachines.has(n) && !IPV4.test(x.address))) {
-      problems.push({
-        code: 'edge/machine-address',
-        path: ['edge', 'machines', name, 'address'],
-        message: `edge machine '${name}' needs an IPv4 address for keepalived's unicast VRRP (found '${m.address}')`,
-        hint: "write the machine's IP address, or remove edge.floatingIp",
-      });
-    }
-  }
+  problems.push(...machineProblems(edge));
   const backends = nodes.filter((n) => n.address !== undefined);
   if (backends.length === 0) {
     problems.push({
@@ -207,4 +205,179 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
     }
   }
   return problems;
+}
+
+/**
+ * The problems of the edge machines: an address haproxy.cfg cannot hold, one two machines share
+ * (keepalived would peer with itself); and with a floating IP, its own rules (floating-ip.ts),
+ * two machines or more, each with an IPv4 address, and no more than keepalived's priorities fit.
+ */
+function machineProblems(edge: EdgeSettings): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const machines = Object.entries(edge.machines).sort(([a], [b]) => (a < b ? -1 : 1));
+  const valid = new Map<string, string>();
+  const seen = new Map<string, string>();
+  for (const [name, m] of machines) {
+    const path = ['edge', 'machines', name, 'address'];
+    if (!isAddress(m.address)) {
+      problems.push({
+        code: 'config/invalid',
+        path,
+        message: `edge.machines.${name}.address ${addressProblem(m.address)}; haproxy.cfg names the edge machines by address`,
+        hint: "write the machine's IPv4 or IPv6 address, or its host name",
+      });
+      continue;
+    }
+    const other = seen.get(m.address.toLowerCase());
+    if (other !== undefined) {
+      problems.push({
+        code: 'edge/duplicate-machine',
+        path,
+        message: `edge machines '${other}' and '${name}' have the same address ${m.address}: they are one machine (with a floating IP, keepalived would take itself for its peer)`,
+        hint: `write machine '${name}''s own address, or remove one of the two`,
+      });
+      continue;
+    }
+    seen.set(m.address.toLowerCase(), name);
+    valid.set(name, m.address);
+  }
+  return edge.floatingIp ? [...problems, ...floatingIpProblems(edge.floatingIp, machines, valid)] : problems;
+}
+
+/** The problems of `edge.floatingIp` with `machines` (sorted by name), of which `valid` have a good address of their own. */
+function floatingIpProblems(
+  floatingIp: NonNullable<EdgeSettings['floatingIp']>,
+  machines: readonly (readonly [string, { address: string }])[],
+  valid: ReadonlyMap<string, string>,
+): PathProblem[] {
+  const problems: PathProblem[] = [];
+  if (machines.length < 2) {
+    problems.push({
+      code: 'edge/floating-ip',
+      path: ['edge', 'floatingIp'],
+      message: 'edge.floatingIp moves an address between edge machines, but there is only one',
+      hint: 'add a second machine under edge.machines, or remove floatingIp',
+    });
+  }
+  if (machines.length > MAX_FLOATING_MACHINES) {
+    problems.push({
+      code: 'edge/floating-ip',
+      path: ['edge', 'machines'],
+      message: `edge.floatingIp gives each edge machine a VRRP priority of its own, from ${TOP_PRIORITY} down to 1, so it moves between ${MAX_FLOATING_MACHINES} machines at most (found ${machines.length})`,
+      hint: 'split the machines into edges of their own (a stage each), or remove floatingIp',
+    });
+  }
+  for (const [name, address] of valid) {
+    if (isIpv4(address)) continue;
+    problems.push({
+      code: 'edge/machine-address',
+      path: ['edge', 'machines', name, 'address'],
+      message: `edge machine '${name}' needs an IPv4 address for keepalived's unicast VRRP (found '${address}')`,
+      hint: "write the machine's IPv4 address, or remove edge.floatingIp",
+    });
+  }
+  const ipv4 = [...valid].filter(([, address]) => isIpv4(address));
+  return [...problems, ...floatingAddressProblems(floatingIp, ipv4)];
+}
+
+// edge.floatingIp.address: the rules its schema pattern cannot say. An exact IPv4 address and
+// prefix length, an address a machine can hold (not its network's address or broadcast address,
+// not an edge machine's own), in the network the edge machines share. keepalived refuses some of
+// these values and takes the others without a word, and then no client reaches the address.
+
+/** Where the problems of the address are placed. */
+const ADDRESS_PATH = ['edge', 'floatingIp', 'address'] as const;
+const EXAMPLE = 'e.g. 192.168.122.150/24';
+
+/**
+ * Why `text` is not a decimal number from 0 to `max` written plainly, or undefined when it is. A
+ * leading zero is refused: inet_aton (and so some tools) reads `010` as octal 8.
+ */
+function numberProblem(text: string, max: number, what: string): string | undefined {
+  if (!/^\d+$/.test(text)) return `${what} '${text}' is not a decimal number`;
+  if (text.length > 1 && text.startsWith('0')) return `${what} ${text} has a leading zero, which some tools read as octal`;
+  return Number(text) > max ? `${what} ${text} is more than ${max}` : undefined;
+}
+
+/** An IPv4 address as a 32-bit number, or why `text` is not one (four numbers 0-255, no leading zeros). */
+export function parseIpv4(text: string): { value: number } | { problem: string } {
+  const octets = text.split('.');
+  if (octets.length !== 4) return { problem: `'${text}' does not have four numbers separated by '.'` };
+  for (const o of octets) {
+    const problem = numberProblem(o, 255, 'the number');
+    if (problem) return { problem };
+  }
+  return { value: octets.reduce((n, o) => n * 256 + Number(o), 0) };
+}
+
+/** `value` (32 bits) in dotted notation. */
+export const formatIpv4 = (value: number) => [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+
+/** The first and the last address of the network of `prefix` bits that holds `value`. */
+function networkOf(value: number, prefix: number): { first: number; last: number } {
+  const size = 2 ** (32 - prefix);
+  const first = Math.floor(value / size) * size;
+  return { first, last: first + size - 1 };
+}
+
+/**
+ * The problems of `edge.floatingIp.address`, at its place (the first one found: each one's fix
+ * may change the next). `machines` are the edge machines whose addresses are IPv4, [name, address]
+ * (the others have a problem of their own).
+ */
+export function floatingAddressProblems(
+  floatingIp: NonNullable<EdgeSettings['floatingIp']>,
+  machines: readonly (readonly [string, string])[],
+): PathProblem[] {
+  const at = (code: string, message: string, hint: string): PathProblem[] => [
+    { code, path: [...ADDRESS_PATH], message: `edge.floatingIp.address ${floatingIp.address} ${message}`, hint },
+  ];
+  const [text = '', prefixText = ''] = floatingIp.address.split('/');
+  const ip = parseIpv4(text);
+  if ('problem' in ip) {
+    return at(
+      'config/invalid',
+      `is not an IPv4 address: ${ip.problem} (each of its four numbers is 0-255)`,
+      `write a free IPv4 address of the edge machines' network with its prefix length, ${EXAMPLE}`,
+    );
+  }
+  const prefixProblem = numberProblem(prefixText, 32, 'the prefix length');
+  if (prefixProblem || prefixText === '0') {
+    return at(
+      'config/invalid',
+      `does not have a prefix length from 1 to 32: ${prefixProblem ?? 'a /0 network would hold every IPv4 address'}`,
+      `write the prefix length of the network the edge machines share, ${EXAMPLE}`,
+    );
+  }
+  const prefix = Number(prefixText);
+  const { first, last } = networkOf(ip.value, prefix);
+  const network = `${formatIpv4(first)}/${prefix}`;
+  const free =
+    prefix <= 30 ? `a free address from ${formatIpv4(first + 1)} to ${formatIpv4(last - 1)}` : "a free address in the machines' network";
+  // a /31 (RFC 3021) and a /32 have no network or broadcast address: each of their addresses is a host's
+  if (prefix <= 30 && (ip.value === first || ip.value === last)) {
+    const which = ip.value === first ? 'the network address' : 'the broadcast address';
+    return at('edge/floating-ip', `is ${which} of ${network}, which no machine can hold: clients could not reach it`, `choose ${free}`);
+  }
+  const owner = machines.find(([, address]) => address === text);
+  if (owner) {
+    return at(
+      'edge/floating-ip',
+      `is the address of edge machine '${owner[0]}': a floating address must be one no machine holds, since it moves between them`,
+      `choose ${free}, other than the edge machines' addresses`,
+    );
+  }
+  // a /32 says nothing of the network: keepalived adds it as a host address, wherever the machines are
+  if (prefix === 32) return [];
+  const outside = machines.filter(([, address]) => {
+    const m = parseIpv4(address);
+    return 'value' in m && (m.value < first || m.value > last);
+  });
+  if (outside.length === 0) return [];
+  const names = outside.map(([n, a]) => `'${n}' (${a})`).join(', ');
+  return at(
+    'edge/floating-ip',
+    `is not in the network of edge ${outside.length === 1 ? 'machine' : 'machines'} ${names}: ${network} holds ${formatIpv4(first)} to ${formatIpv4(last)}, and keepalived adds the address on the machines' interface ${floatingIp.interface}, where clients of their network could not reach it`,
+    "choose a free address in the edge machines' network, with that network's prefix length (e.g. 10.1.0.100/24 for machines at 10.1.0.5 and 10.1.0.6)",
+  );
 }

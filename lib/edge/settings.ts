@@ -83,3 +83,12 @@ export type FrontendSettings = Static<typeof Frontend>;
 
 /** Defaults of a frontend, resolved once. */
 export const FRONTEND_DEFAULTS = { redirectHttp: true, gzip: false, httpsPort: 443, httpPort: 80 } as const;
+
+/**
+ * keepalived's priority of the first edge machine by name; each next one is lower (keepalived.ts),
+ * so the order is the names' order. keepalived takes 1 to 255 and keeps 255 for the machine that
+ * owns the address, which none of these does.
+ */
+export const TOP_PRIORITY = 150;
+/** The most edge machines a floating IP moves between: each gets a distinct priority from TOP_PRIORITY down to 1. */
+export const MAX_FLOATING_MACHINES = TOP_PRIORITY;

@@ -63,6 +63,15 @@ describe('the edge checks', () => {
     ]);
   });
 
+  it('refuse a frontend whose httpsPort is its own httpPort, saying so at httpsPort', () => {
+    const more =
+      '    api:\n      certificates: [/etc/haproxy/certs/api.pem]\n      httpPort: 8080\n      httpsPort: 8080\n      hosts: { api.example.com: nginx }';
+    expect(edgeProblems(stage({ more }))).toEqual([
+      "environments/edge.yaml:13:18: frontend 'api' has httpsPort and httpPort both 8080: its TLS and its plain HTTP listeners cannot share a port\n" +
+        "  hint: give frontend 'api' an httpsPort other than its httpPort (the defaults are 443 and 80)",
+    ]);
+  });
+
   it('refuse a node without an address, since every node is a server of every backend', () => {
     expect(edgeProblems(stage({ nodes: '  a: { address: 10.0.0.1 }\n  b: { roles: [worker] }' }))).toEqual([
       "environments/edge.yaml:3:6: node 'b' has no address, and the edge sends traffic to every node\n  hint: add address: <IP> to nodes.b",
@@ -128,6 +137,41 @@ describe('the edge checks', () => {
     expect(config).toContain('backend demoapp-blue\n    # Service edge/demoapp-blue, node port 30091 on every node\n');
     expect(config).toContain('backend demoapp-green\n    # Service edge/demoapp-green, node port 30092 on every node\n');
     expect(config.match(/http-check send meth GET uri \/ready\n/g)).toHaveLength(2);
+  });
+});
+
+describe('a published service app with several node ports', () => {
+  /** App api of the service stack, its ports (YAML) metrics first, then `http` (line 12, column 10 is apps.api). */
+  const api = (ports: string, probe = '') =>
+    stage({
+      hosts: '{ api.example.com: api }',
+      apps: `  api:\n    stack: service\n    image: team/api:1\n    service: { type: NodePort }\n    ports: ${ports}\n${probe}`,
+    });
+  const PORTS = '{ metrics: { port: 9090, nodePort: 30301 }, http: { port: 8080, nodePort: 30300 } }';
+  const servers = (config: string) => [...config.matchAll(/server \S+ \S+:(\d+) check/g)].map((m) => m[1]);
+
+  it('sends the traffic and the check to the port the readiness probe checks, not the first', () => {
+    const { files } = compileEdge(api(PORTS, '    probes: { readiness: { http: { path: /ready, port: 8080 } } }'));
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(servers(config)).toEqual(['30300', '30300']);
+    expect(config).toContain('# Service edge/api, node port 30300 on every node');
+  });
+
+  it('follows the probe to another port too', () => {
+    const { files } = compileEdge(api(PORTS.replace('http:', 'web:'), '    probes: { readiness: { http: { path: /ready, port: 9090 } } }'));
+    expect(servers(files.get('edge/haproxy.cfg')!)).toEqual(['30301', '30301']);
+  });
+
+  it("without a readiness probe, sends the traffic to the port named 'http'", () => {
+    const { files } = compileEdge(api(PORTS));
+    expect(servers(files.get('edge/haproxy.cfg')!)).toEqual(['30300', '30300']);
+  });
+
+  it("refuses to guess when neither a readiness probe nor a port named 'http' says which, listing the ports", () => {
+    expect(edgeProblems(api(PORTS.replace('http:', 'web:')))).toEqual([
+      "environments/edge.yaml:16:12: Service edge/api is published at the edge and has several node ports, metrics (port 9090, nodePort 30301), web (port 8080, nodePort 30300), and neither its pods' readiness probe nor a port named 'http' says which one gets the traffic\n" +
+        "  hint: name the port that serves HTTP 'http', or give apps.api a readiness probe on it (probes: { readiness: { http: { path: /ready, port: <its port> } } })",
+    ]);
   });
 });
 

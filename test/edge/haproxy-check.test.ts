@@ -95,6 +95,29 @@ apps:
     expect(r.status).toBe(0);
   });
 
+  it('accepts a frontend on other ports that redirects plain HTTP to its own httpsPort', () => {
+    const { files } = compileEdge(`
+nodes:
+  a: { address: 10.0.0.1 }
+edge:
+  machines: { lb1: { address: 10.0.0.5 } }
+  frontends:
+    web:
+      certificates: [/etc/haproxy/certs/a.pem]
+      httpPort: 18080
+      httpsPort: 18443
+      hosts: { one.example.com: nginx }
+apps:
+  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }
+`);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain(':18443%[pathq] code 301 unless { ssl_fc }\n');
+    expect(config).not.toContain('redirect scheme');
+    const r = check(config, 'other-ports.cfg');
+    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+    expect(r.status).toBe(0);
+  });
+
   it.each([
     [
       'a backend that does not exist',

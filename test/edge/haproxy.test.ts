@@ -33,6 +33,7 @@ describe('haproxyConfig', () => {
         '    bind :443 ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1',
         '    option forwardfor',
         '    http-request set-header X-Forwarded-Proto https if { ssl_fc }',
+        '    http-request set-header X-Forwarded-Proto http if !{ ssl_fc }',
         '    use_backend a if { req.hdr(host),field(1,:) -i a.example.com }',
         '',
         'backend a',
@@ -43,6 +44,23 @@ describe('haproxyConfig', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('sets X-Forwarded-Proto from the connection, whatever the client sent, with or without the redirect', () => {
+    for (const redirectHttp of [false, true]) {
+      const text = haproxyConfig({ ...plan, frontends: [{ ...plan.frontends[0], redirectHttp }] });
+      expect(text).toContain(
+        '    http-request set-header X-Forwarded-Proto https if { ssl_fc }\n    http-request set-header X-Forwarded-Proto http if !{ ssl_fc }\n',
+      );
+    }
+  });
+
+  it.each([
+    [443, '    http-request redirect scheme https code 301 unless { ssl_fc }\n'],
+    [18443, '    http-request redirect location https://%[req.hdr(host),field(1,:)]:18443%[pathq] code 301 unless { ssl_fc }\n'],
+  ])("redirects plain HTTP to the frontend's httpsPort %i (the host without its port, the path and query kept)", (httpsPort, line) => {
+    const text = haproxyConfig({ ...plan, frontends: [{ ...plan.frontends[0], httpPort: 18080, httpsPort, redirectHttp: true }] });
+    expect(text).toContain(`    bind :18080\n    bind :${httpsPort} ssl crt /c/a.pem crt /c/b.pem alpn h2,http/1.1\n${line}`);
   });
 
   it('names the stage file, the stage and the edge machines in its header', () => {

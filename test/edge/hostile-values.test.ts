@@ -205,6 +205,31 @@ describe('an address HAProxy would not read as written', () => {
     expect(hint).toBe("  hint: write the node's IPv4 or IPv6 address, or its host name");
   });
 
+  it.each([
+    ['10.1.0.256', 'the number 256 is more than 255'],
+    ['10.0.1', "'10.0.1' does not have four numbers separated by '.'"],
+    ['10.0.0.01', 'the number 01 has a leading zero, which some tools read as octal'],
+  ])('refuses %s, a malformed IPv4 address, rather than take it for a host name (HAProxy would disable the server)', (address, why) => {
+    const expected = (at: string, setting: string, rest: string, hint: string) =>
+      `${FILE}:${at}: ${setting} "${address}" is not an IP address (${why}; an IPv4 address is four numbers 0-255), and a name of digits only is not a host name; ${rest}\n  hint: ${hint}`;
+    expect(edgeProblems(stage({ nodeA: address }))).toEqual([
+      expected(
+        '2:17',
+        'nodes.a.address',
+        'haproxy.cfg sends traffic to it (server a <address>:<node port>)',
+        "write the node's IPv4 or IPv6 address, or its host name",
+      ),
+    ]);
+    expect(edgeProblems(stage({ machine: address }))).toEqual([
+      expected(
+        '5:31',
+        'edge.machines.lb1.address',
+        'haproxy.cfg names the edge machines by address',
+        "write the machine's IPv4 or IPv6 address, or its host name",
+      ),
+    ]);
+  });
+
   it('refuses an edge machine address with a line break (haproxy.cfg names the machines in a comment) at edge.machines.lb1.address', () => {
     expect(edgeProblems(stage({ machine: '"10.0.0.5\\nfrontend evil"' }))).toEqual([
       `${FILE}:5:31: edge.machines.lb1.address "10.0.0.5\\nfrontend evil" is not an IP address or a host name (it holds a line break, which would end the line in haproxy.cfg); haproxy.cfg names the edge machines by address\n` +

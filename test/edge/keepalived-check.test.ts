@@ -3,40 +3,12 @@
  * package): the committed dist/ configs and a fixture's. A broken one must be rejected, so that
  * the check cannot pass by checking nothing.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/cli.js';
 import { compileEdge, edgeProblems } from './helpers.js';
-
-const KEEPALIVED_MISSING =
-  'keepalived is not installed, so the generated keepalived.conf files cannot be checked: ' +
-  'apt-get update && apt-get install -y keepalived (.ci/run installs it when missing)';
-const installed = spawnSync('keepalived', ['--version'], { encoding: 'utf8' });
-
-const dir = mkdtempSync(join(tmpdir(), 'stagecraft-keepalived-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/**
- * keepalived -t insists that the VRRP interface exists here (and is not loopback): the configs'
- * interface is mapped to one of this machine's, as the certificates are for haproxy -c.
- */
-const LOCAL_INTERFACE = existsSync('/sys/class/net')
-  ? readdirSync('/sys/class/net')
-      .filter((n) => n !== 'lo')
-      .sort()[0]
-  : undefined;
-
-function check(config: string): { status: number | null; output: string } {
-  if (installed.error) throw new Error(KEEPALIVED_MISSING);
-  if (!LOCAL_INTERFACE) throw new Error('this machine has no network interface but lo, which keepalived -t needs for a VRRP instance');
-  const path = join(dir, 'keepalived.conf');
-  writeFileSync(path, config.replace(/(\binterface|\bdev) \S+/g, `$1 ${LOCAL_INTERFACE}`));
-  const r = spawnSync('keepalived', ['-t', '-f', path], { encoding: 'utf8' });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
+import { KEEPALIVED_MISSING, checkKeepalived as check, installed } from './keepalived-tool.js';
 
 const committed = readdirSync(join(REPO, 'dist'))
   .filter((stage) => existsSync(join(REPO, 'dist', stage, 'edge')))

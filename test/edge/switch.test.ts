@@ -3,10 +3,11 @@
  * selector and the edge's live backend in the same synthesis, and nothing else; a second switch
  * (the rollback) puts every byte back.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { errorLines, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 /** The lines that differ between two texts of the same length in lines, as `- old` / `+ new` pairs. */
 function changedLines(before: string, after: string): string[] {
@@ -76,5 +77,45 @@ describe('npm run switch at the edge (stage onprem)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('+ use_backend demoapp-blue if');
     expect(snapshot()).toEqual(original);
+  });
+});
+
+describe('npm run switch --force at the edge', () => {
+  const BEFORE = 'blueGreen: { live: green, blue: demoapp:1, green: demoapp:1.1 }';
+  const project = tempProject({
+    onprem: repoStage('onprem').replace('blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }', BEFORE),
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  const files = () => Object.fromEntries(Object.entries(snapshotDir(project)).filter(([f]) => !f.startsWith('.stagecraft/')));
+
+  it('refuses a color whose image the stage file changes after dist/ was written (same version label), writing nothing', () => {
+    expect(runCli('synth', [], project).code).toBe(0);
+    const stageFile = join(project, 'environments', 'onprem.yaml');
+    // only the idle color's image changes, and its version label (1) stays
+    writeFileSync(
+      stageFile,
+      readFileSync(stageFile, 'utf8').replace(BEFORE, BEFORE.replace('blue: demoapp:1,', 'blue: registry.example.com/demoapp:1,')),
+    );
+    const before = files();
+    const r = runCli('switch', ['onprem', 'demoapp', '--force'], project);
+    expect(r.code).toBe(1);
+    expect(errorLines(r.stderr)).toEqual([
+      'environments/onprem.yaml:23:37: error: Deployment onprem/demoapp-blue in dist/onprem runs demoapp:1, but environments/onprem.yaml gives the blue color registry.example.com/demoapp:1: the switch would send traffic to pods that do not run what the stage file says',
+      '1 problem; nothing was written.',
+    ]);
+    expect(r.stderr).toContain(
+      '  hint: synthesize and apply onprem (npm run synth -- --stage onprem), then switch; or give the blue color back the image dist/ runs\n',
+    );
+    expect(files()).toEqual(before);
+  });
+
+  it("switches with --force once dist/ runs the stage file's image, even when dist/ is otherwise not current", () => {
+    expect(runCli('synth', [], project).code).toBe(0);
+    const stageFile = join(project, 'environments', 'onprem.yaml');
+    writeFileSync(stageFile, readFileSync(stageFile, 'utf8').replace('replicas: 3', 'replicas: 4'));
+    const r = runCli('switch', ['onprem', 'demoapp', '--force'], project);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('onprem: demoapp now sends traffic to blue (registry.example.com/demoapp:1)');
   });
 });

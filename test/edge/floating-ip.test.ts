@@ -1,0 +1,130 @@
+/**
+ * edge.floatingIp.address is an address keepalived takes and clients can reach: an exact IPv4
+ * address and prefix length, not its network's address or broadcast address, not an edge
+ * machine's own, in the machines' network; each refused at its place with the reason and the
+ * fix, nothing written. The machines it moves between have addresses of their own, and as many
+ * as keepalived's priorities fit; the configs that are accepted pass the real `keepalived -t`
+ * (keepalived-check.test.ts runs it on the others).
+ */
+import { describe, expect, it } from 'vitest';
+import { compileEdge, edgeProblems } from './helpers.js';
+import { checkKeepalived } from './keepalived-tool.js';
+
+/** A stage whose edge machines (YAML of edge.machines) share the floating address `address` (line 5, column 26). */
+function stage(address: string, machines = '{ lb1: { address: 10.1.0.5 }, lb2: { address: 10.1.0.6 } }'): string {
+  return `nodes:
+  a: { address: 10.1.0.1 }
+edge:
+  machines: ${machines}
+  floatingIp: { address: ${address}, interface: ens3, routerId: 7 }
+  frontends:
+    web:
+      certificates: [/etc/haproxy/certs/a.pem]
+      hosts: { a.example.com: nginx }
+apps:
+  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }
+`;
+}
+
+const AT = 'environments/edge.yaml:5:26: ';
+
+describe('edge.floatingIp.address', () => {
+  it.each([
+    [
+      '10.1.0.300/24',
+      'edge.floatingIp.address 10.1.0.300/24 is not an IPv4 address: the number 300 is more than 255 (each of its four numbers is 0-255)',
+      "write a free IPv4 address of the edge machines' network with its prefix length, e.g. 192.168.122.150/24",
+    ],
+    [
+      '10.1.0.010/24',
+      'edge.floatingIp.address 10.1.0.010/24 is not an IPv4 address: the number 010 has a leading zero, which some tools read as octal (each of its four numbers is 0-255)',
+      "write a free IPv4 address of the edge machines' network with its prefix length, e.g. 192.168.122.150/24",
+    ],
+    [
+      '10.1.0.100/40',
+      'edge.floatingIp.address 10.1.0.100/40 does not have a prefix length from 1 to 32: the prefix length 40 is more than 32',
+      'write the prefix length of the network the edge machines share, e.g. 192.168.122.150/24',
+    ],
+    [
+      '10.1.0.100/0',
+      'edge.floatingIp.address 10.1.0.100/0 does not have a prefix length from 1 to 32: a /0 network would hold every IPv4 address',
+      'write the prefix length of the network the edge machines share, e.g. 192.168.122.150/24',
+    ],
+    [
+      '10.1.0.0/24',
+      'edge.floatingIp.address 10.1.0.0/24 is the network address of 10.1.0.0/24, which no machine can hold: clients could not reach it',
+      'choose a free address from 10.1.0.1 to 10.1.0.254',
+    ],
+    [
+      '10.1.0.255/24',
+      'edge.floatingIp.address 10.1.0.255/24 is the broadcast address of 10.1.0.0/24, which no machine can hold: clients could not reach it',
+      'choose a free address from 10.1.0.1 to 10.1.0.254',
+    ],
+    [
+      '10.1.0.6/24',
+      "edge.floatingIp.address 10.1.0.6/24 is the address of edge machine 'lb2': a floating address must be one no machine holds, since it moves between them",
+      "choose a free address from 10.1.0.1 to 10.1.0.254, other than the edge machines' addresses",
+    ],
+    [
+      '192.168.5.100/24',
+      "edge.floatingIp.address 192.168.5.100/24 is not in the network of edge machines 'lb1' (10.1.0.5), 'lb2' (10.1.0.6): 192.168.5.0/24 holds 192.168.5.0 to 192.168.5.255, and keepalived adds the address on the machines' interface ens3, where clients of their network could not reach it",
+      "choose a free address in the edge machines' network, with that network's prefix length (e.g. 10.1.0.100/24 for machines at 10.1.0.5 and 10.1.0.6)",
+    ],
+    [
+      '10.1.0.4/31',
+      "edge.floatingIp.address 10.1.0.4/31 is not in the network of edge machine 'lb2' (10.1.0.6): 10.1.0.4/31 holds 10.1.0.4 to 10.1.0.5, and keepalived adds the address on the machines' interface ens3, where clients of their network could not reach it",
+      "choose a free address in the edge machines' network, with that network's prefix length (e.g. 10.1.0.100/24 for machines at 10.1.0.5 and 10.1.0.6)",
+    ],
+  ])('refuses %s at its place, saying why and what to write', (address, message, hint) => {
+    expect(edgeProblems(stage(address))).toEqual([`${AT}${message}\n  hint: ${hint}`]);
+  });
+
+  it.each(['10.1.0.100/24', '10.1.0.1/24', '10.1.0.254/24', '10.1.0.100/32', '10.1.0.3/29', '10.9.9.9/8'])(
+    'accepts %s, and keepalived -t accepts the configs',
+    (address) => {
+      const { files } = compileEdge(stage(address));
+      const config = files.get('edge/keepalived-lb1.conf')!;
+      expect(config).toContain(`        ${address} dev ens3\n`);
+      expect(checkKeepalived(config)).toEqual({ status: 0, output: '' });
+    },
+  );
+});
+
+describe('the edge machines a floating address moves between', () => {
+  it('are refused when two have the same address, at the second one (by name)', () => {
+    expect(edgeProblems(stage('10.1.0.100/24', '{ lb1: { address: 10.1.0.5 }, lb2: { address: 10.1.0.5 } }'))).toEqual([
+      "environments/edge.yaml:4:59: edge machines 'lb1' and 'lb2' have the same address 10.1.0.5: they are one machine (with a floating IP, keepalived would take itself for its peer)\n" +
+        "  hint: write machine 'lb2''s own address, or remove one of the two",
+    ]);
+  });
+
+  it('need IPv4 addresses, and the hint says so', () => {
+    expect(edgeProblems(stage('10.1.0.100/24', "{ lb1: { address: 10.1.0.5 }, lb2: { address: 'fd00::6' } }"))).toEqual([
+      "environments/edge.yaml:4:59: edge machine 'lb2' needs an IPv4 address for keepalived's unicast VRRP (found 'fd00::6')\n" +
+        "  hint: write the machine's IPv4 address, or remove edge.floatingIp",
+    ]);
+  });
+
+  /** edge.machines with `count` machines m01, m02, ... at 10.1.0.11, 10.1.0.12, ... */
+  const many = (count: number) =>
+    `{ ${Array.from({ length: count }, (_, i) => `m${String(i + 1).padStart(3, '0')}: { address: 10.1.${Math.floor((i + 11) / 250)}.${((i + 11) % 250) + 1} }`).join(', ')} }`;
+
+  it.each([2, 15, 16, 17, 40, 150])('get distinct priorities from 150 down, all within 1..255, with %i machines', (count) => {
+    const { files } = compileEdge(stage('10.1.0.3/16', many(count)));
+    const configs = [...files].filter(([f]) => f.startsWith('edge/keepalived-')).map(([, c]) => c);
+    expect(configs).toHaveLength(count);
+    const priorities = configs.map((c) => Number(/priority (-?\d+)/.exec(c)![1]));
+    expect(priorities[0]).toBe(150);
+    expect(new Set(priorities).size).toBe(count);
+    expect(Math.min(...priorities)).toBeGreaterThanOrEqual(1);
+    if (count <= 15) expect(priorities).toEqual(priorities.map((_, i) => 150 - 10 * i));
+    for (const c of [configs[0], configs.at(-1)!]) expect(checkKeepalived(c)).toEqual({ status: 0, output: '' });
+  });
+
+  it('are refused beyond 150, the lowest priority keepalived has left for them', () => {
+    expect(edgeProblems(stage('10.1.0.3/16', many(151)))).toEqual([
+      'environments/edge.yaml:4:13: edge.floatingIp gives each edge machine a VRRP priority of its own, from 150 down to 1, so it moves between 150 machines at most (found 151)\n' +
+        '  hint: split the machines into edges of their own (a stage each), or remove floatingIp',
+    ]);
+  });
+});
