@@ -34,9 +34,11 @@ describe('the project file', () => {
   });
 
   it('does not echo a repository URL with a password in it', () => {
-    const [problem] = problemsOf(project('flux', 'git://deploy:s3cr3t-Pa55word@git.example.com/team/app.git'));
-    expect(problem).not.toContain('s3cr3t');
-    expect(problem).toMatch(/^stagecraft\.yaml:4:10: delivery\.repository\.url: Flux cannot clone \(a \d+-character value, hidden\)/);
+    const problems = problemsOf(project('flux', 'git://deploy:s3cr3t-Pa55word@git.example.com/team/app.git'));
+    expect(problems.join('\n')).not.toContain('s3cr3t');
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^stagecraft\.yaml:4:10: delivery\.repository\.url: Flux cannot clone \(a \d+-character value, hidden\)/),
+    );
   });
 
   it.each(['v1.2.3', '1.2.0', 'v2.0.1-rc.1'])(
@@ -57,5 +59,25 @@ describe('the project file', () => {
     ['argocd', 'git@git.example.com:team/app.git', 'refs/heads/main'],
   ])('accepts for %s the URL %s at the revision %s', (engine, url, revision) => {
     expect(problemsOf(project(engine, url, revision))).toEqual([]);
+  });
+
+  it.each([
+    [
+      'the repository URL',
+      'delivery:\n  repository:\n    url: https://deploy:hunter2pass@git.example.com/platform/stagecraft.git\n',
+      '3:10',
+      'delivery.repository.url holds a URL with a user and password',
+    ],
+    [
+      'a cluster server URL',
+      'delivery:\n  clusters:\n    nonprod: { server: "https://admin:hunter2pass@nonprod.example.com:6443" }\n',
+      '3:24',
+      'delivery.clusters.nonprod.server holds a URL with a user and password',
+    ],
+  ])('refuses a secret value in %s at its line and column, without printing it, as a stage file would', (_, text, at, start) => {
+    const problems = problemsOf(text);
+    expect(problems.join('\n')).not.toContain('hunter2pass');
+    expect(problems).toContainEqual(expect.stringContaining(`stagecraft.yaml:${at}: ${start}`));
+    expect(problems.find((p) => p.includes(start))).toMatch(/hidden\)/);
   });
 });

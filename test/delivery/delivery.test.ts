@@ -459,6 +459,23 @@ describe('delivery through the commands', () => {
     expect(snapshotDir(join(dir, 'dist'))).toEqual({});
   });
 
+  it("refuses a password in stagecraft.yaml's repository URL at its line, hidden, with exit 2 and dist/ untouched, at synth and at check", () => {
+    const dir = tempProject({ qa: stage('{ cluster: nonprod }') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(join(dir, 'dist'));
+    const file = join(dir, 'stagecraft.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('https://git.example.com/', 'https://deploy:hunter2pass@git.example.com/'));
+    for (const command of ['synth', 'check']) {
+      const r = runCli(command, [], dir);
+      expect(r.code).toBe(2);
+      expect(r.stdout + r.stderr).not.toContain('hunter2pass');
+      expect(r.stderr).toContain(
+        'stagecraft.yaml:5:10: error: delivery.repository.url holds a URL with a user and password (scheme://user:password@host) (a 66-character value, hidden)',
+      );
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+    }
+  });
+
   it('explains that npm run secrets has nothing to print for a stage whose Secrets come from a store', () => {
     const text = withoutDelivery(repoStage('dev')) + 'secretStore: { name: vault }\n';
     const dir = tempProject({ qa: text });
