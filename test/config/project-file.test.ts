@@ -80,4 +80,20 @@ describe('the project file', () => {
     expect(problems).toContainEqual(expect.stringContaining(`stagecraft.yaml:${at}: ${start}`));
     expect(problems.find((p) => p.includes(start))).toMatch(/hidden\)/);
   });
+
+  it.each(['git@production.k8s.example.com:6443', 'ssh://production.k8s.example.com:6443', 'http://production.k8s.example.com:6443'])(
+    'refuses the cluster server %s, which is no https:// API server URL, at its line and column',
+    (server) => {
+      expect(problemsOf(`delivery:\n  clusters:\n    production: { server: ${server} }\n`)).toEqual([
+        `stagecraft.yaml:3:27: delivery.clusters.production.server must be an https:// API server URL (https://host:6443) (found "${server}")`,
+      ]);
+    },
+  );
+
+  it.each(['https://production.k8s.example.com:6443', 'https://rancher.example.com/k8s/clusters/c-m-1'])(
+    'accepts the cluster server %s',
+    (server) => {
+      expect(problemsOf(`delivery:\n  clusters:\n    production: { server: ${server} }\n`)).toEqual([]);
+    },
+  );
 });
