@@ -5,6 +5,7 @@
  * stage files and returns the output to write; only `lib/cli/` reads and writes files.
  */
 import { STACKS } from '../apps/index.js';
+import type { Stack } from './stack.js';
 import packageJson from '../package.json' with { type: 'json' };
 import type { TSchema } from '@sinclair/typebox';
 import { StageLoader, type LoadedStage } from './config/load.js';
@@ -15,6 +16,7 @@ import { compareCodePoints } from './model/order.js';
 import { promotionProblems, type PromotionDeclaration } from './promotion.js';
 import { PROJECT_FILE, loadProjectFile } from './config/project-file.js';
 import { DELIVERY_DIR, deliveryFiles } from './delivery/index.js';
+import { unknownRemoteKeys } from './constructs/external-secrets.js';
 import { deliveredStage, planDelivery, type DeliveredStage } from './delivery/plan.js';
 import type { Engine, ProjectFile } from './config/delivery.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
@@ -269,6 +271,13 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       delivered: delivery !== undefined,
       ...(outcome.promotion.from === undefined ? {} : { from: outcome.promotion.from }),
     };
+    if (secretStore) {
+      // a remoteKeys entry must name a Secret's key that the stage declares (stacks declare them, as the render does)
+      const stacks: Record<string, Stack> = STACKS;
+      const declared = loaded.apps.flatMap((a) => stacks[a.stack].secrets?.(a.name, a.settings, loaded.context) ?? []);
+      const unknown = unknownRemoteKeys(declared, secretStore);
+      if (unknown.length) throw new ProblemsError(unknown.map(({ path, key, ...p }) => ({ ...p, location: loaded.locate(path, key) })));
+    }
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
     const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache });
     if (delivery) {

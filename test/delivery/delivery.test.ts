@@ -282,6 +282,18 @@ describe('compiling delivery', () => {
     ]);
   });
 
+  it('refuses a remoteKeys entry that names no declared Secret key, at the key, with the nearest one', () => {
+    const base = withoutDelivery(repoStage('dev'));
+    const line = base.split('\n').length;
+    const text = `${base}secretStore:\n  name: vault\n  remoteKeys:\n    mysqlsecret/pasword: prod/db#pw\n    tls/key: prod/tls#key\n`;
+    expect(problemsOf(() => compileStages(sources({ qa: text })))).toEqual([
+      `environments/qa.yaml:${line + 3}:5: secretStore.remoteKeys.mysqlsecret/pasword names no key of a Secret this stage gets from the store; did you mean 'mysqlsecret/password'?\n` +
+        '  hint: name one of mysqlsecret/database, mysqlsecret/password, mysqlsecret/username as <secret>/<key>, or remove the entry',
+      `environments/qa.yaml:${line + 4}:5: secretStore.remoteKeys.tls/key names no key of a Secret this stage gets from the store\n` +
+        '  hint: name one of mysqlsecret/database, mysqlsecret/password, mysqlsecret/username as <secret>/<key>, or remove the entry',
+    ]);
+  });
+
   it('makes an ExternalSecret per declared Secret of a stage with a secret store: keys, never values', () => {
     const text = withoutDelivery(repoStage('dev')) + 'secretStore: { name: vault, remoteKeys: { mysqlsecret/password: team/db#pw } }\n';
     const compiled = compileStages(sources({ qa: text }));
