@@ -27,7 +27,10 @@ export interface DeliveryPlan {
   readonly namespaces: readonly string[];
   /** `group/kind` of every kind the stage has, by scope, sorted (for Argo CD's resource allow-lists). */
   readonly kinds: { readonly namespaced: readonly GroupKind[]; readonly cluster: readonly GroupKind[] };
-  /** The stage that comes before this one in the promotion order, when it is delivered by the same engine. */
+  /**
+   * The stage this one waits for: the one before it in the promotion order, when the same engine
+   * delivers it; for Flux, the nearest such stage that is not suspended.
+   */
   readonly after?: string;
 }
 
@@ -158,12 +161,28 @@ export function planDelivery(
     });
   }
   problems.push(...fluxOwnClusters(plans, projectSource));
-  // a stage waits only for a stage the same engine delivers
-  const engines = new Map(plans.map((p) => [p.stage, p.engine]));
-  return {
-    plans: plans.map(({ after, ...p }) => (after !== undefined && engines.get(after) === p.engine ? { ...p, after } : p)),
-    problems,
-  };
+  return { plans: plans.map(({ after, ...p }) => withAfter(p, waitsFor(p, after, plans))), problems };
+}
+
+const withAfter = (p: DeliveryPlan, after: string | undefined): DeliveryPlan => (after === undefined ? p : { ...p, after });
+
+/**
+ * The stage `p` waits for: the one before it in the promotion order (`after`) when the same engine
+ * delivers it. Flux applies a stage only once the one it depends on is ready at the current
+ * revision, which a suspended Kustomization (`sync.automated: false`) never is: a stage after a
+ * suspended one waits for the nearest stage before that which is not suspended, or for none.
+ */
+function waitsFor(p: DeliveryPlan, after: string | undefined, plans: readonly DeliveryPlan[]): string | undefined {
+  const byStage = new Map(plans.map((q) => [q.stage, q]));
+  const seen = new Set([p.stage]);
+  for (let stage = after; stage !== undefined && !seen.has(stage); stage = byStage.get(stage)?.after) {
+    const q = byStage.get(stage);
+    // a stage waits only for a stage the same engine delivers
+    if (!q || q.engine !== p.engine) return undefined;
+    if (p.engine !== 'flux' || q.sync.automated) return stage;
+    seen.add(stage);
+  }
+  return undefined;
 }
 
 /**

@@ -201,6 +201,32 @@ describe('compiling delivery', () => {
     expect(qa.spec).not.toHaveProperty('dependsOn');
   });
 
+  it('has no Flux stage depend on a suspended one, which never becomes ready: it waits for the nearest earlier stage that is not', () => {
+    const dependsOn = (suspended: readonly string[]) => {
+      const sync = (name: string) =>
+        suspended.includes(name) ? '{ cluster: nonprod, sync: { automated: false } }' : '{ cluster: nonprod }';
+      const compiled = compileStages(
+        sources({
+          dev: stage(sync('dev')),
+          qa: stage(sync('qa'), 'promotion: { from: dev }\n'),
+          production: stage(sync('production').replace('nonprod', 'prod'), 'promotion: { from: qa }\n'),
+        }),
+        { project, delivery: true },
+      );
+      const tree = compiled.tree.get(DELIVERY_DIR)!;
+      return Object.fromEntries(
+        ['dev', 'qa', 'production'].map((s) => {
+          const spec = docs(tree.get(`flux/10-${s}.yaml`)!)[0].spec as { dependsOn?: { name: string }[]; suspend?: boolean };
+          return [s, `${spec.suspend ? 'suspended, ' : ''}${spec.dependsOn?.map((d) => d.name).join() ?? '-'}`];
+        }),
+      );
+    };
+    expect(dependsOn([])).toEqual({ dev: '-', qa: 'stagecraft-dev', production: 'stagecraft-qa' });
+    expect(dependsOn(['qa'])).toEqual({ dev: '-', qa: 'suspended, stagecraft-dev', production: 'stagecraft-dev' });
+    expect(dependsOn(['dev', 'qa'])).toEqual({ dev: 'suspended, -', qa: 'suspended, -', production: '-' });
+    expect(dependsOn(['dev'])).toEqual({ dev: 'suspended, -', qa: '-', production: 'stagecraft-qa' });
+  });
+
   it("refuses two clusters without kubeConfigSecret under Flux: both would be Flux's own, and one stage would land in the other's cluster", () => {
     const twoOwn = PROJECT.replace(
       'nonprod: { kubeConfigSecret: nonprod-kubeconfig }',
