@@ -14,10 +14,10 @@ import { editorSchema } from './config/stage-schema.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { compareCodePoints } from './model/order.js';
 import { promotionProblems, type PromotionDeclaration } from './promotion.js';
-import { PROJECT_FILE, loadProjectFile } from './config/project-file.js';
+import { PROJECT_FILE, loadProjectFile, projectPlaces } from './config/project-file.js';
 import { DELIVERY_DIR, deliveryFiles } from './delivery/index.js';
 import { unknownRemoteKeys } from './constructs/external-secrets.js';
-import { deliveredStage, planDelivery, type DeliveredStage } from './delivery/plan.js';
+import { PLACED_SETTINGS, deliveredStage, placesOf, planDelivery, type DeliveredStage } from './delivery/plan.js';
 import type { Engine, ProjectFile } from './config/delivery.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
 import type { CheckResult } from './checks/index.js';
@@ -286,7 +286,16 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       const objects = r.charts.flatMap((c) => (c.summary ? standInsOf(c.summary) : c.objects));
       outcome.declaration = {
         ...outcome.declaration,
-        delivery: deliveredStage({ stage: name, namespace, source: source.file, delivery }, objects),
+        delivery: deliveredStage(
+          {
+            stage: name,
+            namespace,
+            source: source.file,
+            delivery,
+            places: placesOf(loaded.file, PLACED_SETTINGS, (path) => loaded.locate([...path])),
+          },
+          objects,
+        ),
       };
     }
     // every check on every stage, after rendering: an error here means nothing is written
@@ -385,6 +394,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       project,
       projectFile,
       new Map(promotions.flatMap((p) => (p.from ? [[p.stage, p.from] as const] : []))),
+      options.project ? projectPlaces(options.project.text, projectFile) : undefined,
     );
     problems.push(...planned.problems);
     if (!planned.problems.length) {

@@ -108,6 +108,9 @@ const isOptional = (v: unknown, type: 'string' | 'boolean') => v === undefined |
 const isGroupKinds = (v: unknown): v is GroupKind[] =>
   Array.isArray(v) && v.every((gk) => isRecord(gk) && typeof gk.group === 'string' && typeof gk.kind === 'string');
 
+const isPlaces = (v: unknown): boolean =>
+  isRecord(v) && Object.values(v).every((p) => isRecord(p) && Number.isInteger(p.line) && Number.isInteger(p.column));
+
 /** A delivered stage's record as lib/delivery/plan.ts `deliveredStage` makes it, for `stage`: anything else keeps nothing. */
 function isDeliveredStage(v: unknown, stage: string): v is DeliveredStage {
   if (!isRecord(v) || !isRecord(v.kinds) || !isRecord(v.delivery)) return false;
@@ -120,6 +123,8 @@ function isDeliveredStage(v: unknown, stage: string): v is DeliveredStage {
     v.namespaces.every((n) => typeof n === 'string') &&
     isGroupKinds(v.kinds.namespaced) &&
     isGroupKinds(v.kinds.cluster) &&
+    // a record from before the settings' places were recorded plans no delivery problem at file:line:col: it keeps nothing
+    isPlaces(v.places) &&
     (engine === undefined || (ENGINES as readonly unknown[]).includes(engine)) &&
     isOptional(cluster, 'string') &&
     isRecord(repository) &&

@@ -57,6 +57,19 @@ export function loadProjectFile(text: string, file = PROJECT_FILE): ProjectFile 
 }
 
 /**
+ * Where the project file writes each setting: `file:line:col` of the value at a path of keys, or
+ * undefined when the file does not write it (for the delivery plan's problems, lib/delivery/plan.ts).
+ */
+export function projectPlaces(text: string, file = PROJECT_FILE): (path: readonly string[]) => SourceLocation | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  return (path) => {
+    if (!doc.hasIn(path)) return undefined;
+    return locateValue(doc, lines, file, [...path]);
+  };
+}
+
+/**
  * What the schema cannot say of a valid project file: a default repository that the default
  * engine would misread (a stage that picks another engine or repository is checked when its
  * delivery is planned, lib/delivery/plan.ts).

@@ -227,6 +227,56 @@ describe('compiling delivery', () => {
     expect(dependsOn(['dev'])).toEqual({ dev: 'suspended, -', qa: '-', production: 'stagecraft-qa' });
   });
 
+  it("places the problems of a stage's delivery settings at their line and column: the stage's, or the project file's it inherits", () => {
+    const argocdScp = ARGOCD_PROJECT.replace('https://git.example.com/team/app.git', 'git@git.example.com:team/app.git');
+    const run = (text: string, stages: Record<string, string>) => () =>
+      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
+    expect(
+      problemsOf(
+        run(PROJECT, {
+          qa: stage('{ cluster: nonprd }'),
+          dev: stage('{ engine: argocd,\n  cluster: nonprod }'),
+          production: stage('{ cluster: prod, repository: { revision: v2.0.0 } }'),
+        }),
+      ),
+    ).toEqual([
+      "environments/dev.yaml:4:12: delivery.cluster: the cluster 'nonprod' has neither server nor name, which Argo CD needs\n" +
+        '  hint: set delivery.clusters.nonprod.server in stagecraft.yaml',
+      "environments/production.yaml:3:52: delivery.repository.revision: Flux follows a bare revision as a branch, and 'v2.0.0' reads as a tag: Flux would wait for a branch refs/heads/v2.0.0\n" +
+        '  hint: write refs/tags/v2.0.0 to follow the tag (refs/heads/v2.0.0 if it is a branch), which Argo CD reads as well',
+      "environments/qa.yaml:3:22: delivery.cluster: names the cluster 'nonprd', which stagecraft.yaml does not declare; did you mean 'nonprod'?\n" +
+        '  hint: declare it under delivery.clusters in stagecraft.yaml (its server URL, or its name in the engine)',
+    ]);
+    // a stage that picks Flux for the project file's scp-style URL: at its engine:
+    expect(problemsOf(run(argocdScp, { qa: stage('{ cluster: nonprod, engine: flux }') }))).toEqual([
+      expect.stringMatching(/^environments\/qa\.yaml:3:39: delivery\.engine: Flux cannot clone 'git@git\.example\.com:team\/app\.git'/),
+    ]);
+    // a cluster that only the project file names: at its delivery.cluster there
+    expect(problemsOf(run(`${PROJECT}  cluster: nonprd\n`, { qa: stage('{ sync: { prune: false } }') }))).toEqual([
+      expect.stringMatching(
+        /^stagecraft\.yaml:7:12: delivery\.cluster: names the cluster 'nonprd', which stagecraft\.yaml does not declare; did you mean 'nonprod'\?/,
+      ),
+    ]);
+  });
+
+  it('refuses two stages delivered into one namespace of one cluster, at the namespace: setting, naming both and the cluster', () => {
+    const run = (stages: Record<string, string>) => () => compileStages(sources(stages), { project, delivery: true });
+    const qa = stage('{ cluster: nonprod }');
+    expect(problemsOf(run({ qa, test: stage('{ cluster: nonprod }', 'namespace: qa\n') }))).toEqual([
+      "environments/test.yaml:4:12: namespace: the stages qa and test are both delivered to the namespace 'qa' of the cluster nonprod: their Kustomizations would own the same objects, and each would prune or overwrite what the other applies\n" +
+        '  hint: give test a namespace of its own (namespace: test, its default), or deliver it to another cluster',
+    ]);
+    // the earlier stage writes the namespace the later one has by default: at the earlier one's
+    expect(problemsOf(run({ qa: stage('{ cluster: nonprod }', 'namespace: test\n'), test: stage('{ cluster: nonprod }') }))).toEqual([
+      expect.stringMatching(
+        /^environments\/qa\.yaml:4:12: namespace: the stages qa and test are both delivered to the namespace 'test' of the cluster nonprod/,
+      ),
+    ]);
+    // other clusters, or a stage that is not delivered (its cluster is unknown): no problem
+    expect(() => run({ qa, test: stage('{ cluster: prod }', 'namespace: qa\n') })()).not.toThrow();
+    expect(() => run({ qa, test: stage('', 'namespace: qa\n') })()).not.toThrow();
+  });
+
   it("refuses two clusters without kubeConfigSecret under Flux: both would be Flux's own, and one stage would land in the other's cluster", () => {
     const twoOwn = PROJECT.replace(
       'nonprod: { kubeConfigSecret: nonprod-kubeconfig }',
@@ -238,7 +288,7 @@ describe('compiling delivery', () => {
         delivery: true,
       });
     expect(problemsOf(compile(twoOwn))).toEqual([
-      "stagecraft.yaml: delivery.clusters: Flux would apply the stages of the clusters nonprod (qa) and prod (production) to the one cluster it runs in: a cluster without kubeConfigSecret is Flux's own\n" +
+      "stagecraft.yaml:5:5: delivery.clusters: Flux would apply the stages of the clusters nonprod (qa) and prod (production) to the one cluster it runs in: a cluster without kubeConfigSecret is Flux's own\n" +
         "  hint: set kubeConfigSecret (a Secret in flux-system holding the cluster's kubeconfig) on every cluster but the one Flux runs in, under delivery.clusters in stagecraft.yaml",
     ]);
     // one cluster without it is the one Flux runs in; Argo CD reaches clusters by server or name
