@@ -74,9 +74,15 @@ describe('the project file', () => {
       '3:24',
       'delivery.clusters.nonprod.server holds a URL with a user and password',
     ],
+    [
+      'a cluster name',
+      'delivery:\n  clusters:\n    ghp_0123456789abcdefghijABCDEFGHIJ012345: {}\n',
+      '3:47',
+      'a key under delivery.clusters is a GitHub',
+    ],
   ])('refuses a secret value in %s at its line and column, without printing it, as a stage file would', (_, text, at, start) => {
     const problems = problemsOf(text);
-    expect(problems.join('\n')).not.toContain('hunter2pass');
+    expect(problems.join('\n')).not.toMatch(/hunter2pass|ghp_/);
     expect(problems).toContainEqual(expect.stringContaining(`stagecraft.yaml:${at}: ${start}`));
     expect(problems.find((p) => p.includes(start))).toMatch(/hidden\)/);
   });
