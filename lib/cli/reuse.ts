@@ -9,7 +9,7 @@
  * - `promotion.from` of a kept stage is recorded, so that the promotion order (cycles, names) and
  *   the delivery plan see every stage's declaration;
  * - dist/delivery/ is planned from every delivered stage: what the plan needs of a stage (its
- *   delivery settings, its namespaces and kinds) is recorded with it, and planned from again with
+ *   delivery settings and where its file writes them, its namespaces and kinds) is recorded with it, and planned from again with
  *   the compiled stages' when it is kept; a delivered stage recorded without it is never kept
  *   while another stage changed;
  * - a stage added or removed changes the set of stages: every stage is compiled.
