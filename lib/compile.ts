@@ -5,6 +5,7 @@
  * stage files and returns the output to write; only `lib/cli/` reads and writes files.
  */
 import { STACKS } from '../apps/index.js';
+import type { Stack } from './stack.js';
 import packageJson from '../package.json' with { type: 'json' };
 import type { TSchema } from '@sinclair/typebox';
 import { StageLoader, type LoadedStage } from './config/load.js';
@@ -13,9 +14,10 @@ import { editorSchema } from './config/stage-schema.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { compareCodePoints } from './model/order.js';
 import { promotionProblems, type PromotionDeclaration } from './promotion.js';
-import { PROJECT_FILE, loadProjectFile } from './config/project-file.js';
+import { PROJECT_FILE, loadProjectFile, projectPlaces } from './config/project-file.js';
 import { DELIVERY_DIR, deliveryFiles } from './delivery/index.js';
-import { deliveredStage, planDelivery, type DeliveredStage } from './delivery/plan.js';
+import { unknownRemoteKeys } from './constructs/external-secrets.js';
+import { PLACED_SETTINGS, deliveredStage, placesOf, planDelivery, type DeliveredStage } from './delivery/plan.js';
 import type { Engine, ProjectFile } from './config/delivery.js';
 import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors.js';
 import type { CheckResult } from './checks/index.js';
@@ -269,6 +271,13 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       delivered: delivery !== undefined,
       ...(outcome.promotion.from === undefined ? {} : { from: outcome.promotion.from }),
     };
+    if (secretStore) {
+      // a remoteKeys entry must name a Secret's key that the stage declares (stacks declare them, as the render does)
+      const stacks: Record<string, Stack> = STACKS;
+      const declared = loaded.apps.flatMap((a) => stacks[a.stack].secrets?.(a.name, a.settings, loaded.context) ?? []);
+      const unknown = unknownRemoteKeys(declared, secretStore);
+      if (unknown.length) throw new ProblemsError(unknown.map(({ path, key, ...p }) => ({ ...p, location: loaded.locate(path, key) })));
+    }
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
     const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache });
     if (delivery) {
@@ -277,7 +286,16 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       const objects = r.charts.flatMap((c) => (c.summary ? standInsOf(c.summary) : c.objects));
       outcome.declaration = {
         ...outcome.declaration,
-        delivery: deliveredStage({ stage: name, namespace, source: source.file, delivery }, objects),
+        delivery: deliveredStage(
+          {
+            stage: name,
+            namespace,
+            source: source.file,
+            delivery,
+            places: placesOf(loaded.file, PLACED_SETTINGS, (path) => loaded.locate([...path])),
+          },
+          objects,
+        ),
       };
     }
     // every check on every stage, after rendering: an error here means nothing is written
@@ -376,6 +394,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       project,
       projectFile,
       new Map(promotions.flatMap((p) => (p.from ? [[p.stage, p.from] as const] : []))),
+      options.project ? projectPlaces(options.project.text, projectFile) : undefined,
     );
     problems.push(...planned.problems);
     if (!planned.problems.length) {

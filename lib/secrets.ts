@@ -6,9 +6,73 @@
 import type { Problem } from './errors.js';
 import type { SecretDeclaration } from './stack.js';
 import { compareCodePoints } from './model/order.js';
+import { detectSecret, type SecretRule } from './model/secret-rules.js';
 
 /** Where a stage's secret values are kept, relative to the project root (git-ignored). */
 export const secretsFile = (stage: string) => `.secrets/${stage}.env`;
+
+/**
+ * Calls `visit` with every string of a settings file's data (a stage file, the project file) and its
+ * key path, and `visitKey` with every key, the exceptions' own section (`secrets:` at the top) aside.
+ * The path is one array, changed as the walk goes: a visitor that keeps it copies it.
+ */
+export function eachSettingString(
+  data: unknown,
+  visit: (value: string, path: readonly (string | number)[]) => void,
+  visitKey?: (key: string, path: readonly (string | number)[]) => void,
+): void {
+  const path: (string | number)[] = [];
+  const walk = (node: unknown) => {
+    if (typeof node === 'string') visit(node, path);
+    else if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        path.push(i);
+        walk(node[i]);
+        path.pop();
+      }
+    } else if (node && typeof node === 'object') {
+      for (const k in node) {
+        if (!Object.hasOwn(node, k) || (path.length === 0 && k === 'secrets')) continue;
+        visitKey?.(k, path);
+        path.push(k);
+        walk((node as Record<string, unknown>)[k]);
+        path.pop();
+      }
+    }
+  };
+  walk(data);
+}
+
+/** A string of a settings file that the secret rules (lib/model/secret-rules.ts) flag. */
+export interface SecretSetting {
+  /** Its value's path; for a key, the path of the key's own value. */
+  readonly path: readonly (string | number)[];
+  /** The value, or the key: never to be printed. */
+  readonly value: string;
+  readonly rule: SecretRule;
+  /** A key that is a secret (a token pasted as a key), not a value. */
+  readonly atKey: boolean;
+}
+
+/**
+ * Every value and key of a settings file that looks secret, in file order: the one screening of
+ * stage files and the project file alike, so that both refuse the same values.
+ */
+export function secretSettings(data: unknown): SecretSetting[] {
+  const found: SecretSetting[] = [];
+  eachSettingString(
+    data,
+    (value, path) => {
+      const secret = detectSecret(value);
+      if (secret) found.push({ path: [...path], value, rule: secret.rule, atKey: false });
+    },
+    (key, path) => {
+      const secret = detectSecret(key);
+      if (secret) found.push({ path: [...path, key], value: key, rule: secret.rule, atKey: true });
+    },
+  );
+  return found;
+}
 
 /** The variable that holds a Secret's key, in the env file and the environment: `MYSQLSECRET_PASSWORD`. */
 export function secretVariable(secret: string, key: string): string {

@@ -13,8 +13,8 @@ import { secretStrings, type SecretString } from './checks/secrets.js';
 import { locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
-import { detectSecret, maskValue, type SecretRule } from './model/secret-rules.js';
-import { secretsFile } from './secrets.js';
+import { maskValue, type SecretRule } from './model/secret-rules.js';
+import { eachSettingString, secretSettings, secretsFile } from './secrets.js';
 
 /** One `secrets.allow` entry of a stage file. */
 export interface SecretAllowance {
@@ -42,41 +42,10 @@ function describeHolder(o: KubeObject): string {
 /** Codes of the checks' findings about secret values outside Secrets. */
 const SECRET_CODES = new Set(['secrets/value', 'secrets/key-name']);
 
-/**
- * Calls `visit` with every string of the stage file's data and its key path (the exceptions' own
- * section aside). The path is one array, changed as the walk goes: a visitor that keeps it copies it.
- */
-function eachStageString(
-  data: unknown,
-  visit: (value: string, path: readonly (string | number)[]) => void,
-  visitKey?: (key: string, path: readonly (string | number)[]) => void,
-): void {
-  const path: (string | number)[] = [];
-  const walk = (node: unknown) => {
-    if (typeof node === 'string') visit(node, path);
-    else if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) {
-        path.push(i);
-        walk(node[i]);
-        path.pop();
-      }
-    } else if (node && typeof node === 'object') {
-      for (const k in node) {
-        if (!Object.hasOwn(node, k) || (path.length === 0 && k === 'secrets')) continue;
-        visitKey?.(k, path);
-        path.push(k);
-        walk((node as Record<string, unknown>)[k]);
-        path.pop();
-      }
-    }
-  };
-  walk(data);
-}
-
 /** Every string of the stage file's data with its key path (the exceptions' own section aside). */
 function stageStrings(data: unknown): { path: KeyPath; value: string }[] {
   const out: { path: KeyPath; value: string }[] = [];
-  eachStageString(data, (value, path) => out.push({ path: [...path], value }));
+  eachSettingString(data, (value, path) => out.push({ path: [...path], value }));
   return out;
 }
 
@@ -115,17 +84,10 @@ export function screenStageSecrets(
   const hits = new Map<string, Hit>();
   /** Keys that are secrets (a token pasted as a key), with where they are: reported without being printed, and never excused. */
   const secretKeys = new Map<string, { path: KeyPath; rule: SecretRule; into: Set<string> }>();
-  eachStageString(
-    data,
-    (value, path) => {
-      const found = detectSecret(value);
-      if (found) hits.set(dotted(path), { path: [...path], value, rule: found.rule, into: new Set() });
-    },
-    (key, path) => {
-      const found = detectSecret(key);
-      if (found && !secretKeys.has(key)) secretKeys.set(key, { path: [...path, key], rule: found.rule, into: new Set() });
-    },
-  );
+  for (const found of secretSettings(data)) {
+    if (!found.atKey) hits.set(dotted(found.path), { path: found.path, value: found.value, rule: found.rule, into: new Set() });
+    else if (!secretKeys.has(found.value)) secretKeys.set(found.value, { path: found.path, rule: found.rule, into: new Set() });
+  }
 
   const rest: Finding[] = [];
   for (const f of findings) {

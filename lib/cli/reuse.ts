@@ -9,7 +9,7 @@
  * - `promotion.from` of a kept stage is recorded, so that the promotion order (cycles, names) and
  *   the delivery plan see every stage's declaration;
  * - dist/delivery/ is planned from every delivered stage: what the plan needs of a stage (its
- *   delivery settings, its namespaces and kinds) is recorded with it, and planned from again with
+ *   delivery settings and where its file writes them, its namespaces and kinds) is recorded with it, and planned from again with
  *   the compiled stages' when it is kept; a delivered stage recorded without it is never kept
  *   while another stage changed;
  * - a stage added or removed changes the set of stages: every stage is compiled.
@@ -108,6 +108,9 @@ const isOptional = (v: unknown, type: 'string' | 'boolean') => v === undefined |
 const isGroupKinds = (v: unknown): v is GroupKind[] =>
   Array.isArray(v) && v.every((gk) => isRecord(gk) && typeof gk.group === 'string' && typeof gk.kind === 'string');
 
+const isPlaces = (v: unknown): boolean =>
+  isRecord(v) && Object.values(v).every((p) => isRecord(p) && Number.isInteger(p.line) && Number.isInteger(p.column));
+
 /** A delivered stage's record as lib/delivery/plan.ts `deliveredStage` makes it, for `stage`: anything else keeps nothing. */
 function isDeliveredStage(v: unknown, stage: string): v is DeliveredStage {
   if (!isRecord(v) || !isRecord(v.kinds) || !isRecord(v.delivery)) return false;
@@ -120,6 +123,8 @@ function isDeliveredStage(v: unknown, stage: string): v is DeliveredStage {
     v.namespaces.every((n) => typeof n === 'string') &&
     isGroupKinds(v.kinds.namespaced) &&
     isGroupKinds(v.kinds.cluster) &&
+    // a record from before the settings' places were recorded plans no delivery problem at file:line:col: it keeps nothing
+    isPlaces(v.places) &&
     (engine === undefined || (ENGINES as readonly unknown[]).includes(engine)) &&
     isOptional(cluster, 'string') &&
     isRecord(repository) &&

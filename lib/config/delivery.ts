@@ -58,7 +58,15 @@ export const StageDeliverySettings = Settings(
 
 export const ClusterSettings = Settings(
   {
-    server: Type.Optional(Url("The cluster's API server URL (Argo CD destination.server).")),
+    // an API server is reached over HTTPS only: a Git URL form here (git@host:6443) is a repository URL pasted in the wrong place
+    server: Type.Optional(
+      Type.String({
+        minLength: 1,
+        pattern: '^https://[^\\s/]+(/\\S*)?$',
+        expected: 'an https:// API server URL (https://host:6443)',
+        description: "The cluster's API server URL, https://host[:port] (Argo CD destination.server).",
+      }),
+    ),
     name: Type.Optional(DnsLabel({ description: 'The cluster as the engine knows it (Argo CD destination.name). @default - none' })),
     kubeConfigSecret: Type.Optional(
       DnsLabel({ description: "Flux: the Secret in flux-system holding the cluster's kubeconfig. @default - Flux's own cluster" }),

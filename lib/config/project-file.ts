@@ -4,10 +4,13 @@
  * problem at its `file:line:col`. Pure: the caller reads the file.
  */
 import { LineCounter, parseDocument } from 'yaml';
-import { ProblemsError, compareProblems, type PathProblem, type Problem } from '../errors.js';
+import { ProblemsError, compareProblems, type PathProblem, type Problem, type SourceLocation } from '../errors.js';
 import { ProjectFileSchema, repositoryMismatches, type ProjectFile } from './delivery.js';
 import { locateKey, locateValue } from './locate.js';
 import { SchemaValidator } from './validate.js';
+import { formatFieldPath as dotted } from '../model/field-path.js';
+import { maskValue } from '../model/secret-rules.js';
+import { secretSettings } from '../secrets.js';
 
 export const PROJECT_FILE = 'stagecraft.yaml';
 /** Alias expansions allowed: the project file is a handful of settings. */
@@ -36,15 +39,34 @@ export function loadProjectFile(text: string, file = PROJECT_FILE): ProjectFile 
       { code: 'yaml/alias', location: at(0), message: String(e instanceof Error ? e.message : e).replace(/\.$/, '') },
     ]);
   }
+  const locate = (path: readonly (string | number)[]) => locateValue(doc, lines, file, [...path]);
+  // secret values are refused with every other problem (none printed, neither by the schema's messages)
+  const secrets = projectSecrets(data, file, locate);
   const problems: Problem[] = (validator ??= new SchemaValidator(ProjectFileSchema)).problems(data).map(({ path, key, ...p }) => ({
     ...p,
     location: key === undefined ? locateValue(doc, lines, file, path) : locateKey(doc, lines, file, path, key),
   }));
-  if (problems.length) throw new ProblemsError(problems.sort(compareProblems));
+  if (problems.length) throw new ProblemsError([...secrets, ...problems].sort(compareProblems));
   const project = data as ProjectFile;
-  const refined = refineProject(project).map(({ path, ...p }) => ({ ...p, location: locateValue(doc, lines, file, path) }));
+  const refined = [
+    ...secrets,
+    ...refineProject(project).map(({ path, ...p }) => ({ ...p, location: locateValue(doc, lines, file, path) })),
+  ];
   if (refined.length) throw new ProblemsError(refined.sort(compareProblems));
   return project;
+}
+
+/**
+ * Where the project file writes each setting: `file:line:col` of the value at a path of keys, or
+ * undefined when the file does not write it (for the delivery plan's problems, lib/delivery/plan.ts).
+ */
+export function projectPlaces(text: string, file = PROJECT_FILE): (path: readonly string[]) => SourceLocation | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  return (path) => {
+    if (!doc.hasIn(path)) return undefined;
+    return locateValue(doc, lines, file, [...path]);
+  };
 }
 
 /**
@@ -59,4 +81,23 @@ function refineProject(project: ProjectFile): PathProblem[] {
     const path = ['delivery', 'repository', setting];
     return { ...p, path, message: `${path.join('.')}: ${message}` };
   });
+}
+
+/**
+ * Secret values in the project file, screened as a stage file's are (lib/secrets.ts
+ * `secretSettings`), none printed: its settings go into dist/delivery/ (a password in the
+ * repository URL into every Application's repoURL), and both are committed.
+ */
+function projectSecrets(data: unknown, file: string, locate: (path: readonly (string | number)[]) => SourceLocation): Problem[] {
+  return secretSettings(data).map(({ path, value, rule, atKey }) => ({
+    code: 'secrets/value',
+    location: locate(path),
+    message: atKey
+      ? `a key under ${dotted(path.slice(0, -1))} is ${rule.description} ${maskValue(value, 'key')}; ${file} and dist/ are committed, so secret values never go in them, as keys neither`
+      : `${dotted(path)} holds ${rule.description} ${maskValue(value)}, which would go into dist/delivery/; ${file} and dist/ are committed, so secret values never go in them`,
+    hint:
+      path.join('.') === 'delivery.repository.url' || /^delivery\.clusters\.[^.]+\.server$/.test(path.join('.'))
+        ? "write the URL without its user and password, and give them to the engine where it keeps credentials (Argo CD: a repository or cluster Secret in argocd; Flux: the GitRepository's secretRef, a cluster's kubeConfigSecret)"
+        : `take it out of ${file}: the engine reads credentials from Secrets in its own namespace, never from dist/`,
+  }));
 }

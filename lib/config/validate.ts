@@ -136,7 +136,8 @@ export class SchemaValidator {
         code: 'config/key-name',
         path,
         key,
-        message: `${where || 'the file'}: '${shorten(key)}' is not a valid name; it must be ${describeSchema(names)}`,
+        // a key that looks like a secret (a token pasted as a name) is not printed, as an unknown key is not
+        message: `${where || 'the file'}: ${detectSecret(key) ? maskValue(key, 'key') : `'${shorten(key)}'`} is not a valid name; it must be ${describeSchema(names)}`,
       };
     }
     if (e.keyword === 'enum' && typeof e.data === 'string' && Array.isArray(parent.enum)) {

@@ -3,6 +3,8 @@
  * declares, so that the operator makes the Secret in the cluster and nobody runs
  * `npm run secrets`. The objects name keys in the store, never values. Pure.
  */
+import type { PathProblem } from '../errors.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import type { KubeObject } from '../model/object.js';
 import type { SecretDeclaration } from '../stack.js';
 import type { SecretStore } from '../config/delivery.js';
@@ -46,4 +48,27 @@ export function externalSecrets(
         data: [...secretKeys].sort().map((key) => ({ secretKey: key, remoteRef: remoteRef(store, namespace, name, key) })),
       },
     }));
+}
+
+/**
+ * `remoteKeys` entries that name no key of a Secret the stage makes from the store: a misspelt
+ * entry (`mysqlsecret/pasword`) would otherwise be ignored, and the key read from its default
+ * place in the store instead of the one meant. Each at its key, with the nearest declared one.
+ */
+export function unknownRemoteKeys(declarations: readonly SecretDeclaration[], store: SecretStore): PathProblem[] {
+  const known = [...new Set(declarations.flatMap((d) => (d.external ? [] : d.keys.map((k) => `${d.name}/${k}`))))].sort();
+  return Object.keys(store.remoteKeys ?? {})
+    .filter((entry) => !known.includes(entry))
+    .map((entry) => {
+      const guess = didYouMean(entry, known);
+      return {
+        code: 'config/unknown-key',
+        path: ['secretStore', 'remoteKeys'],
+        key: entry,
+        message: `secretStore.remoteKeys.${entry} names no key of a Secret this stage gets from the store${guess ? `; did you mean '${guess}'?` : ''}`,
+        hint: known.length
+          ? `name one of ${known.join(', ')} as <secret>/<key>, or remove the entry`
+          : 'remove the entry: the stage declares no Secret that the store provides',
+      };
+    });
 }

@@ -2,7 +2,7 @@
  * Where each stage is delivered: its `delivery:` settings over the project file's defaults,
  * resolved into one plan per stage, with every problem found. Pure.
  */
-import type { Problem } from '../errors.js';
+import type { Problem, SourceLocation } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { andList } from '../model/limits.js';
 import type { KubeObject } from '../model/object.js';
@@ -27,7 +27,10 @@ export interface DeliveryPlan {
   readonly namespaces: readonly string[];
   /** `group/kind` of every kind the stage has, by scope, sorted (for Argo CD's resource allow-lists). */
   readonly kinds: { readonly namespaced: readonly GroupKind[]; readonly cluster: readonly GroupKind[] };
-  /** The stage that comes before this one in the promotion order, when it is delivered by the same engine. */
+  /**
+   * The stage this one waits for: the one before it in the promotion order, when the same engine
+   * delivers it; for Flux, the nearest such stage that is not suspended.
+   */
   readonly after?: string;
 }
 
@@ -49,7 +52,57 @@ export interface DeliveredStage {
   /** The stage's namespace and every namespace its objects live in, sorted. */
   readonly namespaces: readonly string[];
   readonly kinds: DeliveryPlan['kinds'];
+  /**
+   * Where the stage file writes the settings the plan's problems are about (`PLACED_SETTINGS`, by
+   * dotted path), so that they are reported at `file:line:col` as every stage-file problem is, a
+   * kept stage's too. @default - none: problems name the file and the setting
+   */
+  readonly places?: Readonly<Record<string, Place>>;
 }
+
+/** A line and column of a stage file (the file is the stage's `source`). */
+export interface Place {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * The stage-file settings that delivery problems are placed at: the value of each (the key of
+ * `delivery`, which a problem about a setting inherited from the project file points at).
+ */
+export const PLACED_SETTINGS: readonly (readonly string[])[] = [
+  ['namespace'],
+  ['delivery'],
+  ['delivery', 'engine'],
+  ['delivery', 'cluster'],
+  ['delivery', 'repository', 'url'],
+  ['delivery', 'repository', 'revision'],
+];
+
+/**
+ * Where a settings file writes the settings the plan may report a problem at: `locate(path)` of
+ * each that `data` holds (the project file's, or a stage file's `PLACED_SETTINGS`).
+ */
+export function placesOf(
+  data: unknown,
+  paths: readonly (readonly string[])[],
+  locate: (path: readonly string[]) => Place,
+): Record<string, Place> {
+  const places: Record<string, Place> = {};
+  for (const path of paths) {
+    let node = data;
+    for (const key of path)
+      node = node && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+    if (node !== undefined) {
+      const { line, column } = locate(path);
+      places[path.join('.')] = { line, column };
+    }
+  }
+  return places;
+}
+
+/** Where the project file writes its settings, by dotted path (`delivery.clusters.nonprod`): for the plan's problems. */
+export type ProjectPlaces = (path: readonly string[]) => SourceLocation | undefined;
 
 const group = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -81,6 +134,7 @@ export function planDelivery(
   project: ProjectFile,
   projectSource: string,
   promotedFrom: ReadonlyMap<string, string>,
+  projectPlaces: ProjectPlaces = () => undefined,
 ): { plans: DeliveryPlan[]; problems: Problem[] } {
   const defaults = project.delivery ?? {};
   const clusters = defaults.clusters ?? {};
@@ -88,8 +142,14 @@ export function planDelivery(
   const plans: DeliveryPlan[] = [];
   for (const s of stages) {
     const d = s.delivery;
-    const fail = (setting: string, message: string, hint: string, code = 'delivery/settings') =>
-      problems.push({ code, subject: `${s.source}: delivery.${setting}`, message, hint });
+    const fail = (setting: string, message: string, hint: string, code = 'delivery/settings') => {
+      const location = settingPlace(s, setting, projectPlaces);
+      problems.push(
+        location
+          ? { code, location, message: `delivery.${setting}: ${message}`, hint }
+          : { code, subject: `${s.source}: delivery.${setting}`, message, hint },
+      );
+    };
     const engine = d.engine ?? defaults.engine;
     const clusterName = d.cluster ?? defaults.cluster;
     const url = d.repository?.url ?? defaults.repository?.url;
@@ -157,13 +217,29 @@ export function planDelivery(
       ...(previous !== undefined ? { after: previous } : {}),
     });
   }
-  problems.push(...fluxOwnClusters(plans, projectSource));
-  // a stage waits only for a stage the same engine delivers
-  const engines = new Map(plans.map((p) => [p.stage, p.engine]));
-  return {
-    plans: plans.map(({ after, ...p }) => (after !== undefined && engines.get(after) === p.engine ? { ...p, after } : p)),
-    problems,
-  };
+  problems.push(...fluxOwnClusters(plans, projectSource, projectPlaces), ...sharedNamespaces(plans, stages));
+  return { plans: plans.map(({ after, ...p }) => withAfter(p, waitsFor(p, after, plans))), problems };
+}
+
+const withAfter = (p: DeliveryPlan, after: string | undefined): DeliveryPlan => (after === undefined ? p : { ...p, after });
+
+/**
+ * The stage `p` waits for: the one before it in the promotion order (`after`) when the same engine
+ * delivers it. Flux applies a stage only once the one it depends on is ready at the current
+ * revision, which a suspended Kustomization (`sync.automated: false`) never is: a stage after a
+ * suspended one waits for the nearest stage before that which is not suspended, or for none.
+ */
+function waitsFor(p: DeliveryPlan, after: string | undefined, plans: readonly DeliveryPlan[]): string | undefined {
+  const byStage = new Map(plans.map((q) => [q.stage, q]));
+  const seen = new Set([p.stage]);
+  for (let stage = after; stage !== undefined && !seen.has(stage); stage = byStage.get(stage)?.after) {
+    const q = byStage.get(stage);
+    // a stage waits only for a stage the same engine delivers
+    if (!q || q.engine !== p.engine) return undefined;
+    if (p.engine !== 'flux' || q.sync.automated) return stage;
+    seen.add(stage);
+  }
+  return undefined;
 }
 
 /**
@@ -171,7 +247,7 @@ export function planDelivery(
  * Secret: two clusters without one would both be that cluster, and the stages meant for one of
  * them would be applied to the other (production's objects in the nonprod cluster, say).
  */
-function fluxOwnClusters(plans: readonly DeliveryPlan[], projectSource: string): Problem[] {
+function fluxOwnClusters(plans: readonly DeliveryPlan[], projectSource: string, projectPlaces: ProjectPlaces): Problem[] {
   const own = new Map<string, string[]>();
   for (const p of plans) {
     if (p.engine !== 'flux' || p.cluster.kubeConfigSecret) continue;
@@ -181,12 +257,65 @@ function fluxOwnClusters(plans: readonly DeliveryPlan[], projectSource: string):
   }
   if (own.size < 2) return [];
   const named = [...own].map(([cluster, stages]) => `${cluster} (${stages.join(', ')})`);
+  const location = projectPlaces(['delivery', 'clusters']);
   return [
     {
       code: 'delivery/settings',
-      subject: `${projectSource}: delivery.clusters`,
-      message: `Flux would apply the stages of the clusters ${andList(named)} to the one cluster it runs in: a cluster without kubeConfigSecret is Flux's own`,
+      ...(location ? { location } : { subject: `${projectSource}: delivery.clusters` }),
+      message: `${location ? 'delivery.clusters: ' : ''}Flux would apply the stages of the clusters ${andList(named)} to the one cluster it runs in: a cluster without kubeConfigSecret is Flux's own`,
       hint: `set kubeConfigSecret (a Secret in flux-system holding the cluster's kubeconfig) on every cluster but the one Flux runs in, under delivery.clusters in ${projectSource}`,
     },
   ];
+}
+
+/**
+ * Where a problem about a stage's `delivery.<setting>` is reported: where the stage file writes
+ * it, else where the project file does (the stage inherits it), else at the stage's `delivery:`.
+ */
+function settingPlace(s: DeliveredStage, setting: string, projectPlaces: ProjectPlaces): SourceLocation | undefined {
+  const own = s.places?.[`delivery.${setting}`];
+  if (own) return { file: s.source, ...own };
+  const inherited = setting === 'cluster' || setting === 'engine' || setting.startsWith('repository.');
+  const project = inherited ? projectPlaces(['delivery', ...setting.split('.')]) : undefined;
+  if (project) return project;
+  const delivery = s.places?.delivery;
+  return delivery && { file: s.source, ...delivery };
+}
+
+/** What delivers two stages, as messages name it: `Applications`, `Kustomizations`, `Application and Kustomization`. */
+function engineObjects(a: Engine, b: Engine): string {
+  const object = (e: Engine) => (e === 'flux' ? 'Kustomization' : 'Application');
+  return a === b ? `${object(a)}s` : `${object(a)} and ${object(b)}`;
+}
+
+/**
+ * Two stages delivered into one namespace of one cluster: two Applications (or Kustomizations)
+ * would own the same objects, each pruning what the other applies. Reported at the later stage's
+ * `namespace:` (the earlier one's when only it writes one; else the later stage file).
+ */
+function sharedNamespaces(plans: readonly DeliveryPlan[], stages: readonly DeliveredStage[]): Problem[] {
+  const byStage = new Map(stages.map((s) => [s.stage, s]));
+  const owner = new Map<string, DeliveryPlan>();
+  const problems: Problem[] = [];
+  for (const p of plans) {
+    const key = `${p.cluster.id}/${p.namespace}`;
+    const first = owner.get(key);
+    if (!first) {
+      owner.set(key, p);
+      continue;
+    }
+    const later = byStage.get(p.stage)!;
+    const earlier = byStage.get(first.stage)!;
+    const written = later.places?.namespace ? later : earlier.places?.namespace ? earlier : undefined;
+    const location = written && { file: written.source, ...written.places!.namespace };
+    const message =
+      `the stages ${first.stage} and ${p.stage} are both delivered to the namespace '${p.namespace}' of the cluster ${p.cluster.id}: ` +
+      `their ${engineObjects(first.engine, p.engine)} would own the same objects, and each would prune or overwrite what the other applies`;
+    problems.push({
+      code: 'delivery/settings',
+      ...(location ? { location, message: `namespace: ${message}` } : { subject: `${later.source}: namespace`, message }),
+      hint: `give ${written?.stage ?? p.stage} a namespace of its own (namespace: ${written === earlier ? first.stage : p.stage}, its default), or deliver it to another cluster`,
+    });
+  }
+  return problems;
 }

@@ -281,6 +281,31 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     expect(existsSync(join(dir, 'dist/delivery/argocd/10-test.yaml'))).toBe(true);
   });
 
+  it("delivered stages: the plan's checks see a kept stage's namespace and places, as a full synth does", () => {
+    const stages = deliveredChain();
+    stages.test = `${stages.test}namespace: shared\n`;
+    const dir = synthesized(stages);
+    const at = stages.test.split('\n').length - 1;
+    // qa moves into the namespace that test, kept, is delivered to on the same cluster: refused at test's namespace:, from its record
+    edit(dir, 'environments/qa.yaml', (t) => `${t}namespace: shared\n`);
+    expect(kept(dir)).toEqual(['dev', 'production', 'test']);
+    const out = synthMatchesFull(dir);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(
+      `environments/test.yaml:${at}:12: error: namespace: the stages qa and test are both delivered to the namespace 'shared' of the cluster nonprod`,
+    );
+    // a problem of the changed stage's own delivery settings is placed too
+    edit(dir, 'environments/qa.yaml', (t) =>
+      t.replace(/^namespace: shared\n/m, '').replace(/^delivery: \{ cluster: nonprod \}/m, 'delivery: { cluster: nonprd }'),
+    );
+    expect(kept(dir)).toEqual(['dev', 'production', 'test']);
+    const typo = synthMatchesFull(dir);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(
+      /^environments\/qa\.yaml:\d+:22: error: delivery\.cluster: names the cluster 'nonprd'.*did you mean 'nonprod'\?/m,
+    );
+  });
+
   it("stages delivered by Flux: the kept stages' records give the Kustomizations their order (dependsOn), as a full synth does", () => {
     const dir = tempProject(deliveredChain());
     edit(dir, 'stagecraft.yaml', (t) =>

@@ -34,9 +34,11 @@ describe('the project file', () => {
   });
 
   it('does not echo a repository URL with a password in it', () => {
-    const [problem] = problemsOf(project('flux', 'git://deploy:s3cr3t-Pa55word@git.example.com/team/app.git'));
-    expect(problem).not.toContain('s3cr3t');
-    expect(problem).toMatch(/^stagecraft\.yaml:4:10: delivery\.repository\.url: Flux cannot clone \(a \d+-character value, hidden\)/);
+    const problems = problemsOf(project('flux', 'git://deploy:s3cr3t-Pa55word@git.example.com/team/app.git'));
+    expect(problems.join('\n')).not.toContain('s3cr3t');
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^stagecraft\.yaml:4:10: delivery\.repository\.url: Flux cannot clone \(a \d+-character value, hidden\)/),
+    );
   });
 
   it.each(['v1.2.3', '1.2.0', 'v2.0.1-rc.1'])(
@@ -58,4 +60,46 @@ describe('the project file', () => {
   ])('accepts for %s the URL %s at the revision %s', (engine, url, revision) => {
     expect(problemsOf(project(engine, url, revision))).toEqual([]);
   });
+
+  it.each([
+    [
+      'the repository URL',
+      'delivery:\n  repository:\n    url: https://deploy:hunter2pass@git.example.com/platform/stagecraft.git\n',
+      '3:10',
+      'delivery.repository.url holds a URL with a user and password',
+    ],
+    [
+      'a cluster server URL',
+      'delivery:\n  clusters:\n    nonprod: { server: "https://admin:hunter2pass@nonprod.example.com:6443" }\n',
+      '3:24',
+      'delivery.clusters.nonprod.server holds a URL with a user and password',
+    ],
+    [
+      'a cluster name',
+      'delivery:\n  clusters:\n    ghp_0123456789abcdefghijABCDEFGHIJ012345: {}\n',
+      '3:47',
+      'a key under delivery.clusters is a GitHub',
+    ],
+  ])('refuses a secret value in %s at its line and column, without printing it, as a stage file would', (_, text, at, start) => {
+    const problems = problemsOf(text);
+    expect(problems.join('\n')).not.toMatch(/hunter2pass|ghp_/);
+    expect(problems).toContainEqual(expect.stringContaining(`stagecraft.yaml:${at}: ${start}`));
+    expect(problems.find((p) => p.includes(start))).toMatch(/hidden\)/);
+  });
+
+  it.each(['git@production.k8s.example.com:6443', 'ssh://production.k8s.example.com:6443', 'http://production.k8s.example.com:6443'])(
+    'refuses the cluster server %s, which is no https:// API server URL, at its line and column',
+    (server) => {
+      expect(problemsOf(`delivery:\n  clusters:\n    production: { server: ${server} }\n`)).toEqual([
+        `stagecraft.yaml:3:27: delivery.clusters.production.server must be an https:// API server URL (https://host:6443) (found "${server}")`,
+      ]);
+    },
+  );
+
+  it.each(['https://production.k8s.example.com:6443', 'https://rancher.example.com/k8s/clusters/c-m-1'])(
+    'accepts the cluster server %s',
+    (server) => {
+      expect(problemsOf(`delivery:\n  clusters:\n    production: { server: ${server} }\n`)).toEqual([]);
+    },
+  );
 });

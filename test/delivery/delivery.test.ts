@@ -201,6 +201,82 @@ describe('compiling delivery', () => {
     expect(qa.spec).not.toHaveProperty('dependsOn');
   });
 
+  it('has no Flux stage depend on a suspended one, which never becomes ready: it waits for the nearest earlier stage that is not', () => {
+    const dependsOn = (suspended: readonly string[]) => {
+      const sync = (name: string) =>
+        suspended.includes(name) ? '{ cluster: nonprod, sync: { automated: false } }' : '{ cluster: nonprod }';
+      const compiled = compileStages(
+        sources({
+          dev: stage(sync('dev')),
+          qa: stage(sync('qa'), 'promotion: { from: dev }\n'),
+          production: stage(sync('production').replace('nonprod', 'prod'), 'promotion: { from: qa }\n'),
+        }),
+        { project, delivery: true },
+      );
+      const tree = compiled.tree.get(DELIVERY_DIR)!;
+      return Object.fromEntries(
+        ['dev', 'qa', 'production'].map((s) => {
+          const spec = docs(tree.get(`flux/10-${s}.yaml`)!)[0].spec as { dependsOn?: { name: string }[]; suspend?: boolean };
+          return [s, `${spec.suspend ? 'suspended, ' : ''}${spec.dependsOn?.map((d) => d.name).join() ?? '-'}`];
+        }),
+      );
+    };
+    expect(dependsOn([])).toEqual({ dev: '-', qa: 'stagecraft-dev', production: 'stagecraft-qa' });
+    expect(dependsOn(['qa'])).toEqual({ dev: '-', qa: 'suspended, stagecraft-dev', production: 'stagecraft-dev' });
+    expect(dependsOn(['dev', 'qa'])).toEqual({ dev: 'suspended, -', qa: 'suspended, -', production: '-' });
+    expect(dependsOn(['dev'])).toEqual({ dev: 'suspended, -', qa: '-', production: 'stagecraft-qa' });
+  });
+
+  it("places the problems of a stage's delivery settings at their line and column: the stage's, or the project file's it inherits", () => {
+    const argocdScp = ARGOCD_PROJECT.replace('https://git.example.com/team/app.git', 'git@git.example.com:team/app.git');
+    const run = (text: string, stages: Record<string, string>) => () =>
+      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
+    expect(
+      problemsOf(
+        run(PROJECT, {
+          qa: stage('{ cluster: nonprd }'),
+          dev: stage('{ engine: argocd,\n  cluster: nonprod }'),
+          production: stage('{ cluster: prod, repository: { revision: v2.0.0 } }'),
+        }),
+      ),
+    ).toEqual([
+      "environments/dev.yaml:4:12: delivery.cluster: the cluster 'nonprod' has neither server nor name, which Argo CD needs\n" +
+        '  hint: set delivery.clusters.nonprod.server in stagecraft.yaml',
+      "environments/production.yaml:3:52: delivery.repository.revision: Flux follows a bare revision as a branch, and 'v2.0.0' reads as a tag: Flux would wait for a branch refs/heads/v2.0.0\n" +
+        '  hint: write refs/tags/v2.0.0 to follow the tag (refs/heads/v2.0.0 if it is a branch), which Argo CD reads as well',
+      "environments/qa.yaml:3:22: delivery.cluster: names the cluster 'nonprd', which stagecraft.yaml does not declare; did you mean 'nonprod'?\n" +
+        '  hint: declare it under delivery.clusters in stagecraft.yaml (its server URL, or its name in the engine)',
+    ]);
+    // a stage that picks Flux for the project file's scp-style URL: at its engine:
+    expect(problemsOf(run(argocdScp, { qa: stage('{ cluster: nonprod, engine: flux }') }))).toEqual([
+      expect.stringMatching(/^environments\/qa\.yaml:3:39: delivery\.engine: Flux cannot clone 'git@git\.example\.com:team\/app\.git'/),
+    ]);
+    // a cluster that only the project file names: at its delivery.cluster there
+    expect(problemsOf(run(`${PROJECT}  cluster: nonprd\n`, { qa: stage('{ sync: { prune: false } }') }))).toEqual([
+      expect.stringMatching(
+        /^stagecraft\.yaml:7:12: delivery\.cluster: names the cluster 'nonprd', which stagecraft\.yaml does not declare; did you mean 'nonprod'\?/,
+      ),
+    ]);
+  });
+
+  it('refuses two stages delivered into one namespace of one cluster, at the namespace: setting, naming both and the cluster', () => {
+    const run = (stages: Record<string, string>) => () => compileStages(sources(stages), { project, delivery: true });
+    const qa = stage('{ cluster: nonprod }');
+    expect(problemsOf(run({ qa, test: stage('{ cluster: nonprod }', 'namespace: qa\n') }))).toEqual([
+      "environments/test.yaml:4:12: namespace: the stages qa and test are both delivered to the namespace 'qa' of the cluster nonprod: their Kustomizations would own the same objects, and each would prune or overwrite what the other applies\n" +
+        '  hint: give test a namespace of its own (namespace: test, its default), or deliver it to another cluster',
+    ]);
+    // the earlier stage writes the namespace the later one has by default: at the earlier one's
+    expect(problemsOf(run({ qa: stage('{ cluster: nonprod }', 'namespace: test\n'), test: stage('{ cluster: nonprod }') }))).toEqual([
+      expect.stringMatching(
+        /^environments\/qa\.yaml:4:12: namespace: the stages qa and test are both delivered to the namespace 'test' of the cluster nonprod/,
+      ),
+    ]);
+    // other clusters, or a stage that is not delivered (its cluster is unknown): no problem
+    expect(() => run({ qa, test: stage('{ cluster: prod }', 'namespace: qa\n') })()).not.toThrow();
+    expect(() => run({ qa, test: stage('', 'namespace: qa\n') })()).not.toThrow();
+  });
+
   it("refuses two clusters without kubeConfigSecret under Flux: both would be Flux's own, and one stage would land in the other's cluster", () => {
     const twoOwn = PROJECT.replace(
       'nonprod: { kubeConfigSecret: nonprod-kubeconfig }',
@@ -212,7 +288,7 @@ describe('compiling delivery', () => {
         delivery: true,
       });
     expect(problemsOf(compile(twoOwn))).toEqual([
-      "stagecraft.yaml: delivery.clusters: Flux would apply the stages of the clusters nonprod (qa) and prod (production) to the one cluster it runs in: a cluster without kubeConfigSecret is Flux's own\n" +
+      "stagecraft.yaml:5:5: delivery.clusters: Flux would apply the stages of the clusters nonprod (qa) and prod (production) to the one cluster it runs in: a cluster without kubeConfigSecret is Flux's own\n" +
         "  hint: set kubeConfigSecret (a Secret in flux-system holding the cluster's kubeconfig) on every cluster but the one Flux runs in, under delivery.clusters in stagecraft.yaml",
     ]);
     // one cluster without it is the one Flux runs in; Argo CD reaches clusters by server or name
@@ -279,6 +355,18 @@ describe('compiling delivery', () => {
   it('refuses a stage named delivery, whose output would be the delivery directory', () => {
     expect(problemsOf(() => compileStages(sources({ delivery: stage('') })))).toEqual([
       "environments/delivery.yaml: the stage name 'delivery' is reserved for dist/delivery/\n  hint: rename the stage file",
+    ]);
+  });
+
+  it('refuses a remoteKeys entry that names no declared Secret key, at the key, with the nearest one', () => {
+    const base = withoutDelivery(repoStage('dev'));
+    const line = base.split('\n').length;
+    const text = `${base}secretStore:\n  name: vault\n  remoteKeys:\n    mysqlsecret/pasword: prod/db#pw\n    tls/key: prod/tls#key\n`;
+    expect(problemsOf(() => compileStages(sources({ qa: text })))).toEqual([
+      `environments/qa.yaml:${line + 3}:5: secretStore.remoteKeys.mysqlsecret/pasword names no key of a Secret this stage gets from the store; did you mean 'mysqlsecret/password'?\n` +
+        '  hint: name one of mysqlsecret/database, mysqlsecret/password, mysqlsecret/username as <secret>/<key>, or remove the entry',
+      `environments/qa.yaml:${line + 4}:5: secretStore.remoteKeys.tls/key names no key of a Secret this stage gets from the store\n` +
+        '  hint: name one of mysqlsecret/database, mysqlsecret/password, mysqlsecret/username as <secret>/<key>, or remove the entry',
     ]);
   });
 
@@ -457,6 +545,23 @@ describe('delivery through the commands', () => {
     );
     // (the command makes an empty dist/ before it compiles)
     expect(snapshotDir(join(dir, 'dist'))).toEqual({});
+  });
+
+  it("refuses a password in stagecraft.yaml's repository URL at its line, hidden, with exit 2 and dist/ untouched, at synth and at check", () => {
+    const dir = tempProject({ qa: stage('{ cluster: nonprod }') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(join(dir, 'dist'));
+    const file = join(dir, 'stagecraft.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('https://git.example.com/', 'https://deploy:hunter2pass@git.example.com/'));
+    for (const command of ['synth', 'check']) {
+      const r = runCli(command, [], dir);
+      expect(r.code).toBe(2);
+      expect(r.stdout + r.stderr).not.toContain('hunter2pass');
+      expect(r.stderr).toContain(
+        'stagecraft.yaml:5:10: error: delivery.repository.url holds a URL with a user and password (scheme://user:password@host) (a 66-character value, hidden)',
+      );
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+    }
   });
 
   it('explains that npm run secrets has nothing to print for a stage whose Secrets come from a store', () => {
