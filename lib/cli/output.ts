@@ -16,6 +16,7 @@ import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
 import { forgetFingerprint } from './fingerprint.js';
 import { BYTE_ORDER_MARK, startsWithByteOrderMark } from './read-file.js';
+import { noteWritten } from './print.js';
 import { DIST_DIR, compile, readStageTree, stagePath, type Project } from './project.js';
 
 /** What writing a stage changed, for the summary line. */
@@ -120,6 +121,7 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
       // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
       forgetFingerprint(project.root);
       const { removed, foreign, changed } = tx.commit(compiled.tree);
+      noteWritten(`${DIST_DIR}/`);
       return { ...report(project, compiled, staged, before, foreign, changed), removed, digests };
     },
     abort: () => tx.abort(),

@@ -62,10 +62,19 @@ export function processIo(): Io {
   };
 }
 
+/** What the command has written to files so far (`dist/`), for the message when its report cannot be printed. */
+let wrote: string | undefined;
+
+/** Says that the command has written `what` (`dist/`): a report that fails after this says so, as the files stand. */
+export function noteWritten(what: string): void {
+  wrote = what;
+}
+
 /**
  * A reader of the process's output that goes away (`npm run check -- x | head`) ends it quietly.
  * Any other failure to write (a full disk behind `> report.json`) is one problem on stderr and exit
- * code 2, as for any file the command cannot write; thrown from the stream's error event, it was
+ * code 2, as for any file the command cannot write, saying what the command wrote before it
+ * (`noteWritten`: a synthesis's `dist/` stands); thrown from the stream's error event, it was
  * an uncaught exception printing a line of the command's bundle (tens of KB) and a stack trace.
  */
 export function quietWhenReaderLeaves(): void {
@@ -79,7 +88,13 @@ export function quietWhenReaderLeaves(): void {
       if (stream === process.stderr || process.stderr.destroyed) return;
       const error = isFsError(e) ? e : Object.assign(new Error(e.message), { code: 'EIO' });
       const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
-      process.stderr.write(`${printProblem(fsProblem(error, 'standard output', 'writing'), color)}\n`);
+      const problem = fsProblem(error, 'standard output', 'writing');
+      // exit 2 as for any file the command cannot write, but what it already wrote stands
+      const told =
+        wrote === undefined
+          ? problem
+          : { ...problem, message: `${problem.message}; ${wrote} was written before, only this report is missing` };
+      process.stderr.write(`${printProblem(told, color)}\n`);
     });
   }
 }

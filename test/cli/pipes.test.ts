@@ -173,4 +173,16 @@ describe('output through a pipe', () => {
       );
     },
   );
+
+  it.skipIf(!existsSync('/dev/full'))('a synthesis whose report cannot be written says that dist/ was written before (exit 2)', () => {
+    const project = fleetProject('full-synth', 2);
+    const full = openSync('/dev/full', 'w');
+    const r = spawnSync(process.execPath, [RUN_SCRIPT, 'synth'], { cwd: project, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+    closeSync(full);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      'error: writing standard output: it cannot be written: the disk is full; dist/ was written before, only this report is missing\n',
+    );
+    expect(existsSync(join(project, 'dist', 'big', 'inventory.txt'))).toBe(true);
+  });
 });
