@@ -161,6 +161,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'The API server refuses a container whose request exceeds its limit: raise the limit or lower the request.',
     mirrors: 'pkg/apis/core/validation ValidateResourceRequirements',
   },
+  'api/rbac-subject': {
+    short: 'A RoleBinding or ClusterRoleBinding subject the API server refuses',
+    help: "A subject's kind is ServiceAccount, User or Group; a ServiceAccount's apiGroup is '' and a User's or Group's rbac.authorization.k8s.io (either may be left out); a ServiceAccount subject of a ClusterRoleBinding needs its namespace.",
+    mirrors: 'pkg/apis/rbac/validation ValidateRoleBindingSubject',
+  },
   'api/node-port': {
     short: 'A nodePort used twice in a stage',
     help: 'Each nodePort is allocated once per cluster: give every Service its own.',
