@@ -126,6 +126,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'Set image to repository[:tag][@algorithm:hex]; tags may hold capitals, a sha256 digest has 64 hex digits.',
     mirrors: 'pkg/apis/core/validation validateContainers; distribution reference grammar',
   },
+  'api/base64': {
+    short: 'ConfigMap binaryData or Secret data that is not base64',
+    help: "The API server decodes these values as standard base64 (A-Z, a-z, 0-9, '+', '/', padded with '=' to a multiple of 4; line breaks ignored) and refuses the object otherwise: encode the value, or put text under data (ConfigMap) or stringData (Secret).",
+    mirrors: 'apimachinery JSON decoding of []byte (Go encoding/base64 StdEncoding)',
+  },
   'api/data-size': {
     short: 'ConfigMap or Secret data over 1 MiB',
     help: 'The API server (etcd) refuses objects whose data exceeds 1 MiB: mount large files from a volume instead.',
