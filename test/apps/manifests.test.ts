@@ -317,6 +317,19 @@ describe('the manifests stack', () => {
     expect(names).toContain('Secret/ci-token');
   });
 
+  it('includes files whose paths differ only by / against -- (a--b.yaml beside a/b.yaml), read by either reader', () => {
+    const config = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\ndata: { k: v }\n`;
+    const list = (name: string) => `apiVersion: v1\nkind: List\nitems:\n  - ${config(name).trimEnd().replaceAll('\n', '\n    ')}\n`;
+    const files = {
+      'in/a--b.yaml': config('one'),
+      'in/a/b.yaml': config('two'),
+      'in/c--d.yaml': list('three'),
+      'in/c/d.yaml': list('four'),
+    };
+    const names = objectsOf(withFiles(files)).flatMap((o) => (o.kind === 'ConfigMap' ? [o.metadata.name] : []));
+    expect(names.sort()).toEqual(['four', 'one', 'three', 'two']);
+  });
+
   it('says where a path names nothing, and where an included document is not an object', () => {
     const [missing] = problemsOf(withFiles({}, 'include: [nowhere]'));
     expect(missing).toMatchObject({ code: 'config/missing-file', location: { file: 'environments/imported.yaml', line: 4, column: 15 } });
