@@ -312,8 +312,8 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'pkg/apis/core/validation validateVolumeMounts',
   },
   'refs/probe-port': {
-    short: 'A probe on a port the container does not declare',
-    help: 'Declare the port or probe a declared one.',
+    short: 'A probe on a port the container does not declare (a number: warning)',
+    help: 'A named port resolves only among the container ports: declare it or probe a declared one. A number is probed anyway (a warning): declare it if the image listens there.',
     mirrors: 'kubelet probes (named ports resolve only when declared)',
   },
   'refs/probe-protocol': {
