@@ -49,7 +49,8 @@ export interface CheckOptions {
   readonly ownObjects?: ReadonlySet<KubeObject>;
   /**
    * Whether the objects are written to dist/ and applied (`checkStage`): a Secret then holds no
-   * key at all, not even an empty one (`checkSecretValues`).
+   * key at all, not even an empty one (`checkSecretValues`), and existing namespaces are declared in
+   * the stage file (the `refs/namespace` hint; else with `npm run check -- --namespace-exists`).
    * @default false (manifests checked on their own may declare keys with empty values)
    */
   readonly written?: boolean;

@@ -1,3 +1,5 @@
+import { checkObjects, type CheckOptions } from '../../lib/checks/index.js';
+import type { KubeObject } from '../../lib/model/object.js';
 import { describe, expect, it } from 'vitest';
 import { findingsIn } from './helpers.js';
 
@@ -41,5 +43,22 @@ describe('the reference checks', () => {
       "refs/pods.yaml:50:51: Pod app: spec.volumes[1].projected.sources[0].secret.items[0].key: volume 'tokens' reads key 'token' of Secret 'creds', which has the keys: password, username",
       "refs/pods.yaml:56:14: ConfigMap staging/elsewhere: metadata.namespace: namespace 'staging' is neither created in the stage nor known to exist; the stage creates: none",
     ]);
+  });
+});
+
+describe('the hint for a namespace nobody creates', () => {
+  const map: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'team-a' } };
+  const hintOf = (options: CheckOptions) => checkObjects([map], options).findings.find((f) => f.code === 'refs/namespace')?.hint;
+
+  it('names the --namespace-exists flag for files given to npm run check', () => {
+    expect(hintOf({})).toBe(
+      'add the Namespace to the files checked, or declare that the cluster has it: npm run check -- --namespace-exists team-a <files>',
+    );
+  });
+
+  it("names the stage file's checks.existingNamespaces for a stage's objects", () => {
+    expect(hintOf({ written: true })).toBe(
+      'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file',
+    );
   });
 });
