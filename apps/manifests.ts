@@ -164,6 +164,16 @@ function kustomizeFields(doc: Document): { key: string; offset: number }[] {
   );
 }
 
+/**
+ * The construct id of an included document: its file, then `#` and its place in the file. The
+ * constructs library turns '/' in an id into '--', which would give `a--b.yaml` and `a/b.yaml`
+ * of one folder the same id; '%' and '/' are percent-encoded instead, so that no two files share
+ * one (the place after the last '#' never holds a '#'). Ids name nothing in the output.
+ */
+export function documentId(file: string, place: string): string {
+  return `${file.replaceAll('%', '%25').replaceAll('/', '%2F')}#${place}`;
+}
+
 export const manifests = defineStack({
   name: 'manifests',
   settings: manifestsSettings,
@@ -195,7 +205,7 @@ export const manifests = defineStack({
       // kustomizations in it) is read by it: the values the yaml library reads, several times faster
       const block = readBlockYaml(text);
       if (block?.values.every(isPlainObject)) {
-        for (const object of block.values) new ApiObject(chart, `${file}#${document++}`, object);
+        for (const object of block.values) new ApiObject(chart, documentId(file, String(document++)), object);
         continue;
       }
       // else read as npm run check reads manifests (lib/model/read-yaml.ts): the same problems at the
@@ -245,8 +255,8 @@ export const manifests = defineStack({
         // and stable while the files are
         const items = isV1List(o) && Array.isArray((o as { items?: unknown }).items);
         const entries = items
-          ? (o as { items: unknown[] }).items.map((item, j) => ({ item, at: ['items', j], id: `${file}#${i}.${j}` }))
-          : [{ item: object, at: [], id: `${file}#${i}` }];
+          ? (o as { items: unknown[] }).items.map((item, j) => ({ item, at: ['items', j], id: documentId(file, `${i}.${j}`) }))
+          : [{ item: object, at: [], id: documentId(file, String(i)) }];
         for (const { item, at, id } of entries) {
           if (!isNamedObject(item)) {
             problems.push({ code: 'manifests/not-an-object', location: read.at(offsetInDocument(doc, at, false)), ...notAnObject(item) });

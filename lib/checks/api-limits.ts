@@ -1,8 +1,8 @@
 /**
  * The API server's limits and grammars that its schema does not say: sizes (ConfigMap and
  * Secret data, annotations), int32 ranges, requests within limits, node names, ConfigMap and
- * Secret keys, image references, NodePorts unique in a cluster, and strings that kubectl
- * kustomize cannot carry. What the API server refuses, the checks refuse first, at synth.
+ * Secret keys, base64 of ConfigMap binaryData and Secret data, image references, NodePorts
+ * unique in a cluster, and strings that kubectl kustomize cannot carry. What the API server refuses, the checks refuse first, at synth.
  */
 import { isRecord, type KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
@@ -98,11 +98,56 @@ function walk(
   }
 }
 
+/** A base64 alphabet character, or padding. */
+const BASE64_CHAR = /[A-Za-z0-9+/=]/;
+/** Standard base64 with padding (Go's encoding/base64 StdEncoding, which the API server decodes []byte fields with). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Why the API server cannot decode `value` as base64, if it cannot: StdEncoding drops '\r' and
+ * '\n' and nothing else, and wants '=' padding to a multiple of 4. Never quotes the value (a
+ * Secret's). Exported for tests.
+ */
+export function base64Problem(value: string): string | undefined {
+  const text = value.replace(/[\r\n]/g, '');
+  if (BASE64.test(text)) return undefined;
+  const bad = [...text].findIndex((c) => !BASE64_CHAR.test(c));
+  if (bad >= 0) return `character ${bad + 1} is outside the base64 alphabet (A-Z, a-z, 0-9, '+', '/', '=' padding)`;
+  if (text.length % 4 !== 0) return `its length (${text.length}, line breaks aside) is not a multiple of 4: base64 is padded with '='`;
+  return "'=' is padding, allowed only at the end (at most two)";
+}
+
+/** The fields whose values are base64 per kind: the API server decodes them and refuses what it cannot. */
+const BASE64_FIELDS: Readonly<Record<string, string>> = { ConfigMap: 'binaryData', Secret: 'data' };
+
+/** A finding for each value of a ConfigMap's binaryData or a Secret's data that is not base64, at its key. */
+function checkBase64(o: KubeObject, emit: ReturnType<typeof finder>): Finding[] {
+  const field = BASE64_FIELDS[o.kind];
+  const d = field === undefined ? undefined : o[field];
+  if (!isRecord(d)) return [];
+  return Object.entries(d).flatMap(([k, v]) => {
+    const why = typeof v === 'string' ? base64Problem(v) : undefined;
+    return why === undefined
+      ? []
+      : [
+          emit(
+            'api/base64',
+            [field, k],
+            `the value of key '${k}' is not base64, which ${field} must be: ${why}`,
+            o.kind === 'ConfigMap'
+              ? 'encode the file with base64 (base64 -w0 <file>), or put text under data instead'
+              : 'encode the value with base64 (base64 -w0), or put text under stringData instead',
+          ),
+        ];
+  });
+}
+
 /** The API server's limits and grammars within one object (sizes, names, label values, images, ...). */
 export function checkObjectLimits(o: KubeObject): Finding[] {
   const emit = finder(o);
   const out: Finding[] = [];
   if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
+    out.push(...checkBase64(o, emit));
     let total = 0;
     for (const field of ['data', 'binaryData', 'stringData']) {
       const d = o[field];

@@ -1,7 +1,8 @@
 /**
  * The API server's own rules that JSON Schema does not express (k8s.io/apimachinery validation
  * and pkg/apis/core/validation): object names per kind, label and annotation syntax, unique keys
- * in keyed lists, a container image, selectors that match their pod template.
+ * in keyed lists, a container image, selectors that match their pod template, RBAC subjects
+ * (`rbac-subjects.ts`).
  */
 import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { andList } from '../model/limits.js';
@@ -10,6 +11,7 @@ import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, formatSelector, selectorMatches, workloadSelector } from './selectors.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
+import { checkRbacSubjects } from './rbac-subjects.js';
 
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -369,6 +371,7 @@ export function checkApiRules(o: KubeObject): Finding[] {
       }
     }
   }
+  out.push(...checkRbacSubjects(o));
   if (o.kind === 'Service') {
     const spec = (o.spec ?? {}) as Record<string, unknown>;
     unique(emit, spec.ports, ['spec', 'ports'], ['port', 'protocol'], out, { protocol: 'TCP' });

@@ -48,6 +48,13 @@ export interface CheckOptions {
    */
   readonly ownObjects?: ReadonlySet<KubeObject>;
   /**
+   * Whether the objects are written to dist/ and applied (`checkStage`): a Secret then holds no
+   * key at all, not even an empty one (`checkSecretValues`), and existing namespaces are declared in
+   * the stage file (the `refs/namespace` hint; else with `npm run check -- --namespace-exists`).
+   * @default false (manifests checked on their own may declare keys with empty values)
+   */
+  readonly written?: boolean;
+  /**
    * Whether findings are sorted by object, field and message; false leaves them in the order the
    * checks made them, for a caller that orders them itself (`npm run check` orders by place in
    * the files: lib/checks/report.ts). @default true
@@ -197,7 +204,7 @@ export const CHECKS: readonly Check[] = [
     }),
   },
   { name: 'api-rules', scope: 'object', run: (o) => ({ findings: checkApiRules(o) }) },
-  { name: 'secret-values', scope: 'object', run: (o) => ({ findings: checkSecretValues(o) }) },
+  { name: 'secret-values', scope: 'object', run: (o, c) => ({ findings: checkSecretValues(o, { written: c.options.written }) }) },
   { name: 'pod-security', scope: 'object', run: (o, c) => checkPodSecurity(o, c.options.podSecurity ?? 'baseline') },
   { name: 'api-limits', scope: 'object', run: (o) => ({ findings: checkObjectLimits(o) }) },
   { name: 'node-ports', scope: 'objects', run: (objects) => checkNodePorts(objects) },

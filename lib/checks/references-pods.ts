@@ -45,6 +45,36 @@ function keysOf(o: KubeObject): readonly string[] {
   return [...keys].sort();
 }
 
+/**
+ * A probe on a port its container does not declare. A name resolves only among the declared
+ * ports, so the kubelet cannot probe it: an error. A number is probed whether declared or not
+ * (container ports are informational, and many images are probed on a port they do not list):
+ * a warning, since it may as well be a typo.
+ */
+function probePortFinding(
+  object: KubeObject,
+  path: FieldPath,
+  probe: string,
+  port: unknown,
+  cname: string,
+  ports: readonly Record<string, unknown>[],
+): Finding {
+  const declared = listed(ports.map((x) => (x.name ? `${String(x.containerPort)} (${String(x.name)})` : String(x.containerPort))));
+  if (typeof port === 'number') {
+    return finder(object, 'warning')(
+      'refs/probe-port',
+      path,
+      `${probe} checks port ${port}, which ${cname} does not declare (its ports: ${declared})`,
+      "the kubelet probes it anyway; if the image listens there, declare it in the container's ports (so that readers and Services see it), else probe a declared one",
+    );
+  }
+  return finder(object)(
+    'refs/probe-port',
+    path,
+    `${probe} checks port ${JSON.stringify(port)}, but ${cname} declares the ports: ${declared}`,
+    "a named port resolves only among the container's ports: declare it there, or probe a declared one",
+  );
+}
 /** Every namespace has the service account `default`, declared or not. */
 const withDefault = (names: readonly string[]) => (names.includes('default') ? names : ['default', ...names]);
 
@@ -187,18 +217,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
               ),
             );
           }
-          const ok = same.length > 0;
-          if (!ok) {
-            const declared = ports.map((x) => (x.name ? `${String(x.containerPort)} (${String(x.name)})` : String(x.containerPort)));
-            out.push(
-              emit(
-                'refs/probe-port',
-                [...cp, probe, handler, 'port'],
-                `${probe} checks port ${JSON.stringify(port)}, but ${cname} declares the ports: ${listed(declared)}`,
-                "declare the port in the container's ports, or probe a declared one",
-              ),
-            );
-          }
+          if (same.length === 0) out.push(probePortFinding(w.object, [...cp, probe, handler, 'port'], probe, port, cname, ports));
         }
       }
     });

@@ -210,7 +210,19 @@ function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[
 export interface ReferenceOptions {
   /** Namespaces that exist before the stage is applied, besides the built-in ones. */
   readonly existingNamespaces?: readonly string[];
+  /**
+   * Whether the objects are a stage's (`checkStage`), whose stage file declares existing
+   * namespaces; else files given to `npm run check`, which declares them with --namespace-exists.
+   * @default false
+   */
+  readonly written?: boolean;
 }
+
+/** Where a namespace that the cluster already has is declared: the stage file, or the check command's flag. */
+const existingNamespaceHint = (ns: string, written: boolean | undefined) =>
+  written
+    ? 'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file'
+    : `add the Namespace to the files checked, or declare that the cluster has it: npm run check -- --namespace-exists ${ns} <files>`;
 
 /** The references each kind makes besides those of its pod template (a Map: a kind is any string of the input). */
 const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]) => void>([
@@ -243,7 +255,7 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
         'refs/namespace',
         ['metadata', 'namespace'],
         `namespace '${ns}' is neither created in the stage nor known to exist; the stage creates: ${listed(index.namesOf('Namespace', ''))}`,
-        'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file',
+        existingNamespaceHint(ns, options.written),
       ),
     );
   }

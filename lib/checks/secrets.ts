@@ -1,8 +1,10 @@
 /**
  * Secret values never belong in manifests that are committed: base64 is an encoding, not
- * encryption. A Secret may declare its keys (with empty values, or in the annotation
- * `stagecraft.dev/secret-keys`) so that references to them can be checked; its values are put
- * into the cluster another way (kubectl create secret, a sealed or external secret).
+ * encryption. A Secret checked on its own (`npm run check -- <files>`) may declare its keys (in the
+ * annotation `stagecraft.dev/secret-keys`, or with empty values) so that references to them can
+ * be checked; its values are put into the cluster another way (kubectl create secret, a sealed or
+ * external secret). A Secret a stage writes to dist/ may hold no key at all, not even an empty one
+ * (`written`): `kubectl apply -k dist/<stage>` would set the key of the real Secret to ''.
  *
  * Every other string of every object is screened too, by content and by the name of the key that
  * holds it (the rules: lib/model/secret-rules.ts); and no finding ever prints such a value
@@ -25,20 +27,43 @@ import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 
 export { isSecretKey } from '../model/secret-rules.js';
 
-export function checkSecretValues(o: KubeObject): Finding[] {
+/** How to keep a Secret's values out of a stage's manifests: the app's `secrets:` setting declares it by name and keys. */
+export const WRITTEN_SECRET_HINT =
+  "remove the Secret from the manifests and declare it, by name and keys, under the app's secrets: setting (secrets: { <name>: [<key>, ...] }): " +
+  '`npm run secrets -- <stage>` prints it for kubectl apply with the values of .secrets/<stage>.env, and the Namespace lists it as required';
+
+/** How to keep a Secret's values out of manifests checked on their own. */
+const SECRET_KEY_HINT =
+  `remove the key from data/stringData (an empty value would blank the key in the cluster when applied) and list it in the annotation ${SECRET_KEYS_ANNOTATION}, ` +
+  "then create the Secret in the cluster another way (kubectl create secret); in a stage's manifests, declare it under the app's secrets: setting instead";
+
+export interface SecretValueOptions {
+  /**
+   * Whether the object is written to dist/ and applied (`checkStage`): then a key with an empty
+   * value is refused too, since applying it blanks the key of the Secret in the cluster.
+   * @default false
+   */
+  readonly written?: boolean;
+}
+
+/** A finding for each key of a Secret's data and stringData that holds a value (any key, empty or not, when `written`). */
+export function checkSecretValues(o: KubeObject, { written = false }: SecretValueOptions = {}): Finding[] {
   if (o.kind !== 'Secret') return [];
   const out: Finding[] = [];
   for (const field of ['data', 'stringData']) {
     const values = o[field];
     if (!values || typeof values !== 'object') continue;
     for (const [key, value] of Object.entries(values)) {
-      if (value === '' || value === null) continue;
+      const empty = value === '' || value === null;
+      if (empty && !written) continue;
       out.push(
         finder(o)(
           'policy/secret-value',
           [field, key],
-          `holds a value for key '${key}'${field === 'data' ? ' (base64 is an encoding, not encryption)' : ''}; secret values must not be committed`,
-          `leave the value empty, or declare the key in the annotation ${SECRET_KEYS_ANNOTATION}, and create the Secret in the cluster another way (kubectl create secret)`,
+          empty
+            ? `declares key '${key}' with an empty value; written to dist/, kubectl apply would set the key of the Secret in the cluster to '' (stagecraft never writes Secret values)`
+            : `holds a value for key '${key}'${field === 'data' ? ' (base64 is an encoding, not encryption)' : ''}; secret values must not be committed`,
+          written ? WRITTEN_SECRET_HINT : SECRET_KEY_HINT,
         ),
       );
     }

@@ -159,7 +159,7 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
   // the stage's own chart is stagecraft's (its ExternalSecrets are made from validated settings);
   // any other custom resource without a known CRD would be written unvalidated: an error
   const own = new Set(r.charts.find((c) => c.name === NAMESPACE_CHART)?.objects);
-  const results = [checkObjects(seen.flat(), { ...options, unknownCustomKinds: 'error', ownObjects: own }, memo)];
+  const results = [checkObjects(seen.flat(), { ...options, unknownCustomKinds: 'error', ownObjects: own, written: true }, memo)];
   const byNode = new Map<string, KubeObject[]>();
   for (const f of r.nodeFiles) if (f.document.kind === 'Pod') byNode.set(f.node, [...(byNode.get(f.node) ?? []), f.document as KubeObject]);
   for (const pods of byNode.values()) results.push(checkObjects(pods, options));

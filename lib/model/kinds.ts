@@ -16,9 +16,14 @@ export interface KindInfo {
   readonly namespaced: boolean;
   /**
    * Whether `kubectl apply --prune` may delete objects of this kind that a stage no longer has.
-   * True for every kind the stacks make, whether or not a stage has one now (a kind that leaves
-   * the stage must still be pruned); Secret is false on purpose: stagecraft never writes Secrets,
-   * and those that `npm run secrets` prints carry the stage label, so pruning by it would delete them.
+   * True for every kind a stage may hold (the stacks make it, or the manifests stack includes it),
+   * whether or not a stage has one now (a kind that leaves the stage must still be pruned). Prune
+   * deletes only objects that carry kubectl's last-applied annotation and the stage's labels, so
+   * the ReplicaSets and Pods that controllers make are never touched. False on purpose for:
+   * Secret (stagecraft never writes Secrets, and those that `npm run secrets` prints carry the
+   * stage label, so pruning by it would delete them); CustomResourceDefinition (deleting one
+   * deletes every custom resource of its kind, in every namespace); APIService (deleting one
+   * takes an aggregated API, such as metrics.k8s.io, away from the whole cluster).
    */
   readonly prunable: boolean;
   /** Path from the object to its pod template (`{ metadata, spec }`); `[]` when the object is the pod; absent for other kinds. */
@@ -30,14 +35,14 @@ const TEMPLATE = ['spec', 'template'];
 /** Every known kind, in apply order. */
 export const KINDS: readonly KindInfo[] = [
   { kind: 'Namespace', apiVersion: 'v1', namespaced: false, prunable: true },
-  { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', namespaced: true, prunable: false },
-  { kind: 'ResourceQuota', apiVersion: 'v1', namespaced: true, prunable: false },
-  { kind: 'LimitRange', apiVersion: 'v1', namespaced: true, prunable: false },
-  { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', namespaced: true, prunable: false },
+  { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', namespaced: true, prunable: true },
+  { kind: 'ResourceQuota', apiVersion: 'v1', namespaced: true, prunable: true },
+  { kind: 'LimitRange', apiVersion: 'v1', namespaced: true, prunable: true },
+  { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', namespaced: true, prunable: true },
   { kind: 'ServiceAccount', apiVersion: 'v1', namespaced: true, prunable: true },
   { kind: 'Secret', apiVersion: 'v1', namespaced: true, prunable: false },
   { kind: 'ConfigMap', apiVersion: 'v1', namespaced: true, prunable: true },
-  { kind: 'StorageClass', apiVersion: 'storage.k8s.io/v1', namespaced: false, prunable: false },
+  { kind: 'StorageClass', apiVersion: 'storage.k8s.io/v1', namespaced: false, prunable: true },
   { kind: 'PersistentVolume', apiVersion: 'v1', namespaced: false, prunable: true },
   { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespaced: true, prunable: true },
   { kind: 'CustomResourceDefinition', apiVersion: 'apiextensions.k8s.io/v1', namespaced: false, prunable: false },
@@ -49,13 +54,13 @@ export const KINDS: readonly KindInfo[] = [
   { kind: 'DaemonSet', apiVersion: 'apps/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
   { kind: 'Pod', apiVersion: 'v1', namespaced: true, prunable: true, podTemplate: [] },
   { kind: 'ReplicationController', apiVersion: 'v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
-  { kind: 'ReplicaSet', apiVersion: 'apps/v1', namespaced: true, prunable: false, podTemplate: TEMPLATE },
+  { kind: 'ReplicaSet', apiVersion: 'apps/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
   { kind: 'Deployment', apiVersion: 'apps/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
   { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', namespaced: true, prunable: true },
   { kind: 'StatefulSet', apiVersion: 'apps/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
   { kind: 'Job', apiVersion: 'batch/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
   { kind: 'CronJob', apiVersion: 'batch/v1', namespaced: true, prunable: true, podTemplate: ['spec', 'jobTemplate', 'spec', 'template'] },
-  { kind: 'IngressClass', apiVersion: 'networking.k8s.io/v1', namespaced: false, prunable: false },
+  { kind: 'IngressClass', apiVersion: 'networking.k8s.io/v1', namespaced: false, prunable: true },
   { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', namespaced: true, prunable: true },
   { kind: 'APIService', apiVersion: 'apiregistration.k8s.io/v1', namespaced: false, prunable: false },
 ];
@@ -76,15 +81,30 @@ export function applyRank(kind: string): number {
   return i < 0 ? KIND_ORDER.length : i;
 }
 
-/** `core/v1/ConfigMap`: a kind as `kubectl apply --prune-allowlist` takes it. */
-function allowlistEntry(k: KindInfo): string {
-  return `${k.apiVersion.includes('/') ? k.apiVersion : `core/${k.apiVersion}`}/${k.kind}`;
+/** `core/v1/ConfigMap`: a kind of `apiVersion` as `kubectl apply --prune-allowlist` takes it. */
+export function allowlistEntry(apiVersion: string, kind: string): string {
+  return `${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}/${kind}`;
 }
 
-/** The prunable kinds, as `--prune-allowlist` takes them: the core group first, then by group, version and kind. */
-export const PRUNE_ALLOWLIST: readonly string[] = KINDS.filter((k) => k.prunable)
-  .map(allowlistEntry)
-  .sort((a, b) => Number(!a.startsWith('core/')) - Number(!b.startsWith('core/')) || compareCodePoints(a, b));
+/** The API group of an `apiVersion` (`''` for the core group's `v1`). */
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+
+const TABLE_KINDS: ReadonlySet<string> = new Set(KINDS.map((k) => `${groupOf(k.apiVersion)}/${k.kind}`));
+
+/** Whether the table has a row for this kind of this group (any version: kubectl prunes a kind by any served version). */
+export function inKindTable(apiVersion: string, kind: string): boolean {
+  return TABLE_KINDS.has(`${groupOf(apiVersion)}/${kind}`);
+}
+
+/** Allowlist entries in the order the command lists them: the core group first, then by group, version and kind. */
+export function sortAllowlist(entries: readonly string[]): string[] {
+  return [...entries].sort((a, b) => Number(!a.startsWith('core/')) - Number(!b.startsWith('core/')) || compareCodePoints(a, b));
+}
+
+/** The prunable kinds, as `--prune-allowlist` takes them, in `sortAllowlist`'s order. */
+export const PRUNE_ALLOWLIST: readonly string[] = sortAllowlist(
+  KINDS.filter((k) => k.prunable).map((k) => allowlistEntry(k.apiVersion, k.kind)),
+);
 
 /** Path from the object to its pod template, per workload kind; `[]` means the object is the pod. */
 export const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(

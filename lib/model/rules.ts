@@ -126,6 +126,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'Set image to repository[:tag][@algorithm:hex]; tags may hold capitals, a sha256 digest has 64 hex digits.',
     mirrors: 'pkg/apis/core/validation validateContainers; distribution reference grammar',
   },
+  'api/base64': {
+    short: 'ConfigMap binaryData or Secret data that is not base64',
+    help: "The API server decodes these values as standard base64 (A-Z, a-z, 0-9, '+', '/', padded with '=' to a multiple of 4; line breaks ignored) and refuses the object otherwise: encode the value, or put text under data (ConfigMap) or stringData (Secret).",
+    mirrors: 'apimachinery JSON decoding of []byte (Go encoding/base64 StdEncoding)',
+  },
   'api/data-size': {
     short: 'ConfigMap or Secret data over 1 MiB',
     help: 'The API server (etcd) refuses objects whose data exceeds 1 MiB: mount large files from a volume instead.',
@@ -160,6 +165,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     short: 'A resource request above its limit',
     help: 'The API server refuses a container whose request exceeds its limit: raise the limit or lower the request.',
     mirrors: 'pkg/apis/core/validation ValidateResourceRequirements',
+  },
+  'api/rbac-subject': {
+    short: 'A RoleBinding or ClusterRoleBinding subject the API server refuses',
+    help: "A subject's kind is ServiceAccount, User or Group; a ServiceAccount's apiGroup is '' and a User's or Group's rbac.authorization.k8s.io (either may be left out); a ServiceAccount subject of a ClusterRoleBinding needs its namespace.",
+    mirrors: 'pkg/apis/rbac/validation ValidateRoleBindingSubject',
   },
   'api/node-port': {
     short: 'A nodePort used twice in a stage',
@@ -302,8 +312,8 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'pkg/apis/core/validation validateVolumeMounts',
   },
   'refs/probe-port': {
-    short: 'A probe on a port the container does not declare',
-    help: 'Declare the port or probe a declared one.',
+    short: 'A probe on a port the container does not declare (a number: warning)',
+    help: 'A named port resolves only among the container ports: declare it or probe a declared one. A number is probed anyway (a warning): declare it if the image listens there.',
     mirrors: 'kubelet probes (named ports resolve only when declared)',
   },
   'refs/probe-protocol': {

@@ -7,7 +7,7 @@
  * `.yml` and `.json` file of the directory and would take an inventory in YAML for a manifest.
  */
 import { STAGE_LABEL, MANAGED_BY } from '../transforms/labels.js';
-import { PRUNE_ALLOWLIST } from '../model/kinds.js';
+import { PRUNE_ALLOWLIST, allowlistEntry, inKindTable, sortAllowlist } from '../model/kinds.js';
 import { sortByCodePoints } from '../model/order.js';
 import type { KubeObject } from '../model/object.js';
 import { sha256Hex } from '../model/sha256.js';
@@ -51,11 +51,24 @@ export function entryKey(e: Omit<InventoryEntry, 'digest'>): string {
   return `${e.apiVersion} ${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}`;
 }
 
-/** The command that applies a stage and deletes the objects it no longer has (found by their labels and the kind table's prunable kinds). */
-export function pruneCommand(stage: string, distDir: string): string {
+/**
+ * The kinds of `objects` that the kind table does not know (custom resources, such as an
+ * ExternalSecret or a cert-manager Certificate), as `--prune-allowlist` takes them. kubectl
+ * prunes only the kinds it is told, so a stage's command names these while the stage holds one.
+ */
+export function heldKinds(objects: readonly Pick<InventoryEntry, 'apiVersion' | 'kind'>[]): string[] {
+  const outside = objects.filter((o) => !inKindTable(o.apiVersion, o.kind)).map((o) => allowlistEntry(o.apiVersion, o.kind));
+  return [...new Set(outside)];
+}
+
+/**
+ * The command that applies a stage and deletes the objects it no longer has (found by their
+ * labels): the kind table's prunable kinds, and the other kinds `objects` hold.
+ */
+export function pruneCommand(stage: string, distDir: string, objects: readonly Pick<InventoryEntry, 'apiVersion' | 'kind'>[] = []): string {
   return [
     `kubectl apply -k ${distDir}/${stage} --prune -l ${STAGE_LABEL}=${stage},app.kubernetes.io/managed-by=${MANAGED_BY}`,
-    ...PRUNE_ALLOWLIST.map((k) => `--prune-allowlist=${k}`),
+    ...sortAllowlist([...PRUNE_ALLOWLIST, ...heldKinds(objects)]).map((k) => `--prune-allowlist=${k}`),
   ].join(' ');
 }
 
@@ -101,7 +114,7 @@ export function inventoryText(i: InventoryInput): string {
     [
       `${HEADER}Inventory of stage ${i.stage}: every object in this directory with a digest of its content.`,
       `${HEADER}${generatedLine(i.source)}`,
-      `${HEADER}Apply and delete what the stage no longer has: ${pruneCommand(i.stage, i.distDir)}`,
+      `${HEADER}Apply and delete what the stage no longer has: ${pruneCommand(i.stage, i.distDir, i.objects)}`,
       `compiler: ${MANAGED_BY} ${i.compilerVersion}`,
       `source: ${i.source} ${i.sourceDigest}`,
       ...objectLines(i.objects),

@@ -295,6 +295,41 @@ describe('the manifests stack', () => {
     expect(problemsOf(withFiles({ 'in/secret.yaml': secret })).map((p) => p.code)).toContain('policy/secret-value');
   });
 
+  it("refuses an included Secret that declares keys with empty values, at each key, pointing at the app's secrets: setting (kubectl apply would blank them)", () => {
+    const tls = 'apiVersion: v1\nkind: Secret\nmetadata: { name: web-tls }\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ""\n  tls.key: ""\n';
+    const error = errorOf(() => compileStages([withFiles({ 'in/tls.yaml': tls })]));
+    expect(error.exitCode).toBe(ExitCode.checkFailed);
+    const found = error.problems.filter((p) => p.code === 'policy/secret-value');
+    expect(found.map((p) => `${at(p)} ${p.message}`)).toEqual([
+      "in/tls.yaml:6:12 Secret imported/web-tls: data.tls.crt: declares key 'tls.crt' with an empty value; written to dist/, kubectl apply would set the key of the Secret in the cluster to '' (stagecraft never writes Secret values)",
+      "in/tls.yaml:7:12 Secret imported/web-tls: data.tls.key: declares key 'tls.key' with an empty value; written to dist/, kubectl apply would set the key of the Secret in the cluster to '' (stagecraft never writes Secret values)",
+    ]);
+    expect(found[0].hint).toContain("under the app's secrets: setting");
+    expect(found[0].hint).not.toContain('empty');
+  });
+
+  it('writes an included Secret without data (a service-account token the controller fills): it holds no value to blank', () => {
+    const token =
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci-token\n  annotations: { kubernetes.io/service-account.name: ci }\n' +
+      'type: kubernetes.io/service-account-token\n';
+    const account = 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: ci }\n';
+    const names = objectsOf(withFiles({ 'in/token.yaml': token, 'in/sa.yaml': account })).map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names).toContain('Secret/ci-token');
+  });
+
+  it('includes files whose paths differ only by / against -- (a--b.yaml beside a/b.yaml), read by either reader', () => {
+    const config = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\ndata: { k: v }\n`;
+    const list = (name: string) => `apiVersion: v1\nkind: List\nitems:\n  - ${config(name).trimEnd().replaceAll('\n', '\n    ')}\n`;
+    const files = {
+      'in/a--b.yaml': config('one'),
+      'in/a/b.yaml': config('two'),
+      'in/c--d.yaml': list('three'),
+      'in/c/d.yaml': list('four'),
+    };
+    const names = objectsOf(withFiles(files)).flatMap((o) => (o.kind === 'ConfigMap' ? [o.metadata.name] : []));
+    expect(names.sort()).toEqual(['four', 'one', 'three', 'two']);
+  });
+
   it('says where a path names nothing, and where an included document is not an object', () => {
     const [missing] = problemsOf(withFiles({}, 'include: [nowhere]'));
     expect(missing).toMatchObject({ code: 'config/missing-file', location: { file: 'environments/imported.yaml', line: 4, column: 15 } });

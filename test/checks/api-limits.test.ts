@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkApiLimits, imageProblem } from '../../lib/checks/api-limits.js';
+import { base64Problem, checkApiLimits, imageProblem } from '../../lib/checks/api-limits.js';
+import { codedFindingsIn } from './helpers.js';
 import { fieldPath } from '../../lib/checks/finding.js';
 import type { KubeObject } from '../../lib/model/object.js';
 
@@ -103,6 +104,29 @@ describe('the API server limits and grammars', () => {
       'api/character data.high: holds the character U+D800, which kubectl kustomize refuses or changes',
       'api/character data.low: holds the character U+DC00, which kubectl kustomize refuses or changes',
       'api/character data.end: holds the character U+D83D, which kubectl kustomize refuses or changes',
+    ]);
+  });
+});
+
+describe('base64 of ConfigMap binaryData and Secret data', () => {
+  it.each([
+    ['', undefined],
+    ['aGVsbG8=', undefined],
+    ['aGk=', undefined],
+    ['aGVsbG8g\r\nd29ybGQ=\n', undefined],
+    ['not base64!!', "character 4 is outside the base64 alphabet (A-Z, a-z, 0-9, '+', '/', '=' padding)"],
+    ['aGVsbG8', "its length (7, line breaks aside) is not a multiple of 4: base64 is padded with '='"],
+    ['aG=sbG8=', "'=' is padding, allowed only at the end (at most two)"],
+    ['aGVsbG8g d29y', "character 9 is outside the base64 alphabet (A-Z, a-z, 0-9, '+', '/', '=' padding)"],
+    ['aGVsbG8-', "character 8 is outside the base64 alphabet (A-Z, a-z, 0-9, '+', '/', '=' padding)"],
+  ])('judges %j as Go StdEncoding does', (value, expected) => {
+    expect(base64Problem(value)).toBe(expected);
+  });
+
+  it('refuses a value the API server cannot decode at its key, without quoting it', () => {
+    expect(codedFindingsIn(['api/base64.yaml']).filter((f) => f.startsWith('api/base64'))).toEqual([
+      "api/base64 api/base64.yaml:6:13: ConfigMap default/files: binaryData.logo.png: the value of key 'logo.png' is not base64, which binaryData must be: character 4 is outside the base64 alphabet (A-Z, a-z, 0-9, '+', '/', '=' padding)",
+      "api/base64 api/base64.yaml:16:10: Secret default/creds: data.token: the value of key 'token' is not base64, which data must be: its length (3, line breaks aside) is not a multiple of 4: base64 is padded with '='",
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingsIn } from './helpers.js';
+import { codedFindingsIn, findingsIn } from './helpers.js';
 
 describe("the API server's rules", () => {
   it('rejects names, label keys, label values and annotation keys the API server refuses', () => {
@@ -68,6 +68,17 @@ describe("the API server's rules", () => {
       "api/values.yaml:32:9: ConfigMap settings: binaryData.same: key 'same' is in both data and binaryData",
       'api/values.yaml:40:15: Service values: spec.ports[0].port: port 0 is out of range (1-65535)',
       'api/values.yaml:40:30: Service values: spec.ports[0].targetPort: port 65536 is out of range (1-65535)',
+    ]);
+  });
+});
+
+describe("the API server's rules for RBAC subjects", () => {
+  it("refuses a ClusterRoleBinding's ServiceAccount without namespace, a wrong apiGroup and an unknown kind, at the field; a RoleBinding's ServiceAccount needs none", () => {
+    expect(codedFindingsIn(['api/rbac-subjects.yaml']).filter((f) => f.startsWith('api/rbac-subject'))).toEqual([
+      "api/rbac-subject api/rbac-subjects.yaml:8:5: ClusterRoleBinding readers: subjects[0]: ServiceAccount subject 'ci' has no namespace; a ClusterRoleBinding has none to give it",
+      "api/rbac-subject api/rbac-subjects.yaml:13:15: ClusterRoleBinding readers: subjects[1].apiGroup: a ServiceAccount subject has apiGroup 'rbac.authorization.k8s.io', but the API server accepts only '' (the core group)",
+      "api/rbac-subject api/rbac-subjects.yaml:19:15: ClusterRoleBinding readers: subjects[3].apiGroup: a Group subject has apiGroup 'example.com', but the API server accepts only 'rbac.authorization.k8s.io'",
+      "api/rbac-subject api/rbac-subjects.yaml:20:11: ClusterRoleBinding readers: subjects[4].kind: subject kind 'Robot' is not ServiceAccount, User or Group",
     ]);
   });
 });

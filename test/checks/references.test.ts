@@ -1,3 +1,5 @@
+import { checkObjects, type CheckOptions } from '../../lib/checks/index.js';
+import type { KubeObject } from '../../lib/model/object.js';
 import { describe, expect, it } from 'vitest';
 import { findingsIn } from './helpers.js';
 
@@ -24,17 +26,39 @@ describe('the reference checks', () => {
     ]);
   });
 
+  it('warns of a probe on a number the container does not declare (the kubelet probes it anyway), where a name that is not declared is an error', () => {
+    expect(findingsIn(['refs/pods.yaml'], {}, 'warning').filter((f) => f.includes('Probe'))).toEqual([
+      "refs/pods.yaml:38:28: Pod app: spec.containers[0].readinessProbe.tcpSocket.port: readinessProbe checks port 9090, which container 'app' does not declare (its ports: 8080 (http))",
+    ]);
+  });
+
   it('reports what pods use and does not exist: keys, Secrets, accounts, volumes, probe ports, namespaces', () => {
     expect(findingsIn(['refs/pods.yaml'])).toEqual([
       "refs/pods.yaml:20:23: Pod app: spec.serviceAccountName: runs as service account 'app', but the service accounts in namespace 'default' are: default",
       "refs/pods.yaml:29:30: Pod app: spec.containers[0].env[0].valueFrom.configMapKeyRef: container 'app' env LEVEL reads key 'level' of ConfigMap 'settings', which has the keys: LOG_LEVEL",
       "refs/pods.yaml:34:22: Pod app: spec.containers[0].envFrom[0].secretRef: container 'app' envFrom uses Secret 'credentials', but the Secrets in namespace 'default' are: creds",
       'refs/pods.yaml:36:35: Pod app: spec.containers[0].livenessProbe.httpGet.port: livenessProbe checks port "healthz", but container \'app\' declares the ports: 8080 (http)',
-      "refs/pods.yaml:38:28: Pod app: spec.containers[0].readinessProbe.tcpSocket.port: readinessProbe checks port 9090, but container 'app' declares the ports: 8080 (http)",
       "refs/pods.yaml:41:19: Pod app: spec.containers[0].volumeMounts[1].name: container 'app' mounts volume 'secrets', but the pod's volumes are: config, tokens",
       "refs/pods.yaml:46:24: Pod app: spec.volumes[0].configMap.items[0].key: volume 'config' reads key 'app.yaml' of ConfigMap 'settings', which has the keys: LOG_LEVEL",
       "refs/pods.yaml:50:51: Pod app: spec.volumes[1].projected.sources[0].secret.items[0].key: volume 'tokens' reads key 'token' of Secret 'creds', which has the keys: password, username",
       "refs/pods.yaml:56:14: ConfigMap staging/elsewhere: metadata.namespace: namespace 'staging' is neither created in the stage nor known to exist; the stage creates: none",
     ]);
+  });
+});
+
+describe('the hint for a namespace nobody creates', () => {
+  const map: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'team-a' } };
+  const hintOf = (options: CheckOptions) => checkObjects([map], options).findings.find((f) => f.code === 'refs/namespace')?.hint;
+
+  it('names the --namespace-exists flag for files given to npm run check', () => {
+    expect(hintOf({})).toBe(
+      'add the Namespace to the files checked, or declare that the cluster has it: npm run check -- --namespace-exists team-a <files>',
+    );
+  });
+
+  it("names the stage file's checks.existingNamespaces for a stage's objects", () => {
+    expect(hintOf({ written: true })).toBe(
+      'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file',
+    );
   });
 });

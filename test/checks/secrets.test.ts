@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
-import { checkSecretContent } from '../../lib/checks/secrets.js';
+import { checkSecretContent, checkSecretValues } from '../../lib/checks/secrets.js';
 import { fieldPath, toProblem } from '../../lib/checks/finding.js';
 import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
@@ -178,5 +178,37 @@ describe('secret values in objects', () => {
     expect(text).toContain('args[3]: must be a string (found (a 5-character value, hidden))');
     expect(text).toContain('env[0].value: must be a string (found (a 4-character value, hidden))');
     expect(text).not.toMatch(/31337|4242/);
+  });
+});
+
+describe('values of Secrets (checkSecretValues)', () => {
+  const secret = (data: Record<string, string>): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 's', namespace: 'qa' },
+    data,
+  });
+
+  it('accepts keys with empty values in manifests checked on their own, but never advises leaving a value empty', () => {
+    expect(checkSecretValues(secret({ password: '' }))).toEqual([]);
+    const [f] = checkSecretValues(secret({ password: 'cHc=' }));
+    expect(f.code).toBe('policy/secret-value');
+    expect(f.hint).not.toMatch(/leave the value empty/);
+    expect(f.hint).toContain('stagecraft.dev/secret-keys');
+  });
+
+  it("refuses every key, empty or not, of a Secret written to dist/, with a hint to declare it under the app's secrets: setting", () => {
+    const found = checkSecretValues(secret({ 'tls.crt': '', 'tls.key': 'a2V5' }), { written: true });
+    expect(found.map((f) => fieldPath(f.path))).toEqual(['data.tls.crt', 'data.tls.key']);
+    expect(
+      found.every((f) =>
+        f.hint?.startsWith("remove the Secret from the manifests and declare it, by name and keys, under the app's secrets: setting"),
+      ),
+    ).toBe(true);
+  });
+
+  it('finds nothing in a Secret without data, written or not', () => {
+    const token: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 't' }, type: 'kubernetes.io/service-account-token' };
+    expect(checkSecretValues(token, { written: true })).toEqual([]);
   });
 });

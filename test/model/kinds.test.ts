@@ -75,10 +75,25 @@ describe('the kind table', () => {
   });
 
   it('gives the prune allow-list: the core group first, Secret never', () => {
-    expect(PRUNE_ALLOWLIST.slice(0, 3)).toEqual(['core/v1/ConfigMap', 'core/v1/Namespace', 'core/v1/PersistentVolume']);
+    expect(PRUNE_ALLOWLIST.slice(0, 3)).toEqual(['core/v1/ConfigMap', 'core/v1/LimitRange', 'core/v1/Namespace']);
     expect(PRUNE_ALLOWLIST).toContain('apps/v1/Deployment');
     expect(PRUNE_ALLOWLIST).toContain('rbac.authorization.k8s.io/v1/RoleBinding');
     expect(PRUNE_ALLOWLIST).not.toContain('core/v1/Secret');
+  });
+
+  it('allows pruning every kind of the table a stage may hold but Secret, CustomResourceDefinition and APIService', () => {
+    expect(KINDS.filter((k) => !k.prunable).map((k) => k.kind)).toEqual(['Secret', 'CustomResourceDefinition', 'APIService']);
+    for (const kind of [
+      'networking.k8s.io/v1/NetworkPolicy',
+      'policy/v1/PodDisruptionBudget',
+      'core/v1/ResourceQuota',
+      'core/v1/LimitRange',
+      'apps/v1/ReplicaSet',
+      'storage.k8s.io/v1/StorageClass',
+      'networking.k8s.io/v1/IngressClass',
+    ]) {
+      expect(PRUNE_ALLOWLIST).toContain(kind);
+    }
   });
 
   it('gives the pod template of every workload kind', () => {

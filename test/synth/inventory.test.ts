@@ -133,6 +133,33 @@ describe('the inventory', () => {
     expect(block.replace(/ \\\n\s+/g, ' ').trim()).toBe(pruneCommand('qa', 'dist'));
   });
 
+  it('adds to the prune command the kinds outside the kind table that the stage holds, once each, sorted with the others', () => {
+    const held = [
+      { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret' },
+      { apiVersion: 'cert-manager.io/v1', kind: 'Certificate' },
+      { apiVersion: 'cert-manager.io/v1', kind: 'Certificate' },
+      { apiVersion: 'v1', kind: 'Endpoints' },
+      { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler' }, // in the table (v2): no entry of its own
+      { apiVersion: 'v1', kind: 'Secret' }, // in the table and kept out on purpose
+    ];
+    const allow = pruneCommand('sec', 'dist', held)
+      .split(' ')
+      .filter((w) => w.startsWith('--prune-allowlist='))
+      .map((w) => w.slice('--prune-allowlist='.length));
+    expect(allow.filter((k) => k === 'cert-manager.io/v1/Certificate')).toHaveLength(1);
+    expect(allow).toContain('external-secrets.io/v1/ExternalSecret');
+    expect(allow).toContain('core/v1/Endpoints');
+    expect(allow).not.toContain('autoscaling/v1/HorizontalPodAutoscaler');
+    expect(allow).not.toContain('core/v1/Secret');
+    const core = allow.filter((k) => k.startsWith('core/'));
+    expect(allow).toEqual([...core.sort(), ...allow.filter((k) => !k.startsWith('core/')).sort()]);
+  });
+
+  it('writes the command with the kinds the stage holds on line 3 of the inventory: dist/production prunes its ExternalSecret', () => {
+    const line = readFileSync(join(REPO, 'dist/production/inventory.txt'), 'utf8').split('\n')[2];
+    expect(line).toContain('--prune-allowlist=external-secrets.io/v1/ExternalSecret');
+  });
+
   it('gives a prune command that selects the stage by its labels and never prunes Secrets', () => {
     const cmd = pruneCommand('qa', 'dist');
     expect(cmd).toMatch(/^kubectl apply -k dist\/qa --prune -l stagecraft\.dev\/stage=qa,app\.kubernetes\.io\/managed-by=stagecraft /);
