@@ -125,8 +125,11 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     }
     // the version label alone does not tell one image from another (demoapp:1, registry.example.com/demoapp:1):
     // the pods that get the traffic must run the images the stage file gives the color (--force or not)
+    // (a release named with --release that the stage file does not give the color is said below instead)
     const produced = manifestsOf(compiled.tree.get(stage) ?? new Map()).find((m) => m.id === deployment)?.value as PodOwner | undefined;
-    if (committed && produced && running === intended && imagesOf(committed) !== imagesOf(produced)) {
+    const planned = imageVersion(colors[idle]);
+    const named = version === undefined || planned === intended;
+    if (committed && produced && running === intended && named && imagesOf(committed) !== imagesOf(produced)) {
       problems.push({
         code: 'switch/image',
         location: loaded.locate(['apps', app, ...path, idle]),
@@ -136,8 +139,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     }
     // the switch synthesizes the stage file's image for that color, not dist/'s: with --force the two
     // may differ, and traffic must not go to a release other than the one named
-    const planned = imageVersion(colors[idle]);
-    if (version !== undefined && planned !== intended) {
+    if (!named) {
       problems.push({
         code: 'switch/version',
         location: loaded.locate(['apps', app, ...path, idle]),

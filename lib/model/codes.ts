@@ -281,6 +281,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('switch/no-app', 'App not in the stage', 'The hint lists the apps of the stage.'),
   row('switch/not-blue-green', 'App does not run blue/green', 'Only apps with blueGreen: settings have a color to switch to.'),
   row('switch/stale', 'Stage output is stale', 'Run npm run synth before switching, so that what runs is what the stage file says.'),
+  row(
+    'switch/image',
+    'Idle color runs other images',
+    'dist/ runs other images for the idle color than the stage file gives it: synthesize and apply the stage first.',
+  ),
   row('switch/version', 'Idle color runs another version', 'The idle color does not run the version asked for.'),
   row('secrets/syntax', 'Bad secrets file line', 'Write NAME=value, one per line.'),
   row('secrets/duplicate', 'Variable set twice in a secrets file', 'Keep one line per variable.'),
@@ -335,14 +340,20 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('edge/no-node-addresses', 'No node addresses for the edge', 'Declare the nodes with their addresses under nodes:.'),
   row(
     'edge/floating-ip',
-    'A floating IP needs two edge machines',
-    'keepalived moves the address between machines: declare a second one, or drop floatingIp.',
+    'A floating IP keepalived cannot use',
+    "keepalived moves the address between two or more machines on one network: declare a second machine, and give an address of the machines' network that is none of theirs (nor its network or broadcast address).",
   ),
+  row('edge/duplicate-machine', 'Two edge machines with one address', 'Each machine needs its own address: fix or remove the second one.'),
   row('edge/machine-address', 'An edge machine without an IPv4 address', "keepalived needs each machine's IPv4 address."),
   row(
     'edge/no-service',
     'A published app without a NodePort Service',
     'The edge reaches apps through node ports: give the app a NodePort Service (per color for blue/green).',
+  ),
+  row(
+    'edge/ambiguous-port',
+    'A published Service with several ports and none to choose',
+    "The edge sends traffic to the port the app's readiness probe checks, else to the port named http: give the app one of these.",
   ),
   row(
     'edge/node-port',
