@@ -94,15 +94,24 @@ describe('the edge checks', () => {
     ).toBe(true);
   });
 
-  it('refuse a node port two Services declare (the check api/node-port, edge or not)', () => {
+  it('refuse a node port two Services declare at the setting that gives it, with a free port (exit 2)', () => {
     const apps = [
       '  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }',
       '  other: { stack: nginx, replicas: 1, service: { type: NodePort, nodePort: 30100 } }',
     ].join('\n');
-    const errors = edgeProblems(stage({ apps })).filter((p) => !/^\S+: warning: |^[^:]+: warning: /.test(p) && !p.includes('warning:'));
-    expect(errors).toEqual([
-      'Service edge/other: spec.ports[0].nodePort: nodePort 30100 is also taken by Service edge/nginx\n  hint: give each Service its own nodePort (30000-32767), or leave it out to have one assigned',
-    ]);
+    const errors = edgeProblems(stage({ apps })).filter((p) => !p.includes('warning:'));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(
+      /^environments\/edge\.yaml:13:76: apps\.other\.service\.nodePort gives Service edge\/other node port 30100, which apps\.nginx\.service\.nodePort gives Service edge\/nginx too: .*\n {2}hint: give it a free node port, e\.g\. (\d+) \(free in stage edge; 30000-32767\)$/,
+    );
+    // the check of the objects says it too, with a hint that holds for a published app
+    expect(errors[1]).toBe(
+      'Service edge/other: spec.ports[0].nodePort: nodePort 30100 is also taken by Service edge/nginx\n  hint: give each Service its own nodePort (30000-32767); one no edge publishes may leave it out to have one assigned, one the edge publishes must declare its own',
+    );
+    // the port the hint names is free: with it, the stage compiles
+    const free = /e\.g\. (\d+) /.exec(errors[0]!)![1];
+    const fixed = apps.replace(/nodePort: 30100 \} \}$/, `nodePort: ${free} } }`);
+    expect(compileEdge(stage({ apps: fixed })).files.has('edge/haproxy.cfg')).toBe(true);
   });
 
   it('refuse a blue/green app published without a Service per color, saying how to declare them', () => {
