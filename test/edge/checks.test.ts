@@ -184,6 +184,59 @@ describe('a published service app with several node ports', () => {
   });
 });
 
+describe('a published blue/green service app', () => {
+  /** App api of the service stack, blue/green (live green), with `service` (YAML) if given. */
+  const api = (service = '') =>
+    stage({
+      hosts: '{ api.example.com: api }',
+      apps: [
+        '  api:',
+        '    stack: service',
+        '    blueGreen: { live: green, blue: team/api:1, green: team/api:2 }',
+        '    ports: { http: { port: 8080 }, metrics: { port: 9090 } }',
+        '    probes: { readiness: { http: { path: /ready } } }',
+        ...(service ? [`    service: ${service}`] : []),
+      ].join('\n'),
+    });
+
+  it('is refused without a Service per color, with a hint that, followed, publishes it', () => {
+    const problems = edgeProblems(api());
+    expect(problems).toHaveLength(1);
+    const declare =
+      /hint: declare them under apps\.api in environments\/edge\.yaml: service: (\{ colorNodePorts: \{ blue: \d+, green: \d+ \} \})/.exec(
+        problems[0]!,
+      );
+    expect(declare, problems[0]).not.toBeNull();
+    const { files } = compileEdge(api(declare![1]));
+    expect(files.get('edge/haproxy.cfg')).toContain('    use_backend api-green if { req.hdr(host),field(1,:) -i api.example.com }\n');
+  });
+
+  it('sends the host to the live color, checking both colors on the readiness path at their node ports', () => {
+    const { files, warnings } = compileEdge(api('{ colorNodePorts: { blue: 30031, green: 30032 } }'));
+    expect(warnings).toEqual([]);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain(
+      '    # api is blue/green: green is live, blue (backend api-blue) is idle; npm run switch flips this line\n' +
+        '    use_backend api-green if { req.hdr(host),field(1,:) -i api.example.com }\n',
+    );
+    expect(config).toContain('backend api-blue\n    # Service edge/api-blue, node port 30031 on every node\n');
+    expect(config).toContain('backend api-green\n    # Service edge/api-green, node port 30032 on every node\n');
+    expect(config.match(/http-check send meth GET uri \/ready\n/g)).toHaveLength(2);
+  });
+
+  it("reports a color's node port another Service takes at service.colorNodePorts.<color>", () => {
+    const problems = edgeProblems(
+      api('{ colorNodePorts: { blue: 30100, green: 30032 } }').replace(
+        'apps:\n',
+        'apps:\n  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }\n',
+      ),
+    ).filter((p) => !p.includes('warning:'));
+    expect(problems[0]).toMatch(
+      /^environments\/edge\.yaml:\d+:\d+: apps\.nginx\.service\.nodePort gives Service edge\/nginx node port 30100, which apps\.api\.service\.colorNodePorts\.blue gives Service edge\/api-blue too: /,
+    );
+  });
+});
+
 describe('demoapp colorNodePorts', () => {
   it('needs blueGreen', () => {
     const apps = DEMOAPP.replace('    blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1.1 }', '    image: demoapp:1');

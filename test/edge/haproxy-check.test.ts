@@ -141,6 +141,32 @@ apps:
     expect(r.status).toBe(0);
   });
 
+  it('accepts the backends of a blue/green service app, one per color', () => {
+    const { files } = compileEdge(`
+nodes:
+  a: { address: 10.0.0.1 }
+edge:
+  machines: { lb1: { address: 10.0.0.5 } }
+  frontends:
+    web:
+      certificates: [/etc/haproxy/certs/a.pem]
+      hosts: { api.example.com: api }
+apps:
+  api:
+    stack: service
+    blueGreen: { live: blue, blue: team/api:1, green: team/api:2 }
+    ports: { http: { port: 8080 } }
+    probes: { readiness: { http: { path: /ready } } }
+    service: { colorNodePorts: { blue: 30031, green: 30032 } }
+`);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain('\nbackend api-blue\n');
+    expect(config).toContain('\nbackend api-green\n');
+    const r = check(config, 'service-blue-green.cfg');
+    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+    expect(r.status).toBe(0);
+  });
+
   it.each([
     [
       'a backend that does not exist',
