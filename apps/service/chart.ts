@@ -1,6 +1,7 @@
 /**
  * The objects of one `service` instance, all named after the instance: the Deployment (or one per
- * color), its autoscaler, the Service over the named ports, the Ingress, the content-hashed
+ * color), its autoscaler, the Service over the named ports (and, blue/green behind an edge, one
+ * NodePort Service per color), the Ingress, the content-hashed
  * ConfigMaps and the storage claim. Every difference between stages comes from the settings.
  */
 import type { Chart } from 'cdk8s';
@@ -13,7 +14,8 @@ import { LabelService } from '../../lib/constructs/label-service.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { allowPolicyException, type PolicyControl } from '../../lib/policy.js';
 import { addAppDeployments, serviceSelector } from '../demoapp/deployments.js';
-import { DEFAULTS, type ServiceSettings } from './settings.js';
+import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
+import { DEFAULTS, colorServicePort, type ServiceSettings } from './settings.js';
 
 /** The names of an instance's objects besides its Deployments (`<name>`, `<name>-<color>`). */
 export function serviceNames(name: string, stage: string, s: ServiceSettings) {
@@ -123,6 +125,20 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
         nodePort: p.nodePort,
       })),
     });
+  }
+  // blue/green behind an edge load balancer: a Service per color, so the edge can check both and switch itself
+  const colorPorts = s.service?.colorNodePorts;
+  const colorPort = colorServicePort(s);
+  if (s.blueGreen && colorPorts && colorPort) {
+    const [portName, p] = colorPort;
+    for (const color of COLORS) {
+      new LabelService(chart, `service-${color}`, {
+        name: colorName(name, color),
+        selector: { name, [COLOR_LABEL]: color },
+        type: 'NodePort',
+        ports: [{ name: portName, port: p.port, targetPort: portName, protocol: p.protocol, nodePort: colorPorts[color] }],
+      });
+    }
   }
   if (s.ingress) {
     const portName = s.ingress.port ?? ports[0][0];

@@ -8,11 +8,39 @@ import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
 import { blueGreenVersion } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
-import { serviceSettings, type ServiceSettings } from './settings.js';
+import { colorServicePort, serviceSettings, type ServiceSettings } from './settings.js';
 import { serviceChart } from './chart.js';
 
 /** Names of settings whose values are credentials: those belong in a Secret. */
 const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY)/i;
+
+/**
+ * `service.colorNodePorts` as demoapp takes it: only blue/green (a Service per color), and on the
+ * one port that serves HTTP (`colorServicePort`).
+ */
+function colorNodePortProblems(s: ServiceSettings): SettingsProblem[] {
+  const path = ['service', 'colorNodePorts'];
+  if (s.blueGreen === undefined) {
+    return [
+      {
+        code: 'config/conflict',
+        path,
+        message: 'needs blueGreen (there is one Service per color only when the app runs blue/green)',
+        hint: 'remove colorNodePorts, or run the app blue/green',
+      },
+    ];
+  }
+  const ports = Object.keys(s.ports ?? {});
+  if (ports.length < 2 || colorServicePort(s)) return [];
+  return [
+    {
+      code: 'config/conflict',
+      path,
+      message: `needs to know which port serves HTTP, to give each color's Service that one (found ports ${ports.join(', ')}, none named http, and no HTTP readiness check on one of them)`,
+      hint: "name the HTTP port 'http', or give the app a readiness probe on it: probes: { readiness: { http: { path: /ready, port: <its port> } } }",
+    },
+  ];
+}
 
 function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
@@ -46,6 +74,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   }
   if (s.service && ports.length === 0)
     add(['service'], 'config/conflict', 'needs ports (the Service exposes them)', 'add `ports: { http: { port: 8080 } }`');
+  if (s.service?.colorNodePorts !== undefined) problems.push(...colorNodePortProblems(s));
   if (s.ingress) {
     if (ports.length === 0)
       add(

@@ -117,6 +117,18 @@ export const serviceSettings = Settings({
     Settings(
       {
         type: Type.Optional(StringEnum(['ClusterIP', 'NodePort', 'LoadBalancer'], { description: '@default ClusterIP' })),
+        colorNodePorts: Type.Optional(
+          Settings(
+            {
+              blue: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-blue.' }),
+              green: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-green.' }),
+            },
+            {
+              description:
+                "Blue/green only: a NodePort Service per color (<name>-blue, <name>-green) on the HTTP port (the only port; else the port the readiness probe's HTTP check reaches, else the port named http), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none",
+            },
+          ),
+        ),
       },
       { description: 'The Service in front of the ports. @default - ClusterIP' },
     ),
@@ -187,3 +199,22 @@ export const DEFAULTS = {
   replicas: 1,
   user: 10001,
 };
+
+/** A port of the instance by name, as the stage file declares it. */
+export type ServicePort = readonly [name: string, port: NonNullable<ServiceSettings['ports']>[string]];
+
+/**
+ * The port a color's Service (`service.colorNodePorts`) exposes: the one an edge load balancer
+ * sends HTTP to, as the edge picks among a Service's node ports (lib/edge/publish.ts): the only
+ * port; of several, the one the readiness probe's HTTP check reaches (its port, or the first port
+ * as the probe defaults to), else the one named `http`; else undefined, since which one is meant is
+ * not known. A color's Service has that port only: a NodePort Service opens a node port for every
+ * port it has, and the other ports' would be picked by the API server, on every node, unused.
+ */
+export function colorServicePort(s: ServiceSettings): ServicePort | undefined {
+  const ports = Object.entries(s.ports ?? {});
+  if (ports.length <= 1) return ports[0];
+  const http = s.probes?.readiness?.http;
+  const probed = http ? ports.find(([, p]) => p.port === (http.port ?? ports[0]![1].port)) : undefined;
+  return probed ?? ports.find(([portName]) => portName === 'http');
+}

@@ -298,7 +298,7 @@ export function checkNodePorts(objects: readonly KubeObject[]): Finding[] {
             'api/node-port',
             path,
             `nodePort ${p.nodePort} is also taken by Service ${seen.o.metadata.namespace ?? ''}/${seen.o.metadata.name ?? ''}`,
-            'give each Service its own nodePort (30000-32767), or leave it out to have one assigned',
+            'give each Service its own nodePort (30000-32767); one no edge publishes may leave it out to have one assigned, one the edge publishes must declare its own',
           ),
         );
       }

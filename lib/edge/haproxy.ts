@@ -1,11 +1,13 @@
 /**
  * haproxy.cfg from an edge plan: global settings and timeouts, one frontend per declared frontend
- * (TLS offload with `ssl crt`, HTTP -> HTTPS redirect, gzip, routing on the Host header), one
+ * (TLS offload with `ssl crt`, HTTP -> HTTPS redirect, gzip, routing on the Host header; on IPv6
+ * too when an edge machine has an IPv6 address), one
  * backend per published Service (every node's address at the Service's node port, checked on
  * the app's readiness path). Pure; the same plan gives the same bytes. Every value of the plan is
  * written as one plain word, checked where it was read (refine.ts: `haproxyWordProblem`); one that
  * HAProxy would read otherwise (cut at a space or `#`, unquoted, unescaped) throws, never written.
  */
+import { isIP } from 'node:net';
 import type { EdgeBackend, EdgeFrontend, EdgePlan } from './publish.js';
 import { haproxyWordProblem } from './refine.js';
 import { generatedLine } from '../synth/disk.js';
@@ -58,25 +60,63 @@ function section(head: string, lines: readonly string[]): string {
   return [head, ...lines.map((l) => `${INDENT}${l}`)].join('\n');
 }
 
+/**
+ * How a frontend listens and reads the Host header: on IPv4 only (`bind :80`), or, when an edge
+ * machine has an IPv6 address, on IPv6 too, where a client may name the edge by an IPv6 literal.
+ */
+interface Family {
+  /** Whether the frontends also listen on IPv6. */
+  readonly ipv6: boolean;
+  /** The requested host without its port, as an HAProxy sample expression. */
+  readonly host: string;
+}
+
+/**
+ * IPv4 only: `field(1,:)` cuts the Host header at its first ':', which a host name or an IPv4
+ * address never holds before its port. With IPv6 a Host header may be a literal (`[::1]:8080`),
+ * which that would cut to `[`; the port is then only a ':' and digits at the end (a literal ends
+ * in `]`). HAProxy's `host_only` says the same but is missing from some 2.x releases; regsub is in all.
+ */
+const IPV4: Family = { ipv6: false, host: 'req.hdr(host),field(1,:)' };
+const DUAL_STACK: Family = { ipv6: true, host: 'req.hdr(host),regsub(:[0-9]+$,)' };
+
+/**
+ * The family of a plan's frontends: both when an edge machine has an IPv6 address, since clients
+ * on that address would otherwise be refused (`bind :80` listens on IPv4 only). A machine named by
+ * host name is taken as IPv4, as before: which family its name resolves to is not known here.
+ */
+const familyOf = (plan: EdgePlan): Family => (plan.machines.some((m) => isIP(m.address) === 6) ? DUAL_STACK : IPV4);
+
 /** The Host header without a port, compared case-insensitively with the route's host. */
-const hostIs = (host: string) => `{ req.hdr(host),field(1,:) -i ${word(host, 'the host')} }`;
+const hostIs = (family: Family, host: string) => `{ ${family.host} -i ${word(host, 'the host')} }`;
 
 /**
  * The redirect of plain HTTP to HTTPS. `redirect scheme https` keeps the host and drops the port,
  * so the client goes to 443: a frontend whose TLS listener is on another port sends the client
  * there, to the host it asked for (without its port) and the same path and query.
  */
-function redirectToHttps(httpsPort: number): string {
+function redirectToHttps(family: Family, httpsPort: number): string {
   if (httpsPort === 443) return 'http-request redirect scheme https code 301 unless { ssl_fc }';
   const port = word(httpsPort, 'the HTTPS port');
-  return `http-request redirect location https://%[req.hdr(host),field(1,:)]:${port}%[pathq] code 301 unless { ssl_fc }`;
+  return `http-request redirect location https://%[${family.host}]:${port}%[pathq] code 301 unless { ssl_fc }`;
 }
 
-function frontend(f: EdgeFrontend): string {
+/**
+ * The bind lines of one listener: `:<port>` is IPv4's any address; with IPv6, a second socket on
+ * IPv6's (`:::<port>`), v6only so that it does not also claim IPv4, whatever the machine's
+ * net.ipv6.bindv6only says.
+ */
+function binds(family: Family, port: number, options: string): string[] {
+  const p = word(port, 'the port');
+  return [`bind :${p}${options}`, ...(family.ipv6 ? [`bind :::${p} v6only${options}`] : [])];
+}
+
+function frontend(family: Family, f: EdgeFrontend): string {
+  const tls = ` ssl ${f.certificates.map((c) => `crt ${word(c, 'the certificate')}`).join(' ')} alpn h2,http/1.1`;
   const lines = [
-    `bind :${word(f.httpPort, 'the HTTP port')}`,
-    `bind :${word(f.httpsPort, 'the HTTPS port')} ssl ${f.certificates.map((c) => `crt ${word(c, 'the certificate')}`).join(' ')} alpn h2,http/1.1`,
-    ...(f.redirectHttp ? [redirectToHttps(f.httpsPort)] : []),
+    ...binds(family, f.httpPort, ''),
+    ...binds(family, f.httpsPort, tls),
+    ...(f.redirectHttp ? [redirectToHttps(family, f.httpsPort)] : []),
     // the apps behind see the client and the scheme it used, not the edge: forwardfor appends the
     // client's address to X-Forwarded-For, and X-Forwarded-Proto is always set from the connection,
     // so a client cannot claim HTTPS over plain HTTP
@@ -92,7 +132,7 @@ function frontend(f: EdgeFrontend): string {
             ),
           ]
         : []),
-      `use_backend ${word(r.backend, 'the backend')} if ${hostIs(r.host)}`,
+      `use_backend ${word(r.backend, 'the backend')} if ${hostIs(family, r.host)}`,
     ]),
   ];
   return section(`frontend ${word(f.name, 'the frontend name')}`, lines);
@@ -139,5 +179,9 @@ export function haproxyConfig(plan: EdgePlan): string {
     // a node that is down at start-up must not stop haproxy from starting; checks every 2s, out after 3 failures
     'default-server init-addr last,libc,none inter 2s fall 3 rise 2',
   ]);
-  return [header.join('\n'), global, defaults, ...plan.frontends.map(frontend), ...plan.backends.map(backend)].join('\n\n') + '\n';
+  return (
+    [header.join('\n'), global, defaults, ...plan.frontends.map((f) => frontend(familyOf(plan), f)), ...plan.backends.map(backend)].join(
+      '\n\n',
+    ) + '\n'
+  );
 }

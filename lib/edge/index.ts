@@ -1,7 +1,7 @@
 /**
  * The edge load balancer of a stage (section D of the spec): HAProxy outside the cluster, in
  * front of the published apps' NodePort Services. What lives here: the `edge:` schema
- * (settings.ts), its load-time rules (refine.ts), node ports (node-ports.ts), the plan drawn from
+ * (settings.ts), its load-time rules (refine.ts), node ports and their clashes (node-ports.ts), the plan drawn from
  * the rendered Services (publish.ts), haproxy.cfg (haproxy.ts) and, for a floating IP,
  * keepalived.conf per machine (keepalived.ts). All pure: lib/synth/output.ts
  * puts the files in the stage's output plan, lib/cli/ writes them.
@@ -11,6 +11,7 @@ import type { EdgeFile } from '../synth/output.js';
 import type { RenderedChart } from '../synth/render.js';
 import { HAPROXY_FILE, haproxyConfig } from './haproxy.js';
 import { keepalivedConfigs } from './keepalived.js';
+import { nodePortProblems } from './node-ports.js';
 import { planEdge, type EdgeProblem } from './publish.js';
 import type { EdgeSettings } from './settings.js';
 import type { Finding } from '../checks/finding.js';
@@ -27,17 +28,25 @@ export interface StageEdge {
   readonly warnings: readonly Finding[];
 }
 
-/** The edge files of a rendered stage (none without `edge:`), and the problems that prevent them. */
+/**
+ * The edge files of a rendered stage (none without `edge:`), and the problems that prevent them;
+ * with or without `edge:`, a node port two settings give (node-ports.ts).
+ */
 export function stageEdge(
   stage: StageContext,
   source: string,
   edge: EdgeSettings | undefined,
   charts: readonly RenderedChart[],
 ): StageEdge {
-  // a node port taken twice is refused by the checks (api/node-port, lib/checks/api-limits.ts), edge or not
-  if (!edge) return { files: [], problems: [], warnings: [] };
+  // a node port taken twice, edge or not, at the settings that gave it (a cached app whose summary
+  // is plain has no node port: its objects are not read again)
+  const clashes = nodePortProblems(
+    stage.name,
+    charts.filter((c) => !c.summary?.plain),
+  );
+  if (!edge) return { files: [], problems: clashes, warnings: [] };
   const { plan, problems, warnings } = planEdge(stage, source, edge, charts);
-  if (!plan || problems.length) return { files: [], problems, warnings };
+  if (!plan || problems.length || clashes.length) return { files: [], problems: [...clashes, ...problems], warnings };
   const keepalived = [...keepalivedConfigs(stage.name, source, edge)].map(([file, content]) => ({ path: `${EDGE_DIR}/${file}`, content }));
   return { files: [{ path: `${EDGE_DIR}/${HAPROXY_FILE}`, content: haproxyConfig(plan) }, ...keepalived], problems: [], warnings };
 }

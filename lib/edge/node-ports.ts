@@ -7,6 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../model/object.js';
+import { COLORS, colorName } from '../release.js';
+import type { PathProblem } from '../errors.js';
 
 /** The range Kubernetes allocates node ports from by default (`--service-node-port-range`). */
 export const NODE_PORT_MIN = 30000;
@@ -48,4 +50,73 @@ export function nodePortCollisions(objects: readonly KubeObject[]): NodePortColl
     .filter(([, services]) => services.length > 1)
     .sort(([a], [b]) => a - b)
     .map(([port, services]) => ({ port, services }));
+}
+
+/**
+ * Where the stacks take a Service's node port from, below apps.<app>, by stack (the label
+ * `app.kubernetes.io/name`): for the Service named after the app (by the name of its port), and
+ * for a color's Service `<app>-<color>`. Another stack's Services (e.g. `manifests`, whose ports
+ * are in the files it includes) are left to the check api/node-port, which places them there.
+ */
+const NODE_PORT_SETTING: Readonly<Record<string, (port: string | undefined) => readonly string[]>> = {
+  nginx: () => ['service', 'nodePort'],
+  demoapp: () => ['service', 'nodePort'],
+  service: (port) => ['ports', port ?? '', 'nodePort'],
+};
+
+/** A node port as the stage file gives it: the Service, and the path of the setting (from `apps`). */
+interface DeclaredNodePort {
+  readonly service: KubeObject;
+  readonly port: number;
+  readonly setting: readonly (string | number)[];
+}
+
+/** The node ports of app `app`'s Services whose setting in the stage file is known. */
+function declaredNodePorts(app: string, objects: readonly KubeObject[]): DeclaredNodePort[] {
+  return objects.flatMap((o) => {
+    const stack = o.metadata.labels?.['app.kubernetes.io/name'] ?? '';
+    if (o.kind !== 'Service' || !Object.hasOwn(NODE_PORT_SETTING, stack)) return [];
+    const color = COLORS.find((c) => o.metadata.name === colorName(app, c));
+    if (o.metadata.name !== app && !color) return [];
+    const ports = (o.spec as { ports?: { name?: string; nodePort?: number }[] } | undefined)?.ports ?? [];
+    return ports.flatMap((p) => {
+      if (typeof p.nodePort !== 'number') return [];
+      const below = color ? ['service', 'colorNodePorts', color] : NODE_PORT_SETTING[stack]!(p.name);
+      return [{ service: o, port: p.nodePort, setting: ['apps', app, ...below] }];
+    });
+  });
+}
+
+/** `Service <namespace>/<name>`. */
+const serviceName = (o: KubeObject) => `Service ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/**
+ * A node port two settings of the stage file give to two Services (or twice to one), at the later
+ * setting, with a port that is free in the stage: a node port is open on every node for one Service,
+ * so the API server refuses the second. The same clash is also a finding of the checks
+ * (api/node-port, lib/checks/api-limits.ts), which says which objects, not which settings.
+ * @param charts the rendered apps, by app name
+ */
+export function nodePortProblems(stage: string, charts: readonly { name: string; objects: readonly KubeObject[] }[]): PathProblem[] {
+  const declared = charts.flatMap((c) => declaredNodePorts(c.name, c.objects));
+  const used = new Set(charts.flatMap((c) => c.objects.flatMap(nodePortsOf)));
+  const first = new Map<number, DeclaredNodePort>();
+  const problems: PathProblem[] = [];
+  for (const d of declared) {
+    const holder = first.get(d.port);
+    if (!holder) {
+      first.set(d.port, d);
+      continue;
+    }
+    const free = suggestNodePort(`${stage}/${d.service.metadata.name}`, used);
+    used.add(free);
+    const same = holder.service === d.service;
+    problems.push({
+      code: 'api/node-port',
+      path: d.setting,
+      message: `${d.setting.join('.')} gives ${serviceName(d.service)} node port ${d.port}, which ${holder.setting.join('.')} gives ${same ? 'it' : serviceName(holder.service)} too: a node port is open on every node for one port of one Service, so the API server refuses the second`,
+      hint: `give it a free node port, e.g. ${free} (free in stage ${stage}; ${NODE_PORT_MIN}-${NODE_PORT_MAX})`,
+    });
+  }
+  return problems;
 }

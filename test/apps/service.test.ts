@@ -93,6 +93,66 @@ describe('the service stack', () => {
     expect(find(list, 'Service', 'web')!.spec).toMatchObject({ selector: { name: 'web', color: 'green' } });
   });
 
+  it('gives each color a NodePort Service on the HTTP port with service.colorNodePorts, as demoapp does', () => {
+    const list = objects(
+      [
+        'apps:',
+        '  web:',
+        '    stack: service',
+        '    blueGreen: { live: green, blue: web:1, green: web:2 }',
+        '    ports: { metrics: { port: 9090 }, http: { port: 8080 } }',
+        '    service: { colorNodePorts: { blue: 30031, green: 30032 } }',
+        '',
+      ].join('\n'),
+    );
+    for (const [color, nodePort] of [
+      ['blue', 30031],
+      ['green', 30032],
+    ] as const) {
+      expect(find(list, 'Service', `web-${color}`)!.spec).toEqual({
+        type: 'NodePort',
+        selector: { name: 'web', color },
+        ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', nodePort }],
+      });
+    }
+    // the Service web stays as it was: ClusterIP, on the live color, every port
+    expect(find(list, 'Service', 'web')!.spec).toMatchObject({ selector: { name: 'web', color: 'green' } });
+    expect((find(list, 'Service', 'web')!.spec as { type?: string }).type ?? 'ClusterIP').toBe('ClusterIP');
+  });
+
+  it("puts a color's Service on the port the readiness probe checks when no port is named http", () => {
+    const list = objects(
+      [
+        'apps:',
+        '  web:',
+        '    stack: service',
+        '    blueGreen: { live: blue, blue: web:1, green: web:1 }',
+        '    ports: { metrics: { port: 9090 }, web: { port: 8080 } }',
+        '    probes: { readiness: { http: { path: /ready, port: 8080 } } }',
+        '    service: { colorNodePorts: { blue: 30031, green: 30032 } }',
+        '',
+      ].join('\n'),
+    );
+    expect(find(list, 'Service', 'web-blue')!.spec).toMatchObject({ ports: [{ name: 'web', port: 8080, nodePort: 30031 }] });
+  });
+
+  it('refuses service.colorNodePorts without blueGreen, or when no port is known to serve HTTP', () => {
+    expect(() =>
+      objects(
+        'apps:\n  a:\n    stack: service\n    image: a:1\n    ports: { http: { port: 80 } }\n    service: { colorNodePorts: { blue: 30031, green: 30032 } }\n',
+      ),
+    ).toThrow(
+      'environments/x.yaml:6:32: apps.a.service.colorNodePorts needs blueGreen (there is one Service per color only when the app runs blue/green)',
+    );
+    expect(() =>
+      objects(
+        'apps:\n  a:\n    stack: service\n    blueGreen: { live: blue, blue: a:1, green: a:1 }\n    ports: { web: { port: 80 }, metrics: { port: 9090 } }\n    service: { colorNodePorts: { blue: 30031, green: 30032 } }\n',
+      ),
+    ).toThrow(
+      "apps.a.service.colorNodePorts needs to know which port serves HTTP, to give each color's Service that one (found ports web, metrics, none named http, and no HTTP readiness check on one of them)",
+    );
+  });
+
   it('refuses contradictory settings and secret values, with their place', () => {
     expect(() =>
       objects('apps:\n  a:\n    stack: service\n    image: a:1\n    blueGreen: { live: blue, blue: a:1, green: a:1 }\n'),

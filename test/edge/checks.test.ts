@@ -94,15 +94,24 @@ describe('the edge checks', () => {
     ).toBe(true);
   });
 
-  it('refuse a node port two Services declare (the check api/node-port, edge or not)', () => {
+  it('refuse a node port two Services declare at the setting that gives it, with a free port (exit 2)', () => {
     const apps = [
       '  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }',
       '  other: { stack: nginx, replicas: 1, service: { type: NodePort, nodePort: 30100 } }',
     ].join('\n');
-    const errors = edgeProblems(stage({ apps })).filter((p) => !/^\S+: warning: |^[^:]+: warning: /.test(p) && !p.includes('warning:'));
-    expect(errors).toEqual([
-      'Service edge/other: spec.ports[0].nodePort: nodePort 30100 is also taken by Service edge/nginx\n  hint: give each Service its own nodePort (30000-32767), or leave it out to have one assigned',
-    ]);
+    const errors = edgeProblems(stage({ apps })).filter((p) => !p.includes('warning:'));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(
+      /^environments\/edge\.yaml:13:76: apps\.other\.service\.nodePort gives Service edge\/other node port 30100, which apps\.nginx\.service\.nodePort gives Service edge\/nginx too: .*\n {2}hint: give it a free node port, e\.g\. (\d+) \(free in stage edge; 30000-32767\)$/,
+    );
+    // the check of the objects says it too, with a hint that holds for a published app
+    expect(errors[1]).toBe(
+      'Service edge/other: spec.ports[0].nodePort: nodePort 30100 is also taken by Service edge/nginx\n  hint: give each Service its own nodePort (30000-32767); one no edge publishes may leave it out to have one assigned, one the edge publishes must declare its own',
+    );
+    // the port the hint names is free: with it, the stage compiles
+    const free = /e\.g\. (\d+) /.exec(errors[0]!)![1];
+    const fixed = apps.replace(/nodePort: 30100 \} \}$/, `nodePort: ${free} } }`);
+    expect(compileEdge(stage({ apps: fixed })).files.has('edge/haproxy.cfg')).toBe(true);
   });
 
   it('refuse a blue/green app published without a Service per color, saying how to declare them', () => {
@@ -172,6 +181,59 @@ describe('a published service app with several node ports', () => {
       "environments/edge.yaml:16:12: Service edge/api is published at the edge and has several node ports, metrics (port 9090, nodePort 30301), web (port 8080, nodePort 30300), and neither its pods' readiness probe nor a port named 'http' says which one gets the traffic\n" +
         "  hint: name the port that serves HTTP 'http', or give apps.api a readiness probe on it (probes: { readiness: { http: { path: /ready, port: <its port> } } })",
     ]);
+  });
+});
+
+describe('a published blue/green service app', () => {
+  /** App api of the service stack, blue/green (live green), with `service` (YAML) if given. */
+  const api = (service = '') =>
+    stage({
+      hosts: '{ api.example.com: api }',
+      apps: [
+        '  api:',
+        '    stack: service',
+        '    blueGreen: { live: green, blue: team/api:1, green: team/api:2 }',
+        '    ports: { http: { port: 8080 }, metrics: { port: 9090 } }',
+        '    probes: { readiness: { http: { path: /ready } } }',
+        ...(service ? [`    service: ${service}`] : []),
+      ].join('\n'),
+    });
+
+  it('is refused without a Service per color, with a hint that, followed, publishes it', () => {
+    const problems = edgeProblems(api());
+    expect(problems).toHaveLength(1);
+    const declare =
+      /hint: declare them under apps\.api in environments\/edge\.yaml: service: (\{ colorNodePorts: \{ blue: \d+, green: \d+ \} \})/.exec(
+        problems[0]!,
+      );
+    expect(declare, problems[0]).not.toBeNull();
+    const { files } = compileEdge(api(declare![1]));
+    expect(files.get('edge/haproxy.cfg')).toContain('    use_backend api-green if { req.hdr(host),field(1,:) -i api.example.com }\n');
+  });
+
+  it('sends the host to the live color, checking both colors on the readiness path at their node ports', () => {
+    const { files, warnings } = compileEdge(api('{ colorNodePorts: { blue: 30031, green: 30032 } }'));
+    expect(warnings).toEqual([]);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain(
+      '    # api is blue/green: green is live, blue (backend api-blue) is idle; npm run switch flips this line\n' +
+        '    use_backend api-green if { req.hdr(host),field(1,:) -i api.example.com }\n',
+    );
+    expect(config).toContain('backend api-blue\n    # Service edge/api-blue, node port 30031 on every node\n');
+    expect(config).toContain('backend api-green\n    # Service edge/api-green, node port 30032 on every node\n');
+    expect(config.match(/http-check send meth GET uri \/ready\n/g)).toHaveLength(2);
+  });
+
+  it("reports a color's node port another Service takes at service.colorNodePorts.<color>", () => {
+    const problems = edgeProblems(
+      api('{ colorNodePorts: { blue: 30100, green: 30032 } }').replace(
+        'apps:\n',
+        'apps:\n  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }\n',
+      ),
+    ).filter((p) => !p.includes('warning:'));
+    expect(problems[0]).toMatch(
+      /^environments\/edge\.yaml:\d+:\d+: apps\.nginx\.service\.nodePort gives Service edge\/nginx node port 30100, which apps\.api\.service\.colorNodePorts\.blue gives Service edge\/api-blue too: /,
+    );
   });
 });
 

@@ -118,6 +118,55 @@ apps:
     expect(r.status).toBe(0);
   });
 
+  it('accepts the frontends of an edge machine with an IPv6 address, which listen on IPv4 and IPv6', () => {
+    const { files } = compileEdge(`
+nodes:
+  a: { address: 10.0.0.1 }
+edge:
+  machines: { lb: { address: '::1' } }
+  frontends:
+    web:
+      certificates: [/etc/haproxy/certs/a.pem]
+      httpsPort: 18443
+      hosts: { one.example.com: nginx }
+apps:
+  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30100 } }
+`);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain('\n    bind :80\n    bind :::80 v6only\n    bind :18443 ssl crt ');
+    expect(config).toMatch(/\n {4}bind :::18443 v6only ssl crt \S+ alpn h2,http\/1\.1\n/);
+    expect(config).toContain('https://%[req.hdr(host),regsub(:[0-9]+$,)]:18443%[pathq]');
+    const r = check(config, 'ipv6.cfg');
+    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+    expect(r.status).toBe(0);
+  });
+
+  it('accepts the backends of a blue/green service app, one per color', () => {
+    const { files } = compileEdge(`
+nodes:
+  a: { address: 10.0.0.1 }
+edge:
+  machines: { lb1: { address: 10.0.0.5 } }
+  frontends:
+    web:
+      certificates: [/etc/haproxy/certs/a.pem]
+      hosts: { api.example.com: api }
+apps:
+  api:
+    stack: service
+    blueGreen: { live: blue, blue: team/api:1, green: team/api:2 }
+    ports: { http: { port: 8080 } }
+    probes: { readiness: { http: { path: /ready } } }
+    service: { colorNodePorts: { blue: 30031, green: 30032 } }
+`);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain('\nbackend api-blue\n');
+    expect(config).toContain('\nbackend api-green\n');
+    const r = check(config, 'service-blue-green.cfg');
+    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+    expect(r.status).toBe(0);
+  });
+
   it.each([
     [
       'a backend that does not exist',

@@ -2,6 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { NODE_PORT_MAX, NODE_PORT_MIN, nodePortCollisions, suggestNodePort } from '../../lib/edge/node-ports.js';
 import { parseInventory, inventoryText } from '../../lib/synth/inventory.js';
 import type { KubeObject } from '../../lib/model/object.js';
+import { compileStages } from '../../lib/compile.js';
+import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { FILE } from './helpers.js';
+
+/** The exit code and the errors (formatted) compiling `text` as stage `edge` fails with. */
+function failure(text: string): { exitCode: number; errors: string[] } {
+  try {
+    compileStages([{ stage: 'edge', file: FILE, text }]);
+  } catch (e) {
+    if (!(e instanceof ProblemsError)) throw e;
+    return { exitCode: e.exitCode, errors: e.problems.filter((p) => p.severity !== 'warning').map(formatProblem) };
+  }
+  throw new Error('the stage compiled without a problem');
+}
 
 const service = (name: string, ...nodePorts: number[]): KubeObject => ({
   apiVersion: 'v1',
@@ -35,6 +49,54 @@ describe('nodePortCollisions', () => {
 
   it('finds a node port used twice within one Service', () => {
     expect(nodePortCollisions([service('a', 30080, 30080)]).map((c) => c.port)).toEqual([30080]);
+  });
+});
+
+describe('a node port two settings give', () => {
+  it("is refused at the setting, a blue/green color's included, with a free port, exit 2", () => {
+    const { exitCode, errors } = failure(`
+nodes:
+  a: { address: 10.0.0.1 }
+edge:
+  machines: { lb1: { address: 10.0.0.5 } }
+  frontends:
+    web:
+      certificates: [/etc/haproxy/certs/example.com.pem]
+      hosts: { www.example.com: demoapp }
+apps:
+  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30191 } }
+  demoapp:
+    blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }
+    replicas: 1
+    probes: { readiness: { http: { path: /ready } } }
+    service: { colorNodePorts: { blue: 30191, green: 30192 } }
+    database:
+      storage: 1Gi
+      secret: { name: mysqlsecret, keys: [username, password, database] }
+      backup: { schedule: "0 2 * * *", storage: 1Gi }
+`);
+    expect(exitCode).toBe(2);
+    expect(errors[0]).toMatch(
+      /^environments\/edge\.yaml:11:80: apps\.nginx\.service\.nodePort gives Service edge\/nginx node port 30191, which apps\.demoapp\.service\.colorNodePorts\.blue gives Service edge\/demoapp-blue too: .*\n {2}hint: give it a free node port, e\.g\. \d+ \(free in stage edge; 30000-32767\)$/,
+    );
+    const free = Number(/e\.g\. (\d+) /.exec(errors[0]!)![1]);
+    expect([30191, 30192]).not.toContain(free);
+  });
+
+  it("is refused at a service app's port in a stage without an edge too", () => {
+    const { exitCode, errors } = failure(`
+apps:
+  web: { stack: nginx, replicas: 1, service: { type: NodePort, nodePort: 30200 } }
+  api:
+    stack: service
+    image: team/api:1
+    ports: { http: { port: 8080, nodePort: 30200 } }
+    service: { type: NodePort }
+`);
+    expect(exitCode).toBe(2);
+    expect(errors[0]).toMatch(
+      /^environments\/edge\.yaml:3:74: apps\.web\.service\.nodePort gives Service edge\/web node port 30200, which apps\.api\.ports\.http\.nodePort gives Service edge\/api too: /,
+    );
   });
 });
 

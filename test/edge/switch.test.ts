@@ -119,3 +119,45 @@ describe('npm run switch --force at the edge', () => {
     expect(r.stdout).toContain('onprem: demoapp now sends traffic to blue (registry.example.com/demoapp:1)');
   });
 });
+
+describe('npm run switch at the edge, for a blue/green app of the service stack', () => {
+  const project = tempProject({
+    svc: [
+      'nodes:',
+      '  n1: { roles: [worker], address: 10.0.0.11 }',
+      'edge:',
+      '  machines: { edge1: { address: 10.0.0.5 } }',
+      '  frontends:',
+      '    public:',
+      '      certificates: [/etc/haproxy/certs/api.pem]',
+      '      hosts: { api.example.com: api }',
+      'apps:',
+      '  api:',
+      '    stack: service',
+      '    blueGreen: { live: blue, blue: team/api:1, green: team/api:1 }',
+      '    ports: { http: { port: 8080 } }',
+      '    probes: { readiness: { http: { path: /ready } } }',
+      '    resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }',
+      '    service: { colorNodePorts: { blue: 30031, green: 30032 } }',
+      '',
+    ].join('\n'),
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it("flips the Service selector and the edge's live backend, as for demoapp", () => {
+    const synth = runCli('synth', [], project);
+    expect(synth.stderr).not.toMatch(/error/);
+    expect(synth.code).toBe(0);
+    const cfg = join(project, 'dist', 'svc', 'edge', 'haproxy.cfg');
+    const before = readFileSync(cfg, 'utf8');
+    const r = runCli('switch', ['svc', 'api'], project);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(changedLines(before, readFileSync(cfg, 'utf8'))).toEqual([
+      '- # api is blue/green: blue is live, green (backend api-green) is idle; npm run switch flips this line',
+      '+ # api is blue/green: green is live, blue (backend api-blue) is idle; npm run switch flips this line',
+      '- use_backend api-blue if { req.hdr(host),field(1,:) -i api.example.com }',
+      '+ use_backend api-green if { req.hdr(host),field(1,:) -i api.example.com }',
+    ]);
+  });
+});
