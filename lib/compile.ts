@@ -24,7 +24,7 @@ import type { CheckResult } from './checks/index.js';
 import { checkStage } from './checks/stage.js';
 import { clusterScopedKinds } from './checks/crds.js';
 import { crdsIn, placedProblems } from './checks/manifests.js';
-import type { KubeObject } from './model/object.js';
+import { describeObject, type KubeObject } from './model/object.js';
 import { standInsOf } from './synth/app-summary.js';
 import { keepApps, leanChart, renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
 import { stageFiles } from './synth/output.js';
@@ -312,7 +312,11 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     outcome.rendered = { ...r, charts: r.charts.map(leanChart) };
     problems.push(...edge.problems.map(({ path, ...p }) => ({ ...p, location: loaded.locate(path) })));
     // secret values found in the output are reported at the setting they came from
-    const screened = screenStageSecrets(source, loaded.file, checked.findings);
+    // a node-port clash said at the settings that gave the ports needs no second, unplaced, finding
+    const findings = edge.clashingServices.size
+      ? checked.findings.filter((f) => f.code !== 'api/node-port' || !edge.clashingServices.has(describeObject(f.object)))
+      : checked.findings;
+    const screened = screenStageSecrets(source, loaded.file, findings);
     const result = { ...checked, findings: [...screened.findings, ...edge.warnings] };
     outcome.notices = liveImageEdits(loaded, source.readOutput);
     outcome.checks = result;

@@ -26,6 +26,8 @@ export interface StageEdge {
   /** Problems at paths of keys in the stage file (errors). */
   readonly problems: readonly EdgeProblem[];
   readonly warnings: readonly Finding[];
+  /** The Services whose node-port clash a problem above says at its settings (`Kind namespace/name`): the checks' finding on them says it again, without the place. */
+  readonly clashingServices: ReadonlySet<string>;
 }
 
 /**
@@ -40,13 +42,18 @@ export function stageEdge(
 ): StageEdge {
   // a node port taken twice, edge or not, at the settings that gave it (a cached app whose summary
   // is plain has no node port: its objects are not read again)
-  const clashes = nodePortProblems(
+  const { problems: clashes, services: clashingServices } = nodePortProblems(
     stage.name,
     charts.filter((c) => !c.summary?.plain),
   );
-  if (!edge) return { files: [], problems: clashes, warnings: [] };
+  if (!edge) return { files: [], problems: clashes, warnings: [], clashingServices };
   const { plan, problems, warnings } = planEdge(stage, source, edge, charts);
-  if (!plan || problems.length || clashes.length) return { files: [], problems: [...clashes, ...problems], warnings };
+  if (!plan || problems.length || clashes.length) return { files: [], problems: [...clashes, ...problems], warnings, clashingServices };
   const keepalived = [...keepalivedConfigs(stage.name, source, edge)].map(([file, content]) => ({ path: `${EDGE_DIR}/${file}`, content }));
-  return { files: [{ path: `${EDGE_DIR}/${HAPROXY_FILE}`, content: haproxyConfig(plan) }, ...keepalived], problems: [], warnings };
+  return {
+    files: [{ path: `${EDGE_DIR}/${HAPROXY_FILE}`, content: haproxyConfig(plan) }, ...keepalived],
+    problems: [],
+    warnings,
+    clashingServices,
+  };
 }

@@ -6,7 +6,7 @@
  * one that is free in the stage, and the user writes it down once. Pure.
  */
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../model/object.js';
+import { describeObject, type KubeObject } from '../model/object.js';
 import { COLORS, colorName } from '../release.js';
 import type { PathProblem } from '../errors.js';
 
@@ -94,14 +94,19 @@ const serviceName = (o: KubeObject) => `Service ${o.metadata.namespace ?? ''}/${
  * A node port two settings of the stage file give to two Services (or twice to one), at the later
  * setting, with a port that is free in the stage: a node port is open on every node for one Service,
  * so the API server refuses the second. The same clash is also a finding of the checks
- * (api/node-port, lib/checks/api-limits.ts), which says which objects, not which settings.
+ * (api/node-port, lib/checks/api-limits.ts), which says which objects, not which settings: `services`
+ * names the Services of the clashes said here (`Kind namespace/name`), whose findings the compiler drops.
  * @param charts the rendered apps, by app name
  */
-export function nodePortProblems(stage: string, charts: readonly { name: string; objects: readonly KubeObject[] }[]): PathProblem[] {
+export function nodePortProblems(
+  stage: string,
+  charts: readonly { name: string; objects: readonly KubeObject[] }[],
+): { readonly problems: PathProblem[]; readonly services: ReadonlySet<string> } {
   const declared = charts.flatMap((c) => declaredNodePorts(c.name, c.objects));
   const used = new Set(charts.flatMap((c) => c.objects.flatMap(nodePortsOf)));
   const first = new Map<number, DeclaredNodePort>();
   const problems: PathProblem[] = [];
+  const services = new Set<string>();
   for (const d of declared) {
     const holder = first.get(d.port);
     if (!holder) {
@@ -111,6 +116,7 @@ export function nodePortProblems(stage: string, charts: readonly { name: string;
     const free = suggestNodePort(`${stage}/${d.service.metadata.name}`, used);
     used.add(free);
     const same = holder.service === d.service;
+    services.add(describeObject(holder.service)).add(describeObject(d.service));
     problems.push({
       code: 'api/node-port',
       path: d.setting,
@@ -118,5 +124,5 @@ export function nodePortProblems(stage: string, charts: readonly { name: string;
       hint: `give it a free node port, e.g. ${free} (free in stage ${stage}; ${NODE_PORT_MIN}-${NODE_PORT_MAX})`,
     });
   }
-  return problems;
+  return { problems, services };
 }

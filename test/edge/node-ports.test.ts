@@ -81,6 +81,8 @@ apps:
     );
     const free = Number(/e\.g\. (\d+) /.exec(errors[0]!)![1]);
     expect([30191, 30192]).not.toContain(free);
+    // said once, at the settings: not again by the check over the objects, without a place
+    expect(errors).toHaveLength(1);
   });
 
   it("is refused at a service app's port in a stage without an edge too", () => {
@@ -97,6 +99,7 @@ apps:
     expect(errors[0]).toMatch(
       /^environments\/edge\.yaml:3:74: apps\.web\.service\.nodePort gives Service edge\/web node port 30200, which apps\.api\.ports\.http\.nodePort gives Service edge\/api too: /,
     );
+    expect(errors).toHaveLength(1);
   });
 });
 
