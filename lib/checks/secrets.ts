@@ -16,7 +16,7 @@ import {
   flagBefore,
   isArgvEntry,
   isPlaceholder,
-  isSecretName,
+  isSecretSetting,
   maskValue,
   type SecretRule,
 } from '../model/secret-rules.js';
@@ -128,7 +128,7 @@ export function secretStrings(o: KubeObject): readonly SecretString[] {
 function findSecretStrings(o: KubeObject): SecretString[] {
   const out: SecretString[] = [];
   const judge = (at: FieldPath, value: string, key: string | undefined, decoded = false) => {
-    const named = key !== undefined && isSecretName(key);
+    const named = key !== undefined && isSecretSetting(key, value);
     const found = detectSecret(value);
     // most strings: no match and no telling name, passed over after one test each
     if ((!found && !named) || value === '' || isPlaceholder(value)) return;
@@ -148,7 +148,8 @@ function findSecretStrings(o: KubeObject): SecretString[] {
       const key = isArgvEntry(path)
         ? flagBefore(parent as readonly unknown[], path[path.length - 1] as number)
         : holderName(o, path, parent);
-      if (key !== undefined && isSecretName(key)) out.push({ path: [...path], value: String(node), secret: String(node), key });
+      if (key !== undefined && isSecretSetting(key, String(node)))
+        out.push({ path: [...path], value: String(node), secret: String(node), key });
       return;
     }
     if (typeof node === 'string') {

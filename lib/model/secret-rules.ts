@@ -152,7 +152,7 @@ const NAMES_SECRETS = /secrets?$|^keys$/;
  * then an indented block) or, for a setting named `...secret` or `...keys`, a name (of a Secret, or a key).
  */
 function secretSetting(name: string, value: string): boolean {
-  if (value.length < 4 || !isSecretName(name) || isPlaceholder(value) || /^[-+]?[0-9.]+$/.test(value)) return false;
+  if (value.length < 4 || !isSecretSetting(name, value) || /^[-+]?[0-9.]+$/.test(value)) return false;
   if (/^[${%<|>*&![]/.test(value)) return false;
   const w = words(name);
   return !(NAMES_SECRETS.test(w[w.length - 1]!) && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
@@ -335,6 +335,8 @@ export function isSecretName(name: string): boolean {
 function judgeName(name: string): boolean {
   const w = words(name);
   if (w.length === 0 || NOT_SECRET_LAST_WORDS.has(w[w.length - 1]!)) return false;
+  // `REDIS_AUTH`, `AUTH`: the last word only (`AUTH_MODE`, `AUTH_ENABLED` and `OAUTH_ENABLED` say how, not with what)
+  if (w[w.length - 1] === 'auth') return true;
   return w.some(
     (x, i) => SECRET_WORDS.has(x) || SECRET_SUFFIXES.some((s) => x.endsWith(s)) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(w[i - 1]!)),
   );
@@ -376,6 +378,29 @@ export function isSecretKey(path: readonly (string | number)[], value?: unknown,
   if (typeof value === 'string' && detectSecret(value) !== undefined) return true;
   const flag = Array.isArray(list) && isArgvEntry(path) ? flagBefore(list, path[path.length - 1] as number) : undefined;
   return flag !== undefined && isSecretName(flag);
+}
+
+/**
+ * Values of a setting named `*_AUTH` that say how a client authenticates, not with what
+ * (`SMTP_AUTH: login`, `MONGO_AUTH: scram-sha-256`, `AUTH: none`); any other word is taken for a
+ * password, as Redis images read one from `REDIS_AUTH`. The failure of a missing word is a
+ * refusal, which `secrets.allow` excuses, not a leak.
+ */
+const AUTH_METHODS =
+  /^(none|basic|digest|bearer|token|jwt|oauth2?|oidc|saml|ldap|kerberos|gssapi|ntlm|negotiate|sasl|plain|login|password|md5|cram-md5|scram-sha-(1|256)|trust|reject|peer|ident|cert|x509|tls|mtls|iam|anonymous|htpasswd|local|internal|external|default|required|optional|enabled|disabled|[01])$/i;
+
+/**
+ * Whether the value of a setting named `name` is a secret because of its name: the name is a
+ * secret's (`isSecretName`) and the value is no reference or switch (`isPlaceholder`), nor, under a
+ * name ending in `auth` (which names a password or a method), a method (`basic`) or a URL without
+ * a password (one with is found by its content).
+ */
+export function isSecretSetting(name: string, value: string): boolean {
+  if (!isSecretName(name) || isPlaceholder(value)) return false;
+  const w = words(name);
+  if (w[w.length - 1] !== 'auth') return true;
+  const v = value.trim();
+  return !AUTH_METHODS.test(v) && !/^[a-z][a-z0-9+.-]*:\/\/\S*$/i.test(v);
 }
 
 /**

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SECRET_RULES, detectSecret, isSecretKey, isSecretName, maskValue } from '../../lib/model/secret-rules.js';
+import { SECRET_RULES, detectSecret, isSecretKey, isSecretName, isSecretSetting, maskValue } from '../../lib/model/secret-rules.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
@@ -115,6 +115,10 @@ describe('secret-looking key names', () => {
     'MYSQL_ROOTPASSWORD',
     'authtoken',
     'clientSecret',
+    'REDIS_AUTH',
+    'AUTH',
+    'DB_AUTH',
+    'basicAuth',
   ])('%s holds a secret', (name) => {
     expect(isSecretName(name)).toBe(true);
   });
@@ -138,8 +142,35 @@ describe('secret-looking key names', () => {
     'bypass',
     'COMPASS_HEADING',
     'authtoken-file',
+    'AUTH_URL',
+    'AUTH_MODE',
+    'AUTH_ENABLED',
+    'OAUTH_ENABLED',
+    'OAUTH',
+    'AUTHOR',
   ])('%s does not', (name) => {
     expect(isSecretName(name)).toBe(false);
+  });
+
+  it('a name ending in AUTH holds a secret unless its value says how to authenticate: a method, a switch, a URL, a reference', () => {
+    for (const name of ['REDIS_AUTH', 'AUTH', 'DB_AUTH']) expect(isSecretSetting(name, 'hunter2u'), name).toBe(true);
+    const notSecret = [
+      'basic',
+      'none',
+      'LOGIN',
+      'scram-sha-256',
+      'true',
+      'off',
+      '1',
+      'https://auth.example.com/login',
+      '$(REDIS_PASSWORD)',
+    ];
+    for (const value of notSecret) expect(isSecretSetting('REDIS_AUTH', value), value).toBe(false);
+    // a method's word under another secret name is a (weak) password all the same
+    expect(isSecretSetting('DB_PASSWORD', 'basic')).toBe(true);
+    expect(detectSecret('[redis]\nauth = hunter2u\n')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('{"auths": {"registry.example.com": {"auth": "YWRtaW46aHVudGVyMg=="}}}')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('smtp_auth = login\nauth_mode: basic\noauth_enabled=true\nauth: none\n')).toBeUndefined();
   });
 
   it('isSecretKey judges the last key of a path, or the value when given', () => {
