@@ -55,6 +55,55 @@ function decodesToCredentials(b64: string): boolean {
   return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
 }
 
+/**
+ * Clients that take a password on their command line, where no name says it is one: MySQL's and
+ * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
+ * takes no next word) and curl (`-u user:password`, `--user`, and the proxy's `-U`, `--proxy-user`;
+ * a user alone prompts). `-p 3306` is a port to many other tools: only these clients' flags count.
+ */
+const PASSWORD_CLIENTS =
+  'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?|curl';
+const CLIENT = new RegExp(`^(?:${PASSWORD_CLIENTS})$`);
+/** A flag whose value is a host, which may be named like a client (`psql -h mysql`). */
+const HOST_FLAG = /^(?:-h|-H|--host)$/;
+const CURL_USER_FLAG = /^(?:-[uU]|--(?:proxy-)?user)$/;
+
+/** Which client a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`), if one. */
+function clientOf(word: unknown): 'mysql' | 'curl' | undefined {
+  if (typeof word !== 'string') return undefined;
+  const name = word.slice(word.lastIndexOf('/') + 1).replace(/['"]/g, '');
+  return CLIENT.test(name) ? (name === 'curl' ? 'curl' : 'mysql') : undefined;
+}
+
+/** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
+const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
+
+/**
+ * The password that `word` gives `client` on its command line (`before`: the word before it), or
+ * `undefined`: none, a prompt (`-p`, `-u admin`), or a reference the shell or the kubelet expands
+ * (`-p"$MYSQL_PWD"`, `-u "admin:$(PASS)"`).
+ */
+function passwordGiven(client: 'mysql' | 'curl', word: string, before: string | undefined): string | undefined {
+  let password: string | undefined;
+  if (client === 'mysql') password = /^(?:-p|--password=)(.+)$/s.exec(word)?.[1];
+  else {
+    const credentials =
+      /^(?:-[uU]|--(?:proxy-)?user=)(.+)$/s.exec(word)?.[1] ?? (before !== undefined && CURL_USER_FLAG.test(before) ? word : undefined);
+    const user = credentials === undefined ? undefined : unquote(credentials);
+    password = user?.includes(':') ? user.slice(user.indexOf(':') + 1) : undefined;
+  }
+  const p = password === undefined ? '' : unquote(password);
+  return p === '' || p.startsWith('$') ? undefined : p;
+}
+
+/** Whether a command's words (the client's name first) give the client a password. */
+function commandPassword(words: readonly string[]): boolean {
+  const client = clientOf(words[0]);
+  if (!client) return false;
+  for (let i = 1; i < words.length; i++) if (passwordGiven(client, words[i]!, words[i - 1]) !== undefined) return true;
+  return false;
+}
+
 /** The content rules, most specific first: a value is reported under the first rule that matches. */
 export const SECRET_RULES: readonly SecretRule[] = [
   {
@@ -113,6 +162,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'service-token',
     description: 'an API token (npm, Stripe, GitLab, OpenAI style)',
     pattern: /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,})/,
+  },
+  {
+    id: 'command-password',
+    description: 'a password on a command line (mysql -p<password>, curl -u user:password)',
+    // a client's name, as a word of its own, then the rest of its command (to a line break, `;`, `|`
+    // or `&`): each command is read once, and judged word by word (`passwordGiven`)
+    // (not a host of that name, `psql -h mysql -p5432`: only the blanks just before a name are read again)
+    pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
+    accept: (s) => commandPassword(s.split(/\s+/)),
   },
   {
     id: 'secret-setting',
@@ -188,11 +246,11 @@ export interface SecretMatch {
 
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
- * `AKIA` and 16 more, has 20), `://`, a PEM header, an authorization scheme, or a part of a
- * secret's name (`pass`, `token`, `key`...: `secret-setting`). Most values of a manifest have
+ * `AKIA` and 16 more, has 20), `://`, a PEM header, an authorization scheme, a part of a
+ * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
-const CANDIDATE = /[A-Za-z0-9+/_-]{16}|:\/\/|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth/i;
+const CANDIDATE = /[A-Za-z0-9+/_-]{16}|:\/\/|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [
@@ -365,6 +423,42 @@ export function flagBefore(argv: readonly unknown[], index: number): string | un
   const entry = argv[index];
   if (typeof entry === 'string' && FLAG_LIKE.test(entry)) return undefined;
   return FLAG_ALONE.exec(before)?.[1];
+}
+
+/** For each command or args list, the index of its first entry that names a client of PASSWORD_CLIENTS (-1: none), found once. */
+const firstClients = new WeakMap<readonly unknown[], number>();
+
+function firstClient(argv: readonly unknown[]): number {
+  let at = firstClients.get(argv);
+  if (at === undefined) {
+    at = argv.findIndex((w, i) => clientOf(w) !== undefined && !(typeof argv[i - 1] === 'string' && HOST_FLAG.test(argv[i - 1] as string)));
+    firstClients.set(argv, at);
+  }
+  return at;
+}
+
+/**
+ * The password that the entry `index` of a `command` or `args` list gives a client named before it
+ * (`[mysql, -uroot, -phunter2]`, `[curl, -u, admin:hunter2, ...]`), or, for an args list, named in
+ * `command()` (the container's command); `undefined` when it gives none.
+ */
+export function clientPassword(
+  argv: readonly unknown[],
+  index: number,
+  command?: () => readonly unknown[] | undefined,
+): string | undefined {
+  const entry = argv[index];
+  const before = argv[index - 1];
+  // one test for most entries: a password is given in a flag (`-p...`, `--user=...`) or after one (`-u`)
+  if (typeof entry !== 'string' || (entry.charCodeAt(0) !== 45 && (typeof before !== 'string' || before.charCodeAt(0) !== 45)))
+    return undefined;
+  const at = firstClient(argv);
+  let client = at >= 0 && at < index ? clientOf(argv[at]) : undefined;
+  if (!client) {
+    const list = command?.();
+    client = list && list !== argv && firstClient(list) >= 0 ? clientOf(list[firstClient(list)]) : undefined;
+  }
+  return client && passwordGiven(client, entry, typeof before === 'string' ? before : undefined);
 }
 
 /**

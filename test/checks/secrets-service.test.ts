@@ -49,4 +49,22 @@ describe('secret values of a service app', () => {
     ];
     expect(refused(service(`env: { ${env.join(', ')} }`))).toEqual([]);
   });
+
+  it("refuses a password given to mysql's -p or curl's -u in a command or its args, at its setting", () => {
+    expect(refused(service("command: ['sh', '-c', 'mysql -uroot -phunter2k db']"))).toEqual([
+      'environments/svc.yaml:5:27: apps.api.command[2] holds a password on a command line (mysql -p<password>, curl -u user:password)',
+    ]);
+    expect(refused(service('command: [mysql]', "args: ['-phunter2k']"))).toEqual([
+      'environments/svc.yaml:6:12: apps.api.args[0] holds a password on a command line (mysql -p<password>, curl -u user:password)',
+    ]);
+    expect(refused(service("command: ['sh', '-c', 'curl -u admin:hunter1w http://x']"))).toEqual([
+      'environments/svc.yaml:5:27: apps.api.command[2] holds a password on a command line (mysql -p<password>, curl -u user:password)',
+    ]);
+  });
+
+  it('accepts a prompt, a port, a user alone, and -p followed by a separate word (which mysql takes for its database)', () => {
+    expect(refused(service("command: ['sh', '-c', 'mysql -uroot -p db && curl -u admin http://x']"))).toEqual([]);
+    expect(refused(service('command: [mysql]', "args: ['-p', 'hunter2l']"))).toEqual([]);
+    expect(refused(service('command: [iperf3]', "args: ['-s', '-p', '5201']"))).toEqual([]);
+  });
 });

@@ -14,6 +14,18 @@ describe('the secret rules', () => {
     for (const [id, sample] of Object.entries(SECRET_SAMPLES)) expect(detectSecret(sample)?.rule.id, id).toBe(id);
   });
 
+  it("find a password given to mysql's or curl's flags in a command line", () => {
+    for (const line of [
+      'sh -c "mysql -uroot -phunter2k db"',
+      "mysql -uroot -p'hunter2k' db",
+      '/usr/bin/mariadb-dump --password=hunter2k db > /backup/db.sql',
+      'curl -u admin:hunter1w http://x',
+      'curl -sS --user=admin:hunter1w http://x',
+      'ok=$(curl -U proxy:hunter1w http://x)',
+    ])
+      expect(detectSecret(line)?.rule.id, line).toBe('command-password');
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one
@@ -52,6 +64,10 @@ describe('the secret rules', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: references as config files write them
     ['settings that refer to a secret', 'password=${DB_PASSWORD}\ntoken: "{{ .Values.token }}"\npassword: $(DB_PASSWORD)\npassword: ""'],
     ['nginx passing a request on', 'location / { proxy_pass http://backend:8080; }'],
+    ['a MySQL client that prompts for its password', 'mysql -uroot -p shop && mysqldump -p -h db shop'],
+    ['a MySQL password the shell expands', 'mysql -uroot -p"$MYSQL_PWD" shop; mysqladmin -p$(cat /run/pw) ping'],
+    ['a port flag of other tools, or of a client of a host named mysql', 'iperf3 -p 5201; redis-cli -p6379; psql -h mysql -p5432'],
+    ['curl given a user alone, or a password the shell expands', 'curl -u admin http://x; curl -u "admin:$PASS" http://x'],
     ["the keys a Secret declares, in kubectl's copy", '{"metadata":{"annotations":{"stagecraft.dev/secret-keys":"token"}}}'],
   ])('do not take %s for a secret', (_what, value) => {
     expect(detectSecret(value)).toBeUndefined();
@@ -63,7 +79,18 @@ describe('the secret rules', () => {
   // them); a run of megabytes, which overflows the regular expressions' backtracking stack, is read
   // in windows rather than failing with a RangeError
   it("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these", () => {
-    const units = ['a-', 'token-', 'a.b:', 'password ', 'Ab0+', '"key":"v",', `sha1:${'ab'.repeat(25)} `];
+    const units = [
+      'a-',
+      'token-',
+      'a.b:',
+      'password ',
+      'Ab0+',
+      '"key":"v",',
+      `sha1:${'ab'.repeat(25)} `,
+      'mysql -p ',
+      'curl -u a: ',
+      '-h mysql;',
+    ];
     const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
       for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
