@@ -175,13 +175,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'secret-setting',
     description: 'a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
-    // `name=value`, `name: value`, `"name": "value"` or `-Dname=value`: a properties, .env, YAML or
-    // JSON file in a ConfigMap, a JSON annotation, a JVM option. A name starts only where no name
-    // character is before it, so that each run of them is read once (from every `-` of
-    // `token-token-...` it was read again to its end: quadratic, minutes for a megabyte)
+    // `name=value`, `name: value`, `"name": "value"` or `-Dname=value`: a properties, .env, YAML,
+    // INI, TOML or JSON file in a ConfigMap, an XML attribute, a JSON annotation, a JVM option. A
+    // name starts only where no name character is before it, so that each run of them is read once
+    // (from every `-` of `token-token-...` it was read again to its end: quadratic, minutes for a
+    // megabyte). Or an XML element, `<password>value</password>`: read from each `<` to the next
+    // one, whose text is read once more at most (for the closing tag)
     pattern:
-      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/gm,
-    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
+      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>([^<]*)<\/\5>/gm,
+    accept: (_s, m) => (m[5] !== undefined ? secretSetting(m[5], m[6]!.trim()) : secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? '')),
   },
   {
     id: 'aws-secret-access-key',
@@ -213,6 +215,8 @@ function secretSetting(name: string, value: string): boolean {
   if (value.length < 4 || !isSecretSetting(name, value) || /^[-+]?[0-9.]+$/.test(value)) return false;
   if (/^[${%<|>*&![]/.test(value)) return false;
   const w = words(name);
+  // `secret` alone is the secret (`<secret>`, `secret = ...`), as it is for a ConfigMap key or an env var
+  if (name.toLowerCase() === 'secret') return true;
   return !(NAMES_SECRETS.test(w[w.length - 1]!) && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
 }
 

@@ -67,4 +67,16 @@ describe('secret values of a service app', () => {
     expect(refused(service('command: [mysql]', "args: ['-p', 'hunter2l']"))).toEqual([]);
     expect(refused(service('command: [iperf3]', "args: ['-s', '-p', '5201']"))).toEqual([]);
   });
+
+  it('refuses a secret in a config file written as XML or INI, at its setting', () => {
+    const files = (name: string, text: string) => service(`config: { files: { ${name}: ${JSON.stringify(text)} } }`);
+    const holds = "holds a setting with a secret's name and its value";
+    expect(refused(files('db.xml', '<db><user>app</user><password>hunter2b</password></db>'))).toEqual([
+      `environments/svc.yaml:5:32: apps.api.config.files.db.xml ${holds} (password=..., "token": "...", --db-password=...)`,
+    ]);
+    expect(refused(files('my.ini', '[client]\nuser = app\npass = hunter2e\n'))).toEqual([
+      `environments/svc.yaml:5:32: apps.api.config.files.my.ini ${holds} (password=..., "token": "...", --db-password=...)`,
+    ]);
+    expect(refused(files('db.xml', '<db><user>app</user><password>$(DB_PASSWORD)</password><secretName>db</secretName></db>'))).toEqual([]);
+  });
 });

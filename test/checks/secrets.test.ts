@@ -133,6 +133,9 @@ describe('secret values in objects', () => {
       'settings.json': '{"db": {"host": "mysql", "password": "S3cr3tP4ssw0rd!"}}',
       'config.yaml': 'db:\n  host: mysql\n  password: S3cr3tP4ssw0rd!\n',
       'app.env': 'LOG_LEVEL=info\nAPI_TOKEN=tok-8f3kQz71\n',
+      'context.xml': '<Context><Resource name="jdbc/db" username="app" password="S3cr3tP4ss"/></Context>',
+      'hibernate.xml': '<properties><password>hunter2b</password></properties>',
+      'my.ini': '[client]\nuser = app\npass = hunter2e\n',
       // references, switches, numbers, names of Secrets and empty values are no secret
       'safe.properties':
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a properties file writes it
@@ -143,6 +146,9 @@ describe('secret values in objects', () => {
       'data.settings.json: secrets/value',
       'data.config.yaml: secrets/value',
       'data.app.env: secrets/value',
+      'data.context.xml: secrets/value',
+      'data.hibernate.xml: secrets/value',
+      'data.my.ini: secrets/value',
     ]);
     expect(found(deployment({ env: [{ name: 'JAVA_OPTS', value: '-Xmx512m -Dspring.datasource.password=hunter22' }] }))).toEqual([
       'spec.template.spec.containers[0].env[0].value: secrets/value',

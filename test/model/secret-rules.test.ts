@@ -26,6 +26,22 @@ describe('the secret rules', () => {
       expect(detectSecret(line)?.rule.id, line).toBe('command-password');
   });
 
+  it('find a secret setting in an XML, INI or properties file: an element, an attribute, pass, pwd, secret', () => {
+    for (const file of [
+      '<config><db><password>hunter2b</password></db></config>',
+      '<secret>hunter2b</secret>',
+      '<auth>\n  <token>\n    hunter2b\n  </token>\n</auth>',
+      '<db:password type="plain">hunter2b</db:password>',
+      '<datasource user="app" password="hunter2b"/>',
+      "<user password = 'hunter2b'/>",
+      '[db]\nuser = app\npass = hunter2e\n',
+      'db.passwd=hunter2e',
+      '[client]\npwd = hunter2e',
+      'secret: hunter2e',
+    ])
+      expect(detectSecret(file)?.rule.id, file).toBe('secret-setting');
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one
@@ -63,6 +79,12 @@ describe('the secret rules', () => {
     ['settings of a password policy', 'password_max_age=90\npassword_min_length: 8\nrequire_password: true'],
     // biome-ignore lint/suspicious/noTemplateCurlyInString: references as config files write them
     ['settings that refer to a secret', 'password=${DB_PASSWORD}\ntoken: "{{ .Values.token }}"\npassword: $(DB_PASSWORD)\npassword: ""'],
+    [
+      'XML elements that refer to a secret, name a Secret, are empty, or are no secret',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as an XML file writes it
+      '<password>${DB_PASSWORD}</password><password></password><existingSecret>db-creds</existingSecret><passwordMinLength>8</passwordMinLength><token>true</token><title>Password reset</title>',
+    ],
+    ['the names of Secrets', 'secrets: db-creds\ntlsSecret: demoapp-tls'],
     ['nginx passing a request on', 'location / { proxy_pass http://backend:8080; }'],
     ['a MySQL client that prompts for its password', 'mysql -uroot -p shop && mysqldump -p -h db shop'],
     ['a MySQL password the shell expands', 'mysql -uroot -p"$MYSQL_PWD" shop; mysqladmin -p$(cat /run/pw) ping'],
@@ -90,6 +112,9 @@ describe('the secret rules', () => {
       'mysql -p ',
       'curl -u a: ',
       '-h mysql;',
+      '<password>x ',
+      '<a b="',
+      '<token>v</tok>',
     ];
     const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
       for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;
