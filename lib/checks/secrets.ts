@@ -14,11 +14,13 @@ import type { KubeObject } from '../model/object.js';
 import {
   ENTROPY_RULES,
   FLAG_WITH_VALUE,
+  SECRET_RULES,
+  clientPassword,
   detectSecret,
   flagBefore,
   isArgvEntry,
   isPlaceholder,
-  isSecretName,
+  isSecretSetting,
   maskValue,
   type SecretRule,
 } from '../model/secret-rules.js';
@@ -140,6 +142,18 @@ function holderName(o: KubeObject, path: FieldPath, parent: unknown): string | u
   return undefined;
 }
 
+/** The rule of a password given to a client on its command line, for one given as an entry of a `command` or `args` list. */
+const COMMAND_PASSWORD = SECRET_RULES.find((r) => r.id === 'command-password')!;
+
+/** For an entry of an `args` list at `path`, the `command` list beside it (its container's), if any. */
+function argsCommand(o: KubeObject, path: FieldPath): readonly unknown[] | undefined {
+  if (path[path.length - 2] !== 'args') return undefined;
+  let holder: unknown = o;
+  for (const k of path.slice(0, -2)) holder = (holder as Record<string | number, unknown> | undefined)?.[k];
+  const command = (holder as { command?: unknown } | undefined)?.command;
+  return Array.isArray(command) ? command : undefined;
+}
+
 /** Per object (checked objects are not changed), its secret strings: asked for by the check, the masking and the stage screening. */
 const found = new WeakMap<KubeObject, readonly SecretString[]>();
 
@@ -153,7 +167,7 @@ export function secretStrings(o: KubeObject): readonly SecretString[] {
 function findSecretStrings(o: KubeObject): SecretString[] {
   const out: SecretString[] = [];
   const judge = (at: FieldPath, value: string, key: string | undefined, decoded = false) => {
-    const named = key !== undefined && isSecretName(key);
+    const named = key !== undefined && isSecretSetting(key, value);
     const found = detectSecret(value);
     // most strings: no match and no telling name, passed over after one test each
     if ((!found && !named) || value === '' || isPlaceholder(value)) return;
@@ -173,15 +187,21 @@ function findSecretStrings(o: KubeObject): SecretString[] {
       const key = isArgvEntry(path)
         ? flagBefore(parent as readonly unknown[], path[path.length - 1] as number)
         : holderName(o, path, parent);
-      if (key !== undefined && isSecretName(key)) out.push({ path: [...path], value: String(node), secret: String(node), key });
+      if (key !== undefined && isSecretSetting(key, String(node)))
+        out.push({ path: [...path], value: String(node), secret: String(node), key });
       return;
     }
     if (typeof node === 'string') {
       if (isArgvEntry(path)) {
+        const list = parent as readonly unknown[];
+        const index = path[path.length - 1] as number;
+        // `[mysql, -phunter2]`, `[curl, -u, admin:hunter2]`: a client's password, in no flag named like one
+        const password = clientPassword(list, index, () => argsCommand(o, path));
         const flag = FLAG_WITH_VALUE.exec(node);
-        if (flag) judge(path, flag[2]!, flag[1]);
+        if (password !== undefined) out.push({ path: [...path], value: node, secret: password, rule: COMMAND_PASSWORD });
+        else if (flag) judge(path, flag[2]!, flag[1]);
         // `--password hunter2`: the entry after a flag alone is judged under the flag's name, as `--password=hunter2` is
-        else judge(path, node, flagBefore(parent as readonly unknown[], path[path.length - 1] as number));
+        else judge(path, node, flagBefore(list, index));
       } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
         judge(path, Buffer.from(node, 'base64').toString('utf8'), String(path[1]), true);
       } else judge(path, node, holderName(o, path, parent));

@@ -55,6 +55,55 @@ function decodesToCredentials(b64: string): boolean {
   return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
 }
 
+/**
+ * Clients that take a password on their command line, where no name says it is one: MySQL's and
+ * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
+ * takes no next word) and curl (`-u user:password`, `--user`, and the proxy's `-U`, `--proxy-user`;
+ * a user alone prompts). `-p 3306` is a port to many other tools: only these clients' flags count.
+ */
+const PASSWORD_CLIENTS =
+  'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?|curl';
+const CLIENT = new RegExp(`^(?:${PASSWORD_CLIENTS})$`);
+/** A flag whose value is a host, which may be named like a client (`psql -h mysql`). */
+const HOST_FLAG = /^(?:-h|-H|--host)$/;
+const CURL_USER_FLAG = /^(?:-[uU]|--(?:proxy-)?user)$/;
+
+/** Which client a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`), if one. */
+function clientOf(word: unknown): 'mysql' | 'curl' | undefined {
+  if (typeof word !== 'string') return undefined;
+  const name = word.slice(word.lastIndexOf('/') + 1).replace(/['"]/g, '');
+  return CLIENT.test(name) ? (name === 'curl' ? 'curl' : 'mysql') : undefined;
+}
+
+/** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
+const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
+
+/**
+ * The password that `word` gives `client` on its command line (`before`: the word before it), or
+ * `undefined`: none, a prompt (`-p`, `-u admin`), or a reference the shell or the kubelet expands
+ * (`-p"$MYSQL_PWD"`, `-u "admin:$(PASS)"`).
+ */
+function passwordGiven(client: 'mysql' | 'curl', word: string, before: string | undefined): string | undefined {
+  let password: string | undefined;
+  if (client === 'mysql') password = /^(?:-p|--password=)(.+)$/s.exec(word)?.[1];
+  else {
+    const credentials =
+      /^(?:-[uU]|--(?:proxy-)?user=)(.+)$/s.exec(word)?.[1] ?? (before !== undefined && CURL_USER_FLAG.test(before) ? word : undefined);
+    const user = credentials === undefined ? undefined : unquote(credentials);
+    password = user?.includes(':') ? user.slice(user.indexOf(':') + 1) : undefined;
+  }
+  const p = password === undefined ? '' : unquote(password);
+  return p === '' || p.startsWith('$') ? undefined : p;
+}
+
+/** Whether a command's words (the client's name first) give the client a password. */
+function commandPassword(words: readonly string[]): boolean {
+  const client = clientOf(words[0]);
+  if (!client) return false;
+  for (let i = 1; i < words.length; i++) if (passwordGiven(client, words[i]!, words[i - 1]) !== undefined) return true;
+  return false;
+}
+
 /** The content rules, most specific first: a value is reported under the first rule that matches. */
 export const SECRET_RULES: readonly SecretRule[] = [
   {
@@ -115,15 +164,26 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,})/,
   },
   {
+    id: 'command-password',
+    description: 'a password on a command line (mysql -p<password>, curl -u user:password)',
+    // a client's name, as a word of its own, then the rest of its command (to a line break, `;`, `|`
+    // or `&`): each command is read once, and judged word by word (`passwordGiven`)
+    // (not a host of that name, `psql -h mysql -p5432`: only the blanks just before a name are read again)
+    pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
+    accept: (s) => commandPassword(s.split(/\s+/)),
+  },
+  {
     id: 'secret-setting',
     description: 'a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
-    // `name=value`, `name: value`, `"name": "value"` or `-Dname=value`: a properties, .env, YAML or
-    // JSON file in a ConfigMap, a JSON annotation, a JVM option. A name starts only where no name
-    // character is before it, so that each run of them is read once (from every `-` of
-    // `token-token-...` it was read again to its end: quadratic, minutes for a megabyte)
+    // `name=value`, `name: value`, `"name": "value"` or `-Dname=value`: a properties, .env, YAML,
+    // INI, TOML or JSON file in a ConfigMap, an XML attribute, a JSON annotation, a JVM option. A
+    // name starts only where no name character is before it, so that each run of them is read once
+    // (from every `-` of `token-token-...` it was read again to its end: quadratic, minutes for a
+    // megabyte). Or an XML element, `<password>value</password>`: read from each `<` to the next
+    // one, whose text is read once more at most (for the closing tag)
     pattern:
-      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/gm,
-    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
+      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>([^<]*)<\/\5>/gm,
+    accept: (_s, m) => (m[5] !== undefined ? secretSetting(m[5], m[6]!.trim()) : secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? '')),
   },
   {
     id: 'aws-secret-access-key',
@@ -152,9 +212,11 @@ const NAMES_SECRETS = /secrets?$|^keys$/;
  * then an indented block) or, for a setting named `...secret` or `...keys`, a name (of a Secret, or a key).
  */
 function secretSetting(name: string, value: string): boolean {
-  if (value.length < 4 || !isSecretName(name) || isPlaceholder(value) || /^[-+]?[0-9.]+$/.test(value)) return false;
+  if (value.length < 4 || !isSecretSetting(name, value) || /^[-+]?[0-9.]+$/.test(value)) return false;
   if (/^[${%<|>*&![]/.test(value)) return false;
   const w = words(name);
+  // `secret` alone is the secret (`<secret>`, `secret = ...`), as it is for a ConfigMap key or an env var
+  if (name.toLowerCase() === 'secret') return true;
   return !(NAMES_SECRETS.test(w[w.length - 1]!) && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
 }
 
@@ -188,11 +250,11 @@ export interface SecretMatch {
 
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
- * `AKIA` and 16 more, has 20), `://`, a PEM header, an authorization scheme, or a part of a
- * secret's name (`pass`, `token`, `key`...: `secret-setting`). Most values of a manifest have
+ * `AKIA` and 16 more, has 20), `://`, a PEM header, an authorization scheme, a part of a
+ * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
-const CANDIDATE = /[A-Za-z0-9+/_-]{16}|:\/\/|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth/i;
+const CANDIDATE = /[A-Za-z0-9+/_-]{16}|:\/\/|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [
@@ -335,6 +397,8 @@ export function isSecretName(name: string): boolean {
 function judgeName(name: string): boolean {
   const w = words(name);
   if (w.length === 0 || NOT_SECRET_LAST_WORDS.has(w[w.length - 1]!)) return false;
+  // `REDIS_AUTH`, `AUTH`: the last word only (`AUTH_MODE`, `AUTH_ENABLED` and `OAUTH_ENABLED` say how, not with what)
+  if (w[w.length - 1] === 'auth') return true;
   return w.some(
     (x, i) => SECRET_WORDS.has(x) || SECRET_SUFFIXES.some((s) => x.endsWith(s)) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(w[i - 1]!)),
   );
@@ -365,6 +429,42 @@ export function flagBefore(argv: readonly unknown[], index: number): string | un
   return FLAG_ALONE.exec(before)?.[1];
 }
 
+/** For each command or args list, the index of its first entry that names a client of PASSWORD_CLIENTS (-1: none), found once. */
+const firstClients = new WeakMap<readonly unknown[], number>();
+
+function firstClient(argv: readonly unknown[]): number {
+  let at = firstClients.get(argv);
+  if (at === undefined) {
+    at = argv.findIndex((w, i) => clientOf(w) !== undefined && !(typeof argv[i - 1] === 'string' && HOST_FLAG.test(argv[i - 1] as string)));
+    firstClients.set(argv, at);
+  }
+  return at;
+}
+
+/**
+ * The password that the entry `index` of a `command` or `args` list gives a client named before it
+ * (`[mysql, -uroot, -phunter2]`, `[curl, -u, admin:hunter2, ...]`), or, for an args list, named in
+ * `command()` (the container's command); `undefined` when it gives none.
+ */
+export function clientPassword(
+  argv: readonly unknown[],
+  index: number,
+  command?: () => readonly unknown[] | undefined,
+): string | undefined {
+  const entry = argv[index];
+  const before = argv[index - 1];
+  // one test for most entries: a password is given in a flag (`-p...`, `--user=...`) or after one (`-u`)
+  if (typeof entry !== 'string' || (entry.charCodeAt(0) !== 45 && (typeof before !== 'string' || before.charCodeAt(0) !== 45)))
+    return undefined;
+  const at = firstClient(argv);
+  let client = at >= 0 && at < index ? clientOf(argv[at]) : undefined;
+  if (!client) {
+    const list = command?.();
+    client = list && list !== argv && firstClient(list) >= 0 ? clientOf(list[firstClient(list)]) : undefined;
+  }
+  return client && passwordGiven(client, entry, typeof before === 'string' ? before : undefined);
+}
+
 /**
  * Whether the value at `path` (keys from the root of a stage file or object) must not be
  * printed: its key looks secret (`apps.x.config.DB_PASSWORD`), or, given, the value itself does,
@@ -376,6 +476,29 @@ export function isSecretKey(path: readonly (string | number)[], value?: unknown,
   if (typeof value === 'string' && detectSecret(value) !== undefined) return true;
   const flag = Array.isArray(list) && isArgvEntry(path) ? flagBefore(list, path[path.length - 1] as number) : undefined;
   return flag !== undefined && isSecretName(flag);
+}
+
+/**
+ * Values of a setting named `*_AUTH` that say how a client authenticates, not with what
+ * (`SMTP_AUTH: login`, `MONGO_AUTH: scram-sha-256`, `AUTH: none`); any other word is taken for a
+ * password, as Redis images read one from `REDIS_AUTH`. The failure of a missing word is a
+ * refusal, which `secrets.allow` excuses, not a leak.
+ */
+const AUTH_METHODS =
+  /^(none|basic|digest|bearer|token|jwt|oauth2?|oidc|saml|ldap|kerberos|gssapi|ntlm|negotiate|sasl|plain|login|password|md5|cram-md5|scram-sha-(1|256)|trust|reject|peer|ident|cert|x509|tls|mtls|iam|anonymous|htpasswd|local|internal|external|default|required|optional|enabled|disabled|[01])$/i;
+
+/**
+ * Whether the value of a setting named `name` is a secret because of its name: the name is a
+ * secret's (`isSecretName`) and the value is no reference or switch (`isPlaceholder`), nor, under a
+ * name ending in `auth` (which names a password or a method), a method (`basic`) or a URL without
+ * a password (one with is found by its content).
+ */
+export function isSecretSetting(name: string, value: string): boolean {
+  if (!isSecretName(name) || isPlaceholder(value)) return false;
+  const w = words(name);
+  if (w[w.length - 1] !== 'auth') return true;
+  const v = value.trim();
+  return !AUTH_METHODS.test(v) && !/^[a-z][a-z0-9+.-]*:\/\/\S*$/i.test(v);
 }
 
 /**

@@ -77,6 +77,31 @@ describe('secret values in objects', () => {
     expect(args('--password', 31337)).toEqual(['spec.template.spec.containers[0].args[1]: secrets/key-name']);
   });
 
+  it("finds a password given to mysql's -p or curl's -u as a command or args entry, the client named in either list", () => {
+    const at = (c: Record<string, unknown>) => found(deployment(c));
+    expect(at({ command: ['mysql', '-uroot', '-phunter2k', 'db'] })).toEqual([
+      'spec.template.spec.containers[0].command[2]: secrets/value',
+    ]);
+    expect(at({ command: ['mysql'], args: ['-uroot', '-phunter2k'] })).toEqual(['spec.template.spec.containers[0].args[1]: secrets/value']);
+    expect(at({ args: ['mysqldump', '-phunter2k', 'db'] })).toEqual(['spec.template.spec.containers[0].args[1]: secrets/value']);
+    expect(at({ command: ['curl', '-u', 'admin:hunter1w', 'http://x'] })).toEqual([
+      'spec.template.spec.containers[0].command[2]: secrets/value',
+    ]);
+    expect(at({ command: ['/usr/bin/curl'], args: ['--user=admin:hunter1w', 'http://x'] })).toEqual([
+      'spec.template.spec.containers[0].args[0]: secrets/value',
+    ]);
+  });
+
+  it("leaves alone a client's prompt, a user alone, references, and -p of other tools", () => {
+    const at = (c: Record<string, unknown>) => found(deployment(c));
+    // `-p` alone prompts; the next word is mysql's database, not a password (nor is it one to tools whose -p is a port)
+    expect(at({ command: ['mysql'], args: ['-uroot', '-p', 'hunter2l'] })).toEqual([]);
+    expect(at({ command: ['mysql', '-p$(MYSQL_PWD)', '-P3306'] })).toEqual([]);
+    expect(at({ command: ['curl', '-u', 'admin', 'http://x'], args: ['-uadmin:$(PASS)'] })).toEqual([]);
+    expect(at({ command: ['iperf3', '-s', '-phunter2k'], args: ['-p5201'] })).toEqual([]);
+    expect(at({ command: ['psql', '-h', 'mysql', '-p5432'] })).toEqual([]);
+  });
+
   it('judges the entry after a flag only when it is a value: not a flag, a file, a reference or an ordinary flag', () => {
     const args = (...entries: unknown[]) => found(deployment({ args: entries }));
     // --password alone asks for it (mysql): the next entry is another flag, the end of flags or standard input
@@ -108,6 +133,9 @@ describe('secret values in objects', () => {
       'settings.json': '{"db": {"host": "mysql", "password": "S3cr3tP4ssw0rd!"}}',
       'config.yaml': 'db:\n  host: mysql\n  password: S3cr3tP4ssw0rd!\n',
       'app.env': 'LOG_LEVEL=info\nAPI_TOKEN=tok-8f3kQz71\n',
+      'context.xml': '<Context><Resource name="jdbc/db" username="app" password="S3cr3tP4ss"/></Context>',
+      'hibernate.xml': '<properties><password>hunter2b</password></properties>',
+      'my.ini': '[client]\nuser = app\npass = hunter2e\n',
       // references, switches, numbers, names of Secrets and empty values are no secret
       'safe.properties':
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a properties file writes it
@@ -118,6 +146,9 @@ describe('secret values in objects', () => {
       'data.settings.json: secrets/value',
       'data.config.yaml: secrets/value',
       'data.app.env: secrets/value',
+      'data.context.xml: secrets/value',
+      'data.hibernate.xml: secrets/value',
+      'data.my.ini: secrets/value',
     ]);
     expect(found(deployment({ env: [{ name: 'JAVA_OPTS', value: '-Xmx512m -Dspring.datasource.password=hunter22' }] }))).toEqual([
       'spec.template.spec.containers[0].env[0].value: secrets/value',

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SECRET_RULES, detectSecret, isSecretKey, isSecretName, maskValue } from '../../lib/model/secret-rules.js';
+import { SECRET_RULES, detectSecret, isSecretKey, isSecretName, isSecretSetting, maskValue } from '../../lib/model/secret-rules.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
@@ -12,6 +12,34 @@ describe('the secret rules', () => {
   it('have a sample each, and each sample is found by its own rule', () => {
     expect(Object.keys(SECRET_SAMPLES).sort()).toEqual(SECRET_RULES.map((r) => r.id).sort());
     for (const [id, sample] of Object.entries(SECRET_SAMPLES)) expect(detectSecret(sample)?.rule.id, id).toBe(id);
+  });
+
+  it("find a password given to mysql's or curl's flags in a command line", () => {
+    for (const line of [
+      'sh -c "mysql -uroot -phunter2k db"',
+      "mysql -uroot -p'hunter2k' db",
+      '/usr/bin/mariadb-dump --password=hunter2k db > /backup/db.sql',
+      'curl -u admin:hunter1w http://x',
+      'curl -sS --user=admin:hunter1w http://x',
+      'ok=$(curl -U proxy:hunter1w http://x)',
+    ])
+      expect(detectSecret(line)?.rule.id, line).toBe('command-password');
+  });
+
+  it('find a secret setting in an XML, INI or properties file: an element, an attribute, pass, pwd, secret', () => {
+    for (const file of [
+      '<config><db><password>hunter2b</password></db></config>',
+      '<secret>hunter2b</secret>',
+      '<auth>\n  <token>\n    hunter2b\n  </token>\n</auth>',
+      '<db:password type="plain">hunter2b</db:password>',
+      '<datasource user="app" password="hunter2b"/>',
+      "<user password = 'hunter2b'/>",
+      '[db]\nuser = app\npass = hunter2e\n',
+      'db.passwd=hunter2e',
+      '[client]\npwd = hunter2e',
+      'secret: hunter2e',
+    ])
+      expect(detectSecret(file)?.rule.id, file).toBe('secret-setting');
   });
 
   it('find a secret inside a longer value', () => {
@@ -51,7 +79,17 @@ describe('the secret rules', () => {
     ['settings of a password policy', 'password_max_age=90\npassword_min_length: 8\nrequire_password: true'],
     // biome-ignore lint/suspicious/noTemplateCurlyInString: references as config files write them
     ['settings that refer to a secret', 'password=${DB_PASSWORD}\ntoken: "{{ .Values.token }}"\npassword: $(DB_PASSWORD)\npassword: ""'],
+    [
+      'XML elements that refer to a secret, name a Secret, are empty, or are no secret',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as an XML file writes it
+      '<password>${DB_PASSWORD}</password><password></password><existingSecret>db-creds</existingSecret><passwordMinLength>8</passwordMinLength><token>true</token><title>Password reset</title>',
+    ],
+    ['the names of Secrets', 'secrets: db-creds\ntlsSecret: demoapp-tls'],
     ['nginx passing a request on', 'location / { proxy_pass http://backend:8080; }'],
+    ['a MySQL client that prompts for its password', 'mysql -uroot -p shop && mysqldump -p -h db shop'],
+    ['a MySQL password the shell expands', 'mysql -uroot -p"$MYSQL_PWD" shop; mysqladmin -p$(cat /run/pw) ping'],
+    ['a port flag of other tools, or of a client of a host named mysql', 'iperf3 -p 5201; redis-cli -p6379; psql -h mysql -p5432'],
+    ['curl given a user alone, or a password the shell expands', 'curl -u admin http://x; curl -u "admin:$PASS" http://x'],
     ["the keys a Secret declares, in kubectl's copy", '{"metadata":{"annotations":{"stagecraft.dev/secret-keys":"token"}}}'],
   ])('do not take %s for a secret', (_what, value) => {
     expect(detectSecret(value)).toBeUndefined();
@@ -63,7 +101,21 @@ describe('the secret rules', () => {
   // them); a run of megabytes, which overflows the regular expressions' backtracking stack, is read
   // in windows rather than failing with a RangeError
   it("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these", () => {
-    const units = ['a-', 'token-', 'a.b:', 'password ', 'Ab0+', '"key":"v",', `sha1:${'ab'.repeat(25)} `];
+    const units = [
+      'a-',
+      'token-',
+      'a.b:',
+      'password ',
+      'Ab0+',
+      '"key":"v",',
+      `sha1:${'ab'.repeat(25)} `,
+      'mysql -p ',
+      'curl -u a: ',
+      '-h mysql;',
+      '<password>x ',
+      '<a b="',
+      '<token>v</tok>',
+    ];
     const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
       for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
@@ -115,6 +167,10 @@ describe('secret-looking key names', () => {
     'MYSQL_ROOTPASSWORD',
     'authtoken',
     'clientSecret',
+    'REDIS_AUTH',
+    'AUTH',
+    'DB_AUTH',
+    'basicAuth',
   ])('%s holds a secret', (name) => {
     expect(isSecretName(name)).toBe(true);
   });
@@ -138,8 +194,35 @@ describe('secret-looking key names', () => {
     'bypass',
     'COMPASS_HEADING',
     'authtoken-file',
+    'AUTH_URL',
+    'AUTH_MODE',
+    'AUTH_ENABLED',
+    'OAUTH_ENABLED',
+    'OAUTH',
+    'AUTHOR',
   ])('%s does not', (name) => {
     expect(isSecretName(name)).toBe(false);
+  });
+
+  it('a name ending in AUTH holds a secret unless its value says how to authenticate: a method, a switch, a URL, a reference', () => {
+    for (const name of ['REDIS_AUTH', 'AUTH', 'DB_AUTH']) expect(isSecretSetting(name, 'hunter2u'), name).toBe(true);
+    const notSecret = [
+      'basic',
+      'none',
+      'LOGIN',
+      'scram-sha-256',
+      'true',
+      'off',
+      '1',
+      'https://auth.example.com/login',
+      '$(REDIS_PASSWORD)',
+    ];
+    for (const value of notSecret) expect(isSecretSetting('REDIS_AUTH', value), value).toBe(false);
+    // a method's word under another secret name is a (weak) password all the same
+    expect(isSecretSetting('DB_PASSWORD', 'basic')).toBe(true);
+    expect(detectSecret('[redis]\nauth = hunter2u\n')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('{"auths": {"registry.example.com": {"auth": "YWRtaW46aHVudGVyMg=="}}}')?.rule.id).toBe('secret-setting');
+    expect(detectSecret('smtp_auth = login\nauth_mode: basic\noauth_enabled=true\nauth: none\n')).toBeUndefined();
   });
 
   it('isSecretKey judges the last key of a path, or the value when given', () => {

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { compileStages } from '../../lib/compile.js';
+import { ProblemsError, formatProblem } from '../../lib/errors.js';
+
+/**
+ * A stage with one app of the generic service stack (`lines`: YAML under the app, indented as its
+ * settings): the values that reach its Deployment and ConfigMaps are screened by the checks and
+ * traced back to their settings.
+ */
+const service = (...lines: string[]) =>
+  `apps:\n  api:\n    stack: service\n    image: team/api:1.4.2\n${lines.map((l) => `    ${l}\n`).join('')}`;
+
+/** The first line of each problem of compiling `text` as stage svc, the hidden length left out; `[]` when it compiles. */
+function refused(text: string): string[] {
+  try {
+    compileStages([{ stage: 'svc', file: 'environments/svc.yaml', text }]);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ProblemsError)) throw e;
+    return e.problems.map((p) =>
+      formatProblem(p)
+        .split('\n')[0]!
+        .replace(/ \(a \d+-character value, hidden\).*/, ''),
+    );
+  }
+}
+
+describe('secret values of a service app', () => {
+  it('refuses a password in an env var named like REDIS_AUTH, AUTH or DB_AUTH, at its setting, without printing it', () => {
+    const problems = refused(service('env: { REDIS_AUTH: hunter2u, AUTH: hunter3u, DB_AUTH: hunter4u }'));
+    expect(problems).toEqual([
+      "environments/svc.yaml:5:24: apps.api.env.REDIS_AUTH holds the value of 'REDIS_AUTH', whose name says it is secret",
+      "environments/svc.yaml:5:40: apps.api.env.AUTH holds the value of 'AUTH', whose name says it is secret",
+      "environments/svc.yaml:5:59: apps.api.env.DB_AUTH holds the value of 'DB_AUTH', whose name says it is secret",
+    ]);
+    expect(problems.join('\n')).not.toMatch(/hunter[234]u/);
+  });
+
+  it('accepts settings about authentication that hold no secret', () => {
+    const env = [
+      'AUTH_URL: https://auth.example.com/login',
+      'AUTH_MODE: basic',
+      'OAUTH_ENABLED: "true"',
+      'AUTH_ENABLED: "false"',
+      'SMTP_AUTH: login',
+      'AUTH: none',
+      'REDIS_AUTH: $(REDIS_PASSWORD)',
+      'IDP_AUTH: https://idp.example.com',
+    ];
+    expect(refused(service(`env: { ${env.join(', ')} }`))).toEqual([]);
+  });
+
+  it("refuses a password given to mysql's -p or curl's -u in a command or its args, at its setting", () => {
+    expect(refused(service("command: ['sh', '-c', 'mysql -uroot -phunter2k db']"))).toEqual([
+      'environments/svc.yaml:5:27: apps.api.command[2] holds a password on a command line (mysql -p<password>, curl -u user:password)',
+    ]);
+    expect(refused(service('command: [mysql]', "args: ['-phunter2k']"))).toEqual([
+      'environments/svc.yaml:6:12: apps.api.args[0] holds a password on a command line (mysql -p<password>, curl -u user:password)',
+    ]);
+    expect(refused(service("command: ['sh', '-c', 'curl -u admin:hunter1w http://x']"))).toEqual([
+      'environments/svc.yaml:5:27: apps.api.command[2] holds a password on a command line (mysql -p<password>, curl -u user:password)',
+    ]);
+  });
+
+  it('accepts a prompt, a port, a user alone, and -p followed by a separate word (which mysql takes for its database)', () => {
+    expect(refused(service("command: ['sh', '-c', 'mysql -uroot -p db && curl -u admin http://x']"))).toEqual([]);
+    expect(refused(service('command: [mysql]', "args: ['-p', 'hunter2l']"))).toEqual([]);
+    expect(refused(service('command: [iperf3]', "args: ['-s', '-p', '5201']"))).toEqual([]);
+  });
+
+  it('refuses a secret in a config file written as XML or INI, at its setting', () => {
+    const files = (name: string, text: string) => service(`config: { files: { ${name}: ${JSON.stringify(text)} } }`);
+    const holds = "holds a setting with a secret's name and its value";
+    expect(refused(files('db.xml', '<db><user>app</user><password>hunter2b</password></db>'))).toEqual([
+      `environments/svc.yaml:5:32: apps.api.config.files.db.xml ${holds} (password=..., "token": "...", --db-password=...)`,
+    ]);
+    expect(refused(files('my.ini', '[client]\nuser = app\npass = hunter2e\n'))).toEqual([
+      `environments/svc.yaml:5:32: apps.api.config.files.my.ini ${holds} (password=..., "token": "...", --db-password=...)`,
+    ]);
+    expect(refused(files('db.xml', '<db><user>app</user><password>$(DB_PASSWORD)</password><secretName>db</secretName></db>'))).toEqual([]);
+  });
+});
