@@ -123,6 +123,7 @@ export class StageLoader<S extends StackMap> {
     const block = blockReader && !fromEntries ? readStageBlock(text) : undefined;
     if (fromEntries || block) {
       let places = block && new BlockPlaces(block.nodes, block.roots[0]);
+      const outside = fromEntries && new BlockPlaces(fromEntries.outside.nodes, fromEntries.outside.root);
       const placesOf = (): BlockPlaces => {
         const whole = readStageBlock(text);
         if (!whole) throw new Error(`${file}: the block reader read the file's entries but not the file`);
@@ -134,11 +135,21 @@ export class StageLoader<S extends StackMap> {
         return { file, line, column: col };
       };
       const locate = (path: FieldPath, key?: string): SourceLocation => {
+        // a setting outside apps: from the file read without them (no need to read the whole file)
+        if (outside && (path.length === 0 ? key !== 'apps' : path[0] !== 'apps')) {
+          return at(fromEntries.outside.offset(key === undefined ? outside.value(path) : outside.key(path, key)));
+        }
         places ??= placesOf();
         return at(key === undefined ? places.value(path) : places.key(path, key));
       };
       // a mapping: the block reader reads no other root
-      return this.validated((fromEntries ?? block?.values[0]) as object, { file, stageName, nameProblems, locate, end: at(text.length) });
+      return this.validated((fromEntries?.value ?? block?.values[0]) as object, {
+        file,
+        stageName,
+        nameProblems,
+        locate,
+        end: at(text.length),
+      });
     }
 
     // one parser, with positions: the value validated is the value placed in messages

@@ -17,7 +17,7 @@
  * asked for (lib/config/load.ts). test/config/stage-entries.test.ts compares both readings on
  * generated stage files, edited at random.
  */
-import { readBlockYaml } from '../model/block-yaml.js';
+import { readBlockYaml, type Nodes } from '../model/block-yaml.js';
 import { sha256Hex } from '../model/sha256.js';
 
 /** What an app's entry read as: its key and its value. */
@@ -101,20 +101,33 @@ function readEntry(slice: string): StageEntry | undefined {
 }
 
 /**
+ * Where the settings outside `apps:` are in a stage file read from its entries: the file read
+ * with its apps left out, and the offset in the file of an offset in that text. A problem about
+ * such a setting (a delivered stage records where its `delivery:` settings are at every synthesis)
+ * is placed without reading the whole file, which takes longer than its entries for a large stage.
+ */
+export interface OutsideApps {
+  readonly nodes: Nodes;
+  readonly root: number;
+  readonly offset: (inRest: number) => number;
+}
+
+/**
  * The value of the stage file `text` (its one document, a mapping) as the block reader reads the
- * whole file, from its entries read alone or taken from `store`; undefined when the file or its
- * apps are small (the bounds are options for the tests), or when a piece is not one the block
- * reader reads alone as it would in the file.
+ * whole file, from its entries read alone or taken from `store`, and where its settings outside
+ * `apps:` are; undefined when the file or its apps are small (the bounds are options for the
+ * tests), or when a piece is not one the block reader reads alone as it would in the file.
  */
 export function readStageEntries(
   text: string,
   store: StageEntryStore,
   { minBytes = MIN_ENTRIES_BYTES, minEntryBytes = MIN_ENTRY_BYTES }: { readonly minBytes?: number; readonly minEntryBytes?: number } = {},
-): object | undefined {
+): { readonly value: object; readonly outside: OutsideApps } | undefined {
   if (text.length < minBytes || text.includes('\r')) return undefined;
   const block = appsBlock(text);
   if (!block || (block.end - block.line) / block.starts.length < minEntryBytes) return undefined;
-  const rest = readBlockYaml(`${text.slice(0, block.line)}${APPS_LINE} {}\n${text.slice(block.end)}`);
+  const emptyApps = `${APPS_LINE} {}\n`;
+  const rest = readBlockYaml(`${text.slice(0, block.line)}${emptyApps}${text.slice(block.end)}`);
   // one document, with at most one marker, before it (lib/config/load.ts `readStageBlock`); what
   // precedes the `apps:` line is at the same offsets in both texts
   if (rest?.values.length !== 1 || rest.markers.length > 1) return undefined;
@@ -145,5 +158,8 @@ export function readStageEntries(
   // what is kept lacks the entries read alone, and holds `unused` ones the file no longer has
   const unused = kept ? kept.size - (entries.size - read) : 0;
   if (!kept || Math.max(read, unused) > entries.size * STALE_SHARE) store.write(entries);
-  return root;
+  // after the emptied `apps:` line, the text is the file's from the end of its apps on
+  const after = block.line + emptyApps.length;
+  const offset = (inRest: number) => (inRest < after ? inRest : inRest - after + block.end);
+  return { value: root, outside: { nodes: rest.nodes, root: rest.roots[0]!, offset } };
 }

@@ -209,7 +209,7 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
 
 /**
  * The problems of the edge machines: an address haproxy.cfg cannot hold, one two machines share
- * (keepalived would peer with itself); and with a floating IP, its own rules (floating-ip.ts),
+ * (keepalived would peer with itself); and with a floating IP, its own rules (below),
  * two machines or more, each with an IPv4 address, and no more than keepalived's priorities fit.
  */
 function machineProblems(edge: EdgeSettings): PathProblem[] {

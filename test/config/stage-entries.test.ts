@@ -57,7 +57,7 @@ function whole(text: string): unknown {
 
 /** Reads `text` from its entries with `store` and checks it against the whole file: the value, or nothing where the whole is not read. */
 function expectSame(text: string, store = memoryStore()): unknown {
-  const value = readStageEntries(text, store, { minBytes: 0, minEntryBytes: 0 });
+  const value = readStageEntries(text, store, { minBytes: 0, minEntryBytes: 0 })?.value;
   const expected = whole(text);
   if (value !== undefined) {
     expect(expected).toBeDefined();
@@ -220,6 +220,28 @@ describe('a stage file read from its apps', () => {
     const good = fleetStageFile('qa', 100);
     const loaded = loader.load(good, 'environments/qa.yaml', { entries: store });
     expect(same(loaded.file, loader.load(good, 'environments/qa.yaml').file)).toBe(true);
+  });
+
+  it('places the settings outside apps as the whole file does, before and after the apps', () => {
+    const loader = new StageLoader(STACKS);
+    const text = `namespace: qa-ns\n${fleetStageFile('qa', 100)}delivery: { cluster: nonprod, sync: { prune: false } }\n`;
+    const store = memoryStore();
+    loader.load(text, 'environments/qa.yaml', { entries: store }); // the entries kept
+    const fromEntries = loader.load(text, 'environments/qa.yaml', { entries: store });
+    const wholeFile = loader.load(text, 'environments/qa.yaml');
+    const places: [string[], string?][] = [
+      [['namespace']],
+      [[], 'namespace'],
+      [['delivery']],
+      [['delivery', 'cluster']],
+      [['delivery', 'sync', 'prune']],
+      [['delivery'], 'sync'],
+      [[], 'apps'],
+      [['apps', 'app-0002', 'replicas']],
+    ];
+    for (const [path, key] of places)
+      expect(fromEntries.locate(path, key), `${path.join('.')} ${key ?? ''}`).toEqual(wholeFile.locate(path, key));
+    expect(fromEntries.locate(['delivery', 'cluster']).line).toBe(text.split('\n').length - 1);
   });
 });
 
