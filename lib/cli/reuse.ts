@@ -125,6 +125,9 @@ function isDeliveredStage(v: unknown, stage: string): v is DeliveredStage {
     isGroupKinds(v.kinds.cluster) &&
     // a record from before the settings' places were recorded plans no delivery problem at file:line:col: it keeps nothing
     isPlaces(v.places) &&
+    // and one from before the objects outside its namespace were recorded could not be compared with the others'
+    Array.isArray(v.elsewhere) &&
+    v.elsewhere.every((k) => typeof k === 'string') &&
     (engine === undefined || (ENGINES as readonly unknown[]).includes(engine)) &&
     isOptional(cluster, 'string') &&
     isRecord(repository) &&

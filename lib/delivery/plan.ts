@@ -53,6 +53,12 @@ export interface DeliveredStage {
   readonly namespaces: readonly string[];
   readonly kinds: DeliveryPlan['kinds'];
   /**
+   * The objects outside the stage's namespace (cluster-scoped, or in another namespace), but its
+   * own Namespace, as `group/Kind namespace/name`, sorted: two stages delivered to one cluster
+   * must not both hold one (`sharedObjects`). @default - none
+   */
+  readonly elsewhere?: readonly string[];
+  /**
    * Where the stage file writes the settings the plan's problems are about (`PLACED_SETTINGS`, by
    * dotted path), so that they are reported at `file:line:col` as every stage-file problem is, a
    * kept stage's too. @default - none: problems name the file and the setting
@@ -108,10 +114,18 @@ const group = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.sli
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** What the planner needs of a stage whose objects are `objects`. */
-export function deliveredStage(stage: Omit<DeliveredStage, 'namespaces' | 'kinds'>, objects: readonly KubeObject[]): DeliveredStage {
+export function deliveredStage(
+  stage: Omit<DeliveredStage, 'namespaces' | 'kinds' | 'elsewhere'>,
+  objects: readonly KubeObject[],
+): DeliveredStage {
   // the stage's own namespace is the Application's destination even when no object lives in it (all cluster-scoped, or all elsewhere)
   const namespaces = new Set([stage.namespace, ...objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : []))]);
-  return { ...stage, namespaces: [...namespaces].sort(byText), kinds: kindsOf(objects) };
+  const elsewhere = objects.flatMap((o) => {
+    const { name, namespace } = o.metadata;
+    if (namespace === stage.namespace || (o.kind === 'Namespace' && name === stage.namespace)) return [];
+    return [`${group(o.apiVersion)}/${o.kind} ${namespace ? `${namespace}/` : ''}${name ?? ''}`];
+  });
+  return { ...stage, namespaces: [...namespaces].sort(byText), kinds: kindsOf(objects), elsewhere: [...new Set(elsewhere)].sort(byText) };
 }
 
 function kindsOf(objects: readonly KubeObject[]): DeliveryPlan['kinds'] {
@@ -217,7 +231,11 @@ export function planDelivery(
       ...(previous !== undefined ? { after: previous } : {}),
     });
   }
-  problems.push(...fluxOwnClusters(plans, projectSource, projectPlaces), ...sharedNamespaces(plans, stages));
+  problems.push(
+    ...fluxOwnClusters(plans, projectSource, projectPlaces),
+    ...sharedNamespaces(plans, stages),
+    ...sharedObjects(plans, stages, projectPlaces),
+  );
   return { plans: plans.map(({ after, ...p }) => withAfter(p, waitsFor(p, after, plans))), problems };
 }
 
@@ -316,6 +334,45 @@ function sharedNamespaces(plans: readonly DeliveryPlan[], stages: readonly Deliv
       ...(location ? { location, message: `namespace: ${message}` } : { subject: `${later.source}: namespace`, message }),
       hint: `give ${written?.stage ?? p.stage} a namespace of its own (namespace: ${written === earlier ? first.stage : p.stage}, its default), or deliver it to another cluster`,
     });
+  }
+  return problems;
+}
+
+/**
+ * Two stages delivered to one cluster that hold the same object outside their namespaces (a
+ * cluster-scoped ClusterRole, a DaemonSet in kube-system): their Applications (or Kustomizations)
+ * would take turns overwriting it, and pruning one stage would delete what the other still needs.
+ * One problem per pair of stages, at the later stage's `delivery.cluster` (or where it inherits it).
+ */
+function sharedObjects(plans: readonly DeliveryPlan[], stages: readonly DeliveredStage[], projectPlaces: ProjectPlaces): Problem[] {
+  const byStage = new Map(stages.map((s) => [s.stage, s]));
+  const planOf = new Map(plans.map((q) => [q.stage, q]));
+  /** Per cluster, the stage that holds each object first. */
+  const holders = new Map<string, Map<string, string>>();
+  const problems: Problem[] = [];
+  for (const p of plans) {
+    const held = holders.get(p.cluster.id) ?? new Map<string, string>();
+    holders.set(p.cluster.id, held);
+    const stage = byStage.get(p.stage)!;
+    const shared = new Map<string, string[]>();
+    for (const key of stage.elsewhere ?? []) {
+      const other = held.get(key);
+      if (other === undefined) held.set(key, p.stage);
+      else shared.set(other, [...(shared.get(other) ?? []), key]);
+    }
+    for (const [other, keys] of shared) {
+      const named = keys.slice(0, 3).map((k) => k.slice(k.indexOf('/') + 1));
+      const more = keys.length > 3 ? ` and ${keys.length - 3} more` : '';
+      const location = settingPlace(stage, 'cluster', projectPlaces);
+      const message =
+        `the stages ${other} and ${p.stage} are both delivered to the cluster ${p.cluster.id} and both hold ${named.join(', ')}${more}: ` +
+        `their ${engineObjects(planOf.get(other)!.engine, p.engine)} would take turns overwriting ${keys.length === 1 ? 'it' : 'them'}, and pruning one stage would delete what the other still holds`;
+      problems.push({
+        code: 'delivery/settings',
+        ...(location ? { location, message: `delivery.cluster: ${message}` } : { subject: `${stage.source}: delivery.cluster`, message }),
+        hint: `deliver ${p.stage} to another cluster, or keep ${keys.length === 1 ? 'that object' : 'those objects'} in one of the two stages only`,
+      });
+    }
   }
   return problems;
 }

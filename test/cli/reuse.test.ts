@@ -306,6 +306,21 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     );
   });
 
+  it("delivered stages: an object outside the namespaces that a kept stage holds too is seen from the kept stage's record", () => {
+    const stages = deliveredChain();
+    const flannel = '  flannel: { network: 10.20.0.0/16, subnetLen: 24, backend: { type: vxlan, vni: 1 } }\n';
+    stages.test = stages.test.replace(/^apps:\n/m, `apps:\n${flannel}`);
+    const dir = synthesized(stages);
+    edit(dir, 'environments/qa.yaml', (t) => t.replace(/^apps:\n/m, `apps:\n${flannel}`));
+    expect(kept(dir)).toEqual(['dev', 'production', 'test']);
+    const out = synthMatchesFull(dir);
+    expect(out.code).toBe(2);
+    // reported at test's delivery.cluster, placed from its record, as a full synth reports it
+    expect(out.stderr).toMatch(
+      /^environments\/test\.yaml:\d+:22: error: delivery\.cluster: the stages qa and test are both delivered to the cluster nonprod and both hold ConfigMap kube-system\/kube-flannel-cfg, /m,
+    );
+  });
+
   it("stages delivered by Flux: the kept stages' records give the Kustomizations their order (dependsOn), as a full synth does", () => {
     const dir = tempProject(deliveredChain());
     edit(dir, 'stagecraft.yaml', (t) =>

@@ -277,6 +277,20 @@ describe('compiling delivery', () => {
     expect(() => run({ qa, test: stage('', 'namespace: qa\n') })()).not.toThrow();
   });
 
+  it('refuses two stages delivered to one cluster that hold the same object outside their namespaces, naming it and both stages', () => {
+    const run = (stages: Record<string, string>) => () => compileStages(sources(stages), { project, delivery: true });
+    const flannel = (delivery: string) =>
+      `apps:\n  flannel: { network: 10.20.0.0/16, subnetLen: 24, backend: { type: vxlan, vni: 1 } }\ndelivery: ${delivery}\n`;
+    expect(problemsOf(run({ lab: flannel('{ cluster: nonprod }'), raspberry: flannel('{ cluster: nonprod }') }))).toEqual([
+      expect.stringMatching(
+        /^environments\/raspberry\.yaml:3:22: delivery\.cluster: the stages lab and raspberry are both delivered to the cluster nonprod and both hold ConfigMap kube-system\/kube-flannel-cfg, ServiceAccount kube-system\/flannel, DaemonSet kube-system\/kube-flannel-ds and 2 more: their Kustomizations would take turns overwriting them, and pruning one stage would delete what the other still holds\n {2}hint: deliver raspberry to another cluster, or keep those objects in one of the two stages only$/,
+      ),
+    ]);
+    // on two clusters, or with only the stages' own namespaces and Namespaces: no problem
+    expect(() => run({ lab: flannel('{ cluster: nonprod }'), raspberry: flannel('{ cluster: prod }') })()).not.toThrow();
+    expect(() => run({ qa: stage('{ cluster: nonprod }'), test: stage('{ cluster: nonprod }') })()).not.toThrow();
+  });
+
   it("refuses two clusters without kubeConfigSecret under Flux: both would be Flux's own, and one stage would land in the other's cluster", () => {
     const twoOwn = PROJECT.replace(
       'nonprod: { kubeConfigSecret: nonprod-kubeconfig }',
