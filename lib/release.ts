@@ -4,7 +4,7 @@
  * sends traffic to the live one (`npm run switch`). Pure data and helpers; the commands live in
  * lib/cli/, the objects in the stacks.
  */
-import { ImageRef, Settings, StringEnum, type Static } from './config/types.js';
+import { ImageRef, Settings, StringEnum, Type, type Static } from './config/types.js';
 import { imageVersion } from './model/image.js';
 
 export const COLORS = ['blue', 'green'] as const;
@@ -21,6 +21,16 @@ export const BlueGreen = (description: string) =>
     { description },
   );
 export type BlueGreenSettings = Static<ReturnType<typeof BlueGreen>>;
+
+/** `service.colorNodePorts` of a blue/green stack: a NodePort Service per color, for an edge that switches colors itself. */
+export const ColorNodePorts = (description: string) =>
+  Settings(
+    {
+      blue: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-blue.' }),
+      green: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-green.' }),
+    },
+    { description },
+  );
 
 /** The label by which a color's pods are told apart, and the Service picks the live ones: `color: blue`. */
 export const COLOR_LABEL = 'color';

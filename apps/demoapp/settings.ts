@@ -3,7 +3,7 @@
  * between stages. Defaults live here, once (`DEFAULTS`, `databaseNames`).
  */
 import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static, Mapping } from '../../lib/config/types.js';
-import { BlueGreen } from '../../lib/release.js';
+import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 import { Autoscaling, Name, Probe, Quantity, Resources } from '../../lib/config/workload.js';
 
 /** Secret key names: what `kubectl create secret` accepts. */
@@ -101,15 +101,8 @@ export const demoappSettings = Settings({
           }),
         ),
         colorNodePorts: Type.Optional(
-          Settings(
-            {
-              blue: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-blue.' }),
-              green: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-green.' }),
-            },
-            {
-              description:
-                'Blue/green only: a NodePort Service per color (<name>-blue, <name>-green), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none',
-            },
+          ColorNodePorts(
+            'Blue/green only: a NodePort Service per color (<name>-blue, <name>-green), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none',
           ),
         ),
       },

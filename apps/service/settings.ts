@@ -6,7 +6,7 @@ import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static, M
 import { Autoscaling, Name, Probe, Quantity, Resources } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
-import { BlueGreen } from '../../lib/release.js';
+import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 
 /** An IANA service name, what container ports are named: a Service targets them by it. */
 const PortName = Type.String({
@@ -118,15 +118,8 @@ export const serviceSettings = Settings({
       {
         type: Type.Optional(StringEnum(['ClusterIP', 'NodePort', 'LoadBalancer'], { description: '@default ClusterIP' })),
         colorNodePorts: Type.Optional(
-          Settings(
-            {
-              blue: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-blue.' }),
-              green: Type.Integer({ minimum: 30000, maximum: 32767, description: 'Node port of the Service <name>-green.' }),
-            },
-            {
-              description:
-                "Blue/green only: a NodePort Service per color (<name>-blue, <name>-green) on the HTTP port (the only port; else the port the readiness probe's HTTP check reaches, else the port named http), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none",
-            },
+          ColorNodePorts(
+            "Blue/green only: a NodePort Service per color (<name>-blue, <name>-green) on the HTTP port (the only port; else the port the readiness probe's HTTP check reaches, else the port named http), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none",
           ),
         ),
       },
