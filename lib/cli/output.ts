@@ -9,7 +9,7 @@ import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { formatProblem } from '../errors.js';
 import { INVENTORY_FILE, changeLines, changeSummary, inventoryChanges, type InventoryChanges } from '../synth/inventory.js';
-import { beginTransaction } from '../synth/write.js';
+import { beginTransaction, type ChangedFiles } from '../synth/write.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
 import { compareDist, compareDistDir, distDirs, mergeDifferences, readRegularFile, type DistDifference } from '../synth/disk.js';
 import type { Substitution } from '../transforms/images.js';
@@ -26,8 +26,8 @@ export interface WrittenStage {
   readonly files: number;
   /** Compared with the inventory that was in `dist/<stage>/` before; undefined when there was none. */
   readonly changes?: InventoryChanges;
-  /** The stage's files that are not what `dist/<stage>/` held before (changed, added or removed). @default none */
-  readonly changedFiles?: readonly string[];
+  /** The stage's files that are not what `dist/<stage>/` held before: written (changed or added), and gone. @default none */
+  readonly changedFiles?: ChangedFiles;
   /** The images the stage's architecture substituted (`images:` of a stage file). */
   readonly images: readonly Substitution[];
 }
@@ -143,7 +143,7 @@ function report(
   staged: ReadonlyMap<string, StagedStage>,
   before: ReadonlyMap<string, string | undefined>,
   foreign: readonly string[],
-  changed: ReadonlyMap<string, readonly string[]>,
+  changed: ReadonlyMap<string, ChangedFiles>,
 ): Omit<WrittenOutput, 'removed' | 'digests'> {
   if (foreign.length) {
     project.log(
@@ -169,7 +169,7 @@ function report(
       files: s.files,
       images: s.images,
       changes: old === undefined ? undefined : inventoryChanges(old, s.inventory),
-      changedFiles: changed.get(r.stage.name) ?? [],
+      changedFiles: changed.get(r.stage.name),
     };
   });
   return { stages };
@@ -178,21 +178,24 @@ function report(
 /** Files named in a summary line whose objects did not change; more are counted. */
 const LISTED_FILES = 3;
 
+/** `2 files changed: a, b` (`removed` for files gone), at most LISTED_FILES named. */
+function filesPart(files: readonly string[], what: string): string {
+  const named =
+    files.length > LISTED_FILES ? `${files.slice(0, LISTED_FILES).join(', ')} and ${files.length - LISTED_FILES} more` : files.join(', ');
+  return `${files.length} file${files.length === 1 ? '' : 's'} ${what}: ${named}`;
+}
+
 /**
  * `qa: 14 objects in 5 files -> dist/qa/ (1 added, 1 changed, 0 removed)`, then the objects. When
  * no object changed but files did (an edge configuration, a node's file, a file edited by hand
- * and written again), the line says which: `(objects unchanged; 2 files changed: edge/haproxy.cfg, inventory.txt)`.
+ * and written again, or a generated file gone), the line says which: `(objects unchanged; 2 files
+ * changed: edge/haproxy.cfg, inventory.txt)`, `(objects unchanged; 1 file removed: 10-nginx.yaml.bak)`.
  */
 export function writtenLines(w: WrittenStage): string[] {
-  const files = w.changedFiles ?? [];
+  const { written = [], gone = [] } = w.changedFiles ?? {};
   const objectsUnchanged = w.changes !== undefined && w.changes.added.length + w.changes.changed.length + w.changes.removed.length === 0;
-  const named =
-    files.length > LISTED_FILES ? `${files.slice(0, LISTED_FILES).join(', ')} and ${files.length - LISTED_FILES} more` : files.join(', ');
-  const what = !w.changes
-    ? 'new'
-    : objectsUnchanged && files.length
-      ? `objects unchanged; ${files.length} file${files.length === 1 ? '' : 's'} changed: ${named}`
-      : changeSummary(w.changes);
+  const parts = [...(written.length ? [filesPart(written, 'changed')] : []), ...(gone.length ? [filesPart(gone, 'removed')] : [])];
+  const what = !w.changes ? 'new' : objectsUnchanged && parts.length ? `objects unchanged; ${parts.join('; ')}` : changeSummary(w.changes);
   return [
     `${w.stage}: ${w.objects} objects in ${w.files} files -> ${DIST_DIR}/${w.stage}/ (${what})`,
     ...(w.changes ? changeLines(w.changes).map((l) => `  ${l}`) : []),

@@ -73,7 +73,7 @@ export interface TransactionResult {
   /** Foreign entries below `dist/` that were left as they are (`dist/README.md`, `dist/.git/`), sorted. */
   readonly foreign: string[];
   /** By stage written, its files whose bytes changed, were added or were removed (paths below `dist/<stage>/`, sorted). */
-  readonly changed: ReadonlyMap<string, readonly string[]>;
+  readonly changed: ReadonlyMap<string, ChangedFiles>;
 }
 
 function tmpPath(path: string): string {
@@ -129,6 +129,14 @@ export interface StagedDirectory {
   readonly foreign: readonly string[];
 }
 
+/** The files of a stage that are not the old ones, each list sorted (paths below `dist/<stage>/`). */
+export interface ChangedFiles {
+  /** Written anew: changed or added. */
+  readonly written: readonly string[];
+  /** Gone: generated files the stage no longer has (a hand-made copy of one, which carries its header, too). */
+  readonly gone: readonly string[];
+}
+
 interface StagePlan {
   readonly stage: string;
   /** Whether `dist/<stage>` exists now (it moves to the old directory). */
@@ -136,8 +144,7 @@ interface StagePlan {
   readonly foreign: readonly string[];
   /** Whether the new directory has anything in it. */
   readonly filled: boolean;
-  /** The files that are not the old ones: written anew (changed or added) or gone, sorted. */
-  readonly changed: readonly string[];
+  readonly changed: ChangedFiles;
 }
 
 /**
@@ -322,9 +329,10 @@ export function stageDirectory(o: Pick<TransactionOptions, 'root' | 'distDir'>, 
   if (filled) mkdirSync(abs(into), { recursive: true });
   // the other stages may still be compiling: a crash here leaves only ignored files (a rollback)
   crashPoint(`staged-${stage}`);
-  const changed = [...[...files.keys()].filter((rel) => !unchanged.has(rel)), ...scan.owned.filter((rel) => !files.has(rel))].sort(
-    compareCodePoints,
-  );
+  const changed = {
+    written: [...files.keys()].filter((rel) => !unchanged.has(rel)).sort(compareCodePoints),
+    gone: scan.owned.filter((rel) => !files.has(rel)).sort(compareCodePoints),
+  };
   return { plan: { stage, old: exists, foreign: scan.foreign, filled, changed }, problems, foreign };
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openProject } from '../../lib/cli/project.js';
 import { describe, expect, it } from 'vitest';
@@ -205,6 +205,13 @@ describe('npm run synth', () => {
       'lab: 8 objects in 8 files -> dist/lab/ (objects unchanged; 1 file changed: edge/haproxy.cfg)',
     );
     expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe('lab: 8 objects in 8 files -> dist/lab/ (unchanged)');
+    // a hand-made copy of a generated file carries its header, so it is the stage's: removed, and said so
+    const copy = join(dir, 'dist', 'lab', '10-nginx.yaml.bak');
+    writeFileSync(copy, readFileSync(join(dir, 'dist', 'lab', '10-nginx.yaml'), 'utf8'));
+    expect(runCli('synth', [], dir).stdout.split('\n')[0]).toBe(
+      'lab: 8 objects in 8 files -> dist/lab/ (objects unchanged; 1 file removed: 10-nginx.yaml.bak)',
+    );
+    expect(existsSync(copy)).toBe(false);
   });
 
   it.each(openProject(REPO).stages)("writes the inventory of committed stage %s with its stage file's digest", (stage) => {
