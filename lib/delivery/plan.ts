@@ -3,6 +3,7 @@
  * resolved into one plan per stage, with every problem found. Pure.
  */
 import type { Problem, SourceLocation } from '../errors.js';
+import { groupOf } from '../k8s.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { andList } from '../model/limits.js';
 import type { KubeObject } from '../model/object.js';
@@ -110,7 +111,6 @@ export function placesOf(
 /** Where the project file writes its settings, by dotted path (`delivery.clusters.nonprod`): for the plan's problems. */
 export type ProjectPlaces = (path: readonly string[]) => SourceLocation | undefined;
 
-const group = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** What the planner needs of a stage whose objects are `objects`. */
@@ -123,7 +123,7 @@ export function deliveredStage(
   const elsewhere = objects.flatMap((o) => {
     const { name, namespace } = o.metadata;
     if (namespace === stage.namespace || (o.kind === 'Namespace' && name === stage.namespace)) return [];
-    return [`${group(o.apiVersion)}/${o.kind} ${namespace ? `${namespace}/` : ''}${name ?? ''}`];
+    return [`${groupOf(o.apiVersion)}/${o.kind} ${namespace ? `${namespace}/` : ''}${name ?? ''}`];
   });
   return { ...stage, namespaces: [...namespaces].sort(byText), kinds: kindsOf(objects), elsewhere: [...new Set(elsewhere)].sort(byText) };
 }
@@ -132,7 +132,7 @@ function kindsOf(objects: readonly KubeObject[]): DeliveryPlan['kinds'] {
   const namespaced = new Map<string, GroupKind>();
   const cluster = new Map<string, GroupKind>();
   for (const o of objects) {
-    const gk = { group: group(o.apiVersion), kind: o.kind };
+    const gk = { group: groupOf(o.apiVersion), kind: o.kind };
     (o.metadata.namespace ? namespaced : cluster).set(`${gk.group}/${gk.kind}`, gk);
   }
   const sorted = (m: Map<string, GroupKind>) => [...m.entries()].sort(([a], [b]) => byText(a, b)).map(([, gk]) => gk);

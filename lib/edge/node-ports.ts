@@ -87,9 +87,6 @@ function declaredNodePorts(app: string, objects: readonly KubeObject[]): Declare
   });
 }
 
-/** `Service <namespace>/<name>`. */
-const serviceName = (o: KubeObject) => `Service ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-
 /**
  * A node port two settings of the stage file give to two Services (or twice to one), at the later
  * setting, with a port that is free in the stage: a node port is open on every node for one Service,
@@ -120,7 +117,7 @@ export function nodePortProblems(
     problems.push({
       code: 'api/node-port',
       path: d.setting,
-      message: `${d.setting.join('.')} gives ${serviceName(d.service)} node port ${d.port}, which ${holder.setting.join('.')} gives ${same ? 'it' : serviceName(holder.service)} too: a node port is open on every node for one port of one Service, so the API server refuses the second`,
+      message: `${d.setting.join('.')} gives ${describeObject(d.service)} node port ${d.port}, which ${holder.setting.join('.')} gives ${same ? 'it' : describeObject(holder.service)} too: a node port is open on every node for one port of one Service, so the API server refuses the second`,
       hint: `give it a free node port, e.g. ${free} (free in stage ${stage}; ${NODE_PORT_MIN}-${NODE_PORT_MAX})`,
     });
   }

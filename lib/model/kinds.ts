@@ -6,6 +6,7 @@
  * Order is apply order, as Helm installs: namespaces, then policies, accounts, config and
  * storage, RBAC, services, then workloads, then what routes to them.
  */
+import { groupKind } from '../k8s.js';
 import { compareCodePoints } from './order.js';
 
 export interface KindInfo {
@@ -86,14 +87,11 @@ export function allowlistEntry(apiVersion: string, kind: string): string {
   return `${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}/${kind}`;
 }
 
-/** The API group of an `apiVersion` (`''` for the core group's `v1`). */
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
-
-const TABLE_KINDS: ReadonlySet<string> = new Set(KINDS.map((k) => `${groupOf(k.apiVersion)}/${k.kind}`));
+const TABLE_KINDS: ReadonlySet<string> = new Set(KINDS.map((k) => groupKind(k.apiVersion, k.kind)));
 
 /** Whether the table has a row for this kind of this group (any version: kubectl prunes a kind by any served version). */
 export function inKindTable(apiVersion: string, kind: string): boolean {
-  return TABLE_KINDS.has(`${groupOf(apiVersion)}/${kind}`);
+  return TABLE_KINDS.has(groupKind(apiVersion, kind));
 }
 
 /** Allowlist entries in the order the command lists them: the core group first, then by group, version and kind. */

@@ -47,6 +47,14 @@ function check(config: string, name: string): { status: number | null; output: s
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
+/** `haproxy -c` accepts `config` without a warning or an alert; what it printed, for more assertions. */
+function expectAccepted(config: string, name: string): string {
+  const r = check(config, name);
+  expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+  expect(r.status).toBe(0);
+  return r.output;
+}
+
 const committed = readdirSync(join(REPO, 'dist'))
   .map((stage) => join('dist', stage, 'edge', 'haproxy.cfg'))
   .filter((p) => existsSync(join(REPO, p)));
@@ -58,18 +66,13 @@ describe('haproxy -c', () => {
   });
 
   it.each(committed)('accepts %s without a warning', (path) => {
-    const r = check(readFileSync(join(REPO, path), 'utf8'), path);
-    expect(r.output).toContain('Configuration file is valid');
-    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
-    expect(r.status).toBe(0);
+    expect(expectAccepted(readFileSync(join(REPO, path), 'utf8'), path)).toContain('Configuration file is valid');
   });
 
   it('accepts a config with two frontends, several certificates, no redirect, no gzip and an app without a readiness probe', () => {
     const config = fixtureConfig();
     expect(config).toContain('bind :8443 ssl crt /etc/haproxy/certs/internal.pem');
-    const r = check(config, 'fixture.cfg');
-    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
-    expect(r.status).toBe(0);
+    expectAccepted(config, 'fixture.cfg');
   });
 
   it('accepts the values a stage file may give it as they are: a readiness path percent-encoded or holding any other URL path character, an IPv6 node', () => {
@@ -90,9 +93,7 @@ apps:
     const config = files.get('edge/haproxy.cfg')!;
     expect(config).toContain(`\n    http-check send meth GET uri ${path}\n`);
     expect(config).toContain('\n    server b fd00::2:30100 check\n');
-    const r = check(config, 'plain-words.cfg');
-    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
-    expect(r.status).toBe(0);
+    expectAccepted(config, 'plain-words.cfg');
   });
 
   it('accepts a frontend on other ports that redirects plain HTTP to its own httpsPort', () => {
@@ -113,9 +114,7 @@ apps:
     const config = files.get('edge/haproxy.cfg')!;
     expect(config).toContain(':18443%[pathq] code 301 unless { ssl_fc }\n');
     expect(config).not.toContain('redirect scheme');
-    const r = check(config, 'other-ports.cfg');
-    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
-    expect(r.status).toBe(0);
+    expectAccepted(config, 'other-ports.cfg');
   });
 
   it('accepts the frontends of an edge machine with an IPv6 address, which listen on IPv4 and IPv6', () => {
@@ -136,9 +135,7 @@ apps:
     expect(config).toContain('\n    bind :80\n    bind :::80 v6only\n    bind :18443 ssl crt ');
     expect(config).toMatch(/\n {4}bind :::18443 v6only ssl crt \S+ alpn h2,http\/1\.1\n/);
     expect(config).toContain('https://%[req.hdr(host),regsub(:[0-9]+$,)]:18443%[pathq]');
-    const r = check(config, 'ipv6.cfg');
-    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
-    expect(r.status).toBe(0);
+    expectAccepted(config, 'ipv6.cfg');
   });
 
   it('accepts the backends of a blue/green service app, one per color', () => {
@@ -162,9 +159,7 @@ apps:
     const config = files.get('edge/haproxy.cfg')!;
     expect(config).toContain('\nbackend api-blue\n');
     expect(config).toContain('\nbackend api-green\n');
-    const r = check(config, 'service-blue-green.cfg');
-    expect(r.output).not.toMatch(/\[(WARNING|ALERT)\]/);
-    expect(r.status).toBe(0);
+    expectAccepted(config, 'service-blue-green.cfg');
   });
 
   it.each([
