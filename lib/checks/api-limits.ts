@@ -4,7 +4,7 @@
  * Secret keys, base64 of ConfigMap binaryData and Secret data, image references, NodePorts
  * unique in a cluster, and strings that kubectl kustomize cannot carry. What the API server refuses, the checks refuse first, at synth.
  */
-import { isRecord, type KubeObject } from '../model/object.js';
+import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
 import { parseQuantity } from './quantity.js';
@@ -297,7 +297,7 @@ export function checkNodePorts(objects: readonly KubeObject[]): Finding[] {
           finder(o)(
             'api/node-port',
             path,
-            `nodePort ${p.nodePort} is also taken by Service ${seen.o.metadata.namespace ?? ''}/${seen.o.metadata.name ?? ''}`,
+            `nodePort ${p.nodePort} is also taken by ${describeObject(seen.o)}`,
             'give each Service its own nodePort (30000-32767); one no edge publishes may leave it out to have one assigned, one the edge publishes must declare its own',
           ),
         );

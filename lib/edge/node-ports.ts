@@ -35,23 +35,6 @@ export function suggestNodePort(key: string, used: ReadonlySet<number>): number 
   throw new Error(`every node port from ${NODE_PORT_MIN} to ${NODE_PORT_MAX} is taken`);
 }
 
-/** A node port that two Services of one stage declare. */
-export interface NodePortCollision {
-  readonly port: number;
-  /** The Services, in the order they were found; the first one keeps the port. */
-  readonly services: readonly KubeObject[];
-}
-
-/** Every node port declared by more than one Service among `objects`. */
-export function nodePortCollisions(objects: readonly KubeObject[]): NodePortCollision[] {
-  const byPort = new Map<number, KubeObject[]>();
-  for (const o of objects) for (const p of nodePortsOf(o)) byPort.set(p, [...(byPort.get(p) ?? []), o]);
-  return [...byPort.entries()]
-    .filter(([, services]) => services.length > 1)
-    .sort(([a], [b]) => a - b)
-    .map(([port, services]) => ({ port, services }));
-}
-
 /**
  * Where the stacks take a Service's node port from, below apps.<app>, by stack (the label
  * `app.kubernetes.io/name`): for the Service named after the app (by the name of its port), and

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NODE_PORT_MAX, NODE_PORT_MIN, nodePortCollisions, suggestNodePort } from '../../lib/edge/node-ports.js';
+import { NODE_PORT_MAX, NODE_PORT_MIN, suggestNodePort } from '../../lib/edge/node-ports.js';
 import { parseInventory, inventoryText } from '../../lib/synth/inventory.js';
-import type { KubeObject } from '../../lib/model/object.js';
 import { compileStages } from '../../lib/compile.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
 import { FILE } from './helpers.js';
@@ -17,13 +16,6 @@ function failure(text: string): { exitCode: number; errors: string[] } {
   throw new Error('the stage compiled without a problem');
 }
 
-const service = (name: string, ...nodePorts: number[]): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name, namespace: 'lab' },
-  spec: { type: 'NodePort', ports: nodePorts.map((nodePort, i) => ({ name: `p${i}`, port: 80, nodePort })) },
-});
-
 describe('suggestNodePort', () => {
   it('gives the same port for the same app and the same ports in use, within the node port range', () => {
     const a = suggestNodePort('lab/nginx', new Set());
@@ -38,17 +30,6 @@ describe('suggestNodePort', () => {
     expect(suggestNodePort('lab/nginx', new Set([a]))).toBe(a === NODE_PORT_MAX ? NODE_PORT_MIN : a + 1);
     const all = new Set(Array.from({ length: NODE_PORT_MAX - NODE_PORT_MIN }, (_, i) => NODE_PORT_MIN + i)); // all but the last
     expect(suggestNodePort('lab/nginx', all)).toBe(NODE_PORT_MAX);
-  });
-});
-
-describe('nodePortCollisions', () => {
-  it('finds a node port declared by two Services, and only that one', () => {
-    const collisions = nodePortCollisions([service('a', 30080), service('b', 30081), service('c', 30080)]);
-    expect(collisions.map((c) => [c.port, c.services.map((s) => s.metadata.name)])).toEqual([[30080, ['a', 'c']]]);
-  });
-
-  it('finds a node port used twice within one Service', () => {
-    expect(nodePortCollisions([service('a', 30080, 30080)]).map((c) => c.port)).toEqual([30080]);
   });
 });
 
