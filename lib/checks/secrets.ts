@@ -1,8 +1,8 @@
 /**
  * Secret values never belong in manifests that are committed: base64 is an encoding, not
  * encryption. A Secret checked on its own (`npm run check -- <files>`) may declare its keys (in the
- * annotation `stagecraft.dev/secret-keys`, or with empty values) so that references to them can
- * be checked; its values are put into the cluster another way (kubectl create secret, a sealed or
+ * annotation `stagecraft.dev/secret-keys`, or with empty values, which draw a warning since applying
+ * them blanks the keys) so that references to them can be checked; its values are put into the cluster another way (kubectl create secret, a sealed or
  * external secret). A Secret a stage writes to dist/ may hold no key at all, not even an empty one
  * (`written`): `kubectl apply -k dist/<stage>` would set the key of the real Secret to ''.
  *
@@ -48,7 +48,10 @@ export interface SecretValueOptions {
   readonly written?: boolean;
 }
 
-/** A finding for each key of a Secret's data and stringData that holds a value (any key, empty or not, when `written`). */
+/**
+ * A finding for each key of a Secret's data and stringData: an error for a value (for any key,
+ * empty or not, when `written`), a warning for an empty value otherwise.
+ */
 export function checkSecretValues(o: KubeObject, { written = false }: SecretValueOptions = {}): Finding[] {
   if (o.kind !== 'Secret') return [];
   const out: Finding[] = [];
@@ -57,13 +60,14 @@ export function checkSecretValues(o: KubeObject, { written = false }: SecretValu
     if (!values || typeof values !== 'object') continue;
     for (const [key, value] of Object.entries(values)) {
       const empty = value === '' || value === null;
-      if (empty && !written) continue;
+      // an empty value declares the key for the reference checks, but applying the file blanks it:
+      // a warning where the manifests are checked on their own, refused where stagecraft writes them
       out.push(
-        finder(o)(
+        finder(o, empty && !written ? 'warning' : 'error')(
           'policy/secret-value',
           [field, key],
           empty
-            ? `declares key '${key}' with an empty value; written to dist/, kubectl apply would set the key of the Secret in the cluster to '' (stagecraft never writes Secret values)`
+            ? `declares key '${key}' with an empty value; ${written ? 'written to dist/' : 'applied as it is'}, kubectl apply would set the key of the Secret in the cluster to ''${written ? ' (stagecraft never writes Secret values)' : ''}`
             : `holds a value for key '${key}'${field === 'data' ? ' (base64 is an encoding, not encryption)' : ''}; secret values must not be committed`,
           written ? WRITTEN_SECRET_HINT : SECRET_KEY_HINT,
         ),

@@ -220,8 +220,14 @@ describe('values of Secrets (checkSecretValues)', () => {
     data,
   });
 
-  it('accepts keys with empty values in manifests checked on their own, but never advises leaving a value empty', () => {
-    expect(checkSecretValues(secret({ password: '' }))).toEqual([]);
+  it('warns of keys with empty values in manifests checked on their own, and never advises leaving a value empty', () => {
+    const [empty, ...more] = checkSecretValues(secret({ password: '' }));
+    expect(more).toEqual([]);
+    expect([empty.code, empty.severity, fieldPath(empty.path)]).toEqual(['policy/secret-value', 'warning', 'data.password']);
+    expect(empty.message).toBe(
+      "declares key 'password' with an empty value; applied as it is, kubectl apply would set the key of the Secret in the cluster to ''",
+    );
+    expect(empty.hint).toContain('stagecraft.dev/secret-keys');
     const [f] = checkSecretValues(secret({ password: 'cHc=' }));
     expect(f.code).toBe('policy/secret-value');
     expect(f.hint).not.toMatch(/leave the value empty/);
