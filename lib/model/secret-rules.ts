@@ -180,10 +180,26 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // name starts only where no name character is before it, so that each run of them is read once
     // (from every `-` of `token-token-...` it was read again to its end: quadratic, minutes for a
     // megabyte). Or an XML element, `<password>value</password>`: read from each `<` to the next
-    // one, whose text is read once more at most (for the closing tag)
+    // one, whose text is read once more at most (for the closing tag); or its text in a CDATA
+    // section (`<password><![CDATA[value]]></password>`), read at most 1,024 characters ahead
     pattern:
-      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>([^<]*)<\/\5>/gm,
-    accept: (_s, m) => (m[5] !== undefined ? secretSetting(m[5], m[6]!.trim()) : secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? '')),
+      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))<\/\5>/gm,
+    accept: (_s, m) =>
+      m[5] !== undefined ? secretSetting(m[5], (m[6] ?? m[7]!).trim()) : secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
+  },
+  {
+    id: 'keyed-setting',
+    description: 'an XML setting named by its key or name attribute (<entry key="password">..., <add key="DbPassword" value="..."/>)',
+    // Java's properties XML, .NET's appSettings, Spring's <property name=...>: the setting's name is
+    // an attribute, its value another attribute or the element's text (in a CDATA section, or in a
+    // <value> element); read from each `<` to its `>`, then its text to the next `<` (a CDATA section's
+    // at most 1,024 characters ahead)
+    pattern: /<[A-Za-z_][A-Za-z0-9_.:-]*(\s[^<>]*?)\/?>(?:\s*<value>)?(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))/g,
+    accept: (_s, m) => {
+      const attributes = new Map([...m[1]!.matchAll(XML_ATTRIBUTE)].map((a) => [a[1]!.toLowerCase(), a[2] ?? a[3] ?? '']));
+      const name = attributes.get('key') ?? attributes.get('name');
+      return name !== undefined && secretSetting(name, (attributes.get('value') ?? m[2] ?? m[3]!).trim());
+    },
   },
   {
     id: 'aws-secret-access-key',
@@ -198,6 +214,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: highEntropy,
   },
 ];
+
+/** An XML attribute and its quoted value. */
+const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /**
  * The last word of a setting that names Secrets or their keys rather than holding one

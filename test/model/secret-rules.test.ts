@@ -42,6 +42,22 @@ describe('the secret rules', () => {
       expect(detectSecret(file)?.rule.id, file).toBe('secret-setting');
   });
 
+  it('find a secret in a CDATA section of an element named like a secret', () => {
+    expect(detectSecret('<db><password><![CDATA[hunter2b]]></password></db>')?.rule.id).toBe('secret-setting');
+  });
+
+  it("find an XML setting whose key or name attribute is a secret's: Java properties, .NET appSettings, Spring beans", () => {
+    for (const file of [
+      '<properties><entry key="password">hunter2b</entry></properties>',
+      '<appSettings><add key="DbPassword" value="hunter2b"/></appSettings>',
+      "<add value='hunter2b' key='DbPassword' />",
+      '<property name="password" value="hunter2b"/>',
+      '<bean><property name="password">\n  <value>hunter2b</value>\n</property></bean>',
+      '<entry key="api.token"><![CDATA[hunter2b]]></entry>',
+    ])
+      expect(detectSecret(file)?.rule.id, file).toBe('keyed-setting');
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one
@@ -85,6 +101,11 @@ describe('the secret rules', () => {
       '<password>${DB_PASSWORD}</password><password></password><existingSecret>db-creds</existingSecret><passwordMinLength>8</passwordMinLength><token>true</token><title>Password reset</title>',
     ],
     ['the names of Secrets', 'secrets: db-creds\ntlsSecret: demoapp-tls'],
+    [
+      'XML settings named by an attribute that refer to a secret, are empty, or are no secret',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as an XML file writes it
+      '<entry key="password"></entry><entry key="password">${DB_PASSWORD}</entry><add key="PasswordMinLength" value="8"/><property name="username" value="app"/><entry key="title">Password reset</entry><property name="existingSecret" value="db-creds"/>',
+    ],
     ['nginx passing a request on', 'location / { proxy_pass http://backend:8080; }'],
     ['a MySQL client that prompts for its password', 'mysql -uroot -p shop && mysqldump -p -h db shop'],
     ['a MySQL password the shell expands', 'mysql -uroot -p"$MYSQL_PWD" shop; mysqladmin -p$(cat /run/pw) ping'],
@@ -115,6 +136,8 @@ describe('the secret rules', () => {
       '<password>x ',
       '<a b="',
       '<token>v</tok>',
+      '<a key="password"><![CDATA[',
+      '<entry key="token">x',
     ];
     const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
       for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;
