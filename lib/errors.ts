@@ -31,7 +31,9 @@ export interface SourceLocation {
  * - `PathProblem`: at a path in a stage file (a stack's `refine`, the settings schema), before the
  *   loader turns the path into `file:line:col`;
  * - `Finding`: at a field of a Kubernetes object (the checks), before `toProblem` names the object;
- * - `Problem`: placed, ready to print (`formatProblem`), and what `ProblemsError` carries.
+ * - `Problem`: placed, ready to print (`formatProblem`), and what `ProblemsError` carries (a
+ *   transform's names its object as `subject` and keeps the object and field in `field`, so that
+ *   the compiler can place it in the file the object came from).
  */
 export interface ProblemData {
   /** Stable identifier of the kind of problem, e.g. `config/type`: one of lib/model/codes.ts (tests, docs and SARIF key on it). */
@@ -49,6 +51,14 @@ export interface Problem extends ProblemData {
   readonly location?: SourceLocation;
   /** The object and field, when there is no file to point at: `ReplicationController lab/nginx`. */
   readonly subject?: string;
+  /**
+   * The object (as the step saw it) and the field in it that the problem is about, set by a step
+   * that works on objects before they are checked (a transform). Where the object came from an
+   * included file, the compiler places the problem at that field there, as it places the checks'
+   * findings (`placedFieldProblems`, lib/checks/manifests.ts), and drops this.
+   * @default - none
+   */
+  readonly field?: { readonly object: KubeObject; readonly path: FieldPath };
   /** How many problems it stands for: a line that counts the problems not shown. @default 1 */
   readonly counts?: number;
 }

@@ -368,6 +368,32 @@ describe('the manifests stack', () => {
     expect(warnings.map(at)).toEqual(expect.arrayContaining(['in/web.yaml:13:11']));
   });
 
+  it("places a transform's problem on an included object at its field in the file, with the object, the reason and the fix", () => {
+    const deployment = (name: string, image: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name} }\nspec:\n  selector: { matchLabels: { app: ${name} } }\n` +
+      `  template:\n    metadata: { labels: { app: ${name} } }\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;
+    const text = [deployment('zeta', 'example.com/zeta:1'), deployment('alpha', 'example.com/alpha:1')].join('---\n');
+    const source = withFiles({ 'in/web.yaml': text });
+    const arm = { ...source, text: `architecture: arm\n${source.text}` };
+    const error = errorOf(() => compileStages([arm]));
+    expect(error.exitCode).toBe(ExitCode.badInput);
+    expect(error.problems.map((p) => `${at(p)} ${p.code}: ${p.message}\n  hint: ${p.hint}`)).toEqual([
+      "in/web.yaml:11:18 images/no-build-for-architecture: Deployment imported/zeta: spec.template.spec.containers[0]: container 'web' runs image 'example.com/zeta:1', " +
+        "which has no known arm build (stage 'imported' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
+        "  hint: map it to an arm build in environments/imported.yaml under images.substitute ('example.com/zeta:1': <arm image>), " +
+        'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)',
+      "in/web.yaml:23:18 images/no-build-for-architecture: Deployment imported/alpha: spec.template.spec.containers[0]: container 'web' runs image 'example.com/alpha:1', " +
+        "which has no known arm build (stage 'imported' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
+        "  hint: map it to an arm build in environments/imported.yaml under images.substitute ('example.com/alpha:1': <arm image>), " +
+        'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)',
+    ]);
+    const pinned = text.replace('    spec:\n', '    spec:\n      nodeSelector: { kubernetes.io/arch: arm64 }\n');
+    const conflict = problemsOf(withFiles({ 'in/web.yaml': pinned }));
+    expect(conflict.map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
+      "in/web.yaml:9:43 images/architecture-conflict: Deployment imported/zeta: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'imported' runs on amd64",
+    ]);
+  });
+
   it("places a finding only on the document of its object: same kind and name, namespace as given or the stage's", () => {
     const files = new Map([
       [
