@@ -122,17 +122,19 @@ function renderProblem(p: Problem, labelErrors: boolean): string {
   return p.hint ? `${head}\n  hint: ${p.hint}` : head;
 }
 
-/** Orders problems by file, line and column, then subject (by code point), so that output is the same on every machine. */
-export function compareProblems(a: Problem, b: Problem): number {
+/**
+ * Orders problems by file (by code point), line and column alone, those without a place first:
+ * with a stable sort, problems at one place (and those placed nowhere) keep their order.
+ */
+export function comparePlaces(a: Problem, b: Problem): number {
   const la = a.location;
   const lb = b.location;
-  return (
-    compareCodePoints(la?.file ?? '', lb?.file ?? '') ||
-    (la?.line ?? 0) - (lb?.line ?? 0) ||
-    (la?.column ?? 0) - (lb?.column ?? 0) ||
-    compareCodePoints(a.subject ?? '', b.subject ?? '') ||
-    compareCodePoints(a.message, b.message)
-  );
+  return compareCodePoints(la?.file ?? '', lb?.file ?? '') || (la?.line ?? 0) - (lb?.line ?? 0) || (la?.column ?? 0) - (lb?.column ?? 0);
+}
+
+/** Orders problems by file, line and column, then subject (by code point), so that output is the same on every machine. */
+export function compareProblems(a: Problem, b: Problem): number {
+  return comparePlaces(a, b) || compareCodePoints(a.subject ?? '', b.subject ?? '') || compareCodePoints(a.message, b.message);
 }
 
 /** What a failure inside a step is reported as, besides the step's name. */

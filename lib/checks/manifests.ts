@@ -9,7 +9,7 @@
  * parser counts them, empty ones (`--- ~`) included, and findings after an empty document point
  * into the right one.
  */
-import { ExitCode, ProblemsError, type Problem, type SourceLocation } from '../errors.js';
+import { ExitCode, ProblemsError, comparePlaces, type Problem, type SourceLocation } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
@@ -238,10 +238,15 @@ export interface IncludingStage {
   readonly namespace: string;
 }
 
-/** `findings` as problems, those on the objects of a stage's included files at their place there (`includedPlaces`). */
+/**
+ * `findings` as problems, those on the objects of a stage's included files at their place there
+ * (`includedPlaces`). The problems of one file are in line and column order, after those placed
+ * nowhere (which keep the findings' order), files in code-point order; one place keeps its order.
+ */
 export function placedProblems(findings: readonly Finding[], stage: IncludingStage | undefined): Problem[] {
   const place = includedPlaces(stage?.files, stage?.namespace ?? '');
-  return findings.map((f) => toProblem(f, place(f)));
+  // a stable sort: the findings' order (object, field, message) decides between problems at one place
+  return findings.map((f) => toProblem(f, place(f))).sort(comparePlaces);
 }
 
 /**

@@ -358,14 +358,32 @@ describe('the manifests stack', () => {
     const error = errorOf(() => compileStages([withFiles({ 'in/web.yaml': deployment, 'in/svc/web.yaml': service })]));
     expect(error.exitCode).toBe(ExitCode.checkFailed);
     const placed = error.problems.filter((p) => p.severity !== 'warning').map((p) => `${at(p)} ${p.code}: ${p.message.split(':')[0]}`);
+    // by file, line and column, as npm run check lists them
     expect(placed).toEqual([
-      'in/web.yaml:7:5 api/selector: Deployment imported/web',
       'in/svc/web.yaml:3:35 refs/namespace: Service other/web',
       'in/svc/web.yaml:5:13 refs/service-selector: Service other/web',
+      'in/web.yaml:7:5 api/selector: Deployment imported/web',
     ]);
     // a label the transforms added is placed at the deepest field the document has
     const warnings = error.problems.filter((p) => p.severity === 'warning' && p.message.startsWith('Deployment'));
     expect(warnings.map(at)).toEqual(expect.arrayContaining(['in/web.yaml:13:11']));
+  });
+
+  it('lists the findings of one included file in line and column order, not in the order of their objects', () => {
+    const service = (name: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: { name: ${name} }\nspec:\n  selector: { app: nothing }\n  ports: [{ port: 80 }]\n`;
+    const text = [
+      service('zeta'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: alpha }\ndata:\n  "bad key!": x\n',
+      service('beta'),
+    ].join('---\n');
+    const error = errorOf(() => compileStages([withFiles({ 'in/web.yaml': text })]));
+    expect(error.exitCode).toBe(ExitCode.checkFailed);
+    expect(error.problems.map((p) => `${at(p)} ${p.code}: ${p.message.split(':')[0]}`)).toEqual([
+      'in/web.yaml:5:13 refs/service-selector: Service imported/zeta',
+      'in/web.yaml:12:15 api/config-key: ConfigMap imported/alpha',
+      'in/web.yaml:18:13 refs/service-selector: Service imported/beta',
+    ]);
   });
 
   it("places a transform's problem on an included object at its field in the file, with the object, the reason and the fix", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifests, placedFieldProblems } from '../../lib/checks/manifests.js';
+import { parseManifests, placedFieldProblems, placedProblems } from '../../lib/checks/manifests.js';
 import { checkObjects } from '../../lib/checks/index.js';
-import { ProblemsError, formatLabelledProblem, type Problem } from '../../lib/errors.js';
+import { ProblemsError, formatLabelledProblem, type Finding, type Problem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { substituteImages } from '../../lib/transforms/images.js';
 import { selectArchitecture } from '../../lib/transforms/arch-selector.js';
@@ -60,8 +60,46 @@ describe('reading manifests', () => {
 });
 
 describe("placing problems on the objects of a stage's included files", () => {
+  const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+  // three documents of one file, in another order than their names
+  const files = new Map([['in/maps.yaml', [configMap('zeta'), configMap('alpha'), configMap('mid')].join('---\n')]]);
+  const stage = { files, namespace: 'lab' };
+  const finding = (name: string, message: string, path = ['metadata', 'name']): Finding => ({
+    code: 'test/finding',
+    severity: 'error',
+    object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'lab' } },
+    path,
+    message,
+  });
   const lines = (problems: readonly Problem[]) =>
     problems.map((p) => `${p.location ? `${p.location.file}:${p.location.line}:${p.location.column}` : '-'} ${p.message}`);
+
+  it("lists the checks' problems of one file in line and column order, whatever order the findings came in", () => {
+    // the checks sort findings by object: alpha, made (by a stack, in no file), mid, zeta
+    const findings = [
+      finding('alpha', 'second at alpha'),
+      finding('alpha', 'first at alpha', ['metadata']),
+      finding('made', 'on an object of a stack'),
+      finding('mid', 'at mid'),
+      finding('zeta', 'at zeta'),
+    ];
+    expect(lines(placedProblems(findings, stage))).toEqual([
+      '- ConfigMap lab/made: metadata.name: on an object of a stack',
+      'in/maps.yaml:4:9 ConfigMap lab/zeta: metadata.name: at zeta',
+      'in/maps.yaml:9:3 ConfigMap lab/alpha: metadata: first at alpha',
+      'in/maps.yaml:9:9 ConfigMap lab/alpha: metadata.name: second at alpha',
+      'in/maps.yaml:14:9 ConfigMap lab/mid: metadata.name: at mid',
+    ]);
+  });
+
+  it('keeps the order of the findings between problems at one place', () => {
+    const findings = [finding('mid', 'b comes first'), finding('zeta', 'at zeta'), finding('mid', 'a comes second')];
+    expect(lines(placedProblems(findings, stage))).toEqual([
+      'in/maps.yaml:4:9 ConfigMap lab/zeta: metadata.name: at zeta',
+      'in/maps.yaml:14:9 ConfigMap lab/mid: metadata.name: b comes first',
+      'in/maps.yaml:14:9 ConfigMap lab/mid: metadata.name: a comes second',
+    ]);
+  });
 
   describe("a transform's problem", () => {
     const deployment =
