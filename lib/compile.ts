@@ -5,7 +5,7 @@
  * stage files and returns the output to write; only `lib/cli/` reads and writes files.
  */
 import { STACKS } from '../apps/index.js';
-import type { Stack } from './stack.js';
+import type { Stack, StageContext } from './stack.js';
 import packageJson from '../package.json' with { type: 'json' };
 import type { TSchema } from '@sinclair/typebox';
 import { StageLoader, type LoadedStage } from './config/load.js';
@@ -23,7 +23,7 @@ import { ExitCode, ProblemsError, compareProblems, type Problem } from './errors
 import type { CheckResult } from './checks/index.js';
 import { checkStage } from './checks/stage.js';
 import { clusterScopedKinds } from './checks/crds.js';
-import { crdsIn, placedProblems } from './checks/manifests.js';
+import { crdsIn, placedFieldProblems, placedProblems } from './checks/manifests.js';
 import { describeObject, type KubeObject } from './model/object.js';
 import { standInsOf } from './synth/app-summary.js';
 import { keepApps, leanChart, renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
@@ -279,7 +279,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       if (unknown.length) throw new ProblemsError(unknown.map(({ path, key, ...p }) => ({ ...p, location: loaded.locate(path, key) })));
     }
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
-    const r = renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache });
+    const r = placingFields(loaded.context, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache }));
     if (delivery) {
       const { name, namespace } = r.stage;
       // the plan reads kinds and namespaces: a cached app's summary names them (its objects are not rendered again)
@@ -329,6 +329,19 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
   }
   outcome.problems = problems;
   return outcome;
+}
+
+/**
+ * What `render` returns; the problems it throws about a field of an object (the transforms') placed
+ * in the included file the object came from, as the checks' findings are (`placedFieldProblems`).
+ */
+function placingFields<T>(stage: StageContext, render: () => T): T {
+  try {
+    return render();
+  } catch (e) {
+    if (!(e instanceof ProblemsError)) throw e;
+    throw new ProblemsError(placedFieldProblems(e.problems, stage), e.exitCode);
+  }
 }
 
 /**

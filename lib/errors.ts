@@ -31,7 +31,9 @@ export interface SourceLocation {
  * - `PathProblem`: at a path in a stage file (a stack's `refine`, the settings schema), before the
  *   loader turns the path into `file:line:col`;
  * - `Finding`: at a field of a Kubernetes object (the checks), before `toProblem` names the object;
- * - `Problem`: placed, ready to print (`formatProblem`), and what `ProblemsError` carries.
+ * - `Problem`: placed, ready to print (`formatProblem`), and what `ProblemsError` carries (a
+ *   transform's names its object as `subject` and keeps the object and field in `field`, so that
+ *   the compiler can place it in the file the object came from).
  */
 export interface ProblemData {
   /** Stable identifier of the kind of problem, e.g. `config/type`: one of lib/model/codes.ts (tests, docs and SARIF key on it). */
@@ -49,6 +51,14 @@ export interface Problem extends ProblemData {
   readonly location?: SourceLocation;
   /** The object and field, when there is no file to point at: `ReplicationController lab/nginx`. */
   readonly subject?: string;
+  /**
+   * The object (as the step saw it) and the field in it that the problem is about, set by a step
+   * that works on objects before they are checked (a transform). Where the object came from an
+   * included file, the compiler places the problem at that field there, as it places the checks'
+   * findings (`placedFieldProblems`, lib/checks/manifests.ts), and drops this.
+   * @default - none
+   */
+  readonly field?: { readonly object: KubeObject; readonly path: FieldPath };
   /** How many problems it stands for: a line that counts the problems not shown. @default 1 */
   readonly counts?: number;
 }
@@ -112,17 +122,19 @@ function renderProblem(p: Problem, labelErrors: boolean): string {
   return p.hint ? `${head}\n  hint: ${p.hint}` : head;
 }
 
-/** Orders problems by file, line and column, then subject (by code point), so that output is the same on every machine. */
-export function compareProblems(a: Problem, b: Problem): number {
+/**
+ * Orders problems by file (by code point), line and column alone, those without a place first:
+ * with a stable sort, problems at one place (and those placed nowhere) keep their order.
+ */
+export function comparePlaces(a: Problem, b: Problem): number {
   const la = a.location;
   const lb = b.location;
-  return (
-    compareCodePoints(la?.file ?? '', lb?.file ?? '') ||
-    (la?.line ?? 0) - (lb?.line ?? 0) ||
-    (la?.column ?? 0) - (lb?.column ?? 0) ||
-    compareCodePoints(a.subject ?? '', b.subject ?? '') ||
-    compareCodePoints(a.message, b.message)
-  );
+  return compareCodePoints(la?.file ?? '', lb?.file ?? '') || (la?.line ?? 0) - (lb?.line ?? 0) || (la?.column ?? 0) - (lb?.column ?? 0);
+}
+
+/** Orders problems by file, line and column, then subject (by code point), so that output is the same on every machine. */
+export function compareProblems(a: Problem, b: Problem): number {
+  return comparePlaces(a, b) || compareCodePoints(a.subject ?? '', b.subject ?? '') || compareCodePoints(a.message, b.message);
 }
 
 /** What a failure inside a step is reported as, besides the step's name. */

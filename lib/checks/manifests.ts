@@ -9,8 +9,8 @@
  * parser counts them, empty ones (`--- ~`) included, and findings after an empty document point
  * into the right one.
  */
-import { ExitCode, ProblemsError, type Problem, type SourceLocation } from '../errors.js';
-import type { KubeObject } from '../model/object.js';
+import { ExitCode, ProblemsError, comparePlaces, type Problem, type SourceLocation } from '../errors.js';
+import { describeObject, type KubeObject } from '../model/object.js';
 import { toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
@@ -230,11 +230,39 @@ export function includedPlaces(
   };
 }
 
-/** `findings` as problems, those on the objects of a stage's included files at their place there (`includedPlaces`). */
-export function placedProblems(
-  findings: readonly Finding[],
-  stage: { readonly files?: ReadonlyMap<string, string>; readonly namespace: string } | undefined,
-): Problem[] {
+/** What of a stage places problems on the objects of its included files. */
+export interface IncludingStage {
+  /** The included files (path -> text): a stage's `StageContext.files`. */
+  readonly files?: ReadonlyMap<string, string>;
+  /** The stage's namespace, which the namespace transform gives a document without one. */
+  readonly namespace: string;
+}
+
+/**
+ * `findings` as problems, those on the objects of a stage's included files at their place there
+ * (`includedPlaces`). The problems of one file are in line and column order, after those placed
+ * nowhere (which keep the findings' order), files in code-point order; one place keeps its order.
+ */
+export function placedProblems(findings: readonly Finding[], stage: IncludingStage | undefined): Problem[] {
   const place = includedPlaces(stage?.files, stage?.namespace ?? '');
-  return findings.map((f) => toProblem(f, place(f)));
+  // a stable sort: the findings' order (object, field, message) decides between problems at one place
+  return findings.map((f) => toProblem(f, place(f))).sort(comparePlaces);
+}
+
+/**
+ * `problems` with those about a field of an object of a stage's included files (`Problem.field`:
+ * a transform's) placed at that field in its file (or at the deepest field on the way that the
+ * file has), as `placedProblems` places the checks' findings: `file:line:col: Kind
+ * namespace/name: field: message`. The others keep their subject; none keeps its object.
+ */
+export function placedFieldProblems(problems: readonly Problem[], stage: IncludingStage | undefined): Problem[] {
+  if (!problems.some((p) => p.field)) return [...problems];
+  const place = includedPlaces(stage?.files, stage?.namespace ?? '');
+  return problems.map(({ field, ...problem }) => {
+    if (!field || problem.location) return problem;
+    const { subject, ...rest } = problem;
+    const { object, path } = field;
+    const location = place({ code: rest.code, severity: rest.severity ?? 'error', message: rest.message, object, path });
+    return location ? { ...rest, location, message: `${subject ?? describeObject(object)}: ${rest.message}` } : problem;
+  });
 }

@@ -29,11 +29,13 @@ export function selectArchitecture(objects: readonly KubeObject[], { architectur
     const selector = (spec.nodeSelector ?? {}) as Record<string, string>;
     const chosen = selector[ARCH_LABEL];
     if (chosen !== undefined && chosen !== architecture) {
+      const nodeSelector = [...POD_TEMPLATE_PATHS[o.kind], 'spec', 'nodeSelector'];
       problems.push({
         code: 'images/architecture-conflict',
         subject: describeObject(o),
-        message: `${[...POD_TEMPLATE_PATHS[o.kind], 'spec', 'nodeSelector'].join('.')}: selects ${ARCH_LABEL} '${chosen}', but stage '${stageName}' runs on ${architecture}`,
-        hint: `remove the ${ARCH_LABEL} node selector from the stack (stagecraft adds the stage's own), or set architecture: ${chosen} in the stage file`,
+        field: { object: o, path: [...nodeSelector, ARCH_LABEL] },
+        message: `${nodeSelector.join('.')}: selects ${ARCH_LABEL} '${chosen}', but stage '${stageName}' runs on ${architecture}`,
+        hint: `remove the ${ARCH_LABEL} node selector from the stack or the included manifest that sets it (stagecraft adds the stage's own), or set architecture: ${chosen} in the stage file`,
       });
       return o;
     }

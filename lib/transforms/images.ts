@@ -11,6 +11,7 @@ import type { Architecture, StageImages } from '../config/stage-schema.js';
 import { ProblemsError, type Problem } from '../errors.js';
 import { IMAGE_TABLE, normalizeImage, repositoryOf, type ImageTable, type OtherArchitecture } from './arm-images.js';
 import { describeObject, type KubeObject } from '../model/object.js';
+import { formatFieldPath, type FieldPath } from '../model/field-path.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from '../model/pod-specs.js';
 
 /** Prefix of the annotations that record substituted images, one per container. */
@@ -86,7 +87,6 @@ export function substituteImages(objects: readonly KubeObject[], options: ImageO
   const out = objects.map((o) => {
     const template = podTemplateOf(o);
     if (!template?.spec) return o;
-    const templatePath = POD_TEMPLATE_PATHS[o.kind].concat('spec').join('.');
     const recorded: Record<string, string> = {};
     const spec: Record<string, unknown> = { ...template.spec };
     for (const list of CONTAINER_LISTS) {
@@ -96,7 +96,7 @@ export function substituteImages(objects: readonly KubeObject[], options: ImageO
         if (typeof c.image !== 'string') return c;
         const resolved = resolveImage(c.image, architecture, stage, table);
         if (!resolved) {
-          problems.push(unmappedImage(o, `${templatePath}.${list}[${i}]`, c, architecture, stageName));
+          problems.push(unmappedImage(o, [...POD_TEMPLATE_PATHS[o.kind], 'spec', list, i], c, architecture, stageName));
           return c;
         }
         if (resolved.image === c.image) return c;
@@ -112,12 +112,14 @@ export function substituteImages(objects: readonly KubeObject[], options: ImageO
   return out;
 }
 
-function unmappedImage(o: KubeObject, field: string, c: Container, architecture: Architecture, stageName: string): Problem {
+/** The problem of container `c` at `container` (its path in `o`), whose image has no build for `architecture`. */
+function unmappedImage(o: KubeObject, container: FieldPath, c: Container, architecture: Architecture, stageName: string): Problem {
   return {
     code: 'images/no-build-for-architecture',
     subject: describeObject(o),
+    field: { object: o, path: [...container, 'image'] },
     message:
-      `${field}: container '${c.name}' runs image '${c.image}', which has no known ${architecture} build ` +
+      `${formatFieldPath(container)}: container '${c.name}' runs image '${c.image}', which has no known ${architecture} build ` +
       `(stage '${stageName}' runs on ${architecture}; the image is not in the image table and not known to be multi-arch)`,
     hint:
       `map it to an ${architecture} build in environments/${stageName}.yaml under images.substitute ('${c.image}': <${architecture} image>), ` +

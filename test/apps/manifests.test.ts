@@ -358,14 +358,58 @@ describe('the manifests stack', () => {
     const error = errorOf(() => compileStages([withFiles({ 'in/web.yaml': deployment, 'in/svc/web.yaml': service })]));
     expect(error.exitCode).toBe(ExitCode.checkFailed);
     const placed = error.problems.filter((p) => p.severity !== 'warning').map((p) => `${at(p)} ${p.code}: ${p.message.split(':')[0]}`);
+    // by file, line and column, as npm run check lists them
     expect(placed).toEqual([
-      'in/web.yaml:7:5 api/selector: Deployment imported/web',
       'in/svc/web.yaml:3:35 refs/namespace: Service other/web',
       'in/svc/web.yaml:5:13 refs/service-selector: Service other/web',
+      'in/web.yaml:7:5 api/selector: Deployment imported/web',
     ]);
     // a label the transforms added is placed at the deepest field the document has
     const warnings = error.problems.filter((p) => p.severity === 'warning' && p.message.startsWith('Deployment'));
     expect(warnings.map(at)).toEqual(expect.arrayContaining(['in/web.yaml:13:11']));
+  });
+
+  it('lists the findings of one included file in line and column order, not in the order of their objects', () => {
+    const service = (name: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: { name: ${name} }\nspec:\n  selector: { app: nothing }\n  ports: [{ port: 80 }]\n`;
+    const text = [
+      service('zeta'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: alpha }\ndata:\n  "bad key!": x\n',
+      service('beta'),
+    ].join('---\n');
+    const error = errorOf(() => compileStages([withFiles({ 'in/web.yaml': text })]));
+    expect(error.exitCode).toBe(ExitCode.checkFailed);
+    expect(error.problems.map((p) => `${at(p)} ${p.code}: ${p.message.split(':')[0]}`)).toEqual([
+      'in/web.yaml:5:13 refs/service-selector: Service imported/zeta',
+      'in/web.yaml:12:15 api/config-key: ConfigMap imported/alpha',
+      'in/web.yaml:18:13 refs/service-selector: Service imported/beta',
+    ]);
+  });
+
+  it("places a transform's problem on an included object at its field in the file, with the object, the reason and the fix", () => {
+    const deployment = (name: string, image: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name} }\nspec:\n  selector: { matchLabels: { app: ${name} } }\n` +
+      `  template:\n    metadata: { labels: { app: ${name} } }\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;
+    const text = [deployment('zeta', 'example.com/zeta:1'), deployment('alpha', 'example.com/alpha:1')].join('---\n');
+    const source = withFiles({ 'in/web.yaml': text });
+    const arm = { ...source, text: `architecture: arm\n${source.text}` };
+    const error = errorOf(() => compileStages([arm]));
+    expect(error.exitCode).toBe(ExitCode.badInput);
+    expect(error.problems.map((p) => `${at(p)} ${p.code}: ${p.message}\n  hint: ${p.hint}`)).toEqual([
+      "in/web.yaml:11:18 images/no-build-for-architecture: Deployment imported/zeta: spec.template.spec.containers[0]: container 'web' runs image 'example.com/zeta:1', " +
+        "which has no known arm build (stage 'imported' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
+        "  hint: map it to an arm build in environments/imported.yaml under images.substitute ('example.com/zeta:1': <arm image>), " +
+        'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)',
+      "in/web.yaml:23:18 images/no-build-for-architecture: Deployment imported/alpha: spec.template.spec.containers[0]: container 'web' runs image 'example.com/alpha:1', " +
+        "which has no known arm build (stage 'imported' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
+        "  hint: map it to an arm build in environments/imported.yaml under images.substitute ('example.com/alpha:1': <arm image>), " +
+        'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)',
+    ]);
+    const pinned = text.replace('    spec:\n', '    spec:\n      nodeSelector: { kubernetes.io/arch: arm64 }\n');
+    const conflict = problemsOf(withFiles({ 'in/web.yaml': pinned }));
+    expect(conflict.map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
+      "in/web.yaml:9:43 images/architecture-conflict: Deployment imported/zeta: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'imported' runs on amd64",
+    ]);
   });
 
   it("places a finding only on the document of its object: same kind and name, namespace as given or the stage's", () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifests } from '../../lib/checks/manifests.js';
+import { parseManifests, placedFieldProblems, placedProblems } from '../../lib/checks/manifests.js';
 import { checkObjects } from '../../lib/checks/index.js';
-import { ProblemsError } from '../../lib/errors.js';
+import { ProblemsError, formatLabelledProblem, type Finding, type Problem } from '../../lib/errors.js';
+import type { KubeObject } from '../../lib/model/object.js';
+import { substituteImages } from '../../lib/transforms/images.js';
+import { selectArchitecture } from '../../lib/transforms/arch-selector.js';
+import { problemsThrownBy } from '../helpers/problems.js';
 
 const placesOf = (text: string) => {
   const m = parseManifests([{ file: 'm.yaml', text }]);
@@ -52,5 +56,113 @@ describe('reading manifests', () => {
     expect(placesOf(`apiVersion: v1\nkind: List\nitems:\n  - ${broken.trimEnd().replace(/\n/g, '\n    ')}\n`)).toEqual([
       '9:12 schema/type',
     ]);
+  });
+});
+
+describe("placing problems on the objects of a stage's included files", () => {
+  const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+  // three documents of one file, in another order than their names
+  const files = new Map([['in/maps.yaml', [configMap('zeta'), configMap('alpha'), configMap('mid')].join('---\n')]]);
+  const stage = { files, namespace: 'lab' };
+  const finding = (name: string, message: string, path = ['metadata', 'name']): Finding => ({
+    code: 'test/finding',
+    severity: 'error',
+    object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'lab' } },
+    path,
+    message,
+  });
+  const lines = (problems: readonly Problem[]) =>
+    problems.map((p) => `${p.location ? `${p.location.file}:${p.location.line}:${p.location.column}` : '-'} ${p.message}`);
+
+  it("lists the checks' problems of one file in line and column order, whatever order the findings came in", () => {
+    // the checks sort findings by object: alpha, made (by a stack, in no file), mid, zeta
+    const findings = [
+      finding('alpha', 'second at alpha'),
+      finding('alpha', 'first at alpha', ['metadata']),
+      finding('made', 'on an object of a stack'),
+      finding('mid', 'at mid'),
+      finding('zeta', 'at zeta'),
+    ];
+    expect(lines(placedProblems(findings, stage))).toEqual([
+      '- ConfigMap lab/made: metadata.name: on an object of a stack',
+      'in/maps.yaml:4:9 ConfigMap lab/zeta: metadata.name: at zeta',
+      'in/maps.yaml:9:3 ConfigMap lab/alpha: metadata: first at alpha',
+      'in/maps.yaml:9:9 ConfigMap lab/alpha: metadata.name: second at alpha',
+      'in/maps.yaml:14:9 ConfigMap lab/mid: metadata.name: at mid',
+    ]);
+  });
+
+  it('keeps the order of the findings between problems at one place', () => {
+    const findings = [finding('mid', 'b comes first'), finding('zeta', 'at zeta'), finding('mid', 'a comes second')];
+    expect(lines(placedProblems(findings, stage))).toEqual([
+      'in/maps.yaml:4:9 ConfigMap lab/zeta: metadata.name: at zeta',
+      'in/maps.yaml:14:9 ConfigMap lab/mid: metadata.name: b comes first',
+      'in/maps.yaml:14:9 ConfigMap lab/mid: metadata.name: a comes second',
+    ]);
+  });
+
+  describe("a transform's problem", () => {
+    const deployment =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: { app: web }\n' +
+      '  template:\n    metadata:\n      labels: { app: web }\n    spec:\n      nodeSelector:\n        kubernetes.io/arch: arm64\n' +
+      '      initContainers:\n        - name: init\n          image: example.com/init:1\n      containers:\n        - name: web\n          image: example.com/web:1\n';
+    const included = { files: new Map([['in/web.yaml', deployment]]), namespace: 'lab' };
+    /** The Deployment of `in/web.yaml` as the transforms see it: in the stage's namespace. */
+    const web = (): KubeObject => {
+      const [o] = parseManifests([{ file: 'in/web.yaml', text: deployment }]).objects;
+      return { ...o, metadata: { ...o.metadata, namespace: 'lab' } };
+    };
+
+    it('on an included object is placed at its field in the file, naming the object, the field, the reason and the fix', () => {
+      const problems = problemsThrownBy(() =>
+        substituteImages([web()], { architecture: 'arm', stage: { substitute: {}, native: [] }, stageName: 'lab' }),
+      );
+      expect(placedFieldProblems(problems, included).map(formatLabelledProblem)).toEqual([
+        "in/web.yaml:16:18: error: Deployment lab/web: spec.template.spec.initContainers[0]: container 'init' runs image 'example.com/init:1', " +
+          "which has no known arm build (stage 'lab' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
+          "  hint: map it to an arm build in environments/lab.yaml under images.substitute ('example.com/init:1': <arm image>), " +
+          'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)',
+        "in/web.yaml:19:18: error: Deployment lab/web: spec.template.spec.containers[0]: container 'web' runs image 'example.com/web:1', " +
+          "which has no known arm build (stage 'lab' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
+          "  hint: map it to an arm build in environments/lab.yaml under images.substitute ('example.com/web:1': <arm image>), " +
+          'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)',
+      ]);
+    });
+
+    it('keeps its stable code, and says where the node selector for another architecture is', () => {
+      const problems = problemsThrownBy(() => selectArchitecture([web()], { architecture: 'amd64', stageName: 'lab' }));
+      const [placed] = placedFieldProblems(problems, included);
+      expect(placed).toEqual({
+        code: 'images/architecture-conflict',
+        location: { file: 'in/web.yaml', line: 13, column: 29 },
+        message: "Deployment lab/web: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'lab' runs on amd64",
+        hint: "remove the kubernetes.io/arch node selector from the stack or the included manifest that sets it (stagecraft adds the stage's own), or set architecture: arm64 in the stage file",
+      });
+    });
+
+    it('is placed at the deepest field on the way that the file has, as findings are, when it has not the field', () => {
+      const o = web();
+      const problem: Problem = {
+        code: 'images/architecture-conflict',
+        subject: 'Deployment lab/web',
+        field: { object: o, path: ['spec', 'template', 'spec', 'affinity', 'nodeAffinity'] },
+        message: 'spec.template.spec.affinity: m',
+      };
+      expect(lines(placedFieldProblems([problem], included))).toEqual([
+        'in/web.yaml:12:7 Deployment lab/web: spec.template.spec.affinity: m',
+      ]);
+    });
+
+    it('on an object of no included file keeps its subject, and no problem keeps its object', () => {
+      const made = { ...web(), metadata: { name: 'made', namespace: 'lab' } };
+      const problems = problemsThrownBy(() => selectArchitecture([made], { architecture: 'amd64', stageName: 'lab' }));
+      const placed = placedFieldProblems(problems, included);
+      expect(placed.map(formatLabelledProblem)).toEqual([
+        "Deployment lab/made: error: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'lab' runs on amd64\n" +
+          "  hint: remove the kubernetes.io/arch node selector from the stack or the included manifest that sets it (stagecraft adds the stage's own), or set architecture: arm64 in the stage file",
+      ]);
+      expect(placed.some((p) => 'field' in p)).toBe(false);
+      expect(placedFieldProblems(problems, undefined).some((p) => 'field' in p)).toBe(false);
+    });
   });
 });

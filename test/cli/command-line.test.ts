@@ -133,6 +133,34 @@ describe('problem lines', () => {
     );
   });
 
+  it("of an included manifest come in line and column order, each at its field, a transform's too", () => {
+    const service = (name: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: { name: ${name} }\nspec:\n  selector: { app: nothing }\n  ports: [{ port: 80 }]\n`;
+    const deployment = (name: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name} }\nspec:\n  selector: { matchLabels: { app: ${name} } }\n` +
+      `  template:\n    metadata: { labels: { app: ${name} } }\n    spec:\n      containers: [{ name: web, image: "example.com/${name}:1" }]\n`;
+    const project = (arm: boolean, text: string) => {
+      const dir = tempProject({
+        lab: `${arm ? 'architecture: arm\n' : ''}apps:\n  legacy:\n    stack: manifests\n    include: [manifests/legacy]\n`,
+      });
+      mkdirSync(join(dir, 'manifests', 'legacy'), { recursive: true });
+      writeFileSync(join(dir, 'manifests', 'legacy', 'web.yaml'), text);
+      return dir;
+    };
+    const checked = runCli('synth', [], project(false, [service('zeta'), service('alpha')].join('---\n')));
+    expect(checked.code).toBe(1);
+    expect(checked.stderr.split('\n').filter((l) => l.includes(': error: '))).toEqual([
+      "manifests/legacy/web.yaml:5:13: error: Service lab/zeta: spec.selector: selects app=nothing, but no pod template in namespace 'lab' has these labels; the workloads there are: none",
+      "manifests/legacy/web.yaml:12:13: error: Service lab/alpha: spec.selector: selects app=nothing, but no pod template in namespace 'lab' has these labels; the workloads there are: none",
+    ]);
+    const transformed = runCli('synth', [], project(true, [deployment('zeta'), deployment('alpha')].join('---\n')));
+    expect(transformed.code).toBe(2);
+    expect(transformed.stderr.split('\n').filter((l) => l.includes(': error: '))).toEqual([
+      "manifests/legacy/web.yaml:9:40: error: Deployment lab/zeta: spec.template.spec.containers[0]: container 'web' runs image 'example.com/zeta:1', which has no known arm build (stage 'lab' runs on arm; the image is not in the image table and not known to be multi-arch)",
+      "manifests/legacy/web.yaml:19:40: error: Deployment lab/alpha: spec.template.spec.containers[0]: container 'web' runs image 'example.com/alpha:1', which has no known arm build (stage 'lab' runs on arm; the image is not in the image table and not known to be multi-arch)",
+    ]);
+  });
+
   it('are not coloured on a terminal when NO_COLOR is set', () => {
     const r = runCli('synth', [], tempProject({ broken }), { NO_COLOR: '1' }, { tty: true });
     expect(r.stderr).toMatch(/^environments\/broken\.yaml:4:15: error: /);
