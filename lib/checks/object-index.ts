@@ -139,21 +139,22 @@ export class ObjectIndex {
     }
   }
 
-  /** The object of `kind` named `name` in namespace `ns` (ignored for cluster-scoped kinds). */
+  /**
+   * The object of `kind` named `name` in namespace `ns`: '' for a cluster-scoped kind (the callers
+   * know the kind they look for; the index does not guess its group from its name).
+   */
   get(kind: string, ns: string, name: string): KubeObject | undefined {
-    const key = `${GET}${kind}/${isClusterScoped(kind) ? '' : ns}/${name}`;
+    const key = `${GET}${kind}/${ns}/${name}`;
     const found = this.byKey.get(key);
     // the commonest lookup is traced as its key: checked again without parsing
     this.recording?.push([key, found ? this.identityOf(found) : '']);
     return found && this.real(found);
   }
 
-  /** The names of the objects of `kind` in `ns`, sorted (once), for messages. */
+  /** The names of the objects of `kind` in `ns` ('' for a cluster-scoped kind, as `get`), sorted (once), for messages. */
   namesOf(kind: string, ns: string): readonly string[] {
     this.note(['names', kind, ns]);
-    const list = this.names()
-      .get(kind)
-      ?.get(isClusterScoped(kind) ? '' : ns);
+    const list = this.names().get(kind)?.get(ns);
     if (!list) return [];
     if (!this.sorted.has(list)) {
       list.sort();
@@ -184,6 +185,16 @@ export class ObjectIndex {
   objectsOf(kind: string, ns?: string): readonly KubeObject[] {
     this.note(ns === undefined ? ['kind', kind] : ['kind', kind, ns]);
     return this.ofKind(kind, ns).map((o) => this.real(o));
+  }
+
+  /** The namespace `o` is filed under: '' at cluster scope (by its group and kind), else as `namespaceOf`. */
+  namespaceOf(o: KubeObject): string {
+    return namespaceOf(o);
+  }
+
+  /** Whether `o` is at cluster scope, by its group and kind (`isClusterScoped`). */
+  isClusterScoped(o: KubeObject): boolean {
+    return isClusterScoped(o.apiVersion, o.kind);
   }
 
   /** `o` as a workload, if it has a pod template. */
@@ -364,9 +375,9 @@ export function keyOf(o: KubeObject): string {
 /** `text`, or its SHA-256 when it is long (what a lookup found is kept with every object that made it). */
 const short = (text: string) => (text.length > 64 ? `sha256:${sha256Hex(text)}` : text);
 
-/** The namespace of an object: '' at cluster scope, `default` when a namespaced object names none. */
+/** The namespace of an object: '' at cluster scope (by its group and kind: `isClusterScoped`), `default` when a namespaced object names none. */
 export function namespaceOf(o: KubeObject): string {
-  if (isClusterScoped(o.kind)) return '';
+  if (isClusterScoped(o.apiVersion, o.kind)) return '';
   return o.metadata?.namespace ?? DEFAULT_NAMESPACE;
 }
 

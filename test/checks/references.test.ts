@@ -62,3 +62,65 @@ describe('the hint for a namespace nobody creates', () => {
     );
   });
 });
+
+describe('the scope of an object, by API group and kind', () => {
+  const object = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject => ({
+    apiVersion,
+    kind,
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+  });
+  const crd = (group: string, kind: string, scope: 'Cluster' | 'Namespaced'): KubeObject => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${kind.toLowerCase()}s.${group}` },
+    spec: {
+      group,
+      scope,
+      names: { kind, plural: `${kind.toLowerCase()}s`, singular: kind.toLowerCase(), listKind: `${kind}List` },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        },
+      ],
+    },
+  });
+  const codes = ['refs/namespace', 'refs/duplicate-object'];
+  const found = (objects: readonly KubeObject[], options: CheckOptions = {}) =>
+    checkObjects(objects, options)
+      .findings.filter((f) => codes.includes(f.code))
+      .map((f) => `${f.code} ${f.object.kind} ${f.object.metadata.namespace ?? ''}/${f.object.metadata.name}`);
+
+  it('checks the namespace of a custom kind named like a built-in cluster-scoped kind: it lives in one', () => {
+    expect(found([crd('example.com', 'Node', 'Namespaced'), object('example.com/v1', 'Node', 'n', 'team-a')])).toEqual([
+      'refs/namespace Node team-a/n',
+    ]);
+    // without its CRD too: a custom kind is namespaced until its CRD says otherwise
+    expect(found([object('acme.example.com/v1', 'ClusterRole', 'r', 'team-a')])).toEqual(['refs/namespace ClusterRole team-a/r']);
+  });
+
+  it('finds objects of such a kind by their namespace: one name in two namespaces is two objects', () => {
+    const namespaces = ['team-a', 'team-b'].map((n) => object('v1', 'Namespace', n));
+    expect(
+      found([
+        ...namespaces,
+        crd('example.com', 'ClusterRole', 'Namespaced'),
+        object('example.com/v1', 'ClusterRole', 'admin', 'team-a'),
+        object('example.com/v1', 'ClusterRole', 'admin', 'team-b'),
+        object('rbac.authorization.k8s.io/v1', 'ClusterRole', 'admin'),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('takes a built-in kind that kubectl api-resources does not list (the alpha ClusterCIDR) as cluster-scoped', () => {
+    // a namespace written on a cluster-scoped object is ignored by the API server: no namespace to check, one object
+    expect(
+      found([
+        object('networking.k8s.io/v1alpha1', 'ClusterCIDR', 'pods', 'ghost'),
+        object('networking.k8s.io/v1alpha1', 'ClusterCIDR', 'pods', 'other'),
+      ]),
+    ).toEqual(['refs/duplicate-object ClusterCIDR other/pods']);
+  });
+});
