@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ObjectIndex, namespaceOf } from '../../lib/checks/object-index.js';
+import { ObjectIndex, keyOf, namespaceOf } from '../../lib/checks/object-index.js';
+import { kindGroups } from '../../lib/k8s.js';
 import type { KubeObject } from '../../lib/model/object.js';
 
 const object = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject => ({
@@ -19,6 +20,17 @@ describe('the namespace an object is indexed under', () => {
   ])('%s', (_, o, ns) => {
     expect(namespaceOf(o)).toBe(ns);
     expect(new ObjectIndex([o]).namespaceOf(o)).toBe(ns);
+  });
+
+  it('is none for a custom kind the CRDs put at cluster scope, by group and kind', () => {
+    const issuer = object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'qa');
+    const other = object('example.com/v1', 'ClusterIssuer', 'ca', 'qa');
+    const clusterScopedKinds = ['cert-manager.io/ClusterIssuer'];
+    const index = new ObjectIndex([issuer, other], { clusterScopedKinds });
+    expect([index.namespaceOf(issuer), index.namespaceOf(other)]).toEqual(['', 'qa']);
+    expect([index.isClusterScoped(issuer), index.isClusterScoped(other)]).toEqual([true, false]);
+    expect(keyOf(issuer, kindGroups(clusterScopedKinds))).toBe('get:ClusterIssuer//ca');
+    expect(keyOf(issuer)).toBe('get:ClusterIssuer/qa/ca');
   });
 });
 

@@ -1,4 +1,4 @@
-import { checkObjects, type CheckOptions } from '../../lib/checks/index.js';
+import { checkObjects, type CheckMemo, type CheckOptions, type TracedResult } from '../../lib/checks/index.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { describe, expect, it } from 'vitest';
 import { findingsIn } from './helpers.js';
@@ -122,5 +122,34 @@ describe('the scope of an object, by API group and kind', () => {
         object('networking.k8s.io/v1alpha1', 'ClusterCIDR', 'pods', 'other'),
       ]),
     ).toEqual(['refs/duplicate-object ClusterCIDR other/pods']);
+  });
+
+  it('takes a custom kind whose CRD says scope: Cluster as cluster-scoped, the CRD among the objects or given', () => {
+    const issuers = [
+      object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'ghost'),
+      object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'other'),
+    ];
+    const clusterIssuer = crd('cert-manager.io', 'ClusterIssuer', 'Cluster');
+    expect(found([clusterIssuer, ...issuers])).toEqual(['refs/duplicate-object ClusterIssuer other/ca']);
+    expect(found(issuers, { crds: [clusterIssuer] })).toEqual(['refs/duplicate-object ClusterIssuer other/ca']);
+    // without the CRD, as most custom kinds are: namespaced
+    expect(found(issuers)).toEqual(['refs/namespace ClusterIssuer ghost/ca', 'refs/namespace ClusterIssuer other/ca']);
+  });
+
+  it('keeps what it found on an object for the scopes the CRDs gave: a CRD that moves a kind to cluster scope is not answered from before', () => {
+    const issuer = object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'ghost');
+    const kept = new Map<string, TracedResult>();
+    const memo: CheckMemo = {
+      get: () => undefined,
+      set: () => {},
+      references: (_, context) => kept.get(context),
+      keepReferences: (_, context, result) => kept.set(context, result),
+      identity: (o) => JSON.stringify(o),
+    };
+    const namespaceFindings = (options: CheckOptions) =>
+      checkObjects([issuer], options, memo).findings.filter((f) => f.code === 'refs/namespace').length;
+    expect(namespaceFindings({})).toBe(1);
+    expect(namespaceFindings({ crds: [crd('cert-manager.io', 'ClusterIssuer', 'Cluster')] })).toBe(0);
+    expect(kept.size).toBe(2);
   });
 });
