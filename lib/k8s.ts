@@ -40,20 +40,6 @@ export function isApiObject(o: { readonly apiVersion?: unknown; readonly kind?: 
   return !NOT_API_KINDS.has(o.kind) || !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`);
 }
 
-let clusterScoped: ReadonlySet<string> | undefined;
-
-/**
- * Whether the API server keeps a kind at cluster scope, from the `kubectl api-resources` table
- * that cdk8s-plus ships for its Kubernetes version (column NAMESPACED), read on first use (never
- * while modules load). Kinds not in the table (custom resources) are treated as namespaced, which
- * is what most custom resources are: `isClusterScopedObject` also knows the custom kinds whose
- * CustomResourceDefinition says otherwise.
- */
-export function isClusterScoped(kind: string): boolean {
-  clusterScoped ??= readClusterScopedKinds();
-  return clusterScoped.has(kind);
-}
-
 /** The API group of an apiVersion: `apps` for `apps/v1`, '' for the core `v1`. */
 export function groupOf(apiVersion: unknown): string {
   const s = String(apiVersion);
@@ -66,26 +52,140 @@ export function groupKind(apiVersion: string, kind: string): string {
 }
 
 /**
- * Whether an object of `apiVersion` and `kind` lives at cluster scope: a built-in cluster-scoped
- * kind, or one of `customKinds` (`group/kind` of the custom kinds whose CRD says `scope: Cluster`).
+ * Kinds by name, each with the API groups (core: '') that have a kind of that name: what a scope
+ * decision looks up, first by kind and then by group, without making a `group/kind` string.
  */
-export function isClusterScopedObject(apiVersion: string, kind: string, customKinds: ReadonlySet<string>): boolean {
-  return isClusterScoped(kind) || (customKinds.size > 0 && customKinds.has(groupKind(apiVersion, kind)));
+export type KindGroups = ReadonlyMap<string, readonly string[]>;
+
+const NO_KINDS: KindGroups = new Map();
+
+/** One lookup per list: a stage's charts (and a run's checks) share the list, so it is built once. */
+const kindGroupsOf = new WeakMap<readonly string[], KindGroups>();
+
+/**
+ * `group/kind` strings (`cert-manager.io/ClusterIssuer`, as `groupKind` and lib/checks/crds.ts
+ * `clusterScopedKinds` make them) as KindGroups, made once per list.
+ */
+export function kindGroups(groupKinds: readonly string[] | undefined): KindGroups {
+  if (!groupKinds?.length) return NO_KINDS;
+  let byKind = kindGroupsOf.get(groupKinds);
+  if (byKind) return byKind;
+  const made = new Map<string, string[]>();
+  for (const gk of groupKinds) {
+    const slash = gk.lastIndexOf('/');
+    const kind = gk.slice(slash + 1);
+    const group = slash < 0 ? '' : gk.slice(0, slash);
+    const groups = made.get(kind);
+    if (!groups) made.set(kind, [group]);
+    else if (!groups.includes(group)) groups.push(group);
+  }
+  kindGroupsOf.set(groupKinds, (byKind = made));
+  return byKind;
 }
 
-function readClusterScopedKinds(): ReadonlySet<string> {
-  return new Set(
-    readFileSync(plusPackageFile('api-resources.txt'), 'utf8')
-      .split('\n')
-      .slice(1)
-      .map((line) => line.trim().split(/\s+/))
-      // columns: NAME [SHORTNAMES] APIVERSION NAMESPACED KIND VERBS...; VERBS is one bracketed token
-      .filter((cols) => cols.length >= 5)
-      .map((cols) => {
-        const verbsAt = cols.findIndex((c) => c.startsWith('['));
-        return { namespaced: cols[verbsAt - 2], kind: cols[verbsAt - 1] };
-      })
-      .filter((r) => r.namespaced === 'false')
-      .map((r) => r.kind),
-  );
+/**
+ * Cluster-scoped built-in kinds that the api-resources table (`kubectl api-resources` of a default
+ * cluster) leaves out, as `group/kind`: the alpha APIs, which a default API server does not serve.
+ * Kubernetes 1.25 has two (its OpenAPI definitions, which cdk8s-plus-25 ships, have no other kind
+ * that the table lacks: test/k8s.test.ts). The others came after 1.25 (the schema check refuses
+ * them as no 1.25 kind); a kind keeps its scope from version to version, so they are listed too,
+ * so that a manifest for a newer cluster is not also misread, and a newer target finds them here.
+ */
+const CLUSTER_SCOPED_BEYOND_TABLE: readonly string[] = [
+  // Kubernetes 1.25 alpha
+  'internal.apiserver.k8s.io/StorageVersion',
+  'networking.k8s.io/ClusterCIDR',
+  // Kubernetes 1.26 and later
+  'admissionregistration.k8s.io/MutatingAdmissionPolicy',
+  'admissionregistration.k8s.io/MutatingAdmissionPolicyBinding',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
+  'authentication.k8s.io/SelfSubjectReview',
+  'certificates.k8s.io/ClusterTrustBundle',
+  'networking.k8s.io/IPAddress',
+  'networking.k8s.io/ServiceCIDR',
+  'resource.k8s.io/DeviceClass',
+  'resource.k8s.io/ResourceClass',
+  'resource.k8s.io/ResourceSlice',
+  'storage.k8s.io/VolumeAttributesClass',
+  'storagemigration.k8s.io/StorageVersionMigration',
+];
+
+/** The built-in kinds by name, each with the groups that keep it at cluster scope and those that keep it in a namespace. */
+interface BuiltInKinds {
+  readonly cluster: KindGroups;
+  readonly namespaced: KindGroups;
+}
+
+/** Read on first use (never while modules load). */
+let builtIn: BuiltInKinds | undefined;
+
+/** Whether `apiVersion` (`group/version`, or `version` for the core group) is of one of `groups`; makes no string. */
+function inGroups(apiVersion: string, groups: readonly string[]): boolean {
+  const slash = apiVersion.indexOf('/');
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i];
+    if (slash < 0 ? group === '' : slash === group.length && apiVersion.startsWith(group)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the API server keeps a built-in kind of `apiVersion`'s group at cluster scope (true), in
+ * a namespace (false), or has no such built-in kind (undefined: a custom resource, or a kind of a
+ * built-in group that Kubernetes does not have). From the `kubectl api-resources` table that
+ * cdk8s-plus ships for its Kubernetes version (column NAMESPACED), with the cluster-scoped kinds it
+ * leaves out (CLUSTER_SCOPED_BEYOND_TABLE); read on first use (never while modules load). By group
+ * and kind: a custom `example.com/v1 Node` is no Node.
+ */
+export function builtInClusterScoped(apiVersion: unknown, kind: unknown): boolean | undefined {
+  builtIn ??= readBuiltInKinds();
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
+  const cluster = builtIn.cluster.get(kind);
+  if (cluster && inGroups(apiVersion, cluster)) return true;
+  const namespaced = builtIn.namespaced.get(kind);
+  return namespaced && inGroups(apiVersion, namespaced) ? false : undefined;
+}
+
+/**
+ * Whether an object of `apiVersion` and `kind` lives at cluster scope: a built-in kind of its group
+ * that the API server keeps there (`builtInClusterScoped`), or a custom kind of `customKinds` (those
+ * whose CustomResourceDefinition says `scope: Cluster`, by kind and group). Any other kind is
+ * namespaced: a custom kind whose CRD says `scope: Namespaced`, and also a kind of a group that
+ * neither Kubernetes nor a known CRD has, since that is what most custom resources are (its CRD,
+ * once known, says otherwise; the checks report a custom resource without one).
+ *
+ * Runs for every object, several times: one map lookup by kind answers most (a namespaced built-in
+ * kind when no CRD has a kind of its name), and a group is compared in place, never cut out.
+ */
+export function isClusterScoped(apiVersion: unknown, kind: unknown, customKinds: KindGroups = NO_KINDS): boolean {
+  builtIn ??= readBuiltInKinds();
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return false;
+  const cluster = builtIn.cluster.get(kind);
+  if (cluster && inGroups(apiVersion, cluster)) return true;
+  const custom = customKinds.size > 0 ? customKinds.get(kind) : undefined;
+  if (!custom || !inGroups(apiVersion, custom)) return false;
+  // a CRD cannot define a kind of Kubernetes' own: the built-in kind of the group stays namespaced
+  const namespaced = builtIn.namespaced.get(kind);
+  return !namespaced || !inGroups(apiVersion, namespaced);
+}
+
+function readBuiltInKinds(): BuiltInKinds {
+  const cluster = new Map<string, string[]>();
+  const namespaced = new Map<string, string[]>();
+  const add = (group: string, kind: string, atCluster: boolean) => {
+    // the table's row first: a newer target's table may list a kind that was alpha before
+    if (cluster.get(kind)?.includes(group) || namespaced.get(kind)?.includes(group)) return;
+    const byKind = atCluster ? cluster : namespaced;
+    byKind.set(kind, [...(byKind.get(kind) ?? []), group]);
+  };
+  for (const line of readFileSync(plusPackageFile('api-resources.txt'), 'utf8').split('\n').slice(1)) {
+    // columns: NAME [SHORTNAMES] APIVERSION NAMESPACED KIND VERBS...; VERBS is one bracketed token
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 5) continue;
+    const verbsAt = cols.findIndex((c) => c.startsWith('['));
+    add(groupOf(cols[verbsAt - 3]), cols[verbsAt - 1], cols[verbsAt - 2] === 'false');
+  }
+  for (const [kind, groups] of kindGroups(CLUSTER_SCOPED_BEYOND_TABLE)) for (const group of groups) add(group, kind, true);
+  return { cluster, namespaced };
 }

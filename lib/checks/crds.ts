@@ -40,6 +40,8 @@ export interface CrdRegistry {
   readonly crdFindings: readonly Finding[];
   /** Whether any kind's schema has CEL rules. */
   readonly cel: boolean;
+  /** `group/kind` of the custom kinds at cluster scope, as `clusterScopedKinds` lists them. */
+  readonly clusterScopedKinds: readonly string[];
 }
 
 /** Compiled versions per CRD object, kept for the process: a CRD folder is compiled once however many scopes use it. */
@@ -69,10 +71,12 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
   const kinds = new Map<string, CustomKind>();
   const versions = new Map<string, string[]>();
   const crdFindings: Finding[] = [];
+  const scopes = new Map<string, boolean>();
   let anyCel = false;
   for (const crd of crds) {
     if (!isCrd(crd)) continue;
     const spec = asObj(crd.spec) as CrdSpec | undefined;
+    noteScope(spec, scopes);
     const group = spec?.group;
     const kind = spec?.names?.kind;
     if (typeof group !== 'string' || typeof kind !== 'string' || !Array.isArray(spec?.versions)) continue; // the schema check says what is missing
@@ -140,8 +144,19 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
     versionsOf: (group, kind) => versions.get(`${group}/${kind}`) ?? [],
     crdFindings,
     cel: anyCel,
+    clusterScopedKinds: clusterKinds(scopes),
   };
 }
+
+/** Notes the scope of the kind a CRD's spec defines (`group/kind` -> at cluster scope), a later CRD of the kind replacing an earlier. */
+function noteScope(spec: CrdSpec | undefined, scopes: Map<string, boolean>): void {
+  const kind = spec?.names?.kind;
+  if (typeof spec?.group === 'string' && typeof kind === 'string') scopes.set(`${spec.group}/${kind}`, spec.scope === 'Cluster');
+}
+
+/** The kinds of `scopes` at cluster scope, sorted. */
+const clusterKinds = (scopes: ReadonlyMap<string, boolean>): string[] =>
+  [...scopes].flatMap(([gk, cluster]) => (cluster ? [gk] : [])).sort();
 
 /**
  * `group/kind` of the custom kinds that `crds` define at cluster scope (`scope: Cluster`), sorted;
@@ -150,13 +165,8 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
  */
 export function clusterScopedKinds(crds: readonly KubeObject[]): string[] {
   const scopes = new Map<string, boolean>();
-  for (const crd of crds) {
-    if (!isCrd(crd)) continue;
-    const spec = asObj(crd.spec) as CrdSpec | undefined;
-    const kind = spec?.names?.kind;
-    if (typeof spec?.group === 'string' && typeof kind === 'string') scopes.set(`${spec.group}/${kind}`, spec.scope === 'Cluster');
-  }
-  return [...scopes].flatMap(([gk, cluster]) => (cluster ? [gk] : [])).sort();
+  for (const crd of crds) if (isCrd(crd)) noteScope(asObj(crd.spec) as CrdSpec | undefined, scopes);
+  return clusterKinds(scopes);
 }
 
 /**

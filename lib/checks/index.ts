@@ -173,7 +173,14 @@ const serviceMonitors = (registry: CrdRegistry) => registry.lookup(SERVICE_MONIT
 
 /** What the traced checks read besides the objects: their results are kept for this only. */
 function tracedContext({ options, registry }: CheckContext): string {
-  return JSON.stringify({ existingNamespaces: options.existingNamespaces ?? [], serviceMonitors: serviceMonitors(registry) });
+  // which custom kinds are at cluster scope decides the namespace their objects are checked in;
+  // left out when none is, so that what was kept for a stage without them still holds
+  const { clusterScopedKinds } = registry;
+  return JSON.stringify({
+    existingNamespaces: options.existingNamespaces ?? [],
+    serviceMonitors: serviceMonitors(registry),
+    ...(clusterScopedKinds.length ? { clusterScopedKinds } : {}),
+  });
 }
 
 /** Every check, once, in the order it runs. */
@@ -336,7 +343,8 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const runTracedChecks = () => {
     const checks = CHECKS.filter((c): c is TracedCheck => c.scope === 'traced');
     let subjects = [...objects, ...requiredSecrets(objects)];
-    let index = new ObjectIndex(subjects, { identity, standIn });
+    const { clusterScopedKinds } = context.registry;
+    let index = new ObjectIndex(subjects, { identity, standIn, clusterScopedKinds });
     /** Per kept list of lookups (an app's), whether they all find the same now. */
     const held = new Map<readonly Trace[], boolean>();
     const keptOf = (o: KubeObject) => (tracedContextText === undefined ? undefined : memo!.references!(o, tracedContextText));
@@ -364,7 +372,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
     // a stand-in whose kept results do not hold is checked as the object it stands for
     if (subjects.some((o, i) => !reused[i] && standIn?.(o))) {
       subjects = subjects.map((o, i) => (!reused[i] && standIn?.(o) ? real(o) : o));
-      index = new ObjectIndex(subjects, { identity, standIn });
+      index = new ObjectIndex(subjects, { identity, standIn, clusterScopedKinds });
       held.clear();
       notFirst = appsNotFirst(index);
       reused = subjects.map(reusable);

@@ -9,7 +9,7 @@
  * (lib/checks/index.ts). A lookup is recorded as the query it was (JSON) and the identities of
  * the objects it found, so any object added, removed, changed or reordered among them shows.
  */
-import { groupOf, isClusterScoped } from '../k8s.js';
+import { groupOf, isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { describeObject, objectHandle } from '../model/object.js';
 import { podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
@@ -58,6 +58,12 @@ export interface IndexOptions {
   readonly identity?: (o: KubeObject) => string;
   /** What an object stands in for, if it is a stand-in. @default - none is */
   readonly standIn?: (o: KubeObject) => StandIn | undefined;
+  /**
+   * `group/kind` of the custom kinds at cluster scope (their CRD says `scope: Cluster`; lib/checks/crds.ts
+   * `clusterScopedKinds`): their objects are filed under no namespace, as the built-in cluster-scoped kinds'.
+   * @default - none: custom kinds are namespaced
+   */
+  readonly clusterScopedKinds?: readonly string[];
 }
 
 export class ObjectIndex {
@@ -84,6 +90,7 @@ export class ObjectIndex {
 
   private readonly identity?: (o: KubeObject) => string;
   private readonly standIn?: (o: KubeObject) => StandIn | undefined;
+  private readonly customKinds: KindGroups;
 
   constructor(
     readonly objects: readonly KubeObject[],
@@ -91,14 +98,15 @@ export class ObjectIndex {
   ) {
     this.identity = options.identity;
     this.standIn = options.standIn;
+    this.customKinds = kindGroups(options.clusterScopedKinds);
     for (const o of objects) {
       if (!o?.metadata || typeof o.metadata !== 'object') continue;
-      const ns = namespaceOf(o);
+      const ns = this.namespaceOf(o);
       const name = o.metadata.name;
       // an object without a name (or with generateName) is still an object: not addressable by
       // name, but its pods are selected by Services and its references are checked like any other
       if (typeof name === 'string') {
-        const key = keyOf(o);
+        const key = keyOf(o, this.customKinds);
         const first = this.byKey.get(key);
         if (first && groupOf(first.apiVersion) === groupOf(o.apiVersion)) {
           // two versions of one group's kind are the same API object, stored once
@@ -139,21 +147,22 @@ export class ObjectIndex {
     }
   }
 
-  /** The object of `kind` named `name` in namespace `ns` (ignored for cluster-scoped kinds). */
+  /**
+   * The object of `kind` named `name` in namespace `ns`: '' for a cluster-scoped kind (the callers
+   * know the kind they look for; the index does not guess its group from its name).
+   */
   get(kind: string, ns: string, name: string): KubeObject | undefined {
-    const key = `${GET}${kind}/${isClusterScoped(kind) ? '' : ns}/${name}`;
+    const key = `${GET}${kind}/${ns}/${name}`;
     const found = this.byKey.get(key);
     // the commonest lookup is traced as its key: checked again without parsing
     this.recording?.push([key, found ? this.identityOf(found) : '']);
     return found && this.real(found);
   }
 
-  /** The names of the objects of `kind` in `ns`, sorted (once), for messages. */
+  /** The names of the objects of `kind` in `ns` ('' for a cluster-scoped kind, as `get`), sorted (once), for messages. */
   namesOf(kind: string, ns: string): readonly string[] {
     this.note(['names', kind, ns]);
-    const list = this.names()
-      .get(kind)
-      ?.get(isClusterScoped(kind) ? '' : ns);
+    const list = this.names().get(kind)?.get(ns);
     if (!list) return [];
     if (!this.sorted.has(list)) {
       list.sort();
@@ -184,6 +193,16 @@ export class ObjectIndex {
   objectsOf(kind: string, ns?: string): readonly KubeObject[] {
     this.note(ns === undefined ? ['kind', kind] : ['kind', kind, ns]);
     return this.ofKind(kind, ns).map((o) => this.real(o));
+  }
+
+  /** The namespace `o` is filed under: '' at cluster scope (by its group and kind, and the CRDs' scopes), else as `namespaceOf`. */
+  namespaceOf(o: KubeObject): string {
+    return namespaceOf(o, this.customKinds);
+  }
+
+  /** Whether `o` is at cluster scope, by its group and kind and the CRDs' scopes (`isClusterScoped`). */
+  isClusterScoped(o: KubeObject): boolean {
+    return isClusterScoped(o.apiVersion, o.kind, this.customKinds);
   }
 
   /** `o` as a workload, if it has a pod template. */
@@ -218,7 +237,7 @@ export class ObjectIndex {
 
   private ofKind(kind: string, ns?: string): readonly KubeObject[] {
     const all = this.kinds().get(kind) ?? [];
-    return ns === undefined ? all : all.filter((o) => o.metadata && typeof o.metadata === 'object' && namespaceOf(o) === ns);
+    return ns === undefined ? all : all.filter((o) => o.metadata && typeof o.metadata === 'object' && this.namespaceOf(o) === ns);
   }
 
   /** kind -> the objects of that kind as indexed (with metadata, the second definition of an object left out), made once. */
@@ -244,7 +263,7 @@ export class ObjectIndex {
         for (const o of objects) {
           const name = o.metadata.name;
           if (typeof name !== 'string') continue;
-          const ns = namespaceOf(o);
+          const ns = this.namespaceOf(o);
           const list = byNs.get(ns);
           if (list) list.push(name);
           else byNs.set(ns, [name]);
@@ -356,17 +375,23 @@ export class ObjectIndex {
 /** How a traced `get` starts (the other queries are JSON arrays, starting with `[`). */
 const GET = 'get:';
 
-/** The key an index finds a named object by, which is also the query of a traced `get` of it. */
-export function keyOf(o: KubeObject): string {
-  return `${GET}${o.kind}/${namespaceOf(o)}/${String(o.metadata?.name)}`;
+/**
+ * The key an index finds a named object by, which is also the query of a traced `get` of it;
+ * `customKinds` as the index's (`IndexOptions.clusterScopedKinds`).
+ */
+export function keyOf(o: KubeObject, customKinds?: KindGroups): string {
+  return `${GET}${o.kind}/${namespaceOf(o, customKinds)}/${String(o.metadata?.name)}`;
 }
 
 /** `text`, or its SHA-256 when it is long (what a lookup found is kept with every object that made it). */
 const short = (text: string) => (text.length > 64 ? `sha256:${sha256Hex(text)}` : text);
 
-/** The namespace of an object: '' at cluster scope, `default` when a namespaced object names none. */
-export function namespaceOf(o: KubeObject): string {
-  if (isClusterScoped(o.kind)) return '';
+/**
+ * The namespace of an object: '' at cluster scope (its group and kind, `customKinds` those the CRDs
+ * put there: `isClusterScoped`), `default` when a namespaced object names none.
+ */
+export function namespaceOf(o: KubeObject, customKinds?: KindGroups): string {
+  if (isClusterScoped(o.apiVersion, o.kind, customKinds)) return '';
   return o.metadata?.namespace ?? DEFAULT_NAMESPACE;
 }
 

@@ -6,7 +6,7 @@
  */
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
-import { listed, namespaceOf, type ObjectIndex, type Workload } from './object-index.js';
+import { listed, type ObjectIndex, type Workload } from './object-index.js';
 import { formatLabels, formatSelector, selectorMatches, type Requirement, type Selector } from './selectors.js';
 
 type Obj = Record<string, unknown>;
@@ -129,7 +129,7 @@ function checkServiceMonitor(o: KubeObject, ns: string, index: ObjectIndex, out:
   const emit = finder(o);
   const nsSel = asObj(spec.namespaceSelector);
   const namespaces = nsSel?.any === true ? undefined : Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.map(String) : [ns];
-  const services = index.objectsOf('Service').filter((s) => !namespaces || namespaces.includes(namespaceOf(s)));
+  const services = index.objectsOf('Service').filter((s) => !namespaces || namespaces.includes(index.namespaceOf(s)));
   const selected = services.filter((s) => selectorMatches(sel, s.metadata?.labels ?? {}));
   if (selected.length === 0) {
     out.push(
@@ -180,7 +180,7 @@ const podSelectors = new WeakMap<KubeObject, Selector>();
 export function objectSelections(o: KubeObject, index: ObjectIndex, options: SelectionOptions = {}): Finding[] {
   if (!o?.metadata || typeof o.metadata !== 'object') return [];
   const out: Finding[] = [];
-  const ns = namespaceOf(o);
+  const ns = index.namespaceOf(o);
   if (o.kind === 'NetworkPolicy' && String(o.apiVersion) === 'networking.k8s.io/v1') checkNetworkPolicy(o, ns, index, out);
   else if (o.kind === 'PodDisruptionBudget') checkDisruptionBudget(o, ns, index, out);
   else if (o.kind === SERVICE_MONITOR.kind && o.apiVersion === SERVICE_MONITOR.apiVersion && options.serviceMonitors)

@@ -3,10 +3,9 @@
  * to pods and container ports, Ingresses to Services and TLS Secrets, autoscalers to their
  * targets, claims to volumes, every object to its namespace; pod templates in references-pods.ts.
  */
-import { isClusterScoped } from '../k8s.js';
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
-import { MAX_LISTED, listed, namespaceOf, type ObjectIndex, type Workload } from './object-index.js';
+import { MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences } from './references-pods.js';
 import { formatLabels } from './selectors.js';
 import { parseQuantity } from './quantity.js';
@@ -243,9 +242,9 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
   const out: Finding[] = [];
   const duplicate = index.duplicate(o);
   if (duplicate) out.push(duplicate);
-  const ns = namespaceOf(o);
+  const ns = index.namespaceOf(o);
   if (
-    !isClusterScoped(o.kind) &&
+    !index.isClusterScoped(o) &&
     !BUILT_IN_NAMESPACES.includes(ns) &&
     !options.existingNamespaces?.includes(ns) &&
     !index.get('Namespace', '', ns)

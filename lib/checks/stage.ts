@@ -14,6 +14,8 @@ import { standInsOf } from '../synth/app-summary.js';
 import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from '../synth/render.js';
 import { CHECKS, OBJECT_CHECKS, checkObjects, type CheckMemo, type CheckOptions, type CheckResult, type TracedResult } from './index.js';
 import { keyOf, type StandIn } from './object-index.js';
+import { clusterScopedKinds } from './crds.js';
+import { kindGroups, type KindGroups } from '../k8s.js';
 
 /**
  * What the traced checks found on each object of an app, with every lookup made for any of them
@@ -25,10 +27,11 @@ function keptReferences(
   objects: readonly KubeObject[],
   traced: readonly ({ context: string; kept: TracedResult } | undefined)[],
   identity: (o: KubeObject) => string,
+  customKinds: KindGroups | undefined,
 ): KeptReferences | undefined {
   const context = traced[0]?.context;
   if (context === undefined || traced.some((t) => t?.context !== context)) return undefined;
-  const own = new Map(objects.map((o) => [keyOf(o), identity(o)]));
+  const own = new Map(objects.map((o) => [keyOf(o, customKinds), identity(o)]));
   const traces = new Map<string, string>();
   for (const t of traced) for (const [query, found] of t!.kept.traces) if (own.get(query) !== found) traces.set(query, found);
   return { context, traces: [...traces], findings: traced.map((t) => t!.kept.findings) };
@@ -159,13 +162,16 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
   // the stage's own chart is stagecraft's (its ExternalSecrets are made from validated settings);
   // any other custom resource without a known CRD would be written unvalidated: an error
   const own = new Set(r.charts.find((c) => c.name === NAMESPACE_CHART)?.objects);
-  const results = [checkObjects(seen.flat(), { ...options, unknownCustomKinds: 'error', ownObjects: own, written: true }, memo)];
+  const objects = seen.flat();
+  const results = [checkObjects(objects, { ...options, unknownCustomKinds: 'error', ownObjects: own, written: true }, memo)];
   const byNode = new Map<string, KubeObject[]>();
   for (const f of r.nodeFiles) if (f.document.kind === 'Pod') byNode.set(f.node, [...(byNode.get(f.node) ?? []), f.document as KubeObject]);
   for (const pods of byNode.values()) results.push(checkObjects(pods, options));
   // the other node files (a kubeconfig) are no API objects, but may hold a token
   const others = r.nodeFiles.filter((f) => f.document.kind !== 'Pod').map((f) => f.document as KubeObject);
   if (others.length) results.push(checkObjects(others, options));
+  // the custom kinds at cluster scope as the checks' index has them (the CRDs among the objects and the options'): its keys
+  const customKinds = madeReferences.size ? kindGroups(clusterScopedKinds([...objects, ...(options.crds ?? [])])) : undefined;
   const kept = new Map(
     r.charts.map((c, i) => {
       const checks: KeptChecks = {
@@ -177,6 +183,7 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
         seen[i],
         seen[i].map((o) => madeReferences.get(o)),
         memo.identity!,
+        customKinds,
       );
       return [c.name, references ? { ...checks, references } : checks] as const;
     }),

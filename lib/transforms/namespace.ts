@@ -1,4 +1,4 @@
-import { isClusterScopedObject } from '../k8s.js';
+import { isClusterScoped, kindGroups } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 
 export interface NamespaceOptions {
@@ -12,22 +12,16 @@ export interface NamespaceOptions {
   readonly clusterScopedKinds?: readonly string[];
 }
 
-/** One set per list of kinds: a stage's charts share the list, so the set is built once per stage. */
-const kindSets = new WeakMap<readonly string[], ReadonlySet<string>>();
-const NO_KINDS: ReadonlySet<string> = new Set();
-
-function kindSet(kinds: readonly string[] | undefined): ReadonlySet<string> {
-  if (!kinds?.length) return NO_KINDS;
-  let set = kindSets.get(kinds);
-  if (!set) kindSets.set(kinds, (set = new Set(kinds)));
-  return set;
-}
-
-/** Puts namespaced objects without a namespace into the stage's namespace; removes one from cluster-scoped objects. */
+/**
+ * Puts namespaced objects without a namespace into the stage's namespace; removes one from
+ * cluster-scoped objects. Scope is decided by API group and kind (`isClusterScoped`): a custom
+ * kind named like a built-in cluster-scoped one (`example.com/v1 Node`) is namespaced unless its
+ * CRD says otherwise.
+ */
 export function setNamespace(objects: readonly KubeObject[], { namespace, clusterScopedKinds }: NamespaceOptions): KubeObject[] {
-  const custom = kindSet(clusterScopedKinds);
+  const custom = kindGroups(clusterScopedKinds);
   return objects.map((o) => {
-    if (isClusterScopedObject(o.apiVersion, o.kind, custom)) {
+    if (isClusterScoped(o.apiVersion, o.kind, custom)) {
       if (o.metadata.namespace === undefined) return o;
       const { namespace: _dropped, ...metadata } = o.metadata;
       return { ...o, metadata };

@@ -184,6 +184,50 @@ describe('the manifests stack', () => {
     });
   });
 
+  describe('the scope of an included object, decided by its API group and kind', () => {
+    const scopeOf = (objects: readonly KubeObject[], kind: string) =>
+      objects.filter((o) => o.kind === kind).map((o) => `${o.apiVersion} ${o.metadata.name}: ${o.metadata.namespace ?? 'cluster'}`);
+    /** A CRD of `example.com/v1 <kind>` at `scope`, its objects of any content. */
+    const crdOf = (kind: string, scope: 'Cluster' | 'Namespaced') =>
+      crd(scope)
+        .replace('widgets.example.com', `${kind.toLowerCase()}s.example.com`)
+        .replace(
+          '{ kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }',
+          `{ kind: ${kind}, plural: ${kind.toLowerCase()}s }`,
+        );
+
+    it('gives no namespace to a built-in cluster-scoped kind that kubectl api-resources does not list (the alpha ClusterCIDR)', () => {
+      const cidr =
+        'apiVersion: networking.k8s.io/v1alpha1\nkind: ClusterCIDR\nmetadata: { name: pods }\nspec: { perNodeHostBits: 8, ipv4: 10.0.0.0/8 }\n';
+      expect(scopeOf(objectsOf(withFiles({ 'in/cidr.yaml': cidr })), 'ClusterCIDR')).toEqual(['networking.k8s.io/v1alpha1 pods: cluster']);
+    });
+
+    it("gives the stage's namespace to a custom kind named like a built-in cluster-scoped kind, and checks its references there", () => {
+      const node = (name: string, namespace = '') =>
+        `apiVersion: example.com/v1\nkind: Node\nmetadata: { name: ${name}${namespace && `, namespace: ${namespace}`} }\nspec: { size: 1 }\n`;
+      const files = { 'in/a-crd.yaml': crdOf('Node', 'Namespaced'), 'in/b-nodes.yaml': `${node('n1')}---\n${node('n2', 'kube-system')}` };
+      expect(scopeOf(objectsOf(withFiles(files)), 'Node')).toEqual(['example.com/v1 n1: imported', 'example.com/v1 n2: kube-system']);
+      // in a namespace, so the namespace must exist: one the stage neither creates nor declares is an error
+      const elsewhere = { ...files, 'in/c-node.yaml': node('n3', 'elsewhere') };
+      expect(problemsOf(withFiles(elsewhere)).map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
+        "in/c-node.yaml:3:34 refs/namespace: Node elsewhere/n3: metadata.namespace: namespace 'elsewhere' is neither created in the stage nor known to exist; the stage creates: imported",
+      ]);
+    });
+
+    it('gives no namespace to a custom kind whose CRD says scope: Cluster, named like a built-in namespaced kind or not', () => {
+      const files = {
+        'in/a-crds.yaml': `${crdOf('Secret', 'Cluster')}---\n${crdOf('Widget', 'Cluster')}`,
+        'in/b-crs.yaml':
+          'apiVersion: example.com/v1\nkind: Secret\nmetadata: { name: s1, namespace: wrong }\nspec: { size: 1 }\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w1 }\nspec: { size: 1 }\n',
+      };
+      const objects = objectsOf(withFiles(files));
+      expect([...scopeOf(objects, 'Secret'), ...scopeOf(objects, 'Widget')]).toEqual([
+        'example.com/v1 s1: cluster',
+        'example.com/v1 w1: cluster',
+      ]);
+    });
+  });
+
   describe('kustomization files and kubeconfigs in an included folder', () => {
     const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: plain }\ndata: { A: b }\n';
 

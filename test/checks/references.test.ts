@@ -1,4 +1,4 @@
-import { checkObjects, type CheckOptions } from '../../lib/checks/index.js';
+import { checkObjects, type CheckMemo, type CheckOptions, type TracedResult } from '../../lib/checks/index.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { describe, expect, it } from 'vitest';
 import { findingsIn } from './helpers.js';
@@ -60,5 +60,96 @@ describe('the hint for a namespace nobody creates', () => {
     expect(hintOf({ written: true })).toBe(
       'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file',
     );
+  });
+});
+
+describe('the scope of an object, by API group and kind', () => {
+  const object = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject => ({
+    apiVersion,
+    kind,
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+  });
+  const crd = (group: string, kind: string, scope: 'Cluster' | 'Namespaced'): KubeObject => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${kind.toLowerCase()}s.${group}` },
+    spec: {
+      group,
+      scope,
+      names: { kind, plural: `${kind.toLowerCase()}s`, singular: kind.toLowerCase(), listKind: `${kind}List` },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        },
+      ],
+    },
+  });
+  const codes = ['refs/namespace', 'refs/duplicate-object'];
+  const found = (objects: readonly KubeObject[], options: CheckOptions = {}) =>
+    checkObjects(objects, options)
+      .findings.filter((f) => codes.includes(f.code))
+      .map((f) => `${f.code} ${f.object.kind} ${f.object.metadata.namespace ?? ''}/${f.object.metadata.name}`);
+
+  it('checks the namespace of a custom kind named like a built-in cluster-scoped kind: it lives in one', () => {
+    expect(found([crd('example.com', 'Node', 'Namespaced'), object('example.com/v1', 'Node', 'n', 'team-a')])).toEqual([
+      'refs/namespace Node team-a/n',
+    ]);
+    // without its CRD too: a custom kind is namespaced until its CRD says otherwise
+    expect(found([object('acme.example.com/v1', 'ClusterRole', 'r', 'team-a')])).toEqual(['refs/namespace ClusterRole team-a/r']);
+  });
+
+  it('finds objects of such a kind by their namespace: one name in two namespaces is two objects', () => {
+    const namespaces = ['team-a', 'team-b'].map((n) => object('v1', 'Namespace', n));
+    expect(
+      found([
+        ...namespaces,
+        crd('example.com', 'ClusterRole', 'Namespaced'),
+        object('example.com/v1', 'ClusterRole', 'admin', 'team-a'),
+        object('example.com/v1', 'ClusterRole', 'admin', 'team-b'),
+        object('rbac.authorization.k8s.io/v1', 'ClusterRole', 'admin'),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('takes a built-in kind that kubectl api-resources does not list (the alpha ClusterCIDR) as cluster-scoped', () => {
+    // a namespace written on a cluster-scoped object is ignored by the API server: no namespace to check, one object
+    expect(
+      found([
+        object('networking.k8s.io/v1alpha1', 'ClusterCIDR', 'pods', 'ghost'),
+        object('networking.k8s.io/v1alpha1', 'ClusterCIDR', 'pods', 'other'),
+      ]),
+    ).toEqual(['refs/duplicate-object ClusterCIDR other/pods']);
+  });
+
+  it('takes a custom kind whose CRD says scope: Cluster as cluster-scoped, the CRD among the objects or given', () => {
+    const issuers = [
+      object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'ghost'),
+      object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'other'),
+    ];
+    const clusterIssuer = crd('cert-manager.io', 'ClusterIssuer', 'Cluster');
+    expect(found([clusterIssuer, ...issuers])).toEqual(['refs/duplicate-object ClusterIssuer other/ca']);
+    expect(found(issuers, { crds: [clusterIssuer] })).toEqual(['refs/duplicate-object ClusterIssuer other/ca']);
+    // without the CRD, as most custom kinds are: namespaced
+    expect(found(issuers)).toEqual(['refs/namespace ClusterIssuer ghost/ca', 'refs/namespace ClusterIssuer other/ca']);
+  });
+
+  it('keeps what it found on an object for the scopes the CRDs gave: a CRD that moves a kind to cluster scope is not answered from before', () => {
+    const issuer = object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'ghost');
+    const kept = new Map<string, TracedResult>();
+    const memo: CheckMemo = {
+      get: () => undefined,
+      set: () => {},
+      references: (_, context) => kept.get(context),
+      keepReferences: (_, context, result) => kept.set(context, result),
+      identity: (o) => JSON.stringify(o),
+    };
+    const namespaceFindings = (options: CheckOptions) =>
+      checkObjects([issuer], options, memo).findings.filter((f) => f.code === 'refs/namespace').length;
+    expect(namespaceFindings({})).toBe(1);
+    expect(namespaceFindings({ crds: [crd('cert-manager.io', 'ClusterIssuer', 'Cluster')] })).toBe(0);
+    expect(kept.size).toBe(2);
   });
 });

@@ -66,7 +66,7 @@ describe('the kind table', () => {
   });
 
   it('says which kinds are namespaced as the Kubernetes API does', () => {
-    expect(KINDS.filter((k) => k.namespaced === isClusterScoped(k.kind)).map((k) => k.kind)).toEqual([]);
+    expect(KINDS.filter((k) => k.namespaced === isClusterScoped(k.apiVersion, k.kind)).map((k) => k.kind)).toEqual([]);
   });
 
   it('lists each kind once, and the apply order starts with Namespace', () => {

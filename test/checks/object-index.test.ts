@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ObjectIndex, keyOf, namespaceOf } from '../../lib/checks/object-index.js';
+import { kindGroups } from '../../lib/k8s.js';
+import type { KubeObject } from '../../lib/model/object.js';
+
+const object = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject => ({
+  apiVersion,
+  kind,
+  metadata: { name, ...(namespace ? { namespace } : {}) },
+});
+
+describe('the namespace an object is indexed under', () => {
+  it.each([
+    ['a namespaced built-in kind: its namespace', object('v1', 'ConfigMap', 'c', 'qa'), 'qa'],
+    ['a namespaced built-in kind that names none: default', object('v1', 'ConfigMap', 'c'), 'default'],
+    ['a cluster-scoped built-in kind: none, whatever it says', object('rbac.authorization.k8s.io/v1', 'ClusterRole', 'r', 'qa'), ''],
+    ['an alpha cluster-scoped kind: none', object('networking.k8s.io/v1alpha1', 'ClusterCIDR', 'c', 'qa'), ''],
+    ['a custom kind named like a cluster-scoped built-in one: its namespace', object('example.com/v1', 'Node', 'n', 'qa'), 'qa'],
+    ['a built-in kind name in another built-in group: its namespace', object('v1', 'ClusterRole', 'r', 'qa'), 'qa'],
+  ])('%s', (_, o, ns) => {
+    expect(namespaceOf(o)).toBe(ns);
+    expect(new ObjectIndex([o]).namespaceOf(o)).toBe(ns);
+  });
+
+  it('is none for a custom kind the CRDs put at cluster scope, by group and kind', () => {
+    const issuer = object('cert-manager.io/v1', 'ClusterIssuer', 'ca', 'qa');
+    const other = object('example.com/v1', 'ClusterIssuer', 'ca', 'qa');
+    const clusterScopedKinds = ['cert-manager.io/ClusterIssuer'];
+    const index = new ObjectIndex([issuer, other], { clusterScopedKinds });
+    expect([index.namespaceOf(issuer), index.namespaceOf(other)]).toEqual(['', 'qa']);
+    expect([index.isClusterScoped(issuer), index.isClusterScoped(other)]).toEqual([true, false]);
+    expect(keyOf(issuer, kindGroups(clusterScopedKinds))).toBe('get:ClusterIssuer//ca');
+    expect(keyOf(issuer)).toBe('get:ClusterIssuer/qa/ca');
+  });
+});
+
+describe('looking an object up by kind, namespace and name', () => {
+  const node = object('v1', 'Node', 'n1');
+  const custom = object('example.com/v1', 'Node', 'n2', 'qa');
+  const index = new ObjectIndex([node, custom]);
+
+  it("finds a cluster-scoped object under the namespace ''", () => {
+    expect(index.get('Node', '', 'n1')).toBe(node);
+    expect(index.namesOf('Node', '')).toEqual(['n1']);
+  });
+
+  it('finds an object of a namespaced custom kind named like a built-in one in its namespace, not at cluster scope', () => {
+    expect(index.get('Node', 'qa', 'n2')).toBe(custom);
+    expect(index.get('Node', '', 'n2')).toBeUndefined();
+    expect(index.namesOf('Node', 'qa')).toEqual(['n2']);
+    expect(index.objectsOf('Node', 'qa')).toEqual([custom]);
+  });
+});
