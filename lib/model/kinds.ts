@@ -13,8 +13,6 @@ export interface KindInfo {
   readonly kind: string;
   /** `apiVersion` as written in manifests: `v1` for the core group, else `group/version`. */
   readonly apiVersion: string;
-  /** Whether the API server keeps it in a namespace (checked against cdk8s-plus's api-resources table). */
-  readonly namespaced: boolean;
   /**
    * Whether `kubectl apply --prune` may delete objects of this kind that a stage no longer has.
    * True for every kind a stage may hold (the stacks make it, or the manifests stack includes it),
@@ -35,35 +33,35 @@ const TEMPLATE = ['spec', 'template'];
 
 /** Every known kind, in apply order. */
 export const KINDS: readonly KindInfo[] = [
-  { kind: 'Namespace', apiVersion: 'v1', namespaced: false, prunable: true },
-  { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', namespaced: true, prunable: true },
-  { kind: 'ResourceQuota', apiVersion: 'v1', namespaced: true, prunable: true },
-  { kind: 'LimitRange', apiVersion: 'v1', namespaced: true, prunable: true },
-  { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', namespaced: true, prunable: true },
-  { kind: 'ServiceAccount', apiVersion: 'v1', namespaced: true, prunable: true },
-  { kind: 'Secret', apiVersion: 'v1', namespaced: true, prunable: false },
-  { kind: 'ConfigMap', apiVersion: 'v1', namespaced: true, prunable: true },
-  { kind: 'StorageClass', apiVersion: 'storage.k8s.io/v1', namespaced: false, prunable: true },
-  { kind: 'PersistentVolume', apiVersion: 'v1', namespaced: false, prunable: true },
-  { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespaced: true, prunable: true },
-  { kind: 'CustomResourceDefinition', apiVersion: 'apiextensions.k8s.io/v1', namespaced: false, prunable: false },
-  { kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1', namespaced: false, prunable: true },
-  { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', namespaced: false, prunable: true },
-  { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', namespaced: true, prunable: true },
-  { kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', namespaced: true, prunable: true },
-  { kind: 'Service', apiVersion: 'v1', namespaced: true, prunable: true },
-  { kind: 'DaemonSet', apiVersion: 'apps/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
-  { kind: 'Pod', apiVersion: 'v1', namespaced: true, prunable: true, podTemplate: [] },
-  { kind: 'ReplicationController', apiVersion: 'v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
-  { kind: 'ReplicaSet', apiVersion: 'apps/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
-  { kind: 'Deployment', apiVersion: 'apps/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
-  { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', namespaced: true, prunable: true },
-  { kind: 'StatefulSet', apiVersion: 'apps/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
-  { kind: 'Job', apiVersion: 'batch/v1', namespaced: true, prunable: true, podTemplate: TEMPLATE },
-  { kind: 'CronJob', apiVersion: 'batch/v1', namespaced: true, prunable: true, podTemplate: ['spec', 'jobTemplate', 'spec', 'template'] },
-  { kind: 'IngressClass', apiVersion: 'networking.k8s.io/v1', namespaced: false, prunable: true },
-  { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', namespaced: true, prunable: true },
-  { kind: 'APIService', apiVersion: 'apiregistration.k8s.io/v1', namespaced: false, prunable: false },
+  { kind: 'Namespace', apiVersion: 'v1', prunable: true },
+  { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', prunable: true },
+  { kind: 'ResourceQuota', apiVersion: 'v1', prunable: true },
+  { kind: 'LimitRange', apiVersion: 'v1', prunable: true },
+  { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', prunable: true },
+  { kind: 'ServiceAccount', apiVersion: 'v1', prunable: true },
+  { kind: 'Secret', apiVersion: 'v1', prunable: false },
+  { kind: 'ConfigMap', apiVersion: 'v1', prunable: true },
+  { kind: 'StorageClass', apiVersion: 'storage.k8s.io/v1', prunable: true },
+  { kind: 'PersistentVolume', apiVersion: 'v1', prunable: true },
+  { kind: 'PersistentVolumeClaim', apiVersion: 'v1', prunable: true },
+  { kind: 'CustomResourceDefinition', apiVersion: 'apiextensions.k8s.io/v1', prunable: false },
+  { kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1', prunable: true },
+  { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', prunable: true },
+  { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', prunable: true },
+  { kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', prunable: true },
+  { kind: 'Service', apiVersion: 'v1', prunable: true },
+  { kind: 'DaemonSet', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE },
+  { kind: 'Pod', apiVersion: 'v1', prunable: true, podTemplate: [] },
+  { kind: 'ReplicationController', apiVersion: 'v1', prunable: true, podTemplate: TEMPLATE },
+  { kind: 'ReplicaSet', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE },
+  { kind: 'Deployment', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE },
+  { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', prunable: true },
+  { kind: 'StatefulSet', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE },
+  { kind: 'Job', apiVersion: 'batch/v1', prunable: true, podTemplate: TEMPLATE },
+  { kind: 'CronJob', apiVersion: 'batch/v1', prunable: true, podTemplate: ['spec', 'jobTemplate', 'spec', 'template'] },
+  { kind: 'IngressClass', apiVersion: 'networking.k8s.io/v1', prunable: true },
+  { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', prunable: true },
+  { kind: 'APIService', apiVersion: 'apiregistration.k8s.io/v1', prunable: false },
 ];
 
 const BY_KIND: ReadonlyMap<string, KindInfo> = new Map(KINDS.map((k) => [k.kind, k]));

@@ -6,7 +6,7 @@ import { STACKS } from '../../apps/index.js';
 import { StageLoader } from '../../lib/config/load.js';
 import { Settings } from '../../lib/config/types.js';
 import { ProblemsError } from '../../lib/errors.js';
-import { isClusterScoped } from '../../lib/k8s.js';
+import { builtInClusterScoped } from '../../lib/k8s.js';
 import { KINDS, KIND_ORDER, POD_TEMPLATE_PATHS, PRUNE_ALLOWLIST, kindInfo } from '../../lib/model/kinds.js';
 import { defineStack, type Stack } from '../../lib/stack.js';
 import { renderStage, type RenderedStage } from '../../lib/synth/render.js';
@@ -65,8 +65,8 @@ describe('the kind table', () => {
     ]);
   });
 
-  it('says which kinds are namespaced as the Kubernetes API does', () => {
-    expect(KINDS.filter((k) => k.namespaced === isClusterScoped(k.apiVersion, k.kind)).map((k) => k.kind)).toEqual([]);
+  it("names each built-in kind by its group's apiVersion, as the Kubernetes API has it", () => {
+    expect(KINDS.filter((k) => builtInClusterScoped(k.apiVersion, k.kind) === undefined).map((k) => k.kind)).toEqual([]);
   });
 
   it('lists each kind once, and the apply order starts with Namespace', () => {
