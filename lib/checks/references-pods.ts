@@ -72,9 +72,24 @@ function probePortFinding(
     'refs/probe-port',
     path,
     `${probe} checks port ${JSON.stringify(port)}, but ${cname} declares the ports: ${declared}`,
-    "a named port resolves only among the container's ports: declare it there, or probe a declared one",
+    guessing(
+      String(port),
+      portNames(ports),
+      "a named port resolves only among the container's ports: declare it there, or probe a declared one",
+    ),
   );
 }
+/** `hint`, after "did you mean '<name>'?" when one of `known` is near enough to `name` to be what it meant. */
+export function guessing(name: string, known: readonly string[], hint: string): string {
+  const guess = didYouMean(name, known);
+  return guess === undefined ? hint : `did you mean '${guess}'? Otherwise ${hint}`;
+}
+
+/** The names of `ports` (container ports) that have one. */
+export function portNames(ports: readonly Record<string, unknown>[]): string[] {
+  return ports.flatMap((p) => (typeof p.name === 'string' ? [p.name] : []));
+}
+
 /** Every namespace has the service account `default`, declared or not. */
 const withDefault = (names: readonly string[]) => (names.includes('default') ? names : ['default', ...names]);
 
@@ -122,16 +137,18 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
     if (typeof key === 'string') {
       const keys = declaredKeys(target);
       if (!keys.includes(key)) {
-        const guess = didYouMean(key, keys);
         out.push(
           emit(
             `refs/${kind.toLowerCase()}-key`,
             path,
             `${who} reads key '${key}' of ${kind} '${name}', which has the keys: ${listed(keys)}`,
-            (guess !== undefined ? `did you mean '${guess}'? Otherwise ` : '') +
-              (kind === 'Secret'
+            guessing(
+              key,
+              keys,
+              kind === 'Secret'
                 ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`
-                : `add '${key}' to the ConfigMap, or read another key`),
+                : `add '${key}' to the ConfigMap, or read another key`,
+            ),
           ),
         );
       }
@@ -164,7 +181,12 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
   });
   const volumeNames = volumes.map((v) => v.name).filter((n): n is string => typeof n === 'string');
   const claimTemplates =
-    w.object.kind === 'StatefulSet' ? asList(asObj(w.object.spec)?.volumeClaimTemplates).map((t) => asObj(t.metadata)?.name) : [];
+    w.object.kind === 'StatefulSet'
+      ? asList(asObj(w.object.spec)?.volumeClaimTemplates).flatMap((t) => {
+          const name = asObj(t.metadata)?.name;
+          return typeof name === 'string' ? [name] : [];
+        })
+      : [];
 
   for (const list of CONTAINER_LISTS) {
     asList(spec[list]).forEach((c, i) => {
@@ -192,8 +214,10 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
             emit(
               'refs/volume-mount',
               [...cp, 'volumeMounts', j, 'name'],
-              `${cname} mounts volume '${m.name}', but the pod's volumes are: ${listed(volumeNames)}`,
-              'add the volume to the pod, or fix the name',
+              `${cname} mounts volume '${m.name}', but the pod's volumes are: ${listed(volumeNames)}${
+                claimTemplates.length ? `, and its claim templates: ${listed(claimTemplates)}` : ''
+              }`,
+              guessing(m.name, [...volumeNames, ...claimTemplates], 'add the volume to the pod, or fix the name'),
             ),
           );
         }

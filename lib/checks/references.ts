@@ -6,7 +6,7 @@
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
-import { checkPodReferences } from './references-pods.js';
+import { checkPodReferences, guessing, portNames } from './references-pods.js';
 import { formatLabels } from './selectors.js';
 import { parseQuantity } from './quantity.js';
 
@@ -63,7 +63,9 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
         'refs/target-port',
         path,
         `port ${String(p.port)}${protocol !== 'TCP' ? `/${String(protocol)}` : ''} targets ${typeof target === 'string' ? `the port named '${target}'` : `port ${String(target)}`}${p.targetPort === undefined ? ' (no targetPort: the same as port)' : ''}, but the selected pods (${selected.map(describeWorkload).join(', ')}) listen on: ${listed([...new Set(declared)])}`,
-        'set targetPort to a port the containers declare',
+        typeof target === 'string'
+          ? guessing(target, portNames(ports), 'set targetPort to a port the containers declare')
+          : 'set targetPort to a port the containers declare',
       ),
     );
   });

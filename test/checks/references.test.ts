@@ -46,6 +46,68 @@ describe('the reference checks', () => {
   });
 });
 
+describe('a port named wrong', () => {
+  const app: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'db', namespace: 'shop' },
+    spec: {
+      selector: { matchLabels: { app: 'db' } },
+      template: {
+        metadata: { labels: { app: 'db' } },
+        spec: {
+          containers: [
+            {
+              name: 'db',
+              image: 'mysql:8.0',
+              ports: [{ name: 'mysql', containerPort: 3306 }],
+              readinessProbe: { tcpSocket: { port: 'mysq' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'db', namespace: 'shop' },
+    spec: { selector: { app: 'db' }, ports: [{ port: 3306, targetPort: 'mysqll' }] },
+  };
+
+  it("is said with the declared port's name it is nearest to, in a Service's targetPort and in a probe", () => {
+    const found = checkObjects([app, service], { existingNamespaces: ['shop'] }).findings.filter((f) => f.code.startsWith('refs/'));
+    expect(found.map((f) => `${f.code}: ${f.message} (${f.hint})`)).toEqual([
+      `refs/probe-port: readinessProbe checks port "mysq", but container 'db' declares the ports: 3306 (mysql) (did you mean 'mysql'? Otherwise a named port resolves only among the container's ports: declare it there, or probe a declared one)`,
+      "refs/target-port: port 3306 targets the port named 'mysqll', but the selected pods (Deployment db) listen on: 3306 (mysql) (did you mean 'mysql'? Otherwise set targetPort to a port the containers declare)",
+    ]);
+  });
+
+  it("lists a StatefulSet's claim templates among the volumes a mount may name, and guesses among them", () => {
+    const set: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: {
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: {
+          metadata: { labels: { app: 'db' } },
+          spec: { containers: [{ name: 'db', image: 'mysql:8.0', volumeMounts: [{ name: 'datta', mountPath: '/var/lib/mysql' }] }] },
+        },
+        volumeClaimTemplates: [
+          { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+        ],
+      },
+    };
+    const [mount] = checkObjects([set], { existingNamespaces: ['shop'] }).findings.filter((f) => f.code === 'refs/volume-mount');
+    expect([mount?.message, mount?.hint]).toEqual([
+      "container 'db' mounts volume 'datta', but the pod's volumes are: none, and its claim templates: data",
+      "did you mean 'data'? Otherwise add the volume to the pod, or fix the name",
+    ]);
+  });
+});
+
 describe('the hint for a namespace nobody creates', () => {
   const map: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'team-a' } };
   const hintOf = (options: CheckOptions) => checkObjects([map], options).findings.find((f) => f.code === 'refs/namespace')?.hint;
