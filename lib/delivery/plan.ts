@@ -7,7 +7,15 @@ import { groupOf } from '../k8s.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { andList } from '../model/limits.js';
 import type { KubeObject } from '../model/object.js';
-import { repositoryMismatches, type ClusterSpec, type Engine, type ProjectFile, type StageDelivery } from '../config/delivery.js';
+import {
+  repositoryMismatches,
+  resolvedSync,
+  syncMismatches,
+  type ClusterSpec,
+  type Engine,
+  type ProjectFile,
+  type StageDelivery,
+} from '../config/delivery.js';
 
 /** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
 export const DEFAULT_PROJECT = 'stagecraft';
@@ -84,6 +92,8 @@ export const PLACED_SETTINGS: readonly (readonly string[])[] = [
   ['delivery', 'cluster'],
   ['delivery', 'repository', 'url'],
   ['delivery', 'repository', 'revision'],
+  ['delivery', 'sync', 'automated'],
+  ['delivery', 'sync', 'selfHeal'],
 ];
 
 /**
@@ -216,7 +226,23 @@ export function planDelivery(
       );
       continue;
     }
-    const sync = { ...defaults.sync, ...d.sync };
+    const sync = resolvedSync({ ...defaults.sync, ...d.sync });
+    // the project file's own engine and sync policy were checked when it was read; here, a stage's choice of either
+    const unhonoured = syncMismatches(engine, sync);
+    for (const { setting, message, hint, code } of unhonoured) {
+      // at the stage's own setting, else at what the stage chose that makes the project file's setting count
+      const place = d.sync?.[setting] !== undefined ? `sync.${setting}` : d.engine !== undefined ? 'engine' : 'sync.automated';
+      const inherited = place !== `sync.${setting}`;
+      fail(
+        place,
+        inherited ? `${message} (${projectSource}'s delivery.sync.${setting}: ${String(sync[setting])})` : message,
+        inherited
+          ? `write sync: { ${setting}: true } under this stage's delivery: (Flux always puts back drift), or deliver it with Argo CD (engine: argocd)`
+          : hint,
+        code,
+      );
+    }
+    if (unhonoured.length) continue;
     const previous = promotedFrom.get(s.stage);
     plans.push({
       stage: s.stage,
@@ -225,7 +251,7 @@ export function planDelivery(
       project: defaults.project ?? DEFAULT_PROJECT,
       cluster,
       repository: { url, revision },
-      sync: { automated: sync.automated ?? true, prune: sync.prune ?? true, selfHeal: sync.selfHeal ?? true },
+      sync,
       namespaces: s.namespaces,
       kinds: s.kinds,
       ...(previous !== undefined ? { after: previous } : {}),
@@ -293,7 +319,7 @@ function fluxOwnClusters(plans: readonly DeliveryPlan[], projectSource: string, 
 function settingPlace(s: DeliveredStage, setting: string, projectPlaces: ProjectPlaces): SourceLocation | undefined {
   const own = s.places?.[`delivery.${setting}`];
   if (own) return { file: s.source, ...own };
-  const inherited = setting === 'cluster' || setting === 'engine' || setting.startsWith('repository.');
+  const inherited = setting === 'cluster' || setting === 'engine' || setting.startsWith('repository.') || setting.startsWith('sync.');
   const project = inherited ? projectPlaces(['delivery', ...setting.split('.')]) : undefined;
   if (project) return project;
   const delivery = s.places?.delivery;

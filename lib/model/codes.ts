@@ -437,6 +437,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Flux follows a bare revision as a branch: write a tag as its full ref (refs/tags/v1.2.3), which Argo CD reads too.',
   ),
   row(
+    'delivery/sync',
+    'Sync setting the engine cannot honour',
+    'Flux applies the whole stage again at every interval and so always puts back drift: remove selfHeal: false, or deliver the stage with Argo CD.',
+  ),
+  row(
     'delivery/schema',
     'Delivery object invalid',
     "A generated Argo CD or Flux object does not match the engine's schema: check the delivery settings it came from.",

@@ -259,6 +259,46 @@ describe('compiling delivery', () => {
     ]);
   });
 
+  it('refuses selfHeal: false for a stage Flux applies by itself, which always puts back drift, at the setting that makes it count', () => {
+    const run = (text: string, stages: Record<string, string>) => () =>
+      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
+    // the stage's own setting
+    expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { selfHeal: false } }') }))).toEqual([
+      'environments/qa.yaml:3:49: delivery.sync.selfHeal: Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster\n' +
+        '  hint: remove selfHeal: false (Flux always puts back drift), or deliver with Argo CD (engine: argocd), which can leave drift alone',
+    ]);
+    // the project file's selfHeal: false is Argo CD's; a stage that picks Flux: at its engine:
+    const argocdNoHeal = ARGOCD_PROJECT.replace('selfHeal: true', 'selfHeal: false');
+    expect(problemsOf(run(argocdNoHeal, { qa: stage('{ cluster: nonprod, engine: flux }') }))).toEqual([
+      "environments/qa.yaml:3:39: delivery.engine: Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster (stagecraft.yaml's delivery.sync.selfHeal: false)\n" +
+        "  hint: write sync: { selfHeal: true } under this stage's delivery: (Flux always puts back drift), or deliver it with Argo CD (engine: argocd)",
+    ]);
+    // the project file's stages are suspended; one that Flux applies by itself: at its automated:
+    const suspended = `${PROJECT}  sync: { automated: false, selfHeal: false }\n`;
+    expect(problemsOf(run(suspended, { qa: stage('{ cluster: nonprod, sync: { automated: true } }') }))).toEqual([
+      expect.stringMatching(
+        /^environments\/qa\.yaml:3:50: delivery\.sync\.automated: Flux cannot leave drift alone: .* \(stagecraft\.yaml's delivery\.sync\.selfHeal: false\)\n/,
+      ),
+    ]);
+    // Argo CD honours it; a suspended Kustomization reverts nothing until someone resumes it, as Argo CD's manual sync
+    expect(() => run(argocdNoHeal, { qa: stage('{ cluster: nonprod }') })()).not.toThrow();
+    const tree = run(suspended, { qa: stage('{ cluster: nonprod }') })().tree.get(DELIVERY_DIR)!;
+    expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ suspend: true, prune: true });
+  });
+
+  it("refuses the project file's selfHeal: false when its engine is Flux, at its line there", () => {
+    expect(problemsOf(() => loadProjectFile(`${PROJECT}  sync: { prune: true, selfHeal: false }\n`))).toEqual([
+      'stagecraft.yaml:7:34: delivery.sync.selfHeal: Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster\n' +
+        '  hint: remove selfHeal: false (Flux always puts back drift), or deliver with Argo CD (engine: argocd), which can leave drift alone',
+    ]);
+    expect(problemsThrownBy(() => loadProjectFile(`${PROJECT}  sync: { selfHeal: false }\n`)).map((p) => p.code)).toEqual([
+      'delivery/sync',
+    ]);
+    // suspended (automated: false), or delivered by Argo CD: accepted
+    expect(() => loadProjectFile(`${PROJECT}  sync: { automated: false, selfHeal: false }\n`)).not.toThrow();
+    expect(() => loadProjectFile(ARGOCD_PROJECT.replace('selfHeal: true', 'selfHeal: false'))).not.toThrow();
+  });
+
   it('refuses two stages delivered into one namespace of one cluster, at the namespace: setting, naming both and the cluster', () => {
     const run = (stages: Record<string, string>) => () => compileStages(sources(stages), { project, delivery: true });
     const qa = stage('{ cluster: nonprod }');
