@@ -80,7 +80,12 @@ export const ClusterSettings = Settings(
 export const ProjectDeliverySettings = Settings(
   {
     ...StageDeliverySettings.properties,
-    project: Type.Optional(DnsLabel({ description: 'Name of the Argo CD AppProject and the Flux GitRepository. @default stagecraft' })),
+    project: Type.Optional(
+      DnsLabel({
+        description:
+          "Name of the Argo CD AppProject and of the Flux GitRepository of the project's repository (other GitRepositories' names begin with it). @default stagecraft",
+      }),
+    ),
     clusters: Type.Optional(Mapping(DnsLabel(), ClusterSettings, { description: 'The clusters, by name.' })),
   },
   { description: 'Defaults for the delivery of every stage, and the clusters stages are delivered to.' },

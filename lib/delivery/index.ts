@@ -15,7 +15,7 @@ import { serializeObjects } from '../synth/render.js';
 import { toYaml, withHeader } from '../synth/serialize.js';
 import { MANAGED_BY } from '../transforms/labels.js';
 import { ARGOCD_NAMESPACE, appProject, application } from './argocd.js';
-import { FLUX_NAMESPACE, gitRepositories, kustomization, sourceNames } from './flux.js';
+import { FLUX_NAMESPACE, gitRepositories, kustomization } from './flux.js';
 import type { DeliveryPlan } from './plan.js';
 import { compareCodePoints } from '../model/order.js';
 import { ENGINES, type Engine } from '../config/delivery.js';
@@ -33,9 +33,8 @@ export function deliveryObjects(engine: Engine, plans: readonly DeliveryPlan[]):
     files.set(`00-${plans[0].project}.yaml`, [asObject(appProject(plans, labels))]);
     for (const p of plans) files.set(`10-${p.stage}.yaml`, [asObject(application(p, labels))]);
   } else {
-    const sources = sourceNames(plans);
     files.set(`00-${plans[0].project}.yaml`, gitRepositories(plans, labels).map(asObject));
-    for (const p of plans) files.set(`10-${p.stage}.yaml`, [asObject(kustomization(p, sources, labels))]);
+    for (const p of plans) files.set(`10-${p.stage}.yaml`, [asObject(kustomization(p, labels))]);
   }
   return files;
 }

@@ -7,6 +7,7 @@ import { groupOf } from '../k8s.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { andList } from '../model/limits.js';
 import type { KubeObject } from '../model/object.js';
+import { sourceName } from './source-name.js';
 import {
   repositoryMismatches,
   resolvedSync,
@@ -31,6 +32,8 @@ export interface DeliveryPlan {
   /** The cluster: its key under `delivery.clusters`, and how the engine reaches it. */
   readonly cluster: { readonly id: string } & ClusterSpec;
   readonly repository: { readonly url: string; readonly revision: string };
+  /** Flux: the name of the GitRepository that follows `repository` (lib/delivery/source-name.ts). @default - none (Argo CD) */
+  readonly source?: string;
   readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
   /** The stage's namespace and every namespace its objects live in, sorted (the Argo CD AppProject's destinations). */
   readonly namespaces: readonly string[];
@@ -244,13 +247,16 @@ export function planDelivery(
     }
     if (unhonoured.length) continue;
     const previous = promotedFrom.get(s.stage);
+    const project = defaults.project ?? DEFAULT_PROJECT;
+    const defaultRepository = { url: defaults.repository?.url, revision: defaults.repository?.revision ?? DEFAULT_REVISION };
     plans.push({
       stage: s.stage,
       namespace: s.namespace,
       engine,
-      project: defaults.project ?? DEFAULT_PROJECT,
+      project,
       cluster,
       repository: { url, revision },
+      ...(engine === 'flux' ? { source: sourceName(project, { url, revision }, defaultRepository) } : {}),
       sync,
       namespaces: s.namespaces,
       kinds: s.kinds,
@@ -259,6 +265,7 @@ export function planDelivery(
   }
   problems.push(
     ...fluxOwnClusters(plans, projectSource, projectPlaces),
+    ...sameSourceNames(plans, stages, projectPlaces),
     ...sharedNamespaces(plans, stages),
     ...sharedObjects(plans, stages, projectPlaces),
   );
@@ -310,6 +317,40 @@ function fluxOwnClusters(plans: readonly DeliveryPlan[], projectSource: string, 
       hint: `set kubeConfigSecret (a Secret in flux-system holding the cluster's kubeconfig) on every cluster but the one Flux runs in, under delivery.clusters in ${projectSource}`,
     },
   ];
+}
+
+/**
+ * Two repositories (or revisions) whose Flux GitRepositories come out with one name
+ * (`sourceName`): one object would follow both, and the stages of one would be applied from the
+ * other. Named from what they follow, they differ but for a revision written as another's name
+ * (`x-1a2b3c` beside `refs/heads/x`) or a hash that happens to be alike; at the later stage's
+ * repository setting (or where it inherits it).
+ */
+function sameSourceNames(plans: readonly DeliveryPlan[], stages: readonly DeliveredStage[], projectPlaces: ProjectPlaces): Problem[] {
+  const byStage = new Map(stages.map((s) => [s.stage, s]));
+  const first = new Map<string, DeliveryPlan>();
+  const problems: Problem[] = [];
+  const follows = (p: DeliveryPlan) => `${p.repository.url} at ${p.repository.revision}`;
+  for (const p of plans) {
+    if (p.source === undefined) continue;
+    const other = first.get(p.source);
+    if (!other) first.set(p.source, p);
+    if (!other || (other.repository.url === p.repository.url && other.repository.revision === p.repository.revision)) continue;
+    const stage = byStage.get(p.stage)!;
+    const setting = stage.delivery.repository?.revision !== undefined || stage.delivery.repository?.url === undefined ? 'revision' : 'url';
+    const location = settingPlace(stage, `repository.${setting}`, projectPlaces);
+    const message =
+      `the stages ${other.stage} and ${p.stage} follow ${follows(other)} and ${follows(p)}, whose Flux GitRepositories would both be named ${p.source}: ` +
+      'one object cannot follow both, and one stage would be applied from the other';
+    problems.push({
+      code: 'delivery/settings',
+      ...(location
+        ? { location, message: `delivery.repository.${setting}: ${message}` }
+        : { subject: `${stage.source}: delivery.repository`, message }),
+      hint: `write the revision of ${p.stage} another way (refs/heads/<branch> for a branch, a 40-hex commit), or follow the same revision in both stages`,
+    });
+  }
+  return problems;
 }
 
 /**

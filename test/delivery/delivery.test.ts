@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { compileStages, type StageSource } from '../../lib/compile.js';
 import { loadProjectFile } from '../../lib/config/project-file.js';
 import { DELIVERY_DIR, deliveryFiles } from '../../lib/delivery/index.js';
+import { sourceName } from '../../lib/delivery/source-name.js';
 import { deliveredStage, planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
 import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
@@ -199,6 +201,78 @@ describe('compiling delivery', () => {
     const [qa] = docs(tree.get('flux/10-qa.yaml')!);
     expect(qa.spec).toMatchObject({ path: './dist/qa', kubeConfig: { secretRef: { name: 'nonprod-kubeconfig' } } });
     expect(qa.spec).not.toHaveProperty('dependsOn');
+  });
+
+  it('names each Flux GitRepository after what it follows, so that adding, removing or reordering repositories renames none', () => {
+    const OTHER = 'https://git.example.com/team/other.git';
+    const all = {
+      qa: stage('{ cluster: nonprod }'),
+      production: stage('{ cluster: prod, repository: { revision: release } }'),
+      dev: stage('{ cluster: nonprod, repository: { revision: refs/tags/v1.2.3 } }'),
+      test: stage(`{ cluster: nonprod, repository: { url: ${OTHER} } }`),
+    };
+    const names = (stages: Record<string, string>) => {
+      const tree = compileStages(sources(stages), { project, delivery: true }).tree.get(DELIVERY_DIR)!;
+      const repositories = docs(tree.get('flux/00-stagecraft.yaml')!).map((o) => o.metadata.name);
+      const followed = Object.keys(stages).map(
+        (s) => [s, (docs(tree.get(`flux/10-${s}.yaml`)!)[0].spec as { sourceRef: { name: string } }).sourceRef.name] as const,
+      );
+      return { repositories, followed: Object.fromEntries(followed) };
+    };
+    const hash = (url: string, revision: string) => createHash('sha256').update(`${url} ${revision}`).digest('hex').slice(0, 6);
+    const expected = {
+      qa: 'stagecraft',
+      production: 'stagecraft-release',
+      dev: `stagecraft-v1-2-3-${hash('https://git.example.com/team/app.git', 'refs/tags/v1.2.3')}`,
+      test: `stagecraft-other-${hash(OTHER, 'main')}`,
+    };
+    expect(names(all)).toEqual({ repositories: Object.values(expected).sort(), followed: expected });
+    // fewer repositories, in another order: each keeps its name
+    const { dev: _dev, ...fewer } = all;
+    expect(names({ test: all.test, production: all.production }).followed).toEqual({
+      test: expected.test,
+      production: expected.production,
+    });
+    expect(names({ production: all.production }).followed).toEqual({ production: expected.production });
+    expect(names(fewer).followed).toEqual({ qa: expected.qa, production: expected.production, test: expected.test });
+  });
+
+  it('cuts a long GitRepository name to a DNS label before its hash', () => {
+    const branch = `feature/${'x'.repeat(70)}`;
+    const name = sourceName(
+      'stagecraft',
+      { url: 'https://git.example.com/team/app.git', revision: branch },
+      {
+        url: 'https://git.example.com/team/app.git',
+        revision: 'main',
+      },
+    );
+    expect(name).toMatch(/^stagecraft-feature-x+-[0-9a-f]{6}$/);
+    expect(name).toHaveLength(63);
+  });
+
+  it("refuses two repositories whose GitRepositories would have one name, at the later stage's revision, naming both", () => {
+    const taken = sourceName(
+      'stagecraft',
+      { url: 'https://git.example.com/team/app.git', revision: 'refs/heads/x' },
+      {
+        url: 'https://git.example.com/team/app.git',
+        revision: 'main',
+      },
+    );
+    const lookalike = taken.slice('stagecraft-'.length);
+    const run = () =>
+      compileStages(
+        sources({
+          qa: stage('{ cluster: nonprod, repository: { revision: refs/heads/x } }'),
+          production: stage(`{ cluster: prod, repository: { revision: ${lookalike} } }`),
+        }),
+        { project, delivery: true },
+      );
+    expect(problemsOf(run)).toEqual([
+      `environments/production.yaml:3:52: delivery.repository.revision: the stages qa and production follow https://git.example.com/team/app.git at refs/heads/x and https://git.example.com/team/app.git at ${lookalike}, whose Flux GitRepositories would both be named ${taken}: one object cannot follow both, and one stage would be applied from the other\n` +
+        '  hint: write the revision of production another way (refs/heads/<branch> for a branch, a 40-hex commit), or follow the same revision in both stages',
+    ]);
   });
 
   it('has no Flux stage depend on a suspended one, which never becomes ready: it waits for the nearest earlier stage that is not', () => {
