@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { compileStages, type StageSource } from '../../lib/compile.js';
 import { loadProjectFile } from '../../lib/config/project-file.js';
-import { DELIVERY_DIR, deliveryFiles } from '../../lib/delivery/index.js';
+import { DELIVERY_DIR, deliveryApplyCommand, deliveryFiles } from '../../lib/delivery/index.js';
 import { sourceName } from '../../lib/delivery/source-name.js';
 import { deliveredStage, planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
 import { formatProblem } from '../../lib/errors.js';
@@ -692,6 +692,50 @@ describe('delivery through the commands', () => {
     }
   });
 
+  it.each([
+    ['argocd', ARGOCD_PROJECT, ['Application argocd/stagecraft-production']],
+    ['flux', PROJECT, ['GitRepository flux-system/stagecraft-release', 'Kustomization flux-system/stagecraft-production']],
+  ] as const)(
+    "has the %s inventory's apply command delete the delivery objects of a removed stage, and nothing else",
+    (engine, projectText, gone) => {
+      const dir = tempProject({
+        qa: stage('{ cluster: nonprod }'),
+        production: stage('{ cluster: prod, repository: { revision: release } }', 'promotion: { from: qa }\n'),
+      });
+      writeFileSync(join(dir, 'stagecraft.yaml'), projectText);
+      const tree = join(dir, 'dist', DELIVERY_DIR, engine);
+      const objectsIn = (d: string) =>
+        readdirSync(d)
+          .filter((f) => f.endsWith('.yaml'))
+          .flatMap((f) => docs(readFileSync(join(d, f), 'utf8')));
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const before = objectsIn(tree);
+      const stageObjects = objectsIn(join(dir, 'dist', 'qa'));
+      rmSync(join(dir, 'environments', 'production.yaml'));
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const after = objectsIn(tree);
+      const command = /^# Apply and delete what no stage delivers any more: (.*)$/m.exec(
+        readFileSync(join(tree, 'inventory.txt'), 'utf8'),
+      )![1];
+      expect(command).toBe(deliveryApplyCommand(engine, 'stagecraft'));
+      expect(command).toMatch(new RegExp(`^kubectl apply -k dist/delivery/${engine} --prune -l `));
+      const prune = pruneOf(command);
+      // -l also chooses what is applied: every delivery object, and no object of a stage
+      expect(after.filter((o) => !prune.selects(o))).toEqual([]);
+      expect(stageObjects.filter((o) => prune.selects(o))).toEqual([]);
+      expect(prune.deletes(before, after)).toEqual(gone);
+      expect(spawnSync('kubectl', ['kustomize', tree], { encoding: 'utf8' }).status).toBe(0);
+    },
+  );
+
+  it("shows in the README the argocd inventory's apply command of the committed project", () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8').replace(/ \\\n\s*/g, ' ');
+    expect(readme).toContain(deliveryApplyCommand('argocd', 'stagecraft'));
+    expect(readFileSync(join(REPO, 'dist', DELIVERY_DIR, 'argocd', 'inventory.txt'), 'utf8')).toContain(
+      deliveryApplyCommand('argocd', 'stagecraft'),
+    );
+  });
+
   it('explains that npm run secrets has nothing to print for a stage whose Secrets come from a store', () => {
     const text = withoutDelivery(repoStage('dev')) + 'secretStore: { name: vault }\n';
     const dir = tempProject({ qa: text });
@@ -703,3 +747,31 @@ describe('delivery through the commands', () => {
     );
   });
 });
+
+/**
+ * What `kubectl apply --prune -l <selector> --prune-allowlist=<group/version/Kind>...` (`command`)
+ * selects, and would delete of the objects applied before (`before`, all applied by kubectl)
+ * once `after` is applied: those with the selector's labels and an allow-listed kind that `after`
+ * lacks, as `Kind namespace/name`.
+ */
+function pruneOf(command: string) {
+  const selector = /(?:^| )-l (\S+)/
+    .exec(command)![1]
+    .split(',')
+    .map((l) => l.split('='));
+  const allowed = [...command.matchAll(/--prune-allowlist=(\S+)/g)].map((m) => m[1]);
+  const key = (o: KubeObject) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
+  const selects = (o: KubeObject) =>
+    selector.every(([k, v]) => o.metadata.labels?.[k] === v) &&
+    allowed.includes(`${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}/${o.kind}`);
+  return {
+    selects,
+    deletes: (before: readonly KubeObject[], after: readonly KubeObject[]) => {
+      const kept = new Set(after.map(key));
+      return before
+        .filter((o) => selects(o) && !kept.has(key(o)))
+        .map(key)
+        .sort();
+    },
+  };
+}
