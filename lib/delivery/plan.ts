@@ -219,18 +219,8 @@ export function planDelivery(
         code,
       );
     }
-    if (mismatches.length) continue;
-    const cluster = { id: clusterName, ...clusters[clusterName] };
-    if (engine === 'argocd' && !cluster.server && !cluster.name) {
-      fail(
-        'cluster',
-        `the cluster '${clusterName}' has neither server nor name, which Argo CD needs`,
-        `set delivery.clusters.${clusterName}.server in ${projectSource}`,
-      );
-      continue;
-    }
     const sync = resolvedSync({ ...defaults.sync, ...d.sync });
-    // the project file's own engine and sync policy were checked when it was read; here, a stage's choice of either
+    // the same of the sync policy: the project file's own was checked against its engine when it was read
     const unhonoured = syncMismatches(engine, sync);
     for (const { setting, message, hint, code } of unhonoured) {
       // at the stage's own setting, else at what the stage chose that makes the project file's setting count
@@ -245,7 +235,16 @@ export function planDelivery(
         code,
       );
     }
-    if (unhonoured.length) continue;
+    if (mismatches.length || unhonoured.length) continue;
+    const cluster = { id: clusterName, ...clusters[clusterName] };
+    if (engine === 'argocd' && !cluster.server && !cluster.name) {
+      fail(
+        'cluster',
+        `the cluster '${clusterName}' has neither server nor name, which Argo CD needs`,
+        `set delivery.clusters.${clusterName}.server in ${projectSource}`,
+      );
+      continue;
+    }
     const previous = promotedFrom.get(s.stage);
     const project = defaults.project ?? DEFAULT_PROJECT;
     const defaultRepository = { url: defaults.repository?.url, revision: defaults.repository?.revision ?? DEFAULT_REVISION };

@@ -354,6 +354,9 @@ describe('compiling delivery', () => {
         /^environments\/qa\.yaml:3:50: delivery\.sync\.automated: Flux cannot leave drift alone: .* \(stagecraft\.yaml's delivery\.sync\.selfHeal: false\)\n/,
       ),
     ]);
+    // reported with the stage's other problems at once
+    const both = run(PROJECT, { qa: stage('{ cluster: nonprod, repository: { revision: v2.0.0 }, sync: { selfHeal: false } }') });
+    expect(problemsThrownBy(both).map((p) => p.code)).toEqual(['delivery/revision', 'delivery/sync']);
     // Argo CD honours it; a suspended Kustomization reverts nothing until someone resumes it, as Argo CD's manual sync
     expect(() => run(argocdNoHeal, { qa: stage('{ cluster: nonprod }') })()).not.toThrow();
     const tree = run(suspended, { qa: stage('{ cluster: nonprod }') })().tree.get(DELIVERY_DIR)!;
