@@ -80,7 +80,6 @@ export function reusableStages(
   if (allOrNothing && changed.length) return undefined;
   const kept = new Map(stages.filter((s) => !changed.includes(s)).map((s) => [s, records[s]]));
   // dist/delivery/ is planned from every delivered stage: a kept one's part of the plan is its record's
-  const plannable = ([s, r]: [string, StageRecord]) => (r.delivered ? isDeliveredStage(r.delivery, s) : r.delivery === undefined);
   if (changed.length && ![...kept].every(plannable)) return undefined;
   const changedDirs = new Set(changed.map((s) => `${distDir}/${s}`));
   // the output of changed stages is compiled and compared by the writer; every other file must be as recorded
@@ -98,6 +97,34 @@ export function reusableStages(
   if (!sameDigests(dist, recordedDist)) return undefined;
   return { fingerprint, kept, changed: changed.sort(), keptDist, inputs: { project, compiler } };
 }
+
+/**
+ * What the last full synthesis recorded of the stages that a synthesis of only `named` does not
+ * compile, so that it plans dist/delivery/ (and checks the promotion order) with every stage as a
+ * full one would: by stage, when the compiler and every input but the named stages' files (the
+ * other stage files, the stacks, stagecraft.yaml, crds/) are as recorded, so that compiling those
+ * stages now would give what was recorded of them; else undefined (there is no such record: every
+ * write forgets it, lib/cli/output.ts). Their output in dist/ is not looked at: a synthesis of
+ * some stages leaves it as it is.
+ */
+export function recordedStages(root: string, stages: readonly string[], named: readonly string[]): Map<string, StageRecord> | undefined {
+  const fingerprint = readFingerprint(root);
+  const records = fingerprint?.synthStages;
+  if (!fingerprint || typeof records !== 'object' || records === null || !Object.values(records).every(isStageRecord)) return undefined;
+  const recorded = Object.keys(records).sort();
+  if (recorded.length !== stages.length || recorded.some((s, i) => s !== stages[i])) return undefined;
+  if (!sameDigests(compilerDigests(), fingerprint.compiler)) return undefined;
+  const project = projectDigests(root);
+  const compiledNow = new Set(named.map(stageKey));
+  for (const k of new Set([...Object.keys(project), ...Object.keys(fingerprint.project)])) {
+    if (project[k] !== fingerprint.project[k] && !compiledNow.has(k)) return undefined;
+  }
+  const others = stages.filter((s) => !named.includes(s)).map((s): [string, StageRecord] => [s, records[s]]);
+  return others.every(plannable) ? new Map(others) : undefined;
+}
+
+/** Whether a stage's record holds what the delivery plan needs of it: its part of the plan when it is delivered. */
+const plannable = ([s, r]: [string, StageRecord]) => (r.delivered ? isDeliveredStage(r.delivery, s) : r.delivery === undefined);
 
 function sameDigests(a: Digests, b: Digests): boolean {
   const ka = Object.keys(a);

@@ -2,6 +2,8 @@
  * `npm run synth`: compiles every stage file into `dist/<stage>/`, or nothing at all when any
  * stage has a problem.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
@@ -24,7 +26,7 @@ import {
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import { startFingerprint } from './fingerprint.js';
-import { reusableStages } from './reuse.js';
+import { recordedStages, reusableStages } from './reuse.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/render.js';
 
@@ -97,7 +99,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const schemaStale = onDisk !== schema;
     // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
     const fingerprint = all ? startFingerprint(root, reuse?.inputs) : undefined;
-    const kept = reuse ? [...reuse.kept].map(([s, r]) => ({ stage: s, from: r.from, delivery: r.delivery })) : [];
+    // a synthesis of some stages plans dist/delivery/ with what the last full one recorded of the others, while that holds
+    const others = all || noCache ? undefined : recordedStages(root, project.stages, named);
+    const kept = [...(reuse?.kept ?? others ?? [])].map(([s, r]) => ({ stage: s, from: r.from, delivery: r.delivery }));
     const onStage = (s: string, i: number, n: number) => line.update(`synth: compiling ${s} (${i + 1}/${n})`);
     /**
      * Compiles `stages`, writing each stage's files into the staging directory as soon as it is
@@ -112,7 +116,10 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         keep: partial ? kept.map((k) => k.stage) : [],
       });
       try {
-        const compiled = compile(project, stages, { onStage, noCache, kept: partial ? kept : [], output });
+        const compiled = compile(project, stages, { onStage, noCache, kept: partial || others ? kept : [], output });
+        // planned with the others, and no stage is delivered any more: dist/delivery/ goes, as in a full synthesis
+        if (others && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
+          compiled.tree.set(DELIVERY_DIR, new Map());
         line.update('synth: writing dist/');
         return { compiled, written: output.write(compiled), partial };
       } finally {
@@ -130,7 +137,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       }
       return compileAndWrite(all ? project.stages : named, false);
     });
-    const gone = written.removed;
+    const gone = [...written.removed, ...(compiled.tree.get(DELIVERY_DIR)?.size === 0 ? [DELIVERY_DIR] : [])];
     flushRenderCache();
     const reports = compiled.stages.map((s, i) => compiledReport(s, written.stages[i], compiled));
     if (partial && reuse) {
@@ -156,6 +163,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // what this synthesis changes in the output as it was (a live color's image): said once, never replayed
     if (compiled.notices.length) io.stderr.write(`${compiled.notices.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     io.stdout.write(footer);
+    // not planned: dist/delivery/ is as it was, which may not be what the stage files say now
+    if (!all && !others && (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered)))
+      io.stderr.write(`${printProblem(deliveryNotUpdated(named, noCache), useColor(io))}\n`);
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
@@ -190,6 +200,20 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
       ...compiled.declarations.get(name)!,
     },
     verbose: placedProblems(warnings, s.stage),
+  };
+}
+
+/** What a synthesis of the `named` stages says when it could not plan dist/delivery/, which depends on every stage. */
+function deliveryNotUpdated(named: readonly string[], noCache: boolean | undefined): Problem {
+  const why = noCache
+    ? '--no-cache uses no record of them'
+    : `there is no record of them that still holds (since the last full synthesis, an input other than ${named.map((s) => `environments/${s}.yaml`).join(', ')} changed, or dist/ was written)`;
+  return {
+    code: 'synth/delivery-not-updated',
+    severity: 'warning',
+    subject: `${DIST_DIR}/${DELIVERY_DIR}/`,
+    message: `not updated, so it may not match the stage files any more: it depends on every stage, and a synthesis of some stages plans it only with what the last full synthesis recorded of the others, but ${why}`,
+    hint: 'run npm run synth (every stage) to update it; npm run check says whether it is current',
   };
 }
 

@@ -19,7 +19,8 @@ const Sync = Settings(
     prune: Type.Optional(Type.Boolean({ description: 'Delete objects that the stage no longer has. @default true' })),
     selfHeal: Type.Optional(
       Type.Boolean({
-        description: 'Put back what someone changed by hand in the cluster (Argo CD selfHeal; Flux always does). @default true',
+        description:
+          'Put back what someone changed by hand in the cluster (Argo CD selfHeal). Flux always does: false is refused for a stage Flux applies automatically. @default true',
       }),
     ),
   },
@@ -79,7 +80,12 @@ export const ClusterSettings = Settings(
 export const ProjectDeliverySettings = Settings(
   {
     ...StageDeliverySettings.properties,
-    project: Type.Optional(DnsLabel({ description: 'Name of the Argo CD AppProject and the Flux GitRepository. @default stagecraft' })),
+    project: Type.Optional(
+      DnsLabel({
+        description:
+          "Name of the Argo CD AppProject and of the Flux GitRepository of the project's repository (other GitRepositories' names begin with it). @default stagecraft",
+      }),
+    ),
     clusters: Type.Optional(Mapping(DnsLabel(), ClusterSettings, { description: 'The clusters, by name.' })),
   },
   { description: 'Defaults for the delivery of every stage, and the clusters stages are delivered to.' },
@@ -139,6 +145,50 @@ export function repositoryMismatches(
     });
   }
   return found;
+}
+
+/** A sync setting that an engine cannot honour: why, and what to write instead. */
+export interface SyncMismatch {
+  readonly code: 'delivery/sync';
+  /** The setting under `delivery.sync`. */
+  readonly setting: 'selfHeal';
+  readonly message: string;
+  readonly hint: string;
+}
+
+/**
+ * What of a sync policy (each setting resolved: stage over project file over default) `engine`
+ * cannot honour. Flux's kustomize-controller applies the whole stage again at every interval and
+ * so puts back whatever was changed by hand: its Kustomization has nothing that leaves drift alone
+ * yet applies new commits (`spec.ignore` leaves the paths it names out of the apply as well, new
+ * commits included), so `selfHeal: false` is refused while Flux applies the stage by itself. A
+ * suspended stage (`automated: false`) is left as it is until someone resumes it, which then
+ * applies it whole, as Argo CD's manual sync does: there `selfHeal` means nothing to either engine.
+ * `prune` and `automated` each have their Flux field (`spec.prune`, `spec.suspend`).
+ */
+export function syncMismatches(
+  engine: Engine,
+  sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean },
+): SyncMismatch[] {
+  if (engine !== 'flux' || sync.selfHeal || !sync.automated) return [];
+  return [
+    {
+      code: 'delivery/sync',
+      setting: 'selfHeal',
+      message:
+        'Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster',
+      hint: 'remove selfHeal: false (Flux always puts back drift), or deliver with Argo CD (engine: argocd), which can leave drift alone',
+    },
+  ];
+}
+
+/** A sync policy's settings as the engines take them: each as written, else its default (every one true). */
+export function resolvedSync(sync: { readonly automated?: boolean; readonly prune?: boolean; readonly selfHeal?: boolean } = {}): {
+  automated: boolean;
+  prune: boolean;
+  selfHeal: boolean;
+} {
+  return { automated: sync.automated ?? true, prune: sync.prune ?? true, selfHeal: sync.selfHeal ?? true };
 }
 
 export const ProjectFileSchema = Settings(

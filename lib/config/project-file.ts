@@ -5,7 +5,7 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { ProblemsError, compareProblems, type PathProblem, type Problem, type SourceLocation } from '../errors.js';
-import { ProjectFileSchema, repositoryMismatches, type ProjectFile } from './delivery.js';
+import { ProjectFileSchema, repositoryMismatches, resolvedSync, syncMismatches, type ProjectFile } from './delivery.js';
 import { locateKey, locateValue } from './locate.js';
 import { SchemaValidator } from './validate.js';
 import { formatFieldPath as dotted } from '../model/field-path.js';
@@ -71,16 +71,20 @@ export function projectPlaces(text: string, file = PROJECT_FILE): (path: readonl
 
 /**
  * What the schema cannot say of a valid project file: a default repository that the default
- * engine would misread (a stage that picks another engine or repository is checked when its
- * delivery is planned, lib/delivery/plan.ts).
+ * engine would misread, or a default sync policy it cannot honour (a stage that picks another
+ * engine, repository or sync setting is checked when its delivery is planned, lib/delivery/plan.ts).
  */
 function refineProject(project: ProjectFile): PathProblem[] {
   const delivery = project.delivery ?? {};
   if (!delivery.engine) return [];
-  return repositoryMismatches(delivery.engine, delivery.repository ?? {}).map(({ setting, message, ...p }) => {
-    const path = ['delivery', 'repository', setting];
+  const at = (group: string, { setting, message, ...p }: { setting: string; message: string; code: string; hint: string }) => {
+    const path = ['delivery', group, setting];
     return { ...p, path, message: `${path.join('.')}: ${message}` };
-  });
+  };
+  return [
+    ...repositoryMismatches(delivery.engine, delivery.repository ?? {}).map((m) => at('repository', m)),
+    ...syncMismatches(delivery.engine, resolvedSync(delivery.sync)).map((m) => at('sync', m)),
+  ];
 }
 
 /**

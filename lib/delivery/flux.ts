@@ -15,12 +15,11 @@ const APPLY_INTERVAL = '10m';
 /** How long a stage's objects may take to become ready before the Kustomization fails. */
 const READY_TIMEOUT = '5m';
 
-const sourceKey = (p: DeliveryPlan) => `${p.repository.url} ${p.repository.revision}`;
-
-/** The GitRepositories' names by `url revision`: the project's name, numbered when there are several. */
-export function sourceNames(plans: readonly DeliveryPlan[]): Map<string, string> {
-  const keys = [...new Set(plans.map(sourceKey))].sort();
-  return new Map(keys.map((k, i) => [k, keys.length === 1 ? plans[0].project : `${plans[0].project}-${i + 1}`]));
+/** The plans' GitRepositories: each name with the repository it follows, by name (one per repository and revision). */
+function sources(plans: readonly DeliveryPlan[]): Map<string, DeliveryPlan['repository']> {
+  const named = new Map<string, DeliveryPlan['repository']>();
+  for (const p of plans) named.set(p.source!, p.repository);
+  return new Map([...named].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**
@@ -33,19 +32,15 @@ export function fluxRef(revision: string): NonNullable<IGitRepository['spec']>['
 }
 
 export function gitRepositories(plans: readonly DeliveryPlan[], labels: Record<string, string>): IGitRepository[] {
-  const names = sourceNames(plans);
-  return [...names.entries()].map(([key, name]) => {
-    const [url, revision] = key.split(' ');
-    return {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'GitRepository',
-      metadata: { name, namespace: FLUX_NAMESPACE, labels },
-      spec: { interval: SOURCE_INTERVAL, url, ref: fluxRef(revision) },
-    };
-  });
+  return [...sources(plans)].map(([name, { url, revision }]) => ({
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'GitRepository',
+    metadata: { name, namespace: FLUX_NAMESPACE, labels },
+    spec: { interval: SOURCE_INTERVAL, url, ref: fluxRef(revision) },
+  }));
 }
 
-export function kustomization(p: DeliveryPlan, sources: ReadonlyMap<string, string>, labels: Record<string, string>): IKustomization {
+export function kustomization(p: DeliveryPlan, labels: Record<string, string>): IKustomization {
   return {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
@@ -56,7 +51,7 @@ export function kustomization(p: DeliveryPlan, sources: ReadonlyMap<string, stri
       prune: p.sync.prune,
       wait: true,
       timeout: READY_TIMEOUT,
-      sourceRef: { kind: 'GitRepository', name: sources.get(sourceKey(p))! },
+      sourceRef: { kind: 'GitRepository', name: p.source! },
       ...(p.after !== undefined ? { dependsOn: [{ name: `${p.project}-${p.after}` }] } : {}),
       ...(p.cluster.kubeConfigSecret ? { kubeConfig: { secretRef: { name: p.cluster.kubeConfigSecret } } } : {}),
       // Flux has no manual sync: a stage that must not follow every commit is suspended until `flux resume`

@@ -1,7 +1,7 @@
 /**
  * The delivery tree: `dist/delivery/<engine>/`, the objects a GitOps engine needs to apply each
- * stage (applied once to the cluster the engine runs in, never synced by the engine itself), with
- * a kustomization and an inventory like a stage's. Pure.
+ * stage (applied to the cluster the engine runs in by `kubectl apply --prune` after each change,
+ * never synced by the engine itself), with a kustomization and an inventory like a stage's. Pure.
  */
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
@@ -15,27 +15,55 @@ import { serializeObjects } from '../synth/render.js';
 import { toYaml, withHeader } from '../synth/serialize.js';
 import { MANAGED_BY } from '../transforms/labels.js';
 import { ARGOCD_NAMESPACE, appProject, application } from './argocd.js';
-import { FLUX_NAMESPACE, gitRepositories, kustomization, sourceNames } from './flux.js';
+import { FLUX_NAMESPACE, gitRepositories, kustomization } from './flux.js';
 import type { DeliveryPlan } from './plan.js';
 import { compareCodePoints } from '../model/order.js';
 import { ENGINES, type Engine } from '../config/delivery.js';
-import { generatedLine } from '../synth/disk.js';
+import { DIST_DIR, generatedLine } from '../synth/disk.js';
+import { allowlistEntry } from '../model/kinds.js';
 
 /** The directory below `dist/` that holds the delivery objects (so no stage may be named so). */
 export const DELIVERY_DIR = 'delivery';
 
+/**
+ * The label that every delivery object carries, with the project's name (`project:` of the
+ * project file): what the apply command's `--prune -l` selects by. Only delivery objects carry it
+ * (a stage's objects carry `stagecraft.dev/stage`), so the prune never reaches a stage's own
+ * objects, even an Application that a stage holds in the engine's namespace.
+ */
+export const DELIVERY_LABEL = 'stagecraft.dev/delivery';
+
+/** The kinds of each engine's delivery objects, as `--prune-allowlist` takes them: the kinds `deliveryObjects` makes. */
+const DELIVERY_KINDS: Record<Engine, readonly string[]> = {
+  argocd: [allowlistEntry('argoproj.io/v1alpha1', 'AppProject'), allowlistEntry('argoproj.io/v1alpha1', 'Application')],
+  flux: [allowlistEntry('source.toolkit.fluxcd.io/v1', 'GitRepository'), allowlistEntry('kustomize.toolkit.fluxcd.io/v1', 'Kustomization')],
+};
+
+/**
+ * The command that applies an engine's delivery objects and deletes those that no stage has any
+ * more (a stage's Application or Kustomization once the stage is removed or delivered otherwise, a
+ * GitRepository no stage follows): `kubectl apply --prune` selecting them by their labels, for
+ * their kinds only. kubectl prunes only objects it applied (with its last-applied annotation).
+ */
+export function deliveryApplyCommand(engine: Engine, project: string): string {
+  return [
+    `kubectl apply -k ${DIST_DIR}/${DELIVERY_DIR}/${engine} --prune -l ${DELIVERY_LABEL}=${project},app.kubernetes.io/managed-by=${MANAGED_BY}`,
+    ...DELIVERY_KINDS[engine].map((k) => `--prune-allowlist=${k}`),
+  ].join(' ');
+}
+
 /** The objects of one engine, by file name in its directory. */
 export function deliveryObjects(engine: Engine, plans: readonly DeliveryPlan[]): Map<string, KubeObject[]> {
-  const labels = { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/part-of': plans[0].project };
+  const { project } = plans[0];
+  const labels = { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/part-of': project, [DELIVERY_LABEL]: project };
   const files = new Map<string, KubeObject[]>();
   const asObject = (o: object) => o as KubeObject;
   if (engine === 'argocd') {
     files.set(`00-${plans[0].project}.yaml`, [asObject(appProject(plans, labels))]);
     for (const p of plans) files.set(`10-${p.stage}.yaml`, [asObject(application(p, labels))]);
   } else {
-    const sources = sourceNames(plans);
     files.set(`00-${plans[0].project}.yaml`, gitRepositories(plans, labels).map(asObject));
-    for (const p of plans) files.set(`10-${p.stage}.yaml`, [asObject(kustomization(p, sources, labels))]);
+    for (const p of plans) files.set(`10-${p.stage}.yaml`, [asObject(kustomization(p, labels))]);
   }
   return files;
 }
@@ -99,7 +127,10 @@ export function deliveryFiles(
       });
       tree.set(
         `${engine}/${file}`,
-        withHeader(stream, `${header}\nApply once to the cluster ${engine} runs in: kubectl apply -k dist/${DELIVERY_DIR}/${engine}`),
+        withHeader(
+          stream,
+          `${header}\nApply to the cluster ${engine} runs in after every change, with the command in ${DIST_DIR}/${DELIVERY_DIR}/${engine}/${INVENTORY_FILE} (it deletes what no stage delivers any more)`,
+        ),
       );
     }
     tree.set(
@@ -112,6 +143,7 @@ export function deliveryFiles(
       [
         `# Inventory of the ${engine} delivery objects: every object in this directory with a digest of its content.`,
         `# ${header}`,
+        `# Apply and delete what no stage delivers any more: ${deliveryApplyCommand(engine, mine[0].project)}`,
         `compiler: ${MANAGED_BY} ${provenance.compilerVersion}`,
         `source: ${provenance.source} ${provenance.sourceDigest}`,
         // where the engine runs: the checks of `npm run check -- dist` take this namespace as existing

@@ -7,7 +7,16 @@ import { groupOf } from '../k8s.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { andList } from '../model/limits.js';
 import type { KubeObject } from '../model/object.js';
-import { repositoryMismatches, type ClusterSpec, type Engine, type ProjectFile, type StageDelivery } from '../config/delivery.js';
+import { sourceName } from './source-name.js';
+import {
+  repositoryMismatches,
+  resolvedSync,
+  syncMismatches,
+  type ClusterSpec,
+  type Engine,
+  type ProjectFile,
+  type StageDelivery,
+} from '../config/delivery.js';
 
 /** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
 export const DEFAULT_PROJECT = 'stagecraft';
@@ -23,6 +32,8 @@ export interface DeliveryPlan {
   /** The cluster: its key under `delivery.clusters`, and how the engine reaches it. */
   readonly cluster: { readonly id: string } & ClusterSpec;
   readonly repository: { readonly url: string; readonly revision: string };
+  /** Flux: the name of the GitRepository that follows `repository` (lib/delivery/source-name.ts). @default - none (Argo CD) */
+  readonly source?: string;
   readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
   /** The stage's namespace and every namespace its objects live in, sorted (the Argo CD AppProject's destinations). */
   readonly namespaces: readonly string[];
@@ -84,6 +95,8 @@ export const PLACED_SETTINGS: readonly (readonly string[])[] = [
   ['delivery', 'cluster'],
   ['delivery', 'repository', 'url'],
   ['delivery', 'repository', 'revision'],
+  ['delivery', 'sync', 'automated'],
+  ['delivery', 'sync', 'selfHeal'],
 ];
 
 /**
@@ -206,7 +219,23 @@ export function planDelivery(
         code,
       );
     }
-    if (mismatches.length) continue;
+    const sync = resolvedSync({ ...defaults.sync, ...d.sync });
+    // the same of the sync policy: the project file's own was checked against its engine when it was read
+    const unhonoured = syncMismatches(engine, sync);
+    for (const { setting, message, hint, code } of unhonoured) {
+      // at the stage's own setting, else at what the stage chose that makes the project file's setting count
+      const place = d.sync?.[setting] !== undefined ? `sync.${setting}` : d.engine !== undefined ? 'engine' : 'sync.automated';
+      const inherited = place !== `sync.${setting}`;
+      fail(
+        place,
+        inherited ? `${message} (${projectSource}'s delivery.sync.${setting}: ${String(sync[setting])})` : message,
+        inherited
+          ? `write sync: { ${setting}: true } under this stage's delivery: (Flux always puts back drift), or deliver it with Argo CD (engine: argocd)`
+          : hint,
+        code,
+      );
+    }
+    if (mismatches.length || unhonoured.length) continue;
     const cluster = { id: clusterName, ...clusters[clusterName] };
     if (engine === 'argocd' && !cluster.server && !cluster.name) {
       fail(
@@ -216,16 +245,18 @@ export function planDelivery(
       );
       continue;
     }
-    const sync = { ...defaults.sync, ...d.sync };
     const previous = promotedFrom.get(s.stage);
+    const project = defaults.project ?? DEFAULT_PROJECT;
+    const defaultRepository = { url: defaults.repository?.url, revision: defaults.repository?.revision ?? DEFAULT_REVISION };
     plans.push({
       stage: s.stage,
       namespace: s.namespace,
       engine,
-      project: defaults.project ?? DEFAULT_PROJECT,
+      project,
       cluster,
       repository: { url, revision },
-      sync: { automated: sync.automated ?? true, prune: sync.prune ?? true, selfHeal: sync.selfHeal ?? true },
+      ...(engine === 'flux' ? { source: sourceName(project, { url, revision }, defaultRepository) } : {}),
+      sync,
       namespaces: s.namespaces,
       kinds: s.kinds,
       ...(previous !== undefined ? { after: previous } : {}),
@@ -233,6 +264,7 @@ export function planDelivery(
   }
   problems.push(
     ...fluxOwnClusters(plans, projectSource, projectPlaces),
+    ...sameSourceNames(plans, stages, projectPlaces),
     ...sharedNamespaces(plans, stages),
     ...sharedObjects(plans, stages, projectPlaces),
   );
@@ -287,13 +319,47 @@ function fluxOwnClusters(plans: readonly DeliveryPlan[], projectSource: string, 
 }
 
 /**
+ * Two repositories (or revisions) whose Flux GitRepositories come out with one name
+ * (`sourceName`): one object would follow both, and the stages of one would be applied from the
+ * other. Named from what they follow, they differ but for a revision written as another's name
+ * (`x-1a2b3c` beside `refs/heads/x`) or a hash that happens to be alike; at the later stage's
+ * repository setting (or where it inherits it).
+ */
+function sameSourceNames(plans: readonly DeliveryPlan[], stages: readonly DeliveredStage[], projectPlaces: ProjectPlaces): Problem[] {
+  const byStage = new Map(stages.map((s) => [s.stage, s]));
+  const first = new Map<string, DeliveryPlan>();
+  const problems: Problem[] = [];
+  const follows = (p: DeliveryPlan) => `${p.repository.url} at ${p.repository.revision}`;
+  for (const p of plans) {
+    if (p.source === undefined) continue;
+    const other = first.get(p.source);
+    if (!other) first.set(p.source, p);
+    if (!other || (other.repository.url === p.repository.url && other.repository.revision === p.repository.revision)) continue;
+    const stage = byStage.get(p.stage)!;
+    const setting = stage.delivery.repository?.revision !== undefined || stage.delivery.repository?.url === undefined ? 'revision' : 'url';
+    const location = settingPlace(stage, `repository.${setting}`, projectPlaces);
+    const message =
+      `the stages ${other.stage} and ${p.stage} follow ${follows(other)} and ${follows(p)}, whose Flux GitRepositories would both be named ${p.source}: ` +
+      'one object cannot follow both, and one stage would be applied from the other';
+    problems.push({
+      code: 'delivery/settings',
+      ...(location
+        ? { location, message: `delivery.repository.${setting}: ${message}` }
+        : { subject: `${stage.source}: delivery.repository`, message }),
+      hint: `write the revision of ${p.stage} another way (refs/heads/<branch> for a branch, a 40-hex commit), or follow the same revision in both stages`,
+    });
+  }
+  return problems;
+}
+
+/**
  * Where a problem about a stage's `delivery.<setting>` is reported: where the stage file writes
  * it, else where the project file does (the stage inherits it), else at the stage's `delivery:`.
  */
 function settingPlace(s: DeliveredStage, setting: string, projectPlaces: ProjectPlaces): SourceLocation | undefined {
   const own = s.places?.[`delivery.${setting}`];
   if (own) return { file: s.source, ...own };
-  const inherited = setting === 'cluster' || setting === 'engine' || setting.startsWith('repository.');
+  const inherited = setting === 'cluster' || setting === 'engine' || setting.startsWith('repository.') || setting.startsWith('sync.');
   const project = inherited ? projectPlaces(['delivery', ...setting.split('.')]) : undefined;
   if (project) return project;
   const delivery = s.places?.delivery;

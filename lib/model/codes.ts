@@ -306,6 +306,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'A hand-written file where output goes',
     'Move or rename the file: synth never overwrites a file it did not write.',
   ),
+  row(
+    'synth/delivery-not-updated',
+    'dist/delivery/ not updated by a synthesis of some stages',
+    'dist/delivery/ depends on every stage; a synthesis of some stages updates it only while the last full synthesis still holds for the others: run npm run synth.',
+  ),
   row('synth/dist-not-a-directory', 'dist is not a plain directory', 'dist must be a directory of the project, not a symlink or a file.'),
   row(
     'synth/mount-point',
@@ -435,6 +440,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'delivery/revision',
     'Revision the engine would misread',
     'Flux follows a bare revision as a branch: write a tag as its full ref (refs/tags/v1.2.3), which Argo CD reads too.',
+  ),
+  row(
+    'delivery/sync',
+    'Sync setting the engine cannot honour',
+    'Flux applies the whole stage again at every interval and so always puts back drift: remove selfHeal: false, or deliver the stage with Argo CD.',
   ),
   row(
     'delivery/schema',

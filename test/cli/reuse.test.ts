@@ -439,3 +439,70 @@ describe('npm run synth keeps the output of unchanged stages, exactly as a full 
     }
   });
 });
+
+describe('npm run synth -- <stage> and dist/delivery/, which depends on every stage', () => {
+  /** dist/ of `dir` after a full synth of a copy of it made now (without .stagecraft/), with `--no-cache`. */
+  function fullDist(dir: string): Record<string, string> {
+    const copy = mkdtempSync(join(tmpdir(), 'stagecraft-full-'));
+    cpSync(dir, copy, { recursive: true });
+    rmSync(join(copy, '.stagecraft'), { recursive: true, force: true });
+    expect(runCli('synth', ['--no-cache'], copy).code).toBe(0);
+    return snapshotDir(join(copy, 'dist'));
+  }
+  const NOT_UPDATED =
+    /^dist\/delivery\/: warning: not updated, so it may not match the stage files any more: .*\n {2}hint: run npm run synth \(every stage\) to update it; npm run check says whether it is current$/m;
+
+  it('plans dist/delivery/ with the other stages as the last full synth recorded them: the dist/ a full synth writes', () => {
+    const dir = synthesized(deliveredChain());
+    edit(dir, 'environments/qa.yaml', (t) => t.replace(/^delivery: .*$/m, 'delivery: { cluster: nonprod, sync: { prune: false } }'));
+    const expected = fullDist(dir);
+    const r = runCli('synth', ['qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^delivery: 5 argocd objects -> dist\/delivery\/argocd\/$/m);
+    expect(r.stderr).not.toMatch(/dist\/delivery/);
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(expected);
+    expect(readFileSync(join(dir, 'dist/delivery/argocd/10-qa.yaml'), 'utf8')).toContain('prune: false');
+    expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^dist\/ is current/) });
+  });
+
+  it('says that dist/delivery/ was not updated, and what to run, when what was recorded of the other stages no longer holds', () => {
+    const dir = synthesized(deliveredChain());
+    // another stage file changed since the last full synth
+    edit(dir, 'environments/test.yaml', (t) => t.replace(/^delivery: .*$/m, 'delivery: { cluster: nonprod, sync: { prune: false } }'));
+    edit(dir, 'environments/qa.yaml', (t) => t.replace(/^delivery: .*$/m, 'delivery: { cluster: nonprod, sync: { selfHeal: false } }'));
+    const before = snapshotDir(join(dir, 'dist', 'delivery'));
+    const r = runCli('synth', ['qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(NOT_UPDATED);
+    expect(r.stderr).toContain('an input other than environments/qa.yaml changed, or dist/ was written');
+    expect(r.stdout).not.toMatch(/^delivery:/m);
+    expect(snapshotDir(join(dir, 'dist', 'delivery'))).toEqual(before);
+    const check = runCli('check', [], dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toContain('changed: dist/delivery/argocd/10-qa.yaml');
+    // --no-cache reads no record
+    expect(runCli('synth', [], dir).code).toBe(0);
+    edit(dir, 'environments/qa.yaml', (t) => t.replace('selfHeal: false', 'selfHeal: true'));
+    expect(runCli('synth', ['qa', '--no-cache'], dir).stderr).toMatch(NOT_UPDATED);
+  });
+
+  it('removes dist/delivery/ when the stage it synthesizes was the only one delivered, as a full synth does', () => {
+    const nginx = 'apps:\n  nginx: { image: nginx:1.25, replicas: 1 }\n';
+    const dir = synthesized({ qa: `${nginx}delivery: { cluster: nonprod }\n`, lab: nginx });
+    expect(existsSync(join(dir, 'dist', 'delivery'))).toBe(true);
+    edit(dir, 'environments/qa.yaml', (t) => t.replace(/^delivery: .*\n/m, ''));
+    const r = runCli('synth', ['qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('delivery: removed dist/delivery/ (no stage file declares delivery:)\n');
+    expect(existsSync(join(dir, 'dist', 'delivery'))).toBe(false);
+    expect(runCli('check', [], dir).code).toBe(0);
+  });
+
+  it('says nothing of dist/delivery/ in a project that delivers no stage', () => {
+    const dir = synthesized(chain());
+    edit(dir, 'environments/qa.yaml', (t) => t.replace(/replicas: (\d+)/, 'replicas: 3'));
+    expect(runCli('synth', ['qa'], dir).stderr).not.toMatch(/dist\/delivery/);
+    edit(dir, 'environments/dev.yaml', (t) => t.replace(/replicas: (\d+)/, 'replicas: 3'));
+    expect(runCli('synth', ['qa'], dir).stderr).not.toMatch(/dist\/delivery/);
+  });
+});

@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { compileStages, type StageSource } from '../../lib/compile.js';
 import { loadProjectFile } from '../../lib/config/project-file.js';
-import { DELIVERY_DIR, deliveryFiles } from '../../lib/delivery/index.js';
+import { DELIVERY_DIR, deliveryApplyCommand, deliveryFiles } from '../../lib/delivery/index.js';
+import { sourceName } from '../../lib/delivery/source-name.js';
 import { deliveredStage, planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
 import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
@@ -201,6 +203,78 @@ describe('compiling delivery', () => {
     expect(qa.spec).not.toHaveProperty('dependsOn');
   });
 
+  it('names each Flux GitRepository after what it follows, so that adding, removing or reordering repositories renames none', () => {
+    const OTHER = 'https://git.example.com/team/other.git';
+    const all = {
+      qa: stage('{ cluster: nonprod }'),
+      production: stage('{ cluster: prod, repository: { revision: release } }'),
+      dev: stage('{ cluster: nonprod, repository: { revision: refs/tags/v1.2.3 } }'),
+      test: stage(`{ cluster: nonprod, repository: { url: ${OTHER} } }`),
+    };
+    const names = (stages: Record<string, string>) => {
+      const tree = compileStages(sources(stages), { project, delivery: true }).tree.get(DELIVERY_DIR)!;
+      const repositories = docs(tree.get('flux/00-stagecraft.yaml')!).map((o) => o.metadata.name);
+      const followed = Object.keys(stages).map(
+        (s) => [s, (docs(tree.get(`flux/10-${s}.yaml`)!)[0].spec as { sourceRef: { name: string } }).sourceRef.name] as const,
+      );
+      return { repositories, followed: Object.fromEntries(followed) };
+    };
+    const hash = (url: string, revision: string) => createHash('sha256').update(`${url} ${revision}`).digest('hex').slice(0, 6);
+    const expected = {
+      qa: 'stagecraft',
+      production: 'stagecraft-release',
+      dev: `stagecraft-v1-2-3-${hash('https://git.example.com/team/app.git', 'refs/tags/v1.2.3')}`,
+      test: `stagecraft-other-${hash(OTHER, 'main')}`,
+    };
+    expect(names(all)).toEqual({ repositories: Object.values(expected).sort(), followed: expected });
+    // fewer repositories, in another order: each keeps its name
+    const { dev: _dev, ...fewer } = all;
+    expect(names({ test: all.test, production: all.production }).followed).toEqual({
+      test: expected.test,
+      production: expected.production,
+    });
+    expect(names({ production: all.production }).followed).toEqual({ production: expected.production });
+    expect(names(fewer).followed).toEqual({ qa: expected.qa, production: expected.production, test: expected.test });
+  });
+
+  it('cuts a long GitRepository name to a DNS label before its hash', () => {
+    const branch = `feature/${'x'.repeat(70)}`;
+    const name = sourceName(
+      'stagecraft',
+      { url: 'https://git.example.com/team/app.git', revision: branch },
+      {
+        url: 'https://git.example.com/team/app.git',
+        revision: 'main',
+      },
+    );
+    expect(name).toMatch(/^stagecraft-feature-x+-[0-9a-f]{6}$/);
+    expect(name).toHaveLength(63);
+  });
+
+  it("refuses two repositories whose GitRepositories would have one name, at the later stage's revision, naming both", () => {
+    const taken = sourceName(
+      'stagecraft',
+      { url: 'https://git.example.com/team/app.git', revision: 'refs/heads/x' },
+      {
+        url: 'https://git.example.com/team/app.git',
+        revision: 'main',
+      },
+    );
+    const lookalike = taken.slice('stagecraft-'.length);
+    const run = () =>
+      compileStages(
+        sources({
+          qa: stage('{ cluster: nonprod, repository: { revision: refs/heads/x } }'),
+          production: stage(`{ cluster: prod, repository: { revision: ${lookalike} } }`),
+        }),
+        { project, delivery: true },
+      );
+    expect(problemsOf(run)).toEqual([
+      `environments/production.yaml:3:52: delivery.repository.revision: the stages qa and production follow https://git.example.com/team/app.git at refs/heads/x and https://git.example.com/team/app.git at ${lookalike}, whose Flux GitRepositories would both be named ${taken}: one object cannot follow both, and one stage would be applied from the other\n` +
+        '  hint: write the revision of production another way (refs/heads/<branch> for a branch, a 40-hex commit), or follow the same revision in both stages',
+    ]);
+  });
+
   it('has no Flux stage depend on a suspended one, which never becomes ready: it waits for the nearest earlier stage that is not', () => {
     const dependsOn = (suspended: readonly string[]) => {
       const sync = (name: string) =>
@@ -257,6 +331,49 @@ describe('compiling delivery', () => {
         /^stagecraft\.yaml:7:12: delivery\.cluster: names the cluster 'nonprd', which stagecraft\.yaml does not declare; did you mean 'nonprod'\?/,
       ),
     ]);
+  });
+
+  it('refuses selfHeal: false for a stage Flux applies by itself, which always puts back drift, at the setting that makes it count', () => {
+    const run = (text: string, stages: Record<string, string>) => () =>
+      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
+    // the stage's own setting
+    expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { selfHeal: false } }') }))).toEqual([
+      'environments/qa.yaml:3:49: delivery.sync.selfHeal: Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster\n' +
+        '  hint: remove selfHeal: false (Flux always puts back drift), or deliver with Argo CD (engine: argocd), which can leave drift alone',
+    ]);
+    // the project file's selfHeal: false is Argo CD's; a stage that picks Flux: at its engine:
+    const argocdNoHeal = ARGOCD_PROJECT.replace('selfHeal: true', 'selfHeal: false');
+    expect(problemsOf(run(argocdNoHeal, { qa: stage('{ cluster: nonprod, engine: flux }') }))).toEqual([
+      "environments/qa.yaml:3:39: delivery.engine: Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster (stagecraft.yaml's delivery.sync.selfHeal: false)\n" +
+        "  hint: write sync: { selfHeal: true } under this stage's delivery: (Flux always puts back drift), or deliver it with Argo CD (engine: argocd)",
+    ]);
+    // the project file's stages are suspended; one that Flux applies by itself: at its automated:
+    const suspended = `${PROJECT}  sync: { automated: false, selfHeal: false }\n`;
+    expect(problemsOf(run(suspended, { qa: stage('{ cluster: nonprod, sync: { automated: true } }') }))).toEqual([
+      expect.stringMatching(
+        /^environments\/qa\.yaml:3:50: delivery\.sync\.automated: Flux cannot leave drift alone: .* \(stagecraft\.yaml's delivery\.sync\.selfHeal: false\)\n/,
+      ),
+    ]);
+    // reported with the stage's other problems at once
+    const both = run(PROJECT, { qa: stage('{ cluster: nonprod, repository: { revision: v2.0.0 }, sync: { selfHeal: false } }') });
+    expect(problemsThrownBy(both).map((p) => p.code)).toEqual(['delivery/revision', 'delivery/sync']);
+    // Argo CD honours it; a suspended Kustomization reverts nothing until someone resumes it, as Argo CD's manual sync
+    expect(() => run(argocdNoHeal, { qa: stage('{ cluster: nonprod }') })()).not.toThrow();
+    const tree = run(suspended, { qa: stage('{ cluster: nonprod }') })().tree.get(DELIVERY_DIR)!;
+    expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ suspend: true, prune: true });
+  });
+
+  it("refuses the project file's selfHeal: false when its engine is Flux, at its line there", () => {
+    expect(problemsOf(() => loadProjectFile(`${PROJECT}  sync: { prune: true, selfHeal: false }\n`))).toEqual([
+      'stagecraft.yaml:7:34: delivery.sync.selfHeal: Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster\n' +
+        '  hint: remove selfHeal: false (Flux always puts back drift), or deliver with Argo CD (engine: argocd), which can leave drift alone',
+    ]);
+    expect(problemsThrownBy(() => loadProjectFile(`${PROJECT}  sync: { selfHeal: false }\n`)).map((p) => p.code)).toEqual([
+      'delivery/sync',
+    ]);
+    // suspended (automated: false), or delivered by Argo CD: accepted
+    expect(() => loadProjectFile(`${PROJECT}  sync: { automated: false, selfHeal: false }\n`)).not.toThrow();
+    expect(() => loadProjectFile(ARGOCD_PROJECT.replace('selfHeal: true', 'selfHeal: false'))).not.toThrow();
   });
 
   it('refuses two stages delivered into one namespace of one cluster, at the namespace: setting, naming both and the cluster', () => {
@@ -578,6 +695,50 @@ describe('delivery through the commands', () => {
     }
   });
 
+  it.each([
+    ['argocd', ARGOCD_PROJECT, ['Application argocd/stagecraft-production']],
+    ['flux', PROJECT, ['GitRepository flux-system/stagecraft-release', 'Kustomization flux-system/stagecraft-production']],
+  ] as const)(
+    "has the %s inventory's apply command delete the delivery objects of a removed stage, and nothing else",
+    (engine, projectText, gone) => {
+      const dir = tempProject({
+        qa: stage('{ cluster: nonprod }'),
+        production: stage('{ cluster: prod, repository: { revision: release } }', 'promotion: { from: qa }\n'),
+      });
+      writeFileSync(join(dir, 'stagecraft.yaml'), projectText);
+      const tree = join(dir, 'dist', DELIVERY_DIR, engine);
+      const objectsIn = (d: string) =>
+        readdirSync(d)
+          .filter((f) => f.endsWith('.yaml'))
+          .flatMap((f) => docs(readFileSync(join(d, f), 'utf8')));
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const before = objectsIn(tree);
+      const stageObjects = objectsIn(join(dir, 'dist', 'qa'));
+      rmSync(join(dir, 'environments', 'production.yaml'));
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const after = objectsIn(tree);
+      const command = /^# Apply and delete what no stage delivers any more: (.*)$/m.exec(
+        readFileSync(join(tree, 'inventory.txt'), 'utf8'),
+      )![1];
+      expect(command).toBe(deliveryApplyCommand(engine, 'stagecraft'));
+      expect(command).toMatch(new RegExp(`^kubectl apply -k dist/delivery/${engine} --prune -l `));
+      const prune = pruneOf(command);
+      // -l also chooses what is applied: every delivery object, and no object of a stage
+      expect(after.filter((o) => !prune.selects(o))).toEqual([]);
+      expect(stageObjects.filter((o) => prune.selects(o))).toEqual([]);
+      expect(prune.deletes(before, after)).toEqual(gone);
+      expect(spawnSync('kubectl', ['kustomize', tree], { encoding: 'utf8' }).status).toBe(0);
+    },
+  );
+
+  it("shows in the README the argocd inventory's apply command of the committed project", () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8').replace(/ \\\n\s*/g, ' ');
+    expect(readme).toContain(deliveryApplyCommand('argocd', 'stagecraft'));
+    expect(readFileSync(join(REPO, 'dist', DELIVERY_DIR, 'argocd', 'inventory.txt'), 'utf8')).toContain(
+      deliveryApplyCommand('argocd', 'stagecraft'),
+    );
+  });
+
   it('explains that npm run secrets has nothing to print for a stage whose Secrets come from a store', () => {
     const text = withoutDelivery(repoStage('dev')) + 'secretStore: { name: vault }\n';
     const dir = tempProject({ qa: text });
@@ -589,3 +750,31 @@ describe('delivery through the commands', () => {
     );
   });
 });
+
+/**
+ * What `kubectl apply --prune -l <selector> --prune-allowlist=<group/version/Kind>...` (`command`)
+ * selects, and would delete of the objects applied before (`before`, all applied by kubectl)
+ * once `after` is applied: those with the selector's labels and an allow-listed kind that `after`
+ * lacks, as `Kind namespace/name`.
+ */
+function pruneOf(command: string) {
+  const selector = /(?:^| )-l (\S+)/
+    .exec(command)![1]
+    .split(',')
+    .map((l) => l.split('='));
+  const allowed = [...command.matchAll(/--prune-allowlist=(\S+)/g)].map((m) => m[1]);
+  const key = (o: KubeObject) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
+  const selects = (o: KubeObject) =>
+    selector.every(([k, v]) => o.metadata.labels?.[k] === v) &&
+    allowed.includes(`${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}/${o.kind}`);
+  return {
+    selects,
+    deletes: (before: readonly KubeObject[], after: readonly KubeObject[]) => {
+      const kept = new Set(after.map(key));
+      return before
+        .filter((o) => selects(o) && !kept.has(key(o)))
+        .map(key)
+        .sort();
+    },
+  };
+}
