@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES_HELP } from '../../lib/cli/main.js';
-import { REPO, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { REPO, fixtureProject, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 const COMMANDS = ['synth', 'check', 'secrets', 'diff', 'promote', 'switch'];
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
@@ -38,6 +38,34 @@ describe('every command', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(message);
     expect(snapshotDir(dir)).toEqual(before);
+  });
+});
+
+describe('a stage name that has no stage file', () => {
+  it.each([
+    ['synth', ['prod'], 'prod', 'production'],
+    ['synth', ['--stage', 'QA'], 'QA', 'qa'],
+    ['diff', ['qa', 'prodution'], 'prodution', 'production'],
+    ['secrets', ['qaa'], 'qaa', 'qa'],
+    ['switch', ['prodution', 'demoapp'], 'prodution', 'production'],
+    ['promote', ['dev', 'Test'], 'Test', 'test'],
+  ])('%s %j gets a did-you-mean for a typo, another case or the start of a name', (command, args, given, meant) => {
+    const dir = fixtureProject(['dev', 'qa', 'test', 'production']);
+    const r = runCli(command, args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `error: there is no stage '${given}' (no environments/${given}.yaml); did you mean '${meant}'?`,
+      '  hint: the stages are: dev, production, qa, test',
+    ]);
+  });
+
+  it('gets none when no stage is near it, nor when it starts more than one', () => {
+    const dir = fixtureProject(['dev', 'qa', 'test', 'production']);
+    expect(runCli('synth', ['staging'], dir).stderr.split('\n')[0]).toBe(
+      "error: there is no stage 'staging' (no environments/staging.yaml)",
+    );
+    const two = tempProject({ 'prod-eu': repoStage('lab'), 'prod-us': repoStage('lab') });
+    expect(runCli('diff', ['prod'], two).stderr.split('\n')[0]).toBe("error: there is no stage 'prod' (no environments/prod.yaml)");
   });
 });
 
