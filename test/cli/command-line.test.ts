@@ -41,6 +41,60 @@ describe('every command', () => {
   });
 });
 
+describe('an option a command does not know', () => {
+  it.each([
+    ['synth', ['--verbos'], "unknown option '--verbos'; did you mean '--verbose'?"],
+    ['check', ['--formt', 'json', 'x.yaml'], "unknown option '--formt'; did you mean '--format'?"],
+    ['secrets', ['qa', '--hepl'], "unknown option '--hepl'; did you mean '--help'?"],
+    ['diff', ['qa', '--verison'], "unknown option '--verison'; did you mean '--version'?"],
+    ['promote', ['test', 'qa', '--ap', 'demoapp'], "unknown option '--ap'; did you mean '--app'?"],
+    ['switch', ['production', 'demoapp', '--releas', '1.1'], "unknown option '--releas'; did you mean '--release'?"],
+    ['synth', ['--no-cach'], "unknown option '--no-cach'; did you mean '--no-cache'?"],
+    ['synth', ['--verb'], "unknown option '--verb'; did you mean '--verbose'?"],
+    ['synth', ['--frobnicate'], "unknown option '--frobnicate'"],
+    ['synth', ['-x'], "unknown option '-x'"],
+  ])(
+    '%s %j is named with a did-you-mean and the command that lists the options, without the usage, exit code 2',
+    (command, args, message) => {
+      const r = runCli(command, args, tempProject({}));
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      const lines = r.stderr.split('\n');
+      expect(lines.slice(0, 2)).toEqual([`error: ${message}`, `  hint: npm run ${command} -- --help lists the options`]);
+      expect(r.stderr).not.toContain('Usage:');
+      expect(lines[2]).toMatch(/^1 problem[.;]/);
+    },
+  );
+
+  it('is refused with every other wrong option at once: a value missing, a value given to a switch', () => {
+    const r = runCli('promote', ['test', 'qa', '--force=yes', '--app'], tempProject({}));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      [
+        "error: option '--force' takes no value (found 'yes')",
+        '  hint: npm run promote -- --help lists the options',
+        "error: option '--app' needs a value",
+        '  hint: write --app <name>; npm run promote -- --help lists the options',
+        '2 problems; nothing was written.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('takes an option that follows a string option for a missing value, as the strict parser does', () => {
+    const r = runCli('promote', ['test', 'qa', '--app', '--force'], tempProject({}));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: option '--app' needs a value (found the option '--force')",
+      "  hint: write --app <name>, or --app=--force if '--force' is the value; npm run promote -- --help lists the options",
+    ]);
+    // written with =, a value may start with '-' (and is then the command's to judge)
+    expect(runCli('check', ['--format=-x', 'x.yaml'], tempProject({})).stderr).toContain(
+      "--format must be one of text, json, sarif (found '-x')",
+    );
+  });
+});
+
 describe('a stage name that has no stage file', () => {
   it.each([
     ['synth', ['prod'], 'prod', 'production'],
