@@ -21,7 +21,7 @@ import {
   type ReportFormat,
 } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
-import { EXIT_CODES_HELP, progress, type Command, type Io } from './main.js';
+import { EXIT_CODES_HELP, printProblem, progress, useColor, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
   COMPILER_VERSION,
@@ -229,8 +229,11 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
   });
   const located = locateFindings(findings, (f) => manifests.locate(f));
   const n = manifests.objects.length;
-  if (format === 'text') for (const piece of textReportPieces(located, n)) io.stdout.write(piece);
-  else io.stdout.write(format === 'json' ? jsonReport(located, n) : sarifReport(located, COMPILER_VERSION));
+  if (format === 'text') {
+    // the report is on stdout: coloured by the rule problems on stderr follow, for the stream it is on
+    const color = useColor(io, io.stdout);
+    for (const piece of textReportPieces(located, n, (p) => printProblem(p, color))) io.stdout.write(piece);
+  } else io.stdout.write(format === 'json' ? jsonReport(located, n) : sarifReport(located, COMPILER_VERSION));
   return findings.some((f) => f.severity === 'error') ? ExitCode.checkFailed : ExitCode.ok;
 }
 

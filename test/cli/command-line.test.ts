@@ -222,6 +222,25 @@ describe('problem lines', () => {
   });
 });
 
+describe("check's report of findings, on stdout", () => {
+  const file = 'test/fixtures/manifests/defects/3-dangling-claim.yaml';
+
+  it('is coloured as problems on stderr are, when stdout is a terminal', () => {
+    const r = runCli('check', [file], REPO, {}, { tty: 'stdout' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `${file}:33:20: \x1b[31merror:\x1b[0m Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql\n\x1b[2m  hint: fix the name, or add the PersistentVolumeClaim to the stage\x1b[0m\n`,
+    );
+    expect(r.stdout).toContain('\x1b[33mwarning:\x1b[0m');
+  });
+
+  it('is not coloured when stdout is a pipe or a file, even with stderr a terminal, nor when NO_COLOR is set', () => {
+    expect(runCli('check', [file], REPO, {}, { tty: 'stderr' }).stdout).not.toContain('\x1b[');
+    expect(runCli('check', [file], REPO, { NO_COLOR: '1' }, { tty: true }).stdout).not.toContain('\x1b[');
+    expect(runCli('check', ['--format', 'json', file], REPO, {}, { tty: true }).stdout).not.toContain('\x1b[');
+  });
+});
+
 describe('the progress line', () => {
   /** A clock that advances `step` ms at every reading. */
   const ticking = (step: number) => {
