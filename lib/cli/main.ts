@@ -5,6 +5,7 @@
  * returns the exit code, and only the entry points (lib/cli/run.cjs, or a command file started
  * directly) hand it to the process, which then ends once its output has drained (./process.ts).
  */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
@@ -126,6 +127,34 @@ function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
   }
   if (problems.length) throw new ProblemsError(problems);
   return parsed;
+}
+
+/**
+ * The directory a relative path on the command line of `command` is read from: the one the user
+ * ran `npm run <command>` in (npm's INIT_CWD: npm runs the script itself in the project
+ * directory), else the process's. INIT_CWD counts only in the npm script of this command
+ * (npm_lifecycle_event names it): a process started by another script (`"lint": "node
+ * lib/cli/run.cjs check dist"`, a test under `npm test`) inherits a variable that is not about it,
+ * and its paths are written from the project directory.
+ */
+export function callerDir(io: Io, command: string): string {
+  const initCwd = io.env.INIT_CWD;
+  return initCwd && io.env.npm_lifecycle_event === command ? resolve(io.cwd, initCwd) : io.cwd;
+}
+
+/**
+ * A path given on the command line of `command`, read from where the user runs it (`callerDir`),
+ * as every message and report names files: relative to the project directory (`cd environments
+ * && npm run check -- ../dist/qa` names dist/qa/...; SARIF's relative URIs are read from there),
+ * absolute when given absolute or when it leads out of the project (`../../tmp/x.yaml` would be
+ * read from the project directory, where the user need not be).
+ */
+export function givenPath(io: Io, command: string, path: string): string {
+  if (isAbsolute(path)) return path;
+  const absolute = resolve(callerDir(io, command), path);
+  const fromRoot = relative(io.cwd, absolute);
+  if (fromRoot === '') return '.';
+  return fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot) ? absolute : fromRoot;
 }
 
 /** @throws ProblemsError (bad input) when a command that takes no positional arguments got some */
