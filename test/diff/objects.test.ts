@@ -39,6 +39,97 @@ describe('diffing manifests', () => {
     );
   });
 
+  it("matches an AppProject's destinations by namespace and cluster: one stage's new server is that one destination, not a reshuffle", () => {
+    const project = (destinations: { namespace: string; server?: string; name?: string }[]): Manifest => ({
+      id: 'AppProject argocd/stagecraft',
+      value: { kind: 'AppProject', metadata: { name: 'stagecraft', namespace: 'argocd' }, spec: { destinations } },
+    });
+    const np = 'https://nonprod:6443';
+    const prod = 'https://production:6443';
+    const d = diffManifests(
+      [
+        project([
+          { namespace: 'dev', server: np },
+          { namespace: 'qa', server: np },
+          { namespace: 'production', server: prod },
+        ]),
+      ],
+      [
+        project([
+          { namespace: 'qa', server: np },
+          { namespace: 'dev', server: prod },
+          { namespace: 'production', server: prod },
+        ]),
+      ],
+    );
+    expect(formatDiff(d, { before: 'a', after: 'b' }).split('\n')).toEqual([
+      'AppProject argocd/stagecraft',
+      `  spec.destinations[dev, ${np}]: {"namespace":"dev","server":"${np}"} -> (none)`,
+      `  spec.destinations[dev, ${prod}]: (none) -> {"namespace":"dev","server":"${prod}"}`,
+      '1 changed, 0 only in a, 0 only in b, 0 the same',
+      '',
+    ]);
+    // a cluster named by name instead of server is a key too
+    const named = diffManifests(
+      [
+        project([
+          { namespace: 'qa', name: 'nonprod' },
+          { namespace: 'dev', server: np },
+        ]),
+      ],
+      [
+        project([
+          { namespace: 'dev', server: np },
+          { namespace: 'qa', name: 'nonprod' },
+        ]),
+      ],
+    );
+    expect(named).toMatchObject({ changed: [], same: 1 });
+  });
+
+  it('matches ports, env and volumes by their keys, and lists without one by position', () => {
+    const pod = (ports: object[], env: object[], volumes: object[], args: string[]): Manifest => ({
+      id: 'Pod qa/web',
+      value: { kind: 'Pod', spec: { containers: [{ name: 'web', ports, env, args }], volumes } },
+    });
+    const d = diffManifests(
+      [
+        pod(
+          [{ containerPort: 80 }, { containerPort: 9090, protocol: 'UDP' }],
+          [{ name: 'B', value: '1' }],
+          [{ name: 'data', emptyDir: {} }],
+          ['-a'],
+        ),
+      ],
+      [
+        pod(
+          [{ containerPort: 443 }, { containerPort: 80, protocol: 'TCP' }, { containerPort: 9090, protocol: 'UDP', hostPort: 1 }],
+          [
+            { name: 'A', value: '0' },
+            { name: 'B', value: '2' },
+          ],
+          [
+            { name: 'cache', emptyDir: {} },
+            { name: 'data', emptyDir: { medium: 'Memory' } },
+          ],
+          ['-b', '-a'],
+        ),
+      ],
+    );
+    expect(d.changed[0].fields.map((f) => f.path)).toEqual([
+      'spec.containers[web].args[0]',
+      'spec.containers[web].args[1]',
+      'spec.containers[web].env[A]',
+      'spec.containers[web].env[B].value',
+      // an unnamed port by number and protocol (TCP when left out)
+      'spec.containers[web].ports[443, TCP]',
+      'spec.containers[web].ports[80, TCP].protocol',
+      'spec.containers[web].ports[9090, UDP].hostPort',
+      'spec.volumes[cache]',
+      'spec.volumes[data].emptyDir.medium',
+    ]);
+  });
+
   it('sets the stage name and namespace aside, in values only, and config content hashes too', () => {
     const pv = (stage: string): Manifest => ({
       id: `PersistentVolume mysqlvolume-${stage}`,
