@@ -78,11 +78,12 @@ const PIECE_CHARS = 1 << 16;
  * The text report in pieces of about 64 KiB, for writing as it is made: one problem per finding,
  * then `N objects checked: E errors, W warnings`. A report of 20,000 objects with findings is
  * tens of megabytes, which as one string (and its bytes) were made and held at once.
+ * @param format each problem as printed (lib/cli colours it on a terminal)
  */
-export function* textReportPieces(items: readonly Located[], objects: number): Generator<string> {
+export function* textReportPieces(items: readonly Located[], objects: number, format = formatLabelledProblem): Generator<string> {
   let text = '';
   for (const i of items) {
-    text += `${formatLabelledProblem(i.problem ?? toProblem(i.finding, i.location))}\n`;
+    text += `${format(i.problem ?? toProblem(i.finding, i.location))}\n`;
     if (text.length >= PIECE_CHARS) {
       yield text;
       text = '';

@@ -21,7 +21,7 @@ import {
   type ReportFormat,
 } from '../checks/report.js';
 import { KUBERNETES_VERSION } from '../k8s.js';
-import { EXIT_CODES_HELP, progress, type Command, type Io } from './main.js';
+import { EXIT_CODES_HELP, givenPath, printProblem, progress, useColor, type Command, type Io } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import {
   COMPILER_VERSION,
@@ -52,8 +52,9 @@ has a problem.
 
 With paths: checks the Kubernetes manifests in those YAML files (directories are searched for
 *.yaml and *.yml) against the Kubernetes ${KUBERNETES_VERSION} schema, the API server's rules, references between
-the objects and the safety policy; every finding at file:line:col. Exit 0 with no errors
-(warnings allowed), 1 with errors, 2 when the input is not Kubernetes YAML.
+the objects and the safety policy; every finding at file:line:col, the file named from the
+project directory. A relative path is read from the directory you run npm in. Exit 0 with no
+errors (warnings allowed), 1 with errors, 2 when the input is not Kubernetes YAML.
 
 Options:
   --format <text|json|sarif>   how to report findings (with paths) (default: text)
@@ -83,7 +84,7 @@ function badOption(name: string, value: string, allowed: readonly string[]): nev
 /** The YAML files at `path` (a file itself, or those below a directory, searched recursively in name order). */
 function yamlFilesAt(cwd: string, path: string): string[] {
   const files: string[] = [];
-  // files are named as given (relative to the project directory), and read from there
+  // files are named relative to the project directory (givenPath in lib/cli/main.ts), and read from there
   const walk = (p: string, top: boolean) => {
     const st = withFs(p, 'reading', () => statSync(resolve(cwd, p)));
     if (st.isDirectory()) {
@@ -107,7 +108,7 @@ function requireExisting(cwd: string, paths: readonly string[], given: string, h
 
 /** The YAML files at `paths`, directories searched recursively in name order. */
 function yamlFiles(cwd: string, paths: readonly string[]): string[] {
-  requireExisting(cwd, paths, '', 'name files or directories that exist; a relative path is read from the project directory');
+  requireExisting(cwd, paths, '', 'name files or directories that exist; a relative path is read from the directory you run npm in');
   const files = paths.flatMap((p) => yamlFilesAt(cwd, p));
   if (files.length === 0) {
     throw new ProblemsError([
@@ -123,7 +124,7 @@ function yamlFiles(cwd: string, paths: readonly string[]): string[] {
 
 /** What --crds takes, for the hints of its problems. */
 const CRDS_HINT =
-  "without one no custom resource is validated: give --crds a file or folder of CustomResourceDefinitions (kind: CustomResourceDefinition), such as an operator's crds.yaml; a relative path is read from the project directory";
+  "without one no custom resource is validated: give --crds a file or folder of CustomResourceDefinitions (kind: CustomResourceDefinition), such as an operator's crds.yaml; a relative path is read from the directory you run npm in";
 
 /**
  * The CustomResourceDefinitions custom resources are validated with. Each path of `--crds` must
@@ -229,8 +230,11 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
   });
   const located = locateFindings(findings, (f) => manifests.locate(f));
   const n = manifests.objects.length;
-  if (format === 'text') for (const piece of textReportPieces(located, n)) io.stdout.write(piece);
-  else io.stdout.write(format === 'json' ? jsonReport(located, n) : sarifReport(located, COMPILER_VERSION));
+  if (format === 'text') {
+    // the report is on stdout: coloured by the rule problems on stderr follow, for the stream it is on
+    const color = useColor(io, io.stdout);
+    for (const piece of textReportPieces(located, n, (p) => printProblem(p, color))) io.stdout.write(piece);
+  } else io.stdout.write(format === 'json' ? jsonReport(located, n) : sarifReport(located, COMPILER_VERSION));
   return findings.some((f) => f.severity === 'error') ? ExitCode.checkFailed : ExitCode.ok;
 }
 
@@ -288,7 +292,10 @@ export const command: Command<Options> = {
     'scope-per-dir': { type: 'boolean' },
   },
   run(values, positionals, io) {
-    return positionals.length ? checkManifests(positionals, values, io) : checkDist(io);
+    if (!positionals.length) return checkDist(io);
+    // paths as the user gave them, from where they ran npm, named from the project directory
+    const given = (path: string) => givenPath(io, 'check', path);
+    return checkManifests(positionals.map(given), { ...values, crds: values.crds?.map(given) }, io);
   },
 };
 

@@ -12,6 +12,7 @@ import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/o
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, openProject, readStageTree, requireStages } from './project.js';
+import type { FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
 
@@ -22,7 +23,8 @@ hash as <hash>, so what is shown is what really differs.
 
 With one stage: shows what its stage file and the stacks would change in dist/<stage> (as it is
 on disk, i.e. as committed unless you ran synth since), as npm run synth would write it; with a
-project file (stagecraft.yaml), the delivery objects in dist/delivery/ as well.
+project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
+own, and those it shares with the other stages its engine delivers.
 
 Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file has a problem.
 
@@ -31,6 +33,30 @@ Options:
   -V, --version  print the version
 
 ${EXIT_CODES_HELP}`;
+
+/**
+ * The files of `dist/delivery/` that concern `stage`, in the tree on disk and in the one compiled:
+ * for each engine that delivers it (in either), its own file, which holds its Application or
+ * Kustomization, and the files that no stage owns, which hold what every stage the engine delivers
+ * shares (the AppProject its Application belongs to, the GitRepository its Kustomization reads);
+ * not the other stages' files. Files are named as lib/delivery/index.ts lays them out
+ * (`deliveryObjects`: `00-<project>.yaml`, `10-<stage>.yaml`).
+ */
+export function deliveryOf(stage: string, before: FileTree, after: FileTree): [FileTree, FileTree] {
+  const stageFile = /^([^/]+)\/10-(.+)\.yaml$/;
+  const engines = new Set(
+    [...before.keys(), ...after.keys()].flatMap((path) => {
+      const m = stageFile.exec(path);
+      return m && m[2] === stage ? [m[1]] : [];
+    }),
+  );
+  const concerns = (path: string) => {
+    const m = stageFile.exec(path);
+    return engines.has(path.split('/')[0]) && (!m || m[2] === stage);
+  };
+  const pick = (tree: FileTree) => new Map([...tree].filter(([path]) => concerns(path)));
+  return [pick(before), pick(after)];
+}
 
 export const command: Command<Record<string, never>> = {
   name: 'diff',
@@ -54,12 +80,17 @@ export const command: Command<Record<string, never>> = {
     const compiled = compile(project, delivers ? project.stages : stages);
     if (stages.length === 1) {
       const [stage] = stages;
-      const dirs = delivers ? [stage, DELIVERY_DIR] : [stage];
       const d = diffManifests(
-        dirs.flatMap((n) => manifestsOf(readStageTree(project, n), `${DIST_DIR}/${n}`)),
-        dirs.flatMap((n) => manifestsOf(compiled.tree.get(n) ?? new Map())),
+        manifestsOf(readStageTree(project, stage), `${DIST_DIR}/${stage}`),
+        manifestsOf(compiled.tree.get(stage) ?? new Map()),
       );
       io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: 'the sources' }));
+      if (!delivers) return ExitCode.ok;
+      // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
+      const [before, after] = deliveryOf(stage, readStageTree(project, DELIVERY_DIR), compiled.tree.get(DELIVERY_DIR) ?? new Map());
+      if (before.size === 0 && after.size === 0) return ExitCode.ok;
+      const delivery = diffManifests(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`), manifestsOf(after));
+      io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
       return ExitCode.ok;
     }
     const [a, b] = compiled.stages.map((r) =>

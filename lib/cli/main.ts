@@ -5,8 +5,10 @@
  * returns the exit code, and only the entry points (lib/cli/run.cjs, or a command file started
  * directly) hand it to the process, which then ends once its output has drained (./process.ts).
  */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ExitCode, ProblemsError } from '../errors.js';
+import { ExitCode, ProblemsError, type Problem } from '../errors.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
@@ -43,11 +45,7 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
   // compiled validators are kept between runs (lib/model/validator-code.ts)
   useValidatorStore(validatorStore);
   try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: { ...command.options, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } },
-      allowPositionals: true,
-    });
+    const { values, positionals } = parseOptions(command, argv);
     if (values.help) {
       io.stdout.write(command.usage);
       return ExitCode.ok;
@@ -77,10 +75,6 @@ function reportFailure<V>(e: unknown, command: Command<V>, io: Io, color: boolea
     io.stderr.write(`${errors} problem${errors === 1 ? '' : 's'}${command.writes === false ? '.' : '; nothing was written.'}\n`);
     return e.exitCode;
   }
-  if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
-    io.stderr.write(`${printProblem({ code: 'cli/arguments', message: e.message }, color)}\n\n${command.usage}`);
-    return ExitCode.badInput;
-  }
   if (isFsError(e)) {
     // a file the command wrote or read that the file system refused: a message, not a trace
     const p = fsProblem(
@@ -92,6 +86,75 @@ function reportFailure<V>(e: unknown, command: Command<V>, io: Io, color: boolea
     return ExitCode.badInput;
   }
   throw e;
+}
+
+/** The options every command takes besides its own. */
+const COMMON_OPTIONS = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } } as const;
+
+/**
+ * The command line as options and positional arguments. Parsed by Node.js's parseArgs without its
+ * strict mode, whose errors are its own text (an unbalanced quote, advice to pass the option as a
+ * stage name) and name no option: each option is checked here instead, as the strict mode would
+ * (unknown, a value missing or not taken), every problem at once with a "did you mean".
+ * @throws ProblemsError (bad input) naming every option that is wrong
+ */
+function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
+  const options: Command<V>['options'] = { ...command.options, ...COMMON_OPTIONS };
+  const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true });
+  const help = `npm run ${command.name} -- --help lists the options`;
+  const problems: Problem[] = [];
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+    if (!option) {
+      const guess = didYouMean(token.name, Object.keys(options), { prefix: true });
+      problems.push({
+        code: 'cli/usage',
+        message: `unknown option '${token.rawName}'${guess ? `; did you mean '--${guess}'?` : ''}`,
+        hint: help,
+      });
+    } else if (option.type === 'string' && (token.value === undefined || (!token.inlineValue && /^-./.test(token.value)))) {
+      // `--app --force`: the next argument is an option, not the value (the strict mode refuses it too)
+      const form = new RegExp(`--${token.name} (<[^>]+>)`).exec(command.usage)?.[1] ?? '<value>';
+      problems.push({
+        code: 'cli/usage',
+        message: `option '${token.rawName}' needs a value${token.value === undefined ? '' : ` (found the option '${token.value}')`}`,
+        hint: `write --${token.name} ${form}${token.value === undefined ? '' : `, or --${token.name}=${token.value} if '${token.value}' is the value`}; ${help}`,
+      });
+    } else if (option.type === 'boolean' && token.value !== undefined) {
+      problems.push({ code: 'cli/usage', message: `option '${token.rawName}' takes no value (found '${token.value}')`, hint: help });
+    }
+  }
+  if (problems.length) throw new ProblemsError(problems);
+  return parsed;
+}
+
+/**
+ * The directory a relative path on the command line of `command` is read from: the one the user
+ * ran `npm run <command>` in (npm's INIT_CWD: npm runs the script itself in the project
+ * directory), else the process's. INIT_CWD counts only in the npm script of this command
+ * (npm_lifecycle_event names it): a process started by another script (`"lint": "node
+ * lib/cli/run.cjs check dist"`, a test under `npm test`) inherits a variable that is not about it,
+ * and its paths are written from the project directory.
+ */
+export function callerDir(io: Io, command: string): string {
+  const initCwd = io.env.INIT_CWD;
+  return initCwd && io.env.npm_lifecycle_event === command ? resolve(io.cwd, initCwd) : io.cwd;
+}
+
+/**
+ * A path given on the command line of `command`, read from where the user runs it (`callerDir`),
+ * as every message and report names files: relative to the project directory (`cd environments
+ * && npm run check -- ../dist/qa` names dist/qa/...; SARIF's relative URIs are read from there),
+ * absolute when given absolute or when it leads out of the project (`../../tmp/x.yaml` would be
+ * read from the project directory, where the user need not be).
+ */
+export function givenPath(io: Io, command: string, path: string): string {
+  if (isAbsolute(path)) return path;
+  const absolute = resolve(callerDir(io, command), path);
+  const fromRoot = relative(io.cwd, absolute);
+  if (fromRoot === '') return '.';
+  return fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot) ? absolute : fromRoot;
 }
 
 /** @throws ProblemsError (bad input) when a command that takes no positional arguments got some */

@@ -22,8 +22,12 @@ export interface Io {
   readonly clock?: () => number;
 }
 
-/** Whether `io.stderr` may carry ANSI colour: a terminal, and no NO_COLOR (https://no-color.org). */
-export function useColor(io: Io, writer: Writer = io.stderr): boolean {
+/**
+ * Whether `writer` (stderr by default) may carry ANSI colour: a terminal, and no NO_COLOR
+ * (https://no-color.org). The one rule for every command and stream: problems on stderr, and
+ * check's text report on stdout.
+ */
+export function useColor(io: Pick<Io, 'env' | 'stderr'>, writer: Writer = io.stderr): boolean {
   return writer.isTTY === true && !io.env.NO_COLOR;
 }
 
@@ -87,7 +91,7 @@ export function quietWhenReaderLeaves(): void {
       // a failing stderr says nothing more
       if (stream === process.stderr || process.stderr.destroyed) return;
       const error = isFsError(e) ? e : Object.assign(new Error(e.message), { code: 'EIO' });
-      const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
+      const color = useColor({ env: process.env, stderr: process.stderr });
       const problem = fsProblem(error, 'standard output', 'writing');
       // exit 2 as for any file the command cannot write, but what it already wrote stands
       const told =

@@ -23,6 +23,7 @@ import type { KubeObject } from '../model/object.js';
 import { givenAtStart, setRuntimeFlag } from '../model/runtime-flags.js';
 import { LARGE_COMPILATION_BYTES } from '../model/launcher-flags.cjs';
 import { withFs } from '../fs-problems.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { YAML_FILE, outputReader, readInputFile, readProjectSource } from './read-file.js';
 import { diskStageEntries, pruneStageEntries } from './stage-entries.js';
 
@@ -301,16 +302,23 @@ function readGenerated(path: string, shown: string, stage: string): string {
   }
 }
 
-/** @throws ProblemsError naming every one of `stages` that has no stage file */
+/**
+ * Every command's check of the stage names it was given, with a "did you mean" for each that has
+ * no stage file (a typo, another case, or the start of a name: `prod` -> `production`).
+ * @throws ProblemsError naming every one of `stages` that has no stage file
+ */
 export function requireStages(project: Project, stages: readonly string[]): void {
   const unknown = stages.filter((s) => !project.stages.includes(s));
   if (unknown.length) {
     throw new ProblemsError(
-      unknown.map((s) => ({
-        code: 'cli/unknown-stage',
-        message: `there is no stage '${s}' (no ${ENVIRONMENTS_DIR}/${s}.yaml)`,
-        hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
-      })),
+      unknown.map((s) => {
+        const guess = didYouMean(s, project.stages, { prefix: true });
+        return {
+          code: 'cli/unknown-stage',
+          message: `there is no stage '${s}' (no ${ENVIRONMENTS_DIR}/${s}.yaml)${guess ? `; did you mean '${guess}'?` : ''}`,
+          hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
+        };
+      }),
     );
   }
 }

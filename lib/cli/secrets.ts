@@ -12,7 +12,7 @@ import { toYamlStream } from '../synth/serialize.js';
 import type { KubeObject } from '../model/object.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { DIST_DIR, ENVIRONMENTS_DIR, openProject, stageLoader } from './project.js';
+import { DIST_DIR, ENVIRONMENTS_DIR, openProject, requireStages, stageLoader } from './project.js';
 import { readInputFile } from './read-file.js';
 
 const usage = `Usage: npm run secrets -- <stage>
@@ -48,15 +48,7 @@ export const command: Command<Record<string, never>> = {
       ]);
     }
     const [stage] = positionals;
-    if (!project.stages.includes(stage)) {
-      throw new ProblemsError([
-        {
-          code: 'cli/unknown-stage',
-          message: `there is no stage '${stage}' (no ${ENVIRONMENTS_DIR}/${stage}.yaml)`,
-          hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
-        },
-      ]);
-    }
+    requireStages(project, [stage]);
     const stagePath = join(root, ENVIRONMENTS_DIR, `${stage}.yaml`);
     const loaded = stageLoader().load(readInputFile(stagePath, relative(root, stagePath)).text, relative(root, stagePath));
     const declarations = loaded.apps

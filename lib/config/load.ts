@@ -107,14 +107,14 @@ export class StageLoader<S extends StackMap> {
         code: 'config/stage-name',
         location: { file, line: 1, column: 1 },
         message: `the stage name '${shorten(stageName)}' (the file name) is not a DNS-1123 label`,
-        hint: "rename the file to lowercase letters, digits and '-', at most 63 characters, e.g. 'qa.yaml'",
+        hint: `rename the file to lowercase letters, digits and '-', at most ${MAX_STAGE_NAME} characters, e.g. '${stageNameLike(stageName)}.yaml'`,
       });
     } else if (!fitsInstanceLabel(NAMESPACE_CHART, stageName)) {
       nameProblems.push({
         code: 'config/instance-label',
         location: { file, line: 1, column: 1 },
         message: `the stage name '${shorten(stageName)}' (the file name) is too long: the label ${INSTANCE_LABEL} of the stage's Namespace would be '${shorten(instanceLabel(NAMESPACE_CHART, stageName))}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
-        hint: `rename the file to a stage name of at most ${MAX_LABEL_VALUE - NAMESPACE_CHART.length - 1} characters ('${NAMESPACE_CHART}' + '-' + stage name is at most ${MAX_LABEL_VALUE} characters)`,
+        hint: `rename the file to a stage name of at most ${MAX_STAGE_NAME} characters ('${NAMESPACE_CHART}' + '-' + stage name is at most ${MAX_LABEL_VALUE} characters)`,
       });
     }
     // a large file's apps as read before (stage-entries.ts), else the whole file by the block reader;
@@ -279,6 +279,28 @@ function readStageBlock(text: string): BlockYaml | undefined {
 const APP_NAME_PATTERN = new RegExp(APP_NAME.pattern);
 const isAppName = (name: string) =>
   APP_NAME_PATTERN.test(name) && name.length <= APP_NAME.maxLength && !(APP_NAME.not.enum as readonly string[]).includes(name);
+
+/**
+ * The longest stage name: a DNS-1123 label may have 63 characters, but the instance label of the
+ * stage's own Namespace, `namespace-<stage>`, is a label value too. Both problems of a stage name
+ * state this limit, so that a name renamed after the first does not meet the second.
+ */
+const MAX_STAGE_NAME = MAX_LABEL_VALUE - instanceLabel(NAMESPACE_CHART, '').length;
+
+/**
+ * A stage name like `name` that is valid, for a hint: lowercased, every run of other characters
+ * one '-', at most MAX_STAGE_NAME characters (`Staging` -> `staging`, `Bad_Name` -> `bad-name`);
+ * `qa` when nothing of it is left.
+ */
+function stageNameLike(name: string): string {
+  const like = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, MAX_STAGE_NAME)
+    .replace(/-+$/, '');
+  return like || 'qa';
+}
 
 /** Whether the app's instance label is a label value: app and stage names are DNS-1123 labels, so only its length can fail. */
 const fitsInstanceLabel = (app: string, stage: string) => instanceLabel(app, stage).length <= MAX_LABEL_VALUE;

@@ -1,9 +1,9 @@
 /**
  * Differences between two sets of manifests, object by object and field by field, for
  * `npm run diff`. Fields are compared with microdiff; this module decides what is "the same
- * object" (kind, namespace, name), reads lists keyed by name as maps (so a container is named,
- * not numbered), and can set stage names aside so that two stages compare by what differs in
- * substance. Pure.
+ * object" (kind, namespace, name), reads lists with a natural key as maps (lib/model/list-keys.ts:
+ * a container is named, not numbered), and can set stage names aside so that two stages compare by
+ * what differs in substance. Pure.
  */
 import microdiff from 'microdiff';
 import { ProblemsError, type Problem } from '../errors.js';
@@ -15,6 +15,7 @@ import { CONTENT_HASH_LENGTH } from '../model/object.js';
 import { COLORS, colorName } from '../release.js';
 import { formatFieldPath } from '../model/field-path.js';
 import { compareCodePoints } from '../model/order.js';
+import { keyOfLists, listItemKey } from '../model/list-keys.js';
 
 /** One manifest: what identifies it in its stage, and its content. */
 export interface Manifest {
@@ -140,24 +141,61 @@ export function setStageAside(manifests: readonly Manifest[], names: StageNames)
 }
 
 /**
- * Lists of objects that each have a distinct `name` (containers, env, volumes, ports) as maps
- * keyed `[name]`: a change then reads `containers[demoapp].image`, and inserting an entry does not
- * show every later one as changed.
+ * `before` and `after` (two versions of one value, held by `field`) with each list whose items
+ * have a natural key (lib/model/list-keys.ts: containers by name, Argo CD destinations by
+ * namespace and cluster) as a map keyed `[key]`, keyed alike in both: a change then reads
+ * `containers[demoapp].image`, and inserting or changing an item does not show every later one as
+ * changed. Other lists stay lists, compared by position.
  */
-function keyedByName(v: unknown): unknown {
-  if (Array.isArray(v)) {
-    const names = v.map((e) =>
-      e !== null && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : undefined,
-    );
-    const keyed = v.length > 0 && names.every((n) => n !== undefined) && new Set(names).size === names.length;
-    return keyed ? Object.fromEntries(v.map((e, i) => [`[${names[i]}]`, keyedByName(e)])) : v.map(keyedByName);
+function keyedPair(before: unknown, after: unknown, field?: string): [unknown, unknown] {
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const key = keyOfLists(field, [before, after]);
+    if (!key) {
+      const pairs = before.slice(0, after.length).map((e, i) => keyedPair(e, after[i]));
+      return [
+        before.map((e, i) => (i < pairs.length ? pairs[i][0] : alone(e))),
+        after.map((e, i) => (i < pairs.length ? pairs[i][1] : alone(e))),
+      ];
+    }
+    const entries = (list: unknown[]) => list.map((e): [string, unknown] => [`[${listItemKey(e, key)}]`, e]);
+    return pairEntries(new Map(entries(before)), new Map(entries(after)), () => undefined);
   }
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, keyedByName(x)]));
-  return v;
+  if (isMapping(before) && isMapping(after)) {
+    return pairEntries(new Map(Object.entries(before)), new Map(Object.entries(after)), (k) => k);
+  }
+  return [alone(before, field), alone(after, field)];
 }
 
+/** Two maps as objects, each entry of both paired (`keyedPair`, as the field `fieldOf(key)`), the others alone. */
+function pairEntries(
+  old: ReadonlyMap<string, unknown>,
+  now: ReadonlyMap<string, unknown>,
+  fieldOf: (key: string) => string | undefined,
+): [Record<string, unknown>, Record<string, unknown>] {
+  const a: Record<string, unknown> = {};
+  const b: Record<string, unknown> = {};
+  for (const [k, v] of old) {
+    if (now.has(k)) [a[k], b[k]] = keyedPair(v, now.get(k), fieldOf(k));
+    else a[k] = alone(v, fieldOf(k));
+  }
+  for (const [k, v] of now) if (!old.has(k)) b[k] = alone(v, fieldOf(k));
+  return [a, b];
+}
+
+/** A value that has no counterpart, with its keyed lists as maps (as `keyedPair` keys them). */
+function alone(v: unknown, field?: string): unknown {
+  if (Array.isArray(v)) {
+    const key = keyOfLists(field, [v]);
+    return key ? Object.fromEntries(v.map((e) => [`[${listItemKey(e, key)}]`, alone(e)])) : v.map((e) => alone(e));
+  }
+  return isMapping(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, alone(x, k)])) : v;
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 function fieldChanges(before: unknown, after: unknown): FieldChange[] {
-  return microdiff(keyedByName(before) as object, keyedByName(after) as object)
+  const [old, now] = keyedPair(before, after);
+  return microdiff(old as object, now as object)
     .map((d) => ({
       path: formatFieldPath(d.path), // spec.template.spec.containers[demoapp].ports[0].containerPort
       ...(d.type === 'CREATE' ? {} : { from: d.oldValue }),

@@ -1,9 +1,26 @@
 /** "Did you mean": the known name nearest to a misspelled one, for every layer's messages. */
 import { closest, distance } from 'fastest-levenshtein';
 
-/** Suggests the known key nearest to a misspelled one, when it is near enough to be a likely typo. */
-export function didYouMean(key: string, known: readonly string[]): string | undefined {
+export interface DidYouMeanOptions {
+  /**
+   * Also suggest the one known name that starts with `key` (`prod` -> `production`), for names
+   * users shorten (stage names, options); not for keys, where a prefix is often another key
+   * (`image` of `imagePullPolicy`). @default false
+   */
+  readonly prefix?: boolean;
+}
+
+/**
+ * Suggests the known key nearest to a misspelled one, when it is near enough to be a likely typo.
+ * Case is ignored (`QA` -> `qa`): a name differing only in case is the nearest of all.
+ */
+export function didYouMean(key: string, known: readonly string[], { prefix = false }: DidYouMeanOptions = {}): string | undefined {
   if (known.length === 0) return undefined;
-  const best = closest(key, known as string[]);
-  return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+  const lower = key.toLowerCase();
+  const knownLower = known.map((k) => k.toLowerCase());
+  const best = closest(lower, knownLower);
+  if (distance(lower, best) <= Math.max(2, Math.floor(best.length / 3))) return known[knownLower.indexOf(best)];
+  if (!prefix || lower === '') return undefined;
+  const starting = known.filter((_, i) => knownLower[i].startsWith(lower));
+  return starting.length === 1 ? starting[0] : undefined;
 }

@@ -109,7 +109,7 @@ describe('npm run check -- <paths>', () => {
     expect(runCli('check', ['nope'])).toMatchObject({
       code: 2,
       stderr:
-        "error: there is no file or directory 'nope'\n  hint: name files or directories that exist; a relative path is read from the project directory\n1 problem.\n",
+        "error: there is no file or directory 'nope'\n  hint: name files or directories that exist; a relative path is read from the directory you run npm in\n1 problem.\n",
     });
     expect(runCli('check', ['--format', 'xml', 'dist'])).toMatchObject({
       code: 2,
@@ -148,6 +148,66 @@ describe('npm run check -- <paths>', () => {
     mkdirSync(join(dir, 'm'));
     writeFileSync(join(dir, 'm', 'a.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: [\n');
     expect(runCli('check', ['m'], dir)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^m\/a\.yaml:\d+:\d+: /) });
+  });
+});
+
+describe('npm run check -- <paths> run from a directory of the project', () => {
+  /** A project with manifests in m/ (a ConfigMap with a finding, and ServiceMonitor CRDs in m/crds/). */
+  const project = () => {
+    const dir = tempProject({});
+    mkdirSync(join(dir, 'm', 'crds'), { recursive: true });
+    copyFileSync(join(REPO, fixture('defects/3-dangling-claim.yaml')), join(dir, 'm', 'claim.yaml'));
+    copyFileSync(join(REPO, fixture('rules/service-monitor-crd.yaml')), join(dir, 'm', 'crds', 'monitor.yaml'));
+    return dir;
+  };
+  /** What npm sets for `npm run check` started in `dir`. */
+  const from = (dir: string) => ({ INIT_CWD: dir, npm_lifecycle_event: 'check' });
+
+  it('reads a relative path from there (INIT_CWD), and names files from the project directory, as in SARIF', () => {
+    const dir = project();
+    const r = runCli('check', ['claim.yaml'], dir, from(join(dir, 'm')));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "m/claim.yaml:33:20: error: Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage'",
+    );
+    const sarif = JSON.parse(runCli('check', ['--format', 'sarif', '.'], dir, from(join(dir, 'm'))).stdout);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: 'm/claim.yaml',
+      uriBaseId: '%SRCROOT%',
+    });
+    // a path up and down again is named by where it leads
+    expect(runCli('check', ['../claim.yaml'], dir, from(join(dir, 'm', 'crds'))).stdout).toContain('\nm/claim.yaml:33:20: error: ');
+  });
+
+  it('reads --crds from there too, and names a missing path from the project directory', () => {
+    const dir = project();
+    expect(runCli('check', ['--crds', 'crds/monitor.yaml', 'claim.yaml'], dir, from(join(dir, 'm'))).code).toBe(1);
+    const r = runCli('check', ['--crds', 'nocrds', 'nope'], dir, from(join(dir, 'm')));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe("error: there is no file or directory 'm/nope'");
+    expect(runCli('check', ['--crds', 'nocrds', 'claim.yaml'], dir, from(join(dir, 'm'))).stderr.split('\n')[0]).toBe(
+      "error: there is no file or directory 'm/nocrds' (given to --crds)",
+    );
+  });
+
+  it('names a path that leads out of the project absolute, and reads an absolute one as it is', () => {
+    const dir = project();
+    const outside = mkdtempSync(join(tmpdir(), 'stagecraft-outside-'));
+    copyFileSync(join(dir, 'm', 'claim.yaml'), join(outside, 'claim.yaml'));
+    const r = runCli('check', ['claim.yaml'], dir, from(outside));
+    expect(r.stdout).toContain(`\n${join(outside, 'claim.yaml')}:33:20: error: `);
+    expect(runCli('check', [join(dir, 'm', 'claim.yaml')], dir, from(outside)).stdout).toContain(
+      `\n${join(dir, 'm', 'claim.yaml')}:33:20: `,
+    );
+  });
+
+  it('reads from the project directory when INIT_CWD is not for this command: another npm script started it', () => {
+    const dir = project();
+    // `"lint": "node lib/cli/run.cjs check m"` run from m/: the script's paths are the project's
+    const r = runCli('check', ['m/claim.yaml'], dir, { INIT_CWD: join(dir, 'm'), npm_lifecycle_event: 'lint' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('\nm/claim.yaml:33:20: error: ');
+    expect(runCli('check', ['m/claim.yaml'], dir, { INIT_CWD: undefined, npm_lifecycle_event: undefined }).code).toBe(1);
   });
 });
 
@@ -194,7 +254,7 @@ describe('npm run synth runs the checks', () => {
     const r = runCli('check', ['--crds', 'no-such-crds', fixture('crds/cert-manager-valid.yaml')], REPO);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      "error: there is no file or directory 'no-such-crds' (given to --crds)\n  hint: without one no custom resource is validated: give --crds a file or folder of CustomResourceDefinitions (kind: CustomResourceDefinition), such as an operator's crds.yaml; a relative path is read from the project directory\n",
+      "error: there is no file or directory 'no-such-crds' (given to --crds)\n  hint: without one no custom resource is validated: give --crds a file or folder of CustomResourceDefinitions (kind: CustomResourceDefinition), such as an operator's crds.yaml; a relative path is read from the directory you run npm in\n",
     );
     expect(r.stdout).toBe('');
   });

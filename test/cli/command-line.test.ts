@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES_HELP } from '../../lib/cli/main.js';
-import { REPO, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { REPO, fixtureProject, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 const COMMANDS = ['synth', 'check', 'secrets', 'diff', 'promote', 'switch'];
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
@@ -38,6 +38,88 @@ describe('every command', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(message);
     expect(snapshotDir(dir)).toEqual(before);
+  });
+});
+
+describe('an option a command does not know', () => {
+  it.each([
+    ['synth', ['--verbos'], "unknown option '--verbos'; did you mean '--verbose'?"],
+    ['check', ['--formt', 'json', 'x.yaml'], "unknown option '--formt'; did you mean '--format'?"],
+    ['secrets', ['qa', '--hepl'], "unknown option '--hepl'; did you mean '--help'?"],
+    ['diff', ['qa', '--verison'], "unknown option '--verison'; did you mean '--version'?"],
+    ['promote', ['test', 'qa', '--ap', 'demoapp'], "unknown option '--ap'; did you mean '--app'?"],
+    ['switch', ['production', 'demoapp', '--releas', '1.1'], "unknown option '--releas'; did you mean '--release'?"],
+    ['synth', ['--no-cach'], "unknown option '--no-cach'; did you mean '--no-cache'?"],
+    ['synth', ['--verb'], "unknown option '--verb'; did you mean '--verbose'?"],
+    ['synth', ['--frobnicate'], "unknown option '--frobnicate'"],
+    ['synth', ['-x'], "unknown option '-x'"],
+  ])(
+    '%s %j is named with a did-you-mean and the command that lists the options, without the usage, exit code 2',
+    (command, args, message) => {
+      const r = runCli(command, args, tempProject({}));
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      const lines = r.stderr.split('\n');
+      expect(lines.slice(0, 2)).toEqual([`error: ${message}`, `  hint: npm run ${command} -- --help lists the options`]);
+      expect(r.stderr).not.toContain('Usage:');
+      expect(lines[2]).toMatch(/^1 problem[.;]/);
+    },
+  );
+
+  it('is refused with every other wrong option at once: a value missing, a value given to a switch', () => {
+    const r = runCli('promote', ['test', 'qa', '--force=yes', '--app'], tempProject({}));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      [
+        "error: option '--force' takes no value (found 'yes')",
+        '  hint: npm run promote -- --help lists the options',
+        "error: option '--app' needs a value",
+        '  hint: write --app <name>; npm run promote -- --help lists the options',
+        '2 problems; nothing was written.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('takes an option that follows a string option for a missing value, as the strict parser does', () => {
+    const r = runCli('promote', ['test', 'qa', '--app', '--force'], tempProject({}));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: option '--app' needs a value (found the option '--force')",
+      "  hint: write --app <name>, or --app=--force if '--force' is the value; npm run promote -- --help lists the options",
+    ]);
+    // written with =, a value may start with '-' (and is then the command's to judge)
+    expect(runCli('check', ['--format=-x', 'x.yaml'], tempProject({})).stderr).toContain(
+      "--format must be one of text, json, sarif (found '-x')",
+    );
+  });
+});
+
+describe('a stage name that has no stage file', () => {
+  it.each([
+    ['synth', ['prod'], 'prod', 'production'],
+    ['synth', ['--stage', 'QA'], 'QA', 'qa'],
+    ['diff', ['qa', 'prodution'], 'prodution', 'production'],
+    ['secrets', ['qaa'], 'qaa', 'qa'],
+    ['switch', ['prodution', 'demoapp'], 'prodution', 'production'],
+    ['promote', ['dev', 'Test'], 'Test', 'test'],
+  ])('%s %j gets a did-you-mean for a typo, another case or the start of a name', (command, args, given, meant) => {
+    const dir = fixtureProject(['dev', 'qa', 'test', 'production']);
+    const r = runCli(command, args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `error: there is no stage '${given}' (no environments/${given}.yaml); did you mean '${meant}'?`,
+      '  hint: the stages are: dev, production, qa, test',
+    ]);
+  });
+
+  it('gets none when no stage is near it, nor when it starts more than one', () => {
+    const dir = fixtureProject(['dev', 'qa', 'test', 'production']);
+    expect(runCli('synth', ['staging'], dir).stderr.split('\n')[0]).toBe(
+      "error: there is no stage 'staging' (no environments/staging.yaml)",
+    );
+    const two = tempProject({ 'prod-eu': repoStage('lab'), 'prod-us': repoStage('lab') });
+    expect(runCli('diff', ['prod'], two).stderr.split('\n')[0]).toBe("error: there is no stage 'prod' (no environments/prod.yaml)");
   });
 });
 
@@ -165,6 +247,25 @@ describe('problem lines', () => {
     const r = runCli('synth', [], tempProject({ broken }), { NO_COLOR: '1' }, { tty: true });
     expect(r.stderr).toMatch(/^environments\/broken\.yaml:4:15: error: /);
     expect(r.stderr).not.toContain('\x1b[');
+  });
+});
+
+describe("check's report of findings, on stdout", () => {
+  const file = 'test/fixtures/manifests/defects/3-dangling-claim.yaml';
+
+  it('is coloured as problems on stderr are, when stdout is a terminal', () => {
+    const r = runCli('check', [file], REPO, {}, { tty: 'stdout' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `${file}:33:20: \x1b[31merror:\x1b[0m Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql\n\x1b[2m  hint: fix the name, or add the PersistentVolumeClaim to the stage\x1b[0m\n`,
+    );
+    expect(r.stdout).toContain('\x1b[33mwarning:\x1b[0m');
+  });
+
+  it('is not coloured when stdout is a pipe or a file, even with stderr a terminal, nor when NO_COLOR is set', () => {
+    expect(runCli('check', [file], REPO, {}, { tty: 'stderr' }).stdout).not.toContain('\x1b[');
+    expect(runCli('check', [file], REPO, { NO_COLOR: '1' }, { tty: true }).stdout).not.toContain('\x1b[');
+    expect(runCli('check', ['--format', 'json', file], REPO, {}, { tty: true }).stdout).not.toContain('\x1b[');
   });
 });
 

@@ -56,6 +56,14 @@ describe('node lib/cli/run.cjs <command>', () => {
     expect(plain.stderr).toContain('extra certs');
   });
 
+  it('npm run check -- <path> started in a directory of the project reads the path from there (npm sets INIT_CWD)', () => {
+    const defects = join(REPO, 'test', 'fixtures', 'manifests', 'defects');
+    const r = spawnSync('npm', ['run', '--silent', 'check', '--', '3-dangling-claim.yaml'], { cwd: defects, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('\ntest/fixtures/manifests/defects/3-dangling-claim.yaml:33:20: error: Pod test/mysql: ');
+  });
+
   it('refuses a command that does not exist, naming the commands', () => {
     const r = spawnSync(process.execPath, [RUN_SCRIPT, 'synthesize'], { cwd: REPO, encoding: 'utf8' });
     expect(r.status).toBe(2);

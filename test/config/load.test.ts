@@ -81,7 +81,7 @@ describe('loading a broken stage file reports every problem with file:line:col',
       'Bad_Name',
       [
         `${f('Bad_Name')}:1:1: the stage name 'Bad_Name' (the file name) is not a DNS-1123 label\n` +
-          "  hint: rename the file to lowercase letters, digits and '-', at most 63 characters, e.g. 'qa.yaml'",
+          "  hint: rename the file to lowercase letters, digits and '-', at most 53 characters, e.g. 'bad-name.yaml'",
       ],
     ],
     [
@@ -267,5 +267,25 @@ describe('app and stage names, which make the label app.kubernetes.io/instance: 
         "  hint: rename the file to a stage name of at most 53 characters ('namespace' + '-' + stage name is at most 63 characters)",
     ]);
     expect(problemsOf('apps:\n  nginx:\n    replicas: 1\n', `environments/${'s'.repeat(53)}.yaml`)).toEqual([]);
+  });
+
+  it('state the real limit (53) in the first hint, so that a name renamed to 54-63 characters does not meet a second one', () => {
+    const stage = 's'.repeat(64);
+    expect(problemsOf('apps:\n  nginx:\n    replicas: 1\n', `environments/${stage}.yaml`)).toEqual([
+      `environments/${stage}.yaml:1:1: the stage name 'sssssssssssssssssssssssssssss…sssssssssssssssssssssssssssss (64 characters)' (the file name) is not a DNS-1123 label\n` +
+        `  hint: rename the file to lowercase letters, digits and '-', at most 53 characters, e.g. '${'s'.repeat(53)}.yaml'`,
+    ]);
+    expect(problemsOf('apps:\n  nginx:\n    replicas: 1\n', `environments/${'s'.repeat(53)}.yaml`)).toEqual([]);
+  });
+
+  it.each([
+    ['Staging', 'staging'],
+    ['Bad_Name', 'bad-name'],
+    ['-EU west 1-', 'eu-west-1'],
+    ['_', 'qa'],
+  ])("suggest a name like the file's own: %s -> %s", (stage, like) => {
+    expect(problemsOf('apps:\n  nginx:\n    replicas: 1\n', `environments/${stage}.yaml`)[0]?.split('\n')[1]).toBe(
+      `  hint: rename the file to lowercase letters, digits and '-', at most 53 characters, e.g. '${like}.yaml'`,
+    );
   });
 });

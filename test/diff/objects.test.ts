@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
 import { ExitCode, ProblemsError } from '../../lib/errors.js';
+import { deliveryOf } from '../../lib/cli/diff.js';
 import { fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 const deployment = (name: string, ns: string, replicas: number, image: string): Manifest => ({
@@ -37,6 +38,97 @@ describe('diffing manifests', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it("matches an AppProject's destinations by namespace and cluster: one stage's new server is that one destination, not a reshuffle", () => {
+    const project = (destinations: { namespace: string; server?: string; name?: string }[]): Manifest => ({
+      id: 'AppProject argocd/stagecraft',
+      value: { kind: 'AppProject', metadata: { name: 'stagecraft', namespace: 'argocd' }, spec: { destinations } },
+    });
+    const np = 'https://nonprod:6443';
+    const prod = 'https://production:6443';
+    const d = diffManifests(
+      [
+        project([
+          { namespace: 'dev', server: np },
+          { namespace: 'qa', server: np },
+          { namespace: 'production', server: prod },
+        ]),
+      ],
+      [
+        project([
+          { namespace: 'qa', server: np },
+          { namespace: 'dev', server: prod },
+          { namespace: 'production', server: prod },
+        ]),
+      ],
+    );
+    expect(formatDiff(d, { before: 'a', after: 'b' }).split('\n')).toEqual([
+      'AppProject argocd/stagecraft',
+      `  spec.destinations[dev, ${np}]: {"namespace":"dev","server":"${np}"} -> (none)`,
+      `  spec.destinations[dev, ${prod}]: (none) -> {"namespace":"dev","server":"${prod}"}`,
+      '1 changed, 0 only in a, 0 only in b, 0 the same',
+      '',
+    ]);
+    // a cluster named by name instead of server is a key too
+    const named = diffManifests(
+      [
+        project([
+          { namespace: 'qa', name: 'nonprod' },
+          { namespace: 'dev', server: np },
+        ]),
+      ],
+      [
+        project([
+          { namespace: 'dev', server: np },
+          { namespace: 'qa', name: 'nonprod' },
+        ]),
+      ],
+    );
+    expect(named).toMatchObject({ changed: [], same: 1 });
+  });
+
+  it('matches ports, env and volumes by their keys, and lists without one by position', () => {
+    const pod = (ports: object[], env: object[], volumes: object[], args: string[]): Manifest => ({
+      id: 'Pod qa/web',
+      value: { kind: 'Pod', spec: { containers: [{ name: 'web', ports, env, args }], volumes } },
+    });
+    const d = diffManifests(
+      [
+        pod(
+          [{ containerPort: 80 }, { containerPort: 9090, protocol: 'UDP' }],
+          [{ name: 'B', value: '1' }],
+          [{ name: 'data', emptyDir: {} }],
+          ['-a'],
+        ),
+      ],
+      [
+        pod(
+          [{ containerPort: 443 }, { containerPort: 80, protocol: 'TCP' }, { containerPort: 9090, protocol: 'UDP', hostPort: 1 }],
+          [
+            { name: 'A', value: '0' },
+            { name: 'B', value: '2' },
+          ],
+          [
+            { name: 'cache', emptyDir: {} },
+            { name: 'data', emptyDir: { medium: 'Memory' } },
+          ],
+          ['-b', '-a'],
+        ),
+      ],
+    );
+    expect(d.changed[0].fields.map((f) => f.path)).toEqual([
+      'spec.containers[web].args[0]',
+      'spec.containers[web].args[1]',
+      'spec.containers[web].env[A]',
+      'spec.containers[web].env[B].value',
+      // an unnamed port by number and protocol (TCP when left out)
+      'spec.containers[web].ports[443, TCP]',
+      'spec.containers[web].ports[80, TCP].protocol',
+      'spec.containers[web].ports[9090, UDP].hostPort',
+      'spec.volumes[cache]',
+      'spec.volumes[data].emptyDir.medium',
+    ]);
   });
 
   it('sets the stage name and namespace aside, in values only, and config content hashes too', () => {
@@ -175,6 +267,57 @@ describe('npm run diff', () => {
     expect(runCli('diff', ['lab'], dir).stdout).toBe(
       'ReplicationController lab/nginx\n  spec.replicas: 3 -> 5\n1 changed, 0 only in dist/lab, 0 only in the sources, 7 the same\n',
     );
+  });
+
+  it("with one stage, counts and shows only its own objects, and apart the delivery objects that deliver it, not the other stages'", () => {
+    const dir = fixtureProject(['dev', 'test', 'qa', 'production', 'lab']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const objects = (stage: string) => readFileSync(join(dir, 'dist', stage, 'inventory.txt'), 'utf8').match(/^objects: (\d+)$/m)?.[1];
+    expect(runCli('diff', ['qa'], dir).stdout).toBe(
+      `dist/qa and the sources are the same (${objects('qa')} objects)\ndist/delivery (for qa) and the sources are the same (2 objects)\n`,
+    );
+    // lab is not delivered
+    expect(runCli('diff', ['lab'], dir).stdout).toBe(`dist/lab and the sources are the same (${objects('lab')} objects)\n`);
+
+    // only dev's delivery changes: its Application is dev's, the AppProject every stage's
+    const devFile = join(dir, 'environments', 'dev.yaml');
+    writeFileSync(devFile, readFileSync(devFile, 'utf8').replace('delivery: { cluster: nonprod }', 'delivery: { cluster: production }'));
+    const qa = runCli('diff', ['qa'], dir).stdout;
+    expect(qa).not.toContain('stagecraft-dev');
+    expect(qa.split('\n')).toEqual([
+      `dist/qa and the sources are the same (${objects('qa')} objects)`,
+      'AppProject argocd/stagecraft',
+      '  spec.destinations[dev, https://nonprod.k8s.example.com:6443]: {"namespace":"dev","server":"https://nonprod.k8s.example.com:6443"} -> (none)',
+      '  spec.destinations[dev, https://production.k8s.example.com:6443]: (none) -> {"namespace":"dev","server":"https://production.k8s.example.com:6443"}',
+      '1 changed, 0 only in dist/delivery (for qa), 0 only in the sources, 1 the same',
+      '',
+    ]);
+    expect(runCli('diff', ['dev'], dir).stdout).toContain(
+      'Application argocd/stagecraft-dev\n  spec.destination.server: "https://nonprod.k8s.example.com:6443" -> "https://production.k8s.example.com:6443"\n2 changed, 0 only in dist/delivery (for dev), ',
+    );
+  });
+
+  it("takes a stage's delivery files from the engines that deliver it, before or after: its own file and the shared ones", () => {
+    const tree = (...paths: string[]) => new Map(paths.map((p) => [p, '']));
+    const before = tree(
+      'argocd/00-stagecraft.yaml',
+      'argocd/10-qa.yaml',
+      'argocd/10-dev.yaml',
+      'argocd/Kustomization',
+      'flux/00-stagecraft.yaml',
+      'flux/10-prod.yaml',
+    );
+    const after = tree(
+      'flux/00-stagecraft.yaml',
+      'flux/10-qa.yaml',
+      'flux/10-prod.yaml',
+      'argocd/00-stagecraft.yaml',
+      'argocd/10-dev.yaml',
+    );
+    const [old, now] = deliveryOf('qa', before, after);
+    expect([...old.keys()]).toEqual(['argocd/00-stagecraft.yaml', 'argocd/10-qa.yaml', 'argocd/Kustomization', 'flux/00-stagecraft.yaml']);
+    expect([...now.keys()]).toEqual(['flux/00-stagecraft.yaml', 'flux/10-qa.yaml', 'argocd/00-stagecraft.yaml']);
+    expect(deliveryOf('lab', before, after).map((t) => t.size)).toEqual([0, 0]);
   });
 
   it('with one stage, reports a file of its dist/ directory that is not YAML (a merge conflict) at its place', () => {

@@ -40,8 +40,8 @@ export interface CliResult {
 }
 
 export interface RunOptions {
-  /** Whether stdout and stderr are terminals. */
-  readonly tty?: boolean;
+  /** Whether stdout and stderr are terminals (true: both), or which one of them is. */
+  readonly tty?: boolean | 'stdout' | 'stderr';
   /** The command's clock (milliseconds). */
   readonly clock?: () => number;
 }
@@ -58,8 +58,8 @@ export function runCli(
   if (!cmd) throw new Error(`no command ${command}`);
   let stdout = '';
   let stderr = '';
-  const out: Writer = { write: (t) => void (stdout += t), isTTY: tty };
-  const err: Writer = { write: (t) => void (stderr += t), isTTY: tty };
+  const out: Writer = { write: (t) => void (stdout += t), isTTY: tty === true || tty === 'stdout' };
+  const err: Writer = { write: (t) => void (stderr += t), isTTY: tty === true || tty === 'stderr' };
   const code = main(cmd, args, { cwd, env: { ...process.env, ...env }, stdout: out, stderr: err, ...(clock ? { clock } : {}) });
   return { code, stdout, stderr };
 }
