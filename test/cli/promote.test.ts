@@ -1,0 +1,76 @@
+/** `npm run promote` where stage files merge one app's settings into another's. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoStage, runCli, tempProject } from '../helpers/cli.js';
+
+/** Two instances of the service stack, the second merging the first's settings (`<<: *web`). */
+const webApps = (image: string) =>
+  `apps:\n  web: &web { stack: service, image: ${image}, replicas: 1 }\n  web2: { <<: *web, replicas: 2 }\n`;
+const STAGES: Record<string, string> = {
+  dev: repoStage('dev'),
+  test: repoStage('test').replace('apps:\n', webApps('team/web:2.0')),
+  qa: repoStage('qa').replace('apps:\n', webApps('team/web:1.0')).replace('image: demoapp:1\n', 'image: demoapp:1.1\n'),
+  // production pulls demoapp from a registry of its own
+  production: repoStage('production').replace(
+    'blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }',
+    'blueGreen: { live: blue, blue: registry.prod.example.com:5000/demoapp:1, green: registry.prod.example.com:5000/demoapp:1 }',
+  ),
+  lab: repoStage('lab'),
+};
+
+let dir: string;
+const stageFile = (stage: string) => readFileSync(join(dir, 'environments', `${stage}.yaml`), 'utf8');
+/** qa's stage file and dist/qa as they were at the start. */
+function resetQa(): void {
+  writeFileSync(join(dir, 'environments', 'qa.yaml'), STAGES.qa);
+  expect(runCli('synth', ['qa'], dir).code).toBe(0);
+}
+
+describe('promote', () => {
+  beforeAll(() => {
+    dir = tempProject(STAGES);
+    expect(runCli('synth', [], dir).code).toBe(0);
+  });
+
+  it('with --app, changes only that app when another merges its settings, keeping the other one its release', () => {
+    const r = runCli('promote', ['test', 'qa', '--app', 'web'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+      'environments/qa.yaml:6:41: apps.web2.image: team/web:1.0 kept (now written here: it was merged from apps.web.image, which changes)',
+      'qa: 18 objects in 6 files -> dist/qa/ (0 added, 1 changed, 0 removed)',
+    ]);
+    expect(r.stdout).not.toContain('qa/web2');
+    expect(stageFile('qa')).toBe(
+      STAGES.qa
+        .replace('image: team/web:1.0, replicas: 1 }', 'image: team/web:2.0, replicas: 1 }')
+        .replace('{ <<: *web, replicas: 2 }', '{ <<: *web, replicas: 2, image: team/web:1.0 }'),
+    );
+  });
+
+  it('with --app naming the app that merges, says what it merged as its value before', () => {
+    resetQa();
+    const r = runCli('promote', ['test', 'qa', '--app', 'web2'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'environments/qa.yaml:6:41: apps.web2.image: team/web:1.0 (merged from apps.web.image) -> team/web:2.0',
+    );
+    expect(r.stdout).not.toContain('Deployment qa/web\n');
+  });
+
+  it('promoting every app, changes the merged value once and lists the change of each app', () => {
+    resetQa();
+    const r = runCli('promote', ['test', 'qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      'environments/qa.yaml:8:12: apps.demoapp.image: demoapp:1.1 -> demoapp:1',
+      'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+      'environments/qa.yaml:6:15: apps.web2.image: team/web:1.0 -> team/web:2.0 (merged from apps.web.image)',
+    ]);
+    expect(r.stdout).toContain('  Deployment qa/web2\n');
+    expect(stageFile('qa')).toBe(
+      STAGES.qa.replace('image: team/web:1.0', 'image: team/web:2.0').replace('image: demoapp:1.1\n', 'image: demoapp:1\n'),
+    );
+  });
+});
