@@ -194,6 +194,84 @@ describe('planning a promotion', () => {
   });
 });
 
+describe('promoting an image that the target pulls from a registry of its own', () => {
+  const qa = load('qa', 'apps:\n  web: { image: web:2, db: { image: mysql:8.4 } }\n');
+  const qaWeb = load('qa', 'apps:\n  web: { image: web:2 }\n');
+
+  it("keeps the target's registry and takes the source's tag, saying so", () => {
+    const production = load(
+      'production',
+      'apps:\n  web: { blueGreen: { live: blue, blue: r.example.com:5000/web:1, green: r.example.com:5000/web:1 }, db: { image: r.example.com:5000/mysql:8.0 } }\n',
+    );
+    expect(planPromotion(qa, production, stacks)).toEqual({
+      edits: [
+        {
+          path: ['apps', 'web', 'blueGreen', 'green'],
+          value: 'r.example.com:5000/web:2',
+          why: "the tag of qa's web:2; production's registry kept",
+        },
+        {
+          path: ['apps', 'web', 'db', 'image'],
+          value: 'r.example.com:5000/mysql:8.4',
+          why: "the tag of qa's mysql:8.4; production's registry kept",
+        },
+      ],
+      notes: [],
+    });
+  });
+
+  it('moves a digest, or a tag and a digest, the same way', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const to = load('production', 'apps:\n  web: { image: mirror.example.com/team/web:1 }\n');
+    expect(planPromotion(load('qa', `apps:\n  web: { image: web@${digest} }\n`), to, stacks)).toMatchObject({
+      edits: [{ value: `mirror.example.com/team/web@${digest}`, why: `the digest of qa's web@${digest}; production's registry kept` }],
+    });
+    expect(planPromotion(load('qa', `apps:\n  web: { image: web:2@${digest} }\n`), to, stacks)).toMatchObject({
+      edits: [
+        { value: `mirror.example.com/team/web:2@${digest}`, why: `the tag and digest of qa's web:2@${digest}; production's registry kept` },
+      ],
+    });
+  });
+
+  it('takes one repository spelled two ways as one, keeping the way the target spells it', () => {
+    const to = load('production', 'apps:\n  web: { image: docker.io/library/web:1 }\n');
+    expect(planPromotion(qaWeb, to, stacks, 'web')).toEqual({
+      edits: [{ path: ['apps', 'web', 'image'], value: 'docker.io/library/web:2' }],
+      notes: [],
+    });
+  });
+
+  it('refuses an image of another name, naming both and --force, and writes the source image with --force', () => {
+    const to = load('production', 'apps:\n  web: { image: r.example.com/shop:1 }\n');
+    expect(planPromotion(qaWeb, to, stacks)).toEqual({
+      problems: [
+        {
+          code: 'promote/app',
+          message:
+            'apps.web.image: production runs r.example.com/shop:1 where qa runs web:2, another image (shop, not web), so its release cannot be moved by its tag',
+          hint: 'give both stages the same image (their registries may differ), pass --force to write web:2 as it is, or edit environments/production.yaml by hand',
+        },
+      ],
+      refused: true,
+    });
+    expect(planPromotion(qaWeb, to, stacks, undefined, { force: true })).toEqual({
+      edits: [
+        { path: ['apps', 'web', 'image'], value: 'web:2', why: "qa's image as it is, with --force: the image names differ (shop, web)" },
+      ],
+      notes: [],
+    });
+  });
+
+  it('copies a release setting that is not an image as it is', () => {
+    const release = { image: ['image'], with: [['db', 'size']] };
+    const sized = { ...stacks, web: { ...web, release } } as Record<string, Stack>;
+    const sizedLoader = new StageLoader(sized);
+    const from = sizedLoader.load('apps:\n  web: { image: web:2, db: { size: big/2 } }\n', 'environments/qa.yaml');
+    const to = sizedLoader.load('apps:\n  web: { image: web:2, db: { size: x/small } }\n', 'environments/production.yaml');
+    expect(planPromotion(from, to, sized)).toEqual({ edits: [{ path: ['apps', 'web', 'db', 'size'], value: 'big/2' }], notes: [] });
+  });
+});
+
 describe('blue/green', () => {
   it('has an idle color opposite the live one', () => {
     expect([idleColor('blue'), idleColor('green')]).toEqual(['green', 'blue']);

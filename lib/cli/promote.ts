@@ -17,17 +17,20 @@ const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force]
 Copies the release of every app that both stages deploy (its image, and the settings that travel
 with it, such as the database image) from environments/<from>.yaml into environments/<to>.yaml,
 changing nothing else in that file, then synthesizes <to> into dist/<to>/ and prints what changed.
+An image keeps the registry <to> names for it and takes the tag (or digest) of <from>'s.
 Where <to> runs an app blue/green, the release goes to its idle color; \`npm run switch\` then
 sends traffic to it. Promoting again changes nothing.
 
 Refused (exit 1, nothing written) unless --force: promoting to a stage whose file does not say
 \`promotion: { from: <from> }\`,
-or from a stage whose dist/ is not what its sources produce (synthesize and commit it first).
+from a stage whose dist/ is not what its sources produce (synthesize and commit it first), or an
+image that <to> names differently (another image, not the same one from another registry).
 Exit 2 when a stage file has a problem.
 
 Options:
   --app <name>   promote only this app
-  --force        promote out of order, or from a stage whose dist/ is not current
+  --force        promote out of order, from a stage whose dist/ is not current, or an image
+                 that <to> names differently (<from>'s image is written as it is)
   -h, --help     show this help
   -V, --version  print the version
 
@@ -69,8 +72,8 @@ export const command: Command<{ app?: string; force?: boolean }> = {
       }
     }
     const target = loadStage(project, to);
-    const plan = planPromotion(loadStage(project, from), target, STACKS, app);
-    if ('problems' in plan) throw new ProblemsError(plan.problems);
+    const plan = planPromotion(loadStage(project, from), target, STACKS, app, { force });
+    if ('problems' in plan) throw new ProblemsError(plan.problems, plan.refused ? ExitCode.checkFailed : ExitCode.badInput);
     for (const note of plan.notes) io.stdout.write(`${note}\n`);
     const { text, applied } = editValues(readStageFile(project, to), plan.edits, target.source);
     if (applied.length === 0) {

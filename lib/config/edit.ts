@@ -31,6 +31,11 @@ import { isMergeKey } from '../model/read-yaml.js';
 export interface ValueEdit {
   readonly path: readonly string[];
   readonly value: string;
+  /**
+   * Why the value is what it is, shown after the edit (`the tag of qa's demoapp:1.1; production's registry kept`).
+   * @default - nothing is shown
+   */
+  readonly why?: string;
 }
 
 /** What an edit changed, and where. */
@@ -447,11 +452,12 @@ function sideEffectProblem(
 
 /**
  * `environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1 -> demoapp:1.1`, with where a value
- * was merged from in parentheses.
+ * was merged from or why it is what it is in parentheses.
  */
-export function formatEdit({ location: l, path, from, fromMerge, how, value }: AppliedEdit): string {
+export function formatEdit({ location: l, path, from, fromMerge, how, value, why }: AppliedEdit): string {
   const place = `${l.file}:${l.line}:${l.column}: ${dotted(path)}: `;
   if (how?.kind === 'kept') return `${place}${value} kept (now written here: it was merged from ${how.source}, which changes)`;
   const before = from === undefined ? '(not set)' : fromMerge && fromMerge !== how?.source ? `${from} (merged from ${fromMerge})` : from;
-  return `${place}${before} -> ${value}${how ? ` (merged from ${how.source})` : ''}`;
+  const notes = [...(how ? [`merged from ${how.source}`] : []), ...(why ? [why] : [])];
+  return `${place}${before} -> ${value}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }

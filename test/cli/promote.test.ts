@@ -1,4 +1,4 @@
-/** `npm run promote` where stage files merge one app's settings into another's. */
+/** `npm run promote` where stage files merge one app's settings into another's, or a stage pulls from its own registry. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -72,5 +72,30 @@ describe('promote', () => {
     expect(stageFile('qa')).toBe(
       STAGES.qa.replace('image: team/web:1.0', 'image: team/web:2.0').replace('image: demoapp:1.1\n', 'image: demoapp:1\n'),
     );
+  });
+
+  it('keeps the registry the target pulls from, moving the tag, and says so', () => {
+    resetQa();
+    const r = runCli('promote', ['qa', 'production'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "environments/production.yaml:8:85: apps.demoapp.blueGreen.green: registry.prod.example.com:5000/demoapp:1 -> registry.prod.example.com:5000/demoapp:1.1 (the tag of qa's demoapp:1.1; production's registry kept)\n",
+    );
+    expect(stageFile('production')).toContain('green: registry.prod.example.com:5000/demoapp:1.1 }');
+  });
+
+  it('is refused, with exit 1, when the target names another image, and writes nothing', () => {
+    const production = stageFile('production');
+    writeFileSync(
+      join(dir, 'environments', 'production.yaml'),
+      production.replace('green: registry.prod.example.com:5000/demoapp:1.1 }', 'green: registry.prod.example.com:5000/shop:1 }'),
+    );
+    const r = runCli('promote', ['qa', 'production', '--app', 'demoapp'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      'error: apps.demoapp.blueGreen.green: production runs registry.prod.example.com:5000/shop:1 where qa runs demoapp:1.1, another image (shop, not demoapp), so its release cannot be moved by its tag',
+      '  hint: give both stages the same image (their registries may differ), pass --force to write demoapp:1.1 as it is, or edit environments/production.yaml by hand',
+    ]);
+    writeFileSync(join(dir, 'environments', 'production.yaml'), production);
   });
 });

@@ -214,3 +214,16 @@ describe('editing a stage file that merges mappings (<<: *anchor)', () => {
     );
   });
 });
+
+describe('the edit lines', () => {
+  it('say why a value is what it is, after it', () => {
+    const { applied } = editValues(
+      'image: r.example.com/web:1\n',
+      [{ path: ['image'], value: 'r.example.com/web:2', why: "the tag of qa's web:2; production's registry kept" }],
+      'p.yaml',
+    );
+    expect(applied.map(formatEdit)).toEqual([
+      "p.yaml:1:8: image: r.example.com/web:1 -> r.example.com/web:2 (the tag of qa's web:2; production's registry kept)",
+    ]);
+  });
+});
