@@ -1,8 +1,8 @@
-/** `npm run promote` where stage files merge one app's settings into another's, or a stage pulls from its own registry. */
+/** `npm run promote` where stage files merge one app's settings into another's, a stage pulls from its own registry, or a stage file has changes not yet synthesized. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoStage, runCli, tempProject } from '../helpers/cli.js';
+import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 /** Two instances of the service stack, the second merging the first's settings (`<<: *web`). */
 const webApps = (image: string) =>
@@ -72,6 +72,32 @@ describe('promote', () => {
     expect(stageFile('qa')).toBe(
       STAGES.qa.replace('image: team/web:1.0', 'image: team/web:2.0').replace('image: demoapp:1.1\n', 'image: demoapp:1\n'),
     );
+  });
+
+  it("is refused when the target's stage file has changes not yet synthesized, and with --force says that they are included", () => {
+    resetQa();
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), STAGES.qa.replace('    replicas: 2\n', '    replicas: 3\n'));
+    const before = snapshotDir(dir);
+    const r = runCli('promote', ['test', 'qa', '--app', 'web'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'error: dist/qa is not what environments/qa.yaml produces, so the promotion would also synthesize changes of that file that have not been reviewed as output:\n' +
+        '  changed: dist/qa/10-demoapp.yaml\n' +
+        '  changed: dist/qa/inventory.txt\n' +
+        '  hint: run npm run synth -- --stage qa, review and commit it, then promote; or pass --force to synthesize those changes with the release\n' +
+        '1 problem; nothing was written.\n',
+    );
+    expect(snapshotDir(dir)).toEqual(before);
+
+    const forced = runCli('promote', ['test', 'qa', '--app', 'web', '--force'], dir);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout.split('\n').slice(0, 4)).toEqual([
+      'environments/qa.yaml has changes not yet in dist/qa; with --force they are synthesized with the release, and the changes below include them:',
+      '  changed: dist/qa/10-demoapp.yaml',
+      '  changed: dist/qa/inventory.txt',
+      'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+    ]);
+    expect(forced.stdout).toContain('    spec.replicas: 2 -> 3\n');
   });
 
   it('keeps the registry the target pulls from, moving the tag, and says so', () => {
