@@ -9,6 +9,7 @@
  */
 import type { Problem, SourceLocation } from './errors.js';
 import { didYouMean } from './model/did-you-mean.js';
+import { andList } from './model/limits.js';
 import type { LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
@@ -20,6 +21,16 @@ export interface PromotionPlan {
   readonly edits: readonly ValueEdit[];
   /** What was left alone and why, for the user. */
   readonly notes: readonly string[];
+  /**
+   * The apps whose release the target already runs in its idle color only: `npm run switch` makes it live.
+   * @default []
+   */
+  readonly idle?: readonly string[];
+  /**
+   * Whether the two stages deploy no app in common, so that there is nothing to promote (the one note says so).
+   * @default false
+   */
+  readonly noAppInCommon?: boolean;
 }
 
 /** An image reference in its parts: `registry.example.com:5000/team/web:2@sha256:...`. */
@@ -202,6 +213,7 @@ export function planPromotion(
 ): PromotionPlan | { problems: Problem[]; refused?: true } {
   const edits: ValueEdit[] = [];
   const notes: string[] = [];
+  const waiting: string[] = [];
   const problems: Problem[] = [];
   const refusals: Problem[] = [];
   const targets = new Map(to.apps.map((a) => [a.name, a]));
@@ -212,6 +224,15 @@ export function planPromotion(
       message: `${from.source} deploys no app '${app}'`,
       hint: `the apps of ${from.context.name} are: ${from.apps.map((a) => a.name).join(', ') || 'none'}`,
     });
+  }
+  if (app === undefined && !sources.some((s) => targets.has(s.name))) {
+    // one sentence for it, not a note per app that the other stage does not deploy
+    const apps = (stage: LoadedStage) => `${stage.context.name} deploys ${andList(stage.apps.map((a) => a.name).sort()) || 'none'}`;
+    return {
+      edits,
+      notes: [`${from.context.name} and ${to.context.name} deploy no app in common (${apps(from)}; ${apps(to)}): nothing to promote`],
+      noAppInCommon: true,
+    };
   }
   for (const source of sources) {
     const target = targets.get(source.name);
@@ -271,7 +292,14 @@ export function planPromotion(
       } else {
         // the new release goes next to the live one; `npm run switch` sends traffic to it
         const edit = moved([...release.blueGreen!, idle], image, targetColors[idle]);
-        if (edit && targetColors[idle] !== edit.value) edits.push(edit);
+        if (edit && targetColors[idle] !== edit.value) {
+          edits.push(edit);
+        } else if (edit) {
+          waiting.push(source.name);
+          notes.push(
+            `apps.${source.name}: ${edit.value} is already in ${idle}, ${to.context.name}'s idle color, while ${live} (live) runs ${targetColors[live]}: npm run switch -- ${to.context.name} ${source.name} makes it live`,
+          );
+        }
       }
     }
     for (const path of release.with ?? []) {
@@ -285,5 +313,5 @@ export function planPromotion(
   }
   if (problems.length) return { problems: [...problems, ...refusals] };
   if (refusals.length) return { problems: refusals, refused: true };
-  return { edits, notes };
+  return { edits, notes, ...(waiting.length ? { idle: waiting } : {}) };
 }

@@ -141,9 +141,16 @@ describe('planning a promotion', () => {
   it('changes nothing when the target already has the release, live or idle', () => {
     const from = load('qa', 'apps:\n  web: { image: web:2 }\n');
     expect(planPromotion(from, load('production', 'apps:\n  web: { image: web:2 }\n'), stacks)).toEqual({ edits: [], notes: [] });
+    // the idle color has it: the release is not live until a switch, and the note says which
     expect(
       planPromotion(from, load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1, green: web:2 } }\n'), stacks),
-    ).toEqual({ edits: [], notes: [] });
+    ).toEqual({
+      edits: [],
+      notes: [
+        "apps.web: web:2 is already in green, production's idle color, while blue (live) runs web:1: npm run switch -- production web makes it live",
+      ],
+      idle: ['web'],
+    });
     // after the switch the release is live; promoting it again must not overwrite the rollback color
     expect(
       planPromotion(from, load('production', 'apps:\n  web: { blueGreen: { live: green, blue: web:1, green: web:2 } }\n'), stacks),
@@ -269,6 +276,21 @@ describe('promoting an image that the target pulls from a registry of its own', 
     const from = sizedLoader.load('apps:\n  web: { image: web:2, db: { size: big/2 } }\n', 'environments/qa.yaml');
     const to = sizedLoader.load('apps:\n  web: { image: web:2, db: { size: x/small } }\n', 'environments/production.yaml');
     expect(planPromotion(from, to, sized)).toEqual({ edits: [{ path: ['apps', 'web', 'db', 'size'], value: 'big/2' }], notes: [] });
+  });
+});
+
+describe('promoting between stages that share no app', () => {
+  it('says so in one line, naming the apps of each', () => {
+    const plan = planPromotion(
+      load('dev', 'apps:\n  web: { image: web:2 }\n'),
+      load('lab', 'apps:\n  plain: { image: p:1 }\n  other: { stack: plain, image: o:1 }\n'),
+      stacks,
+    );
+    expect(plan).toEqual({
+      edits: [],
+      notes: ['dev and lab deploy no app in common (dev deploys web; lab deploys other and plain): nothing to promote'],
+      noAppInCommon: true,
+    });
   });
 });
 

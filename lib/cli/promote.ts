@@ -6,6 +6,7 @@
 import { ExitCode, ProblemsError } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
 import { orderProblem, planPromotion } from '../promotion.js';
+import { andList } from '../model/limits.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -78,7 +79,10 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     const { text, applied } = editValues(readStageFile(project, to), plan.edits, target.source);
     if (applied.length === 0) {
       for (const note of plan.notes) io.stdout.write(`${note}\n`);
-      io.stdout.write(`${to} already has the release of ${from}: nothing to change\n`);
+      // no app in common: the note says so, and there is no release to have
+      if (plan.noAppInCommon) return ExitCode.ok;
+      const where = plan.idle ? `, in the idle color of ${andList(plan.idle)} (not yet live)` : '';
+      io.stdout.write(`${to} already has the release of ${from}${where}: nothing to change\n`);
       return ExitCode.ok;
     }
     // the target's file as it was must be what dist/<to> holds: else the promotion would bring in

@@ -124,4 +124,22 @@ describe('promote', () => {
     ]);
     writeFileSync(join(dir, 'environments', 'production.yaml'), production);
   });
+
+  it('promoting again, says that the idle color has the release and that a switch makes it live', () => {
+    const r = runCli('promote', ['qa', 'production', '--app', 'demoapp'], dir);
+    expect(r).toMatchObject({
+      code: 0,
+      stdout:
+        "apps.demoapp: registry.prod.example.com:5000/demoapp:1.1 is already in green, production's idle color, while blue (live) runs registry.prod.example.com:5000/demoapp:1: npm run switch -- production demoapp makes it live\n" +
+        'production already has the release of qa, in the idle color of demoapp (not yet live): nothing to change\n',
+    });
+  });
+
+  it('says so when the two stages deploy no app in common', () => {
+    const r = runCli('promote', ['dev', 'lab', '--force'], dir);
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: 'dev and lab deploy no app in common (dev deploys demoapp; lab deploys flannel and nginx): nothing to promote\n',
+    });
+  });
 });
