@@ -3,10 +3,13 @@
  * settings of every app both stages deploy (see `ReleaseSettings`) are copied: the image the
  * source runs (its live color, when it runs blue/green) goes to the target's `image`, or to its
  * idle color when the target runs blue/green; the settings that travel with the release are
- * copied as they are. Pure: stage files in, edits out.
+ * copied. An image (the app's, or one of those settings named `image`) keeps the target's
+ * repository, so that a stage that pulls from a registry of its own keeps it, and takes the
+ * source's tag or digest (`imageFor`). Pure: stage files in, edits out.
  */
 import type { Problem, SourceLocation } from './errors.js';
 import { didYouMean } from './model/did-you-mean.js';
+import { andList } from './model/limits.js';
 import type { LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
@@ -18,6 +21,84 @@ export interface PromotionPlan {
   readonly edits: readonly ValueEdit[];
   /** What was left alone and why, for the user. */
   readonly notes: readonly string[];
+  /**
+   * The apps whose release the target already runs in its idle color only: `npm run switch` makes it live.
+   * @default []
+   */
+  readonly idle?: readonly string[];
+  /**
+   * Whether the two stages deploy no app in common, so that there is nothing to promote (the one note says so).
+   * @default false
+   */
+  readonly noAppInCommon?: boolean;
+}
+
+/** An image reference in its parts: `registry.example.com:5000/team/web:2@sha256:...`. */
+interface ImageParts {
+  /** Registry and path, `registry.example.com:5000/team/web`. */
+  readonly repository: string;
+  /** The last component of the path, `web`: the image's name, whatever registry serves it. */
+  readonly name: string;
+  /** What follows the repository: `:2`, `@sha256:...`, both, or nothing (`latest`). */
+  readonly version: string;
+}
+
+function imageParts(image: string): ImageParts {
+  const digest = image.indexOf('@');
+  const named = digest < 0 ? image : image.slice(0, digest);
+  // a tag follows the last '/': the ':' of registry.example.com:5000/web is the port's
+  const tag = named.indexOf(':', named.lastIndexOf('/') + 1);
+  const repository = tag < 0 ? named : named.slice(0, tag);
+  return { repository, name: repository.slice(repository.lastIndexOf('/') + 1), version: image.slice(repository.length) };
+}
+
+/** A repository as Docker Hub reads it: `web` is `docker.io/library/web`, `team/web` is `docker.io/team/web`. */
+function canonicalRepository(repository: string): string {
+  const [first, ...rest] = repository.split('/');
+  const registry = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (registry && first !== 'index.docker.io' && first !== 'docker.io') return repository;
+  const path = registry ? rest : [first, ...rest];
+  return `docker.io/${path.length === 1 ? `library/${path[0]}` : path.join('/')}`;
+}
+
+/** Where an image's version moves from stage to stage, for `imageFor`. */
+interface ImageMove {
+  readonly from: string;
+  readonly to: string;
+  /** The image the source runs. */
+  readonly image: string;
+  /** The image the target has there now, if any. */
+  readonly current?: string;
+  readonly force: boolean;
+}
+
+/**
+ * The image to write where the target has `current`: the source's image with the target's
+ * repository (a stage that pulls from a registry or mirror of its own keeps it) and the source's
+ * tag or digest, saying so when the repository differs. When the names differ (`web` and `api`)
+ * the image is another one, not a release of it: refused, unless `force` (the source's image as it is).
+ */
+function imageFor({ from, to, image, current, force }: ImageMove): { value: string; why?: string } | { refused: string } {
+  if (current === undefined || current === image) return { value: image };
+  const source = imageParts(image);
+  const target = imageParts(current);
+  if (canonicalRepository(source.repository) === canonicalRepository(target.repository)) {
+    // one repository, spelled as the target spells it (docker.io/library/web or web)
+    return { value: `${target.repository}${source.version}` };
+  }
+  if (source.name !== target.name) {
+    return force
+      ? { value: image, why: `${from}'s image as it is, with --force: the image names differ (${target.name}, ${source.name})` }
+      : { refused: `${to} runs ${current} where ${from} runs ${image}, another image (${target.name}, not ${source.name})` };
+  }
+  const what = source.version.startsWith('@')
+    ? 'the digest'
+    : source.version.includes('@')
+      ? 'the tag and digest'
+      : source.version
+        ? 'the tag'
+        : 'the version (no tag: latest)';
+  return { value: `${target.repository}${source.version}`, why: `${what} of ${from}'s ${image}; ${to}'s registry kept` };
 }
 
 /**
@@ -119,17 +200,22 @@ export function orderProblem(from: string, to: string, order: PromotionOrder): P
 
 /**
  * The edits that give `to` the release of `from`, for every app both deploy (or only `app`).
- * @returns problems instead when `app` is named but cannot be promoted
+ * @param force write the source's image as it is where the target names another image
+ * @returns problems instead when `app` is named but cannot be promoted (`refused` when each can be
+ *   overridden with --force: an image that is not the same as the source's)
  */
 export function planPromotion(
   from: LoadedStage,
   to: LoadedStage,
   stacks: Readonly<Record<string, Stack>>,
   app?: string,
-): PromotionPlan | { problems: Problem[] } {
+  { force = false }: { force?: boolean } = {},
+): PromotionPlan | { problems: Problem[]; refused?: true } {
   const edits: ValueEdit[] = [];
   const notes: string[] = [];
+  const waiting: string[] = [];
   const problems: Problem[] = [];
+  const refusals: Problem[] = [];
   const targets = new Map(to.apps.map((a) => [a.name, a]));
   const sources = from.apps.filter((a) => app === undefined || a.name === app);
   if (app !== undefined && sources.length === 0) {
@@ -138,6 +224,15 @@ export function planPromotion(
       message: `${from.source} deploys no app '${app}'`,
       hint: `the apps of ${from.context.name} are: ${from.apps.map((a) => a.name).join(', ') || 'none'}`,
     });
+  }
+  if (app === undefined && !sources.some((s) => targets.has(s.name))) {
+    // one sentence for it, not a note per app that the other stage does not deploy
+    const apps = (stage: LoadedStage) => `${stage.context.name} deploys ${andList(stage.apps.map((a) => a.name).sort()) || 'none'}`;
+    return {
+      edits,
+      notes: [`${from.context.name} and ${to.context.name} deploy no app in common (${apps(from)}; ${apps(to)}): nothing to promote`],
+      noAppInCommon: true,
+    };
   }
   for (const source of sources) {
     const target = targets.get(source.name);
@@ -169,24 +264,54 @@ export function planPromotion(
       continue;
     }
     const at = (path: SettingPath) => ['apps', source.name, ...path];
+    /** The edit that writes the source's `image` at `path`, where the target has `current`; undefined when refused. */
+    const moved = (path: SettingPath, image: string, current: string | undefined): ValueEdit | undefined => {
+      const result = imageFor({ from: from.context.name, to: to.context.name, image, current, force });
+      if ('value' in result) return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
+      refusals.push({
+        code: 'promote/app',
+        message: `${dotted(at(path))}: ${result.refused}, so its release cannot be moved by its tag`,
+        hint: `give both stages the same image (their registries may differ), pass --force to write ${image} as it is, or edit ${to.source} by hand`,
+      });
+      return undefined;
+    };
     const sourceColors = release.blueGreen && (settingAt(source.settings, release.blueGreen) as BlueGreenSettings | undefined);
     const image = sourceColors ? sourceColors[sourceColors.live] : (settingAt(source.settings, release.image) as string | undefined);
     const targetColors = release.blueGreen && (settingAt(target.settings, release.blueGreen) as BlueGreenSettings | undefined);
     if (image === undefined) {
       notes.push(`apps.${source.name}: ${dotted(at(release.image))} is not set in ${from.context.name}; the image is left alone`);
     } else if (!targetColors) {
-      if (settingAt(target.settings, release.image) !== image) edits.push({ path: at(release.image), value: image });
-    } else if (targetColors[targetColors.live] === image) {
-      notes.push(`apps.${source.name}: ${image} is already live (${targetColors.live}) in ${to.context.name}`);
+      const edit = moved(release.image, image, settingAt(target.settings, release.image) as string | undefined);
+      if (edit && settingAt(target.settings, release.image) !== edit.value) edits.push(edit);
     } else {
-      // the new release goes next to the live one; `npm run switch` sends traffic to it
-      const idle = idleColor(targetColors.live);
-      if (targetColors[idle] !== image) edits.push({ path: at([...release.blueGreen!, idle]), value: image });
+      const live = targetColors.live;
+      const idle = idleColor(live);
+      const liveImage = imageFor({ from: from.context.name, to: to.context.name, image, current: targetColors[live], force });
+      if ('value' in liveImage && targetColors[live] === liveImage.value) {
+        notes.push(`apps.${source.name}: ${liveImage.value} is already live (${live}) in ${to.context.name}`);
+      } else {
+        // the new release goes next to the live one; `npm run switch` sends traffic to it
+        const edit = moved([...release.blueGreen!, idle], image, targetColors[idle]);
+        if (edit && targetColors[idle] !== edit.value) {
+          edits.push(edit);
+        } else if (edit) {
+          waiting.push(source.name);
+          notes.push(
+            `apps.${source.name}: ${edit.value} is already in ${idle}, ${to.context.name}'s idle color, while ${live} (live) runs ${targetColors[live]}: npm run switch -- ${to.context.name} ${source.name} makes it live`,
+          );
+        }
+      }
     }
     for (const path of release.with ?? []) {
       const value = settingAt(source.settings, path);
-      if (typeof value === 'string' && settingAt(target.settings, path) !== value) edits.push({ path: at(path), value });
+      if (typeof value !== 'string') continue;
+      const current = settingAt(target.settings, path) as string | undefined;
+      // an image that travels with the release keeps the target's registry as the app's does; any other setting is copied
+      const edit = path[path.length - 1] === 'image' ? moved(path, value, current) : { path: at(path), value };
+      if (edit && current !== edit.value) edits.push(edit);
     }
   }
-  return problems.length ? { problems } : { edits, notes };
+  if (problems.length) return { problems: [...problems, ...refusals] };
+  if (refusals.length) return { problems: refusals, refused: true };
+  return { edits, notes, ...(waiting.length ? { idle: waiting } : {}) };
 }

@@ -141,9 +141,16 @@ describe('planning a promotion', () => {
   it('changes nothing when the target already has the release, live or idle', () => {
     const from = load('qa', 'apps:\n  web: { image: web:2 }\n');
     expect(planPromotion(from, load('production', 'apps:\n  web: { image: web:2 }\n'), stacks)).toEqual({ edits: [], notes: [] });
+    // the idle color has it: the release is not live until a switch, and the note says which
     expect(
       planPromotion(from, load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1, green: web:2 } }\n'), stacks),
-    ).toEqual({ edits: [], notes: [] });
+    ).toEqual({
+      edits: [],
+      notes: [
+        "apps.web: web:2 is already in green, production's idle color, while blue (live) runs web:1: npm run switch -- production web makes it live",
+      ],
+      idle: ['web'],
+    });
     // after the switch the release is live; promoting it again must not overwrite the rollback color
     expect(
       planPromotion(from, load('production', 'apps:\n  web: { blueGreen: { live: green, blue: web:1, green: web:2 } }\n'), stacks),
@@ -190,6 +197,99 @@ describe('planning a promotion', () => {
       problems: [
         { code: 'promote/app', hint: "stack 'plain' has no release to promote: edit its image in environments/production.yaml by hand" },
       ],
+    });
+  });
+});
+
+describe('promoting an image that the target pulls from a registry of its own', () => {
+  const qa = load('qa', 'apps:\n  web: { image: web:2, db: { image: mysql:8.4 } }\n');
+  const qaWeb = load('qa', 'apps:\n  web: { image: web:2 }\n');
+
+  it("keeps the target's registry and takes the source's tag, saying so", () => {
+    const production = load(
+      'production',
+      'apps:\n  web: { blueGreen: { live: blue, blue: r.example.com:5000/web:1, green: r.example.com:5000/web:1 }, db: { image: r.example.com:5000/mysql:8.0 } }\n',
+    );
+    expect(planPromotion(qa, production, stacks)).toEqual({
+      edits: [
+        {
+          path: ['apps', 'web', 'blueGreen', 'green'],
+          value: 'r.example.com:5000/web:2',
+          why: "the tag of qa's web:2; production's registry kept",
+        },
+        {
+          path: ['apps', 'web', 'db', 'image'],
+          value: 'r.example.com:5000/mysql:8.4',
+          why: "the tag of qa's mysql:8.4; production's registry kept",
+        },
+      ],
+      notes: [],
+    });
+  });
+
+  it('moves a digest, or a tag and a digest, the same way', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const to = load('production', 'apps:\n  web: { image: mirror.example.com/team/web:1 }\n');
+    expect(planPromotion(load('qa', `apps:\n  web: { image: web@${digest} }\n`), to, stacks)).toMatchObject({
+      edits: [{ value: `mirror.example.com/team/web@${digest}`, why: `the digest of qa's web@${digest}; production's registry kept` }],
+    });
+    expect(planPromotion(load('qa', `apps:\n  web: { image: web:2@${digest} }\n`), to, stacks)).toMatchObject({
+      edits: [
+        { value: `mirror.example.com/team/web:2@${digest}`, why: `the tag and digest of qa's web:2@${digest}; production's registry kept` },
+      ],
+    });
+  });
+
+  it('takes one repository spelled two ways as one, keeping the way the target spells it', () => {
+    const to = load('production', 'apps:\n  web: { image: docker.io/library/web:1 }\n');
+    expect(planPromotion(qaWeb, to, stacks, 'web')).toEqual({
+      edits: [{ path: ['apps', 'web', 'image'], value: 'docker.io/library/web:2' }],
+      notes: [],
+    });
+  });
+
+  it('refuses an image of another name, naming both and --force, and writes the source image with --force', () => {
+    const to = load('production', 'apps:\n  web: { image: r.example.com/shop:1 }\n');
+    expect(planPromotion(qaWeb, to, stacks)).toEqual({
+      problems: [
+        {
+          code: 'promote/app',
+          message:
+            'apps.web.image: production runs r.example.com/shop:1 where qa runs web:2, another image (shop, not web), so its release cannot be moved by its tag',
+          hint: 'give both stages the same image (their registries may differ), pass --force to write web:2 as it is, or edit environments/production.yaml by hand',
+        },
+      ],
+      refused: true,
+    });
+    expect(planPromotion(qaWeb, to, stacks, undefined, { force: true })).toEqual({
+      edits: [
+        { path: ['apps', 'web', 'image'], value: 'web:2', why: "qa's image as it is, with --force: the image names differ (shop, web)" },
+      ],
+      notes: [],
+    });
+  });
+
+  it('copies a release setting that is not an image as it is', () => {
+    const release = { image: ['image'], with: [['db', 'size']] };
+    const sized = { ...stacks, web: { ...web, release } } as Record<string, Stack>;
+    const sizedLoader = new StageLoader(sized);
+    const from = sizedLoader.load('apps:\n  web: { image: web:2, db: { size: big/2 } }\n', 'environments/qa.yaml');
+    const to = sizedLoader.load('apps:\n  web: { image: web:2, db: { size: x/small } }\n', 'environments/production.yaml');
+    expect(planPromotion(from, to, sized)).toEqual({ edits: [{ path: ['apps', 'web', 'db', 'size'], value: 'big/2' }], notes: [] });
+  });
+});
+
+describe('promoting between stages that share no app', () => {
+  it('says so in one line, naming the apps of each', () => {
+    const plan = planPromotion(
+      load('dev', 'apps:\n  web: { image: web:2 }\n'),
+      load('lab', 'apps:\n  plain: { image: p:1 }\n  other: { stack: plain, image: o:1 }\n'),
+      stacks,
+    );
+    expect(plan).toEqual({
+      edits: [],
+      notes: ['dev and lab deploy no app in common (dev deploys web; lab deploys other and plain): nothing to promote'],
+      noAppInCommon: true,
     });
   });
 });

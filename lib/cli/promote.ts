@@ -6,6 +6,7 @@
 import { ExitCode, ProblemsError } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
 import { orderProblem, planPromotion } from '../promotion.js';
+import { andList } from '../model/limits.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -17,17 +18,21 @@ const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force]
 Copies the release of every app that both stages deploy (its image, and the settings that travel
 with it, such as the database image) from environments/<from>.yaml into environments/<to>.yaml,
 changing nothing else in that file, then synthesizes <to> into dist/<to>/ and prints what changed.
+An image keeps the registry <to> names for it and takes the tag (or digest) of <from>'s.
 Where <to> runs an app blue/green, the release goes to its idle color; \`npm run switch\` then
 sends traffic to it. Promoting again changes nothing.
 
 Refused (exit 1, nothing written) unless --force: promoting to a stage whose file does not say
-\`promotion: { from: <from> }\`,
-or from a stage whose dist/ is not what its sources produce (synthesize and commit it first).
+\`promotion: { from: <from> }\`, from or to a stage whose dist/ is not what its stage file
+produces (synthesize and commit it first), or an image that <to> names differently (another
+image, not the same one from another registry).
 Exit 2 when a stage file has a problem.
 
 Options:
   --app <name>   promote only this app
-  --force        promote out of order, or from a stage whose dist/ is not current
+  --force        promote out of order, from or to a stage whose dist/ is not current (the
+                 changes of <to>'s file are then synthesized with the release), or an image
+                 that <to> names differently (<from>'s image is written as it is)
   -h, --help     show this help
   -V, --version  print the version
 
@@ -69,13 +74,37 @@ export const command: Command<{ app?: string; force?: boolean }> = {
       }
     }
     const target = loadStage(project, to);
-    const plan = planPromotion(loadStage(project, from), target, STACKS, app);
-    if ('problems' in plan) throw new ProblemsError(plan.problems);
-    for (const note of plan.notes) io.stdout.write(`${note}\n`);
+    const plan = planPromotion(loadStage(project, from), target, STACKS, app, { force });
+    if ('problems' in plan) throw new ProblemsError(plan.problems, plan.refused ? ExitCode.checkFailed : ExitCode.badInput);
     const { text, applied } = editValues(readStageFile(project, to), plan.edits, target.source);
     if (applied.length === 0) {
-      io.stdout.write(`${to} already has the release of ${from}: nothing to change\n`);
+      for (const note of plan.notes) io.stdout.write(`${note}\n`);
+      // no app in common: the note says so, and there is no release to have
+      if (plan.noAppInCommon) return ExitCode.ok;
+      const where = plan.idle ? `, in the idle color of ${andList(plan.idle)} (not yet live)` : '';
+      io.stdout.write(`${to} already has the release of ${from}${where}: nothing to change\n`);
       return ExitCode.ok;
+    }
+    // the target's file as it was must be what dist/<to> holds: else the promotion would bring in
+    // more than the release, and the changes printed below would not be the release's alone
+    const unsynthesized = staleFiles(project, compile(project, [to]));
+    if (unsynthesized.length && !force) {
+      throw new ProblemsError(
+        [
+          {
+            code: 'promote/stale',
+            message: `dist/${to} is not what ${target.source} produces, so the promotion would also synthesize changes of that file that have not been reviewed as output:\n  ${unsynthesized.join('\n  ')}`,
+            hint: `run npm run synth -- --stage ${to}, review and commit it, then promote; or pass --force to synthesize those changes with the release`,
+          },
+        ],
+        ExitCode.checkFailed,
+      );
+    }
+    for (const note of plan.notes) io.stdout.write(`${note}\n`);
+    if (unsynthesized.length) {
+      io.stdout.write(
+        `${target.source} has changes not yet in dist/${to}; with --force they are synthesized with the release, and the changes below include them:\n  ${unsynthesized.join('\n  ')}\n`,
+      );
     }
     const report = rewriteStage(project, to, text);
     for (const e of applied) io.stdout.write(`${formatEdit(e)}\n`);

@@ -2,22 +2,59 @@
  * Changing values in a stage file the way a person would: only the characters of the values
  * change, and every comment, blank line, quote style and flow or block layout stays as it was.
  * (Re-serializing the parsed document would reformat the whole file.) Pure: text in, text out.
+ *
+ * Only the settings edited change: a mapping that merges an edited one (`web2: { <<: *web }`) keeps
+ * its value, written out beside the merge, and an edit that would change a setting some other way
+ * (an alias of the whole mapping, `web3: *web`) is refused.
  */
-import { LineCounter, isMap, isScalar, parseDocument, stringify, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
-import { ProblemsError, type SourceLocation } from '../errors.js';
-import { formatFieldPath as dotted } from '../model/field-path.js';
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  stringify,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
+import { ProblemsError, type Problem, type SourceLocation } from '../errors.js';
+import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
+import { MAX_STAGE_ALIASES } from '../model/limits.js';
+import { isMergeKey } from '../model/read-yaml.js';
 
 /** A value to write at a path of keys from the top of the file, e.g. `['apps', 'demoapp', 'image']`. */
 export interface ValueEdit {
   readonly path: readonly string[];
   readonly value: string;
+  /**
+   * Why the value is what it is, shown after the edit (`the tag of qa's demoapp:1.1; production's registry kept`).
+   * @default - nothing is shown
+   */
+  readonly why?: string;
 }
 
 /** What an edit changed, and where. */
 export interface AppliedEdit extends ValueEdit {
-  /** The value before; undefined when the key was added. */
+  /** The value before (merged from another mapping when `fromMerge` says so); undefined when it was not set. */
   readonly from?: string;
-  /** Where the value is in the new text. */
+  /**
+   * The setting `from` was merged from (`<<: *web`), e.g. `apps.web.image`.
+   * @default - `from` was written at `path`, or not set
+   */
+  readonly fromMerge?: string;
+  /**
+   * How the value reaches `path` when it is not written there. `merged`: the mapping merges it
+   * from `source`, which another edit changed. `kept`: the value did not change; it is now written
+   * at `path`, because `source`, which it was merged from, changes.
+   * @default - the value is written at `path`
+   */
+  readonly how?: { readonly kind: 'merged' | 'kept'; readonly source: string };
+  /** Where the value is in the new text (for `merged`, the merge that brings it in). */
   readonly location: SourceLocation;
 }
 
@@ -57,12 +94,15 @@ function nodeAt(doc: Document, path: readonly string[]): Node | undefined {
   return node as Node | undefined;
 }
 
-/** Where to add `key: value` as the last entry of a mapping, and the text to add there. */
-function insertion(text: string, map: YAMLMap, key: string, value: string): { at: number; add: string } {
+/**
+ * Where to add `key: value` as the last entry of a mapping, and the text to add there; `write`
+ * gives the value's text, in a flow mapping (`{ a: 1 }`) or a block one.
+ */
+function insertion(text: string, map: YAMLMap, key: string, write: (inFlow: boolean) => string): { at: number; add: string } {
   const last = map.items[map.items.length - 1];
   if (map.flow) {
     const end = ((last.value ?? last.key) as Node).range![1];
-    return { at: end, add: `, ${key}: ${written(value, undefined, true)}` };
+    return { at: end, add: `, ${key}: ${write(true)}` };
   }
   const first = map.items[0]?.key as Node | undefined;
   const lineStart = text.lastIndexOf('\n', first!.range![0] - 1) + 1;
@@ -71,62 +111,278 @@ function insertion(text: string, map: YAMLMap, key: string, value: string): { at
   const at = end < 0 ? text.length : end + 1;
   // the line break of the line it follows (a CRLF file stays CRLF), or of the file when that line has none
   const lineBreak = (end < 0 ? text.includes('\r\n') : text[end - 1] === '\r') ? '\r\n' : '\n';
-  return { at, add: `${end < 0 ? lineBreak : ''}${indent}${key}: ${written(value, undefined, false)}${lineBreak}` };
+  return { at, add: `${end < 0 ? lineBreak : ''}${indent}${key}: ${write(false)}${lineBreak}` };
+}
+
+/** The parser's options: merge keys (`<<: *web`) are read as every reader of stage files reads them. */
+const PARSE = { merge: true } as const;
+
+/** The mappings a merge key brings in: its value, an alias of a mapping, or a list of them. */
+function mergeSources(doc: Document, value: unknown): YAMLMap[] {
+  const resolved = isAlias(value) ? value.resolve(doc) : value;
+  const items = isSeq(resolved) ? resolved.items.map((i) => (isAlias(i) ? i.resolve(doc) : i)) : [resolved];
+  return items.filter((m): m is YAMLMap => isMap(m));
+}
+
+/**
+ * The pair that gives `key` its value in `map`, and the mapping that writes it: the mapping's own
+ * key, else the first merged mapping that has it (as the loader reads merges: own keys win, then
+ * the first merge).
+ */
+function pairOf(doc: Document, map: YAMLMap, key: string | number, seen = new Set<YAMLMap>()): { pair: Pair; map: YAMLMap } | undefined {
+  const own = map.items.find((p) => isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === String(key));
+  if (own) return { pair: own, map };
+  seen.add(map);
+  for (const p of map.items) {
+    if (!isMergeKey(p.key)) continue;
+    for (const source of mergeSources(doc, p.value)) {
+      const found = seen.has(source) ? undefined : pairOf(doc, source, key, seen);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The merge key's value (`*web`) in `map` that brings `key` in, when the mapping does not write it itself. */
+function mergeBringing(doc: Document, map: YAMLMap, key: string): Node | undefined {
+  if (map.items.some((p) => isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === key)) return undefined;
+  return map.items.find((p) => isMergeKey(p.key) && mergeSources(doc, p.value).some((s) => pairOf(doc, s, key)))?.value as Node | undefined;
+}
+
+/** The node `path` reads, through aliases and merges, as the loader reads it. */
+function resolvedAt(doc: Document, path: FieldPath): unknown {
+  let node: unknown = doc.contents;
+  for (const key of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) node = pairOf(doc, node, key)?.pair.value;
+    else if (isSeq(node) && typeof key === 'number') node = node.items[key];
+    else return undefined;
+  }
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+/** The path of every node written in the document (not reached through an alias or a merge). */
+function writtenPaths(doc: Document): Map<unknown, FieldPath> {
+  const paths = new Map<unknown, FieldPath>();
+  const walk = (node: unknown, path: FieldPath) => {
+    paths.set(node, path);
+    if (isMap(node)) {
+      for (const p of node.items) if (isScalar(p.key) && !isMergeKey(p.key)) walk(p.value, [...path, String(p.key.value)]);
+    } else if (isSeq(node)) {
+      for (const [i, item] of node.items.entries()) walk(item, [...path, i]);
+    }
+  };
+  walk(doc.contents, []);
+  return paths;
+}
+
+/** The setting written in the file whose value `path` reads (itself, or what it merges or aliases), as users read it. */
+function sourceOf(doc: Document, paths: Map<unknown, FieldPath>, path: FieldPath): string | undefined {
+  const source = paths.get(resolvedAt(doc, path));
+  return source && dotted(source);
+}
+
+/** Every scalar of the document as the loader reads it (merges and aliases expanded), by path. */
+function settings(doc: Document): Map<string, { path: FieldPath; value: unknown }> {
+  const out = new Map<string, { path: FieldPath; value: unknown }>();
+  const walk = (v: unknown, path: FieldPath) => {
+    if (Array.isArray(v)) for (const [i, item] of v.entries()) walk(item, [...path, i]);
+    else if (v !== null && typeof v === 'object') for (const [k, item] of Object.entries(v)) walk(item, [...path, k]);
+    else out.set(JSON.stringify(path), { path, value: v });
+  };
+  // the stage file was loaded within this bound before it is edited, and an edit adds no alias
+  walk(doc.toJS({ maxAliasCount: MAX_STAGE_ALIASES }), []);
+  return out;
+}
+
+/** Whether the document has an alias: only then can an edit change a setting other than its own. */
+function hasAlias(doc: Document): boolean {
+  let found = false;
+  visit(doc, {
+    Alias() {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** A setting other than the edited ones whose value the edits changed. */
+interface SideEffect {
+  readonly path: FieldPath;
+  readonly from: unknown;
+  readonly to: unknown;
+}
+
+function sideEffects(before: Map<string, { path: FieldPath; value: unknown }>, doc: Document, edited: ReadonlySet<string>): SideEffect[] {
+  const after = settings(doc);
+  const out: SideEffect[] = [];
+  for (const [key, { path, value }] of after) {
+    if (!edited.has(key) && before.get(key)?.value !== value) out.push({ path, from: before.get(key)?.value, to: value });
+  }
+  for (const [key, { path, value }] of before) if (!after.has(key) && !edited.has(key)) out.push({ path, from: value, to: undefined });
+  return out;
+}
+
+/**
+ * The side effects that can be undone by writing the old value out in the mapping that merged it
+ * (`web2: { <<: *web, image: team/web:1.0 }`): the mapping is written in the file, merged the key
+ * (it does not write it), and the key had a value. One whose value comes through another mapping
+ * that gets the same key written out is left out: it merges the value kept there.
+ */
+function keepable(doc: Document, effects: readonly SideEffect[]): { map: YAMLMap; effect: SideEffect }[] {
+  const candidates = effects.flatMap((effect) => {
+    const map = nodeAt(doc, effect.path.slice(0, -1).map(String));
+    const key = effect.path[effect.path.length - 1];
+    const named = effect.path.every((k) => typeof k === 'string');
+    return named && effect.from !== undefined && isMap(map) && map.range && mergeBringing(doc, map, String(key)) ? [{ map, effect }] : [];
+  });
+  const paths = writtenPaths(doc);
+  const kept = new Set(candidates.map((c) => JSON.stringify(c.effect.path)));
+  return candidates.filter(({ map, effect }) => {
+    const key = String(effect.path[effect.path.length - 1]);
+    const merged = map.items
+      .filter((p) => isMergeKey(p.key))
+      .flatMap((p) => mergeSources(doc, p.value))
+      .find((s) => pairOf(doc, s, key));
+    const through = merged && paths.get(merged);
+    return !(through && kept.has(JSON.stringify([...through, key])));
+  });
+}
+
+/**
+ * The text that writes a kept value again: as it was written (`"yes"`, `'1.0'`, `2`), so that it
+ * reads as the same value of the same type; a value written over several lines, or plain with a
+ * character that ends a value in a flow mapping (`,`), is written anew.
+ */
+function keptText(text: string, node: unknown, inFlow: boolean): string {
+  if (!isScalar(node) || !node.range) return String(node);
+  const source = text.slice(node.range[0], node.range[1]);
+  const oneLine = !source.includes('\n') && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' || node.type === 'PLAIN');
+  if (oneLine && !(inFlow && node.type === 'PLAIN' && /[,[\]{}]/.test(source))) return source;
+  return typeof node.value === 'string' ? written(node.value, undefined, inFlow) : String(node.value);
+}
+
+/**
+ * Where `path` first reads something not written along it: an alias (`web4: *web`), or the merge
+ * key of a mapping that does not write the next key itself (`<<: *web`); `at` is the path to that
+ * alias, or to the mapping with the merge.
+ */
+function crossing(doc: Document, path: FieldPath): { node: Node; at: FieldPath; merge: boolean } | undefined {
+  let node: unknown = doc.contents;
+  for (let i = 0; i <= path.length; i++) {
+    if (isAlias(node)) return { node, at: path.slice(0, i), merge: false };
+    if (i === path.length || !isMap(node)) return undefined;
+    const merge = mergeBringing(doc, node, String(path[i]));
+    if (merge) return { node: merge, at: path.slice(0, i), merge: true };
+    node = pairOf(doc, node, path[i])?.pair.value;
+  }
+  return undefined;
 }
 
 /**
  * Writes each value at its path: a scalar (plain, quoted or block) is replaced in place; a missing
- * key is added as the last entry of its mapping, which must exist.
+ * key is added as the last entry of its mapping, which must exist, unless the mapping merges the
+ * value from one another edit gives it. A setting that merged an edited value, and is not edited
+ * itself, gets its old value written out beside the merge (a `kept` edit).
  * @param file the stage file as named in messages
  * @throws ProblemsError (nothing is to be written) when a path leads through something that is not
- *   a mapping, ends at something that is not a single value, or a value does not read back as written
+ *   a mapping, ends at something that is not a single value, a value does not read back as written,
+ *   or an edit would change another setting that cannot be kept as it was (read through an alias)
  */
 export function editValues(text: string, edits: readonly ValueEdit[], file: string): { text: string; applied: AppliedEdit[] } {
   // where each setting is in the text as given, for problems
   const givenLines = new LineCounter();
-  const given = parseDocument(text, { lineCounter: givenLines });
+  const given = parseDocument(text, { ...PARSE, lineCounter: givenLines });
+  const at = (lines: LineCounter, offset: number): SourceLocation => {
+    const { line, col } = lines.linePos(offset);
+    return { file, line, column: col };
+  };
   const placeOf = (path: readonly string[]): SourceLocation => {
     for (let n = path.length; n > 0; n--) {
       const node = nodeAt(given, path.slice(0, n));
-      if (node?.range) {
-        const { line, col } = givenLines.linePos(node.range[0]);
-        return { file, line, column: col };
-      }
+      if (node?.range) return at(givenLines, node.range[0]);
     }
     return { file, line: 1, column: 1 };
   };
+  let givenPaths: Map<unknown, FieldPath> | undefined;
+  /** The value `path` had, and the setting it was merged from when it was. */
+  const before = (path: readonly string[]): { from?: string; fromMerge?: string } => {
+    const node = resolvedAt(given, path);
+    if (!isScalar(node)) return {};
+    const source = sourceOf(given, (givenPaths ??= writtenPaths(given)), path);
+    return { from: String(node.value), ...(source !== undefined && source !== dotted(path) ? { fromMerge: source } : {}) };
+  };
   let current = text;
-  const applied: Omit<AppliedEdit, 'location'>[] = [];
-  for (const edit of edits) {
-    const doc = parseDocument(current);
+  const applied = new Map<number, Omit<AppliedEdit, 'location'>>();
+  // first the values written in the file: a key its mapping does not write waits, since one of
+  // these edits may give it its value through a merge (then it is not written out as well)
+  const waiting: number[] = [];
+  const cannotWrite = (edit: ValueEdit, node: Node | undefined) =>
+    new ProblemsError([
+      {
+        code: 'edit/not-a-value',
+        location: node === undefined ? { file, line: 1, column: 1 } : placeOf(edit.path),
+        message: `cannot write ${dotted(edit.path)}: ${node === undefined ? `there is no mapping ${dotted(edit.path.slice(0, -1))} to add it to` : 'it is not a single value'}`,
+        hint: `write ${dotted(edit.path)}: ${edit.value} into ${file} by hand`,
+      },
+    ]);
+  edits.forEach((edit, i) => {
+    const doc = parseDocument(current, PARSE);
     const node = nodeAt(doc, edit.path);
-    const parent = nodeAt(doc, edit.path.slice(0, -1));
     if (isScalar(node) && node.range) {
       const from = String(node.value);
-      if (from === edit.value) continue;
+      if (from === edit.value) return;
+      const parent = nodeAt(doc, edit.path.slice(0, -1));
       const inFlow = isMap(parent) && parent.flow === true;
       current = current.slice(0, node.range[0]) + replacement(current, node, edit.value, inFlow) + current.slice(node.range[1]);
-      applied.push({ ...edit, from });
-    } else if (node === undefined && isMap(parent) && parent.items.length > 0 && parent.range) {
-      const { at, add } = insertion(current, parent, edit.path[edit.path.length - 1], edit.value);
-      current = current.slice(0, at) + add + current.slice(at);
-      applied.push(edit);
+      applied.set(i, { ...edit, from });
+    } else if (node === undefined) {
+      waiting.push(i);
     } else {
-      throw new ProblemsError([
-        {
-          code: 'edit/not-a-value',
-          location: node === undefined ? { file, line: 1, column: 1 } : placeOf(edit.path),
-          message: `cannot write ${dotted(edit.path)}: ${node === undefined ? `there is no mapping ${dotted(edit.path.slice(0, -1))} to add it to` : 'it is not a single value'}`,
-          hint: `write ${dotted(edit.path)}: ${edit.value} into ${file} by hand`,
-        },
-      ]);
+      throw cannotWrite(edit, node);
     }
+  });
+  for (const i of waiting) {
+    const edit = edits[i];
+    const doc = parseDocument(current, PARSE);
+    const was = before(edit.path);
+    const now = resolvedAt(doc, edit.path);
+    if (isScalar(now) && String(now.value) === edit.value) {
+      const source = sourceOf(doc, writtenPaths(doc), edit.path);
+      if (was.from !== edit.value && source) applied.set(i, { ...edit, ...was, how: { kind: 'merged', source } });
+      continue;
+    }
+    const parent = nodeAt(doc, edit.path.slice(0, -1));
+    if (!isMap(parent) || parent.items.length === 0 || !parent.range) throw cannotWrite(edit, undefined);
+    const { at: offset, add } = insertion(current, parent, edit.path[edit.path.length - 1], (inFlow) =>
+      written(edit.value, undefined, inFlow),
+    );
+    current = current.slice(0, offset) + add + current.slice(offset);
+    applied.set(i, { ...edit, ...was });
+  }
+  const kept: Omit<AppliedEdit, 'location'>[] = [];
+  const edited = new Set(edits.map((e) => JSON.stringify(e.path)));
+  const settingsBefore = hasAlias(given) ? settings(given) : undefined;
+  if (settingsBefore) {
+    // a setting that merged an edited value keeps its own: its old value is written out beside the merge
+    const doc = parseDocument(current, PARSE);
+    const paths = writtenPaths(doc);
+    const keeps = keepable(doc, sideEffects(settingsBefore, doc, edited)).map(({ map, effect }) => {
+      const path = effect.path.map(String);
+      const value = String(effect.from);
+      kept.push({ path, value, from: value, how: { kind: 'kept', source: sourceOf(doc, paths, path) ?? 'the mapping it merges' } });
+      return insertion(current, map, path[path.length - 1], (inFlow) => keptText(text, resolvedAt(given, path), inFlow));
+    });
+    // from the end of the text back, so that each offset still holds (two keys added to one mapping in their order)
+    const order = keeps.map((k, i) => ({ ...k, i })).sort((a, b) => b.at - a.at || b.i - a.i);
+    for (const { at: offset, add } of order) current = current.slice(0, offset) + add + current.slice(offset);
   }
   // every edit is read back from the final text, so a wrong offset can never go unnoticed
   const lines = new LineCounter();
-  const doc = parseDocument(current, { lineCounter: lines });
-  const wrong = applied.filter((e) => {
-    const node = nodeAt(doc, e.path);
+  const doc = parseDocument(current, { ...PARSE, lineCounter: lines });
+  const wrong = [...applied.values()].filter((e) => {
+    const node = resolvedAt(doc, e.path);
     return !isScalar(node) || !node.range || String(node.value) !== e.value || doc.errors.length > given.errors.length;
   });
   if (wrong.length) {
@@ -139,16 +395,69 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
       })),
     );
   }
+  if (settingsBefore) {
+    const left = sideEffects(settingsBefore, doc, edited);
+    if (left.length) throw new ProblemsError(left.map((effect) => sideEffectProblem(effect, { text: current, doc, lines }, edits, file)));
+  }
+  const locate = (e: Omit<AppliedEdit, 'location'>): AppliedEdit => {
+    // a merged value is placed at the merge (or alias) it comes through, as the loader places it
+    const node = e.how?.kind === 'merged' ? crossing(doc, e.path)?.node : nodeAt(doc, e.path);
+    return { ...e, location: at(lines, node?.range?.[0] ?? 0) };
+  };
+  return { text: current, applied: [...[...applied].sort(([a], [b]) => a - b).map(([, e]) => e), ...kept].map(locate) };
+}
+
+/**
+ * Why the edits are refused when one would change another setting that cannot be kept as it was:
+ * one read through an alias, or a key added to a mapping that others merge.
+ */
+function sideEffectProblem(
+  effect: SideEffect,
+  { text, doc, lines }: { text: string; doc: Document; lines: LineCounter },
+  edits: readonly ValueEdit[],
+  file: string,
+): Problem {
+  const source = sourceOf(doc, writtenPaths(doc), effect.path);
+  const edit = edits.find((e) => dotted(e.path) === source) ?? edits[0];
+  const through = crossing(doc, effect.path);
+  const { line, col } = through?.node.range ? lines.linePos(through.node.range[0]) : { line: 1, col: 1 };
+  const value = (v: unknown) => (v === undefined ? '(not set)' : String(v));
+  // as written: `*web`, or the merge's `[*a, *b]`
+  const alias = through?.node.range && text.slice(through.node.range[0], through.node.range[1]).trim();
+  const setting = dotted(effect.path);
+  const where = through ? dotted(through.at) : setting;
+  const rest = through ? effect.path.slice(through.at.length) : [];
+  const message = `cannot write ${dotted(edit.path)}: ${setting} would change with it (${value(effect.from)} -> ${value(effect.to)})`;
+  const write = `write ${dotted(edit.path)}: ${edit.value} into ${file} by hand`;
+  if (through?.merge) {
+    return {
+      code: 'edit/not-a-value',
+      location: { file, line, column: col },
+      message: `${message}, since ${where} merges it (<<: ${alias}) and a merged key cannot be kept unset`,
+      hint: `${write}, and give ${where} the value it should have`,
+    };
+  }
   return {
-    text: current,
-    applied: applied.map((e) => {
-      const { line, col } = lines.linePos(nodeAt(doc, e.path)!.range![0]);
-      return { ...e, location: { file, line, column: col } };
-    }),
+    code: 'edit/not-a-value',
+    location: { file, line, column: col },
+    message: `${message}, since ${where} is the alias ${alias}, where stagecraft cannot write the old value out`,
+    hint:
+      rest.length === 1 && effect.from !== undefined
+        ? `${write}; for ${setting} to keep ${value(effect.from)}, write { <<: ${alias}, ${rest[0]}: ${value(effect.from)} } in place of ${alias}`
+        : rest.length === 0
+          ? `${write}; for ${setting} to keep ${value(effect.from)}, write that value in place of ${alias}`
+          : `${write}; for ${setting} to keep ${value(effect.from)}, write out what ${alias} stands for at ${where}`,
   };
 }
 
-/** `environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1 -> demoapp:1.1` */
-export function formatEdit({ location: l, path, from, value }: AppliedEdit): string {
-  return `${l.file}:${l.line}:${l.column}: ${dotted(path)}: ${from ?? '(not set)'} -> ${value}`;
+/**
+ * `environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1 -> demoapp:1.1`, with where a value
+ * was merged from or why it is what it is in parentheses.
+ */
+export function formatEdit({ location: l, path, from, fromMerge, how, value, why }: AppliedEdit): string {
+  const place = `${l.file}:${l.line}:${l.column}: ${dotted(path)}: `;
+  if (how?.kind === 'kept') return `${place}${value} kept (now written here: it was merged from ${how.source}, which changes)`;
+  const before = from === undefined ? '(not set)' : fromMerge && fromMerge !== how?.source ? `${from} (merged from ${fromMerge})` : from;
+  const notes = [...(how ? [`merged from ${how.source}`] : []), ...(why ? [why] : [])];
+  return `${place}${before} -> ${value}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }

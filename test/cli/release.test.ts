@@ -152,8 +152,13 @@ describe('a release from dev to production', () => {
 
   it('with --force, promotes out of order', () => {
     const r = runCli('promote', ['dev', 'production', '--force', '--app', 'demoapp'], dir);
-    // green already runs dev's release, and blue is live again after the rollback
-    expect(r).toMatchObject({ code: 0, stdout: 'production already has the release of dev: nothing to change\n' });
+    // green already runs dev's release, and blue is live again after the rollback: a switch makes it live
+    expect(r).toMatchObject({
+      code: 0,
+      stdout:
+        "apps.demoapp: demoapp:1.1 is already in green, production's idle color, while blue (live) runs demoapp:1: npm run switch -- production demoapp makes it live\n" +
+        'production already has the release of dev, in the idle color of demoapp (not yet live): nothing to change\n',
+    });
   });
 });
 

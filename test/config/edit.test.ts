@@ -121,3 +121,109 @@ describe('editing a stage file', () => {
     );
   });
 });
+
+describe('editing a stage file that merges mappings (<<: *anchor)', () => {
+  const merged = `apps:
+  web: &web { stack: service, image: team/web:1.0, replicas: 1 }
+  web2: &web2 { <<: *web, replicas: 2 }
+  web3:
+    <<: *web2
+    replicas: 3
+`;
+  const edit = (text: string, values: Record<string, string>) =>
+    editValues(
+      text,
+      Object.entries(values).map(([app, value]) => ({ path: ['apps', app, 'image'], value })),
+      'environments/qa.yaml',
+    );
+
+  it('keeps the value of a mapping that merges an edited one, written out beside the merge', () => {
+    const { text, applied } = edit(merged, { web: 'team/web:2.0' });
+    expect(text).toBe(
+      merged
+        .replace('image: team/web:1.0, replicas: 1 }', 'image: team/web:2.0, replicas: 1 }')
+        .replace('{ <<: *web, replicas: 2 }', '{ <<: *web, replicas: 2, image: team/web:1.0 }'),
+    );
+    // web3 merges web2, which now writes the old value: it needs no line of its own
+    expect(applied.map(formatEdit)).toEqual([
+      'environments/qa.yaml:2:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+      'environments/qa.yaml:3:47: apps.web2.image: team/web:1.0 kept (now written here: it was merged from apps.web.image, which changes)',
+    ]);
+  });
+
+  it('says where a merged value came from when the mapping gets a value of its own', () => {
+    const { text, applied } = edit(merged, { web2: 'team/web:2.0' });
+    expect(text).toBe(
+      merged
+        .replace('{ <<: *web, replicas: 2 }', '{ <<: *web, replicas: 2, image: team/web:2.0 }')
+        .replace('replicas: 3\n', 'replicas: 3\n    image: team/web:1.0\n'),
+    );
+    expect(applied.map(formatEdit)).toEqual([
+      'environments/qa.yaml:3:47: apps.web2.image: team/web:1.0 (merged from apps.web.image) -> team/web:2.0',
+      'environments/qa.yaml:7:12: apps.web3.image: team/web:1.0 kept (now written here: it was merged from apps.web2.image, which changes)',
+    ]);
+  });
+
+  it('changes the merged value once when every mapping gets the same value, and lists each, placed at its merge', () => {
+    const { text, applied } = edit(merged, { web: 'team/web:2.0', web2: 'team/web:2.0', web3: 'team/web:2.0' });
+    expect(text).toBe(merged.replace('image: team/web:1.0', 'image: team/web:2.0'));
+    expect(applied.map(formatEdit)).toEqual([
+      'environments/qa.yaml:2:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+      'environments/qa.yaml:3:21: apps.web2.image: team/web:1.0 -> team/web:2.0 (merged from apps.web.image)',
+      'environments/qa.yaml:5:9: apps.web3.image: team/web:1.0 -> team/web:2.0 (merged from apps.web.image)',
+    ]);
+  });
+
+  it('writes a value of its own where a mapping that merges gets another value', () => {
+    const { text, applied } = edit(merged, { web: 'team/web:2.0', web2: 'team/web:3.0', web3: 'team/web:2.0' });
+    expect(text).toBe(
+      merged
+        .replace('image: team/web:1.0', 'image: team/web:2.0')
+        .replace('{ <<: *web, replicas: 2 }', '{ <<: *web, replicas: 2, image: team/web:3.0 }')
+        .replace('replicas: 3\n', 'replicas: 3\n    image: team/web:2.0\n'),
+    );
+    expect(applied.map(formatEdit)).toEqual([
+      'environments/qa.yaml:2:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+      'environments/qa.yaml:3:47: apps.web2.image: team/web:1.0 (merged from apps.web.image) -> team/web:3.0',
+      'environments/qa.yaml:7:12: apps.web3.image: team/web:1.0 (merged from apps.web.image) -> team/web:2.0',
+    ]);
+  });
+
+  it('refuses an edit that would change a setting read through an alias, saying how to keep it', () => {
+    expect(() => edit(`${merged}  web4: *web\n`, { web: 'team/web:2.0' })).toThrow(
+      'environments/qa.yaml:7:9: cannot write apps.web.image: apps.web4.image would change with it (team/web:1.0 -> team/web:2.0), since apps.web4 is the alias *web, where stagecraft cannot write the old value out\n' +
+        '  hint: write apps.web.image: team/web:2.0 into environments/qa.yaml by hand; for apps.web4.image to keep team/web:1.0, write { <<: *web, image: team/web:1.0 } in place of *web',
+    );
+    expect(() => editValues('a: &x v\nb: *x\n', [{ path: ['a'], value: 'w' }], 'p.yaml')).toThrow(
+      'p.yaml:2:4: cannot write a: b would change with it (v -> w), since b is the alias *x, where stagecraft cannot write the old value out\n' +
+        '  hint: write a: w into p.yaml by hand; for b to keep v, write that value in place of *x',
+    );
+  });
+
+  it('refuses to add a key to a mapping that another merges, which would get it too', () => {
+    expect(() => editValues(merged, [{ path: ['apps', 'web', 'tag'], value: 'x' }], 'p.yaml')).toThrow(
+      'p.yaml:3:21: cannot write apps.web.tag: apps.web2.tag would change with it ((not set) -> x), since apps.web2 merges it (<<: *web) and a merged key cannot be kept unset',
+    );
+  });
+
+  it('keeps a value written as it was, so that it reads as the same value of the same type', () => {
+    const text = 'a: &a { n: 1, s: "yes", t: \'1.10\', v: x }\nb:\n  <<: *a\n';
+    const edits = ['n', 's', 't'].map((k) => ({ path: ['a', k], value: 'new' }));
+    expect(editValues(text, edits, 'p.yaml').text).toBe(
+      'a: &a { n: new, s: "new", t: \'new\', v: x }\nb:\n  <<: *a\n  n: 1\n  s: "yes"\n  t: \'1.10\'\n',
+    );
+  });
+});
+
+describe('the edit lines', () => {
+  it('say why a value is what it is, after it', () => {
+    const { applied } = editValues(
+      'image: r.example.com/web:1\n',
+      [{ path: ['image'], value: 'r.example.com/web:2', why: "the tag of qa's web:2; production's registry kept" }],
+      'p.yaml',
+    );
+    expect(applied.map(formatEdit)).toEqual([
+      "p.yaml:1:8: image: r.example.com/web:1 -> r.example.com/web:2 (the tag of qa's web:2; production's registry kept)",
+    ]);
+  });
+});

@@ -1,0 +1,145 @@
+/** `npm run promote` where stage files merge one app's settings into another's, a stage pulls from its own registry, or a stage file has changes not yet synthesized. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+
+/** Two instances of the service stack, the second merging the first's settings (`<<: *web`). */
+const webApps = (image: string) =>
+  `apps:\n  web: &web { stack: service, image: ${image}, replicas: 1 }\n  web2: { <<: *web, replicas: 2 }\n`;
+const STAGES: Record<string, string> = {
+  dev: repoStage('dev'),
+  test: repoStage('test').replace('apps:\n', webApps('team/web:2.0')),
+  qa: repoStage('qa').replace('apps:\n', webApps('team/web:1.0')).replace('image: demoapp:1\n', 'image: demoapp:1.1\n'),
+  // production pulls demoapp from a registry of its own
+  production: repoStage('production').replace(
+    'blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }',
+    'blueGreen: { live: blue, blue: registry.prod.example.com:5000/demoapp:1, green: registry.prod.example.com:5000/demoapp:1 }',
+  ),
+  lab: repoStage('lab'),
+};
+
+let dir: string;
+const stageFile = (stage: string) => readFileSync(join(dir, 'environments', `${stage}.yaml`), 'utf8');
+/** qa's stage file and dist/qa as they were at the start. */
+function resetQa(): void {
+  writeFileSync(join(dir, 'environments', 'qa.yaml'), STAGES.qa);
+  expect(runCli('synth', ['qa'], dir).code).toBe(0);
+}
+
+describe('promote', () => {
+  beforeAll(() => {
+    dir = tempProject(STAGES);
+    expect(runCli('synth', [], dir).code).toBe(0);
+  });
+
+  it('with --app, changes only that app when another merges its settings, keeping the other one its release', () => {
+    const r = runCli('promote', ['test', 'qa', '--app', 'web'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+      'environments/qa.yaml:6:41: apps.web2.image: team/web:1.0 kept (now written here: it was merged from apps.web.image, which changes)',
+      'qa: 18 objects in 6 files -> dist/qa/ (0 added, 1 changed, 0 removed)',
+    ]);
+    expect(r.stdout).not.toContain('qa/web2');
+    expect(stageFile('qa')).toBe(
+      STAGES.qa
+        .replace('image: team/web:1.0, replicas: 1 }', 'image: team/web:2.0, replicas: 1 }')
+        .replace('{ <<: *web, replicas: 2 }', '{ <<: *web, replicas: 2, image: team/web:1.0 }'),
+    );
+  });
+
+  it('with --app naming the app that merges, says what it merged as its value before', () => {
+    resetQa();
+    const r = runCli('promote', ['test', 'qa', '--app', 'web2'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'environments/qa.yaml:6:41: apps.web2.image: team/web:1.0 (merged from apps.web.image) -> team/web:2.0',
+    );
+    expect(r.stdout).not.toContain('Deployment qa/web\n');
+  });
+
+  it('promoting every app, changes the merged value once and lists the change of each app', () => {
+    resetQa();
+    const r = runCli('promote', ['test', 'qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      'environments/qa.yaml:8:12: apps.demoapp.image: demoapp:1.1 -> demoapp:1',
+      'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+      'environments/qa.yaml:6:15: apps.web2.image: team/web:1.0 -> team/web:2.0 (merged from apps.web.image)',
+    ]);
+    expect(r.stdout).toContain('  Deployment qa/web2\n');
+    expect(stageFile('qa')).toBe(
+      STAGES.qa.replace('image: team/web:1.0', 'image: team/web:2.0').replace('image: demoapp:1.1\n', 'image: demoapp:1\n'),
+    );
+  });
+
+  it("is refused when the target's stage file has changes not yet synthesized, and with --force says that they are included", () => {
+    resetQa();
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), STAGES.qa.replace('    replicas: 2\n', '    replicas: 3\n'));
+    const before = snapshotDir(dir);
+    const r = runCli('promote', ['test', 'qa', '--app', 'web'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'error: dist/qa is not what environments/qa.yaml produces, so the promotion would also synthesize changes of that file that have not been reviewed as output:\n' +
+        '  changed: dist/qa/10-demoapp.yaml\n' +
+        '  changed: dist/qa/inventory.txt\n' +
+        '  hint: run npm run synth -- --stage qa, review and commit it, then promote; or pass --force to synthesize those changes with the release\n' +
+        '1 problem; nothing was written.\n',
+    );
+    expect(snapshotDir(dir)).toEqual(before);
+
+    const forced = runCli('promote', ['test', 'qa', '--app', 'web', '--force'], dir);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout.split('\n').slice(0, 4)).toEqual([
+      'environments/qa.yaml has changes not yet in dist/qa; with --force they are synthesized with the release, and the changes below include them:',
+      '  changed: dist/qa/10-demoapp.yaml',
+      '  changed: dist/qa/inventory.txt',
+      'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+    ]);
+    expect(forced.stdout).toContain('    spec.replicas: 2 -> 3\n');
+  });
+
+  it('keeps the registry the target pulls from, moving the tag, and says so', () => {
+    resetQa();
+    const r = runCli('promote', ['qa', 'production'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "environments/production.yaml:8:85: apps.demoapp.blueGreen.green: registry.prod.example.com:5000/demoapp:1 -> registry.prod.example.com:5000/demoapp:1.1 (the tag of qa's demoapp:1.1; production's registry kept)\n",
+    );
+    expect(stageFile('production')).toContain('green: registry.prod.example.com:5000/demoapp:1.1 }');
+  });
+
+  it('is refused, with exit 1, when the target names another image, and writes nothing', () => {
+    const production = stageFile('production');
+    writeFileSync(
+      join(dir, 'environments', 'production.yaml'),
+      production.replace('green: registry.prod.example.com:5000/demoapp:1.1 }', 'green: registry.prod.example.com:5000/shop:1 }'),
+    );
+    const r = runCli('promote', ['qa', 'production', '--app', 'demoapp'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      'error: apps.demoapp.blueGreen.green: production runs registry.prod.example.com:5000/shop:1 where qa runs demoapp:1.1, another image (shop, not demoapp), so its release cannot be moved by its tag',
+      '  hint: give both stages the same image (their registries may differ), pass --force to write demoapp:1.1 as it is, or edit environments/production.yaml by hand',
+    ]);
+    writeFileSync(join(dir, 'environments', 'production.yaml'), production);
+  });
+
+  it('promoting again, says that the idle color has the release and that a switch makes it live', () => {
+    const r = runCli('promote', ['qa', 'production', '--app', 'demoapp'], dir);
+    expect(r).toMatchObject({
+      code: 0,
+      stdout:
+        "apps.demoapp: registry.prod.example.com:5000/demoapp:1.1 is already in green, production's idle color, while blue (live) runs registry.prod.example.com:5000/demoapp:1: npm run switch -- production demoapp makes it live\n" +
+        'production already has the release of qa, in the idle color of demoapp (not yet live): nothing to change\n',
+    });
+  });
+
+  it('says so when the two stages deploy no app in common', () => {
+    const r = runCli('promote', ['dev', 'lab', '--force'], dir);
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: 'dev and lab deploy no app in common (dev deploys demoapp; lab deploys flannel and nginx): nothing to promote\n',
+    });
+  });
+});
