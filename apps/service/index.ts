@@ -5,11 +5,11 @@
  * Its release works with promote, diff and switch like demoapp's.
  */
 import { Chart } from 'cdk8s';
-import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
-import { blueGreenVersion } from '../../lib/release.js';
+import { defineStack, imageVersion, type ObjectName, type SettingsProblem, type StageContext } from '../../lib/stack.js';
+import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
 import { colorServicePort, serviceSettings, type ServiceSettings } from './settings.js';
-import { serviceChart } from './chart.js';
+import { serviceChart, serviceNames } from './chart.js';
 
 /** Names of settings whose values are credentials: those belong in a Secret. */
 const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY)/i;
@@ -156,12 +156,29 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   return problems;
 }
 
+/**
+ * The objects an instance names after itself with something added: its storage (`<name>-data`,
+ * `<name>-data-<stage>`) and, blue/green, each color's Deployment and Service (a Service has at
+ * most 63 characters).
+ */
+function objectNames(name: string, s: ServiceSettings, stage: string): ObjectName[] {
+  const names = serviceNames(name, stage, s);
+  const colors = s.blueGreen ? COLORS.map((c) => colorName(name, c)) : [];
+  return [
+    ...(s.storage ? [{ kind: 'PersistentVolumeClaim', name: names.claim }] : []),
+    ...(s.storage && s.storage.storageClass === undefined ? [{ kind: 'PersistentVolume', name: names.volume }] : []),
+    ...colors.map((n) => ({ kind: 'Deployment', name: n })),
+    ...(s.service?.colorNodePorts && colorServicePort(s) ? colors.map((n) => ({ kind: 'Service', name: n })) : []),
+  ];
+}
+
 export const service = defineStack({
   name: 'service',
   settings: serviceSettings,
   version: (s) => (s.blueGreen ? blueGreenVersion(s.blueGreen) : imageVersion(s.image!)),
   release: { image: ['image'], blueGreen: ['blueGreen'] },
   refine,
+  objectNames,
   secrets: (_name, s) => [
     ...Object.entries(s.secrets ?? {}).map(([secret, vars]) => ({
       name: secret,
