@@ -63,6 +63,8 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   }
   const ports = Object.keys(s.ports ?? {});
   const type = s.service?.type ?? 'ClusterIP';
+  /** The first port of each number and protocol: the container and the Service take each once. */
+  const taken = new Map<string, string>();
   for (const [portName, p] of Object.entries(s.ports ?? {})) {
     if (p.nodePort !== undefined && type === 'ClusterIP')
       add(
@@ -70,6 +72,16 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
         'config/conflict',
         "needs service.type 'NodePort' or 'LoadBalancer'",
         'set service.type, or remove nodePort',
+      );
+    const protocol = p.protocol ?? 'TCP';
+    const first = taken.get(`${p.port}/${protocol}`);
+    if (first === undefined) taken.set(`${p.port}/${protocol}`, portName);
+    else
+      add(
+        ['ports', portName, 'port'],
+        'config/conflict',
+        `is ${p.port} (${protocol}), as ports.${first}.port is: the container and its Service take each port number once per protocol`,
+        `give ports.${portName} a port of its own, or remove it and use ports.${first}`,
       );
   }
   if (s.service && ports.length === 0)
