@@ -73,7 +73,8 @@ export interface StageNode {
 /**
  * A problem found by a refine step, at a path of keys relative to the app's settings. The message
  * continues the setting's full name: `needs service.type 'NodePort'` is shown as
- * `apps.nginx.service.nodePort needs service.type 'NodePort'`.
+ * `apps.nginx.service.nodePort needs service.type 'NodePort'`. One with `severity: 'warning'`
+ * stops nothing: the stage loads, and the warning is shown at its place (`LoadedStage.warnings`).
  */
 export type SettingsProblem = PathProblem;
 

@@ -10,6 +10,7 @@ import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
 import { colorServicePort, serviceSettings, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
+import { resourcesWarnings } from '../../lib/config/workload.js';
 
 /** Names of settings whose values are credentials: those belong in a Secret. */
 const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY)/i;
@@ -119,6 +120,8 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
       'set maxSurge to 1',
     );
   }
+  // warnings: careless units of cpu and memory
+  problems.push(...resourcesWarnings(s.resources, ['resources']));
   const a = s.autoscaling;
   if (a) {
     const replicas = s.replicas ?? 1;

@@ -42,6 +42,11 @@ export interface LoadedStage<F = unknown> {
   /** The stage file, as named in messages. */
   readonly source: string;
   /**
+   * Warnings about settings, placed where they are written: values the stage takes but that are
+   * surely a mistake (a stack's refine step finds them, e.g. memory 512m: lib/config/workload.ts).
+   */
+  readonly warnings: readonly Problem[];
+  /**
    * Where a setting is written in the stage file: the value at `path`, or the key `key` of the
    * mapping at `path` (`locate(['apps'], 'demoapp')` is the line of `demoapp:` under `apps:`).
    */
@@ -240,8 +245,10 @@ export class StageLoader<S extends StackMap> {
           context.nodes,
         ).map(place)
       : [];
-    if (refined.length || edge.length) fail([...refined, ...edge]);
-    return { context, apps: instances.apps, file: stageFile, source: file, locate };
+    // a refine step's warnings stop nothing; with its errors, they are reported with them
+    const warnings = refined.filter((p) => p.severity === 'warning');
+    if (refined.length > warnings.length || edge.length) fail([...refined, ...edge]);
+    return { context, apps: instances.apps, file: stageFile, source: file, locate, warnings };
   }
 }
 

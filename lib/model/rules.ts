@@ -181,6 +181,21 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'The API server refuses a container whose request exceeds its limit: raise the limit or lower the request.',
     mirrors: 'pkg/apis/core/validation ValidateResourceRequirements',
   },
+  'quantity/memory-milli': {
+    short: 'A memory quantity in thousandths of a byte, such as 512m (warning)',
+    help: 'The suffix m means thousandths: 512m is 0.512 bytes, which the API server takes and no container runs in. Write Mi or Gi (512Mi); the message says the quantity probably meant.',
+    mirrors: 'k8s.io/apimachinery resource.Quantity (decimal-SI suffix m)',
+  },
+  'quantity/memory-small': {
+    short: 'A memory quantity below 4Mi, such as 512 (warning)',
+    help: 'Memory without a suffix counts bytes: 512 is 512 bytes, less than any container runs in. Write Mi or Gi (512Mi).',
+    mirrors: 'k8s.io/apimachinery resource.Quantity (no suffix: bytes)',
+  },
+  'quantity/cpu-large': {
+    short: 'A cpu quantity of 64 cores or more, such as 500 (warning)',
+    help: 'cpu without a suffix counts whole cores: 500 is 500 cores, which no node is likely to have (the pod stays Pending). Write m for thousandths of a core (500m).',
+    mirrors: 'k8s.io/apimachinery resource.Quantity (no suffix: cores)',
+  },
   'api/rbac-subject': {
     short: 'A RoleBinding or ClusterRoleBinding subject the API server refuses',
     help: "A subject's kind is ServiceAccount, User or Group; a ServiceAccount's apiGroup is '' and a User's or Group's rbac.authorization.k8s.io (either may be left out); a ServiceAccount subject of a ClusterRoleBinding needs its namespace.",

@@ -186,6 +186,27 @@ describe('the service stack', () => {
     ]);
   });
 
+  it('warns about a memory quantity off by its unit at the stage file, and on the Deployment with the stage warnings, and writes the stage', () => {
+    const compiled = compileStages([
+      {
+        stage: 'x',
+        file: 'environments/x.yaml',
+        text: 'apps:\n  api:\n    stack: service\n    image: a:1\n    resources: { requests: { memory: 512m } }\n',
+      },
+    ]);
+    expect(compiled.notices.map(formatProblem)).toEqual([
+      'environments/x.yaml:5:38: warning: apps.api.resources.requests.memory is 512m, 0.512 bytes (the suffix m means thousandths, not mebibytes); did you mean 512Mi?\n' +
+        '  hint: write memory in Mi or Gi (mebibytes, gibibytes): the API server takes m, but no container runs in a fraction of a byte',
+    ]);
+    expect(
+      compiled.checks
+        .get('x')!
+        .findings.filter((f) => f.code.startsWith('quantity/'))
+        .map((f) => f.message),
+    ).toEqual(['memory 512m is 0.512 bytes (the suffix m means thousandths, not mebibytes); did you mean 512Mi?']);
+    expect(compiled.tree.get('x')).toBeDefined();
+  });
+
   it('promotes its release like demoapp: the image, or the idle color', () => {
     const from = loader.load('apps:\n  api:\n    stack: service\n    image: api:2\n', 'environments/qa.yaml');
     const to = loader.load(
