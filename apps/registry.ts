@@ -42,6 +42,12 @@ export const registry = defineStack({
   name: 'registry',
   settings: registrySettings,
   version: (s) => imageVersion(s.image ?? DEFAULT_IMAGE),
+  // `kube-<name>` is a Service too, of at most 63 characters
+  objectNames: (name, s) => [
+    { kind: 'Service', name: `kube-${name}` },
+    { kind: 'ReplicationController', name: `kube-${name}` },
+    ...(s.storage ? [{ kind: 'PersistentVolumeClaim', name: `kube-${name}-pvc` }] : []),
+  ],
   chart(app, name, s) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
     const objectName = `kube-${name}`;

@@ -124,7 +124,11 @@ export interface Compiled {
   readonly allowedSecrets: ReadonlyMap<string, readonly string[]>;
   /** Per stage, what it declares that other stages' output depends on: `delivery:` and `promotion.from`. */
   readonly declarations: ReadonlyMap<string, StageDeclarations>;
-  /** Warnings about what the compilation changes in the output as it is (lib/live-edits.ts), in stage order: never kept with a stage's warnings. */
+  /**
+   * Warnings placed in the stage files (a stack's refine step: a careless quantity) and about what
+   * the compilation changes in the output as it is (lib/live-edits.ts), in stage order: said when
+   * a stage is compiled, never kept with a stage's warnings.
+   */
   readonly notices: readonly Problem[];
 }
 
@@ -227,7 +231,7 @@ export interface StageOutcome {
   readonly allowedSecrets?: readonly string[];
   /** The stage's problems (a ProblemsError caught), in the order they were found. */
   readonly problems: readonly Problem[];
-  /** Warnings about what the compilation changes in the stage's output as it is (see `Compiled.notices`). */
+  /** Warnings placed in the stage file, and about what the compilation changes in the stage's output as it is (see `Compiled.notices`). */
   readonly notices?: readonly Problem[];
   /** Whether the checks found errors (reported with every stage's findings). */
   readonly failedChecks: boolean;
@@ -318,7 +322,8 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       : checked.findings;
     const screened = screenStageSecrets(source, loaded.file, findings);
     const result = { ...checked, findings: [...screened.findings, ...edge.warnings] };
-    outcome.notices = liveImageEdits(loaded, source.readOutput);
+    // the stage file's own warnings, at their place (the checks' warnings about the objects are kept with the stage's)
+    outcome.notices = [...loaded.warnings, ...liveImageEdits(loaded, source.readOutput)];
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
     if (screened.problems.length) problems.push(...screened.problems);

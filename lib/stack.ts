@@ -41,6 +41,20 @@ export interface StageContext {
   readonly clusterScopedKinds?: readonly string[];
 }
 
+/** An object an instance names (`Stack.objectNames`): its kind, its name, and the setting that may name it instead. */
+export interface ObjectName {
+  readonly kind: string;
+  readonly name: string;
+  /**
+   * The setting that names the object instead of the instance's name, relative to the app's
+   * settings (`['database', 'names', 'backup']`).
+   * @default - no setting names it
+   */
+  readonly setting?: readonly (string | number)[];
+  /** Whether `setting` gave `name` (else it is made from the instance's name). @default false */
+  readonly given?: boolean;
+}
+
 /** A file or folder of the repository that an app includes, and the setting that names it. */
 export interface SourceReference {
   /** Relative to the project root, with `/`: a file, or a folder (its .yaml, .yml and .json files, recursively). */
@@ -59,7 +73,8 @@ export interface StageNode {
 /**
  * A problem found by a refine step, at a path of keys relative to the app's settings. The message
  * continues the setting's full name: `needs service.type 'NodePort'` is shown as
- * `apps.nginx.service.nodePort needs service.type 'NodePort'`.
+ * `apps.nginx.service.nodePort needs service.type 'NodePort'`. One with `severity: 'warning'`
+ * stops nothing: the stage loads, and the warning is shown at its place (`LoadedStage.warnings`).
  */
 export type SettingsProblem = PathProblem;
 
@@ -80,6 +95,15 @@ export interface Stack<S extends TSchema = TSchema> {
    * @default - no extra rules
    */
   refine?(settings: Static<S>, stage: StageContext): SettingsProblem[];
+  /**
+   * The objects the instance names after its own name with something added (`<name>-mysql-backup`,
+   * `kube-<name>`), or after a setting. The loader bounds the instance's name by them (lib/config/load.ts):
+   * one that would make a name longer than its kind allows (52 characters for a CronJob, 63 for a
+   * Service) is refused at the app's key, with the longest name the app may have; a name a setting
+   * gives, at that setting. Called with valid settings only. Pure.
+   * @default - none: the objects are named as the instance is, which its instance label bounds already
+   */
+  objectNames?(name: string, settings: Static<S>, stage: string): readonly ObjectName[];
   /**
    * Repository files the instance reads (existing manifests): the CLI reads them and passes their
    * text in `StageContext.files`; a path that names no file is reported at its setting.

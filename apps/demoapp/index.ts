@@ -6,12 +6,13 @@
  * backup. Every difference between stages comes from the stage file.
  */
 import { Chart } from 'cdk8s';
-import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
-import { blueGreenVersion } from '../../lib/release.js';
+import { defineStack, imageVersion, type ObjectName, type SettingsProblem, type StageContext } from '../../lib/stack.js';
+import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { didYouMean } from '../../lib/model/did-you-mean.js';
 import { isSecretName } from '../../lib/model/secret-rules.js';
 import { secretValueHint, secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
+import { resourcesWarnings } from '../../lib/config/workload.js';
 import { demoappChart } from './chart.js';
 
 export const STACK_NAME = 'demoapp';
@@ -104,6 +105,8 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
       });
     }
   }
+  // warnings: careless units of cpu and memory
+  problems.push(...resourcesWarnings(s.resources, ['resources']), ...resourcesWarnings(s.database.resources, ['database', 'resources']));
   const a = s.autoscaling;
   if (a) {
     if (a.minReplicas > a.maxReplicas) {
@@ -133,6 +136,34 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
   return problems;
 }
 
+/**
+ * The objects an instance names after itself with something added, or after its settings: the
+ * database's (`<instance>-mysql-backup`, a CronJob of at most 52 characters; `<instance>-mysql`, a
+ * Service of at most 63) and, blue/green, each color's Deployment and Service.
+ */
+function objectNames(name: string, s: DemoappSettings, stage: string): ObjectName[] {
+  const db = databaseNames(name, STACK_NAME, stage, s);
+  const given = s.database.names ?? {};
+  const named = (kind: string, key: keyof typeof db & keyof typeof given): ObjectName => ({
+    kind,
+    name: db[key],
+    setting: ['database', 'names', key],
+    given: given[key] !== undefined,
+  });
+  const colors = s.blueGreen ? COLORS.map((c) => colorName(name, c)) : [];
+  return [
+    named('ReplicationController', 'controller'),
+    named('Service', 'service'),
+    named('PersistentVolume', 'volume'),
+    named('PersistentVolumeClaim', 'claim'),
+    named('PersistentVolume', 'backupVolume'),
+    named('PersistentVolumeClaim', 'backupClaim'),
+    named('CronJob', 'backup'),
+    ...colors.map((n) => ({ kind: 'Deployment', name: n })),
+    ...(s.service?.colorNodePorts ? colors.map((n) => ({ kind: 'Service', name: n })) : []),
+  ];
+}
+
 export const demoapp = defineStack({
   name: STACK_NAME,
   settings: demoappSettings,
@@ -140,6 +171,7 @@ export const demoapp = defineStack({
   version: (s) => (s.blueGreen ? blueGreenVersion(s.blueGreen) : imageVersion(s.image!)),
   release: { image: ['image'], blueGreen: ['blueGreen'], with: [['database', 'image']] },
   refine,
+  objectNames,
   secrets: (name, s, stage) => [
     {
       name: databaseNames(name, STACK_NAME, stage.name, s).secret,

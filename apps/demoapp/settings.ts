@@ -166,7 +166,7 @@ export const demoappSettings = Settings({
             claim: Type.Optional(Name('PersistentVolumeClaim. @default mysql')),
             backupVolume: Type.Optional(Name('PersistentVolume of the backups (cluster-wide). @default mysqlbackup-<stage>')),
             backupClaim: Type.Optional(Name('PersistentVolumeClaim of the backups. @default mysql-backup')),
-            backup: Type.Optional(Name('CronJob. @default mysql-backup')),
+            backup: Type.Optional(Name('CronJob, of at most 52 characters (its Jobs add 11). @default mysql-backup')),
           },
           {
             description:

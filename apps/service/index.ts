@@ -5,11 +5,12 @@
  * Its release works with promote, diff and switch like demoapp's.
  */
 import { Chart } from 'cdk8s';
-import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
-import { blueGreenVersion } from '../../lib/release.js';
+import { defineStack, imageVersion, type ObjectName, type SettingsProblem, type StageContext } from '../../lib/stack.js';
+import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
 import { colorServicePort, serviceSettings, type ServiceSettings } from './settings.js';
-import { serviceChart } from './chart.js';
+import { serviceChart, serviceNames } from './chart.js';
+import { resourcesWarnings } from '../../lib/config/workload.js';
 
 /** Names of settings whose values are credentials: those belong in a Secret. */
 const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY)/i;
@@ -63,6 +64,8 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   }
   const ports = Object.keys(s.ports ?? {});
   const type = s.service?.type ?? 'ClusterIP';
+  /** The first port of each number and protocol: the container and the Service take each once. */
+  const taken = new Map<string, string>();
   for (const [portName, p] of Object.entries(s.ports ?? {})) {
     if (p.nodePort !== undefined && type === 'ClusterIP')
       add(
@@ -70,6 +73,16 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
         'config/conflict',
         "needs service.type 'NodePort' or 'LoadBalancer'",
         'set service.type, or remove nodePort',
+      );
+    const protocol = p.protocol ?? 'TCP';
+    const first = taken.get(`${p.port}/${protocol}`);
+    if (first === undefined) taken.set(`${p.port}/${protocol}`, portName);
+    else
+      add(
+        ['ports', portName, 'port'],
+        'config/conflict',
+        `is ${p.port} (${protocol}), as ports.${first}.port is: the container and its Service take each port number once per protocol`,
+        `give ports.${portName} a port of its own, or remove it and use ports.${first}`,
       );
   }
   if (s.service && ports.length === 0)
@@ -107,6 +120,8 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
       'set maxSurge to 1',
     );
   }
+  // warnings: careless units of cpu and memory
+  problems.push(...resourcesWarnings(s.resources, ['resources']));
   const a = s.autoscaling;
   if (a) {
     const replicas = s.replicas ?? 1;
@@ -156,12 +171,29 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   return problems;
 }
 
+/**
+ * The objects an instance names after itself with something added: its storage (`<name>-data`,
+ * `<name>-data-<stage>`) and, blue/green, each color's Deployment and Service (a Service has at
+ * most 63 characters).
+ */
+function objectNames(name: string, s: ServiceSettings, stage: string): ObjectName[] {
+  const names = serviceNames(name, stage, s);
+  const colors = s.blueGreen ? COLORS.map((c) => colorName(name, c)) : [];
+  return [
+    ...(s.storage ? [{ kind: 'PersistentVolumeClaim', name: names.claim }] : []),
+    ...(s.storage && s.storage.storageClass === undefined ? [{ kind: 'PersistentVolume', name: names.volume }] : []),
+    ...colors.map((n) => ({ kind: 'Deployment', name: n })),
+    ...(s.service?.colorNodePorts && colorServicePort(s) ? colors.map((n) => ({ kind: 'Service', name: n })) : []),
+  ];
+}
+
 export const service = defineStack({
   name: 'service',
   settings: serviceSettings,
   version: (s) => (s.blueGreen ? blueGreenVersion(s.blueGreen) : imageVersion(s.image!)),
   release: { image: ['image'], blueGreen: ['blueGreen'] },
   refine,
+  objectNames,
   secrets: (_name, s) => [
     ...Object.entries(s.secrets ?? {}).map(([secret, vars]) => ({
       name: secret,

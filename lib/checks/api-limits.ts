@@ -3,11 +3,12 @@
  * Secret data, annotations), int32 ranges, requests within limits, node names, ConfigMap and
  * Secret keys, base64 of ConfigMap binaryData and Secret data, image references, NodePorts
  * unique in a cluster, and strings that kubectl kustomize cannot carry. What the API server refuses, the checks refuse first, at synth.
+ * And what it takes but surely is a mistake: a container's cpu or memory quantity off by its unit (warnings, lib/checks/quantity.ts).
  */
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
-import { parseQuantity } from './quantity.js';
+import { carelessQuantities, parseQuantity } from './quantity.js';
 
 /** ConfigMap and Secret data, in bytes (the etcd object limit the API server enforces for them). */
 export const MAX_DATA_BYTES = 1024 * 1024;
@@ -256,6 +257,7 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
             );
         }
         const r = isRecord(c.resources) ? c.resources : {};
+        out.push(...carelessQuantities(emit, r, cp));
         const requests = isRecord(r.requests) ? r.requests : {};
         const limits = isRecord(r.limits) ? r.limits : {};
         for (const [res, req] of Object.entries(requests)) {

@@ -1,13 +1,17 @@
 /**
- * The API server's own rules that JSON Schema does not express (k8s.io/apimachinery validation
- * and pkg/apis/core/validation): object names per kind, label and annotation syntax, unique keys
- * in keyed lists, a container image, selectors that match their pod template, RBAC subjects
- * (`rbac-subjects.ts`).
+ * The API server's own rules that JSON Schema does not express (k8s.io/apimachinery validation,
+ * pkg/apis/core/validation and pkg/apis/batch/validation): object names per kind
+ * (lib/model/object-names.ts), label and annotation syntax, unique keys in keyed lists, a
+ * container image, selectors that match their pod template, Jobs' and CronJobs' restart policy,
+ * schedule and time zone, RBAC subjects (`rbac-subjects.ts`).
  */
 import { MAX_LABEL_VALUE } from '../model/labels.js';
+import { nameRuleOf, type NameRule } from '../model/object-names.js';
 import { andList } from '../model/limits.js';
 import type { KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
+import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
+import { BoundedMap } from '../model/bounded-map.js';
+import { cronScheduleProblem, knownTimeZone } from '../model/cron.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, formatSelector, selectorMatches, workloadSelector } from './selectors.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
@@ -38,17 +42,6 @@ const SERVER_SET_METADATA = [
   'managedFields',
   'selfLink',
 ] as const;
-
-type NameRule = 'label' | 'dns1035' | 'path-segment' | 'subdomain';
-/** How each kind's names are validated; every other kind's name is a DNS-1123 subdomain. */
-const NAME_RULES: Readonly<Record<string, NameRule>> = {
-  Namespace: 'label',
-  Service: 'dns1035',
-  Role: 'path-segment',
-  ClusterRole: 'path-segment',
-  RoleBinding: 'path-segment',
-  ClusterRoleBinding: 'path-segment',
-};
 
 const NAME_HINT: Record<NameRule, string> = {
   label: "use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
@@ -303,6 +296,80 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
   }
 }
 
+/** Whether a Job picks its pods itself (`spec.manualSelector: true`): then the API server does not label them with its name. */
+const manualSelector = (o: KubeObject) => (o.spec as { manualSelector?: unknown } | undefined)?.manualSelector === true;
+
+/** What robfig/cron said of each schedule: a fleet's CronJobs repeat a few. */
+const schedules = new BoundedMap<string, string | undefined>(1000);
+
+/**
+ * The API server's rules of Jobs and CronJobs (pkg/apis/batch/validation): the pods' restart
+ * policy, a CronJob's schedule (robfig/cron, lib/model/cron.ts) and time zone.
+ */
+function checkBatch(emit: Emit, o: KubeObject, template: PodTemplate | undefined, templatePath: readonly string[], out: Finding[]): void {
+  const spec = template?.spec;
+  if (spec && typeof spec === 'object') {
+    const policy = spec.restartPolicy;
+    // another value than the three the schema's enum allows is the schema check's
+    if (policy === undefined || policy === 'Always') {
+      out.push(
+        emit(
+          'api/restart-policy',
+          policy === undefined ? [...templatePath, 'spec'] : [...templatePath, 'spec', 'restartPolicy'],
+          policy === undefined
+            ? "sets no restartPolicy, so the Job's pods would restart Always (the default), which the API server refuses: a Job's pods run until they end"
+            : "restartPolicy Always is refused for a Job's pods, which run until they end",
+          'set restartPolicy: OnFailure (the kubelet restarts a failed container in the same pod) or Never (the Job starts a new pod)',
+        ),
+      );
+    }
+  }
+  if (o.kind !== 'CronJob' || !o.spec || typeof o.spec !== 'object') return;
+  const { schedule, timeZone } = o.spec as { schedule?: unknown; timeZone?: unknown };
+  if (typeof schedule === 'string' && schedule !== '') {
+    const problem = schedules.has(schedule) ? schedules.get(schedule) : schedules.remember(schedule, cronScheduleProblem(schedule));
+    if (problem !== undefined) {
+      out.push(
+        emit(
+          'api/schedule',
+          ['spec', 'schedule'],
+          `schedule ${JSON.stringify(schedule)} is not a schedule the API server reads: ${problem}`,
+          'write five fields, minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT), e.g. "30 2 * * *", or a macro such as @daily',
+        ),
+      );
+    } else if (timeZone !== undefined && timeZone !== null && schedule.includes('TZ')) {
+      out.push(
+        emit(
+          'api/schedule',
+          ['spec', 'schedule'],
+          `schedule ${JSON.stringify(schedule)} names a time zone (TZ or CRON_TZ) and so does spec.timeZone; the API server takes one or the other`,
+          'remove the TZ= prefix from the schedule and keep spec.timeZone',
+        ),
+      );
+    }
+  }
+  if (typeof timeZone === 'string') {
+    const why =
+      timeZone === ''
+        ? 'is empty'
+        : timeZone.toLowerCase() === 'local'
+          ? 'names no zone, only the one kube-controller-manager runs in'
+          : knownTimeZone(timeZone)
+            ? undefined
+            : 'is not a zone of the IANA time zone database';
+    if (why) {
+      out.push(
+        emit(
+          'api/time-zone',
+          ['spec', 'timeZone'],
+          `timeZone ${JSON.stringify(timeZone)} ${why}`,
+          'name a zone of the IANA time zone database, e.g. Europe/Berlin or Etc/UTC, or leave timeZone out for the time zone of kube-controller-manager',
+        ),
+      );
+    }
+  }
+}
+
 /** API-server findings of one object. */
 export function checkApiRules(o: KubeObject): Finding[] {
   const out: Finding[] = [];
@@ -313,9 +380,19 @@ export function checkApiRules(o: KubeObject): Finding[] {
   if (md.name === undefined && md.generateName === undefined) {
     out.push(emit('api/name', ['metadata'], "required field 'name' is missing", `every ${o.kind} needs a name; add metadata.name`));
   } else if (typeof md.name === 'string') {
-    const rule = NAME_RULES[o.kind] ?? 'subdomain';
+    const { rule, maxLength, why } = nameRuleOf(o.kind);
     const bad = nameProblem(md.name, rule);
     if (bad) out.push(emit('api/name', ['metadata', 'name'], `name '${md.name}' is not ${bad}`, NAME_HINT[rule]));
+    else if (maxLength !== undefined && md.name.length > maxLength && !(o.kind === 'Job' && manualSelector(o))) {
+      out.push(
+        emit(
+          'api/name',
+          ['metadata', 'name'],
+          `name '${md.name}' has ${md.name.length} characters, more than the ${maxLength} a ${o.kind}'s name may have: ${why}`,
+          `shorten the name to at most ${maxLength} characters`,
+        ),
+      );
+    }
   }
   if (typeof md.namespace === 'string' && (!DNS1123_LABEL.test(md.namespace) || md.namespace.length > 63)) {
     out.push(emit('api/name', ['metadata', 'namespace'], `namespace '${md.namespace}' is not a DNS-1123 label`, NAME_HINT.label));
@@ -338,6 +415,7 @@ export function checkApiRules(o: KubeObject): Finding[] {
   if (templatePath && template) {
     if (template.spec && typeof template.spec === 'object') checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out);
   }
+  if (templatePath && (o.kind === 'Job' || o.kind === 'CronJob')) checkBatch(emit, o, template, templatePath, out);
   const selector = workloadSelector(o);
   if (selector) {
     if (o.kind === 'ReplicationController') checkLabels(emit, selector.matchLabels, selector.path, out);

@@ -13,19 +13,13 @@ import { FIELD_ENUMS } from './enums.js';
 import { compileValidator, compileValidatorSet, derivedText } from '../model/validator-code.js';
 import { kindInfo } from '../model/kinds.js';
 import { sha256Hex } from '../model/sha256.js';
+import { QUANTITY_PATTERN } from '../model/quantity.js';
 
 /** Whether `kind` is one of the kind table's (lib/model/kinds.ts), whatever its API version. */
 const inKindTable = (kind: string) => kindInfo(kind) !== undefined;
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
-
-/**
- * The quantity grammar of k8s.io/apimachinery/pkg/api/resource: a signed decimal number and a
- * binary-SI suffix (Ki..Ei), a decimal-SI suffix (n u m k M G T P E) or a decimal exponent
- * (e3, E-2). JSON Schema's `string` lets `2Gib` through; the API server does not.
- */
-export const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$';
 
 const PREFIX = 'cdk8s-plus-25.k8s.';
 /** jsii cannot tell integers from numbers; in the 1.25 API every number is an int32/int64 except these doubles. */

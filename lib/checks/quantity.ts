@@ -1,32 +1,46 @@
-/** Kubernetes quantities as numbers, to compare sizes (a claim's request with a volume's capacity). */
-import { QUANTITY_PATTERN } from './k8s-schema.js';
+/**
+ * Kubernetes quantities in the checks: as numbers, to compare sizes (a claim's request with a
+ * volume's capacity, a request with its limit: lib/model/quantity.ts), and the containers' cpu
+ * and memory quantities that are valid but surely a mistake of units (warnings).
+ */
+import { carelessQuantity } from '../model/quantity.js';
+import type { FieldPath, Finding, finder } from './finding.js';
 
-const QUANTITY = new RegExp(QUANTITY_PATTERN);
-const SUFFIX: Readonly<Record<string, number>> = {
-  '': 1,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
+export { parseQuantity } from '../model/quantity.js';
 
-/** The value of a quantity (`2Gi` -> 2147483648), or undefined when it is not one. */
-export function parseQuantity(q: unknown): number | undefined {
-  if (typeof q === 'number') return q;
-  if (typeof q !== 'string' || !QUANTITY.test(q)) return undefined;
-  const m = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(.*)$/.exec(q)!;
-  const suffix = m[2];
-  const scale = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
-  return Number(m[1]) * scale;
+/** The careless quantities a check already read, by resource and value: a fleet repeats a few. */
+const verdicts = new Map<string, ReturnType<typeof carelessQuantity> | null>();
+
+/**
+ * A warning for each cpu or memory quantity of one container's `resources` that is surely a
+ * mistake of units (`carelessQuantity`: memory 512m, memory 512, cpu 500), at its field below
+ * `at` (the container's path), with the quantity probably meant.
+ */
+export function carelessQuantities(emit: ReturnType<typeof finder>, resources: Record<string, unknown>, at: FieldPath): Finding[] {
+  const out: Finding[] = [];
+  for (const kind of ['requests', 'limits'] as const) {
+    const quantities = resources[kind];
+    if (!quantities || typeof quantities !== 'object') continue;
+    for (const resource of ['cpu', 'memory'] as const) {
+      const value = (quantities as Record<string, unknown>)[resource];
+      if (value === undefined) continue;
+      const key = `${resource}\n${typeof value}\n${String(value)}`;
+      let careless = verdicts.get(key);
+      if (careless === undefined) {
+        if (verdicts.size >= 1000) verdicts.clear();
+        verdicts.set(key, (careless = carelessQuantity(resource, value) ?? null));
+      }
+      if (careless === null) continue;
+      out.push({
+        ...emit(
+          careless.code,
+          [...at, 'resources', kind, resource],
+          `${resource} ${String(value)} is ${careless.amount} (${careless.why})${careless.meant ? `; did you mean ${careless.meant}?` : ''}`,
+          careless.hint,
+        ),
+        severity: 'warning',
+      });
+    }
+  }
+  return out;
 }

@@ -4,7 +4,8 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
-import type { StageContext, Stack } from '../stack.js';
+import type { ObjectName, StageContext, Stack } from '../stack.js';
+import { maxNameLength, nameRuleOf } from '../model/object-names.js';
 import { DNS_LABEL_PATTERN } from './types.js';
 import { INSTANCE_LABEL, MAX_LABEL_VALUE, instanceLabel } from '../model/labels.js';
 import { APP_NAME, NAMESPACE_CHART, stageFileSchema } from './stage-schema.js';
@@ -13,7 +14,7 @@ import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.j
 import { readYaml } from '../model/read-yaml.js';
 import { BlockPlaces, linesOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { readStageEntries, type StageEntryStore } from './stage-entries.js';
-import { MAX_STAGE_ALIASES, capProblems, describeValue, shorten } from '../model/limits.js';
+import { MAX_QUOTED_CHARS, MAX_STAGE_ALIASES, capProblems, describeValue, shorten } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { compareCodePoints } from '../model/order.js';
 import { SchemaValidator, type PathProblem } from './validate.js';
@@ -40,6 +41,11 @@ export interface LoadedStage<F = unknown> {
   readonly file: F;
   /** The stage file, as named in messages. */
   readonly source: string;
+  /**
+   * Warnings about settings, placed where they are written: values the stage takes but that are
+   * surely a mistake (a stack's refine step finds them, e.g. memory 512m: lib/config/workload.ts).
+   */
+  readonly warnings: readonly Problem[];
   /**
    * Where a setting is written in the stage file: the value at `path`, or the key `key` of the
    * mapping at `path` (`locate(['apps'], 'demoapp')` is the line of `demoapp:` under `apps:`).
@@ -201,12 +207,19 @@ export class StageLoader<S extends StackMap> {
       const { path, key, ...rest } = p;
       return { ...rest, location: locate(path, key) };
     };
-    const schemaProblems = this.validator.problems(data).map((p) => place(unknownStack(p, Object.keys(this.stacks))));
+    const schemaProblems = this.validator.problems(data).map((p) => unknownStack(p, Object.keys(this.stacks)));
     const stageFile = data as Static<typeof this.schema>;
     const instances = this.instances(stageFile.apps);
+    // a stack names the objects of an app whose settings are valid (it reads no others)
+    const invalid = appsWithProblems([...schemaProblems, ...instances.problems]);
+    const byName = new Map(instances.apps.map((a) => [a.name, a]));
+    const objectNames = (name: string): readonly ObjectName[] => {
+      const app = byName.get(name);
+      return app && !invalid.has(name) ? (this.stacks[app.stack].objectNames?.(name, app.settings as never, stageName) ?? []) : [];
+    };
     // a stage name too long for its own Namespace's label is reported once, not again for every app
-    const labels = nameProblems.length ? [] : instanceLabelProblems(stageFile.apps, stageName);
-    const problems = [...nameProblems, ...schemaProblems, ...instances.problems.map(place), ...labels.map(place)];
+    const names = nameProblems.length ? [] : appNameProblems(stageFile.apps, stageName, objectNames);
+    const problems = [...nameProblems, ...[...schemaProblems, ...instances.problems, ...names].map(place)];
     if (problems.length) fail(problems);
     const namespace = stageFile.namespace ?? stageName;
     const context: StageContext = {
@@ -232,8 +245,10 @@ export class StageLoader<S extends StackMap> {
           context.nodes,
         ).map(place)
       : [];
-    if (refined.length || edge.length) fail([...refined, ...edge]);
-    return { context, apps: instances.apps, file: stageFile, source: file, locate };
+    // a refine step's warnings stop nothing; with its errors, they are reported with them
+    const warnings = refined.filter((p) => p.severity === 'warning');
+    if (refined.length > warnings.length || edge.length) fail([...refined, ...edge]);
+    return { context, apps: instances.apps, file: stageFile, source: file, locate, warnings };
   }
 }
 
@@ -305,23 +320,96 @@ function stageNameLike(name: string): string {
 /** Whether the app's instance label is a label value: app and stage names are DNS-1123 labels, so only its length can fail. */
 const fitsInstanceLabel = (app: string, stage: string) => instanceLabel(app, stage).length <= MAX_LABEL_VALUE;
 
+/** The apps that a problem is about (at a path under `apps.<name>`, or at the key `<name>` of `apps:`). */
+function appsWithProblems(problems: readonly PathProblem[]): Set<string> {
+  const apps = new Set<string>();
+  for (const p of problems) {
+    if (p.path[0] !== 'apps') continue;
+    if (p.path.length > 1) apps.add(String(p.path[1]));
+    else if (p.key !== undefined) apps.add(p.key);
+  }
+  return apps;
+}
+
+/** `'name' (N characters)`, shortened when it is long (then the length is said inside the quotes). */
+const quotedWithLength = (s: string) => (s.length > MAX_QUOTED_CHARS ? `'${shorten(s)}'` : `'${s}' (${s.length} characters)`);
+
+/** A name made from an app's name, and the most characters it may have. */
+interface MadeName {
+  /** What it is, in messages: `the label app.kubernetes.io/instance of the app's objects`, `the CronJob`. */
+  readonly what: string;
+  readonly value: string;
+  readonly limit: number;
+  /** Why the limit is what it is, when the kind allows fewer characters than its grammar. */
+  readonly why?: string;
+  readonly kind?: string;
+  /** The setting that names the object instead. */
+  readonly setting?: readonly (string | number)[];
+}
+
 /**
- * The apps whose name, valid on its own, makes with the stage's name an instance label longer
- * than a label value may be: caught here, at the app's key, rather than as an invalid label of
- * every object the app renders (exit 1, placed nowhere). One look at each app's name.
+ * The apps whose name, valid on its own, makes a name longer than it may be: with the stage's
+ * name, the instance label every object of the app carries (`config/instance-label`); with what
+ * the stack adds to it, the name of one of its objects for its kind (`config/object-name`, from
+ * the stack's `objectNames`: a CronJob `<app>-mysql-backup` has at most 52 characters). Caught
+ * here, at the app's key, with the longest app name that makes every such name fit, rather than as
+ * an invalid label or name of every object the app renders (exit 1, placed nowhere). A name that
+ * a setting gives is refused at that setting. One look at each app's name and its objects' names.
  */
-function instanceLabelProblems(apps: unknown, stage: string): PathProblem[] {
+function appNameProblems(apps: unknown, stage: string, objectNames: (app: string) => readonly ObjectName[]): PathProblem[] {
   if (apps === null || typeof apps !== 'object') return [];
-  const longest = MAX_LABEL_VALUE - 1 - stage.length;
-  return Object.keys(apps)
-    .filter((name) => isAppName(name) && !fitsInstanceLabel(name, stage))
-    .map((name) => ({
-      code: 'config/instance-label',
+  const problems: PathProblem[] = [];
+  for (const name of Object.keys(apps)) {
+    if (!isAppName(name)) continue; // the stage schema says why
+    const made: MadeName[] = [
+      { what: `the label ${INSTANCE_LABEL} of the app's objects`, value: instanceLabel(name, stage), limit: MAX_LABEL_VALUE },
+    ];
+    for (const o of objectNames(name)) {
+      const limit = maxNameLength(o.kind);
+      if (limit === undefined) continue;
+      const { why } = nameRuleOf(o.kind);
+      if (!o.given) {
+        made.push({ what: `the ${o.kind}`, value: o.name, limit, why, kind: o.kind, setting: o.setting });
+      } else if (o.name.length > limit && o.setting) {
+        problems.push({
+          code: 'config/object-name',
+          path: ['apps', name, ...o.setting],
+          message: `${dotted(['apps', name, ...o.setting])} names the ${o.kind} ${quotedWithLength(o.name)}, longer than the ${limit} characters a ${o.kind}'s name may have${why ? ` (${why})` : ''}`,
+          hint: `use a name of at most ${limit} characters`,
+        });
+      }
+    }
+    // the longest app name with which every name made from it fits; names made without it cannot be shortened with it
+    let longest = Number.POSITIVE_INFINITY;
+    let binding: MadeName | undefined;
+    for (const m of made) {
+      const room = m.value.includes(name) ? m.limit - (m.value.length - name.length) : m.value.length > m.limit ? -1 : Infinity;
+      if (room < longest) [longest, binding] = [room, m];
+    }
+    if (!binding || name.length <= longest) continue;
+    if (binding === made[0]) {
+      problems.push({
+        code: 'config/instance-label',
+        path: ['apps'],
+        key: name,
+        message: `apps.${name}: ${binding.what} would be '${shorten(binding.value)}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
+        hint: `shorten the app name to at most ${longest} characters: app name + '-' + stage name ('${stage}') is at most ${MAX_LABEL_VALUE} characters`,
+      });
+      continue;
+    }
+    const instead = binding.setting && `name the ${binding.kind} with ${dotted(binding.setting)}`;
+    problems.push({
+      code: 'config/object-name',
       path: ['apps'],
       key: name,
-      message: `apps.${name}: the label ${INSTANCE_LABEL} of the app's objects would be '${shorten(instanceLabel(name, stage))}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
-      hint: `shorten the app name to at most ${longest} characters: app name + '-' + stage name ('${stage}') is at most ${MAX_LABEL_VALUE} characters`,
-    }));
+      message: `apps.${name}: ${binding.what} would be named ${quotedWithLength(binding.value)}, longer than the ${binding.limit} characters a ${binding.kind}'s name may have${binding.why ? ` (${binding.why})` : ''}`,
+      hint:
+        longest > 0
+          ? `shorten the app name to at most ${longest} characters (the ${binding.kind}'s name adds ${binding.value.length - name.length} to it)${instead ? `, or ${instead}` : ''}`
+          : (instead ?? `the stack names the ${binding.kind} so whatever the app is called: change the stack`),
+    });
+  }
+  return problems;
 }
 
 /**

@@ -2,7 +2,9 @@
  * Schema pieces for the settings of workloads, shared by stacks (demoapp, service): quantities,
  * resources, probes, names and autoscaling, with the words their messages use.
  */
-import { Count, PortNumber, Settings, Type } from './types.js';
+import type { PathProblem } from '../errors.js';
+import { carelessQuantity } from '../model/quantity.js';
+import { Count, PortNumber, Settings, Type, type Static } from './types.js';
 
 /** A Kubernetes quantity such as `250m`, `512Mi` or `2Gi` (the articles' `2Gib` is not one). */
 export const Quantity = (description: string) =>
@@ -32,6 +34,34 @@ export const Resources = (who: string) =>
   Type.Optional(
     Settings({ requests: CpuMemory('reserved'), limits: CpuMemory('at most') }, { description: `Resources of ${who}. @default - none` }),
   );
+
+/** The value of a `Resources` setting. */
+export type ResourcesSettings = Static<ReturnType<typeof Resources>>;
+
+/**
+ * Warnings for the cpu and memory quantities of a `Resources` setting at `at` (relative to the
+ * app's settings, as a stack's refine step gives paths) that are valid but surely a mistake of
+ * units (lib/model/quantity.ts: memory 512m, memory 512, cpu 500), with the quantity probably
+ * meant: the stage loads, and the warning is placed at the quantity's line and column.
+ */
+export function resourcesWarnings(resources: ResourcesSettings | undefined, at: readonly (string | number)[]): PathProblem[] {
+  const out: PathProblem[] = [];
+  for (const kind of ['requests', 'limits'] as const) {
+    for (const resource of ['cpu', 'memory'] as const) {
+      const value = resources?.[kind]?.[resource];
+      const careless = value === undefined ? undefined : carelessQuantity(resource, value);
+      if (!careless) continue;
+      out.push({
+        code: careless.code,
+        severity: 'warning',
+        path: [...at, kind, resource],
+        message: `is ${value}, ${careless.amount} (${careless.why})${careless.meant ? `; did you mean ${careless.meant}?` : ''}`,
+        hint: careless.hint,
+      });
+    }
+  }
+  return out;
+}
 
 export const Probe = (what: string) =>
   Type.Optional(

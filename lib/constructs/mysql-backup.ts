@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
 import { k8s } from '../k8s.js';
+import { cronScheduleProblem } from '../model/cron.js';
 import { allowPolicyException } from '../policy.js';
 import type { MysqlSecretKeys } from './mysql-database.js';
 
 export interface MysqlBackupProps {
   /** `metadata.name` of the CronJob. */
   readonly name: string;
-  /** When to run, in cron syntax (the cluster's time zone). */
+  /** When to run, in cron syntax as the API server reads it (lib/model/cron.ts), in kube-controller-manager's time zone. */
   readonly schedule: string;
   /** An image with `mysqldump`: the database's own image, so client and server versions agree. */
   readonly image: string;
@@ -51,9 +52,10 @@ export class MysqlBackup extends Construct {
 
   constructor(scope: Construct, id: string, props: MysqlBackupProps) {
     super(scope, id);
-    if (props.schedule.trim().split(/\s+/).length !== 5 && !props.schedule.startsWith('@')) {
+    const scheduleProblem = cronScheduleProblem(props.schedule);
+    if (scheduleProblem !== undefined) {
       throw new Error(
-        `CronJob '${props.name}': 'schedule' must have 5 fields (minute hour day month weekday) or be a macro such as @daily (got '${props.schedule}')`,
+        `CronJob '${props.name}': 'schedule' '${props.schedule}' is not a schedule the API server reads (${scheduleProblem}): write 5 fields (minute hour day month weekday), e.g. '0 2 * * *', or a macro such as @daily`,
       );
     }
     const keys = { username: 'username', password: 'password', database: 'database', ...props.secretKeys };

@@ -84,6 +84,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'App and stage names too long together',
     "Every object carries app.kubernetes.io/instance: <app>-<stage> (the stage's Namespace: namespace-<stage>), a label value of at most 63 characters: shorten the app name or the stage file's name.",
   ),
+  row(
+    'config/object-name',
+    "App name too long for its objects' names",
+    'A stack names objects after the app (<app>-mysql-backup, <app>-green, kube-<app>), and each kind bounds its names (52 characters for a CronJob, 63 for a Service): shorten the app name as the hint says, or name the object with the setting it gives.',
+  ),
   row('config/empty', 'Empty stage file', 'A stage file is a mapping with at least apps:.'),
   row('config/not-a-mapping', 'Stage file is not a mapping', 'Start the file with apps: and the other stage settings.'),
   row(

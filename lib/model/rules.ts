@@ -98,8 +98,23 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/name': {
     short: 'An object, container or volume name the API server refuses',
-    help: 'Names follow the grammar of their kind (DNS-1123 subdomain or label, DNS-1035 label for Services, path segment for RBAC objects); an object needs metadata.name (or generateName).',
+    help: 'Names follow the grammar of their kind (DNS-1123 subdomain or label, DNS-1035 label for Services, path segment for RBAC objects) and its length (at most 52 characters for a CronJob, whose Jobs add 11, and 63 for a Job, whose pods carry it as a label); an object needs metadata.name (or generateName).',
     mirrors: 'apimachinery ValidateObjectMeta and per-kind name validation',
+  },
+  'api/schedule': {
+    short: 'A CronJob schedule the API server cannot read',
+    help: "The schedule is read by robfig/cron's standard parser: five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12 or JAN-DEC, day of week 0-6 or SUN-SAT; 7 is no Sunday), or @yearly, @monthly, @weekly, @daily, @hourly, @every <duration>; a TZ= prefix only without spec.timeZone.",
+    mirrors: 'pkg/apis/batch/validation validateScheduleFormat (robfig/cron v3 ParseStandard)',
+  },
+  'api/time-zone': {
+    short: 'A CronJob timeZone that names no time zone',
+    help: "spec.timeZone is a zone of the IANA time zone database (Europe/Berlin, Etc/UTC), not empty and not Local; leave it out for the controller's own zone.",
+    mirrors: 'pkg/apis/batch/validation validateTimeZone',
+  },
+  'api/restart-policy': {
+    short: 'A Job or CronJob whose pods restart Always (the default)',
+    help: "A Job's pods run until they end: set restartPolicy OnFailure or Never in the pod template.",
+    mirrors: 'pkg/apis/batch/validation validateJobSpec (restartPolicy)',
   },
   'api/server-set': {
     short: 'A manifest carries metadata the API server sets',
@@ -165,6 +180,21 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     short: 'A resource request above its limit',
     help: 'The API server refuses a container whose request exceeds its limit: raise the limit or lower the request.',
     mirrors: 'pkg/apis/core/validation ValidateResourceRequirements',
+  },
+  'quantity/memory-milli': {
+    short: 'A memory quantity in thousandths of a byte, such as 512m (warning)',
+    help: 'The suffix m means thousandths: 512m is 0.512 bytes, which the API server takes and no container runs in. Write Mi or Gi (512Mi); the message says the quantity probably meant.',
+    mirrors: 'k8s.io/apimachinery resource.Quantity (decimal-SI suffix m)',
+  },
+  'quantity/memory-small': {
+    short: 'A memory quantity below 4Mi, such as 512 (warning)',
+    help: 'Memory without a suffix counts bytes: 512 is 512 bytes, less than any container runs in. Write Mi or Gi (512Mi).',
+    mirrors: 'k8s.io/apimachinery resource.Quantity (no suffix: bytes)',
+  },
+  'quantity/cpu-large': {
+    short: 'A cpu quantity of 64 cores or more, such as 500 (warning)',
+    help: 'cpu without a suffix counts whole cores: 500 is 500 cores, which no node is likely to have (the pod stays Pending). Write m for thousandths of a core (500m).',
+    mirrors: 'k8s.io/apimachinery resource.Quantity (no suffix: cores)',
   },
   'api/rbac-subject': {
     short: 'A RoleBinding or ClusterRoleBinding subject the API server refuses',

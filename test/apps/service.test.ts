@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
 import { compileStages } from '../../lib/compile.js';
 import { StageLoader } from '../../lib/config/load.js';
+import { type ProblemsError, formatProblem } from '../../lib/errors.js';
 import { planPromotion } from '../../lib/promotion.js';
 import { renderStage } from '../../lib/synth/render.js';
 import { REPO, writeTree } from '../helpers/cli.js';
@@ -165,6 +166,45 @@ describe('the service stack', () => {
     expect(() => objects('apps:\n  a:\n    stack: service\n    image: a:1\n    env: { DB_PASSWORD: hunter2 }\n')).toThrow(
       'apps.a.env.DB_PASSWORD looks like a secret value',
     );
+  });
+
+  it('refuses two ports with one number and protocol at the second port, naming the first, and nothing else about them', () => {
+    const stage =
+      'apps:\n  api:\n    stack: service\n    image: a:1\n    ports: { http: { port: 8080 }, alt: { port: 8080 }, dns: { port: 8080, protocol: UDP } }\n';
+    const problems = (() => {
+      try {
+        compileStages([{ stage: 'x', file: 'environments/x.yaml', text: stage }]);
+      } catch (e) {
+        return (e as ProblemsError).problems.map(formatProblem);
+      }
+      return [];
+    })();
+    // one problem, at the stage file: the Deployment's and the Service's repeated ports are not said again
+    expect(problems).toEqual([
+      'environments/x.yaml:5:49: apps.api.ports.alt.port is 8080 (TCP), as ports.http.port is: the container and its Service take each port number once per protocol\n' +
+        '  hint: give ports.alt a port of its own, or remove it and use ports.http',
+    ]);
+  });
+
+  it('warns about a memory quantity off by its unit at the stage file, and on the Deployment with the stage warnings, and writes the stage', () => {
+    const compiled = compileStages([
+      {
+        stage: 'x',
+        file: 'environments/x.yaml',
+        text: 'apps:\n  api:\n    stack: service\n    image: a:1\n    resources: { requests: { memory: 512m } }\n',
+      },
+    ]);
+    expect(compiled.notices.map(formatProblem)).toEqual([
+      'environments/x.yaml:5:38: warning: apps.api.resources.requests.memory is 512m, 0.512 bytes (the suffix m means thousandths, not mebibytes); did you mean 512Mi?\n' +
+        '  hint: write memory in Mi or Gi (mebibytes, gibibytes): the API server takes m, but no container runs in a fraction of a byte',
+    ]);
+    expect(
+      compiled.checks
+        .get('x')!
+        .findings.filter((f) => f.code.startsWith('quantity/'))
+        .map((f) => f.message),
+    ).toEqual(['memory 512m is 0.512 bytes (the suffix m means thousandths, not mebibytes); did you mean 512Mi?']);
+    expect(compiled.tree.get('x')).toBeDefined();
   });
 
   it('promotes its release like demoapp: the image, or the idle color', () => {

@@ -130,3 +130,31 @@ describe('base64 of ConfigMap binaryData and Secret data', () => {
     ]);
   });
 });
+
+describe('cpu and memory quantities off by their unit (warnings: the API server takes them)', () => {
+  const warnings = (objects: KubeObject[]) =>
+    checkApiLimits(objects).map((f) => `${f.severity} ${f.code} ${fieldPath(f.path)}: ${f.message}`);
+
+  it('warn about memory in thousandths of a byte, memory below 4Mi and cpu of 64 cores or more, at the quantity, with what was probably meant', () => {
+    const resources = { requests: { cpu: 64, memory: '512m' }, limits: { cpu: '500', memory: '512' } };
+    expect(
+      warnings([
+        pod({ initContainers: [container({ resources: { limits: { memory: '1Ki' } } })], containers: [container({ resources })] }),
+      ]),
+    ).toEqual([
+      'warning quantity/memory-small spec.initContainers[0].resources.limits.memory: memory 1Ki is 1024 bytes (no container runs in less than 4Mi); did you mean 1Mi?',
+      'warning quantity/cpu-large spec.containers[0].resources.requests.cpu: cpu 64 is 64 CPU cores (no node is likely to have 64 or more); did you mean 64m?',
+      'warning quantity/memory-milli spec.containers[0].resources.requests.memory: memory 512m is 0.512 bytes (the suffix m means thousandths, not mebibytes); did you mean 512Mi?',
+      'warning quantity/cpu-large spec.containers[0].resources.limits.cpu: cpu 500 is 500 CPU cores (no node is likely to have 64 or more); did you mean 500m?',
+      'warning quantity/memory-small spec.containers[0].resources.limits.memory: memory 512 is 512 bytes (no container runs in less than 4Mi); did you mean 512Mi?',
+    ]);
+  });
+
+  it('say nothing of the quantities people mean, of zero, or of other resources', () => {
+    const resources = {
+      requests: { cpu: '63', memory: '0', 'ephemeral-storage': '1' },
+      limits: { cpu: '63999m', memory: '4Mi', 'nvidia.com/gpu': 128 },
+    };
+    expect(warnings([pod({ containers: [container({ resources })] })])).toEqual([]);
+  });
+});

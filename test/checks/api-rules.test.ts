@@ -82,3 +82,20 @@ describe("the API server's rules for RBAC subjects", () => {
     ]);
   });
 });
+
+describe("the API server's rules for Jobs and CronJobs", () => {
+  it('refuses a CronJob name over 52 characters, a schedule robfig/cron cannot read, a Job pod that restarts Always, a time zone twice or unknown, and a Job name over 63 characters unless the Job selects its pods itself', () => {
+    expect(codedFindingsIn(['api/batch.yaml'])).toEqual([
+      "api/name api/batch.yaml:5:9: CronJob a-backup-with-a-name-of-fifty-three-characters-in-all: metadata.name: name 'a-backup-with-a-name-of-fifty-three-characters-in-all' has 53 characters, more than the 52 a CronJob's name may have: the CronJob controller names each Job it starts <name>-<11 digits>, and a Job name is at most 63 characters",
+      'api/schedule api/batch.yaml:7:13: CronJob a-backup-with-a-name-of-fifty-three-characters-in-all: spec.schedule: schedule "0 25 * * *" is not a schedule the API server reads: end of range (25) above maximum (23): 25',
+      "api/restart-policy api/batch.yaml:12:11: CronJob a-backup-with-a-name-of-fifty-three-characters-in-all: spec.jobTemplate.spec.template.spec: sets no restartPolicy, so the Job's pods would restart Always (the default), which the API server refuses: a Job's pods run until they end",
+      'api/schedule api/batch.yaml:21:13: CronJob a-backup-with-a-name-of-fifty-two-characters-in-alll: spec.schedule: schedule "0 1 * *" is not a schedule the API server reads: expected exactly 5 fields, found 4: [0 1 * *]',
+      'api/time-zone api/batch.yaml:22:13: CronJob a-backup-with-a-name-of-fifty-two-characters-in-alll: spec.timeZone: timeZone "Local" names no zone, only the one kube-controller-manager runs in',
+      "api/restart-policy api/batch.yaml:27:26: CronJob a-backup-with-a-name-of-fifty-two-characters-in-alll: spec.jobTemplate.spec.template.spec.restartPolicy: restartPolicy Always is refused for a Job's pods, which run until they end",
+      'api/schedule api/batch.yaml:37:13: CronJob zoned: spec.schedule: schedule "TZ=UTC 30 2 * * *" names a time zone (TZ or CRON_TZ) and so does spec.timeZone; the API server takes one or the other',
+      'api/time-zone api/batch.yaml:54:13: CronJob weekdays: spec.timeZone: timeZone "Mars/Olympus" is not a zone of the IANA time zone database',
+      "api/name api/batch.yaml:67:9: Job a-migration-job-whose-name-has-sixty-four-characters-in-all-of-i: metadata.name: name 'a-migration-job-whose-name-has-sixty-four-characters-in-all-of-i' has 64 characters, more than the 63 a Job's name may have: the API server labels the Job's pods job-name: <name>, and a label value is at most 63 characters",
+      "api/restart-policy api/batch.yaml:71:7: Job a-migration-job-whose-name-has-sixty-four-characters-in-all-of-i: spec.template.spec: sets no restartPolicy, so the Job's pods would restart Always (the default), which the API server refuses: a Job's pods run until they end",
+    ]);
+  });
+});

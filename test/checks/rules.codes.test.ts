@@ -12,7 +12,7 @@ const source = readdirSync(dir)
 
 describe('finding codes', () => {
   it('describes every literal code the checks emit', () => {
-    const emitted = [...source.matchAll(/'((?:api|refs|schema|crd|policy|static-pod)\/[a-z-]+)'/g)].map((m) => m[1]);
+    const emitted = [...source.matchAll(/'((?:api|refs|schema|crd|policy|static-pod|quantity)\/[a-z-]+)'/g)].map((m) => m[1]);
     expect(emitted.filter((c) => !(c in RULES))).toEqual([]);
   });
 

@@ -289,3 +289,66 @@ describe('app and stage names, which make the label app.kubernetes.io/instance: 
     );
   });
 });
+
+describe("app names, which the names of an app's objects are made from", () => {
+  const problemsOf = (text: string, file = 'environments/qa.yaml'): string[] => {
+    try {
+      loader.load(text, file);
+      return [];
+    } catch (e) {
+      if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+      throw e;
+    }
+  };
+  const demoapp = (name: string, database = '') =>
+    `apps:\n  ${name}:\n    stack: demoapp\n    image: demoapp:1\n    replicas: 1\n    database:\n      storage: 1Gi\n${database}      backup: { schedule: "0 2 * * *", storage: 1Gi }\n`;
+  const cronJobWhy = 'the CronJob controller names each Job it starts <name>-<11 digits>, and a Job name is at most 63 characters';
+
+  it('refuse a demoapp instance whose backup CronJob (<app>-mysql-backup) would be longer than 52 characters, at its key, with the longest name that fits', () => {
+    const app = 'a'.repeat(56);
+    expect(problemsOf(demoapp(app))).toEqual([
+      `environments/qa.yaml:2:3: apps.${app}: the CronJob would be named 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaa…aaaaaaaaaaaaaaaa-mysql-backup (69 characters)', longer than the 52 characters a CronJob's name may have (${cronJobWhy})\n` +
+        "  hint: shorten the app name to at most 39 characters (the CronJob's name adds 13 to it), or name the CronJob with database.names.backup",
+    ]);
+    expect(problemsOf(demoapp('a'.repeat(39)))).toEqual([]);
+  });
+
+  it('say the tightest bound once when the instance label is too long as well', () => {
+    const app = 'b'.repeat(62);
+    expect(problemsOf(demoapp(app)).map((p) => p.split('\n')[1])).toEqual([
+      "  hint: shorten the app name to at most 39 characters (the CronJob's name adds 13 to it), or name the CronJob with database.names.backup",
+    ]);
+  });
+
+  it('refuse a name a setting gives at that setting, and then not the app name', () => {
+    const backup = 'a-backup-with-a-name-of-fifty-three-characters-in-all';
+    expect(problemsOf(demoapp('a'.repeat(50), `      names: { backup: ${backup} }\n`))).toEqual([
+      `environments/qa.yaml:8:24: apps.${'a'.repeat(50)}.database.names.backup names the CronJob '${backup}' (53 characters), longer than the 52 characters a CronJob's name may have (${cronJobWhy})\n` +
+        '  hint: use a name of at most 52 characters',
+    ]);
+  });
+
+  it("refuse a blue/green service whose colors' Services (<app>-green) would be longer than 63 characters", () => {
+    const app = 'c'.repeat(58);
+    const text = `apps:\n  ${app}:\n    stack: service\n    blueGreen: { live: blue, blue: team/api:1, green: team/api:1 }\n    ports: { http: { port: 8080 } }\n    service: { type: NodePort, colorNodePorts: { blue: 30001, green: 30002 } }\n`;
+    expect(problemsOf(text)).toEqual([
+      `environments/qa.yaml:2:3: apps.${app}: the Service would be named 'ccccccccccccccccccccccccccccc…ccccccccccccccccccccccc-green (64 characters)', longer than the 63 characters a Service's name may have\n` +
+        "  hint: shorten the app name to at most 57 characters (the Service's name adds 6 to it)",
+    ]);
+    // without a Service per color, the name fits
+    expect(problemsOf(text.replace(/, colorNodePorts: \{[^}]*\}/, ''))).toEqual([]);
+  });
+
+  it('refuse a registry whose Service kube-<app> would be longer than 63 characters', () => {
+    const app = 'r'.repeat(59);
+    expect(problemsOf(`apps:\n  ${app}:\n    stack: registry\n`, 'environments/lab.yaml').map((p) => p.split('\n')[1])).toEqual([
+      "  hint: shorten the app name to at most 58 characters (the Service's name adds 5 to it)",
+    ]);
+  });
+
+  it('leave the names of an app whose settings have problems to the next run, and report those', () => {
+    expect(problemsOf(demoapp('a'.repeat(56)).replace('replicas: 1', 'replicas: many')).map((p) => p.split(':')[3])).toEqual([
+      ' apps.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.replicas must be an integer from 0 to 2147483647 (found "many")',
+    ]);
+  });
+});

@@ -65,8 +65,22 @@ describe('MysqlBackup', () => {
           claimName: 'c',
         }),
     ).toThrow(
-      "CronJob 'mysql-backup': 'schedule' must have 5 fields (minute hour day month weekday) or be a macro such as @daily (got 'nightly')",
+      "CronJob 'mysql-backup': 'schedule' 'nightly' is not a schedule the API server reads (expected exactly 5 fields, found 1: [nightly]): write 5 fields (minute hour day month weekday), e.g. '0 2 * * *', or a macro such as @daily",
     );
+  });
+
+  it('rejects a schedule of five fields that the API server refuses, such as hour 25', () => {
+    expect(
+      () =>
+        new MysqlBackup(chart(), 'b', {
+          name: 'mysql-backup',
+          schedule: '0 25 * * *',
+          image: 'mysql:8.0',
+          host: 'mysql',
+          secretName: 's',
+          claimName: 'c',
+        }),
+    ).toThrow("'schedule' '0 25 * * *' is not a schedule the API server reads (end of range (25) above maximum (23): 25)");
   });
 
   it('passes the password as MYSQL_PWD, never on the command line', () => {

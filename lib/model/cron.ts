@@ -1,0 +1,229 @@
+/**
+ * CronJob schedules as the Kubernetes 1.25 API server reads them: `cron.ParseStandard` of
+ * github.com/robfig/cron/v3 (v3.0.1), which pkg/apis/batch/validation calls on every CronJob.
+ * Written out here because no npm cron parser reads what it reads: they take a sixth (seconds)
+ * field, 7 for Sunday, L, W and #, which it refuses, and refuse what it takes (`?` in any field,
+ * `*-5` read as `*`, `5/15` read as `5-59/15`, `1,,2`, `+5`, `@every 90s`, a `TZ=` prefix).
+ *
+ * The grammar: `[TZ=<zone> |CRON_TZ=<zone> ]` then a descriptor (`@yearly`, `@annually`,
+ * `@monthly`, `@weekly`, `@daily`, `@midnight`, `@hourly`, `@every <Go duration>`) or exactly five
+ * fields separated by white space (minute 0-59, hour 0-23, day of month 1-31, month 1-12 or
+ * JAN-DEC, day of week 0-6 or SUN-SAT), each a comma-separated list of `*`, `?`, `n` or `n-m`,
+ * with an optional `/step`. Pure; the messages are the library's, which `kubectl apply` shows.
+ */
+
+/** The bounds and names of one field (robfig/cron spec.go). */
+interface Bounds {
+  readonly min: number;
+  readonly max: number;
+  readonly names?: Readonly<Record<string, number>>;
+}
+
+const MONTH_NAMES = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+const DAY_NAMES = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
+const FIELDS: readonly Bounds[] = [
+  { min: 0, max: 59 },
+  { min: 0, max: 23 },
+  { min: 1, max: 31 },
+  { min: 1, max: 12, names: MONTH_NAMES },
+  { min: 0, max: 6, names: DAY_NAMES },
+];
+const DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+const EVERY = '@every ';
+
+/** Go's unicode.IsSpace, which strings.Fields and strings.TrimSpace split and trim on (JavaScript's \s differs: U+0085, U+FEFF). */
+const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const FIELD_SEPARATOR = new RegExp(`[${GO_SPACE}]+`);
+const TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'g');
+/** What strconv.Atoi accepts in base 10. */
+const GO_INT = /^[+-]?[0-9]+$/;
+const INT64_MAX = 2n ** 63n - 1n;
+const DIGITS = /^[0-9]*/;
+
+/**
+ * Why the API server refuses `schedule` (robfig/cron's error, as it reports it), or undefined when
+ * it takes it. `timeZone` says whether the zone of a `TZ=` prefix is known: Node's time zone data
+ * stands in for Go's (`time.LoadLocation`).
+ */
+export function cronScheduleProblem(schedule: string, timeZone: (zone: string) => boolean = knownTimeZone): string | undefined {
+  if (schedule.length === 0) return 'empty spec string';
+  let spec = schedule;
+  if (spec.startsWith('TZ=') || spec.startsWith('CRON_TZ=')) {
+    const space = spec.indexOf(' ');
+    // robfig slices spec[eq+1:-1] and panics: the API server answers with an internal error
+    if (space < 0) return `a time zone prefix needs a space before the schedule: ${schedule}`;
+    const zone = spec.slice(spec.indexOf('=') + 1, space);
+    const bad = locationProblem(zone, timeZone);
+    if (bad) return `provided bad location ${zone}: ${bad}`;
+    spec = spec.slice(space).replace(TRIM, '');
+  }
+  if (spec.startsWith('@')) return descriptorProblem(spec);
+  const fields = spec.split(FIELD_SEPARATOR).filter((f) => f !== '');
+  if (fields.length !== FIELDS.length) return `expected exactly ${FIELDS.length} fields, found ${fields.length}: [${fields.join(' ')}]`;
+  for (let i = 0; i < fields.length; i++) {
+    // strings.FieldsFunc: empty items between commas are dropped
+    for (const range of fields[i].split(',')) {
+      if (range === '') continue;
+      const problem = rangeProblem(range, FIELDS[i]);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
+function descriptorProblem(spec: string): string | undefined {
+  if (DESCRIPTORS.has(spec)) return undefined;
+  if (spec.startsWith(EVERY)) {
+    const problem = goDurationProblem(spec.slice(EVERY.length));
+    return problem && `failed to parse duration ${spec}: ${problem}`;
+  }
+  return `unrecognized descriptor: ${spec}`;
+}
+
+/** robfig/cron's getRange: `*`, `?`, `n` or `n-m`, then an optional `/step`. */
+function rangeProblem(expr: string, r: Bounds): string | undefined {
+  const rangeAndStep = expr.split('/');
+  const lowAndHigh = rangeAndStep[0].split('-');
+  let start: bigint;
+  let end: bigint;
+  if (lowAndHigh[0] === '*' || lowAndHigh[0] === '?') {
+    // what follows a '-' after '*' is never read
+    start = BigInt(r.min);
+    end = BigInt(r.max);
+  } else {
+    if (lowAndHigh.length > 2) return `too many hyphens: ${expr}`;
+    const low = intOrName(lowAndHigh[0], r.names);
+    if (typeof low === 'string') return low;
+    start = low;
+    end = low;
+    if (lowAndHigh.length === 2) {
+      const high = intOrName(lowAndHigh[1], r.names);
+      if (typeof high === 'string') return high;
+      end = high;
+    }
+  }
+  let step = 1n;
+  if (rangeAndStep.length > 2) return `too many slashes: ${expr}`;
+  if (rangeAndStep.length === 2) {
+    const parsed = goUint(rangeAndStep[1]);
+    if (typeof parsed === 'string') return parsed;
+    step = parsed;
+    // "n/step" means "n-max/step"
+    if (lowAndHigh.length === 1) end = BigInt(r.max);
+  }
+  if (start < r.min) return `beginning of range (${start}) below minimum (${r.min}): ${expr}`;
+  if (end > r.max) return `end of range (${end}) above maximum (${r.max}): ${expr}`;
+  if (start > end) return `beginning of range (${start}) beyond end of range (${end}): ${expr}`;
+  if (step === 0n) return `step of range should be a positive number: ${expr}`;
+  return undefined;
+}
+
+/** robfig/cron's parseIntOrName: a name of the field (in any case, as Go lowers it), or a number. */
+function intOrName(expr: string, names: Bounds['names']): bigint | string {
+  if (names) {
+    // Go's strings.ToLower makes U+0130 (İ) an 'i', where JavaScript keeps its dot
+    const name = expr.replace(/\u0130/g, 'i').toLowerCase();
+    if (Object.hasOwn(names, name)) return BigInt(names[name]);
+  }
+  return goUint(expr);
+}
+
+/** robfig/cron's mustParseInt: strconv.Atoi, then no negative number. */
+function goUint(expr: string): bigint | string {
+  if (!GO_INT.test(expr)) return `failed to parse int from ${expr}: strconv.Atoi: parsing ${goQuote(expr)}: invalid syntax`;
+  const n = BigInt(expr);
+  if (n > INT64_MAX || n < -INT64_MAX - 1n)
+    return `failed to parse int from ${expr}: strconv.Atoi: parsing ${goQuote(expr)}: value out of range`;
+  if (n < 0n) return `negative number (${n}) not allowed: ${expr}`;
+  return n;
+}
+
+const goQuote = (s: string) => JSON.stringify(s);
+
+const NANOSECONDS: Readonly<Record<string, bigint>> = {
+  ns: 1n,
+  us: 1000n,
+  '\u00b5s': 1000n,
+  '\u03bcs': 1000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+const TWO_63 = 2n ** 63n;
+
+/**
+ * Why Go's time.ParseDuration refuses `text`, or undefined when it takes it: `[-+]?` then one or
+ * more decimal numbers, each with a unit (ns, us, µs, ms, s, m, h), or "0"; at most 2^63-1 ns.
+ */
+export function goDurationProblem(text: string): string | undefined {
+  const invalid = `time: invalid duration ${goQuote(text)}`;
+  let s = text;
+  let negative = false;
+  if (s[0] === '-' || s[0] === '+') {
+    negative = s[0] === '-';
+    s = s.slice(1);
+  }
+  if (s === '0') return undefined;
+  if (s === '') return invalid;
+  let d = 0n;
+  while (s !== '') {
+    if (!(s[0] === '.' || (s[0] >= '0' && s[0] <= '9'))) return invalid;
+    const whole = DIGITS.exec(s)![0];
+    s = s.slice(whole.length);
+    let v = whole === '' ? 0n : BigInt(whole);
+    if (v > TWO_63) return invalid;
+    let fraction = '';
+    if (s[0] === '.') {
+      fraction = DIGITS.exec(s.slice(1))![0];
+      s = s.slice(1 + fraction.length);
+      if (whole === '' && fraction === '') return invalid;
+    } else if (whole === '') return invalid;
+    let i = 0;
+    while (i < s.length && s[i] !== '.' && !(s[i] >= '0' && s[i] <= '9')) i++;
+    if (i === 0) return `time: missing unit in duration ${goQuote(text)}`;
+    const unitName = s.slice(0, i);
+    s = s.slice(i);
+    const unit = Object.hasOwn(NANOSECONDS, unitName) ? NANOSECONDS[unitName] : undefined;
+    if (unit === undefined) return `time: unknown unit ${goQuote(unitName)} in duration ${goQuote(text)}`;
+    if (v > TWO_63 / unit) return invalid;
+    v *= unit;
+    // Go reads at most 19 digits of a fraction (beyond them it stops), then adds f * unit / 10^digits
+    const f = fraction.slice(0, 18);
+    if (f !== '' && BigInt(f) > 0n) v += BigInt(Math.trunc(Number(f) * (Number(unit) / 10 ** f.length)));
+    if (v > TWO_63) return invalid;
+    d += v;
+    if (d > TWO_63) return invalid;
+  }
+  if (!negative && d > TWO_63 - 1n) return invalid;
+  return undefined;
+}
+
+/** Why Go's time.LoadLocation refuses `zone`: it takes "" and UTC, Local, and a zone of the time zone database (never a path). */
+function locationProblem(zone: string, known: (zone: string) => boolean): string | undefined {
+  if (zone === '' || zone === 'UTC' || zone === 'Local') return undefined;
+  if (zone.includes('..') || zone[0] === '/' || zone[0] === '\\') return 'time: invalid location name';
+  return known(zone) ? undefined : `unknown time zone ${zone}`;
+}
+
+const zones = new Map<string, boolean>();
+
+/**
+ * Whether the IANA time zone database (as Node.js ships it) knows `zone`, as the API server's
+ * time.LoadLocation must for `spec.timeZone` and a `TZ=` prefix. Node's lookup ignores case, Go's
+ * does not: a zone in the wrong case passes here. Kept per name: a fleet repeats a few.
+ */
+export function knownTimeZone(zone: string): boolean {
+  let known = zones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (zones.size >= 1000) zones.clear();
+    zones.set(zone, known);
+  }
+  return known;
+}

@@ -1,0 +1,116 @@
+/**
+ * Kubernetes quantities (k8s.io/apimachinery resource.Quantity) as numbers, and the cpu and
+ * memory quantities that are valid but almost surely not what was meant: memory in thousandths of
+ * a byte (`512m`), memory of a few bytes (`512`), hundreds of CPU cores (`500`). The API server
+ * takes them; the checks (lib/checks/quantity.ts) and the stage loader (lib/config/workload.ts)
+ * warn about them, with the quantity probably meant.
+ */
+
+/**
+ * The quantity grammar: a decimal number with an optional binary-SI suffix (Ki..Ei), a
+ * decimal-SI suffix (n u m k M G T P E) or a decimal exponent (e3, E-2). JSON Schema's `string`
+ * lets `2Gib` through; the API server does not.
+ */
+export const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$';
+
+const QUANTITY = new RegExp(QUANTITY_PATTERN);
+/** A quantity's number and suffix, once QUANTITY matched. */
+const PARTS = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(.*)$/;
+const EXPONENT = /^[eE]/;
+const SUFFIX: Readonly<Record<string, number>> = {
+  '': 1,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** A quantity's number as written and its suffix (`512m` -> 512, m), or undefined when it is not one. */
+function quantityParts(q: unknown): { number: string; suffix: string } | undefined {
+  if (typeof q === 'number') return Number.isFinite(q) ? { number: String(q), suffix: '' } : undefined;
+  if (typeof q !== 'string' || !QUANTITY.test(q)) return undefined;
+  const m = PARTS.exec(q)!;
+  return { number: m[1], suffix: m[2] };
+}
+
+/** The value of a quantity (`2Gi` -> 2147483648), or undefined when it is not one. */
+export function parseQuantity(q: unknown): number | undefined {
+  if (typeof q === 'number') return q;
+  const parts = quantityParts(q);
+  if (!parts) return undefined;
+  const scale = EXPONENT.test(parts.suffix) ? 10 ** Number(parts.suffix.slice(1)) : SUFFIX[parts.suffix];
+  return Number(parts.number) * scale;
+}
+
+/** Less memory than this is no container's: a quantity below it lost its unit. */
+export const LEAST_LIKELY_MEMORY = 4 * 2 ** 20;
+/** More CPU cores than this (or as many) is no container's: a quantity from it on lost its `m`. */
+export const MOST_LIKELY_CPU = 64;
+
+/** A cpu or memory quantity that is valid but almost surely a mistake of units. */
+export interface CarelessQuantity {
+  readonly code: 'quantity/memory-milli' | 'quantity/memory-small' | 'quantity/cpu-large';
+  /** What the quantity amounts to: `0.512 bytes`, `500 CPU cores`. */
+  readonly amount: string;
+  /** Why that is surely not what was meant, as a clause in parentheses. */
+  readonly why: string;
+  /** The quantity probably meant (`512Mi`, `500m`), when there is one to say. */
+  readonly meant?: string;
+  readonly hint: string;
+}
+
+/** A number as messages show it: at most 6 significant digits, no exponent for the usual sizes. */
+const shown = (n: number) => String(Number(n.toPrecision(6)));
+
+/**
+ * What is careless about `value` as the quantity of `resource` (cpu or memory; any other is
+ * taken as it is), or undefined: memory with the suffix m (thousandths of a byte), memory below
+ * 4 MiB, cpu of 64 cores or more. Zero is none of these: it asks for nothing, on purpose.
+ */
+export function carelessQuantity(resource: string, value: unknown): CarelessQuantity | undefined {
+  if (resource !== 'cpu' && resource !== 'memory') return undefined;
+  const parts = quantityParts(value);
+  const n = parseQuantity(value);
+  if (!parts || n === undefined || n <= 0) return undefined;
+  // an exponent (5e2) has no suffix to swap for the one meant
+  const meantWith = (suffix: string) => (EXPONENT.test(parts.suffix) ? undefined : `${parts.number}${suffix}`);
+  if (resource === 'memory' && parts.suffix === 'm') {
+    return {
+      code: 'quantity/memory-milli',
+      amount: `${shown(n)} bytes`,
+      why: 'the suffix m means thousandths, not mebibytes',
+      meant: meantWith('Mi'),
+      hint: 'write memory in Mi or Gi (mebibytes, gibibytes): the API server takes m, but no container runs in a fraction of a byte',
+    };
+  }
+  if (resource === 'memory' && n < LEAST_LIKELY_MEMORY) {
+    return {
+      code: 'quantity/memory-small',
+      amount: `${shown(n)} bytes`,
+      why: 'no container runs in less than 4Mi',
+      meant: meantWith('Mi'),
+      hint: 'memory without a suffix counts bytes: write Mi or Gi (mebibytes, gibibytes)',
+    };
+  }
+  if (resource === 'cpu' && n >= MOST_LIKELY_CPU) {
+    return {
+      code: 'quantity/cpu-large',
+      amount: `${shown(n)} CPU cores`,
+      why: `no node is likely to have ${MOST_LIKELY_CPU} or more`,
+      meant: parts.suffix === '' ? meantWith('m') : undefined,
+      hint: 'cpu without a suffix counts whole cores: write m for thousandths of a core (500m is half a core)',
+    };
+  }
+  return undefined;
+}

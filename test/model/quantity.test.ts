@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { carelessQuantity, parseQuantity } from '../../lib/model/quantity.js';
+
+describe('quantities as numbers', () => {
+  it.each([
+    ['2Gi', 2 ** 31],
+    ['500m', 0.5],
+    ['1e3', 1000],
+    ['1.5k', 1500],
+    [3, 3],
+  ])('%j is %d', (q, n) => {
+    expect(parseQuantity(q)).toBe(n);
+  });
+
+  it('is undefined for what is not a quantity', () => {
+    expect(['2Gib', '', 'one', '1 Gi'].map(parseQuantity)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('cpu and memory quantities off by their unit', () => {
+  it.each([
+    ['memory', '512m', 'quantity/memory-milli', '0.512 bytes', '512Mi'],
+    ['memory', '1.5m', 'quantity/memory-milli', '0.0015 bytes', '1.5Mi'],
+    ['memory', '512', 'quantity/memory-small', '512 bytes', '512Mi'],
+    ['memory', 128, 'quantity/memory-small', '128 bytes', '128Mi'],
+    ['memory', '100Ki', 'quantity/memory-small', '102400 bytes', '100Mi'],
+    ['memory', '4e3', 'quantity/memory-small', '4000 bytes', undefined],
+    ['cpu', '500', 'quantity/cpu-large', '500 CPU cores', '500m'],
+    ['cpu', 64, 'quantity/cpu-large', '64 CPU cores', '64m'],
+    ['cpu', '1k', 'quantity/cpu-large', '1000 CPU cores', undefined],
+  ])('%s %j is %s: %s, did you mean %s', (resource, value, code, amount, meant) => {
+    expect(carelessQuantity(resource, value)).toMatchObject({ code, amount, meant });
+  });
+
+  it.each([
+    ['memory', '4Mi'],
+    ['memory', '5M'],
+    ['memory', '0'],
+    ['memory', '512Mi'],
+    ['cpu', '63'],
+    ['cpu', '63999m'],
+    ['cpu', '250m'],
+    ['cpu', '0'],
+    ['storage', '1'],
+    ['memory', 'lots'],
+  ])('takes %s %j as it is', (resource, value) => {
+    expect(carelessQuantity(resource, value)).toBeUndefined();
+  });
+});
