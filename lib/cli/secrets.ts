@@ -35,6 +35,7 @@ export const command: Command<Record<string, never>> = {
   name: 'secrets',
   usage,
   options: {},
+  writes: false,
   run(_values, positionals, io) {
     const root = io.cwd;
     const project = openProject(root, { log: (l) => io.stderr.write(`${l}\n`) });

@@ -277,7 +277,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('promote/order', 'Promotion out of order', 'Releases move through the stages in order; promote to the next stage.'),
   row('promote/no-app', 'App not in the source stage', 'The message lists the apps of the stage.'),
   row('promote/app', 'App cannot be promoted', 'The message says what is missing in either stage.'),
-  row('promote/stale', 'Source output is stale', 'Run npm run synth and review dist/ before promoting.'),
+  row(
+    'promote/stale',
+    'Stage output is stale',
+    'Run npm run synth and review dist/ before promoting (the stage promoted from, and the one promoted to).',
+  ),
   row(
     'release/live-image',
     "A blue/green app's live color changes its image (warning)",

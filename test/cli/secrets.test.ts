@@ -61,7 +61,7 @@ describe('npm run secrets -- <stage>', () => {
         '  hint: set MYSQLSECRET_DATABASE=... in .secrets/dev.env or in the environment\n' +
         "Secret dev/mysqlsecret: error: key 'password' has no value (MYSQLSECRET_PASSWORD is not set)\n" +
         '  hint: set MYSQLSECRET_PASSWORD=... in .secrets/dev.env or in the environment\n' +
-        '2 problems; nothing was written.\n',
+        '2 problems.\n',
     );
   });
 
@@ -80,7 +80,7 @@ describe('npm run secrets -- <stage>', () => {
   it('rejects an unknown stage and a missing stage name', () => {
     const dir = project();
     expect(runCli('secrets', ['prod'], dir).stderr).toBe(
-      "error: there is no stage 'prod' (no environments/prod.yaml)\n  hint: the stages are: dev, lab\n1 problem; nothing was written.\n",
+      "error: there is no stage 'prod' (no environments/prod.yaml)\n  hint: the stages are: dev, lab\n1 problem.\n",
     );
     const none = runCli('secrets', [], dir);
     expect(none.code).toBe(2);
