@@ -379,6 +379,16 @@ export function checkApiRules(o: KubeObject): Finding[] {
   if (typeof md !== 'object') return out; // the schema check reports its type
   if (md.name === undefined && md.generateName === undefined) {
     out.push(emit('api/name', ['metadata'], "required field 'name' is missing", `every ${o.kind} needs a name; add metadata.name`));
+  } else if (md.name === undefined) {
+    // the API server names it on create; kubectl apply, which these manifests are for, refuses it
+    out.push(
+      finder(o, 'warning')(
+        'api/generate-name',
+        ['metadata', 'generateName'],
+        "has generateName but no name: kubectl apply refuses it ('cannot use generate name with apply'), only kubectl create names it",
+        'give it metadata.name to apply it, or create it with kubectl create',
+      ),
+    );
   } else if (typeof md.name === 'string') {
     const { rule, maxLength, why } = nameRuleOf(o.kind);
     const bad = nameProblem(md.name, rule);

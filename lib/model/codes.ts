@@ -192,6 +192,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('schema/status', 'status in a manifest', 'status is written by the cluster: remove it.'),
   row('api/name', 'Invalid name', "Names follow the API server's rules for the kind (DNS subdomain or label)."),
   row(
+    'api/generate-name',
+    'An object named by generateName alone (warning)',
+    'kubectl apply refuses it; give it metadata.name, or create it with kubectl create.',
+  ),
+  row(
     'api/server-set',
     'Metadata the API server sets',
     'The object was exported from a cluster: remove uid, resourceVersion, managedFields and the like.',

@@ -116,6 +116,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: "A Job's pods run until they end: set restartPolicy OnFailure or Never in the pod template.",
     mirrors: 'pkg/apis/batch/validation validateJobSpec (restartPolicy)',
   },
+  'api/generate-name': {
+    short: 'An object named by generateName alone (warning)',
+    help: 'The API server names such an object when it is created (kubectl create), but kubectl apply refuses it ("cannot use generate name with apply"), and applied twice it would make two objects. Give it metadata.name to apply it.',
+    mirrors: 'kubectl apply: cannot use generate name with apply',
+  },
   'api/server-set': {
     short: 'A manifest carries metadata the API server sets',
     help: 'uid, resourceVersion, generation, creationTimestamp, managedFields and the like are what `kubectl get -o yaml` prints of an object in a cluster: the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict. Remove them (and status).',

@@ -19,6 +19,13 @@ describe("the API server's rules", () => {
     ]);
   });
 
+  it('warns of an object named by generateName alone, which kubectl apply refuses', () => {
+    expect(findingsIn(['api/generate-name.yaml'], {}, 'warning').filter((f) => f.includes('generateName'))).toEqual([
+      "api/generate-name.yaml:5:17: Job default/migrate-*: metadata.generateName: has generateName but no name: kubectl apply refuses it ('cannot use generate name with apply'), only kubectl create names it",
+    ]);
+    expect(findingsIn(['api/generate-name.yaml'])).toEqual([]);
+  });
+
   it('rejects the metadata a cluster sets, as an object exported with kubectl get -o yaml has, once per object', () => {
     expect(findingsIn(['api/exported.yaml'])).toEqual([
       'api/exported.yaml:14:8: Deployment default/web: metadata.uid: metadata the API server sets, not a manifest: uid, resourceVersion, generation and creationTimestamp; this Deployment was exported from a cluster (kubectl get -o yaml)',
