@@ -7,25 +7,23 @@
  * its value, written out beside the merge, and an edit that would change a setting some other way
  * (an alias of the whole mapping, `web3: *web`) is refused.
  */
-import {
-  LineCounter,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-  stringify,
-  visit,
-  type Document,
-  type Node,
-  type Pair,
-  type Scalar,
-  type YAMLMap,
-} from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument, stringify, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { ProblemsError, type Problem, type SourceLocation } from '../errors.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
-import { MAX_STAGE_ALIASES } from '../model/limits.js';
 import { isMergeKey } from '../model/read-yaml.js';
+import {
+  crossing,
+  hasAlias,
+  mergeBringing,
+  mergeSources,
+  pairOf,
+  resolvedAt,
+  settings,
+  sideEffects,
+  sourceOf,
+  writtenPaths,
+  type SideEffect,
+} from './merges.js';
 
 /** A value to write at a path of keys from the top of the file, e.g. `['apps', 'demoapp', 'image']`. */
 export interface ValueEdit {
@@ -117,113 +115,6 @@ function insertion(text: string, map: YAMLMap, key: string, write: (inFlow: bool
 /** The parser's options: merge keys (`<<: *web`) are read as every reader of stage files reads them. */
 const PARSE = { merge: true } as const;
 
-/** The mappings a merge key brings in: its value, an alias of a mapping, or a list of them. */
-function mergeSources(doc: Document, value: unknown): YAMLMap[] {
-  const resolved = isAlias(value) ? value.resolve(doc) : value;
-  const items = isSeq(resolved) ? resolved.items.map((i) => (isAlias(i) ? i.resolve(doc) : i)) : [resolved];
-  return items.filter((m): m is YAMLMap => isMap(m));
-}
-
-/**
- * The pair that gives `key` its value in `map`, and the mapping that writes it: the mapping's own
- * key, else the first merged mapping that has it (as the loader reads merges: own keys win, then
- * the first merge).
- */
-function pairOf(doc: Document, map: YAMLMap, key: string | number, seen = new Set<YAMLMap>()): { pair: Pair; map: YAMLMap } | undefined {
-  const own = map.items.find((p) => isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === String(key));
-  if (own) return { pair: own, map };
-  seen.add(map);
-  for (const p of map.items) {
-    if (!isMergeKey(p.key)) continue;
-    for (const source of mergeSources(doc, p.value)) {
-      const found = seen.has(source) ? undefined : pairOf(doc, source, key, seen);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
-/** The merge key's value (`*web`) in `map` that brings `key` in, when the mapping does not write it itself. */
-function mergeBringing(doc: Document, map: YAMLMap, key: string): Node | undefined {
-  if (map.items.some((p) => isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === key)) return undefined;
-  return map.items.find((p) => isMergeKey(p.key) && mergeSources(doc, p.value).some((s) => pairOf(doc, s, key)))?.value as Node | undefined;
-}
-
-/** The node `path` reads, through aliases and merges, as the loader reads it. */
-function resolvedAt(doc: Document, path: FieldPath): unknown {
-  let node: unknown = doc.contents;
-  for (const key of path) {
-    if (isAlias(node)) node = node.resolve(doc);
-    if (isMap(node)) node = pairOf(doc, node, key)?.pair.value;
-    else if (isSeq(node) && typeof key === 'number') node = node.items[key];
-    else return undefined;
-  }
-  return isAlias(node) ? node.resolve(doc) : node;
-}
-
-/** The path of every node written in the document (not reached through an alias or a merge). */
-function writtenPaths(doc: Document): Map<unknown, FieldPath> {
-  const paths = new Map<unknown, FieldPath>();
-  const walk = (node: unknown, path: FieldPath) => {
-    paths.set(node, path);
-    if (isMap(node)) {
-      for (const p of node.items) if (isScalar(p.key) && !isMergeKey(p.key)) walk(p.value, [...path, String(p.key.value)]);
-    } else if (isSeq(node)) {
-      for (const [i, item] of node.items.entries()) walk(item, [...path, i]);
-    }
-  };
-  walk(doc.contents, []);
-  return paths;
-}
-
-/** The setting written in the file whose value `path` reads (itself, or what it merges or aliases), as users read it. */
-function sourceOf(doc: Document, paths: Map<unknown, FieldPath>, path: FieldPath): string | undefined {
-  const source = paths.get(resolvedAt(doc, path));
-  return source && dotted(source);
-}
-
-/** Every scalar of the document as the loader reads it (merges and aliases expanded), by path. */
-function settings(doc: Document): Map<string, { path: FieldPath; value: unknown }> {
-  const out = new Map<string, { path: FieldPath; value: unknown }>();
-  const walk = (v: unknown, path: FieldPath) => {
-    if (Array.isArray(v)) for (const [i, item] of v.entries()) walk(item, [...path, i]);
-    else if (v !== null && typeof v === 'object') for (const [k, item] of Object.entries(v)) walk(item, [...path, k]);
-    else out.set(JSON.stringify(path), { path, value: v });
-  };
-  // the stage file was loaded within this bound before it is edited, and an edit adds no alias
-  walk(doc.toJS({ maxAliasCount: MAX_STAGE_ALIASES }), []);
-  return out;
-}
-
-/** Whether the document has an alias: only then can an edit change a setting other than its own. */
-function hasAlias(doc: Document): boolean {
-  let found = false;
-  visit(doc, {
-    Alias() {
-      found = true;
-      return visit.BREAK;
-    },
-  });
-  return found;
-}
-
-/** A setting other than the edited ones whose value the edits changed. */
-interface SideEffect {
-  readonly path: FieldPath;
-  readonly from: unknown;
-  readonly to: unknown;
-}
-
-function sideEffects(before: Map<string, { path: FieldPath; value: unknown }>, doc: Document, edited: ReadonlySet<string>): SideEffect[] {
-  const after = settings(doc);
-  const out: SideEffect[] = [];
-  for (const [key, { path, value }] of after) {
-    if (!edited.has(key) && before.get(key)?.value !== value) out.push({ path, from: before.get(key)?.value, to: value });
-  }
-  for (const [key, { path, value }] of before) if (!after.has(key) && !edited.has(key)) out.push({ path, from: value, to: undefined });
-  return out;
-}
-
 /**
  * The side effects that can be undone by writing the old value out in the mapping that merged it
  * (`web2: { <<: *web, image: team/web:1.0 }`): the mapping is written in the file, merged the key
@@ -261,23 +152,6 @@ function keptText(text: string, node: unknown, inFlow: boolean): string {
   const oneLine = !source.includes('\n') && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' || node.type === 'PLAIN');
   if (oneLine && !(inFlow && node.type === 'PLAIN' && /[,[\]{}]/.test(source))) return source;
   return typeof node.value === 'string' ? written(node.value, undefined, inFlow) : String(node.value);
-}
-
-/**
- * Where `path` first reads something not written along it: an alias (`web4: *web`), or the merge
- * key of a mapping that does not write the next key itself (`<<: *web`); `at` is the path to that
- * alias, or to the mapping with the merge.
- */
-function crossing(doc: Document, path: FieldPath): { node: Node; at: FieldPath; merge: boolean } | undefined {
-  let node: unknown = doc.contents;
-  for (let i = 0; i <= path.length; i++) {
-    if (isAlias(node)) return { node, at: path.slice(0, i), merge: false };
-    if (i === path.length || !isMap(node)) return undefined;
-    const merge = mergeBringing(doc, node, String(path[i]));
-    if (merge) return { node: merge, at: path.slice(0, i), merge: true };
-    node = pairOf(doc, node, path[i])?.pair.value;
-  }
-  return undefined;
 }
 
 /**
