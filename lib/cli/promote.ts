@@ -10,7 +10,10 @@ import { andList } from '../model/limits.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages } from './project.js';
+import { DIST_DIR, compile, loadStage, promotionOrderOf, openProject, readStageFile, readStageTree, requireStages } from './project.js';
+import { manifestsOf } from '../diff/objects.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
+import { fileText, type FileContent } from '../synth/file-content.js';
 import { rewriteStage, staleFiles } from './output.js';
 
 const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force]
@@ -86,8 +89,17 @@ export const command: Command<{ app?: string; force?: boolean }> = {
       return ExitCode.ok;
     }
     // the target's file as it was must be what dist/<to> holds: else the promotion would bring in
-    // more than the release, and the changes printed below would not be the release's alone
-    const unsynthesized = staleFiles(project, compile(project, [to]));
+    // more than the release, and the changes printed below would not be the release's alone. A file
+    // there that is not YAML (a merge conflict) is reported at its place first; an edit of the stage
+    // file that changes no object (a comment, a value written in another style) changes only its
+    // digest in the inventory, which is no output to review
+    const tree = readStageTree(project, to);
+    manifestsOf(tree, `${DIST_DIR}/${to}`);
+    const compiledTo = compile(project, [to]);
+    const inventory = `changed: ${DIST_DIR}/${to}/${INVENTORY_FILE}`;
+    const unsynthesized = staleFiles(project, compiledTo).filter(
+      (l) => l !== inventory || !sameButSource(tree.get(INVENTORY_FILE), compiledTo.tree.get(to)?.get(INVENTORY_FILE)),
+    );
     if (unsynthesized.length && !force) {
       throw new ProblemsError(
         [
@@ -112,5 +124,11 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     return ExitCode.ok;
   },
 };
+
+/** Whether two inventories say the same but for the stage file's digest (their `source:` line). */
+function sameButSource(old: string | undefined, now: FileContent | undefined): boolean {
+  const withoutSource = (text: string) => text.replace(/^source: .*$/m, '');
+  return old !== undefined && now !== undefined && withoutSource(old) === withoutSource(fileText(now));
+}
 
 if (isEntry(import.meta.url)) runAsProcess(command);
