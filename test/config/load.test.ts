@@ -164,6 +164,42 @@ describe('scalars that YAML parsers read differently', () => {
     expect(problemsOf('apps:\n  nginx:\n    replicas: { min: 2 }\n')[0]).toMatch(/\n {2}hint: apps\.nginx\.replicas: /);
   });
 
+  it('says to quote a number or true/false given where a string goes, as it is written in the file', () => {
+    const api = (lines: string) => `apps:\n  api:\n    stack: service\n    image: team/api:1\n${lines}`;
+    expect(problemsOf(api('    env: { PORT: 8080, ZIP: 01234, DEBUG: True, V: 1.10 }\n'))).toEqual([
+      'environments/dev.yaml:5:18: apps.api.env.PORT must be a string (found 8080)\n  hint: quote it: PORT: "8080"',
+      'environments/dev.yaml:5:29: apps.api.env.ZIP must be a string (found 1234)\n  hint: quote it: ZIP: "01234"',
+      'environments/dev.yaml:5:43: apps.api.env.DEBUG must be a string (found true)\n  hint: quote it: DEBUG: "True"',
+      'environments/dev.yaml:5:52: apps.api.env.V must be a string (found 1.1)\n  hint: quote it: V: "1.10"',
+    ]);
+    // a list item, in a file the yaml library reads (it has an anchor): the value quoted, without a key
+    expect(problemsOf(api('    args: &a [--port, 0x1F]\n'))).toEqual([
+      'environments/dev.yaml:5:23: apps.api.args[1] must be a string (found 31)\n  hint: quote it: "0x1F"',
+    ]);
+    // a value from an alias is placed at the alias: quoted as it reads
+    expect(problemsOf(api('    replicas: &n 2\n    env: { N: *n }\n'))).toEqual([
+      'environments/dev.yaml:6:15: apps.api.env.N must be a string (found 2)\n  hint: quote it: N: "2"',
+    ]);
+    // a value under a secret's name is not shown, and goes in a Secret rather than in quotes
+    expect(problemsOf(api('    env: { DB_PASSWORD: 12345678 }\n'))).toEqual([
+      'environments/dev.yaml:5:25: apps.api.env.DB_PASSWORD must be a string (found (a 8-character value, hidden))',
+    ]);
+    // other type errors keep their words, without that hint
+    expect(problemsOf(api('    env: { PORT: [1] }\n'))).toEqual([
+      'environments/dev.yaml:5:18: apps.api.env.PORT must be a string (found a list)',
+    ]);
+    // nor where the string would not do either
+    expect(problemsOf('architecture: 64\napps: {}\n')).toContain(
+      "environments/dev.yaml:1:15: architecture must be one of 'amd64', 'arm', 'arm64' (found 64)",
+    );
+    expect(problemsOf(api('    ingress: { host: api.example.com, tlsSecret: 1.5 }\n    ports: { http: { port: 80 } }\n'))[0]).not.toContain(
+      'hint',
+    );
+    expect(problemsOf('apps:\n  nginx:\n    replicas: "2"\n')).toEqual([
+      'environments/dev.yaml:3:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "2")',
+    ]);
+  });
+
   it('reads the same values whether or not the file has an alias', () => {
     const plain = loader.load('apps:\n  nginx:\n    replicas: 2\n  web:\n    stack: nginx\n    replicas: 2\n', 'environments/dev.yaml');
     const aliased = loader.load(
