@@ -10,7 +10,7 @@ import { DNS_LABEL_PATTERN } from './types.js';
 import { INSTANCE_LABEL, MAX_LABEL_VALUE, instanceLabel } from '../model/labels.js';
 import { APP_NAME, NAMESPACE_CHART, stageFileSchema } from './stage-schema.js';
 import { locateKey, locateValue } from './locate.js';
-import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
+import { formatFieldPath as dotted, valueAt, type FieldPath } from '../model/field-path.js';
 import { readYaml } from '../model/read-yaml.js';
 import { BlockPlaces, linesOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { readStageEntries, type StageEntryStore } from './stage-entries.js';
@@ -19,6 +19,7 @@ import { didYouMean } from '../model/did-you-mean.js';
 import { compareCodePoints } from '../model/order.js';
 import { SchemaValidator, type PathProblem, type WrittenAt } from './validate.js';
 import { refineEdge } from '../edge/refine.js';
+import { secretKindConflicts } from '../required-secrets.js';
 
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
 export const MAX_ALIAS_COUNT = MAX_STAGE_ALIASES;
@@ -250,6 +251,24 @@ export class StageLoader<S extends StackMap> {
     // a refine step's warnings stop nothing; with its errors, they are reported with them
     const warnings = refined.filter((p) => p.severity === 'warning');
     if (refined.length > warnings.length || edge.length) fail([...refined, ...edge]);
+    // one Secret name both made outside stagecraft (an Ingress's TLS Secret) and made by the stage: refused for every command
+    const declared = instances.apps.flatMap(({ name, stack, settings }) =>
+      (this.stacks[stack]!.secrets?.(name, settings as never, context) ?? []).map((declaration) => ({ app: name, declaration })),
+    );
+    const settingsOf = new Map(instances.apps.map((a) => [a.name, a.settings]));
+    const conflicts = secretKindConflicts(
+      declared,
+      // a Secret declared by a mapping (`secrets: { shared: { A: a } }`) is named by its key
+      (app, path) => {
+        const last = path[path.length - 1];
+        const value = valueAt(settingsOf.get(app), path);
+        return typeof last === 'string' && typeof value === 'object' && value !== null
+          ? locate(['apps', app, ...path.slice(0, -1)], last)
+          : locate(['apps', app, ...path]);
+      },
+      stageFile.secretStore !== undefined,
+    );
+    if (conflicts.length) fail([...conflicts, ...warnings]);
     return { context, apps: instances.apps, file: stageFile, source: file, locate, warnings };
   }
 }
