@@ -6,6 +6,17 @@ import { ProblemsError, formatProblem } from '../../lib/errors.js';
 
 const loader = new StageLoader(STACKS);
 
+/** The problems of loading `text` as environments/dev.yaml, formatted; [] when it loads. */
+function problemsOf(text: string): string[] {
+  try {
+    loader.load(text, 'environments/dev.yaml');
+    return [];
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+    throw e;
+  }
+}
+
 function messages(fixture: string): string[] {
   const file = `test/fixtures/stages/${fixture}.yaml`;
   try {
@@ -126,16 +137,6 @@ describe('loading a valid stage file', () => {
 });
 
 describe('scalars that YAML parsers read differently', () => {
-  const problemsOf = (text: string): string[] => {
-    try {
-      loader.load(text, 'environments/dev.yaml');
-      return [];
-    } catch (e) {
-      if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-      throw e;
-    }
-  };
-
   it.each(['1_0', '0b11'])('reads %s as the string YAML 1.2 makes of it, not as a number', (replicas) => {
     expect(problemsOf(`apps:\n  nginx:\n    replicas: ${replicas}\n`)).toEqual([
       `environments/dev.yaml:3:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "${replicas}")`,
@@ -226,6 +227,35 @@ describe('merge keys (<<: *anchor) in a stage file', () => {
         "environments/dev.yaml:6:9: apps.web.imag is not a known setting; did you mean 'image'?",
       ]);
     }
+  });
+});
+
+describe('top-level keys starting with x- (as in Docker Compose)', () => {
+  const text =
+    'x-defaults: &defaults\n  image: nginx:1.25\n  replicas: 2\nx-notes: { owner: team-a, anything: [1, { goes: here }] }\n' +
+    'apps:\n  nginx:\n    <<: *defaults\n  web:\n    <<: *defaults\n    stack: nginx\n    replicas: 3\n';
+
+  it('hold anchors that apps merge, shallowly, and are no setting of the stage or of any app', () => {
+    const stage = loader.load(text, 'environments/dev.yaml');
+    expect(stage.apps).toEqual([
+      { name: 'nginx', stack: 'nginx', settings: { image: 'nginx:1.25', replicas: 2 } },
+      { name: 'web', stack: 'nginx', settings: { image: 'nginx:1.25', replicas: 3 } },
+    ]);
+    expect(stage.context).toEqual(loader.load('apps: {}\n', 'environments/dev.yaml').context);
+    // the file keeps them, for the secret screen (lib/stage-secrets.ts)
+    expect(Object.keys(stage.file)).toEqual(['x-defaults', 'x-notes', 'apps']);
+  });
+
+  it('are only those at the top: elsewhere, and without the dash, a key is a setting like any other', () => {
+    expect(problemsOf(`xdefaults: 1\nx_notes: 1\ncheck:\n  x-a: 1\n${text}`).map((p) => p.split(' (known')[0])).toEqual([
+      'environments/dev.yaml:1:1: xdefaults is not a known setting',
+      'environments/dev.yaml:2:1: x_notes is not a known setting',
+      "environments/dev.yaml:3:1: check is not a known setting; did you mean 'checks'?",
+    ]);
+    expect(problemsOf('checks:\n  x-a: 1\napps:\n  nginx:\n    replicas: 1\n    x-b: 1\n')).toEqual([
+      'environments/dev.yaml:2:3: checks.x-a is not a known setting (known: podSecurity, existingNamespaces)',
+      'environments/dev.yaml:6:5: apps.nginx.x-b is not a known setting (known: image, replicas, port, readinessPath, service)',
+    ]);
   });
 });
 
