@@ -1,7 +1,7 @@
 /**
  * Secret values in a stage file, and in what it produces: every string of the stage file is
- * screened by content (lib/model/secret-rules.ts), those of its `x-` blocks (which no stack reads,
- * so no stack's refine screens) by their key's name too, and every secret the checks found in the
+ * screened by content (lib/model/secret-rules.ts), the values of its `x-` blocks (which no stack
+ * reads, so no stack's refine screens) by their key's name too, and every secret the checks found in the
  * rendered objects (lib/checks/secrets.ts) is traced back to the setting it came from, so that
  * it is reported at that setting's `file:line:col` instead of at the object. A stage declares
  * values that only look secret under `secrets.allow` (each by its setting, with a reason); the
@@ -52,21 +52,21 @@ function stageStrings(data: unknown): { path: KeyPath; value: string }[] {
 }
 
 /**
- * The strings of the stage file's `x-` blocks (`x-defaults:`, which stagecraft ignores) whose key
- * names a secret (`password: hunter2`): no stack reads them, so no stack's refine says what it
- * says of `apps.api.env.DB_PASSWORD`, and the block is committed with the rest of the file.
+ * The values of the stage file's `x-` blocks (`x-defaults:`, which stagecraft ignores) whose key
+ * names a secret (`password: hunter2`, a number too): no stack reads them, so no stack's refine
+ * says what it says of `apps.api.env.DB_PASSWORD`, and the block is committed with the file.
  */
 function extensionSecrets(data: unknown): { path: KeyPath; value: string; key: string }[] {
-  if (data === null || typeof data !== 'object') return [];
   const out: { path: KeyPath; value: string; key: string }[] = [];
-  for (const [top, block] of Object.entries(data)) {
-    if (!EXTENSION_KEY.test(top)) continue;
-    eachSettingString({ [top]: block }, (value, path) => {
-      // a list item is named by the key of its list
-      const key = [...path].reverse().find((k): k is string => typeof k === 'string');
-      if (key !== undefined && isSecretSetting(key, value)) out.push({ path: [...path], value, key });
-    });
-  }
+  // `key`: the nearest key above (a list item is named by its list's)
+  const walk = (node: unknown, path: KeyPath, key: string) => {
+    if (typeof node === 'string' || (typeof node === 'number' && Number.isFinite(node))) {
+      if (isSecretSetting(key, String(node))) out.push({ path, value: String(node), key });
+    } else if (Array.isArray(node)) for (const [i, item] of node.entries()) walk(item, [...path, i], key);
+    else if (node !== null && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, [...path, k], k);
+  };
+  if (data !== null && typeof data === 'object')
+    for (const [top, block] of Object.entries(data)) if (EXTENSION_KEY.test(top)) walk(block, [top], top);
   return out;
 }
 
