@@ -4,9 +4,13 @@
  *
  * Operators see in `dist/` what must exist before the workloads start (made by
  * `npm run secrets`, or by whoever issues certificates), and the checks, reading only manifests,
- * know those Secrets and their keys without any value being committed.
+ * know those Secrets and their keys without any value being committed. One name is one Secret:
+ * a stage may not declare it both as made outside stagecraft and as made by the stage
+ * (`secretKindConflicts`).
  */
+import type { Problem, SourceLocation } from './errors.js';
 import type { SecretDeclaration } from './stack.js';
+import { formatFieldPath as dotted, type FieldPath } from './model/field-path.js';
 import { compareCodePoints } from './model/order.js';
 
 export const REQUIRED_SECRETS_ANNOTATION = 'stagecraft.dev/required-secrets';
@@ -37,4 +41,64 @@ export function parseRequiredSecrets(value: string | undefined): { name: string;
           .filter(Boolean),
       };
     });
+}
+
+/** A Secret an app of a stage declares (`Stack.secrets`), with the app's name. */
+export interface AppSecret {
+  readonly app: string;
+  readonly declaration: SecretDeclaration;
+}
+
+/** The keys of a TLS Secret (type kubernetes.io/tls), which an Ingress's `tls.secretName` must name. */
+const TLS_KEYS = ['tls.crt', 'tls.key'];
+
+/** How a declaration uses its Secret, for messages: `as a TLS Secret (...)`, `as a Secret with keys a, b, ...`. */
+function use(d: SecretDeclaration, store: boolean): string {
+  const keys = [...d.keys].sort().join(', ');
+  if (!d.external)
+    return `as a Secret with keys ${keys}, which ${store ? "the stage's secret store" : 'npm run secrets'} makes (type Opaque)`;
+  return TLS_KEYS.every((k) => d.keys.includes(k))
+    ? `as a TLS Secret (type kubernetes.io/tls, keys ${keys}), which is made outside stagecraft`
+    : `as a Secret made outside stagecraft (keys ${keys})`;
+}
+
+/**
+ * Secret names a stage declares both as made outside stagecraft (an Ingress's TLS Secret, of type
+ * kubernetes.io/tls) and as made by the stage (`npm run secrets` or the secret store, type
+ * Opaque): the annotation would merge their keys, and the Secret made would not apply over the
+ * other (a Secret's type cannot change). One problem per such name, at the first declaration of
+ * the other kind than the name's first (in file order), naming that first one.
+ * @param place where a declaration of an app is in the stage file
+ * @param store whether the stage's Secrets come from a secret store (`secretStore:`)
+ */
+export function secretKindConflicts(
+  declared: readonly AppSecret[],
+  place: (app: string, path: FieldPath) => SourceLocation,
+  store: boolean,
+): Problem[] {
+  const byName = new Map<string, AppSecret[]>();
+  for (const a of declared) {
+    const same = byName.get(a.declaration.name);
+    if (same) same.push(a);
+    else byName.set(a.declaration.name, [a]);
+  }
+  const problems: Problem[] = [];
+  for (const [name, declarations] of byName) {
+    // only the names declared both ways are placed: placing a setting of a large stage file read from its entries reads the whole file
+    if (declarations.every((a) => Boolean(a.declaration.external) === Boolean(declarations[0].declaration.external))) continue;
+    const uses = declarations
+      .map(({ app, declaration: d }) => ({ at: place(app, d.path), where: dotted(['apps', app, ...d.path]), d }))
+      .sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
+    const [first] = uses;
+    const other = uses.find((u) => Boolean(u.d.external) !== Boolean(first.d.external))!;
+    problems.push({
+      code: 'config/conflict',
+      location: other.at,
+      message:
+        `${other.where} uses the Secret '${name}' ${use(other.d, store)}, but ${first.where} (line ${first.at.line}) uses it ${use(first.d, store)}: ` +
+        "one Secret cannot be both, since a Secret's type cannot change",
+      hint: `use two Secrets: give one of them another name, at ${other.where} or at ${first.where}`,
+    });
+  }
+  return problems;
 }

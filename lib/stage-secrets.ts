@@ -1,6 +1,7 @@
 /**
  * Secret values in a stage file, and in what it produces: every string of the stage file is
- * screened by content (lib/model/secret-rules.ts), and every secret the checks found in the
+ * screened by content (lib/model/secret-rules.ts), the values of its `x-` blocks (which no stack
+ * reads, so no stack's refine screens) by their key's name too, and every secret the checks found in the
  * rendered objects (lib/checks/secrets.ts) is traced back to the setting it came from, so that
  * it is reported at that setting's `file:line:col` instead of at the object. A stage declares
  * values that only look secret under `secrets.allow` (each by its setting, with a reason); the
@@ -13,7 +14,8 @@ import { secretStrings, type SecretString } from './checks/secrets.js';
 import { locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
-import { maskValue, type SecretRule } from './model/secret-rules.js';
+import { isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
+import { EXTENSION_KEY } from './config/stage-schema.js';
 import { eachSettingString, secretSettings, secretsFile } from './secrets.js';
 
 /** One `secrets.allow` entry of a stage file. */
@@ -46,6 +48,25 @@ const SECRET_CODES = new Set(['secrets/value', 'secrets/key-name']);
 function stageStrings(data: unknown): { path: KeyPath; value: string }[] {
   const out: { path: KeyPath; value: string }[] = [];
   eachSettingString(data, (value, path) => out.push({ path: [...path], value }));
+  return out;
+}
+
+/**
+ * The values of the stage file's `x-` blocks (`x-defaults:`, which stagecraft ignores) whose key
+ * names a secret (`password: hunter2`, a number too): no stack reads them, so no stack's refine
+ * says what it says of `apps.api.env.DB_PASSWORD`, and the block is committed with the file.
+ */
+function extensionSecrets(data: unknown): { path: KeyPath; value: string; key: string }[] {
+  const out: { path: KeyPath; value: string; key: string }[] = [];
+  // `key`: the nearest key above (a list item is named by its list's)
+  const walk = (node: unknown, path: KeyPath, key: string) => {
+    if (typeof node === 'string' || (typeof node === 'number' && Number.isFinite(node))) {
+      if (isSecretSetting(key, String(node))) out.push({ path, value: String(node), key });
+    } else if (Array.isArray(node)) for (const [i, item] of node.entries()) walk(item, [...path, i], key);
+    else if (node !== null && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, [...path, k], k);
+  };
+  if (data !== null && typeof data === 'object')
+    for (const [top, block] of Object.entries(data)) if (EXTENSION_KEY.test(top)) walk(block, [top], top);
   return out;
 }
 
@@ -87,6 +108,9 @@ export function screenStageSecrets(
   for (const found of secretSettings(data)) {
     if (!found.atKey) hits.set(dotted(found.path), { path: found.path, value: found.value, rule: found.rule, into: new Set() });
     else if (!secretKeys.has(found.value)) secretKeys.set(found.value, { path: found.path, rule: found.rule, into: new Set() });
+  }
+  for (const { path, value, key } of extensionSecrets(data)) {
+    if (!hits.has(dotted(path))) hits.set(dotted(path), { path, value, key, into: new Set() });
   }
 
   const rest: Finding[] = [];

@@ -134,6 +134,35 @@ describe('secret values in stage files', () => {
     expect(unknown.join('\n')).not.toContain(SECRET_SAMPLES['aws-access-key-id']);
   });
 
+  it("screens the x- blocks, which no stack reads: a value under a secret's name or that looks secret is refused at its place", () => {
+    const block =
+      'x-db:\n  user: app\n  password: hunter2pw\n  urls: ["postgres://app:hunter2pw@db:5432/app"]\n  pass: $(DB_PASSWORD)\n' +
+      '  tokens: [t0k3n-abc, 31337]\n  auth: basic\n';
+    const heads = (text: string) => problemsOf({ qa: text }).map((p) => p.split(' (a ')[0]);
+    expect(heads(qaWithConfig([], block))).toEqual([
+      "environments/qa.yaml:3:13: x-db.password holds the value of 'password', whose name says it is secret",
+      'environments/qa.yaml:4:10: x-db.urls[0] holds a URL with a user and password (scheme://user:password@host)',
+      "environments/qa.yaml:6:12: x-db.tokens[0] holds the value of 'tokens', whose name says it is secret",
+      "environments/qa.yaml:6:23: x-db.tokens[1] holds the value of 'tokens', whose name says it is secret",
+    ]);
+    expect(problemsOf({ qa: qaWithConfig([], block) }).join('\n')).not.toMatch(/hunter2pw|t0k3n|31337/);
+    // merged into an app, the stack refuses it there first, at the merge (`*config`)
+    const merged = qaWithConfig([], 'x-config: &config\n  LOG_LEVEL: info\n  DB_PASS: hunter2pw\n').replace(
+      '    config:\n      LOG_LEVEL: info\n',
+      '    config:\n      <<: *config\n',
+    );
+    expect(heads(merged)).toEqual([
+      expect.stringMatching(/^environments\/qa\.yaml:22:11: apps\.demoapp\.config\.DB_PASS looks like a secret value/),
+    ]);
+    // and secrets.allow excuses a value there as anywhere
+    const allowed = `${qaWithConfig([], block)}secrets:\n  allow:\n    - { path: x-db.password, reason: the test database of a laptop }\n`;
+    expect(heads(allowed)).toEqual([
+      'environments/qa.yaml:4:10: x-db.urls[0] holds a URL with a user and password (scheme://user:password@host)',
+      "environments/qa.yaml:6:12: x-db.tokens[0] holds the value of 'tokens', whose name says it is secret",
+      "environments/qa.yaml:6:23: x-db.tokens[1] holds the value of 'tokens', whose name says it is secret",
+    ]);
+  });
+
   it('npm run synth exits 2, prints no value and writes no dist/', () => {
     const dir = tempProject({ qa: qaWithConfig(CLASSES.map((c) => `${c.key}: ${JSON.stringify(c.value)}`)) });
     const r = runCli('synth', [], dir);

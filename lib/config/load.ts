@@ -10,15 +10,16 @@ import { DNS_LABEL_PATTERN } from './types.js';
 import { INSTANCE_LABEL, MAX_LABEL_VALUE, instanceLabel } from '../model/labels.js';
 import { APP_NAME, NAMESPACE_CHART, stageFileSchema } from './stage-schema.js';
 import { locateKey, locateValue } from './locate.js';
-import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
+import { formatFieldPath as dotted, valueAt, type FieldPath } from '../model/field-path.js';
 import { readYaml } from '../model/read-yaml.js';
 import { BlockPlaces, linesOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { readStageEntries, type StageEntryStore } from './stage-entries.js';
 import { MAX_QUOTED_CHARS, MAX_STAGE_ALIASES, capProblems, describeValue, shorten } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { compareCodePoints } from '../model/order.js';
-import { SchemaValidator, type PathProblem } from './validate.js';
+import { SchemaValidator, type PathProblem, type WrittenAt } from './validate.js';
 import { refineEdge } from '../edge/refine.js';
+import { secretKindConflicts } from '../required-secrets.js';
 
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
 export const MAX_ALIAS_COUNT = MAX_STAGE_ALIASES;
@@ -79,7 +80,7 @@ export class StageLoader<S extends StackMap> {
   }
 
   /** The apps of a stage file, with the problems in the settings of apps that name their stack with `stack:`. */
-  private instances(apps: unknown): { apps: AppInstance[]; problems: PathProblem[] } {
+  private instances(apps: unknown, written: WrittenAt): { apps: AppInstance[]; problems: PathProblem[] } {
     const problems: PathProblem[] = [];
     const out: AppInstance[] = [];
     const entries = apps !== null && typeof apps === 'object' ? Object.entries(apps) : [];
@@ -92,7 +93,7 @@ export class StageLoader<S extends StackMap> {
       const { stack, ...settings } = (entry ?? {}) as { stack?: unknown };
       // an entry without a valid `stack:` is reported by the stage schema already
       if (typeof stack !== 'string' || !Object.hasOwn(this.stacks, stack)) continue;
-      problems.push(...this.stackValidator(stack).problems(settings, ['apps', name]));
+      problems.push(...this.stackValidator(stack).problems(settings, ['apps', name], written));
       out.push({ name, stack, settings });
     }
     return { apps: out, problems };
@@ -151,6 +152,7 @@ export class StageLoader<S extends StackMap> {
       // a mapping: the block reader reads no other root
       return this.validated((fromEntries?.value ?? block?.values[0]) as object, {
         file,
+        text,
         stageName,
         nameProblems,
         locate,
@@ -191,7 +193,7 @@ export class StageLoader<S extends StackMap> {
     }
     const locate = (path: FieldPath, key?: string): SourceLocation =>
       key === undefined ? locateValue(doc, read.lines, file, path) : locateKey(doc, read.lines, file, path, key);
-    return this.validated(data as object, { file, stageName, nameProblems, locate, end: at(text.length) });
+    return this.validated(data as object, { file, text, stageName, nameProblems, locate, end: at(text.length) });
   }
 
   /**
@@ -199,7 +201,7 @@ export class StageLoader<S extends StackMap> {
    * rules find nothing, each problem placed by `locate`.
    * @throws ProblemsError with the problems of the first step that has any, sorted by position
    */
-  private validated(data: object, { file, stageName, nameProblems, locate, end }: Source): LoadedStage<Static<typeof this.schema>> {
+  private validated(data: object, { file, text, stageName, nameProblems, locate, end }: Source): LoadedStage<Static<typeof this.schema>> {
     const fail = (problems: Problem[]): never => {
       throw new ProblemsError(capProblems([...problems].sort(compareProblems), end));
     };
@@ -207,9 +209,10 @@ export class StageLoader<S extends StackMap> {
       const { path, key, ...rest } = p;
       return { ...rest, location: locate(path, key) };
     };
-    const schemaProblems = this.validator.problems(data).map((p) => unknownStack(p, Object.keys(this.stacks)));
+    const written = writtenScalars(text, locate);
+    const schemaProblems = this.validator.problems(data, [], written).map((p) => unknownStack(p, Object.keys(this.stacks)));
     const stageFile = data as Static<typeof this.schema>;
-    const instances = this.instances(stageFile.apps);
+    const instances = this.instances(stageFile.apps, written);
     // a stack names the objects of an app whose settings are valid (it reads no others)
     const invalid = appsWithProblems([...schemaProblems, ...instances.problems]);
     const byName = new Map(instances.apps.map((a) => [a.name, a]));
@@ -248,6 +251,24 @@ export class StageLoader<S extends StackMap> {
     // a refine step's warnings stop nothing; with its errors, they are reported with them
     const warnings = refined.filter((p) => p.severity === 'warning');
     if (refined.length > warnings.length || edge.length) fail([...refined, ...edge]);
+    // one Secret name both made outside stagecraft (an Ingress's TLS Secret) and made by the stage: refused for every command
+    const declared = instances.apps.flatMap(({ name, stack, settings }) =>
+      (this.stacks[stack]!.secrets?.(name, settings as never, context) ?? []).map((declaration) => ({ app: name, declaration })),
+    );
+    const settingsOf = new Map(instances.apps.map((a) => [a.name, a.settings]));
+    const conflicts = secretKindConflicts(
+      declared,
+      // a Secret declared by a mapping (`secrets: { shared: { A: a } }`) is named by its key
+      (app, path) => {
+        const last = path[path.length - 1];
+        const value = valueAt(settingsOf.get(app), path);
+        return typeof last === 'string' && typeof value === 'object' && value !== null
+          ? locate(['apps', app, ...path.slice(0, -1)], last)
+          : locate(['apps', app, ...path]);
+      },
+      stageFile.secretStore !== undefined,
+    );
+    if (conflicts.length) fail([...conflicts, ...warnings]);
     return { context, apps: instances.apps, file: stageFile, source: file, locate, warnings };
   }
 }
@@ -270,6 +291,8 @@ export interface LoadOptions {
 /** What `validated` needs of the file besides its value. */
 interface Source {
   readonly file: string;
+  /** The file's text. */
+  readonly text: string;
   readonly stageName: string;
   /** The problems of the file's name, reported with the schema's. */
   readonly nameProblems: readonly Problem[];
@@ -289,6 +312,42 @@ function readStageBlock(text: string): BlockYaml | undefined {
   if (block?.values.length !== 1 || block.markers.length > 1) return undefined;
   const start = block.nodes.data[3 * block.roots[0] + 1];
   return block.markers.every((m) => m < start) ? block : undefined;
+}
+
+/** The scalars of YAML 1.2's core schema that are not strings: what the yaml library and the block reader resolve. */
+const CORE_BOOLEAN = /^(true|True|TRUE|false|False|FALSE)$/;
+const CORE_NUMBER =
+  /^([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$/;
+
+/** What the plain scalar `text` reads as when it is a number or a boolean of the core schema; else undefined. */
+function coreScalar(text: string): number | boolean | undefined {
+  if (CORE_BOOLEAN.test(text)) return text[0] === 't' || text[0] === 'T';
+  if (!CORE_NUMBER.test(text)) return undefined;
+  if (/nan$/i.test(text)) return Number.NaN;
+  if (/inf$/i.test(text)) return text.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  return Number(text); // decimal, 0x and 0o as JavaScript reads them, which is as YAML does
+}
+
+/**
+ * How a scalar is written in `text` (`01234` for the number 1234), for messages: the plain scalar
+ * where `locate` places the value, when it reads as the value; undefined otherwise (a value
+ * from an alias or a merge key is placed at the `*` or the `<<`). The lines are indexed when first
+ * asked for, so that placing many values stays linear.
+ */
+function writtenScalars(text: string, locate: (path: FieldPath) => SourceLocation): WrittenAt {
+  let starts: number[] | undefined;
+  return (path, value) => {
+    if (typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
+    const { line, column } = locate(path);
+    const from = (starts[line - 1] ?? text.length) + column - 1;
+    // a number or boolean is a short run of these characters: a longer one is said by its value
+    const run = /^[^\s,[\]{}#]+/.exec(text.slice(from, from + 64))?.[0];
+    return run !== undefined && Object.is(coreScalar(run), value) ? run : undefined;
+  };
 }
 
 const APP_NAME_PATTERN = new RegExp(APP_NAME.pattern);

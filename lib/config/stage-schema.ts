@@ -25,6 +25,11 @@ export const APP_NAME = {
   expected: `a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters) other than '${NAMESPACE_CHART}'`,
 } as const;
 
+/** A top-level key that stagecraft leaves to the file (`x-defaults:`): anything goes under it, and it configures nothing. */
+export const EXTENSION_KEY = /^x-/;
+const EXTENSION_DESCRIPTION =
+  'Ignored by stagecraft: a place for YAML anchors that apps merge, e.g. `x-defaults: &defaults` and `<<: *defaults` under an app.';
+
 /** Stage-level settings, the same whatever stacks exist. */
 export const stageProperties = {
   namespace: Type.Optional(DnsLabel({ description: 'Namespace of the stage. @default - the stage name (the file name without .yaml)' })),
@@ -160,6 +165,9 @@ export function stageFileSchema<A extends Record<string, TSchema>>(stacks: A) {
       }),
     },
     {
+      // keys starting with x- are the file's own, as in Docker Compose: a place for YAML anchors
+      // (`x-defaults: &defaults`) that apps merge (`<<: *defaults`); stagecraft reads nothing there
+      patternProperties: { [EXTENSION_KEY.source]: { description: EXTENSION_DESCRIPTION } },
       $id: 'https://stagecraft.dev/schemas/stage.json',
       title: 'stagecraft stage file',
       description: 'One stage (namespace) of a stagecraft project: which stacks it deploys and with what settings.',

@@ -50,6 +50,12 @@ export function describeSchema(s: Record<string, unknown>): string {
   }
 }
 
+/**
+ * How the scalar `value` at `path` is written in the file (`01234`, which YAML reads as the number
+ * 1234), when the caller knows; undefined when it does not.
+ */
+export type WrittenAt = (path: KeyPath, value: unknown) => string | undefined;
+
 /** `/a/b/c`, `/a/b`, `/a`: an instance path and the paths above it. */
 function* ancestors(instancePath: string): Generator<string> {
   for (let p = instancePath; p; p = p.slice(0, p.lastIndexOf('/'))) yield p;
@@ -73,8 +79,11 @@ export class SchemaValidator {
     );
   }
 
-  /** Every problem in `data`, one per setting; `at` is where `data` sits in the file. */
-  problems(data: unknown, at: KeyPath = []): PathProblem[] {
+  /**
+   * Every problem in `data`, one per setting; `at` is where `data` sits in the file, `written`
+   * how a scalar there is written (for the hint to quote a number given for a string as written).
+   */
+  problems(data: unknown, at: KeyPath = [], written?: WrittenAt): PathProblem[] {
     if (this.validate(data)) return [];
     // an error about a key's name comes twice: as `propertyNames`, and as the rule the name broke
     const errors = (this.validate.errors ?? []).filter(
@@ -90,7 +99,7 @@ export class SchemaValidator {
     );
     for (const e of errors) {
       if (badNames.size && [...ancestors(e.instancePath)].some((p) => badNames.has(p))) continue;
-      const p = this.toProblem(e, data, at);
+      const p = this.toProblem(e, data, at, written);
       const id = `${dotted(p.path)}|${p.key ?? ''}|${p.code}`;
       if (!seen.has(id)) {
         seen.add(id);
@@ -100,7 +109,7 @@ export class SchemaValidator {
     return out;
   }
 
-  private toProblem(e: ErrorObject, data: unknown, at: KeyPath): PathProblem {
+  private toProblem(e: ErrorObject, data: unknown, at: KeyPath, written: WrittenAt | undefined): PathProblem {
     const local = fromAjvPath(e.instancePath);
     const path = [...at, ...local];
     const where = shorten(dotted(path), 200);
@@ -153,11 +162,18 @@ export class SchemaValidator {
     // a value under a secret-looking key, or that looks secret itself, is never echoed: messages end up in CI logs
     const value = valueAt(data, local);
     const list = local.length ? valueAt(data, local.slice(0, -1)) : undefined;
-    const found = isSecretKey(path, value, list) ? maskValue(value) : describeValue(value);
+    const secret = isSecretKey(path, value, list);
+    const found = secret ? maskValue(value) : describeValue(value);
     // a value of the wrong shape (a list where a mapping goes, a mapping where a value goes): what the setting is, from its description
     const shape =
       e.keyword === 'type' && (['object', 'array'].includes(String(parent.type)) || (typeof value === 'object' && value !== null));
-    const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined);
+    // a number or true/false where a string goes (`PORT: 8080`): the same characters, quoted, as written in the file;
+    // not a secret's value, which goes in a Secret instead (the secret screen says so once it is a string)
+    const quote =
+      e.keyword === 'type' && parent.type === 'string' && !secret && (typeof value === 'number' || typeof value === 'boolean')
+        ? quoteHint(path, parent, written?.(path, value) ?? String(value))
+        : undefined;
+    const hint = yamlTagOf(value)?.hint ?? (shape && where ? settingHint(where, parent.description) : undefined) ?? quote;
     return {
       code: `config/${e.keyword}`,
       path,
@@ -165,6 +181,18 @@ export class SchemaValidator {
       ...(hint ? { hint } : {}),
     };
   }
+}
+
+/**
+ * `quote it: PORT: "8080"`: what to write for the scalar at `path`, written as `written` (a list
+ * item without its key), when that string is one the setting's `schema` takes (`architecture: 64`
+ * is no architecture quoted either).
+ */
+function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: string): string | undefined {
+  if (Array.isArray(schema.enum) || (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(written)))
+    return undefined;
+  const key = path[path.length - 1];
+  return `quote it: ${typeof key === 'string' && detectSecret(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
 }
 
 /** `apps.api.ports: the container ports by name, each exposed by the Service`, from the setting's description without its `@default`. */

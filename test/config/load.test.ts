@@ -6,6 +6,17 @@ import { ProblemsError, formatProblem } from '../../lib/errors.js';
 
 const loader = new StageLoader(STACKS);
 
+/** The problems of loading `text` as environments/dev.yaml, formatted; [] when it loads. */
+function problemsOf(text: string): string[] {
+  try {
+    loader.load(text, 'environments/dev.yaml');
+    return [];
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+    throw e;
+  }
+}
+
 function messages(fixture: string): string[] {
   const file = `test/fixtures/stages/${fixture}.yaml`;
   try {
@@ -126,16 +137,6 @@ describe('loading a valid stage file', () => {
 });
 
 describe('scalars that YAML parsers read differently', () => {
-  const problemsOf = (text: string): string[] => {
-    try {
-      loader.load(text, 'environments/dev.yaml');
-      return [];
-    } catch (e) {
-      if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-      throw e;
-    }
-  };
-
   it.each(['1_0', '0b11'])('reads %s as the string YAML 1.2 makes of it, not as a number', (replicas) => {
     expect(problemsOf(`apps:\n  nginx:\n    replicas: ${replicas}\n`)).toEqual([
       `environments/dev.yaml:3:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "${replicas}")`,
@@ -164,6 +165,42 @@ describe('scalars that YAML parsers read differently', () => {
     expect(problemsOf('apps:\n  nginx:\n    replicas: { min: 2 }\n')[0]).toMatch(/\n {2}hint: apps\.nginx\.replicas: /);
   });
 
+  it('says to quote a number or true/false given where a string goes, as it is written in the file', () => {
+    const api = (lines: string) => `apps:\n  api:\n    stack: service\n    image: team/api:1\n${lines}`;
+    expect(problemsOf(api('    env: { PORT: 8080, ZIP: 01234, DEBUG: True, V: 1.10 }\n'))).toEqual([
+      'environments/dev.yaml:5:18: apps.api.env.PORT must be a string (found 8080)\n  hint: quote it: PORT: "8080"',
+      'environments/dev.yaml:5:29: apps.api.env.ZIP must be a string (found 1234)\n  hint: quote it: ZIP: "01234"',
+      'environments/dev.yaml:5:43: apps.api.env.DEBUG must be a string (found true)\n  hint: quote it: DEBUG: "True"',
+      'environments/dev.yaml:5:52: apps.api.env.V must be a string (found 1.1)\n  hint: quote it: V: "1.10"',
+    ]);
+    // a list item, in a file the yaml library reads (it has an anchor): the value quoted, without a key
+    expect(problemsOf(api('    args: &a [--port, 0x1F]\n'))).toEqual([
+      'environments/dev.yaml:5:23: apps.api.args[1] must be a string (found 31)\n  hint: quote it: "0x1F"',
+    ]);
+    // a value from an alias is placed at the alias: quoted as it reads
+    expect(problemsOf(api('    replicas: &n 2\n    env: { N: *n }\n'))).toEqual([
+      'environments/dev.yaml:6:15: apps.api.env.N must be a string (found 2)\n  hint: quote it: N: "2"',
+    ]);
+    // a value under a secret's name is not shown, and goes in a Secret rather than in quotes
+    expect(problemsOf(api('    env: { DB_PASSWORD: 12345678 }\n'))).toEqual([
+      'environments/dev.yaml:5:25: apps.api.env.DB_PASSWORD must be a string (found (a 8-character value, hidden))',
+    ]);
+    // other type errors keep their words, without that hint
+    expect(problemsOf(api('    env: { PORT: [1] }\n'))).toEqual([
+      'environments/dev.yaml:5:18: apps.api.env.PORT must be a string (found a list)',
+    ]);
+    // nor where the string would not do either
+    expect(problemsOf('architecture: 64\napps: {}\n')).toContain(
+      "environments/dev.yaml:1:15: architecture must be one of 'amd64', 'arm', 'arm64' (found 64)",
+    );
+    expect(problemsOf(api('    ingress: { host: api.example.com, tlsSecret: 1.5 }\n    ports: { http: { port: 80 } }\n'))[0]).not.toContain(
+      'hint',
+    );
+    expect(problemsOf('apps:\n  nginx:\n    replicas: "2"\n')).toEqual([
+      'environments/dev.yaml:3:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "2")',
+    ]);
+  });
+
   it('reads the same values whether or not the file has an alias', () => {
     const plain = loader.load('apps:\n  nginx:\n    replicas: 2\n  web:\n    stack: nginx\n    replicas: 2\n', 'environments/dev.yaml');
     const aliased = loader.load(
@@ -190,6 +227,35 @@ describe('merge keys (<<: *anchor) in a stage file', () => {
         "environments/dev.yaml:6:9: apps.web.imag is not a known setting; did you mean 'image'?",
       ]);
     }
+  });
+});
+
+describe('top-level keys starting with x- (as in Docker Compose)', () => {
+  const text =
+    'x-defaults: &defaults\n  image: nginx:1.25\n  replicas: 2\nx-notes: { owner: team-a, anything: [1, { goes: here }] }\n' +
+    'apps:\n  nginx:\n    <<: *defaults\n  web:\n    <<: *defaults\n    stack: nginx\n    replicas: 3\n';
+
+  it('hold anchors that apps merge, shallowly, and are no setting of the stage or of any app', () => {
+    const stage = loader.load(text, 'environments/dev.yaml');
+    expect(stage.apps).toEqual([
+      { name: 'nginx', stack: 'nginx', settings: { image: 'nginx:1.25', replicas: 2 } },
+      { name: 'web', stack: 'nginx', settings: { image: 'nginx:1.25', replicas: 3 } },
+    ]);
+    expect(stage.context).toEqual(loader.load('apps: {}\n', 'environments/dev.yaml').context);
+    // the file keeps them, for the secret screen (lib/stage-secrets.ts)
+    expect(Object.keys(stage.file)).toEqual(['x-defaults', 'x-notes', 'apps']);
+  });
+
+  it('are only those at the top: elsewhere, and without the dash, a key is a setting like any other', () => {
+    expect(problemsOf(`xdefaults: 1\nx_notes: 1\ncheck:\n  x-a: 1\n${text}`).map((p) => p.split(' (known')[0])).toEqual([
+      'environments/dev.yaml:1:1: xdefaults is not a known setting',
+      'environments/dev.yaml:2:1: x_notes is not a known setting',
+      "environments/dev.yaml:3:1: check is not a known setting; did you mean 'checks'?",
+    ]);
+    expect(problemsOf('checks:\n  x-a: 1\napps:\n  nginx:\n    replicas: 1\n    x-b: 1\n')).toEqual([
+      'environments/dev.yaml:2:3: checks.x-a is not a known setting (known: podSecurity, existingNamespaces)',
+      'environments/dev.yaml:6:5: apps.nginx.x-b is not a known setting (known: image, replicas, port, readinessPath, service)',
+    ]);
   });
 });
 

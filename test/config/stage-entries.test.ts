@@ -193,6 +193,18 @@ describe('a stage file read from its apps', () => {
     expect(read).toBeLessThan(2700);
   });
 
+  it('is read whole when its apps merge an x- block (an edit of the block changes them), and from its entries when its x- blocks merge nowhere', () => {
+    const anchored = fleetStageFile('qa', 3)
+      .replace('apps:\n', 'x-defaults: &defaults\n  image: demoapp:1\napps:\n')
+      .replace(/ {4}image: demoapp:1\n/g, '    <<: *defaults\n');
+    const store = memoryStore();
+    expect(readStageEntries(anchored, store, { minBytes: 0, minEntryBytes: 0 })).toBeUndefined();
+    expect(store.writes).toBe(0);
+    const notes = fleetStageFile('qa', 3).replace('apps:\n', 'x-notes:\n  owner: team-a\napps:\n');
+    expect((expectSame(notes, store) as Record<string, unknown>)['x-notes']).toEqual({ owner: 'team-a' });
+    expect(expectSame(notes.replace('team-a', 'team-b'), store)).toBeDefined();
+  });
+
   it('is read whole below the size bound, or when its apps are small, and from its entries otherwise', () => {
     expect(readStageEntries(fleetStageFile('qa', 3), memoryStore())).toBeUndefined();
     expect(readStageEntries(fleetStageFile('qa', 100), memoryStore())).toBeDefined();
