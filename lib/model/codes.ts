@@ -153,8 +153,8 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('node-files/duplicate', 'Node file written twice', 'Two apps write the same file on a node: rename one of the apps.'),
   row(
     'images/architecture-conflict',
-    'Image has no build for the stage',
-    "The stage's architecture and the image substitution disagree; the hint names the setting.",
+    'Pod pinned to another architecture',
+    "A kubernetes.io/arch node selector names another architecture than the stage's: remove it (stagecraft adds the stage's own), or set architecture: in the stage file.",
   ),
   row(
     'images/no-build-for-architecture',
