@@ -412,6 +412,19 @@ describe('the manifests stack', () => {
     ]);
   });
 
+  it('reports both problems of an included Deployment on an ARM stage at once: an image with no build and a selector for another architecture', () => {
+    const text =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  selector: { matchLabels: { app: web } }\n' +
+      '  template:\n    metadata: { labels: { app: web } }\n    spec:\n      nodeSelector: { kubernetes.io/arch: arm64 }\n' +
+      '      containers:\n        - name: web\n          image: example.com/web:1\n';
+    const source = withFiles({ 'in/web.yaml': text });
+    const problems = problemsOf({ ...source, text: `architecture: arm\n${source.text}` });
+    expect(problems.map((p) => `${at(p)} ${p.code}: ${p.message.split(':').slice(0, 2).join(':')}`)).toEqual([
+      'in/web.yaml:9:43 images/architecture-conflict: Deployment imported/web: spec.template.spec.nodeSelector',
+      'in/web.yaml:12:18 images/no-build-for-architecture: Deployment imported/web: spec.template.spec.containers[0]',
+    ]);
+  });
+
   it("places a finding only on the document of its object: same kind and name, namespace as given or the stage's", () => {
     const files = new Map([
       [
