@@ -6,7 +6,18 @@ import type { TOptional } from '@sinclair/typebox';
 
 /** The id of the chart that holds a stage's Namespace (lib/synth/render.ts): no app may take it. */
 export const NAMESPACE_CHART = 'namespace';
-import { DNS_LABEL_PATTERN, DnsLabel, ImageRef, Mapping, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
+import {
+  DNS_LABEL_PATTERN,
+  DnsLabel,
+  IMAGE_REF_PATTERN,
+  ImageRef,
+  Mapping,
+  Settings,
+  StringEnum,
+  Type,
+  type Static,
+  type TSchema,
+} from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
 import { edgeSettings } from '../edge/settings.js';
 
@@ -106,7 +117,7 @@ export const stageProperties = {
         substitute: Type.Optional(
           Mapping(
             Type.String({
-              pattern: '^[a-z0-9][a-z0-9._/:@-]*$',
+              pattern: IMAGE_REF_PATTERN,
               expected: 'an image name as a stack names it, such as nginx or registry:2',
             }),
             ImageRef(),
