@@ -18,6 +18,7 @@ import { didYouMean } from '../model/did-you-mean.js';
 import { compareCodePoints } from '../model/order.js';
 import { SchemaValidator, type PathProblem } from './validate.js';
 import { refineEdge } from '../edge/refine.js';
+import { refineStageImages } from './images.js';
 
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
 export const MAX_ALIAS_COUNT = MAX_STAGE_ALIASES;
@@ -232,7 +233,8 @@ export class StageLoader<S extends StackMap> {
           context.nodes,
         ).map(place)
       : [];
-    if (refined.length || edge.length) fail([...refined, ...edge]);
+    const images = refineStageImages(stageFile.images).map(place);
+    if (refined.length || edge.length || images.length) fail([...refined, ...edge, ...images]);
     return { context, apps: instances.apps, file: stageFile, source: file, locate };
   }
 }

@@ -14,6 +14,7 @@ import {
   Mapping,
   Settings,
   StringEnum,
+  TAG_TEMPLATE_PATTERN,
   Type,
   type Static,
   type TSchema,
@@ -118,12 +119,17 @@ export const stageProperties = {
           Mapping(
             Type.String({
               pattern: IMAGE_REF_PATTERN,
-              expected: 'an image name as a stack names it, such as nginx or registry:2',
+              expected: 'an image as a stack names it, such as registry:2, or a repository such as demoapp',
             }),
-            ImageRef(),
+            Type.String({
+              pattern: TAG_TEMPLATE_PATTERN,
+              expected:
+                "an image reference such as demoapp:1-arm; for a repository, a repository (demoapp-arm) or an image with '{tag}' in its tag (registry/demoapp:{tag}-arm)",
+            }),
             {
               description:
-                "Image as a stack names it -> the image to run instead on this stage's architecture (before the built-in table). @default - none",
+                "Image as a stack names it -> the image to run instead on this stage's architecture (before the built-in table). " +
+                "A key with a tag or digest (demoapp:1) maps that image only, to the image given. A key without one (demoapp) is a repository and maps every tag of it, keeping the tag: to the same tag of the repository given (demoapp: demoapp-arm runs demoapp-arm:1.1 for demoapp:1.1), or to the image given with the tag put in for '{tag}' (demoapp: registry/demoapp:{tag}-arm runs registry/demoapp:1.1-arm); an image pinned by digest needs a key of its own. @default - none",
             },
           ),
         ),
@@ -131,7 +137,7 @@ export const stageProperties = {
           Type.Array(ImageRef(), {
             uniqueItems: true,
             description:
-              "Images that run on this stage's architecture as they are (multi-arch, or built for it); a name without a tag covers every tag. @default - none",
+              "Images that run on this stage's architecture as they are (multi-arch, such as your own images built for it too, or built for it only); a repository without a tag covers every tag. @default - none",
           }),
         ),
       },

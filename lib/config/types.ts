@@ -42,8 +42,15 @@ export const PortNumber = (options: SchemaOptions = {}) => Type.Integer({ minimu
  */
 export const IMAGE_REF_PATTERN = '^[a-z0-9][a-z0-9._/:@-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$';
 
+/**
+ * An image reference whose tag may say `{tag}` (lib/model/image.ts `TAG_PLACEHOLDER`) where a
+ * character of a tag may stand: whatever tag is put in, it is an image reference as
+ * IMAGE_REF_PATTERN says (`registry/demoapp:{tag}-arm`; `{tag}` in the name is not one).
+ */
+export const TAG_TEMPLATE_PATTERN = '^[a-z0-9][a-z0-9._/:@-]*(:([A-Za-z0-9_]|\\{tag\\})([A-Za-z0-9_.-]|\\{tag\\})*)?$';
+
 /** The patterns of image references: a value that fails one for capitals in its name is told so (lib/config/validate.ts). */
-export const IMAGE_PATTERNS: ReadonlySet<string> = new Set([IMAGE_REF_PATTERN]);
+export const IMAGE_PATTERNS: ReadonlySet<string> = new Set([IMAGE_REF_PATTERN, TAG_TEMPLATE_PATTERN]);
 
 /** A container image reference, `repository[:tag][@digest]`. */
 export const ImageRef = (options: SchemaOptions = {}) =>

@@ -162,6 +162,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "Substitute an image built for the stage's architecture under images: in the stage file.",
   ),
   row(
+    'images/substitute-rule',
+    'Substitute that contradicts its key',
+    "A repository key (no tag) maps every tag, so its image keeps the tag (no tag, or '{tag}' in it); a key with a tag maps one image, written in full.",
+  ),
+  row(
     'network/host-port-without-host-network',
     'hostPort on a CNI pod network',
     'On ARM stages a hostPort is ignored without the portmap plugin: use hostNetwork: true.',

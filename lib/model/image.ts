@@ -1,6 +1,6 @@
 /**
- * What an image reference says: its parts (name, tag, digest), the release it is, and the name it
- * was most likely meant to have when it has capitals.
+ * What an image reference says: its parts (name, tag, digest), the release it is, the name it was
+ * most likely meant to have when it has capitals, and the image a tag-keeping substitute gives.
  */
 import { MAX_LABEL_VALUE } from './labels.js';
 
@@ -35,6 +35,20 @@ export function lowercaseName(image: string): string | undefined {
   const { name, tag, digest } = imageParts(image);
   const lowered = `${name.toLowerCase()}${tag === undefined ? '' : `:${tag}`}${digest === undefined ? '' : `@${digest.toLowerCase()}`}`;
   return lowered === image ? undefined : lowered;
+}
+
+/** What stands for the tag of the image a repository-level substitute maps (`demoapp: registry/demoapp:{tag}-arm`). */
+export const TAG_PLACEHOLDER = '{tag}';
+
+/**
+ * The image a substitute keyed by repository gives for `image`, which it covers: `to` with the tag
+ * of `image` put in, where `to` says `{tag}` (`latest` when `image` has no tag, as Docker reads it);
+ * when `to` has no tag, `image`'s tag as written on `to`'s repository (none when it has none).
+ */
+export function withTagOf(to: string, image: string): string {
+  const { tag } = imageParts(image);
+  if (imageParts(to).tag !== undefined) return to.replaceAll(TAG_PLACEHOLDER, tag ?? 'latest');
+  return tag === undefined ? to : `${to}:${tag}`;
 }
 
 /**

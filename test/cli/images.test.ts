@@ -2,6 +2,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, snapshotDir, tempProject, errorLines } from '../helpers/cli.js';
 
+/** A stage file with `head` and one demoapp instance per name, running `image`, whose database settings start with `database`. */
+const DEMOAPP_STAGE = (head: string, database: string, names: readonly string[] = ['shop'], image = 'demoapp:1') =>
+  `${head}apps:\n` +
+  names
+    .map(
+      (name) =>
+        `  ${name}:\n    stack: demoapp\n    image: ${image}\n    replicas: 1\n    database:\n${database}      storage: 1Gi\n` +
+        `      secret: { name: ${name}-db, keys: [username, password, database] }\n      backup: { schedule: "0 3 * * *", storage: 1Gi }\n`,
+    )
+    .join('');
+
 describe('npm run synth on an ARM stage', () => {
   it('fails on an image with no arm build, naming object, container and image, and leaves dist/ untouched', () => {
     const pi = 'architecture: arm\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n';
@@ -34,6 +45,20 @@ describe('npm run synth on an ARM stage', () => {
       ),
     ]);
     expect(r.stderr).toMatch(/\n2 problems; nothing was written\.\n$/);
+  });
+
+  it('runs every new release of an image mapped by repository, with its tag, without editing images.substitute', () => {
+    for (const release of ['demoapp:1', 'demoapp:1.1']) {
+      const pi = DEMOAPP_STAGE(
+        "architecture: arm64\nimages:\n  substitute: { demoapp: 'registry.local/demoapp:{tag}-arm64' }\n",
+        '',
+        ['shop'],
+        release,
+      );
+      const r = runCli('synth', [], tempProject({ pi }));
+      expect(errorLines(r.stderr)).toEqual([]);
+      expect(r.stdout).toContain(`  arm64 image: ${release} -> registry.local/${release}-arm64 (Deployment pi/shop, container shop)\n`);
+    }
   });
 
   it('accepts the image once the stage file maps it, and prints the substitution', () => {

@@ -179,6 +179,53 @@ describe('resolveImage', () => {
   });
 });
 
+describe('a stage entry keyed by repository', () => {
+  const stage = (substitute: Record<string, string>, native: string[] = []): StageImages => ({ substitute, native });
+
+  it.each([
+    ['demoapp:1.1', { demoapp: 'demoapp-arm' }, 'demoapp-arm:1.1'],
+    ['demoapp', { demoapp: 'demoapp-arm' }, 'demoapp-arm'],
+    ['docker.io/library/demoapp:2', { demoapp: 'localhost:5000/demoapp-arm' }, 'localhost:5000/demoapp-arm:2'],
+    ['demoapp:1.1', { demoapp: 'registry.local/demoapp:{tag}-arm' }, 'registry.local/demoapp:1.1-arm'],
+    ['demoapp', { demoapp: 'registry.local/demoapp:{tag}-arm' }, 'registry.local/demoapp:latest-arm'],
+  ])('maps %s with %j to %s, keeping the tag', (image, substitute, expected) => {
+    expect(resolveImage(image, 'arm', stage(substitute))).toEqual({
+      image: expected,
+      rule: 'stage',
+      entry: { setting: 'substitute', entry: Object.keys(substitute)[0] },
+    });
+  });
+
+  it('maps every new release without a new entry', () => {
+    const rules = stage({ demoapp: 'demoapp-arm' });
+    expect(['demoapp:1', 'demoapp:1.1', 'demoapp:2.0-rc1'].map((i) => resolveImage(i, 'arm64', rules)?.image)).toEqual([
+      'demoapp-arm:1',
+      'demoapp-arm:1.1',
+      'demoapp-arm:2.0-rc1',
+    ]);
+  });
+
+  it('does not map a reference pinned by digest, whose digest names the amd64 image', () => {
+    expect(resolveImage(`demoapp@sha256:${'a'.repeat(64)}`, 'arm', stage({ demoapp: 'demoapp-arm' }))).toBeUndefined();
+  });
+
+  it('comes after an entry with a tag, a substitute before a native image', () => {
+    const rules = stage({ demoapp: 'demoapp-arm', 'demoapp:1': 'legacy/demoapp-arm:1' }, ['demoapp:2', 'demoapp']);
+    expect(resolveImage('demoapp:1', 'arm', rules)).toMatchObject({ image: 'legacy/demoapp-arm:1', entry: { entry: 'demoapp:1' } });
+    expect(resolveImage('demoapp:2', 'arm', rules)).toMatchObject({ image: 'demoapp:2', entry: { setting: 'native' } });
+    expect(resolveImage('demoapp:3', 'arm', rules)).toMatchObject({
+      image: 'demoapp-arm:3',
+      entry: { setting: 'substitute', entry: 'demoapp' },
+    });
+  });
+
+  it('is resolved once per stage and image, however many containers run it', () => {
+    const rules = stage({ demoapp: 'demoapp-arm' });
+    expect(resolveImage('demoapp:1', 'arm', rules)).toBe(resolveImage('demoapp:1', 'arm', rules));
+    expect(resolveImage('nginx:1.25', 'arm', rules)).toBe(resolveImage('nginx:1.25', 'arm', rules));
+  });
+});
+
 describe('normalizeImage', () => {
   it.each([
     ['nginx', 'nginx:latest'],
