@@ -159,7 +159,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'images/no-build-for-architecture',
     'Image not built for the architecture',
-    "Substitute an image built for the stage's architecture under images: in the stage file.",
+    "Nothing says the image runs on the stage's architecture: list it under images.native if it is multi-arch (a repository covers every tag), or map it under images.substitute (a repository key keeps the tag); the message says what the image table knows of it.",
   ),
   row(
     'images/substitute-rule',

@@ -14,7 +14,7 @@ const DEMOAPP_STAGE = (head: string, database: string, names: readonly string[] 
     .join('');
 
 describe('npm run synth on an ARM stage', () => {
-  it('fails on an image with no arm build, naming object, container and image, and leaves dist/ untouched', () => {
+  it('fails on an image with no arm build, naming object, container and image, saying what the table knows and what to do, and leaves dist/ untouched', () => {
     const pi = 'architecture: arm\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n';
     const dir = tempProject({ lab: repoStage('lab'), pi }, { copyDist: true });
     const before = snapshotDir(join(dir, 'dist'));
@@ -23,9 +23,10 @@ describe('npm run synth on an ARM stage', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       "ReplicationController pi/nginx: error: spec.template.spec.containers[0]: container 'nginx' runs image 'demoapp:1', which has no known arm build " +
-        "(stage 'pi' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
-        "  hint: map it to an arm build in environments/pi.yaml under images.substitute ('demoapp:1': <arm image>), " +
-        'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)\n' +
+        "(stage 'pi' runs on arm; neither the stage file's images: nor the image table names it)\n" +
+        "  hint: if it is built for arm too (multi-arch, as images of your own can be), list 'demoapp' under images.native in environments/pi.yaml " +
+        "(a repository without a tag covers every tag); else map it to an arm build under images.substitute, for every tag ('demoapp': <arm repository>, " +
+        "which keeps the tag, or '<repository>:{tag}-arm') or for this tag only ('demoapp:1': <arm image>); built-in entries: lib/transforms/arm-images.ts\n" +
         '1 problem; nothing was written.\n',
     );
     expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
@@ -45,6 +46,22 @@ describe('npm run synth on an ARM stage', () => {
       ),
     ]);
     expect(r.stderr).toMatch(/\n2 problems; nothing was written\.\n$/);
+  });
+
+  it('says that mysql:8.0 is built for arm64 only, and that architecture: arm64 runs it', () => {
+    const pi = DEMOAPP_STAGE('architecture: arm\nimages:\n  substitute: { demoapp: demoapp-arm }\n', '      image: mysql:8.0\n');
+    const r = runCli('synth', [], tempProject({ pi }));
+    expect(r.code).toBe(2);
+    const lines = errorLines(r.stderr);
+    expect(lines).toHaveLength(3);
+    for (const l of lines.slice(0, 2)) {
+      expect(l).toContain(
+        "runs image 'mysql:8.0', which has no known arm build (stage 'pi' runs on arm; the image table lists it as published for amd64 and arm64 only, with no 32-bit arm build)",
+      );
+    }
+    expect(r.stderr).toContain(
+      '  hint: set architecture: arm64 in environments/pi.yaml if the nodes run a 64-bit OS, or map it to an arm build there',
+    );
   });
 
   it('runs every new release of an image mapped by repository, with its tag, without editing images.substitute', () => {
