@@ -5,7 +5,7 @@
  * stage files and returns the output to write; only `lib/cli/` reads and writes files.
  */
 import { STACKS } from '../apps/index.js';
-import type { Stack, StageContext } from './stack.js';
+import type { Stack } from './stack.js';
 import packageJson from '../package.json' with { type: 'json' };
 import type { TSchema } from '@sinclair/typebox';
 import { StageLoader, type LoadedStage } from './config/load.js';
@@ -34,6 +34,7 @@ import { screenStageSecrets } from './stage-secrets.js';
 import { DIST_DIR, type DistTree } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
 import { liveImageEdits, type OutputReader } from './live-edits.js';
+import { placedImageProblems } from './stage-images.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
@@ -279,7 +280,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       if (unknown.length) throw new ProblemsError(unknown.map(({ path, key, ...p }) => ({ ...p, location: loaded.locate(path, key) })));
     }
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
-    const r = placingFields(loaded.context, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache }));
+    const r = placingFields(loaded, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache }));
     if (delivery) {
       const { name, namespace } = r.stage;
       // the plan reads kinds and namespaces: a cached app's summary names them (its objects are not rendered again)
@@ -333,14 +334,18 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
 
 /**
  * What `render` returns; the problems it throws about a field of an object (the transforms') placed
- * in the included file the object came from, as the checks' findings are (`placedFieldProblems`).
+ * in the included file the object came from, as the checks' findings are (`placedFieldProblems`),
+ * and an image with no build at the stage-file setting that gave it, once per image and place
+ * (`placedImageProblems`).
  */
-function placingFields<T>(stage: StageContext, render: () => T): T {
+function placingFields<T>(loaded: LoadedStage, render: () => T): T {
   try {
     return render();
   } catch (e) {
     if (!(e instanceof ProblemsError)) throw e;
-    throw new ProblemsError(placedFieldProblems(e.problems, stage), e.exitCode);
+    // placedFieldProblems keeps the problems' order: the i-th placed is the i-th thrown, whose field names the object and app
+    const placed = placedFieldProblems(e.problems, loaded.context);
+    throw new ProblemsError(placedImageProblems(e.problems, placed, loaded), e.exitCode);
   }
 }
 

@@ -58,7 +58,7 @@ export const TRANSFORMS: readonly Transform[] = [
 /**
  * Runs every transform, in order (for node files, those that apply to them). A transform that
  * refuses the objects passes them on as it was given them, so that the ones after it still say
- * what they refuse: every problem of the app at once.
+ * what they refuse: every problem of the app at once, each about a field naming the app.
  * @throws ProblemsError with the problems of every transform that refused
  */
 export function transform(objects: readonly KubeObject[], context: ChartContext, { nodeFiles = false } = {}): KubeObject[] {
@@ -70,7 +70,7 @@ export function transform(objects: readonly KubeObject[], context: ChartContext,
       out = t.run(out, context);
     } catch (e) {
       if (!(e instanceof ProblemsError)) throw e;
-      problems.push(...e.problems);
+      problems.push(...e.problems.map((p) => (p.field ? { ...p, field: { ...p.field, app: context.instance } } : p)));
     }
   }
   if (problems.length) throw new ProblemsError(problems);

@@ -35,11 +35,11 @@ const pinned = (image: string): KubeObject[] =>
         containers: [{ name: web, image: "${image}" }]`) as KubeObject[];
 
 describe('the transforms of an app', () => {
-  it("report every transform's problems at once, not only the first transform's", () => {
+  it("report every transform's problems at once, each naming the app, not only the first transform's", () => {
     const problems = problemsThrownBy(() => transform(pinned('example.com/web:1'), context('arm')));
-    expect(problems.map((p) => [p.code, p.subject])).toEqual([
-      ['images/no-build-for-architecture', 'Deployment pi/web'],
-      ['images/architecture-conflict', 'Deployment pi/web'],
+    expect(problems.map((p) => [p.code, p.subject, p.field?.app])).toEqual([
+      ['images/no-build-for-architecture', 'Deployment pi/web', 'legacy'],
+      ['images/architecture-conflict', 'Deployment pi/web', 'legacy'],
     ]);
   });
 
