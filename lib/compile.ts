@@ -34,7 +34,7 @@ import { screenStageSecrets } from './stage-secrets.js';
 import { DIST_DIR, type DistTree } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
 import { liveImageEdits, type OutputReader } from './live-edits.js';
-import { placedImageProblems } from './stage-images.js';
+import { placedImageProblems, unusedImageEntries } from './stage-images.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
@@ -127,6 +127,11 @@ export interface Compiled {
   readonly declarations: ReadonlyMap<string, StageDeclarations>;
   /** Warnings about what the compilation changes in the output as it is (lib/live-edits.ts), in stage order: never kept with a stage's warnings. */
   readonly notices: readonly Problem[];
+  /**
+   * Per stage, warnings about its stage file's own settings, placed there: the entries of images:
+   * that no container uses (lib/stage-images.ts). Kept with the stage's warnings.
+   */
+  readonly warnings: ReadonlyMap<string, readonly Problem[]>;
 }
 
 /** What a stage file declares across stages. */
@@ -230,6 +235,8 @@ export interface StageOutcome {
   readonly problems: readonly Problem[];
   /** Warnings about what the compilation changes in the stage's output as it is (see `Compiled.notices`). */
   readonly notices?: readonly Problem[];
+  /** Warnings about the stage file's own settings, placed there (see `Compiled.warnings`), once it rendered. */
+  readonly warnings?: readonly Problem[];
   /** Whether the checks found errors (reported with every stage's findings). */
   readonly failedChecks: boolean;
 }
@@ -281,6 +288,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     }
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
     const r = placingFields(loaded, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache }));
+    outcome.warnings = unusedImageEntries(loaded, r);
     if (delivery) {
       const { name, namespace } = r.stage;
       // the plan reads kinds and namespaces: a cached app's summary names them (its objects are not rendered again)
@@ -372,6 +380,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const declarations = new Map<string, StageDeclarations>();
   const files = new Map<string, FileTree>();
   const notices: Problem[] = [];
+  const warnings = new Map<string, readonly Problem[]>();
   let failedChecks = false;
   const env: StageEnvironment = { engine: project.delivery?.engine, crds: options.crds, cache: options.cache };
   const runStages = options.runStages ?? inSequence;
@@ -397,6 +406,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     if (outcome.allowedSecrets) allowedSecrets.set(outcome.stage, outcome.allowedSecrets);
     problems.push(...outcome.problems);
     notices.push(...(outcome.notices ?? []));
+    if (outcome.warnings?.length) warnings.set(outcome.stage, outcome.warnings);
     if (outcome.failedChecks) failedChecks = true;
   }
   // `promotion.from` can name only what the caller says the project has (a compilation of some stages names others)
@@ -437,5 +447,5 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   const tree: DistTree = new Map(rendered.flatMap((r) => (files.has(r.stage.name) ? [[r.stage.name, files.get(r.stage.name)!]] : [])));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
-  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices };
+  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices, warnings };
 }

@@ -1,14 +1,18 @@
 /**
  * The images of a stage as its stage file gives them: an image with no build for the stage's
  * architecture reported once per place, at the stage-file setting that gave it where there is one,
- * naming every object that runs it. The images transform (lib/transforms/images.ts) stays a pure
- * pass over objects that knows nothing of stage files; this is the compiler's step after it. Pure.
+ * naming every object that runs it; and the entries of `images.substitute` and `images.native`
+ * that no container of the stage uses (warnings). The images transform (lib/transforms/images.ts)
+ * stays a pure pass over objects that knows nothing of stage files; this is the compiler's step
+ * after it. Pure.
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import { formatFieldPath as dotted, valueAt, type FieldPath } from './model/field-path.js';
 import { describeObject, type KubeObject } from './model/object.js';
-import { noBuildReason } from './transforms/images.js';
+import { compareCodePoints } from './model/order.js';
+import type { RenderedStage } from './synth/render.js';
+import { noBuildReason, resolveImage, stageEntryCovers, writtenImages, type StageImageEntry } from './transforms/images.js';
 
 const NO_BUILD = 'images/no-build-for-architecture';
 
@@ -91,4 +95,84 @@ export function placedImageProblems(original: readonly Problem[], placed: readon
       ? { code: NO_BUILD, location: loaded.locate(setting), message: `${dotted(setting)}: ${message}`, hint }
       : { code: NO_BUILD, subject: loaded.source, message, hint };
   });
+}
+
+/** The images the containers of a rendered stage run as written (an app from the render cache: from its summary). */
+function stageImages(r: RenderedStage): Set<string> {
+  const written = new Set<string>();
+  // an app from the render cache is not rendered again for this: its summary says what it runs
+  for (const c of r.charts) for (const image of c.summary ? c.summary.written : writtenImages(c.objects)) written.add(image);
+  for (const f of r.nodeFiles) for (const image of writtenImages([f.document as KubeObject])) written.add(image);
+  return written;
+}
+
+/**
+ * A warning for each entry of the stage file's `images.substitute` and `images.native` that no
+ * container of the rendered stage uses: one that names no image the stage runs, or one whose images
+ * another entry decides (which, and why, is said). On amd64, where images run as written, one
+ * warning at `images:`. The same with the render cache as without: an app from it gives the images
+ * it runs from its summary (`AppSummary.written`).
+ */
+export function unusedImageEntries(loaded: LoadedStage, r: RenderedStage): Problem[] {
+  const { images, architecture, name: stage } = loaded.context;
+  const entries: (StageImageEntry & { readonly path: FieldPath; readonly key?: string; readonly label: string })[] = [
+    ...Object.keys(images.substitute).map((entry) => ({
+      setting: 'substitute' as const,
+      entry,
+      path: ['images', 'substitute'],
+      key: entry,
+      label: `images.substitute '${entry}'`,
+    })),
+    ...images.native.map((entry, i) => ({
+      setting: 'native' as const,
+      entry,
+      path: ['images', 'native', i],
+      label: `images.native[${i}] '${entry}'`,
+    })),
+  ];
+  if (entries.length === 0) return [];
+  if (architecture === 'amd64') {
+    return [
+      {
+        code: 'images/unused-entry',
+        severity: 'warning',
+        location: loaded.locate([], 'images'),
+        message: `images: is not used: stage '${stage}' runs on amd64, where every image runs as written`,
+        hint: 'remove it, or set architecture: to what the nodes run (arm, arm64)',
+      },
+    ];
+  }
+  const written = [...stageImages(r)];
+  const deciding = new Map<string, StageImageEntry>();
+  for (const image of written) {
+    const entry = resolveImage(image, architecture, images)?.entry;
+    if (entry) deciding.set(image, entry);
+  }
+  const id = (e: StageImageEntry) => `${e.setting}\n${e.entry}`;
+  const used = new Set([...deciding.values()].map(id));
+  const problems: Problem[] = [];
+  for (const e of entries) {
+    if (used.has(id(e))) continue;
+    const covered = written.filter((image) => stageEntryCovers(e, image)).sort(compareCodePoints);
+    const others = [...new Set(covered.flatMap((image) => deciding.get(image) ?? []))];
+    problems.push({
+      code: 'images/unused-entry',
+      severity: 'warning',
+      location: loaded.locate(e.path, e.key),
+      ...(covered.length
+        ? {
+            message:
+              `${e.label} is not used: the images of stage '${stage}' it names (${covered.join(', ')}) are decided by ` +
+              `${others.map((o) => `images.${o.setting} '${o.entry}'`).join(' and ')}, which ${others.length === 1 ? 'comes' : 'come'} first`,
+            hint: 'remove one of the two entries (an entry with a tag comes before one without, a substitute before a native image, the first written first)',
+          }
+        : {
+            message: `${e.label} is not used: no container of stage '${stage}' runs an image it names`,
+            hint:
+              'remove it, or write it as the stacks and included manifests name the image ' +
+              '(an entry with a tag names that image only; a repository without a tag names every tag)',
+          }),
+    });
+  }
+  return problems;
 }

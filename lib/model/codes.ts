@@ -167,6 +167,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "A repository key (no tag) maps every tag, so its image keeps the tag (no tag, or '{tag}' in it); a key with a tag maps one image, written in full.",
   ),
   row(
+    'images/unused-entry',
+    'Unused images entry (warning)',
+    'No container of the stage runs an image the entry names, or another entry decides for them: remove it, so that it cannot mislead.',
+  ),
+  row(
     'network/host-port-without-host-network',
     'hostPort on a CNI pod network',
     'On ARM stages a hostPort is ignored without the portmap plugin: use hostNetwork: true.',

@@ -67,7 +67,7 @@ interface StageRule {
 /**
  * A stage's entries, keyed as they are looked up: those with a tag or digest by normalized
  * reference, the others (repositories) by repository; in each, substitutes before natives and the
- * first entry written first (an entry that another shadows is never used).
+ * first entry written first (an entry that another shadows is never used, and is warned about).
  */
 interface StageRules {
   readonly exact: ReadonlyMap<string, StageRule>;
@@ -86,6 +86,16 @@ function stageRules(stage: StageImages): StageRules {
   for (const [from, to] of Object.entries(stage.substitute)) add(from, { entry: { setting: 'substitute', entry: from }, to });
   for (const entry of stage.native) add(entry, { entry: { setting: 'native', entry } });
   return { exact, repositories };
+}
+
+/**
+ * Whether a stage entry names `image`, whichever entry comes first: by its reference, or, without
+ * a tag or digest, by its repository (a substitute's tags only, as `stageRule` reads them).
+ */
+export function stageEntryCovers({ setting, entry }: StageImageEntry, image: string): boolean {
+  const ref = normalizeImage(image);
+  if (hasTagOrDigest(entry)) return normalizeImage(entry) === ref;
+  return repositoryOf(normalizeImage(entry)) === repositoryOf(ref) && (setting === 'native' || imageParts(image).digest === undefined);
 }
 
 /** What the images pass knows of a stage: its rules, once, and each image's resolution, once. */
@@ -354,4 +364,27 @@ export function imageSubstitutions(objects: readonly KubeObject[]): Substitution
         return { object: describeObject(o), container, from, to: String(containers.find((c) => c.name === container)?.image) };
       });
   });
+}
+
+/**
+ * The images the containers of `objects` run as their stacks and included files wrote them, before
+ * this pass (an image it replaced is read from its annotation), each once, in the objects' order.
+ */
+export function writtenImages(objects: readonly KubeObject[]): string[] {
+  const images = new Set<string>();
+  for (const o of objects) {
+    const template = podTemplateOf(o);
+    if (!template?.spec) continue;
+    const annotations = o.metadata.annotations ?? {};
+    for (const list of CONTAINER_LISTS) {
+      const containers = template.spec[list] as Container[] | undefined;
+      if (!Array.isArray(containers)) continue;
+      for (const c of containers) {
+        if (typeof c?.image !== 'string') continue;
+        const recorded = annotations[`${SUBSTITUTION_PREFIX}${c.name}`];
+        images.add(typeof recorded === 'string' ? recorded : c.image);
+      }
+    }
+  }
+  return [...images];
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Architecture, StageImages } from '../../lib/config/stage-schema.js';
 import { ProblemsError } from '../../lib/errors.js';
 import { IMAGE_TABLE, normalizeImage, type ImageTable } from '../../lib/transforms/arm-images.js';
-import { imageSubstitutions, noBuildReason, resolveImage, substituteImages } from '../../lib/transforms/images.js';
+import { imageSubstitutions, noBuildReason, resolveImage, substituteImages, writtenImages } from '../../lib/transforms/images.js';
 import type { KubeObject } from '../../lib/model/object.js';
 
 const NO_ADDITIONS: StageImages = { substitute: {}, native: [] };
@@ -343,6 +343,19 @@ describe('the message about an image with no build', () => {
     expect(message('example/tool:3-amd64', 'arm', NO_ADDITIONS, table).split('\n')[0]).toBe(
       "the image table's rule for it has no arm build (tool is built for arm64 only)",
     );
+  });
+});
+
+describe('writtenImages', () => {
+  it('lists the images the containers run as written, an image the pass replaced from its annotation, each once', () => {
+    const objects = run(
+      `
+- { apiVersion: v1, kind: ReplicationController, metadata: { name: r }, spec: { template: { spec: { containers: [{ name: registry, image: "registry:2" }] } } } }
+- { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { initContainers: [{ name: i, image: busybox }], containers: [{ name: b, image: busybox }, { name: r, image: "registry:2" }] } }
+- { apiVersion: v1, kind: ConfigMap, metadata: { name: c }, data: { image: "demoapp:1" } }`,
+      'arm',
+    );
+    expect(writtenImages(objects)).toEqual(['registry:2', 'busybox']);
   });
 });
 
