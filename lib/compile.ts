@@ -5,7 +5,7 @@
  * stage files and returns the output to write; only `lib/cli/` reads and writes files.
  */
 import { STACKS } from '../apps/index.js';
-import type { Stack, StageContext } from './stack.js';
+import type { Stack } from './stack.js';
 import packageJson from '../package.json' with { type: 'json' };
 import type { TSchema } from '@sinclair/typebox';
 import { StageLoader, type LoadedStage } from './config/load.js';
@@ -34,6 +34,7 @@ import { screenStageSecrets } from './stage-secrets.js';
 import { DIST_DIR, type DistTree } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
 import { liveImageEdits, type OutputReader } from './live-edits.js';
+import { placedImageProblems, unusedImageEntries } from './stage-images.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
 export const COMPILER_VERSION: string = packageJson.version;
@@ -130,6 +131,11 @@ export interface Compiled {
    * a stage is compiled, never kept with a stage's warnings.
    */
   readonly notices: readonly Problem[];
+  /**
+   * Per stage, warnings about its stage file's own settings, placed there: the entries of images:
+   * that no container uses (lib/stage-images.ts). Kept with the stage's warnings.
+   */
+  readonly warnings: ReadonlyMap<string, readonly Problem[]>;
 }
 
 /** What a stage file declares across stages. */
@@ -233,6 +239,8 @@ export interface StageOutcome {
   readonly problems: readonly Problem[];
   /** Warnings placed in the stage file, and about what the compilation changes in the stage's output as it is (see `Compiled.notices`). */
   readonly notices?: readonly Problem[];
+  /** Warnings about the stage file's own settings, placed there (see `Compiled.warnings`), once it rendered. */
+  readonly warnings?: readonly Problem[];
   /** Whether the checks found errors (reported with every stage's findings). */
   readonly failedChecks: boolean;
 }
@@ -283,7 +291,8 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       if (unknown.length) throw new ProblemsError(unknown.map(({ path, key, ...p }) => ({ ...p, location: loaded.locate(path, key) })));
     }
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
-    const r = placingFields(loaded.context, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache }));
+    const r = placingFields(loaded, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache }));
+    outcome.warnings = unusedImageEntries(loaded, r);
     if (delivery) {
       const { name, namespace } = r.stage;
       // the plan reads kinds and namespaces: a cached app's summary names them (its objects are not rendered again)
@@ -338,14 +347,18 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
 
 /**
  * What `render` returns; the problems it throws about a field of an object (the transforms') placed
- * in the included file the object came from, as the checks' findings are (`placedFieldProblems`).
+ * in the included file the object came from, as the checks' findings are (`placedFieldProblems`),
+ * and an image with no build at the stage-file setting that gave it, once per image and place
+ * (`placedImageProblems`).
  */
-function placingFields<T>(stage: StageContext, render: () => T): T {
+function placingFields<T>(loaded: LoadedStage, render: () => T): T {
   try {
     return render();
   } catch (e) {
     if (!(e instanceof ProblemsError)) throw e;
-    throw new ProblemsError(placedFieldProblems(e.problems, stage), e.exitCode);
+    // placedFieldProblems keeps the problems' order: the i-th placed is the i-th thrown, whose field names the object and app
+    const placed = placedFieldProblems(e.problems, loaded.context);
+    throw new ProblemsError(placedImageProblems(e.problems, placed, loaded), e.exitCode);
   }
 }
 
@@ -372,6 +385,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const declarations = new Map<string, StageDeclarations>();
   const files = new Map<string, FileTree>();
   const notices: Problem[] = [];
+  const warnings = new Map<string, readonly Problem[]>();
   let failedChecks = false;
   const env: StageEnvironment = { engine: project.delivery?.engine, crds: options.crds, cache: options.cache };
   const runStages = options.runStages ?? inSequence;
@@ -397,6 +411,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     if (outcome.allowedSecrets) allowedSecrets.set(outcome.stage, outcome.allowedSecrets);
     problems.push(...outcome.problems);
     notices.push(...(outcome.notices ?? []));
+    if (outcome.warnings?.length) warnings.set(outcome.stage, outcome.warnings);
     if (outcome.failedChecks) failedChecks = true;
   }
   // `promotion.from` can name only what the caller says the project has (a compilation of some stages names others)
@@ -437,5 +452,5 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   const tree: DistTree = new Map(rendered.flatMap((r) => (files.has(r.stage.name) ? [[r.stage.name, files.get(r.stage.name)!]] : [])));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
-  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices };
+  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices, warnings };
 }

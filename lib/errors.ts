@@ -55,10 +55,17 @@ export interface Problem extends ProblemData {
    * The object (as the step saw it) and the field in it that the problem is about, set by a step
    * that works on objects before they are checked (a transform). Where the object came from an
    * included file, the compiler places the problem at that field there, as it places the checks'
-   * findings (`placedFieldProblems`, lib/checks/manifests.ts), and drops this.
+   * findings (`placedFieldProblems`, lib/checks/manifests.ts), and drops this; an image with no
+   * build that a stage-file setting of the object's app gave is placed at that setting
+   * (lib/stage-images.ts).
    * @default - none
    */
-  readonly field?: { readonly object: KubeObject; readonly path: FieldPath };
+  readonly field?: {
+    readonly object: KubeObject;
+    readonly path: FieldPath;
+    /** The app (its key under `apps:`) that rendered the object: set by the transforms' runner (lib/transforms/index.ts). @default - none */
+    readonly app?: string;
+  };
   /** How many problems it stands for: a line that counts the problems not shown. @default 1 */
   readonly counts?: number;
 }

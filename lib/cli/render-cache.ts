@@ -56,7 +56,7 @@ const MAX_BYTES = 512 * 1024 * 1024;
 /** Packs kept before the least recently used are merged (each is opened when the cache is first read). */
 const MAX_PACKS = 32;
 /** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
-const ENTRY_FORMAT = 7;
+const ENTRY_FORMAT = 8;
 
 /**
  * An entry's bytes: the documents' digests, the SHA-256 of the app's file, the kept check results

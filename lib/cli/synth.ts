@@ -185,7 +185,9 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
   for (const l of exceptionLines(result?.exceptions ?? [])) stdout += `  ${l}\n`;
   for (const l of compiled.allowedSecrets.get(name) ?? []) stdout += `  ${l}\n`;
   const warnings = (result?.findings ?? []).filter((f) => f.severity === 'warning');
-  const summary = warningSummary(name, warnings);
+  // warnings about the stage file's own settings are few and placed: each printed as it is, with or without --verbose
+  const own = compiled.warnings.get(name) ?? [];
+  const summary = [...own, ...warningSummary(name, warnings)];
   return {
     stage: name,
     head: writtenLines(written)
@@ -196,10 +198,10 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
       files: written.files,
       stdout,
       summary,
-      warnings: warnings.length,
+      warnings: own.length + warnings.length,
       ...compiled.declarations.get(name)!,
     },
-    verbose: placedProblems(warnings, s.stage),
+    verbose: [...own, ...placedProblems(warnings, s.stage)],
   };
 }
 

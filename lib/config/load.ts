@@ -20,6 +20,7 @@ import { compareCodePoints } from '../model/order.js';
 import { SchemaValidator, type PathProblem, type WrittenAt } from './validate.js';
 import { refineEdge } from '../edge/refine.js';
 import { secretKindConflicts } from '../required-secrets.js';
+import { refineStageImages } from './images.js';
 
 /** Alias expansions allowed in one stage file; more is an "alias bomb", not configuration. */
 export const MAX_ALIAS_COUNT = MAX_STAGE_ALIASES;
@@ -250,7 +251,8 @@ export class StageLoader<S extends StackMap> {
       : [];
     // a refine step's warnings stop nothing; with its errors, they are reported with them
     const warnings = refined.filter((p) => p.severity === 'warning');
-    if (refined.length > warnings.length || edge.length) fail([...refined, ...edge]);
+    const images = refineStageImages(stageFile.images).map(place);
+    if (refined.length > warnings.length || edge.length || images.length) fail([...refined, ...edge, ...images]);
     // one Secret name both made outside stagecraft (an Ingress's TLS Secret) and made by the stage: refused for every command
     const declared = instances.apps.flatMap(({ name, stack, settings }) =>
       (this.stacks[stack]!.secrets?.(name, settings as never, context) ?? []).map((declaration) => ({ app: name, declaration })),

@@ -6,7 +6,19 @@ import type { TOptional } from '@sinclair/typebox';
 
 /** The id of the chart that holds a stage's Namespace (lib/synth/render.ts): no app may take it. */
 export const NAMESPACE_CHART = 'namespace';
-import { DNS_LABEL_PATTERN, DnsLabel, ImageRef, Mapping, Settings, StringEnum, Type, type Static, type TSchema } from './types.js';
+import {
+  DNS_LABEL_PATTERN,
+  DnsLabel,
+  IMAGE_REF_PATTERN,
+  ImageRef,
+  Mapping,
+  Settings,
+  StringEnum,
+  TAG_TEMPLATE_PATTERN,
+  Type,
+  type Static,
+  type TSchema,
+} from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
 import { edgeSettings } from '../edge/settings.js';
 
@@ -111,13 +123,18 @@ export const stageProperties = {
         substitute: Type.Optional(
           Mapping(
             Type.String({
-              pattern: '^[a-z0-9][a-z0-9._/:@-]*$',
-              expected: 'an image name as a stack names it, such as nginx or registry:2',
+              pattern: IMAGE_REF_PATTERN,
+              expected: 'an image as a stack names it, such as registry:2, or a repository such as demoapp',
             }),
-            ImageRef(),
+            Type.String({
+              pattern: TAG_TEMPLATE_PATTERN,
+              expected:
+                "an image reference such as demoapp:1-arm; for a repository, a repository (demoapp-arm) or an image with '{tag}' in its tag (registry/demoapp:{tag}-arm)",
+            }),
             {
               description:
-                "Image as a stack names it -> the image to run instead on this stage's architecture (before the built-in table). @default - none",
+                "Image as a stack names it -> the image to run instead on this stage's architecture (before the built-in table). " +
+                "A key with a tag or digest (demoapp:1) maps that image only, to the image given. A key without one (demoapp) is a repository and maps every tag of it, keeping the tag: to the same tag of the repository given (demoapp: demoapp-arm runs demoapp-arm:1.1 for demoapp:1.1), or to the image given with the tag put in for '{tag}' (demoapp: registry/demoapp:{tag}-arm runs registry/demoapp:1.1-arm); an image pinned by digest needs a key of its own. @default - none",
             },
           ),
         ),
@@ -125,7 +142,7 @@ export const stageProperties = {
           Type.Array(ImageRef(), {
             uniqueItems: true,
             description:
-              "Images that run on this stage's architecture as they are (multi-arch, or built for it); a name without a tag covers every tag. @default - none",
+              "Images that run on this stage's architecture as they are (multi-arch, such as your own images built for it too, or built for it only); a repository without a tag covers every tag. @default - none",
           }),
         ),
       },

@@ -36,11 +36,26 @@ export const Count = (minimum = 0, options: SchemaOptions = {}) => Type.Integer(
 /** A TCP/UDP port number. */
 export const PortNumber = (options: SchemaOptions = {}) => Type.Integer({ minimum: 1, maximum: 65535, ...options });
 
+/**
+ * What an image reference looks like: a name in lowercase, then a tag that may hold capitals
+ * (nginx:1.25-Alpine); the whole grammar is checked on the output (lib/checks/api-limits.ts).
+ */
+export const IMAGE_REF_PATTERN = '^[a-z0-9][a-z0-9._/:@-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$';
+
+/**
+ * An image reference whose tag may say `{tag}` (lib/model/image.ts `TAG_PLACEHOLDER`) where a
+ * character of a tag may stand: whatever tag is put in, it is an image reference as
+ * IMAGE_REF_PATTERN says (`registry/demoapp:{tag}-arm`; `{tag}` in the name is not one).
+ */
+export const TAG_TEMPLATE_PATTERN = '^[a-z0-9][a-z0-9._/:@-]*(:([A-Za-z0-9_]|\\{tag\\})([A-Za-z0-9_.-]|\\{tag\\})*)?$';
+
+/** The patterns of image references: a value that fails one for capitals in its name is told so (lib/config/validate.ts). */
+export const IMAGE_PATTERNS: ReadonlySet<string> = new Set([IMAGE_REF_PATTERN, TAG_TEMPLATE_PATTERN]);
+
 /** A container image reference, `repository[:tag][@digest]`. */
 export const ImageRef = (options: SchemaOptions = {}) =>
   Type.String({
-    // a tag may hold capitals (nginx:1.25-Alpine); the whole grammar is checked on the output (lib/checks/api-limits.ts)
-    pattern: '^[a-z0-9][a-z0-9._/:@-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$',
+    pattern: IMAGE_REF_PATTERN,
     expected: 'an image reference such as nginx, demoapp:1.1 or localhost:5000/team/app:2',
     ...options,
   });

@@ -11,6 +11,8 @@ import { formatFieldPath as dotted, fromAjvPath, valueAt } from '../model/field-
 import { describeValue, shorten, yamlTagOf } from '../model/limits.js';
 import { detectSecret, isSecretKey, maskValue } from '../model/secret-rules.js';
 import { compileValidator } from '../model/validator-code.js';
+import { lowercaseName } from '../model/image.js';
+import { IMAGE_PATTERNS } from './types.js';
 
 // ajv is published as CommonJS with a default export
 const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
@@ -141,6 +143,16 @@ export class SchemaValidator {
     if (e.keyword === 'propertyNames') {
       const key = (e.params as { propertyName: string }).propertyName;
       const names = (parent.propertyNames ?? {}) as Record<string, unknown>;
+      const meant = lowercaseImage(key, names.pattern);
+      if (meant !== undefined) {
+        return {
+          code: 'config/key-name',
+          path,
+          key,
+          message: `${where}: '${shorten(key)}' is not a valid name: repository names must be lowercase; did you mean '${shorten(meant)}'?`,
+          hint: LOWERCASE_HINT,
+        };
+      }
       return {
         code: 'config/key-name',
         path,
@@ -161,6 +173,15 @@ export class SchemaValidator {
     }
     // a value under a secret-looking key, or that looks secret itself, is never echoed: messages end up in CI logs
     const value = valueAt(data, local);
+    const meant = e.keyword === 'pattern' && typeof value === 'string' ? lowercaseImage(value, parent.pattern) : undefined;
+    if (meant !== undefined) {
+      return {
+        code: 'config/pattern',
+        path,
+        message: `${where}: repository names must be lowercase (found ${describeValue(value)}); did you mean '${shorten(meant)}'?`,
+        hint: LOWERCASE_HINT,
+      };
+    }
     const list = local.length ? valueAt(data, local.slice(0, -1)) : undefined;
     const secret = isSecretKey(path, value, list);
     const found = secret ? maskValue(value) : describeValue(value);
@@ -193,6 +214,19 @@ function quoteHint(path: KeyPath, schema: Record<string, unknown>, written: stri
     return undefined;
   const key = path[path.length - 1];
   return `quote it: ${typeof key === 'string' && detectSecret(key) === undefined ? `${shorten(key)}: ` : ''}${JSON.stringify(shorten(written))}`;
+}
+
+const LOWERCASE_HINT = 'write the registry and repository in lowercase; a tag may keep its capitals (nginx:1.25-Alpine)';
+
+/**
+ * For an image reference (`pattern` one of IMAGE_PATTERNS) refused only for capitals in its name
+ * (`Team/API:1.0`, `hypriot/RPI-mysql`): the reference with its name in lowercase, which the
+ * pattern accepts. Undefined for any other value, and for one that looks secret (never echoed).
+ */
+function lowercaseImage(value: string, pattern: unknown): string | undefined {
+  if (typeof pattern !== 'string' || !IMAGE_PATTERNS.has(pattern) || detectSecret(value) !== undefined) return undefined;
+  const meant = lowercaseName(value);
+  return meant !== undefined && new RegExp(pattern, 'u').test(meant) ? meant : undefined;
 }
 
 /** `apps.api.ports: the container ports by name, each exposed by the Service`, from the setting's description without its `@default`. */

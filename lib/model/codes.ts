@@ -158,13 +158,23 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('node-files/duplicate', 'Node file written twice', 'Two apps write the same file on a node: rename one of the apps.'),
   row(
     'images/architecture-conflict',
-    'Image has no build for the stage',
-    "The stage's architecture and the image substitution disagree; the hint names the setting.",
+    'Pod pinned to another architecture',
+    "A kubernetes.io/arch node selector names another architecture than the stage's: remove it (stagecraft adds the stage's own), or set architecture: in the stage file.",
   ),
   row(
     'images/no-build-for-architecture',
     'Image not built for the architecture',
-    "Substitute an image built for the stage's architecture under images: in the stage file.",
+    "Nothing says the image runs on the stage's architecture: list it under images.native if it is multi-arch (a repository covers every tag), or map it under images.substitute (a repository key keeps the tag); the message says what the image table knows of it.",
+  ),
+  row(
+    'images/substitute-rule',
+    'Substitute that contradicts its key',
+    "A repository key (no tag) maps every tag, so its image keeps the tag (no tag, or '{tag}' in it); a key with a tag maps one image, written in full.",
+  ),
+  row(
+    'images/unused-entry',
+    'Unused images entry (warning)',
+    'No container of the stage runs an image the entry names, or another entry decides for them: remove it, so that it cannot mislead.',
   ),
   row(
     'network/host-port-without-host-network',

@@ -1,5 +1,55 @@
-/** What an image reference says about the release it is. */
+/**
+ * What an image reference says: its parts (name, tag, digest), the release it is, the name it was
+ * most likely meant to have when it has capitals, and the image a tag-keeping substitute gives.
+ */
 import { MAX_LABEL_VALUE } from './labels.js';
+
+/** An image reference as written, in parts: `localhost:5000/team/app:2@sha256:...`. */
+export interface ImageParts {
+  /** Registry and repository: `localhost:5000/team/app` (a registry's port is not a tag). */
+  readonly name: string;
+  /** @default - none (Docker pulls `latest`) */
+  readonly tag?: string;
+  /** `algorithm:hex`. @default - none */
+  readonly digest?: string;
+}
+
+/** The parts of `image` as written (nothing normalized: see `normalizeImage` in lib/transforms/arm-images.ts). */
+export function imageParts(image: string): ImageParts {
+  const at = image.indexOf('@');
+  const base = at >= 0 ? image.slice(0, at) : image;
+  const colon = base.indexOf(':', base.lastIndexOf('/') + 1);
+  return {
+    name: colon >= 0 ? base.slice(0, colon) : base,
+    ...(colon >= 0 ? { tag: base.slice(colon + 1) } : {}),
+    ...(at >= 0 ? { digest: image.slice(at + 1) } : {}),
+  };
+}
+
+/**
+ * `image` with its name and digest in lowercase and its tag as written (`Team/API:1.0-Alpine` ->
+ * `team/api:1.0-Alpine`): repository names are lowercase, tags may hold capitals. Undefined when
+ * only the tag has capitals (nothing to change).
+ */
+export function lowercaseName(image: string): string | undefined {
+  const { name, tag, digest } = imageParts(image);
+  const lowered = `${name.toLowerCase()}${tag === undefined ? '' : `:${tag}`}${digest === undefined ? '' : `@${digest.toLowerCase()}`}`;
+  return lowered === image ? undefined : lowered;
+}
+
+/** What stands for the tag of the image a repository-level substitute maps (`demoapp: registry/demoapp:{tag}-arm`). */
+export const TAG_PLACEHOLDER = '{tag}';
+
+/**
+ * The image a substitute keyed by repository gives for `image`, which it covers: `to` with the tag
+ * of `image` put in, where `to` says `{tag}` (`latest` when `image` has no tag, as Docker reads it);
+ * when `to` has no tag, `image`'s tag as written on `to`'s repository (none when it has none).
+ */
+export function withTagOf(to: string, image: string): string {
+  const { tag } = imageParts(image);
+  if (imageParts(to).tag !== undefined) return to.replaceAll(TAG_PLACEHOLDER, tag ?? 'latest');
+  return tag === undefined ? to : `${to}:${tag}`;
+}
 
 /**
  * The release of an image as a label value (`app.kubernetes.io/version`): its tag, or its digest

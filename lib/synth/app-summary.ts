@@ -5,13 +5,14 @@
  */
 import { CONTAINER_LISTS, podTemplateOf } from '../model/pod-specs.js';
 import { namedObject, type KubeObject } from '../model/object.js';
-import { imageSubstitutions, type Substitution } from '../transforms/images.js';
+import { imageSubstitutions, writtenImages, type Substitution } from '../transforms/images.js';
 
 /**
  * What a stage needs to know of an app's objects besides what the checks found on them, kept with
  * them so that an unchanged app of a stage is not read: how they are named (the inventory, the
  * checks' reports), the labels of their pod templates (the references to them), the image
- * substitutions made (the synth report), and whether the checks across objects need more.
+ * substitutions made (the synth report), the images it runs as written (the stage's unused image
+ * entries), and whether the checks across objects need more.
  */
 export interface AppSummary {
   /** Per object: apiVersion, kind, and name and namespace (null when absent). */
@@ -19,6 +20,11 @@ export interface AppSummary {
   /** Per object with a pod template: its place, and the template's labels. */
   readonly workloads: readonly (readonly [place: number, labels: Readonly<Record<string, string>>])[];
   readonly images: readonly Substitution[];
+  /**
+   * The images its containers run as written, before the images transform (`writtenImages`): which
+   * entries of the stage file's images: are used does not depend on the render cache.
+   */
+  readonly written: readonly string[];
   /**
    * Whether every object is plain to the checks across objects: named, neither a Namespace nor a
    * CustomResourceDefinition (which other objects' checks read), with no nodePort or hostPort
@@ -38,7 +44,7 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
     if (typeof name !== 'string' || o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition' || hasNodeOrHostPort(o)) plain = false;
     return [o.apiVersion, o.kind, name ?? null, namespace ?? null] as const;
   });
-  return { heads, workloads, images: imageSubstitutions(objects), plain };
+  return { heads, workloads, images: imageSubstitutions(objects), written: writtenImages(objects), plain };
 }
 
 /** Whether `o` is a Service with a port that has a nodePort, or has a pod template with a container port that has a hostPort. */

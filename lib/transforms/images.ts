@@ -3,15 +3,16 @@
  * container of every pod template runs an image built for that architecture, whatever construct
  * produced the object. Images come from the stage's own entries, then the built-in table
  * (`arm-images.ts`); an image that is in neither fails synthesis, naming the object, the
- * container and the image. Each substitution is recorded on the object as an annotation
- * `images.stagecraft.dev/<container>: <image as written>`, so that reviewers (and `npm run
- * synth`) see what was changed.
+ * container and the image, and saying what the stage file and the table know of it. Each
+ * substitution is recorded on the object as an annotation `images.stagecraft.dev/<container>:
+ * <image as written>`, so that reviewers (and `npm run synth`) see what was changed.
  */
 import type { Architecture, StageImages } from '../config/stage-schema.js';
 import { ProblemsError, type Problem } from '../errors.js';
 import { IMAGE_TABLE, normalizeImage, repositoryOf, type ImageTable, type OtherArchitecture } from './arm-images.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
+import { imageParts, withTagOf, TAG_PLACEHOLDER } from '../model/image.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from '../model/pod-specs.js';
 
 /** Prefix of the annotations that record substituted images, one per container. */
@@ -27,6 +28,12 @@ export interface ImageOptions {
   readonly table?: ImageTable;
 }
 
+/** An entry of the stage file's `images:`, as written: a key of `substitute`, or an item of `native`. */
+export interface StageImageEntry {
+  readonly setting: 'substitute' | 'native';
+  readonly entry: string;
+}
+
 /** How an image is made to run on an architecture: the image to run and the rule that said so. */
 export interface Resolution {
   readonly image: string;
@@ -35,12 +42,93 @@ export interface Resolution {
    * `built-for` (an image the table substitutes in: built for the architecture) or `amd64`.
    */
   readonly rule: 'stage' | 'exact' | 'pattern' | 'multi-arch' | 'built-for' | 'amd64';
+  /** The stage file's entry that gave it, for rule `stage`. @default - none */
+  readonly entry?: StageImageEntry;
+}
+
+/** Whether a reference as written names a tag or a digest (else it is a repository: every tag of it). */
+function hasTagOrDigest(image: string): boolean {
+  const { tag, digest } = imageParts(image);
+  return tag !== undefined || digest !== undefined;
 }
 
 /** Whether a table entry (a repository, any tag; or `repository:tag`) covers a normalized reference. */
 function covers(entry: string, ref: string): boolean {
-  const hasTag = entry.includes('@') || entry.indexOf(':', entry.lastIndexOf('/') + 1) >= 0;
-  return hasTag ? normalizeImage(entry) === ref : repositoryOf(normalizeImage(entry)) === repositoryOf(ref);
+  return hasTagOrDigest(entry) ? normalizeImage(entry) === ref : repositoryOf(normalizeImage(entry)) === repositoryOf(ref);
+}
+
+/** A stage entry, and for a substitute the image it gives. */
+interface StageRule {
+  readonly entry: StageImageEntry;
+  /** For a substitute: the image to run (a repository key's keeps the tag: `withTagOf`). */
+  readonly to?: string;
+}
+
+/**
+ * A stage's entries, keyed as they are looked up: those with a tag or digest by normalized
+ * reference, the others (repositories) by repository; in each, substitutes before natives and the
+ * first entry written first (an entry that another shadows is never used, and is warned about).
+ */
+interface StageRules {
+  readonly exact: ReadonlyMap<string, StageRule>;
+  readonly repositories: ReadonlyMap<string, StageRule>;
+}
+
+function stageRules(stage: StageImages): StageRules {
+  const exact = new Map<string, StageRule>();
+  const repositories = new Map<string, StageRule>();
+  const add = (key: string, rule: StageRule) => {
+    const ref = normalizeImage(key);
+    if (hasTagOrDigest(key)) {
+      if (!exact.has(ref)) exact.set(ref, rule);
+    } else if (!repositories.has(repositoryOf(ref))) repositories.set(repositoryOf(ref), rule);
+  };
+  for (const [from, to] of Object.entries(stage.substitute)) add(from, { entry: { setting: 'substitute', entry: from }, to });
+  for (const entry of stage.native) add(entry, { entry: { setting: 'native', entry } });
+  return { exact, repositories };
+}
+
+/**
+ * Whether a stage entry names `image`, whichever entry comes first: by its reference, or, without
+ * a tag or digest, by its repository (a substitute's tags only, as `stageRule` reads them).
+ */
+export function stageEntryCovers({ setting, entry }: StageImageEntry, image: string): boolean {
+  const ref = normalizeImage(image);
+  if (hasTagOrDigest(entry)) return normalizeImage(entry) === ref;
+  return repositoryOf(normalizeImage(entry)) === repositoryOf(ref) && (setting === 'native' || imageParts(image).digest === undefined);
+}
+
+/** What the images pass knows of a stage: its rules, once, and each image's resolution, once. */
+interface Resolver {
+  readonly rules: StageRules;
+  readonly resolved: Map<string, Resolution | null>;
+}
+
+/**
+ * Resolvers by table, stage entries (the same object for every chart of a stage: `StageContext.images`)
+ * and architecture. The pass runs per container on fleets of 60,000 objects: the rules are read once
+ * per stage, and an image is resolved once per stage however many containers run it.
+ */
+const resolvers = new WeakMap<ImageTable, WeakMap<StageImages, Partial<Record<OtherArchitecture, Resolver>>>>();
+
+function resolverFor(architecture: OtherArchitecture, stage: StageImages, table: ImageTable): Resolver {
+  let byStage = resolvers.get(table);
+  if (!byStage) resolvers.set(table, (byStage = new WeakMap()));
+  let byArch = byStage.get(stage);
+  if (!byArch) byStage.set(stage, (byArch = {}));
+  return (byArch[architecture] ??= { rules: stageRules(stage), resolved: new Map() });
+}
+
+/**
+ * The stage's rule for `image`: an entry naming it (with its tag or digest), else one naming its
+ * repository (a substitute keyed by repository maps tags, not digests: a digest pins one image).
+ */
+function stageRule(rules: StageRules, image: string, ref: string): StageRule | undefined {
+  const exact = rules.exact.get(ref);
+  if (exact) return exact;
+  const repository = rules.repositories.get(repositoryOf(ref));
+  if (repository?.to !== undefined && imageParts(image).digest !== undefined) return undefined;
+  return repository;
 }
 
 /** The image to run for `image` on `architecture`, or undefined when nothing says it runs there. */
@@ -51,11 +139,19 @@ export function resolveImage(
   table: ImageTable = IMAGE_TABLE,
 ): Resolution | undefined {
   if (architecture === 'amd64') return { image, rule: 'amd64' };
-  const arch: OtherArchitecture = architecture;
+  const { rules, resolved } = resolverFor(architecture, stage, table);
+  let found = resolved.get(image);
+  if (found === undefined) resolved.set(image, (found = resolveOnce(image, architecture, rules, table) ?? null));
+  return found ?? undefined;
+}
+
+function resolveOnce(image: string, arch: OtherArchitecture, rules: StageRules, table: ImageTable): Resolution | undefined {
   const ref = normalizeImage(image);
-  const stageMapping = Object.entries(stage.substitute).find(([from]) => normalizeImage(from) === ref);
-  if (stageMapping) return { image: stageMapping[1], rule: 'stage' };
-  if (stage.native.some((entry) => covers(entry, ref))) return { image, rule: 'stage' };
+  const own = stageRule(rules, image, ref);
+  if (own) {
+    const to = own.to === undefined ? image : hasTagOrDigest(own.entry.entry) ? own.to : withTagOf(own.to, image);
+    return { image: to, rule: 'stage', entry: own.entry };
+  }
   const exact = Object.entries(table.exact).find(([from]) => normalizeImage(from) === ref)?.[1][arch];
   if (exact) return { image: exact, rule: 'exact' };
   if (table.multiArch.some((m) => m.architectures.includes(arch) && covers(m.image, ref))) return { image, rule: 'multi-arch' };
@@ -67,6 +163,121 @@ export function resolveImage(
     if (to !== undefined && p.match.test(ref)) return { image: ref.replace(p.match, to), rule: 'pattern' };
   }
   return undefined;
+}
+
+/** An architecture as messages name it: `arm` is the 32-bit one (armhf, arm/v7). */
+function archName(arch: OtherArchitecture): string {
+  return arch === 'arm' ? '32-bit arm' : arch;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Why an image has no build for the stage, and what to do: see `noBuildReason`. */
+export interface NoBuildReason {
+  /** What the stage file and the image table say of the image, without the image and the stage. */
+  readonly why: string;
+  readonly hint: string;
+}
+
+/**
+ * Why `image`, which `resolveImage` does not resolve on `architecture`, has no build there, from
+ * what the stage's entries and the image table say of it (every branch reads the table's data):
+ * a stage entry for another tag of it, or a repository substitute and a reference pinned by
+ * digest; the table's multi-arch entry, exact mapping or pattern for other architectures; the
+ * table's build for another architecture; other tags of its repository in the table; or nothing.
+ * The hint offers what fits: the architecture the image has, images.native (not for an image the
+ * table says is not built for the architecture), a substitute for every tag or for this one.
+ */
+export function noBuildReason(
+  image: string,
+  architecture: OtherArchitecture,
+  stage: StageImages,
+  stageName: string,
+  table: ImageTable = IMAGE_TABLE,
+): NoBuildReason {
+  const ref = normalizeImage(image);
+  const repository = repositoryOf(ref);
+  const { rules } = resolverFor(architecture, stage, table);
+  const arch = archName(architecture);
+  const said: string[] = [];
+  // the stage's own entries that come near: another tag of it, or its repository and a digest
+  const nearby = [...rules.exact.values()].filter((r) => repositoryOf(normalizeImage(r.entry.entry)) === repository);
+  for (const setting of ['substitute', 'native'] as const) {
+    const entries = nearby.filter((r) => r.entry.setting === setting).map((r) => `'${r.entry.entry}'`);
+    if (entries.length) {
+      said.push(`images.${setting} names ${listed(entries)} only: an entry with a tag covers that tag alone`);
+    }
+  }
+  const byRepository = rules.repositories.get(repository);
+  if (byRepository?.to !== undefined) {
+    said.push(`images.substitute maps the tags of '${byRepository.entry.entry}', and this reference is pinned by digest`);
+  }
+  // the table's entries for the image on other architectures (only those: it does not resolve here)
+  let otherArchitecture: OtherArchitecture | undefined;
+  const multi = table.multiArch.find((m) => covers(m.image, ref));
+  const mapped = Object.entries(table.exact).find(([from]) => normalizeImage(from) === ref)?.[1];
+  const builtFor = (Object.entries(table.exact) as [string, Partial<Record<OtherArchitecture, string>>][]).flatMap(([from, to]) =>
+    (Object.entries(to) as [OtherArchitecture, string][]).filter(([, t]) => normalizeImage(t) === ref).map(([a]) => ({ from, a })),
+  );
+  const pattern = table.patterns.find((p) => p.match.test(ref));
+  const produced = table.patterns.flatMap((p) =>
+    (Object.entries(p.produces) as [OtherArchitecture, RegExp][]).filter(([, re]) => re.test(ref)).map(([a]) => ({ p, a })),
+  );
+  let known = true;
+  let otherTags = false;
+  if (multi) {
+    otherArchitecture = multi.architectures[0];
+    said.push(`the image table lists it as published for amd64 and ${listed(multi.architectures)} only, with no ${arch} build`);
+  } else if (mapped) {
+    const to = Object.entries(mapped).map(([a, t]) => `${t} on ${a}`);
+    said.push(`the image table maps it only to ${listed(to)}, not to an ${architecture} build`);
+  } else if (builtFor.length) {
+    said.push(
+      `it is the build the image table runs in place of ${listed(builtFor.map((b) => `${b.from} on ${b.a}`))}, not an ${architecture} build`,
+    );
+  } else if (produced.length) {
+    said.push(`it is an ${listed(produced.map((b) => b.a))} build (${produced[0].p.reason}), not an ${architecture} build`);
+  } else if (pattern) {
+    said.push(`the image table's rule for it has no ${architecture} build (${pattern.reason})`);
+  } else {
+    known = false;
+    // other tags of its repository that the table knows
+    const tags = new Map<string, string[]>();
+    for (const m of table.multiArch) {
+      if (!hasTagOrDigest(m.image) || repositoryOf(normalizeImage(m.image)) !== repository) continue;
+      const archs = listed(m.architectures);
+      tags.set(archs, [...(tags.get(archs) ?? []), imageParts(m.image).tag ?? '']);
+    }
+    for (const from of Object.keys(table.exact)) {
+      if (repositoryOf(normalizeImage(from)) !== repository) continue;
+      const archs = listed(Object.keys(table.exact[from]));
+      tags.set(archs, [...(tags.get(archs) ?? []), imageParts(normalizeImage(from)).tag ?? '']);
+    }
+    if (tags.size) {
+      otherTags = true;
+      const each = [...tags].map(([archs, t]) => `${listed(t)} (for ${archs})`);
+      said.push(`the image table lists other tags of ${imageParts(ref).name}, not this one: ${each.join('; ')}`);
+    } else said.push(said.length ? 'the image table does not name it' : "neither the stage file's images: nor the image table names it");
+  }
+
+  const { name, digest } = imageParts(image);
+  const file = `environments/${stageName}.yaml`;
+  const substitute =
+    digest === undefined
+      ? `under images.substitute, for every tag ('${name}': <${architecture} repository>, which keeps the tag, or '<repository>:${TAG_PLACEHOLDER}-${architecture}') or for this tag only ('${image}': <${architecture} image>)`
+      : `under images.substitute ('${image}': <${architecture} image>: a reference pinned by digest is mapped on its own)`;
+  const hint = known
+    ? // the table says it is not built for the architecture: images.native would be untrue
+      `${otherArchitecture === 'arm64' && architecture === 'arm' ? `set architecture: arm64 in ${file} if the nodes run a 64-bit OS, or map it to an arm build there` : `map it to an ${architecture} build in ${file}`} ` +
+      `${substitute}; built-in entries: lib/transforms/arm-images.ts`
+    : `if it is built for ${architecture} too (multi-arch, as images of your own can be), list ` +
+      // the repository would cover the tags the table says are not built for the architecture
+      `${otherTags ? `'${image}' under images.native in ${file}` : `'${name}' under images.native in ${file} (a repository without a tag covers every tag)`}; ` +
+      `else map it to an ${architecture} build ${substitute}; built-in entries: lib/transforms/arm-images.ts`;
+  return { why: said.join('; '), hint };
 }
 
 interface Container {
@@ -81,7 +292,7 @@ interface Container {
  * @throws ProblemsError naming every container whose image has no build for the architecture
  */
 export function substituteImages(objects: readonly KubeObject[], options: ImageOptions): KubeObject[] {
-  const { architecture, stage, stageName, table } = options;
+  const { architecture, stage, table } = options;
   if (architecture === 'amd64') return [...objects];
   const problems: Problem[] = [];
   const out = objects.map((o) => {
@@ -96,7 +307,7 @@ export function substituteImages(objects: readonly KubeObject[], options: ImageO
         if (typeof c.image !== 'string') return c;
         const resolved = resolveImage(c.image, architecture, stage, table);
         if (!resolved) {
-          problems.push(unmappedImage(o, [...POD_TEMPLATE_PATHS[o.kind], 'spec', list, i], c, architecture, stageName));
+          problems.push(unmappedImage(o, [...POD_TEMPLATE_PATHS[o.kind], 'spec', list, i], c.name, c.image, architecture, options));
           return c;
         }
         if (resolved.image === c.image) return c;
@@ -112,18 +323,24 @@ export function substituteImages(objects: readonly KubeObject[], options: ImageO
   return out;
 }
 
-/** The problem of container `c` at `container` (its path in `o`), whose image has no build for `architecture`. */
-function unmappedImage(o: KubeObject, container: FieldPath, c: Container, architecture: Architecture, stageName: string): Problem {
+/** The problem of container `name` at `container` (its path in `o`), whose `image` has no build for `architecture`. */
+function unmappedImage(
+  o: KubeObject,
+  container: FieldPath,
+  name: string | undefined,
+  image: string,
+  architecture: OtherArchitecture,
+  { stage, stageName, table }: ImageOptions,
+): Problem {
+  const { why, hint } = noBuildReason(image, architecture, stage, stageName, table);
   return {
     code: 'images/no-build-for-architecture',
     subject: describeObject(o),
     field: { object: o, path: [...container, 'image'] },
     message:
-      `${formatFieldPath(container)}: container '${c.name}' runs image '${c.image}', which has no known ${architecture} build ` +
-      `(stage '${stageName}' runs on ${architecture}; the image is not in the image table and not known to be multi-arch)`,
-    hint:
-      `map it to an ${architecture} build in environments/${stageName}.yaml under images.substitute ('${c.image}': <${architecture} image>), ` +
-      `or list it under images.native if it already runs on ${architecture} (built-in entries: lib/transforms/arm-images.ts)`,
+      `${formatFieldPath(container)}: container '${name}' runs image '${image}', which has no known ${architecture} build ` +
+      `(stage '${stageName}' runs on ${architecture}; ${why})`,
+    hint,
   };
 }
 
@@ -147,4 +364,27 @@ export function imageSubstitutions(objects: readonly KubeObject[]): Substitution
         return { object: describeObject(o), container, from, to: String(containers.find((c) => c.name === container)?.image) };
       });
   });
+}
+
+/**
+ * The images the containers of `objects` run as their stacks and included files wrote them, before
+ * this pass (an image it replaced is read from its annotation), each once, in the objects' order.
+ */
+export function writtenImages(objects: readonly KubeObject[]): string[] {
+  const images = new Set<string>();
+  for (const o of objects) {
+    const template = podTemplateOf(o);
+    if (!template?.spec) continue;
+    const annotations = o.metadata.annotations ?? {};
+    for (const list of CONTAINER_LISTS) {
+      const containers = template.spec[list] as Container[] | undefined;
+      if (!Array.isArray(containers)) continue;
+      for (const c of containers) {
+        if (typeof c?.image !== 'string') continue;
+        const recorded = annotations[`${SUBSTITUTION_PREFIX}${c.name}`];
+        images.add(typeof recorded === 'string' ? recorded : c.image);
+      }
+    }
+  }
+  return [...images];
 }

@@ -5,6 +5,7 @@
  */
 import type { StageContext } from '../stack.js';
 import type { KubeObject } from '../model/object.js';
+import { ProblemsError, type Problem } from '../errors.js';
 import { setNamespace } from './namespace.js';
 import { addStandardLabels } from './labels.js';
 import { substituteImages } from './images.js';
@@ -54,10 +55,24 @@ export const TRANSFORMS: readonly Transform[] = [
   },
 ];
 
-/** Runs every transform, in order (for node files, those that apply to them). */
+/**
+ * Runs every transform, in order (for node files, those that apply to them). A transform that
+ * refuses the objects passes them on as it was given them, so that the ones after it still say
+ * what they refuse: every problem of the app at once, each about a field naming the app.
+ * @throws ProblemsError with the problems of every transform that refused
+ */
 export function transform(objects: readonly KubeObject[], context: ChartContext, { nodeFiles = false } = {}): KubeObject[] {
-  return TRANSFORMS.filter((t) => !nodeFiles || (t.nodeFiles ?? true)).reduce<KubeObject[]>(
-    (objs, t) => t.run(objs, context),
-    [...objects],
-  );
+  const problems: Problem[] = [];
+  let out = [...objects];
+  for (const t of TRANSFORMS) {
+    if (nodeFiles && !(t.nodeFiles ?? true)) continue;
+    try {
+      out = t.run(out, context);
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+      problems.push(...e.problems.map((p) => (p.field ? { ...p, field: { ...p.field, app: context.instance } } : p)));
+    }
+  }
+  if (problems.length) throw new ProblemsError(problems);
+  return out;
 }

@@ -441,18 +441,33 @@ describe('the manifests stack', () => {
     expect(error.exitCode).toBe(ExitCode.badInput);
     expect(error.problems.map((p) => `${at(p)} ${p.code}: ${p.message}\n  hint: ${p.hint}`)).toEqual([
       "in/web.yaml:11:18 images/no-build-for-architecture: Deployment imported/zeta: spec.template.spec.containers[0]: container 'web' runs image 'example.com/zeta:1', " +
-        "which has no known arm build (stage 'imported' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
-        "  hint: map it to an arm build in environments/imported.yaml under images.substitute ('example.com/zeta:1': <arm image>), " +
-        'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)',
+        "which has no known arm build (stage 'imported' runs on arm; neither the stage file's images: nor the image table names it)\n" +
+        "  hint: if it is built for arm too (multi-arch, as images of your own can be), list 'example.com/zeta' under images.native in environments/imported.yaml " +
+        "(a repository without a tag covers every tag); else map it to an arm build under images.substitute, for every tag ('example.com/zeta': <arm repository>, " +
+        "which keeps the tag, or '<repository>:{tag}-arm') or for this tag only ('example.com/zeta:1': <arm image>); built-in entries: lib/transforms/arm-images.ts",
       "in/web.yaml:23:18 images/no-build-for-architecture: Deployment imported/alpha: spec.template.spec.containers[0]: container 'web' runs image 'example.com/alpha:1', " +
-        "which has no known arm build (stage 'imported' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
-        "  hint: map it to an arm build in environments/imported.yaml under images.substitute ('example.com/alpha:1': <arm image>), " +
-        'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)',
+        "which has no known arm build (stage 'imported' runs on arm; neither the stage file's images: nor the image table names it)\n" +
+        "  hint: if it is built for arm too (multi-arch, as images of your own can be), list 'example.com/alpha' under images.native in environments/imported.yaml " +
+        "(a repository without a tag covers every tag); else map it to an arm build under images.substitute, for every tag ('example.com/alpha': <arm repository>, " +
+        "which keeps the tag, or '<repository>:{tag}-arm') or for this tag only ('example.com/alpha:1': <arm image>); built-in entries: lib/transforms/arm-images.ts",
     ]);
     const pinned = text.replace('    spec:\n', '    spec:\n      nodeSelector: { kubernetes.io/arch: arm64 }\n');
     const conflict = problemsOf(withFiles({ 'in/web.yaml': pinned }));
     expect(conflict.map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
       "in/web.yaml:9:43 images/architecture-conflict: Deployment imported/zeta: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'imported' runs on amd64",
+    ]);
+  });
+
+  it('reports both problems of an included Deployment on an ARM stage at once: an image with no build and a selector for another architecture', () => {
+    const text =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  selector: { matchLabels: { app: web } }\n' +
+      '  template:\n    metadata: { labels: { app: web } }\n    spec:\n      nodeSelector: { kubernetes.io/arch: arm64 }\n' +
+      '      containers:\n        - name: web\n          image: example.com/web:1\n';
+    const source = withFiles({ 'in/web.yaml': text });
+    const problems = problemsOf({ ...source, text: `architecture: arm\n${source.text}` });
+    expect(problems.map((p) => `${at(p)} ${p.code}: ${p.message.split(':').slice(0, 2).join(':')}`)).toEqual([
+      'in/web.yaml:9:43 images/architecture-conflict: Deployment imported/web: spec.template.spec.nodeSelector',
+      'in/web.yaml:12:18 images/no-build-for-architecture: Deployment imported/web: spec.template.spec.containers[0]',
     ]);
   });
 

@@ -119,13 +119,15 @@ describe("placing problems on the objects of a stage's included files", () => {
       );
       expect(placedFieldProblems(problems, included).map(formatLabelledProblem)).toEqual([
         "in/web.yaml:16:18: error: Deployment lab/web: spec.template.spec.initContainers[0]: container 'init' runs image 'example.com/init:1', " +
-          "which has no known arm build (stage 'lab' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
-          "  hint: map it to an arm build in environments/lab.yaml under images.substitute ('example.com/init:1': <arm image>), " +
-          'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)',
+          "which has no known arm build (stage 'lab' runs on arm; neither the stage file's images: nor the image table names it)\n" +
+          "  hint: if it is built for arm too (multi-arch, as images of your own can be), list 'example.com/init' under images.native in environments/lab.yaml " +
+          "(a repository without a tag covers every tag); else map it to an arm build under images.substitute, for every tag ('example.com/init': <arm repository>, " +
+          "which keeps the tag, or '<repository>:{tag}-arm') or for this tag only ('example.com/init:1': <arm image>); built-in entries: lib/transforms/arm-images.ts",
         "in/web.yaml:19:18: error: Deployment lab/web: spec.template.spec.containers[0]: container 'web' runs image 'example.com/web:1', " +
-          "which has no known arm build (stage 'lab' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
-          "  hint: map it to an arm build in environments/lab.yaml under images.substitute ('example.com/web:1': <arm image>), " +
-          'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)',
+          "which has no known arm build (stage 'lab' runs on arm; neither the stage file's images: nor the image table names it)\n" +
+          "  hint: if it is built for arm too (multi-arch, as images of your own can be), list 'example.com/web' under images.native in environments/lab.yaml " +
+          "(a repository without a tag covers every tag); else map it to an arm build under images.substitute, for every tag ('example.com/web': <arm repository>, " +
+          "which keeps the tag, or '<repository>:{tag}-arm') or for this tag only ('example.com/web:1': <arm image>); built-in entries: lib/transforms/arm-images.ts",
       ]);
     });
 

@@ -238,8 +238,8 @@ describe('problem lines', () => {
     const transformed = runCli('synth', [], project(true, [deployment('zeta'), deployment('alpha')].join('---\n')));
     expect(transformed.code).toBe(2);
     expect(transformed.stderr.split('\n').filter((l) => l.includes(': error: '))).toEqual([
-      "manifests/legacy/web.yaml:9:40: error: Deployment lab/zeta: spec.template.spec.containers[0]: container 'web' runs image 'example.com/zeta:1', which has no known arm build (stage 'lab' runs on arm; the image is not in the image table and not known to be multi-arch)",
-      "manifests/legacy/web.yaml:19:40: error: Deployment lab/alpha: spec.template.spec.containers[0]: container 'web' runs image 'example.com/alpha:1', which has no known arm build (stage 'lab' runs on arm; the image is not in the image table and not known to be multi-arch)",
+      "manifests/legacy/web.yaml:9:40: error: Deployment lab/zeta: spec.template.spec.containers[0]: container 'web' runs image 'example.com/zeta:1', which has no known arm build (stage 'lab' runs on arm; neither the stage file's images: nor the image table names it)",
+      "manifests/legacy/web.yaml:19:40: error: Deployment lab/alpha: spec.template.spec.containers[0]: container 'web' runs image 'example.com/alpha:1', which has no known arm build (stage 'lab' runs on arm; neither the stage file's images: nor the image table names it)",
     ]);
   });
 

@@ -2,8 +2,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, snapshotDir, tempProject, errorLines } from '../helpers/cli.js';
 
+/** A stage file with `head` and one demoapp instance per name, running `image`, whose database settings start with `database`. */
+const DEMOAPP_STAGE = (head: string, database: string, names: readonly string[] = ['shop'], image = 'demoapp:1') =>
+  `${head}apps:\n` +
+  names
+    .map(
+      (name) =>
+        `  ${name}:\n    stack: demoapp\n    image: ${image}\n    replicas: 1\n    database:\n${database}      storage: 1Gi\n` +
+        `      secret: { name: ${name}-db, keys: [username, password, database] }\n      backup: { schedule: "0 3 * * *", storage: 1Gi }\n`,
+    )
+    .join('');
+
 describe('npm run synth on an ARM stage', () => {
-  it('fails on an image with no arm build, naming object, container and image, and leaves dist/ untouched', () => {
+  it('fails on an image with no arm build at the setting that gave it, naming the objects and containers, and leaves dist/ untouched', () => {
     const pi = 'architecture: arm\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n';
     const dir = tempProject({ lab: repoStage('lab'), pi }, { copyDist: true });
     const before = snapshotDir(join(dir, 'dist'));
@@ -11,10 +22,11 @@ describe('npm run synth on an ARM stage', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      "ReplicationController pi/nginx: error: spec.template.spec.containers[0]: container 'nginx' runs image 'demoapp:1', which has no known arm build " +
-        "(stage 'pi' runs on arm; the image is not in the image table and not known to be multi-arch)\n" +
-        "  hint: map it to an arm build in environments/pi.yaml under images.substitute ('demoapp:1': <arm image>), " +
-        'or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)\n' +
+      "environments/pi.yaml:4:12: error: apps.nginx.image: image 'demoapp:1' has no known arm build " +
+        "(stage 'pi' runs on arm; neither the stage file's images: nor the image table names it); it runs in ReplicationController pi/nginx (container nginx)\n" +
+        "  hint: if it is built for arm too (multi-arch, as images of your own can be), list 'demoapp' under images.native in environments/pi.yaml " +
+        "(a repository without a tag covers every tag); else map it to an arm build under images.substitute, for every tag ('demoapp': <arm repository>, " +
+        "which keeps the tag, or '<repository>:{tag}-arm') or for this tag only ('demoapp:1': <arm image>); built-in entries: lib/transforms/arm-images.ts\n" +
         '1 problem; nothing was written.\n',
     );
     expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
@@ -25,15 +37,67 @@ describe('npm run synth on an ARM stage', () => {
       'architecture: arm\napps:\n  nginx:\n    image: demoapp:1\n    replicas: 1\n  web:\n    stack: nginx\n    image: shop:2\n    replicas: 1\n';
     const r = runCli('synth', [], tempProject({ pi }));
     expect(r.code).toBe(2);
-    expect(errorLines(r.stderr).filter((l) => l.startsWith('ReplicationController'))).toEqual([
-      expect.stringContaining(
-        "ReplicationController pi/nginx: error: spec.template.spec.containers[0]: container 'nginx' runs image 'demoapp:1'",
-      ),
-      expect.stringContaining(
-        "ReplicationController pi/web: error: spec.template.spec.containers[0]: container 'nginx' runs image 'shop:2'",
-      ),
+    expect(errorLines(r.stderr).map((l) => l.split(' has no known')[0])).toEqual([
+      "environments/pi.yaml:4:12: error: apps.nginx.image: image 'demoapp:1'",
+      "environments/pi.yaml:8:12: error: apps.web.image: image 'shop:2'",
+      '2 problems; nothing was written.',
     ]);
-    expect(r.stderr).toMatch(/\n2 problems; nothing was written\.\n$/);
+  });
+
+  it('says that mysql:8.0 is built for arm64 only, once for the setting that gave it, listing both objects that run it', () => {
+    const pi = DEMOAPP_STAGE('architecture: arm\nimages:\n  substitute: { demoapp: demoapp-arm }\n', '      image: mysql:8.0\n');
+    const r = runCli('synth', [], tempProject({ pi }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "environments/pi.yaml:10:14: error: apps.shop.database.image: image 'mysql:8.0' has no known arm build (stage 'pi' runs on arm; " +
+        'the image table lists it as published for amd64 and arm64 only, with no 32-bit arm build); ' +
+        'it runs in ReplicationController pi/shop-mysql-1 (container mysql) and CronJob pi/shop-mysql-backup (container mysqldump)\n' +
+        '  hint: set architecture: arm64 in environments/pi.yaml if the nodes run a 64-bit OS, or map it to an arm build there under images.substitute, ' +
+        "for every tag ('mysql': <arm repository>, which keeps the tag, or '<repository>:{tag}-arm') or for this tag only ('mysql:8.0': <arm image>); " +
+        'built-in entries: lib/transforms/arm-images.ts\n' +
+        '1 problem; nothing was written.\n',
+    );
+  });
+
+  it('reports an image that no one setting gave once for the stage, naming every object that runs it', () => {
+    // both apps run the stack's default mysql image, which no setting of theirs holds
+    const pi = DEMOAPP_STAGE('architecture: arm\nimages:\n  substitute: { demoapp: demoapp-arm }\n', '', ['shop', 'store']);
+    const r = runCli('synth', [], tempProject({ pi }));
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr)).toEqual([
+      "environments/pi.yaml: error: image 'mysql:8.0' has no known arm build (stage 'pi' runs on arm; " +
+        'the image table lists it as published for amd64 and arm64 only, with no 32-bit arm build); ' +
+        'it runs in ReplicationController pi/shop-mysql-1 (container mysql), CronJob pi/shop-mysql-backup (container mysqldump), ' +
+        'ReplicationController pi/store-mysql-1 (container mysql) and CronJob pi/store-mysql-backup (container mysqldump)',
+      '1 problem; nothing was written.',
+    ]);
+  });
+
+  it('names the objects, not a setting, when two settings of the app hold the image (blue and green)', () => {
+    const pi = DEMOAPP_STAGE('architecture: arm64\n', '').replace(
+      '    image: demoapp:1\n',
+      '    blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }\n',
+    );
+    const r = runCli('synth', [], tempProject({ pi }));
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr).map((l) => l.replace(/ \(stage 'pi'.*\); it runs in /, '; it runs in '))).toEqual([
+      "environments/pi.yaml: error: image 'demoapp:1' has no known arm64 build; it runs in Deployment pi/shop-blue (container shop) and Deployment pi/shop-green (container shop)",
+      '1 problem; nothing was written.',
+    ]);
+  });
+
+  it('runs every new release of an image mapped by repository, with its tag, without editing images.substitute', () => {
+    for (const release of ['demoapp:1', 'demoapp:1.1']) {
+      const pi = DEMOAPP_STAGE(
+        "architecture: arm64\nimages:\n  substitute: { demoapp: 'registry.local/demoapp:{tag}-arm64' }\n",
+        '',
+        ['shop'],
+        release,
+      );
+      const r = runCli('synth', [], tempProject({ pi }));
+      expect(errorLines(r.stderr)).toEqual([]);
+      expect(r.stdout).toContain(`  arm64 image: ${release} -> registry.local/${release}-arm64 (Deployment pi/shop, container shop)\n`);
+    }
   });
 
   it('accepts the image once the stage file maps it, and prints the substitution', () => {

@@ -49,6 +49,13 @@ describe('the catalogue of problem codes', () => {
     expect(CODES.filter((c) => !c.title || !c.help)).toEqual([]);
   });
 
+  it("titles the two image codes after what each reports, not after the other's problem", () => {
+    const title = (code: string) => CODES.find((c) => c.code === code)?.title;
+    // a kubernetes.io/arch node selector for another architecture than the stage's (lib/transforms/arch-selector.ts)
+    expect(title('images/architecture-conflict')).toBe('Pod pinned to another architecture');
+    expect(title('images/no-build-for-architecture')).toBe('Image not built for the architecture');
+  });
+
   it('is documented in docs/problem-codes.md (UPDATE_DOCS=1 rewrites it)', () => {
     if (process.env.UPDATE_DOCS) writeFileSync(DOC, codesMarkdown());
     expect(readFileSync(DOC, 'utf8')).toBe(codesMarkdown());

@@ -2,8 +2,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Architecture, StageImages } from '../../lib/config/stage-schema.js';
 import { ProblemsError } from '../../lib/errors.js';
-import { normalizeImage } from '../../lib/transforms/arm-images.js';
-import { imageSubstitutions, resolveImage, substituteImages } from '../../lib/transforms/images.js';
+import { IMAGE_TABLE, normalizeImage, type ImageTable } from '../../lib/transforms/arm-images.js';
+import { imageSubstitutions, noBuildReason, resolveImage, substituteImages, writtenImages } from '../../lib/transforms/images.js';
 import type { KubeObject } from '../../lib/model/object.js';
 
 const NO_ADDITIONS: StageImages = { substitute: {}, native: [] };
@@ -145,10 +145,10 @@ describe('substituteImages', () => {
     expect(error).toBeInstanceOf(ProblemsError);
     expect((error as ProblemsError).message).toBe(
       [
-        "ReplicationController shop/mysql-1: spec.template.spec.containers[0]: container 'mysql' runs image 'mysql:5.7', which has no known arm build (stage 'pi' runs on arm; the image is not in the image table and not known to be multi-arch)",
-        "  hint: map it to an arm build in environments/pi.yaml under images.substitute ('mysql:5.7': <arm image>), or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)",
-        "Pod shop/p: spec.initContainers[0]: container 'init' runs image 'demoapp:1', which has no known arm build (stage 'pi' runs on arm; the image is not in the image table and not known to be multi-arch)",
-        "  hint: map it to an arm build in environments/pi.yaml under images.substitute ('demoapp:1': <arm image>), or list it under images.native if it already runs on arm (built-in entries: lib/transforms/arm-images.ts)",
+        "ReplicationController shop/mysql-1: spec.template.spec.containers[0]: container 'mysql' runs image 'mysql:5.7', which has no known arm build (stage 'pi' runs on arm; the image table lists other tags of mysql, not this one: latest, 8, 8.0, 8.4 and lts (for arm64))",
+        "  hint: if it is built for arm too (multi-arch, as images of your own can be), list 'mysql:5.7' under images.native in environments/pi.yaml; else map it to an arm build under images.substitute, for every tag ('mysql': <arm repository>, which keeps the tag, or '<repository>:{tag}-arm') or for this tag only ('mysql:5.7': <arm image>); built-in entries: lib/transforms/arm-images.ts",
+        "Pod shop/p: spec.initContainers[0]: container 'init' runs image 'demoapp:1', which has no known arm build (stage 'pi' runs on arm; neither the stage file's images: nor the image table names it)",
+        "  hint: if it is built for arm too (multi-arch, as images of your own can be), list 'demoapp' under images.native in environments/pi.yaml (a repository without a tag covers every tag); else map it to an arm build under images.substitute, for every tag ('demoapp': <arm repository>, which keeps the tag, or '<repository>:{tag}-arm') or for this tag only ('demoapp:1': <arm image>); built-in entries: lib/transforms/arm-images.ts",
       ].join('\n'),
     );
   });
@@ -176,6 +176,186 @@ describe('resolveImage', () => {
     ['quay.io/coreos/flannel:v0.11.0-arm', 'arm64'],
   ] as const)('%s has no known build for %s', (image, arch) => {
     expect(resolveImage(image, arch, NO_ADDITIONS)).toBeUndefined();
+  });
+});
+
+describe('a stage entry keyed by repository', () => {
+  const stage = (substitute: Record<string, string>, native: string[] = []): StageImages => ({ substitute, native });
+
+  it.each([
+    ['demoapp:1.1', { demoapp: 'demoapp-arm' }, 'demoapp-arm:1.1'],
+    ['demoapp', { demoapp: 'demoapp-arm' }, 'demoapp-arm'],
+    ['docker.io/library/demoapp:2', { demoapp: 'localhost:5000/demoapp-arm' }, 'localhost:5000/demoapp-arm:2'],
+    ['demoapp:1.1', { demoapp: 'registry.local/demoapp:{tag}-arm' }, 'registry.local/demoapp:1.1-arm'],
+    ['demoapp', { demoapp: 'registry.local/demoapp:{tag}-arm' }, 'registry.local/demoapp:latest-arm'],
+  ])('maps %s with %j to %s, keeping the tag', (image, substitute, expected) => {
+    expect(resolveImage(image, 'arm', stage(substitute))).toEqual({
+      image: expected,
+      rule: 'stage',
+      entry: { setting: 'substitute', entry: Object.keys(substitute)[0] },
+    });
+  });
+
+  it('maps every new release without a new entry', () => {
+    const rules = stage({ demoapp: 'demoapp-arm' });
+    expect(['demoapp:1', 'demoapp:1.1', 'demoapp:2.0-rc1'].map((i) => resolveImage(i, 'arm64', rules)?.image)).toEqual([
+      'demoapp-arm:1',
+      'demoapp-arm:1.1',
+      'demoapp-arm:2.0-rc1',
+    ]);
+  });
+
+  it('does not map a reference pinned by digest, whose digest names the amd64 image', () => {
+    expect(resolveImage(`demoapp@sha256:${'a'.repeat(64)}`, 'arm', stage({ demoapp: 'demoapp-arm' }))).toBeUndefined();
+  });
+
+  it('comes after an entry with a tag, a substitute before a native image', () => {
+    const rules = stage({ demoapp: 'demoapp-arm', 'demoapp:1': 'legacy/demoapp-arm:1' }, ['demoapp:2', 'demoapp']);
+    expect(resolveImage('demoapp:1', 'arm', rules)).toMatchObject({ image: 'legacy/demoapp-arm:1', entry: { entry: 'demoapp:1' } });
+    expect(resolveImage('demoapp:2', 'arm', rules)).toMatchObject({ image: 'demoapp:2', entry: { setting: 'native' } });
+    expect(resolveImage('demoapp:3', 'arm', rules)).toMatchObject({
+      image: 'demoapp-arm:3',
+      entry: { setting: 'substitute', entry: 'demoapp' },
+    });
+  });
+
+  it('is resolved once per stage and image, however many containers run it', () => {
+    const rules = stage({ demoapp: 'demoapp-arm' });
+    expect(resolveImage('demoapp:1', 'arm', rules)).toBe(resolveImage('demoapp:1', 'arm', rules));
+    expect(resolveImage('nginx:1.25', 'arm', rules)).toBe(resolveImage('nginx:1.25', 'arm', rules));
+  });
+});
+
+describe('the message about an image with no build', () => {
+  const message = (image: string, architecture: 'arm' | 'arm64', stage: StageImages = NO_ADDITIONS, table?: ImageTable) => {
+    const { why, hint } = noBuildReason(image, architecture, stage, 'pi', table);
+    return `${why}\n  hint: ${hint}`;
+  };
+
+  it.each([
+    [
+      'mysql:8.0',
+      'arm',
+      'the image table lists it as published for amd64 and arm64 only, with no 32-bit arm build',
+      'set architecture: arm64 in environments/pi.yaml if the nodes run a 64-bit OS, or map it to an arm build there under images.substitute',
+    ],
+    [
+      'mysql',
+      'arm',
+      'the image table lists it as published for amd64 and arm64 only, with no 32-bit arm build',
+      'set architecture: arm64 in environments/pi.yaml if the nodes run a 64-bit OS',
+    ],
+    [
+      'registry:2',
+      'arm64',
+      'the image table maps it only to budry/registry-arm:latest on arm, not to an arm64 build',
+      'map it to an arm64 build in environments/pi.yaml under images.substitute',
+    ],
+    [
+      'budry/registry-arm:latest',
+      'arm64',
+      'it is the build the image table runs in place of registry:2 on arm, not an arm64 build',
+      'map it to an arm64 build in environments/pi.yaml under images.substitute',
+    ],
+    [
+      'quay.io/coreos/flannel:v0.11.0-arm',
+      'arm64',
+      'it is an arm build (flannel v0.7-v0.12 images are published per architecture as <tag>-<arch>), not an arm64 build',
+      'map it to an arm64 build in environments/pi.yaml',
+    ],
+    [
+      'mysql:5.7',
+      'arm64',
+      'the image table lists other tags of mysql, not this one: latest, 8, 8.0, 8.4 and lts (for arm64)',
+      "list 'mysql:5.7' under images.native in environments/pi.yaml; else map it",
+    ],
+    [
+      'demoapp:1',
+      'arm',
+      "neither the stage file's images: nor the image table names it",
+      "list 'demoapp' under images.native in environments/pi.yaml (a repository without a tag covers every tag); else map it to an arm build under images.substitute, for every tag ('demoapp': <arm repository>, which keeps the tag, or '<repository>:{tag}-arm') or for this tag only ('demoapp:1': <arm image>)",
+    ],
+  ] as const)('says what the table knows of %s on %s', (image, arch, why, hint) => {
+    const [said, advice] = message(image, arch).split('\n  hint: ');
+    expect(said).toBe(why);
+    expect(advice).toContain(hint);
+    expect(advice).toMatch(/; built-in entries: lib\/transforms\/arm-images\.ts$/);
+  });
+
+  it('agrees with every entry of the built-in table, on every architecture the entry has no build for', () => {
+    const others = ['arm', 'arm64'] as const;
+    for (const m of IMAGE_TABLE.multiArch) {
+      for (const arch of others.filter((a) => !m.architectures.includes(a))) {
+        expect(resolveImage(m.image, arch, NO_ADDITIONS)).toBeUndefined();
+        expect(message(m.image, arch)).toMatch(
+          new RegExp(
+            `^the image table lists it as published for amd64 and ${m.architectures.join(' and ')} only, with no (32-bit )?${arch} build\\n`,
+          ),
+        );
+      }
+    }
+    for (const [from, to] of Object.entries(IMAGE_TABLE.exact)) {
+      for (const arch of others.filter((a) => to[a] === undefined)) {
+        expect(resolveImage(from, arch, NO_ADDITIONS)).toBeUndefined();
+        expect(message(from, arch).split('\n')[0]).toBe(
+          `the image table maps it only to ${Object.entries(to)
+            .map(([a, t]) => `${t} on ${a}`)
+            .join(' and ')}, not to an ${arch} build`,
+        );
+        for (const [a, target] of Object.entries(to)) {
+          expect(message(target, arch).split('\n')[0]).toBe(
+            `it is the build the image table runs in place of ${from} on ${a}, not an ${arch} build`,
+          );
+        }
+      }
+    }
+  });
+
+  it('never offers images.native for an image the table says is not built for the architecture', () => {
+    for (const image of ['mysql:8.0', 'registry:2', 'budry/registry-arm:latest'])
+      expect(message(image, 'arm64')).not.toContain('images.native');
+  });
+
+  it("says which of the stage's entries come near: another tag of the image, or its repository and a digest", () => {
+    expect(message('demoapp:1.1', 'arm', { substitute: { 'demoapp:1': 'demoapp:1-arm' }, native: ['demoapp:0.9'] })).toMatch(
+      /^images\.substitute names 'demoapp:1' only: an entry with a tag covers that tag alone; images\.native names 'demoapp:0\.9' only: an entry with a tag covers that tag alone; the image table does not name it\n/,
+    );
+    const pinned = `demoapp@sha256:${'a'.repeat(64)}`;
+    expect(message(pinned, 'arm', { substitute: { demoapp: 'demoapp-arm' }, native: [] })).toBe(
+      "images.substitute maps the tags of 'demoapp', and this reference is pinned by digest; the image table does not name it\n" +
+        `  hint: if it is built for arm too (multi-arch, as images of your own can be), list 'demoapp' under images.native in environments/pi.yaml (a repository without a tag covers every tag); else map it to an arm build under images.substitute ('${pinned}': <arm image>: a reference pinned by digest is mapped on its own); built-in entries: lib/transforms/arm-images.ts`,
+    );
+  });
+
+  it("reads a pattern of the table that has no build for the architecture from the table's data", () => {
+    const table: ImageTable = {
+      exact: {},
+      multiArch: [],
+      patterns: [
+        {
+          match: /^example\/tool:(\d+)-amd64$/,
+          replace: { arm64: 'example/tool:$1-arm64' },
+          produces: {},
+          reason: 'tool is built for arm64 only',
+        },
+      ],
+    };
+    expect(message('example/tool:3-amd64', 'arm', NO_ADDITIONS, table).split('\n')[0]).toBe(
+      "the image table's rule for it has no arm build (tool is built for arm64 only)",
+    );
+  });
+});
+
+describe('writtenImages', () => {
+  it('lists the images the containers run as written, an image the pass replaced from its annotation, each once', () => {
+    const objects = run(
+      `
+- { apiVersion: v1, kind: ReplicationController, metadata: { name: r }, spec: { template: { spec: { containers: [{ name: registry, image: "registry:2" }] } } } }
+- { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { initContainers: [{ name: i, image: busybox }], containers: [{ name: b, image: busybox }, { name: r, image: "registry:2" }] } }
+- { apiVersion: v1, kind: ConfigMap, metadata: { name: c }, data: { image: "demoapp:1" } }`,
+      'arm',
+    );
+    expect(writtenImages(objects)).toEqual(['registry:2', 'busybox']);
   });
 });
 

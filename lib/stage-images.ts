@@ -1,0 +1,178 @@
+/**
+ * The images of a stage as its stage file gives them: an image with no build for the stage's
+ * architecture reported once per place, at the stage-file setting that gave it where there is one,
+ * naming every object that runs it; and the entries of `images.substitute` and `images.native`
+ * that no container of the stage uses (warnings). The images transform (lib/transforms/images.ts)
+ * stays a pure pass over objects that knows nothing of stage files; this is the compiler's step
+ * after it. Pure.
+ */
+import type { LoadedStage } from './config/load.js';
+import type { Problem } from './errors.js';
+import { formatFieldPath as dotted, valueAt, type FieldPath } from './model/field-path.js';
+import { describeObject, type KubeObject } from './model/object.js';
+import { compareCodePoints } from './model/order.js';
+import type { RenderedStage } from './synth/render.js';
+import { noBuildReason, resolveImage, stageEntryCovers, writtenImages, type StageImageEntry } from './transforms/images.js';
+
+const NO_BUILD = 'images/no-build-for-architecture';
+
+/** How many objects a problem about one image names before it says `and N more`. */
+const NAMED_OBJECTS = 5;
+
+/**
+ * The only setting of the app's `settings` whose value is `image`, as a path from them; undefined
+ * when none or several hold it (then the image cannot be said to come from one of them).
+ */
+function settingHolding(settings: unknown, image: string): FieldPath | undefined {
+  let found: FieldPath | undefined;
+  let count = 0;
+  const walk = (value: unknown, path: (string | number)[]): void => {
+    if (count > 1) return;
+    if (value === image) {
+      count++;
+      found = [...path];
+    } else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, [...path, i]);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+    }
+  };
+  walk(settings, []);
+  return count === 1 ? found : undefined;
+}
+
+/** One container running an image with no build. */
+interface Use {
+  readonly object: KubeObject;
+  readonly container: string;
+}
+
+/**
+ * `placed` (the problems of rendering the stage, those about objects of included files already
+ * placed there: `placedFieldProblems`), with those about an image with no build for the stage
+ * placed at the setting of the object's app whose value is that image, when exactly one setting of
+ * the app holds it (`original`, the same problems before placing, still name object, field and
+ * app). The problems about one image at one setting become one, naming every object that runs it;
+ * so do those about one image placed nowhere (a stack's default image), at the stage file. An image
+ * at a field of an included file keeps its own problem there.
+ */
+export function placedImageProblems(original: readonly Problem[], placed: readonly Problem[], loaded: LoadedStage): Problem[] {
+  const settings = new Map(loaded.apps.map((a) => [a.name, a.settings]));
+  const groups = new Map<string, { image: string; setting?: FieldPath; uses: Use[]; first: Problem }>();
+  const out: (Problem | string)[] = [];
+  placed.forEach((p, i) => {
+    const field = original[i]?.field;
+    const image = field && valueAt(field.object, field.path);
+    if (p.code !== NO_BUILD || p.location || !field || typeof image !== 'string') {
+      out.push(p);
+      return;
+    }
+    const at = field.app === undefined ? undefined : settingHolding(settings.get(field.app), image);
+    const setting = at && field.app !== undefined ? ['apps', field.app, ...at] : undefined;
+    const key = `${image}\n${setting ? dotted(setting) : ''}`;
+    const container = valueAt(field.object, field.path.slice(0, -1)) as { name?: unknown } | undefined;
+    const use = { object: field.object, container: String(container?.name) };
+    const group = groups.get(key);
+    if (group) group.uses.push(use);
+    else {
+      groups.set(key, { image, setting, uses: [use], first: p });
+      out.push(key);
+    }
+  });
+  if (groups.size === 0) return [...placed];
+  const { architecture, images, name: stage } = loaded.context;
+  return out.map((p) => {
+    if (typeof p !== 'string') return p;
+    const { image, setting, uses, first } = groups.get(p)!;
+    // one object placed nowhere: the transform's own problem, which names it
+    if (!setting && uses.length === 1) return first;
+    const { why, hint } = noBuildReason(image, architecture as Exclude<typeof architecture, 'amd64'>, images, stage);
+    const named = uses.slice(0, NAMED_OBJECTS).map((u) => `${describeObject(u.object)} (container ${u.container})`);
+    if (uses.length > NAMED_OBJECTS) named.push(`${uses.length - NAMED_OBJECTS} more`);
+    const users = named.length < 2 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+    const message = `image '${image}' has no known ${architecture} build (stage '${stage}' runs on ${architecture}; ${why}); it runs in ${users}`;
+    return setting
+      ? { code: NO_BUILD, location: loaded.locate(setting), message: `${dotted(setting)}: ${message}`, hint }
+      : { code: NO_BUILD, subject: loaded.source, message, hint };
+  });
+}
+
+/** The images the containers of a rendered stage run as written (an app from the render cache: from its summary). */
+function stageImages(r: RenderedStage): Set<string> {
+  const written = new Set<string>();
+  // an app from the render cache is not rendered again for this: its summary says what it runs
+  for (const c of r.charts) for (const image of c.summary ? c.summary.written : writtenImages(c.objects)) written.add(image);
+  for (const f of r.nodeFiles) for (const image of writtenImages([f.document as KubeObject])) written.add(image);
+  return written;
+}
+
+/**
+ * A warning for each entry of the stage file's `images.substitute` and `images.native` that no
+ * container of the rendered stage uses: one that names no image the stage runs, or one whose images
+ * another entry decides (which, and why, is said). On amd64, where images run as written, one
+ * warning at `images:`. The same with the render cache as without: an app from it gives the images
+ * it runs from its summary (`AppSummary.written`).
+ */
+export function unusedImageEntries(loaded: LoadedStage, r: RenderedStage): Problem[] {
+  const { images, architecture, name: stage } = loaded.context;
+  const entries: (StageImageEntry & { readonly path: FieldPath; readonly key?: string; readonly label: string })[] = [
+    ...Object.keys(images.substitute).map((entry) => ({
+      setting: 'substitute' as const,
+      entry,
+      path: ['images', 'substitute'],
+      key: entry,
+      label: `images.substitute '${entry}'`,
+    })),
+    ...images.native.map((entry, i) => ({
+      setting: 'native' as const,
+      entry,
+      path: ['images', 'native', i],
+      label: `images.native[${i}] '${entry}'`,
+    })),
+  ];
+  if (entries.length === 0) return [];
+  if (architecture === 'amd64') {
+    return [
+      {
+        code: 'images/unused-entry',
+        severity: 'warning',
+        location: loaded.locate([], 'images'),
+        message: `images: is not used: stage '${stage}' runs on amd64, where every image runs as written`,
+        hint: 'remove it, or set architecture: to what the nodes run (arm, arm64)',
+      },
+    ];
+  }
+  const written = [...stageImages(r)];
+  const deciding = new Map<string, StageImageEntry>();
+  for (const image of written) {
+    const entry = resolveImage(image, architecture, images)?.entry;
+    if (entry) deciding.set(image, entry);
+  }
+  const id = (e: StageImageEntry) => `${e.setting}\n${e.entry}`;
+  const used = new Set([...deciding.values()].map(id));
+  const problems: Problem[] = [];
+  for (const e of entries) {
+    if (used.has(id(e))) continue;
+    const covered = written.filter((image) => stageEntryCovers(e, image)).sort(compareCodePoints);
+    const others = [...new Set(covered.flatMap((image) => deciding.get(image) ?? []))];
+    problems.push({
+      code: 'images/unused-entry',
+      severity: 'warning',
+      location: loaded.locate(e.path, e.key),
+      ...(covered.length
+        ? {
+            message:
+              `${e.label} is not used: the images of stage '${stage}' it names (${covered.join(', ')}) are decided by ` +
+              `${others.map((o) => `images.${o.setting} '${o.entry}'`).join(' and ')}, which ${others.length === 1 ? 'comes' : 'come'} first`,
+            hint: 'remove one of the two entries (an entry with a tag comes before one without, a substitute before a native image, the first written first)',
+          }
+        : {
+            message: `${e.label} is not used: no container of stage '${stage}' runs an image it names`,
+            hint:
+              'remove it, or write it as the stacks and included manifests name the image ' +
+              '(an entry with a tag names that image only; a repository without a tag names every tag)',
+          }),
+    });
+  }
+  return problems;
+}
