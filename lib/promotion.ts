@@ -13,7 +13,7 @@ import { andList } from './model/limits.js';
 import type { LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
-import { idleColor, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
+import { idleColor, releasePathMistakes, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
 import type { Stack } from './stack.js';
 
 export interface PromotionPlan {
@@ -261,6 +261,16 @@ export function planPromotion(
         `stack '${source.stack}' declares no release settings`,
         `stack '${source.stack}' has no release to promote: edit its image in ${to.source} by hand`,
       );
+      continue;
+    }
+    // a stack typed loosely (not through defineStack) may name settings it does not have: its mistake, never a quiet no-op
+    const mistakes = releasePathMistakes(stacks[source.stack].settings, release);
+    if (mistakes.length) {
+      problems.push({
+        code: 'promote/app',
+        message: `apps.${source.name}: stack '${source.stack}' names its release wrongly (${mistakes.join('; ')}), so no release of it can be promoted`,
+        hint: `the mistake is in the stack's code, not in the stage files: fix release: in stack '${source.stack}' (apps/), whose settings are its schema's`,
+      });
       continue;
     }
     const at = (path: SettingPath) => ['apps', source.name, ...path];

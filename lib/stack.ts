@@ -169,8 +169,12 @@ export interface NodeDocument {
   readonly [key: string]: unknown;
 }
 
-/** Declares a stack, inferring its settings type from its schema. */
-export function defineStack<S extends TSchema>(stack: Stack<S>): Stack<S> {
+/**
+ * Declares a stack, inferring its settings type from its schema: its `release` paths must name
+ * settings of that type (`['imag']` does not compile; test/apps/release-paths.test.ts checks the
+ * schemas at run time too).
+ */
+export function defineStack<S extends TSchema>(stack: Stack<S> & { readonly release?: ReleaseSettings<Static<S>> }): Stack<S> {
   return stack;
 }
 

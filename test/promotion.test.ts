@@ -172,6 +172,21 @@ describe('planning a promotion', () => {
     });
   });
 
+  it("refuses an app whose stack names its release wrongly (a stack typed loosely), as the stack's mistake", () => {
+    // defineStack would not compile this: a Stack written without it can still name a setting it does not have
+    const loose: Stack = { ...plain, name: 'loose', release: { image: ['imag'] } };
+    const withLoose = { loose } as Record<string, Stack>;
+    const loading = new StageLoader(withLoose);
+    const plan = planPromotion(
+      loading.load('apps:\n  app: { stack: loose, image: a:2 }\n', 'environments/qa.yaml'),
+      loading.load('apps:\n  app: { stack: loose, image: a:1 }\n', 'environments/production.yaml'),
+      withLoose,
+    );
+    expect('problems' in plan && plan.problems.map((p) => [p.code, p.message.split(' (')[0], p.hint?.split(':')[0]])).toEqual([
+      ['promote/app', "apps.app: stack 'loose' names its release wrongly", "the mistake is in the stack's code, not in the stage files"],
+    ]);
+  });
+
   it('with an app named, promotes only that app and refuses one it cannot promote', () => {
     const from = load('qa', 'apps:\n  web: { image: web:2 }\n  other: { stack: web, image: o:2 }\n');
     const to = load('production', 'apps:\n  web: { image: web:1 }\n  other: { stack: web, image: o:1 }\n');
