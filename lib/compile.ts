@@ -126,14 +126,14 @@ export interface Compiled {
   /** Per stage, what it declares that other stages' output depends on: `delivery:` and `promotion.from`. */
   readonly declarations: ReadonlyMap<string, StageDeclarations>;
   /**
-   * Warnings placed in the stage files (a stack's refine step: a careless quantity) and about what
-   * the compilation changes in the output as it is (lib/live-edits.ts), in stage order: said when
-   * a stage is compiled, never kept with a stage's warnings.
+   * Warnings about what the compilation changes in the output as it is (lib/live-edits.ts), in
+   * stage order: said when a stage is compiled, never kept with a stage's warnings.
    */
   readonly notices: readonly Problem[];
   /**
-   * Per stage, warnings about its stage file's own settings, placed there: the entries of images:
-   * that no container uses (lib/stage-images.ts). Kept with the stage's warnings.
+   * Per stage, warnings about its stage file's own settings, placed there: a stack's refine step's
+   * (a careless quantity), the entries of images: that no container uses (lib/stage-images.ts).
+   * Kept with the stage's warnings, and said again when the stage is kept.
    */
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
 }
@@ -292,7 +292,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     }
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
     const r = placingFields(loaded, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache }));
-    outcome.warnings = unusedImageEntries(loaded, r);
+    outcome.warnings = [...loaded.warnings, ...unusedImageEntries(loaded, r)];
     if (delivery) {
       const { name, namespace } = r.stage;
       // the plan reads kinds and namespaces: a cached app's summary names them (its objects are not rendered again)
@@ -331,8 +331,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       : checked.findings;
     const screened = screenStageSecrets(source, loaded.file, findings);
     const result = { ...checked, findings: [...screened.findings, ...edge.warnings] };
-    // the stage file's own warnings, at their place (the checks' warnings about the objects are kept with the stage's)
-    outcome.notices = [...loaded.warnings, ...liveImageEdits(loaded, source.readOutput)];
+    outcome.notices = liveImageEdits(loaded, source.readOutput);
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
     if (screened.problems.length) problems.push(...screened.problems);
