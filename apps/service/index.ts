@@ -8,7 +8,7 @@ import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type ObjectName, type SettingsProblem, type StageContext } from '../../lib/stack.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
-import { colorServicePort, serviceSettings, type ServiceSettings } from './settings.js';
+import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { resourcesWarnings } from '../../lib/config/workload.js';
 
@@ -41,6 +41,65 @@ function colorNodePortProblems(s: ServiceSettings): SettingsProblem[] {
       hint: "name the HTTP port 'http', or give the app a readiness probe on it: probes: { readiness: { http: { path: /ready, port: <its port> } } }",
     },
   ];
+}
+
+/**
+ * `storage` as Kubernetes can mount it. A ReadWriteOnce claim (the default) is mounted on one node
+ * at a time: a second pod on another node waits forever in ContainerCreating (Multi-Attach error),
+ * with nothing in the manifests to say why, and a hostPath volume is one node's directory anyway.
+ * So the app runs one pod, replaced with strategy Recreate (chart.ts), and what would run more
+ * (replicas, autoscaling, a second color) or roll (rollout) is refused at its setting.
+ */
+function storageProblems(s: ServiceSettings): SettingsProblem[] {
+  const storage = s.storage;
+  if (!storage) return [];
+  if (!mountsReadWriteOnce(s)) {
+    return storage.storageClass === undefined
+      ? [
+          {
+            code: 'config/conflict',
+            path: ['storage', 'accessMode'],
+            message:
+              'ReadWriteMany needs storage.storageClass: without one the claim is bound to a hostPath PersistentVolume, a directory of one node, which pods on other nodes would not share',
+            hint: 'name a storage class that provides ReadWriteMany (NFS, CephFS, EFS, Azure Files...), or remove accessMode and run one pod',
+          },
+        ]
+      : [];
+  }
+  const why =
+    'the storage claim is ReadWriteOnce, mounted on one node at a time, so a pod on another node would wait forever for the volume (Multi-Attach error)';
+  const hint =
+    'run one pod (replicas 1, no autoscaling); or, on a storage class that provides it, set storage.accessMode: ReadWriteMany; or, for a volume per pod, run the app as a StatefulSet (a stack of your own, see "Your own stack" in the README)';
+  const problems: SettingsProblem[] = [];
+  if ((s.replicas ?? 1) > 1)
+    problems.push({
+      code: 'config/conflict',
+      path: ['replicas'],
+      message: `must be 0 or 1 with storage (found ${s.replicas}): ${why}`,
+      hint,
+    });
+  if (s.autoscaling)
+    problems.push({
+      code: 'config/conflict',
+      path: ['autoscaling'],
+      message: `cannot be used with storage: the autoscaler would start more pods, and ${why}`,
+      hint,
+    });
+  if (s.blueGreen)
+    problems.push({
+      code: 'config/conflict',
+      path: ['blueGreen'],
+      message: `cannot be used with storage: each color runs a pod that mounts the one claim, and ${why}`,
+      hint: 'roll out in place with image: (the one pod is replaced with strategy Recreate); or, on a storage class that provides it, set storage.accessMode: ReadWriteMany',
+    });
+  if (s.rollout)
+    problems.push({
+      code: 'config/conflict',
+      path: ['rollout'],
+      message: `has no effect with storage: ${why}, so a new release replaces the pod with strategy Recreate (the old pod stops and lets go of the volume before the new one starts), not with a rolling update`,
+      hint: 'remove rollout; or, on a storage class that provides it, set storage.accessMode: ReadWriteMany to roll',
+    });
+  return problems;
 }
 
 function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
@@ -147,6 +206,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
         'add resources: { requests: { cpu: 250m } }',
       );
   }
+  problems.push(...storageProblems(s));
   if (s.storage?.storageClass !== undefined && s.storage.hostPath !== undefined) {
     add(
       ['storage', 'hostPath'],

@@ -152,10 +152,16 @@ export const serviceSettings = Settings({
         hostPath: Type.Optional(
           AbsolutePath('Node directory of the hostPath PersistentVolume (no storageClass). @default /data/volumes/<name>-<stage>'),
         ),
+        accessMode: Type.Optional(
+          StringEnum(['ReadWriteOnce', 'ReadWriteMany'], {
+            description:
+              'ReadWriteOnce: one node mounts the volume, so the app runs one pod, replaced with strategy Recreate; ReadWriteMany (a storageClass that provides it, such as NFS or CephFS): any number of pods, rolling. @default ReadWriteOnce',
+          }),
+        ),
       },
       {
         description:
-          'A PersistentVolumeClaim mounted in the container: on a storage class, or bound to a hostPath PersistentVolume as in the articles. @default - none',
+          'A PersistentVolumeClaim mounted in the container: on a storage class, or bound to a hostPath PersistentVolume as in the articles. ReadWriteOnce (the default) allows one pod: no replicas above 1, autoscaling, blueGreen or rollout. @default - none',
       },
     ),
   ),
@@ -191,7 +197,15 @@ export type ServiceSettings = Static<typeof serviceSettings>;
 export const DEFAULTS = {
   replicas: 1,
   user: 10001,
-};
+  accessMode: 'ReadWriteOnce',
+} as const;
+
+/**
+ * Whether the app's pods mount a ReadWriteOnce claim: one node at a time can mount it, so the app
+ * runs one pod, and a new release replaces it with strategy Recreate (refine and chart agree on it here).
+ */
+export const mountsReadWriteOnce = (s: ServiceSettings): boolean =>
+  s.storage !== undefined && (s.storage.accessMode ?? DEFAULTS.accessMode) === 'ReadWriteOnce';
 
 /** A port of the instance by name, as the stage file declares it. */
 export type ServicePort = readonly [name: string, port: NonNullable<ServiceSettings['ports']>[string]];

@@ -77,12 +77,20 @@ export interface AppDeploymentProps {
   /** Port the app listens on (named `http`). */
   readonly port: number;
   /**
-   * Extra pods a rollout may start above `replicas`.
+   * How a new release replaces the pods: `RollingUpdate` (new pods first, by `maxSurge` and
+   * `maxUnavailable`), or `Recreate` (every old pod stops before a new one starts), which a pod
+   * that mounts a ReadWriteOnce claim needs: a rolling update's new pod, scheduled on another
+   * node, would wait forever for the volume the old pod holds (Multi-Attach error).
+   * @default 'RollingUpdate'
+   */
+  readonly strategy?: 'RollingUpdate' | 'Recreate';
+  /**
+   * Extra pods a rollout may start above `replicas` (RollingUpdate only).
    * @default 1
    */
   readonly maxSurge?: number;
   /**
-   * Pods a rollout may stop before their replacements are ready.
+   * Pods a rollout may stop before their replacements are ready (RollingUpdate only).
    * @default 0 - zero downtime: old pods stop only when new ones serve
    */
   readonly maxUnavailable?: number;
@@ -152,6 +160,17 @@ export class AppDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
     super(scope, id);
+    const recreate = props.strategy === 'Recreate';
+    if (recreate && (props.maxSurge !== undefined || props.maxUnavailable !== undefined)) {
+      throw new Error(
+        `Deployment '${props.name}': 'maxSurge' and 'maxUnavailable' apply to strategy 'RollingUpdate' only (got strategy 'Recreate' with ${[
+          props.maxSurge === undefined ? '' : `maxSurge ${props.maxSurge}`,
+          props.maxUnavailable === undefined ? '' : `maxUnavailable ${props.maxUnavailable}`,
+        ]
+          .filter(Boolean)
+          .join(', ')})`,
+      );
+    }
     const maxSurge = props.maxSurge ?? 1;
     const maxUnavailable = props.maxUnavailable ?? 0;
     if (maxSurge === 0 && maxUnavailable === 0) {
@@ -174,10 +193,12 @@ export class AppDeployment extends Construct {
       spec: {
         replicas: props.replicas ?? 1,
         selector: { matchLabels: { ...props.selector } },
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(maxSurge), maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable) },
-        },
+        strategy: recreate
+          ? { type: 'Recreate' }
+          : {
+              type: 'RollingUpdate',
+              rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(maxSurge), maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable) },
+            },
         template: {
           metadata: {
             labels: { ...props.selector, ...versionLabel },

@@ -59,7 +59,15 @@ describe('the service stack', () => {
         { name: 'metrics', targetPort: 'metrics' },
       ],
     });
-    expect(find(list, 'PersistentVolumeClaim', 'api-data')!.spec).toMatchObject({ storageClassName: 'standard' });
+    expect(find(list, 'PersistentVolumeClaim', 'api-data')!.spec).toMatchObject({
+      storageClassName: 'nfs-client',
+      accessModes: ['ReadWriteMany'],
+    });
+    expect(find(list, 'PersistentVolumeClaim', 'search-data')!.spec).toMatchObject({
+      storageClassName: 'standard',
+      accessModes: ['ReadWriteOnce'],
+    });
+    expect(find(list, 'Deployment', 'search')!.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
     expect(find(list, 'HorizontalPodAutoscaler', 'api')).toBeDefined();
     expect(find(list, 'Ingress', 'api')!.spec).toMatchObject({ tls: [{ secretName: 'api-tls' }] });
   });

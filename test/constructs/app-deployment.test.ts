@@ -53,6 +53,13 @@ describe('AppDeployment', () => {
     );
   });
 
+  it('replaces every pod at once with strategy Recreate, and then takes no maxSurge or maxUnavailable', () => {
+    expect(synth({ strategy: 'Recreate' }).spec.strategy).toEqual({ type: 'Recreate' });
+    expect(() => synth({ strategy: 'Recreate', maxSurge: 1 })).toThrow(
+      "Deployment 'demoapp': 'maxSurge' and 'maxUnavailable' apply to strategy 'RollingUpdate' only (got strategy 'Recreate' with maxSurge 1)",
+    );
+  });
+
   it('rejects an empty selector', () => {
     expect(() => synth({ selector: {} })).toThrow("Deployment 'demoapp': 'selector' must have at least one label");
   });
