@@ -183,7 +183,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   problems.push(...resourcesWarnings(s.resources, ['resources']));
   const a = s.autoscaling;
   if (a) {
-    const replicas = s.replicas ?? 1;
+    // the Deployment has no spec.replicas then; a replicas the stage file still says must not contradict the bounds
     if (a.minReplicas > a.maxReplicas)
       add(
         ['autoscaling', 'minReplicas'],
@@ -191,12 +191,12 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
         `must not be above autoscaling.maxReplicas (found ${a.minReplicas} > ${a.maxReplicas})`,
         'swap the two values',
       );
-    else if (replicas < a.minReplicas || replicas > a.maxReplicas)
+    else if (s.replicas !== undefined && (s.replicas < a.minReplicas || s.replicas > a.maxReplicas))
       add(
         ['replicas'],
         'config/conflict',
-        `must be within autoscaling.minReplicas..maxReplicas (found ${replicas}, not in ${a.minReplicas}..${a.maxReplicas})`,
-        'set replicas to minReplicas',
+        `must be within autoscaling.minReplicas..maxReplicas (found ${s.replicas}, not in ${a.minReplicas}..${a.maxReplicas})`,
+        'leave replicas out: with autoscaling, the autoscaler sets the number of pods (from minReplicas), and the Deployment has no spec.replicas',
       );
     if (s.resources?.requests?.cpu === undefined)
       add(

@@ -46,7 +46,10 @@ export const serviceSettings = Settings({
     ),
   ),
   replicas: Type.Optional(
-    Count(0, { description: "Pods the Deployment runs (each color's; the starting point when autoscaling). @default 1" }),
+    Count(0, {
+      description:
+        "Pods the Deployment runs (each color's). With autoscaling the autoscaler sets the number and the Deployment has no spec.replicas, so leave it out (given, it must be within minReplicas..maxReplicas). @default 1",
+    }),
   ),
   ports: Type.Optional(
     Mapping(

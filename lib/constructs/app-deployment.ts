@@ -72,8 +72,17 @@ export interface AppDeploymentProps {
   readonly version: string;
   /** Labels that select the pods (a Service selects them too); the pod template carries them. */
   readonly selector: Readonly<Record<string, string>>;
-  /** @default 1 */
+  /** @default 1 (none when `autoscaled`) */
   readonly replicas?: number;
+  /**
+   * A HorizontalPodAutoscaler sets the number of pods: `spec.replicas` is left out, since every
+   * `kubectl apply` of a Deployment that has it scales the Deployment back to that number, in the
+   * middle of a load peak too (Kubernetes docs, "Migrating Deployments and StatefulSets to
+   * horizontal autoscaling"). A new Deployment starts with one pod, and the autoscaler scales it to
+   * its minReplicas within a sync period.
+   * @default false
+   */
+  readonly autoscaled?: boolean;
   /** Port the app listens on (named `http`). */
   readonly port: number;
   /**
@@ -160,6 +169,11 @@ export class AppDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
     super(scope, id);
+    if (props.autoscaled && props.replicas !== undefined) {
+      throw new Error(
+        `Deployment '${props.name}': 'replicas' (${props.replicas}) and 'autoscaled' cannot be both set (the autoscaler sets the number of pods)`,
+      );
+    }
     const recreate = props.strategy === 'Recreate';
     if (recreate && (props.maxSurge !== undefined || props.maxUnavailable !== undefined)) {
       throw new Error(
@@ -191,7 +205,7 @@ export class AppDeployment extends Construct {
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: props.name, labels: versionLabel },
       spec: {
-        replicas: props.replicas ?? 1,
+        replicas: props.autoscaled ? undefined : (props.replicas ?? 1),
         selector: { matchLabels: { ...props.selector } },
         strategy: recreate
           ? { type: 'Recreate' }

@@ -50,13 +50,7 @@ describe('a service with a ReadWriteOnce storage claim', () => {
 describe('a service with a ReadWriteMany storage claim', () => {
   it('runs any number of pods, autoscaled and rolling, on a claim that says ReadWriteMany', () => {
     const objects = render(
-      serviceStage([
-        IMAGE,
-        'replicas: 2',
-        'resources: { requests: { cpu: 100m } }',
-        'autoscaling: { minReplicas: 2, maxReplicas: 5 }',
-        RWX_CLAIM,
-      ]),
+      serviceStage([IMAGE, 'resources: { requests: { cpu: 100m } }', 'autoscaling: { minReplicas: 2, maxReplicas: 5 }', RWX_CLAIM]),
     );
     expect(find(objects, 'PersistentVolumeClaim', 'api-data').spec.accessModes).toEqual(['ReadWriteMany']);
     expect(find(objects, 'Deployment', 'api').spec.strategy).toEqual({

@@ -60,6 +60,14 @@ describe('AppDeployment', () => {
     );
   });
 
+  it('writes no spec.replicas when an autoscaler sets the count, and refuses replicas then', () => {
+    expect(synth({ autoscaled: true }).spec).not.toHaveProperty('replicas');
+    expect(synth().spec.replicas).toBe(1);
+    expect(() => synth({ autoscaled: true, replicas: 2 })).toThrow(
+      "Deployment 'demoapp': 'replicas' (2) and 'autoscaled' cannot be both set (the autoscaler sets the number of pods)",
+    );
+  });
+
   it('rejects an empty selector', () => {
     expect(() => synth({ selector: {} })).toThrow("Deployment 'demoapp': 'selector' must have at least one label");
   });
