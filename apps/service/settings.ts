@@ -8,11 +8,17 @@ import type { TOptional, TString } from '@sinclair/typebox';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 
-/** An IANA service name, what container ports are named: a Service targets them by it. */
+/**
+ * An IANA service name, what container ports are named (a Service targets them by it), as the API
+ * server validates it: 1-15 lowercase letters, digits and '-', at least one letter, no '-' at
+ * either end and no '--' (so '8080' and 'a--b' are refused here, at their line, not by the checks).
+ */
 const PortName = Type.String({
-  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  // the lookahead scans once for a letter; the rest is one pass over '-'-separated runs (linear on long keys)
+  pattern: '^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$',
   maxLength: 15,
-  expected: "a port name (at most 15 lowercase letters, digits and '-')",
+  expected:
+    "a port name (an IANA service name: at most 15 lowercase letters, digits and '-', with at least one letter, no '-' at either end and no '--')",
 });
 /** An environment variable name. */
 const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
