@@ -103,6 +103,12 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
       ...keyRefs(s.configMaps, (configMap, key) => ({ configMapKeyRef: { name: configMap, key } })),
     ],
     envFromConfigMaps: envFrom,
+    podAnnotations: s.podAnnotations,
+    imagePullSecrets: s.imagePullSecrets,
+    serviceAccountName: s.serviceAccountName,
+    automountServiceAccountToken: s.automountServiceAccountToken,
+    terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
+    preStop: s.preStop,
     securityContext: securityContext(s),
     volumes,
     volumeMounts: mounts,
@@ -152,6 +158,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
       servicePort: s.ports![portName].port,
       paths: s.ingress.paths,
       className: s.ingress.className,
+      annotations: s.ingress.annotations,
     });
   }
   return chart;

@@ -12,6 +12,9 @@ import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSet
 import { serviceChart, serviceNames } from './chart.js';
 import { resourcesWarnings } from '../../lib/config/workload.js';
 
+/** Whether an annotation key is under stagecraft's own prefix (`stagecraft.dev/`, `policy.stagecraft.dev/`...). */
+const isStagecraftKey = (key: string) => /^(?:[^/]*\.)?stagecraft\.dev\//.test(key);
+
 /** Names of settings whose values are credentials: those belong in a Secret. */
 const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY)/i;
 
@@ -160,15 +163,40 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   }
   for (const [which, probe] of Object.entries(s.probes ?? {})) {
     if (!probe) continue;
-    if ((probe.http === undefined) === (probe.command === undefined)) {
+    const handlers = (['http', 'tcp', 'command'] as const).filter((h) => probe[h] !== undefined);
+    if (handlers.length !== 1) {
       add(
         ['probes', which],
         'config/conflict',
-        `needs exactly one of http and command (found ${probe.http ? 'both' : 'neither'})`,
-        'e.g. `http: { path: /healthz }`',
+        `needs exactly one of http, tcp and command (found ${handlers.length ? handlers.join(' and ') : 'none'})`,
+        'e.g. `http: { path: /healthz }`, or `tcp: { port: <port> }` for a service that does not speak HTTP',
       );
-    } else if (probe.http && probe.http.port === undefined && ports.length === 0) {
-      add(['probes', which, 'http'], 'config/conflict', 'needs a port (there are no ports to default to)', 'add port, or declare ports');
+      continue;
+    }
+    const check = probe.http ? 'http' : probe.tcp ? 'tcp' : undefined;
+    const port = probe.http?.port ?? probe.tcp?.port;
+    if (check && port === undefined && ports.length === 0) {
+      add(['probes', which, check], 'config/conflict', 'needs a port (there are no ports to default to)', 'add port, or declare ports');
+    } else if (check && typeof port === 'string' && !ports.includes(port)) {
+      add(
+        ['probes', which, check, 'port'],
+        'config/unknown-port',
+        `is not one of ports (${ports.join(', ') || 'none'})`,
+        'name a port under ports, or give its number',
+      );
+    }
+  }
+  for (const [path, annotations] of [
+    [['podAnnotations'], s.podAnnotations],
+    [['ingress', 'annotations'], s.ingress?.annotations],
+  ] as const) {
+    for (const key of Object.keys(annotations ?? {}).filter(isStagecraftKey)) {
+      add(
+        [...path, key],
+        'config/invalid',
+        "uses stagecraft's own prefix stagecraft.dev: stagecraft writes those annotations, and a hand-written one would be read as its own",
+        "use your own prefix; a policy exception goes under security.exceptions, a Secret's keys under secrets",
+      );
     }
   }
   if (s.rollout?.maxSurge === 0 && s.rollout.maxUnavailable === 0) {
@@ -261,6 +289,13 @@ export const service = defineStack({
       path: ['secrets', secret],
     })),
     ...(s.ingress ? [{ name: s.ingress.tlsSecret, keys: ['tls.crt', 'tls.key'], path: ['ingress', 'tlsSecret'], external: true }] : []),
+    // registry credentials come from `kubectl create secret docker-registry` (or a store), never from a stage file
+    ...(s.imagePullSecrets ?? []).map((secret, i) => ({
+      name: secret,
+      keys: ['.dockerconfigjson'],
+      path: ['imagePullSecrets', i],
+      external: true,
+    })),
   ],
   chart: (app, name, s, stage) => serviceChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s, stage),
 });

@@ -24,11 +24,75 @@ const PortName = Type.String({
 const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
 /** A ConfigMap or Secret key. */
 const KeyName = Type.String({ pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253 });
+/** A port by number, or by the name it has under `ports` (a probe may name either, as Kubernetes takes either). */
+const PortRef = (description: string) => {
+  const expected = 'a port number (1-65535) or the name of one of ports';
+  // if/then/else, not anyOf: one message for a bad value, whichever it is
+  return Type.Unsafe<number | string>({
+    if: { type: 'integer' },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword; a schema is data, never awaited
+    then: { type: 'integer', minimum: 1, maximum: 65535, expected },
+    else: { ...PortName, expected },
+    description,
+  });
+};
+/** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */
 const HostName = Type.String({
-  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$',
-  expected: 'a host name such as api.example.com',
-  description: 'Host name of the service.',
+  pattern: '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$',
+  maxLength: 253,
+  expected: 'a host name such as api.example.com, or a wildcard such as *.example.com',
+  description: 'Host name of the service, or a wildcard such as *.example.com (one level of subdomains; the certificate must cover it).',
 });
+/**
+ * An annotation key as the API server takes it: an optional prefix (a DNS-1123 subdomain of at
+ * most 253 characters) and '/', then a name of 1-63 letters, digits, '-', '_' and '.', starting
+ * and ending with a letter or digit. The lookahead holds the lengths (and so bounds the work on a
+ * long key) before the pattern reads the characters.
+ */
+const AnnotationKey = Type.String({
+  pattern:
+    '^(?=(?:[^/]{1,253}/)?[^/]{1,63}$)(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$',
+  expected:
+    "an annotation key such as prometheus.io/scrape (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
+});
+const Annotations = (where: string, example: string) =>
+  Type.Optional(
+    Mapping(AnnotationKey, Type.String(), {
+      description: `Annotations of ${where}, e.g. ${example}; values are screened for secrets like every value of the stage file. @default - none`,
+    }),
+  );
+
+/**
+ * A health check: the shared probe settings (lib/config/workload.ts), with the port of an HTTP
+ * check given by number or name, and a TCP check (the port opens: healthy) for services that do not
+ * speak HTTP.
+ */
+const ServiceProbe = (what: string) => {
+  const { http: _http, ...shared } = Probe(what).properties;
+  return Type.Optional(
+    Settings(
+      {
+        http: Type.Optional(
+          Settings(
+            {
+              path: Type.String({ pattern: '^/', expected: "a path starting with '/'", description: 'Path of the HTTP GET.' }),
+              port: Type.Optional(PortRef('Port of the HTTP GET: a number, or the name of one of ports. @default - the first port')),
+            },
+            { description: 'Check with an HTTP GET (2xx or 3xx is healthy). @default - none: then tcp or command' },
+          ),
+        ),
+        tcp: Type.Optional(
+          Settings(
+            { port: Type.Optional(PortRef('Port to connect to: a number, or the name of one of ports. @default - the first port')) },
+            { description: 'Check by opening a TCP connection (it opens: healthy). @default - none: then http or command' },
+          ),
+        ),
+        ...shared,
+      },
+      { description: what },
+    ),
+  );
+};
 const AbsolutePath = (description: string) => Type.String({ pattern: '^/', expected: 'an absolute path', description });
 
 /** Environment variables read from keys of an object the stage declares (a Secret) or has (a ConfigMap). */
@@ -104,14 +168,45 @@ export const serviceSettings = Settings({
   probes: Type.Optional(
     Settings(
       {
-        liveness: Probe('Restarts the container when it fails. @default - none'),
-        readiness: Probe('Takes the pod out of the Service while it fails. @default - none'),
-        startup: Probe('Holds liveness back while the container starts. @default - none'),
+        liveness: ServiceProbe('Restarts the container when it fails. @default - none'),
+        readiness: ServiceProbe('Takes the pod out of the Service while it fails. @default - none'),
+        startup: ServiceProbe('Holds liveness back while the container starts. @default - none'),
       },
-      { description: 'Health checks; an HTTP check without a port uses the first port. @default - none' },
+      {
+        description:
+          'Health checks, each by http, tcp or command; an HTTP or TCP check without a port uses the first port. @default - none',
+      },
     ),
   ),
   resources: Resources('the container'),
+  imagePullSecrets: Type.Optional(
+    Type.Array(Name('A Secret of type kubernetes.io/dockerconfigjson (kubectl create secret docker-registry), by name.'), {
+      minItems: 1,
+      uniqueItems: true,
+      description:
+        'Secrets with the credentials of private registries, by name (made outside stagecraft; the Namespace lists them as required). @default - none',
+    }),
+  ),
+  podAnnotations: Annotations('the pods', 'prometheus.io/scrape: "true"'),
+  serviceAccountName: Type.Optional(
+    Name("The ServiceAccount the pods run as: one the stage has (another app's, or a manifests app's). @default - the namespace's default"),
+  ),
+  automountServiceAccountToken: Type.Optional(
+    Type.Boolean({ description: 'Give the pods an API token (only an app that calls the Kubernetes API needs one). @default false' }),
+  ),
+  terminationGracePeriodSeconds: Type.Optional(
+    Count(0, {
+      description:
+        'Seconds a stopping pod has, preStop included, between SIGTERM and SIGKILL to finish its requests. @default 30 (Kubernetes)',
+    }),
+  ),
+  preStop: Type.Optional(
+    Type.Array(Type.String(), {
+      minItems: 1,
+      description:
+        'A command run in the container before it gets SIGTERM, e.g. [sleep, "5"] so that endpoints stop sending traffic first; counts against terminationGracePeriodSeconds. @default - none',
+    }),
+  ),
   rollout: Type.Optional(
     Settings(
       {
@@ -148,6 +243,7 @@ export const serviceSettings = Settings({
           }),
         ),
         className: Type.Optional(Name('IngressClass. @default - the cluster default')),
+        annotations: Annotations('the Ingress', 'cert-manager.io/cluster-issuer: letsencrypt'),
       },
       { description: 'An Ingress with TLS to one port (`port`, @default the first port). @default - none' },
     ),
@@ -231,6 +327,9 @@ export function colorServicePort(s: ServiceSettings): ServicePort | undefined {
   const ports = Object.entries(s.ports ?? {});
   if (ports.length <= 1) return ports[0];
   const http = s.probes?.readiness?.http;
-  const probed = http ? ports.find(([, p]) => p.port === (http.port ?? ports[0]![1].port)) : undefined;
+  // the probe's port by number or by name, or the first port as the probe defaults to
+  const probed = http
+    ? ports.find(([portName, p]) => (http.port === undefined ? portName === ports[0]![0] : http.port === p.port || http.port === portName))
+    : undefined;
   return probed ?? ports.find(([portName]) => portName === 'http');
 }

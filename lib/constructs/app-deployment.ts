@@ -1,11 +1,13 @@
 import { Construct } from 'constructs';
 import { k8s } from '../k8s.js';
 
-/** A health check: an HTTP GET on the app's port, or a command run in the container. */
+/** A health check: an HTTP GET or a TCP connection on a port of the app, or a command run in the container. */
 export interface AppProbe {
-  /** HTTP GET of `path` on `port`. @default - none (then `command` is required) */
-  readonly http?: { readonly path: string; readonly port?: number };
-  /** A command; exit status 0 means healthy. @default - none (then `http` is required) */
+  /** HTTP GET of `path` on `port` (a number, or a container port's name). @default - none (then `tcp` or `command`) */
+  readonly http?: { readonly path: string; readonly port?: number | string };
+  /** A TCP connection to `port` (a number, or a container port's name); it opens: healthy. @default - none (then `http` or `command`) */
+  readonly tcp?: { readonly port?: number | string };
+  /** A command; exit status 0 means healthy. @default - none (then `http` or `tcp`) */
   readonly command?: readonly string[];
   /** @default - Kubernetes' default (0) */
   readonly initialDelaySeconds?: number;
@@ -115,6 +117,12 @@ export interface AppDeploymentProps {
   readonly podAnnotations?: Readonly<Record<string, string>>;
   /** @default - the namespace's `default` ServiceAccount */
   readonly serviceAccountName?: string;
+  /** Secrets with registry credentials the kubelet pulls the image with, by name. @default - none */
+  readonly imagePullSecrets?: readonly string[];
+  /** Seconds between SIGTERM (after preStop) and SIGKILL. @default - Kubernetes' default (30) */
+  readonly terminationGracePeriodSeconds?: number;
+  /** A command run in the container before it is sent SIGTERM (graceful shutdown). @default - none */
+  readonly preStop?: readonly string[];
   /**
    * Whether the pods get an API token.
    * @default false - the app does not call the API unless the stage says so
@@ -221,6 +229,8 @@ export class AppDeployment extends Construct {
           spec: {
             serviceAccountName: props.serviceAccountName,
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+            imagePullSecrets: props.imagePullSecrets?.length ? props.imagePullSecrets.map((name) => ({ name })) : undefined,
+            terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
             securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
             containers: [
               {
@@ -241,6 +251,7 @@ export class AppDeployment extends Construct {
                 livenessProbe: probe(props.probes?.liveness, 'liveness'),
                 readinessProbe: probe(props.probes?.readiness, 'readiness'),
                 startupProbe: probe(props.probes?.startup, 'startup'),
+                lifecycle: props.preStop?.length ? { preStop: { exec: { command: [...props.preStop] } } } : undefined,
                 resources: props.resources,
                 securityContext,
                 // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
@@ -265,14 +276,22 @@ function orUndefined<T>(list: T[]): T[] | undefined {
   return list.length ? list : undefined;
 }
 
-/** A probe as Kubernetes writes it; `port` is the container's port, used when an HTTP probe names none. */
+/** A port by number or by a container port's name, as Kubernetes writes it. */
+const portRef = (p: number | string): k8s.IntOrString =>
+  typeof p === 'number' ? k8s.IntOrString.fromNumber(p) : k8s.IntOrString.fromString(p);
+
+/** A probe as Kubernetes writes it; `port` is the container's port, used when an HTTP or TCP probe names none. */
 export function toProbe(p: AppProbe, port: number, subject = 'probe'): k8s.Probe {
-  if ((p.http === undefined) === (p.command === undefined)) {
-    throw new Error(`${subject}: needs exactly one of 'http' and 'command' (got ${p.http ? 'both' : 'neither'})`);
+  const handlers = (['http', 'tcp', 'command'] as const).filter((h) => p[h] !== undefined);
+  if (handlers.length !== 1) {
+    throw new Error(
+      `${subject}: needs exactly one of 'http', 'tcp' and 'command' (got ${handlers.length ? handlers.map((h) => `'${h}'`).join(' and ') : 'none'})`,
+    );
   }
   if (p.command?.length === 0) throw new Error(`${subject}: 'command' must not be empty`);
   return {
-    httpGet: p.http ? { path: p.http.path, port: k8s.IntOrString.fromNumber(p.http.port ?? port), scheme: 'HTTP' } : undefined,
+    httpGet: p.http ? { path: p.http.path, port: portRef(p.http.port ?? port), scheme: 'HTTP' } : undefined,
+    tcpSocket: p.tcp ? { port: portRef(p.tcp.port ?? port) } : undefined,
     exec: p.command ? { command: [...p.command] } : undefined,
     initialDelaySeconds: p.initialDelaySeconds,
     periodSeconds: p.periodSeconds,

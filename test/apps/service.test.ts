@@ -70,6 +70,11 @@ describe('the service stack', () => {
     expect(find(list, 'Deployment', 'search')!.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
     expect(find(list, 'HorizontalPodAutoscaler', 'api')).toBeDefined();
     expect(find(list, 'Ingress', 'api')!.spec).toMatchObject({ tls: [{ secretName: 'api-tls' }] });
+    expect(find(list, 'Ingress', 'api')!.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
+    expect(pod.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(pod.terminationGracePeriodSeconds).toBe(45);
+    expect(c.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(podSpec(find(list, 'Deployment', 'search')).containers[0].livenessProbe).toEqual({ tcpSocket: { port: 'transport' } });
   });
 
   it('uses the hostPath volume and claim pair without a storage class', () => {
