@@ -17,8 +17,8 @@ export interface ReleasedAppSettings {
   readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuUtilization?: number };
 }
 
-/** What every Deployment of the instance shares: all but its name, image, release and selector. */
-export type SharedDeploymentProps = Omit<AppDeploymentProps, 'name' | 'containerName' | 'image' | 'version' | 'selector'>;
+/** What every Deployment of the instance shares: all but its name, image, release and selector, and whether it is autoscaled (the settings say). */
+export type SharedDeploymentProps = Omit<AppDeploymentProps, 'name' | 'containerName' | 'image' | 'version' | 'selector' | 'autoscaled'>;
 
 /** One Deployment the instance runs. */
 export interface AppRelease {
@@ -54,13 +54,17 @@ export function serviceSelector(name: string, s: ReleasedAppSettings): Record<st
 
 /**
  * Adds the Deployments of `appReleases` to `chart`, each with its own image and version label and
- * an autoscaler when the stage autoscales; everything else comes from `shared`.
+ * an autoscaler when the stage autoscales; everything else comes from `shared`. An autoscaled
+ * Deployment has no `spec.replicas`: its autoscaler (one per color, each scaling its own color's
+ * Deployment) sets the count, which a `kubectl apply` would otherwise set back.
  */
 export function addAppDeployments(chart: Chart, name: string, s: ReleasedAppSettings, shared: SharedDeploymentProps): AppDeployment[] {
   return appReleases(name, s).map((r) => {
     const version = imageVersion(r.image);
     const deployment = new AppDeployment(chart, `deployment${r.idSuffix}`, {
       ...shared,
+      replicas: s.autoscaling ? undefined : shared.replicas,
+      autoscaled: s.autoscaling !== undefined,
       name: r.name,
       // one container name in both colors: `kubectl set image deployment/<name>-green <name>=...` as for a rolling app
       containerName: name,

@@ -108,6 +108,14 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
   // warnings: careless units of cpu and memory
   problems.push(...resourcesWarnings(s.resources, ['resources']), ...resourcesWarnings(s.database.resources, ['database', 'resources']));
   const a = s.autoscaling;
+  if (!a && s.replicas === undefined) {
+    problems.push({
+      code: 'config/missing',
+      path: [],
+      message: 'needs replicas (the pods the Deployment runs), or autoscaling (then the autoscaler sets the number)',
+      hint: 'add `replicas: 1`, or `autoscaling: { minReplicas: 2, maxReplicas: 4 }` with resources.requests.cpu',
+    });
+  }
   if (a) {
     if (a.minReplicas > a.maxReplicas) {
       problems.push({
@@ -116,12 +124,13 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
         message: `must not be above autoscaling.maxReplicas (found ${a.minReplicas} > ${a.maxReplicas})`,
         hint: 'swap the two values',
       });
-    } else if (s.replicas < a.minReplicas || s.replicas > a.maxReplicas) {
+    } else if (s.replicas !== undefined && (s.replicas < a.minReplicas || s.replicas > a.maxReplicas)) {
+      // the Deployments have no spec.replicas then; a replicas the stage file still says must not contradict the bounds
       problems.push({
         code: 'config/conflict',
         path: ['replicas'],
         message: `must be within autoscaling.minReplicas..maxReplicas (found ${s.replicas}, not in ${a.minReplicas}..${a.maxReplicas})`,
-        hint: 'set replicas to minReplicas',
+        hint: 'leave replicas out: with autoscaling, the autoscaler sets the number of pods (from minReplicas), and the Deployment has no spec.replicas',
       });
     }
     if (s.resources?.requests?.cpu === undefined) {

@@ -45,7 +45,12 @@ export const demoappSettings = Settings({
       'Run the app blue/green instead of rolling in place: Deployments <name>-blue and <name>-green, each with its own image, and the Service on the live color (`npm run switch` flips it). Set this or image. @default - none: one Deployment, rolling updates',
     ),
   ),
-  replicas: Count(0, { description: "Pods the Deployment runs (each color's, blue/green; the starting point when autoscaling is on)." }),
+  replicas: Type.Optional(
+    Count(0, {
+      description:
+        "Pods the Deployment runs (each color's, blue/green). With autoscaling the autoscaler sets the number and the Deployments have no spec.replicas, so leave it out (given, it must be within minReplicas..maxReplicas). @default - none: needed unless autoscaling",
+    }),
+  ),
   port: Type.Optional(PortNumber({ description: 'Port the app listens on; the Service port too. @default 8080' })),
   imagePullPolicy: Type.Optional(
     StringEnum(['IfNotPresent', 'Always'], {

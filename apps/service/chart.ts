@@ -15,7 +15,7 @@ import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { allowPolicyException, type PolicyControl } from '../../lib/policy.js';
 import { addAppDeployments, serviceSelector } from '../demoapp/deployments.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
-import { DEFAULTS, colorServicePort, type ServiceSettings } from './settings.js';
+import { DEFAULTS, colorServicePort, mountsReadWriteOnce, type ServiceSettings } from './settings.js';
 
 /** The names of an instance's objects besides its Deployments (`<name>`, `<name>-<color>`). */
 export function serviceNames(name: string, stage: string, s: ServiceSettings) {
@@ -68,7 +68,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
       new k8s.KubePersistentVolumeClaim(chart, 'claim', {
         metadata: { name: names.claim },
         spec: {
-          accessModes: ['ReadWriteOnce'],
+          accessModes: [s.storage.accessMode ?? DEFAULTS.accessMode],
           storageClassName: s.storage.storageClass,
           resources: { requests: { storage: k8s.Quantity.fromString(s.storage.size) } },
         },
@@ -88,6 +88,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
   const deployments = addAppDeployments(chart, name, s, {
     replicas: s.replicas ?? DEFAULTS.replicas,
     port: ports[0]?.[1].port ?? 0,
+    // one pod on a ReadWriteOnce claim: the old pod lets go of the volume before the new one starts (refine refuses rollout then)
+    strategy: mountsReadWriteOnce(s) ? 'Recreate' : undefined,
     ports: ports.map(([portName, p]) => ({ name: portName, containerPort: p.port, protocol: p.protocol })),
     command: s.command,
     args: s.args,
@@ -101,6 +103,12 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
       ...keyRefs(s.configMaps, (configMap, key) => ({ configMapKeyRef: { name: configMap, key } })),
     ],
     envFromConfigMaps: envFrom,
+    podAnnotations: s.podAnnotations,
+    imagePullSecrets: s.imagePullSecrets,
+    serviceAccountName: s.serviceAccountName,
+    automountServiceAccountToken: s.automountServiceAccountToken,
+    terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
+    preStop: s.preStop,
     securityContext: securityContext(s),
     volumes,
     volumeMounts: mounts,
@@ -150,6 +158,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
       servicePort: s.ports![portName].port,
       paths: s.ingress.paths,
       className: s.ingress.className,
+      annotations: s.ingress.annotations,
     });
   }
   return chart;

@@ -8,9 +8,12 @@ import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type ObjectName, type SettingsProblem, type StageContext } from '../../lib/stack.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
-import { colorServicePort, serviceSettings, type ServiceSettings } from './settings.js';
+import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { resourcesWarnings } from '../../lib/config/workload.js';
+
+/** Whether an annotation key is under stagecraft's own prefix (`stagecraft.dev/`, `policy.stagecraft.dev/`...). */
+const isStagecraftKey = (key: string) => /^(?:[^/]*\.)?stagecraft\.dev\//.test(key);
 
 /** Names of settings whose values are credentials: those belong in a Secret. */
 const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY)/i;
@@ -41,6 +44,65 @@ function colorNodePortProblems(s: ServiceSettings): SettingsProblem[] {
       hint: "name the HTTP port 'http', or give the app a readiness probe on it: probes: { readiness: { http: { path: /ready, port: <its port> } } }",
     },
   ];
+}
+
+/**
+ * `storage` as Kubernetes can mount it. A ReadWriteOnce claim (the default) is mounted on one node
+ * at a time: a second pod on another node waits forever in ContainerCreating (Multi-Attach error),
+ * with nothing in the manifests to say why, and a hostPath volume is one node's directory anyway.
+ * So the app runs one pod, replaced with strategy Recreate (chart.ts), and what would run more
+ * (replicas, autoscaling, a second color) or roll (rollout) is refused at its setting.
+ */
+function storageProblems(s: ServiceSettings): SettingsProblem[] {
+  const storage = s.storage;
+  if (!storage) return [];
+  if (!mountsReadWriteOnce(s)) {
+    return storage.storageClass === undefined
+      ? [
+          {
+            code: 'config/conflict',
+            path: ['storage', 'accessMode'],
+            message:
+              'ReadWriteMany needs storage.storageClass: without one the claim is bound to a hostPath PersistentVolume, a directory of one node, which pods on other nodes would not share',
+            hint: 'name a storage class that provides ReadWriteMany (NFS, CephFS, EFS, Azure Files...), or remove accessMode and run one pod',
+          },
+        ]
+      : [];
+  }
+  const why =
+    'the storage claim is ReadWriteOnce, mounted on one node at a time, so a pod on another node would wait forever for the volume (Multi-Attach error)';
+  const hint =
+    'run one pod (replicas 1, no autoscaling); or, on a storage class that provides it, set storage.accessMode: ReadWriteMany; or, for a volume per pod, run the app as a StatefulSet (a stack of your own, see "Your own stack" in the README)';
+  const problems: SettingsProblem[] = [];
+  if ((s.replicas ?? 1) > 1)
+    problems.push({
+      code: 'config/conflict',
+      path: ['replicas'],
+      message: `must be 0 or 1 with storage (found ${s.replicas}): ${why}`,
+      hint,
+    });
+  if (s.autoscaling)
+    problems.push({
+      code: 'config/conflict',
+      path: ['autoscaling'],
+      message: `cannot be used with storage: the autoscaler would start more pods, and ${why}`,
+      hint,
+    });
+  if (s.blueGreen)
+    problems.push({
+      code: 'config/conflict',
+      path: ['blueGreen'],
+      message: `cannot be used with storage: each color runs a pod that mounts the one claim, and ${why}`,
+      hint: 'roll out in place with image: (the one pod is replaced with strategy Recreate); or, on a storage class that provides it, set storage.accessMode: ReadWriteMany',
+    });
+  if (s.rollout)
+    problems.push({
+      code: 'config/conflict',
+      path: ['rollout'],
+      message: `has no effect with storage: ${why}, so a new release replaces the pod with strategy Recreate (the old pod stops and lets go of the volume before the new one starts), not with a rolling update`,
+      hint: 'remove rollout; or, on a storage class that provides it, set storage.accessMode: ReadWriteMany to roll',
+    });
+  return problems;
 }
 
 function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
@@ -101,15 +163,40 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   }
   for (const [which, probe] of Object.entries(s.probes ?? {})) {
     if (!probe) continue;
-    if ((probe.http === undefined) === (probe.command === undefined)) {
+    const handlers = (['http', 'tcp', 'command'] as const).filter((h) => probe[h] !== undefined);
+    if (handlers.length !== 1) {
       add(
         ['probes', which],
         'config/conflict',
-        `needs exactly one of http and command (found ${probe.http ? 'both' : 'neither'})`,
-        'e.g. `http: { path: /healthz }`',
+        `needs exactly one of http, tcp and command (found ${handlers.length ? handlers.join(' and ') : 'none'})`,
+        'e.g. `http: { path: /healthz }`, or `tcp: { port: <port> }` for a service that does not speak HTTP',
       );
-    } else if (probe.http && probe.http.port === undefined && ports.length === 0) {
-      add(['probes', which, 'http'], 'config/conflict', 'needs a port (there are no ports to default to)', 'add port, or declare ports');
+      continue;
+    }
+    const check = probe.http ? 'http' : probe.tcp ? 'tcp' : undefined;
+    const port = probe.http?.port ?? probe.tcp?.port;
+    if (check && port === undefined && ports.length === 0) {
+      add(['probes', which, check], 'config/conflict', 'needs a port (there are no ports to default to)', 'add port, or declare ports');
+    } else if (check && typeof port === 'string' && !ports.includes(port)) {
+      add(
+        ['probes', which, check, 'port'],
+        'config/unknown-port',
+        `is not one of ports (${ports.join(', ') || 'none'})`,
+        'name a port under ports, or give its number',
+      );
+    }
+  }
+  for (const [path, annotations] of [
+    [['podAnnotations'], s.podAnnotations],
+    [['ingress', 'annotations'], s.ingress?.annotations],
+  ] as const) {
+    for (const key of Object.keys(annotations ?? {}).filter(isStagecraftKey)) {
+      add(
+        [...path, key],
+        'config/invalid',
+        "uses stagecraft's own prefix stagecraft.dev: stagecraft writes those annotations, and a hand-written one would be read as its own",
+        "use your own prefix; a policy exception goes under security.exceptions, a Secret's keys under secrets",
+      );
     }
   }
   if (s.rollout?.maxSurge === 0 && s.rollout.maxUnavailable === 0) {
@@ -124,7 +211,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   problems.push(...resourcesWarnings(s.resources, ['resources']));
   const a = s.autoscaling;
   if (a) {
-    const replicas = s.replicas ?? 1;
+    // the Deployment has no spec.replicas then; a replicas the stage file still says must not contradict the bounds
     if (a.minReplicas > a.maxReplicas)
       add(
         ['autoscaling', 'minReplicas'],
@@ -132,12 +219,12 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
         `must not be above autoscaling.maxReplicas (found ${a.minReplicas} > ${a.maxReplicas})`,
         'swap the two values',
       );
-    else if (replicas < a.minReplicas || replicas > a.maxReplicas)
+    else if (s.replicas !== undefined && (s.replicas < a.minReplicas || s.replicas > a.maxReplicas))
       add(
         ['replicas'],
         'config/conflict',
-        `must be within autoscaling.minReplicas..maxReplicas (found ${replicas}, not in ${a.minReplicas}..${a.maxReplicas})`,
-        'set replicas to minReplicas',
+        `must be within autoscaling.minReplicas..maxReplicas (found ${s.replicas}, not in ${a.minReplicas}..${a.maxReplicas})`,
+        'leave replicas out: with autoscaling, the autoscaler sets the number of pods (from minReplicas), and the Deployment has no spec.replicas',
       );
     if (s.resources?.requests?.cpu === undefined)
       add(
@@ -147,6 +234,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
         'add resources: { requests: { cpu: 250m } }',
       );
   }
+  problems.push(...storageProblems(s));
   if (s.storage?.storageClass !== undefined && s.storage.hostPath !== undefined) {
     add(
       ['storage', 'hostPath'],
@@ -201,6 +289,13 @@ export const service = defineStack({
       path: ['secrets', secret],
     })),
     ...(s.ingress ? [{ name: s.ingress.tlsSecret, keys: ['tls.crt', 'tls.key'], path: ['ingress', 'tlsSecret'], external: true }] : []),
+    // registry credentials come from `kubectl create secret docker-registry` (or a store), never from a stage file
+    ...(s.imagePullSecrets ?? []).map((secret, i) => ({
+      name: secret,
+      keys: ['.dockerconfigjson'],
+      path: ['imagePullSecrets', i],
+      external: true,
+    })),
   ],
   chart: (app, name, s, stage) => serviceChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s, stage),
 });

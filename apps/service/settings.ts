@@ -8,21 +8,91 @@ import type { TOptional, TString } from '@sinclair/typebox';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 
-/** An IANA service name, what container ports are named: a Service targets them by it. */
+/**
+ * An IANA service name, what container ports are named (a Service targets them by it), as the API
+ * server validates it: 1-15 lowercase letters, digits and '-', at least one letter, no '-' at
+ * either end and no '--' (so '8080' and 'a--b' are refused here, at their line, not by the checks).
+ */
 const PortName = Type.String({
-  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  // the lookahead scans once for a letter; the rest is one pass over '-'-separated runs (linear on long keys)
+  pattern: '^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$',
   maxLength: 15,
-  expected: "a port name (at most 15 lowercase letters, digits and '-')",
+  expected:
+    "a port name (an IANA service name: at most 15 lowercase letters, digits and '-', with at least one letter, no '-' at either end and no '--')",
 });
 /** An environment variable name. */
 const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
 /** A ConfigMap or Secret key. */
 const KeyName = Type.String({ pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253 });
+/** A port by number, or by the name it has under `ports` (a probe may name either, as Kubernetes takes either). */
+const PortRef = (description: string) => {
+  const expected = 'a port number (1-65535) or the name of one of ports';
+  // if/then/else, not anyOf: one message for a bad value, whichever it is
+  return Type.Unsafe<number | string>({
+    if: { type: 'integer' },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword; a schema is data, never awaited
+    then: { type: 'integer', minimum: 1, maximum: 65535, expected },
+    else: { ...PortName, expected },
+    description,
+  });
+};
+/** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */
 const HostName = Type.String({
-  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$',
-  expected: 'a host name such as api.example.com',
-  description: 'Host name of the service.',
+  pattern: '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$',
+  maxLength: 253,
+  expected: 'a host name such as api.example.com, or a wildcard such as *.example.com',
+  description: 'Host name of the service, or a wildcard such as *.example.com (one level of subdomains; the certificate must cover it).',
 });
+/**
+ * An annotation key as the API server takes it: an optional prefix (a DNS-1123 subdomain of at
+ * most 253 characters) and '/', then a name of 1-63 letters, digits, '-', '_' and '.', starting
+ * and ending with a letter or digit. The lookahead holds the lengths (and so bounds the work on a
+ * long key) before the pattern reads the characters.
+ */
+const AnnotationKey = Type.String({
+  pattern:
+    '^(?=(?:[^/]{1,253}/)?[^/]{1,63}$)(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$',
+  expected:
+    "an annotation key such as prometheus.io/scrape (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
+});
+const Annotations = (where: string, example: string) =>
+  Type.Optional(
+    Mapping(AnnotationKey, Type.String(), {
+      description: `Annotations of ${where}, e.g. ${example}; values are screened for secrets like every value of the stage file. @default - none`,
+    }),
+  );
+
+/**
+ * A health check: the shared probe settings (lib/config/workload.ts), with the port of an HTTP
+ * check given by number or name, and a TCP check (the port opens: healthy) for services that do not
+ * speak HTTP.
+ */
+const ServiceProbe = (what: string) => {
+  const { http: _http, ...shared } = Probe(what).properties;
+  return Type.Optional(
+    Settings(
+      {
+        http: Type.Optional(
+          Settings(
+            {
+              path: Type.String({ pattern: '^/', expected: "a path starting with '/'", description: 'Path of the HTTP GET.' }),
+              port: Type.Optional(PortRef('Port of the HTTP GET: a number, or the name of one of ports. @default - the first port')),
+            },
+            { description: 'Check with an HTTP GET (2xx or 3xx is healthy). @default - none: then tcp or command' },
+          ),
+        ),
+        tcp: Type.Optional(
+          Settings(
+            { port: Type.Optional(PortRef('Port to connect to: a number, or the name of one of ports. @default - the first port')) },
+            { description: 'Check by opening a TCP connection (it opens: healthy). @default - none: then http or command' },
+          ),
+        ),
+        ...shared,
+      },
+      { description: what },
+    ),
+  );
+};
 const AbsolutePath = (description: string) => Type.String({ pattern: '^/', expected: 'an absolute path', description });
 
 /** Environment variables read from keys of an object the stage declares (a Secret) or has (a ConfigMap). */
@@ -46,7 +116,10 @@ export const serviceSettings = Settings({
     ),
   ),
   replicas: Type.Optional(
-    Count(0, { description: "Pods the Deployment runs (each color's; the starting point when autoscaling). @default 1" }),
+    Count(0, {
+      description:
+        "Pods the Deployment runs (each color's). With autoscaling the autoscaler sets the number and the Deployment has no spec.replicas, so leave it out (given, it must be within minReplicas..maxReplicas). @default 1",
+    }),
   ),
   ports: Type.Optional(
     Mapping(
@@ -95,14 +168,45 @@ export const serviceSettings = Settings({
   probes: Type.Optional(
     Settings(
       {
-        liveness: Probe('Restarts the container when it fails. @default - none'),
-        readiness: Probe('Takes the pod out of the Service while it fails. @default - none'),
-        startup: Probe('Holds liveness back while the container starts. @default - none'),
+        liveness: ServiceProbe('Restarts the container when it fails. @default - none'),
+        readiness: ServiceProbe('Takes the pod out of the Service while it fails. @default - none'),
+        startup: ServiceProbe('Holds liveness back while the container starts. @default - none'),
       },
-      { description: 'Health checks; an HTTP check without a port uses the first port. @default - none' },
+      {
+        description:
+          'Health checks, each by http, tcp or command; an HTTP or TCP check without a port uses the first port. @default - none',
+      },
     ),
   ),
   resources: Resources('the container'),
+  imagePullSecrets: Type.Optional(
+    Type.Array(Name('A Secret of type kubernetes.io/dockerconfigjson (kubectl create secret docker-registry), by name.'), {
+      minItems: 1,
+      uniqueItems: true,
+      description:
+        'Secrets with the credentials of private registries, by name (made outside stagecraft; the Namespace lists them as required). @default - none',
+    }),
+  ),
+  podAnnotations: Annotations('the pods', 'prometheus.io/scrape: "true"'),
+  serviceAccountName: Type.Optional(
+    Name("The ServiceAccount the pods run as: one the stage has (another app's, or a manifests app's). @default - the namespace's default"),
+  ),
+  automountServiceAccountToken: Type.Optional(
+    Type.Boolean({ description: 'Give the pods an API token (only an app that calls the Kubernetes API needs one). @default false' }),
+  ),
+  terminationGracePeriodSeconds: Type.Optional(
+    Count(0, {
+      description:
+        'Seconds a stopping pod has, preStop included, between SIGTERM and SIGKILL to finish its requests. @default 30 (Kubernetes)',
+    }),
+  ),
+  preStop: Type.Optional(
+    Type.Array(Type.String(), {
+      minItems: 1,
+      description:
+        'A command run in the container before it gets SIGTERM, e.g. [sleep, "5"] so that endpoints stop sending traffic first; counts against terminationGracePeriodSeconds. @default - none',
+    }),
+  ),
   rollout: Type.Optional(
     Settings(
       {
@@ -139,6 +243,7 @@ export const serviceSettings = Settings({
           }),
         ),
         className: Type.Optional(Name('IngressClass. @default - the cluster default')),
+        annotations: Annotations('the Ingress', 'cert-manager.io/cluster-issuer: letsencrypt'),
       },
       { description: 'An Ingress with TLS to one port (`port`, @default the first port). @default - none' },
     ),
@@ -152,10 +257,16 @@ export const serviceSettings = Settings({
         hostPath: Type.Optional(
           AbsolutePath('Node directory of the hostPath PersistentVolume (no storageClass). @default /data/volumes/<name>-<stage>'),
         ),
+        accessMode: Type.Optional(
+          StringEnum(['ReadWriteOnce', 'ReadWriteMany'], {
+            description:
+              'ReadWriteOnce: one node mounts the volume, so the app runs one pod, replaced with strategy Recreate; ReadWriteMany (a storageClass that provides it, such as NFS or CephFS): any number of pods, rolling. @default ReadWriteOnce',
+          }),
+        ),
       },
       {
         description:
-          'A PersistentVolumeClaim mounted in the container: on a storage class, or bound to a hostPath PersistentVolume as in the articles. @default - none',
+          'A PersistentVolumeClaim mounted in the container: on a storage class, or bound to a hostPath PersistentVolume as in the articles. ReadWriteOnce (the default) allows one pod: no replicas above 1, autoscaling, blueGreen or rollout. @default - none',
       },
     ),
   ),
@@ -191,7 +302,15 @@ export type ServiceSettings = Static<typeof serviceSettings>;
 export const DEFAULTS = {
   replicas: 1,
   user: 10001,
-};
+  accessMode: 'ReadWriteOnce',
+} as const;
+
+/**
+ * Whether the app's pods mount a ReadWriteOnce claim: one node at a time can mount it, so the app
+ * runs one pod, and a new release replaces it with strategy Recreate (refine and chart agree on it here).
+ */
+export const mountsReadWriteOnce = (s: ServiceSettings): boolean =>
+  s.storage !== undefined && (s.storage.accessMode ?? DEFAULTS.accessMode) === 'ReadWriteOnce';
 
 /** A port of the instance by name, as the stage file declares it. */
 export type ServicePort = readonly [name: string, port: NonNullable<ServiceSettings['ports']>[string]];
@@ -208,6 +327,9 @@ export function colorServicePort(s: ServiceSettings): ServicePort | undefined {
   const ports = Object.entries(s.ports ?? {});
   if (ports.length <= 1) return ports[0];
   const http = s.probes?.readiness?.http;
-  const probed = http ? ports.find(([, p]) => p.port === (http.port ?? ports[0]![1].port)) : undefined;
+  // the probe's port by number or by name, or the first port as the probe defaults to
+  const probed = http
+    ? ports.find(([portName, p]) => (http.port === undefined ? portName === ports[0]![0] : http.port === p.port || http.port === portName))
+    : undefined;
   return probed ?? ports.find(([portName]) => portName === 'http');
 }

@@ -1,11 +1,13 @@
 import { Construct } from 'constructs';
 import { k8s } from '../k8s.js';
 
-/** A health check: an HTTP GET on the app's port, or a command run in the container. */
+/** A health check: an HTTP GET or a TCP connection on a port of the app, or a command run in the container. */
 export interface AppProbe {
-  /** HTTP GET of `path` on `port`. @default - none (then `command` is required) */
-  readonly http?: { readonly path: string; readonly port?: number };
-  /** A command; exit status 0 means healthy. @default - none (then `http` is required) */
+  /** HTTP GET of `path` on `port` (a number, or a container port's name). @default - none (then `tcp` or `command`) */
+  readonly http?: { readonly path: string; readonly port?: number | string };
+  /** A TCP connection to `port` (a number, or a container port's name); it opens: healthy. @default - none (then `http` or `command`) */
+  readonly tcp?: { readonly port?: number | string };
+  /** A command; exit status 0 means healthy. @default - none (then `http` or `tcp`) */
   readonly command?: readonly string[];
   /** @default - Kubernetes' default (0) */
   readonly initialDelaySeconds?: number;
@@ -72,17 +74,34 @@ export interface AppDeploymentProps {
   readonly version: string;
   /** Labels that select the pods (a Service selects them too); the pod template carries them. */
   readonly selector: Readonly<Record<string, string>>;
-  /** @default 1 */
+  /** @default 1 (none when `autoscaled`) */
   readonly replicas?: number;
+  /**
+   * A HorizontalPodAutoscaler sets the number of pods: `spec.replicas` is left out, since every
+   * `kubectl apply` of a Deployment that has it scales the Deployment back to that number, in the
+   * middle of a load peak too (Kubernetes docs, "Migrating Deployments and StatefulSets to
+   * horizontal autoscaling"). A new Deployment starts with one pod, and the autoscaler scales it to
+   * its minReplicas within a sync period.
+   * @default false
+   */
+  readonly autoscaled?: boolean;
   /** Port the app listens on (named `http`). */
   readonly port: number;
   /**
-   * Extra pods a rollout may start above `replicas`.
+   * How a new release replaces the pods: `RollingUpdate` (new pods first, by `maxSurge` and
+   * `maxUnavailable`), or `Recreate` (every old pod stops before a new one starts), which a pod
+   * that mounts a ReadWriteOnce claim needs: a rolling update's new pod, scheduled on another
+   * node, would wait forever for the volume the old pod holds (Multi-Attach error).
+   * @default 'RollingUpdate'
+   */
+  readonly strategy?: 'RollingUpdate' | 'Recreate';
+  /**
+   * Extra pods a rollout may start above `replicas` (RollingUpdate only).
    * @default 1
    */
   readonly maxSurge?: number;
   /**
-   * Pods a rollout may stop before their replacements are ready.
+   * Pods a rollout may stop before their replacements are ready (RollingUpdate only).
    * @default 0 - zero downtime: old pods stop only when new ones serve
    */
   readonly maxUnavailable?: number;
@@ -98,6 +117,12 @@ export interface AppDeploymentProps {
   readonly podAnnotations?: Readonly<Record<string, string>>;
   /** @default - the namespace's `default` ServiceAccount */
   readonly serviceAccountName?: string;
+  /** Secrets with registry credentials the kubelet pulls the image with, by name. @default - none */
+  readonly imagePullSecrets?: readonly string[];
+  /** Seconds between SIGTERM (after preStop) and SIGKILL. @default - Kubernetes' default (30) */
+  readonly terminationGracePeriodSeconds?: number;
+  /** A command run in the container before it is sent SIGTERM (graceful shutdown). @default - none */
+  readonly preStop?: readonly string[];
   /**
    * Whether the pods get an API token.
    * @default false - the app does not call the API unless the stage says so
@@ -152,6 +177,22 @@ export class AppDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
     super(scope, id);
+    if (props.autoscaled && props.replicas !== undefined) {
+      throw new Error(
+        `Deployment '${props.name}': 'replicas' (${props.replicas}) and 'autoscaled' cannot be both set (the autoscaler sets the number of pods)`,
+      );
+    }
+    const recreate = props.strategy === 'Recreate';
+    if (recreate && (props.maxSurge !== undefined || props.maxUnavailable !== undefined)) {
+      throw new Error(
+        `Deployment '${props.name}': 'maxSurge' and 'maxUnavailable' apply to strategy 'RollingUpdate' only (got strategy 'Recreate' with ${[
+          props.maxSurge === undefined ? '' : `maxSurge ${props.maxSurge}`,
+          props.maxUnavailable === undefined ? '' : `maxUnavailable ${props.maxUnavailable}`,
+        ]
+          .filter(Boolean)
+          .join(', ')})`,
+      );
+    }
     const maxSurge = props.maxSurge ?? 1;
     const maxUnavailable = props.maxUnavailable ?? 0;
     if (maxSurge === 0 && maxUnavailable === 0) {
@@ -172,12 +213,14 @@ export class AppDeployment extends Construct {
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: props.name, labels: versionLabel },
       spec: {
-        replicas: props.replicas ?? 1,
+        replicas: props.autoscaled ? undefined : (props.replicas ?? 1),
         selector: { matchLabels: { ...props.selector } },
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(maxSurge), maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable) },
-        },
+        strategy: recreate
+          ? { type: 'Recreate' }
+          : {
+              type: 'RollingUpdate',
+              rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(maxSurge), maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable) },
+            },
         template: {
           metadata: {
             labels: { ...props.selector, ...versionLabel },
@@ -186,6 +229,8 @@ export class AppDeployment extends Construct {
           spec: {
             serviceAccountName: props.serviceAccountName,
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+            imagePullSecrets: props.imagePullSecrets?.length ? props.imagePullSecrets.map((name) => ({ name })) : undefined,
+            terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
             securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
             containers: [
               {
@@ -206,6 +251,7 @@ export class AppDeployment extends Construct {
                 livenessProbe: probe(props.probes?.liveness, 'liveness'),
                 readinessProbe: probe(props.probes?.readiness, 'readiness'),
                 startupProbe: probe(props.probes?.startup, 'startup'),
+                lifecycle: props.preStop?.length ? { preStop: { exec: { command: [...props.preStop] } } } : undefined,
                 resources: props.resources,
                 securityContext,
                 // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
@@ -230,14 +276,22 @@ function orUndefined<T>(list: T[]): T[] | undefined {
   return list.length ? list : undefined;
 }
 
-/** A probe as Kubernetes writes it; `port` is the container's port, used when an HTTP probe names none. */
+/** A port by number or by a container port's name, as Kubernetes writes it. */
+const portRef = (p: number | string): k8s.IntOrString =>
+  typeof p === 'number' ? k8s.IntOrString.fromNumber(p) : k8s.IntOrString.fromString(p);
+
+/** A probe as Kubernetes writes it; `port` is the container's port, used when an HTTP or TCP probe names none. */
 export function toProbe(p: AppProbe, port: number, subject = 'probe'): k8s.Probe {
-  if ((p.http === undefined) === (p.command === undefined)) {
-    throw new Error(`${subject}: needs exactly one of 'http' and 'command' (got ${p.http ? 'both' : 'neither'})`);
+  const handlers = (['http', 'tcp', 'command'] as const).filter((h) => p[h] !== undefined);
+  if (handlers.length !== 1) {
+    throw new Error(
+      `${subject}: needs exactly one of 'http', 'tcp' and 'command' (got ${handlers.length ? handlers.map((h) => `'${h}'`).join(' and ') : 'none'})`,
+    );
   }
   if (p.command?.length === 0) throw new Error(`${subject}: 'command' must not be empty`);
   return {
-    httpGet: p.http ? { path: p.http.path, port: k8s.IntOrString.fromNumber(p.http.port ?? port), scheme: 'HTTP' } : undefined,
+    httpGet: p.http ? { path: p.http.path, port: portRef(p.http.port ?? port), scheme: 'HTTP' } : undefined,
+    tcpSocket: p.tcp ? { port: portRef(p.tcp.port ?? port) } : undefined,
     exec: p.command ? { command: [...p.command] } : undefined,
     initialDelaySeconds: p.initialDelaySeconds,
     periodSeconds: p.periodSeconds,

@@ -19,6 +19,8 @@ export interface TlsIngressProps {
   readonly paths?: readonly string[];
   /** @default - the cluster's default IngressClass */
   readonly className?: string;
+  /** Annotations the ingress controller or cert-manager reads (`cert-manager.io/cluster-issuer`). @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -36,7 +38,10 @@ export class TlsIngress extends Construct {
     const bad = paths.filter((p) => !p.startsWith('/'));
     if (bad.length) throw new Error(`Ingress '${props.name}': 'paths' must start with '/' (got ${bad.map((p) => `'${p}'`).join(', ')})`);
     this.apiObject = new k8s.KubeIngress(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: {
+        name: props.name,
+        annotations: props.annotations && Object.keys(props.annotations).length ? { ...props.annotations } : undefined,
+      },
       spec: {
         ingressClassName: props.className,
         tls: [{ hosts: [props.host], secretName: props.tlsSecretName }],

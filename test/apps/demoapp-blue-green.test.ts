@@ -82,6 +82,8 @@ describe('a demoapp stage running blue/green', () => {
       expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: `demoapp-${color}` });
       expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
       expect(hpa.metadata.labels![VERSION]).toBe(version);
+      // the color's autoscaler sets its count: its Deployment says none, which kubectl apply would set back
+      expect(find(objects, 'Deployment', `demoapp-${color}`).spec).not.toHaveProperty('replicas');
     }
   });
 

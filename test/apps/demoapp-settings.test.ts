@@ -106,6 +106,23 @@ describe('the demoapp settings', () => {
     ]);
   });
 
+  it('need no replicas with autoscaling, and hold a replicas still given to its bounds, with the hint to leave it out', () => {
+    const text = repoStage('test').replace('    replicas: 2\n', '');
+    expect(problems(text, 'environments/test.yaml')).toEqual([]);
+    expect(problems(repoStage('test').replace('replicas: 2', 'replicas: 5'), 'environments/test.yaml')).toEqual([
+      'environments/test.yaml:7:15: apps.demoapp.replicas must be within autoscaling.minReplicas..maxReplicas (found 5, not in 2..4)\n' +
+        '  hint: leave replicas out: with autoscaling, the autoscaler sets the number of pods (from minReplicas), and the Deployment has no spec.replicas',
+    ]);
+  });
+
+  it('need replicas without autoscaling, at the app', () => {
+    const text = repoStage('dev').replace('    replicas: 1\n', '');
+    expect(problems(text, 'environments/dev.yaml')).toEqual([
+      'environments/dev.yaml:5:5: apps.demoapp needs replicas (the pods the Deployment runs), or autoscaling (then the autoscaler sets the number)\n' +
+        '  hint: add `replicas: 1`, or `autoscaling: { minReplicas: 2, maxReplicas: 4 }` with resources.requests.cpu',
+    ]);
+  });
+
   it("reject the articles' quantity 2Gib and a misspelled image key", () => {
     const text = repoStage('qa').replace('storage: 2Gi\n', 'storage: 2Gib\n').replace('    image: demoapp:1', '    image~: demoapp:1');
     // image is optional in the schema (blueGreen is the other choice): the typo alone says what to fix

@@ -59,9 +59,22 @@ describe('the service stack', () => {
         { name: 'metrics', targetPort: 'metrics' },
       ],
     });
-    expect(find(list, 'PersistentVolumeClaim', 'api-data')!.spec).toMatchObject({ storageClassName: 'standard' });
+    expect(find(list, 'PersistentVolumeClaim', 'api-data')!.spec).toMatchObject({
+      storageClassName: 'nfs-client',
+      accessModes: ['ReadWriteMany'],
+    });
+    expect(find(list, 'PersistentVolumeClaim', 'search-data')!.spec).toMatchObject({
+      storageClassName: 'standard',
+      accessModes: ['ReadWriteOnce'],
+    });
+    expect(find(list, 'Deployment', 'search')!.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
     expect(find(list, 'HorizontalPodAutoscaler', 'api')).toBeDefined();
     expect(find(list, 'Ingress', 'api')!.spec).toMatchObject({ tls: [{ secretName: 'api-tls' }] });
+    expect(find(list, 'Ingress', 'api')!.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
+    expect(pod.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(pod.terminationGracePeriodSeconds).toBe(45);
+    expect(c.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(podSpec(find(list, 'Deployment', 'search')).containers[0].livenessProbe).toEqual({ tcpSocket: { port: 'transport' } });
   });
 
   it('uses the hostPath volume and claim pair without a storage class', () => {

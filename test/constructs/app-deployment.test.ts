@@ -53,17 +53,40 @@ describe('AppDeployment', () => {
     );
   });
 
+  it('replaces every pod at once with strategy Recreate, and then takes no maxSurge or maxUnavailable', () => {
+    expect(synth({ strategy: 'Recreate' }).spec.strategy).toEqual({ type: 'Recreate' });
+    expect(() => synth({ strategy: 'Recreate', maxSurge: 1 })).toThrow(
+      "Deployment 'demoapp': 'maxSurge' and 'maxUnavailable' apply to strategy 'RollingUpdate' only (got strategy 'Recreate' with maxSurge 1)",
+    );
+  });
+
+  it('writes no spec.replicas when an autoscaler sets the count, and refuses replicas then', () => {
+    expect(synth({ autoscaled: true }).spec).not.toHaveProperty('replicas');
+    expect(synth().spec.replicas).toBe(1);
+    expect(() => synth({ autoscaled: true, replicas: 2 })).toThrow(
+      "Deployment 'demoapp': 'replicas' (2) and 'autoscaled' cannot be both set (the autoscaler sets the number of pods)",
+    );
+  });
+
   it('rejects an empty selector', () => {
     expect(() => synth({ selector: {} })).toThrow("Deployment 'demoapp': 'selector' must have at least one label");
   });
 
-  it('rejects a probe with both or neither of http and command', () => {
+  it('rejects a probe with more or fewer than one of http, tcp and command', () => {
     expect(() => synth({ probes: { liveness: { http: { path: '/' }, command: ['true'] } } })).toThrow(
-      "Deployment 'demoapp': 'liveness' probe: needs exactly one of 'http' and 'command' (got both)",
+      "Deployment 'demoapp': 'liveness' probe: needs exactly one of 'http', 'tcp' and 'command' (got 'http' and 'command')",
     );
     expect(() => synth({ probes: { readiness: {} } })).toThrow(
-      "Deployment 'demoapp': 'readiness' probe: needs exactly one of 'http' and 'command' (got neither)",
+      "Deployment 'demoapp': 'readiness' probe: needs exactly one of 'http', 'tcp' and 'command' (got none)",
     );
+  });
+
+  it('pulls with the named registry Secrets, and shuts down gracefully: a preStop command and a grace period', () => {
+    const spec = synth({ imagePullSecrets: ['regcred'], terminationGracePeriodSeconds: 45, preStop: ['sleep', '5'] }).spec.template.spec;
+    expect(spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    expect(spec.terminationGracePeriodSeconds).toBe(45);
+    expect(spec.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(synth().spec.template.spec).not.toHaveProperty('imagePullSecrets');
   });
 });
 
@@ -78,6 +101,16 @@ describe('toProbe', () => {
       failureThreshold: undefined,
     });
     expect((toProbe({ http: { path: '/m', port: 9090 } }, 8080).httpGet!.port as any).value).toBe(9090);
+  });
+
+  it('connects over TCP, to the app port or to a port by number or name', () => {
+    expect(toProbe({ tcp: {} }, 5432).tcpSocket).toEqual({ port: { value: 5432 } });
+    expect(toProbe({ tcp: { port: 'pg' } }, 5432).tcpSocket).toEqual({ port: { value: 'pg' } });
+    expect(toProbe({ http: { path: '/ready', port: 'admin' } }, 8080).httpGet).toEqual({
+      path: '/ready',
+      port: { value: 'admin' },
+      scheme: 'HTTP',
+    });
   });
 
   it('runs a command', () => {

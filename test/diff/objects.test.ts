@@ -242,13 +242,12 @@ describe('npm run diff', () => {
     expect(r.stdout).toBe(`${readFileSync(new URL('../fixtures/diff/dev-test.txt', import.meta.url), 'utf8')}`);
   });
 
-  it('shows qa against blue/green production: replicas, autoscaling and the live color', () => {
+  it('shows qa against blue/green production: autoscaling and the live color (autoscaled, neither Deployment has replicas)', () => {
     const r = runCli('diff', ['qa', 'production'], fixtures);
     expect(r.stdout).toContain(
       [
         'Deployment demoapp -> demoapp-blue',
         '  metadata.name: "demoapp" -> "demoapp-blue"',
-        '  spec.replicas: 2 -> 3',
         '  spec.selector.matchLabels.color: (none) -> "blue"',
       ].join('\n'),
     );

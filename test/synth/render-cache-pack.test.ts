@@ -113,10 +113,10 @@ describe('render cache packs', () => {
     const plain = withCache(root, sources).out;
     const path = join(root, RENDER_CACHE_DIR, packs(root)[0]);
     const text = readFileSync(path, 'latin1');
-    // the first entry only: its first document's `replicas: 2` becomes `replicas: 7`
-    const at = text.indexOf('replicas: 2');
+    // the first entry only: its first `minReplicas: 2` (the autoscaled Deployment has no replicas) becomes `minReplicas: 7`
+    const at = text.indexOf('minReplicas: 2');
     expect(at).toBeGreaterThan(0);
-    writeFileSync(path, `${text.slice(0, at)}replicas: 7${text.slice(at + 'replicas: 2'.length)}`, 'latin1');
+    writeFileSync(path, `${text.slice(0, at)}minReplicas: 7${text.slice(at + 'minReplicas: 2'.length)}`, 'latin1');
     expect(readPackIndex(path)).toBeDefined();
     const again = withCache(root, sources);
     expect(again.out).toBe(plain);
@@ -129,16 +129,16 @@ describe('render cache packs', () => {
     const plain = withCache(root, sources).out;
     const path = join(root, RENDER_CACHE_DIR, packs(root)[0]);
     const cache = diskRenderCache(root);
-    // once the stage's entries are read ahead, every `replicas: 2` in the pack becomes `replicas: 7` (same length, same file)
+    // once the stage's entries are read ahead, every `minReplicas: 2` in the pack becomes `minReplicas: 7` (same length, same file)
     const edited = {
       ...cache,
       prefetch(keys: readonly string[]) {
         cache.prefetch?.(keys);
         const text = readFileSync(path, 'latin1');
-        expect(text).toContain('replicas: 2');
+        expect(text).toContain('minReplicas: 2');
         const fd = openSync(path, 'r+');
         try {
-          writeSync(fd, text.replaceAll('replicas: 2', 'replicas: 7'), 0, 'latin1');
+          writeSync(fd, text.replaceAll('minReplicas: 2', 'minReplicas: 7'), 0, 'latin1');
         } finally {
           closeSync(fd);
         }

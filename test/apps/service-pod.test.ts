@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { compileStages } from '../../lib/compile.js';
+import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { REQUIRED_SECRETS_ANNOTATION } from '../../lib/required-secrets.js';
+import { find, problems, render, serviceStage } from './service-stage.js';
+
+const IMAGE = 'image: team/api:1.4.2';
+const PORTS = 'ports: { http: { port: 8080 }, admin: { port: 9000 } }';
+const pod = (objects: ReturnType<typeof render>) => find(objects, 'Deployment', 'api').spec.template;
+
+/** The errors the checks find in a stage file that loads (what `npm run synth` exits 1 with). */
+function checkErrors(text: string): string[] {
+  try {
+    compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  return [];
+}
+
+describe('a service pulling from a private registry', () => {
+  it('names its imagePullSecrets on the pods, and the Namespace lists them as required Secrets', () => {
+    const objects = render(serviceStage([IMAGE, 'imagePullSecrets: [regcred, mirror-creds]']));
+    expect(pod(objects).spec.imagePullSecrets).toEqual([{ name: 'regcred' }, { name: 'mirror-creds' }]);
+    expect(find(objects, 'Namespace').metadata.annotations).toEqual({
+      [REQUIRED_SECRETS_ANNOTATION]: 'mirror-creds=.dockerconfigjson; regcred=.dockerconfigjson',
+    });
+  });
+
+  it('refuses a name that is no Secret name, and a name given twice, at their place', () => {
+    expect(problems(serviceStage([IMAGE, 'imagePullSecrets: [RegCred]']))).toEqual([
+      "environments/x.yaml:5:24: apps.api.imagePullSecrets[0] must be a DNS-1123 label (lowercase letters, digits and '-') (found (a 7-character value, hidden))",
+    ]);
+    expect(problems(serviceStage([IMAGE, 'imagePullSecrets: [regcred, regcred]']))[0]).toMatch(
+      /^environments\/x\.yaml:5:23: apps\.api\.imagePullSecrets /,
+    );
+  });
+});
+
+describe('the pod annotations of a service', () => {
+  it('are written on the pod template, where collectors such as Prometheus read them', () => {
+    const objects = render(serviceStage([IMAGE, PORTS, 'podAnnotations: { prometheus.io/scrape: "true", prometheus.io/port: "9000" }']));
+    expect(pod(objects).metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9000' });
+  });
+
+  it.each([
+    ['bad key', 'a space', 'bad key'],
+    ['a/b/c', "two '/'", 'a/b/c'],
+    ['-x', "a leading '-'", '-x'],
+    ['Example.com/x', 'a capital in the prefix', 'Example.com/x'],
+    [`x/${'n'.repeat(64)}`, 'a name of 64 characters', `x/${'n'.repeat(27)}…${'n'.repeat(29)} (66 characters)`],
+  ])("refuse the key '%s' (%s) at its place, as the API server would", (key, _, shown) => {
+    expect(problems(serviceStage([IMAGE, `podAnnotations: { "${key}": "1" }`]))).toEqual([
+      `environments/x.yaml:5:23: apps.api.podAnnotations: '${shown}' is not a valid name; it must be an annotation key such as prometheus.io/scrape (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,
+    ]);
+  });
+
+  it("refuse stagecraft's own prefix, which stagecraft writes and reads", () => {
+    expect(problems(serviceStage([IMAGE, 'podAnnotations: { policy.stagecraft.dev/run-as-root: "why not" }']))).toEqual([
+      "environments/x.yaml:5:58: apps.api.podAnnotations.policy.stagecraft.dev/run-as-root uses stagecraft's own prefix stagecraft.dev: stagecraft writes those annotations, and a hand-written one would be read as its own\n" +
+        "  hint: use your own prefix; a policy exception goes under security.exceptions, a Secret's keys under secrets",
+    ]);
+  });
+
+  it('refuse a value that is a secret, as every value of a stage file', () => {
+    const [problem] = checkErrors(
+      serviceStage([IMAGE, 'podAnnotations: { backup.example.com/target: "postgres://admin:hunter2hunter2@db/app" }']),
+    );
+    expect(problem).toMatch(
+      /^environments\/x\.yaml:5:50: apps\.api\.podAnnotations\.backup\.example\.com\/target holds a URL with a user and password .*hidden/,
+    );
+    expect(problem).not.toContain('hunter2');
+  });
+});
+
+describe('the service account of a service', () => {
+  it('is the one named, with no API token unless the stage asks for one', () => {
+    const named = pod(render(serviceStage([IMAGE, 'serviceAccountName: api-reader']))).spec;
+    expect(named).toMatchObject({ serviceAccountName: 'api-reader', automountServiceAccountToken: false });
+    const token = pod(render(serviceStage([IMAGE, 'serviceAccountName: api-reader', 'automountServiceAccountToken: true']))).spec;
+    expect(token.automountServiceAccountToken).toBe(true);
+  });
+
+  it('must be in the stage: the reference checks refuse one that is not', () => {
+    expect(checkErrors(serviceStage([IMAGE, 'serviceAccountName: api-reader']))).toContainEqual(
+      "Deployment x/api: spec.template.spec.serviceAccountName: runs as service account 'api-reader', but the service accounts in namespace 'x' are: default\n" +
+        '  hint: add the ServiceAccount to the stage, or fix the name',
+    );
+  });
+});
+
+describe('the shutdown of a service', () => {
+  it('runs the preStop command, then has terminationGracePeriodSeconds to finish', () => {
+    const spec = pod(render(serviceStage([IMAGE, 'terminationGracePeriodSeconds: 60', 'preStop: [sleep, "5"]']))).spec;
+    expect(spec.terminationGracePeriodSeconds).toBe(60);
+    expect(spec.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+  });
+
+  it('refuses an empty preStop and a negative grace period at their place', () => {
+    expect(problems(serviceStage([IMAGE, 'preStop: []', 'terminationGracePeriodSeconds: -1']))).toEqual([
+      'environments/x.yaml:5:14: apps.api.preStop must be a list of at least 1 (found a list)',
+      'environments/x.yaml:6:36: apps.api.terminationGracePeriodSeconds must be an integer from 0 to 2147483647 (found -1)',
+    ]);
+  });
+});
+
+describe('the probes of a service', () => {
+  it('check over TCP, and over HTTP on a port by name or number', () => {
+    const c = pod(
+      render(
+        serviceStage([
+          IMAGE,
+          PORTS,
+          'probes:',
+          '  liveness: { tcp: { port: admin } }',
+          '  readiness: { http: { path: /ready, port: http } }',
+          '  startup: { tcp: {}, failureThreshold: 30 }',
+        ]),
+      ),
+    ).spec.containers[0];
+    expect(c.livenessProbe).toEqual({ tcpSocket: { port: 'admin' } });
+    expect(c.readinessProbe).toEqual({ httpGet: { path: '/ready', port: 'http', scheme: 'HTTP' } });
+    expect(c.startupProbe).toEqual({ tcpSocket: { port: 8080 }, failureThreshold: 30 });
+  });
+
+  it('refuse a port name that is not one of ports, more than one check, and a check without a port to default to', () => {
+    const text = serviceStage([
+      IMAGE,
+      'probes:',
+      '  liveness: { tcp: {} }',
+      '  readiness: { http: { path: /ready }, tcp: { port: 8080 } }',
+      '  startup: { http: { path: /ready, port: web } }',
+    ]);
+    expect(problems(text)).toEqual([
+      'environments/x.yaml:6:24: apps.api.probes.liveness.tcp needs a port (there are no ports to default to)\n  hint: add port, or declare ports',
+      'environments/x.yaml:7:18: apps.api.probes.readiness needs exactly one of http, tcp and command (found http and tcp)\n' +
+        '  hint: e.g. `http: { path: /healthz }`, or `tcp: { port: <port> }` for a service that does not speak HTTP',
+      'environments/x.yaml:8:46: apps.api.probes.startup.http.port is not one of ports (none)\n  hint: name a port under ports, or give its number',
+    ]);
+    expect(problems(serviceStage([IMAGE, PORTS, 'probes: { liveness: { tcp: { port: Admin } } }']))).toEqual([
+      'environments/x.yaml:6:40: apps.api.probes.liveness.tcp.port must be a port number (1-65535) or the name of one of ports (found "Admin")',
+    ]);
+  });
+
+  it("put a color's Service on the port the readiness probe names", () => {
+    const objects = render(
+      serviceStage([
+        'blueGreen: { live: blue, blue: team/api:1, green: team/api:1 }',
+        'ports: { metrics: { port: 9090 }, web: { port: 8080 } }',
+        'probes: { readiness: { http: { path: /ready, port: web } } }',
+        'service: { colorNodePorts: { blue: 30031, green: 30032 } }',
+      ]),
+    );
+    expect(find(objects, 'Service', 'api-blue').spec.ports).toEqual([
+      { name: 'web', port: 8080, targetPort: 'web', protocol: 'TCP', nodePort: 30031 },
+    ]);
+  });
+});
+
+describe('the Ingress of a service', () => {
+  it('carries its annotations and takes a wildcard host, as Ingress does', () => {
+    const ingress = find(
+      render(
+        serviceStage([
+          IMAGE,
+          PORTS,
+          'ingress: { host: "*.example.com", tlsSecret: wildcard-tls, annotations: { cert-manager.io/cluster-issuer: letsencrypt } }',
+        ]),
+      ),
+      'Ingress',
+      'api',
+    );
+    expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
+    expect(ingress.spec.rules[0].host).toBe('*.example.com');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['*.example.com'], secretName: 'wildcard-tls' }]);
+  });
+
+  it('refuses a wildcard anywhere but the first label', () => {
+    expect(problems(serviceStage([IMAGE, PORTS, 'ingress: { host: "api.*.example.com", tlsSecret: t }']))).toEqual([
+      'environments/x.yaml:6:22: apps.api.ingress.host must be a host name such as api.example.com, or a wildcard such as *.example.com (found "api.*.example.com")',
+    ]);
+  });
+});
