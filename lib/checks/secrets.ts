@@ -26,6 +26,7 @@ import {
 } from '../model/secret-rules.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
+import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 
 export { isSecretKey } from '../model/secret-rules.js';
 
@@ -206,6 +207,9 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         else if (flag) judge(path, flag[2]!, flag[1]);
         // `--password hunter2`: the entry after a flag alone is judged under the flag's name, as `--password=hunter2` is
         else judge(path, node, flagBefore(list, index));
+      } else if (o.kind === 'Namespace' && path.length === 3 && path[2] === REQUIRED_SECRETS_ANNOTATION && path[1] === 'annotations') {
+        // the names of the Secrets a stage needs and of their keys (`api-token=token`), no settings: each judged alone
+        for (const name of node.split(/[=,;\s]+/)) if (name) judge(path, name, undefined);
       } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
         judge(path, Buffer.from(node, 'base64').toString('utf8'), String(path[1]), true);
       } else judge(path, node, holderName(o, path, parent));

@@ -212,6 +212,24 @@ describe('secret values in objects', () => {
   });
 });
 
+describe("the Namespace's list of the Secrets its stage needs", () => {
+  const namespace = (required: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'svc', annotations: { 'stagecraft.dev/required-secrets': required } },
+  });
+
+  it("is names of Secrets and keys, never a setting, even when a name is a secret's (api-token=token-value)", () => {
+    expect(found(namespace('api-token=token-value; registry-creds=.dockerconfigjson; db=password,username'))).toEqual([]);
+  });
+
+  it('still holds no secret pasted as a name', () => {
+    expect(found(namespace(`api=${SECRET_SAMPLES['github-token']}`))).toEqual([
+      'metadata.annotations.stagecraft.dev/required-secrets: secrets/value',
+    ]);
+  });
+});
+
 describe('values of Secrets (checkSecretValues)', () => {
   const secret = (data: Record<string, string>): KubeObject => ({
     apiVersion: 'v1',
