@@ -111,6 +111,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Two settings of an app cannot hold together; the hint says which one to change.',
   ),
   row('config/invalid', 'Setting has an invalid value', 'The stack refused a value the schema allows; the message says why.'),
+  row(
+    'config/unknown-port',
+    'A port the app does not declare',
+    "Name one of the app's ports: (an Ingress's port, a probe's port by name).",
+  ),
   row('config/unknown-node', 'Unknown node', "An app names a node that is not under the stage's nodes:."),
   row('config/no-nodes', 'Stage has no nodes', 'The app needs nodes: in the stage file.'),
   row('config/control-plane-nodes', 'Control plane nodes missing', 'The control plane stack needs nodes with the control-plane role.'),

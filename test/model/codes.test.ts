@@ -14,24 +14,27 @@ function sources(dir: string): string[] {
 
 /**
  * The problem codes written as literals in a source: `code: 'area/what'`, and the first argument of
- * the helpers that make findings and problems (`emit('refs/claim', ...)`, `f(...)`, `fail(...)`).
+ * the helpers that make findings and problems (`emit('refs/claim', ...)`, `f(...)`, `fail(...)`), and the
+ * second of a refine step's `add([path], 'config/...', ...)`.
  * Codes built at run time (`config/${keyword}`, `policy/${control}`, `yaml/...`) come from lists
  * the catalogue is built from.
  */
 function codesIn(text: string): string[] {
   const literal = String.raw`(['\`])((?:[a-z][a-z-]*\/[a-z0-9][a-zA-Z0-9-]*)|internal)\1`;
-  return [...text.matchAll(new RegExp(String.raw`(?:\bcode:\s*|\b(?:emit|f|fail|report|finder\([^)]*\))\(\s*)${literal}`, 'g'))].map(
-    (m) => m[2],
-  );
+  return [
+    ...text.matchAll(
+      new RegExp(String.raw`(?:\bcode:\s*|\b(?:emit|f|fail|report|finder\([^)]*\))\(\s*|\badd\(\s*\[[^\]]*\],\s*)${literal}`, 'g'),
+    ),
+  ].map((m) => m[2]);
 }
 
 describe('the catalogue of problem codes', () => {
   it('finds codes in sources as they are written', () => {
     expect(
       codesIn(
-        "x.push({ code: 'refs/claim', message }); emit('api/name', ['metadata']); f(`schema/type`, p); finder(o)('refs/namespace', p)",
+        "x.push({ code: 'refs/claim', message }); emit('api/name', ['metadata']); f(`schema/type`, p); finder(o)('refs/namespace', p); add(['ingress', 'port'], 'config/unknown-port', m)",
       ),
-    ).toEqual(['refs/claim', 'api/name', 'schema/type', 'refs/namespace']);
+    ).toEqual(['refs/claim', 'api/name', 'schema/type', 'refs/namespace', 'config/unknown-port']);
   });
 
   it('has every code used in lib/ and apps/', () => {
