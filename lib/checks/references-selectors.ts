@@ -71,11 +71,22 @@ function checkNetworkPolicy(o: KubeObject, ns: string, index: ObjectIndex, out: 
 }
 
 /** Replicas a workload runs, or undefined when it depends on the cluster (DaemonSets) or runs to completion. */
-function replicasOf(w: Workload): number | undefined {
+/**
+ * The pods a workload runs, at least: its replicas; without them, the fewest an autoscaler that
+ * scales it keeps (its minReplicas, which owns the count then), else Kubernetes's default of 1.
+ */
+function replicasOf(w: Workload, ns: string, index: ObjectIndex): number | undefined {
   if (w.object.kind === 'Pod') return 1;
   if (!['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet'].includes(w.object.kind)) return undefined;
   const r = asObj(w.object.spec)?.replicas;
-  return typeof r === 'number' ? r : 1;
+  if (typeof r === 'number') return r;
+  for (const name of index.namesOf('HorizontalPodAutoscaler', ns)) {
+    const spec = asObj(index.get('HorizontalPodAutoscaler', ns, name)?.spec);
+    const target = asObj(spec?.scaleTargetRef);
+    if (target?.kind === w.object.kind && target.name === w.object.metadata.name)
+      return typeof spec?.minReplicas === 'number' ? spec.minReplicas : 1;
+  }
+  return 1;
 }
 
 function checkDisruptionBudget(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
@@ -109,7 +120,7 @@ function checkDisruptionBudget(o: KubeObject, ns: string, index: ObjectIndex, ou
   if (maxU === 0 || maxU === '0%') blocks(['spec', 'maxUnavailable'], `maxUnavailable is ${JSON.stringify(maxU)}`);
   else if (minA === '100%') blocks(['spec', 'minAvailable'], 'minAvailable is 100%');
   else if (typeof minA === 'number') {
-    const counts = selected.map(replicasOf);
+    const counts = selected.map((w) => replicasOf(w, ns, index));
     if (counts.every((n) => n !== undefined)) {
       const total = (counts as number[]).reduce((a, b) => a + b, 0);
       if (minA >= total) {

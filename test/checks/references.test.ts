@@ -108,6 +108,41 @@ describe('a port named wrong', () => {
   });
 });
 
+describe('a disruption budget over an autoscaled Deployment (no spec.replicas: its autoscaler owns the count)', () => {
+  const objects = (minAvailable: number): KubeObject[] => [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } },
+      },
+    },
+    {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web-scaler', namespace: 'shop' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 5 },
+    },
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { minAvailable, selector: { matchLabels: { app: 'web' } } },
+    },
+  ];
+  const drains = (minAvailable: number) =>
+    checkObjects(objects(minAvailable), { existingNamespaces: ['shop'] })
+      .findings.filter((f) => f.code === 'refs/pdb-blocks-drain')
+      .map((f) => f.message.split(':')[0]);
+
+  it("counts the autoscaler's minReplicas, not the default of one replica", () => {
+    expect(drains(1)).toEqual([]);
+    expect(drains(2)).toEqual(['minAvailable 2 is at least the 2 replicas it covers (Deployment web)']);
+  });
+});
+
 describe('the hint for a namespace nobody creates', () => {
   const map: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'team-a' } };
   const hintOf = (options: CheckOptions) => checkObjects([map], options).findings.find((f) => f.code === 'refs/namespace')?.hint;
