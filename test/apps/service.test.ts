@@ -199,7 +199,7 @@ describe('the service stack', () => {
     ]);
   });
 
-  it('warns about a memory quantity off by its unit at the stage file, and on the Deployment with the stage warnings, and writes the stage', () => {
+  it('warns about a memory quantity off by its unit at the stage file, kept with the warnings of the stage, on the Deployment too, and writes the stage', () => {
     const compiled = compileStages([
       {
         stage: 'x',
@@ -207,7 +207,7 @@ describe('the service stack', () => {
         text: 'apps:\n  api:\n    stack: service\n    image: a:1\n    resources: { requests: { memory: 512m } }\n',
       },
     ]);
-    expect(compiled.notices.map(formatProblem)).toEqual([
+    expect((compiled.warnings.get('x') ?? []).map(formatProblem)).toEqual([
       'environments/x.yaml:5:38: warning: apps.api.resources.requests.memory is 512m, 0.512 bytes (the suffix m means thousandths, not mebibytes); did you mean 512Mi?\n' +
         '  hint: write memory in Mi or Gi (mebibytes, gibibytes): the API server takes m, but no container runs in a fraction of a byte',
     ]);

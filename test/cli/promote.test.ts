@@ -76,7 +76,9 @@ describe('promote', () => {
 
   it("is refused when the target's stage file has changes not yet synthesized, and with --force says that they are included", () => {
     resetQa();
-    writeFileSync(join(dir, 'environments', 'qa.yaml'), STAGES.qa.replace('    replicas: 2\n', '    replicas: 3\n'));
+    const edited = STAGES.qa.replace('cpuUtilization: 70 }', 'cpuUtilization: 80 }');
+    expect(edited).not.toBe(STAGES.qa);
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), edited);
     const before = snapshotDir(dir);
     const r = runCli('promote', ['test', 'qa', '--app', 'web'], dir);
     expect(r.code).toBe(1);
@@ -97,7 +99,7 @@ describe('promote', () => {
       '  changed: dist/qa/inventory.txt',
       'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
     ]);
-    expect(forced.stdout).toContain('    spec.replicas: 2 -> 3\n');
+    expect(forced.stdout).toMatch(/averageUtilization: 70 -> 80\n/);
   });
 
   it('keeps the registry the target pulls from, moving the tag, and says so', () => {
