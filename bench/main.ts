@@ -137,9 +137,9 @@ function validationRows(label: string, stages: Stages, runs: number): Row[] {
   ];
 }
 
-/** Stage name -> text of this checkout's stage files. */
-function committedStageFiles(): Map<string, string> {
-  const dir = join(REPO, 'environments');
+/** Stage name -> text of the stage files of a checkout (this one by default). */
+function committedStageFiles(repo = REPO): Map<string, string> {
+  const dir = join(repo, 'environments');
   return new Map(
     readdirSync(dir)
       .filter((f) => f.endsWith('.yaml'))
@@ -355,7 +355,8 @@ async function againstRows(release: Release, options: Options): Promise<{ rows: 
     const crds = writeCrdProject(side.repo, CRD_STAGE.apps, CRD_STAGE.bytes);
     return {
       ...side,
-      committed: writeProject(side.repo, committedStageFiles(), `against-committed-${i}`),
+      // each release's own committed stages: a release may not read a later one's stage files
+      committed: writeProject(side.repo, committedStageFiles(side.repo), `against-committed-${i}`),
       fleet: project,
       changeOneApp,
       crds,
