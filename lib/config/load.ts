@@ -422,10 +422,17 @@ function appNameProblems(apps: unknown, stage: string, objectNames: (app: string
   const problems: PathProblem[] = [];
   for (const name of Object.keys(apps)) {
     if (!isAppName(name)) continue; // the stage schema says why
+    // almost every app: each name fits, and no message is made
+    const names = objectNames(name);
+    if (
+      instanceLabel(name, stage).length <= MAX_LABEL_VALUE &&
+      names.every((o) => o.name.length <= (maxNameLength(o.kind) ?? Number.POSITIVE_INFINITY))
+    )
+      continue;
     const made: MadeName[] = [
       { what: `the label ${INSTANCE_LABEL} of the app's objects`, value: instanceLabel(name, stage), limit: MAX_LABEL_VALUE },
     ];
-    for (const o of objectNames(name)) {
+    for (const o of names) {
       const limit = maxNameLength(o.kind);
       if (limit === undefined) continue;
       const { why } = nameRuleOf(o.kind);

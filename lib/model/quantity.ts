@@ -5,6 +5,7 @@
  * takes them; the checks (lib/checks/quantity.ts) and the stage loader (lib/config/workload.ts)
  * warn about them, with the quantity probably meant.
  */
+import { BoundedMap } from './bounded-map.js';
 
 /**
  * The quantity grammar: a decimal number with an optional binary-SI suffix (Ki..Ei), a
@@ -80,6 +81,17 @@ const shown = (n: number) => String(Number(n.toPrecision(6)));
  */
 export function carelessQuantity(resource: string, value: unknown): CarelessQuantity | undefined {
   if (resource !== 'cpu' && resource !== 'memory') return undefined;
+  // every app of a stage repeats a few quantities: each is judged once
+  if (typeof value !== 'string') return judgeQuantity(resource, value);
+  const key = `${resource} ${value}`;
+  const known = verdicts.get(key);
+  return known !== undefined ? (known ?? undefined) : (verdicts.remember(key, judgeQuantity(resource, value) ?? null) ?? undefined);
+}
+
+/** Verdicts of `carelessQuantity` on strings, by resource and value. */
+const verdicts = new BoundedMap<string, CarelessQuantity | null>(10_000);
+
+function judgeQuantity(resource: 'cpu' | 'memory', value: unknown): CarelessQuantity | undefined {
   const parts = quantityParts(value);
   const n = parseQuantity(value);
   if (!parts || n === undefined || n <= 0) return undefined;
