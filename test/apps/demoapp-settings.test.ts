@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
 import { StageLoader } from '../../lib/config/load.js';
-import { ProblemsError, formatProblem } from '../../lib/errors.js';
 import { renderStage } from '../../lib/synth/render.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { problems as stageProblems } from './stage.js';
 
 const loader = new StageLoader(STACKS);
 const FILE = 'environments/qa.yaml';
-/** The problems of a stage file, formatted as the CLI prints them. */
-function problems(text: string, file = FILE): string[] {
-  try {
-    loader.load(text, file);
-  } catch (e) {
-    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  return [];
-}
+/** The problems of a stage file, formatted as the CLI prints them (by default, as qa's). */
+const problems = (text: string, file = FILE) => stageProblems(text, file);
 /** The qa stage file with its `database.secret` line replaced. */
 const qaWithSecret = (lines: string) =>
   repoStage('qa').replace('      secret: { name: mysqlsecret, keys: [username, password, database] }\n', lines);

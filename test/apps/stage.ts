@@ -1,6 +1,6 @@
 /**
- * Loading and rendering one stage file with the service stack, for the service tests: the objects
- * it makes, or the problems it is refused with, as the CLI prints them.
+ * Loading and rendering one stage file with the project's stacks, for the stacks' tests: the
+ * objects it makes, or the problems it is refused with, as the CLI prints them.
  */
 import { STACKS } from '../../apps/index.js';
 import { StageLoader } from '../../lib/config/load.js';
