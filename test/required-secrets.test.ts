@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { STACKS } from '../apps/index.js';
-import { StageLoader } from '../lib/config/load.js';
-import { ProblemsError, formatProblem } from '../lib/errors.js';
 import { formatRequiredSecrets, parseRequiredSecrets } from '../lib/required-secrets.js';
 import { checkObjects } from '../lib/checks/index.js';
 import { runCli, tempProject } from './helpers/cli.js';
+import { problems } from './helpers/stage.js';
 
 describe('the required-secrets annotation', () => {
   it('lists each Secret once, by name, with the keys of every declaration merged and sorted', () => {
@@ -43,17 +41,8 @@ describe('the required-secrets annotation', () => {
 });
 
 describe('one Secret name used in two ways in a stage', () => {
-  const loader = new StageLoader(STACKS);
   /** The problems of loading the stage file `text` as environments/a.yaml, formatted; [] when it loads. */
-  const problemsOf = (text: string): string[] => {
-    try {
-      loader.load(text, 'environments/a.yaml');
-      return [];
-    } catch (e) {
-      if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-      throw e;
-    }
-  };
+  const problemsOf = (text: string): string[] => problems(text, 'environments/a.yaml');
   const web = (secret: string) =>
     `  web:\n    stack: service\n    image: team/web:1\n    ports: { http: { port: 8080 } }\n    ingress: { host: web.example.com, tlsSecret: ${secret} }\n`;
   const api = (secret: string) => `  api:\n    stack: service\n    image: team/api:1\n    secrets: { ${secret}: { A: a, B: b } }\n`;

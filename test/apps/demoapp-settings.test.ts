@@ -4,7 +4,7 @@ import { StageLoader } from '../../lib/config/load.js';
 import { renderStage } from '../../lib/synth/render.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
-import { problems as stageProblems } from './stage.js';
+import { problems as stageProblems } from '../helpers/stage.js';
 
 const loader = new StageLoader(STACKS);
 const FILE = 'environments/qa.yaml';

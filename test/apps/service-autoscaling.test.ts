@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { find, problems, render, serviceStage } from './stage.js';
+import { find, problems, render, serviceStage } from '../helpers/stage.js';
 
 const AUTOSCALED = [
   'image: team/api:1.4.2',

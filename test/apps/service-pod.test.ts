@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../../lib/required-secrets.js';
-import { find, problems, render, serviceStage } from './stage.js';
+import { find, problems, render, serviceStage } from '../helpers/stage.js';
 
 const IMAGE = 'image: team/api:1.4.2';
 const PORTS = 'ports: { http: { port: 8080 }, admin: { port: 9000 } }';

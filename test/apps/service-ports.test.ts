@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, tempProject } from '../helpers/cli.js';
-import { find, problems, render, serviceStage } from './stage.js';
+import { find, problems, render, serviceStage } from '../helpers/stage.js';
 
 const IANA =
   "a port name (an IANA service name: at most 15 lowercase letters, digits and '-', with at least one letter, no '-' at either end and no '--')";

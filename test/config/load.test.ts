@@ -3,19 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
 import { StageLoader } from '../../lib/config/load.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { problems } from '../helpers/stage.js';
 
 const loader = new StageLoader(STACKS);
 
-/** The problems of loading `text` as environments/dev.yaml, formatted; [] when it loads. */
-function problemsOf(text: string): string[] {
-  try {
-    loader.load(text, 'environments/dev.yaml');
-    return [];
-  } catch (e) {
-    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-    throw e;
-  }
-}
+/** The problems of loading `text` as a stage file (environments/dev.yaml), formatted; [] when it loads. */
+const problemsOf = (text: string, file = 'environments/dev.yaml'): string[] => problems(text, file);
 
 function messages(fixture: string): string[] {
   const file = `test/fixtures/stages/${fixture}.yaml`;
@@ -283,15 +276,6 @@ describe('nodes', () => {
 });
 
 describe('app and stage names, which make the label app.kubernetes.io/instance: <app>-<stage>', () => {
-  const problemsOf = (text: string, file: string): string[] => {
-    try {
-      loader.load(text, file);
-      return [];
-    } catch (e) {
-      if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-      throw e;
-    }
-  };
   const app57 = `${'z'.repeat(49)}-service`;
 
   it('accept an app whose name and the stage name make a label of 63 characters', () => {
@@ -357,15 +341,7 @@ describe('app and stage names, which make the label app.kubernetes.io/instance: 
 });
 
 describe("app names, which the names of an app's objects are made from", () => {
-  const problemsOf = (text: string, file = 'environments/qa.yaml'): string[] => {
-    try {
-      loader.load(text, file);
-      return [];
-    } catch (e) {
-      if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-      throw e;
-    }
-  };
+  const problemsOf = (text: string, file = 'environments/qa.yaml'): string[] => problems(text, file);
   const demoapp = (name: string, database = '') =>
     `apps:\n  ${name}:\n    stack: demoapp\n    image: demoapp:1\n    replicas: 1\n    database:\n      storage: 1Gi\n${database}      backup: { schedule: "0 2 * * *", storage: 1Gi }\n`;
   const cronJobWhy = 'the CronJob controller names each Job it starts <name>-<11 digits>, and a Job name is at most 63 characters';
