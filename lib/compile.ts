@@ -5,7 +5,6 @@
  * stage files and returns the output to write; only `lib/cli/` reads and writes files.
  */
 import { STACKS } from '../apps/index.js';
-import type { Stack } from './stack.js';
 import packageJson from '../package.json' with { type: 'json' };
 import type { TSchema } from '@sinclair/typebox';
 import { StageLoader, type LoadedStage } from './config/load.js';
@@ -284,10 +283,8 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       ...(outcome.promotion.from === undefined ? {} : { from: outcome.promotion.from }),
     };
     if (secretStore) {
-      // a remoteKeys entry must name a Secret's key that the stage declares (stacks declare them, as the render does)
-      const stacks: Record<string, Stack> = STACKS;
-      const declared = loaded.apps.flatMap((a) => stacks[a.stack].secrets?.(a.name, a.settings, loaded.context) ?? []);
-      const unknown = unknownRemoteKeys(declared, secretStore);
+      // a remoteKeys entry must name a Secret's key that the stage declares (its apps' stacks, asked when it loaded)
+      const unknown = unknownRemoteKeys(loaded.secrets, secretStore);
       if (unknown.length) throw new ProblemsError(unknown.map(({ path, key, ...p }) => ({ ...p, location: loaded.locate(path, key) })));
     }
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { STACKS } from '../../apps/index.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import { parseEnvFile, secretManifests, secretsFile } from '../secrets.js';
 import { toYamlStream } from '../synth/serialize.js';
@@ -52,9 +51,7 @@ export const command: Command<Record<string, never>> = {
     requireStages(project, [stage]);
     const stagePath = join(root, ENVIRONMENTS_DIR, `${stage}.yaml`);
     const loaded = stageLoader().load(readInputFile(stagePath, relative(root, stagePath)).text, relative(root, stagePath));
-    const declarations = loaded.apps
-      .flatMap((a) => STACKS[a.stack as keyof typeof STACKS].secrets?.(a.name, a.settings as never, loaded.context) ?? [])
-      .filter((d) => !d.external);
+    const declarations = loaded.secrets.filter((d) => !d.external);
     if (declarations.length === 0) {
       io.stderr.write(`${stage}: the stage declares no Secret\n`);
       return ExitCode.ok;

@@ -4,7 +4,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
-import type { ObjectName, StageContext, Stack } from '../stack.js';
+import type { ObjectName, SecretDeclaration, StageContext, Stack } from '../stack.js';
 import { maxNameLength, nameRuleOf } from '../model/object-names.js';
 import { DNS_LABEL_PATTERN } from './types.js';
 import { INSTANCE_LABEL, MAX_LABEL_VALUE, instanceLabel } from '../model/labels.js';
@@ -48,6 +48,8 @@ export interface LoadedStage<F = unknown> {
    * surely a mistake (a stack's refine step finds them, e.g. memory 512m: lib/config/workload.ts).
    */
   readonly warnings: readonly Problem[];
+  /** The Secrets the apps declare (each stack's `secrets`), in the order of the apps: asked once, here. */
+  readonly secrets: readonly SecretDeclaration[];
   /**
    * Where a setting is written in the stage file: the value at `path`, or the key `key` of the
    * mapping at `path` (`locate(['apps'], 'demoapp')` is the line of `demoapp:` under `apps:`).
@@ -271,7 +273,8 @@ export class StageLoader<S extends StackMap> {
       stageFile.secretStore !== undefined,
     );
     if (conflicts.length) fail([...conflicts, ...warnings]);
-    return { context, apps: instances.apps, file: stageFile, source: file, locate, warnings };
+    const secrets = declared.map((d) => d.declaration);
+    return { context, apps: instances.apps, file: stageFile, source: file, locate, warnings, secrets };
   }
 }
 

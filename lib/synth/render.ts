@@ -274,7 +274,7 @@ export function renderStage(
   options: RenderOptions = {},
 ): RenderedStage {
   const { context: stage, source } = loaded;
-  const secrets = loaded.apps.flatMap((a) => stacks[a.stack].secrets?.(a.name, a.settings, stage) ?? []);
+  const { secrets } = loaded;
   // Each chart in an App of its own, resolved to plain objects at once: no chart refers to another,
   // so the objects are the same as in one App per stage, but the constructs of one app are garbage
   // as soon as its objects are out (a stage of 1,000 apps never holds 1,000 construct trees, which
