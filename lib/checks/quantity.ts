@@ -8,9 +8,6 @@ import type { FieldPath, Finding, finder } from './finding.js';
 
 export { parseQuantity } from '../model/quantity.js';
 
-/** The careless quantities a check already read, by resource and value: a fleet repeats a few. */
-const verdicts = new Map<string, ReturnType<typeof carelessQuantity> | null>();
-
 /**
  * A warning for each cpu or memory quantity of one container's `resources` that is surely a
  * mistake of units (`carelessQuantity`: memory 512m, memory 512, cpu 500), at its field below
@@ -24,13 +21,8 @@ export function carelessQuantities(emit: ReturnType<typeof finder>, resources: R
     for (const resource of ['cpu', 'memory'] as const) {
       const value = (quantities as Record<string, unknown>)[resource];
       if (value === undefined) continue;
-      const key = `${resource}\n${typeof value}\n${String(value)}`;
-      let careless = verdicts.get(key);
-      if (careless === undefined) {
-        if (verdicts.size >= 1000) verdicts.clear();
-        verdicts.set(key, (careless = carelessQuantity(resource, value) ?? null));
-      }
-      if (careless === null) continue;
+      const careless = carelessQuantity(resource, value);
+      if (!careless) continue;
       out.push({
         ...emit(
           careless.code,

@@ -81,14 +81,14 @@ const shown = (n: number) => String(Number(n.toPrecision(6)));
  */
 export function carelessQuantity(resource: string, value: unknown): CarelessQuantity | undefined {
   if (resource !== 'cpu' && resource !== 'memory') return undefined;
-  // every app of a stage repeats a few quantities: each is judged once
-  if (typeof value !== 'string') return judgeQuantity(resource, value);
-  const key = `${resource} ${value}`;
+  // every app of a stage and every container of a fleet repeat a few quantities: each is judged once
+  if (typeof value !== 'string' && typeof value !== 'number') return judgeQuantity(resource, value);
+  const key = `${resource} ${typeof value === 'number' ? '#' : ''}${value}`;
   const known = verdicts.get(key);
   return known !== undefined ? (known ?? undefined) : (verdicts.remember(key, judgeQuantity(resource, value) ?? null) ?? undefined);
 }
 
-/** Verdicts of `carelessQuantity` on strings, by resource and value. */
+/** Verdicts of `carelessQuantity` on strings and numbers, by resource and value (a number marked `#`). */
 const verdicts = new BoundedMap<string, CarelessQuantity | null>(10_000);
 
 function judgeQuantity(resource: 'cpu' | 'memory', value: unknown): CarelessQuantity | undefined {
