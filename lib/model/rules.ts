@@ -108,7 +108,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/time-zone': {
     short: 'A CronJob timeZone that names no time zone',
-    help: "spec.timeZone is a zone of the IANA time zone database (Europe/Berlin, Etc/UTC), not empty and not Local; leave it out for the controller's own zone.",
+    help: "spec.timeZone is a zone of the IANA time zone database spelled in its case (Europe/Berlin, Etc/UTC), not empty and not Local; leave it out for the controller's own zone.",
     mirrors: 'pkg/apis/batch/validation validateTimeZone',
   },
   'api/restart-policy': {
