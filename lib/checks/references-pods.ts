@@ -4,7 +4,7 @@
  */
 import { CONTAINER_LISTS } from '../model/pod-specs.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
-import { listed, type ObjectIndex, type Workload } from './object-index.js';
+import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import type { KubeObject } from '../model/object.js';
@@ -117,10 +117,10 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
     optional?: unknown,
   ) => {
     if (typeof name !== 'string' || optional === true) return;
-    const target = index.get(kind, ns, name);
+    const target = index.get(KINDS[kind], ns, name);
     const word = KIND_WORD[kind];
     if (!target) {
-      const names = index.namesOf(kind, ns);
+      const names = index.namesOf(KINDS[kind], ns);
       const guess = didYouMean(name, names); // a typo of an existing name
       out.push(
         emit(
@@ -248,12 +248,12 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
   }
 
   const sa = spec.serviceAccountName ?? spec.serviceAccount;
-  if (typeof sa === 'string' && sa !== 'default' && !index.get('ServiceAccount', ns, sa)) {
+  if (typeof sa === 'string' && sa !== 'default' && !index.get(KINDS.ServiceAccount, ns, sa)) {
     out.push(
       emit(
         'refs/service-account',
         [...at, spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'],
-        `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(withDefault(index.namesOf('ServiceAccount', ns)))}`,
+        `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(withDefault(index.namesOf(KINDS.ServiceAccount, ns)))}`,
         'add the ServiceAccount to the stage, or fix the name',
       ),
     );

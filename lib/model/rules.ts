@@ -254,7 +254,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   'refs/duplicate-object': {
     short: 'An object defined twice in one cluster scope',
     help: 'Applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create). Rename or remove one.',
-    mirrors: 'one object per kind, namespace and name in a cluster',
+    mirrors: 'one object per API group and kind, namespace and name in a cluster',
   },
   'refs/namespace': {
     short: 'An object in a namespace nobody creates',
