@@ -326,6 +326,16 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'The pod does not start. Fix the name, add the Secret, or mark the reference optional.',
     mirrors: 'kubelet volume and env resolution',
   },
+  'refs/pull-secret': {
+    short: 'A pod pulling its images with a Secret that does not exist',
+    help: "The kubelet pulls without it, and an image of a private registry fails to pull (ErrImagePull). Make it with kubectl create secret docker-registry and declare it in the stage file (a service app's imagePullSecrets: the Namespace's stagecraft.dev/required-secrets annotation), or fix the name.",
+    mirrors: 'kubelet image pull credentials (imagePullSecrets)',
+  },
+  'refs/pull-secret-type': {
+    short: 'A pod pulling its images with a Secret of a type the kubelet does not read credentials from',
+    help: 'Only Secrets of type kubernetes.io/dockerconfigjson (or kubernetes.io/dockercfg) hold registry credentials: make it with kubectl create secret docker-registry.',
+    mirrors: 'kubelet image pull credentials (pkg/credentialprovider/secrets)',
+  },
   'refs/configmap': {
     short: 'A pod using a ConfigMap that does not exist',
     help: 'The pod does not start. Fix the name, add the ConfigMap, or mark the reference optional.',
