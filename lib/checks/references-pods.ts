@@ -32,8 +32,9 @@ const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfigjson', 
 
 /** How to make and declare an image pull Secret. */
 const PULL_SECRET_HINT =
-  'make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson) and declare it in the stage file, ' +
-  "as a service app's imagePullSecrets do (the Namespace lists it in its stagecraft.dev/required-secrets annotation), or fix the name";
+  'make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson) and declare it in the stage file: ' +
+  "a service app's imagePullSecrets, or a manifests app's secrets: with the key .dockerconfigjson (the Namespace lists it in its " +
+  'stagecraft.dev/required-secrets annotation); or fix the name';
 
 /** The keys a Secret or ConfigMap declares. */
 export function declaredKeys(o: KubeObject): readonly string[] {

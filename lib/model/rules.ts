@@ -328,7 +328,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/pull-secret': {
     short: 'A pod pulling its images with a Secret that does not exist',
-    help: "The kubelet pulls without it, and an image of a private registry fails to pull (ErrImagePull). Make it with kubectl create secret docker-registry and declare it in the stage file (a service app's imagePullSecrets: the Namespace's stagecraft.dev/required-secrets annotation), or fix the name.",
+    help: "The kubelet pulls without it, and an image of a private registry fails to pull (ErrImagePull). Make it with kubectl create secret docker-registry and declare it in the stage file (a service app's imagePullSecrets, or a manifests app's secrets: with the key .dockerconfigjson), or fix the name.",
     mirrors: 'kubelet image pull credentials (imagePullSecrets)',
   },
   'refs/pull-secret-type': {
