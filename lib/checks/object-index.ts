@@ -10,10 +10,10 @@
  * (lib/checks/index.ts). A lookup is recorded as the query it was (JSON) and the identities of
  * the objects it found, so any object added, removed, changed or reordered among them shows.
  */
-import { groupKind, isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
+import { builtInClusterScoped, groupKind, isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { describeObject, objectHandle } from '../model/object.js';
-import { podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
+import { POD_TEMPLATE_PATHS, podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import type { Trace } from '../model/kept-checks.js';
 import { finder, type Finding } from './finding.js';
 import { selectorMatches, type Selector } from './selectors.js';
@@ -134,7 +134,7 @@ export class ObjectIndex {
               'refs/duplicate-object',
               ['metadata', 'name'],
               `${describeObject(o)}${versions} is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)`,
-              'each kind, namespace and name may appear once in a cluster; rename or remove one',
+              'each group and kind, namespace and name may appear once in a cluster; rename or remove one',
             ),
           );
           continue;
@@ -142,6 +142,9 @@ export class ObjectIndex {
         this.byKey.set(key, o);
         this.firsts.add(o);
       }
+      // a custom kind named like a workload (an example.com/v1 Deployment) runs no pods that
+      // Services select or that use the stage's Secrets: only a built-in kind of its group does
+      if (POD_TEMPLATE_PATHS[o.kind] === undefined || builtInClusterScoped(o.apiVersion, o.kind) !== false) continue;
       const standIn = this.standIn?.(o);
       const template = standIn ? undefined : podTemplateOf(o);
       const labels = standIn ? standIn.labels : template && (template.metadata?.labels ?? {});
