@@ -58,6 +58,13 @@ describe('image pull Secrets of a stage', () => {
   it("refuse a Secret the stage makes of type Opaque, which the kubelet reads no credentials from, and take a service app's declared one", () => {
     const service = ['api:', '  stack: service', '  image: registry.example.com/team/api:1.0.0', '  imagePullSecrets: [regcred]'];
     expect(references(stage(service))).toEqual([]);
+    // the service app declares it, and a manifests app makes it (as Opaque): the one made is what the pods get
+    const both = references(stage([...service, 'legacy:', '  stack: manifests', '  include: [in]'], { 'in/secret.yaml': opaque }));
+    expect(both.filter((p) => p.startsWith('refs/pull-secret'))).toEqual([
+      expect.stringMatching(
+        /^refs\/pull-secret-type: Deployment pulls\/api: spec\.template\.spec\.imagePullSecrets\[0\]\.name: pulls its images with Secret 'regcred', which is of type Opaque/,
+      ),
+    ]);
     const apps = ['legacy:', '  stack: manifests', '  include: [in]'];
     expect(references(stage(apps, { 'in/web.yaml': deployment, 'in/secret.yaml': opaque }))).toEqual([
       "refs/pull-secret-type: Deployment pulls/web: spec.template.spec.imagePullSecrets[0].name: pulls its images with Secret 'regcred', which is of type Opaque: the kubelet reads registry credentials only from a Secret of type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg (make 'regcred' with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson, key .dockerconfigjson), or name a Secret of that type)",
