@@ -17,7 +17,7 @@ import { ObjectIndex, type StandIn } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { objectReferences } from './references.js';
 import { SERVICE_MONITOR, objectSelections } from './references-selectors.js';
-import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
+import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-secrets.js';
 import { checkSchema, isApiObject } from './schema.js';
 import { checkSecretContent, checkSecretValues, maskSecrets } from './secrets.js';
@@ -98,11 +98,15 @@ function requiredSecrets(objects: readonly KubeObject[]): KubeObject[] {
   return objects
     .filter((o) => o.kind === 'Namespace' && o.metadata.name)
     .flatMap((ns) =>
-      parseRequiredSecrets(ns.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map(({ name, keys }) => ({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name, namespace: ns.metadata.name, annotations: { [SECRET_KEYS_ANNOTATION]: keys.join(',') } },
-      })),
+      parseRequiredSecrets(ns.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map(({ name, keys }) => {
+        const secret: KubeObject = {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name, namespace: ns.metadata.name, annotations: { [SECRET_KEYS_ANNOTATION]: keys.join(',') } },
+        };
+        DECLARED_SECRETS.add(secret);
+        return secret;
+      }),
     );
 }
 
