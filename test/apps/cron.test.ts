@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { compileStages } from '../../lib/compile.js';
 import { StageLoader } from '../../lib/config/load.js';
 import { formatProblem } from '../../lib/errors.js';
 import { planPromotion } from '../../lib/promotion.js';
-import { REPO, writeTree } from '../helpers/cli.js';
+import { REPO, runCli, snapshotDir, tempProject, writeTree } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 import { find, problems, render, type Obj } from '../helpers/stage.js';
 
@@ -217,6 +217,47 @@ describe('the cron stack', () => {
     expect(pod.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
     // the release is the stage file's image, not the build that runs it
     expect(cronJob.metadata.labels?.['app.kubernetes.io/version']).toBe('1.2');
+  });
+});
+
+describe('the cron stack through the commands', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const project = (stages: Record<string, string>) => {
+    const dir = tempProject(stages);
+    dirs.push(dir);
+    return dir;
+  };
+
+  it('npm run promote copies the image into the next stage file and synthesizes it', () => {
+    const dir = project({
+      qa: cronStage(['schedule: "0 3 * * *"', 'image: team/report:2']),
+      production: cronStage(['schedule: "0 3 * * *"  # nightly', 'image: team/report:1'], 'report', 'promotion: { from: qa }\n'),
+    });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const r = runCli('promote', ['qa', 'production'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('environments/production.yaml:6:12: apps.report.image: team/report:1 -> team/report:2');
+    expect(readFileSync(join(dir, 'environments', 'production.yaml'), 'utf8')).toBe(
+      cronStage(['schedule: "0 3 * * *"  # nightly', 'image: team/report:2'], 'report', 'promotion: { from: qa }\n'),
+    );
+    expect(readFileSync(join(dir, 'dist', 'production', '10-report.yaml'), 'utf8')).toContain('image: team/report:2\n');
+  });
+
+  it('npm run synth refuses a bad schedule at its line with exit 2 and leaves dist/ as it was', () => {
+    const dir = project({ qa: cronStage(nightly) });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(join(dir, 'dist'));
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), cronStage(['schedule: "0 3 * *"', 'image: team/report:1']));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(
+      'environments/qa.yaml:4:15: error: apps.report.schedule is not a schedule the API server reads: expected exactly 5 fields, found 4: [0 3 * *]',
+    );
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
   });
 });
 
