@@ -60,6 +60,7 @@ export const cronSettings = Settings({
   ),
   restartPolicy: Type.Optional(
     StringEnum(['OnFailure', 'Never'], {
+      expected: "'OnFailure' or 'Never': a Job's pods run until they end, and the API server refuses Always",
       description:
         'OnFailure: the kubelet restarts a failed container in the same pod; Never: the Job starts a new pod (its logs stay). @default OnFailure',
     }),

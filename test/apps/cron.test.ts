@@ -149,7 +149,7 @@ describe('the cron stack', () => {
 
   it('refuses policies Kubernetes does not take for a Job, at their place', () => {
     expect(problems(cronStage([...nightly, 'restartPolicy: Always']))).toEqual([
-      `environments/x.yaml:6:20: apps.report.restartPolicy must be one of 'OnFailure', 'Never' (found "Always")`,
+      `environments/x.yaml:6:20: apps.report.restartPolicy must be 'OnFailure' or 'Never': a Job's pods run until they end, and the API server refuses Always (found "Always")`,
     ]);
     expect(problems(cronStage([...nightly, 'concurrencyPolicy: forbid']))).toEqual([
       `environments/x.yaml:6:24: apps.report.concurrencyPolicy must be one of 'Forbid', 'Allow', 'Replace' (found "forbid"); did you mean 'Forbid'?`,
