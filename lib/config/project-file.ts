@@ -9,6 +9,7 @@ import { ProjectFileSchema, repositoryMismatches, resolvedSync, syncMismatches, 
 import { locateKey, locateValue } from './locate.js';
 import { SchemaValidator } from './validate.js';
 import { formatFieldPath as dotted } from '../model/field-path.js';
+import { readYaml } from '../model/read-yaml.js';
 import { maskValue } from '../model/secret-rules.js';
 import { secretSettings } from '../secrets.js';
 
@@ -20,25 +21,12 @@ let validator: SchemaValidator | undefined;
 
 /** @throws ProblemsError with every problem of the file */
 export function loadProjectFile(text: string, file = PROJECT_FILE): ProjectFile {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number) => {
-    const { line, col } = lines.linePos(offset);
-    return { file, line, column: col };
-  };
-  if (doc.errors.length) {
-    throw new ProblemsError(
-      doc.errors.map((e) => ({ code: 'yaml/syntax', location: at(e.pos[0]), message: e.message.replace(/\.$/, '') })),
-    );
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
-  } catch (e) {
-    throw new ProblemsError([
-      { code: 'yaml/alias', location: at(0), message: String(e instanceof Error ? e.message : e).replace(/\.$/, '') },
-    ]);
-  }
+  // read as a stage file is: the same bounds, hints and merge-conflict markers
+  const read = readYaml(text, file, { maxAliasCount: MAX_ALIASES, multi: false, what: 'project files', key: 'setting' });
+  if (read.problems.length) throw new ProblemsError(read.problems);
+  const { lines } = read;
+  const doc = read.docs[0] ?? parseDocument('');
+  const data = read.values[0] ?? {};
   const locate = (path: readonly (string | number)[]) => locateValue(doc, lines, file, [...path]);
   // secret values are refused with every other problem (none printed, neither by the schema's messages)
   const secrets = projectSecrets(data, file, locate);

@@ -362,6 +362,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('input/too-large', 'File too large', 'The file is larger than stagecraft reads (README, Bounds on input): split it.'),
   row('input/utf8', 'Not UTF-8', 'Save the file as UTF-8.'),
   row('input/nul', 'A NUL byte in the input', 'Remove the NUL byte: YAML text cannot hold one.'),
+  row(
+    'input/merge-conflict',
+    'Git merge conflict markers in the input',
+    'Resolve the conflict: keep the lines you mean and delete the <<<<<<<, ======= and >>>>>>> lines.',
+  ),
   row('yaml/too-deep', 'Nesting too deep', 'The document nests deeper than stagecraft reads (README, Bounds on input).'),
   row(
     'edge/unknown-app',

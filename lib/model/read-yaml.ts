@@ -93,6 +93,30 @@ function nulProblem(text: string, at: (offset: number) => SourceLocation): Probl
       ];
 }
 
+/** A line that git writes around the two sides of a merge conflict. */
+export const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})(?: |$)/m;
+
+/**
+ * The git merge conflicts in `text`, one problem at each `<<<<<<<` line, when the text holds both
+ * the opening and the closing markers: the YAML parser would report each side's lines as errors of
+ * their own, none of which says what happened.
+ */
+function conflictProblems(text: string, at: (offset: number) => SourceLocation): Problem[] {
+  if (!CONFLICT_MARKER.test(text) || !/^>{7}(?: |$)/m.test(text)) return [];
+  const problems: Problem[] = [];
+  for (const open of text.matchAll(/^<{7}(?: .*)?$/gm)) {
+    const close = /^>{7}(?: .*)?$/m.exec(text.slice(open.index));
+    const end = close ? at(open.index + close.index).line : undefined;
+    problems.push({
+      code: 'input/merge-conflict',
+      location: at(open.index),
+      message: `a git merge conflict${end ? ` (to line ${end})` : ''}: the file holds both sides of a change between conflict markers, so it is not what either side meant`,
+      hint: 'resolve the conflict: keep the lines you mean, delete the <<<<<<<, ======= and >>>>>>> lines (or git checkout --ours/--theirs the file), then run the command again',
+    });
+  }
+  return problems;
+}
+
 /**
  * The offset of the first collection nested deeper than MAX_DEPTH, found on the parser's token
  * tree (built without recursion) before the composer, which recurses, sees it: so that the depth
@@ -205,12 +229,14 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
   // duplicate keys are found by `badKeys`, in linear time; merge keys are expanded, as kubectl does
   const options = { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: true } as const;
   // before parsing (the line counter is filled by the parser): the place counted by hand
-  const nul = nulProblem(text, (o) => ({
+  const counted = (o: number): SourceLocation => ({
     file,
     line: 1 + (text.slice(0, o).match(/\n/g)?.length ?? 0),
     column: o - text.lastIndexOf('\n', o - 1),
-  }));
-  if (nul.length) return { docs: [], values: [], lines, problems: nul, at };
+  });
+  const unread = nulProblem(text, counted);
+  if (!unread.length) unread.push(...conflictProblems(text, counted));
+  if (unread.length) return { docs: [], values: [], lines, problems: unread, at };
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   const deep = tooDeep(tokens);
   if (deep !== undefined) return { docs: [], values: [], lines, problems: [depthProblem(at(deep))], at };

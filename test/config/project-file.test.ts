@@ -33,6 +33,18 @@ describe('the project file', () => {
     ]);
   });
 
+  it('reads the file as a stage file is read: a merge conflict is one problem, a YAML error has a hint, a key may appear once', () => {
+    const conflicted = `${project('argocd', 'https://git.example.com/a.git')}<<<<<<< HEAD\n    qa: { server: https://qa:6443 }\n=======\n>>>>>>> b\n`;
+    expect(problemsOf(conflicted)).toEqual([
+      'stagecraft.yaml:8:1: a git merge conflict (to line 11): the file holds both sides of a change between conflict markers, so it is not what either side meant\n' +
+        '  hint: resolve the conflict: keep the lines you mean, delete the <<<<<<<, ======= and >>>>>>> lines (or git checkout --ours/--theirs the file), then run the command again',
+    ]);
+    expect(problemsOf('delivery:\n  engine: argocd\n\tx: 1\n')[0]).toContain('hint: indent with spaces');
+    expect(problemsOf('delivery:\n  engine: argocd\n  engine: flux\n')).toEqual([
+      "stagecraft.yaml:3:3: duplicate key 'engine'; each setting may appear once per mapping\n  hint: keep the one you mean and remove the other",
+    ]);
+  });
+
   it('does not echo a repository URL with a password in it', () => {
     const problems = problemsOf(project('flux', 'git://deploy:s3cr3t-Pa55word@git.example.com/team/app.git'));
     expect(problems.join('\n')).not.toContain('s3cr3t');

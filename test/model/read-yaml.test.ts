@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { problems as stageProblems } from '../helpers/stage.js';
 import { offsetInDocument, readYaml, type ReadYamlOptions } from '../../lib/model/read-yaml.js';
 
 const manifests: ReadYamlOptions = { maxAliasCount: 100, multi: true, what: 'manifest documents' };
@@ -23,6 +24,32 @@ describe('readYaml', () => {
     expect(problems('a: 1\n---\nb: 2\n', stageFile)[0]).toContain('hint: remove the `---` line and what follows it');
     for (const text of ['- a\nb: 1\n', 'a:\n  - b\n c: 1\n', 'a: {b: 1\n', '"a\n', 'a: !<x> [\n'])
       for (const p of problems(text)) expect(p, text).not.toContain('hint: undefined');
+  });
+
+  it('reports a git merge conflict once, at its <<<<<<< line, instead of the errors of both sides', () => {
+    const conflicted = [
+      'apps:',
+      '  nginx:',
+      '<<<<<<< HEAD',
+      '    replicas: 3',
+      '=======',
+      '    replicas: 4',
+      '>>>>>>> feature',
+      '    image: nginx:1.25',
+      '',
+    ].join('\n');
+    expect(stageProblems(conflicted, 'environments/lab.yaml')).toEqual([
+      'environments/lab.yaml:3:1: a git merge conflict (to line 7): the file holds both sides of a change between conflict markers, so it is not what either side meant\n' +
+        '  hint: resolve the conflict: keep the lines you mean, delete the <<<<<<<, ======= and >>>>>>> lines (or git checkout --ours/--theirs the file), then run the command again',
+    ]);
+    // each conflict of a manifest file, and CRLF lines
+    const two = `a: 1\r\n<<<<<<< HEAD\r\nb: 1\r\n=======\r\nb: 2\r\n>>>>>>> x\r\nc: 1\r\n<<<<<<< HEAD\r\nd: 1\r\n=======\r\n>>>>>>> x\r\n`;
+    expect(readYaml(two, 'm.yaml', manifests).problems.map((p) => [p.code, p.location?.line, p.location?.column])).toEqual([
+      ['input/merge-conflict', 2, 1],
+      ['input/merge-conflict', 8, 1],
+    ]);
+    // a line of seven < alone, in a value, is no conflict
+    expect(readYaml('a: |\n  <<<<<<< x\n  >>>>>>> y\n', 'm.yaml', manifests).problems).toEqual([]);
   });
 
   it("calls a repeated key of a manifest a key, and a stage file's a setting, with a hint", () => {
