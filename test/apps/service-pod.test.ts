@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../../lib/required-secrets.js';
+import { REQUIRED_SERVICE_ACCOUNTS_ANNOTATION } from '../../lib/required-service-accounts.js';
 import { find, problems, render, serviceStage } from '../helpers/stage.js';
 
 const IMAGE = 'image: team/api:1.4.2';
@@ -86,6 +87,17 @@ describe('the service account of a service', () => {
     expect(checkErrors(serviceStage([IMAGE, 'serviceAccountName: api-reader']))).toContainEqual(
       "Deployment x/api: spec.template.spec.serviceAccountName: runs as service account 'api-reader', but the service accounts in namespace 'x' are: default\n" +
         '  hint: add the ServiceAccount to the stage, or fix the name',
+    );
+  });
+
+  it('may be one made outside stagecraft, which the stage declares and the Namespace lists as required', () => {
+    const text = `serviceAccounts: { external: [api-reader, ci-bot] }\n${serviceStage([IMAGE, 'serviceAccountName: api-reader'])}`;
+    expect(checkErrors(text)).toEqual([]);
+    expect(find(render(text), 'Namespace').metadata.annotations).toEqual({ [REQUIRED_SERVICE_ACCOUNTS_ANNOTATION]: 'api-reader, ci-bot' });
+    expect(
+      checkErrors(`serviceAccounts: { external: [ci-bot] }\n${serviceStage([IMAGE, 'serviceAccountName: api-reader'])}`),
+    ).toContainEqual(
+      expect.stringContaining("runs as service account 'api-reader', but the service accounts in namespace 'x' are: default, ci-bot"),
     );
   });
 });
