@@ -15,6 +15,7 @@ import { staticPodProblems } from './static-pods.js';
 import { checkNodePorts, checkObjectLimits } from './api-limits.js';
 import { ObjectIndex, type StandIn } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
+import { checkReadiness } from './readiness.js';
 import { objectReferences } from './references.js';
 import { SERVICE_MONITOR, objectSelections } from './references-selectors.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
@@ -230,6 +231,7 @@ export const CHECKS: readonly Check[] = [
       ...objectSelections(o, index, { serviceMonitors: serviceMonitors(registry) }),
     ],
   },
+  { name: 'readiness', scope: 'traced', run: (o, index) => checkReadiness(o, index) },
 ];
 
 /**

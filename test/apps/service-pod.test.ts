@@ -117,7 +117,24 @@ describe('the shutdown of a service', () => {
   });
 });
 
+/** The policy/probes warnings of a stage file that compiles, as `Kind namespace/name: field: message`. */
+function probeWarnings(text: string): string[] {
+  const { checks } = compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
+  return (checks.get('x')?.findings ?? []).filter((f) => f.code === 'policy/probes').map((f) => `${f.object.metadata.name}: ${f.message}`);
+}
+
 describe('the probes of a service', () => {
+  it('are asked for readiness only where a Service sends the pods traffic: a worker without ports needs none', () => {
+    expect(probeWarnings(serviceStage([IMAGE]))).toEqual(["api: container 'api' has no livenessProbe"]);
+    expect(probeWarnings(serviceStage([IMAGE, PORTS]))).toEqual([
+      "api: container 'api' has no livenessProbe",
+      "api: container 'api' has no readinessProbe, but Service api selects its pods: they get requests before they are ready, and while they cannot serve them",
+    ]);
+    expect(probeWarnings(serviceStage([IMAGE, PORTS, 'probes: { liveness: { tcp: {} }, readiness: { http: { path: /ready } } }']))).toEqual(
+      [],
+    );
+  });
+
   it('check over TCP, and over HTTP on a port by name or number', () => {
     const c = pod(
       render(
