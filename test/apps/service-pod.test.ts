@@ -10,9 +10,9 @@ const PORTS = 'ports: { http: { port: 8080 }, admin: { port: 9000 } }';
 const pod = (objects: ReturnType<typeof render>) => find(objects, 'Deployment', 'api').spec.template;
 
 /** The errors the checks find in a stage file that loads (what `npm run synth` exits 1 with). */
-function checkErrors(text: string): string[] {
+function checkErrors(text: string, readSource?: (path: string) => ReadonlyMap<string, string>): string[] {
   try {
-    compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
+    compileStages([{ stage: 'x', file: 'environments/x.yaml', text, readSource }]);
   } catch (e) {
     if (e instanceof ProblemsError) return e.problems.map(formatProblem);
     throw e;
@@ -83,10 +83,10 @@ describe('the service account of a service', () => {
     expect(token.automountServiceAccountToken).toBe(true);
   });
 
-  it('must be in the stage: the reference checks refuse one that is not', () => {
+  it('must be in the stage: the reference checks refuse one that is not, at the setting', () => {
     expect(checkErrors(serviceStage([IMAGE, 'serviceAccountName: api-reader']))).toContainEqual(
-      "Deployment x/api: spec.template.spec.serviceAccountName: runs as service account 'api-reader', but the service accounts in namespace 'x' are: default\n" +
-        '  hint: add the ServiceAccount to the stage, or fix the name',
+      "environments/x.yaml:5:25: apps.api.serviceAccountName: Deployment x/api: runs as service account 'api-reader', but the service accounts in namespace 'x' are: default\n" +
+        '  hint: add the ServiceAccount to the stage, or fix the name; if it is made outside stagecraft (a Helm chart, a cloud IAM integration), declare it under serviceAccounts.external',
     );
   });
 
@@ -97,8 +97,23 @@ describe('the service account of a service', () => {
     expect(
       checkErrors(`serviceAccounts: { external: [ci-bot] }\n${serviceStage([IMAGE, 'serviceAccountName: api-reader'])}`),
     ).toContainEqual(
-      expect.stringContaining("runs as service account 'api-reader', but the service accounts in namespace 'x' are: default, ci-bot"),
+      expect.stringContaining(
+        "environments/x.yaml:6:25: apps.api.serviceAccountName: Deployment x/api: runs as service account 'api-reader', but the service accounts in namespace 'x' are: default, ci-bot",
+      ),
     );
+  });
+});
+
+describe('the ConfigMaps a service reads variables from', () => {
+  it('must be in the stage, with the keys read: the reference checks refuse them at the setting', () => {
+    const text = `${serviceStage([IMAGE, 'configMaps: { app-config: { MODE: mode, LEVEL: level }, other: { X: x } }'])}  cfg: { stack: manifests, include: [cfg.yaml] }\n`;
+    const file = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: app-config }\ndata: { mode: a }\n';
+    expect(checkErrors(text, (path) => new Map(path === 'cfg.yaml' ? [[path, file]] : []))).toEqual([
+      "environments/x.yaml:5:52: apps.api.configMaps.app-config.LEVEL: Deployment x/api: container 'api' env LEVEL reads key 'level' of ConfigMap 'app-config', which has the keys: mode\n" +
+        "  hint: add 'level' to the ConfigMap, or read another key",
+      "environments/x.yaml:5:73: apps.api.configMaps.other.X: Deployment x/api: container 'api' env X uses ConfigMap 'other', but the ConfigMaps in namespace 'x' are: app-config\n" +
+        '  hint: fix the name, or add the ConfigMap to the stage',
+    ]);
   });
 });
 
