@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
-import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { ExitCode, ProblemsError, formatProblem } from '../../lib/errors.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../../lib/required-secrets.js';
 import { REQUIRED_SERVICE_ACCOUNTS_ANNOTATION } from '../../lib/required-service-accounts.js';
 import { find, problems, render, serviceStage } from '../helpers/stage.js';
@@ -88,6 +88,16 @@ describe('the service account of a service', () => {
       "environments/x.yaml:5:25: apps.api.serviceAccountName: Deployment x/api: runs as service account 'api-reader', but the service accounts in namespace 'x' are: default\n" +
         '  hint: add the ServiceAccount to the stage, or fix the name; if it is made outside stagecraft (a Helm chart, a cloud IAM integration), declare it under serviceAccounts.external',
     );
+  });
+
+  it('is bad input there (exit 2), as any other wrong setting: the stage file is what to fix', () => {
+    let exitCode: number | undefined;
+    try {
+      compileStages([{ stage: 'x', file: 'environments/x.yaml', text: serviceStage([IMAGE, 'serviceAccountName: api-reader']) }]);
+    } catch (e) {
+      if (e instanceof ProblemsError) exitCode = e.exitCode;
+    }
+    expect(exitCode).toBe(ExitCode.badInput);
   });
 
   it('may be one made outside stagecraft, which the stage declares and the Namespace lists as required', () => {
