@@ -358,7 +358,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/service-account': {
     short: 'A pod running as a service account that does not exist',
-    help: 'The pod is refused by the ServiceAccount admission plugin. Add it or fix the name.',
+    help: 'The pod is refused by the ServiceAccount admission plugin. Add it or fix the name; one made outside stagecraft is declared in the stage file (serviceAccounts.external), which lists it on the Namespace (stagecraft.dev/required-service-accounts).',
     mirrors: 'ServiceAccount admission',
   },
   'refs/network-policy-selector': {
