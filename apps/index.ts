@@ -14,6 +14,7 @@ import { hello } from './hello.js';
 import { pinnedNginx } from './pinned-nginx.js';
 import { service } from './service/index.js';
 import { manifests } from './manifests.js';
+import { cron } from './cron/index.js';
 
 export const STACKS = {
   demoapp,
@@ -28,4 +29,5 @@ export const STACKS = {
   'pinned-nginx': pinnedNginx,
   service,
   manifests,
+  cron,
 };

@@ -99,7 +99,7 @@ export interface Stack<S extends TSchema = TSchema> {
   refine?(settings: Static<S>, stage: StageContext): SettingsProblem[];
   /**
    * The objects the instance names after its own name with something added (`<name>-mysql-backup`,
-   * `kube-<name>`), or after a setting. The loader bounds the instance's name by them (lib/config/load.ts):
+   * `kube-<name>`), or after a setting. The loader bounds the instance's name by them (lib/config/names.ts):
    * one that would make a name longer than its kind allows (52 characters for a CronJob, 63 for a
    * Service) is refused at the app's key, with the longest name the app may have; a name a setting
    * gives, at that setting. Called with valid settings only. Pure.

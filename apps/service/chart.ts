@@ -48,6 +48,16 @@ const keyRefs = (refs: ServiceSettings['secrets'], ref: (object: string, key: st
     Object.entries(vars).map(([variable, key]) => ({ name: variable, valueFrom: ref(object, key) })),
   );
 
+/**
+ * The container's environment as the stage file gives it: `env` values, then variables from keys of
+ * Secrets (`secrets:`) and of ConfigMaps (`configMaps:`). The cron stack's containers take it too.
+ */
+export const containerEnv = (s: Pick<ServiceSettings, 'env' | 'secrets' | 'configMaps'>): k8s.EnvVar[] => [
+  ...Object.entries(s.env ?? {}).map(([variable, value]) => ({ name: variable, value })),
+  ...keyRefs(s.secrets, (secret, key) => ({ secretKeyRef: { name: secret, key } })),
+  ...keyRefs(s.configMaps, (configMap, key) => ({ configMapKeyRef: { name: configMap, key } })),
+];
+
 export function serviceChart(chart: Chart, name: string, s: ServiceSettings, stage: StageContext): Chart {
   const names = serviceNames(name, stage.name, s);
   const ports = Object.entries(s.ports ?? {});
@@ -97,11 +107,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     maxUnavailable: s.rollout?.maxUnavailable,
     probes: s.probes,
     resources: toResources(s.resources),
-    env: [
-      ...Object.entries(s.env ?? {}).map(([variable, value]) => ({ name: variable, value })),
-      ...keyRefs(s.secrets, (secret, key) => ({ secretKeyRef: { name: secret, key } })),
-      ...keyRefs(s.configMaps, (configMap, key) => ({ configMapKeyRef: { name: configMap, key } })),
-    ],
+    env: containerEnv(s),
     envFromConfigMaps: envFrom,
     podAnnotations: s.podAnnotations,
     imagePullSecrets: s.imagePullSecrets,

@@ -11,7 +11,7 @@ import { andList } from '../model/limits.js';
 import type { KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import { BoundedMap } from '../model/bounded-map.js';
-import { cronScheduleProblem, knownTimeZone } from '../model/cron.js';
+import { cronScheduleProblem, knownTimeZone, timeZoneSpelling } from '../model/cron.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, formatSelector, selectorMatches, workloadSelector } from './selectors.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
@@ -356,7 +356,9 @@ function checkBatch(emit: Emit, o: KubeObject, template: PodTemplate | undefined
           ? 'names no zone, only the one kube-controller-manager runs in'
           : knownTimeZone(timeZone)
             ? undefined
-            : 'is not a zone of the IANA time zone database';
+            : timeZoneSpelling(timeZone)
+              ? `is spelled ${timeZoneSpelling(timeZone)} in the IANA time zone database, and the API server's lookup minds the case`
+              : 'is not a zone of the IANA time zone database';
     if (why) {
       out.push(
         emit(

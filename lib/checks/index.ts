@@ -18,7 +18,7 @@ import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
 import { checkReadiness } from './readiness.js';
 import { objectReferences } from './references.js';
 import { SERVICE_MONITOR, objectSelections } from './references-selectors.js';
-import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
+import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-secrets.js';
 import { REQUIRED_SERVICE_ACCOUNTS_ANNOTATION, parseRequiredServiceAccounts } from '../required-service-accounts.js';
 import { checkSchema, isApiObject } from './schema.js';
@@ -101,16 +101,22 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
 function requiredSecrets(objects: readonly KubeObject[]): KubeObject[] {
   const namespaces = objects.filter((o) => o.kind === 'Namespace' && o.metadata.name);
   if (namespaces.length === 0) return [];
-  const accounts = new Set(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+  const accounts = new Set(
+    objects.filter((o) => o.kind === 'ServiceAccount' && o.apiVersion === 'v1').map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
+  );
   return namespaces.flatMap((ns) => [
-    ...parseRequiredSecrets(ns.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map(({ name, keys }) => ({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name, namespace: ns.metadata.name, annotations: { [SECRET_KEYS_ANNOTATION]: keys.join(',') } },
-    })),
+    ...parseRequiredSecrets(ns.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map(({ name, keys }) => {
+      const secret: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: ns.metadata.name, annotations: { [SECRET_KEYS_ANNOTATION]: keys.join(',') } },
+      };
+      DECLARED_SECRETS.add(secret);
+      return secret;
+    }),
     ...parseRequiredServiceAccounts(ns.metadata.annotations?.[REQUIRED_SERVICE_ACCOUNTS_ANNOTATION])
       .filter((name) => !accounts.has(`${ns.metadata.name}/${name}`))
-      .map((name) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns.metadata.name } })),
+      .map((name): KubeObject => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns.metadata.name } })),
   ]);
 }
 

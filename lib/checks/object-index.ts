@@ -1,6 +1,7 @@
 /**
- * The objects of one stage (or one `npm run check` run), indexed once by kind, namespace and
- * name, so that reference checks look things up in constant time.
+ * The objects of one stage (or one `npm run check` run), indexed once by API group and kind,
+ * namespace and name, so that reference checks look things up in constant time. By group: a
+ * custom resource of kind `Secret` in group `example.com` is no Secret a pod can use.
  *
  * Traced lookups: given the identity of each object (the digest of its document), the index can
  * record every lookup a check makes on one object and what it found (`traced`), and tell later,
@@ -9,10 +10,10 @@
  * (lib/checks/index.ts). A lookup is recorded as the query it was (JSON) and the identities of
  * the objects it found, so any object added, removed, changed or reordered among them shows.
  */
-import { groupOf, isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
+import { builtInClusterScoped, groupKind, isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { describeObject, objectHandle } from '../model/object.js';
-import { podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
+import { POD_TEMPLATE_PATHS, podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
 import type { Trace } from '../model/kept-checks.js';
 import { finder, type Finding } from './finding.js';
 import { selectorMatches, type Selector } from './selectors.js';
@@ -26,13 +27,29 @@ export interface Workload {
   readonly template: PodTemplate;
 }
 
-/** The lookups traced as JSON (a `get` is traced as `get:<its key>`). */
+/**
+ * `group/kind` (lib/k8s.ts `groupKind`) of the built-in kinds the reference checks look up: what
+ * `get`, `namesOf` and `objectsOf` take.
+ */
+export const KINDS = {
+  ConfigMap: '/ConfigMap',
+  HorizontalPodAutoscaler: 'autoscaling/HorizontalPodAutoscaler',
+  Namespace: '/Namespace',
+  NetworkPolicy: 'networking.k8s.io/NetworkPolicy',
+  PersistentVolume: '/PersistentVolume',
+  PersistentVolumeClaim: '/PersistentVolumeClaim',
+  Secret: '/Secret',
+  Service: '/Service',
+  ServiceAccount: '/ServiceAccount',
+} as const;
+
+/** The lookups traced as JSON (a `get` is traced as `get:<its key>`); kinds as `group/kind`. */
 type Query =
-  | readonly ['names', kind: string, ns: string]
+  | readonly ['names', groupKind: string, ns: string]
   | readonly ['labelled', ns: string, labels: Readonly<Record<string, string>>]
   | readonly ['selected', ns: string, selector: Pick<Selector, 'matchLabels' | 'matchExpressions'>]
   | readonly ['in', ns: string]
-  | readonly ['kind', kind: string, ns?: string];
+  | readonly ['kind', groupKind: string, ns?: string];
 
 /**
  * An object that stands in for another in the index: its apiVersion, kind, name and namespace are
@@ -67,18 +84,18 @@ export interface IndexOptions {
 }
 
 export class ObjectIndex {
-  /** `get:<kind>/<namespace>/<name>` (a traced `get` is this key) -> the first object of that kind, namespace and name. */
+  /** `get:<group>/<kind>/<namespace>/<name>` (a traced `get` is this key) -> the first object of that group, kind, namespace and name. */
   private readonly byKey = new Map<string, KubeObject>();
-  /** kind -> namespace -> names, for messages listing what does exist (made when first needed: `names`). */
+  /** `group/kind` -> namespace -> names, for messages listing what does exist (made when first needed: `names`). */
   private namesByKind?: Map<string, Map<string, string[]>>;
   private readonly workloads = new Map<string, Slot[]>();
   /** `namespace\0key=value` -> the workloads whose pod template carries that label. */
   private readonly byLabel = new Map<string, Slot[]>();
   /** Each object with pod templates (and each Pod) as a workload. */
   private readonly workloadOf = new Map<KubeObject, Slot>();
-  /** kind -> the objects of that kind, in order (made when first needed: `kinds`). */
+  /** `group/kind` -> the objects of that kind, in order (made when first needed: `kinds`). */
   private byKind?: Map<string, KubeObject[]>;
-  /** The objects `byKey` holds: each the first definition of its kind, namespace and name. */
+  /** The objects `byKey` holds: each the first definition of its group, kind, namespace and name. */
   private readonly firsts = new Set<KubeObject>();
   /** The second definition of an object -> its finding. */
   private readonly duplicates = new Map<KubeObject, Finding>();
@@ -106,9 +123,9 @@ export class ObjectIndex {
       // an object without a name (or with generateName) is still an object: not addressable by
       // name, but its pods are selected by Services and its references are checked like any other
       if (typeof name === 'string') {
-        const key = keyOf(o, this.customKinds);
+        const key = `${kindKeys(o).prefix}${ns}/${name}`;
         const first = this.byKey.get(key);
-        if (first && groupOf(first.apiVersion) === groupOf(o.apiVersion)) {
+        if (first) {
           // two versions of one group's kind are the same API object, stored once
           const versions = first.apiVersion === o.apiVersion ? '' : ` (as ${first.apiVersion} and ${o.apiVersion})`;
           this.duplicates.set(
@@ -117,16 +134,17 @@ export class ObjectIndex {
               'refs/duplicate-object',
               ['metadata', 'name'],
               `${describeObject(o)}${versions} is defined twice: applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)`,
-              'each kind, namespace and name may appear once in a cluster; rename or remove one',
+              'each group and kind, namespace and name may appear once in a cluster; rename or remove one',
             ),
           );
           continue;
         }
-        if (!first) {
-          this.byKey.set(key, o);
-          this.firsts.add(o);
-        }
+        this.byKey.set(key, o);
+        this.firsts.add(o);
       }
+      // a custom kind named like a workload (an example.com/v1 Deployment) runs no pods that
+      // Services select or that use the stage's Secrets: only a built-in kind of its group does
+      if (POD_TEMPLATE_PATHS[o.kind] === undefined || builtInClusterScoped(o.apiVersion, o.kind) !== false) continue;
       const standIn = this.standIn?.(o);
       const template = standIn ? undefined : podTemplateOf(o);
       const labels = standIn ? standIn.labels : template && (template.metadata?.labels ?? {});
@@ -148,21 +166,22 @@ export class ObjectIndex {
   }
 
   /**
-   * The object of `kind` named `name` in namespace `ns`: '' for a cluster-scoped kind (the callers
-   * know the kind they look for; the index does not guess its group from its name).
+   * The object of `groupKind` (`group/kind`, as `KINDS`) named `name` in namespace `ns`: '' for a
+   * cluster-scoped kind (the callers know the kind they look for; the index does not guess its
+   * group from its name).
    */
-  get(kind: string, ns: string, name: string): KubeObject | undefined {
-    const key = `${GET}${kind}/${ns}/${name}`;
+  get(groupKind: string, ns: string, name: string): KubeObject | undefined {
+    const key = `${GET}${groupKind}/${ns}/${name}`;
     const found = this.byKey.get(key);
     // the commonest lookup is traced as its key: checked again without parsing
     this.recording?.push([key, found ? this.identityOf(found) : '']);
     return found && this.real(found);
   }
 
-  /** The names of the objects of `kind` in `ns` ('' for a cluster-scoped kind, as `get`), sorted (once), for messages. */
-  namesOf(kind: string, ns: string): readonly string[] {
-    this.note(['names', kind, ns]);
-    const list = this.names().get(kind)?.get(ns);
+  /** The names of the objects of `groupKind` in `ns` ('' for a cluster-scoped kind, as `get`), sorted (once), for messages. */
+  namesOf(groupKind: string, ns: string): readonly string[] {
+    this.note(['names', groupKind, ns]);
+    const list = this.names().get(groupKind)?.get(ns);
     if (!list) return [];
     if (!this.sorted.has(list)) {
       list.sort();
@@ -189,10 +208,10 @@ export class ObjectIndex {
     return this.in(ns).map(this.resolve);
   }
 
-  /** The objects of `kind` in `ns`, or in every namespace, in order. */
-  objectsOf(kind: string, ns?: string): readonly KubeObject[] {
-    this.note(ns === undefined ? ['kind', kind] : ['kind', kind, ns]);
-    return this.ofKind(kind, ns).map((o) => this.real(o));
+  /** The objects of `groupKind` (as `get`) in `ns`, or in every namespace, in order. */
+  objectsOf(groupKind: string, ns?: string): readonly KubeObject[] {
+    this.note(ns === undefined ? ['kind', groupKind] : ['kind', groupKind, ns]);
+    return this.ofKind(groupKind, ns).map((o) => this.real(o));
   }
 
   /** The namespace `o` is filed under: '' at cluster scope (by its group and kind, and the CRDs' scopes), else as `namespaceOf`. */
@@ -235,26 +254,27 @@ export class ObjectIndex {
     return this.workloads.get(ns) ?? [];
   }
 
-  private ofKind(kind: string, ns?: string): readonly KubeObject[] {
-    const all = this.kinds().get(kind) ?? [];
+  private ofKind(groupKind: string, ns?: string): readonly KubeObject[] {
+    const all = this.kinds().get(groupKind) ?? [];
     return ns === undefined ? all : all.filter((o) => o.metadata && typeof o.metadata === 'object' && this.namespaceOf(o) === ns);
   }
 
-  /** kind -> the objects of that kind as indexed (with metadata, the second definition of an object left out), made once. */
+  /** `group/kind` -> the objects of that kind as indexed (with metadata, the second definition of an object left out), made once. */
   private kinds(): Map<string, KubeObject[]> {
     if (!this.byKind) {
       const byKind = (this.byKind = new Map<string, KubeObject[]>());
       for (const o of this.objects) {
         if (!o?.metadata || typeof o.metadata !== 'object' || this.duplicates.has(o)) continue;
-        const ofKind = byKind.get(o.kind);
+        const { groupKind } = kindKeys(o);
+        const ofKind = byKind.get(groupKind);
         if (ofKind) ofKind.push(o);
-        else byKind.set(o.kind, [o]);
+        else byKind.set(groupKind, [o]);
       }
     }
     return this.byKind;
   }
 
-  /** kind -> namespace -> names of the objects indexed, made once: only messages need them. */
+  /** `group/kind` -> namespace -> names of the objects indexed, made once: only messages need them. */
   private names(): Map<string, Map<string, string[]>> {
     if (!this.namesByKind) {
       const names = (this.namesByKind = new Map<string, Map<string, string[]>>());
@@ -310,7 +330,7 @@ export class ObjectIndex {
   }
 
   /**
-   * Whether `o` is the object its kind, namespace and name find: not defined earlier (`duplicate`
+   * Whether `o` is the object its group, kind, namespace and name find: not defined earlier (`duplicate`
    * is not traced: a traced object is reused only when this holds). False for a nameless object.
    */
   isFirst(o: KubeObject): boolean {
@@ -375,12 +395,43 @@ export class ObjectIndex {
 /** How a traced `get` starts (the other queries are JSON arrays, starting with `[`). */
 const GET = 'get:';
 
+/** What the keys of the objects of one apiVersion and kind are made of. */
+interface KindKeys {
+  /** `group/kind` (lib/k8s.ts `groupKind`). */
+  readonly groupKind: string;
+  /** `get:<group>/<kind>/`: how the key of each of its objects starts. */
+  readonly prefix: string;
+}
+
+/** apiVersion -> kind -> its KindKeys: made once per pair, not once per object (a stage may have 17,000). */
+const kindKeysOf = new Map<unknown, Map<unknown, KindKeys>>();
+
+/** Pairs kept at most: the input names them (a hostile file may name many), and the few real ones stay found. */
+const MAX_KIND_KEYS = 10_000;
+let kindKeysMade = 0;
+
+/** The KindKeys of `o`'s apiVersion and kind. */
+function kindKeys(o: KubeObject): KindKeys {
+  let byKind = kindKeysOf.get(o.apiVersion);
+  let keys = byKind?.get(o.kind);
+  if (keys) return keys;
+  if (++kindKeysMade > MAX_KIND_KEYS) {
+    kindKeysOf.clear();
+    kindKeysMade = 1;
+    byKind = undefined;
+  }
+  if (!byKind) kindKeysOf.set(o.apiVersion, (byKind = new Map()));
+  const gk = groupKind(String(o.apiVersion), String(o.kind));
+  byKind.set(o.kind, (keys = { groupKind: gk, prefix: `${GET}${gk}/` }));
+  return keys;
+}
+
 /**
- * The key an index finds a named object by, which is also the query of a traced `get` of it;
- * `customKinds` as the index's (`IndexOptions.clusterScopedKinds`).
+ * The key an index finds a named object by (its group, kind, namespace and name), which is also the
+ * query of a traced `get` of it; `customKinds` as the index's (`IndexOptions.clusterScopedKinds`).
  */
 export function keyOf(o: KubeObject, customKinds?: KindGroups): string {
-  return `${GET}${o.kind}/${namespaceOf(o, customKinds)}/${String(o.metadata?.name)}`;
+  return `${kindKeys(o).prefix}${namespaceOf(o, customKinds)}/${String(o.metadata?.name)}`;
 }
 
 /** `text`, or its SHA-256 when it is long (what a lookup found is kept with every object that made it). */

@@ -12,7 +12,7 @@ import type { KubeObject } from '../model/object.js';
 import { POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import { POLICY_EXCEPTION_PREFIX, declaredExceptions } from '../policy.js';
 import { finder, type Finding } from './finding.js';
-import { listed, type ObjectIndex } from './object-index.js';
+import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import { runsToCompletion } from './pod-security.js';
 import { selectorMatches } from './selectors.js';
 
@@ -38,7 +38,7 @@ export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
   if (unready.length === 0) return [];
   const labels = w.template.metadata?.labels ?? {};
   const services = index
-    .objectsOf('Service', index.namespaceOf(o))
+    .objectsOf(KINDS.Service, index.namespaceOf(o))
     .filter((s) => selects(s, labels))
     .map((s) => String(s.metadata?.name));
   if (services.length === 0) return [];

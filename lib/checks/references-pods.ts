@@ -1,10 +1,11 @@
 /**
- * References from pod templates: claims, Secrets and ConfigMaps (and their keys), the service
- * account, volume mounts, probe ports. Each finding names both ends.
+ * References from pod templates: claims, Secrets and ConfigMaps (and their keys), image pull
+ * Secrets (and their type), the service account, volume mounts, probe ports. Each finding names
+ * both ends.
  */
 import { CONTAINER_LISTS } from '../model/pod-specs.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
-import { listed, type ObjectIndex, type Workload } from './object-index.js';
+import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import type { KubeObject } from '../model/object.js';
@@ -18,6 +19,22 @@ export const SECRET_KEYS_ANNOTATION = 'stagecraft.dev/secret-keys';
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj(x)) as Obj[]) : []);
+
+/**
+ * The Secrets a stage declares without making them (the Namespace's stagecraft.dev/required-secrets
+ * annotation, lib/required-secrets.ts), as the checks see them (lib/checks/index.ts): their names
+ * and keys are known, their type is not.
+ */
+export const DECLARED_SECRETS = new WeakSet<KubeObject>();
+
+/** The Secret types the kubelet reads registry credentials from (pkg/credentialprovider/secrets). */
+const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'];
+
+/** How to make and declare an image pull Secret. */
+const PULL_SECRET_HINT =
+  'make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson) and declare it in the stage file: ' +
+  "a service app's imagePullSecrets, or a manifests app's secrets: with the key .dockerconfigjson (the Namespace lists it in its " +
+  'stagecraft.dev/required-secrets annotation); or fix the name';
 
 /** The keys a Secret or ConfigMap declares. */
 export function declaredKeys(o: KubeObject): readonly string[] {
@@ -117,10 +134,10 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
     optional?: unknown,
   ) => {
     if (typeof name !== 'string' || optional === true) return;
-    const target = index.get(kind, ns, name);
+    const target = index.get(KINDS[kind], ns, name);
     const word = KIND_WORD[kind];
     if (!target) {
-      const names = index.namesOf(kind, ns);
+      const names = index.namesOf(KINDS[kind], ns);
       const guess = didYouMean(name, names); // a typo of an existing name
       out.push(
         emit(
@@ -247,13 +264,46 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
     });
   }
 
+  // the kubelet pulls with each Secret it finds of a registry type; one it cannot find or read is
+  // skipped (a warning in its log), and an image of a private registry then fails to pull
+  asList(spec.imagePullSecrets).forEach((ref, i) => {
+    const name = ref.name;
+    if (typeof name !== 'string') return;
+    const path: FieldPath = [...at, 'imagePullSecrets', i, 'name'];
+    const target = index.get(KINDS.Secret, ns, name);
+    if (!target) {
+      const names = index.namesOf(KINDS.Secret, ns);
+      out.push(
+        emit(
+          'refs/pull-secret',
+          path,
+          `pulls its images with Secret '${name}', but the Secrets in namespace '${ns}' are: ${listed(names)}`,
+          guessing(name, names, PULL_SECRET_HINT),
+        ),
+      );
+      return;
+    }
+    // a declared Secret's type is not known here: whoever makes it makes it of a registry type
+    const type = typeof target.type === 'string' ? target.type : 'Opaque';
+    if (!DECLARED_SECRETS.has(target) && !PULL_SECRET_TYPES.includes(type)) {
+      out.push(
+        emit(
+          'refs/pull-secret-type',
+          path,
+          `pulls its images with Secret '${name}', which is of type ${type}: the kubelet reads registry credentials only from a Secret of type ${PULL_SECRET_TYPES.join(' or ')}`,
+          `make '${name}' with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson, key .dockerconfigjson), or name a Secret of that type`,
+        ),
+      );
+    }
+  });
+
   const sa = spec.serviceAccountName ?? spec.serviceAccount;
-  if (typeof sa === 'string' && sa !== 'default' && !index.get('ServiceAccount', ns, sa)) {
+  if (typeof sa === 'string' && sa !== 'default' && !index.get(KINDS.ServiceAccount, ns, sa)) {
     out.push(
       emit(
         'refs/service-account',
         [...at, spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'],
-        `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(withDefault(index.namesOf('ServiceAccount', ns)))}`,
+        `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(withDefault(index.namesOf(KINDS.ServiceAccount, ns)))}`,
         'add the ServiceAccount to the stage, or fix the name',
       ),
     );

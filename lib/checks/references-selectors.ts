@@ -6,7 +6,8 @@
  */
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
-import { listed, type ObjectIndex, type Workload } from './object-index.js';
+import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
+import { groupOf } from '../k8s.js';
 import { formatLabels, formatSelector, selectorMatches, type Requirement, type Selector } from './selectors.js';
 
 type Obj = Record<string, unknown>;
@@ -80,10 +81,15 @@ function replicasOf(w: Workload, ns: string, index: ObjectIndex): number | undef
   if (!['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet'].includes(w.object.kind)) return undefined;
   const r = asObj(w.object.spec)?.replicas;
   if (typeof r === 'number') return r;
-  for (const name of index.namesOf('HorizontalPodAutoscaler', ns)) {
-    const spec = asObj(index.get('HorizontalPodAutoscaler', ns, name)?.spec);
+  for (const name of index.namesOf(KINDS.HorizontalPodAutoscaler, ns)) {
+    const spec = asObj(index.get(KINDS.HorizontalPodAutoscaler, ns, name)?.spec);
     const target = asObj(spec?.scaleTargetRef);
-    if (target?.kind === w.object.kind && target.name === w.object.metadata.name)
+    // by group too: an autoscaler of another group's kind (or of none: the core group) scales something else
+    if (
+      target?.kind === w.object.kind &&
+      target.name === w.object.metadata.name &&
+      groupOf(target.apiVersion ?? '') === groupOf(w.object.apiVersion)
+    )
       return typeof spec?.minReplicas === 'number' ? spec.minReplicas : 1;
   }
   return 1;
@@ -140,7 +146,7 @@ function checkServiceMonitor(o: KubeObject, ns: string, index: ObjectIndex, out:
   const emit = finder(o);
   const nsSel = asObj(spec.namespaceSelector);
   const namespaces = nsSel?.any === true ? undefined : Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.map(String) : [ns];
-  const services = index.objectsOf('Service').filter((s) => !namespaces || namespaces.includes(index.namespaceOf(s)));
+  const services = index.objectsOf(KINDS.Service).filter((s) => !namespaces || namespaces.includes(index.namespaceOf(s)));
   const selected = services.filter((s) => selectorMatches(sel, s.metadata?.labels ?? {}));
   if (selected.length === 0) {
     out.push(
@@ -198,7 +204,7 @@ export function objectSelections(o: KubeObject, index: ObjectIndex, options: Sel
     checkServiceMonitor(o, ns, index, out);
   const w = index.workload(o);
   if (!w) return out;
-  const policies = index.objectsOf('NetworkPolicy', ns).filter((p) => String(p.apiVersion) === 'networking.k8s.io/v1');
+  const policies = index.objectsOf(KINDS.NetworkPolicy, ns).filter((p) => String(p.apiVersion) === 'networking.k8s.io/v1');
   if (policies.length === 0) return out;
   const labels = w.template.metadata?.labels ?? {};
   if (policies.some((p) => selectorMatches(podSelectorOf(p), labels))) return out;

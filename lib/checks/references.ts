@@ -3,9 +3,10 @@
  * to pods and container ports, Ingresses to Services and TLS Secrets, autoscalers to their
  * targets, claims to volumes, every object to its namespace; pod templates in references-pods.ts.
  */
+import { groupKind } from '../k8s.js';
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
-import { MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
+import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences, guessing, portNames } from './references-pods.js';
 import { formatLabels } from './selectors.js';
 import { parseQuantity } from './quantity.js';
@@ -78,13 +79,13 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   const backend = (b: Obj | undefined, path: FieldPath) => {
     const svc = asObj(b?.service);
     if (!svc || typeof svc.name !== 'string') return;
-    const target = index.get('Service', ns, svc.name);
+    const target = index.get(KINDS.Service, ns, svc.name);
     if (!target) {
       out.push(
         emit(
           'refs/ingress-service',
           [...path, 'service', 'name'],
-          `routes to Service '${svc.name}', but the Services in namespace '${ns}' are: ${listed(index.namesOf('Service', ns))}`,
+          `routes to Service '${svc.name}', but the Services in namespace '${ns}' are: ${listed(index.namesOf(KINDS.Service, ns))}`,
           'fix the Service name, or add the Service',
         ),
       );
@@ -114,12 +115,12 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
     });
   });
   asList(spec.tls).forEach((t, i) => {
-    if (typeof t.secretName === 'string' && !index.get('Secret', ns, t.secretName)) {
+    if (typeof t.secretName === 'string' && !index.get(KINDS.Secret, ns, t.secretName)) {
       out.push(
         emit(
           'refs/tls-secret',
           ['spec', 'tls', i, 'secretName'],
-          `terminates TLS with Secret '${t.secretName}', but the Secrets in namespace '${ns}' are: ${listed(index.namesOf('Secret', ns))}`,
+          `terminates TLS with Secret '${t.secretName}', but the Secrets in namespace '${ns}' are: ${listed(index.namesOf(KINDS.Secret, ns))}`,
           'declare the TLS Secret in the stage (its keys tls.crt and tls.key), or fix the name',
         ),
       );
@@ -130,13 +131,19 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
 function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
   const ref = asObj(asObj(o.spec)?.scaleTargetRef);
   if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return;
-  if (!index.get(ref.kind, ns, ref.name)) {
+  // the autoscaler finds its target by group and kind; without an apiVersion, in the core group
+  // (which has no Deployment: "no matches for kind Deployment in group ''")
+  const versioned = typeof ref.apiVersion === 'string' && ref.apiVersion !== '';
+  const target = groupKind(versioned ? String(ref.apiVersion) : 'v1', ref.kind);
+  if (!index.get(target, ns, ref.name)) {
     out.push(
       finder(o)(
         'refs/scale-target',
         ['spec', 'scaleTargetRef'],
-        `scales ${ref.kind} '${ref.name}', but the ${ref.kind}s in namespace '${ns}' are: ${listed(index.namesOf(ref.kind, ns))}`,
-        'fix the kind or name of scaleTargetRef',
+        `scales ${ref.kind} '${ref.name}'${versioned ? '' : ' of the core API group (scaleTargetRef has no apiVersion)'}, but the ${ref.kind}s${versioned ? '' : ' of that group'} in namespace '${ns}' are: ${listed(index.namesOf(target, ns))}`,
+        versioned
+          ? 'fix the apiVersion, kind or name of scaleTargetRef'
+          : "set scaleTargetRef.apiVersion to the target's (apps/v1 for a Deployment), or fix the kind or name",
       ),
     );
   }
@@ -146,13 +153,13 @@ function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[
   const spec = asObj(o.spec);
   if (typeof spec?.volumeName !== 'string') return;
   const emit = finder(o);
-  const pv = index.get('PersistentVolume', '', spec.volumeName);
+  const pv = index.get(KINDS.PersistentVolume, '', spec.volumeName);
   if (!pv) {
     out.push(
       emit(
         'refs/volume',
         ['spec', 'volumeName'],
-        `binds PersistentVolume '${spec.volumeName}', but the stage's PersistentVolumes are: ${listed(index.namesOf('PersistentVolume', ''))}`,
+        `binds PersistentVolume '${spec.volumeName}', but the stage's PersistentVolumes are: ${listed(index.namesOf(KINDS.PersistentVolume, ''))}`,
         'fix volumeName, or add the PersistentVolume',
       ),
     );
@@ -249,13 +256,13 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
     !index.isClusterScoped(o) &&
     !BUILT_IN_NAMESPACES.includes(ns) &&
     !options.existingNamespaces?.includes(ns) &&
-    !index.get('Namespace', '', ns)
+    !index.get(KINDS.Namespace, '', ns)
   ) {
     out.push(
       finder(o)(
         'refs/namespace',
         ['metadata', 'namespace'],
-        `namespace '${ns}' is neither created in the stage nor known to exist; the stage creates: ${listed(index.namesOf('Namespace', ''))}`,
+        `namespace '${ns}' is neither created in the stage nor known to exist; the stage creates: ${listed(index.namesOf(KINDS.Namespace, ''))}`,
         existingNamespaceHint(ns, options.written),
       ),
     );

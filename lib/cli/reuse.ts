@@ -41,13 +41,14 @@ const stageKey = (stage: string) => `${ENVIRONMENTS_DIR}/${stage}.yaml`;
 
 /**
  * What of the last full synthesis of `stages` (every stage of the project in `root`, sorted) can be kept,
- * or undefined when every stage must be compiled (or, with `allOrNothing`, when any must be).
+ * or undefined when every stage must be compiled (or, with `allOrNothing`, when any must be; or, with
+ * `compile`, the stages a synthesis of only those compiles, when any other must be).
  */
 export function reusableStages(
   root: string,
   distDir: string,
   stages: readonly string[],
-  { allOrNothing = false }: { readonly allOrNothing?: boolean } = {},
+  { allOrNothing = false, compile }: { readonly allOrNothing?: boolean; readonly compile?: readonly string[] } = {},
 ): Reuse | undefined {
   const fingerprint = readFingerprint(root);
   const records = fingerprint?.synthStages;
@@ -78,6 +79,11 @@ export function reusableStages(
   }
   // the caller can use nothing less than every stage: spare it the digests of dist/
   if (allOrNothing && changed.length) return undefined;
+  if (compile) {
+    // a synthesis of some stages keeps every other one, so none of them may have changed
+    if (changed.some((s) => !compile.includes(s))) return undefined;
+    for (const s of compile) if (!changed.includes(s)) changed.push(s);
+  }
   const kept = new Map(stages.filter((s) => !changed.includes(s)).map((s) => [s, records[s]]));
   // dist/delivery/ is planned from every delivered stage: a kept one's part of the plan is its record's
   if (changed.length && ![...kept].every(plannable)) return undefined;
@@ -104,8 +110,9 @@ export function reusableStages(
  * full one would: by stage, when the compiler and every input but the named stages' files (the
  * other stage files, the stacks, stagecraft.yaml, crds/) are as recorded, so that compiling those
  * stages now would give what was recorded of them; else undefined (there is no such record: every
- * write forgets it, lib/cli/output.ts). Their output in dist/ is not looked at: a synthesis of
- * some stages leaves it as it is.
+ * write forgets it, lib/cli/output.ts, and only a synthesis that keeps the other stages records it
+ * again). Their output in dist/ is not looked at: a synthesis of some stages leaves it as it is.
+ * (When it is as recorded too, `reusableStages` with `compile` is used instead.)
  */
 export function recordedStages(root: string, stages: readonly string[], named: readonly string[]): Map<string, StageRecord> | undefined {
   const fingerprint = readFingerprint(root);

@@ -87,8 +87,10 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const project = openProject(root, { writer, log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, named);
     const all = named.length === 0;
-    // a full synthesis keeps the output of every stage whose inputs did not change since the last one (lib/cli/reuse.ts)
-    const reuse = all && !noCache && !verbose ? reusableStages(root, DIST_DIR, project.stages) : undefined;
+    // a full synthesis keeps the output of every stage whose inputs did not change since the last one
+    // (lib/cli/reuse.ts); a synthesis of some stages is one that keeps all the others, when it can
+    const reuse =
+      !noCache && !(all && verbose) ? reusableStages(root, DIST_DIR, project.stages, { compile: all ? undefined : named }) : undefined;
     // nothing changed at all: dist/ and the schema are what the last synthesis wrote (run.cjs answers this before loading the compiler)
     if (reuse && reuse.changed.length === 0) return replaySynth(reuse, io);
     const line = progress(io);
@@ -98,9 +100,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const schema = reuse && onDisk !== undefined ? onDisk : schemaText();
     const schemaStale = onDisk !== schema;
     // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
-    const fingerprint = all ? startFingerprint(root, reuse?.inputs) : undefined;
-    // a synthesis of some stages plans dist/delivery/ with what the last full one recorded of the others, while that holds
-    const others = all || noCache ? undefined : recordedStages(root, project.stages, named);
+    const fingerprint = all || reuse ? startFingerprint(root, reuse?.inputs) : undefined;
+    // else a synthesis of some stages plans dist/delivery/ with what the last full one recorded of the others, while that holds
+    const others = all || noCache || reuse ? undefined : recordedStages(root, project.stages, named);
     const kept = [...(reuse?.kept ?? others ?? [])].map(([s, r]) => ({ stage: s, from: r.from, delivery: r.delivery }));
     const onStage = (s: string, i: number, n: number) => line.update(`synth: compiling ${s} (${i + 1}/${n})`);
     /**
@@ -118,7 +120,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       try {
         const compiled = compile(project, stages, { onStage, noCache, kept: partial || others ? kept : [], output });
         // planned with the others, and no stage is delivered any more: dist/delivery/ goes, as in a full synthesis
-        if (others && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
+        if (!all && (others || partial) && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
           compiled.tree.set(DELIVERY_DIR, new Map());
         line.update('synth: writing dist/');
         return { compiled, written: output.write(compiled), partial };
@@ -127,6 +129,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       }
     };
     const { compiled, written, partial } = line.during(() => {
+      if (reuse && !all) return compileAndWrite(reuse.changed, true);
       if (reuse) {
         try {
           return compileAndWrite(reuse.changed, true);
@@ -140,9 +143,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const gone = [...written.removed, ...(compiled.tree.get(DELIVERY_DIR)?.size === 0 ? [DELIVERY_DIR] : [])];
     flushRenderCache();
     const reports = compiled.stages.map((s, i) => compiledReport(s, written.stages[i], compiled));
-    if (partial && reuse) {
-      for (const [s, r] of reuse.kept) reports.push(keptReport(s, r));
-      reports.sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0));
+    // the kept stages are recorded again, and printed by a full synthesis only
+    const keptReports = partial && reuse ? [...reuse.kept].map(([s, r]) => keptReport(s, r)) : [];
+    const byStage = (a: StageReport, b: StageReport) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0);
+    if (all && keptReports.length) {
+      reports.push(...keptReports.splice(0));
+      reports.sort(byStage);
     }
     let footer = '';
     for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
@@ -156,7 +162,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       schema: { file: SCHEMA_FILE, text: schema },
       stages: project.stages.length,
       synthFooter: footer,
-      synthStages: Object.fromEntries(reports.map((r) => [r.stage, r.record])),
+      synthStages: Object.fromEntries([...reports, ...keptReports].sort(byStage).map((r) => [r.stage, r.record])),
       kept: partial && reuse ? { stages: kept.map((k) => k.stage), dist: reuse.keptDist } : undefined,
     });
     printReports(io, reports, verbose);
@@ -164,7 +170,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     if (compiled.notices.length) io.stderr.write(`${compiled.notices.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     io.stdout.write(footer);
     // not planned: dist/delivery/ is as it was, which may not be what the stage files say now
-    if (!all && !others && (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered)))
+    if (
+      !all &&
+      !others &&
+      !reuse &&
+      (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered))
+    )
       io.stderr.write(`${printProblem(deliveryNotUpdated(named, noCache), useColor(io))}\n`);
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;

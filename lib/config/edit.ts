@@ -228,7 +228,12 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
       continue;
     }
     const parent = nodeAt(doc, edit.path.slice(0, -1));
-    if (!isMap(parent) || parent.items.length === 0 || !parent.range) throw cannotWrite(edit, undefined);
+    if (!isMap(parent) || parent.items.length === 0 || !parent.range) {
+      const through = crossing(given, edit.path);
+      throw through && !through.merge
+        ? new ProblemsError([aliasProblem(edit, through, { text, lines: givenLines }, file)])
+        : cannotWrite(edit, undefined);
+    }
     const { at: offset, add } = insertion(current, parent, edit.path[edit.path.length - 1], (inFlow) =>
       written(edit.value, undefined, inFlow),
     );
@@ -279,6 +284,31 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
     return { ...e, location: at(lines, node?.range?.[0] ?? 0) };
   };
   return { text: current, applied: [...[...applied].sort(([a], [b]) => a - b).map(([, e]) => e), ...kept].map(locate) };
+}
+
+/**
+ * Why an edit of a setting read through an alias (`web4: *web`) is refused: written there, it would
+ * change the aliased setting, and everything else that reads it, too.
+ */
+function aliasProblem(
+  edit: ValueEdit,
+  through: { node: Node; at: FieldPath },
+  { text, lines }: { text: string; lines: LineCounter },
+  file: string,
+): Problem {
+  const { line, col } = lines.linePos(through.node.range![0]);
+  const alias = text.slice(through.node.range![0], through.node.range![1]).trim();
+  const where = dotted(through.at);
+  const rest = edit.path.slice(through.at.length);
+  return {
+    code: 'edit/not-a-value',
+    location: { file, line, column: col },
+    message: `cannot write ${dotted(edit.path)}: ${where} is the alias ${alias}, so the value is not written there, and writing it where ${alias} is defined would change that setting too`,
+    hint:
+      rest.length === 1
+        ? `write { <<: ${alias}, ${rest[0]}: ${written(edit.value, undefined, true)} } in place of ${alias} in ${file}`
+        : `write out what ${alias} stands for at ${where} in ${file}, then set ${dotted(edit.path)}: ${edit.value}`,
+  };
 }
 
 /**

@@ -14,7 +14,7 @@
  * that the block reader does not read (anchors, folded or double-quoted scalars: then neither
  * would the whole).
  * The places of settings, which only problems need, come from reading the whole file when first
- * asked for (lib/config/load.ts). test/config/stage-entries.test.ts compares both readings on
+ * asked for (lib/config/read-stage.ts). test/config/stage-entries.test.ts compares both readings on
  * generated stage files, edited at random.
  */
 import { readBlockYaml, type Nodes } from '../model/block-yaml.js';
@@ -128,7 +128,7 @@ export function readStageEntries(
   if (!block || (block.end - block.line) / block.starts.length < minEntryBytes) return undefined;
   const emptyApps = `${APPS_LINE} {}\n`;
   const rest = readBlockYaml(`${text.slice(0, block.line)}${emptyApps}${text.slice(block.end)}`);
-  // one document, with at most one marker, before it (lib/config/load.ts `readStageBlock`); what
+  // one document, with at most one marker, before it (lib/config/read-stage.ts `readStageBlock`); what
   // precedes the `apps:` line is at the same offsets in both texts
   if (rest?.values.length !== 1 || rest.markers.length > 1) return undefined;
   const start = rest.nodes.data[3 * rest.roots[0] + 1];

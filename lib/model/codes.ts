@@ -19,7 +19,7 @@ export interface CodeInfo {
 
 const row = (code: string, title: string, help: string): CodeInfo => ({ code, title, help });
 
-/** Errors of the yaml library, reported as `yaml/<code in kebab case>` (lib/config/load.ts). */
+/** Errors of the yaml library, reported as `yaml/<code in kebab case>` (lib/model/read-yaml.ts). */
 const YAML_ERRORS: readonly YamlErrorCode[] = [
   'ALIAS_PROPS',
   'BAD_ALIAS',

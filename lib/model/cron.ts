@@ -206,24 +206,32 @@ function locationProblem(zone: string, known: (zone: string) => boolean): string
   return known(zone) ? undefined : `unknown time zone ${zone}`;
 }
 
-const zones = new Map<string, boolean>();
+const zones = new Map<string, string | undefined>();
 
 /**
- * Whether the IANA time zone database (as Node.js ships it) knows `zone`, as the API server's
- * time.LoadLocation must for `spec.timeZone` and a `TZ=` prefix. Node's lookup ignores case, Go's
- * does not: a zone in the wrong case passes here. Kept per name: a fleet repeats a few.
+ * Whether the IANA time zone database (as Node.js ships it) knows `zone`, spelled as it is there, as
+ * the API server's time.LoadLocation must for `spec.timeZone` and a `TZ=` prefix.
  */
 export function knownTimeZone(zone: string): boolean {
-  let known = zones.get(zone);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      known = true;
-    } catch {
-      known = false;
-    }
-    if (zones.size >= 1000) zones.clear();
-    zones.set(zone, known);
+  return timeZoneSpelling(zone) === zone;
+}
+
+/**
+ * How the database spells `zone`: itself, the zone in the right case (Node's lookup ignores case,
+ * Go's reads a file of that name, so `europe/berlin` fails on the cluster), or undefined for no zone.
+ * A link spelled in another case (`us/pacific`) is taken, since Node names only its target. Kept per
+ * name: a fleet repeats a few.
+ */
+export function timeZoneSpelling(zone: string): string | undefined {
+  if (zones.has(zone)) return zones.get(zone);
+  let spelling: string | undefined;
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    spelling = resolved !== zone && resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
+  } catch {
+    spelling = undefined;
   }
-  return known;
+  if (zones.size >= 1000) zones.clear();
+  zones.set(zone, spelling);
+  return spelling;
 }

@@ -3,7 +3,7 @@
  * and friends: most kinds take a DNS-1123 subdomain) and the length, which for a few kinds is
  * shorter than the grammar's because a name is built from it. The checks refuse names by it
  * (lib/checks/api-rules.ts); the stage loader refuses app names whose objects' names it would
- * refuse (lib/config/load.ts).
+ * refuse (lib/config/names.ts).
  */
 
 /** The grammars of names: DNS-1123 label or subdomain, DNS-1035 label, or any path segment. */

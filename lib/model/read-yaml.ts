@@ -1,6 +1,6 @@
 /**
  * Reading YAML text once, with ONE parser (the `yaml` library, with a LineCounter): the value
- * checked is the value placed. Shared by stage files (lib/config/load.ts) and manifests
+ * checked is the value placed. Shared by stage files (lib/config/read-stage.ts) and manifests
  * (lib/checks/manifests.ts). Every problem is located; the bounds of lib/model/limits.ts hold
  * whatever the text: nesting depth, alias expansion (the parser's own `maxAliasCount`).
  *

@@ -108,7 +108,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/time-zone': {
     short: 'A CronJob timeZone that names no time zone',
-    help: "spec.timeZone is a zone of the IANA time zone database (Europe/Berlin, Etc/UTC), not empty and not Local; leave it out for the controller's own zone.",
+    help: "spec.timeZone is a zone of the IANA time zone database spelled in its case (Europe/Berlin, Etc/UTC), not empty and not Local; leave it out for the controller's own zone.",
     mirrors: 'pkg/apis/batch/validation validateTimeZone',
   },
   'api/restart-policy': {
@@ -254,7 +254,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   'refs/duplicate-object': {
     short: 'An object defined twice in one cluster scope',
     help: 'Applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create). Rename or remove one.',
-    mirrors: 'one object per kind, namespace and name in a cluster',
+    mirrors: 'one object per API group and kind, namespace and name in a cluster',
   },
   'refs/namespace': {
     short: 'An object in a namespace nobody creates',
@@ -325,6 +325,16 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     short: 'A pod using a Secret that does not exist',
     help: 'The pod does not start. Fix the name, add the Secret, or mark the reference optional.',
     mirrors: 'kubelet volume and env resolution',
+  },
+  'refs/pull-secret': {
+    short: 'A pod pulling its images with a Secret that does not exist',
+    help: "The kubelet pulls without it, and an image of a private registry fails to pull (ErrImagePull). Make it with kubectl create secret docker-registry and declare it in the stage file (a service app's imagePullSecrets, or a manifests app's secrets: with the key .dockerconfigjson), or fix the name.",
+    mirrors: 'kubelet image pull credentials (imagePullSecrets)',
+  },
+  'refs/pull-secret-type': {
+    short: 'A pod pulling its images with a Secret of a type the kubelet does not read credentials from',
+    help: 'Only Secrets of type kubernetes.io/dockerconfigjson (or kubernetes.io/dockercfg) hold registry credentials: make it with kubectl create secret docker-registry.',
+    mirrors: 'kubelet image pull credentials (pkg/credentialprovider/secrets)',
   },
   'refs/configmap': {
     short: 'A pod using a ConfigMap that does not exist',

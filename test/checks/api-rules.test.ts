@@ -103,6 +103,7 @@ describe("the API server's rules for Jobs and CronJobs", () => {
       'api/time-zone api/batch.yaml:54:13: CronJob weekdays: spec.timeZone: timeZone "Mars/Olympus" is not a zone of the IANA time zone database',
       "api/name api/batch.yaml:67:9: Job a-migration-job-whose-name-has-sixty-four-characters-in-all-of-i: metadata.name: name 'a-migration-job-whose-name-has-sixty-four-characters-in-all-of-i' has 64 characters, more than the 63 a Job's name may have: the API server labels the Job's pods job-name: <name>, and a label value is at most 63 characters",
       "api/restart-policy api/batch.yaml:71:7: Job a-migration-job-whose-name-has-sixty-four-characters-in-all-of-i: spec.template.spec: sets no restartPolicy, so the Job's pods would restart Always (the default), which the API server refuses: a Job's pods run until they end",
+      `api/time-zone api/batch.yaml:97:13: CronJob lowercase-zone: spec.timeZone: timeZone "europe/berlin" is spelled Europe/Berlin in the IANA time zone database, and the API server's lookup minds the case`,
     ]);
   });
 });

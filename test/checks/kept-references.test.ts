@@ -41,7 +41,12 @@ function appObjects(next: () => number): KubeObject[] {
   const labels = () => pick([{ app: 'a' }, { app: 'b' }, { tier: 'web' }]);
   const meta = (suffix: string) => ({ name: `${name()}-${suffix}`, namespace: next() < 0.9 ? 'dev' : 'other' });
   const makers: (() => KubeObject)[] = [
-    () => ({ apiVersion: 'v1', kind: 'Secret', metadata: { ...meta('secret'), annotations: { 'stagecraft.dev/secret-keys': 'key' } } }),
+    () => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { ...meta('secret'), annotations: { 'stagecraft.dev/secret-keys': 'key' } },
+      ...(next() < 0.5 ? { type: 'kubernetes.io/dockerconfigjson' } : {}),
+    }),
     () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('cm'), data: { key: 'value' } }),
     () => ({
       apiVersion: 'v1',
@@ -73,6 +78,7 @@ function appObjects(next: () => number): KubeObject[] {
             metadata: { labels: podLabels },
             spec: {
               ...(next() < 0.3 ? { serviceAccountName: `${name()}-sa` } : {}),
+              ...(next() < 0.3 ? { imagePullSecrets: [{ name: `${name()}-secret` }] } : {}),
               containers: [
                 {
                   name: 'web',
@@ -195,6 +201,54 @@ describe('the checks across objects with apps from the render cache', () => {
     expect(seen.findings).toBeGreaterThan(seen.runs);
     expect(seen.standIns).toBeGreaterThan(100);
     expect(seen.read).toBeGreaterThan(10);
+  });
+});
+
+describe("a cached app's image pull Secret", () => {
+  const web: KubeObject[] = [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'dev' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'web', image: 'registry.example.com/web:1.0.0' }] },
+        },
+      },
+    },
+  ];
+  const secret = (type: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'regcred', namespace: 'dev', annotations: { 'stagecraft.dev/secret-keys': '.dockerconfigjson' } },
+    type,
+  });
+  const pullFindings = (r: RenderedStage) =>
+    reported(r, {})
+      .findings.filter((f) => f.code.startsWith('refs/pull-secret'))
+      .map((f) => `${f.code}: ${f.message}`);
+
+  it('is looked up again when the Secret leaves another app, or changes its type there, without the app being rendered', () => {
+    const kept = checkStage(
+      stage([renderedChart('web', web), renderedChart('creds', [secret('kubernetes.io/dockerconfigjson')])]),
+      {},
+    ).kept;
+    expect(kept.get('web')?.references?.traces.map(([query]) => query)).toContain('get:/Secret/dev/regcred');
+    const reads = { count: 0 };
+    const cached = () => cachedChart('web', web, kept.get('web')!, reads);
+    expect(pullFindings(stage([cached(), renderedChart('creds', [secret('kubernetes.io/dockerconfigjson')])]))).toEqual([]);
+    expect(reads.count).toBe(0);
+    // the stage's Namespace requires Secrets of other names
+    expect(pullFindings(stage([cached()]))).toEqual([
+      expect.stringMatching(
+        /^refs\/pull-secret: pulls its images with Secret 'regcred', but the Secrets in namespace 'dev' are: (?!.*regcred)/,
+      ),
+    ]);
+    expect(pullFindings(stage([cached(), renderedChart('creds', [secret('Opaque')])]))).toEqual([
+      "refs/pull-secret-type: pulls its images with Secret 'regcred', which is of type Opaque: the kubelet reads registry credentials only from a Secret of type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg",
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ObjectIndex, keyOf, namespaceOf } from '../../lib/checks/object-index.js';
+import { KINDS, ObjectIndex, keyOf, namespaceOf } from '../../lib/checks/object-index.js';
 import { kindGroups } from '../../lib/k8s.js';
 import type { KubeObject } from '../../lib/model/object.js';
 
@@ -29,25 +29,47 @@ describe('the namespace an object is indexed under', () => {
     const index = new ObjectIndex([issuer, other], { clusterScopedKinds });
     expect([index.namespaceOf(issuer), index.namespaceOf(other)]).toEqual(['', 'qa']);
     expect([index.isClusterScoped(issuer), index.isClusterScoped(other)]).toEqual([true, false]);
-    expect(keyOf(issuer, kindGroups(clusterScopedKinds))).toBe('get:ClusterIssuer//ca');
-    expect(keyOf(issuer)).toBe('get:ClusterIssuer/qa/ca');
+    expect(keyOf(issuer, kindGroups(clusterScopedKinds))).toBe('get:cert-manager.io/ClusterIssuer//ca');
+    expect(keyOf(issuer)).toBe('get:cert-manager.io/ClusterIssuer/qa/ca');
   });
 });
 
-describe('looking an object up by kind, namespace and name', () => {
+describe('looking an object up by group and kind, namespace and name', () => {
   const node = object('v1', 'Node', 'n1');
   const custom = object('example.com/v1', 'Node', 'n2', 'qa');
   const index = new ObjectIndex([node, custom]);
 
   it("finds a cluster-scoped object under the namespace ''", () => {
-    expect(index.get('Node', '', 'n1')).toBe(node);
-    expect(index.namesOf('Node', '')).toEqual(['n1']);
+    expect(index.get('/Node', '', 'n1')).toBe(node);
+    expect(index.namesOf('/Node', '')).toEqual(['n1']);
   });
 
   it('finds an object of a namespaced custom kind named like a built-in one in its namespace, not at cluster scope', () => {
-    expect(index.get('Node', 'qa', 'n2')).toBe(custom);
-    expect(index.get('Node', '', 'n2')).toBeUndefined();
-    expect(index.namesOf('Node', 'qa')).toEqual(['n2']);
-    expect(index.objectsOf('Node', 'qa')).toEqual([custom]);
+    expect(index.get('example.com/Node', 'qa', 'n2')).toBe(custom);
+    expect(index.get('example.com/Node', '', 'n2')).toBeUndefined();
+    expect(index.namesOf('example.com/Node', 'qa')).toEqual(['n2']);
+    expect(index.objectsOf('example.com/Node', 'qa')).toEqual([custom]);
+  });
+
+  it('finds an object only under its own group: a custom Secret is no Secret, and both of one name are indexed', () => {
+    const custom = object('example.com/v1', 'Secret', 'creds', 'qa');
+    const secret = object('v1', 'Secret', 'creds', 'qa');
+    const alone = new ObjectIndex([custom]);
+    expect(alone.get(KINDS.Secret, 'qa', 'creds')).toBeUndefined();
+    expect(alone.namesOf(KINDS.Secret, 'qa')).toEqual([]);
+    expect(alone.objectsOf(KINDS.Secret)).toEqual([]);
+    const both = new ObjectIndex([custom, secret]);
+    expect(both.get(KINDS.Secret, 'qa', 'creds')).toBe(secret);
+    expect(both.get('example.com/Secret', 'qa', 'creds')).toBe(custom);
+    expect([both.duplicate(custom), both.duplicate(secret)]).toEqual([undefined, undefined]);
+    expect([both.isFirst(custom), both.isFirst(secret)]).toEqual([true, true]);
+  });
+
+  it('finds two versions of one group and kind as one object: the second is a duplicate', () => {
+    const v1 = object('autoscaling/v1', 'HorizontalPodAutoscaler', 'web', 'qa');
+    const v2 = object('autoscaling/v2', 'HorizontalPodAutoscaler', 'web', 'qa');
+    const index = new ObjectIndex([v1, v2]);
+    expect(index.get(KINDS.HorizontalPodAutoscaler, 'qa', 'web')).toBe(v1);
+    expect(index.duplicate(v2)?.message).toContain('(as autoscaling/v1 and autoscaling/v2) is defined twice');
   });
 });

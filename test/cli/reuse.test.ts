@@ -465,6 +465,34 @@ describe('npm run synth -- <stage> and dist/delivery/, which depends on every st
     expect(runCli('check', [], dir)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^dist\/ is current/) });
   });
 
+  it('records every stage again, so that the next synth of some stages plans dist/delivery/ too, and a full synth keeps them', () => {
+    const dir = synthesized(deliveredChain());
+    const edits: [string, (t: string) => string][] = [
+      ['qa', (t) => t.replace(/^delivery: .*$/m, 'delivery: { cluster: nonprod, sync: { prune: false } }')],
+      ['qa', (t) => t.replace(/replicas: (\d+)/, (_, n: string) => `replicas: ${Number(n) + 1}`)],
+      ['dev', (t) => t.replace(/^delivery: .*$/m, 'delivery: { cluster: nonprod, sync: { selfHeal: true } }')],
+    ];
+    for (const [stage, change] of edits) {
+      edit(dir, `environments/${stage}.yaml`, change);
+      const r = runCli('synth', [stage], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toMatch(NOT_UPDATED);
+      expect(r.stdout).toMatch(/^delivery: 5 argocd objects -> dist\/delivery\/argocd\/$/m);
+      expect(r.stdout.match(/^(dev|test|qa|production): /gm), 'only the stage named is reported').toEqual([`${stage}: `]);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(fullDist(dir));
+    }
+    // nothing changed since: a full synth keeps every stage, and says what a full compilation says
+    expect(kept(dir)).toEqual(['dev', 'production', 'qa', 'test']);
+    expect(synthMatchesFull(dir).code).toBe(0);
+    // a kept stage's output edited by hand: the next synth of another stage does not record it as current
+    writeFileSync(join(dir, 'dist/test/inventory.txt'), `${readFileSync(join(dir, 'dist/test/inventory.txt'), 'utf8')}# edited\n`);
+    edit(dir, 'environments/qa.yaml', (t) => `${t}# again\n`);
+    expect(runCli('synth', ['qa'], dir).code).toBe(0);
+    const check = runCli('check', [], dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toContain('dist/test/inventory.txt');
+  });
+
   it('says that dist/delivery/ was not updated, and what to run, when what was recorded of the other stages no longer holds', () => {
     const dir = synthesized(deliveredChain());
     // another stage file changed since the last full synth

@@ -189,6 +189,17 @@ describe('editing a stage file that merges mappings (<<: *anchor)', () => {
     ]);
   });
 
+  it('refuses an edit of a setting read through an alias, at the alias, saying how to write it out', () => {
+    expect(() => edit(`${merged}  web4: *web\n`, { web4: 'team/web:2.0' })).toThrow(
+      'environments/qa.yaml:7:9: cannot write apps.web4.image: apps.web4 is the alias *web, so the value is not written there, and writing it where *web is defined would change that setting too\n' +
+        '  hint: write { <<: *web, image: team/web:2.0 } in place of *web in environments/qa.yaml',
+    );
+    expect(() => editValues('a: &x { b: { c: 1 } }\nd: *x\n', [{ path: ['d', 'b', 'c'], value: '2' }], 'p.yaml')).toThrow(
+      'p.yaml:2:4: cannot write d.b.c: d is the alias *x, so the value is not written there, and writing it where *x is defined would change that setting too\n' +
+        '  hint: write out what *x stands for at d in p.yaml, then set d.b.c: 2',
+    );
+  });
+
   it('refuses an edit that would change a setting read through an alias, saying how to keep it', () => {
     expect(() => edit(`${merged}  web4: *web\n`, { web: 'team/web:2.0' })).toThrow(
       'environments/qa.yaml:7:9: cannot write apps.web.image: apps.web4.image would change with it (team/web:1.0 -> team/web:2.0), since apps.web4 is the alias *web, where stagecraft cannot write the old value out\n' +

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronScheduleProblem, goDurationProblem, knownTimeZone } from '../../lib/model/cron.js';
+import { cronScheduleProblem, goDurationProblem, knownTimeZone, timeZoneSpelling } from '../../lib/model/cron.js';
 
 describe('CronJob schedules, as robfig/cron ParseStandard reads them for the 1.25 API server', () => {
   it.each([
@@ -100,5 +100,11 @@ describe('time zones', () => {
   it("knows the IANA database's zones and links, and nothing else", () => {
     expect(['UTC', 'Etc/UTC', 'Europe/Berlin', 'America/New_York', 'US/Eastern', 'EST5EDT'].filter((z) => !knownTimeZone(z))).toEqual([]);
     expect(['Mars/Olympus', 'Local', '', 'UTC+2'].filter(knownTimeZone)).toEqual([]);
+  });
+
+  it('refuses a zone in the wrong case, as Go reads it from a file of that name, and gives its spelling', () => {
+    expect(['europe/berlin', 'utc', 'AMERICA/NEW_YORK'].filter(knownTimeZone)).toEqual([]);
+    expect(['europe/berlin', 'utc', 'Mars/Olympus'].map(timeZoneSpelling)).toEqual(['Europe/Berlin', 'UTC', undefined]);
+    expect(cronScheduleProblem('TZ=europe/berlin 0 3 * * *')).toBe('provided bad location europe/berlin: unknown time zone europe/berlin');
   });
 });

@@ -1,0 +1,80 @@
+/**
+ * The `cron` stack: a team's nightly or batch job as one CronJob per app, from the stage file
+ * alone (schedule and time zone, image, command, env, Secret and ConfigMap keys, resources, the
+ * CronJob's and its Jobs' policies, a restricted security context with declared exceptions). Its
+ * image is its release: `npm run promote` copies it, and ARM stages substitute it as any image.
+ */
+import { Chart } from 'cdk8s';
+import { defineStack, imageVersion, type SettingsProblem } from '../../lib/stack.js';
+import { cronScheduleProblem, knownTimeZone } from '../../lib/model/cron.js';
+import { resourcesWarnings } from '../../lib/config/workload.js';
+import { service } from '../service/index.js';
+import { cronChart } from './chart.js';
+import { cronSettings, type CronSettings } from './settings.js';
+
+/** How often the CronJob controller looks at its CronJobs: a shorter starting deadline may pass unseen. */
+const CONTROLLER_PERIOD_SECONDS = 10;
+
+const SCHEDULE_HINT =
+  'write five fields, minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT), e.g. "30 2 * * *", or a macro such as @daily';
+
+/** Why `timeZone` names no zone the API server loads, or undefined when it names one. */
+function timeZoneProblem(zone: string): string | undefined {
+  if (zone.toLowerCase() === 'local') return 'names no zone, only the one kube-controller-manager runs in';
+  return knownTimeZone(zone) ? undefined : 'is not a zone of the IANA time zone database';
+}
+
+function refine(s: CronSettings): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const scheduleProblem = cronScheduleProblem(s.schedule);
+  if (scheduleProblem !== undefined) {
+    problems.push({
+      code: 'config/invalid',
+      path: ['schedule'],
+      message: `is not a schedule the API server reads: ${scheduleProblem}`,
+      hint: SCHEDULE_HINT,
+    });
+  } else if (/^(CRON_)?TZ=/.test(s.schedule)) {
+    // one place for the zone: the API server refuses a prefix beside spec.timeZone, and newer ones refuse it always
+    problems.push({
+      code: 'config/invalid',
+      path: ['schedule'],
+      message: 'names a time zone (TZ= or CRON_TZ=): the zone of a CronJob is its timeZone',
+      hint: `remove the prefix and set timeZone: ${s.schedule.slice(s.schedule.indexOf('=') + 1).split(' ')[0]}`,
+    });
+  }
+  const zone = s.timeZone === undefined ? undefined : timeZoneProblem(s.timeZone);
+  if (zone !== undefined) {
+    problems.push({
+      code: 'config/invalid',
+      path: ['timeZone'],
+      message: zone,
+      hint: 'name a zone of the IANA time zone database, e.g. Europe/Berlin or Etc/UTC, or leave timeZone out for the time zone of kube-controller-manager',
+    });
+  }
+  if (s.startingDeadlineSeconds !== undefined && s.startingDeadlineSeconds < CONTROLLER_PERIOD_SECONDS) {
+    problems.push({
+      code: 'config/invalid',
+      severity: 'warning',
+      path: ['startingDeadlineSeconds'],
+      message: `is ${s.startingDeadlineSeconds}, less than the ${CONTROLLER_PERIOD_SECONDS} seconds between two looks of the CronJob controller: runs may be missed`,
+      hint: `set ${CONTROLLER_PERIOD_SECONDS} or more, or leave it out`,
+    });
+  }
+  // warnings: careless units of cpu and memory
+  problems.push(...resourcesWarnings(s.resources, ['resources']));
+  return problems;
+}
+
+export const cron = defineStack({
+  name: 'cron',
+  settings: cronSettings,
+  version: (s) => imageVersion(s.image),
+  release: { image: ['image'] },
+  refine,
+  // the CronJob is named as the app, and a CronJob's name has at most 52 characters (its Jobs add 11)
+  objectNames: (name) => [{ kind: 'CronJob', name }],
+  // the Secrets and registry credentials it reads, declared as the service stack declares them
+  secrets: (name, s, stage) => service.secrets!(name, { secrets: s.secrets, imagePullSecrets: s.imagePullSecrets }, stage),
+  chart: (app, name, s) => cronChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s),
+});

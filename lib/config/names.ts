@@ -1,0 +1,177 @@
+/**
+ * The names a stage file gives, and those made from them: the stage's (its file name), which must
+ * be a DNS-1123 label that leaves room for its Namespace's instance label; its apps' (the keys
+ * under `apps:`), each refused at its key when a name made from it (the instance label of its
+ * objects, a name of one of the stack's objects) would be longer than it may be; and an app that is
+ * no stack and names none, most likely a misspelled stack. Pure.
+ */
+import type { Problem } from '../errors.js';
+import type { ObjectName } from '../stack.js';
+import { maxNameLength, nameRuleOf } from '../model/object-names.js';
+import { DNS_LABEL_PATTERN } from './types.js';
+import { INSTANCE_LABEL, MAX_LABEL_VALUE, instanceLabel } from '../model/labels.js';
+import { APP_NAME, NAMESPACE_CHART } from './stage-schema.js';
+import { formatFieldPath as dotted } from '../model/field-path.js';
+import { MAX_QUOTED_CHARS, shorten } from '../model/limits.js';
+import { didYouMean } from '../model/did-you-mean.js';
+import type { PathProblem } from './validate.js';
+
+/** The problems of the stage name `stageName` (the name of the stage file `file`), placed at the file's start. */
+export function stageNameProblems(stageName: string, file: string): Problem[] {
+  if (!new RegExp(DNS_LABEL_PATTERN).test(stageName) || stageName.length > MAX_LABEL_VALUE) {
+    return [
+      {
+        code: 'config/stage-name',
+        location: { file, line: 1, column: 1 },
+        message: `the stage name '${shorten(stageName)}' (the file name) is not a DNS-1123 label`,
+        hint: `rename the file to lowercase letters, digits and '-', at most ${MAX_STAGE_NAME} characters, e.g. '${stageNameLike(stageName)}.yaml'`,
+      },
+    ];
+  }
+  if (!fitsInstanceLabel(NAMESPACE_CHART, stageName)) {
+    return [
+      {
+        code: 'config/instance-label',
+        location: { file, line: 1, column: 1 },
+        message: `the stage name '${shorten(stageName)}' (the file name) is too long: the label ${INSTANCE_LABEL} of the stage's Namespace would be '${shorten(instanceLabel(NAMESPACE_CHART, stageName))}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
+        hint: `rename the file to a stage name of at most ${MAX_STAGE_NAME} characters ('${NAMESPACE_CHART}' + '-' + stage name is at most ${MAX_LABEL_VALUE} characters)`,
+      },
+    ];
+  }
+  return [];
+}
+
+const APP_NAME_PATTERN = new RegExp(APP_NAME.pattern);
+/** Whether `name` is a valid key under `apps:` (the stage schema says why another is not). */
+export const isAppName = (name: string) =>
+  APP_NAME_PATTERN.test(name) && name.length <= APP_NAME.maxLength && !(APP_NAME.not.enum as readonly string[]).includes(name);
+
+/**
+ * The longest stage name: a DNS-1123 label may have 63 characters, but the instance label of the
+ * stage's own Namespace, `namespace-<stage>`, is a label value too. Both problems of a stage name
+ * state this limit, so that a name renamed after the first does not meet the second.
+ */
+const MAX_STAGE_NAME = MAX_LABEL_VALUE - instanceLabel(NAMESPACE_CHART, '').length;
+
+/**
+ * A stage name like `name` that is valid, for a hint: lowercased, every run of other characters
+ * one '-', at most MAX_STAGE_NAME characters (`Staging` -> `staging`, `Bad_Name` -> `bad-name`);
+ * `qa` when nothing of it is left.
+ */
+function stageNameLike(name: string): string {
+  const like = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, MAX_STAGE_NAME)
+    .replace(/-+$/, '');
+  return like || 'qa';
+}
+
+/** Whether the app's instance label is a label value: app and stage names are DNS-1123 labels, so only its length can fail. */
+const fitsInstanceLabel = (app: string, stage: string) => instanceLabel(app, stage).length <= MAX_LABEL_VALUE;
+
+/** `'name' (N characters)`, shortened when it is long (then the length is said inside the quotes). */
+const quotedWithLength = (s: string) => (s.length > MAX_QUOTED_CHARS ? `'${shorten(s)}'` : `'${s}' (${s.length} characters)`);
+
+/** A name made from an app's name, and the most characters it may have. */
+interface MadeName {
+  /** What it is, in messages: `the label app.kubernetes.io/instance of the app's objects`, `the CronJob`. */
+  readonly what: string;
+  readonly value: string;
+  readonly limit: number;
+  /** Why the limit is what it is, when the kind allows fewer characters than its grammar. */
+  readonly why?: string;
+  readonly kind?: string;
+  /** The setting that names the object instead. */
+  readonly setting?: readonly (string | number)[];
+}
+
+/**
+ * The apps whose name, valid on its own, makes a name longer than it may be: with the stage's
+ * name, the instance label every object of the app carries (`config/instance-label`); with what
+ * the stack adds to it, the name of one of its objects for its kind (`config/object-name`, from
+ * the stack's `objectNames`: a CronJob `<app>-mysql-backup` has at most 52 characters). Caught
+ * here, at the app's key, with the longest app name that makes every such name fit, rather than as
+ * an invalid label or name of every object the app renders (exit 1, placed nowhere). A name that
+ * a setting gives is refused at that setting. One look at each app's name and its objects' names.
+ */
+export function appNameProblems(apps: unknown, stage: string, objectNames: (app: string) => readonly ObjectName[]): PathProblem[] {
+  if (apps === null || typeof apps !== 'object') return [];
+  const problems: PathProblem[] = [];
+  for (const name of Object.keys(apps)) {
+    if (!isAppName(name)) continue; // the stage schema says why
+    // almost every app: each name fits, and no message is made
+    const names = objectNames(name);
+    if (
+      instanceLabel(name, stage).length <= MAX_LABEL_VALUE &&
+      names.every((o) => o.name.length <= (maxNameLength(o.kind) ?? Number.POSITIVE_INFINITY))
+    )
+      continue;
+    const made: MadeName[] = [
+      { what: `the label ${INSTANCE_LABEL} of the app's objects`, value: instanceLabel(name, stage), limit: MAX_LABEL_VALUE },
+    ];
+    for (const o of names) {
+      const limit = maxNameLength(o.kind);
+      if (limit === undefined) continue;
+      const { why } = nameRuleOf(o.kind);
+      if (!o.given) {
+        made.push({ what: `the ${o.kind}`, value: o.name, limit, why, kind: o.kind, setting: o.setting });
+      } else if (o.name.length > limit && o.setting) {
+        problems.push({
+          code: 'config/object-name',
+          path: ['apps', name, ...o.setting],
+          message: `${dotted(['apps', name, ...o.setting])} names the ${o.kind} ${quotedWithLength(o.name)}, longer than the ${limit} characters a ${o.kind}'s name may have${why ? ` (${why})` : ''}`,
+          hint: `use a name of at most ${limit} characters`,
+        });
+      }
+    }
+    // the longest app name with which every name made from it fits; names made without it cannot be shortened with it
+    let longest = Number.POSITIVE_INFINITY;
+    let binding: MadeName | undefined;
+    for (const m of made) {
+      const room = m.value.includes(name) ? m.limit - (m.value.length - name.length) : m.value.length > m.limit ? -1 : Infinity;
+      if (room < longest) [longest, binding] = [room, m];
+    }
+    if (!binding || name.length <= longest) continue;
+    if (binding === made[0]) {
+      problems.push({
+        code: 'config/instance-label',
+        path: ['apps'],
+        key: name,
+        message: `apps.${name}: ${binding.what} would be '${shorten(binding.value)}', longer than the ${MAX_LABEL_VALUE} characters a label value may have`,
+        hint: `shorten the app name to at most ${longest} characters: app name + '-' + stage name ('${stage}') is at most ${MAX_LABEL_VALUE} characters`,
+      });
+      continue;
+    }
+    const instead = binding.setting && `name the ${binding.kind} with ${dotted(binding.setting)}`;
+    problems.push({
+      code: 'config/object-name',
+      path: ['apps'],
+      key: name,
+      message: `apps.${name}: ${binding.what} would be named ${quotedWithLength(binding.value)}, longer than the ${binding.limit} characters a ${binding.kind}'s name may have${binding.why ? ` (${binding.why})` : ''}`,
+      hint:
+        longest > 0
+          ? `shorten the app name to at most ${longest} characters (the ${binding.kind}'s name adds ${binding.value.length - name.length} to it)${instead ? `, or ${instead}` : ''}`
+          : (instead ?? `the stack names the ${binding.kind} so whatever the app is called: change the stack`),
+    });
+  }
+  return problems;
+}
+
+/**
+ * An app under `apps:` that is neither a stack nor says which stack it is an instance of is most
+ * likely a misspelled stack: say so, rather than that `stack:` is missing.
+ */
+export function unknownStack(p: PathProblem, stacks: readonly string[]): PathProblem {
+  if (p.code !== 'config/missing' || p.path.length !== 2 || p.path[0] !== 'apps' || !p.message.endsWith("'stack'")) return p;
+  const name = String(p.path[1]);
+  const guess = didYouMean(name, stacks);
+  return {
+    code: 'config/unknown-stack',
+    path: ['apps'],
+    key: name,
+    message: `apps.${name} is not a stack${guess ? `; did you mean '${guess}'?` : ` (the stacks are: ${stacks.join(', ')})`}`,
+    hint: 'to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings',
+  };
+}

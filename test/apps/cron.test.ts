@@ -1,0 +1,277 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { STACKS } from '../../apps/index.js';
+import { compileStages } from '../../lib/compile.js';
+import { StageLoader } from '../../lib/config/load.js';
+import { formatProblem } from '../../lib/errors.js';
+import { planPromotion } from '../../lib/promotion.js';
+import { REPO, runCli, snapshotDir, tempProject, writeTree } from '../helpers/cli.js';
+import { problemsThrownBy } from '../helpers/problems.js';
+import { find, problems, render, type Obj } from '../helpers/stage.js';
+
+const FIXTURE = 'test/fixtures/stages/batch-jobs.yaml';
+const text = readFileSync(join(REPO, FIXTURE), 'utf8');
+const loader = new StageLoader(STACKS);
+
+/** A stage file with one cron app `name`, its settings given as YAML lines (indented under the app). */
+const cronStage = (settings: readonly string[], name = 'report', head = '') =>
+  [`${head}apps:`, `  ${name}:`, '    stack: cron', ...settings.map((l) => `    ${l}`), ''].join('\n');
+const nightly = ['schedule: "0 3 * * *"', 'image: team/report:1'];
+const podSpec = (o: Obj) => o.spec.jobTemplate.spec.template.spec;
+
+describe('the cron stack', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('renders the fixture at restricted Pod Security with no finding, for the strict referee and kubectl kustomize', () => {
+    const compiled = compileStages([{ stage: 'batch-jobs', file: FIXTURE, text }]);
+    expect(compiled.checks.get('batch-jobs')!.findings).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'stagecraft-cron-'));
+    dirs.push(dir);
+    writeTree(join(dir, 'dist'), compiled.tree);
+    const referee = spawnSync(join(REPO, '..', 'shared', 'bin', 'k8s-strict-check'), [join(dir, 'dist')], { encoding: 'utf8' });
+    expect(referee.stdout + referee.stderr).toMatch(/ 0 invalid, 0 unknown kinds/);
+    expect(referee.status).toBe(0);
+    const kustomize = spawnSync('kubectl', ['kustomize', join(dir, 'dist', 'batch-jobs')], { encoding: 'utf8' });
+    expect(kustomize.error, 'kubectl must be on the PATH').toBeUndefined();
+    expect(kustomize.stderr).toBe('');
+    expect(kustomize.status).toBe(0);
+    expect(kustomize.stdout).toContain('kind: CronJob');
+  });
+
+  it('writes a CronJob named after the app with the settings of the stage file', () => {
+    const report = find(render(text), 'CronJob', 'nightly-report');
+    expect(report.spec).toMatchObject({
+      schedule: '30 2 * * *',
+      timeZone: 'Europe/Berlin',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 600,
+      successfulJobsHistoryLimit: 5,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: { spec: { backoffLimit: 2, activeDeadlineSeconds: 3600, ttlSecondsAfterFinished: 86400 } },
+    });
+    expect(report.metadata.labels).toMatchObject({ 'app.kubernetes.io/version': '1.4.2' });
+    const pod = podSpec(report);
+    expect(pod).toMatchObject({ restartPolicy: 'OnFailure', automountServiceAccountToken: false, imagePullSecrets: [{ name: 'regcred' }] });
+    const [c] = pod.containers;
+    expect(c).toMatchObject({ name: 'nightly-report', image: 'registry.example.com/team/report:1.4.2', command: ['/app/report'] });
+    expect(c.args).toEqual(['--since=24h', '--format=pdf']);
+    expect(c.env).toEqual([
+      { name: 'LOG_FORMAT', value: 'json' },
+      { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'report-db', key: 'username' } } },
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'report-db', key: 'password' } } },
+    ]);
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } });
+    const cleanup = find(render(text), 'CronJob', 'cleanup');
+    expect(cleanup.spec).toMatchObject({ concurrencyPolicy: 'Replace', suspend: true });
+    expect(podSpec(cleanup).restartPolicy).toBe('Never');
+  });
+
+  it('defaults to runs that never overlap, pods that restart OnFailure and the history Kubernetes keeps, leaving the rest to Kubernetes', () => {
+    const cronJob = find(render(cronStage(nightly)), 'CronJob', 'report');
+    expect(cronJob.spec).toEqual({
+      schedule: '0 3 * * *',
+      concurrencyPolicy: 'Forbid',
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 1,
+      jobTemplate: { spec: { template: expect.anything() } },
+    });
+    expect(podSpec(cronJob).restartPolicy).toBe('OnFailure');
+  });
+
+  it('runs restricted with a writable /tmp, and relaxes only what the stage declares, saying so on the CronJob', () => {
+    const restricted = podSpec(find(render(cronStage(nightly)), 'CronJob'));
+    expect(restricted.containers[0].securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(restricted.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    const relaxed = find(
+      render(
+        cronStage([...nightly, 'security:', '  writableRootFilesystem: true', '  exceptions: { run-as-root: the tool writes to /root }']),
+      ),
+      'CronJob',
+    );
+    expect(relaxed.metadata.annotations).toEqual({ 'policy.stagecraft.dev/run-as-root': 'the tool writes to /root' });
+    const c = podSpec(relaxed).containers[0];
+    expect(c.securityContext.runAsNonRoot).toBeUndefined();
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(false);
+    expect(c.volumeMounts).toBeUndefined();
+  });
+
+  it('reads environment variables from keys of ConfigMaps and declares the Secrets it reads', () => {
+    const stage = cronStage([
+      ...nightly,
+      'secrets: { report-db: { DB_USER: username } }',
+      'configMaps: { report-settings: { TO: recipients } }',
+    ]);
+    expect(podSpec(find(render(stage), 'CronJob')).containers[0].env).toEqual([
+      { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'report-db', key: 'username' } } },
+      { name: 'TO', valueFrom: { configMapKeyRef: { name: 'report-settings', key: 'recipients' } } },
+    ]);
+    expect(loader.load(stage, 'environments/x.yaml').secrets).toEqual([
+      { name: 'report-db', keys: ['username'], path: ['secrets', 'report-db'] },
+    ]);
+  });
+
+  it('refuses a schedule or a time zone the API server would refuse, at its place, with the way out', () => {
+    const hint =
+      '  hint: write five fields, minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT), e.g. "30 2 * * *", or a macro such as @daily';
+    expect(problems(cronStage(['schedule: "0 25 * * *"', 'image: a:1']))).toEqual([
+      `environments/x.yaml:4:15: apps.report.schedule is not a schedule the API server reads: end of range (25) above maximum (23): 25\n${hint}`,
+    ]);
+    expect(problems(cronStage(['schedule: "* * * * 7"', 'image: a:1']))).toEqual([
+      `environments/x.yaml:4:15: apps.report.schedule is not a schedule the API server reads: end of range (7) above maximum (6): 7\n${hint}`,
+    ]);
+    expect(problems(cronStage(['schedule: "TZ=Europe/Berlin 0 3 * * *"', 'image: a:1']))).toEqual([
+      'environments/x.yaml:4:15: apps.report.schedule names a time zone (TZ= or CRON_TZ=): the zone of a CronJob is its timeZone\n' +
+        '  hint: remove the prefix and set timeZone: Europe/Berlin',
+    ]);
+    const zoneHint =
+      '  hint: name a zone of the IANA time zone database, e.g. Europe/Berlin or Etc/UTC, or leave timeZone out for the time zone of kube-controller-manager';
+    expect(problems(cronStage(['schedule: "@daily"', 'timeZone: Europe/Berlinn', 'image: a:1']))).toEqual([
+      `environments/x.yaml:5:15: apps.report.timeZone is not a zone of the IANA time zone database\n${zoneHint}`,
+    ]);
+    expect(problems(cronStage(['schedule: "@daily"', 'timeZone: Local', 'image: a:1']))).toEqual([
+      `environments/x.yaml:5:15: apps.report.timeZone names no zone, only the one kube-controller-manager runs in\n${zoneHint}`,
+    ]);
+  });
+
+  it('refuses policies Kubernetes does not take for a Job, at their place', () => {
+    expect(problems(cronStage([...nightly, 'restartPolicy: Always']))).toEqual([
+      `environments/x.yaml:6:20: apps.report.restartPolicy must be 'OnFailure' or 'Never': a Job's pods run until they end, and the API server refuses Always (found "Always")`,
+    ]);
+    expect(problems(cronStage([...nightly, 'concurrencyPolicy: forbid']))).toEqual([
+      `environments/x.yaml:6:24: apps.report.concurrencyPolicy must be one of 'Forbid', 'Allow', 'Replace' (found "forbid"); did you mean 'Forbid'?`,
+    ]);
+    expect(problems(cronStage([...nightly, 'activeDeadlineSeconds: 0']))).toEqual([
+      'environments/x.yaml:6:28: apps.report.activeDeadlineSeconds must be an integer from 1 to 2147483647 (found 0)',
+    ]);
+    expect(problems(cronStage(['image: a:1']))).toEqual([
+      "environments/x.yaml:3:5: apps.report is missing the required setting 'schedule'",
+    ]);
+  });
+
+  it('warns of a starting deadline the controller may pass unseen and of careless units, and loads', () => {
+    const loaded = loader.load(
+      cronStage([...nightly, 'startingDeadlineSeconds: 5', 'resources: { limits: { memory: 512m } }']),
+      'environments/x.yaml',
+    );
+    expect(loaded.warnings.map(formatProblem)).toEqual([
+      'environments/x.yaml:6:30: warning: apps.report.startingDeadlineSeconds is 5, less than the 10 seconds between two looks of the CronJob controller: runs may be missed\n' +
+        '  hint: set 10 or more, or leave it out',
+      expect.stringMatching(/^environments\/x\.yaml:7:36: warning: apps\.report\.resources\.limits\.memory is 512m, 0\.512 bytes/),
+    ]);
+  });
+
+  it('refuses a secret value in env at its place, in the compiled stage', () => {
+    const stage = cronStage([...nightly, 'env: { DB_PASSWORD: hunter2 }']);
+    const refused = problemsThrownBy(() => compileStages([{ stage: 'x', file: 'environments/x.yaml', text: stage }])).map(formatProblem);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatch(/^environments\/x\.yaml:6:25: apps\.report\.env\.DB_PASSWORD holds the value of 'DB_PASSWORD'/);
+    expect(refused[0]).not.toContain('hunter2');
+  });
+
+  it("refuses at its key an app name too long for a CronJob's 52 characters, and takes one of 52", () => {
+    expect(problems(cronStage(nightly, 'a'.repeat(53)))).toEqual([
+      `environments/x.yaml:2:3: apps.${'a'.repeat(53)}: the CronJob would be named '${'a'.repeat(53)}' (53 characters), longer than the 52 characters a CronJob's name may have (the CronJob controller names each Job it starts <name>-<11 digits>, and a Job name is at most 63 characters)\n` +
+        "  hint: shorten the app name to at most 52 characters (the CronJob's name adds 0 to it)",
+    ]);
+    expect(find(render(cronStage(nightly, 'a'.repeat(52))), 'CronJob').metadata.name).toHaveLength(52);
+  });
+
+  it('promotes its image like the service stack', () => {
+    const from = loader.load(cronStage(['schedule: "@daily"', 'image: team/report:2']), 'environments/qa.yaml');
+    const to = loader.load(cronStage(['schedule: "0 3 * * *"', 'image: team/report:1']), 'environments/production.yaml');
+    expect(planPromotion(from, to, STACKS)).toEqual({ edits: [{ path: ['apps', 'report', 'image'], value: 'team/report:2' }], notes: [] });
+  });
+
+  it('refuses on an ARM stage an image with no build for it, at the image setting', () => {
+    const stage = cronStage(['schedule: "@daily"', 'image: team/report:1'], 'report', 'architecture: arm\n');
+    const refused = problemsThrownBy(() => compileStages([{ stage: 'pi', file: 'environments/pi.yaml', text: stage }])).map(formatProblem);
+    expect(refused.map((p) => p.split('\n')[0])).toEqual([
+      "environments/pi.yaml:6:12: apps.report.image: image 'team/report:1' has no known arm build (stage 'pi' runs on arm; neither the stage file's images: nor the image table names it); it runs in CronJob pi/report (container report)",
+    ]);
+  });
+
+  it("runs the ARM build the stage file maps the image to, every pod on the stage's architecture", () => {
+    const stage = cronStage(
+      ['schedule: "@daily"', 'image: team/report:1.2'],
+      'report',
+      "architecture: arm64\nimages:\n  substitute: { team/report: 'registry.local/report:{tag}-arm64' }\n",
+    );
+    const compiled = compileStages([{ stage: 'pi', file: 'environments/pi.yaml', text: stage }]);
+    const cronJob = compiled.stages[0].charts.flatMap((c) => c.objects).find((o) => o.kind === 'CronJob') as Obj;
+    const pod = podSpec(cronJob);
+    expect(pod.containers[0].image).toBe('registry.local/report:1.2-arm64');
+    expect(pod.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
+    // the release is the stage file's image, not the build that runs it
+    expect(cronJob.metadata.labels?.['app.kubernetes.io/version']).toBe('1.2');
+  });
+});
+
+describe('the cron stack through the commands', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const project = (stages: Record<string, string>) => {
+    const dir = tempProject(stages);
+    dirs.push(dir);
+    return dir;
+  };
+
+  it('npm run promote copies the image into the next stage file and synthesizes it', () => {
+    const dir = project({
+      qa: cronStage(['schedule: "0 3 * * *"', 'image: team/report:2']),
+      production: cronStage(['schedule: "0 3 * * *"  # nightly', 'image: team/report:1'], 'report', 'promotion: { from: qa }\n'),
+    });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const r = runCli('promote', ['qa', 'production'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('environments/production.yaml:6:12: apps.report.image: team/report:1 -> team/report:2');
+    expect(readFileSync(join(dir, 'environments', 'production.yaml'), 'utf8')).toBe(
+      cronStage(['schedule: "0 3 * * *"  # nightly', 'image: team/report:2'], 'report', 'promotion: { from: qa }\n'),
+    );
+    expect(readFileSync(join(dir, 'dist', 'production', '10-report.yaml'), 'utf8')).toContain('image: team/report:2\n');
+  });
+
+  it('npm run synth refuses a bad schedule at its line with exit 2 and leaves dist/ as it was', () => {
+    const dir = project({ qa: cronStage(nightly) });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(join(dir, 'dist'));
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), cronStage(['schedule: "0 3 * *"', 'image: team/report:1']));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(
+      'environments/qa.yaml:4:15: error: apps.report.schedule is not a schedule the API server reads: expected exactly 5 fields, found 4: [0 3 * *]',
+    );
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+  });
+});
+
+describe("the README's cron stack", () => {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## Batch jobs: the `cron` stack\n');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+  it('is in the README with a stage file of cron apps that compiles with no failed check', () => {
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toMatch(/stack: cron/);
+    const compiled = compileStages([{ stage: 'dev', file: 'environments/dev.yaml', text: blocks[0] }]);
+    expect(compiled.stages[0].charts.flatMap((c) => c.objects).some((o) => o.kind === 'CronJob')).toBe(true);
+  });
+});
