@@ -30,6 +30,7 @@ import { stageFiles } from './synth/output.js';
 import type { StageFileTree } from './synth/file-content.js';
 import { digest } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
+import { placedReferences } from './stage-references.js';
 import { DIST_DIR } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
 import { liveImageEdits, type OutputReader } from './live-edits.js';
@@ -239,7 +240,10 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       ? checked.findings.filter((f) => f.code !== 'api/node-port' || !edge.clashingServices.has(describeObject(f.object)))
       : checked.findings;
     const screened = screenStageSecrets(source, loaded.file, findings);
-    const result = { ...checked, findings: [...screened.findings, ...edge.warnings] };
+    // a reference that a stage-file setting wrote, to an object the stage lacks, is reported at that setting
+    const placed = placedReferences(screened.findings, r, loaded, STACKS);
+    problems.push(...placed.problems);
+    const result = { ...checked, findings: [...placed.findings, ...edge.warnings] };
     outcome.notices = liveImageEdits(loaded, source.readOutput);
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;

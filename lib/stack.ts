@@ -9,6 +9,8 @@ import type { ApiObject, App, Chart } from 'cdk8s';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Architecture, NodeRole, StageImages } from './config/stage-schema.js';
 import type { PathProblem } from './errors.js';
+import type { FieldPath } from './model/field-path.js';
+import type { KubeObject } from './model/object.js';
 import type { ReleaseSettings } from './release.js';
 
 /** What every stack knows about the stage it is deployed to. */
@@ -123,6 +125,14 @@ export interface Stack<S extends TSchema = TSchema> {
    */
   secrets?(name: string, settings: Static<S>, stage: StageContext): SecretDeclaration[];
   /**
+   * The setting that wrote a field of one of the instance's objects (`object`, as rendered; `path`
+   * from its root), relative to the app's settings: a problem the checks find at that field that
+   * the stage file can fix (a ConfigMap or ServiceAccount the stage lacks) is placed at the setting
+   * (lib/stage-references.ts); `key` places it at that key of the mapping at `path`. Pure.
+   * @default - none: problems stay at the object
+   */
+  settingOf?(settings: Static<S>, object: KubeObject, path: FieldPath): SettingPlace | undefined;
+  /**
    * Files the stack puts on nodes beside its chart: static Pod manifests for a kubelet's
    * `--pod-manifest-path`, a kubeconfig. They are written to `dist/<stage>/nodes/<node>/`, never
    * applied with kubectl. Build static Pods as ApiObjects in `scope` (a chart that is not rendered
@@ -130,6 +140,12 @@ export interface Stack<S extends TSchema = TSchema> {
    * @default - no node files
    */
   nodeFiles?(scope: Chart, name: string, settings: Static<S>, stage: StageContext): NodeFile[];
+}
+
+/** Where a setting is, relative to an app's settings: the value at `path`, or the key `key` of the mapping there. */
+export interface SettingPlace {
+  readonly path: FieldPath;
+  readonly key?: string;
 }
 
 /** A Secret that a stage needs but does not hold: its name, its keys, and where the stage file declares it. */

@@ -83,13 +83,16 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
  */
 const LAYERS: readonly (readonly [name: string, pattern: RegExp])[] = [
   ['model', /^lib\/(model\/|errors\.ts$|fs-problems\.ts$|k8s\.ts$|policy\.ts$)/],
-  ['config', /^lib\/(config\/|edge\/(settings|refine)\.ts$|stack\.ts$|release\.ts$|secrets\.ts$|required-secrets\.ts$)/],
+  [
+    'config',
+    /^lib\/(config\/|edge\/(settings|refine)\.ts$|stack\.ts$|release\.ts$|secrets\.ts$|required-secrets\.ts$|required-service-accounts\.ts$)/,
+  ],
   ['constructs/apps', /^(lib\/constructs\/|apps\/)/],
   ['transforms', /^lib\/transforms\//],
   ['synth', /^lib\/synth\//],
   ['checks', /^lib\/checks\//],
   ['delivery', /^lib\/(delivery|edge)\//],
-  ['compile', /^lib\/(compile|compile-stage|stage-secrets|stage-images|promotion|live-edits)\.ts$/],
+  ['compile', /^lib\/(compile|compile-stage|stage-secrets|stage-references|stage-images|promotion|live-edits)\.ts$/],
   ['diff', /^lib\/diff\//],
   ['cli', /^lib\/cli\//],
 ];

@@ -76,5 +76,8 @@ export const cron = defineStack({
   objectNames: (name) => [{ kind: 'CronJob', name }],
   // the Secrets and registry credentials it reads, declared as the service stack declares them
   secrets: (name, s, stage) => service.secrets!(name, { secrets: s.secrets, imagePullSecrets: s.imagePullSecrets }, stage),
+  // a reference its settings wrote, to an object the stage lacks, is placed at the setting as the service stack's are
+  settingOf: (s, object, path) =>
+    service.settingOf!({ serviceAccountName: s.serviceAccountName, configMaps: s.configMaps, secrets: s.secrets }, object, path),
   chart: (app, name, s) => cronChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s),
 });

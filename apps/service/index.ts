@@ -5,7 +5,9 @@
  * Its release works with promote, diff and switch like demoapp's.
  */
 import { Chart } from 'cdk8s';
-import { defineStack, imageVersion, type ObjectName, type SettingsProblem, type StageContext } from '../../lib/stack.js';
+import { defineStack, imageVersion, type ObjectName, type SettingPlace, type SettingsProblem, type StageContext } from '../../lib/stack.js';
+import type { FieldPath } from '../../lib/model/field-path.js';
+import type { KubeObject } from '../../lib/model/object.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
 import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
@@ -275,6 +277,33 @@ function objectNames(name: string, s: ServiceSettings, stage: string): ObjectNam
   ];
 }
 
+type EnvVar = { name?: unknown; valueFrom?: { configMapKeyRef?: { name?: unknown }; secretKeyRef?: { name?: unknown } } };
+
+/**
+ * The setting behind a field of the instance's pods that names another object, so that a problem
+ * with that object (one the stage lacks) is placed there: the service account at
+ * `serviceAccountName`, an environment variable read from a key of a ConfigMap or Secret at
+ * `configMaps.<name>.<VARIABLE>` or `secrets.<name>.<VARIABLE>`.
+ */
+function settingOf(s: ServiceSettings, object: KubeObject, path: FieldPath): SettingPlace | undefined {
+  if (path.at(-1) === 'serviceAccountName') return s.serviceAccountName === undefined ? undefined : { path: ['serviceAccountName'] };
+  const env = path.indexOf('env');
+  if (env < 0 || typeof path[env + 1] !== 'number') return undefined;
+  let node: unknown = object;
+  for (const k of path.slice(0, env + 2)) node = (node as Record<string | number, unknown> | undefined)?.[k];
+  const variable = node as EnvVar | undefined;
+  const from = variable?.valueFrom;
+  const [setting, ref] = from?.configMapKeyRef
+    ? (['configMaps', from.configMapKeyRef] as const)
+    : from?.secretKeyRef
+      ? (['secrets', from.secretKeyRef] as const)
+      : [];
+  const name = ref?.name;
+  const v = variable?.name;
+  if (!setting || typeof name !== 'string' || typeof v !== 'string' || s[setting]?.[name]?.[v] === undefined) return undefined;
+  return { path: [setting, name, v] };
+}
+
 export const service = defineStack({
   name: 'service',
   settings: serviceSettings,
@@ -297,5 +326,6 @@ export const service = defineStack({
       external: true,
     })),
   ],
+  settingOf,
   chart: (app, name, s, stage) => serviceChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s, stage),
 });

@@ -189,7 +189,9 @@ export const serviceSettings = Settings({
   ),
   podAnnotations: Annotations('the pods', 'prometheus.io/scrape: "true"'),
   serviceAccountName: Type.Optional(
-    Name("The ServiceAccount the pods run as: one the stage has (another app's, or a manifests app's). @default - the namespace's default"),
+    Name(
+      "The ServiceAccount the pods run as: one the stage has (another app's, or a manifests app's), or one made outside stagecraft that the stage declares under serviceAccounts.external. @default - the namespace's default",
+    ),
   ),
   automountServiceAccountToken: Type.Optional(
     Type.Boolean({ description: 'Give the pods an API token (only an app that calls the Kubernetes API needs one). @default false' }),

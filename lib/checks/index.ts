@@ -15,10 +15,12 @@ import { staticPodProblems } from './static-pods.js';
 import { checkNodePorts, checkObjectLimits } from './api-limits.js';
 import { ObjectIndex, type StandIn } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
+import { checkReadiness } from './readiness.js';
 import { objectReferences } from './references.js';
 import { SERVICE_MONITOR, objectSelections } from './references-selectors.js';
 import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-secrets.js';
+import { REQUIRED_SERVICE_ACCOUNTS_ANNOTATION, parseRequiredServiceAccounts } from '../required-service-accounts.js';
 import { checkSchema, isApiObject } from './schema.js';
 import { checkSecretContent, checkSecretValues, maskSecrets } from './secrets.js';
 import { compareCodePoints } from '../model/order.js';
@@ -92,22 +94,30 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
 
 /**
  * The Secrets that Namespaces say their stage needs (lib/required-secrets.ts), as value-less
- * Secrets listing their keys: present for the reference checks, never written anywhere.
+ * Secrets listing their keys, and the ServiceAccounts made outside the stage
+ * (lib/required-service-accounts.ts) that it does not define itself: present for the reference
+ * checks, never written anywhere.
  */
 function requiredSecrets(objects: readonly KubeObject[]): KubeObject[] {
-  return objects
-    .filter((o) => o.kind === 'Namespace' && o.metadata.name)
-    .flatMap((ns) =>
-      parseRequiredSecrets(ns.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map(({ name, keys }) => {
-        const secret: KubeObject = {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name, namespace: ns.metadata.name, annotations: { [SECRET_KEYS_ANNOTATION]: keys.join(',') } },
-        };
-        DECLARED_SECRETS.add(secret);
-        return secret;
-      }),
-    );
+  const namespaces = objects.filter((o) => o.kind === 'Namespace' && o.metadata.name);
+  if (namespaces.length === 0) return [];
+  const accounts = new Set(
+    objects.filter((o) => o.kind === 'ServiceAccount' && o.apiVersion === 'v1').map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
+  );
+  return namespaces.flatMap((ns) => [
+    ...parseRequiredSecrets(ns.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map(({ name, keys }) => {
+      const secret: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: ns.metadata.name, annotations: { [SECRET_KEYS_ANNOTATION]: keys.join(',') } },
+      };
+      DECLARED_SECRETS.add(secret);
+      return secret;
+    }),
+    ...parseRequiredServiceAccounts(ns.metadata.annotations?.[REQUIRED_SERVICE_ACCOUNTS_ANNOTATION])
+      .filter((name) => !accounts.has(`${ns.metadata.name}/${name}`))
+      .map((name): KubeObject => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns.metadata.name } })),
+  ]);
 }
 
 /** The static Pods of a stage's node files, after the transforms. */
@@ -227,6 +237,7 @@ export const CHECKS: readonly Check[] = [
       ...objectSelections(o, index, { serviceMonitors: serviceMonitors(registry) }),
     ],
   },
+  { name: 'readiness', scope: 'traced', run: (o, index) => checkReadiness(o, index) },
 ];
 
 /**

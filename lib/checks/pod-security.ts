@@ -2,7 +2,7 @@
  * Safety policy: the Pod Security Standards (https://kubernetes.io/docs/concepts/security/pod-security-standards/)
  * "baseline" for every workload, "restricted" where the stage asks for it, and warnings for
  * images without a fixed tag, containers without requests and limits, long-running containers
- * without probes. A workload excuses itself from one control with the annotation
+ * without a livenessProbe (without a readinessProbe where a Service selects their pods: readiness.ts). A workload excuses itself from one control with the annotation
  * `policy.stagecraft.dev/<control>: <reason>` (lib/policy.ts); every exception that suppressed a
  * finding is reported back, so none is silent.
  */
@@ -92,6 +92,16 @@ function shared(text: string): string {
 
 /** `policy/<control>`, made once per control. */
 const POLICY_CODES = new Map(POLICY_CONTROLS.map((c) => [c, `policy/${c}`]));
+
+/**
+ * Whether a workload's pods are meant to finish (Jobs, CronJobs, Pods that are not restarted):
+ * probes make no sense there.
+ */
+export function runsToCompletion(o: KubeObject, podSpec: Readonly<Record<string, unknown>>): boolean {
+  return (
+    RUN_TO_COMPLETION.has(o.kind) || (o.kind === 'Pod' && (podSpec.restartPolicy === 'Never' || podSpec.restartPolicy === 'OnFailure'))
+  );
+}
 
 /** Policy findings of one workload (other kinds have none) and the exceptions that suppressed some. */
 export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'baseline'): PolicyResult {
@@ -211,8 +221,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
   // the restricted level's Linux-only controls (capabilities, privilege escalation, seccomp)
   // do not apply to pods that declare spec.os.name: windows (Pod Security Standards, 1.25+)
   const linuxOnly = restricted && asObj(spec.os)?.name !== 'windows';
-  const runsToCompletion =
-    RUN_TO_COMPLETION.has(o.kind) || (o.kind === 'Pod' && (spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure'));
+  const finishes = runsToCompletion(o, spec);
   for (const list of [...CONTAINER_LISTS, 'ephemeralContainers']) {
     asList(spec[list]).forEach((c, i) => {
       const cp: FieldPath = [...at, list, i];
@@ -316,16 +325,19 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
           `${who} has no resource ${missing.join(' or ')}`,
           'set resources.requests and resources.limits (cpu, memory)',
         );
-      if (list === 'containers' && !runsToCompletion) {
-        const probes = ['livenessProbe', 'readinessProbe'].filter((p) => !asObj(c[p]));
-        if (probes.length)
+      if (list === 'containers' && !finishes) {
+        if (!asObj(c.livenessProbe))
           report(
             'probes',
             cp,
-            `no ${probes.join(' or ')}`,
-            `${who} has no ${probes.join(' or ')}`,
-            'add the probes, so that restarts and rollouts know when it is healthy',
+            'no livenessProbe',
+            `${who} has no livenessProbe`,
+            'add a livenessProbe, so that a container that stops responding is restarted',
           );
+        // a readinessProbe matters only where a Service sends the pods traffic, which the traced
+        // check readiness.ts looks up among the other objects (and warns about there); an exception
+        // declared for it is counted here, so that it is never reported unused while it excuses that
+        if (!asObj(c.readinessProbe) && declared.has('probes')) report('probes', cp, 'no readinessProbe', '');
       }
     });
   }

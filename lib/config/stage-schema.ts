@@ -108,6 +108,21 @@ export const stageProperties = {
     ),
   ),
   edge: Type.Optional(edgeSettings),
+  serviceAccounts: Type.Optional(
+    Settings(
+      {
+        external: Type.Optional(
+          Type.Array(DnsLabel(), {
+            minItems: 1,
+            uniqueItems: true,
+            description:
+              "ServiceAccounts of the stage's namespace made outside stagecraft (by a Helm chart, a cloud's IAM integration, kubectl), which pods may run as (serviceAccountName); the Namespace lists them as required (stagecraft.dev/required-service-accounts). @default []",
+          }),
+        ),
+      },
+      { description: 'ServiceAccounts the stage uses but does not make.' },
+    ),
+  ),
   promotion: Type.Optional(
     Settings(
       { from: DnsLabel({ description: 'The stage whose releases come here: `npm run promote -- <from> <this stage>`.' }) },

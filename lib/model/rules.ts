@@ -368,7 +368,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/service-account': {
     short: 'A pod running as a service account that does not exist',
-    help: 'The pod is refused by the ServiceAccount admission plugin. Add it or fix the name.',
+    help: 'The pod is refused by the ServiceAccount admission plugin. Add it or fix the name; one made outside stagecraft is declared in the stage file (serviceAccounts.external), which lists it on the Namespace (stagecraft.dev/required-service-accounts).',
     mirrors: 'ServiceAccount admission',
   },
   'refs/network-policy-selector': {
@@ -474,9 +474,9 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   ),
   'policy/probes': policy(
     'probes',
-    'A long-running container without liveness or readiness probe (warning)',
-    'Probes tell restarts and rollouts when the container is healthy.',
-    'kubelet probes, Deployment rollouts',
+    'A long-running container without a livenessProbe, or without a readinessProbe while a Service selects its pods (warning)',
+    'A livenessProbe restarts a container that stops responding; a readinessProbe keeps a Service from sending requests to a pod before it is ready.',
+    'kubelet probes, Service endpoints, Deployment rollouts',
   ),
   'policy/unknown-control': {
     short: 'An exception annotation naming no control',

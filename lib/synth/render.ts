@@ -9,6 +9,11 @@ import { ProblemsError, inStep, type Problem, type StepOrigin } from '../errors.
 import type { LoadedStage } from '../config/load.js';
 import type { SecretDeclaration, Stack, StageContext } from '../stack.js';
 import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets } from '../required-secrets.js';
+import {
+  REQUIRED_SERVICE_ACCOUNTS_ANNOTATION,
+  externalServiceAccounts,
+  formatRequiredServiceAccounts,
+} from '../required-service-accounts.js';
 import { summarize, type AppSummary } from './app-summary.js';
 import type { KubeObject } from '../model/object.js';
 import type { KeptChecks } from '../model/kept-checks.js';
@@ -158,9 +163,19 @@ export function compareForApply(a: KubeObject, b: KubeObject): number {
 }
 
 class NamespaceChart extends Chart {
-  constructor(app: App, stage: StageContext, secrets: readonly SecretDeclaration[], options: RenderOptions) {
+  constructor(
+    app: App,
+    stage: StageContext,
+    secrets: readonly SecretDeclaration[],
+    serviceAccounts: readonly string[],
+    options: RenderOptions,
+  ) {
     super(app, NAMESPACE_CHART, { disableResourceNameHashes: true });
-    const annotations = secrets.length ? { [REQUIRED_SECRETS_ANNOTATION]: formatRequiredSecrets(secrets) } : undefined;
+    const required = {
+      ...(secrets.length ? { [REQUIRED_SECRETS_ANNOTATION]: formatRequiredSecrets(secrets) } : {}),
+      ...(serviceAccounts.length ? { [REQUIRED_SERVICE_ACCOUNTS_ANNOTATION]: formatRequiredServiceAccounts(serviceAccounts) } : {}),
+    };
+    const annotations = Object.keys(required).length ? required : undefined;
     new k8s.KubeNamespace(this, 'namespace', { metadata: { name: stage.namespace, annotations } });
     // a stage whose Secrets come from a store gets them from the External Secrets Operator
     if (options.secretStore) {
@@ -308,7 +323,7 @@ export function renderStage(
   const namespaceApp = new App({ outdir: 'unused' }); // an App is never asked to write
   const charts: { resolved: ResolvedChart; name: string; stack: string; version: string; key?: string }[] = [
     {
-      resolved: resolve(new NamespaceChart(namespaceApp, stage, secrets, options)),
+      resolved: resolve(new NamespaceChart(namespaceApp, stage, secrets, externalServiceAccounts(loaded.file), options)),
       name: NAMESPACE_CHART,
       stack: MANAGED_BY,
       version: compilerVersion,

@@ -182,6 +182,15 @@ describe('the cron stack', () => {
     expect(refused[0]).not.toContain('hunter2');
   });
 
+  it('refuses a service account or ConfigMap the stage lacks at the setting that names it, as the service stack does', () => {
+    const stage = cronStage([...nightly, 'serviceAccountName: reporter', 'configMaps: { report-config: { MODE: mode } }']);
+    const refused = problemsThrownBy(() => compileStages([{ stage: 'x', file: 'environments/x.yaml', text: stage }])).map(formatProblem);
+    expect(refused.map((p) => p.split(': ')[0] + ': ' + p.split(': ')[1])).toEqual([
+      'environments/x.yaml:6:25: apps.report.serviceAccountName',
+      'environments/x.yaml:7:42: apps.report.configMaps.report-config.MODE',
+    ]);
+  });
+
   it("refuses at its key an app name too long for a CronJob's 52 characters, and takes one of 52", () => {
     expect(problems(cronStage(nightly, 'a'.repeat(53)))).toEqual([
       `environments/x.yaml:2:3: apps.${'a'.repeat(53)}: the CronJob would be named '${'a'.repeat(53)}' (53 characters), longer than the 52 characters a CronJob's name may have (the CronJob controller names each Job it starts <name>-<11 digits>, and a Job name is at most 63 characters)\n` +

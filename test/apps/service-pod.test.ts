@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
-import { ProblemsError, formatProblem } from '../../lib/errors.js';
+import { ExitCode, ProblemsError, formatProblem } from '../../lib/errors.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../../lib/required-secrets.js';
+import { REQUIRED_SERVICE_ACCOUNTS_ANNOTATION } from '../../lib/required-service-accounts.js';
 import { find, problems, render, serviceStage } from '../helpers/stage.js';
 
 const IMAGE = 'image: team/api:1.4.2';
@@ -9,9 +10,9 @@ const PORTS = 'ports: { http: { port: 8080 }, admin: { port: 9000 } }';
 const pod = (objects: ReturnType<typeof render>) => find(objects, 'Deployment', 'api').spec.template;
 
 /** The errors the checks find in a stage file that loads (what `npm run synth` exits 1 with). */
-function checkErrors(text: string): string[] {
+function checkErrors(text: string, readSource?: (path: string) => ReadonlyMap<string, string>): string[] {
   try {
-    compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
+    compileStages([{ stage: 'x', file: 'environments/x.yaml', text, readSource }]);
   } catch (e) {
     if (e instanceof ProblemsError) return e.problems.map(formatProblem);
     throw e;
@@ -82,11 +83,47 @@ describe('the service account of a service', () => {
     expect(token.automountServiceAccountToken).toBe(true);
   });
 
-  it('must be in the stage: the reference checks refuse one that is not', () => {
+  it('must be in the stage: the reference checks refuse one that is not, at the setting', () => {
     expect(checkErrors(serviceStage([IMAGE, 'serviceAccountName: api-reader']))).toContainEqual(
-      "Deployment x/api: spec.template.spec.serviceAccountName: runs as service account 'api-reader', but the service accounts in namespace 'x' are: default\n" +
-        '  hint: add the ServiceAccount to the stage, or fix the name',
+      "environments/x.yaml:5:25: apps.api.serviceAccountName: Deployment x/api: runs as service account 'api-reader', but the service accounts in namespace 'x' are: default\n" +
+        '  hint: add the ServiceAccount to the stage, or fix the name; if it is made outside stagecraft (a Helm chart, a cloud IAM integration), declare it under serviceAccounts.external',
     );
+  });
+
+  it('is bad input there (exit 2), as any other wrong setting: the stage file is what to fix', () => {
+    let exitCode: number | undefined;
+    try {
+      compileStages([{ stage: 'x', file: 'environments/x.yaml', text: serviceStage([IMAGE, 'serviceAccountName: api-reader']) }]);
+    } catch (e) {
+      if (e instanceof ProblemsError) exitCode = e.exitCode;
+    }
+    expect(exitCode).toBe(ExitCode.badInput);
+  });
+
+  it('may be one made outside stagecraft, which the stage declares and the Namespace lists as required', () => {
+    const text = `serviceAccounts: { external: [api-reader, ci-bot] }\n${serviceStage([IMAGE, 'serviceAccountName: api-reader'])}`;
+    expect(checkErrors(text)).toEqual([]);
+    expect(find(render(text), 'Namespace').metadata.annotations).toEqual({ [REQUIRED_SERVICE_ACCOUNTS_ANNOTATION]: 'api-reader, ci-bot' });
+    expect(
+      checkErrors(`serviceAccounts: { external: [ci-bot] }\n${serviceStage([IMAGE, 'serviceAccountName: api-reader'])}`),
+    ).toContainEqual(
+      expect.stringContaining(
+        "environments/x.yaml:6:25: apps.api.serviceAccountName: Deployment x/api: runs as service account 'api-reader', but the service accounts in namespace 'x' are: default, ci-bot",
+      ),
+    );
+  });
+});
+
+describe('the ConfigMaps a service reads variables from', () => {
+  it('must be in the stage, with the keys read: the reference checks refuse them at the setting', () => {
+    const text = `${serviceStage([IMAGE, 'configMaps: { app-config: { MODE: mode, LEVEL: level }, other: { X: x } }'])}  cfg: { stack: manifests, include: [cfg.yaml] }\n`;
+    const file = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: app-config }\ndata: { mode: a }\n';
+    expect(checkErrors(text, (path) => new Map(path === 'cfg.yaml' ? [[path, file]] : []))).toEqual([
+      "environments/x.yaml:5:52: apps.api.configMaps.app-config.LEVEL: Deployment x/api: container 'api' env LEVEL reads key 'level' of ConfigMap 'app-config', which has the keys: mode\n" +
+        "  hint: add 'level' to the ConfigMap, or read another key",
+      "environments/x.yaml:5:73: apps.api.configMaps.other.X: Deployment x/api: container 'api' env X uses ConfigMap 'other', but the ConfigMaps in namespace 'x' are: app-config\n" +
+        '  hint: fix the name, or add the ConfigMap to the stage',
+    ]);
   });
 });
 
@@ -105,7 +142,24 @@ describe('the shutdown of a service', () => {
   });
 });
 
+/** The policy/probes warnings of a stage file that compiles, as `Kind namespace/name: field: message`. */
+function probeWarnings(text: string): string[] {
+  const { checks } = compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
+  return (checks.get('x')?.findings ?? []).filter((f) => f.code === 'policy/probes').map((f) => `${f.object.metadata.name}: ${f.message}`);
+}
+
 describe('the probes of a service', () => {
+  it('are asked for readiness only where a Service sends the pods traffic: a worker without ports needs none', () => {
+    expect(probeWarnings(serviceStage([IMAGE]))).toEqual(["api: container 'api' has no livenessProbe"]);
+    expect(probeWarnings(serviceStage([IMAGE, PORTS]))).toEqual([
+      "api: container 'api' has no livenessProbe",
+      "api: container 'api' has no readinessProbe, but Service api selects its pods: they get requests before they are ready, and while they cannot serve them",
+    ]);
+    expect(probeWarnings(serviceStage([IMAGE, PORTS, 'probes: { liveness: { tcp: {} }, readiness: { http: { path: /ready } } }']))).toEqual(
+      [],
+    );
+  });
+
   it('check over TCP, and over HTTP on a port by name or number', () => {
     const c = pod(
       render(

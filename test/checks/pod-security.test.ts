@@ -17,9 +17,9 @@ describe('the safety policy', () => {
       "policy/baseline.yaml:80:20: Pod kube-system/tuned: spec.containers[0].securityContext.procMount: container 'app' unmasks /proc (Pod Security Standard 'baseline')",
     ]);
     expect(findingsIn(['policy/baseline.yaml'], {}, 'warning')).toEqual([
-      "policy/baseline.yaml:19:11: DaemonSet kube-system/node-agent: spec.template.spec.containers[0]: container 'agent' has no livenessProbe or readinessProbe",
+      "policy/baseline.yaml:19:11: DaemonSet kube-system/node-agent: spec.template.spec.containers[0]: container 'agent' has no livenessProbe",
       "policy/baseline.yaml:19:11: DaemonSet kube-system/node-agent: spec.template.spec.containers[0]: container 'agent' has no resource requests or limits",
-      "policy/baseline.yaml:77:7: Pod kube-system/tuned: spec.containers[0]: container 'app' has no livenessProbe or readinessProbe",
+      "policy/baseline.yaml:77:7: Pod kube-system/tuned: spec.containers[0]: container 'app' has no livenessProbe",
       "policy/baseline.yaml:77:7: Pod kube-system/tuned: spec.containers[0]: container 'app' has no resource requests or limits",
     ]);
   });
@@ -38,10 +38,10 @@ describe('the safety policy', () => {
       "policy/restricted.yaml:48:12: Pod tool: spec.volumes[0].nfs: volume 'nfs' is of type nfs (Pod Security Standard 'restricted')",
     ]);
     expect(findingsIn(['policy/restricted.yaml'], { podSecurity: 'restricted' }, 'warning')).toEqual([
-      "policy/restricted.yaml:38:7: Pod tool: spec.containers[0]: container 'tool' has no livenessProbe or readinessProbe",
+      "policy/restricted.yaml:38:7: Pod tool: spec.containers[0]: container 'tool' has no livenessProbe",
       "policy/restricted.yaml:38:7: Pod tool: spec.containers[0]: container 'tool' has no resource requests or limits",
       "policy/restricted.yaml:39:14: Pod tool: spec.containers[0].image: image 'busybox' has no tag (it means 'latest')",
-      "policy/restricted.yaml:42:7: Pod tool: spec.containers[1]: container 'sidecar' has no livenessProbe or readinessProbe",
+      "policy/restricted.yaml:42:7: Pod tool: spec.containers[1]: container 'sidecar' has no livenessProbe",
       "policy/restricted.yaml:42:7: Pod tool: spec.containers[1]: container 'sidecar' has no resource limits",
       "policy/restricted.yaml:43:14: Pod tool: spec.containers[1].image: image 'example/sidecar:latest' uses the tag 'latest'",
     ]);

@@ -153,7 +153,7 @@ describe('warnings of npm run synth', () => {
     const lines = r.stderr.split('\n').filter((l) => l.includes('warning:'));
     expect(lines).toEqual([
       "lab: warning: policy/image-tag: 1 warning on 1 object (ReplicationController lab/nginx), e.g. image 'nginx' has no tag (it means 'latest')",
-      "lab: warning: policy/probes: 2 warnings on 2 objects (DaemonSet kube-system/kube-flannel-ds, ReplicationController lab/nginx), e.g. container 'kube-flannel' has no livenessProbe or readinessProbe",
+      "lab: warning: policy/probes: 2 warnings on 2 objects (DaemonSet kube-system/kube-flannel-ds, ReplicationController lab/nginx), e.g. container 'kube-flannel' has no livenessProbe",
       "lab: warning: policy/resources: 2 warnings on 2 objects (DaemonSet kube-system/kube-flannel-ds, ReplicationController lab/nginx), e.g. container 'install-cni' has no resource requests or limits",
     ]);
     expect(r.stderr.split('\n').at(-2)).toBe('5 warnings in all; npm run synth -- --verbose prints each with its hint');
@@ -165,7 +165,7 @@ describe('warnings of npm run synth', () => {
     for (let i = 0; i < 5; i++) stage += `  web${i}:\n    stack: nginx\n    image: nginx:1.25\n    replicas: 1\n`;
     const r = runCli('synth', [], tempProject({ many: stage }));
     expect(r.stderr).toContain(
-      'many: warning: policy/probes: 5 warnings on 5 objects (ReplicationController many/web0, ReplicationController many/web1, ReplicationController many/web2, and 2 more), e.g. ',
+      'many: warning: policy/probes: 10 warnings on 5 objects (ReplicationController many/web0, ReplicationController many/web1, ReplicationController many/web2, and 2 more), e.g. ',
     );
   });
 

@@ -1,0 +1,55 @@
+/**
+ * Readiness probes where they matter. A readinessProbe decides one thing: whether the pod is among
+ * the endpoints of the Services that select it. So a long-running container without one gets the
+ * `policy/probes` warning only when a Service of its namespace selects its pods (a worker that no
+ * Service reaches needs none); the missing livenessProbe, which matters for any pod, is
+ * pod-security.ts's. Which Services select a pod is a question across objects: a traced check,
+ * whose lookups are kept with its findings (lib/checks/index.ts). The workload's declared exception
+ * `policy.stagecraft.dev/probes` silences it, as it does the liveness warning (and pod-security.ts
+ * counts it used).
+ */
+import type { KubeObject } from '../model/object.js';
+import { POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
+import { POLICY_EXCEPTION_PREFIX, declaredExceptions } from '../policy.js';
+import { finder, type Finding } from './finding.js';
+import { KINDS, listed, type ObjectIndex } from './object-index.js';
+import { runsToCompletion } from './pod-security.js';
+import { selectorMatches } from './selectors.js';
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+
+/** Whether the Service `s` sends traffic to pods with `labels`: a selector (not empty) they match, and not an ExternalName. */
+function selects(s: KubeObject, labels: Readonly<Record<string, string>>): boolean {
+  const spec = asObj(s.spec);
+  const selector = asObj(spec?.selector) as Record<string, string> | undefined;
+  if (!spec || spec.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) return false;
+  return selectorMatches({ matchLabels: selector, matchExpressions: [] }, labels);
+}
+
+/** The warnings of one workload whose long-running containers have no readinessProbe while a Service selects its pods. */
+export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
+  const w = index.workload(o);
+  const spec = asObj(w?.template.spec);
+  if (!w || !spec || runsToCompletion(o, spec) || declaredExceptions(o.metadata?.annotations).has('probes')) return [];
+  const containers = Array.isArray(spec.containers) ? spec.containers : [];
+  const unready = containers.flatMap((c, i) => (asObj(c) && !asObj(c.readinessProbe) ? [i] : []));
+  // looked up only for a pod that lacks a probe: the other workloads' results depend on no Service
+  if (unready.length === 0) return [];
+  const labels = w.template.metadata?.labels ?? {};
+  const services = index
+    .objectsOf(KINDS.Service, index.namespaceOf(o))
+    .filter((s) => selects(s, labels))
+    .map((s) => String(s.metadata?.name));
+  if (services.length === 0) return [];
+  const emit = finder(o, 'warning');
+  const by = services.length === 1 ? `Service ${services[0]} selects` : `Services ${listed(services)} select`;
+  return unready.map((i) =>
+    emit(
+      'policy/probes',
+      [...POD_TEMPLATE_PATHS[o.kind], 'spec', 'containers', i],
+      `container '${String(asObj(containers[i])?.name)}' has no readinessProbe, but ${by} its pods: they get requests before they are ready, and while they cannot serve them`,
+      `add a readinessProbe, so that the Service sends requests only to pods ready for them, or declare the exception on the ${o.kind}: ${POLICY_EXCEPTION_PREFIX}probes: <reason>`,
+    ),
+  );
+}
