@@ -292,7 +292,19 @@ export const command: Command<Options> = {
     'scope-per-dir': { type: 'boolean' },
   },
   run(values, positionals, io) {
-    if (!positionals.length) return checkDist(io);
+    if (!positionals.length) {
+      // each option is about checking files: without them it would be ignored, silently
+      const given = Object.keys(values).filter((k) => values[k as keyof Options] !== undefined);
+      if (given.length)
+        throw new ProblemsError([
+          {
+            code: 'cli/option',
+            message: `${given.map((k) => `--${k}`).join(', ')} ${given.length > 1 ? 'apply' : 'applies'} to checking files, and no file or directory is given: npm run check without paths compares dist/ with the stage files and reports in text`,
+            hint: 'name the files or directories to check after the options (npm run check -- --format json dist/qa), or leave the options out',
+          },
+        ]);
+      return checkDist(io);
+    }
     // paths as the user gave them, from where they ran npm, named from the project directory
     const given = (path: string) => givenPath(io, 'check', path);
     return checkManifests(positionals.map(given), { ...values, crds: values.crds?.map(given) }, io);

@@ -17,6 +17,21 @@ describe('npm run check -- <paths>', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('3 objects checked: 1 error, 2 warnings');
   });
 
+  it('refuses the options of checking files when no file is given, rather than ignoring them (exit 2)', () => {
+    for (const args of [
+      ['--format', 'sarif'],
+      ['--format', 'xml'],
+      ['--pod-security', 'strict'],
+      ['--crds', '/nonexistent'],
+      ['--scope-per-dir'],
+    ]) {
+      const r = runCli('check', args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout, args.join(' ')).toBe('');
+      expect(r.stderr, args.join(' ')).toContain(`error: ${args[0]} applies to checking files, and no file or directory is given`);
+    }
+  });
+
   it('reports secret values at file:line:col and never prints them, in any format', () => {
     const f = fixture('policy/secret-values.yaml');
     const text = runCli('check', [f]);
