@@ -254,7 +254,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
           },
     ),
   );
-  if (problems.length) return { docs, values: [], lines, problems: dedupe(problems), at };
+  if (problems.length) return { docs, values: [], lines, problems: dedupe(afterTabs(problems)), at };
   const values: unknown[] = [];
   for (const doc of docs) {
     const duplicates = badKeys(doc);
@@ -303,6 +303,15 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
     }
   }
   return { docs, values, lines, problems, at };
+}
+
+/**
+ * Only the tabs, when a line is indented with one: the lines after it then nest wrongly, and each
+ * error the parser finds there (a key on two lines, a nested mapping) comes from the tab.
+ */
+function afterTabs(problems: Problem[]): Problem[] {
+  const tabs = problems.filter((p) => p.code === 'yaml/tab-as-indent');
+  return tabs.length ? tabs : problems;
 }
 
 /** One problem per place and code: the parser may report a broken line several times. */

@@ -26,6 +26,13 @@ describe('readYaml', () => {
       for (const p of problems(text)) expect(p, text).not.toContain('hint: undefined');
   });
 
+  it('reports a line indented with a tab once, without the errors of the lines it makes nest wrongly', () => {
+    const text = 'apps:\n  nginx:\n    replicas: 1\n\timage: nginx:1.25\n    ports:\n      http: { port: 80 }\n';
+    expect(problems(text, stageFile)).toEqual([
+      '4:1 yaml/tab-as-indent: Tabs are not allowed as indentation\n  hint: indent with spaces: YAML does not allow tabs in indentation',
+    ]);
+  });
+
   it('reports a git merge conflict once, at its <<<<<<< line, instead of the errors of both sides', () => {
     const conflicted = [
       'apps:',
