@@ -63,7 +63,7 @@ export const command: Command<Record<string, never>> = {
         [
           {
             code: 'secrets/from-store',
-            subject: `${relative(root, stagePath)}: secretStore`,
+            location: loaded.locate([], 'secretStore'),
             message: `stage ${stage} gets its Secrets (${[...new Set(declarations.map((d) => d.name))].sort().join(', ')}) from the ${store.kind ?? 'ClusterSecretStore'} '${store.name}' through the ExternalSecrets in ${DIST_DIR}/${stage}/, so there is nothing to print`,
             hint: `put the values in the store under the keys the ExternalSecrets name (kubectl kustomize ${DIST_DIR}/${stage} | grep -A3 remoteRef), or remove secretStore: from the stage file to use npm run secrets`,
           },

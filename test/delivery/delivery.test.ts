@@ -745,8 +745,9 @@ describe('delivery through the commands', () => {
     const r = runCli('secrets', ['qa'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
+    const line = text.split('\n').findIndex((l) => l.startsWith('secretStore:')) + 1;
     expect(r.stderr).toContain(
-      "environments/qa.yaml: secretStore: error: stage qa gets its Secrets (mysqlsecret) from the ClusterSecretStore 'vault' through the ExternalSecrets in dist/qa/, so there is nothing to print",
+      `environments/qa.yaml:${line}:1: error: stage qa gets its Secrets (mysqlsecret) from the ClusterSecretStore 'vault' through the ExternalSecrets in dist/qa/, so there is nothing to print`,
     );
   });
 });
