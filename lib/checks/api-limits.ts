@@ -9,6 +9,7 @@ import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
 import { carelessQuantities, parseQuantity } from './quantity.js';
+import { imageReferencePattern } from '../model/image.js';
 
 /** ConfigMap and Secret data, in bytes (the etcd object limit the API server enforces for them). */
 export const MAX_DATA_BYTES = 1024 * 1024;
@@ -33,16 +34,8 @@ const INT64_FIELDS = new Set([
 const FREE_FORM = new Set(['data', 'stringData', 'binaryData', 'annotations', 'labels', 'openAPIV3Schema', 'value']);
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** The distribution reference grammar (github.com/distribution/reference), as the kubelet parses it. */
-const IMAGE = (() => {
-  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-  const domain =
-    '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
-  const name = `(?:${domain}/)?${component}(?:/${component})*`;
-  const tag = '[\\w][\\w.-]{0,127}';
-  const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-  return new RegExp(`^${name}(?::${tag})?(?:@${digest})?$`);
-})();
+/** The distribution reference grammar, as the kubelet parses it. */
+const IMAGE = new RegExp(imageReferencePattern());
 /** Hex digits of a digest by algorithm. */
 const DIGEST_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
 /**

@@ -6,6 +6,7 @@
  * The `expected` keyword is ours: the words used in messages ("must be <expected>").
  */
 import { Type, type ObjectOptions, type Static, type TSchema, type TString, type SchemaOptions } from '@sinclair/typebox';
+import { imageReferencePattern } from '../model/image.js';
 
 export { Type, type Static, type TSchema };
 
@@ -37,17 +38,17 @@ export const Count = (minimum = 0, options: SchemaOptions = {}) => Type.Integer(
 export const PortNumber = (options: SchemaOptions = {}) => Type.Integer({ minimum: 1, maximum: 65535, ...options });
 
 /**
- * What an image reference looks like: a name in lowercase, then a tag that may hold capitals
- * (nginx:1.25-Alpine); the whole grammar is checked on the output (lib/checks/api-limits.ts).
+ * An image reference: the distribution grammar (lib/model/image.ts), so that one the kubelet could
+ * not pull is refused at its setting; a tag may hold capitals (nginx:1.25-Alpine).
  */
-export const IMAGE_REF_PATTERN = '^[a-z0-9][a-z0-9._/:@-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$';
+export const IMAGE_REF_PATTERN = imageReferencePattern();
 
 /**
  * An image reference whose tag may say `{tag}` (lib/model/image.ts `TAG_PLACEHOLDER`) where a
  * character of a tag may stand: whatever tag is put in, it is an image reference as
  * IMAGE_REF_PATTERN says (`registry/demoapp:{tag}-arm`; `{tag}` in the name is not one).
  */
-export const TAG_TEMPLATE_PATTERN = '^[a-z0-9][a-z0-9._/:@-]*(:([A-Za-z0-9_]|\\{tag\\})([A-Za-z0-9_.-]|\\{tag\\})*)?$';
+export const TAG_TEMPLATE_PATTERN = imageReferencePattern('(?:[\\w]|\\{tag\\})(?:[\\w.-]|\\{tag\\})*');
 
 /** The patterns of image references: a value that fails one for capitals in its name is told so (lib/config/validate.ts). */
 export const IMAGE_PATTERNS: ReadonlySet<string> = new Set([IMAGE_REF_PATTERN, TAG_TEMPLATE_PATTERN]);

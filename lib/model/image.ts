@@ -4,6 +4,20 @@
  */
 import { MAX_LABEL_VALUE } from './labels.js';
 
+/**
+ * The distribution reference grammar (github.com/distribution/reference), as the kubelet parses
+ * it, as a pattern: `name[:tag][@algorithm:hex]`, the name in lowercase but for its registry host.
+ * `tag` is the pattern of a tag: a template of one may put `{tag}` where a character goes.
+ */
+export function imageReferencePattern(tag = '[\\w][\\w.-]{0,127}'): string {
+  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+  const domain =
+    '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
+  const name = `(?:${domain}/)?${component}(?:/${component})*`;
+  const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+  return `^${name}(?::${tag})?(?:@${digest})?$`;
+}
+
 /** An image reference as written, in parts: `localhost:5000/team/app:2@sha256:...`. */
 export interface ImageParts {
   /** Registry and repository: `localhost:5000/team/app` (a registry's port is not a tag). */

@@ -49,7 +49,7 @@ describe('the stage-level images setting', () => {
     ).toEqual([]);
     expect(
       problems(
-        "images:\n  substitute:\n    demoapp: demoapp-arm:7\n    pinned: pinned-arm@sha256:abc\n    'shop:2': 'shop:{tag}-arm'\n    web: 'registry/{tag}/web'\n    api: 'api:{version}'\napps: {}\n",
+        "images:\n  substitute:\n    demoapp: demoapp-arm:7\n    pinned: pinned-arm@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n    'shop:2': 'shop:{tag}-arm'\n    web: 'registry/{tag}/web'\n    api: 'api:{version}'\napps: {}\n",
       ),
     ).toEqual([
       'environments/pi.yaml:6:10: images.substitute.web must be an image reference such as demoapp:1-arm; for a repository, a repository (demoapp-arm) or an image with \'{tag}\' in its tag (registry/demoapp:{tag}-arm) (found "registry/{tag}/web")',
@@ -57,11 +57,11 @@ describe('the stage-level images setting', () => {
     ]);
     expect(
       problems(
-        "images:\n  substitute:\n    demoapp: demoapp-arm:7\n    pinned: pinned-arm@sha256:abc\n    'shop:2': 'shop:{tag}-arm'\napps: {}\n",
+        "images:\n  substitute:\n    demoapp: demoapp-arm:7\n    pinned: pinned-arm@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n    'shop:2': 'shop:{tag}-arm'\napps: {}\n",
       ),
     ).toEqual([
       "environments/pi.yaml:3:14: images.substitute.demoapp maps every tag of demoapp (a key without a tag is a repository), but 'demoapp-arm:7' would run that one image for all of them, whatever release the stage asks for",
-      "environments/pi.yaml:4:13: images.substitute.pinned maps every tag of pinned (a key without a tag is a repository), but 'pinned-arm@sha256:abc' would run that one image for all of them, whatever release the stage asks for",
+      "environments/pi.yaml:4:13: images.substitute.pinned maps every tag of pinned (a key without a tag is a repository), but 'pinned-arm@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' would run that one image for all of them, whatever release the stage asks for",
       "environments/pi.yaml:5:15: images.substitute.shop:2 is 'shop:{tag}-arm', but its key names one image: '{tag}' stands for the tag of the images that a repository key (without a tag) maps",
     ]);
   });
@@ -78,6 +78,19 @@ describe('the stage-level images setting', () => {
     ]);
     // not an image reference for another reason: said as before
     expect(problems('images:\n  native: [Not An Image]\napps: {}\n')[0]).toContain('must be an image reference');
+  });
+
+  it('refuses at its setting an image the kubelet could not pull (the reference grammar), rather than each object made from it', () => {
+    for (const image of ['a/b:c:d', 'team//api:1', 'team/api:1@sha256:abc', 'team/-api:1']) {
+      expect(problems(`apps:\n  nginx:\n    image: "${image}"\n    replicas: 1\n`), image).toEqual([
+        `environments/pi.yaml:3:12: apps.nginx.image must be an image reference such as nginx, demoapp:1.1 or localhost:5000/team/app:2 (found "${image}")`,
+      ]);
+    }
+    expect(problems('images:\n  substitute: { demoapp: "demoapp:{tag}:arm" }\napps: {}\n')[0]).toContain('must be');
+    expect(problems('apps:\n  nginx:\n    image: "registry.local:5000/Team-x/api:1.0_RC-2"\n    replicas: 1\n')[0]).toContain('lowercase');
+    expect(problems('apps:\n  nginx:\n    image: "[::1]:5000/team/api:1.0_RC-2@sha256:' + 'a'.repeat(64) + '"\n    replicas: 1\n')).toEqual(
+      [],
+    );
   });
 
   it("accepts the README's example of images: and maps as the README says", () => {
