@@ -11,7 +11,9 @@ import { promotionOrder, type PromotionOrder } from '../promotion.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/file-content.js';
 import { needsRecovery, recover } from '../synth/journal.js';
-import { MAX_GENERATED_BYTES, readRegularFile, scanDir } from '../synth/disk.js';
+import { MAX_GENERATED_BYTES, distDirs, readRegularFile, scanDir } from '../synth/disk.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
+import { DELIVERY_DIR } from '../delivery/index.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { stageWorkers } from './stage-workers.js';
@@ -300,6 +302,27 @@ function readGenerated(path: string, shown: string, stage: string): string {
       ExitCode.badInput,
     );
   }
+}
+
+/**
+ * The inventories of the stages whose output is in `dist/` but whose stage file is gone (removed,
+ * and not synthesized since), by stage: what a full synthesis removes, and what those stages
+ * leave running in their clusters. A directory without a readable inventory is left out.
+ */
+export function removedStages(project: Project): Map<string, string> {
+  const distDir = join(project.root, DIST_DIR);
+  // no directory there (a file named dist): the command that writes it says so
+  if (!statSync(distDir, { throwIfNoEntry: false })?.isDirectory()) return new Map();
+  const dirs = distDirs(distDir, [], true).filter((d) => d !== DELIVERY_DIR && !project.stages.includes(d));
+  return new Map(
+    dirs.flatMap((d): [string, string][] => {
+      try {
+        return [[d, readRegularFile(join(project.root, DIST_DIR, d, INVENTORY_FILE), MAX_GENERATED_BYTES)]];
+      } catch {
+        return [];
+      }
+    }),
+  );
 }
 
 /**
