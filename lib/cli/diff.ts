@@ -23,7 +23,8 @@ field, how the second differs from the first. Stage names and namespaces read <s
 hash as <hash>, so what is shown is what really differs.
 
 With one stage: shows what its stage file and the stacks would change in dist/<stage> (as it is
-on disk, i.e. as committed unless you ran synth since), as npm run synth would write it; with a
+on disk, i.e. as committed unless you ran synth since), as npm run synth would write it (a config
+object whose content hash changed is compared with the one it replaces, its data field by field); with a
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
 own, and those it shares with the other stages its engine delivers.
 
