@@ -10,6 +10,7 @@ import { ProblemsError, type Problem } from '../errors.js';
 import { SourceFile } from '../checks/manifests.js';
 import { capProblems } from '../model/limits.js';
 import { KUSTOMIZATION_FILE, NODES_DIR } from '../synth/output.js';
+import { hasConflictMarkers } from '../synth/inventory.js';
 import type { FileTree } from '../synth/file-content.js';
 import { CONTENT_HASH_LENGTH } from '../model/object.js';
 import { COLORS, colorName } from '../release.js';
@@ -47,9 +48,6 @@ interface Described {
   metadata?: { name?: string; namespace?: string };
 }
 
-/** Lines git writes around a merge conflict. */
-const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})(?: |$)/m;
-
 /**
  * The values of the documents of one output file, read as `npm run check` reads manifests (the
  * block reader where it applies, else the yaml library with every problem located).
@@ -60,7 +58,7 @@ function documentsOf(text: string, shown: string, dir: string | undefined): { va
   const { result } = file;
   if (!('problems' in result)) return { values: result.values.map((v) => v.value) };
   const where = dir ?? 'the output';
-  const hint = CONFLICT_MARKER.test(text)
+  const hint = hasConflictMarkers(text)
     ? `the file holds git merge conflict markers, so ${where} is not what npm run synth writes: resolve the conflict, or run npm run synth to write it again`
     : `${where} is not what npm run synth writes: restore the file (git checkout), or run npm run synth to write it again`;
   // the hint once per file, with its first problem

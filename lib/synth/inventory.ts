@@ -199,6 +199,14 @@ export function parseInventory(text: string): Map<string, string> {
   return objects;
 }
 
+/** Lines git writes around a merge conflict. */
+const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})(?: |$)/m;
+
+/** Whether `text` holds git merge conflict markers: a file left as a merge conflict left it. */
+export function hasConflictMarkers(text: string): boolean {
+  return CONFLICT_MARKER.test(text);
+}
+
 export interface InventoryChanges {
   readonly added: readonly string[];
   readonly changed: readonly string[];
@@ -208,6 +216,11 @@ export interface InventoryChanges {
    * when there are some.
    */
   readonly unpruned?: readonly string[];
+  /**
+   * The inventory before held git merge conflict markers: it says two things at once, so the
+   * objects were not compared with it (the lists are empty); only when so.
+   */
+  readonly conflicted?: true;
 }
 
 /** The changes, with `unpruned` when some of the removed objects are of kinds the new prune command no longer names. */
@@ -236,6 +249,8 @@ export function compareInventories(before: ReadonlyMap<string, string>, after: R
  * order), without a map of either: a stage of 15,000 objects was parsed twice, by key, at every synth.
  */
 export function inventoryChanges(before: string, after: string): InventoryChanges {
+  // both sides of the conflict would be read as objects: neither is what dist/ held
+  if (hasConflictMarkers(before)) return { added: [], changed: [], removed: [], conflicted: true };
   const a = orderedObjects(before);
   const b = a && orderedObjects(after);
   if (!a || !b) return compareInventories(parseInventory(before), parseInventory(after));
@@ -282,8 +297,9 @@ function orderedObjects(text: string): { readonly lines: string[]; readonly keys
   return ends && !all.slice(i).some((l) => l.startsWith('objects: ')) ? { lines, keys } : undefined;
 }
 
-/** `1 added, 2 changed, 0 removed`, or `unchanged`. */
-export function changeSummary({ added, changed, removed }: InventoryChanges): string {
+/** `1 added, 2 changed, 0 removed`, or `unchanged`, or what could not be compared. */
+export function changeSummary({ added, changed, removed, conflicted }: InventoryChanges): string {
+  if (conflicted) return `objects not compared: the ${INVENTORY_FILE} there held git merge conflict markers`;
   return added.length + changed.length + removed.length === 0
     ? 'unchanged'
     : `${added.length} added, ${changed.length} changed, ${removed.length} removed`;
