@@ -84,6 +84,16 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
     }
   }
   const dir = join(root, ENVIRONMENTS_DIR);
+  // a reader run elsewhere would find no stage and compare nothing with nothing (synth says the schema cannot be written there)
+  if (!writer && !existsSync(dir)) {
+    throw new ProblemsError([
+      {
+        code: 'cli/not-a-project',
+        message: `no ${ENVIRONMENTS_DIR}/ here (${root}): run it in the project directory`,
+        hint: `cd to the directory that holds ${ENVIRONMENTS_DIR}/ and package.json, then run the command again`,
+      },
+    ]);
+  }
   const entries = existsSync(dir) ? withFs(ENVIRONMENTS_DIR, 'reading', () => readdirSync(dir)) : [];
   const yml = entries.filter((f) => f.endsWith('.yml')).sort();
   if (yml.length) {
