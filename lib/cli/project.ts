@@ -343,13 +343,18 @@ export function removedStages(project: Project): Map<string, string> {
 export function requireStages(project: Project, stages: readonly string[]): void {
   const unknown = stages.filter((s) => !project.stages.includes(s));
   if (unknown.length) {
+    const removed = removedStages(project);
     throw new ProblemsError(
       unknown.map((s) => {
         const guess = didYouMean(s, project.stages, { prefix: true });
+        const stages = `the stages are: ${project.stages.join(', ') || 'none'}`;
         return {
           code: 'cli/unknown-stage',
           message: `there is no stage '${s}' (no ${ENVIRONMENTS_DIR}/${s}.yaml)${guess ? `; did you mean '${guess}'?` : ''}`,
-          hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
+          // its file was removed, its output not yet: say what removes it, and where to see what leaves the cluster
+          hint: removed.has(s)
+            ? `${DIST_DIR}/${s}/ is what is left of it: npm run diff -- ${s} shows its objects leaving and the command that deletes them from its cluster; npm run synth removes ${DIST_DIR}/${s}/ (${stages})`
+            : stages,
         };
       }),
     );

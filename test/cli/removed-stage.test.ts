@@ -35,6 +35,13 @@ describe('a stage whose file is removed', () => {
     expect(kinds.split(',').at(-1)).toBe('namespace');
     expect(rest).toEqual(['--all-namespaces', '-l', 'stagecraft.dev/stage=lab,app.kubernetes.io/managed-by=stagecraft']);
     expect(readFileSync(join(dir, 'dist', 'lab', 'inventory.txt'), 'utf8')).toBe(inventory);
+    // synth of that stage alone cannot remove it: it says what does
+    const one = runCli('synth', ['lab'], dir);
+    expect(one.code).toBe(2);
+    expect(one.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: there is no stage 'lab' (no environments/lab.yaml)",
+      '  hint: dist/lab/ is what is left of it: npm run diff -- lab shows its objects leaving and the command that deletes them from its cluster; npm run synth removes dist/lab/ (the stages are: dev)',
+    ]);
 
     const synth = runCli('synth', [], dir);
     expect(synth.code).toBe(0);
