@@ -76,35 +76,37 @@ export const command: Command<Record<string, never>> = {
       ]);
     }
     const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
-    // a stage whose file is gone but whose output is still in dist/: everything it has leaves
-    const removed = stages.length === 1 ? removedStages(project).get(stages[0]) : undefined;
-    if (removed === undefined) requireStages(project, stages);
-    // with a project file, one stage's diff covers its delivery objects too, which need every stage
-    const delivers = stages.length === 1 && existsSync(join(project.root, PROJECT_FILE));
-    const compiled = removed !== undefined && !delivers ? undefined : compile(project, delivers ? project.stages : stages);
-    if (stages.length === 1) {
-      const [stage] = stages;
-      const d = diffManifests(
-        manifestsOf(readStageTree(project, stage), `${DIST_DIR}/${stage}`),
-        manifestsOf(compiled?.tree.get(stage) ?? new Map()),
+    if (stages.length === 2) {
+      requireStages(project, stages);
+      const compiled = compile(project, stages);
+      const [a, b] = compiled.stages.map((r) =>
+        setStageAside(manifestsOf(compiled.tree.get(r.stage.name)!), { stage: r.stage.name, namespace: r.stage.namespace }),
       );
-      const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
-      io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
-      const command = removed === undefined ? undefined : deleteCommand(stage, removed);
-      if (command)
-        io.stdout.write(`npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in its cluster until deleted: ${command}\n`);
-      if (!compiled || !delivers) return ExitCode.ok;
-      // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
-      const [before, after] = deliveryOf(stage, readStageTree(project, DELIVERY_DIR), compiled.tree.get(DELIVERY_DIR) ?? new Map());
-      if (before.size === 0 && after.size === 0) return ExitCode.ok;
-      const delivery = diffManifests(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`), manifestsOf(after));
-      io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
+      io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
       return ExitCode.ok;
     }
-    const [a, b] = compiled!.stages.map((r) =>
-      setStageAside(manifestsOf(compiled!.tree.get(r.stage.name)!), { stage: r.stage.name, namespace: r.stage.namespace }),
+    const [stage] = stages;
+    // a stage whose file is gone but whose output is still in dist/: everything it has leaves
+    const removed = removedStages(project).get(stage);
+    if (removed === undefined) requireStages(project, stages);
+    // with a project file, one stage's diff covers its delivery objects too, which need every stage
+    const delivers = existsSync(join(project.root, PROJECT_FILE));
+    const compiled = removed !== undefined && !delivers ? undefined : compile(project, delivers ? project.stages : stages);
+    const d = diffManifests(
+      manifestsOf(readStageTree(project, stage), `${DIST_DIR}/${stage}`),
+      manifestsOf(compiled?.tree.get(stage) ?? new Map()),
     );
-    io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
+    const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
+    io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
+    const command = removed === undefined ? undefined : deleteCommand(stage, removed);
+    if (command)
+      io.stdout.write(`npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in its cluster until deleted: ${command}\n`);
+    if (!compiled || !delivers) return ExitCode.ok;
+    // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
+    const [before, after] = deliveryOf(stage, readStageTree(project, DELIVERY_DIR), compiled.tree.get(DELIVERY_DIR) ?? new Map());
+    if (before.size === 0 && after.size === 0) return ExitCode.ok;
+    const delivery = diffManifests(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`), manifestsOf(after));
+    io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
     return ExitCode.ok;
   },
 };
