@@ -26,7 +26,9 @@ With one stage: shows what its stage file and the stacks would change in dist/<s
 on disk, i.e. as committed unless you ran synth since), as npm run synth would write it (a config
 object whose content hash changed is compared with the one it replaces, its data field by field); with a
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
-own, and those it shares with the other stages its engine delivers.
+own, and those it shares with the other stages its engine delivers. A stage whose file was removed
+while dist/<stage> is still there: every object of it as leaving, and the kubectl delete command
+that removes them from its cluster (no prune command of the stage will run again).
 
 Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file has a problem.
 
