@@ -138,7 +138,7 @@ export function promotionProblems(stages: readonly PromotionDeclaration[], exist
         hint: 'name the stage whose releases come here, e.g. promotion: { from: qa }',
       });
     } else if (!existing.includes(from)) {
-      const guess = didYouMean(from, existing);
+      const guess = didYouMean(from, chainCandidates(stage, order, existing));
       problems.push({
         ...at,
         message: `promotion.from names no stage of the project (found '${from}')${guess ? `; did you mean '${guess}'?` : ''}`,
@@ -162,6 +162,26 @@ export function promotionProblems(stages: readonly PromotionDeclaration[], exist
     }
   }
   return problems;
+}
+
+/**
+ * The stages `stage` could be promoted from, for a "did you mean": not itself, nor a stage its
+ * releases reach (a cycle); and when other stages form a promotion chain (a stage promoted from
+ * another that exists), only the stages of a chain, not one outside every chain (`lab`, when `qa`
+ * was renamed and `production` still names it).
+ */
+function chainCandidates(stage: string, order: PromotionOrder, existing: readonly string[]): string[] {
+  const reaches = (s: string) => {
+    const seen = new Set<string>();
+    for (let at: string | undefined = s; at !== undefined && !seen.has(at); at = order.get(at)) {
+      if (at === stage) return true;
+      seen.add(at);
+    }
+    return false;
+  };
+  const links = [...order].filter(([s, f]) => s !== stage && existing.includes(s) && existing.includes(f));
+  const chained = new Set(links.flat());
+  return existing.filter((s) => s !== stage && !reaches(s) && (chained.size === 0 || chained.has(s)));
 }
 
 /** The order as people read it: `dev -> test -> qa -> {production, staging}`, one tree per first stage. */

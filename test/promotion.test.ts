@@ -86,6 +86,30 @@ describe('the promotion order', () => {
     expect(promotionProblems([{ stage: 'test', from: 'dev' }], ['dev', 'test'])).toEqual([]);
   });
 
+  it('suggests for a from that names no stage only a stage of the promotion chain, never one outside it or after the stage', () => {
+    const chain = [
+      { stage: 'test', from: 'dev' },
+      { stage: 'staging', from: 'test' },
+      { stage: 'production', from: 'qa' },
+    ];
+    const existing = ['dev', 'lab', 'production', 'staging', 'test'];
+    // qa was renamed staging: lab is one letter from qa, but no stage is promoted to or from it
+    expect(promotionProblems(chain, existing).map((p) => p.message)).toEqual(["promotion.from names no stage of the project (found 'qa')"]);
+    expect(promotionProblems([...chain.slice(0, 2), { stage: 'production', from: 'stagin' }], existing)[0].message).toBe(
+      "promotion.from names no stage of the project (found 'stagin'); did you mean 'staging'?",
+    );
+    // a stage the releases of the stage reach would make a cycle
+    expect(
+      promotionProblems(
+        [
+          { stage: 'qa', from: 'tesst' },
+          { stage: 'test', from: 'qa' },
+        ],
+        ['qa', 'test'],
+      )[0].message,
+    ).toBe("promotion.from names no stage of the project (found 'tesst')");
+  });
+
   it('is checked by every compilation, at the line of promotion.from', () => {
     const source = (stage: string, text: string) => ({ stage, file: `environments/${stage}.yaml`, text });
     expect(() =>

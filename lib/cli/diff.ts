@@ -11,7 +11,8 @@ import { ExitCode, ProblemsError } from '../errors.js';
 import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { DIST_DIR, compile, openProject, readStageTree, requireStages } from './project.js';
+import { DIST_DIR, compile, openProject, readStageTree, removedStages, requireStages } from './project.js';
+import { deleteCommand } from '../synth/inventory.js';
 import type { FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
@@ -22,9 +23,12 @@ field, how the second differs from the first. Stage names and namespaces read <s
 hash as <hash>, so what is shown is what really differs.
 
 With one stage: shows what its stage file and the stacks would change in dist/<stage> (as it is
-on disk, i.e. as committed unless you ran synth since), as npm run synth would write it; with a
+on disk, i.e. as committed unless you ran synth since), as npm run synth would write it (a config
+object whose content hash changed is compared with the one it replaces, its data field by field); with a
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
-own, and those it shares with the other stages its engine delivers.
+own, and those it shares with the other stages its engine delivers. A stage whose file was removed
+while dist/<stage> is still there: every object of it as leaving, and the kubectl delete command
+that removes them from its cluster (no prune command of the stage will run again).
 
 Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file has a problem.
 
@@ -74,29 +78,37 @@ export const command: Command<Record<string, never>> = {
       ]);
     }
     const project = openProject(io.cwd, { log: (l) => io.stderr.write(`${l}\n`) });
-    requireStages(project, stages);
-    // with a project file, one stage's diff covers its delivery objects too, which need every stage
-    const delivers = stages.length === 1 && existsSync(join(project.root, PROJECT_FILE));
-    const compiled = compile(project, delivers ? project.stages : stages);
-    if (stages.length === 1) {
-      const [stage] = stages;
-      const d = diffManifests(
-        manifestsOf(readStageTree(project, stage), `${DIST_DIR}/${stage}`),
-        manifestsOf(compiled.tree.get(stage) ?? new Map()),
+    if (stages.length === 2) {
+      requireStages(project, stages);
+      const compiled = compile(project, stages);
+      const [a, b] = compiled.stages.map((r) =>
+        setStageAside(manifestsOf(compiled.tree.get(r.stage.name)!), { stage: r.stage.name, namespace: r.stage.namespace }),
       );
-      io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: 'the sources' }));
-      if (!delivers) return ExitCode.ok;
-      // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
-      const [before, after] = deliveryOf(stage, readStageTree(project, DELIVERY_DIR), compiled.tree.get(DELIVERY_DIR) ?? new Map());
-      if (before.size === 0 && after.size === 0) return ExitCode.ok;
-      const delivery = diffManifests(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`), manifestsOf(after));
-      io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
+      io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
       return ExitCode.ok;
     }
-    const [a, b] = compiled.stages.map((r) =>
-      setStageAside(manifestsOf(compiled.tree.get(r.stage.name)!), { stage: r.stage.name, namespace: r.stage.namespace }),
+    const [stage] = stages;
+    // a stage whose file is gone but whose output is still in dist/: everything it has leaves
+    const removed = removedStages(project).get(stage);
+    if (removed === undefined) requireStages(project, stages);
+    // with a project file, one stage's diff covers its delivery objects too, which need every stage
+    const delivers = existsSync(join(project.root, PROJECT_FILE));
+    const compiled = removed !== undefined && !delivers ? undefined : compile(project, delivers ? project.stages : stages);
+    const d = diffManifests(
+      manifestsOf(readStageTree(project, stage), `${DIST_DIR}/${stage}`),
+      manifestsOf(compiled?.tree.get(stage) ?? new Map()),
     );
-    io.stdout.write(formatDiff(diffManifests(a, b), { before: stages[0], after: stages[1] }));
+    const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
+    io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
+    const command = removed === undefined ? undefined : deleteCommand(stage, removed);
+    if (command)
+      io.stdout.write(`npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in its cluster until deleted: ${command}\n`);
+    if (!compiled || !delivers) return ExitCode.ok;
+    // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
+    const [before, after] = deliveryOf(stage, readStageTree(project, DELIVERY_DIR), compiled.tree.get(DELIVERY_DIR) ?? new Map());
+    if (before.size === 0 && after.size === 0) return ExitCode.ok;
+    const delivery = diffManifests(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`), manifestsOf(after));
+    io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
     return ExitCode.ok;
   },
 };

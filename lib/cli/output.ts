@@ -193,7 +193,8 @@ function filesPart(files: readonly string[], what: string): string {
  */
 export function writtenLines(w: WrittenStage): string[] {
   const { written = [], gone = [] } = w.changedFiles ?? {};
-  const objectsUnchanged = w.changes !== undefined && w.changes.added.length + w.changes.changed.length + w.changes.removed.length === 0;
+  const objectsUnchanged =
+    w.changes !== undefined && !w.changes.conflicted && w.changes.added.length + w.changes.changed.length + w.changes.removed.length === 0;
   const parts = [...(written.length ? [filesPart(written, 'changed')] : []), ...(gone.length ? [filesPart(gone, 'removed')] : [])];
   const what = !w.changes ? 'new' : objectsUnchanged && parts.length ? `objects unchanged; ${parts.join('; ')}` : changeSummary(w.changes);
   return [

@@ -11,7 +11,9 @@ import { promotionOrder, type PromotionOrder } from '../promotion.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/file-content.js';
 import { needsRecovery, recover } from '../synth/journal.js';
-import { MAX_GENERATED_BYTES, readRegularFile, scanDir } from '../synth/disk.js';
+import { MAX_GENERATED_BYTES, distDirs, readRegularFile, scanDir } from '../synth/disk.js';
+import { INVENTORY_FILE } from '../synth/inventory.js';
+import { DELIVERY_DIR } from '../delivery/index.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { stageWorkers } from './stage-workers.js';
@@ -82,6 +84,16 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
     }
   }
   const dir = join(root, ENVIRONMENTS_DIR);
+  // a reader run elsewhere would find no stage and compare nothing with nothing (synth says the schema cannot be written there)
+  if (!writer && !existsSync(dir)) {
+    throw new ProblemsError([
+      {
+        code: 'cli/not-a-project',
+        message: `no ${ENVIRONMENTS_DIR}/ here (${root}): run it in the project directory`,
+        hint: `cd to the directory that holds ${ENVIRONMENTS_DIR}/ and package.json, then run the command again`,
+      },
+    ]);
+  }
   const entries = existsSync(dir) ? withFs(ENVIRONMENTS_DIR, 'reading', () => readdirSync(dir)) : [];
   const yml = entries.filter((f) => f.endsWith('.yml')).sort();
   if (yml.length) {
@@ -303,6 +315,27 @@ function readGenerated(path: string, shown: string, stage: string): string {
 }
 
 /**
+ * The inventories of the stages whose output is in `dist/` but whose stage file is gone (removed,
+ * and not synthesized since), by stage: what a full synthesis removes, and what those stages
+ * leave running in their clusters. A directory without a readable inventory is left out.
+ */
+export function removedStages(project: Project): Map<string, string> {
+  const distDir = join(project.root, DIST_DIR);
+  // no directory there (a file named dist): the command that writes it says so
+  if (!statSync(distDir, { throwIfNoEntry: false })?.isDirectory()) return new Map();
+  const dirs = distDirs(distDir, [], true).filter((d) => d !== DELIVERY_DIR && !project.stages.includes(d));
+  return new Map(
+    dirs.flatMap((d): [string, string][] => {
+      try {
+        return [[d, readRegularFile(join(project.root, DIST_DIR, d, INVENTORY_FILE), MAX_GENERATED_BYTES)]];
+      } catch {
+        return [];
+      }
+    }),
+  );
+}
+
+/**
  * Every command's check of the stage names it was given, with a "did you mean" for each that has
  * no stage file (a typo, another case, or the start of a name: `prod` -> `production`).
  * @throws ProblemsError naming every one of `stages` that has no stage file
@@ -310,13 +343,18 @@ function readGenerated(path: string, shown: string, stage: string): string {
 export function requireStages(project: Project, stages: readonly string[]): void {
   const unknown = stages.filter((s) => !project.stages.includes(s));
   if (unknown.length) {
+    const removed = removedStages(project);
     throw new ProblemsError(
       unknown.map((s) => {
         const guess = didYouMean(s, project.stages, { prefix: true });
+        const stages = `the stages are: ${project.stages.join(', ') || 'none'}`;
         return {
           code: 'cli/unknown-stage',
           message: `there is no stage '${s}' (no ${ENVIRONMENTS_DIR}/${s}.yaml)${guess ? `; did you mean '${guess}'?` : ''}`,
-          hint: `the stages are: ${project.stages.join(', ') || 'none'}`,
+          // its file was removed, its output not yet: say what removes it, and where to see what leaves the cluster
+          hint: removed.has(s)
+            ? `${DIST_DIR}/${s}/ is what is left of it: npm run diff -- ${s} shows its objects leaving and the command that deletes them from its cluster; npm run synth removes ${DIST_DIR}/${s}/ (${stages})`
+            : stages,
         };
       }),
     );

@@ -111,6 +111,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       | PodOwner
       | undefined;
     const running = committed?.metadata?.labels?.[VERSION_LABEL];
+    const planned = imageVersion(colors[idle]);
     if (running !== intended) {
       problems.push({
         code: 'switch/version',
@@ -118,16 +119,17 @@ export const command: Command<{ release?: string; force?: boolean }> = {
           ? `${deployment} in ${DIST_DIR}/${stage} runs version ${running}, not ${intended}`
           : `${DIST_DIR}/${stage} has no ${deployment} for the ${idle} color`,
         hint:
-          version === undefined
+          // the stage file gives the color the release already: only dist/ is behind
+          version === undefined || planned === intended
             ? `synthesize and apply ${stage} first (npm run synth -- --stage ${stage})`
-            : `promote the release to the ${idle} color first (npm run promote -- <previous stage> ${stage}), or name the version it runs`,
+            : `promote the release to the ${idle} color first (npm run promote -- <previous stage> ${stage}), or name the version it runs` +
+              ` (the stage file gives it ${colors[idle]}, version ${planned})`,
       });
     }
     // the version label alone does not tell one image from another (demoapp:1, registry.example.com/demoapp:1):
     // the pods that get the traffic must run the images the stage file gives the color (--force or not)
     // (a release named with --release that the stage file does not give the color is said below instead)
     const produced = manifestsOf(compiled.tree.get(stage) ?? new Map()).find((m) => m.id === deployment)?.value as PodOwner | undefined;
-    const planned = imageVersion(colors[idle]);
     const named = version === undefined || planned === intended;
     if (committed && produced && running === intended && named && imagesOf(committed) !== imagesOf(produced)) {
       problems.push({
@@ -138,8 +140,9 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       });
     }
     // the switch synthesizes the stage file's image for that color, not dist/'s: with --force the two
-    // may differ, and traffic must not go to a release other than the one named
-    if (!named) {
+    // may differ, and traffic must not go to a release other than the one named (when dist/ does not run
+    // the release either, the problem above says so, with what the stage file gives the color)
+    if (!named && running === intended) {
       problems.push({
         code: 'switch/version',
         location: loaded.locate(['apps', app, ...path, idle]),

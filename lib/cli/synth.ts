@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
-import { INVENTORY_FILE } from '../synth/inventory.js';
+import { INVENTORY_FILE, deleteCommand } from '../synth/inventory.js';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';
@@ -19,6 +19,7 @@ import {
   compile,
   flushRenderCache,
   openProject,
+  removedStages,
   requireStages,
   schemaOnDisk,
   schemaText,
@@ -94,6 +95,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // nothing changed at all: dist/ and the schema are what the last synthesis wrote (run.cjs answers this before loading the compiler)
     if (reuse && reuse.changed.length === 0) return replaySynth(reuse, io);
     const line = progress(io);
+    // read before their directories go: the removal lines give the command that deletes what those stages leave in their clusters
+    const leaving = all ? removedStages(project) : new Map<string, string>();
     const onDisk = schemaOnDisk(root);
     // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
     // it is this one, and the file is unchanged since: lib/cli/reuse.ts), so it need not be made again
@@ -180,6 +183,10 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
+      const inventory = leaving.get(d);
+      const command = inventory === undefined ? undefined : deleteCommand(d, inventory);
+      // no prune command of the stage will run again: its objects stay in the cluster until deleted
+      if (command) io.stdout.write(`  its objects stay in its cluster; delete them with: ${command}\n`);
     }
     printTotal(io, reports, verbose);
     return ExitCode.ok;

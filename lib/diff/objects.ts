@@ -10,6 +10,7 @@ import { ProblemsError, type Problem } from '../errors.js';
 import { SourceFile } from '../checks/manifests.js';
 import { capProblems } from '../model/limits.js';
 import { KUSTOMIZATION_FILE, NODES_DIR } from '../synth/output.js';
+import { hasConflictMarkers } from '../synth/inventory.js';
 import type { FileTree } from '../synth/file-content.js';
 import { CONTENT_HASH_LENGTH } from '../model/object.js';
 import { COLORS, colorName } from '../release.js';
@@ -47,9 +48,6 @@ interface Described {
   metadata?: { name?: string; namespace?: string };
 }
 
-/** Lines git writes around a merge conflict. */
-const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})(?: |$)/m;
-
 /**
  * The values of the documents of one output file, read as `npm run check` reads manifests (the
  * block reader where it applies, else the yaml library with every problem located).
@@ -60,7 +58,7 @@ function documentsOf(text: string, shown: string, dir: string | undefined): { va
   const { result } = file;
   if (!('problems' in result)) return { values: result.values.map((v) => v.value) };
   const where = dir ?? 'the output';
-  const hint = CONFLICT_MARKER.test(text)
+  const hint = hasConflictMarkers(text)
     ? `the file holds git merge conflict markers, so ${where} is not what npm run synth writes: resolve the conflict, or run npm run synth to write it again`
     : `${where} is not what npm run synth writes: restore the file (git checkout), or run npm run synth to write it again`;
   // the hint once per file, with its first problem
@@ -226,17 +224,49 @@ function colorPairs(old: ReadonlyMap<string, unknown>, now: ReadonlyMap<string, 
   return pairs;
 }
 
+/** A config object's name with its content hash (`demoapp-config-007cd57b57`: lib/constructs/hashed-config-map.ts). */
+const HASHED_ID = new RegExp(`-[0-9a-f]{${CONTENT_HASH_LENGTH}}$`);
+
+/**
+ * Pairs of ids to compare although they differ: a config object only one side has
+ * (`ConfigMap qa/demoapp-config-007cd57b57`) with the one of the same kind and name but another
+ * content hash that only the other side has, when each side has one such object, so that a
+ * change of its data shows as that change and not as one object removed and another added (the
+ * two-stage diff names both `<hash>`, see `setStageAside`).
+ */
+function hashPairs(old: ReadonlyMap<string, unknown>, now: ReadonlyMap<string, unknown>): [string, string][] {
+  const unhashed = (ids: Iterable<string>, other: ReadonlyMap<string, unknown>) => {
+    const byName = new Map<string, string[]>();
+    for (const id of ids) {
+      if (other.has(id) || !HASHED_ID.test(id)) continue;
+      const key = id.slice(0, -CONTENT_HASH_LENGTH);
+      byName.set(key, [...(byName.get(key) ?? []), id]);
+    }
+    return byName;
+  };
+  const before = unhashed(old.keys(), now);
+  const after = unhashed(now.keys(), old);
+  return [...before].flatMap(([key, [a, ...more]]): [string, string][] => {
+    const found = after.get(key);
+    return more.length === 0 && found?.length === 1 ? [[a, found[0]]] : [];
+  });
+}
+
 /** `Deployment demoapp -> demoapp-blue` */
 const pairId = (a: string, b: string) => (a === b ? a : `${a} -> ${b.slice(b.indexOf(' ') + 1)}`);
 
 /**
- * How `after` differs from `before`, object by object (matched by id, and rolling objects with
- * their blue/green colors) and field by field.
+ * How `after` differs from `before`, object by object (matched by id, rolling objects with
+ * their blue/green colors, and config objects across a new content hash) and field by field.
  */
 export function diffManifests(before: readonly Manifest[], after: readonly Manifest[]): ObjectDiff {
   const old = new Map(before.map((m) => [m.id, m.value]));
   const now = new Map(after.map((m) => [m.id, m.value]));
-  const pairs = [...[...now.keys()].filter((id) => old.has(id)).map((id): [string, string] => [id, id]), ...colorPairs(old, now)];
+  const pairs = [
+    ...[...now.keys()].filter((id) => old.has(id)).map((id): [string, string] => [id, id]),
+    ...colorPairs(old, now),
+    ...hashPairs(old, now),
+  ];
   const changed: ObjectDiff['changed'][number][] = [];
   let same = 0;
   for (const [a, b] of pairs) {

@@ -293,6 +293,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('cli/option', 'Invalid option value', 'The message lists the values the option takes.'),
   row('cli/no-such-path', 'No such file or directory', 'Check the path given on the command line.'),
   row('cli/unknown-stage', 'Unknown stage', 'A stage is a file environments/<stage>.yaml.'),
+  row(
+    'cli/not-a-project',
+    'Not in a project directory',
+    'The directory the command runs in has no environments/ folder: run it in the project directory (where package.json and environments/ are).',
+  ),
   row('edit/not-a-value', 'Stage file cannot be edited there', 'The setting to write is missing or not a single value: write it by hand.'),
   row('promote/order', 'Promotion out of order', 'Releases move through the stages in order; promote to the next stage.'),
   row('promote/no-app', 'App not in the source stage', 'The message lists the apps of the stage.'),

@@ -7,7 +7,8 @@
  * `.yml` and `.json` file of the directory and would take an inventory in YAML for a manifest.
  */
 import { STAGE_LABEL, MANAGED_BY } from '../transforms/labels.js';
-import { PRUNE_ALLOWLIST, allowlistEntry, inKindTable, sortAllowlist } from '../model/kinds.js';
+import { PRUNE_ALLOWLIST, allowlistEntry, applyRank, inKindTable, sortAllowlist } from '../model/kinds.js';
+import { groupOf } from '../k8s.js';
 import { sortByCodePoints } from '../model/order.js';
 import type { KubeObject } from '../model/object.js';
 import { sha256Hex } from '../model/sha256.js';
@@ -67,9 +68,68 @@ export function heldKinds(objects: readonly Pick<InventoryEntry, 'apiVersion' | 
  */
 export function pruneCommand(stage: string, distDir: string, objects: readonly Pick<InventoryEntry, 'apiVersion' | 'kind'>[] = []): string {
   return [
-    `kubectl apply -k ${distDir}/${stage} --prune -l ${STAGE_LABEL}=${stage},app.kubernetes.io/managed-by=${MANAGED_BY}`,
+    `kubectl apply -k ${distDir}/${stage} --prune -l ${stageSelector(stage)}`,
     ...sortAllowlist([...PRUNE_ALLOWLIST, ...heldKinds(objects)]).map((k) => `--prune-allowlist=${k}`),
   ].join(' ');
+}
+
+/** The labels every object of a stage carries, as `-l` takes them: what its prune and delete commands select by. */
+function stageSelector(stage: string): string {
+  return `${STAGE_LABEL}=${stage},app.kubernetes.io/managed-by=${MANAGED_BY}`;
+}
+
+/** `daemonset.apps`, `configmap`: a kind of `apiVersion` as `kubectl delete` and `get` take it. */
+function resourceOf(apiVersion: string, kind: string): string {
+  const group = groupOf(apiVersion);
+  return group ? `${kind.toLowerCase()}.${group}` : kind.toLowerCase();
+}
+
+/** The parts of an inventory key (`apps/v1 DaemonSet kube-system/kube-flannel-ds`). */
+function keyParts(key: string): { apiVersion: string; kind: string; namespace?: string; name: string } {
+  const [apiVersion, kind, ...rest] = key.split(' ');
+  const named = rest.join(' ');
+  const slash = named.indexOf('/');
+  return slash < 0
+    ? { apiVersion, kind, name: named }
+    : { apiVersion, kind, namespace: named.slice(0, slash), name: named.slice(slash + 1) };
+}
+
+/**
+ * The command that deletes from its cluster every object of the inventory `text` (the stage's
+ * output as it was), found by the stage's labels, of each kind the inventory lists, in every
+ * namespace it held (kube-system's too) and the cluster-scoped ones: what a stage whose file is
+ * removed leaves running, since no prune command of it will ever run again. Kinds in reverse apply
+ * order, the namespace last. Undefined when the inventory lists no object.
+ */
+export function deleteCommand(stage: string, text: string): string | undefined {
+  const kinds = [...parseInventory(text).keys()].map(keyParts).sort((a, b) => applyRank(b.kind) - applyRank(a.kind));
+  if (kinds.length === 0) return undefined;
+  const resources = [...new Set(kinds.map((k) => resourceOf(k.apiVersion, k.kind)))];
+  return `kubectl delete ${resources.join(',')} --all-namespaces -l ${stageSelector(stage)}`;
+}
+
+/**
+ * Of the `removed` keys, those the prune command of a stage that now holds `after` (keys) does not
+ * delete: objects of a kind outside the kind table (an ExternalSecret) that the stage no longer has
+ * any of, so that its command no longer names the kind.
+ */
+function unprunedOf(removed: readonly string[], after: Iterable<string>): string[] {
+  const held = new Set(heldKinds([...after].map(keyParts)));
+  return removed.filter((k) => {
+    const { apiVersion, kind } = keyParts(k);
+    return !inKindTable(apiVersion, kind) && !held.has(allowlistEntry(apiVersion, kind));
+  });
+}
+
+/** `kubectl delete externalsecret.external-secrets.io -n production mysqlsecret`: one command per kind and namespace of `keys`. */
+function deleteByName(keys: readonly string[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const k of keys) {
+    const { apiVersion, kind, namespace, name } = keyParts(k);
+    const command = `kubectl delete ${resourceOf(apiVersion, kind)}${namespace ? ` -n ${namespace}` : ''}`;
+    groups.set(command, [...(groups.get(command) ?? []), name]);
+  }
+  return [...groups].map(([command, names]) => `${command} ${names.join(' ')}`);
 }
 
 export interface InventoryInput {
@@ -139,10 +199,35 @@ export function parseInventory(text: string): Map<string, string> {
   return objects;
 }
 
+/** Lines git writes around a merge conflict. */
+const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})(?: |$)/m;
+
+/** Whether `text` holds git merge conflict markers: a file left as a merge conflict left it. */
+export function hasConflictMarkers(text: string): boolean {
+  return CONFLICT_MARKER.test(text);
+}
+
 export interface InventoryChanges {
   readonly added: readonly string[];
   readonly changed: readonly string[];
   readonly removed: readonly string[];
+  /**
+   * Of `removed`, the objects the stage's new prune command does not delete (`unprunedOf`); only
+   * when there are some.
+   */
+  readonly unpruned?: readonly string[];
+  /**
+   * The inventory before held git merge conflict markers: it says two things at once, so the
+   * objects were not compared with it (the lists are empty); only when so.
+   */
+  readonly conflicted?: true;
+}
+
+/** The changes, with `unpruned` when some of the removed objects are of kinds the new prune command no longer names. */
+function withUnpruned(added: string[], changed: string[], removed: string[], after: Iterable<string>): InventoryChanges {
+  const changes = { added: added.sort(), changed: changed.sort(), removed: removed.sort() };
+  const unpruned = removed.length ? unprunedOf(changes.removed, after) : [];
+  return unpruned.length ? { ...changes, unpruned } : changes;
 }
 
 /** What changed from one inventory to the next, by object key, each list sorted. */
@@ -155,7 +240,7 @@ export function compareInventories(before: ReadonlyMap<string, string>, after: R
     else if (old !== d) changed.push(key);
   }
   const removed = [...before.keys()].filter((k) => !after.has(k));
-  return { added: added.sort(), changed: changed.sort(), removed: removed.sort() };
+  return withUnpruned(added, changed, removed, after.keys());
 }
 
 /**
@@ -164,6 +249,8 @@ export function compareInventories(before: ReadonlyMap<string, string>, after: R
  * order), without a map of either: a stage of 15,000 objects was parsed twice, by key, at every synth.
  */
 export function inventoryChanges(before: string, after: string): InventoryChanges {
+  // both sides of the conflict would be read as objects: neither is what dist/ held
+  if (hasConflictMarkers(before)) return { added: [], changed: [], removed: [], conflicted: true };
   const a = orderedObjects(before);
   const b = a && orderedObjects(after);
   if (!a || !b) return compareInventories(parseInventory(before), parseInventory(after));
@@ -181,7 +268,7 @@ export function inventoryChanges(before: string, after: string): InventoryChange
       j++;
     }
   }
-  return { added: added.sort(), changed: changed.sort(), removed: removed.sort() };
+  return withUnpruned(added, changed, removed, b.keys);
 }
 
 /**
@@ -210,8 +297,9 @@ function orderedObjects(text: string): { readonly lines: string[]; readonly keys
   return ends && !all.slice(i).some((l) => l.startsWith('objects: ')) ? { lines, keys } : undefined;
 }
 
-/** `1 added, 2 changed, 0 removed`, or `unchanged`. */
-export function changeSummary({ added, changed, removed }: InventoryChanges): string {
+/** `1 added, 2 changed, 0 removed`, or `unchanged`, or what could not be compared. */
+export function changeSummary({ added, changed, removed, conflicted }: InventoryChanges): string {
+  if (conflicted) return `objects not compared: the ${INVENTORY_FILE} there held git merge conflict markers`;
   return added.length + changed.length + removed.length === 0
     ? 'unchanged'
     : `${added.length} added, ${changed.length} changed, ${removed.length} removed`;
@@ -221,12 +309,22 @@ export function changeSummary({ added, changed, removed }: InventoryChanges): st
 export const LISTED_CHANGES = 10;
 
 /** One line per changed object (`added: Deployment qa/demoapp`), at most `LISTED_CHANGES`. */
-export function changeLines({ added, changed, removed }: InventoryChanges): string[] {
+export function changeLines({ added, changed, removed, unpruned = [] }: InventoryChanges): string[] {
   // the key starts with the apiVersion, which the kind and name already make plain
   const lines = [
     ...added.map((k) => `added: ${k.slice(k.indexOf(' ') + 1)}`),
     ...changed.map((k) => `changed: ${k.slice(k.indexOf(' ') + 1)}`),
     ...removed.map((k) => `removed: ${k.slice(k.indexOf(' ') + 1)}`),
   ];
-  return lines.length > LISTED_CHANGES ? [...lines.slice(0, LISTED_CHANGES), `... and ${lines.length - LISTED_CHANGES} more`] : lines;
+  const listed =
+    lines.length > LISTED_CHANGES ? [...lines.slice(0, LISTED_CHANGES), `... and ${lines.length - LISTED_CHANGES} more`] : lines;
+  // never cut: without them, these objects stay in the cluster
+  const kinds = [...new Set(unpruned.map((k) => keyParts(k).kind))].join(', ');
+  return unpruned.length
+    ? [
+        ...listed,
+        `the prune command no longer names ${kinds}, so it will not delete the removed ones; delete them with:`,
+        ...deleteByName(unpruned).map((c) => `  ${c}`),
+      ]
+    : listed;
 }

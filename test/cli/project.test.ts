@@ -1,5 +1,5 @@
 /** The project on disk (lib/cli/project.ts): reading the output of a stage, whatever it has become. */
-import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openProject, readStageTree } from '../../lib/cli/project.js';
@@ -51,5 +51,25 @@ describe('the output of a stage as it is on disk', () => {
     expect(snapshotDir(join(dir, 'environments'))).toEqual(before);
     expect(runCli('synth', [], dir).code).toBe(0);
     expect(runCli('check', [], dir).code).toBe(0);
+  });
+});
+
+describe('a command run outside a project', () => {
+  it.each([
+    ['check', []],
+    ['diff', ['qa']],
+    ['secrets', ['qa']],
+  ])('%s says there is no environments/ here and to run it in the project directory (exit 2), writing nothing', (command, args) => {
+    const dir = tempProject({});
+    rmSync(join(dir, 'environments'), { recursive: true });
+    const before = snapshotDir(dir);
+    const r = runCli(command, args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `error: no environments/ here (${dir}): run it in the project directory`,
+      '  hint: cd to the directory that holds environments/ and package.json, then run the command again',
+    ]);
+    expect(snapshotDir(dir)).toEqual(before);
   });
 });

@@ -77,7 +77,15 @@ describe('a release from dev to production', () => {
   it('is refused when the idle color does not run the version asked for', () => {
     const r = runCli('switch', ['production', 'demoapp', '--release', '1.2'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')[0]).toBe('error: Deployment production/demoapp-green in dist/production runs version 1.1, not 1.2');
+    // one problem: a release that neither dist/ nor the stage file gives the color is not one to synthesize first
+    expect(r.stderr).toBe(
+      [
+        'error: Deployment production/demoapp-green in dist/production runs version 1.1, not 1.2',
+        '  hint: promote the release to the green color first (npm run promote -- <previous stage> production), or name the version it runs (the stage file gives it demoapp:1.1, version 1.1)',
+        '1 problem; nothing was written.',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('goes live with a switch that changes the Service selector and nothing else, and rolls back with another', () => {

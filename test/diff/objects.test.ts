@@ -168,6 +168,24 @@ describe('diffing manifests', () => {
     ]);
   });
 
+  it('pairs a config object with the one of a new content hash, and shows its data change', () => {
+    const config = (hash: string, level: string): Manifest => ({
+      id: `ConfigMap qa/web-config-${hash}`,
+      value: { kind: 'ConfigMap', metadata: { name: `web-config-${hash}`, namespace: 'qa' }, data: { LOG_LEVEL: level } },
+    });
+    const d = diffManifests([config('007cd57b57', 'info')], [config('c9feb6ee47', 'warn')]);
+    expect(formatDiff(d, { before: 'a', after: 'b' }).split('\n')).toEqual([
+      'ConfigMap qa/web-config-007cd57b57 -> qa/web-config-c9feb6ee47',
+      '  data.LOG_LEVEL: "info" -> "warn"',
+      '  metadata.name: "web-config-007cd57b57" -> "web-config-c9feb6ee47"',
+      '1 changed, 0 only in a, 0 only in b, 0 the same',
+      '',
+    ]);
+    // two of one name on a side: which is which is not known, so neither is paired
+    const two = diffManifests([config('007cd57b57', 'info'), config('1111111111', 'debug')], [config('c9feb6ee47', 'warn')]);
+    expect([two.changed.length, two.removed.length, two.added.length]).toEqual([0, 2, 1]);
+  });
+
   it('shows a change many objects share once, with their number', () => {
     const label = (id: string, v: string): Manifest => ({ id, value: { metadata: { labels: { version: v } } } });
     const d = diffManifests(
@@ -267,6 +285,20 @@ describe('npm run diff', () => {
     expect(runCli('diff', ['lab'], dir).stdout).toBe(
       'ReplicationController lab/nginx\n  spec.replicas: 3 -> 5\n1 changed, 0 only in dist/lab, 0 only in the sources, 7 the same\n',
     );
+  });
+
+  it("with one stage, shows a config change in the config object's data, not only its new name", () => {
+    const dir = fixtureProject(['dev']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const file = join(dir, 'environments', 'dev.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('LOG_LEVEL: debug');
+    writeFileSync(file, text.replace('LOG_LEVEL: debug', 'LOG_LEVEL: warn'));
+    const out = runCli('diff', ['dev'], dir).stdout;
+    expect(out).toMatch(
+      /^ConfigMap dev\/demoapp-config-[0-9a-f]{10} -> dev\/demoapp-config-[0-9a-f]{10}\n {2}data\.LOG_LEVEL: "debug" -> "warn"\n/m,
+    );
+    expect(out).not.toMatch(/^only in /m);
   });
 
   it("with one stage, counts and shows only its own objects, and apart the delivery objects that deliver it, not the other stages'", () => {

@@ -214,6 +214,23 @@ describe('npm run synth', () => {
     expect(existsSync(copy)).toBe(false);
   });
 
+  it('does not trust an inventory left with git merge conflict markers: says so instead of comparing with both sides', () => {
+    const dir = tempProject({ lab: repoStage('lab') }, { copyDist: false });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const file = join(dir, 'dist', 'lab', 'inventory.txt');
+    const text = readFileSync(file, 'utf8');
+    const service = /^sha256:[0-9a-f]+ v1 Service lab\/nginx$/m.exec(text)![0];
+    // merged: the Service is as the sources make it on our side, another on theirs
+    const theirs = `sha256:0000000000000000 ${service.slice(service.indexOf(' ') + 1)}`;
+    writeFileSync(file, text.replace(service, `<<<<<<< HEAD\n${service}\n=======\n${theirs}\n>>>>>>> other`));
+    const lines = runCli('synth', [], dir).stdout.split('\n');
+    expect(lines[0]).toBe(
+      'lab: 8 objects in 8 files -> dist/lab/ (objects not compared: the inventory.txt there held git merge conflict markers)',
+    );
+    expect(lines[1]).not.toMatch(/^ {2}(added|changed|removed): /);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
   it.each(openProject(REPO).stages)("writes the inventory of committed stage %s with its stage file's digest", (stage) => {
     const text = readFileSync(join(REPO, 'dist', stage, 'inventory.txt'), 'utf8');
     expect(text).toContain(

@@ -1,0 +1,76 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseInventory } from '../../lib/synth/inventory.js';
+import { fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
+
+/** The kinds of an inventory's objects as `kubectl delete` takes them (`daemonset.apps`, `namespace`). */
+function resources(inventory: string): string[] {
+  return [...parseInventory(inventory).keys()].map((k) => {
+    const [apiVersion, kind] = k.split(' ');
+    return apiVersion.includes('/') ? `${kind.toLowerCase()}.${apiVersion.split('/')[0]}` : kind.toLowerCase();
+  });
+}
+
+describe('a stage whose file is removed', () => {
+  it("leaves its objects in its cluster: synth's removal line and diff -- <stage> give the command that deletes them, and diff shows each leaving", () => {
+    const dir = fixtureProject(['lab', 'dev']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const inventory = readFileSync(join(dir, 'dist', 'lab', 'inventory.txt'), 'utf8');
+    const objects = [...parseInventory(inventory).keys()];
+    rmSync(join(dir, 'environments', 'lab.yaml'));
+
+    const diff = runCli('diff', ['lab'], dir);
+    expect(diff).toMatchObject({ code: 0, stderr: '' });
+    const lines = diff.stdout.trimEnd().split('\n');
+    const leaving = lines.filter((l) => l.startsWith('only in dist/lab: '));
+    expect(leaving).toHaveLength(objects.length);
+    expect(leaving).toContain('only in dist/lab: DaemonSet kube-system/kube-flannel-ds');
+    expect(leaving).toContain('only in dist/lab: ClusterRole flannel');
+    const command = /its objects stay in its cluster until deleted: (kubectl delete .*)$/m.exec(diff.stdout)?.[1];
+    expect(command).toBeDefined();
+    // every kind it held, cluster-scoped and in other namespaces too, selected by the stage's labels; the namespace last
+    const [, kinds, ...rest] = command!.split(' ').slice(1);
+    expect(new Set(kinds.split(','))).toEqual(new Set(resources(inventory)));
+    expect(kinds.split(',').at(-1)).toBe('namespace');
+    expect(rest).toEqual(['--all-namespaces', '-l', 'stagecraft.dev/stage=lab,app.kubernetes.io/managed-by=stagecraft']);
+    expect(readFileSync(join(dir, 'dist', 'lab', 'inventory.txt'), 'utf8')).toBe(inventory);
+    // synth of that stage alone cannot remove it: it says what does
+    const one = runCli('synth', ['lab'], dir);
+    expect(one.code).toBe(2);
+    expect(one.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: there is no stage 'lab' (no environments/lab.yaml)",
+      '  hint: dist/lab/ is what is left of it: npm run diff -- lab shows its objects leaving and the command that deletes them from its cluster; npm run synth removes dist/lab/ (the stages are: dev)',
+    ]);
+
+    const synth = runCli('synth', [], dir);
+    expect(synth.code).toBe(0);
+    expect(synth.stdout).toContain(
+      `lab: removed dist/lab/ (there is no environments/lab.yaml)\n  its objects stay in its cluster; delete them with: ${command}\n`,
+    );
+    // gone from dist/: nothing to say any more
+    expect(runCli('diff', ['lab'], dir)).toMatchObject({ code: 2 });
+  });
+
+  it('a stage that drops its secretStore: says how to delete the ExternalSecrets, which its new prune command no longer names', () => {
+    // promoted from no stage: a project of its own
+    const text = repoStage('production').replace(/^promotion: .*\n/m, '');
+    const dir = tempProject({ production: text });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const file = join(dir, 'environments', 'production.yaml');
+    const store = /^secretStore: .*\n/m.exec(text);
+    expect(store).not.toBeNull();
+    writeFileSync(file, text.replace(store![0], ''));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        '  removed: ExternalSecret production/mysqlsecret',
+        '  the prune command no longer names ExternalSecret, so it will not delete the removed ones; delete them with:',
+        '    kubectl delete externalsecret.external-secrets.io -n production mysqlsecret',
+        '',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(dir, 'dist', 'production', 'inventory.txt'), 'utf8')).not.toContain('ExternalSecret');
+  });
+});
