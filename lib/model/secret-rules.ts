@@ -49,6 +49,12 @@ const DIGEST_PREFIX_CHARS = 16;
 export const ENTROPY_THRESHOLD = 4.0;
 /** ... and at least this many characters (a 128-bit key is 22 base64 characters; 32 leaves room for words). */
 export const ENTROPY_MIN_LENGTH = 32;
+/**
+ * Long hex text with at least this many bits per character counts as random: random hex has close
+ * to 4 (48 random hex digits have 3.7 or more); a run of one repeated digit (`bbb...`, a long name
+ * or tag) has 0, and a few digits in turn (`abab...`) 1 or 2.
+ */
+export const HEX_ENTROPY_THRESHOLD = 3.0;
 
 function decodesToCredentials(b64: string): boolean {
   const text = Buffer.from(b64, 'base64').toString('utf8');
@@ -240,16 +246,17 @@ function secretSetting(name: string, value: string): boolean {
 }
 
 /**
- * Random-looking text: hex of a length that is not a digest's (and not after `sha256:`), or
- * base64 mixing upper case, lower case and digits with at least ENTROPY_THRESHOLD bits per
- * character. Paths, image names, DNS names and words fail the mix or the entropy.
+ * Random-looking text: hex of a length that is not a digest's (and not after `sha256:`) with at
+ * least HEX_ENTROPY_THRESHOLD bits per character, or base64 mixing upper case, lower case and
+ * digits with at least ENTROPY_THRESHOLD bits per character. Paths, image names, DNS names, words
+ * and runs of a few repeated characters (`bbbb...`, hex digits all of them) fail the mix or the entropy.
  */
 function highEntropy(s: string, m: RegExpExecArray): boolean {
   if (/^[0-9a-fA-F]+$/.test(s)) {
     // only the characters a digest's prefix can take (`sha512:`): all of the text before each hex run
     // made a string of many such runs quadratic
     const before = m.input.slice(Math.max(0, m.index - DIGEST_PREFIX_CHARS), m.index);
-    return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before);
+    return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before) && entropy(s) >= HEX_ENTROPY_THRESHOLD;
   }
   return s.length >= ENTROPY_MIN_LENGTH && hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD;
 }

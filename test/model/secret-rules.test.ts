@@ -90,6 +90,12 @@ describe('the secret rules', () => {
     ['the word Bearer in prose', 'Bearer tokens are checked upstream'],
     ['a DNS name', 'kube-registry.kube-system.svc.cluster.local'],
     ['a long word', 'ThisIsAVeryLongCamelCaseIdentifierName'],
+    // runs of one character are hex digits, but not random: names and tags of the longest lengths allowed
+    ['an app name of one repeated letter', 'b'.repeat(57)],
+    ['a service account name of one repeated letter', 'a'.repeat(63)],
+    ['an image tag of one repeated letter', `team/web:${'a'.repeat(200)}`],
+    ['a CronJob name of one repeated letter', 'c'.repeat(53)],
+    ['a long run of two hex digits in turn', `${'ab'.repeat(30)}1`],
     ['a setting naming a Secret', 'existingSecret: db-creds\ntlsSecret: demoapp-tls'],
     ['the Secrets and keys a stage needs', 'demoapp-tls=tls.crt,tls.key; mysqlsecret=database,password,username'],
     ['settings of a password policy', 'password_max_age=90\npassword_min_length: 8\nrequire_password: true'],
