@@ -544,6 +544,9 @@ const ANNOTATION_SECRET_WORDS = new Set([
   'accesskey',
 ]);
 
+/** Whether an annotation's name is a secret's, by name: every object of an app repeats its annotations. */
+const secretAnnotations = new BoundedMap<string, boolean>(50_000);
+
 /**
  * Whether an annotation (`name`: its key, prefix and all) holds a secret by its name and value: the
  * name after its prefix ends in a secret's word (ANNOTATION_SECRET_WORDS, a word ending in
@@ -553,13 +556,17 @@ const ANNOTATION_SECRET_WORDS = new Set([
  * settings of every tool, so a word (`required`, `vault-agent`) is taken for a setting, not a password.
  */
 export function isSecretAnnotation(name: string, value: string): boolean {
-  const w = words(name.slice(name.lastIndexOf('/') + 1));
-  const last = w[w.length - 1];
-  if (last === undefined) return false;
-  const named =
-    ANNOTATION_SECRET_WORDS.has(last) ||
-    SECRET_SUFFIXES.some((x) => x !== 'secret' && last.endsWith(x)) ||
-    (last === 'key' && w.length > 1 && KEY_QUALIFIERS.has(w[w.length - 2]!));
+  let named = secretAnnotations.get(name);
+  if (named === undefined) {
+    const w = words(name.slice(name.lastIndexOf('/') + 1));
+    const last = w[w.length - 1] ?? '';
+    named = secretAnnotations.remember(
+      name,
+      ANNOTATION_SECRET_WORDS.has(last) ||
+        SECRET_SUFFIXES.some((x) => x !== 'secret' && last.endsWith(x)) ||
+        (last === 'key' && w.length > 1 && KEY_QUALIFIERS.has(w[w.length - 2]!)),
+    );
+  }
   if (!named || !/^\S{8,}$/.test(value) || isPlaceholder(value) || /^[-+]?[0-9.]+$/.test(value)) return false;
   if (/^[/.~${%<|>*&![]/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9._-]/].filter((k) => k.test(value)).length;
