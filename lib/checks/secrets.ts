@@ -20,6 +20,7 @@ import {
   flagBefore,
   isArgvEntry,
   isPlaceholder,
+  isSecretAnnotation,
   isSecretSetting,
   maskValue,
   type SecretRule,
@@ -171,8 +172,8 @@ export function secretStrings(o: KubeObject): readonly SecretString[] {
 
 function findSecretStrings(o: KubeObject): SecretString[] {
   const out: SecretString[] = [];
-  const judge = (at: FieldPath, value: string, key: string | undefined, decoded = false) => {
-    const named = key !== undefined && isSecretSetting(key, value);
+  const judge = (at: FieldPath, value: string, key: string | undefined, decoded = false, byName = isSecretSetting) => {
+    const named = key !== undefined && byName(key, value);
     const found = detectSecret(value);
     // most strings: no match and no telling name, passed over after one test each
     if ((!found && !named) || value === '' || isPlaceholder(value)) return;
@@ -212,6 +213,9 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         for (const name of node.split(/[=,;\s]+/)) if (name) judge(path, name, undefined);
       } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
         judge(path, Buffer.from(node, 'base64').toString('utf8'), String(path[1]), true);
+      } else if (isApiObject(o) && path.length >= 3 && path[path.length - 2] === 'annotations' && path[path.length - 3] === 'metadata') {
+        // an annotation named like a secret (`vault.example.com/token`), with a value that looks like one
+        judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
       } else judge(path, node, holderName(o, path, parent));
       return;
     }

@@ -49,6 +49,12 @@ const DIGEST_PREFIX_CHARS = 16;
 export const ENTROPY_THRESHOLD = 4.0;
 /** ... and at least this many characters (a 128-bit key is 22 base64 characters; 32 leaves room for words). */
 export const ENTROPY_MIN_LENGTH = 32;
+/**
+ * Long hex text with at least this many bits per character counts as random: random hex has close
+ * to 4 (48 random hex digits have 3.7 or more); a run of one repeated digit (`bbb...`, a long name
+ * or tag) has 0, and a few digits in turn (`abab...`) 1 or 2.
+ */
+export const HEX_ENTROPY_THRESHOLD = 3.0;
 
 function decodesToCredentials(b64: string): boolean {
   const text = Buffer.from(b64, 'base64').toString('utf8');
@@ -103,6 +109,9 @@ function commandPassword(words: readonly string[]): boolean {
   for (let i = 1; i < words.length; i++) if (passwordGiven(client, words[i]!, words[i - 1]) !== undefined) return true;
   return false;
 }
+
+/** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
+const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 
 /** The content rules, most specific first: a value is reported under the first rule that matches. */
 export const SECRET_RULES: readonly SecretRule[] = [
@@ -188,6 +197,24 @@ export const SECRET_RULES: readonly SecretRule[] = [
       m[5] !== undefined ? secretSetting(m[5], (m[6] ?? m[7]!).trim()) : secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
   },
   {
+    id: 'netrc-password',
+    description: 'a password in a .netrc entry (machine <host> login <user> password <password>)',
+    // an entry starts at `machine <host>` or `default`, a word of its own; its `login` and `account`
+    // may come before the password, each a word and its value (each word read once: only the blanks
+    // and words of one entry are read again, and an entry starts only at those two words)
+    pattern: /(?:machine[ \t\r\n]+\S+|default)(?:[ \t\r\n]+(?:login|account)[ \t\r\n]+\S+)*[ \t\r\n]+password[ \t\r\n]+(\S+)/g,
+    // (a word of its own: tested here, since a lookbehind before the words is tried at every character)
+    accept: (_s, m) => (m.index === 0 || /\s/.test(m.input[m.index - 1]!)) && secretSetting('password', m[1]!),
+  },
+  {
+    id: 'pgpass-password',
+    description: 'a password in a .pgpass line (host:port:database:user:password)',
+    // a line of exactly five fields (`\:` is a colon within one), the second a port or `*`: not a time,
+    // an IPv6 or MAC address, nor /etc/passwd's seven fields
+    pattern: new RegExp(`^[ \\t]*${PGPASS_FIELD}:(?:[0-9]{1,5}|\\*):${PGPASS_FIELD}:${PGPASS_FIELD}:(${PGPASS_FIELD})[ \\t]*\\r?$`, 'gm'),
+    accept: (_s, m) => secretSetting('password', m[1]!),
+  },
+  {
     id: 'keyed-setting',
     description: 'an XML setting named by its key or name attribute (<entry key="password">..., <add key="DbPassword" value="..."/>)',
     // Java's properties XML, .NET's appSettings, Spring's <property name=...>: the setting's name is
@@ -240,16 +267,17 @@ function secretSetting(name: string, value: string): boolean {
 }
 
 /**
- * Random-looking text: hex of a length that is not a digest's (and not after `sha256:`), or
- * base64 mixing upper case, lower case and digits with at least ENTROPY_THRESHOLD bits per
- * character. Paths, image names, DNS names and words fail the mix or the entropy.
+ * Random-looking text: hex of a length that is not a digest's (and not after `sha256:`) with at
+ * least HEX_ENTROPY_THRESHOLD bits per character, or base64 mixing upper case, lower case and
+ * digits with at least ENTROPY_THRESHOLD bits per character. Paths, image names, DNS names, words
+ * and runs of a few repeated characters (`bbbb...`, hex digits all of them) fail the mix or the entropy.
  */
 function highEntropy(s: string, m: RegExpExecArray): boolean {
   if (/^[0-9a-fA-F]+$/.test(s)) {
     // only the characters a digest's prefix can take (`sha512:`): all of the text before each hex run
     // made a string of many such runs quadratic
     const before = m.input.slice(Math.max(0, m.index - DIGEST_PREFIX_CHARS), m.index);
-    return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before);
+    return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before) && entropy(s) >= HEX_ENTROPY_THRESHOLD;
   }
   return s.length >= ENTROPY_MIN_LENGTH && hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD;
 }
@@ -273,7 +301,8 @@ export interface SecretMatch {
  * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
-const CANDIDATE = /[A-Za-z0-9+/_-]{16}|:\/\/|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
+const CANDIDATE =
+  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [
@@ -495,6 +524,53 @@ export function isSecretKey(path: readonly (string | number)[], value?: unknown,
   if (typeof value === 'string' && detectSecret(value) !== undefined) return true;
   const flag = Array.isArray(list) && isArgvEntry(path) ? flagBefore(list, path[path.length - 1] as number) : undefined;
   return flag !== undefined && isSecretName(flag);
+}
+
+/**
+ * The last words of an annotation's name that say it holds the secret itself (`vault.example.com/token`,
+ * `.../password`, `.../api-key`, `.../auth-token`); not `secret`, `secrets`, `credentials` or `auth`, whose
+ * annotations name a Secret or a method (`nginx.ingress.kubernetes.io/auth-secret: basic-auth`).
+ */
+const ANNOTATION_SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'passphrase',
+  'token',
+  'apikey',
+  'privatekey',
+  'secretkey',
+  'accesskey',
+]);
+
+/** Whether an annotation's name is a secret's, by name: every object of an app repeats its annotations. */
+const secretAnnotations = new BoundedMap<string, boolean>(50_000);
+
+/**
+ * Whether an annotation (`name`: its key, prefix and all) holds a secret by its name and value: the
+ * name after its prefix ends in a secret's word (ANNOTATION_SECRET_WORDS, a word ending in
+ * `password`, `passphrase` or `token`, or `key` after a word that says which: `api-key`), and the value
+ * looks like one: a single word of 8 characters or more that mixes two kinds of character (letters
+ * of both cases, digits, symbols), and no reference, switch, number, path or URL. Annotations carry
+ * settings of every tool, so a word (`required`, `vault-agent`) is taken for a setting, not a password.
+ */
+export function isSecretAnnotation(name: string, value: string): boolean {
+  let named = secretAnnotations.get(name);
+  if (named === undefined) {
+    const w = words(name.slice(name.lastIndexOf('/') + 1));
+    const last = w[w.length - 1] ?? '';
+    named = secretAnnotations.remember(
+      name,
+      ANNOTATION_SECRET_WORDS.has(last) ||
+        SECRET_SUFFIXES.some((x) => x !== 'secret' && last.endsWith(x)) ||
+        (last === 'key' && w.length > 1 && KEY_QUALIFIERS.has(w[w.length - 2]!)),
+    );
+  }
+  if (!named || !/^\S{8,}$/.test(value) || isPlaceholder(value) || /^[-+]?[0-9.]+$/.test(value)) return false;
+  if (/^[/.~${%<|>*&![]/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;
+  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9._-]/].filter((k) => k.test(value)).length;
+  return kinds >= 2;
 }
 
 /**

@@ -80,3 +80,14 @@ describe('secret values of a service app', () => {
     expect(refused(files('db.xml', '<db><user>app</user><password>$(DB_PASSWORD)</password><secretName>db</secretName></db>'))).toEqual([]);
   });
 });
+
+describe('long names of one repeated character', () => {
+  it('are no random-looking secret: a blue/green app named with 57 b compiles, and a message shows its name', () => {
+    const name = 'b'.repeat(57);
+    expect(refused(`apps:\n  ${name}:\n    stack: service\n    blueGreen: { live: blue, blue: a:1, green: a:2 }\n`)).toEqual([]);
+    const account = 'a'.repeat(63);
+    const problems = refused(service(`serviceAccountName: ${account}`));
+    expect(problems.join('\n')).toContain(account);
+    expect(problems.join('\n')).not.toContain('hidden');
+  });
+});

@@ -2,7 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SECRET_RULES, detectSecret, isSecretKey, isSecretName, isSecretSetting, maskValue } from '../../lib/model/secret-rules.js';
+import {
+  SECRET_RULES,
+  detectSecret,
+  isSecretAnnotation,
+  isSecretKey,
+  isSecretName,
+  isSecretSetting,
+  maskValue,
+} from '../../lib/model/secret-rules.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
@@ -40,6 +48,57 @@ describe('the secret rules', () => {
       'secret: hunter2e',
     ])
       expect(detectSecret(file)?.rule.id, file).toBe('secret-setting');
+  });
+
+  it('find the password of a .netrc entry or a .pgpass line, and the credentials of the files that name them', () => {
+    for (const file of [
+      'machine git.example.com login deploy password Sup3rS3cret',
+      'machine git.example.com\n  login deploy\n  account ops\n  password Sup3rS3cret\n',
+      'default login deploy password Sup3rS3cret',
+    ])
+      expect(detectSecret(file)?.rule.id, file).toBe('netrc-password');
+    for (const file of ['db.example.com:5432:shop:app:Sup3rS3cret', '# ours\n*:*:*:postgres:Sup3rS3cret\r\n', 'h:5432:d:u:p\\:w0rd2x'])
+      expect(detectSecret(file)?.rule.id, file).toBe('pgpass-password');
+    // the other files that carry credentials name them as settings
+    for (const file of [
+      '//registry.npmjs.org/:_authToken=Sup3rS3cretTok3n',
+      '_auth=ZGVwbG95OlN1cDNyUzNjcmV0',
+      '[pypi]\nusername = __token__\npassword = Sup3rS3cret\n',
+      'export DB_PASSWORD="Sup3rS3cret"',
+      'db:\n  password: Sup3rS3cret\n',
+      '{"db": {"password": "Sup3rS3cret"}}',
+      '{"auths":{"registry.example.com":{"auth":"ZGVwbG95OlN1cDNyUzNjcmV0"}}}',
+      '[default]\naws_secret_access_key = Sup3rS3cretAccessKey\n',
+      'users:\n- name: u\n  user:\n    token: Sup3rS3cretTok3n\n',
+      'users:\n- name: u\n  user:\n    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=\n',
+    ])
+      expect(detectSecret(file)?.rule.id, file).toBe('secret-setting');
+  });
+
+  it('find an annotation named like a secret only when its value looks like one', () => {
+    for (const [name, value] of [
+      ['vault.example.com/token', 's.Sup3rS3cretTok3n'],
+      ['example.com/password', 'hunter2pw'],
+      ['example.com/api-key', 'Sup3rS3cretK3y'],
+      ['auth-token', 'x9!x9!x9!'],
+    ])
+      expect(isSecretAnnotation(name, value), `${name}: ${value}`).toBe(true);
+    for (const [name, value] of [
+      ['vault.hashicorp.com/agent-inject-token', 'true'],
+      ['vault.hashicorp.com/agent-inject-secret-db', 'database/creds/db-app'],
+      ['nginx.ingress.kubernetes.io/auth-secret', 'basic-auth'],
+      ['example.com/credentials', 'Db-Creds-2024'],
+      ['example.com/token-path', '/var/run/secrets/token'],
+      ['example.com/token', '/var/run/secrets/token'],
+      ['example.com/token', 'required'],
+      ['example.com/token', 'https://auth.example.com/token'],
+      ['example.com/token', '$(TOKEN)'],
+      ['example.com/token', 'short1'],
+      ['example.com/token', '12345678901'],
+      ['example.com/token', 'a word or two'],
+      ['password.example.com/enabled', 'Sup3rS3cret'],
+    ])
+      expect(isSecretAnnotation(name, value), `${name}: ${value}`).toBe(false);
   });
 
   it('find a secret in a CDATA section of an element named like a secret', () => {
@@ -90,6 +149,12 @@ describe('the secret rules', () => {
     ['the word Bearer in prose', 'Bearer tokens are checked upstream'],
     ['a DNS name', 'kube-registry.kube-system.svc.cluster.local'],
     ['a long word', 'ThisIsAVeryLongCamelCaseIdentifierName'],
+    // runs of one character are hex digits, but not random: names and tags of the longest lengths allowed
+    ['an app name of one repeated letter', 'b'.repeat(57)],
+    ['a service account name of one repeated letter', 'a'.repeat(63)],
+    ['an image tag of one repeated letter', `team/web:${'a'.repeat(200)}`],
+    ['a CronJob name of one repeated letter', 'c'.repeat(53)],
+    ['a long run of two hex digits in turn', `${'ab'.repeat(30)}1`],
     ['a setting naming a Secret', 'existingSecret: db-creds\ntlsSecret: demoapp-tls'],
     ['the Secrets and keys a stage needs', 'demoapp-tls=tls.crt,tls.key; mysqlsecret=database,password,username'],
     ['settings of a password policy', 'password_max_age=90\npassword_min_length: 8\nrequire_password: true'],
@@ -111,6 +176,15 @@ describe('the secret rules', () => {
     ['a MySQL password the shell expands', 'mysql -uroot -p"$MYSQL_PWD" shop; mysqladmin -p$(cat /run/pw) ping'],
     ['a port flag of other tools, or of a client of a host named mysql', 'iperf3 -p 5201; redis-cli -p6379; psql -h mysql -p5432'],
     ['curl given a user alone, or a password the shell expands', 'curl -u admin http://x; curl -u "admin:$PASS" http://x'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: references as credential files write them
+    ['a .netrc or .pgpass that refers to its password', 'machine h login u password $(GIT_PASSWORD)\n*:*:*:app:${PGPASSWORD}'],
+    ['a .netrc entry with a numeric or no password', 'machine h login u password 12345678\nmachine g login u'],
+    ['prose about passwords and machines', 'Enter your password below; the machine learning team keeps the password policy.'],
+    [
+      'times, addresses and other lines of colons',
+      '12:30:45\n[fe80::1]:8080\n00:11:22:33:44:55\nroot:x:0:0:root:/root:/bin/bash\na:5432:b:c:d:e',
+    ],
+    ['a password file and an empty password', 'password_file = /run/secrets/db\npassword =\n'],
     ["the keys a Secret declares, in kubectl's copy", '{"metadata":{"annotations":{"stagecraft.dev/secret-keys":"token"}}}'],
   ])('do not take %s for a secret', (_what, value) => {
     expect(detectSecret(value)).toBeUndefined();
@@ -138,6 +212,11 @@ describe('the secret rules', () => {
       '<token>v</tok>',
       '<a key="password"><![CDATA[',
       '<entry key="token">x',
+      'machine a login b ',
+      'default account ',
+      'h:5432:d:u:',
+      'h:1:d:u:$P\n',
+      'a\\:',
     ];
     const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
       for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;
