@@ -1,0 +1,110 @@
+/**
+ * Commands where the file system refuses writes: a node_modules/.cache/stagecraft/ and a project
+ * that user nobody cannot write (through setpriv, as root: skipped otherwise), and a file size
+ * limit (`ulimit -f`). What is kept between commands (bundles, the fingerprint, the digests, the
+ * render cache) is best effort: the command answers as it would, and never runs a stale bundle.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compilerCopy, listFiles, repoStage } from '../helpers/cli.js';
+
+const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+
+/** `node <project>/lib/cli/run.cjs <args>` in `dir` as user nobody, with `tmp` as its TMPDIR. */
+function asNobody(dir: string, args: readonly string[], tmp: string, env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(
+    'setpriv',
+    [
+      `--reuid=${NOBODY}`,
+      `--regid=${NOBODY}`,
+      '--clear-groups',
+      'env',
+      'HOME=/tmp',
+      `TMPDIR=${tmp}`,
+      process.execPath,
+      join(dir, 'lib', 'cli', 'run.cjs'),
+      ...args,
+    ],
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } },
+  );
+}
+
+/** `node <project>/lib/cli/run.cjs <args>` in `dir`, as this user. */
+const run = (dir: string, args: readonly string[]) =>
+  spawnSync(process.execPath, [join(dir, 'lib', 'cli', 'run.cjs'), ...args], { cwd: dir, encoding: 'utf8' });
+
+/** Sets the owner of `path` and of everything below it (symbolic links left alone). */
+function chownTree(path: string, uid: number): void {
+  chownSync(path, uid, uid);
+  if (!statSync(path).isDirectory()) return;
+  for (const e of readdirSync(path, { withFileTypes: true })) if (!e.isSymbolicLink()) chownTree(join(path, e.name), uid);
+}
+
+describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecraft/ or the project', () => {
+  let base: string;
+  let project: string;
+  let tmp: string;
+  const cache = () => join(project, 'node_modules', '.cache', 'stagecraft');
+  /** Root builds the bundles again (after a test changed a source), so that the next commands start as usual. */
+  const rebuild = () => {
+    for (const args of [
+      ['synth', '--help'],
+      ['check', '--help'],
+    ])
+      expect(run(project, args).status).toBe(0);
+  };
+
+  beforeAll(() => {
+    // not below the tests' own temporary directory, which only its owner may enter
+    base = mkdtempSync(join('/tmp', 'stagecraft-unwritable-'));
+    chmodSync(base, 0o755);
+    tmp = join(base, 'tmp');
+    mkdirSync(tmp);
+    chmodSync(tmp, 0o1777);
+    project = compilerCopy(join(base, 'project'), { lab: repoStage('lab') });
+    // root builds the bundles and the first output; nobody owns the project but node_modules
+    expect(run(project, ['synth']).status).toBe(0);
+    rebuild();
+    chownTree(project, NOBODY);
+    chownTree(join(project, 'node_modules'), 0);
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it('a source changed since the bundle was built: the command runs from a bundle built for it alone, never the stale one', () => {
+    const file = join(project, 'lib', 'cli', 'synth.ts');
+    const text = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, text.replace('Usage: npm run synth', 'Usage (edited): npm run synth'));
+      const before = listFiles(cache());
+      const help = asNobody(project, ['synth', '--help'], tmp);
+      expect(help.stderr).toBe('');
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/^Usage \(edited\): npm run synth/);
+      // a synthesis, its stages compiled in worker threads that load the same private bundle
+      writeFileSync(join(project, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 2'));
+      const synth = asNobody(project, ['synth', '--no-cache'], tmp, { STAGECRAFT_WORKERS: '2' });
+      expect(synth.stderr).not.toContain('error');
+      expect(synth.status).toBe(0);
+      expect(readFileSync(join(project, 'dist', 'lab', '10-nginx.yaml'), 'utf8')).toContain('replicas: 2');
+      expect(listFiles(cache())).toEqual(before);
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      writeFileSync(file, text);
+      rebuild();
+    }
+  });
+
+  it('neither the cache nor a temporary directory can be written: one problem, exit 2', () => {
+    // a source newer than the bundle, and a TMPDIR that does not exist
+    writeFileSync(join(project, 'lib', 'errors.ts'), readFileSync(join(project, 'lib', 'errors.ts')));
+    const r = asNobody(project, ['check'], join(base, 'missing'));
+    rebuild();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^node_modules\/\.cache\/stagecraft\/: error: the command's bundle is out of date and cannot be built: neither node_modules\/\.cache\/stagecraft\/ nor a temporary directory in .* can be written \(ENOENT: .*\)\n {2}hint: .*set TMPDIR to a writable directory, then run again\n$/,
+    );
+  });
+});
