@@ -5,10 +5,21 @@
  * render cache) is best effort: the command answers as it would, and never runs a stale bundle.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compilerCopy, listFiles, repoStage } from '../helpers/cli.js';
+import { RUN_SCRIPT, compilerCopy, listFiles, repoStage, tempProject } from '../helpers/cli.js';
 
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
@@ -41,6 +52,15 @@ function chownTree(path: string, uid: number): void {
   chownSync(path, uid, uid);
   if (!statSync(path).isDirectory()) return;
   for (const e of readdirSync(path, { withFileTypes: true })) if (!e.isSymbolicLink()) chownTree(join(path, e.name), uid);
+}
+
+/** Makes `path` and everything below it (node_modules left alone) read-only, or writable again, for its owner. */
+function setWritable(path: string, writable: boolean): void {
+  const st = statSync(path);
+  chmodSync(path, writable ? st.mode | 0o200 : st.mode & ~0o222);
+  if (!st.isDirectory()) return;
+  for (const e of readdirSync(path, { withFileTypes: true }))
+    if (!e.isSymbolicLink() && e.name !== 'node_modules') setWritable(join(path, e.name), writable);
 }
 
 describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecraft/ or the project', () => {
@@ -106,5 +126,68 @@ describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecr
     expect(r.stderr).toMatch(
       /^node_modules\/\.cache\/stagecraft\/: error: the command's bundle is out of date and cannot be built: neither node_modules\/\.cache\/stagecraft\/ nor a temporary directory in .* can be written \(ENOENT: .*\)\n {2}hint: .*set TMPDIR to a writable directory, then run again\n$/,
     );
+  });
+
+  it('npm run check in a read-only project whose dist/ is current: current, exit 0, nothing kept', () => {
+    for (const withState of [true, false]) {
+      setWritable(project, true);
+      expect(asNobody(project, ['synth'], tmp).status).toBe(0);
+      if (withState) rmSync(join(project, '.stagecraft', 'fingerprint.json'), { force: true });
+      else rmSync(join(project, '.stagecraft'), { recursive: true, force: true });
+      setWritable(project, false);
+      const before = listFiles(project).filter((f) => !f.startsWith('node_modules/'));
+      const r = asNobody(project, ['check'], tmp);
+      expect(r.stderr).not.toContain('error');
+      expect(r.stderr).not.toContain('remove .stagecraft/cache');
+      expect(r.stdout).toMatch(/^dist\/ is current: /);
+      expect(r.status).toBe(0);
+      expect(listFiles(project).filter((f) => !f.startsWith('node_modules/'))).toEqual(before);
+    }
+    setWritable(project, true);
+  });
+});
+
+describe('under a file size limit that the fingerprint exceeds (ulimit -f)', () => {
+  /** The command in `dir` under a file size limit of `kib` KiB. */
+  const limited = (dir: string, kib: number, command: string) =>
+    spawnSync('bash', ['-c', `ulimit -f ${kib} && exec "${process.execPath}" "${RUN_SCRIPT}" ${command}`], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+
+  /** A synthesized project, and a limit that its stage's files fit in, but not its fingerprint. */
+  function project(): { dir: string; kib: number } {
+    const dir = tempProject({ lab: repoStage('lab') });
+    // the bundles built without the limit
+    expect(spawnSync(process.execPath, [RUN_SCRIPT, 'synth'], { cwd: dir }).status).toBe(0);
+    const largest = Math.max(...listFiles(join(dir, 'dist')).map((f) => statSync(join(dir, 'dist', f)).size));
+    const kib = Math.ceil(largest / 1024) + 1;
+    const fingerprint = join(dir, '.stagecraft', 'fingerprint.json');
+    expect(statSync(fingerprint).size).toBeGreaterThan(kib * 1024);
+    return { dir, kib };
+  }
+
+  it('npm run synth that replaced dist/ succeeds: the fingerprint is not kept, and no temporary file is left', () => {
+    const { dir, kib } = project();
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 4'));
+    const r = limited(dir, kib, 'synth --no-cache');
+    expect(r.stderr).not.toContain('error');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^lab: .*\(0 added, 1 changed, 0 removed\)\n/);
+    expect(readFileSync(join(dir, 'dist', 'lab', '10-nginx.yaml'), 'utf8')).toContain('replicas: 4');
+    expect(readdirSync(join(dir, '.stagecraft')).filter((f) => f.includes('tmp'))).toEqual([]);
+    expect(existsSync(join(dir, '.stagecraft', 'fingerprint.json'))).toBe(false);
+    const check = spawnSync(process.execPath, [RUN_SCRIPT, 'check'], { cwd: dir, encoding: 'utf8' });
+    expect(check.stdout).toMatch(/^dist\/ is current: /);
+  });
+
+  it('npm run check without a fingerprint: current, exit 0', () => {
+    const { dir, kib } = project();
+    rmSync(join(dir, '.stagecraft'), { recursive: true, force: true });
+    const r = limited(dir, kib, 'check');
+    expect(r.stderr).not.toContain('error');
+    expect(r.stdout).toMatch(/^dist\/ is current: /);
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(dir, '.stagecraft')).filter((f) => f.includes('tmp'))).toEqual([]);
   });
 });
