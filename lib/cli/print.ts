@@ -115,9 +115,17 @@ const failedStreams = new WeakSet<object>();
 /** What the command has written to files so far (`dist/`), for the message when its report cannot be printed. */
 let wrote: string | undefined;
 
-/** Says that the command has written `what` (`dist/`): a report that fails after this says so, as the files stand. */
-export function noteWritten(what: string): void {
+/**
+ * Says that the command has written `what` (`dist/`): a report that fails after this says so, as
+ * the files stand, and so does a failure of the command (lib/cli/main.ts); undefined as a command starts.
+ */
+export function noteWritten(what: string | undefined): void {
   wrote = what;
+}
+
+/** What the running command has written so far (`noteWritten`), or undefined. */
+export function writtenSoFar(): string | undefined {
+  return wrote;
 }
 
 /**

@@ -19,7 +19,9 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUN_SCRIPT, compilerCopy, listFiles, repoStage, tempProject } from '../helpers/cli.js';
+import { main, type Command } from '../../lib/cli/main.js';
+import { noteWritten } from '../../lib/cli/print.js';
+import { REPO, RUN_SCRIPT, compilerCopy, listFiles, repoStage, tempProject } from '../helpers/cli.js';
 
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
@@ -145,6 +147,21 @@ describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecr
     }
     setWritable(project, true);
   });
+
+  it('a lock that cannot be created is reported as written, not read', () => {
+    mkdirSync(join(project, '.stagecraft'), { recursive: true });
+    chownSync(join(project, '.stagecraft'), NOBODY, NOBODY);
+    setWritable(join(project, '.stagecraft'), false);
+    try {
+      writeFileSync(join(project, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
+      const r = asNobody(project, ['synth', 'lab'], tmp);
+      expect(r.stderr).toMatch(/^error: writing .*\/\.stagecraft\/lock[^:]*: it is not accessible \(permission denied\)\n/);
+      expect(r.stderr).toContain('1 problem; nothing was written.');
+      expect(r.status).toBe(2);
+    } finally {
+      setWritable(join(project, '.stagecraft'), true);
+    }
+  });
 });
 
 describe('under a file size limit that the fingerprint exceeds (ulimit -f)', () => {
@@ -189,5 +206,33 @@ describe('under a file size limit that the fingerprint exceeds (ulimit -f)', () 
     expect(r.stdout).toMatch(/^dist\/ is current: /);
     expect(r.status).toBe(0);
     expect(readdirSync(join(dir, '.stagecraft')).filter((f) => f.includes('tmp'))).toEqual([]);
+  });
+});
+
+describe('a command that fails after it wrote dist/', () => {
+  /** A command that notes dist/ written, then fails as a write(2) refused by a file size limit does (no path). */
+  const failing: Command<Record<string, never>> = {
+    name: 'synth',
+    usage: 'Usage: npm run synth\n',
+    options: {},
+    run() {
+      noteWritten('dist/');
+      throw Object.assign(new Error('EFBIG: file too large, write'), { code: 'EFBIG', syscall: 'write', errno: -27 });
+    },
+  };
+
+  it('says that dist/ stands, not that nothing was written; the next command starts with nothing written', () => {
+    let stderr = '';
+    const io = { cwd: REPO, env: {}, stdout: { write: () => {} }, stderr: { write: (t: string) => void (stderr += t) } };
+    expect(main(failing, [], io)).toBe(2);
+    expect(stderr).toBe(
+      'error: writing a file: it cannot be written: it would be larger than the file size limit (ulimit -f) or the file system allows\n' +
+        '  hint: raise the file size limit (ulimit -f) and run again\n' +
+        '1 problem; dist/ was written before it (its files stand).\n',
+    );
+    stderr = '';
+    // refused before it runs: this command wrote nothing
+    expect(main(failing, ['--bad'], io)).toBe(2);
+    expect(stderr).toMatch(/\n1 problem; nothing was written\.\n$/);
   });
 });
