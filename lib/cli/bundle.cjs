@@ -108,8 +108,9 @@ async function rewrites() {
 }
 
 /**
- * Bundles the module text `contents` into `out` (CommonJS), its first line `banner`, and returns the files it was built
- * from and, when `packagesFile` is given, the packages it leaves to that bundle (`packagesPlugin`)
+ * Bundles the module text `contents` (CommonJS, for the file `out`: written by the caller, so that
+ * a cache that cannot be written is its to handle), its first line `banner`, and returns the code,
+ * the files it was built from and, when `packagesFile` is given, the packages it leaves to that bundle (`packagesPlugin`)
  * by id, with the file each resolves to. Modules that find files next to themselves
  * (`import.meta.url`) get their own URL written in, so that they find the same files from inside
  * the bundle; what is left of `import.meta` is the bundle's.
@@ -118,7 +119,7 @@ async function bundle(name, contents, out, banner, packagesFile) {
   const { build } = await import('esbuild');
   const rewriting = await rewrites();
   const resolved = new Map();
-  const { metafile } = await build({
+  const { metafile, outputFiles } = await build({
     stdin: { contents, resolveDir: ROOT, sourcefile: `lib/cli/${name}.entry.ts`, loader: 'ts' },
     outfile: out,
     absWorkingDir: ROOT,
@@ -128,6 +129,7 @@ async function bundle(name, contents, out, banner, packagesFile) {
     format: 'cjs',
     target: 'node20',
     metafile: true,
+    write: false,
     logLevel: 'error',
     // no comments nor indentation: a third smaller, and ASCII (see readBundle); names are kept
     minifyWhitespace: true,
@@ -150,6 +152,7 @@ async function bundle(name, contents, out, banner, packagesFile) {
   // the packages left out count as inputs too: an install that changes what an id resolves to rebuilds this bundle
   const inputs = [...Object.keys(metafile.inputs).filter((f) => f !== '<stdin>'), ...[...resolved.values()].map((p) => relative(ROOT, p))];
   return {
+    code: outputFiles.find((f) => f.path === out)?.contents ?? outputFiles[0].contents,
     inputs: [
       ...stampedFiles(inputs),
       ...BUILDERS,

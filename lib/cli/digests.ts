@@ -26,6 +26,7 @@ import {
   readSync,
   readlinkSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
   type Stats,
@@ -33,6 +34,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, openRegularFile, readRegularFile, withScratch } from '../synth/disk.js';
+import { isFsError } from '../fs-problems.js';
 import { crashPoint } from '../synth/write.js';
 import { removeStaleTemps } from './stale-files.cjs';
 
@@ -226,9 +228,21 @@ function digestsText(paths: readonly string[]): string {
  */
 export function writeStateFile(path: string, text: string | Uint8Array, staged?: string): void {
   const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
-  writeFileSync(tmp, text);
-  if (staged) crashPoint(staged);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    if (staged) crashPoint(staged);
+    renameSync(tmp, path);
+  } catch (e) {
+    // a short or refused write (a full disk, a file size limit) leaves no temporary file behind
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // not even that: the next writer removes it once its process is gone (removeStaleTemps)
+    }
+    // a failed write(2) names no file: the one meant is this
+    if (isFsError(e)) e.path = path;
+    throw e;
+  }
   removeStaleTemps(dirname(path), `${basename(path)}.`, TMP_SUFFIX);
 }
 

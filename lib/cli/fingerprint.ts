@@ -9,6 +9,7 @@
 import { lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
+import { isFsError } from '../fs-problems.js';
 import type { DeliveredStage } from '../delivery/plan.js';
 import { sha256Hex } from '../model/sha256.js';
 import { STATE_DIR, isGenerated, readRegularBytes, type DistTree } from '../synth/disk.js';
@@ -133,7 +134,9 @@ export function startFingerprint(
   return {
     record({ distDir, tree, digests, wrote = false, schema, stages, synthOutput, synthStages, synthFooter, kept }) {
       const path = join(root, FINGERPRINT_FILE);
-      rmSync(path, { force: true });
+      // best effort: a project that cannot be written (read-only, a full disk, a file size limit)
+      // keeps no fingerprint, and the command's answer stands (the next check compiles in full)
+      if (!keepingState(() => rmSync(path, { force: true }))) return false;
       const now = projectDigests(root);
       const schemaDigest = sha256Hex(schema.text);
       const inputsSame = Object.keys({ ...project, ...now }).every((k) => k === schema.file || project[k] === now[k]);
@@ -188,12 +191,24 @@ export function startFingerprint(
         ...(synthOutput && !foreign ? { synthOutput } : {}),
         ...(synthStages && !foreign ? { synthStages, synthFooter } : {}),
       };
-      mkdirSync(join(root, STATE_DIR), { recursive: true });
-      writeStateFile(path, JSON.stringify(fingerprint), 'fingerprint-staged');
-      keepDigests(root);
-      return true;
+      return keepingState(() => {
+        mkdirSync(join(root, STATE_DIR), { recursive: true });
+        writeStateFile(path, JSON.stringify(fingerprint), 'fingerprint-staged');
+        keepDigests(root);
+      });
     },
   };
+}
+
+/** Runs `write`, a write of state: false when the file system refuses it (anything else is a bug: thrown). */
+function keepingState(write: () => void): boolean {
+  try {
+    write();
+    return true;
+  } catch (e) {
+    if (isFsError(e)) return false;
+    throw e;
+  }
 }
 
 /** Removes the fingerprint, before anything that changes `dist/` or the inputs without recording a new one. */

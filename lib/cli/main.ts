@@ -5,6 +5,7 @@
  * returns the exit code, and only the entry points (lib/cli/run.cjs, or a command file started
  * directly) hand it to the process, which then ends once its output has drained (./process.ts).
  */
+import { accessSync, constants } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
@@ -13,7 +14,7 @@ import { COMPILER_VERSION } from '../compile.js';
 import { fsProblem, isFsError } from '../fs-problems.js';
 import { releaseHeldLocks } from './lock.js';
 import { forgetCompilerDigests } from './digests.js';
-import { printProblem, useColor, type Io } from './print.js';
+import { noteWritten, printProblem, useColor, writtenSoFar, type Io } from './print.js';
 import { discardRenderCache } from './project.js';
 import { useValidatorStore } from '../model/validator-code.js';
 import { diskValidatorStore } from './validator-store.js';
@@ -42,6 +43,7 @@ export { printProblem, useColor } from './print.js';
 /** Runs `command` with `argv` (the arguments after the command's name) and returns its exit code. */
 export function main<V>(command: Command<V>, argv: readonly string[], io: Io): ExitCode {
   const color = useColor(io);
+  noteWritten(undefined);
   // compiled validators are kept between runs (lib/model/validator-code.ts)
   useValidatorStore(validatorStore);
   try {
@@ -69,23 +71,46 @@ export function main<V>(command: Command<V>, argv: readonly string[], io: Io): E
 
 /** A failure as messages and an exit code; anything but a problem, a bad command line or a file-system error is a bug: rethrown. */
 function reportFailure<V>(e: unknown, command: Command<V>, io: Io, color: boolean): ExitCode {
+  // what a command that writes did before it failed: nothing, or (a synthesis) dist/, which stands
+  const written = writtenSoFar();
+  const outcome =
+    command.writes === false ? '.' : written ? `; ${written} was written before it (its files stand).` : '; nothing was written.';
   if (e instanceof ProblemsError) {
     io.stderr.write(e.problems.map((p) => printProblem(p, color)).join('\n') + '\n');
     const errors = e.problems.reduce((n, p) => (p.severity === 'warning' ? n : n + (p.counts ?? 1)), 0);
-    io.stderr.write(`${errors} problem${errors === 1 ? '' : 's'}${command.writes === false ? '.' : '; nothing was written.'}\n`);
+    io.stderr.write(`${errors} problem${errors === 1 ? '' : 's'}${outcome}\n`);
     return e.exitCode;
   }
   if (isFsError(e)) {
     // a file the command wrote or read that the file system refused: a message, not a trace
-    const p = fsProblem(
-      e,
-      e.path ?? 'a file',
-      /^(open|read|stat|lstat|scandir|readlink|realpath)$/.test(e.syscall ?? '') ? 'reading' : 'writing',
-    );
-    io.stderr.write(`${printProblem(p, color)}\n1 problem${command.writes === false ? '.' : '; nothing was written.'}\n`);
+    const p = fsProblem(e, e.path ?? 'a file', wasReading(e) ? 'reading' : 'writing');
+    io.stderr.write(`${printProblem(p, color)}\n1 problem${outcome}\n`);
     return ExitCode.badInput;
   }
   throw e;
+}
+
+/** Codes of an open(2) that can refuse the creation or the writing of a file as well as its reading. */
+const REFUSALS = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EDQUOT']);
+
+/**
+ * Whether the file-system error `e` came from reading its file. An error of open(2) does not say
+ * why the file was opened: one that refused to open a file that is not there (to create it, as a
+ * lock or a temporary file is) or one that can be read (to write it) was writing; read-only file
+ * systems refuse writes only.
+ */
+function wasReading(e: NodeJS.ErrnoException): boolean {
+  const syscall = e.syscall ?? '';
+  if (/^(read|stat|lstat|scandir|readlink|realpath)$/.test(syscall)) return true;
+  if (syscall !== 'open') return false;
+  if (e.code === 'EROFS') return false;
+  if (!REFUSALS.has(e.code ?? '') || e.path === undefined) return true;
+  try {
+    accessSync(e.path, constants.R_OK);
+    return false;
+  } catch (again) {
+    return (again as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
 }
 
 /** The options every command takes besides its own. */

@@ -3,6 +3,7 @@
  * on purpose: lib/cli/fast.ts answers before the compiler is loaded and prints with these.
  */
 import { ExitCode, formatLabelledProblem, type Problem } from '../errors.js';
+import { fstatSync, writeSync } from 'node:fs';
 import { fsProblem, isFsError } from '../fs-problems.js';
 
 /** Where a command writes text. */
@@ -55,23 +56,76 @@ interface StreamHandle {
  * Node.js writes to a pipe without blocking and queues what does not fit, and then hands it over
  * 64 KiB per turn of its event loop (tens of megabytes of report through `| less` or into a CI
  * log: a tenth of the run); a blocking write lets the kernel hand it over as the reader reads.
+ * Writes to a file go through `writeWhole`.
  */
 export function processIo(): Io {
   if (!process.stdout.isTTY) (process.stdout as unknown as { _handle?: StreamHandle })._handle?.setBlocking?.(true);
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true },
-    stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true },
+    stdout: { write: writer(process.stdout, 1), isTTY: process.stdout.isTTY === true },
+    stderr: { write: writer(process.stderr, 2), isTTY: process.stderr.isTTY === true },
   };
 }
+
+/** Whether the file descriptor `fd` is a file (or a device), which Node.js writes with one write(2) per chunk. */
+function isFile(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() || st.isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What writes `text` to `stream` (the process's stdout or stderr, file descriptor `fd`): a file by
+ * `writeWhole`, anything else (a pipe, a terminal, a socket) through the stream, whose handle writes
+ * every byte or fails.
+ */
+function writer(stream: NodeJS.WriteStream, fd: number): (text: string) => void {
+  if (stream.isTTY || !isFile(fd)) return (text) => void stream.write(text);
+  return (text) => writeWhole(stream, fd, text);
+}
+
+/**
+ * Writes `text` to the file `fd` of `stream` whole, or fails on the stream. Node.js writes to a
+ * file with one write(2) and takes what it returns as done: a file size limit (`ulimit -f`; Node.js
+ * ignores SIGXFSZ) or a disk that fills up takes part of the text and the rest was lost without a
+ * word, exit 0. Here each write goes on from where the last stopped, and the error the next one
+ * gets (EFBIG, ENOSPC) is the stream's error (`quietWhenReaderLeaves`: one problem, exit 2);
+ * after it, nothing more is written.
+ */
+export function writeWhole(stream: NodeJS.WritableStream & { destroy(e?: Error): void }, fd: number, text: string): void {
+  // a stream of the process's stdio is not marked destroyed (Node.js keeps it open): failed streams are remembered here
+  if (failedStreams.has(stream)) return;
+  const bytes = Buffer.from(text);
+  try {
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+  } catch (e) {
+    failedStreams.add(stream);
+    // the error event, emitted on the next tick, as the stream emits its own
+    stream.destroy(e as Error);
+  }
+}
+
+/** The streams `writeWhole` could not write: nothing more is written to them. */
+const failedStreams = new WeakSet<object>();
 
 /** What the command has written to files so far (`dist/`), for the message when its report cannot be printed. */
 let wrote: string | undefined;
 
-/** Says that the command has written `what` (`dist/`): a report that fails after this says so, as the files stand. */
-export function noteWritten(what: string): void {
+/**
+ * Says that the command has written `what` (`dist/`): a report that fails after this says so, as
+ * the files stand, and so does a failure of the command (lib/cli/main.ts); undefined as a command starts.
+ */
+export function noteWritten(what: string | undefined): void {
   wrote = what;
+}
+
+/** What the running command has written so far (`noteWritten`), or undefined. */
+export function writtenSoFar(): string | undefined {
+  return wrote;
 }
 
 /**

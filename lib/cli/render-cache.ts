@@ -50,6 +50,7 @@ import { PACK_SUFFIX, PackWriter, packName, readEntries, readPackIndex } from '.
 import { STAGING_PREFIX, evict, readdirSafe } from './render-evict.js';
 import { sha256Hex } from '../model/sha256.js';
 import { compilerDigests, compilerRecentlyChanged } from './digests.js';
+import { isFsError } from '../fs-problems.js';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
 const MAX_BYTES = 512 * 1024 * 1024;
@@ -169,12 +170,26 @@ export interface TakenEntries {
 }
 
 /** Where entries are found, and how they are read and written: shared by the main thread's cache and workers'. */
-function entryStore(dir: string, salt: string, staging: () => string | undefined) {
+function entryStore(dir: string, salt: string, staging: () => string | undefined, refused: (e: unknown) => void = () => {}) {
   const nameOf = (key: string) => sha256Hex(`${salt}\n${key}`);
   const stats = { hits: 0, misses: 0, stored: 0, read: 0 };
   /** Name -> where its entries are, read from the indexes of this compiler's packs at the first `get`. */
   let found: Map<string, { pack: string; offset: number; length: number; digest: string }[]> | undefined;
   let writer: PackWriter | undefined;
+  /** Whether the file system refused a pack (a full disk, a file size limit): nothing more is written. */
+  let refusing = false;
+  /** The file system refused the pack being written: it is dropped (unsealed, its staging directory goes), and the command goes on. */
+  const refuse = (e: unknown) => {
+    if (!isFsError(e)) throw e;
+    refusing = true;
+    try {
+      writer?.close();
+    } catch {
+      // closed already
+    }
+    writer = undefined;
+    refused(e);
+  };
   /** Packs sealed since the last flush (or take), with their number of entries. */
   const sealed: [string, number][] = [];
   /** Packs read from: marked as used at the flush (the least recently used are evicted first). */
@@ -268,16 +283,25 @@ function entryStore(dir: string, salt: string, staging: () => string | undefined
       return undefined;
     },
     set(key, app) {
-      const into = staging();
+      const into = refusing ? undefined : staging();
       if (!into) return;
-      writer ??= new PackWriter(join(into, packName(salt)));
-      writer.add(nameOf(key), encodeEntry(app));
+      try {
+        writer ??= new PackWriter(join(into, packName(salt)));
+        writer.add(nameOf(key), encodeEntry(app));
+      } catch (e) {
+        refuse(e);
+      }
     },
   };
   /** Seals the pack being written, if any. */
   const seal = () => {
     if (!writer) return;
-    writer.seal();
+    try {
+      writer.seal();
+    } catch (e) {
+      refuse(e);
+      return;
+    }
     sealed.push([writer.path, writer.entries]);
     writer = undefined;
   };
@@ -339,9 +363,12 @@ export function diskRenderCache(
     if (!writable) return;
     writable = false;
     const reason = e instanceof Error ? e.message.split(',')[0] : String(e);
-    warn(
-      `warning: the render cache ${RENDER_CACHE_DIR}/ cannot be written (${reason}), so this command stores nothing in it; remove ${join(STATE_DIR, 'cache')} (it is safe to delete) and the next command makes it again`,
-    );
+    // removing the cache helps only where something is in its way, not where nothing can be written
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const advice = /^(EACCES|EPERM|EROFS|ENOSPC|EDQUOT|EFBIG)$/.test(code)
+      ? 'the next command that can write the project fills it'
+      : `remove ${join(STATE_DIR, 'cache')} (it is safe to delete) and the next command makes it again`;
+    warn(`warning: the render cache ${RENDER_CACHE_DIR}/ cannot be written (${reason}), so this command stores nothing in it; ${advice}`);
   };
   let staging: string | undefined;
   // written at once (not held in memory) to a staging directory, renamed into place by flush or removed by discard
@@ -358,7 +385,7 @@ export function diskRenderCache(
     }
     return staging;
   };
-  const store = entryStore(dir, salt, stagingDir);
+  const store = entryStore(dir, salt, stagingDir, passOver);
   const { cache, stats, sealed, used } = store;
   return {
     ...cache,

@@ -28,6 +28,7 @@ const {
   closeSync,
   fstatSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -35,9 +36,11 @@ const {
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } = require('node:fs');
 const nodeModule = require('node:module');
+const { tmpdir } = require('node:os');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 const { crashPoint } = require('../model/crash-point.cjs');
@@ -212,31 +215,76 @@ function readBundle(out, build) {
   }
 }
 
+/** A bundle directory that the file system refuses to write (`cause`: its error). */
+class UnwritableCache extends Error {
+  constructor(cause) {
+    super(`${CACHE} cannot be written`, { cause });
+  }
+}
+
+/** Runs `write`, a write to a bundle directory: a file-system error becomes an UnwritableCache. */
+function writingCache(write) {
+  try {
+    write();
+  } catch (e) {
+    throw typeof e?.code === 'string' ? new UnwritableCache(e) : e;
+  }
+}
+
 /**
- * The manifest of the bundle `name` (its build id and what else it holds), and whether it was
- * built now: by `make(file, build)` (its first line `buildBanner(build)`) unless its manifest is
- * current for `key` and `valid` and the bundle in place is the one it was written for. `make`
- * returns the files the bundle was built from and anything else to keep in the manifest.
+ * The bundle directory of this process alone, when CACHE cannot be written (a read-only
+ * node_modules, a full disk, a file size limit) and a bundle there is out of date: a new temporary
+ * directory, removed when the process ends, in which every bundle is built again (none is carried
+ * over, so that no stale one runs), with a link to the project's node_modules, so that what the
+ * bundles require resolves as from CACHE.
  */
-async function current(name, key, make, valid = () => true) {
-  const out = join(CACHE, `${name}.cjs`);
-  const manifestFile = join(CACHE, `${name}.json`);
+let ownCache;
+function privateCache() {
+  if (ownCache) return ownCache;
+  const dir = mkdtempSync(join(tmpdir(), 'stagecraft-bundles-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  ownCache = dir;
+  return dir;
+}
+
+/**
+ * The manifest of the bundle `name` in the directory `dir` (its build id and what else it holds),
+ * and whether it was built now: by `make(file, build)` (the code for `file`, its first line
+ * `buildBanner(build)`) unless its manifest is current for `key` and `valid` and the bundle in
+ * place is the one it was written for. `make` returns the code, the files the bundle was built from
+ * and anything else to keep in the manifest.
+ * @throws UnwritableCache when a bundle built cannot be written to `dir` (none is left half written)
+ */
+async function current(dir, name, key, make, valid = () => true) {
+  const out = join(dir, `${name}.cjs`);
+  const manifestFile = join(dir, `${name}.json`);
   const manifest = currentManifest(manifestFile, key, valid);
   if (manifest && builtAs(out) === manifest.build) return { manifest, rebuilt: false };
   // each file written beside and renamed into place, the manifest last, so that a command
   // starting at the same time never reads half a bundle or a manifest of another bundle
-  mkdirSync(dirname(out), { recursive: true });
   const tmp = `.${process.pid}.tmp`;
   const started = Date.now();
   const build = randomUUID();
-  const { inputs, ...kept } = await make(out + tmp, build);
-  crashPoint('bundle-staged');
-  // no manifest may vouch for the bundle that replaces the one it was written for
-  rmSync(manifestFile, { force: true });
-  renameSync(out + tmp, out);
-  removeStaleTemps(CACHE);
+  const { inputs, code, ...kept } = await make(out, build);
+  try {
+    writingCache(() => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(out + tmp, code);
+    });
+    crashPoint('bundle-staged');
+    // no manifest may vouch for the bundle that replaces the one it was written for
+    writingCache(() => {
+      rmSync(manifestFile, { force: true });
+      renameSync(out + tmp, out);
+    });
+  } catch (e) {
+    rmSync(out + tmp, { force: true });
+    throw e;
+  }
+  removeStaleTemps(dir);
   // the ES module bundle of an earlier version of this file
-  rmSync(join(CACHE, `${name}.mjs`), { force: true });
+  rmSync(join(dir, `${name}.mjs`), { force: true });
   const stamps = stamp(inputs);
   // the build id ties the manifest and a code cache to this bundle; the bundle just built has no code cache
   const built = { key, build, files: stamps, ...kept };
@@ -247,20 +295,27 @@ async function current(name, key, make, valid = () => true) {
     return s === 'missing' || Math.max(Number(mtime), Number(ctime)) < started - MTIME_MARGIN_MS;
   });
   if (settled) {
-    writeFileSync(manifestFile + tmp, JSON.stringify(built));
-    renameSync(manifestFile + tmp, manifestFile);
+    try {
+      writeFileSync(manifestFile + tmp, JSON.stringify(built));
+      renameSync(manifestFile + tmp, manifestFile);
+    } catch {
+      // no manifest: the next start builds the bundle again
+      rmSync(manifestFile + tmp, { force: true });
+    }
   }
   return { manifest: built, rebuilt: true };
 }
 
 /**
- * Runs the bundle `name` (built `build`) through `vm.Script` with its code cache when there is
- * one, with `require`: its exports, and a function that keeps V8's code cache of it when there was none.
+ * Runs the bundle `name` (built `build`) in the directory `dir` through `vm.Script` with its code
+ * cache when there is one (in CACHE only), with `require`: its exports, and a function that keeps
+ * V8's code cache of it when there was none.
  */
-function run(name, build, require) {
-  const out = join(CACHE, `${name}.cjs`);
+function run(dir, name, build, require) {
+  const out = join(dir, `${name}.cjs`);
   const { text, identity } = readBundle(out, build);
-  const cachedData = readCodeCache(name, identity);
+  const shared = dir === CACHE;
+  const cachedData = shared ? readCodeCache(name, identity) : undefined;
   // the wrapper Node.js gives a CommonJS module; the same text every time, as the code cache requires
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, {
     filename: out,
@@ -270,44 +325,64 @@ function run(name, build, require) {
   script.runInThisContext()(bundled.exports, require ?? createRequire(out), bundled, out, dirname(out));
   const keepCodeCache = () => {
     // after the command ran: the cache holds every function compiled so far, not only the top level
-    if (!cachedData || script.cachedDataRejected) writeCodeCache(name, identity, script.createCachedData());
+    if (shared && (!cachedData || script.cachedDataRejected)) writeCodeCache(name, identity, script.createCachedData());
   };
   return { exports: bundled.exports, keepCodeCache };
 }
 
 /**
  * Builds the bundles of the module text `contents` (`name`, and `name.packages` of what it
- * imports from packages) unless they are current: their manifests, and whether either was built now.
+ * imports from packages) unless they are current: their directory (CACHE, or this process's own
+ * when CACHE cannot be written: both bundles there, as the sources' requires the packages' beside
+ * it), their manifests, and whether either was built now.
  */
 async function bundles(name, contents) {
+  if (!ownCache) {
+    try {
+      return await bundlesIn(CACHE, name, contents);
+    } catch (e) {
+      if (!(e instanceof UnwritableCache)) throw e;
+    }
+  }
+  let dir;
+  try {
+    dir = privateCache();
+  } catch (e) {
+    throw new UnwritableCache(e);
+  }
+  return bundlesIn(dir, name, contents);
+}
+
+async function bundlesIn(dir, name, contents) {
   const key = environmentKey();
   const packagesName = `${name}.packages`;
   const sources = await current(
+    dir,
     name,
     key,
     (file, build) => builder().bundle(name, contents, file, buildBanner(build), `${packagesName}.cjs`),
     (m) =>
       Array.isArray(m.packages) && m.packages.every((p) => Array.isArray(p) && p.length === 2 && p.every((s) => typeof s === 'string')),
   );
-  const packages = await current(packagesName, JSON.stringify([key, sources.manifest.packages]), async (file, build) => {
+  const packages = await current(dir, packagesName, JSON.stringify([key, sources.manifest.packages]), async (file, build) => {
     // by the id the sources require, the very file Node.js would import for it
     const entry = `module.exports = {\n${sources.manifest.packages.map(([id, path]) => `  ${JSON.stringify(id)}: require(${JSON.stringify(path)}),\n`).join('')}};\n`;
-    const { inputs } = await builder().bundle(packagesName, entry, file, buildBanner(build));
-    return { inputs };
+    const { inputs, code } = await builder().bundle(packagesName, entry, file, buildBanner(build));
+    return { inputs, code };
   });
-  return { name, sources: sources.manifest, packages: packages.manifest, rebuilt: sources.rebuilt || packages.rebuilt };
+  return { dir, name, sources: sources.manifest, packages: packages.manifest, rebuilt: sources.rebuilt || packages.rebuilt };
 }
 
 /**
  * Runs the bundles `bundles` gave: the exports, and a function that keeps V8's code caches of
  * them when there were none.
  */
-function runBundles({ name, sources, packages }) {
+function runBundles({ dir, name, sources, packages }) {
   const packagesName = `${name}.packages`;
-  const packagesRun = run(packagesName, packages.build);
-  const nodeRequire = createRequire(join(CACHE, `${name}.cjs`));
+  const packagesRun = run(dir, packagesName, packages.build);
+  const nodeRequire = createRequire(join(dir, `${name}.cjs`));
   // the sources' bundle requires the packages' bundle beside it (sourcesBanner, lib/cli/bundle.cjs): the one just run
-  const sourcesRun = run(name, sources.build, (id) => (id === `./${packagesName}.cjs` ? packagesRun.exports : nodeRequire(id)));
+  const sourcesRun = run(dir, name, sources.build, (id) => (id === `./${packagesName}.cjs` ? packagesRun.exports : nodeRequire(id)));
   return {
     exports: sourcesRun.exports,
     keepCodeCache() {
@@ -415,6 +490,16 @@ if (command === 'synth') {
 }
 if (COMMANDS.includes(command)) {
   start(command).catch((e) => {
+    if (e instanceof UnwritableCache) {
+      // bad ground, not a bug: one problem, as the commands report a file they cannot write
+      const cache = join('node_modules', '.cache', 'stagecraft');
+      process.stderr.write(
+        `${cache}/: error: the command's bundle is out of date and cannot be built: neither ${cache}/ nor a temporary directory in ${tmpdir()} can be written (${e.cause?.message ?? e.cause})\n` +
+          `  hint: make ${cache}/ writable (it is safe to delete), or set TMPDIR to a writable directory, then run again\n`,
+      );
+      process.exitCode = 2;
+      return;
+    }
     // a bug: its stack, without the line of bundled code Node.js would print above it (one very long line)
     process.stderr.write(
       `internal error (a bug in stagecraft; please report it with this output):\n${e instanceof Error ? e.stack : String(e)}\n`,

@@ -174,6 +174,27 @@ describe('output through a pipe', () => {
     },
   );
 
+  // Node.js writes a file with one write(2) per chunk, and took a short one as done: the report was cut, exit 0
+  it.each(['json', 'sarif'])(
+    'a report written in one piece to a file cut short by a file size limit (ulimit -f): one problem, exit 2 (--format %s)',
+    (format) => {
+      const out = join(base, `limited-${format}`);
+      // the command's bundle built first, without the limit
+      expect(piped(['check', '--help'], base).status).toBe(0);
+      const r = spawnSync(
+        'bash',
+        ['-c', `ulimit -f 64 && exec "${process.execPath}" "${RUN_SCRIPT}" check "${manifests}" --format ${format} >"${out}"`],
+        { cwd: base, encoding: 'utf8' },
+      );
+      expect(r.stderr).toBe(
+        'error: writing standard output: it cannot be written: it would be larger than the file size limit (ulimit -f) or the file system allows\n' +
+          '  hint: raise the file size limit (ulimit -f) and run again\n',
+      );
+      expect(r.status).toBe(2);
+      expect(readFileSync(out).length).toBe(64 * 1024);
+    },
+  );
+
   it.skipIf(!existsSync('/dev/full'))('a synthesis whose report cannot be written says that dist/ was written before (exit 2)', () => {
     const project = fleetProject('full-synth', 2);
     const full = openSync('/dev/full', 'w');
