@@ -10,7 +10,7 @@ import { ProblemsError, type Problem } from '../errors.js';
 import { SourceFile } from '../checks/manifests.js';
 import { capProblems } from '../model/limits.js';
 import { KUSTOMIZATION_FILE, NODES_DIR } from '../synth/output.js';
-import { hasConflictMarkers } from '../synth/inventory.js';
+import { hasConflictMarkers } from '../model/conflict-markers.js';
 import type { FileTree } from '../synth/file-content.js';
 import { CONTENT_HASH_LENGTH } from '../model/object.js';
 import { COLORS, colorName } from '../release.js';

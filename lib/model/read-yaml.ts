@@ -31,6 +31,7 @@ import {
 import type { Problem, SourceLocation } from '../errors.js';
 import type { FieldPath } from './field-path.js';
 import { MAX_DEPTH, shorten } from './limits.js';
+import { hasConflictMarkers } from './conflict-markers.js';
 
 export interface ReadYamlOptions {
   /** Alias expansions allowed per document. */
@@ -93,16 +94,13 @@ function nulProblem(text: string, at: (offset: number) => SourceLocation): Probl
       ];
 }
 
-/** A line that git writes around the two sides of a merge conflict. */
-export const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})(?: |$)/m;
-
 /**
  * The git merge conflicts in `text`, one problem at each `<<<<<<<` line, when the text holds both
  * the opening and the closing markers: the YAML parser would report each side's lines as errors of
  * their own, none of which says what happened.
  */
 function conflictProblems(text: string, at: (offset: number) => SourceLocation): Problem[] {
-  if (!CONFLICT_MARKER.test(text) || !/^>{7}(?: |$)/m.test(text)) return [];
+  if (!hasConflictMarkers(text) || !/^>{7}(?: |$)/m.test(text)) return [];
   const problems: Problem[] = [];
   for (const open of text.matchAll(/^<{7}(?: .*)?$/gm)) {
     const close = /^>{7}(?: .*)?$/m.exec(text.slice(open.index));

@@ -12,6 +12,7 @@ import { groupOf } from '../k8s.js';
 import { sortByCodePoints } from '../model/order.js';
 import type { KubeObject } from '../model/object.js';
 import { sha256Hex } from '../model/sha256.js';
+import { hasConflictMarkers } from '../model/conflict-markers.js';
 import { generatedLine } from './disk.js';
 
 export const INVENTORY_FILE = 'inventory.txt';
@@ -197,14 +198,6 @@ export function parseInventory(text: string): Map<string, string> {
     }
   }
   return objects;
-}
-
-/** Lines git writes around a merge conflict. */
-const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})(?: |$)/m;
-
-/** Whether `text` holds git merge conflict markers: a file left as a merge conflict left it. */
-export function hasConflictMarkers(text: string): boolean {
-  return CONFLICT_MARKER.test(text);
 }
 
 export interface InventoryChanges {
