@@ -128,9 +128,21 @@ function parseOptions<V>(command: Command<V>, argv: readonly string[]) {
   const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true });
   const help = `npm run ${command.name} -- --help lists the options`;
   const problems: Problem[] = [];
+  // the value each option of one value was given first: a second, other value would win silently
+  const given = new Map<string, string>();
   for (const token of parsed.tokens) {
     if (token.kind !== 'option') continue;
     const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+    if (option?.type === 'string' && !option.multiple && token.value !== undefined) {
+      const first = given.get(token.name);
+      if (first === undefined) given.set(token.name, token.value);
+      else if (first !== token.value)
+        problems.push({
+          code: 'cli/usage',
+          message: `option '--${token.name}' is given twice ('${first}', then '${token.value}'), and it takes one value`,
+          hint: `give --${token.name} once; ${help}`,
+        });
+    }
     if (!option) {
       const guess = didYouMean(token.name, Object.keys(options), { prefix: true });
       problems.push({

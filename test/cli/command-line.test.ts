@@ -81,6 +81,19 @@ describe('an option a command does not know', () => {
     );
   });
 
+  it('refuses an option of one value given twice with two values, rather than keeping the last', () => {
+    const dir = tempProject({});
+    const r = runCli('promote', ['test', 'qa', '--app', 'nope', '--app=demoapp'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: option '--app' is given twice ('nope', then 'demoapp'), and it takes one value",
+      '  hint: give --app once; npm run promote -- --help lists the options',
+    ]);
+    // the same value twice, or an option that takes several (--stage), is no problem
+    expect(runCli('synth', ['--stage', 'x', '--stage', 'y', '--help'], dir).code).toBe(0);
+    expect(runCli('check', ['--format', 'json', '--format', 'json', '--help'], dir).code).toBe(0);
+  });
+
   it('takes an option that follows a string option for a missing value, as the strict parser does', () => {
     const r = runCli('promote', ['test', 'qa', '--app', '--force'], tempProject({}));
     expect(r.code).toBe(2);
