@@ -66,7 +66,7 @@ export interface StageSource {
   /**
    * Reads a file of the stage's output as it is (`dist/<stage>/<file>`), for the warnings about
    * what this compilation changes there (lib/live-edits.ts, lib/output-changes.ts, which reads
-   * `../<namespace>/<file>` for a stage with no output yet whose namespace had a stage's). Given by the CLI.
+   * `../<namespace>/<file>` for a stage with no output yet whose namespace was a stage's whose file is gone). Given by the CLI.
    * @default - no output: nothing to compare with
    */
   readonly readOutput?: OutputReader;
@@ -243,7 +243,10 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const screened = screenStageSecrets(source, loaded.file, findings);
     const result = { ...checked, findings: [...screened.findings, ...edge.warnings] };
     // what the cluster cannot take from this output: read only where an object of a watched kind changed
-    outcome.notices = [...liveImageEdits(loaded, source.readOutput), ...outputChanges(loaded, r.charts, outcome.files, source.readOutput)];
+    outcome.notices = [
+      ...liveImageEdits(loaded, source.readOutput),
+      ...outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource),
+    ];
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
     if (screened.problems.length) problems.push(...screened.problems);

@@ -49,6 +49,9 @@ const IMMUTABLE_SPEC: Readonly<Record<string, readonly string[]>> = {
   Job: ['selector', 'template', 'completionMode'],
 };
 
+/** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
+type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
+
 /** The kinds compared: a change to an object of another kind never costs a file read. */
 const WATCHED = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'Service', 'Secret', 'ConfigMap', ...Object.keys(IMMUTABLE_SPEC)]);
 
@@ -79,9 +82,10 @@ export function outputChanges(
   charts: readonly RenderedChart[],
   files: StageFileTree,
   readOutput: OutputReader | undefined,
+  readSource?: SourceReader,
 ): Problem[] {
   const newInventory = files.get(INVENTORY_FILE);
-  const base = comparedOutput(loaded, readOutput);
+  const base = comparedOutput(loaded, readOutput, readSource);
   if (!base || newInventory === undefined) return [];
   const { read: readOld, inventory: oldInventory, dir } = base;
   const before = inventoryDigests(oldInventory);
@@ -145,11 +149,16 @@ interface ComparedOutput {
 }
 
 /**
- * The stage's output as it is; for a stage that has none yet whose namespace names another
- * stage's output (a stage renamed, keeping its namespace: qa.yaml -> staging.yaml with
- * `namespace: qa`), that output, whose objects in the namespace this stage now makes.
+ * The stage's output as it is; for a stage that has none yet whose namespace names the output of
+ * a stage whose file is gone (a stage renamed, keeping its namespace: qa.yaml -> staging.yaml with
+ * `namespace: qa`), that output, whose objects in the namespace this stage now makes. Not the
+ * output of a stage that is still there (two stages may share a namespace on two clusters).
  */
-function comparedOutput(loaded: LoadedStage, readOutput: OutputReader | undefined): ComparedOutput | undefined {
+function comparedOutput(
+  loaded: LoadedStage,
+  readOutput: OutputReader | undefined,
+  readSource: SourceReader | undefined,
+): ComparedOutput | undefined {
   if (!readOutput) return undefined;
   const { name, namespace } = loaded.context;
   const own = readOutput(INVENTORY_FILE);
@@ -158,7 +167,20 @@ function comparedOutput(loaded: LoadedStage, readOutput: OutputReader | undefine
   // a namespace is a DNS label: `../<namespace>/` stays in dist/
   const read: OutputReader = (file) => readOutput(`../${namespace}/${file}`);
   const inventory = read(INVENTORY_FILE);
-  return inventory === undefined ? undefined : { read, inventory, dir: `${DIST_DIR}/${namespace}/` };
+  if (inventory === undefined || stageFileKept(inventory, readSource)) return undefined;
+  return { read, inventory, dir: `${DIST_DIR}/${namespace}/` };
+}
+
+/** Whether the stage file an inventory was made from (its `source:` line) is still in the project. */
+function stageFileKept(inventory: string, readSource: SourceReader | undefined): boolean {
+  const file = /^source: (\S+) /m.exec(inventory)?.[1];
+  if (!readSource || file === undefined) return false;
+  try {
+    return readSource(file) !== undefined;
+  } catch {
+    // a file there that cannot be read is still there
+    return true;
+  }
 }
 
 /** Inventory lines as object key -> digest. */

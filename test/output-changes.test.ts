@@ -121,6 +121,26 @@ describe('data that leaves the output', () => {
     expect(warnings.filter((w) => w.includes('PersistentVolumeClaim data/mysql-backup: spec.volumeName'))).toHaveLength(1);
   });
 
+  it('is not compared with the output of another stage that shares the namespace and whose file is still there', () => {
+    const dist = output(STAGE);
+    const read: string[] = [];
+    const outcome = compileStage(
+      {
+        stage: 'staging',
+        file: 'environments/staging.yaml',
+        text: STAGE.replace('apps:\n', 'namespace: data\napps:\n'),
+        readSource: (p) => (p === FILE ? new Map([[p, STAGE]]) : undefined),
+        readOutput: (f) => {
+          read.push(f);
+          return f.startsWith('../data/') ? dist.get(f.slice(8)) : undefined;
+        },
+      },
+      {},
+    );
+    expect(outcome.notices).toEqual([]);
+    expect(read).toEqual(['inventory.txt', '../data/inventory.txt']);
+  });
+
   it('is not compared when there is no output yet', () => {
     const read: string[] = [];
     const outcome = compileStage({ ...source(STAGE, OBJECTS), readOutput: (f) => void read.push(f) }, {});
