@@ -88,8 +88,11 @@ export function outputChanges(
   const base = comparedOutput(loaded, readOutput, readSource);
   if (!base || newInventory === undefined) return [];
   const { read: readOld, inventory: oldInventory, dir } = base;
+  const newText = fileText(newInventory);
+  // the same output (npm run check of a current stage): nothing to compare
+  if (newText === oldInventory) return [];
   const before = inventoryDigests(oldInventory);
-  const after = inventoryDigests(fileText(newInventory));
+  const after = inventoryDigests(newText);
   // the watched objects that change or leave
   const changed = new Set<string>();
   const gone = new Set<string>();
@@ -447,11 +450,14 @@ function refused(
 ): Problem {
   const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
   const code = 'output/immutable-field';
-  const body = `${formatFieldPath(change.path)} changes from ${show(change.before)} to ${show(change.after)}, which the API server refuses (${change.why}): kubectl apply fails on it`;
-  const place = placeOf(loaded, app, change.after, change.path);
+  // a Secret's values are never shown, nor looked for among the settings
+  const secret = now.kind === 'Secret';
+  const what = secret ? 'changes' : `changes from ${show(change.before)} to ${show(change.after)}`;
+  const body = `${formatFieldPath(change.path)} ${what}, which the API server refuses (${change.why}): kubectl apply fails on it`;
+  const place = placeOf(loaded, app, secret ? undefined : change.after, change.path);
   const location =
     (place.setting ? undefined : included({ code, severity: 'warning', message: body, object: now, path: change.path })) ?? place.location;
-  const keep = place.setting ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
+  const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
   const data =
     now.kind === 'PersistentVolumeClaim' || now.kind === 'PersistentVolume'
       ? '; the data goes with the claim or volume unless it is copied first'

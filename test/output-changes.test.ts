@@ -141,6 +141,17 @@ describe('data that leaves the output', () => {
     expect(read).toEqual(['inventory.txt', '../data/inventory.txt']);
   });
 
+  it('is warned about at the object when its app is removed from the stage file', () => {
+    const warnings = changes(STAGE, MANIFESTS);
+    expect(warnings).toHaveLength(4);
+    expect(warnings).toContain(
+      'PersistentVolumeClaim data/mysql: warning: it leaves dist/data/: kubectl apply --prune deletes it, ' +
+        'and the volume bound to it is released (or deleted, as its reclaim policy says)\n' +
+        "  hint: to keep the data, keep the object in the stage (apps.demoapp, with its names: a renamed app keeps them through its stack's settings, " +
+        "e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before applying with --prune",
+    );
+  });
+
   it('is not compared when there is no output yet', () => {
     const read: string[] = [];
     const outcome = compileStage({ ...source(STAGE, OBJECTS), readOutput: (f) => void read.push(f) }, {});
