@@ -93,41 +93,51 @@ export function outputChanges(
   if (newText === oldInventory) return [];
   const before = inventoryDigests(oldInventory);
   const after = inventoryDigests(newText);
-  // the watched objects that change or leave
+  // the watched objects that change, and the claims and volumes that leave
   const changed = new Set<string>();
   const gone = new Set<string>();
   for (const [key, d] of before) {
-    if (!WATCHED.has(key.split(' ')[1])) continue;
+    const kind = key.split(' ')[1];
+    if (!WATCHED.has(kind)) continue;
     const now = after.get(key);
-    if (now === undefined) gone.add(key);
-    else if (now !== d) changed.add(key);
+    if (now === undefined) {
+      if (kind === 'PersistentVolumeClaim' || kind === 'PersistentVolume') gone.add(key);
+    } else if (now !== d) changed.add(key);
   }
   if (changed.size === 0 && gone.size === 0) return [];
   const added = new Set([...after.keys()].filter((k) => !before.has(k)));
 
-  // the files to read: those of the charts that hold a changed or new object, and the old files
-  // that are gone; an object that leaves a file that stays changed that file, which holds another
-  // changed or new object unless the object only left (then its old file is read as well, below)
+  // a changed object is read from its chart's file, old and new; one that left from the old files
+  // that are gone, else from those of the charts that changed (a claim removed from an app that
+  // stays changes some other object of it, as a rule), else from every other old file
   const chartOf = new Map<string, string>();
-  const touched = new Set<string>();
+  const changedFiles = new Set<string>();
   for (const c of charts) {
     for (const o of c.summary ? standInsOf(c.summary) : c.objects) {
       const key = keyOf(o);
       chartOf.set(key, c.name);
-      if (added.has(key) || changed.has(key)) touched.add(chartFileName(c.name));
+      if (added.has(key) || before.get(key) !== after.get(key)) changedFiles.add(chartFileName(c.name));
     }
   }
-  const resources = gone.size ? oldResources(readOld) : [];
-  for (const f of resources) if (!files.has(f)) touched.add(f);
   const oldObjects = new Map<string, { object: KubeObject; file: string }>();
   const newObjects = new Map<string, KubeObject>();
-  const read = (file: string) => {
+  const readFiles = new Set<string>();
+  const readOldFile = (file: string) => {
+    readFiles.add(file);
     for (const o of objectsIn(readOld(file))) oldObjects.set(keyOf(o), { object: o, file });
+  };
+  for (const file of new Set([...changed].map((k) => chartFileName(chartOf.get(k)!)))) {
+    readOldFile(file);
     const content = files.get(file);
     if (content !== undefined) for (const o of objectsIn(fileText(content))) newObjects.set(keyOf(o), o);
-  };
-  for (const file of [...touched].sort()) read(file);
-  if ([...gone].some((k) => !oldObjects.has(k))) for (const f of resources) if (!touched.has(f)) read(f);
+  }
+  if (gone.size) {
+    const resources = oldResources(readOld).filter((f) => !readFiles.has(f));
+    const missing = () => [...gone].some((k) => !oldObjects.has(k));
+    for (const f of resources) if (!files.has(f)) readOldFile(f);
+    if (missing()) for (const f of resources) if (changedFiles.has(f) && !readFiles.has(f)) readOldFile(f);
+    if (missing()) for (const f of resources) if (!readFiles.has(f)) readOldFile(f);
+  }
 
   const problems: Problem[] = [];
   const included = includedPlaces(loaded.context.files, loaded.context.namespace);

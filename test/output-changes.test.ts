@@ -222,6 +222,10 @@ describe('fields the API server will not change', () => {
     read.length = 0;
     expect(changes(STAGE, STAGE.replace('image: demoapp:1\n', 'image: demoapp:2\n'), { read })).toEqual([]);
     expect(read).toEqual(['inventory.txt', '10-demoapp.yaml']);
+    // a renamed app: its old file, found through the kustomization, and nothing of the new one
+    read.length = 0;
+    expect(changes(STAGE, RENAMED, { read })).toHaveLength(4);
+    expect(read).toEqual(['inventory.txt', 'Kustomization', '10-demoapp.yaml']);
   });
 });
 
