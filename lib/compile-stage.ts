@@ -34,6 +34,7 @@ import { placedReferences } from './stage-references.js';
 import { DIST_DIR } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
 import { liveImageEdits, type OutputReader } from './live-edits.js';
+import { outputChanges } from './output-changes.js';
 import { placedImageProblems, unusedImageEntries } from './stage-images.js';
 
 /** The version of stagecraft itself (its package.json), written on each stage's own objects. */
@@ -65,7 +66,8 @@ export interface StageSource {
   readonly readSource?: (path: string) => ReadonlyMap<string, string> | undefined;
   /**
    * Reads a file of the stage's output as it is (`dist/<stage>/<file>`), for the warnings about
-   * what this compilation changes there (lib/live-edits.ts). Given by the CLI.
+   * what this compilation changes there (lib/live-edits.ts, lib/output-changes.ts, which reads
+   * `../<namespace>/<file>` for a stage with no output yet whose namespace was a stage's whose file is gone). Given by the CLI.
    * @default - no output: nothing to compare with
    */
   readonly readOutput?: OutputReader;
@@ -244,7 +246,11 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const placed = placedReferences(screened.findings, r, loaded, STACKS);
     problems.push(...placed.problems);
     const result = { ...checked, findings: [...placed.findings, ...edge.warnings] };
-    outcome.notices = liveImageEdits(loaded, source.readOutput);
+    // what the cluster cannot take from this output: read only where an object of a watched kind changed
+    outcome.notices = [
+      ...liveImageEdits(loaded, source.readOutput),
+      ...outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource),
+    ];
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
     if (screened.problems.length) problems.push(...screened.problems);

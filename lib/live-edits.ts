@@ -16,7 +16,7 @@ import type { KubeObject } from './model/object.js';
 import { COLOR_LABEL, colorName, idleColor, settingAt, type BlueGreenSettings } from './release.js';
 import { chartFileName } from './synth/output.js';
 
-/** Reads a file of the stage's output as it is, by its name in `dist/<stage>/`; undefined when there is none. */
+/** Reads a file of the stage's output as it is, by its path from `dist/<stage>/` (`../<stage>/<file>` for another stage's); undefined when there is none. */
 export type OutputReader = (file: string) => string | undefined;
 
 /**

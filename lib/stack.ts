@@ -55,6 +55,12 @@ export interface ObjectName {
   readonly setting?: readonly (string | number)[];
   /** Whether `setting` gave `name` (else it is made from the instance's name). @default false */
   readonly given?: boolean;
+  /**
+   * The setting that says where the object's data lives (a PersistentVolume's `hostPath`), relative
+   * to the app's settings: what keeps the data of a renamed app (lib/output-changes.ts).
+   * @default - no setting says it
+   */
+  readonly data?: readonly (string | number)[];
 }
 
 /** A file or folder of the repository that an app includes, and the setting that names it. */

@@ -153,19 +153,20 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
 function objectNames(name: string, s: DemoappSettings, stage: string): ObjectName[] {
   const db = databaseNames(name, STACK_NAME, stage, s);
   const given = s.database.names ?? {};
-  const named = (kind: string, key: keyof typeof db & keyof typeof given): ObjectName => ({
+  const named = (kind: string, key: keyof typeof db & keyof typeof given, data?: readonly string[]): ObjectName => ({
     kind,
     name: db[key],
     setting: ['database', 'names', key],
     given: given[key] !== undefined,
+    ...(data ? { data } : {}),
   });
   const colors = s.blueGreen ? COLORS.map((c) => colorName(name, c)) : [];
   return [
     named('ReplicationController', 'controller'),
     named('Service', 'service'),
-    named('PersistentVolume', 'volume'),
+    named('PersistentVolume', 'volume', ['database', 'hostPath']),
     named('PersistentVolumeClaim', 'claim'),
-    named('PersistentVolume', 'backupVolume'),
+    named('PersistentVolume', 'backupVolume', ['database', 'backup', 'hostPath']),
     named('PersistentVolumeClaim', 'backupClaim'),
     named('CronJob', 'backup'),
     ...colors.map((n) => ({ kind: 'Deployment', name: n })),

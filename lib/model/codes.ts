@@ -312,6 +312,16 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "A blue/green app's live color changes its image (warning)",
     'Its pods are replaced while they serve traffic: give the new image to the idle color (npm run promote does), then npm run switch.',
   ),
+  row(
+    'output/data-leaves',
+    'A claim or a volume with data leaves the stage (warning)',
+    "A renamed or removed app or stage takes its PersistentVolumeClaim or PersistentVolume out of dist/<stage>: kubectl apply --prune deletes it and a renamed one starts empty. Keep the names (and the data's place) through the stack's settings, or move the data on purpose.",
+  ),
+  row(
+    'output/immutable-field',
+    'A field the API server will not change is changed (warning)',
+    'kubectl apply is refused: keep the old value, or delete and recreate the object on purpose (kubectl replace --force).',
+  ),
   row('switch/no-app', 'App not in the stage', 'The hint lists the apps of the stage.'),
   row('switch/not-blue-green', 'App does not run blue/green', 'Only apps with blueGreen: settings have a color to switch to.'),
   row('switch/stale', 'Stage output is stale', 'Run npm run synth before switching, so that what runs is what the stage file says.'),

@@ -1,0 +1,479 @@
+/**
+ * What a synthesis changes in a stage's output that the cluster cannot take as an update: an
+ * object that holds data leaves the output (a PersistentVolumeClaim, or a PersistentVolume with a
+ * volume source: `kubectl apply --prune` deletes it, and a renamed claim starts empty), or a field
+ * the API server will not change is changed (a claim's volumeName, a Deployment's selector, a
+ * Job's template...: the apply is refused). Found by comparing the new output with the stage's
+ * output as it is (`dist/<stage>/`), as lib/live-edits.ts does: the two inventories say which
+ * objects changed, and only the files that hold changed objects of the kinds below are read and
+ * parsed, so a stage of 1,000 apps where one app changes reads that app's file (and none when only
+ * objects of other kinds changed). Warnings, said once: the next synthesis compares with the
+ * output this one wrote (not kept with the stage's warnings, which lib/cli/fingerprint.ts replays).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { STACKS } from '../apps/index.js';
+import type { LoadedStage } from './config/load.js';
+import type { Problem, SourceLocation } from './errors.js';
+import type { OutputReader } from './live-edits.js';
+import { includedPlaces, parseManifests } from './checks/manifests.js';
+import { formatFieldPath, valueAt, type FieldPath } from './model/field-path.js';
+import { describeObject, isRecord, type KubeObject } from './model/object.js';
+import { parseQuantity } from './model/quantity.js';
+import type { ObjectName } from './stack.js';
+import { DIST_DIR } from './synth/disk.js';
+import { fileText, type StageFileTree } from './synth/file-content.js';
+import { INVENTORY_FILE, entryKey } from './synth/inventory.js';
+import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
+import { standInsOf } from './synth/app-summary.js';
+import type { RenderedChart } from './synth/render.js';
+
+/** The fields of a PersistentVolume's spec that are not its volume source (the others are: hostPath, nfs, csi...). */
+const PV_NON_SOURCE = new Set([
+  'accessModes',
+  'capacity',
+  'claimRef',
+  'mountOptions',
+  'nodeAffinity',
+  'persistentVolumeReclaimPolicy',
+  'storageClassName',
+  'volumeMode',
+  'volumeAttributesClassName',
+]);
+
+/** Per kind, the spec fields the API server refuses to change (ValidateXUpdate in Kubernetes' pkg/apis/<group>/validation). */
+const IMMUTABLE_SPEC: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ['selector'],
+  ReplicaSet: ['selector'],
+  DaemonSet: ['selector'],
+  StatefulSet: ['selector', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy'],
+  Job: ['selector', 'template', 'completionMode'],
+};
+
+/** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
+type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
+
+/** The kinds compared: a change to an object of another kind never costs a file read. */
+const WATCHED = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'Service', 'Secret', 'ConfigMap', ...Object.keys(IMMUTABLE_SPEC)]);
+
+/** One changed field of an object: where, what it was, what it becomes, and why the API server refuses it. */
+interface FieldChange {
+  readonly path: FieldPath;
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly why: string;
+  /** The fix, given how to keep the old value. @default - keep the old value, or delete and recreate the object on purpose */
+  readonly hint?: (keep: string) => string;
+}
+
+/** Where a problem about an app's object goes: the stage-file setting (or app) that gave it, else the object. */
+interface Place {
+  readonly location?: SourceLocation;
+  /** The setting, as users write it (`apps.shop.database.storage`). @default - no setting gave the value */
+  readonly setting?: string;
+}
+
+/**
+ * Warnings about what `files` (the stage's new output, rendered as `charts`) changes in the
+ * stage's output as it is (`readOutput`) that the cluster cannot take: data that leaves it, and
+ * fields the API server will not update.
+ */
+export function outputChanges(
+  loaded: LoadedStage,
+  charts: readonly RenderedChart[],
+  files: StageFileTree,
+  readOutput: OutputReader | undefined,
+  readSource?: SourceReader,
+): Problem[] {
+  const newInventory = files.get(INVENTORY_FILE);
+  const base = comparedOutput(loaded, readOutput, readSource);
+  if (!base || newInventory === undefined) return [];
+  const { read: readOld, inventory: oldInventory, dir } = base;
+  const newText = fileText(newInventory);
+  // the same output (npm run check of a current stage): nothing to compare
+  if (newText === oldInventory) return [];
+  const before = inventoryDigests(oldInventory);
+  const after = inventoryDigests(newText);
+  // the watched objects that change, and the claims and volumes that leave
+  const changed = new Set<string>();
+  const gone = new Set<string>();
+  for (const [key, d] of before) {
+    const kind = key.split(' ')[1];
+    if (!WATCHED.has(kind)) continue;
+    const now = after.get(key);
+    if (now === undefined) {
+      if (kind === 'PersistentVolumeClaim' || kind === 'PersistentVolume') gone.add(key);
+    } else if (now !== d) changed.add(key);
+  }
+  if (changed.size === 0 && gone.size === 0) return [];
+  const added = new Set([...after.keys()].filter((k) => !before.has(k)));
+
+  // a changed object is read from its chart's file, old and new; one that left from the old files
+  // that are gone, else from those of the charts that changed (a claim removed from an app that
+  // stays changes some other object of it, as a rule), else from every other old file
+  const chartOf = new Map<string, string>();
+  const changedFiles = new Set<string>();
+  for (const c of charts) {
+    for (const o of c.summary ? standInsOf(c.summary) : c.objects) {
+      const key = keyOf(o);
+      chartOf.set(key, c.name);
+      if (added.has(key) || before.get(key) !== after.get(key)) changedFiles.add(chartFileName(c.name));
+    }
+  }
+  const oldObjects = new Map<string, { object: KubeObject; file: string }>();
+  const newObjects = new Map<string, KubeObject>();
+  const readFiles = new Set<string>();
+  const readOldFile = (file: string) => {
+    readFiles.add(file);
+    for (const o of objectsIn(readOld(file))) oldObjects.set(keyOf(o), { object: o, file });
+  };
+  for (const file of new Set([...changed].map((k) => chartFileName(chartOf.get(k)!)))) {
+    readOldFile(file);
+    const content = files.get(file);
+    if (content !== undefined) for (const o of objectsIn(fileText(content))) newObjects.set(keyOf(o), o);
+  }
+  if (gone.size) {
+    const resources = oldResources(readOld).filter((f) => !readFiles.has(f));
+    const missing = () => [...gone].some((k) => !oldObjects.has(k));
+    for (const f of resources) if (!files.has(f)) readOldFile(f);
+    if (missing()) for (const f of resources) if (changedFiles.has(f) && !readFiles.has(f)) readOldFile(f);
+    if (missing()) for (const f of resources) if (!readFiles.has(f)) readOldFile(f);
+  }
+
+  const problems: Problem[] = [];
+  const included = includedPlaces(loaded.context.files, loaded.context.namespace);
+  for (const key of [...gone].sort()) {
+    const old = oldObjects.get(key);
+    if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir));
+  }
+  for (const key of [...changed].sort()) {
+    const old = oldObjects.get(key)?.object;
+    const now = newObjects.get(key);
+    if (!old || !now) continue;
+    for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
+  }
+  return problems;
+}
+
+/** The output this synthesis is compared with: how to read its files, its inventory, and its directory as messages name it. */
+interface ComparedOutput {
+  readonly read: OutputReader;
+  readonly inventory: string;
+  readonly dir: string;
+}
+
+/**
+ * The stage's output as it is; for a stage that has none yet whose namespace names the output of
+ * a stage whose file is gone (a stage renamed, keeping its namespace: qa.yaml -> staging.yaml with
+ * `namespace: qa`), that output, whose objects in the namespace this stage now makes. Not the
+ * output of a stage that is still there (two stages may share a namespace on two clusters).
+ */
+function comparedOutput(
+  loaded: LoadedStage,
+  readOutput: OutputReader | undefined,
+  readSource: SourceReader | undefined,
+): ComparedOutput | undefined {
+  if (!readOutput) return undefined;
+  const { name, namespace } = loaded.context;
+  const own = readOutput(INVENTORY_FILE);
+  if (own !== undefined) return { read: readOutput, inventory: own, dir: `${DIST_DIR}/${name}/` };
+  if (namespace === name) return undefined;
+  // a namespace is a DNS label: `../<namespace>/` stays in dist/
+  const read: OutputReader = (file) => readOutput(`../${namespace}/${file}`);
+  const inventory = read(INVENTORY_FILE);
+  if (inventory === undefined || stageFileKept(inventory, readSource)) return undefined;
+  return { read, inventory, dir: `${DIST_DIR}/${namespace}/` };
+}
+
+/** Whether the stage file an inventory was made from (its `source:` line) is still in the project. */
+function stageFileKept(inventory: string, readSource: SourceReader | undefined): boolean {
+  const file = /^source: (\S+) /m.exec(inventory)?.[1];
+  if (!readSource || file === undefined) return false;
+  try {
+    return readSource(file) !== undefined;
+  } catch {
+    // a file there that cannot be read is still there
+    return true;
+  }
+}
+
+/** Inventory lines as object key -> digest. */
+function inventoryDigests(text: string): Map<string, string> {
+  const digests = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('sha256:')) continue;
+    const space = line.indexOf(' ');
+    digests.set(line.slice(space + 1), line.slice(0, space));
+  }
+  return digests;
+}
+
+const keyOf = (o: KubeObject) =>
+  entryKey({
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    namespace: o.metadata?.namespace as string | undefined,
+    name: String(o.metadata?.name),
+  });
+
+/** The chart files the output's kustomization lists. */
+function oldResources(readOutput: OutputReader): string[] {
+  const text = readOutput(KUSTOMIZATION_FILE);
+  return text ? [...text.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1]) : [];
+}
+
+/** The objects of an output file; none when there is no file, or it is not one stagecraft could read. */
+function objectsIn(text: string | undefined): readonly KubeObject[] {
+  if (text === undefined) return [];
+  try {
+    return parseManifests([{ file: 'output', text }]).objects;
+  } catch {
+    return [];
+  }
+}
+
+const specOf = (o: KubeObject) => (isRecord(o.spec) ? o.spec : {});
+
+/** The volume source of a PersistentVolume (`hostPath`, `nfs`...), as `[key, value]`, when it has one. */
+function volumeSource(pv: KubeObject): [string, unknown] | undefined {
+  return Object.entries(specOf(pv)).find(([k]) => !PV_NON_SOURCE.has(k));
+}
+
+/** Whether an object that leaves the output takes data with it: a claim, or a volume with a source. */
+function holdsData(o: KubeObject): boolean {
+  return o.kind === 'PersistentVolumeClaim' || (o.kind === 'PersistentVolume' && volumeSource(o) !== undefined);
+}
+
+/** The objects an app names, with the settings that may name them instead (`Stack.objectNames`). */
+function namesOf(loaded: LoadedStage, app: string): readonly ObjectName[] {
+  const instance = loaded.apps.find((a) => a.name === app);
+  const stack = instance && STACKS[instance.stack as keyof typeof STACKS];
+  return (instance && stack?.objectNames?.(instance.name, instance.settings as never, loaded.context.name)) ?? [];
+}
+
+/**
+ * Where a value of an object of `app` comes from in the stage file: the setting that names an
+ * object by it (`database.names.volume`), else the only setting of the app that holds it, else the app.
+ */
+function placeOf(loaded: LoadedStage, app: string | undefined, value: unknown, field: FieldPath = []): Place {
+  const instance = app === undefined ? undefined : loaded.apps.find((a) => a.name === app);
+  if (!instance) return {};
+  const named = namesOf(loaded, instance.name).find((n) => n.setting && n.name === value);
+  const path = named?.setting ?? settingHolding(instance.settings, value, field.at(-1));
+  const setting = path && ['apps', instance.name, ...path];
+  return { location: loaded.locate(setting ?? ['apps', instance.name]), ...(setting ? { setting: formatFieldPath(setting) } : {}) };
+}
+
+/**
+ * The path of the only leaf of `settings` equal to `value` (as text), or of the only one of them
+ * under the key `key` (the field's: `storage`), if exactly one is.
+ */
+function settingHolding(settings: unknown, value: unknown, key: string | number | undefined): FieldPath | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const found: FieldPath[] = [];
+  const walk = (v: unknown, path: FieldPath) => {
+    if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, [...path, i]);
+    else if (isRecord(v)) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    else if ((typeof v === 'string' || typeof v === 'number') && String(v) === String(value)) found.push(path);
+  };
+  walk(settings, []);
+  const keyed = found.length > 1 ? found.filter((p) => p.at(-1) === key) : found;
+  return keyed.length === 1 ? keyed[0] : undefined;
+}
+
+/** The app a chart file is of (`10-shop.yaml` -> `shop`). */
+const appOfFile = (file: string) => /^10-(.+)\.yaml$/.exec(file)?.[1];
+
+/**
+ * A claim, or a volume with data, that leaves the output. When an app now makes an object of its
+ * kind under a name a setting may give (a renamed app, or a renamed object), the warning is at that
+ * setting and the hint says what keeps the old name (and the data's place).
+ */
+function leaves(loaded: LoadedStage, old: KubeObject, file: string, added: ReadonlySet<string>, dir: string): Problem {
+  const what = describeObject(old);
+  const name = String(old.metadata.name);
+  const ns = old.metadata.namespace ? `${old.metadata.namespace}/` : '';
+  // of the new objects a setting may name, the one whose name starts and ends most like the old one's
+  // (shop-mysqlbackup-test for mysqlbackup-test, mysqlbackup-staging for mysqlbackup-qa)
+  let successor: { app: string; n: ObjectName } | undefined;
+  let best = -1;
+  for (const a of loaded.apps) {
+    for (const n of namesOf(loaded, a.name)) {
+      if (n.kind !== old.kind || !n.setting || !added.has(`${old.apiVersion} ${n.kind} ${ns}${n.name}`)) continue;
+      const alike = alikeEnds(n.name, name);
+      if (alike > best) {
+        best = alike;
+        successor = { app: a.name, n };
+      }
+    }
+  }
+  const source = old.kind === 'PersistentVolume' ? volumeSource(old) : undefined;
+  const dataAt = source ? ` (data in ${source[0]} ${dataPlace(source[1])})` : '';
+  const lost =
+    old.kind === 'PersistentVolume'
+      ? 'and its data is left behind'
+      : 'and the volume bound to it is released (or deleted, as its reclaim policy says)';
+  const instead = successor
+    ? `, while ${describeObject({ ...old, metadata: { ...old.metadata, name: successor.n.name } })} starts empty`
+    : '';
+  const body =
+    dir === `${DIST_DIR}/${loaded.context.name}/`
+      ? `leaves ${dir}: kubectl apply --prune deletes it, ${lost}${instead}`
+      : `is in ${dir}, the output of namespace ${loaded.context.namespace}, which stage ${loaded.context.name} now makes, but not in this stage's output: once it is deleted, ${lost.replace(/^and /, '')}${instead}`;
+  const code = 'output/data-leaves';
+  if (successor) {
+    const setting = ['apps', successor.app, ...successor.n.setting!];
+    const keep = [`${formatFieldPath(setting)}: ${name}`];
+    if (source && successor.n.data) keep.push(`${formatFieldPath(['apps', successor.app, ...successor.n.data])}: ${dataPlace(source[1])}`);
+    return {
+      code,
+      severity: 'warning',
+      location: loaded.locate(setting),
+      message: `${what}${dataAt} ${body}`,
+      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before applying with --prune`,
+    };
+  }
+  const app = appOfFile(file);
+  const place = placeOf(loaded, app, undefined);
+  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before applying with --prune`;
+  return place.location
+    ? { code, severity: 'warning', location: place.location, message: `${what}${dataAt} ${body}`, hint }
+    : { code, severity: 'warning', subject: what, message: `it${dataAt} ${body}`, hint };
+}
+
+/** How many characters `a` and `b` start with alike, plus how many they end with alike. */
+function alikeEnds(a: string, b: string): number {
+  const most = Math.min(a.length, b.length);
+  let start = 0;
+  while (start < most && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < most - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  return start + end;
+}
+
+/** Where a volume source keeps its data: a path (with its server), else the source as JSON. */
+function dataPlace(source: unknown): string {
+  if (!isRecord(source)) return JSON.stringify(source);
+  if (typeof source.path === 'string') return typeof source.server === 'string' ? `${source.server}:${source.path}` : source.path;
+  return JSON.stringify(source);
+}
+
+/** The changes of `old` into `now` (one kind, namespace and name) that the API server refuses. */
+function immutableChanges(old: KubeObject, now: KubeObject, charts: readonly RenderedChart[]): FieldChange[] {
+  const a = specOf(old);
+  const b = specOf(now);
+  const changes: FieldChange[] = [];
+  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string) => {
+    if (isDeepStrictEqual(valueAt(old, path), valueAt(now, path))) return;
+    const at = narrowed(old, now, path);
+    changes.push({ path: at, before: valueAt(old, at), after: valueAt(now, at), why, ...(hint ? { hint } : {}) });
+  };
+  switch (old.kind) {
+    case 'PersistentVolumeClaim': {
+      // Kubernetes 1.25: a claim's spec is immutable once created, but for its requests (to grow)
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
+        if (k !== 'resources') differs(['spec', k], "a claim's spec cannot change once it is created, only its storage request grow");
+      const path = ['spec', 'resources', 'requests', 'storage'];
+      const x = parseQuantity(valueAt(old, path));
+      const y = parseQuantity(valueAt(now, path));
+      if (x === undefined || y === undefined || x === y) break;
+      if (y < x) differs(path, 'a claim never shrinks', (keep) => `${keep}, or copy the data to a new claim of the new size`);
+      else if (b.storageClassName === '')
+        differs(
+          path,
+          'a claim without a storage class (storageClassName: "") cannot be resized',
+          (keep) => `${keep}, or copy the data to a new claim and volume of the new size`,
+        );
+      else if (!expandable(b.storageClassName, charts))
+        differs(
+          path,
+          `its StorageClass '${String(b.storageClassName)}' does not set allowVolumeExpansion: true`,
+          (keep) => `${keep}, or set allowVolumeExpansion: true on the StorageClass`,
+        );
+      break;
+    }
+    case 'PersistentVolume':
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !PV_NON_SOURCE.has(k)).sort())
+        differs(['spec', k], "a PersistentVolume's source cannot change once it is created");
+      for (const k of ['volumeMode', 'nodeAffinity']) differs(['spec', k], `a PersistentVolume's ${k} cannot change once it is created`);
+      break;
+    case 'Service':
+      // an explicit clusterIP other than the one the Service has: the API server refuses it
+      if (b.clusterIP !== undefined) differs(['spec', 'clusterIP'], "a Service's clusterIP cannot change");
+      break;
+    case 'Secret':
+    case 'ConfigMap':
+      if (old.immutable === true)
+        for (const k of ['data', 'binaryData', 'stringData', 'immutable'])
+          differs(
+            [k],
+            `the ${old.kind} is immutable: true`,
+            (keep) =>
+              `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete and recreate it on purpose (kubectl replace --force -f <file>)`,
+          );
+      break;
+    default:
+      for (const k of IMMUTABLE_SPEC[old.kind] ?? []) differs(['spec', k], `a ${old.kind}'s spec.${k} cannot change once it is created`);
+  }
+  return changes;
+}
+
+/**
+ * The deepest path below `path` where `a` and `b` differ in one place only (a Job's template whose
+ * image changed: `spec.template.spec.containers[0].image`), so that the warning shows the values
+ * that changed rather than two whole templates.
+ */
+function narrowed(a: unknown, b: unknown, path: FieldPath): FieldPath {
+  const x = valueAt(a, path);
+  const y = valueAt(b, path);
+  let keys: (string | number)[];
+  if (isRecord(x) && isRecord(y)) keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
+  else if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) keys = x.map((_, i) => i);
+  else return path;
+  const differing = keys.filter((k) => !isDeepStrictEqual(valueAt(x, [k]), valueAt(y, [k])));
+  return differing.length === 1 ? narrowed(a, b, [...path, differing[0]]) : path;
+}
+
+/**
+ * Whether a claim of `storageClass` may grow: unless the stage makes that StorageClass without
+ * allowVolumeExpansion: true (a class of the cluster's own is not known here, so not warned about).
+ */
+function expandable(storageClass: unknown, charts: readonly RenderedChart[]): boolean {
+  if (typeof storageClass !== 'string') return true;
+  for (const c of charts) {
+    const heads = c.summary ? standInsOf(c.summary) : c.objects;
+    const i = heads.findIndex((o) => o.kind === 'StorageClass' && o.metadata?.name === storageClass);
+    if (i >= 0) return c.objects[i]?.allowVolumeExpansion === true;
+  }
+  return true;
+}
+
+/**
+ * A change the API server refuses, at the setting that gave the new value when there is one, else
+ * at the field in the included file the object came from (a manifests app's), else at the app.
+ */
+function refused(
+  loaded: LoadedStage,
+  now: KubeObject,
+  change: FieldChange,
+  app: string | undefined,
+  included: ReturnType<typeof includedPlaces>,
+): Problem {
+  const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+  const code = 'output/immutable-field';
+  // a Secret's values are never shown, nor looked for among the settings
+  const secret = now.kind === 'Secret';
+  const what = secret ? 'changes' : `changes from ${show(change.before)} to ${show(change.after)}`;
+  const body = `${formatFieldPath(change.path)} ${what}, which the API server refuses (${change.why}): kubectl apply fails on it`;
+  const place = placeOf(loaded, app, secret ? undefined : change.after, change.path);
+  const location =
+    (place.setting ? undefined : included({ code, severity: 'warning', message: body, object: now, path: change.path })) ?? place.location;
+  const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
+  const data =
+    now.kind === 'PersistentVolumeClaim' || now.kind === 'PersistentVolume'
+      ? '; the data goes with the claim or volume unless it is copied first'
+      : '';
+  const hint = change.hint?.(keep) ?? `${keep}, or delete and recreate the object on purpose (kubectl replace --force -f <file>${data})`;
+  return location
+    ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
+    : { code, severity: 'warning', subject: describeObject(now), message: body, hint };
+}

@@ -1,0 +1,250 @@
+/** What a synthesis changes in a stage's output that the cluster cannot take: data that leaves it, fields the API server will not update. */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileStage, type StageSource } from '../lib/compile-stage.js';
+import { formatProblem, type Problem } from '../lib/errors.js';
+import { textTree } from '../lib/synth/file-content.js';
+import { REPO, runCli, tempProject } from './helpers/cli.js';
+
+const FILE = 'environments/data.yaml';
+const STAGE = readFileSync(join(REPO, 'test/fixtures/stages/data-volumes.yaml'), 'utf8');
+const OBJECTS_FILE = 'objects/all.yaml';
+const OBJECTS = readFileSync(join(REPO, 'test/fixtures/manifests/immutable/objects.yaml'), 'utf8');
+const MANIFESTS = `apps:\n  legacy:\n    stack: manifests\n    include: [${OBJECTS_FILE}]\n`;
+
+/** The output of compiling `text` as stage `data`, as text by file. */
+function output(text: string, objects = OBJECTS): Map<string, string> {
+  const outcome = compileStage(source(text, objects), {});
+  expect(outcome.problems).toEqual([]);
+  return textTree(outcome.files!);
+}
+
+function source(text: string, objects: string, readOutput?: StageSource['readOutput']): StageSource {
+  return {
+    stage: 'data',
+    file: FILE,
+    text,
+    readSource: (p) => (p === OBJECTS_FILE ? new Map([[p, objects]]) : undefined),
+    ...(readOutput ? { readOutput } : {}),
+  };
+}
+
+/**
+ * The warnings of this module when `after` is compiled over the output of `before` (the same
+ * included objects unless `objects` gives others), as the CLI prints them; `read` lists the files read.
+ */
+function changes(before: string, after: string, { objects = OBJECTS, read = [] as string[] } = {}): string[] {
+  const dist = output(before);
+  const outcome = compileStage(
+    source(after, objects, (f) => {
+      read.push(f);
+      return dist.get(f);
+    }),
+    {},
+  );
+  expect(outcome.problems).toEqual([]);
+  return (outcome.notices ?? []).filter((p: Problem) => p.code.startsWith('output/')).map(formatProblem);
+}
+
+/** `file:line:col` of the first line of `text` holding `needle`, at its column (1-based). */
+function at(text: string, needle: string, file = FILE): string {
+  const lines = text.split('\n');
+  const i = lines.findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`no line with ${needle}`);
+  return `${file}:${i + 1}:${lines[i].indexOf(needle) + 1}`;
+}
+
+const RENAMED = STAGE.replace('  demoapp:\n', '  shop:\n    stack: demoapp\n');
+
+describe('data that leaves the output', () => {
+  it('is warned about at the renamed app, naming the settings that keep the names and the data', () => {
+    const warnings = changes(STAGE, RENAMED);
+    const place = at(RENAMED, 'image: mysql:8.0');
+    expect(warnings).toEqual([
+      `${place}: warning: PersistentVolume mysqlbackup-data (data in hostPath /data/volumes/mysql-backup-data) leaves dist/data/: ` +
+        'kubectl apply --prune deletes it, and its data is left behind, while PersistentVolume shop-mysqlbackup-data starts empty\n' +
+        '  hint: to keep the data, set apps.shop.database.names.backupVolume: mysqlbackup-data and apps.shop.database.backup.hostPath: /data/volumes/mysql-backup-data; ' +
+        'to move it on purpose, copy the data over before applying with --prune',
+      `${place}: warning: PersistentVolume mysqlvolume-data (data in hostPath /data/volumes/mysql-data) leaves dist/data/: ` +
+        'kubectl apply --prune deletes it, and its data is left behind, while PersistentVolume shop-mysqlvolume-data starts empty\n' +
+        '  hint: to keep the data, set apps.shop.database.names.volume: mysqlvolume-data and apps.shop.database.hostPath: /data/volumes/mysql-data; ' +
+        'to move it on purpose, copy the data over before applying with --prune',
+      `${place}: warning: PersistentVolumeClaim data/mysql leaves dist/data/: kubectl apply --prune deletes it, ` +
+        'and the volume bound to it is released (or deleted, as its reclaim policy says), while PersistentVolumeClaim data/shop-mysql starts empty\n' +
+        '  hint: to keep the data, set apps.shop.database.names.claim: mysql; to move it on purpose, copy the data over before applying with --prune',
+      `${place}: warning: PersistentVolumeClaim data/mysql-backup leaves dist/data/: kubectl apply --prune deletes it, ` +
+        'and the volume bound to it is released (or deleted, as its reclaim policy says), while PersistentVolumeClaim data/shop-mysql-backup starts empty\n' +
+        '  hint: to keep the data, set apps.shop.database.names.backupClaim: mysql-backup; to move it on purpose, copy the data over before applying with --prune',
+    ]);
+  });
+
+  it('is not warned about once the renamed app keeps the names and the data as the hints say', () => {
+    const kept = RENAMED.replace(
+      '      image: mysql:8.0\n',
+      '      image: mysql:8.0\n      hostPath: /data/volumes/mysql-data\n' +
+        '      names: { volume: mysqlvolume-data, claim: mysql, backupVolume: mysqlbackup-data, backupClaim: mysql-backup, service: mysql, controller: mysql-1, backup: mysql-backup }\n',
+    ).replace(
+      'backup: { schedule: "0 2 * * *", storage: 2Gi }',
+      'backup: { schedule: "0 2 * * *", storage: 2Gi, hostPath: /data/volumes/mysql-backup-data }',
+    );
+    expect(changes(STAGE, kept)).toEqual([]);
+  });
+
+  it("is warned about when a stage renamed with its namespace no longer makes what the namespace's output has", () => {
+    // staging.yaml, once data.yaml, keeps namespace data: dist/staging/ is new, dist/data/ is what the namespace holds
+    const dist = output(STAGE);
+    const staging = STAGE.replace('apps:\n', 'namespace: data\napps:\n');
+    const outcome = compileStage(
+      {
+        stage: 'staging',
+        file: 'environments/staging.yaml',
+        text: staging,
+        readOutput: (f) => (f.startsWith('../data/') ? dist.get(f.slice(8)) : undefined),
+      },
+      {},
+    );
+    const warnings = (outcome.notices ?? []).map(formatProblem);
+    const place = at(staging, 'image: mysql:8.0', 'environments/staging.yaml');
+    expect(warnings).toContain(
+      `${place}: warning: PersistentVolume mysqlvolume-data (data in hostPath /data/volumes/mysql-data) is in dist/data/, the output of namespace data, ` +
+        "which stage staging now makes, but not in this stage's output: once it is deleted, its data is left behind, while PersistentVolume mysqlvolume-staging starts empty\n" +
+        '  hint: to keep the data, set apps.demoapp.database.names.volume: mysqlvolume-data and apps.demoapp.database.hostPath: /data/volumes/mysql-data; ' +
+        'to move it on purpose, copy the data over before applying with --prune',
+    );
+    expect(warnings).toContain(
+      `${place}: warning: PersistentVolumeClaim data/mysql: spec.volumeName changes from mysqlvolume-data to mysqlvolume-staging, which the API server refuses ` +
+        "(a claim's spec cannot change once it is created, only its storage request grow): kubectl apply fails on it\n" +
+        '  hint: set apps.demoapp.database.names.volume back to mysqlvolume-data, or delete and recreate the object on purpose ' +
+        '(kubectl replace --force -f <file>; the data goes with the claim or volume unless it is copied first)',
+    );
+    expect(warnings.filter((w) => w.includes('PersistentVolumeClaim data/mysql-backup: spec.volumeName'))).toHaveLength(1);
+  });
+
+  it('is not compared with the output of another stage that shares the namespace and whose file is still there', () => {
+    const dist = output(STAGE);
+    const read: string[] = [];
+    const outcome = compileStage(
+      {
+        stage: 'staging',
+        file: 'environments/staging.yaml',
+        text: STAGE.replace('apps:\n', 'namespace: data\napps:\n'),
+        readSource: (p) => (p === FILE ? new Map([[p, STAGE]]) : undefined),
+        readOutput: (f) => {
+          read.push(f);
+          return f.startsWith('../data/') ? dist.get(f.slice(8)) : undefined;
+        },
+      },
+      {},
+    );
+    expect(outcome.notices).toEqual([]);
+    expect(read).toEqual(['inventory.txt', '../data/inventory.txt']);
+  });
+
+  it('is warned about at the object when its app is removed from the stage file', () => {
+    const warnings = changes(STAGE, MANIFESTS);
+    expect(warnings).toHaveLength(4);
+    expect(warnings).toContain(
+      'PersistentVolumeClaim data/mysql: warning: it leaves dist/data/: kubectl apply --prune deletes it, ' +
+        'and the volume bound to it is released (or deleted, as its reclaim policy says)\n' +
+        "  hint: to keep the data, keep the object in the stage (apps.demoapp, with its names: a renamed app keeps them through its stack's settings, " +
+        "e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before applying with --prune",
+    );
+  });
+
+  it('is not compared when there is no output yet', () => {
+    const read: string[] = [];
+    const outcome = compileStage({ ...source(STAGE, OBJECTS), readOutput: (f) => void read.push(f) }, {});
+    expect(outcome.notices).toEqual([]);
+    expect(read).toEqual(['inventory.txt']);
+  });
+});
+
+describe('fields the API server will not change', () => {
+  it('warns about a claim that shrinks, at the setting that gives its size', () => {
+    const smaller = STAGE.replace('storage: 2Gi\n      resources', 'storage: 1Gi\n      resources');
+    expect(changes(STAGE, smaller)).toEqual([
+      // at the value of database.storage (line 23)
+      `${FILE}:23:16: warning: PersistentVolumeClaim data/mysql: spec.resources.requests.storage changes from 2Gi to 1Gi, which the API server refuses (a claim never shrinks): ` +
+        'kubectl apply fails on it\n' +
+        '  hint: set apps.demoapp.database.storage back to 2Gi, or copy the data to a new claim of the new size',
+    ]);
+  });
+
+  it('warns about a claim without a storage class that grows', () => {
+    const larger = STAGE.replace('storage: 2Gi\n      resources', 'storage: 3Gi\n      resources');
+    expect(changes(STAGE, larger).join('\n')).toContain(
+      'PersistentVolumeClaim data/mysql: spec.resources.requests.storage changes from 2Gi to 3Gi, which the API server refuses ' +
+        '(a claim without a storage class (storageClassName: "") cannot be resized)',
+    );
+  });
+
+  it('warns about each immutable field of included manifests, at the field in its file', () => {
+    const edited = OBJECTS.replace('serviceName: db', 'serviceName: db2')
+      .replace('10.96.0.50', '10.96.0.51')
+      .replace('migrate:1.0', 'migrate:1.1')
+      .replace('mode: fast', 'mode: slow')
+      .replace('storage: 1Gi', 'storage: 2Gi')
+      .replace('{ matchLabels: { app: db } }', '{ matchLabels: { app: db, tier: data } }')
+      .replace('metadata: { labels: { app: db } }', 'metadata: { labels: { app: db, tier: data } }');
+    const warnings = changes(MANIFESTS, MANIFESTS, { objects: edited });
+    expect(warnings.map((w) => w.split(', which')[0])).toEqual([
+      `${OBJECTS_FILE}:7:45: warning: StatefulSet data/db: spec.selector.matchLabels.tier changes from (none) to data`,
+      `${OBJECTS_FILE}:6:16: warning: StatefulSet data/db: spec.serviceName changes from db to db2`,
+      `${OBJECTS_FILE}:34:18: warning: Job data/migrate: spec.template.spec.containers[0].image changes from migrate:1.0 to migrate:1.1`,
+      `${OBJECTS_FILE}:41:15: warning: ConfigMap data/settings: data.mode changes from fast to slow`,
+      `${OBJECTS_FILE}:54:37: warning: PersistentVolumeClaim data/cache: spec.resources.requests.storage changes from 1Gi to 2Gi`,
+      `${OBJECTS_FILE}:21:14: warning: Service data/db: spec.clusterIP changes from 10.96.0.50 to 10.96.0.51`,
+    ]);
+    expect(warnings.join('\n')).toContain("(its StorageClass 'fixed' does not set allowVolumeExpansion: true)");
+    expect(warnings.join('\n')).toContain('the ConfigMap is immutable: true');
+  });
+
+  it('does not warn about a claim that grows where its StorageClass allows expansion, nor about fields the API server updates', () => {
+    const expandable = OBJECTS.replace('provisioner: example.com/disk', 'provisioner: example.com/disk\nallowVolumeExpansion: true');
+    const edited = expandable
+      .replace('storage: 1Gi', 'storage: 2Gi')
+      .replace('postgres:16.1', 'postgres:16.2')
+      .replace('ports: [{ port: 5432 }]', 'ports: [{ port: 5433, targetPort: 5432 }]');
+    const dist = output(MANIFESTS, expandable);
+    const outcome = compileStage(
+      source(MANIFESTS, edited, (f) => dist.get(f)),
+      {},
+    );
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.notices).toEqual([]);
+  });
+
+  it("reads no output file but the inventory when no object of a compared kind changed, and the changed app's file when one did", () => {
+    const read: string[] = [];
+    expect(changes(STAGE, STAGE.replace('demoapp.data.example.com', 'shop.data.example.com'), { read })).toEqual([]);
+    expect(read).toEqual(['inventory.txt']);
+    read.length = 0;
+    expect(changes(STAGE, STAGE.replace('image: demoapp:1\n', 'image: demoapp:2\n'), { read })).toEqual([]);
+    expect(read).toEqual(['inventory.txt', '10-demoapp.yaml']);
+    // a renamed app: its old file, found through the kustomization, and nothing of the new one
+    read.length = 0;
+    expect(changes(STAGE, RENAMED, { read })).toHaveLength(4);
+    expect(read).toEqual(['inventory.txt', 'Kustomization', '10-demoapp.yaml']);
+  });
+});
+
+describe('npm run synth', () => {
+  it('writes the output and warns once, with exit 0, when a renamed app leaves its claim behind', () => {
+    const dir = tempProject({ data: STAGE });
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      writeFileSync(join(dir, 'environments', 'data.yaml'), RENAMED);
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('warning: PersistentVolumeClaim data/mysql leaves dist/data/: kubectl apply --prune deletes it');
+      expect(readFileSync(join(dir, 'dist', 'data', 'inventory.txt'), 'utf8')).toContain('PersistentVolumeClaim data/shop-mysql\n');
+      // said once: the output now is the renamed app's
+      const again = runCli('synth', [], dir);
+      expect(again.code).toBe(0);
+      expect(again.stderr).not.toContain('leaves dist/');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
