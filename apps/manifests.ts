@@ -13,7 +13,8 @@
  * Documents that are no API objects (`NOT_API_OBJECTS`: a folder's `kustomization.yaml`, a
  * kubeconfig) are skipped, as `npm run check` skips them; a kustomization that asks for more than
  * listing its files (a namespace, patches, generators...) is refused, since that is not applied.
- * Values that JSON cannot carry (YAML tags such as `!!timestamp` or `!!binary`) are refused at their place.
+ * Values that JSON cannot carry (YAML tags such as `!!timestamp` or `!!binary`) are refused at their place,
+ * and so are plain values that kubectl reads otherwise (YAML 1.1: `yes`, `1_000`, `010`, lib/model/yaml11.ts).
  * The files are read as `npm run check` reads manifests (lib/model/read-yaml.ts): the same YAML
  * problems at the same places (a duplicate key, a key that is a mapping, as a Helm template's
  * `{{ .Values.x }}` is), merge keys (`<<: *defaults`) expanded as kubectl expands them.
@@ -26,6 +27,7 @@ import { formatFieldPath, type FieldPath } from '../lib/model/field-path.js';
 import { readBlockYaml } from '../lib/model/block-yaml.js';
 import { isMergeKey, offsetInDocument, readYaml } from '../lib/model/read-yaml.js';
 import { MAX_MANIFEST_ALIASES } from '../lib/model/limits.js';
+import { yaml11Places, yaml11Problem } from '../lib/model/yaml11.js';
 import { Name } from '../lib/config/workload.js';
 import { Settings, Type, Mapping } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
@@ -205,6 +207,15 @@ export const manifests = defineStack({
       // kustomizations in it) is read by it: the values the yaml library reads, several times faster
       const block = readBlockYaml(text);
       if (block?.values.every(isPlainObject)) {
+        // a value kubectl reads otherwise (YAML 1.1: `yes`, `1_000`, `010`) means two things: refused at its place
+        problems.push(
+          ...block.yaml11.map((p) =>
+            yaml11Problem(p, (offset) => {
+              const { line, col } = block.lines.linePos(offset);
+              return { file, line, column: col };
+            }),
+          ),
+        );
         for (const object of block.values) new ApiObject(chart, documentId(file, String(document++)), object);
         continue;
       }
@@ -215,6 +226,7 @@ export const manifests = defineStack({
         problems.push(...read.problems);
         continue;
       }
+      problems.push(...yaml11Places(read.docs).map((p) => yaml11Problem(p, read.at)));
       read.docs.forEach((doc, index) => {
         // cdk8s renders plain values only: a Date, a Buffer or a Set would fail there, placed nowhere
         const tagged = foreignTags(doc.contents, []);

@@ -16,6 +16,7 @@ import { isApiObject } from './schema.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
 import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
+import { yaml11Places, yaml11Problem } from '../model/yaml11.js';
 
 /** Alias expansions allowed per document; more is an "alias bomb", not a manifest. */
 const MAX_ALIAS_COUNT = MAX_MANIFEST_ALIASES;
@@ -46,6 +47,16 @@ export class SourceFile {
     this.result = read.problems.length
       ? { problems: [...read.problems] }
       : { values: read.values.map((value, index) => ({ index, value })).filter((v) => v.value !== null && v.value !== undefined) };
+  }
+
+  /**
+   * The plain scalars of the file that kubectl reads otherwise than stagecraft (YAML 1.1: `yes`,
+   * `1_000`, `010`, `2001-12-14`, lib/model/yaml11.ts), as problems at their place; none when the
+   * file does not parse.
+   */
+  yaml11Problems(): Problem[] {
+    const places = this.block ? this.block.yaml11 : this.read && !this.read.problems.length ? yaml11Places(this.read.docs) : [];
+    return places.map((p) => yaml11Problem(p, (offset) => this.at(offset)));
   }
 
   /** The place of `offset` in the file. */
@@ -93,11 +104,18 @@ export interface ParseOptions {
    * @default true
    */
   readonly blockReader?: boolean;
+  /**
+   * Whether plain values that kubectl reads otherwise (YAML 1.1, lib/model/yaml11.ts) are bad
+   * input; `false` where the files are read only to place problems, or for the CRDs in them, and
+   * whoever reads them for their objects reports those values.
+   * @default true
+   */
+  readonly yaml11?: boolean;
 }
 
 /**
- * Parses the YAML files (path as shown, text). Documents that are not Kubernetes objects, and
- * YAML errors, are bad input.
+ * Parses the YAML files (path as shown, text). Documents that are not Kubernetes objects, YAML
+ * errors, and plain scalars that kubectl reads otherwise (YAML 1.1, lib/model/yaml11.ts) are bad input.
  * @throws ProblemsError (exit code 2) listing every document that is not a Kubernetes object
  */
 export function parseManifests(files: readonly { file: string; text: string }[], options: ParseOptions = {}): Manifests {
@@ -112,6 +130,8 @@ export function parseManifests(files: readonly { file: string; text: string }[],
       problems.push(...capProblems(result.problems, src.at(text.length)));
       continue;
     }
+    // a value kubectl reads otherwise is bad input, as a YAML error is: the file does not mean one thing
+    if (options.yaml11 ?? true) problems.push(...capProblems(src.yaml11Problems(), src.at(text.length)));
     result.values.forEach(({ value: o, index }) => {
       documents++;
       if (!isObject(o)) {
@@ -166,7 +186,7 @@ export function crdsIn(files: ReadonlyMap<string, string>): KubeObject[] {
   for (const [file, text] of files) {
     if (!text.includes('CustomResourceDefinition')) continue;
     try {
-      crds.push(...parseManifests([{ file, text }]).objects.filter((o) => o.kind === 'CustomResourceDefinition'));
+      crds.push(...parseManifests([{ file, text }], { yaml11: false }).objects.filter((o) => o.kind === 'CustomResourceDefinition'));
     } catch (e) {
       if (!(e instanceof ProblemsError)) throw e;
     }
@@ -202,7 +222,7 @@ export function includedPlaces(
     for (const [file, text] of files) {
       let manifests: Manifests;
       try {
-        manifests = parseManifests([{ file, text }]);
+        manifests = parseManifests([{ file, text }], { yaml11: false });
       } catch (e) {
         if (e instanceof ProblemsError) continue;
         throw e;

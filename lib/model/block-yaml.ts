@@ -27,6 +27,7 @@
  */
 import { Schema, isScalar, type LineCounter } from 'yaml';
 import type { FieldPath } from './field-path.js';
+import { yaml11Reading, type Yaml11Place } from './yaml11.js';
 
 /**
  * Where every node of a file is, in document order (depth first), three numbers a node: the offset
@@ -49,6 +50,8 @@ export interface BlockYaml {
   /** The offset of every document marker (`---`), in file order. */
   readonly markers: readonly number[];
   readonly nodes: Nodes;
+  /** The plain scalars kubectl (YAML 1.1) reads otherwise than the yaml library (lib/model/yaml11.ts), in file order. */
+  readonly yaml11: readonly Yaml11Place[];
   /** The file's lines, to turn offsets into line and column as the yaml library does. */
   readonly lines: Pick<LineCounter, 'linePos'>;
 }
@@ -178,10 +181,20 @@ class Reader {
   /** The nodes read so far: `[key, value, size]` each; room at first for one per 4 characters, at most 1,024 (grown by `open`). */
   data: Int32Array;
   count = 0;
+  /** The plain scalars read so far that kubectl reads otherwise. */
+  readonly yaml11: Yaml11Place[] = [];
 
   constructor(private readonly text: string) {
     if (text.charCodeAt(0) === 0xfeff) this.next = 1;
     this.data = new Int32Array(3 * Math.min(1024, Math.max(16, text.length >> 2)));
+  }
+
+  /** The value of the plain scalar `s` at `offset` (a key when `key`), noting it when kubectl reads it otherwise (YAML 1.1). */
+  plain(s: string, offset: number, key = false): unknown {
+    const value = plainValue(s);
+    const reading = yaml11Reading(s, value, key);
+    if (reading) this.yaml11.push({ offset, reading });
+    return value;
   }
 
   /** Adds a node (its fields are set by `close`); returns its index. */
@@ -350,7 +363,7 @@ class Reader {
         const k = this.key(at, true) ?? outside();
         const [key, after, plain] = k;
         if (key === '__proto__' || key.length > MAX_KEY_LENGTH || Object.hasOwn(object, key)) outside();
-        if (plain && plainValue(key) !== key) outside();
+        if (plain && this.plain(key, at, true) !== key) outside();
         this.fp = after;
         this.flowSpaces();
         const valueAt = this.fp;
@@ -405,7 +418,7 @@ class Reader {
     this.fp = j;
     let end = j;
     while (end > start && t.charCodeAt(end - 1) === SPACE) end--;
-    return plainValue(t.slice(start, end));
+    return this.plain(t.slice(start, end), start);
   }
 
   /**
@@ -485,7 +498,7 @@ class Reader {
       while (end > i && t.charCodeAt(end - 1) === SPACE) end--;
       if (t.charCodeAt(end - 1) === COLON) outside();
       const s = t.slice(i, end);
-      value = plainValue(inMapping && !comment ? this.folded(s, indent) : s);
+      value = this.plain(inMapping && !comment ? this.folded(s, indent) : s, i);
     }
     this.advance();
     return value;
@@ -596,7 +609,7 @@ class Reader {
       const k = this.key(keyAt) ?? outside();
       const [key, after, plain] = k;
       if (key === '__proto__' || key.length > MAX_KEY_LENGTH || Object.hasOwn(object, key)) outside();
-      if (plain && plainValue(key) !== key) outside();
+      if (plain && this.plain(key, keyAt, true) !== key) outside();
       let i = after;
       while (i < this.le && t.charCodeAt(i) === SPACE) i++;
       let value: unknown;
@@ -682,7 +695,7 @@ export function readBlockYaml(text: string): BlockYaml | undefined {
     if (e instanceof Outside) return undefined;
     throw e;
   }
-  return { values, roots, markers, nodes: { text, data: reader.data }, lines: new Lines(text) };
+  return { values, roots, markers, nodes: { text, data: reader.data }, yaml11: reader.yaml11, lines: new Lines(text) };
 }
 
 /** Whether the key at `at` (plain, or quoted as readBlockYaml allows) is `name`. */

@@ -271,6 +271,19 @@ describe('the manifests stack', () => {
     expect(error.problems[0]).toMatchObject({ code: 'manifests/yaml-tag', hint: expect.stringContaining(`drop the ${tag} tag`) });
   });
 
+  it.each([
+    ['the block reader', ''],
+    ['the yaml library', 'metadata: &m { name: m }\n'],
+  ])('refuses a plain value kubectl reads otherwise (YAML 1.1) at its place, as read by %s (exit 2)', (_, head) => {
+    const text = `apiVersion: apps/v1\nkind: Deployment\n${head || 'metadata: { name: m }\n'}spec:\n  replicas: 010\n  template:\n    metadata: { labels: { build: 1_000 } }\n`;
+    const error = errorOf(() => compileStages([withFiles({ 'in/a.yaml': text })]));
+    expect(error.exitCode).toBe(ExitCode.badInput);
+    expect(error.problems.map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
+      'in/a.yaml:5:13 input/yaml-1.1: 010 is the number 10 to stagecraft (YAML 1.2) but the number 8 to kubectl (YAML 1.1), as a leading 0 makes it octal there',
+      'in/a.yaml:7:34 input/yaml-1.1: 1_000 is a string to stagecraft (YAML 1.2) but the number 1000 to kubectl (YAML 1.1): kubectl fails where Kubernetes needs a string, and reads another value where it takes a number',
+    ]);
+  });
+
   it('refuses YAML the parser rejects at its place, with a hint: a duplicate key, an unclosed bracket (exit 2)', () => {
     const duplicate = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: twice }\ndata:\n  A: x\n  A: y\n';
     const unclosed = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: open\n';

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseManifests } from '../../lib/checks/manifests.js';
+import { checkObjects } from '../../lib/checks/index.js';
+import { ExitCode, ProblemsError, type Problem } from '../../lib/errors.js';
+import { readBlockYaml } from '../../lib/model/block-yaml.js';
+
+const DIR = 'test/fixtures/manifests/yaml11';
+const read = (name: string) => ({ file: `${DIR}/${name}`, text: readFileSync(`${DIR}/${name}`, 'utf8') });
+/** The problems `run` throws, which must be bad input (exit 2). */
+function problemsThrownBy(run: () => unknown): readonly Problem[] {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof ProblemsError && e.exitCode === ExitCode.badInput) return e.problems;
+    throw e;
+  }
+  throw new Error('no problem was thrown');
+}
+const shown = (p: Problem) => `${p.location?.line}:${p.location?.column} ${p.code} ${p.message.slice(0, p.message.indexOf(' to kubectl'))}`;
+
+describe('npm run check -- <files>: plain values kubectl (YAML 1.1) reads otherwise', () => {
+  it("refuses the auditor's ConfigMap at each value and key kubectl misreads (exit 2), read by the yaml library", () => {
+    const file = read('auditor.yaml');
+    expect(readBlockYaml(file.text), 'a number as a key leaves the block subset').toBeUndefined();
+    const problems = problemsThrownBy(() => parseManifests([file]));
+    expect(problems.map(shown)).toEqual([
+      '4:9 input/yaml-1.1 2001-12-14 is a string to stagecraft (YAML 1.2) but a timestamp',
+      '6:20 input/yaml-1.1 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
+      '6:32 input/yaml-1.1 2001-12-14 is a string to stagecraft (YAML 1.2) but a timestamp',
+      '8:10 input/yaml-1.1 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
+      '9:3 input/yaml-1.1 the key 1 is the number 1',
+    ]);
+    expect(problems.every((p) => p.location?.file === file.file && p.hint?.startsWith('quote'))).toBe(true);
+  });
+
+  it('refuses them in a file of the block subset at the same places as the yaml library finds them', () => {
+    const file = read('block.yaml');
+    expect(readBlockYaml(file.text), 'the fixture is in the block subset').toBeDefined();
+    const problems = problemsThrownBy(() => parseManifests([file]));
+    expect(problems.map(shown)).toEqual([
+      '7:20 input/yaml-1.1 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
+      '7:32 input/yaml-1.1 2001-12-14 is a string to stagecraft (YAML 1.2) but a timestamp',
+      '9:9 input/yaml-1.1 yes is a string to stagecraft (YAML 1.2) but the boolean true',
+      '10:10 input/yaml-1.1 n is a string to stagecraft (YAML 1.2) but the boolean false',
+      '11:10 input/yaml-1.1 1_000 is a string to stagecraft (YAML 1.2) but the number 1000',
+      '12:9 input/yaml-1.1 0b1 is a string to stagecraft (YAML 1.2) but the number 1',
+      '13:10 input/yaml-1.1 2001-12-14 21:59:43.10 is a string to stagecraft (YAML 1.2) but a timestamp',
+      '20:3 input/yaml-1.1 the key yes is the boolean true',
+      '20:8 input/yaml-1.1 on is a string to stagecraft (YAML 1.2) but the boolean true',
+      '28:13 input/yaml-1.1 010 is the number 10 to stagecraft (YAML 1.2) but the number 8',
+      '39:33 input/yaml-1.1 0X1F is a string to stagecraft (YAML 1.2) but the number 31',
+      '41:22 input/yaml-1.1 .inf is the float Infinity',
+    ]);
+    expect(problemsThrownBy(() => parseManifests([file], { blockReader: false }))).toEqual(problems);
+  });
+
+  it('reads the same values quoted (and those kubectl reads alike, such as 1:20) without a word', () => {
+    const m = parseManifests([read('quoted.yaml')]);
+    expect(m.objects.map((o) => o.kind)).toEqual(['ConfigMap', 'ReplicationController']);
+    expect(checkObjects(m.objects, { existingNamespaces: ['fz'] }).findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});
