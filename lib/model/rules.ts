@@ -181,6 +181,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'Name the node as the cluster knows it: lowercase letters, digits, - and . between labels.',
     mirrors: 'pkg/apis/core/validation ValidateNodeName',
   },
+  'api/api-version': {
+    short: 'An apiVersion whose group or version is not lowercase',
+    help: 'API groups are DNS subdomains and versions lowercase: no API server serves RBAC.AUTHORIZATION.K8S.IO/V1. Write it in lowercase (the hint gives the spelling when the group is known).',
+    mirrors: 'apimachinery: API groups and versions are lowercase (IsDNS1123Subdomain, DNS-1035 versions)',
+  },
   'api/ingress': {
     short: 'An Ingress host, path or backend port the API server refuses',
     help: "A rule's host is a DNS name (a DNS-1123 subdomain, '*.' allowed in front), not an IP address; an Exact or Prefix path starts with '/' and has no '//', '/./', '/../' or '%2F' and does not end in '/.' or '/..'; a backend names its Service port by number or by name, not both.",
