@@ -283,6 +283,8 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
       );
     else seen.set(name, path);
   }
+  // the API server checks nodeSelector as labels (ValidateLabels)
+  checkLabels(emit, spec.nodeSelector, [...at, 'nodeSelector'], out);
   unique(emit, spec.volumes, [...at, 'volumes'], ['name'], out);
   if (Array.isArray(spec.volumes)) {
     spec.volumes.forEach((v: Record<string, unknown> | null, i) => {

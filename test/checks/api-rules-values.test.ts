@@ -27,7 +27,7 @@ describe("the API server's rules of values and of single kinds", () => {
     ]);
   });
 
-  it("rejects what each kind's API validation refuses: replicas, strategy, restart policy, env, probes, autoscalers, budgets, RBAC, CIDRs", () => {
+  it("rejects what each kind's API validation refuses: replicas, strategy, restart policy, env, probes, autoscalers, budgets, RBAC, CIDRs, nodeSelector labels", () => {
     expect(apiFindingsIn(['api/kind-rules.yaml'])).toEqual([
       'api/workload api/kind-rules.yaml:6:13: Deployment default/d: spec.replicas: replicas -1 is negative',
       'api/workload api/kind-rules.yaml:7:51: Deployment default/d: spec.strategy.rollingUpdate: maxSurge and maxUnavailable are both 0, so a rollout could never replace a pod',
@@ -54,6 +54,8 @@ describe("the API server's rules of values and of single kinds", () => {
       "api/network api/kind-rules.yaml:74:68: NetworkPolicy default/n: spec.ingress[0].from[0].ipBlock.except[1]: except 'nonsense' is not a CIDR",
       'api/network api/kind-rules.yaml:75:38: NetworkPolicy default/n: spec.ingress[0].ports[0].endPort: endPort 80 is less than port 8080',
       'api/network api/kind-rules.yaml:75:67: NetworkPolicy default/n: spec.ingress[0].ports[1].endPort: endPort needs port to be a number',
+      "api/label-key api/kind-rules.yaml:81:30: Pod default/p: spec.nodeSelector.bad key: label key 'bad key' is not valid: its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      'api/label-value api/kind-rules.yaml:81:30: Pod default/p: spec.nodeSelector.bad key: label value "bad value" is not valid',
     ]);
   });
 });
