@@ -161,13 +161,20 @@ const controller =
   (emit, spec, out) => {
     if (kind !== 'DaemonSet') replicas(emit, spec, out);
     restartAlways(emit, spec, kind, out);
-    const strategy = spec.strategy;
-    const rolling = kind === 'Deployment' && isRecord(strategy) ? strategy.rollingUpdate : undefined;
-    if (isRecord(rolling) && isZero(rolling.maxSurge ?? '25%') && isZero(rolling.maxUnavailable ?? '25%')) {
+    // a Deployment's rolling update defaults to 25% and 25%, a DaemonSet's to maxSurge 0, maxUnavailable 1
+    const field = kind === 'Deployment' ? 'strategy' : 'updateStrategy';
+    const strategy = kind === 'Deployment' || kind === 'DaemonSet' ? spec[field] : undefined;
+    const rolling = isRecord(strategy) ? strategy.rollingUpdate : undefined;
+    const deployment = kind === 'Deployment';
+    if (
+      isRecord(rolling) &&
+      isZero(rolling.maxSurge ?? (deployment ? '25%' : 0)) &&
+      isZero(rolling.maxUnavailable ?? (deployment ? '25%' : 1))
+    ) {
       out.push(
         emit(
           'api/workload',
-          ['spec', 'strategy', 'rollingUpdate'],
+          ['spec', field, 'rollingUpdate'],
           'maxSurge and maxUnavailable are both 0, so a rollout could never replace a pod',
           'let one of them be above 0, e.g. maxSurge: 1',
         ),
@@ -175,8 +182,10 @@ const controller =
     }
   };
 
+const statefulSetController = controller('StatefulSet');
+
 const statefulSet: Rule = (emit, spec, out) => {
-  controller('StatefulSet')(emit, spec, out);
+  statefulSetController(emit, spec, out);
   if (!Array.isArray(spec.volumeClaimTemplates)) return;
   spec.volumeClaimTemplates.forEach((t: unknown, i) => {
     if (isRecord(t) && isRecord(t.spec)) claimSpec(emit, t.spec, ['spec', 'volumeClaimTemplates', i, 'spec'], out);

@@ -56,6 +56,7 @@ describe("the API server's rules of values and of single kinds", () => {
       'api/network api/kind-rules.yaml:75:67: NetworkPolicy default/n: spec.ingress[0].ports[1].endPort: endPort needs port to be a number',
       "api/label-key api/kind-rules.yaml:81:30: Pod default/p: spec.nodeSelector.bad key: label key 'bad key' is not valid: its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
       'api/label-value api/kind-rules.yaml:81:30: Pod default/p: spec.nodeSelector.bad key: label value "bad value" is not valid',
+      'api/workload api/kind-rules.yaml:88:57: DaemonSet default/ds: spec.updateStrategy.rollingUpdate: maxSurge and maxUnavailable are both 0, so a rollout could never replace a pod',
     ]);
   });
 });
