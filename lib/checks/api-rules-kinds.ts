@@ -16,6 +16,8 @@ type Emit = ReturnType<typeof finder>;
 type Rule = (emit: Emit, spec: Record<string, unknown>, out: Finding[]) => void;
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** Hex digits and colons (and dots of an embedded IPv4 address): an IPv6 address, not a host name with a port. */
+const IPV6_LIKE = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$/;
 /** Ingress path sequences the API server refuses in an Exact or Prefix path (ingress-nginx could not route them safely). */
 const BAD_PATH_PARTS = ['//', '/./', '/../', '%2f', '%2F'];
 const BAD_PATH_ENDS = ['/..', '/.'];
@@ -23,7 +25,7 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** What is wrong with an Ingress host (a DNS-1123 subdomain, `*.` allowed in front; not an IP address), if anything. */
 export function ingressHostProblem(host: string): string | undefined {
-  if (IPV4.test(host) || host.includes(':')) return 'is an IP address; an Ingress rule routes by DNS name';
+  if (IPV4.test(host) || IPV6_LIKE.test(host)) return 'is an IP address; an Ingress rule routes by DNS name';
   const name = host.startsWith('*.') ? host.slice(2) : host;
   if (!DNS1123_SUBDOMAIN.test(name) || host.length > 253) {
     return "is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'; '*.' only in front)";
@@ -265,14 +267,14 @@ function ruleVerbs(emit: Emit, o: KubeObject, out: Finding[]): void {
   });
 }
 
-/** Whether `s` is an IPv4 or IPv6 CIDR as Go's net.ParseCIDR reads it. */
+/** Whether `s` is an IPv4 or IPv6 CIDR as the API server reads it (netutils.ParseCIDRSloppy: IPv4 parts may have leading zeros). */
 export function isCidr(s: string): boolean {
   const slash = s.indexOf('/');
   if (slash < 0) return false;
   const ip = s.slice(0, slash);
   const bits = s.slice(slash + 1);
   if (!/^\d{1,3}$/.test(bits)) return false;
-  if (IPV4.test(ip)) return Number(bits) <= 32 && ip.split('.').every((o) => Number(o) <= 255 && (o === '0' || !o.startsWith('0')));
+  if (IPV4.test(ip)) return Number(bits) <= 32 && ip.split('.').every((o) => Number(o) <= 255);
   return ip.includes(':') && /^[0-9a-fA-F:.]+$/.test(ip) && Number(bits) <= 128 && ipv6(ip);
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codedFindingsIn } from './helpers.js';
+import { ingressHostProblem, ingressPathProblem, isCidr } from '../../lib/checks/api-rules-kinds.js';
 
 /** The api/* findings of the fixtures (the others are other checks'). */
 const apiFindingsIn = (files: readonly string[]) => codedFindingsIn(files).filter((f) => f.startsWith('api/'));
@@ -58,5 +59,26 @@ describe("the API server's rules of values and of single kinds", () => {
       'api/label-value api/kind-rules.yaml:81:30: Pod default/p: spec.nodeSelector.bad key: label value "bad value" is not valid',
       'api/workload api/kind-rules.yaml:88:57: DaemonSet default/ds: spec.updateStrategy.rollingUpdate: maxSurge and maxUnavailable are both 0, so a rollout could never replace a pod',
     ]);
+  });
+
+  it('tells an IP address from a host name with a port, and reads CIDRs as the API server does (leading zeros allowed)', () => {
+    expect(['10.0.0.1', 'fd00::1', 'web.example.com:8080', '*.example.com', 'web.example.com'].map(ingressHostProblem)).toEqual([
+      'is an IP address; an Ingress rule routes by DNS name',
+      'is an IP address; an Ingress rule routes by DNS name',
+      "is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'; '*.' only in front)",
+      undefined,
+      undefined,
+    ]);
+    expect(['/', '/a/', '/a/.b', '/a/.', '/a/b/..', 'a'].map(ingressPathProblem)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      "ends in '/.'",
+      "ends in '/..'",
+      "does not start with '/'",
+    ]);
+    expect(
+      ['10.0.0.0/8', '10.0.0.1/32', 'fd00::/8', '::/0', '10.0.0.0', '10.0.0.0/33', '256.0.0.0/8', 'fd00::/129', '010.0.0.0/8'].map(isCidr),
+    ).toEqual([true, true, true, true, false, false, false, false, true]);
   });
 });
