@@ -23,9 +23,12 @@ const BAD_PATH_PARTS = ['//', '/./', '/../', '%2f', '%2F'];
 const BAD_PATH_ENDS = ['/..', '/.'];
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
+/** An IPv4 address as the API server's sloppy parser reads it (leading zeros allowed). */
+const isIpv4 = (s: string) => IPV4.test(s) && s.split('.').every((o) => Number(o) <= 255);
+
 /** What is wrong with an Ingress host (a DNS-1123 subdomain, `*.` allowed in front; not an IP address), if anything. */
 export function ingressHostProblem(host: string): string | undefined {
-  if (IPV4.test(host) || IPV6_LIKE.test(host)) return 'is an IP address; an Ingress rule routes by DNS name';
+  if (isIpv4(host) || IPV6_LIKE.test(host)) return 'is an IP address; an Ingress rule routes by DNS name';
   const name = host.startsWith('*.') ? host.slice(2) : host;
   if (!DNS1123_SUBDOMAIN.test(name) || host.length > 253) {
     return "is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'; '*.' only in front)";
@@ -274,7 +277,7 @@ export function isCidr(s: string): boolean {
   const ip = s.slice(0, slash);
   const bits = s.slice(slash + 1);
   if (!/^\d{1,3}$/.test(bits)) return false;
-  if (IPV4.test(ip)) return Number(bits) <= 32 && ip.split('.').every((o) => Number(o) <= 255);
+  if (IPV4.test(ip)) return Number(bits) <= 32 && isIpv4(ip);
   return ip.includes(':') && /^[0-9a-fA-F:.]+$/.test(ip) && Number(bits) <= 128 && ipv6(ip);
 }
 

@@ -62,10 +62,13 @@ describe("the API server's rules of values and of single kinds", () => {
   });
 
   it('tells an IP address from a host name with a port, and reads CIDRs as the API server does (leading zeros allowed)', () => {
-    expect(['10.0.0.1', 'fd00::1', 'web.example.com:8080', '*.example.com', 'web.example.com'].map(ingressHostProblem)).toEqual([
+    expect(
+      ['10.0.0.1', 'fd00::1', 'web.example.com:8080', '*.example.com', 'web.example.com', '999.0.0.1'].map(ingressHostProblem),
+    ).toEqual([
       'is an IP address; an Ingress rule routes by DNS name',
       'is an IP address; an Ingress rule routes by DNS name',
       "is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'; '*.' only in front)",
+      undefined,
       undefined,
       undefined,
     ]);
