@@ -16,7 +16,8 @@ export const controlPlaneSettings = Settings({
     image: ImageRef({ description: 'etcd image, e.g. k8s.gcr.io/etcd:3.4.3-0; its tag is the etcd release.' }),
     dataDir: Type.Optional(
       Type.String({
-        pattern: '^/[^\\s]*$',
+        pattern: '^/(?!(.*/)?\\.\\.(/|$))[^\\s]*$',
+        expected: "an absolute path without spaces or '..'",
         description: 'Directory on the node that keeps the data (a hostPath, mounted at the same path). @default /var/lib/etcd',
       }),
     ),

@@ -7,17 +7,28 @@ import { k8s } from '../lib/k8s.js';
 import { DnsLabel, PortNumber, Settings, Type, Mapping } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
 
+/** An Ingress host: a DNS name, not an IPv4 address (the API server refuses one in a rule). */
+const HOST_PATTERN = '^(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/**
+ * A Prefix path the API server takes: absolute, without '//', '/./', '/../' or '%2F', not ending
+ * in '/.' or '/..', without spaces (lib/checks/api-rules-kinds.ts checks the same in the output).
+ */
+export const INGRESS_PATH_PATTERN = '^(?!.*(//|/\\./|/\\.\\./|%2[fF]))(?!.*/\\.\\.?$)/[^\\s]*$';
+
 export const ingressSettings = Settings({
   host: Type.Optional(
     Type.String({
-      pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-      expected: 'a DNS host name such as pi.example.com',
+      pattern: HOST_PATTERN,
+      expected: 'a DNS host name such as pi.example.com (not an IP address)',
       description: 'Host name the rules apply to. @default - every host',
     }),
   ),
   className: Type.Optional(DnsLabel({ description: "IngressClass that serves it. @default - the cluster's default IngressClass" })),
   paths: Mapping(
-    Type.String({ pattern: '^/[^\\s]*$', expected: 'a path starting with / and without spaces' }),
+    Type.String({
+      pattern: INGRESS_PATH_PATTERN,
+      expected: "a path starting with /, without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
+    }),
     Settings({
       service: DnsLabel({ description: "Service in the stage's namespace that receives the requests." }),
       port: PortNumber({ description: 'Port of that Service.' }),

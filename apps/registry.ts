@@ -16,6 +16,9 @@ const DEFAULT_IMAGE = 'registry:2';
 const DEFAULT_PORT = 5001;
 const STORE = '/var/lib/registry';
 
+/** A storage size: a quantity above zero (a claim's request must be), at least one digit not 0, without 'm' (thousandths of a byte). */
+export const POSITIVE_QUANTITY_PATTERN = '^(?=[0-9.]*[1-9])[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$';
+
 export const registrySettings = Settings({
   image: Type.Optional(ImageRef({ description: 'Registry image (as built for amd64; ARM stages substitute it). @default registry:2' })),
   port: Type.Optional(
@@ -25,8 +28,8 @@ export const registrySettings = Settings({
     Settings(
       {
         size: Type.String({
-          pattern: '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$',
-          expected: 'a Kubernetes quantity such as 10Gi',
+          pattern: POSITIVE_QUANTITY_PATTERN,
+          expected: 'a Kubernetes quantity above zero such as 10Gi',
           description: 'Space the claim requests.',
         }),
         storageClassName: Type.Optional(

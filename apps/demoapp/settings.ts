@@ -4,10 +4,23 @@
  */
 import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static, Mapping } from '../../lib/config/types.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
-import { Autoscaling, Name, Probe, Quantity, Resources } from '../../lib/config/workload.js';
+import { Autoscaling, Name, Probe, Resources } from '../../lib/config/workload.js';
+import { INGRESS_PATH_PATTERN } from '../ingress.js';
+import { POSITIVE_QUANTITY_PATTERN } from '../registry.js';
 
+/** ConfigMap and Secret keys, as the API server takes them: not '.', and not starting with '..'. */
+const KEY_PATTERN = '^(?!\\.$)(?!\\.\\.)[-._a-zA-Z0-9]+$';
 /** Secret key names: what `kubectl create secret` accepts. */
-const SecretKey = Type.String({ pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253, expected: "a Secret key (letters, digits, '-', '_', '.')" });
+const SecretKey = Type.String({
+  pattern: KEY_PATTERN,
+  maxLength: 253,
+  expected: "a Secret key (letters, digits, '-', '_', '.'; not '.' and not starting with '..')",
+});
+/** An absolute node path without a '..' element, which the API server refuses in a hostPath. */
+const HOST_PATH_PATTERN = '^/(?!(.*/)?\\.\\.(/|$))';
+/** A size greater than zero, which a claim's request and a volume's capacity must be. */
+const Size = (description: string) =>
+  Type.String({ pattern: POSITIVE_QUANTITY_PATTERN, expected: 'a Kubernetes quantity above zero such as 2Gi', description });
 
 export const SECRET_KEYS_NEEDED = ['username', 'password', 'database'] as const;
 
@@ -118,16 +131,22 @@ export const demoappSettings = Settings({
     Settings(
       {
         host: Type.String({
-          pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$',
-          expected: 'a host name such as demoapp.example.com',
+          pattern: '^(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$',
+          expected: 'a host name such as demoapp.example.com (not an IP address)',
           description: 'Host name of the app.',
         }),
         tlsSecret: Name('The TLS Secret (certificate and key) for the host, by name; the ingress terminates TLS.'),
         paths: Type.Optional(
-          Type.Array(Type.String({ pattern: '^/', expected: "a path starting with '/'" }), {
-            minItems: 1,
-            description: 'Path prefixes routed to the app. @default [/]',
-          }),
+          Type.Array(
+            Type.String({
+              pattern: INGRESS_PATH_PATTERN,
+              expected: "a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
+            }),
+            {
+              minItems: 1,
+              description: 'Path prefixes routed to the app. @default [/]',
+            },
+          ),
         ),
         className: Type.Optional(Name('IngressClass. @default - the cluster default')),
       },
@@ -135,10 +154,14 @@ export const demoappSettings = Settings({
     ),
   ),
   config: Type.Optional(
-    Mapping(Type.String({ pattern: '^[-._a-zA-Z0-9]+$', expected: "a name of letters, digits, '-', '_' and '.'" }), Type.String(), {
-      description:
-        'Non-secret configuration, given to the app as environment variables through the ConfigMap <name>-config-<hash>. @default - only DB_HOST and DB_PORT',
-    }),
+    Mapping(
+      Type.String({ pattern: KEY_PATTERN, expected: "a name of letters, digits, '-', '_' and '.' (not '.' and not starting with '..')" }),
+      Type.String(),
+      {
+        description:
+          'Non-secret configuration, given to the app as environment variables through the ConfigMap <name>-config-<hash>. @default - only DB_HOST and DB_PORT',
+      },
+    ),
   ),
   autoscaling: Autoscaling('A HorizontalPodAutoscaler on CPU. @default - none (fixed replicas)'),
   serviceAccount: Type.Optional(
@@ -152,11 +175,11 @@ export const demoappSettings = Settings({
   database: Settings(
     {
       image: Type.Optional(ImageRef({ description: 'The mysql image with its version. @default mysql:8.0' })),
-      storage: Quantity('Size of the data volume and its claim, e.g. 2Gi.'),
+      storage: Size('Size of the data volume and its claim, e.g. 2Gi.'),
       hostPath: Type.Optional(
         Type.String({
-          pattern: '^/',
-          expected: 'an absolute path',
+          pattern: HOST_PATH_PATTERN,
+          expected: "an absolute path without '..'",
           description: 'Node directory of the data volume. @default /data/volumes/mysql-<stage>',
         }),
       ),
@@ -182,11 +205,11 @@ export const demoappSettings = Settings({
       backup: Settings(
         {
           schedule: Type.String({ minLength: 1, description: 'When mysqldump runs, in cron syntax, e.g. "0 2 * * *".' }),
-          storage: Quantity('Size of the backup volume and its claim.'),
+          storage: Size('Size of the backup volume and its claim.'),
           hostPath: Type.Optional(
             Type.String({
-              pattern: '^/',
-              expected: 'an absolute path',
+              pattern: HOST_PATH_PATTERN,
+              expected: "an absolute path without '..'",
               description: 'Node directory of the backups. @default /data/volumes/mysql-backup-<stage>',
             }),
           ),

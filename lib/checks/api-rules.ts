@@ -3,7 +3,8 @@
  * pkg/apis/core/validation and pkg/apis/batch/validation): object names per kind
  * (lib/model/object-names.ts), label and annotation syntax, unique keys in keyed lists, a
  * container image, selectors that match their pod template, Jobs' and CronJobs' restart policy,
- * schedule and time zone, RBAC subjects (`rbac-subjects.ts`).
+ * schedule and time zone, RBAC subjects (`rbac-subjects.ts`); the values of pod specs
+ * (`api-rules-pods.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
  */
 import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { nameRuleOf, type NameRule } from '../model/object-names.js';
@@ -16,6 +17,8 @@ import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, formatSelector, selectorMatches, workloadSelector } from './selectors.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
 import { checkRbacSubjects } from './rbac-subjects.js';
+import { checkPodSpecValues } from './api-rules-pods.js';
+import { checkKindRules } from './api-rules-kinds.js';
 
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -178,6 +181,7 @@ function unique(
 }
 
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+// '.', '..' and keys starting with '..' are api-limits.ts's
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** A port number field must be within 1-65535 (hostPort may be 0: none). */
@@ -279,6 +283,8 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
       );
     else seen.set(name, path);
   }
+  // the API server checks nodeSelector as labels (ValidateLabels)
+  checkLabels(emit, spec.nodeSelector, [...at, 'nodeSelector'], out);
   unique(emit, spec.volumes, [...at, 'volumes'], ['name'], out);
   if (Array.isArray(spec.volumes)) {
     spec.volumes.forEach((v: Record<string, unknown> | null, i) => {
@@ -425,7 +431,10 @@ export function checkApiRules(o: KubeObject): Finding[] {
   const templatePath = POD_TEMPLATE_PATHS[o.kind];
   const template = podTemplateOf(o);
   if (templatePath && template) {
-    if (template.spec && typeof template.spec === 'object') checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out);
+    if (template.spec && typeof template.spec === 'object') {
+      checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out);
+      checkPodSpecValues(emit, template.spec, [...templatePath, 'spec'], out);
+    }
   }
   if (templatePath && (o.kind === 'Job' || o.kind === 'CronJob')) checkBatch(emit, o, template, templatePath, out);
   const selector = workloadSelector(o);
@@ -462,6 +471,7 @@ export function checkApiRules(o: KubeObject): Finding[] {
     }
   }
   out.push(...checkRbacSubjects(o));
+  checkKindRules(emit, o, out);
   if (o.kind === 'Service') {
     const spec = (o.spec ?? {}) as Record<string, unknown>;
     unique(emit, spec.ports, ['spec', 'ports'], ['port', 'protocol'], out, { protocol: 'TCP' });

@@ -14,6 +14,7 @@ import { groupOf } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { findingFromAjv } from './schema.js';
+import { kubernetesSchemas } from './k8s-schema.js';
 import { LIST_MAP_KEYS, ajv, asObj, hasCel, structuralProblems, toJsonSchema } from './crd-schema.js';
 
 /** One version of one custom kind. */
@@ -176,6 +177,26 @@ export function clusterScopedKinds(crds: readonly KubeObject[]): string[] {
 export function isCustomGroup(apiVersion: string): boolean {
   const group = groupOf(apiVersion);
   return group.includes('.') && !group.endsWith('.k8s.io') && group !== 'k8s.io';
+}
+
+/**
+ * An apiVersion whose group or version is not all lowercase (`RBAC.AUTHORIZATION.K8S.IO/V1`): API
+ * groups are DNS subdomains and versions lowercase, so no API server serves it, and it would
+ * otherwise pass for a custom resource of an unknown CRD (a warning). Says the right spelling when
+ * Kubernetes or a known CRD serves the kind under the lowercase apiVersion.
+ */
+export function apiVersionCaseFinding(o: KubeObject, registry: CrdRegistry): Finding | undefined {
+  const apiVersion = o.apiVersion;
+  if (typeof apiVersion !== 'string') return undefined;
+  const lower = apiVersion.toLowerCase();
+  if (lower === apiVersion) return undefined;
+  const known = kubernetesSchemas().validator(lower, o.kind) !== undefined || registry.lookup(lower, o.kind) !== undefined;
+  return finder(o)(
+    'api/api-version',
+    ['apiVersion'],
+    `apiVersion '${apiVersion}' is not lowercase; API groups and versions are, so no API server serves it`,
+    known ? `write apiVersion: ${lower}` : 'write the group and version in lowercase, as the API serves them (kubectl api-versions)',
+  );
 }
 
 export interface CustomResourceOptions {

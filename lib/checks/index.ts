@@ -8,10 +8,10 @@ import type { Problem } from '../errors.js';
 import { describeObject, numberNameless, type KubeObject } from '../model/object.js';
 import type { RenderedStage } from '../synth/render.js';
 import { checkApiRules } from './api-rules.js';
-import { checkCustomResource, crdRegistry, isCustomGroup, type CrdRegistry } from './crds.js';
+import { apiVersionCaseFinding, checkCustomResource, crdRegistry, isCustomGroup, type CrdRegistry } from './crds.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import { hostPortProblems } from './host-ports.js';
-import { staticPodProblems } from './static-pods.js';
+import { nodeNameProblems, staticPodProblems } from './static-pods.js';
 import { checkNodePorts, checkObjectLimits } from './api-limits.js';
 import { ObjectIndex, type StandIn } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
@@ -212,17 +212,27 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'static-pods',
     scope: 'stage',
-    run: (r) => staticPods(r).flatMap((pod) => staticPodProblems(pod, `${r.source}: ${describeObject(pod)}`)),
+    run: (r) => [
+      ...nodeNameProblems(
+        r.nodeFiles.map((f) => f.node),
+        r.source,
+      ),
+      ...staticPods(r).flatMap((pod) => staticPodProblems(pod, `${r.source}: ${describeObject(pod)}`)),
+    ],
   },
   { name: 'crds', scope: 'objects', run: crdFindings },
   {
     name: 'schema',
     scope: 'object',
-    run: (o, { registry, options }) => ({
-      findings: isCustom(o, { registry, options })
-        ? checkCustomResource(o, registry, { unknownKind: options.ownObjects?.has(o) ? 'warning' : options.unknownCustomKinds })
-        : checkSchema(o),
-    }),
+    run: (o, { registry, options }) => {
+      const wrongCase = apiVersionCaseFinding(o, registry);
+      if (wrongCase) return { findings: [wrongCase] };
+      return {
+        findings: isCustom(o, { registry, options })
+          ? checkCustomResource(o, registry, { unknownKind: options.ownObjects?.has(o) ? 'warning' : options.unknownCustomKinds })
+          : checkSchema(o),
+      };
+    },
   },
   { name: 'api-rules', scope: 'object', run: (o) => ({ findings: checkApiRules(o) }) },
   { name: 'secret-values', scope: 'object', run: (o, c) => ({ findings: checkSecretValues(o, { written: c.options.written }) }) },

@@ -181,6 +181,41 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'Name the node as the cluster knows it: lowercase letters, digits, - and . between labels.',
     mirrors: 'pkg/apis/core/validation ValidateNodeName',
   },
+  'api/api-version': {
+    short: 'An apiVersion whose group or version is not lowercase',
+    help: 'API groups are DNS subdomains and versions lowercase: no API server serves RBAC.AUTHORIZATION.K8S.IO/V1. Write it in lowercase (the hint gives the spelling when the group is known).',
+    mirrors: 'apimachinery: API groups and versions are lowercase (IsDNS1123Subdomain, DNS-1035 versions)',
+  },
+  'api/ingress': {
+    short: 'An Ingress host, path or backend port the API server refuses',
+    help: "A rule's host is a DNS name (a DNS-1123 subdomain, '*.' allowed in front), not an IP address; an Exact or Prefix path starts with '/' and has no '//', '/./', '/../' or '%2F' and does not end in '/.' or '/..'; a backend names its Service port by number or by name, not both.",
+    mirrors: 'pkg/apis/networking/validation (validateIngressRules, validateHTTPIngressRuleValue, validateIngressBackend)',
+  },
+  'api/storage': {
+    short: 'A storage size, access mode list or hostPath the API server refuses',
+    help: "A claim's requested storage and a volume's capacity are greater than zero; a claim or volume lists at least one access mode; a hostPath has no '..' element.",
+    mirrors: 'pkg/apis/core/validation (ValidatePersistentVolumeClaimSpec, ValidatePersistentVolumeSpec, validatePathNoBacksteps)',
+  },
+  'api/workload': {
+    short: "A workload's replicas, rollout, restart policy, environment, resources or tolerations the API server refuses",
+    help: "Replicas are 0 or more; maxSurge and maxUnavailable are not both 0; a Deployment's, ReplicaSet's, DaemonSet's, StatefulSet's or ReplicationController's pods restart Always; an environment variable has value or valueFrom, not both; resource quantities are 0 or more; a toleration with operator Exists has no value; an autoscaler's minReplicas is at least 1 and at most maxReplicas; a PodDisruptionBudget sets minAvailable or maxUnavailable, not both.",
+    mirrors: 'pkg/apis/{apps,core,autoscaling,policy}/validation',
+  },
+  'api/probe': {
+    short: 'A probe the API server refuses',
+    help: "Probe counts and delays are 0 or more; a liveness or startup probe's successThreshold is 1; an httpGet scheme is HTTP or HTTPS (in capitals); a named probe port is an IANA service name.",
+    mirrors: 'pkg/apis/core/validation (validateProbe, validateHTTPGetAction)',
+  },
+  'api/network': {
+    short: 'A NodePort on a ClusterIP Service, or a NetworkPolicy CIDR or port range the API server refuses',
+    help: 'A ClusterIP Service has no nodePort (use type NodePort); an ipBlock cidr and its except entries are CIDRs (10.0.0.0/16); an endPort needs a numeric port and is at least that port.',
+    mirrors: 'pkg/apis/core/validation (ValidateService), pkg/apis/networking/validation (ValidateNetworkPolicy)',
+  },
+  'api/rbac': {
+    short: 'A role binding to another API group, or a rule without verbs',
+    help: 'roleRef.apiGroup is rbac.authorization.k8s.io; every rule of a Role or ClusterRole lists at least one verb.',
+    mirrors: 'pkg/apis/rbac/validation (ValidateRoleBindingRoleRef, ValidatePolicyRule)',
+  },
   'api/requests-above-limits': {
     short: 'A resource request above its limit',
     help: 'The API server refuses a container whose request exceeds its limit: raise the limit or lower the request.',
@@ -497,6 +532,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     short: 'A node file that is not a Pod',
     help: 'A kubelet manifest directory holds Pods only.',
     mirrors: 'kubelet --pod-manifest-path',
+  },
+  'static-pod/node-name': {
+    short: 'A node name that is not a DNS-1123 subdomain',
+    help: "The API server refuses the mirror pods of the node's static pods (their spec.nodeName is the node's name). Name the node as its kubelet registers it: lowercase letters, digits, '-' and '.'.",
+    mirrors: "pkg/apis/core/validation ValidateNodeName (a mirror pod's spec.nodeName)",
   },
   'static-pod/api-reference': {
     short: 'A static Pod referring to API objects',

@@ -120,7 +120,7 @@ describe('the demoapp settings', () => {
     // image is optional in the schema (blueGreen is the other choice): the typo alone says what to fix
     expect(problems(text).map((p) => p.split('\n')[0])).toEqual([
       "environments/qa.yaml:6:5: apps.demoapp.image~ is not a known setting; did you mean 'image'?",
-      'environments/qa.yaml:24:16: apps.demoapp.database.storage must be a Kubernetes quantity such as 250m, 512Mi or 2Gi (found "2Gib")',
+      'environments/qa.yaml:24:16: apps.demoapp.database.storage must be a Kubernetes quantity above zero such as 2Gi (found "2Gib")',
     ]);
   });
 

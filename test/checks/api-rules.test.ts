@@ -69,6 +69,7 @@ describe("the API server's rules", () => {
     expect(findingsIn(['api/values.yaml'])).toEqual([
       'api/values.yaml:11:28: Pod values: spec.containers[0].ports[0].containerPort: port 70000 is out of range (1-65535)',
       'api/values.yaml:13:9: Pod values: spec.containers[0].livenessProbe: livenessProbe sets exec and httpGet; only one may be set',
+      'api/values.yaml:14:35: Pod values: spec.containers[0].livenessProbe.httpGet.port: port 70000 is out of range (1-65535)',
       'api/values.yaml:16:9: Pod values: spec.containers[0].readinessProbe: readinessProbe sets none of exec, httpGet, tcpSocket, grpc',
       "api/values.yaml:18:7: Pod values: spec.volumes[0]: volume 'both' sets emptyDir and configMap; only one may be set",
       "api/values.yaml:29:14: ConfigMap settings: data.bad key: key 'bad key' is not valid",

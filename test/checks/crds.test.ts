@@ -125,3 +125,17 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     expect(toJsonSchema({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true })).toEqual({ type: 'object' });
   });
 });
+
+describe('an apiVersion in the wrong case', () => {
+  it('is refused, not taken for a custom resource, with the right spelling when the group is known', () => {
+    expect(codedFindingsIn(['api/api-version-case.yaml'])).toEqual([
+      "api/api-version api/api-version-case.yaml:2:13: Role default/reader: apiVersion: apiVersion 'RBAC.AUTHORIZATION.K8S.IO/V1' is not lowercase; API groups and versions are, so no API server serves it",
+      "api/api-version api/api-version-case.yaml:7:13: Widget default/w: apiVersion: apiVersion 'Example.COM/v1' is not lowercase; API groups and versions are, so no API server serves it",
+    ]);
+    const manifests = parseManifests([{ file: 'a.yaml', text: readFileSync(join(MANIFESTS, 'api/api-version-case.yaml'), 'utf8') }]);
+    expect(checkObjects(manifests.objects).findings.map((f) => f.hint)).toEqual([
+      'write apiVersion: rbac.authorization.k8s.io/v1',
+      'write the group and version in lowercase, as the API serves them (kubectl api-versions)',
+    ]);
+  });
+});

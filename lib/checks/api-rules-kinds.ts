@@ -1,0 +1,385 @@
+/**
+ * The API server's rules of single kinds that their schema does not say (pkg/apis/{core,networking,apps,...}/validation):
+ * Ingress hosts, paths and backends; claim and volume sizes, access modes and hostPaths;
+ * workloads' replicas, rolling-update strategy and pod restart policy; autoscaler bounds;
+ * NodePorts of ClusterIP Services; PodDisruptionBudgets; RBAC role references and verbs;
+ * NetworkPolicy CIDRs and port ranges. Dispatched by kind, so an object of another kind costs one
+ * lookup. Called by `checkApiRules` (api-rules.ts); data in, findings out.
+ */
+import { isRecord, type KubeObject } from '../model/object.js';
+import { parseQuantity } from '../model/quantity.js';
+import { DNS1123_SUBDOMAIN } from './api-rules.js';
+import { hostPathBackstep } from './api-rules-pods.js';
+import type { FieldPath, Finding, finder } from './finding.js';
+
+type Emit = ReturnType<typeof finder>;
+type Rule = (emit: Emit, spec: Record<string, unknown>, out: Finding[]) => void;
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** Hex digits and colons (and dots of an embedded IPv4 address): an IPv6 address, not a host name with a port. */
+const IPV6_LIKE = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$/;
+/** Ingress path sequences the API server refuses in an Exact or Prefix path (ingress-nginx could not route them safely). */
+const BAD_PATH_PARTS = ['//', '/./', '/../', '%2f', '%2F'];
+const BAD_PATH_ENDS = ['/..', '/.'];
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** An IPv4 address as the API server's sloppy parser reads it (leading zeros allowed). */
+const isIpv4 = (s: string) => IPV4.test(s) && s.split('.').every((o) => Number(o) <= 255);
+
+/** What is wrong with an Ingress host (a DNS-1123 subdomain, `*.` allowed in front; not an IP address), if anything. */
+export function ingressHostProblem(host: string): string | undefined {
+  if (isIpv4(host) || IPV6_LIKE.test(host)) return 'is an IP address; an Ingress rule routes by DNS name';
+  const name = host.startsWith('*.') ? host.slice(2) : host;
+  if (!DNS1123_SUBDOMAIN.test(name) || host.length > 253) {
+    return "is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'; '*.' only in front)";
+  }
+  return undefined;
+}
+
+/** What is wrong with an Ingress path of pathType Exact or Prefix, if anything. */
+export function ingressPathProblem(path: string): string | undefined {
+  if (!path.startsWith('/')) return "does not start with '/'";
+  const part = BAD_PATH_PARTS.find((p) => path.includes(p));
+  if (part) return `contains '${part}'`;
+  const end = BAD_PATH_ENDS.find((e) => path.endsWith(e));
+  return end ? `ends in '${end}'` : undefined;
+}
+
+function servicePort(emit: Emit, backend: unknown, at: FieldPath, out: Finding[]): void {
+  if (!isRecord(backend) || !isRecord(backend.service)) return;
+  const port = backend.service.port;
+  if (isRecord(port) && port.number !== undefined && port.number !== 0 && typeof port.name === 'string' && port.name !== '') {
+    out.push(
+      emit(
+        'api/ingress',
+        [...at, 'service', 'port'],
+        'sets both number and name; a backend names its Service port one way',
+        'keep number or name',
+      ),
+    );
+  }
+}
+
+const ingress: Rule = (emit, spec, out) => {
+  servicePort(emit, spec.defaultBackend, ['spec', 'defaultBackend'], out);
+  if (Array.isArray(spec.tls)) {
+    spec.tls.forEach((t: unknown, i) => {
+      if (!isRecord(t) || !Array.isArray(t.hosts)) return;
+      t.hosts.forEach((h: unknown, j) => {
+        const name = typeof h === 'string' && h.startsWith('*.') ? h.slice(2) : h;
+        if (typeof name === 'string' && !DNS1123_SUBDOMAIN.test(name)) {
+          out.push(emit('api/ingress', ['spec', 'tls', i, 'hosts', j], `TLS host '${h}' is not a DNS-1123 subdomain`, INGRESS_HOST_HINT));
+        }
+      });
+    });
+  }
+  if (!Array.isArray(spec.rules)) return;
+  spec.rules.forEach((r: unknown, i) => {
+    if (!isRecord(r)) return;
+    const bad = typeof r.host === 'string' && r.host !== '' ? ingressHostProblem(r.host) : undefined;
+    if (bad) out.push(emit('api/ingress', ['spec', 'rules', i, 'host'], `host '${r.host}' ${bad}`, INGRESS_HOST_HINT));
+    const paths = isRecord(r.http) ? r.http.paths : undefined;
+    if (!Array.isArray(paths)) return;
+    paths.forEach((p: unknown, j) => {
+      if (!isRecord(p)) return;
+      const at: FieldPath = ['spec', 'rules', i, 'http', 'paths', j];
+      servicePort(emit, p.backend, [...at, 'backend'], out);
+      if (typeof p.path !== 'string') return;
+      const why =
+        p.pathType === 'Exact' || p.pathType === 'Prefix'
+          ? ingressPathProblem(p.path)
+          : p.path !== '' && !p.path.startsWith('/')
+            ? "does not start with '/'"
+            : undefined;
+      if (why) {
+        out.push(
+          emit(
+            'api/ingress',
+            [...at, 'path'],
+            `path '${p.path}' ${why}`,
+            "write an absolute path without '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
+          ),
+        );
+      }
+    });
+  });
+};
+
+const INGRESS_HOST_HINT = 'name the host by its DNS name, e.g. app.example.com or *.example.com (leave host out to match every host)';
+
+function positiveStorage(emit: Emit, q: unknown, at: FieldPath, what: string, out: Finding[]): void {
+  const n = parseQuantity(q);
+  if (n !== undefined && n <= 0) {
+    out.push(emit('api/storage', at, `${what} ${JSON.stringify(q)} is not greater than zero`, 'give a size, e.g. 1Gi'));
+  }
+}
+
+function claimSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, out: Finding[]): void {
+  if (Array.isArray(spec.accessModes) && spec.accessModes.length === 0) {
+    out.push(
+      emit('api/storage', [...at, 'accessModes'], 'accessModes is empty; a claim needs at least one', 'add one, e.g. [ReadWriteOnce]'),
+    );
+  }
+  const requests = isRecord(spec.resources) ? spec.resources.requests : undefined;
+  if (isRecord(requests)) positiveStorage(emit, requests.storage, [...at, 'resources', 'requests', 'storage'], 'requested storage', out);
+}
+
+const claim: Rule = (emit, spec, out) => claimSpec(emit, spec, ['spec'], out);
+
+const volume: Rule = (emit, spec, out) => {
+  if (isRecord(spec.capacity)) positiveStorage(emit, spec.capacity.storage, ['spec', 'capacity', 'storage'], 'capacity', out);
+  if (Array.isArray(spec.accessModes) && spec.accessModes.length === 0) {
+    out.push(
+      emit('api/storage', ['spec', 'accessModes'], 'accessModes is empty; a volume needs at least one', 'add one, e.g. [ReadWriteOnce]'),
+    );
+  }
+  if (isRecord(spec.hostPath)) hostPathBackstep(emit, spec.hostPath.path, ['spec', 'hostPath', 'path'], out);
+};
+
+function replicas(emit: Emit, spec: Record<string, unknown>, out: Finding[]): void {
+  if (typeof spec.replicas === 'number' && spec.replicas < 0) {
+    out.push(emit('api/workload', ['spec', 'replicas'], `replicas ${spec.replicas} is negative`, 'use 0 or more'));
+  }
+}
+
+/** The pod template of a controller restarts its containers Always (the default): the controller replaces pods, never ends them. */
+function restartAlways(emit: Emit, spec: Record<string, unknown>, kind: string, out: Finding[]): void {
+  const t = spec.template;
+  const policy = isRecord(t) && isRecord(t.spec) ? t.spec.restartPolicy : undefined;
+  // another value than the three the schema's enum allows is the schema check's
+  if (policy === 'OnFailure' || policy === 'Never') {
+    out.push(
+      emit(
+        'api/workload',
+        ['spec', 'template', 'spec', 'restartPolicy'],
+        `restartPolicy ${policy} is refused for a ${kind}'s pods, which run until replaced`,
+        'remove restartPolicy (it is Always); for pods that end, use a Job',
+      ),
+    );
+  }
+}
+
+const isZero = (v: unknown) => v === 0 || v === '0%';
+
+const controller =
+  (kind: string): Rule =>
+  (emit, spec, out) => {
+    if (kind !== 'DaemonSet') replicas(emit, spec, out);
+    restartAlways(emit, spec, kind, out);
+    // a Deployment's rolling update defaults to 25% and 25%, a DaemonSet's to maxSurge 0, maxUnavailable 1
+    const field = kind === 'Deployment' ? 'strategy' : 'updateStrategy';
+    const strategy = kind === 'Deployment' || kind === 'DaemonSet' ? spec[field] : undefined;
+    const rolling = isRecord(strategy) ? strategy.rollingUpdate : undefined;
+    const deployment = kind === 'Deployment';
+    if (
+      isRecord(rolling) &&
+      isZero(rolling.maxSurge ?? (deployment ? '25%' : 0)) &&
+      isZero(rolling.maxUnavailable ?? (deployment ? '25%' : 1))
+    ) {
+      out.push(
+        emit(
+          'api/workload',
+          ['spec', field, 'rollingUpdate'],
+          'maxSurge and maxUnavailable are both 0, so a rollout could never replace a pod',
+          'let one of them be above 0, e.g. maxSurge: 1',
+        ),
+      );
+    }
+  };
+
+const statefulSetController = controller('StatefulSet');
+
+const statefulSet: Rule = (emit, spec, out) => {
+  statefulSetController(emit, spec, out);
+  if (!Array.isArray(spec.volumeClaimTemplates)) return;
+  spec.volumeClaimTemplates.forEach((t: unknown, i) => {
+    if (isRecord(t) && isRecord(t.spec)) claimSpec(emit, t.spec, ['spec', 'volumeClaimTemplates', i, 'spec'], out);
+  });
+};
+
+const autoscaler: Rule = (emit, spec, out) => {
+  const { minReplicas: min, maxReplicas: max } = spec;
+  if (typeof min === 'number' && min < 1) {
+    out.push(emit('api/workload', ['spec', 'minReplicas'], `minReplicas ${min} is less than 1`, 'use 1 or more, or leave it out (1)'));
+  }
+  if (typeof max === 'number' && max < 1)
+    out.push(emit('api/workload', ['spec', 'maxReplicas'], `maxReplicas ${max} is less than 1`, 'use 1 or more'));
+  if (typeof min === 'number' && typeof max === 'number' && min > max) {
+    out.push(
+      emit(
+        'api/workload',
+        ['spec', 'maxReplicas'],
+        `maxReplicas ${max} is less than minReplicas ${min}`,
+        'raise maxReplicas or lower minReplicas',
+      ),
+    );
+  }
+};
+
+const service: Rule = (emit, spec, out) => {
+  if ((spec.type ?? 'ClusterIP') !== 'ClusterIP' || !Array.isArray(spec.ports)) return;
+  spec.ports.forEach((p: unknown, i) => {
+    if (isRecord(p) && typeof p.nodePort === 'number' && p.nodePort !== 0) {
+      out.push(
+        emit(
+          'api/network',
+          ['spec', 'ports', i, 'nodePort'],
+          `nodePort ${p.nodePort} is set on a Service of type ClusterIP, which has no node ports`,
+          'remove nodePort, or set type: NodePort (or LoadBalancer)',
+        ),
+      );
+    }
+  });
+};
+
+const disruptionBudget: Rule = (emit, spec, out) => {
+  if (spec.minAvailable !== undefined && spec.minAvailable !== null && spec.maxUnavailable !== undefined && spec.maxUnavailable !== null) {
+    out.push(
+      emit(
+        'api/workload',
+        ['spec'],
+        'sets both minAvailable and maxUnavailable; the API server takes one',
+        'keep minAvailable or maxUnavailable',
+      ),
+    );
+  }
+};
+
+function roleRef(emit: Emit, o: KubeObject, out: Finding[]): void {
+  const ref = o.roleRef;
+  if (isRecord(ref) && typeof ref.apiGroup === 'string' && ref.apiGroup !== RBAC_GROUP) {
+    out.push(
+      emit('api/rbac', ['roleRef', 'apiGroup'], `roleRef.apiGroup '${ref.apiGroup}' is not ${RBAC_GROUP}`, `write apiGroup: ${RBAC_GROUP}`),
+    );
+  }
+}
+
+function ruleVerbs(emit: Emit, o: KubeObject, out: Finding[]): void {
+  if (!Array.isArray(o.rules)) return;
+  o.rules.forEach((r: unknown, i) => {
+    if (isRecord(r) && Array.isArray(r.verbs) && r.verbs.length === 0) {
+      out.push(
+        emit(
+          'api/rbac',
+          ['rules', i, 'verbs'],
+          'verbs is empty; a rule allows at least one verb',
+          "list the verbs, e.g. [get, list, watch], or '*'",
+        ),
+      );
+    }
+  });
+}
+
+/** Whether `s` is an IPv4 or IPv6 CIDR as the API server reads it (netutils.ParseCIDRSloppy: IPv4 parts may have leading zeros). */
+export function isCidr(s: string): boolean {
+  const slash = s.indexOf('/');
+  if (slash < 0) return false;
+  const ip = s.slice(0, slash);
+  const bits = s.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  if (IPV4.test(ip)) return Number(bits) <= 32 && isIpv4(ip);
+  return ip.includes(':') && /^[0-9a-fA-F:.]+$/.test(ip) && Number(bits) <= 128 && ipv6(ip);
+}
+
+function ipv6(ip: string): boolean {
+  const halves = ip.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  const ok = groups.every((g, i) => /^[0-9a-fA-F]{1,4}$/.test(g) || (i === groups.length - 1 && IPV4.test(g)));
+  const count = groups.length + (IPV4.test(groups.at(-1) ?? '') ? 1 : 0);
+  return ok && (halves.length === 2 ? count < 8 : count === 8);
+}
+
+function peers(emit: Emit, list: unknown, key: string, at: FieldPath, out: Finding[]): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((rule: unknown, i) => {
+    if (!isRecord(rule)) return;
+    const ps = rule[key];
+    if (Array.isArray(ps)) {
+      ps.forEach((p: unknown, j) => {
+        const block = isRecord(p) ? p.ipBlock : undefined;
+        if (!isRecord(block)) return;
+        const where: FieldPath = [...at, i, key, j, 'ipBlock'];
+        if (typeof block.cidr === 'string' && !isCidr(block.cidr)) {
+          out.push(
+            emit(
+              'api/network',
+              [...where, 'cidr'],
+              `cidr '${block.cidr}' is not a CIDR`,
+              'write an address and a prefix length, e.g. 10.0.0.0/16',
+            ),
+          );
+        }
+        if (!Array.isArray(block.except)) return;
+        block.except.forEach((e: unknown, k) => {
+          if (typeof e === 'string' && !isCidr(e)) {
+            out.push(
+              emit(
+                'api/network',
+                [...where, 'except', k],
+                `except '${e}' is not a CIDR`,
+                'write an address and a prefix length, e.g. 10.0.1.0/24',
+              ),
+            );
+          }
+        });
+      });
+    }
+    if (!Array.isArray(rule.ports)) return;
+    rule.ports.forEach((p: unknown, j) => {
+      if (!isRecord(p) || typeof p.endPort !== 'number') return;
+      const port = p.port;
+      if (typeof port !== 'number') {
+        out.push(
+          emit(
+            'api/network',
+            [...at, i, 'ports', j, 'endPort'],
+            'endPort needs port to be a number',
+            'give port as a number, the first port of the range',
+          ),
+        );
+      } else if (p.endPort < port) {
+        out.push(
+          emit(
+            'api/network',
+            [...at, i, 'ports', j, 'endPort'],
+            `endPort ${p.endPort} is less than port ${port}`,
+            'make endPort the last port of the range, at least port',
+          ),
+        );
+      }
+    });
+  });
+}
+
+const networkPolicy: Rule = (emit, spec, out) => {
+  peers(emit, spec.ingress, 'from', ['spec', 'ingress'], out);
+  peers(emit, spec.egress, 'to', ['spec', 'egress'], out);
+};
+
+/** The rules of each kind on its spec. */
+const SPEC_RULES: Readonly<Record<string, Rule>> = {
+  Ingress: ingress,
+  PersistentVolumeClaim: claim,
+  PersistentVolume: volume,
+  Deployment: controller('Deployment'),
+  ReplicaSet: controller('ReplicaSet'),
+  ReplicationController: controller('ReplicationController'),
+  DaemonSet: controller('DaemonSet'),
+  StatefulSet: statefulSet,
+  HorizontalPodAutoscaler: autoscaler,
+  Service: service,
+  PodDisruptionBudget: disruptionBudget,
+  NetworkPolicy: networkPolicy,
+};
+
+/** The per-kind rules of one object. */
+export function checkKindRules(emit: Emit, o: KubeObject, out: Finding[]): void {
+  const rule = SPEC_RULES[o.kind];
+  if (rule) {
+    if (isRecord(o.spec)) rule(emit, o.spec, out);
+    return;
+  }
+  if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') roleRef(emit, o, out);
+  else if (o.kind === 'Role' || o.kind === 'ClusterRole') ruleVerbs(emit, o, out);
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { problems } from '../helpers/stage.js';
+
+/** The first line of each problem (place and message), without hints. */
+const refused = (text: string) => problems(text).map((p) => p.split('\n')[0]);
+
+describe('stage settings the API server would refuse are refused at the setting', () => {
+  it('ingress: a host that is an IP address, paths with // or ending in /..', () => {
+    expect(
+      refused(
+        'apps:\n  ingress:\n    host: 10.0.0.1\n    paths:\n      /a//b: { service: x, port: 80 }\n      /e/..: { service: x, port: 80 }\n      /ok: { service: x, port: 80 }\n',
+      ),
+    ).toEqual([
+      'environments/x.yaml:3:11: apps.ingress.host must be a DNS host name such as pi.example.com (not an IP address) (found "10.0.0.1")',
+      "environments/x.yaml:5:7: apps.ingress.paths: '/a//b' is not a valid name; it must be a path starting with /, without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
+      "environments/x.yaml:6:7: apps.ingress.paths: '/e/..' is not a valid name; it must be a path starting with /, without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
+    ]);
+  });
+
+  it('demoapp: an IP host, unsafe paths, zero sizes, a hostPath with ..', () => {
+    expect(
+      refused(
+        'apps:\n  demoapp:\n    image: demoapp:1\n    replicas: 1\n    ingress: { host: 1.2.3.4, tlsSecret: t, paths: ["/a//b", "/x/.."] }\n' +
+          '    database:\n      storage: "0"\n      hostPath: /data/../etc\n      backup: { schedule: "0 3 * * *", storage: 0Gi, hostPath: /b/.. }\n',
+      ),
+    ).toEqual([
+      'environments/x.yaml:5:22: apps.demoapp.ingress.host must be a host name such as demoapp.example.com (not an IP address) (found "1.2.3.4")',
+      "environments/x.yaml:5:53: apps.demoapp.ingress.paths[0] must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..' (found \"/a//b\")",
+      "environments/x.yaml:5:62: apps.demoapp.ingress.paths[1] must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..' (found \"/x/..\")",
+      'environments/x.yaml:7:16: apps.demoapp.database.storage must be a Kubernetes quantity above zero such as 2Gi (found "0")',
+      'environments/x.yaml:8:17: apps.demoapp.database.hostPath must be an absolute path without \'..\' (found "/data/../etc")',
+      'environments/x.yaml:9:49: apps.demoapp.database.backup.storage must be a Kubernetes quantity above zero such as 2Gi (found "0Gi")',
+      'environments/x.yaml:9:64: apps.demoapp.database.backup.hostPath must be an absolute path without \'..\' (found "/b/..")',
+    ]);
+  });
+
+  it("demoapp: Secret and ConfigMap keys '.' or starting with '..'", () => {
+    expect(
+      refused(
+        'apps:\n  demoapp:\n    image: demoapp:1\n    config: { ..x: a, .: b, .ok: c }\n' +
+          '    database:\n      storage: 1Gi\n      secret: { keys: [username, password, database, ..data] }\n      backup: { schedule: "0 3 * * *", storage: 1Gi }\n',
+      ),
+    ).toEqual([
+      "environments/x.yaml:4:15: apps.demoapp.config: '..x' is not a valid name; it must be a name of letters, digits, '-', '_' and '.' (not '.' and not starting with '..')",
+      "environments/x.yaml:4:23: apps.demoapp.config: '.' is not a valid name; it must be a name of letters, digits, '-', '_' and '.' (not '.' and not starting with '..')",
+      "environments/x.yaml:7:54: apps.demoapp.database.secret.keys[3] must be a Secret key (letters, digits, '-', '_', '.'; not '.' and not starting with '..') (found \"..data\")",
+    ]);
+  });
+
+  it('registry: a storage size of 0', () => {
+    expect(refused('apps:\n  registry:\n    storage: { size: "0" }\n')).toEqual([
+      'environments/x.yaml:3:22: apps.registry.storage.size must be a Kubernetes quantity above zero such as 10Gi (found "0")',
+    ]);
+  });
+
+  it("control-plane: an etcd dataDir with '..'", () => {
+    expect(
+      refused(
+        'nodes:\n  m1: { roles: [control-plane] }\napps:\n  control-plane:\n    etcd: { image: k8s.gcr.io/etcd:3.4.3-0, dataDir: /var/lib/../etcd }\n    apiServer: { image: k8s.gcr.io/kube-apiserver:v1.18.5 }\n',
+      ),
+    ).toEqual([
+      'environments/x.yaml:5:54: apps.control-plane.etcd.dataDir must be an absolute path without spaces or \'..\' (found "/var/lib/../etcd")',
+    ]);
+  });
+
+  it('keeps the sizes, hosts and paths the API server takes', () => {
+    expect(
+      refused(
+        'apps:\n  ingress:\n    host: pi.example.com\n    paths:\n      /: { service: x, port: 80 }\n      /a/b.c/..d/: { service: x, port: 80 }\n' +
+          '  registry:\n    storage: { size: 0.5Gi }\n',
+      ),
+    ).toEqual([]);
+  });
+});
