@@ -78,8 +78,14 @@ export const command: Command<Record<string, never>> = {
       : { values: new Map<string, string>(), problems: [] };
     if (fromFile.problems.length) throw new ProblemsError(fromFile.problems);
     const values = new Map(fromFile.values);
-    // the environment wins over the file (when set and not empty), so CI can inject values without writing one
-    for (const [k, v] of Object.entries(io.env)) if (v) values.set(k, v);
+    // the environment wins over the file (when set and not empty), so CI can inject values without
+    // writing one; a variable left in the shell would also win over a value just rotated in the file: said
+    for (const [k, v] of Object.entries(io.env)) {
+      if (!v) continue;
+      if (fromFile.values.has(k) && fromFile.values.get(k) !== v)
+        io.stderr.write(`${stage}: ${k} is set in the environment and in ${file} with another value: the environment's is used\n`);
+      values.set(k, v);
+    }
 
     const { objects, problems } = secretManifests({ stage, namespace: loaded.context.namespace, declarations, values });
     if (problems.length) throw new ProblemsError(problems);

@@ -49,6 +49,13 @@ describe('npm run secrets -- <stage>', () => {
     const r = runCli('secrets', ['dev'], dir, { ...NO_ENV, MYSQLSECRET_PASSWORD: 'fromenv', MYSQLSECRET_DATABASE: 'demodb' });
     expect(r.code).toBe(0);
     expect(parseAllDocuments(r.stdout)[0].toJS().data.password).toBe(Buffer.from('fromenv').toString('base64'));
+    // said on stderr, without either value: a variable left in the shell wins over a value rotated in the file
+    expect(r.stderr).toBe(
+      "dev: MYSQLSECRET_PASSWORD is set in the environment and in .secrets/dev.env with another value: the environment's is used\n",
+    );
+    expect(runCli('secrets', ['dev'], dir, { ...NO_ENV, MYSQLSECRET_PASSWORD: 'fromfile', MYSQLSECRET_DATABASE: 'demodb' }).stderr).toBe(
+      '',
+    );
   });
 
   it('fails naming every key without a value, and prints no manifest', () => {
