@@ -8,7 +8,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from '../lib/k8s.js';
 import { allowPolicyException } from '../lib/policy.js';
-import { ImageRef, PortNumber, Settings, Type, type Static } from '../lib/config/types.js';
+import { HOST_PATH_PATTERN, ImageRef, PortNumber, Settings, Type, type Static } from '../lib/config/types.js';
 import { defineStack, imageVersion, type NodeFile, type StageContext } from '../lib/stack.js';
 
 export const controlPlaneSettings = Settings({
@@ -16,7 +16,7 @@ export const controlPlaneSettings = Settings({
     image: ImageRef({ description: 'etcd image, e.g. k8s.gcr.io/etcd:3.4.3-0; its tag is the etcd release.' }),
     dataDir: Type.Optional(
       Type.String({
-        pattern: '^/(?!(.*/)?\\.\\.(/|$))[^\\s]*$',
+        pattern: `${HOST_PATH_PATTERN}[^\\s]*$`,
         expected: "an absolute path without spaces or '..'",
         description: 'Directory on the node that keeps the data (a hostPath, mounted at the same path). @default /var/lib/etcd',
       }),

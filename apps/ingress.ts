@@ -4,16 +4,20 @@
  */
 import { Chart } from 'cdk8s';
 import { k8s } from '../lib/k8s.js';
-import { DnsLabel, PortNumber, Settings, Type, Mapping } from '../lib/config/types.js';
+import {
+  DnsLabel,
+  INGRESS_PATH_EXPECTED,
+  INGRESS_PATH_PATTERN,
+  Mapping,
+  NOT_IPV4,
+  PortNumber,
+  Settings,
+  Type,
+} from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
 
 /** An Ingress host: a DNS name, not an IPv4 address (the API server refuses one in a rule). */
-const HOST_PATTERN = '^(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-/**
- * A Prefix path the API server takes: absolute, without '//', '/./', '/../' or '%2F', not ending
- * in '/.' or '/..', without spaces (lib/checks/api-rules-kinds.ts checks the same in the output).
- */
-export const INGRESS_PATH_PATTERN = '^(?!.*(//|/\\./|/\\.\\./|%2[fF]))(?!.*/\\.\\.?$)/[^\\s]*$';
+const HOST_PATTERN = `^${NOT_IPV4}([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$`;
 
 export const ingressSettings = Settings({
   host: Type.Optional(
@@ -27,7 +31,7 @@ export const ingressSettings = Settings({
   paths: Mapping(
     Type.String({
       pattern: INGRESS_PATH_PATTERN,
-      expected: "a path starting with /, without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
+      expected: INGRESS_PATH_EXPECTED,
     }),
     Settings({
       service: DnsLabel({ description: "Service in the stage's namespace that receives the requests." }),

@@ -9,15 +9,13 @@ import { ReplicationController } from '../lib/constructs/replication-controller.
 import { LabelService } from '../lib/constructs/label-service.js';
 import { DnsLabel, ImageRef, PortNumber, Settings, Type } from '../lib/config/types.js';
 import { defineStack, imageVersion } from '../lib/stack.js';
+import { Size } from '../lib/config/workload.js';
 
 /** The registry is a cluster add-on: it lives with the others, in a namespace every cluster has. */
 export const REGISTRY_NAMESPACE = 'kube-system';
 const DEFAULT_IMAGE = 'registry:2';
 const DEFAULT_PORT = 5001;
 const STORE = '/var/lib/registry';
-
-/** A storage size: a quantity above zero (a claim's request must be), at least one digit not 0, without 'm' (thousandths of a byte). */
-export const POSITIVE_QUANTITY_PATTERN = '^(?=[0-9.]*[1-9])[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$';
 
 export const registrySettings = Settings({
   image: Type.Optional(ImageRef({ description: 'Registry image (as built for amd64; ARM stages substitute it). @default registry:2' })),
@@ -27,11 +25,7 @@ export const registrySettings = Settings({
   storage: Type.Optional(
     Settings(
       {
-        size: Type.String({
-          pattern: POSITIVE_QUANTITY_PATTERN,
-          expected: 'a Kubernetes quantity above zero such as 10Gi',
-          description: 'Space the claim requests.',
-        }),
+        size: Size('Space the claim requests.', '10Gi'),
         storageClassName: Type.Optional(
           DnsLabel({ description: "StorageClass of the claim. @default - the cluster's default StorageClass" }),
         ),

@@ -2,25 +2,30 @@
  * The settings of the demoapp stack under `apps.<name>` in a stage file: everything that differs
  * between stages. Defaults live here, once (`DEFAULTS`, `databaseNames`).
  */
-import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static, Mapping } from '../../lib/config/types.js';
+import {
+  CONFIG_KEY_PATTERN,
+  Count,
+  HOST_PATH_PATTERN,
+  INGRESS_PATH_EXPECTED,
+  INGRESS_PATH_PATTERN,
+  ImageRef,
+  Mapping,
+  NOT_IPV4,
+  PortNumber,
+  Settings,
+  StringEnum,
+  Type,
+  type Static,
+} from '../../lib/config/types.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
-import { Autoscaling, Name, Probe, Resources } from '../../lib/config/workload.js';
-import { INGRESS_PATH_PATTERN } from '../ingress.js';
-import { POSITIVE_QUANTITY_PATTERN } from '../registry.js';
+import { Autoscaling, Name, Probe, Resources, Size } from '../../lib/config/workload.js';
 
-/** ConfigMap and Secret keys, as the API server takes them: not '.', and not starting with '..'. */
-const KEY_PATTERN = '^(?!\\.$)(?!\\.\\.)[-._a-zA-Z0-9]+$';
 /** Secret key names: what `kubectl create secret` accepts. */
 const SecretKey = Type.String({
-  pattern: KEY_PATTERN,
+  pattern: CONFIG_KEY_PATTERN,
   maxLength: 253,
   expected: "a Secret key (letters, digits, '-', '_', '.'; not '.' and not starting with '..')",
 });
-/** An absolute node path without a '..' element, which the API server refuses in a hostPath. */
-const HOST_PATH_PATTERN = '^/(?!(.*/)?\\.\\.(/|$))';
-/** A size greater than zero, which a claim's request and a volume's capacity must be. */
-const Size = (description: string) =>
-  Type.String({ pattern: POSITIVE_QUANTITY_PATTERN, expected: 'a Kubernetes quantity above zero such as 2Gi', description });
 
 export const SECRET_KEYS_NEEDED = ['username', 'password', 'database'] as const;
 
@@ -131,7 +136,7 @@ export const demoappSettings = Settings({
     Settings(
       {
         host: Type.String({
-          pattern: '^(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$',
+          pattern: `^${NOT_IPV4}[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$`,
           expected: 'a host name such as demoapp.example.com (not an IP address)',
           description: 'Host name of the app.',
         }),
@@ -140,7 +145,7 @@ export const demoappSettings = Settings({
           Type.Array(
             Type.String({
               pattern: INGRESS_PATH_PATTERN,
-              expected: "a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
+              expected: INGRESS_PATH_EXPECTED,
             }),
             {
               minItems: 1,
@@ -155,7 +160,10 @@ export const demoappSettings = Settings({
   ),
   config: Type.Optional(
     Mapping(
-      Type.String({ pattern: KEY_PATTERN, expected: "a name of letters, digits, '-', '_' and '.' (not '.' and not starting with '..')" }),
+      Type.String({
+        pattern: CONFIG_KEY_PATTERN,
+        expected: "a name of letters, digits, '-', '_' and '.' (not '.' and not starting with '..')",
+      }),
       Type.String(),
       {
         description:

@@ -2,8 +2,22 @@
  * The settings of the generic `service` stack under `apps.<name>` in a stage file: a team's own
  * service described in YAML alone. Defaults live here, once (`DEFAULTS`).
  */
-import { Count, ImageRef, PortNumber, Settings, StringEnum, Type, type Static, Mapping } from '../../lib/config/types.js';
-import { Autoscaling, Name, Probe, Quantity, Resources } from '../../lib/config/workload.js';
+import {
+  CONFIG_KEY_PATTERN,
+  Count,
+  HOST_PATH_PATTERN,
+  INGRESS_PATH_EXPECTED,
+  INGRESS_PATH_PATTERN,
+  ImageRef,
+  Mapping,
+  NOT_IPV4,
+  PortNumber,
+  Settings,
+  StringEnum,
+  Type,
+  type Static,
+} from '../../lib/config/types.js';
+import { Autoscaling, Name, Probe, Resources, Size } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
@@ -23,7 +37,11 @@ const PortName = Type.String({
 /** An environment variable name. */
 const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
 /** A ConfigMap or Secret key. */
-const KeyName = Type.String({ pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253 });
+const KeyName = Type.String({
+  pattern: CONFIG_KEY_PATTERN,
+  maxLength: 253,
+  expected: "a key of letters, digits, '-', '_' and '.' (not '.' and not starting with '..')",
+});
 /** A port by number, or by the name it has under `ports` (a probe may name either, as Kubernetes takes either). */
 const PortRef = (description: string) => {
   const expected = 'a port number (1-65535) or the name of one of ports';
@@ -38,9 +56,9 @@ const PortRef = (description: string) => {
 };
 /** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */
 const HostName = Type.String({
-  pattern: '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$',
+  pattern: `^${NOT_IPV4}(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$`,
   maxLength: 253,
-  expected: 'a host name such as api.example.com, or a wildcard such as *.example.com',
+  expected: 'a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address)',
   description: 'Host name of the service, or a wildcard such as *.example.com (one level of subdomains; the certificate must cover it).',
 });
 /**
@@ -239,7 +257,7 @@ export const serviceSettings = Settings({
         tlsSecret: Name('The TLS Secret for the host, by name (made outside stagecraft).'),
         port: Type.Optional(PortName),
         paths: Type.Optional(
-          Type.Array(Type.String({ pattern: '^/', expected: "a path starting with '/'" }), {
+          Type.Array(Type.String({ pattern: INGRESS_PATH_PATTERN, expected: INGRESS_PATH_EXPECTED }), {
             minItems: 1,
             description: 'Path prefixes. @default [/]',
           }),
@@ -254,10 +272,14 @@ export const serviceSettings = Settings({
     Settings(
       {
         mountPath: AbsolutePath('Where the container mounts the volume.'),
-        size: Quantity('Size of the claim, e.g. 1Gi.'),
+        size: Size('Size of the claim, e.g. 1Gi.', '1Gi'),
         storageClass: Type.Optional(Name('Storage class that provisions the volume. @default - a hostPath PersistentVolume instead')),
         hostPath: Type.Optional(
-          AbsolutePath('Node directory of the hostPath PersistentVolume (no storageClass). @default /data/volumes/<name>-<stage>'),
+          Type.String({
+            pattern: HOST_PATH_PATTERN,
+            expected: "an absolute path without '..'",
+            description: 'Node directory of the hostPath PersistentVolume (no storageClass). @default /data/volumes/<name>-<stage>',
+          }),
         ),
         accessMode: Type.Optional(
           StringEnum(['ReadWriteOnce', 'ReadWriteMany'], {

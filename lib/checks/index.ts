@@ -11,7 +11,7 @@ import { checkApiRules } from './api-rules.js';
 import { apiVersionCaseFinding, checkCustomResource, crdRegistry, isCustomGroup, type CrdRegistry } from './crds.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import { hostPortProblems } from './host-ports.js';
-import { nodeNameProblems, staticPodProblems } from './static-pods.js';
+import { staticPodProblems } from './static-pods.js';
 import { checkNodePorts, checkObjectLimits } from './api-limits.js';
 import { ObjectIndex, type StandIn } from './object-index.js';
 import { checkPodSecurity, type PodSecurityLevel } from './pod-security.js';
@@ -212,13 +212,7 @@ export const CHECKS: readonly Check[] = [
   {
     name: 'static-pods',
     scope: 'stage',
-    run: (r) => [
-      ...nodeNameProblems(
-        r.nodeFiles.map((f) => f.node),
-        r.source,
-      ),
-      ...staticPods(r).flatMap((pod) => staticPodProblems(pod, `${r.source}: ${describeObject(pod)}`)),
-    ],
+    run: (r) => staticPods(r).flatMap((pod) => staticPodProblems(pod, `${r.source}: ${describeObject(pod)}`)),
   },
   { name: 'crds', scope: 'objects', run: crdFindings },
   {

@@ -10,7 +10,6 @@
 import type { Problem } from '../errors.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS } from '../model/pod-specs.js';
-import { DNS1123_SUBDOMAIN } from './api-rules.js';
 
 export const STATIC_POD_HINT =
   'a static pod runs without the API server, so its spec cannot refer to API objects: use hostPath volumes and literal env values, ' +
@@ -61,21 +60,6 @@ const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isRecord) : [])
  * Every reason the kubelet would refuse `pod` as a static pod, as problems about `subject`
  * (e.g. `environments/mink8s.yaml: Pod kube-system/etcd`).
  */
-/**
- * A node whose name is not a DNS-1123 subdomain (`a..b`): its kubelet registers no such Node, and
- * the API server refuses the mirror pod of each of its static pods (spec.nodeName is the node's
- * name, and the pod's name ends in it). One problem per node, however many files it has.
- */
-export function nodeNameProblems(nodes: Iterable<string>, source: string): Problem[] {
-  const bad = [...new Set(nodes)].filter((n) => !DNS1123_SUBDOMAIN.test(n) || n.length > 253);
-  return bad.map((node) => ({
-    code: 'static-pod/node-name',
-    subject: `${source}: nodes/${node}/`,
-    message: `node name '${node}' is not a DNS-1123 subdomain, so the API server refuses the mirror pods of its static pods`,
-    hint: "name the node as its kubelet registers it: at most 253 lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
-  }));
-}
-
 export function staticPodProblems(pod: KubeObject, subject = describeObject(pod)): Problem[] {
   const problems: Problem[] = [];
   const refer = (field: string, what: string, found?: string) =>

@@ -18,6 +18,7 @@ import {
   Type,
   type Static,
   type TSchema,
+  DNS_SUBDOMAIN_PATTERN,
 } from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
 import { edgeSettings } from '../edge/settings.js';
@@ -50,9 +51,9 @@ export const stageProperties = {
     Mapping(
       // a node name becomes a directory of dist/<stage>/: at most 253 characters, as Kubernetes names nodes
       Type.String({
-        pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+        pattern: DNS_SUBDOMAIN_PATTERN,
         maxLength: 253,
-        expected: "a host name (lowercase letters, digits, '-' and '.') of at most 253 characters",
+        expected: "a host name (labels of lowercase letters, digits and '-', joined by '.') of at most 253 characters",
       }),
       Settings({
         roles: Type.Optional(

@@ -75,4 +75,27 @@ export const Settings = <T extends Parameters<typeof Type.Object>[0]>(properties
 
 /** A node's host name, as the stage file's `nodes:` keys it. */
 export const NodeName = (options: SchemaOptions = {}) =>
-  Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', expected: "a host name under the stage's nodes:", ...options });
+  Type.String({ pattern: DNS_SUBDOMAIN_PATTERN, expected: "a host name under the stage's nodes:", ...options });
+
+/*
+ * Patterns of the API server's rules for settings that go into the output as they are, so that a
+ * value it would refuse is refused at its setting (lib/checks/api-rules-*.ts check the output).
+ */
+
+/** A DNS-1123 subdomain: a node's name, a host (`a..b` is none). */
+export const DNS_SUBDOMAIN_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+/** Not an IPv4 address: the lookahead of an Ingress host's pattern (a rule's host is a DNS name). */
+export const NOT_IPV4 = '(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)';
+/**
+ * A Prefix path of an Ingress: absolute, without '//', '/./', '/../' or '%2F', not ending in '/.'
+ * or '/..', without spaces.
+ */
+export const INGRESS_PATH_PATTERN = '^(?!.*(//|/\\./|/\\.\\./|%2[fF]))(?!.*/\\.\\.?$)/[^\\s]*$';
+/** What INGRESS_PATH_PATTERN takes, for messages. */
+export const INGRESS_PATH_EXPECTED = "a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'";
+/** A node directory for a hostPath: absolute, without a '..' element. */
+export const HOST_PATH_PATTERN = '^/(?!(.*/)?\\.\\.(/|$))';
+/** A ConfigMap or Secret key: letters, digits, '-', '_' and '.', not '.' and not starting with '..'. */
+export const CONFIG_KEY_PATTERN = '^(?!\\.$)(?!\\.\\.)[-._a-zA-Z0-9]+$';
+/** A storage size: a quantity above zero (a claim's request must be), without 'm' (thousandths of a byte). */
+export const POSITIVE_QUANTITY_PATTERN = '^(?=[0-9.]*[1-9])[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$';

@@ -4,7 +4,7 @@
  */
 import type { PathProblem } from '../errors.js';
 import { carelessQuantity } from '../model/quantity.js';
-import { Count, PortNumber, Settings, Type, type Static } from './types.js';
+import { Count, POSITIVE_QUANTITY_PATTERN, PortNumber, Settings, Type, type Static } from './types.js';
 
 /** A Kubernetes quantity such as `250m`, `512Mi` or `2Gi` (the articles' `2Gib` is not one). */
 export const Quantity = (description: string) =>
@@ -13,6 +13,10 @@ export const Quantity = (description: string) =>
     expected: 'a Kubernetes quantity such as 250m, 512Mi or 2Gi',
     description,
   });
+
+/** A storage size: a quantity above zero, as a claim's request and a volume's capacity must be. */
+export const Size = (description: string, example = '2Gi') =>
+  Type.String({ pattern: POSITIVE_QUANTITY_PATTERN, expected: `a Kubernetes quantity above zero such as ${example}`, description });
 
 export const Name = (description: string) =>
   Type.String({

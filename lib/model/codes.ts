@@ -192,7 +192,6 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'A static pod runs without the API server: use hostPath volumes and literal env values.',
   ),
   row('static-pod/kind', 'Node manifest is not a Pod', "A node's manifest directory holds only Pods."),
-  row('static-pod/node-name', 'Node name is not a DNS-1123 subdomain', "The API server refuses the mirror pods of the node's static pods."),
   // checks over objects
   row(
     'schema/unknown-kind',

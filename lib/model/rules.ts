@@ -533,11 +533,6 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'A kubelet manifest directory holds Pods only.',
     mirrors: 'kubelet --pod-manifest-path',
   },
-  'static-pod/node-name': {
-    short: 'A node name that is not a DNS-1123 subdomain',
-    help: "The API server refuses the mirror pods of the node's static pods (their spec.nodeName is the node's name). Name the node as its kubelet registers it: lowercase letters, digits, '-' and '.'.",
-    mirrors: "pkg/apis/core/validation ValidateNodeName (a mirror pod's spec.nodeName)",
-  },
   'static-pod/api-reference': {
     short: 'A static Pod referring to API objects',
     help: 'Static pods cannot use Secrets, ConfigMaps, service accounts or claims.',

@@ -12,8 +12,8 @@ describe('stage settings the API server would refuse are refused at the setting'
       ),
     ).toEqual([
       'environments/x.yaml:3:11: apps.ingress.host must be a DNS host name such as pi.example.com (not an IP address) (found "10.0.0.1")',
-      "environments/x.yaml:5:7: apps.ingress.paths: '/a//b' is not a valid name; it must be a path starting with /, without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
-      "environments/x.yaml:6:7: apps.ingress.paths: '/e/..' is not a valid name; it must be a path starting with /, without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
+      "environments/x.yaml:5:7: apps.ingress.paths: '/a//b' is not a valid name; it must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
+      "environments/x.yaml:6:7: apps.ingress.paths: '/e/..' is not a valid name; it must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'",
     ]);
   });
 
@@ -60,6 +60,29 @@ describe('stage settings the API server would refuse are refused at the setting'
       ),
     ).toEqual([
       'environments/x.yaml:5:54: apps.control-plane.etcd.dataDir must be an absolute path without spaces or \'..\' (found "/var/lib/../etcd")',
+    ]);
+  });
+
+  it("service: an IP host, unsafe paths, a zero size, a hostPath with '..', keys '.' or starting with '..'", () => {
+    expect(
+      refused(
+        'apps:\n  api:\n    stack: service\n    image: team/api:1\n    ports: { http: { port: 8080 } }\n' +
+          '    ingress: { host: 10.0.0.1, tlsSecret: t, paths: ["/a//b"] }\n' +
+          '    storage: { mountPath: /data, size: "0", hostPath: /srv/../etc }\n' +
+          '    configMaps: { settings: { LEVEL: ..level } }\n',
+      ),
+    ).toEqual([
+      'environments/x.yaml:6:22: apps.api.ingress.host must be a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address) (found "10.0.0.1")',
+      "environments/x.yaml:6:54: apps.api.ingress.paths[0] must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..' (found \"/a//b\")",
+      'environments/x.yaml:7:40: apps.api.storage.size must be a Kubernetes quantity above zero such as 1Gi (found "0")',
+      'environments/x.yaml:7:55: apps.api.storage.hostPath must be an absolute path without \'..\' (found "/srv/../etc")',
+      "environments/x.yaml:8:38: apps.api.configMaps.settings.LEVEL must be a key of letters, digits, '-', '_' and '.' (not '.' and not starting with '..') (found \"..level\")",
+    ]);
+  });
+
+  it('nodes: a node name with an empty label (a..b), which no node can have', () => {
+    expect(refused('nodes:\n  a..b: {}\n  n-1.lan: {}\napps: {}\n')).toEqual([
+      "environments/x.yaml:2:3: nodes: 'a..b' is not a valid name; it must be a host name (labels of lowercase letters, digits and '-', joined by '.') of at most 253 characters",
     ]);
   });
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STATIC_POD_HINT, staticPodProblems } from '../../lib/checks/static-pods.js';
 import type { KubeObject } from '../../lib/model/object.js';
-import { STACKS } from '../../apps/index.js';
-import { StageLoader } from '../../lib/config/load.js';
-import { renderStage } from '../../lib/synth/render.js';
-import { checkStage } from '../../lib/checks/stage.js';
 
 const pod = (spec: Record<string, unknown>): KubeObject => ({
   apiVersion: 'v1',
@@ -137,18 +133,5 @@ describe('what the kubelet accepts in a static pod', () => {
     expect(
       staticPodProblems({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'etcd' }, spec: {} }).map((p) => p.message),
     ).toEqual(["a node's manifest directory holds only Pods (found apps/v1 Deployment)"]);
-  });
-});
-
-describe("a node's name", () => {
-  const problems = (text: string) =>
-    checkStage(renderStage(new StageLoader(STACKS).load(text, 'environments/lab.yaml') as never, STACKS, '0.0.0'), {})
-      .problems.filter((p) => p.code === 'static-pod/node-name')
-      .map((p) => `${p.subject}: ${p.message}`);
-
-  it('is refused, once per node, when it is no DNS-1123 subdomain, since the API server refuses its mirror pods', () => {
-    expect(problems('nodes: {"a..b": {}, ok.example: {}}\napps:\n  hello: {}\n  hello-again: {stack: hello}\n')).toEqual([
-      "environments/lab.yaml: nodes/a..b/: node name 'a..b' is not a DNS-1123 subdomain, so the API server refuses the mirror pods of its static pods",
-    ]);
   });
 });
