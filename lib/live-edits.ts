@@ -63,7 +63,7 @@ export function liveImageEdits(loaded: LoadedStage, readOutput: OutputReader | u
 }
 
 /** The objects of an output file; none when there is no file, or it is not one stagecraft could read. */
-function objectsIn(text: string | undefined): readonly KubeObject[] {
+export function objectsIn(text: string | undefined): readonly KubeObject[] {
   if (text === undefined) return [];
   try {
     return parseManifests([{ file: 'output', text }]).objects;
