@@ -8,11 +8,10 @@
  */
 import { isRecord, type KubeObject } from '../model/object.js';
 import { parseQuantity } from '../model/quantity.js';
-import { DNS1123_SUBDOMAIN } from './api-rules.js';
+import { DNS1123_SUBDOMAIN } from '../model/object-names.js';
 import { hostPathBackstep } from './api-rules-pods.js';
-import type { FieldPath, Finding, finder } from './finding.js';
+import type { Emit, FieldPath, Finding } from './finding.js';
 
-type Emit = ReturnType<typeof finder>;
 type Rule = (emit: Emit, spec: Record<string, unknown>, out: Finding[]) => void;
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;

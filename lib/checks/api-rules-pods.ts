@@ -8,11 +8,8 @@
 import { isRecord } from '../model/object.js';
 import { CONTAINER_LISTS } from '../model/pod-specs.js';
 import { parseQuantity } from '../model/quantity.js';
-import type { FieldPath, Finding, finder } from './finding.js';
-// a cycle, but only of functions called at check time
-import { isIanaSvcName } from './api-rules.js';
-
-type Emit = ReturnType<typeof finder>;
+import type { Emit, FieldPath, Finding } from './finding.js';
+import { isIanaSvcName } from '../model/object-names.js';
 
 /** ConfigMap and Secret keys (IsConfigMapKey): these characters, and not '.', '..' or starting with '..'. */
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;

@@ -2,33 +2,25 @@
  * The API server's own rules that JSON Schema does not express (k8s.io/apimachinery validation,
  * pkg/apis/core/validation and pkg/apis/batch/validation): object names per kind
  * (lib/model/object-names.ts), label and annotation syntax, unique keys in keyed lists, a
- * container image, selectors that match their pod template, Jobs' and CronJobs' restart policy,
- * schedule and time zone, RBAC subjects (`rbac-subjects.ts`); the values of pod specs
- * (`api-rules-pods.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
+ * container image, selectors that match their pod template, RBAC subjects (`rbac-subjects.ts`);
+ * the values of pod specs (`api-rules-pods.ts`), Jobs' and CronJobs' restart policy, schedule and
+ * time zone (`api-rules-batch.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
  */
 import { MAX_LABEL_VALUE } from '../model/labels.js';
-import { nameRuleOf, type NameRule } from '../model/object-names.js';
+import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, isIanaSvcName, nameRuleOf, type NameRule } from '../model/object-names.js';
 import { andList } from '../model/limits.js';
 import type { KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf, type PodTemplate } from '../model/pod-specs.js';
-import { BoundedMap } from '../model/bounded-map.js';
-import { cronScheduleProblem, knownTimeZone, timeZoneSpelling } from '../model/cron.js';
-import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
+import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
+import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, formatSelector, selectorMatches, workloadSelector } from './selectors.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
 import { checkRbacSubjects } from './rbac-subjects.js';
 import { checkPodSpecValues } from './api-rules-pods.js';
 import { checkKindRules } from './api-rules-kinds.js';
+import { checkBatch, manualSelector } from './api-rules-batch.js';
 
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-/** IANA service names: port names (at most 15, lowercase, at least one letter, no '--'). */
-const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-/** Whether `n` is an IANA service name, as a container port name (and a named targetPort) must be. */
-export const isIanaSvcName = (n: string) => IANA_SVC_NAME.test(n) && n.length <= 15 && /[a-z]/.test(n) && !n.includes('--');
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /**
@@ -77,8 +69,6 @@ export function keyProblem(key: string): string | undefined {
   }
   return undefined;
 }
-
-type Emit = ReturnType<typeof finder>;
 
 function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[], what = 'label'): void {
   if (!labels || typeof labels !== 'object') return;
@@ -299,82 +289,6 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
         out.push(emit('api/name', [...at, 'volumes', i, 'name'], `volume name '${v.name}' is not a DNS-1123 label`, NAME_HINT.label));
       }
     });
-  }
-}
-
-/** Whether a Job picks its pods itself (`spec.manualSelector: true`): then the API server does not label them with its name. */
-const manualSelector = (o: KubeObject) => (o.spec as { manualSelector?: unknown } | undefined)?.manualSelector === true;
-
-/** What robfig/cron said of each schedule: a fleet's CronJobs repeat a few. */
-const schedules = new BoundedMap<string, string | undefined>(1000);
-
-/**
- * The API server's rules of Jobs and CronJobs (pkg/apis/batch/validation): the pods' restart
- * policy, a CronJob's schedule (robfig/cron, lib/model/cron.ts) and time zone.
- */
-function checkBatch(emit: Emit, o: KubeObject, template: PodTemplate | undefined, templatePath: readonly string[], out: Finding[]): void {
-  const spec = template?.spec;
-  if (spec && typeof spec === 'object') {
-    const policy = spec.restartPolicy;
-    // another value than the three the schema's enum allows is the schema check's
-    if (policy === undefined || policy === 'Always') {
-      out.push(
-        emit(
-          'api/restart-policy',
-          policy === undefined ? [...templatePath, 'spec'] : [...templatePath, 'spec', 'restartPolicy'],
-          policy === undefined
-            ? "sets no restartPolicy, so the Job's pods would restart Always (the default), which the API server refuses: a Job's pods run until they end"
-            : "restartPolicy Always is refused for a Job's pods, which run until they end",
-          'set restartPolicy: OnFailure (the kubelet restarts a failed container in the same pod) or Never (the Job starts a new pod)',
-        ),
-      );
-    }
-  }
-  if (o.kind !== 'CronJob' || !o.spec || typeof o.spec !== 'object') return;
-  const { schedule, timeZone } = o.spec as { schedule?: unknown; timeZone?: unknown };
-  if (typeof schedule === 'string' && schedule !== '') {
-    const problem = schedules.has(schedule) ? schedules.get(schedule) : schedules.remember(schedule, cronScheduleProblem(schedule));
-    if (problem !== undefined) {
-      out.push(
-        emit(
-          'api/schedule',
-          ['spec', 'schedule'],
-          `schedule ${JSON.stringify(schedule)} is not a schedule the API server reads: ${problem}`,
-          'write five fields, minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT), e.g. "30 2 * * *", or a macro such as @daily',
-        ),
-      );
-    } else if (timeZone !== undefined && timeZone !== null && schedule.includes('TZ')) {
-      out.push(
-        emit(
-          'api/schedule',
-          ['spec', 'schedule'],
-          `schedule ${JSON.stringify(schedule)} names a time zone (TZ or CRON_TZ) and so does spec.timeZone; the API server takes one or the other`,
-          'remove the TZ= prefix from the schedule and keep spec.timeZone',
-        ),
-      );
-    }
-  }
-  if (typeof timeZone === 'string') {
-    const why =
-      timeZone === ''
-        ? 'is empty'
-        : timeZone.toLowerCase() === 'local'
-          ? 'names no zone, only the one kube-controller-manager runs in'
-          : knownTimeZone(timeZone)
-            ? undefined
-            : timeZoneSpelling(timeZone)
-              ? `is spelled ${timeZoneSpelling(timeZone)} in the IANA time zone database, and the API server's lookup minds the case`
-              : 'is not a zone of the IANA time zone database';
-    if (why) {
-      out.push(
-        emit(
-          'api/time-zone',
-          ['spec', 'timeZone'],
-          `timeZone ${JSON.stringify(timeZone)} ${why}`,
-          'name a zone of the IANA time zone database, e.g. Europe/Berlin or Etc/UTC, or leave timeZone out for the time zone of kube-controller-manager',
-        ),
-      );
-    }
   }
 }
 

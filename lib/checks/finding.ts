@@ -32,6 +32,9 @@ export function finder(object: KubeObject, severity: Finding['severity'] = 'erro
   });
 }
 
+/** What `finder` makes: a function from code, field, message and hint to a finding. */
+export type Emit = ReturnType<typeof finder>;
+
 /**
  * A finding as a problem: `Kind namespace/name: field.path: message`, placed at `location`
  * when the object came from a file.

@@ -7,6 +7,7 @@
  */
 import { Type, type ObjectOptions, type Static, type TSchema, type TString, type SchemaOptions } from '@sinclair/typebox';
 import { imageReferencePattern } from '../model/image.js';
+import { DNS1123_SUBDOMAIN } from '../model/object-names.js';
 
 export { Type, type Static, type TSchema };
 
@@ -83,7 +84,7 @@ export const NodeName = (options: SchemaOptions = {}) =>
  */
 
 /** A DNS-1123 subdomain: a node's name, a host (`a..b` is none). */
-export const DNS_SUBDOMAIN_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+export const DNS_SUBDOMAIN_PATTERN = DNS1123_SUBDOMAIN.source;
 /** Not an IPv4 address: the lookahead of an Ingress host's pattern (a rule's host is a DNS name). */
 export const NOT_IPV4 = '(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)';
 /**

@@ -20,6 +20,14 @@ export interface KindNameRule {
   readonly why?: string;
 }
 
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** IANA service names: port names (at most 15, lowercase, at least one letter, no '--'). */
+const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** Whether `n` is an IANA service name, as a container port name (and a named targetPort) must be. */
+export const isIanaSvcName = (n: string) => IANA_SVC_NAME.test(n) && n.length <= 15 && /[a-z]/.test(n) && !n.includes('--');
+
 /** The longest DNS-1123 or DNS-1035 label. */
 export const MAX_LABEL_NAME = 63;
 /** The longest DNS-1123 subdomain. */

@@ -1,0 +1,92 @@
+/**
+ * The API server's rules of Jobs and CronJobs (pkg/apis/batch/validation) that JSON Schema does
+ * not express: the pods' restart policy, a CronJob's schedule (robfig/cron, lib/model/cron.ts) and
+ * time zone. Called by `checkApiRules` (api-rules.ts); data in, findings out.
+ */
+import { BoundedMap } from '../model/bounded-map.js';
+import { cronScheduleProblem, knownTimeZone, timeZoneSpelling } from '../model/cron.js';
+import type { KubeObject } from '../model/object.js';
+import type { PodTemplate } from '../model/pod-specs.js';
+import type { Emit, Finding } from './finding.js';
+
+/** Whether a Job picks its pods itself (`spec.manualSelector: true`): then the API server does not label them with its name. */
+export const manualSelector = (o: KubeObject) => (o.spec as { manualSelector?: unknown } | undefined)?.manualSelector === true;
+
+/** What robfig/cron said of each schedule: a fleet's CronJobs repeat a few. */
+const schedules = new BoundedMap<string, string | undefined>(1000);
+
+/**
+ * The API server's rules of Jobs and CronJobs (pkg/apis/batch/validation): the pods' restart
+ * policy, a CronJob's schedule (robfig/cron, lib/model/cron.ts) and time zone.
+ */
+export function checkBatch(
+  emit: Emit,
+  o: KubeObject,
+  template: PodTemplate | undefined,
+  templatePath: readonly string[],
+  out: Finding[],
+): void {
+  const spec = template?.spec;
+  if (spec && typeof spec === 'object') {
+    const policy = spec.restartPolicy;
+    // another value than the three the schema's enum allows is the schema check's
+    if (policy === undefined || policy === 'Always') {
+      out.push(
+        emit(
+          'api/restart-policy',
+          policy === undefined ? [...templatePath, 'spec'] : [...templatePath, 'spec', 'restartPolicy'],
+          policy === undefined
+            ? "sets no restartPolicy, so the Job's pods would restart Always (the default), which the API server refuses: a Job's pods run until they end"
+            : "restartPolicy Always is refused for a Job's pods, which run until they end",
+          'set restartPolicy: OnFailure (the kubelet restarts a failed container in the same pod) or Never (the Job starts a new pod)',
+        ),
+      );
+    }
+  }
+  if (o.kind !== 'CronJob' || !o.spec || typeof o.spec !== 'object') return;
+  const { schedule, timeZone } = o.spec as { schedule?: unknown; timeZone?: unknown };
+  if (typeof schedule === 'string' && schedule !== '') {
+    const problem = schedules.has(schedule) ? schedules.get(schedule) : schedules.remember(schedule, cronScheduleProblem(schedule));
+    if (problem !== undefined) {
+      out.push(
+        emit(
+          'api/schedule',
+          ['spec', 'schedule'],
+          `schedule ${JSON.stringify(schedule)} is not a schedule the API server reads: ${problem}`,
+          'write five fields, minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT), e.g. "30 2 * * *", or a macro such as @daily',
+        ),
+      );
+    } else if (timeZone !== undefined && timeZone !== null && schedule.includes('TZ')) {
+      out.push(
+        emit(
+          'api/schedule',
+          ['spec', 'schedule'],
+          `schedule ${JSON.stringify(schedule)} names a time zone (TZ or CRON_TZ) and so does spec.timeZone; the API server takes one or the other`,
+          'remove the TZ= prefix from the schedule and keep spec.timeZone',
+        ),
+      );
+    }
+  }
+  if (typeof timeZone === 'string') {
+    const why =
+      timeZone === ''
+        ? 'is empty'
+        : timeZone.toLowerCase() === 'local'
+          ? 'names no zone, only the one kube-controller-manager runs in'
+          : knownTimeZone(timeZone)
+            ? undefined
+            : timeZoneSpelling(timeZone)
+              ? `is spelled ${timeZoneSpelling(timeZone)} in the IANA time zone database, and the API server's lookup minds the case`
+              : 'is not a zone of the IANA time zone database';
+    if (why) {
+      out.push(
+        emit(
+          'api/time-zone',
+          ['spec', 'timeZone'],
+          `timeZone ${JSON.stringify(timeZone)} ${why}`,
+          'name a zone of the IANA time zone database, e.g. Europe/Berlin or Etc/UTC, or leave timeZone out for the time zone of kube-controller-manager',
+        ),
+      );
+    }
+  }
+}
