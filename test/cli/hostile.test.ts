@@ -44,7 +44,7 @@ describe('hostile stage files get located messages', () => {
 
   it('refuses a 300-character node name in the schema (it would be a directory name too long)', () => {
     expect(problems(`nodes:\n  ${'n'.repeat(300)}: {}\napps: {}\n`)).toEqual([
-      `environments/x.yaml:2:3: nodes: '${'n'.repeat(29)}…${'n'.repeat(29)} (300 characters)' is not a valid name; it must be a host name (lowercase letters, digits, '-' and '.') of at most 253 characters`,
+      `environments/x.yaml:2:3: nodes: '${'n'.repeat(29)}…${'n'.repeat(29)} (300 characters)' is not a valid name; it must be a host name (labels of lowercase letters, digits and '-', joined by '.') of at most 253 characters`,
     ]);
   });
 

@@ -24,7 +24,22 @@ import { noteWritten } from '../../lib/cli/print.js';
 import { REPO, RUN_SCRIPT, compilerCopy, listFiles, repoStage, tempProject } from '../helpers/cli.js';
 
 const NOBODY = 65534;
-const asRoot = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+/**
+ * Root, with setpriv, in a checkout whose installed packages user nobody can read (the project
+ * copies link to them): not so in a copy below a directory only its owner may enter, as the CI's
+ * adoption check makes one.
+ */
+const asRoot =
+  process.getuid?.() === 0 &&
+  spawnSync('setpriv', ['--version']).status === 0 &&
+  spawnSync('setpriv', [
+    `--reuid=${NOBODY}`,
+    `--regid=${NOBODY}`,
+    '--clear-groups',
+    'test',
+    '-r',
+    join(REPO, 'node_modules', 'esbuild', 'package.json'),
+  ]).status === 0;
 
 /** `node <project>/lib/cli/run.cjs <args>` in `dir` as user nobody, with `tmp` as its TMPDIR. */
 function asNobody(dir: string, args: readonly string[], tmp: string, env: NodeJS.ProcessEnv = {}) {
