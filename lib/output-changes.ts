@@ -91,17 +91,16 @@ export function outputChanges(
   const newText = fileText(newInventory);
   // the same output (npm run check of a current stage): nothing to compare
   if (newText === oldInventory) return [];
+  // the watched objects that change, and the claims and volumes that leave (added: of the watched kinds)
   const before = inventoryDigests(oldInventory);
   const after = inventoryDigests(newText);
-  // the watched objects that change, and the claims and volumes that leave
   const changed = new Set<string>();
   const gone = new Set<string>();
   for (const [key, d] of before) {
-    const start = key.indexOf(' ') + 1;
-    const kind = key.slice(start, key.indexOf(' ', start));
-    if (!WATCHED.has(kind)) continue;
     const now = after.get(key);
     if (now === undefined) {
+      const start = key.indexOf(' ') + 1;
+      const kind = key.slice(start, key.indexOf(' ', start));
       if (kind === 'PersistentVolumeClaim' || kind === 'PersistentVolume') gone.add(key);
     } else if (now !== d) changed.add(key);
   }
@@ -201,13 +200,14 @@ function stageFileKept(inventory: string, readSource: SourceReader | undefined):
   }
 }
 
-/** Inventory lines as object key -> digest. */
+/** Inventory lines (`sha256:<hex> <apiVersion> <kind> <namespace/name>`) of the watched kinds, as object key -> digest. */
 function inventoryDigests(text: string): Map<string, string> {
   const digests = new Map<string, string>();
   for (const line of text.split('\n')) {
     if (!line.startsWith('sha256:')) continue;
     const space = line.indexOf(' ');
-    digests.set(line.slice(space + 1), line.slice(0, space));
+    const kind = line.indexOf(' ', space + 1) + 1;
+    if (WATCHED.has(line.slice(kind, line.indexOf(' ', kind)))) digests.set(line.slice(space + 1), line.slice(0, space));
   }
   return digests;
 }
