@@ -10,60 +10,27 @@
  * objects of other kinds changed). Warnings, said once: the next synthesis compares with the
  * output this one wrote (not kept with the stage's warnings, which lib/cli/fingerprint.ts replays).
  */
-import { isDeepStrictEqual } from 'node:util';
 import { STACKS } from '../apps/index.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem, SourceLocation } from './errors.js';
 import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
-import { formatFieldPath, valueAt, type FieldPath } from './model/field-path.js';
+import { formatFieldPath, type FieldPath } from './model/field-path.js';
 import { describeObject, isRecord, type KubeObject } from './model/object.js';
-import { parseQuantity } from './model/quantity.js';
 import type { ObjectName } from './stack.js';
 import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
 import { INVENTORY_FILE, entryKey } from './synth/inventory.js';
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { standInsOf } from './synth/app-summary.js';
+import { IMMUTABLE_SPEC, immutableChanges, volumeSource, type FieldChange } from './immutable-fields.js';
 import type { RenderedChart } from './synth/render.js';
-
-/** The fields of a PersistentVolume's spec that are not its volume source (the others are: hostPath, nfs, csi...). */
-const PV_NON_SOURCE = new Set([
-  'accessModes',
-  'capacity',
-  'claimRef',
-  'mountOptions',
-  'nodeAffinity',
-  'persistentVolumeReclaimPolicy',
-  'storageClassName',
-  'volumeMode',
-  'volumeAttributesClassName',
-]);
-
-/** Per kind, the spec fields the API server refuses to change (ValidateXUpdate in Kubernetes' pkg/apis/<group>/validation). */
-const IMMUTABLE_SPEC: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['selector'],
-  ReplicaSet: ['selector'],
-  DaemonSet: ['selector'],
-  StatefulSet: ['selector', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy'],
-  Job: ['selector', 'template', 'completionMode'],
-};
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
 
 /** The kinds compared: a change to an object of another kind never costs a file read. */
 const WATCHED = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'Service', 'Secret', 'ConfigMap', ...Object.keys(IMMUTABLE_SPEC)]);
-
-/** One changed field of an object: where, what it was, what it becomes, and why the API server refuses it. */
-interface FieldChange {
-  readonly path: FieldPath;
-  readonly before: unknown;
-  readonly after: unknown;
-  readonly why: string;
-  /** The fix, given how to keep the old value. @default - keep the old value, or delete and recreate the object on purpose */
-  readonly hint?: (keep: string) => string;
-}
 
 /** Where a problem about an app's object goes: the stage-file setting (or app) that gave it, else the object. */
 interface Place {
@@ -226,13 +193,6 @@ function oldResources(readOutput: OutputReader): string[] {
   return text ? [...text.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1]) : [];
 }
 
-const specOf = (o: KubeObject) => (isRecord(o.spec) ? o.spec : {});
-
-/** The volume source of a PersistentVolume (`hostPath`, `nfs`...), as `[key, value]`, when it has one. */
-function volumeSource(pv: KubeObject): [string, unknown] | undefined {
-  return Object.entries(specOf(pv)).find(([k]) => !PV_NON_SOURCE.has(k));
-}
-
 /** Whether an object that leaves the output takes data with it: a claim, or a volume with a source. */
 function holdsData(o: KubeObject): boolean {
   return o.kind === 'PersistentVolumeClaim' || (o.kind === 'PersistentVolume' && volumeSource(o) !== undefined);
@@ -350,96 +310,6 @@ function dataPlace(source: unknown): string {
   if (!isRecord(source)) return JSON.stringify(source);
   if (typeof source.path === 'string') return typeof source.server === 'string' ? `${source.server}:${source.path}` : source.path;
   return JSON.stringify(source);
-}
-
-/** The changes of `old` into `now` (one kind, namespace and name) that the API server refuses. */
-function immutableChanges(old: KubeObject, now: KubeObject, charts: readonly RenderedChart[]): FieldChange[] {
-  const a = specOf(old);
-  const b = specOf(now);
-  const changes: FieldChange[] = [];
-  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string) => {
-    if (isDeepStrictEqual(valueAt(old, path), valueAt(now, path))) return;
-    const at = narrowed(old, now, path);
-    changes.push({ path: at, before: valueAt(old, at), after: valueAt(now, at), why, ...(hint ? { hint } : {}) });
-  };
-  switch (old.kind) {
-    case 'PersistentVolumeClaim': {
-      // Kubernetes 1.25: a claim's spec is immutable once created, but for its requests (to grow)
-      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
-        if (k !== 'resources') differs(['spec', k], "a claim's spec cannot change once it is created, only its storage request grow");
-      const path = ['spec', 'resources', 'requests', 'storage'];
-      const x = parseQuantity(valueAt(old, path));
-      const y = parseQuantity(valueAt(now, path));
-      if (x === undefined || y === undefined || x === y) break;
-      if (y < x) differs(path, 'a claim never shrinks', (keep) => `${keep}, or copy the data to a new claim of the new size`);
-      else if (b.storageClassName === '')
-        differs(
-          path,
-          'a claim without a storage class (storageClassName: "") cannot be resized',
-          (keep) => `${keep}, or copy the data to a new claim and volume of the new size`,
-        );
-      else if (!expandable(b.storageClassName, charts))
-        differs(
-          path,
-          `its StorageClass '${String(b.storageClassName)}' does not set allowVolumeExpansion: true`,
-          (keep) => `${keep}, or set allowVolumeExpansion: true on the StorageClass`,
-        );
-      break;
-    }
-    case 'PersistentVolume':
-      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !PV_NON_SOURCE.has(k)).sort())
-        differs(['spec', k], "a PersistentVolume's source cannot change once it is created");
-      for (const k of ['volumeMode', 'nodeAffinity']) differs(['spec', k], `a PersistentVolume's ${k} cannot change once it is created`);
-      break;
-    case 'Service':
-      // an explicit clusterIP other than the one the Service has: the API server refuses it
-      if (b.clusterIP !== undefined) differs(['spec', 'clusterIP'], "a Service's clusterIP cannot change");
-      break;
-    case 'Secret':
-    case 'ConfigMap':
-      if (old.immutable === true)
-        for (const k of ['data', 'binaryData', 'stringData', 'immutable'])
-          differs(
-            [k],
-            `the ${old.kind} is immutable: true`,
-            (keep) =>
-              `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete and recreate it on purpose (kubectl replace --force -f <file>)`,
-          );
-      break;
-    default:
-      for (const k of IMMUTABLE_SPEC[old.kind] ?? []) differs(['spec', k], `a ${old.kind}'s spec.${k} cannot change once it is created`);
-  }
-  return changes;
-}
-
-/**
- * The deepest path below `path` where `a` and `b` differ in one place only (a Job's template whose
- * image changed: `spec.template.spec.containers[0].image`), so that the warning shows the values
- * that changed rather than two whole templates.
- */
-function narrowed(a: unknown, b: unknown, path: FieldPath): FieldPath {
-  const x = valueAt(a, path);
-  const y = valueAt(b, path);
-  let keys: (string | number)[];
-  if (isRecord(x) && isRecord(y)) keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
-  else if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) keys = x.map((_, i) => i);
-  else return path;
-  const differing = keys.filter((k) => !isDeepStrictEqual(valueAt(x, [k]), valueAt(y, [k])));
-  return differing.length === 1 ? narrowed(a, b, [...path, differing[0]]) : path;
-}
-
-/**
- * Whether a claim of `storageClass` may grow: unless the stage makes that StorageClass without
- * allowVolumeExpansion: true (a class of the cluster's own is not known here, so not warned about).
- */
-function expandable(storageClass: unknown, charts: readonly RenderedChart[]): boolean {
-  if (typeof storageClass !== 'string') return true;
-  for (const c of charts) {
-    const heads = c.summary ? standInsOf(c.summary) : c.objects;
-    const i = heads.findIndex((o) => o.kind === 'StorageClass' && o.metadata?.name === storageClass);
-    if (i >= 0) return c.objects[i]?.allowVolumeExpansion === true;
-  }
-  return true;
 }
 
 /**
