@@ -92,7 +92,10 @@ const LAYERS: readonly (readonly [name: string, pattern: RegExp])[] = [
   ['synth', /^lib\/synth\//],
   ['checks', /^lib\/checks\//],
   ['delivery', /^lib\/(delivery|edge)\//],
-  ['compile', /^lib\/(compile|compile-stage|stage-secrets|stage-references|stage-images|promotion|live-edits|output-changes|immutable-fields)\.ts$/],
+  [
+    'compile',
+    /^lib\/(compile|compile-stage|stage-secrets|stage-references|stage-images|promotion|live-edits|output-changes|immutable-fields)\.ts$/,
+  ],
   ['diff', /^lib\/diff\//],
   ['cli', /^lib\/cli\//],
 ];
