@@ -14,6 +14,7 @@ import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
 import { imageParts, withTagOf, TAG_PLACEHOLDER } from '../model/image.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from '../model/pod-specs.js';
+import { andList } from '../model/limits.js';
 
 /** Prefix of the annotations that record substituted images, one per container. */
 export const SUBSTITUTION_PREFIX = 'images.stagecraft.dev/';
@@ -170,11 +171,6 @@ function archName(arch: OtherArchitecture): string {
   return arch === 'arm' ? '32-bit arm' : arch;
 }
 
-/** `a`, `a and b`, `a, b and c`. */
-function listed(items: readonly string[]): string {
-  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
 /** Why an image has no build for the stage, and what to do: see `noBuildReason`. */
 export interface NoBuildReason {
   /** What the stage file and the image table say of the image, without the image and the stage. */
@@ -208,7 +204,7 @@ export function noBuildReason(
   for (const setting of ['substitute', 'native'] as const) {
     const entries = nearby.filter((r) => r.entry.setting === setting).map((r) => `'${r.entry.entry}'`);
     if (entries.length) {
-      said.push(`images.${setting} names ${listed(entries)} only: an entry with a tag covers that tag alone`);
+      said.push(`images.${setting} names ${andList(entries)} only: an entry with a tag covers that tag alone`);
     }
   }
   const byRepository = rules.repositories.get(repository);
@@ -230,16 +226,16 @@ export function noBuildReason(
   let otherTags = false;
   if (multi) {
     otherArchitecture = multi.architectures[0];
-    said.push(`the image table lists it as published for amd64 and ${listed(multi.architectures)} only, with no ${arch} build`);
+    said.push(`the image table lists it as published for amd64 and ${andList(multi.architectures)} only, with no ${arch} build`);
   } else if (mapped) {
     const to = Object.entries(mapped).map(([a, t]) => `${t} on ${a}`);
-    said.push(`the image table maps it only to ${listed(to)}, not to an ${architecture} build`);
+    said.push(`the image table maps it only to ${andList(to)}, not to an ${architecture} build`);
   } else if (builtFor.length) {
     said.push(
-      `it is the build the image table runs in place of ${listed(builtFor.map((b) => `${b.from} on ${b.a}`))}, not an ${architecture} build`,
+      `it is the build the image table runs in place of ${andList(builtFor.map((b) => `${b.from} on ${b.a}`))}, not an ${architecture} build`,
     );
   } else if (produced.length) {
-    said.push(`it is an ${listed(produced.map((b) => b.a))} build (${produced[0].p.reason}), not an ${architecture} build`);
+    said.push(`it is an ${andList(produced.map((b) => b.a))} build (${produced[0].p.reason}), not an ${architecture} build`);
   } else if (pattern) {
     said.push(`the image table's rule for it has no ${architecture} build (${pattern.reason})`);
   } else {
@@ -248,17 +244,17 @@ export function noBuildReason(
     const tags = new Map<string, string[]>();
     for (const m of table.multiArch) {
       if (!hasTagOrDigest(m.image) || repositoryOf(normalizeImage(m.image)) !== repository) continue;
-      const archs = listed(m.architectures);
+      const archs = andList(m.architectures);
       tags.set(archs, [...(tags.get(archs) ?? []), imageParts(m.image).tag ?? '']);
     }
     for (const from of Object.keys(table.exact)) {
       if (repositoryOf(normalizeImage(from)) !== repository) continue;
-      const archs = listed(Object.keys(table.exact[from]));
+      const archs = andList(Object.keys(table.exact[from]));
       tags.set(archs, [...(tags.get(archs) ?? []), imageParts(normalizeImage(from)).tag ?? '']);
     }
     if (tags.size) {
       otherTags = true;
-      const each = [...tags].map(([archs, t]) => `${listed(t)} (for ${archs})`);
+      const each = [...tags].map(([archs, t]) => `${andList(t)} (for ${archs})`);
       said.push(`the image table lists other tags of ${imageParts(ref).name}, not this one: ${each.join('; ')}`);
     } else said.push(said.length ? 'the image table does not name it' : "neither the stage file's images: nor the image table names it");
   }
