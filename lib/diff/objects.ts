@@ -12,7 +12,7 @@ import { capProblems } from '../model/limits.js';
 import { KUSTOMIZATION_FILE, NODES_DIR } from '../synth/output.js';
 import { hasConflictMarkers } from '../model/conflict-markers.js';
 import type { FileTree } from '../synth/file-content.js';
-import { CONTENT_HASH_LENGTH } from '../model/object.js';
+import { CONTENT_HASH_LENGTH, isRecord } from '../model/object.js';
 import { COLORS, colorName } from '../release.js';
 import { formatFieldPath } from '../model/field-path.js';
 import { compareCodePoints } from '../model/order.js';
@@ -120,9 +120,7 @@ export function setStageAside(manifests: readonly Manifest[], names: StageNames)
   const words = [...new Set([names.namespace, names.stage])].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const stageWord = new RegExp(`(?<![A-Za-z0-9])(?:${words.join('|')})(?![A-Za-z0-9])`, 'g');
   // names such as demoapp-config-007cd57b57 (HashedConfigMap); replaced wherever they are referenced too
-  const hashed = manifests
-    .map((m) => (m.value as Described).metadata?.name ?? '')
-    .filter((n) => new RegExp(`-[0-9a-f]{${CONTENT_HASH_LENGTH}}$`).test(n));
+  const hashed = manifests.map((m) => (m.value as Described).metadata?.name ?? '').filter((n) => HASHED_ID.test(n));
   const hashedName = hashed.length ? new RegExp(hashed.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : undefined;
   const text = (s: string) => {
     const unhashed = hashedName ? s.replace(hashedName, (n) => `${n.slice(0, -CONTENT_HASH_LENGTH)}${HASH_PLACEHOLDER}`) : s;
@@ -158,7 +156,7 @@ function keyedPair(before: unknown, after: unknown, field?: string): [unknown, u
     const entries = (list: unknown[]) => list.map((e): [string, unknown] => [`[${listItemKey(e, key)}]`, e]);
     return pairEntries(new Map(entries(before)), new Map(entries(after)), () => undefined);
   }
-  if (isMapping(before) && isMapping(after)) {
+  if (isRecord(before) && isRecord(after)) {
     return pairEntries(new Map(Object.entries(before)), new Map(Object.entries(after)), (k) => k);
   }
   return [alone(before, field), alone(after, field)];
@@ -186,10 +184,8 @@ function alone(v: unknown, field?: string): unknown {
     const key = keyOfLists(field, [v]);
     return key ? Object.fromEntries(v.map((e) => [`[${listItemKey(e, key)}]`, alone(e)])) : v.map((e) => alone(e));
   }
-  return isMapping(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, alone(x, k)])) : v;
+  return isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, alone(x, k)])) : v;
 }
-
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function fieldChanges(before: unknown, after: unknown): FieldChange[] {
   const [old, now] = keyedPair(before, after);
