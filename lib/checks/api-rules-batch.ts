@@ -75,9 +75,7 @@ export function checkBatch(
           ? 'names no zone, only the one kube-controller-manager runs in'
           : knownTimeZone(timeZone)
             ? undefined
-            : timeZoneSpelling(timeZone)
-              ? `is spelled ${timeZoneSpelling(timeZone)} in the IANA time zone database, and the API server's lookup minds the case`
-              : 'is not a zone of the IANA time zone database';
+            : spelledInCase(timeZoneSpelling(timeZone));
     if (why) {
       out.push(
         emit(
@@ -90,3 +88,9 @@ export function checkBatch(
     }
   }
 }
+
+/** Why a zone that is not one as written is refused: the database spells it so in another case, or has none such. */
+const spelledInCase = (spelling: string | undefined) =>
+  spelling
+    ? `is spelled ${spelling} in the IANA time zone database, and the API server's lookup minds the case`
+    : 'is not a zone of the IANA time zone database';
