@@ -89,7 +89,8 @@ export const command: Command<Record<string, never>> = {
     }
     const [stage] = stages;
     // a stage whose file is gone but whose output is still in dist/: everything it has leaves
-    const removed = removedStages(project).get(stage);
+    // only a stage without a stage file can be a removed one: the others spare the scan of dist/
+    const removed = project.stages.includes(stage) ? undefined : removedStages(project).get(stage);
     if (removed === undefined) requireStages(project, stages);
     // with a project file, one stage's diff covers its delivery objects too, which need every stage
     const delivers = existsSync(join(project.root, PROJECT_FILE));
