@@ -6,7 +6,7 @@
  */
 import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type SettingsProblem } from '../../lib/stack.js';
-import { cronScheduleProblem, knownTimeZone } from '../../lib/model/cron.js';
+import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../../lib/model/cron.js';
 import { resourcesWarnings } from '../../lib/config/workload.js';
 import { service } from '../service/index.js';
 import { cronChart } from './chart.js';
@@ -14,15 +14,6 @@ import { cronSettings, type CronSettings } from './settings.js';
 
 /** How often the CronJob controller looks at its CronJobs: a shorter starting deadline may pass unseen. */
 const CONTROLLER_PERIOD_SECONDS = 10;
-
-const SCHEDULE_HINT =
-  'write five fields, minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT), e.g. "30 2 * * *", or a macro such as @daily';
-
-/** Why `timeZone` names no zone the API server loads, or undefined when it names one. */
-function timeZoneProblem(zone: string): string | undefined {
-  if (zone.toLowerCase() === 'local') return 'names no zone, only the one kube-controller-manager runs in';
-  return knownTimeZone(zone) ? undefined : 'is not a zone of the IANA time zone database';
-}
 
 function refine(s: CronSettings): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
@@ -49,7 +40,7 @@ function refine(s: CronSettings): SettingsProblem[] {
       code: 'config/invalid',
       path: ['timeZone'],
       message: zone,
-      hint: 'name a zone of the IANA time zone database, e.g. Europe/Berlin or Etc/UTC, or leave timeZone out for the time zone of kube-controller-manager',
+      hint: TIME_ZONE_HINT,
     });
   }
   if (s.startingDeadlineSeconds !== undefined && s.startingDeadlineSeconds < CONTROLLER_PERIOD_SECONDS) {

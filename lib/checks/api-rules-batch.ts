@@ -4,7 +4,7 @@
  * time zone. Called by `checkApiRules` (api-rules.ts); data in, findings out.
  */
 import { BoundedMap } from '../model/bounded-map.js';
-import { cronScheduleProblem, knownTimeZone, timeZoneSpelling } from '../model/cron.js';
+import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../model/cron.js';
 import type { KubeObject } from '../model/object.js';
 import type { PodTemplate } from '../model/pod-specs.js';
 import type { Emit, Finding } from './finding.js';
@@ -53,7 +53,7 @@ export function checkBatch(
           'api/schedule',
           ['spec', 'schedule'],
           `schedule ${JSON.stringify(schedule)} is not a schedule the API server reads: ${problem}`,
-          'write five fields, minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT), e.g. "30 2 * * *", or a macro such as @daily',
+          SCHEDULE_HINT,
         ),
       );
     } else if (timeZone !== undefined && timeZone !== null && schedule.includes('TZ')) {
@@ -68,29 +68,9 @@ export function checkBatch(
     }
   }
   if (typeof timeZone === 'string') {
-    const why =
-      timeZone === ''
-        ? 'is empty'
-        : timeZone.toLowerCase() === 'local'
-          ? 'names no zone, only the one kube-controller-manager runs in'
-          : knownTimeZone(timeZone)
-            ? undefined
-            : spelledInCase(timeZoneSpelling(timeZone));
+    const why = timeZoneProblem(timeZone);
     if (why) {
-      out.push(
-        emit(
-          'api/time-zone',
-          ['spec', 'timeZone'],
-          `timeZone ${JSON.stringify(timeZone)} ${why}`,
-          'name a zone of the IANA time zone database, e.g. Europe/Berlin or Etc/UTC, or leave timeZone out for the time zone of kube-controller-manager',
-        ),
-      );
+      out.push(emit('api/time-zone', ['spec', 'timeZone'], `timeZone ${JSON.stringify(timeZone)} ${why}`, TIME_ZONE_HINT));
     }
   }
 }
-
-/** Why a zone that is not one as written is refused: the database spells it so in another case, or has none such. */
-const spelledInCase = (spelling: string | undefined) =>
-  spelling
-    ? `is spelled ${spelling} in the IANA time zone database, and the API server's lookup minds the case`
-    : 'is not a zone of the IANA time zone database';

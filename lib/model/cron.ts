@@ -235,3 +235,25 @@ export function timeZoneSpelling(zone: string): string | undefined {
   zones.set(zone, spelling);
   return spelling;
 }
+
+/** What to write for a schedule robfig/cron does not read. */
+export const SCHEDULE_HINT =
+  'write five fields, minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT), e.g. "30 2 * * *", or a macro such as @daily';
+
+/** What to write for a CronJob's timeZone that names no zone. */
+export const TIME_ZONE_HINT =
+  'name a zone of the IANA time zone database, e.g. Europe/Berlin or Etc/UTC, or leave timeZone out for the time zone of kube-controller-manager';
+
+/**
+ * Why a CronJob's `spec.timeZone` names no zone the API server loads (empty, `Local`, in another
+ * case than the database's, or none of it), or undefined when it names one.
+ */
+export function timeZoneProblem(zone: string): string | undefined {
+  if (zone === '') return 'is empty';
+  if (zone.toLowerCase() === 'local') return 'names no zone, only the one kube-controller-manager runs in';
+  if (knownTimeZone(zone)) return undefined;
+  const spelling = timeZoneSpelling(zone);
+  return spelling
+    ? `is spelled ${spelling} in the IANA time zone database, and the API server's lookup minds the case`
+    : 'is not a zone of the IANA time zone database';
+}
