@@ -24,7 +24,7 @@ import { checkStage } from './checks/stage.js';
 import { clusterScopedKinds } from './checks/crds.js';
 import { crdsIn, placedFieldProblems } from './checks/manifests.js';
 import { describeObject, type KubeObject } from './model/object.js';
-import { standInsOf } from './synth/app-summary.js';
+import { chartHeads } from './synth/app-summary.js';
 import { keepApps, leanChart, renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
 import { stageFiles } from './synth/output.js';
 import type { StageFileTree } from './synth/file-content.js';
@@ -208,7 +208,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     if (delivery) {
       const { name, namespace } = r.stage;
       // the plan reads kinds and namespaces: a cached app's summary names them (its objects are not rendered again)
-      const objects = r.charts.flatMap((c) => (c.summary ? standInsOf(c.summary) : c.objects));
+      const objects = r.charts.flatMap(chartHeads);
       outcome.declaration = {
         ...outcome.declaration,
         delivery: deliveredStage(

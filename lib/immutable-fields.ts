@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
 import { isRecord, type KubeObject } from './model/object.js';
 import { parseQuantity } from './model/quantity.js';
-import { standInsOf } from './synth/app-summary.js';
+import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
 
 /** The fields of a PersistentVolume's spec that are not its volume source (the others are: hostPath, nfs, csi...). */
@@ -134,7 +134,7 @@ function narrowed(a: unknown, b: unknown, path: FieldPath): FieldPath {
 function expandable(storageClass: unknown, charts: readonly RenderedChart[]): boolean {
   if (typeof storageClass !== 'string') return true;
   for (const c of charts) {
-    const heads = c.summary ? standInsOf(c.summary) : c.objects;
+    const heads = chartHeads(c);
     const i = heads.findIndex((o) => o.kind === 'StorageClass' && o.metadata?.name === storageClass);
     if (i >= 0) return c.objects[i]?.allowVolumeExpansion === true;
   }

@@ -22,7 +22,7 @@ import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
 import { INVENTORY_FILE, entryKey } from './synth/inventory.js';
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
-import { standInsOf } from './synth/app-summary.js';
+import { chartHeads } from './synth/app-summary.js';
 import { IMMUTABLE_SPEC, immutableChanges, volumeSource, type FieldChange } from './immutable-fields.js';
 import type { RenderedChart } from './synth/render.js';
 
@@ -83,7 +83,7 @@ export function outputChanges(
   // one-app change of a 1,000-app stage would key 15,000 objects for the one or two that changed)
   const names = gone.size ? undefined : new Set([...changed].map((k) => k.slice(Math.max(k.lastIndexOf(' '), k.lastIndexOf('/')) + 1)));
   for (const c of charts) {
-    for (const o of c.summary ? standInsOf(c.summary) : c.objects) {
+    for (const o of chartHeads(c)) {
       if (names && !names.has(String(o.metadata?.name))) continue;
       const key = keyOf(o);
       chartOf.set(key, c.name);

@@ -73,3 +73,11 @@ export function standInsOf(summary: AppSummary): readonly KubeObject[] {
   }
   return found;
 }
+
+/**
+ * A chart's objects as far as they are known without reading a cached app's entry: its stand-ins
+ * (apiVersion, kind, name, namespace) when it came from the render cache, else its objects.
+ */
+export function chartHeads(chart: { readonly summary?: AppSummary; readonly objects: readonly KubeObject[] }): readonly KubeObject[] {
+  return chart.summary ? standInsOf(chart.summary) : chart.objects;
+}

@@ -2,7 +2,7 @@
  * The files of a stage's output directory, as a plan (relative path -> content). Pure.
  */
 import type { RenderedStage } from './render.js';
-import { standInsOf } from './app-summary.js';
+import { chartHeads } from './app-summary.js';
 import { NAMESPACE_CHART, chartFileHeader, serializeObjects } from './render.js';
 import { generatedLine } from './disk.js';
 import { toYaml } from './serialize.js';
@@ -56,7 +56,7 @@ export function stageFiles(rendered: RenderedStage, provenance: StageProvenance,
   const entries: InventoryEntry[] = [];
   for (const chart of rendered.charts) {
     // an app from the render cache is named by its summary: its objects are not read
-    const objects = chart.summary ? standInsOf(chart.summary) : chart.objects;
+    const objects = chartHeads(chart);
     if (objects.length === 0) continue;
     // each object is serialized once: for its file and for its digest
     const { stream, digests } = chart.serialized ?? serializeObjects(chart.objects);
