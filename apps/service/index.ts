@@ -6,7 +6,7 @@
  */
 import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type ObjectName, type SettingPlace, type SettingsProblem, type StageContext } from '../../lib/stack.js';
-import type { FieldPath } from '../../lib/model/field-path.js';
+import { valueAt, type FieldPath } from '../../lib/model/field-path.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
@@ -289,9 +289,7 @@ function settingOf(s: ServiceSettings, object: KubeObject, path: FieldPath): Set
   if (path.at(-1) === 'serviceAccountName') return s.serviceAccountName === undefined ? undefined : { path: ['serviceAccountName'] };
   const env = path.indexOf('env');
   if (env < 0 || typeof path[env + 1] !== 'number') return undefined;
-  let node: unknown = object;
-  for (const k of path.slice(0, env + 2)) node = (node as Record<string | number, unknown> | undefined)?.[k];
-  const variable = node as EnvVar | undefined;
+  const variable = valueAt(object, path.slice(0, env + 2)) as EnvVar | undefined;
   const from = variable?.valueFrom;
   const [setting, ref] = from?.configMapKeyRef
     ? (['configMaps', from.configMapKeyRef] as const)
