@@ -12,7 +12,8 @@ import type { Finding } from './checks/finding.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { describeObject, type KubeObject } from './model/object.js';
 import type { Stack } from './stack.js';
-import { NAMESPACE_CHART, type RenderedStage } from './synth/render.js';
+import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from './synth/render.js';
+import { chartHeads } from './synth/app-summary.js';
 
 /** Codes of the checks' findings about an object a pod names that the stage lacks (lib/checks/references-pods.ts). */
 const PLACED_CODES = new Set(['refs/configmap', 'refs/configmap-key', 'refs/secret', 'refs/secret-key', 'refs/service-account']);
@@ -39,18 +40,24 @@ export function placedReferences(
 ): PlacedReferences {
   if (!findings.some((f) => f.severity === 'error' && PLACED_CODES.has(f.code))) return { findings, problems: [] };
   const apps = new Map(loaded.apps.map((a) => [a.name, a]));
-  /** Each object of an app whose stack says where its settings went (read only now: a finding needs them), by description. */
-  let owners: Map<string, { app: string; object: KubeObject }> | undefined;
+  /**
+   * The chart and position of each object of an app whose stack says where its settings went, by
+   * description: made once a finding needs them, from what is known without reading a cached app
+   * (`chartHeads`); the owner's object itself is read for the finding alone.
+   */
+  let owners: Map<string, { chart: RenderedChart; at: number }> | undefined;
   const ownerOf = (o: KubeObject) => {
     if (!owners) {
       owners = new Map();
-      for (const c of rendered.charts) {
-        const app = apps.get(c.name);
-        if (c.name === NAMESPACE_CHART || !app || !stacks[app.stack]?.settingOf) continue;
-        for (const object of c.objects) owners.set(describeObject(object), { app: c.name, object });
+      for (const chart of rendered.charts) {
+        const app = apps.get(chart.name);
+        if (chart.name === NAMESPACE_CHART || !app || !stacks[app.stack]?.settingOf) continue;
+        const heads = chartHeads(chart);
+        for (let at = 0; at < heads.length; at++) owners.set(describeObject(heads[at]), { chart, at });
       }
     }
-    return owners.get(describeObject(o));
+    const owner = owners.get(describeObject(o));
+    return owner && { app: owner.chart.name, object: owner.chart.objects[owner.at] };
   };
   const rest: Finding[] = [];
   const problems: Problem[] = [];
