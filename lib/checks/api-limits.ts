@@ -1,8 +1,7 @@
 /**
  * The API server's limits and grammars that its schema does not say: sizes (ConfigMap and
- * Secret data, annotations), int32 ranges, requests within limits, node names, ConfigMap and
- * Secret keys, base64 of ConfigMap binaryData and Secret data, image references, NodePorts
- * unique in a cluster, and strings that kubectl kustomize cannot carry. What the API server refuses, the checks refuse first, at synth.
+ * Secret data, annotations), int32 ranges, requests within limits, node names, base64 of
+ * ConfigMap binaryData and Secret data, image references, NodePorts unique in a cluster, and strings that kubectl kustomize cannot carry. What the API server refuses, the checks refuse first, at synth.
  * And what it takes but surely is a mistake: a container's cpu or memory quantity off by its unit (warnings, lib/checks/quantity.ts).
  */
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
@@ -146,19 +145,7 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
     for (const field of ['data', 'binaryData', 'stringData']) {
       const d = o[field];
       if (!isRecord(d)) continue;
-      for (const [k, v] of Object.entries(d)) {
-        total += bytes(k) + bytes(v);
-        if (k === '.' || k === '..' || k.startsWith('..')) {
-          out.push(
-            emit(
-              'api/config-key',
-              [field, k],
-              `key '${k}' is not valid: '.', '..' and keys starting with '..' are refused`,
-              "name the key with letters, digits, '-', '_' and '.', e.g. app.conf",
-            ),
-          );
-        }
-      }
+      for (const [k, v] of Object.entries(d)) total += bytes(k) + bytes(v);
     }
     if (total > MAX_DATA_BYTES)
       out.push(

@@ -1,7 +1,8 @@
 /**
  * The API server's rules of a pod spec's values that its schema does not say
  * (pkg/apis/core/validation): an environment variable with both value and valueFrom, the keys a
- * secretKeyRef, configMapKeyRef or volume item names, negative resource quantities, probes
+ * secretKeyRef, configMapKeyRef or volume item names (lib/model/config-key.ts, as the keys an
+ * object holds), negative resource quantities, probes
  * (ports, scheme, thresholds), hostPath paths with '..', and tolerations. Called by
  * `checkApiRules` (api-rules.ts) for every pod spec; data in, findings out.
  */
@@ -10,23 +11,11 @@ import { CONTAINER_LISTS } from '../model/pod-specs.js';
 import { parseQuantity } from '../model/quantity.js';
 import type { Emit, FieldPath, Finding } from './finding.js';
 import { isIanaSvcName } from '../model/object-names.js';
+import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 
-/** ConfigMap and Secret keys (IsConfigMapKey): these characters, and not '.', '..' or starting with '..'. */
-const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const PROBE_COUNTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const;
 const HTTP_SCHEMES = ['HTTP', 'HTTPS'];
-
-/** What is wrong with a ConfigMap or Secret key, if anything (IsConfigMapKey). */
-export function configKeyProblem(key: string): string | undefined {
-  if (key.length > 253) return 'it is longer than 253 characters';
-  if (!CONFIG_KEY.test(key)) return "it may hold only letters, digits, '-', '_' and '.'";
-  if (key === '.' || key === '..') return `it may not be '${key}'`;
-  if (key.startsWith('..')) return "it may not start with '..' (the kubelet's own files in a volume do)";
-  return undefined;
-}
-
-export const CONFIG_KEY_HINT = "use at most 253 letters, digits, '-', '_' and '.', not '.' or '..' and not starting with '..'";
 
 /** Whether a path has a '..' element (validatePathNoBacksteps). */
 export const hasBackstep = (path: string) => path.split('/').includes('..');
@@ -40,7 +29,7 @@ export function negativeQuantity(q: unknown): number | undefined {
 function keyRef(emit: Emit, key: unknown, path: FieldPath, what: string, out: Finding[]): void {
   if (typeof key !== 'string') return;
   const bad = configKeyProblem(key);
-  if (bad) out.push(emit('api/config-key', path, `${what} key '${key}' is not a valid key: ${bad}`, CONFIG_KEY_HINT));
+  if (bad) out.push(emit('api/config-key', path, `${what} key '${key}' is not valid: ${bad}`, CONFIG_KEY_HINT));
 }
 
 function checkEnv(emit: Emit, env: unknown, at: FieldPath, out: Finding[]): void {

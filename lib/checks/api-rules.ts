@@ -2,13 +2,15 @@
  * The API server's own rules that JSON Schema does not express (k8s.io/apimachinery validation,
  * pkg/apis/core/validation and pkg/apis/batch/validation): object names per kind
  * (lib/model/object-names.ts), label and annotation syntax, unique keys in keyed lists, a
- * container image, selectors that match their pod template, RBAC subjects (`rbac-subjects.ts`);
+ * container image, selectors that match their pod template, ConfigMap and Secret keys
+ * (lib/model/config-key.ts), RBAC subjects (`rbac-subjects.ts`);
  * the values of pod specs (`api-rules-pods.ts`), Jobs' and CronJobs' restart policy, schedule and
  * time zone (`api-rules-batch.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
  */
 import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, isIanaSvcName, nameRuleOf, type NameRule } from '../model/object-names.js';
 import { andList } from '../model/limits.js';
+import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import type { KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
 import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
@@ -171,8 +173,6 @@ function unique(
 }
 
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
-// '.', '..' and keys starting with '..' are api-limits.ts's
-const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** A port number field must be within 1-65535 (hostPort may be 0: none). */
 function portInRange(emit: Emit, value: unknown, path: FieldPath, out: Finding[], min = 1): void {
@@ -373,11 +373,8 @@ export function checkApiRules(o: KubeObject): Finding[] {
       const map = o[field];
       if (!map || typeof map !== 'object') continue;
       for (const key of Object.keys(map)) {
-        if (!CONFIG_KEY.test(key) || key.length > 253) {
-          out.push(
-            emit('api/config-key', [field, key], `key '${key}' is not valid`, "keys are at most 253 letters, digits, '-', '_' and '.'"),
-          );
-        }
+        const bad = configKeyProblem(key);
+        if (bad) out.push(emit('api/config-key', [field, key], `key '${key}' is not valid: ${bad}`, CONFIG_KEY_HINT));
         if (o.kind === 'ConfigMap' && seen.has(key))
           out.push(emit('api/duplicate-key', [field, key], `key '${key}' is in both data and binaryData`));
         seen.add(key);

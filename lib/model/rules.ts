@@ -138,7 +138,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/duplicate-key': {
     short: 'A keyed list repeats a key',
-    help: 'Lists keyed by name (ports, env, volumes, containers) need unique keys; the API server refuses repeats.',
+    help: 'Lists keyed by name (ports, env, volumes, containers) need unique keys, and a ConfigMap key is in data or binaryData, not both; the API server refuses repeats.',
     mirrors: 'pkg/apis/core/validation (unique names per list)',
   },
   'api/image': {
@@ -282,8 +282,8 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'pkg/apis/apps/validation (selector does not match template labels)',
   },
   'api/config-key': {
-    short: 'An invalid ConfigMap or Secret key',
-    help: "Keys are at most 253 letters, digits, '-', '_' and '.'; a ConfigMap key may not be in both data and binaryData.",
+    short: 'An invalid ConfigMap or Secret key, held or read',
+    help: "Keys are 1 to 253 letters, digits, '-', '_' and '.', not '.' or '..' and not starting with '..' (the kubelet's own files in a volume do); the same for the keys a pod reads (secretKeyRef, configMapKeyRef, volume items).",
     mirrors: 'pkg/apis/core/validation (IsConfigMapKey)',
   },
   'refs/duplicate-object': {

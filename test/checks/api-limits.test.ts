@@ -26,18 +26,6 @@ describe('the API server limits and grammars', () => {
     ]);
   });
 
-  it("refuses the ConfigMap and Secret keys '.', '..' and '..a'", () => {
-    expect(
-      lines([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { '.': '', '..': '', '..a': '', 'a..b': '' } }]),
-    ).toEqual(
-      [
-        "api/config-key data['.']: key '.' is not valid: '.', '..' and keys starting with '..' are refused",
-        "api/config-key data['..']: key '..' is not valid: '.', '..' and keys starting with '..' are refused",
-        "api/config-key data['..a']: key '..a' is not valid: '.', '..' and keys starting with '..' are refused",
-      ].map((l) => l.replace(/data\['(.*?)'\]/, 'data.$1')),
-    );
-  });
-
   it('refuses int32 overflow but not int64 fields', () => {
     const rc: KubeObject = {
       apiVersion: 'apps/v1',

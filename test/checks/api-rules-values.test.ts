@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { codedFindingsIn } from './helpers.js';
 import { ingressHostProblem, ingressPathProblem, isCidr } from '../../lib/checks/api-rules-kinds.js';
+import { checkObjects } from '../../lib/checks/index.js';
+import { fieldPath } from '../../lib/checks/finding.js';
+import type { KubeObject } from '../../lib/model/object.js';
+import { CONFIG_KEY_HINT } from '../../lib/model/config-key.js';
 
 /** The api/* findings of the fixtures (the others are other checks'). */
 const apiFindingsIn = (files: readonly string[]) => codedFindingsIn(files).filter((f) => f.startsWith('api/'));
@@ -18,13 +22,13 @@ describe("the API server's rules of values and of single kinds", () => {
       'api/storage api/refused-values.yaml:29:73: PersistentVolumeClaim default/data: spec.resources.requests.storage: requested storage "0" is not greater than zero',
       'api/storage api/refused-values.yaml:35:24: PersistentVolume data: spec.capacity.storage: capacity "0Gi" is not greater than zero',
       "api/storage api/refused-values.yaml:37:21: PersistentVolume data: spec.hostPath.path: hostPath '/data/../etc' has a '..' element",
-      "api/config-key api/refused-values.yaml:42:24: Secret default/creds: stringData...key: key '..key' is not valid: '.', '..' and keys starting with '..' are refused",
-      "api/config-key api/refused-values.yaml:42:32: Secret default/creds: stringData..: key '.' is not valid: '.', '..' and keys starting with '..' are refused",
-      "api/config-key api/refused-values.yaml:47:15: ConfigMap default/settings: data...: key '..' is not valid: '.', '..' and keys starting with '..' are refused",
+      "api/config-key api/refused-values.yaml:42:24: Secret default/creds: stringData...key: key '..key' is not valid: it may not start with '..' (the kubelet's own files in a volume do)",
+      "api/config-key api/refused-values.yaml:42:32: Secret default/creds: stringData..: key '.' is not valid: it may not be '.'",
+      "api/config-key api/refused-values.yaml:47:15: ConfigMap default/settings: data...: key '..' is not valid: it may not be '..'",
       "api/node-name api/refused-values.yaml:53:13: Pod default/web: spec.nodeName: 'a..b' is not a DNS-1123 subdomain",
-      "api/config-key api/refused-values.yaml:59:71: Pod default/web: spec.containers[0].env[0].valueFrom.secretKeyRef.key: secretKeyRef key '..key' is not a valid key: it may not start with '..' (the kubelet's own files in a volume do)",
+      "api/config-key api/refused-values.yaml:59:71: Pod default/web: spec.containers[0].env[0].valueFrom.secretKeyRef.key: secretKeyRef key '..key' is not valid: it may not start with '..' (the kubelet's own files in a volume do)",
       "api/storage api/refused-values.yaml:63:39: Pod default/web: spec.volumes[0].hostPath.path: hostPath '/srv/../etc' has a '..' element",
-      "api/config-key api/refused-values.yaml:64:65: Pod default/web: spec.volumes[1].configMap.items[0].key: item key '..' is not a valid key: it may not be '..'",
+      "api/config-key api/refused-values.yaml:64:65: Pod default/web: spec.volumes[1].configMap.items[0].key: item key '..' is not valid: it may not be '..'",
     ]);
   });
 
@@ -83,5 +87,43 @@ describe("the API server's rules of values and of single kinds", () => {
     expect(
       ['10.0.0.0/8', '10.0.0.1/32', 'fd00::/8', '::/0', '10.0.0.0', '10.0.0.0/33', '256.0.0.0/8', 'fd00::/129', '010.0.0.0/8'].map(isCidr),
     ).toEqual([true, true, true, true, false, false, false, false, true]);
+  });
+
+  it('refuses a ConfigMap or Secret key once, for one reason, in the same words whether an object holds it or a pod reads it', () => {
+    const keys = ['../x', '..', 'a b', 'k'.repeat(254), 'ok.key'];
+    const objects: KubeObject[] = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' }, data: Object.fromEntries(keys.map((k) => [k, 'v'])) },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' }, stringData: { '.': 'v' } },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'n' },
+        spec: {
+          containers: [
+            {
+              name: 'c',
+              image: 'nginx:1.25',
+              env: keys.map((key, i) => ({ name: `E${i}`, valueFrom: { configMapKeyRef: { name: 'c', key } } })),
+            },
+          ],
+        },
+      },
+    ];
+    const findings = checkObjects(objects).findings.filter((f) => f.code === 'api/config-key');
+    const long = `'${'k'.repeat(254)}'`;
+    expect(
+      findings.map((f) => `${f.object.kind} ${fieldPath(f.path).replace('k'.repeat(254), 'k*254')}: ${f.message.replace(long, "'k*254'")}`),
+    ).toEqual([
+      "ConfigMap data...: key '..' is not valid: it may not be '..'",
+      "ConfigMap data.../x: key '../x' is not valid: it may hold only letters, digits, '-', '_' and '.'",
+      "ConfigMap data.a b: key 'a b' is not valid: it may hold only letters, digits, '-', '_' and '.'",
+      "ConfigMap data.k*254: key 'k*254' is not valid: it has 254 characters, more than 253",
+      "Pod spec.containers[0].env[0].valueFrom.configMapKeyRef.key: configMapKeyRef key '../x' is not valid: it may hold only letters, digits, '-', '_' and '.'",
+      "Pod spec.containers[0].env[1].valueFrom.configMapKeyRef.key: configMapKeyRef key '..' is not valid: it may not be '..'",
+      "Pod spec.containers[0].env[2].valueFrom.configMapKeyRef.key: configMapKeyRef key 'a b' is not valid: it may hold only letters, digits, '-', '_' and '.'",
+      "Pod spec.containers[0].env[3].valueFrom.configMapKeyRef.key: configMapKeyRef key 'k*254' is not valid: it has 254 characters, more than 253",
+      "Secret stringData..: key '.' is not valid: it may not be '.'",
+    ]);
+    expect(new Set(findings.map((f) => f.hint))).toEqual(new Set([CONFIG_KEY_HINT]));
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { codedFindingsIn, findingsIn } from './helpers.js';
+import { checkApiRules } from '../../lib/checks/api-rules.js';
+import { fieldPath } from '../../lib/checks/finding.js';
 
 describe("the API server's rules", () => {
   it('rejects names, label keys, label values and annotation keys the API server refuses', () => {
@@ -72,10 +74,18 @@ describe("the API server's rules", () => {
       'api/values.yaml:14:35: Pod values: spec.containers[0].livenessProbe.httpGet.port: port 70000 is out of range (1-65535)',
       'api/values.yaml:16:9: Pod values: spec.containers[0].readinessProbe: readinessProbe sets none of exec, httpGet, tcpSocket, grpc',
       "api/values.yaml:18:7: Pod values: spec.volumes[0]: volume 'both' sets emptyDir and configMap; only one may be set",
-      "api/values.yaml:29:14: ConfigMap settings: data.bad key: key 'bad key' is not valid",
+      "api/values.yaml:29:14: ConfigMap settings: data.bad key: key 'bad key' is not valid: it may hold only letters, digits, '-', '_' and '.'",
       "api/values.yaml:32:9: ConfigMap settings: binaryData.same: key 'same' is in both data and binaryData",
       'api/values.yaml:40:15: Service values: spec.ports[0].port: port 0 is out of range (1-65535)',
       'api/values.yaml:40:30: Service values: spec.ports[0].targetPort: port 65536 is out of range (1-65535)',
+    ]);
+  });
+  it("refuses the ConfigMap and Secret keys '.', '..' and '..a', and takes 'a..b'", () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { '.': '', '..': '', '..a': '', 'a..b': '' } };
+    expect(checkApiRules(secret).map((f) => `${f.code} ${fieldPath(f.path)}: ${f.message}`)).toEqual([
+      "api/config-key data..: key '.' is not valid: it may not be '.'",
+      "api/config-key data...: key '..' is not valid: it may not be '..'",
+      "api/config-key data...a: key '..a' is not valid: it may not start with '..' (the kubelet's own files in a volume do)",
     ]);
   });
 });
