@@ -1,149 +1,27 @@
 /**
  * The API server's own rules that JSON Schema does not express (k8s.io/apimachinery validation,
- * pkg/apis/core/validation and pkg/apis/batch/validation): object names per kind
- * (lib/model/object-names.ts), label and annotation syntax, unique keys in keyed lists, a
- * container image, selectors that match their pod template, ConfigMap and Secret keys
- * (lib/model/config-key.ts), RBAC subjects (`rbac-subjects.ts`);
- * the values of pod specs (`api-rules-pods.ts`), Jobs' and CronJobs' restart policy, schedule and
- * time zone (`api-rules-batch.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
+ * pkg/apis/core/validation), one object at a time (`checkApiRules`): its metadata
+ * (`api-rules-meta.ts`: names per kind, namespace, fields the API server sets, label and
+ * annotation syntax), the structure of its pod spec (unique keys in keyed lists, container and
+ * volume names, an image, port names and ranges, environment variable names, one probe handler
+ * and one volume source), selectors that match their pod template, ConfigMap and Secret keys
+ * (lib/model/config-key.ts), Service ports, RBAC subjects (`rbac-subjects.ts`); the values of pod
+ * specs (`api-rules-pods.ts`), Jobs' and CronJobs' restart policy, schedule and time zone
+ * (`api-rules-batch.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
  */
-import { MAX_LABEL_VALUE } from '../model/labels.js';
-import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, isIanaSvcName, nameRuleOf, type NameRule } from '../model/object-names.js';
-import { andList } from '../model/limits.js';
+import { DNS1123_LABEL, isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import type { KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
 import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, formatSelector, selectorMatches, workloadSelector } from './selectors.js';
-import { labelPlan, type LabelPlan } from './label-fields.js';
 import { checkRbacSubjects } from './rbac-subjects.js';
 import { checkPodSpecValues } from './api-rules-pods.js';
 import { checkKindRules } from './api-rules-kinds.js';
-import { checkBatch, manualSelector } from './api-rules-batch.js';
+import { checkBatch } from './api-rules-batch.js';
+import { checkLabels, checkMetadata, NAME_HINT } from './api-rules-meta.js';
 
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
-/**
- * The fields of metadata the API server sets, which `kubectl get -o yaml` prints; `creationTimestamp: null`,
- * which `kubectl create --dry-run -o yaml` writes, is none.
- */
-const SERVER_SET_METADATA = [
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-  'selfLink',
-] as const;
-
-const NAME_HINT: Record<NameRule, string> = {
-  label: "use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
-  dns1035: "use at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
-  'path-segment': "any name without '/' or '%' (and not '.' or '..')",
-  subdomain: "use at most 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
-};
-
-function nameProblem(name: string, rule: NameRule): string | undefined {
-  switch (rule) {
-    case 'label':
-      return DNS1123_LABEL.test(name) && name.length <= 63 ? undefined : 'a DNS-1123 label';
-    case 'dns1035':
-      return DNS1035_LABEL.test(name) && name.length <= 63 ? undefined : 'a DNS-1035 label';
-    case 'path-segment':
-      return /[/%]/.test(name) || name === '.' || name === '..' ? "a path segment (no '/' or '%')" : undefined;
-    default:
-      return DNS1123_SUBDOMAIN.test(name) && name.length <= 253 ? undefined : 'a DNS-1123 subdomain';
-  }
-}
-
-/** What is wrong with a label or annotation key, if anything. */
-export function keyProblem(key: string): string | undefined {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash < 0 ? undefined : key.slice(0, slash);
-  const name = slash < 0 ? key : key.slice(slash + 1);
-  if (prefix !== undefined && (!DNS1123_SUBDOMAIN.test(prefix) || prefix.length > 253)) return 'its prefix must be a DNS-1123 subdomain';
-  if (!QUALIFIED_NAME.test(name) || name.length > 63) {
-    return "its name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
-  }
-  return undefined;
-}
-
-function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[], what = 'label'): void {
-  if (!labels || typeof labels !== 'object') return;
-  for (const k in labels) {
-    if (!Object.hasOwn(labels, k)) continue;
-    const v = (labels as Record<string, unknown>)[k];
-    const bad = keyProblem(k);
-    if (bad) out.push(emit('api/label-key', [...at, k], `${what} key '${k}' is not valid: ${bad}`));
-    if (what === 'label' && (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > MAX_LABEL_VALUE)) {
-      out.push(
-        emit(
-          'api/label-value',
-          [...at, k],
-          `label value ${JSON.stringify(v)} is not valid`,
-          "label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)",
-        ),
-      );
-    }
-  }
-}
-
-/**
- * Label and annotation syntax wherever the Kubernetes schema puts an ObjectMeta (the object's
- * own metadata, pod templates, claim and job templates) or a LabelSelector (`matchLabels`):
- * walked by the kind's schema (label-fields.ts), never by key names. `at` is one path, changed in
- * place on the way down (copied only into a finding).
- */
-function checkAllLabels(emit: Emit, node: unknown, plan: LabelPlan, at: (string | number)[], out: Finding[]): void {
-  if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    const { items } = plan;
-    for (let i = 0; items && i < node.length; i++) {
-      at.push(i);
-      checkAllLabels(emit, node[i], items, at, out);
-      at.pop();
-    }
-    return;
-  }
-  const n = node as Record<string, unknown>;
-  // no closure per node: this runs on every node the plan leads to, in every object
-  if (plan.meta) {
-    checkLabelsAt(emit, n, 'labels', at, out);
-    checkLabelsAt(emit, n, 'annotations', at, out, 'annotation');
-  }
-  if (plan.selector) checkLabelsAt(emit, n, 'matchLabels', at, out);
-  if (plan.values) for (const k in n) if (Object.hasOwn(n, k)) checkAllLabelsAt(emit, n, k, plan.values, at, out);
-  const { props } = plan;
-  for (let i = 0; props && i < props.length; i++) {
-    const [k, sub] = props[i];
-    if (n[k] !== undefined) checkAllLabelsAt(emit, n, k, sub, at, out);
-  }
-}
-
-/** `checkLabels` of `n[key]`, at `at` and `key`. */
-function checkLabelsAt(emit: Emit, n: Record<string, unknown>, key: string, at: (string | number)[], out: Finding[], what?: string): void {
-  at.push(key);
-  checkLabels(emit, n[key], at, out, what);
-  at.pop();
-}
-
-/** `checkAllLabels` of `n[key]`, at `at` and `key`. */
-function checkAllLabelsAt(
-  emit: Emit,
-  n: Record<string, unknown>,
-  key: string,
-  plan: LabelPlan,
-  at: (string | number)[],
-  out: Finding[],
-): void {
-  at.push(key);
-  checkAllLabels(emit, n[key], plan, at, out);
-  at.pop();
-}
 
 /** Reports items of `list` whose key (several fields joined) repeats an earlier item's. */
 function unique(
@@ -299,48 +177,7 @@ export function checkApiRules(o: KubeObject): Finding[] {
   const md = o.metadata;
   if (md === undefined || md === null) return [emit('api/name', [], "required field 'metadata' is missing", 'add metadata.name')];
   if (typeof md !== 'object') return out; // the schema check reports its type
-  if (md.name === undefined && md.generateName === undefined) {
-    out.push(emit('api/name', ['metadata'], "required field 'name' is missing", `every ${o.kind} needs a name; add metadata.name`));
-  } else if (md.name === undefined) {
-    // the API server names it on create; kubectl apply, which these manifests are for, refuses it
-    out.push(
-      finder(o, 'warning')(
-        'api/generate-name',
-        ['metadata', 'generateName'],
-        "has generateName but no name: kubectl apply refuses it ('cannot use generate name with apply'), only kubectl create names it",
-        'give it metadata.name to apply it, or create it with kubectl create',
-      ),
-    );
-  } else if (typeof md.name === 'string') {
-    const { rule, maxLength, why } = nameRuleOf(o.kind);
-    const bad = nameProblem(md.name, rule);
-    if (bad) out.push(emit('api/name', ['metadata', 'name'], `name '${md.name}' is not ${bad}`, NAME_HINT[rule]));
-    else if (maxLength !== undefined && md.name.length > maxLength && !(o.kind === 'Job' && manualSelector(o))) {
-      out.push(
-        emit(
-          'api/name',
-          ['metadata', 'name'],
-          `name '${md.name}' has ${md.name.length} characters, more than the ${maxLength} a ${o.kind}'s name may have: ${why}`,
-          `shorten the name to at most ${maxLength} characters`,
-        ),
-      );
-    }
-  }
-  if (typeof md.namespace === 'string' && (!DNS1123_LABEL.test(md.namespace) || md.namespace.length > 63)) {
-    out.push(emit('api/name', ['metadata', 'namespace'], `namespace '${md.namespace}' is not a DNS-1123 label`, NAME_HINT.label));
-  }
-  const serverSet = SERVER_SET_METADATA.filter((f) => md[f] !== undefined && md[f] !== null);
-  if (serverSet.length) {
-    out.push(
-      emit(
-        'api/server-set',
-        ['metadata', serverSet[0]],
-        `metadata the API server sets, not a manifest: ${andList(serverSet)}; this ${o.kind} was exported from a cluster (kubectl get -o yaml)`,
-        'remove them (and status): the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict',
-      ),
-    );
-  }
-  checkAllLabels(emit, o, labelPlan(String(o.apiVersion), o.kind), [], out);
+  checkMetadata(emit, o, md, out);
 
   const templatePath = POD_TEMPLATE_PATHS[o.kind];
   const template = podTemplateOf(o);

@@ -11,7 +11,7 @@
  * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
  * - defaults are not applied (a missing required field is missing, default or not);
- * - the root `metadata` is Kubernetes' ObjectMeta, checked by api-rules.ts like any object's.
+ * - the root `metadata` is Kubernetes' ObjectMeta, checked by api-rules-meta.ts like any object's.
  *
  * Pure.
  */

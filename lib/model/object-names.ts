@@ -2,7 +2,7 @@
  * What the API server allows of an object's name, by kind: the grammar (pkg/apis/core/validation
  * and friends: most kinds take a DNS-1123 subdomain) and the length, which for a few kinds is
  * shorter than the grammar's because a name is built from it. The checks refuse names by it
- * (lib/checks/api-rules.ts); the stage loader refuses app names whose objects' names it would
+ * (lib/checks/api-rules-meta.ts); the stage loader refuses app names whose objects' names it would
  * refuse (lib/config/names.ts).
  */
 
