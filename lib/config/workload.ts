@@ -3,7 +3,7 @@
  * resources, probes, names and autoscaling, with the words their messages use.
  */
 import type { PathProblem } from '../errors.js';
-import { carelessQuantity } from '../model/quantity.js';
+import { carelessAmount, carelessResources } from '../model/quantity.js';
 import { Count, POSITIVE_QUANTITY_PATTERN, PortNumber, Settings, Type, type Static } from './types.js';
 
 /** A Kubernetes quantity such as `250m`, `512Mi` or `2Gi` (the articles' `2Gib` is not one). */
@@ -45,26 +45,17 @@ export type ResourcesSettings = Static<ReturnType<typeof Resources>>;
 /**
  * Warnings for the cpu and memory quantities of a `Resources` setting at `at` (relative to the
  * app's settings, as a stack's refine step gives paths) that are valid but surely a mistake of
- * units (lib/model/quantity.ts: memory 512m, memory 512, cpu 500), with the quantity probably
+ * units (`carelessResources`, lib/model/quantity.ts: memory 512m, memory 512, cpu 500), with the quantity probably
  * meant: the stage loads, and the warning is placed at the quantity's line and column.
  */
 export function resourcesWarnings(resources: ResourcesSettings | undefined, at: readonly (string | number)[]): PathProblem[] {
-  const out: PathProblem[] = [];
-  for (const kind of ['requests', 'limits'] as const) {
-    for (const resource of ['cpu', 'memory'] as const) {
-      const value = resources?.[kind]?.[resource];
-      const careless = value === undefined ? undefined : carelessQuantity(resource, value);
-      if (!careless) continue;
-      out.push({
-        code: careless.code,
-        severity: 'warning',
-        path: [...at, kind, resource],
-        message: `is ${value}, ${careless.amount} (${careless.why})${careless.meant ? `; did you mean ${careless.meant}?` : ''}`,
-        hint: careless.hint,
-      });
-    }
-  }
-  return out;
+  return carelessResources(resources).map(({ side, resource, value, careless }) => ({
+    code: careless.code,
+    severity: 'warning',
+    path: [...at, side, resource],
+    message: `is ${String(value)}, ${carelessAmount(careless)}`,
+    hint: careless.hint,
+  }));
 }
 
 export const Probe = (what: string) =>

@@ -3,7 +3,7 @@
  * memory quantities that are valid but almost surely not what was meant: memory in thousandths of
  * a byte (`512m`), memory of a few bytes (`512`), hundreds of CPU cores (`500`). The API server
  * takes them; the checks (lib/checks/quantity.ts) and the stage loader (lib/config/workload.ts)
- * warn about them, with the quantity probably meant.
+ * warn about them, with the quantity probably meant, both through `carelessResources`.
  */
 import { BoundedMap } from './bounded-map.js';
 
@@ -45,13 +45,17 @@ function quantityParts(q: unknown): { number: string; suffix: string } | undefin
   return { number: m[1], suffix: m[2] };
 }
 
+/** The value of a quantity's parts (`quantityParts`). */
+function partsValue(parts: { number: string; suffix: string }): number {
+  const scale = EXPONENT.test(parts.suffix) ? 10 ** Number(parts.suffix.slice(1)) : SUFFIX[parts.suffix];
+  return Number(parts.number) * scale;
+}
+
 /** The value of a quantity (`2Gi` -> 2147483648), or undefined when it is not one. */
 export function parseQuantity(q: unknown): number | undefined {
   if (typeof q === 'number') return q;
   const parts = quantityParts(q);
-  if (!parts) return undefined;
-  const scale = EXPONENT.test(parts.suffix) ? 10 ** Number(parts.suffix.slice(1)) : SUFFIX[parts.suffix];
-  return Number(parts.number) * scale;
+  return parts ? partsValue(parts) : undefined;
 }
 
 /** Less memory than this is no container's: a quantity below it lost its unit. */
@@ -93,8 +97,9 @@ const verdicts = new BoundedMap<string, CarelessQuantity | null>(10_000);
 
 function judgeQuantity(resource: 'cpu' | 'memory', value: unknown): CarelessQuantity | undefined {
   const parts = quantityParts(value);
-  const n = parseQuantity(value);
-  if (!parts || n === undefined || n <= 0) return undefined;
+  if (!parts) return undefined;
+  const n = partsValue(parts);
+  if (n <= 0) return undefined;
   // an exponent (5e2) has no suffix to swap for the one meant
   const meantWith = (suffix: string) => (EXPONENT.test(parts.suffix) ? undefined : `${parts.number}${suffix}`);
   if (resource === 'memory' && parts.suffix === 'm') {
@@ -126,3 +131,36 @@ function judgeQuantity(resource: 'cpu' | 'memory', value: unknown): CarelessQuan
   }
   return undefined;
 }
+
+/** A careless quantity of a container's resources (`carelessResources`), with where it is. */
+export interface CarelessResource {
+  readonly side: 'requests' | 'limits';
+  readonly resource: 'cpu' | 'memory';
+  /** The quantity as written. */
+  readonly value: unknown;
+  readonly careless: CarelessQuantity;
+}
+
+/**
+ * The careless cpu and memory quantities (`carelessQuantity`) of a container's `resources`, or of
+ * a stage file's resources setting, which has the same shape: requests, then limits; cpu, then
+ * memory. The one loop of the checks' warnings (lib/checks/quantity.ts) and the stage loader's
+ * (lib/config/workload.ts).
+ */
+export function carelessResources(resources: unknown): CarelessResource[] {
+  const out: CarelessResource[] = [];
+  if (!resources || typeof resources !== 'object') return out;
+  for (const side of ['requests', 'limits'] as const) {
+    const quantities = (resources as Record<string, unknown>)[side];
+    if (!quantities || typeof quantities !== 'object') continue;
+    for (const resource of ['cpu', 'memory'] as const) {
+      const value = (quantities as Record<string, unknown>)[resource];
+      const careless = value === undefined ? undefined : carelessQuantity(resource, value);
+      if (careless) out.push({ side, resource, value, careless });
+    }
+  }
+  return out;
+}
+
+/** What a careless quantity amounts to and why that is surely not meant, with the quantity probably meant: the end of either's message. */
+export const carelessAmount = (c: CarelessQuantity): string => `${c.amount} (${c.why})${c.meant ? `; did you mean ${c.meant}?` : ''}`;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { carelessQuantity, parseQuantity } from '../../lib/model/quantity.js';
+import { describe, expect, it, vi } from 'vitest';
+import { QUANTITY_PATTERN, carelessAmount, carelessQuantity, carelessResources, parseQuantity } from '../../lib/model/quantity.js';
 
 describe('quantities as numbers', () => {
   it.each([
@@ -45,5 +45,40 @@ describe('cpu and memory quantities off by their unit', () => {
     ['memory', 'lots'],
   ])('takes %s %j as it is', (resource, value) => {
     expect(carelessQuantity(resource, value)).toBeUndefined();
+  });
+});
+
+describe("a container's careless cpu and memory quantities", () => {
+  it('are found in requests, then limits, cpu before memory, with where each is and the quantity as written', () => {
+    const found = carelessResources({
+      limits: { memory: '512', cpu: '2', storage: '1' },
+      requests: { memory: '512m', cpu: 500, 'nvidia.com/gpu': 100 },
+      other: { cpu: '500' },
+    });
+    expect(found.map(({ side, resource, value, careless }) => [side, resource, value, careless.code])).toEqual([
+      ['requests', 'cpu', 500, 'quantity/cpu-large'],
+      ['requests', 'memory', '512m', 'quantity/memory-milli'],
+      ['limits', 'memory', '512', 'quantity/memory-small'],
+    ]);
+    expect(found.map((f) => carelessAmount(f.careless))).toEqual([
+      '500 CPU cores (no node is likely to have 64 or more); did you mean 500m?',
+      '0.512 bytes (the suffix m means thousandths, not mebibytes); did you mean 512Mi?',
+      '512 bytes (no container runs in less than 4Mi); did you mean 512Mi?',
+    ]);
+  });
+
+  it('are none in resources that are not a mapping, or whose requests and limits are not', () => {
+    expect([undefined, null, 'x', [], { requests: 'x', limits: ['500'] }].map(carelessResources)).toEqual([[], [], [], [], []]);
+  });
+
+  it('are judged with one reading of the quantity grammar per quantity', () => {
+    const test = vi.spyOn(RegExp.prototype, 'test');
+    try {
+      // a value no earlier test judged: carelessQuantity keeps its verdicts
+      expect(carelessQuantity('memory', '731m')?.code).toBe('quantity/memory-milli');
+      expect(test.mock.contexts.filter((re) => (re as RegExp).source === QUANTITY_PATTERN)).toHaveLength(1);
+    } finally {
+      test.mockRestore();
+    }
   });
 });
