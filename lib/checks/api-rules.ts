@@ -11,6 +11,7 @@
  */
 import { DNS1123_LABEL, isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
+import { LIST_KEY_DEFAULTS } from '../model/list-keys.js';
 import type { KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
 import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
@@ -23,20 +24,22 @@ import { checkLabels, checkMetadata, NAME_HINT } from './api-rules-meta.js';
 
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
-/** Reports items of `list` whose key (several fields joined) repeats an earlier item's. */
-function unique(
-  emit: Emit,
-  list: unknown,
-  at: FieldPath,
-  fields: readonly string[],
-  out: Finding[],
-  defaults: Record<string, unknown> = {},
-): void {
+/**
+ * Reports items of `list` whose key (several fields joined; a field left out has its Kubernetes
+ * default, `protocol` TCP) repeats an earlier item's. The calls below are the API server's keyed
+ * lists: each key of a list is a rule of its own (a container's ports are unique by number and
+ * protocol, and by name), at its place in the kind (init and app containers share one namespace
+ * of names). They are not LIST_KEYS (lib/model/list-keys.ts), which says how `npm run diff`
+ * matches an item in two versions of an object: by the first of its keys that every item has (a
+ * port by name, else by number), under any field of that name in any kind (Argo CD's
+ * destinations too), some the API server never keys (hostAliases by ip). Only the defaults are one.
+ */
+function unique(emit: Emit, list: unknown, at: FieldPath, fields: readonly string[], out: Finding[]): void {
   if (!Array.isArray(list)) return;
   const seen = new Map<string, number>();
   list.forEach((item: Record<string, unknown> | null, i) => {
     if (!item || typeof item !== 'object') return;
-    const values = fields.map((f) => item[f] ?? defaults[f]);
+    const values = fields.map((f) => item[f] ?? (Object.hasOwn(LIST_KEY_DEFAULTS, f) ? LIST_KEY_DEFAULTS[f] : undefined));
     if (values.some((v) => v === undefined)) return;
     const key = JSON.stringify(values);
     const first = seen.get(key);
@@ -94,7 +97,7 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
       if (c.image === undefined || c.image === '') {
         out.push(emit('api/image', cp, `container '${String(c.name)}' has no image`, 'set image, e.g. nginx:1.25'));
       }
-      unique(emit, c.ports, [...cp, 'ports'], ['containerPort', 'protocol'], out, { protocol: 'TCP' });
+      unique(emit, c.ports, [...cp, 'ports'], ['containerPort', 'protocol'], out);
       unique(emit, c.ports, [...cp, 'ports'], ['name'], out);
       if (Array.isArray(c.ports)) {
         c.ports.forEach((p: Record<string, unknown> | null, j) => {
@@ -222,7 +225,7 @@ export function checkApiRules(o: KubeObject): Finding[] {
   checkKindRules(emit, o, out);
   if (o.kind === 'Service') {
     const spec = (o.spec ?? {}) as Record<string, unknown>;
-    unique(emit, spec.ports, ['spec', 'ports'], ['port', 'protocol'], out, { protocol: 'TCP' });
+    unique(emit, spec.ports, ['spec', 'ports'], ['port', 'protocol'], out);
     unique(emit, spec.ports, ['spec', 'ports'], ['name'], out);
     if (Array.isArray(spec.ports)) {
       spec.ports.forEach((p: Record<string, unknown> | null, i) => {

@@ -3,7 +3,9 @@
  * object (a container by its name, an Argo CD destination by its namespace and cluster), so that
  * `npm run diff` matches items by key, not by position, and one changed item does not read as a
  * reshuffle of the list. Data, by the field that holds the list, as Kubernetes's merge keys are
- * (`patchMergeKey`, `x-kubernetes-list-map-keys`).
+ * (`patchMergeKey`, `x-kubernetes-list-map-keys`). Not the keys the API server refuses repeats of
+ * (lib/checks/api-rules.ts `unique`): those are rules at places in a kind, every key of a list
+ * at once; these say how to match, by the first key that works, under a field name anywhere.
  */
 
 /**
@@ -41,7 +43,7 @@ export const LIST_KEYS: Readonly<Record<string, readonly ListKey[]>> = {
 /** The key of a list that LIST_KEYS does not name. */
 export const DEFAULT_LIST_KEY: ListKey = ['name'];
 
-/** Values a key field has when the item leaves it out (Kubernetes's defaults). */
+/** Values a key field has when the item leaves it out (Kubernetes's defaults; the API rules' keyed lists use them too). */
 export const LIST_KEY_DEFAULTS: Readonly<Record<string, string>> = { protocol: 'TCP' };
 
 /**
