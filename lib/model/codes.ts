@@ -5,7 +5,6 @@
  * or apps/ is missing here. A new code: add a row, then run the test with UPDATE_DOCS=1.
  */
 import type { ErrorCode as YamlErrorCode } from 'yaml';
-import { POLICY_CONTROLS } from '../policy.js';
 import { RULES } from './rules.js';
 
 export interface CodeInfo {
@@ -186,98 +185,8 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'hostPort on a CNI pod network',
     'On ARM stages a hostPort is ignored without the portmap plugin: use hostNetwork: true.',
   ),
-  row(
-    'static-pod/api-reference',
-    'Static pod refers to API objects',
-    'A static pod runs without the API server: use hostPath volumes and literal env values.',
-  ),
-  row('static-pod/kind', 'Node manifest is not a Pod', "A node's manifest directory holds only Pods."),
   // checks over objects
-  row(
-    'schema/unknown-kind',
-    'Not a Kubernetes 1.25 kind',
-    'Check apiVersion and kind, or add the CustomResourceDefinition to the objects.',
-  ),
-  row('schema/unknown-field', 'Unknown field', 'The field is not in the Kubernetes schema; the message suggests the nearest known field.'),
-  row('schema/required', 'Required field missing', 'The API server refuses the object without it.'),
-  row('schema/type', 'Wrong type', 'The field has another type in the Kubernetes schema.'),
-  row('schema/enum', 'Value not allowed', 'The field takes one of the values the message lists.'),
-  row('schema/const', 'Value not allowed', 'The field takes exactly the value the message names.'),
-  row('schema/quantity', 'Not a quantity', 'A quantity is a number with an optional suffix: 2Gi, 500m.'),
-  row('schema/status', 'status in a manifest', 'status is written by the cluster: remove it.'),
-  row('api/name', 'Invalid name', "Names follow the API server's rules for the kind (DNS subdomain or label)."),
-  row(
-    'api/generate-name',
-    'An object named by generateName alone (warning)',
-    'kubectl apply refuses it; give it metadata.name, or create it with kubectl create.',
-  ),
-  row(
-    'api/server-set',
-    'Metadata the API server sets',
-    'The object was exported from a cluster: remove uid, resourceVersion, managedFields and the like.',
-  ),
-  row('api/label-key', 'Invalid label key', 'A label key is an optional DNS prefix and a name of at most 63 characters.'),
-  row('api/label-value', 'Invalid label value', 'A label value has at most 63 characters: letters, digits, -, _ and .'),
-  row(
-    'api/duplicate-key',
-    'Duplicate entry in a keyed list',
-    'Entries of lists like containers, ports and env are keyed by name: rename one.',
-  ),
   row('api/duplicate-object', 'Object defined twice', 'Two objects have the same kind, namespace and name.'),
-  row('api/config-key', 'Invalid ConfigMap or Secret key', 'Keys are letters, digits, -, _ and .'),
-  row('api/env-name', 'Invalid environment variable name', 'Environment variable names may not contain =.'),
-  row('api/image', 'Invalid image reference', 'Write the image as registry/name:tag or name@sha256:digest.'),
-  row('api/no-containers', 'Pod has no containers', 'A pod needs at least one container.'),
-  row('api/one-of', 'Fields exclude each other', 'Exactly one of the fields the message names may be set.'),
-  row('api/port-name', 'Invalid port name', 'A port name is a lowercase IANA service name of at most 15 characters.'),
-  row('api/port-range', 'Port out of range', 'Ports are 1 to 65535.'),
-  row('api/selector', 'Selector does not match the template', "A workload's selector must match its pod template's labels."),
-  row('refs/claim', 'Unknown PersistentVolumeClaim', 'A volume names a claim that none of the objects define.'),
-  row('refs/volume', 'Unknown volume source', 'A volume refers to a Secret or ConfigMap that none of the objects define.'),
-  row('refs/volume-mount', 'Mount of an unknown volume', 'A container mounts a volume the pod does not define.'),
-  row('refs/volume-access', 'Claim and volume access modes differ', 'A claim asks for an access mode no matching volume offers.'),
-  row('refs/volume-capacity', 'Volume too small for its claim', 'A claim asks for more than the volume it binds to offers.'),
-  row('refs/volume-class', 'Claim and volume classes differ', 'A claim and the volume meant for it name different storage classes.'),
-  row('refs/volume-claimed', 'Volume claimed twice', 'Two claims bind to the same PersistentVolume.'),
-  row('refs/service-account', 'Unknown ServiceAccount', 'A pod runs as a ServiceAccount that none of the objects define.'),
-  row('refs/service-selector', 'Service selects no pods', "No workload's pod labels match the Service's selector."),
-  row('refs/target-port', 'Service targets no container port', "A Service port's targetPort names no port of the selected pods."),
-  row('refs/probe-port', 'Probe on an unknown port', 'A probe names a port the container does not declare.'),
-  row(
-    'refs/ingress-service',
-    'Ingress routes to an unknown Service',
-    'An Ingress backend names a Service that none of the objects define.',
-  ),
-  row('refs/ingress-port', 'Ingress routes to an unknown port', 'An Ingress backend names a port the Service does not have.'),
-  row('refs/tls-secret', 'Unknown TLS Secret', 'An Ingress names a TLS Secret that none of the objects define or the stage requires.'),
-  row(
-    'refs/scale-target',
-    'Autoscaler targets an unknown workload',
-    "A HorizontalPodAutoscaler's scaleTargetRef names no workload of the objects.",
-  ),
-  row(
-    'refs/namespace',
-    'Unknown namespace',
-    'An object is in a namespace that none of the objects create and the stage does not list as existing.',
-  ),
-  row(
-    'policy/secret-value',
-    'Secret value in a manifest',
-    'Secret values never go into manifests: the stage declares the Secret and npm run secrets creates it.',
-  ),
-  row(
-    'policy/unknown-control',
-    'Exception to an unknown control',
-    'policy.stagecraft.dev/<control> names a control that does not exist; the message suggests the nearest.',
-  ),
-  row('policy/unused-exception', 'Unused policy exception', 'Nothing in the object needs the exception: remove it.'),
-  ...POLICY_CONTROLS.map((c) =>
-    row(
-      `policy/${c}`,
-      `Safety policy: ${c}`,
-      `The workload breaks the '${c}' control; fix it, or declare policy.stagecraft.dev/${c}: <reason> on the workload.`,
-    ),
-  ),
   // input of npm run check
   row('input/no-yaml', 'No YAML files', 'Point npm run check at Kubernetes manifests (*.yaml, *.yml).'),
   row('input/no-objects', 'No Kubernetes objects', 'The YAML files hold no object with apiVersion and kind.'),
@@ -509,10 +418,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
 ];
 
 /** Every code: the rows above, then the finding codes of the checks (lib/model/rules.ts), described there once. */
-export const CODES: readonly CodeInfo[] = [
-  ...PROBLEM_CODES.filter((c) => !Object.hasOwn(RULES, c.code)),
-  ...Object.entries(RULES).map(([code, r]) => row(code, r.short, r.help)),
-];
+export const CODES: readonly CodeInfo[] = [...PROBLEM_CODES, ...Object.entries(RULES).map(([code, r]) => row(code, r.short, r.help))];
 const BY_CODE: ReadonlyMap<string, CodeInfo> = new Map(CODES.map((c) => [c.code, c]));
 
 /** The catalogue's entry for a code, if it has one. */
