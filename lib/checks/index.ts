@@ -71,6 +71,12 @@ export interface CheckResult {
   readonly exceptions: readonly UsedException[];
 }
 
+/** What `checkObjects` found, and what its index took for cluster scope. */
+export interface ObjectsCheckResult extends CheckResult {
+  /** `group/kind` of the custom kinds at cluster scope, by the CRDs among the objects and the options' (`CrdRegistry`). */
+  readonly clusterScopedKinds: readonly string[];
+}
+
 /**
  * Findings by object, field, message and code: the same order whichever order the checks made
  * them in (kept results come back in another). Each object is described once and ranked among
@@ -291,7 +297,7 @@ export const OBJECT_CHECKS: readonly ObjectCheck[] = [
  * `npm run check`. With `memo`, the per-object checks of a named built-in object run only when the
  * memo has nothing for it (a custom resource's result depends on the CRDs around it: always checked).
  */
-export function checkObjects(all: readonly KubeObject[], options: CheckOptions = {}, memo?: CheckMemo): CheckResult {
+export function checkObjects(all: readonly KubeObject[], options: CheckOptions = {}, memo?: CheckMemo): ObjectsCheckResult {
   // a kubeconfig or a Kustomization next to the manifests is no API object: nothing to check
   const objects = all.filter(isApiObject);
   const findings: Finding[] = [];
@@ -444,7 +450,11 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   }
   const exceptions: UsedException[] = [];
   if (exceptionsOf.size) for (const o of all) exceptions.push(...(exceptionsOf.get(o) ?? []));
-  return { findings: options.sort === false ? reported : sortFindings(reported), exceptions };
+  return {
+    findings: options.sort === false ? reported : sortFindings(reported),
+    exceptions,
+    clusterScopedKinds: context.registry.clusterScopedKinds,
+  };
 }
 
 export type { Finding, UsedException } from './finding.js';

@@ -95,6 +95,8 @@ export class ObjectIndex {
   private readonly workloadOf = new Map<KubeObject, Slot>();
   /** `group/kind` -> the objects of that kind, in order (made when first needed: `kinds`). */
   private byKind?: Map<string, KubeObject[]>;
+  /** `group/kind` -> namespace -> the objects of that kind there, in order (made per kind when first asked: `ofKind`). */
+  private readonly byKindNamespace = new Map<string, Map<string, KubeObject[]>>();
   /** The objects `byKey` holds: each the first definition of its group, kind, namespace and name. */
   private readonly firsts = new Set<KubeObject>();
   /** The second definition of an object -> its finding. */
@@ -256,7 +258,19 @@ export class ObjectIndex {
 
   private ofKind(groupKind: string, ns?: string): readonly KubeObject[] {
     const all = this.kinds().get(groupKind) ?? [];
-    return ns === undefined ? all : all.filter((o) => o.metadata && typeof o.metadata === 'object' && this.namespaceOf(o) === ns);
+    if (ns === undefined) return all;
+    // asked once per workload (the Services of its namespace): grouped by namespace once per kind
+    let byNs = this.byKindNamespace.get(groupKind);
+    if (!byNs) {
+      this.byKindNamespace.set(groupKind, (byNs = new Map()));
+      for (const o of all) {
+        const objectNs = this.namespaceOf(o);
+        const list = byNs.get(objectNs);
+        if (list) list.push(o);
+        else byNs.set(objectNs, [o]);
+      }
+    }
+    return byNs.get(ns) ?? [];
   }
 
   /** `group/kind` -> the objects of that kind as indexed (with metadata, the second definition of an object left out), made once. */

@@ -14,7 +14,6 @@ import { standInsOf } from '../synth/app-summary.js';
 import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from '../synth/render.js';
 import { CHECKS, OBJECT_CHECKS, checkObjects, type CheckMemo, type CheckOptions, type CheckResult, type TracedResult } from './index.js';
 import { keyOf, type StandIn } from './object-index.js';
-import { clusterScopedKinds } from './crds.js';
 import { kindGroups, type KindGroups } from '../k8s.js';
 
 /**
@@ -163,15 +162,16 @@ export function checkStage(r: RenderedStage, options: CheckOptions): StageCheckR
   // any other custom resource without a known CRD would be written unvalidated: an error
   const own = new Set(r.charts.find((c) => c.name === NAMESPACE_CHART)?.objects);
   const objects = seen.flat();
-  const results = [checkObjects(objects, { ...options, unknownCustomKinds: 'error', ownObjects: own, written: true }, memo)];
+  const checked = checkObjects(objects, { ...options, unknownCustomKinds: 'error', ownObjects: own, written: true }, memo);
+  const results: CheckResult[] = [checked];
   const byNode = new Map<string, KubeObject[]>();
   for (const f of r.nodeFiles) if (f.document.kind === 'Pod') byNode.set(f.node, [...(byNode.get(f.node) ?? []), f.document as KubeObject]);
   for (const pods of byNode.values()) results.push(checkObjects(pods, options));
   // the other node files (a kubeconfig) are no API objects, but may hold a token
   const others = r.nodeFiles.filter((f) => f.document.kind !== 'Pod').map((f) => f.document as KubeObject);
   if (others.length) results.push(checkObjects(others, options));
-  // the custom kinds at cluster scope as the checks' index has them (the CRDs among the objects and the options'): its keys
-  const customKinds = madeReferences.size ? kindGroups(clusterScopedKinds([...objects, ...(options.crds ?? [])])) : undefined;
+  // the custom kinds at cluster scope as the checks' index has them: its keys
+  const customKinds = madeReferences.size ? kindGroups(checked.clusterScopedKinds) : undefined;
   const kept = new Map(
     r.charts.map((c, i) => {
       const checks: KeptChecks = {
