@@ -9,20 +9,17 @@ import {
   INGRESS_PATH_EXPECTED,
   INGRESS_PATH_PATTERN,
   Mapping,
-  NOT_IPV4,
+  ingressHostPattern,
   PortNumber,
   Settings,
   Type,
 } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
 
-/** An Ingress host: a DNS name, not an IPv4 address (the API server refuses one in a rule). */
-const HOST_PATTERN = `^${NOT_IPV4}([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$`;
-
 export const ingressSettings = Settings({
   host: Type.Optional(
     Type.String({
-      pattern: HOST_PATTERN,
+      pattern: ingressHostPattern(),
       expected: 'a DNS host name such as pi.example.com (not an IP address)',
       description: 'Host name the rules apply to. @default - every host',
     }),

@@ -37,6 +37,12 @@ export function allowPolicyException(object: ApiObject, control: PolicyControl, 
   object.metadata.addAnnotation(`${POLICY_EXCEPTION_PREFIX}${control}`, reason);
 }
 
+/** Excuses `object` from each control `exceptions` names, for its reason: a stack's `security.exceptions` (service, cron). */
+export function allowPolicyExceptions(object: ApiObject, exceptions: Readonly<Partial<Record<PolicyControl, string>>> | undefined): void {
+  for (const [control, reason] of Object.entries(exceptions ?? {}) as [PolicyControl, string][])
+    allowPolicyException(object, control, reason);
+}
+
 /** The exceptions declared on a synthesized object's annotations, by control. */
 export function declaredExceptions(annotations: Readonly<Record<string, string>> | undefined): Map<string, string> {
   return new Map(

@@ -25,22 +25,23 @@ export function formatRequiredSecrets(declarations: readonly SecretDeclaration[]
     .join('; ');
 }
 
+/**
+ * The items of a list written in an annotation's value, split at `separator`, trimmed, empty ones
+ * left out: the required Secrets (`;`) and their keys (`,`), the required ServiceAccounts (`,`).
+ */
+export function annotationList(value: string | undefined, separator: string): string[] {
+  return (value ?? '')
+    .split(separator)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 /** The Secrets named in the annotation's value, with their keys. */
 export function parseRequiredSecrets(value: string | undefined): { name: string; keys: string[] }[] {
-  return (value ?? '')
-    .split(';')
-    .map((entry) => entry.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const [name, keys = ''] = entry.split('=');
-      return {
-        name: name.trim(),
-        keys: keys
-          .split(',')
-          .map((k) => k.trim())
-          .filter(Boolean),
-      };
-    });
+  return annotationList(value, ';').map((entry) => {
+    const [name, keys] = entry.split('=');
+    return { name: name.trim(), keys: annotationList(keys, ',') };
+  });
 }
 
 /** A Secret an app of a stage declares (`Stack.secrets`), with the app's name. */

@@ -8,6 +8,7 @@
  * (`npm run check -- dist` too), know those accounts.
  */
 import { compareCodePoints } from './model/order.js';
+import { annotationList } from './required-secrets.js';
 
 export const REQUIRED_SERVICE_ACCOUNTS_ANNOTATION = 'stagecraft.dev/required-service-accounts';
 
@@ -18,10 +19,7 @@ export function formatRequiredServiceAccounts(names: readonly string[]): string 
 
 /** The names in the annotation's value. */
 export function parseRequiredServiceAccounts(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
+  return annotationList(value, ',');
 }
 
 /** The ServiceAccounts a stage file declares as made outside stagecraft (`serviceAccounts.external`). */

@@ -108,7 +108,8 @@ export interface Stack<S extends TSchema = TSchema> {
    * `kube-<name>`), or after a setting. The loader bounds the instance's name by them (lib/config/names.ts):
    * one that would make a name longer than its kind allows (52 characters for a CronJob, 63 for a
    * Service) is refused at the app's key, with the longest name the app may have; a name a setting
-   * gives, at that setting. Called with valid settings only. Pure.
+   * gives, at that setting; an object another app makes too is reported at that setting, when it
+   * gave the name (lib/stage-references.ts). Called with valid settings only. Pure.
    * @default - none: the objects are named as the instance is, which its instance label bounds already
    */
   objectNames?(name: string, settings: Static<S>, stage: string): readonly ObjectName[];

@@ -4,7 +4,9 @@
  * (or a key of one) that the stage lacks, reports it at the rendered object's field; when a stack
  * says which of its settings wrote that field (`Stack.settingOf`: the service stack's
  * `serviceAccountName`, `configMaps:` and `secrets:`), the problem is the stage file's, reported at
- * that setting's `file:line:col` as bad input, with what the check said of the object. Pure.
+ * that setting's `file:line:col` as bad input, with what the check said of the object. So is an
+ * object two apps make (the checks find it defined twice): at the later app, or at the setting that
+ * names the object there (`Stack.objectNames`). Pure.
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
@@ -17,6 +19,9 @@ import { chartHeads } from './synth/app-summary.js';
 
 /** Codes of the checks' findings about an object a pod names that the stage lacks (lib/checks/references-pods.ts). */
 const PLACED_CODES = new Set(['refs/configmap', 'refs/configmap-key', 'refs/secret', 'refs/secret-key', 'refs/service-account']);
+
+/** The code of the checks' finding about an object defined twice (lib/checks/object-index.ts). */
+const DUPLICATE = 'refs/duplicate-object';
 
 /** What the hint adds for an object the stage file can declare as made outside stagecraft. */
 const OUTSIDE: Readonly<Record<string, string>> = {
@@ -38,7 +43,8 @@ export function placedReferences(
   loaded: LoadedStage,
   stacks: Readonly<Record<string, Stack>>,
 ): PlacedReferences {
-  if (!findings.some((f) => f.severity === 'error' && PLACED_CODES.has(f.code))) return { findings, problems: [] };
+  if (!findings.some((f) => f.severity === 'error' && (PLACED_CODES.has(f.code) || f.code === DUPLICATE)))
+    return { findings, problems: [] };
   const apps = new Map(loaded.apps.map((a) => [a.name, a]));
   /**
    * The chart and position of each object of an app whose stack says where its settings went, by
@@ -59,9 +65,11 @@ export function placedReferences(
     const owner = owners.get(describeObject(o));
     return owner && { app: owner.chart.name, object: owner.chart.objects[owner.at] };
   };
+  const duplicates = placedDuplicates(findings, rendered, loaded, stacks);
   const rest: Finding[] = [];
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...duplicates.problems];
   for (const f of findings) {
+    if (duplicates.placed.has(f)) continue;
     const owner = f.severity === 'error' && PLACED_CODES.has(f.code) ? ownerOf(f.object) : undefined;
     const app = owner && apps.get(owner.app);
     // the object as rendered: a cached app's finding may be on a stand-in, which has no fields
@@ -80,4 +88,70 @@ export function placedReferences(
     });
   }
   return { findings: rest, problems };
+}
+
+/** An object's group, kind, namespace and name: what the checks find defined twice. */
+const objectKey = (o: KubeObject) => `${o.apiVersion?.includes('/') ? o.apiVersion.split('/')[0] : ''} ${describeObject(o)}`;
+
+/**
+ * The objects two apps of the stage make (the same group, kind, namespace and name), each placed at
+ * the later app in the stage file: at the setting that names the object there (`Stack.objectNames`),
+ * else at the app's key, naming the earlier app. An object defined twice by one app, or by an app
+ * and the stage's own objects, stays with the checks.
+ */
+function placedDuplicates(
+  findings: readonly Finding[],
+  rendered: RenderedStage,
+  loaded: LoadedStage,
+  stacks: Readonly<Record<string, Stack>>,
+): { readonly placed: ReadonlySet<Finding>; readonly problems: readonly Problem[] } {
+  const twice = findings.filter((f) => f.severity === 'error' && f.code === DUPLICATE);
+  const placed = new Set<Finding>();
+  const problems: Problem[] = [];
+  if (!twice.length) return { placed, problems };
+  const wanted = new Set(twice.map((f) => objectKey(f.object)));
+  const apps = new Map(loaded.apps.map((a) => [a.name, a]));
+  // the apps that make each object defined twice, from what is known without reading a cached app
+  const makers = new Map<string, Set<string>>();
+  for (const chart of rendered.charts) {
+    if (chart.name === NAMESPACE_CHART || !apps.has(chart.name)) continue;
+    for (const o of chartHeads(chart)) {
+      const key = objectKey(o);
+      if (wanted.has(key)) makers.set(key, (makers.get(key) ?? new Set()).add(chart.name));
+    }
+  }
+  const appAt = (app: string) => loaded.locate(['apps'], app);
+  /** The setting of `app` that names the object (from the stage file's root), if its stack says one does, and whether it gave the name. */
+  const namingSetting = (app: string, o: KubeObject) => {
+    const { stack, settings } = apps.get(app)!;
+    const named = stacks[stack].objectNames?.(app, settings as never, loaded.context.name) ?? [];
+    const hit = named.find((n) => n.kind === o.kind && n.name === o.metadata?.name && n.setting);
+    return hit?.setting && { path: ['apps', app, ...hit.setting], given: hit.given === true };
+  };
+  const byKey = new Map<string, Finding[]>();
+  for (const f of twice) byKey.set(objectKey(f.object), [...(byKey.get(objectKey(f.object)) ?? []), f]);
+  for (const [key, found] of byKey) {
+    // the apps in the stage file's order: each definition after the first is a later app's
+    const [first, ...later] = [...(makers.get(key) ?? [])].sort((a, b) => appAt(a).line - appAt(b).line);
+    if (later.length < found.length) continue;
+    for (const [i, f] of found.entries()) {
+      const app = later[i];
+      const kind = f.object.kind;
+      const own = namingSetting(app, f.object);
+      const other = namingSetting(first, f.object);
+      const at = own?.given ? own.path : undefined;
+      placed.add(f);
+      problems.push({
+        code: f.code,
+        location: at ? loaded.locate(at) : appAt(app),
+        message:
+          `${dotted(at ?? ['apps', app])} makes ${describeObject(f.object)}, which apps.${first} (line ${appAt(first).line}) makes too: ` +
+          'applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)',
+        hint: `one object, one app: ${at ? 'name it otherwise here' : own ? `name the ${kind} of apps.${app} with ${dotted(own.path)}` : `rename apps.${app}`}, or ${
+          other ? `name the ${kind} of apps.${first} with ${dotted(other.path)}` : `rename apps.${first}`
+        }`,
+      });
+    }
+  }
+  return { placed, problems };
 }

@@ -10,7 +10,7 @@ import {
   INGRESS_PATH_PATTERN,
   ImageRef,
   Mapping,
-  NOT_IPV4,
+  ingressHostPattern,
   PortNumber,
   Settings,
   StringEnum,
@@ -136,7 +136,7 @@ export const demoappSettings = Settings({
     Settings(
       {
         host: Type.String({
-          pattern: `^${NOT_IPV4}[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$`,
+          pattern: ingressHostPattern({ dotted: true }),
           expected: 'a host name such as demoapp.example.com (not an IP address)',
           description: 'Host name of the app.',
         }),

@@ -12,7 +12,7 @@ import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
 import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
 import { LabelService } from '../../lib/constructs/label-service.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
-import { allowPolicyException, type PolicyControl } from '../../lib/policy.js';
+import { allowPolicyExceptions } from '../../lib/policy.js';
 import { addAppDeployments, serviceSelector } from '../demoapp/deployments.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
 import { DEFAULTS, colorServicePort, mountsReadWriteOnce, type ServiceSettings } from './settings.js';
@@ -121,10 +121,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     // a claim's files belong to the pod's group, so that the non-root user can write them
     fsGroup: s.storage ? DEFAULTS.user : undefined,
   });
-  for (const d of deployments) {
-    for (const [control, reason] of Object.entries((s.security?.exceptions ?? {}) as Record<string, string>))
-      allowPolicyException(d.apiObject, control as PolicyControl, reason);
-  }
+  for (const d of deployments) allowPolicyExceptions(d.apiObject, s.security?.exceptions);
 
   if (ports.length) {
     new LabelService(chart, 'service', {

@@ -10,7 +10,7 @@ import {
   INGRESS_PATH_PATTERN,
   ImageRef,
   Mapping,
-  NOT_IPV4,
+  ingressHostPattern,
   PortNumber,
   Settings,
   StringEnum,
@@ -56,7 +56,7 @@ const PortRef = (description: string) => {
 };
 /** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */
 const HostName = Type.String({
-  pattern: `^${NOT_IPV4}(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$`,
+  pattern: ingressHostPattern({ dotted: true, wildcard: true }),
   maxLength: 253,
   expected: 'a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address)',
   description: 'Host name of the service, or a wildcard such as *.example.com (one level of subdomains; the certificate must cover it).',

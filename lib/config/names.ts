@@ -7,7 +7,7 @@
  */
 import type { Problem } from '../errors.js';
 import type { ObjectName } from '../stack.js';
-import { maxNameLength, nameRuleOf } from '../model/object-names.js';
+import { DNS1035_LABEL, maxNameLength, nameRuleOf } from '../model/object-names.js';
 import { DNS_LABEL_PATTERN } from './types.js';
 import { INSTANCE_LABEL, MAX_LABEL_VALUE, instanceLabel } from '../model/labels.js';
 import { APP_NAME, NAMESPACE_CHART } from './stage-schema.js';
@@ -74,6 +74,13 @@ const fitsInstanceLabel = (app: string, stage: string) => instanceLabel(app, sta
 /** `'name' (N characters)`, shortened when it is long (then the length is said inside the quotes). */
 const quotedWithLength = (s: string) => (s.length > MAX_QUOTED_CHARS ? `'${shorten(s)}'` : `'${s}' (${s.length} characters)`);
 
+/**
+ * Whether a name a setting gives is refused by its kind's grammar: the settings' schema takes
+ * DNS-1123 labels, so only a Service's (a DNS-1035 label) can be, by a digit first. A name made
+ * from the app's name starts as the app's does, and the Service named after the app is the checks'.
+ */
+const startsWithoutLetter = (o: ObjectName) => o.given === true && nameRuleOf(o.kind).rule === 'dns1035' && !DNS1035_LABEL.test(o.name);
+
 /** A name made from an app's name, and the most characters it may have. */
 interface MadeName {
   /** What it is, in messages: `the label app.kubernetes.io/instance of the app's objects`, `the CronJob`. */
@@ -94,7 +101,8 @@ interface MadeName {
  * the stack's `objectNames`: a CronJob `<app>-mysql-backup` has at most 52 characters). Caught
  * here, at the app's key, with the longest app name that makes every such name fit, rather than as
  * an invalid label or name of every object the app renders (exit 1, placed nowhere). A name that
- * a setting gives is refused at that setting. One look at each app's name and its objects' names.
+ * a setting gives is refused at that setting, too long or a Service's not starting with a letter.
+ * One look at each app's name and its objects' names.
  */
 export function appNameProblems(apps: unknown, stage: string, objectNames: (app: string) => readonly ObjectName[]): PathProblem[] {
   if (apps === null || typeof apps !== 'object') return [];
@@ -105,7 +113,7 @@ export function appNameProblems(apps: unknown, stage: string, objectNames: (app:
     const names = objectNames(name);
     if (
       instanceLabel(name, stage).length <= MAX_LABEL_VALUE &&
-      names.every((o) => o.name.length <= (maxNameLength(o.kind) ?? Number.POSITIVE_INFINITY))
+      names.every((o) => o.name.length <= (maxNameLength(o.kind) ?? Number.POSITIVE_INFINITY) && !startsWithoutLetter(o))
     )
       continue;
     const made: MadeName[] = [
@@ -117,6 +125,13 @@ export function appNameProblems(apps: unknown, stage: string, objectNames: (app:
       const { why } = nameRuleOf(o.kind);
       if (!o.given) {
         made.push({ what: `the ${o.kind}`, value: o.name, limit, why, kind: o.kind, setting: o.setting });
+      } else if (startsWithoutLetter(o) && o.setting) {
+        problems.push({
+          code: 'config/object-name',
+          path: ['apps', name, ...o.setting],
+          message: `${dotted(['apps', name, ...o.setting])} names the ${o.kind} '${shorten(o.name)}', which does not start with a letter, as a ${o.kind}'s name must (a DNS-1035 label: it is a host name in the cluster)`,
+          hint: "start it with a letter (lowercase letters, digits and '-', ending with a letter or digit)",
+        });
       } else if (o.name.length > limit && o.setting) {
         problems.push({
           code: 'config/object-name',

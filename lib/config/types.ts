@@ -86,7 +86,16 @@ export const NodeName = (options: SchemaOptions = {}) =>
 /** A DNS-1123 subdomain: a node's name, a host (`a..b` is none). */
 export const DNS_SUBDOMAIN_PATTERN = DNS1123_SUBDOMAIN.source;
 /** Not an IPv4 address: the lookahead of an Ingress host's pattern (a rule's host is a DNS name). */
-export const NOT_IPV4 = '(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)';
+const NOT_IPV4 = '(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)';
+/**
+ * The host of an Ingress rule: a DNS subdomain (DNS_SUBDOMAIN_PATTERN) that is not an IPv4 address,
+ * which the API server refuses in a rule. `dotted`: of two labels at least (demoapp.example.com, not
+ * a bare `localhost`); `wildcard`: may start with `*.` (`*.example.com`), before those labels.
+ */
+export function ingressHostPattern(options: { readonly dotted?: boolean; readonly wildcard?: boolean } = {}): string {
+  // the subdomain's own '^' dropped, so that the lookaheads and the wildcard come before it; no label holds a '.', so a '.' ahead is a second label
+  return `^${NOT_IPV4}${options.wildcard ? '(\\*\\.)?' : ''}${options.dotted ? '(?=.*\\.)' : ''}${DNS_SUBDOMAIN_PATTERN.slice(1)}`;
+}
 /**
  * A Prefix path of an Ingress: absolute, without '//', '/./', '/../' or '%2F', not ending in '/.'
  * or '/..', without spaces.

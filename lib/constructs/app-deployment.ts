@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from '../k8s.js';
+import { type OneContainerPodProps, oneContainerPod, orUndefined } from './one-container-pod.js';
 
 /** A health check: an HTTP GET or a TCP connection on a port of the app, or a command run in the container. */
 export interface AppProbe {
@@ -60,7 +61,10 @@ export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-export interface AppDeploymentProps {
+/** What the Deployment's pod takes as the cron stack's pod does (lib/constructs/one-container-pod.ts), its security context aside. */
+type PodProps = Omit<OneContainerPodProps, 'container' | 'securityContext' | 'restartPolicy'>;
+
+export interface AppDeploymentProps extends PodProps {
   /** `metadata.name` of the Deployment. */
   readonly name: string;
   /**
@@ -115,24 +119,8 @@ export interface AppDeploymentProps {
   readonly envFromConfigMaps?: readonly string[];
   /** Pod annotations, e.g. where a metrics collector scrapes. @default - none */
   readonly podAnnotations?: Readonly<Record<string, string>>;
-  /** @default - the namespace's `default` ServiceAccount */
-  readonly serviceAccountName?: string;
-  /** Secrets with registry credentials the kubelet pulls the image with, by name. @default - none */
-  readonly imagePullSecrets?: readonly string[];
-  /** Seconds between SIGTERM (after preStop) and SIGKILL. @default - Kubernetes' default (30) */
-  readonly terminationGracePeriodSeconds?: number;
   /** A command run in the container before it is sent SIGTERM (graceful shutdown). @default - none */
   readonly preStop?: readonly string[];
-  /**
-   * Whether the pods get an API token.
-   * @default false - the app does not call the API unless the stage says so
-   */
-  readonly automountServiceAccountToken?: boolean;
-  /**
-   * `IfNotPresent` suits releases that are new tags (a tag is never rebuilt); `Always` suits moving tags such as `latest`.
-   * @default 'IfNotPresent'
-   */
-  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** @default RESTRICTED_CONTAINER */
   readonly securityContext?: k8s.SecurityContext;
   /**
@@ -144,15 +132,6 @@ export interface AppDeploymentProps {
   readonly command?: readonly string[];
   /** Arguments of the entrypoint. @default - the image's CMD */
   readonly args?: readonly string[];
-  /** Volumes of the pod besides the `/tmp` of a read-only root filesystem. @default - none */
-  readonly volumes?: readonly k8s.Volume[];
-  /** Where the container mounts them. @default - none */
-  readonly volumeMounts?: readonly k8s.VolumeMount[];
-  /**
-   * Group that owns the pod's volumes, so that the non-root user can write to a claim.
-   * @default - none
-   */
-  readonly fsGroup?: number;
 }
 
 /** A named container port. */
@@ -208,7 +187,6 @@ export class AppDeployment extends Construct {
     this.port = props.port;
     const probe = (p: AppProbe | undefined, which: string): k8s.Probe | undefined =>
       p && toProbe(p, props.port, `Deployment '${props.name}': '${which}' probe`);
-    const securityContext = props.securityContext ?? RESTRICTED_CONTAINER;
     const versionLabel = { 'app.kubernetes.io/version': props.version };
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: props.name, labels: versionLabel },
@@ -226,54 +204,41 @@ export class AppDeployment extends Construct {
             labels: { ...props.selector, ...versionLabel },
             annotations: props.podAnnotations && Object.keys(props.podAnnotations).length ? { ...props.podAnnotations } : undefined,
           },
-          spec: {
+          spec: oneContainerPod({
+            container: {
+              name: props.containerName ?? props.name,
+              image: props.image,
+              command: orUndefined(props.command),
+              args: orUndefined(props.args),
+              ports: orUndefined(
+                (props.ports ?? [{ name: 'http', containerPort: props.port }]).map((p) => ({
+                  name: p.name,
+                  containerPort: p.containerPort,
+                  protocol: p.protocol ?? 'TCP',
+                })),
+              ),
+              env: orUndefined(props.env),
+              envFrom: orUndefined(props.envFromConfigMaps?.map((name) => ({ configMapRef: { name } }))),
+              livenessProbe: probe(props.probes?.liveness, 'liveness'),
+              readinessProbe: probe(props.probes?.readiness, 'readiness'),
+              startupProbe: probe(props.probes?.startup, 'startup'),
+              lifecycle: props.preStop?.length ? { preStop: { exec: { command: [...props.preStop] } } } : undefined,
+              resources: props.resources,
+            },
+            imagePullPolicy: props.imagePullPolicy,
+            securityContext: props.securityContext ?? RESTRICTED_CONTAINER,
+            volumes: props.volumes,
+            volumeMounts: props.volumeMounts,
             serviceAccountName: props.serviceAccountName,
-            automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-            imagePullSecrets: props.imagePullSecrets?.length ? props.imagePullSecrets.map((name) => ({ name })) : undefined,
+            automountServiceAccountToken: props.automountServiceAccountToken,
+            imagePullSecrets: props.imagePullSecrets,
+            fsGroup: props.fsGroup,
             terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
-            securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
-            containers: [
-              {
-                name: props.containerName ?? props.name,
-                image: props.image,
-                imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-                command: props.command?.length ? [...props.command] : undefined,
-                args: props.args?.length ? [...props.args] : undefined,
-                ports: orUndefined(
-                  (props.ports ?? [{ name: 'http', containerPort: props.port }]).map((p) => ({
-                    name: p.name,
-                    containerPort: p.containerPort,
-                    protocol: p.protocol ?? 'TCP',
-                  })),
-                ),
-                env: props.env?.length ? [...props.env] : undefined,
-                envFrom: props.envFromConfigMaps?.length ? props.envFromConfigMaps.map((name) => ({ configMapRef: { name } })) : undefined,
-                livenessProbe: probe(props.probes?.liveness, 'liveness'),
-                readinessProbe: probe(props.probes?.readiness, 'readiness'),
-                startupProbe: probe(props.probes?.startup, 'startup'),
-                lifecycle: props.preStop?.length ? { preStop: { exec: { command: [...props.preStop] } } } : undefined,
-                resources: props.resources,
-                securityContext,
-                // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
-                volumeMounts: orUndefined([
-                  ...(securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', mountPath: '/tmp' }] : []),
-                  ...(props.volumeMounts ?? []),
-                ]),
-              },
-            ],
-            volumes: orUndefined([
-              ...(securityContext.readOnlyRootFilesystem ? [{ name: 'tmp', emptyDir: {} }] : []),
-              ...(props.volumes ?? []),
-            ]),
-          },
+          }),
         },
       },
     });
   }
-}
-
-function orUndefined<T>(list: T[]): T[] | undefined {
-  return list.length ? list : undefined;
 }
 
 /** A port by number or by a container port's name, as Kubernetes writes it. */

@@ -85,8 +85,8 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row(
     'config/object-name',
-    "App name too long for its objects' names",
-    'A stack names objects after the app (<app>-mysql-backup, <app>-green, kube-<app>), and each kind bounds its names (52 characters for a CronJob, 63 for a Service): shorten the app name as the hint says, or name the object with the setting it gives.',
+    "App name too long for its objects' names, or a name a setting gives that its kind refuses",
+    "A stack names objects after the app (<app>-mysql-backup, <app>-green, kube-<app>), and each kind bounds its names (52 characters for a CronJob, 63 for a Service): shorten the app name as the hint says, or name the object with the setting it gives. A name a setting gives is bounded the same way, and a Service's starts with a letter (a DNS-1035 label).",
   ),
   row('config/empty', 'Empty stage file', 'A stage file is a mapping with at least apps:.'),
   row('config/not-a-mapping', 'Stage file is not a mapping', 'Start the file with apps: and the other stage settings.'),

@@ -209,6 +209,29 @@ describe('several demoapp instances in one stage', () => {
   });
 });
 
+describe('the names of the database objects', () => {
+  /** The qa stage file with `names:` under its database. */
+  const qaWithNames = (names: string) =>
+    repoStage('qa').replace(
+      '      backup: { schedule: "0 2 * * *", storage: 2Gi }\n',
+      `      backup: { schedule: "0 2 * * *", storage: 2Gi }\n      names: ${names}\n`,
+    );
+
+  it('refuse a Service name that does not start with a letter at its setting, not at the Service the checks would see', () => {
+    const text = qaWithNames('{ service: 9svc }');
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('9svc'));
+    expect(problems(text)).toEqual([
+      `environments/qa.yaml:${line + 1}:${lines[line].indexOf('9svc') + 1}: apps.demoapp.database.names.service names the Service '9svc', which does not start with a letter, as a Service's name must (a DNS-1035 label: it is a host name in the cluster)\n` +
+        "  hint: start it with a letter (lowercase letters, digits and '-', ending with a letter or digit)",
+    ]);
+  });
+
+  it('take a name starting with a digit for the objects whose kind allows one', () => {
+    expect(problems(qaWithNames('{ service: db, claim: 9claim, controller: 9rc }'))).toEqual([]);
+  });
+});
+
 describe('the ConfigMap of a stage', () => {
   const render = (text: string) =>
     renderStage(loader.load(text, FILE) as never, STACKS, '0.0.0').charts.flatMap((c) => c.objects) as (KubeObject & {

@@ -1,0 +1,67 @@
+/**
+ * The pod spec of one container, as the workloads that run an app's own image write it
+ * (`AppDeployment`'s pods, the cron stack's CronJob's): one place for what they share, so they
+ * cannot drift.
+ */
+import type { k8s } from '../k8s.js';
+
+/** A copy of a list, or undefined when it is empty or missing (the output has no empty lists). */
+export const orUndefined = <T>(list: readonly T[] | undefined): T[] | undefined => (list?.length ? [...list] : undefined);
+
+export interface OneContainerPodProps {
+  /** The container, less the fields the props below write (its pull policy, security context and mounts). */
+  readonly container: Omit<k8s.Container, 'imagePullPolicy' | 'securityContext' | 'volumeMounts'>;
+  /**
+   * `IfNotPresent` suits releases that are new tags (a tag is never rebuilt); `Always` suits moving tags such as `latest`.
+   * @default 'IfNotPresent'
+   */
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** The container's security context; a read-only root filesystem gets a writable `/tmp` (an emptyDir). */
+  readonly securityContext: k8s.SecurityContext;
+  /** Volumes of the pod besides the `/tmp` of a read-only root filesystem. @default - none */
+  readonly volumes?: readonly k8s.Volume[];
+  /** Where the container mounts them. @default - none */
+  readonly volumeMounts?: readonly k8s.VolumeMount[];
+  /** @default - the namespace's `default` ServiceAccount */
+  readonly serviceAccountName?: string;
+  /**
+   * Whether the pod gets an API token.
+   * @default false - the app does not call the API unless the stage says so
+   */
+  readonly automountServiceAccountToken?: boolean;
+  /** Secrets with registry credentials the kubelet pulls the image with, by name. @default - none */
+  readonly imagePullSecrets?: readonly string[];
+  /** Group that owns the pod's volumes, so that a non-root user can write to a claim. @default - none */
+  readonly fsGroup?: number;
+  /** @default - Kubernetes' default (`Always`, which a Job's pods may not have: a CronJob gives its own) */
+  readonly restartPolicy?: string;
+  /** Seconds between SIGTERM (after preStop) and SIGKILL. @default - Kubernetes' default (30) */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+/**
+ * The pod spec: the container with its security context and pull policy, the pod's RuntimeDefault
+ * seccomp profile, no API token unless asked, pull secrets by name, and a writable `/tmp` beside a
+ * read-only root filesystem.
+ */
+export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
+  // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
+  const tmp = props.securityContext.readOnlyRootFilesystem === true;
+  return {
+    restartPolicy: props.restartPolicy,
+    serviceAccountName: props.serviceAccountName,
+    automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+    imagePullSecrets: orUndefined(props.imagePullSecrets?.map((name) => ({ name }))),
+    terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+    securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
+    containers: [
+      {
+        ...props.container,
+        imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+        securityContext: props.securityContext,
+        volumeMounts: orUndefined([...(tmp ? [{ name: 'tmp', mountPath: '/tmp' }] : []), ...(props.volumeMounts ?? [])]),
+      },
+    ],
+    volumes: orUndefined([...(tmp ? [{ name: 'tmp', emptyDir: {} }] : []), ...(props.volumes ?? [])]),
+  };
+}

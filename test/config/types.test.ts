@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { demoappSettings } from '../../apps/demoapp/settings.js';
+import { ingressSettings } from '../../apps/ingress.js';
+import { serviceSettings } from '../../apps/service/settings.js';
+
+/*
+ * The three stacks' host patterns are built from DNS_SUBDOMAIN_PATTERN (ingressHostPattern); each
+ * was written out before, and must still take exactly what it took. The patterns as written out
+ * are the reference here, compared over every string of a small alphabet up to 7 characters (an
+ * IPv4 address has 7 at least) and over sample hosts.
+ */
+const NOT_IPV4 = '(?![0-9]{1,3}(\\.[0-9]{1,3}){3}$)';
+const WRITTEN_OUT = {
+  ingress: `^${NOT_IPV4}([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$`,
+  demoapp: `^${NOT_IPV4}[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$`,
+  service: `^${NOT_IPV4}(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$`,
+};
+const hostPattern = (settings: unknown) => (settings as { properties: { host: { pattern: string } } }).properties.host.pattern;
+const BUILT = {
+  ingress: hostPattern(ingressSettings),
+  demoapp: hostPattern(demoappSettings.properties.ingress),
+  service: hostPattern(serviceSettings.properties.ingress),
+};
+
+/** Every string of `alphabet` up to `length` characters, the empty one included. */
+function* strings(alphabet: string, length: number): Generator<string> {
+  yield '';
+  if (length === 0) return;
+  for (const s of strings(alphabet, length - 1)) if (s.length === length - 1) for (const c of alphabet) yield s + c;
+}
+
+const SAMPLES = [
+  'localhost',
+  'demoapp.example.com',
+  'pi.example.com',
+  '*.example.com',
+  '*.com',
+  '*.*.example.com',
+  'a.*.example.com',
+  '10.0.0.1',
+  '10.0.0.1.example.com',
+  '999.1.1.1',
+  '1.2.3',
+  '1.2.3.4.5',
+  '-a.example.com',
+  'a-.example.com',
+  'a..b',
+  '.example.com',
+  'example.com.',
+  'Example.com',
+  'ex_ample.com',
+  'a b.example.com',
+  'xn--bcher-kva.example',
+  `${'a'.repeat(63)}.${'b'.repeat(63)}.example.com`,
+  'a.example.com\n',
+  'a\n.example.com',
+];
+
+describe('the host patterns of the ingress, demoapp and service stacks', () => {
+  for (const stack of ['ingress', 'demoapp', 'service'] as const) {
+    it(`take exactly what the ${stack} stack's pattern took when written out`, () => {
+      const built = new RegExp(BUILT[stack], 'u'); // ajv compiles patterns with the u flag
+      const reference = new RegExp(WRITTEN_OUT[stack], 'u');
+      const differ = [...strings('a1-.*A', 7), ...SAMPLES].filter((s) => built.test(s) !== reference.test(s));
+      expect(differ).toEqual([]);
+    });
+  }
+
+  it('differ as they did: a bare name for ingress only, a wildcard for service only, never an IPv4 address', () => {
+    const takes = (stack: keyof typeof BUILT) => SAMPLES.filter((s) => new RegExp(BUILT[stack], 'u').test(s));
+    expect(takes('ingress')).toContain('localhost');
+    expect(takes('demoapp')).not.toContain('localhost');
+    expect(takes('service')).toContain('*.example.com');
+    expect(takes('demoapp')).not.toContain('*.example.com');
+    expect(takes('ingress')).not.toContain('*.example.com');
+    for (const stack of ['ingress', 'demoapp', 'service'] as const) {
+      expect(takes(stack)).toContain('demoapp.example.com');
+      expect(takes(stack)).not.toContain('10.0.0.1');
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { RESTRICTED_CONTAINER } from '../../lib/constructs/app-deployment.js';
+import { oneContainerPod, orUndefined } from '../../lib/constructs/one-container-pod.js';
+
+describe('oneContainerPod', () => {
+  it('writes the RuntimeDefault seccomp profile, no API token, IfNotPresent, and a writable /tmp beside a read-only root', () => {
+    const pod = oneContainerPod({ container: { name: 'app', image: 'app:1' }, securityContext: RESTRICTED_CONTAINER });
+    expect(pod).toEqual({
+      automountServiceAccountToken: false,
+      securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [
+        {
+          name: 'app',
+          image: 'app:1',
+          imagePullPolicy: 'IfNotPresent',
+          securityContext: RESTRICTED_CONTAINER,
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+        },
+      ],
+      volumes: [{ name: 'tmp', emptyDir: {} }],
+    });
+  });
+
+  it('mounts no /tmp when the root filesystem is writable, and leaves empty lists out', () => {
+    const pod = oneContainerPod({
+      container: { name: 'app', image: 'app:1' },
+      securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: false },
+      imagePullSecrets: [],
+      volumes: [],
+    });
+    expect(pod.volumes).toBeUndefined();
+    expect(pod.imagePullSecrets).toBeUndefined();
+    expect(pod.containers[0].volumeMounts).toBeUndefined();
+  });
+
+  it('puts the /tmp first, before the volumes and mounts it is given, and names pull secrets', () => {
+    const pod = oneContainerPod({
+      container: { name: 'app', image: 'app:1' },
+      securityContext: RESTRICTED_CONTAINER,
+      volumes: [{ name: 'data', emptyDir: {} }],
+      volumeMounts: [{ name: 'data', mountPath: '/data' }],
+      imagePullSecrets: ['registry'],
+      fsGroup: 10001,
+    });
+    expect(pod.volumes?.map((v) => v.name)).toEqual(['tmp', 'data']);
+    expect(pod.containers[0].volumeMounts?.map((m) => m.name)).toEqual(['tmp', 'data']);
+    expect(pod.imagePullSecrets).toEqual([{ name: 'registry' }]);
+    expect(pod.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' }, fsGroup: 10001 });
+  });
+});
+
+describe('orUndefined', () => {
+  it('copies a list that has items, and gives undefined for an empty or missing one', () => {
+    const list = ['a'];
+    expect(orUndefined(list)).toEqual(['a']);
+    expect(orUndefined(list)).not.toBe(list);
+    expect(orUndefined([])).toBeUndefined();
+    expect(orUndefined(undefined)).toBeUndefined();
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { compileStages } from '../lib/compile.js';
+import { ExitCode, ProblemsError, formatProblem } from '../lib/errors.js';
+
+/** The errors `npm run synth` stops at for the stage file `environments/x.yaml` holding `lines`, and its exit code. */
+function refused(lines: readonly string[]): { problems: string[]; exitCode?: number } {
+  try {
+    compileStages([{ stage: 'x', file: 'environments/x.yaml', text: [...lines, ''].join('\n') }]);
+  } catch (e) {
+    if (e instanceof ProblemsError)
+      return { problems: e.problems.filter((p) => p.severity !== 'warning').map(formatProblem), exitCode: e.exitCode };
+    throw e;
+  }
+  return { problems: [] };
+}
+
+const DEMOAPP =
+  '  demoapp: { image: "demoapp:1", replicas: 1, database: { storage: 1Gi, backup: { schedule: "0 2 * * *", storage: 1Gi } } }';
+const SERVICE = (name: string) => [`  ${name}:`, '    stack: service', '    image: team/api:1.4.2', '    ports: { http: { port: 8080 } }'];
+const APPLIED_TOGETHER =
+  'applied together, the second definition replaces the first (kubectl apply) or fails as already existing (kubectl create)';
+
+describe('an object two apps make', () => {
+  it('is reported at the later app, naming the earlier one and the setting that names the object there', () => {
+    const { problems, exitCode } = refused(['apps:', DEMOAPP, ...SERVICE('mysql')]);
+    expect(problems).toEqual([
+      `environments/x.yaml:3:3: apps.mysql makes Service x/mysql, which apps.demoapp (line 2) makes too: ${APPLIED_TOGETHER}\n` +
+        '  hint: one object, one app: rename apps.mysql, or name the Service of apps.demoapp with apps.demoapp.database.names.service',
+    ]);
+    expect(exitCode).toBe(ExitCode.badInput);
+  });
+
+  it('is reported at the setting that names it in the later app, whichever app is first by name', () => {
+    const demoapp = DEMOAPP.replace('database: {', 'database: { names: { service: api },');
+    const { problems } = refused(['apps:', ...SERVICE('api'), demoapp]);
+    expect(problems).toEqual([
+      `environments/x.yaml:6:${demoapp.indexOf('api }') + 1}: apps.demoapp.database.names.service makes Service x/api, which apps.api (line 2) makes too: ${APPLIED_TOGETHER}\n` +
+        '  hint: one object, one app: name it otherwise here, or rename apps.api',
+    ]);
+  });
+
+  it('is reported at the later app with the setting that would name it otherwise, when none named it', () => {
+    expect(refused(['apps:', ...SERVICE('mysql'), DEMOAPP]).problems).toEqual([
+      `environments/x.yaml:6:3: apps.demoapp makes Service x/mysql, which apps.mysql (line 2) makes too: ${APPLIED_TOGETHER}\n` +
+        '  hint: one object, one app: name the Service of apps.demoapp with apps.demoapp.database.names.service, or rename apps.mysql',
+    ]);
+  });
+});
