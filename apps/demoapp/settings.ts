@@ -3,7 +3,7 @@
  * between stages. Defaults live here, once (`DEFAULTS`, `databaseNames`).
  */
 import {
-  CONFIG_KEY_PATTERN,
+  ConfigKey,
   Count,
   HOST_PATH_PATTERN,
   INGRESS_PATH_EXPECTED,
@@ -21,11 +21,7 @@ import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 import { Autoscaling, Name, Probe, Resources, Size } from '../../lib/config/workload.js';
 
 /** Secret key names: what `kubectl create secret` accepts. */
-const SecretKey = Type.String({
-  pattern: CONFIG_KEY_PATTERN,
-  maxLength: 253,
-  expected: "a Secret key (letters, digits, '-', '_', '.'; not '.' and not starting with '..')",
-});
+const SecretKey = ConfigKey('a Secret key');
 
 export const SECRET_KEYS_NEEDED = ['username', 'password', 'database'] as const;
 
@@ -159,17 +155,10 @@ export const demoappSettings = Settings({
     ),
   ),
   config: Type.Optional(
-    Mapping(
-      Type.String({
-        pattern: CONFIG_KEY_PATTERN,
-        expected: "a name of letters, digits, '-', '_' and '.' (not '.' and not starting with '..')",
-      }),
-      Type.String(),
-      {
-        description:
-          'Non-secret configuration, given to the app as environment variables through the ConfigMap <name>-config-<hash>. @default - only DB_HOST and DB_PORT',
-      },
-    ),
+    Mapping(ConfigKey('a name'), Type.String(), {
+      description:
+        'Non-secret configuration, given to the app as environment variables through the ConfigMap <name>-config-<hash>. @default - only DB_HOST and DB_PORT',
+    }),
   ),
   autoscaling: Autoscaling('A HorizontalPodAutoscaler on CPU. @default - none (fixed replicas)'),
   serviceAccount: Type.Optional(

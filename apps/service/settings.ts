@@ -3,7 +3,7 @@
  * service described in YAML alone. Defaults live here, once (`DEFAULTS`).
  */
 import {
-  CONFIG_KEY_PATTERN,
+  ConfigKey,
   Count,
   HOST_PATH_PATTERN,
   INGRESS_PATH_EXPECTED,
@@ -37,11 +37,7 @@ const PortName = Type.String({
 /** An environment variable name. */
 const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
 /** A ConfigMap or Secret key. */
-const KeyName = Type.String({
-  pattern: CONFIG_KEY_PATTERN,
-  maxLength: 253,
-  expected: "a key of letters, digits, '-', '_' and '.' (not '.' and not starting with '..')",
-});
+const KeyName = ConfigKey('a key');
 /** A port by number, or by the name it has under `ports` (a probe may name either, as Kubernetes takes either). */
 const PortRef = (description: string) => {
   const expected = 'a port number (1-65535) or the name of one of ports';

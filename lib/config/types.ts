@@ -6,6 +6,7 @@
  * The `expected` keyword is ours: the words used in messages ("must be <expected>").
  */
 import { Type, type ObjectOptions, type Static, type TSchema, type TString, type SchemaOptions } from '@sinclair/typebox';
+import { MAX_CONFIG_KEY } from '../model/config-key.js';
 import { imageReferencePattern } from '../model/image.js';
 import { DNS1123_SUBDOMAIN } from '../model/object-names.js';
 
@@ -105,7 +106,15 @@ export const INGRESS_PATH_PATTERN = '^(?!.*(//|/\\./|/\\.\\./|%2[fF]))(?!.*/\\.\
 export const INGRESS_PATH_EXPECTED = "a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..'";
 /** A node directory for a hostPath: absolute, without a '..' element. */
 export const HOST_PATH_PATTERN = '^/(?!(.*/)?\\.\\.(/|$))';
-/** A ConfigMap or Secret key: letters, digits, '-', '_' and '.', not '.' and not starting with '..'. */
-export const CONFIG_KEY_PATTERN = '^(?!\\.$)(?!\\.\\.)[-._a-zA-Z0-9]+$';
+/**
+ * A ConfigMap or Secret key (lib/model/config-key.ts `configKeyProblem`, as a schema): at most 253
+ * letters, digits, '-', '_' and '.', not '.' and not starting with '..'; `what` it is in messages.
+ */
+export const ConfigKey = (what: string) =>
+  Type.String({
+    pattern: '^(?!\\.$)(?!\\.\\.)[-._a-zA-Z0-9]+$',
+    maxLength: MAX_CONFIG_KEY,
+    expected: `${what} of at most ${MAX_CONFIG_KEY} letters, digits, '-', '_' and '.' (not '.' and not starting with '..')`,
+  });
 /** A storage size: a quantity above zero (a claim's request must be), without 'm' (thousandths of a byte). */
 export const POSITIVE_QUANTITY_PATTERN = '^(?=[0-9.]*[1-9])[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$';

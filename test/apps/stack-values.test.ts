@@ -41,9 +41,9 @@ describe('stage settings the API server would refuse are refused at the setting'
           '    database:\n      storage: 1Gi\n      secret: { keys: [username, password, database, ..data] }\n      backup: { schedule: "0 3 * * *", storage: 1Gi }\n',
       ),
     ).toEqual([
-      "environments/x.yaml:4:15: apps.demoapp.config: '..x' is not a valid name; it must be a name of letters, digits, '-', '_' and '.' (not '.' and not starting with '..')",
-      "environments/x.yaml:4:23: apps.demoapp.config: '.' is not a valid name; it must be a name of letters, digits, '-', '_' and '.' (not '.' and not starting with '..')",
-      "environments/x.yaml:7:54: apps.demoapp.database.secret.keys[3] must be a Secret key (letters, digits, '-', '_', '.'; not '.' and not starting with '..') (found \"..data\")",
+      "environments/x.yaml:4:15: apps.demoapp.config: '..x' is not a valid name; it must be a name of at most 253 letters, digits, '-', '_' and '.' (not '.' and not starting with '..')",
+      "environments/x.yaml:4:23: apps.demoapp.config: '.' is not a valid name; it must be a name of at most 253 letters, digits, '-', '_' and '.' (not '.' and not starting with '..')",
+      "environments/x.yaml:7:54: apps.demoapp.database.secret.keys[3] must be a Secret key of at most 253 letters, digits, '-', '_' and '.' (not '.' and not starting with '..') (found \"..data\")",
     ]);
   });
 
@@ -76,7 +76,7 @@ describe('stage settings the API server would refuse are refused at the setting'
       "environments/x.yaml:6:54: apps.api.ingress.paths[0] must be a path starting with '/', without spaces, '//', '/./', '/../' or '%2F', not ending in '/.' or '/..' (found \"/a//b\")",
       'environments/x.yaml:7:40: apps.api.storage.size must be a Kubernetes quantity above zero such as 1Gi (found "0")',
       'environments/x.yaml:7:55: apps.api.storage.hostPath must be an absolute path without \'..\' (found "/srv/../etc")',
-      "environments/x.yaml:8:38: apps.api.configMaps.settings.LEVEL must be a key of letters, digits, '-', '_' and '.' (not '.' and not starting with '..') (found \"..level\")",
+      "environments/x.yaml:8:38: apps.api.configMaps.settings.LEVEL must be a key of at most 253 letters, digits, '-', '_' and '.' (not '.' and not starting with '..') (found \"..level\")",
     ]);
   });
 
