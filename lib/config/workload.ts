@@ -4,7 +4,7 @@
  */
 import type { PathProblem } from '../errors.js';
 import { carelessAmount, carelessResources } from '../model/quantity.js';
-import { Count, POSITIVE_QUANTITY_PATTERN, PortNumber, Settings, Type, type Static } from './types.js';
+import { Count, DnsLabel, POSITIVE_QUANTITY_PATTERN, PortNumber, Settings, Type, type Static } from './types.js';
 
 /** A Kubernetes quantity such as `250m`, `512Mi` or `2Gi` (the articles' `2Gib` is not one). */
 export const Quantity = (description: string) =>
@@ -18,13 +18,7 @@ export const Quantity = (description: string) =>
 export const Size = (description: string, example = '2Gi') =>
   Type.String({ pattern: POSITIVE_QUANTITY_PATTERN, expected: `a Kubernetes quantity above zero such as ${example}`, description });
 
-export const Name = (description: string) =>
-  Type.String({
-    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-    maxLength: 63,
-    expected: "a DNS-1123 label (lowercase letters, digits and '-')",
-    description,
-  });
+export const Name = (description: string) => DnsLabel({ expected: "a DNS-1123 label (lowercase letters, digits and '-')", description });
 
 export const CpuMemory = (what: string) =>
   Type.Optional(
