@@ -6,7 +6,8 @@
  * `serviceAccountName`, `configMaps:` and `secrets:`), the problem is the stage file's, reported at
  * that setting's `file:line:col` as bad input, with what the check said of the object. So is an
  * object two apps make (the checks find it defined twice): at the later app, or at the setting that
- * names the object there (`Stack.objectNames`). Pure.
+ * names the object there (`Stack.objectNames`). And an object named after its app whose kind refuses
+ * that name (a Service `9web`): at the app's key. Pure.
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
@@ -22,6 +23,9 @@ const PLACED_CODES = new Set(['refs/configmap', 'refs/configmap-key', 'refs/secr
 
 /** The code of the checks' finding about an object defined twice (lib/checks/object-index.ts). */
 const DUPLICATE = 'refs/duplicate-object';
+
+/** The code of the checks' finding about a name its kind does not take (lib/checks/api-rules-meta.ts). */
+const NAME = 'api/name';
 
 /** What the hint adds for an object the stage file can declare as made outside stagecraft. */
 const OUTSIDE: Readonly<Record<string, string>> = {
@@ -43,7 +47,7 @@ export function placedReferences(
   loaded: LoadedStage,
   stacks: Readonly<Record<string, Stack>>,
 ): PlacedReferences {
-  if (!findings.some((f) => f.severity === 'error' && (PLACED_CODES.has(f.code) || f.code === DUPLICATE)))
+  if (!findings.some((f) => f.severity === 'error' && (PLACED_CODES.has(f.code) || f.code === DUPLICATE || f.code === NAME)))
     return { findings, problems: [] };
   const apps = new Map(loaded.apps.map((a) => [a.name, a]));
   /**
@@ -66,10 +70,11 @@ export function placedReferences(
     return owner && { app: owner.chart.name, object: owner.chart.objects[owner.at] };
   };
   const duplicates = placedDuplicates(findings, rendered, loaded, stacks);
+  const appNamed = placedAppNames(findings, rendered, loaded);
   const rest: Finding[] = [];
-  const problems: Problem[] = [...duplicates.problems];
+  const problems: Problem[] = [...duplicates.problems, ...appNamed.problems];
   for (const f of findings) {
-    if (duplicates.placed.has(f)) continue;
+    if (duplicates.placed.has(f) || appNamed.placed.has(f)) continue;
     const owner = f.severity === 'error' && PLACED_CODES.has(f.code) ? ownerOf(f.object) : undefined;
     const app = owner && apps.get(owner.app);
     // the object as rendered: a cached app's finding may be on a stand-in, which has no fields
@@ -88,6 +93,39 @@ export function placedReferences(
     });
   }
   return { findings: rest, problems };
+}
+
+/**
+ * The objects named as their app is whose kind does not take that name (a Service `9web`, which
+ * must start with a letter), placed at the app's key: the name is the app's.
+ */
+function placedAppNames(
+  findings: readonly Finding[],
+  rendered: RenderedStage,
+  loaded: LoadedStage,
+): { readonly placed: ReadonlySet<Finding>; readonly problems: readonly Problem[] } {
+  const placed = new Set<Finding>();
+  const problems: Problem[] = [];
+  const apps = new Set(loaded.apps.map((a) => a.name));
+  const bad = findings.filter(
+    (f) => f.severity === 'error' && f.code === NAME && f.path.join('.') === 'metadata.name' && apps.has(String(f.object.metadata?.name)),
+  );
+  if (!bad.length) return { placed, problems };
+  const charts = new Map(rendered.charts.map((c) => [c.name, c]));
+  for (const f of bad) {
+    const app = String(f.object.metadata.name);
+    const chart = charts.get(app);
+    // the app's own object: another app's object of that name stays with the checks
+    if (!chart || !chartHeads(chart).some((o) => describeObject(o) === describeObject(f.object))) continue;
+    placed.add(f);
+    problems.push({
+      code: f.code,
+      location: loaded.locate(['apps'], app),
+      message: `apps.${app} names ${describeObject(f.object)} after itself: ${f.message}`,
+      hint: `rename the app: ${f.hint}`,
+    });
+  }
+  return { placed, problems };
 }
 
 /** An object's group, kind, namespace and name: what the checks find defined twice. */

@@ -46,3 +46,14 @@ describe('an object two apps make', () => {
     ]);
   });
 });
+
+describe('an object named after its app whose kind refuses the name', () => {
+  it("is reported at the app's key: a Service must start with a letter", () => {
+    const { problems, exitCode } = refused(['apps:', ...SERVICE('9api')]);
+    expect(problems).toEqual([
+      "environments/x.yaml:2:3: apps.9api names Service x/9api after itself: name '9api' is not a DNS-1035 label\n" +
+        "  hint: rename the app: use at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
+    ]);
+    expect(exitCode).toBe(ExitCode.badInput);
+  });
+});
