@@ -7,7 +7,7 @@
 import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type SettingsProblem } from '../../lib/stack.js';
 import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../../lib/model/cron.js';
-import { resourcesWarnings } from '../../lib/config/workload.js';
+import { resourcesProblems } from '../../lib/config/workload.js';
 import { service } from '../service/index.js';
 import { cronChart } from './chart.js';
 import { cronSettings, type CronSettings } from './settings.js';
@@ -53,7 +53,7 @@ function refine(s: CronSettings): SettingsProblem[] {
     });
   }
   // warnings: careless units of cpu and memory
-  problems.push(...resourcesWarnings(s.resources, ['resources']));
+  problems.push(...resourcesProblems(s.resources, ['resources']));
   return problems;
 }
 

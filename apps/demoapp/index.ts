@@ -12,7 +12,7 @@ import { didYouMean } from '../../lib/model/did-you-mean.js';
 import { isSecretName } from '../../lib/model/secret-rules.js';
 import { secretValueHint, secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
-import { resourcesWarnings } from '../../lib/config/workload.js';
+import { resourcesProblems } from '../../lib/config/workload.js';
 import { demoappChart } from './chart.js';
 
 export const STACK_NAME = 'demoapp';
@@ -106,7 +106,7 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
     }
   }
   // warnings: careless units of cpu and memory
-  problems.push(...resourcesWarnings(s.resources, ['resources']), ...resourcesWarnings(s.database.resources, ['database', 'resources']));
+  problems.push(...resourcesProblems(s.resources, ['resources']), ...resourcesProblems(s.database.resources, ['database', 'resources']));
   const a = s.autoscaling;
   if (!a && s.replicas === undefined) {
     problems.push({

@@ -12,7 +12,7 @@ import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
 import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
-import { resourcesWarnings } from '../../lib/config/workload.js';
+import { resourcesProblems } from '../../lib/config/workload.js';
 
 /** Whether an annotation key is under stagecraft's own prefix (`stagecraft.dev/`, `policy.stagecraft.dev/`...). */
 const isStagecraftKey = (key: string) => /^(?:[^/]*\.)?stagecraft\.dev\//.test(key);
@@ -210,7 +210,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
     );
   }
   // warnings: careless units of cpu and memory
-  problems.push(...resourcesWarnings(s.resources, ['resources']));
+  problems.push(...resourcesProblems(s.resources, ['resources']));
   const a = s.autoscaling;
   if (a) {
     // the Deployment has no spec.replicas then; a replicas the stage file still says must not contradict the bounds

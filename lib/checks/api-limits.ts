@@ -7,7 +7,8 @@
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { CONTAINER_LISTS, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
-import { carelessQuantities, parseQuantity } from './quantity.js';
+import { carelessQuantities } from './quantity.js';
+import { requestAboveLimitText, requestsAboveLimits } from '../model/quantity.js';
 import { imageReferencePattern } from '../model/image.js';
 
 /** ConfigMap and Secret data, in bytes (the etcd object limit the API server enforces for them). */
@@ -238,22 +239,9 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
         }
         const r = isRecord(c.resources) ? c.resources : {};
         out.push(...carelessQuantities(emit, r, cp));
-        const requests = isRecord(r.requests) ? r.requests : {};
-        const limits = isRecord(r.limits) ? r.limits : {};
-        for (const [res, req] of Object.entries(requests)) {
-          if (!Object.hasOwn(limits, res)) continue;
-          const q = parseQuantity(req);
-          const l = parseQuantity(limits[res]);
-          if (q !== undefined && l !== undefined && q > l) {
-            out.push(
-              emit(
-                'api/requests-above-limits',
-                [...cp, 'resources', 'requests', res],
-                `request ${String(req)} is above the limit ${String(limits[res])}`,
-                `raise the limit or lower the request: a ${res} request may not exceed its limit`,
-              ),
-            );
-          }
+        for (const above of requestsAboveLimits(r)) {
+          const { message, hint } = requestAboveLimitText(above);
+          out.push(emit('api/requests-above-limits', [...cp, 'resources', 'requests', above.resource], message, hint));
         }
       });
     }

@@ -3,7 +3,7 @@
  * resources, probes, names and autoscaling, with the words their messages use.
  */
 import type { PathProblem } from '../errors.js';
-import { carelessAmount, carelessResources } from '../model/quantity.js';
+import { carelessAmount, carelessResources, requestAboveLimitText, requestsAboveLimits } from '../model/quantity.js';
 import { Count, DnsLabel, POSITIVE_QUANTITY_PATTERN, PortNumber, Settings, Type, type Static } from './types.js';
 
 /** A Kubernetes quantity such as `250m`, `512Mi` or `2Gi` (the articles' `2Gib` is not one). */
@@ -37,19 +37,28 @@ export const Resources = (who: string) =>
 export type ResourcesSettings = Static<ReturnType<typeof Resources>>;
 
 /**
- * Warnings for the cpu and memory quantities of a `Resources` setting at `at` (relative to the
- * app's settings, as a stack's refine step gives paths) that are valid but surely a mistake of
- * units (`carelessResources`, lib/model/quantity.ts: memory 512m, memory 512, cpu 500), with the quantity probably
- * meant: the stage loads, and the warning is placed at the quantity's line and column.
+ * The problems of a `Resources` setting at `at` (relative to the app's settings, as a stack's refine
+ * step gives paths), each placed at its quantity's line and column: a request above its limit, which
+ * the API server refuses (an error), and warnings for the cpu and memory quantities that are valid
+ * but surely a mistake of units (`carelessResources`, lib/model/quantity.ts: memory 512m, memory 512,
+ * cpu 500), with the quantity probably meant.
  */
-export function resourcesWarnings(resources: ResourcesSettings | undefined, at: readonly (string | number)[]): PathProblem[] {
-  return carelessResources(resources).map(({ side, resource, value, careless }) => ({
-    code: careless.code,
-    severity: 'warning',
-    path: [...at, side, resource],
-    message: `is ${String(value)}, ${carelessAmount(careless)}`,
-    hint: careless.hint,
-  }));
+export function resourcesProblems(resources: ResourcesSettings | undefined, at: readonly (string | number)[]): PathProblem[] {
+  return [
+    ...requestsAboveLimits(resources).map(({ resource, request, limit }) => ({
+      code: 'api/requests-above-limits',
+      path: [...at, 'requests', resource],
+      message: `is ${String(request)}, above its limit ${String(limit)} (the API server refuses the container)`,
+      hint: requestAboveLimitText({ resource, request, limit }).hint,
+    })),
+    ...carelessResources(resources).map(({ side, resource, value, careless }) => ({
+      code: careless.code,
+      severity: 'warning' as const,
+      path: [...at, side, resource],
+      message: `is ${String(value)}, ${carelessAmount(careless)}`,
+      hint: careless.hint,
+    })),
+  ];
 }
 
 export const Probe = (what: string) =>

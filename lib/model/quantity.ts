@@ -164,3 +164,38 @@ export function carelessResources(resources: unknown): CarelessResource[] {
 
 /** What a careless quantity amounts to and why that is surely not meant, with the quantity probably meant: the end of either's message. */
 export const carelessAmount = (c: CarelessQuantity): string => `${c.amount} (${c.why})${c.meant ? `; did you mean ${c.meant}?` : ''}`;
+
+/** A request above its limit, which the API server refuses. */
+export interface RequestAboveLimit {
+  /** The resource (`cpu`, `memory`, or any other a container requests). */
+  readonly resource: string;
+  /** The request and the limit as written. */
+  readonly request: unknown;
+  readonly limit: unknown;
+}
+
+/**
+ * The requests of a container's `resources` (or of a stage file's resources setting, which has the
+ * same shape) above their limits, in the requests' order: the API server refuses such a container
+ * (lib/checks/api-limits.ts), and the stage loader refuses the setting (lib/config/workload.ts).
+ */
+export function requestsAboveLimits(resources: unknown): RequestAboveLimit[] {
+  const out: RequestAboveLimit[] = [];
+  if (!resources || typeof resources !== 'object') return out;
+  const { requests, limits } = resources as Record<string, unknown>;
+  if (!requests || typeof requests !== 'object' || !limits || typeof limits !== 'object') return out;
+  for (const [resource, request] of Object.entries(requests)) {
+    if (!Object.hasOwn(limits, resource)) continue;
+    const limit = (limits as Record<string, unknown>)[resource];
+    const q = parseQuantity(request);
+    const l = parseQuantity(limit);
+    if (q !== undefined && l !== undefined && q > l) out.push({ resource, request, limit });
+  }
+  return out;
+}
+
+/** The message and hint of a request above its limit. */
+export const requestAboveLimitText = ({ resource, request, limit }: RequestAboveLimit) => ({
+  message: `request ${String(request)} is above the limit ${String(limit)}`,
+  hint: `raise the limit or lower the request: a ${resource} request may not exceed its limit`,
+});

@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
 import { StageLoader } from '../../lib/config/load.js';
-import { resourcesWarnings } from '../../lib/config/workload.js';
-import { type ProblemsError, formatProblem } from '../../lib/errors.js';
+import { resourcesProblems } from '../../lib/config/workload.js';
+import { ExitCode, type ProblemsError, formatProblem } from '../../lib/errors.js';
 
 const loader = new StageLoader(STACKS);
 
-describe('resources: cpu and memory quantities off by their unit', () => {
-  it('are warnings at the quantity, relative to the app, with what was probably meant', () => {
+describe('resources: cpu and memory quantities off by their unit, and requests above limits', () => {
+  it('are warnings at the quantity, relative to the app, with what was probably meant; a request above its limit an error', () => {
     expect(
-      resourcesWarnings({ requests: { cpu: '500', memory: '512m' }, limits: { cpu: '2', memory: '512' } }, ['database', 'resources']),
+      resourcesProblems({ requests: { cpu: '500', memory: '512m' }, limits: { cpu: '2', memory: '512' } }, ['database', 'resources']),
     ).toEqual([
+      {
+        code: 'api/requests-above-limits',
+        path: ['database', 'resources', 'requests', 'cpu'],
+        message: 'is 500, above its limit 2 (the API server refuses the container)',
+        hint: 'raise the limit or lower the request: a cpu request may not exceed its limit',
+      },
       {
         code: 'quantity/cpu-large',
         severity: 'warning',
@@ -33,8 +39,8 @@ describe('resources: cpu and memory quantities off by their unit', () => {
         hint: 'memory without a suffix counts bytes: write Mi or Gi (mebibytes, gibibytes)',
       },
     ]);
-    expect(resourcesWarnings(undefined, ['resources'])).toEqual([]);
-    expect(resourcesWarnings({ requests: { cpu: '250m', memory: '512Mi' } }, ['resources'])).toEqual([]);
+    expect(resourcesProblems(undefined, ['resources'])).toEqual([]);
+    expect(resourcesProblems({ requests: { cpu: '250m', memory: '512Mi' } }, ['resources'])).toEqual([]);
   });
 
   it("load the stage, with the warnings placed at the stage file's line and column, for demoapp's app and database and for the service stack", () => {
@@ -80,6 +86,37 @@ describe('resources: cpu and memory quantities off by their unit', () => {
         ['config/conflict', 'error', 4],
         ['quantity/memory-small', 'warning', 6],
       ]);
+    }
+  });
+  it("refuse a request above its limit at the request's line and column (exit 2), for each stack that has resources", () => {
+    try {
+      loader.load(
+        [
+          'apps:',
+          '  api:',
+          '    stack: service',
+          '    image: team/api:1',
+          '    resources: { requests: { cpu: "2", memory: 512Mi }, limits: { cpu: 500m, memory: 1Gi } }',
+          '  nightly:',
+          '    stack: cron',
+          '    image: team/job:1',
+          '    schedule: "0 3 * * *"',
+          '    resources:',
+          '      requests: { memory: 2Gi }',
+          '      limits: { memory: 1Gi }',
+          '',
+        ].join('\n'),
+        'environments/qa.yaml',
+      );
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ProblemsError).problems.map(formatProblem)).toEqual([
+        'environments/qa.yaml:5:35: apps.api.resources.requests.cpu is 2, above its limit 500m (the API server refuses the container)\n' +
+          '  hint: raise the limit or lower the request: a cpu request may not exceed its limit',
+        'environments/qa.yaml:11:27: apps.nightly.resources.requests.memory is 2Gi, above its limit 1Gi (the API server refuses the container)\n' +
+          '  hint: raise the limit or lower the request: a memory request may not exceed its limit',
+      ]);
+      expect((e as ProblemsError).exitCode).toBe(ExitCode.badInput);
     }
   });
 });
