@@ -53,6 +53,32 @@ function unique(emit: Emit, list: unknown, at: FieldPath, fields: readonly strin
   });
 }
 
+/**
+ * A block device that is also mounted, by its volume's name or at its path: the API server refuses
+ * the container (ValidateVolumeDevices).
+ */
+function mountedDevices(emit: Emit, c: Record<string, unknown>, cp: FieldPath, out: Finding[]): void {
+  if (!Array.isArray(c.volumeDevices) || !Array.isArray(c.volumeMounts)) return;
+  const mounts: (Record<string, unknown> | null)[] = c.volumeMounts;
+  c.volumeDevices.forEach((d: Record<string, unknown> | null, i) => {
+    for (const [field, mountField] of [
+      ['name', 'name'],
+      ['devicePath', 'mountPath'],
+    ] as const) {
+      const value = d?.[field];
+      if (typeof value === 'string' && mounts.some((m) => m?.[mountField] === value))
+        out.push(
+          emit(
+            'api/duplicate-key',
+            [...cp, 'volumeDevices', i, field],
+            `${field} ${JSON.stringify(value)} is also a volumeMounts ${mountField}`,
+            'a volume is mounted at a path or given as a block device, not both: change one',
+          ),
+        );
+    }
+  });
+}
+
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
 
 /** A port number field must be within 1-65535 (hostPort may be 0: none). */
@@ -130,6 +156,8 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
         });
       }
       unique(emit, c.volumeMounts, [...cp, 'volumeMounts'], ['mountPath'], out);
+      unique(emit, c.volumeDevices, [...cp, 'volumeDevices'], ['devicePath'], out);
+      mountedDevices(emit, c, cp, out);
       if (Array.isArray(c.ports)) {
         c.ports.forEach((p: Record<string, unknown> | null, j) => {
           portInRange(emit, p?.containerPort, [...cp, 'ports', j, 'containerPort'], out);

@@ -138,7 +138,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/duplicate-key': {
     short: 'A keyed list repeats a key',
-    help: 'Lists keyed by name (ports, env, volumes, containers) need unique keys, and a ConfigMap key is in data or binaryData, not both; the API server refuses repeats.',
+    help: 'Lists keyed by name or path (ports, env, volumes, containers, volume mounts and block devices) need unique keys, a volume is mounted or a block device, not both, and a ConfigMap key is in data or binaryData, not both; the API server refuses repeats.',
     mirrors: 'pkg/apis/core/validation (unique names per list)',
   },
   'api/image': {

@@ -52,6 +52,14 @@ describe("the API server's rules", () => {
     ]);
   });
 
+  it('rejects a block device path used twice, and a block device also mounted, by name or at its path', () => {
+    expect(findingsIn(['api/block-devices.yaml'])).toEqual([
+      'api/block-devices.yaml:12:11: Pod db: spec.containers[0].volumeDevices[1]: devicePath "/dev/xvda" repeats item [0]',
+      'api/block-devices.yaml:12:19: Pod db: spec.containers[0].volumeDevices[1].name: name "raw2" is also a volumeMounts name',
+      'api/block-devices.yaml:13:37: Pod db: spec.containers[0].volumeDevices[2].devicePath: devicePath "/data" is also a volumeMounts mountPath',
+    ]);
+  });
+
   it('rejects selectors that do not match their template, and an object defined twice', () => {
     expect(findingsIn(['api/selectors-and-duplicates.yaml'])).toEqual([
       "api/selectors-and-duplicates.yaml:8:13: ReplicationController nginx: spec.selector: selects app=nginx, but the pod template's labels are: app=web",
