@@ -208,6 +208,9 @@ function locationProblem(zone: string, known: (zone: string) => boolean): string
 
 const zones = new Map<string, string | undefined>();
 
+/** A part of a zone's name that starts with a lowercase letter, which no name of the IANA database has. */
+const LOWERCASE_PART = /(^|\/)[a-z]/;
+
 /**
  * Whether the IANA time zone database (as Node.js ships it) knows `zone`, spelled as it is there, as
  * the API server's time.LoadLocation must for `spec.timeZone` and a `TZ=` prefix.
@@ -219,15 +222,18 @@ export function knownTimeZone(zone: string): boolean {
 /**
  * How the database spells `zone`: itself, the zone in the right case (Node's lookup ignores case,
  * Go's reads a file of that name, so `europe/berlin` fails on the cluster), or undefined for no zone.
- * A link spelled in another case (`us/pacific`) is taken, since Node names only its target. Kept per
- * name: a fleet repeats a few.
+ * Node names only a link's target, so a link in another case is told by the database's own habit:
+ * each part of a name starts with a capital or a digit (`US/Pacific`, `Etc/GMT+5`), and a link
+ * with a part that starts lowercase (`us/pacific`, `japan`) is spelled as its target
+ * (`America/Los_Angeles`). Kept per name: a fleet repeats a few.
  */
 export function timeZoneSpelling(zone: string): string | undefined {
   if (zones.has(zone)) return zones.get(zone);
   let spelling: string | undefined;
   try {
     const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-    spelling = resolved !== zone && resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
+    const link = resolved.toLowerCase() !== zone.toLowerCase();
+    spelling = resolved !== zone && (!link || LOWERCASE_PART.test(zone)) ? resolved : zone;
   } catch {
     spelling = undefined;
   }

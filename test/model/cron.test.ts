@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronScheduleProblem, goDurationProblem, knownTimeZone, timeZoneSpelling } from '../../lib/model/cron.js';
+import { cronScheduleProblem, goDurationProblem, knownTimeZone, timeZoneProblem, timeZoneSpelling } from '../../lib/model/cron.js';
 
 describe('CronJob schedules, as robfig/cron ParseStandard reads them for the 1.25 API server', () => {
   it.each([
@@ -106,5 +106,17 @@ describe('time zones', () => {
     expect(['europe/berlin', 'utc', 'AMERICA/NEW_YORK'].filter(knownTimeZone)).toEqual([]);
     expect(['europe/berlin', 'utc', 'Mars/Olympus'].map(timeZoneSpelling)).toEqual(['Europe/Berlin', 'UTC', undefined]);
     expect(cronScheduleProblem('TZ=europe/berlin 0 3 * * *')).toBe('provided bad location europe/berlin: unknown time zone europe/berlin');
+  });
+
+  it('refuses a link with a part starting lowercase, which no name of the database has, and gives its target', () => {
+    expect(['US/Pacific', 'Japan', 'GB-Eire', 'Etc/GMT+5'].filter((z) => !knownTimeZone(z))).toEqual([]);
+    expect(['us/pacific', 'US/pacific', 'japan'].map(timeZoneSpelling)).toEqual([
+      'America/Los_Angeles',
+      'America/Los_Angeles',
+      'Asia/Tokyo',
+    ]);
+    expect(timeZoneProblem('us/pacific')).toBe(
+      "is spelled America/Los_Angeles in the IANA time zone database, and the API server's lookup minds the case",
+    );
   });
 });
