@@ -78,6 +78,27 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
 }
 
 /**
+ * A value as the API server decodes it: an explicit null in a mapping is an absent field
+ * (`schedulerName:` with no value, as Helm renders an empty one; `creationTimestamp: null`), so a
+ * required field given as null is still missing and an optional one is simply not there. The
+ * value itself when it holds no such null, as most objects do: nothing is copied then.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(withoutNulls);
+    return items.some((x, i) => x !== value[i]) ? items : value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value; // a tagged YAML value (!!timestamp...): the schema names it
+  const entries = Object.entries(value);
+  const kept = entries.filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)] as const);
+  return kept.length !== entries.length || kept.some(([k, v]) => v !== (value as Record<string, unknown>)[k])
+    ? Object.fromEntries(kept)
+    : value;
+}
+
+/**
  * Schema findings of one object. `customKinds` are `apiVersion/kind` of custom resources whose
  * CustomResourceDefinition is among the objects checked: their objects are not validated here.
  */
@@ -109,6 +130,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
       finder(object)('schema/status', ['status'], 'status is written by the cluster, not by manifests', 'remove status from the manifest'),
     );
   }
+  subject = withoutNulls(subject) as KubeObject;
   if (validate(subject)) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {

@@ -25,6 +25,12 @@ describe('the strict schema check', () => {
     ]);
   });
 
+  it('reads an explicit null as an absent field, as the API server decodes it (Helm renders an empty value so)', () => {
+    expect(findingsIn(['schema/null-fields.yaml'])).toEqual([
+      "schema/null-fields.yaml:47:3: Pod no-containers: spec: required field 'containers' is missing",
+    ]);
+  });
+
   it('rejects kinds that Kubernetes 1.25 does not serve and exported status, but not custom resources whose definition is present', () => {
     expect(findingsIn(['schema/unknown-kinds.yaml'])).toEqual([
       'schema/unknown-kinds.yaml:3:13: Deployment old: apiVersion: extensions/v1beta1 Deployment is not a Kubernetes 1.25 kind',
