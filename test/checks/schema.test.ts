@@ -31,6 +31,26 @@ describe('the strict schema check', () => {
     ]);
   });
 
+  it("validates an Eviction, whose deleteOptions.kind is the definitions' only enum, instead of failing to compile its schema", () => {
+    const text = [
+      'apiVersion: policy/v1',
+      'kind: Eviction',
+      'metadata:',
+      '  name: web-0',
+      'deleteOptions:',
+      '  kind: DeleteOption',
+      '  gracePeriodSeconds: 0',
+      '',
+    ].join('\n');
+    const manifests = parseManifests([{ file: 'eviction.yaml', text }]);
+    const problems = checkObjects(manifests.objects, {})
+      .findings.filter((f) => f.code.startsWith('schema/'))
+      .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
+    expect(problems).toEqual([
+      'eviction.yaml:6:9: Eviction web-0: deleteOptions.kind: must be one of \'DeleteOptions\' (found "DeleteOption")',
+    ]);
+  });
+
   it('rejects kinds that Kubernetes 1.25 does not serve and exported status, but not custom resources whose definition is present', () => {
     expect(findingsIn(['schema/unknown-kinds.yaml'])).toEqual([
       'schema/unknown-kinds.yaml:3:13: Deployment old: apiVersion: extensions/v1beta1 Deployment is not a Kubernetes 1.25 kind',
