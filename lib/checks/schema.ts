@@ -78,6 +78,26 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
 }
 
 /**
+ * Kinds Kubernetes removed without a kind of the same name in another apiVersion to move to
+ * (their group and versions as manifests wrote them), with what replaced them: the fix is not an
+ * apiVersion. PodSecurityPolicy went in 1.25, Pod Security admission replacing it.
+ */
+const REMOVED_KINDS: ReadonlyMap<string, { readonly apiVersions: readonly string[]; readonly removed: string; readonly hint: string }> =
+  new Map([
+    [
+      'PodSecurityPolicy',
+      {
+        apiVersions: ['policy/v1beta1', 'extensions/v1beta1'],
+        removed: 'Kubernetes 1.25 removed PodSecurityPolicy; Pod Security admission replaces it',
+        hint:
+          "remove it, and the RBAC rules that grant 'use' of it; to enforce the Pod Security Standards in the cluster, label the Namespace " +
+          'pod-security.kubernetes.io/enforce: baseline (or restricted). stagecraft checks every pod against them itself ' +
+          '(checks.podSecurity in a stage file, --pod-security restricted for npm run check)',
+      },
+    ],
+  ]);
+
+/**
  * A value as the API server decodes it: an explicit null in a mapping is an absent field
  * (`schedulerName:` with no value, as Helm renders an empty one; `creationTimestamp: null`), so a
  * required field given as null is still missing and an optional one is simply not there. The
@@ -107,6 +127,16 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   const validate = kubernetesSchemas().validator(object.apiVersion, object.kind);
   if (!validate) {
     if (customKinds.has(gvk)) return [];
+    const removed = REMOVED_KINDS.get(object.kind);
+    if (removed?.apiVersions.includes(object.apiVersion))
+      return [
+        finder(object)(
+          'schema/unknown-kind',
+          ['apiVersion'],
+          `${object.apiVersion} ${object.kind} is not a Kubernetes 1.25 kind: ${removed.removed}`,
+          removed.hint,
+        ),
+      ];
     const sameKind = [...kubernetesSchemas().kinds.values()].filter((k) => k.kind === object.kind).map((k) => k.apiVersion);
     return [
       finder(object)(

@@ -56,6 +56,7 @@ describe('the strict schema check', () => {
       'schema/unknown-kinds.yaml:3:13: Deployment old: apiVersion: extensions/v1beta1 Deployment is not a Kubernetes 1.25 kind',
       'schema/unknown-kinds.yaml:8:13: Widget w: apiVersion: v1 Widget is not a Kubernetes 1.25 kind',
       'schema/unknown-kinds.yaml:42:9: ConfigMap exported: status: status is written by the cluster, not by manifests',
+      'schema/unknown-kinds.yaml:45:13: PodSecurityPolicy psp.flannel.unprivileged: apiVersion: policy/v1beta1 PodSecurityPolicy is not a Kubernetes 1.25 kind: Kubernetes 1.25 removed PodSecurityPolicy; Pod Security admission replaces it',
     ]);
     expect(findingsIn(['schema/unknown-kinds.yaml'], {}, 'warning')).toEqual([]);
   });
