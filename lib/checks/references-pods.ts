@@ -36,6 +36,21 @@ const PULL_SECRET_HINT =
   "a service app's imagePullSecrets, or a manifests app's secrets: with the key .dockerconfigjson (the Namespace lists it in its " +
   'stagecraft.dev/required-secrets annotation); or fix the name';
 
+/**
+ * How files given to `npm run check` declare a Secret or ServiceAccount made outside them (by
+ * kubectl, a controller such as Sealed Secrets or cert-manager, a Job, a Helm chart): on its
+ * Namespace, as a stage's output does (lib/required-secrets.ts, lib/required-service-accounts.ts).
+ * A stage declares them in its stage file instead, which the stage's hints say.
+ */
+const declaredOutside = {
+  secret: (name: string, key: unknown) =>
+    'if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), ' +
+    `declare it on its Namespace: stagecraft.dev/required-secrets: ${name}${typeof key === 'string' ? `=${key}` : ''}`,
+  serviceAccount: (name: string) =>
+    'if it is made outside them (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), ' +
+    `declare it on its Namespace: stagecraft.dev/required-service-accounts: ${name}`,
+};
+
 /** The keys a Secret or ConfigMap declares. */
 export function declaredKeys(o: KubeObject): readonly string[] {
   let found = declared.get(o);
@@ -117,12 +132,14 @@ const KIND_WORD: Record<string, string> = {
   ServiceAccount: 'service accounts',
 };
 
-export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex): Finding[] {
+export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, written?: boolean): Finding[] {
   const out: Finding[] = [];
   const emit = finder(w.object);
   const spec = asObj(w.template.spec);
   if (!spec) return out;
   const at: FieldPath = [...POD_TEMPLATE_PATHS[w.object.kind], 'spec'];
+  /** Where a missing object is added: the stage, or the files given to `npm run check`. */
+  const where = written ? 'the stage' : 'the files checked';
 
   /** An object `kind` named `name` must exist (unless optional), and, when `key` is given, declare it. */
   const needs = (
@@ -144,9 +161,12 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
           `refs/${kind === 'PersistentVolumeClaim' ? 'claim' : kind.toLowerCase()}`,
           path,
           `${who} ${kind === 'PersistentVolumeClaim' ? 'claims' : `uses ${kind}`} '${name}', but the ${word} in namespace '${ns}' are: ${listed(names)}`,
-          guess !== undefined
-            ? `did you mean '${guess}'? Otherwise add the ${kind} to the stage`
-            : `fix the name, or add the ${kind} to the stage`,
+          [
+            guess !== undefined
+              ? `did you mean '${guess}'? Otherwise add the ${kind} to ${where}`
+              : `fix the name, or add the ${kind} to ${where}`,
+            ...(kind === 'Secret' && !written && guess === undefined ? [declaredOutside.secret(name, key)] : []),
+          ].join('; '),
         ),
       );
       return;
@@ -304,7 +324,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
         'refs/service-account',
         [...at, spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'],
         `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(withDefault(index.namesOf(KINDS.ServiceAccount, ns)))}`,
-        'add the ServiceAccount to the stage, or fix the name',
+        [`add the ServiceAccount to ${where}, or fix the name`, ...(written ? [] : [declaredOutside.serviceAccount(sa)])].join('; '),
       ),
     );
   }

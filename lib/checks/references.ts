@@ -269,6 +269,6 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
   }
   BY_KIND.get(o.kind)?.(o, ns, index, out);
   const w = index.workload(o);
-  if (w) out.push(...checkPodReferences(w, ns, index));
+  if (w) out.push(...checkPodReferences(w, ns, index, options.written));
   return out;
 }

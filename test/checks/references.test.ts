@@ -1,7 +1,10 @@
 import { checkObjects, type CheckMemo, type CheckOptions, type TracedResult } from '../../lib/checks/index.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { describe, expect, it } from 'vitest';
-import { findingsIn } from './helpers.js';
+import { findingsIn, MANIFESTS } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseManifests } from '../../lib/checks/manifests.js';
 
 describe('the reference checks', () => {
   it('reports Services, Ingresses and autoscalers that point at nothing, naming both ends', () => {
@@ -157,6 +160,47 @@ describe('the hint for a namespace nobody creates', () => {
     expect(hintOf({ written: true })).toBe(
       'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file',
     );
+  });
+});
+
+describe('the hint for a Secret or ServiceAccount that nothing in the objects makes', () => {
+  const file = 'refs/made-outside.yaml';
+  const { objects } = parseManifests([{ file, text: readFileSync(join(MANIFESTS, file), 'utf8') }]);
+  const hintsOf = (options: CheckOptions) =>
+    checkObjects(objects, options)
+      .findings.filter((f) => f.code === 'refs/secret' || f.code === 'refs/service-account')
+      .map((f) => `${f.code}: ${f.hint}`)
+      .sort();
+
+  it('says how files given to npm run check declare one made outside them: on its Namespace, with the key read', () => {
+    expect(hintsOf({})).toEqual([
+      'refs/secret: fix the name, or add the Secret to the files checked; if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), declare it on its Namespace: stagecraft.dev/required-secrets: example',
+      'refs/secret: fix the name, or add the Secret to the files checked; if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), declare it on its Namespace: stagecraft.dev/required-secrets: mysql-pass=password',
+      'refs/service-account: add the ServiceAccount to the files checked, or fix the name; if it is made outside them (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), declare it on its Namespace: stagecraft.dev/required-service-accounts: external-dns',
+    ]);
+  });
+
+  it("leaves a stage's objects to the stage file's declarations", () => {
+    expect(hintsOf({ written: true })).toEqual([
+      'refs/secret: fix the name, or add the Secret to the stage',
+      'refs/secret: fix the name, or add the Secret to the stage',
+      'refs/service-account: add the ServiceAccount to the stage, or fix the name',
+    ]);
+  });
+
+  it('finds nothing missing once the Namespace declares them', () => {
+    const namespace: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'default',
+        annotations: {
+          'stagecraft.dev/required-secrets': 'example; mysql-pass=password',
+          'stagecraft.dev/required-service-accounts': 'external-dns',
+        },
+      },
+    };
+    expect(checkObjects([...objects, namespace], {}).findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
 
