@@ -42,10 +42,10 @@ const PULL_SECRET_HINT =
  * Namespace, as a stage's output does (lib/required-secrets.ts, lib/required-service-accounts.ts).
  * A stage declares them in its stage file instead, which the stage's hints say.
  */
-const declaredOutside = {
-  secret: (name: string, key: unknown) =>
+export const declaredOutside = {
+  secret: (name: string, keys: unknown) =>
     'if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), ' +
-    `declare it on its Namespace: stagecraft.dev/required-secrets: ${name}${typeof key === 'string' ? `=${key}` : ''}`,
+    `declare it on its Namespace: stagecraft.dev/required-secrets: ${name}${typeof keys === 'string' ? `=${keys}` : ''}`,
   serviceAccount: (name: string) =>
     'if it is made outside them (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), ' +
     `declare it on its Namespace: stagecraft.dev/required-service-accounts: ${name}`,

@@ -163,12 +163,12 @@ describe('the hint for a namespace nobody creates', () => {
   });
 });
 
-describe('the hint for a Secret or ServiceAccount that nothing in the objects makes', () => {
+describe('the hint for a Secret (a TLS one too) or ServiceAccount that nothing in the objects makes', () => {
   const file = 'refs/made-outside.yaml';
   const { objects } = parseManifests([{ file, text: readFileSync(join(MANIFESTS, file), 'utf8') }]);
   const hintsOf = (options: CheckOptions) =>
     checkObjects(objects, options)
-      .findings.filter((f) => f.code === 'refs/secret' || f.code === 'refs/service-account')
+      .findings.filter((f) => ['refs/secret', 'refs/service-account', 'refs/tls-secret'].includes(f.code))
       .map((f) => `${f.code}: ${f.hint}`)
       .sort();
 
@@ -177,6 +177,7 @@ describe('the hint for a Secret or ServiceAccount that nothing in the objects ma
       'refs/secret: fix the name, or add the Secret to the files checked; if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), declare it on its Namespace: stagecraft.dev/required-secrets: example',
       'refs/secret: fix the name, or add the Secret to the files checked; if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), declare it on its Namespace: stagecraft.dev/required-secrets: mysql-pass=password',
       'refs/service-account: add the ServiceAccount to the files checked, or fix the name; if it is made outside them (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), declare it on its Namespace: stagecraft.dev/required-service-accounts: external-dns',
+      'refs/tls-secret: add the TLS Secret (its keys tls.crt and tls.key) to the files checked, or fix the name; if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), declare it on its Namespace: stagecraft.dev/required-secrets: foobar=tls.crt,tls.key',
     ]);
   });
 
@@ -185,6 +186,7 @@ describe('the hint for a Secret or ServiceAccount that nothing in the objects ma
       'refs/secret: fix the name, or add the Secret to the stage',
       'refs/secret: fix the name, or add the Secret to the stage',
       'refs/service-account: add the ServiceAccount to the stage, or fix the name',
+      'refs/tls-secret: declare the TLS Secret in the stage (its keys tls.crt and tls.key), or fix the name',
     ]);
   });
 
@@ -195,7 +197,7 @@ describe('the hint for a Secret or ServiceAccount that nothing in the objects ma
       metadata: {
         name: 'default',
         annotations: {
-          'stagecraft.dev/required-secrets': 'example; mysql-pass=password',
+          'stagecraft.dev/required-secrets': 'example; foobar=tls.crt,tls.key; mysql-pass=password',
           'stagecraft.dev/required-service-accounts': 'external-dns',
         },
       },
