@@ -98,6 +98,36 @@ const REMOVED_KINDS: ReadonlyMap<string, { readonly apiVersions: readonly string
   ]);
 
 /**
+ * What else changes when a kind moves to the apiVersion 1.25 serves it as, for the kinds whose
+ * fields changed on the way (their earlier apiVersions): changing apiVersion alone leaves the
+ * object invalid, so the hint says what to rewrite.
+ */
+const MOVED_WITH_CHANGES: ReadonlyMap<string, { readonly from: readonly string[]; readonly changes: string }> = new Map([
+  [
+    'Ingress',
+    {
+      from: ['extensions/v1beta1', 'networking.k8s.io/v1beta1'],
+      changes:
+        'there a backend is service: { name, port: { number } } (for serviceName and servicePort), and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
+    },
+  ],
+  [
+    'HorizontalPodAutoscaler',
+    {
+      from: ['autoscaling/v2beta1'],
+      changes:
+        'in autoscaling/v2 a metric says its target as target: { type: Utilization, averageUtilization } (for targetAverageUtilization) or target: { type: AverageValue, averageValue }',
+    },
+  ],
+]);
+
+/** What `MOVED_WITH_CHANGES` says of the object's kind, when it comes from one of the earlier apiVersions. */
+function changesOnMove(object: KubeObject): string[] {
+  const moved = MOVED_WITH_CHANGES.get(object.kind);
+  return moved?.from.includes(object.apiVersion) ? [moved.changes] : [];
+}
+
+/**
  * A value as the API server decodes it: an explicit null in a mapping is an absent field
  * (`schedulerName:` with no value, as Helm renders an empty one; `creationTimestamp: null`), so a
  * required field given as null is still missing and an optional one is simply not there. The
@@ -144,7 +174,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
         ['apiVersion'],
         `${object.apiVersion} ${object.kind} is not a Kubernetes 1.25 kind`,
         sameKind.length
-          ? `Kubernetes 1.25 serves ${object.kind} as apiVersion ${sameKind.join(' or ')}`
+          ? [`Kubernetes 1.25 serves ${object.kind} as apiVersion ${sameKind.join(' or ')}`, ...changesOnMove(object)].join('; ')
           : 'check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines it',
       ),
     ];
