@@ -40,12 +40,16 @@ const PULL_SECRET_HINT =
  * How files given to `npm run check` declare a Secret or ServiceAccount made outside them (by
  * kubectl, a controller such as Sealed Secrets or cert-manager, a Job, a Helm chart): on its
  * Namespace, as a stage's output does (lib/required-secrets.ts, lib/required-service-accounts.ts).
- * A stage declares them in its stage file instead, which the stage's hints say.
+ * A stage declares a Secret in its stage file, or on a Namespace its manifests make.
  */
 export const declaredOutside = {
   secret: (name: string, keys: unknown) =>
     'if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), ' +
     `declare it on its Namespace: stagecraft.dev/required-secrets: ${name}${typeof keys === 'string' ? `=${keys}` : ''}`,
+  /** In a stage: its own namespace's under the app's `secrets:`, another's on that Namespace, which the manifests make. */
+  stageSecret: (name: string, keys: unknown) =>
+    "if it is made outside stagecraft (kubectl, a controller, a Job), declare it under the app's secrets: (in the stage's namespace), " +
+    `or on a Namespace the manifests create: stagecraft.dev/required-secrets: ${name}${typeof keys === 'string' ? `=${keys}` : ''}`,
   serviceAccount: (name: string) =>
     'if it is made outside them (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), ' +
     `declare it on its Namespace: stagecraft.dev/required-service-accounts: ${name}`,
@@ -165,7 +169,9 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
             guess !== undefined
               ? `did you mean '${guess}'? Otherwise add the ${kind} to ${where}`
               : `fix the name, or add the ${kind} to ${where}`,
-            ...(kind === 'Secret' && !written && guess === undefined ? [declaredOutside.secret(name, key)] : []),
+            ...(kind === 'Secret' && guess === undefined
+              ? [(written ? declaredOutside.stageSecret : declaredOutside.secret)(name, key)]
+              : []),
           ].join('; '),
         ),
       );

@@ -181,10 +181,10 @@ describe('the hint for a Secret (a TLS one too) or ServiceAccount that nothing i
     ]);
   });
 
-  it("leaves a stage's objects to the stage file's declarations", () => {
+  it("says how a stage declares one: under the app's secrets:, or on a Namespace its manifests make", () => {
     expect(hintsOf({ written: true })).toEqual([
-      'refs/secret: fix the name, or add the Secret to the stage',
-      'refs/secret: fix the name, or add the Secret to the stage',
+      "refs/secret: fix the name, or add the Secret to the stage; if it is made outside stagecraft (kubectl, a controller, a Job), declare it under the app's secrets: (in the stage's namespace), or on a Namespace the manifests create: stagecraft.dev/required-secrets: example",
+      "refs/secret: fix the name, or add the Secret to the stage; if it is made outside stagecraft (kubectl, a controller, a Job), declare it under the app's secrets: (in the stage's namespace), or on a Namespace the manifests create: stagecraft.dev/required-secrets: mysql-pass=password",
       'refs/service-account: add the ServiceAccount to the stage, or fix the name',
       'refs/tls-secret: declare the TLS Secret in the stage (its keys tls.crt and tls.key), or fix the name',
     ]);
