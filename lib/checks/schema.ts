@@ -134,18 +134,36 @@ function changesOnMove(object: KubeObject): string[] {
  * value itself when it holds no such null, as most objects do: nothing is copied then.
  */
 function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const items = value.map(withoutNulls);
-    return items.some((x, i) => x !== value[i]) ? items : value;
+  return holdsNull(value) ? copiedWithoutNulls(value) : value;
+}
+
+/** Whether a null sits in a mapping anywhere in `value` (walked without copying: most objects hold none). */
+function holdsNull(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(holdsNull);
+  if (!isPlain(value)) return false;
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === null || holdsNull(v)) return true;
   }
+  return false;
+}
+
+function copiedWithoutNulls(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copiedWithoutNulls);
+  if (!isPlain(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, copiedWithoutNulls(v)]),
+  );
+}
+
+/** A mapping as parsed, not a tagged YAML value (!!timestamp...), which the schema names as it is. */
+function isPlain(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value; // a tagged YAML value (!!timestamp...): the schema names it
-  const entries = Object.entries(value);
-  const kept = entries.filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)] as const);
-  return kept.length !== entries.length || kept.some(([k, v]) => v !== (value as Record<string, unknown>)[k])
-    ? Object.fromEntries(kept)
-    : value;
+  return proto === Object.prototype || proto === null;
 }
 
 /**
