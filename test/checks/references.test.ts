@@ -206,6 +206,19 @@ describe('the hint for a Secret (a TLS one too) or ServiceAccount that nothing i
   });
 });
 
+describe('a Namespace or ServiceAccount whose metadata is null (`metadata:` with nothing under it)', () => {
+  it('is reported as lacking its name, not a crash of the declared-objects lookup', () => {
+    const text = ['apiVersion: v1', 'kind: Namespace', 'metadata:', '---', 'apiVersion: v1', 'kind: ServiceAccount', 'metadata:', ''].join(
+      '\n',
+    );
+    const { objects } = parseManifests([{ file: 'empty-metadata.yaml', text }]);
+    expect(checkObjects(objects, {}).findings.map((f) => `${f.code}: ${f.message}`)).toEqual([
+      "api/name: required field 'metadata' is missing",
+      "api/name: required field 'metadata' is missing",
+    ]);
+  });
+});
+
 describe('the scope of an object, by API group and kind', () => {
   const object = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject => ({
     apiVersion,
