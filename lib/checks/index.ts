@@ -105,10 +105,13 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
  * checks, never written anywhere.
  */
 function requiredSecrets(objects: readonly KubeObject[]): KubeObject[] {
-  const namespaces = objects.filter((o) => o.kind === 'Namespace' && o.metadata.name);
+  // metadata may be null as written (`metadata:` with nothing under it): the schema check says what it lacks
+  const namespaces = objects.filter((o) => o.kind === 'Namespace' && o.metadata?.name);
   if (namespaces.length === 0) return [];
   const accounts = new Set(
-    objects.filter((o) => o.kind === 'ServiceAccount' && o.apiVersion === 'v1').map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
+    objects
+      .filter((o) => o.kind === 'ServiceAccount' && o.apiVersion === 'v1' && o.metadata)
+      .map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
   );
   return namespaces.flatMap((ns) => [
     ...parseRequiredSecrets(ns.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map(({ name, keys }) => {

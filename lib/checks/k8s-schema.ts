@@ -86,10 +86,12 @@ function buildDefinitions(): Derived {
   const types = Object.values(assembly.types).filter((t) => t.fqn.startsWith(PREFIX));
   const definitions: Record<string, Schema> = {};
   const kinds: [string, KindInfo][] = [];
+  const bindings = k8s as unknown as Record<string, { GVK?: { apiVersion: string; kind: string } }>;
   for (const t of types) {
     if (t.kind === 'interface') definitions[t.fqn.slice(PREFIX.length)] = definition(t);
+    // an enum's values are the binding's (DeleteOptions' kind, in an Eviction's deleteOptions: "DeleteOptions")
+    else if (t.kind === 'enum') definitions[t.fqn.slice(PREFIX.length)] = { type: 'string', enum: Object.values(bindings[t.name] ?? {}) };
   }
-  const bindings = k8s as unknown as Record<string, { GVK?: { apiVersion: string; kind: string } }>;
   for (const t of types) {
     const gvk = t.kind === 'class' && t.base === 'cdk8s.ApiObject' ? bindings[t.name]?.GVK : undefined;
     const props = assembly.types[`${t.fqn}Props`];

@@ -36,6 +36,25 @@ const PULL_SECRET_HINT =
   "a service app's imagePullSecrets, or a manifests app's secrets: with the key .dockerconfigjson (the Namespace lists it in its " +
   'stagecraft.dev/required-secrets annotation); or fix the name';
 
+/**
+ * How files given to `npm run check` declare a Secret or ServiceAccount made outside them (by
+ * kubectl, a controller such as Sealed Secrets or cert-manager, a Job, a Helm chart): on its
+ * Namespace, as a stage's output does (lib/required-secrets.ts, lib/required-service-accounts.ts).
+ * A stage declares a Secret in its stage file, or on a Namespace its manifests make.
+ */
+export const declaredOutside = {
+  secret: (name: string, keys: unknown) =>
+    'if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), ' +
+    `declare it on its Namespace: stagecraft.dev/required-secrets: ${name}${typeof keys === 'string' ? `=${keys}` : ''}`,
+  /** In a stage: its own namespace's under the app's `secrets:`, another's on that Namespace, which the manifests make. */
+  stageSecret: (name: string, keys: unknown) =>
+    "if it is made outside stagecraft (kubectl, a controller, a Job), declare it under the app's secrets: (in the stage's namespace), " +
+    `or on a Namespace the manifests create: stagecraft.dev/required-secrets: ${name}${typeof keys === 'string' ? `=${keys}` : ''}`,
+  serviceAccount: (name: string) =>
+    'if it is made outside them (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), ' +
+    `declare it on its Namespace: stagecraft.dev/required-service-accounts: ${name}`,
+};
+
 /** The keys a Secret or ConfigMap declares. */
 export function declaredKeys(o: KubeObject): readonly string[] {
   let found = declared.get(o);
@@ -117,12 +136,14 @@ const KIND_WORD: Record<string, string> = {
   ServiceAccount: 'service accounts',
 };
 
-export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex): Finding[] {
+export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, written?: boolean): Finding[] {
   const out: Finding[] = [];
   const emit = finder(w.object);
   const spec = asObj(w.template.spec);
   if (!spec) return out;
   const at: FieldPath = [...POD_TEMPLATE_PATHS[w.object.kind], 'spec'];
+  /** Where a missing object is added: the stage, or the files given to `npm run check`. */
+  const where = written ? 'the stage' : 'the files checked';
 
   /** An object `kind` named `name` must exist (unless optional), and, when `key` is given, declare it. */
   const needs = (
@@ -144,9 +165,14 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
           `refs/${kind === 'PersistentVolumeClaim' ? 'claim' : kind.toLowerCase()}`,
           path,
           `${who} ${kind === 'PersistentVolumeClaim' ? 'claims' : `uses ${kind}`} '${name}', but the ${word} in namespace '${ns}' are: ${listed(names)}`,
-          guess !== undefined
-            ? `did you mean '${guess}'? Otherwise add the ${kind} to the stage`
-            : `fix the name, or add the ${kind} to the stage`,
+          [
+            guess !== undefined
+              ? `did you mean '${guess}'? Otherwise add the ${kind} to ${where}`
+              : `fix the name, or add the ${kind} to ${where}`,
+            ...(kind === 'Secret' && guess === undefined
+              ? [(written ? declaredOutside.stageSecret : declaredOutside.secret)(name, key)]
+              : []),
+          ].join('; '),
         ),
       );
       return;
@@ -304,7 +330,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex):
         'refs/service-account',
         [...at, spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'],
         `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(withDefault(index.namesOf(KINDS.ServiceAccount, ns)))}`,
-        'add the ServiceAccount to the stage, or fix the name',
+        [`add the ServiceAccount to ${where}, or fix the name`, ...(written ? [] : [declaredOutside.serviceAccount(sa)])].join('; '),
       ),
     );
   }

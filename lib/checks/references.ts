@@ -7,7 +7,7 @@ import { groupKind } from '../k8s.js';
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
-import { checkPodReferences, guessing, portNames } from './references-pods.js';
+import { checkPodReferences, declaredOutside, guessing, portNames } from './references-pods.js';
 import { formatLabels } from './selectors.js';
 import { parseQuantity } from './quantity.js';
 
@@ -72,7 +72,7 @@ function checkService(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
   });
 }
 
-function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]): void {
+function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], written?: boolean): void {
   const spec = asObj(o.spec);
   if (!spec) return;
   const emit = finder(o);
@@ -121,7 +121,9 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
           'refs/tls-secret',
           ['spec', 'tls', i, 'secretName'],
           `terminates TLS with Secret '${t.secretName}', but the Secrets in namespace '${ns}' are: ${listed(index.namesOf(KINDS.Secret, ns))}`,
-          'declare the TLS Secret in the stage (its keys tls.crt and tls.key), or fix the name',
+          written
+            ? 'declare the TLS Secret in the stage (its keys tls.crt and tls.key), or fix the name'
+            : `add the TLS Secret (its keys tls.crt and tls.key) to the files checked, or fix the name; ${declaredOutside.secret(t.secretName, 'tls.crt,tls.key')}`,
         ),
       );
     }
@@ -233,7 +235,7 @@ const existingNamespaceHint = (ns: string, written: boolean | undefined) =>
     : `add the Namespace to the files checked, or declare that the cluster has it: npm run check -- --namespace-exists ${ns} <files>`;
 
 /** The references each kind makes besides those of its pod template (a Map: a kind is any string of the input). */
-const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[]) => void>([
+const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], written?: boolean) => void>([
   ['Service', checkService],
   ['Ingress', checkIngress],
   ['HorizontalPodAutoscaler', checkAutoscaler],
@@ -267,8 +269,8 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
       ),
     );
   }
-  BY_KIND.get(o.kind)?.(o, ns, index, out);
+  BY_KIND.get(o.kind)?.(o, ns, index, out, options.written);
   const w = index.workload(o);
-  if (w) out.push(...checkPodReferences(w, ns, index));
+  if (w) out.push(...checkPodReferences(w, ns, index, options.written));
   return out;
 }

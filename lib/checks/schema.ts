@@ -78,6 +78,95 @@ export function findingFromAjv(e: ErrorObject, object: KubeObject): Finding {
 }
 
 /**
+ * Kinds Kubernetes removed without a kind of the same name in another apiVersion to move to
+ * (their group and versions as manifests wrote them), with what replaced them: the fix is not an
+ * apiVersion. PodSecurityPolicy went in 1.25, Pod Security admission replacing it.
+ */
+const REMOVED_KINDS: ReadonlyMap<string, { readonly apiVersions: readonly string[]; readonly removed: string; readonly hint: string }> =
+  new Map([
+    [
+      'PodSecurityPolicy',
+      {
+        apiVersions: ['policy/v1beta1', 'extensions/v1beta1'],
+        removed: 'Kubernetes 1.25 removed PodSecurityPolicy; Pod Security admission replaces it',
+        hint:
+          "remove it, and the RBAC rules that grant 'use' of it; to enforce the Pod Security Standards in the cluster, label the Namespace " +
+          'pod-security.kubernetes.io/enforce: baseline (or restricted). stagecraft checks every pod against them itself ' +
+          '(checks.podSecurity in a stage file, --pod-security restricted for npm run check)',
+      },
+    ],
+  ]);
+
+/**
+ * What else changes when a kind moves to the apiVersion 1.25 serves it as, for the kinds whose
+ * fields changed on the way (their earlier apiVersions): changing apiVersion alone leaves the
+ * object invalid, so the hint says what to rewrite.
+ */
+const MOVED_WITH_CHANGES: ReadonlyMap<string, { readonly from: readonly string[]; readonly changes: string }> = new Map([
+  [
+    'Ingress',
+    {
+      from: ['extensions/v1beta1', 'networking.k8s.io/v1beta1'],
+      changes:
+        'there a backend is service: { name, port: { number } } (for serviceName and servicePort), and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
+    },
+  ],
+  [
+    'HorizontalPodAutoscaler',
+    {
+      from: ['autoscaling/v2beta1'],
+      changes:
+        'in autoscaling/v2 a metric says its target as target: { type: Utilization, averageUtilization } (for targetAverageUtilization) or target: { type: AverageValue, averageValue }',
+    },
+  ],
+]);
+
+/** What `MOVED_WITH_CHANGES` says of the object's kind, when it comes from one of the earlier apiVersions. */
+function changesOnMove(object: KubeObject): string[] {
+  const moved = MOVED_WITH_CHANGES.get(object.kind);
+  return moved?.from.includes(object.apiVersion) ? [moved.changes] : [];
+}
+
+/**
+ * A value as the API server decodes it: an explicit null in a mapping is an absent field
+ * (`schedulerName:` with no value, as Helm renders an empty one; `creationTimestamp: null`), so a
+ * required field given as null is still missing and an optional one is simply not there. The
+ * value itself when it holds no such null, as most objects do: nothing is copied then.
+ */
+function withoutNulls(value: unknown): unknown {
+  return holdsNull(value) ? copiedWithoutNulls(value) : value;
+}
+
+/** Whether a null sits in a mapping anywhere in `value` (walked without copying: most objects hold none). */
+function holdsNull(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(holdsNull);
+  if (!isPlain(value)) return false;
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === null || holdsNull(v)) return true;
+  }
+  return false;
+}
+
+function copiedWithoutNulls(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copiedWithoutNulls);
+  if (!isPlain(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, copiedWithoutNulls(v)]),
+  );
+}
+
+/** A mapping as parsed, not a tagged YAML value (!!timestamp...), which the schema names as it is. */
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
  * Schema findings of one object. `customKinds` are `apiVersion/kind` of custom resources whose
  * CustomResourceDefinition is among the objects checked: their objects are not validated here.
  */
@@ -86,6 +175,16 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   const validate = kubernetesSchemas().validator(object.apiVersion, object.kind);
   if (!validate) {
     if (customKinds.has(gvk)) return [];
+    const removed = REMOVED_KINDS.get(object.kind);
+    if (removed?.apiVersions.includes(object.apiVersion))
+      return [
+        finder(object)(
+          'schema/unknown-kind',
+          ['apiVersion'],
+          `${object.apiVersion} ${object.kind} is not a Kubernetes 1.25 kind: ${removed.removed}`,
+          removed.hint,
+        ),
+      ];
     const sameKind = [...kubernetesSchemas().kinds.values()].filter((k) => k.kind === object.kind).map((k) => k.apiVersion);
     return [
       finder(object)(
@@ -93,7 +192,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
         ['apiVersion'],
         `${object.apiVersion} ${object.kind} is not a Kubernetes 1.25 kind`,
         sameKind.length
-          ? `Kubernetes 1.25 serves ${object.kind} as apiVersion ${sameKind.join(' or ')}`
+          ? [`Kubernetes 1.25 serves ${object.kind} as apiVersion ${sameKind.join(' or ')}`, ...changesOnMove(object)].join('; ')
           : 'check the spelling of kind and apiVersion, or add the CustomResourceDefinition that defines it',
       ),
     ];
@@ -109,6 +208,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
       finder(object)('schema/status', ['status'], 'status is written by the cluster, not by manifests', 'remove status from the manifest'),
     );
   }
+  subject = withoutNulls(subject) as KubeObject;
   if (validate(subject)) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {

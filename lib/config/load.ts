@@ -16,7 +16,7 @@ import { refineEdge } from '../edge/refine.js';
 import { secretKindConflicts } from '../required-secrets.js';
 import { refineStageImages } from './images.js';
 import { readStage, writtenScalars, type LoadOptions } from './read-stage.js';
-import { appNameProblems, isAppName, stageNameProblems, unknownStack } from './names.js';
+import { appNameProblems, isAppName, stackNamedApps, stageNameProblems, unknownStack } from './names.js';
 
 export { MAX_ALIAS_COUNT, type LoadOptions } from './read-stage.js';
 
@@ -123,8 +123,12 @@ export class StageLoader<S extends StackMap> {
       return { ...rest, location: locate(path, key) };
     };
     const written = writtenScalars(text, locate);
-    const schemaProblems = this.validator.problems(data, [], written).map((p) => unknownStack(p, Object.keys(this.stacks)));
     const stageFile = data as Static<typeof this.schema>;
+    const schemaProblems = stackNamedApps(
+      this.validator.problems(data, [], written).map((p) => unknownStack(p, Object.keys(this.stacks))),
+      stageFile.apps,
+      Object.keys(this.stacks),
+    );
     const instances = this.instances(stageFile.apps, written);
     // a stack names the objects of an app whose settings are valid (it reads no others)
     const invalid = appsWithProblems([...schemaProblems, ...instances.problems]);

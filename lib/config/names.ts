@@ -190,3 +190,39 @@ export function unknownStack(p: PathProblem, stacks: readonly string[]): PathPro
     hint: 'to deploy another instance of a stack under this name, add `stack: <stack name>` to its settings',
   };
 }
+
+/**
+ * An app named after a stack is that stack's instance, whose settings are the stack's: a `stack:`
+ * in it cannot make it another stack's (`flannel: { stack: manifests, include: [...] }`, as a team
+ * bringing its kube-flannel.yml would write). Said once at `stack:`, in place of what the stack's
+ * schema makes of the other settings (unknown `include`, missing `paths`...), with the rename.
+ * Returns the problems to report: `problems` with those of such apps replaced.
+ */
+export function stackNamedApps(problems: readonly PathProblem[], apps: unknown, stacks: readonly string[]): PathProblem[] {
+  const named = new Map<string, string>();
+  if (apps !== null && typeof apps === 'object')
+    for (const [name, entry] of Object.entries(apps)) {
+      const stack = entry !== null && typeof entry === 'object' ? (entry as { stack?: unknown }).stack : undefined;
+      if (stacks.includes(name) && typeof stack === 'string') named.set(name, stack);
+    }
+  if (named.size === 0) return [...problems];
+  const own = (p: PathProblem) => p.path[0] === 'apps' && p.path.length > 1 && named.has(String(p.path[1]));
+  return [
+    ...problems.filter((p) => !own(p)),
+    ...[...named].map(
+      ([name, stack]): PathProblem => ({
+        code: 'config/stack-named-app',
+        path: ['apps', name],
+        key: 'stack',
+        message:
+          stack === name
+            ? `apps.${name}.stack: an app named after a stack is that stack's instance already`
+            : `apps.${name}.stack: an app named after a stack is that stack's instance ('${name}'), so stack: ${stack} cannot make it another`,
+        hint:
+          stack === name
+            ? 'remove stack:'
+            : `give the app a name of its own (its objects and output file are named after it), such as '${name}-${stack}', and keep stack: ${stack}; or remove stack: to deploy the ${name} stack`,
+      }),
+    ),
+  ];
+}

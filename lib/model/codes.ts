@@ -100,6 +100,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'App names no known stack',
     'An app under apps: is either named after a stack or says which stack it is an instance of with stack:.',
   ),
+  row(
+    'config/stack-named-app',
+    'An app named after a stack names another stack',
+    "An app named after a stack is that stack's instance; give an instance of another stack a name of its own.",
+  ),
   row('config/missing', 'Required setting missing', 'Add the setting the message names.'),
   ...SCHEMA_KEYWORDS.map((k) =>
     row(`config/${k}`, `Setting fails the schema's '${k}' rule`, 'The message says what the setting must be and what was found.'),

@@ -73,7 +73,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'schema/unknown-kind': {
     short: 'Not a kind of the Kubernetes version',
-    help: 'Kubernetes does not serve this apiVersion/kind; check the spelling, or the apiVersion the version serves.',
+    help: 'Kubernetes does not serve this apiVersion/kind; check the spelling, or the apiVersion the version serves; a kind Kubernetes removed (PodSecurityPolicy, in 1.25) is named with what replaced it.',
     mirrors: 'API discovery',
   },
   'crd/unknown-kind': {

@@ -92,7 +92,7 @@ describe('the hint of a reference with a typo', () => {
       .sort();
     expect(hints).toEqual([
       "refs/secret-key: did you mean 'password'? Otherwise add 'pasword' to the Secret (or to its stagecraft.dev/secret-keys annotation), or read another key",
-      "refs/secret: did you mean 'mysqlsecret'? Otherwise add the Secret to the stage",
+      "refs/secret: did you mean 'mysqlsecret'? Otherwise add the Secret to the files checked",
     ]);
   });
 });

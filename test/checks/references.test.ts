@@ -1,7 +1,10 @@
 import { checkObjects, type CheckMemo, type CheckOptions, type TracedResult } from '../../lib/checks/index.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { describe, expect, it } from 'vitest';
-import { findingsIn } from './helpers.js';
+import { findingsIn, MANIFESTS } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseManifests } from '../../lib/checks/manifests.js';
 
 describe('the reference checks', () => {
   it('reports Services, Ingresses and autoscalers that point at nothing, naming both ends', () => {
@@ -157,6 +160,62 @@ describe('the hint for a namespace nobody creates', () => {
     expect(hintOf({ written: true })).toBe(
       'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file',
     );
+  });
+});
+
+describe('the hint for a Secret (a TLS one too) or ServiceAccount that nothing in the objects makes', () => {
+  const file = 'refs/made-outside.yaml';
+  const { objects } = parseManifests([{ file, text: readFileSync(join(MANIFESTS, file), 'utf8') }]);
+  const hintsOf = (options: CheckOptions) =>
+    checkObjects(objects, options)
+      .findings.filter((f) => ['refs/secret', 'refs/service-account', 'refs/tls-secret'].includes(f.code))
+      .map((f) => `${f.code}: ${f.hint}`)
+      .sort();
+
+  it('says how files given to npm run check declare one made outside them: on its Namespace, with the key read', () => {
+    expect(hintsOf({})).toEqual([
+      'refs/secret: fix the name, or add the Secret to the files checked; if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), declare it on its Namespace: stagecraft.dev/required-secrets: example',
+      'refs/secret: fix the name, or add the Secret to the files checked; if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), declare it on its Namespace: stagecraft.dev/required-secrets: mysql-pass=password',
+      'refs/service-account: add the ServiceAccount to the files checked, or fix the name; if it is made outside them (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), declare it on its Namespace: stagecraft.dev/required-service-accounts: external-dns',
+      'refs/tls-secret: add the TLS Secret (its keys tls.crt and tls.key) to the files checked, or fix the name; if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), declare it on its Namespace: stagecraft.dev/required-secrets: foobar=tls.crt,tls.key',
+    ]);
+  });
+
+  it("says how a stage declares one: under the app's secrets:, or on a Namespace its manifests make", () => {
+    expect(hintsOf({ written: true })).toEqual([
+      "refs/secret: fix the name, or add the Secret to the stage; if it is made outside stagecraft (kubectl, a controller, a Job), declare it under the app's secrets: (in the stage's namespace), or on a Namespace the manifests create: stagecraft.dev/required-secrets: example",
+      "refs/secret: fix the name, or add the Secret to the stage; if it is made outside stagecraft (kubectl, a controller, a Job), declare it under the app's secrets: (in the stage's namespace), or on a Namespace the manifests create: stagecraft.dev/required-secrets: mysql-pass=password",
+      'refs/service-account: add the ServiceAccount to the stage, or fix the name',
+      'refs/tls-secret: declare the TLS Secret in the stage (its keys tls.crt and tls.key), or fix the name',
+    ]);
+  });
+
+  it('finds nothing missing once the Namespace declares them', () => {
+    const namespace: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'default',
+        annotations: {
+          'stagecraft.dev/required-secrets': 'example; foobar=tls.crt,tls.key; mysql-pass=password',
+          'stagecraft.dev/required-service-accounts': 'external-dns',
+        },
+      },
+    };
+    expect(checkObjects([...objects, namespace], {}).findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('a Namespace or ServiceAccount whose metadata is null (`metadata:` with nothing under it)', () => {
+  it('is reported as lacking its name, not a crash of the declared-objects lookup', () => {
+    const text = ['apiVersion: v1', 'kind: Namespace', 'metadata:', '---', 'apiVersion: v1', 'kind: ServiceAccount', 'metadata:', ''].join(
+      '\n',
+    );
+    const { objects } = parseManifests([{ file: 'empty-metadata.yaml', text }]);
+    expect(checkObjects(objects, {}).findings.map((f) => `${f.code}: ${f.message}`)).toEqual([
+      "api/name: required field 'metadata' is missing",
+      "api/name: required field 'metadata' is missing",
+    ]);
   });
 });
 

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkObjects } from '../../lib/checks/index.js';
 import { toProblem } from '../../lib/checks/finding.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { compareProblems, formatProblem } from '../../lib/errors.js';
-import { findingsIn } from './helpers.js';
+import { MANIFESTS, findingsIn } from './helpers.js';
 
 describe('the strict schema check', () => {
   it('rejects wrong types, values outside an enum, invalid quantities and missing required fields', () => {
@@ -25,13 +27,55 @@ describe('the strict schema check', () => {
     ]);
   });
 
+  it('reads an explicit null as an absent field, as the API server decodes it (Helm renders an empty value so)', () => {
+    expect(findingsIn(['schema/null-fields.yaml'])).toEqual([
+      "schema/null-fields.yaml:47:3: Pod no-containers: spec: required field 'containers' is missing",
+    ]);
+  });
+
+  it("validates an Eviction, whose deleteOptions.kind is the definitions' only enum, instead of failing to compile its schema", () => {
+    const text = [
+      'apiVersion: policy/v1',
+      'kind: Eviction',
+      'metadata:',
+      '  name: web-0',
+      'deleteOptions:',
+      '  kind: DeleteOption',
+      '  gracePeriodSeconds: 0',
+      '',
+    ].join('\n');
+    const manifests = parseManifests([{ file: 'eviction.yaml', text }]);
+    const problems = checkObjects(manifests.objects, {})
+      .findings.filter((f) => f.code.startsWith('schema/'))
+      .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
+    expect(problems).toEqual([
+      'eviction.yaml:6:9: Eviction web-0: deleteOptions.kind: must be one of \'DeleteOptions\' (found "DeleteOption")',
+    ]);
+  });
+
   it('rejects kinds that Kubernetes 1.25 does not serve and exported status, but not custom resources whose definition is present', () => {
     expect(findingsIn(['schema/unknown-kinds.yaml'])).toEqual([
       'schema/unknown-kinds.yaml:3:13: Deployment old: apiVersion: extensions/v1beta1 Deployment is not a Kubernetes 1.25 kind',
       'schema/unknown-kinds.yaml:8:13: Widget w: apiVersion: v1 Widget is not a Kubernetes 1.25 kind',
       'schema/unknown-kinds.yaml:42:9: ConfigMap exported: status: status is written by the cluster, not by manifests',
+      'schema/unknown-kinds.yaml:45:13: PodSecurityPolicy psp.flannel.unprivileged: apiVersion: policy/v1beta1 PodSecurityPolicy is not a Kubernetes 1.25 kind: Kubernetes 1.25 removed PodSecurityPolicy; Pod Security admission replaces it',
+      'schema/unknown-kinds.yaml:58:13: Ingress foo-tls: apiVersion: networking.k8s.io/v1beta1 Ingress is not a Kubernetes 1.25 kind',
     ]);
     expect(findingsIn(['schema/unknown-kinds.yaml'], {}, 'warning')).toEqual([]);
+  });
+
+  it("says the apiVersion 1.25 serves a kind as, and what else to rewrite when its fields changed on the way (an Ingress's backends)", () => {
+    const text = readFileSync(join(MANIFESTS, 'schema/unknown-kinds.yaml'), 'utf8');
+    const manifests = parseManifests([{ file: 'unknown-kinds.yaml', text }]);
+    const hints = checkObjects(manifests.objects, {})
+      .findings.filter((f) => f.code === 'schema/unknown-kind' && f.object.kind !== 'Widget')
+      .map((f) => `${f.object.kind}: ${f.hint}`)
+      .sort();
+    expect(hints).toEqual([
+      'Deployment: Kubernetes 1.25 serves Deployment as apiVersion apps/v1',
+      'Ingress: Kubernetes 1.25 serves Ingress as apiVersion networking.k8s.io/v1; there a backend is service: { name, port: { number } } (for serviceName and servicePort), and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
+      "PodSecurityPolicy: remove it, and the RBAC rules that grant 'use' of it; to enforce the Pod Security Standards in the cluster, label the Namespace pod-security.kubernetes.io/enforce: baseline (or restricted). stagecraft checks every pod against them itself (checks.podSecurity in a stage file, --pod-security restricted for npm run check)",
+    ]);
   });
 
   it('names the YAML tag of a value read with one (!!timestamp, !!binary, !!set, !!omap), not a mapping, and says what to write', () => {

@@ -12,7 +12,7 @@ describe('npm run check -- <paths>', () => {
     const r = runCli('check', [fixture('defects/3-dangling-claim.yaml')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      "test/fixtures/manifests/defects/3-dangling-claim.yaml:33:20: error: Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql\n  hint: fix the name, or add the PersistentVolumeClaim to the stage\n",
+      "test/fixtures/manifests/defects/3-dangling-claim.yaml:33:20: error: Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql\n  hint: fix the name, or add the PersistentVolumeClaim to the files checked\n",
     );
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('3 objects checked: 1 error, 2 warnings');
   });

@@ -270,7 +270,7 @@ describe("check's report of findings, on stdout", () => {
     const r = runCli('check', [file], REPO, {}, { tty: 'stdout' });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      `${file}:33:20: \x1b[31merror:\x1b[0m Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql\n\x1b[2m  hint: fix the name, or add the PersistentVolumeClaim to the stage\x1b[0m\n`,
+      `${file}:33:20: \x1b[31merror:\x1b[0m Pod test/mysql: spec.volumes[0].persistentVolumeClaim.claimName: volume 'storage' claims 'mysqlvolume', but the claims in namespace 'test' are: mysql\n\x1b[2m  hint: fix the name, or add the PersistentVolumeClaim to the files checked\x1b[0m\n`,
     );
     expect(r.stdout).toContain('\x1b[33mwarning:\x1b[0m');
   });

@@ -21,6 +21,22 @@ function messages(fixture: string): string[] {
   throw new Error(`${fixture} loaded without problems`);
 }
 
+describe('an app named after a stack that names another stack with stack:', () => {
+  it('is told once, at stack:, to take a name of its own, not what the named stack makes of the other settings', () => {
+    const text = ['apps:', '  flannel:', '    stack: manifests', '    include: [manifests/flannel]', ''].join('\n');
+    expect(problemsOf(text)).toEqual([
+      "environments/dev.yaml:3:5: apps.flannel.stack: an app named after a stack is that stack's instance ('flannel'), so stack: manifests cannot make it another\n" +
+        "  hint: give the app a name of its own (its objects and output file are named after it), such as 'flannel-manifests', and keep stack: manifests; or remove stack: to deploy the flannel stack",
+    ]);
+  });
+
+  it('is told to drop a stack: that names its own stack', () => {
+    expect(problemsOf(['apps:', '  nginx:', '    stack: nginx', '    image: nginx', '    replicas: 1', ''].join('\n'))).toEqual([
+      "environments/dev.yaml:3:5: apps.nginx.stack: an app named after a stack is that stack's instance already\n  hint: remove stack:",
+    ]);
+  });
+});
+
 describe('loading a broken stage file reports every problem with file:line:col', () => {
   const f = (name: string) => `test/fixtures/stages/${name}.yaml`;
   it.each([
