@@ -117,20 +117,6 @@ describe('every command', () => {
   });
 });
 
-describe('a write the file system refuses', () => {
-  it('is said to be a write, naming the file written: the schema of a project without environments/', () => {
-    const dir = tempProject({});
-    rmSync(join(dir, 'environments'), { recursive: true });
-    const r = runCli('synth', [], dir);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
-      'error: writing environments/stage.schema.json: it cannot be written: the directory it goes in does not exist\n' +
-        '  hint: create that directory (for stage files: environments/, holding one <stage>.yaml per stage), then run the command again\n' +
-        '1 problem; nothing was written.\n',
-    );
-  });
-});
-
 describe('a stage file that is a symbolic link', () => {
   /** A project whose production stage file is a link to stages-real/production.yaml. */
   function linked(): string {
