@@ -50,9 +50,12 @@ export function printReports(io: Io, reports: readonly StageReport[], verbose = 
   }
 }
 
-/** The count of summarized warnings, last on stderr (none with `verbose`, which printed each). */
-export function printTotal(io: Io, reports: readonly StageReport[], verbose = false): void {
-  const n = verbose ? 0 : reports.reduce((sum, r) => sum + r.record.warnings, 0);
+/**
+ * The count of warnings, last on stderr: the stages' and `others` (what this synthesis changes in
+ * `dist/`, said once and never replayed); none with `verbose`, which printed each.
+ */
+export function printTotal(io: Io, reports: readonly StageReport[], verbose = false, others = 0): void {
+  const n = verbose ? 0 : reports.reduce((sum, r) => sum + r.record.warnings, others);
   if (n) io.stderr.write(`${n} warning${n === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
 }
 
