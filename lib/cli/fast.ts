@@ -7,7 +7,7 @@
  * interrupted command to recover, the lock held, no fingerprint, or any error; the command then
  * does all of it as before. Imports nothing heavy: Node.js, the fingerprint, the lock, printing.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../errors.js';
 import { needsRecovery } from '../synth/journal.js';
@@ -50,9 +50,12 @@ export function printReports(io: Io, reports: readonly StageReport[], verbose = 
   }
 }
 
-/** The count of summarized warnings, last on stderr (none with `verbose`, which printed each). */
-export function printTotal(io: Io, reports: readonly StageReport[], verbose = false): void {
-  const n = verbose ? 0 : reports.reduce((sum, r) => sum + r.record.warnings, 0);
+/**
+ * The count of warnings, last on stderr: the stages' and `others` (what this synthesis changes in
+ * `dist/`, said once and never replayed); none with `verbose`, which printed each.
+ */
+export function printTotal(io: Io, reports: readonly StageReport[], verbose = false, others = 0): void {
+  const n = verbose ? 0 : reports.reduce((sum, r) => sum + r.record.warnings, others);
   if (n) io.stderr.write(`${n} warning${n === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
 }
 
@@ -101,6 +104,8 @@ export function fastPath(command: string, argv: readonly string[], io: Io): Exit
       return unchanged ? reportCurrent(unchanged, io) : undefined;
     }
     if (command === 'synth') {
+      // no project here: the command says so, and no lock leaves a .stagecraft/ behind
+      if (!existsSync(join(root, ENVIRONMENTS_DIR))) return undefined;
       // a writer's lock, as the command takes it: nothing may change dist/ while this reads it
       acquireLock(root, 'npm run synth', (l) => io.stderr.write(`${l}\n`));
       if (needsRecovery(root, DIST_DIR)) return undefined;

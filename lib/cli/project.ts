@@ -72,6 +72,18 @@ export interface OpenOptions {
  * interrupted command left (a journal or staging files, see lib/synth/journal.ts), saying so.
  */
 export function openProject(root: string, { writer, log = (l) => process.stderr.write(`${l}\n`) }: OpenOptions = {}): Project {
+  const dir = join(root, ENVIRONMENTS_DIR);
+  // run elsewhere, a reader would find no stage and compare nothing with nothing, and a writer would
+  // leave its lock's .stagecraft/ there before failing to write the schema: say where to run it instead
+  if (!existsSync(dir)) {
+    throw new ProblemsError([
+      {
+        code: 'cli/not-a-project',
+        message: `no ${ENVIRONMENTS_DIR}/ here (${root}): run it in the project directory`,
+        hint: `cd to the directory that holds ${ENVIRONMENTS_DIR}/ and package.json, then run the command again`,
+      },
+    ]);
+  }
   const command = writer && `npm run ${writer}`;
   if (command) acquireLock(root, command, log);
   if (needsRecovery(root, DIST_DIR)) {
@@ -83,18 +95,7 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
       release?.();
     }
   }
-  const dir = join(root, ENVIRONMENTS_DIR);
-  // a reader run elsewhere would find no stage and compare nothing with nothing (synth says the schema cannot be written there)
-  if (!writer && !existsSync(dir)) {
-    throw new ProblemsError([
-      {
-        code: 'cli/not-a-project',
-        message: `no ${ENVIRONMENTS_DIR}/ here (${root}): run it in the project directory`,
-        hint: `cd to the directory that holds ${ENVIRONMENTS_DIR}/ and package.json, then run the command again`,
-      },
-    ]);
-  }
-  const entries = existsSync(dir) ? withFs(ENVIRONMENTS_DIR, 'reading', () => readdirSync(dir)) : [];
+  const entries = withFs(ENVIRONMENTS_DIR, 'reading', () => readdirSync(dir));
   const yml = entries.filter((f) => f.endsWith('.yml')).sort();
   if (yml.length) {
     throw new ProblemsError(

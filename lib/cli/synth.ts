@@ -173,13 +173,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     if (compiled.notices.length) io.stderr.write(`${compiled.notices.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     io.stdout.write(footer);
     // not planned: dist/delivery/ is as it was, which may not be what the stage files say now
-    if (
+    const deliveryStale =
       !all &&
       !others &&
       !reuse &&
-      (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered))
-    )
-      io.stderr.write(`${printProblem(deliveryNotUpdated(named, noCache), useColor(io))}\n`);
+      (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered));
+    if (deliveryStale) io.stderr.write(`${printProblem(deliveryNotUpdated(named, noCache), useColor(io))}\n`);
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
@@ -188,7 +187,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       // no prune command of the stage will run again: its objects stay in the cluster until deleted
       if (command) io.stdout.write(`  its objects stay in its cluster; delete them with: ${command}\n`);
     }
-    printTotal(io, reports, verbose);
+    printTotal(io, reports, verbose, compiled.notices.length + (deliveryStale ? 1 : 0));
     return ExitCode.ok;
   },
 };

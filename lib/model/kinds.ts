@@ -19,8 +19,9 @@ export interface KindInfo {
    * whether or not a stage has one now (a kind that leaves the stage must still be pruned). Prune
    * deletes only objects that carry kubectl's last-applied annotation and the stage's labels, so
    * the ReplicaSets and Pods that controllers make are never touched. False on purpose for:
-   * Secret (stagecraft never writes Secrets, and those that `npm run secrets` prints carry the
-   * stage label, so pruning by it would delete them); CustomResourceDefinition (deleting one
+   * Secret (stagecraft never writes Secrets, and one pruned by mistake takes values that are in no
+   * commit; those that `npm run secrets` prints carry the stage label but not managed-by, so the
+   * prune selector passes them over too); CustomResourceDefinition (deleting one
    * deletes every custom resource of its kind, in every namespace); APIService (deleting one
    * takes an aggregated API, such as metrics.k8s.io, away from the whole cluster).
    */

@@ -222,6 +222,20 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     const destinations = [...(o.files?.keys() ?? [])].map((path) => writtenThrough(o.root, path));
     const linkProblems = destinations.flatMap((d) => d.problems);
     if (linkProblems.length) throw new ProblemsError(linkProblems);
+    // a directory where a project file or its new text goes would stop the renames half done, after
+    // the journal (which the next command would then complete): refused before anything is written
+    const inTheWay = destinations.flatMap(({ path, to }) =>
+      [tmpPath(path), to]
+        .filter((p) => lstatSync(abs(p), { throwIfNoEntry: false })?.isDirectory())
+        .map(
+          (p): Problem => ({
+            code: 'synth/foreign-file',
+            message: `${p} is a directory, where stagecraft writes ${path} as a file`,
+            hint: `move or rename the directory ${p}, then run the command again`,
+          }),
+        ),
+    );
+    if (inTheWay.length) throw new ProblemsError(inTheWay);
     for (const [path, text] of o.files ?? []) {
       // a file-system error here is one of writing (main would take the failed open for a read)
       withFs(path, 'writing', () => writeFileSync(abs(tmpPath(path)), text));
@@ -255,7 +269,10 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       if (done) return;
       done = true;
       rmSync(abs(tx), { recursive: true, force: true });
-      for (const path of o.files?.keys() ?? []) rmSync(abs(tmpPath(path)), { force: true });
+      // only the new texts this transaction wrote: a directory in their place is not ours to remove
+      for (const path of o.files?.keys() ?? []) {
+        if (!lstatSync(abs(tmpPath(path)), { throwIfNoEntry: false })?.isDirectory()) rmSync(abs(tmpPath(path)), { force: true });
+      }
     },
   };
 }

@@ -173,6 +173,19 @@ describe('warnings of npm run synth', () => {
     expect(r.stderr).not.toContain('hint:');
   });
 
+  it('are counted all in the last line, those about what the synthesis changes in dist/ too', () => {
+    const qa = repoStage('qa').replace(/^promotion:.*$/m, '#');
+    const dir = tempProject({ qa });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), qa.replace('storage: 2Gi\n', 'storage: 1Gi\n'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n');
+    // the check's summary line and the claim that shrinks (output/immutable-field), with its hint
+    expect(lines.filter((l) => l.includes('warning:'))).toHaveLength(2);
+    expect(lines.at(-2)).toBe('2 warnings in all; npm run synth -- --verbose prints each with its hint');
+  });
+
   it('name at most three objects, and count the rest', () => {
     let stage = 'apps:\n';
     for (let i = 0; i < 5; i++) stage += `  web${i}:\n    stack: nginx\n    image: nginx:1.25\n    replicas: 1\n`;

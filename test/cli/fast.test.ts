@@ -2,7 +2,7 @@
  * The answers of check and synth before the compiler loads (lib/cli/fast.ts): the same output as
  * the command itself, and no answer at all whenever anything is not plainly unchanged.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastPath } from '../../lib/cli/fast.js';
@@ -71,5 +71,14 @@ describe('check and synth answer without compiling when nothing changed', () => 
     const stale = runProcess('check', [], dir);
     expect(stale.status).toBe(1);
     expect(stale.stderr).toContain('dist/lab/kustomization.yaml');
+  });
+});
+
+describe('synth run where there is no environments/', () => {
+  it('gives no answer and takes no lock, so that nothing is left there (the command says to run it in the project directory)', () => {
+    const dir = tempProject({});
+    rmSync(join(dir, 'environments'), { recursive: true });
+    expect(fast('synth', dir).code).toBeUndefined();
+    expect(readdirSync(dir)).toEqual([...(existsSync(join(dir, 'stagecraft.yaml')) ? ['stagecraft.yaml'] : [])]);
   });
 });

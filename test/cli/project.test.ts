@@ -59,6 +59,11 @@ describe('a command run outside a project', () => {
     ['check', []],
     ['diff', ['qa']],
     ['secrets', ['qa']],
+    // the writers too, before they take the lock: no .stagecraft/ left where they were run by mistake
+    ['synth', []],
+    ['synth', ['qa']],
+    ['promote', ['qa', 'production']],
+    ['switch', ['production', 'demoapp']],
   ])('%s says there is no environments/ here and to run it in the project directory (exit 2), writing nothing', (command, args) => {
     const dir = tempProject({});
     rmSync(join(dir, 'environments'), { recursive: true });

@@ -1,5 +1,6 @@
 import {
   existsSync,
+  readdirSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -117,17 +118,37 @@ describe('every command', () => {
   });
 });
 
-describe('a write the file system refuses', () => {
-  it('is said to be a write, naming the file written: the schema of a project without environments/', () => {
-    const dir = tempProject({});
-    rmSync(join(dir, 'environments'), { recursive: true });
+describe('a directory where a project file goes', () => {
+  it('in place of the schema is refused before anything is written: no journal for the next command to complete', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    mkdirSync(join(dir, 'environments', 'stage.schema.json'));
     const r = runCli('synth', [], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'error: writing environments/stage.schema.json: it cannot be written: the directory it goes in does not exist\n' +
-        '  hint: create that directory (for stage files: environments/, holding one <stage>.yaml per stage), then run the command again\n' +
+      'error: environments/stage.schema.json is a directory, where stagecraft writes environments/stage.schema.json as a file\n' +
+        '  hint: move or rename the directory environments/stage.schema.json, then run the command again\n' +
         '1 problem; nothing was written.\n',
     );
+    expect(existsSync(join(dir, 'dist')) ? readdirSync(join(dir, 'dist')) : []).toEqual([]);
+    expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
+    rmSync(join(dir, 'environments', 'stage.schema.json'), { recursive: true });
+    const next = runCli('synth', [], dir);
+    expect(next.code).toBe(0);
+    expect(next.stderr).not.toContain('recovered');
+  });
+
+  it("in place of the schema's new text is refused at that path, without an internal error", () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    mkdirSync(join(dir, 'environments', '.stage.schema.json.stagecraft-tmp'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error: environments/.stage.schema.json.stagecraft-tmp is a directory, where stagecraft writes environments/stage.schema.json as a file\n' +
+        '  hint: move or rename the directory environments/.stage.schema.json.stagecraft-tmp, then run the command again\n' +
+        '1 problem; nothing was written.\n',
+    );
+    expect(existsSync(join(dir, 'environments', 'stage.schema.json'))).toBe(false);
+    expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
   });
 });
 
