@@ -11,8 +11,8 @@ import { ExitCode, ProblemsError } from '../errors.js';
 import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { DIST_DIR, compile, openProject, readStageTree, removedStages, requireStages } from './project.js';
-import { deleteCommand } from '../synth/inventory.js';
+import { DIST_DIR, compile, openProject, readStageTree, removedStages, requireStages, stagesHolding } from './project.js';
+import { applyFirst, deleteCommand } from '../synth/inventory.js';
 import type { FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
@@ -103,7 +103,9 @@ export const command: Command<Record<string, never>> = {
     io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
     const command = removed === undefined ? undefined : deleteCommand(stage, removed);
     if (command)
-      io.stdout.write(`npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in its cluster until deleted: ${command}\n`);
+      io.stdout.write(
+        `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in its cluster until deleted: ${applyFirst(stage, stagesHolding(project, removed!))}${command}\n`,
+      );
     if (!compiled || !delivers) return ExitCode.ok;
     // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
     const [before, after] = deliveryOf(stage, readStageTree(project, DELIVERY_DIR), compiled.tree.get(DELIVERY_DIR) ?? new Map());

@@ -12,7 +12,7 @@ import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/file-content.js';
 import { needsRecovery, recover } from '../synth/journal.js';
 import { MAX_GENERATED_BYTES, distDirs, readRegularFile, scanDir } from '../synth/disk.js';
-import { INVENTORY_FILE } from '../synth/inventory.js';
+import { INVENTORY_FILE, parseInventory } from '../synth/inventory.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
@@ -334,6 +334,25 @@ export function removedStages(project: Project): Map<string, string> {
       }
     }),
   );
+}
+
+/**
+ * The stages of the project whose output (`dist/<stage>/inventory.txt`) holds an object of the
+ * inventory `text` too, the same group, kind, namespace and name: a stage renamed that kept its
+ * namespace. Until that output is applied, those objects carry the removed stage's labels, which
+ * its delete command selects by.
+ */
+export function stagesHolding(project: Project, text: string): string[] {
+  const removed = parseInventory(text);
+  return project.stages.filter((s) => {
+    try {
+      const current = readRegularFile(join(project.root, DIST_DIR, s, INVENTORY_FILE), MAX_GENERATED_BYTES);
+      for (const key of parseInventory(current).keys()) if (removed.has(key)) return true;
+    } catch {
+      // no output yet: nothing of it is in the cluster
+    }
+    return false;
+  });
 }
 
 /**

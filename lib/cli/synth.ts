@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR } from '../delivery/index.js';
-import { INVENTORY_FILE, deleteCommand } from '../synth/inventory.js';
+import { INVENTORY_FILE, applyFirst, deleteCommand } from '../synth/inventory.js';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';
@@ -23,6 +23,7 @@ import {
   requireStages,
   schemaOnDisk,
   schemaText,
+  stagesHolding,
   type Compiled,
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
@@ -185,7 +186,10 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       const inventory = leaving.get(d);
       const command = inventory === undefined ? undefined : deleteCommand(d, inventory);
       // no prune command of the stage will run again: its objects stay in the cluster until deleted
-      if (command) io.stdout.write(`  its objects stay in its cluster; delete them with: ${command}\n`);
+      if (command)
+        io.stdout.write(
+          `  its objects stay in its cluster; ${applyFirst(d, stagesHolding(project, inventory!))}delete them with: ${command}\n`,
+        );
     }
     printTotal(io, reports, verbose, compiled.notices.length + (deliveryStale ? 1 : 0));
     return ExitCode.ok;

@@ -110,6 +110,19 @@ export function deleteCommand(stage: string, text: string): string | undefined {
 }
 
 /**
+ * What to do before running a removed stage's delete command when other stages' output now holds
+ * some of its objects (`holding`: a stage renamed that kept its namespace): apply that output first,
+ * so that those objects carry the new stage's labels and the command, which selects by the removed
+ * stage's, leaves them; '' when no stage holds any.
+ */
+export function applyFirst(stage: string, holding: readonly string[]): string {
+  if (holding.length === 0) return '';
+  const outputs = holding.map((s) => `dist/${s}/`).join(', ');
+  const apply = holding.map((s) => `kubectl apply -k dist/${s}`).join(' && ');
+  return `${outputs} now ${holding.length === 1 ? 'holds' : 'hold'} some of them, which carry ${stage}'s labels until applied: first ${apply}, then `;
+}
+
+/**
  * Of the `removed` keys, those the prune command of a stage that now holds `after` (keys) does not
  * delete: objects of a kind outside the kind table (an ExternalSecret) that the stage no longer has
  * any of, so that its command no longer names the kind.
