@@ -374,7 +374,9 @@ export function requireStages(project: Project, stages: readonly string[]): void
           // its file was removed, its output not yet: say what removes it, and where to see what leaves the cluster
           hint: removed.has(s)
             ? `${DIST_DIR}/${s}/ is what is left of it: npm run diff -- ${s} shows its objects leaving and the command that deletes them from its cluster; npm run synth removes ${DIST_DIR}/${s}/ (${stages})`
-            : stages,
+            : s.startsWith('-')
+              ? `what follows '--' is read as stage names, so ${s} is not taken as an option: give options before '--' (${stages})`
+              : stages,
         };
       }),
     );

@@ -136,6 +136,17 @@ describe('a stage name that has no stage file', () => {
   });
 });
 
+describe('an option after --', () => {
+  it('is read as a stage name, and the hint says to give options before --', () => {
+    const r = runCli('synth', ['--', 'dev', '--verbose'], fixtureProject(['dev']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "error: there is no stage '--verbose' (no environments/--verbose.yaml)",
+      "  hint: what follows '--' is read as stage names, so --verbose is not taken as an option: give options before '--' (the stages are: dev)",
+    ]);
+  });
+});
+
 describe('npm run synth -- <stage>...', () => {
   it('compiles only the named stages, given as words or with --stage', () => {
     // qa is promoted from test, which this project does not have
