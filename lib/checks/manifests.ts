@@ -256,17 +256,25 @@ export interface IncludingStage {
   readonly files?: ReadonlyMap<string, string>;
   /** The stage's namespace, which the namespace transform gives a document without one. */
   readonly namespace: string;
+  /** The stage's name: what a problem placed nowhere else is said of (`test: warning: ...`), as the synth summary says it. @default - none */
+  readonly name?: string;
 }
 
 /**
  * `findings` as problems, those on the objects of a stage's included files at their place there
- * (`includedPlaces`). The problems of one file are in line and column order, after those placed
+ * (`includedPlaces`), the others said of the stage (its name). The problems of one file are in line and column order, after those placed
  * nowhere (which keep the findings' order), files in code-point order; one place keeps its order.
  */
 export function placedProblems(findings: readonly Finding[], stage: IncludingStage | undefined): Problem[] {
   const place = includedPlaces(stage?.files, stage?.namespace ?? '');
   // a stable sort: the findings' order (object, field, message) decides between problems at one place
-  return findings.map((f) => toProblem(f, place(f))).sort(comparePlaces);
+  const subject = stage?.name;
+  return findings
+    .map((f) => {
+      const problem = toProblem(f, place(f));
+      return problem.location || subject === undefined ? problem : { ...problem, subject };
+    })
+    .sort(comparePlaces);
 }
 
 /**
