@@ -8,10 +8,10 @@ import type { Compiled, StageOutcome } from '../compile.js';
 import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { formatProblem } from '../errors.js';
-import { INVENTORY_FILE, changeLines, changeSummary, inventoryChanges, type InventoryChanges } from '../synth/inventory.js';
+import { changeLines, changeSummary, type InventoryChanges } from '../synth/inventory.js';
 import { beginTransaction, type ChangedFiles } from '../synth/write.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
-import { compareDist, compareDistDir, distDirs, mergeDifferences, readRegularFile, type DistDifference } from '../synth/disk.js';
+import { compareDist, compareDistDir, distDirs, mergeDifferences, type DistDifference } from '../synth/disk.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
 import { forgetFingerprint } from './fingerprint.js';
@@ -111,37 +111,21 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
     target,
     adopt,
     write(compiled) {
-      const distDir = join(project.root, DIST_DIR);
-      const before = new Map(
-        [...compiled.tree.keys(), ...staged.keys()].map((s) => {
-          return [s, previousInventory(join(distDir, s, INVENTORY_FILE))] as const;
-        }),
-      );
       for (const [stage, tree] of compiled.tree) for (const [path, digest] of fileDigests(stage, tree)) digests.set(path, digest);
       // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
       forgetFingerprint(project.root);
       const { removed, foreign, changed } = tx.commit(compiled.tree);
       noteWritten(`${DIST_DIR}/`);
-      return { ...report(project, compiled, staged, before, foreign, changed), removed, digests };
+      return { ...report(project, compiled, staged, foreign, changed), removed, digests };
     },
     abort: () => tx.abort(),
   };
-}
-
-/** The inventory at `path` before the write; undefined when there is none (or no regular file there). */
-function previousInventory(path: string): string | undefined {
-  try {
-    return readRegularFile(path);
-  } catch {
-    return undefined;
-  }
 }
 
 function report(
   project: Project,
   compiled: Compiled,
   staged: ReadonlyMap<string, StagedStage>,
-  before: ReadonlyMap<string, string | undefined>,
   foreign: readonly string[],
   changed: ReadonlyMap<string, ChangedFiles>,
 ): Omit<WrittenOutput, 'removed' | 'digests'> {
@@ -156,19 +140,16 @@ function report(
     );
   }
   const stages = compiled.stages.map((r) => {
-    const old = before.get(r.stage.name);
-    const stageFiles = compiled.tree.get(r.stage.name);
-    const s: StagedStage = staged.get(r.stage.name) ?? {
-      ...objectsReport(r.charts),
-      files: stageFiles!.size,
-      inventory: stageFiles!.get(INVENTORY_FILE)!,
-    };
+    const s: StagedStage = staged.get(r.stage.name) ?? { ...objectsReport(r.charts), files: compiled.tree.get(r.stage.name)!.size };
+    // compared with the output as it was when the stage was compiled (lib/output-changes.ts), under this command's lock
+    const compared = compiled.compared.get(r.stage.name);
+    if (!compared) throw new Error(`writeOutput: stage '${r.stage.name}' was compiled without its output to compare with (readOutput)`);
     return {
       stage: r.stage.name,
       objects: s.objects,
       files: s.files,
       images: s.images,
-      changes: old === undefined ? undefined : inventoryChanges(old, s.inventory),
+      changes: compared.changes,
       changedFiles: changed.get(r.stage.name),
     };
   });

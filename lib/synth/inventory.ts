@@ -86,7 +86,7 @@ function resourceOf(apiVersion: string, kind: string): string {
 }
 
 /** The parts of an inventory key (`apps/v1 DaemonSet kube-system/kube-flannel-ds`). */
-function keyParts(key: string): { apiVersion: string; kind: string; namespace?: string; name: string } {
+export function keyParts(key: string): { apiVersion: string; kind: string; namespace?: string; name: string } {
   const [apiVersion, kind, ...rest] = key.split(' ');
   const named = rest.join(' ');
   const slash = named.indexOf('/');
