@@ -5,7 +5,7 @@
  */
 import { join, relative } from 'node:path';
 import type { Compiled, StageOutcome } from '../compile.js';
-import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
+import { diffLines, diffManifests, manifestsOf, type Manifest } from '../diff/objects.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { formatProblem } from '../errors.js';
 import { changeLines, changeSummary, type InventoryChanges } from '../synth/inventory.js';
@@ -14,6 +14,7 @@ import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type 
 import { compareDist, compareDistDir, distDirs, mergeDifferences, type DistDifference } from '../synth/disk.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
+import type { FileTree } from '../synth/file-content.js';
 import { forgetFingerprint } from './fingerprint.js';
 import { BYTE_ORDER_MARK, startsWithByteOrderMark } from './read-file.js';
 import { noteWritten } from './print.js';
@@ -225,16 +226,31 @@ export function comparingStages(project: Project) {
   };
 }
 
+/** A stage's output as it is in `dist/<stage>/`: its files, and the objects they hold. */
+export interface StageOutputAsIs {
+  readonly tree: FileTree;
+  readonly manifests: readonly Manifest[];
+}
+
+/**
+ * Reads a stage's output as it is (`readStageTree`) and parses its objects.
+ * @throws ProblemsError locating a file there that is not YAML (a merge conflict)
+ */
+export function readStageOutput(project: Project, stage: string): StageOutputAsIs {
+  const tree = readStageTree(project, stage);
+  return { tree, manifests: manifestsOf(tree, `${DIST_DIR}/${stage}`) };
+}
+
 /**
  * Writes a new text of one stage file and that stage's output, after compiling it in memory: when
  * the new text does not compile, nothing is written. Returns what to tell the user: the stage's
- * summary line and, field by field, how its objects changed.
+ * summary line and, field by field, how its objects changed from `asIs` (the stage's output as the
+ * caller read it, under this command's lock; read here when not given).
  */
-export function rewriteStage(project: Project, stage: string, text: string): string[] {
+export function rewriteStage(project: Project, stage: string, text: string, asIs?: StageOutputAsIs): string[] {
   const compiled = compile(project, [stage], { sources: new Map([[stage, text]]) });
-  const tree = readStageTree(project, stage);
   // a file there that is not YAML (a merge conflict) is reported at its place, before anything is written
-  const before = manifestsOf(tree, `${DIST_DIR}/${stage}`);
+  const { tree, manifests: before } = asIs ?? readStageOutput(project, stage);
   // the stage file keeps a byte-order mark it had (reading drops it): only the values edited change
   const file = startsWithByteOrderMark(stagePath(project, stage)) ? `${BYTE_ORDER_MARK}${text}` : text;
   const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, file]]) }).stages;
