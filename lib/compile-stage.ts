@@ -28,7 +28,7 @@ import { chartHeads } from './synth/app-summary.js';
 import { keepApps, leanChart, renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
 import { stageFiles } from './synth/output.js';
 import type { StageFileTree } from './synth/file-content.js';
-import { digest } from './synth/inventory.js';
+import { digest, type InventoryChanges } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
 import { placedReferences } from './stage-references.js';
 import { DIST_DIR } from './synth/disk.js';
@@ -173,6 +173,13 @@ export interface StageOutcome {
   readonly warnings?: readonly Problem[];
   /** Whether the checks found errors (reported with every stage's findings). */
   readonly failedChecks: boolean;
+  /**
+   * How the stage's objects changed from the inventory of its output as it was (`readOutput`),
+   * compared once for the warnings (lib/output-changes.ts) and the summary line (lib/cli/output.ts),
+   * once it rendered: `changes` undefined when the stage had no output (a new stage).
+   * @default - not compared: there was no `readOutput`
+   */
+  readonly compared?: { readonly changes?: InventoryChanges };
 }
 
 /** Loads, renders, checks one stage; a ProblemsError becomes the outcome's problems, any other error is thrown. */
@@ -247,10 +254,9 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     problems.push(...placed.problems);
     const result = { ...checked, findings: [...placed.findings, ...edge.warnings] };
     // what the cluster cannot take from this output: read only where an object of a watched kind changed
-    outcome.notices = [
-      ...liveImageEdits(loaded, source.readOutput),
-      ...outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource),
-    ];
+    const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource);
+    outcome.notices = [...liveImageEdits(loaded, source.readOutput), ...compared.problems];
+    if (source.readOutput) outcome.compared = compared.changes ? { changes: compared.changes } : {};
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
     if (screened.problems.length) problems.push(...screened.problems);

@@ -9,6 +9,8 @@
  * parsed, so a stage of 1,000 apps where one app changes reads that app's file (and none when only
  * objects of other kinds changed). Warnings, said once: the next synthesis compares with the
  * output this one wrote (not kept with the stage's warnings, which lib/cli/fingerprint.ts replays).
+ * The comparison of the inventories is also the summary line's (lib/cli/output.ts), which reads
+ * neither again.
  */
 import { STACKS } from '../apps/index.js';
 import type { LoadedStage } from './config/load.js';
@@ -20,7 +22,15 @@ import { describeObject, isRecord, type KubeObject } from './model/object.js';
 import type { ObjectName } from './stack.js';
 import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
-import { INVENTORY_FILE, entryKey } from './synth/inventory.js';
+import {
+  INVENTORY_FILE,
+  compareInventories,
+  entryKey,
+  inventoryChanges,
+  keyParts,
+  parseInventory,
+  type InventoryChanges,
+} from './synth/inventory.js';
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
 import { IMMUTABLE_SPEC, immutableChanges, volumeSource, type FieldChange } from './immutable-fields.js';
@@ -31,6 +41,8 @@ type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
 
 /** The kinds compared: a change to an object of another kind never costs a file read. */
 const WATCHED = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'Service', 'Secret', 'ConfigMap', ...Object.keys(IMMUTABLE_SPEC)]);
+/** The kinds whose objects may take data with them when they leave the output. */
+const DATA_KINDS = new Set(['PersistentVolumeClaim', 'PersistentVolume']);
 
 /** Where a problem about an app's object goes: the stage-file setting (or app) that gave it, else the object. */
 interface Place {
@@ -39,10 +51,24 @@ interface Place {
   readonly setting?: string;
 }
 
+/** What a stage's new output changes in its output as it is, read once (`outputChanges`). */
+export interface OutputComparison {
+  /** Warnings about what the cluster cannot take: data that leaves, fields the API server will not update. */
+  readonly problems: Problem[];
+  /**
+   * How the stage's objects changed from the inventory of its own output (`dist/<stage>/`), for the
+   * summary line (lib/cli/output.ts); undefined when it has none (a new stage, even one compared
+   * with the output of its namespace).
+   */
+  readonly changes?: InventoryChanges;
+}
+
 /**
  * Warnings about what `files` (the stage's new output, rendered as `charts`) changes in the
  * stage's output as it is (`readOutput`) that the cluster cannot take: data that leaves it, and
- * fields the API server will not update.
+ * fields the API server will not update; and how its objects changed, for the summary line. The
+ * inventories are compared once, for both: the warnings look only at the objects of the watched
+ * kinds among those that changed.
  */
 export function outputChanges(
   loaded: LoadedStage,
@@ -50,29 +76,23 @@ export function outputChanges(
   files: StageFileTree,
   readOutput: OutputReader | undefined,
   readSource?: SourceReader,
-): Problem[] {
+): OutputComparison {
   const newInventory = files.get(INVENTORY_FILE);
   const base = comparedOutput(loaded, readOutput, readSource);
-  if (!base || newInventory === undefined) return [];
-  const { read: readOld, inventory: oldInventory, dir } = base;
+  if (!base || newInventory === undefined) return { problems: [] };
+  const { read: readOld, inventory: oldInventory, dir, own } = base;
   const newText = fileText(newInventory);
   // the same output (npm run check of a current stage): nothing to compare
-  if (newText === oldInventory) return [];
+  if (newText === oldInventory) return { problems: [], ...(own ? { changes: { added: [], changed: [], removed: [] } } : {}) };
+  const all = inventoryChanges(oldInventory, newText);
+  const changes = own ? all : undefined;
+  // an inventory with git merge conflict markers is not compared for the summary; the warnings compare its lines, both sides'
+  const compared = all.conflicted ? compareInventories(parseInventory(oldInventory), parseInventory(newText)) : all;
   // the watched objects that change, and the claims and volumes that leave (added: of the watched kinds)
-  const before = inventoryDigests(oldInventory);
-  const after = inventoryDigests(newText);
-  const changed = new Set<string>();
-  const gone = new Set<string>();
-  for (const [key, d] of before) {
-    const now = after.get(key);
-    if (now === undefined) {
-      const start = key.indexOf(' ') + 1;
-      const kind = key.slice(start, key.indexOf(' ', start));
-      if (kind === 'PersistentVolumeClaim' || kind === 'PersistentVolume') gone.add(key);
-    } else if (now !== d) changed.add(key);
-  }
-  if (changed.size === 0 && gone.size === 0) return [];
-  const added = new Set([...after.keys()].filter((k) => !before.has(k)));
+  const changed = new Set(compared.changed.filter((k) => WATCHED.has(keyParts(k).kind)));
+  const gone = new Set(compared.removed.filter((k) => DATA_KINDS.has(keyParts(k).kind)));
+  if (changed.size === 0 && gone.size === 0) return { problems: [], changes };
+  const added = new Set(compared.added.filter((k) => WATCHED.has(keyParts(k).kind)));
 
   // a changed object is read from its chart's file, old and new; one that left from the old files
   // that are gone, else from those of the charts that changed (a claim removed from an app that
@@ -87,7 +107,7 @@ export function outputChanges(
       if (names && !names.has(String(o.metadata?.name))) continue;
       const key = keyOf(o);
       chartOf.set(key, c.name);
-      if (added.has(key) || before.get(key) !== after.get(key)) changedFiles.add(chartFileName(c.name));
+      if (added.has(key) || changed.has(key)) changedFiles.add(chartFileName(c.name));
     }
   }
   const oldObjects = new Map<string, { object: KubeObject; file: string }>();
@@ -122,7 +142,7 @@ export function outputChanges(
     if (!old || !now) continue;
     for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
   }
-  return problems;
+  return { problems, changes };
 }
 
 /** The output this synthesis is compared with: how to read its files, its inventory, and its directory as messages name it. */
@@ -130,6 +150,8 @@ interface ComparedOutput {
   readonly read: OutputReader;
   readonly inventory: string;
   readonly dir: string;
+  /** Whether it is the stage's own output (`dist/<stage>/`), not its namespace's. */
+  readonly own: boolean;
 }
 
 /**
@@ -146,13 +168,13 @@ function comparedOutput(
   if (!readOutput) return undefined;
   const { name, namespace } = loaded.context;
   const own = readOutput(INVENTORY_FILE);
-  if (own !== undefined) return { read: readOutput, inventory: own, dir: `${DIST_DIR}/${name}/` };
+  if (own !== undefined) return { read: readOutput, inventory: own, dir: `${DIST_DIR}/${name}/`, own: true };
   if (namespace === name) return undefined;
   // a namespace is a DNS label: `../<namespace>/` stays in dist/
   const read: OutputReader = (file) => readOutput(`../${namespace}/${file}`);
   const inventory = read(INVENTORY_FILE);
   if (inventory === undefined || stageFileKept(inventory, readSource)) return undefined;
-  return { read, inventory, dir: `${DIST_DIR}/${namespace}/` };
+  return { read, inventory, dir: `${DIST_DIR}/${namespace}/`, own: false };
 }
 
 /** Whether the stage file an inventory was made from (its `source:` line) is still in the project. */
@@ -165,18 +187,6 @@ function stageFileKept(inventory: string, readSource: SourceReader | undefined):
     // a file there that cannot be read is still there
     return true;
   }
-}
-
-/** Inventory lines (`sha256:<hex> <apiVersion> <kind> <namespace/name>`) of the watched kinds, as object key -> digest. */
-function inventoryDigests(text: string): Map<string, string> {
-  const digests = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('sha256:')) continue;
-    const space = line.indexOf(' ');
-    const kind = line.indexOf(' ', space + 1) + 1;
-    if (WATCHED.has(line.slice(kind, line.indexOf(' ', kind)))) digests.set(line.slice(space + 1), line.slice(0, space));
-  }
-  return digests;
 }
 
 const keyOf = (o: KubeObject) =>

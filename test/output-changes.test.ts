@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { compileStage, type StageSource } from '../lib/compile-stage.js';
 import { formatProblem, type Problem } from '../lib/errors.js';
 import { textTree } from '../lib/synth/file-content.js';
+import { beginOutput, writtenLines } from '../lib/cli/output.js';
+import { compile, openProject } from '../lib/cli/project.js';
+import { releaseHeldLocks } from '../lib/cli/lock.js';
 import { REPO, runCli, tempProject } from './helpers/cli.js';
 
 const FILE = 'environments/data.yaml';
@@ -243,6 +246,31 @@ describe('npm run synth', () => {
       const again = runCli('synth', [], dir);
       expect(again.code).toBe(0);
       expect(again.stderr).not.toContain('leaves dist/');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says in its summary line what the warnings compared with: the stage's old inventory, read once, as the stage compiled", () => {
+    const dir = tempProject({ data: STAGE });
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      writeFileSync(join(dir, 'environments', 'data.yaml'), RENAMED);
+      const project = openProject(dir, { writer: 'synth' });
+      const output = beginOutput(project, { removeOthers: true });
+      try {
+        const compiled = compile(project, project.stages, { noCache: true, output });
+        expect(compiled.notices.map((p) => p.message).join('\n')).toContain('PersistentVolumeClaim data/mysql leaves dist/data/');
+        // the inventory changes after the stage was compared with it (by hand: the command holds the lock)
+        const inventory = join(dir, 'dist', 'data', 'inventory.txt');
+        writeFileSync(inventory, readFileSync(inventory, 'utf8').replace(/^sha256:\S+ v1 PersistentVolumeClaim data\/mysql\n/m, ''));
+        const [written] = output.write(compiled).stages;
+        expect(writtenLines(written)[0]).toMatch(/\(\d+ added, \d+ changed, \d+ removed\)$/);
+        expect(written.changes?.removed).toContain('v1 PersistentVolumeClaim data/mysql');
+      } finally {
+        output.abort();
+        releaseHeldLocks();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,15 +5,16 @@
  */
 import { join, relative } from 'node:path';
 import type { Compiled, StageOutcome } from '../compile.js';
-import { diffLines, diffManifests, manifestsOf } from '../diff/objects.js';
+import { diffLines, diffManifests, manifestsOf, type Manifest } from '../diff/objects.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { formatProblem } from '../errors.js';
-import { INVENTORY_FILE, changeLines, changeSummary, inventoryChanges, type InventoryChanges } from '../synth/inventory.js';
+import { changeLines, changeSummary, type InventoryChanges } from '../synth/inventory.js';
 import { beginTransaction, type ChangedFiles } from '../synth/write.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
-import { compareDist, compareDistDir, distDirs, mergeDifferences, readRegularFile, type DistDifference } from '../synth/disk.js';
+import { compareDist, compareDistDir, distDirs, mergeDifferences, type DistDifference } from '../synth/disk.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
+import type { FileTree } from '../synth/file-content.js';
 import { forgetFingerprint } from './fingerprint.js';
 import { BYTE_ORDER_MARK, startsWithByteOrderMark } from './read-file.js';
 import { noteWritten } from './print.js';
@@ -111,37 +112,21 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
     target,
     adopt,
     write(compiled) {
-      const distDir = join(project.root, DIST_DIR);
-      const before = new Map(
-        [...compiled.tree.keys(), ...staged.keys()].map((s) => {
-          return [s, previousInventory(join(distDir, s, INVENTORY_FILE))] as const;
-        }),
-      );
       for (const [stage, tree] of compiled.tree) for (const [path, digest] of fileDigests(stage, tree)) digests.set(path, digest);
       // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
       forgetFingerprint(project.root);
       const { removed, foreign, changed } = tx.commit(compiled.tree);
       noteWritten(`${DIST_DIR}/`);
-      return { ...report(project, compiled, staged, before, foreign, changed), removed, digests };
+      return { ...report(project, compiled, staged, foreign, changed), removed, digests };
     },
     abort: () => tx.abort(),
   };
-}
-
-/** The inventory at `path` before the write; undefined when there is none (or no regular file there). */
-function previousInventory(path: string): string | undefined {
-  try {
-    return readRegularFile(path);
-  } catch {
-    return undefined;
-  }
 }
 
 function report(
   project: Project,
   compiled: Compiled,
   staged: ReadonlyMap<string, StagedStage>,
-  before: ReadonlyMap<string, string | undefined>,
   foreign: readonly string[],
   changed: ReadonlyMap<string, ChangedFiles>,
 ): Omit<WrittenOutput, 'removed' | 'digests'> {
@@ -156,19 +141,16 @@ function report(
     );
   }
   const stages = compiled.stages.map((r) => {
-    const old = before.get(r.stage.name);
-    const stageFiles = compiled.tree.get(r.stage.name);
-    const s: StagedStage = staged.get(r.stage.name) ?? {
-      ...objectsReport(r.charts),
-      files: stageFiles!.size,
-      inventory: stageFiles!.get(INVENTORY_FILE)!,
-    };
+    const s: StagedStage = staged.get(r.stage.name) ?? { ...objectsReport(r.charts), files: compiled.tree.get(r.stage.name)!.size };
+    // compared with the output as it was when the stage was compiled (lib/output-changes.ts), under this command's lock
+    const compared = compiled.compared.get(r.stage.name);
+    if (!compared) throw new Error(`writeOutput: stage '${r.stage.name}' was compiled without its output to compare with (readOutput)`);
     return {
       stage: r.stage.name,
       objects: s.objects,
       files: s.files,
       images: s.images,
-      changes: old === undefined ? undefined : inventoryChanges(old, s.inventory),
+      changes: compared.changes,
       changedFiles: changed.get(r.stage.name),
     };
   });
@@ -244,16 +226,31 @@ export function comparingStages(project: Project) {
   };
 }
 
+/** A stage's output as it is in `dist/<stage>/`: its files, and the objects they hold. */
+export interface StageOutputAsIs {
+  readonly tree: FileTree;
+  readonly manifests: readonly Manifest[];
+}
+
+/**
+ * Reads a stage's output as it is (`readStageTree`) and parses its objects.
+ * @throws ProblemsError locating a file there that is not YAML (a merge conflict)
+ */
+export function readStageOutput(project: Project, stage: string): StageOutputAsIs {
+  const tree = readStageTree(project, stage);
+  return { tree, manifests: manifestsOf(tree, `${DIST_DIR}/${stage}`) };
+}
+
 /**
  * Writes a new text of one stage file and that stage's output, after compiling it in memory: when
  * the new text does not compile, nothing is written. Returns what to tell the user: the stage's
- * summary line and, field by field, how its objects changed.
+ * summary line and, field by field, how its objects changed from `asIs` (the stage's output as the
+ * caller read it, under this command's lock; read here when not given).
  */
-export function rewriteStage(project: Project, stage: string, text: string): string[] {
+export function rewriteStage(project: Project, stage: string, text: string, asIs?: StageOutputAsIs): string[] {
   const compiled = compile(project, [stage], { sources: new Map([[stage, text]]) });
-  const tree = readStageTree(project, stage);
   // a file there that is not YAML (a merge conflict) is reported at its place, before anything is written
-  const before = manifestsOf(tree, `${DIST_DIR}/${stage}`);
+  const { tree, manifests: before } = asIs ?? readStageOutput(project, stage);
   // the stage file keeps a byte-order mark it had (reading drops it): only the values edited change
   const file = startsWithByteOrderMark(stagePath(project, stage)) ? `${BYTE_ORDER_MARK}${text}` : text;
   const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, file]]) }).stages;

@@ -10,11 +10,10 @@ import { andList } from '../model/limits.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
-import { DIST_DIR, compile, loadStage, promotionOrderOf, openProject, readStageFile, readStageTree, requireStages } from './project.js';
-import { manifestsOf } from '../diff/objects.js';
+import { DIST_DIR, compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages } from './project.js';
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { fileText, type FileContent } from '../synth/file-content.js';
-import { rewriteStage, staleFiles } from './output.js';
+import { readStageOutput, rewriteStage, staleFiles } from './output.js';
 
 const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force]
 
@@ -93,12 +92,11 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     // there that is not YAML (a merge conflict) is reported at its place first; an edit of the stage
     // file that changes no object (a comment, a value written in another style) changes only its
     // digest in the inventory, which is no output to review
-    const tree = readStageTree(project, to);
-    manifestsOf(tree, `${DIST_DIR}/${to}`);
+    const asIs = readStageOutput(project, to);
     const compiledTo = compile(project, [to]);
     const inventory = `changed: ${DIST_DIR}/${to}/${INVENTORY_FILE}`;
     const unsynthesized = staleFiles(project, compiledTo).filter(
-      (l) => l !== inventory || !sameButSource(tree.get(INVENTORY_FILE), compiledTo.tree.get(to)?.get(INVENTORY_FILE)),
+      (l) => l !== inventory || !sameButSource(asIs.tree.get(INVENTORY_FILE), compiledTo.tree.get(to)?.get(INVENTORY_FILE)),
     );
     if (unsynthesized.length && !force) {
       throw new ProblemsError(
@@ -118,7 +116,8 @@ export const command: Command<{ app?: string; force?: boolean }> = {
         `${target.source} has changes not yet in dist/${to}; with --force they are synthesized with the release, and the changes below include them:\n  ${unsynthesized.join('\n  ')}\n`,
       );
     }
-    const report = rewriteStage(project, to, text);
+    // the changes printed are from dist/<to> as read above: it is read and parsed once
+    const report = rewriteStage(project, to, text, asIs);
     for (const e of applied) io.stdout.write(`${formatEdit(e)}\n`);
     io.stdout.write(report.map((l) => `${l}\n`).join(''));
     return ExitCode.ok;

@@ -26,23 +26,40 @@ import { readFingerprint, type Fingerprint, type InputDigests, type StageRecord 
 export interface Reuse {
   /** The fingerprint the kept stages' output is proved by. */
   readonly fingerprint: Fingerprint;
-  /** Stages whose output is kept without compiling, with what the last synthesis printed about them. */
+  /** Stages not compiled, with what the last synthesis printed about them (and recorded for the delivery plan). */
   readonly kept: ReadonlyMap<string, StageRecord>;
-  /** Stages to compile (their stage file changed); empty when nothing changed at all. */
+  /** Stages to compile (their stage file changed, or named by `compile`); empty when nothing changed at all. */
   readonly changed: readonly string[];
-  /** The digests of the kept stages' files, as recorded. */
-  readonly keptDist: Digests;
+  /**
+   * The digests of the kept stages' files, as recorded: their output is kept as it is. Undefined
+   * only with `compile`, when `dist/` is not as recorded (or the record's footer is not one): the
+   * kept stages' records then only plan dist/delivery/ (and check the promotion order) with the
+   * compiled ones, as a full synthesis would, and their output is not looked at.
+   */
+  readonly keptDist?: Digests;
   /** The inputs' digests as computed now, for the next fingerprint. */
   readonly inputs: InputDigests;
 }
+
+/** A `Reuse` whose kept stages keep their output as it is, not only their records. */
+export type KeptOutput = Reuse & { readonly keptDist: Digests };
+
+/** Whether the kept stages of `reuse` keep their output (`keptDist`). */
+export const keepsOutput = (reuse: Reuse | undefined): reuse is KeptOutput => reuse?.keptDist !== undefined;
 
 /** Key of a stage file among the project digests. */
 const stageKey = (stage: string) => `${ENVIRONMENTS_DIR}/${stage}.yaml`;
 
 /**
- * What of the last full synthesis of `stages` (every stage of the project in `root`, sorted) can be kept,
- * or undefined when every stage must be compiled (or, with `allOrNothing`, when any must be; or, with
- * `compile`, the stages a synthesis of only those compiles, when any other must be).
+ * What of the last full synthesis of `stages` (every stage of the project in `root`, sorted) can be
+ * kept, or undefined when every stage must be compiled (or, with `allOrNothing`, when any must be).
+ *
+ * With `compile` (a synthesis of only those stages): the other stages' records, when the compiler
+ * and every input but those stages' files (the other stage files, the stacks, stagecraft.yaml,
+ * crds/) are as recorded, so that compiling the others now would give what was recorded of them;
+ * with `keptDist` when their output is as recorded too. Else undefined (there is no such record:
+ * every write forgets it, lib/cli/output.ts, and only a synthesis that keeps the other stages
+ * records it again).
  */
 export function reusableStages(
   root: string,
@@ -54,7 +71,10 @@ export function reusableStages(
   const records = fingerprint?.synthStages;
   if (!fingerprint || typeof records !== 'object' || records === null) return undefined;
   // a record that is not one (the file edited, or written by something else) keeps nothing
-  if (!Object.values(records).every(isStageRecord) || !['string', 'undefined'].includes(typeof fingerprint.synthFooter)) return undefined;
+  if (!Object.values(records).every(isStageRecord)) return undefined;
+  // the footer is printed again only with the kept output
+  let proved = ['string', 'undefined'].includes(typeof fingerprint.synthFooter);
+  if (!proved && !compile) return undefined;
   const recorded = Object.keys(records).sort();
   if (recorded.length !== stages.length || recorded.some((s, i) => s !== stages[i])) return undefined;
   if (allOrNothing) {
@@ -69,25 +89,32 @@ export function reusableStages(
   if (!sameDigests(compiler, fingerprint.compiler)) return undefined;
   const keys = new Set([...Object.keys(project), ...Object.keys(fingerprint.project)]);
   const stageKeys = new Map(stages.map((s) => [stageKey(s), s]));
-  const changed: string[] = [];
+  const changed = new Set<string>();
   for (const k of keys) {
     if (project[k] === fingerprint.project[k]) continue;
     const stage = stageKeys.get(k);
     // an input other than a stage file's content (a stack, the project file, a link) changed
-    if (stage === undefined || project[k] === undefined || fingerprint.project[k] === undefined) return undefined;
-    changed.push(stage);
+    if (stage === undefined) return undefined;
+    // a stage file that is no file on one side is compiled, but proves nothing of dist/
+    if (project[k] === undefined || fingerprint.project[k] === undefined) {
+      if (!compile?.includes(stage)) return undefined;
+      proved = false;
+    }
+    changed.add(stage);
   }
   // the caller can use nothing less than every stage: spare it the digests of dist/
-  if (allOrNothing && changed.length) return undefined;
+  if (allOrNothing && changed.size) return undefined;
   if (compile) {
     // a synthesis of some stages keeps every other one, so none of them may have changed
-    if (changed.some((s) => !compile.includes(s))) return undefined;
-    for (const s of compile) if (!changed.includes(s)) changed.push(s);
+    if ([...changed].some((s) => !compile.includes(s))) return undefined;
+    for (const s of compile) changed.add(s);
   }
-  const kept = new Map(stages.filter((s) => !changed.includes(s)).map((s) => [s, records[s]]));
+  const kept = new Map(stages.filter((s) => !changed.has(s)).map((s) => [s, records[s]]));
   // dist/delivery/ is planned from every delivered stage: a kept one's part of the plan is its record's
-  if (changed.length && ![...kept].every(plannable)) return undefined;
-  const changedDirs = new Set(changed.map((s) => `${distDir}/${s}`));
+  if (changed.size && ![...kept].every(plannable)) return undefined;
+  const reuse = { fingerprint, kept, changed: [...changed].sort(), inputs: { project, compiler } };
+  if (!proved) return reuse;
+  const changedDirs = new Set([...changed].map((s) => `${distDir}/${s}`));
   // the output of changed stages is compiled and compared by the writer; every other file must be as recorded
   const dist = distDigests(root, distDir, (rel) => changedDirs.has(rel));
   const recordedDist: Digests = {};
@@ -100,34 +127,8 @@ export function reusableStages(
     recordedDist[path] = digest;
     if (kept.has(dir.slice(distDir.length + 1))) keptDist[path] = digest;
   }
-  if (!sameDigests(dist, recordedDist)) return undefined;
-  return { fingerprint, kept, changed: changed.sort(), keptDist, inputs: { project, compiler } };
-}
-
-/**
- * What the last full synthesis recorded of the stages that a synthesis of only `named` does not
- * compile, so that it plans dist/delivery/ (and checks the promotion order) with every stage as a
- * full one would: by stage, when the compiler and every input but the named stages' files (the
- * other stage files, the stacks, stagecraft.yaml, crds/) are as recorded, so that compiling those
- * stages now would give what was recorded of them; else undefined (there is no such record: every
- * write forgets it, lib/cli/output.ts, and only a synthesis that keeps the other stages records it
- * again). Their output in dist/ is not looked at: a synthesis of some stages leaves it as it is.
- * (When it is as recorded too, `reusableStages` with `compile` is used instead.)
- */
-export function recordedStages(root: string, stages: readonly string[], named: readonly string[]): Map<string, StageRecord> | undefined {
-  const fingerprint = readFingerprint(root);
-  const records = fingerprint?.synthStages;
-  if (!fingerprint || typeof records !== 'object' || records === null || !Object.values(records).every(isStageRecord)) return undefined;
-  const recorded = Object.keys(records).sort();
-  if (recorded.length !== stages.length || recorded.some((s, i) => s !== stages[i])) return undefined;
-  if (!sameDigests(compilerDigests(), fingerprint.compiler)) return undefined;
-  const project = projectDigests(root);
-  const compiledNow = new Set(named.map(stageKey));
-  for (const k of new Set([...Object.keys(project), ...Object.keys(fingerprint.project)])) {
-    if (project[k] !== fingerprint.project[k] && !compiledNow.has(k)) return undefined;
-  }
-  const others = stages.filter((s) => !named.includes(s)).map((s): [string, StageRecord] => [s, records[s]]);
-  return others.every(plannable) ? new Map(others) : undefined;
+  if (sameDigests(dist, recordedDist)) return { ...reuse, keptDist };
+  return compile ? reuse : undefined;
 }
 
 /** Whether a stage's record holds what the delivery plan needs of it: its part of the plan when it is delivered. */

@@ -7,8 +7,7 @@
 import type { CheckResult } from '../checks/index.js';
 import { DIST_DIR, type StageOutcome } from '../compile.js';
 import { namedObject, type KubeObject } from '../model/object.js';
-import { INVENTORY_FILE } from '../synth/inventory.js';
-import { contentDigest, fileText, type StageFileTree } from '../synth/file-content.js';
+import { contentDigest, type StageFileTree } from '../synth/file-content.js';
 import { stageDirectory, type StagedDirectory } from '../synth/write.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
@@ -17,7 +16,6 @@ import { objectsReport } from '../synth/render.js';
 export interface StagedStage {
   readonly objects: number;
   readonly files: number;
-  readonly inventory: string;
   readonly images: readonly Substitution[];
 }
 
@@ -68,7 +66,7 @@ export function stageOutcome(target: OutputTarget, outcome: StageOutcome): Stage
     staged: {
       directory,
       digests: fileDigests(outcome.stage, tree),
-      summary: { ...objectsReport(rendered.charts), files: tree.size, inventory: fileText(tree.get(INVENTORY_FILE)!) },
+      summary: { ...objectsReport(rendered.charts), files: tree.size },
     },
   };
 }

@@ -28,7 +28,7 @@ import {
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import { startFingerprint } from './fingerprint.js';
-import { recordedStages, reusableStages } from './reuse.js';
+import { keepsOutput, reusableStages } from './reuse.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/render.js';
 
@@ -91,8 +91,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const all = named.length === 0;
     // a full synthesis keeps the output of every stage whose inputs did not change since the last one
     // (lib/cli/reuse.ts); a synthesis of some stages is one that keeps all the others, when it can
-    const reuse =
+    const recorded =
       !noCache && !(all && verbose) ? reusableStages(root, DIST_DIR, project.stages, { compile: all ? undefined : named }) : undefined;
+    const reuse = keepsOutput(recorded) ? recorded : undefined;
     // nothing changed at all: dist/ and the schema are what the last synthesis wrote (run.cjs answers this before loading the compiler)
     if (reuse && reuse.changed.length === 0) return replaySynth(reuse, io);
     const line = progress(io);
@@ -106,7 +107,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // a full synthesis records the digests that let the next check answer without compiling (lib/cli/fingerprint.ts)
     const fingerprint = all || reuse ? startFingerprint(root, reuse?.inputs) : undefined;
     // else a synthesis of some stages plans dist/delivery/ with what the last full one recorded of the others, while that holds
-    const others = all || noCache || reuse ? undefined : recordedStages(root, project.stages, named);
+    const others = all || reuse ? undefined : recorded?.kept;
     const kept = [...(reuse?.kept ?? others ?? [])].map(([s, r]) => ({ stage: s, from: r.from, delivery: r.delivery }));
     const onStage = (s: string, i: number, n: number) => line.update(`synth: compiling ${s} (${i + 1}/${n})`);
     /**

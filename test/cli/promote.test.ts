@@ -2,6 +2,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readStageOutput, rewriteStage } from '../../lib/cli/output.js';
+import { openProject } from '../../lib/cli/project.js';
+import { releaseHeldLocks } from '../../lib/cli/lock.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 /** Two instances of the service stack, the second merging the first's settings (`<<: *web`). */
@@ -143,5 +146,25 @@ describe('promote', () => {
       code: 0,
       stdout: 'dev and lab deploy no app in common (dev deploys demoapp; lab deploys flannel and nginx): nothing to promote\n',
     });
+  });
+});
+
+describe('rewriteStage (the edit and synthesis of promote and switch)', () => {
+  it('says how the objects changed from the output as the command read it, which it does not read again', () => {
+    const lab = repoStage('lab');
+    const dir = tempProject({ lab });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const project = openProject(dir, { writer: 'promote' });
+    try {
+      const asIs = readStageOutput(project, 'lab');
+      // the file changes after the command read it (by hand, into what no YAML parser reads: the command holds the lock)
+      const file = join(dir, 'dist', 'lab', '10-nginx.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^kind: /m, '<<<<<<< HEAD\nkind: '));
+      const lines = rewriteStage(project, 'lab', lab.replace('replicas: 3', 'replicas: 4'), asIs);
+      expect(lines[0]).toBe('lab: 8 objects in 8 files -> dist/lab/ (0 added, 1 changed, 0 removed)');
+      expect(lines.join('\n')).toMatch(/replicas: 3 -> 4/);
+    } finally {
+      releaseHeldLocks();
+    }
   });
 });

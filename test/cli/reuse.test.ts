@@ -514,6 +514,31 @@ describe('npm run synth -- <stage> and dist/delivery/, which depends on every st
     expect(runCli('synth', ['qa', '--no-cache'], dir).stderr).toMatch(NOT_UPDATED);
   });
 
+  it("reads the record once: the other stages' records plan with it when their output is not as recorded, which is then not kept", () => {
+    const dir = synthesized(deliveredChain());
+    const stages = readdirStages(dir);
+    edit(dir, 'environments/qa.yaml', (t) => t.replace(/^delivery: .*$/m, 'delivery: { cluster: nonprod, sync: { prune: false } }'));
+    expect(reusableStages(dir, 'dist', stages, { compile: ['qa'] })?.keptDist).toBeDefined();
+    // a kept stage's output edited by hand: its record still plans dist/delivery/, its output is not kept
+    writeFileSync(join(dir, 'dist/test/inventory.txt'), `${readFileSync(join(dir, 'dist/test/inventory.txt'), 'utf8')}# edited\n`);
+    const reuse = reusableStages(dir, 'dist', stages, { compile: ['qa'] });
+    expect(reuse && { kept: [...reuse.kept.keys()], changed: reuse.changed, keptDist: reuse.keptDist }).toEqual({
+      kept: ['dev', 'production', 'test'],
+      changed: ['qa'],
+      keptDist: undefined,
+    });
+    // a full synth keeps nothing then
+    expect(reusableStages(dir, 'dist', stages)).toBeUndefined();
+    const expected = fullDist(dir);
+    const r = runCli('synth', ['qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(NOT_UPDATED);
+    expect(snapshotDir(join(dir, 'dist'))).toEqual({
+      ...expected,
+      'test/inventory.txt': readFileSync(join(dir, 'dist/test/inventory.txt'), 'utf8'),
+    });
+  });
+
   it('removes dist/delivery/ when the stage it synthesizes was the only one delivered, as a full synth does', () => {
     const nginx = 'apps:\n  nginx: { image: nginx:1.25, replicas: 1 }\n';
     const dir = synthesized({ qa: `${nginx}delivery: { cluster: nonprod }\n`, lab: nginx });

@@ -120,6 +120,23 @@ describe('the inventory', () => {
     }
   });
 
+  it.each([
+    ['the last ExternalSecret removed', ['a'], ['external-secrets.io/v1 ExternalSecret qa/a']],
+    ['an ExternalSecret removed while another stays', ['a', 'b'], []],
+    ['a ConfigMap removed, of the kind table', [], []],
+  ])(
+    'lists as unpruned only removed objects of a kind outside the kind table that the stage no longer holds: %s',
+    (_, before, unpruned) => {
+      const map = (names: string[], extra: [string, string][]) =>
+        new Map([...names.map((n): [string, string] => [`external-secrets.io/v1 ExternalSecret qa/${n}`, digest(n)]), ...extra]);
+      const cm: [string, string] = ['v1 ConfigMap qa/settings', digest('cm')];
+      const after = map(before.slice(1), []);
+      const changes = compareInventories(map(before, [cm]), after);
+      expect(changes.unpruned ?? []).toEqual(unpruned);
+      expect(changes.removed).toContain('v1 ConfigMap qa/settings');
+    },
+  );
+
   it('lists at most ten objects and counts the rest', () => {
     const after = new Map(Array.from({ length: 12 }, (_, i) => [`v1 Service qa/s${String(i).padStart(2, '0')}`, 'sha256:0']));
     const lines = changeLines(compareInventories(new Map(), after));
