@@ -15,13 +15,27 @@ import { compareCodePoints } from './model/order.js';
 
 export const REQUIRED_SECRETS_ANNOTATION = 'stagecraft.dev/required-secrets';
 
-/** Declarations merged by name (two apps may share a Secret), keys sorted, as the annotation's value. */
-export function formatRequiredSecrets(declarations: readonly SecretDeclaration[]): string {
-  const byName = new Map<string, Set<string>>();
-  for (const d of declarations) byName.set(d.name, new Set([...(byName.get(d.name) ?? []), ...d.keys]));
+/** A Secret the stage needs: its name, and its keys unless they are not listed (any key may be read). */
+export interface RequiredSecret {
+  readonly name: string;
+  /** @default - not listed: a pod may read any key */
+  readonly keys?: readonly string[];
+}
+
+/**
+ * Declarations merged by name (two apps may share a Secret), keys sorted, as the annotation's
+ * value: `name=key,key`, or `name` alone when a declaration does not list its keys (then none of
+ * the name's declarations limits the keys a pod may read).
+ */
+export function formatRequiredSecrets(declarations: readonly RequiredSecret[]): string {
+  const byName = new Map<string, Set<string> | undefined>();
+  for (const d of declarations) {
+    const known = byName.has(d.name) ? byName.get(d.name) : new Set<string>();
+    byName.set(d.name, known && d.keys ? new Set([...known, ...d.keys]) : undefined);
+  }
   return [...byName.entries()]
     .sort(([a], [b]) => compareCodePoints(a, b))
-    .map(([name, keys]) => `${name}=${[...keys].sort().join(',')}`)
+    .map(([name, keys]) => (keys ? `${name}=${[...keys].sort().join(',')}` : name))
     .join('; ');
 }
 
@@ -36,11 +50,11 @@ export function annotationList(value: string | undefined, separator: string): st
     .filter(Boolean);
 }
 
-/** The Secrets named in the annotation's value, with their keys. */
-export function parseRequiredSecrets(value: string | undefined): { name: string; keys: string[] }[] {
+/** The Secrets named in the annotation's value, with their keys (none listed for an entry without `=`: any key). */
+export function parseRequiredSecrets(value: string | undefined): { name: string; keys?: string[] }[] {
   return annotationList(value, ';').map((entry) => {
     const [name, keys] = entry.split('=');
-    return { name: name.trim(), keys: annotationList(keys, ',') };
+    return keys === undefined ? { name: name.trim() } : { name: name.trim(), keys: annotationList(keys, ',') };
   });
 }
 

@@ -7,15 +7,48 @@ import { problems } from './helpers/stage.js';
 describe('the required-secrets annotation', () => {
   it('lists each Secret once, by name, with the keys of every declaration merged and sorted', () => {
     const value = formatRequiredSecrets([
-      { name: 'mysqlsecret', keys: ['username', 'password'], path: [] },
-      { name: 'demoapp-tls', keys: ['tls.key', 'tls.crt'], path: [] },
-      { name: 'mysqlsecret', keys: ['database', 'username'], path: [] },
+      { name: 'mysqlsecret', keys: ['username', 'password'] },
+      { name: 'demoapp-tls', keys: ['tls.key', 'tls.crt'] },
+      { name: 'mysqlsecret', keys: ['database', 'username'] },
     ]);
     expect(value).toBe('demoapp-tls=tls.crt,tls.key; mysqlsecret=database,password,username');
     expect(parseRequiredSecrets(value)).toEqual([
       { name: 'demoapp-tls', keys: ['tls.crt', 'tls.key'] },
       { name: 'mysqlsecret', keys: ['database', 'password', 'username'] },
     ]);
+  });
+
+  it('writes a Secret whose keys are not listed by its name alone, which no keyed declaration of the name limits, and reads it back', () => {
+    const value = formatRequiredSecrets([{ name: 'webhook', keys: ['ca.crt'] }, { name: 'webhook' }, { name: 'db', keys: ['password'] }]);
+    expect(value).toBe('db=password; webhook');
+    expect(parseRequiredSecrets(value)).toEqual([{ name: 'db', keys: ['password'] }, { name: 'webhook' }]);
+    // `name=` lists no key: a pod may read none
+    expect(parseRequiredSecrets('db=')).toEqual([{ name: 'db', keys: [] }]);
+  });
+
+  it('lets pods read any key of a Secret declared without its keys, and no key of one declared with none', () => {
+    const ns = (required: string) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'qa', annotations: { 'stagecraft.dev/required-secrets': required } },
+    });
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'qa' },
+      spec: {
+        containers: [
+          { name: 'c', image: 'busybox:1.36', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'db', key: 'ca.crt' } } }] },
+        ],
+      },
+    };
+    const codes = (required: string) =>
+      checkObjects([ns(required), pod])
+        .findings.filter((f) => f.severity === 'error')
+        .map((f) => f.code);
+    expect(codes('db')).toEqual([]);
+    expect(codes('db=')).toEqual(['refs/secret-key']);
+    expect(codes('db=password')).toEqual(['refs/secret-key']);
   });
 
   it('lets the checks accept references to those Secrets and keys, and only those', () => {

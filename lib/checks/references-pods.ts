@@ -23,7 +23,8 @@ const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj
 /**
  * The Secrets a stage declares without making them (the Namespace's stagecraft.dev/required-secrets
  * annotation, lib/required-secrets.ts), as the checks see them (lib/checks/index.ts): their names
- * and keys are known, their type is not.
+ * and keys are known (the keys listed in SECRET_KEYS_ANNOTATION; without it, not listed: any key),
+ * their type is not.
  */
 export const DECLARED_SECRETS = new WeakSet<KubeObject>();
 
@@ -177,7 +178,8 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
       );
       return;
     }
-    if (typeof key === 'string') {
+    // a Secret the stage declares without listing its keys (made outside stagecraft) may hold any key
+    if (typeof key === 'string' && !(DECLARED_SECRETS.has(target) && target.metadata.annotations?.[SECRET_KEYS_ANNOTATION] === undefined)) {
       const keys = declaredKeys(target);
       if (!keys.includes(key)) {
         out.push(
