@@ -4,9 +4,11 @@
  *
  * Operators see in `dist/` what must exist before the workloads start (made by
  * `npm run secrets`, or by whoever issues certificates), and the checks, reading only manifests,
- * know those Secrets and their keys without any value being committed. One name is one Secret:
- * a stage may not declare it both as made outside stagecraft and as made by the stage
- * (`secretKindConflicts`).
+ * know those Secrets and their keys without any value being committed; `name` alone, without
+ * `=keys`, is a Secret whose keys are not listed (any key may be read). The apps declare theirs
+ * (`Stack.secrets`), the stage file those made outside stagecraft (`secrets.external`). One name
+ * is one Secret: a stage may not declare it both as made outside stagecraft and as made by the
+ * stage (`secretKindConflicts`, `externalSecretProblems`, `externalSecretsMade`).
  */
 import type { Problem, SourceLocation } from './errors.js';
 import type { SecretDeclaration } from './stack.js';
@@ -174,7 +176,7 @@ export function externalSecretProblems(
       message:
         `${dotted(s.path)} declares the Secret '${s.name}' as made outside stagecraft, but ${where} ` +
         `(line ${place(made.app, made.declaration.path).line}) uses it ${use(made.declaration, store)}: one Secret cannot be made by both`,
-      hint: `if something outside stagecraft makes it, read it otherwise than through ${where}; if the stage makes it, remove it from secrets.external; or give the two Secrets different names`,
+      hint: `one Secret, one maker: if the stage makes it, remove it from secrets.external; else remove ${where}; or give the two Secrets different names`,
     });
   }
   return problems;
@@ -189,7 +191,7 @@ export function externalSecretProblems(
  */
 export function externalSecretsMade(
   external: readonly SecretMadeOutside[],
-  made: readonly { readonly app: string; readonly name: string }[],
+  made: readonly { readonly app: string; readonly name: string; readonly at?: SourceLocation }[],
   at: (path: FieldPath) => SourceLocation,
 ): Problem[] {
   return external.flatMap((s) => {
@@ -199,7 +201,9 @@ export function externalSecretsMade(
       {
         code: 'config/conflict',
         location: at(s.path),
-        message: `${dotted(s.path)} declares the Secret '${s.name}' as made outside stagecraft, but apps.${object.app} makes it (a Secret object '${s.name}' of the stage's namespace): applied, it would replace the one made outside`,
+        message:
+          `${dotted(s.path)} declares the Secret '${s.name}' as made outside stagecraft, but apps.${object.app} makes it ` +
+          `(a Secret object '${s.name}' of the stage's namespace${object.at ? `, at ${object.at.file}:${object.at.line}:${object.at.column}` : ''}): applied, it would replace the one made outside`,
         hint: `if apps.${object.app} makes it, remove it from secrets.external; if something else makes it, remove the Secret from the app's objects`,
       },
     ];

@@ -177,8 +177,8 @@ describe('Secrets made outside stagecraft, declared under secrets.external', () 
     expect(problems(`secrets:\n  external: [ext, db]\n${manifests('    secrets: { db: [password] }\n')}`)).toEqual([
       "environments/x.yaml:2:19: secrets.external[1] declares the Secret 'db' as made outside stagecraft, but apps.legacy.secrets.db (line 7) " +
         'uses it as a Secret with keys password, which npm run secrets makes (type Opaque): one Secret cannot be made by both\n' +
-        '  hint: if something outside stagecraft makes it, read it otherwise than through apps.legacy.secrets.db; if the stage makes it, ' +
-        'remove it from secrets.external; or give the two Secrets different names',
+        '  hint: one Secret, one maker: if the stage makes it, remove it from secrets.external; else remove apps.legacy.secrets.db; ' +
+        'or give the two Secrets different names',
     ]);
     const db =
       'apps:\n  demoapp:\n    image: demoapp:1\n    replicas: 1\n    database:\n      storage: 1Gi\n      backup: { schedule: "0 2 * * *", storage: 1Gi }\n' +
@@ -197,7 +197,7 @@ describe('Secrets made outside stagecraft, declared under secrets.external', () 
   it('are refused at the declaration when an app makes the Secret as an object (a manifests Secret)', () => {
     const token = 'apiVersion: v1\nkind: Secret\nmetadata: { name: ext }\ntype: kubernetes.io/service-account-token\n';
     expect(errors(`secrets:\n  external: [ext]\n${manifests()}`, files(KEY, { 'in/token.yaml': token }))).toEqual([
-      "environments/x.yaml:2:14: secrets.external[0] declares the Secret 'ext' as made outside stagecraft, but apps.legacy makes it (a Secret object 'ext' of the stage's namespace): " +
+      "environments/x.yaml:2:14: secrets.external[0] declares the Secret 'ext' as made outside stagecraft, but apps.legacy makes it (a Secret object 'ext' of the stage's namespace, at in/token.yaml:3:19): " +
         'applied, it would replace the one made outside\n' +
         "  hint: if apps.legacy makes it, remove it from secrets.external; if something else makes it, remove the Secret from the app's objects",
     ]);
