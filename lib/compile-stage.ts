@@ -22,10 +22,11 @@ import { ProblemsError, type Problem } from './errors.js';
 import type { CheckResult } from './checks/index.js';
 import { checkStage } from './checks/stage.js';
 import { clusterScopedKinds } from './checks/crds.js';
-import { crdsIn, placedFieldProblems } from './checks/manifests.js';
+import { crdsIn, includedPlaces, placedFieldProblems } from './checks/manifests.js';
 import { describeObject, type KubeObject } from './model/object.js';
 import { chartHeads } from './synth/app-summary.js';
-import { keepApps, leanChart, renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
+import { NAMESPACE_CHART, keepApps, leanChart, renderStage, type RenderCache, type RenderedStage } from './synth/render.js';
+import { externalSecretsMade, secretsMadeOutside } from './required-secrets.js';
 import { stageFiles } from './synth/output.js';
 import type { StageFileTree } from './synth/file-content.js';
 import { digest, type InventoryChanges } from './synth/inventory.js';
@@ -212,6 +213,22 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
     const r = placingFields(loaded, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache }));
     outcome.warnings = [...loaded.warnings, ...unusedImageEntries(loaded, r)];
+    const outside = secretsMadeOutside(loaded.file);
+    if (outside.length) {
+      // a Secret declared as made outside stagecraft that an app makes as an object (a manifests app's), with its place in the included files
+      const placed = includedPlaces(loaded.context.files, r.stage.namespace);
+      const at = (object: KubeObject) =>
+        placed({ code: 'config/conflict', severity: 'error', message: '', object, path: ['metadata', 'name'] });
+      const made = r.charts.flatMap((c) =>
+        c.name === NAMESPACE_CHART
+          ? []
+          : chartHeads(c)
+              .filter((o) => o.kind === 'Secret' && o.apiVersion === 'v1' && o.metadata?.namespace === r.stage.namespace)
+              .map((o) => ({ app: c.name, name: String(o.metadata.name), at: at(o) })),
+      );
+      const problems = externalSecretsMade(outside, made, (path) => loaded.locate(path));
+      if (problems.length) throw new ProblemsError(problems);
+    }
     if (delivery) {
       const { name, namespace } = r.stage;
       // the plan reads kinds and namespaces: a cached app's summary names them (its objects are not rendered again)

@@ -4,9 +4,11 @@
  *
  * Operators see in `dist/` what must exist before the workloads start (made by
  * `npm run secrets`, or by whoever issues certificates), and the checks, reading only manifests,
- * know those Secrets and their keys without any value being committed. One name is one Secret:
- * a stage may not declare it both as made outside stagecraft and as made by the stage
- * (`secretKindConflicts`).
+ * know those Secrets and their keys without any value being committed; `name` alone, without
+ * `=keys`, is a Secret whose keys are not listed (any key may be read). The apps declare theirs
+ * (`Stack.secrets`), the stage file those made outside stagecraft (`secrets.external`). One name
+ * is one Secret: a stage may not declare it both as made outside stagecraft and as made by the
+ * stage (`secretKindConflicts`, `externalSecretProblems`, `externalSecretsMade`).
  */
 import type { Problem, SourceLocation } from './errors.js';
 import type { SecretDeclaration } from './stack.js';
@@ -15,13 +17,27 @@ import { compareCodePoints } from './model/order.js';
 
 export const REQUIRED_SECRETS_ANNOTATION = 'stagecraft.dev/required-secrets';
 
-/** Declarations merged by name (two apps may share a Secret), keys sorted, as the annotation's value. */
-export function formatRequiredSecrets(declarations: readonly SecretDeclaration[]): string {
-  const byName = new Map<string, Set<string>>();
-  for (const d of declarations) byName.set(d.name, new Set([...(byName.get(d.name) ?? []), ...d.keys]));
+/** A Secret the stage needs: its name, and its keys unless they are not listed (any key may be read). */
+export interface RequiredSecret {
+  readonly name: string;
+  /** @default - not listed: a pod may read any key */
+  readonly keys?: readonly string[];
+}
+
+/**
+ * Declarations merged by name (two apps may share a Secret), keys sorted, as the annotation's
+ * value: `name=key,key`, or `name` alone when a declaration does not list its keys (then none of
+ * the name's declarations limits the keys a pod may read).
+ */
+export function formatRequiredSecrets(declarations: readonly RequiredSecret[]): string {
+  const byName = new Map<string, Set<string> | undefined>();
+  for (const d of declarations) {
+    const known = byName.has(d.name) ? byName.get(d.name) : new Set<string>();
+    byName.set(d.name, known && d.keys ? new Set([...known, ...d.keys]) : undefined);
+  }
   return [...byName.entries()]
     .sort(([a], [b]) => compareCodePoints(a, b))
-    .map(([name, keys]) => `${name}=${[...keys].sort().join(',')}`)
+    .map(([name, keys]) => (keys ? `${name}=${[...keys].sort().join(',')}` : name))
     .join('; ');
 }
 
@@ -36,11 +52,11 @@ export function annotationList(value: string | undefined, separator: string): st
     .filter(Boolean);
 }
 
-/** The Secrets named in the annotation's value, with their keys. */
-export function parseRequiredSecrets(value: string | undefined): { name: string; keys: string[] }[] {
+/** The Secrets named in the annotation's value, with their keys (none listed for an entry without `=`: any key). */
+export function parseRequiredSecrets(value: string | undefined): { name: string; keys?: string[] }[] {
   return annotationList(value, ';').map((entry) => {
     const [name, keys] = entry.split('=');
-    return { name: name.trim(), keys: annotationList(keys, ',') };
+    return keys === undefined ? { name: name.trim() } : { name: name.trim(), keys: annotationList(keys, ',') };
   });
 }
 
@@ -102,4 +118,94 @@ export function secretKindConflicts(
     });
   }
   return problems;
+}
+
+/** A Secret of the stage's namespace made outside stagecraft, as the stage file declares it (`secrets.external`). */
+export interface SecretMadeOutside extends RequiredSecret {
+  /** Where its name is, from the stage file's root: `['secrets', 'external', 0]`, or `[..., 1, 'name']` for `{ name, keys }`. */
+  readonly path: FieldPath;
+}
+
+/** The Secrets a stage file declares as made outside stagecraft (`secrets.external`), in file order. */
+export function secretsMadeOutside(file: unknown): readonly SecretMadeOutside[] {
+  type Entry = string | { name: string; keys?: readonly string[] };
+  const external = (file as { secrets?: { external?: readonly Entry[] } } | undefined)?.secrets?.external ?? [];
+  return external.map((e, i) =>
+    typeof e === 'string'
+      ? { name: e, path: ['secrets', 'external', i] }
+      : { name: e.name, ...(e.keys ? { keys: e.keys } : {}), path: ['secrets', 'external', i, 'name'] },
+  );
+}
+
+/**
+ * The problems of a stage's `secrets.external`: a name declared twice there, and a name an app of
+ * the stage declares as a Secret the stage makes (`npm run secrets` or the secret store, type
+ * Opaque: an app's `secrets:`, demoapp's database Secret), which would be made by two. Each at the
+ * declaration under `secrets.external`, naming the other.
+ * @param at where a setting is in the stage file
+ * @param place where a declaration of an app is in the stage file
+ * @param store whether the stage's Secrets come from a secret store (`secretStore:`)
+ */
+export function externalSecretProblems(
+  external: readonly SecretMadeOutside[],
+  declared: readonly AppSecret[],
+  at: (path: FieldPath) => SourceLocation,
+  place: (app: string, path: FieldPath) => SourceLocation,
+  store: boolean,
+): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, SecretMadeOutside>();
+  for (const s of external) {
+    const first = seen.get(s.name);
+    if (first) {
+      problems.push({
+        code: 'config/uniqueItems',
+        location: at(s.path),
+        message: `${dotted(s.path)} declares the Secret '${s.name}', which ${dotted(first.path)} (line ${at(first.path).line}) declares already`,
+        hint: `declare each Secret once: remove one of them${s.keys || first.keys ? ', and list the keys of both in the other' : ''}`,
+      });
+      continue;
+    }
+    seen.set(s.name, s);
+    const made = declared.find((a) => a.declaration.name === s.name && !a.declaration.external);
+    if (!made) continue;
+    const where = dotted(['apps', made.app, ...made.declaration.path]);
+    problems.push({
+      code: 'config/conflict',
+      location: at(s.path),
+      message:
+        `${dotted(s.path)} declares the Secret '${s.name}' as made outside stagecraft, but ${where} ` +
+        `(line ${place(made.app, made.declaration.path).line}) uses it ${use(made.declaration, store)}: one Secret cannot be made by both`,
+      hint: `one Secret, one maker: if the stage makes it, remove it from secrets.external; else remove ${where}; or give the two Secrets different names`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * The Secrets the stage declares as made outside stagecraft that an app makes as an object (a
+ * manifests app's Secret): the object would be applied over whatever makes the Secret. Each at the
+ * declaration under `secrets.external`, naming the app and the object.
+ * @param at where a setting is in the stage file
+ * @param made the Secrets the apps render, with the app of each
+ */
+export function externalSecretsMade(
+  external: readonly SecretMadeOutside[],
+  made: readonly { readonly app: string; readonly name: string; readonly at?: SourceLocation }[],
+  at: (path: FieldPath) => SourceLocation,
+): Problem[] {
+  return external.flatMap((s) => {
+    const object = made.find((m) => m.name === s.name);
+    if (!object) return [];
+    return [
+      {
+        code: 'config/conflict',
+        location: at(s.path),
+        message:
+          `${dotted(s.path)} declares the Secret '${s.name}' as made outside stagecraft, but apps.${object.app} makes it ` +
+          `(a Secret object '${s.name}' of the stage's namespace${object.at ? `, at ${object.at.file}:${object.at.line}:${object.at.column}` : ''}): applied, it would replace the one made outside`,
+        hint: `if apps.${object.app} makes it, remove it from secrets.external; if something else makes it, remove the Secret from the app's objects`,
+      },
+    ];
+  });
 }

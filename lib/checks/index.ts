@@ -115,10 +115,11 @@ function requiredSecrets(objects: readonly KubeObject[]): KubeObject[] {
   );
   return namespaces.flatMap((ns) => [
     ...parseRequiredSecrets(ns.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map(({ name, keys }) => {
+      // a Secret declared without its keys has no list of them: a pod may read any key (references-pods.ts)
       const secret: KubeObject = {
         apiVersion: 'v1',
         kind: 'Secret',
-        metadata: { name, namespace: ns.metadata.name, annotations: { [SECRET_KEYS_ANNOTATION]: keys.join(',') } },
+        metadata: { name, namespace: ns.metadata.name, ...(keys ? { annotations: { [SECRET_KEYS_ANNOTATION]: keys.join(',') } } : {}) },
       };
       DECLARED_SECRETS.add(secret);
       return secret;

@@ -23,7 +23,8 @@ const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj
 /**
  * The Secrets a stage declares without making them (the Namespace's stagecraft.dev/required-secrets
  * annotation, lib/required-secrets.ts), as the checks see them (lib/checks/index.ts): their names
- * and keys are known, their type is not.
+ * and keys are known (the keys listed in SECRET_KEYS_ANNOTATION; without it, not listed: any key),
+ * their type is not.
  */
 export const DECLARED_SECRETS = new WeakSet<KubeObject>();
 
@@ -33,8 +34,8 @@ const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfigjson', 
 /** How to make and declare an image pull Secret. */
 const PULL_SECRET_HINT =
   'make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson) and declare it in the stage file: ' +
-  "a service app's imagePullSecrets, or a manifests app's secrets: with the key .dockerconfigjson (the Namespace lists it in its " +
-  'stagecraft.dev/required-secrets annotation); or fix the name';
+  "under secrets.external (secrets: { external: [{ name: <name>, keys: [.dockerconfigjson] }] }), or as a service app's imagePullSecrets " +
+  '(the Namespace lists it in its stagecraft.dev/required-secrets annotation); or fix the name';
 
 /**
  * How files given to `npm run check` declare a Secret or ServiceAccount made outside them (by
@@ -46,9 +47,10 @@ export const declaredOutside = {
   secret: (name: string, keys: unknown) =>
     'if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), ' +
     `declare it on its Namespace: stagecraft.dev/required-secrets: ${name}${typeof keys === 'string' ? `=${keys}` : ''}`,
-  /** In a stage: its own namespace's under the app's `secrets:`, another's on that Namespace, which the manifests make. */
+  /** In a stage: its own namespace's under the stage file's `secrets.external`, another's on that Namespace, which the manifests make. */
   stageSecret: (name: string, keys: unknown) =>
-    "if it is made outside stagecraft (kubectl, a controller, a Job), declare it under the app's secrets: (in the stage's namespace), " +
+    'if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets or cert-manager, a Job), declare it in the stage file: ' +
+    `secrets: { external: [${typeof keys === 'string' ? `{ name: ${name}, keys: [${keys}] }` : name}] } (in the stage's namespace), ` +
     `or on a Namespace the manifests create: stagecraft.dev/required-secrets: ${name}${typeof keys === 'string' ? `=${keys}` : ''}`,
   serviceAccount: (name: string) =>
     'if it is made outside them (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), ' +
@@ -177,7 +179,8 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
       );
       return;
     }
-    if (typeof key === 'string') {
+    // a Secret the stage declares without listing its keys (made outside stagecraft) may hold any key
+    if (typeof key === 'string' && !(DECLARED_SECRETS.has(target) && target.metadata.annotations?.[SECRET_KEYS_ANNOTATION] === undefined)) {
       const keys = declaredKeys(target);
       if (!keys.includes(key)) {
         out.push(
@@ -188,9 +191,11 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
             guessing(
               key,
               keys,
-              kind === 'Secret'
-                ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`
-                : `add '${key}' to the ConfigMap, or read another key`,
+              kind !== 'Secret'
+                ? `add '${key}' to the ConfigMap, or read another key`
+                : written && DECLARED_SECRETS.has(target)
+                  ? `list '${key}' among the Secret's keys where the stage file declares it (secrets.external, or an app's secrets:), or read another key`
+                  : `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`,
             ),
           ),
         );

@@ -13,7 +13,7 @@ import { capProblems } from '../model/limits.js';
 import { compareCodePoints } from '../model/order.js';
 import { SchemaValidator, type PathProblem, type WrittenAt } from './validate.js';
 import { refineEdge } from '../edge/refine.js';
-import { secretKindConflicts } from '../required-secrets.js';
+import { externalSecretProblems, secretKindConflicts, secretsMadeOutside } from '../required-secrets.js';
 import { refineStageImages } from './images.js';
 import { readStage, writtenScalars, type LoadOptions } from './read-stage.js';
 import { appNameProblems, isAppName, stackNamedApps, stageNameProblems, unknownStack } from './names.js';
@@ -169,24 +169,24 @@ export class StageLoader<S extends StackMap> {
     const warnings = refined.filter((p) => p.severity === 'warning');
     const images = refineStageImages(stageFile.images).map(place);
     if (refined.length > warnings.length || edge.length || images.length) fail([...refined, ...edge, ...images]);
-    // one Secret name both made outside stagecraft (an Ingress's TLS Secret) and made by the stage: refused for every command
+    // one Secret name both made outside stagecraft (an Ingress's TLS Secret, secrets.external) and made by the stage: refused for every command
     const declared = instances.apps.flatMap(({ name, stack, settings }) =>
       (this.stacks[stack]!.secrets?.(name, settings as never, context) ?? []).map((declaration) => ({ app: name, declaration })),
     );
     const settingsOf = new Map(instances.apps.map((a) => [a.name, a.settings]));
-    const conflicts = secretKindConflicts(
-      declared,
-      // a Secret declared by a mapping (`secrets: { shared: { A: a } }`) is named by its key
-      (app, path) => {
-        const last = path[path.length - 1];
-        const value = valueAt(settingsOf.get(app), path);
-        return typeof last === 'string' && typeof value === 'object' && value !== null
-          ? locate(['apps', app, ...path.slice(0, -1)], last)
-          : locate(['apps', app, ...path]);
-      },
-      stageFile.secretStore !== undefined,
-    );
-    if (conflicts.length) fail([...conflicts, ...warnings]);
+    // a Secret declared by a mapping (`secrets: { shared: { A: a } }`) is named by its key
+    const placeDeclared = (app: string, path: FieldPath) => {
+      const last = path[path.length - 1];
+      const value = valueAt(settingsOf.get(app), path);
+      return typeof last === 'string' && typeof value === 'object' && value !== null
+        ? locate(['apps', app, ...path.slice(0, -1)], last)
+        : locate(['apps', app, ...path]);
+    };
+    const store = stageFile.secretStore !== undefined;
+    const conflicts = secretKindConflicts(declared, placeDeclared, store);
+    // a Secret the stage file declares as made outside stagecraft must not be one an app makes
+    const external = externalSecretProblems(secretsMadeOutside(stageFile), declared, (path) => locate(path), placeDeclared, store);
+    if (conflicts.length || external.length) fail([...conflicts, ...external, ...warnings]);
     const secrets = declared.map((d) => d.declaration);
     return { context, apps: instances.apps, file: stageFile, source: file, locate, warnings, secrets };
   }

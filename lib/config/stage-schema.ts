@@ -19,6 +19,7 @@ import {
   type Static,
   type TSchema,
   DNS_SUBDOMAIN_PATTERN,
+  ConfigKey,
 } from './types.js';
 import { SecretStoreSettings, StageDeliverySettings } from './delivery.js';
 import { edgeSettings } from '../edge/settings.js';
@@ -37,6 +38,31 @@ export const APP_NAME = {
   not: { enum: [NAMESPACE_CHART] },
   expected: `a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters) other than '${NAMESPACE_CHART}'`,
 } as const;
+
+/** A Secret's name: a DNS-1123 subdomain, as the API server takes it (cert-manager's are often dotted: www.example.com-tls). */
+const SecretName = Type.String({
+  pattern: DNS_SUBDOMAIN_PATTERN,
+  maxLength: 253,
+  expected: "a Secret name (labels of lowercase letters, digits and '-', joined by '.'), of at most 253 characters",
+});
+
+/** A Secret made outside stagecraft: its name, or its name and the keys pods may read. */
+const ExternalSecret = Type.Unsafe<string | { name: string; keys?: string[] }>({
+  // if/then/else, not anyOf: one message for a bad value, whichever form it has
+  if: { type: 'string' },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword; a schema is data, never awaited
+  then: SecretName,
+  else: Settings({
+    name: SecretName,
+    keys: Type.Optional(
+      Type.Array(ConfigKey('a Secret key'), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'The keys pods may read; a pod reading another is refused (refs/secret-key). @default - not listed: any key',
+      }),
+    ),
+  }),
+});
 
 /** A top-level key that stagecraft leaves to the file (`x-defaults:`): anything goes under it, and it configures nothing. */
 export const EXTENSION_KEY = /^x-/;
@@ -104,8 +130,18 @@ export const stageProperties = {
             },
           ),
         ),
+        external: Type.Optional(
+          Type.Array(ExternalSecret, {
+            minItems: 1,
+            description:
+              "Secrets of the stage's namespace made outside stagecraft (by a controller or a Job among a manifests app's files, cert-manager, Sealed Secrets, kubectl): by name, or as { name, keys } to list the keys pods may read (else any). Pods may use them; the Namespace lists them as required (stagecraft.dev/required-secrets); npm run secrets and the secret store never make them. @default []",
+          }),
+        ),
       },
-      { description: 'Exceptions to the screening of values for secrets (lib/model/secret-rules.ts).' },
+      {
+        description:
+          'Exceptions to the screening of values for secrets (lib/model/secret-rules.ts), and the Secrets the stage uses but does not make.',
+      },
     ),
   ),
   edge: Type.Optional(edgeSettings),

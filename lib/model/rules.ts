@@ -358,12 +358,12 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'refs/secret': {
     short: 'A pod using a Secret that does not exist',
-    help: 'The pod does not start. Fix the name, add the Secret, or mark the reference optional.',
+    help: 'The pod does not start. Fix the name, add the Secret, or mark the reference optional; one made outside stagecraft is declared in the stage file (secrets.external), which lists it on the Namespace (stagecraft.dev/required-secrets).',
     mirrors: 'kubelet volume and env resolution',
   },
   'refs/pull-secret': {
     short: 'A pod pulling its images with a Secret that does not exist',
-    help: "The kubelet pulls without it, and an image of a private registry fails to pull (ErrImagePull). Make it with kubectl create secret docker-registry and declare it in the stage file (a service app's imagePullSecrets, or a manifests app's secrets: with the key .dockerconfigjson), or fix the name.",
+    help: "The kubelet pulls without it, and an image of a private registry fails to pull (ErrImagePull). Make it with kubectl create secret docker-registry and declare it in the stage file (secrets.external, with the key .dockerconfigjson, or a service app's imagePullSecrets), or fix the name.",
     mirrors: 'kubelet image pull credentials (imagePullSecrets)',
   },
   'refs/pull-secret-type': {

@@ -8,7 +8,7 @@ import { k8s } from '../k8s.js';
 import { ProblemsError, inStep, type Problem, type StepOrigin } from '../errors.js';
 import type { LoadedStage } from '../config/load.js';
 import type { SecretDeclaration, Stack, StageContext } from '../stack.js';
-import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets } from '../required-secrets.js';
+import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets, secretsMadeOutside, type RequiredSecret } from '../required-secrets.js';
 import {
   REQUIRED_SERVICE_ACCOUNTS_ANNOTATION,
   externalServiceAccounts,
@@ -167,16 +167,19 @@ class NamespaceChart extends Chart {
     app: App,
     stage: StageContext,
     secrets: readonly SecretDeclaration[],
-    serviceAccounts: readonly string[],
+    external: { readonly secrets: readonly RequiredSecret[]; readonly serviceAccounts: readonly string[] },
     options: RenderOptions,
   ) {
     super(app, NAMESPACE_CHART, { disableResourceNameHashes: true });
-    const required = {
-      ...(secrets.length ? { [REQUIRED_SECRETS_ANNOTATION]: formatRequiredSecrets(secrets) } : {}),
+    const required = [...secrets, ...external.secrets];
+    const serviceAccounts = external.serviceAccounts;
+    const annotations = {
+      ...(required.length ? { [REQUIRED_SECRETS_ANNOTATION]: formatRequiredSecrets(required) } : {}),
       ...(serviceAccounts.length ? { [REQUIRED_SERVICE_ACCOUNTS_ANNOTATION]: formatRequiredServiceAccounts(serviceAccounts) } : {}),
     };
-    const annotations = Object.keys(required).length ? required : undefined;
-    new k8s.KubeNamespace(this, 'namespace', { metadata: { name: stage.namespace, annotations } });
+    new k8s.KubeNamespace(this, 'namespace', {
+      metadata: { name: stage.namespace, annotations: Object.keys(annotations).length ? annotations : undefined },
+    });
     // a stage whose Secrets come from a store gets them from the External Secrets Operator
     if (options.secretStore) {
       for (const o of externalSecrets(secrets, options.secretStore, stage.namespace, { syncWave: options.engine === 'argocd' })) {
@@ -323,7 +326,15 @@ export function renderStage(
   const namespaceApp = new App({ outdir: 'unused' }); // an App is never asked to write
   const charts: { resolved: ResolvedChart; name: string; stack: string; version: string; key?: string }[] = [
     {
-      resolved: resolve(new NamespaceChart(namespaceApp, stage, secrets, externalServiceAccounts(loaded.file), options)),
+      resolved: resolve(
+        new NamespaceChart(
+          namespaceApp,
+          stage,
+          secrets,
+          { secrets: secretsMadeOutside(loaded.file), serviceAccounts: externalServiceAccounts(loaded.file) },
+          options,
+        ),
+      ),
       name: NAMESPACE_CHART,
       stack: MANAGED_BY,
       version: compilerVersion,

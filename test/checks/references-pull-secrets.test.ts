@@ -51,7 +51,7 @@ describe('image pull Secrets of a stage', () => {
     const declared = ['legacy:', '  stack: manifests', '  include: [in]', '  secrets: { regcred: [.dockerconfigjson] }'];
     expect(references(stage(declared, { 'in/web.yaml': deployment }))).toEqual([]);
     expect(references(stage(['legacy:', '  stack: manifests', '  include: [in]'], { 'in/web.yaml': deployment }))).toEqual([
-      "refs/pull-secret: Deployment pulls/web: spec.template.spec.imagePullSecrets[0].name: pulls its images with Secret 'regcred', but the Secrets in namespace 'pulls' are: none (make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson) and declare it in the stage file: a service app's imagePullSecrets, or a manifests app's secrets: with the key .dockerconfigjson (the Namespace lists it in its stagecraft.dev/required-secrets annotation); or fix the name)",
+      "refs/pull-secret: Deployment pulls/web: spec.template.spec.imagePullSecrets[0].name: pulls its images with Secret 'regcred', but the Secrets in namespace 'pulls' are: none (make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson) and declare it in the stage file: under secrets.external (secrets: { external: [{ name: <name>, keys: [.dockerconfigjson] }] }), or as a service app's imagePullSecrets (the Namespace lists it in its stagecraft.dev/required-secrets annotation); or fix the name)",
     ]);
   });
 

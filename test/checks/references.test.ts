@@ -181,12 +181,12 @@ describe('the hint for a Secret (a TLS one too) or ServiceAccount that nothing i
     ]);
   });
 
-  it("says how a stage declares one: under the app's secrets:, or on a Namespace its manifests make", () => {
+  it("says how a stage declares one: under the stage file's secrets.external, or on a Namespace its manifests make", () => {
     expect(hintsOf({ written: true })).toEqual([
-      "refs/secret: fix the name, or add the Secret to the stage; if it is made outside stagecraft (kubectl, a controller, a Job), declare it under the app's secrets: (in the stage's namespace), or on a Namespace the manifests create: stagecraft.dev/required-secrets: example",
-      "refs/secret: fix the name, or add the Secret to the stage; if it is made outside stagecraft (kubectl, a controller, a Job), declare it under the app's secrets: (in the stage's namespace), or on a Namespace the manifests create: stagecraft.dev/required-secrets: mysql-pass=password",
+      "refs/secret: fix the name, or add the Secret to the stage; if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets or cert-manager, a Job), declare it in the stage file: secrets: { external: [example] } (in the stage's namespace), or on a Namespace the manifests create: stagecraft.dev/required-secrets: example",
+      "refs/secret: fix the name, or add the Secret to the stage; if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets or cert-manager, a Job), declare it in the stage file: secrets: { external: [{ name: mysql-pass, keys: [password] }] } (in the stage's namespace), or on a Namespace the manifests create: stagecraft.dev/required-secrets: mysql-pass=password",
       'refs/service-account: add the ServiceAccount to the stage, or fix the name',
-      'refs/tls-secret: declare the TLS Secret in the stage (its keys tls.crt and tls.key), or fix the name',
+      'refs/tls-secret: declare the TLS Secret in the stage file, made outside stagecraft (cert-manager, kubectl create secret tls): secrets: { external: [{ name: foobar, keys: [tls.crt, tls.key] }] }; or fix the name',
     ]);
   });
 
