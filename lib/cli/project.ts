@@ -337,23 +337,27 @@ export function removedStages(project: Project): Map<string, string> {
 }
 
 /**
- * The stages of the project whose output (`dist/<stage>/inventory.txt`) holds an object of the
- * inventory `text` too, the same group, kind, namespace and name: a stage renamed that kept its
- * namespace. Until that output is applied, those objects carry the removed stage's labels, which
- * its delete command selects by.
+ * The stages of the project whose namespace is one the inventory `text` (a removed stage's output)
+ * creates: a stage renamed that kept its namespace (`git mv qa.yaml staging.yaml`, `namespace:
+ * qa`). Until its output is applied, the objects there, the Namespace too, carry the removed
+ * stage's labels, which its delete command selects by. Read from the stage files, so that it holds
+ * before the new stage's output is written; a stage file that does not load holds none.
  */
 export function stagesHolding(project: Project, text: string): string[] {
-  const removed = parseInventory(text);
+  const namespaces = new Set<string>();
+  for (const key of parseInventory(text).keys()) if (key.startsWith(NAMESPACE_KEY)) namespaces.add(key.slice(NAMESPACE_KEY.length));
+  if (namespaces.size === 0) return [];
   return project.stages.filter((s) => {
     try {
-      const current = readRegularFile(join(project.root, DIST_DIR, s, INVENTORY_FILE), MAX_GENERATED_BYTES);
-      for (const key of parseInventory(current).keys()) if (removed.has(key)) return true;
+      return namespaces.has(loadStage(project, s).context.namespace);
     } catch {
-      // no output yet: nothing of it is in the cluster
+      return false; // its command says what is wrong with it
     }
-    return false;
   });
 }
+
+/** How an inventory's key of a Namespace starts (`v1 Namespace qa`). */
+const NAMESPACE_KEY = 'v1 Namespace ';
 
 /**
  * Every command's check of the stage names it was given, with a "did you mean" for each that has

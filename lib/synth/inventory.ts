@@ -110,16 +110,15 @@ export function deleteCommand(stage: string, text: string): string | undefined {
 }
 
 /**
- * What to do before running a removed stage's delete command when other stages' output now holds
- * some of its objects (`holding`: a stage renamed that kept its namespace): apply that output first,
- * so that those objects carry the new stage's labels and the command, which selects by the removed
- * stage's, leaves them; '' when no stage holds any.
+ * What to do before running a removed stage's delete command when other stages now use a namespace
+ * it created (`holding`: a stage renamed that kept its namespace): apply their output first, so
+ * that the objects there carry the new stage's labels and the command, which selects by the removed
+ * stage's, leaves them and the namespace; '' when no stage does.
  */
 export function applyFirst(stage: string, holding: readonly string[]): string {
   if (holding.length === 0) return '';
-  const outputs = holding.map((s) => `dist/${s}/`).join(', ');
   const apply = holding.map((s) => `kubectl apply -k dist/${s}`).join(' && ');
-  return `${outputs} now ${holding.length === 1 ? 'holds' : 'hold'} some of them, which carry ${stage}'s labels until applied: first ${apply}, then `;
+  return `${holding.join(', ')} ${holding.length === 1 ? 'uses' : 'use'} its namespace, whose objects carry ${stage}'s labels until applied again: first ${apply}, then `;
 }
 
 /**

@@ -52,22 +52,30 @@ describe('a stage whose file is removed', () => {
     expect(runCli('diff', ['lab'], dir)).toMatchObject({ code: 2 });
   });
 
-  it('renamed with its namespace kept: the delete command is told to wait until the new stage, which holds some of the objects, is applied', () => {
+  it('renamed with its namespace kept: the delete command is told to wait until the new stage, which uses the namespace, is applied', () => {
     const dir = fixtureProject(['lab', 'dev']);
     expect(runCli('synth', [], dir).code).toBe(0);
     const text = readFileSync(join(dir, 'environments', 'lab.yaml'), 'utf8');
     rmSync(join(dir, 'environments', 'lab.yaml'));
     writeFileSync(join(dir, 'environments', 'staging.yaml'), /^namespace: /m.test(text) ? text : `namespace: lab\n${text}`);
     const first =
-      "dist/staging/ now holds some of them, which carry lab's labels until applied: first kubectl apply -k dist/staging, then ";
-    // the new stage written alone first: dist/lab/ is still there, and diff says the same
-    expect(runCli('synth', ['staging'], dir).code).toBe(0);
+      "staging uses its namespace, whose objects carry lab's labels until applied again: first kubectl apply -k dist/staging, then ";
+    // said before the new stage's output is written too
     expect(runCli('diff', ['lab'], dir).stdout).toContain(`its objects stay in its cluster until deleted: ${first}kubectl delete `);
     const synth = runCli('synth', [], dir);
     expect(synth.code).toBe(0);
     expect(synth.stdout).toContain(
       `lab: removed dist/lab/ (there is no environments/lab.yaml)\n  its objects stay in its cluster; ${first}delete them with: kubectl delete `,
     );
+  });
+
+  it('sharing only cluster-scoped and kube-system objects with another stage (flannel on two clusters): no wait is asked', () => {
+    const dir = fixtureProject(['lab', 'raspberry']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, 'environments', 'raspberry.yaml'));
+    const synth = runCli('synth', [], dir);
+    expect(synth.stdout).toMatch(/^ {2}its objects stay in its cluster; delete them with: kubectl delete /m);
+    expect(synth.stdout).not.toContain('uses its namespace');
   });
 
   it('a stage that drops its secretStore: says how to delete the ExternalSecrets, which its new prune command no longer names', () => {
