@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
 import { isRecord, type KubeObject } from './model/object.js';
-import { parseQuantity } from './model/quantity.js';
+import { compareQuantities } from './model/quantity.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
 
@@ -67,10 +67,9 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
       for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
         if (k !== 'resources') differs(['spec', k], "a claim's spec cannot change once it is created, only its storage request grow");
       const path = ['spec', 'resources', 'requests', 'storage'];
-      const x = parseQuantity(valueAt(old, path));
-      const y = parseQuantity(valueAt(now, path));
-      if (x === undefined || y === undefined || x === y) break;
-      if (y < x) differs(path, 'a claim never shrinks', (keep) => `${keep}, or copy the data to a new claim of the new size`);
+      const order = compareQuantities(valueAt(now, path), valueAt(old, path));
+      if (order === undefined || order === 0) break;
+      if (order < 0) differs(path, 'a claim never shrinks', (keep) => `${keep}, or copy the data to a new claim of the new size`);
       else if (b.storageClassName === '')
         differs(
           path,

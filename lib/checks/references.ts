@@ -9,7 +9,7 @@ import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences, declaredOutside, guessing, portNames } from './references-pods.js';
 import { formatLabels } from './selectors.js';
-import { parseQuantity } from './quantity.js';
+import { compareQuantities } from '../model/quantity.js';
 
 /** Namespaces every cluster has: objects may live there without the stage creating them. */
 export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
@@ -170,9 +170,7 @@ function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[
   const pvSpec = asObj(pv.spec) ?? {};
   const want = asObj(asObj(spec.resources)?.requests)?.storage;
   const has = asObj(pvSpec.capacity)?.storage;
-  const wantN = parseQuantity(want);
-  const hasN = parseQuantity(has);
-  if (wantN !== undefined && hasN !== undefined && hasN < wantN) {
+  if ((compareQuantities(has, want) ?? 0) < 0) {
     out.push(
       emit(
         'refs/volume-capacity',

@@ -51,6 +51,42 @@ function partsValue(parts: { number: string; suffix: string }): number {
   return Number(parts.number) * scale;
 }
 
+/** Powers of ten of the decimal suffixes, and of 1024 of the binary ones. */
+const DECIMAL_EXPONENT: Readonly<Record<string, number>> = { '': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_EXPONENT: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+
+/** A quantity exactly: digits x 10^ten x 2^two (`0.7` -> 7 x 10^-1, `1.5Gi` -> 15 x 10^-1 x 2^30). */
+function exactParts(parts: { number: string; suffix: string }): { digits: bigint; ten: number; two: number } {
+  const negative = parts.number.startsWith('-');
+  const unsigned = parts.number.replace(/^[+-]/, '');
+  const [whole, fraction = ''] = unsigned.split('.');
+  const digits = BigInt(`${whole}${fraction}` || '0');
+  const { suffix } = parts;
+  const ten = -fraction.length + (EXPONENT.test(suffix) ? Number(suffix.slice(1)) : (DECIMAL_EXPONENT[suffix] ?? 0));
+  return { digits: negative ? -digits : digits, ten, two: 10 * (BINARY_EXPONENT[suffix] ?? 0) };
+}
+
+/** Exponents beyond this are compared as floating-point numbers (a hostile `1e999999` would not fit in memory exactly). */
+const MAX_EXACT_EXPONENT = 400;
+
+/**
+ * How quantity `a` compares with `b` (negative, 0, positive), exactly: `700m` equals `0.7`, which
+ * floating-point arithmetic does not say (0.7 < 700 x 0.001); undefined when either is not one.
+ */
+export function compareQuantities(a: unknown, b: unknown): number | undefined {
+  const pa = quantityParts(a);
+  const pb = quantityParts(b);
+  if (!pa || !pb) return undefined;
+  const x = exactParts(pa);
+  const y = exactParts(pb);
+  if (Math.max(Math.abs(x.ten), Math.abs(y.ten)) > MAX_EXACT_EXPONENT) return Math.sign(partsValue(pa) - partsValue(pb));
+  const ten = Math.min(x.ten, y.ten);
+  const two = Math.min(x.two, y.two);
+  const scaled = (q: typeof x) => q.digits * 10n ** BigInt(q.ten - ten) * 2n ** BigInt(q.two - two);
+  const d = scaled(x) - scaled(y);
+  return d > 0n ? 1 : d < 0n ? -1 : 0;
+}
+
 /** The value of a quantity (`2Gi` -> 2147483648), or undefined when it is not one. */
 export function parseQuantity(q: unknown): number | undefined {
   if (typeof q === 'number') return q;
@@ -187,9 +223,7 @@ export function requestsAboveLimits(resources: unknown): RequestAboveLimit[] {
   for (const [resource, request] of Object.entries(requests)) {
     if (!Object.hasOwn(limits, resource)) continue;
     const limit = (limits as Record<string, unknown>)[resource];
-    const q = parseQuantity(request);
-    const l = parseQuantity(limit);
-    if (q !== undefined && l !== undefined && q > l) out.push({ resource, request, limit });
+    if ((compareQuantities(request, limit) ?? 0) > 0) out.push({ resource, request, limit });
   }
   return out;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { QUANTITY_PATTERN, carelessAmount, carelessQuantity, carelessResources, parseQuantity } from '../../lib/model/quantity.js';
+import {
+  QUANTITY_PATTERN,
+  carelessAmount,
+  carelessQuantity,
+  carelessResources,
+  compareQuantities,
+  parseQuantity,
+  requestsAboveLimits,
+} from '../../lib/model/quantity.js';
 
 describe('quantities as numbers', () => {
   it.each([
@@ -80,5 +88,34 @@ describe("a container's careless cpu and memory quantities", () => {
     } finally {
       test.mockRestore();
     }
+  });
+});
+
+describe('compareQuantities', () => {
+  it('compares exactly, where floating-point arithmetic rounds: 700m is 0.7, 4100M is 4.1G', () => {
+    const equal = [
+      ['700m', '0.7'],
+      ['350m', '0.35'],
+      ['1150m', '1.15'],
+      ['4100M', '4.1G'],
+      ['1Gi', '1024Mi'],
+      ['1.5Gi', '1536Mi'],
+      ['1e3', '1k'],
+      ['0.5', '500m'],
+      [2, '2000m'],
+    ];
+    expect(equal.map(([a, b]) => compareQuantities(a, b))).toEqual(equal.map(() => 0));
+    expect(compareQuantities('701m', '0.7')).toBe(1);
+    expect(compareQuantities('1Gi', '1G')).toBe(1);
+    expect(compareQuantities('-1', '0')).toBe(-1);
+    expect(compareQuantities('1e999999', '1')).toBe(1);
+    expect(compareQuantities('2Gib', '1')).toBeUndefined();
+  });
+
+  it('refuses no request equal to its limit written another way', () => {
+    expect(requestsAboveLimits({ requests: { cpu: '700m', memory: '4100M' }, limits: { cpu: '0.7', memory: '4.1G' } })).toEqual([]);
+    expect(requestsAboveLimits({ requests: { cpu: '701m' }, limits: { cpu: '0.7' } })).toEqual([
+      { resource: 'cpu', request: '701m', limit: '0.7' },
+    ]);
   });
 });
