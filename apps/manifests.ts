@@ -29,7 +29,7 @@ import { isMergeKey, offsetInDocument, readYaml } from '../lib/model/read-yaml.j
 import { MAX_MANIFEST_ALIASES } from '../lib/model/limits.js';
 import { yaml11Places, yaml11Problem } from '../lib/model/yaml11.js';
 import { Name } from '../lib/config/workload.js';
-import { Settings, Type, Mapping } from '../lib/config/types.js';
+import { ConfigKey, Settings, Type, Mapping } from '../lib/config/types.js';
 import { defineStack } from '../lib/stack.js';
 
 /** A path relative to the project root: segments of letters, digits, '-', '_' and '.', none starting with '.' (so never '..'). */
@@ -37,7 +37,7 @@ const RepoPath = Type.String({
   pattern: '^[A-Za-z0-9_][-A-Za-z0-9_.]*(/[A-Za-z0-9_][-A-Za-z0-9_.]*)*/?$',
   expected: 'a path relative to the project root, such as manifests/legacy or manifests/app.yaml',
 });
-const SecretKey = Type.String({ pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253, expected: "a Secret key (letters, digits, '-', '_', '.')" });
+const SecretKey = ConfigKey('a Secret key');
 
 export const manifestsSettings = Settings({
   include: Type.Array(RepoPath, {

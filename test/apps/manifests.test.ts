@@ -542,3 +542,21 @@ describe('the manifests stack', () => {
     expect(readSource(project, '../shared')).toBeUndefined();
   });
 });
+
+describe("a manifests app's secrets: keys", () => {
+  it("are refused where the API server refuses them ('..x', '.'), as every stack's Secret keys are", () => {
+    const source = withFiles(
+      { 'in/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { a: b }\n' },
+      'include: [in]\n    secrets: { s: ["..x", "."] }',
+    );
+    const problems = problemsOf(source);
+    expect(problems.map((p) => `${at(p)} ${p.message}`)).toEqual([
+      expect.stringMatching(
+        /^environments\/imported\.yaml:5:\d+ apps\.legacy\.secrets\.s\[0\] must be a Secret key of at most 253 letters/,
+      ),
+      expect.stringMatching(
+        /^environments\/imported\.yaml:5:\d+ apps\.legacy\.secrets\.s\[1\] must be a Secret key of at most 253 letters/,
+      ),
+    ]);
+  });
+});
