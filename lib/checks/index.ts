@@ -106,7 +106,7 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
  */
 function requiredSecrets(objects: readonly KubeObject[]): KubeObject[] {
   // metadata may be null as written (`metadata:` with nothing under it): the schema check says what it lacks
-  const namespaces = objects.filter((o) => o.kind === 'Namespace' && o.metadata?.name);
+  const namespaces = objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1' && o.metadata?.name);
   if (namespaces.length === 0) return [];
   const accounts = new Set(
     objects

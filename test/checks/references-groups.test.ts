@@ -78,3 +78,29 @@ describe('an autoscaler whose scaleTargetRef has no apiVersion', () => {
     expect(scaleTargets(hpa('apps/v1'))).toEqual([]);
   });
 });
+
+describe('a custom resource of kind Namespace', () => {
+  it('declares no Secret nor ServiceAccount made outside the files, as a v1 Namespace does', () => {
+    const objects = [
+      {
+        apiVersion: 'example.com/v1',
+        kind: 'Namespace',
+        metadata: {
+          name: 'apps',
+          annotations: { 'stagecraft.dev/required-secrets': 'ext', 'stagecraft.dev/required-service-accounts': 'bot' },
+        },
+      },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'apps' },
+        spec: { serviceAccountName: 'bot', containers: [{ name: 'c', image: 'nginx:1.25', envFrom: [{ secretRef: { name: 'ext' } }] }] },
+      },
+    ] as KubeObject[];
+    const codes = checkObjects(objects)
+      .findings.filter((f) => f.severity === 'error')
+      .map((f) => f.code);
+    expect(codes).toEqual(expect.arrayContaining(['refs/secret', 'refs/service-account']));
+  });
+});
