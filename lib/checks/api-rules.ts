@@ -156,6 +156,7 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
         });
       }
       unique(emit, c.volumeMounts, [...cp, 'volumeMounts'], ['mountPath'], out);
+      unique(emit, c.volumeDevices, [...cp, 'volumeDevices'], ['name'], out);
       unique(emit, c.volumeDevices, [...cp, 'volumeDevices'], ['devicePath'], out);
       mountedDevices(emit, c, cp, out);
       if (Array.isArray(c.ports)) {

@@ -57,6 +57,7 @@ describe("the API server's rules", () => {
       'api/block-devices.yaml:12:11: Pod db: spec.containers[0].volumeDevices[1]: devicePath "/dev/xvda" repeats item [0]',
       'api/block-devices.yaml:12:19: Pod db: spec.containers[0].volumeDevices[1].name: name "raw2" is also a volumeMounts name',
       'api/block-devices.yaml:13:37: Pod db: spec.containers[0].volumeDevices[2].devicePath: devicePath "/data" is also a volumeMounts mountPath',
+      'api/block-devices.yaml:14:11: Pod db: spec.containers[0].volumeDevices[3]: name "raw3" repeats item [2]',
     ]);
   });
 
