@@ -206,7 +206,12 @@ export function stackNamedApps(problems: readonly PathProblem[], apps: unknown, 
       if (stacks.includes(name) && typeof stack === 'string') named.set(name, stack);
     }
   if (named.size === 0) return [...problems];
-  const own = (p: PathProblem) => p.path[0] === 'apps' && p.path.length > 1 && named.has(String(p.path[1]));
+  // the named stack's schema refuses stack: (and, for another stack, the other's settings): said once below;
+  // an app that names its own stack keeps its other problems, which are real
+  const own = (p: PathProblem) => {
+    if (p.path[0] !== 'apps' || p.path.length < 2 || !named.has(String(p.path[1]))) return false;
+    return named.get(String(p.path[1])) !== p.path[1] || p.key === 'stack' || p.path[2] === 'stack';
+  };
   return [
     ...problems.filter((p) => !own(p)),
     ...[...named].map(

@@ -35,6 +35,13 @@ describe('an app named after a stack that names another stack with stack:', () =
       "environments/dev.yaml:3:5: apps.nginx.stack: an app named after a stack is that stack's instance already\n  hint: remove stack:",
     ]);
   });
+
+  it("keeps the app's other problems when stack: names its own stack: they are that stack's", () => {
+    expect(problemsOf(['apps:', '  nginx:', '    stack: nginx', '    image: nginx', '    replicas: many', ''].join('\n'))).toEqual([
+      "environments/dev.yaml:3:5: apps.nginx.stack: an app named after a stack is that stack's instance already\n  hint: remove stack:",
+      'environments/dev.yaml:5:15: apps.nginx.replicas must be an integer from 0 to 2147483647 (found "many")',
+    ]);
+  });
 });
 
 describe('loading a broken stage file reports every problem with file:line:col', () => {
