@@ -27,12 +27,6 @@ const DUPLICATE = 'refs/duplicate-object';
 /** The code of the checks' finding about a name its kind does not take (lib/checks/api-rules-meta.ts). */
 const NAME = 'api/name';
 
-/** What the hint adds for an object the stage file can declare as made outside stagecraft. */
-const OUTSIDE: Readonly<Record<string, string>> = {
-  'refs/service-account':
-    'if it is made outside stagecraft (a Helm chart, a cloud IAM integration), declare it under serviceAccounts.external',
-};
-
 export interface PlacedReferences {
   /** The findings left at their objects. */
   readonly findings: readonly Finding[];
@@ -84,12 +78,11 @@ export function placedReferences(
       continue;
     }
     const setting = ['apps', app.name, ...place.path];
-    const outside = OUTSIDE[f.code];
     problems.push({
       code: f.code,
       location: loaded.locate(setting, place.key),
       message: `${dotted(place.key === undefined ? setting : [...setting, place.key])}: ${describeObject(f.object)}: ${f.message}`,
-      ...(f.hint || outside ? { hint: [f.hint, outside].filter(Boolean).join('; ') } : {}),
+      ...(f.hint ? { hint: f.hint } : {}),
     });
   }
   return { findings: rest, problems };

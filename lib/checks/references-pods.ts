@@ -31,11 +31,13 @@ export const DECLARED_SECRETS = new WeakSet<KubeObject>();
 /** The Secret types the kubelet reads registry credentials from (pkg/credentialprovider/secrets). */
 const PULL_SECRET_TYPES: readonly string[] = ['kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'];
 
-/** How to make and declare an image pull Secret. */
-const PULL_SECRET_HINT =
-  'make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson) and declare it in the stage file: ' +
-  "under secrets.external (secrets: { external: [{ name: <name>, keys: [.dockerconfigjson] }] }), or as a service app's imagePullSecrets " +
-  '(the Namespace lists it in its stagecraft.dev/required-secrets annotation); or fix the name';
+/** How to make and declare an image pull Secret `name`: in a stage's file (`written`), else on its Namespace. */
+const pullSecretHint = (name: string, written: boolean) =>
+  written
+    ? 'make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson) and declare it in the stage file: ' +
+      `under secrets.external (secrets: { external: [{ name: ${name}, keys: [.dockerconfigjson] }] }), or as a service app's imagePullSecrets ` +
+      '(the Namespace lists it in its stagecraft.dev/required-secrets annotation); or fix the name'
+    : `make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson), or fix the name; ${declaredOutside.secret(name, '.dockerconfigjson')}`;
 
 /**
  * How files given to `npm run check` declare a Secret or ServiceAccount made outside them (by
@@ -50,11 +52,15 @@ export const declaredOutside = {
   /** In a stage: its own namespace's under the stage file's `secrets.external`, another's on that Namespace, which the manifests make. */
   stageSecret: (name: string, keys: unknown) =>
     'if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets or cert-manager, a Job), declare it in the stage file: ' +
-    `secrets: { external: [${typeof keys === 'string' ? `{ name: ${name}, keys: [${keys}] }` : name}] } (in the stage's namespace), ` +
+    `secrets: { external: [${typeof keys === 'string' ? `{ name: ${name}, keys: [${keys.split(',').join(', ')}] }` : name}] } (in the stage's namespace), ` +
     `or on a Namespace the manifests create: stagecraft.dev/required-secrets: ${name}${typeof keys === 'string' ? `=${keys}` : ''}`,
   serviceAccount: (name: string) =>
     'if it is made outside them (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), ' +
     `declare it on its Namespace: stagecraft.dev/required-service-accounts: ${name}`,
+  /** In a stage: under the stage file's `serviceAccounts.external`. */
+  stageServiceAccount: (name: string) =>
+    'if it is made outside stagecraft (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), ' +
+    `declare it in the stage file: serviceAccounts: { external: [${name}] }`,
 };
 
 /** The keys a Secret or ConfigMap declares. */
@@ -309,7 +315,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
           'refs/pull-secret',
           path,
           `pulls its images with Secret '${name}', but the Secrets in namespace '${ns}' are: ${listed(names)}`,
-          guessing(name, names, PULL_SECRET_HINT),
+          guessing(name, names, pullSecretHint(name, written === true)),
         ),
       );
       return;
@@ -335,7 +341,10 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
         'refs/service-account',
         [...at, spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'],
         `runs as service account '${sa}', but the service accounts in namespace '${ns}' are: ${listed(withDefault(index.namesOf(KINDS.ServiceAccount, ns)))}`,
-        [`add the ServiceAccount to ${where}, or fix the name`, ...(written ? [] : [declaredOutside.serviceAccount(sa)])].join('; '),
+        [
+          `add the ServiceAccount to ${where}, or fix the name`,
+          (written ? declaredOutside.stageServiceAccount : declaredOutside.serviceAccount)(sa),
+        ].join('; '),
       ),
     );
   }

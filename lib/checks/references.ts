@@ -122,7 +122,7 @@ function checkIngress(o: KubeObject, ns: string, index: ObjectIndex, out: Findin
           ['spec', 'tls', i, 'secretName'],
           `terminates TLS with Secret '${t.secretName}', but the Secrets in namespace '${ns}' are: ${listed(index.namesOf(KINDS.Secret, ns))}`,
           written
-            ? `declare the TLS Secret in the stage file, made outside stagecraft (cert-manager, kubectl create secret tls): secrets: { external: [{ name: ${t.secretName}, keys: [tls.crt, tls.key] }] }; or fix the name`
+            ? `add the TLS Secret (its keys tls.crt and tls.key), or fix the name; ${declaredOutside.stageSecret(t.secretName, 'tls.crt,tls.key')}`
             : `add the TLS Secret (its keys tls.crt and tls.key) to the files checked, or fix the name; ${declaredOutside.secret(t.secretName, 'tls.crt,tls.key')}`,
         ),
       );

@@ -86,7 +86,7 @@ describe('the service account of a service', () => {
   it('must be in the stage: the reference checks refuse one that is not, at the setting', () => {
     expect(checkErrors(serviceStage([IMAGE, 'serviceAccountName: api-reader']))).toContainEqual(
       "environments/x.yaml:5:25: apps.api.serviceAccountName: Deployment x/api: runs as service account 'api-reader', but the service accounts in namespace 'x' are: default\n" +
-        '  hint: add the ServiceAccount to the stage, or fix the name; if it is made outside stagecraft (a Helm chart, a cloud IAM integration), declare it under serviceAccounts.external',
+        '  hint: add the ServiceAccount to the stage, or fix the name; if it is made outside stagecraft (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), declare it in the stage file: serviceAccounts: { external: [api-reader] }',
     );
   });
 

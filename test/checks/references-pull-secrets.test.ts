@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { compileStages, type StageSource } from '../../lib/compile.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 import { codedFindingsIn } from './helpers.js';
+import { checkObjects } from '../../lib/checks/index.js';
+import type { KubeObject } from '../../lib/model/object.js';
 
 describe('image pull Secrets in manifests checked on their own', () => {
   it('report a Secret that does not exist (with the name it may have meant) and one of type Opaque', () => {
@@ -51,7 +53,7 @@ describe('image pull Secrets of a stage', () => {
     const declared = ['legacy:', '  stack: manifests', '  include: [in]', '  secrets: { regcred: [.dockerconfigjson] }'];
     expect(references(stage(declared, { 'in/web.yaml': deployment }))).toEqual([]);
     expect(references(stage(['legacy:', '  stack: manifests', '  include: [in]'], { 'in/web.yaml': deployment }))).toEqual([
-      "refs/pull-secret: Deployment pulls/web: spec.template.spec.imagePullSecrets[0].name: pulls its images with Secret 'regcred', but the Secrets in namespace 'pulls' are: none (make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson) and declare it in the stage file: under secrets.external (secrets: { external: [{ name: <name>, keys: [.dockerconfigjson] }] }), or as a service app's imagePullSecrets (the Namespace lists it in its stagecraft.dev/required-secrets annotation); or fix the name)",
+      "refs/pull-secret: Deployment pulls/web: spec.template.spec.imagePullSecrets[0].name: pulls its images with Secret 'regcred', but the Secrets in namespace 'pulls' are: none (make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson) and declare it in the stage file: under secrets.external (secrets: { external: [{ name: regcred, keys: [.dockerconfigjson] }] }), or as a service app's imagePullSecrets (the Namespace lists it in its stagecraft.dev/required-secrets annotation); or fix the name)",
     ]);
   });
 
@@ -69,5 +71,20 @@ describe('image pull Secrets of a stage', () => {
     expect(references(stage(apps, { 'in/web.yaml': deployment, 'in/secret.yaml': opaque }))).toEqual([
       "refs/pull-secret-type: Deployment pulls/web: spec.template.spec.imagePullSecrets[0].name: pulls its images with Secret 'regcred', which is of type Opaque: the kubelet reads registry credentials only from a Secret of type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg (make 'regcred' with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson, key .dockerconfigjson), or name a Secret of that type)",
     ]);
+  });
+});
+
+describe('image pull Secrets of files given to npm run check', () => {
+  it('are told how to be declared on their Namespace, by name, not in a stage file', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'default' },
+      spec: { imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'c', image: 'nginx:1.25' }] },
+    } as KubeObject;
+    const [found] = checkObjects([pod]).findings.filter((f) => f.code === 'refs/pull-secret');
+    expect(found.hint).toBe(
+      'make it with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson), or fix the name; if it is made outside them (kubectl create secret, a controller such as Sealed Secrets or cert-manager, a Job), declare it on its Namespace: stagecraft.dev/required-secrets: regcred=.dockerconfigjson',
+    );
   });
 });

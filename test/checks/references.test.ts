@@ -185,8 +185,8 @@ describe('the hint for a Secret (a TLS one too) or ServiceAccount that nothing i
     expect(hintsOf({ written: true })).toEqual([
       "refs/secret: fix the name, or add the Secret to the stage; if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets or cert-manager, a Job), declare it in the stage file: secrets: { external: [example] } (in the stage's namespace), or on a Namespace the manifests create: stagecraft.dev/required-secrets: example",
       "refs/secret: fix the name, or add the Secret to the stage; if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets or cert-manager, a Job), declare it in the stage file: secrets: { external: [{ name: mysql-pass, keys: [password] }] } (in the stage's namespace), or on a Namespace the manifests create: stagecraft.dev/required-secrets: mysql-pass=password",
-      'refs/service-account: add the ServiceAccount to the stage, or fix the name',
-      'refs/tls-secret: declare the TLS Secret in the stage file, made outside stagecraft (cert-manager, kubectl create secret tls): secrets: { external: [{ name: foobar, keys: [tls.crt, tls.key] }] }; or fix the name',
+      'refs/service-account: add the ServiceAccount to the stage, or fix the name; if it is made outside stagecraft (a Helm chart, a cloud IAM integration, kubectl create serviceaccount), declare it in the stage file: serviceAccounts: { external: [external-dns] }',
+      "refs/tls-secret: add the TLS Secret (its keys tls.crt and tls.key), or fix the name; if it is made outside stagecraft (kubectl, a controller such as Sealed Secrets or cert-manager, a Job), declare it in the stage file: secrets: { external: [{ name: foobar, keys: [tls.crt, tls.key] }] } (in the stage's namespace), or on a Namespace the manifests create: stagecraft.dev/required-secrets: foobar=tls.crt,tls.key",
     ]);
   });
 
