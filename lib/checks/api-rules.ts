@@ -202,12 +202,35 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
   }
 }
 
+/** The keys of a ConfigMap's or Secret's data (`configKeyProblem`), and a ConfigMap key in both data and binaryData. */
+function checkDataKeys(emit: Emit, o: KubeObject, out: Finding[]): void {
+  if (o.kind !== 'ConfigMap' && o.kind !== 'Secret') return;
+  const fields = o.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
+  const seen = new Set<string>();
+  for (const field of fields) {
+    const map = o[field];
+    if (!map || typeof map !== 'object') continue;
+    for (const key of Object.keys(map)) {
+      const bad = configKeyProblem(key);
+      if (bad) out.push(emit('api/config-key', [field, key], `key '${key}' is not valid: ${bad}`, CONFIG_KEY_HINT));
+      if (o.kind === 'ConfigMap' && seen.has(key))
+        out.push(emit('api/duplicate-key', [field, key], `key '${key}' is in both data and binaryData`));
+      seen.add(key);
+    }
+  }
+}
+
 /** API-server findings of one object. */
 export function checkApiRules(o: KubeObject): Finding[] {
   const out: Finding[] = [];
   const emit = finder(o);
+  // whatever its metadata: every problem is said at once
+  checkDataKeys(emit, o, out);
   const md = o.metadata;
-  if (md === undefined || md === null) return [emit('api/name', [], "required field 'metadata' is missing", 'add metadata.name')];
+  if (md === undefined || md === null) {
+    out.push(emit('api/name', [], "required field 'metadata' is missing", 'add metadata.name'));
+    return out;
+  }
   if (typeof md !== 'object') return out; // the schema check reports its type
   checkMetadata(emit, o, md, out);
 
@@ -233,21 +256,6 @@ export function checkApiRules(o: KubeObject): Finding[] {
           'make the selector a subset of the pod template labels',
         ),
       );
-    }
-  }
-  if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
-    const fields = o.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
-    const seen = new Set<string>();
-    for (const field of fields) {
-      const map = o[field];
-      if (!map || typeof map !== 'object') continue;
-      for (const key of Object.keys(map)) {
-        const bad = configKeyProblem(key);
-        if (bad) out.push(emit('api/config-key', [field, key], `key '${key}' is not valid: ${bad}`, CONFIG_KEY_HINT));
-        if (o.kind === 'ConfigMap' && seen.has(key))
-          out.push(emit('api/duplicate-key', [field, key], `key '${key}' is in both data and binaryData`));
-        seen.add(key);
-      }
     }
   }
   out.push(...checkRbacSubjects(o));

@@ -108,7 +108,7 @@ const MOVED_WITH_CHANGES: ReadonlyMap<string, { readonly from: readonly string[]
     {
       from: ['extensions/v1beta1', 'networking.k8s.io/v1beta1'],
       changes:
-        'there a backend is service: { name, port: { number } } (for serviceName and servicePort), and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
+        'there a backend is service: { name, port: { number } } (for serviceName and servicePort; port: { name } for a named servicePort), spec.backend is spec.defaultBackend, and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
     },
   ],
   [
@@ -116,7 +116,7 @@ const MOVED_WITH_CHANGES: ReadonlyMap<string, { readonly from: readonly string[]
     {
       from: ['autoscaling/v2beta1'],
       changes:
-        'in autoscaling/v2 a metric says its target as target: { type: Utilization, averageUtilization } (for targetAverageUtilization) or target: { type: AverageValue, averageValue }',
+        'in autoscaling/v2 a metric says its target as target: { type: Utilization, averageUtilization } (for targetAverageUtilization), target: { type: AverageValue, averageValue } (for targetAverageValue) or target: { type: Value, value } (for targetValue), and names its metric as metric: { name, selector } (for metricName and metricSelector)',
     },
   ],
 ]);

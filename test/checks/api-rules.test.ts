@@ -97,6 +97,13 @@ describe("the API server's rules", () => {
       "api/config-key data...a: key '..a' is not valid: it may not start with '..' (the kubelet's own files in a volume do)",
     ]);
   });
+
+  it('refuses bad keys of a ConfigMap whose metadata is missing too: every problem at once', () => {
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: null, data: { '..x': '' } } as unknown as Parameters<
+      typeof checkApiRules
+    >[0];
+    expect(checkApiRules(configMap).map((f) => f.code)).toEqual(['api/config-key', 'api/name']);
+  });
 });
 
 describe("the API server's rules for RBAC subjects", () => {

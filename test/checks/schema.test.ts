@@ -73,7 +73,7 @@ describe('the strict schema check', () => {
       .sort();
     expect(hints).toEqual([
       'Deployment: Kubernetes 1.25 serves Deployment as apiVersion apps/v1',
-      'Ingress: Kubernetes 1.25 serves Ingress as apiVersion networking.k8s.io/v1; there a backend is service: { name, port: { number } } (for serviceName and servicePort), and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
+      'Ingress: Kubernetes 1.25 serves Ingress as apiVersion networking.k8s.io/v1; there a backend is service: { name, port: { number } } (for serviceName and servicePort; port: { name } for a named servicePort), spec.backend is spec.defaultBackend, and every path has a pathType (Prefix, Exact or ImplementationSpecific)',
       "PodSecurityPolicy: remove it, and the RBAC rules that grant 'use' of it; to enforce the Pod Security Standards in the cluster, label the Namespace pod-security.kubernetes.io/enforce: baseline (or restricted). stagecraft checks every pod against them itself (checks.podSecurity in a stage file, --pod-security restricted for npm run check)",
     ]);
   });
