@@ -162,7 +162,7 @@ export function externalSecretProblems(
         code: 'config/uniqueItems',
         location: at(s.path),
         message: `${dotted(s.path)} declares the Secret '${s.name}', which ${dotted(first.path)} (line ${at(first.path).line}) declares already`,
-        hint: `declare each Secret once: remove one of them${s.keys || first.keys ? ', and list the keys of both in the other' : ''}`,
+        hint: `declare each Secret once: remove one of them${!s.keys || !first.keys ? ' (one without keys lets pods read any key)' : ', and list the keys of both in the other'}`,
       });
       continue;
     }

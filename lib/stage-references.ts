@@ -15,6 +15,7 @@ import type { Finding } from './checks/finding.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { describeObject, type KubeObject } from './model/object.js';
 import type { Stack } from './stack.js';
+import { groupOf } from './k8s.js';
 import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from './synth/render.js';
 import { chartHeads } from './synth/app-summary.js';
 
@@ -122,7 +123,7 @@ function placedAppNames(
 }
 
 /** An object's group, kind, namespace and name: what the checks find defined twice. */
-const objectKey = (o: KubeObject) => `${o.apiVersion?.includes('/') ? o.apiVersion.split('/')[0] : ''} ${describeObject(o)}`;
+const objectKey = (o: KubeObject) => `${groupOf(o.apiVersion)} ${describeObject(o)}`;
 
 /**
  * The objects two apps of the stage make (the same group, kind, namespace and name), each placed at

@@ -206,8 +206,11 @@ describe('Secrets made outside stagecraft, declared under secrets.external', () 
   it('are refused when one name is declared twice, and when a name or key is not one Kubernetes takes', () => {
     expect(problems(`secrets:\n  external: [ext, { name: ext, keys: [a] }]\n${manifests()}`)).toEqual([
       "environments/x.yaml:2:27: secrets.external[1].name declares the Secret 'ext', which secrets.external[0] (line 2) declares already\n" +
-        '  hint: declare each Secret once: remove one of them, and list the keys of both in the other',
+        '  hint: declare each Secret once: remove one of them (one without keys lets pods read any key)',
     ]);
+    expect(problems(`secrets:\n  external: [{ name: ext, keys: [b] }, { name: ext, keys: [a] }]\n${manifests()}`)[0]).toContain(
+      'hint: declare each Secret once: remove one of them, and list the keys of both in the other',
+    );
     const bad = problems(`secrets:\n  external: [Ext, { name: ext, keys: [a/b] }]\n${manifests()}`);
     expect(bad.map((p) => p.split(': ')[0])).toEqual(['environments/x.yaml:2:14', 'environments/x.yaml:2:39']);
   });

@@ -116,7 +116,7 @@ export const command: Command<{ app?: string; force?: boolean }> = {
         `${target.source} has changes not yet in dist/${to}; with --force they are synthesized with the release, and the changes below include them:\n  ${unsynthesized.join('\n  ')}\n`,
       );
     }
-    // the changes printed are from dist/<to> as read above: it is read and parsed once
+    // the field-by-field changes printed are from dist/<to> as read above (its files read and parsed once); the summary's counts compare the inventory
     const report = rewriteStage(project, to, text, asIs);
     for (const e of applied) io.stdout.write(`${formatEdit(e)}\n`);
     io.stdout.write(report.map((l) => `${l}\n`).join(''));

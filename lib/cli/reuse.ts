@@ -24,7 +24,7 @@ import { isRecord } from '../model/object.js';
 import { readFingerprint, type Fingerprint, type InputDigests, type StageRecord } from './fingerprint.js';
 
 export interface Reuse {
-  /** The fingerprint the kept stages' output is proved by. */
+  /** The fingerprint the kept stages' output is proved by (their records only, when `keptDist` is undefined). */
   readonly fingerprint: Fingerprint;
   /** Stages not compiled, with what the last synthesis printed about them (and recorded for the delivery plan). */
   readonly kept: ReadonlyMap<string, StageRecord>;
@@ -32,7 +32,8 @@ export interface Reuse {
   readonly changed: readonly string[];
   /**
    * The digests of the kept stages' files, as recorded: their output is kept as it is. Undefined
-   * only with `compile`, when `dist/` is not as recorded (or the record's footer is not one): the
+   * only with `compile`, when `dist/` is not as recorded (or the record's footer is not one, or a
+   * named stage's file is no file on one side): the
    * kept stages' records then only plan dist/delivery/ (and check the promotion order) with the
    * compiled ones, as a full synthesis would, and their output is not looked at.
    */

@@ -4,9 +4,10 @@
  * and the keys a pod reads from one (secretKeyRef, configMapKeyRef, volume items:
  * lib/checks/api-rules-pods.ts).
  */
+import { MAX_SUBDOMAIN_NAME } from './object-names.js';
 
 /** The longest key: a DNS-1123 subdomain's length. */
-export const MAX_CONFIG_KEY = 253;
+export const MAX_CONFIG_KEY = MAX_SUBDOMAIN_NAME;
 /** The characters of a key (IsConfigMapKey's configMapKeyFmt). */
 const CONFIG_KEY_CHARACTERS = /^[-._a-zA-Z0-9]+$/;
 

@@ -222,10 +222,11 @@ export function knownTimeZone(zone: string): boolean {
 /**
  * How the database spells `zone`: itself, the zone in the right case (Node's lookup ignores case,
  * Go's reads a file of that name, so `europe/berlin` fails on the cluster), or undefined for no zone.
- * Node names only a link's target, so a link in another case is told by the database's own habit:
- * each part of a name starts with a capital or a digit (`US/Pacific`, `Etc/GMT+5`), and a link
- * with a part that starts lowercase (`us/pacific`, `japan`) is spelled as its target
- * (`America/Los_Angeles`). Kept per name: a fleet repeats a few.
+ * Node names only a link's target, so a link in another case is told only by the database's own
+ * habit: each part of a name starts with a capital or a digit (`US/Pacific`, `Etc/GMT+5`), and a
+ * link with a part that starts lowercase (`us/pacific`, `japan`) is spelled as its target
+ * (`America/Los_Angeles`); other wrong cases of a link (`US/PACIFIC`) are taken, which Go's lookup
+ * on the cluster refuses. Kept per name: a fleet repeats a few.
  */
 export function timeZoneSpelling(zone: string): string | undefined {
   if (zones.has(zone)) return zones.get(zone);
