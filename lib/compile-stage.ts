@@ -219,11 +219,19 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
       const placed = includedPlaces(loaded.context.files, r.stage.namespace);
       const at = (object: KubeObject) =>
         placed({ code: 'config/conflict', severity: 'error', message: '', object, path: ['metadata', 'name'] });
+      // only a Secret of a declared name is placed: placing parses the included files
+      const declared = new Set(outside.map((s) => s.name));
       const made = r.charts.flatMap((c) =>
         c.name === NAMESPACE_CHART
           ? []
           : chartHeads(c)
-              .filter((o) => o.kind === 'Secret' && o.apiVersion === 'v1' && o.metadata?.namespace === r.stage.namespace)
+              .filter(
+                (o) =>
+                  o.kind === 'Secret' &&
+                  o.apiVersion === 'v1' &&
+                  o.metadata?.namespace === r.stage.namespace &&
+                  declared.has(String(o.metadata.name)),
+              )
               .map((o) => ({ app: c.name, name: String(o.metadata.name), at: at(o) })),
       );
       const problems = externalSecretsMade(outside, made, (path) => loaded.locate(path));
