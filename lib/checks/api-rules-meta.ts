@@ -8,7 +8,15 @@
  */
 import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { andList } from '../model/limits.js';
-import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, nameRuleOf, type NameRule } from '../model/object-names.js';
+import {
+  DNS1035_LABEL,
+  DNS1123_LABEL,
+  DNS1123_SUBDOMAIN,
+  MAX_LABEL_NAME,
+  MAX_SUBDOMAIN_NAME,
+  nameRuleOf,
+  type NameRule,
+} from '../model/object-names.js';
 import type { KubeObject } from '../model/object.js';
 import { finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
@@ -40,16 +48,17 @@ export const NAME_HINT: Record<NameRule, string> = {
   subdomain: "use at most 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
 };
 
-function nameProblem(name: string, rule: NameRule): string | undefined {
+/** What a name that `rule` refuses is not (`a DNS-1123 label`), or undefined when the rule takes it. */
+export function nameProblem(name: string, rule: NameRule): string | undefined {
   switch (rule) {
     case 'label':
-      return DNS1123_LABEL.test(name) && name.length <= 63 ? undefined : 'a DNS-1123 label';
+      return DNS1123_LABEL.test(name) && name.length <= MAX_LABEL_NAME ? undefined : 'a DNS-1123 label';
     case 'dns1035':
-      return DNS1035_LABEL.test(name) && name.length <= 63 ? undefined : 'a DNS-1035 label';
+      return DNS1035_LABEL.test(name) && name.length <= MAX_LABEL_NAME ? undefined : 'a DNS-1035 label';
     case 'path-segment':
       return /[/%]/.test(name) || name === '.' || name === '..' ? "a path segment (no '/' or '%')" : undefined;
     default:
-      return DNS1123_SUBDOMAIN.test(name) && name.length <= 253 ? undefined : 'a DNS-1123 subdomain';
+      return DNS1123_SUBDOMAIN.test(name) && name.length <= MAX_SUBDOMAIN_NAME ? undefined : 'a DNS-1123 subdomain';
   }
 }
 
@@ -172,7 +181,7 @@ export function checkMetadata(emit: Emit, o: KubeObject, md: NonNullable<KubeObj
       );
     }
   }
-  if (typeof md.namespace === 'string' && (!DNS1123_LABEL.test(md.namespace) || md.namespace.length > 63)) {
+  if (typeof md.namespace === 'string' && nameProblem(md.namespace, 'label')) {
     out.push(emit('api/name', ['metadata', 'namespace'], `namespace '${md.namespace}' is not a DNS-1123 label`, NAME_HINT.label));
   }
   const serverSet = SERVER_SET_METADATA.filter((f) => md[f] !== undefined && md[f] !== null);

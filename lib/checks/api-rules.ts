@@ -9,7 +9,7 @@
  * specs (`api-rules-pods.ts`), Jobs' and CronJobs' restart policy, schedule and time zone
  * (`api-rules-batch.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
  */
-import { DNS1123_LABEL, isIanaSvcName } from '../model/object-names.js';
+import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import { LIST_KEY_DEFAULTS } from '../model/list-keys.js';
 import type { KubeObject } from '../model/object.js';
@@ -20,7 +20,7 @@ import { checkRbacSubjects } from './rbac-subjects.js';
 import { checkPodSpecValues } from './api-rules-pods.js';
 import { checkKindRules } from './api-rules-kinds.js';
 import { checkBatch } from './api-rules-batch.js';
-import { checkLabels, checkMetadata, NAME_HINT } from './api-rules-meta.js';
+import { checkLabels, checkMetadata, NAME_HINT, nameProblem } from './api-rules-meta.js';
 
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
@@ -39,7 +39,7 @@ function unique(emit: Emit, list: unknown, at: FieldPath, fields: readonly strin
   const seen = new Map<string, number>();
   list.forEach((item: Record<string, unknown> | null, i) => {
     if (!item || typeof item !== 'object') return;
-    const values = fields.map((f) => item[f] ?? (Object.hasOwn(LIST_KEY_DEFAULTS, f) ? LIST_KEY_DEFAULTS[f] : undefined));
+    const values = fields.map((f) => item[f] ?? LIST_KEY_DEFAULTS[f]);
     if (values.some((v) => v === undefined)) return;
     const key = JSON.stringify(values);
     const first = seen.get(key);
@@ -117,7 +117,7 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
       if (!c || typeof c !== 'object') return;
       const cp: FieldPath = [...at, list, i];
       allNames.push({ name: c.name, path: cp });
-      if (typeof c.name === 'string' && (!DNS1123_LABEL.test(c.name) || c.name.length > 63)) {
+      if (typeof c.name === 'string' && nameProblem(c.name, 'label')) {
         out.push(emit('api/name', [...cp, 'name'], `container name '${c.name}' is not a DNS-1123 label`, NAME_HINT.label));
       }
       if (c.image === undefined || c.image === '') {
@@ -195,7 +195,7 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
   unique(emit, spec.imagePullSecrets, [...at, 'imagePullSecrets'], ['name'], out);
   if (Array.isArray(spec.volumes)) {
     spec.volumes.forEach((v: Record<string, unknown> | null, i) => {
-      if (typeof v?.name === 'string' && (!DNS1123_LABEL.test(v.name) || v.name.length > 63)) {
+      if (typeof v?.name === 'string' && nameProblem(v.name, 'label')) {
         out.push(emit('api/name', [...at, 'volumes', i, 'name'], `volume name '${v.name}' is not a DNS-1123 label`, NAME_HINT.label));
       }
     });
