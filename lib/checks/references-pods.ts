@@ -144,6 +144,37 @@ const KIND_WORD: Record<string, string> = {
   ServiceAccount: 'service accounts',
 };
 
+/**
+ * The keys a pod spec reads of Secret `name`, everywhere it reads it (env, volume items, projected
+ * volumes), joined with ',': what a declaration of it made outside must list, so that each of the
+ * spec's references holds; undefined when one reads the whole Secret (envFrom, a volume without
+ * items): then any key.
+ */
+function secretKeysRead(spec: Obj, name: string): string | undefined {
+  const keys = new Set<string>();
+  let whole = false;
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const item of v) walk(item);
+      return;
+    }
+    const o = asObj(v);
+    if (!o) return;
+    const keyRef = asObj(o.secretKeyRef);
+    if (keyRef?.name === name && typeof keyRef.key === 'string') keys.add(keyRef.key);
+    if (asObj(o.secretRef)?.name === name) whole = true;
+    const secret = asObj(o.secret);
+    if (secret && (secret.secretName ?? secret.name) === name) {
+      const items = asList(secret.items);
+      if (items.length === 0) whole = true;
+      for (const item of items) if (typeof item.key === 'string') keys.add(item.key);
+    }
+    for (const k in o) if (k !== 'secretKeyRef' && k !== 'secretRef' && k !== 'secret') walk(o[k]);
+  };
+  walk(spec);
+  return whole || keys.size === 0 ? undefined : [...keys].sort().join(',');
+}
+
 export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, written?: boolean): Finding[] {
   const out: Finding[] = [];
   const emit = finder(w.object);
@@ -178,7 +209,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
               ? `did you mean '${guess}'? Otherwise add the ${kind} to ${where}`
               : `fix the name, or add the ${kind} to ${where}`,
             ...(kind === 'Secret' && guess === undefined
-              ? [(written ? declaredOutside.stageSecret : declaredOutside.secret)(name, key)]
+              ? [(written ? declaredOutside.stageSecret : declaredOutside.secret)(name, secretKeysRead(spec, name))]
               : []),
           ].join('; '),
         ),

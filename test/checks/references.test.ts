@@ -309,3 +309,36 @@ describe('the scope of an object, by API group and kind', () => {
     expect(kept.size).toBe(2);
   });
 });
+
+describe('the hint for a Secret that a pod reads at several places', () => {
+  it('lists every key the pod reads, at each place, or none when one place reads the whole Secret', () => {
+    const pod = (volume: Record<string, unknown>) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'default' },
+        spec: {
+          containers: [{ name: 'c', image: 'nginx:1.25', env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 's', key: 'c' } } }] }],
+          volumes: [{ name: 'v', secret: { secretName: 's', ...volume } }],
+        },
+      }) as KubeObject;
+    const hints = (o: KubeObject) => [
+      ...new Set(
+        checkObjects([o])
+          .findings.filter((f) => f.code === 'refs/secret')
+          .map((f) => /required-secrets: (.*)$/.exec(f.hint ?? '')?.[1]),
+      ),
+    ];
+    expect(
+      hints(
+        pod({
+          items: [
+            { key: 'b', path: 'b' },
+            { key: 'a', path: 'a' },
+          ],
+        }),
+      ),
+    ).toEqual(['s=a,b,c']);
+    expect(hints(pod({}))).toEqual(['s']);
+  });
+});
