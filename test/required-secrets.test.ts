@@ -157,7 +157,7 @@ describe('Secrets made outside stagecraft, declared under secrets.external', () 
   it('refuse a key a pod reads that the declaration does not list, when it lists keys', () => {
     expect(errors(`secrets:\n  external: [{ name: ext, keys: [tls.crt, tls.key] }]\n${manifests()}`)).toEqual([
       "in/pod.yaml:8:51: Pod x/p: spec.containers[0].env[0].valueFrom.secretKeyRef: container 'c' env X reads key 'ca.crt' of Secret 'ext', which has the keys: tls.crt, tls.key\n" +
-        "  hint: list 'ca.crt' among the Secret's keys where the stage file declares it (secrets.external, or an app's secrets:), or read another key",
+        "  hint: list 'ca.crt' among the Secret's keys where it is declared: in the stage file (secrets.external, or an app's secrets:), or in the stagecraft.dev/required-secrets annotation of a Namespace the manifests create; or read another key",
     ]);
   });
 

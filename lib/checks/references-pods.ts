@@ -9,6 +9,7 @@ import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.j
 import { didYouMean } from '../model/did-you-mean.js';
 import { POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import type { KubeObject } from '../model/object.js';
+import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 
 /**
  * Annotation on a Secret listing its keys (comma-separated) when the Secret's values are not in
@@ -230,9 +231,11 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
               keys,
               kind !== 'Secret'
                 ? `add '${key}' to the ConfigMap, or read another key`
-                : written && DECLARED_SECRETS.has(target)
-                  ? `list '${key}' among the Secret's keys where the stage file declares it (secrets.external, or an app's secrets:), or read another key`
-                  : `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`,
+                : !DECLARED_SECRETS.has(target)
+                  ? `add '${key}' to the Secret (or to its ${SECRET_KEYS_ANNOTATION} annotation), or read another key`
+                  : written
+                    ? `list '${key}' among the Secret's keys where it is declared: in the stage file (secrets.external, or an app's secrets:), or in the ${REQUIRED_SECRETS_ANNOTATION} annotation of a Namespace the manifests create; or read another key`
+                    : `list '${key}' among the Secret's keys in the ${REQUIRED_SECRETS_ANNOTATION} annotation of its Namespace (${name}=<keys>), or read another key`,
             ),
           ),
         );

@@ -342,3 +342,29 @@ describe('the hint for a Secret that a pod reads at several places', () => {
     expect(hints(pod({}))).toEqual(['s']);
   });
 });
+
+describe('a key a pod reads that a Secret declared on a Namespace does not list', () => {
+  it('is told to list it in that annotation, not to add it to a Secret no file holds', () => {
+    const objects = [
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'ingress', annotations: { 'stagecraft.dev/required-secrets': 'admission=cert' } },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'ingress' },
+        spec: {
+          containers: [
+            { name: 'c', image: 'nginx:1.25', env: [{ name: 'K', valueFrom: { secretKeyRef: { name: 'admission', key: 'key' } } }] },
+          ],
+        },
+      },
+    ] as KubeObject[];
+    const [found] = checkObjects(objects).findings.filter((f) => f.code === 'refs/secret-key');
+    expect(found.hint).toBe(
+      "list 'key' among the Secret's keys in the stagecraft.dev/required-secrets annotation of its Namespace (admission=<keys>), or read another key",
+    );
+  });
+});
