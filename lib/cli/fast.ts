@@ -51,12 +51,18 @@ export function printReports(io: Io, reports: readonly StageReport[], verbose = 
 }
 
 /**
- * The count of warnings, last on stderr: the stages' and `others` (what this synthesis changes in
- * `dist/`, said once and never replayed); none with `verbose`, which printed each.
+ * The count of warnings, last on stderr: the stages' and `others` (each printed whole already: what
+ * this synthesis changes in `dist/`, said once and never replayed, files it did not write); none
+ * with `verbose`, which printed each. `--verbose` is named only when some stage's were summarized.
  */
 export function printTotal(io: Io, reports: readonly StageReport[], verbose = false, others = 0): void {
-  const n = verbose ? 0 : reports.reduce((sum, r) => sum + r.record.warnings, others);
-  if (n) io.stderr.write(`${n} warning${n === 1 ? '' : 's'} in all; npm run synth -- --verbose prints each with its hint\n`);
+  if (verbose) return;
+  const summarized = reports.reduce((sum, r) => sum + r.record.warnings, 0);
+  const n = summarized + others;
+  if (n)
+    io.stderr.write(
+      `${n} warning${n === 1 ? '' : 's'} in all${summarized ? '; npm run synth -- --verbose prints each with its hint' : ''}\n`,
+    );
 }
 
 /**

@@ -51,6 +51,8 @@ export interface WrittenOutput {
   readonly removed: string[];
   /** The SHA-256 of every file written below `dist/`, by path from the project root (`dist/qa/inventory.txt`). */
   readonly digests: ReadonlyMap<string, string>;
+  /** Whether a warning listed files in `dist/` that stagecraft did not write (`synth/foreign-files`): counted with the others. */
+  readonly foreignFiles: boolean;
 }
 
 /**
@@ -154,7 +156,7 @@ function report(
       changedFiles: changed.get(r.stage.name),
     };
   });
-  return { stages };
+  return { stages, foreignFiles: foreign.length > 0 };
 }
 
 /** Files named in a summary line whose objects did not change; more are counted. */

@@ -192,7 +192,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
           `  its objects stay in its cluster; ${applyFirst(d, stagesHolding(project, inventory!))}delete them with: ${command}\n`,
         );
     }
-    printTotal(io, reports, verbose, compiled.notices.length + (deliveryStale ? 1 : 0));
+    printTotal(io, reports, verbose, compiled.notices.length + (deliveryStale ? 1 : 0) + (written.foreignFiles ? 1 : 0));
     return ExitCode.ok;
   },
 };

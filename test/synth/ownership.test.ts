@@ -49,6 +49,13 @@ describe('files in dist/ that stagecraft did not write', () => {
     ]);
     expect(foreignNow(dir)).toEqual(FOREIGN);
     expect(readFileSync(join(dir, 'dist', 'lab', '10-nginx.yaml'), 'utf8')).toContain('replicas: 4');
+    // counted in the last line with the stage's warnings, which its summary printed
+    const total = full.stderr
+      .split('\n')
+      .filter((l) => /^lab: warning: [^:]+: \d+ warning/.test(l))
+      .reduce((sum, l) => sum + Number(/: (\d+) warnings? on /.exec(l)![1]), 0);
+    expect(total).toBeGreaterThan(0);
+    expect(full.stderr).toContain(`\n${total + 1} warnings in all; npm run synth -- --verbose prints each with its hint\n`);
 
     writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab'));
     const one = run('synth', ['--stage', 'lab'], dir);
