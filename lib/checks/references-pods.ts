@@ -145,37 +145,6 @@ const KIND_WORD: Record<string, string> = {
   ServiceAccount: 'service accounts',
 };
 
-/**
- * The keys a pod spec reads of Secret `name`, everywhere it reads it (env, volume items, projected
- * volumes), joined with ',': what a declaration of it made outside must list, so that each of the
- * spec's references holds; undefined when one reads the whole Secret (envFrom, a volume without
- * items): then any key.
- */
-function secretKeysRead(spec: Obj, name: string): string | undefined {
-  const keys = new Set<string>();
-  let whole = false;
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      for (const item of v) walk(item);
-      return;
-    }
-    const o = asObj(v);
-    if (!o) return;
-    const keyRef = asObj(o.secretKeyRef);
-    if (keyRef?.name === name && typeof keyRef.key === 'string') keys.add(keyRef.key);
-    if (asObj(o.secretRef)?.name === name) whole = true;
-    const secret = asObj(o.secret);
-    if (secret && (secret.secretName ?? secret.name) === name) {
-      const items = asList(secret.items);
-      if (items.length === 0) whole = true;
-      for (const item of items) if (typeof item.key === 'string') keys.add(item.key);
-    }
-    for (const k in o) if (k !== 'secretKeyRef' && k !== 'secretRef' && k !== 'secret') walk(o[k]);
-  };
-  walk(spec);
-  return whole || keys.size === 0 ? undefined : [...keys].sort().join(',');
-}
-
 export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, written?: boolean): Finding[] {
   const out: Finding[] = [];
   const emit = finder(w.object);
@@ -210,7 +179,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
               ? `did you mean '${guess}'? Otherwise add the ${kind} to ${where}`
               : `fix the name, or add the ${kind} to ${where}`,
             ...(kind === 'Secret' && guess === undefined
-              ? [(written ? declaredOutside.stageSecret : declaredOutside.secret)(name, secretKeysRead(spec, name))]
+              ? [(written ? declaredOutside.stageSecret : declaredOutside.secret)(name, keysRead(name))]
               : []),
           ].join('; '),
         ),
@@ -242,10 +211,32 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
       }
     }
   };
+  /**
+   * The references, checked once the walk below has seen them all (`needs`), so that a missing
+   * Secret's hint lists every key the spec reads of it (`keysRead`).
+   */
+  const refs: Parameters<typeof needs>[] = [];
+  const need = (...ref: Parameters<typeof needs>) => {
+    refs.push(ref);
+  };
+  /** Secret name -> the keys the spec reads of it, or 'all' once a reference reads it whole (envFrom, a volume without items). */
+  const secretReads = new Map<unknown, Set<unknown> | 'all'>();
+  const reads = (name: unknown, key?: unknown) => {
+    const read = secretReads.get(name);
+    if (read !== 'all') secretReads.set(name, key === undefined ? 'all' : (read ?? new Set()).add(key));
+  };
+  /** The keys a declaration of Secret `name` made outside must list for every reference to hold, or undefined: any key. */
+  const keysRead = (name: string) => {
+    const read = secretReads.get(name);
+    return read === undefined || read === 'all' ? undefined : [...read].map(String).sort().join(',');
+  };
   const itemKeys = (kind: 'Secret' | 'ConfigMap', src: Obj, name: unknown, path: FieldPath, who: string) => {
-    needs(kind, name, path, who, undefined, src.optional);
-    asList(src.items).forEach((item, i) => {
-      needs(kind, name, [...path, 'items', i, 'key'], who, item.key, src.optional);
+    need(kind, name, path, who, undefined, src.optional);
+    const items = asList(src.items);
+    if (kind === 'Secret' && items.length === 0) reads(name);
+    items.forEach((item, i) => {
+      if (kind === 'Secret') reads(name, item.key);
+      need(kind, name, [...path, 'items', i, 'key'], who, item.key, src.optional);
     });
   };
 
@@ -254,7 +245,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
     const vp: FieldPath = [...at, 'volumes', i];
     const who = `volume '${String(v.name)}'`;
     const pvc = asObj(v.persistentVolumeClaim);
-    if (pvc) needs('PersistentVolumeClaim', pvc.claimName, [...vp, 'persistentVolumeClaim', 'claimName'], who);
+    if (pvc) need('PersistentVolumeClaim', pvc.claimName, [...vp, 'persistentVolumeClaim', 'claimName'], who);
     const secret = asObj(v.secret);
     if (secret) itemKeys('Secret', secret, secret.secretName, [...vp, 'secret'], who);
     const cm = asObj(v.configMap);
@@ -286,15 +277,21 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
         if (!from) return;
         const sk = asObj(from.secretKeyRef);
         const who = `${cname} env ${String(e.name)}`;
-        if (sk) needs('Secret', sk.name, [...cp, 'env', j, 'valueFrom', 'secretKeyRef'], who, sk.key, sk.optional);
+        if (sk) {
+          reads(sk.name, sk.key);
+          need('Secret', sk.name, [...cp, 'env', j, 'valueFrom', 'secretKeyRef'], who, sk.key, sk.optional);
+        }
         const ck = asObj(from.configMapKeyRef);
-        if (ck) needs('ConfigMap', ck.name, [...cp, 'env', j, 'valueFrom', 'configMapKeyRef'], who, ck.key, ck.optional);
+        if (ck) need('ConfigMap', ck.name, [...cp, 'env', j, 'valueFrom', 'configMapKeyRef'], who, ck.key, ck.optional);
       });
       asList(c.envFrom).forEach((e, j) => {
         const sr = asObj(e.secretRef);
-        if (sr) needs('Secret', sr.name, [...cp, 'envFrom', j, 'secretRef'], `${cname} envFrom`, undefined, sr.optional);
+        if (sr) {
+          reads(sr.name);
+          need('Secret', sr.name, [...cp, 'envFrom', j, 'secretRef'], `${cname} envFrom`, undefined, sr.optional);
+        }
         const cr = asObj(e.configMapRef);
-        if (cr) needs('ConfigMap', cr.name, [...cp, 'envFrom', j, 'configMapRef'], `${cname} envFrom`, undefined, cr.optional);
+        if (cr) need('ConfigMap', cr.name, [...cp, 'envFrom', j, 'configMapRef'], `${cname} envFrom`, undefined, cr.optional);
       });
       asList(c.volumeMounts).forEach((m, j) => {
         if (typeof m.name === 'string' && !volumeNames.includes(m.name) && !claimTemplates.includes(m.name)) {
@@ -334,6 +331,8 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
       }
     });
   }
+
+  for (const ref of refs) needs(...ref);
 
   // the kubelet pulls with each Secret it finds of a registry type; one it cannot find or read is
   // skipped (a warning in its log), and an image of a private registry then fails to pull
