@@ -193,6 +193,7 @@ describe('compiling delivery', () => {
       interval: '10m',
       path: './dist/production',
       prune: true,
+      deletionPolicy: 'Orphan',
       wait: true,
       timeout: '5m',
       sourceRef: { kind: 'GitRepository', name: 'stagecraft' },
@@ -201,6 +202,20 @@ describe('compiling delivery', () => {
     const [qa] = docs(tree.get('flux/10-qa.yaml')!);
     expect(qa.spec).toMatchObject({ path: './dist/qa', kubeConfig: { secretRef: { name: 'nonprod-kubeconfig' } } });
     expect(qa.spec).not.toHaveProperty('dependsOn');
+  });
+
+  it("has Flux leave a stage's objects in its cluster when the stage's Kustomization is deleted (removed, moved to Argo CD, no longer delivered), pruning or not", () => {
+    // the delivery apply command prunes the Kustomization of a stage Flux no longer delivers; with Flux's default
+    // deletionPolicy (MirrorPrune) and prune: true, Flux would then delete every object of the stage, its Namespace and
+    // claims too, while Argo CD (or kubectl) takes it over: stagecraft's removal line says they stay, as Argo CD leaves them
+    for (const prune of [true, false]) {
+      const compiled = compileStages(sources({ qa: stage(`{ cluster: nonprod, sync: { prune: ${prune} } }`) }), {
+        project,
+        delivery: true,
+      });
+      const [qa] = docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/10-qa.yaml')!);
+      expect(qa.spec).toMatchObject({ prune, deletionPolicy: 'Orphan' });
+    }
   });
 
   it('names each Flux GitRepository after what it follows, so that adding, removing or reordering repositories renames none', () => {
