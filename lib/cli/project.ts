@@ -14,6 +14,7 @@ import { needsRecovery, recover } from '../synth/journal.js';
 import { MAX_GENERATED_BYTES, distDirs, readRegularFile, scanDir } from '../synth/disk.js';
 import { INVENTORY_FILE, parseInventory } from '../synth/inventory.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
+import { ENGINES, type Engine } from '../model/engines.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { stageWorkers } from './stage-workers.js';
@@ -313,6 +314,23 @@ function readGenerated(path: string, shown: string, stage: string): string {
       ExitCode.badInput,
     );
   }
+}
+
+/**
+ * The inventories of the engines' delivery directories in `dist/delivery/` (`argocd`, `flux`), by
+ * engine: read before a synthesis replaces them, so that it can say what an engine it no longer
+ * writes leaves in its cluster. An engine without a readable inventory is left out.
+ */
+export function deliveryInventories(project: Project): Map<Engine, string> {
+  return new Map(
+    ENGINES.flatMap((engine): [Engine, string][] => {
+      try {
+        return [[engine, readRegularFile(join(project.root, DIST_DIR, DELIVERY_DIR, engine, INVENTORY_FILE), MAX_GENERATED_BYTES)]];
+      } catch {
+        return [];
+      }
+    }),
+  );
 }
 
 /**

@@ -746,6 +746,46 @@ describe('delivery through the commands', () => {
     },
   );
 
+  it('says when an engine delivers no stage any more that its objects go on delivering in its cluster, with the commands that delete them', () => {
+    const dir = tempProject({
+      dev: stage('{ cluster: nonprod }'),
+      qa: stage('{ cluster: nonprod }', 'promotion: { from: dev }\n'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    // every stage moved to Argo CD: the Kustomizations applied before stay in Flux's cluster, applying dev and qa alongside Argo CD
+    writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
+    const moved = runCli('synth', [], dir);
+    expect(moved.code).toBe(0);
+    expect(moved.stdout).toContain(
+      [
+        'delivery: 3 argocd objects -> dist/delivery/argocd/',
+        'delivery: removed dist/delivery/flux/ (no stage is delivered by flux any more)',
+        '  its objects stay in the cluster flux runs in, where they go on applying the stages they name; delete them with:',
+        '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev stagecraft-qa',
+        '    kubectl delete gitrepository.source.toolkit.fluxcd.io -n flux-system stagecraft',
+        '',
+      ].join('\n'),
+    );
+    expect(existsSync(join(dir, 'dist', DELIVERY_DIR, 'flux'))).toBe(false);
+    // no stage delivered at all: dist/delivery/ goes, and Argo CD's objects are named the same way
+    for (const s of ['dev', 'qa']) {
+      const file = join(dir, 'environments', `${s}.yaml`);
+      writeFileSync(file, withoutDelivery(readFileSync(file, 'utf8')));
+    }
+    const none = runCli('synth', [], dir);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain(
+      [
+        'delivery: removed dist/delivery/ (no stage file declares delivery:)',
+        '  its argocd objects stay in the cluster argocd runs in, where they go on applying the stages they name; delete them with:',
+        '    kubectl delete application.argoproj.io -n argocd stagecraft-dev stagecraft-qa',
+        '    kubectl delete appproject.argoproj.io -n argocd stagecraft',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it("shows in the README the argocd inventory's apply command of the committed project", () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8').replace(/ \\\n\s*/g, ' ');
     expect(readme).toContain(deliveryApplyCommand('argocd', 'stagecraft'));
