@@ -124,12 +124,13 @@ export function promotionOrder(stages: readonly PromotionDeclaration[]): Promoti
 /**
  * What is wrong with the declared order: a `from` that names no stage of the project (`existing`),
  * the stage itself, or a cycle. Each problem points at the `promotion.from` that causes it.
+ * @param of only the problems of these stages' `promotion.from` (the whole order is still followed) @default - every stage's
  */
-export function promotionProblems(stages: readonly PromotionDeclaration[], existing: readonly string[]): Problem[] {
+export function promotionProblems(stages: readonly PromotionDeclaration[], existing: readonly string[], of?: readonly string[]): Problem[] {
   const order = promotionOrder(stages);
   const problems: Problem[] = [];
   for (const { stage, from, location } of stages) {
-    if (from === undefined) continue;
+    if (from === undefined || (of && !of.includes(stage))) continue;
     const at = { code: 'config/promotion', ...(location ? { location } : { subject: `stage '${stage}'` }) };
     if (from === stage) {
       problems.push({

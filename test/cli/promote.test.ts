@@ -149,6 +149,27 @@ describe('promote', () => {
   });
 });
 
+describe('promote after a stage of the order is removed', () => {
+  it("reports the target's promotion.from that names the removed stage at its line, as synth does, not a move out of order", () => {
+    // test removed from dev -> test -> qa: qa still names it
+    const project = tempProject({ dev: repoStage('dev'), qa: repoStage('qa') });
+    const before = snapshotDir(join(project, 'environments'));
+    const r = runCli('promote', ['dev', 'qa'], project);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      [
+        "environments/qa.yaml:3:20: error: promotion.from names no stage of the project (found 'test')",
+        '  hint: the stages are: dev, qa',
+        '1 problem; nothing was written.',
+        '',
+      ].join('\n'),
+    );
+    expect(snapshotDir(join(project, 'environments'))).toEqual(before);
+    // the same problem as synth's
+    expect(runCli('synth', [], project).stderr).toContain(r.stderr.split('\n')[0]);
+  });
+});
+
 describe('rewriteStage (the edit and synthesis of promote and switch)', () => {
   it('says how the objects changed from the output as the command read it, which it does not read again', () => {
     const lab = repoStage('lab');
