@@ -13,7 +13,8 @@ import { andList } from './model/limits.js';
 import type { LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
-import { idleColor, releasePathMistakes, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
+import { compareNumbered, idleColor, releasePathMistakes, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
+import { imageVersion } from './model/image.js';
 import type { Stack } from './stack.js';
 
 export interface PromotionPlan {
@@ -295,16 +296,36 @@ export function planPromotion(
       continue;
     }
     const at = (path: SettingPath) => ['apps', source.name, ...path];
-    /** The edit that writes the source's `image` at `path`, where the target has `current`; undefined when refused. */
-    const moved = (path: SettingPath, image: string, current: string | undefined): ValueEdit | undefined => {
+    /**
+     * The edit that writes the source's `image` at `path`, where the target has `current` (and, blue/green, `running`
+     * in its other color); undefined when refused.
+     */
+    const moved = (path: SettingPath, image: string, current: string | undefined, running = current): ValueEdit | undefined => {
       const result = imageFor({ from: from.context.name, to: to.context.name, image, current, force });
-      if ('value' in result) return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
-      refusals.push({
-        code: 'promote/app',
-        message: `${dotted(at(path))}: ${result.refused}, so its release cannot be moved by its tag`,
-        hint: `give both stages the same image (their registries may differ), pass --force to write ${image} as it is, or edit ${to.source} by hand`,
-      });
-      return undefined;
+      if (!('value' in result)) {
+        refusals.push({
+          code: 'promote/app',
+          message: `${dotted(at(path))}: ${result.refused}, so its release cannot be moved by its tag`,
+          hint: `give both stages the same image (their registries may differ), pass --force to write ${image} as it is, or edit ${to.source} by hand`,
+        });
+        return undefined;
+      }
+      // a later release in the target (a hotfix that came back from a later stage) would be lost: numbered versions only say which
+      const version = imageVersion(image);
+      const later =
+        force || result.value === current
+          ? undefined
+          : [running, current].find((r) => r !== undefined && (compareNumbered(version, imageVersion(r)) ?? 0) < 0);
+      if (later !== undefined) {
+        refusals.push({
+          code: 'promote/older',
+          location: to.locate(at(path)),
+          message: `${dotted(at(path))}: ${to.context.name} runs ${later}, a later release than ${from.context.name}'s ${image}: the promotion would take it back to ${version}`,
+          hint: `promote the later release to ${from.context.name} first (npm run promote -- ${to.context.name} ${from.context.name} --force, for a hotfix made after it), or pass --force to go back to ${version} on purpose (a rollback)`,
+        });
+        return undefined;
+      }
+      return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
     };
     const sourceColors = release.blueGreen && (settingAt(source.settings, release.blueGreen) as BlueGreenSettings | undefined);
     const image = sourceColors ? sourceColors[sourceColors.live] : (settingAt(source.settings, release.image) as string | undefined);
@@ -322,7 +343,7 @@ export function planPromotion(
         notes.push(`apps.${source.name}: ${liveImage.value} is already live (${live}) in ${to.context.name}`);
       } else {
         // the new release goes next to the live one; `npm run switch` sends traffic to it
-        const edit = moved([...release.blueGreen!, idle], image, targetColors[idle]);
+        const edit = moved([...release.blueGreen!, idle], image, targetColors[idle], targetColors[live]);
         if (edit && targetColors[idle] !== edit.value) {
           edits.push(edit);
         } else if (edit) {

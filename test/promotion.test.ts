@@ -184,6 +184,38 @@ describe('planning a promotion', () => {
     });
   });
 
+  it('refuses to take the target back to an older release (a hotfix it got from later stages), at its setting, unless --force', () => {
+    // qa got 1.2.1 back from production; test still runs 1.2
+    const from = load('test', 'apps:\n  web: { image: web:1.2, db: { image: db:8.0 } }\n');
+    const to = load('qa', 'apps:\n  web: { image: web:1.2.1, db: { image: db:8.0 } }\n');
+    const plan = planPromotion(from, to, stacks);
+    expect(plan).toEqual({
+      refused: true,
+      problems: [
+        {
+          code: 'promote/older',
+          location: to.locate(['apps', 'web', 'image']),
+          message: "apps.web.image: qa runs web:1.2.1, a later release than test's web:1.2: the promotion would take it back to 1.2",
+          hint: 'promote the later release to test first (npm run promote -- qa test --force, for a hotfix made after it), or pass --force to go back to 1.2 on purpose (a rollback)',
+        },
+      ],
+    });
+    expect(planPromotion(from, to, stacks, undefined, { force: true })).toEqual({
+      edits: [{ path: ['apps', 'web', 'image'], value: 'web:1.2' }],
+      notes: [],
+    });
+    // a blue/green target: either color's later release (the live one's, or one waiting in the idle color)
+    for (const colors of ['live: blue, blue: web:1.3, green: web:1.1', 'live: blue, blue: web:1.1, green: web:1.3']) {
+      const bg = planPromotion(from, load('production', `apps:\n  web: { blueGreen: { ${colors} } }\n`), stacks);
+      expect('problems' in bg && bg.problems.map((p) => p.message)).toEqual([
+        "apps.web.blueGreen.green: production runs web:1.3, a later release than test's web:1.2: the promotion would take it back to 1.2",
+      ]);
+    }
+    // versions that do not say which is later (a digest, a name) are not compared
+    const named = planPromotion(load('test', 'apps:\n  web: { image: web:stable }\n'), to, stacks);
+    expect(named).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:stable' }], notes: [] });
+  });
+
   it('leaves apps alone that the target does not deploy or whose stack has no release, saying so', () => {
     const plan = planPromotion(
       load('qa', 'apps:\n  web: { image: web:2 }\n  plain: { image: p:2 }\n  extra: { stack: web, image: e:1 }\n'),

@@ -26,15 +26,17 @@ sends traffic to it. Promoting again changes nothing.
 
 Refused (exit 1, nothing written) unless --force: promoting to a stage whose file does not say
 \`promotion: { from: <from> }\`, from or to a stage whose dist/ is not what its stage file
-produces (synthesize and commit it first), or an image that <to> names differently (another
-image, not the same one from another registry).
+produces (synthesize and commit it first), an image that <to> names differently (another
+image, not the same one from another registry), or a release older than the one <to> runs
+(1.2 where <to> has 1.2.1, a hotfix that came back from a later stage).
 Exit 2 when a stage file has a problem.
 
 Options:
   --app <name>   promote only this app
   --force        promote out of order, from or to a stage whose dist/ is not current (the
-                 changes of <to>'s file are then synthesized with the release), or an image
-                 that <to> names differently (<from>'s image is written as it is)
+                 changes of <to>'s file are then synthesized with the release), an image
+                 that <to> names differently (<from>'s image is written as it is), or an
+                 older release (a rollback)
   -h, --help     show this help
   -V, --version  print the version
 

@@ -222,6 +222,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('promote/no-app', 'App not in the source stage', 'The message lists the apps of the stage.'),
   row('promote/app', 'App cannot be promoted', 'The message says what is missing in either stage.'),
   row(
+    'promote/older',
+    'Promotion to an older release',
+    'The target runs a later release (a hotfix that came back from a later stage): promote that release to the source first, or pass --force to go back on purpose (a rollback).',
+  ),
+  row(
     'promote/stale',
     'Stage output is stale',
     'Run npm run synth and review dist/ before promoting (the stage promoted from, and the one promoted to).',

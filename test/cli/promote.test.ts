@@ -12,7 +12,7 @@ const webApps = (image: string) =>
   `apps:\n  web: &web { stack: service, image: ${image}, replicas: 1 }\n  web2: { <<: *web, replicas: 2 }\n`;
 const STAGES: Record<string, string> = {
   dev: repoStage('dev'),
-  test: repoStage('test').replace('apps:\n', webApps('team/web:2.0')),
+  test: repoStage('test').replace('apps:\n', webApps('team/web:2.0')).replace('image: demoapp:1\n', 'image: demoapp:1.2\n'),
   qa: repoStage('qa').replace('apps:\n', webApps('team/web:1.0')).replace('image: demoapp:1\n', 'image: demoapp:1.1\n'),
   // production pulls demoapp from a registry of its own
   production: repoStage('production').replace(
@@ -67,13 +67,13 @@ describe('promote', () => {
     const r = runCli('promote', ['test', 'qa'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').slice(0, 3)).toEqual([
-      'environments/qa.yaml:8:12: apps.demoapp.image: demoapp:1.1 -> demoapp:1',
+      'environments/qa.yaml:8:12: apps.demoapp.image: demoapp:1.1 -> demoapp:1.2',
       'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
       'environments/qa.yaml:6:15: apps.web2.image: team/web:1.0 -> team/web:2.0 (merged from apps.web.image)',
     ]);
     expect(r.stdout).toContain('  Deployment qa/web2\n');
     expect(stageFile('qa')).toBe(
-      STAGES.qa.replace('image: team/web:1.0', 'image: team/web:2.0').replace('image: demoapp:1.1\n', 'image: demoapp:1\n'),
+      STAGES.qa.replace('image: team/web:1.0', 'image: team/web:2.0').replace('image: demoapp:1.1\n', 'image: demoapp:1.2\n'),
     );
   });
 
