@@ -213,10 +213,15 @@ export function orderProblem(from: string, to: string, order: PromotionOrder): P
     .map(([s]) => s)
     .sort();
   const next = after.length ? `; the next stage after ${from} is ${after.join(' or ')}` : '';
+  const source = order.get(to);
   return {
     code: 'promote/order',
     message: `releases move ${formatOrder(order)}, so ${from} is not promoted to ${to}${where(from)}${where(to)}${next}`,
-    hint: `promote one stage at a time, or pass --force to move the release anyway (promotion.from in each stage file declares the order)`,
+    // a stage joins the order by naming its source: a new stage is the first one promoted to
+    hint:
+      source === undefined
+        ? `environments/${to}.yaml declares no promotion.from: add promotion: { from: ${from} } to it for ${to} to get its releases from ${from}, or pass --force to move this release anyway`
+        : `${to} gets its releases from ${source} (promotion.from in environments/${to}.yaml): promote from ${source}, or pass --force to move the release anyway`,
   };
 }
 

@@ -54,6 +54,15 @@ describe('the promotion order', () => {
     );
   });
 
+  it('tells how the target joins the order when it declares no promotion.from, and where its releases come from when it does', () => {
+    expect(orderProblem('qa', 'onprem', order)?.hint).toBe(
+      'environments/onprem.yaml declares no promotion.from: add promotion: { from: qa } to it for onprem to get its releases from qa, or pass --force to move this release anyway',
+    );
+    expect(orderProblem('dev', 'qa', order)?.hint).toBe(
+      'qa gets its releases from test (promotion.from in environments/qa.yaml): promote from test, or pass --force to move the release anyway',
+    );
+  });
+
   it('branches when two stages are promoted from one', () => {
     const branched = promotionOrder([
       { stage: 'b', from: 'a' },

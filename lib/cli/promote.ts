@@ -6,6 +6,7 @@
 import { ExitCode, ProblemsError } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
 import { orderProblem, planPromotion } from '../promotion.js';
+import { promotionDeclaration } from '../compile-stage.js';
 import { andList } from '../model/limits.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
@@ -61,7 +62,12 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     requireStages(project, [from, to]);
     // a problem in either stage file is reported as itself, not as a stage missing from the order
     const order = orderProblem(from, to, promotionOrderOf(project, [from, to]));
-    if (order && !force) throw new ProblemsError([order], ExitCode.checkFailed);
+    const target = loadStage(project, to);
+    if (order && !force) {
+      // at the target's promotion.from, which says where its releases come from, when it has one
+      const { location } = promotionDeclaration(target);
+      throw new ProblemsError([location ? { ...order, location } : order], ExitCode.checkFailed);
+    }
     if (!force) {
       const stale = staleFiles(project, compile(project, [from]));
       if (stale.length) {
@@ -77,7 +83,6 @@ export const command: Command<{ app?: string; force?: boolean }> = {
         );
       }
     }
-    const target = loadStage(project, to);
     const plan = planPromotion(loadStage(project, from), target, STACKS, app, { force });
     if ('problems' in plan) throw new ProblemsError(plan.problems, plan.refused ? ExitCode.checkFailed : ExitCode.badInput);
     const { text, applied } = editValues(readStageFile(project, to), plan.edits, target.source);

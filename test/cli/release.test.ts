@@ -22,8 +22,8 @@ describe('a release from dev to production', () => {
     const r = runCli('promote', ['dev', 'qa'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'error: releases move dev -> test -> qa -> production, so dev is not promoted to qa; the next stage after dev is test\n' +
-        '  hint: promote one stage at a time, or pass --force to move the release anyway (promotion.from in each stage file declares the order)\n' +
+      'environments/qa.yaml:3:20: error: releases move dev -> test -> qa -> production, so dev is not promoted to qa; the next stage after dev is test\n' +
+        '  hint: qa gets its releases from test (promotion.from in environments/qa.yaml): promote from test, or pass --force to move the release anyway\n' +
         '1 problem; nothing was written.\n',
     );
     expect(snapshotDir(dir)).toEqual(before);
