@@ -365,7 +365,13 @@ export function planPromotion(
       const current = settingAt(target.settings, path) as string | undefined;
       // an image that travels with the release keeps the target's registry as the app's does; any other setting is copied
       const edit = path[path.length - 1] === 'image' ? moved(path, value, current) : { path: at(path), value };
-      if (edit && current !== edit.value) edits.push(edit);
+      if (!edit || current === edit.value) continue;
+      edits.push(edit);
+      // the release goes to the idle color, but this setting is the app's, not a color's: the promotion is not only the idle color's
+      if (targetColors)
+        notes.push(
+          `${dotted(at(path))}: one for both colors, so it changes under ${targetColors.live} (live) too once applied, and npm run switch -- ${to.context.name} ${source.name} does not take it back`,
+        );
     }
   }
   if (problems.length) return { problems: [...problems, ...refusals] };

@@ -162,6 +162,23 @@ describe('planning a promotion', () => {
     expect(plan).toEqual({ edits: [{ path: ['apps', 'web', 'blueGreen', 'green'], value: 'web:2' }], notes: [] });
   });
 
+  it('says that a setting which travels with the release into a blue/green target is not per color: the live one gets it too', () => {
+    const plan = planPromotion(
+      load('qa', 'apps:\n  web: { image: web:2, db: { image: db:8.4 } }\n'),
+      load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1, green: web:1 }, db: { image: db:8.0 } }\n'),
+      stacks,
+    );
+    expect(plan).toEqual({
+      edits: [
+        { path: ['apps', 'web', 'blueGreen', 'green'], value: 'web:2' },
+        { path: ['apps', 'web', 'db', 'image'], value: 'db:8.4' },
+      ],
+      notes: [
+        'apps.web.db.image: one for both colors, so it changes under blue (live) too once applied, and npm run switch -- production web does not take it back',
+      ],
+    });
+  });
+
   it('takes the live color of a blue/green source', () => {
     const plan = planPromotion(
       load('qa', 'apps:\n  web: { blueGreen: { live: green, blue: web:1, green: web:3 } }\n'),
@@ -303,7 +320,9 @@ describe('promoting an image that the target pulls from a registry of its own', 
           why: "the tag of qa's mysql:8.4; production's registry kept",
         },
       ],
-      notes: [],
+      notes: [
+        'apps.web.db.image: one for both colors, so it changes under blue (live) too once applied, and npm run switch -- production web does not take it back',
+      ],
     });
   });
 
