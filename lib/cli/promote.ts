@@ -85,7 +85,8 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     }
     const plan = planPromotion(loadStage(project, from), target, STACKS, app, { force });
     if ('problems' in plan) throw new ProblemsError(plan.problems, plan.refused ? ExitCode.checkFailed : ExitCode.badInput);
-    const { text, applied } = editValues(readStageFile(project, to), plan.edits, target.source);
+    const read = readStageFile(project, to);
+    const { text, applied } = editValues(read, plan.edits, target.source);
     if (applied.length === 0) {
       for (const note of plan.notes) io.stdout.write(`${note}\n`);
       // no app in common: the note says so, and there is no release to have
@@ -124,7 +125,7 @@ export const command: Command<{ app?: string; force?: boolean }> = {
       );
     }
     // the field-by-field changes printed are from dist/<to> as read above (its files read and parsed once); the summary's counts compare the inventory
-    const report = rewriteStage(project, to, text, asIs);
+    const report = rewriteStage(project, to, { from: read, text }, asIs);
     for (const e of applied) io.stdout.write(`${formatEdit(e)}\n`);
     io.stdout.write(report.map((l) => `${l}\n`).join(''));
     return ExitCode.ok;

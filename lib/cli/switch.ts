@@ -162,8 +162,9 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     if (problems.length) throw new ProblemsError(problems, ExitCode.checkFailed);
 
     const livePath = ['apps', app, ...path, 'live'];
-    const { text, applied } = editValues(readStageFile(project, stage), [{ path: livePath, value: idle }], loaded.source);
-    const report = rewriteStage(project, stage, text);
+    const read = readStageFile(project, stage);
+    const { text, applied } = editValues(read, [{ path: livePath, value: idle }], loaded.source);
+    const report = rewriteStage(project, stage, { from: read, text });
     io.stdout.write(
       applied.map((e) => `${formatEdit(e)}\n`).join('') +
         `${stage}: ${app} now sends traffic to ${idle} (${colors[idle]}); ${colors.live} (${colors[colors.live]}) keeps running: switch again to roll back\n` +

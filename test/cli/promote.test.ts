@@ -6,6 +6,8 @@ import { readStageOutput, rewriteStage } from '../../lib/cli/output.js';
 import { openProject } from '../../lib/cli/project.js';
 import { releaseHeldLocks } from '../../lib/cli/lock.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { problemsThrownBy } from '../helpers/problems.js';
+import { formatProblem } from '../../lib/errors.js';
 
 /** Two instances of the service stack, the second merging the first's settings (`<<: *web`). */
 const webApps = (image: string) =>
@@ -181,9 +183,34 @@ describe('rewriteStage (the edit and synthesis of promote and switch)', () => {
       // the file changes after the command read it (by hand, into what no YAML parser reads: the command holds the lock)
       const file = join(dir, 'dist', 'lab', '10-nginx.yaml');
       writeFileSync(file, readFileSync(file, 'utf8').replace(/^kind: /m, '<<<<<<< HEAD\nkind: '));
-      const lines = rewriteStage(project, 'lab', lab.replace('replicas: 3', 'replicas: 4'), asIs);
+      const lines = rewriteStage(project, 'lab', { from: lab, text: lab.replace('replicas: 3', 'replicas: 4') }, asIs);
       expect(lines[0]).toBe('lab: 8 objects in 8 files -> dist/lab/ (0 added, 1 changed, 0 removed)');
       expect(lines.join('\n')).toMatch(/replicas: 3 -> 4/);
+    } finally {
+      releaseHeldLocks();
+    }
+  });
+
+  it('refuses to write over an edit of the stage file saved while the command ran (an editor takes no lock), naming it', () => {
+    const lab = repoStage('lab');
+    const dir = tempProject({ lab });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const project = openProject(dir, { writer: 'promote' });
+    try {
+      // read by the command, then saved from an editor before the command writes its edit of what it read
+      const saved = lab.replace('replicas: 3', 'replicas: 5');
+      writeFileSync(join(dir, 'environments', 'lab.yaml'), saved);
+      const before = snapshotDir(join(dir, 'dist'));
+      expect(
+        problemsThrownBy(() => rewriteStage(project, 'lab', { from: lab, text: lab.replace('replicas: 3', 'replicas: 4') })).map(
+          formatProblem,
+        ),
+      ).toEqual([
+        'environments/lab.yaml: changed while the command ran, so writing its edit of the file as it was read would undo that change\n' +
+          '  hint: run the command again, which reads the file as it is now',
+      ]);
+      expect(readFileSync(join(dir, 'environments', 'lab.yaml'), 'utf8')).toBe(saved);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
     } finally {
       releaseHeldLocks();
     }
