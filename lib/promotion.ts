@@ -246,10 +246,13 @@ export function planPromotion(
   const targets = new Map(to.apps.map((a) => [a.name, a]));
   const sources = from.apps.filter((a) => app === undefined || a.name === app);
   if (app !== undefined && sources.length === 0) {
+    const names = from.apps.map((a) => a.name);
+    const guess = didYouMean(app, names);
     problems.push({
       code: 'promote/no-app',
-      message: `${from.source} deploys no app '${app}'`,
-      hint: `the apps of ${from.context.name} are: ${from.apps.map((a) => a.name).join(', ') || 'none'}`,
+      location: from.locate([], 'apps'),
+      message: `${from.source} deploys no app '${app}'${guess ? `; did you mean '${guess}'?` : ''}`,
+      hint: `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
     });
   }
   if (app === undefined && !sources.some((s) => targets.has(s.name))) {

@@ -274,7 +274,18 @@ describe('planning a promotion', () => {
     const to = load('production', 'apps:\n  web: { image: web:1 }\n  other: { stack: web, image: o:1 }\n');
     expect(planPromotion(from, to, stacks, 'other')).toEqual({ edits: [{ path: ['apps', 'other', 'image'], value: 'o:2' }], notes: [] });
     expect(planPromotion(from, to, stacks, 'nope')).toEqual({
-      problems: [{ code: 'promote/no-app', message: "environments/qa.yaml deploys no app 'nope'", hint: 'the apps of qa are: other, web' }],
+      problems: [
+        {
+          code: 'promote/no-app',
+          location: from.locate([], 'apps'),
+          message: "environments/qa.yaml deploys no app 'nope'",
+          hint: 'the apps of qa are: other, web',
+        },
+      ],
+    });
+    // a misspelt name, at the source's apps: with the nearest one
+    expect(planPromotion(from, to, stacks, 'othr')).toMatchObject({
+      problems: [{ code: 'promote/no-app', message: "environments/qa.yaml deploys no app 'othr'; did you mean 'other'?" }],
     });
   });
 
