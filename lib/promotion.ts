@@ -356,8 +356,14 @@ export function planPromotion(
           edits.push(edit);
         } else if (edit) {
           waiting.push(source.name);
+          const switchTo = `npm run switch -- ${to.context.name} ${source.name}`;
+          // the live color may run a later release (a hotfix made there): switching to this one would undo it
+          const rollback = (compareNumbered(imageVersion(edit.value), imageVersion(targetColors[live])) ?? 0) < 0;
           notes.push(
-            `apps.${source.name}: ${edit.value} is already in ${idle}, ${to.context.name}'s idle color, while ${live} (live) runs ${targetColors[live]}: npm run switch -- ${to.context.name} ${source.name} makes it live`,
+            `apps.${source.name}: ${edit.value} is already in ${idle}, ${to.context.name}'s idle color, while ${live} (live) runs ${targetColors[live]}` +
+              (rollback
+                ? `, a later release: ${switchTo} would take it back to ${edit.value} (a rollback)`
+                : `: ${switchTo} makes it live`),
           );
         }
       }

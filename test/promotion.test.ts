@@ -242,6 +242,22 @@ describe('planning a promotion', () => {
     expect(named).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:stable' }], notes: [] });
   });
 
+  it("says that switching to the source's release, waiting in the idle color, would be a rollback when the live one is later", () => {
+    // production went to the hotfix 1.2.1 in blue; green still holds 1.2, which qa runs
+    const plan = planPromotion(
+      load('qa', 'apps:\n  web: { image: web:1.2 }\n'),
+      load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1.2.1, green: web:1.2 } }\n'),
+      stacks,
+    );
+    expect(plan).toEqual({
+      edits: [],
+      notes: [
+        "apps.web: web:1.2 is already in green, production's idle color, while blue (live) runs web:1.2.1, a later release: npm run switch -- production web would take it back to web:1.2 (a rollback)",
+      ],
+      idle: ['web'],
+    });
+  });
+
   it('leaves apps alone that the target does not deploy or whose stack has no release, saying so', () => {
     const plan = planPromotion(
       load('qa', 'apps:\n  web: { image: web:2 }\n  plain: { image: p:2 }\n  extra: { stack: web, image: e:1 }\n'),
