@@ -134,9 +134,9 @@ export function withCustomKinds<L extends LoadedStage>(loaded: L, projectCrds: r
 }
 
 /** A stage's `promotion.from`, located in its stage file. */
-function promotionDeclaration(loaded: LoadedStage<{ promotion?: { from: string } }>): PromotionDeclaration {
+export function promotionDeclaration(loaded: LoadedStage): PromotionDeclaration {
   const stage = loaded.context.name;
-  const from = loaded.file.promotion?.from;
+  const from = (loaded.file as { promotion?: { from?: string } }).promotion?.from;
   return from === undefined ? { stage } : { stage, from, location: loaded.locate(['promotion', 'from']) };
 }
 

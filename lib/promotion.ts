@@ -13,7 +13,8 @@ import { andList } from './model/limits.js';
 import type { LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
-import { idleColor, releasePathMistakes, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
+import { compareNumbered, idleColor, releasePathMistakes, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
+import { imageVersion } from './model/image.js';
 import type { Stack } from './stack.js';
 
 export interface PromotionPlan {
@@ -124,12 +125,13 @@ export function promotionOrder(stages: readonly PromotionDeclaration[]): Promoti
 /**
  * What is wrong with the declared order: a `from` that names no stage of the project (`existing`),
  * the stage itself, or a cycle. Each problem points at the `promotion.from` that causes it.
+ * @param of only the problems of these stages' `promotion.from` (the whole order is still followed) @default - every stage's
  */
-export function promotionProblems(stages: readonly PromotionDeclaration[], existing: readonly string[]): Problem[] {
+export function promotionProblems(stages: readonly PromotionDeclaration[], existing: readonly string[], of?: readonly string[]): Problem[] {
   const order = promotionOrder(stages);
   const problems: Problem[] = [];
   for (const { stage, from, location } of stages) {
-    if (from === undefined) continue;
+    if (from === undefined || (of && !of.includes(stage))) continue;
     const at = { code: 'config/promotion', ...(location ? { location } : { subject: `stage '${stage}'` }) };
     if (from === stage) {
       problems.push({
@@ -211,10 +213,15 @@ export function orderProblem(from: string, to: string, order: PromotionOrder): P
     .map(([s]) => s)
     .sort();
   const next = after.length ? `; the next stage after ${from} is ${after.join(' or ')}` : '';
+  const source = order.get(to);
   return {
     code: 'promote/order',
     message: `releases move ${formatOrder(order)}, so ${from} is not promoted to ${to}${where(from)}${where(to)}${next}`,
-    hint: `promote one stage at a time, or pass --force to move the release anyway (promotion.from in each stage file declares the order)`,
+    // a stage joins the order by naming its source: a new stage is the first one promoted to
+    hint:
+      source === undefined
+        ? `environments/${to}.yaml declares no promotion.from: add promotion: { from: ${from} } to it for ${to} to get its releases from ${from}, or pass --force to move this release anyway`
+        : `${to} gets its releases from ${source} (promotion.from in environments/${to}.yaml): promote from ${source}, or pass --force to move the release anyway`,
   };
 }
 
@@ -239,10 +246,13 @@ export function planPromotion(
   const targets = new Map(to.apps.map((a) => [a.name, a]));
   const sources = from.apps.filter((a) => app === undefined || a.name === app);
   if (app !== undefined && sources.length === 0) {
+    const names = from.apps.map((a) => a.name);
+    const guess = didYouMean(app, names);
     problems.push({
       code: 'promote/no-app',
-      message: `${from.source} deploys no app '${app}'`,
-      hint: `the apps of ${from.context.name} are: ${from.apps.map((a) => a.name).join(', ') || 'none'}`,
+      location: from.locate([], 'apps'),
+      message: `${from.source} deploys no app '${app}'${guess ? `; did you mean '${guess}'?` : ''}`,
+      hint: `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
     });
   }
   if (app === undefined && !sources.some((s) => targets.has(s.name))) {
@@ -294,16 +304,36 @@ export function planPromotion(
       continue;
     }
     const at = (path: SettingPath) => ['apps', source.name, ...path];
-    /** The edit that writes the source's `image` at `path`, where the target has `current`; undefined when refused. */
-    const moved = (path: SettingPath, image: string, current: string | undefined): ValueEdit | undefined => {
+    /**
+     * The edit that writes the source's `image` at `path`, where the target has `current` (and, blue/green, `running`
+     * in its other color); undefined when refused.
+     */
+    const moved = (path: SettingPath, image: string, current: string | undefined, running = current): ValueEdit | undefined => {
       const result = imageFor({ from: from.context.name, to: to.context.name, image, current, force });
-      if ('value' in result) return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
-      refusals.push({
-        code: 'promote/app',
-        message: `${dotted(at(path))}: ${result.refused}, so its release cannot be moved by its tag`,
-        hint: `give both stages the same image (their registries may differ), pass --force to write ${image} as it is, or edit ${to.source} by hand`,
-      });
-      return undefined;
+      if (!('value' in result)) {
+        refusals.push({
+          code: 'promote/app',
+          message: `${dotted(at(path))}: ${result.refused}, so its release cannot be moved by its tag`,
+          hint: `give both stages the same image (their registries may differ), pass --force to write ${image} as it is, or edit ${to.source} by hand`,
+        });
+        return undefined;
+      }
+      // a later release in the target (a hotfix that came back from a later stage) would be lost: numbered versions only say which
+      const version = imageVersion(image);
+      const later =
+        force || result.value === current
+          ? undefined
+          : [running, current].find((r) => r !== undefined && (compareNumbered(version, imageVersion(r)) ?? 0) < 0);
+      if (later !== undefined) {
+        refusals.push({
+          code: 'promote/older',
+          location: to.locate(at(path)),
+          message: `${dotted(at(path))}: ${to.context.name} runs ${later}, a later release than ${from.context.name}'s ${image}: the promotion would take it back to ${version}`,
+          hint: `promote the later release to ${from.context.name} first (npm run promote -- ${to.context.name} ${from.context.name} --force, for a hotfix made after it), or pass --force to go back to ${version} on purpose (a rollback)`,
+        });
+        return undefined;
+      }
+      return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
     };
     const sourceColors = release.blueGreen && (settingAt(source.settings, release.blueGreen) as BlueGreenSettings | undefined);
     const image = sourceColors ? sourceColors[sourceColors.live] : (settingAt(source.settings, release.image) as string | undefined);
@@ -321,13 +351,19 @@ export function planPromotion(
         notes.push(`apps.${source.name}: ${liveImage.value} is already live (${live}) in ${to.context.name}`);
       } else {
         // the new release goes next to the live one; `npm run switch` sends traffic to it
-        const edit = moved([...release.blueGreen!, idle], image, targetColors[idle]);
+        const edit = moved([...release.blueGreen!, idle], image, targetColors[idle], targetColors[live]);
         if (edit && targetColors[idle] !== edit.value) {
           edits.push(edit);
         } else if (edit) {
           waiting.push(source.name);
+          const switchTo = `npm run switch -- ${to.context.name} ${source.name}`;
+          // the live color may run a later release (a hotfix made there): switching to this one would undo it
+          const rollback = (compareNumbered(imageVersion(edit.value), imageVersion(targetColors[live])) ?? 0) < 0;
           notes.push(
-            `apps.${source.name}: ${edit.value} is already in ${idle}, ${to.context.name}'s idle color, while ${live} (live) runs ${targetColors[live]}: npm run switch -- ${to.context.name} ${source.name} makes it live`,
+            `apps.${source.name}: ${edit.value} is already in ${idle}, ${to.context.name}'s idle color, while ${live} (live) runs ${targetColors[live]}` +
+              (rollback
+                ? `, a later release: ${switchTo} would take it back to ${edit.value} (a rollback)`
+                : `: ${switchTo} makes it live`),
           );
         }
       }
@@ -338,7 +374,13 @@ export function planPromotion(
       const current = settingAt(target.settings, path) as string | undefined;
       // an image that travels with the release keeps the target's registry as the app's does; any other setting is copied
       const edit = path[path.length - 1] === 'image' ? moved(path, value, current) : { path: at(path), value };
-      if (edit && current !== edit.value) edits.push(edit);
+      if (!edit || current === edit.value) continue;
+      edits.push(edit);
+      // the release goes to the idle color, but this setting is the app's, not a color's: the promotion is not only the idle color's
+      if (targetColors)
+        notes.push(
+          `${dotted(at(path))}: one for both colors, so it changes under ${targetColors.live} (live) too once applied, and npm run switch -- ${to.context.name} ${source.name} does not take it back`,
+        );
     }
   }
   if (problems.length) return { problems: [...problems, ...refusals] };

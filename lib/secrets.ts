@@ -3,7 +3,8 @@
  * live in a git-ignored `.secrets/<stage>.env` or in environment variables, and `npm run secrets`
  * turns them into a Secret manifest on stdout. Pure: the CLI reads the file and the environment.
  */
-import type { Problem } from './errors.js';
+import type { Problem, SourceLocation } from './errors.js';
+import { didYouMean } from './model/did-you-mean.js';
 import type { SecretDeclaration } from './stack.js';
 import { compareCodePoints } from './model/order.js';
 import { detectSecret, type SecretRule } from './model/secret-rules.js';
@@ -91,12 +92,13 @@ export function secretValueHint(stage: string, secret: string, key: string): str
  * Parses an env file: `NAME=value` lines, `#` comments, blank lines, an optional `export `, and
  * values in single quotes (taken literally) or double quotes (with \n, \" and \\ escapes), each
  * optionally followed by ` # a comment`.
- * @returns the variables, and a problem for each line that is none of these (a value whose quote
- * is not closed among them: it is no value with a quote in it, and a value never spans lines) and
- * for each variable set a second time
+ * @returns the variables, where each is set (`file`, `places`), and a problem for each line that is
+ * none of these (a value whose quote is not closed among them: it is no value with a quote in it, and
+ * a value never spans lines) and for each variable set a second time
  */
-export function parseEnvFile(text: string, file: string): { values: Map<string, string>; problems: Problem[] } {
+export function parseEnvFile(text: string, file: string): EnvFile & { problems: Problem[] } {
   const values = new Map<string, string>();
+  const places = new Map<string, SourceLocation>();
   const problems: Problem[] = [];
   /** The line that set each variable: a second line for one would silently decide which value is deployed. */
   const setOn = new Map<string, number>();
@@ -129,8 +131,17 @@ export function parseEnvFile(text: string, file: string): { values: Map<string, 
     }
     setOn.set(m![1], i + 1);
     values.set(m![1], value);
+    places.set(m![1], { file, line: i + 1, column: raw.indexOf(m![1]) + 1 });
   });
-  return { values, problems };
+  return { file, values, places, problems };
+}
+
+/** An env file's variables, and where each is set. */
+export interface EnvFile {
+  /** The file, as named in messages (`.secrets/qa.env`). */
+  readonly file: string;
+  readonly values: ReadonlyMap<string, string>;
+  readonly places: ReadonlyMap<string, SourceLocation>;
 }
 
 /** A value as written after `NAME=`, without its quotes and comment; undefined when it opens a quote it does not close. */
@@ -170,6 +181,11 @@ export interface SecretManifestInput {
   readonly declarations: readonly SecretDeclaration[];
   /** The variables: the environment over the env file. */
   readonly values: ReadonlyMap<string, string>;
+  /**
+   * The env file they were read from, whose variables that no key reads are, when one is named like a
+   * missing key's, where that key is told to be set (a misspelt name). @default - none
+   */
+  readonly file?: EnvFile;
 }
 
 /**
@@ -194,17 +210,29 @@ export function secretManifests(input: SecretManifestInput): { objects: Record<s
       hint: 'rename one of the keys in the stage file: a key is read from <SECRET>_<KEY> in capitals, every other character as _',
     });
   }
+  // the env file's variables that no key reads: where a misspelt one is looked for
+  const unread = [...(input.file?.places.keys() ?? [])].filter((v) => !readers.has(v));
   const objects = merged.map((d) => {
     const data: Record<string, string> = {};
     for (const key of [...d.keys].sort()) {
       const variable = secretVariable(d.name, key);
       const value = input.values.get(variable);
       if (value === undefined || value === '') {
+        const misspelt = value === undefined && input.file ? didYouMean(variable, unread) : undefined;
         problems.push({
           code: 'secrets/missing',
           subject: `Secret ${input.namespace}/${d.name}`,
-          message: `key '${key}' has no value (${variable} is ${value === undefined ? 'not set' : 'set, but empty'})`,
-          hint: `set ${variable}=... in ${secretsFile(input.stage)} or in the environment`,
+          ...(misspelt
+            ? {
+                location: input.file!.places.get(misspelt)!,
+                // placed in the env file, so the Secret is named here
+                message: `key '${key}' of Secret ${input.namespace}/${d.name} has no value (${variable} is not set; ${input.file!.file} sets ${misspelt}, which no key reads)`,
+                hint: `rename ${misspelt} to ${variable} in ${input.file!.file}`,
+              }
+            : {
+                message: `key '${key}' has no value (${variable} is ${value === undefined ? 'not set' : 'set, but empty'})`,
+                hint: `set ${variable}=... in ${secretsFile(input.stage)} or in the environment`,
+              }),
         });
         continue;
       }

@@ -54,6 +54,15 @@ describe('the promotion order', () => {
     );
   });
 
+  it('tells how the target joins the order when it declares no promotion.from, and where its releases come from when it does', () => {
+    expect(orderProblem('qa', 'onprem', order)?.hint).toBe(
+      'environments/onprem.yaml declares no promotion.from: add promotion: { from: qa } to it for onprem to get its releases from qa, or pass --force to move this release anyway',
+    );
+    expect(orderProblem('dev', 'qa', order)?.hint).toBe(
+      'qa gets its releases from test (promotion.from in environments/qa.yaml): promote from test, or pass --force to move the release anyway',
+    );
+  });
+
   it('branches when two stages are promoted from one', () => {
     const branched = promotionOrder([
       { stage: 'b', from: 'a' },
@@ -153,6 +162,23 @@ describe('planning a promotion', () => {
     expect(plan).toEqual({ edits: [{ path: ['apps', 'web', 'blueGreen', 'green'], value: 'web:2' }], notes: [] });
   });
 
+  it('says that a setting which travels with the release into a blue/green target is not per color: the live one gets it too', () => {
+    const plan = planPromotion(
+      load('qa', 'apps:\n  web: { image: web:2, db: { image: db:8.4 } }\n'),
+      load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1, green: web:1 }, db: { image: db:8.0 } }\n'),
+      stacks,
+    );
+    expect(plan).toEqual({
+      edits: [
+        { path: ['apps', 'web', 'blueGreen', 'green'], value: 'web:2' },
+        { path: ['apps', 'web', 'db', 'image'], value: 'db:8.4' },
+      ],
+      notes: [
+        'apps.web.db.image: one for both colors, so it changes under blue (live) too once applied, and npm run switch -- production web does not take it back',
+      ],
+    });
+  });
+
   it('takes the live color of a blue/green source', () => {
     const plan = planPromotion(
       load('qa', 'apps:\n  web: { blueGreen: { live: green, blue: web:1, green: web:3 } }\n'),
@@ -181,6 +207,54 @@ describe('planning a promotion', () => {
     ).toEqual({
       edits: [],
       notes: ['apps.web: web:2 is already live (green) in production'],
+    });
+  });
+
+  it('refuses to take the target back to an older release (a hotfix it got from later stages), at its setting, unless --force', () => {
+    // qa got 1.2.1 back from production; test still runs 1.2
+    const from = load('test', 'apps:\n  web: { image: web:1.2, db: { image: db:8.0 } }\n');
+    const to = load('qa', 'apps:\n  web: { image: web:1.2.1, db: { image: db:8.0 } }\n');
+    const plan = planPromotion(from, to, stacks);
+    expect(plan).toEqual({
+      refused: true,
+      problems: [
+        {
+          code: 'promote/older',
+          location: to.locate(['apps', 'web', 'image']),
+          message: "apps.web.image: qa runs web:1.2.1, a later release than test's web:1.2: the promotion would take it back to 1.2",
+          hint: 'promote the later release to test first (npm run promote -- qa test --force, for a hotfix made after it), or pass --force to go back to 1.2 on purpose (a rollback)',
+        },
+      ],
+    });
+    expect(planPromotion(from, to, stacks, undefined, { force: true })).toEqual({
+      edits: [{ path: ['apps', 'web', 'image'], value: 'web:1.2' }],
+      notes: [],
+    });
+    // a blue/green target: either color's later release (the live one's, or one waiting in the idle color)
+    for (const colors of ['live: blue, blue: web:1.3, green: web:1.1', 'live: blue, blue: web:1.1, green: web:1.3']) {
+      const bg = planPromotion(from, load('production', `apps:\n  web: { blueGreen: { ${colors} } }\n`), stacks);
+      expect('problems' in bg && bg.problems.map((p) => p.message)).toEqual([
+        "apps.web.blueGreen.green: production runs web:1.3, a later release than test's web:1.2: the promotion would take it back to 1.2",
+      ]);
+    }
+    // versions that do not say which is later (a digest, a name) are not compared
+    const named = planPromotion(load('test', 'apps:\n  web: { image: web:stable }\n'), to, stacks);
+    expect(named).toEqual({ edits: [{ path: ['apps', 'web', 'image'], value: 'web:stable' }], notes: [] });
+  });
+
+  it("says that switching to the source's release, waiting in the idle color, would be a rollback when the live one is later", () => {
+    // production went to the hotfix 1.2.1 in blue; green still holds 1.2, which qa runs
+    const plan = planPromotion(
+      load('qa', 'apps:\n  web: { image: web:1.2 }\n'),
+      load('production', 'apps:\n  web: { blueGreen: { live: blue, blue: web:1.2.1, green: web:1.2 } }\n'),
+      stacks,
+    );
+    expect(plan).toEqual({
+      edits: [],
+      notes: [
+        "apps.web: web:1.2 is already in green, production's idle color, while blue (live) runs web:1.2.1, a later release: npm run switch -- production web would take it back to web:1.2 (a rollback)",
+      ],
+      idle: ['web'],
     });
   });
 
@@ -216,7 +290,18 @@ describe('planning a promotion', () => {
     const to = load('production', 'apps:\n  web: { image: web:1 }\n  other: { stack: web, image: o:1 }\n');
     expect(planPromotion(from, to, stacks, 'other')).toEqual({ edits: [{ path: ['apps', 'other', 'image'], value: 'o:2' }], notes: [] });
     expect(planPromotion(from, to, stacks, 'nope')).toEqual({
-      problems: [{ code: 'promote/no-app', message: "environments/qa.yaml deploys no app 'nope'", hint: 'the apps of qa are: other, web' }],
+      problems: [
+        {
+          code: 'promote/no-app',
+          location: from.locate([], 'apps'),
+          message: "environments/qa.yaml deploys no app 'nope'",
+          hint: 'the apps of qa are: other, web',
+        },
+      ],
+    });
+    // a misspelt name, at the source's apps: with the nearest one
+    expect(planPromotion(from, to, stacks, 'othr')).toMatchObject({
+      problems: [{ code: 'promote/no-app', message: "environments/qa.yaml deploys no app 'othr'; did you mean 'other'?" }],
     });
   });
 
@@ -262,7 +347,9 @@ describe('promoting an image that the target pulls from a registry of its own', 
           why: "the tag of qa's mysql:8.4; production's registry kept",
         },
       ],
-      notes: [],
+      notes: [
+        'apps.web.db.image: one for both colors, so it changes under blue (live) too once applied, and npm run switch -- production web does not take it back',
+      ],
     });
   });
 

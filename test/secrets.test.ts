@@ -124,6 +124,22 @@ describe('secretManifests', () => {
     ]);
   });
 
+  it("places a missing key at the env file's misspelt variable that no key reads, with the name to give it", () => {
+    const text = 'MYSQLSECRET_USERNAME=demo\nexport MYSQLSECRET_PASWORD=rotated\nMYSQLSECRET_DATABASE=demodb\nOTHER=1\n';
+    const file = parseEnvFile(text, '.secrets/qa.env');
+    const { problems } = secretManifests({ stage: 'qa', namespace: 'qa', declarations, values: file.values, file });
+    expect(problems).toEqual([
+      {
+        code: 'secrets/missing',
+        subject: 'Secret qa/mysqlsecret',
+        location: { file: '.secrets/qa.env', line: 2, column: 8 },
+        message:
+          "key 'password' of Secret qa/mysqlsecret has no value (MYSQLSECRET_PASSWORD is not set; .secrets/qa.env sets MYSQLSECRET_PASWORD, which no key reads)",
+        hint: 'rename MYSQLSECRET_PASWORD to MYSQLSECRET_PASSWORD in .secrets/qa.env',
+      },
+    ]);
+  });
+
   it('refuses keys that one variable would set, in one Secret or across two, without printing a value', () => {
     const values = new Map([
       ['MYSQLSECRET_DB_PASS', 'one-value'],

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import type { Compiled, StageOutcome } from '../compile.js';
 import { diffLines, diffManifests, manifestsOf, type Manifest } from '../diff/objects.js';
 import { edgeChangeLines } from '../edge/changes.js';
-import { formatProblem } from '../errors.js';
+import { ProblemsError, formatProblem } from '../errors.js';
 import { changeLines, changeSummary, type InventoryChanges } from '../synth/inventory.js';
 import { beginTransaction, type ChangedFiles } from '../synth/write.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
@@ -18,7 +18,7 @@ import type { FileTree } from '../synth/file-content.js';
 import { forgetFingerprint } from './fingerprint.js';
 import { BYTE_ORDER_MARK, startsWithByteOrderMark } from './read-file.js';
 import { noteWritten } from './print.js';
-import { DIST_DIR, compile, readStageTree, stagePath, type Project } from './project.js';
+import { DIST_DIR, compile, readStageFile, readStageTree, stagePath, type Project } from './project.js';
 
 /** What writing a stage changed, for the summary line. */
 export interface WrittenStage {
@@ -248,13 +248,28 @@ export function readStageOutput(project: Project, stage: string): StageOutputAsI
  * the new text does not compile, nothing is written. Returns what to tell the user: the stage's
  * summary line and, field by field, how its objects changed from `asIs` (the stage's output as the
  * caller read it, under this command's lock; read here when not given).
+ * @param edit the new `text`, and the text of the stage file it was made `from`
+ * @throws ProblemsError when the stage file is no longer `from`: saved from an editor (which takes no
+ *   lock) while the command ran, an edit that writing `text` would undo
  */
-export function rewriteStage(project: Project, stage: string, text: string, asIs?: StageOutputAsIs): string[] {
+export function rewriteStage(project: Project, stage: string, edit: { from: string; text: string }, asIs?: StageOutputAsIs): string[] {
+  const { text } = edit;
   const compiled = compile(project, [stage], { sources: new Map([[stage, text]]) });
   // a file there that is not YAML (a merge conflict) is reported at its place, before anything is written
   const { tree, manifests: before } = asIs ?? readStageOutput(project, stage);
   // the stage file keeps a byte-order mark it had (reading drops it): only the values edited change
   const file = startsWithByteOrderMark(stagePath(project, stage)) ? `${BYTE_ORDER_MARK}${text}` : text;
+  // read again last, so that the window for an edit to be lost is the write's alone
+  if (readStageFile(project, stage) !== edit.from) {
+    throw new ProblemsError([
+      {
+        code: 'edit/changed',
+        subject: relative(project.root, stagePath(project, stage)),
+        message: 'changed while the command ran, so writing its edit of the file as it was read would undo that change',
+        hint: 'run the command again, which reads the file as it is now',
+      },
+    ]);
+  }
   const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, file]]) }).stages;
   const changes = diffManifests(before, manifestsOf(compiled.tree.get(stage)!));
   return [

@@ -7,13 +7,15 @@ import { join, relative } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled, type KeptStage, type StageOutcome } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
-import { promotionOrder, type PromotionOrder } from '../promotion.js';
+import { promotionOrder, promotionProblems, type PromotionOrder } from '../promotion.js';
+import { promotionDeclaration } from '../compile-stage.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/file-content.js';
 import { needsRecovery, recover } from '../synth/journal.js';
 import { MAX_GENERATED_BYTES, distDirs, readRegularFile, scanDir } from '../synth/disk.js';
 import { INVENTORY_FILE, parseInventory } from '../synth/inventory.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
+import { ENGINES, type Engine } from '../model/engines.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { stageWorkers } from './stage-workers.js';
@@ -245,28 +247,29 @@ export function readSource(project: Project, path: string): Map<string, string> 
  * The promotion order the project's stage files declare (`promotion.from`). A stage file that does
  * not load is left out here (compiling it reports its problems), except one of `required`: the
  * stages the caller is about to use, whose problems are thrown (a stage left out would read as a
- * stage outside the order).
- * @throws ProblemsError with the problems of every stage of `required` whose file does not load
+ * stage outside the order), as are those of their `promotion.from` (naming no stage, such as one
+ * removed, the stage itself, or a cycle), which would read as a move out of order.
+ * @throws ProblemsError with the problems of every stage of `required` whose file or `promotion.from` is wrong
  */
 export function promotionOrderOf(project: Project, required: readonly string[] = []): PromotionOrder {
   const failed: ProblemsError[] = [];
-  const order = promotionOrder(
-    project.stages.flatMap((stage) => {
-      try {
-        return [{ stage, from: (loadStage(project, stage).file as { promotion?: { from?: string } }).promotion?.from }];
-      } catch (e) {
-        if (!(e instanceof ProblemsError)) throw e;
-        if (required.includes(stage)) failed.push(e);
-        return [];
-      }
-    }),
-  );
+  const declarations = project.stages.flatMap((stage) => {
+    try {
+      return [promotionDeclaration(loadStage(project, stage))];
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+      if (required.includes(stage)) failed.push(e);
+      return [];
+    }
+  });
   if (failed.length)
     throw new ProblemsError(
       failed.flatMap((e) => e.problems),
       failed[0].exitCode,
     );
-  return order;
+  const wrong = promotionProblems(declarations, project.stages, required);
+  if (wrong.length) throw new ProblemsError(wrong, ExitCode.badInput);
+  return promotionOrder(declarations);
 }
 
 /** The project's CRD folder: CustomResourceDefinitions its stacks' custom resources are validated with. */
@@ -313,6 +316,23 @@ function readGenerated(path: string, shown: string, stage: string): string {
       ExitCode.badInput,
     );
   }
+}
+
+/**
+ * The inventories of the engines' delivery directories in `dist/delivery/` (`argocd`, `flux`), by
+ * engine: read before a synthesis replaces them, so that it can say what an engine it no longer
+ * writes leaves in its cluster. An engine without a readable inventory is left out.
+ */
+export function deliveryInventories(project: Project): Map<Engine, string> {
+  return new Map(
+    ENGINES.flatMap((engine): [Engine, string][] => {
+      try {
+        return [[engine, readRegularFile(join(project.root, DIST_DIR, DELIVERY_DIR, engine, INVENTORY_FILE), MAX_GENERATED_BYTES)]];
+      } catch {
+        return [];
+      }
+    }),
+  );
 }
 
 /**

@@ -6,6 +6,7 @@
 import { ExitCode, ProblemsError } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
 import { orderProblem, planPromotion } from '../promotion.js';
+import { promotionDeclaration } from '../compile-stage.js';
 import { andList } from '../model/limits.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
@@ -26,15 +27,17 @@ sends traffic to it. Promoting again changes nothing.
 
 Refused (exit 1, nothing written) unless --force: promoting to a stage whose file does not say
 \`promotion: { from: <from> }\`, from or to a stage whose dist/ is not what its stage file
-produces (synthesize and commit it first), or an image that <to> names differently (another
-image, not the same one from another registry).
+produces (synthesize and commit it first), an image that <to> names differently (another
+image, not the same one from another registry), or a release older than the one <to> runs
+(1.2 where <to> has 1.2.1, a hotfix that came back from a later stage).
 Exit 2 when a stage file has a problem.
 
 Options:
   --app <name>   promote only this app
   --force        promote out of order, from or to a stage whose dist/ is not current (the
-                 changes of <to>'s file are then synthesized with the release), or an image
-                 that <to> names differently (<from>'s image is written as it is)
+                 changes of <to>'s file are then synthesized with the release), an image
+                 that <to> names differently (<from>'s image is written as it is), or an
+                 older release (a rollback)
   -h, --help     show this help
   -V, --version  print the version
 
@@ -59,7 +62,12 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     requireStages(project, [from, to]);
     // a problem in either stage file is reported as itself, not as a stage missing from the order
     const order = orderProblem(from, to, promotionOrderOf(project, [from, to]));
-    if (order && !force) throw new ProblemsError([order], ExitCode.checkFailed);
+    const target = loadStage(project, to);
+    if (order && !force) {
+      // at the target's promotion.from, which says where its releases come from, when it has one
+      const { location } = promotionDeclaration(target);
+      throw new ProblemsError([location ? { ...order, location } : order], ExitCode.checkFailed);
+    }
     if (!force) {
       const stale = staleFiles(project, compile(project, [from]));
       if (stale.length) {
@@ -75,10 +83,10 @@ export const command: Command<{ app?: string; force?: boolean }> = {
         );
       }
     }
-    const target = loadStage(project, to);
     const plan = planPromotion(loadStage(project, from), target, STACKS, app, { force });
     if ('problems' in plan) throw new ProblemsError(plan.problems, plan.refused ? ExitCode.checkFailed : ExitCode.badInput);
-    const { text, applied } = editValues(readStageFile(project, to), plan.edits, target.source);
+    const read = readStageFile(project, to);
+    const { text, applied } = editValues(read, plan.edits, target.source);
     if (applied.length === 0) {
       for (const note of plan.notes) io.stdout.write(`${note}\n`);
       // no app in common: the note says so, and there is no release to have
@@ -117,7 +125,7 @@ export const command: Command<{ app?: string; force?: boolean }> = {
       );
     }
     // the field-by-field changes printed are from dist/<to> as read above (its files read and parsed once); the summary's counts compare the inventory
-    const report = rewriteStage(project, to, text, asIs);
+    const report = rewriteStage(project, to, { from: read, text }, asIs);
     for (const e of applied) io.stdout.write(`${formatEdit(e)}\n`);
     io.stdout.write(report.map((l) => `${l}\n`).join(''));
     return ExitCode.ok;

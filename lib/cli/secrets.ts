@@ -75,19 +75,19 @@ export const command: Command<Record<string, never>> = {
     const file = secretsFile(stage);
     const fromFile = existsSync(join(root, file))
       ? parseEnvFile(readInputFile(join(root, file), file, undefined, 'a file of NAME=value lines').text, file)
-      : { values: new Map<string, string>(), problems: [] };
-    if (fromFile.problems.length) throw new ProblemsError(fromFile.problems);
-    const values = new Map(fromFile.values);
+      : undefined;
+    if (fromFile?.problems.length) throw new ProblemsError(fromFile.problems);
+    const values = new Map(fromFile?.values);
     // the environment wins over the file (when set and not empty), so CI can inject values without
     // writing one; a variable left in the shell would also win over a value just rotated in the file: said
     for (const [k, v] of Object.entries(io.env)) {
       if (!v) continue;
-      if (fromFile.values.has(k) && fromFile.values.get(k) !== v)
+      if (fromFile?.values.has(k) && fromFile.values.get(k) !== v)
         io.stderr.write(`${stage}: ${k} is set in the environment and in ${file} with another value: the environment's is used\n`);
       values.set(k, v);
     }
 
-    const { objects, problems } = secretManifests({ stage, namespace: loaded.context.namespace, declarations, values });
+    const { objects, problems } = secretManifests({ stage, namespace: loaded.context.namespace, declarations, values, file: fromFile });
     if (problems.length) throw new ProblemsError(problems);
     io.stdout.write(toYamlStream(objects as unknown as KubeObject[], `Secrets of stage ${stage}: apply with kubectl, never commit.`));
     return ExitCode.ok;

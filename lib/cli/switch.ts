@@ -7,6 +7,7 @@ import { editValues, formatEdit } from '../config/edit.js';
 import { manifestsOf } from '../diff/objects.js';
 import { colorName, idleColor, settingAt, type BlueGreenSettings } from '../release.js';
 import { imageVersion, releaseVersion } from '../model/image.js';
+import { didYouMean } from '../model/did-you-mean.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -70,20 +71,26 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     const loaded = loadStage(project, stage);
     const instance = loaded.apps.find((a) => a.name === app);
     if (!instance) {
+      const names = loaded.apps.map((a) => a.name);
+      const guess = didYouMean(app, names);
       throw new ProblemsError([
         {
           code: 'switch/no-app',
-          message: `${loaded.source} deploys no app '${app}'`,
-          hint: `its apps are: ${loaded.apps.map((a) => a.name).join(', ') || 'none'}`,
+          location: loaded.locate([], 'apps'),
+          message: `${loaded.source} deploys no app '${app}'${guess ? `; did you mean '${guess}'?` : ''}`,
+          hint: `its apps are: ${names.join(', ') || 'none'}`,
         },
       ]);
     }
-    const path = STACKS[instance.stack as keyof typeof STACKS].release?.blueGreen;
+    const release = STACKS[instance.stack as keyof typeof STACKS].release;
+    const path = release?.blueGreen;
     const colors = path && (settingAt(instance.settings, path) as BlueGreenSettings | undefined);
     if (!path || !colors) {
       throw new ProblemsError([
         {
           code: 'switch/not-blue-green',
+          // at the image the app runs instead (a stack with no release: at the app)
+          location: release ? loaded.locate(['apps', app, ...release.image]) : loaded.locate(['apps'], app),
           message: `apps.${app} in ${loaded.source} does not run blue/green, so it has no color to switch to`,
           hint: path
             ? `replace its image: with blueGreen: { live: blue, blue: <image>, green: <image> }`
@@ -115,6 +122,8 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     if (running !== intended) {
       problems.push({
         code: 'switch/version',
+        // where the color's image is given: promote writes the release there
+        location: loaded.locate(['apps', app, ...path, idle]),
         message: committed
           ? `${deployment} in ${DIST_DIR}/${stage} runs version ${running}, not ${intended}`
           : `${DIST_DIR}/${stage} has no ${deployment} for the ${idle} color`,
@@ -153,8 +162,9 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     if (problems.length) throw new ProblemsError(problems, ExitCode.checkFailed);
 
     const livePath = ['apps', app, ...path, 'live'];
-    const { text, applied } = editValues(readStageFile(project, stage), [{ path: livePath, value: idle }], loaded.source);
-    const report = rewriteStage(project, stage, text);
+    const read = readStageFile(project, stage);
+    const { text, applied } = editValues(read, [{ path: livePath, value: idle }], loaded.source);
+    const report = rewriteStage(project, stage, { from: read, text });
     io.stdout.write(
       applied.map((e) => `${formatEdit(e)}\n`).join('') +
         `${stage}: ${app} now sends traffic to ${idle} (${colors[idle]}); ${colors.live} (${colors[colors.live]}) keeps running: switch again to roll back\n` +

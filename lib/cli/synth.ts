@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DELIVERY_DIR } from '../delivery/index.js';
+import { DELIVERY_DIR, deliveryDeleteCommands } from '../delivery/index.js';
 import { INVENTORY_FILE, applyFirst, deleteCommand } from '../synth/inventory.js';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
@@ -17,6 +17,7 @@ import {
   DIST_DIR,
   SCHEMA_FILE,
   compile,
+  deliveryInventories,
   flushRenderCache,
   openProject,
   removedStages,
@@ -31,6 +32,7 @@ import { startFingerprint } from './fingerprint.js';
 import { keepsOutput, reusableStages } from './reuse.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/render.js';
+import type { Engine } from '../model/engines.js';
 
 const usage = `Usage: npm run synth [-- [<stage>...] [--stage <name>...] [--verbose] [--no-cache]]
 
@@ -99,6 +101,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const line = progress(io);
     // read before their directories go: the removal lines give the command that deletes what those stages leave in their clusters
     const leaving = all ? removedStages(project) : new Map<string, string>();
+    // and the engines' delivery inventories: an engine that delivers no stage any more leaves its objects at work in its cluster
+    const engines = deliveryInventories(project);
     const onDisk = schemaOnDisk(root);
     // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
     // it is this one, and the file is unchanged since: lib/cli/reuse.ts), so it need not be made again
@@ -181,9 +185,17 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       !reuse &&
       (existsSync(join(root, DIST_DIR, DELIVERY_DIR)) || [...compiled.declarations.values()].some((d) => d.delivered));
     if (deliveryStale) io.stderr.write(`${printProblem(deliveryNotUpdated(named, noCache), useColor(io))}\n`);
+    // when dist/delivery/ was planned (else it is as it was), the engines whose directory it no longer has
+    const delivery = compiled.tree.get(DELIVERY_DIR);
+    const planned = delivery !== undefined || gone.includes(DELIVERY_DIR);
+    const engineGone = planned ? [...engines.keys()].filter((e) => ![...(delivery?.keys() ?? [])].some((p) => p.startsWith(`${e}/`))) : [];
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
+      if (d === DELIVERY_DIR) {
+        for (const e of engineGone) io.stdout.write(engineLeft(e, engines.get(e)!, `its ${e} objects`));
+        continue;
+      }
       const inventory = leaving.get(d);
       const command = inventory === undefined ? undefined : deleteCommand(d, inventory);
       // no prune command of the stage will run again: its objects stay in the cluster until deleted
@@ -191,6 +203,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         io.stdout.write(
           `  its objects stay in its cluster; ${applyFirst(d, stagesHolding(project, inventory!))}delete them with: ${command}\n`,
         );
+    }
+    if (delivery?.size) {
+      for (const e of engineGone) {
+        io.stdout.write(`${DELIVERY_DIR}: removed ${DIST_DIR}/${DELIVERY_DIR}/${e}/ (no stage is delivered by ${e} any more)\n`);
+        io.stdout.write(engineLeft(e, engines.get(e)!, 'its objects'));
+      }
     }
     printTotal(io, reports, verbose, compiled.notices.length + (deliveryStale ? 1 : 0) + (written.foreignFiles ? 1 : 0));
     return ExitCode.ok;
@@ -225,6 +243,20 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
     },
     verbose: [...own, ...placedProblems(warnings, s.stage)],
   };
+}
+
+/**
+ * What an engine that delivers no stage any more leaves in the cluster it runs in (from its inventory
+ * as it was): its Applications or Kustomizations go on applying their stages, and no apply command of
+ * dist/delivery/ will prune them; the commands that delete them, by name.
+ */
+function engineLeft(engine: Engine, inventory: string, objects: string): string {
+  const commands = deliveryDeleteCommands(engine, inventory);
+  if (commands.length === 0) return '';
+  return (
+    `  ${objects} stay in the cluster ${engine} runs in, where they go on applying the stages they name; delete them with:\n` +
+    commands.map((c) => `    ${c}\n`).join('')
+  );
 }
 
 /** What a synthesis of the `named` stages says when it could not plan dist/delivery/, which depends on every stage. */

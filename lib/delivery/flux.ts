@@ -1,7 +1,8 @@
 /**
  * Flux: a GitRepository per repository and revision the stages follow, and one Kustomization per
- * stage that applies `./dist/<stage>`, prunes, waits for its objects to be ready, and waits for the
- * stage before it in the promotion order (`dependsOn`). Pure.
+ * stage that applies `./dist/<stage>`, prunes, waits for its objects to be ready, waits for the
+ * stage before it in the promotion order (`dependsOn`), and leaves the stage's objects in place when
+ * it is itself deleted. Pure.
  */
 import type { IKustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
 import type { IGitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
@@ -14,6 +15,18 @@ const SOURCE_INTERVAL = '1m';
 const APPLY_INTERVAL = '10m';
 /** How long a stage's objects may take to become ready before the Kustomization fails. */
 const READY_TIMEOUT = '5m';
+/**
+ * What Flux does with a stage's objects when its Kustomization is deleted: the delivery apply command
+ * prunes the Kustomization of a stage Flux no longer delivers (removed, moved to Argo CD, delivered no
+ * more). Flux's default (MirrorPrune, with `prune: true`) would delete every object of the stage, its
+ * Namespace and claims too, even while Argo CD or kubectl takes it over; Orphan leaves them, as Argo CD
+ * leaves those of a deleted Application, and synth's removal line gives the command that deletes them.
+ * (`spec.deletionPolicy` since Flux 2.3; the typed model predates it.)
+ */
+const DELETION_POLICY = 'Orphan';
+
+/** A Kustomization with the field its typed model lacks. */
+type FluxKustomization = IKustomization & { spec: { deletionPolicy: typeof DELETION_POLICY } };
 
 /** The plans' GitRepositories: each name with the repository it follows, by name (one per repository and revision). */
 function sources(plans: readonly DeliveryPlan[]): Map<string, DeliveryPlan['repository']> {
@@ -40,7 +53,7 @@ export function gitRepositories(plans: readonly DeliveryPlan[], labels: Record<s
   }));
 }
 
-export function kustomization(p: DeliveryPlan, labels: Record<string, string>): IKustomization {
+export function kustomization(p: DeliveryPlan, labels: Record<string, string>): FluxKustomization {
   return {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
@@ -49,6 +62,7 @@ export function kustomization(p: DeliveryPlan, labels: Record<string, string>): 
       interval: APPLY_INTERVAL,
       path: `./dist/${p.stage}`,
       prune: p.sync.prune,
+      deletionPolicy: DELETION_POLICY,
       wait: true,
       timeout: READY_TIMEOUT,
       sourceRef: { kind: 'GitRepository', name: p.source! },

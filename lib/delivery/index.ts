@@ -9,7 +9,16 @@ import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.flux
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import type { Problem } from '../errors.js';
 import { describeObject, type KubeObject } from '../model/object.js';
-import { EXISTING_NAMESPACES, INVENTORY_FILE, inventoryEntry, objectLines, type InventoryEntry } from '../synth/inventory.js';
+import {
+  EXISTING_NAMESPACES,
+  INVENTORY_FILE,
+  deleteByName,
+  inventoryEntry,
+  keyParts,
+  objectLines,
+  parseInventory,
+  type InventoryEntry,
+} from '../synth/inventory.js';
 import { KUSTOMIZATION_FILE } from '../synth/output.js';
 import { serializeObjects } from '../synth/render.js';
 import { toYaml, withHeader } from '../synth/serialize.js';
@@ -33,7 +42,10 @@ export const DELIVERY_DIR = 'delivery';
  */
 export const DELIVERY_LABEL = 'stagecraft.dev/delivery';
 
-/** The kinds of each engine's delivery objects, as `--prune-allowlist` takes them: the kinds `deliveryObjects` makes. */
+/**
+ * The kinds of each engine's delivery objects, as `--prune-allowlist` takes them: the kinds `deliveryObjects` makes,
+ * the one its stages share first, then the one made per stage (`deliveryDeleteCommands` deletes in the reverse order).
+ */
 const DELIVERY_KINDS: Record<Engine, readonly string[]> = {
   argocd: [allowlistEntry('argoproj.io/v1alpha1', 'AppProject'), allowlistEntry('argoproj.io/v1alpha1', 'Application')],
   flux: [allowlistEntry('source.toolkit.fluxcd.io/v1', 'GitRepository'), allowlistEntry('kustomize.toolkit.fluxcd.io/v1', 'Kustomization')],
@@ -50,6 +62,20 @@ export function deliveryApplyCommand(engine: Engine, project: string): string {
     `kubectl apply -k ${DIST_DIR}/${DELIVERY_DIR}/${engine} --prune -l ${DELIVERY_LABEL}=${project},app.kubernetes.io/managed-by=${MANAGED_BY}`,
     ...DELIVERY_KINDS[engine].map((k) => `--prune-allowlist=${k}`),
   ].join(' ');
+}
+
+/**
+ * The commands that delete the objects of an engine's inventory `text` (its `dist/delivery/<engine>/`
+ * as it was) from the cluster it runs in, by name: what is left there once the engine delivers no
+ * stage any more, since its directory, and with it the apply command that would prune them, is gone.
+ * The objects that apply a stage (Applications, Kustomizations) go first, then what they share.
+ */
+export function deliveryDeleteCommands(engine: Engine, text: string): string[] {
+  const rank = (key: string) => {
+    const { apiVersion, kind } = keyParts(key);
+    return -DELIVERY_KINDS[engine].indexOf(allowlistEntry(apiVersion, kind));
+  };
+  return deleteByName([...parseInventory(text).keys()].sort((a, b) => rank(a) - rank(b)));
 }
 
 /** The objects of one engine, by file name in its directory. */

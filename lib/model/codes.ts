@@ -218,9 +218,19 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'The directory the command runs in has no environments/ folder: run it in the project directory (where package.json and environments/ are).',
   ),
   row('edit/not-a-value', 'Stage file cannot be edited there', 'The setting to write is missing or not a single value: write it by hand.'),
+  row(
+    'edit/changed',
+    'Stage file changed while promote or switch ran',
+    'An edit saved while the command ran would be undone by writing the edit of the file as it was read: run the command again.',
+  ),
   row('promote/order', 'Promotion out of order', 'Releases move through the stages in order; promote to the next stage.'),
   row('promote/no-app', 'App not in the source stage', 'The message lists the apps of the stage.'),
   row('promote/app', 'App cannot be promoted', 'The message says what is missing in either stage.'),
+  row(
+    'promote/older',
+    'Promotion to an older release',
+    'The target runs a later release (a hotfix that came back from a later stage): promote that release to the source first, or pass --force to go back on purpose (a rollback).',
+  ),
   row(
     'promote/stale',
     'Stage output is stale',

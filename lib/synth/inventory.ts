@@ -141,7 +141,7 @@ function unprunedOf(removed: readonly string[], after: Iterable<string>): string
 }
 
 /** `kubectl delete externalsecret.external-secrets.io -n production mysqlsecret`: one command per kind and namespace of `keys`. */
-function deleteByName(keys: readonly string[]): string[] {
+export function deleteByName(keys: readonly string[]): string[] {
   const groups = new Map<string, string[]>();
   for (const k of keys) {
     const { apiVersion, kind, namespace, name } = keyParts(k);

@@ -6,13 +6,15 @@ import { readStageOutput, rewriteStage } from '../../lib/cli/output.js';
 import { openProject } from '../../lib/cli/project.js';
 import { releaseHeldLocks } from '../../lib/cli/lock.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { problemsThrownBy } from '../helpers/problems.js';
+import { formatProblem } from '../../lib/errors.js';
 
 /** Two instances of the service stack, the second merging the first's settings (`<<: *web`). */
 const webApps = (image: string) =>
   `apps:\n  web: &web { stack: service, image: ${image}, replicas: 1 }\n  web2: { <<: *web, replicas: 2 }\n`;
 const STAGES: Record<string, string> = {
   dev: repoStage('dev'),
-  test: repoStage('test').replace('apps:\n', webApps('team/web:2.0')),
+  test: repoStage('test').replace('apps:\n', webApps('team/web:2.0')).replace('image: demoapp:1\n', 'image: demoapp:1.2\n'),
   qa: repoStage('qa').replace('apps:\n', webApps('team/web:1.0')).replace('image: demoapp:1\n', 'image: demoapp:1.1\n'),
   // production pulls demoapp from a registry of its own
   production: repoStage('production').replace(
@@ -67,13 +69,13 @@ describe('promote', () => {
     const r = runCli('promote', ['test', 'qa'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').slice(0, 3)).toEqual([
-      'environments/qa.yaml:8:12: apps.demoapp.image: demoapp:1.1 -> demoapp:1',
+      'environments/qa.yaml:8:12: apps.demoapp.image: demoapp:1.1 -> demoapp:1.2',
       'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
       'environments/qa.yaml:6:15: apps.web2.image: team/web:1.0 -> team/web:2.0 (merged from apps.web.image)',
     ]);
     expect(r.stdout).toContain('  Deployment qa/web2\n');
     expect(stageFile('qa')).toBe(
-      STAGES.qa.replace('image: team/web:1.0', 'image: team/web:2.0').replace('image: demoapp:1.1\n', 'image: demoapp:1\n'),
+      STAGES.qa.replace('image: team/web:1.0', 'image: team/web:2.0').replace('image: demoapp:1.1\n', 'image: demoapp:1.2\n'),
     );
   });
 
@@ -149,6 +151,27 @@ describe('promote', () => {
   });
 });
 
+describe('promote after a stage of the order is removed', () => {
+  it("reports the target's promotion.from that names the removed stage at its line, as synth does, not a move out of order", () => {
+    // test removed from dev -> test -> qa: qa still names it
+    const project = tempProject({ dev: repoStage('dev'), qa: repoStage('qa') });
+    const before = snapshotDir(join(project, 'environments'));
+    const r = runCli('promote', ['dev', 'qa'], project);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      [
+        "environments/qa.yaml:3:20: error: promotion.from names no stage of the project (found 'test')",
+        '  hint: the stages are: dev, qa',
+        '1 problem; nothing was written.',
+        '',
+      ].join('\n'),
+    );
+    expect(snapshotDir(join(project, 'environments'))).toEqual(before);
+    // the same problem as synth's
+    expect(runCli('synth', [], project).stderr).toContain(r.stderr.split('\n')[0]);
+  });
+});
+
 describe('rewriteStage (the edit and synthesis of promote and switch)', () => {
   it('says how the objects changed from the output as the command read it, which it does not read again', () => {
     const lab = repoStage('lab');
@@ -160,9 +183,34 @@ describe('rewriteStage (the edit and synthesis of promote and switch)', () => {
       // the file changes after the command read it (by hand, into what no YAML parser reads: the command holds the lock)
       const file = join(dir, 'dist', 'lab', '10-nginx.yaml');
       writeFileSync(file, readFileSync(file, 'utf8').replace(/^kind: /m, '<<<<<<< HEAD\nkind: '));
-      const lines = rewriteStage(project, 'lab', lab.replace('replicas: 3', 'replicas: 4'), asIs);
+      const lines = rewriteStage(project, 'lab', { from: lab, text: lab.replace('replicas: 3', 'replicas: 4') }, asIs);
       expect(lines[0]).toBe('lab: 8 objects in 8 files -> dist/lab/ (0 added, 1 changed, 0 removed)');
       expect(lines.join('\n')).toMatch(/replicas: 3 -> 4/);
+    } finally {
+      releaseHeldLocks();
+    }
+  });
+
+  it('refuses to write over an edit of the stage file saved while the command ran (an editor takes no lock), naming it', () => {
+    const lab = repoStage('lab');
+    const dir = tempProject({ lab });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const project = openProject(dir, { writer: 'promote' });
+    try {
+      // read by the command, then saved from an editor before the command writes its edit of what it read
+      const saved = lab.replace('replicas: 3', 'replicas: 5');
+      writeFileSync(join(dir, 'environments', 'lab.yaml'), saved);
+      const before = snapshotDir(join(dir, 'dist'));
+      expect(
+        problemsThrownBy(() => rewriteStage(project, 'lab', { from: lab, text: lab.replace('replicas: 3', 'replicas: 4') })).map(
+          formatProblem,
+        ),
+      ).toEqual([
+        'environments/lab.yaml: changed while the command ran, so writing its edit of the file as it was read would undo that change\n' +
+          '  hint: run the command again, which reads the file as it is now',
+      ]);
+      expect(readFileSync(join(dir, 'environments', 'lab.yaml'), 'utf8')).toBe(saved);
+      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
     } finally {
       releaseHeldLocks();
     }

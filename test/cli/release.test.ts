@@ -22,8 +22,8 @@ describe('a release from dev to production', () => {
     const r = runCli('promote', ['dev', 'qa'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'error: releases move dev -> test -> qa -> production, so dev is not promoted to qa; the next stage after dev is test\n' +
-        '  hint: promote one stage at a time, or pass --force to move the release anyway (promotion.from in each stage file declares the order)\n' +
+      'environments/qa.yaml:3:20: error: releases move dev -> test -> qa -> production, so dev is not promoted to qa; the next stage after dev is test\n' +
+        '  hint: qa gets its releases from test (promotion.from in environments/qa.yaml): promote from test, or pass --force to move the release anyway\n' +
         '1 problem; nothing was written.\n',
     );
     expect(snapshotDir(dir)).toEqual(before);
@@ -74,13 +74,13 @@ describe('a release from dev to production', () => {
     expect(runCli('check', [], dir)).toMatchObject({ code: 0 });
   });
 
-  it('is refused when the idle color does not run the version asked for', () => {
+  it('is refused when the idle color does not run the version asked for, at the setting that gives the color its image', () => {
     const r = runCli('switch', ['production', 'demoapp', '--release', '1.2'], dir);
     expect(r.code).toBe(1);
     // one problem: a release that neither dist/ nor the stage file gives the color is not one to synthesize first
     expect(r.stderr).toBe(
       [
-        'error: Deployment production/demoapp-green in dist/production runs version 1.1, not 1.2',
+        'environments/production.yaml:8:54: error: Deployment production/demoapp-green in dist/production runs version 1.1, not 1.2',
         '  hint: promote the release to the green color first (npm run promote -- <previous stage> production), or name the version it runs (the stage file gives it demoapp:1.1, version 1.1)',
         '1 problem; nothing was written.',
         '',
@@ -149,12 +149,21 @@ describe('a release from dev to production', () => {
     expect(runCli('synth', [], dir).code).toBe(0);
   });
 
-  it('is refused for an app that does not run blue/green', () => {
+  it('is refused for an app that does not run blue/green, at its image', () => {
     const r = runCli('switch', ['qa', 'demoapp'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'error: apps.demoapp in environments/qa.yaml does not run blue/green, so it has no color to switch to\n' +
+      'environments/qa.yaml:6:12: error: apps.demoapp in environments/qa.yaml does not run blue/green, so it has no color to switch to\n' +
         '  hint: replace its image: with blueGreen: { live: blue, blue: <image>, green: <image> }\n1 problem; nothing was written.\n',
+    );
+  });
+
+  it('is refused for an app the stage does not deploy, at its apps: with the nearest name', () => {
+    const r = runCli('switch', ['production', 'demoap'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "environments/production.yaml:6:1: error: environments/production.yaml deploys no app 'demoap'; did you mean 'demoapp'?\n" +
+        '  hint: its apps are: demoapp\n1 problem; nothing was written.\n',
     );
   });
 

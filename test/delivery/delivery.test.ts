@@ -193,6 +193,7 @@ describe('compiling delivery', () => {
       interval: '10m',
       path: './dist/production',
       prune: true,
+      deletionPolicy: 'Orphan',
       wait: true,
       timeout: '5m',
       sourceRef: { kind: 'GitRepository', name: 'stagecraft' },
@@ -201,6 +202,20 @@ describe('compiling delivery', () => {
     const [qa] = docs(tree.get('flux/10-qa.yaml')!);
     expect(qa.spec).toMatchObject({ path: './dist/qa', kubeConfig: { secretRef: { name: 'nonprod-kubeconfig' } } });
     expect(qa.spec).not.toHaveProperty('dependsOn');
+  });
+
+  it("has Flux leave a stage's objects in its cluster when the stage's Kustomization is deleted (removed, moved to Argo CD, no longer delivered), pruning or not", () => {
+    // the delivery apply command prunes the Kustomization of a stage Flux no longer delivers; with Flux's default
+    // deletionPolicy (MirrorPrune) and prune: true, Flux would then delete every object of the stage, its Namespace and
+    // claims too, while Argo CD (or kubectl) takes it over: stagecraft's removal line says they stay, as Argo CD leaves them
+    for (const prune of [true, false]) {
+      const compiled = compileStages(sources({ qa: stage(`{ cluster: nonprod, sync: { prune: ${prune} } }`) }), {
+        project,
+        delivery: true,
+      });
+      const [qa] = docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/10-qa.yaml')!);
+      expect(qa.spec).toMatchObject({ prune, deletionPolicy: 'Orphan' });
+    }
   });
 
   it('names each Flux GitRepository after what it follows, so that adding, removing or reordering repositories renames none', () => {
@@ -730,6 +745,46 @@ describe('delivery through the commands', () => {
       expect(spawnSync('kubectl', ['kustomize', tree], { encoding: 'utf8' }).status).toBe(0);
     },
   );
+
+  it('says when an engine delivers no stage any more that its objects go on delivering in its cluster, with the commands that delete them', () => {
+    const dir = tempProject({
+      dev: stage('{ cluster: nonprod }'),
+      qa: stage('{ cluster: nonprod }', 'promotion: { from: dev }\n'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    // every stage moved to Argo CD: the Kustomizations applied before stay in Flux's cluster, applying dev and qa alongside Argo CD
+    writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
+    const moved = runCli('synth', [], dir);
+    expect(moved.code).toBe(0);
+    expect(moved.stdout).toContain(
+      [
+        'delivery: 3 argocd objects -> dist/delivery/argocd/',
+        'delivery: removed dist/delivery/flux/ (no stage is delivered by flux any more)',
+        '  its objects stay in the cluster flux runs in, where they go on applying the stages they name; delete them with:',
+        '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev stagecraft-qa',
+        '    kubectl delete gitrepository.source.toolkit.fluxcd.io -n flux-system stagecraft',
+        '',
+      ].join('\n'),
+    );
+    expect(existsSync(join(dir, 'dist', DELIVERY_DIR, 'flux'))).toBe(false);
+    // no stage delivered at all: dist/delivery/ goes, and Argo CD's objects are named the same way
+    for (const s of ['dev', 'qa']) {
+      const file = join(dir, 'environments', `${s}.yaml`);
+      writeFileSync(file, withoutDelivery(readFileSync(file, 'utf8')));
+    }
+    const none = runCli('synth', [], dir);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain(
+      [
+        'delivery: removed dist/delivery/ (no stage file declares delivery:)',
+        '  its argocd objects stay in the cluster argocd runs in, where they go on applying the stages they name; delete them with:',
+        '    kubectl delete application.argoproj.io -n argocd stagecraft-dev stagecraft-qa',
+        '    kubectl delete appproject.argoproj.io -n argocd stagecraft',
+        '',
+      ].join('\n'),
+    );
+  });
 
   it("shows in the README the argocd inventory's apply command of the committed project", () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8').replace(/ \\\n\s*/g, ' ');
