@@ -247,9 +247,16 @@ const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')
 
 /**
  * The last word of a setting that names Secrets or their keys rather than holding one
- * (`existingSecret: db-creds`, `mysqlsecret=password,username`, `"stagecraft.dev/secret-keys": "token"`).
+ * (`secrets: db-creds`, `mysqlsecret=password,username`, `"stagecraft.dev/secret-keys": "token"`).
  */
-const NAMES_SECRETS = /secrets?$|^keys$/;
+const NAMES_SECRETS = /secrets$|^keys$/;
+/**
+ * The words before `secret` that say the setting names a Secret object (`existingSecret: db-creds`,
+ * `tlsSecret: demoapp-tls`, ingress-nginx's `auth-secret: basic-auth`); after any other word it holds
+ * one (`JWT_SECRET=my-jwt-secret`, `client_secret = supersecret`), a name-like value included. A word
+ * run together with `secret` is a Secret's own name (`mysqlsecret=password,username`).
+ */
+const SECRET_OBJECT_QUALIFIERS = new Set(['existing', 'tls', 'ssl', 'ca', 'cert', 'pull', 'registry', 'auth', 'kubeconfig']);
 
 /**
  * Whether `value` is what the setting `name` holds as a secret: the name is a secret's
@@ -263,7 +270,10 @@ function secretSetting(name: string, value: string): boolean {
   const w = words(name);
   // `secret` alone is the secret (`<secret>`, `secret = ...`), as it is for a ConfigMap key or an env var
   if (name.toLowerCase() === 'secret') return true;
-  return !(NAMES_SECRETS.test(w[w.length - 1]!) && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
+  const last = w[w.length - 1]!;
+  const namesSecret =
+    NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(w[w.length - 2] ?? '')));
+  return !(namesSecret && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
 }
 
 /**
@@ -410,13 +420,23 @@ const KEY_QUALIFIERS = new Set([
   'license',
   'session',
   'hmac',
+  // Airflow's AIRFLOW__CORE__FERNET_KEY, which encrypts its connections; Vault's unseal keys
+  'fernet',
+  'unseal',
 ]);
 /**
- * A key whose last word is one of these holds a place or a name, not the secret itself
- * (`PASSWORD_FILE`, `--token-auth-file`, `SECRET_NAME`, `tls.crt`): a public certificate
- * (`CERT`, `CA_CERT`) is not a secret either; a private key in it is found by its content.
+ * A key whose last word is one of these names a property of a secret, not the secret itself: where
+ * it is or comes from (`PASSWORD_FILE`, `--token-auth-file`, `SECRET_NAME`, `SECRET_MOUNT`,
+ * `SESSION_SECRET_ENV: SESSION_SECRET`, `SECRET_PROVIDER: vault`), how it is sent or checked
+ * (`CSRF_TOKEN_HEADER`, `AUTH_TOKEN_TYPE`, `TOKEN_AUDIENCE`, `OIDC_ID_TOKEN_SIGNING_ALG`), its
+ * rules and bounds (`PASSWORD_POLICY`, `PASSWORD_MIN`, `PASSWORD_HASHERS`) or its lifetime
+ * (`TOKEN_TIMEOUT`, `ACCESS_TOKEN_EXPIRES_IN`, `ACCESS_TOKEN_EXPIRE_MINUTES`). A public certificate
+ * (`CERT`, `CA_CERT`, `tls.crt`) is not a secret either; a private key in it is found by its content.
+ * What a name ends in after its secret word is never a secret's own name (`TOKEN_GITHUB`,
+ * `PASSWORD_2` hold secrets): only words that name a property belong here.
  */
 const NOT_SECRET_LAST_WORDS = new Set([
+  // where it is, or what refers to it
   'file',
   'path',
   'dir',
@@ -425,9 +445,56 @@ const NOT_SECRET_LAST_WORDS = new Set([
   'url',
   'uri',
   'endpoint',
-  'ttl',
+  'mount',
+  'env',
+  'var',
+  'store',
+  'alias',
+  'provider',
+  'backend',
+  'engine',
+  'kwargs',
+  'cmd',
+  'command',
+  'role',
+  'version',
+  // how it is sent, issued or checked
+  'header',
+  'prefix',
+  'type',
+  'issuer',
+  'audience',
+  'scope',
+  'scopes',
+  'method',
+  'alg',
+  'algorithm',
+  // its rules and bounds
+  'policy',
+  'policies',
+  'hashers',
+  'rounds',
+  'min',
+  'max',
   'length',
+  'attempts',
+  // its lifetime
+  'ttl',
   'expiry',
+  'expires',
+  'expiration',
+  'in',
+  'at',
+  'timeout',
+  'interval',
+  'lifetime',
+  'duration',
+  'validity',
+  'seconds',
+  'minutes',
+  'hours',
+  'days',
+  // public halves
   'crt',
   'cert',
   'pub',
@@ -575,12 +642,13 @@ export function isSecretAnnotation(name: string, value: string): boolean {
 
 /**
  * Values of a setting named `*_AUTH` that say how a client authenticates, not with what
- * (`SMTP_AUTH: login`, `MONGO_AUTH: scram-sha-256`, `AUTH: none`); any other word is taken for a
+ * (`SMTP_AUTH: login`, `MONGO_AUTH: scram-sha-256`, `AUTH: none`; whether a client certificate is asked
+ * for, `KC_HTTPS_CLIENT_AUTH: request`, Spring's `server.ssl.client-auth: need`); any other word is taken for a
  * password, as Redis images read one from `REDIS_AUTH`. The failure of a missing word is a
  * refusal, which `secrets.allow` excuses, not a leak.
  */
 const AUTH_METHODS =
-  /^(none|basic|digest|bearer|token|jwt|oauth2?|oidc|saml|ldap|kerberos|gssapi|ntlm|negotiate|sasl|plain|login|password|md5|cram-md5|scram-sha-(1|256)|trust|reject|peer|ident|cert|x509|tls|mtls|iam|anonymous|htpasswd|local|internal|external|default|required|optional|enabled|disabled|[01])$/i;
+  /^(none|basic|digest|bearer|token|jwt|oauth2?|oidc|saml|ldap|kerberos|gssapi|ntlm|negotiate|sasl|plain|login|password|md5|cram-md5|scram-sha-(1|256)|trust|reject|peer|ident|cert|x509|tls|mtls|iam|anonymous|htpasswd|local|internal|external|default|required|optional|request|need|want|enabled|disabled|[01])$/i;
 
 /**
  * Whether the value of a setting named `name` is a secret because of its name: the name is a
@@ -598,10 +666,11 @@ export function isSecretSetting(name: string, value: string): boolean {
 
 /**
  * Whether a value only refers to another (`$(DB_PASSWORD)`) or is a switch (`true`, as in
- * `MYSQL_RANDOM_ROOT_PASSWORD: "true"`): such a value is no secret, whatever its key's name.
+ * `MYSQL_RANDOM_ROOT_PASSWORD: "true"`, or `1`, as MariaDB's image documents
+ * `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD=1`): such a value is no secret, whatever its key's name.
  */
 export function isPlaceholder(value: string): boolean {
-  return REFERENCE.test(value.trim()) || /^(true|false|yes|no|on|off)$/i.test(value.trim());
+  return REFERENCE.test(value.trim()) || /^(true|false|yes|no|on|off|0|1)$/i.test(value.trim());
 }
 
 /** How messages show a value they must not print: `(a 24-character value, hidden)`. */
