@@ -10,7 +10,7 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { Problem } from './errors.js';
 import type { Finding } from './checks/finding.js';
-import { secretStrings, type SecretString } from './checks/secrets.js';
+import { SECRET_CODES, secretStrings, type SecretString } from './checks/secrets.js';
 import { locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
@@ -40,9 +40,6 @@ export interface ScreenedStage {
 function describeHolder(o: KubeObject): string {
   return describeObject(o).replace(new RegExp(`-[0-9a-f]{${CONTENT_HASH_LENGTH}}$`), '-<hash>');
 }
-
-/** Codes of the checks' findings about secret values outside Secrets. */
-const SECRET_CODES = new Set(['secrets/value', 'secrets/key-name']);
 
 /** Every string of the stage file's data with its key path (the exceptions' own section aside). */
 function stageStrings(data: unknown): { path: KeyPath; value: string }[] {

@@ -242,6 +242,9 @@ function findSecretStrings(o: KubeObject): SecretString[] {
   return out;
 }
 
+/** Codes of the findings about secret values outside Secrets (`checkSecretContent`). */
+export const SECRET_CODES: ReadonlySet<string> = new Set(['secrets/value', 'secrets/key-name']);
+
 /** The hint of every secret-value finding: where such a value goes instead. */
 export const SECRET_VALUE_HINT =
   "declare a Secret key for it (an app's secret keys; values in .secrets/<stage>.env, printed by `npm run secrets`) and refer to it " +
@@ -259,7 +262,7 @@ export function checkSecretContent(o: KubeObject): Finding[] {
         ? `has a key that is ${s.rule!.description} ${maskValue(s.value, 'key')}; secret values must not be in manifests, which are committed`
         : s.rule
           ? `holds ${s.rule.description} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
-          : `is the value of '${s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
+          : `is the value of '${detectSecret(s.key!) ? maskValue(s.key, 'key') : s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
       SECRET_VALUE_HINT,
     ),
   );
@@ -307,8 +310,12 @@ export function maskSecrets(findings: readonly Finding[], masked: ReadonlySet<Fi
     const secrets = secretsOf(f.object);
     if (secrets.length === 0) return f;
     const own = ownValues(f);
-    const message = mask(f.message, secrets, own);
-    const hint = f.hint === undefined ? undefined : mask(f.hint, secrets, own);
+    // a secret finding's text is made without any value (`checkSecretContent`): masked again, the key's
+    // name that holds the value (`SESSION_SECRET_ENV`) or a word of the hint equal to it (`app`) would be
+    // garbled, and the garbled word would tell the value
+    const made = SECRET_CODES.has(f.code);
+    const message = made ? f.message : mask(f.message, secrets, own);
+    const hint = f.hint === undefined || made ? f.hint : mask(f.hint, secrets, own);
     // a secret key in the path of a finding (any check's, about the value under it) is not printed either
     const hidden = f.path.some((k) => typeof k === 'string' && secrets.includes(k));
     const path = hidden ? f.path.map((k) => (typeof k === 'string' && secrets.includes(k) ? maskValue(k, 'key') : k)) : f.path;

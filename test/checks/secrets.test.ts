@@ -200,6 +200,29 @@ describe('secret values in objects', () => {
     expect(text).not.toContain('98765432101');
   });
 
+  it("names a secret's key whole when the value is part of it, and never masks a word of the hint equal to the value", () => {
+    const o = configMap({ SECRET_STRIPE: 'STRIPE', DB_PASSWORD: 'app' });
+    const text = checkObjects([o])
+      .findings.map((f) => formatProblem(toProblem(f)))
+      .join('\n');
+    expect(text).toContain(
+      "data.SECRET_STRIPE: is the value of 'SECRET_STRIPE', whose name says it is secret (a 6-character value, hidden)",
+    );
+    expect(text).toContain("data.DB_PASSWORD: is the value of 'DB_PASSWORD', whose name says it is secret (a 3-character value, hidden)");
+    // a word of the hint masked where the value is that word would tell the value
+    expect(text).not.toMatch(/\(a \d-character value, hidden\)'s|\(a \d-character value, hidden\)_/);
+    expect(text).toContain("an app's secret keys");
+  });
+
+  it('masks the key in a secret finding when the key is itself a secret', () => {
+    const token = SECRET_SAMPLES['github-token']!;
+    const text = checkObjects([configMap({ [`API_TOKEN_${token}`]: 'hunter2k' })])
+      .findings.map((f) => formatProblem(toProblem(f)))
+      .join('\n');
+    expect(text).toContain(`is the value of '(a ${token.length + 10}-character key, hidden)', whose name says it is secret`);
+    expect(text).not.toContain(token);
+  });
+
   it('never prints a short number that is a secret in a schema message: after a secret flag in args, or under a secret env name', () => {
     const o = deployment({ args: ['--port', 8080, '--password', 31337], env: [{ name: 'DB_PASSWORD', value: 4242 }] });
     const text = checkObjects([o])
