@@ -243,8 +243,8 @@ const configMap = (data: Record<string, string>): KubeObject => ({
 /** Where the screen refuses the setting: as a ConfigMap key (`key`), as a line of a `.env` file in a ConfigMap (`app.env`). */
 function refusedAs(name: string, value: string): string[] {
   const forms: string[] = [];
-  if (checkSecretContent(configMap({ [name]: value })).length) forms.push('key');
-  if (checkSecretContent(configMap({ 'app.env': `${name}=${value}\n` })).length) forms.push('app.env');
+  if (checkSecretContent(configMap({ [name]: value })).findings.length) forms.push('key');
+  if (checkSecretContent(configMap({ 'app.env': `${name}=${value}\n` })).findings.length) forms.push('app.env');
   return forms;
 }
 
