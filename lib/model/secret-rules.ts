@@ -665,6 +665,13 @@ export function isSecretSetting(name: string, value: string): boolean {
 }
 
 /**
+ * What a stack's refine step says of a setting it refuses by the name of its key (`config/secret-value`)
+ * when the value is not secret: the stage file's exception, which lets the screen of its output
+ * judge the value (lib/config/load.ts drops the refusal of a setting `secrets.allow` names).
+ */
+export const NOT_SECRET_SETTING_HINT = 'if it is not secret, add { path: <this setting>, reason: <why> } under secrets.allow';
+
+/**
  * Whether a value only refers to another (`$(DB_PASSWORD)`) or is a switch (`true`, as in
  * `MYSQL_RANDOM_ROOT_PASSWORD: "true"`, or `1`, as MariaDB's image documents
  * `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD=1`): such a value is no secret, whatever its key's name.

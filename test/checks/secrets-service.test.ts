@@ -26,12 +26,12 @@ function refused(text: string): string[] {
 }
 
 describe('secret values of a service app', () => {
-  it('refuses a password in an env var named like REDIS_AUTH, AUTH or DB_AUTH, at its setting, without printing it', () => {
+  it("refuses a password in an env var named like REDIS_AUTH, AUTH or DB_AUTH, at its setting (the stack, by the screen's rule), without printing it", () => {
     const problems = refused(service('env: { REDIS_AUTH: hunter2u, AUTH: hunter3u, DB_AUTH: hunter4u }'));
     expect(problems).toEqual([
-      "environments/svc.yaml:5:24: apps.api.env.REDIS_AUTH holds the value of 'REDIS_AUTH', whose name says it is secret",
-      "environments/svc.yaml:5:40: apps.api.env.AUTH holds the value of 'AUTH', whose name says it is secret",
-      "environments/svc.yaml:5:59: apps.api.env.DB_AUTH holds the value of 'DB_AUTH', whose name says it is secret",
+      'environments/svc.yaml:5:24: apps.api.env.REDIS_AUTH looks like a secret value, and stage files are committed: secret values go in .secrets/svc.env or environment variables, never in a stage file',
+      'environments/svc.yaml:5:40: apps.api.env.AUTH looks like a secret value, and stage files are committed: secret values go in .secrets/svc.env or environment variables, never in a stage file',
+      'environments/svc.yaml:5:59: apps.api.env.DB_AUTH looks like a secret value, and stage files are committed: secret values go in .secrets/svc.env or environment variables, never in a stage file',
     ]);
     expect(problems.join('\n')).not.toMatch(/hunter[234]u/);
   });
