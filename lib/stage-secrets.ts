@@ -186,7 +186,7 @@ export function screenStageSecrets(
         `${key} holds ${what} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
         'stage files and dist/ are committed, so secret values never go in them',
       hint:
-        `put it in a Secret: declare its key (e.g. under database.secret.keys) and set the value in ${secretsFile(source.stage)} (git-ignored) ` +
+        `put it in a Secret: declare its key (under the app's secrets:, or demoapp's database.secret.keys) and set the value in ${secretsFile(source.stage)} (git-ignored) ` +
         `or the environment (\`npm run secrets -- ${source.stage}\` prints the Secret); if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`,
     });
   }

@@ -62,6 +62,19 @@ describe('secret values of a service app', () => {
     ]);
   });
 
+  it("says how a service app's setting goes into a Secret: the app's secrets:, not demoapp's database.secret.keys alone", () => {
+    try {
+      compileStages([
+        { stage: 'svc', file: 'environments/svc.yaml', text: service("command: ['sh', '-c', 'mysql -uroot -phunter2k db']") },
+      ]);
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+      expect(e.problems[0]!.hint).toContain("declare its key (under the app's secrets:, or demoapp's database.secret.keys)");
+      return;
+    }
+    expect.unreachable('the password is refused');
+  });
+
   it('accepts a prompt, a port, a user alone, and -p followed by a separate word (which mysql takes for its database)', () => {
     expect(refused(service("command: ['sh', '-c', 'mysql -uroot -p db && curl -u admin http://x']"))).toEqual([]);
     expect(refused(service('command: [mysql]', "args: ['-p', 'hunter2l']"))).toEqual([]);
