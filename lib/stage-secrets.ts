@@ -11,6 +11,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { Problem } from './errors.js';
 import type { Finding } from './checks/finding.js';
 import { SECRET_CODES, secretStrings, type SecretString } from './checks/secrets.js';
+import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
 import { locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
@@ -170,7 +171,9 @@ export function screenStageSecrets(
         code: 'secrets/allow-unknown',
         location: locate(at),
         message: `secrets.allow[${i}] names ${a.path}, which is no value of this stage file`,
-        hint: 'name a setting whose value is a string, as a dotted path such as apps.demoapp.config.CA_BUNDLE (list items as [0])',
+        hint:
+          'name a setting whose value is a string, as a dotted path such as apps.demoapp.config.CA_BUNDLE (list items as [0]); ' +
+          `a value of a manifests app's included file is excused on its object, in that file: annotation ${SECRET_ALLOW_ANNOTATION}: "<field>: <reason>"`,
       });
     }
   });
