@@ -10,7 +10,8 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { Problem } from './errors.js';
 import type { Finding } from './checks/finding.js';
-import { secretStrings, type SecretString } from './checks/secrets.js';
+import { SECRET_CODES, secretStrings, type SecretString } from './checks/secrets.js';
+import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
 import { locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
@@ -40,9 +41,6 @@ export interface ScreenedStage {
 function describeHolder(o: KubeObject): string {
   return describeObject(o).replace(new RegExp(`-[0-9a-f]{${CONTENT_HASH_LENGTH}}$`), '-<hash>');
 }
-
-/** Codes of the checks' findings about secret values outside Secrets. */
-const SECRET_CODES = new Set(['secrets/value', 'secrets/key-name']);
 
 /** Every string of the stage file's data with its key path (the exceptions' own section aside). */
 function stageStrings(data: unknown): { path: KeyPath; value: string }[] {
@@ -173,7 +171,9 @@ export function screenStageSecrets(
         code: 'secrets/allow-unknown',
         location: locate(at),
         message: `secrets.allow[${i}] names ${a.path}, which is no value of this stage file`,
-        hint: 'name a setting whose value is a string, as a dotted path such as apps.demoapp.config.CA_BUNDLE (list items as [0])',
+        hint:
+          'name a setting whose value is a string, as a dotted path such as apps.demoapp.config.CA_BUNDLE (list items as [0]); ' +
+          `a value of a manifests app's included file is excused on its object, in that file: annotation ${SECRET_ALLOW_ANNOTATION}: "<field>: <reason>"`,
       });
     }
   });
@@ -189,7 +189,7 @@ export function screenStageSecrets(
         `${key} holds ${what} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
         'stage files and dist/ are committed, so secret values never go in them',
       hint:
-        `put it in a Secret: declare its key (e.g. under database.secret.keys) and set the value in ${secretsFile(source.stage)} (git-ignored) ` +
+        `put it in a Secret: declare its key (under the app's secrets:, or demoapp's database.secret.keys) and set the value in ${secretsFile(source.stage)} (git-ignored) ` +
         `or the environment (\`npm run secrets -- ${source.stage}\` prints the Secret); if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`,
     });
   }

@@ -99,6 +99,10 @@ describe('secret values in stage files', () => {
       'environments/qa.yaml:3:15: secrets.allow[0] excuses apps.demoapp.config.LOG_LEVEL, whose value does not look secret: the exception excuses nothing',
       'environments/qa.yaml:4:15: secrets.allow[1] names apps.demoapp.config.NOPE, which is no value of this stage file',
     ]);
+    // a value of an included file is no setting: the hint says where its exception goes
+    expect(problemsOf({ qa: stale })[1]).toContain(
+      `a value of a manifests app's included file is excused on its object, in that file: annotation secrets.stagecraft.dev/allow: "<field>: <reason>"`,
+    );
   });
 
   it('never echoes a value under a secret-looking key in a schema message', () => {

@@ -9,7 +9,7 @@ import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type ObjectName, type SettingsProblem, type StageContext } from '../../lib/stack.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { didYouMean } from '../../lib/model/did-you-mean.js';
-import { isSecretName } from '../../lib/model/secret-rules.js';
+import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { secretValueHint, secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
 import { resourcesProblems } from '../../lib/config/workload.js';
@@ -63,12 +63,12 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
       hint: `add ${missing.join(', ')} to the list`,
     });
   }
-  for (const key of Object.keys(s.config ?? {}).filter(isSecretName)) {
+  for (const [key] of Object.entries(s.config ?? {}).filter(([k, v]) => isSecretSetting(k, v))) {
     problems.push({
       code: 'config/secret-value',
       path: ['config', key],
       message: `looks like a secret value, and stage files are committed: secret values go in ${secretsFile(stage.name)} or environment variables, never in a stage file`,
-      hint: `declare a key for it under database.secret.keys and set it in .secrets/${stage.name}.env; if it is not secret, rename the setting`,
+      hint: `declare a key for it under database.secret.keys and set it in .secrets/${stage.name}.env; ${NOT_SECRET_SETTING_HINT}`,
     });
   }
   if (s.service?.nodePort !== undefined && (s.service.type ?? 'ClusterIP') === 'ClusterIP') {

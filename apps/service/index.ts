@@ -12,13 +12,11 @@ import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
 import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
+import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { resourcesProblems } from '../../lib/config/workload.js';
 
 /** Whether an annotation key is under stagecraft's own prefix (`stagecraft.dev/`, `policy.stagecraft.dev/`...). */
 const isStagecraftKey = (key: string) => /^(?:[^/]*\.)?stagecraft\.dev\//.test(key);
-
-/** Names of settings whose values are credentials: those belong in a Secret. */
-const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY)/i;
 
 /**
  * `service.colorNodePorts` as demoapp takes it: only blue/green (a Service per color), and on the
@@ -249,12 +247,14 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
     ['env', s.env],
     ['config', s.config?.env],
   ] as const) {
-    for (const key of Object.keys(values ?? {}).filter((k) => SECRET_LIKE.test(k))) {
+    // the screen's own rule (a name that names a secret, a value that is no reference or switch): what it
+    // refuses in the output, traced back here, is refused here first, with the way to a Secret
+    for (const [key] of Object.entries(values ?? {}).filter(([k, v]) => isSecretSetting(k, v))) {
       add(
         [...(where === 'env' ? ['env'] : ['config', 'env']), key],
         'config/secret-value',
         `looks like a secret value, and stage files are committed: secret values go in ${secretsFile(stage.name)} or environment variables, never in a stage file`,
-        `declare it under secrets: { <secret>: { ${key}: <key> } } and set the value in .secrets/${stage.name}.env; if it is not secret, rename the variable`,
+        `declare it under secrets: { <secret>: { ${key}: <key> } } and set the value in .secrets/${stage.name}.env; ${NOT_SECRET_SETTING_HINT}`,
       );
     }
   }

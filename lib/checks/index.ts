@@ -292,7 +292,7 @@ export interface TracedResult {
 
 /** The checks of one object at a time, in order: the screen for secrets every object goes through, then those of `CHECKS`. */
 export const OBJECT_CHECKS: readonly ObjectCheck[] = [
-  { name: 'secret-content', scope: 'object', run: (o) => ({ findings: checkSecretContent(o) }) },
+  { name: 'secret-content', scope: 'object', run: (o, c) => checkSecretContent(o, { written: c.options.written }) },
   ...CHECKS.filter((c): c is ObjectCheck => c.scope === 'object'),
 ];
 

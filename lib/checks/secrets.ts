@@ -25,7 +25,8 @@ import {
   maskValue,
   type SecretRule,
 } from '../model/secret-rules.js';
-import { finder, type FieldPath, type Finding } from './finding.js';
+import { fieldPath, finder, type FieldPath, type Finding, type UsedException } from './finding.js';
+import { SECRET_ALLOW_ANNOTATION, declaredSecretExceptions, secretAllowReasons, unusedSecretException } from './secret-exceptions.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 
@@ -211,6 +212,9 @@ function findSecretStrings(o: KubeObject): SecretString[] {
       } else if (o.kind === 'Namespace' && path.length === 3 && path[2] === REQUIRED_SECRETS_ANNOTATION && path[1] === 'annotations') {
         // the names of the Secrets a stage needs and of their keys (`api-token=token`), no settings: each judged alone
         for (const name of node.split(/[=,;\s]+/)) if (name) judge(path, name, undefined);
+      } else if (isApiObject(o) && path.length === 3 && path[2] === SECRET_ALLOW_ANNOTATION && path[1] === 'annotations') {
+        // the fields an object excuses, each with its reason (`data.API_TOKEN: a public test token`): no settings, each reason judged alone
+        for (const reason of secretAllowReasons(node)) judge(path, reason, undefined);
       } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
         judge(path, Buffer.from(node, 'base64').toString('utf8'), String(path[1]), true);
       } else if (isApiObject(o) && path.length >= 3 && path[path.length - 2] === 'annotations' && path[path.length - 3] === 'metadata') {
@@ -242,27 +246,78 @@ function findSecretStrings(o: KubeObject): SecretString[] {
   return out;
 }
 
-/** The hint of every secret-value finding: where such a value goes instead. */
-export const SECRET_VALUE_HINT =
-  "declare a Secret key for it (an app's secret keys; values in .secrets/<stage>.env, printed by `npm run secrets`) and refer to it " +
-  'with secretKeyRef; if it is not secret (a public certificate, a known-public token), declare an exception under secrets.allow in the stage file';
+/** Codes of the findings about secret values outside Secrets (`checkSecretContent`). */
+export const SECRET_CODES: ReadonlySet<string> = new Set(['secrets/value', 'secrets/key-name']);
 
-/** A finding for each secret string of `o`: the value is described (rule, length), never shown. */
-export function checkSecretContent(o: KubeObject): Finding[] {
+/**
+ * The hint of a secret-value finding at `field` (`undefined`: a secret pasted as a key, never
+ * excused): where such a value goes instead, and how a value that only looks secret is excused on its
+ * object. In a stage (`written`: what no stage-file setting gave, an included file's object) the
+ * app declares the Secret; manifests checked on their own read one made in the cluster another way.
+ */
+function secretValueHint(field: string | undefined, written: boolean): string {
+  const where = written
+    ? "declare a Secret under the app's secrets: setting (secrets: { <name>: [<key>] }; values in .secrets/<stage>.env, printed by `npm run secrets`) and read it with secretKeyRef"
+    : 'keep it in a Secret made in the cluster another way (kubectl create secret, Sealed Secrets, an ExternalSecret) and read it with secretKeyRef ' +
+      '(declared for the checks on its Namespace: stagecraft.dev/required-secrets: <name>=<key>)';
+  if (field === undefined) return `rename the key, and ${where}`;
+  return `${where}; if it is not secret (a public certificate, a known-public token), excuse it on the object${written ? ', in its included file' : ''}: annotation ${SECRET_ALLOW_ANNOTATION}: "${field}: <reason>"`;
+}
+
+export interface SecretContentOptions {
+  /**
+   * Whether the object is in a stage's output (`checkStage`): the hints say how a stage declares a Secret.
+   * @default false (manifests checked on their own)
+   */
+  readonly written?: boolean;
+}
+
+/**
+ * A finding for each secret string of `o` that the object does not excuse (`secrets.stagecraft.dev/allow`,
+ * lib/checks/secret-exceptions.ts): the value is described (rule, length), never shown; and the exceptions used.
+ */
+export function checkSecretContent(
+  o: KubeObject,
+  { written = false }: SecretContentOptions = {},
+): { findings: Finding[]; exceptions: UsedException[] } {
   // a CRD's strings are its schema: descriptions with examples, validation patterns; no values
-  if (o.kind === 'CustomResourceDefinition') return [];
-  return secretStrings(o).map((s) =>
-    finder(o)(
-      s.rule ? 'secrets/value' : 'secrets/key-name',
-      s.path,
-      s.atKey
-        ? `has a key that is ${s.rule!.description} ${maskValue(s.value, 'key')}; secret values must not be in manifests, which are committed`
-        : s.rule
-          ? `holds ${s.rule.description} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
-          : `is the value of '${s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
-      SECRET_VALUE_HINT,
-    ),
-  );
+  if (o.kind === 'CustomResourceDefinition') return { findings: [], exceptions: [] };
+  const declared = declaredSecretExceptions(o);
+  const strings = secretStrings(o);
+  // most objects: no secret, no exception
+  if (strings.length === 0 && declared.reasons.size === 0 && declared.findings.length === 0) return { findings: [], exceptions: [] };
+  const findings = [...declared.findings];
+  const exceptions: UsedException[] = [];
+  const used = new Set<string>();
+  for (const s of strings) {
+    const field = s.atKey ? undefined : fieldPath(s.path);
+    const reason = field === undefined ? undefined : declared.reasons.get(field);
+    if (reason !== undefined) {
+      used.add(field!);
+      exceptions.push({
+        object: o,
+        control: 'secrets',
+        reason,
+        allows: `${field}: ${s.rule?.description ?? 'a value under a secret-looking name'}`,
+      });
+      continue;
+    }
+    findings.push(
+      finder(o)(
+        s.rule ? 'secrets/value' : 'secrets/key-name',
+        s.path,
+        s.atKey
+          ? `has a key that is ${s.rule!.description} ${maskValue(s.value, 'key')}; secret values must not be in manifests, which are committed`
+          : s.rule
+            ? `holds ${s.rule.description} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
+            : `is the value of '${detectSecret(s.key!) ? maskValue(s.key, 'key') : s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
+        // a field path through a key that is a secret itself is not printed (no secret finding's text is masked again)
+        secretValueHint(s.path.some((k) => typeof k === 'string' && detectSecret(k)) ? field && '<field>' : field, written),
+      ),
+    );
+  }
+  for (const field of declared.reasons.keys()) if (!used.has(field)) findings.push(unusedSecretException(o, field));
+  return { findings, exceptions };
 }
 
 /**
@@ -307,8 +362,12 @@ export function maskSecrets(findings: readonly Finding[], masked: ReadonlySet<Fi
     const secrets = secretsOf(f.object);
     if (secrets.length === 0) return f;
     const own = ownValues(f);
-    const message = mask(f.message, secrets, own);
-    const hint = f.hint === undefined ? undefined : mask(f.hint, secrets, own);
+    // a secret finding's text is made without any value (`checkSecretContent`): masked again, the key's
+    // name that holds the value (`SESSION_SECRET_ENV`) or a word of the hint equal to it (`app`) would be
+    // garbled, and the garbled word would tell the value
+    const made = SECRET_CODES.has(f.code);
+    const message = made ? f.message : mask(f.message, secrets, own);
+    const hint = f.hint === undefined || made ? f.hint : mask(f.hint, secrets, own);
     // a secret key in the path of a finding (any check's, about the value under it) is not printed either
     const hidden = f.path.some((k) => typeof k === 'string' && secrets.includes(k));
     const path = hidden ? f.path.map((k) => (typeof k === 'string' && secrets.includes(k) ? maskValue(k, 'key') : k)) : f.path;

@@ -382,22 +382,22 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'secrets/value',
     'A secret value (or key) in a stage file or a manifest',
-    'Stage files and dist/ are committed: put the value in a Secret (its key declared, the value in the secrets file or the environment); a value that only looks secret goes under secrets.allow.',
+    "Stage files and dist/ are committed: put the value in a Secret (its key declared, the value in the secrets file or the environment); a value that only looks secret goes under secrets.allow (a stage file's setting) or in its object's secrets.stagecraft.dev/allow annotation (manifests checked on their own, a manifests app's included files).",
   ),
   row(
     'secrets/key-name',
     'A value under a secret-looking name',
-    'The name (DB_PASSWORD, API_TOKEN) says the value is secret: put it in a Secret, or declare the exception under secrets.allow.',
+    "The name (DB_PASSWORD, API_TOKEN) says the value is secret: put it in a Secret, or declare the exception under secrets.allow (a stage file's setting) or in its object's secrets.stagecraft.dev/allow annotation.",
   ),
   row(
     'secrets/allow-unused',
-    'A secrets.allow entry that excuses nothing',
-    'Its setting holds no value that looks secret: remove the entry, so that it cannot hide a later change.',
+    'A secret exception that excuses nothing',
+    'The setting (secrets.allow) or field (a secrets.stagecraft.dev/allow annotation) holds no value that looks secret: fix the path, or remove the entry, so that it cannot hide a later change.',
   ),
   row(
     'secrets/allow-unknown',
-    'A secrets.allow entry naming no setting',
-    'The path names no value of the stage file: fix the dotted path (list items as [0]).',
+    'A secret exception naming no value',
+    "The secrets.allow path names no value of the stage file: fix the dotted path (list items as [0]); a secrets.stagecraft.dev/allow annotation's line is not '<field>: <reason>', or names a field twice.",
   ),
   row(
     'secrets/from-store',

@@ -1,7 +1,8 @@
 /**
  * What counts as a secret value: rules over the text of a value (a private key, a URL with a
  * password, an authorization header, a cloud or service token, a long high-entropy string) and
- * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`). Shared by every
+ * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`: secret-names.ts, whose
+ * judgements of names are exported from here too). Shared by every
  * layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
  * checks over synthesized objects. Pure and synchronous.
  *
@@ -10,6 +11,15 @@
  * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
  */
 import { BoundedMap } from './bounded-map.js';
+import { REFERENCE, isSecretName, isSecretSetting, words } from './secret-names.js';
+
+export {
+  NOT_SECRET_SETTING_HINT,
+  isPlaceholder,
+  isSecretAnnotation,
+  isSecretName,
+  isSecretSetting,
+} from './secret-names.js';
 
 export interface SecretRule {
   /** Stable id, used in problem codes and tests: `private-key`, `url-credentials`, ... */
@@ -32,9 +42,6 @@ export function entropy(s: string): number {
 }
 
 const hasClasses = (s: string) => /[A-Z]/.test(s) && /[a-z]/.test(s) && /[0-9]/.test(s);
-
-/** A reference a container or shell expands (`$(DB_PASSWORD)`, `${TOKEN}`), not a value. */
-const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
 
 /**
  * Hex strings of these lengths are digests (MD5 32, SHA-1 and git commits 40, SHA-224 56,
@@ -247,9 +254,16 @@ const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')
 
 /**
  * The last word of a setting that names Secrets or their keys rather than holding one
- * (`existingSecret: db-creds`, `mysqlsecret=password,username`, `"stagecraft.dev/secret-keys": "token"`).
+ * (`secrets: db-creds`, `mysqlsecret=password,username`, `"stagecraft.dev/secret-keys": "token"`).
  */
-const NAMES_SECRETS = /secrets?$|^keys$/;
+const NAMES_SECRETS = /secrets$|^keys$/;
+/**
+ * The words before `secret` that say the setting names a Secret object (`existingSecret: db-creds`,
+ * `tlsSecret: demoapp-tls`, ingress-nginx's `auth-secret: basic-auth`); after any other word it holds
+ * one (`JWT_SECRET=my-jwt-secret`, `client_secret = supersecret`), a name-like value included. A word
+ * run together with `secret` is a Secret's own name (`mysqlsecret=password,username`).
+ */
+const SECRET_OBJECT_QUALIFIERS = new Set(['existing', 'tls', 'ssl', 'ca', 'cert', 'pull', 'registry', 'auth', 'kubeconfig']);
 
 /**
  * Whether `value` is what the setting `name` holds as a secret: the name is a secret's
@@ -263,7 +277,10 @@ function secretSetting(name: string, value: string): boolean {
   const w = words(name);
   // `secret` alone is the secret (`<secret>`, `secret = ...`), as it is for a ConfigMap key or an env var
   if (name.toLowerCase() === 'secret') return true;
-  return !(NAMES_SECRETS.test(w[w.length - 1]!) && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
+  const last = w[w.length - 1]!;
+  const namesSecret =
+    NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(w[w.length - 2] ?? '')));
+  return !(namesSecret && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
 }
 
 /**
@@ -357,101 +374,6 @@ function matchIn(value: string): SecretMatch | undefined {
   return undefined;
 }
 
-/** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
-
-/** A key with one of these words holds a secret: `DB_PASS`, `PWD`, `API_TOKEN`, `CLIENT_SECRET`. */
-const SECRET_WORDS = new Set([
-  'password',
-  'passwd',
-  'pass',
-  'pwd',
-  'passphrase',
-  'secret',
-  'secrets',
-  'token',
-  'tokens',
-  'credential',
-  'credentials',
-  'creds',
-  'apikey',
-  'privatekey',
-  'secretkey',
-  'accesskey',
-  // Redis's passwords, by the names of its own settings and flags (`--requirepass`, `--masterauth`)
-  'requirepass',
-  'masterauth',
-]);
-/**
- * A word that ends in one of these is a secret word run together with another
- * (`ROOTPASSWORD`, `--authtoken`, `clientsecret`); `pass` is left out (`bypass`, `compass`).
- */
-const SECRET_SUFFIXES = ['password', 'passwd', 'passphrase', 'secret', 'token'];
-/** `<word>_KEY` holds a key when the word says which: `SSH_KEY`, `TLS_KEY`, `API_KEY`, `tls.key`. */
-const KEY_QUALIFIERS = new Set([
-  'api',
-  'private',
-  'secret',
-  'access',
-  'ssh',
-  'tls',
-  'ssl',
-  'signing',
-  'encryption',
-  'master',
-  'client',
-  'auth',
-  'license',
-  'session',
-  'hmac',
-]);
-/**
- * A key whose last word is one of these holds a place or a name, not the secret itself
- * (`PASSWORD_FILE`, `--token-auth-file`, `SECRET_NAME`, `tls.crt`): a public certificate
- * (`CERT`, `CA_CERT`) is not a secret either; a private key in it is found by its content.
- */
-const NOT_SECRET_LAST_WORDS = new Set([
-  'file',
-  'path',
-  'dir',
-  'name',
-  'ref',
-  'url',
-  'uri',
-  'endpoint',
-  'ttl',
-  'length',
-  'expiry',
-  'crt',
-  'cert',
-  'pub',
-]);
-
-/** Verdicts of `isSecretName` by name: the keys of every object of a stage repeat (`name`, `image`, `LOG_LEVEL`), and are split into words once. */
-const secretNames = new BoundedMap<string, boolean>(50_000);
-
-/** Whether a key name (an env var, a ConfigMap key, a command-line flag) looks like it holds a secret. */
-export function isSecretName(name: string): boolean {
-  const known = secretNames.get(name);
-  return known ?? secretNames.remember(name, judgeName(name));
-}
-
-function judgeName(name: string): boolean {
-  const w = words(name);
-  if (w.length === 0 || NOT_SECRET_LAST_WORDS.has(w[w.length - 1]!)) return false;
-  // `REDIS_AUTH`, `AUTH`: the last word only (`AUTH_MODE`, `AUTH_ENABLED` and `OAUTH_ENABLED` say how, not with what)
-  if (w[w.length - 1] === 'auth') return true;
-  return w.some(
-    (x, i) => SECRET_WORDS.has(x) || SECRET_SUFFIXES.some((s) => x.endsWith(s)) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(w[i - 1]!)),
-  );
-}
-
 /** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`. */
 export const FLAG_WITH_VALUE = /^--?([A-Za-z][A-Za-z0-9_.-]*)=([\s\S]*)$/;
 /** An argv entry that is a flag alone, whose value may be the next entry: `--password`, `-token`. */
@@ -524,84 +446,6 @@ export function isSecretKey(path: readonly (string | number)[], value?: unknown,
   if (typeof value === 'string' && detectSecret(value) !== undefined) return true;
   const flag = Array.isArray(list) && isArgvEntry(path) ? flagBefore(list, path[path.length - 1] as number) : undefined;
   return flag !== undefined && isSecretName(flag);
-}
-
-/**
- * The last words of an annotation's name that say it holds the secret itself (`vault.example.com/token`,
- * `.../password`, `.../api-key`, `.../auth-token`); not `secret`, `secrets`, `credentials` or `auth`, whose
- * annotations name a Secret or a method (`nginx.ingress.kubernetes.io/auth-secret: basic-auth`).
- */
-const ANNOTATION_SECRET_WORDS = new Set([
-  'password',
-  'passwd',
-  'pass',
-  'pwd',
-  'passphrase',
-  'token',
-  'apikey',
-  'privatekey',
-  'secretkey',
-  'accesskey',
-]);
-
-/** Whether an annotation's name is a secret's, by name: every object of an app repeats its annotations. */
-const secretAnnotations = new BoundedMap<string, boolean>(50_000);
-
-/**
- * Whether an annotation (`name`: its key, prefix and all) holds a secret by its name and value: the
- * name after its prefix ends in a secret's word (ANNOTATION_SECRET_WORDS, a word ending in
- * `password`, `passphrase` or `token`, or `key` after a word that says which: `api-key`), and the value
- * looks like one: a single word of 8 characters or more that mixes two kinds of character (letters
- * of both cases, digits, symbols), and no reference, switch, number, path or URL. Annotations carry
- * settings of every tool, so a word (`required`, `vault-agent`) is taken for a setting, not a password.
- */
-export function isSecretAnnotation(name: string, value: string): boolean {
-  let named = secretAnnotations.get(name);
-  if (named === undefined) {
-    const w = words(name.slice(name.lastIndexOf('/') + 1));
-    const last = w[w.length - 1] ?? '';
-    named = secretAnnotations.remember(
-      name,
-      ANNOTATION_SECRET_WORDS.has(last) ||
-        SECRET_SUFFIXES.some((x) => x !== 'secret' && last.endsWith(x)) ||
-        (last === 'key' && w.length > 1 && KEY_QUALIFIERS.has(w[w.length - 2]!)),
-    );
-  }
-  if (!named || !/^\S{8,}$/.test(value) || isPlaceholder(value) || /^[-+]?[0-9.]+$/.test(value)) return false;
-  if (/^[/.~${%<|>*&![]/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;
-  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9._-]/].filter((k) => k.test(value)).length;
-  return kinds >= 2;
-}
-
-/**
- * Values of a setting named `*_AUTH` that say how a client authenticates, not with what
- * (`SMTP_AUTH: login`, `MONGO_AUTH: scram-sha-256`, `AUTH: none`); any other word is taken for a
- * password, as Redis images read one from `REDIS_AUTH`. The failure of a missing word is a
- * refusal, which `secrets.allow` excuses, not a leak.
- */
-const AUTH_METHODS =
-  /^(none|basic|digest|bearer|token|jwt|oauth2?|oidc|saml|ldap|kerberos|gssapi|ntlm|negotiate|sasl|plain|login|password|md5|cram-md5|scram-sha-(1|256)|trust|reject|peer|ident|cert|x509|tls|mtls|iam|anonymous|htpasswd|local|internal|external|default|required|optional|enabled|disabled|[01])$/i;
-
-/**
- * Whether the value of a setting named `name` is a secret because of its name: the name is a
- * secret's (`isSecretName`) and the value is no reference or switch (`isPlaceholder`), nor, under a
- * name ending in `auth` (which names a password or a method), a method (`basic`) or a URL without
- * a password (one with is found by its content).
- */
-export function isSecretSetting(name: string, value: string): boolean {
-  if (!isSecretName(name) || isPlaceholder(value)) return false;
-  const w = words(name);
-  if (w[w.length - 1] !== 'auth') return true;
-  const v = value.trim();
-  return !AUTH_METHODS.test(v) && !/^[a-z][a-z0-9+.-]*:\/\/\S*$/i.test(v);
-}
-
-/**
- * Whether a value only refers to another (`$(DB_PASSWORD)`) or is a switch (`true`, as in
- * `MYSQL_RANDOM_ROOT_PASSWORD: "true"`): such a value is no secret, whatever its key's name.
- */
-export function isPlaceholder(value: string): boolean {
-  return REFERENCE.test(value.trim()) || /^(true|false|yes|no|on|off)$/i.test(value.trim());
 }
 
 /** How messages show a value they must not print: `(a 24-character value, hidden)`. */

@@ -44,7 +44,7 @@ describe('a secret value in a stage file', () => {
     const text = repoStage('qa').replace('      LOG_LEVEL: info\n', '      LOG_LEVEL: info\n      DB_PASSWORD: demopassword\n');
     expect(problems(text)).toEqual([
       `environments/qa.yaml:20:20: apps.demoapp.config.DB_PASSWORD looks like a secret value, and stage files are committed: secret values go in .secrets/qa.env or environment variables, never in a stage file\n` +
-        '  hint: declare a key for it under database.secret.keys and set it in .secrets/qa.env; if it is not secret, rename the setting',
+        '  hint: declare a key for it under database.secret.keys and set it in .secrets/qa.env; if it is not secret, add { path: <this setting>, reason: <why> } under secrets.allow',
     ]);
   });
 

@@ -181,6 +181,31 @@ describe('the service stack', () => {
     );
   });
 
+  it("refuses env by the secret screen's rule, not by a word in the name: a property of a secret or a switch passes, and secrets.allow excuses a value", () => {
+    const env = (more = '') =>
+      'apps:\n  a:\n    stack: service\n    image: a:1\n    env:\n' +
+      '      TOKEN_AUDIENCE: api.example.com\n      PASSWORD_MIN_LENGTH: "12"\n      OAUTH_TOKEN_URL: https://sso.example.com/token\n' +
+      '      MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: "yes"\n      TOKEN_GITHUB: demo-public-token\n' +
+      more;
+    const problems = (text: string) => {
+      try {
+        compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
+      } catch (e) {
+        return (e as ProblemsError).problems.map(formatProblem);
+      }
+      return [];
+    };
+    expect(problems(env())).toEqual([
+      'environments/x.yaml:10:21: apps.a.env.TOKEN_GITHUB looks like a secret value, and stage files are committed: secret values go in .secrets/x.env or environment variables, never in a stage file\n' +
+        '  hint: declare it under secrets: { <secret>: { TOKEN_GITHUB: <key> } } and set the value in .secrets/x.env; if it is not secret, add { path: <this setting>, reason: <why> } under secrets.allow',
+    ]);
+    const allowed = env('secrets:\n  allow:\n    - { path: apps.a.env.TOKEN_GITHUB, reason: the token of the public demo account }\n');
+    expect(problems(allowed)).toEqual([]);
+    expect(compileStages([{ stage: 'x', file: 'environments/x.yaml', text: allowed }]).allowedSecrets.get('x')).toEqual([
+      "secret allowed: apps.a.env.TOKEN_GITHUB (the value of 'TOKEN_GITHUB'): the token of the public demo account",
+    ]);
+  });
+
   it('refuses two ports with one number and protocol at the second port, naming the first, and nothing else about them', () => {
     const stage =
       'apps:\n  api:\n    stack: service\n    image: a:1\n    ports: { http: { port: 8080 }, alt: { port: 8080 }, dns: { port: 8080, protocol: UDP } }\n';

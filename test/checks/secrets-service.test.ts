@@ -26,12 +26,12 @@ function refused(text: string): string[] {
 }
 
 describe('secret values of a service app', () => {
-  it('refuses a password in an env var named like REDIS_AUTH, AUTH or DB_AUTH, at its setting, without printing it', () => {
+  it("refuses a password in an env var named like REDIS_AUTH, AUTH or DB_AUTH, at its setting (the stack, by the screen's rule), without printing it", () => {
     const problems = refused(service('env: { REDIS_AUTH: hunter2u, AUTH: hunter3u, DB_AUTH: hunter4u }'));
     expect(problems).toEqual([
-      "environments/svc.yaml:5:24: apps.api.env.REDIS_AUTH holds the value of 'REDIS_AUTH', whose name says it is secret",
-      "environments/svc.yaml:5:40: apps.api.env.AUTH holds the value of 'AUTH', whose name says it is secret",
-      "environments/svc.yaml:5:59: apps.api.env.DB_AUTH holds the value of 'DB_AUTH', whose name says it is secret",
+      'environments/svc.yaml:5:24: apps.api.env.REDIS_AUTH looks like a secret value, and stage files are committed: secret values go in .secrets/svc.env or environment variables, never in a stage file',
+      'environments/svc.yaml:5:40: apps.api.env.AUTH looks like a secret value, and stage files are committed: secret values go in .secrets/svc.env or environment variables, never in a stage file',
+      'environments/svc.yaml:5:59: apps.api.env.DB_AUTH looks like a secret value, and stage files are committed: secret values go in .secrets/svc.env or environment variables, never in a stage file',
     ]);
     expect(problems.join('\n')).not.toMatch(/hunter[234]u/);
   });
@@ -60,6 +60,19 @@ describe('secret values of a service app', () => {
     expect(refused(service("command: ['sh', '-c', 'curl -u admin:hunter1w http://x']"))).toEqual([
       'environments/svc.yaml:5:27: apps.api.command[2] holds a password on a command line (mysql -p<password>, curl -u user:password)',
     ]);
+  });
+
+  it("says how a service app's setting goes into a Secret: the app's secrets:, not demoapp's database.secret.keys alone", () => {
+    try {
+      compileStages([
+        { stage: 'svc', file: 'environments/svc.yaml', text: service("command: ['sh', '-c', 'mysql -uroot -phunter2k db']") },
+      ]);
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+      expect(e.problems[0]!.hint).toContain("declare its key (under the app's secrets:, or demoapp's database.secret.keys)");
+      return;
+    }
+    expect.unreachable('the password is refused');
   });
 
   it('accepts a prompt, a port, a user alone, and -p followed by a separate word (which mysql takes for its database)', () => {

@@ -25,12 +25,12 @@ const configMap = (data: Record<string, string>, binaryData?: Record<string, str
 });
 
 /** Every finding of the secret checks as `field: code`. */
-const found = (o: KubeObject) => checkSecretContent(o).map((f) => `${fieldPath(f.path)}: ${f.code}`);
+const found = (o: KubeObject) => checkSecretContent(o).findings.map((f) => `${fieldPath(f.path)}: ${f.code}`);
 
 describe('secret values in objects', () => {
   it('finds every kind of secret in a ConfigMap, by content, and names what it is without showing it', () => {
     const data = Object.fromEntries(Object.entries(SECRET_SAMPLES).map(([id, v]) => [id.toUpperCase().replace(/-/g, '_'), v]));
-    const findings = checkSecretContent(configMap(data));
+    const { findings } = checkSecretContent(configMap(data));
     expect(findings.map((f) => fieldPath(f.path)).sort()).toEqual(
       Object.keys(data)
         .map((k) => `data.${k}`)
@@ -198,6 +198,30 @@ describe('secret values in objects', () => {
     expect(text).toContain('must be a string (found (a 11-character value, hidden))');
     expect(text).not.toContain(url);
     expect(text).not.toContain('98765432101');
+  });
+
+  it("names a secret's key whole when the value is part of it, and never masks a word of the hint equal to the value", () => {
+    const o = configMap({ SECRET_STRIPE: 'STRIPE', DB_PASSWORD: 'cluster' });
+    const text = checkObjects([o])
+      .findings.filter((f) => f.code.startsWith('secrets/'))
+      .map((f) => formatProblem(toProblem(f)))
+      .join('\n');
+    expect(text).toContain(
+      "data.SECRET_STRIPE: is the value of 'SECRET_STRIPE', whose name says it is secret (a 6-character value, hidden)",
+    );
+    expect(text).toContain("data.DB_PASSWORD: is the value of 'DB_PASSWORD', whose name says it is secret (a 7-character value, hidden)");
+    // a word of the hint masked where the value is that word would tell the value
+    expect(text).not.toMatch(/the \(a \d-character value, hidden\)|SECRET_\(a/);
+    expect(text).toContain('a Secret made in the cluster another way');
+  });
+
+  it('masks the key in a secret finding when the key is itself a secret', () => {
+    const token = SECRET_SAMPLES['github-token']!;
+    const text = checkObjects([configMap({ [`API_TOKEN_${token}`]: 'hunter2k' })])
+      .findings.map((f) => formatProblem(toProblem(f)))
+      .join('\n');
+    expect(text).toContain(`is the value of '(a ${token.length + 10}-character key, hidden)', whose name says it is secret`);
+    expect(text).not.toContain(token);
   });
 
   it('never prints a short number that is a secret in a schema message: after a secret flag in args, or under a secret env name', () => {
