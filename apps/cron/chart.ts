@@ -43,6 +43,8 @@ export function cronChart(chart: Chart, name: string, s: CronSettings): Chart {
               serviceAccountName: s.serviceAccountName,
               automountServiceAccountToken: s.automountServiceAccountToken,
               imagePullSecrets: s.imagePullSecrets,
+              nodeSelector: s.nodeSelector,
+              tolerations: s.tolerations,
             }),
           },
         },

@@ -5,9 +5,9 @@
  * image is its release: `npm run promote` copies it, and ARM stages substitute it as any image.
  */
 import { Chart } from 'cdk8s';
-import { defineStack, imageVersion, type SettingsProblem } from '../../lib/stack.js';
+import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
 import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../../lib/model/cron.js';
-import { resourcesProblems } from '../../lib/config/workload.js';
+import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { service } from '../service/index.js';
 import { cronChart } from './chart.js';
 import { cronSettings, type CronSettings } from './settings.js';
@@ -15,7 +15,7 @@ import { cronSettings, type CronSettings } from './settings.js';
 /** How often the CronJob controller looks at its CronJobs: a shorter starting deadline may pass unseen. */
 const CONTROLLER_PERIOD_SECONDS = 10;
 
-function refine(s: CronSettings): SettingsProblem[] {
+function refine(s: CronSettings, stage: StageContext): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const scheduleProblem = cronScheduleProblem(s.schedule);
   if (scheduleProblem !== undefined) {
@@ -52,6 +52,7 @@ function refine(s: CronSettings): SettingsProblem[] {
       hint: `set ${CONTROLLER_PERIOD_SECONDS} or more, or leave it out`,
     });
   }
+  problems.push(...placementProblems(s, stage));
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']));
   return problems;

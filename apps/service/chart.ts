@@ -110,6 +110,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     env: containerEnv(s),
     envFromConfigMaps: envFrom,
     podAnnotations: s.podAnnotations,
+    nodeSelector: s.nodeSelector,
+    tolerations: s.tolerations,
     imagePullSecrets: s.imagePullSecrets,
     serviceAccountName: s.serviceAccountName,
     automountServiceAccountToken: s.automountServiceAccountToken,

@@ -12,12 +12,13 @@ import {
   Mapping,
   ingressHostPattern,
   PortNumber,
+  QUALIFIED_KEY_PATTERN,
   Settings,
   StringEnum,
   Type,
   type Static,
 } from '../../lib/config/types.js';
-import { Autoscaling, Name, Probe, Resources, Size } from '../../lib/config/workload.js';
+import { Autoscaling, Name, NodeSelector, Probe, Resources, Size, Tolerations } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
@@ -57,15 +58,8 @@ const HostName = Type.String({
   expected: 'a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address)',
   description: 'Host name of the service, or a wildcard such as *.example.com (one level of subdomains; the certificate must cover it).',
 });
-/**
- * An annotation key as the API server takes it: an optional prefix (a DNS-1123 subdomain of at
- * most 253 characters) and '/', then a name of 1-63 letters, digits, '-', '_' and '.', starting
- * and ending with a letter or digit. The lookahead holds the lengths (and so bounds the work on a
- * long key) before the pattern reads the characters.
- */
 const AnnotationKey = Type.String({
-  pattern:
-    '^(?=(?:[^/]{1,253}/)?[^/]{1,63}$)(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$',
+  pattern: QUALIFIED_KEY_PATTERN,
   expected:
     "an annotation key such as prometheus.io/scrape (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
 });
@@ -202,6 +196,8 @@ export const serviceSettings = Settings({
     }),
   ),
   podAnnotations: Annotations('the pods', 'prometheus.io/scrape: "true"'),
+  nodeSelector: NodeSelector('the pods'),
+  tolerations: Tolerations('the pods'),
   serviceAccountName: Type.Optional(
     Name(
       "The ServiceAccount the pods run as: one the stage has (another app's, or a manifests app's), or one made outside stagecraft that the stage declares under serviceAccounts.external. @default - the namespace's default",

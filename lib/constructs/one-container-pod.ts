@@ -37,12 +37,19 @@ export interface OneContainerPodProps {
   readonly restartPolicy?: string;
   /** Seconds between SIGTERM (after preStop) and SIGKILL. @default - Kubernetes' default (30) */
   readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Node labels the pod runs on only (a node pool); the stage's architecture is added by a transform.
+   * @default - any node
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Taints of the nodes the pod may run on. @default - none */
+  readonly tolerations?: readonly k8s.Toleration[];
 }
 
 /**
  * The pod spec: the container with its security context and pull policy, the pod's RuntimeDefault
- * seccomp profile, no API token unless asked, pull secrets by name, and a writable `/tmp` beside a
- * read-only root filesystem.
+ * seccomp profile, no API token unless asked, pull secrets by name, the nodes it runs on, and a
+ * writable `/tmp` beside a read-only root filesystem.
  */
 export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
   // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
@@ -53,6 +60,8 @@ export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
     automountServiceAccountToken: props.automountServiceAccountToken ?? false,
     imagePullSecrets: orUndefined(props.imagePullSecrets?.map((name) => ({ name }))),
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+    nodeSelector: props.nodeSelector && Object.keys(props.nodeSelector).length ? { ...props.nodeSelector } : undefined,
+    tolerations: orUndefined(props.tolerations),
     securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
     containers: [
       {

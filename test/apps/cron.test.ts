@@ -205,6 +205,20 @@ describe('the cron stack', () => {
     expect(planPromotion(from, to, STACKS)).toEqual({ edits: [{ path: ['apps', 'report', 'image'], value: 'team/report:2' }], notes: [] });
   });
 
+  it('runs its pods on the nodes the stage file selects and tolerates their taints, refusing a toleration the API server refuses, as the service stack does', () => {
+    const pod = podSpec(
+      find(
+        render(cronStage([...nightly, 'nodeSelector: { workload: batch }', 'tolerations: [{ key: spot, operator: Exists }]'])),
+        'CronJob',
+      ),
+    );
+    expect(pod.nodeSelector).toEqual({ workload: 'batch', 'kubernetes.io/arch': 'amd64' });
+    expect(pod.tolerations).toEqual([{ key: 'spot', operator: 'Exists' }]);
+    expect(problems(cronStage([...nightly, 'tolerations: [{ key: spot, tolerationSeconds: 60 }]']))).toEqual([
+      'environments/x.yaml:6:51: apps.report.tolerations[0].tolerationSeconds is set, but effect is not given: it says how long a pod stays on a node tainted NoExecute, so the API server takes it with effect NoExecute only\n  hint: set effect: NoExecute, or remove tolerationSeconds',
+    ]);
+  });
+
   it('refuses on an ARM stage an image with no build for it, at the image setting', () => {
     const stage = cronStage(['schedule: "@daily"', 'image: team/report:1'], 'report', 'architecture: arm\n');
     const refused = problemsThrownBy(() => compileStages([{ stage: 'pi', file: 'environments/pi.yaml', text: stage }])).map(formatProblem);
