@@ -130,6 +130,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
       name,
       selector: serviceSelector(name, s),
       type: s.service?.type,
+      annotations: s.service?.annotations,
       ports: ports.map(([portName, p]) => ({
         name: portName,
         port: p.port,

@@ -190,6 +190,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   }
   for (const [path, annotations] of [
     [['podAnnotations'], s.podAnnotations],
+    [['service', 'annotations'], s.service?.annotations],
     [['ingress', 'annotations'], s.ingress?.annotations],
   ] as const) {
     for (const key of Object.keys(annotations ?? {}).filter(isStagecraftKey)) {

@@ -233,6 +233,10 @@ export const serviceSettings = Settings({
     Settings(
       {
         type: Type.Optional(StringEnum(['ClusterIP', 'NodePort', 'LoadBalancer'], { description: '@default ClusterIP' })),
+        annotations: Annotations(
+          'the Service',
+          'service.beta.kubernetes.io/aws-load-balancer-scheme: internal (a cloud load balancer reads them)',
+        ),
         colorNodePorts: Type.Optional(
           ColorNodePorts(
             "Blue/green only: a NodePort Service per color (<name>-blue, <name>-green) on the HTTP port (the only port; else the port the readiness probe's HTTP check reaches, else the port named http), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none",

@@ -35,6 +35,11 @@ export interface LabelServiceProps {
   /** @default 'ClusterIP' */
   readonly type?: ServiceType;
   /**
+   * Annotations of the Service, such as those a cloud's load balancer controller reads.
+   * @default - none
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /**
    * Namespace of the Service.
    * @default - the stage's namespace
    */
@@ -61,7 +66,11 @@ export class LabelService extends Construct {
       throw new Error(`Service '${props.name}': 'nodePort' ${nodePort.nodePort} needs 'type' NodePort or LoadBalancer, not ClusterIP`);
     }
     this.apiObject = new k8s.KubeService(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        annotations: props.annotations && Object.keys(props.annotations).length ? { ...props.annotations } : undefined,
+      },
       spec: {
         type,
         selector: { ...props.selector },
