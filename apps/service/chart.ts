@@ -73,6 +73,12 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     volumes.push({ name: 'config', configMap: { name: files.name } });
     mounts.push({ name: 'config', mountPath: names.configMount, readOnly: true });
   }
+  Object.entries(s.secretFiles ?? {}).forEach(([secret, files], i) => {
+    // by position, not by name: a volume's name has at most 63 characters, as a Secret's has
+    const volume = `secret-${i}`;
+    volumes.push({ name: volume, secret: { secretName: secret, items: files.keys.map((key) => ({ key, path: key })) } });
+    mounts.push({ name: volume, mountPath: files.mountPath, readOnly: true });
+  });
   if (s.storage) {
     if (s.storage.storageClass !== undefined) {
       new k8s.KubePersistentVolumeClaim(chart, 'claim', {

@@ -13,6 +13,7 @@ import { secretsFile } from '../../lib/secrets.js';
 import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
+import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
 
 /** Whether an annotation key is under stagecraft's own prefix (`stagecraft.dev/`, `policy.stagecraft.dev/`...). */
 const isStagecraftKey = (key: string) => /^(?:[^/]*\.)?stagecraft\.dev\//.test(key);
@@ -104,6 +105,38 @@ function storageProblems(s: ServiceSettings): SettingsProblem[] {
       message: `has no effect with storage: ${why}, so a new release replaces the pod with strategy Recreate (the old pod stops and lets go of the volume before the new one starts), not with a rolling update`,
       hint: 'remove rollout; or, on a storage class that provides it, set storage.accessMode: ReadWriteMany to roll',
     });
+  return problems;
+}
+
+/**
+ * The directories the settings mount volumes at, each once: the kubelet refuses a container that
+ * mounts two volumes at one path, and a read-only root filesystem has its writable `/tmp` there
+ * already. (The config files' default directory, `/etc/<name>`, is the app name's: the checks find
+ * a clash with it.)
+ */
+function mountProblems(s: ServiceSettings): SettingsProblem[] {
+  const mounts: [path: (string | number)[], mountPath: string][] = [
+    ...(s.security?.writableRootFilesystem ? [] : [[[], TMP_MOUNT] as [string[], string]]),
+    ...(s.config?.files && s.config.mountPath !== undefined ? [[['config', 'mountPath'], s.config.mountPath] as [string[], string]] : []),
+    ...Object.entries(s.secretFiles ?? {}).map(([secret, f]) => [['secretFiles', secret, 'mountPath'], f.mountPath] as [string[], string]),
+    ...(s.storage ? [[['storage', 'mountPath'], s.storage.mountPath] as [string[], string]] : []),
+  ];
+  const first = new Map<string, (string | number)[]>();
+  const problems: SettingsProblem[] = [];
+  for (const [path, mountPath] of mounts) {
+    const dir = mountPath.replace(/(?<=.)\/+$/, '');
+    const taken = first.get(dir);
+    if (!taken) first.set(dir, path);
+    else
+      problems.push({
+        code: 'config/conflict',
+        path,
+        message: taken.length
+          ? `is ${mountPath}, as ${taken.join('.')} is: a container mounts one volume at a directory`
+          : `is ${mountPath}, where the read-only root filesystem has its writable ${TMP_MOUNT} (an emptyDir): a container mounts one volume at a directory`,
+        hint: 'give it a directory of its own (one inside another is fine)',
+      });
+  }
   return problems;
 }
 
@@ -210,7 +243,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
       'set maxSurge to 1',
     );
   }
-  problems.push(...placementProblems(s, stage));
+  problems.push(...placementProblems(s, stage), ...mountProblems(s));
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']));
   const a = s.autoscaling;
@@ -316,6 +349,11 @@ export const service = defineStack({
       name: secret,
       keys: [...new Set(Object.values(vars))].sort(),
       path: ['secrets', secret],
+    })),
+    ...Object.entries(s.secretFiles ?? {}).map(([secret, files]) => ({
+      name: secret,
+      keys: [...files.keys].sort(),
+      path: ['secretFiles', secret],
     })),
     ...(s.ingress ? [{ name: s.ingress.tlsSecret, keys: ['tls.crt', 'tls.key'], path: ['ingress', 'tlsSecret'], external: true }] : []),
     // registry credentials come from `kubectl create secret docker-registry` (or a store), never from a stage file

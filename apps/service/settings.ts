@@ -155,6 +155,19 @@ export const serviceSettings = Settings({
   ),
   secrets: KeyRefs('Secret'),
   configMaps: KeyRefs('ConfigMap'),
+  secretFiles: Type.Optional(
+    Mapping(
+      Name('Name of the Secret.'),
+      Settings({
+        mountPath: AbsolutePath('Directory the keys are mounted at, read-only, each as a file named after its key.'),
+        keys: Type.Array(KeyName, { minItems: 1, uniqueItems: true, description: 'The keys mounted, each a file (key.json, tls.crt).' }),
+      }),
+      {
+        description:
+          'Keys of Secrets mounted as files (a credentials file, a client certificate), by Secret name: { <secret>: { mountPath, keys } }; declared by name and keys as secrets: are, printed by npm run secrets. @default - none',
+      },
+    ),
+  ),
   config: Type.Optional(
     Settings(
       {

@@ -5,6 +5,9 @@
  */
 import type { k8s } from '../k8s.js';
 
+/** Where a container with a read-only root filesystem gets a writable directory (an emptyDir). */
+export const TMP_MOUNT = '/tmp';
+
 /** A copy of a list, or undefined when it is empty or missing (the output has no empty lists). */
 export const orUndefined = <T>(list: readonly T[] | undefined): T[] | undefined => (list?.length ? [...list] : undefined);
 
@@ -68,7 +71,7 @@ export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
         ...props.container,
         imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
         securityContext: props.securityContext,
-        volumeMounts: orUndefined([...(tmp ? [{ name: 'tmp', mountPath: '/tmp' }] : []), ...(props.volumeMounts ?? [])]),
+        volumeMounts: orUndefined([...(tmp ? [{ name: 'tmp', mountPath: TMP_MOUNT }] : []), ...(props.volumeMounts ?? [])]),
       },
     ],
     volumes: orUndefined([...(tmp ? [{ name: 'tmp', emptyDir: {} }] : []), ...(props.volumes ?? [])]),
