@@ -132,17 +132,20 @@ export const serviceSettings = Settings({
   ports: Type.Optional(
     Mapping(
       PortName,
-      Settings({
-        port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
-        protocol: Type.Optional(StringEnum(['TCP', 'UDP'], { description: '@default TCP' })),
-        nodePort: Type.Optional(
-          Type.Integer({
-            minimum: 30000,
-            maximum: 32767,
-            description: 'Fixed node port (service.type NodePort or LoadBalancer). @default - chosen by the API server',
-          }),
-        ),
-      }),
+      Settings(
+        {
+          port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
+          protocol: Type.Optional(StringEnum(['TCP', 'UDP'], { description: '@default TCP' })),
+          nodePort: Type.Optional(
+            Type.Integer({
+              minimum: 30000,
+              maximum: 32767,
+              description: 'Fixed node port (service.type NodePort or LoadBalancer). @default - chosen by the API server',
+            }),
+          ),
+        },
+        { description: 'A port of the container, e.g. { port: 8080 } (or { port: 53, protocol: UDP }).' },
+      ),
       { description: 'The container ports by name, each exposed by the Service. @default - none: no Service' },
     ),
   ),
@@ -158,10 +161,13 @@ export const serviceSettings = Settings({
   secretFiles: Type.Optional(
     Mapping(
       Name('Name of the Secret.'),
-      Settings({
-        mountPath: AbsolutePath('Directory the keys are mounted at, read-only, each as a file named after its key.'),
-        keys: Type.Array(KeyName, { minItems: 1, uniqueItems: true, description: 'The keys mounted, each a file (key.json, tls.crt).' }),
-      }),
+      Settings(
+        {
+          mountPath: AbsolutePath('Directory the keys are mounted at, read-only, each as a file named after its key.'),
+          keys: Type.Array(KeyName, { minItems: 1, uniqueItems: true, description: 'The keys mounted, each a file (key.json, tls.crt).' }),
+        },
+        { description: 'Where the Secret is mounted and which keys, e.g. { mountPath: /var/run/gcp, keys: [key.json] }.' },
+      ),
       {
         description:
           'Keys of Secrets mounted as files (a credentials file, a client certificate), by Secret name: { <secret>: { mountPath, keys } }; declared by name and keys as secrets: are, printed by npm run secrets. @default - none',

@@ -79,3 +79,12 @@ describe('the Service of a service', () => {
     ).toMatch(/^environments\/x\.yaml:6:31: apps\.api\.service\.annotations: 'a b' is not a valid name; it must be an annotation key/);
   });
 });
+
+describe('a port of a service written as a number', () => {
+  it('is refused at its place with the form a port takes', () => {
+    expect(problems(serviceStage(['image: team/api:1', 'ports: { http: 8080 }']))).toEqual([
+      'environments/x.yaml:5:20: apps.api.ports.http must be a mapping (found 8080)\n' +
+        '  hint: apps.api.ports.http: a port of the container, e.g. { port: 8080 } (or { port: 53, protocol: UDP }) (environments/stage.schema.json describes every setting; editors show it)',
+    ]);
+  });
+});
