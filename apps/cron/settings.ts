@@ -29,6 +29,7 @@ export const cronSettings = Settings({
   env: service.env,
   secrets: service.secrets,
   configMaps: service.configMaps,
+  secretFiles: service.secretFiles,
   resources: Resources('the container'),
   imagePullSecrets: service.imagePullSecrets,
   serviceAccountName: service.serviceAccountName,

@@ -58,6 +58,19 @@ export const containerEnv = (s: Pick<ServiceSettings, 'env' | 'secrets' | 'confi
   ...keyRefs(s.configMaps, (configMap, key) => ({ configMapKeyRef: { name: configMap, key } })),
 ];
 
+/** The volumes of `secretFiles` and where the container mounts them, read-only: each key a file. The cron stack's pods take them too. */
+export function secretFileVolumes(s: Pick<ServiceSettings, 'secretFiles'>): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  const files = Object.entries(s.secretFiles ?? {});
+  return {
+    // by position, not by name: a volume's name has at most 63 characters, as a Secret's has
+    volumes: files.map(([secret, f], i) => ({
+      name: `secret-${i}`,
+      secret: { secretName: secret, items: f.keys.map((key) => ({ key, path: key })) },
+    })),
+    mounts: files.map(([, f], i) => ({ name: `secret-${i}`, mountPath: f.mountPath, readOnly: true })),
+  };
+}
+
 export function serviceChart(chart: Chart, name: string, s: ServiceSettings, stage: StageContext): Chart {
   const names = serviceNames(name, stage.name, s);
   const ports = Object.entries(s.ports ?? {});
@@ -73,12 +86,9 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     volumes.push({ name: 'config', configMap: { name: files.name } });
     mounts.push({ name: 'config', mountPath: names.configMount, readOnly: true });
   }
-  Object.entries(s.secretFiles ?? {}).forEach(([secret, files], i) => {
-    // by position, not by name: a volume's name has at most 63 characters, as a Secret's has
-    const volume = `secret-${i}`;
-    volumes.push({ name: volume, secret: { secretName: secret, items: files.keys.map((key) => ({ key, path: key })) } });
-    mounts.push({ name: volume, mountPath: files.mountPath, readOnly: true });
-  });
+  const secretFiles = secretFileVolumes(s);
+  volumes.push(...secretFiles.volumes);
+  mounts.push(...secretFiles.mounts);
   if (s.storage) {
     if (s.storage.storageClass !== undefined) {
       new k8s.KubePersistentVolumeClaim(chart, 'claim', {

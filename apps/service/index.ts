@@ -114,7 +114,7 @@ function storageProblems(s: ServiceSettings): SettingsProblem[] {
  * already. (The config files' default directory, `/etc/<name>`, is the app name's: the checks find
  * a clash with it.)
  */
-function mountProblems(s: ServiceSettings): SettingsProblem[] {
+export function mountProblems(s: Pick<ServiceSettings, 'security' | 'config' | 'secretFiles' | 'storage'>): SettingsProblem[] {
   const mounts: [path: (string | number)[], mountPath: string][] = [
     ...(s.security?.writableRootFilesystem ? [] : [[[], TMP_MOUNT] as [string[], string]]),
     ...(s.config?.files && s.config.mountPath !== undefined ? [[['config', 'mountPath'], s.config.mountPath] as [string[], string]] : []),

@@ -219,6 +219,21 @@ describe('the cron stack', () => {
     ]);
   });
 
+  it('mounts keys of Secrets as files and declares them, refusing a directory the read-only root has, as the service stack does', () => {
+    const text = cronStage([...nightly, 'secretFiles: { report-gcp: { mountPath: /var/run/gcp, keys: [key.json] } }']);
+    const pod = podSpec(find(render(text), 'CronJob'));
+    expect(pod.volumes.slice(1)).toEqual([
+      { name: 'secret-0', secret: { secretName: 'report-gcp', items: [{ key: 'key.json', path: 'key.json' }] } },
+    ]);
+    expect(pod.containers[0].volumeMounts.slice(1)).toEqual([{ name: 'secret-0', mountPath: '/var/run/gcp', readOnly: true }]);
+    expect(loader.load(text, 'environments/x.yaml').secrets).toEqual([
+      { name: 'report-gcp', keys: ['key.json'], path: ['secretFiles', 'report-gcp'] },
+    ]);
+    expect(problems(cronStage([...nightly, 'secretFiles: { report-gcp: { mountPath: /tmp, keys: [key.json] } }']))[0]).toMatch(
+      /^environments\/x\.yaml:6:45: apps\.report\.secretFiles\.report-gcp\.mountPath is \/tmp, where the read-only root filesystem has its writable \/tmp/,
+    );
+  });
+
   it('refuses on an ARM stage an image with no build for it, at the image setting', () => {
     const stage = cronStage(['schedule: "@daily"', 'image: team/report:1'], 'report', 'architecture: arm\n');
     const refused = problemsThrownBy(() => compileStages([{ stage: 'pi', file: 'environments/pi.yaml', text: stage }])).map(formatProblem);
