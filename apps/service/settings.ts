@@ -12,7 +12,7 @@ import {
   Mapping,
   ingressHostPattern,
   PortNumber,
-  QUALIFIED_KEY_PATTERN,
+  QualifiedKey,
   Settings,
   StringEnum,
   Type,
@@ -58,11 +58,7 @@ const HostName = Type.String({
   expected: 'a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address)',
   description: 'Host name of the service, or a wildcard such as *.example.com (one level of subdomains; the certificate must cover it).',
 });
-const AnnotationKey = Type.String({
-  pattern: QUALIFIED_KEY_PATTERN,
-  expected:
-    "an annotation key such as prometheus.io/scrape (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
-});
+const AnnotationKey = QualifiedKey('an annotation key such as prometheus.io/scrape');
 const Annotations = (where: string, example: string) =>
   Type.Optional(
     Mapping(AnnotationKey, Type.String(), {

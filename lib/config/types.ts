@@ -84,6 +84,13 @@ export const Settings = <T extends Parameters<typeof Type.Object>[0]>(properties
 export const QUALIFIED_KEY_PATTERN =
   '^(?=(?:[^/]{1,253}/)?[^/]{1,63}$)(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$';
 
+/** A label or annotation key (QUALIFIED_KEY_PATTERN), `what` saying which, e.g. 'a taint key such as dedicated'. */
+export const QualifiedKey = (what: string) =>
+  Type.String({
+    pattern: QUALIFIED_KEY_PATTERN,
+    expected: `${what} (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,
+  });
+
 /** A label value as the API server takes it: empty, or at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit. */
 export const LABEL_VALUE_PATTERN = '^(?=.{0,63}$)(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$';
 

@@ -14,7 +14,7 @@ import {
   Mapping,
   POSITIVE_QUANTITY_PATTERN,
   PortNumber,
-  QUALIFIED_KEY_PATTERN,
+  QualifiedKey,
   Settings,
   StringEnum,
   Type,
@@ -116,11 +116,6 @@ export const Autoscaling = (description: string) =>
     ),
   );
 
-const LabelKey = (what: string) =>
-  Type.String({
-    pattern: QUALIFIED_KEY_PATTERN,
-    expected: `${what} (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,
-  });
 const LabelValue = (description: string) =>
   Type.String({
     pattern: LABEL_VALUE_PATTERN,
@@ -131,7 +126,7 @@ const LabelValue = (description: string) =>
 /** The node labels a workload's pods are placed by (the pod's `nodeSelector`). */
 export const NodeSelector = (who: string) =>
   Type.Optional(
-    Mapping(LabelKey('a node label key such as node.kubernetes.io/instance-type'), LabelValue('The value the node label must have.'), {
+    Mapping(QualifiedKey('a node label key such as node.kubernetes.io/instance-type'), LabelValue('The value the node label must have.'), {
       description: `Node labels ${who} run on only, e.g. { workload: batch } (a node pool); the stage's architecture (${ARCH_LABEL}) is added by stagecraft. @default - any node`,
     }),
   );
@@ -141,7 +136,7 @@ export const Tolerations = (who: string) =>
   Type.Optional(
     Type.Array(
       Settings({
-        key: Type.Optional(LabelKey('a taint key such as dedicated')),
+        key: Type.Optional(QualifiedKey('a taint key such as dedicated')),
         operator: Type.Optional(
           StringEnum(['Equal', 'Exists'], {
             description: 'Equal: the taint has value; Exists: any value (and, without key, any taint). @default Equal',
