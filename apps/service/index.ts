@@ -115,12 +115,13 @@ function storageProblems(s: ServiceSettings): SettingsProblem[] {
  * a clash with it.)
  */
 export function mountProblems(s: Pick<ServiceSettings, 'security' | 'config' | 'secretFiles' | 'storage'>): SettingsProblem[] {
-  const mounts: [path: (string | number)[], mountPath: string][] = [
-    ...(s.security?.writableRootFilesystem ? [] : [[[], TMP_MOUNT] as [string[], string]]),
-    ...(s.config?.files && s.config.mountPath !== undefined ? [[['config', 'mountPath'], s.config.mountPath] as [string[], string]] : []),
-    ...Object.entries(s.secretFiles ?? {}).map(([secret, f]) => [['secretFiles', secret, 'mountPath'], f.mountPath] as [string[], string]),
-    ...(s.storage ? [[['storage', 'mountPath'], s.storage.mountPath] as [string[], string]] : []),
-  ];
+  /** The setting that mounts a volume at a directory (none for the /tmp of a read-only root), in the order the container mounts them. */
+  const mounts: [path: (string | number)[], mountPath: string][] = [];
+  if (!s.security?.writableRootFilesystem) mounts.push([[], TMP_MOUNT]);
+  if (Object.keys(s.config?.files ?? {}).length && s.config?.mountPath !== undefined)
+    mounts.push([['config', 'mountPath'], s.config.mountPath]);
+  for (const [secret, f] of Object.entries(s.secretFiles ?? {})) mounts.push([['secretFiles', secret, 'mountPath'], f.mountPath]);
+  if (s.storage) mounts.push([['storage', 'mountPath'], s.storage.mountPath]);
   const first = new Map<string, (string | number)[]>();
   const problems: SettingsProblem[] = [];
   for (const [path, mountPath] of mounts) {
