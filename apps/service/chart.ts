@@ -1,7 +1,7 @@
 /**
  * The objects of one `service` instance, all named after the instance: the Deployment (or one per
  * color), its autoscaler, the Service over the named ports (and, blue/green behind an edge, one
- * NodePort Service per color), the Ingress, the content-hashed
+ * NodePort Service per color), the PodDisruptionBudget, the Ingress, the content-hashed
  * ConfigMaps and the storage claim. Every difference between stages comes from the settings.
  */
 import type { Chart } from 'cdk8s';
@@ -169,6 +169,18 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
         ports: [{ name: portName, port: p.port, targetPort: portName, protocol: p.protocol, nodePort: colorPorts[color] }],
       });
     }
+  }
+  if (s.disruptionBudget) {
+    const { maxUnavailable, minAvailable } = s.disruptionBudget;
+    new k8s.KubePodDisruptionBudget(chart, 'disruption-budget', {
+      metadata: { name },
+      spec: {
+        // every pod of the app: a drain that evicts the idle color's pods disrupts what a switch would need
+        selector: { matchLabels: { name } },
+        maxUnavailable: maxUnavailable === undefined ? undefined : k8s.IntOrString.fromNumber(maxUnavailable),
+        minAvailable: minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(minAvailable),
+      },
+    });
   }
   if (s.ingress) {
     const portName = s.ingress.port ?? ports[0][0];

@@ -1,7 +1,8 @@
 /**
  * The generic `service` stack: a team's own service from the stage file alone (image, ports,
- * command, env, config, probes, resources, autoscaling, Service, Ingress with TLS, storage,
- * rolling or blue/green releases, a restricted security context with declared exceptions).
+ * command, env, config, Secret files, probes, resources, the nodes it runs on, autoscaling, a
+ * disruption budget, Service, Ingress with TLS, storage, rolling or blue/green releases, a
+ * restricted security context with declared exceptions).
  * Its release works with promote, diff and switch like demoapp's.
  */
 import { Chart } from 'cdk8s';
@@ -245,6 +246,14 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
     );
   }
   problems.push(...placementProblems(s, stage), ...mountProblems(s));
+  const budget = s.disruptionBudget;
+  if (budget && (budget.maxUnavailable === undefined) === (budget.minAvailable === undefined))
+    add(
+      ['disruptionBudget'],
+      'config/conflict',
+      `needs one of maxUnavailable and minAvailable (found ${budget.maxUnavailable === undefined ? 'neither' : 'both'}): a PodDisruptionBudget takes one`,
+      'e.g. disruptionBudget: { maxUnavailable: 1 }, which lets a drain evict one pod at a time',
+    );
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']));
   const a = s.autoscaling;

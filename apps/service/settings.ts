@@ -244,6 +244,20 @@ export const serviceSettings = Settings({
     ),
   ),
   autoscaling: Autoscaling('A HorizontalPodAutoscaler on CPU (needs resources.requests.cpu). @default - none'),
+  disruptionBudget: Type.Optional(
+    Settings(
+      {
+        maxUnavailable: Type.Optional(Count(0, { description: 'Pods a drain may stop at once. @default - none: then minAvailable' })),
+        minAvailable: Type.Optional(
+          Count(0, { description: 'Pods that must keep running during a drain. @default - none: then maxUnavailable' }),
+        ),
+      },
+      {
+        description:
+          "A PodDisruptionBudget <name> over the app's pods (both colors' when blue/green): a node drain (kubectl drain, a cluster upgrade) evicts them only within it; one of maxUnavailable and minAvailable. @default - none",
+      },
+    ),
+  ),
   service: Type.Optional(
     Settings(
       {
