@@ -9,10 +9,11 @@ import { k8s } from '../../lib/k8s.js';
 import { toResources } from '../../lib/constructs/app-deployment.js';
 import { oneContainerPod, orUndefined } from '../../lib/constructs/one-container-pod.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
-import { containerEnv, securityContext } from '../service/chart.js';
+import { containerEnv, secretFileVolumes, securityContext } from '../service/chart.js';
 import { DEFAULTS, type CronSettings } from './settings.js';
 
 export function cronChart(chart: Chart, name: string, s: CronSettings): Chart {
+  const secretFiles = secretFileVolumes(s);
   const cronJob = new k8s.KubeCronJob(chart, 'cronjob', {
     metadata: { name },
     spec: {
@@ -39,10 +40,14 @@ export function cronChart(chart: Chart, name: string, s: CronSettings): Chart {
                 resources: toResources(s.resources),
               },
               securityContext: securityContext({ security: s.security }),
+              volumes: secretFiles.volumes,
+              volumeMounts: secretFiles.mounts,
               restartPolicy: s.restartPolicy ?? DEFAULTS.restartPolicy,
               serviceAccountName: s.serviceAccountName,
               automountServiceAccountToken: s.automountServiceAccountToken,
               imagePullSecrets: s.imagePullSecrets,
+              nodeSelector: s.nodeSelector,
+              tolerations: s.tolerations,
             }),
           },
         },

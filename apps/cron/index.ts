@@ -5,17 +5,17 @@
  * image is its release: `npm run promote` copies it, and ARM stages substitute it as any image.
  */
 import { Chart } from 'cdk8s';
-import { defineStack, imageVersion, type SettingsProblem } from '../../lib/stack.js';
+import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
 import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../../lib/model/cron.js';
-import { resourcesProblems } from '../../lib/config/workload.js';
-import { service } from '../service/index.js';
+import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
+import { mountProblems, service } from '../service/index.js';
 import { cronChart } from './chart.js';
 import { cronSettings, type CronSettings } from './settings.js';
 
 /** How often the CronJob controller looks at its CronJobs: a shorter starting deadline may pass unseen. */
 const CONTROLLER_PERIOD_SECONDS = 10;
 
-function refine(s: CronSettings): SettingsProblem[] {
+function refine(s: CronSettings, stage: StageContext): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const scheduleProblem = cronScheduleProblem(s.schedule);
   if (scheduleProblem !== undefined) {
@@ -52,6 +52,7 @@ function refine(s: CronSettings): SettingsProblem[] {
       hint: `set ${CONTROLLER_PERIOD_SECONDS} or more, or leave it out`,
     });
   }
+  problems.push(...placementProblems(s, stage), ...mountProblems({ security: s.security, secretFiles: s.secretFiles }));
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']));
   return problems;
@@ -66,7 +67,8 @@ export const cron = defineStack({
   // the CronJob is named as the app, and a CronJob's name has at most 52 characters (its Jobs add 11)
   objectNames: (name) => [{ kind: 'CronJob', name }],
   // the Secrets and registry credentials it reads, declared as the service stack declares them
-  secrets: (name, s, stage) => service.secrets!(name, { secrets: s.secrets, imagePullSecrets: s.imagePullSecrets }, stage),
+  secrets: (name, s, stage) =>
+    service.secrets!(name, { secrets: s.secrets, secretFiles: s.secretFiles, imagePullSecrets: s.imagePullSecrets }, stage),
   // a reference its settings wrote, to an object the stage lacks, is placed at the setting as the service stack's are
   settingOf: (s, object, path) =>
     service.settingOf!({ serviceAccountName: s.serviceAccountName, configMaps: s.configMaps, secrets: s.secrets }, object, path),

@@ -1,7 +1,7 @@
 /**
  * The settings of the `cron` stack under `apps.<name>` in a stage file: a team's nightly or batch
  * job as a CronJob, from the stage file alone. The container's settings (command, env, Secret and
- * ConfigMap keys, registry credentials, account, security) are the service stack's own schemas, so
+ * ConfigMap keys, registry credentials, account, placement, security) are the service stack's own schemas, so
  * the two stacks read them alike. Defaults live here, once (`DEFAULTS`).
  */
 import { serviceSettings } from '../service/settings.js';
@@ -29,10 +29,13 @@ export const cronSettings = Settings({
   env: service.env,
   secrets: service.secrets,
   configMaps: service.configMaps,
+  secretFiles: service.secretFiles,
   resources: Resources('the container'),
   imagePullSecrets: service.imagePullSecrets,
   serviceAccountName: service.serviceAccountName,
   automountServiceAccountToken: service.automountServiceAccountToken,
+  nodeSelector: service.nodeSelector,
+  tolerations: service.tolerations,
   concurrencyPolicy: Type.Optional(
     StringEnum(['Forbid', 'Allow', 'Replace'], {
       description:

@@ -1,7 +1,7 @@
 /**
  * The objects of one `service` instance, all named after the instance: the Deployment (or one per
  * color), its autoscaler, the Service over the named ports (and, blue/green behind an edge, one
- * NodePort Service per color), the Ingress, the content-hashed
+ * NodePort Service per color), the PodDisruptionBudget, the Ingress, the content-hashed
  * ConfigMaps and the storage claim. Every difference between stages comes from the settings.
  */
 import type { Chart } from 'cdk8s';
@@ -58,6 +58,19 @@ export const containerEnv = (s: Pick<ServiceSettings, 'env' | 'secrets' | 'confi
   ...keyRefs(s.configMaps, (configMap, key) => ({ configMapKeyRef: { name: configMap, key } })),
 ];
 
+/** The volumes of `secretFiles` and where the container mounts them, read-only: each key a file. The cron stack's pods take them too. */
+export function secretFileVolumes(s: Pick<ServiceSettings, 'secretFiles'>): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  const files = Object.entries(s.secretFiles ?? {});
+  return {
+    // by position, not by name: a volume's name has at most 63 characters, as a Secret's has
+    volumes: files.map(([secret, f], i) => ({
+      name: `secret-${i}`,
+      secret: { secretName: secret, items: f.keys.map((key) => ({ key, path: key })) },
+    })),
+    mounts: files.map(([, f], i) => ({ name: `secret-${i}`, mountPath: f.mountPath, readOnly: true })),
+  };
+}
+
 export function serviceChart(chart: Chart, name: string, s: ServiceSettings, stage: StageContext): Chart {
   const names = serviceNames(name, stage.name, s);
   const ports = Object.entries(s.ports ?? {});
@@ -73,6 +86,9 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     volumes.push({ name: 'config', configMap: { name: files.name } });
     mounts.push({ name: 'config', mountPath: names.configMount, readOnly: true });
   }
+  const secretFiles = secretFileVolumes(s);
+  volumes.push(...secretFiles.volumes);
+  mounts.push(...secretFiles.mounts);
   if (s.storage) {
     if (s.storage.storageClass !== undefined) {
       new k8s.KubePersistentVolumeClaim(chart, 'claim', {
@@ -110,6 +126,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     env: containerEnv(s),
     envFromConfigMaps: envFrom,
     podAnnotations: s.podAnnotations,
+    nodeSelector: s.nodeSelector,
+    tolerations: s.tolerations,
     imagePullSecrets: s.imagePullSecrets,
     serviceAccountName: s.serviceAccountName,
     automountServiceAccountToken: s.automountServiceAccountToken,
@@ -128,6 +146,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
       name,
       selector: serviceSelector(name, s),
       type: s.service?.type,
+      annotations: s.service?.annotations,
       ports: ports.map(([portName, p]) => ({
         name: portName,
         port: p.port,
@@ -150,6 +169,18 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
         ports: [{ name: portName, port: p.port, targetPort: portName, protocol: p.protocol, nodePort: colorPorts[color] }],
       });
     }
+  }
+  if (s.disruptionBudget) {
+    const { maxUnavailable, minAvailable } = s.disruptionBudget;
+    new k8s.KubePodDisruptionBudget(chart, 'disruption-budget', {
+      metadata: { name },
+      spec: {
+        // every pod of the app: a drain that evicts the idle color's pods disrupts what a switch would need
+        selector: { matchLabels: { name } },
+        maxUnavailable: maxUnavailable === undefined ? undefined : k8s.IntOrString.fromNumber(maxUnavailable),
+        minAvailable: minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(minAvailable),
+      },
+    });
   }
   if (s.ingress) {
     const portName = s.ingress.port ?? ports[0][0];

@@ -1,7 +1,8 @@
 /**
  * The generic `service` stack: a team's own service from the stage file alone (image, ports,
- * command, env, config, probes, resources, autoscaling, Service, Ingress with TLS, storage,
- * rolling or blue/green releases, a restricted security context with declared exceptions).
+ * command, env, config, Secret files, probes, resources, the nodes it runs on, autoscaling, a
+ * disruption budget, Service, Ingress with TLS, storage, rolling or blue/green releases, a
+ * restricted security context with declared exceptions).
  * Its release works with promote, diff and switch like demoapp's.
  */
 import { Chart } from 'cdk8s';
@@ -13,7 +14,8 @@ import { secretsFile } from '../../lib/secrets.js';
 import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
-import { resourcesProblems } from '../../lib/config/workload.js';
+import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
+import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
 
 /** Whether an annotation key is under stagecraft's own prefix (`stagecraft.dev/`, `policy.stagecraft.dev/`...). */
 const isStagecraftKey = (key: string) => /^(?:[^/]*\.)?stagecraft\.dev\//.test(key);
@@ -105,6 +107,39 @@ function storageProblems(s: ServiceSettings): SettingsProblem[] {
   return problems;
 }
 
+/**
+ * The directories the settings mount volumes at, each once: the kubelet refuses a container that
+ * mounts two volumes at one path, and a read-only root filesystem has its writable `/tmp` there
+ * already. (The config files' default directory, `/etc/<name>`, is the app name's: the checks find
+ * a clash with it.)
+ */
+export function mountProblems(s: Pick<ServiceSettings, 'security' | 'config' | 'secretFiles' | 'storage'>): SettingsProblem[] {
+  /** The setting that mounts a volume at a directory (none for the /tmp of a read-only root), in the order the container mounts them. */
+  const mounts: [path: (string | number)[], mountPath: string][] = [];
+  if (!s.security?.writableRootFilesystem) mounts.push([[], TMP_MOUNT]);
+  if (Object.keys(s.config?.files ?? {}).length && s.config?.mountPath !== undefined)
+    mounts.push([['config', 'mountPath'], s.config.mountPath]);
+  for (const [secret, f] of Object.entries(s.secretFiles ?? {})) mounts.push([['secretFiles', secret, 'mountPath'], f.mountPath]);
+  if (s.storage) mounts.push([['storage', 'mountPath'], s.storage.mountPath]);
+  const first = new Map<string, (string | number)[]>();
+  const problems: SettingsProblem[] = [];
+  for (const [path, mountPath] of mounts) {
+    const dir = mountPath.replace(/(?<=.)\/+$/, '');
+    const taken = first.get(dir);
+    if (!taken) first.set(dir, path);
+    else
+      problems.push({
+        code: 'config/conflict',
+        path,
+        message: taken.length
+          ? `is ${mountPath}, as ${taken.join('.')} is: a container mounts one volume at a directory`
+          : `is ${mountPath}, where the read-only root filesystem has its writable ${TMP_MOUNT} (an emptyDir): a container mounts one volume at a directory`,
+        hint: 'give it a directory of its own (one inside another is fine)',
+      });
+  }
+  return problems;
+}
+
 function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const add = (path: (string | number)[], code: string, message: string, hint?: string) =>
@@ -188,6 +223,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
   }
   for (const [path, annotations] of [
     [['podAnnotations'], s.podAnnotations],
+    [['service', 'annotations'], s.service?.annotations],
     [['ingress', 'annotations'], s.ingress?.annotations],
   ] as const) {
     for (const key of Object.keys(annotations ?? {}).filter(isStagecraftKey)) {
@@ -207,6 +243,15 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
       'set maxSurge to 1',
     );
   }
+  problems.push(...placementProblems(s, stage), ...mountProblems(s));
+  const budget = s.disruptionBudget;
+  if (budget && (budget.maxUnavailable === undefined) === (budget.minAvailable === undefined))
+    add(
+      ['disruptionBudget'],
+      'config/conflict',
+      `needs one of maxUnavailable and minAvailable (found ${budget.maxUnavailable === undefined ? 'neither' : 'both'}): a PodDisruptionBudget takes one`,
+      'e.g. disruptionBudget: { maxUnavailable: 1 }, which lets a drain evict one pod at a time',
+    );
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']));
   const a = s.autoscaling;
@@ -314,6 +359,11 @@ export const service = defineStack({
       name: secret,
       keys: [...new Set(Object.values(vars))].sort(),
       path: ['secrets', secret],
+    })),
+    ...Object.entries(s.secretFiles ?? {}).map(([secret, files]) => ({
+      name: secret,
+      keys: [...files.keys].sort(),
+      path: ['secretFiles', secret],
     })),
     ...(s.ingress ? [{ name: s.ingress.tlsSecret, keys: ['tls.crt', 'tls.key'], path: ['ingress', 'tlsSecret'], external: true }] : []),
     // registry credentials come from `kubectl create secret docker-registry` (or a store), never from a stage file

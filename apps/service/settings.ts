@@ -12,12 +12,13 @@ import {
   Mapping,
   ingressHostPattern,
   PortNumber,
+  QualifiedKey,
   Settings,
   StringEnum,
   Type,
   type Static,
 } from '../../lib/config/types.js';
-import { Autoscaling, Name, Probe, Resources, Size } from '../../lib/config/workload.js';
+import { Autoscaling, Name, NodeSelector, Probe, Resources, Size, Tolerations } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
@@ -57,18 +58,7 @@ const HostName = Type.String({
   expected: 'a host name such as api.example.com, or a wildcard such as *.example.com (not an IP address)',
   description: 'Host name of the service, or a wildcard such as *.example.com (one level of subdomains; the certificate must cover it).',
 });
-/**
- * An annotation key as the API server takes it: an optional prefix (a DNS-1123 subdomain of at
- * most 253 characters) and '/', then a name of 1-63 letters, digits, '-', '_' and '.', starting
- * and ending with a letter or digit. The lookahead holds the lengths (and so bounds the work on a
- * long key) before the pattern reads the characters.
- */
-const AnnotationKey = Type.String({
-  pattern:
-    '^(?=(?:[^/]{1,253}/)?[^/]{1,63}$)(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$',
-  expected:
-    "an annotation key such as prometheus.io/scrape (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
-});
+const AnnotationKey = QualifiedKey('an annotation key such as prometheus.io/scrape');
 const Annotations = (where: string, example: string) =>
   Type.Optional(
     Mapping(AnnotationKey, Type.String(), {
@@ -138,17 +128,20 @@ export const serviceSettings = Settings({
   ports: Type.Optional(
     Mapping(
       PortName,
-      Settings({
-        port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
-        protocol: Type.Optional(StringEnum(['TCP', 'UDP'], { description: '@default TCP' })),
-        nodePort: Type.Optional(
-          Type.Integer({
-            minimum: 30000,
-            maximum: 32767,
-            description: 'Fixed node port (service.type NodePort or LoadBalancer). @default - chosen by the API server',
-          }),
-        ),
-      }),
+      Settings(
+        {
+          port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
+          protocol: Type.Optional(StringEnum(['TCP', 'UDP'], { description: '@default TCP' })),
+          nodePort: Type.Optional(
+            Type.Integer({
+              minimum: 30000,
+              maximum: 32767,
+              description: 'Fixed node port (service.type NodePort or LoadBalancer). @default - chosen by the API server',
+            }),
+          ),
+        },
+        { description: 'A port of the container, e.g. { port: 8080 } (or { port: 53, protocol: UDP }).' },
+      ),
       { description: 'The container ports by name, each exposed by the Service. @default - none: no Service' },
     ),
   ),
@@ -161,6 +154,22 @@ export const serviceSettings = Settings({
   ),
   secrets: KeyRefs('Secret'),
   configMaps: KeyRefs('ConfigMap'),
+  secretFiles: Type.Optional(
+    Mapping(
+      Name('Name of the Secret.'),
+      Settings(
+        {
+          mountPath: AbsolutePath('Directory the keys are mounted at, read-only, each as a file named after its key.'),
+          keys: Type.Array(KeyName, { minItems: 1, uniqueItems: true, description: 'The keys mounted, each a file (key.json, tls.crt).' }),
+        },
+        { description: 'Where the Secret is mounted and which keys, e.g. { mountPath: /var/run/gcp, keys: [key.json] }.' },
+      ),
+      {
+        description:
+          'Keys of Secrets mounted as files (a credentials file, a client certificate), by Secret name: { <secret>: { mountPath, keys } }; declared by name and keys as secrets: are, printed by npm run secrets. @default - none',
+      },
+    ),
+  ),
   config: Type.Optional(
     Settings(
       {
@@ -202,6 +211,8 @@ export const serviceSettings = Settings({
     }),
   ),
   podAnnotations: Annotations('the pods', 'prometheus.io/scrape: "true"'),
+  nodeSelector: NodeSelector('the pods'),
+  tolerations: Tolerations('the pods'),
   serviceAccountName: Type.Optional(
     Name(
       "The ServiceAccount the pods run as: one the stage has (another app's, or a manifests app's), or one made outside stagecraft that the stage declares under serviceAccounts.external. @default - the namespace's default",
@@ -233,10 +244,28 @@ export const serviceSettings = Settings({
     ),
   ),
   autoscaling: Autoscaling('A HorizontalPodAutoscaler on CPU (needs resources.requests.cpu). @default - none'),
+  disruptionBudget: Type.Optional(
+    Settings(
+      {
+        maxUnavailable: Type.Optional(Count(0, { description: 'Pods a drain may stop at once. @default - none: then minAvailable' })),
+        minAvailable: Type.Optional(
+          Count(0, { description: 'Pods that must keep running during a drain. @default - none: then maxUnavailable' }),
+        ),
+      },
+      {
+        description:
+          "A PodDisruptionBudget <name> over the app's pods (both colors' when blue/green): a node drain (kubectl drain, a cluster upgrade) evicts them only within it; one of maxUnavailable and minAvailable. @default - none",
+      },
+    ),
+  ),
   service: Type.Optional(
     Settings(
       {
         type: Type.Optional(StringEnum(['ClusterIP', 'NodePort', 'LoadBalancer'], { description: '@default ClusterIP' })),
+        annotations: Annotations(
+          'the Service',
+          'service.beta.kubernetes.io/aws-load-balancer-scheme: internal (a cloud load balancer reads them)',
+        ),
         colorNodePorts: Type.Optional(
           ColorNodePorts(
             "Blue/green only: a NodePort Service per color (<name>-blue, <name>-green) on the HTTP port (the only port; else the port the readiness probe's HTTP check reaches, else the port named http), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none",

@@ -22,6 +22,9 @@ import { finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
 import { manualSelector } from './api-rules-batch.js';
 
+/** The annotation that makes an object a Helm hook: created by Helm at a step of a release, not installed with the chart. */
+const HELM_HOOK = 'helm.sh/hook';
+
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -150,8 +153,8 @@ function checkAllLabelsAt(
 
 /**
  * The rules of an object's metadata (`md`, a mapping): its name (or generateName) by the kind's
- * rule, its namespace, no field the API server sets, and the syntax of every label and annotation
- * in the object (its own metadata's, its templates', its selectors').
+ * rule, its namespace, no field the API server sets, no Helm hook (a warning), and the syntax of
+ * every label and annotation in the object (its own metadata's, its templates', its selectors').
  */
 export function checkMetadata(emit: Emit, o: KubeObject, md: NonNullable<KubeObject['metadata']>, out: Finding[]): void {
   if (md.name === undefined && md.generateName === undefined) {
@@ -192,6 +195,18 @@ export function checkMetadata(emit: Emit, o: KubeObject, md: NonNullable<KubeObj
         ['metadata', serverSet[0]],
         `metadata the API server sets, not a manifest: ${andList(serverSet)}; this ${o.kind} was exported from a cluster (kubectl get -o yaml)`,
         'remove them (and status): the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict',
+      ),
+    );
+  }
+  const hook = md.annotations?.[HELM_HOOK];
+  if (typeof hook === 'string' && hook.trim() !== '') {
+    // `helm template` renders hooks (a test Pod, a migration Job) beside the chart; kubectl apply knows no hook
+    out.push(
+      finder(o, 'warning')(
+        'api/helm-hook',
+        ['metadata', 'annotations', HELM_HOOK],
+        `makes the ${o.kind} a Helm hook ('${hook}'): Helm creates it only at that step of a release (${hook.includes('test') ? 'helm test' : 'before or after an install, upgrade, rollback or delete'}), but kubectl apply creates it with everything else, at every apply`,
+        'leave hooks out of what helm template renders (--skip-tests for tests, --no-hooks for the others); or, if the object belongs with the rest, remove the annotation',
       ),
     );
   }

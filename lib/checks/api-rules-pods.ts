@@ -12,6 +12,7 @@ import { parseQuantity } from '../model/quantity.js';
 import type { Emit, FieldPath, Finding } from './finding.js';
 import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
+import { tolerationProblems } from '../model/tolerations.js';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const PROBE_COUNTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const;
@@ -169,16 +170,7 @@ export function hostPathBackstep(emit: Emit, path: unknown, at: FieldPath, out: 
 function checkTolerations(emit: Emit, tolerations: unknown, at: FieldPath, out: Finding[]): void {
   if (!Array.isArray(tolerations)) return;
   tolerations.forEach((t: unknown, i) => {
-    if (isRecord(t) && t.operator === 'Exists' && typeof t.value === 'string' && t.value !== '') {
-      out.push(
-        emit(
-          'api/workload',
-          [...at, i, 'value'],
-          `toleration with operator Exists sets value '${t.value}'; Exists matches any value`,
-          'remove value, or use operator Equal to match that value',
-        ),
-      );
-    }
+    for (const p of tolerationProblems(t)) out.push(emit('api/workload', [...at, i, p.field], `${p.field} ${p.message}`, p.hint));
   });
 }
 

@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
-import { ExitCode, ProblemsError } from '../errors.js';
+import { ExitCode, type Problem, ProblemsError } from '../errors.js';
+import { andList } from '../model/limits.js';
+import { printProblem, useColor } from './print.js';
 import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -30,7 +32,8 @@ own, and those it shares with the other stages its engine delivers. A stage whos
 while dist/<stage> is still there: every object of it as leaving, and the kubectl delete command
 that removes them from its cluster (no prune command of the stage will run again).
 
-Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file has a problem.
+Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file compared has a
+problem (another stage's, which keeps the delivery objects from being planned, is a warning).
 
 Options:
   -h, --help     show this help
@@ -60,6 +63,18 @@ export function deliveryOf(stage: string, before: FileTree, after: FileTree): [F
   };
   const pick = (tree: FileTree) => new Map([...tree].filter(([path]) => concerns(path)));
   return [pick(before), pick(after)];
+}
+
+/** What a diff of `stage` says when dist/delivery/, which is planned from every stage, could not be compiled for the `problems` of others. */
+function deliveryNotCompared(stage: string, problems: readonly Problem[]): Problem {
+  const files = [...new Set(problems.flatMap((p) => (p.location ? [p.location.file] : [])))].sort();
+  return {
+    code: 'diff/delivery-not-compared',
+    severity: 'warning',
+    subject: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`,
+    message: `not compared: it is planned from every stage, and ${files.length ? andList(files) : 'another stage'} ${files.length === 1 ? 'has' : 'have'} ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}; the comparison of ${DIST_DIR}/${stage} above is whole`,
+    hint: 'npm run synth (or npm run diff of that stage) shows the problems; once they are fixed, this diff compares the delivery objects too',
+  };
 }
 
 export const command: Command<Record<string, never>> = {
@@ -94,7 +109,16 @@ export const command: Command<Record<string, never>> = {
     if (removed === undefined) requireStages(project, stages);
     // with a project file, one stage's diff covers its delivery objects too, which need every stage
     const delivers = existsSync(join(project.root, PROJECT_FILE));
-    const compiled = removed !== undefined && !delivers ? undefined : compile(project, delivers ? project.stages : stages);
+    let notCompared: Problem | undefined;
+    let compiled: ReturnType<typeof compile> | undefined;
+    try {
+      compiled = removed !== undefined && !delivers ? undefined : compile(project, delivers ? project.stages : stages);
+    } catch (e) {
+      if (!(e instanceof ProblemsError) || !delivers || removed !== undefined) throw e;
+      // another stage's problems keep dist/delivery/ from being planned, not this stage from being compared: its own are thrown here
+      compiled = compile(project, stages);
+      notCompared = deliveryNotCompared(stage, e.problems);
+    }
     const d = diffManifests(
       manifestsOf(readStageTree(project, stage), `${DIST_DIR}/${stage}`),
       manifestsOf(compiled?.tree.get(stage) ?? new Map()),
@@ -106,7 +130,8 @@ export const command: Command<Record<string, never>> = {
       io.stdout.write(
         `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in its cluster until deleted: ${applyFirst(stage, stagesHolding(project, removed!))}${command}\n`,
       );
-    if (!compiled || !delivers) return ExitCode.ok;
+    if (notCompared) io.stderr.write(`${printProblem(notCompared, useColor(io))}\n`);
+    if (!compiled || !delivers || notCompared) return ExitCode.ok;
     // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
     const [before, after] = deliveryOf(stage, readStageTree(project, DELIVERY_DIR), compiled.tree.get(DELIVERY_DIR) ?? new Map());
     if (before.size === 0 && after.size === 0) return ExitCode.ok;

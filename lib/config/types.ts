@@ -75,6 +75,25 @@ export const Mapping = <K extends TString, V extends TSchema>(key: K, value: V, 
 export const Settings = <T extends Parameters<typeof Type.Object>[0]>(properties: T, options: SchemaOptions = {}) =>
   Type.Object(properties, { additionalProperties: false, ...options });
 
+/**
+ * A label or annotation key as the API server takes it: an optional prefix (a DNS-1123 subdomain of
+ * at most 253 characters) and '/', then a name of 1-63 letters, digits, '-', '_' and '.', starting
+ * and ending with a letter or digit. The lookahead holds the lengths (and so bounds the work on a
+ * long key) before the pattern reads the characters.
+ */
+export const QUALIFIED_KEY_PATTERN =
+  '^(?=(?:[^/]{1,253}/)?[^/]{1,63}$)(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$';
+
+/** A label or annotation key (QUALIFIED_KEY_PATTERN), `what` saying which, e.g. 'a taint key such as dedicated'. */
+export const QualifiedKey = (what: string) =>
+  Type.String({
+    pattern: QUALIFIED_KEY_PATTERN,
+    expected: `${what} (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,
+  });
+
+/** A label value as the API server takes it: empty, or at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit. */
+export const LABEL_VALUE_PATTERN = '^(?=.{0,63}$)(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$';
+
 /** A node's host name, as the stage file's `nodes:` keys it. */
 export const NodeName = (options: SchemaOptions = {}) =>
   Type.String({ pattern: DNS_SUBDOMAIN_PATTERN, expected: "a host name under the stage's nodes:", ...options });

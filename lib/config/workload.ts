@@ -1,10 +1,25 @@
 /**
  * Schema pieces for the settings of workloads, shared by stacks (demoapp, service): quantities,
- * resources, probes, names and autoscaling, with the words their messages use.
+ * resources, probes, names, autoscaling and where pods are placed (node selector, tolerations), with
+ * the words their messages use.
  */
 import type { PathProblem } from '../errors.js';
+import { ARCH_LABEL } from '../model/labels.js';
 import { carelessAmount, carelessResources, requestAboveLimitText, requestsAboveLimits } from '../model/quantity.js';
-import { Count, DnsLabel, POSITIVE_QUANTITY_PATTERN, PortNumber, Settings, Type, type Static } from './types.js';
+import { EVICTING_EFFECT, tolerationProblems } from '../model/tolerations.js';
+import {
+  Count,
+  DnsLabel,
+  LABEL_VALUE_PATTERN,
+  Mapping,
+  POSITIVE_QUANTITY_PATTERN,
+  PortNumber,
+  QualifiedKey,
+  Settings,
+  StringEnum,
+  Type,
+  type Static,
+} from './types.js';
 
 /** A Kubernetes quantity such as `250m`, `512Mi` or `2Gi` (the articles' `2Gib` is not one). */
 export const Quantity = (description: string) =>
@@ -100,3 +115,81 @@ export const Autoscaling = (description: string) =>
       { description },
     ),
   );
+
+const LabelValue = (description: string) =>
+  Type.String({
+    pattern: LABEL_VALUE_PATTERN,
+    expected: "a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
+    description,
+  });
+
+/** The node labels a workload's pods are placed by (the pod's `nodeSelector`). */
+export const NodeSelector = (who: string) =>
+  Type.Optional(
+    Mapping(QualifiedKey('a node label key such as node.kubernetes.io/instance-type'), LabelValue('The value the node label must have.'), {
+      description: `Node labels ${who} run on only, e.g. { workload: batch } (a node pool); the stage's architecture (${ARCH_LABEL}) is added by stagecraft. @default - any node`,
+    }),
+  );
+
+/** The taints a workload's pods tolerate (the pod's `tolerations`), as Kubernetes writes them. */
+export const Tolerations = (who: string) =>
+  Type.Optional(
+    Type.Array(
+      Settings({
+        key: Type.Optional(QualifiedKey('a taint key such as dedicated')),
+        operator: Type.Optional(
+          StringEnum(['Equal', 'Exists'], {
+            description: 'Equal: the taint has value; Exists: any value (and, without key, any taint). @default Equal',
+          }),
+        ),
+        value: Type.Optional(LabelValue('The taint value tolerated (operator Equal). @default - empty')),
+        effect: Type.Optional(
+          StringEnum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], {
+            description: 'The taint effect tolerated. @default - every effect',
+          }),
+        ),
+        tolerationSeconds: Type.Optional(
+          Count(0, {
+            description: `Seconds a pod stays on a node once it is tainted (effect ${EVICTING_EFFECT} only). @default - for as long as the taint stays`,
+          }),
+        ),
+      }),
+      {
+        minItems: 1,
+        description: `Taints of nodes ${who} may run on, e.g. [{ key: dedicated, value: batch, effect: NoSchedule }] (tolerating a taint does not place the pods there: nodeSelector does). @default - none`,
+      },
+    ),
+  );
+
+/** The settings that place a workload's pods. */
+export interface PlacementSettings {
+  readonly nodeSelector?: Static<ReturnType<typeof NodeSelector>>;
+  readonly tolerations?: Static<ReturnType<typeof Tolerations>>;
+}
+
+/**
+ * The problems of a workload's `nodeSelector` and `tolerations` (relative to the app's settings),
+ * each at its setting: a node selector for another architecture than the stage's (no node of the
+ * stage's would take the pods, and the image may not run there), and what the API server refuses
+ * in a toleration (lib/model/tolerations.ts).
+ */
+export function placementProblems(s: PlacementSettings, stage: { readonly name: string; readonly architecture: string }): PathProblem[] {
+  const arch = s.nodeSelector?.[ARCH_LABEL];
+  const problems: PathProblem[] =
+    arch !== undefined && arch !== stage.architecture
+      ? [
+          {
+            code: 'images/architecture-conflict',
+            path: ['nodeSelector', ARCH_LABEL],
+            message: `is '${arch}', but stage '${stage.name}' runs on ${stage.architecture} (its architecture: setting)`,
+            hint: `remove it (stagecraft gives every pod the stage's own ${ARCH_LABEL}), or set architecture: ${arch} in the stage file`,
+          },
+        ]
+      : [];
+  (s.tolerations ?? []).forEach((t, i) => {
+    for (const p of tolerationProblems(t)) {
+      problems.push({ code: 'config/conflict', path: ['tolerations', i, p.field], message: p.message, hint: p.hint });
+    }
+  });
+  return problems;
+}

@@ -234,6 +234,8 @@ export class AppDeployment extends Construct {
             imagePullSecrets: props.imagePullSecrets,
             fsGroup: props.fsGroup,
             terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+            nodeSelector: props.nodeSelector,
+            tolerations: props.tolerations,
           }),
         },
       },

@@ -35,6 +35,17 @@ export interface LabelServiceProps {
   /** @default 'ClusterIP' */
   readonly type?: ServiceType;
   /**
+   * A headless Service (`clusterIP: None`): no virtual IP, DNS names each ready pod instead, as a
+   * StatefulSet's `serviceName` needs (`<pod>.<service>`). ClusterIP only.
+   * @default false
+   */
+  readonly headless?: boolean;
+  /**
+   * Annotations of the Service, such as those a cloud's load balancer controller reads.
+   * @default - none
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /**
    * Namespace of the Service.
    * @default - the stage's namespace
    */
@@ -56,14 +67,24 @@ export class LabelService extends Construct {
     if (props.ports.length > 1 && props.ports.some((p) => !p.name)) {
       throw new Error(`Service '${props.name}': every port needs a 'name' when there are ${props.ports.length} ports`);
     }
+    if (props.headless && type !== 'ClusterIP') {
+      throw new Error(
+        `Service '${props.name}': 'headless' needs 'type' ClusterIP, not ${type} (a headless Service has no IP for node ports)`,
+      );
+    }
     const nodePort = props.ports.find((p) => p.nodePort !== undefined);
     if (type === 'ClusterIP' && nodePort) {
       throw new Error(`Service '${props.name}': 'nodePort' ${nodePort.nodePort} needs 'type' NodePort or LoadBalancer, not ClusterIP`);
     }
     this.apiObject = new k8s.KubeService(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        annotations: props.annotations && Object.keys(props.annotations).length ? { ...props.annotations } : undefined,
+      },
       spec: {
         type,
+        clusterIp: props.headless ? 'None' : undefined,
         selector: { ...props.selector },
         ports: props.ports.map((p) => ({
           name: p.name,

@@ -5,6 +5,9 @@
  */
 import type { k8s } from '../k8s.js';
 
+/** Where a container with a read-only root filesystem gets a writable directory (an emptyDir). */
+export const TMP_MOUNT = '/tmp';
+
 /** A copy of a list, or undefined when it is empty or missing (the output has no empty lists). */
 export const orUndefined = <T>(list: readonly T[] | undefined): T[] | undefined => (list?.length ? [...list] : undefined);
 
@@ -37,12 +40,19 @@ export interface OneContainerPodProps {
   readonly restartPolicy?: string;
   /** Seconds between SIGTERM (after preStop) and SIGKILL. @default - Kubernetes' default (30) */
   readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Node labels the pod runs on only (a node pool); the stage's architecture is added by a transform.
+   * @default - any node
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Taints of the nodes the pod may run on. @default - none */
+  readonly tolerations?: readonly k8s.Toleration[];
 }
 
 /**
  * The pod spec: the container with its security context and pull policy, the pod's RuntimeDefault
- * seccomp profile, no API token unless asked, pull secrets by name, and a writable `/tmp` beside a
- * read-only root filesystem.
+ * seccomp profile, no API token unless asked, pull secrets by name, the nodes it runs on, and a
+ * writable `/tmp` beside a read-only root filesystem.
  */
 export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
   // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
@@ -53,13 +63,15 @@ export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
     automountServiceAccountToken: props.automountServiceAccountToken ?? false,
     imagePullSecrets: orUndefined(props.imagePullSecrets?.map((name) => ({ name }))),
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+    nodeSelector: props.nodeSelector && Object.keys(props.nodeSelector).length ? { ...props.nodeSelector } : undefined,
+    tolerations: orUndefined(props.tolerations),
     securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
     containers: [
       {
         ...props.container,
         imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
         securityContext: props.securityContext,
-        volumeMounts: orUndefined([...(tmp ? [{ name: 'tmp', mountPath: '/tmp' }] : []), ...(props.volumeMounts ?? [])]),
+        volumeMounts: orUndefined([...(tmp ? [{ name: 'tmp', mountPath: TMP_MOUNT }] : []), ...(props.volumeMounts ?? [])]),
       },
     ],
     volumes: orUndefined([...(tmp ? [{ name: 'tmp', emptyDir: {} }] : []), ...(props.volumes ?? [])]),

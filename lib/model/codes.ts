@@ -213,6 +213,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('cli/no-such-path', 'No such file or directory', 'Check the path given on the command line.'),
   row('cli/unknown-stage', 'Unknown stage', 'A stage is a file environments/<stage>.yaml.'),
   row(
+    'diff/delivery-not-compared',
+    "A stage's delivery objects not compared, since another stage has problems",
+    'dist/delivery/ is planned from every stage: while another stage file has problems, npm run diff -- <stage> compares the stage alone and says which; npm run synth (or a diff of that stage) shows the problems.',
+  ),
+  row(
     'cli/not-a-project',
     'Not in a project directory',
     'The directory the command runs in has no environments/ folder: run it in the project directory (where package.json and environments/ are).',

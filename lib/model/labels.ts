@@ -3,6 +3,9 @@
 /** The longest label value the API server accepts. */
 export const MAX_LABEL_VALUE = 63;
 
+/** The node label the kubelet sets to its CPU architecture, which pods select (lib/transforms/arch-selector.ts). */
+export const ARCH_LABEL = 'kubernetes.io/arch';
+
 /** The label every object of an app carries (lib/transforms/labels.ts), unique in the cluster. */
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 

@@ -121,6 +121,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'The API server names such an object when it is created (kubectl create), but kubectl apply refuses it ("cannot use generate name with apply"), and applied twice it would make two objects. Give it metadata.name to apply it.',
     mirrors: 'kubectl apply: cannot use generate name with apply',
   },
+  'api/helm-hook': {
+    short: 'A Helm hook among manifests for kubectl apply (warning)',
+    help: "helm template renders a chart's hooks (helm.sh/hook: a test Pod, a migration Job) beside its other objects, but Helm creates a hook only at its step of a release (helm test, before an upgrade...), while kubectl apply creates it with the rest at every apply: a test Pod then fails when the app is not ready yet, and a Job whose template changes cannot be applied again. Render without them (helm template --skip-tests, --no-hooks), or remove the annotation when the object belongs with the rest.",
+    mirrors: 'Helm chart hooks (helm.sh/hook), which kubectl apply does not know',
+  },
   'api/server-set': {
     short: 'A manifest carries metadata the API server sets',
     help: 'uid, resourceVersion, generation, creationTimestamp, managedFields and the like are what `kubectl get -o yaml` prints of an object in a cluster: the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict. Remove them (and status).',

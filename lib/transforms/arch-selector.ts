@@ -5,10 +5,11 @@
  */
 import type { Architecture } from '../config/stage-schema.js';
 import { ProblemsError, type Problem } from '../errors.js';
+import { ARCH_LABEL } from '../model/labels.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from '../model/pod-specs.js';
 
-export const ARCH_LABEL = 'kubernetes.io/arch';
+export { ARCH_LABEL };
 
 export interface ArchSelectorOptions {
   readonly architecture: Architecture;

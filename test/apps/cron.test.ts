@@ -205,6 +205,35 @@ describe('the cron stack', () => {
     expect(planPromotion(from, to, STACKS)).toEqual({ edits: [{ path: ['apps', 'report', 'image'], value: 'team/report:2' }], notes: [] });
   });
 
+  it('runs its pods on the nodes the stage file selects and tolerates their taints, refusing a toleration the API server refuses, as the service stack does', () => {
+    const pod = podSpec(
+      find(
+        render(cronStage([...nightly, 'nodeSelector: { workload: batch }', 'tolerations: [{ key: spot, operator: Exists }]'])),
+        'CronJob',
+      ),
+    );
+    expect(pod.nodeSelector).toEqual({ workload: 'batch', 'kubernetes.io/arch': 'amd64' });
+    expect(pod.tolerations).toEqual([{ key: 'spot', operator: 'Exists' }]);
+    expect(problems(cronStage([...nightly, 'tolerations: [{ key: spot, tolerationSeconds: 60 }]']))).toEqual([
+      'environments/x.yaml:6:51: apps.report.tolerations[0].tolerationSeconds is set, but effect is not given: it says how long a pod stays on a node tainted NoExecute, so the API server takes it with effect NoExecute only\n  hint: set effect: NoExecute, or remove tolerationSeconds',
+    ]);
+  });
+
+  it('mounts keys of Secrets as files and declares them, refusing a directory the read-only root has, as the service stack does', () => {
+    const text = cronStage([...nightly, 'secretFiles: { report-gcp: { mountPath: /var/run/gcp, keys: [key.json] } }']);
+    const pod = podSpec(find(render(text), 'CronJob'));
+    expect(pod.volumes.slice(1)).toEqual([
+      { name: 'secret-0', secret: { secretName: 'report-gcp', items: [{ key: 'key.json', path: 'key.json' }] } },
+    ]);
+    expect(pod.containers[0].volumeMounts.slice(1)).toEqual([{ name: 'secret-0', mountPath: '/var/run/gcp', readOnly: true }]);
+    expect(loader.load(text, 'environments/x.yaml').secrets).toEqual([
+      { name: 'report-gcp', keys: ['key.json'], path: ['secretFiles', 'report-gcp'] },
+    ]);
+    expect(problems(cronStage([...nightly, 'secretFiles: { report-gcp: { mountPath: /tmp, keys: [key.json] } }']))[0]).toMatch(
+      /^environments\/x\.yaml:6:45: apps\.report\.secretFiles\.report-gcp\.mountPath is \/tmp, where the read-only root filesystem has its writable \/tmp/,
+    );
+  });
+
   it('refuses on an ARM stage an image with no build for it, at the image setting', () => {
     const stage = cronStage(['schedule: "@daily"', 'image: team/report:1'], 'report', 'architecture: arm\n');
     const refused = problemsThrownBy(() => compileStages([{ stage: 'pi', file: 'environments/pi.yaml', text: stage }])).map(formatProblem);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileStages } from '../../lib/compile.js';
 import { find, problems, render, serviceStage } from '../helpers/stage.js';
 
 const AUTOSCALED = [
@@ -43,5 +44,36 @@ describe('an autoscaled service', () => {
   it('keeps spec.replicas without autoscaling (1 by default)', () => {
     expect(find(render(serviceStage(['image: team/api:1'])), 'Deployment', 'api').spec.replicas).toBe(1);
     expect(find(render(serviceStage(['image: team/api:1', 'replicas: 3'])), 'Deployment', 'api').spec.replicas).toBe(3);
+  });
+});
+
+describe('the disruption budget of a service', () => {
+  it('is a PodDisruptionBudget over every pod of the app, both colors when blue/green, which the checks pass', () => {
+    const text = serviceStage([
+      'blueGreen: { live: blue, blue: team/api:1, green: team/api:1 }',
+      'replicas: 3',
+      'ports: { http: { port: 8080 } }',
+      'disruptionBudget: { maxUnavailable: 1 }',
+    ]);
+    const pdb = find(render(text), 'PodDisruptionBudget', 'api');
+    expect(pdb.spec).toEqual({ selector: { matchLabels: { name: 'api' } }, maxUnavailable: 1 });
+    const compiled = compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
+    expect(compiled.checks.get('x')!.findings.filter((f) => f.code.startsWith('refs/pdb'))).toEqual([]);
+  });
+
+  it('takes one of maxUnavailable and minAvailable, refused at its place otherwise, and the checks warn of one that blocks every drain', () => {
+    const stage = (budget: string) => serviceStage(['image: team/api:1', 'replicas: 2', `disruptionBudget: ${budget}`]);
+    expect(problems(stage('{ maxUnavailable: 1, minAvailable: 1 }'))).toEqual([
+      'environments/x.yaml:6:23: apps.api.disruptionBudget needs one of maxUnavailable and minAvailable (found both): a PodDisruptionBudget takes one\n' +
+        '  hint: e.g. disruptionBudget: { maxUnavailable: 1 }, which lets a drain evict one pod at a time',
+    ]);
+    expect(problems(stage('{}'))[0]).toMatch(/apps\.api\.disruptionBudget needs one of maxUnavailable and minAvailable \(found neither\)/);
+    const compiled = compileStages([{ stage: 'x', file: 'environments/x.yaml', text: stage('{ minAvailable: 2 }') }]);
+    expect(
+      compiled.checks
+        .get('x')!
+        .findings.filter((f) => f.code === 'refs/pdb-blocks-drain')
+        .map((f) => f.path),
+    ).toEqual([['spec', 'minAvailable']]);
   });
 });

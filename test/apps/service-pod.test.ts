@@ -127,6 +127,54 @@ describe('the ConfigMaps a service reads variables from', () => {
   });
 });
 
+describe('the nodes a service runs on', () => {
+  it('are chosen by nodeSelector, beside the architecture stagecraft adds, and tolerations let the pods onto tainted nodes', () => {
+    const objects = render(
+      serviceStage([
+        IMAGE,
+        'nodeSelector: { node.example.com/pool: general }',
+        'tolerations: [{ key: dedicated, value: general, effect: NoSchedule }, { operator: Exists, effect: NoExecute, tolerationSeconds: 30 }]',
+      ]),
+    );
+    expect(pod(objects).spec.nodeSelector).toEqual({ 'node.example.com/pool': 'general', 'kubernetes.io/arch': 'amd64' });
+    expect(pod(objects).spec.tolerations).toEqual([
+      { key: 'dedicated', value: 'general', effect: 'NoSchedule' },
+      { operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+    ]);
+    const arm = compileStages([
+      {
+        stage: 'pi',
+        file: 'environments/pi.yaml',
+        text: `architecture: arm64\nimages: { native: [team/api] }\n${serviceStage([IMAGE, 'nodeSelector: { workload: web }'])}`,
+      },
+    ]);
+    const deployment = arm.stages[0].charts.flatMap((c) => c.objects).find((o) => o.kind === 'Deployment') as ReturnType<typeof render>[0];
+    expect(deployment.spec.template.spec.nodeSelector).toEqual({ workload: 'web', 'kubernetes.io/arch': 'arm64' });
+  });
+
+  it("refuse another architecture than the stage's, and tolerations the API server refuses, at their place with the way out", () => {
+    expect(problems(serviceStage([IMAGE, 'nodeSelector: { kubernetes.io/arch: arm64 }']))).toEqual([
+      "environments/x.yaml:5:41: apps.api.nodeSelector.kubernetes.io/arch is 'arm64', but stage 'x' runs on amd64 (its architecture: setting)\n  hint: remove it (stagecraft gives every pod the stage's own kubernetes.io/arch), or set architecture: arm64 in the stage file",
+    ]);
+    expect(
+      problems(
+        serviceStage([
+          IMAGE,
+          'tolerations: [{ value: v }, { key: k, operator: Exists, value: v, effect: NoSchedule, tolerationSeconds: 5 }]',
+        ]),
+      ),
+    ).toEqual([
+      'environments/x.yaml:5:19: apps.api.tolerations[0].operator is Equal (the default), but a toleration without a key must have operator Exists (it then tolerates every taint)\n  hint: give the key of the taint to tolerate, or set operator: Exists to tolerate every taint',
+      "environments/x.yaml:5:68: apps.api.tolerations[1].value is 'v', but operator Exists matches any value\n  hint: remove value, or use operator Equal to match that value",
+      "environments/x.yaml:5:110: apps.api.tolerations[1].tolerationSeconds is set, but effect is 'NoSchedule': it says how long a pod stays on a node tainted NoExecute, so the API server takes it with effect NoExecute only\n  hint: set effect: NoExecute, or remove tolerationSeconds",
+    ]);
+    expect(problems(serviceStage([IMAGE, 'nodeSelector: { "bad key": x }', 'tolerations: [{ key: k, effect: Never }]']))).toEqual([
+      "environments/x.yaml:5:21: apps.api.nodeSelector: 'bad key' is not a valid name; it must be a node label key such as node.kubernetes.io/instance-type (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
+      `environments/x.yaml:6:37: apps.api.tolerations[0].effect must be one of 'NoSchedule', 'PreferNoSchedule', 'NoExecute' (found "Never")`,
+    ]);
+  });
+});
+
 describe('the shutdown of a service', () => {
   it('runs the preStop command, then has terminationGracePeriodSeconds to finish', () => {
     const spec = pod(render(serviceStage([IMAGE, 'terminationGracePeriodSeconds: 60', 'preStop: [sleep, "5"]']))).spec;

@@ -48,3 +48,43 @@ describe('the port names of a service', () => {
     expect(r.stderr).not.toContain('Deployment lab/api');
   });
 });
+
+describe('the Service of a service', () => {
+  it("carries the annotations a cloud's load balancer controller reads, on the app's Service only", () => {
+    const objects = render(
+      serviceStage([
+        'blueGreen: { live: blue, blue: team/api:1, green: team/api:1 }',
+        'ports: { http: { port: 8080 } }',
+        'service: { type: LoadBalancer, annotations: { service.beta.kubernetes.io/aws-load-balancer-scheme: internal }, colorNodePorts: { blue: 30031, green: 30032 } }',
+      ]),
+    );
+    expect(find(objects, 'Service', 'api').metadata.annotations).toEqual({
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+    });
+    // a color's NodePort Service is the edge's, which no cloud load balancer stands in front of
+    expect(find(objects, 'Service', 'api-blue').metadata.annotations).toBeUndefined();
+  });
+
+  it("refuses an annotation key the API server refuses, and stagecraft's own prefix, at their place", () => {
+    expect(
+      problems(
+        serviceStage(['image: team/api:1', 'ports: { http: { port: 8080 } }', 'service: { annotations: { stagecraft.dev/stage: x } }']),
+      ),
+    ).toEqual([
+      "environments/x.yaml:6:53: apps.api.service.annotations.stagecraft.dev/stage uses stagecraft's own prefix stagecraft.dev: stagecraft writes those annotations, and a hand-written one would be read as its own\n" +
+        "  hint: use your own prefix; a policy exception goes under security.exceptions, a Secret's keys under secrets",
+    ]);
+    expect(
+      problems(serviceStage(['image: team/api:1', 'ports: { http: { port: 8080 } }', 'service: { annotations: { "a b": x } }']))[0],
+    ).toMatch(/^environments\/x\.yaml:6:31: apps\.api\.service\.annotations: 'a b' is not a valid name; it must be an annotation key/);
+  });
+});
+
+describe('a port of a service written as a number', () => {
+  it('is refused at its place with the form a port takes', () => {
+    expect(problems(serviceStage(['image: team/api:1', 'ports: { http: 8080 }']))).toEqual([
+      'environments/x.yaml:5:20: apps.api.ports.http must be a mapping (found 8080)\n' +
+        '  hint: apps.api.ports.http: a port of the container, e.g. { port: 8080 } (or { port: 53, protocol: UDP }) (environments/stage.schema.json describes every setting; editors show it)',
+    ]);
+  });
+});

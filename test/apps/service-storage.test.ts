@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { find, problems, render, serviceStage } from '../helpers/stage.js';
+import { compileStages } from '../../lib/compile.js';
+import { find, problems, render, serviceStage, type Obj } from '../helpers/stage.js';
 
 const IMAGE = 'image: team/api:1.4.2';
 const RWO_CLAIM = 'storage: { mountPath: /var/lib/api, size: 1Gi, storageClass: standard }';
@@ -64,5 +65,58 @@ describe('a service with a ReadWriteMany storage claim', () => {
       'environments/x.yaml:5:57: apps.api.storage.accessMode ReadWriteMany needs storage.storageClass: without one the claim is bound to a hostPath PersistentVolume, a directory of one node, which pods on other nodes would not share\n' +
         '  hint: name a storage class that provides ReadWriteMany (NFS, CephFS, EFS, Azure Files...), or remove accessMode and run one pod',
     ]);
+  });
+});
+
+describe('the Secret files of a service', () => {
+  const FILES =
+    'secretFiles: { gcp-sa: { mountPath: /var/run/gcp, keys: [key.json] }, client-tls: { mountPath: /etc/tls, keys: [tls.crt, tls.key] } }';
+
+  it('mounts the keys named, read-only, each a file, and declares the Secrets by name and keys as the required ones', () => {
+    const text = serviceStage([IMAGE, 'secrets: { gcp-sa: { GCP_PROJECT: project } }', FILES]);
+    const pod = find(render(text), 'Deployment', 'api').spec.template.spec;
+    expect(pod.volumes.slice(1)).toEqual([
+      { name: 'secret-0', secret: { secretName: 'gcp-sa', items: [{ key: 'key.json', path: 'key.json' }] } },
+      {
+        name: 'secret-1',
+        secret: {
+          secretName: 'client-tls',
+          items: [
+            { key: 'tls.crt', path: 'tls.crt' },
+            { key: 'tls.key', path: 'tls.key' },
+          ],
+        },
+      },
+    ]);
+    expect(pod.containers[0].volumeMounts.slice(1)).toEqual([
+      { name: 'secret-0', mountPath: '/var/run/gcp', readOnly: true },
+      { name: 'secret-1', mountPath: '/etc/tls', readOnly: true },
+    ]);
+    const compiled = compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
+    expect(compiled.checks.get('x')!.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const namespace = compiled.stages[0].charts.flatMap((c) => c.objects).find((o) => o.kind === 'Namespace') as Obj;
+    // one Secret read both ways is declared once, with every key read
+    expect(namespace.metadata.annotations).toEqual({
+      'stagecraft.dev/required-secrets': 'client-tls=tls.crt,tls.key; gcp-sa=key.json,project',
+    });
+  });
+
+  it('refuses a directory another volume of the container has, and /tmp beside a read-only root, at the later setting', () => {
+    expect(
+      problems(
+        serviceStage([
+          IMAGE,
+          'config: { files: { app.toml: x }, mountPath: /etc/api }',
+          'secretFiles: { gcp-sa: { mountPath: /etc/api/, keys: [key.json] } }',
+          'storage: { mountPath: /tmp, size: 1Gi }',
+        ]),
+      ),
+    ).toEqual([
+      'environments/x.yaml:6:41: apps.api.secretFiles.gcp-sa.mountPath is /etc/api/, as config.mountPath is: a container mounts one volume at a directory\n  hint: give it a directory of its own (one inside another is fine)',
+      'environments/x.yaml:7:27: apps.api.storage.mountPath is /tmp, where the read-only root filesystem has its writable /tmp (an emptyDir): a container mounts one volume at a directory\n  hint: give it a directory of its own (one inside another is fine)',
+    ]);
+    expect(
+      problems(serviceStage([IMAGE, 'security: { writableRootFilesystem: true }', 'storage: { mountPath: /tmp, size: 1Gi }'])),
+    ).toEqual([]);
   });
 });

@@ -52,7 +52,7 @@ describe('the service stack', () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     });
-    expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual(['/tmp', '/etc/api', '/var/lib/api']);
+    expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual(['/tmp', '/etc/api', '/var/run/gcp', '/var/lib/api']);
     expect(find(list, 'Service', 'api')!.spec).toMatchObject({
       ports: [
         { name: 'http', targetPort: 'http' },

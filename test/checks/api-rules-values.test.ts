@@ -32,12 +32,14 @@ describe("the API server's rules of values and of single kinds", () => {
     ]);
   });
 
-  it("rejects what each kind's API validation refuses: replicas, strategy, restart policy, env, probes, autoscalers, budgets, RBAC, CIDRs, nodeSelector labels", () => {
+  it("rejects what each kind's API validation refuses: replicas, strategy, restart policy, env, probes, autoscalers, budgets, RBAC, CIDRs, nodeSelector labels, tolerations", () => {
     expect(apiFindingsIn(['api/kind-rules.yaml'])).toEqual([
       'api/workload api/kind-rules.yaml:6:13: Deployment default/d: spec.replicas: replicas -1 is negative',
       'api/workload api/kind-rules.yaml:7:51: Deployment default/d: spec.strategy.rollingUpdate: maxSurge and maxUnavailable are both 0, so a rollout could never replace a pod',
       "api/workload api/kind-rules.yaml:12:22: Deployment default/d: spec.template.spec.restartPolicy: restartPolicy Never is refused for a Deployment's pods, which run until replaced",
-      "api/workload api/kind-rules.yaml:13:56: Deployment default/d: spec.template.spec.tolerations[0].value: toleration with operator Exists sets value 'v'; Exists matches any value",
+      "api/workload api/kind-rules.yaml:13:56: Deployment default/d: spec.template.spec.tolerations[0].value: value is 'v', but operator Exists matches any value",
+      'api/workload api/kind-rules.yaml:13:100: Deployment default/d: spec.template.spec.tolerations[2].operator: operator is Equal (the default), but a toleration without a key must have operator Exists (it then tolerates every taint)',
+      "api/workload api/kind-rules.yaml:13:163: Deployment default/d: spec.template.spec.tolerations[3].tolerationSeconds: tolerationSeconds is set, but effect is 'NoSchedule': it says how long a pod stays on a node tainted NoExecute, so the API server takes it with effect NoExecute only",
       "api/workload api/kind-rules.yaml:18:51: Deployment default/d: spec.template.spec.containers[0].env[0].valueFrom: environment variable 'A' sets both value and valueFrom; the API server takes one",
       'api/workload api/kind-rules.yaml:19:55: Deployment default/d: spec.template.spec.containers[0].resources.requests.memory: requests memory "-1" is negative',
       'api/port-range api/kind-rules.yaml:20:54: Deployment default/d: spec.template.spec.containers[0].livenessProbe.httpGet.port: port 70000 is out of range (1-65535)',

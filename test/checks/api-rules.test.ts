@@ -28,6 +28,13 @@ describe("the API server's rules", () => {
     expect(findingsIn(['api/generate-name.yaml'])).toEqual([]);
   });
 
+  it('warns of a Helm hook that helm template rendered, which kubectl apply creates with the rest', () => {
+    expect(findingsIn(['api/helm-hook.yaml'], {}, 'warning').filter((f) => f.includes('helm.sh/hook'))).toEqual([
+      "api/helm-hook.yaml:9:21: Pod default/web-test-connection: metadata.annotations.helm.sh/hook: makes the Pod a Helm hook ('test'): Helm creates it only at that step of a release (helm test), but kubectl apply creates it with everything else, at every apply",
+    ]);
+    expect(findingsIn(['api/helm-hook.yaml'])).toEqual([]);
+  });
+
   it('rejects the metadata a cluster sets, as an object exported with kubectl get -o yaml has, once per object', () => {
     expect(findingsIn(['api/exported.yaml'])).toEqual([
       'api/exported.yaml:14:8: Deployment default/web: metadata.uid: metadata the API server sets, not a manifest: uid, resourceVersion, generation and creationTimestamp; this Deployment was exported from a cluster (kubectl get -o yaml)',

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { CpuAutoscaler } from '../../lib/constructs/cpu-autoscaler.js';
+import { LabelService } from '../../lib/constructs/label-service.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { MysqlBackup } from '../../lib/constructs/mysql-backup.js';
 import { ConfigReaderAccount } from '../../lib/constructs/config-reader-account.js';
@@ -33,6 +34,24 @@ describe('CpuAutoscaler', () => {
     const [blue, plain] = c.toJson() as any[];
     expect(blue.metadata).toEqual({ name: 'demoapp-blue', labels: { 'app.kubernetes.io/version': '1.1' } });
     expect(plain.metadata).toEqual({ name: 'demoapp' });
+  });
+});
+
+describe('LabelService', () => {
+  it("is headless on request, as a StatefulSet's serviceName needs, and refuses headless with node ports", () => {
+    const c = chart();
+    new LabelService(c, 's', { name: 'redis', selector: { name: 'redis' }, headless: true, ports: [{ name: 'redis', port: 6379 }] });
+    expect((c.toJson()[0] as any).spec).toMatchObject({ type: 'ClusterIP', clusterIP: 'None', selector: { name: 'redis' } });
+    expect(
+      () =>
+        new LabelService(chart(), 's', {
+          name: 'redis',
+          selector: { name: 'redis' },
+          headless: true,
+          type: 'NodePort',
+          ports: [{ port: 6379 }],
+        }),
+    ).toThrow("Service 'redis': 'headless' needs 'type' ClusterIP, not NodePort (a headless Service has no IP for node ports)");
   });
 });
 

@@ -329,6 +329,22 @@ describe('npm run diff', () => {
     );
   });
 
+  it('with one stage, compares it while another stage file has problems, saying that its delivery objects were not compared', () => {
+    const dir = fixtureProject(['dev', 'test']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const objects = readFileSync(join(dir, 'dist', 'test', 'inventory.txt'), 'utf8').match(/^objects: (\d+)$/m)?.[1];
+    writeFileSync(join(dir, 'environments', 'dev.yaml'), 'apps:\n  demoapp:\n    replicas: three\n');
+    const test = runCli('diff', ['test'], dir);
+    expect(test.stdout).toBe(`dist/test and the sources are the same (${objects} objects)\n`);
+    expect(test.stderr).toBe(
+      'dist/delivery (for test): warning: not compared: it is planned from every stage, and environments/dev.yaml has 2 problems; the comparison of dist/test above is whole\n' +
+        '  hint: npm run synth (or npm run diff of that stage) shows the problems; once they are fixed, this diff compares the delivery objects too\n',
+    );
+    expect(test.code).toBe(ExitCode.ok);
+    // the stage's own problems are still bad input
+    expect(runCli('diff', ['dev'], dir).code).toBe(ExitCode.badInput);
+  });
+
   it("takes a stage's delivery files from the engines that deliver it, before or after: its own file and the shared ones", () => {
     const tree = (...paths: string[]) => new Map(paths.map((p) => [p, '']));
     const before = tree(
