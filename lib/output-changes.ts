@@ -12,14 +12,12 @@
  * The comparison of the inventories is also the summary line's (lib/cli/output.ts), which reads
  * neither again.
  */
-import { STACKS } from '../apps/index.js';
 import type { LoadedStage } from './config/load.js';
-import type { Problem, SourceLocation } from './errors.js';
+import type { Problem } from './errors.js';
 import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
-import { formatFieldPath, type FieldPath } from './model/field-path.js';
-import { describeObject, isRecord, type KubeObject } from './model/object.js';
-import type { ObjectName } from './stack.js';
+import { formatFieldPath } from './model/field-path.js';
+import { describeObject, type KubeObject } from './model/object.js';
 import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
 import {
@@ -33,23 +31,16 @@ import {
 } from './synth/inventory.js';
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
-import { IMMUTABLE_SPEC, immutableChanges, volumeSource, type FieldChange } from './immutable-fields.js';
+import { IMMUTABLE_SPEC, immutableChanges, type FieldChange } from './immutable-fields.js';
 import type { RenderedChart } from './synth/render.js';
+import { DATA_KINDS, holdsData, leaves } from './data-leaves.js';
+import { placeOf } from './setting-places.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
 
 /** The kinds compared: a change to an object of another kind never costs a file read. */
 const WATCHED = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'Service', 'Secret', 'ConfigMap', ...Object.keys(IMMUTABLE_SPEC)]);
-/** The kinds whose objects may take data with them when they leave the output. */
-const DATA_KINDS = new Set(['PersistentVolumeClaim', 'PersistentVolume']);
-
-/** Where a problem about an app's object goes: the stage-file setting (or app) that gave it, else the object. */
-interface Place {
-  readonly location?: SourceLocation;
-  /** The setting, as users write it (`apps.shop.database.storage`). @default - no setting gave the value */
-  readonly setting?: string;
-}
 
 /** What a stage's new output changes in its output as it is, read once (`outputChanges`). */
 export interface OutputComparison {
@@ -201,125 +192,6 @@ const keyOf = (o: KubeObject) =>
 function oldResources(readOutput: OutputReader): string[] {
   const text = readOutput(KUSTOMIZATION_FILE);
   return text ? [...text.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1]) : [];
-}
-
-/** Whether an object that leaves the output takes data with it: a claim, or a volume with a source. */
-function holdsData(o: KubeObject): boolean {
-  return o.kind === 'PersistentVolumeClaim' || (o.kind === 'PersistentVolume' && volumeSource(o) !== undefined);
-}
-
-/** The objects an app names, with the settings that may name them instead (`Stack.objectNames`). */
-function namesOf(loaded: LoadedStage, app: string): readonly ObjectName[] {
-  const instance = loaded.apps.find((a) => a.name === app);
-  const stack = instance && STACKS[instance.stack as keyof typeof STACKS];
-  return (instance && stack?.objectNames?.(instance.name, instance.settings as never, loaded.context.name)) ?? [];
-}
-
-/**
- * Where a value of an object of `app` comes from in the stage file: the setting that names an
- * object by it (`database.names.volume`), else the only setting of the app that holds it, else the app.
- */
-function placeOf(loaded: LoadedStage, app: string | undefined, value: unknown, field: FieldPath = []): Place {
-  const instance = app === undefined ? undefined : loaded.apps.find((a) => a.name === app);
-  if (!instance) return {};
-  const named = namesOf(loaded, instance.name).find((n) => n.setting && n.name === value);
-  const path = named?.setting ?? settingHolding(instance.settings, value, field.at(-1));
-  const setting = path && ['apps', instance.name, ...path];
-  return { location: loaded.locate(setting ?? ['apps', instance.name]), ...(setting ? { setting: formatFieldPath(setting) } : {}) };
-}
-
-/**
- * The path of the only leaf of `settings` equal to `value` (as text), or of the only one of them
- * under the key `key` (the field's: `storage`), if exactly one is.
- */
-function settingHolding(settings: unknown, value: unknown, key: string | number | undefined): FieldPath | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const found: FieldPath[] = [];
-  const walk = (v: unknown, path: FieldPath) => {
-    if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, [...path, i]);
-    else if (isRecord(v)) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
-    else if ((typeof v === 'string' || typeof v === 'number') && String(v) === String(value)) found.push(path);
-  };
-  walk(settings, []);
-  const keyed = found.length > 1 ? found.filter((p) => p.at(-1) === key) : found;
-  return keyed.length === 1 ? keyed[0] : undefined;
-}
-
-/** The app a chart file is of (`10-shop.yaml` -> `shop`). */
-const appOfFile = (file: string) => /^10-(.+)\.yaml$/.exec(file)?.[1];
-
-/**
- * A claim, or a volume with data, that leaves the output. When an app now makes an object of its
- * kind under a name a setting may give (a renamed app, or a renamed object), the warning is at that
- * setting and the hint says what keeps the old name (and the data's place).
- */
-function leaves(loaded: LoadedStage, old: KubeObject, file: string, added: ReadonlySet<string>, dir: string): Problem {
-  const what = describeObject(old);
-  const name = String(old.metadata.name);
-  const ns = old.metadata.namespace ? `${old.metadata.namespace}/` : '';
-  // of the new objects a setting may name, the one whose name starts and ends most like the old one's
-  // (shop-mysqlbackup-test for mysqlbackup-test, mysqlbackup-staging for mysqlbackup-qa)
-  let successor: { app: string; n: ObjectName } | undefined;
-  let best = -1;
-  for (const a of loaded.apps) {
-    for (const n of namesOf(loaded, a.name)) {
-      if (n.kind !== old.kind || !n.setting || !added.has(`${old.apiVersion} ${n.kind} ${ns}${n.name}`)) continue;
-      const alike = alikeEnds(n.name, name);
-      if (alike > best) {
-        best = alike;
-        successor = { app: a.name, n };
-      }
-    }
-  }
-  const source = old.kind === 'PersistentVolume' ? volumeSource(old) : undefined;
-  const dataAt = source ? ` (data in ${source[0]} ${dataPlace(source[1])})` : '';
-  const lost =
-    old.kind === 'PersistentVolume'
-      ? 'and its data is left behind'
-      : 'and the volume bound to it is released (or deleted, as its reclaim policy says)';
-  const instead = successor
-    ? `, while ${describeObject({ ...old, metadata: { ...old.metadata, name: successor.n.name } })} starts empty`
-    : '';
-  const body =
-    dir === `${DIST_DIR}/${loaded.context.name}/`
-      ? `leaves ${dir}: kubectl apply --prune deletes it, ${lost}${instead}`
-      : `is in ${dir}, the output of namespace ${loaded.context.namespace}, which stage ${loaded.context.name} now makes, but not in this stage's output: once it is deleted, ${lost.replace(/^and /, '')}${instead}`;
-  const code = 'output/data-leaves';
-  if (successor) {
-    const setting = ['apps', successor.app, ...successor.n.setting!];
-    const keep = [`${formatFieldPath(setting)}: ${name}`];
-    if (source && successor.n.data) keep.push(`${formatFieldPath(['apps', successor.app, ...successor.n.data])}: ${dataPlace(source[1])}`);
-    return {
-      code,
-      severity: 'warning',
-      location: loaded.locate(setting),
-      message: `${what}${dataAt} ${body}`,
-      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before applying with --prune`,
-    };
-  }
-  const app = appOfFile(file);
-  const place = placeOf(loaded, app, undefined);
-  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before applying with --prune`;
-  return place.location
-    ? { code, severity: 'warning', location: place.location, message: `${what}${dataAt} ${body}`, hint }
-    : { code, severity: 'warning', subject: what, message: `it${dataAt} ${body}`, hint };
-}
-
-/** How many characters `a` and `b` start with alike, plus how many they end with alike. */
-function alikeEnds(a: string, b: string): number {
-  const most = Math.min(a.length, b.length);
-  let start = 0;
-  while (start < most && a[start] === b[start]) start++;
-  let end = 0;
-  while (end < most - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
-  return start + end;
-}
-
-/** Where a volume source keeps its data: a path (with its server), else the source as JSON. */
-function dataPlace(source: unknown): string {
-  if (!isRecord(source)) return JSON.stringify(source);
-  if (typeof source.path === 'string') return typeof source.server === 'string' ? `${source.server}:${source.path}` : source.path;
-  return JSON.stringify(source);
 }
 
 /**
