@@ -3,7 +3,8 @@
  * object that holds data leaves the output (a PersistentVolumeClaim, or a PersistentVolume with a
  * volume source: `kubectl apply --prune` deletes it, and a renamed claim starts empty), or a field
  * the API server will not change is changed (a claim's volumeName, a Deployment's selector, a
- * Job's template...: the apply is refused). Found by comparing the new output with the stage's
+ * Job's template...: the apply is refused), or a workload no longer writes spec.replicas (the apply
+ * drops it to one pod). Found by comparing the new output with the stage's
  * output as it is (`dist/<stage>/`), as lib/live-edits.ts does: the two inventories say which
  * objects changed, and only the files that hold changed objects of the kinds below are read and
  * parsed, so a stage of 1,000 apps where one app changes reads that app's file (and none when only
@@ -17,7 +18,7 @@ import type { Problem } from './errors.js';
 import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
 import { formatFieldPath } from './model/field-path.js';
-import { describeObject, type KubeObject } from './model/object.js';
+import { describeObject, isRecord, type KubeObject } from './model/object.js';
 import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
 import {
@@ -35,12 +36,21 @@ import { IMMUTABLE_SPEC, immutableChanges, type FieldChange } from './immutable-
 import type { RenderedChart } from './synth/render.js';
 import { DATA_KINDS, holdsData, leaves } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
+import { SCALED_KINDS } from './model/kinds.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
 
 /** The kinds compared: a change to an object of another kind never costs a file read. */
-const WATCHED = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'Service', 'Secret', 'ConfigMap', ...Object.keys(IMMUTABLE_SPEC)]);
+const WATCHED = new Set([
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+  'Service',
+  'Secret',
+  'ConfigMap',
+  ...Object.keys(IMMUTABLE_SPEC),
+  ...SCALED_KINDS,
+]);
 
 /** What a stage's new output changes in its output as it is, read once (`outputChanges`). */
 export interface OutputComparison {
@@ -132,6 +142,8 @@ export function outputChanges(
     const now = newObjects.get(key);
     if (!old || !now) continue;
     for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
+    const reset = replicasReset(loaded, old, now, charts, chartOf.get(key), included);
+    if (reset) problems.push(reset);
   }
   return { problems, changes };
 }
@@ -192,6 +204,51 @@ const keyOf = (o: KubeObject) =>
 function oldResources(readOutput: OutputReader): string[] {
   const text = readOutput(KUSTOMIZATION_FILE);
   return text ? [...text.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1]) : [];
+}
+
+/**
+ * A workload that had `spec.replicas` in the output and has none now (an app given `autoscaling:`,
+ * whose Deployment the HPA scales): client-side `kubectl apply` removes the field it applied before,
+ * and the API server sets the default, 1, so the workload drops to one pod until an autoscaler
+ * scales it up again (Kubernetes docs, "Migrating Deployments and StatefulSets to horizontal
+ * autoscaling"). Placed at the app's `autoscaling` setting when it has one.
+ */
+function replicasReset(
+  loaded: LoadedStage,
+  old: KubeObject,
+  now: KubeObject,
+  charts: readonly RenderedChart[],
+  app: string | undefined,
+  included: ReturnType<typeof includedPlaces>,
+): Problem | undefined {
+  const before = isRecord(old.spec) ? old.spec.replicas : undefined;
+  if (typeof before !== 'number' || before === 1 || (isRecord(now.spec) && now.spec.replicas !== undefined)) return undefined;
+  const name = String(now.metadata.name);
+  const ns = now.metadata.namespace;
+  const autoscaler = charts
+    .flatMap((c) => chartHeads(c))
+    .find((o) => {
+      const target = isRecord(o.spec) && isRecord(o.spec.scaleTargetRef) ? o.spec.scaleTargetRef : undefined;
+      return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === now.kind && target.name === name;
+    });
+  const code = 'output/replicas-reset';
+  const message =
+    `spec.replicas: ${before} is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
+    `the ${now.kind} goes from ${before} pods to 1${autoscaler ? ` until ${describeObject(autoscaler)} scales it up again` : ''}`;
+  const edit = `kubectl apply edit-last-applied ${now.kind.toLowerCase()}/${name}${ns ? ` -n ${ns}` : ''}`;
+  const hint = autoscaler
+    ? `before applying, remove the field from what kubectl last applied, which changes no pod count: ${edit}, delete spec.replicas and save; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
+    : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first remove the field from what kubectl last applied, which changes no pod count: ${edit}, delete spec.replicas and save`;
+  const instance = loaded.apps.find((a) => a.name === app);
+  const setting =
+    instance && isRecord(instance.settings) && 'autoscaling' in instance.settings ? ['apps', instance.name, 'autoscaling'] : undefined;
+  const location =
+    (setting && loaded.locate(setting)) ??
+    included({ code, severity: 'warning', message, object: now, path: ['spec', 'replicas'] }) ??
+    placeOf(loaded, app, undefined).location;
+  return location
+    ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint }
+    : { code, severity: 'warning', subject: describeObject(now), message, hint };
 }
 
 /**

@@ -58,6 +58,8 @@ function at(text: string, needle: string, file = FILE): string {
   return `${file}:${i + 1}:${lines[i].indexOf(needle) + 1}`;
 }
 
+const DAY_TWO = readFileSync(join(REPO, 'test/fixtures/stages/day-two.yaml'), 'utf8');
+
 const RENAMED = STAGE.replace('  demoapp:\n', '  shop:\n    stack: demoapp\n');
 
 describe('data that leaves the output', () => {
@@ -229,6 +231,36 @@ describe('fields the API server will not change', () => {
     read.length = 0;
     expect(changes(STAGE, RENAMED, { read })).toHaveLength(4);
     expect(read).toEqual(['inventory.txt', 'Kustomization', '10-demoapp.yaml']);
+  });
+});
+
+describe('what applying a change does besides refusing it', () => {
+  it('warns, at the setting, that an app given autoscaling drops to one pod on the next apply, with the command that avoids it', () => {
+    const autoscaled = DAY_TWO.replace('    replicas: 3\n', '    autoscaling: { minReplicas: 3, maxReplicas: 6 }\n');
+    expect(changes(DAY_TWO, autoscaled)).toEqual([
+      `${at(autoscaled, '{ minReplicas: 3')}: warning: Deployment data/api: spec.replicas: 3 is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
+        'the Deployment goes from 3 pods to 1 until HorizontalPodAutoscaler data/api scales it up again\n' +
+        '  hint: before applying, remove the field from what kubectl last applied, which changes no pod count: ' +
+        'kubectl apply edit-last-applied deployment/api -n data, delete spec.replicas and save; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)',
+    ]);
+  });
+
+  it('warns at the manifest of a workload whose spec.replicas is removed, and not about one of 1 pod, whose default is the same', () => {
+    const edited = OBJECTS.replace('  serviceName: db\n', '  serviceName: db\n  replicas: 2\n');
+    const dist = output(MANIFESTS, edited);
+    const outcome = compileStage(
+      source(MANIFESTS, OBJECTS, (f) => dist.get(f)),
+      {},
+    );
+    expect((outcome.notices ?? []).map(formatProblem)).toEqual([
+      // at the spec the field left (the mapping under spec:, line 6)
+      `${OBJECTS_FILE}:6:3: warning: StatefulSet data/db: spec.replicas: 2 is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
+        'the StatefulSet goes from 2 pods to 1\n' +
+        '  hint: write spec.replicas: 2 again; or, if something else sets the number of pods, first remove the field from what kubectl last applied, ' +
+        'which changes no pod count: kubectl apply edit-last-applied statefulset/db -n data, delete spec.replicas and save',
+    ]);
+    const one = DAY_TWO.replace('replicas: 3', 'replicas: 1');
+    expect(changes(one, one.replace('    replicas: 1\n', '    autoscaling: { minReplicas: 1, maxReplicas: 6 }\n'))).toEqual([]);
   });
 });
 

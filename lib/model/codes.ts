@@ -237,6 +237,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "A renamed or removed app or stage takes its PersistentVolumeClaim or PersistentVolume out of dist/<stage>: kubectl apply --prune deletes it and a renamed one starts empty. Keep the names (and the data's place) through the stack's settings, or move the data on purpose.",
   ),
   row(
+    'output/replicas-reset',
+    'A workload loses spec.replicas (warning)',
+    "An app given autoscaling (or a manifest without spec.replicas) no longer writes the field: kubectl apply removes it, the API server sets the default of 1 and the workload drops to one pod until its autoscaler scales it up. Remove the field from kubectl's last-applied configuration first (kubectl apply edit-last-applied).",
+  ),
+  row(
     'output/immutable-field',
     'A field the API server will not change is changed (warning)',
     'kubectl apply is refused: keep the old value, or delete and recreate the object on purpose (kubectl replace --force).',
