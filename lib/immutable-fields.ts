@@ -42,6 +42,12 @@ export interface FieldChange {
   readonly why: string;
   /** The fix, given how to keep the old value. @default - keep the old value, or delete and recreate the object on purpose */
   readonly hint?: (keep: string) => string;
+  /**
+   * What `kubectl apply` does with the change when the API server takes the update but not the
+   * change (a headless Service's clusterIP None, kept when no clusterIP is given).
+   * @default - the API server refuses the update: kubectl apply fails on it
+   */
+  readonly kept?: string;
 }
 
 const specOf = (o: KubeObject) => (isRecord(o.spec) ? o.spec : {});
@@ -56,10 +62,17 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
   const a = specOf(old);
   const b = specOf(now);
   const changes: FieldChange[] = [];
-  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string) => {
+  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string, kept?: string) => {
     if (isDeepStrictEqual(valueAt(old, path), valueAt(now, path))) return;
     const at = narrowed(old, now, path);
-    changes.push({ path: at, before: valueAt(old, at), after: valueAt(now, at), why, ...(hint ? { hint } : {}) });
+    changes.push({
+      path: at,
+      before: valueAt(old, at),
+      after: valueAt(now, at),
+      why,
+      ...(hint ? { hint } : {}),
+      ...(kept ? { kept } : {}),
+    });
   };
   switch (old.kind) {
     case 'PersistentVolumeClaim': {
@@ -90,8 +103,17 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
       for (const k of ['volumeMode', 'nodeAffinity']) differs(['spec', k], `a PersistentVolume's ${k} cannot change once it is created`);
       break;
     case 'Service':
-      // an explicit clusterIP other than the one the Service has: the API server refuses it
-      if (b.clusterIP !== undefined) differs(['spec', 'clusterIP'], "a Service's clusterIP cannot change");
+      // an explicit clusterIP other than the one the Service has: the API server refuses it; none
+      // (or "") keeps the one it has, None too: a headless Service stays headless (kubernetes#120937)
+      if (b.clusterIP !== undefined && b.clusterIP !== '') differs(['spec', 'clusterIP'], "a Service's clusterIP cannot change");
+      else if (a.clusterIP === 'None')
+        differs(
+          ['spec', 'clusterIP'],
+          "a Service's clusterIP cannot change",
+          (keep) =>
+            `${keep} (clusterIP: None), or, to give the Service a cluster IP, delete it and apply again on purpose (its clients cannot reach it in between)`,
+          'but the API server keeps None where no clusterIP is given: kubectl apply succeeds and the Service stays headless, with no cluster IP',
+        );
       break;
     case 'Secret':
     case 'ConfigMap':

@@ -220,6 +220,34 @@ describe('fields the API server will not change', () => {
     expect(outcome.notices).toEqual([]);
   });
 
+  it('warns that a headless Service stays headless when its clusterIP None is removed, and not when an explicit clusterIP is emptied', () => {
+    const headless = OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: None');
+    const dist = output(MANIFESTS, headless);
+    const warnings = (edited: string) =>
+      (
+        compileStage(
+          source(MANIFESTS, edited, (f) => dist.get(f)),
+          {},
+        ).notices ?? []
+      ).map(formatProblem);
+    expect(warnings(headless.replace('  clusterIP: None\n', ''))).toEqual([
+      // at the spec the field left (the mapping under spec:, line 21)
+      `${OBJECTS_FILE}:21:3: warning: Service data/db: spec.clusterIP changes from None to (none), but the API server keeps None where no clusterIP is given: ` +
+        'kubectl apply succeeds and the Service stays headless, with no cluster IP\n' +
+        '  hint: keep the old value (clusterIP: None), or, to give the Service a cluster IP, delete it and apply again on purpose (its clients cannot reach it in between)',
+    ]);
+    expect(warnings(headless.replace('clusterIP: None', 'clusterIP: ""'))).toHaveLength(1);
+    // an explicit address emptied: the API server keeps the address, as when the field is removed
+    const dist2 = output(MANIFESTS);
+    const emptied = OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: ""');
+    expect(
+      compileStage(
+        source(MANIFESTS, emptied, (f) => dist2.get(f)),
+        {},
+      ).notices,
+    ).toEqual([]);
+  });
+
   it("reads no output file but the inventory when no object of a compared kind changed, and the changed app's file when one did", () => {
     const read: string[] = [];
     expect(changes(STAGE, STAGE.replace('demoapp.data.example.com', 'shop.data.example.com'), { read })).toEqual([]);
