@@ -37,6 +37,7 @@ import type { RenderedChart } from './synth/render.js';
 import { DATA_KINDS, holdsData, leaves } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
 import { SCALED_KINDS } from './model/kinds.js';
+import { requiredSecretChanges } from './required-secret-changes.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -50,6 +51,8 @@ const WATCHED = new Set([
   'ConfigMap',
   ...Object.keys(IMMUTABLE_SPEC),
   ...SCALED_KINDS,
+  // the stage's own, for the Secrets it requires
+  'Namespace',
 ]);
 
 /** What a stage's new output changes in its output as it is, read once (`outputChanges`). */
@@ -144,6 +147,8 @@ export function outputChanges(
     for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
     const reset = replicasReset(loaded, old, now, charts, chartOf.get(key), included);
     if (reset) problems.push(reset);
+    if (now.kind === 'Namespace' && now.metadata.name === loaded.context.namespace)
+      problems.push(...requiredSecretChanges(loaded, old, now, charts));
   }
   return { problems, changes };
 }

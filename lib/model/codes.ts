@@ -242,6 +242,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "An app given autoscaling (or a manifest without spec.replicas) no longer writes the field: kubectl apply removes it, the API server sets the default of 1 and the workload drops to one pod until its autoscaler scales it up. Remove the field from kubectl's last-applied configuration first (kubectl apply edit-last-applied).",
   ),
   row(
+    'output/secret-first',
+    "The stage's pods read a Secret, or keys of one, that its output did not need before (warning)",
+    'stagecraft never writes Secrets to dist/: make the Secret or add the keys first (npm run secrets, the secret store, or where it is made outside stagecraft), then apply the output, or the new pods fail with CreateContainerConfigError.',
+  ),
+  row(
     'output/immutable-field',
     'A field the API server will not change is changed (warning)',
     'kubectl apply is refused: keep the old value, or delete and recreate the object on purpose (kubectl replace --force).',
