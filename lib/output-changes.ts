@@ -34,7 +34,7 @@ import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
 import { IMMUTABLE_SPEC, immutableChanges, type FieldChange } from './immutable-fields.js';
 import type { RenderedChart } from './synth/render.js';
-import { DATA_KINDS, holdsData, leaves } from './data-leaves.js';
+import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
 import { SCALED_KINDS } from './model/kinds.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
@@ -131,14 +131,26 @@ export function outputChanges(
     const missing = () => [...gone].some((k) => !oldObjects.has(k));
     for (const f of resources) if (!files.has(f)) readOldFile(f);
     if (missing()) for (const f of resources) if (changedFiles.has(f) && !readFiles.has(f)) readOldFile(f);
-    if (missing()) for (const f of resources) if (!readFiles.has(f)) readOldFile(f);
+    // a Namespace that leaves takes the claims of the StatefulSets in it: every file is read for them
+    const namespace = [...gone].some((k) => keyParts(k).kind === 'Namespace');
+    if (namespace || missing()) for (const f of resources) if (!readFiles.has(f)) readOldFile(f);
   }
 
   const problems: Problem[] = [];
   const included = includedPlaces(loaded.context.files, loaded.context.namespace);
   for (const key of [...gone].sort()) {
     const old = oldObjects.get(key);
-    if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir));
+    if (old?.object.kind === 'Namespace')
+      problems.push(
+        namespaceLeaves(
+          loaded,
+          old.object,
+          old.file,
+          [...oldObjects.values()].map((o) => o.object),
+          dir,
+        ),
+      );
+    else if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir));
   }
   for (const key of [...changed].sort()) {
     const old = oldObjects.get(key)?.object;

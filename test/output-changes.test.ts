@@ -157,6 +157,35 @@ describe('data that leaves the output', () => {
     );
   });
 
+  it("is warned about at namespace: when the stage's namespace changes: its Namespace goes, with the Secrets and the StatefulSets' claims in it", () => {
+    const objects = OBJECTS.replace(
+      '          readinessProbe: { tcpSocket: { port: 5432 } }\n',
+      '          readinessProbe: { tcpSocket: { port: 5432 } }\n' +
+        '          volumeMounts: [{ name: data, mountPath: /var/lib/postgresql/data }]\n' +
+        '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
+    );
+    const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}`;
+    const after = `namespace: data2\n${before}`;
+    const dist = output(before, objects);
+    const outcome = compileStage(
+      source(after, objects, (f) => dist.get(f)),
+      {},
+    );
+    const warnings = (outcome.notices ?? []).map(formatProblem);
+    const place = at(after, 'data2');
+    expect(warnings).toContain(
+      `${place}: warning: Namespace data leaves dist/data/ (the stage's namespace is data2 now): kubectl apply --prune deletes it, and with it everything in it, ` +
+        'also what no file of dist/ holds: the Secrets demoapp-tls, mysqlsecret, whose values are in no commit; the claims its StatefulSets made (data-db-*) with their data\n' +
+        '  hint: to keep them, set namespace: data back; to move the stage on purpose, apply it without --prune first (kubectl apply -k dist/data), ' +
+        'make the Secrets in namespace data2 and copy the data over, then delete namespace data by hand',
+    );
+    expect(warnings).toContain(
+      `${place}: warning: PersistentVolumeClaim data/mysql leaves dist/data/: kubectl apply --prune deletes it, ` +
+        'and the volume bound to it is released (or deleted, as its reclaim policy says), while PersistentVolumeClaim data2/mysql starts empty\n' +
+        "  hint: to keep the data, keep the stage's namespace (namespace: data); to move it on purpose, copy the data over before applying with --prune",
+    );
+  });
+
   it('is not compared when there is no output yet', () => {
     const read: string[] = [];
     const outcome = compileStage({ ...source(STAGE, OBJECTS), readOutput: (f) => void read.push(f) }, {});

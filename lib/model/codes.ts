@@ -233,8 +233,8 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row(
     'output/data-leaves',
-    'A claim or a volume with data leaves the stage (warning)',
-    "A renamed or removed app or stage takes its PersistentVolumeClaim or PersistentVolume out of dist/<stage>: kubectl apply --prune deletes it and a renamed one starts empty. Keep the names (and the data's place) through the stack's settings, or move the data on purpose.",
+    'A claim, a volume with data or a Namespace leaves the stage (warning)',
+    "A renamed or removed app or stage takes its PersistentVolumeClaim or PersistentVolume out of dist/<stage>: kubectl apply --prune deletes it and a renamed one starts empty. A stage whose namespace changes takes its Namespace out, and with it everything in the namespace (Secrets, StatefulSet claims). Keep the names (and the data's place) through the stack's settings, or move the data on purpose.",
   ),
   row(
     'output/replicas-reset',
