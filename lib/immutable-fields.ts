@@ -30,8 +30,19 @@ export const IMMUTABLE_SPEC: Readonly<Record<string, readonly string[]>> = {
   Deployment: ['selector'],
   ReplicaSet: ['selector'],
   DaemonSet: ['selector'],
-  StatefulSet: ['selector', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy'],
-  Job: ['selector', 'template', 'completionMode'],
+  // all of its spec but replicas, template, updateStrategy, minReadySeconds and persistentVolumeClaimRetentionPolicy
+  StatefulSet: ['selector', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy', 'revisionHistoryLimit'],
+  // completions: until Kubernetes 1.27 (elastic Indexed Jobs)
+  Job: ['selector', 'template', 'completionMode', 'completions'],
+};
+
+/**
+ * The values the API server gives those fields when a manifest leaves them out: a manifest that
+ * now writes the default (`podManagementPolicy: OrderedReady`) changes nothing in the object.
+ */
+const SPEC_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  StatefulSet: { podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 10 },
+  Job: { completionMode: 'NonIndexed' },
 };
 
 /** One changed field of an object: where, what it was, what it becomes, and why the API server refuses it. */
@@ -126,10 +137,32 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
               `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete and recreate it on purpose (kubectl replace --force -f <file>)`,
           );
       break;
-    default:
-      for (const k of IMMUTABLE_SPEC[old.kind] ?? []) differs(['spec', k], `a ${old.kind}'s spec.${k} cannot change once it is created`);
+    default: {
+      const defaults = SPEC_DEFAULTS[old.kind] ?? {};
+      for (const k of IMMUTABLE_SPEC[old.kind] ?? []) {
+        if (Object.hasOwn(defaults, k) && isDeepStrictEqual(a[k] ?? defaults[k], b[k] ?? defaults[k])) continue;
+        differs(['spec', k], `a ${old.kind}'s spec.${k} cannot change once it is created`, (keep) => `${keep}, or ${recreate(now, k)}`);
+      }
+    }
   }
   return changes;
+}
+
+/**
+ * How to replace a workload whose spec field `field` cannot change: delete it so that the next
+ * apply makes it anew, and what that does to its pods (and a StatefulSet's claims).
+ */
+function recreate(o: KubeObject, field: string): string {
+  const ref = `${o.kind.toLowerCase()} ${String(o.metadata.name)}${o.metadata.namespace ? ` -n ${o.metadata.namespace}` : ''}`;
+  if (o.kind === 'Job') return `delete the Job and apply again on purpose (kubectl delete ${ref}): it then runs again, with the new spec`;
+  const orphan = `delete the ${o.kind} but not its pods, then apply again: kubectl delete ${ref} --cascade=orphan`;
+  if (field === 'selector')
+    return `${orphan}; its old pods keep running until the new ones are ready, then delete them by hand, since the new selector does not match them`;
+  const claims =
+    field === 'volumeClaimTemplates'
+      ? '; the claims it made before keep their size and class (grow each one by hand, where its StorageClass allows expansion)'
+      : '';
+  return `${orphan}; the new ${o.kind} takes over the running pods${claims}`;
 }
 
 /**

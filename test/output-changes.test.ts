@@ -249,6 +249,54 @@ describe('fields the API server will not change', () => {
     expect(outcome.notices).toEqual([]);
   });
 
+  it('warns about every StatefulSet field but those it may update, with the way to replace it that keeps its pods, and not about a default written out', () => {
+    const withTemplates = OBJECTS.replace(
+      '          readinessProbe: { tcpSocket: { port: 5432 } }\n',
+      '          readinessProbe: { tcpSocket: { port: 5432 } }\n' +
+        '          volumeMounts: [{ name: data, mountPath: /var/lib/postgresql/data }]\n' +
+        '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
+    );
+    const dist = output(MANIFESTS, withTemplates);
+    const warnings = (edited: string) =>
+      (
+        compileStage(
+          source(MANIFESTS, edited, (f) => dist.get(f)),
+          {},
+        ).notices ?? []
+      ).map(formatProblem);
+    const larger = withTemplates.replace('{ requests: { storage: 1Gi } } } }]', '{ requests: { storage: 2Gi } } } }]');
+    expect(warnings(larger)).toEqual([
+      `${at(larger, '2Gi } } } }]', OBJECTS_FILE)}: warning: ` +
+        'StatefulSet data/db: spec.volumeClaimTemplates[0].spec.resources.requests.storage changes from 1Gi to 2Gi, which the API server refuses ' +
+        "(a StatefulSet's spec.volumeClaimTemplates cannot change once it is created): kubectl apply fails on it\n" +
+        '  hint: keep the old value, or delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; ' +
+        'the new StatefulSet takes over the running pods; the claims it made before keep their size and class (grow each one by hand, where its StorageClass allows expansion)',
+    ]);
+    expect(warnings(withTemplates.replace('  serviceName: db\n', '  serviceName: db\n  revisionHistoryLimit: 3\n')).join('\n')).toContain(
+      'StatefulSet data/db: spec.revisionHistoryLimit changes from (none) to 3, which the API server refuses',
+    );
+    // what the API server writes when the manifest says nothing
+    expect(
+      warnings(
+        withTemplates.replace(
+          '  serviceName: db\n',
+          '  serviceName: db\n  podManagementPolicy: OrderedReady\n  revisionHistoryLimit: 10\n',
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      warnings(
+        withTemplates.replace(
+          'kind: Job\nmetadata: { name: migrate }\nspec:\n',
+          'kind: Job\nmetadata: { name: migrate }\nspec:\n  completions: 2\n',
+        ),
+      ).join('\n'),
+    ).toContain(
+      "Job data/migrate: spec.completions changes from (none) to 2, which the API server refuses (a Job's spec.completions cannot change once it is created): kubectl apply fails on it\n" +
+        '  hint: keep the old value, or delete the Job and apply again on purpose (kubectl delete job migrate -n data): it then runs again, with the new spec',
+    );
+  });
+
   it('warns that a headless Service stays headless when its clusterIP None is removed, and not when an explicit clusterIP is emptied', () => {
     const headless = OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: None');
     const dist = output(MANIFESTS, headless);
