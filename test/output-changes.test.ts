@@ -34,11 +34,11 @@ function source(text: string, objects: string, readOutput?: StageSource['readOut
 }
 
 /**
- * The warnings of this module when `after` is compiled over the output of `before` (the same
- * included objects unless `objects` gives others), as the CLI prints them; `read` lists the files read.
+ * The warnings of this module when `after` is compiled over the output of `before` (the included
+ * objects `was` before and `objects` after), as the CLI prints them; `read` lists the files read.
  */
-function changes(before: string, after: string, { objects = OBJECTS, read = [] as string[] } = {}): string[] {
-  const dist = output(before);
+function changes(before: string, after: string, { objects = OBJECTS, was = OBJECTS, read = [] as string[] } = {}): string[] {
+  const dist = output(before, was);
   const outcome = compileStage(
     source(after, objects, (f) => {
       read.push(f);
@@ -59,6 +59,14 @@ function at(text: string, needle: string, file = FILE): string {
 }
 
 const DAY_TWO = readFileSync(join(REPO, 'test/fixtures/stages/day-two.yaml'), 'utf8');
+
+/** The included objects with a StatefulSet that makes a claim per pod (volumeClaimTemplates). */
+const WITH_CLAIM_TEMPLATES = OBJECTS.replace(
+  '          readinessProbe: { tcpSocket: { port: 5432 } }\n',
+  '          readinessProbe: { tcpSocket: { port: 5432 } }\n' +
+    '          volumeMounts: [{ name: data, mountPath: /var/lib/postgresql/data }]\n' +
+    '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
+);
 
 const RENAMED = STAGE.replace('  demoapp:\n', '  shop:\n    stack: demoapp\n');
 
@@ -158,20 +166,9 @@ describe('data that leaves the output', () => {
   });
 
   it("is warned about at namespace: when the stage's namespace changes: its Namespace goes, with the Secrets and the StatefulSets' claims in it", () => {
-    const objects = OBJECTS.replace(
-      '          readinessProbe: { tcpSocket: { port: 5432 } }\n',
-      '          readinessProbe: { tcpSocket: { port: 5432 } }\n' +
-        '          volumeMounts: [{ name: data, mountPath: /var/lib/postgresql/data }]\n' +
-        '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
-    );
     const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}`;
     const after = `namespace: data2\n${before}`;
-    const dist = output(before, objects);
-    const outcome = compileStage(
-      source(after, objects, (f) => dist.get(f)),
-      {},
-    );
-    const warnings = (outcome.notices ?? []).map(formatProblem);
+    const warnings = changes(before, after, { was: WITH_CLAIM_TEMPLATES, objects: WITH_CLAIM_TEMPLATES });
     const place = at(after, 'data2');
     expect(warnings).toContain(
       `${place}: warning: Namespace data leaves dist/data/ (the stage's namespace is data2 now): kubectl apply --prune deletes it, and with it everything in it, ` +
@@ -250,21 +247,8 @@ describe('fields the API server will not change', () => {
   });
 
   it('warns about every StatefulSet field but those it may update, with the way to replace it that keeps its pods, and not about a default written out', () => {
-    const withTemplates = OBJECTS.replace(
-      '          readinessProbe: { tcpSocket: { port: 5432 } }\n',
-      '          readinessProbe: { tcpSocket: { port: 5432 } }\n' +
-        '          volumeMounts: [{ name: data, mountPath: /var/lib/postgresql/data }]\n' +
-        '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
-    );
-    const dist = output(MANIFESTS, withTemplates);
-    const warnings = (edited: string) =>
-      (
-        compileStage(
-          source(MANIFESTS, edited, (f) => dist.get(f)),
-          {},
-        ).notices ?? []
-      ).map(formatProblem);
-    const larger = withTemplates.replace('{ requests: { storage: 1Gi } } } }]', '{ requests: { storage: 2Gi } } } }]');
+    const warnings = (edited: string) => changes(MANIFESTS, MANIFESTS, { was: WITH_CLAIM_TEMPLATES, objects: edited });
+    const larger = WITH_CLAIM_TEMPLATES.replace('{ requests: { storage: 1Gi } } } }]', '{ requests: { storage: 2Gi } } } }]');
     expect(warnings(larger)).toEqual([
       `${at(larger, '2Gi } } } }]', OBJECTS_FILE)}: warning: ` +
         'StatefulSet data/db: spec.volumeClaimTemplates[0].spec.resources.requests.storage changes from 1Gi to 2Gi, which the API server refuses ' +
@@ -272,13 +256,13 @@ describe('fields the API server will not change', () => {
         '  hint: keep the old value, or delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; ' +
         'the new StatefulSet takes over the running pods; the claims it made before keep their size and class (grow each one by hand, where its StorageClass allows expansion)',
     ]);
-    expect(warnings(withTemplates.replace('  serviceName: db\n', '  serviceName: db\n  revisionHistoryLimit: 3\n')).join('\n')).toContain(
-      'StatefulSet data/db: spec.revisionHistoryLimit changes from (none) to 3, which the API server refuses',
-    );
+    expect(
+      warnings(WITH_CLAIM_TEMPLATES.replace('  serviceName: db\n', '  serviceName: db\n  revisionHistoryLimit: 3\n')).join('\n'),
+    ).toContain('StatefulSet data/db: spec.revisionHistoryLimit changes from (none) to 3, which the API server refuses');
     // what the API server writes when the manifest says nothing
     expect(
       warnings(
-        withTemplates.replace(
+        WITH_CLAIM_TEMPLATES.replace(
           '  serviceName: db\n',
           '  serviceName: db\n  podManagementPolicy: OrderedReady\n  revisionHistoryLimit: 10\n',
         ),
@@ -286,7 +270,7 @@ describe('fields the API server will not change', () => {
     ).toEqual([]);
     expect(
       warnings(
-        withTemplates.replace(
+        WITH_CLAIM_TEMPLATES.replace(
           'kind: Job\nmetadata: { name: migrate }\nspec:\n',
           'kind: Job\nmetadata: { name: migrate }\nspec:\n  completions: 2\n',
         ),
@@ -299,14 +283,7 @@ describe('fields the API server will not change', () => {
 
   it('warns that a headless Service stays headless when its clusterIP None is removed, and not when an explicit clusterIP is emptied', () => {
     const headless = OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: None');
-    const dist = output(MANIFESTS, headless);
-    const warnings = (edited: string) =>
-      (
-        compileStage(
-          source(MANIFESTS, edited, (f) => dist.get(f)),
-          {},
-        ).notices ?? []
-      ).map(formatProblem);
+    const warnings = (edited: string) => changes(MANIFESTS, MANIFESTS, { was: headless, objects: edited });
     expect(warnings(headless.replace('  clusterIP: None\n', ''))).toEqual([
       // at the spec the field left (the mapping under spec:, line 21)
       `${OBJECTS_FILE}:21:3: warning: Service data/db: spec.clusterIP changes from None to (none), but the API server keeps None where no clusterIP is given: ` +
@@ -315,14 +292,7 @@ describe('fields the API server will not change', () => {
     ]);
     expect(warnings(headless.replace('clusterIP: None', 'clusterIP: ""'))).toHaveLength(1);
     // an explicit address emptied: the API server keeps the address, as when the field is removed
-    const dist2 = output(MANIFESTS);
-    const emptied = OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: ""');
-    expect(
-      compileStage(
-        source(MANIFESTS, emptied, (f) => dist2.get(f)),
-        {},
-      ).notices,
-    ).toEqual([]);
+    expect(changes(MANIFESTS, MANIFESTS, { objects: OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: ""') })).toEqual([]);
   });
 
   it("reads no output file but the inventory when no object of a compared kind changed, and the changed app's file when one did", () => {
@@ -352,12 +322,7 @@ describe('what applying a change does besides refusing it', () => {
 
   it('warns at the manifest of a workload whose spec.replicas is removed, and not about one of 1 pod, whose default is the same', () => {
     const edited = OBJECTS.replace('  serviceName: db\n', '  serviceName: db\n  replicas: 2\n');
-    const dist = output(MANIFESTS, edited);
-    const outcome = compileStage(
-      source(MANIFESTS, OBJECTS, (f) => dist.get(f)),
-      {},
-    );
-    expect((outcome.notices ?? []).map(formatProblem)).toEqual([
+    expect(changes(MANIFESTS, MANIFESTS, { was: edited })).toEqual([
       // at the spec the field left (the mapping under spec:, line 6)
       `${OBJECTS_FILE}:6:3: warning: StatefulSet data/db: spec.replicas: 2 is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
         'the StatefulSet goes from 2 pods to 1\n' +
