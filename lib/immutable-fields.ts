@@ -51,7 +51,7 @@ export interface FieldChange {
   readonly before: unknown;
   readonly after: unknown;
   readonly why: string;
-  /** The fix, given how to keep the old value. @default - keep the old value, or delete and recreate the object on purpose */
+  /** The fix, given how to keep the old value. @default - keep the old value, or delete the object and apply again on purpose */
   readonly hint?: (keep: string) => string;
   /**
    * What `kubectl apply` does with the change when the API server takes the update but not the
@@ -134,7 +134,7 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
             [k],
             `the ${old.kind} is immutable: true`,
             (keep) =>
-              `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete and recreate it on purpose (kubectl replace --force -f <file>)`,
+              `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete it and apply again on purpose (kubectl delete ${deleteArgs(old)})`,
           );
       break;
     default: {
@@ -148,12 +148,17 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
   return changes;
 }
 
+/** `<kind> <name> [-n <namespace>]`: what `kubectl delete` takes to delete the object `o` alone. */
+export function deleteArgs(o: KubeObject): string {
+  return `${o.kind.toLowerCase()} ${String(o.metadata.name)}${o.metadata.namespace ? ` -n ${o.metadata.namespace}` : ''}`;
+}
+
 /**
  * How to replace a workload whose spec field `field` cannot change: delete it so that the next
  * apply makes it anew, and what that does to its pods (and a StatefulSet's claims).
  */
 function recreate(o: KubeObject, field: string): string {
-  const ref = `${o.kind.toLowerCase()} ${String(o.metadata.name)}${o.metadata.namespace ? ` -n ${o.metadata.namespace}` : ''}`;
+  const ref = deleteArgs(o);
   if (o.kind === 'Job') return `delete the Job and apply again on purpose (kubectl delete ${ref}): it then runs again, with the new spec`;
   const orphan = `delete the ${o.kind} but not its pods, then apply again: kubectl delete ${ref} --cascade=orphan`;
   if (field === 'selector')

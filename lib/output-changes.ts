@@ -32,7 +32,7 @@ import {
 } from './synth/inventory.js';
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
-import { IMMUTABLE_SPEC, immutableChanges, type FieldChange } from './immutable-fields.js';
+import { IMMUTABLE_SPEC, deleteArgs, immutableChanges, type FieldChange } from './immutable-fields.js';
 import type { RenderedChart } from './synth/render.js';
 import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
@@ -289,11 +289,16 @@ function refused(
   const location =
     (place.setting ? undefined : included({ code, severity: 'warning', message: body, object: now, path: change.path })) ?? place.location;
   const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
-  const data =
-    now.kind === 'PersistentVolumeClaim' || now.kind === 'PersistentVolume'
-      ? '; the data goes with the claim or volume unless it is copied first'
-      : '';
-  const hint = change.hint?.(keep) ?? `${keep}, or delete and recreate the object on purpose (kubectl replace --force -f <file>${data})`;
+  // what deleting it costs: the data of a claim or volume, a Service's clients for a while
+  const cost =
+    now.kind === 'PersistentVolumeClaim'
+      ? ': the claim goes once no pod uses it, and its data with it unless copied first'
+      : now.kind === 'PersistentVolume'
+        ? ': its data goes with it unless copied first'
+        : now.kind === 'Service'
+          ? ': its clients cannot reach it in between'
+          : '';
+  const hint = change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${deleteArgs(now)})${cost}`;
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
     : { code, severity: 'warning', subject: describeObject(now), message: body, hint };

@@ -128,8 +128,8 @@ describe('data that leaves the output', () => {
     expect(warnings).toContain(
       `${place}: warning: PersistentVolumeClaim data/mysql: spec.volumeName changes from mysqlvolume-data to mysqlvolume-staging, which the API server refuses ` +
         "(a claim's spec cannot change once it is created, only its storage request grow): kubectl apply fails on it\n" +
-        '  hint: set apps.demoapp.database.names.volume back to mysqlvolume-data, or delete and recreate the object on purpose ' +
-        '(kubectl replace --force -f <file>; the data goes with the claim or volume unless it is copied first)',
+        '  hint: set apps.demoapp.database.names.volume back to mysqlvolume-data, or delete it and apply again on purpose ' +
+        '(kubectl delete persistentvolumeclaim mysql -n data): the claim goes once no pod uses it, and its data with it unless copied first',
     );
     expect(warnings.filter((w) => w.includes('PersistentVolumeClaim data/mysql-backup: spec.volumeName'))).toHaveLength(1);
   });

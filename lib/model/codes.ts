@@ -249,7 +249,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'output/immutable-field',
     'A field the API server will not change is changed (warning)',
-    'kubectl apply is refused: keep the old value, or delete and recreate the object on purpose (kubectl replace --force).',
+    'kubectl apply is refused: keep the old value, or delete the object on purpose (kubectl delete; a workload with --cascade=orphan, so that its pods keep running) and apply again.',
   ),
   row('switch/no-app', 'App not in the stage', 'The hint lists the apps of the stage.'),
   row('switch/not-blue-green', 'App does not run blue/green', 'Only apps with blueGreen: settings have a color to switch to.'),
