@@ -38,6 +38,7 @@ import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js
 import { placeOf } from './setting-places.js';
 import { SCALED_KINDS } from './model/kinds.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
+import { configNotRolled } from './config-rollouts.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -137,6 +138,10 @@ export function outputChanges(
   }
 
   const problems: Problem[] = [];
+  // every object that changes or is new, whatever its kind: a workload that changes with its ConfigMap rolls out
+  const rolled = new Set([...compared.changed, ...compared.added]);
+  let heads: KubeObject[] | undefined;
+  const allHeads = () => (heads ??= charts.flatMap((c) => chartHeads(c)));
   const included = includedPlaces(loaded.context.files, loaded.context.namespace);
   for (const key of [...gone].sort()) {
     const old = oldObjects.get(key);
@@ -157,8 +162,9 @@ export function outputChanges(
     const now = newObjects.get(key);
     if (!old || !now) continue;
     for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
-    const reset = replicasReset(loaded, old, now, charts, chartOf.get(key), included);
+    const reset = replicasReset(loaded, old, now, allHeads, chartOf.get(key), included);
     if (reset) problems.push(reset);
+    if (now.kind === 'ConfigMap') problems.push(...configNotRolled(loaded, old, now, allHeads(), rolled, included));
     if (now.kind === 'Namespace' && now.metadata.name === loaded.context.namespace)
       problems.push(...requiredSecretChanges(loaded, old, now, charts));
   }
@@ -234,7 +240,7 @@ function replicasReset(
   loaded: LoadedStage,
   old: KubeObject,
   now: KubeObject,
-  charts: readonly RenderedChart[],
+  objects: () => readonly KubeObject[],
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
 ): Problem | undefined {
@@ -242,12 +248,10 @@ function replicasReset(
   if (typeof before !== 'number' || before === 1 || (isRecord(now.spec) && now.spec.replicas !== undefined)) return undefined;
   const name = String(now.metadata.name);
   const ns = now.metadata.namespace;
-  const autoscaler = charts
-    .flatMap((c) => chartHeads(c))
-    .find((o) => {
-      const target = isRecord(o.spec) && isRecord(o.spec.scaleTargetRef) ? o.spec.scaleTargetRef : undefined;
-      return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === now.kind && target.name === name;
-    });
+  const autoscaler = objects().find((o) => {
+    const target = isRecord(o.spec) && isRecord(o.spec.scaleTargetRef) ? o.spec.scaleTargetRef : undefined;
+    return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === now.kind && target.name === name;
+  });
   const code = 'output/replicas-reset';
   const message =
     `spec.replicas: ${before} is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +

@@ -247,6 +247,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'stagecraft never writes Secrets to dist/: make the Secret or add the keys first (npm run secrets, the secret store, or where it is made outside stagecraft), then apply the output, or the new pods fail with CreateContainerConfigError.',
   ),
   row(
+    'output/config-not-rolled',
+    'A ConfigMap read as environment variables changes, its workload does not (warning)',
+    'The kubelet reads environment variables when a container starts, so the apply rolls out nothing: restart the workload after applying (kubectl rollout restart), or name the ConfigMap after its data so that the workload changes with it.',
+  ),
+  row(
     'output/immutable-field',
     'A field the API server will not change is changed (warning)',
     'kubectl apply is refused: keep the old value, or delete the object on purpose (kubectl delete; a workload with --cascade=orphan, so that its pods keep running) and apply again.',
