@@ -30,8 +30,19 @@ export const IMMUTABLE_SPEC: Readonly<Record<string, readonly string[]>> = {
   Deployment: ['selector'],
   ReplicaSet: ['selector'],
   DaemonSet: ['selector'],
-  StatefulSet: ['selector', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy'],
-  Job: ['selector', 'template', 'completionMode'],
+  // all of its spec but replicas, template, updateStrategy, minReadySeconds and persistentVolumeClaimRetentionPolicy
+  StatefulSet: ['selector', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy', 'revisionHistoryLimit'],
+  // completions: until Kubernetes 1.27 (elastic Indexed Jobs)
+  Job: ['selector', 'template', 'completionMode', 'completions'],
+};
+
+/**
+ * The values the API server gives those fields when a manifest leaves them out: a manifest that
+ * now writes the default (`podManagementPolicy: OrderedReady`) changes nothing in the object.
+ */
+const SPEC_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  StatefulSet: { podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 10 },
+  Job: { completionMode: 'NonIndexed' },
 };
 
 /** One changed field of an object: where, what it was, what it becomes, and why the API server refuses it. */
@@ -40,8 +51,14 @@ export interface FieldChange {
   readonly before: unknown;
   readonly after: unknown;
   readonly why: string;
-  /** The fix, given how to keep the old value. @default - keep the old value, or delete and recreate the object on purpose */
+  /** The fix, given how to keep the old value. @default - keep the old value, or delete the object and apply again on purpose */
   readonly hint?: (keep: string) => string;
+  /**
+   * What `kubectl apply` does with the change when the API server takes the update but not the
+   * change (a headless Service's clusterIP None, kept when no clusterIP is given).
+   * @default - the API server refuses the update: kubectl apply fails on it
+   */
+  readonly kept?: string;
 }
 
 const specOf = (o: KubeObject) => (isRecord(o.spec) ? o.spec : {});
@@ -56,10 +73,17 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
   const a = specOf(old);
   const b = specOf(now);
   const changes: FieldChange[] = [];
-  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string) => {
+  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string, kept?: string) => {
     if (isDeepStrictEqual(valueAt(old, path), valueAt(now, path))) return;
     const at = narrowed(old, now, path);
-    changes.push({ path: at, before: valueAt(old, at), after: valueAt(now, at), why, ...(hint ? { hint } : {}) });
+    changes.push({
+      path: at,
+      before: valueAt(old, at),
+      after: valueAt(now, at),
+      why,
+      ...(hint ? { hint } : {}),
+      ...(kept ? { kept } : {}),
+    });
   };
   switch (old.kind) {
     case 'PersistentVolumeClaim': {
@@ -90,8 +114,17 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
       for (const k of ['volumeMode', 'nodeAffinity']) differs(['spec', k], `a PersistentVolume's ${k} cannot change once it is created`);
       break;
     case 'Service':
-      // an explicit clusterIP other than the one the Service has: the API server refuses it
-      if (b.clusterIP !== undefined) differs(['spec', 'clusterIP'], "a Service's clusterIP cannot change");
+      // an explicit clusterIP other than the one the Service has: the API server refuses it; none
+      // (or "") keeps the one it has, None too: a headless Service stays headless (kubernetes#120937)
+      if (b.clusterIP !== undefined && b.clusterIP !== '') differs(['spec', 'clusterIP'], "a Service's clusterIP cannot change");
+      else if (a.clusterIP === 'None')
+        differs(
+          ['spec', 'clusterIP'],
+          "a Service's clusterIP cannot change",
+          (keep) =>
+            `${keep} (clusterIP: None), or, to give the Service a cluster IP, delete it and apply again on purpose (its clients cannot reach it in between)`,
+          'but the API server keeps None where no clusterIP is given: kubectl apply succeeds and the Service stays headless, with no cluster IP',
+        );
       break;
     case 'Secret':
     case 'ConfigMap':
@@ -101,13 +134,40 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
             [k],
             `the ${old.kind} is immutable: true`,
             (keep) =>
-              `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete and recreate it on purpose (kubectl replace --force -f <file>)`,
+              `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete it and apply again on purpose (kubectl delete ${deleteArgs(old)})`,
           );
       break;
-    default:
-      for (const k of IMMUTABLE_SPEC[old.kind] ?? []) differs(['spec', k], `a ${old.kind}'s spec.${k} cannot change once it is created`);
+    default: {
+      const defaults = SPEC_DEFAULTS[old.kind] ?? {};
+      for (const k of IMMUTABLE_SPEC[old.kind] ?? []) {
+        if (Object.hasOwn(defaults, k) && isDeepStrictEqual(a[k] ?? defaults[k], b[k] ?? defaults[k])) continue;
+        differs(['spec', k], `a ${old.kind}'s spec.${k} cannot change once it is created`, (keep) => `${keep}, or ${recreate(now, k)}`);
+      }
+    }
   }
   return changes;
+}
+
+/** `<kind> <name> [-n <namespace>]`: what `kubectl delete` takes to delete the object `o` alone. */
+export function deleteArgs(o: KubeObject): string {
+  return `${o.kind.toLowerCase()} ${String(o.metadata.name)}${o.metadata.namespace ? ` -n ${o.metadata.namespace}` : ''}`;
+}
+
+/**
+ * How to replace a workload whose spec field `field` cannot change: delete it so that the next
+ * apply makes it anew, and what that does to its pods (and a StatefulSet's claims).
+ */
+function recreate(o: KubeObject, field: string): string {
+  const ref = deleteArgs(o);
+  if (o.kind === 'Job') return `delete the Job and apply again on purpose (kubectl delete ${ref}): it then runs again, with the new spec`;
+  const orphan = `delete the ${o.kind} but not its pods, then apply again: kubectl delete ${ref} --cascade=orphan`;
+  if (field === 'selector')
+    return `${orphan}; its old pods keep running until the new ones are ready, then delete them by hand, since the new selector does not match them`;
+  const claims =
+    field === 'volumeClaimTemplates'
+      ? '; the claims it made before keep their size and class (grow each one by hand, where its StorageClass allows expansion)'
+      : '';
+  return `${orphan}; the new ${o.kind} takes over the running pods${claims}`;
 }
 
 /**

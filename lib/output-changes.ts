@@ -3,7 +3,8 @@
  * object that holds data leaves the output (a PersistentVolumeClaim, or a PersistentVolume with a
  * volume source: `kubectl apply --prune` deletes it, and a renamed claim starts empty), or a field
  * the API server will not change is changed (a claim's volumeName, a Deployment's selector, a
- * Job's template...: the apply is refused). Found by comparing the new output with the stage's
+ * Job's template...: the apply is refused), or a workload no longer writes spec.replicas (the apply
+ * drops it to one pod). Found by comparing the new output with the stage's
  * output as it is (`dist/<stage>/`), as lib/live-edits.ts does: the two inventories say which
  * objects changed, and only the files that hold changed objects of the kinds below are read and
  * parsed, so a stage of 1,000 apps where one app changes reads that app's file (and none when only
@@ -12,14 +13,12 @@
  * The comparison of the inventories is also the summary line's (lib/cli/output.ts), which reads
  * neither again.
  */
-import { STACKS } from '../apps/index.js';
 import type { LoadedStage } from './config/load.js';
-import type { Problem, SourceLocation } from './errors.js';
+import type { Problem } from './errors.js';
 import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
-import { formatFieldPath, type FieldPath } from './model/field-path.js';
+import { formatFieldPath } from './model/field-path.js';
 import { describeObject, isRecord, type KubeObject } from './model/object.js';
-import type { ObjectName } from './stack.js';
 import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
 import {
@@ -33,23 +32,29 @@ import {
 } from './synth/inventory.js';
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
-import { IMMUTABLE_SPEC, immutableChanges, volumeSource, type FieldChange } from './immutable-fields.js';
+import { IMMUTABLE_SPEC, deleteArgs, immutableChanges, type FieldChange } from './immutable-fields.js';
 import type { RenderedChart } from './synth/render.js';
+import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
+import { placeOf } from './setting-places.js';
+import { SCALED_KINDS } from './model/kinds.js';
+import { requiredSecretChanges } from './required-secret-changes.js';
+import { configNotRolled } from './config-rollouts.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
 
 /** The kinds compared: a change to an object of another kind never costs a file read. */
-const WATCHED = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'Service', 'Secret', 'ConfigMap', ...Object.keys(IMMUTABLE_SPEC)]);
-/** The kinds whose objects may take data with them when they leave the output. */
-const DATA_KINDS = new Set(['PersistentVolumeClaim', 'PersistentVolume']);
-
-/** Where a problem about an app's object goes: the stage-file setting (or app) that gave it, else the object. */
-interface Place {
-  readonly location?: SourceLocation;
-  /** The setting, as users write it (`apps.shop.database.storage`). @default - no setting gave the value */
-  readonly setting?: string;
-}
+const WATCHED = new Set([
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+  'Service',
+  'Secret',
+  'ConfigMap',
+  ...Object.keys(IMMUTABLE_SPEC),
+  ...SCALED_KINDS,
+  // the stage's own, for the Secrets it requires
+  'Namespace',
+]);
 
 /** What a stage's new output changes in its output as it is, read once (`outputChanges`). */
 export interface OutputComparison {
@@ -127,20 +132,41 @@ export function outputChanges(
     const missing = () => [...gone].some((k) => !oldObjects.has(k));
     for (const f of resources) if (!files.has(f)) readOldFile(f);
     if (missing()) for (const f of resources) if (changedFiles.has(f) && !readFiles.has(f)) readOldFile(f);
-    if (missing()) for (const f of resources) if (!readFiles.has(f)) readOldFile(f);
+    // a Namespace that leaves takes the claims of the StatefulSets in it: every file is read for them
+    const namespace = [...gone].some((k) => keyParts(k).kind === 'Namespace');
+    if (namespace || missing()) for (const f of resources) if (!readFiles.has(f)) readOldFile(f);
   }
 
   const problems: Problem[] = [];
+  // every object that changes or is new, whatever its kind: a workload that changes with its ConfigMap rolls out
+  const rolled = new Set([...compared.changed, ...compared.added]);
+  let heads: KubeObject[] | undefined;
+  const allHeads = () => (heads ??= charts.flatMap((c) => chartHeads(c)));
   const included = includedPlaces(loaded.context.files, loaded.context.namespace);
   for (const key of [...gone].sort()) {
     const old = oldObjects.get(key);
-    if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir));
+    if (old?.object.kind === 'Namespace')
+      problems.push(
+        namespaceLeaves(
+          loaded,
+          old.object,
+          old.file,
+          [...oldObjects.values()].map((o) => o.object),
+          dir,
+        ),
+      );
+    else if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir));
   }
   for (const key of [...changed].sort()) {
     const old = oldObjects.get(key)?.object;
     const now = newObjects.get(key);
     if (!old || !now) continue;
     for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
+    const reset = replicasReset(loaded, old, now, allHeads, chartOf.get(key), included);
+    if (reset) problems.push(reset);
+    if (now.kind === 'ConfigMap') problems.push(...configNotRolled(loaded, old, now, allHeads(), rolled, included));
+    if (now.kind === 'Namespace' && now.metadata.name === loaded.context.namespace)
+      problems.push(...requiredSecretChanges(loaded, old, now, charts));
   }
   return { problems, changes };
 }
@@ -203,123 +229,47 @@ function oldResources(readOutput: OutputReader): string[] {
   return text ? [...text.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1]) : [];
 }
 
-/** Whether an object that leaves the output takes data with it: a claim, or a volume with a source. */
-function holdsData(o: KubeObject): boolean {
-  return o.kind === 'PersistentVolumeClaim' || (o.kind === 'PersistentVolume' && volumeSource(o) !== undefined);
-}
-
-/** The objects an app names, with the settings that may name them instead (`Stack.objectNames`). */
-function namesOf(loaded: LoadedStage, app: string): readonly ObjectName[] {
+/**
+ * A workload that had `spec.replicas` in the output and has none now (an app given `autoscaling:`,
+ * whose Deployment the HPA scales): client-side `kubectl apply` removes the field it applied before,
+ * and the API server sets the default, 1, so the workload drops to one pod until an autoscaler
+ * scales it up again (Kubernetes docs, "Migrating Deployments and StatefulSets to horizontal
+ * autoscaling"). Placed at the app's `autoscaling` setting when it has one.
+ */
+function replicasReset(
+  loaded: LoadedStage,
+  old: KubeObject,
+  now: KubeObject,
+  objects: () => readonly KubeObject[],
+  app: string | undefined,
+  included: ReturnType<typeof includedPlaces>,
+): Problem | undefined {
+  const before = isRecord(old.spec) ? old.spec.replicas : undefined;
+  if (typeof before !== 'number' || before === 1 || (isRecord(now.spec) && now.spec.replicas !== undefined)) return undefined;
+  const name = String(now.metadata.name);
+  const ns = now.metadata.namespace;
+  const autoscaler = objects().find((o) => {
+    const target = isRecord(o.spec) && isRecord(o.spec.scaleTargetRef) ? o.spec.scaleTargetRef : undefined;
+    return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === now.kind && target.name === name;
+  });
+  const code = 'output/replicas-reset';
+  const message =
+    `spec.replicas: ${before} is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
+    `the ${now.kind} goes from ${before} pods to 1${autoscaler ? ` until ${describeObject(autoscaler)} scales it up again` : ''}`;
+  const edit = `kubectl apply edit-last-applied ${now.kind.toLowerCase()}/${name}${ns ? ` -n ${ns}` : ''}`;
+  const hint = autoscaler
+    ? `before applying, remove the field from what kubectl last applied, which changes no pod count: ${edit}, delete spec.replicas and save; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
+    : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first remove the field from what kubectl last applied, which changes no pod count: ${edit}, delete spec.replicas and save`;
   const instance = loaded.apps.find((a) => a.name === app);
-  const stack = instance && STACKS[instance.stack as keyof typeof STACKS];
-  return (instance && stack?.objectNames?.(instance.name, instance.settings as never, loaded.context.name)) ?? [];
-}
-
-/**
- * Where a value of an object of `app` comes from in the stage file: the setting that names an
- * object by it (`database.names.volume`), else the only setting of the app that holds it, else the app.
- */
-function placeOf(loaded: LoadedStage, app: string | undefined, value: unknown, field: FieldPath = []): Place {
-  const instance = app === undefined ? undefined : loaded.apps.find((a) => a.name === app);
-  if (!instance) return {};
-  const named = namesOf(loaded, instance.name).find((n) => n.setting && n.name === value);
-  const path = named?.setting ?? settingHolding(instance.settings, value, field.at(-1));
-  const setting = path && ['apps', instance.name, ...path];
-  return { location: loaded.locate(setting ?? ['apps', instance.name]), ...(setting ? { setting: formatFieldPath(setting) } : {}) };
-}
-
-/**
- * The path of the only leaf of `settings` equal to `value` (as text), or of the only one of them
- * under the key `key` (the field's: `storage`), if exactly one is.
- */
-function settingHolding(settings: unknown, value: unknown, key: string | number | undefined): FieldPath | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const found: FieldPath[] = [];
-  const walk = (v: unknown, path: FieldPath) => {
-    if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, [...path, i]);
-    else if (isRecord(v)) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
-    else if ((typeof v === 'string' || typeof v === 'number') && String(v) === String(value)) found.push(path);
-  };
-  walk(settings, []);
-  const keyed = found.length > 1 ? found.filter((p) => p.at(-1) === key) : found;
-  return keyed.length === 1 ? keyed[0] : undefined;
-}
-
-/** The app a chart file is of (`10-shop.yaml` -> `shop`). */
-const appOfFile = (file: string) => /^10-(.+)\.yaml$/.exec(file)?.[1];
-
-/**
- * A claim, or a volume with data, that leaves the output. When an app now makes an object of its
- * kind under a name a setting may give (a renamed app, or a renamed object), the warning is at that
- * setting and the hint says what keeps the old name (and the data's place).
- */
-function leaves(loaded: LoadedStage, old: KubeObject, file: string, added: ReadonlySet<string>, dir: string): Problem {
-  const what = describeObject(old);
-  const name = String(old.metadata.name);
-  const ns = old.metadata.namespace ? `${old.metadata.namespace}/` : '';
-  // of the new objects a setting may name, the one whose name starts and ends most like the old one's
-  // (shop-mysqlbackup-test for mysqlbackup-test, mysqlbackup-staging for mysqlbackup-qa)
-  let successor: { app: string; n: ObjectName } | undefined;
-  let best = -1;
-  for (const a of loaded.apps) {
-    for (const n of namesOf(loaded, a.name)) {
-      if (n.kind !== old.kind || !n.setting || !added.has(`${old.apiVersion} ${n.kind} ${ns}${n.name}`)) continue;
-      const alike = alikeEnds(n.name, name);
-      if (alike > best) {
-        best = alike;
-        successor = { app: a.name, n };
-      }
-    }
-  }
-  const source = old.kind === 'PersistentVolume' ? volumeSource(old) : undefined;
-  const dataAt = source ? ` (data in ${source[0]} ${dataPlace(source[1])})` : '';
-  const lost =
-    old.kind === 'PersistentVolume'
-      ? 'and its data is left behind'
-      : 'and the volume bound to it is released (or deleted, as its reclaim policy says)';
-  const instead = successor
-    ? `, while ${describeObject({ ...old, metadata: { ...old.metadata, name: successor.n.name } })} starts empty`
-    : '';
-  const body =
-    dir === `${DIST_DIR}/${loaded.context.name}/`
-      ? `leaves ${dir}: kubectl apply --prune deletes it, ${lost}${instead}`
-      : `is in ${dir}, the output of namespace ${loaded.context.namespace}, which stage ${loaded.context.name} now makes, but not in this stage's output: once it is deleted, ${lost.replace(/^and /, '')}${instead}`;
-  const code = 'output/data-leaves';
-  if (successor) {
-    const setting = ['apps', successor.app, ...successor.n.setting!];
-    const keep = [`${formatFieldPath(setting)}: ${name}`];
-    if (source && successor.n.data) keep.push(`${formatFieldPath(['apps', successor.app, ...successor.n.data])}: ${dataPlace(source[1])}`);
-    return {
-      code,
-      severity: 'warning',
-      location: loaded.locate(setting),
-      message: `${what}${dataAt} ${body}`,
-      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before applying with --prune`,
-    };
-  }
-  const app = appOfFile(file);
-  const place = placeOf(loaded, app, undefined);
-  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before applying with --prune`;
-  return place.location
-    ? { code, severity: 'warning', location: place.location, message: `${what}${dataAt} ${body}`, hint }
-    : { code, severity: 'warning', subject: what, message: `it${dataAt} ${body}`, hint };
-}
-
-/** How many characters `a` and `b` start with alike, plus how many they end with alike. */
-function alikeEnds(a: string, b: string): number {
-  const most = Math.min(a.length, b.length);
-  let start = 0;
-  while (start < most && a[start] === b[start]) start++;
-  let end = 0;
-  while (end < most - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
-  return start + end;
-}
-
-/** Where a volume source keeps its data: a path (with its server), else the source as JSON. */
-function dataPlace(source: unknown): string {
-  if (!isRecord(source)) return JSON.stringify(source);
-  if (typeof source.path === 'string') return typeof source.server === 'string' ? `${source.server}:${source.path}` : source.path;
-  return JSON.stringify(source);
+  const setting =
+    instance && isRecord(instance.settings) && 'autoscaling' in instance.settings ? ['apps', instance.name, 'autoscaling'] : undefined;
+  const location =
+    (setting && loaded.locate(setting)) ??
+    included({ code, severity: 'warning', message, object: now, path: ['spec', 'replicas'] }) ??
+    placeOf(loaded, app, undefined).location;
+  return location
+    ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint }
+    : { code, severity: 'warning', subject: describeObject(now), message, hint };
 }
 
 /**
@@ -338,16 +288,21 @@ function refused(
   // a Secret's values are never shown, nor looked for among the settings
   const secret = now.kind === 'Secret';
   const what = secret ? 'changes' : `changes from ${show(change.before)} to ${show(change.after)}`;
-  const body = `${formatFieldPath(change.path)} ${what}, which the API server refuses (${change.why}): kubectl apply fails on it`;
+  const body = `${formatFieldPath(change.path)} ${what}, ${change.kept ?? `which the API server refuses (${change.why}): kubectl apply fails on it`}`;
   const place = placeOf(loaded, app, secret ? undefined : change.after, change.path);
   const location =
     (place.setting ? undefined : included({ code, severity: 'warning', message: body, object: now, path: change.path })) ?? place.location;
   const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
-  const data =
-    now.kind === 'PersistentVolumeClaim' || now.kind === 'PersistentVolume'
-      ? '; the data goes with the claim or volume unless it is copied first'
-      : '';
-  const hint = change.hint?.(keep) ?? `${keep}, or delete and recreate the object on purpose (kubectl replace --force -f <file>${data})`;
+  // what deleting it costs: the data of a claim or volume, a Service's clients for a while
+  const cost =
+    now.kind === 'PersistentVolumeClaim'
+      ? ': the claim goes once no pod uses it, and its data with it unless copied first'
+      : now.kind === 'PersistentVolume'
+        ? ': its data goes with it unless copied first'
+        : now.kind === 'Service'
+          ? ': its clients cannot reach it in between'
+          : '';
+  const hint = change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${deleteArgs(now)})${cost}`;
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
     : { code, severity: 'warning', subject: describeObject(now), message: body, hint };

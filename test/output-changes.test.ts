@@ -34,11 +34,11 @@ function source(text: string, objects: string, readOutput?: StageSource['readOut
 }
 
 /**
- * The warnings of this module when `after` is compiled over the output of `before` (the same
- * included objects unless `objects` gives others), as the CLI prints them; `read` lists the files read.
+ * The warnings of this module when `after` is compiled over the output of `before` (the included
+ * objects `was` before and `objects` after), as the CLI prints them; `read` lists the files read.
  */
-function changes(before: string, after: string, { objects = OBJECTS, read = [] as string[] } = {}): string[] {
-  const dist = output(before);
+function changes(before: string, after: string, { objects = OBJECTS, was = OBJECTS, read = [] as string[] } = {}): string[] {
+  const dist = output(before, was);
   const outcome = compileStage(
     source(after, objects, (f) => {
       read.push(f);
@@ -57,6 +57,16 @@ function at(text: string, needle: string, file = FILE): string {
   if (i < 0) throw new Error(`no line with ${needle}`);
   return `${file}:${i + 1}:${lines[i].indexOf(needle) + 1}`;
 }
+
+const DAY_TWO = readFileSync(join(REPO, 'test/fixtures/stages/day-two.yaml'), 'utf8');
+
+/** The included objects with a StatefulSet that makes a claim per pod (volumeClaimTemplates). */
+const WITH_CLAIM_TEMPLATES = OBJECTS.replace(
+  '          readinessProbe: { tcpSocket: { port: 5432 } }\n',
+  '          readinessProbe: { tcpSocket: { port: 5432 } }\n' +
+    '          volumeMounts: [{ name: data, mountPath: /var/lib/postgresql/data }]\n' +
+    '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
+);
 
 const RENAMED = STAGE.replace('  demoapp:\n', '  shop:\n    stack: demoapp\n');
 
@@ -118,8 +128,8 @@ describe('data that leaves the output', () => {
     expect(warnings).toContain(
       `${place}: warning: PersistentVolumeClaim data/mysql: spec.volumeName changes from mysqlvolume-data to mysqlvolume-staging, which the API server refuses ` +
         "(a claim's spec cannot change once it is created, only its storage request grow): kubectl apply fails on it\n" +
-        '  hint: set apps.demoapp.database.names.volume back to mysqlvolume-data, or delete and recreate the object on purpose ' +
-        '(kubectl replace --force -f <file>; the data goes with the claim or volume unless it is copied first)',
+        '  hint: set apps.demoapp.database.names.volume back to mysqlvolume-data, or delete it and apply again on purpose ' +
+        '(kubectl delete persistentvolumeclaim mysql -n data): the claim goes once no pod uses it, and its data with it unless copied first',
     );
     expect(warnings.filter((w) => w.includes('PersistentVolumeClaim data/mysql-backup: spec.volumeName'))).toHaveLength(1);
   });
@@ -152,6 +162,24 @@ describe('data that leaves the output', () => {
         'and the volume bound to it is released (or deleted, as its reclaim policy says)\n' +
         "  hint: to keep the data, keep the object in the stage (apps.demoapp, with its names: a renamed app keeps them through its stack's settings, " +
         "e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before applying with --prune",
+    );
+  });
+
+  it("is warned about at namespace: when the stage's namespace changes: its Namespace goes, with the Secrets and the StatefulSets' claims in it", () => {
+    const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}`;
+    const after = `namespace: data2\n${before}`;
+    const warnings = changes(before, after, { was: WITH_CLAIM_TEMPLATES, objects: WITH_CLAIM_TEMPLATES });
+    const place = at(after, 'data2');
+    expect(warnings).toContain(
+      `${place}: warning: Namespace data leaves dist/data/ (the stage's namespace is data2 now): kubectl apply --prune deletes it, and with it everything in it, ` +
+        'also what no file of dist/ holds: the Secrets demoapp-tls, mysqlsecret, whose values are in no commit; the claims its StatefulSets made (data-db-*) with their data\n' +
+        '  hint: to keep them, set namespace: data back; to move the stage on purpose, apply it without --prune first (kubectl apply -k dist/data), ' +
+        'make the Secrets in namespace data2 and copy the data over, then delete namespace data by hand',
+    );
+    expect(warnings).toContain(
+      `${place}: warning: PersistentVolumeClaim data/mysql leaves dist/data/: kubectl apply --prune deletes it, ` +
+        'and the volume bound to it is released (or deleted, as its reclaim policy says), while PersistentVolumeClaim data2/mysql starts empty\n' +
+        "  hint: to keep the data, keep the stage's namespace (namespace: data); to move it on purpose, copy the data over before applying with --prune",
     );
   });
 
@@ -218,6 +246,55 @@ describe('fields the API server will not change', () => {
     expect(outcome.notices).toEqual([]);
   });
 
+  it('warns about every StatefulSet field but those it may update, with the way to replace it that keeps its pods, and not about a default written out', () => {
+    const warnings = (edited: string) => changes(MANIFESTS, MANIFESTS, { was: WITH_CLAIM_TEMPLATES, objects: edited });
+    const larger = WITH_CLAIM_TEMPLATES.replace('{ requests: { storage: 1Gi } } } }]', '{ requests: { storage: 2Gi } } } }]');
+    expect(warnings(larger)).toEqual([
+      `${at(larger, '2Gi } } } }]', OBJECTS_FILE)}: warning: ` +
+        'StatefulSet data/db: spec.volumeClaimTemplates[0].spec.resources.requests.storage changes from 1Gi to 2Gi, which the API server refuses ' +
+        "(a StatefulSet's spec.volumeClaimTemplates cannot change once it is created): kubectl apply fails on it\n" +
+        '  hint: keep the old value, or delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; ' +
+        'the new StatefulSet takes over the running pods; the claims it made before keep their size and class (grow each one by hand, where its StorageClass allows expansion)',
+    ]);
+    expect(
+      warnings(WITH_CLAIM_TEMPLATES.replace('  serviceName: db\n', '  serviceName: db\n  revisionHistoryLimit: 3\n')).join('\n'),
+    ).toContain('StatefulSet data/db: spec.revisionHistoryLimit changes from (none) to 3, which the API server refuses');
+    // what the API server writes when the manifest says nothing
+    expect(
+      warnings(
+        WITH_CLAIM_TEMPLATES.replace(
+          '  serviceName: db\n',
+          '  serviceName: db\n  podManagementPolicy: OrderedReady\n  revisionHistoryLimit: 10\n',
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      warnings(
+        WITH_CLAIM_TEMPLATES.replace(
+          'kind: Job\nmetadata: { name: migrate }\nspec:\n',
+          'kind: Job\nmetadata: { name: migrate }\nspec:\n  completions: 2\n',
+        ),
+      ).join('\n'),
+    ).toContain(
+      "Job data/migrate: spec.completions changes from (none) to 2, which the API server refuses (a Job's spec.completions cannot change once it is created): kubectl apply fails on it\n" +
+        '  hint: keep the old value, or delete the Job and apply again on purpose (kubectl delete job migrate -n data): it then runs again, with the new spec',
+    );
+  });
+
+  it('warns that a headless Service stays headless when its clusterIP None is removed, and not when an explicit clusterIP is emptied', () => {
+    const headless = OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: None');
+    const warnings = (edited: string) => changes(MANIFESTS, MANIFESTS, { was: headless, objects: edited });
+    expect(warnings(headless.replace('  clusterIP: None\n', ''))).toEqual([
+      // at the spec the field left (the mapping under spec:, line 21)
+      `${OBJECTS_FILE}:21:3: warning: Service data/db: spec.clusterIP changes from None to (none), but the API server keeps None where no clusterIP is given: ` +
+        'kubectl apply succeeds and the Service stays headless, with no cluster IP\n' +
+        '  hint: keep the old value (clusterIP: None), or, to give the Service a cluster IP, delete it and apply again on purpose (its clients cannot reach it in between)',
+    ]);
+    expect(warnings(headless.replace('clusterIP: None', 'clusterIP: ""'))).toHaveLength(1);
+    // an explicit address emptied: the API server keeps the address, as when the field is removed
+    expect(changes(MANIFESTS, MANIFESTS, { objects: OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: ""') })).toEqual([]);
+  });
+
   it("reads no output file but the inventory when no object of a compared kind changed, and the changed app's file when one did", () => {
     const read: string[] = [];
     expect(changes(STAGE, STAGE.replace('demoapp.data.example.com', 'shop.data.example.com'), { read })).toEqual([]);
@@ -229,6 +306,31 @@ describe('fields the API server will not change', () => {
     read.length = 0;
     expect(changes(STAGE, RENAMED, { read })).toHaveLength(4);
     expect(read).toEqual(['inventory.txt', 'Kustomization', '10-demoapp.yaml']);
+  });
+});
+
+describe('what applying a change does besides refusing it', () => {
+  it('warns, at the setting, that an app given autoscaling drops to one pod on the next apply, with the command that avoids it', () => {
+    const autoscaled = DAY_TWO.replace('    replicas: 3\n', '    autoscaling: { minReplicas: 3, maxReplicas: 6 }\n');
+    expect(changes(DAY_TWO, autoscaled)).toEqual([
+      `${at(autoscaled, '{ minReplicas: 3')}: warning: Deployment data/api: spec.replicas: 3 is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
+        'the Deployment goes from 3 pods to 1 until HorizontalPodAutoscaler data/api scales it up again\n' +
+        '  hint: before applying, remove the field from what kubectl last applied, which changes no pod count: ' +
+        'kubectl apply edit-last-applied deployment/api -n data, delete spec.replicas and save; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)',
+    ]);
+  });
+
+  it('warns at the manifest of a workload whose spec.replicas is removed, and not about one of 1 pod, whose default is the same', () => {
+    const edited = OBJECTS.replace('  serviceName: db\n', '  serviceName: db\n  replicas: 2\n');
+    expect(changes(MANIFESTS, MANIFESTS, { was: edited })).toEqual([
+      // at the spec the field left (the mapping under spec:, line 6)
+      `${OBJECTS_FILE}:6:3: warning: StatefulSet data/db: spec.replicas: 2 is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
+        'the StatefulSet goes from 2 pods to 1\n' +
+        '  hint: write spec.replicas: 2 again; or, if something else sets the number of pods, first remove the field from what kubectl last applied, ' +
+        'which changes no pod count: kubectl apply edit-last-applied statefulset/db -n data, delete spec.replicas and save',
+    ]);
+    const one = DAY_TWO.replace('replicas: 3', 'replicas: 1');
+    expect(changes(one, one.replace('    replicas: 1\n', '    autoscaling: { minReplicas: 1, maxReplicas: 6 }\n'))).toEqual([]);
   });
 });
 

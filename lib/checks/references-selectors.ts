@@ -8,6 +8,7 @@ import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { groupOf } from '../k8s.js';
+import { SCALED_KINDS } from '../model/kinds.js';
 import { formatLabels, formatSelector, selectorMatches, type Requirement, type Selector } from './selectors.js';
 
 type Obj = Record<string, unknown>;
@@ -78,7 +79,7 @@ function checkNetworkPolicy(o: KubeObject, ns: string, index: ObjectIndex, out: 
  */
 function replicasOf(w: Workload, ns: string, index: ObjectIndex): number | undefined {
   if (w.object.kind === 'Pod') return 1;
-  if (!['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet'].includes(w.object.kind)) return undefined;
+  if (!SCALED_KINDS.includes(w.object.kind)) return undefined;
   const r = asObj(w.object.spec)?.replicas;
   if (typeof r === 'number') return r;
   for (const name of index.namesOf(KINDS.HorizontalPodAutoscaler, ns)) {

@@ -137,7 +137,22 @@ function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
   // (which has no Deployment: "no matches for kind Deployment in group ''")
   const versioned = typeof ref.apiVersion === 'string' && ref.apiVersion !== '';
   const target = groupKind(versioned ? String(ref.apiVersion) : 'v1', ref.kind);
-  if (!index.get(target, ns, ref.name)) {
+  const workload = index.get(target, ns, ref.name);
+  const replicas = asObj(workload?.spec)?.replicas;
+  // found on the autoscaler, the object checked: what a check finds is kept with the object it checks (lib/checks/index.ts)
+  if (workload && typeof replicas === 'number') {
+    const edit = `kubectl apply edit-last-applied ${workload.kind.toLowerCase()}/${ref.name} -n ${ns}`;
+    out.push({
+      ...finder(o)(
+        'refs/autoscaled-replicas',
+        ['spec', 'scaleTargetRef'],
+        `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: every kubectl apply sets it back to ${replicas} pods, in the middle of a load peak too`,
+        `remove spec.replicas from the ${ref.kind} and let the autoscaler set the number; where it was applied with it, first remove it from what kubectl last applied (${edit}, delete spec.replicas, save), or that apply scales it to 1`,
+      ),
+      severity: 'warning',
+    });
+  }
+  if (!workload) {
     out.push(
       finder(o)(
         'refs/scale-target',

@@ -9,7 +9,7 @@
  */
 import type { Problem } from '../errors.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS } from '../model/pod-specs.js';
+import { CONTAINER_LISTS, ENV_FROM, ENV_VALUE_FROM } from '../model/pod-specs.js';
 
 export const STATIC_POD_HINT =
   'a static pod runs without the API server, so its spec cannot refer to API objects: use hostPath volumes and literal env values, ' +
@@ -48,10 +48,6 @@ const PROJECTED_SOURCES: Readonly<Record<string, readonly [what: string, found: 
 
 /** Keys inside other volume sources (cephfs, rbd, csi, ...) that name a Secret. */
 const VOLUME_SECRET_KEYS = ['secretRef', 'nodePublishSecretRef', 'secretName'];
-
-/** Container env sources that refer to API objects (fieldRef and resourceFieldRef are fine). */
-const ENV_VALUE_FROM: Readonly<Record<string, string>> = { configMapKeyRef: 'a ConfigMap', secretKeyRef: 'a Secret' };
-const ENV_FROM: Readonly<Record<string, string>> = { configMapRef: 'a ConfigMap', secretRef: 'a Secret' };
 
 type Obj = Record<string, unknown>;
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isRecord) : []);
@@ -111,13 +107,14 @@ export function staticPodProblems(pod: KubeObject, subject = describeObject(pod)
       const at = `spec.${containers}[${i}]`;
       list(c.env).forEach((e, j) => {
         const from = isRecord(e.valueFrom) ? e.valueFrom : {};
-        for (const [key, what] of Object.entries(ENV_VALUE_FROM)) {
-          if (isRecord(from[key])) refer(`${at}.env[${j}].valueFrom.${key}`, what, named('name')(from[key] as Obj));
+        // container env sources that refer to API objects (fieldRef and resourceFieldRef are fine)
+        for (const [key, kind] of Object.entries(ENV_VALUE_FROM)) {
+          if (isRecord(from[key])) refer(`${at}.env[${j}].valueFrom.${key}`, `a ${kind}`, named('name')(from[key] as Obj));
         }
       });
       list(c.envFrom).forEach((e, j) => {
-        for (const [key, what] of Object.entries(ENV_FROM)) {
-          if (isRecord(e[key])) refer(`${at}.envFrom[${j}].${key}`, what, named('name')(e[key] as Obj));
+        for (const [key, kind] of Object.entries(ENV_FROM)) {
+          if (isRecord(e[key])) refer(`${at}.envFrom[${j}].${key}`, `a ${kind}`, named('name')(e[key] as Obj));
         }
       });
     });

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR, deliveryDeleteCommands } from '../delivery/index.js';
-import { INVENTORY_FILE, applyFirst, deleteCommand } from '../synth/inventory.js';
+import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
 import { placedProblems } from '../checks/manifests.js';
@@ -203,6 +203,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         io.stdout.write(
           `  its objects stay in its cluster; ${applyFirst(d, stagesHolding(project, inventory!))}delete them with: ${command}\n`,
         );
+      const data = command && deletedData(inventory!);
+      if (data) io.stdout.write(`  ${data}\n`);
     }
     if (delivery?.size) {
       for (const e of engineGone) {

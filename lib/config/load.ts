@@ -50,6 +50,8 @@ export interface LoadedStage<F = unknown> {
    * mapping at `path` (`locate(['apps'], 'demoapp')` is the line of `demoapp:` under `apps:`).
    */
   readonly locate: (path: FieldPath, key?: string) => SourceLocation;
+  /** Where the stage file declares the Secret `name`: at the first app that declares it, else in `secrets.external`. */
+  readonly locateSecret: (name: string) => SourceLocation | undefined;
 }
 
 type StackMap = Record<string, Stack>;
@@ -189,10 +191,16 @@ export class StageLoader<S extends StackMap> {
     const store = stageFile.secretStore !== undefined;
     const conflicts = secretKindConflicts(declared, placeDeclared, store);
     // a Secret the stage file declares as made outside stagecraft must not be one an app makes
-    const external = externalSecretProblems(secretsMadeOutside(stageFile), declared, (path) => locate(path), placeDeclared, store);
+    const madeOutside = secretsMadeOutside(stageFile);
+    const external = externalSecretProblems(madeOutside, declared, (path) => locate(path), placeDeclared, store);
     if (conflicts.length || external.length) fail([...conflicts, ...external, ...warnings]);
     const secrets = declared.map((d) => d.declaration);
-    return { context, apps: instances.apps, file: stageFile, source: file, locate, warnings, secrets };
+    const locateSecret = (name: string) => {
+      const d = declared.find((x) => x.declaration.name === name);
+      const outside = d ? undefined : madeOutside.find((x) => x.name === name);
+      return d ? placeDeclared(d.app, d.declaration.path) : outside && locate(outside.path);
+    };
+    return { context, apps: instances.apps, file: stageFile, source: file, locate, locateSecret, warnings, secrets };
   }
 }
 

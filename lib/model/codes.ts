@@ -248,13 +248,28 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row(
     'output/data-leaves',
-    'A claim or a volume with data leaves the stage (warning)',
-    "A renamed or removed app or stage takes its PersistentVolumeClaim or PersistentVolume out of dist/<stage>: kubectl apply --prune deletes it and a renamed one starts empty. Keep the names (and the data's place) through the stack's settings, or move the data on purpose.",
+    'A claim, a volume with data or a Namespace leaves the stage (warning)',
+    "A renamed or removed app or stage takes its PersistentVolumeClaim or PersistentVolume out of dist/<stage>: kubectl apply --prune deletes it and a renamed one starts empty. A stage whose namespace changes takes its Namespace out, and with it everything in the namespace (Secrets, StatefulSet claims). Keep the names (and the data's place) through the stack's settings, or move the data on purpose.",
+  ),
+  row(
+    'output/replicas-reset',
+    'A workload loses spec.replicas (warning)',
+    "An app given autoscaling (or a manifest without spec.replicas) no longer writes the field: kubectl apply removes it, the API server sets the default of 1 and the workload drops to one pod until its autoscaler scales it up. Remove the field from kubectl's last-applied configuration first (kubectl apply edit-last-applied).",
+  ),
+  row(
+    'output/secret-first',
+    "The stage's pods read a Secret, or keys of one, that its output did not need before (warning)",
+    'stagecraft never writes Secrets to dist/: make the Secret or add the keys first (npm run secrets, the secret store, or where it is made outside stagecraft), then apply the output, or the new pods fail with CreateContainerConfigError.',
+  ),
+  row(
+    'output/config-not-rolled',
+    'A ConfigMap read as environment variables changes, its workload does not (warning)',
+    'The kubelet reads environment variables when a container starts, so the apply rolls out nothing: restart the workload after applying (kubectl rollout restart), or name the ConfigMap after its data so that the workload changes with it.',
   ),
   row(
     'output/immutable-field',
     'A field the API server will not change is changed (warning)',
-    'kubectl apply is refused: keep the old value, or delete and recreate the object on purpose (kubectl replace --force).',
+    'kubectl apply is refused: keep the old value, or delete the object on purpose (kubectl delete; a workload with --cascade=orphan, so that its pods keep running) and apply again.',
   ),
   row('switch/no-app', 'App not in the stage', 'The hint lists the apps of the stage.'),
   row('switch/not-blue-green', 'App does not run blue/green', 'Only apps with blueGreen: settings have a color to switch to.'),

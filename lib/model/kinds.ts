@@ -107,3 +107,9 @@ export const PRUNE_ALLOWLIST: readonly string[] = sortAllowlist(
 export const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
   KINDS.flatMap((k) => (k.podTemplate ? [[k.kind, k.podTemplate]] : [])),
 );
+
+/**
+ * The kinds whose `spec.replicas` is the number of pods they run, 1 when it is not given (the
+ * API server's default), which a HorizontalPodAutoscaler may set instead.
+ */
+export const SCALED_KINDS: readonly string[] = ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet'];

@@ -10,6 +10,11 @@ export { POD_TEMPLATE_PATHS };
 /** The container lists of a pod spec. */
 export const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
 
+/** Container env sources that name an API object (`env[].valueFrom`), by the kind of object they name. */
+export const ENV_VALUE_FROM: Readonly<Record<string, 'ConfigMap' | 'Secret'>> = { configMapKeyRef: 'ConfigMap', secretKeyRef: 'Secret' };
+/** Container sources of whole environments (`envFrom[]`), by the kind of object they name. */
+export const ENV_FROM: Readonly<Record<string, 'ConfigMap' | 'Secret'>> = { configMapRef: 'ConfigMap', secretRef: 'Secret' };
+
 export interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
   spec?: Record<string, unknown>;
@@ -36,4 +41,26 @@ export function withPodTemplate(o: KubeObject, update: (t: PodTemplate) => PodTe
       ? (update(node as PodTemplate) as Record<string, unknown>)
       : { ...node, [rest[0]]: rebuild(node[rest[0]] as Record<string, unknown>, rest.slice(1)) };
   return rebuild(o, path) as KubeObject;
+}
+
+/**
+ * The names of the objects of `kind` that the containers of a pod spec read as environment
+ * variables (`valueFrom`, `envFrom`): the kubelet reads them once, when a container starts.
+ */
+export function envSourceNames(spec: Record<string, unknown> | undefined, kind: 'ConfigMap' | 'Secret'): Set<string> {
+  const names = new Set<string>();
+  const records = (v: unknown): Record<string, unknown>[] =>
+    Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
+  const add = (ref: unknown) => {
+    const name = typeof ref === 'object' && ref !== null ? (ref as { name?: unknown }).name : undefined;
+    if (typeof name === 'string') names.add(name);
+  };
+  for (const list of CONTAINER_LISTS)
+    for (const c of records(spec?.[list])) {
+      for (const e of records(c.env))
+        for (const [key, k] of Object.entries(ENV_VALUE_FROM))
+          if (k === kind) add((e.valueFrom as Record<string, unknown> | undefined)?.[key]);
+      for (const e of records(c.envFrom)) for (const [key, k] of Object.entries(ENV_FROM)) if (k === kind) add(e[key]);
+    }
+  return names;
 }

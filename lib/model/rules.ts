@@ -331,6 +331,12 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'Fix scaleTargetRef.',
     mirrors: 'HorizontalPodAutoscaler scaleTargetRef',
   },
+  'refs/autoscaled-replicas': {
+    short: 'An autoscaler scaling a workload that has spec.replicas (warning)',
+    help: 'Every kubectl apply sets the number of pods back to spec.replicas, whatever the load: leave the field out and let the HorizontalPodAutoscaler set it.',
+    mirrors:
+      'HorizontalPodAutoscaler and kubectl apply (Kubernetes docs: Migrating Deployments and StatefulSets to horizontal autoscaling)',
+  },
   'refs/volume': {
     short: 'A claim binding a PersistentVolume that does not exist',
     help: 'Fix volumeName or add the PersistentVolume.',

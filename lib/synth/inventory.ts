@@ -110,6 +110,38 @@ export function deleteCommand(stage: string, text: string): string | undefined {
 }
 
 /**
+ * What a removed stage's delete command (`deleteCommand`) deletes that holds data, as a line to
+ * print under it: its claims (their volumes are released, or deleted with their data, as their
+ * reclaim policy says), its PersistentVolumes, and with its namespaces everything in them that
+ * `dist/` never held (the Secrets, whose values are in no commit, and the claims of StatefulSets).
+ * Undefined when the inventory `text` lists no claim and no volume.
+ */
+export function deletedData(text: string): string | undefined {
+  const plural = (names: readonly string[], what: string) => `${what}${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
+  const keys = [...parseInventory(text).keys()].map(keyParts);
+  const named = (kind: string) => keys.filter((k) => k.kind === kind).map((k) => (k.namespace ? `${k.namespace}/${k.name}` : k.name));
+  const claims = named('PersistentVolumeClaim');
+  const volumes = named('PersistentVolume');
+  if (claims.length === 0 && volumes.length === 0) return undefined;
+  const namespaces = named('Namespace');
+  return [
+    'that deletes data too: ',
+    [
+      ...(claims.length
+        ? [`${plural(claims, 'the claim')} (their volumes are released, or deleted with their data, as their reclaim policy says)`]
+        : []),
+      ...(volumes.length ? [plural(volumes, 'the PersistentVolume')] : []),
+      ...(namespaces.length
+        ? [
+            `with namespace ${namespaces.join(', ')}, everything in it, also the Secrets (values in no commit) and the claims of StatefulSets`,
+          ]
+        : []),
+    ].join('; '),
+    '; copy what is to be kept first (a stage renamed starts on new, empty claims)',
+  ].join('');
+}
+
+/**
  * What to do before running a removed stage's delete command when other stages now use a namespace
  * it created (`holding`: a stage renamed that kept its namespace): apply their output first, so
  * that the objects there carry the new stage's labels and the command, which selects by the removed

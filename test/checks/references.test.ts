@@ -146,6 +146,42 @@ describe('a disruption budget over an autoscaled Deployment (no spec.replicas: i
   });
 });
 
+describe('a workload that an autoscaler scales', () => {
+  const deployment = (replicas?: number): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: {
+      ...(replicas === undefined ? {} : { replicas }),
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } },
+    },
+  });
+  const autoscaler: KubeObject = {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'web-scaler', namespace: 'shop' },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 5 },
+  };
+  const findings = (objects: KubeObject[]) =>
+    checkObjects(objects, { existingNamespaces: ['shop'] })
+      .findings.filter((f) => f.code === 'refs/autoscaled-replicas')
+      .map((f) => `${f.severity} ${f.object.kind} ${f.path.join('.')}: ${f.message}\n  hint: ${f.hint}`);
+
+  it('is warned about at the autoscaler, since every kubectl apply sets the number of pods back to its spec.replicas', () => {
+    expect(findings([deployment(2), autoscaler])).toEqual([
+      "warning HorizontalPodAutoscaler spec.scaleTargetRef: scales Deployment 'web', which has spec.replicas: 2: every kubectl apply sets it back to 2 pods, in the middle of a load peak too\n" +
+        '  hint: remove spec.replicas from the Deployment and let the autoscaler set the number; where it was applied with it, first remove it from what kubectl last applied ' +
+        '(kubectl apply edit-last-applied deployment/web -n shop, delete spec.replicas, save), or that apply scales it to 1',
+    ]);
+  });
+
+  it('is not warned about without spec.replicas, nor with it when nothing scales it', () => {
+    expect(findings([deployment(), autoscaler])).toEqual([]);
+    expect(findings([deployment(2)])).toEqual([]);
+  });
+});
+
 describe('the hint for a namespace nobody creates', () => {
   const map: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'team-a' } };
   const hintOf = (options: CheckOptions) => checkObjects([map], options).findings.find((f) => f.code === 'refs/namespace')?.hint;

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../lib/synth/inventory.js';
-import { fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
+import { REPO, fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
 
 /** The kinds of an inventory's objects as `kubectl delete` takes them (`daemonset.apps`, `namespace`). */
 function resources(inventory: string): string[] {
@@ -50,6 +50,35 @@ describe('a stage whose file is removed', () => {
     );
     // gone from dist/: nothing to say any more
     expect(runCli('diff', ['lab'], dir)).toMatchObject({ code: 2 });
+  });
+
+  it('holding claims and volumes: the line under the command says that it deletes their data, and the namespace with what dist/ never held', () => {
+    const dir = tempProject({ data: readFileSync(join(REPO, 'test/fixtures/stages/data-volumes.yaml'), 'utf8') });
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'data.yaml'));
+      const data =
+        'that deletes data too: the claims data/mysql, data/mysql-backup (their volumes are released, or deleted with their data, as their reclaim policy says); ' +
+        'the PersistentVolumes mysqlbackup-data, mysqlvolume-data; with namespace data, everything in it, also the Secrets (values in no commit) and the claims of StatefulSets; ' +
+        'copy what is to be kept first (a stage renamed starts on new, empty claims)\n';
+      const diff = runCli('diff', ['data'], dir).stdout.split('\n');
+      expect(diff.at(-3)).toMatch(/^npm run synth removes dist\/data\/; its objects stay in its cluster until deleted: kubectl delete /);
+      expect(`${diff.at(-2)}\n`).toBe(data);
+      const synth = runCli('synth', [], dir);
+      expect(synth.code).toBe(0);
+      const lines = synth.stdout.split('\n');
+      const at = lines.findIndex((l) => l.startsWith('  its objects stay in its cluster; delete them with: kubectl delete '));
+      expect(`${lines[at + 1]}\n`).toBe(`  ${data}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without claims or volumes: no line about data', () => {
+    const dir = fixtureProject(['lab', 'dev']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, 'environments', 'lab.yaml'));
+    expect(runCli('synth', [], dir).stdout).not.toContain('that deletes data too');
   });
 
   it('renamed with its namespace kept: the delete command is told to wait until the new stage, which uses the namespace, is applied', () => {

@@ -1,0 +1,60 @@
+/**
+ * A ConfigMap whose data changes under its own name, read as environment variables by a workload
+ * that does not change: the kubelet reads environment variables once, when a container starts, so
+ * applying the change rolls nothing out and the pods keep the old values until they restart (the
+ * `service` stack's and demoapp's ConfigMaps are named after a hash of their data, so their
+ * workloads change with them; a `manifests` app's ConfigMap often is not). Pure: the ConfigMap as
+ * it was and as it is, and the stage's new objects, in; a warning per workload that reads it out.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { includedPlaces } from './checks/manifests.js';
+import type { LoadedStage } from './config/load.js';
+import type { Problem } from './errors.js';
+import { deleteArgs } from './immutable-fields.js';
+import { describeObject, type KubeObject } from './model/object.js';
+import { envSourceNames, podTemplateOf } from './model/pod-specs.js';
+import { entryKey } from './synth/inventory.js';
+
+/** The workloads whose pods run until replaced, by how they are restarted: `kubectl rollout restart` takes the first three. */
+const RESTARTED = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
+const LONG_RUNNING = new Set([...RESTARTED, 'ReplicaSet', 'ReplicationController', 'Pod']);
+
+/**
+ * A warning for each workload among `objects` that reads the ConfigMap `now` (changed from `old`)
+ * as environment variables and is not itself among the `rolled` keys of the output (changed or new).
+ * @param place where a problem about `now` goes in an included file, if it comes from one
+ */
+export function configNotRolled(
+  loaded: LoadedStage,
+  old: KubeObject,
+  now: KubeObject,
+  objects: Iterable<KubeObject>,
+  rolled: ReadonlySet<string>,
+  place: ReturnType<typeof includedPlaces>,
+): Problem[] {
+  if (now.immutable === true || ['data', 'binaryData'].every((k) => isDeepStrictEqual(old[k], now[k]))) return [];
+  const name = String(now.metadata.name);
+  const problems: Problem[] = [];
+  for (const w of objects) {
+    if (!LONG_RUNNING.has(w.kind) || w.metadata?.namespace !== now.metadata.namespace) continue;
+    if (!envSourceNames(podTemplateOf(w)?.spec, 'ConfigMap').has(name)) continue;
+    const key = entryKey({
+      apiVersion: w.apiVersion,
+      kind: w.kind,
+      namespace: w.metadata.namespace as string | undefined,
+      name: String(w.metadata.name),
+    });
+    if (rolled.has(key)) continue;
+    const code = 'output/config-not-rolled';
+    const message = `its data changes, but ${describeObject(w)}, which reads it as environment variables, does not: kubectl apply rolls out nothing, and its pods keep the old values until they restart`;
+    const restart = RESTARTED.has(w.kind)
+      ? `kubectl rollout restart ${w.kind.toLowerCase()}/${String(w.metadata.name)}${w.metadata.namespace ? ` -n ${w.metadata.namespace}` : ''}`
+      : w.kind === 'Pod'
+        ? `kubectl delete ${deleteArgs(w)}, then apply again`
+        : 'delete its pods, which it replaces';
+    const hint = `after applying, restart them (${restart}); or name the ConfigMap after its data (a new name with each change, as the service stack's config: does) so that the workload changes with it`;
+    const location = place({ code, severity: 'warning', message, object: now, path: ['data'] }) ?? loaded.locate(['apps']);
+    problems.push({ code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint });
+  }
+  return problems;
+}

@@ -1,0 +1,149 @@
+/**
+ * A claim, or a PersistentVolume with a volume source, that leaves a stage's output: `kubectl apply
+ * --prune` deletes it, and an app renamed (or a claim renamed) starts on an empty one. The warning
+ * is placed at the setting that keeps the old name when an app now makes such an object under a
+ * name a setting may give, with the settings that keep the name and the data's place as its hint
+ * (lib/output-changes.ts finds the objects that leave).
+ */
+import type { LoadedStage } from './config/load.js';
+import type { Problem } from './errors.js';
+import { formatFieldPath } from './model/field-path.js';
+import { describeObject, isRecord, type KubeObject } from './model/object.js';
+import type { ObjectName } from './stack.js';
+import { DIST_DIR } from './synth/disk.js';
+import { volumeSource } from './immutable-fields.js';
+import { namesOf, placeOf } from './setting-places.js';
+import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from './required-secrets.js';
+
+/** The kinds whose objects may take data with them when they leave the output (a Namespace: all it holds). */
+export const DATA_KINDS = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'Namespace']);
+
+/** Whether an object that leaves the output takes data with it: a claim, or a volume with a source. */
+export function holdsData(o: KubeObject): boolean {
+  return o.kind === 'PersistentVolumeClaim' || (o.kind === 'PersistentVolume' && volumeSource(o) !== undefined);
+}
+
+/** The app a chart file is of (`10-shop.yaml` -> `shop`). */
+const appOfFile = (file: string) => /^10-(.+)\.yaml$/.exec(file)?.[1];
+
+/**
+ * A claim, or a volume with data, that leaves the output. When an app now makes an object of its
+ * kind under a name a setting may give (a renamed app, or a renamed object), the warning is at that
+ * setting and the hint says what keeps the old name (and the data's place).
+ */
+export function leaves(loaded: LoadedStage, old: KubeObject, file: string, added: ReadonlySet<string>, dir: string): Problem {
+  const what = describeObject(old);
+  const name = String(old.metadata.name);
+  const ns = old.metadata.namespace ? `${old.metadata.namespace}/` : '';
+  // of the new objects a setting may name, the one whose name starts and ends most like the old one's
+  // (shop-mysqlbackup-test for mysqlbackup-test, mysqlbackup-staging for mysqlbackup-qa)
+  let successor: { app: string; n: ObjectName } | undefined;
+  let best = -1;
+  // the same object in the stage's namespace, when that changed (namespace: in the stage file)
+  const moved =
+    ns !== '' && ns !== `${loaded.context.namespace}/` && added.has(`${old.apiVersion} ${old.kind} ${loaded.context.namespace}/${name}`);
+  for (const a of moved ? [] : loaded.apps) {
+    for (const n of namesOf(loaded, a.name)) {
+      if (n.kind !== old.kind || !n.setting || !added.has(`${old.apiVersion} ${n.kind} ${ns}${n.name}`)) continue;
+      const alike = alikeEnds(n.name, name);
+      if (alike > best) {
+        best = alike;
+        successor = { app: a.name, n };
+      }
+    }
+  }
+  const source = old.kind === 'PersistentVolume' ? volumeSource(old) : undefined;
+  const dataAt = source ? ` (data in ${source[0]} ${dataPlace(source[1])})` : '';
+  const lost =
+    old.kind === 'PersistentVolume'
+      ? 'and its data is left behind'
+      : 'and the volume bound to it is released (or deleted, as its reclaim policy says)';
+  const instead = successor
+    ? `, while ${describeObject({ ...old, metadata: { ...old.metadata, name: successor.n.name } })} starts empty`
+    : moved
+      ? `, while ${describeObject({ ...old, metadata: { ...old.metadata, namespace: loaded.context.namespace } })} starts empty`
+      : '';
+  const body =
+    dir === `${DIST_DIR}/${loaded.context.name}/`
+      ? `leaves ${dir}: kubectl apply --prune deletes it, ${lost}${instead}`
+      : `is in ${dir}, the output of namespace ${loaded.context.namespace}, which stage ${loaded.context.name} now makes, but not in this stage's output: once it is deleted, ${lost.replace(/^and /, '')}${instead}`;
+  const code = 'output/data-leaves';
+  if (successor) {
+    const setting = ['apps', successor.app, ...successor.n.setting!];
+    const keep = [`${formatFieldPath(setting)}: ${name}`];
+    if (source && successor.n.data) keep.push(`${formatFieldPath(['apps', successor.app, ...successor.n.data])}: ${dataPlace(source[1])}`);
+    return {
+      code,
+      severity: 'warning',
+      location: loaded.locate(setting),
+      message: `${what}${dataAt} ${body}`,
+      hint: `to keep the data, set ${keep.join(' and ')}; to move it on purpose, copy the data over before applying with --prune`,
+    };
+  }
+  if (moved)
+    return {
+      code,
+      severity: 'warning',
+      location: loaded.locate(['namespace']),
+      message: `${what}${dataAt} ${body}`,
+      hint: `to keep the data, keep the stage's namespace (namespace: ${old.metadata.namespace}); to move it on purpose, copy the data over before applying with --prune`,
+    };
+  const app = appOfFile(file);
+  const place = placeOf(loaded, app, undefined);
+  const hint = `to keep the data, keep the object in the stage (${app ? `apps.${app}, ` : ''}with its names: a renamed app keeps them through its stack's settings, e.g. the demoapp stack's database.names.* and database.hostPath); to remove it on purpose, back the data up before applying with --prune`;
+  return place.location
+    ? { code, severity: 'warning', location: place.location, message: `${what}${dataAt} ${body}`, hint }
+    : { code, severity: 'warning', subject: what, message: `it${dataAt} ${body}`, hint };
+}
+
+/**
+ * A Namespace that leaves the output (the stage file's `namespace:` changed, or a manifests app no
+ * longer includes one): `kubectl apply --prune` deletes it, and the API server then deletes
+ * everything in it, also what no file of `dist/` holds: the Secrets the stage requires (its
+ * `stagecraft.dev/required-secrets`), whose values are in no commit, and the claims its
+ * StatefulSets made from their volumeClaimTemplates, with their data.
+ * @param file the file of the output it is in
+ * @param objects the objects of the output it leaves
+ */
+export function namespaceLeaves(loaded: LoadedStage, old: KubeObject, file: string, objects: Iterable<KubeObject>, dir: string): Problem {
+  const name = String(old.metadata.name);
+  // the stage's own (00-namespace.yaml), not one an app includes (10-<app>.yaml)
+  const own = appOfFile(file) === undefined;
+  const secrets = parseRequiredSecrets(old.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map((s) => s.name);
+  const claimsOf = [...objects]
+    .filter((o) => o.kind === 'StatefulSet' && o.metadata.namespace === name)
+    .flatMap((o) => {
+      const templates = isRecord(o.spec) && Array.isArray(o.spec.volumeClaimTemplates) ? o.spec.volumeClaimTemplates : [];
+      return templates.map((t) => `${String(isRecord(t) && isRecord(t.metadata) ? t.metadata.name : '')}-${String(o.metadata.name)}-*`);
+    });
+  const lost = [
+    ...(secrets.length ? [`the Secrets ${secrets.join(', ')}, whose values are in no commit`] : []),
+    ...(claimsOf.length ? [`the claims its StatefulSets made (${claimsOf.join(', ')}) with their data`] : []),
+  ];
+  const now = loaded.context.namespace;
+  const moved = own && name !== now ? ` (the stage's namespace is ${now} now)` : '';
+  const message =
+    `${describeObject(old)} leaves ${dir}${moved}: kubectl apply --prune deletes it, and with it everything in it` +
+    (lost.length ? `, also what no file of ${DIST_DIR}/ holds: ${lost.join('; ')}` : '');
+  const hint = moved
+    ? `to keep them, set namespace: ${name} back; to move the stage on purpose, apply it without --prune first (kubectl apply -k ${DIST_DIR}/${loaded.context.name}), make the Secrets in namespace ${now} and copy the data over, then delete namespace ${name} by hand`
+    : `to keep them, keep the Namespace in the stage; to remove it on purpose, back up what it holds before applying with --prune`;
+  return { code: 'output/data-leaves', severity: 'warning', location: loaded.locate(moved ? ['namespace'] : []), message, hint };
+}
+
+/** How many characters `a` and `b` start with alike, plus how many they end with alike. */
+function alikeEnds(a: string, b: string): number {
+  const most = Math.min(a.length, b.length);
+  let start = 0;
+  while (start < most && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < most - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  return start + end;
+}
+
+/** Where a volume source keeps its data: a path (with its server), else the source as JSON. */
+function dataPlace(source: unknown): string {
+  if (!isRecord(source)) return JSON.stringify(source);
+  if (typeof source.path === 'string') return typeof source.server === 'string' ? `${source.server}:${source.path}` : source.path;
+  return JSON.stringify(source);
+}

@@ -1,0 +1,54 @@
+/** A ConfigMap that changes under its own name, read as environment variables by a workload that does not change. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileStage, type StageSource } from '../lib/compile-stage.js';
+import { formatProblem } from '../lib/errors.js';
+import { textTree } from '../lib/synth/file-content.js';
+import { REPO } from './helpers/cli.js';
+
+const FILE = 'manifests/web.yaml';
+const WEB = readFileSync(join(REPO, 'test/fixtures/manifests/day-two/web.yaml'), 'utf8');
+const STAGE = 'apps:\n  web:\n    stack: manifests\n    include: [manifests]\n';
+
+function source(objects: string, readOutput?: StageSource['readOutput']): StageSource {
+  return {
+    stage: 'team',
+    file: 'environments/team.yaml',
+    text: STAGE,
+    readSource: (p) => (p === 'manifests' ? new Map([[FILE, objects]]) : undefined),
+    ...(readOutput ? { readOutput } : {}),
+  };
+}
+
+/** The warnings about ConfigMaps when the manifests `after` are compiled over the output of `before`, as the CLI prints them. */
+function warnings(before: string, after: string): string[] {
+  const first = compileStage(source(before), {});
+  expect(first.problems).toEqual([]);
+  const dist = textTree(first.files!);
+  const outcome = compileStage(
+    source(after, (f) => dist.get(f)),
+    {},
+  );
+  expect(outcome.problems).toEqual([]);
+  return (outcome.notices ?? []).filter((p) => p.code === 'output/config-not-rolled').map(formatProblem);
+}
+
+describe('a ConfigMap whose data changes under its own name', () => {
+  it('is warned about, at its data, for each running workload that reads it as environment variables and does not change with it', () => {
+    const after = WEB.replace('MODE: fast', 'MODE: slow');
+    const line = after.split('\n').findIndex((l) => l.startsWith('data:'));
+    expect(warnings(WEB, after)).toEqual([
+      `${FILE}:${line + 1}:7: warning: ConfigMap team/web-settings: its data changes, but Deployment team/web, which reads it as environment variables, does not: ` +
+        'kubectl apply rolls out nothing, and its pods keep the old values until they restart\n' +
+        "  hint: after applying, restart them (kubectl rollout restart deployment/web -n team); or name the ConfigMap after its data (a new name with each change, as the service stack's config: does) so that the workload changes with it",
+    ]);
+  });
+
+  it('is not warned about when the workload changes with it (its pods are replaced), nor when only its labels change', () => {
+    expect(warnings(WEB, WEB.replace('MODE: fast', 'MODE: slow').replace('nginx:1.25', 'nginx:1.26'))).toEqual([]);
+    expect(
+      warnings(WEB, WEB.replace('metadata: { name: web-settings }', 'metadata: { name: web-settings, labels: { tier: web } }')),
+    ).toEqual([]);
+  });
+});
