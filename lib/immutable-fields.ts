@@ -37,13 +37,36 @@ export const IMMUTABLE_SPEC: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * The values the API server gives those fields when a manifest leaves them out: a manifest that
- * now writes the default (`podManagementPolicy: OrderedReady`) changes nothing in the object.
+ * Per kind, the values the API server gives immutable spec fields when a manifest leaves them out
+ * (SetDefaults_* in Kubernetes' pkg/apis/<group>/v1/defaults.go): a manifest that now writes the
+ * default (`podManagementPolicy: OrderedReady`, a claim's `volumeMode: Filesystem`) changes nothing
+ * in the object, nor does one that no longer writes it (the update is defaulted again).
  */
 const SPEC_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   StatefulSet: { podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 10 },
   Job: { completionMode: 'NonIndexed' },
+  PersistentVolume: { volumeMode: 'Filesystem' },
+  PersistentVolumeClaim: { volumeMode: 'Filesystem' },
 };
+
+/**
+ * `o` (a version of `created`, the object as it was applied first) with the defaults the API server
+ * gave its immutable fields: SPEC_DEFAULTS, those of a StatefulSet's claim templates (a claim's),
+ * and a Job's `completions: 1` when it was created with neither completions nor parallelism
+ * (parallelism is then 1 too, so a completions removed later is not defaulted again).
+ */
+function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
+  const spec: Record<string, unknown> = { ...specOf(o) };
+  for (const [k, v] of Object.entries(SPEC_DEFAULTS[o.kind] ?? {})) spec[k] ??= v;
+  if (o.kind === 'StatefulSet' && Array.isArray(spec.volumeClaimTemplates))
+    spec.volumeClaimTemplates = spec.volumeClaimTemplates.map((t: unknown) =>
+      isRecord(t) && isRecord(t.spec) ? { ...t, spec: { ...SPEC_DEFAULTS.PersistentVolumeClaim, ...t.spec } } : t,
+    );
+  const first = specOf(created);
+  if (o.kind === 'Job' && spec.completions === undefined && first.completions === undefined && first.parallelism === undefined)
+    spec.completions = 1;
+  return { ...o, spec };
+}
 
 /** One changed field of an object: where, what it was, what it becomes, and why the API server refuses it. */
 export interface FieldChange {
@@ -72,9 +95,12 @@ export function volumeSource(pv: KubeObject): [string, unknown] | undefined {
 export function immutableChanges(old: KubeObject, now: KubeObject, charts: readonly RenderedChart[]): FieldChange[] {
   const a = specOf(old);
   const b = specOf(now);
+  // compared with the defaults the API server gives what a manifest leaves out; shown as written
+  const oldValues = withDefaults(old, old);
+  const newValues = withDefaults(now, old);
   const changes: FieldChange[] = [];
   const differs = (path: FieldPath, why: string, hint?: (keep: string) => string, kept?: string) => {
-    if (isDeepStrictEqual(valueAt(old, path), valueAt(now, path))) return;
+    if (isDeepStrictEqual(valueAt(oldValues, path), valueAt(newValues, path))) return;
     const at = narrowed(old, now, path);
     changes.push({
       path: at,
@@ -111,7 +137,9 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
     case 'PersistentVolume':
       for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !PV_NON_SOURCE.has(k)).sort())
         differs(['spec', k], "a PersistentVolume's source cannot change once it is created");
-      for (const k of ['volumeMode', 'nodeAffinity']) differs(['spec', k], `a PersistentVolume's ${k} cannot change once it is created`);
+      differs(['spec', 'volumeMode'], "a PersistentVolume's volumeMode cannot change once it is created");
+      // a nodeAffinity may be given to a volume that had none, not changed once set
+      if (isRecord(a.nodeAffinity)) differs(['spec', 'nodeAffinity'], "a PersistentVolume's nodeAffinity cannot change once it is set");
       break;
     case 'Service':
       // an explicit clusterIP other than the one the Service has: the API server refuses it; none
@@ -137,13 +165,9 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
               `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete it and apply again on purpose (kubectl delete ${deleteArgs(old)})`,
           );
       break;
-    default: {
-      const defaults = SPEC_DEFAULTS[old.kind] ?? {};
-      for (const k of IMMUTABLE_SPEC[old.kind] ?? []) {
-        if (Object.hasOwn(defaults, k) && isDeepStrictEqual(a[k] ?? defaults[k], b[k] ?? defaults[k])) continue;
+    default:
+      for (const k of IMMUTABLE_SPEC[old.kind] ?? [])
         differs(['spec', k], `a ${old.kind}'s spec.${k} cannot change once it is created`, (keep) => `${keep}, or ${recreate(now, k)}`);
-      }
-    }
   }
   return changes;
 }
