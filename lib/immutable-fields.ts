@@ -68,6 +68,17 @@ function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
   return { ...o, spec };
 }
 
+/**
+ * The fields of a claim's spec that the cluster fills in when a manifest leaves them out, with a
+ * value not known at synth time: the DefaultStorageClass admission plugin gives a new claim the
+ * cluster's default class, and the volume controller binds it to a volume. A manifest that now
+ * writes one is refused only when it writes another value (ValidatePersistentVolumeClaimUpdate).
+ */
+const CLUSTER_GIVEN: Readonly<Record<string, { readonly what: string; readonly unless?: string }>> = {
+  storageClassName: { what: "the class the cluster gave it when it was made (the cluster's default StorageClass, if it had one)" },
+  volumeName: { what: 'the volume the cluster bound it to', unless: ', or the claim is still unbound' },
+};
+
 /** One changed field of an object: where, what it was, what it becomes, and why the API server refuses it. */
 export interface FieldChange {
   readonly path: FieldPath;
@@ -77,11 +88,13 @@ export interface FieldChange {
   /** The fix, given how to keep the old value. @default - keep the old value, or delete the object and apply again on purpose */
   readonly hint?: (keep: string) => string;
   /**
-   * What `kubectl apply` does with the change when the API server takes the update but not the
-   * change (a headless Service's clusterIP None, kept when no clusterIP is given).
+   * What `kubectl apply` does with the change, when that is not simply a refusal: the API server
+   * takes the update but not the change (a headless Service's clusterIP None, kept when no
+   * clusterIP is given), or refuses it unless the cluster gave the field the same value (a claim's
+   * storageClassName, newly written).
    * @default - the API server refuses the update: kubectl apply fails on it
    */
-  readonly kept?: string;
+  readonly outcome?: string;
 }
 
 const specOf = (o: KubeObject) => (isRecord(o.spec) ? o.spec : {});
@@ -99,7 +112,7 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
   const oldValues = withDefaults(old, old);
   const newValues = withDefaults(now, old);
   const changes: FieldChange[] = [];
-  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string, kept?: string) => {
+  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string, outcome?: string) => {
     if (isDeepStrictEqual(valueAt(oldValues, path), valueAt(newValues, path))) return;
     const at = narrowed(old, now, path);
     changes.push({
@@ -108,14 +121,29 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
       after: valueAt(now, at),
       why,
       ...(hint ? { hint } : {}),
-      ...(kept ? { kept } : {}),
+      ...(outcome ? { outcome } : {}),
     });
   };
   switch (old.kind) {
     case 'PersistentVolumeClaim': {
       // Kubernetes 1.25: a claim's spec is immutable once created, but for its requests (to grow)
-      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
-        if (k !== 'resources') differs(['spec', k], "a claim's spec cannot change once it is created, only its storage request grow");
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+        if (k === 'resources') continue;
+        const why = "a claim's spec cannot change once it is created, only its storage request grow";
+        const given = CLUSTER_GIVEN[k];
+        if (given && a[k] === undefined && typeof b[k] === 'string') {
+          const value = b[k];
+          const ref = deleteArgs(now);
+          differs(
+            ['spec', k],
+            why,
+            (keep) =>
+              `see which it has (kubectl get ${ref} -o jsonpath='{.spec.${k}}'): if it is ${value}, nothing changes; else ${keep}, ` +
+              `or delete it and apply again on purpose (kubectl delete ${ref}): the claim goes once no pod uses it, and its data with it unless copied first`,
+            `but the claim has ${given.what}, which is not known at synth time: kubectl apply fails on it (${why}) unless that is ${value}${given.unless ?? ''}`,
+          );
+        } else differs(['spec', k], why);
+      }
       const path = ['spec', 'resources', 'requests', 'storage'];
       const order = compareQuantities(valueAt(now, path), valueAt(old, path));
       if (order === undefined || order === 0) break;

@@ -320,6 +320,38 @@ describe('fields the API server will not change', () => {
     ).toContain('Job data/migrate: spec.completions changes from (none) to 1, which the API server refuses');
   });
 
+  it('says that a claim newly given a storageClassName fails only when the cluster gave it another class, which synth cannot know', () => {
+    const unclassed = OBJECTS.replace('  storageClassName: fixed\n  accessModes', '  accessModes');
+    expect(changes(MANIFESTS, MANIFESTS, { was: unclassed, objects: OBJECTS })).toEqual([
+      `${at(OBJECTS, 'storageClassName: fixed', OBJECTS_FILE).replace(/:3$/, ':21')}: warning: PersistentVolumeClaim data/cache: spec.storageClassName changes from (none) to fixed, ` +
+        "but the claim has the class the cluster gave it when it was made (the cluster's default StorageClass, if it had one), which is not known at synth time: " +
+        "kubectl apply fails on it (a claim's spec cannot change once it is created, only its storage request grow) unless that is fixed\n" +
+        "  hint: see which it has (kubectl get persistentvolumeclaim cache -n data -o jsonpath='{.spec.storageClassName}'): if it is fixed, nothing changes; " +
+        'else keep the old value, or delete it and apply again on purpose (kubectl delete persistentvolumeclaim cache -n data): ' +
+        'the claim goes once no pod uses it, and its data with it unless copied first',
+    ]);
+    // a volume the claim was bound to, alike
+    expect(
+      changes(MANIFESTS, MANIFESTS, {
+        objects: OBJECTS.replace(
+          '  storageClassName: fixed\n  accessModes',
+          '  storageClassName: fixed\n  volumeName: disk-1\n  accessModes',
+        ),
+      }).join('\n'),
+    ).toContain(
+      'spec.volumeName changes from (none) to disk-1, but the claim has the volume the cluster bound it to, which is not known at synth time: ' +
+        "kubectl apply fails on it (a claim's spec cannot change once it is created, only its storage request grow) unless that is disk-1, or the claim is still unbound",
+    );
+    // a class changed from one written before is refused, whatever the cluster's default
+    expect(
+      changes(MANIFESTS, MANIFESTS, {
+        objects: OBJECTS.replace('  storageClassName: fixed\n  accessModes', '  storageClassName: fast\n  accessModes'),
+      }).join('\n'),
+    ).toContain(
+      "spec.storageClassName changes from fixed to fast, which the API server refuses (a claim's spec cannot change once it is created",
+    );
+  });
+
   it('does not warn about a nodeAffinity given to a PersistentVolume that had none, only about one changed once set', () => {
     const affinity = (zone: string) =>
       `  nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: topology.kubernetes.io/zone, operator: In, values: [${zone}] }] }] } }\n`;
