@@ -266,6 +266,12 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'Exactly one probe handler and at most one volume source may be set (a volume with none is an emptyDir).',
     mirrors: 'pkg/apis/core/validation validateHandler / validateVolumeSource',
   },
+  'api/port-merge-key': {
+    short: 'Service ports of one number and two protocols, which client-side kubectl apply mixes up (warning)',
+    help: "A Service may have 53/TCP and 53/UDP, but client-side kubectl apply merges a Service's ports by their number alone (the strategic merge key), so once the Service exists, an apply that adds, removes or changes one of them drops or mixes up the other; distinct port names do not help. Apply it server-side (kubectl apply --server-side keys ports by number and protocol), give each protocol its own number, or replace the Service (kubectl replace -f) after changing these ports.",
+    mirrors:
+      'ServiceSpec.ports: patchMergeKey port (client-side apply), listMapKey port and protocol (server-side apply); kubernetes/kubernetes#39188',
+  },
   'api/port-name': {
     short: 'A port name that is not an IANA service name, or a multi-port Service without port names',
     help: "Port names are at most 15 lowercase letters, digits and '-', with a letter and no '--'; each port of a multi-port Service needs a name.",
