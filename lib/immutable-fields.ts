@@ -37,12 +37,46 @@ export const IMMUTABLE_SPEC: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * The values the API server gives those fields when a manifest leaves them out: a manifest that
- * now writes the default (`podManagementPolicy: OrderedReady`) changes nothing in the object.
+ * Per kind, the values the API server gives immutable spec fields when a manifest leaves them out
+ * (SetDefaults_* in Kubernetes' pkg/apis/<group>/v1/defaults.go): a manifest that now writes the
+ * default (`podManagementPolicy: OrderedReady`, a claim's `volumeMode: Filesystem`) changes nothing
+ * in the object, nor does one that no longer writes it (the update is defaulted again).
  */
 const SPEC_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   StatefulSet: { podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 10 },
   Job: { completionMode: 'NonIndexed' },
+  PersistentVolume: { volumeMode: 'Filesystem' },
+  PersistentVolumeClaim: { volumeMode: 'Filesystem' },
+};
+
+/**
+ * `o` (a version of `created`, the object as it was applied first) with the defaults the API server
+ * gave its immutable fields: SPEC_DEFAULTS, those of a StatefulSet's claim templates (a claim's),
+ * and a Job's `completions: 1` when it was created with neither completions nor parallelism
+ * (parallelism is then 1 too, so a completions removed later is not defaulted again).
+ */
+function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
+  const spec: Record<string, unknown> = { ...specOf(o) };
+  for (const [k, v] of Object.entries(SPEC_DEFAULTS[o.kind] ?? {})) spec[k] ??= v;
+  if (o.kind === 'StatefulSet' && Array.isArray(spec.volumeClaimTemplates))
+    spec.volumeClaimTemplates = spec.volumeClaimTemplates.map((t: unknown) =>
+      isRecord(t) && isRecord(t.spec) ? { ...t, spec: { ...SPEC_DEFAULTS.PersistentVolumeClaim, ...t.spec } } : t,
+    );
+  const first = specOf(created);
+  if (o.kind === 'Job' && spec.completions === undefined && first.completions === undefined && first.parallelism === undefined)
+    spec.completions = 1;
+  return { ...o, spec };
+}
+
+/**
+ * The fields of a claim's spec that the cluster fills in when a manifest leaves them out, with a
+ * value not known at synth time: the DefaultStorageClass admission plugin gives a new claim the
+ * cluster's default class, and the volume controller binds it to a volume. A manifest that now
+ * writes one is refused only when it writes another value (ValidatePersistentVolumeClaimUpdate).
+ */
+const CLUSTER_GIVEN: Readonly<Record<string, { readonly what: string; readonly unless?: string }>> = {
+  storageClassName: { what: "the class the cluster gave it when it was made (the cluster's default StorageClass, if it had one)" },
+  volumeName: { what: 'the volume the cluster bound it to', unless: ', or the claim is still unbound' },
 };
 
 /** One changed field of an object: where, what it was, what it becomes, and why the API server refuses it. */
@@ -54,11 +88,13 @@ export interface FieldChange {
   /** The fix, given how to keep the old value. @default - keep the old value, or delete the object and apply again on purpose */
   readonly hint?: (keep: string) => string;
   /**
-   * What `kubectl apply` does with the change when the API server takes the update but not the
-   * change (a headless Service's clusterIP None, kept when no clusterIP is given).
+   * What `kubectl apply` does with the change, when that is not simply a refusal: the API server
+   * takes the update but not the change (a headless Service's clusterIP None, kept when no
+   * clusterIP is given), or refuses it unless the cluster gave the field the same value (a claim's
+   * storageClassName, newly written).
    * @default - the API server refuses the update: kubectl apply fails on it
    */
-  readonly kept?: string;
+  readonly outcome?: string;
 }
 
 const specOf = (o: KubeObject) => (isRecord(o.spec) ? o.spec : {});
@@ -72,9 +108,12 @@ export function volumeSource(pv: KubeObject): [string, unknown] | undefined {
 export function immutableChanges(old: KubeObject, now: KubeObject, charts: readonly RenderedChart[]): FieldChange[] {
   const a = specOf(old);
   const b = specOf(now);
+  // compared with the defaults the API server gives what a manifest leaves out; shown as written
+  const oldValues = withDefaults(old, old);
+  const newValues = withDefaults(now, old);
   const changes: FieldChange[] = [];
-  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string, kept?: string) => {
-    if (isDeepStrictEqual(valueAt(old, path), valueAt(now, path))) return;
+  const differs = (path: FieldPath, why: string, hint?: (keep: string) => string, outcome?: string) => {
+    if (isDeepStrictEqual(valueAt(oldValues, path), valueAt(newValues, path))) return;
     const at = narrowed(old, now, path);
     changes.push({
       path: at,
@@ -82,14 +121,29 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
       after: valueAt(now, at),
       why,
       ...(hint ? { hint } : {}),
-      ...(kept ? { kept } : {}),
+      ...(outcome ? { outcome } : {}),
     });
   };
   switch (old.kind) {
     case 'PersistentVolumeClaim': {
       // Kubernetes 1.25: a claim's spec is immutable once created, but for its requests (to grow)
-      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
-        if (k !== 'resources') differs(['spec', k], "a claim's spec cannot change once it is created, only its storage request grow");
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+        if (k === 'resources') continue;
+        const why = "a claim's spec cannot change once it is created, only its storage request grow";
+        const given = CLUSTER_GIVEN[k];
+        if (given && a[k] === undefined && typeof b[k] === 'string') {
+          const value = b[k];
+          const ref = deleteArgs(now);
+          differs(
+            ['spec', k],
+            why,
+            (keep) =>
+              `see which it has (kubectl get ${ref} -o jsonpath='{.spec.${k}}'): if it is ${value}, nothing changes; else ${keep}, ` +
+              `or delete it and apply again on purpose (kubectl delete ${ref}): the claim goes once no pod uses it, and its data with it unless copied first`,
+            `but the claim has ${given.what}, which is not known at synth time: kubectl apply fails on it (${why}) unless that is ${value}${given.unless ?? ''}`,
+          );
+        } else differs(['spec', k], why);
+      }
       const path = ['spec', 'resources', 'requests', 'storage'];
       const order = compareQuantities(valueAt(now, path), valueAt(old, path));
       if (order === undefined || order === 0) break;
@@ -111,7 +165,9 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
     case 'PersistentVolume':
       for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !PV_NON_SOURCE.has(k)).sort())
         differs(['spec', k], "a PersistentVolume's source cannot change once it is created");
-      for (const k of ['volumeMode', 'nodeAffinity']) differs(['spec', k], `a PersistentVolume's ${k} cannot change once it is created`);
+      differs(['spec', 'volumeMode'], "a PersistentVolume's volumeMode cannot change once it is created");
+      // a nodeAffinity may be given to a volume that had none, not changed once set
+      if (isRecord(a.nodeAffinity)) differs(['spec', 'nodeAffinity'], "a PersistentVolume's nodeAffinity cannot change once it is set");
       break;
     case 'Service':
       // an explicit clusterIP other than the one the Service has: the API server refuses it; none
@@ -137,13 +193,9 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
               `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete it and apply again on purpose (kubectl delete ${deleteArgs(old)})`,
           );
       break;
-    default: {
-      const defaults = SPEC_DEFAULTS[old.kind] ?? {};
-      for (const k of IMMUTABLE_SPEC[old.kind] ?? []) {
-        if (Object.hasOwn(defaults, k) && isDeepStrictEqual(a[k] ?? defaults[k], b[k] ?? defaults[k])) continue;
+    default:
+      for (const k of IMMUTABLE_SPEC[old.kind] ?? [])
         differs(['spec', k], `a ${old.kind}'s spec.${k} cannot change once it is created`, (keep) => `${keep}, or ${recreate(now, k)}`);
-      }
-    }
   }
   return changes;
 }

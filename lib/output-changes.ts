@@ -288,7 +288,7 @@ function refused(
   // a Secret's values are never shown, nor looked for among the settings
   const secret = now.kind === 'Secret';
   const what = secret ? 'changes' : `changes from ${show(change.before)} to ${show(change.after)}`;
-  const body = `${formatFieldPath(change.path)} ${what}, ${change.kept ?? `which the API server refuses (${change.why}): kubectl apply fails on it`}`;
+  const body = `${formatFieldPath(change.path)} ${what}, ${change.outcome ?? `which the API server refuses (${change.why}): kubectl apply fails on it`}`;
   const place = placeOf(loaded, app, secret ? undefined : change.after, change.path);
   const location =
     (place.setting ? undefined : included({ code, severity: 'warning', message: body, object: now, path: change.path })) ?? place.location;

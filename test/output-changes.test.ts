@@ -68,6 +68,11 @@ const WITH_CLAIM_TEMPLATES = OBJECTS.replace(
     '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
 );
 
+/** A PersistentVolume of the StorageClass 'fixed', for the included objects. */
+const VOLUME =
+  '---\napiVersion: v1\nkind: PersistentVolume\nmetadata: { name: local-data }\nspec:\n' +
+  '  capacity: { storage: 1Gi }\n  accessModes: [ReadWriteOnce]\n  storageClassName: fixed\n  hostPath: { path: /data/local }\n';
+
 const RENAMED = STAGE.replace('  demoapp:\n', '  shop:\n    stack: demoapp\n');
 
 describe('data that leaves the output', () => {
@@ -279,6 +284,86 @@ describe('fields the API server will not change', () => {
       "Job data/migrate: spec.completions changes from (none) to 2, which the API server refuses (a Job's spec.completions cannot change once it is created): kubectl apply fails on it\n" +
         '  hint: keep the old value, or delete the Job and apply again on purpose (kubectl delete job migrate -n data): it then runs again, with the new spec',
     );
+  });
+
+  it("does not warn about a default the API server fills in, now written out: a claim's, a volume's or a claim template's volumeMode: Filesystem, a Job's completions: 1", () => {
+    const was = `${WITH_CLAIM_TEMPLATES}${VOLUME}`;
+    const written = was
+      .replace('  storageClassName: fixed\n  accessModes', '  storageClassName: fixed\n  volumeMode: Filesystem\n  accessModes')
+      .replace('  hostPath: { path: /data/local }\n', '  hostPath: { path: /data/local }\n  volumeMode: Filesystem\n')
+      .replace('spec: { accessModes: [ReadWriteOnce], resources', 'spec: { volumeMode: Filesystem, accessModes: [ReadWriteOnce], resources')
+      .replace('kind: Job\nmetadata: { name: migrate }\nspec:\n', 'kind: Job\nmetadata: { name: migrate }\nspec:\n  completions: 1\n');
+    expect(written).not.toBe(was);
+    expect(changes(MANIFESTS, MANIFESTS, { was, objects: written })).toEqual([]);
+    // and back: the update is defaulted again
+    const job = 'kind: Job\nmetadata: { name: migrate }\nspec:\n';
+    expect(changes(MANIFESTS, MANIFESTS, { was: written, objects: was.replace(job, `${job}  completions: 1\n`) })).toEqual([]);
+    // but for completions, once the Job has parallelism (1, given with completions: 1 when it was made)
+    expect(changes(MANIFESTS, MANIFESTS, { was: written, objects: written.replace('  completions: 1\n', '') }).join('\n')).toContain(
+      'Job data/migrate: spec.completions changes from 1 to (none), which the API server refuses',
+    );
+    // another value is a change
+    const block = written.replace('  volumeMode: Filesystem\n  accessModes', '  volumeMode: Block\n  accessModes');
+    expect(changes(MANIFESTS, MANIFESTS, { was, objects: block }).map((w) => w.split(', which')[0])).toEqual([
+      `${at(block, 'Block', OBJECTS_FILE)}: warning: PersistentVolumeClaim data/cache: spec.volumeMode changes from (none) to Block`,
+    ]);
+    // a Job made with parallelism has no completions: 1 to write out
+    const parallel = was.replace(
+      'kind: Job\nmetadata: { name: migrate }\nspec:\n',
+      'kind: Job\nmetadata: { name: migrate }\nspec:\n  parallelism: 2\n',
+    );
+    expect(
+      changes(MANIFESTS, MANIFESTS, {
+        was: parallel,
+        objects: parallel.replace('  parallelism: 2\n', '  parallelism: 2\n  completions: 1\n'),
+      }).join('\n'),
+    ).toContain('Job data/migrate: spec.completions changes from (none) to 1, which the API server refuses');
+  });
+
+  it('says that a claim newly given a storageClassName fails only when the cluster gave it another class, which synth cannot know', () => {
+    const unclassed = OBJECTS.replace('  storageClassName: fixed\n  accessModes', '  accessModes');
+    expect(changes(MANIFESTS, MANIFESTS, { was: unclassed, objects: OBJECTS })).toEqual([
+      `${at(OBJECTS, 'storageClassName: fixed', OBJECTS_FILE).replace(/:3$/, ':21')}: warning: PersistentVolumeClaim data/cache: spec.storageClassName changes from (none) to fixed, ` +
+        "but the claim has the class the cluster gave it when it was made (the cluster's default StorageClass, if it had one), which is not known at synth time: " +
+        "kubectl apply fails on it (a claim's spec cannot change once it is created, only its storage request grow) unless that is fixed\n" +
+        "  hint: see which it has (kubectl get persistentvolumeclaim cache -n data -o jsonpath='{.spec.storageClassName}'): if it is fixed, nothing changes; " +
+        'else keep the old value, or delete it and apply again on purpose (kubectl delete persistentvolumeclaim cache -n data): ' +
+        'the claim goes once no pod uses it, and its data with it unless copied first',
+    ]);
+    // a volume the claim was bound to, alike
+    expect(
+      changes(MANIFESTS, MANIFESTS, {
+        objects: OBJECTS.replace(
+          '  storageClassName: fixed\n  accessModes',
+          '  storageClassName: fixed\n  volumeName: disk-1\n  accessModes',
+        ),
+      }).join('\n'),
+    ).toContain(
+      'spec.volumeName changes from (none) to disk-1, but the claim has the volume the cluster bound it to, which is not known at synth time: ' +
+        "kubectl apply fails on it (a claim's spec cannot change once it is created, only its storage request grow) unless that is disk-1, or the claim is still unbound",
+    );
+    // a class changed from one written before is refused, whatever the cluster's default
+    expect(
+      changes(MANIFESTS, MANIFESTS, {
+        objects: OBJECTS.replace('  storageClassName: fixed\n  accessModes', '  storageClassName: fast\n  accessModes'),
+      }).join('\n'),
+    ).toContain(
+      "spec.storageClassName changes from fixed to fast, which the API server refuses (a claim's spec cannot change once it is created",
+    );
+  });
+
+  it('does not warn about a nodeAffinity given to a PersistentVolume that had none, only about one changed once set', () => {
+    const affinity = (zone: string) =>
+      `  nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: topology.kubernetes.io/zone, operator: In, values: [${zone}] }] }] } }\n`;
+    const was = `${OBJECTS}${VOLUME}`;
+    const pinned = (zone: string) =>
+      was.replace('  hostPath: { path: /data/local }\n', `  hostPath: { path: /data/local }\n${affinity(zone)}`);
+    expect(changes(MANIFESTS, MANIFESTS, { was, objects: pinned('a') })).toEqual([]);
+    expect(changes(MANIFESTS, MANIFESTS, { was: pinned('a'), objects: pinned('b') }).map((w) => w.split(': kubectl')[0])).toEqual([
+      `${at(pinned('b'), 'b] }', OBJECTS_FILE)}: warning: PersistentVolume local-data: ` +
+        'spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0] changes from a to b, which the API server refuses ' +
+        "(a PersistentVolume's nodeAffinity cannot change once it is set)",
+    ]);
   });
 
   it('warns that a headless Service stays headless when its clusterIP None is removed, and not when an explicit clusterIP is emptied', () => {

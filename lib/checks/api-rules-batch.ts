@@ -1,13 +1,14 @@
 /**
  * The API server's rules of Jobs and CronJobs (pkg/apis/batch/validation) that JSON Schema does
  * not express: the pods' restart policy, a CronJob's schedule (robfig/cron, lib/model/cron.ts) and
- * time zone. Called by `checkApiRules` (api-rules.ts); data in, findings out.
+ * time zone; and a Job the cluster deletes once finished, which the next kubectl apply makes and
+ * runs again. Called by `checkApiRules` (api-rules.ts); data in, findings out.
  */
 import { BoundedMap } from '../model/bounded-map.js';
 import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../model/cron.js';
-import type { KubeObject } from '../model/object.js';
+import { isRecord, type KubeObject } from '../model/object.js';
 import type { PodTemplate } from '../model/pod-specs.js';
-import type { Emit, Finding } from './finding.js';
+import { finder, type Emit, type Finding } from './finding.js';
 
 /** Whether a Job picks its pods itself (`spec.manualSelector: true`): then the API server does not label them with its name. */
 export const manualSelector = (o: KubeObject) => (o.spec as { manualSelector?: unknown } | undefined)?.manualSelector === true;
@@ -42,6 +43,19 @@ export function checkBatch(
         ),
       );
     }
+  }
+  const ttl = o.kind === 'Job' && isRecord(o.spec) ? o.spec.ttlSecondsAfterFinished : undefined;
+  if (typeof ttl === 'number') {
+    // a CronJob's jobTemplate may set it: the CronJob, which kubectl apply knows, stays
+    out.push(
+      finder(o, 'warning')(
+        'api/job-ttl',
+        ['spec', 'ttlSecondsAfterFinished'],
+        `the cluster deletes the Job ${ttl} s after it finishes, so every later kubectl apply of these manifests creates it again, and it runs again`,
+        'remove ttlSecondsAfterFinished, so that the finished Job stays and a later apply leaves it alone; for a task that repeats, make it a CronJob; ' +
+          'or deliver the Job once, apart from the manifests applied again and again (kubectl create -f <file>)',
+      ),
+    );
   }
   if (o.kind !== 'CronJob' || !o.spec || typeof o.spec !== 'object') return;
   const { schedule, timeZone } = o.spec as { schedule?: unknown; timeZone?: unknown };

@@ -54,6 +54,35 @@ function unique(emit: Emit, list: unknown, at: FieldPath, fields: readonly strin
 }
 
 /**
+ * Service ports of one number and two protocols (DNS: 53/TCP and 53/UDP): valid, but client-side
+ * `kubectl apply` merges a Service's ports by `port` alone (the strategic merge key of
+ * ServiceSpec.ports), so a later apply that adds, removes or edits one of them drops or mixes up
+ * the other (kubernetes/kubernetes#39188, #105610); server-side apply keys them by port and protocol.
+ */
+function sharedPortNumbers(o: KubeObject, ports: unknown, out: Finding[]): void {
+  if (!Array.isArray(ports)) return;
+  const first = new Map<unknown, { index: number; protocol: unknown }>();
+  ports.forEach((p: Record<string, unknown> | null, i) => {
+    if (!p || typeof p !== 'object' || typeof p.port !== 'number') return;
+    const protocol = p.protocol ?? LIST_KEY_DEFAULTS.protocol;
+    const seen = first.get(p.port);
+    if (!seen) first.set(p.port, { index: i, protocol });
+    // the same port and protocol twice is api/duplicate-key
+    else if (seen.protocol !== protocol)
+      out.push(
+        finder(o, 'warning')(
+          'api/port-merge-key',
+          ['spec', 'ports', i, 'port'],
+          `port ${p.port}/${String(protocol)} has the number of ports[${seen.index}] (${p.port}/${String(seen.protocol)}): valid, but client-side kubectl apply merges a Service's ports by number alone, ` +
+            'so a later apply that adds, removes or changes one of them drops or mixes up the other',
+          'apply the Service with server-side apply (kubectl apply --server-side), which keys ports by number and protocol (distinct port names do not help client-side apply); ' +
+            'or give each protocol its own port number; or, after changing these ports, replace the Service (kubectl replace -f) rather than apply it',
+        ),
+      );
+  });
+}
+
+/**
  * A block device that is also mounted, by its volume's name or at its path: the API server refuses
  * the container (ValidateVolumeDevices).
  */
@@ -264,6 +293,7 @@ export function checkApiRules(o: KubeObject): Finding[] {
     const spec = (o.spec ?? {}) as Record<string, unknown>;
     unique(emit, spec.ports, ['spec', 'ports'], ['port', 'protocol'], out);
     unique(emit, spec.ports, ['spec', 'ports'], ['name'], out);
+    sharedPortNumbers(o, spec.ports, out);
     if (Array.isArray(spec.ports)) {
       spec.ports.forEach((p: Record<string, unknown> | null, i) => {
         portInRange(emit, p?.port, ['spec', 'ports', i, 'port'], out);

@@ -126,6 +126,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: "helm template renders a chart's hooks (helm.sh/hook: a test Pod, a migration Job) beside its other objects, but Helm creates a hook only at its step of a release (helm test, before an upgrade...), while kubectl apply creates it with the rest at every apply: a test Pod then fails when the app is not ready yet, and a Job whose template changes cannot be applied again. Render without them (helm template --skip-tests, --no-hooks), or remove the annotation when the object belongs with the rest.",
     mirrors: 'Helm chart hooks (helm.sh/hook), which kubectl apply does not know',
   },
+  'api/job-ttl': {
+    short: 'A Job deleted once it finishes, among manifests for kubectl apply (warning)',
+    help: 'ttlSecondsAfterFinished has the cluster delete a finished Job (and its pods); the manifest still holds it, so every later kubectl apply of the manifests creates the Job again, and it runs again. Remove the field (the finished Job stays, and applying it unchanged does nothing), make a task that repeats a CronJob, or deliver a one-off Job apart from the manifests applied again and again (kubectl create -f).',
+    mirrors: 'Job spec.ttlSecondsAfterFinished (the TTL-after-finished controller) and kubectl apply, which creates what is missing',
+  },
   'api/server-set': {
     short: 'A manifest carries metadata the API server sets',
     help: 'uid, resourceVersion, generation, creationTimestamp, managedFields and the like are what `kubectl get -o yaml` prints of an object in a cluster: the API server refuses to create an object with a resourceVersion, and a uid or resourceVersion of another cluster makes kubectl apply fail or conflict. Remove them (and status).',
@@ -260,6 +265,12 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     short: 'A probe with no or several handlers, a volume with several sources',
     help: 'Exactly one probe handler and at most one volume source may be set (a volume with none is an emptyDir).',
     mirrors: 'pkg/apis/core/validation validateHandler / validateVolumeSource',
+  },
+  'api/port-merge-key': {
+    short: 'Service ports of one number and two protocols, which client-side kubectl apply mixes up (warning)',
+    help: "A Service may have 53/TCP and 53/UDP, but client-side kubectl apply merges a Service's ports by their number alone (the strategic merge key), so once the Service exists, an apply that adds, removes or changes one of them drops or mixes up the other; distinct port names do not help. Apply it server-side (kubectl apply --server-side keys ports by number and protocol), give each protocol its own number, or replace the Service (kubectl replace -f) after changing these ports.",
+    mirrors:
+      'ServiceSpec.ports: patchMergeKey port (client-side apply), listMapKey port and protocol (server-side apply); kubernetes/kubernetes#39188',
   },
   'api/port-name': {
     short: 'A port name that is not an IANA service name, or a multi-port Service without port names',

@@ -35,6 +35,22 @@ describe("the API server's rules", () => {
     expect(findingsIn(['api/helm-hook.yaml'])).toEqual([]);
   });
 
+  it("warns of a Job the cluster deletes once it finishes, which every later kubectl apply creates and runs again, and not of a CronJob's", () => {
+    expect(findingsIn(['api/job-ttl.yaml'], {}, 'warning').filter((f) => f.includes('ttlSecondsAfterFinished'))).toEqual([
+      'api/job-ttl.yaml:9:28: Job default/seed: spec.ttlSecondsAfterFinished: the cluster deletes the Job 600 s after it finishes, ' +
+        'so every later kubectl apply of these manifests creates it again, and it runs again',
+    ]);
+    expect(findingsIn(['api/job-ttl.yaml'])).toEqual([]);
+  });
+
+  it('warns of Service ports of one number and two protocols, which client-side kubectl apply merges by number alone', () => {
+    expect(findingsIn(['api/port-merge-key.yaml'], {}, 'warning').filter((f) => f.includes('merges'))).toEqual([
+      'api/port-merge-key.yaml:11:30: Service default/dns: spec.ports[1].port: port 53/TCP has the number of ports[0] (53/UDP): ' +
+        "valid, but client-side kubectl apply merges a Service's ports by number alone, so a later apply that adds, removes or changes one of them drops or mixes up the other",
+    ]);
+    expect(findingsIn(['api/port-merge-key.yaml'])).toEqual([]);
+  });
+
   it('rejects the metadata a cluster sets, as an object exported with kubectl get -o yaml has, once per object', () => {
     expect(findingsIn(['api/exported.yaml'])).toEqual([
       'api/exported.yaml:14:8: Deployment default/web: metadata.uid: metadata the API server sets, not a manifest: uid, resourceVersion, generation and creationTimestamp; this Deployment was exported from a cluster (kubectl get -o yaml)',
