@@ -15,6 +15,7 @@ import { DIST_DIR, compile, loadStage, promotionOrderOf, openProject, readStageF
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { fileText, type FileContent } from '../synth/file-content.js';
 import { readStageOutput, rewriteStage, staleFiles } from './output.js';
+import { crashPoint } from '../synth/write.js';
 
 const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force]
 
@@ -62,7 +63,10 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     requireStages(project, [from, to]);
     // a problem in either stage file is reported as itself, not as a stage missing from the order
     const order = orderProblem(from, to, promotionOrderOf(project, [from, to]));
-    const target = loadStage(project, to);
+    // read once: the plan, the check of dist/<to> and the edit are all of this text, and the write
+    // refuses when the file is no longer it (saved from an editor meanwhile: rewriteStage)
+    const read = readStageFile(project, to);
+    const target = loadStage(project, to, read);
     if (order && !force) {
       // at the target's promotion.from, which says where its releases come from, when it has one
       const { location } = promotionDeclaration(target);
@@ -85,7 +89,7 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     }
     const plan = planPromotion(loadStage(project, from), target, STACKS, app, { force });
     if ('problems' in plan) throw new ProblemsError(plan.problems, plan.refused ? ExitCode.checkFailed : ExitCode.badInput);
-    const read = readStageFile(project, to);
+    crashPoint('edit-planned');
     const { text, applied } = editValues(read, plan.edits, target.source);
     if (applied.length === 0) {
       for (const note of plan.notes) io.stdout.write(`${note}\n`);
@@ -101,7 +105,7 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     // file that changes no object (a comment, a value written in another style) changes only its
     // digest in the inventory, which is no output to review
     const asIs = readStageOutput(project, to);
-    const compiledTo = compile(project, [to]);
+    const compiledTo = compile(project, [to], { sources: new Map([[to, read]]) });
     const inventory = `changed: ${DIST_DIR}/${to}/${INVENTORY_FILE}`;
     const unsynthesized = staleFiles(project, compiledTo).filter(
       (l) => l !== inventory || !sameButSource(asIs.tree.get(INVENTORY_FILE), compiledTo.tree.get(to)?.get(INVENTORY_FILE)),
