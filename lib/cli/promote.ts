@@ -68,9 +68,10 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     const read = readStageFile(project, to);
     const target = loadStage(project, to, read);
     if (order && !force) {
-      // at the target's promotion.from, which says where its releases come from, when it has one
-      const { location } = promotionDeclaration(target);
-      throw new ProblemsError([location ? { ...order, location } : order], ExitCode.checkFailed);
+      // at the target's promotion.from, which says where its releases come from; else at its apps:,
+      // the releases the promotion would change (the hint says to add promotion.from)
+      const { location = target.locate([], 'apps') } = promotionDeclaration(target);
+      throw new ProblemsError([{ ...order, location }], ExitCode.checkFailed);
     }
     if (!force) {
       const stale = staleFiles(project, compile(project, [from]));

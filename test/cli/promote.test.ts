@@ -244,3 +244,14 @@ describe('promote while the stage file is saved from an editor', () => {
     }
   });
 });
+
+describe('promote out of order', () => {
+  it("to a stage that declares no promotion.from, is placed at the target's apps:", () => {
+    const dir = tempProject({ dev: repoStage('dev'), test: repoStage('test'), lab: repoStage('lab') });
+    const r = runCli('promote', ['test', 'lab'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(
+      "environments/lab.yaml:22:1: error: releases move dev -> test, so test is not promoted to lab ('lab' is not in the promotion order)",
+    );
+  });
+});
