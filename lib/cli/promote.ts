@@ -17,7 +17,7 @@ import { fileText, type FileContent } from '../synth/file-content.js';
 import { readStageOutput, rewriteStage, staleFiles } from './output.js';
 import { crashPoint } from '../synth/write.js';
 
-const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force]
+const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force] [--rollback]
 
 Copies the release of every app that both stages deploy (its image, and the settings that travel
 with it, such as the database image) from environments/<from>.yaml into environments/<to>.yaml,
@@ -28,27 +28,28 @@ sends traffic to it. Promoting again changes nothing.
 
 Refused (exit 1, nothing written) unless --force: promoting to a stage whose file does not say
 \`promotion: { from: <from> }\`, from or to a stage whose dist/ is not what its stage file
-produces (synthesize and commit it first), an image that <to> names differently (another
-image, not the same one from another registry), or a release older than the one <to> runs
-(1.2 where <to> has 1.2.1, a hotfix that came back from a later stage).
+produces (synthesize and commit it first), or an image that <to> names differently (another
+image, not the same one from another registry). Refused unless --rollback: a release older than
+the one <to> runs (1.2 where <to> has 1.2.1, a hotfix that came back from a later stage).
 Exit 2 when a stage file has a problem.
 
 Options:
   --app <name>   promote only this app
   --force        promote out of order, from or to a stage whose dist/ is not current (the
-                 changes of <to>'s file are then synthesized with the release), an image
-                 that <to> names differently (<from>'s image is written as it is), or an
-                 older release (a rollback)
+                 changes of <to>'s file are then synthesized with the release), or an image
+                 that <to> names differently (<from>'s image is written as it is)
+  --rollback     take <to> back to an older release than it runs, on purpose (lifts only that
+                 refusal)
   -h, --help     show this help
   -V, --version  print the version
 
 ${EXIT_CODES_HELP}`;
 
-export const command: Command<{ app?: string; force?: boolean }> = {
+export const command: Command<{ app?: string; force?: boolean; rollback?: boolean }> = {
   name: 'promote',
   usage,
-  options: { app: { type: 'string' }, force: { type: 'boolean' } },
-  run({ app, force }, args, io) {
+  options: { app: { type: 'string' }, force: { type: 'boolean' }, rollback: { type: 'boolean' } },
+  run({ app, force, rollback }, args, io) {
     if (args.length !== 2) {
       throw new ProblemsError([
         {
@@ -88,7 +89,7 @@ export const command: Command<{ app?: string; force?: boolean }> = {
         );
       }
     }
-    const plan = planPromotion(loadStage(project, from), target, STACKS, app, { force });
+    const plan = planPromotion(loadStage(project, from), target, STACKS, app, { force, rollback });
     if ('problems' in plan) throw new ProblemsError(plan.problems, plan.refused ? ExitCode.checkFailed : ExitCode.badInput);
     crashPoint('edit-planned');
     const { text, applied } = editValues(read, plan.edits, target.source);
