@@ -11,22 +11,21 @@ import { deletingKustomizations, orphanCommand, type DeletingKustomization } fro
 import { manifestsOf } from '../diff/objects.js';
 import { ProblemsError, type Problem } from '../errors.js';
 import type { Engine } from '../model/engines.js';
-import type { FileTree } from '../synth/file-content.js';
+import { fileText, type FileTree } from '../synth/file-content.js';
 import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js';
 import { DIST_DIR, readStageTree, type Project } from './project.js';
 
 const FLUX_DIR = `${DELIVERY_DIR}/flux`;
 
 /**
- * The Kustomizations of `dist/delivery/flux/` as it is, read before a synthesis replaces it, whose
- * deletion makes Flux delete what they applied: what the cluster runs when they were applied from
- * these files. A file that cannot be read as YAML (a merge conflict) is passed over: its objects are
- * said nothing of, as before this check.
+ * The Kustomizations of `tree` (files of `dist/delivery/` by path) whose deletion makes Flux delete
+ * what they applied. A file that cannot be read as YAML (a merge conflict) is passed over: its
+ * objects are said nothing of, as before this check.
  */
-export function deletingKustomizationsOnDisk(project: Project): DeletingKustomization[] {
-  if (!existsSync(join(project.root, DIST_DIR, FLUX_DIR))) return [];
-  const dir = `${DIST_DIR}/${FLUX_DIR}`;
-  return [...readStageTree(project, FLUX_DIR)].flatMap(([path, text]) => {
+function deletingIn(tree: FileTree): DeletingKustomization[] {
+  const dir = `${DIST_DIR}/${DELIVERY_DIR}`;
+  return [...tree].flatMap(([path, text]) => {
+    if (!path.startsWith('flux/')) return [];
     try {
       return deletingKustomizations(
         manifestsOf(new Map([[path, text]]), dir).map((m) => m.value),
@@ -39,11 +38,29 @@ export function deletingKustomizationsOnDisk(project: Project): DeletingKustomiz
   });
 }
 
+/**
+ * Those of `dist/delivery/flux/` as it is, read before a synthesis replaces it: what the cluster runs
+ * when they were applied from these files.
+ */
+export function deletingKustomizationsOnDisk(project: Project): DeletingKustomization[] {
+  if (!existsSync(join(project.root, DIST_DIR, FLUX_DIR))) return [];
+  return deletingIn(readStageTree(project, DELIVERY_DIR));
+}
+
+/**
+ * Those leaving with `removed` (ids of objects only in `dist/delivery/`, `Kustomization
+ * flux-system/stagecraft-qa`, as `npm run diff` lists them), as `before` (files of `dist/delivery/`
+ * as they are) holds them.
+ */
+export function deletingKustomizationsRemoved(before: FileTree, removed: readonly string[]): DeletingKustomization[] {
+  return deletingIn(before).filter((k) => removed.includes(`Kustomization ${k.namespace}/${k.name}`));
+}
+
 /** Of `applied` (`deletingKustomizationsOnDisk`), those that the new `dist/delivery/` (`delivery`) no longer holds. */
 export function kustomizationsLeaving(applied: readonly DeletingKustomization[], delivery: FileTree | undefined): DeletingKustomization[] {
   const inventory = delivery?.get(`flux/${INVENTORY_FILE}`);
   const kept = new Set(
-    [...parseInventory(typeof inventory === 'string' ? inventory : '').keys()]
+    [...parseInventory(inventory === undefined ? '' : fileText(inventory)).keys()]
       .map(keyParts)
       .filter((k) => k.kind === 'Kustomization')
       .map((k) => `${k.namespace}/${k.name}`),
@@ -78,18 +95,21 @@ export function engineLeft(engine: Engine, inventory: string, objects: string, l
 }
 
 /**
- * The warning for a Kustomization that the new `dist/delivery/flux/` no longer holds, while Flux
- * delivers other stages: the directory's apply command prunes it, and as applied it makes Flux delete
- * every object of its stage.
+ * The warning for a Kustomization that the new `dist/delivery/flux/` no longer holds, which as applied
+ * makes Flux delete every object of its stage when it is deleted: while Flux delivers other stages, by
+ * the directory's apply command, which prunes it; else by the delete command synth prints (`pruned: false`).
  */
-export function kustomizationDeletesStage(k: DeletingKustomization): Problem {
+export function kustomizationDeletesStage(k: DeletingKustomization, pruned = true): Problem {
+  const how = pruned
+    ? 'the next kubectl apply --prune of that directory deletes it'
+    : 'the delete command npm run synth prints then (Flux delivers no stage any more) deletes it';
   return {
     code: 'delivery/deletes-stage',
     severity: 'warning',
     subject: `Kustomization ${k.namespace}/${k.name}`,
     message:
-      `leaves ${DIST_DIR}/${FLUX_DIR}/, so the next kubectl apply --prune of that directory deletes it from the cluster Flux runs in; ` +
+      `leaves ${DIST_DIR}/${FLUX_DIR}/, so ${how} from the cluster Flux runs in; ` +
       `as applied from ${k.file} (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use`,
-    hint: `before that apply, run in the cluster Flux runs in: ${orphanCommand(k)}`,
+    hint: `before that ${pruned ? 'apply' : 'delete'}, run in the cluster Flux runs in: ${orphanCommand(k)}`,
   };
 }

@@ -216,7 +216,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       }
     }
     // Flux still delivers from dist/delivery/flux/, whose apply command prunes these (the others' delete commands are above)
-    const pruned = engineGone.includes('flux') ? [] : unorphaned.map(kustomizationDeletesStage);
+    const pruned = engineGone.includes('flux') ? [] : unorphaned.map((k) => kustomizationDeletesStage(k));
     if (pruned.length) io.stderr.write(`${pruned.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     printTotal(io, reports, verbose, compiled.notices.length + pruned.length + (deliveryStale ? 1 : 0) + (written.foreignFiles ? 1 : 0));
     return ExitCode.ok;

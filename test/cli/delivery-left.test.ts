@@ -69,4 +69,19 @@ describe('synth, when a Kustomization applied by an older stagecraft leaves dist
     );
     expect(r.stderr).not.toContain('Kustomization');
   });
+
+  it('is said by npm run diff of the stage before synth, with the patch', () => {
+    const dir = olderFluxProject();
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), stage('{ cluster: prod, engine: argocd }', 'promotion: { from: dev }\n'));
+    const r = runCli('diff', ['qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('only in dist/delivery (for qa): Kustomization flux-system/stagecraft-qa\n');
+    expect(r.stderr).toBe(
+      [
+        'Kustomization flux-system/stagecraft-qa: warning: leaves dist/delivery/flux/, so the next kubectl apply --prune of that directory deletes it from the cluster Flux runs in; as applied from dist/delivery/flux/10-qa.yaml (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use',
+        `  hint: before that apply, run in the cluster Flux runs in: kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
+        '',
+      ].join('\n'),
+    );
+  });
 });
