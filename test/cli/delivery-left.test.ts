@@ -3,15 +3,10 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempProject } from '../helpers/cli.js';
+import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
-const PROJECT = `delivery:
-  engine: flux
-  repository: { url: https://git.example.com/team/app.git, revision: main }
-  clusters:
-    nonprod: { kubeConfigSecret: nonprod-kubeconfig }
-    prod: { server: https://prod.example.com:6443 }
-`;
-const stage = (delivery: string, extra = '') => `apps:\n  nginx: { image: nginx:1.25, replicas: 1 }\ndelivery: ${delivery}\n${extra}`;
+const PROJECT = FLUX_PROJECT;
+const stage = deliveredStageFile;
 const PATCH = `--type merge -p '{"spec":{"deletionPolicy":"Orphan"}}'`;
 
 /** dev and qa delivered by Flux, with dist/delivery/flux/ as a stagecraft before deletionPolicy: Orphan wrote it. */

@@ -5,10 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readStageOutput, rewriteStage } from '../../lib/cli/output.js';
 import { openProject } from '../../lib/cli/project.js';
 import { releaseHeldLocks } from '../../lib/cli/lock.js';
-import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { expectRefusedWhenSavedMeanwhile, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 import { formatProblem } from '../../lib/errors.js';
-import { atStep } from '../../lib/model/crash-point.cjs';
 
 /** Two instances of the service stack, the second merging the first's settings (`<<: *web`). */
 const webApps = (image: string) =>
@@ -222,26 +221,9 @@ describe('promote while the stage file is saved from an editor', () => {
   it('refuses (exit 1) to write when the target changed after the promotion was planned, and writes nothing', () => {
     const dir = tempProject(STAGES);
     expect(runCli('synth', [], dir).code).toBe(0);
-    const file = join(dir, 'environments', 'qa.yaml');
     // saved once the plan is made from the file as it was (an edit that changes no object, which no check of dist/qa notices):
     // the plan, made without it, must not be applied to it
-    const saved = `${STAGES.qa}# saved from an editor\n`;
-    const cancel = atStep('edit-planned', () => writeFileSync(file, saved));
-    try {
-      const before = snapshotDir(join(dir, 'dist'));
-      const r = runCli('promote', ['test', 'qa', '--app', 'web'], dir);
-      expect(r).toMatchObject({
-        code: 1,
-        stderr:
-          'environments/qa.yaml: error: changed while the command ran, so writing its edit of the file as it was read would undo that change\n' +
-          '  hint: run the command again, which reads the file as it is now\n' +
-          '1 problem; nothing was written.\n',
-      });
-      expect(readFileSync(file, 'utf8')).toBe(saved);
-      expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
-    } finally {
-      cancel();
-    }
+    expectRefusedWhenSavedMeanwhile(dir, 'qa', `${STAGES.qa}# saved from an editor\n`, 'promote', ['test', 'qa', '--app', 'web']);
   });
 });
 
