@@ -228,15 +228,17 @@ export function orderProblem(from: string, to: string, order: PromotionOrder): P
 /**
  * The edits that give `to` the release of `from`, for every app both deploy (or only `app`).
  * @param force write the source's image as it is where the target names another image
+ * @param rollback take the target back to an older numbered release than it runs (a rollback on
+ *   purpose); nothing else: the other refusals stand
  * @returns problems instead when `app` is named but cannot be promoted (`refused` when each can be
- *   overridden with --force: an image that is not the same as the source's)
+ *   overridden: an image that is not the same as the source's with --force, an older release with --rollback)
  */
 export function planPromotion(
   from: LoadedStage,
   to: LoadedStage,
   stacks: Readonly<Record<string, Stack>>,
   app?: string,
-  { force = false }: { force?: boolean } = {},
+  { force = false, rollback = false }: { force?: boolean; rollback?: boolean } = {},
 ): PromotionPlan | { problems: Problem[]; refused?: true } {
   const edits: ValueEdit[] = [];
   const notes: string[] = [];
@@ -305,10 +307,16 @@ export function planPromotion(
     }
     const at = (path: SettingPath) => ['apps', source.name, ...path];
     /**
-     * The edit that writes the source's `image` at `path`, where the target has `current` (and, blue/green, `running`
-     * in its other color); undefined when refused.
+     * The edit that writes the source's `image` (at `sourcePath` in the source) at `path`, where the target has `current`
+     * (and, blue/green, `running` in its other color); undefined when refused.
      */
-    const moved = (path: SettingPath, image: string, current: string | undefined, running = current): ValueEdit | undefined => {
+    const moved = (
+      path: SettingPath,
+      image: string,
+      current: string | undefined,
+      running = current,
+      sourcePath = path,
+    ): ValueEdit | undefined => {
       const result = imageFor({ from: from.context.name, to: to.context.name, image, current, force });
       if (!('value' in result)) {
         refusals.push({
@@ -321,27 +329,35 @@ export function planPromotion(
       // a later release in the target (a hotfix that came back from a later stage) would be lost: numbered versions only say which
       const version = imageVersion(image);
       const later =
-        force || result.value === current
+        rollback || result.value === current
           ? undefined
           : [running, current].find((r) => r !== undefined && (compareNumbered(version, imageVersion(r)) ?? 0) < 0);
       if (later !== undefined) {
+        // the later release brought back to the source by hand, in the source's registry: promoting the target back
+        // to the source would move every other release of the target there too (a database image it is not ready for)
+        const back = imageFor({ from: to.context.name, to: from.context.name, image: later, current: image, force: false });
         refusals.push({
           code: 'promote/older',
           location: to.locate(at(path)),
           message: `${dotted(at(path))}: ${to.context.name} runs ${later}, a later release than ${from.context.name}'s ${image}: the promotion would take it back to ${version}`,
-          hint: `promote the later release to ${from.context.name} first (npm run promote -- ${to.context.name} ${from.context.name} --force, for a hotfix made after it), or pass --force to go back to ${version} on purpose (a rollback)`,
+          hint:
+            `to keep it, set ${dotted(at(sourcePath))} to ${'value' in back ? back.value : later} in ${from.source} by hand ` +
+            `(that setting alone; npm run promote -- ${to.context.name} ${from.context.name} would move ${to.context.name}'s other releases too), ` +
+            `synthesize and commit ${from.context.name}, then promote again; or pass --rollback to take ${to.context.name} back to ${version} on purpose`,
         });
         return undefined;
       }
       return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
     };
     const sourceColors = release.blueGreen && (settingAt(source.settings, release.blueGreen) as BlueGreenSettings | undefined);
-    const image = sourceColors ? sourceColors[sourceColors.live] : (settingAt(source.settings, release.image) as string | undefined);
+    const imagePath = sourceColors ? [...release.blueGreen!, sourceColors.live] : release.image;
+    const image = settingAt(source.settings, imagePath) as string | undefined;
     const targetColors = release.blueGreen && (settingAt(target.settings, release.blueGreen) as BlueGreenSettings | undefined);
     if (image === undefined) {
       notes.push(`apps.${source.name}: ${dotted(at(release.image))} is not set in ${from.context.name}; the image is left alone`);
     } else if (!targetColors) {
-      const edit = moved(release.image, image, settingAt(target.settings, release.image) as string | undefined);
+      const current = settingAt(target.settings, release.image) as string | undefined;
+      const edit = moved(release.image, image, current, current, imagePath);
       if (edit && settingAt(target.settings, release.image) !== edit.value) edits.push(edit);
     } else {
       const live = targetColors.live;
@@ -351,7 +367,7 @@ export function planPromotion(
         notes.push(`apps.${source.name}: ${liveImage.value} is already live (${live}) in ${to.context.name}`);
       } else {
         // the new release goes next to the live one; `npm run switch` sends traffic to it
-        const edit = moved([...release.blueGreen!, idle], image, targetColors[idle], targetColors[live]);
+        const edit = moved([...release.blueGreen!, idle], image, targetColors[idle], targetColors[live], imagePath);
         if (edit && targetColors[idle] !== edit.value) {
           edits.push(edit);
         } else if (edit) {

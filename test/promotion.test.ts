@@ -210,7 +210,7 @@ describe('planning a promotion', () => {
     });
   });
 
-  it('refuses to take the target back to an older release (a hotfix it got from later stages), at its setting, unless --force', () => {
+  it('refuses to take the target back to an older release (a hotfix it got from later stages), at its setting, unless --rollback', () => {
     // qa got 1.2.1 back from production; test still runs 1.2
     const from = load('test', 'apps:\n  web: { image: web:1.2, db: { image: db:8.0 } }\n');
     const to = load('qa', 'apps:\n  web: { image: web:1.2.1, db: { image: db:8.0 } }\n');
@@ -222,11 +222,13 @@ describe('planning a promotion', () => {
           code: 'promote/older',
           location: to.locate(['apps', 'web', 'image']),
           message: "apps.web.image: qa runs web:1.2.1, a later release than test's web:1.2: the promotion would take it back to 1.2",
-          hint: 'promote the later release to test first (npm run promote -- qa test --force, for a hotfix made after it), or pass --force to go back to 1.2 on purpose (a rollback)',
+          hint: "to keep it, set apps.web.image to web:1.2.1 in environments/test.yaml by hand (that setting alone; npm run promote -- qa test would move qa's other releases too), synthesize and commit test, then promote again; or pass --rollback to take qa back to 1.2 on purpose",
         },
       ],
     });
-    expect(planPromotion(from, to, stacks, undefined, { force: true })).toEqual({
+    // --force lifts the other refusals, not this one: a rollback is its own decision
+    expect(planPromotion(from, to, stacks, undefined, { force: true })).toEqual(plan);
+    expect(planPromotion(from, to, stacks, undefined, { rollback: true })).toEqual({
       edits: [{ path: ['apps', 'web', 'image'], value: 'web:1.2' }],
       notes: [],
     });

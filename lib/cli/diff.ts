@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
+import { deletingKustomizationsRemoved, kustomizationDeletesStage } from './delivery-left.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { printProblem, useColor } from './print.js';
@@ -139,6 +140,10 @@ export const command: Command<Record<string, never>> = {
     if (before.size === 0 && after.size === 0) return ExitCode.ok;
     const delivery = diffManifests(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`), manifestsOf(after));
     io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
+    // a Kustomization leaving that, as applied (an older stagecraft's), takes the stage's objects with it: said before synth, as synth says it
+    const pruned = [...(compiled.tree.get(DELIVERY_DIR)?.keys() ?? [])].some((p) => p.startsWith('flux/'));
+    const deleting = deletingKustomizationsRemoved(before, delivery.removed).map((k) => kustomizationDeletesStage(k, pruned));
+    if (deleting.length) io.stderr.write(`${deleting.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     return ExitCode.ok;
   },
 };

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import type { Compiled, StageOutcome } from '../compile.js';
 import { diffLines, diffManifests, manifestsOf, type Manifest } from '../diff/objects.js';
 import { edgeChangeLines } from '../edge/changes.js';
-import { ProblemsError, formatProblem } from '../errors.js';
+import { ExitCode, ProblemsError, formatProblem } from '../errors.js';
 import { changeLines, changeSummary, type InventoryChanges } from '../synth/inventory.js';
 import { beginTransaction, type ChangedFiles } from '../synth/write.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
@@ -261,14 +261,18 @@ export function rewriteStage(project: Project, stage: string, edit: { from: stri
   const file = startsWithByteOrderMark(stagePath(project, stage)) ? `${BYTE_ORDER_MARK}${text}` : text;
   // read again last, so that the window for an edit to be lost is the write's alone
   if (readStageFile(project, stage) !== edit.from) {
-    throw new ProblemsError([
-      {
-        code: 'edit/changed',
-        subject: relative(project.root, stagePath(project, stage)),
-        message: 'changed while the command ran, so writing its edit of the file as it was read would undo that change',
-        hint: 'run the command again, which reads the file as it is now',
-      },
-    ]);
+    throw new ProblemsError(
+      [
+        {
+          code: 'edit/changed',
+          subject: relative(project.root, stagePath(project, stage)),
+          message: 'changed while the command ran, so writing its edit of the file as it was read would undo that change',
+          hint: 'run the command again, which reads the file as it is now',
+        },
+        // refused, as promote and switch refuse what they cannot do safely: the input is not wrong
+      ],
+      ExitCode.checkFailed,
+    );
   }
   const [written] = writeOutput(project, compiled, { removeOthers: false, stageTexts: new Map([[stage, file]]) }).stages;
   const changes = diffManifests(before, manifestsOf(compiled.tree.get(stage)!));

@@ -15,8 +15,9 @@ import { DIST_DIR, compile, loadStage, promotionOrderOf, openProject, readStageF
 import { INVENTORY_FILE } from '../synth/inventory.js';
 import { fileText, type FileContent } from '../synth/file-content.js';
 import { readStageOutput, rewriteStage, staleFiles } from './output.js';
+import { crashPoint } from '../synth/write.js';
 
-const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force]
+const usage = `Usage: npm run promote -- <from> <to> [--app <name>] [--force] [--rollback]
 
 Copies the release of every app that both stages deploy (its image, and the settings that travel
 with it, such as the database image) from environments/<from>.yaml into environments/<to>.yaml,
@@ -27,27 +28,28 @@ sends traffic to it. Promoting again changes nothing.
 
 Refused (exit 1, nothing written) unless --force: promoting to a stage whose file does not say
 \`promotion: { from: <from> }\`, from or to a stage whose dist/ is not what its stage file
-produces (synthesize and commit it first), an image that <to> names differently (another
-image, not the same one from another registry), or a release older than the one <to> runs
-(1.2 where <to> has 1.2.1, a hotfix that came back from a later stage).
+produces (synthesize and commit it first), or an image that <to> names differently (another
+image, not the same one from another registry). Refused unless --rollback: a release older than
+the one <to> runs (1.2 where <to> has 1.2.1, a hotfix that came back from a later stage).
 Exit 2 when a stage file has a problem.
 
 Options:
   --app <name>   promote only this app
   --force        promote out of order, from or to a stage whose dist/ is not current (the
-                 changes of <to>'s file are then synthesized with the release), an image
-                 that <to> names differently (<from>'s image is written as it is), or an
-                 older release (a rollback)
+                 changes of <to>'s file are then synthesized with the release), or an image
+                 that <to> names differently (<from>'s image is written as it is)
+  --rollback     take <to> back to an older release than it runs, on purpose (lifts only that
+                 refusal)
   -h, --help     show this help
   -V, --version  print the version
 
 ${EXIT_CODES_HELP}`;
 
-export const command: Command<{ app?: string; force?: boolean }> = {
+export const command: Command<{ app?: string; force?: boolean; rollback?: boolean }> = {
   name: 'promote',
   usage,
-  options: { app: { type: 'string' }, force: { type: 'boolean' } },
-  run({ app, force }, args, io) {
+  options: { app: { type: 'string' }, force: { type: 'boolean' }, rollback: { type: 'boolean' } },
+  run({ app, force, rollback }, args, io) {
     if (args.length !== 2) {
       throw new ProblemsError([
         {
@@ -62,11 +64,15 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     requireStages(project, [from, to]);
     // a problem in either stage file is reported as itself, not as a stage missing from the order
     const order = orderProblem(from, to, promotionOrderOf(project, [from, to]));
-    const target = loadStage(project, to);
+    // read once: the plan, the check of dist/<to> and the edit are all of this text, and the write
+    // refuses when the file is no longer it (saved from an editor meanwhile: rewriteStage)
+    const read = readStageFile(project, to);
+    const target = loadStage(project, to, read);
     if (order && !force) {
-      // at the target's promotion.from, which says where its releases come from, when it has one
-      const { location } = promotionDeclaration(target);
-      throw new ProblemsError([location ? { ...order, location } : order], ExitCode.checkFailed);
+      // at the target's promotion.from, which says where its releases come from; else at its apps:,
+      // the releases the promotion would change (the hint says to add promotion.from)
+      const { location = target.locate([], 'apps') } = promotionDeclaration(target);
+      throw new ProblemsError([{ ...order, location }], ExitCode.checkFailed);
     }
     if (!force) {
       const stale = staleFiles(project, compile(project, [from]));
@@ -83,9 +89,9 @@ export const command: Command<{ app?: string; force?: boolean }> = {
         );
       }
     }
-    const plan = planPromotion(loadStage(project, from), target, STACKS, app, { force });
+    const plan = planPromotion(loadStage(project, from), target, STACKS, app, { force, rollback });
     if ('problems' in plan) throw new ProblemsError(plan.problems, plan.refused ? ExitCode.checkFailed : ExitCode.badInput);
-    const read = readStageFile(project, to);
+    crashPoint('edit-planned');
     const { text, applied } = editValues(read, plan.edits, target.source);
     if (applied.length === 0) {
       for (const note of plan.notes) io.stdout.write(`${note}\n`);
@@ -101,7 +107,7 @@ export const command: Command<{ app?: string; force?: boolean }> = {
     // file that changes no object (a comment, a value written in another style) changes only its
     // digest in the inventory, which is no output to review
     const asIs = readStageOutput(project, to);
-    const compiledTo = compile(project, [to]);
+    const compiledTo = compile(project, [to], { sources: new Map([[to, read]]) });
     const inventory = `changed: ${DIST_DIR}/${to}/${INVENTORY_FILE}`;
     const unsynthesized = staleFiles(project, compiledTo).filter(
       (l) => l !== inventory || !sameButSource(asIs.tree.get(INVENTORY_FILE), compiledTo.tree.get(to)?.get(INVENTORY_FILE)),

@@ -13,6 +13,7 @@ import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, loadStage, openProject, readStageFile, readStageTree, requireStages } from './project.js';
 import { rewriteStage, staleFiles } from './output.js';
+import { crashPoint } from '../synth/write.js';
 
 const usage = `Usage: npm run switch -- <stage> <app> [--release <version or image>] [--force]
 
@@ -68,7 +69,10 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     const [stage, app] = args;
     const project = openProject(io.cwd, { writer: `switch -- ${args.join(' ')}`, log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, [stage]);
-    const loaded = loadStage(project, stage);
+    // read once: the checks and the edit are of this text, and the write refuses when the file is no
+    // longer it (saved from an editor meanwhile: rewriteStage), rather than switch to what it never checked
+    const read = readStageFile(project, stage);
+    const loaded = loadStage(project, stage, read);
     const instance = loaded.apps.find((a) => a.name === app);
     if (!instance) {
       const names = loaded.apps.map((a) => a.name);
@@ -102,7 +106,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     const intended = version === undefined ? imageVersion(colors[idle]) : releaseVersion(version);
 
     const problems: Problem[] = [];
-    const compiled = compile(project, [stage]);
+    const compiled = compile(project, [stage], { sources: new Map([[stage, read]]) });
     if (!force) {
       const stale = staleFiles(project, compiled);
       if (stale.length) {
@@ -160,9 +164,9 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       });
     }
     if (problems.length) throw new ProblemsError(problems, ExitCode.checkFailed);
+    crashPoint('edit-planned');
 
     const livePath = ['apps', app, ...path, 'live'];
-    const read = readStageFile(project, stage);
     const { text, applied } = editValues(read, [{ path: livePath, value: idle }], loaded.source);
     const report = rewriteStage(project, stage, { from: read, text });
     io.stdout.write(

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DELIVERY_DIR, deliveryDeleteCommands } from '../delivery/index.js';
+import { DELIVERY_DIR } from '../delivery/index.js';
 import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { exceptionLines, type Finding } from '../checks/finding.js';
@@ -28,11 +28,11 @@ import {
   type Compiled,
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
+import { deletingKustomizationsOnDisk, engineLeft, kustomizationDeletesStage, kustomizationsLeaving } from './delivery-left.js';
 import { startFingerprint } from './fingerprint.js';
 import { keepsOutput, reusableStages } from './reuse.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/render.js';
-import type { Engine } from '../model/engines.js';
 
 const usage = `Usage: npm run synth [-- [<stage>...] [--stage <name>...] [--verbose] [--no-cache]]
 
@@ -103,6 +103,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const leaving = all ? removedStages(project) : new Map<string, string>();
     // and the engines' delivery inventories: an engine that delivers no stage any more leaves its objects at work in its cluster
     const engines = deliveryInventories(project);
+    // and the Kustomizations applied from dist/delivery/flux/ that would take their stage's objects with them when deleted
+    const applied = deletingKustomizationsOnDisk(project);
     const onDisk = schemaOnDisk(root);
     // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
     // it is this one, and the file is unchanged since: lib/cli/reuse.ts), so it need not be made again
@@ -189,11 +191,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const delivery = compiled.tree.get(DELIVERY_DIR);
     const planned = delivery !== undefined || gone.includes(DELIVERY_DIR);
     const engineGone = planned ? [...engines.keys()].filter((e) => ![...(delivery?.keys() ?? [])].some((p) => p.startsWith(`${e}/`))) : [];
+    const unorphaned = planned ? kustomizationsLeaving(applied, delivery) : [];
     for (const d of gone) {
       const why = d === DELIVERY_DIR ? 'no stage file declares delivery:' : `there is no environments/${d}.yaml`;
       io.stdout.write(`${d}: removed ${DIST_DIR}/${d}/ (${why})\n`);
       if (d === DELIVERY_DIR) {
-        for (const e of engineGone) io.stdout.write(engineLeft(e, engines.get(e)!, `its ${e} objects`));
+        for (const e of engineGone) io.stdout.write(engineLeft(e, engines.get(e)!, `its ${e} objects`, unorphaned));
         continue;
       }
       const inventory = leaving.get(d);
@@ -209,10 +212,13 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     if (delivery?.size) {
       for (const e of engineGone) {
         io.stdout.write(`${DELIVERY_DIR}: removed ${DIST_DIR}/${DELIVERY_DIR}/${e}/ (no stage is delivered by ${e} any more)\n`);
-        io.stdout.write(engineLeft(e, engines.get(e)!, 'its objects'));
+        io.stdout.write(engineLeft(e, engines.get(e)!, 'its objects', unorphaned));
       }
     }
-    printTotal(io, reports, verbose, compiled.notices.length + (deliveryStale ? 1 : 0) + (written.foreignFiles ? 1 : 0));
+    // Flux still delivers from dist/delivery/flux/, whose apply command prunes these (the others' delete commands are above)
+    const pruned = engineGone.includes('flux') ? [] : unorphaned.map((k) => kustomizationDeletesStage(k));
+    if (pruned.length) io.stderr.write(`${pruned.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
+    printTotal(io, reports, verbose, compiled.notices.length + pruned.length + (deliveryStale ? 1 : 0) + (written.foreignFiles ? 1 : 0));
     return ExitCode.ok;
   },
 };
@@ -245,20 +251,6 @@ function compiledReport(s: RenderedStage, written: WrittenStage, compiled: Compi
     },
     verbose: [...own, ...placedProblems(warnings, s.stage)],
   };
-}
-
-/**
- * What an engine that delivers no stage any more leaves in the cluster it runs in (from its inventory
- * as it was): its Applications or Kustomizations go on applying their stages, and no apply command of
- * dist/delivery/ will prune them; the commands that delete them, by name.
- */
-function engineLeft(engine: Engine, inventory: string, objects: string): string {
-  const commands = deliveryDeleteCommands(engine, inventory);
-  if (commands.length === 0) return '';
-  return (
-    `  ${objects} stay in the cluster ${engine} runs in, where they go on applying the stages they name; delete them with:\n` +
-    commands.map((c) => `    ${c}\n`).join('')
-  );
 }
 
 /** What a synthesis of the `named` stages says when it could not plan dist/delivery/, which depends on every stage. */

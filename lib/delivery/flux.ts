@@ -23,7 +23,7 @@ const READY_TIMEOUT = '5m';
  * leaves those of a deleted Application, and synth's removal line gives the command that deletes them.
  * (`spec.deletionPolicy` since Flux 2.3; the typed model predates it.)
  */
-const DELETION_POLICY = 'Orphan';
+export const DELETION_POLICY = 'Orphan';
 
 /** A Kustomization with the field its typed model lacks. */
 type FluxKustomization = IKustomization & { spec: { deletionPolicy: typeof DELETION_POLICY } };

@@ -445,6 +445,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Flux applies the whole stage again at every interval and so always puts back drift: remove selfHeal: false, or deliver the stage with Argo CD.',
   ),
   row(
+    'delivery/deletes-stage',
+    'Kustomization that deletes its stage when pruned',
+    "A Kustomization leaves dist/delivery/flux/ and, as applied by an older stagecraft, has no deletionPolicy: Orphan, so Flux deletes the stage's objects once the delivery apply prunes it: run the kubectl patch of the hint first.",
+  ),
+  row(
     'delivery/schema',
     'Delivery object invalid',
     "A generated Argo CD or Flux object does not match the engine's schema: check the delivery settings it came from.",

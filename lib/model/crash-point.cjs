@@ -10,13 +10,35 @@
  */
 const CRASH_ENV = 'STAGECRAFT_CRASH_AT';
 
-/** Ends the process at once, as kill -9 would, when CRASH_ENV names this step. */
+/** What in-process tests do once at a step (`atStep`), by step. */
+const actions = new Map();
+
+/**
+ * Ends the process at once, as kill -9 would, when CRASH_ENV names this step; first runs, once, what
+ * a test asked to happen here (`atStep`).
+ */
 function crashPoint(step) {
+  const action = actions.get(step);
+  if (action) {
+    actions.delete(step);
+    action();
+  }
   if (process.env[CRASH_ENV] !== step) return;
   process.kill(process.pid, 'SIGKILL');
   // the signal is delivered asynchronously to the process's threads: do nothing more meanwhile
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
 }
 
+/**
+ * Runs `action` once, when a command run in this process next reaches `step` (the tests' hook for
+ * what happens between two steps of a command, such as a stage file saved from an editor between
+ * promote's plan and its write: `edit-planned`). Returns what cancels it, for a test's `finally`.
+ */
+function atStep(step, action) {
+  actions.set(step, action);
+  return () => actions.delete(step);
+}
+
 exports.CRASH_ENV = CRASH_ENV;
+exports.atStep = atStep;
 exports.crashPoint = crashPoint;

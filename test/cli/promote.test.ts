@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readStageOutput, rewriteStage } from '../../lib/cli/output.js';
 import { openProject } from '../../lib/cli/project.js';
 import { releaseHeldLocks } from '../../lib/cli/lock.js';
-import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { expectRefusedWhenSavedMeanwhile, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 import { formatProblem } from '../../lib/errors.js';
 
@@ -214,5 +214,54 @@ describe('rewriteStage (the edit and synthesis of promote and switch)', () => {
     } finally {
       releaseHeldLocks();
     }
+  });
+});
+
+describe('promote while the stage file is saved from an editor', () => {
+  it('refuses (exit 1) to write when the target changed after the promotion was planned, and writes nothing', () => {
+    const dir = tempProject(STAGES);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    // saved once the plan is made from the file as it was (an edit that changes no object, which no check of dist/qa notices):
+    // the plan, made without it, must not be applied to it
+    expectRefusedWhenSavedMeanwhile(dir, 'qa', `${STAGES.qa}# saved from an editor\n`, 'promote', ['test', 'qa', '--app', 'web']);
+  });
+});
+
+describe('promote out of order', () => {
+  it("to a stage that declares no promotion.from, is placed at the target's apps:", () => {
+    const dir = tempProject({ dev: repoStage('dev'), test: repoStage('test'), lab: repoStage('lab') });
+    const r = runCli('promote', ['test', 'lab'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(
+      "environments/lab.yaml:22:1: error: releases move dev -> test, so test is not promoted to lab ('lab' is not in the promotion order)",
+    );
+  });
+});
+
+describe('promote to a stage that runs a later release (a hotfix brought back)', () => {
+  it('hints at the one setting to bring back by hand, not a promotion the other way that moves every release, and goes back only with --rollback', () => {
+    // test: demoapp:1.2 with mysql:8.4; qa: the hotfix demoapp:1.2.1, still on mysql:8.0
+    const dir = tempProject({
+      dev: repoStage('dev'),
+      test: repoStage('test').replace('image: demoapp:1\n', 'image: demoapp:1.2\n').replace('image: mysql:8.0\n', 'image: mysql:8.4\n'),
+      qa: repoStage('qa').replace('image: demoapp:1\n', 'image: demoapp:1.2.1\n'),
+    });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(dir);
+    const r = runCli('promote', ['test', 'qa'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "environments/qa.yaml:6:12: error: apps.demoapp.image: qa runs demoapp:1.2.1, a later release than test's demoapp:1.2: the promotion would take it back to 1.2",
+      "  hint: to keep it, set apps.demoapp.image to demoapp:1.2.1 in environments/test.yaml by hand (that setting alone; npm run promote -- qa test would move qa's other releases too), synthesize and commit test, then promote again; or pass --rollback to take qa back to 1.2 on purpose",
+    ]);
+    // --force lifts the checks of order, dist/ and image names, not this one
+    expect(runCli('promote', ['test', 'qa', '--force'], dir).code).toBe(1);
+    expect(snapshotDir(dir)).toEqual(before);
+    const back = runCli('promote', ['test', 'qa', '--rollback'], dir);
+    expect(back.code).toBe(0);
+    expect(back.stdout.split('\n').slice(0, 2)).toEqual([
+      'environments/qa.yaml:6:12: apps.demoapp.image: demoapp:1.2.1 -> demoapp:1.2',
+      'environments/qa.yaml:23:14: apps.demoapp.database.image: mysql:8.0 -> mysql:8.4',
+    ]);
   });
 });

@@ -16,15 +16,14 @@ import type { RenderedStage } from '../../lib/synth/render.js';
 import { compile, openProject } from '../../lib/cli/project.js';
 import { REPO, repoStage, runCli, snapshotDir, tempProject, writeTree } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
+import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
 /** An example stage file without its own delivery settings (so that a test can give its own). */
 const withoutDelivery = (text: string) => text.replace(/^delivery:.*\n/m, '').replace(/^secretStore:.*\n/m, '');
 
 const REFEREE = join(REPO, '..', 'shared', 'bin', 'k8s-strict-check');
 
-/** A stage file deploying one small app, delivered as `delivery` says. */
-const stage = (delivery: string, extra = '') =>
-  `apps:\n  nginx: { image: nginx:1.25, replicas: 1 }\n${delivery ? `delivery: ${delivery}\n` : ''}${extra}`;
+const stage = deliveredStageFile;
 
 const ARGOCD_PROJECT = `delivery:
   engine: argocd
@@ -35,13 +34,7 @@ const ARGOCD_PROJECT = `delivery:
     prod: { server: https://prod.example.com:6443 }
 `;
 
-const PROJECT = `delivery:
-  engine: flux
-  repository: { url: https://git.example.com/team/app.git, revision: main }
-  clusters:
-    nonprod: { kubeConfigSecret: nonprod-kubeconfig }
-    prod: { server: https://prod.example.com:6443 }
-`;
+const PROJECT = FLUX_PROJECT;
 
 function sources(stages: Record<string, string>): StageSource[] {
   return Object.entries(stages).map(([name, text]) => ({ stage: name, file: `environments/${name}.yaml`, text }));

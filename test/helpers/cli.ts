@@ -19,6 +19,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { atStep } from '../../lib/model/crash-point.cjs';
 import { main, type Command, type Writer } from '../../lib/cli/main.js';
 import { command as check } from '../../lib/cli/check.js';
 import { command as diff } from '../../lib/cli/diff.js';
@@ -163,5 +165,29 @@ export function writeTree(distDir: string, tree: ReadonlyMap<string, ReadonlyMap
       mkdirSync(dirname(join(distDir, stage, rel)), { recursive: true });
       writeFileSync(join(distDir, stage, rel), content);
     }
+  }
+}
+
+/**
+ * Runs `command` in this process, saving `saved` into `stage`'s file (as an editor would, taking no
+ * lock) once the command has planned its edit (its crash point `edit-planned`), and checks that it
+ * refuses (exit 1, `edit/changed`) and writes nothing: the saved file stays, and dist/ is as it was.
+ */
+export function expectRefusedWhenSavedMeanwhile(dir: string, stage: string, saved: string, command: string, args: readonly string[]): void {
+  const file = join(dir, 'environments', `${stage}.yaml`);
+  const cancel = atStep('edit-planned', () => writeFileSync(file, saved));
+  try {
+    const before = snapshotDir(join(dir, 'dist'));
+    expect(runCli(command, args, dir)).toMatchObject({
+      code: 1,
+      stderr:
+        `environments/${stage}.yaml: error: changed while the command ran, so writing its edit of the file as it was read would undo that change\n` +
+        '  hint: run the command again, which reads the file as it is now\n' +
+        '1 problem; nothing was written.\n',
+    });
+    expect(readFileSync(file, 'utf8')).toBe(saved);
+    expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
+  } finally {
+    cancel();
   }
 }

@@ -1,0 +1,115 @@
+/**
+ * What a synthesis says about the delivery objects it stops writing, which stay at work in the
+ * engine's cluster: the commands that delete an engine's objects once it delivers no stage any more,
+ * and the Flux Kustomizations that, as an older stagecraft wrote them (no `deletionPolicy: Orphan`),
+ * would make Flux delete their stage's objects when they are deleted or pruned (lib/delivery/orphan.ts).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DELIVERY_DIR, deliveryDeleteCommands } from '../delivery/index.js';
+import { deletingKustomizations, orphanCommand, type DeletingKustomization } from '../delivery/orphan.js';
+import { manifestsOf } from '../diff/objects.js';
+import { ProblemsError, type Problem } from '../errors.js';
+import type { Engine } from '../model/engines.js';
+import { fileText, type FileTree } from '../synth/file-content.js';
+import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js';
+import { DIST_DIR, readStageTree, type Project } from './project.js';
+
+const FLUX_DIR = `${DELIVERY_DIR}/flux`;
+
+/**
+ * The Kustomizations of `tree` (files of `dist/delivery/` by path) whose deletion makes Flux delete
+ * what they applied. A file that cannot be read as YAML (a merge conflict) is passed over: its
+ * objects are said nothing of, as before this check.
+ */
+function deletingIn(tree: FileTree): DeletingKustomization[] {
+  const dir = `${DIST_DIR}/${DELIVERY_DIR}`;
+  return [...tree].flatMap(([path, text]) => {
+    if (!path.startsWith('flux/')) return [];
+    try {
+      return deletingKustomizations(
+        manifestsOf(new Map([[path, text]]), dir).map((m) => m.value),
+        `${dir}/${path}`,
+      );
+    } catch (e) {
+      if (e instanceof ProblemsError) return [];
+      throw e;
+    }
+  });
+}
+
+/**
+ * Those of `dist/delivery/flux/` as it is, read before a synthesis replaces it: what the cluster runs
+ * when they were applied from these files.
+ */
+export function deletingKustomizationsOnDisk(project: Project): DeletingKustomization[] {
+  if (!existsSync(join(project.root, DIST_DIR, FLUX_DIR))) return [];
+  return deletingIn(readStageTree(project, DELIVERY_DIR));
+}
+
+/**
+ * Those leaving with `removed` (ids of objects only in `dist/delivery/`, `Kustomization
+ * flux-system/stagecraft-qa`, as `npm run diff` lists them), as `before` (files of `dist/delivery/`
+ * as they are) holds them.
+ */
+export function deletingKustomizationsRemoved(before: FileTree, removed: readonly string[]): DeletingKustomization[] {
+  return deletingIn(before).filter((k) => removed.includes(`Kustomization ${k.namespace}/${k.name}`));
+}
+
+/** Of `applied` (`deletingKustomizationsOnDisk`), those that the new `dist/delivery/` (`delivery`) no longer holds. */
+export function kustomizationsLeaving(applied: readonly DeletingKustomization[], delivery: FileTree | undefined): DeletingKustomization[] {
+  const inventory = delivery?.get(`flux/${INVENTORY_FILE}`);
+  const kept = new Set(
+    [...parseInventory(inventory === undefined ? '' : fileText(inventory)).keys()]
+      .map(keyParts)
+      .filter((k) => k.kind === 'Kustomization')
+      .map((k) => `${k.namespace}/${k.name}`),
+  );
+  return applied.filter((k) => !kept.has(`${k.namespace}/${k.name}`));
+}
+
+/** Why the `orphanCommand`s come first: `files`, as applied, give their Kustomizations no deletionPolicy: Orphan. */
+function orphanReason(leaving: readonly DeletingKustomization[]): string {
+  const files = [...new Set(leaving.map((k) => k.file))].join(', ');
+  return (
+    `the patch first: ${files}, as applied, ${leaving.length === 1 ? 'gives its Kustomization' : 'give their Kustomizations'} no deletionPolicy: Orphan ` +
+    '(written by an older stagecraft), and without it Flux deletes every object a deleted Kustomization applied (prune: true), the Namespace and its claims too'
+  );
+}
+
+/**
+ * What an engine that delivers no stage any more leaves in the cluster it runs in (from its inventory
+ * as it was): its Applications or Kustomizations go on applying their stages, and no apply command of
+ * dist/delivery/ will prune them; the commands that delete them, by name, after those that make Flux
+ * leave the stages' objects where a Kustomization in `leaving` would delete them.
+ */
+export function engineLeft(engine: Engine, inventory: string, objects: string, leaving: readonly DeletingKustomization[]): string {
+  const commands = deliveryDeleteCommands(engine, inventory);
+  if (commands.length === 0) return '';
+  const orphans = engine === 'flux' ? leaving : [];
+  return (
+    `  ${objects} stay in the cluster ${engine} runs in, where they go on applying the stages they name; delete them with:\n` +
+    [...orphans.map(orphanCommand), ...commands].map((c) => `    ${c}\n`).join('') +
+    (orphans.length ? `  ${orphanReason(orphans)}\n` : '')
+  );
+}
+
+/**
+ * The warning for a Kustomization that the new `dist/delivery/flux/` no longer holds, which as applied
+ * makes Flux delete every object of its stage when it is deleted: while Flux delivers other stages, by
+ * the directory's apply command, which prunes it; else by the delete command synth prints (`pruned: false`).
+ */
+export function kustomizationDeletesStage(k: DeletingKustomization, pruned = true): Problem {
+  const how = pruned
+    ? 'the next kubectl apply --prune of that directory deletes it'
+    : 'the delete command npm run synth prints then (Flux delivers no stage any more) deletes it';
+  return {
+    code: 'delivery/deletes-stage',
+    severity: 'warning',
+    subject: `Kustomization ${k.namespace}/${k.name}`,
+    message:
+      `leaves ${DIST_DIR}/${FLUX_DIR}/, so ${how} from the cluster Flux runs in; ` +
+      `as applied from ${k.file} (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use`,
+    hint: `before that ${pruned ? 'apply' : 'delete'}, run in the cluster Flux runs in: ${orphanCommand(k)}`,
+  };
+}

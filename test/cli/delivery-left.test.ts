@@ -1,0 +1,82 @@
+/** What synth says of the Flux Kustomizations it stops writing, when an older stagecraft applied them without deletionPolicy: Orphan. */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempProject } from '../helpers/cli.js';
+import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
+
+const PROJECT = FLUX_PROJECT;
+const stage = deliveredStageFile;
+const PATCH = `--type merge -p '{"spec":{"deletionPolicy":"Orphan"}}'`;
+
+/** dev and qa delivered by Flux, with dist/delivery/flux/ as a stagecraft before deletionPolicy: Orphan wrote it. */
+function olderFluxProject(): string {
+  const dir = tempProject({
+    dev: stage('{ cluster: nonprod }'),
+    qa: stage('{ cluster: nonprod }', 'promotion: { from: dev }\n'),
+  });
+  writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT);
+  expect(runCli('synth', [], dir).code).toBe(0);
+  const flux = join(dir, 'dist', 'delivery', 'flux');
+  for (const f of readdirSync(flux).filter((f) => f.startsWith('10-'))) {
+    const text = readFileSync(join(flux, f), 'utf8');
+    expect(text).toContain('  deletionPolicy: Orphan\n');
+    writeFileSync(join(flux, f), text.replace('  deletionPolicy: Orphan\n', ''));
+  }
+  return dir;
+}
+
+describe('synth, when a Kustomization applied by an older stagecraft leaves dist/delivery/flux/', () => {
+  it('warns that the apply that prunes it would make Flux delete the stage, with the patch to run first', () => {
+    const dir = olderFluxProject();
+    // qa moves to Argo CD: the next apply of dist/delivery/flux prunes stagecraft-qa as applied, with no deletionPolicy
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), stage('{ cluster: prod, engine: argocd }', 'promotion: { from: dev }\n'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      [
+        'Kustomization flux-system/stagecraft-qa: warning: leaves dist/delivery/flux/, so the next kubectl apply --prune of that directory deletes it from the cluster Flux runs in; as applied from dist/delivery/flux/10-qa.yaml (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use',
+        `  hint: before that apply, run in the cluster Flux runs in: kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
+        '',
+      ].join('\n'),
+    );
+    // said of what leaves only: dev's Kustomization stays, and the apply gives it deletionPolicy: Orphan
+    expect(readFileSync(join(dir, 'dist', 'delivery', 'flux', '10-dev.yaml'), 'utf8')).toContain('deletionPolicy: Orphan');
+  });
+
+  it('gives the patch commands before the commands that delete the Kustomizations of an engine that delivers no stage any more', () => {
+    const dir = olderFluxProject();
+    writeFileSync(join(dir, 'environments', 'dev.yaml'), stage('{ cluster: prod, engine: argocd }'));
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), stage('{ cluster: prod, engine: argocd }', 'promotion: { from: dev }\n'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        'delivery: removed dist/delivery/flux/ (no stage is delivered by flux any more)',
+        '  its objects stay in the cluster flux runs in, where they go on applying the stages they name; delete them with:',
+        `    kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev ${PATCH}`,
+        `    kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
+        '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev stagecraft-qa',
+        '    kubectl delete gitrepository.source.toolkit.fluxcd.io -n flux-system stagecraft',
+        '  the patch first: dist/delivery/flux/10-dev.yaml, dist/delivery/flux/10-qa.yaml, as applied, give their Kustomizations no deletionPolicy: Orphan (written by an older stagecraft), and without it Flux deletes every object a deleted Kustomization applied (prune: true), the Namespace and its claims too',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).not.toContain('Kustomization');
+  });
+
+  it('is said by npm run diff of the stage before synth, with the patch', () => {
+    const dir = olderFluxProject();
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), stage('{ cluster: prod, engine: argocd }', 'promotion: { from: dev }\n'));
+    const r = runCli('diff', ['qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('only in dist/delivery (for qa): Kustomization flux-system/stagecraft-qa\n');
+    expect(r.stderr).toBe(
+      [
+        'Kustomization flux-system/stagecraft-qa: warning: leaves dist/delivery/flux/, so the next kubectl apply --prune of that directory deletes it from the cluster Flux runs in; as applied from dist/delivery/flux/10-qa.yaml (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use',
+        `  hint: before that apply, run in the cluster Flux runs in: kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
+        '',
+      ].join('\n'),
+    );
+  });
+});
