@@ -117,11 +117,25 @@ function currentManifest(manifestFile, key, valid) {
  * The first line of a bundle: the build id its manifest gives, so that a manifest vouches only for
  * the bundle it was written for. Another bundle can be in its place: one a start from another
  * root renamed there (a clone whose node_modules links to this one), or one whose build wrote no
- * manifest (its sources had just changed) while the manifest before it still matched. (A start
- * that reads the bundle just as a start from another root renames its own there can still run
- * that one: two checkouts sharing one node_modules, starting commands at the same instant.)
+ * manifest (its sources had just changed) while the manifest before it still matched. A start
+ * that reads the bundle just as a start from another root renames its own there (two checkouts
+ * sharing one node_modules) finds another build in its first line, and runs none of it
+ * (`ReplacedBundle`).
  */
 const buildBanner = (build) => `// stagecraft build ${build}\n`;
+/**
+ * The second line of a sources' bundle: its build id kept where its code can read it
+ * (`bundleBuild`, lib/cli/stage-workers.ts), so that a worker thread, which loads the bundle file
+ * again, runs only the build the main thread ran.
+ */
+const buildMark = (build) => `globalThis[Symbol.for('stagecraft.build')] = ${JSON.stringify(build)};\n`;
+
+/** The bundle `out` was replaced by another build between the reading of its manifest and of its text. */
+class ReplacedBundle extends Error {
+  constructor(out) {
+    super(`${out} was replaced by another build while it was read`);
+  }
+}
 
 /** What builds the bundles (lib/cli/bundle.cjs), loaded only when one is built. */
 const builder = () => require('./bundle.cjs');
@@ -209,6 +223,7 @@ function readBundle(out, build) {
     const bytes = readFileSync(fd);
     // ASCII (as esbuild writes code) is Latin-1 too: read as such, the text is a copy of the bytes, not decoded
     const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+    if (!text.startsWith(buildBanner(build))) throw new ReplacedBundle(out);
     return { text, identity: `${build} ${st.dev} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}` };
   } finally {
     closeSync(fd);
@@ -307,13 +322,12 @@ async function current(dir, name, key, make, valid = () => true) {
 }
 
 /**
- * Runs the bundle `name` (built `build`) in the directory `dir` through `vm.Script` with its code
+ * Runs the bundle `name` (its text and identity, `readBundle`) in the directory `dir` through `vm.Script` with its code
  * cache when there is one (in CACHE only), with `require`: its exports, and a function that keeps
  * V8's code cache of it when there was none.
  */
-function run(dir, name, build, require) {
+function run(dir, name, { text, identity }, require) {
   const out = join(dir, `${name}.cjs`);
-  const { text, identity } = readBundle(out, build);
   const shared = dir === CACHE;
   const cachedData = shared ? readCodeCache(name, identity) : undefined;
   // the wrapper Node.js gives a CommonJS module; the same text every time, as the code cache requires
@@ -353,6 +367,25 @@ async function bundles(name, contents) {
   return bundlesIn(dir, name, contents);
 }
 
+/**
+ * Runs the bundles of `name` (built now when out of date: `bundles`). When a start from another root
+ * replaced one between the reading of its manifest and of its text, builds them again in this
+ * process's own directory, which no other start writes, rather than run another checkout's code.
+ * `before(built)` runs first (with the bundles not yet run), and may end the start: it returns true.
+ */
+async function runCurrentBundles(name, contents, before = () => false) {
+  let built = await bundles(name, contents);
+  for (;;) {
+    if (before(built)) return undefined;
+    try {
+      return runBundles(built);
+    } catch (e) {
+      if (!(e instanceof ReplacedBundle) || built.dir !== CACHE) throw e;
+      built = await bundlesIn(privateCache(), name, contents);
+    }
+  }
+}
+
 async function bundlesIn(dir, name, contents) {
   const key = environmentKey();
   const packagesName = `${name}.packages`;
@@ -360,7 +393,7 @@ async function bundlesIn(dir, name, contents) {
     dir,
     name,
     key,
-    (file, build) => builder().bundle(name, contents, file, buildBanner(build), `${packagesName}.cjs`),
+    (file, build) => builder().bundle(name, contents, file, buildBanner(build) + buildMark(build), `${packagesName}.cjs`),
     (m) =>
       Array.isArray(m.packages) && m.packages.every((p) => Array.isArray(p) && p.length === 2 && p.every((s) => typeof s === 'string')),
   );
@@ -379,10 +412,13 @@ async function bundlesIn(dir, name, contents) {
  */
 function runBundles({ dir, name, sources, packages }) {
   const packagesName = `${name}.packages`;
-  const packagesRun = run(dir, packagesName, packages.build);
+  // both read before either runs: a bundle replaced meanwhile (ReplacedBundle) leaves nothing run
+  const packagesText = readBundle(join(dir, `${packagesName}.cjs`), packages.build);
+  const sourcesText = readBundle(join(dir, `${name}.cjs`), sources.build);
+  const packagesRun = run(dir, packagesName, packagesText);
   const nodeRequire = createRequire(join(dir, `${name}.cjs`));
   // the sources' bundle requires the packages' bundle beside it (sourcesBanner, lib/cli/bundle.cjs): the one just run
-  const sourcesRun = run(dir, name, sources.build, (id) => (id === `./${packagesName}.cjs` ? packagesRun.exports : nodeRequire(id)));
+  const sourcesRun = run(dir, name, sourcesText, (id) => (id === `./${packagesName}.cjs` ? packagesRun.exports : nodeRequire(id)));
   return {
     exports: sourcesRun.exports,
     keepCodeCache() {
@@ -456,22 +492,24 @@ function runAgainWith(flags) {
 async function start(command) {
   const argv = process.argv.slice(3);
   if (FAST.includes(command)) {
-    const fast = runBundles(await bundles('fast', `export { runFast } from './lib/cli/fast.ts';\n`));
+    const fast = await runCurrentBundles('fast', `export { runFast } from './lib/cli/fast.ts';\n`);
     const answered = fast.exports.runFast(command, argv);
     fast.keepCodeCache();
     if (answered) return;
   }
   // the command and what starts it: nothing in lib/cli/<command>.ts runs on import
-  const built = await bundles(
+  const bundled = await runCurrentBundles(
     command,
     `export { command } from './lib/cli/${command}.ts';\nexport { runAsProcess } from './lib/cli/process.ts';\n` +
       `export { keepValidatorCodeCaches } from './lib/model/validator-code.ts';\n`,
+    // a large synthesis that renders most apps runs where the young generation is small (HEAP_FLAG)
+    (built) =>
+      command === 'synth' &&
+      notGiven([HEAP_FLAG]).length > 0 &&
+      renderMuch(argv, built.rebuilt) &&
+      runAgainWith(notGiven([HEAP_FLAG, ...SYNTH_FLAGS])),
   );
-  // a large synthesis that renders most apps runs where the young generation is small (HEAP_FLAG)
-  if (command === 'synth' && notGiven([HEAP_FLAG]).length > 0 && renderMuch(argv, built.rebuilt)) {
-    if (runAgainWith(notGiven([HEAP_FLAG, ...SYNTH_FLAGS]))) return;
-  }
-  const bundled = runBundles(built);
+  if (!bundled) return;
   // the command sets process.exitCode; the process ends when its output has drained
   bundled.exports.runAsProcess(bundled.exports.command, argv);
   bundled.keepCodeCache();

@@ -51,6 +51,11 @@ import { inMemoryTree } from '../synth/file-content.js';
 
 /** Marks the workerData of a stage worker, so that loading the bundle in a worker starts one. */
 const MARK = 'stagecraftStageWorker';
+/**
+ * The build id of the bundle that runs in this thread, set by its second line (`buildMark`,
+ * lib/cli/run.cjs); undefined from the TypeScript sources (tsx, vitest).
+ */
+const bundleBuild = (): unknown => (globalThis as Record<symbol, unknown>)[Symbol.for('stagecraft.build')];
 
 /**
  * How long the main thread waits for a message from the workers before it compiles every stage
@@ -80,6 +85,8 @@ const SLOTS = 5;
 
 interface WorkerInput {
   readonly [MARK]: true;
+  /** The main thread's `bundleBuild()`: a worker that loaded another build (the bundle file replaced since) serves nothing. */
+  readonly build: unknown;
   readonly root: string;
   readonly sources: readonly { readonly stage: string; readonly file: string; readonly text: string }[];
   readonly engine?: Engine;
@@ -167,6 +174,7 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
         const { port1, port2 } = new MessageChannel();
         const input: WorkerInput = {
           [MARK]: true,
+          build: bundleBuild(),
           root,
           sources: plain,
           engine: env.engine,
@@ -371,5 +379,13 @@ function serve(input: WorkerInput): void {
 // in a worker started by stageWorkers: serve, once every module of the bundle has been evaluated
 if (!isMainThread && (workerData as Partial<WorkerInput> | null)?.[MARK]) {
   const input = workerData as WorkerInput;
-  setImmediate(() => serve(input));
+  if (input.build === bundleBuild()) setImmediate(() => serve(input));
+  else {
+    // the bundle file was replaced (a start from another checkout sharing node_modules) after the
+    // main thread ran it: this thread takes no stage, and the main thread compiles them at once
+    const counter = new Int32Array(input.counter);
+    Atomics.add(counter, DIED, 1);
+    Atomics.add(counter, POSTED, 1);
+    Atomics.notify(counter, POSTED);
+  }
 }

@@ -1,0 +1,104 @@
+/**
+ * Two checkouts sharing one node_modules share its bundle cache (lib/cli/run.cjs): a start from
+ * the other checkout may rename its own build of a command's bundle into place at any moment. A
+ * start runs only the build it checked: never another checkout's code, in the main thread or in a
+ * stage worker, which loads the bundle file again. The other start's rename is injected at the
+ * moment in question by a module preloaded with `--require` (no timing). Real processes in a
+ * project of their own (its own node_modules/.cache).
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CRASH_ENV } from '../../lib/synth/write.js';
+import { compilerCopy, repoStage } from '../helpers/cli.js';
+
+let base: string;
+let project: string;
+
+/**
+ * What the other checkout does, preloaded: at the REPLACE_AT-th opening of the synth bundle by
+ * `fs.openSync` in a thread (before it, or with REPLACE_AFTER just after it), it renames another
+ * build of the bundle into its place. That build is the same code with another
+ * build id, and first notes in MARKER that it runs.
+ */
+const PRELOAD = `
+const fs = require('node:fs');
+const target = process.env.REPLACE_BUNDLE;
+const open = fs.openSync;
+let opened = 0;
+fs.openSync = function (path, ...rest) {
+  if (path !== target || ++opened !== Number(process.env.REPLACE_AT)) return open.call(this, path, ...rest);
+  // REPLACE_AFTER: once this opening has the file that was there
+  const fd = process.env.REPLACE_AFTER ? open.call(this, path, ...rest) : undefined;
+  {
+    const text = fs.readFileSync(target, 'latin1');
+    const [banner, mark] = text.split('\\n', 2);
+    const other = banner.replace(/build \\S+$/, 'build another-checkout') + '\\n' + mark.replace(/= .*;$/, '= "another-checkout";') + '\\n' +
+      'require("node:fs").appendFileSync(process.env.MARKER, "ran\\\\n");' + text.slice(banner.length + mark.length + 2);
+    fs.writeFileSync(target + '.other', other, 'latin1');
+    fs.renameSync(target + '.other', target);
+  }
+  return fd ?? open.call(this, path, ...rest);
+};
+`;
+
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), 'stagecraft-replaced-bundle-'));
+  project = compilerCopy(join(base, 'project'), { lab: repoStage('lab'), raspberry: repoStage('raspberry') });
+  writeFileSync(join(base, 'preload.cjs'), PRELOAD);
+});
+
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+const bundle = () => join(project, 'node_modules', '.cache', 'stagecraft', 'synth.cjs');
+const marker = () => join(base, 'marker');
+
+/** `node lib/cli/run.cjs synth` in the project, the synth bundle replaced at its `replaceAt`-th opening (0: never). */
+function synth(replaceAt: number, env: Record<string, string> = {}) {
+  // a change of a stage file: the fast path declines, and the synth bundle runs
+  appendFileSync(join(project, 'environments', 'lab.yaml'), '# edited\n');
+  rmSync(marker(), { force: true });
+  const { NODE_OPTIONS: _, ...inherited } = process.env;
+  return spawnSync(process.execPath, ['--require', join(base, 'preload.cjs'), join(project, 'lib', 'cli', 'run.cjs'), 'synth'], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...inherited, REPLACE_BUNDLE: bundle(), REPLACE_AT: String(replaceAt), MARKER: marker(), ...env },
+  });
+}
+
+describe('a bundle replaced by a start from another checkout', () => {
+  beforeAll(async () => {
+    // the copy's sources settled (2 s), so that the bundle built now gets its manifest, and a start checks it (builtAs)
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const warm = synth(0);
+    expect(warm.status, warm.stderr).toBe(0);
+  });
+
+  /** The other checkout's build is in the bundle's place (the test's own premise). */
+  const replaced = () => expect(readFileSync(bundle(), 'latin1')).toMatch(/^\/\/ stagecraft build another-checkout\n/);
+
+  it('is not run when it is renamed into place between the check of the bundle and the reading of its text', () => {
+    // the first opening checks the bundle's first line (builtAs), the second reads it to run it
+    const r = synth(2);
+    replaced();
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(marker())).toBe(false);
+    expect(r.stdout).toMatch(/^lab: .*-> dist\/lab\//m);
+    // the command's own build ran, and wrote what it compiles
+    const check = spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.cjs'), 'check'], { cwd: project, encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+  });
+
+  it('is not run by a stage worker, which loads the bundle file after the main thread ran its own', () => {
+    // replaced just after the main thread's reading of it; with one worker the main thread takes
+    // no stage, and a worker of the other build would serve them and fail as a bug would
+    // (CRASH_ENV): it serves none, and the main thread compiles them
+    const r = synth(2, { STAGECRAFT_WORKERS: '1', [CRASH_ENV]: 'worker-throw-lab', REPLACE_AFTER: '1' });
+    expect(r.stderr).not.toMatch(/internal error|a bug in a worker/);
+    replaced();
+    expect(r.status, r.stderr).toBe(0);
+  });
+});
