@@ -11,7 +11,7 @@
  * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
  */
 import { BoundedMap } from './bounded-map.js';
-import { REFERENCE, isSecretName, isSecretSetting, words } from './secret-names.js';
+import { REFERENCE, isSecretName, isSecretSetting } from './secret-names.js';
 
 export {
   NOT_SECRET_SETTING_HINT,
@@ -253,34 +253,14 @@ export const SECRET_RULES: readonly SecretRule[] = [
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /**
- * The last word of a setting that names Secrets or their keys rather than holding one
- * (`secrets: db-creds`, `mysqlsecret=password,username`, `"stagecraft.dev/secret-keys": "token"`).
- */
-const NAMES_SECRETS = /secrets$|^keys$/;
-/**
- * The words before `secret` that say the setting names a Secret object (`existingSecret: db-creds`,
- * `tlsSecret: demoapp-tls`, ingress-nginx's `auth-secret: basic-auth`); after any other word it holds
- * one (`JWT_SECRET=my-jwt-secret`, `client_secret = supersecret`), a name-like value included. A word
- * run together with `secret` is a Secret's own name (`mysqlsecret=password,username`).
- */
-const SECRET_OBJECT_QUALIFIERS = new Set(['existing', 'tls', 'ssl', 'ca', 'cert', 'pull', 'registry', 'auth', 'kubeconfig']);
-
-/**
- * Whether `value` is what the setting `name` holds as a secret: the name is a secret's
- * (`isSecretName`), and the value is one, not a reference (`${DB_PASSWORD}`, `{{ .Values.pw }}`,
- * `$(TOKEN)`), a switch, a number (`password_max_age: 90`), a structure that follows (`password:`
- * then an indented block) or, for a setting named `...secret` or `...keys`, a name (of a Secret, or a key).
+ * Whether `value` is what the setting `name` holds as a secret, by the rule of a key
+ * (`isSecretSetting`: a reference, a switch, a Secret's name under `existingSecret` are none), and
+ * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number
+ * (`password_max_age: 90`) nor a structure that follows (`password:` then an indented block).
  */
 function secretSetting(name: string, value: string): boolean {
-  if (value.length < 4 || !isSecretSetting(name, value) || /^[-+]?[0-9.]+$/.test(value)) return false;
-  if (/^[${%<|>*&![]/.test(value)) return false;
-  const w = words(name);
-  // `secret` alone is the secret (`<secret>`, `secret = ...`), as it is for a ConfigMap key or an env var
-  if (name.toLowerCase() === 'secret') return true;
-  const last = w[w.length - 1]!;
-  const namesSecret =
-    NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(w[w.length - 2] ?? '')));
-  return !(namesSecret && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
+  if (value.length < 4 || /^[-+]?[0-9.]+$/.test(value) || /^[${%<|>*&![]/.test(value)) return false;
+  return isSecretSetting(name, value);
 }
 
 /**

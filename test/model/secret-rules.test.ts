@@ -327,6 +327,25 @@ describe('secret-looking key names', () => {
     expect(detectSecret('smtp_auth = login\nauth_mode: basic\noauth_enabled=true\nauth: none\n')).toBeUndefined();
   });
 
+  it("1 and 0 are switches only under a switch's name, and request/need/want modes only under a client's or TLS's AUTH", () => {
+    for (const name of ['DB_PASSWORD', 'API_TOKEN', 'REDIS_PASSWORD']) {
+      expect(isSecretSetting(name, '1'), name).toBe(true);
+      expect(isSecretSetting(name, '0'), name).toBe(true);
+    }
+    for (const name of ['MARIADB_ALLOW_EMPTY_ROOT_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD', 'SMTP_AUTH', 'USE_TOKEN'])
+      expect(isSecretSetting(name, '1'), name).toBe(false);
+    expect(isSecretSetting('REDIS_AUTH', 'want')).toBe(true);
+    expect(isSecretSetting('KC_HTTPS_CLIENT_AUTH', 'want')).toBe(false);
+    expect(isSecretSetting('server.ssl.client-auth', 'need')).toBe(false);
+  });
+
+  it('a setting that names a Secret object is judged alike as a key and in a file: existingSecret names one, AUTH_SECRET holds one', () => {
+    expect(isSecretSetting('existingSecret', 'db-creds')).toBe(false);
+    expect(detectSecret('existingSecret: db-creds\n')).toBeUndefined();
+    expect(isSecretSetting('AUTH_SECRET', 'my-nextauth-secret')).toBe(true);
+    expect(detectSecret('AUTH_SECRET=my-nextauth-secret\n')?.rule.id).toBe('secret-setting');
+  });
+
   it('isSecretKey judges the last key of a path, or the value when given', () => {
     expect(isSecretKey(['apps', 'demoapp', 'config', 'DB_PASSWORD'])).toBe(true);
     expect(isSecretKey(['apps', 'demoapp', 'probes', 'liveness', 'command', 0])).toBe(false);
