@@ -354,6 +354,43 @@ function matchIn(value: string): SecretMatch | undefined {
   return undefined;
 }
 
+/** A private key's whole PEM block: one secret, however many lines of base64 it holds. */
+const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----|$)/g;
+
+/**
+ * How many secrets a value holds: the matches of every rule, those that overlap counted once
+ * (`maps_api_key = AIza...` is one, matched by two rules; a second line `db_password = ...` makes
+ * two). Asked only where one secret is excused (a value holding more is not); Infinity when the
+ * value is too much for the regular expressions.
+ */
+export function countSecrets(value: string): number {
+  const spans: [number, number][] = [];
+  const text = value.replace(PRIVATE_KEY_BLOCK, (block, _b, _e, at: number) => {
+    spans.push([at, at + block.length]);
+    return ' '.repeat(block.length);
+  });
+  // (the same length: the spans of every rule are places in `value`)
+  const publicRemoved = text.replace(PUBLIC_MATERIAL, (m) => ' '.repeat(m.length));
+  try {
+    for (const [rule, re] of GLOBAL_PATTERNS) {
+      const t = ENTROPY_RULES.has(rule.id) ? publicRemoved : text;
+      re.lastIndex = 0;
+      for (let m = re.exec(t); m; m = re.exec(t)) if (!rule.accept || rule.accept(m[0], m)) spans.push([m.index, m.index + m[0].length]);
+    }
+  } catch (e) {
+    if (e instanceof RangeError) return Number.POSITIVE_INFINITY;
+    throw e;
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let count = 0;
+  let end = -1;
+  for (const [from, to] of spans) {
+    if (from >= end) count++;
+    end = Math.max(end, to);
+  }
+  return count;
+}
+
 /** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`. */
 export const FLAG_WITH_VALUE = /^--?([A-Za-z][A-Za-z0-9_.-]*)=([\s\S]*)$/;
 /** An argv entry that is a flag alone, whose value may be the next entry: `--password`, `-token`. */
