@@ -325,6 +325,7 @@ export function checkSecretContent(
         exceptions.push({
           object: o,
           control: 'secrets',
+          code: s.rule ? 'secrets/value' : 'secrets/key-name',
           reason: entry.reason,
           allows: `${field}: ${s.rule?.description ?? 'a value under a secret-looking name'}`,
         });
