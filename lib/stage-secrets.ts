@@ -173,7 +173,7 @@ export function screenStageSecrets(
         message: `secrets.allow[${i}] names ${a.path}, which is no value of this stage file`,
         hint:
           'name a setting whose value is a string, as a dotted path such as apps.demoapp.config.CA_BUNDLE (list items as [0]); ' +
-          `a value of a manifests app's included file is excused on its object, in that file: annotation ${SECRET_ALLOW_ANNOTATION}: "<field>: <reason>"`,
+          `a value of a manifests app's included file is excused on its object, in that file: annotation ${SECRET_ALLOW_ANNOTATION}: "<field> (<kind>): <reason>"`,
       });
     }
   });

@@ -101,7 +101,7 @@ describe('secret values in stage files', () => {
     ]);
     // a value of an included file is no setting: the hint says where its exception goes
     expect(problemsOf({ qa: stale })[1]).toContain(
-      `a value of a manifests app's included file is excused on its object, in that file: annotation secrets.stagecraft.dev/allow: "<field>: <reason>"`,
+      `a value of a manifests app's included file is excused on its object, in that file: annotation secrets.stagecraft.dev/allow: "<field> (<kind>): <reason>"`,
     );
   });
 

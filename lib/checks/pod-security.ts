@@ -357,6 +357,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
   const exceptions: UsedException[] = [...used.entries()].map(([control, allows]) => ({
     object: o,
     control,
+    code: `policy/${control}`,
     reason: declared.get(control)!,
     allows: [...allows].join(', '),
   }));

@@ -1,11 +1,12 @@
 /**
- * Rendering findings for people (text), for scripts (JSON) and for code scanning (SARIF 2.1.0).
+ * Rendering findings for people (text), for scripts (JSON) and for code scanning (SARIF 2.1.0), with
+ * the declared exceptions that suppressed others (listed in each, never applied silently).
  * Pure: findings and their places in, a string out.
  */
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compareProblems, formatLabelledProblem, type Problem, type SourceLocation } from '../errors.js';
-import { fieldPath, toProblem, type FieldPath, type Finding } from './finding.js';
+import { exceptionLines, fieldPath, toProblem, type FieldPath, type Finding, type UsedException } from './finding.js';
 import { compareCodePoints } from '../model/order.js';
 import { ruleInfo } from '../model/rules.js';
 
@@ -80,7 +81,12 @@ const PIECE_CHARS = 1 << 16;
  * tens of megabytes, which as one string (and its bytes) were made and held at once.
  * @param format each problem as printed (lib/cli colours it on a terminal)
  */
-export function* textReportPieces(items: readonly Located[], objects: number, format = formatLabelledProblem): Generator<string> {
+export function* textReportPieces(
+  items: readonly Located[],
+  objects: number,
+  format = formatLabelledProblem,
+  exceptions: readonly UsedException[] = [],
+): Generator<string> {
   let text = '';
   for (const i of items) {
     text += `${format(i.problem ?? toProblem(i.finding, i.location))}\n`;
@@ -89,13 +95,23 @@ export function* textReportPieces(items: readonly Located[], objects: number, fo
       text = '';
     }
   }
-  yield `${text}${objects} object${objects === 1 ? '' : 's'} checked: ${counts(items)}\n`;
+  for (const line of exceptionLines(exceptions)) text += `${line}\n`;
+  yield `${text}${objects} object${objects === 1 ? '' : 's'} checked: ${counts(items)}${exceptions.length ? `, ${exceptions.length} exception${exceptions.length === 1 ? '' : 's'} used` : ''}\n`;
 }
 
 /** The text report as one string (see `textReportPieces`). */
-export function textReport(items: readonly Located[], objects: number): string {
-  return [...textReportPieces(items, objects)].join('');
+export function textReport(items: readonly Located[], objects: number, exceptions: readonly UsedException[] = []): string {
+  return [...textReportPieces(items, objects, formatLabelledProblem, exceptions)].join('');
 }
+
+/** An exception used, for scripts: its object, what it allows, the code it suppressed and the reason. */
+const jsonException = (e: UsedException) => ({
+  object: { apiVersion: e.object.apiVersion, kind: e.object.kind, namespace: e.object.metadata?.namespace, name: e.object.metadata?.name },
+  control: e.control,
+  code: e.code,
+  allows: e.allows,
+  reason: e.reason,
+});
 
 function jsonItem({ finding: f, location }: Located) {
   return {
@@ -114,8 +130,14 @@ function jsonItem({ finding: f, location }: Located) {
   };
 }
 
-export function jsonReport(items: readonly Located[], objects: number): string {
-  return JSON.stringify({ objects, findings: items.map(jsonItem) }, null, 2) + '\n';
+export function jsonReport(items: readonly Located[], objects: number, exceptions: readonly UsedException[] = []): string {
+  return (
+    JSON.stringify(
+      { objects, findings: items.map(jsonItem), ...(exceptions.length ? { exceptions: exceptions.map(jsonException) } : {}) },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** The JSON report of a run that read no manifests (bad input, exit 2): the problems that stopped it. */
@@ -179,9 +201,16 @@ function sarifLog(version: string, rules: readonly string[], results: readonly o
   return JSON.stringify(log, null, 2) + '\n';
 }
 
-/** SARIF 2.1.0, as GitHub code scanning reads it: one rule per finding code, with its description and help. */
-export function sarifReport(items: readonly Located[], version: string): string {
-  const rules = [...new Set(items.map((i) => i.finding.code))].sort();
+/**
+ * SARIF 2.1.0, as GitHub code scanning reads it: one rule per finding code, with its description and
+ * help; each exception used is a result with an in-source suppression (§3.35), its reason the justification.
+ */
+export function sarifReport(
+  items: readonly Located[],
+  version: string,
+  exceptions: readonly { readonly exception: UsedException; readonly location?: SourceLocation }[] = [],
+): string {
+  const rules = [...new Set([...items.map((i) => i.finding.code), ...exceptions.map((e) => e.exception.code)])].sort();
   const results = items.map(({ finding: f, location }) => ({
     ruleId: f.code,
     ruleIndex: rules.indexOf(f.code),
@@ -189,7 +218,15 @@ export function sarifReport(items: readonly Located[], version: string): string 
     message: { text: toProblem(f).message + (f.hint ? ` (hint: ${f.hint})` : '') },
     ...(location ? { locations: [sarifLocation(location)] } : {}),
   }));
-  return sarifLog(version, rules, results, { executionSuccessful: true });
+  const suppressed = exceptions.map(({ exception: e, location }) => ({
+    ruleId: e.code,
+    ruleIndex: rules.indexOf(e.code),
+    level: 'error',
+    message: { text: exceptionLines([e])[0]!.slice('exception: '.length) },
+    ...(location ? { locations: [sarifLocation(location)] } : {}),
+    suppressions: [{ kind: 'inSource', justification: e.reason }],
+  }));
+  return sarifLog(version, rules, [...results, ...suppressed], { executionSuccessful: true });
 }
 
 /**

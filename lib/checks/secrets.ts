@@ -14,6 +14,7 @@ import type { KubeObject } from '../model/object.js';
 import {
   ENTROPY_RULES,
   FLAG_WITH_VALUE,
+  countSecrets,
   SECRET_RULES,
   clientPassword,
   detectSecret,
@@ -26,7 +27,15 @@ import {
   type SecretRule,
 } from '../model/secret-rules.js';
 import { fieldPath, finder, type FieldPath, type Finding, type UsedException } from './finding.js';
-import { SECRET_ALLOW_ANNOTATION, declaredSecretExceptions, secretAllowReasons, unusedSecretException } from './secret-exceptions.js';
+import {
+  SECRET_ALLOW_ANNOTATION,
+  SECRET_NAME_KIND,
+  crowdedSecretException,
+  declaredSecretExceptions,
+  exceptionField,
+  secretAllowLines,
+  unusedSecretException,
+} from './secret-exceptions.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
 
@@ -128,6 +137,8 @@ export interface SecretString {
   readonly key?: string;
   /** Set when the secret is a key itself (a token pasted as a ConfigMap key): `path` is its mapping's. */
   readonly atKey?: boolean;
+  /** Set for a secret in the annotation secrets.stagecraft.dev/allow: the line it is on (never excused, never quoted). */
+  readonly line?: number;
 }
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
@@ -213,8 +224,13 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         // the names of the Secrets a stage needs and of their keys (`api-token=token`), no settings: each judged alone
         for (const name of node.split(/[=,;\s]+/)) if (name) judge(path, name, undefined);
       } else if (isApiObject(o) && path.length === 3 && path[2] === SECRET_ALLOW_ANNOTATION && path[1] === 'annotations') {
-        // the fields an object excuses, each with its reason (`data.API_TOKEN: a public test token`): no settings, each reason judged alone
-        for (const reason of secretAllowReasons(node)) judge(path, reason, undefined);
+        // the secrets an object excuses (`data.API_TOKEN (secret-name): a public test token`): no settings; each
+        // entry's field and reason judged alone, any other line whole; a finding remembers its line
+        for (const { line, text, entry } of secretAllowLines(o)) {
+          const from = out.length;
+          for (const part of entry ? [entry.field, entry.reason] : [text]) judge(path, part, undefined);
+          for (let i = from; i < out.length; i++) out[i] = { ...out[i]!, line };
+        }
       } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
         judge(path, Buffer.from(node, 'base64').toString('utf8'), String(path[1]), true);
       } else if (isApiObject(o) && path.length >= 3 && path[path.length - 2] === 'annotations' && path[path.length - 3] === 'metadata') {
@@ -250,19 +266,22 @@ function findSecretStrings(o: KubeObject): SecretString[] {
 export const SECRET_CODES: ReadonlySet<string> = new Set(['secrets/value', 'secrets/key-name']);
 
 /**
- * The hint of a secret-value finding at `field` (`undefined`: a secret pasted as a key, never
- * excused): where such a value goes instead, and how a value that only looks secret is excused on its
- * object. In a stage (`written`: what no stage-file setting gave, an included file's object) the
- * app declares the Secret; manifests checked on their own read one made in the cluster another way.
+ * The hint of a secret-value finding at `field`, of `kind` (`field` undefined: a secret pasted as a
+ * key, never excused): where such a value goes instead, and how a value that only looks secret is
+ * excused on its object. In a stage (`written`: what no stage-file setting gave, an included file's
+ * object) the app declares the Secret; manifests checked on their own read one made in the cluster another way.
  */
-function secretValueHint(field: string | undefined, written: boolean): string {
+function secretValueHint(field: string | undefined, kind: string, written: boolean): string {
   const where = written
     ? "declare a Secret under the app's secrets: setting (secrets: { <name>: [<key>] }; values in .secrets/<stage>.env, printed by `npm run secrets`) and read it with secretKeyRef"
     : 'keep it in a Secret made in the cluster another way (kubectl create secret, Sealed Secrets, an ExternalSecret) and read it with secretKeyRef ' +
       '(declared for the checks on its Namespace: stagecraft.dev/required-secrets: <name>=<key>)';
   if (field === undefined) return `rename the key, and ${where}`;
-  return `${where}; if it is not secret (a public certificate, a known-public token), excuse it on the object${written ? ', in its included file' : ''}: annotation ${SECRET_ALLOW_ANNOTATION}: "${field}: <reason>"`;
+  return `${where}; if it is not secret (a public certificate, a known-public token), excuse it on the object${written ? ', in its included file' : ''}: annotation ${SECRET_ALLOW_ANNOTATION}: "${field} (${kind}): <reason>"`;
 }
+
+/** The hint of a secret in the annotation secrets.stagecraft.dev/allow, which nothing excuses. */
+const ALLOW_TEXT_HINT = `remove it from the annotation ${SECRET_ALLOW_ANNOTATION}: its fields and reasons are text, screened as such and never excused`;
 
 export interface SecretContentOptions {
   /**
@@ -272,9 +291,13 @@ export interface SecretContentOptions {
   readonly written?: boolean;
 }
 
+/** The kind of secret a string holds, as an exception names it: its rule's id, or `secret-name`. */
+const kindOf = (s: SecretString) => s.rule?.id ?? SECRET_NAME_KIND;
+
 /**
  * A finding for each secret string of `o` that the object does not excuse (`secrets.stagecraft.dev/allow`,
- * lib/checks/secret-exceptions.ts): the value is described (rule, length), never shown; and the exceptions used.
+ * lib/checks/secret-exceptions.ts: an entry excuses the one secret of its kind at its field, and
+ * nothing in the annotation itself): the value is described (rule, length), never shown; and the exceptions used.
  */
 export function checkSecretContent(
   o: KubeObject,
@@ -282,25 +305,33 @@ export function checkSecretContent(
 ): { findings: Finding[]; exceptions: UsedException[] } {
   // a CRD's strings are its schema: descriptions with examples, validation patterns; no values
   if (o.kind === 'CustomResourceDefinition') return { findings: [], exceptions: [] };
-  const declared = declaredSecretExceptions(o);
   const strings = secretStrings(o);
   // most objects: no secret, no exception
-  if (strings.length === 0 && declared.reasons.size === 0 && declared.findings.length === 0) return { findings: [], exceptions: [] };
+  if (strings.length === 0 && secretAllowLines(o).length === 0) return { findings: [], exceptions: [] };
+  const declared = declaredSecretExceptions(o, new Set(strings.flatMap((s) => s.line ?? [])));
   const findings = [...declared.findings];
   const exceptions: UsedException[] = [];
   const used = new Set<string>();
-  for (const s of strings) {
-    const field = s.atKey ? undefined : fieldPath(s.path);
-    const reason = field === undefined ? undefined : declared.reasons.get(field);
-    if (reason !== undefined) {
-      used.add(field!);
-      exceptions.push({
-        object: o,
-        control: 'secrets',
-        reason,
-        allows: `${field}: ${s.rule?.description ?? 'a value under a secret-looking name'}`,
-      });
-      continue;
+  // the field each string is excused by (none: a key, or the annotation's own text)
+  const fields = strings.map((s) => (s.atKey || s.line !== undefined ? undefined : exceptionField(o, s.path)));
+  strings.forEach((s, i) => {
+    const field = fields[i];
+    const entry = field === undefined ? undefined : declared.entries.get(field);
+    if (entry?.kind === kindOf(s)) {
+      used.add(entry.field);
+      // one secret excused, never a second beside it (found by the name of its key, the value is one)
+      const count = s.rule ? countSecrets(s.value) : 1;
+      if (count <= 1) {
+        exceptions.push({
+          object: o,
+          control: 'secrets',
+          code: s.rule ? 'secrets/value' : 'secrets/key-name',
+          reason: entry.reason,
+          allows: `${field}: ${s.rule?.description ?? 'a value under a secret-looking name'}`,
+        });
+        return;
+      }
+      findings.push(crowdedSecretException(o, entry, count));
     }
     findings.push(
       finder(o)(
@@ -309,14 +340,31 @@ export function checkSecretContent(
         s.atKey
           ? `has a key that is ${s.rule!.description} ${maskValue(s.value, 'key')}; secret values must not be in manifests, which are committed`
           : s.rule
-            ? `holds ${s.rule.description} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
+            ? `holds ${s.rule.description}${s.line !== undefined ? ` on line ${s.line}` : ''} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
             : `is the value of '${detectSecret(s.key!) ? maskValue(s.key, 'key') : s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
-        // a field path through a key that is a secret itself is not printed (no secret finding's text is masked again)
-        secretValueHint(s.path.some((k) => typeof k === 'string' && detectSecret(k)) ? field && '<field>' : field, written),
+        s.line !== undefined
+          ? ALLOW_TEXT_HINT
+          : // a field path through a key that is a secret itself is not printed (no secret finding's text is masked again)
+            secretValueHint(s.path.some((k) => typeof k === 'string' && detectSecret(k)) ? field && '<field>' : field, kindOf(s), written),
+      ),
+    );
+  });
+  for (const entry of declared.entries.values()) {
+    if (used.has(entry.field)) continue;
+    const at = strings.findIndex((_, i) => fields[i] === entry.field);
+    // an env entry named by its index: the field by name, when the index form names a secret's
+    const byIndex = strings.findIndex((s, i) => fields[i] !== undefined && fields[i] !== entry.field && fieldPath(s.path) === entry.field);
+    findings.push(
+      unusedSecretException(
+        o,
+        entry,
+        at >= 0
+          ? { kind: kindOf(strings[at]!), description: strings[at]!.rule?.description ?? 'a value under a secret-looking name' }
+          : undefined,
+        byIndex >= 0 ? fields[byIndex] : undefined,
       ),
     );
   }
-  for (const field of declared.reasons.keys()) if (!used.has(field)) findings.push(unusedSecretException(o, field));
   return { findings, exceptions };
 }
 

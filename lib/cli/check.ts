@@ -7,8 +7,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { isCrd } from '../checks/crds.js';
-import { checkObjects } from '../checks/index.js';
+import { checkObjects, type UsedException } from '../checks/index.js';
 import { parseManifests } from '../checks/manifests.js';
+import { SECRET_ALLOW_ANNOTATION } from '../checks/secret-exceptions.js';
+import { POLICY_EXCEPTION_PREFIX } from '../policy.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../checks/pod-security.js';
 import {
   REPORT_FORMATS,
@@ -216,25 +218,46 @@ function checkFiles(paths: readonly string[], format: ReportFormat, opts: Option
   // a stage directory's inventory may name namespaces that exist where it is applied (dist/delivery/: the engine's)
   const declared = (scope: string) =>
     isStageDir(scope) ? existingNamespaces(readInputFile(resolve(io.cwd, scope, STAGE_MARKER), join(scope, STAGE_MARKER)).text) : [];
-  const findings = line.during(() => {
+  const results = line.during(() => {
     line.update(`check: checking ${manifests.objects.length} objects`);
-    return [...byScope].flatMap(
-      ([scope, objects]) =>
-        checkObjects(objects, {
-          podSecurity: level,
-          existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)],
-          crds,
-          sort: false, // the report orders them by place
-        }).findings,
+    return [...byScope].map(([scope, objects]) =>
+      checkObjects(objects, {
+        podSecurity: level,
+        existingNamespaces: [...(opts['namespace-exists'] ?? []), ...declared(scope)],
+        crds,
+        sort: false, // the report orders them by place
+      }),
     );
   });
+  const findings = results.flatMap((r) => r.findings);
+  // the exceptions the objects declare and used are listed, never applied silently
+  const exceptions = results.flatMap((r) => r.exceptions);
   const located = locateFindings(findings, (f) => manifests.locate(f));
   const n = manifests.objects.length;
   if (format === 'text') {
     // the report is on stdout: coloured by the rule problems on stderr follow, for the stream it is on
     const color = useColor(io, io.stdout);
-    for (const piece of textReportPieces(located, n, (p) => printProblem(p, color))) io.stdout.write(piece);
-  } else io.stdout.write(format === 'json' ? jsonReport(located, n) : sarifReport(located, COMPILER_VERSION));
+    for (const piece of textReportPieces(located, n, (p) => printProblem(p, color), exceptions)) io.stdout.write(piece);
+  } else if (format === 'json') io.stdout.write(jsonReport(located, n, exceptions));
+  else {
+    // a suppression is placed at the annotation that declares it
+    const annotation = (e: UsedException) => (e.control === 'secrets' ? SECRET_ALLOW_ANNOTATION : `${POLICY_EXCEPTION_PREFIX}${e.control}`);
+    const at = (e: UsedException) =>
+      manifests.locate({
+        code: e.code,
+        severity: 'error',
+        object: e.object,
+        path: ['metadata', 'annotations', annotation(e)],
+        message: '',
+      });
+    io.stdout.write(
+      sarifReport(
+        located,
+        COMPILER_VERSION,
+        exceptions.map((e) => ({ exception: e, location: at(e) })),
+      ),
+    );
+  }
   return findings.some((f) => f.severity === 'error') ? ExitCode.checkFailed : ExitCode.ok;
 }
 

@@ -412,12 +412,12 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'secrets/allow-unused',
     'A secret exception that excuses nothing',
-    'The setting (secrets.allow) or field (a secrets.stagecraft.dev/allow annotation) holds no value that looks secret: fix the path, or remove the entry, so that it cannot hide a later change.',
+    'The setting (secrets.allow) or field (a secrets.stagecraft.dev/allow annotation) holds no value that looks secret, or another kind of secret than the line names, or the line names an env entry by its index: fix the path (an env entry by its name, env[MAPS_KEY]) or the kind, or remove the entry, so that it cannot hide a later change.',
   ),
   row(
     'secrets/allow-unknown',
     'A secret exception naming no value',
-    "The secrets.allow path names no value of the stage file: fix the dotted path (list items as [0]); a secrets.stagecraft.dev/allow annotation's line is not '<field>: <reason>', or names a field twice.",
+    "The secrets.allow path names no value of the stage file: fix the dotted path (list items as [0]); a secrets.stagecraft.dev/allow annotation's line is not '<field> (<kind>): <reason>', names a field twice, names no kind of secret or a field under stagecraft's own prefixes (never excused), or its field holds more than the one secret it excuses.",
   ),
   row(
     'secrets/from-store',

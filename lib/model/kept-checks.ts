@@ -8,6 +8,8 @@ import type { Finding } from '../errors.js';
 /** A declared policy exception that suppressed a finding, without the object it is declared on. */
 export interface ExceptionUse {
   readonly control: string;
+  /** The code of the finding it suppressed (`policy/host-namespaces`, `secrets/value`): a SARIF suppression's rule. */
+  readonly code: string;
   readonly reason: string;
   /** What the exception allows, e.g. `hostNetwork: true`. */
   readonly allows: string;

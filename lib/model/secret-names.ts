@@ -68,94 +68,163 @@ const KEY_QUALIFIERS = new Set([
   'fernet',
   'unseal',
 ]);
+/** What a value must look like to be the property a name's last word names (`PASSWORD_MIN: 8`), not the secret itself. */
+type Shape = (value: string) => boolean;
+
+/** A number, a size, a duration, a range or a date: `8`, `30s`, `1h30m`, `10MiB`, `8..128`, `PT1H`, `2027-01-01T00:00:00Z`, `never`. */
+const QUANTITY: Shape = (v) =>
+  /^[-+]?[0-9]+(?:\.[0-9]+)?(?:[ \t]?[A-Za-z]{1,7})?$/.test(v) ||
+  /^(?:[0-9]+(?:\.[0-9]+)?[a-z]{1,7})+$/.test(v) ||
+  /^[0-9]+\.\.[0-9]+$/.test(v) ||
+  /^P(?:[0-9]+[YMWD])*(?:T(?:[0-9]+(?:\.[0-9]+)?[HMS])+)?$/.test(v) ||
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$/.test(v) ||
+  /^(?:never|none|unlimited|infinite|infinity)$/i.test(v);
+
+/** The name of an environment variable, as they are written: upper case (`SESSION_SECRET`). */
+const ENV_NAME: Shape = (v) => /^[A-Z_][A-Z0-9_]*$/.test(v);
+
+/** A URL (`https://sso.example.com/token`), an absolute path or a host and port. */
+const URL: Shape = (v) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(v) || /^\/\S*$/.test(v) || /^[a-z0-9.-]+:[0-9]{1,5}$/.test(v);
+
 /**
- * A key whose last word is one of these names a property of a secret, not the secret itself: where
- * it is or comes from (`PASSWORD_FILE`, `--token-auth-file`, `SECRET_NAME`, `SECRET_MOUNT`,
- * `SESSION_SECRET_ENV: SESSION_SECRET`, `SECRET_PROVIDER: vault`), how it is sent or checked
- * (`CSRF_TOKEN_HEADER`, `AUTH_TOKEN_TYPE`, `TOKEN_AUDIENCE`, `OIDC_ID_TOKEN_SIGNING_ALG`), its
- * rules and bounds (`PASSWORD_POLICY`, `PASSWORD_MIN`, `PASSWORD_HASHERS`) or its lifetime
- * (`TOKEN_TIMEOUT`, `ACCESS_TOKEN_EXPIRES_IN`, `ACCESS_TOKEN_EXPIRE_MINUTES`). A public certificate
- * (`CERT`, `CA_CERT`, `tls.crt`) is not a secret either; a private key in it is found by its content.
- * What a name ends in after its secret word is never a secret's own name (`TOKEN_GITHUB`,
+ * A path (`/run/secrets/pw`, `secret/data/app`, `~/.aws/credentials`), maybe after a scheme
+ * (`classpath:keystore.p12`), or a file's name with its extension (`keystore.p12`).
+ */
+const PATH: Shape = (v) =>
+  /^(?:[a-z][a-z0-9+.-]*:)?(?:~|\.{1,2})?\/\S*$/.test(v) ||
+  /^(?:[a-z][a-z0-9+.-]*:)?[\w.-]+(?:\/[\w.-]+)+\/?$/.test(v) ||
+  /^(?:[a-z][a-z0-9+.-]*:)?[\w-]+(?:\.[\w-]+)*\.[a-z][a-z0-9]{0,4}$/.test(v);
+
+/**
+ * One word of an identifier as people write them: lower case, upper case, Capitalized or camelCase,
+ * digits at its end or before a capital (`bearer`, `PKCS12`, `RS256`, `OAuth2`, `Argon2PasswordHasher`);
+ * not the mix of a made-up password (`Sup3rS3cret`, `abcDEF123`, `k3yMaterialAbc`, `Abc123XyZ987`).
+ */
+const WORD = /^(?:[A-Z]+|[A-Z]*[a-z]+(?:[A-Z][a-z]+)*)(?:[0-9]+(?:[A-Z][a-z]+)+)*[0-9]*$|^[0-9]+$/;
+
+/**
+ * A name, a kind or a list of them: words joined by `-_.:/@` (`X-CSRF-Token`, `read:all`, `app-read`,
+ * `glpat-`, `django.contrib.auth.hashers.Argon2PasswordHasher`), blanks or commas, a URL
+ * (`TOKEN_ISSUER: https://auth.example.com`) or a number (`..._VERSION: 2`).
+ */
+const NAME: Shape = (v) =>
+  v.length <= 200 &&
+  v.split(/[\s,]+/).every((item) => item === '' || URL(item) || item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w)));
+
+/** A path or a short lower-case name: a Vault mount (`secret`), a key store (`classpath:keystore.p12`). */
+const PATH_OR_NAME: Shape = (v) => PATH(v) || /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/.test(v);
+
+/**
+ * A command that reads the secret from somewhere (`cat /run/secrets/fernet-key`, `vault kv get ...`):
+ * its first word a program; not `echo`/`printf`, which print a secret written in the command itself.
+ */
+const COMMAND: Shape = (v) => {
+  const program = /^(?:\S*\/)?([a-z][a-z0-9._-]*)(?:\s|$)/.exec(v.trim())?.[1];
+  return program !== undefined && !/^(?:echo|printf|print)$/.test(program) && !v.includes('<<<');
+};
+
+/** Anything: a certificate or a public key is public (a private key in it is found by its content). */
+const PUBLIC: Shape = () => true;
+
+/**
+ * A key whose last word is one of these names a property of a secret, not the secret itself,
+ * when its value has the property's shape: where it is or comes from (`PASSWORD_FILE: /run/pw`,
+ * `--token-auth-file`, `SECRET_NAME`, `SECRET_MOUNT`, `SESSION_SECRET_ENV: SESSION_SECRET`,
+ * `SECRET_PROVIDER: vault`), how it is sent or checked (`CSRF_TOKEN_HEADER: X-CSRF-Token`,
+ * `AUTH_TOKEN_TYPE: bearer`, `TOKEN_AUDIENCE`, `OIDC_ID_TOKEN_SIGNING_ALG: RS256`), its rules and
+ * bounds (`PASSWORD_POLICY`, `PASSWORD_MIN: 8`, `PASSWORD_HASHERS`) or its lifetime
+ * (`TOKEN_TIMEOUT: 30s`, `ACCESS_TOKEN_EXPIRES_IN: 15m`). A value of any other shape is the secret
+ * after all (`VAULT_TOKEN_ROLE: s.Abc123XyZ987`, `DB_PASSWORD_VAR: Hunter2!xyz`, `SMTP_PASSWORD_CMD:
+ * echo Hunter2!xyz`). A public certificate (`CERT`, `CA_CERT`, `tls.crt`) is no secret whatever it
+ * holds. What a name ends in after its secret word is never a secret's own name (`TOKEN_GITHUB`,
  * `PASSWORD_2` hold secrets): only words that name a property belong here.
  */
-const NOT_SECRET_LAST_WORDS = new Set([
+const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   // where it is, or what refers to it
-  'file',
-  'path',
-  'dir',
-  'name',
-  'ref',
-  'url',
-  'uri',
-  'endpoint',
-  'mount',
-  'env',
-  'var',
-  'store',
-  'alias',
-  'provider',
-  'backend',
-  'engine',
-  'kwargs',
-  'cmd',
-  'command',
-  'role',
-  'version',
+  ['file', PATH],
+  ['path', PATH],
+  ['dir', PATH],
+  ['mount', PATH_OR_NAME],
+  ['store', PATH_OR_NAME],
+  ['url', URL],
+  ['uri', URL],
+  ['endpoint', URL],
+  ['env', ENV_NAME],
+  ['var', ENV_NAME],
+  ['name', NAME],
+  ['ref', NAME],
+  ['alias', NAME],
+  ['provider', NAME],
+  ['backend', NAME],
+  ['engine', NAME],
+  ['role', NAME],
+  ['version', NAME],
+  ['kwargs', (v) => /^\{[\s\S]*\}$/.test(v.trim())],
+  ['cmd', COMMAND],
+  ['command', COMMAND],
   // how it is sent, issued or checked
-  'header',
-  'prefix',
-  'type',
-  'issuer',
-  'audience',
-  'scope',
-  'scopes',
-  'method',
-  'alg',
-  'algorithm',
+  ['header', NAME],
+  ['prefix', NAME],
+  ['type', NAME],
+  ['issuer', NAME],
+  ['audience', NAME],
+  ['scope', NAME],
+  ['scopes', NAME],
+  ['method', NAME],
+  ['alg', NAME],
+  ['algorithm', NAME],
   // its rules and bounds
-  'policy',
-  'policies',
-  'hashers',
-  'rounds',
-  'min',
-  'max',
-  'length',
-  'attempts',
+  ['policy', NAME],
+  ['policies', NAME],
+  ['hashers', NAME],
+  ['rounds', QUANTITY],
+  ['min', QUANTITY],
+  ['max', QUANTITY],
+  ['length', QUANTITY],
+  ['attempts', QUANTITY],
   // its lifetime
-  'ttl',
-  'expiry',
-  'expires',
-  'expiration',
-  'in',
-  'at',
-  'timeout',
-  'interval',
-  'lifetime',
-  'duration',
-  'validity',
-  'seconds',
-  'minutes',
-  'hours',
-  'days',
+  ...['ttl', 'expiry', 'expires', 'expiration', 'in', 'at', 'timeout', 'interval', 'lifetime', 'duration', 'validity'].map(
+    (w) => [w, QUANTITY] as const,
+  ),
+  ...['seconds', 'minutes', 'hours', 'days'].map((w) => [w, QUANTITY] as const),
   // public halves
-  'crt',
-  'cert',
-  'pub',
+  ['crt', PUBLIC],
+  ['cert', PUBLIC],
+  ['pub', PUBLIC],
 ]);
 
-/** Verdicts of `isSecretName` by name: the keys of every object of a stage repeat (`name`, `image`, `LOG_LEVEL`), and are split into words once. */
-const secretNames = new BoundedMap<string, boolean>(50_000);
+/**
+ * What a key's name says of its value: `true`, a secret; `false`, none; a shape, the secret's
+ * property its last word names, when the value has that shape (the secret itself otherwise).
+ */
+type NameVerdict = boolean | Shape;
 
-/** Whether a key name (an env var, a ConfigMap key, a command-line flag) looks like it holds a secret. */
-export function isSecretName(name: string): boolean {
+/** Verdicts by name: the keys of every object of a stage repeat (`name`, `image`, `LOG_LEVEL`), and are split into words once. */
+const secretNames = new BoundedMap<string, NameVerdict>(50_000);
+
+function nameVerdict(name: string): NameVerdict {
   const known = secretNames.get(name);
   return known ?? secretNames.remember(name, judgeName(name));
 }
 
-function judgeName(name: string): boolean {
+/**
+ * Whether a key name (an env var, a ConfigMap key, a command-line flag) says by itself that it holds
+ * a secret: not a name that may hold a property of one (`PASSWORD_FILE`), whose value decides (`isSecretSetting`).
+ */
+export function isSecretName(name: string): boolean {
+  return nameVerdict(name) === true;
+}
+
+function judgeName(name: string): NameVerdict {
   const w = words(name);
-  if (w.length === 0 || NOT_SECRET_LAST_WORDS.has(w[w.length - 1]!)) return false;
+  if (w.length === 0) return false;
+  const property = NOT_SECRET_LAST_WORDS.get(w[w.length - 1]!);
+  if (property) return w.length > 1 && namesSecret(w.slice(0, -1)) ? property : false;
+  return namesSecret(w);
+}
+
+/** Whether words of a name say it is a secret's. */
+function namesSecret(w: readonly string[]): boolean {
   // `REDIS_AUTH`, `AUTH`: the last word only (`AUTH_MODE`, `AUTH_ENABLED` and `OAUTH_ENABLED` say how, not with what)
   if (w[w.length - 1] === 'auth') return true;
   return w.some(
@@ -212,26 +281,64 @@ export function isSecretAnnotation(name: string, value: string): boolean {
 
 /**
  * Values of a setting named `*_AUTH` that say how a client authenticates, not with what
- * (`SMTP_AUTH: login`, `MONGO_AUTH: scram-sha-256`, `AUTH: none`; whether a client certificate is asked
- * for, `KC_HTTPS_CLIENT_AUTH: request`, Spring's `server.ssl.client-auth: need`); any other word is taken for a
+ * (`SMTP_AUTH: login`, `MONGO_AUTH: scram-sha-256`, `AUTH: none`); any other word is taken for a
  * password, as Redis images read one from `REDIS_AUTH`. The failure of a missing word is a
  * refusal, which `secrets.allow` excuses, not a leak.
  */
 const AUTH_METHODS =
-  /^(none|basic|digest|bearer|token|jwt|oauth2?|oidc|saml|ldap|kerberos|gssapi|ntlm|negotiate|sasl|plain|login|password|md5|cram-md5|scram-sha-(1|256)|trust|reject|peer|ident|cert|x509|tls|mtls|iam|anonymous|htpasswd|local|internal|external|default|required|optional|request|need|want|enabled|disabled|[01])$/i;
+  /^(none|basic|digest|bearer|token|jwt|oauth2?|oidc|saml|ldap|kerberos|gssapi|ntlm|negotiate|sasl|plain|login|password|md5|cram-md5|scram-sha-(1|256)|trust|reject|peer|ident|cert|x509|tls|mtls|iam|anonymous|htpasswd|local|internal|external|default|required|optional|enabled|disabled)$/i;
+
+/**
+ * Whether a client certificate is asked for (`KC_HTTPS_CLIENT_AUTH: request`, Spring's
+ * `server.ssl.client-auth: need`): only under a name of a client's or TLS's authentication, since
+ * under `REDIS_AUTH` such a word is a password.
+ */
+const CLIENT_AUTH_MODES = /^(request|need|want)$/i;
+const isClientAuth = (w: readonly string[]) => w.includes('client') || w.includes('ssl') || w.includes('tls') || w.includes('https');
+
+/**
+ * The words of a name whose `1` or `0` is a switch (`MARIADB_ALLOW_EMPTY_ROOT_PASSWORD=1`,
+ * `MARIADB_RANDOM_ROOT_PASSWORD=1`, `SMTP_AUTH=1`): under any other secret name it is the (weak) password.
+ */
+const SWITCH_WORDS = new Set(['allow', 'enable', 'enabled', 'disable', 'disabled', 'random', 'generate', 'use', 'skip', 'require', 'auth']);
+
+/**
+ * The last word of a setting that names Secrets or their keys rather than holding one
+ * (`secrets: db-creds`, `mysqlsecret=password,username`, `"stagecraft.dev/secret-keys": "token"`).
+ */
+const NAMES_SECRETS = /secrets$|^keys$/;
+/**
+ * The words before `secret` that say the setting names a Secret object (`existingSecret: db-creds`,
+ * `tlsSecret: demoapp-tls`, `imagePullSecret: registry-creds`); after any other word it holds
+ * one (`JWT_SECRET=my-jwt-secret`, `AUTH_SECRET=my-nextauth-secret`, Auth.js's signing secret), a
+ * name-like value included. A word run together with `secret` is a Secret's own name (`mysqlsecret=password,username`).
+ */
+const SECRET_OBJECT_QUALIFIERS = new Set(['existing', 'tls', 'ssl', 'ca', 'cert', 'pull', 'registry', 'kubeconfig']);
+
+/** A Secret's name (or a key's): a DNS-1123 subdomain. */
+const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
  * Whether the value of a setting named `name` is a secret because of its name: the name is a
- * secret's (`isSecretName`) and the value is no reference or switch (`isPlaceholder`), nor, under a
- * name ending in `auth` (which names a password or a method), a method (`basic`) or a URL without
- * a password (one with is found by its content).
+ * secret's (`isSecretName`), or names a property of one and the value lacks the property's shape;
+ * and the value is no reference or switch (`isPlaceholder`, `1`/`0` under a switch's name), nor
+ * the name of a Secret under a name that names one (`existingSecret: db-creds`), nor, under a name
+ * ending in `auth` (which names a password or a method), a method (`basic`) or a URL without a
+ * password (one with is found by its content). One rule for a key (a ConfigMap key, an env var)
+ * and for a setting in a file's text (a `.env` file in a ConfigMap).
  */
 export function isSecretSetting(name: string, value: string): boolean {
-  if (!isSecretName(name) || isPlaceholder(value)) return false;
-  const w = words(name);
-  if (w[w.length - 1] !== 'auth') return true;
+  const verdict = nameVerdict(name);
+  if (verdict === false || isPlaceholder(value)) return false;
   const v = value.trim();
-  return !AUTH_METHODS.test(v) && !/^[a-z][a-z0-9+.-]*:\/\/\S*$/i.test(v);
+  if (verdict !== true) return !verdict(v);
+  const w = words(name);
+  const last = w[w.length - 1]!;
+  if ((v === '0' || v === '1') && w.some((x) => SWITCH_WORDS.has(x))) return false;
+  if (NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(w[w.length - 2] ?? ''))))
+    return !SECRET_OBJECT_NAME.test(v);
+  if (last !== 'auth') return true;
+  return !AUTH_METHODS.test(v) && !(CLIENT_AUTH_MODES.test(v) && isClientAuth(w)) && !/^[a-z][a-z0-9+.-]*:\/\/\S*$/i.test(v);
 }
 
 /**
@@ -243,9 +350,9 @@ export const NOT_SECRET_SETTING_HINT = 'if it is not secret, add { path: <this s
 
 /**
  * Whether a value only refers to another (`$(DB_PASSWORD)`) or is a switch (`true`, as in
- * `MYSQL_RANDOM_ROOT_PASSWORD: "true"`, or `1`, as MariaDB's image documents
- * `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD=1`): such a value is no secret, whatever its key's name.
+ * `MYSQL_RANDOM_ROOT_PASSWORD: "true"`): such a value is no secret, whatever its key's name
+ * (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
  */
 export function isPlaceholder(value: string): boolean {
-  return REFERENCE.test(value.trim()) || /^(true|false|yes|no|on|off|0|1)$/i.test(value.trim());
+  return REFERENCE.test(value.trim()) || /^(true|false|yes|no|on|off)$/i.test(value.trim());
 }

@@ -2,7 +2,8 @@
  * What counts as a secret value: rules over the text of a value (a private key, a URL with a
  * password, an authorization header, a cloud or service token, a long high-entropy string) and
  * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`: secret-names.ts, whose
- * judgements of names are exported from here too). Shared by every
+ * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts).
+Shared by every
  * layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
  * checks over synthesized objects. Pure and synchronous.
  *
@@ -11,8 +12,10 @@
  * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
  */
 import { BoundedMap } from './bounded-map.js';
-import { REFERENCE, isSecretName, isSecretSetting, words } from './secret-names.js';
+import { REFERENCE, isSecretName, isSecretSetting } from './secret-names.js';
+import { PASSWORD_CLIENTS, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
 
+export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
 export {
   NOT_SECRET_SETTING_HINT,
   isPlaceholder,
@@ -66,55 +69,6 @@ export const HEX_ENTROPY_THRESHOLD = 3.0;
 function decodesToCredentials(b64: string): boolean {
   const text = Buffer.from(b64, 'base64').toString('utf8');
   return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
-}
-
-/**
- * Clients that take a password on their command line, where no name says it is one: MySQL's and
- * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
- * takes no next word) and curl (`-u user:password`, `--user`, and the proxy's `-U`, `--proxy-user`;
- * a user alone prompts). `-p 3306` is a port to many other tools: only these clients' flags count.
- */
-const PASSWORD_CLIENTS =
-  'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?|curl';
-const CLIENT = new RegExp(`^(?:${PASSWORD_CLIENTS})$`);
-/** A flag whose value is a host, which may be named like a client (`psql -h mysql`). */
-const HOST_FLAG = /^(?:-h|-H|--host)$/;
-const CURL_USER_FLAG = /^(?:-[uU]|--(?:proxy-)?user)$/;
-
-/** Which client a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`), if one. */
-function clientOf(word: unknown): 'mysql' | 'curl' | undefined {
-  if (typeof word !== 'string') return undefined;
-  const name = word.slice(word.lastIndexOf('/') + 1).replace(/['"]/g, '');
-  return CLIENT.test(name) ? (name === 'curl' ? 'curl' : 'mysql') : undefined;
-}
-
-/** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
-const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
-
-/**
- * The password that `word` gives `client` on its command line (`before`: the word before it), or
- * `undefined`: none, a prompt (`-p`, `-u admin`), or a reference the shell or the kubelet expands
- * (`-p"$MYSQL_PWD"`, `-u "admin:$(PASS)"`).
- */
-function passwordGiven(client: 'mysql' | 'curl', word: string, before: string | undefined): string | undefined {
-  let password: string | undefined;
-  if (client === 'mysql') password = /^(?:-p|--password=)(.+)$/s.exec(word)?.[1];
-  else {
-    const credentials =
-      /^(?:-[uU]|--(?:proxy-)?user=)(.+)$/s.exec(word)?.[1] ?? (before !== undefined && CURL_USER_FLAG.test(before) ? word : undefined);
-    const user = credentials === undefined ? undefined : unquote(credentials);
-    password = user?.includes(':') ? user.slice(user.indexOf(':') + 1) : undefined;
-  }
-  const p = password === undefined ? '' : unquote(password);
-  return p === '' || p.startsWith('$') ? undefined : p;
-}
-
-/** Whether a command's words (the client's name first) give the client a password. */
-function commandPassword(words: readonly string[]): boolean {
-  const client = clientOf(words[0]);
-  if (!client) return false;
-  for (let i = 1; i < words.length; i++) if (passwordGiven(client, words[i]!, words[i - 1]) !== undefined) return true;
-  return false;
 }
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
@@ -253,34 +207,14 @@ export const SECRET_RULES: readonly SecretRule[] = [
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /**
- * The last word of a setting that names Secrets or their keys rather than holding one
- * (`secrets: db-creds`, `mysqlsecret=password,username`, `"stagecraft.dev/secret-keys": "token"`).
- */
-const NAMES_SECRETS = /secrets$|^keys$/;
-/**
- * The words before `secret` that say the setting names a Secret object (`existingSecret: db-creds`,
- * `tlsSecret: demoapp-tls`, ingress-nginx's `auth-secret: basic-auth`); after any other word it holds
- * one (`JWT_SECRET=my-jwt-secret`, `client_secret = supersecret`), a name-like value included. A word
- * run together with `secret` is a Secret's own name (`mysqlsecret=password,username`).
- */
-const SECRET_OBJECT_QUALIFIERS = new Set(['existing', 'tls', 'ssl', 'ca', 'cert', 'pull', 'registry', 'auth', 'kubeconfig']);
-
-/**
- * Whether `value` is what the setting `name` holds as a secret: the name is a secret's
- * (`isSecretName`), and the value is one, not a reference (`${DB_PASSWORD}`, `{{ .Values.pw }}`,
- * `$(TOKEN)`), a switch, a number (`password_max_age: 90`), a structure that follows (`password:`
- * then an indented block) or, for a setting named `...secret` or `...keys`, a name (of a Secret, or a key).
+ * Whether `value` is what the setting `name` holds as a secret, by the rule of a key
+ * (`isSecretSetting`: a reference, a switch, a Secret's name under `existingSecret` are none), and
+ * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number
+ * (`password_max_age: 90`) nor a structure that follows (`password:` then an indented block).
  */
 function secretSetting(name: string, value: string): boolean {
-  if (value.length < 4 || !isSecretSetting(name, value) || /^[-+]?[0-9.]+$/.test(value)) return false;
-  if (/^[${%<|>*&![]/.test(value)) return false;
-  const w = words(name);
-  // `secret` alone is the secret (`<secret>`, `secret = ...`), as it is for a ConfigMap key or an env var
-  if (name.toLowerCase() === 'secret') return true;
-  const last = w[w.length - 1]!;
-  const namesSecret =
-    NAMES_SECRETS.test(last) || (last.endsWith('secret') && (last !== 'secret' || SECRET_OBJECT_QUALIFIERS.has(w[w.length - 2] ?? '')));
-  return !(namesSecret && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value));
+  if (value.length < 4 || /^[-+]?[0-9.]+$/.test(value) || /^[${%<|>*&![]/.test(value)) return false;
+  return isSecretSetting(name, value);
 }
 
 /**
@@ -374,65 +308,41 @@ function matchIn(value: string): SecretMatch | undefined {
   return undefined;
 }
 
-/** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`. */
-export const FLAG_WITH_VALUE = /^--?([A-Za-z][A-Za-z0-9_.-]*)=([\s\S]*)$/;
-/** An argv entry that is a flag alone, whose value may be the next entry: `--password`, `-token`. */
-const FLAG_ALONE = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/;
-/** An argv entry that is no flag's value: a flag (`-v`, `--db-token=x`), `--` (the end of flags) or `-` (standard input). */
-const FLAG_LIKE = /^--?([A-Za-z]|$)/;
-
-/** Whether `path` is an entry of a `command` or `args` list (a container's, a kubeconfig exec's, a stack's setting). */
-export const isArgvEntry = (path: readonly (string | number)[]): boolean =>
-  typeof path[path.length - 1] === 'number' && (path[path.length - 2] === 'command' || path[path.length - 2] === 'args');
+/** A private key's whole PEM block: one secret, however many lines of base64 it holds. */
+const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----|$)/g;
 
 /**
- * The name of the flag whose value the entry `index` of `argv` is, when it is written as two
- * entries (`--password`, `hunter2`: `password`); `undefined` when the entry before is no flag
- * alone, or the entry is itself a flag (`--password --verbose`: a prompt, not a value).
+ * How many secrets a value holds: the matches of every rule, those that overlap counted once
+ * (`maps_api_key = AIza...` is one, matched by two rules; a second line `db_password = ...` makes
+ * two). Asked only where one secret is excused (a value holding more is not); Infinity when the
+ * value is too much for the regular expressions.
  */
-export function flagBefore(argv: readonly unknown[], index: number): string | undefined {
-  const before = argv[index - 1];
-  // one test of the entry before: most entries follow no flag, and the patterns are not run for them
-  if (typeof before !== 'string' || before.charCodeAt(0) !== 45 /* - */) return undefined;
-  const entry = argv[index];
-  if (typeof entry === 'string' && FLAG_LIKE.test(entry)) return undefined;
-  return FLAG_ALONE.exec(before)?.[1];
-}
-
-/** For each command or args list, the index of its first entry that names a client of PASSWORD_CLIENTS (-1: none), found once. */
-const firstClients = new WeakMap<readonly unknown[], number>();
-
-function firstClient(argv: readonly unknown[]): number {
-  let at = firstClients.get(argv);
-  if (at === undefined) {
-    at = argv.findIndex((w, i) => clientOf(w) !== undefined && !(typeof argv[i - 1] === 'string' && HOST_FLAG.test(argv[i - 1] as string)));
-    firstClients.set(argv, at);
+export function countSecrets(value: string): number {
+  const spans: [number, number][] = [];
+  const text = value.replace(PRIVATE_KEY_BLOCK, (block, _b, _e, at: number) => {
+    spans.push([at, at + block.length]);
+    return ' '.repeat(block.length);
+  });
+  // (the same length: the spans of every rule are places in `value`)
+  const publicRemoved = text.replace(PUBLIC_MATERIAL, (m) => ' '.repeat(m.length));
+  try {
+    for (const [rule, re] of GLOBAL_PATTERNS) {
+      const t = ENTROPY_RULES.has(rule.id) ? publicRemoved : text;
+      re.lastIndex = 0;
+      for (let m = re.exec(t); m; m = re.exec(t)) if (!rule.accept || rule.accept(m[0], m)) spans.push([m.index, m.index + m[0].length]);
+    }
+  } catch (e) {
+    if (e instanceof RangeError) return Number.POSITIVE_INFINITY;
+    throw e;
   }
-  return at;
-}
-
-/**
- * The password that the entry `index` of a `command` or `args` list gives a client named before it
- * (`[mysql, -uroot, -phunter2]`, `[curl, -u, admin:hunter2, ...]`), or, for an args list, named in
- * `command()` (the container's command); `undefined` when it gives none.
- */
-export function clientPassword(
-  argv: readonly unknown[],
-  index: number,
-  command?: () => readonly unknown[] | undefined,
-): string | undefined {
-  const entry = argv[index];
-  const before = argv[index - 1];
-  // one test for most entries: a password is given in a flag (`-p...`, `--user=...`) or after one (`-u`)
-  if (typeof entry !== 'string' || (entry.charCodeAt(0) !== 45 && (typeof before !== 'string' || before.charCodeAt(0) !== 45)))
-    return undefined;
-  const at = firstClient(argv);
-  let client = at >= 0 && at < index ? clientOf(argv[at]) : undefined;
-  if (!client) {
-    const list = command?.();
-    client = list && list !== argv && firstClient(list) >= 0 ? clientOf(list[firstClient(list)]) : undefined;
+  spans.sort((a, b) => a[0] - b[0]);
+  let count = 0;
+  let end = -1;
+  for (const [from, to] of spans) {
+    if (from >= end) count++;
+    end = Math.max(end, to);
   }
-  return client && passwordGiven(client, entry, typeof before === 'string' ? before : undefined);
+  return count;
 }
 
 /**

@@ -132,6 +132,40 @@ describe('npm run check -- <paths>', () => {
     });
   });
 
+  it('lists the exceptions the objects declare and used, in text and JSON, and as suppressed results in SARIF', () => {
+    const dir = tempProject({});
+    mkdirSync(join(dir, 'm'));
+    writeFileSync(
+      join(dir, 'm', 'web.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\n  annotations:\n' +
+        '    secrets.stagecraft.dev/allow: "data.MAPS_KEY (google-api-key): a browser key, public by design"\n' +
+        'data:\n  MAPS_KEY: AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW\n',
+    );
+    const line = 'exception: ConfigMap default/web: secrets (data.MAPS_KEY: a Google API key): a browser key, public by design';
+    expect(runCli('check', ['m'], dir)).toMatchObject({
+      code: 0,
+      stdout: `${line}\n1 object checked: 0 errors, 0 warnings, 1 exception used\n`,
+    });
+    const json = JSON.parse(runCli('check', ['--format', 'json', 'm'], dir).stdout);
+    expect(json.exceptions).toEqual([
+      {
+        object: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'web' },
+        control: 'secrets',
+        code: 'secrets/value',
+        allows: 'data.MAPS_KEY: a Google API key',
+        reason: 'a browser key, public by design',
+      },
+    ]);
+    const run = JSON.parse(runCli('check', ['--format', 'sarif', 'm'], dir).stdout).runs[0];
+    expect(run.results).toMatchObject([
+      {
+        ruleId: 'secrets/value',
+        suppressions: [{ kind: 'inSource', justification: 'a browser key, public by design' }],
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'm/web.yaml' }, region: { startLine: 7 } } }],
+      },
+    ]);
+  });
+
   it('prints a SARIF log or a JSON report of the problems on bad input too, still exiting 2 with the text on stderr', () => {
     const dir = tempProject({});
     mkdirSync(join(dir, 'm'));

@@ -145,6 +145,7 @@ const NOT_SECRET: Settings = {
     ['MARIADB_RANDOM_ROOT_PASSWORD', '1'],
     ['POSTGRES_HOST_AUTH_METHOD', 'scram-sha-256'],
   ],
+  'a setting that names a Secret object': [['existingSecret', 'db-creds']],
 };
 
 /** Secrets, by the software that reads them. */
@@ -157,6 +158,24 @@ const SECRET: Settings = {
     ['TOKEN_GITHUB', 'x9Kq2LmP7vRt4WzY'],
     ['SECRET_STRIPE', 'whsec_5Fq8Lp2Xc9Vb7Nm3'],
     ['PASSWORD_2', 'Tr0ub4dor&3'],
+  ],
+  'a name that names a property of a secret, holding the secret itself (no shape of that property)': [
+    ['VAULT_TOKEN_ROLE', 's.Abc123XyZ987'],
+    ['SESSION_SECRET_ENV', 'Sup3rS3cret!'],
+    ['DB_PASSWORD_VAR', 'Hunter2!xyz'],
+    ['GITHUB_TOKEN_BACKEND', 'abcDEF123'],
+    ['ENCRYPTION_KEY_VERSION', 'k3yMaterialAbc'],
+    ['SMTP_PASSWORD_CMD', 'echo Hunter2!xyz'],
+    ['ADMIN_PASSWORD_AT', 'Hunter2!xyz'],
+    ['PASSWORD_IN', 'Hunter2!xyz'],
+    ['JWT_SECRET_ALIAS', 'Hunter2!xyz'],
+    ['TOKEN_TIMEOUT', 'Sup3rS3cret'],
+    ['PASSWORD_FILE', 'Hunter2!xyz'],
+    ['TOKEN_URL', 'Sup3rS3cret'],
+  ],
+  'a secret under a name that could name a Secret, or a mode': [
+    ['AUTH_SECRET', 'my-nextauth-secret'],
+    ['REDIS_AUTH', 'request'],
   ],
   grafana: [
     ['GF_SECURITY_ADMIN_PASSWORD', 'Grafana2024!'],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   SECRET_RULES,
+  countSecrets,
   detectSecret,
   isSecretAnnotation,
   isSecretKey,
@@ -325,6 +326,34 @@ describe('secret-looking key names', () => {
     expect(detectSecret('[redis]\nauth = hunter2u\n')?.rule.id).toBe('secret-setting');
     expect(detectSecret('{"auths": {"registry.example.com": {"auth": "YWRtaW46aHVudGVyMg=="}}}')?.rule.id).toBe('secret-setting');
     expect(detectSecret('smtp_auth = login\nauth_mode: basic\noauth_enabled=true\nauth: none\n')).toBeUndefined();
+  });
+
+  it('countSecrets counts the secrets of a value once each, however many rules match them: a private key whole, a second setting apart', () => {
+    const body = Array.from({ length: 6 }, (_, i) => `MIIEpAIBAAKCAQEAx9f2${i}q8ZrT3vX0pLm2Nk7Yb4Wc9Fh1Jd6Gs5Ae8Ru0Tz3Iv${i}`).join('\n');
+    expect(countSecrets(`-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\n`)).toBe(1);
+    const maps = SECRET_SAMPLES['google-api-key']!;
+    expect(countSecrets(`maps_api_key = ${maps}\n`)).toBe(1);
+    expect(countSecrets(`maps_api_key = ${maps}\ndb_password = Hunter2!xyz\n`)).toBe(2);
+    expect(countSecrets(`${PUBLIC_CERTIFICATE}\nmaps_api_key = ${maps}\n`)).toBe(1);
+  });
+
+  it("1 and 0 are switches only under a switch's name, and request/need/want modes only under a client's or TLS's AUTH", () => {
+    for (const name of ['DB_PASSWORD', 'API_TOKEN', 'REDIS_PASSWORD']) {
+      expect(isSecretSetting(name, '1'), name).toBe(true);
+      expect(isSecretSetting(name, '0'), name).toBe(true);
+    }
+    for (const name of ['MARIADB_ALLOW_EMPTY_ROOT_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD', 'SMTP_AUTH', 'USE_TOKEN'])
+      expect(isSecretSetting(name, '1'), name).toBe(false);
+    expect(isSecretSetting('REDIS_AUTH', 'want')).toBe(true);
+    expect(isSecretSetting('KC_HTTPS_CLIENT_AUTH', 'want')).toBe(false);
+    expect(isSecretSetting('server.ssl.client-auth', 'need')).toBe(false);
+  });
+
+  it('a setting that names a Secret object is judged alike as a key and in a file: existingSecret names one, AUTH_SECRET holds one', () => {
+    expect(isSecretSetting('existingSecret', 'db-creds')).toBe(false);
+    expect(detectSecret('existingSecret: db-creds\n')).toBeUndefined();
+    expect(isSecretSetting('AUTH_SECRET', 'my-nextauth-secret')).toBe(true);
+    expect(detectSecret('AUTH_SECRET=my-nextauth-secret\n')?.rule.id).toBe('secret-setting');
   });
 
   it('isSecretKey judges the last key of a path, or the value when given', () => {

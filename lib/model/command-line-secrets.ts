@@ -1,0 +1,116 @@
+/**
+ * Secrets on a command line: the password a client takes on its command line where no name says it
+ * is one (`mysql -p<password>`, `curl -u user:password`), in a shell command (the content rule
+ * `command-password`, secret-rules.ts) or as entries of a `command` or `args` list; and the flag
+ * whose value an entry is (`--password`, `hunter2`). Pure and synchronous.
+ */
+
+/**
+ * Clients that take a password on their command line, where no name says it is one: MySQL's and
+ * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
+ * takes no next word) and curl (`-u user:password`, `--user`, and the proxy's `-U`, `--proxy-user`;
+ * a user alone prompts). `-p 3306` is a port to many other tools: only these clients' flags count.
+ */
+export const PASSWORD_CLIENTS =
+  'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?|curl';
+const CLIENT = new RegExp(`^(?:${PASSWORD_CLIENTS})$`);
+/** A flag whose value is a host, which may be named like a client (`psql -h mysql`). */
+const HOST_FLAG = /^(?:-h|-H|--host)$/;
+const CURL_USER_FLAG = /^(?:-[uU]|--(?:proxy-)?user)$/;
+
+/** Which client a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`), if one. */
+function clientOf(word: unknown): 'mysql' | 'curl' | undefined {
+  if (typeof word !== 'string') return undefined;
+  const name = word.slice(word.lastIndexOf('/') + 1).replace(/['"]/g, '');
+  return CLIENT.test(name) ? (name === 'curl' ? 'curl' : 'mysql') : undefined;
+}
+
+/** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
+const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
+
+/**
+ * The password that `word` gives `client` on its command line (`before`: the word before it), or
+ * `undefined`: none, a prompt (`-p`, `-u admin`), or a reference the shell or the kubelet expands
+ * (`-p"$MYSQL_PWD"`, `-u "admin:$(PASS)"`).
+ */
+function passwordGiven(client: 'mysql' | 'curl', word: string, before: string | undefined): string | undefined {
+  let password: string | undefined;
+  if (client === 'mysql') password = /^(?:-p|--password=)(.+)$/s.exec(word)?.[1];
+  else {
+    const credentials =
+      /^(?:-[uU]|--(?:proxy-)?user=)(.+)$/s.exec(word)?.[1] ?? (before !== undefined && CURL_USER_FLAG.test(before) ? word : undefined);
+    const user = credentials === undefined ? undefined : unquote(credentials);
+    password = user?.includes(':') ? user.slice(user.indexOf(':') + 1) : undefined;
+  }
+  const p = password === undefined ? '' : unquote(password);
+  return p === '' || p.startsWith('$') ? undefined : p;
+}
+
+/** Whether a command's words (the client's name first) give the client a password. */
+export function commandPassword(words: readonly string[]): boolean {
+  const client = clientOf(words[0]);
+  if (!client) return false;
+  for (let i = 1; i < words.length; i++) if (passwordGiven(client, words[i]!, words[i - 1]) !== undefined) return true;
+  return false;
+}
+
+/** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`. */
+export const FLAG_WITH_VALUE = /^--?([A-Za-z][A-Za-z0-9_.-]*)=([\s\S]*)$/;
+/** An argv entry that is a flag alone, whose value may be the next entry: `--password`, `-token`. */
+const FLAG_ALONE = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/;
+/** An argv entry that is no flag's value: a flag (`-v`, `--db-token=x`), `--` (the end of flags) or `-` (standard input). */
+const FLAG_LIKE = /^--?([A-Za-z]|$)/;
+
+/** Whether `path` is an entry of a `command` or `args` list (a container's, a kubeconfig exec's, a stack's setting). */
+export const isArgvEntry = (path: readonly (string | number)[]): boolean =>
+  typeof path[path.length - 1] === 'number' && (path[path.length - 2] === 'command' || path[path.length - 2] === 'args');
+
+/**
+ * The name of the flag whose value the entry `index` of `argv` is, when it is written as two
+ * entries (`--password`, `hunter2`: `password`); `undefined` when the entry before is no flag
+ * alone, or the entry is itself a flag (`--password --verbose`: a prompt, not a value).
+ */
+export function flagBefore(argv: readonly unknown[], index: number): string | undefined {
+  const before = argv[index - 1];
+  // one test of the entry before: most entries follow no flag, and the patterns are not run for them
+  if (typeof before !== 'string' || before.charCodeAt(0) !== 45 /* - */) return undefined;
+  const entry = argv[index];
+  if (typeof entry === 'string' && FLAG_LIKE.test(entry)) return undefined;
+  return FLAG_ALONE.exec(before)?.[1];
+}
+
+/** For each command or args list, the index of its first entry that names a client of PASSWORD_CLIENTS (-1: none), found once. */
+const firstClients = new WeakMap<readonly unknown[], number>();
+
+function firstClient(argv: readonly unknown[]): number {
+  let at = firstClients.get(argv);
+  if (at === undefined) {
+    at = argv.findIndex((w, i) => clientOf(w) !== undefined && !(typeof argv[i - 1] === 'string' && HOST_FLAG.test(argv[i - 1] as string)));
+    firstClients.set(argv, at);
+  }
+  return at;
+}
+
+/**
+ * The password that the entry `index` of a `command` or `args` list gives a client named before it
+ * (`[mysql, -uroot, -phunter2]`, `[curl, -u, admin:hunter2, ...]`), or, for an args list, named in
+ * `command()` (the container's command); `undefined` when it gives none.
+ */
+export function clientPassword(
+  argv: readonly unknown[],
+  index: number,
+  command?: () => readonly unknown[] | undefined,
+): string | undefined {
+  const entry = argv[index];
+  const before = argv[index - 1];
+  // one test for most entries: a password is given in a flag (`-p...`, `--user=...`) or after one (`-u`)
+  if (typeof entry !== 'string' || (entry.charCodeAt(0) !== 45 && (typeof before !== 'string' || before.charCodeAt(0) !== 45)))
+    return undefined;
+  const at = firstClient(argv);
+  let client = at >= 0 && at < index ? clientOf(argv[at]) : undefined;
+  if (!client) {
+    const list = command?.();
+    client = list && list !== argv && firstClient(list) >= 0 ? clientOf(list[firstClient(list)]) : undefined;
+  }
+  return client && passwordGiven(client, entry, typeof before === 'string' ? before : undefined);
+}
