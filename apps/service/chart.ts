@@ -13,6 +13,7 @@ import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim
 import { LabelService } from '../../lib/constructs/label-service.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
+import { DEFAULT_MAX_SKEW } from '../../lib/config/workload.js';
 import { addAppDeployments, serviceSelector } from '../demoapp/deployments.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
 import { DEFAULTS, colorServicePort, mountsReadWriteOnce, type ServiceSettings } from './settings.js';
@@ -128,6 +129,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     podAnnotations: s.podAnnotations,
     nodeSelector: s.nodeSelector,
     tolerations: s.tolerations,
+    spread: s.topologySpreadConstraints?.map((c) => ({ ...c, maxSkew: c.maxSkew ?? DEFAULT_MAX_SKEW })),
     imagePullSecrets: s.imagePullSecrets,
     serviceAccountName: s.serviceAccountName,
     automountServiceAccountToken: s.automountServiceAccountToken,

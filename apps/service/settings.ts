@@ -18,7 +18,7 @@ import {
   Type,
   type Static,
 } from '../../lib/config/types.js';
-import { Autoscaling, Name, NodeSelector, Probe, Resources, Size, Tolerations } from '../../lib/config/workload.js';
+import { Autoscaling, Name, NodeSelector, Probe, Resources, Size, Tolerations, TopologySpread } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
@@ -213,6 +213,7 @@ export const serviceSettings = Settings({
   podAnnotations: Annotations('the pods', 'prometheus.io/scrape: "true"'),
   nodeSelector: NodeSelector('the pods'),
   tolerations: Tolerations('the pods'),
+  topologySpreadConstraints: TopologySpread('the pods'),
   serviceAccountName: Type.Optional(
     Name(
       "The ServiceAccount the pods run as: one the stage has (another app's, or a manifests app's), or one made outside stagecraft that the stage declares under serviceAccounts.external. @default - the namespace's default",

@@ -161,17 +161,57 @@ export const Tolerations = (who: string) =>
     ),
   );
 
+/** What `maxSkew` is when a spread constraint leaves it out: the scheduler keeps the domains within one pod of each other. */
+export const DEFAULT_MAX_SKEW = 1;
+
+/**
+ * How a workload's pods spread over nodes or zones (the pod's `topologySpreadConstraints`), as the
+ * API server takes them. There is no `labelSelector`: the stack writes the pods' own selector (each
+ * blue/green color's own), since a constraint that counts other pods spreads nothing of the app's.
+ */
+export const TopologySpread = (who: string) =>
+  Type.Optional(
+    Type.Array(
+      Settings(
+        {
+          topologyKey: QualifiedKey('a node label key such as topology.kubernetes.io/zone or kubernetes.io/hostname'),
+          maxSkew: Type.Optional(
+            Count(1, {
+              description: `Most pods one domain (a zone, a node) may have above the domain with fewest. @default ${DEFAULT_MAX_SKEW}`,
+            }),
+          ),
+          whenUnsatisfiable: StringEnum(['DoNotSchedule', 'ScheduleAnyway'], {
+            description:
+              'DoNotSchedule: a pod that would break maxSkew stays Pending; ScheduleAnyway: the scheduler prefers the domains with fewest pods, and schedules it anyway.',
+          }),
+        },
+        {
+          unknownKeyHints: {
+            labelSelector:
+              "remove it: a constraint counts the app's own pods (each blue/green color's own), and stagecraft writes their selector",
+          },
+        },
+      ),
+      {
+        minItems: 1,
+        description: `How ${who} spread over the domains of a node label, e.g. [{ topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway }] (each zone gets its share, replicas above 1); the constraint counts the app's own pods. @default - none: the scheduler places them as it likes, possibly all on one node`,
+      },
+    ),
+  );
+
 /** The settings that place a workload's pods. */
 export interface PlacementSettings {
   readonly nodeSelector?: Static<ReturnType<typeof NodeSelector>>;
   readonly tolerations?: Static<ReturnType<typeof Tolerations>>;
+  readonly topologySpreadConstraints?: Static<ReturnType<typeof TopologySpread>>;
 }
 
 /**
  * The problems of a workload's `nodeSelector` and `tolerations` (relative to the app's settings),
  * each at its setting: a node selector for another architecture than the stage's (no node of the
  * stage's would take the pods, and the image may not run there), and what the API server refuses
- * in a toleration (lib/model/tolerations.ts).
+ * in a toleration (lib/model/tolerations.ts), and two spread constraints on one topologyKey and
+ * whenUnsatisfiable.
  */
 export function placementProblems(s: PlacementSettings, stage: { readonly name: string; readonly architecture: string }): PathProblem[] {
   const arch = s.nodeSelector?.[ARCH_LABEL];
@@ -190,6 +230,20 @@ export function placementProblems(s: PlacementSettings, stage: { readonly name: 
     for (const p of tolerationProblems(t)) {
       problems.push({ code: 'config/conflict', path: ['tolerations', i, p.field], message: p.message, hint: p.hint });
     }
+  });
+  // the API server refuses two constraints on one topologyKey with one whenUnsatisfiable (a Duplicate value)
+  const spread = new Map<string, number>();
+  (s.topologySpreadConstraints ?? []).forEach((c, i) => {
+    const pair = `${c.topologyKey} ${c.whenUnsatisfiable}`;
+    const first = spread.get(pair);
+    if (first === undefined) spread.set(pair, i);
+    else
+      problems.push({
+        code: 'config/conflict',
+        path: ['topologySpreadConstraints', i, 'topologyKey'],
+        message: `is ${c.topologyKey} with whenUnsatisfiable ${c.whenUnsatisfiable}, as topologySpreadConstraints[${first}] is: the API server refuses two constraints on one topologyKey and whenUnsatisfiable`,
+        hint: 'remove one, or give it the other whenUnsatisfiable',
+      });
   });
   return problems;
 }

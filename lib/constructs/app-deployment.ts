@@ -61,8 +61,17 @@ export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-/** What the Deployment's pod takes as the cron stack's pod does (lib/constructs/one-container-pod.ts), its security context aside. */
-type PodProps = Omit<OneContainerPodProps, 'container' | 'securityContext' | 'restartPolicy'>;
+/** What the Deployment's pod takes as the cron stack's pod does (lib/constructs/one-container-pod.ts), its security context and spread aside. */
+type PodProps = Omit<OneContainerPodProps, 'container' | 'securityContext' | 'restartPolicy' | 'topologySpreadConstraints'>;
+
+/** How the Deployment's pods spread over the domains (zones, nodes) of a node label. */
+export interface AppSpread {
+  /** The node label whose values are the domains, e.g. `topology.kubernetes.io/zone`. */
+  readonly topologyKey: string;
+  /** Most pods one domain may have above the domain with fewest. */
+  readonly maxSkew: number;
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+}
 
 export interface AppDeploymentProps extends PodProps {
   /** `metadata.name` of the Deployment. */
@@ -132,6 +141,12 @@ export interface AppDeploymentProps extends PodProps {
   readonly command?: readonly string[];
   /** Arguments of the entrypoint. @default - the image's CMD */
   readonly args?: readonly string[];
+  /**
+   * How the pods spread over nodes or zones; each constraint counts the pods `selector` selects, the
+   * Deployment's own (a blue/green color's own: the other color's pods are another rollout).
+   * @default - none
+   */
+  readonly spread?: readonly AppSpread[];
 }
 
 /** A named container port. */
@@ -236,6 +251,7 @@ export class AppDeployment extends Construct {
             terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
             nodeSelector: props.nodeSelector,
             tolerations: props.tolerations,
+            topologySpreadConstraints: props.spread?.map((c) => ({ ...c, labelSelector: { matchLabels: { ...props.selector } } })),
           }),
         },
       },

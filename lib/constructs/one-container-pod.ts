@@ -47,6 +47,8 @@ export interface OneContainerPodProps {
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /** Taints of the nodes the pod may run on. @default - none */
   readonly tolerations?: readonly k8s.Toleration[];
+  /** How the pods of its workload spread over nodes or zones, each counting the workload's own pods. @default - none */
+  readonly topologySpreadConstraints?: readonly k8s.TopologySpreadConstraint[];
 }
 
 /**
@@ -65,6 +67,7 @@ export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
     nodeSelector: props.nodeSelector && Object.keys(props.nodeSelector).length ? { ...props.nodeSelector } : undefined,
     tolerations: orUndefined(props.tolerations),
+    topologySpreadConstraints: orUndefined(props.topologySpreadConstraints),
     securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
     containers: [
       {
