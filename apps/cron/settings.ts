@@ -29,6 +29,7 @@ export const cronSettings = Settings({
   env: service.env,
   secrets: service.secrets,
   configMaps: service.configMaps,
+  envFrom: service.envFrom,
   secretFiles: service.secretFiles,
   resources: Resources('the container'),
   imagePullSecrets: service.imagePullSecrets,

@@ -59,6 +59,15 @@ export const containerEnv = (s: Pick<ServiceSettings, 'env' | 'secrets' | 'confi
   ...keyRefs(s.configMaps, (configMap, key) => ({ configMapKeyRef: { name: configMap, key } })),
 ];
 
+/**
+ * The container's environments read whole: ConfigMaps (the `config:` one named first, then
+ * `envFrom.configMaps`), then `envFrom.secrets`. The cron stack's containers take them too.
+ */
+export const containerEnvFrom = (s: Pick<ServiceSettings, 'envFrom'>, configMaps: readonly string[] = []): k8s.EnvFromSource[] => [
+  ...[...configMaps, ...(s.envFrom?.configMaps ?? [])].map((name) => ({ configMapRef: { name } })),
+  ...Object.keys(s.envFrom?.secrets ?? {}).map((name) => ({ secretRef: { name } })),
+];
+
 /** The volumes of `secretFiles` and where the container mounts them, read-only: each key a file. The cron stack's pods take them too. */
 export function secretFileVolumes(s: Pick<ServiceSettings, 'secretFiles'>): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
   const files = Object.entries(s.secretFiles ?? {});
@@ -125,7 +134,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     probes: s.probes,
     resources: toResources(s.resources),
     env: containerEnv(s),
-    envFromConfigMaps: envFrom,
+    envFrom: containerEnvFrom(s, envFrom),
     podAnnotations: s.podAnnotations,
     nodeSelector: s.nodeSelector,
     tolerations: s.tolerations,

@@ -20,6 +20,7 @@ import {
 } from '../../lib/config/types.js';
 import { Autoscaling, Name, NodeSelector, Probe, Resources, Size, Tolerations, TopologySpread } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
+import { MAX_CONFIG_KEY } from '../../lib/model/config-key.js';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 
@@ -35,8 +36,9 @@ const PortName = Type.String({
   expected:
     "a port name (an IANA service name: at most 15 lowercase letters, digits and '-', with at least one letter, no '-' at either end and no '--')",
 });
+const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 /** An environment variable name. */
-const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
+const EnvName = Type.String({ pattern: ENV_NAME_PATTERN });
 /** A ConfigMap or Secret key. */
 const KeyName = ConfigKey('a key');
 /** A port by number, or by the name it has under `ports` (a probe may name either, as Kubernetes takes either). */
@@ -107,6 +109,46 @@ const KeyRefs = (what: string) =>
     }),
   );
 
+/**
+ * Environments read whole (`envFrom`): every key of a Secret or ConfigMap a variable of its name. A
+ * Secret's keys are listed, as `secrets:` lists them, since the stage makes the Secret (`npm run
+ * secrets`); each must be a variable name, or the kubelet would skip it (an event, no error).
+ */
+const EnvFrom = Type.Optional(
+  Settings(
+    {
+      secrets: Type.Optional(
+        Mapping(
+          Name('Name of the Secret.'),
+          Type.Array(
+            Type.String({
+              pattern: ENV_NAME_PATTERN,
+              maxLength: MAX_CONFIG_KEY,
+              expected: "a key that is an environment variable name (letters, digits and '_', not starting with a digit)",
+            }),
+            { minItems: 1, uniqueItems: true, description: 'Its keys, each a variable of its name.' },
+          ),
+          {
+            description:
+              'Secrets read whole, with their keys: { <secret>: [API_TOKEN, SENTRY_DSN] }; declared by name and keys as secrets: are, printed by npm run secrets. @default - none',
+          },
+        ),
+      ),
+      configMaps: Type.Optional(
+        Type.Array(Name("A ConfigMap the stage has (a manifests app's), by name."), {
+          minItems: 1,
+          uniqueItems: true,
+          description: 'ConfigMaps read whole, by name; each must be in the stage. @default - none',
+        }),
+      ),
+    },
+    {
+      description:
+        'Environment variables from every key of Secrets and ConfigMaps; a variable env, secrets: or configMaps: set too is refused, since one of the two would be lost. @default - none',
+    },
+  ),
+);
+
 export const serviceSettings = Settings({
   image: Type.Optional(
     ImageRef({
@@ -154,6 +196,7 @@ export const serviceSettings = Settings({
   ),
   secrets: KeyRefs('Secret'),
   configMaps: KeyRefs('ConfigMap'),
+  envFrom: EnvFrom,
   secretFiles: Type.Optional(
     Mapping(
       Name('Name of the Secret.'),

@@ -124,8 +124,8 @@ export interface AppDeploymentProps extends PodProps {
   readonly resources?: k8s.ResourceRequirements;
   /** Environment of the container. @default - none */
   readonly env?: readonly k8s.EnvVar[];
-  /** ConfigMaps whose entries become environment variables. @default - none */
-  readonly envFromConfigMaps?: readonly string[];
+  /** ConfigMaps and Secrets whose entries become environment variables. @default - none */
+  readonly envFrom?: readonly k8s.EnvFromSource[];
   /** Pod annotations, e.g. where a metrics collector scrapes. @default - none */
   readonly podAnnotations?: Readonly<Record<string, string>>;
   /** A command run in the container before it is sent SIGTERM (graceful shutdown). @default - none */
@@ -233,7 +233,7 @@ export class AppDeployment extends Construct {
                 })),
               ),
               env: orUndefined(props.env),
-              envFrom: orUndefined(props.envFromConfigMaps?.map((name) => ({ configMapRef: { name } }))),
+              envFrom: orUndefined(props.envFrom),
               livenessProbe: probe(props.probes?.liveness, 'liveness'),
               readinessProbe: probe(props.probes?.readiness, 'readiness'),
               startupProbe: probe(props.probes?.startup, 'startup'),
