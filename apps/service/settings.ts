@@ -3,7 +3,6 @@
  * service described in YAML alone. Defaults live here, once (`DEFAULTS`).
  */
 import {
-  ConfigKey,
   Count,
   HOST_PATH_PATTERN,
   INGRESS_PATH_EXPECTED,
@@ -20,7 +19,7 @@ import {
 } from '../../lib/config/types.js';
 import { Autoscaling, Name, NodeSelector, Probe, Resources, Size, Tolerations, TopologySpread } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
-import { MAX_CONFIG_KEY } from '../../lib/model/config-key.js';
+import { EnvFrom, EnvName, KeyName, KeyRefs } from './environment-settings.js';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 
@@ -36,11 +35,6 @@ const PortName = Type.String({
   expected:
     "a port name (an IANA service name: at most 15 lowercase letters, digits and '-', with at least one letter, no '-' at either end and no '--')",
 });
-const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
-/** An environment variable name. */
-const EnvName = Type.String({ pattern: ENV_NAME_PATTERN });
-/** A ConfigMap or Secret key. */
-const KeyName = ConfigKey('a key');
 /** A port by number, or by the name it has under `ports` (a probe may name either, as Kubernetes takes either). */
 const PortRef = (description: string) => {
   const expected = 'a port number (1-65535) or the name of one of ports';
@@ -100,54 +94,6 @@ const ServiceProbe = (what: string) => {
   );
 };
 const AbsolutePath = (description: string) => Type.String({ pattern: '^/', expected: 'an absolute path', description });
-
-/** Environment variables read from keys of an object the stage declares (a Secret) or has (a ConfigMap). */
-const KeyRefs = (what: string) =>
-  Type.Optional(
-    Mapping(Name(`Name of the ${what}.`), Mapping(EnvName, KeyName, { description: 'Environment variable -> key.' }), {
-      description: `Environment variables from keys of ${what}s, by ${what} name: { <${what}>: { <VARIABLE>: <key> } }. @default - none`,
-    }),
-  );
-
-/**
- * Environments read whole (`envFrom`): every key of a Secret or ConfigMap a variable of its name. A
- * Secret's keys are listed, as `secrets:` lists them, since the stage makes the Secret (`npm run
- * secrets`); each must be a variable name, or the kubelet would skip it (an event, no error).
- */
-const EnvFrom = Type.Optional(
-  Settings(
-    {
-      secrets: Type.Optional(
-        Mapping(
-          Name('Name of the Secret.'),
-          Type.Array(
-            Type.String({
-              pattern: ENV_NAME_PATTERN,
-              maxLength: MAX_CONFIG_KEY,
-              expected: "a key that is an environment variable name (letters, digits and '_', not starting with a digit)",
-            }),
-            { minItems: 1, uniqueItems: true, description: 'Its keys, each a variable of its name.' },
-          ),
-          {
-            description:
-              'Secrets read whole, with their keys: { <secret>: [API_TOKEN, SENTRY_DSN] }; declared by name and keys as secrets: are, printed by npm run secrets. @default - none',
-          },
-        ),
-      ),
-      configMaps: Type.Optional(
-        Type.Array(Name("A ConfigMap the stage has (a manifests app's), by name."), {
-          minItems: 1,
-          uniqueItems: true,
-          description: 'ConfigMaps read whole, by name; each must be in the stage. @default - none',
-        }),
-      ),
-    },
-    {
-      description:
-        'Environment variables from every key of Secrets and ConfigMaps; a variable env, secrets: or configMaps: set too is refused, since one of the two would be lost. @default - none',
-    },
-  ),
-);
 
 export const serviceSettings = Settings({
   image: Type.Optional(
