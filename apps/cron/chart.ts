@@ -44,6 +44,8 @@ export function cronChart(chart: Chart, name: string, s: CronSettings): Chart {
               volumes: secretFiles.volumes,
               volumeMounts: secretFiles.mounts,
               restartPolicy: s.restartPolicy ?? DEFAULTS.restartPolicy,
+              imagePullPolicy: s.imagePullPolicy,
+              priorityClassName: s.priorityClassName,
               serviceAccountName: s.serviceAccountName,
               automountServiceAccountToken: s.automountServiceAccountToken,
               imagePullSecrets: s.imagePullSecrets,

@@ -33,6 +33,8 @@ export const cronSettings = Settings({
   secretFiles: service.secretFiles,
   resources: Resources('the container'),
   imagePullSecrets: service.imagePullSecrets,
+  imagePullPolicy: service.imagePullPolicy,
+  priorityClassName: service.priorityClassName,
   serviceAccountName: service.serviceAccountName,
   automountServiceAccountToken: service.automountServiceAccountToken,
   nodeSelector: service.nodeSelector,

@@ -16,6 +16,12 @@ import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { envFromProblems, mountProblems } from './container-problems.js';
+import { standardLabels } from '../../lib/model/labels.js';
+
+/** The label keys stagecraft writes on every object (lib/transforms/labels.ts), which a stage file's labels may not be. */
+const STANDARD_LABEL_KEYS: ReadonlySet<string> = new Set(
+  Object.keys(standardLabels({ stage: '', app: '', instance: '', version: '', partOf: '' })),
+);
 
 /** Whether an annotation key is under stagecraft's own prefix (`stagecraft.dev/`, `policy.stagecraft.dev/`...). */
 const isStagecraftKey = (key: string) => /^(?:[^/]*\.)?stagecraft\.dev\//.test(key);
@@ -189,6 +195,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
     }
   }
   for (const [path, annotations] of [
+    [['annotations'], s.annotations],
     [['podAnnotations'], s.podAnnotations],
     [['service', 'annotations'], s.service?.annotations],
     [['ingress', 'annotations'], s.ingress?.annotations],
@@ -201,6 +208,14 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
         "use your own prefix; a policy exception goes under security.exceptions, a Secret's keys under secrets",
       );
     }
+  }
+  for (const key of Object.keys(s.labels ?? {}).filter((k) => isStagecraftKey(k) || STANDARD_LABEL_KEYS.has(k))) {
+    add(
+      ['labels', key],
+      'config/invalid',
+      `is a label stagecraft writes itself, with values it decides (${[...STANDARD_LABEL_KEYS].join(', ')}; every key under stagecraft.dev): another value would hide the Deployment from what selects by them (kubectl apply --prune, dashboards)`,
+      'use a key of your own, such as team.example.com/owner',
+    );
   }
   if (s.rollout?.maxSurge === 0 && s.rollout.maxUnavailable === 0) {
     add(

@@ -17,7 +17,19 @@ import {
   Type,
   type Static,
 } from '../../lib/config/types.js';
-import { Autoscaling, Name, NodeSelector, Probe, Resources, Size, Tolerations, TopologySpread } from '../../lib/config/workload.js';
+import {
+  Autoscaling,
+  ImagePullPolicy,
+  LabelValue,
+  Name,
+  NodeSelector,
+  PriorityClassName,
+  Probe,
+  Resources,
+  Size,
+  Tolerations,
+  TopologySpread,
+} from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { EnvFrom, EnvName, KeyName, KeyRefs } from './environment-settings.js';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
@@ -191,6 +203,9 @@ export const serviceSettings = Settings({
     ),
   ),
   resources: Resources('the container'),
+  imagePullPolicy: ImagePullPolicy(
+    'When the node pulls the image: IfNotPresent suits release tags, which are never rebuilt; Always a tag that moves. @default IfNotPresent',
+  ),
   imagePullSecrets: Type.Optional(
     Type.Array(Name('A Secret of type kubernetes.io/dockerconfigjson (kubectl create secret docker-registry), by name.'), {
       minItems: 1,
@@ -199,9 +214,20 @@ export const serviceSettings = Settings({
         'Secrets with the credentials of private registries, by name (made outside stagecraft; the Namespace lists them as required). @default - none',
     }),
   ),
+  labels: Type.Optional(
+    Mapping(QualifiedKey('a label key such as team.example.com/owner'), LabelValue('The value of the label.'), {
+      description:
+        "Labels of the Deployment itself (each color's), e.g. { team.example.com/owner: payments }, for the tools that select Deployments by label; not of its pods, and none of the labels stagecraft writes. @default - none",
+    }),
+  ),
+  annotations: Annotations(
+    "the Deployment itself (each color's)",
+    'configmap.reloader.stakater.com/reload: api-settings (a controller that watches Deployments reads them)',
+  ),
   podAnnotations: Annotations('the pods', 'prometheus.io/scrape: "true"'),
   nodeSelector: NodeSelector('the pods'),
   tolerations: Tolerations('the pods'),
+  priorityClassName: PriorityClassName('the pods'),
   topologySpreadConstraints: TopologySpread('the pods'),
   serviceAccountName: Type.Optional(
     Name(

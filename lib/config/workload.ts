@@ -9,6 +9,7 @@ import { carelessAmount, carelessResources, requestAboveLimitText, requestsAbove
 import { EVICTING_EFFECT, tolerationProblems } from '../model/tolerations.js';
 import {
   Count,
+  DNS_SUBDOMAIN_PATTERN,
   DnsLabel,
   LABEL_VALUE_PATTERN,
   Mapping,
@@ -40,6 +41,12 @@ export const CpuMemory = (what: string) =>
     Settings({
       cpu: Type.Optional(Quantity(`CPU ${what}, e.g. 250m. @default - none`)),
       memory: Type.Optional(Quantity(`Memory ${what}, e.g. 512Mi. @default - none`)),
+      'ephemeral-storage': Type.Optional(
+        Size(
+          `Local disk ${what} (writable layer, logs, emptyDirs such as /tmp), e.g. 1Gi; the kubelet evicts a pod above its limit. @default - none`,
+          '1Gi',
+        ),
+      ),
     }),
   );
 
@@ -116,12 +123,30 @@ export const Autoscaling = (description: string) =>
     ),
   );
 
-const LabelValue = (description: string) =>
+export const LabelValue = (description: string) =>
   Type.String({
     pattern: LABEL_VALUE_PATTERN,
     expected: "a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
     description,
   });
+
+/** When the node pulls a workload's image. */
+export const ImagePullPolicy = (description: string) => Type.Optional(StringEnum(['IfNotPresent', 'Always'], { description }));
+
+/**
+ * The PriorityClass of a workload's pods, by name (a DNS-1123 subdomain, as the API server wants
+ * it). The class is cluster-scoped, made outside the stage; the API server refuses a pod whose class
+ * does not exist.
+ */
+export const PriorityClassName = (who: string) =>
+  Type.Optional(
+    Type.String({
+      pattern: DNS_SUBDOMAIN_PATTERN,
+      maxLength: 253,
+      expected: "a PriorityClass name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters)",
+      description: `The PriorityClass of ${who} (made by the cluster's admins, e.g. high-priority; the scheduler preempts lower-priority pods for them). @default - the cluster's default class, if any`,
+    }),
+  );
 
 /** The node labels a workload's pods are placed by (the pod's `nodeSelector`). */
 export const NodeSelector = (who: string) =>

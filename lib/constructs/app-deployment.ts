@@ -29,17 +29,24 @@ export interface AppProbes {
   readonly startup?: AppProbe;
 }
 
-/** CPU and memory as a stage file gives them (`resources: { requests, limits }`). */
+/** CPU, memory and local disk as a stage file gives them (`resources: { requests, limits }`). */
+export interface AppQuantities {
+  readonly cpu?: string;
+  readonly memory?: string;
+  readonly 'ephemeral-storage'?: string;
+}
+
+/** The resources of a container as a stage file gives them (`resources: { requests, limits }`). */
 export interface AppResources {
-  readonly requests?: { readonly cpu?: string; readonly memory?: string };
-  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+  readonly requests?: AppQuantities;
+  readonly limits?: AppQuantities;
 }
 
 /** The resources of a container as Kubernetes writes them, from the stage file's `{requests, limits}`. */
 export function toResources(r: AppResources | undefined): k8s.ResourceRequirements | undefined {
   if (!r) return undefined;
-  const q = (m?: { readonly cpu?: string; readonly memory?: string }) =>
-    m && (m.cpu ?? m.memory) !== undefined
+  const q = (m?: AppQuantities) =>
+    m && Object.values(m).some((v) => v !== undefined)
       ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]))
       : undefined;
   return { requests: q(r.requests), limits: q(r.limits) };
@@ -126,6 +133,10 @@ export interface AppDeploymentProps extends PodProps {
   readonly env?: readonly k8s.EnvVar[];
   /** ConfigMaps and Secrets whose entries become environment variables. @default - none */
   readonly envFrom?: readonly k8s.EnvFromSource[];
+  /** Labels of the Deployment itself (its pods carry the selector's and the version's). @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the Deployment itself. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
   /** Pod annotations, e.g. where a metrics collector scrapes. @default - none */
   readonly podAnnotations?: Readonly<Record<string, string>>;
   /** A command run in the container before it is sent SIGTERM (graceful shutdown). @default - none */
@@ -204,7 +215,12 @@ export class AppDeployment extends Construct {
       p && toProbe(p, props.port, `Deployment '${props.name}': '${which}' probe`);
     const versionLabel = { 'app.kubernetes.io/version': props.version };
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: props.name, labels: versionLabel },
+      metadata: {
+        name: props.name,
+        // the version is the release's own: a label of the same key the stage gives does not hide it
+        labels: { ...props.labels, ...versionLabel },
+        annotations: props.annotations && Object.keys(props.annotations).length ? { ...props.annotations } : undefined,
+      },
       spec: {
         replicas: props.autoscaled ? undefined : (props.replicas ?? 1),
         selector: { matchLabels: { ...props.selector } },
@@ -251,6 +267,7 @@ export class AppDeployment extends Construct {
             terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
             nodeSelector: props.nodeSelector,
             tolerations: props.tolerations,
+            priorityClassName: props.priorityClassName,
             topologySpreadConstraints: props.spread?.map((c) => ({ ...c, labelSelector: { matchLabels: { ...props.selector } } })),
           }),
         },

@@ -47,6 +47,8 @@ export interface OneContainerPodProps {
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /** Taints of the nodes the pod may run on. @default - none */
   readonly tolerations?: readonly k8s.Toleration[];
+  /** The PriorityClass of the pod, by name. @default - the cluster's default class, if any */
+  readonly priorityClassName?: string;
   /** How the pods of its workload spread over nodes or zones, each counting the workload's own pods. @default - none */
   readonly topologySpreadConstraints?: readonly k8s.TopologySpreadConstraint[];
 }
@@ -61,6 +63,7 @@ export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
   const tmp = props.securityContext.readOnlyRootFilesystem === true;
   return {
     restartPolicy: props.restartPolicy,
+    priorityClassName: props.priorityClassName,
     serviceAccountName: props.serviceAccountName,
     automountServiceAccountToken: props.automountServiceAccountToken ?? false,
     imagePullSecrets: orUndefined(props.imagePullSecrets?.map((name) => ({ name }))),
