@@ -13,7 +13,7 @@ import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim
 import { LabelService } from '../../lib/constructs/label-service.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
-import { DEFAULT_MAX_SKEW } from '../../lib/config/workload.js';
+import { DEFAULT_ANTI_AFFINITY_WEIGHT, DEFAULT_MAX_SKEW } from '../../lib/config/workload.js';
 import { addAppDeployments, serviceSelector } from '../demoapp/deployments.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
 import { DEFAULTS, colorServicePort, mountsReadWriteOnce, type ServiceSettings } from './settings.js';
@@ -143,6 +143,10 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     nodeSelector: s.nodeSelector,
     tolerations: s.tolerations,
     spread: s.topologySpreadConstraints?.map((c) => ({ ...c, maxSkew: c.maxSkew ?? DEFAULT_MAX_SKEW })),
+    antiAffinity: s.podAntiAffinity && {
+      required: s.podAntiAffinity.required,
+      preferred: s.podAntiAffinity.preferred?.map((p) => ({ ...p, weight: p.weight ?? DEFAULT_ANTI_AFFINITY_WEIGHT })),
+    },
     imagePullSecrets: s.imagePullSecrets,
     serviceAccountName: s.serviceAccountName,
     automountServiceAccountToken: s.automountServiceAccountToken,

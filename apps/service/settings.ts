@@ -23,6 +23,7 @@ import {
   LabelValue,
   Name,
   NodeSelector,
+  PodAntiAffinity,
   PriorityClassName,
   Probe,
   Resources,
@@ -229,6 +230,7 @@ export const serviceSettings = Settings({
   tolerations: Tolerations('the pods'),
   priorityClassName: PriorityClassName('the pods'),
   topologySpreadConstraints: TopologySpread('the pods'),
+  podAntiAffinity: PodAntiAffinity('the pods'),
   serviceAccountName: Type.Optional(
     Name(
       "The ServiceAccount the pods run as: one the stage has (another app's, or a manifests app's), or one made outside stagecraft that the stage declares under serviceAccounts.external. @default - the namespace's default",

@@ -224,11 +224,68 @@ export const TopologySpread = (who: string) =>
     ),
   );
 
+/** The weight of a preferred anti-affinity that gives none: the strongest preference. */
+export const DEFAULT_ANTI_AFFINITY_WEIGHT = 100;
+
+/** The node label keys a pod anti-affinity keeps the app's pods apart on. */
+const TopologyKey = () => QualifiedKey('a node label key such as kubernetes.io/hostname or topology.kubernetes.io/zone');
+
+/**
+ * Which domains (nodes, zones) a workload's pods keep apart on (the pod's `affinity.podAntiAffinity`
+ * against the app's own pods): `required` is a rule the scheduler never breaks (a pod with no free
+ * domain stays Pending), `preferred` one it weighs. As for spread constraints, there is no
+ * `labelSelector`: the stack writes the pods' own selector.
+ */
+export const PodAntiAffinity = (who: string) =>
+  Type.Optional(
+    Settings(
+      {
+        required: Type.Optional(
+          Type.Array(TopologyKey(), {
+            minItems: 1,
+            uniqueItems: true,
+            description:
+              "Node labels on whose values no two pods of the app share, e.g. [kubernetes.io/hostname]: one pod per node (more pods than nodes stay Pending, a rolling update's extra pod too). @default - none",
+          }),
+        ),
+        preferred: Type.Optional(
+          Type.Array(
+            Settings({
+              topologyKey: TopologyKey(),
+              weight: Type.Optional(
+                Type.Integer({
+                  minimum: 1,
+                  maximum: 100,
+                  description: `Weight among the scheduler's preferences, 1-100. @default ${DEFAULT_ANTI_AFFINITY_WEIGHT}`,
+                }),
+              ),
+            }),
+            {
+              minItems: 1,
+              description:
+                'Node labels on whose values the scheduler prefers the pods apart, e.g. [{ topologyKey: topology.kubernetes.io/zone }]. @default - none',
+            },
+          ),
+        ),
+      },
+      {
+        description: `Keeps ${who} apart from each other (the app's own pods, each blue/green color's own) on nodes or zones. @default - none`,
+        unknownKeyHints: {
+          requiredDuringSchedulingIgnoredDuringExecution:
+            'write required: [<topologyKey>]; stagecraft writes the terms and their labelSelector',
+          preferredDuringSchedulingIgnoredDuringExecution:
+            'write preferred: [{ topologyKey, weight }]; stagecraft writes the terms and their labelSelector',
+        },
+      },
+    ),
+  );
+
 /** The settings that place a workload's pods. */
 export interface PlacementSettings {
   readonly nodeSelector?: Static<ReturnType<typeof NodeSelector>>;
   readonly tolerations?: Static<ReturnType<typeof Tolerations>>;
   readonly topologySpreadConstraints?: Static<ReturnType<typeof TopologySpread>>;
+  readonly podAntiAffinity?: Static<ReturnType<typeof PodAntiAffinity>>;
 }
 
 /**
@@ -256,6 +313,14 @@ export function placementProblems(s: PlacementSettings, stage: { readonly name: 
       problems.push({ code: 'config/conflict', path: ['tolerations', i, p.field], message: p.message, hint: p.hint });
     }
   });
+  const anti = s.podAntiAffinity;
+  if (anti && anti.required === undefined && anti.preferred === undefined)
+    problems.push({
+      code: 'config/missing',
+      path: ['podAntiAffinity'],
+      message: 'needs required or preferred (found neither): it keeps the pods apart on nothing',
+      hint: 'e.g. podAntiAffinity: { preferred: [{ topologyKey: kubernetes.io/hostname }] }, or remove it',
+    });
   // the API server refuses two constraints on one topologyKey with one whenUnsatisfiable (a Duplicate value)
   const spread = new Map<string, number>();
   (s.topologySpreadConstraints ?? []).forEach((c, i) => {

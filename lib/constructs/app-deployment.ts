@@ -69,7 +69,7 @@ export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
 };
 
 /** What the Deployment's pod takes as the cron stack's pod does (lib/constructs/one-container-pod.ts), its security context and spread aside. */
-type PodProps = Omit<OneContainerPodProps, 'container' | 'securityContext' | 'restartPolicy' | 'topologySpreadConstraints'>;
+type PodProps = Omit<OneContainerPodProps, 'container' | 'securityContext' | 'restartPolicy' | 'topologySpreadConstraints' | 'affinity'>;
 
 /** How the Deployment's pods spread over the domains (zones, nodes) of a node label. */
 export interface AppSpread {
@@ -158,6 +158,16 @@ export interface AppDeploymentProps extends PodProps {
    * @default - none
    */
   readonly spread?: readonly AppSpread[];
+  /** The domains the pods keep apart on, each term selecting the Deployment's own pods, as `spread` does. @default - none */
+  readonly antiAffinity?: AppAntiAffinity;
+}
+
+/** The domains (nodes, zones) the Deployment's pods keep apart on, by node label. */
+export interface AppAntiAffinity {
+  /** Node labels on whose values no two pods share: the scheduler never breaks it. */
+  readonly required?: readonly string[];
+  /** Node labels on whose values the scheduler prefers the pods apart, with the preference's weight (1-100). */
+  readonly preferred?: readonly { readonly topologyKey: string; readonly weight: number }[];
 }
 
 /** A named container port. */
@@ -214,6 +224,8 @@ export class AppDeployment extends Construct {
     const probe = (p: AppProbe | undefined, which: string): k8s.Probe | undefined =>
       p && toProbe(p, props.port, `Deployment '${props.name}': '${which}' probe`);
     const versionLabel = { 'app.kubernetes.io/version': props.version };
+    /** The Deployment's own pods, which its spread and anti-affinity count. */
+    const ownPods = (): k8s.LabelSelector => ({ matchLabels: { ...props.selector } });
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
       metadata: {
         name: props.name,
@@ -268,12 +280,29 @@ export class AppDeployment extends Construct {
             nodeSelector: props.nodeSelector,
             tolerations: props.tolerations,
             priorityClassName: props.priorityClassName,
-            topologySpreadConstraints: props.spread?.map((c) => ({ ...c, labelSelector: { matchLabels: { ...props.selector } } })),
+            topologySpreadConstraints: props.spread?.map((c) => ({ ...c, labelSelector: ownPods() })),
+            affinity: props.antiAffinity && toAntiAffinity(props.antiAffinity, ownPods),
           }),
         },
       },
     });
   }
+}
+
+/** An anti-affinity as Kubernetes writes it, each term over the pods `ownPods` selects; undefined when it has no term. */
+function toAntiAffinity(a: AppAntiAffinity, ownPods: () => k8s.LabelSelector): k8s.Affinity | undefined {
+  const required = orUndefined(a.required?.map((topologyKey) => ({ labelSelector: ownPods(), topologyKey })));
+  const preferred = orUndefined(
+    a.preferred?.map(({ topologyKey, weight }) => ({ weight, podAffinityTerm: { labelSelector: ownPods(), topologyKey } })),
+  );
+  return required || preferred
+    ? {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: required,
+          preferredDuringSchedulingIgnoredDuringExecution: preferred,
+        },
+      }
+    : undefined;
 }
 
 /** A port by number or by a container port's name, as Kubernetes writes it. */

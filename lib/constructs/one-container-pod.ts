@@ -49,6 +49,8 @@ export interface OneContainerPodProps {
   readonly tolerations?: readonly k8s.Toleration[];
   /** The PriorityClass of the pod, by name. @default - the cluster's default class, if any */
   readonly priorityClassName?: string;
+  /** Which pods and nodes the pod keeps to or away from. @default - none */
+  readonly affinity?: k8s.Affinity;
   /** How the pods of its workload spread over nodes or zones, each counting the workload's own pods. @default - none */
   readonly topologySpreadConstraints?: readonly k8s.TopologySpreadConstraint[];
 }
@@ -70,6 +72,7 @@ export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
     nodeSelector: props.nodeSelector && Object.keys(props.nodeSelector).length ? { ...props.nodeSelector } : undefined,
     tolerations: orUndefined(props.tolerations),
+    affinity: props.affinity,
     topologySpreadConstraints: orUndefined(props.topologySpreadConstraints),
     securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
     containers: [
