@@ -129,6 +129,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     ports: ports.map(([portName, p]) => ({ name: portName, containerPort: p.port, protocol: p.protocol })),
     command: s.command,
     args: s.args,
+    initContainers: s.initContainers,
     maxSurge: s.rollout?.maxSurge,
     maxUnavailable: s.rollout?.maxUnavailable,
     probes: s.probes,

@@ -67,3 +67,24 @@ export function envFromProblems(s: Pick<ServiceSettings, 'env' | 'secrets' | 'co
     });
   return problems;
 }
+
+/**
+ * The names of the init containers (`initContainers`), each once and none the app container's (the
+ * app's own name): the API server refuses a pod with two containers of one name, init ones included.
+ */
+export function initContainerProblems(app: string, s: Pick<ServiceSettings, 'initContainers'>): SettingsProblem[] {
+  const seen = new Map<string, string>([[app, 'the app container (named after the app)']]);
+  const problems: SettingsProblem[] = [];
+  (s.initContainers ?? []).forEach((c, i) => {
+    const first = seen.get(c.name);
+    if (first === undefined) seen.set(c.name, `initContainers[${i}].name`);
+    else
+      problems.push({
+        code: 'config/conflict',
+        path: ['initContainers', i, 'name'],
+        message: `is ${c.name}, as ${first} is: the containers of a pod, init ones included, each have a name of their own`,
+        hint: 'give each step a name of its own',
+      });
+  });
+  return problems;
+}

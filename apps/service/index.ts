@@ -15,7 +15,7 @@ import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSet
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
-import { envFromProblems, mountProblems } from './container-problems.js';
+import { envFromProblems, initContainerProblems, mountProblems } from './container-problems.js';
 import { standardLabels } from '../../lib/model/labels.js';
 
 /** The label keys stagecraft writes on every object (lib/transforms/labels.ts), which a stage file's labels may not be. */
@@ -113,7 +113,7 @@ function storageProblems(s: ServiceSettings): SettingsProblem[] {
   return problems;
 }
 
-function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
+function refine(s: ServiceSettings, stage: StageContext, name: string): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const add = (path: (string | number)[], code: string, message: string, hint?: string) =>
     problems.push({ code, path, message, ...(hint ? { hint } : {}) });
@@ -225,7 +225,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
       'set maxSurge to 1',
     );
   }
-  problems.push(...placementProblems(s, stage), ...mountProblems(s), ...envFromProblems(s));
+  problems.push(...placementProblems(s, stage), ...mountProblems(s), ...envFromProblems(s), ...initContainerProblems(name, s));
   const budget = s.disruptionBudget;
   if (budget && (budget.maxUnavailable === undefined) === (budget.minAvailable === undefined))
     add(

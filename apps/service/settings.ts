@@ -25,7 +25,6 @@ import {
   NodeSelector,
   PodAntiAffinity,
   PriorityClassName,
-  Probe,
   Resources,
   Size,
   Tolerations,
@@ -33,33 +32,10 @@ import {
 } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { EnvFrom, EnvName, KeyName, KeyRefs } from './environment-settings.js';
+import { PortName, ServiceProbe } from './probe-settings.js';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 
-/**
- * An IANA service name, what container ports are named (a Service targets them by it), as the API
- * server validates it: 1-15 lowercase letters, digits and '-', at least one letter, no '-' at
- * either end and no '--' (so '8080' and 'a--b' are refused here, at their line, not by the checks).
- */
-const PortName = Type.String({
-  // the lookahead scans once for a letter; the rest is one pass over '-'-separated runs (linear on long keys)
-  pattern: '^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$',
-  maxLength: 15,
-  expected:
-    "a port name (an IANA service name: at most 15 lowercase letters, digits and '-', with at least one letter, no '-' at either end and no '--')",
-});
-/** A port by number, or by the name it has under `ports` (a probe may name either, as Kubernetes takes either). */
-const PortRef = (description: string) => {
-  const expected = 'a port number (1-65535) or the name of one of ports';
-  // if/then/else, not anyOf: one message for a bad value, whichever it is
-  return Type.Unsafe<number | string>({
-    if: { type: 'integer' },
-    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword; a schema is data, never awaited
-    then: { type: 'integer', minimum: 1, maximum: 65535, expected },
-    else: { ...PortName, expected },
-    description,
-  });
-};
 /** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */
 const HostName = Type.String({
   pattern: ingressHostPattern({ dotted: true, wildcard: true }),
@@ -75,37 +51,6 @@ const Annotations = (where: string, example: string) =>
     }),
   );
 
-/**
- * A health check: the shared probe settings (lib/config/workload.ts), with the port of an HTTP
- * check given by number or name, and a TCP check (the port opens: healthy) for services that do not
- * speak HTTP.
- */
-const ServiceProbe = (what: string) => {
-  const { http: _http, ...shared } = Probe(what).properties;
-  return Type.Optional(
-    Settings(
-      {
-        http: Type.Optional(
-          Settings(
-            {
-              path: Type.String({ pattern: '^/', expected: "a path starting with '/'", description: 'Path of the HTTP GET.' }),
-              port: Type.Optional(PortRef('Port of the HTTP GET: a number, or the name of one of ports. @default - the first port')),
-            },
-            { description: 'Check with an HTTP GET (2xx or 3xx is healthy). @default - none: then tcp or command' },
-          ),
-        ),
-        tcp: Type.Optional(
-          Settings(
-            { port: Type.Optional(PortRef('Port to connect to: a number, or the name of one of ports. @default - the first port')) },
-            { description: 'Check by opening a TCP connection (it opens: healthy). @default - none: then http or command' },
-          ),
-        ),
-        ...shared,
-      },
-      { description: what },
-    ),
-  );
-};
 const AbsolutePath = (description: string) => Type.String({ pattern: '^/', expected: 'an absolute path', description });
 
 export const serviceSettings = Settings({
@@ -150,6 +95,26 @@ export const serviceSettings = Settings({
     Type.Array(Type.String(), { minItems: 1, description: "Replaces the image's entrypoint. @default - the image's" }),
   ),
   args: Type.Optional(Type.Array(Type.String(), { description: "Arguments. @default - the image's" })),
+  initContainers: Type.Optional(
+    Type.Array(
+      Settings({
+        name: Name('Name of the step, unlike the app container (named as the app) and the other steps.'),
+        image: Type.Optional(
+          ImageRef({
+            description:
+              "The image the step runs. @default - the app's own image (each blue/green color's), so the step is released with the app; another image is not copied by npm run promote",
+          }),
+        ),
+        command: Type.Array(Type.String(), { minItems: 1, description: 'The command the step runs, e.g. [./manage, migrate].' }),
+        args: Type.Optional(Type.Array(Type.String(), { description: 'Its arguments. @default - none' })),
+      }),
+      {
+        minItems: 1,
+        description:
+          "Steps run in order, each to completion, before the app container starts (a database migration), with the app container's environment, resources, mounts and security context. @default - none",
+      },
+    ),
+  ),
   env: Type.Optional(
     Mapping(EnvName, Type.String(), { description: 'Environment variables with their (non-secret) values. @default - none' }),
   ),

@@ -69,7 +69,21 @@ export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
 };
 
 /** What the Deployment's pod takes as the cron stack's pod does (lib/constructs/one-container-pod.ts), its security context and spread aside. */
-type PodProps = Omit<OneContainerPodProps, 'container' | 'securityContext' | 'restartPolicy' | 'topologySpreadConstraints' | 'affinity'>;
+type PodProps = Omit<
+  OneContainerPodProps,
+  'container' | 'initContainers' | 'securityContext' | 'restartPolicy' | 'topologySpreadConstraints' | 'affinity'
+>;
+
+/** A step run to completion before the app starts (a migration), with the app container's environment, resources and mounts. */
+export interface AppInitContainer {
+  /** Its name: a DNS-1123 label, unlike the app container's and the other steps'. */
+  readonly name: string;
+  /** @default - the app's image (its release, each blue/green color's own) */
+  readonly image?: string;
+  readonly command: readonly string[];
+  /** @default - none */
+  readonly args?: readonly string[];
+}
 
 /** How the Deployment's pods spread over the domains (zones, nodes) of a node label. */
 export interface AppSpread {
@@ -158,6 +172,8 @@ export interface AppDeploymentProps extends PodProps {
    * @default - none
    */
   readonly spread?: readonly AppSpread[];
+  /** Steps run in order, each to completion, before the app container starts. @default - none */
+  readonly initContainers?: readonly AppInitContainer[];
   /** The domains the pods keep apart on, each term selecting the Deployment's own pods, as `spread` does. @default - none */
   readonly antiAffinity?: AppAntiAffinity;
 }
@@ -248,6 +264,16 @@ export class AppDeployment extends Construct {
             annotations: props.podAnnotations && Object.keys(props.podAnnotations).length ? { ...props.podAnnotations } : undefined,
           },
           spec: oneContainerPod({
+            // a step sees what the app sees: its environment, resources and mounts (oneContainerPod gives it the mounts)
+            initContainers: props.initContainers?.map((i) => ({
+              name: i.name,
+              image: i.image ?? props.image,
+              command: [...i.command],
+              args: orUndefined(i.args),
+              env: orUndefined(props.env),
+              envFrom: orUndefined(props.envFrom),
+              resources: props.resources,
+            })),
             container: {
               name: props.containerName ?? props.name,
               image: props.image,

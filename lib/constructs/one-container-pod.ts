@@ -11,9 +11,18 @@ export const TMP_MOUNT = '/tmp';
 /** A copy of a list, or undefined when it is empty or missing (the output has no empty lists). */
 export const orUndefined = <T>(list: readonly T[] | undefined): T[] | undefined => (list?.length ? [...list] : undefined);
 
+/** A container, less the fields the pod's props write (its pull policy, security context and mounts). */
+export type PodContainer = Omit<k8s.Container, 'imagePullPolicy' | 'securityContext' | 'volumeMounts'>;
+
 export interface OneContainerPodProps {
-  /** The container, less the fields the props below write (its pull policy, security context and mounts). */
-  readonly container: Omit<k8s.Container, 'imagePullPolicy' | 'securityContext' | 'volumeMounts'>;
+  /** The container. */
+  readonly container: PodContainer;
+  /**
+   * Containers run one after another to completion before it starts, each with its pull policy,
+   * security context and mounts.
+   * @default - none
+   */
+  readonly initContainers?: readonly PodContainer[];
   /**
    * `IfNotPresent` suits releases that are new tags (a tag is never rebuilt); `Always` suits moving tags such as `latest`.
    * @default 'IfNotPresent'
@@ -63,6 +72,13 @@ export interface OneContainerPodProps {
 export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
   // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
   const tmp = props.securityContext.readOnlyRootFilesystem === true;
+  /** A container of the pod with what every one of them gets alike: pull policy, security context, mounts. */
+  const withPodFields = (c: PodContainer): k8s.Container => ({
+    ...c,
+    imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+    securityContext: props.securityContext,
+    volumeMounts: orUndefined([...(tmp ? [{ name: 'tmp', mountPath: TMP_MOUNT }] : []), ...(props.volumeMounts ?? [])]),
+  });
   return {
     restartPolicy: props.restartPolicy,
     priorityClassName: props.priorityClassName,
@@ -75,14 +91,8 @@ export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
     affinity: props.affinity,
     topologySpreadConstraints: orUndefined(props.topologySpreadConstraints),
     securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
-    containers: [
-      {
-        ...props.container,
-        imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-        securityContext: props.securityContext,
-        volumeMounts: orUndefined([...(tmp ? [{ name: 'tmp', mountPath: TMP_MOUNT }] : []), ...(props.volumeMounts ?? [])]),
-      },
-    ],
+    initContainers: orUndefined(props.initContainers?.map(withPodFields)),
+    containers: [withPodFields(props.container)],
     volumes: orUndefined([...(tmp ? [{ name: 'tmp', emptyDir: {} }] : []), ...(props.volumes ?? [])]),
   };
 }
