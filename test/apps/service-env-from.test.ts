@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
-import { compileStages } from '../../lib/compile.js';
 import { StageLoader } from '../../lib/config/load.js';
-import { ProblemsError, formatProblem } from '../../lib/errors.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../../lib/required-secrets.js';
-import { find, problems, render, serviceStage } from '../helpers/stage.js';
+import { checkErrors, find, problems, render, serviceStage } from '../helpers/stage.js';
 
 const IMAGE = 'image: team/api:1.4.2';
 const ENV_FROM = 'envFrom: { secrets: { api-env: [API_TOKEN, SENTRY_DSN] }, configMaps: [app-settings] }';
@@ -12,17 +10,6 @@ const ENV_FROM = 'envFrom: { secrets: { api-env: [API_TOKEN, SENTRY_DSN] }, conf
 const SETTINGS_APP = '  cfg: { stack: manifests, include: [cfg.yaml] }\n';
 const readSettings = (path: string) =>
   new Map(path === 'cfg.yaml' ? [[path, 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: app-settings }\ndata: { MODE: a }\n']] : []);
-
-/** The errors the checks find in a stage file that loads (what `npm run synth` exits with). */
-function checkErrors(text: string, readSource?: (path: string) => ReadonlyMap<string, string>): string[] {
-  try {
-    compileStages([{ stage: 'x', file: 'environments/x.yaml', text, readSource }]);
-  } catch (e) {
-    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  return [];
-}
 
 describe('the environments a service reads whole (envFrom)', () => {
   it("are the container's envFrom: the config: ConfigMap first, then the ConfigMaps, then the Secrets", () => {
