@@ -9,7 +9,7 @@ import { k8s } from '../../lib/k8s.js';
 import { toResources } from '../../lib/constructs/app-deployment.js';
 import { oneContainerPod, orUndefined } from '../../lib/constructs/one-container-pod.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
-import { containerEnv, secretFileVolumes, securityContext } from '../service/chart.js';
+import { containerEnv, containerEnvFrom, secretFileVolumes, securityContext } from '../service/chart.js';
 import { DEFAULTS, type CronSettings } from './settings.js';
 
 export function cronChart(chart: Chart, name: string, s: CronSettings): Chart {
@@ -37,12 +37,15 @@ export function cronChart(chart: Chart, name: string, s: CronSettings): Chart {
                 command: orUndefined(s.command),
                 args: orUndefined(s.args),
                 env: orUndefined(containerEnv(s)),
+                envFrom: orUndefined(containerEnvFrom(s)),
                 resources: toResources(s.resources),
               },
               securityContext: securityContext({ security: s.security }),
               volumes: secretFiles.volumes,
               volumeMounts: secretFiles.mounts,
               restartPolicy: s.restartPolicy ?? DEFAULTS.restartPolicy,
+              imagePullPolicy: s.imagePullPolicy,
+              priorityClassName: s.priorityClassName,
               serviceAccountName: s.serviceAccountName,
               automountServiceAccountToken: s.automountServiceAccountToken,
               imagePullSecrets: s.imagePullSecrets,

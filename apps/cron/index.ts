@@ -8,7 +8,8 @@ import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
 import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../../lib/model/cron.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
-import { mountProblems, service } from '../service/index.js';
+import { service } from '../service/index.js';
+import { envFromProblems, mountProblems } from '../service/container-problems.js';
 import { cronChart } from './chart.js';
 import { cronSettings, type CronSettings } from './settings.js';
 
@@ -52,7 +53,11 @@ function refine(s: CronSettings, stage: StageContext): SettingsProblem[] {
       hint: `set ${CONTROLLER_PERIOD_SECONDS} or more, or leave it out`,
     });
   }
-  problems.push(...placementProblems(s, stage), ...mountProblems({ security: s.security, secretFiles: s.secretFiles }));
+  problems.push(
+    ...placementProblems(s, stage),
+    ...mountProblems({ security: s.security, secretFiles: s.secretFiles }),
+    ...envFromProblems(s),
+  );
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']));
   return problems;
@@ -68,9 +73,17 @@ export const cron = defineStack({
   objectNames: (name) => [{ kind: 'CronJob', name }],
   // the Secrets and registry credentials it reads, declared as the service stack declares them
   secrets: (name, s, stage) =>
-    service.secrets!(name, { secrets: s.secrets, secretFiles: s.secretFiles, imagePullSecrets: s.imagePullSecrets }, stage),
+    service.secrets!(
+      name,
+      { secrets: s.secrets, envFrom: s.envFrom, secretFiles: s.secretFiles, imagePullSecrets: s.imagePullSecrets },
+      stage,
+    ),
   // a reference its settings wrote, to an object the stage lacks, is placed at the setting as the service stack's are
   settingOf: (s, object, path) =>
-    service.settingOf!({ serviceAccountName: s.serviceAccountName, configMaps: s.configMaps, secrets: s.secrets }, object, path),
+    service.settingOf!(
+      { serviceAccountName: s.serviceAccountName, configMaps: s.configMaps, secrets: s.secrets, envFrom: s.envFrom },
+      object,
+      path,
+    ),
   chart: (app, name, s) => cronChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s),
 });

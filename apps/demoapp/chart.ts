@@ -86,7 +86,7 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     probes: s.probes,
     resources: toResources(s.resources),
     env: [fromSecret('DB_USER', 'username'), fromSecret('DB_PASSWORD', 'password'), fromSecret('DB_SCHEMA', 'database')],
-    envFromConfigMaps: [config.name],
+    envFrom: [{ configMapRef: { name: config.name } }],
     podAnnotations: metricsAnnotations(s, port),
     serviceAccountName: account.name,
     automountServiceAccountToken: s.serviceAccount?.automountToken,

@@ -18,7 +18,7 @@ import {
   type Static,
 } from '../../lib/config/types.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
-import { Autoscaling, Name, Probe, Resources, Size } from '../../lib/config/workload.js';
+import { Autoscaling, ImagePullPolicy, Name, Probe, Resources, Size } from '../../lib/config/workload.js';
 
 /** Secret key names: what `kubectl create secret` accepts. */
 const SecretKey = ConfigKey('a Secret key');
@@ -66,11 +66,7 @@ export const demoappSettings = Settings({
     }),
   ),
   port: Type.Optional(PortNumber({ description: 'Port the app listens on; the Service port too. @default 8080' })),
-  imagePullPolicy: Type.Optional(
-    StringEnum(['IfNotPresent', 'Always'], {
-      description: 'When the node pulls the app image: IfNotPresent suits release tags. @default IfNotPresent',
-    }),
-  ),
+  imagePullPolicy: ImagePullPolicy('When the node pulls the app image: IfNotPresent suits release tags. @default IfNotPresent'),
   rollout: Type.Optional(
     Settings(
       {

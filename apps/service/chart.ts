@@ -13,6 +13,7 @@ import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim
 import { LabelService } from '../../lib/constructs/label-service.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
+import { DEFAULT_ANTI_AFFINITY_WEIGHT, DEFAULT_MAX_SKEW } from '../../lib/config/workload.js';
 import { addAppDeployments, serviceSelector } from '../demoapp/deployments.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
 import { DEFAULTS, colorServicePort, mountsReadWriteOnce, type ServiceSettings } from './settings.js';
@@ -56,6 +57,15 @@ export const containerEnv = (s: Pick<ServiceSettings, 'env' | 'secrets' | 'confi
   ...Object.entries(s.env ?? {}).map(([variable, value]) => ({ name: variable, value })),
   ...keyRefs(s.secrets, (secret, key) => ({ secretKeyRef: { name: secret, key } })),
   ...keyRefs(s.configMaps, (configMap, key) => ({ configMapKeyRef: { name: configMap, key } })),
+];
+
+/**
+ * The container's environments read whole: ConfigMaps (the `config:` one named first, then
+ * `envFrom.configMaps`), then `envFrom.secrets`. The cron stack's containers take them too.
+ */
+export const containerEnvFrom = (s: Pick<ServiceSettings, 'envFrom'>, configMaps: readonly string[] = []): k8s.EnvFromSource[] => [
+  ...[...configMaps, ...(s.envFrom?.configMaps ?? [])].map((name) => ({ configMapRef: { name } })),
+  ...Object.keys(s.envFrom?.secrets ?? {}).map((name) => ({ secretRef: { name } })),
 ];
 
 /** The volumes of `secretFiles` and where the container mounts them, read-only: each key a file. The cron stack's pods take them too. */
@@ -119,15 +129,25 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     ports: ports.map(([portName, p]) => ({ name: portName, containerPort: p.port, protocol: p.protocol })),
     command: s.command,
     args: s.args,
+    initContainers: s.initContainers,
     maxSurge: s.rollout?.maxSurge,
     maxUnavailable: s.rollout?.maxUnavailable,
     probes: s.probes,
     resources: toResources(s.resources),
     env: containerEnv(s),
-    envFromConfigMaps: envFrom,
+    envFrom: containerEnvFrom(s, envFrom),
+    labels: s.labels,
+    annotations: s.annotations,
+    imagePullPolicy: s.imagePullPolicy,
+    priorityClassName: s.priorityClassName,
     podAnnotations: s.podAnnotations,
     nodeSelector: s.nodeSelector,
     tolerations: s.tolerations,
+    spread: s.topologySpreadConstraints?.map((c) => ({ ...c, maxSkew: c.maxSkew ?? DEFAULT_MAX_SKEW })),
+    antiAffinity: s.podAntiAffinity && {
+      required: s.podAntiAffinity.required,
+      preferred: s.podAntiAffinity.preferred?.map((p) => ({ ...p, weight: p.weight ?? DEFAULT_ANTI_AFFINITY_WEIGHT })),
+    },
     imagePullSecrets: s.imagePullSecrets,
     serviceAccountName: s.serviceAccountName,
     automountServiceAccountToken: s.automountServiceAccountToken,

@@ -15,7 +15,13 @@ import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSet
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
-import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
+import { envFromProblems, initContainerProblems, mountProblems } from './container-problems.js';
+import { standardLabels } from '../../lib/model/labels.js';
+
+/** The label keys stagecraft writes on every object (lib/transforms/labels.ts), which a stage file's labels may not be. */
+const STANDARD_LABEL_KEYS: ReadonlySet<string> = new Set(
+  Object.keys(standardLabels({ stage: '', app: '', instance: '', version: '', partOf: '' })),
+);
 
 /** Whether an annotation key is under stagecraft's own prefix (`stagecraft.dev/`, `policy.stagecraft.dev/`...). */
 const isStagecraftKey = (key: string) => /^(?:[^/]*\.)?stagecraft\.dev\//.test(key);
@@ -107,40 +113,7 @@ function storageProblems(s: ServiceSettings): SettingsProblem[] {
   return problems;
 }
 
-/**
- * The directories the settings mount volumes at, each once: the kubelet refuses a container that
- * mounts two volumes at one path, and a read-only root filesystem has its writable `/tmp` there
- * already. (The config files' default directory, `/etc/<name>`, is the app name's: the checks find
- * a clash with it.)
- */
-export function mountProblems(s: Pick<ServiceSettings, 'security' | 'config' | 'secretFiles' | 'storage'>): SettingsProblem[] {
-  /** The setting that mounts a volume at a directory (none for the /tmp of a read-only root), in the order the container mounts them. */
-  const mounts: [path: (string | number)[], mountPath: string][] = [];
-  if (!s.security?.writableRootFilesystem) mounts.push([[], TMP_MOUNT]);
-  if (Object.keys(s.config?.files ?? {}).length && s.config?.mountPath !== undefined)
-    mounts.push([['config', 'mountPath'], s.config.mountPath]);
-  for (const [secret, f] of Object.entries(s.secretFiles ?? {})) mounts.push([['secretFiles', secret, 'mountPath'], f.mountPath]);
-  if (s.storage) mounts.push([['storage', 'mountPath'], s.storage.mountPath]);
-  const first = new Map<string, (string | number)[]>();
-  const problems: SettingsProblem[] = [];
-  for (const [path, mountPath] of mounts) {
-    const dir = mountPath.replace(/(?<=.)\/+$/, '');
-    const taken = first.get(dir);
-    if (!taken) first.set(dir, path);
-    else
-      problems.push({
-        code: 'config/conflict',
-        path,
-        message: taken.length
-          ? `is ${mountPath}, as ${taken.join('.')} is: a container mounts one volume at a directory`
-          : `is ${mountPath}, where the read-only root filesystem has its writable ${TMP_MOUNT} (an emptyDir): a container mounts one volume at a directory`,
-        hint: 'give it a directory of its own (one inside another is fine)',
-      });
-  }
-  return problems;
-}
-
-function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
+function refine(s: ServiceSettings, stage: StageContext, name: string): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const add = (path: (string | number)[], code: string, message: string, hint?: string) =>
     problems.push({ code, path, message, ...(hint ? { hint } : {}) });
@@ -222,6 +195,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
     }
   }
   for (const [path, annotations] of [
+    [['annotations'], s.annotations],
     [['podAnnotations'], s.podAnnotations],
     [['service', 'annotations'], s.service?.annotations],
     [['ingress', 'annotations'], s.ingress?.annotations],
@@ -235,6 +209,14 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
       );
     }
   }
+  for (const key of Object.keys(s.labels ?? {}).filter((k) => isStagecraftKey(k) || STANDARD_LABEL_KEYS.has(k))) {
+    add(
+      ['labels', key],
+      'config/invalid',
+      `is a label stagecraft writes itself, with values it decides (${[...STANDARD_LABEL_KEYS].join(', ')}; every key under stagecraft.dev): another value would hide the Deployment from what selects by them (kubectl apply --prune, dashboards)`,
+      'use a key of your own, such as team.example.com/owner',
+    );
+  }
   if (s.rollout?.maxSurge === 0 && s.rollout.maxUnavailable === 0) {
     add(
       ['rollout', 'maxSurge'],
@@ -243,7 +225,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
       'set maxSurge to 1',
     );
   }
-  problems.push(...placementProblems(s, stage), ...mountProblems(s));
+  problems.push(...placementProblems(s, stage), ...mountProblems(s), ...envFromProblems(s), ...initContainerProblems(name, s));
   const budget = s.disruptionBudget;
   if (budget && (budget.maxUnavailable === undefined) === (budget.minAvailable === undefined))
     add(
@@ -322,16 +304,31 @@ function objectNames(name: string, s: ServiceSettings, stage: string): ObjectNam
   ];
 }
 
+type EnvFrom = { configMapRef?: { name?: unknown }; secretRef?: { name?: unknown } } | undefined;
+
+/** The setting behind an `envFrom` source: `envFrom.configMaps[i]`, or the Secret's key under `envFrom.secrets`. */
+function envFromSetting(s: ServiceSettings, source: EnvFrom): SettingPlace | undefined {
+  const configMap = source?.configMapRef?.name;
+  const i = typeof configMap === 'string' ? (s.envFrom?.configMaps ?? []).indexOf(configMap) : -1;
+  if (i >= 0) return { path: ['envFrom', 'configMaps', i] };
+  const secret = source?.secretRef?.name;
+  return typeof secret === 'string' && s.envFrom?.secrets?.[secret] ? { path: ['envFrom', 'secrets'], key: secret } : undefined;
+}
+
 type EnvVar = { name?: unknown; valueFrom?: { configMapKeyRef?: { name?: unknown }; secretKeyRef?: { name?: unknown } } };
 
 /**
  * The setting behind a field of the instance's pods that names another object, so that a problem
  * with that object (one the stage lacks) is placed there: the service account at
  * `serviceAccountName`, an environment variable read from a key of a ConfigMap or Secret at
- * `configMaps.<name>.<VARIABLE>` or `secrets.<name>.<VARIABLE>`.
+ * `configMaps.<name>.<VARIABLE>` or `secrets.<name>.<VARIABLE>`, an environment read whole at its
+ * entry under `envFrom`.
  */
 function settingOf(s: ServiceSettings, object: KubeObject, path: FieldPath): SettingPlace | undefined {
   if (path.at(-1) === 'serviceAccountName') return s.serviceAccountName === undefined ? undefined : { path: ['serviceAccountName'] };
+  const envFrom = path.indexOf('envFrom');
+  if (envFrom >= 0 && typeof path[envFrom + 1] === 'number')
+    return envFromSetting(s, valueAt(object, path.slice(0, envFrom + 2)) as EnvFrom);
   const env = path.indexOf('env');
   if (env < 0 || typeof path[env + 1] !== 'number') return undefined;
   const variable = valueAt(object, path.slice(0, env + 2)) as EnvVar | undefined;
@@ -359,6 +356,11 @@ export const service = defineStack({
       name: secret,
       keys: [...new Set(Object.values(vars))].sort(),
       path: ['secrets', secret],
+    })),
+    ...Object.entries(s.envFrom?.secrets ?? {}).map(([secret, keys]) => ({
+      name: secret,
+      keys: [...keys].sort(),
+      path: ['envFrom', 'secrets', secret],
     })),
     ...Object.entries(s.secretFiles ?? {}).map(([secret, files]) => ({
       name: secret,

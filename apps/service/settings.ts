@@ -3,7 +3,6 @@
  * service described in YAML alone. Defaults live here, once (`DEFAULTS`).
  */
 import {
-  ConfigKey,
   Count,
   HOST_PATH_PATTERN,
   INGRESS_PATH_EXPECTED,
@@ -18,39 +17,25 @@ import {
   Type,
   type Static,
 } from '../../lib/config/types.js';
-import { Autoscaling, Name, NodeSelector, Probe, Resources, Size, Tolerations } from '../../lib/config/workload.js';
+import {
+  Autoscaling,
+  ImagePullPolicy,
+  LabelValue,
+  Name,
+  NodeSelector,
+  PodAntiAffinity,
+  PriorityClassName,
+  Resources,
+  Size,
+  Tolerations,
+  TopologySpread,
+} from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
+import { EnvFrom, EnvName, KeyName, KeyRefs } from './environment-settings.js';
+import { PortName, ServiceProbe } from './probe-settings.js';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 
-/**
- * An IANA service name, what container ports are named (a Service targets them by it), as the API
- * server validates it: 1-15 lowercase letters, digits and '-', at least one letter, no '-' at
- * either end and no '--' (so '8080' and 'a--b' are refused here, at their line, not by the checks).
- */
-const PortName = Type.String({
-  // the lookahead scans once for a letter; the rest is one pass over '-'-separated runs (linear on long keys)
-  pattern: '^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$',
-  maxLength: 15,
-  expected:
-    "a port name (an IANA service name: at most 15 lowercase letters, digits and '-', with at least one letter, no '-' at either end and no '--')",
-});
-/** An environment variable name. */
-const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
-/** A ConfigMap or Secret key. */
-const KeyName = ConfigKey('a key');
-/** A port by number, or by the name it has under `ports` (a probe may name either, as Kubernetes takes either). */
-const PortRef = (description: string) => {
-  const expected = 'a port number (1-65535) or the name of one of ports';
-  // if/then/else, not anyOf: one message for a bad value, whichever it is
-  return Type.Unsafe<number | string>({
-    if: { type: 'integer' },
-    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword; a schema is data, never awaited
-    then: { type: 'integer', minimum: 1, maximum: 65535, expected },
-    else: { ...PortName, expected },
-    description,
-  });
-};
 /** A host an Ingress rule takes: a DNS name, or a wildcard for one level of subdomains (`*.example.com`). */
 const HostName = Type.String({
   pattern: ingressHostPattern({ dotted: true, wildcard: true }),
@@ -66,46 +51,7 @@ const Annotations = (where: string, example: string) =>
     }),
   );
 
-/**
- * A health check: the shared probe settings (lib/config/workload.ts), with the port of an HTTP
- * check given by number or name, and a TCP check (the port opens: healthy) for services that do not
- * speak HTTP.
- */
-const ServiceProbe = (what: string) => {
-  const { http: _http, ...shared } = Probe(what).properties;
-  return Type.Optional(
-    Settings(
-      {
-        http: Type.Optional(
-          Settings(
-            {
-              path: Type.String({ pattern: '^/', expected: "a path starting with '/'", description: 'Path of the HTTP GET.' }),
-              port: Type.Optional(PortRef('Port of the HTTP GET: a number, or the name of one of ports. @default - the first port')),
-            },
-            { description: 'Check with an HTTP GET (2xx or 3xx is healthy). @default - none: then tcp or command' },
-          ),
-        ),
-        tcp: Type.Optional(
-          Settings(
-            { port: Type.Optional(PortRef('Port to connect to: a number, or the name of one of ports. @default - the first port')) },
-            { description: 'Check by opening a TCP connection (it opens: healthy). @default - none: then http or command' },
-          ),
-        ),
-        ...shared,
-      },
-      { description: what },
-    ),
-  );
-};
 const AbsolutePath = (description: string) => Type.String({ pattern: '^/', expected: 'an absolute path', description });
-
-/** Environment variables read from keys of an object the stage declares (a Secret) or has (a ConfigMap). */
-const KeyRefs = (what: string) =>
-  Type.Optional(
-    Mapping(Name(`Name of the ${what}.`), Mapping(EnvName, KeyName, { description: 'Environment variable -> key.' }), {
-      description: `Environment variables from keys of ${what}s, by ${what} name: { <${what}>: { <VARIABLE>: <key> } }. @default - none`,
-    }),
-  );
 
 export const serviceSettings = Settings({
   image: Type.Optional(
@@ -149,11 +95,32 @@ export const serviceSettings = Settings({
     Type.Array(Type.String(), { minItems: 1, description: "Replaces the image's entrypoint. @default - the image's" }),
   ),
   args: Type.Optional(Type.Array(Type.String(), { description: "Arguments. @default - the image's" })),
+  initContainers: Type.Optional(
+    Type.Array(
+      Settings({
+        name: Name('Name of the step, unlike the app container (named as the app) and the other steps.'),
+        image: Type.Optional(
+          ImageRef({
+            description:
+              "The image the step runs. @default - the app's own image (each blue/green color's), so the step is released with the app; another image is not copied by npm run promote",
+          }),
+        ),
+        command: Type.Array(Type.String(), { minItems: 1, description: 'The command the step runs, e.g. [./manage, migrate].' }),
+        args: Type.Optional(Type.Array(Type.String(), { description: 'Its arguments. @default - none' })),
+      }),
+      {
+        minItems: 1,
+        description:
+          "Steps run in order, each to completion, before the app container starts (a database migration), with the app container's environment, resources, mounts and security context. @default - none",
+      },
+    ),
+  ),
   env: Type.Optional(
     Mapping(EnvName, Type.String(), { description: 'Environment variables with their (non-secret) values. @default - none' }),
   ),
   secrets: KeyRefs('Secret'),
   configMaps: KeyRefs('ConfigMap'),
+  envFrom: EnvFrom,
   secretFiles: Type.Optional(
     Mapping(
       Name('Name of the Secret.'),
@@ -202,6 +169,9 @@ export const serviceSettings = Settings({
     ),
   ),
   resources: Resources('the container'),
+  imagePullPolicy: ImagePullPolicy(
+    'When the node pulls the image: IfNotPresent suits release tags, which are never rebuilt; Always a tag that moves. @default IfNotPresent',
+  ),
   imagePullSecrets: Type.Optional(
     Type.Array(Name('A Secret of type kubernetes.io/dockerconfigjson (kubectl create secret docker-registry), by name.'), {
       minItems: 1,
@@ -210,9 +180,22 @@ export const serviceSettings = Settings({
         'Secrets with the credentials of private registries, by name (made outside stagecraft; the Namespace lists them as required). @default - none',
     }),
   ),
+  labels: Type.Optional(
+    Mapping(QualifiedKey('a label key such as team.example.com/owner'), LabelValue('The value of the label.'), {
+      description:
+        "Labels of the Deployment itself (each color's), e.g. { team.example.com/owner: payments }, for the tools that select Deployments by label; not of its pods, and none of the labels stagecraft writes. @default - none",
+    }),
+  ),
+  annotations: Annotations(
+    "the Deployment itself (each color's)",
+    'configmap.reloader.stakater.com/reload: api-settings (a controller that watches Deployments reads them)',
+  ),
   podAnnotations: Annotations('the pods', 'prometheus.io/scrape: "true"'),
   nodeSelector: NodeSelector('the pods'),
   tolerations: Tolerations('the pods'),
+  priorityClassName: PriorityClassName('the pods'),
+  topologySpreadConstraints: TopologySpread('the pods'),
+  podAntiAffinity: PodAntiAffinity('the pods'),
   serviceAccountName: Type.Optional(
     Name(
       "The ServiceAccount the pods run as: one the stage has (another app's, or a manifests app's), or one made outside stagecraft that the stage declares under serviceAccounts.external. @default - the namespace's default",

@@ -3,7 +3,9 @@
  *
  * Schemas are TypeBox values: plain JSON Schema that ajv validates, whose TypeScript type is
  * derived from the schema itself (`Static<typeof S>`), so the two cannot drift apart.
- * The `expected` keyword is ours: the words used in messages ("must be <expected>").
+ * The `expected` keyword is ours: the words used in messages ("must be <expected>"); so is
+ * `unknownKeyHints` on a settings mapping: key -> the hint for that key, which Kubernetes has but the
+ * mapping does not take.
  */
 import { Type, type ObjectOptions, type Static, type TSchema, type TString, type SchemaOptions } from '@sinclair/typebox';
 import { MAX_CONFIG_KEY } from '../model/config-key.js';

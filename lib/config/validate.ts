@@ -74,10 +74,11 @@ export class SchemaValidator {
       (source) => {
         const ajv = new Ajv({ ...options, code: { optimize: false, source } });
         ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+        ajv.addKeyword({ keyword: 'unknownKeyHints', schemaType: 'object' });
         return ajv;
       },
       schema,
-      JSON.stringify({ options, keywords: ['expected'] }),
+      JSON.stringify({ options, keywords: ['expected', 'unknownKeyHints'] }),
     );
   }
 
@@ -119,6 +120,7 @@ export class SchemaValidator {
     if (e.keyword === 'additionalProperties') {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys((parent.properties as object) ?? {});
+      const hints = parent.unknownKeyHints as Record<string, unknown> | undefined;
       // a key that looks like a secret (a token pasted as a key) is not printed
       const secret = detectSecret(key) !== undefined;
       const guess = secret ? undefined : didYouMean(key, known);
@@ -130,6 +132,8 @@ export class SchemaValidator {
         message: guess
           ? `${full} is not a known setting; did you mean '${guess}'?`
           : `${full} is not a known setting (known: ${known.join(', ') || 'none'})`,
+        // a settings mapping may say why a field Kubernetes has is none of its settings (`unknownKeyHints`, ours as `expected` is)
+        ...(typeof hints?.[key] === 'string' ? { hint: hints[key] } : {}),
       };
     }
     if (e.keyword === 'required') {

@@ -9,6 +9,7 @@ import { carelessAmount, carelessResources, requestAboveLimitText, requestsAbove
 import { EVICTING_EFFECT, tolerationProblems } from '../model/tolerations.js';
 import {
   Count,
+  DNS_SUBDOMAIN_PATTERN,
   DnsLabel,
   LABEL_VALUE_PATTERN,
   Mapping,
@@ -40,6 +41,12 @@ export const CpuMemory = (what: string) =>
     Settings({
       cpu: Type.Optional(Quantity(`CPU ${what}, e.g. 250m. @default - none`)),
       memory: Type.Optional(Quantity(`Memory ${what}, e.g. 512Mi. @default - none`)),
+      'ephemeral-storage': Type.Optional(
+        Size(
+          `Local disk ${what} (writable layer, logs, emptyDirs such as /tmp), e.g. 1Gi; the kubelet evicts a pod above its limit. @default - none`,
+          '1Gi',
+        ),
+      ),
     }),
   );
 
@@ -116,12 +123,30 @@ export const Autoscaling = (description: string) =>
     ),
   );
 
-const LabelValue = (description: string) =>
+export const LabelValue = (description: string) =>
   Type.String({
     pattern: LABEL_VALUE_PATTERN,
     expected: "a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)",
     description,
   });
+
+/** When the node pulls a workload's image. */
+export const ImagePullPolicy = (description: string) => Type.Optional(StringEnum(['IfNotPresent', 'Always'], { description }));
+
+/**
+ * The PriorityClass of a workload's pods, by name (a DNS-1123 subdomain, as the API server wants
+ * it). The class is cluster-scoped, made outside the stage; the API server refuses a pod whose class
+ * does not exist.
+ */
+export const PriorityClassName = (who: string) =>
+  Type.Optional(
+    Type.String({
+      pattern: DNS_SUBDOMAIN_PATTERN,
+      maxLength: 253,
+      expected: "a PriorityClass name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters)",
+      description: `The PriorityClass of ${who} (made by the cluster's admins, e.g. high-priority; the scheduler preempts lower-priority pods for them). @default - the cluster's default class, if any`,
+    }),
+  );
 
 /** The node labels a workload's pods are placed by (the pod's `nodeSelector`). */
 export const NodeSelector = (who: string) =>
@@ -161,17 +186,114 @@ export const Tolerations = (who: string) =>
     ),
   );
 
+/** What `maxSkew` is when a spread constraint leaves it out: the scheduler keeps the domains within one pod of each other. */
+export const DEFAULT_MAX_SKEW = 1;
+
+/**
+ * How a workload's pods spread over nodes or zones (the pod's `topologySpreadConstraints`), as the
+ * API server takes them. There is no `labelSelector`: the stack writes the pods' own selector (each
+ * blue/green color's own), since a constraint that counts other pods spreads nothing of the app's.
+ */
+export const TopologySpread = (who: string) =>
+  Type.Optional(
+    Type.Array(
+      Settings(
+        {
+          topologyKey: QualifiedKey('a node label key such as topology.kubernetes.io/zone or kubernetes.io/hostname'),
+          maxSkew: Type.Optional(
+            Count(1, {
+              description: `Most pods one domain (a zone, a node) may have above the domain with fewest. @default ${DEFAULT_MAX_SKEW}`,
+            }),
+          ),
+          whenUnsatisfiable: StringEnum(['DoNotSchedule', 'ScheduleAnyway'], {
+            description:
+              'DoNotSchedule: a pod that would break maxSkew stays Pending; ScheduleAnyway: the scheduler prefers the domains with fewest pods, and schedules it anyway.',
+          }),
+        },
+        {
+          unknownKeyHints: {
+            labelSelector:
+              "remove it: a constraint counts the app's own pods (each blue/green color's own), and stagecraft writes their selector",
+          },
+        },
+      ),
+      {
+        minItems: 1,
+        description: `How ${who} spread over the domains of a node label, e.g. [{ topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway }] (each zone gets its share, replicas above 1); the constraint counts the app's own pods. @default - none: the scheduler places them as it likes, possibly all on one node`,
+      },
+    ),
+  );
+
+/** The weight of a preferred anti-affinity that gives none: the strongest preference. */
+export const DEFAULT_ANTI_AFFINITY_WEIGHT = 100;
+
+/** The node label keys a pod anti-affinity keeps the app's pods apart on. */
+const TopologyKey = () => QualifiedKey('a node label key such as kubernetes.io/hostname or topology.kubernetes.io/zone');
+
+/**
+ * Which domains (nodes, zones) a workload's pods keep apart on (the pod's `affinity.podAntiAffinity`
+ * against the app's own pods): `required` is a rule the scheduler never breaks (a pod with no free
+ * domain stays Pending), `preferred` one it weighs. As for spread constraints, there is no
+ * `labelSelector`: the stack writes the pods' own selector.
+ */
+export const PodAntiAffinity = (who: string) =>
+  Type.Optional(
+    Settings(
+      {
+        required: Type.Optional(
+          Type.Array(TopologyKey(), {
+            minItems: 1,
+            uniqueItems: true,
+            description:
+              "Node labels on whose values no two pods of the app share, e.g. [kubernetes.io/hostname]: one pod per node (more pods than nodes stay Pending, a rolling update's extra pod too). @default - none",
+          }),
+        ),
+        preferred: Type.Optional(
+          Type.Array(
+            Settings({
+              topologyKey: TopologyKey(),
+              weight: Type.Optional(
+                Type.Integer({
+                  minimum: 1,
+                  maximum: 100,
+                  description: `Weight among the scheduler's preferences, 1-100. @default ${DEFAULT_ANTI_AFFINITY_WEIGHT}`,
+                }),
+              ),
+            }),
+            {
+              minItems: 1,
+              description:
+                'Node labels on whose values the scheduler prefers the pods apart, e.g. [{ topologyKey: topology.kubernetes.io/zone }]. @default - none',
+            },
+          ),
+        ),
+      },
+      {
+        description: `Keeps ${who} apart from each other (the app's own pods, each blue/green color's own) on nodes or zones. @default - none`,
+        unknownKeyHints: {
+          requiredDuringSchedulingIgnoredDuringExecution:
+            'write required: [<topologyKey>]; stagecraft writes the terms and their labelSelector',
+          preferredDuringSchedulingIgnoredDuringExecution:
+            'write preferred: [{ topologyKey, weight }]; stagecraft writes the terms and their labelSelector',
+        },
+      },
+    ),
+  );
+
 /** The settings that place a workload's pods. */
 export interface PlacementSettings {
   readonly nodeSelector?: Static<ReturnType<typeof NodeSelector>>;
   readonly tolerations?: Static<ReturnType<typeof Tolerations>>;
+  readonly topologySpreadConstraints?: Static<ReturnType<typeof TopologySpread>>;
+  readonly podAntiAffinity?: Static<ReturnType<typeof PodAntiAffinity>>;
 }
 
 /**
  * The problems of a workload's `nodeSelector` and `tolerations` (relative to the app's settings),
  * each at its setting: a node selector for another architecture than the stage's (no node of the
  * stage's would take the pods, and the image may not run there), and what the API server refuses
- * in a toleration (lib/model/tolerations.ts).
+ * in a toleration (lib/model/tolerations.ts), and two spread constraints on one topologyKey and
+ * whenUnsatisfiable.
  */
 export function placementProblems(s: PlacementSettings, stage: { readonly name: string; readonly architecture: string }): PathProblem[] {
   const arch = s.nodeSelector?.[ARCH_LABEL];
@@ -190,6 +312,28 @@ export function placementProblems(s: PlacementSettings, stage: { readonly name: 
     for (const p of tolerationProblems(t)) {
       problems.push({ code: 'config/conflict', path: ['tolerations', i, p.field], message: p.message, hint: p.hint });
     }
+  });
+  const anti = s.podAntiAffinity;
+  if (anti && anti.required === undefined && anti.preferred === undefined)
+    problems.push({
+      code: 'config/missing',
+      path: ['podAntiAffinity'],
+      message: 'needs required or preferred (found neither): it keeps the pods apart on nothing',
+      hint: 'e.g. podAntiAffinity: { preferred: [{ topologyKey: kubernetes.io/hostname }] }, or remove it',
+    });
+  // the API server refuses two constraints on one topologyKey with one whenUnsatisfiable (a Duplicate value)
+  const spread = new Map<string, number>();
+  (s.topologySpreadConstraints ?? []).forEach((c, i) => {
+    const pair = `${c.topologyKey} ${c.whenUnsatisfiable}`;
+    const first = spread.get(pair);
+    if (first === undefined) spread.set(pair, i);
+    else
+      problems.push({
+        code: 'config/conflict',
+        path: ['topologySpreadConstraints', i, 'topologyKey'],
+        message: `is ${c.topologyKey} with whenUnsatisfiable ${c.whenUnsatisfiable}, as topologySpreadConstraints[${first}] is: the API server refuses two constraints on one topologyKey and whenUnsatisfiable`,
+        hint: 'remove one, or give it the other whenUnsatisfiable',
+      });
   });
   return problems;
 }

@@ -29,17 +29,24 @@ export interface AppProbes {
   readonly startup?: AppProbe;
 }
 
-/** CPU and memory as a stage file gives them (`resources: { requests, limits }`). */
+/** CPU, memory and local disk as a stage file gives them (`resources: { requests, limits }`). */
+export interface AppQuantities {
+  readonly cpu?: string;
+  readonly memory?: string;
+  readonly 'ephemeral-storage'?: string;
+}
+
+/** The resources of a container as a stage file gives them (`resources: { requests, limits }`). */
 export interface AppResources {
-  readonly requests?: { readonly cpu?: string; readonly memory?: string };
-  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+  readonly requests?: AppQuantities;
+  readonly limits?: AppQuantities;
 }
 
 /** The resources of a container as Kubernetes writes them, from the stage file's `{requests, limits}`. */
 export function toResources(r: AppResources | undefined): k8s.ResourceRequirements | undefined {
   if (!r) return undefined;
-  const q = (m?: { readonly cpu?: string; readonly memory?: string }) =>
-    m && (m.cpu ?? m.memory) !== undefined
+  const q = (m?: AppQuantities) =>
+    m && Object.values(m).some((v) => v !== undefined)
       ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]))
       : undefined;
   return { requests: q(r.requests), limits: q(r.limits) };
@@ -61,8 +68,31 @@ export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-/** What the Deployment's pod takes as the cron stack's pod does (lib/constructs/one-container-pod.ts), its security context aside. */
-type PodProps = Omit<OneContainerPodProps, 'container' | 'securityContext' | 'restartPolicy'>;
+/** What the Deployment's pod takes as the cron stack's pod does (lib/constructs/one-container-pod.ts), its security context and spread aside. */
+type PodProps = Omit<
+  OneContainerPodProps,
+  'container' | 'initContainers' | 'securityContext' | 'restartPolicy' | 'topologySpreadConstraints' | 'affinity'
+>;
+
+/** A step run to completion before the app starts (a migration), with the app container's environment, resources and mounts. */
+export interface AppInitContainer {
+  /** Its name: a DNS-1123 label, unlike the app container's and the other steps'. */
+  readonly name: string;
+  /** @default - the app's image (its release, each blue/green color's own) */
+  readonly image?: string;
+  readonly command: readonly string[];
+  /** @default - none */
+  readonly args?: readonly string[];
+}
+
+/** How the Deployment's pods spread over the domains (zones, nodes) of a node label. */
+export interface AppSpread {
+  /** The node label whose values are the domains, e.g. `topology.kubernetes.io/zone`. */
+  readonly topologyKey: string;
+  /** Most pods one domain may have above the domain with fewest. */
+  readonly maxSkew: number;
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+}
 
 export interface AppDeploymentProps extends PodProps {
   /** `metadata.name` of the Deployment. */
@@ -115,8 +145,12 @@ export interface AppDeploymentProps extends PodProps {
   readonly resources?: k8s.ResourceRequirements;
   /** Environment of the container. @default - none */
   readonly env?: readonly k8s.EnvVar[];
-  /** ConfigMaps whose entries become environment variables. @default - none */
-  readonly envFromConfigMaps?: readonly string[];
+  /** ConfigMaps and Secrets whose entries become environment variables. @default - none */
+  readonly envFrom?: readonly k8s.EnvFromSource[];
+  /** Labels of the Deployment itself (its pods carry the selector's and the version's). @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the Deployment itself. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
   /** Pod annotations, e.g. where a metrics collector scrapes. @default - none */
   readonly podAnnotations?: Readonly<Record<string, string>>;
   /** A command run in the container before it is sent SIGTERM (graceful shutdown). @default - none */
@@ -132,6 +166,24 @@ export interface AppDeploymentProps extends PodProps {
   readonly command?: readonly string[];
   /** Arguments of the entrypoint. @default - the image's CMD */
   readonly args?: readonly string[];
+  /**
+   * How the pods spread over nodes or zones; each constraint counts the pods `selector` selects, the
+   * Deployment's own (a blue/green color's own: the other color's pods are another rollout).
+   * @default - none
+   */
+  readonly spread?: readonly AppSpread[];
+  /** Steps run in order, each to completion, before the app container starts. @default - none */
+  readonly initContainers?: readonly AppInitContainer[];
+  /** The domains the pods keep apart on, each term selecting the Deployment's own pods, as `spread` does. @default - none */
+  readonly antiAffinity?: AppAntiAffinity;
+}
+
+/** The domains (nodes, zones) the Deployment's pods keep apart on, by node label. */
+export interface AppAntiAffinity {
+  /** Node labels on whose values no two pods share: the scheduler never breaks it. */
+  readonly required?: readonly string[];
+  /** Node labels on whose values the scheduler prefers the pods apart, with the preference's weight (1-100). */
+  readonly preferred?: readonly { readonly topologyKey: string; readonly weight: number }[];
 }
 
 /** A named container port. */
@@ -188,8 +240,15 @@ export class AppDeployment extends Construct {
     const probe = (p: AppProbe | undefined, which: string): k8s.Probe | undefined =>
       p && toProbe(p, props.port, `Deployment '${props.name}': '${which}' probe`);
     const versionLabel = { 'app.kubernetes.io/version': props.version };
+    /** The Deployment's own pods, which its spread and anti-affinity count. */
+    const ownPods = (): k8s.LabelSelector => ({ matchLabels: { ...props.selector } });
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: props.name, labels: versionLabel },
+      metadata: {
+        name: props.name,
+        // the version is the release's own: a label of the same key the stage gives does not hide it
+        labels: { ...props.labels, ...versionLabel },
+        annotations: props.annotations && Object.keys(props.annotations).length ? { ...props.annotations } : undefined,
+      },
       spec: {
         replicas: props.autoscaled ? undefined : (props.replicas ?? 1),
         selector: { matchLabels: { ...props.selector } },
@@ -205,6 +264,16 @@ export class AppDeployment extends Construct {
             annotations: props.podAnnotations && Object.keys(props.podAnnotations).length ? { ...props.podAnnotations } : undefined,
           },
           spec: oneContainerPod({
+            // a step sees what the app sees: its environment, resources and mounts (oneContainerPod gives it the mounts)
+            initContainers: props.initContainers?.map((i) => ({
+              name: i.name,
+              image: i.image ?? props.image,
+              command: [...i.command],
+              args: orUndefined(i.args),
+              env: orUndefined(props.env),
+              envFrom: orUndefined(props.envFrom),
+              resources: props.resources,
+            })),
             container: {
               name: props.containerName ?? props.name,
               image: props.image,
@@ -218,7 +287,7 @@ export class AppDeployment extends Construct {
                 })),
               ),
               env: orUndefined(props.env),
-              envFrom: orUndefined(props.envFromConfigMaps?.map((name) => ({ configMapRef: { name } }))),
+              envFrom: orUndefined(props.envFrom),
               livenessProbe: probe(props.probes?.liveness, 'liveness'),
               readinessProbe: probe(props.probes?.readiness, 'readiness'),
               startupProbe: probe(props.probes?.startup, 'startup'),
@@ -236,11 +305,30 @@ export class AppDeployment extends Construct {
             terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
             nodeSelector: props.nodeSelector,
             tolerations: props.tolerations,
+            priorityClassName: props.priorityClassName,
+            topologySpreadConstraints: props.spread?.map((c) => ({ ...c, labelSelector: ownPods() })),
+            affinity: props.antiAffinity && toAntiAffinity(props.antiAffinity, ownPods),
           }),
         },
       },
     });
   }
+}
+
+/** An anti-affinity as Kubernetes writes it, each term over the pods `ownPods` selects; undefined when it has no term. */
+function toAntiAffinity(a: AppAntiAffinity, ownPods: () => k8s.LabelSelector): k8s.Affinity | undefined {
+  const required = orUndefined(a.required?.map((topologyKey) => ({ labelSelector: ownPods(), topologyKey })));
+  const preferred = orUndefined(
+    a.preferred?.map(({ topologyKey, weight }) => ({ weight, podAffinityTerm: { labelSelector: ownPods(), topologyKey } })),
+  );
+  return required || preferred
+    ? {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: required,
+          preferredDuringSchedulingIgnoredDuringExecution: preferred,
+        },
+      }
+    : undefined;
 }
 
 /** A port by number or by a container port's name, as Kubernetes writes it. */

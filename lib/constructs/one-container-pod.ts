@@ -11,9 +11,18 @@ export const TMP_MOUNT = '/tmp';
 /** A copy of a list, or undefined when it is empty or missing (the output has no empty lists). */
 export const orUndefined = <T>(list: readonly T[] | undefined): T[] | undefined => (list?.length ? [...list] : undefined);
 
+/** A container, less the fields the pod's props write (its pull policy, security context and mounts). */
+export type PodContainer = Omit<k8s.Container, 'imagePullPolicy' | 'securityContext' | 'volumeMounts'>;
+
 export interface OneContainerPodProps {
-  /** The container, less the fields the props below write (its pull policy, security context and mounts). */
-  readonly container: Omit<k8s.Container, 'imagePullPolicy' | 'securityContext' | 'volumeMounts'>;
+  /** The container. */
+  readonly container: PodContainer;
+  /**
+   * Containers run one after another to completion before it starts, each with its pull policy,
+   * security context and mounts.
+   * @default - none
+   */
+  readonly initContainers?: readonly PodContainer[];
   /**
    * `IfNotPresent` suits releases that are new tags (a tag is never rebuilt); `Always` suits moving tags such as `latest`.
    * @default 'IfNotPresent'
@@ -47,6 +56,12 @@ export interface OneContainerPodProps {
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /** Taints of the nodes the pod may run on. @default - none */
   readonly tolerations?: readonly k8s.Toleration[];
+  /** The PriorityClass of the pod, by name. @default - the cluster's default class, if any */
+  readonly priorityClassName?: string;
+  /** Which pods and nodes the pod keeps to or away from. @default - none */
+  readonly affinity?: k8s.Affinity;
+  /** How the pods of its workload spread over nodes or zones, each counting the workload's own pods. @default - none */
+  readonly topologySpreadConstraints?: readonly k8s.TopologySpreadConstraint[];
 }
 
 /**
@@ -57,23 +72,27 @@ export interface OneContainerPodProps {
 export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
   // a read-only root filesystem still needs somewhere to write temporary files (the JVM does)
   const tmp = props.securityContext.readOnlyRootFilesystem === true;
+  /** A container of the pod with what every one of them gets alike: pull policy, security context, mounts. */
+  const withPodFields = (c: PodContainer): k8s.Container => ({
+    ...c,
+    imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
+    securityContext: props.securityContext,
+    volumeMounts: orUndefined([...(tmp ? [{ name: 'tmp', mountPath: TMP_MOUNT }] : []), ...(props.volumeMounts ?? [])]),
+  });
   return {
     restartPolicy: props.restartPolicy,
+    priorityClassName: props.priorityClassName,
     serviceAccountName: props.serviceAccountName,
     automountServiceAccountToken: props.automountServiceAccountToken ?? false,
     imagePullSecrets: orUndefined(props.imagePullSecrets?.map((name) => ({ name }))),
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
     nodeSelector: props.nodeSelector && Object.keys(props.nodeSelector).length ? { ...props.nodeSelector } : undefined,
     tolerations: orUndefined(props.tolerations),
+    affinity: props.affinity,
+    topologySpreadConstraints: orUndefined(props.topologySpreadConstraints),
     securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
-    containers: [
-      {
-        ...props.container,
-        imagePullPolicy: props.imagePullPolicy ?? 'IfNotPresent',
-        securityContext: props.securityContext,
-        volumeMounts: orUndefined([...(tmp ? [{ name: 'tmp', mountPath: TMP_MOUNT }] : []), ...(props.volumeMounts ?? [])]),
-      },
-    ],
+    initContainers: orUndefined(props.initContainers?.map(withPodFields)),
+    containers: [withPodFields(props.container)],
     volumes: orUndefined([...(tmp ? [{ name: 'tmp', emptyDir: {} }] : []), ...(props.volumes ?? [])]),
   };
 }

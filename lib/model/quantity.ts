@@ -231,5 +231,5 @@ export function requestsAboveLimits(resources: unknown): RequestAboveLimit[] {
 /** The message and hint of a request above its limit. */
 export const requestAboveLimitText = ({ resource, request, limit }: RequestAboveLimit) => ({
   message: `request ${String(request)} is above the limit ${String(limit)}`,
-  hint: `raise the limit or lower the request: a ${resource} request may not exceed its limit`,
+  hint: `raise the limit or lower the request: ${/^[aeiou]/.test(resource) ? 'an' : 'a'} ${resource} request may not exceed its limit`,
 });

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
-import { ExitCode, ProblemsError, formatProblem } from '../../lib/errors.js';
+import { ExitCode, ProblemsError } from '../../lib/errors.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../../lib/required-secrets.js';
 import { REQUIRED_SERVICE_ACCOUNTS_ANNOTATION } from '../../lib/required-service-accounts.js';
-import { find, problems, render, serviceStage } from '../helpers/stage.js';
+import { checkErrors, find, problems, render, serviceStage } from '../helpers/stage.js';
 
 const IMAGE = 'image: team/api:1.4.2';
 const PORTS = 'ports: { http: { port: 8080 }, admin: { port: 9000 } }';
 const pod = (objects: ReturnType<typeof render>) => find(objects, 'Deployment', 'api').spec.template;
-
-/** The errors the checks find in a stage file that loads (what `npm run synth` exits 1 with). */
-function checkErrors(text: string, readSource?: (path: string) => ReadonlyMap<string, string>): string[] {
-  try {
-    compileStages([{ stage: 'x', file: 'environments/x.yaml', text, readSource }]);
-  } catch (e) {
-    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  return [];
-}
 
 describe('a service pulling from a private registry', () => {
   it('names its imagePullSecrets on the pods, and the Namespace lists them as required Secrets', () => {

@@ -3,6 +3,7 @@
  * objects it makes, or the problems it is refused with, as the CLI prints them.
  */
 import { STACKS } from '../../apps/index.js';
+import { compileStages } from '../../lib/compile.js';
 import { StageLoader } from '../../lib/config/load.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
@@ -38,4 +39,15 @@ export function find(objects: readonly Obj[], kind: string, name?: string): Obj 
 /** A stage file with one service app `name`, its settings given as YAML lines (indented under the app). */
 export function serviceStage(settings: readonly string[], name = 'api'): string {
   return ['apps:', `  ${name}:`, '    stack: service', ...settings.map((l) => `    ${l}`), ''].join('\n');
+}
+
+/** The errors the checks find in a stage file that loads (what `npm run synth` exits with), as the CLI prints them. */
+export function checkErrors(text: string, readSource?: (path: string) => ReadonlyMap<string, string>): string[] {
+  try {
+    compileStages([{ stage: 'x', file: 'environments/x.yaml', text, readSource }]);
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  return [];
 }

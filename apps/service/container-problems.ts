@@ -1,0 +1,90 @@
+/**
+ * The problems of the container's settings that the service and cron stacks share, each at its
+ * setting: two volumes at one directory, and a variable set twice.
+ */
+import type { SettingsProblem } from '../../lib/stack.js';
+import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
+import type { ServiceSettings } from './settings.js';
+
+/**
+ * The directories the settings mount volumes at, each once: the kubelet refuses a container that
+ * mounts two volumes at one path, and a read-only root filesystem has its writable `/tmp` there
+ * already. (The config files' default directory, `/etc/<name>`, is the app name's: the checks find
+ * a clash with it.)
+ */
+export function mountProblems(s: Pick<ServiceSettings, 'security' | 'config' | 'secretFiles' | 'storage'>): SettingsProblem[] {
+  /** The setting that mounts a volume at a directory (none for the /tmp of a read-only root), in the order the container mounts them. */
+  const mounts: [path: (string | number)[], mountPath: string][] = [];
+  if (!s.security?.writableRootFilesystem) mounts.push([[], TMP_MOUNT]);
+  if (Object.keys(s.config?.files ?? {}).length && s.config?.mountPath !== undefined)
+    mounts.push([['config', 'mountPath'], s.config.mountPath]);
+  for (const [secret, f] of Object.entries(s.secretFiles ?? {})) mounts.push([['secretFiles', secret, 'mountPath'], f.mountPath]);
+  if (s.storage) mounts.push([['storage', 'mountPath'], s.storage.mountPath]);
+  const first = new Map<string, (string | number)[]>();
+  const problems: SettingsProblem[] = [];
+  for (const [path, mountPath] of mounts) {
+    const dir = mountPath.replace(/(?<=.)\/+$/, '');
+    const taken = first.get(dir);
+    if (!taken) first.set(dir, path);
+    else
+      problems.push({
+        code: 'config/conflict',
+        path,
+        message: taken.length
+          ? `is ${mountPath}, as ${taken.join('.')} is: a container mounts one volume at a directory`
+          : `is ${mountPath}, where the read-only root filesystem has its writable ${TMP_MOUNT} (an emptyDir): a container mounts one volume at a directory`,
+        hint: 'give it a directory of its own (one inside another is fine)',
+      });
+  }
+  return problems;
+}
+
+/**
+ * The variables `envFrom.secrets` gives (each key a variable of its name) that another setting sets
+ * too: the container would have one value (env over envFrom; of two envFrom sources, the later's),
+ * and the other would be lost without a word. Refused at the key.
+ */
+export function envFromProblems(s: Pick<ServiceSettings, 'env' | 'secrets' | 'configMaps' | 'config' | 'envFrom'>): SettingsProblem[] {
+  const set = new Map<string, string>();
+  for (const variable of Object.keys(s.env ?? {})) set.set(variable, `env.${variable}`);
+  for (const variable of Object.keys(s.config?.env ?? {})) set.set(variable, `config.env.${variable}`);
+  for (const setting of ['secrets', 'configMaps'] as const)
+    for (const [object, vars] of Object.entries(s[setting] ?? {}))
+      for (const variable of Object.keys(vars)) set.set(variable, `${setting}.${object}.${variable}`);
+  const problems: SettingsProblem[] = [];
+  const fromSecrets = new Map<string, string>();
+  for (const [secret, keys] of Object.entries(s.envFrom?.secrets ?? {}))
+    keys.forEach((key, i) => {
+      const other = set.get(key) ?? fromSecrets.get(key);
+      if (other === undefined) fromSecrets.set(key, `envFrom.secrets.${secret}[${i}]`);
+      else
+        problems.push({
+          code: 'config/conflict',
+          path: ['envFrom', 'secrets', secret, i],
+          message: `gives the variable ${key}, which ${other} sets too: the container would have one of the two values, and lose the other without a word`,
+          hint: `set ${key} once: remove it here (and from the Secret), or remove ${other}`,
+        });
+    });
+  return problems;
+}
+
+/**
+ * The names of the init containers (`initContainers`), each once and none the app container's (the
+ * app's own name): the API server refuses a pod with two containers of one name, init ones included.
+ */
+export function initContainerProblems(app: string, s: Pick<ServiceSettings, 'initContainers'>): SettingsProblem[] {
+  const seen = new Map<string, string>([[app, 'the app container (named after the app)']]);
+  const problems: SettingsProblem[] = [];
+  (s.initContainers ?? []).forEach((c, i) => {
+    const first = seen.get(c.name);
+    if (first === undefined) seen.set(c.name, `initContainers[${i}].name`);
+    else
+      problems.push({
+        code: 'config/conflict',
+        path: ['initContainers', i, 'name'],
+        message: `is ${c.name}, as ${first} is: the containers of a pod, init ones included, each have a name of their own`,
+        hint: 'give each step a name of its own',
+      });
+  });
+  return problems;
+}

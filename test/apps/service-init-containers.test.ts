@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { find, problems, render, serviceStage } from '../helpers/stage.js';
+
+const MIGRATE = 'initContainers: [{ name: migrate, command: [./manage, migrate], args: [--noinput] }]';
+
+describe('the init containers of a service', () => {
+  it("run the app's own image of each color, with the app container's environment, resources, mounts and security context", () => {
+    const objects = render(
+      serviceStage([
+        'blueGreen: { live: blue, blue: team/api:1, green: team/api:2 }',
+        MIGRATE,
+        'secrets: { api-db: { DB_PASSWORD: password } }',
+        'envFrom: { configMaps: [app-settings] }',
+        'resources: { requests: { cpu: 100m } }',
+      ]),
+    );
+    for (const [color, image] of [
+      ['blue', 'team/api:1'],
+      ['green', 'team/api:2'],
+    ]) {
+      const spec = find(objects, 'Deployment', `api-${color}`).spec.template.spec;
+      const [app] = spec.containers;
+      expect(spec.initContainers).toEqual([
+        {
+          name: 'migrate',
+          image,
+          command: ['./manage', 'migrate'],
+          args: ['--noinput'],
+          env: app.env,
+          envFrom: app.envFrom,
+          resources: app.resources,
+          imagePullPolicy: app.imagePullPolicy,
+          securityContext: app.securityContext,
+          volumeMounts: app.volumeMounts,
+        },
+      ]);
+    }
+  });
+
+  it('run another image when the stage names one', () => {
+    const text = serviceStage(['image: team/api:1', 'initContainers: [{ name: wait, image: busybox:1.36, command: [sh, -c, "true"] }]']);
+    expect(find(render(text), 'Deployment').spec.template.spec.initContainers[0].image).toBe('busybox:1.36');
+  });
+
+  it("refuse two of one name, and one named as the app container, at the name's place", () => {
+    expect(
+      problems(serviceStage(['image: team/api:1', 'initContainers: [{ name: migrate, command: [a] }, { name: migrate, command: [b] }]'])),
+    ).toEqual([
+      'environments/x.yaml:5:63: apps.api.initContainers[1].name is migrate, as initContainers[0].name is: the containers of a pod, init ones included, each have a name of their own\n' +
+        '  hint: give each step a name of its own',
+    ]);
+    expect(problems(serviceStage(['image: team/api:1', 'initContainers: [{ name: api, command: [a] }]']))).toEqual([
+      'environments/x.yaml:5:30: apps.api.initContainers[0].name is api, as the app container (named after the app) is: the containers of a pod, init ones included, each have a name of their own\n' +
+        '  hint: give each step a name of its own',
+    ]);
+  });
+});

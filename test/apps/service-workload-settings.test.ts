@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { find, problems, render, serviceStage } from '../helpers/stage.js';
+
+const IMAGE = 'image: team/api:1.4.2';
+const BLUE_GREEN = 'blueGreen: { live: blue, blue: team/api:1, green: team/api:2 }';
+const STAGECRAFT_LABEL =
+  'is a label stagecraft writes itself, with values it decides (app.kubernetes.io/instance, app.kubernetes.io/managed-by, app.kubernetes.io/name, app.kubernetes.io/part-of, app.kubernetes.io/version, stagecraft.dev/stage; every key under stagecraft.dev): another value would hide the Deployment from what selects by them (kubectl apply --prune, dashboards)\n';
+const cronStage = (settings: readonly string[]) =>
+  [
+    'apps:',
+    '  nightly:',
+    '    stack: cron',
+    '    schedule: "30 2 * * *"',
+    '    image: team/report:1',
+    ...settings.map((l) => `    ${l}`),
+    '',
+  ].join('\n');
+const cronPod = (text: string) => find(render(text), 'CronJob').spec.jobTemplate.spec.template.spec;
+
+describe('the priority class of a service', () => {
+  it("is the pods' priorityClassName, in both colors and in a cron job's pods", () => {
+    const objects = render(serviceStage([BLUE_GREEN, 'priorityClassName: high-priority']));
+    for (const color of ['blue', 'green'])
+      expect(find(objects, 'Deployment', `api-${color}`).spec.template.spec.priorityClassName).toBe('high-priority');
+    expect(cronPod(cronStage(['priorityClassName: batch.low'])).priorityClassName).toBe('batch.low');
+  });
+
+  it('refuses a name that is no DNS subdomain, as the API server would, at its place', () => {
+    expect(problems(serviceStage([IMAGE, 'priorityClassName: High_Priority']))).toEqual([
+      "environments/x.yaml:5:24: apps.api.priorityClassName must be a PriorityClass name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters) (found \"High_Priority\")",
+    ]);
+  });
+});
+
+describe('the image pull policy of a service', () => {
+  it('is IfNotPresent unless the stage says Always, for a service and a cron job', () => {
+    const container = (text: string) => find(render(text), 'Deployment').spec.template.spec.containers[0];
+    expect(container(serviceStage([IMAGE])).imagePullPolicy).toBe('IfNotPresent');
+    expect(container(serviceStage([IMAGE, 'imagePullPolicy: Always'])).imagePullPolicy).toBe('Always');
+    expect(cronPod(cronStage(['imagePullPolicy: Always'])).containers[0].imagePullPolicy).toBe('Always');
+  });
+
+  it('refuses another policy at its place', () => {
+    expect(problems(serviceStage([IMAGE, 'imagePullPolicy: always']))).toEqual([
+      `environments/x.yaml:5:22: apps.api.imagePullPolicy must be one of 'IfNotPresent', 'Always' (found "always"); did you mean 'Always'?`,
+    ]);
+  });
+});
+
+describe('the local disk (ephemeral-storage) of a service', () => {
+  it('is requested and limited beside cpu and memory, for a service and a cron job', () => {
+    const resources = 'resources: { requests: { cpu: 100m, ephemeral-storage: 1Gi }, limits: { ephemeral-storage: 2Gi } }';
+    expect(find(render(serviceStage([IMAGE, resources])), 'Deployment').spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '100m', 'ephemeral-storage': '1Gi' },
+      limits: { 'ephemeral-storage': '2Gi' },
+    });
+    expect(cronPod(cronStage([resources])).containers[0].resources.limits).toEqual({ 'ephemeral-storage': '2Gi' });
+  });
+
+  it('refuses a request above its limit and a quantity of thousandths of a byte, at their place', () => {
+    expect(
+      problems(serviceStage([IMAGE, 'resources: { requests: { ephemeral-storage: 4Gi }, limits: { ephemeral-storage: 2Gi } }'])),
+    ).toEqual([
+      'environments/x.yaml:5:49: apps.api.resources.requests.ephemeral-storage is 4Gi, above its limit 2Gi (the API server refuses the container)\n' +
+        '  hint: raise the limit or lower the request: an ephemeral-storage request may not exceed its limit',
+    ]);
+    expect(problems(serviceStage([IMAGE, 'resources: { limits: { ephemeral-storage: 500m } }']))).toEqual([
+      'environments/x.yaml:5:47: apps.api.resources.limits.ephemeral-storage must be a Kubernetes quantity above zero such as 1Gi (found "500m")',
+    ]);
+  });
+});
+
+describe('the labels and annotations of the Deployment itself', () => {
+  it("are written on each color's Deployment, not on its pods, beside stagecraft's own", () => {
+    const objects = render(
+      serviceStage([
+        BLUE_GREEN,
+        'labels: { team.example.com/owner: payments }',
+        'annotations: { configmap.reloader.stakater.com/reload: api-settings }',
+      ]),
+    );
+    for (const color of ['blue', 'green']) {
+      const deployment = find(objects, 'Deployment', `api-${color}`);
+      expect(deployment.metadata.labels).toMatchObject({ 'team.example.com/owner': 'payments', 'app.kubernetes.io/name': 'service' });
+      expect(deployment.metadata.annotations).toEqual({ 'configmap.reloader.stakater.com/reload': 'api-settings' });
+      expect(deployment.spec.template.metadata.labels['team.example.com/owner']).toBeUndefined();
+    }
+  });
+
+  it("refuse the labels stagecraft writes, stagecraft's own prefix, and what the API server refuses, at their place", () => {
+    expect(
+      problems(
+        serviceStage([
+          IMAGE,
+          'labels: { app.kubernetes.io/name: api, stagecraft.dev/stage: prod, team: payments }',
+          'annotations: { policy.stagecraft.dev/run-as-root: "why not" }',
+        ]),
+      ),
+    ).toEqual([
+      `environments/x.yaml:5:39: apps.api.labels.app.kubernetes.io/name ${STAGECRAFT_LABEL}` +
+        '  hint: use a key of your own, such as team.example.com/owner',
+      `environments/x.yaml:5:66: apps.api.labels.stagecraft.dev/stage ${STAGECRAFT_LABEL}` +
+        '  hint: use a key of your own, such as team.example.com/owner',
+      "environments/x.yaml:6:55: apps.api.annotations.policy.stagecraft.dev/run-as-root uses stagecraft's own prefix stagecraft.dev: stagecraft writes those annotations, and a hand-written one would be read as its own\n" +
+        "  hint: use your own prefix; a policy exception goes under security.exceptions, a Secret's keys under secrets",
+    ]);
+    expect(problems(serviceStage([IMAGE, 'labels: { team: "-x" }']))).toEqual([
+      `environments/x.yaml:5:21: apps.api.labels.team must be a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit) (found "-x")`,
+    ]);
+  });
+});
