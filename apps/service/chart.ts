@@ -1,7 +1,7 @@
 /**
  * The objects of one `service` instance, all named after the instance: the Deployment (or one per
  * color), its autoscaler, the Service over the named ports (and, blue/green behind an edge, one
- * NodePort Service per color), the PodDisruptionBudget, the Ingress, the content-hashed
+ * NodePort Service per color), the PodDisruptionBudget (one per color), the Ingress, the content-hashed
  * ConfigMaps and the storage claim. Every difference between stages comes from the settings.
  */
 import type { Chart } from 'cdk8s';
@@ -13,7 +13,8 @@ import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim
 import { LabelService } from '../../lib/constructs/label-service.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
-import { addAppDeployments, serviceSelector } from '../demoapp/deployments.js';
+import { addAppDeployments, appReleases, serviceSelector } from '../demoapp/deployments.js';
+import { INSTANCE_LABEL, instanceLabel } from '../../lib/model/labels.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
 import { DEFAULTS, colorServicePort, mountsReadWriteOnce, type ServiceSettings } from './settings.js';
 
@@ -172,15 +173,20 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
   }
   if (s.disruptionBudget) {
     const { maxUnavailable, minAvailable } = s.disruptionBudget;
-    new k8s.KubePodDisruptionBudget(chart, 'disruption-budget', {
-      metadata: { name },
-      spec: {
-        // every pod of the app: a drain that evicts the idle color's pods disrupts what a switch would need
-        selector: { matchLabels: { name } },
-        maxUnavailable: maxUnavailable === undefined ? undefined : k8s.IntOrString.fromNumber(maxUnavailable),
-        minAvailable: minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(minAvailable),
-      },
-    });
+    // the instance label too: `name` alone is any app's label, which a manifests app's pods may carry
+    const instance = { [INSTANCE_LABEL]: instanceLabel(name, stage.name) };
+    // blue/green, one budget per color: over both, a drain could evict every live pod while the idle
+    // color's stay, and a crashlooping idle color would block every eviction of the live one
+    for (const r of appReleases(name, s)) {
+      new k8s.KubePodDisruptionBudget(chart, `disruption-budget${r.idSuffix}`, {
+        metadata: { name: r.name },
+        spec: {
+          selector: { matchLabels: { ...r.selector, ...instance } },
+          maxUnavailable: maxUnavailable === undefined ? undefined : k8s.IntOrString.fromNumber(maxUnavailable),
+          minAvailable: minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(minAvailable),
+        },
+      });
+    }
   }
   if (s.ingress) {
     const portName = s.ingress.port ?? ports[0][0];

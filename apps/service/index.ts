@@ -308,8 +308,8 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
 
 /**
  * The objects an instance names after itself with something added: its storage (`<name>-data`,
- * `<name>-data-<stage>`) and, blue/green, each color's Deployment and Service (a Service has at
- * most 63 characters).
+ * `<name>-data-<stage>`) and, blue/green, each color's Deployment, disruption budget and Service (a
+ * Service has at most 63 characters).
  */
 function objectNames(name: string, s: ServiceSettings, stage: string): ObjectName[] {
   const names = serviceNames(name, stage, s);
@@ -318,6 +318,7 @@ function objectNames(name: string, s: ServiceSettings, stage: string): ObjectNam
     ...(s.storage ? [{ kind: 'PersistentVolumeClaim', name: names.claim }] : []),
     ...(s.storage && s.storage.storageClass === undefined ? [{ kind: 'PersistentVolume', name: names.volume }] : []),
     ...colors.map((n) => ({ kind: 'Deployment', name: n })),
+    ...(s.disruptionBudget ? colors.map((n) => ({ kind: 'PodDisruptionBudget', name: n })) : []),
     ...(s.service?.colorNodePorts && colorServicePort(s) ? colors.map((n) => ({ kind: 'Service', name: n })) : []),
   ];
 }

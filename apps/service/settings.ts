@@ -254,7 +254,7 @@ export const serviceSettings = Settings({
       },
       {
         description:
-          "A PodDisruptionBudget <name> over the app's pods (both colors' when blue/green): a node drain (kubectl drain, a cluster upgrade) evicts them only within it; one of maxUnavailable and minAvailable. @default - none",
+          "A PodDisruptionBudget <name> over the app's pods (blue/green, one per color, <name>-blue and <name>-green, each over its color's pods): a node drain (kubectl drain, a cluster upgrade) evicts them only within it; one of maxUnavailable and minAvailable. @default - none",
       },
     ),
   ),

@@ -48,15 +48,30 @@ describe('an autoscaled service', () => {
 });
 
 describe('the disruption budget of a service', () => {
-  it('is a PodDisruptionBudget over every pod of the app, both colors when blue/green, which the checks pass', () => {
+  it("is a PodDisruptionBudget over the app's own pods, selected by its instance label too, so another app's pods labelled name: api are not counted", () => {
+    const pdb = find(
+      render(serviceStage(['image: team/api:1', 'replicas: 3', 'disruptionBudget: { maxUnavailable: 1 }'])),
+      'PodDisruptionBudget',
+      'api',
+    );
+    expect(pdb.spec).toEqual({ selector: { matchLabels: { name: 'api', 'app.kubernetes.io/instance': 'api-x' } }, maxUnavailable: 1 });
+  });
+
+  it('is one PodDisruptionBudget per color when blue/green, so a drain keeps the live color running whatever the idle one does, which the checks pass', () => {
     const text = serviceStage([
       'blueGreen: { live: blue, blue: team/api:1, green: team/api:1 }',
       'replicas: 3',
       'ports: { http: { port: 8080 } }',
       'disruptionBudget: { maxUnavailable: 1 }',
     ]);
-    const pdb = find(render(text), 'PodDisruptionBudget', 'api');
-    expect(pdb.spec).toEqual({ selector: { matchLabels: { name: 'api' } }, maxUnavailable: 1 });
+    const objects = render(text);
+    expect(objects.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name)).toEqual(['api-blue', 'api-green']);
+    for (const color of ['blue', 'green']) {
+      expect(find(objects, 'PodDisruptionBudget', `api-${color}`).spec).toEqual({
+        selector: { matchLabels: { name: 'api', color, 'app.kubernetes.io/instance': 'api-x' } },
+        maxUnavailable: 1,
+      });
+    }
     const compiled = compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
     expect(compiled.checks.get('x')!.findings.filter((f) => f.code.startsWith('refs/pdb'))).toEqual([]);
   });
