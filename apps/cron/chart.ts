@@ -42,6 +42,7 @@ export function cronChart(chart: Chart, name: string, s: CronSettings): Chart {
               securityContext: securityContext({ security: s.security }),
               volumes: secretFiles.volumes,
               volumeMounts: secretFiles.mounts,
+              fsGroup: secretFiles.fsGroup,
               restartPolicy: s.restartPolicy ?? DEFAULTS.restartPolicy,
               serviceAccountName: s.serviceAccountName,
               automountServiceAccountToken: s.automountServiceAccountToken,

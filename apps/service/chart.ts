@@ -59,16 +59,32 @@ export const containerEnv = (s: Pick<ServiceSettings, 'env' | 'secrets' | 'confi
   ...keyRefs(s.configMaps, (configMap, key) => ({ configMapKeyRef: { name: configMap, key } })),
 ];
 
-/** The volumes of `secretFiles` and where the container mounts them, read-only: each key a file. The cron stack's pods take them too. */
-export function secretFileVolumes(s: Pick<ServiceSettings, 'secretFiles'>): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+/**
+ * The mode of the files of `secretFiles`: readable by their owner (root) and the pod's group only.
+ * Kubernetes' default, 0644, lets any user of the node's container read them, and programs that
+ * read a key refuse one that others may read (libpq a client key: "has group or world access").
+ */
+export const SECRET_FILE_MODE = 0o440;
+
+/**
+ * The volumes of `secretFiles` and where the container mounts them, read-only: each key a file of
+ * mode SECRET_FILE_MODE, and the pod's group (`fsGroup`, the non-root user's) the one that may read
+ * them, none without secret files. The cron stack's pods take them too.
+ */
+export function secretFileVolumes(s: Pick<ServiceSettings, 'secretFiles'>): {
+  volumes: k8s.Volume[];
+  mounts: k8s.VolumeMount[];
+  fsGroup: number | undefined;
+} {
   const files = Object.entries(s.secretFiles ?? {});
   return {
     // by position, not by name: a volume's name has at most 63 characters, as a Secret's has
     volumes: files.map(([secret, f], i) => ({
       name: `secret-${i}`,
-      secret: { secretName: secret, items: f.keys.map((key) => ({ key, path: key })) },
+      secret: { secretName: secret, defaultMode: SECRET_FILE_MODE, items: f.keys.map((key) => ({ key, path: key })) },
     })),
     mounts: files.map(([, f], i) => ({ name: `secret-${i}`, mountPath: f.mountPath, readOnly: true })),
+    fsGroup: files.length ? DEFAULTS.user : undefined,
   };
 }
 
@@ -137,8 +153,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     securityContext: securityContext(s),
     volumes,
     volumeMounts: mounts,
-    // a claim's files belong to the pod's group, so that the non-root user can write them
-    fsGroup: s.storage ? DEFAULTS.user : undefined,
+    // a claim's files belong to the pod's group, so that the non-root user can write them (and read the secret files)
+    fsGroup: s.storage ? DEFAULTS.user : secretFiles.fsGroup,
   });
   for (const d of deployments) allowPolicyExceptions(d.apiObject, s.security?.exceptions);
 

@@ -159,7 +159,9 @@ export const serviceSettings = Settings({
       Name('Name of the Secret.'),
       Settings(
         {
-          mountPath: AbsolutePath('Directory the keys are mounted at, read-only, each as a file named after its key.'),
+          mountPath: AbsolutePath(
+            "Directory the keys are mounted at, read-only, each as a file named after its key, of mode 0440 (root and the pod's group, the container user's).",
+          ),
           keys: Type.Array(KeyName, { minItems: 1, uniqueItems: true, description: 'The keys mounted, each a file (key.json, tls.crt).' }),
         },
         { description: 'Where the Secret is mounted and which keys, e.g. { mountPath: /var/run/gcp, keys: [key.json] }.' },
