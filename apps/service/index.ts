@@ -11,7 +11,7 @@ import { valueAt, type FieldPath } from '../../lib/model/field-path.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
-import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
+import { DEFAULTS, colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
@@ -252,6 +252,20 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
       `needs one of maxUnavailable and minAvailable (found ${budget.maxUnavailable === undefined ? 'neither' : 'both'}): a PodDisruptionBudget takes one`,
       'e.g. disruptionBudget: { maxUnavailable: 1 }, which lets a drain evict one pod at a time',
     );
+  else if (budget?.minAvailable !== undefined) {
+    // the fewest pods the app runs (per color): autoscaled, the autoscaler's floor
+    const [pods, what] = s.autoscaling
+      ? [s.autoscaling.minReplicas, 'autoscaling.minReplicas']
+      : [s.replicas ?? DEFAULTS.replicas, s.replicas === undefined ? 'the default replicas' : 'replicas'];
+    if (budget.minAvailable >= pods)
+      problems.push({
+        code: 'refs/pdb-blocks-drain',
+        severity: 'warning',
+        path: ['disruptionBudget', 'minAvailable'],
+        message: `is ${budget.minAvailable}, not below ${what} (${pods}): no pod can ever be evicted, so draining a node for maintenance waits forever`,
+        hint: `lower minAvailable below ${pods}, or use disruptionBudget: { maxUnavailable: 1 }`,
+      });
+  }
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']));
   const a = s.autoscaling;

@@ -249,9 +249,14 @@ export const serviceSettings = Settings({
   disruptionBudget: Type.Optional(
     Settings(
       {
-        maxUnavailable: Type.Optional(Count(0, { description: 'Pods a drain may stop at once. @default - none: then minAvailable' })),
+        maxUnavailable: Type.Optional(
+          // 0 lets no drain evict a pod, ever: a node is then never drained for maintenance
+          Count(1, { description: 'Pods a drain may stop at once (at least 1). @default - none: then minAvailable' }),
+        ),
         minAvailable: Type.Optional(
-          Count(0, { description: 'Pods that must keep running during a drain. @default - none: then maxUnavailable' }),
+          Count(0, {
+            description: 'Pods that must keep running during a drain, fewer than the replicas. @default - none: then maxUnavailable',
+          }),
         ),
       },
       {
