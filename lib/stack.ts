@@ -99,10 +99,11 @@ export interface Stack<S extends TSchema = TSchema> {
    */
   readonly release?: ReleaseSettings;
   /**
-   * Rules across settings that the schema cannot express; paths are relative to `apps.<name>`.
+   * Rules across settings that the schema cannot express; paths are relative to `apps.<name>`
+   * (`name`, the instance's, for what is named after it).
    * @default - no extra rules
    */
-  refine?(settings: Static<S>, stage: StageContext): SettingsProblem[];
+  refine?(settings: Static<S>, stage: StageContext, name: string): SettingsProblem[];
   /**
    * The objects the instance names after its own name with something added (`<name>-mysql-backup`,
    * `kube-<name>`), or after a setting. The loader bounds the instance's name by them (lib/config/names.ts):

@@ -15,7 +15,7 @@ import { cronSettings, type CronSettings } from './settings.js';
 /** How often the CronJob controller looks at its CronJobs: a shorter starting deadline may pass unseen. */
 const CONTROLLER_PERIOD_SECONDS = 10;
 
-function refine(s: CronSettings, stage: StageContext): SettingsProblem[] {
+function refine(s: CronSettings, stage: StageContext, name: string): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const scheduleProblem = cronScheduleProblem(s.schedule);
   if (scheduleProblem !== undefined) {
@@ -52,7 +52,7 @@ function refine(s: CronSettings, stage: StageContext): SettingsProblem[] {
       hint: `set ${CONTROLLER_PERIOD_SECONDS} or more, or leave it out`,
     });
   }
-  problems.push(...placementProblems(s, stage), ...mountProblems({ security: s.security, secretFiles: s.secretFiles }));
+  problems.push(...placementProblems(s, stage), ...mountProblems({ security: s.security, secretFiles: s.secretFiles }, name));
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']));
   return problems;

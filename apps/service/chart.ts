@@ -18,13 +18,16 @@ import { INSTANCE_LABEL, instanceLabel } from '../../lib/model/labels.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
 import { DEFAULTS, colorServicePort, mountsReadWriteOnce, type ServiceSettings } from './settings.js';
 
+/** The directory the config files are mounted at: `config.mountPath`, else `/etc/<name>`. */
+export const configMountOf = (name: string, s: Pick<ServiceSettings, 'config'>): string => s.config?.mountPath ?? `/etc/${name}`;
+
 /** The names of an instance's objects besides its Deployments (`<name>`, `<name>-<color>`). */
 export function serviceNames(name: string, stage: string, s: ServiceSettings) {
   return {
     claim: `${name}-data`,
     volume: `${name}-data-${stage}`,
     hostPath: s.storage?.hostPath ?? `/data/volumes/${name}-${stage}`,
-    configMount: s.config?.mountPath ?? `/etc/${name}`,
+    configMount: configMountOf(name, s),
   };
 }
 

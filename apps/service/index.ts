@@ -12,7 +12,7 @@ import type { KubeObject } from '../../lib/model/object.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
-import { serviceChart, serviceNames } from './chart.js';
+import { configMountOf, serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
@@ -110,15 +110,18 @@ function storageProblems(s: ServiceSettings): SettingsProblem[] {
 /**
  * The directories the settings mount volumes at, each once: the kubelet refuses a container that
  * mounts two volumes at one path, and a read-only root filesystem has its writable `/tmp` there
- * already. (The config files' default directory, `/etc/<name>`, is the app name's: the checks find
- * a clash with it.)
+ * already. `name`, the instance's, gives the config files' default directory (`/etc/<name>`).
  */
-export function mountProblems(s: Pick<ServiceSettings, 'security' | 'config' | 'secretFiles' | 'storage'>): SettingsProblem[] {
+export function mountProblems(
+  s: Pick<ServiceSettings, 'security' | 'config' | 'secretFiles' | 'storage'>,
+  name: string,
+): SettingsProblem[] {
   /** The setting that mounts a volume at a directory (none for the /tmp of a read-only root), in the order the container mounts them. */
   const mounts: [path: (string | number)[], mountPath: string][] = [];
   if (!s.security?.writableRootFilesystem) mounts.push([[], TMP_MOUNT]);
-  if (Object.keys(s.config?.files ?? {}).length && s.config?.mountPath !== undefined)
-    mounts.push([['config', 'mountPath'], s.config.mountPath]);
+  // config.files, when config.mountPath leaves them at their default directory
+  if (Object.keys(s.config?.files ?? {}).length)
+    mounts.push([s.config?.mountPath === undefined ? ['config', 'files'] : ['config', 'mountPath'], configMountOf(name, s)]);
   for (const [secret, f] of Object.entries(s.secretFiles ?? {})) mounts.push([['secretFiles', secret, 'mountPath'], f.mountPath]);
   if (s.storage) mounts.push([['storage', 'mountPath'], s.storage.mountPath]);
   const first = new Map<string, (string | number)[]>();
@@ -132,7 +135,7 @@ export function mountProblems(s: Pick<ServiceSettings, 'security' | 'config' | '
         code: 'config/conflict',
         path,
         message: taken.length
-          ? `is ${mountPath}, as ${taken.join('.')} is: a container mounts one volume at a directory`
+          ? `is ${mountPath}, ${taken.at(-1) === 'files' ? `where ${taken.join('.')} are mounted (config.mountPath's default, /etc/<name>)` : `as ${taken.join('.')} is`}: a container mounts one volume at a directory`
           : `is ${mountPath}, where the read-only root filesystem has its writable ${TMP_MOUNT} (an emptyDir): a container mounts one volume at a directory`,
         hint: 'give it a directory of its own (one inside another is fine)',
       });
@@ -140,7 +143,7 @@ export function mountProblems(s: Pick<ServiceSettings, 'security' | 'config' | '
   return problems;
 }
 
-function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
+function refine(s: ServiceSettings, stage: StageContext, name: string): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const add = (path: (string | number)[], code: string, message: string, hint?: string) =>
     problems.push({ code, path, message, ...(hint ? { hint } : {}) });
@@ -243,7 +246,7 @@ function refine(s: ServiceSettings, stage: StageContext): SettingsProblem[] {
       'set maxSurge to 1',
     );
   }
-  problems.push(...placementProblems(s, stage), ...mountProblems(s));
+  problems.push(...placementProblems(s, stage), ...mountProblems(s, name));
   const budget = s.disruptionBudget;
   if (budget && (budget.maxUnavailable === undefined) === (budget.minAvailable === undefined))
     add(

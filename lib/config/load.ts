@@ -158,7 +158,7 @@ export class StageLoader<S extends StackMap> {
     // output (lib/stage-secrets.ts), which excuses it there and lists the exception
     const allowed = new Set((stageFile.secrets?.allow ?? []).map((a) => a.path));
     const refined = instances.apps.flatMap(({ name, stack, settings }) =>
-      (this.stacks[stack]!.refine?.(settings as never, context) ?? []).flatMap((p) => {
+      (this.stacks[stack]!.refine?.(settings as never, context, name) ?? []).flatMap((p) => {
         const path = ['apps', name, ...p.path];
         if (p.code === 'config/secret-value' && allowed.has(dotted(path))) return [];
         return [place({ ...p, path, message: `${dotted(path)} ${p.message}` })];

@@ -110,6 +110,22 @@ describe('the Secret files of a service', () => {
     expect(find(render(serviceStage([IMAGE])), 'Deployment', 'api').spec.template.spec.securityContext).not.toHaveProperty('fsGroup');
   });
 
+  it("refuses the config files' default directory, /etc/<name>, at the setting that mounts there too", () => {
+    expect(
+      problems(
+        serviceStage([IMAGE, 'config: { files: { app.toml: x } }', 'secretFiles: { gcp-sa: { mountPath: /etc/api, keys: [key.json] } }']),
+      ),
+    ).toEqual([
+      "environments/x.yaml:6:41: apps.api.secretFiles.gcp-sa.mountPath is /etc/api, where config.files are mounted (config.mountPath's default, /etc/<name>): a container mounts one volume at a directory\n  hint: give it a directory of its own (one inside another is fine)",
+    ]);
+    // the default is the app's name: another app's is free
+    expect(
+      problems(
+        serviceStage([IMAGE, 'config: { files: { app.toml: x } }', 'secretFiles: { gcp-sa: { mountPath: /etc/web, keys: [key.json] } }']),
+      ),
+    ).toEqual([]);
+  });
+
   it('refuses a directory another volume of the container has, and /tmp beside a read-only root, at the later setting', () => {
     expect(
       problems(
