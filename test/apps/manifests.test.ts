@@ -489,7 +489,7 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
     const pinned = text.replace('    spec:\n', '    spec:\n      nodeSelector: { kubernetes.io/arch: arm64 }\n');
     const conflict = problemsOf(withFiles({ 'in/web.yaml': pinned }));
     expect(conflict.map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
-      "in/web.yaml:9:43 images/architecture-conflict: Deployment imported/zeta: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'imported' runs on amd64",
+      "in/web.yaml:9:43 images/architecture-conflict: Deployment imported/zeta: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'imported' runs on amd64 (its stage file's architecture:, amd64 when it has none)",
     ]);
   });
 
