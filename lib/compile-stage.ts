@@ -257,7 +257,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     }
     // every check on every stage, after rendering: an error here means nothing is written
     // the project's CRD folder validates the custom resources a stack renders
-    const { problems: stageProblems, kept, ...checked } = checkStage(r, { ...loaded.file.checks, crds: env.crds });
+    const { problems: stageProblems, kept, ...checked } = checkStage(r, { ...loaded.file.checks, crds: env.crds, engine });
     // the apps rendered now are kept for the next run, with what the checks found on their objects
     if (env.cache) keepApps(r, env.cache, kept);
     if (stageProblems.length) throw new ProblemsError(stageProblems);

@@ -138,20 +138,19 @@ export function secretsMadeOutside(file: unknown): readonly SecretMadeOutside[] 
 }
 
 /**
- * The problems of a stage's `secrets.external`: a name declared twice there, and a name an app of
- * the stage declares as a Secret the stage makes (`npm run secrets` or the secret store, type
- * Opaque: an app's `secrets:`, demoapp's database Secret), which would be made by two. Each at the
- * declaration under `secrets.external`, naming the other.
+ * The problems of a stage's `secrets.external`: a name declared twice there, and a key an app's
+ * declaration of that Secret reads that the entry does not list (when it lists keys). An app's
+ * declaration of a name listed there is of that Secret, made outside stagecraft (lib/config/load.ts):
+ * a cert-manager client certificate mounted by `secretFiles`. A name declared twice is reported at
+ * the later entry, an unlisted key at the app's declaration, each naming the other.
  * @param at where a setting is in the stage file
  * @param place where a declaration of an app is in the stage file
- * @param store whether the stage's Secrets come from a secret store (`secretStore:`)
  */
 export function externalSecretProblems(
   external: readonly SecretMadeOutside[],
   declared: readonly AppSecret[],
   at: (path: FieldPath) => SourceLocation,
   place: (app: string, path: FieldPath) => SourceLocation,
-  store: boolean,
 ): Problem[] {
   const problems: Problem[] = [];
   const seen = new Map<string, SecretMadeOutside>();
@@ -167,17 +166,21 @@ export function externalSecretProblems(
       continue;
     }
     seen.set(s.name, s);
-    const made = declared.find((a) => a.declaration.name === s.name && !a.declaration.external);
-    if (!made) continue;
-    const where = dotted(['apps', made.app, ...made.declaration.path]);
-    problems.push({
-      code: 'config/conflict',
-      location: at(s.path),
-      message:
-        `${dotted(s.path)} declares the Secret '${s.name}' as made outside stagecraft, but ${where} ` +
-        `(line ${place(made.app, made.declaration.path).line}) uses it ${use(made.declaration, store)}: one Secret cannot be made by both`,
-      hint: `one Secret, one maker: if the stage makes it, remove it from secrets.external; else remove ${where}; or give the two Secrets different names`,
-    });
+    const listed = s.keys;
+    if (!listed) continue;
+    for (const a of declared.filter((d) => d.declaration.name === s.name)) {
+      const unlisted = a.declaration.keys.filter((k) => !listed.includes(k));
+      if (!unlisted.length) continue;
+      const where = dotted(['apps', a.app, ...a.declaration.path]);
+      problems.push({
+        code: 'config/conflict',
+        location: place(a.app, a.declaration.path),
+        message:
+          `${where} reads the ${unlisted.length === 1 ? 'key' : 'keys'} ${unlisted.join(', ')} of the Secret '${s.name}', ` +
+          `which ${dotted(s.path)} (line ${at(s.path).line}) declares as made outside stagecraft with the keys ${listed.join(', ')}`,
+        hint: `list ${unlisted.join(', ')} among the keys of ${dotted(s.path)}, if the Secret has ${unlisted.length === 1 ? 'it' : 'them'}; or read another key`,
+      });
+    }
   }
   return problems;
 }

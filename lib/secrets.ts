@@ -114,7 +114,7 @@ export function parseEnvFile(text: string, file: string): EnvFile & { problems: 
         location: { file, line: i + 1, column: raw.length - raw.trimStart().length + 1 + (m ? line.length - m[2].length : 0) },
         message: m ? `the value of ${m[1]} starts with a quote (${quote}) but does not end with it` : 'expected NAME=value',
         hint: m
-          ? `close the quote on the same line, where only a # comment may follow it; a value never spans lines: write a line break as \\n inside double quotes`
+          ? `close the quote on the same line, where only a # comment may follow it; a value never spans lines: write a line break as \\n inside double quotes (and a \\ as \\\\), or a JSON file minified in single quotes, taken literally`
           : 'write one variable per line, e.g. MYSQLSECRET_PASSWORD=...; lines starting with # are comments',
       });
       return;

@@ -37,6 +37,22 @@ describe("the README's own stack", () => {
     expect(yaml).toHaveLength(1);
   });
 
+  it('points at the construct files it names, and at oneContainerPod for the writable /tmp that RESTRICTED_CONTAINER alone lacks', async () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('\n## Your own stack\n'),
+      readme.indexOf('\n## ', readme.indexOf('\n## Your own stack\n') + 1),
+    );
+    const files = [...section.matchAll(/`(lib\/constructs\/[a-z-]+\.ts)`/g)].map((m) => m[1]);
+    expect(files).toContain('lib/constructs/one-container-pod.ts');
+    for (const file of files) expect(() => readFileSync(join(REPO, file))).not.toThrow();
+    const { oneContainerPod } = await import('../lib/constructs/one-container-pod.js');
+    const { RESTRICTED_CONTAINER } = await import('../lib/constructs/app-deployment.js');
+    const pod = oneContainerPod({ container: { name: 'a', image: 'a:1' }, securityContext: RESTRICTED_CONTAINER });
+    expect(section).toContain('`oneContainerPod`');
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+  });
+
   it('compiles, joins the stage schema, synthesizes with no failed check, and joins promote', async () => {
     // the block imports from apps/ ('../lib/...'): point those imports at this repository's lib/
     const file = join(dir, 'echo.ts');

@@ -173,18 +173,27 @@ describe('Secrets made outside stagecraft, declared under secrets.external', () 
     expect(stored.map((o) => o.metadata.name)).toEqual(['api-db']);
   });
 
-  it("are refused at the declaration when an app declares the Secret as one the stage makes (an app's secrets:, demoapp's database Secret)", () => {
-    expect(problems(`secrets:\n  external: [ext, db]\n${manifests('    secrets: { db: [password] }\n')}`)).toEqual([
-      "environments/x.yaml:2:19: secrets.external[1] declares the Secret 'db' as made outside stagecraft, but apps.legacy.secrets.db (line 7) " +
-        'uses it as a Secret with keys password, which npm run secrets makes (type Opaque): one Secret cannot be made by both\n' +
-        '  hint: one Secret, one maker: if the stage makes it, remove it from secrets.external; else remove apps.legacy.secrets.db; ' +
-        'or give the two Secrets different names',
+  it("take an app's declaration of the Secret as theirs (a cert-manager client certificate in secretFiles), refusing at it a key they do not list", () => {
+    const stage = (keys: string) =>
+      `secrets:\n  external: [{ name: client-tls, keys: [tls.crt, tls.key, ca.crt] }]\n${serviceStage(['image: team/api:1', `secretFiles: { client-tls: { mountPath: /etc/tls, keys: ${keys} } }`])}`;
+    expect(problems(stage('[tls.crt, tls.key]'))).toEqual([]);
+    expect(find(render(stage('[tls.crt, tls.key]')), 'Namespace').metadata.annotations).toEqual({
+      [REQUIRED_SECRETS_ANNOTATION]: 'client-tls=ca.crt,tls.crt,tls.key',
+    });
+    // made outside: npm run secrets neither makes it nor asks for its values
+    const r = runCli('secrets', ['a'], tempProject({ a: stage('[tls.crt, tls.key]') }));
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('client-tls');
+    expect(problems(stage('[tls.crt, client.key]'))).toEqual([
+      "environments/x.yaml:7:20: apps.api.secretFiles.client-tls reads the key client.key of the Secret 'client-tls', which secrets.external[0].name (line 2) declares as made outside stagecraft with the keys tls.crt, tls.key, ca.crt\n" +
+        '  hint: list client.key among the keys of secrets.external[0].name, if the Secret has it; or read another key',
     ]);
+    // demoapp's database Secret, named there, is made outside stagecraft too (by the secret store no more)
     const db =
       'apps:\n  demoapp:\n    image: demoapp:1\n    replicas: 1\n    database:\n      storage: 1Gi\n      backup: { schedule: "0 2 * * *", storage: 1Gi }\n' +
       '      secret: { name: shared, keys: [username, password, database] }\n';
     expect(problems(`secretStore: { name: vault }\nsecrets:\n  external:\n    - { name: shared, keys: [password] }\n${db}`)[0]).toMatch(
-      /^environments\/x\.yaml:4:15: secrets\.external\[0\]\.name declares the Secret 'shared' as made outside stagecraft, but apps\.demoapp\.database\.secret \(line 12\) uses it as a Secret with keys database, password, username, which the stage's secret store makes /,
+      /^environments\/x\.yaml:12:\d+: apps\.demoapp\.database\.secret reads the keys username, database of the Secret 'shared'/,
     );
     // an Ingress's TLS Secret is made outside stagecraft too: the same Secret
     expect(

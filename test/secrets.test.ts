@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO } from './helpers/cli.js';
 import { mergeDeclarations, parseEnvFile, secretManifests, secretVariable } from '../lib/secrets.js';
 
 describe('secretVariable', () => {
@@ -23,6 +26,18 @@ describe('parseEnvFile', () => {
     const { values, problems } = parseEnvFile(text, '.secrets/dev.env');
     expect(problems).toEqual([]);
     expect(Object.fromEntries(values)).toEqual({ A: 'plain', B: 'spaced', C: 'single # kept', D: 'double "q" #kept', E: 'x', F: '' });
+  });
+
+  it("reads a GCP key.json as the README writes it, minified in single quotes, with its private_key's \\n kept", () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const line = /^`(GCP_SA_KEY_JSON='[^`]*')`;$/m.exec(readme)?.[1];
+    expect(line).toBeDefined();
+    const { values, problems } = parseEnvFile(line!, '.secrets/qa.env');
+    expect(problems).toEqual([]);
+    const key = JSON.parse(values.get('GCP_SA_KEY_JSON')!);
+    expect(key.private_key).toMatch(/^-----BEGIN PRIVATE KEY-----\nMIIE\.\.\.\n-----END PRIVATE KEY-----\n$/);
+    // in double quotes each \ is written \\, as the README says: else \n in the JSON becomes a line break, and JSON.parse fails
+    expect(parseEnvFile('K="{\\"k\\":\\"a\\\\nb\\"}"', 'x').values.get('K')).toBe('{"k":"a\\nb"}');
   });
 
   it('points at lines that are not NAME=value', () => {

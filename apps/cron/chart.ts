@@ -43,6 +43,7 @@ export function cronChart(chart: Chart, name: string, s: CronSettings): Chart {
               securityContext: securityContext({ security: s.security }),
               volumes: secretFiles.volumes,
               volumeMounts: secretFiles.mounts,
+              fsGroup: secretFiles.fsGroup,
               restartPolicy: s.restartPolicy ?? DEFAULTS.restartPolicy,
               imagePullPolicy: s.imagePullPolicy,
               priorityClassName: s.priorityClassName,

@@ -16,7 +16,7 @@ import { cronSettings, type CronSettings } from './settings.js';
 /** How often the CronJob controller looks at its CronJobs: a shorter starting deadline may pass unseen. */
 const CONTROLLER_PERIOD_SECONDS = 10;
 
-function refine(s: CronSettings, stage: StageContext): SettingsProblem[] {
+function refine(s: CronSettings, stage: StageContext, name: string): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const scheduleProblem = cronScheduleProblem(s.schedule);
   if (scheduleProblem !== undefined) {
@@ -55,7 +55,7 @@ function refine(s: CronSettings, stage: StageContext): SettingsProblem[] {
   }
   problems.push(
     ...placementProblems(s, stage),
-    ...mountProblems({ security: s.security, secretFiles: s.secretFiles }),
+    ...mountProblems({ security: s.security, secretFiles: s.secretFiles }, name),
     ...envFromProblems(s),
   );
   // warnings: careless units of cpu and memory

@@ -1,7 +1,7 @@
 /**
  * The objects of one `service` instance, all named after the instance: the Deployment (or one per
  * color), its autoscaler, the Service over the named ports (and, blue/green behind an edge, one
- * NodePort Service per color), the PodDisruptionBudget, the Ingress, the content-hashed
+ * NodePort Service per color), the PodDisruptionBudget (one per color), the Ingress, the content-hashed
  * ConfigMaps and the storage claim. Every difference between stages comes from the settings.
  */
 import type { Chart } from 'cdk8s';
@@ -14,9 +14,13 @@ import { LabelService } from '../../lib/constructs/label-service.js';
 import { TlsIngress } from '../../lib/constructs/tls-ingress.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
 import { DEFAULT_ANTI_AFFINITY_WEIGHT, DEFAULT_MAX_SKEW } from '../../lib/config/workload.js';
-import { addAppDeployments, serviceSelector } from '../demoapp/deployments.js';
+import { addAppDeployments, appReleases, serviceSelector } from '../demoapp/deployments.js';
+import { INSTANCE_LABEL, instanceLabel } from '../../lib/model/labels.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
 import { DEFAULTS, colorServicePort, mountsReadWriteOnce, type ServiceSettings } from './settings.js';
+
+/** The directory the config files are mounted at: `config.mountPath`, else `/etc/<name>`. */
+export const configMountOf = (name: string, s: Pick<ServiceSettings, 'config'>): string => s.config?.mountPath ?? `/etc/${name}`;
 
 /** The names of an instance's objects besides its Deployments (`<name>`, `<name>-<color>`). */
 export function serviceNames(name: string, stage: string, s: ServiceSettings) {
@@ -24,7 +28,7 @@ export function serviceNames(name: string, stage: string, s: ServiceSettings) {
     claim: `${name}-data`,
     volume: `${name}-data-${stage}`,
     hostPath: s.storage?.hostPath ?? `/data/volumes/${name}-${stage}`,
-    configMount: s.config?.mountPath ?? `/etc/${name}`,
+    configMount: configMountOf(name, s),
   };
 }
 
@@ -68,16 +72,32 @@ export const containerEnvFrom = (s: Pick<ServiceSettings, 'envFrom'>, configMaps
   ...Object.keys(s.envFrom?.secrets ?? {}).map((name) => ({ secretRef: { name } })),
 ];
 
-/** The volumes of `secretFiles` and where the container mounts them, read-only: each key a file. The cron stack's pods take them too. */
-export function secretFileVolumes(s: Pick<ServiceSettings, 'secretFiles'>): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+/**
+ * The mode of the files of `secretFiles`: readable by their owner (root) and the pod's group only.
+ * Kubernetes' default, 0644, lets any user of the node's container read them, and programs that
+ * read a key refuse one that others may read (libpq a client key: "has group or world access").
+ */
+export const SECRET_FILE_MODE = 0o440;
+
+/**
+ * The volumes of `secretFiles` and where the container mounts them, read-only: each key a file of
+ * mode SECRET_FILE_MODE, and the pod's group (`fsGroup`, the non-root user's) the one that may read
+ * them, none without secret files. The cron stack's pods take them too.
+ */
+export function secretFileVolumes(s: Pick<ServiceSettings, 'secretFiles'>): {
+  volumes: k8s.Volume[];
+  mounts: k8s.VolumeMount[];
+  fsGroup: number | undefined;
+} {
   const files = Object.entries(s.secretFiles ?? {});
   return {
     // by position, not by name: a volume's name has at most 63 characters, as a Secret's has
     volumes: files.map(([secret, f], i) => ({
       name: `secret-${i}`,
-      secret: { secretName: secret, items: f.keys.map((key) => ({ key, path: key })) },
+      secret: { secretName: secret, defaultMode: SECRET_FILE_MODE, items: f.keys.map((key) => ({ key, path: key })) },
     })),
     mounts: files.map(([, f], i) => ({ name: `secret-${i}`, mountPath: f.mountPath, readOnly: true })),
+    fsGroup: files.length ? DEFAULTS.user : undefined,
   };
 }
 
@@ -156,8 +176,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     securityContext: securityContext(s),
     volumes,
     volumeMounts: mounts,
-    // a claim's files belong to the pod's group, so that the non-root user can write them
-    fsGroup: s.storage ? DEFAULTS.user : undefined,
+    // a claim's files belong to the pod's group, so that the non-root user can write them (and read the secret files)
+    fsGroup: s.storage ? DEFAULTS.user : secretFiles.fsGroup,
   });
   for (const d of deployments) allowPolicyExceptions(d.apiObject, s.security?.exceptions);
 
@@ -192,15 +212,20 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
   }
   if (s.disruptionBudget) {
     const { maxUnavailable, minAvailable } = s.disruptionBudget;
-    new k8s.KubePodDisruptionBudget(chart, 'disruption-budget', {
-      metadata: { name },
-      spec: {
-        // every pod of the app: a drain that evicts the idle color's pods disrupts what a switch would need
-        selector: { matchLabels: { name } },
-        maxUnavailable: maxUnavailable === undefined ? undefined : k8s.IntOrString.fromNumber(maxUnavailable),
-        minAvailable: minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(minAvailable),
-      },
-    });
+    // the instance label too: `name` alone is any app's label, which a manifests app's pods may carry
+    const instance = { [INSTANCE_LABEL]: instanceLabel(name, stage.name) };
+    // blue/green, one budget per color: over both, a drain could evict every live pod while the idle
+    // color's stay, and a crashlooping idle color would block every eviction of the live one
+    for (const r of appReleases(name, s)) {
+      new k8s.KubePodDisruptionBudget(chart, `disruption-budget${r.idSuffix}`, {
+        metadata: { name: r.name },
+        spec: {
+          selector: { matchLabels: { ...r.selector, ...instance } },
+          maxUnavailable: maxUnavailable === undefined ? undefined : k8s.IntOrString.fromNumber(maxUnavailable),
+          minAvailable: minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(minAvailable),
+        },
+      });
+    }
   }
   if (s.ingress) {
     const portName = s.ingress.port ?? ports[0][0];

@@ -5,19 +5,23 @@
 import type { SettingsProblem } from '../../lib/stack.js';
 import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
 import type { ServiceSettings } from './settings.js';
+import { configMountOf } from './chart.js';
 
 /**
  * The directories the settings mount volumes at, each once: the kubelet refuses a container that
  * mounts two volumes at one path, and a read-only root filesystem has its writable `/tmp` there
- * already. (The config files' default directory, `/etc/<name>`, is the app name's: the checks find
- * a clash with it.)
+ * already. `name`, the instance's, gives the config files' default directory (`/etc/<name>`).
  */
-export function mountProblems(s: Pick<ServiceSettings, 'security' | 'config' | 'secretFiles' | 'storage'>): SettingsProblem[] {
+export function mountProblems(
+  s: Pick<ServiceSettings, 'security' | 'config' | 'secretFiles' | 'storage'>,
+  name: string,
+): SettingsProblem[] {
   /** The setting that mounts a volume at a directory (none for the /tmp of a read-only root), in the order the container mounts them. */
   const mounts: [path: (string | number)[], mountPath: string][] = [];
   if (!s.security?.writableRootFilesystem) mounts.push([[], TMP_MOUNT]);
-  if (Object.keys(s.config?.files ?? {}).length && s.config?.mountPath !== undefined)
-    mounts.push([['config', 'mountPath'], s.config.mountPath]);
+  // config.files, when config.mountPath leaves them at their default directory
+  if (Object.keys(s.config?.files ?? {}).length)
+    mounts.push([s.config?.mountPath === undefined ? ['config', 'files'] : ['config', 'mountPath'], configMountOf(name, s)]);
   for (const [secret, f] of Object.entries(s.secretFiles ?? {})) mounts.push([['secretFiles', secret, 'mountPath'], f.mountPath]);
   if (s.storage) mounts.push([['storage', 'mountPath'], s.storage.mountPath]);
   const first = new Map<string, (string | number)[]>();
@@ -31,7 +35,7 @@ export function mountProblems(s: Pick<ServiceSettings, 'security' | 'config' | '
         code: 'config/conflict',
         path,
         message: taken.length
-          ? `is ${mountPath}, as ${taken.join('.')} is: a container mounts one volume at a directory`
+          ? `is ${mountPath}, ${taken.at(-1) === 'files' ? `where ${taken.join('.')} are mounted (config.mountPath's default, /etc/<name>)` : `as ${taken.join('.')} is`}: a container mounts one volume at a directory`
           : `is ${mountPath}, where the read-only root filesystem has its writable ${TMP_MOUNT} (an emptyDir): a container mounts one volume at a directory`,
         hint: 'give it a directory of its own (one inside another is fine)',
       });

@@ -11,7 +11,7 @@ import { valueAt, type FieldPath } from '../../lib/model/field-path.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
-import { colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
+import { DEFAULTS, colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
@@ -225,7 +225,7 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       'set maxSurge to 1',
     );
   }
-  problems.push(...placementProblems(s, stage), ...mountProblems(s), ...envFromProblems(s), ...initContainerProblems(name, s));
+  problems.push(...placementProblems(s, stage), ...mountProblems(s, name), ...envFromProblems(s), ...initContainerProblems(name, s));
   const budget = s.disruptionBudget;
   if (budget && (budget.maxUnavailable === undefined) === (budget.minAvailable === undefined))
     add(
@@ -234,6 +234,20 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       `needs one of maxUnavailable and minAvailable (found ${budget.maxUnavailable === undefined ? 'neither' : 'both'}): a PodDisruptionBudget takes one`,
       'e.g. disruptionBudget: { maxUnavailable: 1 }, which lets a drain evict one pod at a time',
     );
+  else if (budget?.minAvailable !== undefined) {
+    // the fewest pods the app runs (per color): autoscaled, the autoscaler's floor
+    const [pods, what] = s.autoscaling
+      ? [s.autoscaling.minReplicas, 'autoscaling.minReplicas']
+      : [s.replicas ?? DEFAULTS.replicas, s.replicas === undefined ? 'the default replicas' : 'replicas'];
+    if (budget.minAvailable >= pods)
+      problems.push({
+        code: 'refs/pdb-blocks-drain',
+        severity: 'warning',
+        path: ['disruptionBudget', 'minAvailable'],
+        message: `is ${budget.minAvailable}, not below ${what} (${pods}): no pod can ever be evicted, so draining a node for maintenance waits forever`,
+        hint: `lower minAvailable below ${pods}, or use disruptionBudget: { maxUnavailable: 1 }`,
+      });
+  }
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']));
   const a = s.autoscaling;
@@ -290,8 +304,8 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
 
 /**
  * The objects an instance names after itself with something added: its storage (`<name>-data`,
- * `<name>-data-<stage>`) and, blue/green, each color's Deployment and Service (a Service has at
- * most 63 characters).
+ * `<name>-data-<stage>`) and, blue/green, each color's Deployment, disruption budget and Service (a
+ * Service has at most 63 characters).
  */
 function objectNames(name: string, s: ServiceSettings, stage: string): ObjectName[] {
   const names = serviceNames(name, stage, s);
@@ -300,6 +314,7 @@ function objectNames(name: string, s: ServiceSettings, stage: string): ObjectNam
     ...(s.storage ? [{ kind: 'PersistentVolumeClaim', name: names.claim }] : []),
     ...(s.storage && s.storage.storageClass === undefined ? [{ kind: 'PersistentVolume', name: names.volume }] : []),
     ...colors.map((n) => ({ kind: 'Deployment', name: n })),
+    ...(s.disruptionBudget ? colors.map((n) => ({ kind: 'PodDisruptionBudget', name: n })) : []),
     ...(s.service?.colorNodePorts && colorServicePort(s) ? colors.map((n) => ({ kind: 'Service', name: n })) : []),
   ];
 }

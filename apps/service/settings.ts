@@ -126,7 +126,9 @@ export const serviceSettings = Settings({
       Name('Name of the Secret.'),
       Settings(
         {
-          mountPath: AbsolutePath('Directory the keys are mounted at, read-only, each as a file named after its key.'),
+          mountPath: AbsolutePath(
+            "Directory the keys are mounted at, read-only, each as a file named after its key, of mode 0440 (root and the pod's group, the container user's).",
+          ),
           keys: Type.Array(KeyName, { minItems: 1, uniqueItems: true, description: 'The keys mounted, each a file (key.json, tls.crt).' }),
         },
         { description: 'Where the Secret is mounted and which keys, e.g. { mountPath: /var/run/gcp, keys: [key.json] }.' },
@@ -230,14 +232,19 @@ export const serviceSettings = Settings({
   disruptionBudget: Type.Optional(
     Settings(
       {
-        maxUnavailable: Type.Optional(Count(0, { description: 'Pods a drain may stop at once. @default - none: then minAvailable' })),
+        maxUnavailable: Type.Optional(
+          // 0 lets no drain evict a pod, ever: a node is then never drained for maintenance
+          Count(1, { description: 'Pods a drain may stop at once (at least 1). @default - none: then minAvailable' }),
+        ),
         minAvailable: Type.Optional(
-          Count(0, { description: 'Pods that must keep running during a drain. @default - none: then maxUnavailable' }),
+          Count(0, {
+            description: 'Pods that must keep running during a drain, fewer than the replicas. @default - none: then maxUnavailable',
+          }),
         ),
       },
       {
         description:
-          "A PodDisruptionBudget <name> over the app's pods (both colors' when blue/green): a node drain (kubectl drain, a cluster upgrade) evicts them only within it; one of maxUnavailable and minAvailable. @default - none",
+          "A PodDisruptionBudget <name> over the app's pods (blue/green, one per color, <name>-blue and <name>-green, each over its color's pods): a node drain (kubectl drain, a cluster upgrade) evicts them only within it; one of maxUnavailable and minAvailable. @default - none",
       },
     ),
   ),

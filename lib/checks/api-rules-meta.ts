@@ -18,12 +18,59 @@ import {
   type NameRule,
 } from '../model/object-names.js';
 import type { KubeObject } from '../model/object.js';
+import type { Engine } from '../model/engines.js';
 import { finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
 import { manualSelector } from './api-rules-batch.js';
 
 /** The annotation that makes an object a Helm hook: created by Helm at a step of a release, not installed with the chart. */
 const HELM_HOOK = 'helm.sh/hook';
+
+/** Helm 2's hook for a CRD, which Helm 3, kubectl and Argo CD all take for an ordinary object. */
+const CRD_INSTALL = 'crd-install';
+
+/** The Helm hooks Argo CD runs as sync hooks (gitops-engine `pkg/sync/hook/helm`); it applies an object of any other hook never. */
+const ARGOCD_HOOKS: Readonly<Record<string, string>> = {
+  'pre-install': 'PreSync',
+  'pre-upgrade': 'PreSync',
+  'post-install': 'PostSync',
+  'post-upgrade': 'PostSync',
+};
+
+/**
+ * What the stage's applier does with a Helm hook that `helm template` rendered (a test Pod, a
+ * migration Job): kubectl apply (and Flux, which applies as it does) creates it with everything
+ * else, once; Argo CD runs the install and upgrade hooks as its own sync hooks (no finding) and
+ * never applies the others. `crd-install` is no hook to any of them.
+ */
+function helmHookFinding(o: KubeObject, annotation: string, engine: Engine | undefined): Finding | undefined {
+  const hooks = annotation
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '' && h !== CRD_INSTALL);
+  if (hooks.length === 0) return undefined;
+  const warn = finder(o, 'warning');
+  const at = ['metadata', 'annotations', HELM_HOOK];
+  const what = `makes the ${o.kind} a Helm hook ('${annotation}')`;
+  if (engine === 'argocd') {
+    if (hooks.some((h) => ARGOCD_HOOKS[h] !== undefined)) return undefined;
+    return warn(
+      'api/helm-hook',
+      at,
+      `${what}, which Argo CD never applies: it runs pre-install and pre-upgrade hooks as PreSync hooks and post-install and post-upgrade hooks as PostSync hooks, at every sync, and leaves the others out`,
+      hooks.some((h) => h.startsWith('test'))
+        ? 'leave tests out of what helm template renders (--skip-tests); or, if the object belongs with the rest, remove the annotation'
+        : 'if the object belongs with the rest, remove the annotation; to run it at a sync, annotate it argocd.argoproj.io/hook (PreSync, PostSync...)',
+    );
+  }
+  // `helm template` renders hooks beside the chart; kubectl apply knows no hook
+  return warn(
+    'api/helm-hook',
+    at,
+    `${what}: Helm creates it only at that step of a release (${hooks.some((h) => h.startsWith('test')) ? 'helm test' : 'before or after an install, upgrade, rollback or delete'}), but kubectl apply creates it with everything else, once: it does not run again at the next release, and an apply that changes a Job's template fails (a Job's template cannot be changed)`,
+    'leave hooks out of what helm template renders (--skip-tests for tests, --no-hooks for the others); or, if the object belongs with the rest, remove the annotation',
+  );
+}
 
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -156,7 +203,13 @@ function checkAllLabelsAt(
  * rule, its namespace, no field the API server sets, no Helm hook (a warning), and the syntax of
  * every label and annotation in the object (its own metadata's, its templates', its selectors').
  */
-export function checkMetadata(emit: Emit, o: KubeObject, md: NonNullable<KubeObject['metadata']>, out: Finding[]): void {
+export function checkMetadata(
+  emit: Emit,
+  o: KubeObject,
+  md: NonNullable<KubeObject['metadata']>,
+  out: Finding[],
+  engine: Engine | undefined,
+): void {
   if (md.name === undefined && md.generateName === undefined) {
     out.push(emit('api/name', ['metadata'], "required field 'name' is missing", `every ${o.kind} needs a name; add metadata.name`));
   } else if (md.name === undefined) {
@@ -199,16 +252,9 @@ export function checkMetadata(emit: Emit, o: KubeObject, md: NonNullable<KubeObj
     );
   }
   const hook = md.annotations?.[HELM_HOOK];
-  if (typeof hook === 'string' && hook.trim() !== '') {
-    // `helm template` renders hooks (a test Pod, a migration Job) beside the chart; kubectl apply knows no hook
-    out.push(
-      finder(o, 'warning')(
-        'api/helm-hook',
-        ['metadata', 'annotations', HELM_HOOK],
-        `makes the ${o.kind} a Helm hook ('${hook}'): Helm creates it only at that step of a release (${hook.includes('test') ? 'helm test' : 'before or after an install, upgrade, rollback or delete'}), but kubectl apply creates it with everything else, at every apply`,
-        'leave hooks out of what helm template renders (--skip-tests for tests, --no-hooks for the others); or, if the object belongs with the rest, remove the annotation',
-      ),
-    );
+  if (typeof hook === 'string') {
+    const finding = helmHookFinding(o, hook, engine);
+    if (finding) out.push(finding);
   }
   checkAllLabels(emit, o, labelPlan(String(o.apiVersion), o.kind), [], out);
 }

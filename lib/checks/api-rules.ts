@@ -9,6 +9,7 @@
  * specs (`api-rules-pods.ts`), Jobs' and CronJobs' restart policy, schedule and time zone
  * (`api-rules-batch.ts`) and the rules of single kinds (`api-rules-kinds.ts`).
  */
+import type { Engine } from '../model/engines.js';
 import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import { LIST_KEY_DEFAULTS } from '../model/list-keys.js';
@@ -249,8 +250,8 @@ function checkDataKeys(emit: Emit, o: KubeObject, out: Finding[]): void {
   }
 }
 
-/** API-server findings of one object. */
-export function checkApiRules(o: KubeObject): Finding[] {
+/** API-server findings of one object; `engine`, the GitOps engine that applies it (else kubectl apply), decides what a Helm hook does. */
+export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {}): Finding[] {
   const out: Finding[] = [];
   const emit = finder(o);
   // whatever its metadata: every problem is said at once
@@ -261,7 +262,7 @@ export function checkApiRules(o: KubeObject): Finding[] {
     return out;
   }
   if (typeof md !== 'object') return out; // the schema check reports its type
-  checkMetadata(emit, o, md, out);
+  checkMetadata(emit, o, md, out, engine);
 
   const templatePath = POD_TEMPLATE_PATHS[o.kind];
   const template = podTemplateOf(o);

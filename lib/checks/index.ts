@@ -4,6 +4,7 @@
  * rules, secret values and the safety policy, then references across the objects. Pure: objects
  * in, findings and problems out.
  */
+import type { Engine } from '../model/engines.js';
 import type { Problem } from '../errors.js';
 import { describeObject, numberNameless, type KubeObject } from '../model/object.js';
 import type { RenderedStage } from '../synth/render.js';
@@ -62,6 +63,11 @@ export interface CheckOptions {
    * the files: lib/checks/report.ts). @default true
    */
   readonly sort?: boolean;
+  /**
+   * The GitOps engine that applies the objects (the stage's `delivery:`), which decides what a Helm
+   * hook among them does (`api/helm-hook`). @default - kubectl apply
+   */
+  readonly engine?: Engine;
 }
 
 export interface CheckResult {
@@ -238,7 +244,7 @@ export const CHECKS: readonly Check[] = [
       };
     },
   },
-  { name: 'api-rules', scope: 'object', run: (o) => ({ findings: checkApiRules(o) }) },
+  { name: 'api-rules', scope: 'object', run: (o, c) => ({ findings: checkApiRules(o, { engine: c.options.engine }) }) },
   { name: 'secret-values', scope: 'object', run: (o, c) => ({ findings: checkSecretValues(o, { written: c.options.written }) }) },
   { name: 'pod-security', scope: 'object', run: (o, c) => checkPodSecurity(o, c.options.podSecurity ?? 'baseline') },
   { name: 'api-limits', scope: 'object', run: (o) => ({ findings: checkObjectLimits(o) }) },

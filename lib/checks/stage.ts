@@ -108,7 +108,8 @@ export interface StageCheckResult extends CheckResult {
 
 /** The check options the per-object checks read: their results are kept for these options only. */
 export function objectCheckContext(options: CheckOptions): string {
-  return JSON.stringify({ podSecurity: options.podSecurity ?? 'baseline' });
+  // the engine only when there is one: what was kept for a stage delivered by none still holds
+  return JSON.stringify({ podSecurity: options.podSecurity ?? 'baseline', ...(options.engine ? { engine: options.engine } : {}) });
 }
 
 /**

@@ -13,6 +13,7 @@ import { andList } from '../model/limits.js';
 import { printProblem, useColor } from './print.js';
 import { diffManifests, formatDiff, manifestsOf, setStageAside } from '../diff/objects.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
+import { ENVIRONMENTS_DIR } from './digests.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, openProject, readStageTree, removedStages, requireStages, stagesHolding } from './project.js';
 import { applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
@@ -66,6 +67,16 @@ export function deliveryOf(stage: string, before: FileTree, after: FileTree): [F
   return [pick(before), pick(after)];
 }
 
+/**
+ * Whether the `problems` that kept every stage from compiling are all other stages' alone: each
+ * located in the file of a stage other than `stage`. Anything else (a problem in `stage`'s own file,
+ * in the project file, in delivery planning, or without a location) is this diff's to report.
+ */
+function othersOnly(stage: string, others: readonly string[], problems: readonly Problem[]): boolean {
+  const files = new Set(others.filter((s) => s !== stage).map((s) => `${ENVIRONMENTS_DIR}/${s}.yaml`));
+  return problems.every((p) => p.location !== undefined && files.has(p.location.file));
+}
+
 /** What a diff of `stage` says when dist/delivery/, which is planned from every stage, could not be compiled for the `problems` of others. */
 function deliveryNotCompared(stage: string, problems: readonly Problem[]): Problem {
   const files = [...new Set(problems.flatMap((p) => (p.location ? [p.location.file] : [])))].sort();
@@ -115,9 +126,9 @@ export const command: Command<Record<string, never>> = {
     try {
       compiled = removed !== undefined && !delivers ? undefined : compile(project, delivers ? project.stages : stages);
     } catch (e) {
-      if (!(e instanceof ProblemsError) || !delivers || removed !== undefined) throw e;
-      // another stage's problems keep dist/delivery/ from being planned, not this stage from being compared: its own are thrown here
-      compiled = compile(project, stages);
+      if (!(e instanceof ProblemsError) || !delivers || !othersOnly(stage, project.stages, e.problems)) throw e;
+      // another stage's problems keep dist/delivery/ from being planned, not this stage from being compared (a removed one has nothing to compile)
+      compiled = removed === undefined ? compile(project, stages) : undefined;
       notCompared = deliveryNotCompared(stage, e.problems);
     }
     const d = diffManifests(

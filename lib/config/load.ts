@@ -176,8 +176,15 @@ export class StageLoader<S extends StackMap> {
     const images = refineStageImages(stageFile.images).map(place);
     if (refined.length > warnings.length || edge.length || images.length) fail([...refined, ...edge, ...images]);
     // one Secret name both made outside stagecraft (an Ingress's TLS Secret, secrets.external) and made by the stage: refused for every command
+    const madeOutside = secretsMadeOutside(stageFile);
+    const outsideNames = new Set(madeOutside.map((s) => s.name));
+    // an app's Secret that secrets.external names is that one (a cert-manager client certificate mounted by secretFiles):
+    // made outside, its keys checked against those listed there like any pod's
     const declared = instances.apps.flatMap(({ name, stack, settings }) =>
-      (this.stacks[stack]!.secrets?.(name, settings as never, context) ?? []).map((declaration) => ({ app: name, declaration })),
+      (this.stacks[stack]!.secrets?.(name, settings as never, context) ?? []).map((declaration) => ({
+        app: name,
+        declaration: outsideNames.has(declaration.name) && !declaration.external ? { ...declaration, external: true } : declaration,
+      })),
     );
     const settingsOf = new Map(instances.apps.map((a) => [a.name, a.settings]));
     // a Secret declared by a mapping (`secrets: { shared: { A: a } }`) is named by its key
@@ -190,9 +197,8 @@ export class StageLoader<S extends StackMap> {
     };
     const store = stageFile.secretStore !== undefined;
     const conflicts = secretKindConflicts(declared, placeDeclared, store);
-    // a Secret the stage file declares as made outside stagecraft must not be one an app makes
-    const madeOutside = secretsMadeOutside(stageFile);
-    const external = externalSecretProblems(madeOutside, declared, (path) => locate(path), placeDeclared, store);
+    // secrets.external: each name once, and an app reads only the keys listed there
+    const external = externalSecretProblems(madeOutside, declared, (path) => locate(path), placeDeclared);
     if (conflicts.length || external.length) fail([...conflicts, ...external, ...warnings]);
     const secrets = declared.map((d) => d.declaration);
     const locateSecret = (name: string) => {

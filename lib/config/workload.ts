@@ -4,7 +4,7 @@
  * the words their messages use.
  */
 import type { PathProblem } from '../errors.js';
-import { ARCH_LABEL } from '../model/labels.js';
+import { ARCH_LABEL, architectureConflict } from '../model/labels.js';
 import { carelessAmount, carelessResources, requestAboveLimitText, requestsAboveLimits } from '../model/quantity.js';
 import { EVICTING_EFFECT, tolerationProblems } from '../model/tolerations.js';
 import {
@@ -297,17 +297,17 @@ export interface PlacementSettings {
  */
 export function placementProblems(s: PlacementSettings, stage: { readonly name: string; readonly architecture: string }): PathProblem[] {
   const arch = s.nodeSelector?.[ARCH_LABEL];
-  const problems: PathProblem[] =
-    arch !== undefined && arch !== stage.architecture
-      ? [
-          {
-            code: 'images/architecture-conflict',
-            path: ['nodeSelector', ARCH_LABEL],
-            message: `is '${arch}', but stage '${stage.name}' runs on ${stage.architecture} (its architecture: setting)`,
-            hint: `remove it (stagecraft gives every pod the stage's own ${ARCH_LABEL}), or set architecture: ${arch} in the stage file`,
-          },
-        ]
-      : [];
+  const conflict = arch !== undefined && arch !== stage.architecture ? architectureConflict(arch, stage, 'it') : undefined;
+  const problems: PathProblem[] = conflict
+    ? [
+        {
+          code: 'images/architecture-conflict',
+          path: ['nodeSelector', ARCH_LABEL],
+          message: `is '${arch}', ${conflict.reason}`,
+          hint: conflict.hint,
+        },
+      ]
+    : [];
   (s.tolerations ?? []).forEach((t, i) => {
     for (const p of tolerationProblems(t)) {
       problems.push({ code: 'config/conflict', path: ['tolerations', i, p.field], message: p.message, hint: p.hint });

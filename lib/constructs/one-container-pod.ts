@@ -43,7 +43,7 @@ export interface OneContainerPodProps {
   readonly automountServiceAccountToken?: boolean;
   /** Secrets with registry credentials the kubelet pulls the image with, by name. @default - none */
   readonly imagePullSecrets?: readonly string[];
-  /** Group that owns the pod's volumes, so that a non-root user can write to a claim. @default - none */
+  /** Group that owns the pod's volumes, so that a non-root user can write to a claim (and read secret files). @default - none */
   readonly fsGroup?: number;
   /** @default - Kubernetes' default (`Always`, which a Job's pods may not have: a CronJob gives its own) */
   readonly restartPolicy?: string;

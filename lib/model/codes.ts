@@ -213,14 +213,19 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('cli/no-such-path', 'No such file or directory', 'Check the path given on the command line.'),
   row('cli/unknown-stage', 'Unknown stage', 'A stage is a file environments/<stage>.yaml.'),
   row(
-    'diff/delivery-not-compared',
-    "A stage's delivery objects not compared, since another stage has problems",
-    'dist/delivery/ is planned from every stage: while another stage file has problems, npm run diff -- <stage> compares the stage alone and says which; npm run synth (or a diff of that stage) shows the problems.',
-  ),
-  row(
     'cli/not-a-project',
     'Not in a project directory',
     'The directory the command runs in has no environments/ folder: run it in the project directory (where package.json and environments/ are).',
+  ),
+  row(
+    'cli/locked',
+    'Another command is writing',
+    'synth, promote and switch take the project lock (.stagecraft/lock); wait for the holder named in the message, or stop it.',
+  ),
+  row(
+    'diff/delivery-not-compared',
+    "A stage's delivery objects not compared, since another stage has problems",
+    'dist/delivery/ is planned from every stage: while another stage file has problems, npm run diff -- <stage> compares the stage alone and says which; npm run synth (or a diff of that stage) shows the problems.',
   ),
   row('edit/not-a-value', 'Stage file cannot be edited there', 'The setting to write is missing or not a single value: write it by hand.'),
   row(
@@ -284,11 +289,6 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('secrets/duplicate', 'Variable set twice in a secrets file', 'Keep one line per variable.'),
   row('secrets/missing', 'Secret value missing', 'Set the variable in the environment or the secrets file.'),
   row('secrets/same-variable', 'Two Secret keys read one variable', 'Rename a key, so that each key is set by a variable of its own.'),
-  row(
-    'cli/locked',
-    'Another command is writing',
-    'synth, promote and switch take the project lock (.stagecraft/lock); wait for the holder named in the message, or stop it.',
-  ),
   row(
     'synth/foreign-files',
     'Files in dist/ that stagecraft did not write',

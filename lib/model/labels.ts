@@ -9,6 +9,22 @@ export const MAX_LABEL_VALUE = 63;
 /** The node label the kubelet sets to its CPU architecture, which pods select (lib/transforms/arch-selector.ts). */
 export const ARCH_LABEL = 'kubernetes.io/arch';
 
+/**
+ * Why pods that select the architecture `chosen` cannot run in `stage`, whose nodes run another,
+ * and what to do (`remove`: what sets it): one rule for a setting (lib/config/workload.ts) and a
+ * rendered pod template (lib/transforms/arch-selector.ts).
+ */
+export function architectureConflict(
+  chosen: string,
+  stage: { readonly name: string; readonly architecture: string },
+  remove: string,
+): { readonly reason: string; readonly hint: string } {
+  return {
+    reason: `but stage '${stage.name}' runs on ${stage.architecture} (its stage file's architecture:, amd64 when it has none)`,
+    hint: `remove ${remove} (stagecraft gives every pod the stage's own ${ARCH_LABEL}), or set architecture: ${chosen} in the stage file`,
+  };
+}
+
 /** The label every object of an app carries (lib/transforms/labels.ts), unique in the cluster. */
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 

@@ -122,9 +122,9 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'kubectl apply: cannot use generate name with apply',
   },
   'api/helm-hook': {
-    short: 'A Helm hook among manifests for kubectl apply (warning)',
-    help: "helm template renders a chart's hooks (helm.sh/hook: a test Pod, a migration Job) beside its other objects, but Helm creates a hook only at its step of a release (helm test, before an upgrade...), while kubectl apply creates it with the rest at every apply: a test Pod then fails when the app is not ready yet, and a Job whose template changes cannot be applied again. Render without them (helm template --skip-tests, --no-hooks), or remove the annotation when the object belongs with the rest.",
-    mirrors: 'Helm chart hooks (helm.sh/hook), which kubectl apply does not know',
+    short: 'A Helm hook among manifests for kubectl apply, or one Argo CD never applies (warning)',
+    help: "helm template renders a chart's hooks (helm.sh/hook: a test Pod, a migration Job) beside its other objects, but Helm creates a hook only at its step of a release (helm test, before an upgrade...), while kubectl apply (and Flux) creates it with the rest, once: a test Pod then fails when the app is not ready yet, the hook does not run at the next release, and an apply that changes a Job's template fails. Render without them (helm template --skip-tests, --no-hooks), or remove the annotation when the object belongs with the rest. In a stage Argo CD delivers, only a hook Argo CD never applies is warned of (a test): Argo CD runs pre-install and pre-upgrade hooks as PreSync hooks and post-install and post-upgrade hooks as PostSync hooks, at every sync, so --no-hooks would drop a migration Job it runs. crd-install (Helm 2's CRD hook) is an ordinary object to all of them: no warning.",
+    mirrors: 'Helm chart hooks (helm.sh/hook), which kubectl apply does not know; gitops-engine pkg/sync/hook/helm (Argo CD)',
   },
   'api/job-ttl': {
     short: 'A Job deleted once it finishes, among manifests for kubectl apply (warning)',
@@ -208,7 +208,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/workload': {
     short: "A workload's replicas, rollout, restart policy, environment, resources or tolerations the API server refuses",
-    help: "Replicas are 0 or more; maxSurge and maxUnavailable are not both 0; a Deployment's, ReplicaSet's, DaemonSet's, StatefulSet's or ReplicationController's pods restart Always; an environment variable has value or valueFrom, not both; resource quantities are 0 or more; a toleration with operator Exists has no value; an autoscaler's minReplicas is at least 1 and at most maxReplicas; a PodDisruptionBudget sets minAvailable or maxUnavailable, not both.",
+    help: "Replicas are 0 or more; maxSurge and maxUnavailable are not both 0; a Deployment's, ReplicaSet's, DaemonSet's, StatefulSet's or ReplicationController's pods restart Always; an environment variable has value or valueFrom, not both; resource quantities are 0 or more; a toleration with operator Exists has no value, one without a key has operator Exists (it tolerates every taint), and one with tolerationSeconds has effect NoExecute; an autoscaler's minReplicas is at least 1 and at most maxReplicas; a PodDisruptionBudget sets minAvailable or maxUnavailable, not both.",
     mirrors: 'pkg/apis/{apps,core,autoscaling,policy}/validation',
   },
   'api/probe': {

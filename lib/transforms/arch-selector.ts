@@ -5,11 +5,9 @@
  */
 import type { Architecture } from '../config/stage-schema.js';
 import { ProblemsError, type Problem } from '../errors.js';
-import { ARCH_LABEL } from '../model/labels.js';
+import { ARCH_LABEL, architectureConflict } from '../model/labels.js';
 import { describeObject, type KubeObject } from '../model/object.js';
 import { POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from '../model/pod-specs.js';
-
-export { ARCH_LABEL };
 
 export interface ArchSelectorOptions {
   readonly architecture: Architecture;
@@ -31,12 +29,17 @@ export function selectArchitecture(objects: readonly KubeObject[], { architectur
     const chosen = selector[ARCH_LABEL];
     if (chosen !== undefined && chosen !== architecture) {
       const nodeSelector = [...POD_TEMPLATE_PATHS[o.kind], 'spec', 'nodeSelector'];
+      const { reason, hint } = architectureConflict(
+        chosen,
+        { name: stageName, architecture },
+        `the ${ARCH_LABEL} node selector from the stack or the included manifest that sets it`,
+      );
       problems.push({
         code: 'images/architecture-conflict',
         subject: describeObject(o),
         field: { object: o, path: [...nodeSelector, ARCH_LABEL] },
-        message: `${nodeSelector.join('.')}: selects ${ARCH_LABEL} '${chosen}', but stage '${stageName}' runs on ${architecture}`,
-        hint: `remove the ${ARCH_LABEL} node selector from the stack or the included manifest that sets it (stagecraft adds the stage's own), or set architecture: ${chosen} in the stage file`,
+        message: `${nodeSelector.join('.')}: selects ${ARCH_LABEL} '${chosen}', ${reason}`,
+        hint,
       });
       return o;
     }

@@ -219,12 +219,14 @@ describe('the cron stack', () => {
     ]);
   });
 
-  it('mounts keys of Secrets as files and declares them, refusing a directory the read-only root has, as the service stack does', () => {
+  it("mounts keys of Secrets as files readable by the pod's group only and declares them, refusing a directory the read-only root has, as the service stack does", () => {
     const text = cronStage([...nightly, 'secretFiles: { report-gcp: { mountPath: /var/run/gcp, keys: [key.json] } }']);
     const pod = podSpec(find(render(text), 'CronJob'));
     expect(pod.volumes.slice(1)).toEqual([
-      { name: 'secret-0', secret: { secretName: 'report-gcp', items: [{ key: 'key.json', path: 'key.json' }] } },
+      { name: 'secret-0', secret: { secretName: 'report-gcp', defaultMode: 0o440, items: [{ key: 'key.json', path: 'key.json' }] } },
     ]);
+    // readable by root and the pod's group, the non-root user's: not by others, which a client key must not be
+    expect(pod.securityContext.fsGroup).toBe(10001);
     expect(pod.containers[0].volumeMounts.slice(1)).toEqual([{ name: 'secret-0', mountPath: '/var/run/gcp', readOnly: true }]);
     expect(loader.load(text, 'environments/x.yaml').secrets).toEqual([
       { name: 'report-gcp', keys: ['key.json'], path: ['secretFiles', 'report-gcp'] },

@@ -184,6 +184,28 @@ describe('the manifests stack', () => {
     });
   });
 
+  it('warns of an included Helm hook as kubectl apply runs it, and not of a migration hook in a stage Argo CD delivers, which runs it as a PreSync hook', () => {
+    const job = `apiVersion: batch/v1
+kind: Job
+metadata: { name: migrate, annotations: { helm.sh/hook: pre-upgrade } }
+spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, image: web:1.2.0 }] } } }
+`;
+    const project = {
+      file: 'stagecraft.yaml',
+      text: 'delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/team/app.git }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n',
+    };
+    const source = withFiles({ 'in/job.yaml': job });
+    const hooks = (compiled: ReturnType<typeof compileStages>) =>
+      compiled.checks
+        .get('imported')!
+        .findings.filter((f) => f.code === 'api/helm-hook')
+        .map((f) => f.severity);
+    expect(hooks(compileStages([source], { project }))).toEqual(['warning']);
+    expect(
+      hooks(compileStages([{ ...source, text: `${source.text}delivery: { cluster: nonprod }\n` }], { project, delivery: true })),
+    ).toEqual([]);
+  });
+
   describe('the scope of an included object, decided by its API group and kind', () => {
     const scopeOf = (objects: readonly KubeObject[], kind: string) =>
       objects.filter((o) => o.kind === kind).map((o) => `${o.apiVersion} ${o.metadata.name}: ${o.metadata.namespace ?? 'cluster'}`);
@@ -467,7 +489,7 @@ describe('the manifests stack', () => {
     const pinned = text.replace('    spec:\n', '    spec:\n      nodeSelector: { kubernetes.io/arch: arm64 }\n');
     const conflict = problemsOf(withFiles({ 'in/web.yaml': pinned }));
     expect(conflict.map((p) => `${at(p)} ${p.code}: ${p.message}`)).toEqual([
-      "in/web.yaml:9:43 images/architecture-conflict: Deployment imported/zeta: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'imported' runs on amd64",
+      "in/web.yaml:9:43 images/architecture-conflict: Deployment imported/zeta: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'imported' runs on amd64 (its stage file's architecture:, amd64 when it has none)",
     ]);
   });
 

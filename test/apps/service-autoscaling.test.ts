@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
+import { STACKS } from '../../apps/index.js';
+import { StageLoader } from '../../lib/config/load.js';
+import { formatProblem } from '../../lib/errors.js';
 import { find, problems, render, serviceStage } from '../helpers/stage.js';
+
+const loader = new StageLoader(STACKS);
 
 const AUTOSCALED = [
   'image: team/api:1.4.2',
@@ -48,17 +53,50 @@ describe('an autoscaled service', () => {
 });
 
 describe('the disruption budget of a service', () => {
-  it('is a PodDisruptionBudget over every pod of the app, both colors when blue/green, which the checks pass', () => {
+  it("is a PodDisruptionBudget over the app's own pods, selected by its instance label too, so another app's pods labelled name: api are not counted", () => {
+    const pdb = find(
+      render(serviceStage(['image: team/api:1', 'replicas: 3', 'disruptionBudget: { maxUnavailable: 1 }'])),
+      'PodDisruptionBudget',
+      'api',
+    );
+    expect(pdb.spec).toEqual({ selector: { matchLabels: { name: 'api', 'app.kubernetes.io/instance': 'api-x' } }, maxUnavailable: 1 });
+  });
+
+  it('is one PodDisruptionBudget per color when blue/green, so a drain keeps the live color running whatever the idle one does, which the checks pass', () => {
     const text = serviceStage([
       'blueGreen: { live: blue, blue: team/api:1, green: team/api:1 }',
       'replicas: 3',
       'ports: { http: { port: 8080 } }',
       'disruptionBudget: { maxUnavailable: 1 }',
     ]);
-    const pdb = find(render(text), 'PodDisruptionBudget', 'api');
-    expect(pdb.spec).toEqual({ selector: { matchLabels: { name: 'api' } }, maxUnavailable: 1 });
+    const objects = render(text);
+    expect(objects.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name)).toEqual(['api-blue', 'api-green']);
+    for (const color of ['blue', 'green']) {
+      expect(find(objects, 'PodDisruptionBudget', `api-${color}`).spec).toEqual({
+        selector: { matchLabels: { name: 'api', color, 'app.kubernetes.io/instance': 'api-x' } },
+        maxUnavailable: 1,
+      });
+    }
     const compiled = compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
     expect(compiled.checks.get('x')!.findings.filter((f) => f.code.startsWith('refs/pdb'))).toEqual([]);
+  });
+
+  it('refuses maxUnavailable 0, and warns at minAvailable when it is not below the replicas (or the autoscaler floor): no drain could evict a pod', () => {
+    const stage = (...lines: string[]) => serviceStage(['image: team/api:1', ...lines]);
+    expect(problems(stage('replicas: 2', 'disruptionBudget: { maxUnavailable: 0 }'))[0]).toMatch(
+      /^environments\/x\.yaml:6:41: apps\.api\.disruptionBudget\.maxUnavailable must be an integer from 1 to/,
+    );
+    const warnings = (text: string) => loader.load(text, 'environments/x.yaml').warnings.map(formatProblem);
+    expect(warnings(stage('replicas: 2', 'disruptionBudget: { minAvailable: 2 }'))).toEqual([
+      'environments/x.yaml:6:39: warning: apps.api.disruptionBudget.minAvailable is 2, not below replicas (2): no pod can ever be evicted, so draining a node for maintenance waits forever\n' +
+        '  hint: lower minAvailable below 2, or use disruptionBudget: { maxUnavailable: 1 }',
+    ]);
+    expect(warnings(stage('disruptionBudget: { minAvailable: 1 }'))[0]).toMatch(/minAvailable is 1, not below the default replicas \(1\)/);
+    const autoscaled = ['resources: { requests: { cpu: 100m } }', 'autoscaling: { minReplicas: 3, maxReplicas: 5 }'];
+    expect(warnings(stage(...autoscaled, 'disruptionBudget: { minAvailable: 3 }'))[0]).toMatch(
+      /minAvailable is 3, not below autoscaling\.minReplicas \(3\)/,
+    );
+    expect(warnings(stage(...autoscaled, 'disruptionBudget: { minAvailable: 2 }'))).toEqual([]);
   });
 
   it('takes one of maxUnavailable and minAvailable, refused at its place otherwise, and the checks warn of one that blocks every drain', () => {

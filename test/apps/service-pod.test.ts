@@ -143,7 +143,7 @@ describe('the nodes a service runs on', () => {
 
   it("refuse another architecture than the stage's, and tolerations the API server refuses, at their place with the way out", () => {
     expect(problems(serviceStage([IMAGE, 'nodeSelector: { kubernetes.io/arch: arm64 }']))).toEqual([
-      "environments/x.yaml:5:41: apps.api.nodeSelector.kubernetes.io/arch is 'arm64', but stage 'x' runs on amd64 (its architecture: setting)\n  hint: remove it (stagecraft gives every pod the stage's own kubernetes.io/arch), or set architecture: arm64 in the stage file",
+      "environments/x.yaml:5:41: apps.api.nodeSelector.kubernetes.io/arch is 'arm64', but stage 'x' runs on amd64 (its stage file's architecture:, amd64 when it has none)\n  hint: remove it (stagecraft gives every pod the stage's own kubernetes.io/arch), or set architecture: arm64 in the stage file",
     ]);
     expect(
       problems(

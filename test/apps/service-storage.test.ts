@@ -76,11 +76,12 @@ describe('the Secret files of a service', () => {
     const text = serviceStage([IMAGE, 'secrets: { gcp-sa: { GCP_PROJECT: project } }', FILES]);
     const pod = find(render(text), 'Deployment', 'api').spec.template.spec;
     expect(pod.volumes.slice(1)).toEqual([
-      { name: 'secret-0', secret: { secretName: 'gcp-sa', items: [{ key: 'key.json', path: 'key.json' }] } },
+      { name: 'secret-0', secret: { secretName: 'gcp-sa', defaultMode: 0o440, items: [{ key: 'key.json', path: 'key.json' }] } },
       {
         name: 'secret-1',
         secret: {
           secretName: 'client-tls',
+          defaultMode: 0o440,
           items: [
             { key: 'tls.crt', path: 'tls.crt' },
             { key: 'tls.key', path: 'tls.key' },
@@ -99,6 +100,30 @@ describe('the Secret files of a service', () => {
     expect(namespace.metadata.annotations).toEqual({
       'stagecraft.dev/required-secrets': 'client-tls=tls.crt,tls.key; gcp-sa=key.json,project',
     });
+  });
+
+  it("makes the files readable by their owner and the pod's group only, the non-root user's, so that a client key is not refused as readable by others", () => {
+    const pod = find(render(serviceStage([IMAGE, FILES])), 'Deployment', 'api').spec.template.spec;
+    expect(pod.volumes.slice(1).map((v: { secret: { defaultMode: number } }) => v.secret.defaultMode)).toEqual([0o440, 0o440]);
+    expect(pod.securityContext.fsGroup).toBe(pod.containers[0].securityContext.runAsGroup);
+    // without secret files (or a claim), no group is set
+    expect(find(render(serviceStage([IMAGE])), 'Deployment', 'api').spec.template.spec.securityContext).not.toHaveProperty('fsGroup');
+  });
+
+  it("refuses the config files' default directory, /etc/<name>, at the setting that mounts there too", () => {
+    expect(
+      problems(
+        serviceStage([IMAGE, 'config: { files: { app.toml: x } }', 'secretFiles: { gcp-sa: { mountPath: /etc/api, keys: [key.json] } }']),
+      ),
+    ).toEqual([
+      "environments/x.yaml:6:41: apps.api.secretFiles.gcp-sa.mountPath is /etc/api, where config.files are mounted (config.mountPath's default, /etc/<name>): a container mounts one volume at a directory\n  hint: give it a directory of its own (one inside another is fine)",
+    ]);
+    // the default is the app's name: another app's is free
+    expect(
+      problems(
+        serviceStage([IMAGE, 'config: { files: { app.toml: x } }', 'secretFiles: { gcp-sa: { mountPath: /etc/web, keys: [key.json] } }']),
+      ),
+    ).toEqual([]);
   });
 
   it('refuses a directory another volume of the container has, and /tmp beside a read-only root, at the later setting', () => {

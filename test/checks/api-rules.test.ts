@@ -28,9 +28,10 @@ describe("the API server's rules", () => {
     expect(findingsIn(['api/generate-name.yaml'])).toEqual([]);
   });
 
-  it('warns of a Helm hook that helm template rendered, which kubectl apply creates with the rest', () => {
+  it('warns of a Helm hook that helm template rendered, which kubectl apply creates with the rest, once; not of crd-install, an ordinary object', () => {
     expect(findingsIn(['api/helm-hook.yaml'], {}, 'warning').filter((f) => f.includes('helm.sh/hook'))).toEqual([
-      "api/helm-hook.yaml:9:21: Pod default/web-test-connection: metadata.annotations.helm.sh/hook: makes the Pod a Helm hook ('test'): Helm creates it only at that step of a release (helm test), but kubectl apply creates it with everything else, at every apply",
+      "api/helm-hook.yaml:9:21: Pod default/web-test-connection: metadata.annotations.helm.sh/hook: makes the Pod a Helm hook ('test'): Helm creates it only at that step of a release (helm test), but kubectl apply creates it with everything else, once: it does not run again at the next release, and an apply that changes a Job's template fails (a Job's template cannot be changed)",
+      "api/helm-hook.yaml:25:21: Job default/web-migrate: metadata.annotations.helm.sh/hook: makes the Job a Helm hook ('pre-install,pre-upgrade'): Helm creates it only at that step of a release (before or after an install, upgrade, rollback or delete), but kubectl apply creates it with everything else, once: it does not run again at the next release, and an apply that changes a Job's template fails (a Job's template cannot be changed)",
     ]);
     expect(findingsIn(['api/helm-hook.yaml'])).toEqual([]);
   });
@@ -49,6 +50,12 @@ describe("the API server's rules", () => {
         "valid, but client-side kubectl apply merges a Service's ports by number alone, so a later apply that adds, removes or changes one of them drops or mixes up the other",
     ]);
     expect(findingsIn(['api/port-merge-key.yaml'])).toEqual([]);
+  });
+
+  it('for a stage Argo CD delivers, warns only of a hook Argo CD never applies (a test), not of one it runs as a sync hook (a migration Job)', () => {
+    expect(findingsIn(['api/helm-hook.yaml'], { engine: 'argocd' }, 'warning').filter((f) => f.includes('helm.sh/hook'))).toEqual([
+      "api/helm-hook.yaml:9:21: Pod default/web-test-connection: metadata.annotations.helm.sh/hook: makes the Pod a Helm hook ('test'), which Argo CD never applies: it runs pre-install and pre-upgrade hooks as PreSync hooks and post-install and post-upgrade hooks as PostSync hooks, at every sync, and leaves the others out",
+    ]);
   });
 
   it('rejects the metadata a cluster sets, as an object exported with kubectl get -o yaml has, once per object', () => {

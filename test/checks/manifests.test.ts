@@ -137,8 +137,9 @@ describe("placing problems on the objects of a stage's included files", () => {
       expect(placed).toEqual({
         code: 'images/architecture-conflict',
         location: { file: 'in/web.yaml', line: 13, column: 29 },
-        message: "Deployment lab/web: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'lab' runs on amd64",
-        hint: "remove the kubernetes.io/arch node selector from the stack or the included manifest that sets it (stagecraft adds the stage's own), or set architecture: arm64 in the stage file",
+        message:
+          "Deployment lab/web: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'lab' runs on amd64 (its stage file's architecture:, amd64 when it has none)",
+        hint: "remove the kubernetes.io/arch node selector from the stack or the included manifest that sets it (stagecraft gives every pod the stage's own kubernetes.io/arch), or set architecture: arm64 in the stage file",
       });
     });
 
@@ -160,8 +161,8 @@ describe("placing problems on the objects of a stage's included files", () => {
       const problems = problemsThrownBy(() => selectArchitecture([made], { architecture: 'amd64', stageName: 'lab' }));
       const placed = placedFieldProblems(problems, included);
       expect(placed.map(formatLabelledProblem)).toEqual([
-        "Deployment lab/made: error: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'lab' runs on amd64\n" +
-          "  hint: remove the kubernetes.io/arch node selector from the stack or the included manifest that sets it (stagecraft adds the stage's own), or set architecture: arm64 in the stage file",
+        "Deployment lab/made: error: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'arm64', but stage 'lab' runs on amd64 (its stage file's architecture:, amd64 when it has none)\n" +
+          "  hint: remove the kubernetes.io/arch node selector from the stack or the included manifest that sets it (stagecraft gives every pod the stage's own kubernetes.io/arch), or set architecture: arm64 in the stage file",
       ]);
       expect(placed.some((p) => 'field' in p)).toBe(false);
       expect(placedFieldProblems(problems, undefined).some((p) => 'field' in p)).toBe(false);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffManifests, formatDiff, manifestsOf, setStageAside, type Manifest } from '../../lib/diff/objects.js';
@@ -343,6 +343,37 @@ describe('npm run diff', () => {
     expect(test.code).toBe(ExitCode.ok);
     // the stage's own problems are still bad input
     expect(runCli('diff', ['dev'], dir).code).toBe(ExitCode.badInput);
+  });
+
+  it("with one stage, fails on the stage's own delivery problems rather than taking them for another stage's", () => {
+    const dir = fixtureProject(['dev', 'test', 'qa']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const qaFile = join(dir, 'environments', 'qa.yaml');
+    writeFileSync(
+      qaFile,
+      readFileSync(qaFile, 'utf8').replace('delivery: { cluster: nonprod }', 'namespace: test\ndelivery: { cluster: nonprod }'),
+    );
+    const qa = runCli('diff', ['qa'], dir);
+    expect(qa.code).toBe(ExitCode.badInput);
+    expect(qa.stdout).toBe('');
+    expect(qa.stderr).toMatch(
+      /^environments\/qa\.yaml:31:12: error: namespace: the stages qa and test are both delivered to the namespace 'test'/m,
+    );
+    expect(qa.stderr).not.toContain('not compared');
+  });
+
+  it('with a removed stage, shows its objects leaving while another stage file has problems, as for a stage that is there', () => {
+    const dir = fixtureProject(['dev', 'test']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, 'environments', 'test.yaml'));
+    writeFileSync(join(dir, 'environments', 'dev.yaml'), 'apps:\n  demoapp:\n    replicas: three\n');
+    const test = runCli('diff', ['test'], dir);
+    expect(test.code).toBe(ExitCode.ok);
+    expect(test.stdout).toMatch(/^only in dist\/test: /m);
+    expect(test.stdout).toMatch(/^npm run synth removes dist\/test\/; its objects stay in its cluster until deleted: kubectl delete /m);
+    expect(test.stderr).toContain(
+      'dist/delivery (for test): warning: not compared: it is planned from every stage, and environments/dev.yaml has 2 problems',
+    );
   });
 
   it("takes a stage's delivery files from the engines that deliver it, before or after: its own file and the shared ones", () => {

@@ -47,6 +47,15 @@ describe('the catalogue of problem codes', () => {
     expect(missing, `codes missing from lib/model/codes.ts: ${missing.join(', ')}`).toEqual([]);
   });
 
+  it("lists the commands' codes together, cli/ and then diff/, as docs/problem-codes.md prints them", () => {
+    const families = CODES.map((c) => c.code.split('/')[0]);
+    for (const family of ['cli', 'diff']) {
+      const first = families.indexOf(family);
+      expect(families.slice(first, families.lastIndexOf(family) + 1).every((f) => f === family)).toBe(true);
+    }
+    expect(families.lastIndexOf('cli')).toBeLessThan(families.indexOf('diff'));
+  });
+
   it('lists each code once, with a title and help', () => {
     expect(new Set(CODES.map((c) => c.code)).size).toBe(CODES.length);
     expect(CODES.filter((c) => !c.title || !c.help)).toEqual([]);

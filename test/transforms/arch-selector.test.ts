@@ -27,8 +27,8 @@ describe('selectArchitecture', () => {
 
   it('refuses a pod template that selects another architecture', () => {
     expect(() => selectArchitecture([ds({ 'kubernetes.io/arch': 'amd64' })], { architecture: 'arm', stageName: 'pi' })).toThrow(
-      "DaemonSet kube-system/proxy: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'amd64', but stage 'pi' runs on arm\n" +
-        "  hint: remove the kubernetes.io/arch node selector from the stack or the included manifest that sets it (stagecraft adds the stage's own), or set architecture: amd64 in the stage file",
+      "DaemonSet kube-system/proxy: spec.template.spec.nodeSelector: selects kubernetes.io/arch 'amd64', but stage 'pi' runs on arm (its stage file's architecture:, amd64 when it has none)\n" +
+        "  hint: remove the kubernetes.io/arch node selector from the stack or the included manifest that sets it (stagecraft gives every pod the stage's own kubernetes.io/arch), or set architecture: amd64 in the stage file",
     );
   });
 });
