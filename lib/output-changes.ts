@@ -14,6 +14,7 @@
  * neither again.
  */
 import type { LoadedStage } from './config/load.js';
+import type { Engine } from './model/engines.js';
 import type { Problem } from './errors.js';
 import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
@@ -74,6 +75,7 @@ export interface OutputComparison {
  * fields the API server will not update; and how its objects changed, for the summary line. The
  * inventories are compared once, for both: the warnings look only at the objects of the watched
  * kinds among those that changed.
+ * @param pruner the engine that delivers the stage, when it prunes on its own as a commit syncs
  */
 export function outputChanges(
   loaded: LoadedStage,
@@ -81,6 +83,7 @@ export function outputChanges(
   files: StageFileTree,
   readOutput: OutputReader | undefined,
   readSource?: SourceReader,
+  pruner?: Engine,
 ): OutputComparison {
   const newInventory = files.get(INVENTORY_FILE);
   const base = comparedOutput(loaded, readOutput, readSource);
@@ -153,9 +156,10 @@ export function outputChanges(
           old.file,
           [...oldObjects.values()].map((o) => o.object),
           dir,
+          pruner,
         ),
       );
-    else if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir));
+    else if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir, pruner));
   }
   for (const key of [...changed].sort()) {
     const old = oldObjects.get(key)?.object;

@@ -2,7 +2,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileStage, type StageSource } from '../lib/compile-stage.js';
+import { compileStage, type StageEnvironment, type StageSource } from '../lib/compile-stage.js';
 import { formatProblem, type Problem } from '../lib/errors.js';
 import { textTree } from '../lib/synth/file-content.js';
 import { beginOutput, writtenLines } from '../lib/cli/output.js';
@@ -37,14 +37,18 @@ function source(text: string, objects: string, readOutput?: StageSource['readOut
  * The warnings of this module when `after` is compiled over the output of `before` (the included
  * objects `was` before and `objects` after), as the CLI prints them; `read` lists the files read.
  */
-function changes(before: string, after: string, { objects = OBJECTS, was = OBJECTS, read = [] as string[] } = {}): string[] {
+function changes(
+  before: string,
+  after: string,
+  { objects = OBJECTS, was = OBJECTS, read = [] as string[], env = {} as StageEnvironment } = {},
+): string[] {
   const dist = output(before, was);
   const outcome = compileStage(
     source(after, objects, (f) => {
       read.push(f);
       return dist.get(f);
     }),
-    {},
+    env,
   );
   expect(outcome.problems).toEqual([]);
   return (outcome.notices ?? []).filter((p: Problem) => p.code.startsWith('output/')).map(formatProblem);
@@ -181,6 +185,30 @@ describe('data that leaves the output', () => {
         'and the volume bound to it is released (or deleted, as its reclaim policy says), while PersistentVolumeClaim data2/mysql starts empty\n' +
         "  hint: to keep the data, keep the stage's namespace (namespace: data); to move it on purpose, copy the data over before applying with --prune",
     );
+  });
+
+  it('when the stage is delivered by an engine that prunes as it syncs, says to keep the Namespace and claims from its prune before pushing', () => {
+    const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}delivery: { cluster: nonprod }\n`;
+    const after = `namespace: data2\n${before}`;
+    const moving = (sync: StageEnvironment['sync']) =>
+      changes(before, after, { env: { engine: 'argocd', sync } })
+        .filter((w) => w.includes('leaves dist/data/'))
+        .map((w) => w.split('\n  hint: ')[1]);
+    const pruned = moving({ automated: true, prune: true });
+    expect(pruned[0]).toBe(
+      'to keep them, set namespace: data back; to move the stage on purpose, Argo CD prunes it as soon as the commit syncs, so before pushing, keep it from the prune ' +
+        '(kubectl annotate namespace data argocd.argoproj.io/sync-options=Prune=false; kubectl annotate persistentvolumeclaim --all -n data argocd.argoproj.io/sync-options=Prune=false), ' +
+        'or write delivery: { sync: { prune: false } } in that commit; then make the Secrets in namespace data2 and copy the data over, then delete namespace data by hand',
+    );
+    expect(pruned).toContain(
+      "to keep the data, keep the stage's namespace (namespace: data); to move it on purpose, Argo CD prunes it as soon as the commit syncs, so before pushing, " +
+        'keep it from the prune (kubectl annotate persistentvolumeclaim mysql -n data argocd.argoproj.io/sync-options=Prune=false), ' +
+        'or write delivery: { sync: { prune: false } } in that commit; then copy the data over, then delete it by hand',
+    );
+    // Flux's annotation; and a stage synced by hand (or without prune) is applied as the hint of kubectl says
+    expect(changes(before, after, { env: { engine: 'flux' } }).join('\n')).toContain('kustomize.toolkit.fluxcd.io/prune=disabled');
+    for (const sync of [{ automated: false }, { prune: false }])
+      expect(moving(sync)[0]).toContain('apply it without --prune first (kubectl apply -k dist/data), make the Secrets');
   });
 
   it('is not compared when there is no output yet', () => {
