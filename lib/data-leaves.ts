@@ -12,6 +12,7 @@ import { formatFieldPath } from './model/field-path.js';
 import { describeObject, isRecord, type KubeObject } from './model/object.js';
 import type { ObjectName } from './stack.js';
 import { DIST_DIR } from './synth/disk.js';
+import type { NamespaceHoldings } from './synth/inventory.js';
 import { deleteArgs, volumeSource } from './immutable-fields.js';
 import { namesOf, placeOf } from './setting-places.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from './required-secrets.js';
@@ -149,14 +150,8 @@ export function namespaceLeaves(
   const name = String(old.metadata.name);
   // the stage's own (00-namespace.yaml), not one an app includes (10-<app>.yaml)
   const own = appOfFile(file) === undefined;
-  const secrets = parseRequiredSecrets(old.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map((s) => s.name);
   const inside = [...objects].filter((o) => o.metadata.namespace === name);
-  const claimsOf = inside
-    .filter((o) => o.kind === 'StatefulSet')
-    .flatMap((o) => {
-      const templates = isRecord(o.spec) && Array.isArray(o.spec.volumeClaimTemplates) ? o.spec.volumeClaimTemplates : [];
-      return templates.map((t) => `${String(isRecord(t) && isRecord(t.metadata) ? t.metadata.name : '')}-${String(o.metadata.name)}-*`);
-    });
+  const { secrets, claims: claimsOf } = namespaceHoldings(old, inside);
   const lost = [
     ...(secrets.length ? [`the Secrets ${secrets.join(', ')}, whose values are in no commit`] : []),
     ...(claimsOf.length ? [`the claims its StatefulSets made (${claimsOf.join(', ')}) with their data`] : []),
@@ -178,6 +173,23 @@ export function namespaceLeaves(
     ? `to keep them, set namespace: ${name} back; to move the stage on purpose, ${first}make the Secrets in namespace ${now} and copy the data over, then delete namespace ${name} by hand`
     : `to keep them, keep the Namespace in the stage; to remove it on purpose, back up what it holds before ${pruner ? 'pushing the commit (its engine prunes it as the commit syncs)' : 'applying with --prune'}`;
   return { code: 'output/data-leaves', severity: 'warning', location: loaded.locate(moved ? ['namespace'] : []), message, hint };
+}
+
+/**
+ * What a Namespace holds that no file of `dist/` does, as the output that made it says: the Secrets
+ * its stage requires (its `stagecraft.dev/required-secrets`) and the claims the StatefulSets among
+ * `objects` in it make from their volumeClaimTemplates (`<template>-<statefulset>-*`).
+ */
+export function namespaceHoldings(namespace: KubeObject, objects: Iterable<KubeObject>): NamespaceHoldings {
+  const name = namespace.metadata.name;
+  const secrets = parseRequiredSecrets(namespace.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map((s) => s.name);
+  const claims = [...objects]
+    .filter((o) => o.kind === 'StatefulSet' && o.metadata.namespace === name)
+    .flatMap((o) => {
+      const templates = isRecord(o.spec) && Array.isArray(o.spec.volumeClaimTemplates) ? o.spec.volumeClaimTemplates : [];
+      return templates.map((t) => `${String(isRecord(t) && isRecord(t.metadata) ? t.metadata.name : '')}-${String(o.metadata.name)}-*`);
+    });
+  return { secrets, claims };
 }
 
 /** How many characters `a` and `b` start with alike, plus how many they end with alike. */

@@ -15,6 +15,7 @@ import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, openProject, readStageTree, removedStages, requireStages, stagesHolding } from './project.js';
 import { applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
+import { removedHoldings } from './removed-stage.js';
 import type { FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
@@ -130,7 +131,7 @@ export const command: Command<Record<string, never>> = {
       io.stdout.write(
         `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in its cluster until deleted: ${applyFirst(stage, stagesHolding(project, removed!))}${command}\n`,
       );
-    const data = command && deletedData(removed!);
+    const data = command && deletedData(removed!, removedHoldings(project, stage, removed!));
     if (data) io.stdout.write(`${data}\n`);
     if (notCompared) io.stderr.write(`${printProblem(notCompared, useColor(io))}\n`);
     if (!compiled || !delivers || notCompared) return ExitCode.ok;

@@ -30,6 +30,7 @@ import {
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import { startFingerprint } from './fingerprint.js';
 import { keepsOutput, reusableStages } from './reuse.js';
+import { removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/render.js';
 import type { Engine } from '../model/engines.js';
@@ -101,6 +102,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const line = progress(io);
     // read before their directories go: the removal lines give the command that deletes what those stages leave in their clusters
     const leaving = all ? removedStages(project) : new Map<string, string>();
+    // and what their namespaces hold that the inventories do not say (the Secrets, the StatefulSets' claims)
+    const holdings = new Map([...leaving].map(([d, inventory]) => [d, removedHoldings(project, d, inventory)]));
     // and the engines' delivery inventories: an engine that delivers no stage any more leaves its objects at work in its cluster
     const engines = deliveryInventories(project);
     const onDisk = schemaOnDisk(root);
@@ -203,7 +206,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         io.stdout.write(
           `  its objects stay in its cluster; ${applyFirst(d, stagesHolding(project, inventory!))}delete them with: ${command}\n`,
         );
-      const data = command && deletedData(inventory!);
+      const data = command && deletedData(inventory!, holdings.get(d));
       if (data) io.stdout.write(`  ${data}\n`);
     }
     if (delivery?.size) {
