@@ -30,7 +30,7 @@ import {
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import { startFingerprint } from './fingerprint.js';
 import { keepsOutput, reusableStages } from './reuse.js';
-import { removedHoldings } from './removed-stage.js';
+import { keptByHolding, removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/render.js';
 import type { Engine } from '../model/engines.js';
@@ -202,11 +202,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       const inventory = leaving.get(d);
       const command = inventory === undefined ? undefined : deleteCommand(d, inventory);
       // no prune command of the stage will run again: its objects stay in the cluster until deleted
-      if (command)
-        io.stdout.write(
-          `  its objects stay in its cluster; ${applyFirst(d, stagesHolding(project, inventory!))}delete them with: ${command}\n`,
-        );
-      const data = command && deletedData(inventory!, holdings.get(d));
+      const holding = command ? stagesHolding(project, inventory!) : [];
+      if (command) io.stdout.write(`  its objects stay in its cluster; ${applyFirst(d, holding)}delete them with: ${command}\n`);
+      const data = command && deletedData(inventory!, holdings.get(d), keptByHolding(project, holding, compiled.tree));
       if (data) io.stdout.write(`  ${data}\n`);
     }
     if (delivery?.size) {

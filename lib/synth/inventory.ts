@@ -125,10 +125,17 @@ export interface NamespaceHoldings {
  * Undefined when it deletes none of these.
  * @param holdings by namespace, what the stage's namespaces hold besides its objects, read from its
  *   output while it is there; a namespace without an entry (its files unreadable) may hold both
+ * @param kept the keys of the objects that the stages now using its namespace make (a stage renamed
+ *   with its namespace kept): applied first, they carry those stages' labels, so the command leaves
+ *   them, the namespace too, with what it holds
  */
-export function deletedData(text: string, holdings: ReadonlyMap<string, NamespaceHoldings> = new Map()): string | undefined {
+export function deletedData(
+  text: string,
+  holdings: ReadonlyMap<string, NamespaceHoldings> = new Map(),
+  kept: ReadonlySet<string> = new Set(),
+): string | undefined {
   const plural = (names: readonly string[], what: string) => `${what}${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
-  const keys = [...parseInventory(text).keys()].map(keyParts);
+  const keys = [...parseInventory(text).keys()].filter((k) => !kept.has(k)).map(keyParts);
   const named = (kind: string) => keys.filter((k) => k.kind === kind).map((k) => (k.namespace ? `${k.namespace}/${k.name}` : k.name));
   const claims = named('PersistentVolumeClaim');
   const volumes = named('PersistentVolume');
@@ -151,7 +158,8 @@ export function deletedData(text: string, holdings: ReadonlyMap<string, Namespac
       ...(volumes.length ? [plural(volumes, 'the PersistentVolume')] : []),
       ...namespaces,
     ].join('; '),
-    '; copy what is to be kept first (a stage renamed starts on new, empty claims)',
+    // a stage renamed that keeps the namespace keeps the claims it makes too
+    `; copy what is to be kept first${kept.size ? '' : ' (a stage renamed starts on new, empty claims)'}`,
   ].join('');
 }
 

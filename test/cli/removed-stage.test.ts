@@ -133,6 +133,25 @@ describe('a stage whose file is removed', () => {
     );
   });
 
+  it('renamed with its namespace kept: the line about data leaves out the namespace and the claims the new stage makes, and says nothing of new, empty claims', () => {
+    const text = readFileSync(join(REPO, 'test/fixtures/stages/data-volumes.yaml'), 'utf8');
+    const dir = tempProject({ data: text });
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'data.yaml'));
+      writeFileSync(join(dir, 'environments', 'staging.yaml'), `namespace: data\n${text}`);
+      // its PersistentVolumes are named after the stage: those go; its claims and namespace stay, staging's
+      const data = 'that deletes data too: the PersistentVolumes mysqlbackup-data, mysqlvolume-data; copy what is to be kept first';
+      expect(runCli('diff', ['data'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(data);
+      const synth = runCli('synth', [], dir);
+      expect(synth.code).toBe(0);
+      expect(synth.stdout).toContain('first kubectl apply -k dist/staging, then delete them with: ');
+      expect(synth.stdout).toContain(`\n  ${data}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('sharing only cluster-scoped and kube-system objects with another stage (flannel on two clusters): no wait is asked', () => {
     const dir = fixtureProject(['lab', 'raspberry']);
     expect(runCli('synth', [], dir).code).toBe(0);
