@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
 import { isRecord, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
+import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
 
@@ -141,7 +142,11 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
       const defaults = SPEC_DEFAULTS[old.kind] ?? {};
       for (const k of IMMUTABLE_SPEC[old.kind] ?? []) {
         if (Object.hasOwn(defaults, k) && isDeepStrictEqual(a[k] ?? defaults[k], b[k] ?? defaults[k])) continue;
-        differs(['spec', k], `a ${old.kind}'s spec.${k} cannot change once it is created`, (keep) => `${keep}, or ${recreate(now, k)}`);
+        differs(
+          ['spec', k],
+          `a ${old.kind}'s spec.${k} cannot change once it is created`,
+          (keep) => `${keep}, or ${recreate(old, now, k)}`,
+        );
       }
     }
   }
@@ -154,15 +159,26 @@ export function deleteArgs(o: KubeObject): string {
 }
 
 /**
- * How to replace a workload whose spec field `field` cannot change: delete it so that the next
- * apply makes it anew, and what that does to its pods (and a StatefulSet's claims).
+ * How to replace a workload whose spec field `field` cannot change (`old`, as it is, into `o`):
+ * delete it so that the next apply makes it anew, and what that does to its pods (and a
+ * StatefulSet's claims).
  */
-function recreate(o: KubeObject, field: string): string {
+function recreate(old: KubeObject, o: KubeObject, field: string): string {
   const ref = deleteArgs(o);
   if (o.kind === 'Job') return `delete the Job and apply again on purpose (kubectl delete ${ref}): it then runs again, with the new spec`;
   const orphan = `delete the ${o.kind} but not its pods, then apply again: kubectl delete ${ref} --cascade=orphan`;
-  if (field === 'selector')
-    return `${orphan}; its old pods keep running until the new ones are ready, then delete them by hand, since the new selector does not match them`;
+  if (field === 'selector') {
+    const ns = o.metadata.namespace ? ` -n ${o.metadata.namespace}` : '';
+    const selector = workloadSelector(old);
+    const matching = selector ? ` -l '${formatSelector(selector)}'` : '';
+    // the orphaned ReplicaSet still owns the old pods: it makes again any pod deleted by hand
+    if (o.kind === 'Deployment')
+      return `${orphan}; its old ReplicaSet keeps the old pods running; once the new pods are ready, delete it: kubectl delete rs${ns} <its name> (the older of those kubectl get rs${ns}${matching} lists)`;
+    // a StatefulSet's pods have fixed names: the new one makes web-0 only once the old web-0 is gone
+    if (o.kind === 'StatefulSet')
+      return `${orphan}; then delete the old pods one at a time (kubectl delete pod${ns} ${String(o.metadata.name)}-0, then the next once its replacement is ready): the new StatefulSet makes each pod, under the same name, only once the old one is gone, so each is down in between (keeping the selector avoids it)`;
+    return `${orphan}; its old pods keep running until the new ones are ready, then delete them by hand${matching ? ` (kubectl delete pod${ns}${matching})` : ''}, since the new selector does not match them`;
+  }
   const claims =
     field === 'volumeClaimTemplates'
       ? '; the claims it made before keep their size and class (grow each one by hand, where its StorageClass allows expansion)'

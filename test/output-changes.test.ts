@@ -309,6 +309,24 @@ describe('fields the API server will not change', () => {
     );
   });
 
+  it("says, for a new selector, what keeps the old pods: a Deployment's old ReplicaSet, to delete once the new pods are ready; a StatefulSet's pod names, taken one at a time", () => {
+    const web = readFileSync(join(REPO, 'test/fixtures/manifests/day-two/web.yaml'), 'utf8')
+      .split('\n---\n')
+      .find((d) => d.includes('kind: Deployment'))!
+      .replace('          envFrom: [{ configMapRef: { name: web-settings } }]\n', '');
+    const was = `${OBJECTS}\n---\n${web}`;
+    const hints = (objects: string) => changes(MANIFESTS, MANIFESTS, { was, objects }).map((w) => w.split('\n  hint: ')[1]);
+    expect(hints(was.replace(/app: web\b/g, 'app: web2'))).toEqual([
+      'keep the old value, or delete the Deployment but not its pods, then apply again: kubectl delete deployment web -n data --cascade=orphan; ' +
+        "its old ReplicaSet keeps the old pods running; once the new pods are ready, delete it: kubectl delete rs -n data <its name> (the older of those kubectl get rs -n data -l 'app=web' lists)",
+    ]);
+    expect(hints(was.replace(/app: db\b/g, 'app: db2'))).toEqual([
+      'keep the old value, or delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; ' +
+        'then delete the old pods one at a time (kubectl delete pod -n data db-0, then the next once its replacement is ready): ' +
+        'the new StatefulSet makes each pod, under the same name, only once the old one is gone, so each is down in between (keeping the selector avoids it)',
+    ]);
+  });
+
   it('warns that a headless Service stays headless when its clusterIP None is removed, and not when an explicit clusterIP is emptied', () => {
     const headless = OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: None');
     const warnings = (edited: string) => changes(MANIFESTS, MANIFESTS, { was: headless, objects: edited });
