@@ -11,7 +11,7 @@ import type { includedPlaces } from './checks/manifests.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import { deleteArgs } from './immutable-fields.js';
-import { describeObject, type KubeObject } from './model/object.js';
+import { describeObject, isRecord, type KubeObject } from './model/object.js';
 import { envSourceNames, podTemplateOf } from './model/pod-specs.js';
 import { entryKey } from './synth/inventory.js';
 
@@ -20,8 +20,21 @@ const RESTARTED = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
 const LONG_RUNNING = new Set([...RESTARTED, 'ReplicaSet', 'ReplicationController', 'Pod']);
 
 /**
+ * Whether applying `now` over `old` (one workload) replaces its pods, so that they read their
+ * environment again: a Deployment, DaemonSet or StatefulSet whose pod template changed, unless
+ * its updateStrategy is OnDelete (a change to its replicas or its own labels replaces none; a
+ * ReplicaSet or ReplicationController never replaces its pods for a new template).
+ */
+export function rollsOut(old: KubeObject, now: KubeObject): boolean {
+  if (!RESTARTED.has(now.kind)) return false;
+  const strategy = isRecord(now.spec) && isRecord(now.spec.updateStrategy) ? now.spec.updateStrategy.type : undefined;
+  return strategy !== 'OnDelete' && !isDeepStrictEqual(podTemplateOf(old), podTemplateOf(now));
+}
+
+/**
  * A warning for each workload among `objects` that reads the ConfigMap `now` (changed from `old`)
- * as environment variables and is not itself among the `rolled` keys of the output (changed or new).
+ * as environment variables and is not itself among the `rolled` keys of the output (new, or its
+ * pods replaced: `rollsOut`).
  * @param place where a problem about `now` goes in an included file, if it comes from one
  */
 export function configNotRolled(

@@ -39,7 +39,7 @@ import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js
 import { placeOf } from './setting-places.js';
 import { SCALED_KINDS } from './model/kinds.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
-import { configNotRolled } from './config-rollouts.js';
+import { configNotRolled, rollsOut } from './config-rollouts.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -141,8 +141,18 @@ export function outputChanges(
   }
 
   const problems: Problem[] = [];
-  // every object that changes or is new, whatever its kind: a workload that changes with its ConfigMap rolls out
-  const rolled = new Set([...compared.changed, ...compared.added]);
+  // every object that is new, and each workload whose pods the apply replaces: one that changes with its ConfigMap rolls out
+  // (a changed object of a kind not read is taken as rolled out: no warning said wrongly)
+  let rolled: Set<string> | undefined;
+  const rolledOut = () =>
+    (rolled ??= new Set([
+      ...compared.added,
+      ...compared.changed.filter((k) => {
+        const old = oldObjects.get(k)?.object;
+        const now = newObjects.get(k);
+        return !old || !now || rollsOut(old, now);
+      }),
+    ]));
   let heads: KubeObject[] | undefined;
   const allHeads = () => (heads ??= charts.flatMap((c) => chartHeads(c)));
   const included = includedPlaces(loaded.context.files, loaded.context.namespace);
@@ -168,7 +178,7 @@ export function outputChanges(
     for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
     const reset = replicasReset(loaded, old, now, allHeads, chartOf.get(key), included);
     if (reset) problems.push(reset);
-    if (now.kind === 'ConfigMap') problems.push(...configNotRolled(loaded, old, now, allHeads(), rolled, included));
+    if (now.kind === 'ConfigMap') problems.push(...configNotRolled(loaded, old, now, allHeads(), rolledOut(), included));
     if (now.kind === 'Namespace' && now.metadata.name === loaded.context.namespace)
       problems.push(...requiredSecretChanges(loaded, old, now, charts));
   }

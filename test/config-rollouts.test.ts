@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStage, type StageSource } from '../lib/compile-stage.js';
 import { formatProblem } from '../lib/errors.js';
+import { rollsOut } from '../lib/config-rollouts.js';
+import type { KubeObject } from '../lib/model/object.js';
 import { textTree } from '../lib/synth/file-content.js';
 import { REPO } from './helpers/cli.js';
 
@@ -45,10 +47,33 @@ describe('a ConfigMap whose data changes under its own name', () => {
     ]);
   });
 
+  it('is warned about when the workload changes but its pods are not replaced: its replicas, its own labels', () => {
+    const after = WEB.replace('MODE: fast', 'MODE: slow');
+    for (const edit of [
+      (t: string) => t.replace('replicas: 2', 'replicas: 3'),
+      (t: string) => t.replace('metadata: { name: web }', 'metadata: { name: web, labels: { tier: web } }'),
+    ])
+      expect(warnings(WEB, edit(after)).join('\n')).toContain('but Deployment team/web, which reads it as environment variables, does not');
+  });
+
   it('is not warned about when the workload changes with it (its pods are replaced), nor when only its labels change', () => {
     expect(warnings(WEB, WEB.replace('MODE: fast', 'MODE: slow').replace('nginx:1.25', 'nginx:1.26'))).toEqual([]);
     expect(
       warnings(WEB, WEB.replace('metadata: { name: web-settings }', 'metadata: { name: web-settings, labels: { tier: web } }')),
     ).toEqual([]);
+  });
+
+  it("counts a workload's pods as replaced only for a new pod template, and not under updateStrategy OnDelete nor for a ReplicaSet", () => {
+    const workload = (kind: string, image: string, spec: Record<string, unknown> = {}): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: { name: 'web' },
+      spec: { ...spec, template: { spec: { containers: [{ name: 'web', image }] } } },
+    });
+    expect(rollsOut(workload('DaemonSet', 'a'), workload('DaemonSet', 'b'))).toBe(true);
+    expect(rollsOut(workload('DaemonSet', 'a'), workload('DaemonSet', 'a', { minReadySeconds: 5 }))).toBe(false);
+    const onDelete = { updateStrategy: { type: 'OnDelete' } };
+    expect(rollsOut(workload('StatefulSet', 'a', onDelete), workload('StatefulSet', 'b', onDelete))).toBe(false);
+    expect(rollsOut(workload('ReplicaSet', 'a'), workload('ReplicaSet', 'b'))).toBe(false);
   });
 });
