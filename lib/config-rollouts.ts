@@ -12,7 +12,7 @@ import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import { deleteArgs } from './immutable-fields.js';
 import { describeObject, isRecord, type KubeObject } from './model/object.js';
-import { envSourceNames, podTemplateOf } from './model/pod-specs.js';
+import { envSourceKeys, podTemplateOf } from './model/pod-specs.js';
 import { entryKey } from './synth/inventory.js';
 
 /** The workloads whose pods run until replaced, by how they are restarted: `kubectl rollout restart` takes the first three. */
@@ -50,7 +50,9 @@ export function configNotRolled(
   const problems: Problem[] = [];
   for (const w of objects) {
     if (!LONG_RUNNING.has(w.kind) || w.metadata?.namespace !== now.metadata.namespace) continue;
-    if (!envSourceNames(podTemplateOf(w)?.spec, 'ConfigMap').has(name)) continue;
+    const keys = envSourceKeys(podTemplateOf(w)?.spec, 'ConfigMap').get(name);
+    // the keys it reads (all, for envFrom): a change to another key changes none of its variables
+    if (!keys || (keys !== 'all' && [...keys].every((k) => ['data', 'binaryData'].every((f) => sameKey(old[f], now[f], k))))) continue;
     const key = entryKey({
       apiVersion: w.apiVersion,
       kind: w.kind,
@@ -70,4 +72,9 @@ export function configNotRolled(
     problems.push({ code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint });
   }
   return problems;
+}
+
+/** Whether the key `key` of two `data` (or `binaryData`) maps has the same value, or is in neither. */
+function sameKey(a: unknown, b: unknown, key: string): boolean {
+  return isDeepStrictEqual(isRecord(a) ? a[key] : undefined, isRecord(b) ? b[key] : undefined);
 }

@@ -56,6 +56,17 @@ describe('a ConfigMap whose data changes under its own name', () => {
       expect(warnings(WEB, edit(after)).join('\n')).toContain('but Deployment team/web, which reads it as environment variables, does not');
   });
 
+  it('is warned about for a workload that reads keys of it only when one of those keys changes', () => {
+    const keyed = WEB.replace('data: { MODE: fast }', 'data: { MODE: fast, OTHER: a }').replace(
+      'envFrom: [{ configMapRef: { name: web-settings } }]',
+      'env: [{ name: MODE, valueFrom: { configMapKeyRef: { name: web-settings, key: MODE } } }]',
+    );
+    expect(warnings(keyed, keyed.replace('OTHER: a', 'OTHER: b'))).toEqual([]);
+    expect(warnings(keyed, keyed.replace('MODE: fast', 'MODE: slow')).join('\n')).toContain('but Deployment team/web, which reads it');
+    // envFrom reads every key
+    expect(warnings(WEB.replace('MODE: fast', 'MODE: fast, OTHER: a'), WEB.replace('MODE: fast', 'MODE: fast, OTHER: b'))).toHaveLength(1);
+  });
+
   it('is not warned about when the workload changes with it (its pods are replaced), nor when only its labels change', () => {
     expect(warnings(WEB, WEB.replace('MODE: fast', 'MODE: slow').replace('nginx:1.25', 'nginx:1.26'))).toEqual([]);
     expect(
