@@ -117,8 +117,16 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
     case 'Service':
       // an explicit clusterIP other than the one the Service has: the API server refuses it; none
       // (or "") keeps the one it has, None too: a headless Service stays headless (kubernetes#120937)
+      // (a Service made ExternalName loses its cluster IP, None too; a NodePort or LoadBalancer one may not keep None)
       if (b.clusterIP !== undefined && b.clusterIP !== '') differs(['spec', 'clusterIP'], "a Service's clusterIP cannot change");
-      else if (a.clusterIP === 'None')
+      else if (a.clusterIP === 'None' && (b.type === 'NodePort' || b.type === 'LoadBalancer'))
+        differs(
+          ['spec', 'clusterIP'],
+          `the API server keeps None where no clusterIP is given, and a ${String(b.type)} Service may not have clusterIP None`,
+          (keep) =>
+            `${keep} (type: ${String(a.type ?? 'ClusterIP')}, clusterIP: None), or, to make it a ${String(b.type)} Service, delete it and apply again on purpose (kubectl delete ${deleteArgs(now)}: its clients cannot reach it in between)`,
+        );
+      else if (a.clusterIP === 'None' && (b.type ?? 'ClusterIP') === 'ClusterIP')
         differs(
           ['spec', 'clusterIP'],
           "a Service's clusterIP cannot change",

@@ -337,6 +337,14 @@ describe('fields the API server will not change', () => {
         '  hint: keep the old value (clusterIP: None), or, to give the Service a cluster IP, delete it and apply again on purpose (its clients cannot reach it in between)',
     ]);
     expect(warnings(headless.replace('clusterIP: None', 'clusterIP: ""'))).toHaveLength(1);
+    // made NodePort or LoadBalancer, it keeps None, which that type may not have: refused; made ExternalName, it has no cluster IP
+    expect(warnings(headless.replace('  clusterIP: None\n', '  type: NodePort\n'))).toEqual([
+      `${OBJECTS_FILE}:21:3: warning: Service data/db: spec.clusterIP changes from None to (none), which the API server refuses ` +
+        '(the API server keeps None where no clusterIP is given, and a NodePort Service may not have clusterIP None): kubectl apply fails on it\n' +
+        '  hint: keep the old value (type: ClusterIP, clusterIP: None), or, to make it a NodePort Service, delete it and apply again on purpose ' +
+        '(kubectl delete service db -n data: its clients cannot reach it in between)',
+    ]);
+    expect(warnings(headless.replace('  clusterIP: None\n', '  type: ExternalName\n  externalName: db.example.com\n'))).toEqual([]);
     // an explicit address emptied: the API server keeps the address, as when the field is removed
     expect(changes(MANIFESTS, MANIFESTS, { objects: OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: ""') })).toEqual([]);
   });
