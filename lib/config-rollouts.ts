@@ -14,6 +14,7 @@ import { deleteArgs } from './immutable-fields.js';
 import { describeObject, isRecord, type KubeObject } from './model/object.js';
 import { envSourceKeys, podTemplateOf } from './model/pod-specs.js';
 import { entryKey } from './synth/inventory.js';
+import { placeOf } from './setting-places.js';
 
 /** The workloads whose pods run until replaced, by how they are restarted: `kubectl rollout restart` takes the first three. */
 const RESTARTED = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
@@ -36,6 +37,7 @@ export function rollsOut(old: KubeObject, now: KubeObject): boolean {
  * as environment variables and is not itself among the `rolled` keys of the output (new, or its
  * pods replaced: `rollsOut`).
  * @param place where a problem about `now` goes in an included file, if it comes from one
+ * @param app the app whose chart makes it: else, its place in the stage file
  */
 export function configNotRolled(
   loaded: LoadedStage,
@@ -44,6 +46,7 @@ export function configNotRolled(
   objects: Iterable<KubeObject>,
   rolled: ReadonlySet<string>,
   place: ReturnType<typeof includedPlaces>,
+  app?: string,
 ): Problem[] {
   if (now.immutable === true || ['data', 'binaryData'].every((k) => isDeepStrictEqual(old[k], now[k]))) return [];
   const name = String(now.metadata.name);
@@ -68,7 +71,10 @@ export function configNotRolled(
         ? `kubectl delete ${deleteArgs(w)}, then apply again`
         : 'delete its pods, which it replaces';
     const hint = `after applying, restart them (${restart}); or name the ConfigMap after its data (a new name with each change, as the service stack's config: does) so that the workload changes with it`;
-    const location = place({ code, severity: 'warning', message, object: now, path: ['data'] }) ?? loaded.locate(['apps']);
+    const location =
+      place({ code, severity: 'warning', message, object: now, path: ['data'] }) ??
+      placeOf(loaded, app, undefined).location ??
+      loaded.locate(['apps']);
     problems.push({ code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint });
   }
   return problems;

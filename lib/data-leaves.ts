@@ -148,8 +148,9 @@ export function namespaceLeaves(
   pruner?: Engine,
 ): Problem {
   const name = String(old.metadata.name);
-  // the stage's own (00-namespace.yaml), not one an app includes (10-<app>.yaml)
-  const own = appOfFile(file) === undefined;
+  // the stage's own (00-namespace.yaml), not one a manifests app includes (10-<app>.yaml)
+  const app = appOfFile(file);
+  const own = app === undefined;
   const inside = [...objects].filter((o) => o.metadata.namespace === name);
   const { secrets, claims: claimsOf } = namespaceHoldings(old, inside);
   const lost = [
@@ -169,10 +170,12 @@ export function namespaceLeaves(
   const first = pruner
     ? beforePushing(pruner, kept)
     : `apply it without --prune first (kubectl apply -k ${DIST_DIR}/${loaded.context.name}), `;
+  // one a manifests app included: at that app (else, the app gone, at apps:)
   const hint = moved
     ? `to keep them, set namespace: ${name} back; to move the stage on purpose, ${first}make the Secrets in namespace ${now} and copy the data over, then delete namespace ${name} by hand`
-    : `to keep them, keep the Namespace in the stage; to remove it on purpose, back up what it holds before ${pruner ? 'pushing the commit (its engine prunes it as the commit syncs)' : 'applying with --prune'}`;
-  return { code: 'output/data-leaves', severity: 'warning', location: loaded.locate(moved ? ['namespace'] : []), message, hint };
+    : `to keep them, keep Namespace ${name} in the stage${app ? ` (among the files apps.${app} includes)` : ''}; to remove it on purpose, back up what it holds before ${pruner ? 'pushing the commit (its engine prunes it as the commit syncs)' : 'applying with --prune'}`;
+  const location = moved ? loaded.locate(['namespace']) : (placeOf(loaded, app, undefined).location ?? loaded.locate(['apps']));
+  return { code: 'output/data-leaves', severity: 'warning', location, message, hint };
 }
 
 /**

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStage, type StageSource } from '../lib/compile-stage.js';
 import { formatProblem } from '../lib/errors.js';
-import { rollsOut } from '../lib/config-rollouts.js';
+import { configNotRolled, rollsOut } from '../lib/config-rollouts.js';
+import type { LoadedStage } from '../lib/config/load.js';
 import type { KubeObject } from '../lib/model/object.js';
 import { textTree } from '../lib/synth/file-content.js';
 import { REPO } from './helpers/cli.js';
@@ -86,5 +87,27 @@ describe('a ConfigMap whose data changes under its own name', () => {
     const onDelete = { updateStrategy: { type: 'OnDelete' } };
     expect(rollsOut(workload('StatefulSet', 'a', onDelete), workload('StatefulSet', 'b', onDelete))).toBe(false);
     expect(rollsOut(workload('ReplicaSet', 'a'), workload('ReplicaSet', 'b'))).toBe(false);
+  });
+
+  it('is placed at the app that makes the ConfigMap when it comes from no included file', () => {
+    const loaded = {
+      apps: [{ name: 'web', stack: 'manifests', settings: {} }],
+      locate: (path: readonly (string | number)[]) => ({ file: 'environments/team.yaml', line: path.length, column: 1 }),
+    } as unknown as LoadedStage;
+    const config = (mode: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web-settings', namespace: 'team' },
+      data: { MODE: mode },
+    });
+    const reader: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'team' },
+      spec: { template: { spec: { containers: [{ name: 'web', envFrom: [{ configMapRef: { name: 'web-settings' } }] }] } } },
+    };
+    const [problem] = configNotRolled(loaded, config('fast'), config('slow'), [reader], new Set(), () => undefined, 'web');
+    // apps.web: a path of two keys
+    expect(problem.location).toEqual({ file: 'environments/team.yaml', line: 2, column: 1 });
   });
 });

@@ -211,6 +211,15 @@ describe('data that leaves the output', () => {
       expect(moving(sync)[0]).toContain('apply it without --prune first (kubectl apply -k dist/data), make the Secrets');
   });
 
+  it('is warned about at the manifests app when a Namespace it included leaves, naming it', () => {
+    const extra = `${OBJECTS}\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: extra }\n`;
+    const warnings = changes(MANIFESTS, MANIFESTS, { was: extra, objects: OBJECTS });
+    expect(warnings).toEqual([
+      `${at(MANIFESTS, 'stack: manifests')}: warning: Namespace extra leaves dist/data/: kubectl apply --prune deletes it, and with it everything in it\n` +
+        '  hint: to keep them, keep Namespace extra in the stage (among the files apps.legacy includes); to remove it on purpose, back up what it holds before applying with --prune',
+    ]);
+  });
+
   it('is not compared when there is no output yet', () => {
     const read: string[] = [];
     const outcome = compileStage({ ...source(STAGE, OBJECTS), readOutput: (f) => void read.push(f) }, {});
