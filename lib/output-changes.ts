@@ -176,7 +176,15 @@ export function outputChanges(
     const now = newObjects.get(key);
     if (!old || !now) continue;
     for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
-    const reset = replicasReset(loaded, old, now, allHeads, chartOf.get(key), included);
+    const reset = replicasReset(
+      loaded,
+      old,
+      now,
+      allHeads,
+      [...oldObjects.values()].map((o) => o.object),
+      chartOf.get(key),
+      included,
+    );
     if (reset) problems.push(reset);
     if (now.kind === 'ConfigMap') problems.push(...configNotRolled(loaded, old, now, allHeads(), rolledOut(), included, chartOf.get(key)));
     if (now.kind === 'Namespace' && now.metadata.name === loaded.context.namespace)
@@ -255,21 +263,31 @@ function replicasReset(
   old: KubeObject,
   now: KubeObject,
   objects: () => readonly KubeObject[],
+  oldObjects: readonly KubeObject[],
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
 ): Problem | undefined {
   const before = isRecord(old.spec) ? old.spec.replicas : undefined;
-  if (typeof before !== 'number' || before === 1 || (isRecord(now.spec) && now.spec.replicas !== undefined)) return undefined;
+  if (typeof before !== 'number' || (isRecord(now.spec) && now.spec.replicas !== undefined)) return undefined;
   const name = String(now.metadata.name);
   const ns = now.metadata.namespace;
-  const autoscaler = objects().find((o) => {
-    const target = isRecord(o.spec) && isRecord(o.spec.scaleTargetRef) ? o.spec.scaleTargetRef : undefined;
-    return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === now.kind && target.name === name;
-  });
+  const autoscalerIn = (objects: readonly KubeObject[]) =>
+    objects.find((o) => {
+      const target = isRecord(o.spec) && isRecord(o.spec.scaleTargetRef) ? o.spec.scaleTargetRef : undefined;
+      return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === now.kind && target.name === name;
+    });
+  // (read from the files of the old output that were read, which hold the workload's: its app's autoscaler is beside it)
+  const scaled = autoscalerIn(oldObjects);
+  // 1 is the default, unless an autoscaler scaled it beyond: then it drops from that number
+  if (before === 1 && !scaled) return undefined;
+  const autoscaler = autoscalerIn(objects());
   const code = 'output/replicas-reset';
   const message =
     `spec.replicas: ${before} is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
-    `the ${now.kind} goes from ${before} pods to 1${autoscaler ? ` until ${describeObject(autoscaler)} scales it up again` : ''}`;
+    (scaled
+      ? `the ${now.kind} drops to 1 pod from the number ${describeObject(scaled)} scaled it to`
+      : `the ${now.kind} goes from ${before} pods to 1`) +
+    (autoscaler ? `${scaled ? ',' : ''} until ${describeObject(autoscaler)} scales it up again` : '');
   const edit = `kubectl apply edit-last-applied ${now.kind.toLowerCase()}/${name}${ns ? ` -n ${ns}` : ''}`;
   const hint = autoscaler
     ? `before applying, remove the field from what kubectl last applied, which changes no pod count: ${edit}, delete spec.replicas and save; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`

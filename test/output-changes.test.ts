@@ -395,6 +395,22 @@ describe('what applying a change does besides refusing it', () => {
     const one = DAY_TWO.replace('replicas: 3', 'replicas: 1');
     expect(changes(one, one.replace('    replicas: 1\n', '    autoscaling: { minReplicas: 1, maxReplicas: 6 }\n'))).toEqual([]);
   });
+
+  it('warns about a workload of 1 pod whose spec.replicas is removed when an autoscaler already scaled it: it drops from what the autoscaler set', () => {
+    const hpa =
+      '---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: db }\nspec:\n' +
+      '  scaleTargetRef: { apiVersion: apps/v1, kind: StatefulSet, name: db }\n  minReplicas: 2\n  maxReplicas: 4\n' +
+      '  metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } } }]\n';
+    const edited = `${OBJECTS}${hpa}`;
+    const warnings = changes(MANIFESTS, MANIFESTS, {
+      was: edited.replace('  serviceName: db\n', '  serviceName: db\n  replicas: 1\n'),
+      objects: edited,
+    });
+    expect(warnings.map((w) => w.split('\n')[0])).toEqual([
+      `${OBJECTS_FILE}:6:3: warning: StatefulSet data/db: spec.replicas: 1 is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
+        'the StatefulSet drops to 1 pod from the number HorizontalPodAutoscaler data/db scaled it to, until HorizontalPodAutoscaler data/db scales it up again',
+    ]);
+  });
 });
 
 describe('npm run synth', () => {
