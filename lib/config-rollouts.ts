@@ -10,8 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { includedPlaces } from './checks/manifests.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import { deleteArgs } from './immutable-fields.js';
-import { describeObject, isRecord, type KubeObject } from './model/object.js';
+import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { envSourceKeys, podTemplateOf } from './model/pod-specs.js';
 import { entryKey } from './synth/inventory.js';
 import { placeOf } from './setting-places.js';
@@ -66,9 +65,9 @@ export function configNotRolled(
     const code = 'output/config-not-rolled';
     const message = `its data changes, but ${describeObject(w)}, which reads it as environment variables, does not: kubectl apply rolls out nothing, and its pods keep the old values until they restart`;
     const restart = RESTARTED.has(w.kind)
-      ? `kubectl rollout restart ${w.kind.toLowerCase()}/${String(w.metadata.name)}${w.metadata.namespace ? ` -n ${w.metadata.namespace}` : ''}`
+      ? `kubectl rollout restart ${kubectlTarget(w, '/')}`
       : w.kind === 'Pod'
-        ? `kubectl delete ${deleteArgs(w)}, then apply again`
+        ? `kubectl delete ${kubectlTarget(w)}, then apply again`
         : 'delete its pods, which it replaces';
     const hint = `after applying, restart them (${restart}); or name the ConfigMap after its data (a new name with each change, as the service stack's config: does) so that the workload changes with it`;
     const location =

@@ -9,11 +9,11 @@ import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import type { Engine } from './model/engines.js';
 import { formatFieldPath } from './model/field-path.js';
-import { describeObject, isRecord, type KubeObject } from './model/object.js';
+import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import type { ObjectName } from './stack.js';
 import { DIST_DIR } from './synth/disk.js';
 import type { NamespaceHoldings } from './synth/inventory.js';
-import { deleteArgs, volumeSource } from './immutable-fields.js';
+import { volumeSource } from './immutable-fields.js';
 import { namesOf, placeOf } from './setting-places.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from './required-secrets.js';
 
@@ -117,7 +117,7 @@ export function leaves(
       message: `${what}${dataAt} ${body}`,
       hint: `to keep the data, keep the stage's namespace (namespace: ${old.metadata.namespace}); to move it on purpose, ${
         pruner
-          ? `${beforePushing(pruner, [deleteArgs(old)])}copy the data over, then delete it by hand`
+          ? `${beforePushing(pruner, [kubectlTarget(old)])}copy the data over, then delete it by hand`
           : 'copy the data over before applying with --prune'
       }`,
     };
@@ -164,7 +164,7 @@ export function namespaceLeaves(
     (lost.length ? `, also what no file of ${DIST_DIR}/ holds: ${lost.join('; ')}` : '');
   // an engine that prunes deletes the claims of dist/ in it too, one by one
   const kept = [
-    deleteArgs(old),
+    kubectlTarget(old),
     ...(inside.some((o) => o.kind === 'PersistentVolumeClaim') ? [`persistentvolumeclaim --all -n ${name}`] : []),
   ];
   const first = pruner

@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
-import { isRecord, type KubeObject } from './model/object.js';
+import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
@@ -124,7 +124,7 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
           ['spec', 'clusterIP'],
           `the API server keeps None where no clusterIP is given, and a ${String(b.type)} Service may not have clusterIP None`,
           (keep) =>
-            `${keep} (type: ${String(a.type ?? 'ClusterIP')}, clusterIP: None), or, to make it a ${String(b.type)} Service, delete it and apply again on purpose (kubectl delete ${deleteArgs(now)}: its clients cannot reach it in between)`,
+            `${keep} (type: ${String(a.type ?? 'ClusterIP')}, clusterIP: None), or, to make it a ${String(b.type)} Service, delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)}: its clients cannot reach it in between)`,
         );
       else if (a.clusterIP === 'None' && (b.type ?? 'ClusterIP') === 'ClusterIP')
         differs(
@@ -143,7 +143,7 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
             [k],
             `the ${old.kind} is immutable: true`,
             (keep) =>
-              `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete it and apply again on purpose (kubectl delete ${deleteArgs(old)})`,
+              `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete it and apply again on purpose (kubectl delete ${kubectlTarget(old)})`,
           );
       break;
     default: {
@@ -161,18 +161,13 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
   return changes;
 }
 
-/** `<kind> <name> [-n <namespace>]`: what `kubectl delete` takes to delete the object `o` alone. */
-export function deleteArgs(o: KubeObject): string {
-  return `${o.kind.toLowerCase()} ${String(o.metadata.name)}${o.metadata.namespace ? ` -n ${o.metadata.namespace}` : ''}`;
-}
-
 /**
  * How to replace a workload whose spec field `field` cannot change (`old`, as it is, into `o`):
  * delete it so that the next apply makes it anew, and what that does to its pods (and a
  * StatefulSet's claims).
  */
 function recreate(old: KubeObject, o: KubeObject, field: string): string {
-  const ref = deleteArgs(o);
+  const ref = kubectlTarget(o);
   if (o.kind === 'Job') return `delete the Job and apply again on purpose (kubectl delete ${ref}): it then runs again, with the new spec`;
   const orphan = `delete the ${o.kind} but not its pods, then apply again: kubectl delete ${ref} --cascade=orphan`;
   if (field === 'selector') {

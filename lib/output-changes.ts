@@ -19,7 +19,7 @@ import type { Problem } from './errors.js';
 import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
 import { formatFieldPath } from './model/field-path.js';
-import { describeObject, isRecord, type KubeObject } from './model/object.js';
+import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
 import {
@@ -33,11 +33,11 @@ import {
 } from './synth/inventory.js';
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
-import { IMMUTABLE_SPEC, deleteArgs, immutableChanges, type FieldChange } from './immutable-fields.js';
+import { IMMUTABLE_SPEC, immutableChanges, type FieldChange } from './immutable-fields.js';
 import type { RenderedChart } from './synth/render.js';
 import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
-import { SCALED_KINDS } from './model/kinds.js';
+import { SCALED_KINDS, dropLastAppliedReplicas } from './model/kinds.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut } from './config-rollouts.js';
 
@@ -288,10 +288,9 @@ function replicasReset(
       ? `the ${now.kind} drops to 1 pod from the number ${describeObject(scaled)} scaled it to`
       : `the ${now.kind} goes from ${before} pods to 1`) +
     (autoscaler ? `${scaled ? ',' : ''} until ${describeObject(autoscaler)} scales it up again` : '');
-  const edit = `kubectl apply edit-last-applied ${now.kind.toLowerCase()}/${name}${ns ? ` -n ${ns}` : ''}`;
   const hint = autoscaler
-    ? `before applying, remove the field from what kubectl last applied, which changes no pod count: ${edit}, delete spec.replicas and save; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
-    : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first remove the field from what kubectl last applied, which changes no pod count: ${edit}, delete spec.replicas and save`;
+    ? `before applying, ${dropLastAppliedReplicas(now)}; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
+    : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first ${dropLastAppliedReplicas(now)}`;
   const instance = loaded.apps.find((a) => a.name === app);
   const setting =
     instance && isRecord(instance.settings) && 'autoscaling' in instance.settings ? ['apps', instance.name, 'autoscaling'] : undefined;
@@ -334,7 +333,7 @@ function refused(
         : now.kind === 'Service'
           ? ': its clients cannot reach it in between'
           : '';
-  const hint = change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${deleteArgs(now)})${cost}`;
+  const hint = change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${cost}`;
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
     : { code, severity: 'warning', subject: describeObject(now), message: body, hint };
