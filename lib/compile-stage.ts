@@ -17,7 +17,7 @@ import type { PromotionDeclaration } from './promotion.js';
 import { DELIVERY_DIR } from './delivery/index.js';
 import { unknownRemoteKeys } from './constructs/external-secrets.js';
 import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/plan.js';
-import type { Engine } from './config/delivery.js';
+import { resolvedSync, type Engine, type StageDelivery } from './config/delivery.js';
 import { ProblemsError, type Problem } from './errors.js';
 import type { CheckResult } from './checks/index.js';
 import { checkStage } from './checks/stage.js';
@@ -144,6 +144,8 @@ export function promotionDeclaration(loaded: LoadedStage): PromotionDeclaration 
 export interface StageEnvironment {
   /** The project file's delivery engine, for a stage whose `delivery:` names none. */
   readonly engine?: Engine;
+  /** The project file's sync policy, for the settings a stage's `delivery.sync` does not write. @default - the engine's defaults */
+  readonly sync?: StageDelivery['sync'];
   readonly crds?: readonly KubeObject[];
   readonly cache?: RenderCache;
 }
@@ -279,7 +281,10 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     problems.push(...placed.problems);
     const result = { ...checked, findings: [...placed.findings, ...edge.warnings] };
     // what the cluster cannot take from this output: read only where an object of a watched kind changed
-    const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource);
+    // an engine that syncs and prunes on its own deletes what leaves the output as soon as the commit syncs
+    const sync = delivery && resolvedSync({ ...env.sync, ...delivery.sync });
+    const pruner = sync?.automated && sync.prune ? engine : undefined;
+    const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, pruner);
     outcome.notices = [...liveImageEdits(loaded, source.readOutput), ...compared.problems];
     if (source.readOutput) outcome.compared = compared.changes ? { changes: compared.changes } : {};
     outcome.checks = result;

@@ -154,7 +154,12 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const warnings = new Map<string, readonly Problem[]>();
   const compared = new Map<string, NonNullable<StageOutcome['compared']>>();
   let failedChecks = false;
-  const env: StageEnvironment = { engine: project.delivery?.engine, crds: options.crds, cache: options.cache };
+  const env: StageEnvironment = {
+    engine: project.delivery?.engine,
+    sync: project.delivery?.sync,
+    crds: options.crds,
+    cache: options.cache,
+  };
   const runStages = options.runStages ?? inSequence;
   const outcomes = runStages(
     sources,

@@ -10,19 +10,33 @@ import { isDeepStrictEqual } from 'node:util';
 import type { includedPlaces } from './checks/manifests.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
-import { deleteArgs } from './immutable-fields.js';
-import { describeObject, type KubeObject } from './model/object.js';
-import { envSourceNames, podTemplateOf } from './model/pod-specs.js';
+import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
+import { envSourceKeys, podTemplateOf } from './model/pod-specs.js';
 import { entryKey } from './synth/inventory.js';
+import { placeOf } from './setting-places.js';
 
 /** The workloads whose pods run until replaced, by how they are restarted: `kubectl rollout restart` takes the first three. */
 const RESTARTED = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
 const LONG_RUNNING = new Set([...RESTARTED, 'ReplicaSet', 'ReplicationController', 'Pod']);
 
 /**
+ * Whether applying `now` over `old` (one workload) replaces its pods, so that they read their
+ * environment again: a Deployment, DaemonSet or StatefulSet whose pod template changed, unless
+ * its updateStrategy is OnDelete (a change to its replicas or its own labels replaces none; a
+ * ReplicaSet or ReplicationController never replaces its pods for a new template).
+ */
+export function rollsOut(old: KubeObject, now: KubeObject): boolean {
+  if (!RESTARTED.has(now.kind)) return false;
+  const strategy = isRecord(now.spec) && isRecord(now.spec.updateStrategy) ? now.spec.updateStrategy.type : undefined;
+  return strategy !== 'OnDelete' && !isDeepStrictEqual(podTemplateOf(old), podTemplateOf(now));
+}
+
+/**
  * A warning for each workload among `objects` that reads the ConfigMap `now` (changed from `old`)
- * as environment variables and is not itself among the `rolled` keys of the output (changed or new).
+ * as environment variables and is not itself among the `rolled` keys of the output (new, or its
+ * pods replaced: `rollsOut`).
  * @param place where a problem about `now` goes in an included file, if it comes from one
+ * @param app the app whose chart makes it: else, its place in the stage file
  */
 export function configNotRolled(
   loaded: LoadedStage,
@@ -31,13 +45,16 @@ export function configNotRolled(
   objects: Iterable<KubeObject>,
   rolled: ReadonlySet<string>,
   place: ReturnType<typeof includedPlaces>,
+  app?: string,
 ): Problem[] {
   if (now.immutable === true || ['data', 'binaryData'].every((k) => isDeepStrictEqual(old[k], now[k]))) return [];
   const name = String(now.metadata.name);
   const problems: Problem[] = [];
   for (const w of objects) {
     if (!LONG_RUNNING.has(w.kind) || w.metadata?.namespace !== now.metadata.namespace) continue;
-    if (!envSourceNames(podTemplateOf(w)?.spec, 'ConfigMap').has(name)) continue;
+    const keys = envSourceKeys(podTemplateOf(w)?.spec, 'ConfigMap').get(name);
+    // the keys it reads (all, for envFrom): a change to another key changes none of its variables
+    if (!keys || (keys !== 'all' && [...keys].every((k) => ['data', 'binaryData'].every((f) => sameKey(old[f], now[f], k))))) continue;
     const key = entryKey({
       apiVersion: w.apiVersion,
       kind: w.kind,
@@ -48,13 +65,21 @@ export function configNotRolled(
     const code = 'output/config-not-rolled';
     const message = `its data changes, but ${describeObject(w)}, which reads it as environment variables, does not: kubectl apply rolls out nothing, and its pods keep the old values until they restart`;
     const restart = RESTARTED.has(w.kind)
-      ? `kubectl rollout restart ${w.kind.toLowerCase()}/${String(w.metadata.name)}${w.metadata.namespace ? ` -n ${w.metadata.namespace}` : ''}`
+      ? `kubectl rollout restart ${kubectlTarget(w, '/')}`
       : w.kind === 'Pod'
-        ? `kubectl delete ${deleteArgs(w)}, then apply again`
+        ? `kubectl delete ${kubectlTarget(w)}, then apply again`
         : 'delete its pods, which it replaces';
     const hint = `after applying, restart them (${restart}); or name the ConfigMap after its data (a new name with each change, as the service stack's config: does) so that the workload changes with it`;
-    const location = place({ code, severity: 'warning', message, object: now, path: ['data'] }) ?? loaded.locate(['apps']);
+    const location =
+      place({ code, severity: 'warning', message, object: now, path: ['data'] }) ??
+      placeOf(loaded, app, undefined).location ??
+      loaded.locate(['apps']);
     problems.push({ code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint });
   }
   return problems;
+}
+
+/** Whether the key `key` of two `data` (or `binaryData`) maps has the same value, or is in neither. */
+function sameKey(a: unknown, b: unknown, key: string): boolean {
+  return isDeepStrictEqual(isRecord(a) ? a[key] : undefined, isRecord(b) ? b[key] : undefined);
 }

@@ -7,10 +7,12 @@
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
+import type { Engine } from './model/engines.js';
 import { formatFieldPath } from './model/field-path.js';
-import { describeObject, isRecord, type KubeObject } from './model/object.js';
+import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import type { ObjectName } from './stack.js';
 import { DIST_DIR } from './synth/disk.js';
+import type { NamespaceHoldings } from './synth/inventory.js';
 import { volumeSource } from './immutable-fields.js';
 import { namesOf, placeOf } from './setting-places.js';
 import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from './required-secrets.js';
@@ -23,6 +25,26 @@ export function holdsData(o: KubeObject): boolean {
   return o.kind === 'PersistentVolumeClaim' || (o.kind === 'PersistentVolume' && volumeSource(o) !== undefined);
 }
 
+/**
+ * The annotation that keeps a live object from the engine's prune, by engine: set on the old
+ * objects before the commit that drops them is pushed, since the engine prunes them as it syncs.
+ */
+const KEPT_FROM_PRUNE: Readonly<Record<Engine, string>> = {
+  argocd: 'argocd.argoproj.io/sync-options=Prune=false',
+  flux: 'kustomize.toolkit.fluxcd.io/prune=disabled',
+};
+
+/**
+ * What to do before pushing a commit whose output drops `objects` (`kubectl annotate` arguments:
+ * `namespace qa`, `pvc mysql -n qa`) when `pruner`, the engine that delivers the stage, prunes on
+ * its own as the commit syncs: nothing is left to copy from afterwards. '' when no engine prunes.
+ */
+function beforePushing(pruner: Engine | undefined, objects: readonly string[]): string {
+  if (!pruner) return '';
+  const annotate = objects.map((o) => `kubectl annotate ${o} ${KEPT_FROM_PRUNE[pruner]}`).join('; ');
+  return `${pruner === 'argocd' ? 'Argo CD' : 'Flux'} prunes it as soon as the commit syncs, so before pushing, keep it from the prune (${annotate}), or write delivery: { sync: { prune: false } } in that commit; then `;
+}
+
 /** The app a chart file is of (`10-shop.yaml` -> `shop`). */
 const appOfFile = (file: string) => /^10-(.+)\.yaml$/.exec(file)?.[1];
 
@@ -31,7 +53,14 @@ const appOfFile = (file: string) => /^10-(.+)\.yaml$/.exec(file)?.[1];
  * kind under a name a setting may give (a renamed app, or a renamed object), the warning is at that
  * setting and the hint says what keeps the old name (and the data's place).
  */
-export function leaves(loaded: LoadedStage, old: KubeObject, file: string, added: ReadonlySet<string>, dir: string): Problem {
+export function leaves(
+  loaded: LoadedStage,
+  old: KubeObject,
+  file: string,
+  added: ReadonlySet<string>,
+  dir: string,
+  pruner?: Engine,
+): Problem {
   const what = describeObject(old);
   const name = String(old.metadata.name);
   const ns = old.metadata.namespace ? `${old.metadata.namespace}/` : '';
@@ -86,7 +115,11 @@ export function leaves(loaded: LoadedStage, old: KubeObject, file: string, added
       severity: 'warning',
       location: loaded.locate(['namespace']),
       message: `${what}${dataAt} ${body}`,
-      hint: `to keep the data, keep the stage's namespace (namespace: ${old.metadata.namespace}); to move it on purpose, copy the data over before applying with --prune`,
+      hint: `to keep the data, keep the stage's namespace (namespace: ${old.metadata.namespace}); to move it on purpose, ${
+        pruner
+          ? `${beforePushing(pruner, [kubectlTarget(old)])}copy the data over, then delete it by hand`
+          : 'copy the data over before applying with --prune'
+      }`,
     };
   const app = appOfFile(file);
   const place = placeOf(loaded, app, undefined);
@@ -104,18 +137,22 @@ export function leaves(loaded: LoadedStage, old: KubeObject, file: string, added
  * StatefulSets made from their volumeClaimTemplates, with their data.
  * @param file the file of the output it is in
  * @param objects the objects of the output it leaves
+ * @param pruner the engine that delivers the stage when it prunes on its own as a commit syncs
  */
-export function namespaceLeaves(loaded: LoadedStage, old: KubeObject, file: string, objects: Iterable<KubeObject>, dir: string): Problem {
+export function namespaceLeaves(
+  loaded: LoadedStage,
+  old: KubeObject,
+  file: string,
+  objects: Iterable<KubeObject>,
+  dir: string,
+  pruner?: Engine,
+): Problem {
   const name = String(old.metadata.name);
-  // the stage's own (00-namespace.yaml), not one an app includes (10-<app>.yaml)
-  const own = appOfFile(file) === undefined;
-  const secrets = parseRequiredSecrets(old.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map((s) => s.name);
-  const claimsOf = [...objects]
-    .filter((o) => o.kind === 'StatefulSet' && o.metadata.namespace === name)
-    .flatMap((o) => {
-      const templates = isRecord(o.spec) && Array.isArray(o.spec.volumeClaimTemplates) ? o.spec.volumeClaimTemplates : [];
-      return templates.map((t) => `${String(isRecord(t) && isRecord(t.metadata) ? t.metadata.name : '')}-${String(o.metadata.name)}-*`);
-    });
+  // the stage's own (00-namespace.yaml), not one a manifests app includes (10-<app>.yaml)
+  const app = appOfFile(file);
+  const own = app === undefined;
+  const inside = [...objects].filter((o) => o.metadata.namespace === name);
+  const { secrets, claims: claimsOf } = namespaceHoldings(old, inside);
   const lost = [
     ...(secrets.length ? [`the Secrets ${secrets.join(', ')}, whose values are in no commit`] : []),
     ...(claimsOf.length ? [`the claims its StatefulSets made (${claimsOf.join(', ')}) with their data`] : []),
@@ -125,10 +162,37 @@ export function namespaceLeaves(loaded: LoadedStage, old: KubeObject, file: stri
   const message =
     `${describeObject(old)} leaves ${dir}${moved}: kubectl apply --prune deletes it, and with it everything in it` +
     (lost.length ? `, also what no file of ${DIST_DIR}/ holds: ${lost.join('; ')}` : '');
+  // an engine that prunes deletes the claims of dist/ in it too, one by one
+  const kept = [
+    kubectlTarget(old),
+    ...(inside.some((o) => o.kind === 'PersistentVolumeClaim') ? [`persistentvolumeclaim --all -n ${name}`] : []),
+  ];
+  const first = pruner
+    ? beforePushing(pruner, kept)
+    : `apply it without --prune first (kubectl apply -k ${DIST_DIR}/${loaded.context.name}), `;
+  // one a manifests app included: at that app (else, the app gone, at apps:)
   const hint = moved
-    ? `to keep them, set namespace: ${name} back; to move the stage on purpose, apply it without --prune first (kubectl apply -k ${DIST_DIR}/${loaded.context.name}), make the Secrets in namespace ${now} and copy the data over, then delete namespace ${name} by hand`
-    : `to keep them, keep the Namespace in the stage; to remove it on purpose, back up what it holds before applying with --prune`;
-  return { code: 'output/data-leaves', severity: 'warning', location: loaded.locate(moved ? ['namespace'] : []), message, hint };
+    ? `to keep them, set namespace: ${name} back; to move the stage on purpose, ${first}make the Secrets in namespace ${now} and copy the data over, then delete namespace ${name} by hand`
+    : `to keep them, keep Namespace ${name} in the stage${app ? ` (among the files apps.${app} includes)` : ''}; to remove it on purpose, back up what it holds before ${pruner ? 'pushing the commit (its engine prunes it as the commit syncs)' : 'applying with --prune'}`;
+  const location = moved ? loaded.locate(['namespace']) : (placeOf(loaded, app, undefined).location ?? loaded.locate(['apps']));
+  return { code: 'output/data-leaves', severity: 'warning', location, message, hint };
+}
+
+/**
+ * What a Namespace holds that no file of `dist/` does, as the output that made it says: the Secrets
+ * its stage requires (its `stagecraft.dev/required-secrets`) and the claims the StatefulSets among
+ * `objects` in it make from their volumeClaimTemplates (`<template>-<statefulset>-*`).
+ */
+export function namespaceHoldings(namespace: KubeObject, objects: Iterable<KubeObject>): NamespaceHoldings {
+  const name = namespace.metadata.name;
+  const secrets = parseRequiredSecrets(namespace.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map((s) => s.name);
+  const claims = [...objects]
+    .filter((o) => o.kind === 'StatefulSet' && o.metadata.namespace === name)
+    .flatMap((o) => {
+      const templates = isRecord(o.spec) && Array.isArray(o.spec.volumeClaimTemplates) ? o.spec.volumeClaimTemplates : [];
+      return templates.map((t) => `${String(isRecord(t) && isRecord(t.metadata) ? t.metadata.name : '')}-${String(o.metadata.name)}-*`);
+    });
+  return { secrets, claims };
 }
 
 /** How many characters `a` and `b` start with alike, plus how many they end with alike. */

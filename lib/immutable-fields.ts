@@ -7,8 +7,9 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
-import { isRecord, type KubeObject } from './model/object.js';
+import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
+import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
 
@@ -133,7 +134,7 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
         const given = CLUSTER_GIVEN[k];
         if (given && a[k] === undefined && typeof b[k] === 'string') {
           const value = b[k];
-          const ref = deleteArgs(now);
+          const ref = kubectlTarget(now);
           differs(
             ['spec', k],
             why,
@@ -172,8 +173,16 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
     case 'Service':
       // an explicit clusterIP other than the one the Service has: the API server refuses it; none
       // (or "") keeps the one it has, None too: a headless Service stays headless (kubernetes#120937)
+      // (a Service made ExternalName loses its cluster IP, None too; a NodePort or LoadBalancer one may not keep None)
       if (b.clusterIP !== undefined && b.clusterIP !== '') differs(['spec', 'clusterIP'], "a Service's clusterIP cannot change");
-      else if (a.clusterIP === 'None')
+      else if (a.clusterIP === 'None' && (b.type === 'NodePort' || b.type === 'LoadBalancer'))
+        differs(
+          ['spec', 'clusterIP'],
+          `the API server keeps None where no clusterIP is given, and a ${String(b.type)} Service may not have clusterIP None`,
+          (keep) =>
+            `${keep} (type: ${String(a.type ?? 'ClusterIP')}, clusterIP: None), or, to make it a ${String(b.type)} Service, delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)}: its clients cannot reach it in between)`,
+        );
+      else if (a.clusterIP === 'None' && (b.type ?? 'ClusterIP') === 'ClusterIP')
         differs(
           ['spec', 'clusterIP'],
           "a Service's clusterIP cannot change",
@@ -190,31 +199,41 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
             [k],
             `the ${old.kind} is immutable: true`,
             (keep) =>
-              `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete it and apply again on purpose (kubectl delete ${deleteArgs(old)})`,
+              `${keep}, or give the new data another ${old.kind} name (and point its users at it), or delete it and apply again on purpose (kubectl delete ${kubectlTarget(old)})`,
           );
       break;
     default:
       for (const k of IMMUTABLE_SPEC[old.kind] ?? [])
-        differs(['spec', k], `a ${old.kind}'s spec.${k} cannot change once it is created`, (keep) => `${keep}, or ${recreate(now, k)}`);
+        differs(
+          ['spec', k],
+          `a ${old.kind}'s spec.${k} cannot change once it is created`,
+          (keep) => `${keep}, or ${recreate(old, now, k)}`,
+        );
   }
   return changes;
 }
 
-/** `<kind> <name> [-n <namespace>]`: what `kubectl delete` takes to delete the object `o` alone. */
-export function deleteArgs(o: KubeObject): string {
-  return `${o.kind.toLowerCase()} ${String(o.metadata.name)}${o.metadata.namespace ? ` -n ${o.metadata.namespace}` : ''}`;
-}
-
 /**
- * How to replace a workload whose spec field `field` cannot change: delete it so that the next
- * apply makes it anew, and what that does to its pods (and a StatefulSet's claims).
+ * How to replace a workload whose spec field `field` cannot change (`old`, as it is, into `o`):
+ * delete it so that the next apply makes it anew, and what that does to its pods (and a
+ * StatefulSet's claims).
  */
-function recreate(o: KubeObject, field: string): string {
-  const ref = deleteArgs(o);
+function recreate(old: KubeObject, o: KubeObject, field: string): string {
+  const ref = kubectlTarget(o);
   if (o.kind === 'Job') return `delete the Job and apply again on purpose (kubectl delete ${ref}): it then runs again, with the new spec`;
   const orphan = `delete the ${o.kind} but not its pods, then apply again: kubectl delete ${ref} --cascade=orphan`;
-  if (field === 'selector')
-    return `${orphan}; its old pods keep running until the new ones are ready, then delete them by hand, since the new selector does not match them`;
+  if (field === 'selector') {
+    const ns = o.metadata.namespace ? ` -n ${o.metadata.namespace}` : '';
+    const selector = workloadSelector(old);
+    const matching = selector ? ` -l '${formatSelector(selector)}'` : '';
+    // the orphaned ReplicaSet still owns the old pods: it makes again any pod deleted by hand
+    if (o.kind === 'Deployment')
+      return `${orphan}; its old ReplicaSet keeps the old pods running; once the new pods are ready, delete it: kubectl delete rs${ns} <its name> (the older of those kubectl get rs${ns}${matching} lists)`;
+    // a StatefulSet's pods have fixed names: the new one makes web-0 only once the old web-0 is gone
+    if (o.kind === 'StatefulSet')
+      return `${orphan}; then delete the old pods one at a time (kubectl delete pod${ns} ${String(o.metadata.name)}-0, then the next once its replacement is ready): the new StatefulSet makes each pod, under the same name, only once the old one is gone, so each is down in between (keeping the selector avoids it)`;
+    return `${orphan}; its old pods keep running until the new ones are ready, then delete them by hand${matching ? ` (kubectl delete pod${ns}${matching})` : ''}, since the new selector does not match them`;
+  }
   const claims =
     field === 'volumeClaimTemplates'
       ? '; the claims it made before keep their size and class (grow each one by hand, where its StorageClass allows expansion)'

@@ -14,11 +14,12 @@
  * neither again.
  */
 import type { LoadedStage } from './config/load.js';
+import type { Engine } from './model/engines.js';
 import type { Problem } from './errors.js';
 import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
 import { formatFieldPath } from './model/field-path.js';
-import { describeObject, isRecord, type KubeObject } from './model/object.js';
+import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
 import {
@@ -32,13 +33,13 @@ import {
 } from './synth/inventory.js';
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
-import { IMMUTABLE_SPEC, deleteArgs, immutableChanges, type FieldChange } from './immutable-fields.js';
+import { IMMUTABLE_SPEC, immutableChanges, type FieldChange } from './immutable-fields.js';
 import type { RenderedChart } from './synth/render.js';
 import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
-import { SCALED_KINDS } from './model/kinds.js';
+import { SCALED_KINDS, dropLastAppliedReplicas } from './model/kinds.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
-import { configNotRolled } from './config-rollouts.js';
+import { configNotRolled, rollsOut } from './config-rollouts.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -74,6 +75,7 @@ export interface OutputComparison {
  * fields the API server will not update; and how its objects changed, for the summary line. The
  * inventories are compared once, for both: the warnings look only at the objects of the watched
  * kinds among those that changed.
+ * @param pruner the engine that delivers the stage, when it prunes on its own as a commit syncs
  */
 export function outputChanges(
   loaded: LoadedStage,
@@ -81,6 +83,7 @@ export function outputChanges(
   files: StageFileTree,
   readOutput: OutputReader | undefined,
   readSource?: SourceReader,
+  pruner?: Engine,
 ): OutputComparison {
   const newInventory = files.get(INVENTORY_FILE);
   const base = comparedOutput(loaded, readOutput, readSource);
@@ -138,8 +141,18 @@ export function outputChanges(
   }
 
   const problems: Problem[] = [];
-  // every object that changes or is new, whatever its kind: a workload that changes with its ConfigMap rolls out
-  const rolled = new Set([...compared.changed, ...compared.added]);
+  // every object that is new, and each workload whose pods the apply replaces: one that changes with its ConfigMap rolls out
+  // (a changed object of a kind not read is taken as rolled out: no warning said wrongly)
+  let rolled: Set<string> | undefined;
+  const rolledOut = () =>
+    (rolled ??= new Set([
+      ...compared.added,
+      ...compared.changed.filter((k) => {
+        const old = oldObjects.get(k)?.object;
+        const now = newObjects.get(k);
+        return !old || !now || rollsOut(old, now);
+      }),
+    ]));
   let heads: KubeObject[] | undefined;
   const allHeads = () => (heads ??= charts.flatMap((c) => chartHeads(c)));
   const included = includedPlaces(loaded.context.files, loaded.context.namespace);
@@ -153,18 +166,27 @@ export function outputChanges(
           old.file,
           [...oldObjects.values()].map((o) => o.object),
           dir,
+          pruner,
         ),
       );
-    else if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir));
+    else if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir, pruner));
   }
   for (const key of [...changed].sort()) {
     const old = oldObjects.get(key)?.object;
     const now = newObjects.get(key);
     if (!old || !now) continue;
     for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
-    const reset = replicasReset(loaded, old, now, allHeads, chartOf.get(key), included);
+    const reset = replicasReset(
+      loaded,
+      old,
+      now,
+      allHeads,
+      [...oldObjects.values()].map((o) => o.object),
+      chartOf.get(key),
+      included,
+    );
     if (reset) problems.push(reset);
-    if (now.kind === 'ConfigMap') problems.push(...configNotRolled(loaded, old, now, allHeads(), rolled, included));
+    if (now.kind === 'ConfigMap') problems.push(...configNotRolled(loaded, old, now, allHeads(), rolledOut(), included, chartOf.get(key)));
     if (now.kind === 'Namespace' && now.metadata.name === loaded.context.namespace)
       problems.push(...requiredSecretChanges(loaded, old, now, charts));
   }
@@ -241,25 +263,34 @@ function replicasReset(
   old: KubeObject,
   now: KubeObject,
   objects: () => readonly KubeObject[],
+  oldObjects: readonly KubeObject[],
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
 ): Problem | undefined {
   const before = isRecord(old.spec) ? old.spec.replicas : undefined;
-  if (typeof before !== 'number' || before === 1 || (isRecord(now.spec) && now.spec.replicas !== undefined)) return undefined;
+  if (typeof before !== 'number' || (isRecord(now.spec) && now.spec.replicas !== undefined)) return undefined;
   const name = String(now.metadata.name);
   const ns = now.metadata.namespace;
-  const autoscaler = objects().find((o) => {
-    const target = isRecord(o.spec) && isRecord(o.spec.scaleTargetRef) ? o.spec.scaleTargetRef : undefined;
-    return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === now.kind && target.name === name;
-  });
+  const autoscalerIn = (objects: readonly KubeObject[]) =>
+    objects.find((o) => {
+      const target = isRecord(o.spec) && isRecord(o.spec.scaleTargetRef) ? o.spec.scaleTargetRef : undefined;
+      return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === now.kind && target.name === name;
+    });
+  // (read from the files of the old output that were read, which hold the workload's: its app's autoscaler is beside it)
+  const scaled = autoscalerIn(oldObjects);
+  // 1 is the default, unless an autoscaler scaled it beyond: then it drops from that number
+  if (before === 1 && !scaled) return undefined;
+  const autoscaler = autoscalerIn(objects());
   const code = 'output/replicas-reset';
   const message =
     `spec.replicas: ${before} is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
-    `the ${now.kind} goes from ${before} pods to 1${autoscaler ? ` until ${describeObject(autoscaler)} scales it up again` : ''}`;
-  const edit = `kubectl apply edit-last-applied ${now.kind.toLowerCase()}/${name}${ns ? ` -n ${ns}` : ''}`;
+    (scaled
+      ? `the ${now.kind} drops to 1 pod from the number ${describeObject(scaled)} scaled it to`
+      : `the ${now.kind} goes from ${before} pods to 1`) +
+    (autoscaler ? `${scaled ? ',' : ''} until ${describeObject(autoscaler)} scales it up again` : '');
   const hint = autoscaler
-    ? `before applying, remove the field from what kubectl last applied, which changes no pod count: ${edit}, delete spec.replicas and save; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
-    : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first remove the field from what kubectl last applied, which changes no pod count: ${edit}, delete spec.replicas and save`;
+    ? `before applying, ${dropLastAppliedReplicas(now)}; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
+    : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first ${dropLastAppliedReplicas(now)}`;
   const instance = loaded.apps.find((a) => a.name === app);
   const setting =
     instance && isRecord(instance.settings) && 'autoscaling' in instance.settings ? ['apps', instance.name, 'autoscaling'] : undefined;
@@ -302,7 +333,7 @@ function refused(
         : now.kind === 'Service'
           ? ': its clients cannot reach it in between'
           : '';
-  const hint = change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${deleteArgs(now)})${cost}`;
+  const hint = change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${cost}`;
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
     : { code, severity: 'warning', subject: describeObject(now), message: body, hint };

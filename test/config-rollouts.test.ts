@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStage, type StageSource } from '../lib/compile-stage.js';
 import { formatProblem } from '../lib/errors.js';
+import { configNotRolled, rollsOut } from '../lib/config-rollouts.js';
+import type { LoadedStage } from '../lib/config/load.js';
+import type { KubeObject } from '../lib/model/object.js';
 import { textTree } from '../lib/synth/file-content.js';
 import { REPO } from './helpers/cli.js';
 
@@ -45,10 +48,66 @@ describe('a ConfigMap whose data changes under its own name', () => {
     ]);
   });
 
+  it('is warned about when the workload changes but its pods are not replaced: its replicas, its own labels', () => {
+    const after = WEB.replace('MODE: fast', 'MODE: slow');
+    for (const edit of [
+      (t: string) => t.replace('replicas: 2', 'replicas: 3'),
+      (t: string) => t.replace('metadata: { name: web }', 'metadata: { name: web, labels: { tier: web } }'),
+    ])
+      expect(warnings(WEB, edit(after)).join('\n')).toContain('but Deployment team/web, which reads it as environment variables, does not');
+  });
+
+  it('is warned about for a workload that reads keys of it only when one of those keys changes', () => {
+    const keyed = WEB.replace('data: { MODE: fast }', 'data: { MODE: fast, OTHER: a }').replace(
+      'envFrom: [{ configMapRef: { name: web-settings } }]',
+      'env: [{ name: MODE, valueFrom: { configMapKeyRef: { name: web-settings, key: MODE } } }]',
+    );
+    expect(warnings(keyed, keyed.replace('OTHER: a', 'OTHER: b'))).toEqual([]);
+    expect(warnings(keyed, keyed.replace('MODE: fast', 'MODE: slow')).join('\n')).toContain('but Deployment team/web, which reads it');
+    // envFrom reads every key
+    expect(warnings(WEB.replace('MODE: fast', 'MODE: fast, OTHER: a'), WEB.replace('MODE: fast', 'MODE: fast, OTHER: b'))).toHaveLength(1);
+  });
+
   it('is not warned about when the workload changes with it (its pods are replaced), nor when only its labels change', () => {
     expect(warnings(WEB, WEB.replace('MODE: fast', 'MODE: slow').replace('nginx:1.25', 'nginx:1.26'))).toEqual([]);
     expect(
       warnings(WEB, WEB.replace('metadata: { name: web-settings }', 'metadata: { name: web-settings, labels: { tier: web } }')),
     ).toEqual([]);
+  });
+
+  it("counts a workload's pods as replaced only for a new pod template, and not under updateStrategy OnDelete nor for a ReplicaSet", () => {
+    const workload = (kind: string, image: string, spec: Record<string, unknown> = {}): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: { name: 'web' },
+      spec: { ...spec, template: { spec: { containers: [{ name: 'web', image }] } } },
+    });
+    expect(rollsOut(workload('DaemonSet', 'a'), workload('DaemonSet', 'b'))).toBe(true);
+    expect(rollsOut(workload('DaemonSet', 'a'), workload('DaemonSet', 'a', { minReadySeconds: 5 }))).toBe(false);
+    const onDelete = { updateStrategy: { type: 'OnDelete' } };
+    expect(rollsOut(workload('StatefulSet', 'a', onDelete), workload('StatefulSet', 'b', onDelete))).toBe(false);
+    expect(rollsOut(workload('ReplicaSet', 'a'), workload('ReplicaSet', 'b'))).toBe(false);
+  });
+
+  it('is placed at the app that makes the ConfigMap when it comes from no included file', () => {
+    const loaded = {
+      apps: [{ name: 'web', stack: 'manifests', settings: {} }],
+      locate: (path: readonly (string | number)[]) => ({ file: 'environments/team.yaml', line: path.length, column: 1 }),
+    } as unknown as LoadedStage;
+    const config = (mode: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web-settings', namespace: 'team' },
+      data: { MODE: mode },
+    });
+    const reader: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'team' },
+      spec: { template: { spec: { containers: [{ name: 'web', envFrom: [{ configMapRef: { name: 'web-settings' } }] }] } } },
+    };
+    const [problem] = configNotRolled(loaded, config('fast'), config('slow'), [reader], new Set(), () => undefined, 'web');
+    // apps.web: a path of two keys
+    expect(problem.location).toEqual({ file: 'environments/team.yaml', line: 2, column: 1 });
   });
 });

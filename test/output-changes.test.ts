@@ -2,7 +2,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileStage, type StageSource } from '../lib/compile-stage.js';
+import { compileStage, type StageEnvironment, type StageSource } from '../lib/compile-stage.js';
 import { formatProblem, type Problem } from '../lib/errors.js';
 import { textTree } from '../lib/synth/file-content.js';
 import { beginOutput, writtenLines } from '../lib/cli/output.js';
@@ -37,14 +37,18 @@ function source(text: string, objects: string, readOutput?: StageSource['readOut
  * The warnings of this module when `after` is compiled over the output of `before` (the included
  * objects `was` before and `objects` after), as the CLI prints them; `read` lists the files read.
  */
-function changes(before: string, after: string, { objects = OBJECTS, was = OBJECTS, read = [] as string[] } = {}): string[] {
+function changes(
+  before: string,
+  after: string,
+  { objects = OBJECTS, was = OBJECTS, read = [] as string[], env = {} as StageEnvironment } = {},
+): string[] {
   const dist = output(before, was);
   const outcome = compileStage(
     source(after, objects, (f) => {
       read.push(f);
       return dist.get(f);
     }),
-    {},
+    env,
   );
   expect(outcome.problems).toEqual([]);
   return (outcome.notices ?? []).filter((p: Problem) => p.code.startsWith('output/')).map(formatProblem);
@@ -186,6 +190,39 @@ describe('data that leaves the output', () => {
         'and the volume bound to it is released (or deleted, as its reclaim policy says), while PersistentVolumeClaim data2/mysql starts empty\n' +
         "  hint: to keep the data, keep the stage's namespace (namespace: data); to move it on purpose, copy the data over before applying with --prune",
     );
+  });
+
+  it('when the stage is delivered by an engine that prunes as it syncs, says to keep the Namespace and claims from its prune before pushing', () => {
+    const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}delivery: { cluster: nonprod }\n`;
+    const after = `namespace: data2\n${before}`;
+    const moving = (sync: StageEnvironment['sync']) =>
+      changes(before, after, { env: { engine: 'argocd', sync } })
+        .filter((w) => w.includes('leaves dist/data/'))
+        .map((w) => w.split('\n  hint: ')[1]);
+    const pruned = moving({ automated: true, prune: true });
+    expect(pruned[0]).toBe(
+      'to keep them, set namespace: data back; to move the stage on purpose, Argo CD prunes it as soon as the commit syncs, so before pushing, keep it from the prune ' +
+        '(kubectl annotate namespace data argocd.argoproj.io/sync-options=Prune=false; kubectl annotate persistentvolumeclaim --all -n data argocd.argoproj.io/sync-options=Prune=false), ' +
+        'or write delivery: { sync: { prune: false } } in that commit; then make the Secrets in namespace data2 and copy the data over, then delete namespace data by hand',
+    );
+    expect(pruned).toContain(
+      "to keep the data, keep the stage's namespace (namespace: data); to move it on purpose, Argo CD prunes it as soon as the commit syncs, so before pushing, " +
+        'keep it from the prune (kubectl annotate persistentvolumeclaim mysql -n data argocd.argoproj.io/sync-options=Prune=false), ' +
+        'or write delivery: { sync: { prune: false } } in that commit; then copy the data over, then delete it by hand',
+    );
+    // Flux's annotation; and a stage synced by hand (or without prune) is applied as the hint of kubectl says
+    expect(changes(before, after, { env: { engine: 'flux' } }).join('\n')).toContain('kustomize.toolkit.fluxcd.io/prune=disabled');
+    for (const sync of [{ automated: false }, { prune: false }])
+      expect(moving(sync)[0]).toContain('apply it without --prune first (kubectl apply -k dist/data), make the Secrets');
+  });
+
+  it('is warned about at the manifests app when a Namespace it included leaves, naming it', () => {
+    const extra = `${OBJECTS}\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: extra }\n`;
+    const warnings = changes(MANIFESTS, MANIFESTS, { was: extra, objects: OBJECTS });
+    expect(warnings).toEqual([
+      `${at(MANIFESTS, 'stack: manifests')}: warning: Namespace extra leaves dist/data/: kubectl apply --prune deletes it, and with it everything in it\n` +
+        '  hint: to keep them, keep Namespace extra in the stage (among the files apps.legacy includes); to remove it on purpose, back up what it holds before applying with --prune',
+    ]);
   });
 
   it('is not compared when there is no output yet', () => {
@@ -366,6 +403,24 @@ describe('fields the API server will not change', () => {
     ]);
   });
 
+  it("says, for a new selector, what keeps the old pods: a Deployment's old ReplicaSet, to delete once the new pods are ready; a StatefulSet's pod names, taken one at a time", () => {
+    const web = readFileSync(join(REPO, 'test/fixtures/manifests/day-two/web.yaml'), 'utf8')
+      .split('\n---\n')
+      .find((d) => d.includes('kind: Deployment'))!
+      .replace('          envFrom: [{ configMapRef: { name: web-settings } }]\n', '');
+    const was = `${OBJECTS}\n---\n${web}`;
+    const hints = (objects: string) => changes(MANIFESTS, MANIFESTS, { was, objects }).map((w) => w.split('\n  hint: ')[1]);
+    expect(hints(was.replace(/app: web\b/g, 'app: web2'))).toEqual([
+      'keep the old value, or delete the Deployment but not its pods, then apply again: kubectl delete deployment web -n data --cascade=orphan; ' +
+        "its old ReplicaSet keeps the old pods running; once the new pods are ready, delete it: kubectl delete rs -n data <its name> (the older of those kubectl get rs -n data -l 'app=web' lists)",
+    ]);
+    expect(hints(was.replace(/app: db\b/g, 'app: db2'))).toEqual([
+      'keep the old value, or delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; ' +
+        'then delete the old pods one at a time (kubectl delete pod -n data db-0, then the next once its replacement is ready): ' +
+        'the new StatefulSet makes each pod, under the same name, only once the old one is gone, so each is down in between (keeping the selector avoids it)',
+    ]);
+  });
+
   it('warns that a headless Service stays headless when its clusterIP None is removed, and not when an explicit clusterIP is emptied', () => {
     const headless = OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: None');
     const warnings = (edited: string) => changes(MANIFESTS, MANIFESTS, { was: headless, objects: edited });
@@ -376,6 +431,14 @@ describe('fields the API server will not change', () => {
         '  hint: keep the old value (clusterIP: None), or, to give the Service a cluster IP, delete it and apply again on purpose (its clients cannot reach it in between)',
     ]);
     expect(warnings(headless.replace('clusterIP: None', 'clusterIP: ""'))).toHaveLength(1);
+    // made NodePort or LoadBalancer, it keeps None, which that type may not have: refused; made ExternalName, it has no cluster IP
+    expect(warnings(headless.replace('  clusterIP: None\n', '  type: NodePort\n'))).toEqual([
+      `${OBJECTS_FILE}:21:3: warning: Service data/db: spec.clusterIP changes from None to (none), which the API server refuses ` +
+        '(the API server keeps None where no clusterIP is given, and a NodePort Service may not have clusterIP None): kubectl apply fails on it\n' +
+        '  hint: keep the old value (type: ClusterIP, clusterIP: None), or, to make it a NodePort Service, delete it and apply again on purpose ' +
+        '(kubectl delete service db -n data: its clients cannot reach it in between)',
+    ]);
+    expect(warnings(headless.replace('  clusterIP: None\n', '  type: ExternalName\n  externalName: db.example.com\n'))).toEqual([]);
     // an explicit address emptied: the API server keeps the address, as when the field is removed
     expect(changes(MANIFESTS, MANIFESTS, { objects: OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: ""') })).toEqual([]);
   });
@@ -416,6 +479,22 @@ describe('what applying a change does besides refusing it', () => {
     ]);
     const one = DAY_TWO.replace('replicas: 3', 'replicas: 1');
     expect(changes(one, one.replace('    replicas: 1\n', '    autoscaling: { minReplicas: 1, maxReplicas: 6 }\n'))).toEqual([]);
+  });
+
+  it('warns about a workload of 1 pod whose spec.replicas is removed when an autoscaler already scaled it: it drops from what the autoscaler set', () => {
+    const hpa =
+      '---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: db }\nspec:\n' +
+      '  scaleTargetRef: { apiVersion: apps/v1, kind: StatefulSet, name: db }\n  minReplicas: 2\n  maxReplicas: 4\n' +
+      '  metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } } }]\n';
+    const edited = `${OBJECTS}${hpa}`;
+    const warnings = changes(MANIFESTS, MANIFESTS, {
+      was: edited.replace('  serviceName: db\n', '  serviceName: db\n  replicas: 1\n'),
+      objects: edited,
+    });
+    expect(warnings.map((w) => w.split('\n')[0])).toEqual([
+      `${OBJECTS_FILE}:6:3: warning: StatefulSet data/db: spec.replicas: 1 is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
+        'the StatefulSet drops to 1 pod from the number HorizontalPodAutoscaler data/db scaled it to, until HorizontalPodAutoscaler data/db scales it up again',
+    ]);
   });
 });
 

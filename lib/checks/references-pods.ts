@@ -3,7 +3,7 @@
  * Secrets (and their type), the service account, volume mounts, probe ports. Each finding names
  * both ends.
  */
-import { CONTAINER_LISTS } from '../model/pod-specs.js';
+import { CONTAINER_LISTS, ENV_FROM, ENV_VALUE_FROM } from '../model/pod-specs.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { didYouMean } from '../model/did-you-mean.js';
@@ -275,23 +275,22 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
         // most variables have a plain value: nothing to look up
         const from = asObj(e.valueFrom);
         if (!from) return;
-        const sk = asObj(from.secretKeyRef);
         const who = `${cname} env ${String(e.name)}`;
-        if (sk) {
-          reads(sk.name, sk.key);
-          need('Secret', sk.name, [...cp, 'env', j, 'valueFrom', 'secretKeyRef'], who, sk.key, sk.optional);
+        // the fields that name an object, and its kind: one table (lib/model/pod-specs.ts)
+        for (const [field, kind] of Object.entries(ENV_VALUE_FROM)) {
+          const ref = asObj(from[field]);
+          if (!ref) continue;
+          if (kind === 'Secret') reads(ref.name, ref.key);
+          need(kind, ref.name, [...cp, 'env', j, 'valueFrom', field], who, ref.key, ref.optional);
         }
-        const ck = asObj(from.configMapKeyRef);
-        if (ck) need('ConfigMap', ck.name, [...cp, 'env', j, 'valueFrom', 'configMapKeyRef'], who, ck.key, ck.optional);
       });
       asList(c.envFrom).forEach((e, j) => {
-        const sr = asObj(e.secretRef);
-        if (sr) {
-          reads(sr.name);
-          need('Secret', sr.name, [...cp, 'envFrom', j, 'secretRef'], `${cname} envFrom`, undefined, sr.optional);
+        for (const [field, kind] of Object.entries(ENV_FROM)) {
+          const ref = asObj(e[field]);
+          if (!ref) continue;
+          if (kind === 'Secret') reads(ref.name);
+          need(kind, ref.name, [...cp, 'envFrom', j, field], `${cname} envFrom`, undefined, ref.optional);
         }
-        const cr = asObj(e.configMapRef);
-        if (cr) need('ConfigMap', cr.name, [...cp, 'envFrom', j, 'configMapRef'], `${cname} envFrom`, undefined, cr.optional);
       });
       asList(c.volumeMounts).forEach((m, j) => {
         if (typeof m.name === 'string' && !volumeNames.includes(m.name) && !claimTemplates.includes(m.name)) {

@@ -10,6 +10,7 @@ import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './ob
 import { checkPodReferences, declaredOutside, guessing, portNames } from './references-pods.js';
 import { formatLabels } from './selectors.js';
 import { compareQuantities } from '../model/quantity.js';
+import { dropLastAppliedReplicas } from '../model/kinds.js';
 
 /** Namespaces every cluster has: objects may live there without the stage creating them. */
 export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
@@ -141,13 +142,12 @@ function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
   const replicas = asObj(workload?.spec)?.replicas;
   // found on the autoscaler, the object checked: what a check finds is kept with the object it checks (lib/checks/index.ts)
   if (workload && typeof replicas === 'number') {
-    const edit = `kubectl apply edit-last-applied ${workload.kind.toLowerCase()}/${ref.name} -n ${ns}`;
     out.push({
       ...finder(o)(
         'refs/autoscaled-replicas',
         ['spec', 'scaleTargetRef'],
         `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: every kubectl apply sets it back to ${replicas} pods, in the middle of a load peak too`,
-        `remove spec.replicas from the ${ref.kind} and let the autoscaler set the number; where it was applied with it, first remove it from what kubectl last applied (${edit}, delete spec.replicas, save), or that apply scales it to 1`,
+        `remove spec.replicas from the ${ref.kind} and let the autoscaler set the number; where it was applied with it, first ${dropLastAppliedReplicas(workload)} (or that apply scales it to 1)`,
       ),
       severity: 'warning',
     });

@@ -17,6 +17,7 @@ import { ENVIRONMENTS_DIR } from './digests.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, openProject, readStageTree, removedStages, requireStages, stagesHolding } from './project.js';
 import { applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
+import { keptByHolding, removedHoldings } from './removed-stage.js';
 import type { FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
@@ -138,11 +139,14 @@ export const command: Command<Record<string, never>> = {
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
     const command = removed === undefined ? undefined : deleteCommand(stage, removed);
+    const holding = command ? stagesHolding(project, removed!) : [];
     if (command)
       io.stdout.write(
-        `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in its cluster until deleted: ${applyFirst(stage, stagesHolding(project, removed!))}${command}\n`,
+        `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in its cluster until deleted: ${applyFirst(stage, holding)}${command}\n`,
       );
-    const data = command && deletedData(removed!);
+    // what the stages now using its namespace make, compiled for it when they were not (their output may not be written yet)
+    const tree = compiled?.tree ?? (holding.length ? compiledQuietly(project, holding) : undefined);
+    const data = command && deletedData(removed!, removedHoldings(project, stage, removed!), keptByHolding(project, holding, tree));
     if (data) io.stdout.write(`${data}\n`);
     if (notCompared) io.stderr.write(`${printProblem(notCompared, useColor(io))}\n`);
     if (!compiled || !delivers || notCompared) return ExitCode.ok;
@@ -160,3 +164,16 @@ export const command: Command<Record<string, never>> = {
 };
 
 if (isEntry(import.meta.url)) runAsProcess(command);
+
+/** The output of `stages`, or undefined when one of them does not compile (its own command says why). */
+function compiledQuietly(
+  project: Parameters<typeof compile>[0],
+  stages: readonly string[],
+): ReturnType<typeof compile>['tree'] | undefined {
+  try {
+    return compile(project, stages).tree;
+  } catch (e) {
+    if (e instanceof ProblemsError) return undefined;
+    throw e;
+  }
+}

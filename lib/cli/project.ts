@@ -377,7 +377,7 @@ export function stagesHolding(project: Project, text: string): string[] {
 }
 
 /** How an inventory's key of a Namespace starts (`v1 Namespace qa`). */
-const NAMESPACE_KEY = 'v1 Namespace ';
+export const NAMESPACE_KEY = 'v1 Namespace ';
 
 /**
  * Every command's check of the stage names it was given, with a "did you mean" for each that has

@@ -31,6 +31,7 @@ import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import { deletingKustomizationsOnDisk, engineLeft, kustomizationDeletesStage, kustomizationsLeaving } from './delivery-left.js';
 import { startFingerprint } from './fingerprint.js';
 import { keepsOutput, reusableStages } from './reuse.js';
+import { keptByHolding, removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/render.js';
 
@@ -101,6 +102,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const line = progress(io);
     // read before their directories go: the removal lines give the command that deletes what those stages leave in their clusters
     const leaving = all ? removedStages(project) : new Map<string, string>();
+    // and what their namespaces hold that the inventories do not say (the Secrets, the StatefulSets' claims)
+    const holdings = new Map([...leaving].map(([d, inventory]) => [d, removedHoldings(project, d, inventory)]));
     // and the engines' delivery inventories: an engine that delivers no stage any more leaves its objects at work in its cluster
     const engines = deliveryInventories(project);
     // and the Kustomizations applied from dist/delivery/flux/ that would take their stage's objects with them when deleted
@@ -202,11 +205,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       const inventory = leaving.get(d);
       const command = inventory === undefined ? undefined : deleteCommand(d, inventory);
       // no prune command of the stage will run again: its objects stay in the cluster until deleted
-      if (command)
-        io.stdout.write(
-          `  its objects stay in its cluster; ${applyFirst(d, stagesHolding(project, inventory!))}delete them with: ${command}\n`,
-        );
-      const data = command && deletedData(inventory!);
+      const holding = command ? stagesHolding(project, inventory!) : [];
+      if (command) io.stdout.write(`  its objects stay in its cluster; ${applyFirst(d, holding)}delete them with: ${command}\n`);
+      const data = command && deletedData(inventory!, holdings.get(d), keptByHolding(project, holding, compiled.tree));
       if (data) io.stdout.write(`  ${data}\n`);
     }
     if (delivery?.size) {

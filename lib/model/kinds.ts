@@ -8,6 +8,7 @@
  */
 import { groupKind } from '../k8s.js';
 import { compareCodePoints } from './order.js';
+import { kubectlTarget, type KubeObject } from './object.js';
 
 export interface KindInfo {
   readonly kind: string;
@@ -113,3 +114,11 @@ export const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = O
  * API server's default), which a HorizontalPodAutoscaler may set instead.
  */
 export const SCALED_KINDS: readonly string[] = ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet'];
+
+/**
+ * How to take `spec.replicas` of a workload (`o`) out of what client-side `kubectl apply` last
+ * applied, so that the next apply, which no longer writes it, does not drop it to the default of 1.
+ */
+export function dropLastAppliedReplicas(o: Pick<KubeObject, 'kind' | 'metadata'>): string {
+  return `remove the field from what kubectl last applied, which changes no pod count: kubectl apply edit-last-applied ${kubectlTarget(o, '/')}, delete spec.replicas and save`;
+}

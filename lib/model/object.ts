@@ -56,6 +56,15 @@ export function objectHandle(o: KubeObject): string {
   return n === undefined ? what : `#${n} ${what}`;
 }
 
+/**
+ * The object `o` as kubectl takes one object: `deployment web -n qa` (kubectl delete, annotate) or,
+ * with `separator` '/', `deployment/web -n qa` (kubectl rollout restart, apply edit-last-applied).
+ */
+export function kubectlTarget(o: Pick<KubeObject, 'kind' | 'metadata'>, separator: ' ' | '/' = ' '): string {
+  const ns = o.metadata?.namespace;
+  return `${o.kind.toLowerCase()}${separator}${String(o.metadata?.name)}${ns ? ` -n ${ns}` : ''}`;
+}
+
 /** `Kind namespace/name` (or `Kind name` at cluster scope): how messages name an object. */
 export function describeObject(o: KubeObject): string {
   const ns = o.metadata?.namespace;

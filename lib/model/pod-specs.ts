@@ -44,23 +44,28 @@ export function withPodTemplate(o: KubeObject, update: (t: PodTemplate) => PodTe
 }
 
 /**
- * The names of the objects of `kind` that the containers of a pod spec read as environment
- * variables (`valueFrom`, `envFrom`): the kubelet reads them once, when a container starts.
+ * The objects of `kind` that the containers of a pod spec read as environment variables
+ * (`valueFrom`, `envFrom`), by name, with the keys each is read for: `all` for a whole environment
+ * (`envFrom`). The kubelet reads them once, when a container starts.
  */
-export function envSourceNames(spec: Record<string, unknown> | undefined, kind: 'ConfigMap' | 'Secret'): Set<string> {
-  const names = new Set<string>();
+export function envSourceKeys(spec: Record<string, unknown> | undefined, kind: 'ConfigMap' | 'Secret'): Map<string, Set<string> | 'all'> {
+  const reads = new Map<string, Set<string> | 'all'>();
   const records = (v: unknown): Record<string, unknown>[] =>
     Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
-  const add = (ref: unknown) => {
+  const add = (ref: unknown, key: unknown) => {
     const name = typeof ref === 'object' && ref !== null ? (ref as { name?: unknown }).name : undefined;
-    if (typeof name === 'string') names.add(name);
+    if (typeof name !== 'string') return;
+    const keys = reads.get(name) ?? new Set<string>();
+    reads.set(name, keys === 'all' || key === undefined ? 'all' : keys.add(String(key)));
   };
   for (const list of CONTAINER_LISTS)
     for (const c of records(spec?.[list])) {
       for (const e of records(c.env))
-        for (const [key, k] of Object.entries(ENV_VALUE_FROM))
-          if (k === kind) add((e.valueFrom as Record<string, unknown> | undefined)?.[key]);
-      for (const e of records(c.envFrom)) for (const [key, k] of Object.entries(ENV_FROM)) if (k === kind) add(e[key]);
+        for (const [field, k] of Object.entries(ENV_VALUE_FROM)) {
+          const ref = (e.valueFrom as Record<string, unknown> | undefined)?.[field];
+          if (k === kind && ref !== undefined) add(ref, (ref as { key?: unknown } | null)?.key ?? '');
+        }
+      for (const e of records(c.envFrom)) for (const [field, k] of Object.entries(ENV_FROM)) if (k === kind) add(e[field], undefined);
     }
-  return names;
+  return reads;
 }

@@ -109,21 +109,46 @@ export function deleteCommand(stage: string, text: string): string | undefined {
   return `kubectl delete ${resources.join(',')} --all-namespaces -l ${stageSelector(stage)}`;
 }
 
+/** What a Namespace holds that no file of `dist/` does (lib/data-leaves.ts reads it from the output that made it). */
+export interface NamespaceHoldings {
+  /** The Secrets its stage requires, whose values are in no commit. */
+  readonly secrets: readonly string[];
+  /** The claims its StatefulSets make from their volumeClaimTemplates, as `<template>-<statefulset>-*`. */
+  readonly claims: readonly string[];
+}
+
 /**
  * What a removed stage's delete command (`deleteCommand`) deletes that holds data, as a line to
  * print under it: its claims (their volumes are released, or deleted with their data, as their
  * reclaim policy says), its PersistentVolumes, and with its namespaces everything in them that
  * `dist/` never held (the Secrets, whose values are in no commit, and the claims of StatefulSets).
- * Undefined when the inventory `text` lists no claim and no volume.
+ * Undefined when it deletes none of these.
+ * @param holdings by namespace, what the stage's namespaces hold besides its objects, read from its
+ *   output while it is there; a namespace without an entry (its files unreadable) may hold both
+ * @param kept the keys of the objects that the stages now using its namespace make (a stage renamed
+ *   with its namespace kept): applied first, they carry those stages' labels, so the command leaves
+ *   them, the namespace too, with what it holds
  */
-export function deletedData(text: string): string | undefined {
+export function deletedData(
+  text: string,
+  holdings: ReadonlyMap<string, NamespaceHoldings> = new Map(),
+  kept: ReadonlySet<string> = new Set(),
+): string | undefined {
   const plural = (names: readonly string[], what: string) => `${what}${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
-  const keys = [...parseInventory(text).keys()].map(keyParts);
+  const keys = [...parseInventory(text).keys()].filter((k) => !kept.has(k)).map(keyParts);
   const named = (kind: string) => keys.filter((k) => k.kind === kind).map((k) => (k.namespace ? `${k.namespace}/${k.name}` : k.name));
   const claims = named('PersistentVolumeClaim');
   const volumes = named('PersistentVolume');
-  if (claims.length === 0 && volumes.length === 0) return undefined;
-  const namespaces = named('Namespace');
+  const namespaces = named('Namespace').flatMap((ns) => {
+    const held = holdings.get(ns);
+    if (!held) return [`with namespace ${ns}, everything in it, also the Secrets (values in no commit) and the claims of StatefulSets`];
+    const lost = [
+      ...(held.secrets.length ? [`${plural(held.secrets, 'the Secret')} (values in no commit)`] : []),
+      ...(held.claims.length ? [`the claims its StatefulSets made (${held.claims.join(', ')})`] : []),
+    ];
+    return lost.length ? [`with namespace ${ns}, everything in it, also ${lost.join(' and ')}`] : [];
+  });
+  if (claims.length === 0 && volumes.length === 0 && namespaces.length === 0) return undefined;
   return [
     'that deletes data too: ',
     [
@@ -131,13 +156,10 @@ export function deletedData(text: string): string | undefined {
         ? [`${plural(claims, 'the claim')} (their volumes are released, or deleted with their data, as their reclaim policy says)`]
         : []),
       ...(volumes.length ? [plural(volumes, 'the PersistentVolume')] : []),
-      ...(namespaces.length
-        ? [
-            `with namespace ${namespaces.join(', ')}, everything in it, also the Secrets (values in no commit) and the claims of StatefulSets`,
-          ]
-        : []),
+      ...namespaces,
     ].join('; '),
-    '; copy what is to be kept first (a stage renamed starts on new, empty claims)',
+    // a stage renamed that keeps the namespace keeps the claims it makes too
+    `; copy what is to be kept first${kept.size ? '' : ' (a stage renamed starts on new, empty claims)'}`,
   ].join('');
 }
 

@@ -171,8 +171,8 @@ describe('a workload that an autoscaler scales', () => {
   it('is warned about at the autoscaler, since every kubectl apply sets the number of pods back to its spec.replicas', () => {
     expect(findings([deployment(2), autoscaler])).toEqual([
       "warning HorizontalPodAutoscaler spec.scaleTargetRef: scales Deployment 'web', which has spec.replicas: 2: every kubectl apply sets it back to 2 pods, in the middle of a load peak too\n" +
-        '  hint: remove spec.replicas from the Deployment and let the autoscaler set the number; where it was applied with it, first remove it from what kubectl last applied ' +
-        '(kubectl apply edit-last-applied deployment/web -n shop, delete spec.replicas, save), or that apply scales it to 1',
+        '  hint: remove spec.replicas from the Deployment and let the autoscaler set the number; where it was applied with it, first remove the field from what kubectl last applied, ' +
+        'which changes no pod count: kubectl apply edit-last-applied deployment/web -n shop, delete spec.replicas and save (or that apply scales it to 1)',
     ]);
   });
 

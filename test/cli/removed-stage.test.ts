@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../lib/synth/inventory.js';
@@ -59,7 +59,7 @@ describe('a stage whose file is removed', () => {
       rmSync(join(dir, 'environments', 'data.yaml'));
       const data =
         'that deletes data too: the claims data/mysql, data/mysql-backup (their volumes are released, or deleted with their data, as their reclaim policy says); ' +
-        'the PersistentVolumes mysqlbackup-data, mysqlvolume-data; with namespace data, everything in it, also the Secrets (values in no commit) and the claims of StatefulSets; ' +
+        'the PersistentVolumes mysqlbackup-data, mysqlvolume-data; with namespace data, everything in it, also the Secrets demoapp-tls, mysqlsecret (values in no commit); ' +
         'copy what is to be kept first (a stage renamed starts on new, empty claims)\n';
       const diff = runCli('diff', ['data'], dir).stdout.split('\n');
       expect(diff.at(-3)).toMatch(/^npm run synth removes dist\/data\/; its objects stay in its cluster until deleted: kubectl delete /);
@@ -69,6 +69,41 @@ describe('a stage whose file is removed', () => {
       const lines = synth.stdout.split('\n');
       const at = lines.findIndex((l) => l.startsWith('  its objects stay in its cluster; delete them with: kubectl delete '));
       expect(`${lines[at + 1]}\n`).toBe(`  ${data}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("holding no claim but a namespace with required Secrets and StatefulSets' claims: the line names them, read from its output before it goes", () => {
+    const objects = readFileSync(join(REPO, 'test/fixtures/manifests/immutable/objects.yaml'), 'utf8')
+      .split('\n---\n')
+      .filter((d) => /^kind: (StatefulSet|Service)$/m.test(d))
+      .join('\n---\n')
+      .replace(
+        '          readinessProbe: { tcpSocket: { port: 5432 } }\n',
+        '          readinessProbe: { tcpSocket: { port: 5432 } }\n' +
+          '          volumeMounts: [{ name: data, mountPath: /var/lib/postgresql/data }]\n' +
+          '  volumeClaimTemplates: [{ metadata: { name: data }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]\n',
+      );
+    const stage = `${readFileSync(join(REPO, 'test/fixtures/stages/day-two.yaml'), 'utf8')}  db:\n    stack: manifests\n    include: [objects/db.yaml]\n`;
+    const dir = tempProject({ team: stage });
+    try {
+      mkdirSync(join(dir, 'objects'));
+      writeFileSync(join(dir, 'objects', 'db.yaml'), objects);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const kinds = [...parseInventory(readFileSync(join(dir, 'dist', 'team', 'inventory.txt'), 'utf8')).keys()].map(
+        (k) => k.split(' ')[1],
+      );
+      expect(kinds).toContain('Namespace');
+      expect(kinds).not.toContain('PersistentVolumeClaim');
+      rmSync(join(dir, 'environments', 'team.yaml'));
+      const data =
+        'that deletes data too: with namespace team, everything in it, also the Secret api-db (values in no commit) and the claims its StatefulSets made (data-db-*); ' +
+        'copy what is to be kept first (a stage renamed starts on new, empty claims)';
+      expect(runCli('diff', ['team'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(data);
+      expect(runCli('synth', [], dir).stdout).toMatch(
+        new RegExp(`delete them with: kubectl delete .*\n  ${data.replace(/[()*]/g, '\\$&')}\n`),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -96,6 +131,25 @@ describe('a stage whose file is removed', () => {
     expect(synth.stdout).toContain(
       `lab: removed dist/lab/ (there is no environments/lab.yaml)\n  its objects stay in its cluster; ${first}delete them with: kubectl delete `,
     );
+  });
+
+  it('renamed with its namespace kept: the line about data leaves out the namespace and the claims the new stage makes, and says nothing of new, empty claims', () => {
+    const text = readFileSync(join(REPO, 'test/fixtures/stages/data-volumes.yaml'), 'utf8');
+    const dir = tempProject({ data: text });
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'data.yaml'));
+      writeFileSync(join(dir, 'environments', 'staging.yaml'), `namespace: data\n${text}`);
+      // its PersistentVolumes are named after the stage: those go; its claims and namespace stay, staging's
+      const data = 'that deletes data too: the PersistentVolumes mysqlbackup-data, mysqlvolume-data; copy what is to be kept first';
+      expect(runCli('diff', ['data'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(data);
+      const synth = runCli('synth', [], dir);
+      expect(synth.code).toBe(0);
+      expect(synth.stdout).toContain('first kubectl apply -k dist/staging, then delete them with: ');
+      expect(synth.stdout).toContain(`\n  ${data}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sharing only cluster-scoped and kube-system objects with another stage (flannel on two clusters): no wait is asked', () => {
