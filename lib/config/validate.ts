@@ -175,6 +175,16 @@ export class SchemaValidator {
         };
       }
     }
+    if (e.keyword === 'uniqueItems') {
+      // ajv's params: the two items that are equal (j the earlier); the later one is where to look
+      const { i, j } = e.params as { i: number; j: number };
+      return {
+        code: 'config/uniqueItems',
+        path: [...path, Math.max(i, j)],
+        message: `${where} lists one item twice (items ${Math.min(i, j)} and ${Math.max(i, j)})`,
+        hint: 'remove one of them',
+      };
+    }
     // a value under a secret-looking key, or that looks secret itself, is never echoed: messages end up in CI logs
     const value = valueAt(data, local);
     const meant = e.keyword === 'pattern' && typeof value === 'string' ? lowercaseImage(value, parent.pattern) : undefined;

@@ -66,3 +66,11 @@ describe('the pod anti-affinity of a service', () => {
     ]);
   });
 });
+
+describe('a list setting that repeats an item', () => {
+  it('is refused at the later item, naming both, not as a list of the wrong kind', () => {
+    expect(problems(serviceStage([IMAGE, 'podAntiAffinity: { required: [kubernetes.io/hostname, kubernetes.io/hostname] }']))).toEqual([
+      'environments/x.yaml:5:59: apps.api.podAntiAffinity.required lists one item twice (items 0 and 1)\n  hint: remove one of them',
+    ]);
+  });
+});

@@ -23,7 +23,7 @@ describe('a service pulling from a private registry', () => {
       "environments/x.yaml:5:24: apps.api.imagePullSecrets[0] must be a DNS-1123 label (lowercase letters, digits and '-') (found (a 7-character value, hidden))",
     ]);
     expect(problems(serviceStage([IMAGE, 'imagePullSecrets: [regcred, regcred]']))[0]).toMatch(
-      /^environments\/x\.yaml:5:23: apps\.api\.imagePullSecrets /,
+      /^environments\/x\.yaml:5:33: apps\.api\.imagePullSecrets lists one item twice \(items 0 and 1\)/,
     );
   });
 });
