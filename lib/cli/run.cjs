@@ -126,7 +126,10 @@ const buildBanner = (build) => `// stagecraft build ${build}\n`;
 /**
  * The second line of a sources' bundle: its build id kept where its code can read it
  * (`bundleBuild`, lib/cli/stage-workers.ts), so that a worker thread, which loads the bundle file
- * again, runs only the build the main thread ran.
+ * again, serves stages only when it loaded the build the main thread ran. (The worker evaluates the
+ * file it loaded before it can tell: a build of another checkout made before this check would
+ * serve. Checkouts sharing one node_modules also rebuild each other's bundles, the key naming the
+ * root: a cache directory per root would end both; not done.)
  */
 const buildMark = (build) => `globalThis[Symbol.for('stagecraft.build')] = ${JSON.stringify(build)};\n`;
 
@@ -371,12 +374,12 @@ async function bundles(name, contents) {
  * Runs the bundles of `name` (built now when out of date: `bundles`). When a start from another root
  * replaced one between the reading of its manifest and of its text, builds them again in this
  * process's own directory, which no other start writes, rather than run another checkout's code.
- * `before(built)` runs first (with the bundles not yet run), and may end the start: it returns true.
+ * `before(built)` runs first, once (with the bundles not yet run), and may end the start: it returns true.
  */
 async function runCurrentBundles(name, contents, before = () => false) {
   let built = await bundles(name, contents);
+  if (before(built)) return undefined;
   for (;;) {
-    if (before(built)) return undefined;
     try {
       return runBundles(built);
     } catch (e) {

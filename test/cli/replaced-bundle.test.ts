@@ -1,8 +1,8 @@
 /**
  * Two checkouts sharing one node_modules share its bundle cache (lib/cli/run.cjs): a start from
- * the other checkout may rename its own build of a command's bundle into place at any moment. A
- * start runs only the build it checked: never another checkout's code, in the main thread or in a
- * stage worker, which loads the bundle file again. The other start's rename is injected at the
+ * the other checkout may rename its own build of a command's bundle into place at any moment. The
+ * main thread runs only the build it checked, and a stage worker, which loads the bundle file again,
+ * serves stages only when it loaded that build. The other start's rename is injected at the
  * moment in question by a module preloaded with `--require` (no timing). Real processes in a
  * project of their own (its own node_modules/.cache).
  */
