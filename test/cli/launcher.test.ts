@@ -20,9 +20,12 @@ const HEAP_FLAG = '--max-semi-space-size=4';
 let base: string;
 let project: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'stagecraft-launcher-'));
   project = compilerCopy(join(base, 'project'), { lab: repoStage('lab') });
+  // the copy's sources settled: a start within 2 s of their change (the copy's) keeps no bundle
+  // manifest and no render cache, so every start would render all and start Node.js again
+  await new Promise((resolve) => setTimeout(resolve, 2100));
 });
 
 afterAll(() => rmSync(base, { recursive: true, force: true }));
