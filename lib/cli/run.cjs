@@ -377,15 +377,13 @@ async function bundles(name, contents) {
  * `before(built)` runs first, once (with the bundles not yet run), and may end the start: it returns true.
  */
 async function runCurrentBundles(name, contents, before = () => false) {
-  let built = await bundles(name, contents);
+  const built = await bundles(name, contents);
   if (before(built)) return undefined;
-  for (;;) {
-    try {
-      return runBundles(built);
-    } catch (e) {
-      if (!(e instanceof ReplacedBundle) || built.dir !== CACHE) throw e;
-      built = await bundlesIn(privateCache(), name, contents);
-    }
+  try {
+    return runBundles(built);
+  } catch (e) {
+    if (!(e instanceof ReplacedBundle) || built.dir !== CACHE) throw e;
+    return runBundles(await bundlesIn(privateCache(), name, contents));
   }
 }
 
