@@ -40,6 +40,7 @@ export const EnvFrom = Type.Optional(
             { minItems: 1, uniqueItems: true, description: 'Its keys, each a variable of its name.' },
           ),
           {
+            minProperties: 1,
             description:
               'Secrets read whole, with their keys: { <secret>: [API_TOKEN, SENTRY_DSN] }; declared by name and keys as secrets: are, printed by npm run secrets. @default - none',
           },
@@ -54,6 +55,7 @@ export const EnvFrom = Type.Optional(
       ),
     },
     {
+      minProperties: 1,
       description:
         'Environment variables from every key of Secrets and ConfigMaps; a variable env, secrets: or configMaps: set too is refused, since one of the two would be lost. @default - none',
     },

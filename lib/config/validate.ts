@@ -175,6 +175,15 @@ export class SchemaValidator {
         };
       }
     }
+    if (e.keyword === 'minProperties') {
+      // a mapping with nothing in it: it says nothing, and 'must be a mapping (found a mapping)' would not tell why
+      return {
+        code: 'config/minProperties',
+        path,
+        message: `${where} is empty: it needs at least ${(e.params as { limit: number }).limit} entry`,
+        hint: 'give what it is for, or remove it',
+      };
+    }
     if (e.keyword === 'uniqueItems') {
       // ajv's params: the two items that are equal (j the earlier); the later one is where to look
       const { i, j } = e.params as { i: number; j: number };

@@ -94,3 +94,14 @@ describe('the environments a service reads whole (envFrom)', () => {
     ]);
   });
 });
+
+describe('an envFrom with nothing in it', () => {
+  it('is refused at its line as empty, as is one naming no Secret, rather than read as no setting', () => {
+    expect(problems(serviceStage(['image: team/api:1', 'envFrom: {}']))).toEqual([
+      'environments/x.yaml:5:14: apps.api.envFrom is empty: it needs at least 1 entry\n  hint: give what it is for, or remove it',
+    ]);
+    expect(problems(serviceStage(['image: team/api:1', 'envFrom: { secrets: {} }']))).toEqual([
+      'environments/x.yaml:5:25: apps.api.envFrom.secrets is empty: it needs at least 1 entry\n  hint: give what it is for, or remove it',
+    ]);
+  });
+});
