@@ -15,7 +15,7 @@ import { DIST_DIR } from './synth/disk.js';
 import type { NamespaceHoldings } from './synth/inventory.js';
 import { volumeSource } from './immutable-fields.js';
 import { namesOf, placeOf } from './setting-places.js';
-import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from './required-secrets.js';
+import { requiredSecretsOf } from './required-secrets.js';
 
 /** The kinds whose objects may take data with them when they leave the output (a Namespace: all it holds). */
 export const DATA_KINDS = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'Namespace']);
@@ -185,7 +185,7 @@ export function namespaceLeaves(
  */
 export function namespaceHoldings(namespace: KubeObject, objects: Iterable<KubeObject>): NamespaceHoldings {
   const name = namespace.metadata.name;
-  const secrets = parseRequiredSecrets(namespace.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map((s) => s.name);
+  const secrets = requiredSecretsOf(namespace).map((s) => s.name);
   const claims = [...objects]
     .filter((o) => o.kind === 'StatefulSet' && o.metadata.namespace === name)
     .flatMap((o) => {

@@ -10,13 +10,11 @@
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import { describeObject, isRecord, type KubeObject } from './model/object.js';
-import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets, secretsMadeOutside } from './required-secrets.js';
+import { requiredSecretsOf, secretsMadeOutside } from './required-secrets.js';
 import { secretVariable, secretsFile } from './secrets.js';
 import { DIST_DIR } from './synth/disk.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
-
-const requiredOf = (ns: KubeObject) => parseRequiredSecrets(ns.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]);
 
 /** The Ingress of the output that serves TLS with the Secret `name` (who reads a TLS Secret of an app), if one does. */
 function tlsOf(charts: readonly RenderedChart[], name: string): KubeObject | undefined {
@@ -36,7 +34,7 @@ function tlsOf(charts: readonly RenderedChart[], name: string): KubeObject | und
  * or with keys that `old` did not list: it is to be made, or given them, before the output is applied.
  */
 export function requiredSecretChanges(loaded: LoadedStage, old: KubeObject, now: KubeObject, charts: readonly RenderedChart[]): Problem[] {
-  const before = new Map(requiredOf(old).map((s) => [s.name, s.keys]));
+  const before = new Map(requiredSecretsOf(old).map((s) => [s.name, s.keys]));
   const { name: stage, namespace } = loaded.context;
   const store = (loaded.file as { secretStore?: { name: string } }).secretStore;
   const outside = new Set([
@@ -44,7 +42,7 @@ export function requiredSecretChanges(loaded: LoadedStage, old: KubeObject, now:
     ...loaded.secrets.filter((d) => d.external).map((d) => d.name),
   ]);
   const problems: Problem[] = [];
-  for (const { name, keys } of requiredOf(now)) {
+  for (const { name, keys } of requiredSecretsOf(now)) {
     const known = before.has(name);
     const had = before.get(name);
     // keys not listed, now or before: any key may be read, so none is known to be new

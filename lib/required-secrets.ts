@@ -60,6 +60,11 @@ export function parseRequiredSecrets(value: string | undefined): { name: string;
   });
 }
 
+/** The Secrets a Namespace's annotation (REQUIRED_SECRETS_ANNOTATION) names, with their keys, as `parseRequiredSecrets` reads them. */
+export function requiredSecretsOf(namespace: { readonly metadata?: { readonly annotations?: Record<string, string> } }) {
+  return parseRequiredSecrets(namespace.metadata?.annotations?.[REQUIRED_SECRETS_ANNOTATION]);
+}
+
 /** A Secret an app of a stage declares (`Stack.secrets`), with the app's name. */
 export interface AppSecret {
   readonly app: string;

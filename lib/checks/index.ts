@@ -20,7 +20,7 @@ import { checkReadiness } from './readiness.js';
 import { objectReferences } from './references.js';
 import { SERVICE_MONITOR, objectSelections } from './references-selectors.js';
 import { DECLARED_SECRETS, SECRET_KEYS_ANNOTATION } from './references-pods.js';
-import { REQUIRED_SECRETS_ANNOTATION, parseRequiredSecrets } from '../required-secrets.js';
+import { requiredSecretsOf } from '../required-secrets.js';
 import { REQUIRED_SERVICE_ACCOUNTS_ANNOTATION, parseRequiredServiceAccounts } from '../required-service-accounts.js';
 import { checkSchema, isApiObject } from './schema.js';
 import { checkSecretContent, checkSecretValues, maskSecrets } from './secrets.js';
@@ -120,7 +120,7 @@ function requiredSecrets(objects: readonly KubeObject[]): KubeObject[] {
       .map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
   );
   return namespaces.flatMap((ns) => [
-    ...parseRequiredSecrets(ns.metadata.annotations?.[REQUIRED_SECRETS_ANNOTATION]).map(({ name, keys }) => {
+    ...requiredSecretsOf(ns).map(({ name, keys }) => {
       // a Secret declared without its keys has no list of them: a pod may read any key (references-pods.ts)
       const secret: KubeObject = {
         apiVersion: 'v1',
