@@ -140,13 +140,17 @@ function frontend(family: Family, f: EdgeFrontend): string {
 
 function backend(b: EdgeBackend): string {
   const lines = [
-    commentText(`# ${b.service}, node port ${b.nodePort} on every node`),
+    commentText(
+      `# ${b.service}, node port ${b.nodePort} on every node${b.checkPort === undefined ? '' : `, checked at node port ${b.checkPort} (where its readiness probe is)`}`,
+    ),
     'balance roundrobin',
     ...(b.healthPath
       ? ['option httpchk', `http-check send meth GET uri ${word(b.healthPath, 'the readiness path')}`, 'http-check expect status 200-399']
-      : ['# no HTTP readiness path: the check only connects to the node port']),
+      : ['# no readiness path to GET at this node port: the check only connects to it']),
     ...b.servers.map(
-      (s) => `server ${word(s.name, 'the server name')} ${word(s.address, 'the node address')}:${word(b.nodePort, 'the node port')} check`,
+      (s) =>
+        `server ${word(s.name, 'the server name')} ${word(s.address, 'the node address')}:${word(b.nodePort, 'the node port')} check` +
+        (b.checkPort === undefined ? '' : ` port ${word(b.checkPort, 'the node port of the check')}`),
     ),
   ];
   return section(`backend ${word(b.name, 'the backend')}`, lines);

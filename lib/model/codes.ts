@@ -356,12 +356,17 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'edge/ambiguous-port',
     'A published Service with several ports and none to choose',
-    "The edge sends traffic to the port the app's readiness probe checks, else to the port named http: give the app one of these.",
+    "The edge sends traffic to the port named http, else to the port the app's readiness probe checks: give the app one of these.",
   ),
   row(
     'edge/node-port',
     'A published Service without a fixed node port',
     'Declare the nodePort the hint suggests, so that it never moves between runs.',
+  ),
+  row(
+    'edge/readiness-port',
+    "A published app's readiness probe on a port no node port reaches (warning)",
+    'HAProxy cannot GET the readiness path there, so it checks only that the served node port accepts connections: give the probed port a nodePort (HAProxy checks it there), or probe the port that serves.',
   ),
   row(
     'edge/no-readiness',

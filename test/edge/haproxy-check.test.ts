@@ -162,6 +162,29 @@ apps:
     expectAccepted(config, 'service-blue-green.cfg');
   });
 
+  it("accepts a backend checked at another node port than the one it serves (the readiness probe's)", () => {
+    const { files } = compileEdge(`
+nodes:
+  a: { address: 10.0.0.1 }
+edge:
+  machines: { lb1: { address: 10.0.0.5 } }
+  frontends:
+    web:
+      certificates: [/etc/haproxy/certs/a.pem]
+      hosts: { api.example.com: api }
+apps:
+  api:
+    stack: service
+    image: team/api:1
+    service: { type: NodePort }
+    ports: { http: { port: 8080, nodePort: 30040 }, admin: { port: 9090, nodePort: 30041 } }
+    probes: { readiness: { http: { path: /ready, port: admin } } }
+`);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain('    server a 10.0.0.1:30040 check port 30041\n');
+    expectAccepted(config, 'check-port.cfg');
+  });
+
   it.each([
     [
       'a backend that does not exist',

@@ -39,7 +39,7 @@ describe('haproxyConfig', () => {
         'backend a',
         '    # Service lab/a, node port 30080 on every node',
         '    balance roundrobin',
-        '    # no HTTP readiness path: the check only connects to the node port',
+        '    # no readiness path to GET at this node port: the check only connects to it',
         '    server n1 10.0.0.1:30080 check',
         '',
       ].join('\n'),
