@@ -285,6 +285,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'dist/ runs other images for the idle color than the stage file gives it: synthesize and apply the stage first.',
   ),
   row('switch/version', 'Idle color runs another version', 'The idle color does not run the version asked for.'),
+  row(
+    'switch/no-pods',
+    'Idle color scaled to zero',
+    'The idle color runs no pods (replicas: 0), so the switch would send the traffic to none: give the app replicas, apply, wait for the rollout, then switch.',
+  ),
   row('secrets/syntax', 'Bad secrets file line', 'Write NAME=value, one per line.'),
   row('secrets/duplicate', 'Variable set twice in a secrets file', 'Keep one line per variable.'),
   row('secrets/missing', 'Secret value missing', 'Set the variable in the environment or the secrets file.'),
