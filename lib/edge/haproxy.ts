@@ -14,6 +14,8 @@ import { generatedLine } from '../synth/disk.js';
 
 /** Where the file goes on an edge machine (Debian's haproxy package reads it from there). */
 export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
+/** HAProxy's admin socket on an edge machine, where Debian's default config puts it (the package makes /run/haproxy). */
+export const HAPROXY_ADMIN_SOCKET = '/run/haproxy/admin.sock';
 /** The file's name under `dist/<stage>/edge/`. */
 export const HAPROXY_FILE = 'haproxy.cfg';
 
@@ -171,6 +173,10 @@ export function haproxyConfig(plan: EdgePlan): string {
     'chroot /var/lib/haproxy',
     'user haproxy',
     'group haproxy',
+    // Debian's default config has it, and this file replaces that one: the operator reads the servers'
+    // state there (show stat: is the idle color UP before a switch?) and drains a node (set server)
+    `stats socket ${HAPROXY_ADMIN_SOCKET} mode 660 level admin`,
+    'stats timeout 30s',
     'maxconn 4096',
     'ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets',
   ]);

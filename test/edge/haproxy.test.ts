@@ -100,3 +100,12 @@ describe('haproxyConfig', () => {
     for (const t of ['connect', 'client', 'server']) expect(text).toMatch(new RegExp(`\\n    timeout ${t} \\d+s\\n`));
   });
 });
+
+describe('the global section of haproxy.cfg', () => {
+  it("keeps the admin socket of Debian's default config, which it replaces, so that an operator can see whether a color's servers are UP before a switch", () => {
+    expect(haproxyConfig(plan)).toContain(
+      '\nglobal\n    log /dev/log local0\n    chroot /var/lib/haproxy\n    user haproxy\n    group haproxy\n' +
+        '    stats socket /run/haproxy/admin.sock mode 660 level admin\n    stats timeout 30s\n',
+    );
+  });
+});
