@@ -186,6 +186,11 @@ export function haproxyConfig(plan: EdgePlan): string {
     'option httplog',
     'option dontlognull',
     ...TIMEOUTS.map(([what, value]) => `timeout ${what} ${value}`),
+    // a node that goes down serves no request between its last passed check and the checks that take it
+    // out (up to 6s): a connection it refuses or lets time out is tried again, on another node
+    // (redispatch), rather than retried on it or answered 503; only a connection, so nothing was sent yet
+    'retries 3',
+    'option redispatch 1',
     // a node that is down at start-up must not stop haproxy from starting; checks every 2s, out after 3 failures
     'default-server init-addr last,libc,none inter 2s fall 3 rise 2',
   ]);

@@ -109,3 +109,9 @@ describe('the global section of haproxy.cfg', () => {
     );
   });
 });
+
+describe('the defaults of haproxy.cfg', () => {
+  it('try a connection that a node refuses or lets time out again on another node, so that a node going down is not answered 503 before its checks take it out', () => {
+    expect(haproxyConfig(plan)).toMatch(/\ndefaults\n( {4}.*\n)* {4}retries 3\n {4}option redispatch 1\n/);
+  });
+});
