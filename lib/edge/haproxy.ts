@@ -1,9 +1,9 @@
 /**
- * haproxy.cfg from an edge plan: global settings and timeouts, one frontend per declared frontend
- * (TLS offload with `ssl crt`, HTTP -> HTTPS redirect, gzip, routing on the Host header; on IPv6
- * too when an edge machine has an IPv6 address), one
- * backend per published Service (every node's address at the Service's node port, checked on
- * the app's readiness path). Pure; the same plan gives the same bytes. Every value of the plan is
+ * haproxy.cfg from an edge plan: global settings (with Debian's admin socket), timeouts and retries,
+ * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect, gzip,
+ * routing on the Host header; on IPv6 too when an edge machine has an IPv6 address), one backend
+ * per published Service (every node's address at the Service's node port, checked on the app's
+ * readiness path, at the node port that reaches the probe's port when it is another). Pure; the same plan gives the same bytes. Every value of the plan is
  * written as one plain word, checked where it was read (refine.ts: `haproxyWordProblem`); one that
  * HAProxy would read otherwise (cut at a space or `#`, unquoted, unescaped) throws, never written.
  */
