@@ -26,7 +26,7 @@ Before switching it checks that the idle color runs the intended release as comm
 must be what the stage file produces, and its Deployment <app>-<idle color> must run the version
 given with --release (or, without it, the image the stage file gives that color), with the images
 the stage file gives it. Refused with exit 1 otherwise (nothing written); --force skips only the
-check that dist/ is current. Exit 2 on bad input.
+check that dist/ is current. A color scaled to zero (replicas: 0) is refused too. Exit 2 on bad input.
 
 Options:
   --release <v>  the release the idle color must run: a version (1.1), an image (demoapp:1.1)
@@ -43,7 +43,10 @@ const VERSION_LABEL = 'app.kubernetes.io/version';
 /** A Deployment as far as the switch reads it: its version label and its pods' containers. */
 interface PodOwner {
   metadata?: { labels?: Record<string, string> };
-  spec?: { template?: { spec?: { containers?: { image?: string }[]; initContainers?: { image?: string }[] } } };
+  spec?: {
+    replicas?: number;
+    template?: { spec?: { containers?: { image?: string }[]; initContainers?: { image?: string }[] } };
+  };
 }
 
 /** The images of a Deployment's pods, in order (init containers first), for a message and to compare. */
@@ -150,6 +153,18 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         location: loaded.locate(['apps', app, ...path, idle]),
         message: `${deployment} in ${DIST_DIR}/${stage} runs ${imagesOf(committed)}, but ${loaded.source} gives the ${idle} color ${imagesOf(produced)}: the switch would send traffic to pods that do not run what the stage file says`,
         hint: `synthesize and apply ${stage} (npm run synth -- --stage ${stage}), then switch; or give the ${idle} color back the image dist/ runs`,
+      });
+    }
+    // a color scaled to zero (replicas: 0, which both colors take) has no pod to take the traffic, in
+    // dist/ or in what the switch writes: the Service and the edge would send every request to none
+    // (--force or not; with an autoscaler a Deployment has no spec.replicas, and its minimum is 1 or more)
+    const scaledToZero = [committed, produced].some((d) => d?.spec?.replicas === 0);
+    if (scaledToZero) {
+      problems.push({
+        code: 'switch/no-pods',
+        location: loaded.locate(['apps', app, 'replicas']),
+        message: `${deployment} ${committed?.spec?.replicas === 0 ? `in ${DIST_DIR}/${stage}` : `as ${loaded.source} makes it`} runs no pods (replicas: 0): the switch would send ${app}'s traffic to a color with no pod to serve it`,
+        hint: `give apps.${app}.replicas the pods to run (both colors take it), synthesize and apply ${stage}, wait until kubectl rollout status deployment/${colorName(app, idle)} -n ${loaded.context.namespace} says it is rolled out, then switch`,
       });
     }
     // the switch synthesizes the stage file's image for that color, not dist/'s: with --force the two

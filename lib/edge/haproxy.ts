@@ -1,9 +1,9 @@
 /**
- * haproxy.cfg from an edge plan: global settings and timeouts, one frontend per declared frontend
- * (TLS offload with `ssl crt`, HTTP -> HTTPS redirect, gzip, routing on the Host header; on IPv6
- * too when an edge machine has an IPv6 address), one
- * backend per published Service (every node's address at the Service's node port, checked on
- * the app's readiness path). Pure; the same plan gives the same bytes. Every value of the plan is
+ * haproxy.cfg from an edge plan: global settings (with Debian's admin socket), timeouts and retries,
+ * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect, gzip,
+ * routing on the Host header; on IPv6 too when an edge machine has an IPv6 address), one backend
+ * per published Service (every node's address at the Service's node port, checked on the app's
+ * readiness path, at the node port that reaches the probe's port when it is another). Pure; the same plan gives the same bytes. Every value of the plan is
  * written as one plain word, checked where it was read (refine.ts: `haproxyWordProblem`); one that
  * HAProxy would read otherwise (cut at a space or `#`, unquoted, unescaped) throws, never written.
  */
@@ -14,6 +14,8 @@ import { generatedLine } from '../synth/disk.js';
 
 /** Where the file goes on an edge machine (Debian's haproxy package reads it from there). */
 export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
+/** HAProxy's admin socket on an edge machine, where Debian's default config puts it (the package makes /run/haproxy). */
+export const HAPROXY_ADMIN_SOCKET = '/run/haproxy/admin.sock';
 /** The file's name under `dist/<stage>/edge/`. */
 export const HAPROXY_FILE = 'haproxy.cfg';
 
@@ -140,13 +142,17 @@ function frontend(family: Family, f: EdgeFrontend): string {
 
 function backend(b: EdgeBackend): string {
   const lines = [
-    commentText(`# ${b.service}, node port ${b.nodePort} on every node`),
+    commentText(
+      `# ${b.service}, node port ${b.nodePort} on every node${b.checkPort === undefined ? '' : `, checked at node port ${b.checkPort} (where its readiness probe is)`}`,
+    ),
     'balance roundrobin',
     ...(b.healthPath
       ? ['option httpchk', `http-check send meth GET uri ${word(b.healthPath, 'the readiness path')}`, 'http-check expect status 200-399']
-      : ['# no HTTP readiness path: the check only connects to the node port']),
+      : ['# no readiness path to GET at this node port: the check only connects to it']),
     ...b.servers.map(
-      (s) => `server ${word(s.name, 'the server name')} ${word(s.address, 'the node address')}:${word(b.nodePort, 'the node port')} check`,
+      (s) =>
+        `server ${word(s.name, 'the server name')} ${word(s.address, 'the node address')}:${word(b.nodePort, 'the node port')} check` +
+        (b.checkPort === undefined ? '' : ` port ${word(b.checkPort, 'the node port of the check')}`),
     ),
   ];
   return section(`backend ${word(b.name, 'the backend')}`, lines);
@@ -167,6 +173,10 @@ export function haproxyConfig(plan: EdgePlan): string {
     'chroot /var/lib/haproxy',
     'user haproxy',
     'group haproxy',
+    // Debian's default config has it, and this file replaces that one: the operator reads the servers'
+    // state there (show stat: is the idle color UP before a switch?) and drains a node (set server)
+    `stats socket ${HAPROXY_ADMIN_SOCKET} mode 660 level admin`,
+    'stats timeout 30s',
     'maxconn 4096',
     'ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets',
   ]);
@@ -176,6 +186,11 @@ export function haproxyConfig(plan: EdgePlan): string {
     'option httplog',
     'option dontlognull',
     ...TIMEOUTS.map(([what, value]) => `timeout ${what} ${value}`),
+    // a node that goes down serves no request between its last passed check and the checks that take it
+    // out (up to 6s): a connection it refuses or lets time out is tried again, on another node
+    // (redispatch), rather than retried on it or answered 503; only a connection, so nothing was sent yet
+    'retries 3',
+    'option redispatch 1',
     // a node that is down at start-up must not stop haproxy from starting; checks every 2s, out after 3 failures
     'default-server init-addr last,libc,none inter 2s fall 3 rise 2',
   ]);

@@ -25,6 +25,8 @@ export interface EdgeBackend {
   readonly nodePort: number;
   /** The path HAProxy checks with an HTTP GET; without one it checks that the port accepts connections. */
   readonly healthPath?: string;
+  /** The node port HAProxy sends that GET to when it is not `nodePort`: the one that reaches the port the readiness probe checks. @default - nodePort */
+  readonly checkPort?: number;
   readonly servers: readonly { readonly name: string; readonly address: string }[];
 }
 
@@ -137,18 +139,44 @@ function reaches(p: ServicePort, probePort: number | string, ports: readonly Con
   return false;
 }
 
+/** Of `ports`, the one that reaches the port the readiness probe checks, if any. */
+function probedPortOf(ports: readonly ServicePort[], probe: ReadinessProbe | undefined): ServicePort | undefined {
+  return probe?.port === undefined ? undefined : ports.find((p) => reaches(p, probe.port!, probe.ports));
+}
+
+/** The ports of a Service that have a node port. */
+const nodePortsOfService = (service: KubeObject): ServicePort[] =>
+  ((service.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).filter((p) => typeof p.nodePort === 'number');
+
 /**
- * The node port the edge sends a Service's traffic to: its only one; of several, the one that
- * reaches the port the readiness probe checks (what is ready is what gets traffic), else the port
- * named `http`; else which one is meant is not known, and the names of the ports are returned.
+ * The node port the edge sends a Service's traffic to: its only one; of several, the port named
+ * `http`, else the one that reaches the port the readiness probe checks (what is ready is what gets
+ * traffic); else which one is meant is not known, and the names of the ports are returned. A port
+ * named `http` wins over the probed one: a probe on an admin or metrics port says where the app
+ * reports its readiness, not where it serves (the check goes there, `checkPortOf`).
  */
-function publishedPortOf(service: KubeObject, probe: ReadinessProbe | undefined): { nodePort?: number; ambiguous?: string[] } {
-  const ports = ((service.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).filter((p) => typeof p.nodePort === 'number');
-  if (ports.length <= 1) return { nodePort: ports[0]?.nodePort };
-  const probed = probe?.port === undefined ? undefined : ports.find((p) => reaches(p, probe.port!, probe.ports));
-  const chosen = probed ?? ports.find((p) => p.name === 'http');
-  if (chosen) return { nodePort: chosen.nodePort };
+function publishedPortOf(service: KubeObject, probe: ReadinessProbe | undefined): { port?: ServicePort; ambiguous?: string[] } {
+  const ports = nodePortsOfService(service);
+  if (ports.length <= 1) return { port: ports[0] };
+  const chosen = ports.find((p) => p.name === 'http') ?? probedPortOf(ports, probe);
+  if (chosen) return { port: chosen };
   return { ambiguous: ports.map((p) => `${p.name ?? '(no name)'} (port ${p.port}, nodePort ${p.nodePort})`) };
+}
+
+/**
+ * Where HAProxy sends the readiness GET: the published node port when it reaches the port the
+ * probe checks (`{}`), another node port of the Service that does (`checkPort`), or none, when no
+ * node port reaches it (`unreachable`): a GET of the readiness path on the port that serves would
+ * ask another server, which may answer 404 and take every server out.
+ */
+function checkPortOf(
+  service: KubeObject,
+  published: ServicePort,
+  probe: ReadinessProbe | undefined,
+): { checkPort?: number; unreachable?: boolean } {
+  if (probe?.port === undefined || reaches(published, probe.port, probe.ports)) return {};
+  const probed = probedPortOf(nodePortsOfService(service), probe);
+  return probed ? { checkPort: probed.nodePort } : { unreachable: true };
 }
 
 /**
@@ -207,7 +235,8 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       return undefined;
     }
     const probe = readinessProbeOf(service, objects);
-    const { nodePort, ambiguous } = publishedPortOf(service, probe);
+    const { port: published, ambiguous } = publishedPortOf(service, probe);
+    const nodePort = published?.nodePort;
     if (ambiguous) {
       problems.push({
         code: 'edge/ambiguous-port',
@@ -227,9 +256,21 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       });
       return undefined;
     }
-    const healthPath = probe?.path;
+    const { checkPort, unreachable } = checkPortOf(service, published!, probe);
+    const healthPath = unreachable ? undefined : probe?.path;
     const pathProblem = probe && httpPathProblem(probe.path);
-    if (probe && pathProblem) {
+    if (probe && unreachable) {
+      const byName = typeof probe.port === 'string' ? probe.ports.find((c) => c.name === probe.port)?.containerPort : undefined;
+      const probed = typeof probe.port === 'string' ? `'${probe.port}'${byName === undefined ? '' : ` (${byName})`}` : `${probe.port}`;
+      warnings.push({
+        code: 'edge/readiness-port',
+        severity: 'warning',
+        object: service,
+        path: [],
+        message: `is published at the edge at node port ${nodePort} (port ${published!.port}), but its pods' readiness probe checks port ${probed}, which no node port of it reaches, so HAProxy can only check that node port ${nodePort} accepts connections: a GET of ${probe.path} there would ask the app's serving port, not its readiness`,
+        hint: `give the port the probe checks a nodePort too (HAProxy then checks ${probe.path} there), or point the readiness probe at the port that serves (apps.${app} in ${source})`,
+      });
+    } else if (probe && pathProblem) {
       // once per app: the colors of a blue/green app share their pods' probe
       if (!problems.some((p) => p.code === 'config/invalid' && p.path[0] === 'apps' && p.path[1] === app)) {
         const stack = probe.workload.metadata.labels?.['app.kubernetes.io/name'] ?? '';
@@ -258,6 +299,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       service: `Service ${service.metadata.namespace}/${name}`,
       nodePort,
       ...(healthPath ? { healthPath } : {}),
+      ...(checkPort === undefined ? {} : { checkPort }),
       servers,
     });
     return name;

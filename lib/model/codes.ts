@@ -285,6 +285,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'dist/ runs other images for the idle color than the stage file gives it: synthesize and apply the stage first.',
   ),
   row('switch/version', 'Idle color runs another version', 'The idle color does not run the version asked for.'),
+  row(
+    'switch/no-pods',
+    'Idle color scaled to zero',
+    'The idle color runs no pods (replicas: 0), so the switch would send the traffic to none: give the app replicas, apply, wait for the rollout, then switch.',
+  ),
   row('secrets/syntax', 'Bad secrets file line', 'Write NAME=value, one per line.'),
   row('secrets/duplicate', 'Variable set twice in a secrets file', 'Keep one line per variable.'),
   row('secrets/missing', 'Secret value missing', 'Set the variable in the environment or the secrets file.'),
@@ -356,12 +361,17 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'edge/ambiguous-port',
     'A published Service with several ports and none to choose',
-    "The edge sends traffic to the port the app's readiness probe checks, else to the port named http: give the app one of these.",
+    "The edge sends traffic to the port named http, else to the port the app's readiness probe checks: give the app one of these.",
   ),
   row(
     'edge/node-port',
     'A published Service without a fixed node port',
     'Declare the nodePort the hint suggests, so that it never moves between runs.',
+  ),
+  row(
+    'edge/readiness-port',
+    "A published app's readiness probe on a port no node port reaches (warning)",
+    'HAProxy cannot GET the readiness path there, so it checks only that the served node port accepts connections: give the probed port a nodePort (HAProxy checks it there), or probe the port that serves.',
   ),
   row(
     'edge/no-readiness',

@@ -1,6 +1,8 @@
-/** `npm run switch` when the stage file is saved from an editor while the command runs. */
-import { describe, expect, it } from 'vitest';
-import { expectRefusedWhenSavedMeanwhile, repoStage, runCli, tempProject } from '../helpers/cli.js';
+/** `npm run switch`: when the stage file is saved from an editor while it runs, and an idle color with no pods. */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { errorLines, expectRefusedWhenSavedMeanwhile, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 describe('switch', () => {
   it('refuses (exit 1) to switch when the stage file changed after the idle color was checked, rather than send traffic to an image it never checked', () => {
@@ -10,5 +12,40 @@ describe('switch', () => {
     // saved from an editor once the switch has checked that green runs demoapp:1.1
     const saved = production.replace('green: demoapp:1.1 }', 'green: demoapp:9 }');
     expectRefusedWhenSavedMeanwhile(dir, 'production', saved, 'switch', ['production', 'demoapp']);
+  });
+});
+
+describe('switch to an idle color scaled to zero', () => {
+  const dir = tempProject({ onprem: repoStage('onprem') });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const stageFile = join(dir, 'environments', 'onprem.yaml');
+  const setReplicas = (n: number) =>
+    writeFileSync(stageFile, readFileSync(stageFile, 'utf8').replace(/^ {4}replicas: \d+$/m, `    replicas: ${n}`));
+
+  it('is refused (exit 1) at the replicas setting when dist/ runs it with no pods, writing nothing', () => {
+    setReplicas(0);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(dir);
+    const r = runCli('switch', ['onprem', 'demoapp'], dir);
+    expect(r.code).toBe(1);
+    expect(errorLines(r.stderr)).toEqual([
+      "environments/onprem.yaml:24:15: error: Deployment onprem/demoapp-green in dist/onprem runs no pods (replicas: 0): the switch would send demoapp's traffic to a color with no pod to serve it",
+      '1 problem; nothing was written.',
+    ]);
+    expect(r.stderr).toContain(
+      '  hint: give apps.demoapp.replicas the pods to run (both colors take it), synthesize and apply onprem, wait until kubectl rollout status deployment/demoapp-green -n onprem says it is rolled out, then switch\n',
+    );
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('is refused with --force too when the stage file scales it to zero after dist/ was written', () => {
+    setReplicas(3);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    setReplicas(0);
+    const r = runCli('switch', ['onprem', 'demoapp', '--force'], dir);
+    expect(r.code).toBe(1);
+    expect(errorLines(r.stderr)[0]).toBe(
+      "environments/onprem.yaml:24:15: error: Deployment onprem/demoapp-green as environments/onprem.yaml makes it runs no pods (replicas: 0): the switch would send demoapp's traffic to a color with no pod to serve it",
+    );
   });
 });

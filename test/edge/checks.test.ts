@@ -167,6 +167,29 @@ describe('a published service app with several node ports', () => {
     expect(servers(files.get('edge/haproxy.cfg')!)).toEqual(['30301', '30301']);
   });
 
+  it("sends the traffic to the port named 'http' and the check to the node port of the probe's, when the probe checks another port (an admin port)", () => {
+    const { files, warnings } = compileEdge(api(PORTS, '    probes: { readiness: { http: { path: /ready, port: metrics } } }'));
+    expect(warnings).toEqual([]);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain(
+      '# Service edge/api, node port 30300 on every node, checked at node port 30301 (where its readiness probe is)\n',
+    );
+    expect(config).toContain('    http-check send meth GET uri /ready\n');
+    expect(config).toContain('    server a 10.0.0.1:30300 check port 30301\n    server b 10.0.0.2:30300 check port 30301\n');
+  });
+
+  it('warns, and checks only that the node port accepts connections, when no node port reaches the port the probe checks', () => {
+    const ports = '{ http: { port: 8080, nodePort: 30300 }, admin: { port: 9090 } }';
+    const { files, warnings } = compileEdge(api(ports, '    probes: { readiness: { http: { path: /ready, port: admin } } }'));
+    expect(warnings).toEqual([
+      "warning: Service edge/api: is published at the edge at node port 30300 (port 8080), but its pods' readiness probe checks port 'admin' (9090), which no node port of it reaches, so HAProxy can only check that node port 30300 accepts connections: a GET of /ready there would ask the app's serving port, not its readiness\n" +
+        '  hint: give the port the probe checks a nodePort too (HAProxy then checks /ready there), or point the readiness probe at the port that serves (apps.api in environments/edge.yaml)',
+    ]);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).not.toContain('httpchk');
+    expect(config).toContain('    server a 10.0.0.1:30300 check\n');
+  });
+
   it("without a readiness probe, sends the traffic to the port named 'http'", () => {
     const { files } = compileEdge(api(PORTS));
     expect(servers(files.get('edge/haproxy.cfg')!)).toEqual(['30300', '30300']);

@@ -55,6 +55,21 @@ function expectAccepted(config: string, name: string): string {
   return r.output;
 }
 
+/** A stage publishing api.example.com to app api of the service stack, whose settings are `lines` (YAML, one setting each). */
+const serviceApp = (lines: readonly string[]) => `
+nodes:
+  a: { address: 10.0.0.1 }
+edge:
+  machines: { lb1: { address: 10.0.0.5 } }
+  frontends:
+    web:
+      certificates: [/etc/haproxy/certs/a.pem]
+      hosts: { api.example.com: api }
+apps:
+  api:
+    stack: service
+${lines.map((l) => `    ${l}\n`).join('')}`;
+
 const committed = readdirSync(join(REPO, 'dist'))
   .map((stage) => join('dist', stage, 'edge', 'haproxy.cfg'))
   .filter((p) => existsSync(join(REPO, p)));
@@ -139,27 +154,32 @@ apps:
   });
 
   it('accepts the backends of a blue/green service app, one per color', () => {
-    const { files } = compileEdge(`
-nodes:
-  a: { address: 10.0.0.1 }
-edge:
-  machines: { lb1: { address: 10.0.0.5 } }
-  frontends:
-    web:
-      certificates: [/etc/haproxy/certs/a.pem]
-      hosts: { api.example.com: api }
-apps:
-  api:
-    stack: service
-    blueGreen: { live: blue, blue: team/api:1, green: team/api:2 }
-    ports: { http: { port: 8080 } }
-    probes: { readiness: { http: { path: /ready } } }
-    service: { colorNodePorts: { blue: 30031, green: 30032 } }
-`);
+    const { files } = compileEdge(
+      serviceApp([
+        'blueGreen: { live: blue, blue: team/api:1, green: team/api:2 }',
+        'ports: { http: { port: 8080 } }',
+        'probes: { readiness: { http: { path: /ready } } }',
+        'service: { colorNodePorts: { blue: 30031, green: 30032 } }',
+      ]),
+    );
     const config = files.get('edge/haproxy.cfg')!;
     expect(config).toContain('\nbackend api-blue\n');
     expect(config).toContain('\nbackend api-green\n');
     expectAccepted(config, 'service-blue-green.cfg');
+  });
+
+  it("accepts a backend checked at another node port than the one it serves (the readiness probe's)", () => {
+    const { files } = compileEdge(
+      serviceApp([
+        'image: team/api:1',
+        'service: { type: NodePort }',
+        'ports: { http: { port: 8080, nodePort: 30040 }, admin: { port: 9090, nodePort: 30041 } }',
+        'probes: { readiness: { http: { path: /ready, port: admin } } }',
+      ]),
+    );
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain('    server a 10.0.0.1:30040 check port 30041\n');
+    expectAccepted(config, 'check-port.cfg');
   });
 
   it.each([

@@ -39,7 +39,7 @@ describe('haproxyConfig', () => {
         'backend a',
         '    # Service lab/a, node port 30080 on every node',
         '    balance roundrobin',
-        '    # no HTTP readiness path: the check only connects to the node port',
+        '    # no readiness path to GET at this node port: the check only connects to it',
         '    server n1 10.0.0.1:30080 check',
         '',
       ].join('\n'),
@@ -98,5 +98,20 @@ describe('haproxyConfig', () => {
   it('sets every timeout HAProxy warns about when missing', () => {
     const text = haproxyConfig(plan);
     for (const t of ['connect', 'client', 'server']) expect(text).toMatch(new RegExp(`\\n    timeout ${t} \\d+s\\n`));
+  });
+});
+
+describe('the global section of haproxy.cfg', () => {
+  it("keeps the admin socket of Debian's default config, which it replaces, so that an operator can see whether a color's servers are UP before a switch", () => {
+    expect(haproxyConfig(plan)).toContain(
+      '\nglobal\n    log /dev/log local0\n    chroot /var/lib/haproxy\n    user haproxy\n    group haproxy\n' +
+        '    stats socket /run/haproxy/admin.sock mode 660 level admin\n    stats timeout 30s\n',
+    );
+  });
+});
+
+describe('the defaults of haproxy.cfg', () => {
+  it('try a connection that a node refuses or lets time out again on another node, so that a node going down is not answered 503 before its checks take it out', () => {
+    expect(haproxyConfig(plan)).toMatch(/\ndefaults\n( {4}.*\n)* {4}retries 3\n {4}option redispatch 1\n/);
   });
 });

@@ -1,0 +1,116 @@
+/**
+ * A generated haproxy.cfg run by the real HAProxy (in the foreground, as this user), in front of
+ * two "nodes" (HTTP servers on 127.0.0.1 and 127.0.0.2 at one node port), while one of them goes
+ * down: what the operator of the edge sees, not only what `haproxy -c` accepts.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { haproxyConfig } from '../../lib/edge/haproxy.js';
+import type { EdgePlan } from '../../lib/edge/publish.js';
+
+const haproxy = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
+const HAPROXY_MISSING =
+  'haproxy is not installed, so a generated haproxy.cfg cannot be run: apt-get update && apt-get install -y haproxy (.ci/run installs it when missing)';
+
+/** Listens on `host`:`port` (0: any free port); the port. */
+const listen = (server: Server, host: string, port: number) =>
+  new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+
+/** A node: answers 200 on every path, as a ready pod behind the node port does. */
+const node = () => createServer((_req, res) => res.end('ok\n'));
+
+/** The status of a GET of `/` on the edge's plain HTTP listener, for host a.example.com. */
+const status = (port: number) =>
+  new Promise<number>((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path: '/', headers: { host: 'a.example.com' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The plan of one frontend (plain HTTP, no redirect) sending a.example.com to two nodes at `nodePort`. */
+const planOf = (nodePort: number): EdgePlan => ({
+  stage: 'edge',
+  source: 'environments/edge.yaml',
+  machines: [{ name: 'lb1', address: '10.0.0.5' }],
+  frontends: [
+    {
+      name: 'web',
+      httpPort: 80,
+      httpsPort: 443,
+      certificates: ['/etc/haproxy/certs/a.pem'],
+      redirectHttp: false,
+      gzip: false,
+      routes: [{ host: 'a.example.com', app: 'a', backend: 'a' }],
+    },
+  ],
+  backends: [
+    {
+      name: 'a',
+      service: 'Service edge/a',
+      nodePort,
+      healthPath: '/ready',
+      servers: [
+        { name: 'n1', address: '127.0.0.1' },
+        { name: 'n2', address: '127.0.0.2' },
+      ],
+    },
+  ],
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'stagecraft-haproxy-run-'));
+const nodes: Server[] = [];
+let proxy: ChildProcess | undefined;
+afterAll(() => {
+  proxy?.kill();
+  for (const n of nodes) {
+    n.closeAllConnections();
+    n.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('haproxy running a generated haproxy.cfg', () => {
+  it('keeps answering 200 while a node goes down, before its checks take it out (the request is tried on another node)', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    const [a, b, free] = [node(), node(), createServer()];
+    nodes.push(a, b);
+    const nodePort = await listen(a, '127.0.0.1', 0);
+    await listen(b, '127.0.0.2', nodePort);
+    const httpPort = await listen(free, '127.0.0.1', 0);
+    await new Promise((r) => free.close(r));
+    // as this user, without root's chroot, syslog, admin socket or TLS listener: the rest as generated
+    const config = haproxyConfig(planOf(nodePort))
+      .split('\n')
+      .filter((l) => !/^ {4}(chroot|user|group|log \/dev\/log|stats socket|bind :443 )/.test(l))
+      .join('\n')
+      .replace('bind :80\n', `bind 127.0.0.1:${httpPort}\n`);
+    const path = join(dir, 'haproxy.cfg');
+    writeFileSync(path, config);
+    proxy = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
+    // both nodes in service: every request answered
+    let answered = 0;
+    for (let i = 0; i < 100 && answered < 4; i++) {
+      answered = (await status(httpPort).catch(() => 0)) === 200 ? answered + 1 : 0;
+      if (answered < 4) await sleep(100);
+    }
+    expect(answered, 'haproxy did not answer 200 four times in a row within 10s').toBe(4);
+
+    // node n2 goes down: it refuses connections, and its checks need up to 6s to take it out
+    b.closeAllConnections();
+    await new Promise((r) => b.close(r));
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push(await status(httpPort));
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
+  }, 20_000);
+});
