@@ -1,5 +1,5 @@
 // The cache directory of one checkout in node_modules/.cache/stagecraft/: its bundles, their
-// manifests and code caches (lib/cli/run.cjs).
+// manifests and code caches (lib/cli/run.cjs), the digests of its files (lib/cli/digests.ts).
 // Checkouts that share one node_modules (a worktree or clone whose node_modules links to
 // another's, as teams and CI caches share installs) each have their own, named by a digest of the
 // checkout's real path, so that none replaces, rebuilds or runs another's bundles. Plain

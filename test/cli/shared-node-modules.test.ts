@@ -107,6 +107,14 @@ describe('checkouts sharing one node_modules', () => {
     expect(builds()).toEqual(first);
   });
 
+  it("keep each the digests of its own compiler's files", () => {
+    const kept = listFiles(cache())
+      .filter((f) => f.endsWith('digests.json'))
+      .map((f) => Object.keys((JSON.parse(readFileSync(join(cache(), f), 'utf8')) as { files: object }).files));
+    for (const root of [a, b])
+      expect(kept.some((paths) => paths.length > 0 && paths.every((p) => p.startsWith(join(root, '/'))))).toBe(true);
+  });
+
   it("never have a stage worker load another checkout's build, one made before workers checked the build they loaded", () => {
     // b's compiler: its stage workers serve whatever build they loaded, and note the process they run in
     const workers = join(b, 'lib', 'cli', 'stage-workers.ts');
