@@ -96,11 +96,14 @@ describe('eviction, by the start that makes a new directory', () => {
     expect(roots()).toHaveLength(MAX_ROOTS + 1);
   });
 
-  it('never removes the directory of a start that takes it after the evicter looked at it and found no lease', () => {
-    const victim = otherRoot(99, 10_000);
+  /**
+   * A new checkout's first start, which evicts the least recently used directory (`victim`), while
+   * a start of the victim's checkout comes at the evicter's `step`: whether that start may use it.
+   */
+  function startDuringEviction(victim: string, step: string): boolean | undefined {
     for (let i = 0; i < MAX_ROOTS - 1; i++) otherRoot(i, 100 * (i + 1));
     let claimed: boolean | undefined;
-    const cancel = atStep('root-cache-looked', () => {
+    const cancel = atStep(step, () => {
       claimed = claimRootCache(victim);
     });
     try {
@@ -108,24 +111,19 @@ describe('eviction, by the start that makes a new directory', () => {
     } finally {
       cancel();
     }
-    expect(claimed).toBe(true);
+    return claimed;
+  }
+
+  it('never removes the directory of a start that takes it after the evicter looked at it and found no lease', () => {
+    const victim = otherRoot(99, 10_000);
+    expect(startDuringEviction(victim, 'root-cache-looked')).toBe(true);
     expect(readdirSync(victim).sort()).toEqual([`.in-use.${process.pid}`, 'synth.cjs']);
   });
 
   it('is waited for by a start that comes while it is under way, which then does not use the directory', () => {
     const victim = otherRoot(99, 10_000);
-    for (let i = 0; i < MAX_ROOTS - 1; i++) otherRoot(i, 100 * (i + 1));
-    let claimed: boolean | undefined;
     // the evicter's marker is written: the start waits for it (in vain here: the evicter is this thread) and gives up
-    const cancel = atStep('root-cache-marked', () => {
-      claimed = claimRootCache(victim);
-    });
-    try {
-      expect(claimRootCache(newCheckout())).toBe(true);
-    } finally {
-      cancel();
-    }
-    expect(claimed).toBe(false);
+    expect(startDuringEviction(victim, 'root-cache-marked')).toBe(false);
     expect(existsSync(victim)).toBe(false);
   });
 });
