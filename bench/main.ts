@@ -23,10 +23,11 @@ import { bundleFloor, floorCommand } from './floor.js';
 import { measure, npmRun, type Command, type Measurement } from './process.js';
 import { count, mebibytes, rowsTable, seconds, summarize, type Row } from './stats.js';
 import { measureValidation, renderProject } from './validation.js';
+import { rootCacheDir } from '../lib/cli/root-cache.cjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 /** What lib/cli/run.cjs keeps to know that its bundle of synth is current; without it, the next start rebuilds the bundle. */
-const SYNTH_BUNDLE_MANIFEST = join(REPO, 'node_modules', '.cache', 'stagecraft', 'synth.json');
+const SYNTH_BUNDLE_MANIFEST = join(rootCacheDir(REPO), 'synth.json');
 
 /**
  * How a default cdk8s project starts its app (`cdk8s.yaml`: `app: npx ts-node main.ts`), here

@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, openRegularFile, readRegularFile, withScratch } from '../synth/disk.js';
 import { isFsError } from '../fs-problems.js';
 import { crashPoint } from '../synth/write.js';
+import { rootCacheDir } from './root-cache.cjs';
 import { removeStaleTemps } from './stale-files.cjs';
 
 /** Where the stage files are, relative to the project root. */
@@ -72,18 +73,18 @@ export type Digests = Record<string, string>;
  * present) was more than MTIME_MARGIN_MS before the read are remembered, so that a file changed
  * again within the same tick of a coarse clock is read again (git's "racy clean"). They are kept
  * between commands in DIGESTS_FILE, written with the fingerprint (`keepDigests`), and the
- * compiler's in COMPILER_DIGESTS_FILE too.
+ * compiler's in `compilerDigestsFile()` too.
  */
 const { readDigests, usedDigests, primed, remembered } = processState();
 /** The digests kept by the last command that took any: a cache, safe to delete. */
 export const DIGESTS_FILE = join(STATE_DIR, 'digests.json');
 /**
- * The digests of the compiler's files, kept beside its bundles (lib/cli/run.cjs; relative to the
- * compiler's root) for a project with no DIGESTS_FILE yet (a new clone, `.stagecraft/` deleted):
- * its first synthesis need not read every source of the compiler. A cache, safe to delete.
+ * The digests of the files of the compiler at `compilerRoot`, kept beside its bundles in its
+ * checkout's own cache directory (lib/cli/root-cache.cjs: checkouts sharing one node_modules do not
+ * overwrite each other's) for a project with no DIGESTS_FILE yet (a new clone, `.stagecraft/`
+ * deleted): its first synthesis need not read every source of the compiler. A cache, safe to delete.
  */
-export const COMPILER_DIGESTS_FILE = join('node_modules', '.cache', 'stagecraft', 'digests.json');
-const compilerDigestsFile = join(COMPILER_ROOT, COMPILER_DIGESTS_FILE);
+export const compilerDigestsFile = (compilerRoot = COMPILER_ROOT): string => join(rootCacheDir(compilerRoot), 'digests.json');
 
 /**
  * What this process knows of the files it read, shared by every copy of this module in it:
@@ -95,7 +96,7 @@ function processState(): {
   readonly readDigests: Map<string, string>;
   /** The paths whose digest this process took, and their stamps then: the entries kept. */
   readonly usedDigests: Map<string, string>;
-  /** Projects whose DIGESTS_FILE this process read (or COMPILER_DIGESTS_FILE instead). */
+  /** Projects whose DIGESTS_FILE this process read (or `compilerDigestsFile()` instead). */
   readonly primed: Set<string>;
   /** The stamps of the files this process read whose digests it may keep (`keepNewDigests`). */
   readonly remembered: Set<string>;
@@ -162,9 +163,11 @@ export const MAX_STATE_BYTES = 256 * 1024 * 1024;
 export function primeDigests(root: string): void {
   if (primed.has(root)) return;
   primed.add(root);
-  if (!primeFrom(join(root, DIGESTS_FILE)) && !primed.has(compilerDigestsFile)) {
-    primed.add(compilerDigestsFile);
-    primeFrom(compilerDigestsFile);
+  if (primeFrom(join(root, DIGESTS_FILE))) return;
+  const compilerFile = compilerDigestsFile();
+  if (!primed.has(compilerFile)) {
+    primed.add(compilerFile);
+    primeFrom(compilerFile);
   }
 }
 
@@ -187,7 +190,7 @@ function primeFrom(file: string): boolean {
 
 /**
  * Keeps the digests of the files of the project in `root` and of the compiler that this process
- * took, for the next command; the compiler's also in COMPILER_DIGESTS_FILE when this process read
+ * took, for the next command; the compiler's also in `compilerDigestsFile()` when this process read
  * any of them (best effort: an installation that cannot be written keeps them in projects only).
  */
 export function keepDigests(root: string): void {
@@ -200,8 +203,9 @@ export function keepDigests(root: string): void {
   const compiler = paths.filter(isCompiler);
   if (compiler.some((p) => remembered.has(usedDigests.get(p)!))) {
     try {
-      mkdirSync(dirname(compilerDigestsFile), { recursive: true });
-      writeStateFile(compilerDigestsFile, digestsText(compiler), 'compiler-digests-staged');
+      const compilerFile = compilerDigestsFile();
+      mkdirSync(dirname(compilerFile), { recursive: true });
+      writeStateFile(compilerFile, digestsText(compiler), 'compiler-digests-staged');
     } catch {
       // the next project's first command reads the compiler's files
     }

@@ -1,13 +1,13 @@
 // Starts a command (`node lib/cli/run.cjs synth --stage lab` runs lib/cli/synth.ts) fast: the
 // command's TypeScript sources are bundled into one CommonJS script by esbuild, and the packages
-// they use into another, both cached in node_modules/.cache/stagecraft/: the first rebuilt when
-// any source changes or the project is at another absolute path (the bundle has the paths of its
-// sources written in), the second when an installed package or the list of what the sources
-// import from packages changes; both when Node.js changes. Each script runs through `vm.Script`
+// they use into another, both cached in this checkout's own directory of
+// node_modules/.cache/stagecraft/ (root-cache.cjs: checkouts sharing one node_modules never touch
+// each other's): the first rebuilt when any source changes, the second when an installed package or
+// the list of what the sources import from packages changes; both when Node.js changes. Each script runs through `vm.Script`
 // with V8's code cache of it (kept beside it once a command has run): neither parsing nor
 // compiling the functions a command ran repeats, and the packages' cache outlives an edit of the
 // sources. Plain JavaScript, because it runs before anything can compile TypeScript, and
-// CommonJS, as are the helpers it requires (start-flags.cjs, stale-files.cjs, crash-point.cjs, and
+// CommonJS, as are the helpers it requires (root-cache.cjs, start-flags.cjs, stale-files.cjs, crash-point.cjs, and
 // bundle.cjs, which builds the bundles, only when one is built): an ES module as the entry costs
 // Node.js its module loader at every start (`npm run check` with nothing changed: 114 ms against
 // 126 ms, alternating rounds); the esbuild plugins, needed only to bundle, are ES modules imported
@@ -45,12 +45,14 @@ const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 const { crashPoint } = require('../model/crash-point.cjs');
 const { LARGE_COMPILATION_BYTES, givenAtStart, setLauncherFlags } = require('../model/launcher-flags.cjs');
+const { claimRootCache, rootCacheDir } = require('./root-cache.cjs');
 const { removeStaleTemps } = require('./stale-files.cjs');
 const { pruneCodeCaches, startFlags } = require('./start-flags.cjs');
 
 const { createRequire } = nodeModule;
 const ROOT = join(__dirname, '..', '..');
-const CACHE = join(ROOT, 'node_modules', '.cache', 'stagecraft');
+/** This checkout's bundles, manifests and code caches (root-cache.cjs). */
+const CACHE = rootCacheDir(ROOT);
 const SELF = __filename;
 /** Files modified this recently before a build may have changed while it read them. */
 const MTIME_MARGIN_MS = 2000;
@@ -68,7 +70,7 @@ const COMMANDS = Object.values(PACKAGE.scripts ?? {}).flatMap(
 
 /**
  * What a bundle depends on besides its inputs: where the project is (the bundle holds absolute
- * paths), Node.js and V8, and the bundler.
+ * paths; CACHE is named for its real path, this is the path it runs from), Node.js and V8, and the bundler.
  */
 let key;
 function environmentKey() {
@@ -115,21 +117,19 @@ function currentManifest(manifestFile, key, valid) {
 
 /**
  * The first line of a bundle: the build id its manifest gives, so that a manifest vouches only for
- * the bundle it was written for. Another bundle can be in its place: one a start from another
- * root renamed there (a clone whose node_modules links to this one), or one whose build wrote no
- * manifest (its sources had just changed) while the manifest before it still matched. A start
- * that reads the bundle just as a start from another root renames its own there (two checkouts
- * sharing one node_modules) finds another build in its first line, and runs none of it
- * (`ReplacedBundle`).
+ * the bundle it was written for. Another bundle can be in its place: one whose build wrote no
+ * manifest (its sources had just changed) while the manifest before it still matched, or one that
+ * another start of this checkout built (a source changed) and renamed there just as this start
+ * read it: then this start finds another build in its first line, and runs none of it
+ * (`ReplacedBundle`). Starts of other checkouts never write here (CACHE is this checkout's).
  */
 const buildBanner = (build) => `// stagecraft build ${build}\n`;
 /**
  * The second line of a sources' bundle: its build id kept where its code can read it
  * (`bundleBuild`, lib/cli/stage-workers.ts), so that a worker thread, which loads the bundle file
- * again, serves stages only when it loaded the build the main thread ran. (The worker evaluates the
- * file it loaded before it can tell: a build of another checkout made before this check would
- * serve. Checkouts sharing one node_modules also rebuild each other's bundles, the key naming the
- * root: a cache directory per root would end both; not done.)
+ * again, serves stages only when it loaded the build the main thread ran (another start of this
+ * checkout may have renamed a newer one there). Only builds of this checkout, all made with that
+ * check, are ever in CACHE: a worker never evaluates another checkout's.
  */
 const buildMark = (build) => `globalThis[Symbol.for('stagecraft.build')] = ${JSON.stringify(build)};\n`;
 
@@ -348,13 +348,19 @@ function run(dir, name, { text, identity }, require) {
 }
 
 /**
+ * Whether this process holds CACHE (`claimRootCache`): not when an eviction of it by another start
+ * did not end in time, and then its bundles are built in a directory of its own.
+ */
+let claimed = false;
+
+/**
  * Builds the bundles of the module text `contents` (`name`, and `name.packages` of what it
  * imports from packages) unless they are current: their directory (CACHE, or this process's own
- * when CACHE cannot be written: both bundles there, as the sources' requires the packages' beside
- * it), their manifests, and whether either was built now.
+ * when CACHE cannot be written or used: both bundles there, as the sources' requires the packages'
+ * beside it), their manifests, and whether either was built now.
  */
 async function bundles(name, contents) {
-  if (!ownCache) {
+  if (claimed && !ownCache) {
     try {
       return await bundlesIn(CACHE, name, contents);
     } catch (e) {
@@ -371,9 +377,9 @@ async function bundles(name, contents) {
 }
 
 /**
- * Runs the bundles of `name` (built now when out of date: `bundles`). When a start from another root
- * replaced one between the reading of its manifest and of its text, builds them again in this
- * process's own directory, which no other start writes, rather than run another checkout's code.
+ * Runs the bundles of `name` (built now when out of date: `bundles`). When another start of this
+ * checkout replaced one between the reading of its manifest and of its text, builds them again in
+ * this process's own directory, which no other start writes, rather than run another build.
  * `before(built)` runs first, once (with the bundles not yet run), and may end the start: it returns true.
  */
 async function runCurrentBundles(name, contents, before = () => false) {
@@ -492,6 +498,8 @@ function runAgainWith(flags) {
 /** Runs `command`: its answer from lib/cli/fast.ts when there is one, else the command from its bundle. */
 async function start(command) {
   const argv = process.argv.slice(3);
+  // CACHE is used by this process until it exits: no eviction removes it meanwhile
+  claimed = claimRootCache(CACHE);
   if (FAST.includes(command)) {
     const fast = await runCurrentBundles('fast', `export { runFast } from './lib/cli/fast.ts';\n`);
     const answered = fast.exports.runFast(command, argv);

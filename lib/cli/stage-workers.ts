@@ -383,8 +383,10 @@ if (!isMainThread && (workerData as Partial<WorkerInput> | null)?.[MARK]) {
   const input = workerData as WorkerInput;
   if (input.build === bundleBuild()) setImmediate(() => serve(input));
   else {
-    // the bundle file was replaced (a start from another checkout sharing node_modules) after the
-    // main thread ran it: this thread takes no stage, and the main thread compiles them at once
+    // the bundle file was replaced after the main thread ran it (by another start of this checkout,
+    // which built it again after a source changed: another checkout's starts never write this
+    // checkout's bundles, lib/cli/root-cache.cjs): this thread takes no stage, and the main thread
+    // compiles them at once
     const counter = new Int32Array(input.counter);
     Atomics.add(counter, DIED, 1);
     Atomics.add(counter, POSTED, 1);

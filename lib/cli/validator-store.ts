@@ -1,8 +1,11 @@
 /**
  * Where compiled validators are kept between runs (lib/model/validator-code.ts):
- * `node_modules/.cache/stagecraft/validators/` of the compiler, beside the commands' bundles
- * (lib/cli/run.cjs), since the code depends on the compiler and its packages only, not on a
- * project. Safe to delete at any time. Each file holds the SHA-256 of its code on its first line
+ * `node_modules/.cache/stagecraft/validators/` of the compiler, beside the checkouts' bundle
+ * directories (lib/cli/root-cache.cjs), since the code depends on the compiler and its packages
+ * only, not on a project. Shared by the checkouts that share node_modules, unlike their bundles:
+ * each file is named by the SHA-256 of what it is made from (a schema, ajv's version and options;
+ * the derived texts, the compiler's digests), with no path in it, so two checkouts keep the same
+ * file only for the same code, and one compiled by either serves both. Safe to delete at any time. Each file holds the SHA-256 of its code on its first line
  * and is used only when that matches (a truncated or edited file is compiled again); files are
  * written beside and renamed into place. Bounded: once it holds more than MAX_FILES files, the
  * least recently written go.

@@ -1,6 +1,6 @@
 /**
  * Digests looked up by a file's stamp, and the compiler's kept beside its bundles
- * (lib/cli/fingerprint.ts, COMPILER_DIGESTS_FILE): a project with no digests of its own (a new
+ * (lib/cli/fingerprint.ts, `compilerDigestsFile`): a project with no digests of its own (a new
  * clone, `.stagecraft/` deleted) takes the compiler's from there, and a file reached through a
  * link is the file it leads to. A poisoned digest shows that a kept one is used; a file whose
  * stamp changed is read again all the same.
@@ -11,7 +11,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, syml
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPILER_DIGESTS_FILE, DIGESTS_FILE, projectDigests } from '../../lib/cli/digests.js';
+import { DIGESTS_FILE, compilerDigestsFile, projectDigests } from '../../lib/cli/digests.js';
 import { FINGERPRINT_FILE } from '../../lib/cli/fingerprint.js';
 import { STATE_DIR } from '../../lib/synth/disk.js';
 import { CRASH_ENV } from '../../lib/synth/write.js';
@@ -61,7 +61,7 @@ describe("the compiler's digests kept beside its bundles", () => {
     });
     return { code: r.status, signal: r.signal, out: r.stdout + r.stderr };
   };
-  const compilerKept = () => JSON.parse(readFileSync(join(project, COMPILER_DIGESTS_FILE), 'utf8')) as Kept;
+  const compilerKept = () => JSON.parse(readFileSync(compilerDigestsFile(project), 'utf8')) as Kept;
   const recordedCompiler = () =>
     (JSON.parse(readFileSync(join(project, FINGERPRINT_FILE), 'utf8')) as { compiler: Record<string, string> }).compiler;
   const source = 'lib/errors.ts';
@@ -83,7 +83,7 @@ describe("the compiler's digests kept beside its bundles", () => {
   it('are used by a project with no digests of its own, and only for files whose stamp is the same', () => {
     const kept = compilerKept();
     kept.files[join(project, source)].digest = POISON;
-    writeFileSync(join(project, COMPILER_DIGESTS_FILE), JSON.stringify(kept));
+    writeFileSync(compilerDigestsFile(project), JSON.stringify(kept));
     // the project's own state gone: the compiler's kept digests are believed (so they are used)
     rmSync(join(project, STATE_DIR), { recursive: true });
     expect(run('synth')).toMatchObject({ code: 0 });
@@ -103,27 +103,27 @@ describe("the compiler's digests kept beside its bundles", () => {
     const kept = compilerKept();
     delete kept.files[other];
     const partial = JSON.stringify(kept);
-    writeFileSync(join(project, COMPILER_DIGESTS_FILE), partial);
+    writeFileSync(compilerDigestsFile(project), partial);
     rmSync(join(project, STATE_DIR), { recursive: true });
     expect(run('synth', { [CRASH_ENV]: 'compiler-digests-staged' }).signal).toBe('SIGKILL');
-    expect(readFileSync(join(project, COMPILER_DIGESTS_FILE), 'utf8')).toBe(partial);
+    expect(readFileSync(compilerDigestsFile(project), 'utf8')).toBe(partial);
     rmSync(join(project, STATE_DIR), { recursive: true });
     expect(run('synth')).toMatchObject({ code: 0 });
     expect(compilerKept().files[other]?.digest).toBe(sha256(readFileSync(other)));
   });
 
   it('are not kept where the installation cannot be written, and the synth succeeds all the same', () => {
-    rmSync(join(project, COMPILER_DIGESTS_FILE), { force: true });
-    mkdirSync(join(project, COMPILER_DIGESTS_FILE));
+    rmSync(compilerDigestsFile(project), { force: true });
+    mkdirSync(compilerDigestsFile(project));
     rmSync(join(project, STATE_DIR), { recursive: true, force: true });
     expect(run('synth')).toMatchObject({ code: 0 });
     expect(recordedCompiler()[source]).toBe(sha256(readFileSync(join(project, source))));
-    rmSync(join(project, COMPILER_DIGESTS_FILE), { recursive: true });
+    rmSync(compilerDigestsFile(project), { recursive: true });
   });
 
   it('are passed over when they are not digests', () => {
     for (const text of ['not json', '{"format":3,"files":{"x":{"stamp":1}}}', '[]', 'null']) {
-      writeFileSync(join(project, COMPILER_DIGESTS_FILE), text);
+      writeFileSync(compilerDigestsFile(project), text);
       rmSync(join(project, STATE_DIR), { recursive: true, force: true });
       expect(run('synth')).toMatchObject({ code: 0 });
       expect(recordedCompiler()[source]).toBe(sha256(readFileSync(join(project, source))));

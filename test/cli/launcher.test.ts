@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_ENV } from '../../lib/synth/write.js';
-import { compilerCopy, repoStage } from '../helpers/cli.js';
+import { compilerCopy, repoStage, rootCache } from '../helpers/cli.js';
 
 const SYNTH_FLAGS = ['--interrupt-budget=1000000', '--always-sparkplug'];
 const HEAP_FLAG = '--max-semi-space-size=4';
@@ -46,7 +46,7 @@ function flagsName(commandLine: readonly string[], launcher: readonly string[]):
   return createHash('sha256').update(JSON.stringify(named)).digest('hex').slice(0, 16);
 }
 
-const cacheDir = () => join(project, 'node_modules', '.cache', 'stagecraft');
+const cacheDir = () => rootCache(project);
 /** The names of the flags the synth bundle's code caches were made under. */
 const synthCaches = () => readdirSync(cacheDir()).flatMap((n) => /^synth\.([0-9a-f]{16})\.v8$/.exec(n)?.[1] ?? []);
 const removeSynthCaches = () => {

@@ -1,10 +1,11 @@
 /**
- * Two checkouts sharing one node_modules share its bundle cache (lib/cli/run.cjs): a start from
- * the other checkout may rename its own build of a command's bundle into place at any moment. The
- * main thread runs only the build it checked, and a stage worker, which loads the bundle file again,
- * serves stages only when it loaded that build. The other start's rename is injected at the
- * moment in question by a module preloaded with `--require` (no timing). Real processes in a
- * project of their own (its own node_modules/.cache).
+ * A bundle replaced while a start runs it (lib/cli/run.cjs): another start of the same checkout,
+ * after a source changed, may rename its new build of a command's bundle into place at any moment
+ * (other checkouts sharing node_modules write only their own directories:
+ * test/cli/shared-node-modules.test.ts). The main thread runs only the build it checked, and a
+ * stage worker, which loads the bundle file again, serves stages only when it loaded that build.
+ * The other start's rename is injected at the moment in question by a module preloaded with
+ * `--require` (no timing). Real processes in a project of their own (its own node_modules/.cache).
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,13 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_ENV } from '../../lib/synth/write.js';
-import { compilerCopy, repoStage } from '../helpers/cli.js';
+import { compilerCopy, repoStage, rootCache } from '../helpers/cli.js';
 
 let base: string;
 let project: string;
 
 /**
- * What the other checkout does, preloaded: at the REPLACE_AT-th opening of the synth bundle by
+ * What the other start does, preloaded: at the REPLACE_AT-th opening of the synth bundle by
  * `fs.openSync` in a thread (before it, or with REPLACE_AFTER just after it), it renames another
  * build of the bundle into its place. That build is the same code with another
  * build id, and first notes in MARKER that it runs.
@@ -35,7 +36,7 @@ fs.openSync = function (path, ...rest) {
   {
     const text = fs.readFileSync(target, 'latin1');
     const [banner, mark] = text.split('\\n', 2);
-    const other = banner.replace(/build \\S+$/, 'build another-checkout') + '\\n' + mark.replace(/= .*;$/, '= "another-checkout";') + '\\n' +
+    const other = banner.replace(/build \\S+$/, 'build another-build') + '\\n' + mark.replace(/= .*;$/, '= "another-build";') + '\\n' +
       'require("node:fs").appendFileSync(process.env.MARKER, "ran\\\\n");' + text.slice(banner.length + mark.length + 2);
     fs.writeFileSync(target + '.other', other, 'latin1');
     fs.renameSync(target + '.other', target);
@@ -52,7 +53,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-const bundle = () => join(project, 'node_modules', '.cache', 'stagecraft', 'synth.cjs');
+const bundle = () => join(rootCache(project), 'synth.cjs');
 const marker = () => join(base, 'marker');
 
 /** `node lib/cli/run.cjs synth` in the project, the synth bundle replaced at its `replaceAt`-th opening (0: never). */
@@ -68,7 +69,7 @@ function synth(replaceAt: number, env: Record<string, string> = {}) {
   });
 }
 
-describe('a bundle replaced by a start from another checkout', () => {
+describe('a bundle replaced by another start of the checkout', () => {
   beforeAll(async () => {
     // the copy's sources settled (2 s), so that the bundle built now gets its manifest, and a start checks it (builtAs)
     await new Promise((resolve) => setTimeout(resolve, 2100));
@@ -76,8 +77,8 @@ describe('a bundle replaced by a start from another checkout', () => {
     expect(warm.status, warm.stderr).toBe(0);
   });
 
-  /** The other checkout's build is in the bundle's place (the test's own premise). */
-  const replaced = () => expect(readFileSync(bundle(), 'latin1')).toMatch(/^\/\/ stagecraft build another-checkout\n/);
+  /** The other build is in the bundle's place (the test's own premise). */
+  const replaced = () => expect(readFileSync(bundle(), 'latin1')).toMatch(/^\/\/ stagecraft build another-build\n/);
 
   it('is not run when it is renamed into place between the check of the bundle and the reading of its text', () => {
     // the first opening checks the bundle's first line (builtAs), the second reads it to run it

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_ENV } from '../../lib/synth/write.js';
-import { compilerCopy, repoStage } from '../helpers/cli.js';
+import { compilerCopy, repoStage, rootCache } from '../helpers/cli.js';
 
 let base: string;
 let project: string;
@@ -26,7 +26,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 2100));
 beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'stagecraft-code-cache-'));
   project = compilerCopy(join(base, 'project'), { lab: repoStage('lab') });
-  cacheDir = join(project, 'node_modules', '.cache', 'stagecraft');
+  cacheDir = rootCache(project);
   await settle(); // the copy's files were just written
 });
 

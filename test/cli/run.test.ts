@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, RUN_SCRIPT, compilerCopy, fixtureProject, repoStage, runCli, runProcess, snapshotDir } from '../helpers/cli.js';
+import { REPO, RUN_SCRIPT, compilerCopy, fixtureProject, repoStage, rootCache, runCli, runProcess, snapshotDir } from '../helpers/cli.js';
 
 describe('node lib/cli/run.cjs <command>', () => {
   it('runs the command from its bundle as it runs in process: same exit code and output', () => {
@@ -88,7 +88,7 @@ describe('node lib/cli/run.cjs <command>', () => {
         encoding: 'utf8',
       });
       expect(start).toMatchObject({ status: 0, stderr: '' });
-      expect(readdirSync(join(first, 'node_modules', '.cache', 'stagecraft'))).toContain('synth.cjs');
+      expect(readdirSync(rootCache(first))).toContain('synth.cjs');
 
       const moved = join(base, 'moved');
       renameSync(first, moved); // the original is gone

@@ -21,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { atStep } from '../../lib/model/crash-point.cjs';
+import { rootCacheDir } from '../../lib/cli/root-cache.cjs';
 import { main, type Command, type Writer } from '../../lib/cli/main.js';
 import { command as check } from '../../lib/cli/check.js';
 import { command as diff } from '../../lib/cli/diff.js';
@@ -98,13 +99,19 @@ export function tempProject(stages: Record<string, string>, { copyDist = false }
  * A project in `dir` holding a copy of the compiler (lib/, apps/, package.json and tsconfig.json,
  * with their times: lib/cli/run.cjs keeps the bundle it builds from files that are not new) and
  * node_modules of its own (its own .cache, so that the repository's bundles are left alone), the
- * installed packages linked in; with `stages` as its stage files (name -> YAML).
+ * installed packages linked in; with `stages` as its stage files (name -> YAML). With
+ * `sharedNodeModules`, its node_modules is a link to that one instead (a second checkout of a
+ * team's or a CI cache's install).
  */
-export function compilerCopy(dir: string, stages: Record<string, string>): string {
+export function compilerCopy(dir: string, stages: Record<string, string>, sharedNodeModules?: string): string {
   for (const p of ['lib', 'apps', 'package.json', 'tsconfig.json'])
     cpSync(join(REPO, p), join(dir, p), { recursive: true, preserveTimestamps: true });
   mkdirSync(join(dir, 'environments'));
   for (const [name, text] of Object.entries(stages)) writeFileSync(join(dir, 'environments', `${name}.yaml`), text);
+  if (sharedNodeModules) {
+    symlinkSync(sharedNodeModules, join(dir, 'node_modules'));
+    return dir;
+  }
   mkdirSync(join(dir, 'node_modules'));
   for (const e of readdirSync(join(REPO, 'node_modules'))) {
     if (e === '.cache') continue;
@@ -116,6 +123,9 @@ export function compilerCopy(dir: string, stages: Record<string, string>): strin
   }
   return dir;
 }
+
+/** The cache directory of the compiler checked out at `root`: its bundles, their manifests and code caches (lib/cli/root-cache.cjs). */
+export const rootCache = (root: string): string => rootCacheDir(root);
 
 /** Every file below `dir`, as relative paths with `/`, sorted (symbolic links followed: for the tests' own directories). */
 export function listFiles(dir: string): string[] {
