@@ -148,7 +148,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/duplicate-key': {
     short: 'A keyed list repeats a key',
-    help: 'Lists keyed by name or path (ports, env, volumes, containers, volume mounts and block devices) need unique keys, a volume is mounted or a block device, not both, and a ConfigMap key is in data or binaryData, not both; the API server refuses repeats.',
+    help: 'Lists keyed by name or path (ports, volumes, containers, volume mounts and block devices) need unique keys, a volume is mounted or a block device, not both, and a ConfigMap key is in data or binaryData, not both; the API server refuses repeats.',
     mirrors: 'pkg/apis/core/validation (unique names per list)',
   },
   'api/image': {
@@ -286,6 +286,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     short: 'A port number out of range',
     help: 'Ports are 1-65535 (hostPort 0 means none).',
     mirrors: 'pkg/apis/core/validation (IsValidPortNum)',
+  },
+  'api/env-repeat': {
+    short: 'An environment variable named twice in one container (warning)',
+    help: 'The API server takes it (the later value wins), but client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other: keep one entry per name, or build on the earlier value with $(NAME).',
+    mirrors: 'pkg/api/pod/warnings.go (Kubernetes 1.29: "hides previous definition of"); 1.25 takes it silently',
   },
   'api/env-name': {
     short: 'An invalid environment variable name',
