@@ -146,6 +146,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: "Label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.",
     mirrors: 'apimachinery ValidateLabels',
   },
+  'api/label-null': {
+    short: 'A label or annotation value written as null (warning)',
+    help: 'The API server decodes null as "" and takes the object, but a later kubectl apply sends the null in its patch, which removes the label or annotation (a selector\'s key: the apply is refused, selectors are immutable). Write "" for an empty value, or leave the key out.',
+    mirrors: 'Go encoding/json decoding of null into map[string]string; JSON merge patch (null removes a key)',
+  },
   'api/duplicate-key': {
     short: 'A keyed list repeats a key',
     help: 'Lists keyed by name or path (ports, volumes, containers, volume mounts and block devices) need unique keys, a volume is mounted or a block device, not both, and a ConfigMap key is in data or binaryData, not both; the API server refuses repeats.',
