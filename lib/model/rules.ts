@@ -159,7 +159,8 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   'api/image': {
     short: 'A container image missing, or not an image reference',
     help: 'Set image to repository[:tag][@algorithm:hex]; tags may hold capitals, a sha256 digest has 64 hex digits.',
-    mirrors: 'pkg/apis/core/validation validateContainers; distribution reference grammar',
+    mirrors:
+      "pkg/apis/core/validation validateContainers (an image, in pod templates too); the kubelet's reference grammar (InvalidImageName), which the API server does not check",
   },
   'api/base64': {
     short: 'ConfigMap binaryData or Secret data that is not base64',

@@ -81,6 +81,14 @@ describe("the API server's rules", () => {
     ]);
   });
 
+  it('refuses a container with no image in the pod template of a Deployment, a Job or a CronJob, as the API server does in every pod template', () => {
+    expect(findingsIn(['api/template-no-image.yaml'])).toEqual([
+      "api/template-no-image.yaml:13:11: Deployment default/web: spec.template.spec.containers[0]: container 'web' has no image",
+      "api/template-no-image.yaml:23:11: Job default/once: spec.template.spec.containers[0]: container 'run' has no image",
+      "api/template-no-image.yaml:36:15: CronJob default/nightly: spec.jobTemplate.spec.template.spec.containers[0]: container 'run' has no image",
+    ]);
+  });
+
   it('takes a label or annotation value written as null, as the API server does (""), with a warning that a later apply removes it; a selector of null selects ""', () => {
     expect(findingsIn(['api/null-labels.yaml'])).toEqual([]);
     const later = (what: string) =>
