@@ -31,7 +31,7 @@ import { stageFiles } from './synth/output.js';
 import type { StageFileTree } from './synth/file-content.js';
 import { digest, type InventoryChanges } from './synth/inventory.js';
 import { screenStageSecrets } from './stage-secrets.js';
-import { placedReferences } from './stage-references.js';
+import { placedReferences, unsaidAtSettings } from './stage-references.js';
 import { DIST_DIR } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
 import { liveImageEdits, type OutputReader } from './live-edits.js';
@@ -272,9 +272,11 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     problems.push(...edge.problems.map(({ path, ...p }) => ({ ...p, location: loaded.locate(path) })));
     // secret values found in the output are reported at the setting they came from
     // a node-port clash said at the settings that gave the ports needs no second, unplaced, finding
-    const findings = edge.clashingServices.size
+    const unclashed = edge.clashingServices.size
       ? checked.findings.filter((f) => f.code !== 'api/node-port' || !edge.clashingServices.has(describeObject(f.object)))
       : checked.findings;
+    // a warning said at the stage-file setting that gave it (disruptionBudget.minAvailable) is not said again at the object
+    const findings = unsaidAtSettings(unclashed, r, loaded);
     const screened = screenStageSecrets(source, loaded.file, findings);
     // a reference that a stage-file setting wrote, to an object the stage lacks, is reported at that setting
     const placed = placedReferences(screened.findings, r, loaded, STACKS);

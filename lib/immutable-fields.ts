@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
 import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
+import { podTemplateWithDefaults } from './model/pod-defaults.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
@@ -53,8 +54,9 @@ const SPEC_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>>
 /**
  * `o` (a version of `created`, the object as it was applied first) with the defaults the API server
  * gave its immutable fields: SPEC_DEFAULTS, those of a StatefulSet's claim templates (a claim's),
- * and a Job's `completions: 1` when it was created with neither completions nor parallelism
- * (parallelism is then 1 too, so a completions removed later is not defaulted again).
+ * a Job's `completions: 1` when it was created with neither completions nor parallelism
+ * (parallelism is then 1 too, so a completions removed later is not defaulted again), and those of
+ * a Job's pod template (lib/model/pod-defaults.ts).
  */
 function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
   const spec: Record<string, unknown> = { ...specOf(o) };
@@ -66,6 +68,8 @@ function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
   const first = specOf(created);
   if (o.kind === 'Job' && spec.completions === undefined && first.completions === undefined && first.parallelism === undefined)
     spec.completions = 1;
+  // a Job's template is compared as the API server keeps it: `terminationMessagePolicy: File` written now changes nothing
+  if (o.kind === 'Job' && spec.template !== undefined) spec.template = podTemplateWithDefaults(spec.template);
   return { ...o, spec };
 }
 
@@ -115,7 +119,8 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
   const changes: FieldChange[] = [];
   const differs = (path: FieldPath, why: string, hint?: (keep: string) => string, outcome?: string) => {
     if (isDeepStrictEqual(valueAt(oldValues, path), valueAt(newValues, path))) return;
-    const at = narrowed(old, now, path);
+    // narrowed where the values differ as the API server sees them, shown as written
+    const at = narrowed(oldValues, newValues, path);
     changes.push({
       path: at,
       before: valueAt(old, at),

@@ -187,3 +187,21 @@ function placedDuplicates(
   }
   return { placed, problems };
 }
+
+/**
+ * `findings` without the warnings that a stack's refine step already said at the stage-file setting
+ * that gave them (`LoadedStage.warnedCodes`: minAvailable not below the replicas, memory 512m): a
+ * warning of the same code on an object of the same app says the same thing again, at the object,
+ * where the stage file's author cannot change it.
+ */
+export function unsaidAtSettings(findings: readonly Finding[], rendered: RenderedStage, loaded: LoadedStage): readonly Finding[] {
+  const { warnedCodes } = loaded;
+  if (!warnedCodes.size || !findings.some((f) => f.severity === 'warning')) return findings;
+  /** Each object of an app with warnings, by description, with the codes said at its settings. */
+  const said = new Map<string, ReadonlySet<string>>();
+  for (const chart of rendered.charts) {
+    const codes = warnedCodes.get(chart.name);
+    if (chart.name !== NAMESPACE_CHART && codes) for (const o of chartHeads(chart)) said.set(objectKey(o), codes);
+  }
+  return findings.filter((f) => f.severity !== 'warning' || !said.get(objectKey(f.object))?.has(f.code));
+}

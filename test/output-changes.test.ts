@@ -357,6 +357,24 @@ describe('fields the API server will not change', () => {
     ).toContain('Job data/migrate: spec.completions changes from (none) to 1, which the API server refuses');
   });
 
+  it("does not warn about the defaults of a plain Job's pod template now written out (as kubectl get -o yaml prints them), nor written out before and left out now; a real change still warns", () => {
+    const job = '      restartPolicy: Never\n      containers:\n        - name: migrate\n          image: migrate:1.0\n';
+    expect(OBJECTS).toContain(job);
+    const exported = OBJECTS.replace(
+      job,
+      '      restartPolicy: Never\n      dnsPolicy: ClusterFirst\n      schedulerName: default-scheduler\n      terminationGracePeriodSeconds: 30\n' +
+        '      securityContext: {}\n      hostNetwork: false\n      volumes: []\n      containers:\n        - name: migrate\n          image: migrate:1.0\n' +
+        '          imagePullPolicy: IfNotPresent\n          terminationMessagePath: /dev/termination-log\n          terminationMessagePolicy: File\n',
+    ).replace('    spec:\n      restartPolicy: Never', '    metadata: { creationTimestamp: null }\n    spec:\n      restartPolicy: Never');
+    expect(changes(MANIFESTS, MANIFESTS, { was: OBJECTS, objects: exported })).toEqual([]);
+    expect(changes(MANIFESTS, MANIFESTS, { was: exported, objects: OBJECTS })).toEqual([]);
+    // another value than the default is a change: the API server refuses it
+    const always = exported.replace('imagePullPolicy: IfNotPresent', 'imagePullPolicy: Always');
+    expect(changes(MANIFESTS, MANIFESTS, { was: OBJECTS, objects: always }).map((w) => w.split(', which')[0])).toEqual([
+      `${at(always, 'Always', OBJECTS_FILE)}: warning: Job data/migrate: spec.template.spec.containers[0].imagePullPolicy changes from (none) to Always`,
+    ]);
+  });
+
   it('says that a claim newly given a storageClassName fails only when the cluster gave it another class, which synth cannot know', () => {
     const unclassed = OBJECTS.replace('  storageClassName: fixed\n  accessModes', '  accessModes');
     expect(changes(MANIFESTS, MANIFESTS, { was: unclassed, objects: OBJECTS })).toEqual([

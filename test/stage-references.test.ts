@@ -57,3 +57,23 @@ describe('an object named after its app whose kind refuses the name', () => {
     expect(exitCode).toBe(ExitCode.badInput);
   });
 });
+
+describe('a warning a stack said at the stage-file setting that gave it', () => {
+  /** The stage's warnings as `npm run synth -- --verbose` prints them: those at its settings, then the checks'. */
+  function warned(settings: readonly string[]): string[] {
+    const text = ['apps:', ...SERVICE('api'), ...settings.map((s) => `    ${s}`), ''].join('\n');
+    const compiled = compileStages([{ stage: 'x', file: 'environments/x.yaml', text }]);
+    const atSettings = (compiled.warnings.get('x') ?? []).map(formatProblem);
+    const atObjects = compiled.checks.get('x')!.findings.map((f) => `${f.code} ${f.object.kind} ${f.path.join('.')}`);
+    return [...atSettings, ...atObjects].filter((w) => /drain|thousandths|^refs\/pdb|^policy\/resource-units|memory/.test(w));
+  }
+
+  it('is said once, at the setting, not again at the object it made (a budget that blocks every drain, memory 512m)', () => {
+    const found = warned(['replicas: 2', 'disruptionBudget: { minAvailable: 2 }', 'resources: { requests: { cpu: 100m, memory: 512m } }']);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(
+      /^environments\/x\.yaml:7:\d+: warning: apps\.api\.disruptionBudget\.minAvailable is 2, not below replicas \(2\)/,
+    );
+    expect(found[1]).toMatch(/^environments\/x\.yaml:8:\d+: warning: apps\.api\.resources\.requests\.memory is 512m, 0\.512 bytes/);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The API server's limits and grammars that its schema does not say: sizes (ConfigMap and
  * Secret data, annotations), int32 ranges, requests within limits, node names, base64 of
- * ConfigMap binaryData and Secret data, image references, NodePorts unique in a cluster, and strings that kubectl kustomize cannot carry. What the API server refuses, the checks refuse first, at synth.
+ * ConfigMap binaryData and Secret data, image references (the kubelet's grammar: the API server takes any image but an empty one), NodePorts unique in a cluster, and strings that kubectl kustomize cannot carry. What the API server refuses, the checks refuse first, at synth.
  * And what it takes but surely is a mistake: a container's cpu or memory quantity off by its unit (warnings, lib/checks/quantity.ts).
  */
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
@@ -232,7 +232,8 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
               emit(
                 'api/image',
                 [...cp, 'image'],
-                `'${c.image}' ${bad}`,
+                // the API server takes any image but an empty one (and, in a Pod, one with spaces around it)
+                `'${c.image}' ${bad}: the kubelet cannot pull it (InvalidImageName), so no pod of it ever starts`,
                 'e.g. nginx:1.25-alpine, registry.example.com:5000/team/app:2 or nginx@sha256:<64 hex digits>',
               ),
             );

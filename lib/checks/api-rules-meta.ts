@@ -132,7 +132,19 @@ export function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Fin
     const v = (labels as Record<string, unknown>)[k];
     const bad = keyProblem(k);
     if (bad) out.push(emit('api/label-key', [...at, k], `${what} key '${k}' is not valid: ${bad}`));
-    if (what === 'label' && (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > MAX_LABEL_VALUE)) {
+    // the API server decodes null into a map of strings as "" (Go's encoding/json), so it takes the
+    // object; but kubectl apply's next patch sends the null, which removes the key
+    if (v === null)
+      out.push({
+        ...emit(
+          'api/label-null',
+          [...at, k],
+          `${what} value null: the API server stores it as "" (an empty value) when the object is created, but a later kubectl apply sends the null in its patch, which removes the ${what}`,
+          `write ${k}: "" for an empty value, or leave the ${what} out`,
+        ),
+        severity: 'warning',
+      });
+    else if (what === 'label' && (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > MAX_LABEL_VALUE)) {
       out.push(
         emit(
           'api/label-value',

@@ -55,6 +55,38 @@ function unique(emit: Emit, list: unknown, at: FieldPath, fields: readonly strin
 }
 
 /**
+ * An environment variable named twice in one container: the API server takes it (the later value
+ * wins in the container), but client-side `kubectl apply` merges env by name, so a later apply that
+ * changes or removes one of the two drops or mixes up the other; Kubernetes 1.29 warns of it
+ * (pkg/api/pod/warnings.go), as here. Not warned of, as there: a later value that builds on the
+ * earlier one (`PATH: $(PATH):/opt/bin`), which is why one might name a variable twice.
+ */
+function envRepeats(emit: Emit, env: unknown, at: FieldPath, out: Finding[]): void {
+  if (!Array.isArray(env)) return;
+  const first = new Map<string, number>();
+  env.forEach((e: Record<string, unknown> | null, i) => {
+    if (typeof e?.name !== 'string') return;
+    const seen = first.get(e.name);
+    if (seen === undefined) {
+      first.set(e.name, i);
+      return;
+    }
+    const ref = `$(${e.name})`;
+    const value = typeof e.value === 'string' ? e.value : '';
+    if (e.valueFrom === undefined && value !== ref && value.includes(ref)) return;
+    out.push({
+      ...emit(
+        'api/env-repeat',
+        [...at, i],
+        `name "${e.name}" repeats env[${seen}]: the container gets this later value, but client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other`,
+        `keep one entry named ${e.name} (merge env[${seen}] and env[${i}] into one), or build on the earlier value with $(${e.name}) in this one`,
+      ),
+      severity: 'warning',
+    });
+  });
+}
+
+/**
  * Service ports of one number and two protocols (DNS: 53/TCP and 53/UDP): valid, but client-side
  * `kubectl apply` merges a Service's ports by `port` alone (the strategic merge key of
  * ServiceSpec.ports), so a later apply that adds, removes or edits one of them drops or mixes up
@@ -170,7 +202,7 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
           }
         });
       }
-      unique(emit, c.env, [...cp, 'env'], ['name'], out);
+      envRepeats(emit, c.env, [...cp, 'env'], out);
       if (Array.isArray(c.env)) {
         c.env.forEach((e: Record<string, unknown> | null, j) => {
           if (typeof e?.name === 'string' && !ENV_VAR_NAME.test(e.name)) {

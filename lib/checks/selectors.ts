@@ -36,7 +36,8 @@ export function workloadSelector(o: KubeObject): Selector | undefined {
 
 /** Whether `labels` satisfy the selector. An empty selector matches everything. */
 export function selectorMatches(s: Pick<Selector, 'matchLabels' | 'matchExpressions'>, labels: Readonly<Record<string, string>>): boolean {
-  for (const k in s.matchLabels) if (labels[k] !== s.matchLabels[k]) return false;
+  // a value written as null is "" to the API server (api/label-null), on either side
+  for (const k in s.matchLabels) if (labels[k] === undefined || (labels[k] ?? '') !== (s.matchLabels[k] ?? '')) return false;
   for (const r of s.matchExpressions) {
     const has = Object.hasOwn(labels, r.key);
     const inValues = has && (r.values ?? []).includes(labels[r.key]);

@@ -10,7 +10,7 @@
 import { LineCounter, isMap, isScalar, parseDocument, stringify, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { ProblemsError, type Problem, type SourceLocation } from '../errors.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
-import { isMergeKey } from '../model/read-yaml.js';
+import { isMergeKey } from '../model/yaml-aliases.js';
 import {
   crossing,
   hasAlias,

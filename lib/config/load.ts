@@ -43,6 +43,12 @@ export interface LoadedStage<F = unknown> {
    * surely a mistake (a stack's refine step finds them, e.g. memory 512m: lib/config/workload.ts).
    */
   readonly warnings: readonly Problem[];
+  /**
+   * Per app, the codes of the warnings its stack's refine step said of its settings (`warnings`):
+   * the checks' findings of those codes on the app's objects say the same thing again, at the object
+   * (lib/compile-stage.ts leaves them out).
+   */
+  readonly warnedCodes: ReadonlyMap<string, ReadonlySet<string>>;
   /** The Secrets the apps declare (each stack's `secrets`), in the order of the apps: asked once, here. */
   readonly secrets: readonly SecretDeclaration[];
   /**
@@ -157,10 +163,12 @@ export class StageLoader<S extends StackMap> {
     // a setting refused by its secret-looking name that secrets.allow names is left to the screen of the
     // output (lib/stage-secrets.ts), which excuses it there and lists the exception
     const allowed = new Set((stageFile.secrets?.allow ?? []).map((a) => a.path));
+    const warnedCodes = new Map<string, Set<string>>();
     const refined = instances.apps.flatMap(({ name, stack, settings }) =>
       (this.stacks[stack]!.refine?.(settings as never, context, name) ?? []).flatMap((p) => {
         const path = ['apps', name, ...p.path];
         if (p.code === 'config/secret-value' && allowed.has(dotted(path))) return [];
+        if (p.severity === 'warning') warnedCodes.set(name, (warnedCodes.get(name) ?? new Set()).add(p.code));
         return [place({ ...p, path, message: `${dotted(path)} ${p.message}` })];
       }),
     );
@@ -206,7 +214,7 @@ export class StageLoader<S extends StackMap> {
       const outside = d ? undefined : madeOutside.find((x) => x.name === name);
       return d ? placeDeclared(d.app, d.declaration.path) : outside && locate(outside.path);
     };
-    return { context, apps: instances.apps, file: stageFile, source: file, locate, locateSecret, warnings, secrets };
+    return { context, apps: instances.apps, file: stageFile, source: file, locate, locateSecret, warnings, warnedCodes, secrets };
   }
 }
 

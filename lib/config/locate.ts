@@ -5,7 +5,7 @@
 import { isMap, isNode, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { SourceLocation } from '../errors.js';
 import type { FieldPath } from '../model/field-path.js';
-import { mergeOf } from '../model/read-yaml.js';
+import { mergeOf } from '../model/yaml-aliases.js';
 
 export type KeyPath = FieldPath;
 

@@ -7,7 +7,7 @@
 import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
 import { MAX_STAGE_ALIASES } from '../model/limits.js';
-import { isMergeKey } from '../model/read-yaml.js';
+import { isMergeKey } from '../model/yaml-aliases.js';
 
 /** The mappings a merge key brings in: its value, an alias of a mapping, or a list of them. */
 export function mergeSources(doc: Document, value: unknown): YAMLMap[] {

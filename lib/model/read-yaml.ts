@@ -22,13 +22,15 @@ import {
   isPair,
   isScalar,
   isSeq,
-  visit,
   type Document,
   type ErrorCode,
   type Node,
-  type YAMLMap,
 } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
+import { badMerge, firstAliasOffset, isMergeKey, mergeOf, mergeProblem, unresolvedAlias } from './yaml-aliases.js';
+
+/** Where a merge key is told (lib/model/yaml-aliases.ts), for the stacks that read YAML through this module. */
+export { isMergeKey } from './yaml-aliases.js';
 import type { FieldPath } from './field-path.js';
 import { MAX_DEPTH, shorten } from './limits.js';
 import { hasConflictMarkers } from './conflict-markers.js';
@@ -196,20 +198,6 @@ function compose(
   return docs;
 }
 
-function firstAliasOffset(doc: Document): number {
-  let offset = doc.contents?.range?.[0] ?? 0;
-  visit(doc, {
-    Alias(_key, node) {
-      if (isAlias(node) && node.range) {
-        offset = node.range[0];
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return offset;
-}
-
 const depthProblem = (location: SourceLocation): Problem => ({
   code: 'yaml/too-deep',
   location,
@@ -284,6 +272,12 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
       values.push(doc.toJS({ maxAliasCount }));
     } catch (e) {
       values.push(undefined);
+      // an alias of no anchor before it (one set in an earlier document included), merged or not
+      const lost = unresolvedAlias(docs, doc);
+      if (lost) {
+        problems.push({ ...lost, location: at(lost.offset), hint: `${lost.hint}, or write the values out` });
+        continue;
+      }
       const merge = badMerge(doc);
       if (merge !== undefined) {
         problems.push(mergeProblem(at(merge)));
@@ -351,58 +345,4 @@ export function offsetInDocument(doc: Document | undefined, path: FieldPath, atK
   }
   const target = keyNode ?? (isNode(node) ? node : undefined);
   return target?.range?.[0] ?? 0;
-}
-
-/** Whether `key` is a merge key (`<<` written plain, or tagged !!merge): the yaml library reads it as the symbol `<<`. */
-export function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
-}
-
-/** The mappings a merge brings in: its value, an alias of a mapping, or a list of them (the aliases resolved). */
-function mergeSources(doc: Document, value: unknown): unknown[] {
-  const resolved = isAlias(value) ? value.resolve(doc) : value;
-  return isSeq(resolved) ? resolved.items.map((item) => (isAlias(item) ? item.resolve(doc) : item)) : [resolved];
-}
-
-/**
- * The value of the merge key of `map` (as written there: `*defaults`, `[*a, *b]`) that brings in
- * `key`, directly or through the merges of the mappings it merges; undefined when none does.
- * Each mapping is looked into once, however often it is merged.
- */
-export function mergeOf(doc: Document, map: YAMLMap, key: string | number, seen = new Set<YAMLMap>()): Node | undefined {
-  seen.add(map);
-  for (const pair of map.items) {
-    if (!isPair(pair) || !isMergeKey(pair.key) || !isNode(pair.value)) continue;
-    for (const source of mergeSources(doc, pair.value)) {
-      if (!isMap(source) || seen.has(source)) continue;
-      const has = source.items.some((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
-      if (has || mergeOf(doc, source, key, seen)) return pair.value;
-    }
-  }
-  return undefined;
-}
-
-/** A merge key (at `location`) that merges something other than a mapping: kubectl refuses it too. */
-function mergeProblem(location: SourceLocation): Problem {
-  return {
-    code: 'yaml/merge',
-    location,
-    message: 'this merge key (<<) merges something other than a mapping',
-    hint: 'merge mappings only (`<<: *defaults`, `<<: [*a, *b]`, with each anchor on a mapping), or write the keys out',
-  };
-}
-
-/** The offset of the first merge key whose value is not a mapping nor a list of mappings (kubectl refuses it too), if any. */
-function badMerge(doc: Document): number | undefined {
-  let offset: number | undefined;
-  visit(doc, {
-    Pair(_key, pair) {
-      if (!isMergeKey(pair.key)) return undefined;
-      const value = pair.value;
-      if (isNode(value) && mergeSources(doc, value).every((s) => isMap(s))) return undefined;
-      offset = (isNode(value) ? value : isNode(pair.key) ? pair.key : undefined)?.range?.[0] ?? 0;
-      return visit.BREAK;
-    },
-  });
-  return offset;
 }

@@ -146,15 +146,21 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: "Label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.",
     mirrors: 'apimachinery ValidateLabels',
   },
+  'api/label-null': {
+    short: 'A label or annotation value written as null (warning)',
+    help: 'The API server decodes null as "" and takes the object, but a later kubectl apply sends the null in its patch, which removes the label or annotation (a selector\'s key: the apply is refused, selectors are immutable). Write "" for an empty value, or leave the key out.',
+    mirrors: 'Go encoding/json decoding of null into map[string]string; JSON merge patch (null removes a key)',
+  },
   'api/duplicate-key': {
     short: 'A keyed list repeats a key',
-    help: 'Lists keyed by name or path (ports, env, volumes, containers, volume mounts and block devices) need unique keys, a volume is mounted or a block device, not both, and a ConfigMap key is in data or binaryData, not both; the API server refuses repeats.',
+    help: 'Lists keyed by name or path (ports, volumes, containers, volume mounts and block devices) need unique keys, a volume is mounted or a block device, not both, and a ConfigMap key is in data or binaryData, not both; the API server refuses repeats.',
     mirrors: 'pkg/apis/core/validation (unique names per list)',
   },
   'api/image': {
     short: 'A container image missing, or not an image reference',
     help: 'Set image to repository[:tag][@algorithm:hex]; tags may hold capitals, a sha256 digest has 64 hex digits.',
-    mirrors: 'pkg/apis/core/validation validateContainers; distribution reference grammar',
+    mirrors:
+      "pkg/apis/core/validation validateContainers (an image, in pod templates too); the kubelet's reference grammar (InvalidImageName), which the API server does not check",
   },
   'api/base64': {
     short: 'ConfigMap binaryData or Secret data that is not base64',
@@ -286,6 +292,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     short: 'A port number out of range',
     help: 'Ports are 1-65535 (hostPort 0 means none).',
     mirrors: 'pkg/apis/core/validation (IsValidPortNum)',
+  },
+  'api/env-repeat': {
+    short: 'An environment variable named twice in one container (warning)',
+    help: 'The API server takes it (the later value wins), but client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other: keep one entry per name, or build on the earlier value with $(NAME).',
+    mirrors: 'pkg/api/pod/warnings.go (Kubernetes 1.29: "hides previous definition of"); 1.25 takes it silently',
   },
   'api/env-name': {
     short: 'An invalid environment variable name',

@@ -69,6 +69,12 @@ describe('the API server limits and grammars', () => {
     expect(imageProblem(image)).toBe(problem);
   });
 
+  it('refuses an image the kubelet cannot pull (which the API server takes), saying why: no pod of it ever starts', () => {
+    expect(lines([pod({ containers: [container({ image: 'Nginx:1.25' })] })])).toEqual([
+      "api/image spec.containers[0].image: 'Nginx:1.25' is not a valid image reference (name[:tag][@algorithm:hex]; the name in lowercase): the kubelet cannot pull it (InvalidImageName), so no pod of it ever starts",
+    ]);
+  });
+
   it('refuses the same nodePort on two Services', () => {
     const svc = (name: string): KubeObject => ({
       apiVersion: 'v1',

@@ -70,7 +70,6 @@ describe("the API server's rules", () => {
       'api/keyed-lists.yaml:16:11: Pod web: spec.containers[0].ports[1]: name "http" repeats item [0]',
       "api/keyed-lists.yaml:17:19: Pod web: spec.containers[0].ports[2].name: port name 'metrics_port' is not an IANA service name",
       'api/keyed-lists.yaml:18:11: Pod web: spec.containers[0].ports[3]: containerPort 80 and protocol "TCP" repeats item [0]',
-      'api/keyed-lists.yaml:22:11: Pod web: spec.containers[0].env[1]: name "MODE" repeats item [0]',
       "api/keyed-lists.yaml:23:19: Pod web: spec.containers[0].env[2].name: environment variable name '1MODE' is not valid",
       'api/keyed-lists.yaml:26:11: Pod web: spec.containers[0].volumeMounts[1]: mountPath "/data" repeats item [0]',
       "api/keyed-lists.yaml:27:7: Pod web: spec.containers[1]: container 'Sidecar' has no image",
@@ -79,6 +78,63 @@ describe("the API server's rules", () => {
       'api/keyed-lists.yaml:39:15: Pod empty: spec.containers: a pod needs at least one container',
       'api/keyed-lists.yaml:48:7: Service web: spec.ports[0]: a Service with several ports needs a name on each',
       'api/keyed-lists.yaml:49:7: Service web: spec.ports[1]: port 80 and protocol "TCP" repeats item [0]',
+    ]);
+  });
+
+  it('refuses a container with no image in the pod template of a Deployment, a Job or a CronJob, as the API server does in every pod template', () => {
+    expect(findingsIn(['api/template-no-image.yaml'])).toEqual([
+      "api/template-no-image.yaml:13:11: Deployment default/web: spec.template.spec.containers[0]: container 'web' has no image",
+      "api/template-no-image.yaml:23:11: Job default/once: spec.template.spec.containers[0]: container 'run' has no image",
+      "api/template-no-image.yaml:36:15: CronJob default/nightly: spec.jobTemplate.spec.template.spec.containers[0]: container 'run' has no image",
+    ]);
+  });
+
+  it('takes a label or annotation value written as null, as the API server does (""), with a warning that a later apply removes it; a selector of null selects ""', () => {
+    expect(findingsIn(['api/null-labels.yaml'])).toEqual([]);
+    const later = (what: string) =>
+      `${what} value null: the API server stores it as "" (an empty value) when the object is created, but a later kubectl apply sends the null in its patch, which removes the ${what}`;
+    expect(codedFindingsIn(['api/null-labels.yaml']).filter((f) => f.startsWith('api/'))).toEqual([
+      `api/label-null api/null-labels.yaml:10:10: Deployment default/web: metadata.labels.team: ${later('label')}`,
+      `api/label-null api/null-labels.yaml:11:24: Deployment default/web: metadata.annotations.note: ${later('annotation')}`,
+      `api/label-null api/null-labels.yaml:13:46: Deployment default/web: spec.selector.matchLabels.tier: ${later('label')}`,
+      `api/label-null api/null-labels.yaml:17:29: Deployment default/web: spec.template.spec.nodeSelector.disk: ${later('label')}`,
+    ]);
+  });
+
+  it('takes an environment variable named twice in one container, as the API server does, with a warning naming both entries (not when the later builds on the earlier)', () => {
+    const why =
+      'the container gets this later value, but client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other';
+    expect(findingsIn(['api/env-repeats.yaml'])).toEqual([]);
+    expect(findingsIn(['api/env-repeats.yaml'], {}, 'warning').filter((f) => f.includes(' repeats env'))).toEqual([
+      `api/env-repeats.yaml:25:15: Deployment default/web: spec.template.spec.containers[0].env[2]: name "LOG_LEVEL" repeats env[0]: ${why}`,
+      `api/env-repeats.yaml:26:15: Deployment default/web: spec.template.spec.containers[0].env[3]: name "REGION" repeats env[1]: ${why}`,
+    ]);
+    expect(findingsIn(['api/keyed-lists.yaml'], {}, 'warning').filter((f) => f.includes('MODE'))).toEqual([
+      `api/keyed-lists.yaml:22:11: Pod web: spec.containers[0].env[1]: name "MODE" repeats env[0]: ${why}`,
+    ]);
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            image: 'nginx:1.25',
+            env: [
+              { name: 'A', value: '1' },
+              { name: 'A', value: '2' },
+            ],
+          },
+        ],
+      },
+    };
+    expect(checkApiRules(pod).map((f) => [f.code, f.severity, f.hint])).toEqual([
+      [
+        'api/env-repeat',
+        'warning',
+        'keep one entry named A (merge env[0] and env[1] into one), or build on the earlier value with $(A) in this one',
+      ],
     ]);
   });
 

@@ -68,6 +68,49 @@ describe('findings are placed by the block reader exactly where the yaml library
     });
   }
 
+  it('CRLF line ends inside multi-line quoted and plain values: the values folded as kubectl reads them, each finding at its line and column', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: crlf',
+      '  labels:',
+      '    a: "bad',
+      '      value"',
+      "    b: 'x",
+      '',
+      "      y'",
+      '    c: plain',
+      '      folded',
+      '    d: also bad',
+      '',
+    ].join('\r\n');
+    // a double-quoted value over lines is read by the yaml library; the others by the block reader too
+    const single = text.replace('"bad\r\n      value"', "'bad\r\n      value'");
+    expect(readBlockYaml(text)).toBeUndefined();
+    expect(readBlockYaml(single)).toBeDefined();
+    for (const [source, blockReader] of [
+      [text, true],
+      [single, true],
+      [single, false],
+    ] as const) {
+      const m = parseManifests([{ file: 'm.yaml', text: source }], { blockReader });
+      expect(m.objects[0].metadata.labels, `block reader: ${blockReader}`).toEqual({
+        a: 'bad value',
+        b: 'x\ny',
+        c: 'plain folded',
+        d: 'also bad',
+      });
+      const found = checkObjects(m.objects).findings.filter((f) => f.code === 'api/label-value');
+      expect(found.map((f) => `${f.path.at(-1)} ${JSON.stringify(m.locate(f))}`)).toEqual([
+        'a {"file":"m.yaml","line":6,"column":8}',
+        'b {"file":"m.yaml","line":8,"column":8}',
+        'c {"file":"m.yaml","line":11,"column":8}',
+        'd {"file":"m.yaml","line":13,"column":8}',
+      ]);
+    }
+  });
+
   it('the items of a v1 List, whose places are under items[i]', () => {
     const item = (i: number) =>
       deployment(i)

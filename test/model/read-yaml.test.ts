@@ -105,6 +105,21 @@ describe('readYaml', () => {
       expect([place(['c', 'p']), place(['c', 'r']), place(['c', 'q'])]).toEqual(['5:7', '5:7', '4:3']);
     });
 
+    it('refuse an alias (merged or not) of an anchor set in an earlier document, at the alias, saying that anchors do not carry over ---', () => {
+      const cm = (name: string, data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\ndata: ${data}\n`;
+      const later = 'anchors do not carry over a --- line (kubectl refuses it: unknown anchor)';
+      const hint = '  hint: set the anchor &d in this document, before the alias, or write the values out';
+      expect(problems(`${cm('a', '&d { k: v }')}---\n${cm('b', '*d')}`)).toEqual([
+        `9:7 yaml/alias: the alias *d names the anchor &d of an earlier document: ${later}\n${hint}`,
+      ]);
+      expect(problems(`${cm('a', '&d { k: v }')}---\n${cm('b', '\n  <<: *d\n  x: y')}`)).toEqual([
+        `10:7 yaml/alias: the alias *d names the anchor &d of an earlier document: ${later}\n${hint}`,
+      ]);
+      expect(problems(cm('b', '\n  <<: *d'))).toEqual([
+        `5:7 yaml/alias: the alias *d names no anchor before it in its document (kubectl refuses it: unknown anchor)\n${hint}`,
+      ]);
+    });
+
     it('refuse a merge of something other than a mapping at its place, with a hint', () => {
       for (const text of ['c:\n  <<: 1\n', 'a: &a [1]\nc:\n  <<: *a\n', 'c:\n  <<: [{ p: 1 }, x]\n']) {
         const line = text.split('\n').findIndex((l) => l.includes('<<')) + 1;

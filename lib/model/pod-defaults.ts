@@ -1,0 +1,117 @@
+/**
+ * A pod spec as the API server keeps it: with the values it gives the fields a manifest leaves out
+ * (SetDefaults_PodSpec, SetDefaults_Container, SetDefaults_Probe, SetDefaults_HTTPGetAction,
+ * SetDefaults_Volume and the volume sources' in Kubernetes 1.25's pkg/apis/core/v1/defaults.go).
+ * The API server compares two versions of an immutable pod template (a Job's) after defaulting
+ * both, so a manifest that now writes a default (`terminationMessagePolicy: File`, as `kubectl get
+ * -o yaml` prints it) or no longer writes one changes nothing. Also as it compares them
+ * (apiequality.Semantic.DeepEqual): an empty list is no list, and `false` in a field that is a
+ * plain bool is the field left out.
+ */
+import { imageParts } from './image.js';
+import { isRecord } from './object.js';
+import { CONTAINER_LISTS } from './pod-specs.js';
+
+type Obj = Record<string, unknown>;
+
+/** The mode the kubelet gives the files of a Secret, ConfigMap, downward API or projected volume (0644). */
+const DEFAULT_MODE = 0o644;
+
+const POD_SPEC: Obj = {
+  dnsPolicy: 'ClusterFirst',
+  restartPolicy: 'Always',
+  terminationGracePeriodSeconds: 30,
+  securityContext: {},
+  schedulerName: 'default-scheduler',
+  enableServiceLinks: true,
+};
+
+const CONTAINER: Obj = { terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' };
+
+const PROBE: Obj = { timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 };
+
+/** The fields that are plain bools in Go (not pointers): `false` there is the field left out. */
+const PLAIN_BOOLS = { pod: ['hostNetwork', 'hostPID', 'hostIPC'], container: ['stdin', 'stdinOnce', 'tty'] } as const;
+
+/** The volume sources whose files get `defaultMode` 0644. */
+const MODED_SOURCES = ['secret', 'configMap', 'downwardAPI', 'projected'];
+
+/** `o` with `defaults` under what it leaves out, without its nulls, its empty lists and its plain bools that are false. */
+function filled(o: Obj, defaults: Obj = {}, bools: readonly string[] = []): Obj {
+  const out: Obj = { ...defaults };
+  for (const [k, v] of Object.entries(o)) {
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (v === false && bools.includes(k))) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** `Always` for an image of no tag or tag latest (and no digest), else `IfNotPresent` (SetDefaults_Container). */
+function pullPolicy(image: unknown): string | undefined {
+  if (typeof image !== 'string') return undefined;
+  const { tag, digest } = imageParts(image);
+  return digest === undefined && (tag === undefined || tag === 'latest') ? 'Always' : 'IfNotPresent';
+}
+
+const httpGet = (action: unknown): unknown => (isRecord(action) ? { path: '/', scheme: 'HTTP', ...filled(action) } : action);
+
+function probe(p: unknown): unknown {
+  if (!isRecord(p)) return p;
+  const out = filled(p, PROBE);
+  if (isRecord(out.httpGet)) out.httpGet = httpGet(out.httpGet);
+  return out;
+}
+
+/** An env entry's fieldRef with its apiVersion, v1 (SetDefaults_ObjectFieldSelector). */
+function envEntry(e: unknown): unknown {
+  if (!isRecord(e) || !isRecord(e.valueFrom) || !isRecord(e.valueFrom.fieldRef)) return e;
+  return { ...e, valueFrom: { ...e.valueFrom, fieldRef: { apiVersion: 'v1', ...e.valueFrom.fieldRef } } };
+}
+
+function container(c: unknown, hostNetwork: boolean): unknown {
+  if (!isRecord(c)) return c;
+  const out = filled(c, CONTAINER, PLAIN_BOOLS.container);
+  const policy = pullPolicy(out.image);
+  if (policy !== undefined) out.imagePullPolicy ??= policy;
+  if (Array.isArray(out.ports))
+    // with hostNetwork, a port's hostPort is its containerPort
+    out.ports = out.ports.map((p) =>
+      isRecord(p) ? { protocol: 'TCP', ...(hostNetwork ? { hostPort: p.containerPort } : {}), ...filled(p) } : p,
+    );
+  if (Array.isArray(out.env)) out.env = out.env.map(envEntry);
+  for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (k in out) out[k] = probe(out[k]);
+  if (isRecord(out.lifecycle))
+    out.lifecycle = Object.fromEntries(
+      Object.entries(out.lifecycle).map(([k, h]) => [k, isRecord(h) && isRecord(h.httpGet) ? { ...h, httpGet: httpGet(h.httpGet) } : h]),
+    );
+  return out;
+}
+
+function volume(v: unknown): unknown {
+  if (!isRecord(v)) return v;
+  const out = filled(v);
+  // a volume with no source is an emptyDir
+  if (Object.keys(out).every((k) => k === 'name')) out.emptyDir = {};
+  for (const k of MODED_SOURCES) if (isRecord(out[k])) out[k] = { defaultMode: DEFAULT_MODE, ...filled(out[k] as Obj) };
+  if (isRecord(out.hostPath)) out.hostPath = { type: '', ...filled(out.hostPath) };
+  return out;
+}
+
+/** `spec` (a pod spec) with the defaults the API server gives it, to compare it as the API server does. */
+export function podSpecWithDefaults(spec: unknown): unknown {
+  if (!isRecord(spec)) return spec;
+  const out = filled(spec, POD_SPEC, PLAIN_BOOLS.pod);
+  const hostNetwork = out.hostNetwork === true;
+  for (const list of CONTAINER_LISTS) if (Array.isArray(out[list])) out[list] = out[list].map((c) => container(c, hostNetwork));
+  if (Array.isArray(out.volumes)) out.volumes = out.volumes.map(volume);
+  return out;
+}
+
+/** A pod template (`metadata`, `spec`) with the defaults the API server gives its spec, and without the nulls of its metadata (`creationTimestamp: null`). */
+export function podTemplateWithDefaults(template: unknown): unknown {
+  if (!isRecord(template)) return template;
+  const out = filled(template);
+  if (isRecord(out.metadata)) out.metadata = filled(out.metadata);
+  if ('spec' in out) out.spec = podSpecWithDefaults(out.spec);
+  return out;
+}

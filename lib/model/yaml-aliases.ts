@@ -1,0 +1,119 @@
+/**
+ * YAML aliases and merge keys in a parsed document: which merge key brings in a key (to place a
+ * value read through a merge at the merge), merges of something other than a mapping, and aliases
+ * of no anchor before them, which kubectl refuses as go-yaml does ("unknown anchor"), said with
+ * where the anchor is when another document of the file sets it: anchors do not carry over a `---`.
+ */
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, visit, type Document, type Node, type YAMLMap } from 'yaml';
+import type { Problem, SourceLocation } from '../errors.js';
+
+/** Whether `key` is a merge key (`<<` written plain, or tagged !!merge): the yaml library reads it as the symbol `<<`. */
+export function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+}
+
+/** The mappings a merge brings in: its value, an alias of a mapping, or a list of them (the aliases resolved). */
+function mergeSources(doc: Document, value: unknown): unknown[] {
+  const resolved = isAlias(value) ? value.resolve(doc) : value;
+  return isSeq(resolved) ? resolved.items.map((item) => (isAlias(item) ? item.resolve(doc) : item)) : [resolved];
+}
+
+/**
+ * The value of the merge key of `map` (as written there: `*defaults`, `[*a, *b]`) that brings in
+ * `key`, directly or through the merges of the mappings it merges; undefined when none does.
+ * Each mapping is looked into once, however often it is merged.
+ */
+export function mergeOf(doc: Document, map: YAMLMap, key: string | number, seen = new Set<YAMLMap>()): Node | undefined {
+  seen.add(map);
+  for (const pair of map.items) {
+    if (!isPair(pair) || !isMergeKey(pair.key) || !isNode(pair.value)) continue;
+    for (const source of mergeSources(doc, pair.value)) {
+      if (!isMap(source) || seen.has(source)) continue;
+      const has = source.items.some((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (has || mergeOf(doc, source, key, seen)) return pair.value;
+    }
+  }
+  return undefined;
+}
+
+/** A merge key (at `location`) that merges something other than a mapping: kubectl refuses it too. */
+export function mergeProblem(location: SourceLocation): Problem {
+  return {
+    code: 'yaml/merge',
+    location,
+    message: 'this merge key (<<) merges something other than a mapping',
+    hint: 'merge mappings only (`<<: *defaults`, `<<: [*a, *b]`, with each anchor on a mapping), or write the keys out',
+  };
+}
+
+/** The offset of the first merge key whose value is not a mapping nor a list of mappings (kubectl refuses it too), if any. */
+export function badMerge(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (!isMergeKey(pair.key)) return undefined;
+      const value = pair.value;
+      if (isNode(value) && mergeSources(doc, value).every((s) => isMap(s))) return undefined;
+      offset = (isNode(value) ? value : isNode(pair.key) ? pair.key : undefined)?.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
+
+/** The offset of the first alias in `doc` (where an alias problem the parser threw is placed), else of its contents. */
+export function firstAliasOffset(doc: Document): number {
+  let offset = doc.contents?.range?.[0] ?? 0;
+  visit(doc, {
+    Alias(_key, node) {
+      if (isAlias(node) && node.range) {
+        offset = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
+}
+
+/** The offset of the node anchored `&name` in `doc`, if any. */
+function anchorOffset(doc: Document, name: string): number | undefined {
+  let offset: number | undefined;
+  visit(doc, (_key, node) => {
+    if (isNode(node) && !isAlias(node) && node.anchor === name) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return offset;
+}
+
+/**
+ * The first alias of `doc` (one of `docs`, the file's documents in order) that names no anchor
+ * before it in `doc`, as a problem at its offset; with where an earlier document sets that anchor.
+ */
+export function unresolvedAlias(
+  docs: readonly Document[],
+  doc: Document,
+): (Omit<Problem, 'location' | 'hint'> & { readonly offset: number; readonly hint: string }) | undefined {
+  let lost: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      lost = { name: node.source, offset: node.range?.[0] ?? 0 };
+      return visit.BREAK;
+    },
+  });
+  if (!lost) return undefined;
+  const { name, offset } = lost;
+  const earlier = docs.slice(0, docs.indexOf(doc)).find((d) => anchorOffset(d, name) !== undefined);
+  return {
+    code: 'yaml/alias',
+    offset,
+    message: earlier
+      ? `the alias *${name} names the anchor &${name} of an earlier document: anchors do not carry over a --- line (kubectl refuses it: unknown anchor)`
+      : `the alias *${name} names no anchor before it in its document (kubectl refuses it: unknown anchor)`,
+    hint: `set the anchor &${name} in this document, before the alias`,
+  };
+}

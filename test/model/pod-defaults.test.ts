@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { podSpecWithDefaults, podTemplateWithDefaults } from '../../lib/model/pod-defaults.js';
+
+describe('a pod spec with the defaults the API server gives it', () => {
+  it('gets the pod, container, probe and volume defaults of Kubernetes 1.25 where it leaves them out, and keeps what it writes', () => {
+    const spec = {
+      hostNetwork: true,
+      containers: [
+        {
+          name: 'web',
+          image: 'nginx:1.25',
+          ports: [{ containerPort: 80 }],
+          env: [{ name: 'NS', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+          readinessProbe: { httpGet: { port: 80 } },
+        },
+      ],
+      initContainers: [{ name: 'init', image: 'busybox', imagePullPolicy: 'Never' }],
+      volumes: [{ name: 'cfg', configMap: { name: 'c' } }, { name: 'scratch' }, { name: 'host', hostPath: { path: '/data' } }],
+    };
+    expect(podSpecWithDefaults(spec)).toEqual({
+      dnsPolicy: 'ClusterFirst',
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: 30,
+      securityContext: {},
+      schedulerName: 'default-scheduler',
+      enableServiceLinks: true,
+      hostNetwork: true,
+      containers: [
+        {
+          name: 'web',
+          image: 'nginx:1.25',
+          imagePullPolicy: 'IfNotPresent',
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+          ports: [{ containerPort: 80, hostPort: 80, protocol: 'TCP' }],
+          env: [{ name: 'NS', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } }],
+          readinessProbe: {
+            httpGet: { path: '/', scheme: 'HTTP', port: 80 },
+            timeoutSeconds: 1,
+            periodSeconds: 10,
+            successThreshold: 1,
+            failureThreshold: 3,
+          },
+        },
+      ],
+      initContainers: [
+        {
+          name: 'init',
+          image: 'busybox',
+          imagePullPolicy: 'Never',
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+        },
+      ],
+      volumes: [
+        { name: 'cfg', configMap: { name: 'c', defaultMode: 0o644 } },
+        { name: 'scratch', emptyDir: {} },
+        { name: 'host', hostPath: { path: '/data', type: '' } },
+      ],
+    });
+  });
+
+  it.each([
+    ['nginx', 'Always'],
+    ['nginx:latest', 'Always'],
+    ['localhost:5000/team/app', 'Always'],
+    ['localhost:5000/team/app:2', 'IfNotPresent'],
+    [`nginx@sha256:${'a'.repeat(64)}`, 'IfNotPresent'],
+  ])('pulls image %s %s', (image, policy) => {
+    expect(podSpecWithDefaults({ containers: [{ name: 'c', image }] })).toMatchObject({ containers: [{ imagePullPolicy: policy }] });
+  });
+
+  it('reads an empty list, a null and false in a plain bool (hostNetwork, tty) as left out, as the API server compares them', () => {
+    const bare = { containers: [{ name: 'c', image: 'a:1' }] };
+    const written = {
+      hostNetwork: false,
+      volumes: [],
+      nodeSelector: null,
+      containers: [{ name: 'c', image: 'a:1', tty: false, args: [] }],
+    };
+    expect(podSpecWithDefaults(written)).toEqual(podSpecWithDefaults(bare));
+    // a pointer bool is not: automountServiceAccountToken false is not the API server's nil
+    expect(podSpecWithDefaults({ ...bare, automountServiceAccountToken: false })).not.toEqual(podSpecWithDefaults(bare));
+  });
+
+  it('takes a pod template: its spec defaulted, its metadata without nulls (creationTimestamp: null, as exported)', () => {
+    expect(podTemplateWithDefaults({ metadata: { creationTimestamp: null, labels: { app: 'web' } }, spec: {} })).toEqual({
+      metadata: { labels: { app: 'web' } },
+      spec: podSpecWithDefaults({}),
+    });
+  });
+});
