@@ -11,7 +11,7 @@ import { DELIVERY_DIR, deliveryApplyCommand, deliveryFiles } from '../../lib/del
 import { sourceName } from '../../lib/delivery/source-name.js';
 import { deliveredStage, planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
 import { formatProblem } from '../../lib/errors.js';
-import type { KubeObject } from '../../lib/model/object.js';
+import { describeObject, type KubeObject } from '../../lib/model/object.js';
 import type { RenderedStage } from '../../lib/synth/render.js';
 import { compile, openProject } from '../../lib/cli/project.js';
 import { REPO, repoStage, runCli, snapshotDir, tempProject, writeTree } from '../helpers/cli.js';
@@ -526,6 +526,20 @@ describe('compiling delivery', () => {
     });
     // not delivered by Argo CD: no sync wave
     expect(objects[0].metadata.annotations).toBeUndefined();
+  });
+
+  it("has Argo CD create a stage's Namespace before its ExternalSecrets, and those before the workloads that read their Secrets", () => {
+    const text = withoutDelivery(repoStage('dev')) + 'delivery: { cluster: nonprod }\nsecretStore: { name: vault }\n';
+    const compiled = compileStages(sources({ qa: text }), { project: { text: ARGOCD_PROJECT, file: 'stagecraft.yaml' } });
+    const objects = compiled.stages[0].charts.flatMap((c) => c.objects);
+    // Argo CD applies wave by wave (the annotation, else 0), each once the one before is healthy, and orders by kind only within a wave
+    const wave = (o: KubeObject) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+    const namespace = objects.find((o) => o.kind === 'Namespace')!;
+    const external = objects.filter((o) => o.kind === 'ExternalSecret');
+    expect(external.map((o) => o.metadata.name)).toEqual(['mysqlsecret']);
+    for (const o of objects.filter((x) => x !== namespace)) expect(wave(o), describeObject(o)).toBeGreaterThan(wave(namespace));
+    for (const o of objects.filter((x) => x.metadata.namespace && x.kind !== 'ExternalSecret'))
+      expect(wave(o), describeObject(o)).toBeGreaterThan(wave(external[0]));
   });
 });
 
