@@ -31,7 +31,11 @@ export interface DeliveryPlan {
   readonly project: string;
   /** The cluster: its key under `delivery.clusters`, and how the engine reaches it. */
   readonly cluster: { readonly id: string } & ClusterSpec;
-  readonly repository: { readonly url: string; readonly revision: string };
+  /**
+   * Where the engine reads the stage from; `secret`, Flux's Secret with the credentials to clone it
+   * (its own when the stage names its own url, else the project file's). @default - secret: none
+   */
+  readonly repository: { readonly url: string; readonly revision: string; readonly secret?: string };
   /** Flux: the name of the GitRepository that follows `repository` (lib/delivery/source-name.ts). @default - none (Argo CD) */
   readonly source?: string;
   readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
@@ -95,6 +99,7 @@ export const PLACED_SETTINGS: readonly (readonly string[])[] = [
   ['delivery', 'cluster'],
   ['delivery', 'repository', 'url'],
   ['delivery', 'repository', 'revision'],
+  ['delivery', 'repository', 'secret'],
   ['delivery', 'sync', 'automated'],
   ['delivery', 'sync', 'selfHeal'],
 ];
@@ -208,6 +213,8 @@ export function planDelivery(
     }
     if (!engine || !url || !clusterName || !Object.hasOwn(clusters, clusterName)) continue;
     const revision = d.repository?.revision ?? defaults.repository?.revision ?? DEFAULT_REVISION;
+    // the credentials go with the URL: the project file's are not sent to another repository's host
+    const secret = d.repository?.url === undefined ? (d.repository?.secret ?? defaults.repository?.secret) : d.repository.secret;
     // the project file's own engine and repository were checked when it was read; here, a stage's choice of either
     const mismatches = repositoryMismatches(engine, { url, revision });
     for (const { setting, message, hint, code } of mismatches) {
@@ -254,7 +261,7 @@ export function planDelivery(
       engine,
       project,
       cluster,
-      repository: { url, revision },
+      repository: { url, revision, ...(secret !== undefined ? { secret } : {}) },
       ...(engine === 'flux' ? { source: sourceName(project, { url, revision }, defaultRepository) } : {}),
       sync,
       namespaces: s.namespaces,
@@ -333,8 +340,14 @@ function sameSourceNames(plans: readonly DeliveryPlan[], stages: readonly Delive
   for (const p of plans) {
     if (p.source === undefined) continue;
     const other = first.get(p.source);
-    if (!other) first.set(p.source, p);
-    if (!other || (other.repository.url === p.repository.url && other.repository.revision === p.repository.revision)) continue;
+    if (!other) {
+      first.set(p.source, p);
+      continue;
+    }
+    if (other.repository.url === p.repository.url && other.repository.revision === p.repository.revision) {
+      if (other.repository.secret !== p.repository.secret) problems.push(secretMismatch(other, p, byStage.get(p.stage)!, projectPlaces));
+      continue;
+    }
     const stage = byStage.get(p.stage)!;
     const setting = stage.delivery.repository?.revision !== undefined || stage.delivery.repository?.url === undefined ? 'revision' : 'url';
     const location = settingPlace(stage, `repository.${setting}`, projectPlaces);
@@ -350,6 +363,27 @@ function sameSourceNames(plans: readonly DeliveryPlan[], stages: readonly Delive
     });
   }
   return problems;
+}
+
+/**
+ * Two stages that follow one repository and revision, so one Flux GitRepository, with other
+ * credentials (`repository.secret`): the object has one secretRef, and one stage would be cloned
+ * with the other's. At the later stage's secret (or its url, when it names its own without one).
+ */
+function secretMismatch(other: DeliveryPlan, p: DeliveryPlan, stage: DeliveredStage, projectPlaces: ProjectPlaces): Problem {
+  const setting = stage.delivery.repository?.secret !== undefined || stage.delivery.repository?.url === undefined ? 'secret' : 'url';
+  const location = settingPlace(stage, `repository.${setting}`, projectPlaces);
+  const named = (q: DeliveryPlan) => (q.repository.secret === undefined ? 'no Secret' : `the Secret ${q.repository.secret}`);
+  const message =
+    `the stages ${other.stage} and ${p.stage} follow ${p.repository.url} at ${p.repository.revision}, so one Flux GitRepository (${p.source}), ` +
+    `with ${named(other)} and ${named(p)} as its credentials: it has one secretRef, and one stage would be cloned with the other's`;
+  return {
+    code: 'delivery/settings',
+    ...(location
+      ? { location, message: `delivery.repository.${setting}: ${message}` }
+      : { subject: `${stage.source}: delivery.repository`, message }),
+    hint: `name the same repository.secret for both stages (a stage that writes its own url inherits no secret), or none for both`,
+  };
 }
 
 /**

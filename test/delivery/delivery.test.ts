@@ -283,6 +283,50 @@ describe('compiling delivery', () => {
     ]);
   });
 
+  it("clones a private repository with the credentials of the Secret its repository.secret names, which a stage's own url does not inherit", () => {
+    const PRIVATE = PROJECT.replace('revision: main }', 'revision: main, secret: git-credentials }');
+    const OTHER = 'https://git.example.com/team/other.git';
+    const compiled = compileStages(
+      sources({
+        qa: stage('{ cluster: nonprod }'),
+        production: stage('{ cluster: prod, repository: { revision: release } }'),
+        dev: stage(`{ cluster: nonprod, repository: { url: ${OTHER} } }`),
+        test: stage(`{ cluster: nonprod, repository: { url: ${OTHER}, revision: v2, secret: other-credentials } }`),
+      }),
+      { project: { file: 'stagecraft.yaml', text: PRIVATE }, delivery: true },
+    );
+    const delivery = compiled.tree.get(DELIVERY_DIR)!;
+    const secretRefs = Object.fromEntries(
+      docs(delivery.get('flux/00-stagecraft.yaml')!).map((o) => [
+        (o.spec as { url: string }).url + ' ' + JSON.stringify((o.spec as { ref: object }).ref),
+        (o.spec as { secretRef?: object }).secretRef,
+      ]),
+    );
+    expect(secretRefs).toEqual({
+      'https://git.example.com/team/app.git {"branch":"main"}': { name: 'git-credentials' },
+      'https://git.example.com/team/app.git {"branch":"release"}': { name: 'git-credentials' },
+      // another repository: the project file's credentials are not sent to it
+      [`${OTHER} {"branch":"main"}`]: undefined,
+      [`${OTHER} {"branch":"v2"}`]: { name: 'other-credentials' },
+    });
+    expectSoundDelivery(delivery, compiled.stages);
+  });
+
+  it("refuses two stages that follow one repository and revision with other credentials, at the later stage's secret, naming both", () => {
+    const run = () =>
+      compileStages(
+        sources({
+          qa: stage('{ cluster: nonprod }'),
+          production: stage('{ cluster: prod, repository: { secret: prod-credentials } }'),
+        }),
+        { project, delivery: true },
+      );
+    expect(problemsOf(run)).toEqual([
+      "environments/production.yaml:3:50: delivery.repository.secret: the stages qa and production follow https://git.example.com/team/app.git at main, so one Flux GitRepository (stagecraft), with no Secret and the Secret prod-credentials as its credentials: it has one secretRef, and one stage would be cloned with the other's\n" +
+        '  hint: name the same repository.secret for both stages (a stage that writes its own url inherits no secret), or none for both',
+    ]);
+  });
+
   it('has no Flux stage depend on a suspended one, which never becomes ready: it waits for the nearest earlier stage that is not', () => {
     const dependsOn = (suspended: readonly string[]) => {
       const sync = (name: string) =>
@@ -553,7 +597,12 @@ function expectSoundDelivery(delivery: ReadonlyMap<string, string>, delivered: r
   const apps = objects.filter((o) => o.kind === 'Application' || o.kind === 'Kustomization');
   expect(
     apps.map((a) => (a.spec as { source?: { path: string }; path?: string }).source?.path ?? (a.spec as { path: string }).path).sort(),
-  ).toEqual(delivered.map((r) => expect.stringMatching(new RegExp(`^(\\./)?dist/${r.stage.name}$`))).sort());
+  ).toEqual(
+    delivered
+      .map((r) => r.stage.name)
+      .sort()
+      .map((name) => expect.stringMatching(new RegExp(`^(\\./)?dist/${name}$`))),
+  );
   const appProject = objects.find((o) => o.kind === 'AppProject');
   if (appProject) {
     const spec = appProject.spec as {
