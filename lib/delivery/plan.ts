@@ -3,20 +3,11 @@
  * resolved into one plan per stage, with every problem found. Pure.
  */
 import type { Problem, SourceLocation } from '../errors.js';
-import { groupOf } from '../k8s.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { andList } from '../model/limits.js';
-import type { KubeObject } from '../model/object.js';
 import { sourceName } from './source-name.js';
-import {
-  repositoryMismatches,
-  resolvedSync,
-  syncMismatches,
-  type ClusterSpec,
-  type Engine,
-  type ProjectFile,
-  type StageDelivery,
-} from '../config/delivery.js';
+import type { DeliveredStage, StageKinds } from './stage.js';
+import { repositoryMismatches, resolvedSync, syncMismatches, type ClusterSpec, type Engine, type ProjectFile } from '../config/delivery.js';
 
 /** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
 export const DEFAULT_PROJECT = 'stagecraft';
@@ -42,7 +33,7 @@ export interface DeliveryPlan {
   /** The stage's namespace and every namespace its objects live in, sorted (the Argo CD AppProject's destinations). */
   readonly namespaces: readonly string[];
   /** `group/kind` of every kind the stage has, by scope, sorted (for Argo CD's resource allow-lists). */
-  readonly kinds: { readonly namespaced: readonly GroupKind[]; readonly cluster: readonly GroupKind[] };
+  readonly kinds: StageKinds;
   /**
    * The stage this one waits for: the one before it in the promotion order, when the same engine
    * delivers it; for Flux, the nearest such stage that is not suspended.
@@ -50,112 +41,8 @@ export interface DeliveryPlan {
   readonly after?: string;
 }
 
-export interface GroupKind {
-  readonly group: string;
-  readonly kind: string;
-}
-
-/**
- * One stage, as the planner sees it: plain data, which a synthesis records with the stage
- * (lib/cli/fingerprint.ts) so that a later one that keeps the stage plans without compiling it.
- */
-export interface DeliveredStage {
-  readonly stage: string;
-  readonly namespace: string;
-  /** The stage file, as messages name it. */
-  readonly source: string;
-  readonly delivery: StageDelivery;
-  /** The stage's namespace and every namespace its objects live in, sorted. */
-  readonly namespaces: readonly string[];
-  readonly kinds: DeliveryPlan['kinds'];
-  /**
-   * The objects outside the stage's namespace (cluster-scoped, or in another namespace), but its
-   * own Namespace, as `group/Kind namespace/name`, sorted: two stages delivered to one cluster
-   * must not both hold one (`sharedObjects`). @default - none
-   */
-  readonly elsewhere?: readonly string[];
-  /**
-   * Where the stage file writes the settings the plan's problems are about (`PLACED_SETTINGS`, by
-   * dotted path), so that they are reported at `file:line:col` as every stage-file problem is, a
-   * kept stage's too. @default - none: problems name the file and the setting
-   */
-  readonly places?: Readonly<Record<string, Place>>;
-}
-
-/** A line and column of a stage file (the file is the stage's `source`). */
-export interface Place {
-  readonly line: number;
-  readonly column: number;
-}
-
-/**
- * The stage-file settings that delivery problems are placed at: the value of each (the key of
- * `delivery`, which a problem about a setting inherited from the project file points at).
- */
-export const PLACED_SETTINGS: readonly (readonly string[])[] = [
-  ['namespace'],
-  ['delivery'],
-  ['delivery', 'engine'],
-  ['delivery', 'cluster'],
-  ['delivery', 'repository', 'url'],
-  ['delivery', 'repository', 'revision'],
-  ['delivery', 'repository', 'secret'],
-  ['delivery', 'sync', 'automated'],
-  ['delivery', 'sync', 'selfHeal'],
-];
-
-/**
- * Where a settings file writes the settings the plan may report a problem at: `locate(path)` of
- * each that `data` holds (the project file's, or a stage file's `PLACED_SETTINGS`).
- */
-export function placesOf(
-  data: unknown,
-  paths: readonly (readonly string[])[],
-  locate: (path: readonly string[]) => Place,
-): Record<string, Place> {
-  const places: Record<string, Place> = {};
-  for (const path of paths) {
-    let node = data;
-    for (const key of path)
-      node = node && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
-    if (node !== undefined) {
-      const { line, column } = locate(path);
-      places[path.join('.')] = { line, column };
-    }
-  }
-  return places;
-}
-
 /** Where the project file writes its settings, by dotted path (`delivery.clusters.nonprod`): for the plan's problems. */
 export type ProjectPlaces = (path: readonly string[]) => SourceLocation | undefined;
-
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** What the planner needs of a stage whose objects are `objects`. */
-export function deliveredStage(
-  stage: Omit<DeliveredStage, 'namespaces' | 'kinds' | 'elsewhere'>,
-  objects: readonly KubeObject[],
-): DeliveredStage {
-  // the stage's own namespace is the Application's destination even when no object lives in it (all cluster-scoped, or all elsewhere)
-  const namespaces = new Set([stage.namespace, ...objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : []))]);
-  const elsewhere = objects.flatMap((o) => {
-    const { name, namespace } = o.metadata;
-    if (namespace === stage.namespace || (o.kind === 'Namespace' && name === stage.namespace)) return [];
-    return [`${groupOf(o.apiVersion)}/${o.kind} ${namespace ? `${namespace}/` : ''}${name ?? ''}`];
-  });
-  return { ...stage, namespaces: [...namespaces].sort(byText), kinds: kindsOf(objects), elsewhere: [...new Set(elsewhere)].sort(byText) };
-}
-
-function kindsOf(objects: readonly KubeObject[]): DeliveryPlan['kinds'] {
-  const namespaced = new Map<string, GroupKind>();
-  const cluster = new Map<string, GroupKind>();
-  for (const o of objects) {
-    const gk = { group: groupOf(o.apiVersion), kind: o.kind };
-    (o.metadata.namespace ? namespaced : cluster).set(`${gk.group}/${gk.kind}`, gk);
-  }
-  const sorted = (m: Map<string, GroupKind>) => [...m.entries()].sort(([a], [b]) => byText(a, b)).map(([, gk]) => gk);
-  return { namespaced: sorted(namespaced), cluster: sorted(cluster) };
-}
 
 /**
  * The delivery plan of every stage that declares `delivery:`, in stage order.
