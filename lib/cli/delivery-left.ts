@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DELIVERY_DIR, deliveryDeleteCommands } from '../delivery/index.js';
+import { DELIVERY_DIR, DELIVERY_LABEL, deliveryDeleteCommands, deliveryProjectOf } from '../delivery/index.js';
 import { deletingKustomizations, orphanCommand, type DeletingKustomization } from '../delivery/orphan.js';
 import { manifestsOf } from '../diff/objects.js';
 import { ProblemsError, type Problem } from '../errors.js';
@@ -82,9 +82,16 @@ function orphanReason(leaving: readonly DeletingKustomization[]): string {
  * as it was): its Applications or Kustomizations go on applying their stages, and no apply command of
  * dist/delivery/ will prune them; the commands that delete them, by name, after those that make Flux
  * leave the stages' objects where a Kustomization in `leaving` would delete them.
+ * @param kept the keys of objects the engine's new inventory holds, which are not deleted
  */
-export function engineLeft(engine: Engine, inventory: string, objects: string, leaving: readonly DeletingKustomization[]): string {
-  const commands = deliveryDeleteCommands(engine, inventory);
+export function engineLeft(
+  engine: Engine,
+  inventory: string,
+  objects: string,
+  leaving: readonly DeletingKustomization[],
+  kept: ReadonlySet<string> = new Set(),
+): string {
+  const commands = deliveryDeleteCommands(engine, inventory, kept);
   if (commands.length === 0) return '';
   const orphans = engine === 'flux' ? leaving : [];
   return (
@@ -112,4 +119,35 @@ export function kustomizationDeletesStage(k: DeletingKustomization, pruned = tru
       `as applied from ${k.file} (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use`,
     hint: `before that ${pruned ? 'apply' : 'delete'}, run in the cluster Flux runs in: ${orphanCommand(k)}`,
   };
+}
+
+/**
+ * What a new project name (`project:` of the project file) leaves in the cluster of each engine that
+ * still delivers (`before`: its inventory as it was, by engine; `delivery`: the new dist/delivery/):
+ * the apply command prunes by the new name's label only, so what was written under the old name
+ * (its AppProject or GitRepositories, an Application or Kustomization per stage) is never pruned and
+ * goes on applying the stages it names, beside what the new name applies. Per engine, the lines
+ * synth prints: what changed, and the commands that delete those objects (for Flux after the patch
+ * that keeps a Kustomization in `leaving` from deleting its stage's objects).
+ */
+export function renamedProjects(
+  before: ReadonlyMap<Engine, string>,
+  delivery: FileTree | undefined,
+  leaving: readonly DeletingKustomization[],
+): { engine: Engine; lines: string }[] {
+  return [...before].flatMap(([engine, inventory]) => {
+    const now = delivery?.get(`${engine}/${INVENTORY_FILE}`);
+    const after = now === undefined ? undefined : fileText(now);
+    const was = deliveryProjectOf(inventory);
+    const is = after === undefined ? undefined : deliveryProjectOf(after);
+    if (was === undefined || is === undefined || was === is) return [];
+    const left = engineLeft(engine, inventory, `the objects of the project ${was}`, leaving, new Set(parseInventory(after!).keys()));
+    if (!left) return [];
+    return [
+      {
+        engine,
+        lines: `${DELIVERY_DIR}: ${DIST_DIR}/${DELIVERY_DIR}/${engine}/ is now the project ${is} (it was ${was}), and its apply command prunes only objects labelled ${DELIVERY_LABEL}=${is}\n${left}`,
+      },
+    ];
+  });
 }

@@ -28,7 +28,13 @@ import {
   type Compiled,
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
-import { deletingKustomizationsOnDisk, engineLeft, kustomizationDeletesStage, kustomizationsLeaving } from './delivery-left.js';
+import {
+  deletingKustomizationsOnDisk,
+  engineLeft,
+  kustomizationDeletesStage,
+  kustomizationsLeaving,
+  renamedProjects,
+} from './delivery-left.js';
 import { startFingerprint } from './fingerprint.js';
 import { keepsOutput, reusableStages } from './reuse.js';
 import { keptByHolding, removedHoldings } from './removed-stage.js';
@@ -216,8 +222,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         io.stdout.write(engineLeft(e, engines.get(e)!, 'its objects', unorphaned));
       }
     }
+    // a new project name: its apply command prunes nothing of the old one, which goes on applying the stages
+    const renamed = planned ? renamedProjects(engines, delivery, unorphaned) : [];
+    for (const { lines } of renamed) io.stdout.write(lines);
     // Flux still delivers from dist/delivery/flux/, whose apply command prunes these (the others' delete commands are above)
-    const pruned = engineGone.includes('flux') ? [] : unorphaned.map((k) => kustomizationDeletesStage(k));
+    const notPruned = engineGone.includes('flux') || renamed.some((r) => r.engine === 'flux');
+    const pruned = notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k));
     if (pruned.length) io.stderr.write(`${pruned.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     printTotal(io, reports, verbose, compiled.notices.length + pruned.length + (deliveryStale ? 1 : 0) + (written.foreignFiles ? 1 : 0));
     return ExitCode.ok;

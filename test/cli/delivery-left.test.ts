@@ -80,3 +80,47 @@ describe('synth, when a Kustomization applied by an older stagecraft leaves dist
     );
   });
 });
+
+describe('synth, when the project file gives the delivery project another name', () => {
+  it("says that the apply command no longer prunes the old name's objects, which go on applying their stages, with the commands that delete them", () => {
+    const dir = tempProject({
+      dev: stage('{ cluster: nonprod }'),
+      qa: stage('{ cluster: prod, engine: argocd }', 'promotion: { from: dev }\n'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT.replace('delivery:\n', 'delivery:\n  project: platform\n'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        'delivery: dist/delivery/argocd/ is now the project platform (it was stagecraft), and its apply command prunes only objects labelled stagecraft.dev/delivery=platform',
+        '  the objects of the project stagecraft stay in the cluster argocd runs in, where they go on applying the stages they name; delete them with:',
+        '    kubectl delete application.argoproj.io -n argocd stagecraft-qa',
+        '    kubectl delete appproject.argoproj.io -n argocd stagecraft',
+        'delivery: dist/delivery/flux/ is now the project platform (it was stagecraft), and its apply command prunes only objects labelled stagecraft.dev/delivery=platform',
+        '  the objects of the project stagecraft stay in the cluster flux runs in, where they go on applying the stages they name; delete them with:',
+        '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev',
+        '    kubectl delete gitrepository.source.toolkit.fluxcd.io -n flux-system stagecraft',
+        '',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(dir, 'dist', 'delivery', 'flux', 'inventory.txt'), 'utf8')).toContain('stagecraft.dev/delivery=platform');
+  });
+
+  it('gives the patch first for a Kustomization an older stagecraft applied, and does not say that the apply prunes it', () => {
+    const dir = olderFluxProject();
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT.replace('delivery:\n', 'delivery:\n  project: platform\n'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        `    kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev ${PATCH}`,
+        `    kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
+        '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev stagecraft-qa',
+        '    kubectl delete gitrepository.source.toolkit.fluxcd.io -n flux-system stagecraft',
+      ].join('\n'),
+    );
+    expect(r.stderr).not.toContain('the next kubectl apply --prune');
+  });
+});
