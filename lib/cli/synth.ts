@@ -29,6 +29,8 @@ import {
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import {
+  clusterMoves,
+  deliveryTargetsOnDisk,
   deletingKustomizationsOnDisk,
   engineLeft,
   kustomizationDeletesStage,
@@ -114,6 +116,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const engines = deliveryInventories(project);
     // and the Kustomizations applied from dist/delivery/flux/ that would take their stage's objects with them when deleted
     const applied = deletingKustomizationsOnDisk(project);
+    // and where it applies each stage, with the stage's objects: a stage delivered to another cluster leaves them in the old one
+    const targets = deliveryTargetsOnDisk(project);
     const onDisk = schemaOnDisk(root);
     // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
     // it is this one, and the file is unchanged since: lib/cli/reuse.ts), so it need not be made again
@@ -227,7 +231,10 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     for (const { lines } of renamed) io.stdout.write(lines);
     // Flux still delivers from dist/delivery/flux/, whose apply command prunes these (the others' delete commands are above)
     const notPruned = engineGone.includes('flux') || renamed.some((r) => r.engine === 'flux');
-    const pruned = notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k));
+    const pruned = [
+      ...(notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k))),
+      ...(planned ? clusterMoves(targets.targets, delivery, (s) => targets.inventories.get(s)) : []),
+    ];
     if (pruned.length) io.stderr.write(`${pruned.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     printTotal(io, reports, verbose, compiled.notices.length + pruned.length + (deliveryStale ? 1 : 0) + (written.foreignFiles ? 1 : 0));
     return ExitCode.ok;

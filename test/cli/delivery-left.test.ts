@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempProject } from '../helpers/cli.js';
+import { repoStage, runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
 const PROJECT = FLUX_PROJECT;
@@ -123,4 +123,50 @@ describe('synth, when the project file gives the delivery project another name',
     );
     expect(r.stderr).not.toContain('the next kubectl apply --prune');
   });
+});
+
+describe('synth, when a stage is delivered to another cluster', () => {
+  it.each([
+    [
+      'argocd',
+      'Application argocd/stagecraft-qa',
+      'https://prod.example.com:6443',
+      'the cluster of the kubeconfig in the Secret nonprod-kubeconfig',
+    ],
+    [
+      'flux',
+      'Kustomization flux-system/stagecraft-qa',
+      'the cluster Flux runs in',
+      'the cluster of the kubeconfig in the Secret nonprod-kubeconfig',
+    ],
+  ])(
+    '%s: warns once that the old cluster keeps its objects and data, with the command that deletes them there',
+    (engine, subject, now, was) => {
+      const projectText =
+        engine === 'argocd'
+          ? PROJECT.replace('engine: flux', 'engine: argocd').replace('{ kubeConfigSecret: nonprod-kubeconfig }', '{ name: nonprod }')
+          : PROJECT;
+      // the example stage dev, with a database on a claim
+      const text = repoStage('dev');
+      expect(text).toContain('delivery: { cluster: nonprod }');
+      const dir = tempProject({ qa: text });
+      writeFileSync(join(dir, 'stagecraft.yaml'), projectText);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      writeFileSync(join(dir, 'environments', 'qa.yaml'), text.replace('delivery: { cluster: nonprod }', 'delivery: { cluster: prod }'));
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(0);
+      const before = engine === 'argocd' ? 'the cluster Argo CD names nonprod' : was;
+      expect(r.stderr).toContain(
+        `${subject}: warning: applies dist/qa to ${now} now, no longer to ${before}, and ${engine === 'flux' ? 'Flux' : 'Argo CD'} leaves what it applied there: ` +
+          `the stage's objects stay at work in ${before}, its claims with their data, while it starts on new, empty claims in ${now}\n` +
+          `  hint: copy what is to be kept first; then, with kubectl pointed at ${before}, delete the stage there: kubectl delete `,
+      );
+      expect(r.stderr).toMatch(
+        /delete the stage there: kubectl delete [\w.,]*persistentvolumeclaim,[\w.,]*namespace --all-namespaces -l stagecraft.dev\/stage=qa,/,
+      );
+      // said once: the next synthesis compares with what this one wrote
+      expect(runCli('synth', [], dir).stderr).not.toContain('delivery/moves-cluster');
+      expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('no longer to');
+    },
+  );
 });
