@@ -169,4 +169,20 @@ describe('synth, when a stage is delivered to another cluster', () => {
       expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('no longer to');
     },
   );
+
+  it('is said by npm run diff of the stage before synth', () => {
+    const text = repoStage('dev');
+    const dir = tempProject({ qa: text });
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), text.replace('delivery: { cluster: nonprod }', 'delivery: { cluster: prod }'));
+    const r = runCli('diff', ['qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'Kustomization flux-system/stagecraft-qa: warning: applies dist/qa to the cluster Flux runs in now, no longer to the cluster of the kubeconfig in the Secret nonprod-kubeconfig',
+    );
+    expect(r.stderr).toContain(
+      '  hint: copy what is to be kept first; then, with kubectl pointed at the cluster of the kubeconfig in the Secret nonprod-kubeconfig, delete the stage there: kubectl delete ',
+    );
+  });
 });
