@@ -16,7 +16,7 @@ import { compareCodePoints } from './model/order.js';
 import type { PromotionDeclaration } from './promotion.js';
 import { DELIVERY_DIR } from './delivery/index.js';
 import { unknownRemoteKeys } from './constructs/external-secrets.js';
-import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/plan.js';
+import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/stage.js';
 import { resolvedSync, type Engine, type StageDelivery } from './config/delivery.js';
 import { ProblemsError, type Problem } from './errors.js';
 import type { CheckResult } from './checks/index.js';

@@ -10,7 +10,8 @@ import { compareProblems, ExitCode, ProblemsError, type Problem } from './errors
 import { promotionProblems, type PromotionDeclaration } from './promotion.js';
 import { PROJECT_FILE, loadProjectFile, projectPlaces } from './config/project-file.js';
 import { DELIVERY_DIR, deliveryFiles } from './delivery/index.js';
-import { planDelivery, type DeliveredStage } from './delivery/plan.js';
+import { planDelivery } from './delivery/plan.js';
+import type { DeliveredStage } from './delivery/stage.js';
 import type { ProjectFile } from './config/delivery.js';
 import type { CheckResult } from './checks/index.js';
 import { placedProblems } from './checks/manifests.js';

@@ -6,36 +6,41 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DELIVERY_DIR, deliveryDeleteCommands } from '../delivery/index.js';
+import { DELIVERY_DIR, DELIVERY_LABEL, deliveryDeleteCommands, deliveryProjectOf } from '../delivery/index.js';
 import { deletingKustomizations, orphanCommand, type DeletingKustomization } from '../delivery/orphan.js';
 import { manifestsOf } from '../diff/objects.js';
 import { ProblemsError, type Problem } from '../errors.js';
 import type { Engine } from '../model/engines.js';
+import { MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
-import { INVENTORY_FILE, keyParts, parseInventory } from '../synth/inventory.js';
+import { INVENTORY_FILE, deleteCommand, keyParts, parseInventory } from '../synth/inventory.js';
+import { STAGE_LABEL } from '../model/labels.js';
+import { targetOf, type StageTarget } from '../delivery/target.js';
 import { DIST_DIR, readStageTree, type Project } from './project.js';
 
 const FLUX_DIR = `${DELIVERY_DIR}/flux`;
 
 /**
- * The Kustomizations of `tree` (files of `dist/delivery/` by path) whose deletion makes Flux delete
- * what they applied. A file that cannot be read as YAML (a merge conflict) is passed over: its
- * objects are said nothing of, as before this check.
+ * The objects of each file of `tree` (files of `dist/delivery/` by path) that `under` holds, with
+ * the file's path from the project root. A file that cannot be read as YAML (a merge conflict) is
+ * passed over: its objects are said nothing of.
  */
-function deletingIn(tree: FileTree): DeletingKustomization[] {
+function objectsIn(tree: FileTree, under = ''): { file: string; objects: unknown[] }[] {
   const dir = `${DIST_DIR}/${DELIVERY_DIR}`;
   return [...tree].flatMap(([path, text]) => {
-    if (!path.startsWith('flux/')) return [];
+    if (!path.startsWith(under)) return [];
     try {
-      return deletingKustomizations(
-        manifestsOf(new Map([[path, text]]), dir).map((m) => m.value),
-        `${dir}/${path}`,
-      );
+      return [{ file: `${dir}/${path}`, objects: manifestsOf(new Map([[path, text]]), dir).map((m) => m.value) }];
     } catch (e) {
       if (e instanceof ProblemsError) return [];
       throw e;
     }
   });
+}
+
+/** The Kustomizations of `tree` (files of `dist/delivery/` by path) whose deletion makes Flux delete what they applied. */
+function deletingIn(tree: FileTree): DeletingKustomization[] {
+  return objectsIn(tree, 'flux/').flatMap(({ file, objects }) => deletingKustomizations(objects, file));
 }
 
 /**
@@ -45,6 +50,24 @@ function deletingIn(tree: FileTree): DeletingKustomization[] {
 export function deletingKustomizationsOnDisk(project: Project): DeletingKustomization[] {
   if (!existsSync(join(project.root, DIST_DIR, FLUX_DIR))) return [];
   return deletingIn(readStageTree(project, DELIVERY_DIR));
+}
+
+/**
+ * Where dist/delivery/ as it is applies each stage (`deliveryTargets`), and the inventory of each of
+ * those stages as it is: read before a synthesis replaces them, for `clusterMoves`.
+ */
+export function deliveryTargetsOnDisk(project: Project): { targets: Map<string, StageTarget>; inventories: Map<string, string> } {
+  if (!existsSync(join(project.root, DIST_DIR, DELIVERY_DIR))) return { targets: new Map(), inventories: new Map() };
+  const targets = deliveryTargets(readStageTree(project, DELIVERY_DIR));
+  const inventories = new Map<string, string>();
+  for (const { stage } of targets.values()) {
+    try {
+      inventories.set(stage, readRegularFile(join(project.root, DIST_DIR, stage, INVENTORY_FILE), MAX_GENERATED_BYTES));
+    } catch {
+      // no inventory to read (the stage's output is gone): the warning names the stage's label instead of a command
+    }
+  }
+  return { targets, inventories };
 }
 
 /**
@@ -82,9 +105,16 @@ function orphanReason(leaving: readonly DeletingKustomization[]): string {
  * as it was): its Applications or Kustomizations go on applying their stages, and no apply command of
  * dist/delivery/ will prune them; the commands that delete them, by name, after those that make Flux
  * leave the stages' objects where a Kustomization in `leaving` would delete them.
+ * @param kept the keys of objects the engine's new inventory holds, which are not deleted
  */
-export function engineLeft(engine: Engine, inventory: string, objects: string, leaving: readonly DeletingKustomization[]): string {
-  const commands = deliveryDeleteCommands(engine, inventory);
+export function engineLeft(
+  engine: Engine,
+  inventory: string,
+  objects: string,
+  leaving: readonly DeletingKustomization[],
+  kept: ReadonlySet<string> = new Set(),
+): string {
+  const commands = deliveryDeleteCommands(engine, inventory, kept);
   if (commands.length === 0) return '';
   const orphans = engine === 'flux' ? leaving : [];
   return (
@@ -112,4 +142,82 @@ export function kustomizationDeletesStage(k: DeletingKustomization, pruned = tru
       `as applied from ${k.file} (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use`,
     hint: `before that ${pruned ? 'apply' : 'delete'}, run in the cluster Flux runs in: ${orphanCommand(k)}`,
   };
+}
+
+/**
+ * What a new project name (`project:` of the project file) leaves in the cluster of each engine that
+ * still delivers (`before`: its inventory as it was, by engine; `delivery`: the new dist/delivery/):
+ * the apply command prunes by the new name's label only, so what was written under the old name
+ * (its AppProject or GitRepositories, an Application or Kustomization per stage) is never pruned and
+ * goes on applying the stages it names, beside what the new name applies. Per engine, the lines
+ * synth prints: what changed, and the commands that delete those objects (for Flux after the patch
+ * that keeps a Kustomization in `leaving` from deleting its stage's objects).
+ */
+export function renamedProjects(
+  before: ReadonlyMap<Engine, string>,
+  delivery: FileTree | undefined,
+  leaving: readonly DeletingKustomization[],
+): { engine: Engine; lines: string }[] {
+  return [...before].flatMap(([engine, inventory]) => {
+    const now = delivery?.get(`${engine}/${INVENTORY_FILE}`);
+    const after = now === undefined ? undefined : fileText(now);
+    const was = deliveryProjectOf(inventory);
+    const is = after === undefined ? undefined : deliveryProjectOf(after);
+    if (was === undefined || is === undefined || was === is) return [];
+    const left = engineLeft(engine, inventory, `the objects of the project ${was}`, leaving, new Set(parseInventory(after!).keys()));
+    if (!left) return [];
+    return [
+      {
+        engine,
+        lines: `${DELIVERY_DIR}: ${DIST_DIR}/${DELIVERY_DIR}/${engine}/ is now the project ${is} (it was ${was}), and its apply command prunes only objects labelled ${DELIVERY_LABEL}=${is}\n${left}`,
+      },
+    ];
+  });
+}
+
+/** Where each stage of `tree` (files of `dist/delivery/` by path) is applied, by `<engine>/<stage>`. */
+export function deliveryTargets(tree: FileTree): Map<string, StageTarget> {
+  const targets = new Map<string, StageTarget>();
+  for (const { file, objects } of objectsIn(tree)) {
+    const engine = file.slice(`${DIST_DIR}/${DELIVERY_DIR}/`.length).split('/')[0];
+    for (const t of objects.flatMap((o) => targetOf(o) ?? [])) targets.set(`${engine}/${t.stage}`, t);
+  }
+  return targets;
+}
+
+/**
+ * The stages that the new `dist/delivery/` (`after`) has an engine apply to another cluster than
+ * it did (`before`: `deliveryTargets` of the tree it replaces), as warnings: neither engine deletes
+ * what it applied from a cluster it no longer targets, so the stage's objects stay at work there,
+ * claims and data too, while it starts on new, empty claims in the other.
+ * @param inventoryOf the stage's inventory as it was (the objects left in the old cluster)
+ */
+export function clusterMoves(
+  before: ReadonlyMap<string, StageTarget>,
+  after: FileTree | undefined,
+  inventoryOf: (stage: string) => string | undefined,
+): Problem[] {
+  return [...deliveryTargets(after ?? new Map())].flatMap(([key, now]) => {
+    const was = before.get(key);
+    if (!was || was.cluster === now.cluster) return [];
+    const engine = key.split('/')[0] === 'flux' ? 'Flux' : 'Argo CD';
+    const inventory = inventoryOf(now.stage);
+    const command = inventory === undefined ? undefined : deleteCommand(now.stage, inventory);
+    // without an inventory, what it held is unknown: it may have held claims
+    const claims =
+      inventory === undefined || [...parseInventory(inventory).keys()].some((k) => keyParts(k).kind === 'PersistentVolumeClaim');
+    return [
+      {
+        code: 'delivery/moves-cluster',
+        severity: 'warning',
+        subject: now.subject,
+        message:
+          `applies ${DIST_DIR}/${now.stage} to ${now.cluster} now, no longer to ${was.cluster}, and ${engine} leaves what it applied there: ` +
+          `the stage's objects stay at work in ${was.cluster}${claims ? `, its claims with their data, while it starts on new, empty claims in ${now.cluster}` : ''}`,
+        hint:
+          `${claims ? 'copy what is to be kept first; then, ' : ''}with kubectl pointed at ${was.cluster}, delete the stage there: ` +
+          (command ?? `every object labelled ${STAGE_LABEL}=${now.stage}`),
+      },
+    ];
+  });
 }

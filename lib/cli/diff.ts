@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
-import { deletingKustomizationsRemoved, kustomizationDeletesStage } from './delivery-left.js';
+import { clusterMoves, deletingKustomizationsRemoved, deliveryTargets, kustomizationDeletesStage } from './delivery-left.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { printProblem, useColor } from './print.js';
@@ -16,9 +16,9 @@ import { EXIT_CODES_HELP, type Command } from './main.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, openProject, readStageTree, removedStages, requireStages, stagesHolding } from './project.js';
-import { applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
+import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
 import { keptByHolding, removedHoldings } from './removed-stage.js';
-import type { FileTree } from '../synth/file-content.js';
+import { fileText, type FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
 
@@ -132,10 +132,8 @@ export const command: Command<Record<string, never>> = {
       compiled = removed === undefined ? compile(project, stages) : undefined;
       notCompared = deliveryNotCompared(stage, e.problems);
     }
-    const d = diffManifests(
-      manifestsOf(readStageTree(project, stage), `${DIST_DIR}/${stage}`),
-      manifestsOf(compiled?.tree.get(stage) ?? new Map()),
-    );
+    const stageTree = readStageTree(project, stage);
+    const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
     const command = removed === undefined ? undefined : deleteCommand(stage, removed);
@@ -158,6 +156,9 @@ export const command: Command<Record<string, never>> = {
     // a Kustomization leaving that, as applied (an older stagecraft's), takes the stage's objects with it: said before synth, as synth says it
     const pruned = [...(compiled.tree.get(DELIVERY_DIR)?.keys() ?? [])].some((p) => p.startsWith('flux/'));
     const deleting = deletingKustomizationsRemoved(before, delivery.removed).map((k) => kustomizationDeletesStage(k, pruned));
+    // delivered to another cluster, which keeps what the engine applied there: said before synth, as synth says it
+    const inventory = stageTree.get(INVENTORY_FILE);
+    deleting.push(...clusterMoves(deliveryTargets(before), after, () => (inventory === undefined ? undefined : fileText(inventory))));
     if (deleting.length) io.stderr.write(`${deleting.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     return ExitCode.ok;
   },

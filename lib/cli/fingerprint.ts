@@ -10,7 +10,7 @@ import { lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
 import { isFsError } from '../fs-problems.js';
-import type { DeliveredStage } from '../delivery/plan.js';
+import type { DeliveredStage } from '../delivery/stage.js';
 import { sha256Hex } from '../model/sha256.js';
 import { STATE_DIR, isGenerated, readRegularBytes, type DistTree } from '../synth/disk.js';
 import {

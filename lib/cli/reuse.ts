@@ -19,7 +19,7 @@
  */
 import { ENVIRONMENTS_DIR, compilerDigests, distDigests, projectDigests, projectEntryDigests, type Digests } from './digests.js';
 import { ENGINES } from '../model/engines.js';
-import type { DeliveredStage, GroupKind } from '../delivery/plan.js';
+import type { DeliveredStage, GroupKind } from '../delivery/stage.js';
 import { isRecord } from '../model/object.js';
 import { readFingerprint, type Fingerprint, type InputDigests, type StageRecord } from './fingerprint.js';
 

@@ -28,7 +28,15 @@ import {
   type Compiled,
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
-import { deletingKustomizationsOnDisk, engineLeft, kustomizationDeletesStage, kustomizationsLeaving } from './delivery-left.js';
+import {
+  clusterMoves,
+  deliveryTargetsOnDisk,
+  deletingKustomizationsOnDisk,
+  engineLeft,
+  kustomizationDeletesStage,
+  kustomizationsLeaving,
+  renamedProjects,
+} from './delivery-left.js';
 import { startFingerprint } from './fingerprint.js';
 import { keepsOutput, reusableStages } from './reuse.js';
 import { keptByHolding, removedHoldings } from './removed-stage.js';
@@ -108,6 +116,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const engines = deliveryInventories(project);
     // and the Kustomizations applied from dist/delivery/flux/ that would take their stage's objects with them when deleted
     const applied = deletingKustomizationsOnDisk(project);
+    // and where it applies each stage, with the stage's objects: a stage delivered to another cluster leaves them in the old one
+    const targets = deliveryTargetsOnDisk(project);
     const onDisk = schemaOnDisk(root);
     // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
     // it is this one, and the file is unchanged since: lib/cli/reuse.ts), so it need not be made again
@@ -216,8 +226,15 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         io.stdout.write(engineLeft(e, engines.get(e)!, 'its objects', unorphaned));
       }
     }
+    // a new project name: its apply command prunes nothing of the old one, which goes on applying the stages
+    const renamed = planned ? renamedProjects(engines, delivery, unorphaned) : [];
+    for (const { lines } of renamed) io.stdout.write(lines);
     // Flux still delivers from dist/delivery/flux/, whose apply command prunes these (the others' delete commands are above)
-    const pruned = engineGone.includes('flux') ? [] : unorphaned.map((k) => kustomizationDeletesStage(k));
+    const notPruned = engineGone.includes('flux') || renamed.some((r) => r.engine === 'flux');
+    const pruned = [
+      ...(notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k))),
+      ...(planned ? clusterMoves(targets.targets, delivery, (s) => targets.inventories.get(s)) : []),
+    ];
     if (pruned.length) io.stderr.write(`${pruned.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     printTotal(io, reports, verbose, compiled.notices.length + pruned.length + (deliveryStale ? 1 : 0) + (written.foreignFiles ? 1 : 0));
     return ExitCode.ok;

@@ -38,6 +38,12 @@ const Repository = Settings(
           'What the engine follows: a branch (main), a full ref (refs/tags/v1.2.3, refs/heads/main) or a 40-hex commit. @default main',
       }),
     ),
+    secret: Type.Optional(
+      DnsLabel({
+        description:
+          "Flux: the Secret in flux-system holding the credentials to clone a private repository (the GitRepository's secretRef: username and password for https://, identity and known_hosts for ssh://). It goes with the URL: a stage that names its own url names its own secret. Argo CD finds credentials by the URL (a repository Secret in argocd) and reads none here. @default - none: a public repository",
+      }),
+    ),
   },
   { description: 'Where the engine reads the committed dist/ from.' },
 );

@@ -89,7 +89,7 @@ function projectSecrets(data: unknown, file: string, locate: (path: readonly (st
       : `${dotted(path)} holds ${rule.description} ${maskValue(value)}, which would go into dist/delivery/; ${file} and dist/ are committed, so secret values never go in them`,
     hint:
       path.join('.') === 'delivery.repository.url' || /^delivery\.clusters\.[^.]+\.server$/.test(path.join('.'))
-        ? "write the URL without its user and password, and give them to the engine where it keeps credentials (Argo CD: a repository or cluster Secret in argocd; Flux: the GitRepository's secretRef, a cluster's kubeConfigSecret)"
+        ? "write the URL without its user and password, and give them to the engine where it keeps credentials (Argo CD: a repository or cluster Secret in argocd; Flux: a Secret in flux-system named by delivery.repository.secret, a cluster's kubeConfigSecret)"
         : `take it out of ${file}: the engine reads credentials from Secrets in its own namespace, never from dist/`,
   }));
 }

@@ -45,11 +45,11 @@ export function fluxRef(revision: string): NonNullable<IGitRepository['spec']>['
 }
 
 export function gitRepositories(plans: readonly DeliveryPlan[], labels: Record<string, string>): IGitRepository[] {
-  return [...sources(plans)].map(([name, { url, revision }]) => ({
+  return [...sources(plans)].map(([name, { url, revision, secret }]) => ({
     apiVersion: 'source.toolkit.fluxcd.io/v1',
     kind: 'GitRepository',
     metadata: { name, namespace: FLUX_NAMESPACE, labels },
-    spec: { interval: SOURCE_INTERVAL, url, ref: fluxRef(revision) },
+    spec: { interval: SOURCE_INTERVAL, url, ref: fluxRef(revision), ...(secret !== undefined ? { secretRef: { name: secret } } : {}) },
   }));
 }
 

@@ -65,17 +65,26 @@ export function deliveryApplyCommand(engine: Engine, project: string): string {
 }
 
 /**
+ * The project an engine's inventory `text` was written for: the value of the label its apply
+ * command prunes by (`deliveryApplyCommand`), undefined in an inventory without one.
+ */
+export function deliveryProjectOf(text: string): string | undefined {
+  return new RegExp(`--prune -l ${DELIVERY_LABEL.replace(/[.]/g, '\\.')}=([^,\\s]+)`).exec(text)?.[1];
+}
+
+/**
  * The commands that delete the objects of an engine's inventory `text` (its `dist/delivery/<engine>/`
  * as it was) from the cluster it runs in, by name: what is left there once the engine delivers no
  * stage any more, since its directory, and with it the apply command that would prune them, is gone.
  * The objects that apply a stage (Applications, Kustomizations) go first, then what they share.
+ * @param kept the keys of objects that the engine's directory still holds, which are left out
  */
-export function deliveryDeleteCommands(engine: Engine, text: string): string[] {
+export function deliveryDeleteCommands(engine: Engine, text: string, kept: ReadonlySet<string> = new Set()): string[] {
   const rank = (key: string) => {
     const { apiVersion, kind } = keyParts(key);
     return -DELIVERY_KINDS[engine].indexOf(allowlistEntry(apiVersion, kind));
   };
-  return deleteByName([...parseInventory(text).keys()].sort((a, b) => rank(a) - rank(b)));
+  return deleteByName([...parseInventory(text).keys()].filter((k) => !kept.has(k)).sort((a, b) => rank(a) - rank(b)));
 }
 
 /** The objects of one engine, by file name in its directory. */

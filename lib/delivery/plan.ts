@@ -3,20 +3,11 @@
  * resolved into one plan per stage, with every problem found. Pure.
  */
 import type { Problem, SourceLocation } from '../errors.js';
-import { groupOf } from '../k8s.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { andList } from '../model/limits.js';
-import type { KubeObject } from '../model/object.js';
 import { sourceName } from './source-name.js';
-import {
-  repositoryMismatches,
-  resolvedSync,
-  syncMismatches,
-  type ClusterSpec,
-  type Engine,
-  type ProjectFile,
-  type StageDelivery,
-} from '../config/delivery.js';
+import type { DeliveredStage, StageKinds } from './stage.js';
+import { repositoryMismatches, resolvedSync, syncMismatches, type ClusterSpec, type Engine, type ProjectFile } from '../config/delivery.js';
 
 /** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
 export const DEFAULT_PROJECT = 'stagecraft';
@@ -31,14 +22,18 @@ export interface DeliveryPlan {
   readonly project: string;
   /** The cluster: its key under `delivery.clusters`, and how the engine reaches it. */
   readonly cluster: { readonly id: string } & ClusterSpec;
-  readonly repository: { readonly url: string; readonly revision: string };
+  /**
+   * Where the engine reads the stage from; `secret`, Flux's Secret with the credentials to clone it
+   * (its own when the stage names its own url, else the project file's). @default - secret: none
+   */
+  readonly repository: { readonly url: string; readonly revision: string; readonly secret?: string };
   /** Flux: the name of the GitRepository that follows `repository` (lib/delivery/source-name.ts). @default - none (Argo CD) */
   readonly source?: string;
   readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
   /** The stage's namespace and every namespace its objects live in, sorted (the Argo CD AppProject's destinations). */
   readonly namespaces: readonly string[];
   /** `group/kind` of every kind the stage has, by scope, sorted (for Argo CD's resource allow-lists). */
-  readonly kinds: { readonly namespaced: readonly GroupKind[]; readonly cluster: readonly GroupKind[] };
+  readonly kinds: StageKinds;
   /**
    * The stage this one waits for: the one before it in the promotion order, when the same engine
    * delivers it; for Flux, the nearest such stage that is not suspended.
@@ -46,111 +41,8 @@ export interface DeliveryPlan {
   readonly after?: string;
 }
 
-export interface GroupKind {
-  readonly group: string;
-  readonly kind: string;
-}
-
-/**
- * One stage, as the planner sees it: plain data, which a synthesis records with the stage
- * (lib/cli/fingerprint.ts) so that a later one that keeps the stage plans without compiling it.
- */
-export interface DeliveredStage {
-  readonly stage: string;
-  readonly namespace: string;
-  /** The stage file, as messages name it. */
-  readonly source: string;
-  readonly delivery: StageDelivery;
-  /** The stage's namespace and every namespace its objects live in, sorted. */
-  readonly namespaces: readonly string[];
-  readonly kinds: DeliveryPlan['kinds'];
-  /**
-   * The objects outside the stage's namespace (cluster-scoped, or in another namespace), but its
-   * own Namespace, as `group/Kind namespace/name`, sorted: two stages delivered to one cluster
-   * must not both hold one (`sharedObjects`). @default - none
-   */
-  readonly elsewhere?: readonly string[];
-  /**
-   * Where the stage file writes the settings the plan's problems are about (`PLACED_SETTINGS`, by
-   * dotted path), so that they are reported at `file:line:col` as every stage-file problem is, a
-   * kept stage's too. @default - none: problems name the file and the setting
-   */
-  readonly places?: Readonly<Record<string, Place>>;
-}
-
-/** A line and column of a stage file (the file is the stage's `source`). */
-export interface Place {
-  readonly line: number;
-  readonly column: number;
-}
-
-/**
- * The stage-file settings that delivery problems are placed at: the value of each (the key of
- * `delivery`, which a problem about a setting inherited from the project file points at).
- */
-export const PLACED_SETTINGS: readonly (readonly string[])[] = [
-  ['namespace'],
-  ['delivery'],
-  ['delivery', 'engine'],
-  ['delivery', 'cluster'],
-  ['delivery', 'repository', 'url'],
-  ['delivery', 'repository', 'revision'],
-  ['delivery', 'sync', 'automated'],
-  ['delivery', 'sync', 'selfHeal'],
-];
-
-/**
- * Where a settings file writes the settings the plan may report a problem at: `locate(path)` of
- * each that `data` holds (the project file's, or a stage file's `PLACED_SETTINGS`).
- */
-export function placesOf(
-  data: unknown,
-  paths: readonly (readonly string[])[],
-  locate: (path: readonly string[]) => Place,
-): Record<string, Place> {
-  const places: Record<string, Place> = {};
-  for (const path of paths) {
-    let node = data;
-    for (const key of path)
-      node = node && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
-    if (node !== undefined) {
-      const { line, column } = locate(path);
-      places[path.join('.')] = { line, column };
-    }
-  }
-  return places;
-}
-
 /** Where the project file writes its settings, by dotted path (`delivery.clusters.nonprod`): for the plan's problems. */
 export type ProjectPlaces = (path: readonly string[]) => SourceLocation | undefined;
-
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** What the planner needs of a stage whose objects are `objects`. */
-export function deliveredStage(
-  stage: Omit<DeliveredStage, 'namespaces' | 'kinds' | 'elsewhere'>,
-  objects: readonly KubeObject[],
-): DeliveredStage {
-  // the stage's own namespace is the Application's destination even when no object lives in it (all cluster-scoped, or all elsewhere)
-  const namespaces = new Set([stage.namespace, ...objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : []))]);
-  const elsewhere = objects.flatMap((o) => {
-    const { name, namespace } = o.metadata;
-    if (namespace === stage.namespace || (o.kind === 'Namespace' && name === stage.namespace)) return [];
-    return [`${groupOf(o.apiVersion)}/${o.kind} ${namespace ? `${namespace}/` : ''}${name ?? ''}`];
-  });
-  return { ...stage, namespaces: [...namespaces].sort(byText), kinds: kindsOf(objects), elsewhere: [...new Set(elsewhere)].sort(byText) };
-}
-
-function kindsOf(objects: readonly KubeObject[]): DeliveryPlan['kinds'] {
-  const namespaced = new Map<string, GroupKind>();
-  const cluster = new Map<string, GroupKind>();
-  for (const o of objects) {
-    const gk = { group: groupOf(o.apiVersion), kind: o.kind };
-    (o.metadata.namespace ? namespaced : cluster).set(`${gk.group}/${gk.kind}`, gk);
-  }
-  const sorted = (m: Map<string, GroupKind>) => [...m.entries()].sort(([a], [b]) => byText(a, b)).map(([, gk]) => gk);
-  return { namespaced: sorted(namespaced), cluster: sorted(cluster) };
-}
 
 /**
  * The delivery plan of every stage that declares `delivery:`, in stage order.
@@ -208,6 +100,8 @@ export function planDelivery(
     }
     if (!engine || !url || !clusterName || !Object.hasOwn(clusters, clusterName)) continue;
     const revision = d.repository?.revision ?? defaults.repository?.revision ?? DEFAULT_REVISION;
+    // the credentials go with the URL: the project file's are not sent to another repository's host
+    const secret = d.repository?.url === undefined ? (d.repository?.secret ?? defaults.repository?.secret) : d.repository.secret;
     // the project file's own engine and repository were checked when it was read; here, a stage's choice of either
     const mismatches = repositoryMismatches(engine, { url, revision });
     for (const { setting, message, hint, code } of mismatches) {
@@ -254,7 +148,7 @@ export function planDelivery(
       engine,
       project,
       cluster,
-      repository: { url, revision },
+      repository: { url, revision, ...(secret !== undefined ? { secret } : {}) },
       ...(engine === 'flux' ? { source: sourceName(project, { url, revision }, defaultRepository) } : {}),
       sync,
       namespaces: s.namespaces,
@@ -333,8 +227,14 @@ function sameSourceNames(plans: readonly DeliveryPlan[], stages: readonly Delive
   for (const p of plans) {
     if (p.source === undefined) continue;
     const other = first.get(p.source);
-    if (!other) first.set(p.source, p);
-    if (!other || (other.repository.url === p.repository.url && other.repository.revision === p.repository.revision)) continue;
+    if (!other) {
+      first.set(p.source, p);
+      continue;
+    }
+    if (other.repository.url === p.repository.url && other.repository.revision === p.repository.revision) {
+      if (other.repository.secret !== p.repository.secret) problems.push(secretMismatch(other, p, byStage.get(p.stage)!, projectPlaces));
+      continue;
+    }
     const stage = byStage.get(p.stage)!;
     const setting = stage.delivery.repository?.revision !== undefined || stage.delivery.repository?.url === undefined ? 'revision' : 'url';
     const location = settingPlace(stage, `repository.${setting}`, projectPlaces);
@@ -350,6 +250,27 @@ function sameSourceNames(plans: readonly DeliveryPlan[], stages: readonly Delive
     });
   }
   return problems;
+}
+
+/**
+ * Two stages that follow one repository and revision, so one Flux GitRepository, with other
+ * credentials (`repository.secret`): the object has one secretRef, and one stage would be cloned
+ * with the other's. At the later stage's secret (or its url, when it names its own without one).
+ */
+function secretMismatch(other: DeliveryPlan, p: DeliveryPlan, stage: DeliveredStage, projectPlaces: ProjectPlaces): Problem {
+  const setting = stage.delivery.repository?.secret !== undefined || stage.delivery.repository?.url === undefined ? 'secret' : 'url';
+  const location = settingPlace(stage, `repository.${setting}`, projectPlaces);
+  const named = (q: DeliveryPlan) => (q.repository.secret === undefined ? 'no Secret' : `the Secret ${q.repository.secret}`);
+  const message =
+    `the stages ${other.stage} and ${p.stage} follow ${p.repository.url} at ${p.repository.revision}, so one Flux GitRepository (${p.source}), ` +
+    `with ${named(other)} and ${named(p)} as its credentials: it has one secretRef, and one stage would be cloned with the other's`;
+  return {
+    code: 'delivery/settings',
+    ...(location
+      ? { location, message: `delivery.repository.${setting}: ${message}` }
+      : { subject: `${stage.source}: delivery.repository`, message }),
+    hint: `name the same repository.secret for both stages (a stage that writes its own url inherits no secret), or none for both`,
+  };
 }
 
 /**

@@ -460,6 +460,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "A Kustomization leaves dist/delivery/flux/ and, as applied by an older stagecraft, has no deletionPolicy: Orphan, so Flux deletes the stage's objects once the delivery apply prunes it: run the kubectl patch of the hint first.",
   ),
   row(
+    'delivery/moves-cluster',
+    'Stage delivered to another cluster',
+    "A stage's Application or Kustomization now applies it to another cluster, and the engine leaves what it applied in the old one: its objects stay at work there, its claims with their data, and the new cluster starts on empty claims. Copy what is to be kept, then delete the stage from the old cluster with the command of the hint.",
+  ),
+  row(
     'delivery/schema',
     'Delivery object invalid',
     "A generated Argo CD or Flux object does not match the engine's schema: check the delivery settings it came from.",

@@ -21,7 +21,7 @@ import { compareCodePoints } from '../model/order.js';
 import { applyRank } from '../model/kinds.js';
 import { transform } from '../transforms/index.js';
 import { MANAGED_BY } from '../transforms/labels.js';
-import { externalSecrets } from '../constructs/external-secrets.js';
+import { NAMESPACE_SYNC_WAVE, SYNC_WAVE_ANNOTATION, externalSecrets } from '../constructs/external-secrets.js';
 import type { Engine, SecretStore } from '../config/delivery.js';
 import { commentHeader, toYaml } from './serialize.js';
 import { generatedLine } from './disk.js';
@@ -173,19 +173,19 @@ class NamespaceChart extends Chart {
     super(app, NAMESPACE_CHART, { disableResourceNameHashes: true });
     const required = [...secrets, ...external.secrets];
     const serviceAccounts = external.serviceAccounts;
+    // a stage whose Secrets come from a store gets them from the External Secrets Operator
+    const syncWave = options.engine === 'argocd';
+    const fromStore = options.secretStore ? externalSecrets(secrets, options.secretStore, stage.namespace, { syncWave }) : [];
     const annotations = {
       ...(required.length ? { [REQUIRED_SECRETS_ANNOTATION]: formatRequiredSecrets(required) } : {}),
       ...(serviceAccounts.length ? { [REQUIRED_SERVICE_ACCOUNTS_ANNOTATION]: formatRequiredServiceAccounts(serviceAccounts) } : {}),
+      // Argo CD applies its ExternalSecrets' wave first: the Namespace must exist before them
+      ...(syncWave && fromStore.length ? { [SYNC_WAVE_ANNOTATION]: NAMESPACE_SYNC_WAVE } : {}),
     };
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: { name: stage.namespace, annotations: Object.keys(annotations).length ? annotations : undefined },
     });
-    // a stage whose Secrets come from a store gets them from the External Secrets Operator
-    if (options.secretStore) {
-      for (const o of externalSecrets(secrets, options.secretStore, stage.namespace, { syncWave: options.engine === 'argocd' })) {
-        new ApiObject(this, `external-secret-${o.metadata.name}`, o);
-      }
-    }
+    for (const o of fromStore) new ApiObject(this, `external-secret-${o.metadata.name}`, o);
   }
 }
 

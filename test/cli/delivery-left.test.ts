@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempProject } from '../helpers/cli.js';
+import { repoStage, runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 
 const PROJECT = FLUX_PROJECT;
@@ -77,6 +77,112 @@ describe('synth, when a Kustomization applied by an older stagecraft leaves dist
         `  hint: before that apply, run in the cluster Flux runs in: kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
         '',
       ].join('\n'),
+    );
+  });
+});
+
+describe('synth, when the project file gives the delivery project another name', () => {
+  it("says that the apply command no longer prunes the old name's objects, which go on applying their stages, with the commands that delete them", () => {
+    const dir = tempProject({
+      dev: stage('{ cluster: nonprod }'),
+      qa: stage('{ cluster: prod, engine: argocd }', 'promotion: { from: dev }\n'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT.replace('delivery:\n', 'delivery:\n  project: platform\n'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        'delivery: dist/delivery/argocd/ is now the project platform (it was stagecraft), and its apply command prunes only objects labelled stagecraft.dev/delivery=platform',
+        '  the objects of the project stagecraft stay in the cluster argocd runs in, where they go on applying the stages they name; delete them with:',
+        '    kubectl delete application.argoproj.io -n argocd stagecraft-qa',
+        '    kubectl delete appproject.argoproj.io -n argocd stagecraft',
+        'delivery: dist/delivery/flux/ is now the project platform (it was stagecraft), and its apply command prunes only objects labelled stagecraft.dev/delivery=platform',
+        '  the objects of the project stagecraft stay in the cluster flux runs in, where they go on applying the stages they name; delete them with:',
+        '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev',
+        '    kubectl delete gitrepository.source.toolkit.fluxcd.io -n flux-system stagecraft',
+        '',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(dir, 'dist', 'delivery', 'flux', 'inventory.txt'), 'utf8')).toContain('stagecraft.dev/delivery=platform');
+  });
+
+  it('gives the patch first for a Kustomization an older stagecraft applied, and does not say that the apply prunes it', () => {
+    const dir = olderFluxProject();
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT.replace('delivery:\n', 'delivery:\n  project: platform\n'));
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        `    kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev ${PATCH}`,
+        `    kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
+        '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev stagecraft-qa',
+        '    kubectl delete gitrepository.source.toolkit.fluxcd.io -n flux-system stagecraft',
+      ].join('\n'),
+    );
+    expect(r.stderr).not.toContain('the next kubectl apply --prune');
+  });
+});
+
+describe('synth, when a stage is delivered to another cluster', () => {
+  it.each([
+    [
+      'argocd',
+      'Application argocd/stagecraft-qa',
+      'https://prod.example.com:6443',
+      'the cluster of the kubeconfig in the Secret nonprod-kubeconfig',
+    ],
+    [
+      'flux',
+      'Kustomization flux-system/stagecraft-qa',
+      'the cluster Flux runs in',
+      'the cluster of the kubeconfig in the Secret nonprod-kubeconfig',
+    ],
+  ])(
+    '%s: warns once that the old cluster keeps its objects and data, with the command that deletes them there',
+    (engine, subject, now, was) => {
+      const projectText =
+        engine === 'argocd'
+          ? PROJECT.replace('engine: flux', 'engine: argocd').replace('{ kubeConfigSecret: nonprod-kubeconfig }', '{ name: nonprod }')
+          : PROJECT;
+      // the example stage dev, with a database on a claim
+      const text = repoStage('dev');
+      expect(text).toContain('delivery: { cluster: nonprod }');
+      const dir = tempProject({ qa: text });
+      writeFileSync(join(dir, 'stagecraft.yaml'), projectText);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      writeFileSync(join(dir, 'environments', 'qa.yaml'), text.replace('delivery: { cluster: nonprod }', 'delivery: { cluster: prod }'));
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(0);
+      const before = engine === 'argocd' ? 'the cluster Argo CD names nonprod' : was;
+      expect(r.stderr).toContain(
+        `${subject}: warning: applies dist/qa to ${now} now, no longer to ${before}, and ${engine === 'flux' ? 'Flux' : 'Argo CD'} leaves what it applied there: ` +
+          `the stage's objects stay at work in ${before}, its claims with their data, while it starts on new, empty claims in ${now}\n` +
+          `  hint: copy what is to be kept first; then, with kubectl pointed at ${before}, delete the stage there: kubectl delete `,
+      );
+      expect(r.stderr).toMatch(
+        /delete the stage there: kubectl delete [\w.,]*persistentvolumeclaim,[\w.,]*namespace --all-namespaces -l stagecraft.dev\/stage=qa,/,
+      );
+      // said once: the next synthesis compares with what this one wrote
+      expect(runCli('synth', [], dir).stderr).not.toContain('delivery/moves-cluster');
+      expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('no longer to');
+    },
+  );
+
+  it('is said by npm run diff of the stage before synth', () => {
+    const text = repoStage('dev');
+    const dir = tempProject({ qa: text });
+    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), text.replace('delivery: { cluster: nonprod }', 'delivery: { cluster: prod }'));
+    const r = runCli('diff', ['qa'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'Kustomization flux-system/stagecraft-qa: warning: applies dist/qa to the cluster Flux runs in now, no longer to the cluster of the kubeconfig in the Secret nonprod-kubeconfig',
+    );
+    expect(r.stderr).toContain(
+      '  hint: copy what is to be kept first; then, with kubectl pointed at the cluster of the kubeconfig in the Secret nonprod-kubeconfig, delete the stage there: kubectl delete ',
     );
   });
 });

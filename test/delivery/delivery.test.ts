@@ -9,9 +9,10 @@ import { compileStages, type StageSource } from '../../lib/compile.js';
 import { loadProjectFile } from '../../lib/config/project-file.js';
 import { DELIVERY_DIR, deliveryApplyCommand, deliveryFiles } from '../../lib/delivery/index.js';
 import { sourceName } from '../../lib/delivery/source-name.js';
-import { deliveredStage, planDelivery, type DeliveredStage } from '../../lib/delivery/plan.js';
+import { planDelivery } from '../../lib/delivery/plan.js';
+import { deliveredStage, type DeliveredStage } from '../../lib/delivery/stage.js';
 import { formatProblem } from '../../lib/errors.js';
-import type { KubeObject } from '../../lib/model/object.js';
+import { describeObject, type KubeObject } from '../../lib/model/object.js';
 import type { RenderedStage } from '../../lib/synth/render.js';
 import { compile, openProject } from '../../lib/cli/project.js';
 import { REPO, repoStage, runCli, snapshotDir, tempProject, writeTree } from '../helpers/cli.js';
@@ -283,6 +284,50 @@ describe('compiling delivery', () => {
     ]);
   });
 
+  it("clones a private repository with the credentials of the Secret its repository.secret names, which a stage's own url does not inherit", () => {
+    const PRIVATE = PROJECT.replace('revision: main }', 'revision: main, secret: git-credentials }');
+    const OTHER = 'https://git.example.com/team/other.git';
+    const compiled = compileStages(
+      sources({
+        qa: stage('{ cluster: nonprod }'),
+        production: stage('{ cluster: prod, repository: { revision: release } }'),
+        dev: stage(`{ cluster: nonprod, repository: { url: ${OTHER} } }`),
+        test: stage(`{ cluster: nonprod, repository: { url: ${OTHER}, revision: v2, secret: other-credentials } }`),
+      }),
+      { project: { file: 'stagecraft.yaml', text: PRIVATE }, delivery: true },
+    );
+    const delivery = compiled.tree.get(DELIVERY_DIR)!;
+    const secretRefs = Object.fromEntries(
+      docs(delivery.get('flux/00-stagecraft.yaml')!).map((o) => [
+        (o.spec as { url: string }).url + ' ' + JSON.stringify((o.spec as { ref: object }).ref),
+        (o.spec as { secretRef?: object }).secretRef,
+      ]),
+    );
+    expect(secretRefs).toEqual({
+      'https://git.example.com/team/app.git {"branch":"main"}': { name: 'git-credentials' },
+      'https://git.example.com/team/app.git {"branch":"release"}': { name: 'git-credentials' },
+      // another repository: the project file's credentials are not sent to it
+      [`${OTHER} {"branch":"main"}`]: undefined,
+      [`${OTHER} {"branch":"v2"}`]: { name: 'other-credentials' },
+    });
+    expectSoundDelivery(delivery, compiled.stages);
+  });
+
+  it("refuses two stages that follow one repository and revision with other credentials, at the later stage's secret, naming both", () => {
+    const run = () =>
+      compileStages(
+        sources({
+          qa: stage('{ cluster: nonprod }'),
+          production: stage('{ cluster: prod, repository: { secret: prod-credentials } }'),
+        }),
+        { project, delivery: true },
+      );
+    expect(problemsOf(run)).toEqual([
+      "environments/production.yaml:3:50: delivery.repository.secret: the stages qa and production follow https://git.example.com/team/app.git at main, so one Flux GitRepository (stagecraft), with no Secret and the Secret prod-credentials as its credentials: it has one secretRef, and one stage would be cloned with the other's\n" +
+        '  hint: name the same repository.secret for both stages (a stage that writes its own url inherits no secret), or none for both',
+    ]);
+  });
+
   it('has no Flux stage depend on a suspended one, which never becomes ready: it waits for the nearest earlier stage that is not', () => {
     const dependsOn = (suspended: readonly string[]) => {
       const sync = (name: string) =>
@@ -527,6 +572,20 @@ describe('compiling delivery', () => {
     // not delivered by Argo CD: no sync wave
     expect(objects[0].metadata.annotations).toBeUndefined();
   });
+
+  it("has Argo CD create a stage's Namespace before its ExternalSecrets, and those before the workloads that read their Secrets", () => {
+    const text = withoutDelivery(repoStage('dev')) + 'delivery: { cluster: nonprod }\nsecretStore: { name: vault }\n';
+    const compiled = compileStages(sources({ qa: text }), { project: { text: ARGOCD_PROJECT, file: 'stagecraft.yaml' } });
+    const objects = compiled.stages[0].charts.flatMap((c) => c.objects);
+    // Argo CD applies wave by wave (the annotation, else 0), each once the one before is healthy, and orders by kind only within a wave
+    const wave = (o: KubeObject) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+    const namespace = objects.find((o) => o.kind === 'Namespace')!;
+    const external = objects.filter((o) => o.kind === 'ExternalSecret');
+    expect(external.map((o) => o.metadata.name)).toEqual(['mysqlsecret']);
+    for (const o of objects.filter((x) => x !== namespace)) expect(wave(o), describeObject(o)).toBeGreaterThan(wave(namespace));
+    for (const o of objects.filter((x) => x.metadata.namespace && x.kind !== 'ExternalSecret'))
+      expect(wave(o), describeObject(o)).toBeGreaterThan(wave(external[0]));
+  });
 });
 
 /**
@@ -539,7 +598,12 @@ function expectSoundDelivery(delivery: ReadonlyMap<string, string>, delivered: r
   const apps = objects.filter((o) => o.kind === 'Application' || o.kind === 'Kustomization');
   expect(
     apps.map((a) => (a.spec as { source?: { path: string }; path?: string }).source?.path ?? (a.spec as { path: string }).path).sort(),
-  ).toEqual(delivered.map((r) => expect.stringMatching(new RegExp(`^(\\./)?dist/${r.stage.name}$`))).sort());
+  ).toEqual(
+    delivered
+      .map((r) => r.stage.name)
+      .sort()
+      .map((name) => expect.stringMatching(new RegExp(`^(\\./)?dist/${name}$`))),
+  );
   const appProject = objects.find((o) => o.kind === 'AppProject');
   if (appProject) {
     const spec = appProject.spec as {

@@ -1,0 +1,119 @@
+/**
+ * A stage as the delivery planner sees it (lib/delivery/plan.ts): plain data made from its stage
+ * file and its objects, which a synthesis records with the stage so that a later one that keeps
+ * the stage plans without compiling it; and where its stage file writes the settings the plan's
+ * problems are placed at. Pure.
+ */
+import type { StageDelivery } from '../config/delivery.js';
+import { groupOf } from '../k8s.js';
+import type { KubeObject } from '../model/object.js';
+
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+/** `group/kind` of every kind a stage has, by scope, sorted (for Argo CD's resource allow-lists). */
+export interface StageKinds {
+  readonly namespaced: readonly GroupKind[];
+  readonly cluster: readonly GroupKind[];
+}
+
+/**
+ * One stage, as the planner sees it: plain data, which a synthesis records with the stage
+ * (lib/cli/fingerprint.ts) so that a later one that keeps the stage plans without compiling it.
+ */
+export interface DeliveredStage {
+  readonly stage: string;
+  readonly namespace: string;
+  /** The stage file, as messages name it. */
+  readonly source: string;
+  readonly delivery: StageDelivery;
+  /** The stage's namespace and every namespace its objects live in, sorted. */
+  readonly namespaces: readonly string[];
+  readonly kinds: StageKinds;
+  /**
+   * The objects outside the stage's namespace (cluster-scoped, or in another namespace), but its
+   * own Namespace, as `group/Kind namespace/name`, sorted: two stages delivered to one cluster
+   * must not both hold one (`sharedObjects`). @default - none
+   */
+  readonly elsewhere?: readonly string[];
+  /**
+   * Where the stage file writes the settings the plan's problems are about (`PLACED_SETTINGS`, by
+   * dotted path), so that they are reported at `file:line:col` as every stage-file problem is, a
+   * kept stage's too. @default - none: problems name the file and the setting
+   */
+  readonly places?: Readonly<Record<string, Place>>;
+}
+
+/** A line and column of a stage file (the file is the stage's `source`). */
+export interface Place {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * The stage-file settings that delivery problems are placed at: the value of each (the key of
+ * `delivery`, which a problem about a setting inherited from the project file points at).
+ */
+export const PLACED_SETTINGS: readonly (readonly string[])[] = [
+  ['namespace'],
+  ['delivery'],
+  ['delivery', 'engine'],
+  ['delivery', 'cluster'],
+  ['delivery', 'repository', 'url'],
+  ['delivery', 'repository', 'revision'],
+  ['delivery', 'repository', 'secret'],
+  ['delivery', 'sync', 'automated'],
+  ['delivery', 'sync', 'selfHeal'],
+];
+
+/**
+ * Where a settings file writes the settings the plan may report a problem at: `locate(path)` of
+ * each that `data` holds (the project file's, or a stage file's `PLACED_SETTINGS`).
+ */
+export function placesOf(
+  data: unknown,
+  paths: readonly (readonly string[])[],
+  locate: (path: readonly string[]) => Place,
+): Record<string, Place> {
+  const places: Record<string, Place> = {};
+  for (const path of paths) {
+    let node = data;
+    for (const key of path)
+      node = node && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+    if (node !== undefined) {
+      const { line, column } = locate(path);
+      places[path.join('.')] = { line, column };
+    }
+  }
+  return places;
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What the planner needs of a stage whose objects are `objects`. */
+export function deliveredStage(
+  stage: Omit<DeliveredStage, 'namespaces' | 'kinds' | 'elsewhere'>,
+  objects: readonly KubeObject[],
+): DeliveredStage {
+  // the stage's own namespace is the Application's destination even when no object lives in it (all cluster-scoped, or all elsewhere)
+  const namespaces = new Set([stage.namespace, ...objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : []))]);
+  const elsewhere = objects.flatMap((o) => {
+    const { name, namespace } = o.metadata;
+    if (namespace === stage.namespace || (o.kind === 'Namespace' && name === stage.namespace)) return [];
+    return [`${groupOf(o.apiVersion)}/${o.kind} ${namespace ? `${namespace}/` : ''}${name ?? ''}`];
+  });
+  return { ...stage, namespaces: [...namespaces].sort(byText), kinds: kindsOf(objects), elsewhere: [...new Set(elsewhere)].sort(byText) };
+}
+
+function kindsOf(objects: readonly KubeObject[]): StageKinds {
+  const namespaced = new Map<string, GroupKind>();
+  const cluster = new Map<string, GroupKind>();
+  for (const o of objects) {
+    const gk = { group: groupOf(o.apiVersion), kind: o.kind };
+    (o.metadata.namespace ? namespaced : cluster).set(`${gk.group}/${gk.kind}`, gk);
+  }
+  const sorted = (m: Map<string, GroupKind>) => [...m.entries()].sort(([a], [b]) => byText(a, b)).map(([, gk]) => gk);
+  return { namespaced: sorted(namespaced), cluster: sorted(cluster) };
+}
