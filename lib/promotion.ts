@@ -10,7 +10,7 @@
 import type { Problem, SourceLocation } from './errors.js';
 import { didYouMean } from './model/did-you-mean.js';
 import { andList } from './model/limits.js';
-import type { LoadedStage } from './config/load.js';
+import type { AppInstance, LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { compareNumbered, idleColor, releasePathMistakes, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
@@ -27,11 +27,6 @@ export interface PromotionPlan {
    * @default []
    */
   readonly idle?: readonly string[];
-  /**
-   * Whether the two stages deploy no app in common, so that there is nothing to promote (the one note says so).
-   * @default false
-   */
-  readonly noAppInCommon?: boolean;
 }
 
 /** An image reference in its parts: `registry.example.com:5000/team/web:2@sha256:...`. */
@@ -257,15 +252,8 @@ export function planPromotion(
       hint: `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
     });
   }
-  if (app === undefined && !sources.some((s) => targets.has(s.name))) {
-    // one sentence for it, not a note per app that the other stage does not deploy
-    const apps = (stage: LoadedStage) => `${stage.context.name} deploys ${andList(stage.apps.map((a) => a.name).sort()) || 'none'}`;
-    return {
-      edits,
-      notes: [`${from.context.name} and ${to.context.name} deploy no app in common (${apps(from)}; ${apps(to)}): nothing to promote`],
-      noAppInCommon: true,
-    };
-  }
+  // promoting every app, those the source deploys and the target does not (renamed, or not yet added there)
+  const notDeployed: AppInstance[] = [];
   for (const source of sources) {
     const target = targets.get(source.name);
     const release = stacks[source.stack].release;
@@ -274,6 +262,10 @@ export function planPromotion(
       app === undefined
         ? notes.push(`apps.${source.name}: ${message}; left alone`)
         : problems.push({ code: 'promote/app', message: `apps.${source.name}: ${message}, so its release cannot be promoted`, hint });
+    if (!target && app === undefined) {
+      notDeployed.push(source);
+      continue;
+    }
     if (!target) {
       skip(
         `not deployed in ${to.context.name}`,
@@ -349,8 +341,7 @@ export function planPromotion(
       }
       return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
     };
-    const sourceColors = release.blueGreen && (settingAt(source.settings, release.blueGreen) as BlueGreenSettings | undefined);
-    const imagePath = sourceColors ? [...release.blueGreen!, sourceColors.live] : release.image;
+    const imagePath = releaseImagePath(release, source.settings);
     const image = settingAt(source.settings, imagePath) as string | undefined;
     const targetColors = release.blueGreen && (settingAt(target.settings, release.blueGreen) as BlueGreenSettings | undefined);
     if (image === undefined) {
@@ -401,5 +392,64 @@ export function planPromotion(
   }
   if (problems.length) return { problems: [...problems, ...refusals] };
   if (refusals.length) return { problems: refusals, refused: true };
-  return { edits, notes, ...(waiting.length ? { idle: waiting } : {}) };
+  const unmatched = unmatchedApps(from, to, stacks, notDeployed);
+  // nothing to write, and yet the target lacks a release of the source: "nothing to change" would say the stages are equal
+  const lacking = unmatched.problems;
+  if (edits.length === 0 && lacking.length) return { problems: lacking, refused: true };
+  return { edits, notes: [...notes, ...unmatched.notes], ...(waiting.length ? { idle: waiting } : {}) };
+}
+
+/** Where the image an app runs is set: its live color's, when it runs blue/green, else `release.image`. */
+function releaseImagePath(release: NonNullable<Stack['release']>, settings: unknown): SettingPath {
+  const colors = release.blueGreen && (settingAt(settings, release.blueGreen) as BlueGreenSettings | undefined);
+  return colors ? [...release.blueGreen!, colors.live] : release.image;
+}
+
+/**
+ * What a promotion of every app says of the apps only one of the stages deploys (`notDeployed`, the
+ * source's): a note for each, and a problem for each of the source's with a release, for when
+ * nothing else is written. An app of the target of the same stack that the source does not deploy
+ * is named as what it may have been renamed from.
+ */
+function unmatchedApps(
+  from: LoadedStage,
+  to: LoadedStage,
+  stacks: Readonly<Record<string, Stack>>,
+  notDeployed: readonly AppInstance[],
+): { notes: string[]; problems: Problem[] } {
+  const [source, target] = [from.context.name, to.context.name];
+  const inSource = new Set(from.apps.map((s) => s.name));
+  const onlyInTarget = to.apps.filter((t) => !inSource.has(t.name));
+  const both = to.apps.filter((t) => inSource.has(t.name));
+  const released = both.filter((t) => stacks[t.stack]?.release).map((t) => t.name);
+  const notes: string[] = [];
+  const problems: Problem[] = [];
+  const renamedFrom = new Set<string>();
+  for (const app of notDeployed) {
+    const olds = onlyInTarget.filter((t) => t.stack === app.stack);
+    for (const o of olds) renamedFrom.add(o.name);
+    const renamed = olds.length
+      ? `${target} deploys ${andList(olds.map((o) => `apps.${o.name}`))} of the same stack ('${app.stack}'), which ${source} does not: was it renamed?`
+      : undefined;
+    notes.push(`apps.${app.name}: not deployed in ${target}; left alone${renamed ? ` (${renamed})` : ''}`);
+    const release = stacks[app.stack]?.release;
+    if (!release) continue;
+    const image = settingAt(app.settings, releaseImagePath(release, app.settings));
+    const others = renamed ?? (both.length ? undefined : `${target} deploys ${andList(to.apps.map((t) => t.name).sort()) || 'no app'}`);
+    problems.push({
+      code: 'promote/app',
+      location: from.locate(['apps'], app.name),
+      message:
+        `apps.${app.name}: deployed in ${source}, not in ${target}, so ${target} does not have its release` +
+        `${typeof image === 'string' ? ` (${image})` : ''}${others ? `; ${others}` : ''}`,
+      hint: olds.length
+        ? `promote copies releases, not apps: to rename it in ${target} too, rename apps.${olds[0].name} to ${app.name} in ${to.source} (its objects are renamed with it: npm run synth says what that takes), or give it its name ${olds[0].name} again in ${from.source}; then promote again`
+        : `promote copies releases, not apps: add apps.${app.name} to ${to.source} for ${target} to run it, then promote again` +
+          (released.length ? `; ${target} already has the releases of the apps both deploy (${andList(released)})` : ''),
+    });
+  }
+  for (const t of onlyInTarget) {
+    if (!renamedFrom.has(t.name)) notes.push(`apps.${t.name}: deployed in ${target}, not in ${source}; left as it is`);
+  }
+  return { notes, problems };
 }

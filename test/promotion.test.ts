@@ -268,7 +268,7 @@ describe('planning a promotion', () => {
     );
     expect(plan).toEqual({
       edits: [{ path: ['apps', 'web', 'image'], value: 'web:2' }],
-      notes: ['apps.extra: not deployed in production; left alone', "apps.plain: stack 'plain' declares no release settings; left alone"],
+      notes: ["apps.plain: stack 'plain' declares no release settings; left alone", 'apps.extra: not deployed in production; left alone'],
     });
   });
 
@@ -407,18 +407,61 @@ describe('promoting an image that the target pulls from a registry of its own', 
   });
 });
 
-describe('promoting between stages that share no app', () => {
-  it('says so in one line, naming the apps of each', () => {
-    const plan = planPromotion(
-      load('dev', 'apps:\n  web: { image: web:2 }\n'),
-      load('lab', 'apps:\n  plain: { image: p:1 }\n  other: { stack: plain, image: o:1 }\n'),
-      stacks,
-    );
-    expect(plan).toEqual({
-      edits: [],
-      notes: ['dev and lab deploy no app in common (dev deploys web; lab deploys other and plain): nothing to promote'],
-      noAppInCommon: true,
+describe('promoting every app where the stages deploy different apps', () => {
+  it('refuses when nothing is written and the target lacks an app of the source, naming an app of the same stack only the target deploys as renamed', () => {
+    // web renamed to site in qa; production still runs it as web, already at the release
+    const from = load('qa', 'apps:\n  site: { stack: web, image: web:2 }\n  other: { stack: web, image: o:1 }\n');
+    const to = load('production', 'apps:\n  web: { image: web:1 }\n  other: { stack: web, image: o:1 }\n');
+    expect(planPromotion(from, to, stacks)).toEqual({
+      problems: [
+        {
+          code: 'promote/app',
+          location: from.locate(['apps'], 'site'),
+          message:
+            "apps.site: deployed in qa, not in production, so production does not have its release (web:2); production deploys apps.web of the same stack ('web'), which qa does not: was it renamed?",
+          hint: 'promote copies releases, not apps: to rename it in production too, rename apps.web to site in environments/production.yaml (its objects are renamed with it: npm run synth says what that takes), or give it its name web again in environments/qa.yaml; then promote again',
+        },
+      ],
+      refused: true,
     });
+    expect(from.locate(['apps'], 'site')).toEqual({ file: 'environments/qa.yaml', line: 2, column: 3 });
+  });
+
+  it('says so in a note when something else is promoted, and notes an app only the target deploys', () => {
+    const from = load('qa', 'apps:\n  site: { stack: web, image: web:2 }\n  other: { stack: web, image: o:2 }\n');
+    const to = load(
+      'production',
+      'apps:\n  web: { image: web:1 }\n  other: { stack: web, image: o:1 }\n  extra: { stack: plain, image: p:1 }\n',
+    );
+    expect(planPromotion(from, to, stacks)).toEqual({
+      edits: [{ path: ['apps', 'other', 'image'], value: 'o:2' }],
+      notes: [
+        "apps.site: not deployed in production; left alone (production deploys apps.web of the same stack ('web'), which qa does not: was it renamed?)",
+        'apps.extra: deployed in production, not in qa; left as it is',
+      ],
+    });
+  });
+
+  it('refuses when the stages share no app, naming the apps of the target, and says which releases the target has when they share some', () => {
+    const lab = load('lab', 'apps:\n  plain: { image: p:1 }\n  other: { stack: plain, image: o:1 }\n');
+    expect(planPromotion(load('dev', 'apps:\n  web: { image: web:2 }\n'), lab, stacks)).toMatchObject({
+      problems: [
+        {
+          message: 'apps.web: deployed in dev, not in lab, so lab does not have its release (web:2); lab deploys other and plain',
+          hint: 'promote copies releases, not apps: add apps.web to environments/lab.yaml for lab to run it, then promote again',
+        },
+      ],
+      refused: true,
+    });
+    const plan = planPromotion(load('dev', 'apps:\n  web: { image: web:2 }\n  other: { stack: web, image: o:1 }\n'), lab, stacks);
+    expect('problems' in plan && plan.problems.map((p) => p.hint)).toEqual([
+      'promote copies releases, not apps: add apps.web to environments/lab.yaml for lab to run it, then promote again',
+    ]);
+    const shared = load('lab', 'apps:\n  other: { stack: web, image: o:1 }\n');
+    const withOther = planPromotion(load('dev', 'apps:\n  web: { image: web:2 }\n  other: { stack: web, image: o:1 }\n'), shared, stacks);
+    expect('problems' in withOther && withOther.problems.map((p) => p.hint)).toEqual([
+      'promote copies releases, not apps: add apps.web to environments/lab.yaml for lab to run it, then promote again; lab already has the releases of the apps both deploy (other)',
+    ]);
   });
 });
 

@@ -31,6 +31,8 @@ Refused (exit 1, nothing written) unless --force: promoting to a stage whose fil
 produces (synthesize and commit it first), or an image that <to> names differently (another
 image, not the same one from another registry). Refused unless --rollback: a release older than
 the one <to> runs (1.2 where <to> has 1.2.1, a hotfix that came back from a later stage).
+Refused too when there is nothing to change but <from> deploys an app that <to> does not (renamed
+in <from>, or not yet added to <to>): <to> does not have that release.
 Exit 2 when a stage file has a problem.
 
 Options:
@@ -95,8 +97,6 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
     const { text, applied } = editValues(read, plan.edits, target.source);
     if (applied.length === 0) {
       for (const note of plan.notes) io.stdout.write(`${note}\n`);
-      // no app in common: the note says so, and there is no release to have
-      if (plan.noAppInCommon) return ExitCode.ok;
       const where = plan.idle ? `, in the idle color of ${andList(plan.idle)} (not yet live)` : '';
       io.stdout.write(`${to} already has the release of ${from}${where}: nothing to change\n`);
       return ExitCode.ok;

@@ -142,12 +142,35 @@ describe('promote', () => {
     });
   });
 
-  it('says so when the two stages deploy no app in common', () => {
+  it('is refused (exit 1) when the two stages deploy no app in common, naming the apps of the target', () => {
+    const before = snapshotDir(dir);
     const r = runCli('promote', ['dev', 'lab', '--force'], dir);
     expect(r).toMatchObject({
-      code: 0,
-      stdout: 'dev and lab deploy no app in common (dev deploys demoapp; lab deploys flannel and nginx): nothing to promote\n',
+      code: 1,
+      stderr:
+        'environments/dev.yaml:4:3: error: apps.demoapp: deployed in dev, not in lab, so lab does not have its release (demoapp:1); lab deploys flannel and nginx\n' +
+        '  hint: promote copies releases, not apps: add apps.demoapp to environments/lab.yaml for lab to run it, then promote again\n' +
+        '1 problem; nothing was written.\n',
     });
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+});
+
+describe('promote after an app was renamed in the source stage', () => {
+  it('is refused (exit 1) at the renamed app rather than say that the target has the release, naming the old name the target still has', () => {
+    // demoapp renamed shop in test, at the release qa runs as demoapp
+    const test = repoStage('test').replace('\n  demoapp:\n', '\n  shop:\n    stack: demoapp\n');
+    const dir = tempProject({ dev: repoStage('dev'), test, qa: repoStage('qa') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(dir);
+    const r = runCli('promote', ['test', 'qa'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "environments/test.yaml:5:3: error: apps.shop: deployed in test, not in qa, so qa does not have its release (demoapp:1); qa deploys apps.demoapp of the same stack ('demoapp'), which test does not: was it renamed?",
+      '  hint: promote copies releases, not apps: to rename it in qa too, rename apps.demoapp to shop in environments/qa.yaml (its objects are renamed with it: npm run synth says what that takes), or give it its name demoapp again in environments/test.yaml; then promote again',
+    ]);
+    expect(snapshotDir(dir)).toEqual(before);
   });
 });
 
