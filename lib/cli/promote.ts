@@ -12,8 +12,7 @@ import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages } from './project.js';
-import { INVENTORY_FILE } from '../synth/inventory.js';
-import { fileText, type FileContent } from '../synth/file-content.js';
+import { INVENTORY_FILE, objectsUnchanged } from '../synth/inventory.js';
 import { readStageOutput, rewriteStage, staleFiles } from './output.js';
 import { crashPoint } from '../synth/write.js';
 
@@ -104,14 +103,14 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
     // the target's file as it was must be what dist/<to> holds: else the promotion would bring in
     // more than the release, and the changes printed below would not be the release's alone. A file
     // there that is not YAML (a merge conflict) is reported at its place first; an edit of the stage
-    // file that changes no object (a comment, a value written in another style) changes only its
-    // digest in the inventory, which is no output to review
+    // file that changes no object (a comment, a value written in another style) changes the
+    // inventory but none of its objects (as the compilation compared them with dist/<to>'s), which
+    // is no output to review
     const asIs = readStageOutput(project, to);
     const compiledTo = compile(project, [to], { sources: new Map([[to, read]]) });
     const inventory = `changed: ${DIST_DIR}/${to}/${INVENTORY_FILE}`;
-    const unsynthesized = staleFiles(project, compiledTo).filter(
-      (l) => l !== inventory || !sameButSource(asIs.tree.get(INVENTORY_FILE), compiledTo.tree.get(to)?.get(INVENTORY_FILE)),
-    );
+    const sameObjects = objectsUnchanged(compiledTo.compared.get(to)?.changes);
+    const unsynthesized = staleFiles(project, compiledTo).filter((l) => l !== inventory || !sameObjects);
     if (unsynthesized.length && !force) {
       throw new ProblemsError(
         [
@@ -137,11 +136,5 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
     return ExitCode.ok;
   },
 };
-
-/** Whether two inventories say the same but for the stage file's digest (their `source:` line). */
-function sameButSource(old: string | undefined, now: FileContent | undefined): boolean {
-  const withoutSource = (text: string) => text.replace(/^source: .*$/m, '');
-  return old !== undefined && now !== undefined && withoutSource(old) === withoutSource(fileText(now));
-}
 
 if (isEntry(import.meta.url)) runAsProcess(command);

@@ -107,6 +107,24 @@ describe('promote', () => {
     expect(forced.stdout).toMatch(/averageUtilization: 70 -> 80\n/);
   });
 
+  it("is not refused when dist/<to> differs from what the target's file produces in its inventory alone, its objects all the same", () => {
+    resetQa();
+    // a comment in the stage file (its digest in the inventory), and an inventory written by an earlier stagecraft
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), `${STAGES.qa}# reviewed\n`);
+    const file = join(dir, 'dist', 'qa', 'inventory.txt');
+    const inventory = readFileSync(file, 'utf8');
+    expect(inventory).toMatch(/^compiler: stagecraft \S+$/m);
+    writeFileSync(file, inventory.replace(/^compiler: stagecraft \S+$/m, 'compiler: stagecraft 0.0.1'));
+    const r = runCli('promote', ['test', 'qa', '--app', 'web'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+      'environments/qa.yaml:6:41: apps.web2.image: team/web:1.0 kept (now written here: it was merged from apps.web.image, which changes)',
+      'qa: 18 objects in 6 files -> dist/qa/ (0 added, 1 changed, 0 removed)',
+    ]);
+    expect(r.code).toBe(0);
+  });
+
   it('keeps the registry the target pulls from, moving the tag, and says so', () => {
     resetQa();
     const r = runCli('promote', ['qa', 'production'], dir);
