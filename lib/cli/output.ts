@@ -144,15 +144,13 @@ function report(
   }
   const stages = compiled.stages.map((r) => {
     const s: StagedStage = staged.get(r.stage.name) ?? { ...objectsReport(r.charts), files: compiled.tree.get(r.stage.name)!.size };
-    // compared with the output as it was when the stage was compiled (lib/output-changes.ts), under this command's lock
-    const compared = compiled.compared.get(r.stage.name);
-    if (!compared) throw new Error(`writeOutput: stage '${r.stage.name}' was compiled without its output to compare with (readOutput)`);
     return {
       stage: r.stage.name,
       objects: s.objects,
       files: s.files,
       images: s.images,
-      changes: compared.changes,
+      // compared with the output as it was when the stage was compiled (lib/output-changes.ts), under this command's lock
+      changes: compiled.changes.get(r.stage.name),
       changedFiles: changed.get(r.stage.name),
     };
   });

@@ -109,7 +109,7 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
     const asIs = readStageOutput(project, to);
     const compiledTo = compile(project, [to], { sources: new Map([[to, read]]) });
     const inventory = `changed: ${DIST_DIR}/${to}/${INVENTORY_FILE}`;
-    const sameObjects = objectsUnchanged(compiledTo.compared.get(to)?.changes);
+    const sameObjects = objectsUnchanged(compiledTo.changes.get(to));
     const unsynthesized = staleFiles(project, compiledTo).filter((l) => l !== inventory || !sameObjects);
     if (unsynthesized.length && !force) {
       throw new ProblemsError(
