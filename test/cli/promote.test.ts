@@ -8,6 +8,7 @@ import { releaseHeldLocks } from '../../lib/cli/lock.js';
 import { expectRefusedWhenSavedMeanwhile, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 import { formatProblem } from '../../lib/errors.js';
+import { codeInfo } from '../../lib/model/codes.js';
 
 /** Two instances of the service stack, the second merging the first's settings (`<<: *web`). */
 const webApps = (image: string) =>
@@ -298,6 +299,8 @@ describe('promote to a stage that runs a later release (a hotfix brought back)',
     // --force lifts the checks of order, dist/ and image names, not this one
     expect(runCli('promote', ['test', 'qa', '--force'], dir).code).toBe(1);
     expect(snapshotDir(dir)).toEqual(before);
+    // and the catalogue of problem codes says so too
+    expect(codeInfo('promote/older')?.help).toMatch(/pass --rollback to go back on purpose \(--force does not lift it\)/);
     const back = runCli('promote', ['test', 'qa', '--rollback'], dir);
     expect(back.code).toBe(0);
     expect(back.stdout.split('\n').slice(0, 2)).toEqual([
