@@ -61,6 +61,16 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
       ]);
     }
     const [from, to] = args;
+    if (from === to) {
+      // even with --force, which lifts the order: a stage has its own release, and "nothing to change" would say it was promoted
+      throw new ProblemsError([
+        {
+          code: 'cli/arguments',
+          message: `promote takes two different stages, <from> and <to> (found ${from} twice)`,
+          hint: `name the stage ${to} gets its releases from, e.g. npm run promote -- <previous stage> ${to}`,
+        },
+      ]);
+    }
     const project = openProject(io.cwd, { writer: `promote -- ${args.join(' ')}`, log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, [from, to]);
     // a problem in either stage file is reported as itself, not as a stage missing from the order

@@ -270,6 +270,19 @@ describe('promote while the stage file is saved from an editor', () => {
 });
 
 describe('promote out of order', () => {
+  it('from a stage to itself, is bad input (exit 2) even with --force, not a promotion with nothing to change', () => {
+    const dir = tempProject({ dev: repoStage('dev'), test: repoStage('test') });
+    const r = runCli('promote', ['test', 'test', '--force'], dir);
+    expect(r).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: promote takes two different stages, <from> and <to> (found test twice)\n' +
+        '  hint: name the stage test gets its releases from, e.g. npm run promote -- <previous stage> test\n' +
+        '1 problem; nothing was written.\n',
+    });
+  });
+
   it("to a stage that declares no promotion.from, is placed at the target's apps:", () => {
     const dir = tempProject({ dev: repoStage('dev'), test: repoStage('test'), lab: repoStage('lab') });
     const r = runCli('promote', ['test', 'lab'], dir);
