@@ -106,8 +106,10 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
     const { text, applied } = editValues(read, plan.edits, target.source);
     if (applied.length === 0) {
       for (const note of plan.notes) io.stdout.write(`${note}\n`);
-      const where = plan.idle ? `, in the idle color of ${andList(plan.idle)} (not yet live)` : '';
-      io.stdout.write(`${to} already has the release of ${from}${where}: nothing to change\n`);
+      // with --app, of that app alone: the other apps may well differ
+      const release = app === undefined ? `the release of ${from}` : `${from}'s release of ${app}`;
+      const where = plan.idle ? `, in the idle color${app === undefined ? ` of ${andList(plan.idle)}` : ''} (not yet live)` : '';
+      io.stdout.write(`${to} already has ${release}${where}: nothing to change\n`);
       return ExitCode.ok;
     }
     // the target's file as it was must be what dist/<to> holds: else the promotion would bring in

@@ -151,13 +151,14 @@ describe('promote', () => {
     writeFileSync(join(dir, 'environments', 'production.yaml'), production);
   });
 
-  it('promoting again, says that the idle color has the release and that a switch makes it live', () => {
+  it('promoting again, says that the idle color has the release of the app named and that a switch makes it live', () => {
     const r = runCli('promote', ['qa', 'production', '--app', 'demoapp'], dir);
     expect(r).toMatchObject({
       code: 0,
       stdout:
         "apps.demoapp: registry.prod.example.com:5000/demoapp:1.1 is already in green, production's idle color, while blue (live) runs registry.prod.example.com:5000/demoapp:1: npm run switch -- production demoapp makes it live\n" +
-        'production already has the release of qa, in the idle color of demoapp (not yet live): nothing to change\n',
+        // of demoapp alone: qa's web and web2 are not in production
+        "production already has qa's release of demoapp, in the idle color (not yet live): nothing to change\n",
     });
   });
 

@@ -176,7 +176,7 @@ describe('a release from dev to production', () => {
       code: 0,
       stdout:
         "apps.demoapp: demoapp:1.1 is already in green, production's idle color, while blue (live) runs demoapp:1: npm run switch -- production demoapp makes it live\n" +
-        'production already has the release of dev, in the idle color of demoapp (not yet live): nothing to change\n',
+        "production already has dev's release of demoapp, in the idle color (not yet live): nothing to change\n",
     });
   });
 });
