@@ -254,6 +254,8 @@ export function planPromotion(
   }
   // promoting every app, those the source deploys and the target does not (renamed, or not yet added there)
   const notDeployed: AppInstance[] = [];
+  // promoting every app, the releases of the source the target does not have and cannot get, for when nothing else is written
+  const lacking: Problem[] = [];
   for (const source of sources) {
     const target = targets.get(source.name);
     const release = stacks[source.stack].release;
@@ -274,10 +276,17 @@ export function planPromotion(
       continue;
     }
     if (target.stack !== source.stack) {
-      skip(
-        `is stack '${source.stack}' in ${from.context.name} but '${target.stack}' in ${to.context.name}`,
-        `a release moves between instances of one stack: give apps.${source.name} the same stack in both stage files, or promote another app`,
-      );
+      const why = `is stack '${source.stack}' in ${from.context.name} but '${target.stack}' in ${to.context.name}`;
+      const hint = `a release moves between instances of one stack: give apps.${source.name} the same stack in both stage files, or promote another app`;
+      skip(why, hint);
+      if (app === undefined && release) {
+        lacking.push({
+          code: 'promote/app',
+          location: from.locate(['apps'], source.name),
+          message: `apps.${source.name}: ${why}, so ${to.context.name} does not have its release`,
+          hint,
+        });
+      }
       continue;
     }
     if (!release) {
@@ -393,8 +402,8 @@ export function planPromotion(
   if (problems.length) return { problems: [...problems, ...refusals] };
   if (refusals.length) return { problems: refusals, refused: true };
   const unmatched = unmatchedApps(from, to, stacks, notDeployed);
+  lacking.push(...unmatched.problems);
   // nothing to write, and yet the target lacks a release of the source: "nothing to change" would say the stages are equal
-  const lacking = unmatched.problems;
   if (edits.length === 0 && lacking.length) return { problems: lacking, refused: true };
   return { edits, notes: [...notes, ...unmatched.notes], ...(waiting.length ? { idle: waiting } : {}) };
 }
