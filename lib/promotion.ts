@@ -351,6 +351,8 @@ export function planPromotion(
       return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
     };
     const imagePath = releaseImagePath(release, source.settings);
+    /** The target's image that the promotion replaces, if it does. */
+    let replaced: string | undefined;
     const image = settingAt(source.settings, imagePath) as string | undefined;
     const targetColors = release.blueGreen && (settingAt(target.settings, release.blueGreen) as BlueGreenSettings | undefined);
     if (image === undefined) {
@@ -358,7 +360,10 @@ export function planPromotion(
     } else if (!targetColors) {
       const current = settingAt(target.settings, release.image) as string | undefined;
       const edit = moved(release.image, image, current, current, imagePath);
-      if (edit && settingAt(target.settings, release.image) !== edit.value) edits.push(edit);
+      if (edit && current !== edit.value) {
+        edits.push(edit);
+        replaced = current;
+      }
     } else {
       const live = targetColors.live;
       const idle = idleColor(live);
@@ -370,6 +375,7 @@ export function planPromotion(
         const edit = moved([...release.blueGreen!, idle], image, targetColors[idle], targetColors[live], imagePath);
         if (edit && targetColors[idle] !== edit.value) {
           edits.push(edit);
+          replaced = targetColors[idle];
         } else if (edit) {
           waiting.push(source.name);
           const switchTo = `npm run switch -- ${to.context.name} ${source.name}`;
@@ -398,6 +404,22 @@ export function planPromotion(
           `${dotted(at(path))}: one for both colors, so it changes under ${targetColors.live} (live) too once applied, and npm run switch -- ${to.context.name} ${source.name} does not take it back`,
         );
     }
+    // an image of the app's own repository elsewhere in its settings (a migration's init container) is not a release
+    // setting, and stays at the release it names: said, since it often means to move with the app
+    if (replaced !== undefined) {
+      const repository = canonicalRepository(imageParts(replaced).repository);
+      const releasePaths = [release.image, ...(release.blueGreen ? [release.blueGreen] : []), ...(release.with ?? [])].map((p) =>
+        dotted(p),
+      );
+      for (const { path, value } of imageSettings(target.settings)) {
+        const shown = dotted(path);
+        if (releasePaths.some((r) => shown === r || shown.startsWith(`${r}.`))) continue;
+        if (canonicalRepository(imageParts(value).repository) !== repository) continue;
+        notes.push(
+          `${dotted(['apps', source.name, ...path])}: ${value}, of the app's repository, stays as it is: promote moves ${dotted(at(release.image))} and the settings released with it, not this one (edit it by hand if it moves with the release)`,
+        );
+      }
+    }
   }
   if (problems.length) return { problems: [...problems, ...refusals] };
   if (refusals.length) return { problems: refusals, refused: true };
@@ -406,6 +428,15 @@ export function planPromotion(
   // nothing to write, and yet the target lacks a release of the source: "nothing to change" would say the stages are equal
   if (edits.length === 0 && lacking.length) return { problems: lacking, refused: true };
   return { edits, notes: [...notes, ...unmatched.notes], ...(waiting.length ? { idle: waiting } : {}) };
+}
+
+/** The settings named `image` in an app's settings, through mappings and lists (`initContainers[0].image`), with their paths. */
+function imageSettings(settings: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: string }[] {
+  if (Array.isArray(settings)) return settings.flatMap((v, i) => imageSettings(v, [...path, i]));
+  if (typeof settings !== 'object' || settings === null) return [];
+  return Object.entries(settings).flatMap(([k, v]) =>
+    k === 'image' && typeof v === 'string' ? [{ path: [...path, k], value: v }] : imageSettings(v, [...path, k]),
+  );
 }
 
 /** Where the image an app runs is set: its live color's, when it runs blue/green, else `release.image`. */

@@ -517,3 +517,32 @@ describe('blue/green', () => {
     expect(STACKS.demoapp.release).toEqual({ image: ['image'], blueGreen: ['blueGreen'], with: [['database', 'image']] });
   });
 });
+
+describe('an image of the app repository outside its release settings', () => {
+  it("is noted as left behind when the app's image moves (a migration step pinned to the old tag), and not when it is another image", () => {
+    const real = new StageLoader(STACKS);
+    const app = (image: string, steps: string) =>
+      `apps:\n  web: { stack: service, image: ${image}, replicas: 1, initContainers: [${steps}] }\n`;
+    // qa's step runs the app's own image (the default); production's names the app's repository at its old tag
+    const from = real.load(app('team/web:2.0', '{ name: migrate, command: [./migrate] }'), 'environments/qa.yaml');
+    const to = real.load(
+      app(
+        'registry.example.com/team/web:1.0',
+        '{ name: migrate, image: registry.example.com/team/web:1.0, command: [./migrate] }, { name: wait, image: busybox:1.36, command: [sleep, "1"] }',
+      ),
+      'environments/production.yaml',
+    );
+    expect(planPromotion(from, to, STACKS)).toEqual({
+      edits: [
+        {
+          path: ['apps', 'web', 'image'],
+          value: 'registry.example.com/team/web:2.0',
+          why: "the tag of qa's team/web:2.0; production's registry kept",
+        },
+      ],
+      notes: [
+        "apps.web.initContainers[0].image: registry.example.com/team/web:1.0, of the app's repository, stays as it is: promote moves apps.web.image and the settings released with it, not this one (edit it by hand if it moves with the release)",
+      ],
+    });
+  });
+});
