@@ -13,7 +13,7 @@ import type { StageEntryStore } from './config/stage-entries.js';
 import { editorSchema } from './config/stage-schema.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { compareCodePoints } from './model/order.js';
-import type { PromotionDeclaration } from './promotion.js';
+import type { PromotionDeclaration } from './promotion-order.js';
 import { DELIVERY_DIR } from './delivery/index.js';
 import { unknownRemoteKeys } from './constructs/external-secrets.js';
 import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/plan.js';

@@ -7,7 +7,7 @@
  * only `lib/cli/` reads and writes files.
  */
 import { compareProblems, ExitCode, ProblemsError, type Problem } from './errors.js';
-import { promotionProblems, type PromotionDeclaration } from './promotion.js';
+import { promotionProblems, type PromotionDeclaration } from './promotion-order.js';
 import { PROJECT_FILE, loadProjectFile, projectPlaces } from './config/project-file.js';
 import { DELIVERY_DIR, deliveryFiles } from './delivery/index.js';
 import { planDelivery, type DeliveredStage } from './delivery/plan.js';

@@ -5,7 +5,8 @@
  */
 import { ExitCode, ProblemsError } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
-import { orderProblem, planPromotion } from '../promotion.js';
+import { planPromotion } from '../promotion.js';
+import { orderProblem } from '../promotion-order.js';
 import { promotionDeclaration } from '../compile-stage.js';
 import { andList } from '../model/limits.js';
 import { STACKS } from '../../apps/index.js';
