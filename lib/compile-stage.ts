@@ -13,7 +13,7 @@ import type { StageEntryStore } from './config/stage-entries.js';
 import { editorSchema } from './config/stage-schema.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { compareCodePoints } from './model/order.js';
-import type { PromotionDeclaration } from './promotion.js';
+import type { PromotionDeclaration } from './promotion-order.js';
 import { DELIVERY_DIR } from './delivery/index.js';
 import { unknownRemoteKeys } from './constructs/external-secrets.js';
 import { PLACED_SETTINGS, deliveredStage, placesOf, type DeliveredStage } from './delivery/stage.js';
@@ -179,10 +179,10 @@ export interface StageOutcome {
   /**
    * How the stage's objects changed from the inventory of its output as it was (`readOutput`),
    * compared once for the warnings (lib/output-changes.ts) and the summary line (lib/cli/output.ts),
-   * once it rendered: `changes` undefined when the stage had no output (a new stage).
-   * @default - not compared: there was no `readOutput`
+   * once it rendered.
+   * @default - the stage had no output (a new stage), or nothing to compare with (no `readOutput`)
    */
-  readonly compared?: { readonly changes?: InventoryChanges };
+  readonly changes?: InventoryChanges;
 }
 
 /** Loads, renders, checks one stage; a ProblemsError becomes the outcome's problems, any other error is thrown. */
@@ -288,7 +288,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const pruner = sync?.automated && sync.prune ? engine : undefined;
     const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, pruner);
     outcome.notices = [...liveImageEdits(loaded, source.readOutput), ...compared.problems];
-    if (source.readOutput) outcome.compared = compared.changes ? { changes: compared.changes } : {};
+    if (compared.changes) outcome.changes = compared.changes;
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
     if (screened.problems.length) problems.push(...screened.problems);

@@ -7,7 +7,7 @@
  * only `lib/cli/` reads and writes files.
  */
 import { compareProblems, ExitCode, ProblemsError, type Problem } from './errors.js';
-import { promotionProblems, type PromotionDeclaration } from './promotion.js';
+import { promotionProblems, type PromotionDeclaration } from './promotion-order.js';
 import { PROJECT_FILE, loadProjectFile, projectPlaces } from './config/project-file.js';
 import { DELIVERY_DIR, deliveryFiles } from './delivery/index.js';
 import { planDelivery } from './delivery/plan.js';
@@ -18,7 +18,7 @@ import { placedProblems } from './checks/manifests.js';
 import type { KubeObject } from './model/object.js';
 import type { RenderCache, RenderedStage } from './synth/render.js';
 import { textTree, type FileTree } from './synth/file-content.js';
-import { digest } from './synth/inventory.js';
+import { digest, type InventoryChanges } from './synth/inventory.js';
 import type { DistTree } from './synth/disk.js';
 import {
   COMPILER_VERSION,
@@ -104,8 +104,8 @@ export interface Compiled {
    * Kept with the stage's warnings, and said again when the stage is kept.
    */
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
-  /** Per stage, how its objects changed from its output as it was, when that was compared (`StageOutcome.compared`). */
-  readonly compared: ReadonlyMap<string, NonNullable<StageOutcome['compared']>>;
+  /** Per stage that had output, how its objects changed from it (`StageOutcome.changes`); a new stage has none. */
+  readonly changes: ReadonlyMap<string, InventoryChanges>;
 }
 
 /** A stage whose output is kept without compiling it (lib/cli/reuse.ts): what it declares across stages, as last compiled. */
@@ -153,7 +153,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   const files = new Map<string, FileTree>();
   const notices: Problem[] = [];
   const warnings = new Map<string, readonly Problem[]>();
-  const compared = new Map<string, NonNullable<StageOutcome['compared']>>();
+  const changes = new Map<string, InventoryChanges>();
   let failedChecks = false;
   const env: StageEnvironment = {
     engine: project.delivery?.engine,
@@ -185,7 +185,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
     problems.push(...outcome.problems);
     notices.push(...(outcome.notices ?? []));
     if (outcome.warnings?.length) warnings.set(outcome.stage, outcome.warnings);
-    if (outcome.compared) compared.set(outcome.stage, outcome.compared);
+    if (outcome.changes) changes.set(outcome.stage, outcome.changes);
     if (outcome.failedChecks) failedChecks = true;
   }
   // `promotion.from` can name only what the caller says the project has (a compilation of some stages names others)
@@ -226,5 +226,5 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   const tree: DistTree = new Map(rendered.flatMap((r) => (files.has(r.stage.name) ? [[r.stage.name, files.get(r.stage.name)!]] : [])));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
-  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices, warnings, compared };
+  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices, warnings, changes };
 }

@@ -7,10 +7,10 @@
  * repository, so that a stage that pulls from a registry of its own keeps it, and takes the
  * source's tag or digest (`imageFor`). Pure: stage files in, edits out.
  */
-import type { Problem, SourceLocation } from './errors.js';
+import type { Problem } from './errors.js';
 import { didYouMean } from './model/did-you-mean.js';
 import { andList } from './model/limits.js';
-import type { LoadedStage } from './config/load.js';
+import type { AppInstance, LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { compareNumbered, idleColor, releasePathMistakes, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
@@ -27,11 +27,6 @@ export interface PromotionPlan {
    * @default []
    */
   readonly idle?: readonly string[];
-  /**
-   * Whether the two stages deploy no app in common, so that there is nothing to promote (the one note says so).
-   * @default false
-   */
-  readonly noAppInCommon?: boolean;
 }
 
 /** An image reference in its parts: `registry.example.com:5000/team/web:2@sha256:...`. */
@@ -103,129 +98,6 @@ function imageFor({ from, to, image, current, force }: ImageMove): { value: stri
 }
 
 /**
- * The promotion order, as data: for each stage that declares `promotion: { from: <stage> }` in its
- * stage file, the stage its releases come from. Stages that declare nothing are not promoted to.
- */
-export type PromotionOrder = ReadonlyMap<string, string>;
-
-/** A stage's declaration, for `promotionProblems`. */
-export interface PromotionDeclaration {
-  readonly stage: string;
-  /** `promotion.from`, when the stage file sets it. */
-  readonly from?: string;
-  /** Where `promotion.from` is written. */
-  readonly location?: SourceLocation;
-}
-
-/** The order declared by `stages`. */
-export function promotionOrder(stages: readonly PromotionDeclaration[]): PromotionOrder {
-  return new Map(stages.filter((s) => s.from !== undefined).map((s) => [s.stage, s.from!]));
-}
-
-/**
- * What is wrong with the declared order: a `from` that names no stage of the project (`existing`),
- * the stage itself, or a cycle. Each problem points at the `promotion.from` that causes it.
- * @param of only the problems of these stages' `promotion.from` (the whole order is still followed) @default - every stage's
- */
-export function promotionProblems(stages: readonly PromotionDeclaration[], existing: readonly string[], of?: readonly string[]): Problem[] {
-  const order = promotionOrder(stages);
-  const problems: Problem[] = [];
-  for (const { stage, from, location } of stages) {
-    if (from === undefined || (of && !of.includes(stage))) continue;
-    const at = { code: 'config/promotion', ...(location ? { location } : { subject: `stage '${stage}'` }) };
-    if (from === stage) {
-      problems.push({
-        ...at,
-        message: `promotion.from names the stage itself ('${stage}')`,
-        hint: 'name the stage whose releases come here, e.g. promotion: { from: qa }',
-      });
-    } else if (!existing.includes(from)) {
-      const guess = didYouMean(from, chainCandidates(stage, order, existing));
-      problems.push({
-        ...at,
-        message: `promotion.from names no stage of the project (found '${from}')${guess ? `; did you mean '${guess}'?` : ''}`,
-        hint: `the stages are: ${existing.join(', ')}`,
-      });
-    } else {
-      // follow the chain back: coming back to this stage is a cycle
-      const seen = [stage];
-      for (let s: string | undefined = from; s !== undefined; s = order.get(s)) {
-        if (s === stage) {
-          problems.push({
-            ...at,
-            message: `promotion.from makes a cycle: ${[...seen, stage].reverse().join(' -> ')}`,
-            hint: 'one stage of the cycle must not be promoted from another: remove its promotion.from',
-          });
-          break;
-        }
-        if (seen.includes(s)) break; // a cycle elsewhere, reported at its own stages
-        seen.push(s);
-      }
-    }
-  }
-  return problems;
-}
-
-/**
- * The stages `stage` could be promoted from, for a "did you mean": not itself, nor a stage its
- * releases reach (a cycle); and when other stages form a promotion chain (a stage promoted from
- * another that exists), only the stages of a chain, not one outside every chain (`lab`, when `qa`
- * was renamed and `production` still names it).
- */
-function chainCandidates(stage: string, order: PromotionOrder, existing: readonly string[]): string[] {
-  const reaches = (s: string) => {
-    const seen = new Set<string>();
-    for (let at: string | undefined = s; at !== undefined && !seen.has(at); at = order.get(at)) {
-      if (at === stage) return true;
-      seen.add(at);
-    }
-    return false;
-  };
-  const links = [...order].filter(([s, f]) => s !== stage && existing.includes(s) && existing.includes(f));
-  const chained = new Set(links.flat());
-  return existing.filter((s) => s !== stage && !reaches(s) && (chained.size === 0 || chained.has(s)));
-}
-
-/** The order as people read it: `dev -> test -> qa -> {production, staging}`, one tree per first stage. */
-export function formatOrder(order: PromotionOrder): string {
-  const next = (stage: string) =>
-    [...order]
-      .filter(([, f]) => f === stage)
-      .map(([s]) => s)
-      .sort();
-  const tree = (stage: string, depth = 0): string => {
-    const after = depth > 50 ? [] : next(stage);
-    if (after.length === 0) return stage;
-    const rest = after.map((s) => tree(s, depth + 1));
-    return `${stage} -> ${rest.length === 1 ? rest[0] : `{${rest.join(', ')}}`}`;
-  };
-  const roots = [...new Set(order.values())].filter((s) => !order.has(s)).sort();
-  return roots.map((r) => tree(r)).join('; ') || '(no stage declares promotion.from)';
-}
-
-/** Why moving a release from `from` to `to` is out of order, or undefined when `to` is promoted from `from`. */
-export function orderProblem(from: string, to: string, order: PromotionOrder): Problem | undefined {
-  if (order.get(to) === from) return undefined;
-  const inOrder = (s: string) => order.has(s) || [...order.values()].includes(s);
-  const where = (s: string) => (inOrder(s) ? '' : ` ('${s}' is not in the promotion order)`);
-  const after = [...order]
-    .filter(([, f]) => f === from)
-    .map(([s]) => s)
-    .sort();
-  const next = after.length ? `; the next stage after ${from} is ${after.join(' or ')}` : '';
-  const source = order.get(to);
-  return {
-    code: 'promote/order',
-    message: `releases move ${formatOrder(order)}, so ${from} is not promoted to ${to}${where(from)}${where(to)}${next}`,
-    // a stage joins the order by naming its source: a new stage is the first one promoted to
-    hint:
-      source === undefined
-        ? `environments/${to}.yaml declares no promotion.from: add promotion: { from: ${from} } to it for ${to} to get its releases from ${from}, or pass --force to move this release anyway`
-        : `${to} gets its releases from ${source} (promotion.from in environments/${to}.yaml): promote from ${source}, or pass --force to move the release anyway`,
-  };
-}
-
-/**
  * The edits that give `to` the release of `from`, for every app both deploy (or only `app`).
  * @param force write the source's image as it is where the target names another image
  * @param rollback take the target back to an older numbered release than it runs (a rollback on
@@ -257,15 +129,10 @@ export function planPromotion(
       hint: `the apps of ${from.context.name} are: ${names.join(', ') || 'none'}`,
     });
   }
-  if (app === undefined && !sources.some((s) => targets.has(s.name))) {
-    // one sentence for it, not a note per app that the other stage does not deploy
-    const apps = (stage: LoadedStage) => `${stage.context.name} deploys ${andList(stage.apps.map((a) => a.name).sort()) || 'none'}`;
-    return {
-      edits,
-      notes: [`${from.context.name} and ${to.context.name} deploy no app in common (${apps(from)}; ${apps(to)}): nothing to promote`],
-      noAppInCommon: true,
-    };
-  }
+  // promoting every app, those the source deploys and the target does not (renamed, or not yet added there)
+  const notDeployed: AppInstance[] = [];
+  // promoting every app, the releases of the source the target does not have and cannot get, for when nothing else is written
+  const lacking: Problem[] = [];
   for (const source of sources) {
     const target = targets.get(source.name);
     const release = stacks[source.stack].release;
@@ -274,6 +141,10 @@ export function planPromotion(
       app === undefined
         ? notes.push(`apps.${source.name}: ${message}; left alone`)
         : problems.push({ code: 'promote/app', message: `apps.${source.name}: ${message}, so its release cannot be promoted`, hint });
+    if (!target && app === undefined) {
+      notDeployed.push(source);
+      continue;
+    }
     if (!target) {
       skip(
         `not deployed in ${to.context.name}`,
@@ -282,10 +153,17 @@ export function planPromotion(
       continue;
     }
     if (target.stack !== source.stack) {
-      skip(
-        `is stack '${source.stack}' in ${from.context.name} but '${target.stack}' in ${to.context.name}`,
-        `a release moves between instances of one stack: give apps.${source.name} the same stack in both stage files, or promote another app`,
-      );
+      const why = `is stack '${source.stack}' in ${from.context.name} but '${target.stack}' in ${to.context.name}`;
+      const hint = `a release moves between instances of one stack: give apps.${source.name} the same stack in both stage files, or promote another app`;
+      skip(why, hint);
+      if (app === undefined && release) {
+        lacking.push({
+          code: 'promote/app',
+          location: from.locate(['apps'], source.name),
+          message: `apps.${source.name}: ${why}, so ${to.context.name} does not have its release`,
+          hint,
+        });
+      }
       continue;
     }
     if (!release) {
@@ -349,8 +227,9 @@ export function planPromotion(
       }
       return { path: at(path), value: result.value, ...(result.why ? { why: result.why } : {}) };
     };
-    const sourceColors = release.blueGreen && (settingAt(source.settings, release.blueGreen) as BlueGreenSettings | undefined);
-    const imagePath = sourceColors ? [...release.blueGreen!, sourceColors.live] : release.image;
+    const imagePath = releaseImagePath(release, source.settings);
+    /** The target's image that the promotion replaces, if it does. */
+    let replaced: string | undefined;
     const image = settingAt(source.settings, imagePath) as string | undefined;
     const targetColors = release.blueGreen && (settingAt(target.settings, release.blueGreen) as BlueGreenSettings | undefined);
     if (image === undefined) {
@@ -358,7 +237,10 @@ export function planPromotion(
     } else if (!targetColors) {
       const current = settingAt(target.settings, release.image) as string | undefined;
       const edit = moved(release.image, image, current, current, imagePath);
-      if (edit && settingAt(target.settings, release.image) !== edit.value) edits.push(edit);
+      if (edit && current !== edit.value) {
+        edits.push(edit);
+        replaced = current;
+      }
     } else {
       const live = targetColors.live;
       const idle = idleColor(live);
@@ -370,6 +252,7 @@ export function planPromotion(
         const edit = moved([...release.blueGreen!, idle], image, targetColors[idle], targetColors[live], imagePath);
         if (edit && targetColors[idle] !== edit.value) {
           edits.push(edit);
+          replaced = targetColors[idle];
         } else if (edit) {
           waiting.push(source.name);
           const switchTo = `npm run switch -- ${to.context.name} ${source.name}`;
@@ -398,8 +281,92 @@ export function planPromotion(
           `${dotted(at(path))}: one for both colors, so it changes under ${targetColors.live} (live) too once applied, and npm run switch -- ${to.context.name} ${source.name} does not take it back`,
         );
     }
+    // an image of the app's own repository elsewhere in its settings (a migration's init container) is not a release
+    // setting, and stays at the release it names: said, since it often means to move with the app
+    if (replaced !== undefined) {
+      const repository = canonicalRepository(imageParts(replaced).repository);
+      const releasePaths = [release.image, ...(release.blueGreen ? [release.blueGreen] : []), ...(release.with ?? [])].map((p) =>
+        dotted(p),
+      );
+      for (const { path, value } of imageSettings(target.settings)) {
+        const shown = dotted(path);
+        if (releasePaths.some((r) => shown === r || shown.startsWith(`${r}.`))) continue;
+        if (canonicalRepository(imageParts(value).repository) !== repository) continue;
+        notes.push(
+          `${dotted(['apps', source.name, ...path])}: ${value}, of the app's repository, stays as it is: promote moves ${dotted(at(release.image))} and the settings released with it, not this one (edit it by hand if it moves with the release)`,
+        );
+      }
+    }
   }
   if (problems.length) return { problems: [...problems, ...refusals] };
   if (refusals.length) return { problems: refusals, refused: true };
-  return { edits, notes, ...(waiting.length ? { idle: waiting } : {}) };
+  const unmatched = unmatchedApps(from, to, stacks, notDeployed);
+  lacking.push(...unmatched.problems);
+  // nothing to write, and yet the target lacks a release of the source: "nothing to change" would say the stages are equal
+  if (edits.length === 0 && lacking.length) return { problems: lacking, refused: true };
+  return { edits, notes: [...notes, ...unmatched.notes], ...(waiting.length ? { idle: waiting } : {}) };
+}
+
+/** The settings named `image` in an app's settings, through mappings and lists (`initContainers[0].image`), with their paths. */
+function imageSettings(settings: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: string }[] {
+  if (Array.isArray(settings)) return settings.flatMap((v, i) => imageSettings(v, [...path, i]));
+  if (typeof settings !== 'object' || settings === null) return [];
+  return Object.entries(settings).flatMap(([k, v]) =>
+    k === 'image' && typeof v === 'string' ? [{ path: [...path, k], value: v }] : imageSettings(v, [...path, k]),
+  );
+}
+
+/** Where the image an app runs is set: its live color's, when it runs blue/green, else `release.image`. */
+function releaseImagePath(release: NonNullable<Stack['release']>, settings: unknown): SettingPath {
+  const colors = release.blueGreen && (settingAt(settings, release.blueGreen) as BlueGreenSettings | undefined);
+  return colors ? [...release.blueGreen!, colors.live] : release.image;
+}
+
+/**
+ * What a promotion of every app says of the apps only one of the stages deploys (`notDeployed`, the
+ * source's): a note for each, and a problem for each of the source's with a release, for when
+ * nothing else is written. An app of the target of the same stack that the source does not deploy
+ * is named as what it may have been renamed from.
+ */
+function unmatchedApps(
+  from: LoadedStage,
+  to: LoadedStage,
+  stacks: Readonly<Record<string, Stack>>,
+  notDeployed: readonly AppInstance[],
+): { notes: string[]; problems: Problem[] } {
+  const [source, target] = [from.context.name, to.context.name];
+  const inSource = new Set(from.apps.map((s) => s.name));
+  const onlyInTarget = to.apps.filter((t) => !inSource.has(t.name));
+  const both = to.apps.filter((t) => inSource.has(t.name));
+  const released = both.filter((t) => stacks[t.stack]?.release).map((t) => t.name);
+  const notes: string[] = [];
+  const problems: Problem[] = [];
+  const renamedFrom = new Set<string>();
+  for (const app of notDeployed) {
+    const olds = onlyInTarget.filter((t) => t.stack === app.stack);
+    for (const o of olds) renamedFrom.add(o.name);
+    const renamed = olds.length
+      ? `${target} deploys ${andList(olds.map((o) => `apps.${o.name}`))} of the same stack ('${app.stack}'), which ${source} does not: was it renamed?`
+      : undefined;
+    notes.push(`apps.${app.name}: not deployed in ${target}; left alone${renamed ? ` (${renamed})` : ''}`);
+    const release = stacks[app.stack]?.release;
+    if (!release) continue;
+    const image = settingAt(app.settings, releaseImagePath(release, app.settings));
+    const others = renamed ?? (both.length ? undefined : `${target} deploys ${andList(to.apps.map((t) => t.name).sort()) || 'no app'}`);
+    problems.push({
+      code: 'promote/app',
+      location: from.locate(['apps'], app.name),
+      message:
+        `apps.${app.name}: deployed in ${source}, not in ${target}, so ${target} does not have its release` +
+        `${typeof image === 'string' ? ` (${image})` : ''}${others ? `; ${others}` : ''}`,
+      hint: olds.length
+        ? `promote copies releases, not apps: to rename it in ${target} too, rename apps.${olds[0].name} to ${app.name} in ${to.source} (its objects are renamed with it: npm run synth says what that takes), or give it its name ${olds[0].name} again in ${from.source}; then promote again`
+        : `promote copies releases, not apps: add apps.${app.name} to ${to.source} for ${target} to run it, then promote again` +
+          (released.length ? `; ${target} already has the releases of the apps both deploy (${andList(released)})` : ''),
+    });
+  }
+  for (const t of onlyInTarget) {
+    if (!renamedFrom.has(t.name)) notes.push(`apps.${t.name}: deployed in ${target}, not in ${source}; left as it is`);
+  }
+  return { notes, problems };
 }

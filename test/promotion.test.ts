@@ -1,14 +1,11 @@
 import { Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { STACKS } from '../apps/index.js';
-import { compileStages } from '../lib/compile.js';
-import { openProject, promotionOrderOf } from '../lib/cli/project.js';
 import { StageLoader } from '../lib/config/load.js';
 import { ImageRef, Settings, Type } from '../lib/config/types.js';
-import { formatOrder, orderProblem, planPromotion, promotionOrder, promotionProblems } from '../lib/promotion.js';
+import { planPromotion } from '../lib/promotion.js';
 import { BlueGreen, blueGreenVersion, compareNumbered, idleColor } from '../lib/release.js';
 import { defineStack, type Stack } from '../lib/stack.js';
-import { REPO } from './helpers/cli.js';
 
 /** A stack with a release: an image or blue/green, and a database image that travels with it. */
 const web = defineStack({
@@ -31,111 +28,6 @@ const plain = defineStack({
 const stacks = { web, plain } as Record<string, Stack>;
 const loader = new StageLoader(stacks);
 const load = (stage: string, text: string) => loader.load(text, `environments/${stage}.yaml`);
-
-describe('the promotion order', () => {
-  const order = promotionOrder([
-    { stage: 'dev' },
-    { stage: 'test', from: 'dev' },
-    { stage: 'qa', from: 'test' },
-    { stage: 'production', from: 'qa' },
-    { stage: 'lab' },
-  ]);
-
-  it('lets a release move only to a stage promoted from the source', () => {
-    expect(orderProblem('qa', 'production', order)).toBeUndefined();
-    expect(orderProblem('dev', 'qa', order)?.message).toBe(
-      'releases move dev -> test -> qa -> production, so dev is not promoted to qa; the next stage after dev is test',
-    );
-    expect(orderProblem('production', 'qa', order)?.message).toBe(
-      'releases move dev -> test -> qa -> production, so production is not promoted to qa',
-    );
-    expect(orderProblem('lab', 'qa', order)?.message).toBe(
-      "releases move dev -> test -> qa -> production, so lab is not promoted to qa ('lab' is not in the promotion order)",
-    );
-  });
-
-  it('tells how the target joins the order when it declares no promotion.from, and where its releases come from when it does', () => {
-    expect(orderProblem('qa', 'onprem', order)?.hint).toBe(
-      'environments/onprem.yaml declares no promotion.from: add promotion: { from: qa } to it for onprem to get its releases from qa, or pass --force to move this release anyway',
-    );
-    expect(orderProblem('dev', 'qa', order)?.hint).toBe(
-      'qa gets its releases from test (promotion.from in environments/qa.yaml): promote from test, or pass --force to move the release anyway',
-    );
-  });
-
-  it('branches when two stages are promoted from one', () => {
-    const branched = promotionOrder([
-      { stage: 'b', from: 'a' },
-      { stage: 'd', from: 'b' },
-      { stage: 'c', from: 'b' },
-    ]);
-    expect(formatOrder(branched)).toBe('a -> b -> {c, d}');
-    expect(orderProblem('a', 'c', branched)?.message).toBe(
-      'releases move a -> b -> {c, d}, so a is not promoted to c; the next stage after a is b',
-    );
-  });
-
-  it('refuses a from that names no stage, the stage itself, or makes a cycle, at its place', () => {
-    const at = (line: number) => ({ file: 'environments/x.yaml', line, column: 9 });
-    const problems = promotionProblems(
-      [
-        { stage: 'staging', from: 'qaa', location: at(1) },
-        { stage: 'qa', from: 'qa', location: at(2) },
-        { stage: 'a', from: 'b', location: at(3) },
-        { stage: 'b', from: 'a', location: at(4) },
-      ],
-      ['qa', 'staging', 'a', 'b'],
-    );
-    expect(problems.map((p) => `${p.location!.line}: ${p.message}`)).toEqual([
-      "1: promotion.from names no stage of the project (found 'qaa'); did you mean 'qa'?",
-      "2: promotion.from names the stage itself ('qa')",
-      '3: promotion.from makes a cycle: a -> b -> a',
-      '4: promotion.from makes a cycle: b -> a -> b',
-    ]);
-    expect(promotionProblems([{ stage: 'test', from: 'dev' }], ['dev', 'test'])).toEqual([]);
-  });
-
-  it('suggests for a from that names no stage only a stage of the promotion chain, never one outside it or after the stage', () => {
-    const chain = [
-      { stage: 'test', from: 'dev' },
-      { stage: 'staging', from: 'test' },
-      { stage: 'production', from: 'qa' },
-    ];
-    const existing = ['dev', 'lab', 'production', 'staging', 'test'];
-    // qa was renamed staging: lab is one letter from qa, but no stage is promoted to or from it
-    expect(promotionProblems(chain, existing).map((p) => p.message)).toEqual(["promotion.from names no stage of the project (found 'qa')"]);
-    expect(promotionProblems([...chain.slice(0, 2), { stage: 'production', from: 'stagin' }], existing)[0].message).toBe(
-      "promotion.from names no stage of the project (found 'stagin'); did you mean 'staging'?",
-    );
-    // a stage the releases of the stage reach would make a cycle
-    expect(
-      promotionProblems(
-        [
-          { stage: 'qa', from: 'tesst' },
-          { stage: 'test', from: 'qa' },
-        ],
-        ['qa', 'test'],
-      )[0].message,
-    ).toBe("promotion.from names no stage of the project (found 'tesst')");
-  });
-
-  it('is checked by every compilation, at the line of promotion.from', () => {
-    const source = (stage: string, text: string) => ({ stage, file: `environments/${stage}.yaml`, text });
-    expect(() =>
-      compileStages([source('a', 'apps: {}\n'), source('b', 'promotion: { from: aa }\napps: {}\n')], { stages: ['a', 'b'] }),
-    ).toThrow("environments/b.yaml:1:20: promotion.from names no stage of the project (found 'aa'); did you mean 'a'?");
-  });
-
-  it('is what the example stage files declare, and names only their stages', () => {
-    const project = openProject(REPO);
-    expect(
-      promotionProblems(
-        [...promotionOrderOf(project)].map(([stage, from]) => ({ stage, from })),
-        project.stages,
-      ),
-    ).toEqual([]);
-  });
-});
 
 describe('planning a promotion', () => {
   it('copies the image and the settings that travel with it, and nothing else', () => {
@@ -268,7 +160,7 @@ describe('planning a promotion', () => {
     );
     expect(plan).toEqual({
       edits: [{ path: ['apps', 'web', 'image'], value: 'web:2' }],
-      notes: ['apps.extra: not deployed in production; left alone', "apps.plain: stack 'plain' declares no release settings; left alone"],
+      notes: ["apps.plain: stack 'plain' declares no release settings; left alone", 'apps.extra: not deployed in production; left alone'],
     });
   });
 
@@ -407,18 +299,73 @@ describe('promoting an image that the target pulls from a registry of its own', 
   });
 });
 
-describe('promoting between stages that share no app', () => {
-  it('says so in one line, naming the apps of each', () => {
-    const plan = planPromotion(
-      load('dev', 'apps:\n  web: { image: web:2 }\n'),
-      load('lab', 'apps:\n  plain: { image: p:1 }\n  other: { stack: plain, image: o:1 }\n'),
-      stacks,
-    );
-    expect(plan).toEqual({
-      edits: [],
-      notes: ['dev and lab deploy no app in common (dev deploys web; lab deploys other and plain): nothing to promote'],
-      noAppInCommon: true,
+describe('promoting every app where the stages deploy different apps', () => {
+  it('refuses when nothing is written and the target lacks an app of the source, naming an app of the same stack only the target deploys as renamed', () => {
+    // web renamed to site in qa; production still runs it as web, already at the release
+    const from = load('qa', 'apps:\n  site: { stack: web, image: web:2 }\n  other: { stack: web, image: o:1 }\n');
+    const to = load('production', 'apps:\n  web: { image: web:1 }\n  other: { stack: web, image: o:1 }\n');
+    expect(planPromotion(from, to, stacks)).toEqual({
+      problems: [
+        {
+          code: 'promote/app',
+          location: from.locate(['apps'], 'site'),
+          message:
+            "apps.site: deployed in qa, not in production, so production does not have its release (web:2); production deploys apps.web of the same stack ('web'), which qa does not: was it renamed?",
+          hint: 'promote copies releases, not apps: to rename it in production too, rename apps.web to site in environments/production.yaml (its objects are renamed with it: npm run synth says what that takes), or give it its name web again in environments/qa.yaml; then promote again',
+        },
+      ],
+      refused: true,
     });
+    expect(from.locate(['apps'], 'site')).toEqual({ file: 'environments/qa.yaml', line: 2, column: 3 });
+  });
+
+  it('says so in a note when something else is promoted, and notes an app only the target deploys', () => {
+    const from = load('qa', 'apps:\n  site: { stack: web, image: web:2 }\n  other: { stack: web, image: o:2 }\n');
+    const to = load(
+      'production',
+      'apps:\n  web: { image: web:1 }\n  other: { stack: web, image: o:1 }\n  extra: { stack: plain, image: p:1 }\n',
+    );
+    expect(planPromotion(from, to, stacks)).toEqual({
+      edits: [{ path: ['apps', 'other', 'image'], value: 'o:2' }],
+      notes: [
+        "apps.site: not deployed in production; left alone (production deploys apps.web of the same stack ('web'), which qa does not: was it renamed?)",
+        'apps.extra: deployed in production, not in qa; left as it is',
+      ],
+    });
+  });
+
+  it('refuses when nothing is written and an app of the source is of another stack in the target', () => {
+    const from = load('qa', 'apps:\n  site: { stack: web, image: web:2 }\n  other: { stack: web, image: o:1 }\n');
+    const to = load('production', 'apps:\n  site: { stack: plain, image: web:1 }\n  other: { stack: web, image: o:1 }\n');
+    expect(planPromotion(from, to, stacks)).toEqual({
+      problems: [
+        {
+          code: 'promote/app',
+          location: from.locate(['apps'], 'site'),
+          message: "apps.site: is stack 'web' in qa but 'plain' in production, so production does not have its release",
+          hint: 'a release moves between instances of one stack: give apps.site the same stack in both stage files, or promote another app',
+        },
+      ],
+      refused: true,
+    });
+  });
+
+  it('refuses when the stages share no app, naming the apps of the target, and says which releases the target has when they share some', () => {
+    const lab = load('lab', 'apps:\n  plain: { image: p:1 }\n  other: { stack: plain, image: o:1 }\n');
+    expect(planPromotion(load('dev', 'apps:\n  web: { image: web:2 }\n'), lab, stacks)).toMatchObject({
+      problems: [
+        {
+          message: 'apps.web: deployed in dev, not in lab, so lab does not have its release (web:2); lab deploys other and plain',
+          hint: 'promote copies releases, not apps: add apps.web to environments/lab.yaml for lab to run it, then promote again',
+        },
+      ],
+      refused: true,
+    });
+    const shared = load('lab', 'apps:\n  other: { stack: web, image: o:1 }\n');
+    const withOther = planPromotion(load('dev', 'apps:\n  web: { image: web:2 }\n  other: { stack: web, image: o:1 }\n'), shared, stacks);
+    expect('problems' in withOther && withOther.problems.map((p) => p.hint)).toEqual([
+      'promote copies releases, not apps: add apps.web to environments/lab.yaml for lab to run it, then promote again; lab already has the releases of the apps both deploy (other)',
+    ]);
   });
 });
 
@@ -460,5 +407,34 @@ describe('blue/green', () => {
 
   it('is where the demoapp stack keeps its release', () => {
     expect(STACKS.demoapp.release).toEqual({ image: ['image'], blueGreen: ['blueGreen'], with: [['database', 'image']] });
+  });
+});
+
+describe('an image of the app repository outside its release settings', () => {
+  it("is noted as left behind when the app's image moves (a migration step pinned to the old tag), and not when it is another image", () => {
+    const real = new StageLoader(STACKS);
+    const app = (image: string, steps: string) =>
+      `apps:\n  web: { stack: service, image: ${image}, replicas: 1, initContainers: [${steps}] }\n`;
+    // qa's step runs the app's own image (the default); production's names the app's repository at its old tag
+    const from = real.load(app('team/web:2.0', '{ name: migrate, command: [./migrate] }'), 'environments/qa.yaml');
+    const to = real.load(
+      app(
+        'registry.example.com/team/web:1.0',
+        '{ name: migrate, image: registry.example.com/team/web:1.0, command: [./migrate] }, { name: wait, image: busybox:1.36, command: [sleep, "1"] }',
+      ),
+      'environments/production.yaml',
+    );
+    expect(planPromotion(from, to, STACKS)).toEqual({
+      edits: [
+        {
+          path: ['apps', 'web', 'image'],
+          value: 'registry.example.com/team/web:2.0',
+          why: "the tag of qa's team/web:2.0; production's registry kept",
+        },
+      ],
+      notes: [
+        "apps.web.initContainers[0].image: registry.example.com/team/web:1.0, of the app's repository, stays as it is: promote moves apps.web.image and the settings released with it, not this one (edit it by hand if it moves with the release)",
+      ],
+    });
   });
 });

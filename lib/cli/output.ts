@@ -8,7 +8,7 @@ import type { Compiled, StageOutcome } from '../compile.js';
 import { diffLines, diffManifests, manifestsOf, type Manifest } from '../diff/objects.js';
 import { edgeChangeLines } from '../edge/changes.js';
 import { ExitCode, ProblemsError, formatProblem } from '../errors.js';
-import { changeLines, changeSummary, type InventoryChanges } from '../synth/inventory.js';
+import { changeLines, changeSummary, objectsUnchanged, type InventoryChanges } from '../synth/inventory.js';
 import { beginTransaction, type ChangedFiles } from '../synth/write.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
 import { compareDist, compareDistDir, distDirs, mergeDifferences, type DistDifference } from '../synth/disk.js';
@@ -144,15 +144,13 @@ function report(
   }
   const stages = compiled.stages.map((r) => {
     const s: StagedStage = staged.get(r.stage.name) ?? { ...objectsReport(r.charts), files: compiled.tree.get(r.stage.name)!.size };
-    // compared with the output as it was when the stage was compiled (lib/output-changes.ts), under this command's lock
-    const compared = compiled.compared.get(r.stage.name);
-    if (!compared) throw new Error(`writeOutput: stage '${r.stage.name}' was compiled without its output to compare with (readOutput)`);
     return {
       stage: r.stage.name,
       objects: s.objects,
       files: s.files,
       images: s.images,
-      changes: compared.changes,
+      // compared with the output as it was when the stage was compiled (lib/output-changes.ts), under this command's lock
+      changes: compiled.changes.get(r.stage.name),
       changedFiles: changed.get(r.stage.name),
     };
   });
@@ -177,10 +175,12 @@ function filesPart(files: readonly string[], what: string): string {
  */
 export function writtenLines(w: WrittenStage): string[] {
   const { written = [], gone = [] } = w.changedFiles ?? {};
-  const objectsUnchanged =
-    w.changes !== undefined && !w.changes.conflicted && w.changes.added.length + w.changes.changed.length + w.changes.removed.length === 0;
   const parts = [...(written.length ? [filesPart(written, 'changed')] : []), ...(gone.length ? [filesPart(gone, 'removed')] : [])];
-  const what = !w.changes ? 'new' : objectsUnchanged && parts.length ? `objects unchanged; ${parts.join('; ')}` : changeSummary(w.changes);
+  const what = !w.changes
+    ? 'new'
+    : objectsUnchanged(w.changes) && parts.length
+      ? `objects unchanged; ${parts.join('; ')}`
+      : changeSummary(w.changes);
   return [
     `${w.stage}: ${w.objects} objects in ${w.files} files -> ${DIST_DIR}/${w.stage}/ (${what})`,
     ...(w.changes ? changeLines(w.changes).map((l) => `  ${l}`) : []),

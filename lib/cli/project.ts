@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled, type KeptStage, type StageOutcome } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
 import { PROJECT_FILE } from '../config/project-file.js';
-import { promotionOrder, promotionProblems, type PromotionOrder } from '../promotion.js';
+import { promotionOrder, promotionProblems, type PromotionOrder } from '../promotion-order.js';
 import { promotionDeclaration } from '../compile-stage.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/file-content.js';

@@ -5,15 +5,15 @@
  */
 import { ExitCode, ProblemsError } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
-import { orderProblem, planPromotion } from '../promotion.js';
+import { planPromotion } from '../promotion.js';
+import { orderProblem } from '../promotion-order.js';
 import { promotionDeclaration } from '../compile-stage.js';
 import { andList } from '../model/limits.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, loadStage, promotionOrderOf, openProject, readStageFile, requireStages } from './project.js';
-import { INVENTORY_FILE } from '../synth/inventory.js';
-import { fileText, type FileContent } from '../synth/file-content.js';
+import { INVENTORY_FILE, objectsUnchanged } from '../synth/inventory.js';
 import { readStageOutput, rewriteStage, staleFiles } from './output.js';
 import { crashPoint } from '../synth/write.js';
 
@@ -31,6 +31,8 @@ Refused (exit 1, nothing written) unless --force: promoting to a stage whose fil
 produces (synthesize and commit it first), or an image that <to> names differently (another
 image, not the same one from another registry). Refused unless --rollback: a release older than
 the one <to> runs (1.2 where <to> has 1.2.1, a hotfix that came back from a later stage).
+Refused too when there is nothing to change but <from> deploys an app that <to> does not (renamed
+in <from>, or not yet added to <to>): <to> does not have that release.
 Exit 2 when a stage file has a problem.
 
 Options:
@@ -60,6 +62,16 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
       ]);
     }
     const [from, to] = args;
+    if (from === to) {
+      // even with --force, which lifts the order: a stage has its own release, and "nothing to change" would say it was promoted
+      throw new ProblemsError([
+        {
+          code: 'cli/arguments',
+          message: `promote takes two different stages, <from> and <to> (found ${from} twice)`,
+          hint: `name the stage ${to} gets its releases from, e.g. npm run promote -- <previous stage> ${to}`,
+        },
+      ]);
+    }
     const project = openProject(io.cwd, { writer: `promote -- ${args.join(' ')}`, log: (l) => io.stderr.write(`${l}\n`) });
     requireStages(project, [from, to]);
     // a problem in either stage file is reported as itself, not as a stage missing from the order
@@ -95,23 +107,23 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
     const { text, applied } = editValues(read, plan.edits, target.source);
     if (applied.length === 0) {
       for (const note of plan.notes) io.stdout.write(`${note}\n`);
-      // no app in common: the note says so, and there is no release to have
-      if (plan.noAppInCommon) return ExitCode.ok;
-      const where = plan.idle ? `, in the idle color of ${andList(plan.idle)} (not yet live)` : '';
-      io.stdout.write(`${to} already has the release of ${from}${where}: nothing to change\n`);
+      // with --app, of that app alone: the other apps may well differ
+      const release = app === undefined ? `the release of ${from}` : `${from}'s release of ${app}`;
+      const where = plan.idle ? `, in the idle color${app === undefined ? ` of ${andList(plan.idle)}` : ''} (not yet live)` : '';
+      io.stdout.write(`${to} already has ${release}${where}: nothing to change\n`);
       return ExitCode.ok;
     }
     // the target's file as it was must be what dist/<to> holds: else the promotion would bring in
     // more than the release, and the changes printed below would not be the release's alone. A file
     // there that is not YAML (a merge conflict) is reported at its place first; an edit of the stage
-    // file that changes no object (a comment, a value written in another style) changes only its
-    // digest in the inventory, which is no output to review
+    // file that changes no object (a comment, a value written in another style) changes the
+    // inventory but none of its objects (as the compilation compared them with dist/<to>'s), which
+    // is no output to review
     const asIs = readStageOutput(project, to);
     const compiledTo = compile(project, [to], { sources: new Map([[to, read]]) });
     const inventory = `changed: ${DIST_DIR}/${to}/${INVENTORY_FILE}`;
-    const unsynthesized = staleFiles(project, compiledTo).filter(
-      (l) => l !== inventory || !sameButSource(asIs.tree.get(INVENTORY_FILE), compiledTo.tree.get(to)?.get(INVENTORY_FILE)),
-    );
+    const sameObjects = objectsUnchanged(compiledTo.changes.get(to));
+    const unsynthesized = staleFiles(project, compiledTo).filter((l) => l !== inventory || !sameObjects);
     if (unsynthesized.length && !force) {
       throw new ProblemsError(
         [
@@ -137,11 +149,5 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
     return ExitCode.ok;
   },
 };
-
-/** Whether two inventories say the same but for the stage file's digest (their `source:` line). */
-function sameButSource(old: string | undefined, now: FileContent | undefined): boolean {
-  const withoutSource = (text: string) => text.replace(/^source: .*$/m, '');
-  return old !== undefined && now !== undefined && withoutSource(old) === withoutSource(fileText(now));
-}
 
 if (isEntry(import.meta.url)) runAsProcess(command);

@@ -8,6 +8,7 @@ import { manifestsOf } from '../diff/objects.js';
 import { colorName, idleColor, settingAt, type BlueGreenSettings } from '../release.js';
 import { imageVersion, releaseVersion } from '../model/image.js';
 import { didYouMean } from '../model/did-you-mean.js';
+import { kubectlTarget } from '../model/object.js';
 import { STACKS } from '../../apps/index.js';
 import { EXIT_CODES_HELP, type Command } from './main.js';
 import { isEntry, runAsProcess } from './process.js';
@@ -184,9 +185,16 @@ export const command: Command<{ release?: string; force?: boolean }> = {
     const livePath = ['apps', app, ...path, 'live'];
     const { text, applied } = editValues(read, [{ path: livePath, value: idle }], loaded.source);
     const report = rewriteStage(project, stage, { from: read, text });
+    // stagecraft records nothing of what was applied: a promotion never applied goes out with the switch, its pods
+    // replaced as they get the traffic, unless the user checks the cluster first
+    const rollout = kubectlTarget(
+      { kind: 'Deployment', metadata: { name: colorName(app, idle), namespace: loaded.context.namespace } },
+      '/',
+    );
     io.stdout.write(
       applied.map((e) => `${formatEdit(e)}\n`).join('') +
         `${stage}: ${app} now sends traffic to ${idle} (${colors[idle]}); ${colors.live} (${colors[colors.live]}) keeps running: switch again to roll back\n` +
+        `${stage}: apply this only once ${idle} runs ${colors[idle]} in the cluster, which stagecraft cannot see: kubectl diff -k ${DIST_DIR}/${stage} shows only the Service's selector, and kubectl rollout status ${rollout} says it rolled out (applied together with ${idle}'s release, the switch sends traffic to pods being replaced)\n` +
         report.map((l) => `${l}\n`).join(''),
     );
     return ExitCode.ok;

@@ -239,7 +239,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'promote/older',
     'Promotion to an older release',
-    'The target runs a later release (a hotfix that came back from a later stage): promote that release to the source first, or pass --force to go back on purpose (a rollback).',
+    'The target runs a later release (a hotfix that came back from a later stage): set that release in the source stage file by hand first, or pass --rollback to go back on purpose (--force does not lift it).',
   ),
   row(
     'promote/stale',

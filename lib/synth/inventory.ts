@@ -362,12 +362,16 @@ function orderedObjects(text: string): { readonly lines: string[]; readonly keys
   return ends && !all.slice(i).some((l) => l.startsWith('objects: ')) ? { lines, keys } : undefined;
 }
 
+/** Whether the objects were compared and none was added, changed or removed (the rest of the inventory may differ: its source's digest). */
+export function objectsUnchanged(changes: InventoryChanges | undefined): boolean {
+  return changes !== undefined && !changes.conflicted && changes.added.length + changes.changed.length + changes.removed.length === 0;
+}
+
 /** `1 added, 2 changed, 0 removed`, or `unchanged`, or what could not be compared. */
-export function changeSummary({ added, changed, removed, conflicted }: InventoryChanges): string {
+export function changeSummary(changes: InventoryChanges): string {
+  const { added, changed, removed, conflicted } = changes;
   if (conflicted) return `objects not compared: the ${INVENTORY_FILE} there held git merge conflict markers`;
-  return added.length + changed.length + removed.length === 0
-    ? 'unchanged'
-    : `${added.length} added, ${changed.length} changed, ${removed.length} removed`;
+  return objectsUnchanged(changes) ? 'unchanged' : `${added.length} added, ${changed.length} changed, ${removed.length} removed`;
 }
 
 /** Objects listed per stage in the summary; a larger change is counted, not listed in full. */

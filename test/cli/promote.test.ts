@@ -8,6 +8,7 @@ import { releaseHeldLocks } from '../../lib/cli/lock.js';
 import { expectRefusedWhenSavedMeanwhile, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
 import { formatProblem } from '../../lib/errors.js';
+import { codeInfo } from '../../lib/model/codes.js';
 
 /** Two instances of the service stack, the second merging the first's settings (`<<: *web`). */
 const webApps = (image: string) =>
@@ -107,6 +108,24 @@ describe('promote', () => {
     expect(forced.stdout).toMatch(/averageUtilization: 70 -> 80\n/);
   });
 
+  it("is not refused when dist/<to> differs from what the target's file produces in its inventory alone, its objects all the same", () => {
+    resetQa();
+    // a comment in the stage file (its digest in the inventory), and an inventory written by an earlier stagecraft
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), `${STAGES.qa}# reviewed\n`);
+    const file = join(dir, 'dist', 'qa', 'inventory.txt');
+    const inventory = readFileSync(file, 'utf8');
+    expect(inventory).toMatch(/^compiler: stagecraft \S+$/m);
+    writeFileSync(file, inventory.replace(/^compiler: stagecraft \S+$/m, 'compiler: stagecraft 0.0.1'));
+    const r = runCli('promote', ['test', 'qa', '--app', 'web'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      'environments/qa.yaml:5:38: apps.web.image: team/web:1.0 -> team/web:2.0',
+      'environments/qa.yaml:6:41: apps.web2.image: team/web:1.0 kept (now written here: it was merged from apps.web.image, which changes)',
+      'qa: 18 objects in 6 files -> dist/qa/ (0 added, 1 changed, 0 removed)',
+    ]);
+    expect(r.code).toBe(0);
+  });
+
   it('keeps the registry the target pulls from, moving the tag, and says so', () => {
     resetQa();
     const r = runCli('promote', ['qa', 'production'], dir);
@@ -132,22 +151,46 @@ describe('promote', () => {
     writeFileSync(join(dir, 'environments', 'production.yaml'), production);
   });
 
-  it('promoting again, says that the idle color has the release and that a switch makes it live', () => {
+  it('promoting again, says that the idle color has the release of the app named and that a switch makes it live', () => {
     const r = runCli('promote', ['qa', 'production', '--app', 'demoapp'], dir);
     expect(r).toMatchObject({
       code: 0,
       stdout:
         "apps.demoapp: registry.prod.example.com:5000/demoapp:1.1 is already in green, production's idle color, while blue (live) runs registry.prod.example.com:5000/demoapp:1: npm run switch -- production demoapp makes it live\n" +
-        'production already has the release of qa, in the idle color of demoapp (not yet live): nothing to change\n',
+        // of demoapp alone: qa's web and web2 are not in production
+        "production already has qa's release of demoapp, in the idle color (not yet live): nothing to change\n",
     });
   });
 
-  it('says so when the two stages deploy no app in common', () => {
+  it('is refused (exit 1) when the two stages deploy no app in common, naming the apps of the target', () => {
+    const before = snapshotDir(dir);
     const r = runCli('promote', ['dev', 'lab', '--force'], dir);
     expect(r).toMatchObject({
-      code: 0,
-      stdout: 'dev and lab deploy no app in common (dev deploys demoapp; lab deploys flannel and nginx): nothing to promote\n',
+      code: 1,
+      stderr:
+        'environments/dev.yaml:4:3: error: apps.demoapp: deployed in dev, not in lab, so lab does not have its release (demoapp:1); lab deploys flannel and nginx\n' +
+        '  hint: promote copies releases, not apps: add apps.demoapp to environments/lab.yaml for lab to run it, then promote again\n' +
+        '1 problem; nothing was written.\n',
     });
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+});
+
+describe('promote after an app was renamed in the source stage', () => {
+  it('is refused (exit 1) at the renamed app rather than say that the target has the release, naming the old name the target still has', () => {
+    // demoapp renamed shop in test, at the release qa runs as demoapp
+    const test = repoStage('test').replace('\n  demoapp:\n', '\n  shop:\n    stack: demoapp\n');
+    const dir = tempProject({ dev: repoStage('dev'), test, qa: repoStage('qa') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(dir);
+    const r = runCli('promote', ['test', 'qa'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      "environments/test.yaml:5:3: error: apps.shop: deployed in test, not in qa, so qa does not have its release (demoapp:1); qa deploys apps.demoapp of the same stack ('demoapp'), which test does not: was it renamed?",
+      '  hint: promote copies releases, not apps: to rename it in qa too, rename apps.demoapp to shop in environments/qa.yaml (its objects are renamed with it: npm run synth says what that takes), or give it its name demoapp again in environments/test.yaml; then promote again',
+    ]);
+    expect(snapshotDir(dir)).toEqual(before);
   });
 });
 
@@ -228,6 +271,19 @@ describe('promote while the stage file is saved from an editor', () => {
 });
 
 describe('promote out of order', () => {
+  it('from a stage to itself, is bad input (exit 2) even with --force, not a promotion with nothing to change', () => {
+    const dir = tempProject({ dev: repoStage('dev'), test: repoStage('test') });
+    const r = runCli('promote', ['test', 'test', '--force'], dir);
+    expect(r).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: promote takes two different stages, <from> and <to> (found test twice)\n' +
+        '  hint: name the stage test gets its releases from, e.g. npm run promote -- <previous stage> test\n' +
+        '1 problem; nothing was written.\n',
+    });
+  });
+
   it("to a stage that declares no promotion.from, is placed at the target's apps:", () => {
     const dir = tempProject({ dev: repoStage('dev'), test: repoStage('test'), lab: repoStage('lab') });
     const r = runCli('promote', ['test', 'lab'], dir);
@@ -257,6 +313,8 @@ describe('promote to a stage that runs a later release (a hotfix brought back)',
     // --force lifts the checks of order, dist/ and image names, not this one
     expect(runCli('promote', ['test', 'qa', '--force'], dir).code).toBe(1);
     expect(snapshotDir(dir)).toEqual(before);
+    // and the catalogue of problem codes says so too
+    expect(codeInfo('promote/older')?.help).toMatch(/pass --rollback to go back on purpose \(--force does not lift it\)/);
     const back = runCli('promote', ['test', 'qa', '--rollback'], dir);
     expect(back.code).toBe(0);
     expect(back.stdout.split('\n').slice(0, 2)).toEqual([

@@ -96,6 +96,8 @@ describe('a release from dev to production', () => {
       [
         'environments/production.yaml:8:24: apps.demoapp.blueGreen.live: blue -> green',
         'production: demoapp now sends traffic to green (demoapp:1.1); blue (demoapp:1) keeps running: switch again to roll back',
+        // stagecraft cannot see whether green's release was applied: the user is told how to check before applying the switch
+        "production: apply this only once green runs demoapp:1.1 in the cluster, which stagecraft cannot see: kubectl diff -k dist/production shows only the Service's selector, and kubectl rollout status deployment/demoapp-green -n production says it rolled out (applied together with green's release, the switch sends traffic to pods being replaced)",
         'production: 19 objects in 4 files -> dist/production/ (0 added, 1 changed, 0 removed)',
         '  Service production/demoapp',
         '    spec.selector.color: "blue" -> "green"',
@@ -174,7 +176,7 @@ describe('a release from dev to production', () => {
       code: 0,
       stdout:
         "apps.demoapp: demoapp:1.1 is already in green, production's idle color, while blue (live) runs demoapp:1: npm run switch -- production demoapp makes it live\n" +
-        'production already has the release of dev, in the idle color of demoapp (not yet live): nothing to change\n',
+        "production already has dev's release of demoapp, in the idle color (not yet live): nothing to change\n",
     });
   });
 });
