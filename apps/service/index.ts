@@ -26,6 +26,17 @@ const STANDARD_LABEL_KEYS: ReadonlySet<string> = new Set(
 /** Whether an annotation key is under stagecraft's own prefix (`stagecraft.dev/`, `policy.stagecraft.dev/`...). */
 const isStagecraftKey = (key: string) => /^(?:[^/]*\.)?stagecraft\.dev\//.test(key);
 
+/** The annotation `kubectl apply` (client-side) keeps what it applied in, and diffs the next apply against. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * Whether a key of a Deployment's own labels or annotations is one Kubernetes writes there: the
+ * Deployment controller's (`deployment.kubernetes.io/revision`, which `kubectl rollout undo`
+ * follows, `desired-replicas`, `max-replicas`) and kubectl's (`kubectl.kubernetes.io/`, the last
+ * applied configuration above all).
+ */
+const isKubernetesDeploymentKey = (key: string) => /^(?:deployment|kubectl)\.kubernetes\.io\//.test(key);
+
 /**
  * `service.colorNodePorts` as demoapp takes it: only blue/green (a Service per color), and on the
  * one port that serves HTTP (`colorServicePort`).
@@ -206,6 +217,25 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
         'config/invalid',
         "uses stagecraft's own prefix stagecraft.dev: stagecraft writes those annotations, and a hand-written one would be read as its own",
         "use your own prefix; a policy exception goes under security.exceptions, a Secret's keys under secrets",
+      );
+    }
+  }
+  for (const [path, annotations] of [
+    [['labels'], s.labels],
+    [['annotations'], s.annotations],
+    [['podAnnotations'], s.podAnnotations],
+    [['service', 'annotations'], s.service?.annotations],
+    [['ingress', 'annotations'], s.ingress?.annotations],
+  ] as const) {
+    const deployment = path.length === 1 && path[0] !== 'podAnnotations';
+    for (const key of Object.keys(annotations ?? {}).filter((k) => k === LAST_APPLIED || (deployment && isKubernetesDeploymentKey(k)))) {
+      add(
+        [...path, key],
+        'config/invalid',
+        key === LAST_APPLIED
+          ? 'is the annotation kubectl apply writes itself, with what it applied: the next apply would diff against this value, not against what was applied, and remove or keep the wrong fields'
+          : `is a key Kubernetes writes on a Deployment itself (${key.startsWith('kubectl') ? "kubectl's" : "the Deployment controller's, such as deployment.kubernetes.io/revision, which kubectl rollout undo follows"}): the next rollout or apply overwrites it, and until then what reads it is misled`,
+        'remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
       );
     }
   }
