@@ -7,7 +7,7 @@
 import type { Chart } from 'cdk8s';
 import { k8s } from '../../lib/k8s.js';
 import type { StageContext } from '../../lib/stack.js';
-import { RESTRICTED_CONTAINER, toResources } from '../../lib/constructs/app-deployment.js';
+import { type AppAntiAffinity, type AppSpread, RESTRICTED_CONTAINER, toResources } from '../../lib/constructs/app-deployment.js';
 import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
 import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
 import { LabelService } from '../../lib/constructs/label-service.js';
@@ -71,6 +71,20 @@ export const containerEnvFrom = (s: Pick<ServiceSettings, 'envFrom'>, configMaps
   ...[...configMaps, ...(s.envFrom?.configMaps ?? [])].map((name) => ({ configMapRef: { name } })),
   ...Object.keys(s.envFrom?.secrets ?? {}).map((name) => ({ secretRef: { name } })),
 ];
+
+/**
+ * How the settings keep the pods apart, with their defaults: `topologySpreadConstraints` (maxSkew 1)
+ * and `podAntiAffinity` (weight 100). The cron stack's pods take them too.
+ */
+export const podSpread = (
+  s: Pick<ServiceSettings, 'topologySpreadConstraints' | 'podAntiAffinity'>,
+): { spread?: AppSpread[]; antiAffinity?: AppAntiAffinity } => ({
+  spread: s.topologySpreadConstraints?.map((c) => ({ ...c, maxSkew: c.maxSkew ?? DEFAULT_MAX_SKEW })),
+  antiAffinity: s.podAntiAffinity && {
+    required: s.podAntiAffinity.required,
+    preferred: s.podAntiAffinity.preferred?.map((p) => ({ ...p, weight: p.weight ?? DEFAULT_ANTI_AFFINITY_WEIGHT })),
+  },
+});
 
 /**
  * The mode of the files of `secretFiles`: readable by their owner (root) and the pod's group only.
@@ -163,11 +177,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     podAnnotations: s.podAnnotations,
     nodeSelector: s.nodeSelector,
     tolerations: s.tolerations,
-    spread: s.topologySpreadConstraints?.map((c) => ({ ...c, maxSkew: c.maxSkew ?? DEFAULT_MAX_SKEW })),
-    antiAffinity: s.podAntiAffinity && {
-      required: s.podAntiAffinity.required,
-      preferred: s.podAntiAffinity.preferred?.map((p) => ({ ...p, weight: p.weight ?? DEFAULT_ANTI_AFFINITY_WEIGHT })),
-    },
+    ...podSpread(s),
     imagePullSecrets: s.imagePullSecrets,
     serviceAccountName: s.serviceAccountName,
     automountServiceAccountToken: s.automountServiceAccountToken,
