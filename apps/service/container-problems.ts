@@ -1,8 +1,10 @@
 /**
  * The problems of the container's settings that the service and cron stacks share, each at its
- * setting: two volumes at one directory, and a variable set twice.
+ * setting: two volumes at one directory, a variable set twice, two containers of one name, and a
+ * step that names the app's own image, which promotion leaves behind.
  */
 import type { SettingsProblem } from '../../lib/stack.js';
+import { imageParts, withoutDockerHub } from '../../lib/model/image.js';
 import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
 import type { ServiceSettings } from './settings.js';
 import { configMountOf } from './chart.js';
@@ -89,6 +91,34 @@ export function initContainerProblems(app: string, s: Pick<ServiceSettings, 'ini
         message: `is ${c.name}, as ${first} is: the containers of a pod, init ones included, each have a name of their own`,
         hint: 'give each step a name of its own',
       });
+  });
+  return problems;
+}
+
+/** The images a stage file gives the app (`image`, or each blue/green color's). */
+type AppImages = { readonly image?: string; readonly blueGreen?: { readonly blue: string; readonly green: string } };
+
+/**
+ * The steps (`initContainers`) whose `image` is of the app's own repository (`team/api:1.3` beside
+ * `image: team/api:1.4`): `npm run promote` moves the app's image (and each color's) from stage to
+ * stage, not a step's, so the step stays at its release while the app moves on (a migration of the
+ * schema of a release before). A warning at that image: left out, the step runs the app's own image,
+ * each color's, released with it. Another repository (busybox) is the step's own tool.
+ */
+export function ownImageProblems(s: AppImages & Pick<ServiceSettings, 'initContainers'>): SettingsProblem[] {
+  const apps = [s.image, s.blueGreen?.blue, s.blueGreen?.green].filter((i): i is string => i !== undefined);
+  const repository = (image: string) => withoutDockerHub(imageParts(image).name);
+  const repositories = new Set(apps.map(repository));
+  const problems: SettingsProblem[] = [];
+  (s.initContainers ?? []).forEach((c, i) => {
+    if (c.image === undefined || !repositories.has(repository(c.image))) return;
+    problems.push({
+      code: 'config/conflict',
+      severity: 'warning',
+      path: ['initContainers', i, 'image'],
+      message: `is ${c.image}, of the app's own repository (the app runs ${[...new Set(apps)].join(' and ')}): npm run promote moves the app's image, not this one, so the step ${apps.some((a) => withoutDockerHub(a) === withoutDockerHub(c.image!)) ? 'would stay at this release when the app moves on' : 'stays at another release than the app'}`,
+      hint: "leave image out: the step then runs the app's own image (each blue/green color's), promoted with it",
+    });
   });
   return problems;
 }

@@ -15,7 +15,7 @@ import { DEFAULTS, colorServicePort, mountsReadWriteOnce, serviceSettings, type 
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
-import { envFromProblems, initContainerProblems, mountProblems } from './container-problems.js';
+import { envFromProblems, initContainerProblems, mountProblems, ownImageProblems } from './container-problems.js';
 import { standardLabels } from '../../lib/model/labels.js';
 
 /** The label keys stagecraft writes on every object (lib/transforms/labels.ts), which a stage file's labels may not be. */
@@ -255,7 +255,13 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       'set maxSurge to 1',
     );
   }
-  problems.push(...placementProblems(s, stage), ...mountProblems(s, name), ...envFromProblems(s), ...initContainerProblems(name, s));
+  problems.push(
+    ...placementProblems(s, stage),
+    ...mountProblems(s, name),
+    ...envFromProblems(s),
+    ...initContainerProblems(name, s),
+    ...ownImageProblems(s),
+  );
   const budget = s.disruptionBudget;
   if (budget && (budget.maxUnavailable === undefined) === (budget.minAvailable === undefined))
     add(
