@@ -7,7 +7,8 @@
 import type { Chart } from 'cdk8s';
 import { k8s } from '../../lib/k8s.js';
 import type { StageContext } from '../../lib/stack.js';
-import { type AppAntiAffinity, type AppSpread, RESTRICTED_CONTAINER, toResources } from '../../lib/constructs/app-deployment.js';
+import { type AppAntiAffinity, type AppSpread, RESTRICTED_CONTAINER, toProbe, toResources } from '../../lib/constructs/app-deployment.js';
+import { type PodContainer, orUndefined } from '../../lib/constructs/one-container-pod.js';
 import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
 import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
 import { LabelService } from '../../lib/constructs/label-service.js';
@@ -73,6 +74,33 @@ export const containerEnvFrom = (s: Pick<ServiceSettings, 'envFrom'>, configMaps
 ];
 
 /**
+ * The sidecars as Kubernetes writes them: each with its ports (TCP unless given), its probes (an HTTP
+ * or TCP check without a port on its first port), environment and resources; the pod gives each the
+ * app container's mounts, security context and pull policy.
+ */
+export function sidecarContainers(s: Pick<ServiceSettings, 'sidecars'>): PodContainer[] | undefined {
+  return s.sidecars?.map((c) => {
+    const ports = Object.entries(c.ports ?? {});
+    const probe = (which: 'liveness' | 'readiness' | 'startup') => {
+      const p = c.probes?.[which];
+      return p && toProbe(p, ports[0]?.[1].port ?? 0, `sidecar '${c.name}': '${which}' probe`);
+    };
+    return {
+      name: c.name,
+      image: c.image,
+      command: orUndefined(c.command),
+      args: orUndefined(c.args),
+      ports: orUndefined(ports.map(([name, p]) => ({ name, containerPort: p.port, protocol: p.protocol ?? 'TCP' }))),
+      env: orUndefined(containerEnv(c)),
+      livenessProbe: probe('liveness'),
+      readinessProbe: probe('readiness'),
+      startupProbe: probe('startup'),
+      resources: toResources(c.resources),
+    };
+  });
+}
+
+/**
  * How the settings keep the pods apart, with their defaults: `topologySpreadConstraints` (maxSkew 1)
  * and `podAntiAffinity` (weight 100). The cron stack's pods take them too.
  */
@@ -118,6 +146,11 @@ export function secretFileVolumes(s: Pick<ServiceSettings, 'secretFiles'>): {
 export function serviceChart(chart: Chart, name: string, s: ServiceSettings, stage: StageContext): Chart {
   const names = serviceNames(name, stage.name, s);
   const ports = Object.entries(s.ports ?? {});
+  /** What the Service exposes: the app container's ports, then each sidecar's. */
+  const servicePorts: [string, { port: number; protocol?: 'TCP' | 'UDP'; nodePort?: number }][] = [
+    ...ports,
+    ...(s.sidecars ?? []).flatMap((c) => Object.entries(c.ports ?? {})),
+  ];
   const volumes: k8s.Volume[] = [];
   const mounts: k8s.VolumeMount[] = [];
   const envFrom: string[] = [];
@@ -164,6 +197,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     command: s.command,
     args: s.args,
     initContainers: s.initContainers,
+    sidecars: sidecarContainers(s),
     maxSurge: s.rollout?.maxSurge,
     maxUnavailable: s.rollout?.maxUnavailable,
     probes: s.probes,
@@ -191,13 +225,13 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
   });
   for (const d of deployments) allowPolicyExceptions(d.apiObject, s.security?.exceptions);
 
-  if (ports.length) {
+  if (servicePorts.length) {
     new LabelService(chart, 'service', {
       name,
       selector: serviceSelector(name, s),
       type: s.service?.type,
       annotations: s.service?.annotations,
-      ports: ports.map(([portName, p]) => ({
+      ports: servicePorts.map(([portName, p]) => ({
         name: portName,
         port: p.port,
         targetPort: portName,

@@ -10,7 +10,6 @@ import {
   ImageRef,
   Mapping,
   ingressHostPattern,
-  PortNumber,
   QualifiedKey,
   Settings,
   StringEnum,
@@ -33,6 +32,7 @@ import {
 import type { TOptional, TString } from '@sinclair/typebox';
 import { EnvFrom, EnvName, KeyName, KeyRefs } from './environment-settings.js';
 import { PortName, ServiceProbe } from './probe-settings.js';
+import { PORT_DESCRIPTION, PORT_PROPERTIES, Sidecars } from './sidecar-settings.js';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 
@@ -76,8 +76,7 @@ export const serviceSettings = Settings({
       PortName,
       Settings(
         {
-          port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
-          protocol: Type.Optional(StringEnum(['TCP', 'UDP'], { description: '@default TCP' })),
+          ...PORT_PROPERTIES,
           nodePort: Type.Optional(
             Type.Integer({
               minimum: 30000,
@@ -86,7 +85,7 @@ export const serviceSettings = Settings({
             }),
           ),
         },
-        { description: 'A port of the container, e.g. { port: 8080 } (or { port: 53, protocol: UDP }).' },
+        { description: PORT_DESCRIPTION },
       ),
       { description: 'The container ports by name, each exposed by the Service. @default - none: no Service' },
     ),
@@ -115,6 +114,7 @@ export const serviceSettings = Settings({
       },
     ),
   ),
+  sidecars: Sidecars,
   env: Type.Optional(
     Mapping(EnvName, Type.String(), { description: 'Environment variables with their (non-secret) values. @default - none' }),
   ),

@@ -174,6 +174,8 @@ export interface AppDeploymentProps extends PodProps {
   readonly spread?: readonly AppSpread[];
   /** Steps run in order, each to completion, before the app container starts. @default - none */
   readonly initContainers?: readonly AppInitContainer[];
+  /** Containers that run beside the app container, with its mounts and security context. @default - none */
+  readonly sidecars?: readonly PodContainer[];
   /** The domains the pods keep apart on, each term selecting the Deployment's own pods, as `spread` does. @default - none */
   readonly antiAffinity?: AppAntiAffinity;
 }
@@ -290,6 +292,7 @@ export class AppDeployment extends Construct {
               lifecycle: props.preStop?.length ? { preStop: { exec: { command: [...props.preStop] } } } : undefined,
               resources: props.resources,
             },
+            sidecars: props.sidecars,
             imagePullPolicy: props.imagePullPolicy,
             securityContext: props.securityContext ?? RESTRICTED_CONTAINER,
             volumes: props.volumes,

@@ -18,6 +18,12 @@ export interface OneContainerPodProps {
   /** The container. */
   readonly container: PodContainer;
   /**
+   * Containers that run beside it for the pod's whole life (sidecars, plain extra containers in
+   * Kubernetes 1.25), each with its pull policy, security context and mounts.
+   * @default - none
+   */
+  readonly sidecars?: readonly PodContainer[];
+  /**
    * Containers run one after another to completion before it starts, each with its pull policy,
    * security context and mounts.
    * @default - none
@@ -92,7 +98,7 @@ export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
     topologySpreadConstraints: orUndefined(props.topologySpreadConstraints),
     securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
     initContainers: orUndefined(props.initContainers?.map(withPodFields)),
-    containers: [withPodFields(props.container)],
+    containers: [props.container, ...(props.sidecars ?? [])].map(withPodFields),
     volumes: orUndefined([...(tmp ? [{ name: 'tmp', emptyDir: {} }] : []), ...(props.volumes ?? [])]),
   };
 }
