@@ -18,7 +18,7 @@ import { DEFAULT_ANTI_AFFINITY_WEIGHT, DEFAULT_MAX_SKEW } from '../../lib/config
 import { addAppDeployments, appReleases, serviceSelector } from '../demoapp/deployments.js';
 import { INSTANCE_LABEL, instanceLabel } from '../../lib/model/labels.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
-import { DEFAULTS, colorServicePort, mountsReadWriteOnce, type ServiceSettings } from './settings.js';
+import { DEFAULTS, colorServicePort, mountsReadWriteOnce, servicePortsOf, type ServiceSettings } from './settings.js';
 
 /** The directory the config files are mounted at: `config.mountPath`, else `/etc/<name>`. */
 export const configMountOf = (name: string, s: Pick<ServiceSettings, 'config'>): string => s.config?.mountPath ?? `/etc/${name}`;
@@ -146,11 +146,7 @@ export function secretFileVolumes(s: Pick<ServiceSettings, 'secretFiles'>): {
 export function serviceChart(chart: Chart, name: string, s: ServiceSettings, stage: StageContext): Chart {
   const names = serviceNames(name, stage.name, s);
   const ports = Object.entries(s.ports ?? {});
-  /** What the Service exposes: the app container's ports, then each sidecar's. */
-  const servicePorts: [string, { port: number; protocol?: 'TCP' | 'UDP'; nodePort?: number }][] = [
-    ...ports,
-    ...(s.sidecars ?? []).flatMap((c) => Object.entries(c.ports ?? {})),
-  ];
+  const servicePorts = servicePortsOf(s);
   const volumes: k8s.Volume[] = [];
   const mounts: k8s.VolumeMount[] = [];
   const envFrom: string[] = [];
@@ -273,12 +269,13 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
   }
   if (s.ingress) {
     const portName = s.ingress.port ?? ports[0][0];
+    const ingressPort = servicePorts.find(([n]) => n === portName)![1];
     new TlsIngress(chart, 'ingress', {
       name,
       host: s.ingress.host,
       tlsSecretName: s.ingress.tlsSecret,
       serviceName: name,
-      servicePort: s.ports![portName].port,
+      servicePort: ingressPort.port,
       paths: s.ingress.paths,
       className: s.ingress.className,
       annotations: s.ingress.annotations,

@@ -11,7 +11,7 @@ import { valueAt, type FieldPath } from '../../lib/model/field-path.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
-import { DEFAULTS, colorServicePort, serviceSettings, type ServiceSettings } from './settings.js';
+import { DEFAULTS, colorServicePort, serviceSettings, servicePortsOf, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
@@ -109,8 +109,17 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
         'needs ports (the Ingress sends traffic to one of them)',
         'add `ports: { http: { port: 8080 } }`',
       );
-    else if (s.ingress.port !== undefined && !ports.includes(s.ingress.port))
-      add(['ingress', 'port'], 'config/unknown-port', `is not one of ports (${ports.join(', ')})`, 'name a port under ports');
+    else if (s.ingress.port !== undefined && !servicePortsOf(s).some(([n]) => n === s.ingress!.port)) {
+      const sidecars = servicePortsOf(s).length > ports.length;
+      add(
+        ['ingress', 'port'],
+        'config/unknown-port',
+        `is not one of ports${sidecars ? " or the sidecars' ports" : ''} (${servicePortsOf(s)
+          .map(([n]) => n)
+          .join(', ')})`,
+        `name a port under ports${sidecars ? " or a sidecar's ports" : ''}`,
+      );
+    }
   }
   problems.push(...probeProblems(s.probes, ports, ['probes']));
   for (const [path, annotations] of [

@@ -351,6 +351,16 @@ export const DEFAULTS = {
 export const mountsReadWriteOnce = (s: ServiceSettings): boolean =>
   s.storage !== undefined && (s.storage.accessMode ?? DEFAULTS.accessMode) === 'ReadWriteOnce';
 
+/**
+ * The ports the Service exposes, by name: the app container's (`ports`), then each sidecar's
+ * (`sidecars[i].ports`), so that an Ingress may send traffic to a sidecar (a proxy in front of the app).
+ */
+export function servicePortsOf(
+  s: Pick<ServiceSettings, 'ports' | 'sidecars'>,
+): [string, { port: number; protocol?: 'TCP' | 'UDP'; nodePort?: number }][] {
+  return [...Object.entries(s.ports ?? {}), ...(s.sidecars ?? []).flatMap((c) => Object.entries(c.ports ?? {}))];
+}
+
 /** A port of the instance by name, as the stage file declares it. */
 export type ServicePort = readonly [name: string, port: NonNullable<ServiceSettings['ports']>[string]];
 

@@ -86,6 +86,21 @@ describe('the sidecars of a service', () => {
     ]);
   });
 
+  it("take the Ingress's traffic on a port of theirs (a proxy in front of the app), and refuse a port neither has", () => {
+    const text = serviceStage([
+      'image: team/api:1',
+      'ports: { http: { port: 8080 } }',
+      PROXY,
+      'ingress: { host: api.example.com, tlsSecret: api-tls, port: proxy }',
+    ]);
+    const rule = find(render(text), 'Ingress').spec.rules[0];
+    expect(rule.http.paths[0].backend.service).toEqual({ name: 'api', port: { number: 8443 } });
+    expect(problems(text.replace('port: proxy', 'port: admin'))).toEqual([
+      "environments/x.yaml:7:65: apps.api.ingress.port is not one of ports or the sidecars' ports (http, proxy)\n" +
+        "  hint: name a port under ports or a sidecar's ports",
+    ]);
+  });
+
   it("run on an ARM stage the build the stage file maps their image to, as the app container's", () => {
     const text = `architecture: arm64\nimages:\n  substitute: { team/api: 'registry.local/api:{tag}-arm64', envoyproxy/envoy: 'registry.local/envoy:{tag}-arm64' }\n${serviceStage(['image: team/api:1.4', 'sidecars: [{ name: proxy, image: envoyproxy/envoy:v1.27.0 }, { name: worker, image: team/api:1.4, args: [worker] }]'])}`;
     const compiled = compileStages([{ stage: 'pi', file: 'environments/pi.yaml', text }]);
