@@ -1,6 +1,6 @@
 /**
  * The generic `service` stack: a team's own service from the stage file alone (image, ports,
- * command, env, config, Secret files, probes, resources, the nodes it runs on, autoscaling, a
+ * command, init containers and sidecars, env, config, Secret files, probes, resources, the nodes it runs on, autoscaling, a
  * disruption budget, Service, Ingress with TLS, storage, rolling or blue/green releases, a
  * restricted security context with declared exceptions).
  * Its release works with promote, diff and switch like demoapp's.
