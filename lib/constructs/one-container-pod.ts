@@ -1,7 +1,8 @@
 /**
- * The pod spec of one container, as the workloads that run an app's own image write it
- * (`AppDeployment`'s pods, the cron stack's CronJob's): one place for what they share, so they
- * cannot drift.
+ * The pod spec of one app container (with the init containers before it and the sidecars beside
+ * it, which get its mounts and security context), as the workloads that run an app's own image
+ * write it (`AppDeployment`'s pods, the cron stack's CronJob's): one place for what they share, so
+ * they cannot drift.
  */
 import type { k8s } from '../k8s.js';
 
