@@ -12,7 +12,9 @@
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import type { Finding } from './checks/finding.js';
-import { formatFieldPath as dotted } from './model/field-path.js';
+import { formatFieldPath as dotted, valueAt } from './model/field-path.js';
+import { andList } from './model/limits.js';
+import { CONTAINER_LISTS } from './model/pod-specs.js';
 import { describeObject, type KubeObject } from './model/object.js';
 import type { Stack } from './stack.js';
 import { groupOf } from './k8s.js';
@@ -68,6 +70,8 @@ export function placedReferences(
   const appNamed = placedAppNames(findings, rendered, loaded);
   const rest: Finding[] = [];
   const problems: Problem[] = [...duplicates.problems, ...appNamed.problems];
+  /** The findings placed at one setting with one code (each container of each color that reads it), by setting and code. */
+  const atSetting = new Map<string, { problem: Problem; readers: Finding[] }>();
   for (const f of findings) {
     if (duplicates.placed.has(f) || appNamed.placed.has(f)) continue;
     const owner = f.severity === 'error' && PLACED_CODES.has(f.code) ? ownerOf(f.object) : undefined;
@@ -79,14 +83,41 @@ export function placedReferences(
       continue;
     }
     const setting = ['apps', app.name, ...place.path];
-    problems.push({
+    const name = dotted(place.key === undefined ? setting : [...setting, place.key]);
+    const placed = atSetting.get(`${f.code} ${name}`);
+    if (placed) {
+      placed.readers.push(f);
+      continue;
+    }
+    const problem = {
       code: f.code,
       location: loaded.locate(setting, place.key),
-      message: `${dotted(place.key === undefined ? setting : [...setting, place.key])}: ${describeObject(f.object)}: ${f.message}`,
+      message: `${name}: ${describeObject(f.object)}: ${f.message}`,
       ...(f.hint ? { hint: f.hint } : {}),
-    });
+    };
+    atSetting.set(`${f.code} ${name}`, { problem, readers: [f] });
+    problems.push(problem);
   }
+  // one problem per setting: a ConfigMap one setting names is missing once, however many containers (init ones, each color's) read it
+  for (const { problem, readers } of atSetting.values())
+    if (readers.length > 1)
+      Object.assign(problem, { message: `${problem.message}; read in ${readers.length} places: ${readPlaces(readers)}` });
   return { findings: rest, problems };
+}
+
+/** Where findings' fields are: each object, with the containers whose fields they are (`Deployment qa/api-blue (containers api and migrate)`). */
+function readPlaces(findings: readonly Finding[]): string {
+  const containers = new Map<string, string[]>();
+  for (const f of findings) {
+    const list = f.path.findIndex((p) => (CONTAINER_LISTS as readonly unknown[]).includes(p));
+    const name = list < 0 ? undefined : (valueAt(f.object, f.path.slice(0, list + 2)) as { name?: unknown } | undefined)?.name;
+    const names = containers.get(describeObject(f.object)) ?? [];
+    if (typeof name === 'string' && !names.includes(name)) names.push(name);
+    containers.set(describeObject(f.object), names);
+  }
+  return andList(
+    [...containers].map(([o, names]) => (names.length ? `${o} (${names.length > 1 ? 'containers' : 'container'} ${andList(names)})` : o)),
+  );
 }
 
 /**

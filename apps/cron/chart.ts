@@ -1,19 +1,27 @@
 /**
  * The one object of a `cron` instance: a CronJob named after the instance, whose pods run one
- * container restricted as the service stack's are (its security context and environment, from
- * apps/service/chart.ts) in the pod the service stack's Deployments run (lib/constructs/one-container-pod.ts),
- * with a writable `/tmp` beside a read-only root.
+ * container (after its init containers) restricted as the service stack's are (its security
+ * context, environment and spread, from apps/service/chart.ts) in the pod the service stack's
+ * Deployments run (lib/constructs/one-container-pod.ts), with a writable `/tmp` beside a read-only root.
  */
 import type { Chart } from 'cdk8s';
 import { k8s } from '../../lib/k8s.js';
-import { toResources } from '../../lib/constructs/app-deployment.js';
+import { appSteps, keptApart, toResources } from '../../lib/constructs/app-deployment.js';
+import { INSTANCE_LABEL, instanceLabel } from '../../lib/model/labels.js';
+import type { StageContext } from '../../lib/stack.js';
 import { oneContainerPod, orUndefined } from '../../lib/constructs/one-container-pod.js';
 import { allowPolicyExceptions } from '../../lib/policy.js';
-import { containerEnv, containerEnvFrom, secretFileVolumes, securityContext } from '../service/chart.js';
+import { containerEnv, containerEnvFrom, podSpread, secretFileVolumes, securityContext } from '../service/chart.js';
 import { DEFAULTS, type CronSettings } from './settings.js';
 
-export function cronChart(chart: Chart, name: string, s: CronSettings): Chart {
+export function cronChart(chart: Chart, name: string, s: CronSettings, stage: StageContext): Chart {
   const secretFiles = secretFileVolumes(s);
+  const env = orUndefined(containerEnv(s));
+  const envFrom = orUndefined(containerEnvFrom(s));
+  const resources = toResources(s.resources);
+  const { spread, antiAffinity } = podSpread(s);
+  // the pods of every Job of the CronJob, which the transforms label with the app's instance
+  const ownPods = () => ({ matchLabels: { [INSTANCE_LABEL]: instanceLabel(name, stage.name) } });
   const cronJob = new k8s.KubeCronJob(chart, 'cronjob', {
     metadata: { name },
     spec: {
@@ -31,15 +39,8 @@ export function cronChart(chart: Chart, name: string, s: CronSettings): Chart {
           ttlSecondsAfterFinished: s.ttlSecondsAfterFinished,
           template: {
             spec: oneContainerPod({
-              container: {
-                name,
-                image: s.image,
-                command: orUndefined(s.command),
-                args: orUndefined(s.args),
-                env: orUndefined(containerEnv(s)),
-                envFrom: orUndefined(containerEnvFrom(s)),
-                resources: toResources(s.resources),
-              },
+              initContainers: appSteps(s.initContainers, { image: s.image, env, envFrom, resources }),
+              container: { name, image: s.image, command: orUndefined(s.command), args: orUndefined(s.args), env, envFrom, resources },
               securityContext: securityContext({ security: s.security }),
               volumes: secretFiles.volumes,
               volumeMounts: secretFiles.mounts,
@@ -52,6 +53,7 @@ export function cronChart(chart: Chart, name: string, s: CronSettings): Chart {
               imagePullSecrets: s.imagePullSecrets,
               nodeSelector: s.nodeSelector,
               tolerations: s.tolerations,
+              ...keptApart(ownPods, spread, antiAffinity),
             }),
           },
         },

@@ -9,7 +9,7 @@ import { defineStack, imageVersion, type SettingsProblem, type StageContext } fr
 import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../../lib/model/cron.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { service } from '../service/index.js';
-import { envFromProblems, mountProblems } from '../service/container-problems.js';
+import { envFromProblems, containerNameProblems, mountProblems, ownImageProblems } from '../service/container-problems.js';
 import { cronChart } from './chart.js';
 import { cronSettings, type CronSettings } from './settings.js';
 
@@ -57,6 +57,8 @@ function refine(s: CronSettings, stage: StageContext, name: string): SettingsPro
     ...placementProblems(s, stage),
     ...mountProblems({ security: s.security, secretFiles: s.secretFiles }, name),
     ...envFromProblems(s),
+    ...containerNameProblems(name, s),
+    ...ownImageProblems(s),
   );
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']));
@@ -85,5 +87,5 @@ export const cron = defineStack({
       object,
       path,
     ),
-  chart: (app, name, s) => cronChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s),
+  chart: (app, name, s, stage) => cronChart(new Chart(app, name, { disableResourceNameHashes: true }), name, s, stage),
 });

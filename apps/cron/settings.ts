@@ -1,7 +1,7 @@
 /**
  * The settings of the `cron` stack under `apps.<name>` in a stage file: a team's nightly or batch
  * job as a CronJob, from the stage file alone. The container's settings (command, env, Secret and
- * ConfigMap keys, registry credentials, account, placement, security) are the service stack's own schemas, so
+ * ConfigMap keys, init containers, registry credentials, account, placement and spread, security) are the service stack's own schemas, so
  * the two stacks read them alike. Defaults live here, once (`DEFAULTS`).
  */
 import { serviceSettings } from '../service/settings.js';
@@ -37,8 +37,11 @@ export const cronSettings = Settings({
   priorityClassName: service.priorityClassName,
   serviceAccountName: service.serviceAccountName,
   automountServiceAccountToken: service.automountServiceAccountToken,
+  initContainers: service.initContainers,
   nodeSelector: service.nodeSelector,
   tolerations: service.tolerations,
+  topologySpreadConstraints: service.topologySpreadConstraints,
+  podAntiAffinity: service.podAntiAffinity,
   concurrencyPolicy: Type.Optional(
     StringEnum(['Forbid', 'Allow', 'Replace'], {
       description:

@@ -7,7 +7,8 @@
 import type { Chart } from 'cdk8s';
 import { k8s } from '../../lib/k8s.js';
 import type { StageContext } from '../../lib/stack.js';
-import { RESTRICTED_CONTAINER, toResources } from '../../lib/constructs/app-deployment.js';
+import { type AppAntiAffinity, type AppSpread, RESTRICTED_CONTAINER, toProbe, toResources } from '../../lib/constructs/app-deployment.js';
+import { type PodContainer, orUndefined } from '../../lib/constructs/one-container-pod.js';
 import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
 import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
 import { LabelService } from '../../lib/constructs/label-service.js';
@@ -17,7 +18,7 @@ import { DEFAULT_ANTI_AFFINITY_WEIGHT, DEFAULT_MAX_SKEW } from '../../lib/config
 import { addAppDeployments, appReleases, serviceSelector } from '../demoapp/deployments.js';
 import { INSTANCE_LABEL, instanceLabel } from '../../lib/model/labels.js';
 import { COLORS, COLOR_LABEL, colorName } from '../../lib/release.js';
-import { DEFAULTS, colorServicePort, mountsReadWriteOnce, type ServiceSettings } from './settings.js';
+import { DEFAULTS, colorServicePort, mountsReadWriteOnce, servicePortsOf, type ServiceSettings } from './settings.js';
 
 /** The directory the config files are mounted at: `config.mountPath`, else `/etc/<name>`. */
 export const configMountOf = (name: string, s: Pick<ServiceSettings, 'config'>): string => s.config?.mountPath ?? `/etc/${name}`;
@@ -73,6 +74,47 @@ export const containerEnvFrom = (s: Pick<ServiceSettings, 'envFrom'>, configMaps
 ];
 
 /**
+ * The sidecars as Kubernetes writes them: each with its ports (TCP unless given), its probes (an HTTP
+ * or TCP check without a port on its first port), environment and resources; the pod gives each the
+ * app container's mounts, security context and pull policy.
+ */
+export function sidecarContainers(s: Pick<ServiceSettings, 'sidecars'>): PodContainer[] | undefined {
+  return s.sidecars?.map((c) => {
+    const ports = Object.entries(c.ports ?? {});
+    const probe = (which: 'liveness' | 'readiness' | 'startup') => {
+      const p = c.probes?.[which];
+      return p && toProbe(p, ports[0]?.[1].port ?? 0, `sidecar '${c.name}': '${which}' probe`);
+    };
+    return {
+      name: c.name,
+      image: c.image,
+      command: orUndefined(c.command),
+      args: orUndefined(c.args),
+      ports: orUndefined(ports.map(([name, p]) => ({ name, containerPort: p.port, protocol: p.protocol ?? 'TCP' }))),
+      env: orUndefined(containerEnv(c)),
+      livenessProbe: probe('liveness'),
+      readinessProbe: probe('readiness'),
+      startupProbe: probe('startup'),
+      resources: toResources(c.resources),
+    };
+  });
+}
+
+/**
+ * How the settings keep the pods apart, with their defaults: `topologySpreadConstraints` (maxSkew 1)
+ * and `podAntiAffinity` (weight 100). The cron stack's pods take them too.
+ */
+export const podSpread = (
+  s: Pick<ServiceSettings, 'topologySpreadConstraints' | 'podAntiAffinity'>,
+): { spread?: AppSpread[]; antiAffinity?: AppAntiAffinity } => ({
+  spread: s.topologySpreadConstraints?.map((c) => ({ ...c, maxSkew: c.maxSkew ?? DEFAULT_MAX_SKEW })),
+  antiAffinity: s.podAntiAffinity && {
+    required: s.podAntiAffinity.required,
+    preferred: s.podAntiAffinity.preferred?.map((p) => ({ ...p, weight: p.weight ?? DEFAULT_ANTI_AFFINITY_WEIGHT })),
+  },
+});
+
+/**
  * The mode of the files of `secretFiles`: readable by their owner (root) and the pod's group only.
  * Kubernetes' default, 0644, lets any user of the node's container read them, and programs that
  * read a key refuse one that others may read (libpq a client key: "has group or world access").
@@ -104,6 +146,7 @@ export function secretFileVolumes(s: Pick<ServiceSettings, 'secretFiles'>): {
 export function serviceChart(chart: Chart, name: string, s: ServiceSettings, stage: StageContext): Chart {
   const names = serviceNames(name, stage.name, s);
   const ports = Object.entries(s.ports ?? {});
+  const servicePorts = servicePortsOf(s);
   const volumes: k8s.Volume[] = [];
   const mounts: k8s.VolumeMount[] = [];
   const envFrom: string[] = [];
@@ -150,6 +193,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     command: s.command,
     args: s.args,
     initContainers: s.initContainers,
+    sidecars: sidecarContainers(s),
     maxSurge: s.rollout?.maxSurge,
     maxUnavailable: s.rollout?.maxUnavailable,
     probes: s.probes,
@@ -163,11 +207,7 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     podAnnotations: s.podAnnotations,
     nodeSelector: s.nodeSelector,
     tolerations: s.tolerations,
-    spread: s.topologySpreadConstraints?.map((c) => ({ ...c, maxSkew: c.maxSkew ?? DEFAULT_MAX_SKEW })),
-    antiAffinity: s.podAntiAffinity && {
-      required: s.podAntiAffinity.required,
-      preferred: s.podAntiAffinity.preferred?.map((p) => ({ ...p, weight: p.weight ?? DEFAULT_ANTI_AFFINITY_WEIGHT })),
-    },
+    ...podSpread(s),
     imagePullSecrets: s.imagePullSecrets,
     serviceAccountName: s.serviceAccountName,
     automountServiceAccountToken: s.automountServiceAccountToken,
@@ -181,13 +221,13 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
   });
   for (const d of deployments) allowPolicyExceptions(d.apiObject, s.security?.exceptions);
 
-  if (ports.length) {
+  if (servicePorts.length) {
     new LabelService(chart, 'service', {
       name,
       selector: serviceSelector(name, s),
       type: s.service?.type,
       annotations: s.service?.annotations,
-      ports: ports.map(([portName, p]) => ({
+      ports: servicePorts.map(([portName, p]) => ({
         name: portName,
         port: p.port,
         targetPort: portName,
@@ -229,12 +269,13 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
   }
   if (s.ingress) {
     const portName = s.ingress.port ?? ports[0][0];
+    const ingressPort = servicePorts.find(([n]) => n === portName)![1];
     new TlsIngress(chart, 'ingress', {
       name,
       host: s.ingress.host,
       tlsSecretName: s.ingress.tlsSecret,
       serviceName: name,
-      servicePort: s.ports![portName].port,
+      servicePort: ingressPort.port,
       paths: s.ingress.paths,
       className: s.ingress.className,
       annotations: s.ingress.annotations,

@@ -1,8 +1,10 @@
 /**
  * The problems of the container's settings that the service and cron stacks share, each at its
- * setting: two volumes at one directory, and a variable set twice.
+ * setting: two volumes at one directory, a variable set twice, two containers of one name, and a
+ * step that names the app's own image, which promotion leaves behind.
  */
 import type { SettingsProblem } from '../../lib/stack.js';
+import { imageParts, withoutDockerHub } from '../../lib/model/image.js';
 import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
 import type { ServiceSettings } from './settings.js';
 import { configMountOf } from './chart.js';
@@ -73,22 +75,67 @@ export function envFromProblems(s: Pick<ServiceSettings, 'env' | 'secrets' | 'co
 }
 
 /**
- * The names of the init containers (`initContainers`), each once and none the app container's (the
- * app's own name): the API server refuses a pod with two containers of one name, init ones included.
+ * The names of the pod's other containers (`initContainers`, `sidecars`), each once and none the app
+ * container's (the app's own name): the API server refuses a pod with two containers of one name,
+ * init ones included.
  */
-export function initContainerProblems(app: string, s: Pick<ServiceSettings, 'initContainers'>): SettingsProblem[] {
+export function containerNameProblems(
+  app: string,
+  s: Pick<ServiceSettings, 'initContainers'> & Partial<Pick<ServiceSettings, 'sidecars'>>,
+): SettingsProblem[] {
   const seen = new Map<string, string>([[app, 'the app container (named after the app)']]);
   const problems: SettingsProblem[] = [];
-  (s.initContainers ?? []).forEach((c, i) => {
-    const first = seen.get(c.name);
-    if (first === undefined) seen.set(c.name, `initContainers[${i}].name`);
-    else
-      problems.push({
-        code: 'config/conflict',
-        path: ['initContainers', i, 'name'],
-        message: `is ${c.name}, as ${first} is: the containers of a pod, init ones included, each have a name of their own`,
-        hint: 'give each step a name of its own',
-      });
-  });
+  for (const [list, containers] of [
+    ['initContainers', s.initContainers],
+    ['sidecars', s.sidecars],
+  ] as const)
+    (containers ?? []).forEach((c, i) => {
+      const first = seen.get(c.name);
+      if (first === undefined) seen.set(c.name, `${list}[${i}].name`);
+      else
+        problems.push({
+          code: 'config/conflict',
+          path: [list, i, 'name'],
+          message: `is ${c.name}, as ${first} is: the containers of a pod, init ones included, each have a name of their own`,
+          hint: `give each ${list === 'sidecars' ? 'sidecar' : 'step'} a name of its own`,
+        });
+    });
+  return problems;
+}
+
+/** The images a stage file gives the app (`image`, or each blue/green color's). */
+type AppImages = { readonly image?: string; readonly blueGreen?: { readonly blue: string; readonly green: string } };
+
+/**
+ * The steps (`initContainers`) whose `image` is of the app's own repository (`team/api:1.3` beside
+ * `image: team/api:1.4`): `npm run promote` moves the app's image (and each color's) from stage to
+ * stage, not a step's, so the step stays at its release while the app moves on (a migration of the
+ * schema of a release before). A warning at that image: left out, the step runs the app's own image,
+ * each color's, released with it. Another repository (busybox) is the step's own tool.
+ */
+export function ownImageProblems(
+  s: AppImages & Pick<ServiceSettings, 'initContainers'> & Partial<Pick<ServiceSettings, 'sidecars'>>,
+): SettingsProblem[] {
+  const apps = [s.image, s.blueGreen?.blue, s.blueGreen?.green].filter((i): i is string => i !== undefined);
+  const repository = (image: string) => withoutDockerHub(imageParts(image).name);
+  const repositories = new Set(apps.map(repository));
+  const problems: SettingsProblem[] = [];
+  const containers = [
+    ...(s.initContainers ?? []).map((c, i) => ({ image: c.image, path: ['initContainers', i, 'image'], what: 'step' })),
+    ...(s.sidecars ?? []).map((c, i) => ({ image: c.image, path: ['sidecars', i, 'image'], what: 'sidecar' })),
+  ];
+  for (const c of containers) {
+    if (c.image === undefined || !repositories.has(repository(c.image))) continue;
+    problems.push({
+      code: 'config/conflict',
+      severity: 'warning',
+      path: c.path,
+      message: `is ${c.image}, of the app's own repository (the app runs ${[...new Set(apps)].join(' and ')}): npm run promote moves the app's image, not this one, so the ${c.what} ${apps.some((a) => withoutDockerHub(a) === withoutDockerHub(c.image!)) ? 'would stay at this release when the app moves on' : 'stays at another release than the app'}`,
+      hint:
+        c.what === 'step'
+          ? "leave image out: the step then runs the app's own image (each blue/green color's), promoted with it"
+          : "run the app's own code in the app container (its image is promoted); a sidecar runs an image of its own (a proxy, an exporter), changed by hand",
+    });
+  }
   return problems;
 }

@@ -1,6 +1,6 @@
 /**
  * The generic `service` stack: a team's own service from the stage file alone (image, ports,
- * command, env, config, Secret files, probes, resources, the nodes it runs on, autoscaling, a
+ * command, init containers and sidecars, env, config, Secret files, probes, resources, the nodes it runs on, autoscaling, a
  * disruption budget, Service, Ingress with TLS, storage, rolling or blue/green releases, a
  * restricted security context with declared exceptions).
  * Its release works with promote, diff and switch like demoapp's.
@@ -11,11 +11,13 @@ import { valueAt, type FieldPath } from '../../lib/model/field-path.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { COLORS, blueGreenVersion, colorName } from '../../lib/release.js';
 import { secretsFile } from '../../lib/secrets.js';
-import { DEFAULTS, colorServicePort, mountsReadWriteOnce, serviceSettings, type ServiceSettings } from './settings.js';
+import { DEFAULTS, colorServicePort, serviceSettings, servicePortsOf, type ServiceSettings } from './settings.js';
 import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
-import { envFromProblems, initContainerProblems, mountProblems } from './container-problems.js';
+import { containerNameProblems, envFromProblems, mountProblems, ownImageProblems } from './container-problems.js';
+import { podPortProblems, probeProblems, sidecarProblems } from './sidecar-problems.js';
+import { storageProblems } from './storage-problems.js';
 import { standardLabels } from '../../lib/model/labels.js';
 
 /** The label keys stagecraft writes on every object (lib/transforms/labels.ts), which a stage file's labels may not be. */
@@ -25,6 +27,17 @@ const STANDARD_LABEL_KEYS: ReadonlySet<string> = new Set(
 
 /** Whether an annotation key is under stagecraft's own prefix (`stagecraft.dev/`, `policy.stagecraft.dev/`...). */
 const isStagecraftKey = (key: string) => /^(?:[^/]*\.)?stagecraft\.dev\//.test(key);
+
+/** The annotation `kubectl apply` (client-side) keeps what it applied in, and diffs the next apply against. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * Whether a key of a Deployment's own labels or annotations is one Kubernetes writes there: the
+ * Deployment controller's (`deployment.kubernetes.io/revision`, which `kubectl rollout undo`
+ * follows, `desired-replicas`, `max-replicas`) and kubectl's (`kubectl.kubernetes.io/`, the last
+ * applied configuration above all).
+ */
+const isKubernetesDeploymentKey = (key: string) => /^(?:deployment|kubectl)\.kubernetes\.io\//.test(key);
 
 /**
  * `service.colorNodePorts` as demoapp takes it: only blue/green (a Service per color), and on the
@@ -54,65 +67,6 @@ function colorNodePortProblems(s: ServiceSettings): SettingsProblem[] {
   ];
 }
 
-/**
- * `storage` as Kubernetes can mount it. A ReadWriteOnce claim (the default) is mounted on one node
- * at a time: a second pod on another node waits forever in ContainerCreating (Multi-Attach error),
- * with nothing in the manifests to say why, and a hostPath volume is one node's directory anyway.
- * So the app runs one pod, replaced with strategy Recreate (chart.ts), and what would run more
- * (replicas, autoscaling, a second color) or roll (rollout) is refused at its setting.
- */
-function storageProblems(s: ServiceSettings): SettingsProblem[] {
-  const storage = s.storage;
-  if (!storage) return [];
-  if (!mountsReadWriteOnce(s)) {
-    return storage.storageClass === undefined
-      ? [
-          {
-            code: 'config/conflict',
-            path: ['storage', 'accessMode'],
-            message:
-              'ReadWriteMany needs storage.storageClass: without one the claim is bound to a hostPath PersistentVolume, a directory of one node, which pods on other nodes would not share',
-            hint: 'name a storage class that provides ReadWriteMany (NFS, CephFS, EFS, Azure Files...), or remove accessMode and run one pod',
-          },
-        ]
-      : [];
-  }
-  const why =
-    'the storage claim is ReadWriteOnce, mounted on one node at a time, so a pod on another node would wait forever for the volume (Multi-Attach error)';
-  const hint =
-    'run one pod (replicas 1, no autoscaling); or, on a storage class that provides it, set storage.accessMode: ReadWriteMany; or, for a volume per pod, run the app as a StatefulSet (a stack of your own, see "Your own stack" in the README)';
-  const problems: SettingsProblem[] = [];
-  if ((s.replicas ?? 1) > 1)
-    problems.push({
-      code: 'config/conflict',
-      path: ['replicas'],
-      message: `must be 0 or 1 with storage (found ${s.replicas}): ${why}`,
-      hint,
-    });
-  if (s.autoscaling)
-    problems.push({
-      code: 'config/conflict',
-      path: ['autoscaling'],
-      message: `cannot be used with storage: the autoscaler would start more pods, and ${why}`,
-      hint,
-    });
-  if (s.blueGreen)
-    problems.push({
-      code: 'config/conflict',
-      path: ['blueGreen'],
-      message: `cannot be used with storage: each color runs a pod that mounts the one claim, and ${why}`,
-      hint: 'roll out in place with image: (the one pod is replaced with strategy Recreate); or, on a storage class that provides it, set storage.accessMode: ReadWriteMany',
-    });
-  if (s.rollout)
-    problems.push({
-      code: 'config/conflict',
-      path: ['rollout'],
-      message: `has no effect with storage: ${why}, so a new release replaces the pod with strategy Recreate (the old pod stops and lets go of the volume before the new one starts), not with a rolling update`,
-      hint: 'remove rollout; or, on a storage class that provides it, set storage.accessMode: ReadWriteMany to roll',
-    });
-  return problems;
-}
-
 function refine(s: ServiceSettings, stage: StageContext, name: string): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const add = (path: (string | number)[], code: string, message: string, hint?: string) =>
@@ -134,8 +88,6 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
   }
   const ports = Object.keys(s.ports ?? {});
   const type = s.service?.type ?? 'ClusterIP';
-  /** The first port of each number and protocol: the container and the Service take each once. */
-  const taken = new Map<string, string>();
   for (const [portName, p] of Object.entries(s.ports ?? {})) {
     if (p.nodePort !== undefined && type === 'ClusterIP')
       add(
@@ -144,17 +96,8 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
         "needs service.type 'NodePort' or 'LoadBalancer'",
         'set service.type, or remove nodePort',
       );
-    const protocol = p.protocol ?? 'TCP';
-    const first = taken.get(`${p.port}/${protocol}`);
-    if (first === undefined) taken.set(`${p.port}/${protocol}`, portName);
-    else
-      add(
-        ['ports', portName, 'port'],
-        'config/conflict',
-        `is ${p.port} (${protocol}), as ports.${first}.port is: the container and its Service take each port number once per protocol`,
-        `give ports.${portName} a port of its own, or remove it and use ports.${first}`,
-      );
   }
+  problems.push(...podPortProblems(s));
   if (s.service && ports.length === 0)
     add(['service'], 'config/conflict', 'needs ports (the Service exposes them)', 'add `ports: { http: { port: 8080 } }`');
   if (s.service?.colorNodePorts !== undefined) problems.push(...colorNodePortProblems(s));
@@ -166,34 +109,19 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
         'needs ports (the Ingress sends traffic to one of them)',
         'add `ports: { http: { port: 8080 } }`',
       );
-    else if (s.ingress.port !== undefined && !ports.includes(s.ingress.port))
-      add(['ingress', 'port'], 'config/unknown-port', `is not one of ports (${ports.join(', ')})`, 'name a port under ports');
-  }
-  for (const [which, probe] of Object.entries(s.probes ?? {})) {
-    if (!probe) continue;
-    const handlers = (['http', 'tcp', 'command'] as const).filter((h) => probe[h] !== undefined);
-    if (handlers.length !== 1) {
+    else if (s.ingress.port !== undefined && !servicePortsOf(s).some(([n]) => n === s.ingress!.port)) {
+      const sidecars = servicePortsOf(s).length > ports.length;
       add(
-        ['probes', which],
-        'config/conflict',
-        `needs exactly one of http, tcp and command (found ${handlers.length ? handlers.join(' and ') : 'none'})`,
-        'e.g. `http: { path: /healthz }`, or `tcp: { port: <port> }` for a service that does not speak HTTP',
-      );
-      continue;
-    }
-    const check = probe.http ? 'http' : probe.tcp ? 'tcp' : undefined;
-    const port = probe.http?.port ?? probe.tcp?.port;
-    if (check && port === undefined && ports.length === 0) {
-      add(['probes', which, check], 'config/conflict', 'needs a port (there are no ports to default to)', 'add port, or declare ports');
-    } else if (check && typeof port === 'string' && !ports.includes(port)) {
-      add(
-        ['probes', which, check, 'port'],
+        ['ingress', 'port'],
         'config/unknown-port',
-        `is not one of ports (${ports.join(', ') || 'none'})`,
-        'name a port under ports, or give its number',
+        `is not one of ports${sidecars ? " or the sidecars' ports" : ''} (${servicePortsOf(s)
+          .map(([n]) => n)
+          .join(', ')})`,
+        `name a port under ports${sidecars ? " or a sidecar's ports" : ''}`,
       );
     }
   }
+  problems.push(...probeProblems(s.probes, ports, ['probes']));
   for (const [path, annotations] of [
     [['annotations'], s.annotations],
     [['podAnnotations'], s.podAnnotations],
@@ -206,6 +134,25 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
         'config/invalid',
         "uses stagecraft's own prefix stagecraft.dev: stagecraft writes those annotations, and a hand-written one would be read as its own",
         "use your own prefix; a policy exception goes under security.exceptions, a Secret's keys under secrets",
+      );
+    }
+  }
+  for (const [path, annotations] of [
+    [['labels'], s.labels],
+    [['annotations'], s.annotations],
+    [['podAnnotations'], s.podAnnotations],
+    [['service', 'annotations'], s.service?.annotations],
+    [['ingress', 'annotations'], s.ingress?.annotations],
+  ] as const) {
+    const deployment = path.length === 1 && path[0] !== 'podAnnotations';
+    for (const key of Object.keys(annotations ?? {}).filter((k) => k === LAST_APPLIED || (deployment && isKubernetesDeploymentKey(k)))) {
+      add(
+        [...path, key],
+        'config/invalid',
+        key === LAST_APPLIED
+          ? 'is the annotation kubectl apply writes itself, with what it applied: the next apply would diff against this value, not against what was applied, and remove or keep the wrong fields'
+          : `is a key Kubernetes writes on a Deployment itself (${key.startsWith('kubectl') ? "kubectl's" : "the Deployment controller's, such as deployment.kubernetes.io/revision, which kubectl rollout undo follows"}): the next rollout or apply overwrites it, and until then what reads it is misled`,
+        'remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
       );
     }
   }
@@ -225,7 +172,14 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       'set maxSurge to 1',
     );
   }
-  problems.push(...placementProblems(s, stage), ...mountProblems(s, name), ...envFromProblems(s), ...initContainerProblems(name, s));
+  problems.push(
+    ...placementProblems(s, stage),
+    ...mountProblems(s, name),
+    ...envFromProblems(s),
+    ...containerNameProblems(name, s),
+    ...ownImageProblems(s),
+    ...sidecarProblems(s),
+  );
   const budget = s.disruptionBudget;
   if (budget && (budget.maxUnavailable === undefined) === (budget.minAvailable === undefined))
     add(
@@ -284,18 +238,21 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       'remove one of them',
     );
   }
-  for (const [where, values] of [
-    ['env', s.env],
-    ['config', s.config?.env],
+  for (const [path, values] of [
+    [['env'], s.env],
+    [['config', 'env'], s.config?.env],
+    ...(s.sidecars ?? []).map((c, i) => [['sidecars', i, 'env'], c.env] as const),
   ] as const) {
     // the screen's own rule (a name that names a secret, a value that is no reference or switch): what it
     // refuses in the output, traced back here, is refused here first, with the way to a Secret
     for (const [key] of Object.entries(values ?? {}).filter(([k, v]) => isSecretSetting(k, v))) {
       add(
-        [...(where === 'env' ? ['env'] : ['config', 'env']), key],
+        [...path, key],
         'config/secret-value',
         `looks like a secret value, and stage files are committed: secret values go in ${secretsFile(stage.name)} or environment variables, never in a stage file`,
-        `declare it under secrets: { <secret>: { ${key}: <key> } } and set the value in .secrets/${stage.name}.env; ${NOT_SECRET_SETTING_HINT}`,
+        path[0] === 'sidecars'
+          ? `give the sidecar the value in a file: secretFiles: { <secret>: { mountPath, keys } } (mounted in every container of the pod), set in .secrets/${stage.name}.env; ${NOT_SECRET_SETTING_HINT}`
+          : `declare it under secrets: { <secret>: { ${key}: <key> } } and set the value in .secrets/${stage.name}.env; ${NOT_SECRET_SETTING_HINT}`,
       );
     }
   }

@@ -10,7 +10,6 @@ import {
   ImageRef,
   Mapping,
   ingressHostPattern,
-  PortNumber,
   QualifiedKey,
   Settings,
   StringEnum,
@@ -33,6 +32,7 @@ import {
 import type { TOptional, TString } from '@sinclair/typebox';
 import { EnvFrom, EnvName, KeyName, KeyRefs } from './environment-settings.js';
 import { PortName, ServiceProbe } from './probe-settings.js';
+import { PORT_DESCRIPTION, PORT_PROPERTIES, Sidecars } from './sidecar-settings.js';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
 
@@ -76,8 +76,7 @@ export const serviceSettings = Settings({
       PortName,
       Settings(
         {
-          port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
-          protocol: Type.Optional(StringEnum(['TCP', 'UDP'], { description: '@default TCP' })),
+          ...PORT_PROPERTIES,
           nodePort: Type.Optional(
             Type.Integer({
               minimum: 30000,
@@ -86,7 +85,7 @@ export const serviceSettings = Settings({
             }),
           ),
         },
-        { description: 'A port of the container, e.g. { port: 8080 } (or { port: 53, protocol: UDP }).' },
+        { description: PORT_DESCRIPTION },
       ),
       { description: 'The container ports by name, each exposed by the Service. @default - none: no Service' },
     ),
@@ -115,6 +114,7 @@ export const serviceSettings = Settings({
       },
     ),
   ),
+  sidecars: Sidecars,
   env: Type.Optional(
     Mapping(EnvName, Type.String(), { description: 'Environment variables with their (non-secret) values. @default - none' }),
   ),
@@ -350,6 +350,16 @@ export const DEFAULTS = {
  */
 export const mountsReadWriteOnce = (s: ServiceSettings): boolean =>
   s.storage !== undefined && (s.storage.accessMode ?? DEFAULTS.accessMode) === 'ReadWriteOnce';
+
+/**
+ * The ports the Service exposes, by name: the app container's (`ports`), then each sidecar's
+ * (`sidecars[i].ports`), so that an Ingress may send traffic to a sidecar (a proxy in front of the app).
+ */
+export function servicePortsOf(
+  s: Pick<ServiceSettings, 'ports' | 'sidecars'>,
+): [string, { port: number; protocol?: 'TCP' | 'UDP'; nodePort?: number }][] {
+  return [...Object.entries(s.ports ?? {}), ...(s.sidecars ?? []).flatMap((c) => Object.entries(c.ports ?? {}))];
+}
 
 /** A port of the instance by name, as the stage file declares it. */
 export type ServicePort = readonly [name: string, port: NonNullable<ServiceSettings['ports']>[string]];

@@ -87,29 +87,32 @@ function envRepeats(emit: Emit, env: unknown, at: FieldPath, out: Finding[]): vo
 }
 
 /**
- * Service ports of one number and two protocols (DNS: 53/TCP and 53/UDP): valid, but client-side
- * `kubectl apply` merges a Service's ports by `port` alone (the strategic merge key of
- * ServiceSpec.ports), so a later apply that adds, removes or edits one of them drops or mixes up
- * the other (kubernetes/kubernetes#39188, #105610); server-side apply keys them by port and protocol.
+ * Ports of one number and two protocols (DNS: 53/TCP and 53/UDP), a Service's or a container's:
+ * valid, but client-side `kubectl apply` merges them by number alone (the strategic merge key of
+ * ServiceSpec.ports is `port`, of Container.ports `containerPort`), so a later apply that adds,
+ * removes or edits one of them drops or mixes up the other (kubernetes/kubernetes#39188, #105610,
+ * #111304); server-side apply keys them by number and protocol.
  */
-function sharedPortNumbers(o: KubeObject, ports: unknown, out: Finding[]): void {
+function sharedPortNumbers(o: KubeObject, ports: unknown, at: FieldPath, numberField: 'port' | 'containerPort', out: Finding[]): void {
   if (!Array.isArray(ports)) return;
+  const whose = numberField === 'port' ? "a Service's ports" : "a container's ports";
   const first = new Map<unknown, { index: number; protocol: unknown }>();
   ports.forEach((p: Record<string, unknown> | null, i) => {
-    if (!p || typeof p !== 'object' || typeof p.port !== 'number') return;
+    const number = p?.[numberField];
+    if (!p || typeof p !== 'object' || typeof number !== 'number') return;
     const protocol = p.protocol ?? LIST_KEY_DEFAULTS.protocol;
-    const seen = first.get(p.port);
-    if (!seen) first.set(p.port, { index: i, protocol });
+    const seen = first.get(number);
+    if (!seen) first.set(number, { index: i, protocol });
     // the same port and protocol twice is api/duplicate-key
     else if (seen.protocol !== protocol)
       out.push(
         finder(o, 'warning')(
           'api/port-merge-key',
-          ['spec', 'ports', i, 'port'],
-          `port ${p.port}/${String(protocol)} has the number of ports[${seen.index}] (${p.port}/${String(seen.protocol)}): valid, but client-side kubectl apply merges a Service's ports by number alone, ` +
+          [...at, i, numberField],
+          `port ${number}/${String(protocol)} has the number of ports[${seen.index}] (${number}/${String(seen.protocol)}): valid, but client-side kubectl apply merges ${whose} by number alone, ` +
             'so a later apply that adds, removes or changes one of them drops or mixes up the other',
-          'apply the Service with server-side apply (kubectl apply --server-side), which keys ports by number and protocol (distinct port names do not help client-side apply); ' +
-            'or give each protocol its own port number; or, after changing these ports, replace the Service (kubectl replace -f) rather than apply it',
+          `apply the ${o.kind} with server-side apply (kubectl apply --server-side), which keys ports by number and protocol (distinct port names do not help client-side apply); ` +
+            `or give each protocol its own port number; or, after changing these ports, replace the ${o.kind} (kubectl replace -f) rather than apply it`,
         ),
       );
   });
@@ -301,6 +304,14 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
   if (templatePath && template) {
     if (template.spec && typeof template.spec === 'object') {
       checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out);
+      // a Pod's own containers: their ports never change once it exists (the API server refuses the update), so no later apply mixes them up
+      for (const list of o.kind === 'Pod' ? [] : CONTAINER_LISTS) {
+        const cs = template.spec[list];
+        if (!Array.isArray(cs)) continue;
+        cs.forEach((c: Record<string, unknown> | null, i) => {
+          sharedPortNumbers(o, c?.ports, [...templatePath, 'spec', list, i, 'ports'], 'containerPort', out);
+        });
+      }
       checkPodSpecValues(emit, template.spec, [...templatePath, 'spec'], out);
     }
   }
@@ -326,7 +337,7 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
     const spec = (o.spec ?? {}) as Record<string, unknown>;
     unique(emit, spec.ports, ['spec', 'ports'], ['port', 'protocol'], out);
     unique(emit, spec.ports, ['spec', 'ports'], ['name'], out);
-    sharedPortNumbers(o, spec.ports, out);
+    sharedPortNumbers(o, spec.ports, ['spec', 'ports'], 'port', out);
     if (Array.isArray(spec.ports)) {
       spec.ports.forEach((p: Record<string, unknown> | null, i) => {
         portInRange(emit, p?.port, ['spec', 'ports', i, 'port'], out);

@@ -148,6 +148,9 @@ export const PriorityClassName = (who: string) =>
     }),
   );
 
+/** The PriorityClasses every cluster has for its own components (kube-system's), which outrank any class admins make. */
+export const SYSTEM_PRIORITY_CLASSES: readonly string[] = ['system-cluster-critical', 'system-node-critical'];
+
 /** The node labels a workload's pods are placed by (the pod's `nodeSelector`). */
 export const NodeSelector = (who: string) =>
   Type.Optional(
@@ -282,6 +285,7 @@ export const PodAntiAffinity = (who: string) =>
 
 /** The settings that place a workload's pods. */
 export interface PlacementSettings {
+  readonly priorityClassName?: string;
   readonly nodeSelector?: Static<ReturnType<typeof NodeSelector>>;
   readonly tolerations?: Static<ReturnType<typeof Tolerations>>;
   readonly topologySpreadConstraints?: Static<ReturnType<typeof TopologySpread>>;
@@ -292,10 +296,13 @@ export interface PlacementSettings {
  * The problems of a workload's `nodeSelector` and `tolerations` (relative to the app's settings),
  * each at its setting: a node selector for another architecture than the stage's (no node of the
  * stage's would take the pods, and the image may not run there), and what the API server refuses
- * in a toleration (lib/model/tolerations.ts), and two spread constraints on one topologyKey and
- * whenUnsatisfiable.
+ * in a toleration (lib/model/tolerations.ts), two spread constraints on one topologyKey and
+ * whenUnsatisfiable, and (a warning) a system PriorityClass outside kube-system.
  */
-export function placementProblems(s: PlacementSettings, stage: { readonly name: string; readonly architecture: string }): PathProblem[] {
+export function placementProblems(
+  s: PlacementSettings,
+  stage: { readonly name: string; readonly namespace: string; readonly architecture: string },
+): PathProblem[] {
   const arch = s.nodeSelector?.[ARCH_LABEL];
   const conflict = arch !== undefined && arch !== stage.architecture ? architectureConflict(arch, stage, 'it') : undefined;
   const problems: PathProblem[] = conflict
@@ -308,6 +315,14 @@ export function placementProblems(s: PlacementSettings, stage: { readonly name: 
         },
       ]
     : [];
+  if (s.priorityClassName !== undefined && SYSTEM_PRIORITY_CLASSES.includes(s.priorityClassName) && stage.namespace !== 'kube-system')
+    problems.push({
+      code: 'config/conflict',
+      severity: 'warning',
+      path: ['priorityClassName'],
+      message: `is ${s.priorityClassName}, a class for the cluster's own components (kube-system's): outside kube-system the API server refuses the pods where the cluster keeps the system classes to it by a ResourceQuota (GKE's does; pods "forbidden: ... priorityClass is not permitted in ${stage.namespace} namespace"), and elsewhere they outrank and preempt CoreDNS and the network plugin when the nodes are full`,
+      hint: "use a PriorityClass the cluster's admins made for apps, such as high-priority (value at most 1000000000), or leave priorityClassName out",
+    });
   (s.tolerations ?? []).forEach((t, i) => {
     for (const p of tolerationProblems(t)) {
       problems.push({ code: 'config/conflict', path: ['tolerations', i, p.field], message: p.message, hint: p.hint });

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from '../k8s.js';
-import { type OneContainerPodProps, oneContainerPod, orUndefined } from './one-container-pod.js';
+import { type OneContainerPodProps, type PodContainer, oneContainerPod, orUndefined } from './one-container-pod.js';
 
 /** A health check: an HTTP GET or a TCP connection on a port of the app, or a command run in the container. */
 export interface AppProbe {
@@ -174,6 +174,8 @@ export interface AppDeploymentProps extends PodProps {
   readonly spread?: readonly AppSpread[];
   /** Steps run in order, each to completion, before the app container starts. @default - none */
   readonly initContainers?: readonly AppInitContainer[];
+  /** Containers that run beside the app container, with its mounts and security context. @default - none */
+  readonly sidecars?: readonly PodContainer[];
   /** The domains the pods keep apart on, each term selecting the Deployment's own pods, as `spread` does. @default - none */
   readonly antiAffinity?: AppAntiAffinity;
 }
@@ -264,16 +266,12 @@ export class AppDeployment extends Construct {
             annotations: props.podAnnotations && Object.keys(props.podAnnotations).length ? { ...props.podAnnotations } : undefined,
           },
           spec: oneContainerPod({
-            // a step sees what the app sees: its environment, resources and mounts (oneContainerPod gives it the mounts)
-            initContainers: props.initContainers?.map((i) => ({
-              name: i.name,
-              image: i.image ?? props.image,
-              command: [...i.command],
-              args: orUndefined(i.args),
+            initContainers: appSteps(props.initContainers, {
+              image: props.image,
               env: orUndefined(props.env),
               envFrom: orUndefined(props.envFrom),
               resources: props.resources,
-            })),
+            }),
             container: {
               name: props.containerName ?? props.name,
               image: props.image,
@@ -294,6 +292,7 @@ export class AppDeployment extends Construct {
               lifecycle: props.preStop?.length ? { preStop: { exec: { command: [...props.preStop] } } } : undefined,
               resources: props.resources,
             },
+            sidecars: props.sidecars,
             imagePullPolicy: props.imagePullPolicy,
             securityContext: props.securityContext ?? RESTRICTED_CONTAINER,
             volumes: props.volumes,
@@ -306,13 +305,41 @@ export class AppDeployment extends Construct {
             nodeSelector: props.nodeSelector,
             tolerations: props.tolerations,
             priorityClassName: props.priorityClassName,
-            topologySpreadConstraints: props.spread?.map((c) => ({ ...c, labelSelector: ownPods() })),
-            affinity: props.antiAffinity && toAntiAffinity(props.antiAffinity, ownPods),
+            ...keptApart(ownPods, props.spread, props.antiAffinity),
           }),
         },
       },
     });
   }
+}
+
+/**
+ * The steps run before the app container (`AppInitContainer`), as Kubernetes writes them: each in
+ * the app's image unless it names its own, with what the app container sees, its environment and
+ * resources (the pod gives each container its mounts and security context). A CronJob's pods run
+ * them too (apps/cron).
+ */
+export function appSteps(
+  steps: readonly AppInitContainer[] | undefined,
+  app: Pick<k8s.Container, 'env' | 'envFrom' | 'resources'> & { readonly image: string },
+): PodContainer[] | undefined {
+  return steps?.map((i) => ({ ...app, name: i.name, image: i.image ?? app.image, command: [...i.command], args: orUndefined(i.args) }));
+}
+
+/**
+ * The spread constraints and pod anti-affinity of a workload's pods, each counting the pods
+ * `ownPods` selects (the workload's own); neither field when none is given. A CronJob's pods take
+ * them too (apps/cron), over its Jobs' pods.
+ */
+export function keptApart(
+  ownPods: () => k8s.LabelSelector,
+  spread: readonly AppSpread[] | undefined,
+  antiAffinity: AppAntiAffinity | undefined,
+): Pick<OneContainerPodProps, 'topologySpreadConstraints' | 'affinity'> {
+  return {
+    topologySpreadConstraints: spread?.map((c) => ({ ...c, labelSelector: ownPods() })),
+    affinity: antiAffinity && toAntiAffinity(antiAffinity, ownPods),
+  };
 }
 
 /** An anti-affinity as Kubernetes writes it, each term over the pods `ownPods` selects; undefined when it has no term. */

@@ -1,7 +1,8 @@
 /**
- * The pod spec of one container, as the workloads that run an app's own image write it
- * (`AppDeployment`'s pods, the cron stack's CronJob's): one place for what they share, so they
- * cannot drift.
+ * The pod spec of one app container (with the init containers before it and the sidecars beside
+ * it, which get its mounts and security context), as the workloads that run an app's own image
+ * write it (`AppDeployment`'s pods, the cron stack's CronJob's): one place for what they share, so
+ * they cannot drift.
  */
 import type { k8s } from '../k8s.js';
 
@@ -17,6 +18,12 @@ export type PodContainer = Omit<k8s.Container, 'imagePullPolicy' | 'securityCont
 export interface OneContainerPodProps {
   /** The container. */
   readonly container: PodContainer;
+  /**
+   * Containers that run beside it for the pod's whole life (sidecars, plain extra containers in
+   * Kubernetes 1.25), each with its pull policy, security context and mounts.
+   * @default - none
+   */
+  readonly sidecars?: readonly PodContainer[];
   /**
    * Containers run one after another to completion before it starts, each with its pull policy,
    * security context and mounts.
@@ -92,7 +99,7 @@ export function oneContainerPod(props: OneContainerPodProps): k8s.PodSpec {
     topologySpreadConstraints: orUndefined(props.topologySpreadConstraints),
     securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: props.fsGroup },
     initContainers: orUndefined(props.initContainers?.map(withPodFields)),
-    containers: [withPodFields(props.container)],
+    containers: [props.container, ...(props.sidecars ?? [])].map(withPodFields),
     volumes: orUndefined([...(tmp ? [{ name: 'tmp', emptyDir: {} }] : []), ...(props.volumes ?? [])]),
   };
 }

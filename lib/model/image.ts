@@ -28,6 +28,10 @@ export interface ImageParts {
   readonly digest?: string;
 }
 
+/** `ref` without Docker Hub's host and `library/`, as Docker resolves it: `docker.io/library/nginx:1` is `nginx:1`, `docker.io/team/api` is `team/api`. */
+export const withoutDockerHub = (ref: string): string =>
+  ref.replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '');
+
 /** The parts of `image` as written (nothing normalized: see `normalizeImage` in lib/transforms/arm-images.ts). */
 export function imageParts(image: string): ImageParts {
   const at = image.indexOf('@');

@@ -273,10 +273,10 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'pkg/apis/core/validation validateHandler / validateVolumeSource',
   },
   'api/port-merge-key': {
-    short: 'Service ports of one number and two protocols, which client-side kubectl apply mixes up (warning)',
-    help: "A Service may have 53/TCP and 53/UDP, but client-side kubectl apply merges a Service's ports by their number alone (the strategic merge key), so once the Service exists, an apply that adds, removes or changes one of them drops or mixes up the other; distinct port names do not help. Apply it server-side (kubectl apply --server-side keys ports by number and protocol), give each protocol its own number, or replace the Service (kubectl replace -f) after changing these ports.",
+    short: 'Service or container ports of one number and two protocols, which client-side kubectl apply mixes up (warning)',
+    help: "A Service may have 53/TCP and 53/UDP, and a container containerPort 53 over both, but client-side kubectl apply merges a Service's ports by their number alone, and a container's by containerPort alone (the strategic merge keys), so once the object exists, an apply that adds, removes or changes one of them drops or mixes up the other; distinct port names do not help. Apply it server-side (kubectl apply --server-side keys ports by number and protocol), give each protocol its own number, or replace the object (kubectl replace -f) after changing these ports.",
     mirrors:
-      'ServiceSpec.ports: patchMergeKey port (client-side apply), listMapKey port and protocol (server-side apply); kubernetes/kubernetes#39188',
+      'ServiceSpec.ports: patchMergeKey port; Container.ports: patchMergeKey containerPort (client-side apply); listMapKeys with protocol (server-side apply); kubernetes/kubernetes#39188, #111304',
   },
   'api/port-name': {
     short: 'A port name that is not an IANA service name, or a multi-port Service without port names',

@@ -9,6 +9,7 @@
  * there to prevent.
  */
 import type { Architecture } from '../config/stage-schema.js';
+import { withoutDockerHub } from '../model/image.js';
 
 /** Architectures that need the table (amd64 runs the images as written). */
 export type OtherArchitecture = Exclude<Architecture, 'amd64'>;
@@ -77,8 +78,7 @@ export const IMAGE_TABLE: ImageTable = {
  * `latest` made explicit (digests are kept as they are).
  */
 export function normalizeImage(image: string): string {
-  let ref = image.replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '');
-  ref = ref.replace(/^library\//, '');
+  const ref = withoutDockerHub(image);
   if (ref.includes('@')) return ref;
   const lastSlash = ref.lastIndexOf('/');
   return ref.indexOf(':', lastSlash + 1) >= 0 ? ref : `${ref}:latest`;

@@ -301,6 +301,76 @@ describe('the cron stack through the commands', () => {
   });
 });
 
+describe("the pods of a cron job, as a service's", () => {
+  it("run init containers before the job, in its image unless one names its own, with the job container's environment and resources", () => {
+    const pod = podSpec(
+      find(
+        render(
+          cronStage([
+            ...nightly,
+            'env: { MODE: full }',
+            'resources: { requests: { cpu: 100m } }',
+            'initContainers: [{ name: wait-db, command: [./wait-for, db] }, { name: fetch, image: busybox:1.36, command: [wget, x] }]',
+          ]),
+        ),
+        'CronJob',
+      ),
+    );
+    const [job] = pod.containers;
+    expect(pod.initContainers).toEqual([
+      {
+        name: 'wait-db',
+        image: 'team/report:1',
+        command: ['./wait-for', 'db'],
+        env: job.env,
+        resources: job.resources,
+        imagePullPolicy: job.imagePullPolicy,
+        securityContext: job.securityContext,
+        volumeMounts: job.volumeMounts,
+      },
+      {
+        name: 'fetch',
+        image: 'busybox:1.36',
+        command: ['wget', 'x'],
+        env: job.env,
+        resources: job.resources,
+        imagePullPolicy: job.imagePullPolicy,
+        securityContext: job.securityContext,
+        volumeMounts: job.volumeMounts,
+      },
+    ]);
+    expect(problems(cronStage([...nightly, 'initContainers: [{ name: report, command: [a] }]']))).toEqual([
+      'environments/x.yaml:6:30: apps.report.initContainers[0].name is report, as the app container (named after the app) is: the containers of a pod, init ones included, each have a name of their own\n' +
+        '  hint: give each step a name of its own',
+    ]);
+  });
+
+  it("spread and keep apart over nodes or zones, counting the pods of the CronJob's own Jobs", () => {
+    const text = cronStage([
+      ...nightly,
+      'concurrencyPolicy: Allow',
+      'topologySpreadConstraints: [{ topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway }]',
+      'podAntiAffinity: { required: [kubernetes.io/hostname] }',
+    ]);
+    const pod = podSpec(find(render(text), 'CronJob'));
+    const own = { matchLabels: { 'app.kubernetes.io/instance': 'report-x' } };
+    expect(pod.topologySpreadConstraints).toEqual([
+      { topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', maxSkew: 1, labelSelector: own },
+    ]);
+    expect(pod.affinity).toEqual({
+      podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: own }] },
+    });
+    expect(
+      compileStages([{ stage: 'x', file: 'environments/x.yaml', text }])
+        .checks.get('x')!
+        .findings.filter((f) => f.severity === 'error'),
+    ).toEqual([]);
+    expect(problems(cronStage([...nightly, 'podAntiAffinity: {}']))[0]).toMatch(
+      /apps\.report\.podAntiAffinity needs required or preferred/,
+    );
+  });
+});
+
 describe("the README's cron stack", () => {
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
   const start = readme.indexOf('\n## Batch jobs: the `cron` stack\n');

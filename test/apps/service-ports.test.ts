@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compileStages } from '../../lib/compile.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 import { find, problems, render, serviceStage } from '../helpers/stage.js';
 
@@ -86,5 +87,23 @@ describe('a port of a service written as a number', () => {
       'environments/x.yaml:5:20: apps.api.ports.http must be a mapping (found 8080)\n' +
         '  hint: apps.api.ports.http: a port of the container, e.g. { port: 8080 } (or { port: 53, protocol: UDP }) (environments/stage.schema.json describes every setting; editors show it)',
     ]);
+  });
+});
+
+describe('a port of a service on one number over TCP and UDP (DNS)', () => {
+  it('is a warning on the Deployment and on the Service, which client-side kubectl apply merges by number alone', () => {
+    const compiled = compileStages([
+      {
+        stage: 'x',
+        file: 'environments/x.yaml',
+        text: serviceStage(['image: team/dns:1', 'ports: { dns-udp: { port: 53, protocol: UDP }, dns-tcp: { port: 53 } }'], 'dns'),
+      },
+    ]);
+    expect(
+      compiled.checks
+        .get('x')!
+        .findings.filter((f) => f.code === 'api/port-merge-key')
+        .map((f) => `${f.object.kind} ${f.path?.join('.')}`),
+    ).toEqual(['Deployment spec.template.spec.containers.0.ports.1.containerPort', 'Service spec.ports.1.port']);
   });
 });

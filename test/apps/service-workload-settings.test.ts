@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { find, problems, render, serviceStage } from '../helpers/stage.js';
+import { find, problems, render, serviceStage, warnings } from '../helpers/stage.js';
 
 const IMAGE = 'image: team/api:1.4.2';
 const BLUE_GREEN = 'blueGreen: { live: blue, blue: team/api:1, green: team/api:2 }';
@@ -106,6 +106,51 @@ describe('the labels and annotations of the Deployment itself', () => {
     ]);
     expect(problems(serviceStage([IMAGE, 'labels: { team: "-x" }']))).toEqual([
       `environments/x.yaml:5:21: apps.api.labels.team must be a label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit) (found "-x")`,
+    ]);
+  });
+});
+
+describe("the cluster's own priority classes", () => {
+  const SYSTEM_CLASS =
+    "is system-cluster-critical, a class for the cluster's own components (kube-system's): outside kube-system the API server refuses the pods where the cluster keeps the system classes to it by a ResourceQuota (GKE's does; pods \"forbidden: ... priorityClass is not permitted in x namespace\"), and elsewhere they outrank and preempt CoreDNS and the network plugin when the nodes are full\n" +
+    "  hint: use a PriorityClass the cluster's admins made for apps, such as high-priority (value at most 1000000000), or leave priorityClassName out";
+
+  it('are a warning at the setting of a service and of a cron job, outside kube-system', () => {
+    expect(warnings(serviceStage([IMAGE, 'priorityClassName: system-cluster-critical']))).toEqual([
+      `environments/x.yaml:5:24: warning: apps.api.priorityClassName ${SYSTEM_CLASS}`,
+    ]);
+    expect(warnings(cronStage(['priorityClassName: system-node-critical']))).toEqual([
+      `environments/x.yaml:6:24: warning: apps.nightly.priorityClassName ${SYSTEM_CLASS.replace('is system-cluster-critical', 'is system-node-critical')}`,
+    ]);
+  });
+
+  it('are no warning in a stage whose namespace is kube-system', () => {
+    expect(warnings(`namespace: kube-system\n${serviceStage([IMAGE, 'priorityClassName: system-cluster-critical'])}`)).toEqual([]);
+  });
+});
+
+describe('the keys Kubernetes writes itself', () => {
+  it("are refused among the Deployment's labels and annotations, and kubectl's last-applied annotation in every annotation setting", () => {
+    expect(
+      problems(
+        serviceStage([
+          IMAGE,
+          'ports: { http: { port: 8080 } }',
+          'labels: { deployment.kubernetes.io/revision: "3" }',
+          'annotations: { kubectl.kubernetes.io/last-applied-configuration: "{}", deployment.kubernetes.io/max-replicas: "3" }',
+          'podAnnotations: { kubectl.kubernetes.io/default-container: api }',
+          'service: { annotations: { kubectl.kubernetes.io/last-applied-configuration: "{}" } }',
+        ]),
+      ),
+    ).toEqual([
+      "environments/x.yaml:6:50: apps.api.labels.deployment.kubernetes.io/revision is a key Kubernetes writes on a Deployment itself (the Deployment controller's, such as deployment.kubernetes.io/revision, which kubectl rollout undo follows): the next rollout or apply overwrites it, and until then what reads it is misled\n" +
+        '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
+      'environments/x.yaml:7:70: apps.api.annotations.kubectl.kubernetes.io/last-applied-configuration is the annotation kubectl apply writes itself, with what it applied: the next apply would diff against this value, not against what was applied, and remove or keep the wrong fields\n' +
+        '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
+      "environments/x.yaml:7:115: apps.api.annotations.deployment.kubernetes.io/max-replicas is a key Kubernetes writes on a Deployment itself (the Deployment controller's, such as deployment.kubernetes.io/revision, which kubectl rollout undo follows): the next rollout or apply overwrites it, and until then what reads it is misled\n" +
+        '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
+      'environments/x.yaml:9:81: apps.api.service.annotations.kubectl.kubernetes.io/last-applied-configuration is the annotation kubectl apply writes itself, with what it applied: the next apply would diff against this value, not against what was applied, and remove or keep the wrong fields\n' +
+        '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
     ]);
   });
 });

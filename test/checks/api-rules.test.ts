@@ -52,6 +52,14 @@ describe("the API server's rules", () => {
     expect(findingsIn(['api/port-merge-key.yaml'])).toEqual([]);
   });
 
+  it("warns of a container's ports of one number and two protocols, which client-side kubectl apply merges by containerPort alone", () => {
+    expect(findingsIn(['api/container-port-merge-key.yaml'], {}, 'warning').filter((f) => f.includes('merges'))).toEqual([
+      'api/container-port-merge-key.yaml:18:47: Deployment default/dns: spec.template.spec.containers[0].ports[1].containerPort: port 53/TCP has the number of ports[0] (53/UDP): ' +
+        "valid, but client-side kubectl apply merges a container's ports by number alone, so a later apply that adds, removes or changes one of them drops or mixes up the other",
+    ]);
+    expect(findingsIn(['api/container-port-merge-key.yaml'])).toEqual([]);
+  });
+
   it('for a stage Argo CD delivers, warns only of a hook Argo CD never applies (a test), not of one it runs as a sync hook (a migration Job)', () => {
     expect(findingsIn(['api/helm-hook.yaml'], { engine: 'argocd' }, 'warning').filter((f) => f.includes('helm.sh/hook'))).toEqual([
       "api/helm-hook.yaml:9:21: Pod default/web-test-connection: metadata.annotations.helm.sh/hook: makes the Pod a Helm hook ('test'), which Argo CD never applies: it runs pre-install and pre-upgrade hooks as PreSync hooks and post-install and post-upgrade hooks as PostSync hooks, at every sync, and leaves the others out",

@@ -29,6 +29,11 @@ export function problems(text: string, file = 'environments/x.yaml'): string[] {
   return [];
 }
 
+/** The warnings a stage file loads with (its refine steps'), as the CLI prints them. */
+export function warnings(text: string, file = 'environments/x.yaml'): string[] {
+  return loader.load(text, file).warnings.map(formatProblem);
+}
+
 /** The object of `kind` named `name` (the first of its kind without a name); throws when there is none. */
 export function find(objects: readonly Obj[], kind: string, name?: string): Obj {
   const o = objects.find((x) => x.kind === kind && (name === undefined || x.metadata.name === name));
