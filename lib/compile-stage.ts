@@ -270,6 +270,12 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     outcome.files = stageFiles(r, provenance, edge.files);
     outcome.rendered = { ...r, charts: r.charts.map(leanChart) };
     problems.push(...edge.problems.map(({ path, ...p }) => ({ ...p, location: loaded.locate(path) })));
+    const edgeWarnings = edge.placedWarnings.map(({ path, ...p }) => ({
+      ...p,
+      severity: 'warning' as const,
+      location: loaded.locate(path),
+    }));
+    if (edgeWarnings.length) outcome.warnings = [...(outcome.warnings ?? []), ...edgeWarnings];
     // secret values found in the output are reported at the setting they came from
     // a node-port clash said at the settings that gave the ports needs no second, unplaced, finding
     const unclashed = edge.clashingServices.size

@@ -32,6 +32,22 @@ export const ColorNodePorts = (description: string) =>
     { description },
   );
 
+/**
+ * The port an edge load balancer sends a published app's HTTP to, of its ports (a Service's, or a
+ * stack's settings by name): the only one; of several, the one named `http`, else the one the
+ * readiness probe checks (what is ready is what gets traffic); else undefined, since which one is
+ * meant is not known. A port named `http` wins over the probed one: a probe on an admin or metrics
+ * port says where the app reports its readiness, not where it serves. One choice for the edge
+ * (lib/edge/publish.ts) and the stacks' color Services (`service.colorNodePorts`), which expose
+ * that port alone: were they to choose otherwise, the edge would send the internet to another port.
+ * @param nameOf a port's name
+ * @param probed whether the readiness probe checks that port
+ */
+export function servingPort<T>(ports: readonly T[], nameOf: (port: T) => string | undefined, probed: (port: T) => boolean): T | undefined {
+  if (ports.length <= 1) return ports[0];
+  return ports.find((p) => nameOf(p) === 'http') ?? ports.find(probed);
+}
+
 /** The label by which a color's pods are told apart, and the Service picks the live ones: `color: blue`. */
 export const COLOR_LABEL = 'color';
 

@@ -2,7 +2,7 @@
  * The edge load balancer of a stage (section D of the spec): HAProxy outside the cluster, in
  * front of the published apps' NodePort Services. What lives here: the `edge:` schema
  * (settings.ts), its load-time rules (refine.ts), node ports and their clashes (node-ports.ts), the plan drawn from
- * the rendered Services (publish.ts), haproxy.cfg (haproxy.ts) and, for a floating IP,
+ * the rendered Services (publish.ts, with which of their ports serves in service-ports.ts), haproxy.cfg (haproxy.ts) and, for a floating IP,
  * keepalived.conf per machine (keepalived.ts). All pure: lib/synth/output.ts
  * puts the files in the stage's output plan, lib/cli/ writes them.
  */
@@ -26,6 +26,8 @@ export interface StageEdge {
   /** Problems at paths of keys in the stage file (errors). */
   readonly problems: readonly EdgeProblem[];
   readonly warnings: readonly Finding[];
+  /** Warnings at paths of keys in the stage file. */
+  readonly placedWarnings: readonly EdgeProblem[];
   /** The Services whose node-port clash a problem above says at its settings (`Kind namespace/name`): the checks' finding on them says it again, without the place. */
   readonly clashingServices: ReadonlySet<string>;
 }
@@ -46,14 +48,17 @@ export function stageEdge(
     stage.name,
     charts.filter((c) => !c.summary?.plain),
   );
-  if (!edge) return { files: [], problems: clashes, warnings: [], clashingServices };
-  const { plan, problems, warnings } = planEdge(stage, source, edge, charts);
-  if (!plan || problems.length || clashes.length) return { files: [], problems: [...clashes, ...problems], warnings, clashingServices };
+  if (!edge) return { files: [], problems: clashes, warnings: [], placedWarnings: [], clashingServices };
+  const { plan, problems, warnings, placedWarnings } = planEdge(stage, source, edge, charts);
+  if (!plan || problems.length || clashes.length) {
+    return { files: [], problems: [...clashes, ...problems], warnings, placedWarnings, clashingServices };
+  }
   const keepalived = [...keepalivedConfigs(stage.name, source, edge)].map(([file, content]) => ({ path: `${EDGE_DIR}/${file}`, content }));
   return {
     files: [{ path: `${EDGE_DIR}/${HAPROXY_FILE}`, content: haproxyConfig(plan) }, ...keepalived],
     problems: [],
     warnings,
+    placedWarnings,
     clashingServices,
   };
 }

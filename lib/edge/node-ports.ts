@@ -47,6 +47,25 @@ const NODE_PORT_SETTING: Readonly<Record<string, (port: string | undefined) => r
   service: (port) => ['ports', port ?? '', 'nodePort'],
 };
 
+/**
+ * How the stage file declares node port `nodePort` for port `port` of the Service named after app
+ * (`Service`), by its stack: the setting (below apps.<app>, as `NODE_PORT_SETTING` says) and the
+ * YAML to write there, with type NodePort when the Service has another; undefined for another stack.
+ */
+export function nodePortDeclaration(
+  service: KubeObject,
+  port: { readonly name?: string; readonly port?: number },
+  nodePort: number,
+): { readonly setting: readonly string[]; readonly yaml: string } | undefined {
+  const stack = service.metadata.labels?.['app.kubernetes.io/name'] ?? '';
+  if (!Object.hasOwn(NODE_PORT_SETTING, stack)) return undefined;
+  const setting = NODE_PORT_SETTING[stack]!(port.name);
+  if (stack !== 'service') return { setting, yaml: `service: { type: NodePort, nodePort: ${nodePort} }` };
+  const type = (service.spec as { type?: string } | undefined)?.type;
+  const declared = `ports: { ${port.name}: { port: ${port.port}, nodePort: ${nodePort} } }`;
+  return { setting, yaml: type === 'NodePort' || type === 'LoadBalancer' ? declared : `service: { type: NodePort }, ${declared}` };
+}
+
 /** A node port as the stage file gives it: the Service, and the path of the setting (from `apps`). */
 interface DeclaredNodePort {
   readonly service: KubeObject;

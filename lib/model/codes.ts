@@ -365,13 +365,13 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row(
     'edge/node-port',
-    'A published Service without a fixed node port',
+    'A published Service without a fixed node port on the port that serves',
     'Declare the nodePort the hint suggests, so that it never moves between runs.',
   ),
   row(
     'edge/readiness-port',
-    "A published app's readiness probe on a port no node port reaches (warning)",
-    'HAProxy cannot GET the readiness path there, so it checks only that the served node port accepts connections: give the probed port a nodePort (HAProxy checks it there), or probe the port that serves.',
+    "A published app's readiness probe on a port without a declared node port, or that a color's Service does not expose (warning)",
+    "HAProxy cannot GET the readiness path there, so it checks only that the served node port accepts connections: declare a nodePort for the probed port (HAProxy checks it there), or probe the port that serves (a color's Service exposes that one alone).",
   ),
   row(
     'edge/no-readiness',

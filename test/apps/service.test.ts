@@ -150,6 +150,22 @@ describe('the service stack', () => {
     expect(find(list, 'Service', 'web-blue')!.spec).toMatchObject({ ports: [{ name: 'web', port: 8080, nodePort: 30031 }] });
   });
 
+  it("puts a color's Service on the port named http, not on an admin port the readiness probe checks (where the edge sends the traffic)", () => {
+    const list = objects(
+      [
+        'apps:',
+        '  web:',
+        '    stack: service',
+        '    blueGreen: { live: blue, blue: web:1, green: web:1 }',
+        '    ports: { http: { port: 8080 }, admin: { port: 9090 } }',
+        '    probes: { readiness: { http: { path: /ready, port: admin } } }',
+        '    service: { colorNodePorts: { blue: 30031, green: 30032 } }',
+        '',
+      ].join('\n'),
+    );
+    expect(find(list, 'Service', 'web-blue')!.spec).toMatchObject({ ports: [{ name: 'http', port: 8080, nodePort: 30031 }] });
+  });
+
   it('refuses service.colorNodePorts without blueGreen, or when no port is known to serve HTTP', () => {
     expect(() =>
       objects(

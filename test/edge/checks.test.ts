@@ -3,6 +3,7 @@
  * the stage file, with what to do, and nothing is written.
  */
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { compileEdge, edgeProblems } from './helpers.js';
 
 /** A stage with one edge frontend sending `hosts` to the apps given (YAML under apps:). */
@@ -178,16 +179,44 @@ describe('a published service app with several node ports', () => {
     expect(config).toContain('    server a 10.0.0.1:30300 check port 30301\n    server b 10.0.0.2:30300 check port 30301\n');
   });
 
-  it('warns, and checks only that the node port accepts connections, when no node port reaches the port the probe checks', () => {
+  it("warns at the probe's port, and checks only that the node port accepts connections, when the port the probe checks has no declared nodePort", () => {
     const ports = '{ http: { port: 8080, nodePort: 30300 }, admin: { port: 9090 } }';
     const { files, warnings } = compileEdge(api(ports, '    probes: { readiness: { http: { path: /ready, port: admin } } }'));
-    expect(warnings).toEqual([
-      "warning: Service edge/api: is published at the edge at node port 30300 (port 8080), but its pods' readiness probe checks port 'admin' (9090), which no node port of it reaches, so HAProxy can only check that node port 30300 accepts connections: a GET of /ready there would ask the app's serving port, not its readiness\n" +
-        '  hint: give the port the probe checks a nodePort too (HAProxy then checks /ready there), or point the readiness probe at the port that serves (apps.api in environments/edge.yaml)',
-    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        "^environments/edge\\.yaml:17:56: warning: Service edge/api is published at the edge at node port 30300 \\(port 8080\\), but its pods' readiness probe checks port 'admin' \\(9090\\), which its port 'admin' reaches, with no declared nodePort \\(Kubernetes opens one of its choosing, which haproxy\\.cfg cannot name\\), so HAProxy can only check that node port 30300 accepts connections: a GET of /ready there would ask the app's serving port, not its readiness\n" +
+          "  hint: declare its nodePort \\(ports: \\{ admin: \\{ port: 9090, nodePort: (\\d+) \\} \\}; HAProxy then checks /ready there\\), or point the readiness probe at the port that serves \\('http'\\)$",
+      ),
+    );
     const config = files.get('edge/haproxy.cfg')!;
     expect(config).not.toContain('httpchk');
     expect(config).toContain('    server a 10.0.0.1:30300 check\n');
+    // the hint, followed, has HAProxy check the probe where it is
+    const free = /nodePort: (\d+) \} \}; HAProxy/.exec(warnings[0]!)![1];
+    const fixed = compileEdge(
+      api(
+        ports.replace('port: 9090 }', `port: 9090, nodePort: ${free} }`),
+        '    probes: { readiness: { http: { path: /ready, port: admin } } }',
+      ),
+    );
+    expect(fixed.warnings).toEqual([]);
+    expect(fixed.files.get('edge/haproxy.cfg')).toContain(`    server a 10.0.0.1:30300 check port ${free}\n`);
+  });
+
+  it("sends the traffic to the port named 'http' even when only the probed port has a declared nodePort, refusing it at that port's setting", () => {
+    const ports = '{ admin: { port: 9090, nodePort: 30301 }, http: { port: 8080 } }';
+    const probe = '    probes: { readiness: { http: { path: /ready, port: admin } } }';
+    const problems = edgeProblems(api(ports, probe));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^environments\/edge\.yaml:16:60: Service edge\/api is published at the edge, so it needs type NodePort and a fixed nodePort on its port 'http', which serves \(found type NodePort, no nodePort\); .*\n {2}hint: declare it under apps\.api in environments\/edge\.yaml: ports: \{ http: \{ port: 8080, nodePort: (\d+) \} \} \(ports free in stage edge; written down once, they never move\)$/,
+    );
+    // the hint, followed: the traffic goes to http, the check to admin
+    const free = /nodePort: (\d+) \} \} \(ports free/.exec(problems[0]!)![1];
+    const { files, warnings } = compileEdge(api(ports.replace('port: 8080 }', `port: 8080, nodePort: ${free} }`), probe));
+    expect(warnings).toEqual([]);
+    expect(files.get('edge/haproxy.cfg')).toContain(`    server a 10.0.0.1:${free} check port 30301\n`);
   });
 
   it("without a readiness probe, sends the traffic to the port named 'http'", () => {
@@ -197,7 +226,7 @@ describe('a published service app with several node ports', () => {
 
   it("refuses to guess when neither a readiness probe nor a port named 'http' says which, listing the ports", () => {
     expect(edgeProblems(api(PORTS.replace('http:', 'web:')))).toEqual([
-      "environments/edge.yaml:16:12: Service edge/api is published at the edge and has several node ports, metrics (port 9090, nodePort 30301), web (port 8080, nodePort 30300), and neither its pods' readiness probe nor a port named 'http' says which one gets the traffic\n" +
+      "environments/edge.yaml:16:12: Service edge/api is published at the edge and has several ports, metrics (port 9090, nodePort 30301), web (port 8080, nodePort 30300), and neither its pods' readiness probe nor a port named 'http' says which one gets the traffic\n" +
         "  hint: name the port that serves HTTP 'http', or give apps.api a readiness probe on it (probes: { readiness: { http: { path: /ready, port: <its port> } } })",
     ]);
   });
@@ -241,6 +270,28 @@ describe('a published blue/green service app', () => {
     expect(config).toContain('backend api-blue\n    # Service edge/api-blue, node port 30031 on every node\n');
     expect(config).toContain('backend api-green\n    # Service edge/api-green, node port 30032 on every node\n');
     expect(config.match(/http-check send meth GET uri \/ready\n/g)).toHaveLength(2);
+  });
+
+  it("exposes the port named 'http' on each color's Service, not the admin port its readiness probe checks, warning at the probe's port", () => {
+    const text = api('{ colorNodePorts: { blue: 30031, green: 30032 } }')
+      .replace('metrics: { port: 9090 }', 'admin: { port: 9090 }')
+      .replace('http: { path: /ready }', 'http: { path: /ready, port: admin }');
+    const { files, warnings } = compileEdge(text);
+    const services = [...files.values()]
+      .flatMap((f) => parseAllDocuments(String(f)).map((d) => d.toJS()))
+      .filter((o) => o?.kind === 'Service' && /^api-(blue|green)$/.test(o.metadata.name));
+    expect(services.map((o) => [o.metadata.name, o.spec.ports])).toEqual([
+      ['api-blue', [{ name: 'http', nodePort: 30031, port: 8080, protocol: 'TCP', targetPort: 'http' }]],
+      ['api-green', [{ name: 'http', nodePort: 30032, port: 8080, protocol: 'TCP', targetPort: 'http' }]],
+    ]);
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain('    server a 10.0.0.1:30031 check\n');
+    expect(config).not.toContain('httpchk');
+    // once for both colors, at apps.api.probes.readiness.http.port
+    expect(warnings).toEqual([
+      "environments/edge.yaml:16:56: warning: Service edge/api-green is published at the edge at node port 30032 (port 8080), but its pods' readiness probe checks port 'admin' (9090), which it does not expose (each color's Service has the port that serves alone), so HAProxy can only check that node port 30032 accepts connections: a GET of /ready there would ask the app's serving port, not its readiness\n" +
+        "  hint: point the readiness probe at the port that serves ('http')",
+    ]);
   });
 
   it("reports a color's node port another Service takes at service.colorNodePorts.<color>", () => {

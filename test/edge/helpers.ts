@@ -8,13 +8,17 @@ import { problemsThrownBy } from '../helpers/problems.js';
 /** The header every stage fixture starts with; the tests give the rest. */
 export const FILE = 'environments/edge.yaml';
 
-/** Compiles `text` as stage `edge`; the files of dist/edge/ and the warnings, formatted. */
+/** Compiles `text` as stage `edge`; the files of dist/edge/ and the edge's warnings, formatted: those placed in the stage file, then those on objects. */
 export function compileEdge(text: string): { files: FileTree; warnings: string[] } {
   const compiled = compileStages([{ stage: 'edge', file: FILE, text }]);
   const findings = compiled.checks.get('edge')?.findings ?? [];
+  const placed = compiled.warnings.get('edge') ?? [];
   return {
     files: compiled.tree.get('edge')!,
-    warnings: findings.filter((f) => f.code.startsWith('edge/')).map((f) => formatProblem(toProblem(f))),
+    warnings: [
+      ...placed.filter((p) => p.code.startsWith('edge/')).map(formatProblem),
+      ...findings.filter((f) => f.code.startsWith('edge/')).map((f) => formatProblem(toProblem(f))),
+    ],
   };
 }
 

@@ -1,0 +1,163 @@
+/**
+ * The ports of a published Service: which one serves (the edge sends its traffic there), and where
+ * HAProxy checks the readiness probe of the pods it selects (at that port's node port, another
+ * port's, or nowhere, with the warning edge/readiness-port). Read from the rendered objects. Pure.
+ */
+import type { KubeObject } from '../model/object.js';
+import { podTemplateOf } from '../model/pod-specs.js';
+import { servingPort, type Color } from '../release.js';
+import { nodePortDeclaration } from './node-ports.js';
+import type { PathProblem } from '../errors.js';
+
+export function selectorOf(service: KubeObject): Record<string, string> {
+  return (service.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
+}
+
+/** A container port as a pod spec declares it. */
+interface ContainerPort {
+  readonly name?: string;
+  readonly containerPort?: number;
+}
+
+/** An HTTP readiness probe of a Service's pods: its path and port, and the workload and container that declare it. */
+export interface ReadinessProbe {
+  readonly path: string;
+  /** httpGet.port: a container port's number or name. */
+  readonly port?: number | string;
+  readonly ports: readonly ContainerPort[];
+  readonly workload: KubeObject;
+  readonly container: string;
+}
+
+/** The first HTTP readiness probe of the pods a Service selects. */
+export function readinessProbeOf(service: KubeObject, objects: readonly KubeObject[]): ReadinessProbe | undefined {
+  const selector = Object.entries(selectorOf(service));
+  for (const o of objects) {
+    const template = podTemplateOf(o);
+    const labels = template?.metadata?.labels ?? {};
+    if (!template || selector.length === 0 || !selector.every(([k, v]) => labels[k] === v)) continue;
+    const containers = (template.spec?.containers ?? []) as {
+      name?: string;
+      ports?: ContainerPort[];
+      readinessProbe?: { httpGet?: { path?: string; port?: number | string } };
+    }[];
+    const container = containers.find((c) => c.readinessProbe?.httpGet?.path !== undefined);
+    if (!container) continue;
+    const { path, port } = container.readinessProbe!.httpGet!;
+    return { path: String(path), port, ports: container.ports ?? [], workload: o, container: container.name ?? '' };
+  }
+  return undefined;
+}
+
+/** A port of a Service as its spec declares it. */
+export interface ServicePort {
+  readonly name?: string;
+  readonly port?: number;
+  readonly targetPort?: number | string;
+  readonly nodePort?: number;
+}
+
+/** Whether Service port `p` sends traffic to the container port `probePort` (a number or a name) of a container with `ports`. */
+function reaches(p: ServicePort, probePort: number | string, ports: readonly ContainerPort[]): boolean {
+  const target = p.targetPort ?? p.port;
+  if (target === probePort) return true;
+  // one side by name, the other by number: the container's port of that name says which number
+  const byName = (name: string) => ports.find((c) => c.name === name)?.containerPort;
+  if (typeof target === 'string' && typeof probePort === 'number') return byName(target) === probePort;
+  if (typeof target === 'number' && typeof probePort === 'string') return byName(probePort) === target;
+  return false;
+}
+
+/** Whether Service port `p` reaches the port the readiness probe checks. */
+const isProbed = (p: ServicePort, probe: ReadinessProbe | undefined): boolean =>
+  probe?.port !== undefined && reaches(p, probe.port, probe.ports);
+
+/** The ports of a Service, as its spec declares them. */
+export const portsOfService = (service: KubeObject): ServicePort[] => (service.spec as { ports?: ServicePort[] } | undefined)?.ports ?? [];
+
+/**
+ * The port of a Service the edge sends its traffic to, of all its ports (`servingPort`: its only
+ * one; of several, the one named `http`, else the one that reaches the port the readiness probe
+ * checks); else which one is meant is not known, and the ports are returned. Chosen among all the
+ * ports, not those with a declared nodePort: the port that serves needs one, and is not passed
+ * over for another port that has one (the caller refuses it without one).
+ */
+export function publishedPortOf(service: KubeObject, probe: ReadinessProbe | undefined): { port?: ServicePort; ambiguous?: string[] } {
+  const ports = portsOfService(service);
+  const port = servingPort(
+    ports,
+    (p) => p.name,
+    (p) => isProbed(p, probe),
+  );
+  if (port || ports.length <= 1) return { port };
+  const nodePort = (p: ServicePort) => (p.nodePort === undefined ? '' : `, nodePort ${p.nodePort}`);
+  return { ambiguous: ports.map((p) => `${p.name ?? '(no name)'} (port ${p.port}${nodePort(p)})`) };
+}
+
+/**
+ * Where HAProxy sends the readiness GET: the published node port when it reaches the port the
+ * probe checks (`{}`), the node port of another port of the Service that does (`checkPort`), or
+ * none (`unreachable`): when no port of the Service reaches it (a color's Service exposes the port
+ * that serves alone), or the port that does has no declared nodePort (`undeclared`, the port),
+ * since Kubernetes opens one of its choosing, which haproxy.cfg cannot name. A GET of the readiness
+ * path on the port that serves would ask another server, which may answer 404 and take every server out.
+ */
+export function checkPortOf(
+  service: KubeObject,
+  published: ServicePort,
+  probe: ReadinessProbe | undefined,
+): { checkPort?: number; unreachable?: boolean; undeclared?: ServicePort } {
+  if (probe?.port === undefined || reaches(published, probe.port, probe.ports)) return {};
+  const probed = portsOfService(service).find((p) => isProbed(p, probe));
+  if (probed?.nodePort === undefined) return { unreachable: true, ...(probed ? { undeclared: probed } : {}) };
+  return { checkPort: probed.nodePort };
+}
+
+/**
+ * Where the stacks that write an HTTP readiness probe take its path from, below apps.<app>, by
+ * stack (the label `app.kubernetes.io/name` of the workload). A problem with the path is placed
+ * there; for another stack (e.g. `manifests`, whose probes are in the files it includes), or when
+ * the stage file does not write it, at the closest setting written (apps.<app>).
+ */
+export const READINESS_SETTING: Readonly<Record<string, readonly string[]>> = {
+  nginx: ['readinessPath'],
+  service: ['probes', 'readiness', 'http', 'path'],
+  demoapp: ['probes', 'readiness', 'http', 'path'],
+};
+
+/** Where a stack takes its HTTP readiness probe's port from, below apps.<app>: beside its path (`READINESS_SETTING`), or apps.<app>. */
+function readinessPortSetting(stack: string): readonly string[] {
+  const path = Object.hasOwn(READINESS_SETTING, stack) ? READINESS_SETTING[stack]! : [];
+  return path.at(-1) === 'path' ? [...path.slice(0, -1), 'port'] : [];
+}
+
+/**
+ * The warning edge/readiness-port, at the probe's port in the stage file: HAProxy cannot GET the
+ * readiness path where the probe checks it, since the port that reaches it has no declared nodePort
+ * (`undeclared`, with a `free` node port to suggest), or a color's Service does not expose it.
+ */
+export function readinessPortWarning(
+  app: string,
+  service: KubeObject,
+  published: ServicePort,
+  probe: ReadinessProbe,
+  { undeclared, free, color }: { undeclared?: ServicePort; free?: number; color?: Color },
+): PathProblem {
+  const byName = typeof probe.port === 'string' ? probe.ports.find((c) => c.name === probe.port)?.containerPort : undefined;
+  const probed = typeof probe.port === 'string' ? `'${probe.port}'${byName === undefined ? '' : ` (${byName})`}` : `${probe.port}`;
+  const stack = probe.workload.metadata.labels?.['app.kubernetes.io/name'] ?? '';
+  const why = undeclared
+    ? `which its port '${undeclared.name}' reaches, with no declared nodePort (Kubernetes opens one of its choosing, which haproxy.cfg cannot name)`
+    : color
+      ? `which it does not expose (each color's Service has the port that serves alone)`
+      : 'which no port of it reaches';
+  const declare = undeclared && free !== undefined ? nodePortDeclaration(service, undeclared, free)?.yaml : undefined;
+  const give = undeclared ? `declare its nodePort (${declare ?? 'a fixed one'}; HAProxy then checks ${probe.path} there), or ` : '';
+  const { nodePort } = published;
+  return {
+    code: 'edge/readiness-port',
+    path: ['apps', app, ...readinessPortSetting(stack)],
+    message: `Service ${service.metadata.namespace}/${service.metadata.name} is published at the edge at node port ${nodePort} (port ${published.port}), but its pods' readiness probe checks port ${probed}, ${why}, so HAProxy can only check that node port ${nodePort} accepts connections: a GET of ${probe.path} there would ask the app's serving port, not its readiness`,
+    hint: `${give}point the readiness probe at the port that serves${published.name ? ` ('${published.name}')` : ''}`,
+  };
+}
