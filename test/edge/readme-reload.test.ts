@@ -26,6 +26,7 @@ function reloadCommands(): string {
 /** Runs the commands; `fail` names the machine whose check (`haproxy -c`) or reload fails. The calls made and what was printed. */
 function run(fail: { check?: string; reload?: string } = {}): { calls: string[]; out: string } {
   const stubs = [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion (the machine of scp's target)
     'scp() { echo "call copy ${2%%:*}"; }',
     // ssh runs the machine's command here, with sudo logging each step: a check fails on $FAIL_CHECK, a reload on $FAIL_RELOAD
     'ssh() { M=$1; eval "$2"; }',
