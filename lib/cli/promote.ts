@@ -5,7 +5,7 @@
  */
 import { ExitCode, ProblemsError } from '../errors.js';
 import { editValues, formatEdit } from '../config/edit.js';
-import { planPromotion } from '../promotion.js';
+import { planPromotion, type PromotionPlan } from '../promotion.js';
 import { orderProblem } from '../promotion-order.js';
 import { promotionDeclaration } from '../compile-stage.js';
 import { andList } from '../model/limits.js';
@@ -31,8 +31,9 @@ Refused (exit 1, nothing written) unless --force: promoting to a stage whose fil
 produces (synthesize and commit it first), or an image that <to> names differently (another
 image, not the same one from another registry). Refused unless --rollback: a release older than
 the one <to> runs (1.2 where <to> has 1.2.1, a hotfix that came back from a later stage).
-Refused too when there is nothing to change but <from> deploys an app that <to> does not (renamed
-in <from>, or not yet added to <to>): <to> does not have that release.
+Refused too when there is nothing to change but an app of <from> looks renamed in <to> (<to>
+deploys another app of its stack that <from> does not) or is of another stack there: <to> does not
+have that release. An app that only <from> deploys is otherwise left alone, with a note.
 Exit 2 when a stage file has a problem.
 
 Options:
@@ -107,10 +108,7 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
     const { text, applied } = editValues(read, plan.edits, target.source);
     if (applied.length === 0) {
       for (const note of plan.notes) io.stdout.write(`${note}\n`);
-      // with --app, of that app alone: the other apps may well differ
-      const release = app === undefined ? `the release of ${from}` : `${from}'s release of ${app}`;
-      const where = plan.idle ? `, in the idle color${app === undefined ? ` of ${andList(plan.idle)}` : ''} (not yet live)` : '';
-      io.stdout.write(`${to} already has ${release}${where}: nothing to change\n`);
+      io.stdout.write(`${nothingToChange(plan, from, to, app)}\n`);
       return ExitCode.ok;
     }
     // the target's file as it was must be what dist/<to> holds: else the promotion would bring in
@@ -149,5 +147,20 @@ export const command: Command<{ app?: string; force?: boolean; rollback?: boolea
     return ExitCode.ok;
   },
 };
+
+/**
+ * What a promotion that changes nothing says: that `to` has the release of the apps compared, and
+ * only of those: with `app`, of that app alone (the other apps may well differ), and not of the apps
+ * only `from` deploys, which `to` does not run at any release.
+ */
+function nothingToChange(plan: PromotionPlan, from: string, to: string, app: string | undefined): string {
+  const where = plan.idle ? `, in the idle color${app === undefined ? ` of ${andList(plan.idle)}` : ''} (not yet live)` : '';
+  if (app !== undefined) return `${to} already has ${from}'s release of ${app}${where}: nothing to change`;
+  if (!plan.sourceOnly) return `${to} already has the release of ${from}${where}: nothing to change`;
+  const only = `only ${from} deploys ${andList(plan.sourceOnly)}`;
+  return plan.shared?.length
+    ? `${to} already has ${from}'s release of the apps both deploy (${andList(plan.shared)})${where}; ${only}: nothing to change`
+    : `${to} deploys none of ${from}'s apps that have a release; ${only}: nothing to change`;
+}
 
 if (isEntry(import.meta.url)) runAsProcess(command);

@@ -191,10 +191,13 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       { kind: 'Deployment', metadata: { name: colorName(app, idle), namespace: loaded.context.namespace } },
       '/',
     );
+    // a stage that declares delivery: (as the compilation tells the delivery plan) is applied by Argo CD or Flux
+    // from the repository: there the push of the commit is the apply
+    const [act, acted] = compiled.declarations.get(stage)?.delivered ? ['commit and push', 'pushed'] : ['apply', 'applied'];
     io.stdout.write(
       applied.map((e) => `${formatEdit(e)}\n`).join('') +
         `${stage}: ${app} now sends traffic to ${idle} (${colors[idle]}); ${colors.live} (${colors[colors.live]}) keeps running: switch again to roll back\n` +
-        `${stage}: apply this only once ${idle} runs ${colors[idle]} in the cluster, which stagecraft cannot see: kubectl diff -k ${DIST_DIR}/${stage} shows only the Service's selector, and kubectl rollout status ${rollout} says it rolled out (applied together with ${idle}'s release, the switch sends traffic to pods being replaced)\n` +
+        `${stage}: ${act} this only once ${idle} runs ${colors[idle]} in the cluster, which stagecraft cannot see: kubectl diff -k ${DIST_DIR}/${stage} shows only the Service's selector, and kubectl rollout status ${rollout} says it rolled out (${acted} together with ${idle}'s release, the switch sends traffic to pods being replaced)\n` +
         report.map((l) => `${l}\n`).join(''),
     );
     return ExitCode.ok;

@@ -235,7 +235,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row('promote/order', 'Promotion out of order', 'Releases move through the stages in order; promote to the next stage.'),
   row('promote/no-app', 'App not in the source stage', 'The message lists the apps of the stage.'),
-  row('promote/app', 'App cannot be promoted', 'The message says what is missing in either stage.'),
+  row(
+    'promote/app',
+    'App cannot be promoted',
+    'The message says what is missing in either stage. Promoting every app with nothing else to change, an app of the source is refused when it looks renamed in the target (the target deploys another app of its stack) or is of another stack there; an app the target never had is only a note.',
+  ),
   row(
     'promote/older',
     'Promotion to an older release',

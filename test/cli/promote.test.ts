@@ -162,15 +162,34 @@ describe('promote', () => {
     });
   });
 
-  it('is refused (exit 1) when the two stages deploy no app in common, naming the apps of the target', () => {
+  it('changes nothing, exit 0, when the two stages deploy no app in common and none looks renamed, saying so', () => {
     const before = snapshotDir(dir);
     const r = runCli('promote', ['dev', 'lab', '--force'], dir);
     expect(r).toMatchObject({
-      code: 1,
-      stderr:
-        'environments/dev.yaml:4:3: error: apps.demoapp: deployed in dev, not in lab, so lab does not have its release (demoapp:1); lab deploys flannel and nginx\n' +
-        '  hint: promote copies releases, not apps: add apps.demoapp to environments/lab.yaml for lab to run it, then promote again\n' +
-        '1 problem; nothing was written.\n',
+      code: 0,
+      stdout:
+        'apps.demoapp: not deployed in lab; left alone\n' +
+        'apps.flannel: deployed in lab, not in dev; left as it is\n' +
+        'apps.nginx: deployed in lab, not in dev; left as it is\n' +
+        "lab deploys none of dev's apps that have a release; only dev deploys demoapp: nothing to change\n",
+    });
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+});
+
+describe('promote while the source deploys an app the target never had', () => {
+  it('changes nothing, exit 0, naming the apps whose release the target has and the app only the source deploys', () => {
+    // an experiment in dev that test does not run, and no release to copy: a CI step promoting on every merge must pass
+    const dev = repoStage('dev').replace('\napps:\n', '\napps:\n  experiment: { stack: nginx, image: nginx:1.25, replicas: 1 }\n');
+    const dir = tempProject({ dev, test: repoStage('test') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const before = snapshotDir(dir);
+    const r = runCli('promote', ['dev', 'test'], dir);
+    expect(r).toMatchObject({
+      code: 0,
+      stdout:
+        'apps.experiment: not deployed in test; left alone\n' +
+        "test already has dev's release of the apps both deploy (demoapp); only dev deploys experiment: nothing to change\n",
     });
     expect(snapshotDir(dir)).toEqual(before);
   });

@@ -96,8 +96,9 @@ describe('a release from dev to production', () => {
       [
         'environments/production.yaml:8:24: apps.demoapp.blueGreen.live: blue -> green',
         'production: demoapp now sends traffic to green (demoapp:1.1); blue (demoapp:1) keeps running: switch again to roll back',
-        // stagecraft cannot see whether green's release was applied: the user is told how to check before applying the switch
-        "production: apply this only once green runs demoapp:1.1 in the cluster, which stagecraft cannot see: kubectl diff -k dist/production shows only the Service's selector, and kubectl rollout status deployment/demoapp-green -n production says it rolled out (applied together with green's release, the switch sends traffic to pods being replaced)",
+        // stagecraft cannot see whether green's release was applied: the user is told how to check before applying the switch,
+        // which for production, delivered by Argo CD (delivery:), is the push of its commit
+        "production: commit and push this only once green runs demoapp:1.1 in the cluster, which stagecraft cannot see: kubectl diff -k dist/production shows only the Service's selector, and kubectl rollout status deployment/demoapp-green -n production says it rolled out (pushed together with green's release, the switch sends traffic to pods being replaced)",
         'production: 19 objects in 4 files -> dist/production/ (0 added, 1 changed, 0 removed)',
         '  Service production/demoapp',
         '    spec.selector.color: "blue" -> "green"',

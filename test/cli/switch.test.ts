@@ -15,6 +15,31 @@ describe('switch', () => {
   });
 });
 
+describe("switch's word on when to apply it", () => {
+  it('says to apply it only once the idle color runs its release, and for a stage Argo CD or Flux delivers, to commit and push it only once', () => {
+    const delivered = repoStage('production');
+    // the same stage applied by hand: no delivery:
+    const byHand = delivered.replace(/^delivery: .*\n/m, '');
+    expect(byHand).not.toBe(delivered);
+    const whenLine = (production: string) => {
+      const dir = tempProject({ dev: repoStage('dev'), test: repoStage('test'), qa: repoStage('qa'), production });
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const r = runCli('switch', ['production', 'demoapp'], dir);
+      rmSync(dir, { recursive: true, force: true });
+      expect(r.code).toBe(0);
+      return r.stdout.split('\n')[2];
+    };
+    const check =
+      "green runs demoapp:1 in the cluster, which stagecraft cannot see: kubectl diff -k dist/production shows only the Service's selector, and kubectl rollout status deployment/demoapp-green -n production says it rolled out";
+    expect(whenLine(byHand)).toBe(
+      `production: apply this only once ${check} (applied together with green's release, the switch sends traffic to pods being replaced)`,
+    );
+    expect(whenLine(delivered)).toBe(
+      `production: commit and push this only once ${check} (pushed together with green's release, the switch sends traffic to pods being replaced)`,
+    );
+  });
+});
+
 describe('switch to an idle color scaled to zero', () => {
   const dir = tempProject({ onprem: repoStage('onprem') });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
