@@ -133,10 +133,13 @@ const buildBanner = (build) => `// stagecraft build ${build}\n`;
  */
 const buildMark = (build) => `globalThis[Symbol.for('stagecraft.build')] = ${JSON.stringify(build)};\n`;
 
-/** The bundle `out` was replaced by another build between the reading of its manifest and of its text. */
+/**
+ * The bundle `out` was replaced by another build between the reading of its manifest and of its
+ * text, or removed (its directory evicted by another checkout's start: root-cache.cjs).
+ */
 class ReplacedBundle extends Error {
-  constructor(out) {
-    super(`${out} was replaced by another build while it was read`);
+  constructor(out, cause) {
+    super(`${out} was replaced by another build or removed while it was read`, { cause });
   }
 }
 
@@ -220,7 +223,13 @@ function writeCodeCache(name, identity, data) {
  * between this start's reading of the manifest and of the bundle, nor for a bundle edited by hand.
  */
 function readBundle(out, build) {
-  const fd = openSync(out, 'r');
+  let fd;
+  try {
+    fd = openSync(out, 'r');
+  } catch (e) {
+    if (e?.code === 'ENOENT') throw new ReplacedBundle(out, e);
+    throw e;
+  }
   try {
     const st = fstatSync(fd);
     const bytes = readFileSync(fd);
@@ -378,8 +387,9 @@ async function bundles(name, contents) {
 
 /**
  * Runs the bundles of `name` (built now when out of date: `bundles`). When another start of this
- * checkout replaced one between the reading of its manifest and of its text, builds them again in
- * this process's own directory, which no other start writes, rather than run another build.
+ * checkout replaced one between the reading of its manifest and of its text, or an eviction removed
+ * it (root-cache.cjs), builds them again in this process's own directory, which no other start
+ * writes, rather than run another build or none.
  * `before(built)` runs first, once (with the bundles not yet run), and may end the start: it returns true.
  */
 async function runCurrentBundles(name, contents, before = () => false) {
