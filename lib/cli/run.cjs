@@ -1,8 +1,8 @@
 // Starts a command (`node lib/cli/run.cjs synth --stage lab` runs lib/cli/synth.ts) fast: the
 // command's TypeScript sources are bundled into one CommonJS script by esbuild, and the packages
 // they use into another, both cached in this checkout's own directory of
-// node_modules/.cache/stagecraft/ (root-cache.cjs: checkouts sharing one node_modules never touch
-// each other's): the first rebuilt when any source changes, the second when an installed package or
+// node_modules/.cache/stagecraft/ (root-cache.cjs: checkouts sharing one node_modules never build,
+// replace or run each other's): the first rebuilt when any source changes, the second when an installed package or
 // the list of what the sources import from packages changes; both when Node.js changes. Each script runs through `vm.Script`
 // with V8's code cache of it (kept beside it once a command has run): neither parsing nor
 // compiling the functions a command ran repeats, and the packages' cache outlives an edit of the
@@ -45,7 +45,7 @@ const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 const { crashPoint } = require('../model/crash-point.cjs');
 const { LARGE_COMPILATION_BYTES, givenAtStart, setLauncherFlags } = require('../model/launcher-flags.cjs');
-const { claimRootCache, rootCacheDir } = require('./root-cache.cjs');
+const { rootCacheDir, useRootCache } = require('./root-cache.cjs');
 const { removeStaleTemps } = require('./stale-files.cjs');
 const { pruneCodeCaches, startFlags } = require('./start-flags.cjs');
 
@@ -357,19 +357,13 @@ function run(dir, name, { text, identity }, require) {
 }
 
 /**
- * Whether this process holds CACHE (`claimRootCache`): not when an eviction of it by another start
- * did not end in time, and then its bundles are built in a directory of its own.
- */
-let claimed = false;
-
-/**
  * Builds the bundles of the module text `contents` (`name`, and `name.packages` of what it
  * imports from packages) unless they are current: their directory (CACHE, or this process's own
  * when CACHE cannot be written or used: both bundles there, as the sources' requires the packages'
  * beside it), their manifests, and whether either was built now.
  */
 async function bundles(name, contents) {
-  if (claimed && !ownCache) {
+  if (!ownCache) {
     try {
       return await bundlesIn(CACHE, name, contents);
     } catch (e) {
@@ -508,8 +502,8 @@ function runAgainWith(flags) {
 /** Runs `command`: its answer from lib/cli/fast.ts when there is one, else the command from its bundle. */
 async function start(command) {
   const argv = process.argv.slice(3);
-  // CACHE is used by this process until it exits: no eviction removes it meanwhile
-  claimed = claimRootCache(CACHE);
+  // CACHE used now: an eviction removes only directories idle for a day
+  useRootCache(CACHE);
   if (FAST.includes(command)) {
     const fast = await runCurrentBundles('fast', `export { runFast } from './lib/cli/fast.ts';\n`);
     const answered = fast.exports.runFast(command, argv);
