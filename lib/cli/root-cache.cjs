@@ -13,8 +13,9 @@
 // node_modules volume and can outlive their process. Should a start still lose its directory (a
 // clock a day off), it loses one build: a bundle gone between its manifest and its text is built
 // again in a directory of the process's own (run.cjs), a stage worker that cannot load the bundle
-// leaves its stages to the main thread (stage-workers.ts), and a code cache not written is made
-// by the next start. An evicted directory is first renamed away (`.evicted.*`), so that no start
+// leaves its stages to the main thread (stage-workers.ts, once the main thread has waited
+// NO_WORKER_MS for it, as for any worker that fails to start), and a code cache not written is
+// made by the next start. An evicted directory is first renamed away (`.evicted.*`), so that no start
 // ever finds it half removed.
 'use strict';
 const { createHash, randomUUID } = require('node:crypto');
