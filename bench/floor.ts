@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { ENVIRONMENTS_DIR, openProject, stageLoader } from '../lib/cli/project.js';
-import { claimRootCache, rootCacheDir } from '../lib/cli/root-cache.cjs';
+import { rootCacheDir, useRootCache } from '../lib/cli/root-cache.cjs';
 import type { FloorInput } from './floor-program.js';
 import type { Command } from './process.js';
 
@@ -27,15 +27,15 @@ export function floorInput(dir: string): FloorInput {
 /**
  * Bundles the floor program into `bench-floor.mjs` in the cache directory of the checkout at
  * `repo` (lib/cli/root-cache.cjs: below its node_modules, so that its packages resolve from there,
- * and its own, so that a bench of another checkout sharing node_modules never overwrites it), held
- * by this process as a start holds it, and returns its path.
+ * and its own, so that a bench of another checkout sharing node_modules never overwrites it), used
+ * now as a start uses it, and returns its path.
  */
 export async function bundleFloor(repo: string): Promise<string> {
   const packageJson = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
   // as lib/cli/run.cjs: packages load natively, typebox is bundled
   const external = Object.keys({ ...packageJson.dependencies, ...packageJson.devDependencies }).filter((p) => p !== '@sinclair/typebox');
   const dir = rootCacheDir(repo);
-  if (!claimRootCache(dir)) throw new Error(`${dir} is being removed by another start; run the bench again`);
+  useRootCache(dir);
   const out = join(dir, 'bench-floor.mjs');
   await build({
     stdin: {

@@ -8,8 +8,8 @@ const { dirname, join, relative } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const ROOT = join(__dirname, '..', '..');
-/** The files whose code decides how a bundle is built: this one and the launcher that calls it. */
-const BUILDERS = [__filename, join(__dirname, 'run.cjs')].map((f) => relative(ROOT, f));
+/** The files whose code decides how a bundle is built: this one, the launcher that calls it, and bundle-files.cjs (its first lines). */
+const BUILDERS = [__filename, join(__dirname, 'run.cjs'), join(__dirname, 'bundle-files.cjs')].map((f) => relative(ROOT, f));
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 /**
  * Packages the sources' bundle may leave to the packages' bundle: every package but typebox

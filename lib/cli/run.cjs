@@ -1,14 +1,15 @@
 // Starts a command (`node lib/cli/run.cjs synth --stage lab` runs lib/cli/synth.ts) fast: the
 // command's TypeScript sources are bundled into one CommonJS script by esbuild, and the packages
 // they use into another, both cached in this checkout's own directory of
-// node_modules/.cache/stagecraft/ (root-cache.cjs: checkouts sharing one node_modules never touch
-// each other's): the first rebuilt when any source changes, the second when an installed package or
+// node_modules/.cache/stagecraft/ (root-cache.cjs: checkouts sharing one node_modules never build,
+// replace or run each other's): the first rebuilt when any source changes, the second when an installed package or
 // the list of what the sources import from packages changes; both when Node.js changes. Each script runs through `vm.Script`
 // with V8's code cache of it (kept beside it once a command has run): neither parsing nor
 // compiling the functions a command ran repeats, and the packages' cache outlives an edit of the
 // sources. Plain JavaScript, because it runs before anything can compile TypeScript, and
-// CommonJS, as are the helpers it requires (root-cache.cjs, start-flags.cjs, stale-files.cjs, crash-point.cjs, and
-// bundle.cjs, which builds the bundles, only when one is built): an ES module as the entry costs
+// CommonJS, as are the helpers it requires (bundle-files.cjs, which keeps the bundles and their code
+// caches on disk, root-cache.cjs, start-flags.cjs, stale-files.cjs, crash-point.cjs, and bundle.cjs,
+// which builds the bundles, only when one is built): an ES module as the entry costs
 // Node.js its module loader at every start (`npm run check` with nothing changed: 114 ms against
 // 126 ms, alternating rounds); the esbuild plugins, needed only to bundle, are ES modules imported
 // then. The command sets the exit code and the process ends once its output has drained
@@ -22,40 +23,29 @@
 // of its own (module.enableCompileCache, Node.js 22.1+), nor a code cache for ES modules.
 // `node --import tsx lib/cli/<command>.ts` still works and runs the same code.
 'use strict';
-const { isAscii } = require('node:buffer');
-const { createHash, randomUUID } = require('node:crypto');
-const {
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} = require('node:fs');
+const { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } = require('node:fs');
 const nodeModule = require('node:module');
 const { tmpdir } = require('node:os');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
-const { crashPoint } = require('../model/crash-point.cjs');
 const { LARGE_COMPILATION_BYTES, givenAtStart, setLauncherFlags } = require('../model/launcher-flags.cjs');
-const { claimRootCache, rootCacheDir } = require('./root-cache.cjs');
-const { removeStaleTemps } = require('./stale-files.cjs');
-const { pruneCodeCaches, startFlags } = require('./start-flags.cjs');
+const {
+  ReplacedBundle,
+  UnwritableCache,
+  buildBanner,
+  buildMark,
+  current,
+  readBundle,
+  readCodeCache,
+  writeCodeCache,
+} = require('./bundle-files.cjs');
+const { rootCacheDir, useRootCache } = require('./root-cache.cjs');
 
 const { createRequire } = nodeModule;
 const ROOT = join(__dirname, '..', '..');
 /** This checkout's bundles, manifests and code caches (root-cache.cjs). */
 const CACHE = rootCacheDir(ROOT);
 const SELF = __filename;
-/** Files modified this recently before a build may have changed while it read them. */
-const MTIME_MARGIN_MS = 2000;
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 /**
  * The commands: the npm scripts that start through this file (with or without Node.js options).
@@ -85,78 +75,8 @@ function environmentKey() {
   return key;
 }
 
-/**
- * `path -> "mtime ctime inode size"` of the files a bundle was built from (and of this launcher).
- * The change time is there because the modification time alone can be set back (`touch -r`, an
- * editor or a checkout that keeps it): an edit of the same size would then leave the old bundle
- * running, and its output recorded under the new sources' digests (lib/cli/digests.ts takes
- * those by content). No program can set a change time back: any write moves it to the present.
- */
-function stamp(files) {
-  return Object.fromEntries(
-    files.map((f) => {
-      const st = statSync(join(ROOT, f), { throwIfNoEntry: false });
-      return [f, st ? `${st.mtimeMs} ${st.ctimeMs} ${st.ino} ${st.size}` : 'missing'];
-    }),
-  );
-}
-
-/** The manifest of the bundle when it is current (built from these files, with this key), else undefined. */
-function currentManifest(manifestFile, key, valid) {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-  } catch {
-    return undefined; // no bundle yet
-  }
-  if (manifest.key !== key || typeof manifest.files !== 'object' || typeof manifest.build !== 'string' || !valid(manifest))
-    return undefined;
-  const now = stamp(Object.keys(manifest.files));
-  return Object.entries(manifest.files).every(([f, s]) => now[f] === s) ? manifest : undefined;
-}
-
-/**
- * The first line of a bundle: the build id its manifest gives, so that a manifest vouches only for
- * the bundle it was written for. Another bundle can be in its place: one whose build wrote no
- * manifest (its sources had just changed) while the manifest before it still matched, or one that
- * another start of this checkout built (a source changed) and renamed there just as this start
- * read it: then this start finds another build in its first line, and runs none of it
- * (`ReplacedBundle`). Starts of other checkouts never write here (CACHE is this checkout's).
- */
-const buildBanner = (build) => `// stagecraft build ${build}\n`;
-/**
- * The second line of a sources' bundle: its build id kept where its code can read it
- * (`bundleBuild`, lib/cli/stage-workers.ts), so that a worker thread, which loads the bundle file
- * again, serves stages only when it loaded the build the main thread ran (another start of this
- * checkout may have renamed a newer one there). Only builds of this checkout, all made with that
- * check, are ever in CACHE: a worker never evaluates another checkout's.
- */
-const buildMark = (build) => `globalThis[Symbol.for('stagecraft.build')] = ${JSON.stringify(build)};\n`;
-
-/** The bundle `out` was replaced by another build between the reading of its manifest and of its text. */
-class ReplacedBundle extends Error {
-  constructor(out) {
-    super(`${out} was replaced by another build while it was read`);
-  }
-}
-
 /** What builds the bundles (lib/cli/bundle.cjs), loaded only when one is built. */
 const builder = () => require('./bundle.cjs');
-
-/** The build id in the first line of the bundle file `out`, or undefined. */
-function builtAs(out) {
-  let fd;
-  try {
-    fd = openSync(out, 'r');
-    const head = Buffer.alloc(64);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return /^\/\/ stagecraft build (\S+)\n/.exec(head.toString('latin1', 0, n))?.[1];
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
 
 // Node.js 22.1+ keeps compiled code of the modules loaded from here on (node_modules included) on disk; Node.js 20 has no such cache
 nodeModule.enableCompileCache?.();
@@ -166,88 +86,6 @@ nodeModule.enableCompileCache?.();
  * last full synth), from a small bundle of their own.
  */
 const FAST = ['check', 'synth'];
-
-const sha256 = (data) => createHash('sha256').update(data).digest();
-
-/**
- * Where V8's code cache of the bundle `name` is kept: named for the start flags (check and synth
- * run the fast path's bundle under different flags), taken once the launcher set its own.
- */
-const codeCacheFile = (name) => join(CACHE, `${name}.${startFlags()}.v8`);
-
-/**
- * V8's code cache of the bundle `name`, in `<name>.<start flags>.v8`: the SHA-256 of the rest (32 bytes), the identity
- * of the bundle file it was made from (`bundleIdentity`) and a newline, then the data. Used only
- * when all of it matches (a truncated, edited or stale file is no cache): V8 rejects data of
- * another V8 version or other flags itself, but takes damaged data, or data made from another
- * source of the same length, and runs it.
- */
-function readCodeCache(name, identity) {
-  let bytes;
-  try {
-    bytes = readFileSync(codeCacheFile(name));
-  } catch {
-    return undefined;
-  }
-  const rest = bytes.subarray(32);
-  const head = Buffer.from(`${identity}\n`);
-  if (!sha256(rest).equals(bytes.subarray(0, 32)) || !rest.subarray(0, head.length).equals(head)) return undefined;
-  // V8 neither uses nor rejects empty data: no cache
-  return rest.length > head.length ? rest.subarray(head.length) : undefined;
-}
-
-function writeCodeCache(name, identity, data) {
-  try {
-    const file = codeCacheFile(name);
-    const rest = Buffer.concat([Buffer.from(`${identity}\n`), data]);
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.concat([sha256(rest), rest]));
-    crashPoint('code-cache-staged');
-    renameSync(tmp, file);
-    pruneCodeCaches(CACHE, name);
-    removeStaleTemps(CACHE);
-  } catch {
-    // not kept: the next start compiles again
-  }
-}
-
-/**
- * The text of the bundle file `out` and its identity: the build id of its manifest, and the
- * device, inode, size, modification and change times of the very file read. A bundle is never
- * written in place but renamed over, so the file read keeps these as long as it exists, and any
- * write to it changes its change time (which no program can set back): a code cache made from it
- * is never taken for another bundle, not even one renamed into place by a concurrent start
- * between this start's reading of the manifest and of the bundle, nor for a bundle edited by hand.
- */
-function readBundle(out, build) {
-  const fd = openSync(out, 'r');
-  try {
-    const st = fstatSync(fd);
-    const bytes = readFileSync(fd);
-    // ASCII (as esbuild writes code) is Latin-1 too: read as such, the text is a copy of the bytes, not decoded
-    const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-    if (!text.startsWith(buildBanner(build))) throw new ReplacedBundle(out);
-    return { text, identity: `${build} ${st.dev} ${st.ino} ${st.size} ${st.mtimeMs} ${st.ctimeMs}` };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A bundle directory that the file system refuses to write (`cause`: its error). */
-class UnwritableCache extends Error {
-  constructor(cause) {
-    super(`${CACHE} cannot be written`, { cause });
-  }
-}
-
-/** Runs `write`, a write to a bundle directory: a file-system error becomes an UnwritableCache. */
-function writingCache(write) {
-  try {
-    write();
-  } catch (e) {
-    throw typeof e?.code === 'string' ? new UnwritableCache(e) : e;
-  }
-}
 
 /**
  * The bundle directory of this process alone, when CACHE cannot be written (a read-only
@@ -267,64 +105,6 @@ function privateCache() {
 }
 
 /**
- * The manifest of the bundle `name` in the directory `dir` (its build id and what else it holds),
- * and whether it was built now: by `make(file, build)` (the code for `file`, its first line
- * `buildBanner(build)`) unless its manifest is current for `key` and `valid` and the bundle in
- * place is the one it was written for. `make` returns the code, the files the bundle was built from
- * and anything else to keep in the manifest.
- * @throws UnwritableCache when a bundle built cannot be written to `dir` (none is left half written)
- */
-async function current(dir, name, key, make, valid = () => true) {
-  const out = join(dir, `${name}.cjs`);
-  const manifestFile = join(dir, `${name}.json`);
-  const manifest = currentManifest(manifestFile, key, valid);
-  if (manifest && builtAs(out) === manifest.build) return { manifest, rebuilt: false };
-  // each file written beside and renamed into place, the manifest last, so that a command
-  // starting at the same time never reads half a bundle or a manifest of another bundle
-  const tmp = `.${process.pid}.tmp`;
-  const started = Date.now();
-  const build = randomUUID();
-  const { inputs, code, ...kept } = await make(out, build);
-  try {
-    writingCache(() => {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(out + tmp, code);
-    });
-    crashPoint('bundle-staged');
-    // no manifest may vouch for the bundle that replaces the one it was written for
-    writingCache(() => {
-      rmSync(manifestFile, { force: true });
-      renameSync(out + tmp, out);
-    });
-  } catch (e) {
-    rmSync(out + tmp, { force: true });
-    throw e;
-  }
-  removeStaleTemps(dir);
-  // the ES module bundle of an earlier version of this file
-  rmSync(join(dir, `${name}.mjs`), { force: true });
-  const stamps = stamp(inputs);
-  // the build id ties the manifest and a code cache to this bundle; the bundle just built has no code cache
-  const built = { key, build, files: stamps, ...kept };
-  // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
-  // then write no manifest, and the next start bundles again (mtimes can be coarse, hence the margin)
-  const settled = Object.values(stamps).every((s) => {
-    const [mtime, ctime] = s.split(' ');
-    return s === 'missing' || Math.max(Number(mtime), Number(ctime)) < started - MTIME_MARGIN_MS;
-  });
-  if (settled) {
-    try {
-      writeFileSync(manifestFile + tmp, JSON.stringify(built));
-      renameSync(manifestFile + tmp, manifestFile);
-    } catch {
-      // no manifest: the next start builds the bundle again
-      rmSync(manifestFile + tmp, { force: true });
-    }
-  }
-  return { manifest: built, rebuilt: true };
-}
-
-/**
  * Runs the bundle `name` (its text and identity, `readBundle`) in the directory `dir` through `vm.Script` with its code
  * cache when there is one (in CACHE only), with `require`: its exports, and a function that keeps
  * V8's code cache of it when there was none.
@@ -332,7 +112,7 @@ async function current(dir, name, key, make, valid = () => true) {
 function run(dir, name, { text, identity }, require) {
   const out = join(dir, `${name}.cjs`);
   const shared = dir === CACHE;
-  const cachedData = shared ? readCodeCache(name, identity) : undefined;
+  const cachedData = shared ? readCodeCache(dir, name, identity) : undefined;
   // the wrapper Node.js gives a CommonJS module; the same text every time, as the code cache requires
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, {
     filename: out,
@@ -342,16 +122,10 @@ function run(dir, name, { text, identity }, require) {
   script.runInThisContext()(bundled.exports, require ?? createRequire(out), bundled, out, dirname(out));
   const keepCodeCache = () => {
     // after the command ran: the cache holds every function compiled so far, not only the top level
-    if (shared && (!cachedData || script.cachedDataRejected)) writeCodeCache(name, identity, script.createCachedData());
+    if (shared && (!cachedData || script.cachedDataRejected)) writeCodeCache(dir, name, identity, script.createCachedData());
   };
   return { exports: bundled.exports, keepCodeCache };
 }
-
-/**
- * Whether this process holds CACHE (`claimRootCache`): not when an eviction of it by another start
- * did not end in time, and then its bundles are built in a directory of its own.
- */
-let claimed = false;
 
 /**
  * Builds the bundles of the module text `contents` (`name`, and `name.packages` of what it
@@ -360,7 +134,7 @@ let claimed = false;
  * beside it), their manifests, and whether either was built now.
  */
 async function bundles(name, contents) {
-  if (claimed && !ownCache) {
+  if (!ownCache) {
     try {
       return await bundlesIn(CACHE, name, contents);
     } catch (e) {
@@ -371,15 +145,16 @@ async function bundles(name, contents) {
   try {
     dir = privateCache();
   } catch (e) {
-    throw new UnwritableCache(e);
+    throw new UnwritableCache(CACHE, e);
   }
   return bundlesIn(dir, name, contents);
 }
 
 /**
  * Runs the bundles of `name` (built now when out of date: `bundles`). When another start of this
- * checkout replaced one between the reading of its manifest and of its text, builds them again in
- * this process's own directory, which no other start writes, rather than run another build.
+ * checkout replaced one between the reading of its manifest and of its text, or an eviction removed
+ * it (root-cache.cjs), builds them again in this process's own directory, which no other start
+ * writes, rather than run another build or none.
  * `before(built)` runs first, once (with the bundles not yet run), and may end the start: it returns true.
  */
 async function runCurrentBundles(name, contents, before = () => false) {
@@ -498,8 +273,8 @@ function runAgainWith(flags) {
 /** Runs `command`: its answer from lib/cli/fast.ts when there is one, else the command from its bundle. */
 async function start(command) {
   const argv = process.argv.slice(3);
-  // CACHE is used by this process until it exits: no eviction removes it meanwhile
-  claimed = claimRootCache(CACHE);
+  // CACHE used now: an eviction removes only directories idle for a day
+  useRootCache(CACHE);
   if (FAST.includes(command)) {
     const fast = await runCurrentBundles('fast', `export { runFast } from './lib/cli/fast.ts';\n`);
     const answered = fast.exports.runFast(command, argv);

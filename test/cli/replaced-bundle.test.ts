@@ -22,7 +22,8 @@ let project: string;
  * What the other start does, preloaded: at the REPLACE_AT-th opening of the synth bundle by
  * `fs.openSync` in a thread (before it, or with REPLACE_AFTER just after it), it renames another
  * build of the bundle into its place. That build is the same code with another
- * build id, and first notes in MARKER that it runs.
+ * build id, and first notes in MARKER that it runs. With EVICT_TO, it renames the bundle's whole
+ * directory there instead, as another checkout's start evicting it does (lib/cli/root-cache.cjs).
  */
 const PRELOAD = `
 const fs = require('node:fs');
@@ -33,7 +34,8 @@ fs.openSync = function (path, ...rest) {
   if (path !== target || ++opened !== Number(process.env.REPLACE_AT)) return open.call(this, path, ...rest);
   // REPLACE_AFTER: once this opening has the file that was there
   const fd = process.env.REPLACE_AFTER ? open.call(this, path, ...rest) : undefined;
-  {
+  if (process.env.EVICT_TO) fs.renameSync(require('node:path').dirname(target), process.env.EVICT_TO);
+  else {
     const text = fs.readFileSync(target, 'latin1');
     const [banner, mark] = text.split('\\n', 2);
     const other = banner.replace(/build \\S+$/, 'build another-build') + '\\n' + mark.replace(/= .*;$/, '= "another-build";') + '\\n' +
@@ -101,5 +103,19 @@ describe('a bundle replaced by another start of the checkout', () => {
     expect(r.stderr).not.toMatch(/internal error|a bug in a worker/);
     replaced();
     expect(r.status, r.stderr).toBe(0);
+  });
+
+  it("is built again in a directory of the process's own when its directory is evicted between the check of the bundle and the reading of its text", () => {
+    const away = join(base, 'evicted');
+    const r = synth(2, { EVICT_TO: away });
+    expect(existsSync(join(away, 'synth.cjs'))).toBe(true);
+    rmSync(away, { recursive: true, force: true });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^lab: .*-> dist\/lab\//m);
+    // the next start builds the checkout's bundles again in its directory
+    const check = spawnSync(process.execPath, [join(project, 'lib', 'cli', 'run.cjs'), 'check'], { cwd: project, encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(existsSync(join(rootCache(project), 'fast.cjs'))).toBe(true);
   });
 });

@@ -1,13 +1,11 @@
 /**
  * Each checkout's own cache directory in a shared node_modules (lib/cli/root-cache.cjs): named by
- * its real path, bounded by evicting the least recently used, never one a running start holds.
- * In this process: a lease of this process is a running start's; what a start does between two
- * steps of an eviction is injected at that step (`atStep`), not timed; a process that is gone
- * (one that ran and ended) stands for a start or an evicter killed on the way.
+ * its real path, marked used by each start (its modification time), bounded by evicting the least
+ * recently used that have been idle for a day. What a start does between two steps of an eviction
+ * is injected at that step (`atStep`), not timed.
  */
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +14,7 @@ import type * as CrashPoint from '../../lib/model/crash-point.cjs';
 
 // as lib/cli/run.cjs loads them: the crash points root-cache.cjs reaches are the ones `atStep` sets
 const require = createRequire(import.meta.url);
-const { MAX_ROOTS, claimRootCache, rootCacheDir } = require('../../lib/cli/root-cache.cjs') as typeof RootCache;
+const { IDLE_MS, MAX_ROOTS, rootCacheDir, useRootCache } = require('../../lib/cli/root-cache.cjs') as typeof RootCache;
 const { atStep } = require('../../lib/model/crash-point.cjs') as typeof CrashPoint;
 
 let base: string;
@@ -30,22 +28,27 @@ beforeEach(() => {
 
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 
-/** A checkout's directory in the cache, named as another checkout's would be, last used `ago` seconds ago, holding a bundle. */
-function otherRoot(n: number, ago: number): string {
-  const dir = join(cache, `root-${n.toString(16).padStart(16, '0')}`);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'synth.cjs'), '// a bundle\n');
+const DAY_S = IDLE_MS / 1000;
+
+/** Sets the modification time of `dir` to `ago` seconds ago. */
+function usedAgo(dir: string, ago: number): string {
   const when = Date.now() / 1000 - ago;
   utimesSync(dir, when, when);
   return dir;
 }
 
-/** The PID of a process that ran and is gone. */
-const gonePid = () => spawnSync(process.execPath, ['-e', '']).pid!;
+/** A checkout's directory in the cache, named as another checkout's would be, last used `ago` seconds ago, holding a bundle. */
+function otherRoot(n: number, ago: number): string {
+  const dir = join(cache, `root-${n.toString(16).padStart(16, '0')}`);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'synth.cjs'), '// a bundle\n');
+  return usedAgo(dir, ago);
+}
 
 const roots = () => readdirSync(cache).filter((n) => n.startsWith('root-'));
+const names = (dirs: string[]) => dirs.map((d) => d.split('/').pop()).sort();
 
-/** The directory of a new checkout in `base` (made here) sharing the cache: its first start claims it. */
+/** The directory of a new checkout in `base` (made here) sharing the cache: its first start makes it. */
 function newCheckout(name = 'checkout'): string {
   const root = join(base, name);
   mkdirSync(root);
@@ -62,95 +65,90 @@ describe("a checkout's cache directory", () => {
     expect(newCheckout('b').split('/').pop()).not.toBe(dir.split('/').pop());
   });
 
-  it('is made by the first start, which holds it until its process exits', () => {
+  it('is made by the first start, and marked used by each start (its modification time), with nothing written in it', () => {
     const dir = newCheckout();
-    expect(claimRootCache(dir)).toBe(true);
-    expect(readdirSync(dir)).toEqual([`.in-use.${process.pid}`]);
+    useRootCache(dir);
+    expect(readdirSync(dir)).toEqual([]);
+    usedAgo(dir, 2 * DAY_S);
+    useRootCache(dir);
+    expect(statSync(dir).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 
 describe('eviction, by the start that makes a new directory', () => {
-  it(`keeps the ${MAX_ROOTS} directories used last, its own included, and removes the others whole`, () => {
-    const others = Array.from({ length: MAX_ROOTS + 2 }, (_, i) => otherRoot(i, 100 * (i + 1)));
+  it(`keeps the ${MAX_ROOTS} directories used last, its own included, and removes the others whole once idle for a day`, () => {
+    const others = Array.from({ length: MAX_ROOTS + 2 }, (_, i) => otherRoot(i, DAY_S + 100 * (i + 1)));
     const own = newCheckout();
-    expect(claimRootCache(own)).toBe(true);
-    expect(roots().sort()).toEqual([own, ...others.slice(0, MAX_ROOTS - 1)].map((d) => d.split('/').pop()).sort());
+    useRootCache(own);
+    expect(roots().sort()).toEqual(names([own, ...others.slice(0, MAX_ROOTS - 1)]));
     expect(readdirSync(cache).filter((n) => !n.startsWith('root-'))).toEqual([]);
   });
 
   it('happens only when a start makes its directory: a start of a checkout whose directory is there evicts nothing', () => {
     const own = newCheckout();
     mkdirSync(own);
-    for (let i = 0; i < MAX_ROOTS + 2; i++) otherRoot(i, 100 * (i + 1));
-    expect(claimRootCache(own)).toBe(true);
+    for (let i = 0; i < MAX_ROOTS + 2; i++) otherRoot(i, DAY_S + 100 * (i + 1));
+    useRootCache(own);
     expect(roots()).toHaveLength(MAX_ROOTS + 3);
   });
 
-  it('never removes the directory of a running start, the least recently used or not', () => {
-    const running = otherRoot(99, 10_000);
-    writeFileSync(join(running, `.in-use.${process.pid}`), '');
-    utimesSync(running, 1, 1);
+  it('never removes a directory used in the last day, the least recently used or not (a running start used its own when it began)', () => {
+    const recent = otherRoot(99, DAY_S - 600);
     for (let i = 0; i < MAX_ROOTS; i++) otherRoot(i, 100 * (i + 1));
-    expect(claimRootCache(newCheckout())).toBe(true);
-    expect(existsSync(join(running, 'synth.cjs'))).toBe(true);
-    expect(roots()).toHaveLength(MAX_ROOTS + 1);
+    useRootCache(newCheckout());
+    expect(existsSync(join(recent, 'synth.cjs'))).toBe(true);
+    expect(roots()).toHaveLength(MAX_ROOTS + 2);
   });
 
-  /**
-   * A new checkout's first start, which evicts the least recently used directory (`victim`), while
-   * a start of the victim's checkout comes at the evicter's `step`: whether that start may use it.
-   */
-  function startDuringEviction(victim: string, step: string): boolean | undefined {
+  it('leaves a directory whose start came after the evicter listed the cache', () => {
+    const victim = otherRoot(99, 2 * DAY_S);
     for (let i = 0; i < MAX_ROOTS - 1; i++) otherRoot(i, 100 * (i + 1));
-    let claimed: boolean | undefined;
-    const cancel = atStep(step, () => {
-      claimed = claimRootCache(victim);
-    });
+    const cancel = atStep('root-cache-listed', () => useRootCache(victim));
     try {
-      expect(claimRootCache(newCheckout())).toBe(true);
+      useRootCache(newCheckout());
     } finally {
       cancel();
     }
-    return claimed;
-  }
-
-  it('never removes the directory of a start that takes it after the evicter looked at it and found no lease', () => {
-    const victim = otherRoot(99, 10_000);
-    expect(startDuringEviction(victim, 'root-cache-looked')).toBe(true);
-    expect(readdirSync(victim).sort()).toEqual([`.in-use.${process.pid}`, 'synth.cjs']);
+    expect(readdirSync(victim)).toEqual(['synth.cjs']);
+    expect(roots()).toHaveLength(MAX_ROOTS + 1);
   });
 
-  it('is waited for by a start that comes while it is under way, which then does not use the directory', () => {
-    const victim = otherRoot(99, 10_000);
-    // the evicter's marker is written: the start waits for it (in vain here: the evicter is this thread) and gives up
-    expect(startDuringEviction(victim, 'root-cache-marked')).toBe(false);
-    expect(existsSync(victim)).toBe(false);
+  it('takes a directory away whole before removing it: a start that comes meanwhile makes it again, empty, and builds its bundles there', () => {
+    const victim = otherRoot(99, 2 * DAY_S);
+    for (let i = 0; i < MAX_ROOTS - 1; i++) otherRoot(i, 100 * (i + 1));
+    let seen: string[] | undefined;
+    const cancel = atStep('root-cache-moved', () => {
+      useRootCache(victim);
+      seen = readdirSync(victim);
+    });
+    try {
+      useRootCache(newCheckout());
+    } finally {
+      cancel();
+    }
+    expect(seen).toEqual([]);
+    expect(existsSync(victim)).toBe(true);
+    expect(readdirSync(cache).filter((n) => !n.startsWith('root-'))).toEqual([]);
   });
 });
 
-describe('what processes killed on the way leave', () => {
-  it("a start's lease does not keep its directory from eviction once its process is gone", () => {
-    const left = otherRoot(99, 10_000);
-    writeFileSync(join(left, `.in-use.${gonePid()}`), '');
-    utimesSync(left, 1, 1);
+describe('what earlier processes left', () => {
+  it("a directory's leases and eviction markers of running processes (an earlier version's) neither keep it from eviction nor hold up its start", () => {
+    const left = otherRoot(99, 2 * DAY_S);
+    // PID 1 always runs, as does this process
+    for (const name of ['.in-use.1', `.in-use.${process.pid}`, '.evicting.1']) writeFileSync(join(left, name), '');
+    usedAgo(left, 2 * DAY_S);
     for (let i = 0; i < MAX_ROOTS - 1; i++) otherRoot(i, 100 * (i + 1));
-    expect(claimRootCache(newCheckout())).toBe(true);
+    useRootCache(newCheckout());
     expect(existsSync(left)).toBe(false);
   });
 
-  it("an evicter's marker does not keep a start from its directory, and is removed", () => {
-    const dir = newCheckout();
-    mkdirSync(dir);
-    writeFileSync(join(dir, `.evicting.${gonePid()}`), '');
-    expect(claimRootCache(dir)).toBe(true);
-    expect(readdirSync(dir)).toEqual([`.in-use.${process.pid}`]);
-  });
-
-  it('a directory renamed away and not yet removed is removed by the next eviction', () => {
-    const away = join(cache, `.evicted.root-0000000000000001.x.${gonePid()}`);
+  it('a directory renamed away and not yet removed (its evicter killed) is removed by the next eviction', () => {
+    const away = join(cache, '.evicted.root-0000000000000001.x.1');
     mkdirSync(away);
     writeFileSync(join(away, 'synth.cjs'), '// a bundle\n');
-    expect(claimRootCache(newCheckout())).toBe(true);
+    useRootCache(newCheckout());
     expect(readdirSync(cache).filter((n) => !n.startsWith('root-'))).toEqual([]);
   });
 });

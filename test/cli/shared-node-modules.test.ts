@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,8 +26,9 @@ let c: string;
 /**
  * What another checkout does, preloaded: when this start's main thread, having run its synth
  * bundle, starts its first stage worker (which loads the bundle file again), `OTHER_ROOT`'s start
- * runs to its end first; before it, with `CROWD`, that many other checkouts' directories appear in
- * the cache, used after this one's, which then looks the least recently used.
+ * runs to its end first; before it, with `CROWD`, that many other checkouts' directories are in
+ * the cache, last used 10 minutes ago, and this one's `OWN_AGE` seconds ago, longer: it is the
+ * least recently used.
  */
 const PRELOAD = `
 const fs = require('node:fs');
@@ -42,9 +43,14 @@ if (threads.isMainThread) {
       if (first) {
         first = false;
         const crowd = Number(process.env.CROWD || 0);
-        for (let i = 0; i < crowd; i++) fs.mkdirSync(join(process.env.CACHE, 'root-' + String(i).padStart(16, '0')));
-        if (crowd) fs.utimesSync(dirname(fileURLToPath(url)), 1, 1);
-        const { NODE_OPTIONS, CROWD, ...env } = process.env;
+        const ago = (s) => Date.now() / 1000 - s;
+        for (let i = 0; i < crowd; i++) {
+          const dir = join(process.env.CACHE, 'root-' + String(i).padStart(16, '0'));
+          fs.mkdirSync(dir, { recursive: true });
+          fs.utimesSync(dir, ago(600), ago(600));
+        }
+        if (crowd) fs.utimesSync(dirname(fileURLToPath(url)), ago(Number(process.env.OWN_AGE)), ago(Number(process.env.OWN_AGE)));
+        const { NODE_OPTIONS, CROWD, OWN_AGE, ...env } = process.env;
         require('node:child_process').spawnSync(process.execPath, [join(process.env.OTHER_ROOT, 'lib', 'cli', 'run.cjs'), 'synth'], {
           cwd: process.env.OTHER_ROOT, stdio: 'ignore', env,
         });
@@ -115,6 +121,18 @@ describe('checkouts sharing one node_modules', () => {
       expect(kept.some((paths) => paths.length > 0 && paths.every((p) => p.startsWith(join(root, '/'))))).toBe(true);
   });
 
+  it('are not held up by the leases and eviction markers of running processes that an earlier version left in their directories', () => {
+    const own = rootCacheDir(b);
+    rmSync(own, { recursive: true, force: true });
+    mkdirSync(own, { recursive: true });
+    // PID 1 always runs
+    for (const name of ['.evicting.1', '.in-use.1']) writeFileSync(join(own, name), '');
+    const r = synth(b);
+    expect(r.status, r.stderr).toBe(0);
+    // its bundles built in its directory, not in a temporary one
+    for (const bundle of ['fast.cjs', 'synth.cjs', 'synth.json']) expect(existsSync(join(own, bundle))).toBe(true);
+  });
+
   it("never have a stage worker load another checkout's build, one made before workers checked the build they loaded", () => {
     // b's compiler: its stage workers serve whatever build they loaded, and note the process they run in
     const workers = join(b, 'lib', 'cli', 'stage-workers.ts');
@@ -143,14 +161,16 @@ describe('checkouts sharing one node_modules', () => {
     const own = rootCacheDir(a);
     expect(synth(a).status).toBe(0);
     const before = JSON.parse(readFileSync(join(own, 'synth.json'), 'utf8')) as { build: string };
-    // c's first start makes its directory and evicts beyond the bound, while a's runs with its directory used last
-    const r = synth(a, { STAGECRAFT_WORKERS: '1', OTHER_ROOT: c, CACHE: cache(), CROWD: String(MAX_ROOTS) }, true);
+    // c's first start makes its directory and evicts beyond the bound, while a's runs with its
+    // directory used an hour ago, before every other: over the bound, but not idle for a day
+    const env = { STAGECRAFT_WORKERS: '1', OTHER_ROOT: c, CACHE: cache(), CROWD: String(MAX_ROOTS), OWN_AGE: '3600' };
+    const r = synth(a, env, true);
     expect(r.stderr).not.toMatch(/internal error|a bug in a worker/);
     expect(r.status, r.stderr).toBe(0);
     expect(existsSync(rootCacheDir(c))).toBe(true);
     const roots = readdirSync(cache()).filter((n) => n.startsWith('root-'));
-    // the bound, and a's over it
-    expect(roots).toHaveLength(MAX_ROOTS + 1);
+    // a's, b's, c's and the others': none idle for a day
+    expect(roots).toHaveLength(MAX_ROOTS + 3);
     expect(roots).toContain(own.split('/').pop());
     expect(JSON.parse(readFileSync(join(own, 'synth.json'), 'utf8'))).toMatchObject({ build: before.build });
   });
