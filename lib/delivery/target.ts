@@ -3,6 +3,7 @@
  * it: a synthesis compares it with the one it replaces, since neither engine deletes what it applied
  * from a cluster it no longer targets (lib/cli/delivery-left.ts says so). Pure.
  */
+import { normalUrl } from './urls.js';
 
 /**
  * How a delivery object names its cluster: Argo CD by its API server URL (`server`) or by the name
@@ -19,7 +20,7 @@ export interface StageTarget {
   /** The cluster, as the object names it, in words. */
   readonly cluster: string;
   readonly form: ClusterForm;
-  /** What names the cluster in that form, as compared (a server URL normalised: `normalServer`); empty for Flux's own. */
+  /** What names the cluster in that form, as compared (a server URL as `normalUrl` writes it); empty for Flux's own. */
   readonly id: string;
 }
 
@@ -35,20 +36,6 @@ interface DeliveryObject {
   };
 }
 
-/**
- * An API server URL as compared: scheme and host in lower case, without the default port 443 and
- * trailing `/` (`https://Nonprod.example.com:443/` is `https://nonprod.example.com`), which reach the
- * same server; else as written.
- */
-export function normalServer(server: string): string {
-  try {
-    const url = new URL(server);
-    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}${url.search}`;
-  } catch {
-    return server.replace(/\/+$/, '');
-  }
-}
-
 /** The stage a delivery object applies and the cluster it applies it to; undefined for another object. */
 export function targetOf(o: unknown): StageTarget | undefined {
   const { kind, metadata, spec } = (o ?? {}) as DeliveryObject;
@@ -60,7 +47,7 @@ export function targetOf(o: unknown): StageTarget | undefined {
   const secret = spec?.kubeConfig?.secretRef?.name;
   if (kind === 'Application') {
     if (destination?.server !== undefined)
-      return { subject, stage, cluster: destination.server, form: 'server', id: normalServer(destination.server) };
+      return { subject, stage, cluster: destination.server, form: 'server', id: normalUrl(destination.server) };
     const name = destination?.name ?? '';
     return { subject, stage, cluster: `the cluster Argo CD names ${name}`, form: 'name', id: name };
   }

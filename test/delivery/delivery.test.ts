@@ -313,6 +313,22 @@ describe('compiling delivery', () => {
     expectSoundDelivery(delivery, compiled.stages);
   });
 
+  it("clones with the project file's secret a stage that writes the project file's own url, however spelt, at another revision", () => {
+    const PRIVATE = PROJECT.replace('revision: main }', 'revision: main, secret: git-credentials }');
+    const compiled = compileStages(
+      sources({
+        qa: stage('{ cluster: nonprod, repository: { url: https://git.example.com/team/app.git, revision: release } }'),
+        production: stage('{ cluster: prod, repository: { url: "https://GIT.example.com/team/app/", revision: v2 } }'),
+      }),
+      { project: { file: 'stagecraft.yaml', text: PRIVATE }, delivery: true },
+    );
+    const repositories = docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/00-stagecraft.yaml')!);
+    expect(repositories.map((o) => [(o.spec as { url: string }).url, (o.spec as { secretRef?: object }).secretRef])).toEqual([
+      ['https://GIT.example.com/team/app/', { name: 'git-credentials' }],
+      ['https://git.example.com/team/app.git', { name: 'git-credentials' }],
+    ]);
+  });
+
   it("refuses two stages that follow one repository and revision with other credentials, at the later stage's secret, naming both", () => {
     const run = () =>
       compileStages(
@@ -324,7 +340,7 @@ describe('compiling delivery', () => {
       );
     expect(problemsOf(run)).toEqual([
       "environments/production.yaml:3:50: delivery.repository.secret: the stages qa and production follow https://git.example.com/team/app.git at main, so one Flux GitRepository (stagecraft), with no Secret and the Secret prod-credentials as its credentials: it has one secretRef, and one stage would be cloned with the other's\n" +
-        '  hint: name the same repository.secret for both stages (a stage that writes its own url inherits no secret), or none for both',
+        "  hint: name the same repository.secret for both stages (a stage that writes another url than the project file's inherits no secret), or none for both",
     ]);
   });
 
