@@ -12,7 +12,8 @@ export function normalUrl(url: string): string {
   try {
     const u = new URL(url);
     const user = u.username ? `${u.username}@` : '';
-    return `${u.protocol}//${user}${u.host}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+    // the host in lower case here too: URL lowers it for http(s) only, not for ssh://
+    return `${u.protocol}//${user}${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
   } catch {
     return url.replace(/\/+$/, '');
   }
