@@ -15,7 +15,8 @@ import { MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 import { INVENTORY_FILE, deleteCommand, keyParts, parseInventory } from '../synth/inventory.js';
 import { STAGE_LABEL } from '../model/labels.js';
-import { targetOf, type StageTarget } from '../delivery/target.js';
+import { sameCluster, targetOf, type StageTarget } from '../delivery/target.js';
+import { andList } from '../model/limits.js';
 import { DIST_DIR, readStageTree, type Project } from './project.js';
 
 const FLUX_DIR = `${DELIVERY_DIR}/flux`;
@@ -186,10 +187,25 @@ export function deliveryTargets(tree: FileTree): Map<string, StageTarget> {
 }
 
 /**
+ * How to tell whether `was` and `now`, which name a cluster two ways (`sameCluster`: `maybe`), name
+ * one: the hint's first step, before anything is deleted.
+ */
+function howToTell(was: StageTarget, now: StageTarget): string {
+  const forms = new Set([was.form, now.form]);
+  if (forms.has('server') || forms.has('name')) return 'argocd cluster list gives the server of each cluster Argo CD names';
+  const secrets = [was, now].filter((t) => t.form === 'kubeconfig').map((t) => t.id);
+  const kubeconfigs = `the server: of the kubeconfig${secrets.length === 1 ? '' : 's'} in ${andList(secrets.map((s) => `the Secret flux-system/${s}`))}`;
+  return forms.has('own') ? `compare ${kubeconfigs} with the cluster Flux runs in` : `compare ${kubeconfigs}`;
+}
+
+/**
  * The stages that the new `dist/delivery/` (`after`) has an engine apply to another cluster than
  * it did (`before`: `deliveryTargets` of the tree it replaces), as warnings: neither engine deletes
  * what it applied from a cluster it no longer targets, so the stage's objects stay at work there,
- * claims and data too, while it starts on new, empty claims in the other.
+ * claims and data too, while it starts on new, empty claims in the other. A cluster named another
+ * way (a name for a server URL, another kubeconfig Secret: `sameCluster`) may be the same one, where
+ * deleting the stage would delete it at work, data too: the warning says it may be another, and the
+ * hint deletes only once that is found to be so.
  * @param inventoryOf the stage's inventory as it was (the objects left in the old cluster)
  */
 export function clusterMoves(
@@ -199,24 +215,36 @@ export function clusterMoves(
 ): Problem[] {
   return [...deliveryTargets(after ?? new Map())].flatMap(([key, now]) => {
     const was = before.get(key);
-    if (!was || was.cluster === now.cluster) return [];
+    const same = was && sameCluster(was, now);
+    if (!was || same === 'same') return [];
     const engine = key.split('/')[0] === 'flux' ? 'Flux' : 'Argo CD';
     const inventory = inventoryOf(now.stage);
     const command = inventory === undefined ? undefined : deleteCommand(now.stage, inventory);
     // without an inventory, what it held is unknown: it may have held claims
     const claims =
       inventory === undefined || [...parseInventory(inventory).keys()].some((k) => keyParts(k).kind === 'PersistentVolumeClaim');
+    const left =
+      `${engine} leaves what it applied there: the stage's objects stay at work in ${was.cluster}` +
+      (claims ? `, its claims with their data, while it starts on new, empty claims in ${now.cluster}` : '');
+    const deletion =
+      `${claims ? 'copy what is to be kept first; then, ' : ''}with kubectl pointed at ${was.cluster}, delete the stage there: ` +
+      (command ?? `every object labelled ${STAGE_LABEL}=${now.stage}`);
+    const applies = `applies ${DIST_DIR}/${now.stage} to ${now.cluster} now`;
     return [
       {
         code: 'delivery/moves-cluster',
         severity: 'warning',
         subject: now.subject,
-        message:
-          `applies ${DIST_DIR}/${now.stage} to ${now.cluster} now, no longer to ${was.cluster}, and ${engine} leaves what it applied there: ` +
-          `the stage's objects stay at work in ${was.cluster}${claims ? `, its claims with their data, while it starts on new, empty claims in ${now.cluster}` : ''}`,
-        hint:
-          `${claims ? 'copy what is to be kept first; then, ' : ''}with kubectl pointed at ${was.cluster}, delete the stage there: ` +
-          (command ?? `every object labelled ${STAGE_LABEL}=${now.stage}`),
+        ...(same === 'other'
+          ? { message: `${applies}, no longer to ${was.cluster}, and ${left}`, hint: deletion }
+          : {
+              message:
+                `${applies}, where it applied it to ${was.cluster}: named another way, that may be the same cluster or another one; ` +
+                `if it is another, ${left}`,
+              hint:
+                `first find out whether it is another cluster (${howToTell(was, now)}); ` +
+                `only if it is another: ${deletion}; if it is the same, delete nothing: that would delete the stage at work${claims ? ', with its data' : ''}`,
+            }),
       },
     ];
   });

@@ -41,7 +41,7 @@ const Repository = Settings(
     secret: Type.Optional(
       DnsLabel({
         description:
-          "Flux: the Secret in flux-system holding the credentials to clone a private repository (the GitRepository's secretRef: username and password for https://, identity and known_hosts for ssh://). It goes with the URL: a stage that names its own url names its own secret. Argo CD finds credentials by the URL (a repository Secret in argocd) and reads none here. @default - none: a public repository",
+          "Flux: the Secret in flux-system holding the credentials to clone a private repository (the GitRepository's secretRef: username and password for https://, identity and known_hosts for ssh://). It goes with the URL: a stage that names another url than the project file's names its own secret (one that names the project file's url, spelt alike or not, inherits it). Argo CD finds credentials by the URL (a repository Secret in argocd) and reads none here. @default - none: a public repository",
       }),
     ),
   },

@@ -8,17 +8,9 @@ import { didYouMean } from '../model/did-you-mean.js';
 import type { KubeObject } from '../model/object.js';
 import type { SecretDeclaration } from '../stack.js';
 import type { SecretStore } from '../config/delivery.js';
+import { EXTERNAL_SECRET_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from '../model/sync-waves.js';
 
 export const EXTERNAL_SECRET_API_VERSION = 'external-secrets.io/v1';
-/** Argo CD applies lower waves first: the Secrets exist before the workloads that read them start. */
-export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
-/** The wave of the ExternalSecrets, before the workloads (wave 0, Argo CD's default) that read their Secrets. */
-export const EXTERNAL_SECRET_SYNC_WAVE = '-1';
-/**
- * The wave of the Namespace that holds them, before theirs: Argo CD orders by wave before kind, so a
- * Namespace left in wave 0 would be created after its ExternalSecrets, which then fail (namespace not found).
- */
-export const NAMESPACE_SYNC_WAVE = '-2';
 
 /** Where a Secret's key lives in the store: `remoteKeys`' entry, or `<namespace>/<secret>` with the key as property. */
 export function remoteRef(store: SecretStore, namespace: string, secret: string, key: string): { key: string; property: string } {

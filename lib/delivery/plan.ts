@@ -6,6 +6,7 @@ import type { Problem, SourceLocation } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { andList } from '../model/limits.js';
 import { sourceName } from './source-name.js';
+import { normalRepositoryUrl } from './urls.js';
 import type { DeliveredStage, StageKinds } from './stage.js';
 import { repositoryMismatches, resolvedSync, syncMismatches, type ClusterSpec, type Engine, type ProjectFile } from '../config/delivery.js';
 
@@ -24,7 +25,7 @@ export interface DeliveryPlan {
   readonly cluster: { readonly id: string } & ClusterSpec;
   /**
    * Where the engine reads the stage from; `secret`, Flux's Secret with the credentials to clone it
-   * (its own when the stage names its own url, else the project file's). @default - secret: none
+   * (its own when the stage names another url than the project file's, else the project file's). @default - secret: none
    */
   readonly repository: { readonly url: string; readonly revision: string; readonly secret?: string };
   /** Flux: the name of the GitRepository that follows `repository` (lib/delivery/source-name.ts). @default - none (Argo CD) */
@@ -100,8 +101,12 @@ export function planDelivery(
     }
     if (!engine || !url || !clusterName || !Object.hasOwn(clusters, clusterName)) continue;
     const revision = d.repository?.revision ?? defaults.repository?.revision ?? DEFAULT_REVISION;
-    // the credentials go with the URL: the project file's are not sent to another repository's host
-    const secret = d.repository?.url === undefined ? (d.repository?.secret ?? defaults.repository?.secret) : d.repository.secret;
+    // the credentials go with the URL: the project file's are not sent to another repository, but a stage
+    // that writes the project file's own (another revision of it) clones it with them
+    const another =
+      d.repository?.url !== undefined &&
+      (defaults.repository?.url === undefined || normalRepositoryUrl(d.repository.url) !== normalRepositoryUrl(defaults.repository.url));
+    const secret = another ? d.repository?.secret : (d.repository?.secret ?? defaults.repository?.secret);
     // the project file's own engine and repository were checked when it was read; here, a stage's choice of either
     const mismatches = repositoryMismatches(engine, { url, revision });
     for (const { setting, message, hint, code } of mismatches) {
@@ -269,7 +274,7 @@ function secretMismatch(other: DeliveryPlan, p: DeliveryPlan, stage: DeliveredSt
     ...(location
       ? { location, message: `delivery.repository.${setting}: ${message}` }
       : { subject: `${stage.source}: delivery.repository`, message }),
-    hint: `name the same repository.secret for both stages (a stage that writes its own url inherits no secret), or none for both`,
+    hint: `name the same repository.secret for both stages (a stage that writes another url than the project file's inherits no secret), or none for both`,
   };
 }
 

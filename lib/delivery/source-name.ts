@@ -3,6 +3,7 @@
  * Flux stage the name of its own; lib/delivery/flux.ts makes the objects). Pure.
  */
 import { sha256Hex } from '../model/sha256.js';
+import { normalRepositoryUrl } from './urls.js';
 
 /** The longest object name made here: a DNS label, which every kind accepts as a name. */
 const MAX_NAME = 63;
@@ -39,12 +40,7 @@ export function sourceName(
   const { url, revision } = repository;
   const sameUrl = url === defaults.url;
   if (sameUrl && revision === defaults.revision) return project;
-  const repo = dnsPart(
-    url
-      .replace(/\/+$/, '')
-      .replace(/\.git$/, '')
-      .replace(/^.*[/:]/, ''),
-  );
+  const repo = dnsPart(normalRepositoryUrl(url).replace(/^.*[/:]/, ''));
   // a branch or tag by its full ref reads as its short name (with a hash, so refs/heads/x is not the name of x)
   const rev = dnsPart(revision.replace(/^refs\/(heads|tags)\//, ''));
   const readable = [project, ...(sameUrl ? [] : [repo]), ...(revision === defaults.revision ? [] : [rev])].filter(Boolean).join('-');

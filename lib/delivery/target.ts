@@ -3,6 +3,14 @@
  * it: a synthesis compares it with the one it replaces, since neither engine deletes what it applied
  * from a cluster it no longer targets (lib/cli/delivery-left.ts says so). Pure.
  */
+import { normalUrl } from './urls.js';
+
+/**
+ * How a delivery object names its cluster: Argo CD by its API server URL (`server`) or by the name
+ * it registered it under (`name`); Flux as the cluster it runs in (`own`) or by a Secret in
+ * flux-system holding a kubeconfig (`kubeconfig`).
+ */
+export type ClusterForm = 'server' | 'name' | 'own' | 'kubeconfig';
 
 /** Where a delivery object applies its stage. */
 export interface StageTarget {
@@ -11,6 +19,9 @@ export interface StageTarget {
   readonly stage: string;
   /** The cluster, as the object names it, in words. */
   readonly cluster: string;
+  readonly form: ClusterForm;
+  /** What names the cluster in that form, as compared (a server URL as `normalUrl` writes it); empty for Flux's own. */
+  readonly id: string;
 }
 
 /** A delivery object as far as its stage and cluster are concerned (lib/delivery/argocd.ts, flux.ts). */
@@ -31,13 +42,27 @@ export function targetOf(o: unknown): StageTarget | undefined {
   const path = kind === 'Application' ? spec?.source?.path : kind === 'Kustomization' ? spec?.path : undefined;
   const stage = path === undefined ? undefined : /^(?:\.\/)?dist\/([^/]+)$/.exec(path)?.[1];
   if (stage === undefined) return undefined;
+  const subject = `${kind} ${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
   const destination = spec?.destination;
   const secret = spec?.kubeConfig?.secretRef?.name;
-  const cluster =
-    kind === 'Application'
-      ? (destination?.server ?? `the cluster Argo CD names ${destination?.name ?? ''}`)
-      : secret !== undefined
-        ? `the cluster of the kubeconfig in the Secret ${secret}`
-        : 'the cluster Flux runs in';
-  return { subject: `${kind} ${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`, stage, cluster };
+  if (kind === 'Application') {
+    if (destination?.server !== undefined)
+      return { subject, stage, cluster: destination.server, form: 'server', id: normalUrl(destination.server) };
+    const name = destination?.name ?? '';
+    return { subject, stage, cluster: `the cluster Argo CD names ${name}`, form: 'name', id: name };
+  }
+  if (secret !== undefined)
+    return { subject, stage, cluster: `the cluster of the kubeconfig in the Secret ${secret}`, form: 'kubeconfig', id: secret };
+  return { subject, stage, cluster: 'the cluster Flux runs in', form: 'own', id: '' };
+}
+
+/**
+ * Whether two targets of one engine name one cluster: `same` when written alike; `other` for two
+ * server URLs or two Argo CD names, each of which names one cluster; else `maybe`: a name and a
+ * server URL, two kubeconfig Secrets (whose kubeconfigs may point at one server) or Flux's own
+ * cluster and a kubeconfig Secret may name one cluster two ways, which nothing in dist/ tells.
+ */
+export function sameCluster(a: StageTarget, b: StageTarget): 'same' | 'other' | 'maybe' {
+  if (a.form === b.form && a.id === b.id) return 'same';
+  return a.form === b.form && (a.form === 'server' || a.form === 'name') ? 'other' : 'maybe';
 }

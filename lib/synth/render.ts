@@ -21,7 +21,8 @@ import { compareCodePoints } from '../model/order.js';
 import { applyRank } from '../model/kinds.js';
 import { transform } from '../transforms/index.js';
 import { MANAGED_BY } from '../transforms/labels.js';
-import { NAMESPACE_SYNC_WAVE, SYNC_WAVE_ANNOTATION, externalSecrets } from '../constructs/external-secrets.js';
+import { externalSecrets } from '../constructs/external-secrets.js';
+import { NAMESPACE_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from '../model/sync-waves.js';
 import type { Engine, SecretStore } from '../config/delivery.js';
 import { commentHeader, toYaml } from './serialize.js';
 import { generatedLine } from './disk.js';
@@ -179,8 +180,8 @@ class NamespaceChart extends Chart {
     const annotations = {
       ...(required.length ? { [REQUIRED_SECRETS_ANNOTATION]: formatRequiredSecrets(required) } : {}),
       ...(serviceAccounts.length ? { [REQUIRED_SERVICE_ACCOUNTS_ANNOTATION]: formatRequiredServiceAccounts(serviceAccounts) } : {}),
-      // Argo CD applies its ExternalSecrets' wave first: the Namespace must exist before them
-      ...(syncWave && fromStore.length ? { [SYNC_WAVE_ANNOTATION]: NAMESPACE_SYNC_WAVE } : {}),
+      // Argo CD applies the waves of the ExternalSecrets and of a SecretStore the stage holds first: the Namespace must exist before them
+      ...(syncWave && options.secretStore ? { [SYNC_WAVE_ANNOTATION]: NAMESPACE_SYNC_WAVE } : {}),
     };
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: { name: stage.namespace, annotations: Object.keys(annotations).length ? annotations : undefined },
@@ -309,7 +310,7 @@ export function renderStage(
   };
   /** An app's resolved objects transformed for the stage, in apply order. */
   const transformed = (objects: KubeObject[], stack: string, instance: string, version: string) =>
-    transform(objects, { stage, stack, instance, version }).sort(compareForApply);
+    transform(objects, { stage, stack, instance, version, engine: options.engine, secretStore: options.secretStore }).sort(compareForApply);
   /**
    * The objects of an app from the render cache, which keeps what they are written as, not the
    * objects: rendered as below when a step asks for them (the same compiler renders the same

@@ -10,6 +10,8 @@ import { setNamespace } from './namespace.js';
 import { addStandardLabels } from './labels.js';
 import { substituteImages } from './images.js';
 import { selectArchitecture } from './arch-selector.js';
+import { secretStoreWaves } from './sync-waves.js';
+import type { Engine, SecretStore } from '../config/delivery.js';
 
 export interface ChartContext {
   readonly stage: StageContext;
@@ -19,6 +21,10 @@ export interface ChartContext {
   readonly instance: string;
   /** The chart's release. */
   readonly version: string;
+  /** The engine that delivers the stage. @default - none: not delivered */
+  readonly engine?: Engine;
+  /** The store the stage's Secrets come from (`secretStore:`). @default - none */
+  readonly secretStore?: SecretStore;
 }
 
 export interface Transform {
@@ -52,6 +58,12 @@ export const TRANSFORMS: readonly Transform[] = [
     name: 'arch-selector',
     nodeFiles: false,
     run: (objects, c) => selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name }),
+  },
+  // after namespace, which places the store in the stage's namespace; node files are applied by no engine
+  {
+    name: 'sync-waves',
+    nodeFiles: false,
+    run: (objects, c) => secretStoreWaves(objects, { namespace: c.stage.namespace, engine: c.engine, secretStore: c.secretStore }),
   },
 ];
 

@@ -125,64 +125,117 @@ describe('synth, when the project file gives the delivery project another name',
   });
 });
 
+/** The example stage dev as the stage qa (a database on a claim), delivered to `cluster`. */
+function qaOn(cluster: string): string {
+  const text = repoStage('dev');
+  expect(text).toContain('delivery: { cluster: nonprod }');
+  return text.replace('delivery: { cluster: nonprod }', `delivery: { cluster: ${cluster} }`);
+}
+
+/** A project whose stage qa (`qaOn`) was synthesized with `project`, then delivered as `nextProject` and `cluster` say: the stderr of that synth. */
+function synthMoved(project: string, nextProject: string, cluster = 'nonprod'): { dir: string; stderr: string } {
+  const dir = tempProject({ qa: qaOn('nonprod') });
+  writeFileSync(join(dir, 'stagecraft.yaml'), project);
+  expect(runCli('synth', [], dir).code).toBe(0);
+  writeFileSync(join(dir, 'stagecraft.yaml'), nextProject);
+  writeFileSync(join(dir, 'environments', 'qa.yaml'), qaOn(cluster));
+  const r = runCli('synth', [], dir);
+  expect(r.code).toBe(0);
+  return { dir, stderr: r.stderr };
+}
+
+const ARGOCD_PROJECT = PROJECT.replace('engine: flux', 'engine: argocd').replace(
+  '{ kubeConfigSecret: nonprod-kubeconfig }',
+  '{ server: https://nonprod.example.com:6443 }',
+);
+
 describe('synth, when a stage is delivered to another cluster', () => {
+  it('warns once that the old cluster keeps its objects and data, with the command that deletes them there, when another server URL names it', () => {
+    const { dir, stderr } = synthMoved(ARGOCD_PROJECT, ARGOCD_PROJECT, 'prod');
+    const [now, was] = ['https://prod.example.com:6443', 'https://nonprod.example.com:6443'];
+    expect(stderr).toContain(
+      `Application argocd/stagecraft-qa: warning: applies dist/qa to ${now} now, no longer to ${was}, and Argo CD leaves what it applied there: ` +
+        `the stage's objects stay at work in ${was}, its claims with their data, while it starts on new, empty claims in ${now}\n` +
+        `  hint: copy what is to be kept first; then, with kubectl pointed at ${was}, delete the stage there: kubectl delete `,
+    );
+    expect(stderr).toMatch(
+      /delete the stage there: kubectl delete [\w.,]*persistentvolumeclaim,[\w.,]*namespace --all-namespaces -l stagecraft.dev\/stage=qa,/,
+    );
+    // said once: the next synthesis compares with what this one wrote
+    expect(runCli('synth', [], dir).stderr).not.toContain('delivery/moves-cluster');
+    expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('no longer to');
+  });
+
+  it.each([
+    ['a trailing /', 'https://nonprod.example.com:6443/'],
+    ['a host in capitals', 'https://NONPROD.example.com:6443'],
+  ])('says nothing when the server URL is written with %s', (_, server) => {
+    const { stderr } = synthMoved(ARGOCD_PROJECT, ARGOCD_PROJECT.replace('https://nonprod.example.com:6443', server));
+    expect(stderr).not.toContain('delivery/moves-cluster');
+    expect(stderr).not.toContain('applies dist/qa');
+  });
+
   it.each([
     [
-      'argocd',
+      'an Argo CD name for its server URL',
+      ARGOCD_PROJECT,
+      ARGOCD_PROJECT.replace('{ server: https://nonprod.example.com:6443 }', '{ name: nonprod }'),
       'Application argocd/stagecraft-qa',
-      'https://prod.example.com:6443',
-      'the cluster of the kubeconfig in the Secret nonprod-kubeconfig',
+      'the cluster Argo CD names nonprod',
+      'https://nonprod.example.com:6443',
+      'argocd cluster list gives the server of each cluster Argo CD names',
     ],
     [
-      'flux',
+      'another kubeconfig Secret',
+      PROJECT,
+      PROJECT.replace('nonprod-kubeconfig', 'nonprod-admin'),
+      'Kustomization flux-system/stagecraft-qa',
+      'the cluster of the kubeconfig in the Secret nonprod-admin',
+      'the cluster of the kubeconfig in the Secret nonprod-kubeconfig',
+      'compare the server: of the kubeconfigs in the Secret flux-system/nonprod-kubeconfig and the Secret flux-system/nonprod-admin',
+    ],
+    [
+      "Flux's own cluster for a kubeconfig Secret",
+      PROJECT,
+      PROJECT.replace('{ kubeConfigSecret: nonprod-kubeconfig }', '{ server: https://nonprod.example.com:6443 }').replace(
+        'prod: { server: https://prod.example.com:6443 }',
+        'prod: { kubeConfigSecret: prod-kubeconfig }',
+      ),
       'Kustomization flux-system/stagecraft-qa',
       'the cluster Flux runs in',
       'the cluster of the kubeconfig in the Secret nonprod-kubeconfig',
+      'compare the server: of the kubeconfig in the Secret flux-system/nonprod-kubeconfig with the cluster Flux runs in',
     ],
   ])(
-    '%s: warns once that the old cluster keeps its objects and data, with the command that deletes them there',
-    (engine, subject, now, was) => {
-      const projectText =
-        engine === 'argocd'
-          ? PROJECT.replace('engine: flux', 'engine: argocd').replace('{ kubeConfigSecret: nonprod-kubeconfig }', '{ name: nonprod }')
-          : PROJECT;
-      // the example stage dev, with a database on a claim
-      const text = repoStage('dev');
-      expect(text).toContain('delivery: { cluster: nonprod }');
-      const dir = tempProject({ qa: text });
-      writeFileSync(join(dir, 'stagecraft.yaml'), projectText);
-      expect(runCli('synth', [], dir).code).toBe(0);
-      writeFileSync(join(dir, 'environments', 'qa.yaml'), text.replace('delivery: { cluster: nonprod }', 'delivery: { cluster: prod }'));
-      const r = runCli('synth', [], dir);
-      expect(r.code).toBe(0);
-      const before = engine === 'argocd' ? 'the cluster Argo CD names nonprod' : was;
-      expect(r.stderr).toContain(
-        `${subject}: warning: applies dist/qa to ${now} now, no longer to ${before}, and ${engine === 'flux' ? 'Flux' : 'Argo CD'} leaves what it applied there: ` +
-          `the stage's objects stay at work in ${before}, its claims with their data, while it starts on new, empty claims in ${now}\n` +
-          `  hint: copy what is to be kept first; then, with kubectl pointed at ${before}, delete the stage there: kubectl delete `,
+    'says that a cluster named another way (%s) may be the same, and deletes the stage only if it is another',
+    (_, project, nextProject, subject, now, was, tell) => {
+      const { stderr } = synthMoved(project, nextProject);
+      const engine = subject.startsWith('Application') ? 'Argo CD' : 'Flux';
+      expect(stderr).toContain(
+        `${subject}: warning: applies dist/qa to ${now} now, where it applied it to ${was}: named another way, that may be the same cluster or another one; ` +
+          `if it is another, ${engine} leaves what it applied there: the stage's objects stay at work in ${was}, its claims with their data, while it starts on new, empty claims in ${now}\n` +
+          `  hint: first find out whether it is another cluster (${tell}); only if it is another: copy what is to be kept first; then, with kubectl pointed at ${was}, delete the stage there: kubectl delete `,
       );
-      expect(r.stderr).toMatch(
-        /delete the stage there: kubectl delete [\w.,]*persistentvolumeclaim,[\w.,]*namespace --all-namespaces -l stagecraft.dev\/stage=qa,/,
+      expect(stderr).toMatch(
+        /stagecraft.dev\/stage=qa,[^;\n]*; if it is the same, delete nothing: that would delete the stage at work, with its data\n/,
       );
-      // said once: the next synthesis compares with what this one wrote
-      expect(runCli('synth', [], dir).stderr).not.toContain('delivery/moves-cluster');
-      expect(runCli('synth', ['--no-cache'], dir).stderr).not.toContain('no longer to');
+      // never the unconditional delete of a stage that may be the one at work
+      expect(stderr).not.toContain('  hint: copy what is to be kept first');
     },
   );
 
   it('is said by npm run diff of the stage before synth', () => {
-    const text = repoStage('dev');
-    const dir = tempProject({ qa: text });
-    writeFileSync(join(dir, 'stagecraft.yaml'), PROJECT);
+    const dir = tempProject({ qa: qaOn('nonprod') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
     expect(runCli('synth', [], dir).code).toBe(0);
-    writeFileSync(join(dir, 'environments', 'qa.yaml'), text.replace('delivery: { cluster: nonprod }', 'delivery: { cluster: prod }'));
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), qaOn('prod'));
     const r = runCli('diff', ['qa'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(
-      'Kustomization flux-system/stagecraft-qa: warning: applies dist/qa to the cluster Flux runs in now, no longer to the cluster of the kubeconfig in the Secret nonprod-kubeconfig',
+      'Application argocd/stagecraft-qa: warning: applies dist/qa to https://prod.example.com:6443 now, no longer to https://nonprod.example.com:6443',
     );
     expect(r.stderr).toContain(
-      '  hint: copy what is to be kept first; then, with kubectl pointed at the cluster of the kubeconfig in the Secret nonprod-kubeconfig, delete the stage there: kubectl delete ',
+      '  hint: copy what is to be kept first; then, with kubectl pointed at https://nonprod.example.com:6443, delete the stage there: kubectl delete ',
     );
   });
 });

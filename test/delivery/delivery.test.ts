@@ -313,6 +313,22 @@ describe('compiling delivery', () => {
     expectSoundDelivery(delivery, compiled.stages);
   });
 
+  it("clones with the project file's secret a stage that writes the project file's own url, however spelt, at another revision", () => {
+    const PRIVATE = PROJECT.replace('revision: main }', 'revision: main, secret: git-credentials }');
+    const compiled = compileStages(
+      sources({
+        qa: stage('{ cluster: nonprod, repository: { url: https://git.example.com/team/app.git, revision: release } }'),
+        production: stage('{ cluster: prod, repository: { url: "https://GIT.example.com/team/app/", revision: v2 } }'),
+      }),
+      { project: { file: 'stagecraft.yaml', text: PRIVATE }, delivery: true },
+    );
+    const repositories = docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/00-stagecraft.yaml')!);
+    expect(repositories.map((o) => [(o.spec as { url: string }).url, (o.spec as { secretRef?: object }).secretRef])).toEqual([
+      ['https://GIT.example.com/team/app/', { name: 'git-credentials' }],
+      ['https://git.example.com/team/app.git', { name: 'git-credentials' }],
+    ]);
+  });
+
   it("refuses two stages that follow one repository and revision with other credentials, at the later stage's secret, naming both", () => {
     const run = () =>
       compileStages(
@@ -324,7 +340,7 @@ describe('compiling delivery', () => {
       );
     expect(problemsOf(run)).toEqual([
       "environments/production.yaml:3:50: delivery.repository.secret: the stages qa and production follow https://git.example.com/team/app.git at main, so one Flux GitRepository (stagecraft), with no Secret and the Secret prod-credentials as its credentials: it has one secretRef, and one stage would be cloned with the other's\n" +
-        '  hint: name the same repository.secret for both stages (a stage that writes its own url inherits no secret), or none for both',
+        "  hint: name the same repository.secret for both stages (a stage that writes another url than the project file's inherits no secret), or none for both",
     ]);
   });
 
@@ -585,6 +601,52 @@ describe('compiling delivery', () => {
     for (const o of objects.filter((x) => x !== namespace)) expect(wave(o), describeObject(o)).toBeGreaterThan(wave(namespace));
     for (const o of objects.filter((x) => x.metadata.namespace && x.kind !== 'ExternalSecret'))
       expect(wave(o), describeObject(o)).toBeGreaterThan(wave(external[0]));
+  });
+  it('has Argo CD create a namespaced SecretStore the stage holds, and the ServiceAccount it names, after the Namespace and before the ExternalSecrets', () => {
+    const store =
+      'apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: { name: vault }\nspec:\n  provider:\n    vault:\n' +
+      '      server: https://vault.example.com\n      path: secret\n      auth: { kubernetes: { mountPath: kubernetes, role: qa, serviceAccountRef: { name: vault-auth } } }\n';
+    const included = new Map([
+      ['store/store.yaml', store],
+      ['store/account.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: vault-auth }\n'],
+      ['store/other.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: other }\n'],
+    ]);
+    const text =
+      withoutDelivery(repoStage('dev')).replace('apps:\n', 'apps:\n  vault-store:\n    stack: manifests\n    include: [store]\n') +
+      'delivery: { cluster: nonprod }\nsecretStore: { name: vault, kind: SecretStore }\n';
+    // the store's kind, as its CustomResourceDefinition declares it (namespaced), for the checks
+    const crds = docs(
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: secretstores.external-secrets.io }\n' +
+        'spec:\n  group: external-secrets.io\n  scope: Namespaced\n  names: { kind: SecretStore, plural: secretstores, singular: secretstore, listKind: SecretStoreList }\n' +
+        '  versions:\n    - name: v1\n      served: true\n      storage: true\n' +
+        '      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }\n',
+    );
+    const compiled = compileStages([{ stage: 'qa', file: 'environments/qa.yaml', text, readSource: () => included }], {
+      project: { text: ARGOCD_PROJECT, file: 'stagecraft.yaml' },
+      crds,
+    });
+    const objects = compiled.stages[0].charts.flatMap((c) => c.objects);
+    const wave = (o: KubeObject) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+    const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
+    const [namespace, secretStore, account, external] = [
+      find('Namespace', 'qa'),
+      find('SecretStore', 'vault'),
+      find('ServiceAccount', 'vault-auth'),
+      find('ExternalSecret', 'mysqlsecret'),
+    ];
+    expect(wave(namespace)).toBeLessThan(wave(secretStore));
+    expect(wave(account)).toBe(wave(secretStore));
+    expect(wave(secretStore)).toBeLessThan(wave(external));
+    expect(wave(external)).toBeLessThan(0);
+    // a ServiceAccount the store does not name stays with the workloads
+    expect(wave(find('ServiceAccount', 'other'))).toBe(0);
+    // delivered by Flux (which applies by dependsOn, not waves), nothing is annotated
+    const flux = compileStages([{ stage: 'qa', file: 'environments/qa.yaml', text, readSource: () => included }], {
+      project: { text: ARGOCD_PROJECT.replace('engine: argocd', 'engine: flux'), file: 'stagecraft.yaml' },
+      crds,
+    });
+    const fluxObjects = flux.stages[0].charts.flatMap((c) => c.objects);
+    expect(fluxObjects.filter((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] !== undefined)).toEqual([]);
   });
 });
 

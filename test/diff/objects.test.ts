@@ -275,7 +275,7 @@ describe('npm run diff', () => {
     );
     expect(r.stdout).toContain('Service demoapp\n  spec.selector.color: (none) -> "blue"\n  spec.type: "ClusterIP" -> "LoadBalancer"\n');
     // Argo CD creates production's Namespace before its ExternalSecrets (qa has none)
-    expect(r.stdout).toContain('Namespace <stage>\n  metadata.annotations.argocd.argoproj.io/sync-wave: (none) -> "-2"\n');
+    expect(r.stdout).toContain('Namespace <stage>\n  metadata.annotations.argocd.argoproj.io/sync-wave: (none) -> "-3"\n');
     expect(r.stdout.endsWith('14 changed, 0 only in qa, 1 only in production, 4 the same\n')).toBe(true);
   });
 

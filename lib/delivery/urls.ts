@@ -1,0 +1,23 @@
+/**
+ * URLs as compared: two spellings of one address (a trailing `/`, a host in capitals, the default
+ * port) are one cluster's API server or one Git repository. Pure.
+ */
+
+/**
+ * `url` as compared: scheme and host in lower case, without the scheme's default port and any
+ * trailing `/` (`https://Git.example.com:443/team/app/` is `https://git.example.com/team/app`);
+ * one that does not parse as a URL (scp-style `git@host:path`) only without the trailing `/`.
+ */
+export function normalUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const user = u.username ? `${u.username}@` : '';
+    // the host in lower case here too: URL lowers it for http(s) only, not for ssh://
+    return `${u.protocol}//${user}${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+  } catch {
+    return url.replace(/\/+$/, '');
+  }
+}
+
+/** `normalUrl` of a Git repository, without the `.git` its hosts let one leave out (`.../app.git` is `.../app`). */
+export const normalRepositoryUrl = (url: string): string => normalUrl(url).replace(/\.git$/, '');

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { normalRepositoryUrl, normalUrl } from '../../lib/delivery/urls.js';
+
+describe('URLs as compared', () => {
+  it.each([
+    ['https://nonprod.example.com:6443/', 'https://nonprod.example.com:6443'],
+    ['https://NonProd.Example.com:443/', 'https://nonprod.example.com'],
+    ['ssh://git@Git.example.com/team/app.git//', 'ssh://git@git.example.com/team/app.git'],
+    ['git@git.example.com:team/app.git/', 'git@git.example.com:team/app.git'],
+  ])('read %s as %s', (url, normal) => {
+    expect(normalUrl(url)).toBe(normal);
+  });
+
+  it('read a repository with and without .git as one', () => {
+    expect(normalRepositoryUrl('https://git.example.com/team/app.git/')).toBe(normalRepositoryUrl('https://git.example.com/team/app'));
+    expect(normalRepositoryUrl('https://git.example.com/team/app')).not.toBe(normalRepositoryUrl('https://git.example.com/team/other'));
+  });
+});
