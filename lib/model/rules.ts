@@ -294,9 +294,10 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'pkg/apis/core/validation (IsValidPortNum)',
   },
   'api/env-repeat': {
-    short: 'An environment variable named twice in one container (warning)',
-    help: 'The API server takes it (the later value wins), but client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other: keep one entry per name, or build on the earlier value with $(NAME).',
-    mirrors: 'pkg/api/pod/warnings.go (Kubernetes 1.29: "hides previous definition of"); 1.25 takes it silently',
+    short: 'An environment variable named twice in one container (an error in a stage Flux delivers, else a warning)',
+    help: 'The API server takes it (the later value wins), but server-side apply keys env by name and refuses a repeated one ("duplicate entries for key [name=...]"): Flux, which always applies server-side, and kubectl apply --server-side fail on it; client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other. Keep one entry per name; a variable that builds on another with $(NAME) takes a name of its own.',
+    mirrors:
+      'pkg/api/pod/warnings.go (Kubernetes 1.29: "hides previous definition of"); structured-merge-diff (server-side apply: duplicate entries for key)',
   },
   'api/env-name': {
     short: 'An invalid environment variable name',

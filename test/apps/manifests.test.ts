@@ -206,6 +206,37 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
     ).toEqual([]);
   });
 
+  it('refuses an included environment variable named twice in a stage Flux delivers, which applies server-side and would fail there; warns elsewhere', () => {
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: web:1.2.0, env: [{ name: MODE, value: a }, { name: MODE, value: b }] }] }
+`;
+    const project = {
+      file: 'stagecraft.yaml',
+      text: 'delivery:\n  engine: flux\n  repository: { url: https://git.example.com/team/app.git }\n  clusters:\n    nonprod: {}\n',
+    };
+    const source = withFiles({ 'in/web.yaml': deployment });
+    const repeats = (compiled: ReturnType<typeof compileStages>) =>
+      compiled.checks
+        .get('imported')!
+        .findings.filter((f) => f.code === 'api/env-repeat')
+        .map((f) => f.severity);
+    expect(repeats(compileStages([source], { project }))).toEqual(['warning']);
+    const delivered = { ...source, text: `${source.text}delivery: { cluster: nonprod }\n` };
+    const error = errorOf(() => compileStages([delivered], { project, delivery: true }));
+    expect(error.exitCode).toBe(ExitCode.checkFailed);
+    expect(error.problems.filter((p) => p.code === 'api/env-repeat').map((p) => `${at(p)} ${p.severity ?? 'error'}: ${p.message}`)).toEqual(
+      [
+        'in/web.yaml:8:89 error: Deployment imported/web: spec.template.spec.containers[0].env[1]: name "MODE" repeats env[0]: Flux applies the stage server-side, and server-side apply refuses a repeated name (duplicate entries for key [name="MODE"]), so the stage does not apply',
+      ],
+    );
+  });
+
   describe('the scope of an included object, decided by its API group and kind', () => {
     const scopeOf = (objects: readonly KubeObject[], kind: string) =>
       objects.filter((o) => o.kind === kind).map((o) => `${o.apiVersion} ${o.metadata.name}: ${o.metadata.namespace ?? 'cluster'}`);
