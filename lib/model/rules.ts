@@ -148,7 +148,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/label-null': {
     short: 'A label or annotation value written as null (warning)',
-    help: 'The API server decodes null as "" and takes the object, but a later kubectl apply sends the null in its patch, which removes the label or annotation (a selector\'s key: the apply is refused, selectors are immutable). Write "" for an empty value, or leave the key out.',
+    help: 'The API server decodes null as "" and takes the object, but a later kubectl apply sends the null in its patch, which removes the label or annotation (a selector\'s key: the apply is refused, selectors are immutable); kustomize (kubectl apply -k) writes a null annotation as the string "null". A manifests app\'s file is written to dist/ with "" (manifests/null-label). Write "" for an empty value, or leave the key out.',
     mirrors: 'Go encoding/json decoding of null into map[string]string; JSON merge patch (null removes a key)',
   },
   'api/duplicate-key': {

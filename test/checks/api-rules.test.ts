@@ -116,13 +116,15 @@ describe("the API server's rules", () => {
     ]);
   });
 
-  it('takes a label or annotation value written as null, as the API server does (""), with a warning that a later apply removes it; a selector of null selects ""', () => {
+  it('takes a label or annotation value written as null, as the API server does (""), with a warning that a later apply removes it (an annotation: that kustomize writes "null"); a selector of null selects ""', () => {
     expect(findingsIn(['api/null-labels.yaml'])).toEqual([]);
     const later = (what: string) =>
       `${what} value null: the API server stores it as "" (an empty value) when the object is created, but a later kubectl apply sends the null in its patch, which removes the ${what}`;
+    const annotation =
+      'annotation value null: kubectl apply -f creates it as "" (an empty value), and a later apply sends the null in its patch, which removes the annotation; kubectl apply -k (kustomize) writes it as the string "null"';
     expect(codedFindingsIn(['api/null-labels.yaml']).filter((f) => f.startsWith('api/'))).toEqual([
       `api/label-null api/null-labels.yaml:10:10: Deployment default/web: metadata.labels.team: ${later('label')}`,
-      `api/label-null api/null-labels.yaml:11:24: Deployment default/web: metadata.annotations.note: ${later('annotation')}`,
+      `api/label-null api/null-labels.yaml:11:24: Deployment default/web: metadata.annotations.note: ${annotation}`,
       `api/label-null api/null-labels.yaml:13:46: Deployment default/web: spec.selector.matchLabels.tier: ${later('label')}`,
       `api/label-null api/null-labels.yaml:17:29: Deployment default/web: spec.template.spec.nodeSelector.disk: ${later('label')}`,
     ]);
