@@ -15,22 +15,26 @@
  * listing its files (a namespace, patches, generators...) is refused, since that is not applied.
  * Values that JSON cannot carry (YAML tags such as `!!timestamp` or `!!binary`) are refused at their place,
  * and so are plain values that kubectl reads otherwise (YAML 1.1: `yes`, `1_000`, `010`, lib/model/yaml11.ts).
+ * A label, annotation, selector or nodeSelector value written as null is kept as "" (what the API
+ * server stores; cdk8s would drop it), with a warning at its place (lib/model/null-labels.ts).
  * The files are read as `npm run check` reads manifests (lib/model/read-yaml.ts): the same YAML
  * problems at the same places (a duplicate key, a key that is a mapping, as a Helm template's
  * `{{ .Values.x }}` is), merge keys (`<<: *defaults`) expanded as kubectl expands them.
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { isMap, isNode, isPair, isScalar, isSeq, type Document } from 'yaml';
-import { ProblemsError, type Problem } from '../lib/errors.js';
+import { ProblemsError, type Problem, type SourceLocation } from '../lib/errors.js';
 import { NOT_API_OBJECTS } from '../lib/k8s.js';
 import { formatFieldPath, type FieldPath } from '../lib/model/field-path.js';
-import { readBlockYaml } from '../lib/model/block-yaml.js';
+import { offsetOf, readBlockYaml } from '../lib/model/block-yaml.js';
 import { isMergeKey, offsetInDocument, readYaml } from '../lib/model/read-yaml.js';
+import { emptyNullLabels } from '../lib/model/null-labels.js';
+import { describeObject, type KubeObject } from '../lib/model/object.js';
 import { MAX_MANIFEST_ALIASES } from '../lib/model/limits.js';
 import { yaml11Places, yaml11Problem } from '../lib/model/yaml11.js';
 import { Name } from '../lib/config/workload.js';
 import { ConfigKey, Settings, Type, Mapping } from '../lib/config/types.js';
-import { defineStack } from '../lib/stack.js';
+import { addChartWarning, defineStack } from '../lib/stack.js';
 
 /** A path relative to the project root: segments of letters, digits, '-', '_' and '.', none starting with '.' (so never '..'). */
 const RepoPath = Type.String({
@@ -167,6 +171,23 @@ function kustomizeFields(doc: Document): { key: string; offset: number }[] {
 }
 
 /**
+ * Keeps each label, annotation, selector and nodeSelector value of `object` written as null as ""
+ * (lib/model/null-labels.ts), with a warning at its place (`locate`): cdk8s would drop the key,
+ * which the API server stores as "" (a selector without it is another, immutable, selector).
+ */
+function keepNullLabels(chart: Chart, named: ObjectProps, locate: (path: FieldPath) => SourceLocation): void {
+  const object = named as KubeObject; // a named object (isNamedObject)
+  for (const { path, what } of emptyNullLabels(object)) {
+    addChartWarning(chart, {
+      code: 'manifests/null-label',
+      location: locate(path),
+      message: `${describeObject(object)}: ${formatFieldPath(path)}: ${what} value null: dist/ holds it as "", the empty value the API server stores for it (left as null, rendering would drop the ${what})`,
+      hint: `write ${String(path[path.length - 1])}: "" for an empty value, or leave the ${what} out`,
+    });
+  }
+}
+
+/**
  * The construct id of an included document: its file, then `#` and its place in the file. The
  * constructs library turns '/' in an id into '--', which would give `a--b.yaml` and `a/b.yaml`
  * of one folder the same id; '%' and '/' are percent-encoded instead, so that no two files share
@@ -216,7 +237,13 @@ export const manifests = defineStack({
             }),
           ),
         );
-        for (const object of block.values) new ApiObject(chart, documentId(file, String(document++)), object);
+        block.values.forEach((object, index) => {
+          keepNullLabels(chart, object, (path) => {
+            const { line, col } = block.lines.linePos(offsetOf(block.nodes, block.roots[index], path, false));
+            return { file, line, column: col };
+          });
+          new ApiObject(chart, documentId(file, String(document++)), object);
+        });
         continue;
       }
       // else read as npm run check reads manifests (lib/model/read-yaml.ts): the same problems at the
@@ -274,6 +301,7 @@ export const manifests = defineStack({
             problems.push({ code: 'manifests/not-an-object', location: read.at(offsetInDocument(doc, at, false)), ...notAnObject(item) });
             continue;
           }
+          keepNullLabels(chart, item, (path) => read.at(offsetInDocument(doc, [...at, ...path], false)));
           new ApiObject(chart, id, item);
         }
       });

@@ -172,7 +172,10 @@ export interface StageOutcome {
   readonly problems: readonly Problem[];
   /** Warnings placed in the stage file, and about what the compilation changes in the stage's output as it is (see `Compiled.notices`). */
   readonly notices?: readonly Problem[];
-  /** Warnings about the stage file's own settings, placed there (see `Compiled.warnings`), once it rendered. */
+  /**
+   * Warnings about the stage file's own settings, placed there (see `Compiled.warnings`), and what
+   * its stacks warned of in the files they include, placed there, once it rendered.
+   */
   readonly warnings?: readonly Problem[];
   /** Whether the checks found errors (reported with every stage's findings). */
   readonly failedChecks: boolean;
@@ -214,7 +217,8 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     }
     const engine = delivery ? (delivery.engine ?? env.engine) : undefined;
     const r = placingFields(loaded, () => renderStage(loaded, STACKS, COMPILER_VERSION, { secretStore, engine, cache: env.cache }));
-    outcome.warnings = [...loaded.warnings, ...unusedImageEntries(loaded, r)];
+    // with what the stacks warned of while they made their charts (a null label of an included file), at its place
+    outcome.warnings = [...loaded.warnings, ...r.charts.flatMap((c) => c.warnings ?? []), ...unusedImageEntries(loaded, r)];
     const outside = secretsMadeOutside(loaded.file);
     if (outside.length) {
       // a Secret declared as made outside stagecraft that an app makes as an object (a manifests app's), with its place in the included files

@@ -100,8 +100,8 @@ export interface Compiled {
   readonly notices: readonly Problem[];
   /**
    * Per stage, warnings about its stage file's own settings, placed there: a stack's refine step's
-   * (a careless quantity), the entries of images: that no container uses (lib/stage-images.ts).
-   * Kept with the stage's warnings, and said again when the stage is kept.
+   * (a careless quantity), the entries of images: that no container uses (lib/stage-images.ts);
+   * and what its stacks warned of in the files they include, placed there (a null label). Kept with the stage's warnings, and said again when the stage is kept.
    */
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
   /** Per stage that had output, how its objects changed from it (`StageOutcome.changes`); a new stage has none. */

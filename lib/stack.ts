@@ -8,7 +8,7 @@
 import type { ApiObject, App, Chart } from 'cdk8s';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Architecture, NodeRole, StageImages } from './config/stage-schema.js';
-import type { PathProblem } from './errors.js';
+import type { PathProblem, Problem } from './errors.js';
 import type { FieldPath } from './model/field-path.js';
 import type { KubeObject } from './model/object.js';
 import type { ReleaseSettings } from './release.js';
@@ -124,6 +124,8 @@ export interface Stack<S extends TSchema = TSchema> {
    * Adds the chart of one instance of the stack to the stage's App. `name` is the instance's key
    * under `apps:` (the stack's own name unless the stage deploys it again under another name):
    * the chart's id, and the name of the stack's main objects. Pure: no files, no environment, no clock.
+   * What it takes but warns of (a value of an included file it writes otherwise) it adds to the
+   * chart (`addChartWarning`): the stage shows it, and the render cache keeps it with the app.
    */
   chart(app: App, name: string, settings: Static<S>, stage: StageContext): Chart;
   /**
@@ -198,6 +200,19 @@ export interface NodeDocument {
  * settings of that type (`['imag']` does not compile; test/apps/release-paths.test.ts checks the
  * schemas at run time too).
  */
+/** The type of the construct metadata that holds a chart's warnings (`addChartWarning`). */
+const CHART_WARNING = 'stagecraft:warning';
+
+/** Adds a warning to `chart`, said with the stage's warnings; `problem` has its place (an included file's line). */
+export function addChartWarning(chart: Chart, problem: Problem): void {
+  chart.node.addMetadata(CHART_WARNING, { ...problem, severity: 'warning' });
+}
+
+/** The warnings added to `chart` (`addChartWarning`), in the order they were added. */
+export function chartWarnings(chart: Chart): Problem[] {
+  return chart.node.metadata.flatMap((m) => (m.type === CHART_WARNING ? [m.data as Problem] : []));
+}
+
 export function defineStack<S extends TSchema>(stack: Stack<S> & { readonly release?: ReleaseSettings<Static<S>> }): Stack<S> {
   return stack;
 }

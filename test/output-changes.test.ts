@@ -359,18 +359,23 @@ describe('fields the API server will not change', () => {
 
   it("does not warn about the defaults of a plain Job's pod template now written out (as kubectl get -o yaml prints them), nor written out before and left out now; a real change still warns", () => {
     const job = '      restartPolicy: Never\n      containers:\n        - name: migrate\n          image: migrate:1.0\n';
-    expect(OBJECTS).toContain(job);
-    const exported = OBJECTS.replace(
-      job,
-      '      restartPolicy: Never\n      dnsPolicy: ClusterFirst\n      schedulerName: default-scheduler\n      terminationGracePeriodSeconds: 30\n' +
-        '      securityContext: {}\n      hostNetwork: false\n      volumes: []\n      containers:\n        - name: migrate\n          image: migrate:1.0\n' +
-        '          imagePullPolicy: IfNotPresent\n          terminationMessagePath: /dev/termination-log\n          terminationMessagePolicy: File\n',
-    ).replace('    spec:\n      restartPolicy: Never', '    metadata: { creationTimestamp: null }\n    spec:\n      restartPolicy: Never');
-    expect(changes(MANIFESTS, MANIFESTS, { was: OBJECTS, objects: exported })).toEqual([]);
-    expect(changes(MANIFESTS, MANIFESTS, { was: exported, objects: OBJECTS })).toEqual([]);
+    const requests = '          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 64Mi } }\n';
+    expect(OBJECTS).toContain(job + requests);
+    // a container with no resources, exported as `resources: {}`
+    const bare = OBJECTS.replace(job + requests, job);
+    const exported = bare
+      .replace(
+        job,
+        '      restartPolicy: Never\n      dnsPolicy: ClusterFirst\n      schedulerName: default-scheduler\n      terminationGracePeriodSeconds: 30\n' +
+          '      securityContext: {}\n      hostNetwork: false\n      volumes: []\n      nodeSelector: {}\n      containers:\n        - name: migrate\n          image: migrate:1.0\n' +
+          '          imagePullPolicy: IfNotPresent\n          resources: {}\n          terminationMessagePath: /dev/termination-log\n          terminationMessagePolicy: File\n',
+      )
+      .replace('    spec:\n      restartPolicy: Never', '    metadata: { creationTimestamp: null }\n    spec:\n      restartPolicy: Never');
+    expect(changes(MANIFESTS, MANIFESTS, { was: bare, objects: exported })).toEqual([]);
+    expect(changes(MANIFESTS, MANIFESTS, { was: exported, objects: bare })).toEqual([]);
     // another value than the default is a change: the API server refuses it
     const always = exported.replace('imagePullPolicy: IfNotPresent', 'imagePullPolicy: Always');
-    expect(changes(MANIFESTS, MANIFESTS, { was: OBJECTS, objects: always }).map((w) => w.split(', which')[0])).toEqual([
+    expect(changes(MANIFESTS, MANIFESTS, { was: bare, objects: always }).map((w) => w.split(', which')[0])).toEqual([
       `${at(always, 'Always', OBJECTS_FILE)}: warning: Job data/migrate: spec.template.spec.containers[0].imagePullPolicy changes from (none) to Always`,
     ]);
   });

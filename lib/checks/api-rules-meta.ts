@@ -133,13 +133,17 @@ export function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Fin
     const bad = keyProblem(k);
     if (bad) out.push(emit('api/label-key', [...at, k], `${what} key '${k}' is not valid: ${bad}`));
     // the API server decodes null into a map of strings as "" (Go's encoding/json), so it takes the
-    // object; but kubectl apply's next patch sends the null, which removes the key
+    // object; but kubectl apply's next patch sends the null, which removes the key. kustomize
+    // (kubectl apply -k) passes a null label on as it is, and writes a null annotation as "null"
+    // (kubectl 1.32, kustomize 5.5). The manifests stack keeps either as "" (apps/manifests.ts).
     if (v === null)
       out.push({
         ...emit(
           'api/label-null',
           [...at, k],
-          `${what} value null: the API server stores it as "" (an empty value) when the object is created, but a later kubectl apply sends the null in its patch, which removes the ${what}`,
+          what === 'label'
+            ? `${what} value null: the API server stores it as "" (an empty value) when the object is created, but a later kubectl apply sends the null in its patch, which removes the ${what}`
+            : `${what} value null: kubectl apply -f creates it as "" (an empty value), and a later apply sends the null in its patch, which removes the ${what}; kubectl apply -k (kustomize) writes it as the string "null"`,
           `write ${k}: "" for an empty value, or leave the ${what} out`,
         ),
         severity: 'warning',

@@ -56,12 +56,15 @@ function unique(emit: Emit, list: unknown, at: FieldPath, fields: readonly strin
 
 /**
  * An environment variable named twice in one container: the API server takes it (the later value
- * wins in the container), but client-side `kubectl apply` merges env by name, so a later apply that
- * changes or removes one of the two drops or mixes up the other; Kubernetes 1.29 warns of it
- * (pkg/api/pod/warnings.go), as here. Not warned of, as there: a later value that builds on the
- * earlier one (`PATH: $(PATH):/opt/bin`), which is why one might name a variable twice.
+ * wins in the container; Kubernetes 1.29 warns of it, pkg/api/pod/warnings.go), but server-side
+ * apply keys env by name and refuses the object ("failed to create typed patch object ... .env:
+ * duplicate entries for key [name=...]"). Flux's kustomize-controller always applies server-side,
+ * so for a stage Flux delivers it is an error; elsewhere a warning, since `kubectl apply
+ * --server-side` refuses it too and client-side `kubectl apply` merges env by name (a later apply
+ * that changes or removes one of the two drops or mixes up the other). A later value that builds on
+ * the earlier (`PATH: $(PATH):/opt/bin`) is refused alike: such a variable takes a name of its own.
  */
-function envRepeats(emit: Emit, env: unknown, at: FieldPath, out: Finding[]): void {
+function envRepeats(emit: Emit, env: unknown, at: FieldPath, out: Finding[], engine: Engine | undefined): void {
   if (!Array.isArray(env)) return;
   const first = new Map<string, number>();
   env.forEach((e: Record<string, unknown> | null, i) => {
@@ -71,18 +74,17 @@ function envRepeats(emit: Emit, env: unknown, at: FieldPath, out: Finding[]): vo
       first.set(e.name, i);
       return;
     }
-    const ref = `$(${e.name})`;
-    const value = typeof e.value === 'string' ? e.value : '';
-    if (e.valueFrom === undefined && value !== ref && value.includes(ref)) return;
-    out.push({
-      ...emit(
-        'api/env-repeat',
-        [...at, i],
-        `name "${e.name}" repeats env[${seen}]: the container gets this later value, but client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other`,
-        `keep one entry named ${e.name} (merge env[${seen}] and env[${i}] into one), or build on the earlier value with $(${e.name}) in this one`,
-      ),
-      severity: 'warning',
-    });
+    const refused = `server-side apply refuses a repeated name (duplicate entries for key [name="${e.name}"])`;
+    const finding = emit(
+      'api/env-repeat',
+      [...at, i],
+      engine === 'flux'
+        ? `name "${e.name}" repeats env[${seen}]: Flux applies the stage server-side, and ${refused}, so the stage does not apply`
+        : `name "${e.name}" repeats env[${seen}]: the container gets this later value, but ${refused}: Flux and kubectl apply --server-side fail on it; ` +
+            'and client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other',
+      `keep one entry named ${e.name} (merge env[${seen}] and env[${i}] into one); a variable that builds on another with $(${e.name}) takes a name of its own`,
+    );
+    out.push(engine === 'flux' ? finding : { ...finding, severity: 'warning' });
   });
 }
 
@@ -169,7 +171,7 @@ function oneOf(
   else if (set.length === 0 && kinds) out.push(emit('api/one-of', path, `${what} sets none of ${kinds.join(', ')}`));
 }
 
-function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, out: Finding[]): void {
+function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, out: Finding[], engine: Engine | undefined): void {
   const containers = spec.containers;
   if (Array.isArray(containers) && containers.length === 0) {
     out.push(emit('api/no-containers', [...at, 'containers'], 'a pod needs at least one container'));
@@ -205,7 +207,7 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
           }
         });
       }
-      envRepeats(emit, c.env, [...cp, 'env'], out);
+      envRepeats(emit, c.env, [...cp, 'env'], out, engine);
       if (Array.isArray(c.env)) {
         c.env.forEach((e: Record<string, unknown> | null, j) => {
           if (typeof e?.name === 'string' && !ENV_VAR_NAME.test(e.name)) {
@@ -285,7 +287,10 @@ function checkDataKeys(emit: Emit, o: KubeObject, out: Finding[]): void {
   }
 }
 
-/** API-server findings of one object; `engine`, the GitOps engine that applies it (else kubectl apply), decides what a Helm hook does. */
+/**
+ * API-server findings of one object; `engine`, the GitOps engine that applies it (else kubectl apply), decides what a Helm hook does
+ * and whether an environment variable named twice is an error (Flux applies server-side).
+ */
 export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {}): Finding[] {
   const out: Finding[] = [];
   const emit = finder(o);
@@ -303,7 +308,7 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
   const template = podTemplateOf(o);
   if (templatePath && template) {
     if (template.spec && typeof template.spec === 'object') {
-      checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out);
+      checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out, engine);
       // a Pod's own containers: their ports never change once it exists (the API server refuses the update), so no later apply mixes them up
       for (const list of o.kind === 'Pod' ? [] : CONTAINER_LISTS) {
         const cs = template.spec[list];

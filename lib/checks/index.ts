@@ -65,7 +65,8 @@ export interface CheckOptions {
   readonly sort?: boolean;
   /**
    * The GitOps engine that applies the objects (the stage's `delivery:`), which decides what a Helm
-   * hook among them does (`api/helm-hook`). @default - kubectl apply
+   * hook among them does (`api/helm-hook`) and whether server-side apply refuses them (Flux:
+   * `api/env-repeat`). @default - kubectl apply
    */
   readonly engine?: Engine;
 }

@@ -57,7 +57,7 @@ const MAX_BYTES = 512 * 1024 * 1024;
 /** Packs kept before the least recently used are merged (each is opened when the cache is first read). */
 const MAX_PACKS = 32;
 /** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
-const ENTRY_FORMAT = 8;
+const ENTRY_FORMAT = 9;
 
 /**
  * An entry's bytes: the documents' digests, the SHA-256 of the app's file, the kept check results
@@ -65,8 +65,8 @@ const ENTRY_FORMAT = 8;
  * read parses the line (`entryHead`) and leaves the stream in the pack, to be read when the app's
  * file is written.
  */
-function encodeEntry({ serialized, checks, summary }: KeptApp): Buffer {
-  const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, file: serialized.file, checks, summary })}\n`);
+function encodeEntry({ serialized, checks, summary, warnings }: KeptApp): Buffer {
+  const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, file: serialized.file, checks, summary, warnings })}\n`);
   const { stream } = serialized;
   return Buffer.concat([
     head,
@@ -88,8 +88,16 @@ function entryHead(bytes: Buffer): EntryHead {
 
 /** The app an entry keeps: its line, its documents (left in the pack), and `render` giving its objects. */
 function cachedApp({ kept }: EntryHead, stream: StoredBytes, render: () => KubeObject[]): CachedApp {
-  const { digests, file, checks, summary } = kept;
-  return withObjects({ serialized: { stream, digests, ...(file ? { file } : {}) }, summary, ...(checks ? { checks } : {}) }, render);
+  const { digests, file, checks, summary, warnings } = kept;
+  return withObjects(
+    {
+      serialized: { stream, digests, ...(file ? { file } : {}) },
+      summary,
+      ...(checks ? { checks } : {}),
+      ...(warnings ? { warnings } : {}),
+    },
+    render,
+  );
 }
 
 /** Where an entry is in a pack, and the SHA-256 of its bytes. */

@@ -10,12 +10,11 @@
 import { LineCounter, isMap, isScalar, parseDocument, stringify, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { ProblemsError, type Problem, type SourceLocation } from '../errors.js';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
-import { isMergeKey } from '../model/yaml-aliases.js';
+import { isMergeKey, mergeSources } from '../model/yaml-aliases.js';
 import {
   crossing,
   hasAlias,
   mergeBringing,
-  mergeSources,
   pairOf,
   resolvedAt,
   settings,
@@ -134,7 +133,7 @@ function keepable(doc: Document, effects: readonly SideEffect[]): { map: YAMLMap
     const key = String(effect.path[effect.path.length - 1]);
     const merged = map.items
       .filter((p) => isMergeKey(p.key))
-      .flatMap((p) => mergeSources(doc, p.value))
+      .flatMap((p) => mergeSources(doc, p.value).filter(isMap))
       .find((s) => pairOf(doc, s, key));
     const through = merged && paths.get(merged);
     return !(through && kept.has(JSON.stringify([...through, key])));

@@ -7,14 +7,7 @@
 import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { formatFieldPath as dotted, type FieldPath } from '../model/field-path.js';
 import { MAX_STAGE_ALIASES } from '../model/limits.js';
-import { isMergeKey } from '../model/yaml-aliases.js';
-
-/** The mappings a merge key brings in: its value, an alias of a mapping, or a list of them. */
-export function mergeSources(doc: Document, value: unknown): YAMLMap[] {
-  const resolved = isAlias(value) ? value.resolve(doc) : value;
-  const items = isSeq(resolved) ? resolved.items.map((i) => (isAlias(i) ? i.resolve(doc) : i)) : [resolved];
-  return items.filter((m): m is YAMLMap => isMap(m));
-}
+import { isMergeKey, mergeSources } from '../model/yaml-aliases.js';
 
 /**
  * The pair that gives `key` its value in `map`, and the mapping that writes it: the mapping's own
@@ -32,7 +25,7 @@ export function pairOf(
   seen.add(map);
   for (const p of map.items) {
     if (!isMergeKey(p.key)) continue;
-    for (const source of mergeSources(doc, p.value)) {
+    for (const source of mergeSources(doc, p.value).filter(isMap)) {
       const found = seen.has(source) ? undefined : pairOf(doc, source, key, seen);
       if (found) return found;
     }
@@ -43,7 +36,9 @@ export function pairOf(
 /** The merge key's value (`*web`) in `map` that brings `key` in, when the mapping does not write it itself. */
 export function mergeBringing(doc: Document, map: YAMLMap, key: string): Node | undefined {
   if (map.items.some((p) => isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === key)) return undefined;
-  return map.items.find((p) => isMergeKey(p.key) && mergeSources(doc, p.value).some((s) => pairOf(doc, s, key)))?.value as Node | undefined;
+  return map.items.find((p) => isMergeKey(p.key) && mergeSources(doc, p.value).some((s) => isMap(s) && pairOf(doc, s, key)))?.value as
+    | Node
+    | undefined;
 }
 
 /** The node `path` reads, through aliases and merges, as the loader reads it. */

@@ -409,6 +409,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'The manifests stack skips kustomization files (they are no API objects) and applies none of their transformations: write them into the manifests, or leave the kustomization only resources.',
   ),
   row(
+    'manifests/null-label',
+    'An included label, annotation, selector or nodeSelector value written as null (warning)',
+    'The API server stores a null there as "" when it creates the object; rendering would drop the key (a selector\'s: an immutable selector changed), so dist/ holds "". Write "" for an empty value, or leave the key out.',
+  ),
+  row(
     'manifests/not-an-object',
     'An included document that is not a Kubernetes object',
     'Each document needs apiVersion, kind and metadata; write List items as separate documents.',

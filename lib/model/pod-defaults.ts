@@ -5,7 +5,9 @@
  * The API server compares two versions of an immutable pod template (a Job's) after defaulting
  * both, so a manifest that now writes a default (`terminationMessagePolicy: File`, as `kubectl get
  * -o yaml` prints it) or no longer writes one changes nothing. Also as it compares them
- * (apiequality.Semantic.DeepEqual): an empty list is no list, and `false` in a field that is a
+ * (apiequality.Semantic.DeepEqual): an empty list is no list, an empty map (`nodeSelector: {}`) or
+ * struct held by value (a container's `resources: {}`, a template's `metadata: {creationTimestamp:
+ * null}`, as `kubectl get -o yaml` prints them) no map or struct, and `false` in a field that is a
  * plain bool is the field left out.
  */
 import { imageParts } from './image.js';
@@ -33,24 +35,53 @@ const PROBE: Obj = { timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, 
 /** The fields that are plain bools in Go (not pointers): `false` there is the field left out. */
 const PLAIN_BOOLS = { pod: ['hostNetwork', 'hostPID', 'hostIPC'], container: ['stdin', 'stdinOnce', 'tty'] } as const;
 
+/**
+ * The maps of a pod spec, of a container's resources and of a template's metadata, which an empty
+ * one is the field left out (the structs held by value, a container's `resources` and a template's
+ * `metadata`, are `valueStruct`s); an empty pointer struct (`securityContext: {}`, `emptyDir: {}`)
+ * is not nil.
+ */
+const EMPTY_IS_NONE = {
+  pod: ['nodeSelector', 'overhead'],
+  resources: ['limits', 'requests'],
+  metadata: ['labels', 'annotations'],
+} as const;
+
 /** The volume sources whose files get `defaultMode` 0644. */
 const MODED_SOURCES = ['secret', 'configMap', 'downwardAPI', 'projected'];
 
-/** `o` with `defaults` under what it leaves out, without its nulls, its empty lists and its plain bools that are false. */
-function filled(o: Obj, defaults: Obj = {}, bools: readonly string[] = []): Obj {
+/**
+ * `o` with `defaults` under what it leaves out, without its nulls, its empty lists, its plain bools
+ * that are false (`bools`) and its empty maps of the fields `maps`.
+ */
+function filled(o: Obj, defaults: Obj = {}, bools: readonly string[] = [], maps: readonly string[] = []): Obj {
   const out: Obj = { ...defaults };
   for (const [k, v] of Object.entries(o)) {
     if (v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (v === false && bools.includes(k))) continue;
+    if (maps.includes(k) && isRecord(v) && Object.keys(v).length === 0) continue;
     out[k] = v;
   }
   return out;
 }
 
-/** `Always` for an image of no tag or tag latest (and no digest), else `IfNotPresent` (SetDefaults_Container). */
+/** `out[key]`, a struct held by value, `filled` with its empty maps `maps` left out; left out itself when that leaves it empty. */
+function valueStruct(out: Obj, key: string, maps: readonly string[]): void {
+  const v = out[key];
+  if (!isRecord(v)) return;
+  const struct = filled(v, {}, [], maps);
+  if (Object.keys(struct).length) out[key] = struct;
+  else delete out[key];
+}
+
+/**
+ * `Always` for an image whose tag is latest, written or not (ParseImageName gives an image of
+ * neither tag nor digest the tag latest; `a:latest@sha256:...` keeps it), else `IfNotPresent`
+ * (SetDefaults_Container).
+ */
 function pullPolicy(image: unknown): string | undefined {
   if (typeof image !== 'string') return undefined;
   const { tag, digest } = imageParts(image);
-  return digest === undefined && (tag === undefined || tag === 'latest') ? 'Always' : 'IfNotPresent';
+  return tag === 'latest' || (tag === undefined && digest === undefined) ? 'Always' : 'IfNotPresent';
 }
 
 const httpGet = (action: unknown): unknown => (isRecord(action) ? { path: '/', scheme: 'HTTP', ...filled(action) } : action);
@@ -71,6 +102,7 @@ function envEntry(e: unknown): unknown {
 function container(c: unknown, hostNetwork: boolean): unknown {
   if (!isRecord(c)) return c;
   const out = filled(c, CONTAINER, PLAIN_BOOLS.container);
+  valueStruct(out, 'resources', EMPTY_IS_NONE.resources);
   const policy = pullPolicy(out.image);
   if (policy !== undefined) out.imagePullPolicy ??= policy;
   if (Array.isArray(out.ports))
@@ -100,18 +132,22 @@ function volume(v: unknown): unknown {
 /** `spec` (a pod spec) with the defaults the API server gives it, to compare it as the API server does. */
 export function podSpecWithDefaults(spec: unknown): unknown {
   if (!isRecord(spec)) return spec;
-  const out = filled(spec, POD_SPEC, PLAIN_BOOLS.pod);
+  const out = filled(spec, POD_SPEC, PLAIN_BOOLS.pod, EMPTY_IS_NONE.pod);
   const hostNetwork = out.hostNetwork === true;
   for (const list of CONTAINER_LISTS) if (Array.isArray(out[list])) out[list] = out[list].map((c) => container(c, hostNetwork));
   if (Array.isArray(out.volumes)) out.volumes = out.volumes.map(volume);
   return out;
 }
 
-/** A pod template (`metadata`, `spec`) with the defaults the API server gives its spec, and without the nulls of its metadata (`creationTimestamp: null`). */
+/**
+ * A pod template (`metadata`, `spec`) with the defaults the API server gives its spec, and without
+ * the nulls and empty maps of its metadata (`creationTimestamp: null`, `labels: {}`): a metadata of
+ * nothing else is none.
+ */
 export function podTemplateWithDefaults(template: unknown): unknown {
   if (!isRecord(template)) return template;
   const out = filled(template);
-  if (isRecord(out.metadata)) out.metadata = filled(out.metadata);
+  valueStruct(out, 'metadata', EMPTY_IS_NONE.metadata);
   if ('spec' in out) out.spec = podSpecWithDefaults(out.spec);
   return out;
 }

@@ -148,7 +148,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/label-null': {
     short: 'A label or annotation value written as null (warning)',
-    help: 'The API server decodes null as "" and takes the object, but a later kubectl apply sends the null in its patch, which removes the label or annotation (a selector\'s key: the apply is refused, selectors are immutable). Write "" for an empty value, or leave the key out.',
+    help: 'The API server decodes null as "" and takes the object, but a later kubectl apply sends the null in its patch, which removes the label or annotation (a selector\'s key: the apply is refused, selectors are immutable); kustomize (kubectl apply -k) writes a null annotation as the string "null". A manifests app\'s file is written to dist/ with "" (manifests/null-label). Write "" for an empty value, or leave the key out.',
     mirrors: 'Go encoding/json decoding of null into map[string]string; JSON merge patch (null removes a key)',
   },
   'api/duplicate-key': {
@@ -294,9 +294,10 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'pkg/apis/core/validation (IsValidPortNum)',
   },
   'api/env-repeat': {
-    short: 'An environment variable named twice in one container (warning)',
-    help: 'The API server takes it (the later value wins), but client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other: keep one entry per name, or build on the earlier value with $(NAME).',
-    mirrors: 'pkg/api/pod/warnings.go (Kubernetes 1.29: "hides previous definition of"); 1.25 takes it silently',
+    short: 'An environment variable named twice in one container (an error in a stage Flux delivers, else a warning)',
+    help: 'The API server takes it (the later value wins), but server-side apply keys env by name and refuses a repeated one ("duplicate entries for key [name=...]"): Flux, which always applies server-side, and kubectl apply --server-side fail on it; client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other. Keep one entry per name; a variable that builds on another with $(NAME) takes a name of its own.',
+    mirrors:
+      'pkg/api/pod/warnings.go (Kubernetes 1.29: "hides previous definition of"); structured-merge-diff (server-side apply: duplicate entries for key)',
   },
   'api/env-name': {
     short: 'An invalid environment variable name',

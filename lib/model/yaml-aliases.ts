@@ -12,8 +12,11 @@ export function isMergeKey(key: unknown): boolean {
   return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
 }
 
-/** The mappings a merge brings in: its value, an alias of a mapping, or a list of them (the aliases resolved). */
-function mergeSources(doc: Document, value: unknown): unknown[] {
+/**
+ * What a merge key's value brings in: the value, or each item of a list, aliases resolved; a merge
+ * of anything but mappings is refused (`badMerge`), so callers take the mappings among them.
+ */
+export function mergeSources(doc: Document, value: unknown): unknown[] {
   const resolved = isAlias(value) ? value.resolve(doc) : value;
   return isSeq(resolved) ? resolved.items.map((item) => (isAlias(item) ? item.resolve(doc) : item)) : [resolved];
 }

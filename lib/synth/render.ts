@@ -7,7 +7,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from '../k8s.js';
 import { ProblemsError, inStep, type Problem, type StepOrigin } from '../errors.js';
 import type { LoadedStage } from '../config/load.js';
-import type { SecretDeclaration, Stack, StageContext } from '../stack.js';
+import { chartWarnings, type SecretDeclaration, type Stack, type StageContext } from '../stack.js';
 import { REQUIRED_SECRETS_ANNOTATION, formatRequiredSecrets, secretsMadeOutside, type RequiredSecret } from '../required-secrets.js';
 import {
   REQUIRED_SERVICE_ACCOUNTS_ANNOTATION,
@@ -48,6 +48,8 @@ export interface RenderedChart {
   readonly checks?: KeptChecks;
   /** The render cache's key of the app, to keep it under once checked (`keepApps`). @default - not kept */
   readonly cacheKey?: string;
+  /** What its stack warned of while it made the chart (lib/stack.ts `addChartWarning`), kept with it by the render cache. @default - none */
+  readonly warnings?: readonly Problem[];
 }
 
 /**
@@ -83,6 +85,8 @@ export interface KeptApp {
   /** What the per-object checks found on the objects. @default - nothing kept: they are checked */
   readonly checks?: KeptChecks;
   readonly summary: AppSummary;
+  /** What its stack warned of while it made the chart (`RenderedChart.warnings`). @default - none */
+  readonly warnings?: readonly Problem[];
 }
 
 /**
@@ -112,8 +116,8 @@ export function withObjects<T extends object>(target: T, get: () => KubeObject[]
 
 /** A chart of an app from the render cache: its objects are read from the cache only when used. */
 function fromCache(name: string, app: CachedApp): RenderedChart {
-  const { serialized, checks, summary } = app;
-  return withObjects({ name, serialized, checks, summary }, () => app.objects);
+  const { serialized, checks, summary, warnings } = app;
+  return withObjects({ name, serialized, checks, summary, ...(warnings ? { warnings } : {}) }, () => app.objects);
 }
 
 /** `chart` without its serialized documents and kept checks; the objects of a cached app still read only when used. */
@@ -153,7 +157,8 @@ export function keepApps(r: RenderedStage, cache: RenderCache, checks: ReadonlyM
   for (const c of r.charts) {
     // only charts rendered now have a key: a cached app's objects are not read
     if (c.cacheKey === undefined || !c.serialized) continue;
-    cache.set(c.cacheKey, { serialized: c.serialized, checks: checks.get(c.name), summary: summarize(c.objects) });
+    const warnings = c.warnings?.length ? { warnings: c.warnings } : {};
+    cache.set(c.cacheKey, { serialized: c.serialized, checks: checks.get(c.name), summary: summarize(c.objects), ...warnings });
   }
 }
 
@@ -325,7 +330,7 @@ export function renderStage(
     return transformed(chartObjects(chart), stackName, name, stack.version(settings));
   };
   const namespaceApp = new App({ outdir: 'unused' }); // an App is never asked to write
-  const charts: { resolved: ResolvedChart; name: string; stack: string; version: string; key?: string }[] = [
+  const charts: { resolved: ResolvedChart; name: string; stack: string; version: string; key?: string; warnings?: Problem[] }[] = [
     {
       resolved: resolve(
         new NamespaceChart(
@@ -372,7 +377,8 @@ export function renderStage(
       );
       nodeFiles.push({ context: { stage, stack: stackName, instance: name, version }, files });
     }
-    charts.push({ resolved: resolve(chart), name, stack: stackName, version, key });
+    const warnings = chartWarnings(chart);
+    charts.push({ resolved: resolve(chart), name, stack: stackName, version, key, ...(warnings.length ? { warnings } : {}) });
   }
   if (problems.length) throw new ProblemsError(problems);
   const nodes = renderNodeFiles(nodeFiles, stage, source);
@@ -382,7 +388,7 @@ export function renderStage(
   const rendered: RenderedChart[] = [];
   const transformProblems: Problem[] = [];
   const header = chartFileHeader(source);
-  for (const { resolved, name, stack, version, key } of charts) {
+  for (const { resolved, name, stack, version, key, warnings } of charts) {
     try {
       const objects = inStep(
         `synthesizing stage '${stage.name}', chart '${name}'`,
@@ -392,10 +398,11 @@ export function renderStage(
         },
         origins.get(name),
       );
-      if (key === undefined) rendered.push({ name, objects });
+      const warned = warnings ? { warnings } : {};
+      if (key === undefined) rendered.push({ name, objects, ...warned });
       else {
         // serialized here once, for the output files and for the cache
-        rendered.push({ name, objects, serialized: serializeForFile(objects, source, header), cacheKey: key });
+        rendered.push({ name, objects, serialized: serializeForFile(objects, source, header), cacheKey: key, ...warned });
       }
     } catch (e) {
       if (!(e instanceof ProblemsError)) throw e;

@@ -62,6 +62,19 @@ function errorOf(run: () => unknown): ProblemsError {
   }
   throw new Error('no ProblemsError was thrown');
 }
+/** A stagecraft.yaml whose `engine` delivers stages to the cluster `nonprod` (`cluster`: its settings). */
+const deliveredBy = (engine: 'argocd' | 'flux', cluster: string) => ({
+  file: 'stagecraft.yaml',
+  text: `delivery:\n  engine: ${engine}\n  repository: { url: https://git.example.com/team/app.git }\n  clusters:\n    nonprod: ${cluster}\n`,
+});
+/** `source` delivered to the cluster `nonprod` (`deliveredBy`). */
+const deliveredStage = (source: StageSource): StageSource => ({ ...source, text: `${source.text}delivery: { cluster: nonprod }\n` });
+/** The severities of what the checks found of `code` in the stage `imported`. */
+const severities = (compiled: ReturnType<typeof compileStages>, code: string) =>
+  compiled.checks
+    .get('imported')!
+    .findings.filter((f) => f.code === code)
+    .map((f) => f.severity);
 const objectsOf = (source: StageSource) => compileStages([source]).stages[0].charts.flatMap((c) => c.objects);
 const problemsOf = (source: StageSource) => problemsThrownBy(() => compileStages([source]));
 
@@ -190,20 +203,28 @@ kind: Job
 metadata: { name: migrate, annotations: { helm.sh/hook: pre-upgrade } }
 spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, image: web:1.2.0 }] } } }
 `;
-    const project = {
-      file: 'stagecraft.yaml',
-      text: 'delivery:\n  engine: argocd\n  repository: { url: https://git.example.com/team/app.git }\n  clusters:\n    nonprod: { server: https://nonprod.example.com:6443 }\n',
-    };
+    const project = deliveredBy('argocd', '{ server: https://nonprod.example.com:6443 }');
     const source = withFiles({ 'in/job.yaml': job });
-    const hooks = (compiled: ReturnType<typeof compileStages>) =>
-      compiled.checks
-        .get('imported')!
-        .findings.filter((f) => f.code === 'api/helm-hook')
-        .map((f) => f.severity);
-    expect(hooks(compileStages([source], { project }))).toEqual(['warning']);
-    expect(
-      hooks(compileStages([{ ...source, text: `${source.text}delivery: { cluster: nonprod }\n` }], { project, delivery: true })),
-    ).toEqual([]);
+    expect(severities(compileStages([source], { project }), 'api/helm-hook')).toEqual(['warning']);
+    expect(severities(compileStages([deliveredStage(source)], { project, delivery: true }), 'api/helm-hook')).toEqual([]);
+  });
+
+  it('refuses an included environment variable named twice in a stage Flux delivers, which applies server-side and would fail there; warns elsewhere', () => {
+    const deployment = readFileSync(join(REPO, 'test/fixtures/manifests/api/env-repeats.yaml'), 'utf8');
+    const project = deliveredBy('flux', '{}');
+    const source = withFiles({ 'in/web.yaml': deployment });
+    expect(severities(compileStages([source], { project }), 'api/env-repeat')).toEqual(['warning', 'warning', 'warning']);
+    const error = errorOf(() => compileStages([deliveredStage(source)], { project, delivery: true }));
+    expect(error.exitCode).toBe(ExitCode.checkFailed);
+    const refused = (name: string) =>
+      `server-side apply refuses a repeated name (duplicate entries for key [name="${name}"]), so the stage does not apply`;
+    expect(error.problems.filter((p) => p.code === 'api/env-repeat').map((p) => `${at(p)} ${p.severity ?? 'error'}: ${p.message}`)).toEqual(
+      [
+        `in/web.yaml:18:15 error: Deployment default/web: spec.template.spec.initContainers[0].env[1]: name "PATH" repeats env[0]: Flux applies the stage server-side, and ${refused('PATH')}`,
+        `in/web.yaml:25:15 error: Deployment default/web: spec.template.spec.containers[0].env[2]: name "LOG_LEVEL" repeats env[0]: Flux applies the stage server-side, and ${refused('LOG_LEVEL')}`,
+        `in/web.yaml:26:15 error: Deployment default/web: spec.template.spec.containers[0].env[3]: name "REGION" repeats env[1]: Flux applies the stage server-side, and ${refused('REGION')}`,
+      ],
+    );
   });
 
   describe('the scope of an included object, decided by its API group and kind', () => {

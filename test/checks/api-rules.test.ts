@@ -3,6 +3,25 @@ import { codedFindingsIn, findingsIn } from './helpers.js';
 import { checkApiRules } from '../../lib/checks/api-rules.js';
 import { fieldPath } from '../../lib/checks/finding.js';
 
+/** A Pod whose container names the variable A twice. */
+const podWithEnvRepeat = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p' },
+  spec: {
+    containers: [
+      {
+        name: 'c',
+        image: 'nginx:1.25',
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'A', value: '2' },
+        ],
+      },
+    ],
+  },
+};
+
 describe("the API server's rules", () => {
   it('rejects names, label keys, label values and annotation keys the API server refuses', () => {
     expect(findingsIn(['api/names-and-labels.yaml'])).toEqual([
@@ -97,53 +116,50 @@ describe("the API server's rules", () => {
     ]);
   });
 
-  it('takes a label or annotation value written as null, as the API server does (""), with a warning that a later apply removes it; a selector of null selects ""', () => {
+  it('takes a label or annotation value written as null, as the API server does (""), with a warning that a later apply removes it (an annotation: that kustomize writes "null"); a selector of null selects ""', () => {
     expect(findingsIn(['api/null-labels.yaml'])).toEqual([]);
     const later = (what: string) =>
       `${what} value null: the API server stores it as "" (an empty value) when the object is created, but a later kubectl apply sends the null in its patch, which removes the ${what}`;
+    const annotation =
+      'annotation value null: kubectl apply -f creates it as "" (an empty value), and a later apply sends the null in its patch, which removes the annotation; kubectl apply -k (kustomize) writes it as the string "null"';
     expect(codedFindingsIn(['api/null-labels.yaml']).filter((f) => f.startsWith('api/'))).toEqual([
       `api/label-null api/null-labels.yaml:10:10: Deployment default/web: metadata.labels.team: ${later('label')}`,
-      `api/label-null api/null-labels.yaml:11:24: Deployment default/web: metadata.annotations.note: ${later('annotation')}`,
+      `api/label-null api/null-labels.yaml:11:24: Deployment default/web: metadata.annotations.note: ${annotation}`,
       `api/label-null api/null-labels.yaml:13:46: Deployment default/web: spec.selector.matchLabels.tier: ${later('label')}`,
       `api/label-null api/null-labels.yaml:17:29: Deployment default/web: spec.template.spec.nodeSelector.disk: ${later('label')}`,
     ]);
   });
 
-  it('takes an environment variable named twice in one container, as the API server does, with a warning naming both entries (not when the later builds on the earlier)', () => {
-    const why =
-      'the container gets this later value, but client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other';
+  it('warns of an environment variable named twice in one container, naming both entries, a later one that builds on the earlier too: server-side apply refuses it', () => {
+    const why = (name: string) =>
+      `the container gets this later value, but server-side apply refuses a repeated name (duplicate entries for key [name="${name}"]): Flux and kubectl apply --server-side fail on it; ` +
+      'and client-side kubectl apply merges env by name, so a later apply that changes or removes one of the two drops or mixes up the other';
     expect(findingsIn(['api/env-repeats.yaml'])).toEqual([]);
     expect(findingsIn(['api/env-repeats.yaml'], {}, 'warning').filter((f) => f.includes(' repeats env'))).toEqual([
-      `api/env-repeats.yaml:25:15: Deployment default/web: spec.template.spec.containers[0].env[2]: name "LOG_LEVEL" repeats env[0]: ${why}`,
-      `api/env-repeats.yaml:26:15: Deployment default/web: spec.template.spec.containers[0].env[3]: name "REGION" repeats env[1]: ${why}`,
+      `api/env-repeats.yaml:18:15: Deployment default/web: spec.template.spec.initContainers[0].env[1]: name "PATH" repeats env[0]: ${why('PATH')}`,
+      `api/env-repeats.yaml:25:15: Deployment default/web: spec.template.spec.containers[0].env[2]: name "LOG_LEVEL" repeats env[0]: ${why('LOG_LEVEL')}`,
+      `api/env-repeats.yaml:26:15: Deployment default/web: spec.template.spec.containers[0].env[3]: name "REGION" repeats env[1]: ${why('REGION')}`,
     ]);
     expect(findingsIn(['api/keyed-lists.yaml'], {}, 'warning').filter((f) => f.includes('MODE'))).toEqual([
-      `api/keyed-lists.yaml:22:11: Pod web: spec.containers[0].env[1]: name "MODE" repeats env[0]: ${why}`,
+      `api/keyed-lists.yaml:22:11: Pod web: spec.containers[0].env[1]: name "MODE" repeats env[0]: ${why('MODE')}`,
     ]);
-    const pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'p' },
-      spec: {
-        containers: [
-          {
-            name: 'c',
-            image: 'nginx:1.25',
-            env: [
-              { name: 'A', value: '1' },
-              { name: 'A', value: '2' },
-            ],
-          },
-        ],
-      },
-    };
-    expect(checkApiRules(pod).map((f) => [f.code, f.severity, f.hint])).toEqual([
+    expect(checkApiRules(podWithEnvRepeat).map((f) => [f.code, f.severity, f.hint])).toEqual([
       [
         'api/env-repeat',
         'warning',
-        'keep one entry named A (merge env[0] and env[1] into one), or build on the earlier value with $(A) in this one',
+        'keep one entry named A (merge env[0] and env[1] into one); a variable that builds on another with $(A) takes a name of its own',
       ],
     ]);
+  });
+
+  it('refuses an environment variable named twice in a stage Flux delivers, since Flux applies server-side; Argo CD applies client-side (a warning)', () => {
+    expect(findingsIn(['api/env-repeats.yaml'], { engine: 'flux' }).filter((f) => f.includes(' repeats env'))).toEqual([
+      'api/env-repeats.yaml:18:15: Deployment default/web: spec.template.spec.initContainers[0].env[1]: name "PATH" repeats env[0]: Flux applies the stage server-side, and server-side apply refuses a repeated name (duplicate entries for key [name="PATH"]), so the stage does not apply',
+      'api/env-repeats.yaml:25:15: Deployment default/web: spec.template.spec.containers[0].env[2]: name "LOG_LEVEL" repeats env[0]: Flux applies the stage server-side, and server-side apply refuses a repeated name (duplicate entries for key [name="LOG_LEVEL"]), so the stage does not apply',
+      'api/env-repeats.yaml:26:15: Deployment default/web: spec.template.spec.containers[0].env[3]: name "REGION" repeats env[1]: Flux applies the stage server-side, and server-side apply refuses a repeated name (duplicate entries for key [name="REGION"]), so the stage does not apply',
+    ]);
+    expect(checkApiRules(podWithEnvRepeat, { engine: 'flux' }).map((f) => [f.code, f.severity])).toEqual([['api/env-repeat', 'error']]);
+    expect(checkApiRules(podWithEnvRepeat, { engine: 'argocd' }).map((f) => [f.code, f.severity])).toEqual([['api/env-repeat', 'warning']]);
   });
 
   it('rejects a block device path used twice, and a block device also mounted, by name or at its path', () => {

@@ -88,7 +88,9 @@ describe('findings are placed by the block reader exactly where the yaml library
     // a double-quoted value over lines is read by the yaml library; the others by the block reader too
     const single = text.replace('"bad\r\n      value"', "'bad\r\n      value'");
     expect(readBlockYaml(text)).toBeUndefined();
-    expect(readBlockYaml(single)).toBeDefined();
+    // the block reader reads the single-quoted file, to the value the yaml library reads
+    expect(readBlockYaml(single)?.values).toEqual(yamlRead(single)!.docs.map((d) => d.value));
+    expect(readBlockYaml(single)?.values[0]).toMatchObject({ metadata: { labels: { a: 'bad value', b: 'x\ny' } } });
     for (const [source, blockReader] of [
       [text, true],
       [single, true],

@@ -66,6 +66,9 @@ describe('a pod spec with the defaults the API server gives it', () => {
     ['localhost:5000/team/app', 'Always'],
     ['localhost:5000/team/app:2', 'IfNotPresent'],
     [`nginx@sha256:${'a'.repeat(64)}`, 'IfNotPresent'],
+    // ParseImageName gives the tag latest: Always, digest or not
+    [`nginx:latest@sha256:${'a'.repeat(64)}`, 'Always'],
+    [`nginx:1.25@sha256:${'a'.repeat(64)}`, 'IfNotPresent'],
   ])('pulls image %s %s', (image, policy) => {
     expect(podSpecWithDefaults({ containers: [{ name: 'c', image }] })).toMatchObject({ containers: [{ imagePullPolicy: policy }] });
   });
@@ -81,6 +84,30 @@ describe('a pod spec with the defaults the API server gives it', () => {
     expect(podSpecWithDefaults(written)).toEqual(podSpecWithDefaults(bare));
     // a pointer bool is not: automountServiceAccountToken false is not the API server's nil
     expect(podSpecWithDefaults({ ...bare, automountServiceAccountToken: false })).not.toEqual(podSpecWithDefaults(bare));
+  });
+
+  it('reads an empty map (nodeSelector, overhead, resources and its limits and requests) as left out, as the API server compares them; not an empty pointer struct', () => {
+    const bare = { containers: [{ name: 'c', image: 'a:1' }] };
+    const written = {
+      nodeSelector: {},
+      overhead: {},
+      containers: [{ name: 'c', image: 'a:1', resources: {} }],
+      initContainers: [],
+    };
+    expect(podSpecWithDefaults(written)).toEqual(podSpecWithDefaults(bare));
+    const limited = { containers: [{ name: 'c', image: 'a:1', resources: { limits: { cpu: '1' }, requests: {} } }] };
+    expect(podSpecWithDefaults(limited)).toEqual(
+      podSpecWithDefaults({ containers: [{ name: 'c', image: 'a:1', resources: { limits: { cpu: '1' } } }] }),
+    );
+    // a pointer to a struct is not: an empty securityContext of a container is not the API server's nil
+    expect(podSpecWithDefaults({ containers: [{ name: 'c', image: 'a:1', securityContext: {} }] })).not.toEqual(podSpecWithDefaults(bare));
+  });
+
+  it('reads a template metadata of nothing but nulls and empty maps (creationTimestamp: null, labels: {}, as exported) as no metadata', () => {
+    const bare = { spec: { containers: [{ name: 'c', image: 'a:1' }] } };
+    expect(podTemplateWithDefaults({ metadata: { creationTimestamp: null, labels: {}, annotations: {} }, ...bare })).toEqual(
+      podTemplateWithDefaults(bare),
+    );
   });
 
   it('takes a pod template: its spec defaulted, its metadata without nulls (creationTimestamp: null, as exported)', () => {
