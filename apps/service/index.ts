@@ -55,7 +55,7 @@ function colorNodePortProblems(s: ServiceSettings): SettingsProblem[] {
       },
     ];
   }
-  const ports = Object.keys(s.ports ?? {});
+  const ports = servicePortsOf(s).map(([portName]) => portName);
   if (ports.length < 2 || colorServicePort(s)) return [];
   return [
     {

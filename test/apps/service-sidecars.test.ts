@@ -101,6 +101,24 @@ describe('the sidecars of a service', () => {
     ]);
   });
 
+  it("give each color's Service (colorNodePorts) the port ingress.port names, a sidecar proxy's, so an edge does not go round the proxy", () => {
+    const objects = render(
+      serviceStage([
+        BLUE_GREEN,
+        'ports: { http: { port: 8080 } }',
+        PROXY,
+        'ingress: { host: api.example.com, tlsSecret: api-tls, port: proxy }',
+        'service: { colorNodePorts: { blue: 30031, green: 30032 } }',
+      ]),
+    );
+    expect(find(objects, 'Service', 'api-blue').spec.ports).toEqual([
+      { name: 'proxy', port: 8443, targetPort: 'proxy', protocol: 'TCP', nodePort: 30031 },
+    ]);
+    expect(find(objects, 'Service', 'api-green').spec.ports).toEqual([
+      { name: 'proxy', port: 8443, targetPort: 'proxy', protocol: 'TCP', nodePort: 30032 },
+    ]);
+  });
+
   it("run on an ARM stage the build the stage file maps their image to, as the app container's", () => {
     const text = `architecture: arm64\nimages:\n  substitute: { team/api: 'registry.local/api:{tag}-arm64', envoyproxy/envoy: 'registry.local/envoy:{tag}-arm64' }\n${serviceStage(['image: team/api:1.4', 'sidecars: [{ name: proxy, image: envoyproxy/envoy:v1.27.0 }, { name: worker, image: team/api:1.4, args: [worker] }]'])}`;
     const compiled = compileStages([{ stage: 'pi', file: 'environments/pi.yaml', text }]);
