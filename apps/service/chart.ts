@@ -268,7 +268,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     }
   }
   if (s.ingress) {
-    const portName = s.ingress.port ?? ports[0][0];
+    // ingress.port, else the first port of the pod: the app container's, else a sidecar's
+    const portName = s.ingress.port ?? servicePorts[0]![0];
     const ingressPort = servicePorts.find(([n]) => n === portName)![1];
     new TlsIngress(chart, 'ingress', {
       name,

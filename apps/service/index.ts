@@ -98,25 +98,25 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       );
   }
   problems.push(...podPortProblems(s));
-  if (s.service && ports.length === 0)
+  // the Service exposes the ports of every container, the sidecars' too (a proxy in front of the app)
+  const podPorts = servicePortsOf(s).map(([n]) => n);
+  if (s.service && podPorts.length === 0)
     add(['service'], 'config/conflict', 'needs ports (the Service exposes them)', 'add `ports: { http: { port: 8080 } }`');
   if (s.service?.colorNodePorts !== undefined) problems.push(...colorNodePortProblems(s));
   if (s.ingress) {
-    if (ports.length === 0)
+    if (podPorts.length === 0)
       add(
         ['ingress'],
         'config/conflict',
         'needs ports (the Ingress sends traffic to one of them)',
         'add `ports: { http: { port: 8080 } }`',
       );
-    else if (s.ingress.port !== undefined && !servicePortsOf(s).some(([n]) => n === s.ingress!.port)) {
-      const sidecars = servicePortsOf(s).length > ports.length;
+    else if (s.ingress.port !== undefined && !podPorts.includes(s.ingress.port)) {
+      const sidecars = podPorts.length > ports.length;
       add(
         ['ingress', 'port'],
         'config/unknown-port',
-        `is not one of ports${sidecars ? " or the sidecars' ports" : ''} (${servicePortsOf(s)
-          .map(([n]) => n)
-          .join(', ')})`,
+        `is not one of ports${sidecars ? " or the sidecars' ports" : ''} (${podPorts.join(', ')})`,
         `name a port under ports${sidecars ? " or a sidecar's ports" : ''}`,
       );
     }

@@ -280,7 +280,7 @@ export const serviceSettings = Settings({
         className: Type.Optional(Name('IngressClass. @default - the cluster default')),
         annotations: Annotations('the Ingress', 'cert-manager.io/cluster-issuer: letsencrypt'),
       },
-      { description: 'An Ingress with TLS to one port (`port`, @default the first port). @default - none' },
+      { description: "An Ingress with TLS to one port (`port`, @default the first port: the app's, else a sidecar's). @default - none" },
     ),
   ),
   storage: Type.Optional(

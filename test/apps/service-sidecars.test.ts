@@ -101,6 +101,14 @@ describe('the sidecars of a service', () => {
     ]);
   });
 
+  it('give the Service and the Ingress their ports when the app container has none (the app listens behind the proxy only)', () => {
+    const objects = render(
+      serviceStage(['image: team/api:1', PROXY, 'service: { type: ClusterIP }', 'ingress: { host: api.example.com, tlsSecret: api-tls }']),
+    );
+    expect(find(objects, 'Service', 'api').spec.ports).toEqual([{ name: 'proxy', port: 8443, targetPort: 'proxy', protocol: 'TCP' }]);
+    expect(find(objects, 'Ingress').spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'api', port: { number: 8443 } });
+  });
+
   it("give each color's Service (colorNodePorts) the port ingress.port names, a sidecar proxy's, so an edge does not go round the proxy", () => {
     const objects = render(
       serviceStage([
