@@ -112,15 +112,15 @@ describe('the labels and annotations of the Deployment itself', () => {
 
 describe("the cluster's own priority classes", () => {
   const SYSTEM_CLASS =
-    "is system-cluster-critical, a class for the cluster's own components (kube-system's): outside kube-system the API server refuses the pods where the cluster keeps the system classes to it by a ResourceQuota (GKE's does; pods \"forbidden: ... priorityClass is not permitted in x namespace\"), and elsewhere they outrank and preempt CoreDNS and the network plugin when the nodes are full\n" +
-    "  hint: use a PriorityClass the cluster's admins made for apps, such as high-priority (value at most 1000000000), or leave priorityClassName out";
+    'is system-cluster-critical, a class for the cluster\'s own components: a cluster may keep it to kube-system with a ResourceQuota scoped to the PriorityClass, and then refuses the pods in x (GKE does: "insufficient quota to match these scopes: [{PriorityClass In [system-node-critical system-cluster-critical]}]"); elsewhere the pods outrank every app\'s and, when the nodes are full, preempt lower-priority pods: the other apps\n' +
+    "  hint: use a PriorityClass the cluster's admins made for apps, such as high-priority (value at most 1000000000), or leave priorityClassName out; if the app needs this class, give namespace x a ResourceQuota with scopeSelector: { matchExpressions: [{ scopeName: PriorityClass, operator: In, values: [system-cluster-critical] }] }";
 
   it('are a warning at the setting of a service and of a cron job, outside kube-system', () => {
     expect(warnings(serviceStage([IMAGE, 'priorityClassName: system-cluster-critical']))).toEqual([
       `environments/x.yaml:5:24: warning: apps.api.priorityClassName ${SYSTEM_CLASS}`,
     ]);
     expect(warnings(cronStage(['priorityClassName: system-node-critical']))).toEqual([
-      `environments/x.yaml:6:24: warning: apps.nightly.priorityClassName ${SYSTEM_CLASS.replace('is system-cluster-critical', 'is system-node-critical')}`,
+      `environments/x.yaml:6:24: warning: apps.nightly.priorityClassName ${SYSTEM_CLASS.replaceAll('system-cluster-critical] }', 'system-node-critical] }').replace('is system-cluster-critical', 'is system-node-critical')}`,
     ]);
   });
 
