@@ -289,7 +289,7 @@ export class AppDeployment extends Construct {
               livenessProbe: probe(props.probes?.liveness, 'liveness'),
               readinessProbe: probe(props.probes?.readiness, 'readiness'),
               startupProbe: probe(props.probes?.startup, 'startup'),
-              lifecycle: props.preStop?.length ? { preStop: { exec: { command: [...props.preStop] } } } : undefined,
+              lifecycle: preStopLifecycle(props.preStop),
               resources: props.resources,
             },
             sidecars: props.sidecars,
@@ -361,6 +361,13 @@ function toAntiAffinity(a: AppAntiAffinity, ownPods: () => k8s.LabelSelector): k
 /** A port by number or by a container port's name, as Kubernetes writes it. */
 const portRef = (p: number | string): k8s.IntOrString =>
   typeof p === 'number' ? k8s.IntOrString.fromNumber(p) : k8s.IntOrString.fromString(p);
+
+/**
+ * A `preStop` command as a container's lifecycle: it runs before SIGTERM, while the endpoints stop
+ * sending traffic to the stopping pod; none without a command.
+ */
+export const preStopLifecycle = (preStop: readonly string[] | undefined): k8s.Lifecycle | undefined =>
+  preStop?.length ? { preStop: { exec: { command: [...preStop] } } } : undefined;
 
 /** A probe as Kubernetes writes it; `port` is the container's port, used when an HTTP or TCP probe names none. */
 export function toProbe(p: AppProbe, port: number, subject = 'probe'): k8s.Probe {

@@ -101,6 +101,19 @@ describe('the sidecars of a service', () => {
     ]);
   });
 
+  it("run the app's preStop when they have ports (a proxy serves the requests in flight until the endpoints stop sending any), not when they have none", () => {
+    const objects = render(
+      serviceStage(['image: team/api:1', 'ports: { http: { port: 8080 } }', 'preStop: [sleep, "5"]', PROXY]).replace(
+        '}]',
+        '}, { name: shipper, image: fluent/fluent-bit:2.2 }]',
+      ),
+    );
+    const [app, proxy, shipper] = pod(find(objects, 'Deployment', 'api')).containers;
+    expect(proxy.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(proxy.lifecycle).toEqual(app.lifecycle);
+    expect(shipper).not.toHaveProperty('lifecycle');
+  });
+
   it('give the Service and the Ingress their ports when the app container has none (the app listens behind the proxy only)', () => {
     const objects = render(
       serviceStage(['image: team/api:1', PROXY, 'service: { type: ClusterIP }', 'ingress: { host: api.example.com, tlsSecret: api-tls }']),
