@@ -131,10 +131,7 @@ export function ownImageProblems(
       severity: 'warning',
       path: c.path,
       message: `is ${c.image}, of the app's own repository (the app runs ${[...new Set(apps)].join(' and ')}): npm run promote moves the app's image, not this one, so the ${c.what} ${apps.some((a) => withoutDockerHub(a) === withoutDockerHub(c.image!)) ? 'would stay at this release when the app moves on' : 'stays at another release than the app'}`,
-      hint:
-        c.what === 'step'
-          ? "leave image out: the step then runs the app's own image (each blue/green color's), promoted with it"
-          : "run the app's own code in the app container (its image is promoted); a sidecar runs an image of its own (a proxy, an exporter), changed by hand",
+      hint: `leave image out: the ${c.what} then runs the app's own image (each blue/green color's), promoted with it`,
     });
   }
   return problems;

@@ -1,8 +1,8 @@
 /**
  * The schema of the service stack's sidecars: containers that run beside the app container for the
  * pod's whole life (a proxy, a log shipper, an exporter), as Kubernetes 1.25 runs them, plain extra
- * containers. Each is checked as the app container is: its image, ports, probes, environment and
- * resources; it mounts what the app container mounts, with its security context.
+ * containers. Each is checked as the app container is: its image (by default the app's), ports,
+ * probes, environment and resources; it mounts what the app container mounts, with its security context.
  */
 import { ImageRef, Mapping, PortNumber, Settings, StringEnum, Type } from '../../lib/config/types.js';
 import { Name, Resources } from '../../lib/config/workload.js';
@@ -21,10 +21,12 @@ export const Sidecars = Type.Optional(
   Type.Array(
     Settings({
       name: Name('Name of the container, unlike the app container (named as the app), the init containers and the other sidecars.'),
-      image: ImageRef({
-        description:
-          "The image the sidecar runs, e.g. envoyproxy/envoy:v1.27.0; npm run promote does not copy it (the app's own image runs in the app container).",
-      }),
+      image: Type.Optional(
+        ImageRef({
+          description:
+            "The image the sidecar runs, e.g. envoyproxy/envoy:v1.27.0; npm run promote does not copy it. @default - the app's own image (each blue/green color's), so a sidecar of the app's code (a worker with other args) is released with the app",
+        }),
+      ),
       command: Type.Optional(
         Type.Array(Type.String(), { minItems: 1, description: "Replaces the image's entrypoint. @default - the image's" }),
       ),

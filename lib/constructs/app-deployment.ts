@@ -174,7 +174,11 @@ export interface AppDeploymentProps extends PodProps {
   readonly spread?: readonly AppSpread[];
   /** Steps run in order, each to completion, before the app container starts. @default - none */
   readonly initContainers?: readonly AppInitContainer[];
-  /** Containers that run beside the app container, with its mounts and security context. @default - none */
+  /**
+   * Containers that run beside the app container, with its mounts and security context; one without
+   * an image runs the app's (each color's: it is released with the app, such as a worker of the app's code).
+   * @default - none
+   */
   readonly sidecars?: readonly PodContainer[];
   /** The domains the pods keep apart on, each term selecting the Deployment's own pods, as `spread` does. @default - none */
   readonly antiAffinity?: AppAntiAffinity;
@@ -292,7 +296,7 @@ export class AppDeployment extends Construct {
               lifecycle: preStopLifecycle(props.preStop),
               resources: props.resources,
             },
-            sidecars: props.sidecars,
+            sidecars: props.sidecars?.map((c) => ({ ...c, image: c.image ?? props.image })),
             imagePullPolicy: props.imagePullPolicy,
             securityContext: props.securityContext ?? RESTRICTED_CONTAINER,
             volumes: props.volumes,

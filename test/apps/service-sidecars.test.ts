@@ -82,7 +82,7 @@ describe('the sidecars of a service', () => {
     );
     expect(warnings(serviceStage(['image: team/api:1.4', 'sidecars: [{ name: worker, image: team/api:1.3, args: [worker] }]']))).toEqual([
       "environments/x.yaml:5:39: warning: apps.api.sidecars[0].image is team/api:1.3, of the app's own repository (the app runs team/api:1.4): npm run promote moves the app's image, not this one, so the sidecar stays at another release than the app\n" +
-        "  hint: run the app's own code in the app container (its image is promoted); a sidecar runs an image of its own (a proxy, an exporter), changed by hand",
+        "  hint: leave image out: the sidecar then runs the app's own image (each blue/green color's), promoted with it",
     ]);
   });
 
@@ -138,6 +138,18 @@ describe('the sidecars of a service', () => {
     expect(find(objects, 'Service', 'api-green').spec.ports).toEqual([
       { name: 'proxy', port: 8443, targetPort: 'proxy', protocol: 'TCP', nodePort: 30032 },
     ]);
+  });
+
+  it("run the app's own image, each color's, when they name none (a worker of the app's code), so they are released with the app", () => {
+    const objects = render(serviceStage([BLUE_GREEN, 'sidecars: [{ name: worker, args: [worker] }]']));
+    for (const [color, image] of [
+      ['blue', 'team/api:1'],
+      ['green', 'team/api:2'],
+    ]) {
+      const [app, worker] = pod(find(objects, 'Deployment', `api-${color}`)).containers;
+      expect(app.image).toBe(image);
+      expect(worker).toMatchObject({ name: 'worker', image, args: ['worker'] });
+    }
   });
 
   it("run on an ARM stage the build the stage file maps their image to, as the app container's", () => {
