@@ -86,6 +86,18 @@ describe('the sidecars of a service', () => {
     ]);
   });
 
+  it('take a number another container has over another protocol (53 over UDP beside 53 over TCP), as the README says', () => {
+    expect(
+      problems(
+        serviceStage([
+          'image: team/api:1',
+          'ports: { dns-tcp: { port: 53 } }',
+          'sidecars: [{ name: udp, image: a:1, ports: { dns-udp: { port: 53, protocol: UDP } } }]',
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
   it("take the Ingress's traffic on a port of theirs (a proxy in front of the app), and refuse a port neither has", () => {
     const text = serviceStage([
       'image: team/api:1',

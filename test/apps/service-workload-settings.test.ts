@@ -137,17 +137,19 @@ describe('the keys Kubernetes writes itself', () => {
           IMAGE,
           'ports: { http: { port: 8080 } }',
           'labels: { deployment.kubernetes.io/revision: "3" }',
-          'annotations: { kubectl.kubernetes.io/last-applied-configuration: "{}", deployment.kubernetes.io/max-replicas: "3" }',
+          'annotations: { kubectl.kubernetes.io/last-applied-configuration: "{}", deployment.kubernetes.io/max-replicas: "3", kubectl.kubernetes.io/default-container: api }',
           'podAnnotations: { kubectl.kubernetes.io/default-container: api }',
           'service: { annotations: { kubectl.kubernetes.io/last-applied-configuration: "{}" } }',
         ]),
       ),
     ).toEqual([
-      "environments/x.yaml:6:50: apps.api.labels.deployment.kubernetes.io/revision is a key Kubernetes writes on a Deployment itself (the Deployment controller's, such as deployment.kubernetes.io/revision, which kubectl rollout undo follows): the next rollout or apply overwrites it, and until then what reads it is misled\n" +
+      "environments/x.yaml:6:50: apps.api.labels.deployment.kubernetes.io/revision is under deployment.kubernetes.io/, a prefix Kubernetes keeps for its own keys (the Deployment controller's: it writes the annotation deployment.kubernetes.io/revision on a Deployment, which kubectl rollout undo follows): a key of yours there may be overwritten, or read as theirs\n" +
         '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
       'environments/x.yaml:7:70: apps.api.annotations.kubectl.kubernetes.io/last-applied-configuration is the annotation kubectl apply writes itself, with what it applied: the next apply would diff against this value, not against what was applied, and remove or keep the wrong fields\n' +
         '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
-      "environments/x.yaml:7:115: apps.api.annotations.deployment.kubernetes.io/max-replicas is a key Kubernetes writes on a Deployment itself (the Deployment controller's, such as deployment.kubernetes.io/revision, which kubectl rollout undo follows): the next rollout or apply overwrites it, and until then what reads it is misled\n" +
+      "environments/x.yaml:7:115: apps.api.annotations.deployment.kubernetes.io/max-replicas is under deployment.kubernetes.io/, a prefix Kubernetes keeps for its own keys (the Deployment controller's: it writes the annotation deployment.kubernetes.io/revision on a Deployment, which kubectl rollout undo follows): a key of yours there may be overwritten, or read as theirs\n" +
+        '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
+      "environments/x.yaml:7:161: apps.api.annotations.kubectl.kubernetes.io/default-container is under kubectl.kubernetes.io/, a prefix Kubernetes keeps for its own keys (kubectl's: it writes last-applied-configuration there, and reads default-container from a pod's annotations): a key of yours there may be overwritten, or read as theirs\n" +
         '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
       'environments/x.yaml:9:81: apps.api.service.annotations.kubectl.kubernetes.io/last-applied-configuration is the annotation kubectl apply writes itself, with what it applied: the next apply would diff against this value, not against what was applied, and remove or keep the wrong fields\n' +
         '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
