@@ -16,7 +16,8 @@ import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { containerNameProblems, envFromProblems, mountProblems, ownImageProblems } from './container-problems.js';
-import { podPortProblems, probeProblems, sidecarProblems } from './sidecar-problems.js';
+import { podPortProblems, probeProblems } from './port-probe-problems.js';
+import { sidecarProblems } from './sidecar-problems.js';
 import { storageProblems } from './storage-problems.js';
 import { standardLabels } from '../../lib/model/labels.js';
 

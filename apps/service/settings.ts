@@ -31,8 +31,8 @@ import {
 } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { EnvFrom, EnvName, KeyName, KeyRefs } from './environment-settings.js';
-import { PortName, ServiceProbe } from './probe-settings.js';
-import { PORT_DESCRIPTION, PORT_PROPERTIES, Sidecars } from './sidecar-settings.js';
+import { PORT_DESCRIPTION, PORT_PROPERTIES, PortName, ServiceProbe } from './port-probe-settings.js';
+import { Sidecars } from './sidecar-settings.js';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts, servingPort } from '../../lib/release.js';
 
@@ -351,15 +351,27 @@ export const DEFAULTS = {
 export const mountsReadWriteOnce = (s: ServiceSettings): boolean =>
   s.storage !== undefined && (s.storage.accessMode ?? DEFAULTS.accessMode) === 'ReadWriteOnce';
 
+/** A port of a container of the pod as the stage file declares it: its number, protocol and (the app container's) nodePort. */
+type PortSettings = { readonly port: number; readonly protocol?: 'TCP' | 'UDP'; readonly nodePort?: number };
+
+/**
+ * The ports of the pod's containers with the settings that declare them, in order: the app
+ * container's (`ports.<name>`), then each sidecar's (`sidecars[i].ports.<name>`).
+ */
+export function podPortsOf(
+  s: Pick<ServiceSettings, 'ports' | 'sidecars'>,
+): { path: (string | number)[]; name: string; port: PortSettings }[] {
+  const of = (ports: Readonly<Record<string, PortSettings>> | undefined, at: (string | number)[]) =>
+    Object.entries(ports ?? {}).map(([name, port]) => ({ path: [...at, name], name, port }));
+  return [of(s.ports, ['ports']), ...(s.sidecars ?? []).map((c, i) => of(c.ports, ['sidecars', i, 'ports']))].flat();
+}
+
 /**
  * The ports the Service exposes, by name: the app container's (`ports`), then each sidecar's
  * (`sidecars[i].ports`), so that an Ingress may send traffic to a sidecar (a proxy in front of the app).
  */
-export function servicePortsOf(
-  s: Pick<ServiceSettings, 'ports' | 'sidecars'>,
-): [string, { port: number; protocol?: 'TCP' | 'UDP'; nodePort?: number }][] {
-  return [...Object.entries(s.ports ?? {}), ...(s.sidecars ?? []).flatMap((c) => Object.entries(c.ports ?? {}))];
-}
+export const servicePortsOf = (s: Pick<ServiceSettings, 'ports' | 'sidecars'>): [string, PortSettings][] =>
+  podPortsOf(s).map((p) => [p.name, p.port]);
 
 /** A port of the instance by name, as the stage file declares it. */
 export type ServicePort = readonly [name: string, port: NonNullable<ServiceSettings['ports']>[string]];

@@ -4,18 +4,10 @@
  * containers. Each is checked as the app container is: its image (by default the app's), ports,
  * probes, environment and resources; it mounts what the app container mounts, with its security context.
  */
-import { ImageRef, Mapping, PortNumber, Settings, StringEnum, Type } from '../../lib/config/types.js';
+import { ImageRef, Mapping, Settings, Type } from '../../lib/config/types.js';
 import { Name, Resources } from '../../lib/config/workload.js';
 import { EnvName } from './environment-settings.js';
-import { PortName, ServiceProbe } from './probe-settings.js';
-
-/** What a container's port is: its number and protocol (the app container's `ports` add a nodePort). */
-export const PORT_PROPERTIES = {
-  port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
-  protocol: Type.Optional(StringEnum(['TCP', 'UDP'], { description: '@default TCP' })),
-};
-/** How a port's settings are described. */
-export const PORT_DESCRIPTION = 'A port of the container, e.g. { port: 8080 } (or { port: 53, protocol: UDP }).';
+import { PORT_DESCRIPTION, PORT_PROPERTIES, PortName, ServiceProbe } from './port-probe-settings.js';
 
 export const Sidecars = Type.Optional(
   Type.Array(
