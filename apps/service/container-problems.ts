@@ -4,7 +4,7 @@
  * step that names the app's own image, which promotion leaves behind.
  */
 import type { SettingsProblem } from '../../lib/stack.js';
-import { imageParts, withoutDockerHub } from '../../lib/model/image.js';
+import { repositoryOf, withoutDockerHub } from '../../lib/model/image.js';
 import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
 import type { ServiceSettings } from './settings.js';
 import { configMountOf } from './chart.js';
@@ -117,15 +117,14 @@ export function ownImageProblems(
   s: AppImages & Pick<ServiceSettings, 'initContainers'> & Partial<Pick<ServiceSettings, 'sidecars'>>,
 ): SettingsProblem[] {
   const apps = [s.image, s.blueGreen?.blue, s.blueGreen?.green].filter((i): i is string => i !== undefined);
-  const repository = (image: string) => withoutDockerHub(imageParts(image).name);
-  const repositories = new Set(apps.map(repository));
+  const repositories = new Set(apps.map(repositoryOf));
   const problems: SettingsProblem[] = [];
   const containers = [
     ...(s.initContainers ?? []).map((c, i) => ({ image: c.image, path: ['initContainers', i, 'image'], what: 'step' })),
     ...(s.sidecars ?? []).map((c, i) => ({ image: c.image, path: ['sidecars', i, 'image'], what: 'sidecar' })),
   ];
   for (const c of containers) {
-    if (c.image === undefined || !repositories.has(repository(c.image))) continue;
+    if (c.image === undefined || !repositories.has(repositoryOf(c.image))) continue;
     problems.push({
       code: 'config/conflict',
       severity: 'warning',
