@@ -62,7 +62,7 @@ function colorNodePortProblems(s: ServiceSettings): SettingsProblem[] {
       },
     ];
   }
-  const ports = servicePortsOf(s).map(([portName]) => portName);
+  const ports = Object.keys(s.ports ?? {});
   if (ports.length < 2 || colorServicePort(s)) return [];
   return [
     {

@@ -258,7 +258,7 @@ export const serviceSettings = Settings({
         ),
         colorNodePorts: Type.Optional(
           ColorNodePorts(
-            "Blue/green only: a NodePort Service per color (<name>-blue, <name>-green) on the HTTP port, among the app's and the sidecars' ports (ingress.port when given; else the only port; else the port named http, else the port the readiness probe's HTTP check reaches), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none",
+            "Blue/green only: a NodePort Service per color (<name>-blue, <name>-green) on the HTTP port (ingress.port when given, a sidecar's too; else of the app's ports the only one, else the one named http, else the one the readiness probe's HTTP check reaches), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none",
           ),
         ),
       },
@@ -378,17 +378,18 @@ export type ServicePort = readonly [name: string, port: NonNullable<ServiceSetti
 
 /**
  * The port a color's Service (`service.colorNodePorts`) exposes: the one an edge load balancer
- * sends HTTP to, chosen as the edge chooses it (`servingPort`), among the ports of every container
- * of the pod: `ingress.port` when given (a sidecar proxy in front of the app, which the edge must not
- * go round); else the only port; of several, the one named `http`, else the one the readiness
- * probe's HTTP check reaches, its port or the first port as the probe defaults to; else undefined,
+ * sends HTTP to, chosen as the edge chooses it (`servingPort`): `ingress.port` when given, among
+ * the ports of every container (a sidecar proxy in front of the app, which the edge must not go
+ * round); else, of the app container's ports, the only one; of several, the one named `http`, else
+ * the one the readiness probe's HTTP check reaches, its port or the first port as the probe
+ * defaults to (a sidecar's port, an exporter's, is not guessed to serve); else undefined,
  * since which one is meant is not known. A color's Service has that port only: a NodePort Service
  * opens a node port for every port it has, and the other ports' would be picked by the API server,
  * on every node, unused (a probe on another port is then checked by connecting only, with the
  * warning edge/readiness-port).
  */
 export function colorServicePort(s: ServiceSettings): ServicePort | undefined {
-  const ports = servicePortsOf(s);
+  const ports = s.ingress?.port === undefined ? Object.entries(s.ports ?? {}) : servicePortsOf(s);
   const http = s.probes?.readiness?.http;
   // the probe's port by number or by name, or the first port as the probe defaults to
   const probed = ([portName, p]: ServicePort) =>

@@ -164,6 +164,20 @@ describe('the sidecars of a service', () => {
     }
   });
 
+  it("give each color's Service the app's only port without ingress.port: a sidecar's port (an exporter's) is not guessed to serve", () => {
+    const objects = render(
+      serviceStage([
+        BLUE_GREEN,
+        'ports: { web: { port: 8080 } }',
+        'sidecars: [{ name: exporter, image: prom/statsd-exporter:v0.26.0, ports: { metrics: { port: 9102 } } }]',
+        'service: { colorNodePorts: { blue: 30031, green: 30032 } }',
+      ]),
+    );
+    expect(find(objects, 'Service', 'api-blue').spec.ports).toEqual([
+      { name: 'web', port: 8080, targetPort: 'web', protocol: 'TCP', nodePort: 30031 },
+    ]);
+  });
+
   it("run on an ARM stage the build the stage file maps their image to, as the app container's", () => {
     const text = `architecture: arm64\nimages:\n  substitute: { team/api: 'registry.local/api:{tag}-arm64', envoyproxy/envoy: 'registry.local/envoy:{tag}-arm64' }\n${serviceStage(['image: team/api:1.4', 'sidecars: [{ name: proxy, image: envoyproxy/envoy:v1.27.0 }, { name: worker, image: team/api:1.4, args: [worker] }]'])}`;
     const compiled = compileStages([{ stage: 'pi', file: 'environments/pi.yaml', text }]);
