@@ -40,11 +40,20 @@ export const ColorNodePorts = (description: string) =>
  * port says where the app reports its readiness, not where it serves. One choice for the edge
  * (lib/edge/publish.ts) and the stacks' color Services (`service.colorNodePorts`), which expose
  * that port alone: were they to choose otherwise, the edge would send the internet to another port.
+ * Before all of these, the port the app declares its traffic goes to (the Ingress's, such as a
+ * sidecar proxy in front of the app: the edge must not go round it).
  * @param nameOf a port's name
  * @param probed whether the readiness probe checks that port
+ * @param declared whether the app sends its traffic to that port (`ingress.port`); none by default
  */
-export function servingPort<T>(ports: readonly T[], nameOf: (port: T) => string | undefined, probed: (port: T) => boolean): T | undefined {
-  if (ports.length <= 1) return ports[0];
+export function servingPort<T>(
+  ports: readonly T[],
+  nameOf: (port: T) => string | undefined,
+  probed: (port: T) => boolean,
+  declared: (port: T) => boolean = () => false,
+): T | undefined {
+  const chosen = ports.find(declared);
+  if (chosen !== undefined || ports.length <= 1) return chosen ?? ports[0];
   return ports.find((p) => nameOf(p) === 'http') ?? ports.find(probed);
 }
 

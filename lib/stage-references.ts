@@ -10,7 +10,7 @@
  * that name (a Service `9web`): at the app's key. Pure.
  */
 import type { LoadedStage } from './config/load.js';
-import type { Problem } from './errors.js';
+import type { Problem, SourceLocation } from './errors.js';
 import type { Finding } from './checks/finding.js';
 import { formatFieldPath as dotted, valueAt } from './model/field-path.js';
 import { andList } from './model/limits.js';
@@ -23,6 +23,16 @@ import { chartHeads } from './synth/app-summary.js';
 
 /** Codes of the checks' findings about an object a pod names that the stage lacks (lib/checks/references-pods.ts). */
 const PLACED_CODES = new Set(['refs/configmap', 'refs/configmap-key', 'refs/secret', 'refs/secret-key', 'refs/service-account']);
+
+/**
+ * Codes of the findings about an object missing as a whole, said once per app and object: a
+ * ConfigMap several variables and envFrom entries use is missing once. (A missing Secret's finding
+ * is at each setting that declares it, each with the keys to set.)
+ */
+const WHOLE = new Set(['refs/configmap']);
+
+/** The name of the object a finding's field names: `configMapKeyRef`, `configMapRef` or a `configMap` volume's name. */
+const referencedName = (f: Finding): unknown => (valueAt(f.object, f.path) as { name?: unknown } | undefined)?.name;
 
 /** The code of the checks' finding about an object defined twice (lib/checks/object-index.ts). */
 const DUPLICATE = 'refs/duplicate-object';
@@ -70,8 +80,11 @@ export function placedReferences(
   const appNamed = placedAppNames(findings, rendered, loaded);
   const rest: Finding[] = [];
   const problems: Problem[] = [...duplicates.problems, ...appNamed.problems];
-  /** The findings placed at one setting with one code (each container of each color that reads it), by setting and code. */
-  const atSetting = new Map<string, { problem: Problem; readers: Finding[] }>();
+  /**
+   * The findings said as one problem, by code and setting (each container of each color that reads
+   * it), and a missing ConfigMap by app and name (`WHOLE`), with the settings that name it.
+   */
+  const said = new Map<string, { places: { name: string; own: string; location: SourceLocation; first: Finding }[]; readers: Finding[] }>();
   for (const f of findings) {
     if (duplicates.placed.has(f) || appNamed.placed.has(f)) continue;
     const owner = f.severity === 'error' && PLACED_CODES.has(f.code) ? ownerOf(f.object) : undefined;
@@ -84,24 +97,32 @@ export function placedReferences(
     }
     const setting = ['apps', app.name, ...place.path];
     const name = dotted(place.key === undefined ? setting : [...setting, place.key]);
-    const placed = atSetting.get(`${f.code} ${name}`);
-    if (placed) {
-      placed.readers.push(f);
-      continue;
-    }
-    const problem = {
-      code: f.code,
-      location: loaded.locate(setting, place.key),
-      message: `${name}: ${describeObject(f.object)}: ${f.message}`,
-      ...(f.hint ? { hint: f.hint } : {}),
-    };
-    atSetting.set(`${f.code} ${name}`, { problem, readers: [f] });
-    problems.push(problem);
+    const key = WHOLE.has(f.code) ? `${f.code} ${app.name} ${String(referencedName(f))}` : `${f.code} ${name}`;
+    const group = said.get(key) ?? said.set(key, { places: [], readers: [] }).get(key)!;
+    group.readers.push(f);
+    if (!group.places.some((p) => p.name === name))
+      group.places.push({
+        name,
+        own: dotted(place.key === undefined ? place.path : [...place.path, place.key]),
+        location: loaded.locate(setting, place.key),
+        first: f,
+      });
   }
-  // one problem per setting: a ConfigMap one setting names is missing once, however many containers (init ones, each color's) read it
-  for (const { problem, readers } of atSetting.values())
-    if (readers.length > 1)
-      Object.assign(problem, { message: `${problem.message}; read in ${readers.length} places: ${readPlaces(readers)}` });
+  // one problem per setting (and per missing ConfigMap), at the first setting in the stage file: said once, however
+  // many containers (init ones, each color's) use it, naming each object once, in the list of those that use it
+  for (const { places, readers } of said.values()) {
+    const [{ name, location, first }] = places.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+    const by = places.length > 1 ? `used by ${andList(places.map((p) => p.own))}, in ` : 'used by ';
+    problems.push({
+      code: first.code,
+      location,
+      message:
+        readers.length === 1
+          ? `${name}: ${describeObject(first.object)}: ${first.message}`
+          : `${name}: ${first.message}; ${by}${readPlaces(readers)}`,
+      ...(first.hint ? { hint: first.hint } : {}),
+    });
+  }
   return { findings: rest, problems };
 }
 

@@ -7,7 +7,14 @@
 import type { Chart } from 'cdk8s';
 import { k8s } from '../../lib/k8s.js';
 import type { StageContext } from '../../lib/stack.js';
-import { type AppAntiAffinity, type AppSpread, RESTRICTED_CONTAINER, toProbe, toResources } from '../../lib/constructs/app-deployment.js';
+import {
+  type AppAntiAffinity,
+  type AppSpread,
+  RESTRICTED_CONTAINER,
+  preStopLifecycle,
+  toProbe,
+  toResources,
+} from '../../lib/constructs/app-deployment.js';
 import { type PodContainer, orUndefined } from '../../lib/constructs/one-container-pod.js';
 import { HashedConfigMap } from '../../lib/constructs/hashed-config-map.js';
 import { HostPathVolumeClaim } from '../../lib/constructs/host-path-volume-claim.js';
@@ -75,10 +82,12 @@ export const containerEnvFrom = (s: Pick<ServiceSettings, 'envFrom'>, configMaps
 
 /**
  * The sidecars as Kubernetes writes them: each with its ports (TCP unless given), its probes (an HTTP
- * or TCP check without a port on its first port), environment and resources; the pod gives each the
- * app container's mounts, security context and pull policy.
+ * or TCP check without a port on its first port), environment and resources; one with ports (a
+ * proxy in front of the app) with the app's `preStop` too, so that it serves the requests in flight
+ * until the endpoints stop sending any, as the app does; the pod gives each the app container's
+ * mounts, security context and pull policy.
  */
-export function sidecarContainers(s: Pick<ServiceSettings, 'sidecars'>): PodContainer[] | undefined {
+export function sidecarContainers(s: Pick<ServiceSettings, 'sidecars' | 'preStop'>): PodContainer[] | undefined {
   return s.sidecars?.map((c) => {
     const ports = Object.entries(c.ports ?? {});
     const probe = (which: 'liveness' | 'readiness' | 'startup') => {
@@ -96,6 +105,7 @@ export function sidecarContainers(s: Pick<ServiceSettings, 'sidecars'>): PodCont
       readinessProbe: probe('readiness'),
       startupProbe: probe('startup'),
       resources: toResources(c.resources),
+      lifecycle: ports.length ? preStopLifecycle(s.preStop) : undefined,
     };
   });
 }
@@ -268,7 +278,8 @@ export function serviceChart(chart: Chart, name: string, s: ServiceSettings, sta
     }
   }
   if (s.ingress) {
-    const portName = s.ingress.port ?? ports[0][0];
+    // ingress.port, else the first port of the pod: the app container's, else a sidecar's
+    const portName = s.ingress.port ?? servicePorts[0]![0];
     const ingressPort = servicePorts.find(([n]) => n === portName)![1];
     new TlsIngress(chart, 'ingress', {
       name,

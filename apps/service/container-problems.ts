@@ -4,7 +4,7 @@
  * step that names the app's own image, which promotion leaves behind.
  */
 import type { SettingsProblem } from '../../lib/stack.js';
-import { imageParts, withoutDockerHub } from '../../lib/model/image.js';
+import { repositoryOf, withoutDockerHub } from '../../lib/model/image.js';
 import { TMP_MOUNT } from '../../lib/constructs/one-container-pod.js';
 import type { ServiceSettings } from './settings.js';
 import { configMountOf } from './chart.js';
@@ -117,24 +117,20 @@ export function ownImageProblems(
   s: AppImages & Pick<ServiceSettings, 'initContainers'> & Partial<Pick<ServiceSettings, 'sidecars'>>,
 ): SettingsProblem[] {
   const apps = [s.image, s.blueGreen?.blue, s.blueGreen?.green].filter((i): i is string => i !== undefined);
-  const repository = (image: string) => withoutDockerHub(imageParts(image).name);
-  const repositories = new Set(apps.map(repository));
+  const repositories = new Set(apps.map(repositoryOf));
   const problems: SettingsProblem[] = [];
   const containers = [
     ...(s.initContainers ?? []).map((c, i) => ({ image: c.image, path: ['initContainers', i, 'image'], what: 'step' })),
     ...(s.sidecars ?? []).map((c, i) => ({ image: c.image, path: ['sidecars', i, 'image'], what: 'sidecar' })),
   ];
   for (const c of containers) {
-    if (c.image === undefined || !repositories.has(repository(c.image))) continue;
+    if (c.image === undefined || !repositories.has(repositoryOf(c.image))) continue;
     problems.push({
       code: 'config/conflict',
       severity: 'warning',
       path: c.path,
       message: `is ${c.image}, of the app's own repository (the app runs ${[...new Set(apps)].join(' and ')}): npm run promote moves the app's image, not this one, so the ${c.what} ${apps.some((a) => withoutDockerHub(a) === withoutDockerHub(c.image!)) ? 'would stay at this release when the app moves on' : 'stays at another release than the app'}`,
-      hint:
-        c.what === 'step'
-          ? "leave image out: the step then runs the app's own image (each blue/green color's), promoted with it"
-          : "run the app's own code in the app container (its image is promoted); a sidecar runs an image of its own (a proxy, an exporter), changed by hand",
+      hint: `leave image out: the ${c.what} then runs the app's own image (each blue/green color's), promoted with it`,
     });
   }
   return problems;

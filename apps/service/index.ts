@@ -16,7 +16,8 @@ import { serviceChart, serviceNames } from './chart.js';
 import { NOT_SECRET_SETTING_HINT, isSecretSetting } from '../../lib/model/secret-rules.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { containerNameProblems, envFromProblems, mountProblems, ownImageProblems } from './container-problems.js';
-import { podPortProblems, probeProblems, sidecarProblems } from './sidecar-problems.js';
+import { podPortProblems, probeProblems } from './port-probe-problems.js';
+import { sidecarProblems } from './sidecar-problems.js';
 import { storageProblems } from './storage-problems.js';
 import { standardLabels } from '../../lib/model/labels.js';
 
@@ -32,12 +33,18 @@ const isStagecraftKey = (key: string) => /^(?:[^/]*\.)?stagecraft\.dev\//.test(k
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
- * Whether a key of a Deployment's own labels or annotations is one Kubernetes writes there: the
- * Deployment controller's (`deployment.kubernetes.io/revision`, which `kubectl rollout undo`
- * follows, `desired-replicas`, `max-replicas`) and kubectl's (`kubectl.kubernetes.io/`, the last
- * applied configuration above all).
+ * The prefixes Kubernetes keeps for its own keys on a Deployment, each with what its owner does
+ * there: a key of the stage's under one of them, among the Deployment's own labels or annotations,
+ * may be overwritten, or read as theirs.
  */
-const isKubernetesDeploymentKey = (key: string) => /^(?:deployment|kubectl)\.kubernetes\.io\//.test(key);
+const KUBERNETES_DEPLOYMENT_PREFIXES: Readonly<Record<string, string>> = {
+  'deployment.kubernetes.io/':
+    "the Deployment controller's: it writes the annotation deployment.kubernetes.io/revision on a Deployment, which kubectl rollout undo follows",
+  'kubectl.kubernetes.io/': "kubectl's: it writes last-applied-configuration there, and reads default-container from a pod's annotations",
+};
+
+/** The prefix Kubernetes keeps of a key of a Deployment's own labels or annotations (`KUBERNETES_DEPLOYMENT_PREFIXES`), if any. */
+const kubernetesDeploymentPrefix = (key: string) => Object.keys(KUBERNETES_DEPLOYMENT_PREFIXES).find((p) => key.startsWith(p));
 
 /**
  * `service.colorNodePorts` as demoapp takes it: only blue/green (a Service per color), and on the
@@ -98,25 +105,25 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       );
   }
   problems.push(...podPortProblems(s));
-  if (s.service && ports.length === 0)
+  // the Service exposes the ports of every container, the sidecars' too (a proxy in front of the app)
+  const podPorts = servicePortsOf(s).map(([n]) => n);
+  if (s.service && podPorts.length === 0)
     add(['service'], 'config/conflict', 'needs ports (the Service exposes them)', 'add `ports: { http: { port: 8080 } }`');
   if (s.service?.colorNodePorts !== undefined) problems.push(...colorNodePortProblems(s));
   if (s.ingress) {
-    if (ports.length === 0)
+    if (podPorts.length === 0)
       add(
         ['ingress'],
         'config/conflict',
         'needs ports (the Ingress sends traffic to one of them)',
         'add `ports: { http: { port: 8080 } }`',
       );
-    else if (s.ingress.port !== undefined && !servicePortsOf(s).some(([n]) => n === s.ingress!.port)) {
-      const sidecars = servicePortsOf(s).length > ports.length;
+    else if (s.ingress.port !== undefined && !podPorts.includes(s.ingress.port)) {
+      const sidecars = podPorts.length > ports.length;
       add(
         ['ingress', 'port'],
         'config/unknown-port',
-        `is not one of ports${sidecars ? " or the sidecars' ports" : ''} (${servicePortsOf(s)
-          .map(([n]) => n)
-          .join(', ')})`,
+        `is not one of ports${sidecars ? " or the sidecars' ports" : ''} (${podPorts.join(', ')})`,
         `name a port under ports${sidecars ? " or a sidecar's ports" : ''}`,
       );
     }
@@ -145,13 +152,14 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
     [['ingress', 'annotations'], s.ingress?.annotations],
   ] as const) {
     const deployment = path.length === 1 && path[0] !== 'podAnnotations';
-    for (const key of Object.keys(annotations ?? {}).filter((k) => k === LAST_APPLIED || (deployment && isKubernetesDeploymentKey(k)))) {
+    for (const key of Object.keys(annotations ?? {}).filter((k) => k === LAST_APPLIED || (deployment && kubernetesDeploymentPrefix(k)))) {
+      const prefix = kubernetesDeploymentPrefix(key)!;
       add(
         [...path, key],
         'config/invalid',
         key === LAST_APPLIED
           ? 'is the annotation kubectl apply writes itself, with what it applied: the next apply would diff against this value, not against what was applied, and remove or keep the wrong fields'
-          : `is a key Kubernetes writes on a Deployment itself (${key.startsWith('kubectl') ? "kubectl's" : "the Deployment controller's, such as deployment.kubernetes.io/revision, which kubectl rollout undo follows"}): the next rollout or apply overwrites it, and until then what reads it is misled`,
+          : `is under ${prefix}, a prefix Kubernetes keeps for its own keys (${KUBERNETES_DEPLOYMENT_PREFIXES[prefix]}): a key of yours there may be overwritten, or read as theirs`,
         'remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
       );
     }

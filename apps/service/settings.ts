@@ -31,8 +31,8 @@ import {
 } from '../../lib/config/workload.js';
 import type { TOptional, TString } from '@sinclair/typebox';
 import { EnvFrom, EnvName, KeyName, KeyRefs } from './environment-settings.js';
-import { PortName, ServiceProbe } from './probe-settings.js';
-import { PORT_DESCRIPTION, PORT_PROPERTIES, Sidecars } from './sidecar-settings.js';
+import { PORT_DESCRIPTION, PORT_PROPERTIES, PortName, ServiceProbe } from './port-probe-settings.js';
+import { Sidecars } from './sidecar-settings.js';
 import { POLICY_CONTROLS, type PolicyControl } from '../../lib/policy.js';
 import { BlueGreen, ColorNodePorts, servingPort } from '../../lib/release.js';
 
@@ -258,7 +258,7 @@ export const serviceSettings = Settings({
         ),
         colorNodePorts: Type.Optional(
           ColorNodePorts(
-            "Blue/green only: a NodePort Service per color (<name>-blue, <name>-green) on the HTTP port (the only port; else the port named http, else the port the readiness probe's HTTP check reaches), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none",
+            "Blue/green only: a NodePort Service per color (<name>-blue, <name>-green) on the HTTP port (ingress.port when given, a sidecar's too; else of the app's ports the only one, else the one named http, else the one the readiness probe's HTTP check reaches), for an edge load balancer that switches colors itself (edge: in the stage file); the Service <name> still selects the live color. @default - none",
           ),
         ),
       },
@@ -280,7 +280,7 @@ export const serviceSettings = Settings({
         className: Type.Optional(Name('IngressClass. @default - the cluster default')),
         annotations: Annotations('the Ingress', 'cert-manager.io/cluster-issuer: letsencrypt'),
       },
-      { description: 'An Ingress with TLS to one port (`port`, @default the first port). @default - none' },
+      { description: "An Ingress with TLS to one port (`port`, @default the first port: the app's, else a sidecar's). @default - none" },
     ),
   ),
   storage: Type.Optional(
@@ -351,33 +351,53 @@ export const DEFAULTS = {
 export const mountsReadWriteOnce = (s: ServiceSettings): boolean =>
   s.storage !== undefined && (s.storage.accessMode ?? DEFAULTS.accessMode) === 'ReadWriteOnce';
 
+/** A port of a container of the pod as the stage file declares it: its number, protocol and (the app container's) nodePort. */
+type PortSettings = { readonly port: number; readonly protocol?: 'TCP' | 'UDP'; readonly nodePort?: number };
+
+/**
+ * The ports of the pod's containers with the settings that declare them, in order: the app
+ * container's (`ports.<name>`), then each sidecar's (`sidecars[i].ports.<name>`).
+ */
+export function podPortsOf(
+  s: Pick<ServiceSettings, 'ports' | 'sidecars'>,
+): { path: (string | number)[]; name: string; port: PortSettings }[] {
+  const of = (ports: Readonly<Record<string, PortSettings>> | undefined, at: (string | number)[]) =>
+    Object.entries(ports ?? {}).map(([name, port]) => ({ path: [...at, name], name, port }));
+  return [of(s.ports, ['ports']), ...(s.sidecars ?? []).map((c, i) => of(c.ports, ['sidecars', i, 'ports']))].flat();
+}
+
 /**
  * The ports the Service exposes, by name: the app container's (`ports`), then each sidecar's
  * (`sidecars[i].ports`), so that an Ingress may send traffic to a sidecar (a proxy in front of the app).
  */
-export function servicePortsOf(
-  s: Pick<ServiceSettings, 'ports' | 'sidecars'>,
-): [string, { port: number; protocol?: 'TCP' | 'UDP'; nodePort?: number }][] {
-  return [...Object.entries(s.ports ?? {}), ...(s.sidecars ?? []).flatMap((c) => Object.entries(c.ports ?? {}))];
-}
+export const servicePortsOf = (s: Pick<ServiceSettings, 'ports' | 'sidecars'>): [string, PortSettings][] =>
+  podPortsOf(s).map((p) => [p.name, p.port]);
 
 /** A port of the instance by name, as the stage file declares it. */
 export type ServicePort = readonly [name: string, port: NonNullable<ServiceSettings['ports']>[string]];
 
 /**
  * The port a color's Service (`service.colorNodePorts`) exposes: the one an edge load balancer
- * sends HTTP to, chosen as the edge chooses it (`servingPort`: the only port; of several, the one
- * named `http`, else the one the readiness probe's HTTP check reaches, its port or the first port as
- * the probe defaults to); else undefined, since which one is meant is not known. A color's Service
- * has that port only: a NodePort Service opens a node port for every port it has, and the other
- * ports' would be picked by the API server, on every node, unused (a probe on another port is then
- * checked by connecting only, with the warning edge/readiness-port).
+ * sends HTTP to, chosen as the edge chooses it (`servingPort`): `ingress.port` when given, among
+ * the ports of every container (a sidecar proxy in front of the app, which the edge must not go
+ * round); else, of the app container's ports, the only one; of several, the one named `http`, else
+ * the one the readiness probe's HTTP check reaches, its port or the first port as the probe
+ * defaults to (a sidecar's port, an exporter's, is not guessed to serve); else undefined,
+ * since which one is meant is not known. A color's Service has that port only: a NodePort Service
+ * opens a node port for every port it has, and the other ports' would be picked by the API server,
+ * on every node, unused (a probe on another port is then checked by connecting only, with the
+ * warning edge/readiness-port).
  */
 export function colorServicePort(s: ServiceSettings): ServicePort | undefined {
-  const ports = Object.entries(s.ports ?? {});
+  const ports = s.ingress?.port === undefined ? Object.entries(s.ports ?? {}) : servicePortsOf(s);
   const http = s.probes?.readiness?.http;
   // the probe's port by number or by name, or the first port as the probe defaults to
   const probed = ([portName, p]: ServicePort) =>
     http !== undefined && (http.port === undefined ? portName === ports[0]![0] : http.port === p.port || http.port === portName);
-  return servingPort(ports, ([portName]) => portName, probed);
+  return servingPort(
+    ports,
+    ([portName]) => portName,
+    probed,
+    ([portName]) => portName === s.ingress?.port,
+  );
 }

@@ -1,30 +1,24 @@
 /**
  * The schema of the service stack's sidecars: containers that run beside the app container for the
  * pod's whole life (a proxy, a log shipper, an exporter), as Kubernetes 1.25 runs them, plain extra
- * containers. Each is checked as the app container is: its image, ports, probes, environment and
- * resources; it mounts what the app container mounts, with its security context.
+ * containers. Each is checked as the app container is: its image (by default the app's), ports,
+ * probes, environment and resources; it mounts what the app container mounts, with its security context.
  */
-import { ImageRef, Mapping, PortNumber, Settings, StringEnum, Type } from '../../lib/config/types.js';
+import { ImageRef, Mapping, Settings, Type } from '../../lib/config/types.js';
 import { Name, Resources } from '../../lib/config/workload.js';
 import { EnvName } from './environment-settings.js';
-import { PortName, ServiceProbe } from './probe-settings.js';
-
-/** What a container's port is: its number and protocol (the app container's `ports` add a nodePort). */
-export const PORT_PROPERTIES = {
-  port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
-  protocol: Type.Optional(StringEnum(['TCP', 'UDP'], { description: '@default TCP' })),
-};
-/** How a port's settings are described. */
-export const PORT_DESCRIPTION = 'A port of the container, e.g. { port: 8080 } (or { port: 53, protocol: UDP }).';
+import { PORT_DESCRIPTION, PORT_PROPERTIES, PortName, ServiceProbe } from './port-probe-settings.js';
 
 export const Sidecars = Type.Optional(
   Type.Array(
     Settings({
       name: Name('Name of the container, unlike the app container (named as the app), the init containers and the other sidecars.'),
-      image: ImageRef({
-        description:
-          "The image the sidecar runs, e.g. envoyproxy/envoy:v1.27.0; npm run promote does not copy it (the app's own image runs in the app container).",
-      }),
+      image: Type.Optional(
+        ImageRef({
+          description:
+            "The image the sidecar runs, e.g. envoyproxy/envoy:v1.27.0; npm run promote does not copy it. @default - the app's own image (each blue/green color's), so a sidecar of the app's code (a worker with other args) is released with the app",
+        }),
+      ),
       command: Type.Optional(
         Type.Array(Type.String(), { minItems: 1, description: "Replaces the image's entrypoint. @default - the image's" }),
       ),

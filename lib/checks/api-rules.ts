@@ -309,8 +309,9 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
   if (templatePath && template) {
     if (template.spec && typeof template.spec === 'object') {
       checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out, engine);
-      // a Pod's own containers: their ports never change once it exists (the API server refuses the update), so no later apply mixes them up
-      for (const list of o.kind === 'Pod' ? [] : CONTAINER_LISTS) {
+      // a Pod's own containers, and a Job's: their ports never change once it exists (the API server refuses an update of
+      // a Pod's containers and of a Job's pod template), so no later apply mixes them up
+      for (const list of o.kind === 'Pod' || o.kind === 'Job' ? [] : CONTAINER_LISTS) {
         const cs = template.spec[list];
         if (!Array.isArray(cs)) continue;
         cs.forEach((c: Record<string, unknown> | null, i) => {

@@ -2,7 +2,8 @@
  * Readiness probes where they matter. A readinessProbe decides one thing: whether the pod is among
  * the endpoints of the Services that select it. So a long-running container without one gets the
  * `policy/probes` warning only when a Service of its namespace selects its pods (a worker that no
- * Service reaches needs none); the missing livenessProbe, which matters for any pod, is
+ * Service reaches needs none), and only a container the Service's traffic reaches (one that declares
+ * ports, beside a log shipper that declares none); the missing livenessProbe, which matters for any pod, is
  * pod-security.ts's. Which Services select a pod is a question across objects: a traced check,
  * whose lookups are kept with its findings (lib/checks/index.ts). The workload's declared exception
  * `policy.stagecraft.dev/probes` silences it, as it does the liveness warning (and pod-security.ts
@@ -33,7 +34,11 @@ export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
   const spec = asObj(w?.template.spec);
   if (!w || !spec || runsToCompletion(o, spec) || declaredExceptions(o.metadata?.annotations).has('probes')) return [];
   const containers = Array.isArray(spec.containers) ? spec.containers : [];
-  const unready = containers.flatMap((c, i) => (asObj(c) && !asObj(c.readinessProbe) ? [i] : []));
+  // the Service's traffic goes to the containers that declare ports: beside them, one without (a log
+  // shipper) gets none; when none declares any, a Service's port by number may reach any of them
+  const hasPorts = (c: unknown) => Array.isArray(asObj(c)?.ports) && (asObj(c)!.ports as unknown[]).length > 0;
+  const serving = containers.some(hasPorts) ? hasPorts : () => true;
+  const unready = containers.flatMap((c, i) => (asObj(c) && !asObj(c.readinessProbe) && serving(c) ? [i] : []));
   // looked up only for a pod that lacks a probe: the other workloads' results depend on no Service
   if (unready.length === 0) return [];
   const labels = w.template.metadata?.labels ?? {};

@@ -320,8 +320,9 @@ export function placementProblems(
       code: 'config/conflict',
       severity: 'warning',
       path: ['priorityClassName'],
-      message: `is ${s.priorityClassName}, a class for the cluster's own components (kube-system's): outside kube-system the API server refuses the pods where the cluster keeps the system classes to it by a ResourceQuota (GKE's does; pods "forbidden: ... priorityClass is not permitted in ${stage.namespace} namespace"), and elsewhere they outrank and preempt CoreDNS and the network plugin when the nodes are full`,
-      hint: "use a PriorityClass the cluster's admins made for apps, such as high-priority (value at most 1000000000), or leave priorityClassName out",
+      // any namespace may use them since Kubernetes 1.17; a cluster that keeps them to kube-system does it with a quota
+      message: `is ${s.priorityClassName}, a class for the cluster's own components: a cluster may keep it to kube-system with a ResourceQuota scoped to the PriorityClass, and then refuses the pods in ${stage.namespace} (GKE does: "insufficient quota to match these scopes: [{PriorityClass In [system-node-critical system-cluster-critical]}]"); elsewhere the pods outrank every app's and, when the nodes are full, preempt lower-priority pods: the other apps`,
+      hint: `use a PriorityClass the cluster's admins made for apps, such as high-priority (value at most 1000000000), or leave priorityClassName out; if the app needs this class, give namespace ${stage.namespace} a ResourceQuota with scopeSelector: { matchExpressions: [{ scopeName: PriorityClass, operator: In, values: [${s.priorityClassName}] }] }`,
     });
   (s.tolerations ?? []).forEach((t, i) => {
     for (const p of tolerationProblems(t)) {

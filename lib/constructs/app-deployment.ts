@@ -174,7 +174,11 @@ export interface AppDeploymentProps extends PodProps {
   readonly spread?: readonly AppSpread[];
   /** Steps run in order, each to completion, before the app container starts. @default - none */
   readonly initContainers?: readonly AppInitContainer[];
-  /** Containers that run beside the app container, with its mounts and security context. @default - none */
+  /**
+   * Containers that run beside the app container, with its mounts and security context; one without
+   * an image runs the app's (each color's: it is released with the app, such as a worker of the app's code).
+   * @default - none
+   */
   readonly sidecars?: readonly PodContainer[];
   /** The domains the pods keep apart on, each term selecting the Deployment's own pods, as `spread` does. @default - none */
   readonly antiAffinity?: AppAntiAffinity;
@@ -289,10 +293,10 @@ export class AppDeployment extends Construct {
               livenessProbe: probe(props.probes?.liveness, 'liveness'),
               readinessProbe: probe(props.probes?.readiness, 'readiness'),
               startupProbe: probe(props.probes?.startup, 'startup'),
-              lifecycle: props.preStop?.length ? { preStop: { exec: { command: [...props.preStop] } } } : undefined,
+              lifecycle: preStopLifecycle(props.preStop),
               resources: props.resources,
             },
-            sidecars: props.sidecars,
+            sidecars: props.sidecars?.map((c) => ({ ...c, image: c.image ?? props.image })),
             imagePullPolicy: props.imagePullPolicy,
             securityContext: props.securityContext ?? RESTRICTED_CONTAINER,
             volumes: props.volumes,
@@ -361,6 +365,13 @@ function toAntiAffinity(a: AppAntiAffinity, ownPods: () => k8s.LabelSelector): k
 /** A port by number or by a container port's name, as Kubernetes writes it. */
 const portRef = (p: number | string): k8s.IntOrString =>
   typeof p === 'number' ? k8s.IntOrString.fromNumber(p) : k8s.IntOrString.fromString(p);
+
+/**
+ * A `preStop` command as a container's lifecycle: it runs before SIGTERM, while the endpoints stop
+ * sending traffic to the stopping pod; none without a command.
+ */
+export const preStopLifecycle = (preStop: readonly string[] | undefined): k8s.Lifecycle | undefined =>
+  preStop?.length ? { preStop: { exec: { command: [...preStop] } } } : undefined;
 
 /** A probe as Kubernetes writes it; `port` is the container's port, used when an HTTP or TCP probe names none. */
 export function toProbe(p: AppProbe, port: number, subject = 'probe'): k8s.Probe {

@@ -16,6 +16,7 @@ import {
   READINESS_SETTING,
   checkPortOf,
   portsOfService,
+  ingressPortsOf,
   publishedPortOf,
   readinessPortWarning,
   readinessProbeOf,
@@ -138,7 +139,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       return undefined;
     }
     const probe = readinessProbeOf(service, objects);
-    const { port: published, ambiguous } = publishedPortOf(service, probe);
+    const { port: published, ambiguous } = publishedPortOf(service, probe, ingressPortsOf(service, objects));
     const nodePort = published?.nodePort;
     if (ambiguous) {
       problems.push({

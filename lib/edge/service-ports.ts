@@ -75,19 +75,48 @@ const isProbed = (p: ServicePort, probe: ReadinessProbe | undefined): boolean =>
 /** The ports of a Service, as its spec declares them. */
 export const portsOfService = (service: KubeObject): ServicePort[] => (service.spec as { ports?: ServicePort[] } | undefined)?.ports ?? [];
 
+/** A backend of an Ingress rule, as its spec declares it. */
+interface IngressBackend {
+  readonly service?: { readonly name?: string; readonly port?: { readonly number?: number; readonly name?: string } };
+}
+
 /**
- * The port of a Service the edge sends its traffic to, of all its ports (`servingPort`: its only
- * one; of several, the one named `http`, else the one that reaches the port the readiness probe
- * checks); else which one is meant is not known, and the ports are returned. Chosen among all the
- * ports, not those with a declared nodePort: the port that serves needs one, and is not passed
- * over for another port that has one (the caller refuses it without one).
+ * The ports of Service `service` that an Ingress among `objects` sends traffic to (by number or
+ * name): where the app declares its traffic goes, such as a sidecar proxy in front of the app.
  */
-export function publishedPortOf(service: KubeObject, probe: ReadinessProbe | undefined): { port?: ServicePort; ambiguous?: string[] } {
+export function ingressPortsOf(service: KubeObject, objects: readonly KubeObject[]): (number | string)[] {
+  return objects.flatMap((o) => {
+    if (o.kind !== 'Ingress' || o.metadata.namespace !== service.metadata.namespace) return [];
+    const rules = (o.spec as { rules?: { http?: { paths?: { backend?: IngressBackend }[] } }[] } | undefined)?.rules ?? [];
+    return rules
+      .flatMap((r) => r.http?.paths ?? [])
+      .flatMap(({ backend }) => {
+        const to = backend?.service;
+        const port = to?.name === service.metadata.name ? (to?.port?.number ?? to?.port?.name) : undefined;
+        return port === undefined ? [] : [port];
+      });
+  });
+}
+
+/**
+ * The port of a Service the edge sends its traffic to, of all its ports (`servingPort`: the one an
+ * Ingress of the app sends its traffic to, `ingress`; else its only one; of several, the one named
+ * `http`, else the one that reaches the port the readiness probe checks); else which one is meant
+ * is not known, and the ports are returned. Chosen among all the ports, not those with a declared
+ * nodePort: the port that serves needs one, and is not passed over for another port that has one
+ * (the caller refuses it without one).
+ */
+export function publishedPortOf(
+  service: KubeObject,
+  probe: ReadinessProbe | undefined,
+  ingress: readonly (number | string)[] = [],
+): { port?: ServicePort; ambiguous?: string[] } {
   const ports = portsOfService(service);
   const port = servingPort(
     ports,
     (p) => p.name,
     (p) => isProbed(p, probe),
+    (p) => ingress.some((i) => i === p.port || i === p.name),
   );
   if (port || ports.length <= 1) return { port };
   const nodePort = (p: ServicePort) => (p.nodePort === undefined ? '' : `, nodePort ${p.nodePort}`);

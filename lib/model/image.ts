@@ -45,6 +45,13 @@ export function imageParts(image: string): ImageParts {
 }
 
 /**
+ * The repository of `image` as Docker resolves it (registry and path, no tag or digest, without
+ * Docker Hub's host and `library/`), the one rule for whether two images are of one repository:
+ * `nginx:1`, `library/nginx` and `docker.io/library/nginx:2` are all `nginx`.
+ */
+export const repositoryOf = (image: string): string => withoutDockerHub(imageParts(image).name);
+
+/**
  * `image` with its name and digest in lowercase and its tag as written (`Team/API:1.0-Alpine` ->
  * `team/api:1.0-Alpine`): repository names are lowercase, tags may hold capitals. Undefined when
  * only the tag has capitals (nothing to change).

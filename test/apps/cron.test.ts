@@ -352,8 +352,11 @@ describe("the pods of a cron job, as a service's", () => {
       'topologySpreadConstraints: [{ topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway }]',
       'podAntiAffinity: { required: [kubernetes.io/hostname] }',
     ]);
-    const pod = podSpec(find(render(text), 'CronJob'));
+    const cronJob = find(render(text), 'CronJob');
+    const pod = podSpec(cronJob);
     const own = { matchLabels: { 'app.kubernetes.io/instance': 'report-x' } };
+    // the pods carry the label the constraints select them by: else each pod counts none, itself included
+    expect(cronJob.spec.jobTemplate.spec.template.metadata.labels).toMatchObject(own.matchLabels);
     expect(pod.topologySpreadConstraints).toEqual([
       { topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', maxSkew: 1, labelSelector: own },
     ]);

@@ -116,3 +116,28 @@ describe('the disruption budget of a service', () => {
     expect((compiled.warnings.get('x') ?? []).map((p) => p.code)).toEqual(['refs/pdb-blocks-drain']);
   });
 });
+
+describe('an autoscaled service with sidecars', () => {
+  it("refuses a sidecar without a CPU request or limit, at its resources (or its entry), since the autoscaler sums every container's request", () => {
+    expect(
+      problems(
+        serviceStage([
+          ...AUTOSCALED,
+          'sidecars: [{ name: proxy, image: envoyproxy/envoy:v1.27.0 }, { name: shipper, image: fluent/fluent-bit:2.2, resources: { requests: { memory: 32Mi } } }]',
+        ]),
+      ),
+    ).toEqual([
+      "environments/x.yaml:8:16: apps.api.sidecars[0] needs requests.cpu, as autoscaling does: the HorizontalPodAutoscaler measures CPU against the requests of every container of the pod, and with sidecar 'proxy' lacking one it computes nothing (missing request for cpu in container proxy), so the app never scales\n" +
+        '  hint: give the sidecar resources: { requests: { cpu: 50m } } (what it uses at rest), or a limits.cpu, which is then its request too',
+      "environments/x.yaml:8:124: apps.api.sidecars[1].resources needs requests.cpu, as autoscaling does: the HorizontalPodAutoscaler measures CPU against the requests of every container of the pod, and with sidecar 'shipper' lacking one it computes nothing (missing request for cpu in container shipper), so the app never scales\n" +
+        '  hint: give the sidecar resources: { requests: { cpu: 50m } } (what it uses at rest), or a limits.cpu, which is then its request too',
+    ]);
+  });
+
+  it('takes a sidecar with a CPU request, or a CPU limit (its request then), and any sidecar without autoscaling', () => {
+    const sidecars =
+      'sidecars: [{ name: proxy, image: envoyproxy/envoy:v1.27.0, resources: { requests: { cpu: 50m } } }, { name: shipper, image: fluent/fluent-bit:2.2, resources: { limits: { cpu: 100m } } }]';
+    expect(problems(serviceStage([...AUTOSCALED, sidecars]))).toEqual([]);
+    expect(problems(serviceStage(['image: team/api:1', 'sidecars: [{ name: shipper, image: fluent/fluent-bit:2.2 }]']))).toEqual([]);
+  });
+});

@@ -45,6 +45,23 @@ describe('the environments a service reads whole (envFrom)', () => {
     ]);
   });
 
+  it('refuse a ConfigMap the stage lacks once, at its first setting, listing the variables, envFrom entries and containers that use it', () => {
+    expect(
+      checkErrors(
+        serviceStage([
+          IMAGE,
+          'initContainers: [{ name: migrate, command: [./manage, migrate] }]',
+          'configMaps: { settings: { MODE: mode, LEVEL: level } }',
+          'envFrom: { configMaps: [settings] }',
+        ]),
+      ),
+    ).toEqual([
+      "environments/x.yaml:6:37: apps.api.configMaps.settings.MODE: container 'api' env MODE uses ConfigMap 'settings', but the ConfigMaps in namespace 'x' are: none; " +
+        'used by configMaps.settings.MODE, configMaps.settings.LEVEL and envFrom.configMaps[0], in Deployment x/api (containers api and migrate)\n' +
+        '  hint: fix the name, or add the ConfigMap to the stage',
+    ]);
+  });
+
   it('refuse a Secret key that is no variable name (the kubelet would skip it), at its place', () => {
     expect(problems(serviceStage([IMAGE, 'envFrom: { secrets: { api-env: [api.token] } }']))).toEqual([
       `environments/x.yaml:5:37: apps.api.envFrom.secrets.api-env[0] must be a key that is an environment variable name (letters, digits and '_', not starting with a digit) (found "api.token")`,

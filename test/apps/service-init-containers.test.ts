@@ -55,7 +55,7 @@ describe('the init containers of a service', () => {
     ]);
   });
 
-  it('read a ConfigMap the stage lacks with the app container, in each color: one problem at the setting, naming every place that reads it', () => {
+  it('read a ConfigMap the stage lacks with the app container, in each color: one problem at the setting, naming every place that uses it', () => {
     expect(
       checkErrors(
         serviceStage([
@@ -66,11 +66,11 @@ describe('the init containers of a service', () => {
         ]),
       ),
     ).toEqual([
-      "environments/x.yaml:6:41: apps.api.configMaps.app-settings.MODE: Deployment x/api-blue: container 'api' env MODE uses ConfigMap 'app-settings', but the ConfigMaps in namespace 'x' are: none; " +
-        'read in 4 places: Deployment x/api-blue (containers api and migrate) and Deployment x/api-green (containers api and migrate)\n' +
+      "environments/x.yaml:6:41: apps.api.configMaps.app-settings.MODE: container 'api' env MODE uses ConfigMap 'app-settings', but the ConfigMaps in namespace 'x' are: none; " +
+        'used by Deployment x/api-blue (containers api and migrate) and Deployment x/api-green (containers api and migrate)\n' +
         '  hint: fix the name, or add the ConfigMap to the stage',
-      "environments/x.yaml:7:29: apps.api.envFrom.configMaps[0]: Deployment x/api-blue: container 'api' envFrom uses ConfigMap 'app-env', but the ConfigMaps in namespace 'x' are: none; " +
-        'read in 4 places: Deployment x/api-blue (containers api and migrate) and Deployment x/api-green (containers api and migrate)\n' +
+      "environments/x.yaml:7:29: apps.api.envFrom.configMaps[0]: container 'api' envFrom uses ConfigMap 'app-env', but the ConfigMaps in namespace 'x' are: none; " +
+        'used by Deployment x/api-blue (containers api and migrate) and Deployment x/api-green (containers api and migrate)\n' +
         '  hint: fix the name, or add the ConfigMap to the stage',
     ]);
   });

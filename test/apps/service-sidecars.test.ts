@@ -82,8 +82,20 @@ describe('the sidecars of a service', () => {
     );
     expect(warnings(serviceStage(['image: team/api:1.4', 'sidecars: [{ name: worker, image: team/api:1.3, args: [worker] }]']))).toEqual([
       "environments/x.yaml:5:39: warning: apps.api.sidecars[0].image is team/api:1.3, of the app's own repository (the app runs team/api:1.4): npm run promote moves the app's image, not this one, so the sidecar stays at another release than the app\n" +
-        "  hint: run the app's own code in the app container (its image is promoted); a sidecar runs an image of its own (a proxy, an exporter), changed by hand",
+        "  hint: leave image out: the sidecar then runs the app's own image (each blue/green color's), promoted with it",
     ]);
+  });
+
+  it('take a number another container has over another protocol (53 over UDP beside 53 over TCP), as the README says', () => {
+    expect(
+      problems(
+        serviceStage([
+          'image: team/api:1',
+          'ports: { dns-tcp: { port: 53 } }',
+          'sidecars: [{ name: udp, image: a:1, ports: { dns-udp: { port: 53, protocol: UDP } } }]',
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it("take the Ingress's traffic on a port of theirs (a proxy in front of the app), and refuse a port neither has", () => {
@@ -98,6 +110,71 @@ describe('the sidecars of a service', () => {
     expect(problems(text.replace('port: proxy', 'port: admin'))).toEqual([
       "environments/x.yaml:7:65: apps.api.ingress.port is not one of ports or the sidecars' ports (http, proxy)\n" +
         "  hint: name a port under ports or a sidecar's ports",
+    ]);
+  });
+
+  it("run the app's preStop when they have ports (a proxy serves the requests in flight until the endpoints stop sending any), not when they have none", () => {
+    const objects = render(
+      serviceStage(['image: team/api:1', 'ports: { http: { port: 8080 } }', 'preStop: [sleep, "5"]', PROXY]).replace(
+        '}]',
+        '}, { name: shipper, image: fluent/fluent-bit:2.2 }]',
+      ),
+    );
+    const [app, proxy, shipper] = pod(find(objects, 'Deployment', 'api')).containers;
+    expect(proxy.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(proxy.lifecycle).toEqual(app.lifecycle);
+    expect(shipper).not.toHaveProperty('lifecycle');
+  });
+
+  it('give the Service and the Ingress their ports when the app container has none (the app listens behind the proxy only)', () => {
+    const objects = render(
+      serviceStage(['image: team/api:1', PROXY, 'service: { type: ClusterIP }', 'ingress: { host: api.example.com, tlsSecret: api-tls }']),
+    );
+    expect(find(objects, 'Service', 'api').spec.ports).toEqual([{ name: 'proxy', port: 8443, targetPort: 'proxy', protocol: 'TCP' }]);
+    expect(find(objects, 'Ingress').spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'api', port: { number: 8443 } });
+  });
+
+  it("give each color's Service (colorNodePorts) the port ingress.port names, a sidecar proxy's, so an edge does not go round the proxy", () => {
+    const objects = render(
+      serviceStage([
+        BLUE_GREEN,
+        'ports: { http: { port: 8080 } }',
+        PROXY,
+        'ingress: { host: api.example.com, tlsSecret: api-tls, port: proxy }',
+        'service: { colorNodePorts: { blue: 30031, green: 30032 } }',
+      ]),
+    );
+    expect(find(objects, 'Service', 'api-blue').spec.ports).toEqual([
+      { name: 'proxy', port: 8443, targetPort: 'proxy', protocol: 'TCP', nodePort: 30031 },
+    ]);
+    expect(find(objects, 'Service', 'api-green').spec.ports).toEqual([
+      { name: 'proxy', port: 8443, targetPort: 'proxy', protocol: 'TCP', nodePort: 30032 },
+    ]);
+  });
+
+  it("run the app's own image, each color's, when they name none (a worker of the app's code), so they are released with the app", () => {
+    const objects = render(serviceStage([BLUE_GREEN, 'sidecars: [{ name: worker, args: [worker] }]']));
+    for (const [color, image] of [
+      ['blue', 'team/api:1'],
+      ['green', 'team/api:2'],
+    ]) {
+      const [app, worker] = pod(find(objects, 'Deployment', `api-${color}`)).containers;
+      expect(app.image).toBe(image);
+      expect(worker).toMatchObject({ name: 'worker', image, args: ['worker'] });
+    }
+  });
+
+  it("give each color's Service the app's only port without ingress.port: a sidecar's port (an exporter's) is not guessed to serve", () => {
+    const objects = render(
+      serviceStage([
+        BLUE_GREEN,
+        'ports: { web: { port: 8080 } }',
+        'sidecars: [{ name: exporter, image: prom/statsd-exporter:v0.26.0, ports: { metrics: { port: 9102 } } }]',
+        'service: { colorNodePorts: { blue: 30031, green: 30032 } }',
+      ]),
+    );
+    expect(find(objects, 'Service', 'api-blue').spec.ports).toEqual([
+      { name: 'web', port: 8080, targetPort: 'web', protocol: 'TCP', nodePort: 30031 },
     ]);
   });
 

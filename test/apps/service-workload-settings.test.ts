@@ -112,15 +112,15 @@ describe('the labels and annotations of the Deployment itself', () => {
 
 describe("the cluster's own priority classes", () => {
   const SYSTEM_CLASS =
-    "is system-cluster-critical, a class for the cluster's own components (kube-system's): outside kube-system the API server refuses the pods where the cluster keeps the system classes to it by a ResourceQuota (GKE's does; pods \"forbidden: ... priorityClass is not permitted in x namespace\"), and elsewhere they outrank and preempt CoreDNS and the network plugin when the nodes are full\n" +
-    "  hint: use a PriorityClass the cluster's admins made for apps, such as high-priority (value at most 1000000000), or leave priorityClassName out";
+    'is system-cluster-critical, a class for the cluster\'s own components: a cluster may keep it to kube-system with a ResourceQuota scoped to the PriorityClass, and then refuses the pods in x (GKE does: "insufficient quota to match these scopes: [{PriorityClass In [system-node-critical system-cluster-critical]}]"); elsewhere the pods outrank every app\'s and, when the nodes are full, preempt lower-priority pods: the other apps\n' +
+    "  hint: use a PriorityClass the cluster's admins made for apps, such as high-priority (value at most 1000000000), or leave priorityClassName out; if the app needs this class, give namespace x a ResourceQuota with scopeSelector: { matchExpressions: [{ scopeName: PriorityClass, operator: In, values: [system-cluster-critical] }] }";
 
   it('are a warning at the setting of a service and of a cron job, outside kube-system', () => {
     expect(warnings(serviceStage([IMAGE, 'priorityClassName: system-cluster-critical']))).toEqual([
       `environments/x.yaml:5:24: warning: apps.api.priorityClassName ${SYSTEM_CLASS}`,
     ]);
     expect(warnings(cronStage(['priorityClassName: system-node-critical']))).toEqual([
-      `environments/x.yaml:6:24: warning: apps.nightly.priorityClassName ${SYSTEM_CLASS.replace('is system-cluster-critical', 'is system-node-critical')}`,
+      `environments/x.yaml:6:24: warning: apps.nightly.priorityClassName ${SYSTEM_CLASS.replaceAll('system-cluster-critical] }', 'system-node-critical] }').replace('is system-cluster-critical', 'is system-node-critical')}`,
     ]);
   });
 
@@ -137,17 +137,19 @@ describe('the keys Kubernetes writes itself', () => {
           IMAGE,
           'ports: { http: { port: 8080 } }',
           'labels: { deployment.kubernetes.io/revision: "3" }',
-          'annotations: { kubectl.kubernetes.io/last-applied-configuration: "{}", deployment.kubernetes.io/max-replicas: "3" }',
+          'annotations: { kubectl.kubernetes.io/last-applied-configuration: "{}", deployment.kubernetes.io/max-replicas: "3", kubectl.kubernetes.io/default-container: api }',
           'podAnnotations: { kubectl.kubernetes.io/default-container: api }',
           'service: { annotations: { kubectl.kubernetes.io/last-applied-configuration: "{}" } }',
         ]),
       ),
     ).toEqual([
-      "environments/x.yaml:6:50: apps.api.labels.deployment.kubernetes.io/revision is a key Kubernetes writes on a Deployment itself (the Deployment controller's, such as deployment.kubernetes.io/revision, which kubectl rollout undo follows): the next rollout or apply overwrites it, and until then what reads it is misled\n" +
+      "environments/x.yaml:6:50: apps.api.labels.deployment.kubernetes.io/revision is under deployment.kubernetes.io/, a prefix Kubernetes keeps for its own keys (the Deployment controller's: it writes the annotation deployment.kubernetes.io/revision on a Deployment, which kubectl rollout undo follows): a key of yours there may be overwritten, or read as theirs\n" +
         '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
       'environments/x.yaml:7:70: apps.api.annotations.kubectl.kubernetes.io/last-applied-configuration is the annotation kubectl apply writes itself, with what it applied: the next apply would diff against this value, not against what was applied, and remove or keep the wrong fields\n' +
         '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
-      "environments/x.yaml:7:115: apps.api.annotations.deployment.kubernetes.io/max-replicas is a key Kubernetes writes on a Deployment itself (the Deployment controller's, such as deployment.kubernetes.io/revision, which kubectl rollout undo follows): the next rollout or apply overwrites it, and until then what reads it is misled\n" +
+      "environments/x.yaml:7:115: apps.api.annotations.deployment.kubernetes.io/max-replicas is under deployment.kubernetes.io/, a prefix Kubernetes keeps for its own keys (the Deployment controller's: it writes the annotation deployment.kubernetes.io/revision on a Deployment, which kubectl rollout undo follows): a key of yours there may be overwritten, or read as theirs\n" +
+        '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
+      "environments/x.yaml:7:161: apps.api.annotations.kubectl.kubernetes.io/default-container is under kubectl.kubernetes.io/, a prefix Kubernetes keeps for its own keys (kubectl's: it writes last-applied-configuration there, and reads default-container from a pod's annotations): a key of yours there may be overwritten, or read as theirs\n" +
         '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',
       'environments/x.yaml:9:81: apps.api.service.annotations.kubectl.kubernetes.io/last-applied-configuration is the annotation kubectl apply writes itself, with what it applied: the next apply would diff against this value, not against what was applied, and remove or keep the wrong fields\n' +
         '  hint: remove it; a key of your own goes under your own prefix, such as team.example.com/owner',

@@ -35,6 +35,15 @@ describe('the readiness warning', () => {
     expect(probes([deployment('worker', { livenessProbe: probe })])).toEqual([]);
   });
 
+  it('is given for the containers that declare ports, not for one beside them that declares none (a log shipper), which gets no traffic', () => {
+    const web = deployment('web', { livenessProbe: probe, ports: [{ containerPort: 8080 }] });
+    const spec = (web.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec;
+    spec.containers.push({ name: 'shipper', image: 'fluent/fluent-bit:2.2', livenessProbe: probe });
+    expect(probes([web, service('web', { app: 'web' })])).toEqual([
+      "web: container 'web' has no readinessProbe, but Service web selects its pods",
+    ]);
+  });
+
   it('names every Service that selects the pods; a Service without a selector or of type ExternalName sends none', () => {
     const objects = [
       deployment('web', { livenessProbe: probe }),

@@ -219,6 +219,12 @@ describe('a published service app with several node ports', () => {
     expect(files.get('edge/haproxy.cfg')).toContain(`    server a 10.0.0.1:${free} check port 30301\n`);
   });
 
+  it("sends the traffic to the port the app's Ingress sends it to (ingress.port), before the port named 'http'", () => {
+    const ingress = '    ingress: { host: api.example.com, tlsSecret: api-tls, port: metrics }\n';
+    const { files } = compileEdge(api(PORTS, ingress));
+    expect(servers(files.get('edge/haproxy.cfg')!)).toEqual(['30301', '30301']);
+  });
+
   it("without a readiness probe, sends the traffic to the port named 'http'", () => {
     const { files } = compileEdge(api(PORTS));
     expect(servers(files.get('edge/haproxy.cfg')!)).toEqual(['30300', '30300']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageVersion, releaseVersion } from '../../lib/model/image.js';
+import { imageVersion, releaseVersion, repositoryOf } from '../../lib/model/image.js';
 
 describe('imageVersion', () => {
   it.each([
@@ -30,5 +30,19 @@ describe('releaseVersion', () => {
     expect(releaseVersion(digest)).toBe(imageVersion(`demoapp@${digest}`));
     expect(releaseVersion(`demoapp@${digest}`)).toBe(imageVersion(`demoapp@${digest}`));
     expect(releaseVersion('1.1-')).toBe(imageVersion('demoapp:1.1-'));
+  });
+});
+
+describe('repositoryOf', () => {
+  it('gives one repository for the ways Docker Hub images are written, keeping a registry and its port', () => {
+    expect(['nginx:1', 'library/nginx', 'docker.io/library/nginx:2', 'index.docker.io/library/nginx@sha256:ab'].map(repositoryOf)).toEqual([
+      'nginx',
+      'nginx',
+      'nginx',
+      'nginx',
+    ]);
+    expect(['team/api:1', 'docker.io/team/api:2'].map(repositoryOf)).toEqual(['team/api', 'team/api']);
+    expect(repositoryOf('localhost:5000/team/api:1')).toBe('localhost:5000/team/api');
+    expect(repositoryOf('quay.io/library/api')).toBe('quay.io/library/api');
   });
 });

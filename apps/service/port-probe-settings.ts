@@ -1,8 +1,8 @@
 /**
- * The schemas of the service stack's ports by name and of its health checks, which reach a port by
- * number or by that name.
+ * The schemas of the service stack's container ports (the app container's and the sidecars'), by
+ * name, and of its health checks, which reach a port by number or by that name.
  */
-import { Settings, Type } from '../../lib/config/types.js';
+import { PortNumber, Settings, StringEnum, Type } from '../../lib/config/types.js';
 import { Probe } from '../../lib/config/workload.js';
 
 /**
@@ -17,6 +17,14 @@ export const PortName = Type.String({
   expected:
     "a port name (an IANA service name: at most 15 lowercase letters, digits and '-', with at least one letter, no '-' at either end and no '--')",
 });
+/** What a container's port is: its number and protocol (the app container's `ports` add a nodePort). */
+export const PORT_PROPERTIES = {
+  port: PortNumber({ description: 'Port the container listens on; the Service port too.' }),
+  protocol: Type.Optional(StringEnum(['TCP', 'UDP'], { description: '@default TCP' })),
+};
+/** How a port's settings are described. */
+export const PORT_DESCRIPTION = 'A port of the container, e.g. { port: 8080 } (or { port: 53, protocol: UDP }).';
+
 /** A port by number, or by the name it has under `ports` (a probe may name either, as Kubernetes takes either). */
 const PortRef = (description: string) => {
   const expected = 'a port number (1-65535) or the name of one of ports';
