@@ -14,7 +14,7 @@ import type { AppInstance, LoadedStage } from './config/load.js';
 import type { ValueEdit } from './config/edit.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { compareNumbered, idleColor, releasePathMistakes, settingAt, type BlueGreenSettings, type SettingPath } from './release.js';
-import { imageVersion } from './model/image.js';
+import { imageVersion, withoutDockerHub } from './model/image.js';
 import type { Stack } from './stack.js';
 
 export interface PromotionPlan {
@@ -59,15 +59,6 @@ function imageParts(image: string): ImageParts {
   return { repository, name: repository.slice(repository.lastIndexOf('/') + 1), version: image.slice(repository.length) };
 }
 
-/** A repository as Docker Hub reads it: `web` is `docker.io/library/web`, `team/web` is `docker.io/team/web`. */
-function canonicalRepository(repository: string): string {
-  const [first, ...rest] = repository.split('/');
-  const registry = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (registry && first !== 'index.docker.io' && first !== 'docker.io') return repository;
-  const path = registry ? rest : [first, ...rest];
-  return `docker.io/${path.length === 1 ? `library/${path[0]}` : path.join('/')}`;
-}
-
 /** Where an image's version moves from stage to stage, for `imageFor`. */
 interface ImageMove {
   readonly from: string;
@@ -89,7 +80,7 @@ function imageFor({ from, to, image, current, force }: ImageMove): { value: stri
   if (current === undefined || current === image) return { value: image };
   const source = imageParts(image);
   const target = imageParts(current);
-  if (canonicalRepository(source.repository) === canonicalRepository(target.repository)) {
+  if (withoutDockerHub(source.repository) === withoutDockerHub(target.repository)) {
     // one repository, spelled as the target spells it (docker.io/library/web or web)
     return { value: `${target.repository}${source.version}` };
   }
@@ -298,14 +289,14 @@ export function planPromotion(
     // an image of the app's own repository elsewhere in its settings (a migration's init container) is not a release
     // setting, and stays at the release it names: said, since it often means to move with the app
     if (replaced !== undefined) {
-      const repository = canonicalRepository(imageParts(replaced).repository);
+      const repository = withoutDockerHub(imageParts(replaced).repository);
       const releasePaths = [release.image, ...(release.blueGreen ? [release.blueGreen] : []), ...(release.with ?? [])].map((p) =>
         dotted(p),
       );
       for (const { path, value } of imageSettings(target.settings)) {
         const shown = dotted(path);
         if (releasePaths.some((r) => shown === r || shown.startsWith(`${r}.`))) continue;
-        if (canonicalRepository(imageParts(value).repository) !== repository) continue;
+        if (withoutDockerHub(imageParts(value).repository) !== repository) continue;
         notes.push(
           `${dotted(['apps', source.name, ...path])}: ${value}, of the app's repository, stays as it is: promote moves ${dotted(at(release.image))} and the settings released with it, not this one (edit it by hand if it moves with the release)`,
         );

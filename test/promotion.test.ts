@@ -270,6 +270,14 @@ describe('promoting an image that the target pulls from a registry of its own', 
     });
   });
 
+  it("takes Docker Hub's registry-1.docker.io for Docker Hub, as the stacks' own-repository rule does", () => {
+    const to = load('production', 'apps:\n  web: { image: registry-1.docker.io/library/web:1 }\n');
+    expect(planPromotion(qaWeb, to, stacks, 'web')).toEqual({
+      edits: [{ path: ['apps', 'web', 'image'], value: 'registry-1.docker.io/library/web:2' }],
+      notes: [],
+    });
+  });
+
   it('refuses an image of another name, naming both and --force, and writes the source image with --force', () => {
     const to = load('production', 'apps:\n  web: { image: r.example.com/shop:1 }\n');
     expect(planPromotion(qaWeb, to, stacks)).toEqual({
