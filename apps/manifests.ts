@@ -177,12 +177,16 @@ function kustomizeFields(doc: Document): { key: string; offset: number }[] {
  */
 function keepNullLabels(chart: Chart, named: ObjectProps, locate: (path: FieldPath) => SourceLocation): void {
   const object = named as KubeObject; // a named object (isNamedObject)
-  for (const { path, what } of emptyNullLabels(object)) {
+  for (const { path, what, selector } of emptyNullLabels(object)) {
+    const key = String(path[path.length - 1]);
     addChartWarning(chart, {
       code: 'manifests/null-label',
       location: locate(path),
-      message: `${describeObject(object)}: ${formatFieldPath(path)}: ${what} value null: dist/ holds it as "", the empty value the API server stores for it (left as null, rendering would drop the ${what})`,
-      hint: `write ${String(path[path.length - 1])}: "" for an empty value, or leave the ${what} out`,
+      message: `${describeObject(object)}: ${formatFieldPath(path)}: ${what === 'value' ? 'value' : `${what} value`} null: dist/ holds it as "", the empty value the API server stores for it (left as null, rendering would drop the ${what === 'value' ? 'key' : what})`,
+      // leaving a selector's key out selects other pods (and a workload's selector cannot change once applied)
+      hint: selector
+        ? `write ${key}: "" (the selector the API server holds; leaving the key out would change it)`
+        : `write ${key}: "" for an empty value, or leave the ${what === 'value' ? 'key' : what} out`,
     });
   }
 }

@@ -314,7 +314,7 @@ function refused(
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
 ): Problem {
-  const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+  const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' && v !== '' ? v : JSON.stringify(v));
   const code = 'output/immutable-field';
   // a Secret's values are never shown, nor looked for among the settings
   const secret = now.kind === 'Secret';

@@ -195,11 +195,6 @@ export interface NodeDocument {
   readonly [key: string]: unknown;
 }
 
-/**
- * Declares a stack, inferring its settings type from its schema: its `release` paths must name
- * settings of that type (`['imag']` does not compile; test/apps/release-paths.test.ts checks the
- * schemas at run time too).
- */
 /** The type of the construct metadata that holds a chart's warnings (`addChartWarning`). */
 const CHART_WARNING = 'stagecraft:warning';
 
@@ -213,6 +208,11 @@ export function chartWarnings(chart: Chart): Problem[] {
   return chart.node.metadata.flatMap((m) => (m.type === CHART_WARNING ? [m.data as Problem] : []));
 }
 
+/**
+ * Declares a stack, inferring its settings type from its schema: its `release` paths must name
+ * settings of that type (`['imag']` does not compile; test/apps/release-paths.test.ts checks the
+ * schemas at run time too).
+ */
 export function defineStack<S extends TSchema>(stack: Stack<S> & { readonly release?: ReleaseSettings<Static<S>> }): Stack<S> {
   return stack;
 }

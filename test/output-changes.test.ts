@@ -273,6 +273,17 @@ describe('fields the API server will not change', () => {
     expect(warnings.join('\n')).toContain('the ConfigMap is immutable: true');
   });
 
+  it('shows an empty value as "" in an immutable field\'s change, not as nothing', () => {
+    const before = OBJECTS.replace('{ matchLabels: { app: db } }', '{ matchLabels: { app: db, tier: "" } }').replace(
+      'metadata: { labels: { app: db } }',
+      'metadata: { labels: { app: db, tier: "" } }',
+    );
+    const warnings = changes(MANIFESTS, MANIFESTS, { was: before });
+    expect(warnings.map((w) => w.split(', which')[0].replace(/^\S+ /, ''))).toContain(
+      'warning: StatefulSet data/db: spec.selector.matchLabels.tier changes from "" to (none)',
+    );
+  });
+
   it('does not warn about a claim that grows where its StorageClass allows expansion, nor about fields the API server updates', () => {
     const expandable = OBJECTS.replace('provisioner: example.com/disk', 'provisioner: example.com/disk\nallowVolumeExpansion: true');
     const edited = expandable

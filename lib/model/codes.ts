@@ -410,8 +410,8 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   ),
   row(
     'manifests/null-label',
-    'An included label, annotation, selector or nodeSelector value written as null (warning)',
-    'The API server stores a null there as "" when it creates the object; rendering would drop the key (a selector\'s: an immutable selector changed), so dist/ holds "". Write "" for an empty value, or leave the key out.',
+    'An included label, annotation, selector, nodeSelector or ConfigMap/Secret data value written as null (warning)',
+    'The API server stores a null there as "" when it creates the object; rendering would drop the key (a selector\'s: an immutable selector changed), so dist/ holds "". Write "" for an empty value; leave the key out only where it is no selector\'s.',
   ),
   row(
     'manifests/not-an-object',

@@ -47,11 +47,49 @@ describe('a null label, annotation, selector or nodeSelector value in an include
       ).toEqual([
         `${line(10, 10)}: warning: Deployment default/web: metadata.labels.team: label ${warned('label')}\n  hint: write team: "" for an empty value, or leave the label out`,
         `${line(11, 24)}: warning: Deployment default/web: metadata.annotations.note: annotation ${warned('annotation')}\n  hint: write note: "" for an empty value, or leave the annotation out`,
-        `${line(13, 46)}: warning: Deployment default/web: spec.selector.matchLabels.tier: label ${warned('label')}\n  hint: write tier: "" for an empty value, or leave the label out`,
+        `${line(13, 46)}: warning: Deployment default/web: spec.selector.matchLabels.tier: label ${warned('label')}\n  hint: write tier: "" (the selector the API server holds; leaving the key out would change it)`,
         `${line(17, 29)}: warning: Deployment default/web: spec.template.spec.nodeSelector.disk: label ${warned('label')}\n  hint: write disk: "" for an empty value, or leave the label out`,
       ]);
     });
   }
+
+  it("is kept as \"\" in any LabelSelector's matchLabels, a CronJob's job template and a ConfigMap's data", () => {
+    const text = `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: nightly }
+spec: { minAvailable: 1, selector: { matchLabels: { app: nightly, team: null } } }
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: nightly }
+spec:
+  schedule: "0 2 * * *"
+  jobTemplate:
+    metadata: { labels: { app: nightly, team: null } }
+    spec:
+      template:
+        metadata: { labels: { app: nightly, team: "" } }
+        spec: { restartPolicy: OnFailure, containers: [{ name: job, image: "busybox:1.36" }] }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings }
+data: { empty: null, full: x }
+`;
+    const compiled = compileStages([including(text)]);
+    const objects = compiled.stages[0].charts.flatMap((c) => c.objects);
+    const of = (kind: string) => objects.find((o) => o.kind === kind)!;
+    expect(of('PodDisruptionBudget').spec).toMatchObject({ selector: { matchLabels: { app: 'nightly', team: '' } } });
+    expect(of('CronJob').spec).toMatchObject({ jobTemplate: { metadata: { labels: { app: 'nightly', team: '' } } } });
+    expect(of('ConfigMap').data).toEqual({ empty: '', full: 'x' });
+    const warnings = compiled.warnings.get('imported')?.filter((w) => w.code === 'manifests/null-label') ?? [];
+    expect(warnings.map((w) => [w.location?.line, w.hint?.startsWith('write team: "" (the selector')])).toEqual([
+      [4, true],
+      [12, false],
+      [21, false],
+    ]);
+    expect(warnings[2].message).toContain('data.empty: value null: dist/ holds it as ""');
+  });
 
   it("is kept as \"\" in a Service's and a ReplicationController's selector, and in a v1 List's items", () => {
     const list = `apiVersion: v1
