@@ -1,7 +1,7 @@
 /**
  * The order Argo CD applies a stage whose Secrets come from a store in: by wave (the annotation,
  * else 0), each once the one before is healthy, ordering by kind only within a wave. The stage's
- * Namespace, then the namespaced SecretStore its ExternalSecrets read (with the ServiceAccounts it
+ * Namespace, then the store its ExternalSecrets read (with the ServiceAccounts it
  * authenticates as), then the ExternalSecrets, then the workloads (wave 0) that read their Secrets.
  */
 
@@ -13,8 +13,8 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
  */
 export const NAMESPACE_SYNC_WAVE = '-3';
 /**
- * The wave of a namespaced SecretStore the stage holds and reads its Secrets from (`secretStore:
- * { kind: SecretStore }`), and of the ServiceAccounts it names: in wave 0 it would come after the
+ * The wave of the store the stage holds and reads its Secrets from (`secretStore:`, a SecretStore
+ * or a ClusterSecretStore), and of the ServiceAccounts it names: in wave 0 it would come after the
  * ExternalSecrets, which stay unready without it, and the first sync would wait for them for ever.
  */
 export const SECRET_STORE_SYNC_WAVE = '-2';

@@ -23,19 +23,20 @@ function serviceAccountRefs(value: unknown, namespace: string, into = new Set<st
 }
 
 /**
- * Puts the namespaced SecretStore that a stage delivered by Argo CD reads its Secrets from
- * (`secretStore: { kind: SecretStore }`), when the stage holds it, and the ServiceAccounts it
- * authenticates as (`serviceAccountRef`), in the wave before the stage's ExternalSecrets
+ * Puts the store that a stage delivered by Argo CD reads its Secrets from (`secretStore:`, a
+ * namespaced SecretStore or a ClusterSecretStore), when the stage holds it, and the ServiceAccounts
+ * it authenticates as (`serviceAccountRef`), in the wave before the stage's ExternalSecrets
  * (lib/model/sync-waves.ts): left in wave 0, it would come after them, and they would never
  * become ready. A wave the object already has is kept.
  */
 export function secretStoreWaves(objects: readonly KubeObject[], { namespace, engine, secretStore }: SyncWaveOptions): KubeObject[] {
-  if (engine !== 'argocd' || secretStore?.kind !== 'SecretStore') return [...objects];
+  if (engine !== 'argocd' || secretStore === undefined) return [...objects];
+  const kind = secretStore.kind ?? 'ClusterSecretStore';
   const isStore = (o: KubeObject) =>
-    o.kind === 'SecretStore' &&
+    o.kind === kind &&
     o.apiVersion.startsWith('external-secrets.io/') &&
     o.metadata.name === secretStore.name &&
-    o.metadata.namespace === namespace;
+    (kind === 'ClusterSecretStore' || o.metadata.namespace === namespace);
   const accounts = new Set(objects.filter(isStore).flatMap((o) => [...serviceAccountRefs(o.spec, namespace)]));
   return objects.map((o) => {
     const first =

@@ -18,8 +18,17 @@ describe('secretStoreWaves', () => {
     expect(waves(secretStoreWaves([store(), account('vault-auth'), account('other')], argocd))).toEqual(['-2', '-2', undefined]);
   });
 
+  it('puts a ClusterSecretStore the stage holds and reads from in wave -2 too, its kind given or by default', () => {
+    const cluster = { ...store(), kind: 'ClusterSecretStore', metadata: { name: 'vault' } } as KubeObject;
+    for (const secretStore of [{ name: 'vault', kind: 'ClusterSecretStore' }, { name: 'vault' }] as const)
+      expect(waves(secretStoreWaves([cluster, account('vault-auth')], { ...argocd, secretStore }))).toEqual(['-2', '-2']);
+  });
+
   it.each([
-    ['a ClusterSecretStore', { ...argocd, secretStore: { name: 'vault', kind: 'ClusterSecretStore' } }],
+    [
+      'a ClusterSecretStore read where the stage holds a SecretStore',
+      { ...argocd, secretStore: { name: 'vault', kind: 'ClusterSecretStore' } },
+    ],
     ['Flux', { ...argocd, engine: 'flux' }],
     ['no engine', { ...argocd, engine: undefined }],
     ['another store', { ...argocd, secretStore: { name: 'other', kind: 'SecretStore' } }],
