@@ -58,11 +58,13 @@ export function targetOf(o: unknown): StageTarget | undefined {
 
 /**
  * Whether two targets of one engine name one cluster: `same` when written alike; `other` for two
- * server URLs or two Argo CD names, each of which names one cluster; else `maybe`: a name and a
- * server URL, two kubeconfig Secrets (whose kubeconfigs may point at one server) or Flux's own
- * cluster and a kubeconfig Secret may name one cluster two ways, which nothing in dist/ tells.
+ * Argo CD names (Argo CD keeps one cluster per server, under one name); else `maybe`: two server
+ * URLs (one API server answers at several: `https://kubernetes.default.svc`, its service IP, its
+ * public address), a name and a server URL, two kubeconfig Secrets (whose kubeconfigs may point at
+ * one server) or Flux's own cluster and a kubeconfig Secret may name one cluster two ways, which
+ * nothing in dist/ tells.
  */
 export function sameCluster(a: StageTarget, b: StageTarget): 'same' | 'other' | 'maybe' {
   if (a.form === b.form && a.id === b.id) return 'same';
-  return a.form === b.form && (a.form === 'server' || a.form === 'name') ? 'other' : 'maybe';
+  return a.form === 'name' && b.form === 'name' ? 'other' : 'maybe';
 }

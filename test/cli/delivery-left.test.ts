@@ -150,14 +150,17 @@ const ARGOCD_PROJECT = PROJECT.replace('engine: flux', 'engine: argocd').replace
 );
 
 describe('synth, when a stage is delivered to another cluster', () => {
-  it('warns once that the old cluster keeps its objects and data, with the command that deletes them there, when another server URL names it', () => {
+  it('warns once that the old cluster may keep its objects and data, with the command that deletes them there only if it is another, when another server URL names it', () => {
+    // one API server answers at several URLs (https://kubernetes.default.svc, its public address): never an unconditional delete
     const { dir, stderr } = synthMoved(ARGOCD_PROJECT, ARGOCD_PROJECT, 'prod');
     const [now, was] = ['https://prod.example.com:6443', 'https://nonprod.example.com:6443'];
     expect(stderr).toContain(
-      `Application argocd/stagecraft-qa: warning: applies dist/qa to ${now} now, no longer to ${was}, and Argo CD leaves what it applied there: ` +
-        `the stage's objects stay at work in ${was}, its claims with their data, while it starts on new, empty claims in ${now}\n` +
-        `  hint: copy what is to be kept first; then, with kubectl pointed at ${was}, delete the stage there: kubectl delete `,
+      `Application argocd/stagecraft-qa: warning: applies dist/qa to ${now} now, where it applied it to ${was}: named another way, that may be the same cluster or another one; ` +
+        `if it is another, Argo CD leaves what it applied there: the stage's objects stay at work in ${was}, its claims with their data, while it starts on new, empty claims in ${now}\n` +
+        `  hint: first find out whether it is another cluster (argocd cluster list gives the server of each cluster Argo CD names); only if it is another: ` +
+        `copy what is to be kept first; then, with kubectl pointed at ${was}, delete the stage there: kubectl delete `,
     );
+    expect(stderr).toContain('; if it is the same, delete nothing: that would delete the stage at work, with its data');
     expect(stderr).toMatch(
       /delete the stage there: kubectl delete [\w.,]*persistentvolumeclaim,[\w.,]*namespace --all-namespaces -l stagecraft.dev\/stage=qa,/,
     );
@@ -232,10 +235,10 @@ describe('synth, when a stage is delivered to another cluster', () => {
     const r = runCli('diff', ['qa'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(
-      'Application argocd/stagecraft-qa: warning: applies dist/qa to https://prod.example.com:6443 now, no longer to https://nonprod.example.com:6443',
+      'Application argocd/stagecraft-qa: warning: applies dist/qa to https://prod.example.com:6443 now, where it applied it to https://nonprod.example.com:6443: named another way',
     );
     expect(r.stderr).toContain(
-      '  hint: copy what is to be kept first; then, with kubectl pointed at https://nonprod.example.com:6443, delete the stage there: kubectl delete ',
+      'only if it is another: copy what is to be kept first; then, with kubectl pointed at https://nonprod.example.com:6443, delete the stage there: kubectl delete ',
     );
   });
 });

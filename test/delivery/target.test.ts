@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { sameCluster, targetOf } from '../../lib/delivery/target.js';
+
+/** The target of an Argo CD Application of stage qa sent to `destination`. */
+const application = (destination: object) =>
+  targetOf({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'stagecraft-qa', namespace: 'argocd' },
+    spec: { source: { path: 'dist/qa' }, destination },
+  })!;
+
+describe('sameCluster', () => {
+  it('takes two spellings of one server URL for one cluster', () => {
+    expect(sameCluster(application({ server: 'https://a.example.com:6443/' }), application({ server: 'https://A.example.com:6443' }))).toBe(
+      'same',
+    );
+  });
+
+  it('takes two server URLs for what may be one cluster: one API server answers at several', () => {
+    expect(
+      sameCluster(
+        application({ server: 'https://kubernetes.default.svc' }),
+        application({ server: 'https://kubernetes.default.svc.cluster.local' }),
+      ),
+    ).toBe('maybe');
+  });
+
+  it('takes two Argo CD names for two clusters, and a name for a server URL for what may be one', () => {
+    expect(sameCluster(application({ name: 'nonprod' }), application({ name: 'prod' }))).toBe('other');
+    expect(sameCluster(application({ name: 'nonprod' }), application({ server: 'https://nonprod.example.com:6443' }))).toBe('maybe');
+  });
+});
