@@ -239,7 +239,7 @@ export function clusterMoves(
           ? { message: `${applies}, no longer to ${was.cluster}, and ${left}`, hint: deletion }
           : {
               message:
-                `${applies}, where it applied it to ${was.cluster}: named another way, that may be the same cluster or another one; ` +
+                `${applies}, where it applied it to ${was.cluster}: that may be another cluster, or the same one named another way; ` +
                 `if it is another, ${left}`,
               hint:
                 `first find out whether it is another cluster (${howToTell(was, now)}); ` +

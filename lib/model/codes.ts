@@ -471,7 +471,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/moves-cluster',
     'Stage delivered to another cluster',
-    "A stage's Application or Kustomization now applies it to another cluster, or names its cluster another way (a name for a server URL, another kubeconfig Secret), which may be the same one; the engine leaves what it applied in the old one: its objects stay at work there, its claims with their data, and the new cluster starts on empty claims. Copy what is to be kept, then delete the stage from the old cluster with the command of the hint; when the cluster was only named another way, first make sure it is another: there, the command would delete the stage at work.",
+    "A stage's Application or Kustomization now applies it to another cluster, or names its cluster another way (another server URL, a name for a server URL, another kubeconfig Secret), which may be the same one; the engine leaves what it applied in the old one: its objects stay at work there, its claims with their data, and the new cluster starts on empty claims. Copy what is to be kept, then delete the stage from the old cluster with the command of the hint; unless two Argo CD names say it is another, first make sure it is: on the same cluster, the command would delete the stage at work.",
   ),
   row(
     'delivery/schema',

@@ -155,7 +155,7 @@ describe('synth, when a stage is delivered to another cluster', () => {
     const { dir, stderr } = synthMoved(ARGOCD_PROJECT, ARGOCD_PROJECT, 'prod');
     const [now, was] = ['https://prod.example.com:6443', 'https://nonprod.example.com:6443'];
     expect(stderr).toContain(
-      `Application argocd/stagecraft-qa: warning: applies dist/qa to ${now} now, where it applied it to ${was}: named another way, that may be the same cluster or another one; ` +
+      `Application argocd/stagecraft-qa: warning: applies dist/qa to ${now} now, where it applied it to ${was}: that may be another cluster, or the same one named another way; ` +
         `if it is another, Argo CD leaves what it applied there: the stage's objects stay at work in ${was}, its claims with their data, while it starts on new, empty claims in ${now}\n` +
         `  hint: first find out whether it is another cluster (argocd cluster list gives the server of each cluster Argo CD names); only if it is another: ` +
         `copy what is to be kept first; then, with kubectl pointed at ${was}, delete the stage there: kubectl delete `,
@@ -215,7 +215,7 @@ describe('synth, when a stage is delivered to another cluster', () => {
       const { stderr } = synthMoved(project, nextProject);
       const engine = subject.startsWith('Application') ? 'Argo CD' : 'Flux';
       expect(stderr).toContain(
-        `${subject}: warning: applies dist/qa to ${now} now, where it applied it to ${was}: named another way, that may be the same cluster or another one; ` +
+        `${subject}: warning: applies dist/qa to ${now} now, where it applied it to ${was}: that may be another cluster, or the same one named another way; ` +
           `if it is another, ${engine} leaves what it applied there: the stage's objects stay at work in ${was}, its claims with their data, while it starts on new, empty claims in ${now}\n` +
           `  hint: first find out whether it is another cluster (${tell}); only if it is another: copy what is to be kept first; then, with kubectl pointed at ${was}, delete the stage there: kubectl delete `,
       );
@@ -235,7 +235,7 @@ describe('synth, when a stage is delivered to another cluster', () => {
     const r = runCli('diff', ['qa'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(
-      'Application argocd/stagecraft-qa: warning: applies dist/qa to https://prod.example.com:6443 now, where it applied it to https://nonprod.example.com:6443: named another way',
+      'Application argocd/stagecraft-qa: warning: applies dist/qa to https://prod.example.com:6443 now, where it applied it to https://nonprod.example.com:6443: that may be another cluster',
     );
     expect(r.stderr).toContain(
       'only if it is another: copy what is to be kept first; then, with kubectl pointed at https://nonprod.example.com:6443, delete the stage there: kubectl delete ',
