@@ -100,7 +100,8 @@ export function ingressPortsOf(service: KubeObject, objects: readonly KubeObject
 
 /**
  * The port of a Service the edge sends its traffic to, of all its ports (`servingPort`: the one an
- * Ingress of the app sends its traffic to, `ingress`; else its only one; of several, the one named
+ * Ingress of the app sends its traffic to, `ingress`; else, among those that reach the container
+ * the readiness probe is on (the app's, not a sidecar's), its only one; of several, the one named
  * `http`, else the one that reaches the port the readiness probe checks); else which one is meant
  * is not known, and the ports are returned. Chosen among all the ports, not those with a declared
  * nodePort: the port that serves needs one, and is not passed over for another port that has one
@@ -111,7 +112,13 @@ export function publishedPortOf(
   probe: ReadinessProbe | undefined,
   ingress: readonly (number | string)[] = [],
 ): { port?: ServicePort; ambiguous?: string[] } {
-  const ports = portsOfService(service);
+  const all = portsOfService(service);
+  // a guess is made among the ports of the container the probe is on (the app's), not a sidecar's (an exporter's port named http)
+  const own =
+    probe === undefined
+      ? []
+      : all.filter((p) => probe.ports.some((c) => c.containerPort !== undefined && reaches(p, c.containerPort, probe.ports)));
+  const ports = ingress.length === 0 && own.length > 0 ? own : all;
   const port = servingPort(
     ports,
     (p) => p.name,

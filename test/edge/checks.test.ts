@@ -168,6 +168,18 @@ describe('a published service app with several node ports', () => {
     expect(servers(files.get('edge/haproxy.cfg')!)).toEqual(['30301', '30301']);
   });
 
+  it("sends the traffic to the app container's port, not to a sidecar's port named http (an exporter's)", () => {
+    const { files, warnings } = compileEdge(
+      api(
+        '{ web: { port: 8080, nodePort: 30080 } }',
+        '    probes: { readiness: { http: { path: /ready, port: web } } }\n' +
+          '    sidecars: [{ name: exporter, image: "prom/exporter:1", ports: { http: { port: 9102 } } }]\n',
+      ),
+    );
+    expect(warnings).toEqual([]);
+    expect(servers(files.get('edge/haproxy.cfg')!)).toEqual(['30080', '30080']);
+  });
+
   it("sends the traffic to the port named 'http' and the check to the node port of the probe's, when the probe checks another port (an admin port)", () => {
     const { files, warnings } = compileEdge(api(PORTS, '    probes: { readiness: { http: { path: /ready, port: metrics } } }'));
     expect(warnings).toEqual([]);
