@@ -22,14 +22,13 @@ import { DIST_DIR, readStageTree, type Project } from './project.js';
 const FLUX_DIR = `${DELIVERY_DIR}/flux`;
 
 /**
- * The objects of each file of `tree` (files of `dist/delivery/` by path) that `under` holds, with
- * the file's path from the project root. A file that cannot be read as YAML (a merge conflict) is
+ * The objects of each file of `tree` (files of `dist/delivery/` by path), with the file's path
+ * from the project root. A file that cannot be read as YAML (a merge conflict) is
  * passed over: its objects are said nothing of.
  */
-function objectsIn(tree: FileTree, under = ''): { file: string; objects: unknown[] }[] {
+function objectsIn(tree: FileTree): { file: string; objects: unknown[] }[] {
   const dir = `${DIST_DIR}/${DELIVERY_DIR}`;
   return [...tree].flatMap(([path, text]) => {
-    if (!path.startsWith(under)) return [];
     try {
       return [{ file: `${dir}/${path}`, objects: manifestsOf(new Map([[path, text]]), dir).map((m) => m.value) }];
     } catch (e) {
@@ -39,28 +38,30 @@ function objectsIn(tree: FileTree, under = ''): { file: string; objects: unknown
   });
 }
 
-/** The Kustomizations of `tree` (files of `dist/delivery/` by path) whose deletion makes Flux delete what they applied. */
-function deletingIn(tree: FileTree): DeletingKustomization[] {
-  return objectsIn(tree, 'flux/').flatMap(({ file, objects }) => deletingKustomizations(objects, file));
+/** The objects of each file of `dist/delivery/`, with the file's path from the project root (`objectsIn`). */
+type DeliveryFiles = readonly { readonly file: string; readonly objects: unknown[] }[];
+
+/** The Kustomizations of `files` (`objectsIn`) whose deletion makes Flux delete what they applied. */
+function deletingIn(files: DeliveryFiles): DeletingKustomization[] {
+  const flux = `${DIST_DIR}/${FLUX_DIR}/`;
+  return files.flatMap(({ file, objects }) => (file.startsWith(flux) ? deletingKustomizations(objects, file) : []));
 }
 
 /**
- * Those of `dist/delivery/flux/` as it is, read before a synthesis replaces it: what the cluster runs
- * when they were applied from these files.
+ * `dist/delivery/` as it is, read once before a synthesis replaces it: the Kustomizations applied
+ * from its flux/ that would take their stage's objects with them when deleted (what the cluster runs
+ * when they were applied from these files), where it applies each stage (`deliveryTargets`), and
+ * the inventory of each of those stages as it is (what `clusterMoves` says the old cluster keeps).
  */
-export function deletingKustomizationsOnDisk(project: Project): DeletingKustomization[] {
-  if (!existsSync(join(project.root, DIST_DIR, FLUX_DIR))) return [];
-  return deletingIn(readStageTree(project, DELIVERY_DIR));
-}
-
-/**
- * Where dist/delivery/ as it is applies each stage (`deliveryTargets`), and the inventory of each of
- * those stages as it is: read before a synthesis replaces them, for `clusterMoves`.
- */
-export function deliveryTargetsOnDisk(project: Project): { targets: Map<string, StageTarget>; inventories: Map<string, string> } {
-  if (!existsSync(join(project.root, DIST_DIR, DELIVERY_DIR))) return { targets: new Map(), inventories: new Map() };
-  const targets = deliveryTargets(readStageTree(project, DELIVERY_DIR));
+export function deliveryOnDisk(project: Project): {
+  applied: DeletingKustomization[];
+  targets: Map<string, StageTarget>;
+  inventories: Map<string, string>;
+} {
   const inventories = new Map<string, string>();
+  if (!existsSync(join(project.root, DIST_DIR, DELIVERY_DIR))) return { applied: [], targets: new Map(), inventories };
+  const files = objectsIn(readStageTree(project, DELIVERY_DIR));
+  const targets = targetsIn(files);
   for (const { stage } of targets.values()) {
     try {
       inventories.set(stage, readRegularFile(join(project.root, DIST_DIR, stage, INVENTORY_FILE), MAX_GENERATED_BYTES));
@@ -68,7 +69,7 @@ export function deliveryTargetsOnDisk(project: Project): { targets: Map<string, 
       // no inventory to read (the stage's output is gone): the warning names the stage's label instead of a command
     }
   }
-  return { targets, inventories };
+  return { applied: deletingIn(files), targets, inventories };
 }
 
 /**
@@ -77,7 +78,7 @@ export function deliveryTargetsOnDisk(project: Project): { targets: Map<string, 
  * as they are) holds them.
  */
 export function deletingKustomizationsRemoved(before: FileTree, removed: readonly string[]): DeletingKustomization[] {
-  return deletingIn(before).filter((k) => removed.includes(`Kustomization ${k.namespace}/${k.name}`));
+  return deletingIn(objectsIn(before)).filter((k) => removed.includes(`Kustomization ${k.namespace}/${k.name}`));
 }
 
 /** Of `applied` (`deletingKustomizationsOnDisk`), those that the new `dist/delivery/` (`delivery`) no longer holds. */
@@ -176,15 +177,18 @@ export function renamedProjects(
   });
 }
 
-/** Where each stage of `tree` (files of `dist/delivery/` by path) is applied, by `<engine>/<stage>`. */
-export function deliveryTargets(tree: FileTree): Map<string, StageTarget> {
+/** Where each stage of `files` (`objectsIn`) is applied, by `<engine>/<stage>`. */
+function targetsIn(files: DeliveryFiles): Map<string, StageTarget> {
   const targets = new Map<string, StageTarget>();
-  for (const { file, objects } of objectsIn(tree)) {
+  for (const { file, objects } of files) {
     const engine = file.slice(`${DIST_DIR}/${DELIVERY_DIR}/`.length).split('/')[0];
     for (const t of objects.flatMap((o) => targetOf(o) ?? [])) targets.set(`${engine}/${t.stage}`, t);
   }
   return targets;
 }
+
+/** Where each stage of `tree` (files of `dist/delivery/` by path) is applied, by `<engine>/<stage>`. */
+export const deliveryTargets = (tree: FileTree): Map<string, StageTarget> => targetsIn(objectsIn(tree));
 
 /**
  * How to tell whether `was` and `now`, which name a cluster two ways (`sameCluster`: `maybe`), name
@@ -203,7 +207,7 @@ function howToTell(was: StageTarget, now: StageTarget): string {
  * it did (`before`: `deliveryTargets` of the tree it replaces), as warnings: neither engine deletes
  * what it applied from a cluster it no longer targets, so the stage's objects stay at work there,
  * claims and data too, while it starts on new, empty claims in the other. A cluster named another
- * way (a name for a server URL, another kubeconfig Secret: `sameCluster`) may be the same one, where
+ * way (another server URL, a name for a server URL, another kubeconfig Secret: `sameCluster`) may be the same one, where
  * deleting the stage would delete it at work, data too: the warning says it may be another, and the
  * hint deletes only once that is found to be so.
  * @param inventoryOf the stage's inventory as it was (the objects left in the old cluster)

@@ -30,8 +30,7 @@ import {
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import {
   clusterMoves,
-  deliveryTargetsOnDisk,
-  deletingKustomizationsOnDisk,
+  deliveryOnDisk,
   engineLeft,
   kustomizationDeletesStage,
   kustomizationsLeaving,
@@ -114,10 +113,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const holdings = new Map([...leaving].map(([d, inventory]) => [d, removedHoldings(project, d, inventory)]));
     // and the engines' delivery inventories: an engine that delivers no stage any more leaves its objects at work in its cluster
     const engines = deliveryInventories(project);
-    // and the Kustomizations applied from dist/delivery/flux/ that would take their stage's objects with them when deleted
-    const applied = deletingKustomizationsOnDisk(project);
-    // and where it applies each stage, with the stage's objects: a stage delivered to another cluster leaves them in the old one
-    const targets = deliveryTargetsOnDisk(project);
+    // and, from one reading of dist/delivery/, the Kustomizations applied from its flux/ that would take their stage's
+    // objects with them when deleted, and where it applies each stage (a stage delivered to another cluster leaves them in the old one)
+    const { applied, ...targets } = deliveryOnDisk(project);
     const onDisk = schemaOnDisk(root);
     // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
     // it is this one, and the file is unchanged since: lib/cli/reuse.ts), so it need not be made again
