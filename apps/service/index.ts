@@ -129,12 +129,13 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
     }
   }
   problems.push(...probeProblems(s.probes, ports, ['probes']));
-  for (const [path, annotations] of [
+  const annotationSettings = [
     [['annotations'], s.annotations],
     [['podAnnotations'], s.podAnnotations],
     [['service', 'annotations'], s.service?.annotations],
     [['ingress', 'annotations'], s.ingress?.annotations],
-  ] as const) {
+  ] as const;
+  for (const [path, annotations] of annotationSettings) {
     for (const key of Object.keys(annotations ?? {}).filter(isStagecraftKey)) {
       add(
         [...path, key],
@@ -144,13 +145,7 @@ function refine(s: ServiceSettings, stage: StageContext, name: string): Settings
       );
     }
   }
-  for (const [path, annotations] of [
-    [['labels'], s.labels],
-    [['annotations'], s.annotations],
-    [['podAnnotations'], s.podAnnotations],
-    [['service', 'annotations'], s.service?.annotations],
-    [['ingress', 'annotations'], s.ingress?.annotations],
-  ] as const) {
+  for (const [path, annotations] of [[['labels'], s.labels] as const, ...annotationSettings]) {
     const deployment = path.length === 1 && path[0] !== 'podAnnotations';
     for (const key of Object.keys(annotations ?? {}).filter((k) => k === LAST_APPLIED || (deployment && kubernetesDeploymentPrefix(k)))) {
       const prefix = kubernetesDeploymentPrefix(key)!;
