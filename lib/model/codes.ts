@@ -411,7 +411,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'manifests/null-label',
     'An included label, annotation, selector, nodeSelector or ConfigMap/Secret data value written as null (warning)',
-    'The API server stores a null there as "" when it creates the object; rendering would drop the key (a selector\'s: an immutable selector changed), so dist/ holds "". Write "" for an empty value; leave the key out only where it is no selector\'s.',
+    'The API server stores a null there as "" when it creates the object; left null, the key would not stay (cdk8s drops a null label or annotation of the object when it renders it, and the next kubectl apply removes any other null key: a selector\'s is an immutable selector changed), so dist/ holds "". Write "" for an empty value; leave the key out only where it is no selector\'s.',
   ),
   row(
     'manifests/not-an-object',
