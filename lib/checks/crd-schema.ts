@@ -11,6 +11,8 @@
  * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
  * - defaults are not applied (a missing required field is missing, default or not);
+ * - a null in a field that is not `nullable` is dropped before validation, as the API server
+ *   drops it (`withoutNonNullableNulls`);
  * - the root `metadata` is Kubernetes' ObjectMeta, checked by api-rules-meta.ts like any object's.
  *
  * Pure.
@@ -134,6 +136,43 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   else if (typeof additional === 'boolean') out.additionalProperties = additional;
   else if (!preserve && s.type === 'object') out.additionalProperties = false; // unknown fields would be pruned
   return out;
+}
+
+/**
+ * A custom resource as the API server validates it: a null in a field whose schema is not
+ * `nullable` is dropped first (its PruneNonNullableNullsWithoutDefaults), so that an optional
+ * field left empty (`duration:`, as a template renders an empty value) is simply absent, and a
+ * required one is missing. A null item of a list, or a null where the schema does not say what
+ * the field is, stays. The value itself when nothing is dropped: most objects hold no null.
+ */
+export function withoutNonNullableNulls(value: unknown, s: Schema | undefined): unknown {
+  if (!s || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items = asObj(s.items);
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const pruned = withoutNonNullableNulls(item, items);
+      if (pruned !== item) (copy ??= [...value])[i] = pruned;
+    });
+    return copy ?? value;
+  }
+  const properties = asObj(s.properties);
+  const additional = asObj(s.additionalProperties);
+  const object = value as Schema;
+  let copy: Schema | undefined;
+  for (const key of Object.keys(object)) {
+    const field = asObj(properties?.[key]) ?? additional;
+    if (!field) continue;
+    const v = object[key];
+    if (v === null && field.nullable !== true) {
+      copy ??= { ...object };
+      delete copy[key];
+      continue;
+    }
+    const pruned = withoutNonNullableNulls(v, field);
+    if (pruned !== v) (copy ??= { ...object })[key] = pruned;
+  }
+  return copy ?? value;
 }
 
 /** What is not structural in a schema (the API server refuses such a CRD), at `path`. */

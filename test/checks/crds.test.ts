@@ -32,6 +32,15 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     ]);
   });
 
+  it('drops a null from a field its CRD does not make nullable before validating, as the API server does: an empty required field is missing', () => {
+    expect(
+      codedFindingsIn(['crds/cert-manager-nulls.yaml'], { crds: certManager }).filter((l) => !l.startsWith('crd/cel-not-evaluated')),
+    ).toEqual([
+      "schema/required crds/cert-manager-nulls.yaml:28:3: Certificate default/api: spec: required field 'secretName' is missing",
+      'schema/type crds/cert-manager-nulls.yaml:29:31: Certificate default/api: spec.dnsNames[1]: must be a string (found nothing)',
+    ]);
+  });
+
   it('warns, naming the kind, about a custom resource whose CRD is not known', () => {
     expect(codedFindingsIn(['crds/cert-manager-valid.yaml'])[0]).toBe(
       'crd/unknown-kind crds/cert-manager-valid.yaml:2:13: ClusterIssuer letsencrypt: apiVersion: cert-manager.io/v1 ClusterIssuer is a custom resource whose CustomResourceDefinition is not known, so it is not validated',
