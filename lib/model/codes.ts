@@ -204,7 +204,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'input/yaml-1.1',
     'A plain value kubectl reads otherwise (YAML 1.1)',
-    'kubectl reads manifests by YAML 1.1 rules, stagecraft by YAML 1.2: yes/no/on/off/y/n are booleans there, 1_000 and 0b1 numbers, 010 octal (8), 2001-12-14 a timestamp, .inf and .nan floats JSON cannot hold, and a key must be a string for kubectl kustomize. Quote the value (or write the number meant) in a manifest given to npm run check or included by the manifests stack.',
+    'kubectl reads manifests by YAML 1.1 rules, stagecraft by YAML 1.2: yes/no/on/off/y/n are booleans there, 1_000 and 0b1 numbers, 010 octal (8), 2001-12-14 a timestamp, .inf and .nan floats JSON cannot hold, and a key must be a string for kubectl kustomize; an integer beyond 9007199254740991 is exact there, while stagecraft would hold and write the nearest double. Quote the value (or write the number meant) in a manifest given to npm run check or included by the manifests stack.',
   ),
   // commands
   row('cli/usage', 'Wrong command line', 'Run the command with --help to see its arguments.'),
