@@ -25,7 +25,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { isMap, isNode, isPair, isScalar, isSeq, type Document } from 'yaml';
 import { ProblemsError, type Problem, type SourceLocation } from '../lib/errors.js';
-import { NOT_API_OBJECTS } from '../lib/k8s.js';
+import { NOT_API_OBJECTS, isListDocument } from '../lib/k8s.js';
 import { formatFieldPath, type FieldPath } from '../lib/model/field-path.js';
 import { offsetOf, readBlockYaml } from '../lib/model/block-yaml.js';
 import { isMergeKey, offsetInDocument, readYaml } from '../lib/model/read-yaml.js';
@@ -71,7 +71,7 @@ export const manifestsSettings = Settings({
  * articles' Pod without metadata.name is a Pod, not "no object").
  */
 function notAnObject(object: unknown): { message: string; hint: string } {
-  const list = 'include only files of Kubernetes manifests (a v1 List holds its objects under items)';
+  const list = 'include only files of Kubernetes manifests (a List holds its objects under items)';
   if (typeof object !== 'object' || object === null || Array.isArray(object)) {
     return { message: `is not a Kubernetes object but ${Array.isArray(object) ? 'a list' : `a ${typeof object}`}`, hint: list };
   }
@@ -83,7 +83,7 @@ function notAnObject(object: unknown): { message: string; hint: string } {
   ];
   const what = typeof o.kind === 'string' ? `this ${o.kind}` : 'this document';
   const message = `${what} has no ${missing.join(', ')}: a Kubernetes object needs apiVersion, kind and metadata.name`;
-  if (o.kind === 'List') return { message, hint: list };
+  if (typeof o.kind === 'string' && o.kind.endsWith('List')) return { message, hint: list };
   return {
     message,
     hint: missing.includes('metadata.name')
@@ -151,15 +151,12 @@ function isNamedObject(value: unknown): value is ObjectProps {
   return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && typeof o.metadata?.name === 'string';
 }
 
-/** Whether a document is a v1 List: what `kubectl get -o yaml` prints of several objects. */
-const isV1List = (o: { apiVersion?: unknown; kind?: unknown }) => o.apiVersion === 'v1' && o.kind === 'List';
-
 /**
- * Whether a document's value is an object to include as it is: a named object, not a v1 List nor
- * one of NOT_API_OBJECTS (those take the yaml library's path, which places their problems).
+ * Whether a document's value is an object to include as it is: a named object, not a list
+ * (isListDocument) nor one of NOT_API_OBJECTS (those take the yaml library's path, which places their problems).
  */
 const isPlainObject = (value: unknown): value is ObjectProps =>
-  isNamedObject(value) && !isV1List(value) && !NOT_API_OBJECTS.has(`${value.apiVersion}/${value.kind}`);
+  isNamedObject(value) && !isListDocument(value) && !NOT_API_OBJECTS.has(`${value.apiVersion}/${value.kind}`);
 
 /** The keys of a kustomization that ask for more than listing files (stagecraft applies none of it), with their offsets. */
 function kustomizeFields(doc: Document): { key: string; offset: number }[] {
@@ -355,10 +352,10 @@ export const manifests = defineStack({
           }
           return;
         }
-        // a v1 List (what kubectl get -o yaml prints of several objects) is applied item by item, as
-        // kubectl applies it and npm run check reads it; one id per file, document and item: unique,
-        // and stable while the files are
-        const items = isV1List(o) && Array.isArray((o as { items?: unknown }).items);
+        // a list (a v1 List, what kubectl get -o yaml prints of several objects, or a typed one such
+        // as a ServiceList) is applied item by item, as kubectl applies it and npm run check reads it;
+        // one id per file, document and item: unique, and stable while the files are
+        const items = isListDocument(o);
         const entries = items
           ? (o as { items: unknown[] }).items.map((item, j) => ({ item, at: ['items', j], id: documentId(file, `${i}.${j}`) }))
           : [{ item: object, at: [], id: documentId(file, String(i)) }];

@@ -578,6 +578,20 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
     ]);
   });
 
+  it('applies the items of a typed list (an apps/v1 DeploymentList, as the API returns several objects) one by one, as kubectl and kustomize do', () => {
+    const list =
+      'apiVersion: apps/v1\nkind: DeploymentList\nmetadata: { resourceVersion: "" }\nitems:\n' +
+      '  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: { name: web }\n    spec:\n' +
+      '      selector: { matchLabels: { app: web } }\n' +
+      '      template:\n        metadata: { labels: { app: web } }\n' +
+      '        spec: { containers: [{ name: web, image: "nginx:1.25" }] }\n';
+    const objects = objectsOf(withFiles({ 'in/list.yaml': list }));
+    expect(objects.filter((o) => o.metadata.name === 'web').map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'Deployment imported/web',
+    ]);
+    expect(objects.some((o) => o.kind === 'DeploymentList')).toBe(false);
+  });
+
   it('refuses paths that leave the project', () => {
     expect(problemsOf(withFiles({}, 'include: [../secrets]'))[0].message).toContain(
       'apps.legacy.include[0] must be a path relative to the project root',
