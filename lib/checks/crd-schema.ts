@@ -8,6 +8,8 @@
  *   accepts only its `properties` (the API server prunes the rest; here they are reported, with
  *   "did you mean", because a misspelled field is silently dropped there);
  * - `x-kubernetes-int-or-string` is an integer or a string; `nullable: true` also accepts null;
+ * - `pattern` is a Go (RE2) expression, read as JavaScript reads it with its leading flags
+ *   translated (`goRegExp`); one JavaScript cannot read is left out, with a warning on the CRD;
  * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
  * - defaults are not applied (a missing required field is missing, default or not);
@@ -47,6 +49,29 @@ const VALUE_KEYWORDS = [
 ];
 export const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
 
+/**
+ * A pattern of a CRD, a Go (RE2) expression, as a JavaScript RegExp: the flags it starts with
+ * (`(?i)`, `(?s)`, `(?m)`, or several, `(?is)`; after a leading `^` too, as the Prometheus
+ * Operator's `^(?i)(abort|warn)?$`) become the RegExp's flags, which JavaScript has no inline
+ * syntax for, and `(?P<name>` is a named group. Throws where JavaScript reads no such expression.
+ */
+export function goRegExp(pattern: string, u = ''): RegExp {
+  const flags = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
+  const source = flags ? flags[1] + pattern.slice(flags[0].length) : pattern;
+  return new RegExp(source.replaceAll('(?P<', '(?<'), [...new Set(u + (flags?.[2] ?? ''))].join(''));
+}
+goRegExp.code = 'goRegExp';
+
+/** Whether goRegExp reads `pattern`. */
+export function readsPattern(pattern: string): boolean {
+  try {
+    goRegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One ajv for every CRD: custom kinds of one process share compiled code. */
 let ajvInstance: InstanceType<typeof Ajv> | undefined;
 export function ajv(): InstanceType<typeof Ajv> {
@@ -58,7 +83,7 @@ export function ajv(): InstanceType<typeof Ajv> {
     verbose: true,
     validateFormats: false,
     unicodeRegExp: false,
-    code: { optimize: false },
+    code: { optimize: false, regExp: goRegExp },
   });
   a.addKeyword({
     keyword: LIST_MAP_KEYS,
@@ -103,7 +128,8 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   // an invalid type is the CRD's finding (crd/structural); its custom resources are checked without it
   else if (typeof s.type === 'string' && TYPES.includes(s.type)) out.type = s.nullable === true ? [s.type, 'null'] : s.type;
   for (const k of VALUE_KEYWORDS) if (s[k] !== undefined) out[k] = s[k];
-  if (typeof s.pattern === 'string') out.pattern = s.pattern;
+  // a pattern JavaScript cannot read is left out (crd/pattern-not-checked): the rest of the schema still checks
+  if (typeof s.pattern === 'string' && readsPattern(s.pattern)) out.pattern = s.pattern;
   // OpenAPI v3 marks exclusive bounds with booleans, JSON Schema with the bound itself
   if (s.exclusiveMinimum === true && typeof s.minimum === 'number') {
     out.exclusiveMinimum = s.minimum;
@@ -210,6 +236,17 @@ export function structuralProblems(
     out.push(emit('crd/structural', path, 'an array schema needs items', 'add items with the schema of the list items'));
   if (asObj(s.properties) && s.additionalProperties !== undefined && s.additionalProperties !== false) {
     out.push(emit('crd/structural', path, 'properties and additionalProperties are exclusive in a structural schema', 'keep one of them'));
+  }
+  if (typeof s.pattern === 'string' && !readsPattern(s.pattern)) {
+    out.push({
+      ...emit(
+        'crd/pattern-not-checked',
+        [...path, 'pattern'],
+        `the pattern ${JSON.stringify(s.pattern)} is a Go (RE2) expression JavaScript cannot read, so values of this field are not checked against it; the API server checks them`,
+        'test the custom resources against a cluster (kubectl apply --dry-run=server) for this pattern',
+      ),
+      severity: 'warning',
+    });
   }
   const listType = s['x-kubernetes-list-type'];
   if (listType !== undefined && !['atomic', 'set', 'map'].includes(String(listType))) {
