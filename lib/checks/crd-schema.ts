@@ -50,12 +50,21 @@ const VALUE_KEYWORDS = [
 export const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
 
 /**
+ * What RE2 reads otherwise than a JavaScript RegExp without the `u` flag, which takes it without a
+ * word: Unicode classes (`\pL`, `\p{Greek}`: the letter p there), `\z`, `\A`, `\C`, `\Q...\E`,
+ * and POSIX classes (`[[:alpha:]]`: a set of the characters `[:alph`).
+ */
+const READ_OTHERWISE = /\\[pPzACQ]|\[\[:/;
+
+/**
  * A pattern of a CRD, a Go (RE2) expression, as a JavaScript RegExp: the flags it starts with
  * (`(?i)`, `(?s)`, `(?m)`, or several, `(?is)`; after a leading `^` too, as the Prometheus
  * Operator's `^(?i)(abort|warn)?$`) become the RegExp's flags, which JavaScript has no inline
- * syntax for, and `(?P<name>` is a named group. Throws where JavaScript reads no such expression.
+ * syntax for, and `(?P<name>` is a named group. Throws where JavaScript reads no such expression,
+ * or reads it otherwise (READ_OTHERWISE).
  */
 export function goRegExp(pattern: string, u = ''): RegExp {
+  if (READ_OTHERWISE.test(pattern)) throw new SyntaxError(`JavaScript reads ${pattern} otherwise than RE2`);
   const flags = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
   const source = flags ? flags[1] + pattern.slice(flags[0].length) : pattern;
   return new RegExp(source.replaceAll('(?P<', '(?<'), [...new Set(u + (flags?.[2] ?? ''))].join(''));
@@ -242,7 +251,7 @@ export function structuralProblems(
       ...emit(
         'crd/pattern-not-checked',
         [...path, 'pattern'],
-        `the pattern ${JSON.stringify(s.pattern)} is a Go (RE2) expression JavaScript cannot read, so values of this field are not checked against it; the API server checks them`,
+        `the pattern ${JSON.stringify(s.pattern)} is a Go (RE2) expression JavaScript cannot read as RE2 does, so values of this field are not checked against it; the API server checks them`,
         'test the custom resources against a cluster (kubectl apply --dry-run=server) for this pattern',
       ),
       severity: 'warning',

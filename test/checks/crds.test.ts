@@ -79,6 +79,9 @@ describe('custom resources against their CustomResourceDefinitions', () => {
       ['crd/pattern-not-checked', 'warning', 'spec.versions.0.schema.openAPIV3Schema.properties.spec.properties.name.pattern'],
     ]);
     expect(checkCustomResource(widget, registry).map((f) => `${f.code} ${f.path.join('.')}`)).toEqual(['schema/type spec.size']);
+    // RE2's Unicode and POSIX classes would be other sets of characters to JavaScript: left out too
+    for (const pattern of ['^\\pL+$', '^[[:alpha:]]+$', '^a\\z'])
+      expect(crdRegistry([crd(pattern)]).crdFindings.map((f) => f.code)).toEqual(['crd/pattern-not-checked']);
     // (?P<name>...) is a named group, and (?is) two flags
     const named = crdRegistry([crd('^(?is)(?P<x>A)+$')]);
     expect(named.crdFindings).toEqual([]);
