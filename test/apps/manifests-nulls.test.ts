@@ -15,7 +15,7 @@ const objectsOf = (source: StageSource) => compileStages([source]).stages[0].cha
 /** A Deployment with nulls where kubectl apply sends them: `replicas` as `null`, the others as `empty` writes them. */
 const deployment = (empty: string) => `apiVersion: apps/v1
 kind: Deployment
-metadata: { name: web }
+metadata: { name: web, creationTimestamp: null }
 spec:
   replicas: null
   revisionHistoryLimit:${empty}
@@ -48,6 +48,8 @@ describe('a null in a field of an included object', () => {
       // in cdk8s's order, the fields around it kept: an empty mapping stays an empty mapping
       expect(Object.keys(web.spec as object)).toEqual(['replicas', 'revisionHistoryLimit', 'selector', 'template']);
       expect(web.spec).toMatchObject({ template: { spec: { containers: [{ resources: {} }] } } });
+      // the object's own metadata is cdk8s's, written without its nulls (the API server sets creationTimestamp)
+      expect(Object.hasOwn(web.metadata, 'creationTimestamp')).toBe(false);
       const yaml = toYaml(web);
       for (const line of ['  replicas: null', '      schedulerName: null', '        runAsUser: null', '      tolerations: null'])
         expect(yaml).toContain(`${line}\n`);
