@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileStages, type StageSource } from '../../lib/compile.js';
 import { toYaml } from '../../lib/synth/serialize.js';
+import { widgetCrd } from '../helpers/widget-crd.js';
 
 /** A stage whose app `legacy` includes the files `files` (path under in/ -> text). */
 const including = (files: Record<string, string>): StageSource => ({
@@ -57,27 +58,7 @@ describe('a null in a field of an included object', () => {
   }
 
   it("is kept in a custom resource's field that its CRD makes nullable", () => {
-    const crd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: { name: widgets.example.com }
-spec:
-  group: example.com
-  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                owner: { type: string, nullable: true }
-                size: { type: integer }
-`;
+    const crd = widgetCrd('Namespaced', { owner: '{ type: string, nullable: true }', size: '{ type: integer }' });
     const widget = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }\nspec: { owner: null, size: 3 }\n';
     const compiled = compileStages([including({ 'crd.yaml': crd, 'widget.yaml': widget })]);
     const object = compiled.stages[0].charts.flatMap((c) => c.objects).find((o) => o.kind === 'Widget')!;

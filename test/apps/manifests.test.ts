@@ -11,6 +11,7 @@ import type { KubeObject } from '../../lib/model/object.js';
 import { includedPlaces } from '../../lib/checks/manifests.js';
 import type { Finding } from '../../lib/checks/finding.js';
 import { readBlockYaml } from '../../lib/model/block-yaml.js';
+import { widgetCrd } from '../helpers/widget-crd.js';
 
 const FIXTURE = 'test/fixtures/stages/imported.yaml';
 const project = openProject(REPO);
@@ -31,26 +32,7 @@ const withFiles = (files: Record<string, string>, settings = 'include: [in]'): S
   },
 });
 /** A CRD of `example.com/v1 Widget` at `scope`, whose spec.size is at most 10. */
-const crd = (scope: 'Cluster' | 'Namespaced') => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: { name: widgets.example.com }
-spec:
-  group: example.com
-  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
-  scope: ${scope}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: { type: integer, maximum: 10 }
-`;
+const crd = (scope: 'Cluster' | 'Namespaced') => widgetCrd(scope, { size: '{ type: integer, maximum: 10 }' });
 const at = (p: Problem) => `${p.location?.file}:${p.location?.line}:${p.location?.column}`;
 /** The ProblemsError `run` throws. */
 function errorOf(run: () => unknown): ProblemsError {
