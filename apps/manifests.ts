@@ -16,7 +16,8 @@
  * Values that JSON cannot carry (YAML tags such as `!!timestamp` or `!!binary`) are refused at their place,
  * and so are plain values that kubectl reads otherwise (YAML 1.1: `yes`, `1_000`, `010`, lib/model/yaml11.ts).
  * A label, annotation, selector or nodeSelector value written as null is kept as "" (what the API
- * server stores; cdk8s would drop it), with a warning at its place (lib/model/null-labels.ts).
+ * server stores), with a warning at its place (lib/model/null-labels.ts); a null in any other field
+ * is written as null, as kubectl apply sends it (cdk8s would drop it: IncludedObject).
  * The files are read as `npm run check` reads manifests (lib/model/read-yaml.ts): the same YAML
  * problems at the same places (a duplicate key, a key that is a mapping, as a Helm template's
  * `{{ .Values.x }}` is), merge keys (`<<: *defaults`) expanded as kubectl expands them.
@@ -24,12 +25,12 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { isMap, isNode, isPair, isScalar, isSeq, type Document } from 'yaml';
 import { ProblemsError, type Problem, type SourceLocation } from '../lib/errors.js';
-import { NOT_API_OBJECTS } from '../lib/k8s.js';
+import { NOT_API_OBJECTS, isListDocument } from '../lib/k8s.js';
 import { formatFieldPath, type FieldPath } from '../lib/model/field-path.js';
 import { offsetOf, readBlockYaml } from '../lib/model/block-yaml.js';
 import { isMergeKey, offsetInDocument, readYaml } from '../lib/model/read-yaml.js';
 import { emptyNullLabels } from '../lib/model/null-labels.js';
-import { describeObject, type KubeObject } from '../lib/model/object.js';
+import { describeObject, isRecord, type KubeObject } from '../lib/model/object.js';
 import { MAX_MANIFEST_ALIASES } from '../lib/model/limits.js';
 import { yaml11Places, yaml11Problem } from '../lib/model/yaml11.js';
 import { Name } from '../lib/config/workload.js';
@@ -70,7 +71,7 @@ export const manifestsSettings = Settings({
  * articles' Pod without metadata.name is a Pod, not "no object").
  */
 function notAnObject(object: unknown): { message: string; hint: string } {
-  const list = 'include only files of Kubernetes manifests (a v1 List holds its objects under items)';
+  const list = 'include only files of Kubernetes manifests (a List holds its objects under items)';
   if (typeof object !== 'object' || object === null || Array.isArray(object)) {
     return { message: `is not a Kubernetes object but ${Array.isArray(object) ? 'a list' : `a ${typeof object}`}`, hint: list };
   }
@@ -82,7 +83,7 @@ function notAnObject(object: unknown): { message: string; hint: string } {
   ];
   const what = typeof o.kind === 'string' ? `this ${o.kind}` : 'this document';
   const message = `${what} has no ${missing.join(', ')}: a Kubernetes object needs apiVersion, kind and metadata.name`;
-  if (o.kind === 'List') return { message, hint: list };
+  if (typeof o.kind === 'string' && o.kind.endsWith('List')) return { message, hint: list };
   return {
     message,
     hint: missing.includes('metadata.name')
@@ -150,15 +151,12 @@ function isNamedObject(value: unknown): value is ObjectProps {
   return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && typeof o.metadata?.name === 'string';
 }
 
-/** Whether a document is a v1 List: what `kubectl get -o yaml` prints of several objects. */
-const isV1List = (o: { apiVersion?: unknown; kind?: unknown }) => o.apiVersion === 'v1' && o.kind === 'List';
-
 /**
- * Whether a document's value is an object to include as it is: a named object, not a v1 List nor
- * one of NOT_API_OBJECTS (those take the yaml library's path, which places their problems).
+ * Whether a document's value is an object to include as it is: a named object, not a list
+ * (isListDocument) nor one of NOT_API_OBJECTS (those take the yaml library's path, which places their problems).
  */
 const isPlainObject = (value: unknown): value is ObjectProps =>
-  isNamedObject(value) && !isV1List(value) && !NOT_API_OBJECTS.has(`${value.apiVersion}/${value.kind}`);
+  isNamedObject(value) && !isListDocument(value) && !NOT_API_OBJECTS.has(`${value.apiVersion}/${value.kind}`);
 
 /** The keys of a kustomization that ask for more than listing files (stagecraft applies none of it), with their offsets. */
 function kustomizeFields(doc: Document): { key: string; offset: number }[] {
@@ -179,15 +177,76 @@ function keepNullLabels(chart: Chart, named: ObjectProps, locate: (path: FieldPa
   const object = named as KubeObject; // a named object (isNamedObject)
   for (const { path, what, selector } of emptyNullLabels(object)) {
     const key = String(path[path.length - 1]);
+    const dropped = what === 'value' ? 'key' : what;
+    // the object's own metadata is rendered by cdk8s, which drops a null; any other null is written (IncludedObject)
+    const left =
+      path[0] === 'metadata' && path.length === 3
+        ? `rendering would drop the ${dropped}`
+        : `the next kubectl apply would send the null, which removes the ${dropped}`;
     addChartWarning(chart, {
       code: 'manifests/null-label',
       location: locate(path),
-      message: `${describeObject(object)}: ${formatFieldPath(path)}: ${what === 'value' ? 'value' : `${what} value`} null: dist/ holds it as "", the empty value the API server stores for it (left as null, rendering would drop the ${what === 'value' ? 'key' : what})`,
+      message: `${describeObject(object)}: ${formatFieldPath(path)}: ${what === 'value' ? 'value' : `${what} value`} null: dist/ holds it as "", the empty value the API server stores for it (left as null, ${left})`,
       // leaving a selector's key out selects other pods (and a workload's selector cannot change once applied)
       hint: selector
         ? `write ${key}: "" (the selector the API server holds; leaving the key out would change it)`
         : `write ${key}: "" for an empty value, or leave the ${what === 'value' ? 'key' : what} out`,
     });
+  }
+}
+
+/**
+ * `rendered` (an object as cdk8s renders it, keys sorted) with the nulls of `written` (the object
+ * as the file has it) put back where rendering dropped them, in sorted place; `rendered` itself
+ * when `written` holds none below. `metadata` at the top is cdk8s's (keepNullLabels keeps its
+ * labels and annotations as ""; a null creationTimestamp means nothing to the API server).
+ */
+function withNulls(rendered: unknown, written: unknown, top = false): unknown {
+  if (Array.isArray(written) && Array.isArray(rendered)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < written.length; i++) {
+      const item = written[i] === null ? null : withNulls(rendered[i], written[i]);
+      if (item !== rendered[i]) (copy ??= [...rendered])[i] = item;
+    }
+    return copy ?? rendered;
+  }
+  if (!isRecord(written) || !isRecord(rendered)) return rendered;
+  let changed = false;
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(written)) {
+    if (top && key === 'metadata') continue;
+    const value = written[key] === null ? null : withNulls(rendered[key], written[key]);
+    if (value !== rendered[key]) {
+      values[key] = value;
+      changed = true;
+    }
+  }
+  if (!changed) return rendered;
+  const keys = [...new Set([...Object.keys(rendered), ...Object.keys(values)])];
+  // in cdk8s's order: sorted, apiVersion, kind and metadata first at the top
+  keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (top) keys.sort((a, b) => TOP_KEYS.indexOf(b) - TOP_KEYS.indexOf(a));
+  return Object.fromEntries(keys.map((k) => [k, Object.hasOwn(values, k) ? values[k] : rendered[k]]));
+}
+const TOP_KEYS = ['metadata', 'kind', 'apiVersion'];
+
+/**
+ * An included object, rendered with its nulls. cdk8s drops a field whose value is null, but
+ * kubectl apply sends it: its patch clears that field of the live object (a value the API server's
+ * defaults or another writer put there), and a custom resource keeps a null where its CRD makes
+ * the field nullable. Kept, the field means in dist/ what it meant in the file.
+ */
+class IncludedObject extends ApiObject {
+  constructor(
+    scope: Chart,
+    id: string,
+    private readonly written: ObjectProps,
+  ) {
+    super(scope, id, written);
+  }
+
+  override toJson(): ReturnType<ApiObject['toJson']> {
+    return withNulls(super.toJson(), this.written, true);
   }
 }
 
@@ -246,7 +305,7 @@ export const manifests = defineStack({
             const { line, col } = block.lines.linePos(offsetOf(block.nodes, block.roots[index], path, false));
             return { file, line, column: col };
           });
-          new ApiObject(chart, documentId(file, String(document++)), object);
+          new IncludedObject(chart, documentId(file, String(document++)), object);
         });
         continue;
       }
@@ -293,10 +352,10 @@ export const manifests = defineStack({
           }
           return;
         }
-        // a v1 List (what kubectl get -o yaml prints of several objects) is applied item by item, as
-        // kubectl applies it and npm run check reads it; one id per file, document and item: unique,
-        // and stable while the files are
-        const items = isV1List(o) && Array.isArray((o as { items?: unknown }).items);
+        // a list (a v1 List, what kubectl get -o yaml prints of several objects, or a typed one such
+        // as a ServiceList) is applied item by item, as kubectl applies it and npm run check reads it;
+        // one id per file, document and item: unique, and stable while the files are
+        const items = isListDocument(o);
         const entries = items
           ? (o as { items: unknown[] }).items.map((item, j) => ({ item, at: ['items', j], id: documentId(file, `${i}.${j}`) }))
           : [{ item: object, at: [], id: documentId(file, String(i)) }];
@@ -306,7 +365,7 @@ export const manifests = defineStack({
             continue;
           }
           keepNullLabels(chart, item, (path) => read.at(offsetInDocument(doc, [...at, ...path], false)));
-          new ApiObject(chart, id, item);
+          new IncludedObject(chart, id, item);
         }
       });
     }

@@ -40,6 +40,16 @@ export function isApiObject(o: { readonly apiVersion?: unknown; readonly kind?: 
   return !NOT_API_KINDS.has(o.kind) || !NOT_API_OBJECTS.has(`${o.apiVersion}/${o.kind}`);
 }
 
+/**
+ * Whether a document is a list that kubectl applies item by item: a kind ending in `List` with
+ * `items`, as `kubectl get -o yaml` prints several objects (`v1 List`) and the API lists them
+ * (`v1 ServiceList`, `apps/v1 DeploymentList`). kubectl decodes any document with `items` as a
+ * list and applies its items, and kustomize (`kubectl apply -k`) expands them.
+ */
+export function isListDocument(o: { readonly apiVersion?: unknown; readonly kind?: unknown; readonly items?: unknown }): boolean {
+  return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items);
+}
+
 /** The API group of an apiVersion: `apps` for `apps/v1`, '' for the core `v1`. */
 export function groupOf(apiVersion: unknown): string {
   const s = String(apiVersion);

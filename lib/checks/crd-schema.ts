@@ -8,9 +8,13 @@
  *   accepts only its `properties` (the API server prunes the rest; here they are reported, with
  *   "did you mean", because a misspelled field is silently dropped there);
  * - `x-kubernetes-int-or-string` is an integer or a string; `nullable: true` also accepts null;
+ * - `pattern` is a Go (RE2) expression, read as JavaScript reads it with its leading flags
+ *   translated (`goRegExp`); one JavaScript cannot read is left out, with a warning on the CRD;
  * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
  * - defaults are not applied (a missing required field is missing, default or not);
+ * - a null in a field that is not `nullable` is dropped before validation, as the API server
+ *   drops it (`withoutNonNullableNulls`);
  * - the root `metadata` is Kubernetes' ObjectMeta, checked by api-rules-meta.ts like any object's.
  *
  * Pure.
@@ -45,6 +49,38 @@ const VALUE_KEYWORDS = [
 ];
 export const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
 
+/**
+ * What RE2 reads otherwise than a JavaScript RegExp without the `u` flag, which takes it without a
+ * word: Unicode classes (`\pL`, `\p{Greek}`: the letter p there), `\z`, `\A`, `\C`, `\Q...\E`,
+ * and POSIX classes (`[[:alpha:]]`: a set of the characters `[:alph`).
+ */
+const READ_OTHERWISE = /\\[pPzACQ]|\[\[:/;
+
+/**
+ * A pattern of a CRD, a Go (RE2) expression, as a JavaScript RegExp: the flags it starts with
+ * (`(?i)`, `(?s)`, `(?m)`, or several, `(?is)`; after a leading `^` too, as the Prometheus
+ * Operator's `^(?i)(abort|warn)?$`) become the RegExp's flags, which JavaScript has no inline
+ * syntax for, and `(?P<name>` is a named group. Throws where JavaScript reads no such expression,
+ * or reads it otherwise (READ_OTHERWISE).
+ */
+export function goRegExp(pattern: string, u = ''): RegExp {
+  if (READ_OTHERWISE.test(pattern)) throw new SyntaxError(`JavaScript reads ${pattern} otherwise than RE2`);
+  const flags = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
+  const source = flags ? flags[1] + pattern.slice(flags[0].length) : pattern;
+  return new RegExp(source.replaceAll('(?P<', '(?<'), [...new Set(u + (flags?.[2] ?? ''))].join(''));
+}
+goRegExp.code = 'goRegExp';
+
+/** Whether goRegExp reads `pattern`. */
+export function readsPattern(pattern: string): boolean {
+  try {
+    goRegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One ajv for every CRD: custom kinds of one process share compiled code. */
 let ajvInstance: InstanceType<typeof Ajv> | undefined;
 export function ajv(): InstanceType<typeof Ajv> {
@@ -56,7 +92,7 @@ export function ajv(): InstanceType<typeof Ajv> {
     verbose: true,
     validateFormats: false,
     unicodeRegExp: false,
-    code: { optimize: false },
+    code: { optimize: false, regExp: goRegExp },
   });
   a.addKeyword({
     keyword: LIST_MAP_KEYS,
@@ -101,7 +137,8 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   // an invalid type is the CRD's finding (crd/structural); its custom resources are checked without it
   else if (typeof s.type === 'string' && TYPES.includes(s.type)) out.type = s.nullable === true ? [s.type, 'null'] : s.type;
   for (const k of VALUE_KEYWORDS) if (s[k] !== undefined) out[k] = s[k];
-  if (typeof s.pattern === 'string') out.pattern = s.pattern;
+  // a pattern JavaScript cannot read is left out (crd/pattern-not-checked): the rest of the schema still checks
+  if (typeof s.pattern === 'string' && readsPattern(s.pattern)) out.pattern = s.pattern;
   // OpenAPI v3 marks exclusive bounds with booleans, JSON Schema with the bound itself
   if (s.exclusiveMinimum === true && typeof s.minimum === 'number') {
     out.exclusiveMinimum = s.minimum;
@@ -134,6 +171,43 @@ export function toJsonSchema(s: Schema, root = false): Schema {
   else if (typeof additional === 'boolean') out.additionalProperties = additional;
   else if (!preserve && s.type === 'object') out.additionalProperties = false; // unknown fields would be pruned
   return out;
+}
+
+/**
+ * A custom resource as the API server validates it: a null in a field whose schema is not
+ * `nullable` is dropped first (its PruneNonNullableNullsWithoutDefaults), so that an optional
+ * field left empty (`duration:`, as a template renders an empty value) is simply absent, and a
+ * required one is missing. A null item of a list, or a null where the schema does not say what
+ * the field is, stays. The value itself when nothing is dropped: most objects hold no null.
+ */
+export function withoutNonNullableNulls(value: unknown, s: Schema | undefined): unknown {
+  if (!s || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items = asObj(s.items);
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const pruned = withoutNonNullableNulls(item, items);
+      if (pruned !== item) (copy ??= [...value])[i] = pruned;
+    });
+    return copy ?? value;
+  }
+  const properties = asObj(s.properties);
+  const additional = asObj(s.additionalProperties);
+  const object = value as Schema;
+  let copy: Schema | undefined;
+  for (const key of Object.keys(object)) {
+    const field = asObj(properties?.[key]) ?? additional;
+    if (!field) continue;
+    const v = object[key];
+    if (v === null && field.nullable !== true) {
+      copy ??= { ...object };
+      delete copy[key];
+      continue;
+    }
+    const pruned = withoutNonNullableNulls(v, field);
+    if (pruned !== v) (copy ??= { ...object })[key] = pruned;
+  }
+  return copy ?? value;
 }
 
 /** What is not structural in a schema (the API server refuses such a CRD), at `path`. */
@@ -171,6 +245,17 @@ export function structuralProblems(
     out.push(emit('crd/structural', path, 'an array schema needs items', 'add items with the schema of the list items'));
   if (asObj(s.properties) && s.additionalProperties !== undefined && s.additionalProperties !== false) {
     out.push(emit('crd/structural', path, 'properties and additionalProperties are exclusive in a structural schema', 'keep one of them'));
+  }
+  if (typeof s.pattern === 'string' && !readsPattern(s.pattern)) {
+    out.push({
+      ...emit(
+        'crd/pattern-not-checked',
+        [...path, 'pattern'],
+        `the pattern ${JSON.stringify(s.pattern)} is a Go (RE2) expression JavaScript cannot read as RE2 does, so values of this field are not checked against it; the API server checks them`,
+        'test the custom resources against a cluster (kubectl apply --dry-run=server) for this pattern',
+      ),
+      severity: 'warning',
+    });
   }
   const listType = s['x-kubernetes-list-type'];
   if (listType !== undefined && !['atomic', 'set', 'map'].includes(String(listType))) {

@@ -15,7 +15,7 @@ import type { KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { findingFromAjv } from './schema.js';
 import { kubernetesSchemas } from './k8s-schema.js';
-import { LIST_MAP_KEYS, ajv, asObj, hasCel, structuralProblems, toJsonSchema } from './crd-schema.js';
+import { LIST_MAP_KEYS, ajv, asObj, hasCel, structuralProblems, toJsonSchema, withoutNonNullableNulls, type Schema } from './crd-schema.js';
 
 /** One version of one custom kind. */
 export interface CustomKind {
@@ -28,6 +28,8 @@ export interface CustomKind {
   readonly served: boolean;
   /** Whether the version's schema has CEL rules (not evaluated). */
   readonly cel: boolean;
+  /** The version's `openAPIV3Schema`, if it has one. */
+  readonly schema: Schema | undefined;
   /** The compiled schema, or undefined when the version has none (or it does not compile). */
   validator(): ValidateFunction | undefined;
 }
@@ -109,6 +111,7 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
         namespaced: spec.scope !== 'Cluster',
         served: v.served !== false,
         cel: versionCel,
+        schema,
         validator() {
           let byVersion = compiled.get(crd);
           if (!byVersion) compiled.set(crd, (byVersion = new Map()));
@@ -257,7 +260,7 @@ export function checkCustomResource(
     ];
   }
   const validate = custom.validator();
-  if (!validate || validate(o)) return [];
+  if (!validate || validate(withoutNonNullableNulls(o, custom.schema))) return [];
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {

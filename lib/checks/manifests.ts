@@ -13,6 +13,7 @@ import { ExitCode, ProblemsError, comparePlaces, type Problem, type SourceLocati
 import { describeObject, type KubeObject } from '../model/object.js';
 import { toProblem, type FieldPath, type Finding } from './finding.js';
 import { isApiObject } from './schema.js';
+import { isListDocument } from '../k8s.js';
 import { offsetInDocument, readYaml, type ReadYaml } from '../model/read-yaml.js';
 import { offsetOf, readBlockYaml, type BlockYaml } from '../model/block-yaml.js';
 import { MAX_MANIFEST_ALIASES, capProblems, describeValue } from '../model/limits.js';
@@ -145,8 +146,9 @@ export function parseManifests(files: readonly { file: string; text: string }[],
         return;
       }
       if (!isApiObject(o)) return;
-      if (o.kind === 'List' && o.apiVersion === 'v1' && Array.isArray(o.items)) {
-        o.items.forEach((item: unknown, i: number) => {
+      if (isListDocument(o)) {
+        const items = o.items as unknown[];
+        items.forEach((item: unknown, i: number) => {
           if (isObject(item)) {
             objects.push(item);
             sources.set(item, { file: src, index, prefix: ['items', i] });
@@ -154,7 +156,7 @@ export function parseManifests(files: readonly { file: string; text: string }[],
             problems.push({
               code: 'input/not-kubernetes',
               location: src.locate(index, ['items', i], false),
-              message: `item ${i} of this List is not a Kubernetes object (it needs apiVersion and kind)`,
+              message: `item ${i} of this ${o.kind} is not a Kubernetes object (it needs apiVersion and kind)`,
             });
           }
         });

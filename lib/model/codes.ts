@@ -204,7 +204,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'input/yaml-1.1',
     'A plain value kubectl reads otherwise (YAML 1.1)',
-    'kubectl reads manifests by YAML 1.1 rules, stagecraft by YAML 1.2: yes/no/on/off/y/n are booleans there, 1_000 and 0b1 numbers, 010 octal (8), 2001-12-14 a timestamp, .inf and .nan floats JSON cannot hold, and a key must be a string for kubectl kustomize. Quote the value (or write the number meant) in a manifest given to npm run check or included by the manifests stack.',
+    'kubectl reads manifests by YAML 1.1 rules, stagecraft by YAML 1.2: yes/no/on/off/y/n are booleans there, 1_000 and 0b1 numbers, 010 octal (8), 2001-12-14 a timestamp, .inf and .nan floats JSON cannot hold, and a key must be a string for kubectl kustomize; an integer beyond 9007199254740991 is exact there, while stagecraft would hold and write the nearest double. Quote the value (or write the number meant) in a manifest given to npm run check or included by the manifests stack.',
   ),
   // commands
   row('cli/usage', 'Wrong command line', 'Run the command with --help to see its arguments.'),
@@ -411,7 +411,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'manifests/null-label',
     'An included label, annotation, selector, nodeSelector or ConfigMap/Secret data value written as null (warning)',
-    'The API server stores a null there as "" when it creates the object; rendering would drop the key (a selector\'s: an immutable selector changed), so dist/ holds "". Write "" for an empty value; leave the key out only where it is no selector\'s.',
+    'The API server stores a null there as "" when it creates the object; left null, the key would not stay (cdk8s drops a null label or annotation of the object when it renders it, and the next kubectl apply removes any other null key: a selector\'s is an immutable selector changed), so dist/ holds "". Write "" for an empty value; leave the key out only where it is no selector\'s.',
   ),
   row(
     'manifests/not-an-object',

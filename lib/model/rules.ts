@@ -96,6 +96,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'x-kubernetes-validations rules are checked by the API server only; test such resources with kubectl apply --dry-run=server.',
     mirrors: 'CRD x-kubernetes-validations (CEL)',
   },
+  'crd/pattern-not-checked': {
+    short: 'A pattern of a CRD that JavaScript cannot read is not checked (warning)',
+    help: "A CRD's patterns are Go (RE2) expressions; leading flags such as (?i) and named groups (?P<name>) are translated, but one that uses more of RE2 than JavaScript reads, or reads otherwise (Unicode classes such as \\pL, POSIX classes such as [[:alpha:]]), is left out, and the values of its field are checked by the API server only: test such resources with kubectl apply --dry-run=server.",
+    mirrors: 'CRD structural schema (pattern, RE2)',
+  },
   'api/name': {
     short: 'An object, container or volume name the API server refuses',
     help: 'Names follow the grammar of their kind (DNS-1123 subdomain or label, DNS-1035 label for Services, path segment for RBAC objects) and its length (at most 52 characters for a CronJob, whose Jobs add 11, and 63 for a Job, whose pods carry it as a label); an object needs metadata.name (or generateName).',

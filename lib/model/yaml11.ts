@@ -16,6 +16,8 @@
  *   rewritten by kustomize (`2001-12-14T00:00:00Z`) unless written as Go's RFC3339Nano writes
  *   them; kustomize fails on such a key;
  * - `.inf`, `-.Inf`, `.nan`...: floats to both readers, which JSON cannot carry: kubectl fails;
+ * - an integer beyond 2^53 (`9007199254740993`): exact to go-yaml's int64 and uint64, the nearest
+ *   double to stagecraft, which would write another number to dist/;
  * - keys: kustomize fails on any key that is not a string (`1:`, `true:`, `010:`), and `apply -f`
  *   makes a string of its own of one (`yes:` is `"true"`, `1_000:` is `"1000"`).
  * Read alike, as go-yaml does not resolve them: sexagesimal `1:20`, `=`, `<<` as a value (as a
@@ -28,7 +30,7 @@ import { shorten } from './limits.js';
 /** What go-yaml makes of a plain scalar, where that is not a string. */
 type GoValue =
   | { readonly type: 'bool'; readonly value: boolean }
-  | { readonly type: 'number'; readonly value: number; readonly octal: boolean }
+  | { readonly type: 'number'; readonly value: number; readonly octal: boolean; readonly exact?: bigint }
   | { readonly type: 'not-finite'; readonly value: number }
   | { readonly type: 'timestamp'; readonly canonical: boolean }
   | { readonly type: 'null' };
@@ -80,7 +82,9 @@ function goNumber(plain: string): GoValue | undefined {
     const prefix = hex ? '0x' : oct || zeroOct ? '0o' : bin ? '0b' : '';
     const n = BigInt(prefix + (hex ?? oct ?? bin ?? zeroOct ?? dec)) * (sign === '-' ? -1n : 1n);
     if ((n >= INT64_MIN && n <= INT64_MAX) || (sign === '' && n <= UINT64_MAX)) {
-      return { type: 'number', value: Number(n), octal: zeroOct !== undefined };
+      const value = Number(n);
+      // Go holds a 64-bit integer exactly; a double holds 2^53 and less so (9007199254740993 is 9007199254740992)
+      return { type: 'number', value, octal: zeroOct !== undefined, ...(BigInt(value) === n ? {} : { exact: n }) };
     }
   }
   if (GO_FLOAT.test(plain)) {
@@ -128,7 +132,7 @@ const goShown = (g: GoValue): string =>
     ? 'a timestamp'
     : g.type === 'null'
       ? 'null'
-      : `the ${g.type === 'bool' ? 'boolean' : g.type === 'number' ? 'number' : 'float'} ${g.value}`;
+      : `the ${g.type === 'bool' ? 'boolean' : g.type === 'number' ? 'number' : 'float'} ${g.type === 'number' ? (g.exact ?? g.value) : g.value}`;
 
 /**
  * How kubectl (go-yaml, YAML 1.1) reads the plain scalar `written`, which stagecraft (the
@@ -162,6 +166,12 @@ export function yaml11Reading(written: string, value: unknown, key: boolean): Ya
         hint: `quote it ("${source}") for the string, or write ${go.value} for the boolean`,
       };
     case 'number':
+      if (value === go.value && go.exact !== undefined) {
+        return {
+          message: `${source} is the number ${value} to stagecraft, whose numbers are doubles (exact up to ${Number.MAX_SAFE_INTEGER}), but the integer ${go.exact} to kubectl`,
+          hint: `quote it ("${source}") for a string, or write an integer of at most ${Number.MAX_SAFE_INTEGER}`,
+        };
+      }
       if (typeof value === 'number') {
         if (value === go.value) return undefined;
         return {

@@ -19,8 +19,9 @@ const including = (text: string): StageSource => ({
 
 describe('a null label, annotation, selector or nodeSelector value in an included file', () => {
   const dropped = 'rendering would drop the';
-  const warned = (what: string) =>
-    `value null: dist/ holds it as "", the empty value the API server stores for it (left as null, ${dropped} ${what})`;
+  const warned = (what: string, left = `${dropped} ${what}`) =>
+    `value null: dist/ holds it as "", the empty value the API server stores for it (left as null, ${left})`;
+  const removed = (what: string) => warned(what, `the next kubectl apply would send the null, which removes the ${what}`);
 
   // the fixture is read by the block reader; with a --- ~ before it, by the yaml library
   for (const [reader, text] of [
@@ -47,8 +48,8 @@ describe('a null label, annotation, selector or nodeSelector value in an include
       ).toEqual([
         `${line(10, 10)}: warning: Deployment default/web: metadata.labels.team: label ${warned('label')}\n  hint: write team: "" for an empty value, or leave the label out`,
         `${line(11, 24)}: warning: Deployment default/web: metadata.annotations.note: annotation ${warned('annotation')}\n  hint: write note: "" for an empty value, or leave the annotation out`,
-        `${line(13, 46)}: warning: Deployment default/web: spec.selector.matchLabels.tier: label ${warned('label')}\n  hint: write tier: "" (the selector the API server holds; leaving the key out would change it)`,
-        `${line(17, 29)}: warning: Deployment default/web: spec.template.spec.nodeSelector.disk: label ${warned('label')}\n  hint: write disk: "" for an empty value, or leave the label out`,
+        `${line(13, 46)}: warning: Deployment default/web: spec.selector.matchLabels.tier: label ${removed('label')}\n  hint: write tier: "" (the selector the API server holds; leaving the key out would change it)`,
+        `${line(17, 29)}: warning: Deployment default/web: spec.template.spec.nodeSelector.disk: label ${removed('label')}\n  hint: write disk: "" for an empty value, or leave the label out`,
       ]);
     });
   }

@@ -11,6 +11,7 @@ import type { KubeObject } from '../../lib/model/object.js';
 import { includedPlaces } from '../../lib/checks/manifests.js';
 import type { Finding } from '../../lib/checks/finding.js';
 import { readBlockYaml } from '../../lib/model/block-yaml.js';
+import { widgetCrd } from '../helpers/widget-crd.js';
 
 const FIXTURE = 'test/fixtures/stages/imported.yaml';
 const project = openProject(REPO);
@@ -31,26 +32,7 @@ const withFiles = (files: Record<string, string>, settings = 'include: [in]'): S
   },
 });
 /** A CRD of `example.com/v1 Widget` at `scope`, whose spec.size is at most 10. */
-const crd = (scope: 'Cluster' | 'Namespaced') => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: { name: widgets.example.com }
-spec:
-  group: example.com
-  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
-  scope: ${scope}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: { type: integer, maximum: 10 }
-`;
+const crd = (scope: 'Cluster' | 'Namespaced') => widgetCrd(scope, { size: '{ type: integer, maximum: 10 }' });
 const at = (p: Problem) => `${p.location?.file}:${p.location?.line}:${p.location?.column}`;
 /** The ProblemsError `run` throws. */
 function errorOf(run: () => unknown): ProblemsError {
@@ -576,6 +558,20 @@ spec: { template: { spec: { restartPolicy: Never, containers: [{ name: migrate, 
     expect(findings.filter((p) => p.severity !== 'warning').map((p) => `${at(p)} ${p.code}`)).toEqual([
       'in/list.yaml:11:17 refs/service-selector',
     ]);
+  });
+
+  it('applies the items of a typed list (an apps/v1 DeploymentList, as the API returns several objects) one by one, as kubectl and kustomize do', () => {
+    const list =
+      'apiVersion: apps/v1\nkind: DeploymentList\nmetadata: { resourceVersion: "" }\nitems:\n' +
+      '  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: { name: web }\n    spec:\n' +
+      '      selector: { matchLabels: { app: web } }\n' +
+      '      template:\n        metadata: { labels: { app: web } }\n' +
+      '        spec: { containers: [{ name: web, image: "nginx:1.25" }] }\n';
+    const objects = objectsOf(withFiles({ 'in/list.yaml': list }));
+    expect(objects.filter((o) => o.metadata.name === 'web').map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'Deployment imported/web',
+    ]);
+    expect(objects.some((o) => o.kind === 'DeploymentList')).toBe(false);
   });
 
   it('refuses paths that leave the project', () => {

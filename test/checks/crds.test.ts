@@ -32,6 +32,63 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     ]);
   });
 
+  it('drops a null from a field its CRD does not make nullable before validating, as the API server does: an empty required field is missing', () => {
+    expect(
+      codedFindingsIn(['crds/cert-manager-nulls.yaml'], { crds: certManager }).filter((l) => !l.startsWith('crd/cel-not-evaluated')),
+    ).toEqual([
+      "schema/required crds/cert-manager-nulls.yaml:28:3: Certificate default/api: spec: required field 'secretName' is missing",
+      'schema/type crds/cert-manager-nulls.yaml:29:31: Certificate default/api: spec.dnsNames[1]: must be a string (found nothing)',
+    ]);
+  });
+
+  it("reads a CRD's Go (RE2) patterns with their leading flags, rather than leaving the whole kind unchecked (the Prometheus Operator's ^(?i)...)", () => {
+    const crds = objectsIn(join(MANIFESTS, 'crds/prometheus-operator'));
+    expect(codedFindingsIn(['crds/prometheus-rule.yaml'], { crds })).toEqual([
+      'schema/pattern crds/prometheus-rule.yaml:16:16: PrometheusRule default/web: spec.groups[0].rules[0].for: "5 minutes" does not match the pattern ^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$',
+      "schema/unknown-field crds/prometheus-rule.yaml:18:11: PrometheusRule default/web: spec.groups[0].rules[0].anotations: unknown field 'anotations'; did you mean 'annotations'?",
+    ]);
+  });
+
+  it('leaves out a pattern JavaScript cannot read, with a warning on the CRD, and checks the rest of the kind', () => {
+    const crd = (pattern: string) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { kind: 'Widget', plural: 'widgets' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: { spec: { type: 'object', properties: { name: { type: 'string', pattern }, size: { type: 'integer' } } } },
+              },
+            },
+          },
+        ],
+      },
+    });
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { name: 'aaa', size: 'big' } };
+    const registry = crdRegistry([crd('(?U)a+')]);
+    expect(registry.crdFindings.map((f) => [f.code, f.severity, f.path.join('.')])).toEqual([
+      ['crd/pattern-not-checked', 'warning', 'spec.versions.0.schema.openAPIV3Schema.properties.spec.properties.name.pattern'],
+    ]);
+    expect(checkCustomResource(widget, registry).map((f) => `${f.code} ${f.path.join('.')}`)).toEqual(['schema/type spec.size']);
+    // RE2's Unicode and POSIX classes would be other sets of characters to JavaScript: left out too
+    for (const pattern of ['^\\pL+$', '^[[:alpha:]]+$', '^a\\z'])
+      expect(crdRegistry([crd(pattern)]).crdFindings.map((f) => f.code)).toEqual(['crd/pattern-not-checked']);
+    // (?P<name>...) is a named group, and (?is) two flags
+    const named = crdRegistry([crd('^(?is)(?P<x>A)+$')]);
+    expect(named.crdFindings).toEqual([]);
+    expect(checkCustomResource({ ...widget, spec: { name: 'aA' } }, named)).toEqual([]);
+    expect(checkCustomResource({ ...widget, spec: { name: 'ab' } }, named).map((f) => f.code)).toEqual(['schema/pattern']);
+  });
+
   it('warns, naming the kind, about a custom resource whose CRD is not known', () => {
     expect(codedFindingsIn(['crds/cert-manager-valid.yaml'])[0]).toBe(
       'crd/unknown-kind crds/cert-manager-valid.yaml:2:13: ClusterIssuer letsencrypt: apiVersion: cert-manager.io/v1 ClusterIssuer is a custom resource whose CustomResourceDefinition is not known, so it is not validated',

@@ -59,6 +59,21 @@ describe('reading manifests', () => {
   });
 });
 
+describe('a typed list (v1 ServiceList, apps/v1 DeploymentList), as the API returns several objects', () => {
+  it('is read item by item, as kubectl and kustomize apply it, its own metadata (resourceVersion: "") set aside', () => {
+    const text =
+      'apiVersion: v1\nkind: ServiceList\nmetadata: { resourceVersion: "" }\nitems:\n' +
+      '  - { apiVersion: v1, kind: Service, metadata: { name: a }, spec: { ports: [{ port: 80 }] } }\n' +
+      '  - { apiVersion: v1, kind: Service, metadata: { name: b }, spec: { ports: [{ port: "x" }] } }\n';
+    const m = parseManifests([{ file: 'l.yaml', text }]);
+    expect(m.objects.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['Service a', 'Service b']);
+    expect(placesOf(text)).toEqual(['6:85 schema/type']);
+    // a kind of that name without items is no list: an object, checked as one
+    const allowList = 'apiVersion: example.com/v1\nkind: AllowList\nmetadata: { name: a }\nspec: { items: [] }\n';
+    expect(parseManifests([{ file: 'a.yaml', text: allowList }]).objects.map((o) => o.kind)).toEqual(['AllowList']);
+  });
+});
+
 describe("placing problems on the objects of a stage's included files", () => {
   const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
   // three documents of one file, in another order than their names

@@ -33,7 +33,7 @@ const MISREAD: [string, string][] = [
   ['010', 'the number 8'],
   ['-010', 'the number -8'],
   ['+010', 'the number 8'],
-  ['0777777777777777777777', 'the number 9223372036854776000'],
+  ['0777777777777777777777', 'the number 9223372036854775807'],
   ['2001-12-14', 'a timestamp'],
   ['2001-1-2', 'a timestamp'],
   ['2000-02-29', 'a timestamp'],
@@ -114,6 +114,19 @@ describe('plain values kubectl (go-yaml, YAML 1.1) reads otherwise than stagecra
       message: '010 is the number 10 to stagecraft (YAML 1.2) but the number 8 to kubectl (YAML 1.1), as a leading 0 makes it octal there',
       hint: 'write the number you mean without a leading zero (8 or 10), or quote it ("010") for a string',
     });
+  });
+
+  it('says an integer beyond 2^53, exact to kubectl (Go int64 and uint64), is another number to stagecraft, which holds doubles', () => {
+    expect(reading('9007199254740993')).toEqual({
+      message:
+        '9007199254740993 is the number 9007199254740992 to stagecraft, whose numbers are doubles (exact up to 9007199254740991), but the integer 9007199254740993 to kubectl',
+      hint: 'quote it ("9007199254740993") for a string, or write an integer of at most 9007199254740991',
+    });
+    expect(reading('-9223372036854775807')?.message).toContain('but the integer -9223372036854775807 to kubectl');
+    expect(reading('18446744073709551615')?.message).toContain('but the integer 18446744073709551615 to kubectl');
+    // exact as doubles too: 2^53, and a power of two beyond it
+    expect(reading('9007199254740992')).toBeUndefined();
+    expect(reading('9223372036854775808')).toBeUndefined();
   });
 
   it('reports a key that is no string to kubectl: kustomize fails on it, apply makes a string of its own', () => {
