@@ -6,7 +6,8 @@ import type { ErrorObject } from 'ajv';
 import { fromAjvPath } from '../model/field-path.js';
 import { describeValue, yamlTagOf } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
-import type { KubeObject } from '../model/object.js';
+import { kindInfo } from '../model/kinds.js';
+import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { kubernetesSchemas } from './k8s-schema.js';
 
@@ -201,12 +202,20 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   let subject = object;
   if ('status' in object) {
     // what `kubectl get -o yaml` prints; the API server ignores it on create, but a manifest
-    // carrying it was exported, not written (and the referee rejects it): say so specifically
-    const { status: _status, ...rest } = object;
+    // carrying it was exported, not written: say so specifically. An empty `status: {}` on a kind
+    // that has a status is what `kubectl create --dry-run=client -o yaml` writes, and passes.
+    const { status, ...rest } = object;
     subject = rest as KubeObject;
-    out.push(
-      finder(object)('schema/status', ['status'], 'status is written by the cluster, not by manifests', 'remove status from the manifest'),
-    );
+    if (!(isRecord(status) && Object.keys(status).length === 0 && kindInfo(object.kind)?.status)) {
+      out.push(
+        finder(object)(
+          'schema/status',
+          ['status'],
+          'status is written by the cluster, not by manifests',
+          'remove status from the manifest',
+        ),
+      );
+    }
   }
   subject = withoutNulls(subject) as KubeObject;
   if (validate(subject)) return out;

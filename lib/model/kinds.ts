@@ -27,6 +27,11 @@ export interface KindInfo {
    * takes an aggregated API, such as metrics.k8s.io, away from the whole cluster).
    */
   readonly prunable: boolean;
+  /**
+   * Whether the kind's 1.25 definition has a `status`: an empty `status: {}`, as
+   * `kubectl create --dry-run=client -o yaml` writes it, is then a known field, not an exported one.
+   */
+  readonly status?: true;
   /** Path from the object to its pod template (`{ metadata, spec }`); `[]` when the object is the pod; absent for other kinds. */
   readonly podTemplate?: readonly string[];
 }
@@ -35,35 +40,35 @@ const TEMPLATE = ['spec', 'template'];
 
 /** Every known kind, in apply order. */
 export const KINDS: readonly KindInfo[] = [
-  { kind: 'Namespace', apiVersion: 'v1', prunable: true },
-  { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', prunable: true },
-  { kind: 'ResourceQuota', apiVersion: 'v1', prunable: true },
+  { kind: 'Namespace', apiVersion: 'v1', prunable: true, status: true },
+  { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', prunable: true, status: true },
+  { kind: 'ResourceQuota', apiVersion: 'v1', prunable: true, status: true },
   { kind: 'LimitRange', apiVersion: 'v1', prunable: true },
-  { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', prunable: true },
+  { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', prunable: true, status: true },
   { kind: 'ServiceAccount', apiVersion: 'v1', prunable: true },
   { kind: 'Secret', apiVersion: 'v1', prunable: false },
   { kind: 'ConfigMap', apiVersion: 'v1', prunable: true },
   { kind: 'StorageClass', apiVersion: 'storage.k8s.io/v1', prunable: true },
-  { kind: 'PersistentVolume', apiVersion: 'v1', prunable: true },
-  { kind: 'PersistentVolumeClaim', apiVersion: 'v1', prunable: true },
-  { kind: 'CustomResourceDefinition', apiVersion: 'apiextensions.k8s.io/v1', prunable: false },
+  { kind: 'PersistentVolume', apiVersion: 'v1', prunable: true, status: true },
+  { kind: 'PersistentVolumeClaim', apiVersion: 'v1', prunable: true, status: true },
+  { kind: 'CustomResourceDefinition', apiVersion: 'apiextensions.k8s.io/v1', prunable: false, status: true },
   { kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1', prunable: true },
   { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', prunable: true },
   { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', prunable: true },
   { kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', prunable: true },
-  { kind: 'Service', apiVersion: 'v1', prunable: true },
-  { kind: 'DaemonSet', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE },
-  { kind: 'Pod', apiVersion: 'v1', prunable: true, podTemplate: [] },
-  { kind: 'ReplicationController', apiVersion: 'v1', prunable: true, podTemplate: TEMPLATE },
-  { kind: 'ReplicaSet', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE },
-  { kind: 'Deployment', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE },
-  { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', prunable: true },
-  { kind: 'StatefulSet', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE },
-  { kind: 'Job', apiVersion: 'batch/v1', prunable: true, podTemplate: TEMPLATE },
-  { kind: 'CronJob', apiVersion: 'batch/v1', prunable: true, podTemplate: ['spec', 'jobTemplate', 'spec', 'template'] },
+  { kind: 'Service', apiVersion: 'v1', prunable: true, status: true },
+  { kind: 'DaemonSet', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE, status: true },
+  { kind: 'Pod', apiVersion: 'v1', prunable: true, podTemplate: [], status: true },
+  { kind: 'ReplicationController', apiVersion: 'v1', prunable: true, podTemplate: TEMPLATE, status: true },
+  { kind: 'ReplicaSet', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE, status: true },
+  { kind: 'Deployment', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE, status: true },
+  { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', prunable: true, status: true },
+  { kind: 'StatefulSet', apiVersion: 'apps/v1', prunable: true, podTemplate: TEMPLATE, status: true },
+  { kind: 'Job', apiVersion: 'batch/v1', prunable: true, podTemplate: TEMPLATE, status: true },
+  { kind: 'CronJob', apiVersion: 'batch/v1', prunable: true, podTemplate: ['spec', 'jobTemplate', 'spec', 'template'], status: true },
   { kind: 'IngressClass', apiVersion: 'networking.k8s.io/v1', prunable: true },
-  { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', prunable: true },
-  { kind: 'APIService', apiVersion: 'apiregistration.k8s.io/v1', prunable: false },
+  { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', prunable: true, status: true },
+  { kind: 'APIService', apiVersion: 'apiregistration.k8s.io/v1', prunable: false, status: true },
 ];
 
 const BY_KIND: ReadonlyMap<string, KindInfo> = new Map(KINDS.map((k) => [k.kind, k]));

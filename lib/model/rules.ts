@@ -68,7 +68,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'schema/status': {
     short: 'A manifest carries status',
-    help: 'status is written by the cluster; a manifest carrying it was exported, not written. Remove it.',
+    help: 'status is written by the cluster; a manifest carrying it was exported, not written. Remove it. An empty status: {} on a kind that has a status (as kubectl create --dry-run=client -o yaml writes it) passes.',
     mirrors: 'API server ignores status on create',
   },
   'schema/unknown-kind': {

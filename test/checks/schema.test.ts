@@ -64,6 +64,33 @@ describe('the strict schema check', () => {
     expect(findingsIn(['schema/unknown-kinds.yaml'], {}, 'warning')).toEqual([]);
   });
 
+  it('passes the empty status that kubectl create --dry-run=client -o yaml writes, on kinds that have a status only', () => {
+    const doc = (kind: string, apiVersion: string, status: string, body: string) =>
+      [`apiVersion: ${apiVersion}`, `kind: ${kind}`, 'metadata:', `  name: ${kind.toLowerCase()}`, body, `status: ${status}`].join('\n');
+    const deployment = [
+      'spec:',
+      '  selector: { matchLabels: { app: web } }',
+      '  template:',
+      '    metadata: { labels: { app: web } }',
+      '    spec: { containers: [{ name: web, image: nginx }] }',
+    ].join('\n');
+    const text = [
+      doc('Deployment', 'apps/v1', '{}', deployment),
+      doc('Service', 'v1', '{}', 'spec: { ports: [{ port: 80 }] }'),
+      doc('StatefulSet', 'apps/v1', '{ replicas: 1 }', deployment.replace('selector:', 'serviceName: web\n  selector:')),
+      doc('ConfigMap', 'v1', '{}', 'data: { a: b }'),
+    ].join('\n---\n');
+    const manifests = parseManifests([{ file: 'dry-run.yaml', text }]);
+    const problems = checkObjects(manifests.objects, {})
+      .findings.filter((f) => f.code.startsWith('schema/'))
+      .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
+    const hint = '\n  hint: remove status from the manifest';
+    expect(problems.sort()).toEqual([
+      `dry-run.yaml:29:9: StatefulSet statefulset: status: status is written by the cluster, not by manifests${hint}`,
+      `dry-run.yaml:36:9: ConfigMap configmap: status: status is written by the cluster, not by manifests${hint}`,
+    ]);
+  });
+
   it("says the apiVersion 1.25 serves a kind as, and what else to rewrite when its fields changed on the way (an Ingress's backends)", () => {
     const text = readFileSync(join(MANIFESTS, 'schema/unknown-kinds.yaml'), 'utf8');
     const manifests = parseManifests([{ file: 'unknown-kinds.yaml', text }]);
