@@ -164,6 +164,16 @@ describe('flannel settings', () => {
     expect(() => render(`apps:\n  flannel:\n    network: 10.20.0.0/16\n    ${extra}\n`, 'environments/vm.yaml')).toThrow(message);
   });
 
+  it("changes the DaemonSet's pod template with its network or backend, so that applying the change replaces every flannel pod", () => {
+    const template = (flannel: string) =>
+      find(render(`apps:\n  flannel: ${flannel}\n`, 'environments/vm.yaml'), 'DaemonSet', 'kube-flannel-ds').spec.template;
+    const vxlan = template('{ network: 10.20.0.0/16 }');
+    // flanneld reads net-conf.json only when it starts: a ConfigMap changed under its own name alone restarts nothing
+    expect(template('{ network: 10.20.0.0/16, backend: { type: host-gw } }')).not.toEqual(vxlan);
+    expect(template('{ network: 10.30.0.0/16 }')).not.toEqual(vxlan);
+    expect(template('{ network: 10.20.0.0/16 }')).toEqual(vxlan);
+  });
+
   it('refuses a network too small for four subnets of the default /24, saying to make it larger', () => {
     expect(() => render('apps:\n  flannel:\n    network: 10.20.0.0/23\n', 'environments/vm.yaml')).toThrow(
       "apps.flannel.subnetLen needs to be at least 2 longer than the network's prefix /23 (found 24)",
