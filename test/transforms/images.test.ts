@@ -365,8 +365,26 @@ describe('normalizeImage', () => {
     ['docker.io/library/nginx:1.25', 'nginx:1.25'],
     ['localhost:5000/zyxist/moj-obraz', 'localhost:5000/zyxist/moj-obraz:latest'],
     ['busybox@sha256:abc', 'busybox@sha256:abc'],
+    // the runtime pulls the digest and reads no tag beside it (containerd's ParseDockerRef drops it)
+    ['localhost:5000/team/sync:1.4.0@sha256:abc', 'localhost:5000/team/sync@sha256:abc'],
+    ['docker.io/library/busybox:1.36@sha256:abc', 'busybox@sha256:abc'],
   ])('%s is %s', (image, expected) => {
     expect(normalizeImage(image)).toBe(expected);
+  });
+
+  it('makes a stage entry pinned by digest cover the image written with a tag beside that digest, and the other way round', () => {
+    const digest = `sha256:${'c'.repeat(64)}`;
+    const stage = { substitute: {}, native: [`localhost:5000/team/sync@${digest}`, `localhost:5000/team/job:1.0@${digest}`] };
+    expect(resolveImage(`localhost:5000/team/sync:1.4.0@${digest}`, 'arm', stage)).toMatchObject({
+      rule: 'stage',
+      entry: { entry: stage.native[0] },
+    });
+    expect(resolveImage(`localhost:5000/team/job@${digest}`, 'arm', stage)).toMatchObject({
+      rule: 'stage',
+      entry: { entry: stage.native[1] },
+    });
+    // another digest is another image
+    expect(resolveImage(`localhost:5000/team/sync:1.4.0@sha256:${'d'.repeat(64)}`, 'arm', stage)).toBeUndefined();
   });
 });
 
