@@ -9,7 +9,8 @@ import { Chart } from 'cdk8s';
 import { k8s } from '../lib/k8s.js';
 import { allowPolicyException } from '../lib/policy.js';
 import { HOST_PATH_PATTERN, ImageRef, PortNumber, Settings, Type, type Static } from '../lib/config/types.js';
-import { defineStack, imageVersion, type NodeFile, type StageContext } from '../lib/stack.js';
+import { defineStack, imageVersion, type NodeFile, type SettingsProblem, type StageContext } from '../lib/stack.js';
+import { parseIpv4 } from '../lib/edge/refine.js';
 
 export const controlPlaneSettings = Settings({
   etcd: Settings({
@@ -23,8 +24,10 @@ export const controlPlaneSettings = Settings({
     ),
     host: Type.Optional(
       Type.String({
-        pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
-        description: 'Address etcd serves clients on, and kube-apiserver reaches it at. @default 127.0.0.1',
+        // etcd binds its listen URLs and refuses a host name there ("expected IP in URL for binding"), localhost aside
+        pattern: '^(localhost|([0-9]{1,3}\\.){3}[0-9]{1,3})$',
+        expected: 'an IPv4 address such as 10.0.0.5, or localhost (etcd listens on it, and refuses a host name)',
+        description: 'Address etcd serves clients on, and kube-apiserver reaches it at: an IPv4 address, or localhost. @default 127.0.0.1',
       }),
     ),
     clientPort: Type.Optional(PortNumber({ description: 'Port etcd serves clients on. @default 2379' })),
@@ -69,18 +72,26 @@ export const controlPlane = defineStack({
   name: 'control-plane',
   settings: controlPlaneSettings,
   version: (s) => imageVersion(s.apiServer.image),
-  refine: (_s, stage) => {
+  refine: (s, stage) => {
+    const problems: SettingsProblem[] = [];
     const nodes = controlPlaneNodes(stage).map((n) => n.name);
-    return nodes.length === 1
-      ? []
-      : [
-          {
-            code: 'config/control-plane-nodes',
-            path: [],
-            message: `needs exactly one node with role control-plane (found ${nodes.length ? nodes.join(', ') : 'none'})`,
-            hint: 'this control plane runs one etcd that is not clustered: give the role control-plane to one node under nodes:',
-          },
-        ];
+    if (nodes.length !== 1)
+      problems.push({
+        code: 'config/control-plane-nodes',
+        path: [],
+        message: `needs exactly one node with role control-plane (found ${nodes.length ? nodes.join(', ') : 'none'})`,
+        hint: 'this control plane runs one etcd that is not clustered: give the role control-plane to one node under nodes:',
+      });
+    const host = s.etcd.host;
+    const address = host === undefined || host === 'localhost' ? undefined : parseIpv4(host);
+    if (address && 'problem' in address)
+      problems.push({
+        code: 'config/invalid',
+        path: ['etcd', 'host'],
+        message: `is not an IPv4 address: ${address.problem}`,
+        hint: 'write the address etcd listens on as four numbers from 0 to 255, such as 127.0.0.1',
+      });
+    return problems;
   },
   chart(app, name, _s, stage) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });

@@ -142,6 +142,21 @@ describe('the control plane settings', () => {
     expect(nodeFile(r, 'mink8s', 'kube-apiserver.yaml').spec.containers[0].command[1]).toBe('--etcd-servers=http://10.0.0.5:2379');
   });
 
+  // etcd refuses to start on a host name in its listen URLs: "expected IP in URL for binding"
+  it('refuses an etcd host that is a host name, at its line, since etcd listens on it', () => {
+    expect(() => render(withEtcd('      image: k8s.gcr.io/etcd:3.4.3-0\n      host: etcd.lab.local\n'))).toThrow(
+      'environments/mink8s.yaml:10:13: apps.control-plane.etcd.host must be an IPv4 address such as 10.0.0.5, or localhost (etcd listens on it, and refuses a host name)',
+    );
+    expect(() => render(withEtcd('      image: k8s.gcr.io/etcd:3.4.3-0\n      host: 10.0.0.300\n'))).toThrow(
+      'environments/mink8s.yaml:10:13: apps.control-plane.etcd.host is not an IPv4 address: the number 300 is more than 255',
+    );
+  });
+
+  it('takes localhost as the etcd host, the one name etcd binds to', () => {
+    const r = render(withEtcd('      image: k8s.gcr.io/etcd:3.4.3-0\n      host: localhost\n'));
+    expect(nodeFile(r, 'mink8s', 'kube-apiserver.yaml').spec.containers[0].command[1]).toBe('--etcd-servers=http://localhost:2379');
+  });
+
   it("points the kubeconfig at the apiserver's insecure port, and tells the apiserver when it is not 8080", () => {
     const r = render(repoStage('mink8s').replace('insecurePort: 8080', 'insecurePort: 8081'));
     expect(nodeFile(r, 'mink8s', 'kubeconfig.yaml').clusters).toEqual([{ name: 'mink8s', cluster: { server: 'http://127.0.0.1:8081' } }]);
