@@ -10,6 +10,7 @@ import { k8s } from '../lib/k8s.js';
 import { allowPolicyException } from '../lib/policy.js';
 import { HOST_PATH_PATTERN, ImageRef, PortNumber, Settings, Type, type Static } from '../lib/config/types.js';
 import { defineStack, imageVersion, type NodeFile, type SettingsProblem, type StageContext } from '../lib/stack.js';
+import { imageParts } from '../lib/model/image.js';
 import { parseIpv4 } from '../lib/edge/refine.js';
 
 export const controlPlaneSettings = Settings({
@@ -33,7 +34,10 @@ export const controlPlaneSettings = Settings({
     clientPort: Type.Optional(PortNumber({ description: 'Port etcd serves clients on. @default 2379' })),
   }),
   apiServer: Settings({
-    image: ImageRef({ description: 'kube-apiserver image, e.g. k8s.gcr.io/kube-apiserver:v1.18.5; its tag is the release of the stack.' }),
+    image: ImageRef({
+      description:
+        'kube-apiserver image of a release before 1.20 (the last to serve the insecure port), e.g. k8s.gcr.io/kube-apiserver:v1.18.5; its tag is the release of the stack.',
+    }),
     insecurePort: Type.Optional(
       PortNumber({
         description:
@@ -51,6 +55,8 @@ type ControlPlaneSettings = Static<typeof controlPlaneSettings>;
  */
 const ETCD_DEFAULTS = { dataDir: '/var/lib/etcd', host: '127.0.0.1', clientPort: 2379 };
 const INSECURE_PORT = 8080;
+/** The first kube-apiserver release that serves no insecure port (kubernetes/kubernetes#95856): `--insecure-port` may only be 0, and is gone in 1.24. */
+const NO_INSECURE_PORT = { major: 1, minor: 20 };
 const INSECURE_HOST = '127.0.0.1';
 /** Where static control-plane pods live, as kubeadm puts them. */
 const KUBE_SYSTEM = 'kube-system';
@@ -81,6 +87,19 @@ export const controlPlane = defineStack({
         path: [],
         message: `needs exactly one node with role control-plane (found ${nodes.length ? nodes.join(', ') : 'none'})`,
         hint: 'this control plane runs one etcd that is not clustered: give the role control-plane to one node under nodes:',
+      });
+    const release = /^v?(\d+)\.(\d+)(?![\d])/.exec(imageParts(s.apiServer.image).tag ?? '');
+    const [major, minor] = release ? [Number(release[1]), Number(release[2])] : [0, 0];
+    if (major > NO_INSECURE_PORT.major || (major === NO_INSECURE_PORT.major && minor >= NO_INSECURE_PORT.minor))
+      problems.push({
+        code: 'config/conflict',
+        path: ['apiServer', 'image'],
+        message:
+          `runs kube-apiserver ${major}.${minor}, which serves no insecure port (removed in Kubernetes ${NO_INSECURE_PORT.major}.${NO_INSECURE_PORT.minor}): ` +
+          `the kubeconfig this stack writes, ${apiServerUrl(s)}, would reach nothing`,
+        hint:
+          `run kube-apiserver ${NO_INSECURE_PORT.major}.${NO_INSECURE_PORT.minor - 1} or earlier, such as the article's k8s.gcr.io/kube-apiserver:v1.18.5; ` +
+          'a later release serves HTTPS only, with certificates and service-account keys this stack does not write (kubeadm makes them)',
       });
     const host = s.etcd.host;
     const address = host === undefined || host === 'localhost' ? undefined : parseIpv4(host);

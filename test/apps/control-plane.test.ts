@@ -167,6 +167,23 @@ describe('the control plane settings', () => {
     ]);
   });
 
+  // kubernetes/kubernetes#95856: from 1.20 kube-apiserver serves no insecure port; --insecure-port may only be 0
+  it.each(['k8s.gcr.io/kube-apiserver:v1.20.0', 'registry.k8s.io/kube-apiserver:v1.25.3', 'kube-apiserver:v2.0'])(
+    'refuses %s at its line: it serves no insecure port for the kubeconfig to reach',
+    (image) => {
+      expect(() => render(repoStage('mink8s').replace('k8s.gcr.io/kube-apiserver:v1.18.5', image))).toThrow(
+        /environments\/mink8s\.yaml:13:14: apps\.control-plane\.apiServer\.image runs kube-apiserver \d+\.\d+, which serves no insecure port \(removed in Kubernetes 1\.20\): the kubeconfig this stack writes, http:\/\/127\.0\.0\.1:8080, would reach nothing\n {2}hint: run kube-apiserver 1\.19 or earlier/,
+      );
+    },
+  );
+
+  it.each(['k8s.gcr.io/kube-apiserver:v1.19.16', 'k8s.gcr.io/kube-apiserver:v1.2', 'kube-apiserver', 'kube-apiserver:latest'])(
+    'takes %s (a release before 1.20, or one whose tag says no release)',
+    (image) => {
+      expect(() => render(repoStage('mink8s').replace('k8s.gcr.io/kube-apiserver:v1.18.5', image))).not.toThrow();
+    },
+  );
+
   it('needs exactly one node with role control-plane', () => {
     const stage = (nodes: string) =>
       `nodes:\n${nodes}apps:\n  control-plane:\n    etcd: {image: etcd}\n    apiServer: {image: kube-apiserver}\n`;
