@@ -5,6 +5,7 @@ import { ProblemsError } from '../../lib/errors.js';
 import { IMAGE_TABLE, normalizeImage, type ImageTable } from '../../lib/transforms/arm-images.js';
 import { imageSubstitutions, noBuildReason, resolveImage, substituteImages, writtenImages } from '../../lib/transforms/images.js';
 import type { KubeObject } from '../../lib/model/object.js';
+import { refineStageImages } from '../../lib/config/images.js';
 
 const NO_ADDITIONS: StageImages = { substitute: {}, native: [] };
 const run = (yaml: string, architecture: Architecture, stage: StageImages = NO_ADDITIONS): KubeObject[] =>
@@ -231,6 +232,15 @@ describe('the message about an image with no build', () => {
     const { why, hint } = noBuildReason(image, architecture, stage, 'pi', table);
     return `${why}\n  hint: ${hint}`;
   };
+
+  // a key without a tag is a repository (every tag), whose image must keep the tag: images/substitute-rule refuses 'curlimages/curl: <image:tag>'
+  it("names an image without a tag by 'latest' where it offers an entry for it alone, so that following the hint is not refused", () => {
+    expect(message('curlimages/curl', 'arm')).toContain("or for this tag only ('curlimages/curl:latest': <arm image>)");
+    expect(refineStageImages({ substitute: { 'curlimages/curl:latest': 'team/curl-arm:8.5' } })).toEqual([]);
+    // 'registry' is not registry:2, which the table maps: native for the repository would take registry:2 from it
+    expect(message('registry', 'arm')).toContain("list 'registry:latest' under images.native in environments/pi.yaml;");
+    expect(resolveImage('registry', 'arm', { substitute: {}, native: ['registry:latest'] })).toMatchObject({ rule: 'stage' });
+  });
 
   it.each([
     [
