@@ -52,6 +52,8 @@ const WATCHED = new Set([
   'Secret',
   'ConfigMap',
   ...Object.keys(IMMUTABLE_SPEC),
+  // a Pod's spec is fixed once it is created, but for its images (immutableChanges)
+  'Pod',
   ...SCALED_KINDS,
   // the stage's own, for the Secrets it requires
   'Namespace',

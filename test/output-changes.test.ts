@@ -455,6 +455,22 @@ describe('fields the API server will not change', () => {
     ]);
   });
 
+  // ValidatePodUpdate: a Pod's spec is fixed but for its images, activeDeadlineSeconds, added tolerations and the grace period
+  it('warns, at the setting, that a Pod placed by hand cannot move to another node, and not about a new image', () => {
+    const pinned = 'nodes:\n  a: {}\n  b: {}\napps:\n  pinned-nginx:\n    node: a\n';
+    const moved = pinned.replace('node: a', 'node: b');
+    expect(changes(pinned, moved)).toEqual(
+      ['curl', 'nginx'].map(
+        (pod) =>
+          `${FILE}:6:11: warning: Pod data/${pod}: spec.nodeName changes from a to b, which the API server refuses ` +
+          "(a Pod's spec cannot change once it is created, but for its images, activeDeadlineSeconds, added tolerations and terminationGracePeriodSeconds): kubectl apply fails on it\n" +
+          `  hint: set apps.pinned-nginx.node back to a, or delete the Pod and apply again on purpose (kubectl delete pod ${pod} -n data): it does not run in between`,
+      ),
+    );
+    // an image may change (its pull policy's default with it: Always for nginx, IfNotPresent for nginx:1.25)
+    expect(changes(pinned, `${pinned}    server: { image: "nginx:1.25" }\n`)).toEqual([]);
+  });
+
   it('warns that a headless Service stays headless when its clusterIP None is removed, and not when an explicit clusterIP is emptied', () => {
     const headless = OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: None');
     const warnings = (edited: string) => changes(MANIFESTS, MANIFESTS, { was: headless, objects: edited });
