@@ -548,6 +548,24 @@ describe('what applying a change does besides refusing it', () => {
   });
 });
 
+describe("a ReplicationController's new template", () => {
+  const lab = 'apps:\n  nginx:\n    image: nginx\n    replicas: 3\n';
+
+  it('is warned about at the image setting: kubectl apply replaces none of its running pods', () => {
+    const upgraded = lab.replace('image: nginx', 'image: nginx:1.25.3-alpine');
+    expect(changes(lab, upgraded)).toEqual([
+      `${at(upgraded, 'nginx:1.25.3-alpine')}: warning: ReplicationController data/nginx: its image changes from nginx to nginx:1.25.3-alpine, ` +
+        'but a ReplicationController makes pods from a new template only to replace pods that go: kubectl apply changes the template, and the running pods keep the old one until they are deleted\n' +
+        "  hint: after applying, delete its pods one at a time (kubectl get pods -n data -l 'app=nginx', then kubectl delete pod -n data <name>), " +
+        'each replaced from the new template before the next; or run it as a Deployment, which rolls a new template out itself',
+    ]);
+  });
+
+  it('is not warned about when only its replicas change', () => {
+    expect(changes(lab, lab.replace('replicas: 3', 'replicas: 5'))).toEqual([]);
+  });
+});
+
 describe('npm run synth', () => {
   it('writes the output and warns once, with exit 0, when a renamed app leaves its claim behind', () => {
     const dir = tempProject({ data: STAGE });
