@@ -9,7 +9,9 @@ import { Chart } from 'cdk8s';
 import { k8s } from '../lib/k8s.js';
 import { allowPolicyException } from '../lib/policy.js';
 import { HOST_PATH_PATTERN, ImageRef, PortNumber, Settings, Type, type Static } from '../lib/config/types.js';
-import { defineStack, imageVersion, type NodeFile, type StageContext } from '../lib/stack.js';
+import { defineStack, imageVersion, type NodeFile, type SettingsProblem, type StageContext } from '../lib/stack.js';
+import { imageParts } from '../lib/model/image.js';
+import { parseIpv4 } from '../lib/edge/refine.js';
 
 export const controlPlaneSettings = Settings({
   etcd: Settings({
@@ -23,14 +25,19 @@ export const controlPlaneSettings = Settings({
     ),
     host: Type.Optional(
       Type.String({
-        pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
-        description: 'Address etcd serves clients on, and kube-apiserver reaches it at. @default 127.0.0.1',
+        // etcd binds its listen URLs and refuses a host name there ("expected IP in URL for binding"), localhost aside
+        pattern: '^(localhost|([0-9]{1,3}\\.){3}[0-9]{1,3})$',
+        expected: 'an IPv4 address such as 10.0.0.5, or localhost (etcd listens on it, and refuses a host name)',
+        description: 'Address etcd serves clients on, and kube-apiserver reaches it at: an IPv4 address, or localhost. @default 127.0.0.1',
       }),
     ),
     clientPort: Type.Optional(PortNumber({ description: 'Port etcd serves clients on. @default 2379' })),
   }),
   apiServer: Settings({
-    image: ImageRef({ description: 'kube-apiserver image, e.g. k8s.gcr.io/kube-apiserver:v1.18.5; its tag is the release of the stack.' }),
+    image: ImageRef({
+      description:
+        'kube-apiserver image of a release before 1.20 (the last to serve the insecure port), e.g. k8s.gcr.io/kube-apiserver:v1.18.5; its tag is the release of the stack.',
+    }),
     insecurePort: Type.Optional(
       PortNumber({
         description:
@@ -48,6 +55,8 @@ type ControlPlaneSettings = Static<typeof controlPlaneSettings>;
  */
 const ETCD_DEFAULTS = { dataDir: '/var/lib/etcd', host: '127.0.0.1', clientPort: 2379 };
 const INSECURE_PORT = 8080;
+/** The first kube-apiserver release that serves no insecure port (kubernetes/kubernetes#95856): `--insecure-port` may only be 0, and is gone in 1.24. */
+const NO_INSECURE_PORT = { major: 1, minor: 20 };
 const INSECURE_HOST = '127.0.0.1';
 /** Where static control-plane pods live, as kubeadm puts them. */
 const KUBE_SYSTEM = 'kube-system';
@@ -69,18 +78,39 @@ export const controlPlane = defineStack({
   name: 'control-plane',
   settings: controlPlaneSettings,
   version: (s) => imageVersion(s.apiServer.image),
-  refine: (_s, stage) => {
+  refine: (s, stage) => {
+    const problems: SettingsProblem[] = [];
     const nodes = controlPlaneNodes(stage).map((n) => n.name);
-    return nodes.length === 1
-      ? []
-      : [
-          {
-            code: 'config/control-plane-nodes',
-            path: [],
-            message: `needs exactly one node with role control-plane (found ${nodes.length ? nodes.join(', ') : 'none'})`,
-            hint: 'this control plane runs one etcd that is not clustered: give the role control-plane to one node under nodes:',
-          },
-        ];
+    if (nodes.length !== 1)
+      problems.push({
+        code: 'config/control-plane-nodes',
+        path: [],
+        message: `needs exactly one node with role control-plane (found ${nodes.length ? nodes.join(', ') : 'none'})`,
+        hint: 'this control plane runs one etcd that is not clustered: give the role control-plane to one node under nodes:',
+      });
+    const release = /^v?(\d+)\.(\d+)(?![\d])/.exec(imageParts(s.apiServer.image).tag ?? '');
+    const [major, minor] = release ? [Number(release[1]), Number(release[2])] : [0, 0];
+    if (major > NO_INSECURE_PORT.major || (major === NO_INSECURE_PORT.major && minor >= NO_INSECURE_PORT.minor))
+      problems.push({
+        code: 'config/conflict',
+        path: ['apiServer', 'image'],
+        message:
+          `runs kube-apiserver ${major}.${minor}, which serves no insecure port (removed in Kubernetes ${NO_INSECURE_PORT.major}.${NO_INSECURE_PORT.minor}): ` +
+          `the kubeconfig this stack writes, ${apiServerUrl(s)}, would reach nothing`,
+        hint:
+          `run kube-apiserver ${NO_INSECURE_PORT.major}.${NO_INSECURE_PORT.minor - 1} or earlier, such as the article's k8s.gcr.io/kube-apiserver:v1.18.5; ` +
+          'a later release serves HTTPS only, with certificates and service-account keys this stack does not write (kubeadm makes them)',
+      });
+    const host = s.etcd.host;
+    const address = host === undefined || host === 'localhost' ? undefined : parseIpv4(host);
+    if (address && 'problem' in address)
+      problems.push({
+        code: 'config/invalid',
+        path: ['etcd', 'host'],
+        message: `is not an IPv4 address: ${address.problem}`,
+        hint: 'write the address etcd listens on as four numbers from 0 to 255, such as 127.0.0.1',
+      });
+    return problems;
   },
   chart(app, name, _s, stage) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });

@@ -7,18 +7,32 @@
  * Differences from the published manifest, for Kubernetes 1.25: the PodSecurityPolicy and the RBAC
  * rule that let flannel use it are gone (PodSecurityPolicy was removed in 1.25; the policy
  * exceptions below say the same to the admission checks); DaemonSet is apps/v1 (with the selector
- * it requires); one DaemonSet per stage, as a stage's nodes share one architecture.
+ * it requires); one DaemonSet per stage, as a stage's nodes share one architecture; the pod template
+ * carries the ConfigMap's content hash (`CONFIG_HASH_ANNOTATION`).
  */
 import { Chart } from 'cdk8s';
 import { k8s } from '../lib/k8s.js';
 import { ImageRef, Settings, StringEnum, Type, type Static } from '../lib/config/types.js';
 import { allowPolicyException } from '../lib/policy.js';
+import { contentHash } from '../lib/constructs/hashed-config-map.js';
 import { defineStack, imageVersion, type SettingsProblem } from '../lib/stack.js';
 
 const NAMESPACE = 'kube-system';
 export const FLANNEL_IMAGE = 'quay.io/coreos/flannel:v0.11.0-amd64';
 const DEFAULT_SUBNET_LEN = 24;
+/** flannel refuses a SubnetLen above 30: a node's subnet holds its bridge and tunnel addresses besides pods. */
+const MAX_SUBNET_LEN = 30;
+/** flannel refuses a SubnetLen less than 2 longer than the network's prefix: it needs four subnets, as it never hands out the first. */
+const MIN_SUBNET_BITS = 2;
 export const BACKEND_TYPES = ['vxlan', 'host-gw', 'udp'] as const;
+/**
+ * The pod template's annotation holding the content hash of the ConfigMap's data. flanneld and the
+ * install-cni step read the ConfigMap only when they start, and the ConfigMap keeps the name the
+ * published manifest gives it, so without this a change of network or backend would change no pod
+ * template: the DaemonSet would replace no pod, and the nodes would pick the change up one by one
+ * as their pods happen to restart, running two backends side by side in the meantime.
+ */
+export const CONFIG_HASH_ANNOTATION = 'stagecraft.dev/config-hash';
 
 /** The CNI configuration the published manifest installs on every node (flannel, then portmap for hostPort). */
 const CNI_CONF = {
@@ -37,7 +51,11 @@ export const flannelSettings = Settings({
     description: 'The pod network, split into one subnet per node (net-conf.json Network).',
   }),
   subnetLen: Type.Optional(
-    Type.Integer({ minimum: 8, maximum: 30, description: "Prefix length of each node's subnet (SubnetLen). @default 24" }),
+    Type.Integer({
+      minimum: 8,
+      maximum: MAX_SUBNET_LEN,
+      description: "Prefix length of each node's subnet (SubnetLen), at least 2 longer than the network's. @default 24",
+    }),
   ),
   backend: Type.Optional(
     Settings({
@@ -82,12 +100,19 @@ export const flannel = defineStack({
         message: `is not an IPv4 network (found ${s.network})`,
         hint: 'write it as a.b.c.d/n, e.g. 10.20.0.0/16',
       });
-    } else if ((s.subnetLen ?? DEFAULT_SUBNET_LEN) <= prefix) {
+    } else if ((s.subnetLen ?? DEFAULT_SUBNET_LEN) < prefix + MIN_SUBNET_BITS) {
+      // flannel's ParseConfig: "Network must be able to accommodate at least four subnets" (the first is never used)
+      const hint =
+        prefix + MIN_SUBNET_BITS > MAX_SUBNET_LEN
+          ? `make the network larger (a prefix of /${MAX_SUBNET_LEN - MIN_SUBNET_BITS} or shorter, such as 10.20.0.0/16)`
+          : `set subnetLen between ${prefix + MIN_SUBNET_BITS} and ${MAX_SUBNET_LEN}, or make the network larger`;
       problems.push({
         code: 'config/conflict',
         path: ['subnetLen'],
-        message: `needs to be longer than the network's prefix /${prefix} (found ${s.subnetLen ?? DEFAULT_SUBNET_LEN}), to split it into per-node subnets`,
-        hint: `set subnetLen between ${prefix + 1} and 30`,
+        message:
+          `needs to be at least ${MIN_SUBNET_BITS} longer than the network's prefix /${prefix} (found ${s.subnetLen ?? DEFAULT_SUBNET_LEN}): ` +
+          'flannel splits the network into per-node subnets and refuses to start unless it holds at least four',
+        hint,
       });
     }
     if (s.backend?.vni !== undefined && (s.backend.type ?? 'vxlan') !== 'vxlan') {
@@ -118,17 +143,15 @@ export const flannel = defineStack({
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: [{ kind: 'ServiceAccount', name: account.name, namespace: NAMESPACE }],
     });
-    const config = new k8s.KubeConfigMap(chart, 'config', {
-      metadata: { name: `kube-${name}-cfg`, namespace: NAMESPACE, labels },
-      data: { 'cni-conf.json': `${JSON.stringify(CNI_CONF, null, 2)}\n`, 'net-conf.json': netConf(s) },
-    });
+    const data = { 'cni-conf.json': `${JSON.stringify(CNI_CONF, null, 2)}\n`, 'net-conf.json': netConf(s) };
+    const config = new k8s.KubeConfigMap(chart, 'config', { metadata: { name: `kube-${name}-cfg`, namespace: NAMESPACE, labels }, data });
     const configMount = { name: 'flannel-cfg', mountPath: '/etc/kube-flannel/' };
     const ds = new k8s.KubeDaemonSet(chart, 'daemonset', {
       metadata: { name: `kube-${name}-ds`, namespace: NAMESPACE, labels },
       spec: {
         selector: { matchLabels: labels },
         template: {
-          metadata: { labels },
+          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(data) } },
           spec: {
             hostNetwork: true,
             nodeSelector: { 'kubernetes.io/os': 'linux' },

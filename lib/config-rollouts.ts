@@ -11,7 +11,9 @@ import type { includedPlaces } from './checks/manifests.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
-import { envSourceKeys, podTemplateOf } from './model/pod-specs.js';
+import { CONTAINER_LISTS, envSourceKeys, podTemplateOf } from './model/pod-specs.js';
+import { podSpecWithDefaults } from './model/pod-defaults.js';
+import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { entryKey } from './synth/inventory.js';
 import { placeOf } from './setting-places.js';
 
@@ -77,6 +79,58 @@ export function configNotRolled(
     problems.push({ code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint });
   }
   return problems;
+}
+
+/** The workloads that make pods from a new template only to replace pods that go (a Deployment replaces them for it). */
+const KEEPS_PODS = new Set(['ReplicaSet', 'ReplicationController']);
+
+interface NamedContainer {
+  readonly name?: unknown;
+  readonly image?: unknown;
+}
+
+/**
+ * A warning when `now`, a ReplicationController or ReplicaSet, runs another pod spec than `old`
+ * (compared with the API server's defaults: a default now written out changes nothing): applying it
+ * changes the template only, and the running pods keep the old one until they are deleted. A change
+ * of the template's labels alone (the release label) is not warned about: the pods still run the
+ * same containers. Placed at the setting that gave a new image when one did, else at the app.
+ * @param place where a problem about `now` goes in an included file, if it comes from one
+ * @param app the app whose chart makes it
+ */
+export function templateNotRolled(
+  loaded: LoadedStage,
+  old: KubeObject,
+  now: KubeObject,
+  place: ReturnType<typeof includedPlaces>,
+  app?: string,
+): Problem | undefined {
+  if (!KEEPS_PODS.has(now.kind)) return undefined;
+  const before = podTemplateOf(old)?.spec;
+  const after = podTemplateOf(now)?.spec;
+  if (isDeepStrictEqual(podSpecWithDefaults(before), podSpecWithDefaults(after))) return undefined;
+  const code = 'output/template-not-rolled';
+  // the first container whose image changes, to say so and to place the warning at the setting that gave it
+  const images = (spec: unknown) =>
+    CONTAINER_LISTS.flatMap((l) => (isRecord(spec) && Array.isArray(spec[l]) ? (spec[l] as NamedContainer[]) : []));
+  const oldImages = new Map(images(before).map((c) => [c.name, c.image]));
+  const changed = images(after).find((c) => oldImages.has(c.name) && oldImages.get(c.name) !== c.image);
+  const what = changed
+    ? `its image changes from ${String(oldImages.get(changed.name))} to ${String(changed.image)}`
+    : 'its pod template changes';
+  const message =
+    `${what}, but a ${now.kind} makes pods from a new template only to replace pods that go: ` +
+    'kubectl apply changes the template, and the running pods keep the old one until they are deleted';
+  const ns = now.metadata.namespace ? ` -n ${String(now.metadata.namespace)}` : '';
+  const selector = workloadSelector(now);
+  const hint =
+    `after applying, delete its pods one at a time (kubectl get pods${ns} -l '${selector ? formatSelector(selector) : '<its selector>'}', then kubectl delete pod${ns} <name>), ` +
+    `each replaced from the new template before the next; or run it as a Deployment, which rolls a new template out itself`;
+  const location =
+    place({ code, severity: 'warning', message, object: now, path: ['spec', 'template'] }) ??
+    placeOf(loaded, app, changed?.image, ['image']).location ??
+    loaded.locate(['apps']);
+  return { code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint };
 }
 
 /** Whether the key `key` of two `data` (or `binaryData`) maps has the same value, or is in neither. */

@@ -1,7 +1,7 @@
 /**
  * The fields of an object that the API server will not change once it is created (Kubernetes'
  * ValidateXUpdate in pkg/apis/<group>/validation): a claim's spec but a growing storage request, a
- * PersistentVolume's source, a controller's selector, a Job's template, a Service's clusterIP, the
+ * PersistentVolume's source, a controller's selector, a Job's template, a Pod's spec but its images, a Service's clusterIP, the
  * data of an immutable ConfigMap or Secret. Pure: two versions of an object in, the refused changes
  * out (lib/output-changes.ts says where they come from and what to do).
  */
@@ -9,7 +9,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
 import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
-import { podTemplateWithDefaults } from './model/pod-defaults.js';
+import { podSpecWithDefaults, podTemplateWithDefaults } from './model/pod-defaults.js';
+import { CONTAINER_LISTS } from './model/pod-specs.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
@@ -37,6 +38,27 @@ export const IMMUTABLE_SPEC: Readonly<Record<string, readonly string[]>> = {
   // completions: until Kubernetes 1.27 (elastic Indexed Jobs)
   Job: ['selector', 'template', 'completionMode', 'completions'],
 };
+
+/**
+ * The fields of a Pod's spec that an update may change (ValidatePodUpdate in Kubernetes 1.25), beside
+ * its containers' and init containers' images: a deadline set or shortened, tolerations added to,
+ * the grace period of a pod being deleted. The rest of a Pod's spec is fixed once it is created.
+ */
+const POD_MUTABLE = ['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds'];
+
+/**
+ * A Pod's spec as the API server compares two versions of it: with its defaults, without the fields an
+ * update may change (POD_MUTABLE and the images; an image's pull policy is left as written, since a
+ * default taken from the old image stays when the new one leaves it out).
+ */
+function podSpecCompared(spec: Record<string, unknown>): Record<string, unknown> {
+  const imageless: Record<string, unknown> = { ...spec };
+  for (const list of CONTAINER_LISTS)
+    if (Array.isArray(spec[list])) imageless[list] = spec[list].map((c: unknown) => (isRecord(c) ? { ...c, image: undefined } : c));
+  const out = podSpecWithDefaults(imageless) as Record<string, unknown>;
+  for (const k of POD_MUTABLE) delete out[k];
+  return out;
+}
 
 /**
  * Per kind, the values the API server gives immutable spec fields when a manifest leaves them out
@@ -70,6 +92,7 @@ function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
     spec.completions = 1;
   // a Job's template is compared as the API server keeps it: `terminationMessagePolicy: File` written now changes nothing
   if (o.kind === 'Job' && spec.template !== undefined) spec.template = podTemplateWithDefaults(spec.template);
+  if (o.kind === 'Pod') return { ...o, spec: podSpecCompared(spec) };
   return { ...o, spec };
 }
 
@@ -195,6 +218,15 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
             `${keep} (clusterIP: None), or, to give the Service a cluster IP, delete it and apply again on purpose (its clients cannot reach it in between)`,
           'but the API server keeps None where no clusterIP is given: kubectl apply succeeds and the Service stays headless, with no cluster IP',
         );
+      break;
+    case 'Pod':
+      // a Pod placed by hand (nodeName) and moved to another node: the API server keeps a Pod where it was made
+      differs(
+        ['spec'],
+        "a Pod's spec cannot change once it is created, but for its images, activeDeadlineSeconds, added tolerations and terminationGracePeriodSeconds",
+        (keep) =>
+          `${keep}, or delete the Pod and apply again on purpose (kubectl delete ${kubectlTarget(now)}): it does not run in between`,
+      );
       break;
     case 'Secret':
     case 'ConfigMap':

@@ -39,7 +39,7 @@ import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js
 import { placeOf } from './setting-places.js';
 import { SCALED_KINDS, dropLastAppliedReplicas } from './model/kinds.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
-import { configNotRolled, rollsOut } from './config-rollouts.js';
+import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -52,6 +52,8 @@ const WATCHED = new Set([
   'Secret',
   'ConfigMap',
   ...Object.keys(IMMUTABLE_SPEC),
+  // a Pod's spec is fixed once it is created, but for its images (immutableChanges)
+  'Pod',
   ...SCALED_KINDS,
   // the stage's own, for the Secrets it requires
   'Namespace',
@@ -187,6 +189,8 @@ export function outputChanges(
     );
     if (reset) problems.push(reset);
     if (now.kind === 'ConfigMap') problems.push(...configNotRolled(loaded, old, now, allHeads(), rolledOut(), included, chartOf.get(key)));
+    const kept = templateNotRolled(loaded, old, now, included, chartOf.get(key));
+    if (kept) problems.push(kept);
     if (now.kind === 'Namespace' && now.metadata.name === loaded.context.namespace)
       problems.push(...requiredSecretChanges(loaded, old, now, charts));
   }

@@ -455,6 +455,22 @@ describe('fields the API server will not change', () => {
     ]);
   });
 
+  // ValidatePodUpdate: a Pod's spec is fixed but for its images, activeDeadlineSeconds, added tolerations and the grace period
+  it('warns, at the setting, that a Pod placed by hand cannot move to another node, and not about a new image', () => {
+    const pinned = 'nodes:\n  a: {}\n  b: {}\napps:\n  pinned-nginx:\n    node: a\n';
+    const moved = pinned.replace('node: a', 'node: b');
+    expect(changes(pinned, moved)).toEqual(
+      ['curl', 'nginx'].map(
+        (pod) =>
+          `${FILE}:6:11: warning: Pod data/${pod}: spec.nodeName changes from a to b, which the API server refuses ` +
+          "(a Pod's spec cannot change once it is created, but for its images, activeDeadlineSeconds, added tolerations and terminationGracePeriodSeconds): kubectl apply fails on it\n" +
+          `  hint: set apps.pinned-nginx.node back to a, or delete the Pod and apply again on purpose (kubectl delete pod ${pod} -n data): it does not run in between`,
+      ),
+    );
+    // an image may change (its pull policy's default with it: Always for nginx, IfNotPresent for nginx:1.25)
+    expect(changes(pinned, `${pinned}    server: { image: "nginx:1.25" }\n`)).toEqual([]);
+  });
+
   it('warns that a headless Service stays headless when its clusterIP None is removed, and not when an explicit clusterIP is emptied', () => {
     const headless = OBJECTS.replace('clusterIP: 10.96.0.50', 'clusterIP: None');
     const warnings = (edited: string) => changes(MANIFESTS, MANIFESTS, { was: headless, objects: edited });
@@ -529,6 +545,24 @@ describe('what applying a change does besides refusing it', () => {
       `${OBJECTS_FILE}:6:3: warning: StatefulSet data/db: spec.replicas: 1 is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
         'the StatefulSet drops to 1 pod from the number HorizontalPodAutoscaler data/db scaled it to, until HorizontalPodAutoscaler data/db scales it up again',
     ]);
+  });
+});
+
+describe("a ReplicationController's new template", () => {
+  const lab = 'apps:\n  nginx:\n    image: nginx\n    replicas: 3\n';
+
+  it('is warned about at the image setting: kubectl apply replaces none of its running pods', () => {
+    const upgraded = lab.replace('image: nginx', 'image: nginx:1.25.3-alpine');
+    expect(changes(lab, upgraded)).toEqual([
+      `${at(upgraded, 'nginx:1.25.3-alpine')}: warning: ReplicationController data/nginx: its image changes from nginx to nginx:1.25.3-alpine, ` +
+        'but a ReplicationController makes pods from a new template only to replace pods that go: kubectl apply changes the template, and the running pods keep the old one until they are deleted\n' +
+        "  hint: after applying, delete its pods one at a time (kubectl get pods -n data -l 'app=nginx', then kubectl delete pod -n data <name>), " +
+        'each replaced from the new template before the next; or run it as a Deployment, which rolls a new template out itself',
+    ]);
+  });
+
+  it('is not warned about when only its replicas change', () => {
+    expect(changes(lab, lab.replace('replicas: 3', 'replicas: 5'))).toEqual([]);
   });
 });
 

@@ -276,6 +276,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'The kubelet reads environment variables when a container starts, so the apply rolls out nothing: restart the workload after applying (kubectl rollout restart), or name the ConfigMap after its data so that the workload changes with it.',
   ),
   row(
+    'output/template-not-rolled',
+    "A ReplicationController's or ReplicaSet's pod spec changes (warning)",
+    'Such a controller makes pods from its template only to replace pods that go, so kubectl apply rolls out nothing: the running pods keep the old image and settings. Delete its pods one at a time after applying (each is replaced from the new template), or run the app as a Deployment.',
+  ),
+  row(
     'output/immutable-field',
     'A field the API server will not change is changed (warning)',
     'kubectl apply is refused: keep the old value, or delete the object on purpose (kubectl delete; a workload with --cascade=orphan, so that its pods keep running) and apply again.',

@@ -6,7 +6,7 @@
  * Pure: nothing is read or written.
  */
 import { ApiObject } from 'cdk8s';
-import type { Problem } from '../errors.js';
+import { ProblemsError, type Problem } from '../errors.js';
 import type { NodeDocument, NodeFile, StageContext } from '../stack.js';
 import { transform, type ChartContext } from '../transforms/index.js';
 import type { KubeObject } from '../model/object.js';
@@ -70,8 +70,14 @@ export function renderNodeFiles(
         nodeFiles.push({ node, file, app, document: content });
         continue;
       }
-      const [pod] = transform([content.toJson() as KubeObject], context, { nodeFiles: true });
-      nodeFiles.push({ node, file, app, document: pod });
+      // every static pod is transformed even after one is refused, so that all their problems are reported at once
+      try {
+        const [pod] = transform([content.toJson() as KubeObject], context, { nodeFiles: true });
+        nodeFiles.push({ node, file, app, document: pod });
+      } catch (e) {
+        if (!(e instanceof ProblemsError)) throw e;
+        problems.push(...e.problems);
+      }
     }
   }
   nodeFiles.sort((a, b) => compareCodePoints(a.node, b.node) || compareCodePoints(a.file, b.file));

@@ -382,11 +382,10 @@ export function renderStage(
   }
   if (problems.length) throw new ProblemsError(problems);
   const nodes = renderNodeFiles(nodeFiles, stage, source);
-  if (nodes.problems.length) throw new ProblemsError(nodes.problems);
 
-  // every chart is transformed even after one fails, so that all problems are reported at once
+  // every chart is transformed even after one fails (or a node file), so that all problems are reported at once
   const rendered: RenderedChart[] = [];
-  const transformProblems: Problem[] = [];
+  const transformProblems: Problem[] = [...nodes.problems];
   const header = chartFileHeader(source);
   for (const { resolved, name, stack, version, key, warnings } of charts) {
     try {

@@ -75,11 +75,13 @@ export const IMAGE_TABLE: ImageTable = {
 /**
  * The reference as Docker resolves it, so that `nginx`, `nginx:latest` and
  * `docker.io/library/nginx:latest` are one key: Docker Hub's host and `library/` dropped, the tag
- * `latest` made explicit (digests are kept as they are).
+ * `latest` made explicit; a reference with a digest is that digest, with a tag or without, as the
+ * container runtime pulls it (`app:1.4@sha256:...` is `app@sha256:...`: the tag is not read).
  */
 export function normalizeImage(image: string): string {
   const ref = withoutDockerHub(image);
-  if (ref.includes('@')) return ref;
+  const at = ref.indexOf('@');
+  if (at >= 0) return `${repositoryOf(ref)}${ref.slice(at)}`;
   const lastSlash = ref.lastIndexOf('/');
   return ref.indexOf(':', lastSlash + 1) >= 0 ? ref : `${ref}:latest`;
 }

@@ -259,11 +259,13 @@ export function noBuildReason(
     } else said.push(said.length ? 'the image table does not name it' : "neither the stage file's images: nor the image table names it");
   }
 
-  const { name, digest } = imageParts(image);
+  const { name, tag, digest } = imageParts(image);
   const file = `environments/${stageName}.yaml`;
+  // the key of an entry for this image alone: without a tag or digest, a key is a repository (every tag), so `latest` is written out
+  const alone = tag === undefined && digest === undefined ? `${image}:latest` : image;
   const substitute =
     digest === undefined
-      ? `under images.substitute, for every tag ('${name}': <${architecture} repository>, which keeps the tag, or '<repository>:${TAG_PLACEHOLDER}-${architecture}') or for this tag only ('${image}': <${architecture} image>)`
+      ? `under images.substitute, for every tag ('${name}': <${architecture} repository>, which keeps the tag, or '<repository>:${TAG_PLACEHOLDER}-${architecture}') or for this tag only ('${alone}': <${architecture} image>)`
       : `under images.substitute ('${image}': <${architecture} image>: a reference pinned by digest is mapped on its own)`;
   const hint = known
     ? // the table says it is not built for the architecture: images.native would be untrue
@@ -271,7 +273,7 @@ export function noBuildReason(
       `${substitute}; built-in entries: lib/transforms/arm-images.ts`
     : `if it is built for ${architecture} too (multi-arch, as images of your own can be), list ` +
       // the repository would cover the tags the table says are not built for the architecture
-      `${otherTags ? `'${image}' under images.native in ${file}` : `'${name}' under images.native in ${file} (a repository without a tag covers every tag)`}; ` +
+      `${otherTags ? `'${alone}' under images.native in ${file}` : `'${name}' under images.native in ${file} (a repository without a tag covers every tag)`}; ` +
       `else map it to an ${architecture} build ${substitute}; built-in entries: lib/transforms/arm-images.ts`;
   return { why: said.join('; '), hint };
 }

@@ -142,6 +142,21 @@ describe('the control plane settings', () => {
     expect(nodeFile(r, 'mink8s', 'kube-apiserver.yaml').spec.containers[0].command[1]).toBe('--etcd-servers=http://10.0.0.5:2379');
   });
 
+  // etcd refuses to start on a host name in its listen URLs: "expected IP in URL for binding"
+  it('refuses an etcd host that is a host name, at its line, since etcd listens on it', () => {
+    expect(() => render(withEtcd('      image: k8s.gcr.io/etcd:3.4.3-0\n      host: etcd.lab.local\n'))).toThrow(
+      'environments/mink8s.yaml:10:13: apps.control-plane.etcd.host must be an IPv4 address such as 10.0.0.5, or localhost (etcd listens on it, and refuses a host name)',
+    );
+    expect(() => render(withEtcd('      image: k8s.gcr.io/etcd:3.4.3-0\n      host: 10.0.0.300\n'))).toThrow(
+      'environments/mink8s.yaml:10:13: apps.control-plane.etcd.host is not an IPv4 address: the number 300 is more than 255',
+    );
+  });
+
+  it('takes localhost as the etcd host, the one name etcd binds to', () => {
+    const r = render(withEtcd('      image: k8s.gcr.io/etcd:3.4.3-0\n      host: localhost\n'));
+    expect(nodeFile(r, 'mink8s', 'kube-apiserver.yaml').spec.containers[0].command[1]).toBe('--etcd-servers=http://localhost:2379');
+  });
+
   it("points the kubeconfig at the apiserver's insecure port, and tells the apiserver when it is not 8080", () => {
     const r = render(repoStage('mink8s').replace('insecurePort: 8080', 'insecurePort: 8081'));
     expect(nodeFile(r, 'mink8s', 'kubeconfig.yaml').clusters).toEqual([{ name: 'mink8s', cluster: { server: 'http://127.0.0.1:8081' } }]);
@@ -151,6 +166,23 @@ describe('the control plane settings', () => {
       '--insecure-port=8081',
     ]);
   });
+
+  // kubernetes/kubernetes#95856: from 1.20 kube-apiserver serves no insecure port; --insecure-port may only be 0
+  it.each(['k8s.gcr.io/kube-apiserver:v1.20.0', 'registry.k8s.io/kube-apiserver:v1.25.3', 'kube-apiserver:v2.0'])(
+    'refuses %s at its line: it serves no insecure port for the kubeconfig to reach',
+    (image) => {
+      expect(() => render(repoStage('mink8s').replace('k8s.gcr.io/kube-apiserver:v1.18.5', image))).toThrow(
+        /environments\/mink8s\.yaml:13:14: apps\.control-plane\.apiServer\.image runs kube-apiserver \d+\.\d+, which serves no insecure port \(removed in Kubernetes 1\.20\): the kubeconfig this stack writes, http:\/\/127\.0\.0\.1:8080, would reach nothing\n {2}hint: run kube-apiserver 1\.19 or earlier/,
+      );
+    },
+  );
+
+  it.each(['k8s.gcr.io/kube-apiserver:v1.19.16', 'k8s.gcr.io/kube-apiserver:v1.2', 'kube-apiserver', 'kube-apiserver:latest'])(
+    'takes %s (a release before 1.20, or one whose tag says no release)',
+    (image) => {
+      expect(() => render(repoStage('mink8s').replace('k8s.gcr.io/kube-apiserver:v1.18.5', image))).not.toThrow();
+    },
+  );
 
   it('needs exactly one node with role control-plane', () => {
     const stage = (nodes: string) =>

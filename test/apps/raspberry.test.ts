@@ -155,10 +155,36 @@ describe('flannel settings', () => {
   it.each([
     [
       'subnetLen: 16',
-      "apps.flannel.subnetLen needs to be longer than the network's prefix /16 (found 16), to split it into per-node subnets",
+      "apps.flannel.subnetLen needs to be at least 2 longer than the network's prefix /16 (found 16): flannel splits the network into per-node subnets and refuses to start unless it holds at least four",
     ],
+    // flannel's ParseConfig: "Network must be able to accommodate at least four subnets"
+    ['subnetLen: 17', "apps.flannel.subnetLen needs to be at least 2 longer than the network's prefix /16 (found 17)"],
     ['backend: { type: host-gw, vni: 2 }', "apps.flannel.backend.vni needs backend.type 'vxlan' (found 'host-gw')"],
   ])('%s is refused', (extra, message) => {
     expect(() => render(`apps:\n  flannel:\n    network: 10.20.0.0/16\n    ${extra}\n`, 'environments/vm.yaml')).toThrow(message);
+  });
+
+  it("changes the DaemonSet's pod template with its network or backend, so that applying the change replaces every flannel pod", () => {
+    const template = (flannel: string) =>
+      find(render(`apps:\n  flannel: ${flannel}\n`, 'environments/vm.yaml'), 'DaemonSet', 'kube-flannel-ds').spec.template;
+    const vxlan = template('{ network: 10.20.0.0/16 }');
+    // flanneld reads net-conf.json only when it starts: a ConfigMap changed under its own name alone restarts nothing
+    expect(template('{ network: 10.20.0.0/16, backend: { type: host-gw } }')).not.toEqual(vxlan);
+    expect(template('{ network: 10.30.0.0/16 }')).not.toEqual(vxlan);
+    expect(template('{ network: 10.20.0.0/16 }')).toEqual(vxlan);
+  });
+
+  it('refuses a network too small for four subnets of the default /24, saying to make it larger', () => {
+    expect(() => render('apps:\n  flannel:\n    network: 10.20.0.0/23\n', 'environments/vm.yaml')).toThrow(
+      "apps.flannel.subnetLen needs to be at least 2 longer than the network's prefix /23 (found 24)",
+    );
+    expect(() => render('apps:\n  flannel:\n    network: 10.20.0.0/29\n    subnetLen: 30\n', 'environments/vm.yaml')).toThrow(
+      'hint: make the network larger (a prefix of /28 or shorter, such as 10.20.0.0/16)',
+    );
+  });
+
+  it('takes a subnetLen 2 longer than the prefix, the shortest flannel accepts', () => {
+    const objects = render('apps:\n  flannel:\n    network: 10.20.0.0/22\n', 'environments/vm.yaml');
+    expect(JSON.parse(find(objects, 'ConfigMap', 'kube-flannel-cfg').data!['net-conf.json'])).toMatchObject({ SubnetLen: 24 });
   });
 });

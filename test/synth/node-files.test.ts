@@ -12,7 +12,7 @@ import { stageFiles } from '../../lib/synth/output.js';
 import { renderStage } from '../../lib/synth/render.js';
 import { STATIC_POD_HINT } from '../../lib/checks/static-pods.js';
 import { checkStage } from '../../lib/checks/stage.js';
-import { formatProblem } from '../../lib/errors.js';
+import { formatProblem, ProblemsError, type Problem } from '../../lib/errors.js';
 import { listFiles } from '../helpers/cli.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage, runCli, tempProject, errorLines } from '../helpers/cli.js';
@@ -101,6 +101,31 @@ describe('node files', () => {
     expect(() => render('nodes: {a: {}}\napps:\n  p: {stack: pod, node: a, file: ../p.yaml}\n')).toThrow(
       "environments/t.yaml: apps.p: node file name '../p.yaml' must be a lowercase name ending in .yaml",
     );
+  });
+
+  it('report the images of every static pod and chart that have no build for the stage, not only the first', () => {
+    const stage = [
+      'architecture: arm',
+      'nodes: {cp1: {roles: [control-plane]}}',
+      'apps:',
+      '  control-plane:',
+      '    etcd: {image: k8s.gcr.io/etcd:3.4.3-0}',
+      '    apiServer: {image: k8s.gcr.io/kube-apiserver:v1.18.5}',
+      '  pinned-nginx: {}',
+      '',
+    ].join('\n');
+    let problems: readonly Problem[] = [];
+    try {
+      renderStage(new StageLoader(STACKS).load(stage, 'environments/pi.yaml') as never, STACKS, '0.0.0');
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+      problems = e.problems;
+    }
+    expect(problems.map((p) => `${p.code} ${p.subject}`).sort()).toEqual([
+      'images/no-build-for-architecture Pod kube-system/etcd',
+      'images/no-build-for-architecture Pod kube-system/kube-apiserver',
+      'images/no-build-for-architecture Pod pi/curl',
+    ]);
   });
 
   it('may not be written twice', () => {

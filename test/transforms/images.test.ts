@@ -5,6 +5,7 @@ import { ProblemsError } from '../../lib/errors.js';
 import { IMAGE_TABLE, normalizeImage, type ImageTable } from '../../lib/transforms/arm-images.js';
 import { imageSubstitutions, noBuildReason, resolveImage, substituteImages, writtenImages } from '../../lib/transforms/images.js';
 import type { KubeObject } from '../../lib/model/object.js';
+import { refineStageImages } from '../../lib/config/images.js';
 
 const NO_ADDITIONS: StageImages = { substitute: {}, native: [] };
 const run = (yaml: string, architecture: Architecture, stage: StageImages = NO_ADDITIONS): KubeObject[] =>
@@ -232,6 +233,15 @@ describe('the message about an image with no build', () => {
     return `${why}\n  hint: ${hint}`;
   };
 
+  // a key without a tag is a repository (every tag), whose image must keep the tag: images/substitute-rule refuses 'curlimages/curl: <image:tag>'
+  it("names an image without a tag by 'latest' where it offers an entry for it alone, so that following the hint is not refused", () => {
+    expect(message('curlimages/curl', 'arm')).toContain("or for this tag only ('curlimages/curl:latest': <arm image>)");
+    expect(refineStageImages({ substitute: { 'curlimages/curl:latest': 'team/curl-arm:8.5' } })).toEqual([]);
+    // 'registry' is not registry:2, which the table maps: native for the repository would take registry:2 from it
+    expect(message('registry', 'arm')).toContain("list 'registry:latest' under images.native in environments/pi.yaml;");
+    expect(resolveImage('registry', 'arm', { substitute: {}, native: ['registry:latest'] })).toMatchObject({ rule: 'stage' });
+  });
+
   it.each([
     [
       'mysql:8.0',
@@ -365,8 +375,26 @@ describe('normalizeImage', () => {
     ['docker.io/library/nginx:1.25', 'nginx:1.25'],
     ['localhost:5000/zyxist/moj-obraz', 'localhost:5000/zyxist/moj-obraz:latest'],
     ['busybox@sha256:abc', 'busybox@sha256:abc'],
+    // the runtime pulls the digest and reads no tag beside it (containerd's ParseDockerRef drops it)
+    ['localhost:5000/team/sync:1.4.0@sha256:abc', 'localhost:5000/team/sync@sha256:abc'],
+    ['docker.io/library/busybox:1.36@sha256:abc', 'busybox@sha256:abc'],
   ])('%s is %s', (image, expected) => {
     expect(normalizeImage(image)).toBe(expected);
+  });
+
+  it('makes a stage entry pinned by digest cover the image written with a tag beside that digest, and the other way round', () => {
+    const digest = `sha256:${'c'.repeat(64)}`;
+    const stage = { substitute: {}, native: [`localhost:5000/team/sync@${digest}`, `localhost:5000/team/job:1.0@${digest}`] };
+    expect(resolveImage(`localhost:5000/team/sync:1.4.0@${digest}`, 'arm', stage)).toMatchObject({
+      rule: 'stage',
+      entry: { entry: stage.native[0] },
+    });
+    expect(resolveImage(`localhost:5000/team/job@${digest}`, 'arm', stage)).toMatchObject({
+      rule: 'stage',
+      entry: { entry: stage.native[1] },
+    });
+    // another digest is another image
+    expect(resolveImage(`localhost:5000/team/sync:1.4.0@sha256:${'d'.repeat(64)}`, 'arm', stage)).toBeUndefined();
   });
 });
 
