@@ -57,6 +57,7 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
   new MysqlBackup(chart, 'backup', {
     name: db.backup,
     schedule: s.database.backup.schedule,
+    timeZone: s.database.backup.timeZone,
     image: dbImage,
     host: mysql.serviceName,
     secretName: db.secret,

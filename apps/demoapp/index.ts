@@ -14,6 +14,7 @@ import { secretValueHint, secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
 import { resourcesProblems } from '../../lib/config/workload.js';
 import { demoappChart } from './chart.js';
+import { scheduleProblems } from '../cron/schedule.js';
 
 export const STACK_NAME = 'demoapp';
 
@@ -105,6 +106,7 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
       });
     }
   }
+  problems.push(...scheduleProblems(s.database.backup, ['database', 'backup']));
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']), ...resourcesProblems(s.database.resources, ['database', 'resources']));
   const a = s.autoscaling;

@@ -18,6 +18,7 @@ import {
   type Static,
 } from '../../lib/config/types.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
+import { Schedule, TimeZone } from '../cron/schedule.js';
 import { Autoscaling, ImagePullPolicy, Name, Probe, Resources, Size } from '../../lib/config/workload.js';
 
 /** Secret key names: what `kubectl create secret` accepts. */
@@ -197,7 +198,12 @@ export const demoappSettings = Settings({
       ),
       backup: Settings(
         {
-          schedule: Type.String({ minLength: 1, description: 'When mysqldump runs, in cron syntax, e.g. "0 2 * * *".' }),
+          schedule: Schedule(
+            'When mysqldump runs, as the API server reads it: five fields, e.g. "0 2 * * *", or a macro such as @daily; in timeZone.',
+          ),
+          timeZone: TimeZone(
+            "Time zone of the schedule, of the IANA database, e.g. Europe/Berlin or Etc/UTC. @default - kube-controller-manager's",
+          ),
           storage: Size('Size of the backup volume and its claim.'),
           hostPath: Type.Optional(
             Type.String({

@@ -1,14 +1,19 @@
 import { Construct } from 'constructs';
 import { k8s } from '../k8s.js';
-import { cronScheduleProblem } from '../model/cron.js';
+import { cronScheduleProblem, timeZoneProblem } from '../model/cron.js';
 import { allowPolicyException } from '../policy.js';
 import type { MysqlSecretKeys } from './mysql-database.js';
 
 export interface MysqlBackupProps {
   /** `metadata.name` of the CronJob. */
   readonly name: string;
-  /** When to run, in cron syntax as the API server reads it (lib/model/cron.ts), in kube-controller-manager's time zone. */
+  /** When to run, in cron syntax as the API server reads it (lib/model/cron.ts), in `timeZone`. */
   readonly schedule: string;
+  /**
+   * Time zone of the schedule, of the IANA database (`spec.timeZone`).
+   * @default - kube-controller-manager's
+   */
+  readonly timeZone?: string;
   /** An image with `mysqldump`: the database's own image, so client and server versions agree. */
   readonly image: string;
   /** Host name of the database (its Service). */
@@ -58,6 +63,8 @@ export class MysqlBackup extends Construct {
         `CronJob '${props.name}': 'schedule' '${props.schedule}' is not a schedule the API server reads (${scheduleProblem}): write 5 fields (minute hour day month weekday), e.g. '0 2 * * *', or a macro such as @daily`,
       );
     }
+    const zoneProblem = props.timeZone === undefined ? undefined : timeZoneProblem(props.timeZone);
+    if (zoneProblem !== undefined) throw new Error(`CronJob '${props.name}': 'timeZone' '${props.timeZone}' ${zoneProblem}`);
     const keys = { username: 'username', password: 'password', database: 'database', ...props.secretKeys };
     const fromSecret = (name: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: props.secretName, key } } });
     const limit = props.historyLimit ?? 3;
@@ -65,6 +72,7 @@ export class MysqlBackup extends Construct {
       metadata: { name: props.name },
       spec: {
         schedule: props.schedule,
+        timeZone: props.timeZone,
         concurrencyPolicy: 'Forbid',
         successfulJobsHistoryLimit: limit,
         failedJobsHistoryLimit: limit,

@@ -4,7 +4,7 @@ import { StageLoader } from '../../lib/config/load.js';
 import { renderStage } from '../../lib/synth/render.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
-import { problems as stageProblems } from '../helpers/stage.js';
+import { render as renderStageFile, problems as stageProblems } from '../helpers/stage.js';
 
 const loader = new StageLoader(STACKS);
 const FILE = 'environments/qa.yaml';
@@ -261,5 +261,39 @@ describe('the ConfigMap of a stage', () => {
     expect(configName(qa.replace('      image: mysql:8.0\n', '      image: mysql:8.0\n      names: { service: db }\n'))).not.toBe(
       configName(qa),
     );
+  });
+});
+
+describe('the backup schedule', () => {
+  /** qa's stage file with its `database.backup` line replaced. */
+  const qaBackup = (settings: string) =>
+    repoStage('qa').replace('      backup: { schedule: "0 2 * * *", storage: 2Gi }\n', `      backup: { ${settings}, storage: 2Gi }\n`);
+  const line = (text: string) => text.split('\n').findIndex((l) => l.includes('backup: {')) + 1;
+
+  it('is refused at its setting when the API server would not read it, not at the app', () => {
+    const text = qaBackup('schedule: "0 25 * * *"');
+    expect(problems(text)).toEqual([
+      `environments/qa.yaml:${line(text)}:27: apps.demoapp.database.backup.schedule is not a schedule the API server reads: end of range (25) above maximum (23): 25\n` +
+        '  hint: write five fields, minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT), e.g. "30 2 * * *", or a macro such as @daily',
+    ]);
+  });
+
+  it('takes its time zone from timeZone, not from a TZ= prefix', () => {
+    const text = qaBackup('schedule: "CRON_TZ=Europe/Warsaw 0 2 * * *"');
+    expect(problems(text)).toEqual([
+      `environments/qa.yaml:${line(text)}:27: apps.demoapp.database.backup.schedule names a time zone (TZ= or CRON_TZ=): the zone of a CronJob is its timeZone\n` +
+        '  hint: remove the prefix and set timeZone: Europe/Warsaw',
+    ]);
+    const zoned = renderStageFile(qaBackup('schedule: "0 2 * * *", timeZone: Europe/Warsaw'));
+    const cron = zoned.find((o) => o.kind === 'CronJob') as KubeObject & { spec: { schedule: string; timeZone?: string } };
+    expect(cron.spec).toMatchObject({ schedule: '0 2 * * *', timeZone: 'Europe/Warsaw' });
+  });
+
+  it('is refused with a time zone the API server does not load, at timeZone', () => {
+    const text = qaBackup('schedule: "0 2 * * *", timeZone: Europe/Warsw');
+    expect(problems(text)).toEqual([
+      `environments/qa.yaml:${line(text)}:50: apps.demoapp.database.backup.timeZone is not a zone of the IANA time zone database\n` +
+        '  hint: name a zone of the IANA time zone database, e.g. Europe/Berlin or Etc/UTC, or leave timeZone out for the time zone of kube-controller-manager',
+    ]);
   });
 });
