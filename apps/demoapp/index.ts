@@ -21,7 +21,7 @@ export const STACK_NAME = 'demoapp';
 /** Keys of `database.secret` that are settings; any other key there is a secret value written into the stage file. */
 const SECRET_SETTINGS = ['name', 'keys'];
 
-function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
+function refine(s: DemoappSettings, stage: StageContext, name: string): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   // the schema makes both optional, so that a stage can pick either; exactly one says what runs
   if (s.image !== undefined && s.blueGreen !== undefined) {
@@ -106,7 +106,7 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
       });
     }
   }
-  problems.push(...scheduleProblems(s.database.backup, ['database', 'backup']));
+  problems.push(...scheduleProblems(s.database.backup, ['database', 'backup']), ...sharedDirectoryProblems(s, stage, name));
   // warnings: careless units of cpu and memory
   problems.push(...resourcesProblems(s.resources, ['resources']), ...resourcesProblems(s.database.resources, ['database', 'resources']));
   const a = s.autoscaling;
@@ -145,6 +145,35 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
     }
   }
   return problems;
+}
+
+/** A directory as written in a hostPath, without repeated or trailing `/`. */
+const directory = (path: string) => path.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+/** Whether directory `a` is `b` or holds it. */
+const holds = (a: string, b: string) => a === b || b.startsWith(a === '/' ? a : `${a}/`);
+
+/**
+ * The backups in MySQL's data directory, or the data in the backups' (the same node directory, or
+ * one inside the other): mysqld takes every directory in its data directory for a database and will
+ * not initialize one that holds files. Kubernetes takes it, since it never looks inside a hostPath.
+ * Said at the hostPath the stage file gives (the backups' when it gives both).
+ */
+function sharedDirectoryProblems(s: DemoappSettings, stage: StageContext, name: string): SettingsProblem[] {
+  const db = databaseNames(name, STACK_NAME, stage.name, s);
+  const data = { dir: directory(db.hostPath), what: "MySQL's data directory", setting: ['database', 'hostPath'] };
+  const backups = { dir: directory(db.backupHostPath), what: "the backups' directory", setting: ['database', 'backup', 'hostPath'] };
+  const [self, other] = s.database.backup.hostPath === undefined ? [data, backups] : [backups, data];
+  if (!holds(self.dir, other.dir) && !holds(other.dir, self.dir)) return [];
+  const same = self.dir === other.dir;
+  const where = same ? '' : holds(other.dir, self.dir) ? ' inside' : ' which holds';
+  return [
+    {
+      code: 'config/conflict',
+      path: self.setting,
+      message: `is ${self.dir},${where} ${other.what}${same ? '' : ` ${other.dir}`} (${other.setting.join('.')}): mysqld takes every directory in its data directory for a database, and will not initialize one that holds files`,
+      hint: 'give database.hostPath and database.backup.hostPath directories apart, neither inside the other (by default /data/volumes/mysql-<stage> and /data/volumes/mysql-backup-<stage>)',
+    },
+  ];
 }
 
 /**

@@ -297,3 +297,35 @@ describe('the backup schedule', () => {
     ]);
   });
 });
+
+describe("the backups' directory and MySQL's data directory", () => {
+  const HINT =
+    '  hint: give database.hostPath and database.backup.hostPath directories apart, neither inside the other (by default /data/volumes/mysql-<stage> and /data/volumes/mysql-backup-<stage>)';
+  const WHY = 'mysqld takes every directory in its data directory for a database, and will not initialize one that holds files';
+  const qaBackupPath = (path: string) =>
+    repoStage('qa').replace(
+      '      backup: { schedule: "0 2 * * *", storage: 2Gi }\n',
+      `      backup: { schedule: "0 2 * * *", storage: 2Gi, hostPath: ${path} }\n`,
+    );
+
+  it.each([
+    ['/data/volumes/mysql-qa/backups', "is /data/volumes/mysql-qa/backups, inside MySQL's data directory /data/volumes/mysql-qa"],
+    ['/data/volumes/mysql-qa/', "is /data/volumes/mysql-qa, MySQL's data directory"],
+    ['/data', "is /data, which holds MySQL's data directory /data/volumes/mysql-qa"],
+  ])("are refused when the backups go to %s, at the backups' hostPath", (path, is) => {
+    expect(problems(qaBackupPath(path))).toEqual([
+      `environments/qa.yaml:29:64: apps.demoapp.database.backup.hostPath ${is} (database.hostPath): ${WHY}\n${HINT}`,
+    ]);
+  });
+
+  it("are refused at the data's hostPath when only it is given, inside the backups' default directory", () => {
+    const text = repoStage('qa').replace('      storage: 2Gi\n', '      storage: 2Gi\n      hostPath: /data/volumes/mysql-backup-qa/db\n');
+    expect(problems(text)).toEqual([
+      `environments/qa.yaml:25:17: apps.demoapp.database.hostPath is /data/volumes/mysql-backup-qa/db, inside the backups' directory /data/volumes/mysql-backup-qa (database.backup.hostPath): ${WHY}\n${HINT}`,
+    ]);
+  });
+
+  it('are taken apart, also when one name starts with the other', () => {
+    expect(problems(qaBackupPath('/data/volumes/mysql-qa-backups'))).toEqual([]);
+  });
+});
