@@ -62,6 +62,7 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     host: mysql.serviceName,
     secretName: db.secret,
     claimName: backups.claimName,
+    resources: toResources(s.database.backup.resources),
   });
 
   // non-secret settings only: the refine step rejects credentials here

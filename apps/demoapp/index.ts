@@ -108,7 +108,11 @@ function refine(s: DemoappSettings, stage: StageContext, name: string): Settings
   }
   problems.push(...scheduleProblems(s.database.backup, ['database', 'backup']), ...sharedDirectoryProblems(s, stage, name));
   // warnings: careless units of cpu and memory
-  problems.push(...resourcesProblems(s.resources, ['resources']), ...resourcesProblems(s.database.resources, ['database', 'resources']));
+  problems.push(
+    ...resourcesProblems(s.resources, ['resources']),
+    ...resourcesProblems(s.database.resources, ['database', 'resources']),
+    ...resourcesProblems(s.database.backup.resources, ['database', 'backup', 'resources']),
+  );
   const a = s.autoscaling;
   if (!a && s.replicas === undefined) {
     problems.push({

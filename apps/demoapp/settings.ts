@@ -205,6 +205,7 @@ export const demoappSettings = Settings({
             "Time zone of the schedule, of the IANA database, e.g. Europe/Berlin or Etc/UTC. @default - kube-controller-manager's",
           ),
           storage: Size('Size of the backup volume and its claim.'),
+          resources: Resources('the mysqldump container'),
           hostPath: Type.Optional(
             Type.String({
               pattern: HOST_PATH_PATTERN,

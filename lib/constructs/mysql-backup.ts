@@ -29,6 +29,8 @@ export interface MysqlBackupProps {
    * @default 3
    */
   readonly historyLimit?: number;
+  /** Requests and limits of the mysqldump container. @default - none */
+  readonly resources?: k8s.ResourceRequirements;
   /** @default 'IfNotPresent' */
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
 }
@@ -95,6 +97,7 @@ export class MysqlBackup extends Construct {
                       fromSecret('MYSQL_PWD', keys.password),
                       fromSecret('MYSQL_DATABASE', keys.database),
                     ],
+                    resources: props.resources,
                     securityContext: {
                       runAsUser: 0,
                       runAsNonRoot: false,

@@ -4,7 +4,8 @@ import { StageLoader } from '../../lib/config/load.js';
 import { renderStage } from '../../lib/synth/render.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
-import { render as renderStageFile, problems as stageProblems } from '../helpers/stage.js';
+import { render as renderStageFile, problems as stageProblems, warnings as stageWarnings } from '../helpers/stage.js';
+import { checkObjects } from '../../lib/checks/index.js';
 
 const loader = new StageLoader(STACKS);
 const FILE = 'environments/qa.yaml';
@@ -327,5 +328,30 @@ describe("the backups' directory and MySQL's data directory", () => {
 
   it('are taken apart, also when one name starts with the other', () => {
     expect(problems(qaBackupPath('/data/volumes/mysql-qa-backups'))).toEqual([]);
+  });
+});
+
+describe('the backup container', () => {
+  const qaBackup = (resources: string) =>
+    repoStage('qa').replace(
+      '      backup: { schedule: "0 2 * * *", storage: 2Gi }\n',
+      `      backup:\n        schedule: "0 2 * * *"\n        storage: 2Gi\n        resources: ${resources}\n`,
+    );
+
+  it("takes database.backup.resources, so that the policy's warning about a container without them can be answered", () => {
+    const objects = renderStageFile(qaBackup('{ requests: { cpu: 50m, memory: 128Mi }, limits: { memory: 256Mi } }'));
+    const cron = objects.find((o) => o.kind === 'CronJob')!;
+    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '50m', memory: '128Mi' },
+      limits: { memory: '256Mi' },
+    });
+    const findings = checkObjects(objects, {}).findings.filter((f) => f.object === cron);
+    expect(findings.map((f) => f.code)).not.toContain('policy/resources');
+  });
+
+  it('has its quantities read as the other containers are, at their line', () => {
+    expect(stageWarnings(qaBackup('{ limits: { memory: 256m } }'), FILE)).toEqual([
+      expect.stringMatching(/^environments\/qa\.yaml:32:40: warning: apps\.demoapp\.database\.backup\.resources\.limits\.memory is 256m/),
+    ]);
   });
 });
