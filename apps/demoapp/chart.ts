@@ -39,6 +39,7 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     claimName: db.claim,
     hostPath: db.hostPath,
     size: s.database.storage,
+    node: s.database.node,
   });
   const mysql = new MysqlDatabase(chart, 'mysql', {
     controllerName: db.controller,
@@ -53,6 +54,7 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     claimName: db.backupClaim,
     hostPath: db.backupHostPath,
     size: s.database.backup.storage,
+    node: s.database.node,
   });
   new MysqlBackup(chart, 'backup', {
     name: db.backup,

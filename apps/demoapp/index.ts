@@ -106,7 +106,11 @@ function refine(s: DemoappSettings, stage: StageContext, name: string): Settings
       });
     }
   }
-  problems.push(...scheduleProblems(s.database.backup, ['database', 'backup']), ...sharedDirectoryProblems(s, stage, name));
+  problems.push(
+    ...scheduleProblems(s.database.backup, ['database', 'backup']),
+    ...sharedDirectoryProblems(s, stage, name),
+    ...databaseNodeProblems(s, stage, name),
+  );
   // warnings: careless units of cpu and memory
   problems.push(
     ...resourcesProblems(s.resources, ['resources']),
@@ -176,6 +180,37 @@ function sharedDirectoryProblems(s: DemoappSettings, stage: StageContext, name: 
       path: self.setting,
       message: `is ${self.dir},${where} ${other.what}${same ? '' : ` ${other.dir}`} (${other.setting.join('.')}): mysqld takes every directory in its data directory for a database, and will not initialize one that holds files`,
       hint: 'give database.hostPath and database.backup.hostPath directories apart, neither inside the other (by default /data/volumes/mysql-<stage> and /data/volumes/mysql-backup-<stage>)',
+    },
+  ];
+}
+
+/**
+ * The node of the database's directories: one the stage names, when it names its nodes; and, on a
+ * stage of several nodes, one at all, since a hostPath is a directory of whichever node the pod
+ * lands on: MySQL moved to another node starts on that node's directory, empty, with a new database.
+ */
+function databaseNodeProblems(s: DemoappSettings, stage: StageContext, name: string): SettingsProblem[] {
+  const nodes = stage.nodes.map((n) => n.name);
+  if (s.database.node !== undefined) {
+    return nodes.length === 0 || nodes.includes(s.database.node)
+      ? []
+      : [
+          {
+            code: 'config/unknown-node',
+            path: ['database', 'node'],
+            message: `names no node of the stage (found '${s.database.node}')`,
+            hint: `the stage's nodes are: ${nodes.join(', ')}`,
+          },
+        ];
+  }
+  if (nodes.length < 2) return [];
+  return [
+    {
+      code: 'config/missing',
+      severity: 'warning',
+      path: ['database'],
+      message: `has no node, and the stage has ${nodes.length} (${nodes.join(', ')}): MySQL's data and the backups are in hostPath directories of whichever node their pods land on, so MySQL moved to another node starts there on an empty directory, with a new, empty database`,
+      hint: `add database.node: the node that holds the data (kubectl get pods -n ${stage.namespace} -l name=${databaseNames(name, STACK_NAME, stage.name, s).service} -o wide shows where MySQL runs now); its volumes are pinned to it`,
     },
   ];
 }

@@ -10,6 +10,7 @@ import {
   INGRESS_PATH_PATTERN,
   ImageRef,
   Mapping,
+  NodeName,
   ingressHostPattern,
   PortNumber,
   Settings,
@@ -175,6 +176,12 @@ export const demoappSettings = Settings({
           pattern: HOST_PATH_PATTERN,
           expected: "an absolute path without '..'",
           description: 'Node directory of the data volume. @default /data/volumes/mysql-<stage>',
+        }),
+      ),
+      node: Type.Optional(
+        NodeName({
+          description:
+            "The node whose directories (hostPath) hold the data and the backups: both volumes are pinned to it, and so are MySQL and the backup job. @default - none: any node, which suits a one-node cluster only (on another node MySQL finds that node's directory, empty)",
         }),
       ),
       resources: Resources('the mysql container'),
