@@ -64,6 +64,7 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     host: mysql.serviceName,
     secretName: db.secret,
     claimName: backups.claimName,
+    keep: s.database.backup.keep,
     resources: toResources(s.database.backup.resources),
   });
 

@@ -212,6 +212,12 @@ export const demoappSettings = Settings({
             "Time zone of the schedule, of the IANA database, e.g. Europe/Berlin or Etc/UTC. @default - kube-controller-manager's",
           ),
           storage: Size('Size of the backup volume and its claim.'),
+          keep: Type.Optional(
+            Count(1, {
+              description:
+                'Dumps kept: each run removes those beyond the newest keep once its own is complete. @default - every dump is kept',
+            }),
+          ),
           resources: Resources('the mysqldump container'),
           hostPath: Type.Optional(
             Type.String({

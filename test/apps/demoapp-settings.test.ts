@@ -349,6 +349,15 @@ describe('the backup container', () => {
     expect(findings.map((f) => f.code)).not.toContain('policy/resources');
   });
 
+  it('keeps the number of dumps database.backup.keep says', () => {
+    const text = repoStage('qa').replace(
+      '      backup: { schedule: "0 2 * * *", storage: 2Gi }\n',
+      '      backup: { schedule: "0 2 * * *", storage: 2Gi, keep: 7 }\n',
+    );
+    const cron = renderStageFile(text).find((o) => o.kind === 'CronJob')!;
+    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain('| tail -n +8 |');
+  });
+
   it('has its quantities read as the other containers are, at their line', () => {
     expect(stageWarnings(qaBackup('{ limits: { memory: 256m } }'), FILE)).toEqual([
       expect.stringMatching(/^environments\/qa\.yaml:32:40: warning: apps\.demoapp\.database\.backup\.resources\.limits\.memory is 256m/),
