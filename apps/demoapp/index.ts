@@ -106,6 +106,14 @@ function refine(s: DemoappSettings, stage: StageContext, name: string): Settings
       });
     }
   }
+  if (s.database.replicas !== undefined && s.database.replicas > 1) {
+    problems.push({
+      code: 'config/conflict',
+      path: ['database', 'replicas'],
+      message: `must be 1 (found ${s.database.replicas}): MySQL runs as one mysqld on one data directory; a second would start on the same files, which InnoDB locks, or on another node on an empty directory, a second database behind the same Service`,
+      hint: 'leave it at 1; for more capacity give MySQL more resources (database.resources), or run a replicated MySQL (an operator, through a manifests app) and point the app at it',
+    });
+  }
   problems.push(
     ...scheduleProblems(s.database.backup, ['database', 'backup']),
     ...sharedDirectoryProblems(s, stage, name),

@@ -178,6 +178,12 @@ export const demoappSettings = Settings({
           description: 'Node directory of the data volume. @default /data/volumes/mysql-<stage>',
         }),
       ),
+      replicas: Type.Optional(
+        Count(1, {
+          description:
+            'MySQL servers: 1, the only number there is (one mysqld per data directory; a second would start on the same files, or on another node on an empty directory behind the same Service). @default 1',
+        }),
+      ),
       node: Type.Optional(
         NodeName({
           description:

@@ -45,3 +45,14 @@ describe("the node of demoapp's database", () => {
     expect(pinned(render(repoStage('qa'), 'environments/qa.yaml'))).toEqual({ 'mysqlbackup-qa': undefined, 'mysqlvolume-qa': undefined });
   });
 });
+
+describe("the number of demoapp's MySQL servers", () => {
+  it('is refused above 1, with why and what to do instead, where a second replica is asked for', () => {
+    const text = repoStage('qa').replace('      storage: 2Gi\n', '      storage: 2Gi\n      replicas: 2\n');
+    expect(problems(text, 'environments/qa.yaml')).toEqual([
+      'environments/qa.yaml:25:17: apps.demoapp.database.replicas must be 1 (found 2): MySQL runs as one mysqld on one data directory; a second would start on the same files, which InnoDB locks, or on another node on an empty directory, a second database behind the same Service\n' +
+        '  hint: leave it at 1; for more capacity give MySQL more resources (database.resources), or run a replicated MySQL (an operator, through a manifests app) and point the app at it',
+    ]);
+    expect(problems(text.replace('      replicas: 2\n', '      replicas: 1\n'), 'environments/qa.yaml')).toEqual([]);
+  });
+});
