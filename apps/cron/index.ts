@@ -6,11 +6,11 @@
  */
 import { Chart } from 'cdk8s';
 import { defineStack, imageVersion, type SettingsProblem, type StageContext } from '../../lib/stack.js';
-import { SCHEDULE_HINT, TIME_ZONE_HINT, cronScheduleProblem, timeZoneProblem } from '../../lib/model/cron.js';
 import { placementProblems, resourcesProblems } from '../../lib/config/workload.js';
 import { service } from '../service/index.js';
 import { envFromProblems, containerNameProblems, mountProblems, ownImageProblems } from '../service/container-problems.js';
 import { cronChart } from './chart.js';
+import { scheduleProblems } from './schedule.js';
 import { cronSettings, type CronSettings } from './settings.js';
 
 /** How often the CronJob controller looks at its CronJobs: a shorter starting deadline may pass unseen. */
@@ -18,32 +18,7 @@ const CONTROLLER_PERIOD_SECONDS = 10;
 
 function refine(s: CronSettings, stage: StageContext, name: string): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
-  const scheduleProblem = cronScheduleProblem(s.schedule);
-  if (scheduleProblem !== undefined) {
-    problems.push({
-      code: 'config/invalid',
-      path: ['schedule'],
-      message: `is not a schedule the API server reads: ${scheduleProblem}`,
-      hint: SCHEDULE_HINT,
-    });
-  } else if (/^(CRON_)?TZ=/.test(s.schedule)) {
-    // one place for the zone: the API server refuses a prefix beside spec.timeZone, and newer ones refuse it always
-    problems.push({
-      code: 'config/invalid',
-      path: ['schedule'],
-      message: 'names a time zone (TZ= or CRON_TZ=): the zone of a CronJob is its timeZone',
-      hint: `remove the prefix and set timeZone: ${s.schedule.slice(s.schedule.indexOf('=') + 1).split(' ')[0]}`,
-    });
-  }
-  const zone = s.timeZone === undefined ? undefined : timeZoneProblem(s.timeZone);
-  if (zone !== undefined) {
-    problems.push({
-      code: 'config/invalid',
-      path: ['timeZone'],
-      message: zone,
-      hint: TIME_ZONE_HINT,
-    });
-  }
+  problems.push(...scheduleProblems(s, []));
   if (s.startingDeadlineSeconds !== undefined && s.startingDeadlineSeconds < CONTROLLER_PERIOD_SECONDS) {
     problems.push({
       code: 'config/invalid',

@@ -7,21 +7,17 @@
 import { serviceSettings } from '../service/settings.js';
 import { Count, ImageRef, Settings, StringEnum, Type, type Static } from '../../lib/config/types.js';
 import { Resources } from '../../lib/config/workload.js';
+import { Schedule, TimeZone } from './schedule.js';
 
 const service = serviceSettings.properties;
 const serviceSecurity = service.security.properties;
 
 export const cronSettings = Settings({
-  schedule: Type.String({
-    minLength: 1,
-    description:
-      'When a Job starts, as the API server reads it: five fields (minute hour day-of-month month day-of-week), e.g. "30 2 * * *", or a macro such as @daily; in timeZone.',
-  }),
-  timeZone: Type.Optional(
-    Type.String({
-      minLength: 1,
-      description: "Time zone of the schedule, of the IANA database, e.g. Europe/Berlin or Etc/UTC. @default - kube-controller-manager's",
-    }),
+  schedule: Schedule(
+    'When a Job starts, as the API server reads it: five fields (minute hour day-of-month month day-of-week), e.g. "30 2 * * *", or a macro such as @daily; in timeZone.',
+  ),
+  timeZone: TimeZone(
+    "Time zone of the schedule, of the IANA database, e.g. Europe/Berlin or Etc/UTC. @default - kube-controller-manager's",
   ),
   image: ImageRef({ description: 'The image with its release tag, e.g. team/report:1.4; the tag is the version.' }),
   command: service.command,

@@ -39,6 +39,7 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     claimName: db.claim,
     hostPath: db.hostPath,
     size: s.database.storage,
+    node: s.database.node,
   });
   const mysql = new MysqlDatabase(chart, 'mysql', {
     controllerName: db.controller,
@@ -53,14 +54,18 @@ export function demoappChart(chart: Chart, name: string, stack: string, s: Demoa
     claimName: db.backupClaim,
     hostPath: db.backupHostPath,
     size: s.database.backup.storage,
+    node: s.database.node,
   });
   new MysqlBackup(chart, 'backup', {
     name: db.backup,
     schedule: s.database.backup.schedule,
+    timeZone: s.database.backup.timeZone,
     image: dbImage,
     host: mysql.serviceName,
     secretName: db.secret,
     claimName: backups.claimName,
+    keep: s.database.backup.keep,
+    resources: toResources(s.database.backup.resources),
   });
 
   // non-secret settings only: the refine step rejects credentials here

@@ -14,13 +14,14 @@ import { secretValueHint, secretsFile } from '../../lib/secrets.js';
 import { DEFAULTS, SECRET_KEYS_NEEDED, databaseNames, demoappSettings, type DemoappSettings } from './settings.js';
 import { resourcesProblems } from '../../lib/config/workload.js';
 import { demoappChart } from './chart.js';
+import { databaseProblems } from './database-problems.js';
 
 export const STACK_NAME = 'demoapp';
 
 /** Keys of `database.secret` that are settings; any other key there is a secret value written into the stage file. */
 const SECRET_SETTINGS = ['name', 'keys'];
 
-function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
+function refine(s: DemoappSettings, stage: StageContext, name: string): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   // the schema makes both optional, so that a stage can pick either; exactly one says what runs
   if (s.image !== undefined && s.blueGreen !== undefined) {
@@ -105,8 +106,13 @@ function refine(s: DemoappSettings, stage: StageContext): SettingsProblem[] {
       });
     }
   }
+  problems.push(...databaseProblems(s, stage, name, STACK_NAME));
   // warnings: careless units of cpu and memory
-  problems.push(...resourcesProblems(s.resources, ['resources']), ...resourcesProblems(s.database.resources, ['database', 'resources']));
+  problems.push(
+    ...resourcesProblems(s.resources, ['resources']),
+    ...resourcesProblems(s.database.resources, ['database', 'resources']),
+    ...resourcesProblems(s.database.backup.resources, ['database', 'backup', 'resources']),
+  );
   const a = s.autoscaling;
   if (!a && s.replicas === undefined) {
     problems.push({

@@ -10,6 +10,7 @@ import {
   INGRESS_PATH_PATTERN,
   ImageRef,
   Mapping,
+  NodeName,
   ingressHostPattern,
   PortNumber,
   Settings,
@@ -18,6 +19,7 @@ import {
   type Static,
 } from '../../lib/config/types.js';
 import { BlueGreen, ColorNodePorts } from '../../lib/release.js';
+import { Schedule, TimeZone } from '../cron/schedule.js';
 import { Autoscaling, ImagePullPolicy, Name, Probe, Resources, Size } from '../../lib/config/workload.js';
 
 /** Secret key names: what `kubectl create secret` accepts. */
@@ -176,6 +178,18 @@ export const demoappSettings = Settings({
           description: 'Node directory of the data volume. @default /data/volumes/mysql-<stage>',
         }),
       ),
+      replicas: Type.Optional(
+        Count(1, {
+          description:
+            'MySQL servers: 1, the only number there is (one mysqld per data directory; a second would start on the same files, or on another node on an empty directory behind the same Service). @default 1',
+        }),
+      ),
+      node: Type.Optional(
+        NodeName({
+          description:
+            "The node whose directories (hostPath) hold the data and the backups: both volumes are pinned to it, and so are MySQL and the backup job. @default - none: any node, which suits a one-node cluster only (on another node MySQL finds that node's directory, empty)",
+        }),
+      ),
       resources: Resources('the mysql container'),
       secret: Type.Optional(SecretRef),
       names: Type.Optional(
@@ -197,8 +211,20 @@ export const demoappSettings = Settings({
       ),
       backup: Settings(
         {
-          schedule: Type.String({ minLength: 1, description: 'When mysqldump runs, in cron syntax, e.g. "0 2 * * *".' }),
+          schedule: Schedule(
+            'When mysqldump runs, as the API server reads it: five fields, e.g. "0 2 * * *", or a macro such as @daily; in timeZone.',
+          ),
+          timeZone: TimeZone(
+            "Time zone of the schedule, of the IANA database, e.g. Europe/Berlin or Etc/UTC. @default - kube-controller-manager's",
+          ),
           storage: Size('Size of the backup volume and its claim.'),
+          keep: Type.Optional(
+            Count(1, {
+              description:
+                'Dumps kept: each run removes those beyond the newest keep once its own is complete. @default - every dump is kept',
+            }),
+          ),
+          resources: Resources('the mysqldump container'),
           hostPath: Type.Optional(
             Type.String({
               pattern: HOST_PATH_PATTERN,

@@ -28,7 +28,9 @@ export interface HashedConfigMapProps {
 /**
  * A ConfigMap whose name carries a hash of its content, as kustomize's configMapGenerator makes
  * them: workloads reference `name`, so changing the data renames the ConfigMap and rolls the pods
- * that use it, and a rollback finds the old one by its old name. Immutable, since a changed
+ * that use it, and the old data makes the old name again. The old ConfigMap leaves the output, so
+ * `kubectl apply --prune` deletes it: a rollback is the old data, synthesized again, not `kubectl
+ * rollout undo` (whose pods would read a ConfigMap that is gone). Immutable, since a changed
  * content is a new object.
  */
 export class HashedConfigMap extends Construct {

@@ -15,11 +15,21 @@ export interface HostPathVolumeClaimProps {
   /** @default 'ReadWriteOnce' */
   readonly accessMode?: AccessMode;
   /**
+   * The node whose directory holds the data: the volume is pinned to it (`nodeAffinity`), so the
+   * scheduler runs every pod of the claim there. Without it, a pod placed on another node finds
+   * that node's directory instead, empty.
+   * @default - none: any node (a one-node cluster)
+   */
+  readonly node?: string;
+  /**
    * What happens to the data when the claim is deleted.
    * @default 'Retain' - no stage loses its data by deleting a claim
    */
   readonly reclaimPolicy?: 'Retain' | 'Delete' | 'Recycle';
 }
+
+/** The label every kubelet gives its node, with the node's name (unless --hostname-override says otherwise). */
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
 const QUANTITY = /^([0-9]+(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
@@ -54,6 +64,14 @@ export class HostPathVolumeClaim extends Construct {
         persistentVolumeReclaimPolicy: props.reclaimPolicy ?? 'Retain',
         storageClassName: '',
         hostPath: { path: props.hostPath, type: 'DirectoryOrCreate' },
+        nodeAffinity:
+          props.node === undefined
+            ? undefined
+            : {
+                required: {
+                  nodeSelectorTerms: [{ matchExpressions: [{ key: HOSTNAME_LABEL, operator: 'In', values: [props.node] }] }],
+                },
+              },
       },
     });
     this.claim = new k8s.KubePersistentVolumeClaim(this, 'Claim', {

@@ -4,7 +4,8 @@ import { StageLoader } from '../../lib/config/load.js';
 import { renderStage } from '../../lib/synth/render.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
-import { problems as stageProblems } from '../helpers/stage.js';
+import { render as renderStageFile, problems as stageProblems, warnings as stageWarnings } from '../helpers/stage.js';
+import { checkObjects } from '../../lib/checks/index.js';
 
 const loader = new StageLoader(STACKS);
 const FILE = 'environments/qa.yaml';
@@ -261,5 +262,105 @@ describe('the ConfigMap of a stage', () => {
     expect(configName(qa.replace('      image: mysql:8.0\n', '      image: mysql:8.0\n      names: { service: db }\n'))).not.toBe(
       configName(qa),
     );
+  });
+});
+
+describe('the backup schedule', () => {
+  /** qa's stage file with its `database.backup` line replaced. */
+  const qaBackup = (settings: string) =>
+    repoStage('qa').replace('      backup: { schedule: "0 2 * * *", storage: 2Gi }\n', `      backup: { ${settings}, storage: 2Gi }\n`);
+  const line = (text: string) => text.split('\n').findIndex((l) => l.includes('backup: {')) + 1;
+
+  it('is refused at its setting when the API server would not read it, not at the app', () => {
+    const text = qaBackup('schedule: "0 25 * * *"');
+    expect(problems(text)).toEqual([
+      `environments/qa.yaml:${line(text)}:27: apps.demoapp.database.backup.schedule is not a schedule the API server reads: end of range (25) above maximum (23): 25\n` +
+        '  hint: write five fields, minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT), e.g. "30 2 * * *", or a macro such as @daily',
+    ]);
+  });
+
+  it('takes its time zone from timeZone, not from a TZ= prefix', () => {
+    const text = qaBackup('schedule: "CRON_TZ=Europe/Warsaw 0 2 * * *"');
+    expect(problems(text)).toEqual([
+      `environments/qa.yaml:${line(text)}:27: apps.demoapp.database.backup.schedule names a time zone (TZ= or CRON_TZ=): the zone of a CronJob is its timeZone\n` +
+        '  hint: remove the prefix and set timeZone: Europe/Warsaw',
+    ]);
+    const zoned = renderStageFile(qaBackup('schedule: "0 2 * * *", timeZone: Europe/Warsaw'));
+    const cron = zoned.find((o) => o.kind === 'CronJob') as KubeObject & { spec: { schedule: string; timeZone?: string } };
+    expect(cron.spec).toMatchObject({ schedule: '0 2 * * *', timeZone: 'Europe/Warsaw' });
+  });
+
+  it('is refused with a time zone the API server does not load, at timeZone', () => {
+    const text = qaBackup('schedule: "0 2 * * *", timeZone: Europe/Warsw');
+    expect(problems(text)).toEqual([
+      `environments/qa.yaml:${line(text)}:50: apps.demoapp.database.backup.timeZone is not a zone of the IANA time zone database\n` +
+        '  hint: name a zone of the IANA time zone database, e.g. Europe/Berlin or Etc/UTC, or leave timeZone out for the time zone of kube-controller-manager',
+    ]);
+  });
+});
+
+describe("the backups' directory and MySQL's data directory", () => {
+  const HINT =
+    '  hint: give database.hostPath and database.backup.hostPath directories apart, neither inside the other (by default /data/volumes/mysql-<stage> and /data/volumes/mysql-backup-<stage>)';
+  const WHY = 'mysqld takes every directory in its data directory for a database, and will not initialize one that holds files';
+  const qaBackupPath = (path: string) =>
+    repoStage('qa').replace(
+      '      backup: { schedule: "0 2 * * *", storage: 2Gi }\n',
+      `      backup: { schedule: "0 2 * * *", storage: 2Gi, hostPath: ${path} }\n`,
+    );
+
+  it.each([
+    ['/data/volumes/mysql-qa/backups', "is /data/volumes/mysql-qa/backups, inside MySQL's data directory /data/volumes/mysql-qa"],
+    ['/data/volumes/mysql-qa/', "is /data/volumes/mysql-qa, MySQL's data directory"],
+    ['/data', "is /data, which holds MySQL's data directory /data/volumes/mysql-qa"],
+  ])("are refused when the backups go to %s, at the backups' hostPath", (path, is) => {
+    expect(problems(qaBackupPath(path))).toEqual([
+      `environments/qa.yaml:29:64: apps.demoapp.database.backup.hostPath ${is} (database.hostPath): ${WHY}\n${HINT}`,
+    ]);
+  });
+
+  it("are refused at the data's hostPath when only it is given, inside the backups' default directory", () => {
+    const text = repoStage('qa').replace('      storage: 2Gi\n', '      storage: 2Gi\n      hostPath: /data/volumes/mysql-backup-qa/db\n');
+    expect(problems(text)).toEqual([
+      `environments/qa.yaml:25:17: apps.demoapp.database.hostPath is /data/volumes/mysql-backup-qa/db, inside the backups' directory /data/volumes/mysql-backup-qa (database.backup.hostPath): ${WHY}\n${HINT}`,
+    ]);
+  });
+
+  it('are taken apart, also when one name starts with the other', () => {
+    expect(problems(qaBackupPath('/data/volumes/mysql-qa-backups'))).toEqual([]);
+  });
+});
+
+describe('the backup container', () => {
+  const qaBackup = (resources: string) =>
+    repoStage('qa').replace(
+      '      backup: { schedule: "0 2 * * *", storage: 2Gi }\n',
+      `      backup:\n        schedule: "0 2 * * *"\n        storage: 2Gi\n        resources: ${resources}\n`,
+    );
+
+  it("takes database.backup.resources, so that the policy's warning about a container without them can be answered", () => {
+    const objects = renderStageFile(qaBackup('{ requests: { cpu: 50m, memory: 128Mi }, limits: { memory: 256Mi } }'));
+    const cron = objects.find((o) => o.kind === 'CronJob')!;
+    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '50m', memory: '128Mi' },
+      limits: { memory: '256Mi' },
+    });
+    const findings = checkObjects(objects, {}).findings.filter((f) => f.object === cron);
+    expect(findings.map((f) => f.code)).not.toContain('policy/resources');
+  });
+
+  it('keeps the number of dumps database.backup.keep says', () => {
+    const text = repoStage('qa').replace(
+      '      backup: { schedule: "0 2 * * *", storage: 2Gi }\n',
+      '      backup: { schedule: "0 2 * * *", storage: 2Gi, keep: 7 }\n',
+    );
+    const cron = renderStageFile(text).find((o) => o.kind === 'CronJob')!;
+    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain('| tail -n +8 |');
+  });
+
+  it('has its quantities read as the other containers are, at their line', () => {
+    expect(stageWarnings(qaBackup('{ limits: { memory: 256m } }'), FILE)).toEqual([
+      expect.stringMatching(/^environments\/qa\.yaml:32:40: warning: apps\.demoapp\.database\.backup\.resources\.limits\.memory is 256m/),
+    ]);
   });
 });

@@ -127,12 +127,13 @@ describe('compiling stages in worker threads', () => {
     expect(threaded).toBe(plain);
   });
 
-  it('reports the same located problems when a construct refuses its settings', () => {
+  it('reports the same located problems when a stack refuses its settings', () => {
     const refused = randomFleet(5);
     const last = Object.keys(refused).at(-1)!;
+    // refused by demoapp's refine step at the setting (before rendering, its construct refused it)
     refused[last] = refused[last].replace('schedule: "0 2 * * *"', 'schedule: "0 2 * *"');
     const [plain, threaded] = bothWays(refused);
-    expect(plain).toContain('construct/');
+    expect(plain).toContain('"code":"config/invalid","message":"apps.app-0001.database.backup.schedule is not a schedule');
     expect(plain).toContain(`environments/${last}.yaml`);
     expect(threaded).toBe(plain);
   });
