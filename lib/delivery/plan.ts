@@ -8,7 +8,15 @@ import { andList } from '../model/limits.js';
 import { sourceName } from './source-name.js';
 import { normalRepositoryUrl } from './urls.js';
 import type { DeliveredStage, StageKinds } from './stage.js';
-import { repositoryMismatches, resolvedSync, syncMismatches, type ClusterSpec, type Engine, type ProjectFile } from '../config/delivery.js';
+import {
+  repositoryCredentials,
+  repositoryMismatches,
+  resolvedSync,
+  syncMismatches,
+  type ClusterSpec,
+  type Engine,
+  type ProjectFile,
+} from '../config/delivery.js';
 
 /** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
 export const DEFAULT_PROJECT = 'stagecraft';
@@ -99,7 +107,10 @@ export function planDelivery(
         `declare it under delivery.clusters in ${projectSource} (its server URL, or its name in the engine)`,
       );
     }
-    if (!engine || !url || !clusterName || !Object.hasOwn(clusters, clusterName)) continue;
+    // the project file's own url was checked when it was read; here, a stage's, with whatever engine
+    const credentials = d.repository?.url === undefined ? undefined : repositoryCredentials(d.repository.url);
+    if (credentials) fail('repository.url', credentials.message, credentials.hint, credentials.code);
+    if (!engine || !url || !clusterName || !Object.hasOwn(clusters, clusterName) || credentials) continue;
     const revision = d.repository?.revision ?? defaults.repository?.revision ?? DEFAULT_REVISION;
     // the credentials go with the URL: the project file's are not sent to another repository, but a stage
     // that writes the project file's own (another revision of it) clones it with them
