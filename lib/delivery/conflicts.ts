@@ -1,13 +1,55 @@
 /**
  * What two delivered stages may not share (lib/delivery/plan.ts finds these once every stage is
- * planned): a cluster Flux takes for its own, a GitRepository's name or credentials, a namespace
+ * planned): a cluster declared under two keys, a cluster Flux takes for its own, a GitRepository's name or credentials, a namespace
  * of one cluster, an object outside their namespaces. Each problem at the setting to change. Pure.
  */
 import type { Problem } from '../errors.js';
 import { andList } from '../model/limits.js';
-import type { Engine } from '../config/delivery.js';
+import type { ClusterSpec, Engine } from '../config/delivery.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
+import { normalUrl } from './urls.js';
+
+/**
+ * Two keys of the project file's `delivery.clusters` that name one cluster: the same API server
+ * (as the address it reaches), Argo CD name or kubeconfig Secret. The checks of what two stages
+ * may not share compare clusters by key, so stages on the two keys would own one namespace or one
+ * ClusterRole unseen, and each engine prune what the other applies. At the later key.
+ */
+export function sameClusterKeys(
+  clusters: Readonly<Record<string, ClusterSpec>>,
+  projectSource: string,
+  projectPlaces: ProjectPlaces,
+): Problem[] {
+  const first = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const [key, c] of Object.entries(clusters)) {
+    const names: [string, string | undefined][] = [
+      ['the server', c.server === undefined ? undefined : normalUrl(c.server)],
+      ['the Argo CD name', c.name],
+      ['the kubeconfig Secret', c.kubeConfigSecret],
+    ];
+    const shared = names.flatMap(([what, id]) => {
+      const other = id === undefined ? undefined : first.get(`${what} ${id}`);
+      if (id !== undefined && other === undefined) first.set(`${what} ${id}`, key);
+      return other === undefined ? [] : [{ other, named: `${what} ${id}` }];
+    });
+    if (!shared.length) continue;
+    const { other } = shared[0];
+    const location = projectPlaces(['delivery', 'clusters', key]);
+    const message =
+      `the clusters ${other} and ${key} are one cluster (${andList(shared.filter((s) => s.other === other).map((s) => s.named))}): ` +
+      'two stages delivered to them could share a namespace or an object outside their namespaces unseen, each engine pruning or overwriting what the other applies';
+    problems.push({
+      code: 'delivery/settings',
+      ...(location
+        ? { location, message: `delivery.clusters.${key}: ${message}` }
+        : { subject: `${projectSource}: delivery.clusters.${key}`, message }),
+      hint: `declare the cluster once: deliver the stages of ${key} to ${other} (delivery: { cluster: ${other} }), give ${other} what ${key} adds (a server and a kubeConfigSecret may sit together), and remove ${key}`,
+    });
+  }
+  return problems;
+}
 
 /**
  * Flux applies a stage to the cluster it runs in unless the stage's cluster has a kubeconfig

@@ -8,7 +8,7 @@ import { sourceName } from './source-name.js';
 import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import type { DeliveryPlan } from './delivery-plan.js';
-import { fluxOwnClusters, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
+import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
 import { repositoryCredentials, repositoryMismatches, resolvedSync, syncMismatches, type ProjectFile } from '../config/delivery.js';
 
 /** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
@@ -137,6 +137,7 @@ export function planDelivery(
     });
   }
   problems.push(
+    ...sameClusterKeys(clusters, projectSource, projectPlaces),
     ...fluxOwnClusters(plans, projectSource, projectPlaces),
     ...sameSourceNames(plans, stages, projectPlaces),
     ...sharedNamespaces(plans, stages),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProjectFile } from '../../lib/config/project-file.js';
 import { formatProblem } from '../../lib/errors.js';
+import { planDelivery } from '../../lib/delivery/plan.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
 import { problemsThrownBy } from '../helpers/problems.js';
@@ -42,5 +43,45 @@ describe('a repository URL with credentials in it', () => {
     );
     expect(problems[0]).toContain(HINT_START);
     expect(problems[0]).not.toContain(TOKEN);
+  });
+});
+
+describe('two keys of delivery.clusters', () => {
+  it('that name one cluster are refused at the later key, naming what they share: stages on each could own one namespace unseen', () => {
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: nonprod }'),
+      staging: deliveredStageFile('{ cluster: nonprod-eu }', 'namespace: qa\n'),
+    });
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      `${FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace('kubeConfigSecret: nonprod-kubeconfig', 'server: https://nonprod.example.com:6443')}    nonprod-eu: { server: "https://NONPROD.example.com:6443/" }\n`,
+    );
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'stagecraft.yaml:7:17: error: delivery.clusters.nonprod-eu: the clusters nonprod and nonprod-eu are one cluster (the server https://nonprod.example.com:6443): ' +
+        'two stages delivered to them could share a namespace or an object outside their namespaces unseen, each engine pruning or overwriting what the other applies\n' +
+        '  hint: declare the cluster once: deliver the stages of nonprod-eu to nonprod (delivery: { cluster: nonprod }), give nonprod what nonprod-eu adds (a server and a kubeConfigSecret may sit together), and remove nonprod-eu\n',
+    );
+  });
+
+  it.each([
+    ['an Argo CD name', '{ name: eu }', '{ name: eu }', 'the Argo CD name eu'],
+    [
+      'a kubeconfig Secret',
+      '{ kubeConfigSecret: eu }',
+      '{ server: https://eu.example.com:6443, kubeConfigSecret: eu }',
+      'the kubeconfig Secret eu',
+    ],
+  ])('that share %s are one cluster too', (_, a, b, named) => {
+    const text = `delivery:\n  clusters:\n    a: ${a}\n    b: ${b}\n`;
+    const { problems } = planDelivery([], loadProjectFile(text), 'stagecraft.yaml', new Map());
+    expect(problems.map((p) => p.message)).toEqual([expect.stringContaining(`the clusters a and b are one cluster (${named})`)]);
+  });
+
+  it('that name other clusters, or one by its server and one by an Argo CD name, pass', () => {
+    const text =
+      'delivery:\n  clusters:\n    a: { server: https://a.example.com:6443 }\n    b: { server: https://b.example.com:6443 }\n    c: { name: c }\n';
+    expect(planDelivery([], loadProjectFile(text), 'stagecraft.yaml', new Map()).problems).toEqual([]);
   });
 });
