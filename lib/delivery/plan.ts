@@ -122,14 +122,18 @@ export function planDelivery(
     const previous = promotedFrom.get(s.stage);
     const project = defaults.project ?? DEFAULT_PROJECT;
     const defaultRepository = { url: defaults.repository?.url, revision: defaults.repository?.revision ?? DEFAULT_REVISION };
+    // Flux: the project file's repository spelt another way (.git, a trailing /, a host in capitals) is
+    // followed as the project file spells it, so by the GitRepository of the project's (no second one
+    // polling and storing the same repository); Argo CD matches repositories by the address they reach
+    const followed = engine === 'flux' && !another ? (defaults.repository?.url ?? url) : url;
     plans.push({
       stage: s.stage,
       namespace: s.namespace,
       engine,
       project,
       cluster,
-      repository: { url, revision, ...(secret !== undefined ? { secret } : {}) },
-      ...(engine === 'flux' ? { source: sourceName(project, { url, revision }, defaultRepository) } : {}),
+      repository: { url: followed, revision, ...(secret !== undefined ? { secret } : {}) },
+      ...(engine === 'flux' ? { source: sourceName(project, { url: followed, revision }, defaultRepository) } : {}),
       sync,
       namespaces: s.namespaces,
       kinds: s.kinds,

@@ -323,9 +323,12 @@ describe('compiling delivery', () => {
       { project: { file: 'stagecraft.yaml', text: PRIVATE }, delivery: true },
     );
     const repositories = docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/00-stagecraft.yaml')!);
-    expect(repositories.map((o) => [(o.spec as { url: string }).url, (o.spec as { secretRef?: object }).secretRef])).toEqual([
-      ['https://GIT.example.com/team/app/', { name: 'git-credentials' }],
-      ['https://git.example.com/team/app.git', { name: 'git-credentials' }],
+    // each followed as the project file spells its url (lib/delivery/plan.ts), so named as the project's revisions
+    expect(
+      repositories.map((o) => [o.metadata.name, (o.spec as { url: string }).url, (o.spec as { secretRef?: object }).secretRef]),
+    ).toEqual([
+      ['stagecraft-release', 'https://git.example.com/team/app.git', { name: 'git-credentials' }],
+      ['stagecraft-v2', 'https://git.example.com/team/app.git', { name: 'git-credentials' }],
     ]);
   });
 

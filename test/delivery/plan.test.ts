@@ -1,5 +1,5 @@
 /** What the delivery plan refuses of the stages' delivery: settings and the project file's, where, and with which hint. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProjectFile } from '../../lib/config/project-file.js';
@@ -83,5 +83,25 @@ describe('two keys of delivery.clusters', () => {
     const text =
       'delivery:\n  clusters:\n    a: { server: https://a.example.com:6443 }\n    b: { server: https://b.example.com:6443 }\n    c: { name: c }\n';
     expect(planDelivery([], loadProjectFile(text), 'stagecraft.yaml', new Map()).problems).toEqual([]);
+  });
+});
+
+describe("a stage that writes the project file's repository another way", () => {
+  it('is followed by Flux through the GitRepository of the project, as the project file spells the URL, not a second one', () => {
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: nonprod }'),
+      dev: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://GIT.example.com/team/app/" } }', 'namespace: dev\n'),
+      test: deliveredStageFile('{ cluster: nonprod, repository: { url: https://git.example.com/team/app, revision: release } }'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const flux = join(dir, 'dist', 'delivery', 'flux');
+    const repositories = readFileSync(join(flux, '00-stagecraft.yaml'), 'utf8');
+    expect([...repositories.matchAll(/^ {2}name: (\S+)$/gm)].map((m) => m[1])).toEqual(['stagecraft', 'stagecraft-release']);
+    expect([...repositories.matchAll(/^ {2}url: (\S+)$/gm)].map((m) => m[1])).toEqual([
+      'https://git.example.com/team/app.git',
+      'https://git.example.com/team/app.git',
+    ]);
+    expect(readFileSync(join(flux, '10-dev.yaml'), 'utf8')).toContain('  sourceRef:\n    kind: GitRepository\n    name: stagecraft\n');
   });
 });
