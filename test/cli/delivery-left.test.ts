@@ -71,12 +71,16 @@ describe('synth, when a Kustomization applied by an older stagecraft leaves dist
     const r = runCli('diff', ['qa'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('only in dist/delivery (for qa): Kustomization flux-system/stagecraft-qa\n');
-    expect(r.stderr).toBe(
+    const [pruned, moved] = r.stderr.split(/\n(?=\S)/);
+    expect(pruned).toBe(
       [
         'Kustomization flux-system/stagecraft-qa: warning: leaves dist/delivery/flux/, so the next kubectl apply --prune of that directory deletes it from the cluster Flux runs in; as applied from dist/delivery/flux/10-qa.yaml (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use',
         `  hint: before that apply, run in the cluster Flux runs in: kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
-        '',
       ].join('\n'),
+    );
+    // and it moves from Flux's nonprod to Argo CD's prod, where Flux leaves it in nonprod
+    expect(moved).toMatch(
+      /^Application argocd\/stagecraft-qa: warning: applies dist\/qa to https:\/\/prod\.example\.com:6443 now, .* Flux leaves what it applied there/,
     );
   });
 });
@@ -226,6 +230,18 @@ describe('synth, when a stage is delivered to another cluster', () => {
       expect(stderr).not.toContain('  hint: copy what is to be kept first');
     },
   );
+
+  it('says so when the stage moves to the other engine and another cluster at once: the engine it leaves keeps it in the old one', () => {
+    // Argo CD applied qa to nonprod by its server; Flux now applies it through a kubeconfig Secret, which may be another cluster
+    const { stderr } = synthMoved(ARGOCD_PROJECT, PROJECT.replace('nonprod-kubeconfig', 'eu-kubeconfig'));
+    const [now, was] = ['the cluster of the kubeconfig in the Secret eu-kubeconfig', 'https://nonprod.example.com:6443'];
+    expect(stderr).toContain(
+      `Kustomization flux-system/stagecraft-qa: warning: applies dist/qa to ${now} now, where it applied it to ${was}: that may be another cluster, or the same one named another way; ` +
+        `if it is another, Argo CD leaves what it applied there: the stage's objects stay at work in ${was}, its claims with their data, while it starts on new, empty claims in ${now}\n` +
+        '  hint: first find out whether it is another cluster (argocd cluster list gives the server of each cluster Argo CD names; compare it with the server: of the kubeconfig in the Secret flux-system/eu-kubeconfig); ' +
+        `only if it is another: copy what is to be kept first; then, with kubectl pointed at ${was}, delete the stage there: kubectl delete `,
+    );
+  });
 
   it('is said by npm run diff of the stage before synth', () => {
     const dir = tempProject({ qa: qaOn('nonprod') });
