@@ -13,7 +13,16 @@ import { ProblemsError, type Problem } from '../errors.js';
 import { ENGINES, type Engine } from '../model/engines.js';
 import { MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
-import { INVENTORY_FILE, deleteCommand, keyParts, parseInventory } from '../synth/inventory.js';
+import {
+  INVENTORY_FILE,
+  changeLines,
+  changeSummary,
+  deleteCommand,
+  inventoryChanges,
+  keyParts,
+  objectsUnchanged,
+  parseInventory,
+} from '../synth/inventory.js';
 import { STAGE_LABEL } from '../model/labels.js';
 import { sameCluster, targetOf, type StageTarget } from '../delivery/target.js';
 import { andList } from '../model/limits.js';
@@ -260,4 +269,24 @@ export function clusterMoves(
       },
     ];
   });
+}
+
+/**
+ * What a synthesis says of an engine's directory when its objects are not those of its inventory as
+ * it was (`before`; undefined: new), under the line that counts them: what changed, and that it is to
+ * be applied before the stages are pushed. The engines never apply dist/delivery/ themselves, so
+ * until its command runs the cluster keeps the old objects: an AppProject without a kind a stage now
+ * has refuses that stage's sync, a moved stage stays where it was. Said once (never replayed).
+ */
+export function deliveryChanges(engine: Engine, before: string | undefined, after: string): string {
+  const changes = before === undefined ? undefined : inventoryChanges(before, after);
+  if (changes && objectsUnchanged(changes)) return '';
+  const dir = `${DIST_DIR}/${DELIVERY_DIR}/${engine}`;
+  const lines = [
+    `${DELIVERY_DIR}: ${dir}/ ${changes ? `changed (${changeSummary(changes)})` : 'is new'}`,
+    ...(changes ? changeLines(changes) : []).map((l) => `  ${l}`),
+    `  ${engine} does not apply ${DIST_DIR}/${DELIVERY_DIR}/ itself: apply it to the cluster ${engine} runs in before pushing the stages, with the command on the third line of ${dir}/${INVENTORY_FILE}` +
+      (engine === 'argocd' ? ' (an AppProject that lacks a kind a stage now has refuses its sync)' : ''),
+  ];
+  return `${lines.join('\n')}\n`;
 }

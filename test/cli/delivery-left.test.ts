@@ -258,3 +258,34 @@ describe('synth, when a stage is delivered to another cluster', () => {
     );
   });
 });
+
+describe('synth, when the objects of an engine change', () => {
+  it('says what changed and to apply them before pushing, once: the engine does not apply dist/delivery/, and its AppProject refuses a kind it does not list', () => {
+    const dir = tempProject({ qa: stage('{ cluster: prod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
+    expect(runCli('synth', [], dir).stdout).toContain(
+      'delivery: dist/delivery/argocd/ is new\n  argocd does not apply dist/delivery/ itself: apply it to the cluster argocd runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt',
+    );
+    // qa gains a CronJob: the AppProject must allow batch/CronJob before Argo CD syncs qa
+    writeFileSync(
+      join(dir, 'environments', 'qa.yaml'),
+      stage('{ cluster: prod }').replace(
+        'apps:\n',
+        'apps:\n  tick: { stack: cron, schedule: "0 * * * *", image: busybox:1.36, command: [date] }\n',
+      ),
+    );
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        'delivery: dist/delivery/argocd/ changed (0 added, 1 changed, 0 removed)',
+        '  changed: AppProject argocd/stagecraft',
+        '  argocd does not apply dist/delivery/ itself: apply it to the cluster argocd runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt (an AppProject that lacks a kind a stage now has refuses its sync)',
+        '',
+      ].join('\n'),
+    );
+    // said once: the next synth, replayed or not, finds the objects as they are
+    expect(runCli('synth', [], dir).stdout).not.toContain('delivery: dist/delivery/argocd/ changed');
+    expect(runCli('synth', ['--no-cache'], dir).stdout).not.toContain('delivery: dist/delivery/argocd/ changed');
+  });
+});

@@ -882,6 +882,8 @@ describe('delivery through the commands', () => {
     expect(moved.stdout).toContain(
       [
         'delivery: 3 argocd objects -> dist/delivery/argocd/',
+        'delivery: dist/delivery/argocd/ is new',
+        '  argocd does not apply dist/delivery/ itself: apply it to the cluster argocd runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt (an AppProject that lacks a kind a stage now has refuses its sync)',
         'delivery: removed dist/delivery/flux/ (no stage is delivered by flux any more)',
         '  its objects stay in the cluster flux runs in, where they go on applying the stages they name; delete them with:',
         '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev stagecraft-qa',
