@@ -10,10 +10,19 @@ import { DELIVERY_DIR, DELIVERY_LABEL, deliveryDeleteCommands, deliveryProjectOf
 import { deletingKustomizations, orphanCommand, type DeletingKustomization } from '../delivery/orphan.js';
 import { manifestsOf } from '../diff/objects.js';
 import { ProblemsError, type Problem } from '../errors.js';
-import type { Engine } from '../model/engines.js';
+import { ENGINES, type Engine } from '../model/engines.js';
 import { MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
-import { INVENTORY_FILE, deleteCommand, keyParts, parseInventory } from '../synth/inventory.js';
+import {
+  INVENTORY_FILE,
+  changeLines,
+  changeSummary,
+  deleteCommand,
+  inventoryChanges,
+  keyParts,
+  objectsUnchanged,
+  parseInventory,
+} from '../synth/inventory.js';
 import { STAGE_LABEL } from '../model/labels.js';
 import { sameCluster, targetOf, type StageTarget } from '../delivery/target.js';
 import { andList } from '../model/limits.js';
@@ -196,9 +205,12 @@ export const deliveryTargets = (tree: FileTree): Map<string, StageTarget> => tar
  */
 function howToTell(was: StageTarget, now: StageTarget): string {
   const forms = new Set([was.form, now.form]);
-  if (forms.has('server') || forms.has('name')) return 'argocd cluster list gives the server of each cluster Argo CD names';
+  const argocd = forms.has('server') || forms.has('name');
   const secrets = [was, now].filter((t) => t.form === 'kubeconfig').map((t) => t.id);
   const kubeconfigs = `the server: of the kubeconfig${secrets.length === 1 ? '' : 's'} in ${andList(secrets.map((s) => `the Secret flux-system/${s}`))}`;
+  // a stage moved from one engine to the other: Argo CD's server, and Flux's kubeconfig or own cluster
+  const flux = secrets.length ? kubeconfigs : forms.has('own') ? 'the cluster Flux runs in' : undefined;
+  if (argocd) return `argocd cluster list gives the server of each cluster Argo CD names${flux ? `; compare it with ${flux}` : ''}`;
   return forms.has('own') ? `compare ${kubeconfigs} with the cluster Flux runs in` : `compare ${kubeconfigs}`;
 }
 
@@ -217,11 +229,16 @@ export function clusterMoves(
   after: FileTree | undefined,
   inventoryOf: (stage: string) => string | undefined,
 ): Problem[] {
-  return [...deliveryTargets(after ?? new Map())].flatMap(([key, now]) => {
-    const was = before.get(key);
+  const targets = deliveryTargets(after ?? new Map());
+  return [...targets].flatMap(([key, now]) => {
+    // where the stage was applied: by this engine, else by the other one, which no longer applies it
+    // (a stage moved to the other engine and cluster at once: the old engine leaves it in the old one too)
+    const other = `${ENGINES.find((e) => `${e}/${now.stage}` !== key)}/${now.stage}`;
+    const wasKey = before.has(key) ? key : !targets.has(other) && before.has(other) ? other : undefined;
+    const was = wasKey === undefined ? undefined : before.get(wasKey);
     const same = was && sameCluster(was, now);
     if (!was || same === 'same') return [];
-    const engine = key.split('/')[0] === 'flux' ? 'Flux' : 'Argo CD';
+    const engine = wasKey!.split('/')[0] === 'flux' ? 'Flux' : 'Argo CD';
     const inventory = inventoryOf(now.stage);
     const command = inventory === undefined ? undefined : deleteCommand(now.stage, inventory);
     // without an inventory, what it held is unknown: it may have held claims
@@ -252,4 +269,24 @@ export function clusterMoves(
       },
     ];
   });
+}
+
+/**
+ * What a synthesis says of an engine's directory when its objects are not those of its inventory as
+ * it was (`before`; undefined: new), under the line that counts them: what changed, and that it is to
+ * be applied before the stages are pushed. The engines never apply dist/delivery/ themselves, so
+ * until its command runs the cluster keeps the old objects: an AppProject without a kind a stage now
+ * has refuses that stage's sync, a moved stage stays where it was. Said once (never replayed).
+ */
+export function deliveryChanges(engine: Engine, before: string | undefined, after: string): string {
+  const changes = before === undefined ? undefined : inventoryChanges(before, after);
+  if (changes && objectsUnchanged(changes)) return '';
+  const dir = `${DIST_DIR}/${DELIVERY_DIR}/${engine}`;
+  const lines = [
+    `${DELIVERY_DIR}: ${dir}/ ${changes ? `changed (${changeSummary(changes)})` : 'is new'}`,
+    ...(changes ? changeLines(changes) : []).map((l) => `  ${l}`),
+    `  ${engine} does not apply ${DIST_DIR}/${DELIVERY_DIR}/ itself: apply it to the cluster ${engine} runs in before pushing the stages, with the command on the third line of ${dir}/${INVENTORY_FILE}` +
+      (engine === 'argocd' ? ' (an AppProject that lacks a kind a stage now has refuses its sync)' : ''),
+  ];
+  return `${lines.join('\n')}\n`;
 }

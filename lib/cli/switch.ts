@@ -111,13 +111,18 @@ export const command: Command<{ release?: string; force?: boolean }> = {
 
     const problems: Problem[] = [];
     const compiled = compile(project, [stage], { sources: new Map([[stage, read]]) });
+    // a stage that declares delivery: (as the compilation tells the delivery plan) is applied by Argo CD or Flux
+    // from the repository: there the push of the commit is the apply, in the hints as in the report
+    const delivered = compiled.declarations.get(stage)?.delivered === true;
+    const [act, acted] = delivered ? ['commit and push', 'pushed'] : ['apply', 'applied'];
+    const deploy = delivered ? `synthesize, commit and push ${stage}` : `synthesize and apply ${stage}`;
     if (!force) {
       const stale = staleFiles(project, compiled);
       if (stale.length) {
         problems.push({
           code: 'switch/stale',
           message: `${DIST_DIR}/${stage} is not what ${loaded.source} produces, so what runs is not what the stage file says:\n  ${stale.join('\n  ')}`,
-          hint: `run npm run synth -- --stage ${stage}, commit and apply it, then switch; or pass --force`,
+          hint: `run npm run synth -- --stage ${stage}, commit and ${delivered ? 'push' : 'apply'} it, then switch; or pass --force`,
         });
       }
     }
@@ -138,7 +143,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         hint:
           // the stage file gives the color the release already: only dist/ is behind
           version === undefined || planned === intended
-            ? `synthesize and apply ${stage} first (npm run synth -- --stage ${stage})`
+            ? `${deploy} first (npm run synth -- --stage ${stage})`
             : `promote the release to the ${idle} color first (npm run promote -- <previous stage> ${stage}), or name the version it runs` +
               ` (the stage file gives it ${colors[idle]}, version ${planned})`,
       });
@@ -153,7 +158,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         code: 'switch/image',
         location: loaded.locate(['apps', app, ...path, idle]),
         message: `${deployment} in ${DIST_DIR}/${stage} runs ${imagesOf(committed)}, but ${loaded.source} gives the ${idle} color ${imagesOf(produced)}: the switch would send traffic to pods that do not run what the stage file says`,
-        hint: `synthesize and apply ${stage} (npm run synth -- --stage ${stage}), then switch; or give the ${idle} color back the image dist/ runs`,
+        hint: `${deploy} (npm run synth -- --stage ${stage}), then switch; or give the ${idle} color back the image dist/ runs`,
       });
     }
     // a color scaled to zero (replicas: 0, which both colors take) has no pod to take the traffic, in
@@ -165,7 +170,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         code: 'switch/no-pods',
         location: loaded.locate(['apps', app, 'replicas']),
         message: `${deployment} ${committed?.spec?.replicas === 0 ? `in ${DIST_DIR}/${stage}` : `as ${loaded.source} makes it`} runs no pods (replicas: 0): the switch would send ${app}'s traffic to a color with no pod to serve it`,
-        hint: `give apps.${app}.replicas the pods to run (both colors take it), synthesize and apply ${stage}, wait until kubectl rollout status deployment/${colorName(app, idle)} -n ${loaded.context.namespace} says it is rolled out, then switch`,
+        hint: `give apps.${app}.replicas the pods to run (both colors take it), ${deploy}, wait until kubectl rollout status deployment/${colorName(app, idle)} -n ${loaded.context.namespace} says it is rolled out, then switch`,
       });
     }
     // the switch synthesizes the stage file's image for that color, not dist/'s: with --force the two
@@ -176,7 +181,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         code: 'switch/version',
         location: loaded.locate(['apps', app, ...path, idle]),
         message: `apps.${app}.${[...path, idle].join('.')} is ${colors[idle]} (version ${planned}), not ${intended}, and the switch would send traffic to it`,
-        hint: `synthesize and apply ${stage} (npm run synth -- --stage ${stage}) before switching to ${colors[idle]}, or give the ${idle} color back the image you meant to switch to`,
+        hint: `${deploy} (npm run synth -- --stage ${stage}) before switching to ${colors[idle]}, or give the ${idle} color back the image you meant to switch to`,
       });
     }
     if (problems.length) throw new ProblemsError(problems, ExitCode.checkFailed);
@@ -191,9 +196,6 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       { kind: 'Deployment', metadata: { name: colorName(app, idle), namespace: loaded.context.namespace } },
       '/',
     );
-    // a stage that declares delivery: (as the compilation tells the delivery plan) is applied by Argo CD or Flux
-    // from the repository: there the push of the commit is the apply
-    const [act, acted] = compiled.declarations.get(stage)?.delivered ? ['commit and push', 'pushed'] : ['apply', 'applied'];
     io.stdout.write(
       applied.map((e) => `${formatEdit(e)}\n`).join('') +
         `${stage}: ${app} now sends traffic to ${idle} (${colors[idle]}); ${colors.live} (${colors[colors.live]}) keeps running: switch again to roll back\n` +

@@ -28,8 +28,10 @@ import {
   type Compiled,
 } from './project.js';
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
+import type { Engine } from '../model/engines.js';
 import {
   clusterMoves,
+  deliveryChanges,
   deliveryOnDisk,
   engineLeft,
   kustomizationDeletesStage,
@@ -191,6 +193,11 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // what this synthesis changes in the output as it was (a live color's image): said once, never replayed
     if (compiled.notices.length) io.stderr.write(`${compiled.notices.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     io.stdout.write(footer);
+    // what changed in each engine's directory, which the engine does not apply: said once, never replayed
+    for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
+      const engine = path.split('/')[0] as Engine;
+      if (path === `${engine}/${INVENTORY_FILE}`) io.stdout.write(deliveryChanges(engine, engines.get(engine), text));
+    }
     // not planned: dist/delivery/ is as it was, which may not be what the stage files say now
     const deliveryStale =
       !all &&

@@ -153,6 +153,67 @@ export function repositoryMismatches(
   return found;
 }
 
+/**
+ * What to do with a repository's credentials, wherever a URL would carry them: the engines keep
+ * them in Secrets of their own namespace, found by the URL (Argo CD) or named by `repository.secret`
+ * (Flux), so that neither a committed file nor `dist/delivery/` holds them.
+ */
+export const REPOSITORY_CREDENTIALS_HINT =
+  'give the credentials to the engine where it keeps them: Argo CD finds a repository Secret in argocd by the URL (argocd repo add <url> --username ... --password ...); ' +
+  'Flux reads the Secret in flux-system that delivery.repository.secret names (flux create secret git <name> --url=<url> --username=... --password=...)';
+
+/** A repository URL that carries credentials: why it is refused (the URL hidden), and what to write instead. */
+export interface RepositoryCredentials {
+  readonly code: 'delivery/repository-credentials';
+  readonly setting: 'url';
+  readonly message: string;
+  readonly hint: string;
+}
+
+/**
+ * The credentials a repository URL carries besides its address, which would go into every
+ * Application's `repoURL`, the GitRepository's `url` and its name, and the messages that name
+ * them: a password, a user name over http(s) (Git hosts take a token as one:
+ * `https://<token>@github.com/...`; over ssh:// the user, `git@`, is the account and no secret), a
+ * query (`?private_token=...`: a Git repository's address has none). Undefined when it carries
+ * none, or when the secret screening (lib/secrets.ts) already refuses the value. Neither the URL nor
+ * what it carries is printed: the message names the query's parameters only, and the hint the URL
+ * without them.
+ */
+export function repositoryCredentials(url: string): RepositoryCredentials | undefined {
+  if (detectSecret(url) !== undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    // scp-style git@host:path: its user is the ssh account; a query would still be one
+    const query = url.indexOf('?');
+    if (query < 0) return undefined;
+    return credentials(`a query (${parameters(url.slice(query))})`, url.slice(0, query));
+  }
+  const web = u.protocol === 'http:' || u.protocol === 'https:';
+  const found = [
+    ...(u.password ? ['a password'] : web && u.username ? ['a user name (a token, as Git hosts take one there)'] : []),
+    ...(u.search ? [`a query (${parameters(u.search)})`] : []),
+  ];
+  if (!found.length) return undefined;
+  const user = !web && u.username ? `${u.username}@` : '';
+  return credentials(found.join(' and '), `${u.protocol}//${user}${u.host}${u.pathname}`);
+}
+
+/** The names of a query's parameters, their values left out (`?private_token=...`); a name that might be a token itself as `?`. */
+const parameters = (search: string) =>
+  [...new URLSearchParams(search).keys()].map((k) => `${/^[a-zA-Z_.-]{1,24}$/.test(k) ? k : '?'}=...`).join('&') || '?';
+
+function credentials(carried: string, address: string): RepositoryCredentials {
+  return {
+    code: 'delivery/repository-credentials',
+    setting: 'url',
+    message: `the repository URL carries ${carried}, which would go into dist/delivery/ (committed) and the engine's objects in the cluster; the URL is not printed`,
+    hint: `write the URL as ${address}, and ${REPOSITORY_CREDENTIALS_HINT}`,
+  };
+}
+
 /** A sync setting that an engine cannot honour: why, and what to write instead. */
 export interface SyncMismatch {
   readonly code: 'delivery/sync';

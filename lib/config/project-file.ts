@@ -5,7 +5,15 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { ProblemsError, compareProblems, type PathProblem, type Problem, type SourceLocation } from '../errors.js';
-import { ProjectFileSchema, repositoryMismatches, resolvedSync, syncMismatches, type ProjectFile } from './delivery.js';
+import {
+  ProjectFileSchema,
+  REPOSITORY_CREDENTIALS_HINT,
+  repositoryCredentials,
+  repositoryMismatches,
+  resolvedSync,
+  syncMismatches,
+  type ProjectFile,
+} from './delivery.js';
 import { locateKey, locateValue } from './locate.js';
 import { SchemaValidator } from './validate.js';
 import { formatFieldPath as dotted } from '../model/field-path.js';
@@ -64,11 +72,14 @@ export function projectPlaces(text: string, file = PROJECT_FILE): (path: readonl
  */
 function refineProject(project: ProjectFile): PathProblem[] {
   const delivery = project.delivery ?? {};
-  if (!delivery.engine) return [];
   const at = (group: string, { setting, message, ...p }: { setting: string; message: string; code: string; hint: string }) => {
     const path = ['delivery', group, setting];
     return { ...p, path, message: `${path.join('.')}: ${message}` };
   };
+  const url = delivery.repository?.url;
+  const credentials = url === undefined ? undefined : repositoryCredentials(url);
+  if (credentials) return [at('repository', credentials)];
+  if (!delivery.engine) return [];
   return [
     ...repositoryMismatches(delivery.engine, delivery.repository ?? {}).map((m) => at('repository', m)),
     ...syncMismatches(delivery.engine, resolvedSync(delivery.sync)).map((m) => at('sync', m)),
@@ -88,8 +99,10 @@ function projectSecrets(data: unknown, file: string, locate: (path: readonly (st
       ? `a key under ${dotted(path.slice(0, -1))} is ${rule.description} ${maskValue(value, 'key')}; ${file} and dist/ are committed, so secret values never go in them, as keys neither`
       : `${dotted(path)} holds ${rule.description} ${maskValue(value)}, which would go into dist/delivery/; ${file} and dist/ are committed, so secret values never go in them`,
     hint:
-      path.join('.') === 'delivery.repository.url' || /^delivery\.clusters\.[^.]+\.server$/.test(path.join('.'))
-        ? "write the URL without its user and password, and give them to the engine where it keeps credentials (Argo CD: a repository or cluster Secret in argocd; Flux: a Secret in flux-system named by delivery.repository.secret, a cluster's kubeConfigSecret)"
-        : `take it out of ${file}: the engine reads credentials from Secrets in its own namespace, never from dist/`,
+      path.join('.') === 'delivery.repository.url'
+        ? `write the URL without its user and password, and ${REPOSITORY_CREDENTIALS_HINT}`
+        : /^delivery\.clusters\.[^.]+\.server$/.test(path.join('.'))
+          ? "write the URL without its user and password, and give them to the engine where it keeps credentials (Argo CD: a repository or cluster Secret in argocd; Flux: a Secret in flux-system named by delivery.repository.secret, a cluster's kubeConfigSecret)"
+          : `take it out of ${file}: the engine reads credentials from Secrets in its own namespace, never from dist/`,
   }));
 }

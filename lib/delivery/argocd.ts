@@ -16,6 +16,15 @@ import type { GroupKind } from './stage.js';
 export const ARGOCD_NAMESPACE = 'argocd';
 const API_VERSION = 'argoproj.io/v1alpha1';
 
+/**
+ * How often, and how soon, Argo CD tries a failed automated sync again. Without `retry` it never
+ * does for the same commit (Flux tries again at every interval): a sync that failed on something
+ * passing (a webhook not yet answering, a CRD or Namespace being created, an API server restarting)
+ * left the stage unsynced until the next commit or someone's `argocd app sync`. Five tries, 5s apart
+ * and doubling to at most 3 minutes, outlast such a moment without hiding a sync that cannot succeed.
+ */
+const RETRY = { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } };
+
 type Destination = { server?: string; name?: string; namespace: string };
 
 const destination = (p: DeliveryPlan, namespace: string): Destination =>
@@ -52,7 +61,7 @@ export function application(p: DeliveryPlan, labels: Record<string, string>): IA
       project: p.project,
       source: { repoURL: p.repository.url, targetRevision: p.repository.revision, path: `dist/${p.stage}` },
       destination: destination(p, p.namespace),
-      syncPolicy: p.sync.automated ? { automated: { prune: p.sync.prune, selfHeal: p.sync.selfHeal } } : {},
+      syncPolicy: p.sync.automated ? { automated: { prune: p.sync.prune, selfHeal: p.sync.selfHeal }, retry: RETRY } : {},
     },
   };
 }

@@ -7,6 +7,7 @@
 import type { StageDelivery } from '../config/delivery.js';
 import { groupOf } from '../k8s.js';
 import type { KubeObject } from '../model/object.js';
+import type { SourceLocation } from '../errors.js';
 
 export interface GroupKind {
   readonly group: string;
@@ -116,4 +117,21 @@ function kindsOf(objects: readonly KubeObject[]): StageKinds {
   }
   const sorted = (m: Map<string, GroupKind>) => [...m.entries()].sort(([a], [b]) => byText(a, b)).map(([, gk]) => gk);
   return { namespaced: sorted(namespaced), cluster: sorted(cluster) };
+}
+
+/** Where the project file writes its settings, by dotted path (`delivery.clusters.nonprod`): for the plan's problems. */
+export type ProjectPlaces = (path: readonly string[]) => SourceLocation | undefined;
+
+/**
+ * Where a problem about a stage's `delivery.<setting>` is reported: where the stage file writes
+ * it, else where the project file does (the stage inherits it), else at the stage's `delivery:`.
+ */
+export function settingPlace(s: DeliveredStage, setting: string, projectPlaces: ProjectPlaces): SourceLocation | undefined {
+  const own = s.places?.[`delivery.${setting}`];
+  if (own) return { file: s.source, ...own };
+  const inherited = setting === 'cluster' || setting === 'engine' || setting.startsWith('repository.') || setting.startsWith('sync.');
+  const project = inherited ? projectPlaces(['delivery', ...setting.split('.')]) : undefined;
+  if (project) return project;
+  const delivery = s.places?.delivery;
+  return delivery && { file: s.source, ...delivery };
 }

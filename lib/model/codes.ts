@@ -459,6 +459,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'Flux clones http(s):// and ssh:// URLs only: write a git:// or scp-style (git@host:path) URL as ssh://git@host/path, which Argo CD reads too.',
   ),
   row(
+    'delivery/repository-credentials',
+    'Credentials in a repository URL',
+    'A user name over https://, a password or a query (?private_token=) in delivery.repository.url would go into dist/delivery/: write the URL without them, and give the credentials to the engine (Argo CD: a repository Secret in argocd; Flux: the Secret that delivery.repository.secret names).',
+  ),
+  row(
     'delivery/revision',
     'Revision the engine would misread',
     'Flux follows a bare revision as a branch: write a tag as its full ref (refs/tags/v1.2.3), which Argo CD reads too.',

@@ -71,12 +71,16 @@ describe('synth, when a Kustomization applied by an older stagecraft leaves dist
     const r = runCli('diff', ['qa'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('only in dist/delivery (for qa): Kustomization flux-system/stagecraft-qa\n');
-    expect(r.stderr).toBe(
+    const [pruned, moved] = r.stderr.split(/\n(?=\S)/);
+    expect(pruned).toBe(
       [
         'Kustomization flux-system/stagecraft-qa: warning: leaves dist/delivery/flux/, so the next kubectl apply --prune of that directory deletes it from the cluster Flux runs in; as applied from dist/delivery/flux/10-qa.yaml (written by an older stagecraft) it has no spec.deletionPolicy: Orphan, so Flux then deletes every object it applied, the Namespace and its claims too, while the stage may still be in use',
         `  hint: before that apply, run in the cluster Flux runs in: kubectl patch kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-qa ${PATCH}`,
-        '',
       ].join('\n'),
+    );
+    // and it moves from Flux's nonprod to Argo CD's prod, where Flux leaves it in nonprod
+    expect(moved).toMatch(
+      /^Application argocd\/stagecraft-qa: warning: applies dist\/qa to https:\/\/prod\.example\.com:6443 now, .* Flux leaves what it applied there/,
     );
   });
 });
@@ -227,6 +231,18 @@ describe('synth, when a stage is delivered to another cluster', () => {
     },
   );
 
+  it('says so when the stage moves to the other engine and another cluster at once: the engine it leaves keeps it in the old one', () => {
+    // Argo CD applied qa to nonprod by its server; Flux now applies it through a kubeconfig Secret, which may be another cluster
+    const { stderr } = synthMoved(ARGOCD_PROJECT, PROJECT.replace('nonprod-kubeconfig', 'eu-kubeconfig'));
+    const [now, was] = ['the cluster of the kubeconfig in the Secret eu-kubeconfig', 'https://nonprod.example.com:6443'];
+    expect(stderr).toContain(
+      `Kustomization flux-system/stagecraft-qa: warning: applies dist/qa to ${now} now, where it applied it to ${was}: that may be another cluster, or the same one named another way; ` +
+        `if it is another, Argo CD leaves what it applied there: the stage's objects stay at work in ${was}, its claims with their data, while it starts on new, empty claims in ${now}\n` +
+        '  hint: first find out whether it is another cluster (argocd cluster list gives the server of each cluster Argo CD names; compare it with the server: of the kubeconfig in the Secret flux-system/eu-kubeconfig); ' +
+        `only if it is another: copy what is to be kept first; then, with kubectl pointed at ${was}, delete the stage there: kubectl delete `,
+    );
+  });
+
   it('is said by npm run diff of the stage before synth', () => {
     const dir = tempProject({ qa: qaOn('nonprod') });
     writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
@@ -240,5 +256,36 @@ describe('synth, when a stage is delivered to another cluster', () => {
     expect(r.stderr).toContain(
       'only if it is another: copy what is to be kept first; then, with kubectl pointed at https://nonprod.example.com:6443, delete the stage there: kubectl delete ',
     );
+  });
+});
+
+describe('synth, when the objects of an engine change', () => {
+  it('says what changed and to apply them before pushing, once: the engine does not apply dist/delivery/, and its AppProject refuses a kind it does not list', () => {
+    const dir = tempProject({ qa: stage('{ cluster: prod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
+    expect(runCli('synth', [], dir).stdout).toContain(
+      'delivery: dist/delivery/argocd/ is new\n  argocd does not apply dist/delivery/ itself: apply it to the cluster argocd runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt',
+    );
+    // qa gains a CronJob: the AppProject must allow batch/CronJob before Argo CD syncs qa
+    writeFileSync(
+      join(dir, 'environments', 'qa.yaml'),
+      stage('{ cluster: prod }').replace(
+        'apps:\n',
+        'apps:\n  tick: { stack: cron, schedule: "0 * * * *", image: busybox:1.36, command: [date] }\n',
+      ),
+    );
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        'delivery: dist/delivery/argocd/ changed (0 added, 1 changed, 0 removed)',
+        '  changed: AppProject argocd/stagecraft',
+        '  argocd does not apply dist/delivery/ itself: apply it to the cluster argocd runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt (an AppProject that lacks a kind a stage now has refuses its sync)',
+        '',
+      ].join('\n'),
+    );
+    // said once: the next synth, replayed or not, finds the objects as they are
+    expect(runCli('synth', [], dir).stdout).not.toContain('delivery: dist/delivery/argocd/ changed');
+    expect(runCli('synth', ['--no-cache'], dir).stdout).not.toContain('delivery: dist/delivery/argocd/ changed');
   });
 });

@@ -189,7 +189,7 @@ describe('releases whose tag is no label value as it is, and digests', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n').slice(0, 2)).toEqual([
       `environments/production.yaml:8:${text.split('\n')[7].indexOf('demoapp:1.2') + 1}: error: apps.demoapp.blueGreen.green is demoapp:1.2 (version 1.2), not 1, and the switch would send traffic to it`,
-      '  hint: synthesize and apply production (npm run synth -- --stage production) before switching to demoapp:1.2, or give the green color back the image you meant to switch to',
+      '  hint: synthesize, commit and push production (npm run synth -- --stage production) before switching to demoapp:1.2, or give the green color back the image you meant to switch to',
     ]);
     expect(readFileSync(stagePath('production'), 'utf8')).toBe(text);
     expect(snapshotDir(join(dir, 'dist'))).toEqual(before);

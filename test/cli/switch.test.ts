@@ -40,6 +40,31 @@ describe("switch's word on when to apply it", () => {
   });
 });
 
+describe("switch's hints for a stage Argo CD or Flux delivers", () => {
+  it('say to commit and push what they say to apply for a stage applied by hand: the push is the apply', () => {
+    const delivered = repoStage('production');
+    const byHand = delivered.replace(/^delivery: .*\n/m, '');
+    const hints = (production: string) => {
+      const dir = tempProject({ dev: repoStage('dev'), test: repoStage('test'), qa: repoStage('qa'), production });
+      expect(runCli('synth', [], dir).code).toBe(0);
+      // dist/production is behind the stage file, and does not run the release named
+      writeFileSync(join(dir, 'environments', 'production.yaml'), production.replace('LOG_LEVEL: warn', 'LOG_LEVEL: info'));
+      const r = runCli('switch', ['production', 'demoapp', '--release', '7'], dir);
+      rmSync(dir, { recursive: true, force: true });
+      expect(r.code).toBe(1);
+      return r.stderr.split('\n').filter((l) => l.startsWith('  hint: '));
+    };
+    expect(hints(byHand)).toEqual([
+      '  hint: run npm run synth -- --stage production, commit and apply it, then switch; or pass --force',
+      expect.stringMatching(/^ {2}hint: promote the release to the green color first/),
+    ]);
+    expect(hints(delivered)).toEqual([
+      '  hint: run npm run synth -- --stage production, commit and push it, then switch; or pass --force',
+      expect.stringMatching(/^ {2}hint: promote the release to the green color first/),
+    ]);
+  });
+});
+
 describe('switch to an idle color scaled to zero', () => {
   const dir = tempProject({ onprem: repoStage('onprem') });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -323,9 +323,12 @@ describe('compiling delivery', () => {
       { project: { file: 'stagecraft.yaml', text: PRIVATE }, delivery: true },
     );
     const repositories = docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/00-stagecraft.yaml')!);
-    expect(repositories.map((o) => [(o.spec as { url: string }).url, (o.spec as { secretRef?: object }).secretRef])).toEqual([
-      ['https://GIT.example.com/team/app/', { name: 'git-credentials' }],
-      ['https://git.example.com/team/app.git', { name: 'git-credentials' }],
+    // each followed as the project file spells its url (lib/delivery/plan.ts), so named as the project's revisions
+    expect(
+      repositories.map((o) => [o.metadata.name, (o.spec as { url: string }).url, (o.spec as { secretRef?: object }).secretRef]),
+    ).toEqual([
+      ['stagecraft-release', 'https://git.example.com/team/app.git', { name: 'git-credentials' }],
+      ['stagecraft-v2', 'https://git.example.com/team/app.git', { name: 'git-credentials' }],
     ]);
   });
 
@@ -879,6 +882,8 @@ describe('delivery through the commands', () => {
     expect(moved.stdout).toContain(
       [
         'delivery: 3 argocd objects -> dist/delivery/argocd/',
+        'delivery: dist/delivery/argocd/ is new',
+        '  argocd does not apply dist/delivery/ itself: apply it to the cluster argocd runs in before pushing the stages, with the command on the third line of dist/delivery/argocd/inventory.txt (an AppProject that lacks a kind a stage now has refuses its sync)',
         'delivery: removed dist/delivery/flux/ (no stage is delivered by flux any more)',
         '  its objects stay in the cluster flux runs in, where they go on applying the stages they name; delete them with:',
         '    kubectl delete kustomization.kustomize.toolkit.fluxcd.io -n flux-system stagecraft-dev stagecraft-qa',

@@ -1,0 +1,34 @@
+/**
+ * What the engine needs to know of one stage (lib/delivery/plan.ts makes it; argocd.ts, flux.ts and
+ * conflicts.ts read it): a module of its own, so that what reads it never imports the planner. Pure.
+ */
+import type { ClusterSpec, Engine } from '../config/delivery.js';
+import type { StageKinds } from './stage.js';
+
+/** What the engine needs to know of one stage. */
+export interface DeliveryPlan {
+  readonly stage: string;
+  /** The stage's own namespace (the engine's default destination namespace). */
+  readonly namespace: string;
+  readonly engine: Engine;
+  readonly project: string;
+  /** The cluster: its key under `delivery.clusters`, and how the engine reaches it. */
+  readonly cluster: { readonly id: string } & ClusterSpec;
+  /**
+   * Where the engine reads the stage from; `secret`, Flux's Secret with the credentials to clone it
+   * (its own when the stage names another url than the project file's, else the project file's). @default - secret: none
+   */
+  readonly repository: { readonly url: string; readonly revision: string; readonly secret?: string };
+  /** Flux: the name of the GitRepository that follows `repository` (lib/delivery/source-name.ts). @default - none (Argo CD) */
+  readonly source?: string;
+  readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
+  /** The stage's namespace and every namespace its objects live in, sorted (the Argo CD AppProject's destinations). */
+  readonly namespaces: readonly string[];
+  /** `group/kind` of every kind the stage has, by scope, sorted (for Argo CD's resource allow-lists). */
+  readonly kinds: StageKinds;
+  /**
+   * The stage this one waits for: the one before it in the promotion order, when the same engine
+   * delivers it; for Flux, the nearest such stage that is not suspended.
+   */
+  readonly after?: string;
+}

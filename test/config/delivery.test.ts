@@ -1,0 +1,57 @@
+/** What lib/config/delivery.ts says of a repository's settings before any object is made of them. */
+import { describe, expect, it } from 'vitest';
+import { repositoryCredentials } from '../../lib/config/delivery.js';
+
+describe('repositoryCredentials', () => {
+  it.each([
+    [
+      'a query token',
+      'https://gitlab.example.com/platform/shop.git?private_token=Zx8kLm3Qp9RtVw2Y',
+      'a query (private_token=...)',
+      'https://gitlab.example.com/platform/shop.git',
+    ],
+    [
+      'a token as the user name',
+      'https://Zx8kLm3Qp9RtVw2Y@github.com/platform/shop.git',
+      'a user name (a token, as Git hosts take one there)',
+      'https://github.com/platform/shop.git',
+    ],
+    [
+      'a user name over http://',
+      'http://deploy@git.example.com/platform/shop.git',
+      'a user name (a token, as Git hosts take one there)',
+      'http://git.example.com/platform/shop.git',
+    ],
+    [
+      'a query after an scp-style address',
+      'git@git.example.com:platform/shop.git?token=Zx8kLm3Qp9RtVw2Y',
+      'a query (token=...)',
+      'git@git.example.com:platform/shop.git',
+    ],
+  ])('refuses %s, printing neither the URL nor the value, with the URL without it as hint', (_, url, carried, address) => {
+    const found = repositoryCredentials(url);
+    expect(found?.code).toBe('delivery/repository-credentials');
+    expect(found?.message).toContain(`the repository URL carries ${carried}, `);
+    expect(found?.hint).toMatch(
+      new RegExp(`^write the URL as ${address.replace(/[.?]/g, '\\$&')}, and give the credentials to the engine`),
+    );
+    expect(`${found?.message} ${found?.hint}`).not.toContain('Zx8kLm3Qp9');
+  });
+
+  it('names a query parameter that might be a token itself as ?', () => {
+    expect(repositoryCredentials('https://git.example.com/shop.git?Zx8kLm3Qp9RtVw2Y')?.message).toContain('a query (?=...)');
+  });
+
+  it('leaves a URL with a user and password to the secret screening, which refuses it first (lib/secrets.ts)', () => {
+    expect(repositoryCredentials('ssh://git:Zx8kLm3Qp9@git.example.com/platform/shop.git')).toBeUndefined();
+  });
+
+  it.each([
+    'https://git.example.com/platform/shop.git',
+    'ssh://git@git.example.com/platform/shop.git',
+    'git@git.example.com:platform/shop.git',
+    'git://git.example.com/platform/shop.git',
+  ])('lets %s through: an ssh user is the account, no secret', (url) => {
+    expect(repositoryCredentials(url)).toBeUndefined();
+  });
+});

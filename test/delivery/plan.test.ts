@@ -1,0 +1,107 @@
+/** What the delivery plan refuses of the stages' delivery: settings and the project file's, where, and with which hint. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadProjectFile } from '../../lib/config/project-file.js';
+import { formatProblem } from '../../lib/errors.js';
+import { planDelivery } from '../../lib/delivery/plan.js';
+import { runCli, tempProject } from '../helpers/cli.js';
+import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
+import { problemsThrownBy } from '../helpers/problems.js';
+
+const TOKEN = 'Zx8kLm3Qp9RtVw2Y';
+const HINT_START =
+  'hint: write the URL as https://gitlab.example.com/platform/shop.git, and give the credentials to the engine where it keeps them';
+
+describe('a repository URL with credentials in it', () => {
+  it("is refused at a stage's url, with nothing written and the token printed nowhere", () => {
+    const dir = tempProject({
+      qa: deliveredStageFile(
+        `{ cluster: nonprod, repository: { url: "https://gitlab.example.com/platform/shop.git?private_token=${TOKEN}" } }`,
+      ),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "environments/qa.yaml:3:50: error: delivery.repository.url: the repository URL carries a query (private_token=...), which would go into dist/delivery/ (committed) and the engine's objects in the cluster; the URL is not printed",
+    );
+    expect(r.stderr).toContain(HINT_START);
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+    expect(existsSync(join(dir, 'dist', 'delivery'))).toBe(false);
+  });
+
+  it("is refused at the project file's url, whatever the engine", () => {
+    const text = FLUX_PROJECT.replace('  engine: flux\n', '').replace(
+      'url: https://git.example.com/team/app.git',
+      `url: "https://gitlab.example.com/platform/shop.git?private_token=${TOKEN}"`,
+    );
+    const problems = problemsThrownBy(() => loadProjectFile(text)).map(formatProblem);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^stagecraft\.yaml:2:22: delivery\.repository\.url: the repository URL carries a query \(private_token=\.\.\.\)/,
+    );
+    expect(problems[0]).toContain(HINT_START);
+    expect(problems[0]).not.toContain(TOKEN);
+  });
+});
+
+describe('two keys of delivery.clusters', () => {
+  it('that name one cluster are refused at the later key, naming what they share: stages on each could own one namespace unseen', () => {
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: nonprod }'),
+      staging: deliveredStageFile('{ cluster: nonprod-eu }', 'namespace: qa\n'),
+    });
+    writeFileSync(
+      join(dir, 'stagecraft.yaml'),
+      `${FLUX_PROJECT.replace('engine: flux', 'engine: argocd').replace('kubeConfigSecret: nonprod-kubeconfig', 'server: https://nonprod.example.com:6443')}    nonprod-eu: { server: "https://NONPROD.example.com:6443/" }\n`,
+    );
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'stagecraft.yaml:7:17: error: delivery.clusters.nonprod-eu: the clusters nonprod and nonprod-eu are one cluster (the server https://nonprod.example.com:6443): ' +
+        'two stages delivered to them could share a namespace or an object outside their namespaces unseen, each engine pruning or overwriting what the other applies\n' +
+        '  hint: declare the cluster once: deliver the stages of nonprod-eu to nonprod (delivery: { cluster: nonprod }), give nonprod what nonprod-eu adds (a server and a kubeConfigSecret may sit together), and remove nonprod-eu\n',
+    );
+  });
+
+  it.each([
+    ['an Argo CD name', '{ name: eu }', '{ name: eu }', 'the Argo CD name eu'],
+    [
+      'a kubeconfig Secret',
+      '{ kubeConfigSecret: eu }',
+      '{ server: https://eu.example.com:6443, kubeConfigSecret: eu }',
+      'the kubeconfig Secret eu',
+    ],
+  ])('that share %s are one cluster too', (_, a, b, named) => {
+    const text = `delivery:\n  clusters:\n    a: ${a}\n    b: ${b}\n`;
+    const { problems } = planDelivery([], loadProjectFile(text), 'stagecraft.yaml', new Map());
+    expect(problems.map((p) => p.message)).toEqual([expect.stringContaining(`the clusters a and b are one cluster (${named})`)]);
+  });
+
+  it('that name other clusters, or one by its server and one by an Argo CD name, pass', () => {
+    const text =
+      'delivery:\n  clusters:\n    a: { server: https://a.example.com:6443 }\n    b: { server: https://b.example.com:6443 }\n    c: { name: c }\n';
+    expect(planDelivery([], loadProjectFile(text), 'stagecraft.yaml', new Map()).problems).toEqual([]);
+  });
+});
+
+describe("a stage that writes the project file's repository another way", () => {
+  it('is followed by Flux through the GitRepository of the project, as the project file spells the URL, not a second one', () => {
+    const dir = tempProject({
+      qa: deliveredStageFile('{ cluster: nonprod }'),
+      dev: deliveredStageFile('{ cluster: nonprod, repository: { url: "https://GIT.example.com/team/app/" } }', 'namespace: dev\n'),
+      test: deliveredStageFile('{ cluster: nonprod, repository: { url: https://git.example.com/team/app, revision: release } }'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const flux = join(dir, 'dist', 'delivery', 'flux');
+    const repositories = readFileSync(join(flux, '00-stagecraft.yaml'), 'utf8');
+    expect([...repositories.matchAll(/^ {2}name: (\S+)$/gm)].map((m) => m[1])).toEqual(['stagecraft', 'stagecraft-release']);
+    expect([...repositories.matchAll(/^ {2}url: (\S+)$/gm)].map((m) => m[1])).toEqual([
+      'https://git.example.com/team/app.git',
+      'https://git.example.com/team/app.git',
+    ]);
+    expect(readFileSync(join(flux, '10-dev.yaml'), 'utf8')).toContain('  sourceRef:\n    kind: GitRepository\n    name: stagecraft\n');
+  });
+});
