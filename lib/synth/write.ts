@@ -245,7 +245,15 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     crashPoint('staged');
 
     // 2. the journal: from here on, the next command completes the transaction
-    const journal: Journal = { command: o.command, pid: process.pid, started: new Date().toISOString(), renames, targets, remove: [tx] };
+    const journal: Journal = {
+      root: realpathSync(o.root),
+      command: o.command,
+      pid: process.pid,
+      started: new Date().toISOString(),
+      renames,
+      targets,
+      remove: [tx],
+    };
     mkdirSync(abs(STATE_DIR), { recursive: true });
     writeFileSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), `${JSON.stringify(journal, null, 2)}\n`);
     renameSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), abs(JOURNAL_FILE));
