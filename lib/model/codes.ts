@@ -323,6 +323,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'A journal that cannot be completed here',
     'The journal of an interrupted write is damaged while its staged files are left, or is another checkout sharing .stagecraft/: do what the hint says.',
   ),
+  row(
+    'synth/not-writable',
+    'A directory of dist/ or the project that cannot be written',
+    'A write renames files and stage directories: make the directory writable (chmod u+w) or run as its owner.',
+  ),
   row('synth/dist-not-a-directory', 'dist is not a plain directory', 'dist must be a directory of the project, not a symlink or a file.'),
   row(
     'synth/mount-point',

@@ -4,9 +4,9 @@
  * replaces files is completed by the next one (a roll forward), and one interrupted before is
  * undone (a rollback: only ignored staging files to remove). `recover` does either.
  */
-import { existsSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import { ProblemsError } from '../errors.js';
+import { accessSync, constants, existsSync, lstatSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { ProblemsError, type Problem } from '../errors.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularFile } from './disk.js';
 
@@ -50,6 +50,41 @@ export function finish(root: string, journal: Journal, first: number): void {
   for (const p of journal.remove) rmSync(abs(p), { recursive: true, force: true });
   crashPoint('cleanup');
   rmSync(abs(JOURNAL_FILE), { force: true });
+}
+
+/**
+ * What would stop one of `renames` once the journal is written, found before it is: a directory
+ * this user cannot write (a read-only `dist/<stage>/`, with `chmod -w`), from which or into which
+ * an entry is renamed, or which itself moves to another directory (its `..` entry changes). After
+ * the journal, a failed rename would leave the change half done, and every next command would fail
+ * on it again while completing it.
+ */
+export function unmovable(root: string, renames: readonly Rename[]): Problem[] {
+  const writable = (p: string) => {
+    try {
+      accessSync(join(root, p), constants.W_OK);
+      return true;
+    } catch {
+      return !present(join(root, p));
+    }
+  };
+  const problems = new Map<string, Problem>();
+  const refuse = (dir: string, why: string) => {
+    if (problems.has(dir) || writable(dir)) return;
+    problems.set(dir, {
+      code: 'synth/not-writable',
+      message: `${dir} is not writable by this user, and ${why}`,
+      hint: `make it writable (chmod u+w ${dir}) or run the command as its owner, then run the command again`,
+    });
+  };
+  for (const { from, to } of renames) {
+    refuse(dirname(from), `the write renames ${from} out of it`);
+    refuse(dirname(to), `the write renames ${to} into it`);
+    if (dirname(from) !== dirname(to) && lstatSync(join(root, from), { throwIfNoEntry: false })?.isDirectory()) {
+      refuse(from, `the write moves it aside to replace it, which a directory allows only when it is writable (its '..' entry changes)`);
+    }
+  }
+  return [...problems.values()];
 }
 
 /**

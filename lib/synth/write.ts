@@ -49,7 +49,7 @@ import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import { GENERATED_MARK, STATE_DIR, TMP_SUFFIX, TX_DIR, holdsBytes, present, scanDir, type DistTree, type WriteOptions } from './disk.js';
-import { JOURNAL_FILE, finish, type Journal, type Rename } from './journal.js';
+import { JOURNAL_FILE, finish, unmovable, type Journal, type Rename } from './journal.js';
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
@@ -242,6 +242,8 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       renames.push({ from: tmpPath(path), to: destinations.find((d) => d.path === path)!.to });
       targets.push(path);
     }
+    const refused = unmovable(o.root, renames);
+    if (refused.length) throw new ProblemsError(refused);
     crashPoint('staged');
 
     // 2. the journal: from here on, the next command completes the transaction
