@@ -27,6 +27,7 @@
  * (never a mix of old and new files); the journal says how to finish.
  */
 import {
+  chmodSync,
   closeSync,
   copyFileSync,
   existsSync,
@@ -237,9 +238,16 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     );
     if (inTheWay.length) throw new ProblemsError(inTheWay);
     for (const [path, text] of o.files ?? []) {
+      const to = destinations.find((d) => d.path === path)!.to;
       // a file-system error here is one of writing (main would take the failed open for a read)
-      withFs(path, 'writing', () => writeFileSync(abs(tmpPath(path)), text));
-      renames.push({ from: tmpPath(path), to: destinations.find((d) => d.path === path)!.to });
+      withFs(path, 'writing', () => {
+        writeFileSync(abs(tmpPath(path)), text);
+        // the new text takes the old file's place with its permissions (a stage file kept 0600, or
+        // 0664 for a team), not those a new file gets from the umask
+        const old = statSync(abs(to), { throwIfNoEntry: false });
+        if (old) chmodSync(abs(tmpPath(path)), old.mode & 0o7777);
+      });
+      renames.push({ from: tmpPath(path), to });
       targets.push(path);
     }
     const refused = unmovable(o.root, renames);

@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   existsSync,
   readdirSync,
   lstatSync,
@@ -197,4 +198,26 @@ describe('a stage file that is a symbolic link', () => {
       }
     },
   );
+});
+
+describe('a project file that a write replaces', () => {
+  it('keeps its permissions, not the umask a new file gets: the schema synth writes again, a stage file promote edits', () => {
+    const dir = tempProject({
+      dev: repoStage('dev'),
+      test: repoStage('test').replace('image: demoapp:1\n', 'image: demoapp:1.2\n'),
+      qa: repoStage('qa'),
+    });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const schema = join(dir, 'environments', 'stage.schema.json');
+    writeFileSync(schema, '{}\n');
+    chmodSync(schema, 0o640);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(readFileSync(schema, 'utf8')).not.toBe('{}\n');
+    expect(statSync(schema).mode & 0o7777).toBe(0o640);
+    const qa = join(dir, 'environments', 'qa.yaml');
+    chmodSync(qa, 0o600);
+    expect(runCli('promote', ['test', 'qa'], dir).code).toBe(0);
+    expect(readFileSync(qa, 'utf8')).toContain('image: demoapp:1.2');
+    expect(statSync(qa).mode & 0o7777).toBe(0o600);
+  });
 });
