@@ -4,11 +4,12 @@
  * replaces files is completed by the next one (a roll forward), and one interrupted before is
  * undone (a rollback: only ignored staging files to remove). `recover` does either.
  */
-import { accessSync, constants, existsSync, lstatSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { crashPoint } from '../model/crash-point.cjs';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularFile } from './disk.js';
+import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile } from './disk.js';
+import { sha256Hex } from '../model/sha256.js';
 
 /** Below the state directory: the renames an interrupted write still has to do. */
 export const JOURNAL_FILE = join(STATE_DIR, 'journal.json');
@@ -36,6 +37,19 @@ export interface Journal {
   readonly targets: readonly string[];
   /** Removed when every rename is done. */
   readonly remove: readonly string[];
+  /**
+   * By project file a rename replaces (a stage file, the schema), its digest when the journal was
+   * written (null: absent). One edited since (in an editor, after the crash) keeps that edit.
+   * Absent from journals of earlier releases.
+   */
+  readonly replaces?: Readonly<Record<string, string | null>>;
+}
+
+/** The SHA-256 of the file at `path`, null when there is none, or what is there when it is no regular file (a FIFO, which is replaced unread). */
+export function digestOf(path: string): string | null {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return null;
+  return st.isFile() ? sha256Hex(readRegularBytes(path)) : `not a regular file (mode ${st.mode.toString(8)})`;
 }
 
 /** Does the renames of `journal` from the `first`, then removes the transaction directory and the journal. */
@@ -134,10 +148,19 @@ export function recover(root: string, distDir: string, tmpDirs: readonly string[
       return lines;
     }
     refuseOthersJournal(root, read);
-    finish(root, read, pendingFrom(root, read.renames));
+    const first = pendingFrom(root, read.renames);
+    // a project file edited since the crash keeps the edit: the command's own text of it is dropped
+    const edited = read.renames
+      .slice(first)
+      .filter(({ to }) => read.replaces?.[to] !== undefined && digestOf(abs(to)) !== read.replaces[to]);
+    for (const { from } of edited) rmSync(abs(from), { force: true });
+    finish(root, read, first);
     lines.push(
       `recovered: '${read.command}' (pid ${read.pid}, started ${read.started}) was interrupted while it replaced files; ` +
-        `its change is now complete: ${read.targets.join(', ')}`,
+        `its change is now complete: ${read.targets.join(', ')}` +
+        (edited.length
+          ? `, but for ${edited.map((r) => r.to).join(', ')}, edited since, which keep${edited.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
+          : ''),
     );
   } else {
     const found = leftovers();
@@ -180,6 +203,15 @@ export function readJournal(text: string): Journal | string {
     return "its 'command', 'pid' or 'started' is missing";
   }
   if (j.root !== undefined && typeof j.root !== 'string') return "its 'root' is not a path";
+  const replaces = j.replaces as Record<string, unknown> | undefined | null;
+  if (
+    replaces !== undefined &&
+    (typeof replaces !== 'object' ||
+      replaces === null ||
+      !Object.entries(replaces).every(([p, d]) => inProject(p) && (d === null || typeof d === 'string')))
+  ) {
+    return "its 'replaces' is not a mapping of paths inside the project to digests";
+  }
   return j as Journal;
 }
 

@@ -50,7 +50,7 @@ import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import { GENERATED_MARK, STATE_DIR, TMP_SUFFIX, TX_DIR, holdsBytes, present, scanDir, type DistTree, type WriteOptions } from './disk.js';
-import { JOURNAL_FILE, finish, unmovable, type Journal, type Rename } from './journal.js';
+import { JOURNAL_FILE, digestOf, finish, unmovable, type Journal, type Rename } from './journal.js';
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
@@ -237,8 +237,11 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
         ),
     );
     if (inTheWay.length) throw new ProblemsError(inTheWay);
+    /** What each project file replaced holds now (its digest, or null when absent), for a recovery to tell an edit made since. */
+    const replaces: Record<string, string | null> = {};
     for (const [path, text] of o.files ?? []) {
       const to = destinations.find((d) => d.path === path)!.to;
+      replaces[to] = digestOf(abs(to));
       // a file-system error here is one of writing (main would take the failed open for a read)
       withFs(path, 'writing', () => {
         writeFileSync(abs(tmpPath(path)), text);
@@ -263,6 +266,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       renames,
       targets,
       remove: [tx],
+      replaces,
     };
     mkdirSync(abs(STATE_DIR), { recursive: true });
     writeFileSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), `${JSON.stringify(journal, null, 2)}\n`);

@@ -1,10 +1,10 @@
 /** Completing an interrupted write from its journal (lib/synth/journal.ts), when the journal cannot be trusted. */
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { atStep } from '../../lib/model/crash-point.cjs';
 import { JOURNAL_FILE, readJournal } from '../../lib/synth/journal.js';
-import { fixtureProject, repoStage, runCli, snapshotDir } from '../helpers/cli.js';
+import { fixtureProject, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
 
 const journal = (renames: unknown) => JSON.stringify({ command: 'npm run synth', pid: 1, started: 'x', renames, targets: [], remove: [] });
 
@@ -82,5 +82,58 @@ describe('a .stagecraft/ that two checkouts share through a symbolic link', () =
     expect(again.stderr).toContain("recovered: 'npm run synth'");
     expect(readFileSync(join(a, 'dist', 'lab', '10-nginx.yaml'), 'utf8')).toContain('replicas: 5');
     expect(runCli('check', [], b).code).toBe(0);
+  });
+});
+
+describe('a stage file edited after the command that was replacing it was interrupted', () => {
+  it('keeps the edit: the recovery completes dist/ and drops the command’s own text of the file, saying so', () => {
+    const dir = tempProject({
+      dev: repoStage('dev'),
+      test: repoStage('test').replace('image: demoapp:1\n', 'image: demoapp:1.2\n'),
+      qa: repoStage('qa'),
+    });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const qa = join(dir, 'environments', 'qa.yaml');
+    const cancel = atStep('journal', () => {
+      throw new Error('interrupted');
+    });
+    try {
+      expect(() => runCli('promote', ['test', 'qa'], dir)).toThrow('interrupted');
+    } finally {
+      cancel();
+    }
+    // saved from an editor before any command ran again
+    const edited = `${readFileSync(qa, 'utf8')}# a note\n`;
+    writeFileSync(qa, edited);
+    const r = runCli('check', [], dir);
+    expect(r.stderr).toContain(
+      'its change is now complete: dist/qa/, environments/qa.yaml, but for environments/qa.yaml, edited since, which keeps that edit: run the command again, or npm run synth',
+    );
+    expect(readFileSync(qa, 'utf8')).toBe(edited);
+    expect(readdirSync(join(dir, 'environments')).filter((f) => f.startsWith('.'))).toEqual([]);
+    expect(r.code).toBe(1);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(runCli('check', [], dir).code).toBe(0);
+  });
+
+  it('a file not edited since is replaced as the journal says', () => {
+    const dir = tempProject({
+      dev: repoStage('dev'),
+      test: repoStage('test').replace('image: demoapp:1\n', 'image: demoapp:1.2\n'),
+      qa: repoStage('qa'),
+    });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    const cancel = atStep('journal', () => {
+      throw new Error('interrupted');
+    });
+    try {
+      expect(() => runCli('promote', ['test', 'qa'], dir)).toThrow('interrupted');
+    } finally {
+      cancel();
+    }
+    const r = runCli('check', [], dir);
+    expect(r.stderr).not.toContain('edited since');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'environments', 'qa.yaml'), 'utf8')).toContain('image: demoapp:1.2');
   });
 });
