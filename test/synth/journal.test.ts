@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { atStep } from '../../lib/model/crash-point.cjs';
 import { JOURNAL_FILE, readJournal } from '../../lib/synth/journal.js';
-import { fixtureProject, repoStage, runCli, snapshotDir, tempProject } from '../helpers/cli.js';
+import { fixtureProject, promotableProject, repoStage, runCli, snapshotDir } from '../helpers/cli.js';
 
 const journal = (renames: unknown) => JSON.stringify({ command: 'npm run synth', pid: 1, started: 'x', renames, targets: [], remove: [] });
 
@@ -85,23 +85,24 @@ describe('a .stagecraft/ that two checkouts share through a symbolic link', () =
   });
 });
 
+/** A project where `npm run promote -- test qa` was interrupted once its journal was written, before its renames. */
+function interruptedPromote(): string {
+  const dir = promotableProject();
+  const cancel = atStep('journal', () => {
+    throw new Error('interrupted');
+  });
+  try {
+    expect(() => runCli('promote', ['test', 'qa'], dir)).toThrow('interrupted');
+  } finally {
+    cancel();
+  }
+  return dir;
+}
+
 describe('a stage file edited after the command that was replacing it was interrupted', () => {
   it('keeps the edit: the recovery completes dist/ and drops the command’s own text of the file, saying so', () => {
-    const dir = tempProject({
-      dev: repoStage('dev'),
-      test: repoStage('test').replace('image: demoapp:1\n', 'image: demoapp:1.2\n'),
-      qa: repoStage('qa'),
-    });
-    expect(runCli('synth', [], dir).code).toBe(0);
+    const dir = interruptedPromote();
     const qa = join(dir, 'environments', 'qa.yaml');
-    const cancel = atStep('journal', () => {
-      throw new Error('interrupted');
-    });
-    try {
-      expect(() => runCli('promote', ['test', 'qa'], dir)).toThrow('interrupted');
-    } finally {
-      cancel();
-    }
     // saved from an editor before any command ran again
     const edited = `${readFileSync(qa, 'utf8')}# a note\n`;
     writeFileSync(qa, edited);
@@ -117,20 +118,7 @@ describe('a stage file edited after the command that was replacing it was interr
   });
 
   it('a file not edited since is replaced as the journal says', () => {
-    const dir = tempProject({
-      dev: repoStage('dev'),
-      test: repoStage('test').replace('image: demoapp:1\n', 'image: demoapp:1.2\n'),
-      qa: repoStage('qa'),
-    });
-    expect(runCli('synth', [], dir).code).toBe(0);
-    const cancel = atStep('journal', () => {
-      throw new Error('interrupted');
-    });
-    try {
-      expect(() => runCli('promote', ['test', 'qa'], dir)).toThrow('interrupted');
-    } finally {
-      cancel();
-    }
+    const dir = interruptedPromote();
     const r = runCli('check', [], dir);
     expect(r.stderr).not.toContain('edited since');
     expect(r.code).toBe(0);

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, snapshotDir, tempProject, repoStage } from '../helpers/cli.js';
+import { promotableProject, runCli, snapshotDir, tempProject, repoStage } from '../helpers/cli.js';
 
 const brokenStage = 'apps:\n  nginx:\n    replicas: three\n';
 /** A file as stagecraft writes them (its header), which synth may replace or remove. */
@@ -202,12 +202,7 @@ describe('a stage file that is a symbolic link', () => {
 
 describe('a project file that a write replaces', () => {
   it('keeps its permissions, not the umask a new file gets: the schema synth writes again, a stage file promote edits', () => {
-    const dir = tempProject({
-      dev: repoStage('dev'),
-      test: repoStage('test').replace('image: demoapp:1\n', 'image: demoapp:1.2\n'),
-      qa: repoStage('qa'),
-    });
-    expect(runCli('synth', [], dir).code).toBe(0);
+    const dir = promotableProject();
     const schema = join(dir, 'environments', 'stage.schema.json');
     writeFileSync(schema, '{}\n');
     chmodSync(schema, 0o640);
