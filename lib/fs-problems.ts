@@ -59,14 +59,23 @@ export function isFsError(e: unknown): e is NodeJS.ErrnoException & { code: stri
   );
 }
 
-/** The problem for a file-system error `e` while `doing` ("reading", "writing") `path` (as shown to users). */
-export function fsProblem(e: NodeJS.ErrnoException & { code: string }, path: string, doing: string): Problem {
+/**
+ * The problem for a file-system error `e` while `doing` ("reading", "writing") `path`, shown to users
+ * as `show` writes a path (as it is, by default; an absolute path from the project directory).
+ */
+export function fsProblem(
+  e: NodeJS.ErrnoException & { code: string },
+  path: string,
+  doing: string,
+  show: (path: string) => string = (p) => p,
+): Problem {
   const table = doing === 'writing' && Object.hasOwn(FS_WRITE_ERRORS, e.code) ? FS_WRITE_ERRORS : FS_ERRORS;
   const known = Object.hasOwn(table, e.code) ? table[e.code] : undefined;
-  const where = shorten(path, 200);
-  const file = e.code === 'ENOTDIR' ? fileOnTheWay(path) : undefined;
+  const where = shorten(show(path), 200);
+  // a directory made where a file stands: mkdir(2) says EEXIST for the last part of the path, ENOTDIR for another
+  const file = e.code === 'ENOTDIR' || (e.code === 'EEXIST' && e.syscall === 'mkdir') ? fileOnTheWay(path) : undefined;
   if (file !== undefined) {
-    const shown = shorten(file, 200);
+    const shown = shorten(show(file), 200);
     return {
       code: `fs/${e.code.toLowerCase()}`,
       message: `${doing} ${where}: ${shown} is a file, where a directory must be`,
@@ -80,8 +89,8 @@ export function fsProblem(e: NodeJS.ErrnoException & { code: string }, path: str
   };
 }
 
-/** The first part of `path` that is there and is not a directory (the cause of ENOTDIR), or undefined. */
-function fileOnTheWay(path: string): string | undefined {
+/** The first part of `path` that is there and is not a directory (the cause of ENOTDIR, or of a mkdir's EEXIST), or undefined. */
+export function fileOnTheWay(path: string): string | undefined {
   const parts: string[] = [];
   for (let p = path; p !== dirname(p) && p !== '.'; p = dirname(p)) parts.unshift(p);
   for (const p of parts) {

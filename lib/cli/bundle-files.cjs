@@ -86,11 +86,16 @@ class ReplacedBundle extends Error {
   }
 }
 
-/** The build id in the first line of the bundle file `out`, or undefined. */
-function builtAs(out) {
+/**
+ * The build id in the first line of the bundle file `out`, when it has the size `bytes` its manifest
+ * gives (a bundle cut short, by a crash of the machine before its blocks reached the disk, has its
+ * first line and fails to compile), or undefined.
+ */
+function builtAs(out, bytes) {
   let fd;
   try {
     fd = openSync(out, 'r');
+    if (fstatSync(fd).size !== bytes) return undefined;
     const head = Buffer.alloc(64);
     const n = readSync(fd, head, 0, head.length, 0);
     return /^\/\/ stagecraft build (\S+)\n/.exec(head.toString('latin1', 0, n))?.[1];
@@ -202,7 +207,7 @@ async function current(dir, name, key, make, valid = () => true) {
   const out = join(dir, `${name}.cjs`);
   const manifestFile = join(dir, `${name}.json`);
   const manifest = currentManifest(manifestFile, key, valid);
-  if (manifest && builtAs(out) === manifest.build) return { manifest, rebuilt: false };
+  if (manifest && builtAs(out, manifest.bytes) === manifest.build) return { manifest, rebuilt: false };
   // each file written beside and renamed into place, the manifest last, so that a command
   // starting at the same time never reads half a bundle or a manifest of another bundle
   const tmp = `.${process.pid}.tmp`;
@@ -229,7 +234,7 @@ async function current(dir, name, key, make, valid = () => true) {
   rmSync(join(dir, `${name}.mjs`), { force: true });
   const stamps = stamp(inputs);
   // the build id ties the manifest and a code cache to this bundle; the bundle just built has no code cache
-  const built = { key, build, files: stamps, ...kept };
+  const built = { key, build, bytes: Buffer.byteLength(code), files: stamps, ...kept };
   // a file saved while (or just before) esbuild read it may be in the bundle in its older form:
   // then write no manifest, and the next start bundles again (mtimes can be coarse, hence the margin)
   const settled = Object.values(stamps).every((s) => {

@@ -83,11 +83,17 @@ function reportFailure<V>(e: unknown, command: Command<V>, io: Io, color: boolea
   }
   if (isFsError(e)) {
     // a file the command wrote or read that the file system refused: a message, not a trace
-    const p = fsProblem(e, e.path ?? 'a file', wasReading(e) ? 'reading' : 'writing');
+    const p = fsProblem(e, e.path ?? 'a file', wasReading(e) ? 'reading' : 'writing', (path) => fromProject(io, path));
     io.stderr.write(`${printProblem(p, color)}\n1 problem${outcome}\n`);
     return ExitCode.badInput;
   }
   throw e;
+}
+
+/** `path` (absolute, as Node.js's errors give it) from the project directory when it is in it, as every other message names files. */
+function fromProject(io: Io, path: string): string {
+  const rel = relative(io.cwd, path);
+  return rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? path : rel;
 }
 
 /** Codes of an open(2) that can refuse the creation or the writing of a file as well as its reading. */

@@ -10,8 +10,9 @@ import { edgeChangeLines } from '../edge/changes.js';
 import { ExitCode, ProblemsError, formatProblem } from '../errors.js';
 import { changeLines, changeSummary, objectsUnchanged, type InventoryChanges } from '../synth/inventory.js';
 import { beginTransaction, type ChangedFiles } from '../synth/write.js';
+import { JOURNAL_FILE } from '../synth/journal.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
-import { compareDist, compareDistDir, distDirs, mergeDifferences, type DistDifference } from '../synth/disk.js';
+import { compareDist, compareDistDir, distDirs, mergeDifferences, present, type DistDifference } from '../synth/disk.js';
 import type { Substitution } from '../transforms/images.js';
 import { objectsReport } from '../synth/render.js';
 import type { FileTree } from '../synth/file-content.js';
@@ -117,12 +118,26 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
       for (const [stage, tree] of compiled.tree) for (const [path, digest] of fileDigests(stage, tree)) digests.set(path, digest);
       // what the last full synthesis recorded stops being true now (lib/cli/fingerprint.ts)
       forgetFingerprint(project.root);
-      const { removed, foreign, changed } = tx.commit(compiled.tree);
+      const { removed, foreign, changed } = commitOrSayHalfDone(project.root, () => tx.commit(compiled.tree));
       noteWritten(`${DIST_DIR}/`);
       return { ...report(project, compiled, staged, foreign, changed), removed, digests };
     },
     abort: () => tx.abort(),
   };
+}
+
+/**
+ * Runs `commit`; when it fails once its journal is written (a rename refused), says so for the
+ * failure's last line: part of the change is done, and the next command completes it, rather than
+ * 'nothing was written'.
+ */
+function commitOrSayHalfDone<T>(root: string, commit: () => T): T {
+  try {
+    return commit();
+  } catch (e) {
+    if (present(join(root, JOURNAL_FILE))) noteWritten(`part of the change (the next command completes it from ${JOURNAL_FILE})`);
+    throw e;
+  }
 }
 
 function report(

@@ -40,7 +40,7 @@
  * least recently used packs but the MAX_PACKS / 2 most recent are merged into one.
  */
 import { closeSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { serializeObjects, withObjects, type CachedApp, type KeptApp, type RenderCache, type SerializedObjects } from '../synth/render.js';
 import type { StoredBytes } from '../synth/file-content.js';
 import type { KubeObject } from '../model/object.js';
@@ -50,7 +50,7 @@ import { PACK_SUFFIX, PackWriter, packName, readEntries, readPackIndex } from '.
 import { STAGING_PREFIX, evict, readdirSafe } from './render-evict.js';
 import { sha256Hex } from '../model/sha256.js';
 import { compilerDigests, compilerRecentlyChanged } from './digests.js';
-import { isFsError } from '../fs-problems.js';
+import { fileOnTheWay, isFsError } from '../fs-problems.js';
 
 export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
 const MAX_BYTES = 512 * 1024 * 1024;
@@ -367,6 +367,11 @@ export function diskRenderCache(
   let writable = !compilerRecentlyChanged();
   // the cache is safe to delete or damage: one that cannot be written (a file or a FIFO where its
   // directory goes, no permission, a full disk) is passed over, with one line, and the command goes on
+  // what stands where a directory of the cache goes: the cache itself, or a file in its place, .stagecraft included
+  const inTheWay = (code: string) => {
+    const file = /^(ENOTDIR|EEXIST)$/.test(code) ? fileOnTheWay(dir) : undefined;
+    return file === undefined ? join(STATE_DIR, 'cache') : relative(root, file);
+  };
   const passOver = (e: unknown) => {
     if (!writable) return;
     writable = false;
@@ -375,7 +380,7 @@ export function diskRenderCache(
     const code = (e as NodeJS.ErrnoException).code ?? '';
     const advice = /^(EACCES|EPERM|EROFS|ENOSPC|EDQUOT|EFBIG)$/.test(code)
       ? 'the next command that can write the project fills it'
-      : `remove ${join(STATE_DIR, 'cache')} (it is safe to delete) and the next command makes it again`;
+      : `remove ${inTheWay(code)} (it is safe to delete) and the next command makes it again`;
     warn(`warning: the render cache ${RENDER_CACHE_DIR}/ cannot be written (${reason}), so this command stores nothing in it; ${advice}`);
   };
   let staging: string | undefined;

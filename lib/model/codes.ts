@@ -318,6 +318,16 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'dist/delivery/ not updated by a synthesis of some stages',
     'dist/delivery/ depends on every stage; a synthesis of some stages updates it only while the last full synthesis still holds for the others: run npm run synth.',
   ),
+  row(
+    'synth/journal',
+    'A journal that cannot be completed here',
+    'The journal of an interrupted write is damaged while its staged files are left, or is another checkout sharing .stagecraft/: do what the hint says.',
+  ),
+  row(
+    'synth/not-writable',
+    'A directory of dist/ or the project that cannot be written',
+    'A write renames files and stage directories: make the directory writable (chmod u+w) or run as its owner.',
+  ),
   row('synth/dist-not-a-directory', 'dist is not a plain directory', 'dist must be a directory of the project, not a symlink or a file.'),
   row(
     'synth/mount-point',

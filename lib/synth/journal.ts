@@ -4,10 +4,12 @@
  * replaces files is completed by the next one (a roll forward), and one interrupted before is
  * undone (a rollback: only ignored staging files to remove). `recover` does either.
  */
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, lstatSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { ProblemsError, type Problem } from '../errors.js';
 import { crashPoint } from '../model/crash-point.cjs';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularFile } from './disk.js';
+import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile } from './disk.js';
+import { sha256Hex } from '../model/sha256.js';
 
 /** Below the state directory: the renames an interrupted write still has to do. */
 export const JOURNAL_FILE = join(STATE_DIR, 'journal.json');
@@ -20,6 +22,12 @@ export interface Rename {
 
 /** What `.stagecraft/journal.json` holds while a transaction replaces files. */
 export interface Journal {
+  /**
+   * The real path of the project the renames are in: a `.stagecraft/` that two checkouts share (a
+   * symbolic link) holds one journal, which only its own checkout may complete. Absent from journals
+   * of earlier releases, completed wherever they are.
+   */
+  readonly root?: string;
   readonly command: string;
   readonly pid: number;
   readonly started: string;
@@ -29,6 +37,19 @@ export interface Journal {
   readonly targets: readonly string[];
   /** Removed when every rename is done. */
   readonly remove: readonly string[];
+  /**
+   * By project file a rename replaces (a stage file, the schema), its digest when the journal was
+   * written (null: absent). One edited since (in an editor, after the crash) keeps that edit.
+   * Absent from journals of earlier releases.
+   */
+  readonly replaces?: Readonly<Record<string, string | null>>;
+}
+
+/** The SHA-256 of the file at `path`, null when there is none, or what is there when it is no regular file (a FIFO, which is replaced unread). */
+export function digestOf(path: string): string | null {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return null;
+  return st.isFile() ? sha256Hex(readRegularBytes(path)) : `not a regular file (mode ${st.mode.toString(8)})`;
 }
 
 /** Does the renames of `journal` from the `first`, then removes the transaction directory and the journal. */
@@ -43,6 +64,41 @@ export function finish(root: string, journal: Journal, first: number): void {
   for (const p of journal.remove) rmSync(abs(p), { recursive: true, force: true });
   crashPoint('cleanup');
   rmSync(abs(JOURNAL_FILE), { force: true });
+}
+
+/**
+ * What would stop one of `renames` once the journal is written, found before it is: a directory
+ * this user cannot write (a read-only `dist/<stage>/`, with `chmod -w`), from which or into which
+ * an entry is renamed, or which itself moves to another directory (its `..` entry changes). After
+ * the journal, a failed rename would leave the change half done, and every next command would fail
+ * on it again while completing it.
+ */
+export function unmovable(root: string, renames: readonly Rename[]): Problem[] {
+  const writable = (p: string) => {
+    try {
+      accessSync(join(root, p), constants.W_OK);
+      return true;
+    } catch {
+      return !present(join(root, p));
+    }
+  };
+  const problems = new Map<string, Problem>();
+  const refuse = (dir: string, why: string) => {
+    if (problems.has(dir) || writable(dir)) return;
+    problems.set(dir, {
+      code: 'synth/not-writable',
+      message: `${dir} is not writable by this user, and ${why}`,
+      hint: `make it writable (chmod u+w ${dir}) or run the command as its owner, then run the command again`,
+    });
+  };
+  for (const { from, to } of renames) {
+    refuse(dirname(from), `the write renames ${from} out of it`);
+    refuse(dirname(to), `the write renames ${to} into it`);
+    if (dirname(from) !== dirname(to) && lstatSync(join(root, from), { throwIfNoEntry: false })?.isDirectory()) {
+      refuse(from, `the write moves it aside to replace it, which a directory allows only when it is writable (its '..' entry changes)`);
+    }
+  }
+  return [...problems.values()];
 }
 
 /**
@@ -71,25 +127,126 @@ export function needsRecovery(root: string, distDir: string): boolean {
 export function recover(root: string, distDir: string, tmpDirs: readonly string[]): string[] {
   const abs = (p: string) => join(root, p);
   const lines: string[] = [];
-  if (present(abs(JOURNAL_FILE))) {
-    const journal = JSON.parse(readRegularFile(abs(JOURNAL_FILE))) as Journal;
-    finish(root, journal, pendingFrom(root, journal.renames));
-    lines.push(
-      `recovered: '${journal.command}' (pid ${journal.pid}, started ${journal.started}) was interrupted while it replaced files; ` +
-        `its change is now complete: ${journal.targets.join(', ')}`,
-    );
-  } else {
-    const leftovers = [join(distDir, TX_DIR), `${JOURNAL_FILE}${TMP_SUFFIX}`].filter((p) => present(abs(p)));
+  // the staged files an interrupted transaction left (the journal and the new texts of project files included)
+  const leftovers = () => {
+    const found = [join(distDir, TX_DIR), `${JOURNAL_FILE}${TMP_SUFFIX}`].filter((p) => present(abs(p)));
     for (const dir of tmpDirs) {
       if (!existsSync(abs(dir))) continue;
-      for (const name of readdirSync(abs(dir))) if (name.startsWith('.') && name.endsWith(TMP_SUFFIX)) leftovers.push(join(dir, name));
+      for (const name of readdirSync(abs(dir))) if (name.startsWith('.') && name.endsWith(TMP_SUFFIX)) found.push(join(dir, name));
     }
-    for (const p of leftovers) rmSync(abs(p), { recursive: true, force: true });
-    if (leftovers.length) {
+    return found;
+  };
+  if (present(abs(JOURNAL_FILE))) {
+    const read = readJournal(readRegularFile(abs(JOURNAL_FILE)));
+    if (typeof read === 'string') {
+      // every rename of a transaction has its source or its target among the staged files: none
+      // left means that it was complete (or never began), and the damaged journal says nothing more
+      const staged = leftovers();
+      if (staged.length) throw damagedJournal(read, staged);
+      rmSync(abs(JOURNAL_FILE), { force: true });
+      lines.push(`recovered: ${JOURNAL_FILE} was damaged (${read}), and no interrupted write had anything left to do; removed it`);
+      return lines;
+    }
+    refuseOthersJournal(root, read);
+    const first = pendingFrom(root, read.renames);
+    // a project file edited since the crash keeps the edit: the command's own text of it is dropped
+    const edited = read.renames
+      .slice(first)
+      .filter(({ to }) => read.replaces?.[to] !== undefined && digestOf(abs(to)) !== read.replaces[to]);
+    for (const { from } of edited) rmSync(abs(from), { force: true });
+    finish(root, read, first);
+    lines.push(
+      `recovered: '${read.command}' (pid ${read.pid}, started ${read.started}) was interrupted while it replaced files; ` +
+        `its change is now complete: ${read.targets.join(', ')}` +
+        (edited.length
+          ? `, but for ${edited.map((r) => r.to).join(', ')}, edited since, which keep${edited.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
+          : ''),
+    );
+  } else {
+    const found = leftovers();
+    for (const p of found) rmSync(abs(p), { recursive: true, force: true });
+    if (found.length) {
       lines.push(
-        `recovered: an interrupted command had not replaced anything yet; its change is rolled back (removed ${leftovers.join(', ')})`,
+        `recovered: an interrupted command had not replaced anything yet; its change is rolled back (removed ${found.join(', ')})`,
       );
     }
   }
   return lines;
+}
+
+/** A path of a journal that names a file of the project: relative, and never out of it. */
+const inProject = (p: unknown): p is string => typeof p === 'string' && p !== '' && !isAbsolute(p) && !p.split(/[\\/]/).includes('..');
+
+/**
+ * The journal in `text`, or why it is not one that `finish` may follow (a file emptied by a crash of
+ * the machine, edited by hand, or left by a merge): its renames are done blindly, so every path must
+ * be one of the project's.
+ */
+export function readJournal(text: string): Journal | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text.trim() === '' ? 'it is empty' : 'it is not JSON';
+  }
+  const j = value as Partial<Record<keyof Journal, unknown>> | null;
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) return 'it is not a JSON object';
+  const renames = Array.isArray(j.renames) ? (j.renames as Partial<Record<keyof Rename, unknown>>[]) : undefined;
+  if (!renames?.every((r) => typeof r === 'object' && r !== null && inProject(r.from) && inProject(r.to))) {
+    return "its 'renames' are not a list of { from, to } paths inside the project";
+  }
+  for (const key of ['targets', 'remove'] as const) {
+    const list = j[key];
+    if (!Array.isArray(list) || !list.every(inProject)) return `its '${key}' is not a list of paths inside the project`;
+  }
+  if (typeof j.command !== 'string' || typeof j.pid !== 'number' || typeof j.started !== 'string') {
+    return "its 'command', 'pid' or 'started' is missing";
+  }
+  if (j.root !== undefined && typeof j.root !== 'string') return "its 'root' is not a path";
+  const replaces = j.replaces as Record<string, unknown> | undefined | null;
+  if (
+    replaces !== undefined &&
+    (typeof replaces !== 'object' ||
+      replaces === null ||
+      !Object.entries(replaces).every(([p, d]) => inProject(p) && (d === null || typeof d === 'string')))
+  ) {
+    return "its 'replaces' is not a mapping of paths inside the project to digests";
+  }
+  return j as Journal;
+}
+
+function damagedJournal(reason: string, staged: readonly string[]): ProblemsError {
+  return new ProblemsError([
+    {
+      code: 'synth/journal',
+      message: `${JOURNAL_FILE} is not a journal stagecraft can follow (${reason}), and an interrupted write left ${staged.join(', ')}: which of its renames were done is unknown`,
+      hint:
+        `${TX_DIR}/new/<stage>/ holds a stage's new output, ${TX_DIR}/old/<stage>/ its old one, and .<name>${TMP_SUFFIX} a file's new text: ` +
+        `put back a dist/<stage>/ or a stage file that is missing, remove ${JOURNAL_FILE} and ${staged.join(', ')}, then run npm run synth`,
+    },
+  ]);
+}
+
+/**
+ * @throws ProblemsError when `journal` is another checkout's: one whose `.stagecraft/` is this one
+ * (a symbolic link both share), whose renames would move this checkout's files. A project moved or
+ * copied since, whose old place no longer shares this state, completes it here.
+ */
+function refuseOthersJournal(root: string, journal: Journal): void {
+  if (journal.root === undefined || journal.root === realpathSync(root)) return;
+  const state = (dir: string) => {
+    try {
+      return realpathSync(join(dir, STATE_DIR));
+    } catch {
+      return undefined;
+    }
+  };
+  if (state(journal.root) !== state(root)) return;
+  throw new ProblemsError([
+    {
+      code: 'synth/journal',
+      message: `${JOURNAL_FILE} is the journal of '${journal.command}' in ${journal.root}, which shares this ${STATE_DIR}/ (a symbolic link), and its renames are of that checkout's files`,
+      hint: `run a command there (cd ${journal.root} && npm run check) to complete its change, then run this one again; give each checkout a ${STATE_DIR}/ of its own`,
+    },
+  ]);
 }

@@ -11,7 +11,7 @@
  *    bytes equal the generated file already in `dist/<stage>/` is hard-linked there instead, or
  *    copied where links fail, so that the replacement touches only the files that change), and every
  *    project file (a stage file, the schema) beside itself as `.<name>.stagecraft-tmp` (renamed, for
- *    a symbolic link, onto the file it leads to: `writtenThrough`). Nothing
+ *    a symbolic link, onto the file it leads to: lib/synth/project-files.ts). Nothing
  *    that users see has changed; a crash here leaves only ignored files, which the next command
  *    removes (a rollback).
  * 2. `journal`: `.stagecraft/journal.json` lists every rename still to do, in order.
@@ -38,18 +38,18 @@ import {
   realpathSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import { GENERATED_MARK, STATE_DIR, TMP_SUFFIX, TX_DIR, holdsBytes, present, scanDir, type DistTree, type WriteOptions } from './disk.js';
-import { JOURNAL_FILE, finish, type Journal, type Rename } from './journal.js';
+import { JOURNAL_FILE, finish, unmovable, type Journal, type Rename } from './journal.js';
+import { stageProjectFiles, tmpPath } from './project-files.js';
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
@@ -74,10 +74,6 @@ export interface TransactionResult {
   readonly foreign: string[];
   /** By stage written, its files whose bytes changed, were added or were removed (paths below `dist/<stage>/`, sorted). */
   readonly changed: ReadonlyMap<string, ChangedFiles>;
-}
-
-function tmpPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}${TMP_SUFFIX}`);
 }
 
 /** Whether `a` (a file or a directory with a trailing `/`) and `b` (a file) are the same path or one holds the other. */
@@ -219,33 +215,24 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       if (p.filled) renames.push({ from: into, to: target });
       targets.push(`${target}/`);
     }
-    const destinations = [...(o.files?.keys() ?? [])].map((path) => writtenThrough(o.root, path));
-    const linkProblems = destinations.flatMap((d) => d.problems);
-    if (linkProblems.length) throw new ProblemsError(linkProblems);
-    // a directory where a project file or its new text goes would stop the renames half done, after
-    // the journal (which the next command would then complete): refused before anything is written
-    const inTheWay = destinations.flatMap(({ path, to }) =>
-      [tmpPath(path), to]
-        .filter((p) => lstatSync(abs(p), { throwIfNoEntry: false })?.isDirectory())
-        .map(
-          (p): Problem => ({
-            code: 'synth/foreign-file',
-            message: `${p} is a directory, where stagecraft writes ${path} as a file`,
-            hint: `move or rename the directory ${p}, then run the command again`,
-          }),
-        ),
-    );
-    if (inTheWay.length) throw new ProblemsError(inTheWay);
-    for (const [path, text] of o.files ?? []) {
-      // a file-system error here is one of writing (main would take the failed open for a read)
-      withFs(path, 'writing', () => writeFileSync(abs(tmpPath(path)), text));
-      renames.push({ from: tmpPath(path), to: destinations.find((d) => d.path === path)!.to });
-      targets.push(path);
-    }
+    const projectFiles = stageProjectFiles(o.root, o.files ?? new Map());
+    renames.push(...projectFiles.renames);
+    targets.push(...projectFiles.targets);
+    const refused = unmovable(o.root, renames);
+    if (refused.length) throw new ProblemsError(refused);
     crashPoint('staged');
 
     // 2. the journal: from here on, the next command completes the transaction
-    const journal: Journal = { command: o.command, pid: process.pid, started: new Date().toISOString(), renames, targets, remove: [tx] };
+    const journal: Journal = {
+      root: realpathSync(o.root),
+      command: o.command,
+      pid: process.pid,
+      started: new Date().toISOString(),
+      renames,
+      targets,
+      remove: [tx],
+      replaces: projectFiles.replaces,
+    };
     mkdirSync(abs(STATE_DIR), { recursive: true });
     writeFileSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), `${JSON.stringify(journal, null, 2)}\n`);
     renameSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), abs(JOURNAL_FILE));
@@ -369,37 +356,6 @@ function writeContent(path: string, content: FileContent): void {
   } finally {
     closeSync(fd);
   }
-}
-
-/**
- * Where the new text of the project file `path` goes: the file itself, or, when it is a symbolic
- * link (a stage file kept in a shared folder), the file the link leads to, by its path from the
- * root (`../shared/qa.yaml`), so that the link stays and what it points at is edited, as an editor
- * does. The new text is still written beside the link (where a rollback looks for it) and renamed
- * onto the file, which rename(2) can do only on the same file system: a file elsewhere is refused
- * before anything is written. A link that leads nowhere is replaced, as a missing file is written.
- */
-function writtenThrough(root: string, path: string): { path: string; to: string; problems: Problem[] } {
-  const full = join(root, path);
-  if (!lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) return { path, to: path, problems: [] };
-  let real: string;
-  try {
-    real = realpathSync(full);
-  } catch {
-    return { path, to: path, problems: [] };
-  }
-  if (statSync(dirname(real)).dev === lstatSync(dirname(full)).dev) return { path, to: relative(root, real), problems: [] };
-  return {
-    path,
-    to: path,
-    problems: [
-      {
-        code: 'synth/linked-file',
-        message: `${path} is a symbolic link to ${real}, on another file system than ${dirname(path)}/; stagecraft edits the file a link leads to by renaming its new text onto it, which cannot cross file systems`,
-        hint: `make the change in ${real} by hand, or replace the link with a copy of the file (cp --remove-destination ${real} ${path}), then run the command again`,
-      },
-    ],
-  };
 }
 
 /** Why the entry at `path` of a stage directory is not one stagecraft wrote, for a message. */

@@ -119,3 +119,20 @@ describe('a bundle replaced by another start of the checkout', () => {
     expect(existsSync(join(rootCache(project), 'fast.cjs'))).toBe(true);
   });
 });
+
+describe('a bundle cut short (a crash of the machine before its blocks reached the disk)', () => {
+  it('is built again in its place, not run: its first line is intact, and it no longer compiles', async () => {
+    // settled sources (2 s), so that the bundle built gets its manifest
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const warm = synth(0);
+    expect(warm.status, warm.stderr).toBe(0);
+    const whole = readFileSync(bundle());
+    writeFileSync(bundle(), whole.subarray(0, Math.floor(whole.length / 2)));
+    const r = synth(0);
+    expect(r.stderr).not.toMatch(/internal error|SyntaxError/);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^lab: .*-> dist\/lab\//m);
+    expect(readFileSync(bundle(), 'latin1')).toMatch(/\n$/);
+    expect(readFileSync(bundle()).length).toBeGreaterThan(whole.length / 2);
+  });
+});

@@ -163,6 +163,30 @@ describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecr
     setWritable(project, true);
   });
 
+  it('a read-only stage directory is refused before the journal: nothing moves, and the next command has nothing to complete', () => {
+    const dist = join(project, 'dist', 'lab');
+    chmodSync(dist, statSync(dist).mode & ~0o222);
+    try {
+      writeFileSync(join(project, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 4'));
+      const before = listFiles(join(project, 'dist'));
+      const r = asNobody(project, ['synth'], tmp);
+      expect(r.stderr).toContain(
+        "error: dist/lab is not writable by this user, and the write moves it aside to replace it, which a directory allows only when it is writable (its '..' entry changes)\n" +
+          '  hint: make it writable (chmod u+w dist/lab) or run the command as its owner, then run the command again\n',
+      );
+      expect(r.stderr).toContain('1 problem; nothing was written.');
+      expect(r.status).toBe(2);
+      expect(existsSync(join(project, '.stagecraft', 'journal.json'))).toBe(false);
+      expect(listFiles(join(project, 'dist'))).toEqual(before);
+    } finally {
+      chmodSync(dist, statSync(dist).mode | 0o200);
+    }
+    const again = asNobody(project, ['synth'], tmp);
+    expect(again.stderr).not.toContain('recovered');
+    expect(again.status).toBe(0);
+    expect(readFileSync(join(dist, '10-nginx.yaml'), 'utf8')).toContain('replicas: 4');
+  });
+
   it('a lock that cannot be created is reported as written, not read', () => {
     mkdirSync(join(project, '.stagecraft'), { recursive: true });
     chownSync(join(project, '.stagecraft'), NOBODY, NOBODY);
@@ -170,7 +194,7 @@ describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecr
     try {
       writeFileSync(join(project, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
       const r = asNobody(project, ['synth', 'lab'], tmp);
-      expect(r.stderr).toMatch(/^error: writing .*\/\.stagecraft\/lock[^:]*: it is not accessible \(permission denied\)\n/);
+      expect(r.stderr).toMatch(/^error: writing \.stagecraft\/lock[^:]*: it is not accessible \(permission denied\)\n/);
       expect(r.stderr).toContain('1 problem; nothing was written.');
       expect(r.status).toBe(2);
     } finally {

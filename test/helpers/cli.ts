@@ -156,6 +156,18 @@ export function repoStage(name: string): string {
   return readFileSync(join(REPO, 'test', 'fixtures', 'examples', `${name}.yaml`), 'utf8');
 }
 
+/** A synthesized project where `npm run promote -- test qa` has a release to promote (test's demoapp:1.2 over qa's demoapp:1). */
+export function promotableProject(): string {
+  const dir = tempProject({
+    dev: repoStage('dev'),
+    test: repoStage('test').replace('image: demoapp:1\n', 'image: demoapp:1.2\n'),
+    qa: repoStage('qa'),
+  });
+  const r = runCli('synth', [], dir);
+  if (r.code !== 0) throw new Error(`promotableProject: synth failed: ${r.stderr}`);
+  return dir;
+}
+
 /** A temporary project holding the fixture copies of the example stages `names`. */
 export function fixtureProject(names: readonly string[], options: { copyDist?: boolean } = {}): string {
   return tempProject(Object.fromEntries(names.map((n) => [n, repoStage(n)])), options);

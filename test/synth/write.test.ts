@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   existsSync,
   readdirSync,
   lstatSync,
@@ -15,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, snapshotDir, tempProject, repoStage } from '../helpers/cli.js';
+import { promotableProject, runCli, snapshotDir, tempProject, repoStage } from '../helpers/cli.js';
 
 const brokenStage = 'apps:\n  nginx:\n    replicas: three\n';
 /** A file as stagecraft writes them (its header), which synth may replace or remove. */
@@ -197,4 +198,21 @@ describe('a stage file that is a symbolic link', () => {
       }
     },
   );
+});
+
+describe('a project file that a write replaces', () => {
+  it('keeps its permissions, not the umask a new file gets: the schema synth writes again, a stage file promote edits', () => {
+    const dir = promotableProject();
+    const schema = join(dir, 'environments', 'stage.schema.json');
+    writeFileSync(schema, '{}\n');
+    chmodSync(schema, 0o640);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    expect(readFileSync(schema, 'utf8')).not.toBe('{}\n');
+    expect(statSync(schema).mode & 0o7777).toBe(0o640);
+    const qa = join(dir, 'environments', 'qa.yaml');
+    chmodSync(qa, 0o600);
+    expect(runCli('promote', ['test', 'qa'], dir).code).toBe(0);
+    expect(readFileSync(qa, 'utf8')).toContain('image: demoapp:1.2');
+    expect(statSync(qa).mode & 0o7777).toBe(0o600);
+  });
 });

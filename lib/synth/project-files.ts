@@ -1,0 +1,96 @@
+/**
+ * Step 1 of a write transaction (lib/synth/write.ts) for the project files it replaces (stage files
+ * that promote and switch edit, the schema): each new text is written beside its file as
+ * `.<name>.stagecraft-tmp`, to be renamed onto it (for a symbolic link, onto the file it leads to).
+ */
+import { chmodSync, lstatSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { ProblemsError, type Problem } from '../errors.js';
+import { withFs } from '../fs-problems.js';
+import { TMP_SUFFIX } from './disk.js';
+import { digestOf, type Rename } from './journal.js';
+
+/** Where the new text of the project file `path` is written first: beside it (where a rollback looks for it). */
+export function tmpPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}${TMP_SUFFIX}`);
+}
+
+/**
+ * Writes the new text of each project file of `files` (path from `root` -> text) beside it, and
+ * returns the renames that put them in place, the files they change (for the message after a
+ * recovery) and what each file replaced holds now (for a recovery to tell an edit made since).
+ * @throws ProblemsError when a link leads to another file system, or a directory is where a file or its new text goes (nothing written)
+ */
+export function stageProjectFiles(
+  root: string,
+  files: ReadonlyMap<string, string>,
+): { renames: Rename[]; targets: string[]; replaces: Record<string, string | null> } {
+  const abs = (p: string) => join(root, p);
+  const renames: Rename[] = [];
+  const targets: string[] = [];
+  const destinations = [...files.keys()].map((path) => writtenThrough(root, path));
+  const linkProblems = destinations.flatMap((d) => d.problems);
+  if (linkProblems.length) throw new ProblemsError(linkProblems);
+  // a directory where a project file or its new text goes would stop the renames half done, after
+  // the journal (which the next command would then complete): refused before anything is written
+  const inTheWay = destinations.flatMap(({ path, to }) =>
+    [tmpPath(path), to]
+      .filter((p) => lstatSync(abs(p), { throwIfNoEntry: false })?.isDirectory())
+      .map(
+        (p): Problem => ({
+          code: 'synth/foreign-file',
+          message: `${p} is a directory, where stagecraft writes ${path} as a file`,
+          hint: `move or rename the directory ${p}, then run the command again`,
+        }),
+      ),
+  );
+  if (inTheWay.length) throw new ProblemsError(inTheWay);
+  /** What each project file replaced holds now (its digest, or null when absent), for a recovery to tell an edit made since. */
+  const replaces: Record<string, string | null> = {};
+  for (const [path, text] of files) {
+    const to = destinations.find((d) => d.path === path)!.to;
+    replaces[to] = digestOf(abs(to));
+    // a file-system error here is one of writing (main would take the failed open for a read)
+    withFs(path, 'writing', () => {
+      writeFileSync(abs(tmpPath(path)), text);
+      // the new text takes the old file's place with its permissions (a stage file kept 0600, or
+      // 0664 for a team), not those a new file gets from the umask
+      const old = statSync(abs(to), { throwIfNoEntry: false });
+      if (old) chmodSync(abs(tmpPath(path)), old.mode & 0o7777);
+    });
+    renames.push({ from: tmpPath(path), to });
+    targets.push(path);
+  }
+  return { renames, targets, replaces };
+}
+
+/**
+ * Where the new text of the project file `path` goes: the file itself, or, when it is a symbolic
+ * link (a stage file kept in a shared folder), the file the link leads to, by its path from the
+ * root (`../shared/qa.yaml`), so that the link stays and what it points at is edited, as an editor
+ * does. The new text is still written beside the link (where a rollback looks for it) and renamed
+ * onto the file, which rename(2) can do only on the same file system: a file elsewhere is refused
+ * before anything is written. A link that leads nowhere is replaced, as a missing file is written.
+ */
+function writtenThrough(root: string, path: string): { path: string; to: string; problems: Problem[] } {
+  const full = join(root, path);
+  if (!lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) return { path, to: path, problems: [] };
+  let real: string;
+  try {
+    real = realpathSync(full);
+  } catch {
+    return { path, to: path, problems: [] };
+  }
+  if (statSync(dirname(real)).dev === lstatSync(dirname(full)).dev) return { path, to: relative(root, real), problems: [] };
+  return {
+    path,
+    to: path,
+    problems: [
+      {
+        code: 'synth/linked-file',
+        message: `${path} is a symbolic link to ${real}, on another file system than ${dirname(path)}/; stagecraft edits the file a link leads to by renaming its new text onto it, which cannot cross file systems`,
+        hint: `make the change in ${real} by hand, or replace the link with a copy of the file (cp --remove-destination ${real} ${path}), then run the command again`,
+      },
+    ],
+  };
+}

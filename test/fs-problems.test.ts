@@ -1,0 +1,42 @@
+/** File-system errors as problems (lib/fs-problems.ts), and as the commands print them. */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fsProblem } from '../lib/fs-problems.js';
+import { fixtureProject, repoStage, runCli, snapshotDir } from './helpers/cli.js';
+
+describe('a directory made where a file stands', () => {
+  it('names the file in the way, whichever part of the path it is', () => {
+    const dir = fixtureProject([]);
+    writeFileSync(join(dir, 'state'), 'x');
+    const eexist = Object.assign(new Error('EEXIST'), { code: 'EEXIST', syscall: 'mkdir' });
+    expect(fsProblem(eexist, join(dir, 'state'), 'writing')).toMatchObject({
+      message: `writing ${join(dir, 'state')}: ${join(dir, 'state')} is a file, where a directory must be`,
+      hint: `move or rename the file ${join(dir, 'state')}, then run the command again`,
+    });
+    const enotdir = Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR', syscall: 'mkdir' });
+    expect(fsProblem(enotdir, join(dir, 'state', 'cache'), 'writing').message).toContain(
+      `${join(dir, 'state')} is a file, where a directory must be`,
+    );
+  });
+
+  it('.stagecraft as a file: synth says so from the project directory (not "it already exists"), and writes nothing', () => {
+    const dir = fixtureProject(['lab']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, '.stagecraft'), { recursive: true });
+    writeFileSync(join(dir, '.stagecraft'), 'notes\n');
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
+    const before = snapshotDir(dir);
+    const r = runCli('synth', [], dir);
+    expect(r.stderr).toBe(
+      'error: writing .stagecraft: .stagecraft is a file, where a directory must be\n' +
+        '  hint: move or rename the file .stagecraft, then run the command again\n' +
+        '1 problem; nothing was written.\n',
+    );
+    expect(r.code).toBe(2);
+    expect(snapshotDir(dir)).toEqual(before);
+    // check, which keeps nothing it cannot write, names it as what to remove for its render cache
+    const check = runCli('check', [], dir);
+    expect(check.stderr).toContain('; remove .stagecraft (it is safe to delete) and the next command makes it again');
+  });
+});
