@@ -202,11 +202,11 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   let subject = object;
   if ('status' in object) {
     // what `kubectl get -o yaml` prints; the API server ignores it on create, but a manifest
-    // carrying it was exported, not written: say so specifically. An empty `status: {}` on a kind
-    // that has a status is what `kubectl create --dry-run=client -o yaml` writes, and passes.
+    // carrying it was exported, not written: say so specifically. The zero status that
+    // `kubectl create --dry-run=client -o yaml` writes on a kind that has one passes.
     const { status, ...rest } = object;
     subject = rest as KubeObject;
-    if (!(isRecord(status) && Object.keys(status).length === 0 && kindInfo(object.kind)?.status)) {
+    if (!(isZeroStatus(status) && kindInfo(object.kind)?.status)) {
       out.push(
         finder(object)(
           'schema/status',
@@ -229,4 +229,13 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
     }
   }
   return out;
+}
+
+/**
+ * Whether `status` is a status type's zero value as Go prints it, which is what `kubectl create
+ * --dry-run=client -o yaml` writes: `{}`, a Service's `{ loadBalancer: {} }`, a PodDisruptionBudget's
+ * counts at 0.
+ */
+function isZeroStatus(status: unknown): boolean {
+  return isRecord(status) && Object.values(status).every((v) => v === 0 || isZeroStatus(v));
 }

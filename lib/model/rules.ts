@@ -68,7 +68,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'schema/status': {
     short: 'A manifest carries status',
-    help: 'status is written by the cluster; a manifest carrying it was exported, not written. Remove it. An empty status: {} on a kind that has a status (as kubectl create --dry-run=client -o yaml writes it) passes.',
+    help: 'status is written by the cluster; a manifest carrying it was exported, not written. Remove it. The zero status that kubectl create --dry-run=client -o yaml writes ({}, or loadBalancer: {} on a Service) passes on a kind that has a status.',
     mirrors: 'API server ignores status on create',
   },
   'schema/unknown-kind': {

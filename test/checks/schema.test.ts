@@ -64,7 +64,7 @@ describe('the strict schema check', () => {
     expect(findingsIn(['schema/unknown-kinds.yaml'], {}, 'warning')).toEqual([]);
   });
 
-  it('passes the empty status that kubectl create --dry-run=client -o yaml writes, on kinds that have a status only', () => {
+  it('passes the zero status that kubectl create --dry-run=client -o yaml writes, on kinds that have a status only', () => {
     const doc = (kind: string, apiVersion: string, status: string, body: string) =>
       [`apiVersion: ${apiVersion}`, `kind: ${kind}`, 'metadata:', `  name: ${kind.toLowerCase()}`, body, `status: ${status}`].join('\n');
     const deployment = [
@@ -76,7 +76,13 @@ describe('the strict schema check', () => {
     ].join('\n');
     const text = [
       doc('Deployment', 'apps/v1', '{}', deployment),
-      doc('Service', 'v1', '{}', 'spec: { ports: [{ port: 80 }] }'),
+      doc('Service', 'v1', '{ loadBalancer: {} }', 'spec: { ports: [{ port: 80 }] }'),
+      doc(
+        'PodDisruptionBudget',
+        'policy/v1',
+        '{ currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 }',
+        'spec: { minAvailable: 1, selector: { matchLabels: { app: web } } }',
+      ),
       doc('StatefulSet', 'apps/v1', '{ replicas: 1 }', deployment.replace('selector:', 'serviceName: web\n  selector:')),
       doc('ConfigMap', 'v1', '{}', 'data: { a: b }'),
     ].join('\n---\n');
@@ -86,8 +92,8 @@ describe('the strict schema check', () => {
       .map((f) => formatProblem(toProblem(f, manifests.locate(f))));
     const hint = '\n  hint: remove status from the manifest';
     expect(problems.sort()).toEqual([
-      `dry-run.yaml:29:9: StatefulSet statefulset: status: status is written by the cluster, not by manifests${hint}`,
-      `dry-run.yaml:36:9: ConfigMap configmap: status: status is written by the cluster, not by manifests${hint}`,
+      `dry-run.yaml:36:9: StatefulSet statefulset: status: status is written by the cluster, not by manifests${hint}`,
+      `dry-run.yaml:43:9: ConfigMap configmap: status: status is written by the cluster, not by manifests${hint}`,
     ]);
   });
 
