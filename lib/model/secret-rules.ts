@@ -92,6 +92,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: (_s, m) => !REFERENCE.test(m[2]!),
   },
   {
+    id: 'url-parameter',
+    description: 'a URL with a secret in its query string (?token=..., &password=...)',
+    // a parameter named like a secret (`?access_token=`, `&api_key=`), or a signed URL's signature
+    // (Azure's `sig=`, AWS's `X-Amz-Signature=`): the secret-setting rule reads `https:` and its value
+    // to the first `&`, so a URL's first parameter was never judged. Each `?` or `&` starts one match
+    pattern: /[?&]([A-Za-z_][A-Za-z0-9_.-]*)=([^\s&#"'<>]+)/g,
+    accept: (_s, m) => (/^sig$|signature$/i.test(m[1]!) && m[2]!.length >= 8) || secretSetting(m[1]!, decodeParameter(m[2]!)),
+  },
+  {
     id: 'basic-auth',
     description: "a 'Basic' authorization value",
     pattern: /\bBasic\s+([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/i,
@@ -215,6 +224,15 @@ const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')
 function secretSetting(name: string, value: string): boolean {
   if (value.length < 4 || /^[-+]?[0-9.]+$/.test(value) || /^[${%<|>*&![]/.test(value)) return false;
   return isSecretSetting(name, value);
+}
+
+/** A query parameter's value as the server reads it (`%24%28TOKEN%29` is `$(TOKEN)`); as it is when it is no valid encoding. */
+function decodeParameter(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
 }
 
 /**

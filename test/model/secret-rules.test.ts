@@ -118,6 +118,23 @@ describe('the secret rules', () => {
       expect(detectSecret(file)?.rule.id, file).toBe('keyed-setting');
   });
 
+  it("find a secret in a URL's query string, its first parameter too, and leave parameters that name no secret alone", () => {
+    for (const url of [
+      'https://api.example.com/v1/events?token=Kq8vR3nZ7wLp',
+      '--upstream=https://api.example.com/v1?access_token=Kq8vR3nZ7wLp&format=json',
+      'curl -fsS "https://hooks.example.com/notify?channel=ops&api_key=Kq8vR3nZ7wLp"',
+      'https://account.blob.core.windows.net/backups?sv=2022-11-02&sr=c&sig=Xk2%2Bq9WvR3nZ7wLpA0b%3D',
+    ])
+      expect(detectSecret(url)?.rule.id, url).toBe('url-parameter');
+    for (const url of [
+      'https://sso.example.com/authorize?response_type=token&scope=openid',
+      'https://api.example.com/v1?token=$(API_TOKEN)',
+      'https://api.example.com/v1?token=%24%7BAPI_TOKEN%7D',
+      'https://grafana.example.com/login?auth=true&password_reset=1',
+    ])
+      expect(detectSecret(url), url).toBeUndefined();
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one
