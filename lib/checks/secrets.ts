@@ -145,14 +145,26 @@ export interface SecretString {
 const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Config');
 
 /**
+ * Lists of `{ name, value }` entries whose names are the user's: a container's environment
+ * variables, and the HTTP headers of a probe's `httpGet` (`X-Api-Key`, `Authorization`).
+ */
+const NAMED_VALUE_LISTS: ReadonlySet<unknown> = new Set(['env', 'httpHeaders']);
+
+/** Headers that carry credentials whatever their value's scheme (`Authorization: Token 9944b...`). */
+const CREDENTIAL_HEADER = /^(?:proxy-)?authorization$/i;
+
+/** Whether the value of a probe's header `name` is a secret: the credentials header, or a name like a secret's. */
+const isSecretHeader = (name: string, value: string) => CREDENTIAL_HEADER.test(name) || isSecretSetting(name, value);
+
+/**
  * The name that says what a string at `path` is, when the object lets one say it: a ConfigMap's
- * key, an env var's name, every field of a kubeconfig. Field names of API objects are
+ * key, an env var's or a probe header's name, every field of a kubeconfig. Field names of API objects are
  * Kubernetes' own (`secretName`), not the user's, so they are not judged.
  */
 function holderName(o: KubeObject, path: FieldPath, parent: unknown): string | undefined {
   const last = path[path.length - 1];
   if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'data') return String(last);
-  if (last === 'value' && path[path.length - 3] === 'env' && parent && typeof parent === 'object') {
+  if (last === 'value' && NAMED_VALUE_LISTS.has(path[path.length - 3]) && parent && typeof parent === 'object') {
     const name = (parent as { name?: unknown }).name;
     return typeof name === 'string' ? name : undefined;
   }
@@ -236,7 +248,8 @@ function findSecretStrings(o: KubeObject): SecretString[] {
       } else if (isApiObject(o) && path.length >= 3 && path[path.length - 2] === 'annotations' && path[path.length - 3] === 'metadata') {
         // an annotation named like a secret (`vault.example.com/token`), with a value that looks like one
         judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
-      } else judge(path, node, holderName(o, path, parent));
+      } else
+        judge(path, node, holderName(o, path, parent), false, path[path.length - 3] === 'httpHeaders' ? isSecretHeader : isSecretSetting);
       return;
     }
     if (Array.isArray(node)) {

@@ -66,6 +66,19 @@ describe('secret values in objects', () => {
     ).toEqual(['users[0].user.token: secrets/key-name']);
   });
 
+  it("finds a probe's HTTP header named like a secret, and any Authorization header's credentials, by the header's name", () => {
+    const probe = (...httpHeaders: { name: string; value: string }[]) =>
+      found(deployment({ readinessProbe: { httpGet: { path: '/ready', port: 8080, httpHeaders } } }));
+    expect(probe({ name: 'X-Api-Key', value: 'Kq8vR3nZ7wLp' }, { name: 'Accept', value: 'application/json' })).toEqual([
+      'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
+    ]);
+    // a Django REST framework token is 40 hex digits, a SHA-1's length: no content rule finds it
+    expect(probe({ name: 'Authorization', value: 'Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b' })).toEqual([
+      'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
+    ]);
+    expect(probe({ name: 'X-Forwarded-Proto', value: 'https' }, { name: 'X-Api-Key-Header', value: 'X-Api-Key' })).toEqual([]);
+  });
+
   it('finds a value given as the argv entry after a flag named like a secret, as the --flag=value form is', () => {
     const args = (...entries: unknown[]) => found(deployment({ args: entries }));
     expect(args('--password', 'hunter2hunter2')).toEqual(['spec.template.spec.containers[0].args[1]: secrets/key-name']);
