@@ -29,7 +29,7 @@ export interface SecretRule {
   readonly id: string;
   /** What a value matching the rule is, for messages: "a private key (PEM block)". */
   readonly description: string;
-  /** Finds the secret in a value; `match[0]` is the secret itself (never printed). */
+  /** Finds the secret in a value; `match[0]` is the secret itself, or the name before it when the value is read ahead (never printed). */
   readonly pattern: RegExp;
   /** Further test of a match, for what a pattern cannot say (entropy, decoded content). */
   readonly accept?: (secret: string, match: RegExpExecArray) => boolean;
@@ -197,6 +197,24 @@ export const SECRET_RULES: readonly SecretRule[] = [
       const name = attributes.get('key') ?? attributes.get('name');
       return name !== undefined && secretSetting(name, (attributes.get('value') ?? m[2] ?? m[3]!).trim());
     },
+  },
+  {
+    id: 'spaced-setting',
+    description: "a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...)",
+    // the settings files of Redis (`requirepass`, `masterauth`), keepalived (`auth_pass`), sshd and
+    // the like: one name and one value on a line, a comment after it; read from each line's start
+    pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))[ \t]*(?:[#;][^\n]*)?\r?$/gm,
+    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
+  },
+  {
+    id: 'flag-argument',
+    description: "a flag with a secret's name and its value as the next word of a command line (--requirepass ..., --db-password ...)",
+    // `redis-server --requirepass ...` in a shell command, as `[--requirepass, ...]` is in a command
+    // or args list (flagBefore); a flag starts a word (only there is the flag's name read), and a
+    // value is no other flag. The value is read ahead, not taken: a quoted one (`sh -c '...'`) holds
+    // the flags that follow, each to be read in turn
+    pattern: /(?:^|[\s'"(`])--?([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?="([^"\n]*)"|'([^'\n]*)'|([^\s"'`;|&)-][^\s"'`;|&)]*))/g,
+    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
   },
   {
     id: 'aws-secret-access-key',

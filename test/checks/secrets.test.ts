@@ -72,8 +72,8 @@ describe('secret values in objects', () => {
     expect(probe({ name: 'X-Api-Key', value: 'Kq8vR3nZ7wLp' }, { name: 'Accept', value: 'application/json' })).toEqual([
       'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
     ]);
-    // a Django REST framework token is 40 hex digits, a SHA-1's length: no content rule finds it
-    expect(probe({ name: 'Authorization', value: 'Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b' })).toEqual([
+    // a token of 40 hex digits, a SHA-1's length, after a scheme no content rule knows (Okta's): found by the header alone
+    expect(probe({ name: 'Authorization', value: 'SSWS 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b' })).toEqual([
       'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
     ]);
     expect(probe({ name: 'X-Forwarded-Proto', value: 'https' }, { name: 'X-Api-Key-Header', value: 'X-Api-Key' })).toEqual([]);

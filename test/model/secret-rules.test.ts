@@ -118,6 +118,28 @@ describe('the secret rules', () => {
       expect(detectSecret(file)?.rule.id, file).toBe('keyed-setting');
   });
 
+  it('find a setting written as its name, a blank and its value: a line of a Redis or keepalived file, a flag and its value in a shell command', () => {
+    for (const [text, rule] of [
+      ['bind 0.0.0.0\nrequirepass hunter2kq\n', 'spaced-setting'],
+      ['  masterauth "hunter2 kq"  # the primary\'s', 'spaced-setting'],
+      ['vrrp_instance VI_1 {\n  authentication {\n    auth_type PASS\n    auth_pass hunter2kq\n  }\n}', 'spaced-setting'],
+      ['redis-server --requirepass hunter2kq --appendonly yes', 'flag-argument'],
+      ["sh -c './app --db-password 'hunter2kq' --verbose'", 'flag-argument'],
+      ['exec app -api-key hunter2kq', 'flag-argument'],
+    ] as const)
+      expect(detectSecret(text)?.rule.id, text).toBe(rule);
+    for (const text of [
+      'PasswordAuthentication no\nPermitEmptyPasswords no',
+      'auth_type md5',
+      'requirepass "$REDIS_PASSWORD"',
+      'app --token-file /run/secrets/token --password-stdin',
+      'app --password $(cat /run/pw) --verbose',
+      'git clone --depth 1 https://example.com/x.git',
+      'helm install x --set existingSecret=db-creds --existing-secret db-creds',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+  });
+
   it("find a secret in a URL's query string, its first parameter too, and leave parameters that name no secret alone", () => {
     for (const url of [
       'https://api.example.com/v1/events?token=Kq8vR3nZ7wLp',
@@ -235,6 +257,9 @@ describe('the secret rules', () => {
       'h:5432:d:u:',
       'h:1:d:u:$P\n',
       'a\\:',
+      '--token v ',
+      ' -a-',
+      'pass v\n',
     ];
     const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
       for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;
