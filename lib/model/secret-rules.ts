@@ -92,6 +92,17 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: (_s, m) => !REFERENCE.test(m[2]!),
   },
   {
+    id: 'host-credentials',
+    description: "a user and password before a host, without a scheme (user:password@host, Go's user:password@tcp(host)/db)",
+    // a proxy (`HTTPS_PROXY=user:password@proxy:3128`), a Go MySQL DSN, an image pulled with them
+    // (`user:password@registry.example.com/team/app:1`); a word starts it (only there is a user read).
+    // Not an image's digest (`app:1.2@sha256:...`: no host is followed by a colon and hex), nor an
+    // address of a scheme without `//` (`mailto:ops@example.com`), nor a time (`10:30@office`)
+    pattern: /(?<![^\s'"=(,;])([A-Za-z0-9._%+~-]+):([^\s/:@'"]+)@[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?=[/(\s'",;]|$)/g,
+    accept: (_s, m) =>
+      !/^(?:mailto|sips?|tel|xmpp|im|pres)$/i.test(m[1]!) && !REFERENCE.test(m[2]!) && !/^[0-9]+:[0-9]+$/.test(`${m[1]}:${m[2]}`),
+  },
+  {
     id: 'url-parameter',
     description: 'a URL with a secret in its query string (?token=..., &password=...)',
     // a parameter named like a secret (`?access_token=`, `&api_key=`), or a signed URL's signature
@@ -284,12 +295,12 @@ export interface SecretMatch {
 
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
- * `AKIA` and 16 more, has 20), `://`, a PEM header, an authorization scheme, a part of a
+ * `AKIA` and 16 more, has 20), `://`, `:...@` (`host-credentials`), a PEM header, an authorization scheme, a part of a
  * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
+  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [

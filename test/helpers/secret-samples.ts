@@ -18,6 +18,7 @@ I4He037wCGXQgfU=
 export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'private-key': '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAx9f2\n-----END RSA PRIVATE KEY-----\n',
   'url-credentials': 'mysql://admin:hunter2pw@db.internal:3306/shop',
+  'host-credentials': 'HTTPS_PROXY=proxyuser:hunter2pw@proxy.example.com:3128',
   'url-parameter': 'https://hooks.example.com/notify?access_token=hunter2pw9Xq&channel=ops',
   'basic-auth': 'Basic YWRtaW46aHVudGVyMg==',
   'bearer-token': 'Bearer 8f3kQz71LmA0pX9wQv2b',

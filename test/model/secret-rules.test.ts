@@ -140,6 +140,24 @@ describe('the secret rules', () => {
       expect(detectSecret(text), text).toBeUndefined();
   });
 
+  it('find a user and password before a host without a scheme: an image, a proxy, a Go DSN; not a digest, an e-mail address or a reference', () => {
+    for (const text of [
+      'deploy:hunter2pw@registry.example.com/team/api:1.4',
+      'HTTPS_PROXY=proxyuser:hunter2pw@proxy.example.com:3128',
+      'app:hunter2pw@tcp(mysql:3306)/shop?parseTime=true',
+      '--broker guest:guest@rabbitmq:5672',
+    ])
+      expect(detectSecret(text)?.rule.id, text).toBe('host-credentials');
+    for (const text of [
+      'registry.example.com:5000/team/api:1.4@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+      'mailto:ops@example.com',
+      'git@github.com:team/api.git',
+      'app:$(DB_PASSWORD)@tcp(mysql:3306)/shop',
+      'the standup is at 10:30@office',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+  });
+
   it("find a secret in a URL's query string, its first parameter too, and leave parameters that name no secret alone", () => {
     for (const url of [
       'https://api.example.com/v1/events?token=Kq8vR3nZ7wLp',
