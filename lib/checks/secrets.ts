@@ -22,6 +22,7 @@ import {
   isArgvEntry,
   isPlaceholder,
   isSecretAnnotation,
+  isSecretField,
   isSecretSetting,
   maskValue,
   type SecretRule,
@@ -144,6 +145,25 @@ export interface SecretString {
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
 const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Config');
 
+/** The API groups of Kubernetes itself, whose field names are Kubernetes' own (`secretName`). */
+const KUBERNETES_GROUP = /^(?:|apps|batch|autoscaling|policy|[a-z0-9.-]*\.k8s\.io)$/;
+
+/**
+ * A custom resource: its fields are named by its CRD's authors, and hold what its users write (a
+ * HelmRelease's `values`, a datasource's `password`), so a field named like a secret is judged by its name.
+ */
+const isCustomResource = (o: KubeObject) =>
+  typeof o.apiVersion === 'string' &&
+  !KUBERNETES_GROUP.test(o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '');
+
+/** The name of the `{ name, value }` entry whose value is at `path` (a custom resource's parameters: Argo CD's Helm `parameters`, Tekton's `params`). */
+function entryName(path: FieldPath, parent: unknown): string | undefined {
+  if (path[path.length - 1] !== 'value' || typeof path[path.length - 2] !== 'number' || !parent || typeof parent !== 'object')
+    return undefined;
+  const name = (parent as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
 /**
  * Lists of `{ name, value }` entries whose names are the user's: a container's environment
  * variables, and the HTTP headers of a probe's `httpGet` (`X-Api-Key`, `Authorization`).
@@ -248,6 +268,12 @@ function findSecretStrings(o: KubeObject): SecretString[] {
       } else if (isApiObject(o) && path.length >= 3 && path[path.length - 2] === 'annotations' && path[path.length - 3] === 'metadata') {
         // an annotation named like a secret (`vault.example.com/token`), with a value that looks like one
         judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
+      } else if (isCustomResource(o) && path[0] !== 'metadata') {
+        // a parameter by its entry's name (`{ name: db.password, value: ... }`), any other field by its own
+        const entry = entryName(path, parent);
+        const field = path[path.length - 1];
+        if (entry !== undefined) judge(path, node, entry);
+        else judge(path, node, typeof field === 'string' ? field : undefined, false, isSecretField);
       } else
         judge(path, node, holderName(o, path, parent), false, path[path.length - 3] === 'httpHeaders' ? isSecretHeader : isSecretSetting);
       return;

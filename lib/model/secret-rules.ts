@@ -20,6 +20,7 @@ export {
   NOT_SECRET_SETTING_HINT,
   isPlaceholder,
   isSecretAnnotation,
+  isSecretField,
   isSecretName,
   isSecretSetting,
 } from './secret-names.js';

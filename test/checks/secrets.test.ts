@@ -79,6 +79,43 @@ describe('secret values in objects', () => {
     expect(probe({ name: 'X-Forwarded-Proto', value: 'https' }, { name: 'X-Api-Key-Header', value: 'X-Api-Key' })).toEqual([]);
   });
 
+  it("finds a custom resource's field or parameter named like a secret, and leaves its references to Secrets alone", () => {
+    const resource = (apiVersion: string, kind: string, spec: Record<string, unknown>) =>
+      found({ apiVersion, kind, metadata: { name: 'x', namespace: 'qa' }, spec } as KubeObject);
+    expect(
+      resource('helm.toolkit.fluxcd.io/v2', 'HelmRelease', {
+        values: { auth: { rootPassword: 'hunter2kq', existingSecret: '' }, metrics: { enabled: true } },
+      }),
+    ).toEqual(['spec.values.auth.rootPassword: secrets/key-name']);
+    // a Datadog API key is 32 hex digits, an MD5's length: no content rule finds it
+    expect(
+      resource('datadoghq.com/v2alpha1', 'DatadogAgent', { global: { credentials: { apiKey: '0123456789abcdef0123456789abcdef' } } }),
+    ).toEqual(['spec.global.credentials.apiKey: secrets/key-name']);
+    expect(
+      resource('argoproj.io/v1alpha1', 'Application', {
+        source: {
+          helm: {
+            parameters: [
+              { name: 'auth.password', value: 'hunter2kq' },
+              { name: 'replicas', value: '2' },
+            ],
+          },
+        },
+      }),
+    ).toEqual(['spec.source.helm.parameters[0].value: secrets/key-name']);
+    expect(
+      resource('external-secrets.io/v1', 'ExternalSecret', {
+        secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
+        data: [{ secretKey: 'password', remoteRef: { key: 'qa/mysqlsecret', property: 'password' } }],
+      }),
+    ).toEqual([]);
+    expect(
+      resource('example.com/v1', 'Database', { passwordSecret: 'db-creds', tokenFile: '/run/token', authMethod: 'scram-sha-256' }),
+    ).toEqual([]);
+    // Kubernetes' own kinds keep their field names unjudged
+    expect(resource('apps/v1', 'Deployment', { password: 'hunter2kq' })).toEqual([]);
+  });
+
   it('finds a value given as the argv entry after a flag named like a secret, as the --flag=value form is', () => {
     const args = (...entries: unknown[]) => found(deployment({ args: entries }));
     expect(args('--password', 'hunter2hunter2')).toEqual(['spec.template.spec.containers[0].args[1]: secrets/key-name']);
