@@ -204,6 +204,9 @@ function argsCommand(o: KubeObject, path: FieldPath): readonly unknown[] | undef
   return Array.isArray(command) ? command : undefined;
 }
 
+/** The maps of an object's (or a pod template's) metadata whose keys are names the user gives: judged as annotations are. */
+const META_MAPS: ReadonlySet<unknown> = new Set(['annotations', 'labels']);
+
 /** Per object (checked objects are not changed), its secret strings: asked for by the check, the masking and the stage screening. */
 const found = new WeakMap<KubeObject, readonly SecretString[]>();
 
@@ -265,8 +268,8 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         }
       } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
         judge(path, Buffer.from(node, 'base64').toString('utf8'), String(path[1]), true);
-      } else if (isApiObject(o) && path.length >= 3 && path[path.length - 2] === 'annotations' && path[path.length - 3] === 'metadata') {
-        // an annotation named like a secret (`vault.example.com/token`), with a value that looks like one
+      } else if (isApiObject(o) && path.length >= 3 && META_MAPS.has(path[path.length - 2]) && path[path.length - 3] === 'metadata') {
+        // an annotation or label named like a secret (`vault.example.com/token`), with a value that looks like one
         judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
       } else if (isCustomResource(o) && path[0] !== 'metadata') {
         // a parameter by its entry's name (`{ name: db.password, value: ... }`), any other field by its own

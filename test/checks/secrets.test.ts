@@ -172,6 +172,10 @@ describe('secret values in objects', () => {
     const annotated = deployment({});
     annotated.metadata.annotations = { 'example.com/key': SECRET_SAMPLES['aws-access-key-id']! };
     expect(found(annotated)).toEqual(['metadata.annotations.example.com/key: secrets/value']);
+    // a label by its name as an annotation is (a label's value holds no symbol, so no content rule finds a short token)
+    expect(found(deployment({}, { app: 'x', 'example.com/api-token': 'Kq8vR3nZ7wLp', 'example.com/token-type': 'Bearer' }))).toEqual([
+      'metadata.labels.example.com/api-token: secrets/key-name',
+    ]);
     const pem = Buffer.from(SECRET_SAMPLES['private-key']!).toString('base64');
     const random = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 97 + 13) % 256)).toString('base64');
     expect(found(configMap({}, { 'key.pem': pem, 'blob.bin': random }))).toEqual(['binaryData.key.pem: secrets/value']);
