@@ -2,7 +2,8 @@
  * What counts as a secret value: rules over the text of a value (a private key, a URL with a
  * password, an authorization header, a cloud or service token, a long high-entropy string) and
  * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`: secret-names.ts, whose
- * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts).
+ * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts;
+ * the rules of settings written as text are setting-secret-rules.ts, a part of this table).
 Shared by every
  * layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
  * checks over synthesized objects. Pure and synchronous.
@@ -12,7 +13,8 @@ Shared by every
  * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
  */
 import { BoundedMap } from './bounded-map.js';
-import { REFERENCE, isSecretName, isSecretSetting } from './secret-names.js';
+import { REFERENCE, isSecretName } from './secret-names.js';
+import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
 import { PASSWORD_CLIENTS, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
 
 export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
@@ -25,16 +27,7 @@ export {
   isSecretSetting,
 } from './secret-names.js';
 
-export interface SecretRule {
-  /** Stable id, used in problem codes and tests: `private-key`, `url-credentials`, ... */
-  readonly id: string;
-  /** What a value matching the rule is, for messages: "a private key (PEM block)". */
-  readonly description: string;
-  /** Finds the secret in a value; `match[0]` is the secret itself, or the name before it when the value is read ahead (never printed). */
-  readonly pattern: RegExp;
-  /** Further test of a match, for what a pattern cannot say (entropy, decoded content). */
-  readonly accept?: (secret: string, match: RegExpExecArray) => boolean;
-}
+export type { SecretRule } from './setting-secret-rules.js';
 
 /** Bits of information per character of `s` (Shannon entropy of its characters). */
 export function entropy(s: string): number {
@@ -71,9 +64,6 @@ function decodesToCredentials(b64: string): boolean {
   const text = Buffer.from(b64, 'base64').toString('utf8');
   return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
 }
-
-/** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
-const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 
 /** The content rules, most specific first: a value is reported under the first rule that matches. */
 export const SECRET_RULES: readonly SecretRule[] = [
@@ -163,71 +153,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
     accept: (s) => commandPassword(s.split(/\s+/)),
   },
-  {
-    id: 'secret-setting',
-    description: 'a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
-    // `name=value`, `name: value`, `"name": "value"` or `-Dname=value`: a properties, .env, YAML,
-    // INI, TOML or JSON file in a ConfigMap, an XML attribute, a JSON annotation, a JVM option. A
-    // name starts only where no name character is before it, so that each run of them is read once
-    // (from every `-` of `token-token-...` it was read again to its end: quadratic, minutes for a
-    // megabyte). Or an XML element, `<password>value</password>`: read from each `<` to the next
-    // one, whose text is read once more at most (for the closing tag); or its text in a CDATA
-    // section (`<password><![CDATA[value]]></password>`), read at most 1,024 characters ahead
-    pattern:
-      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))<\/\5>/gm,
-    accept: (_s, m) =>
-      m[5] !== undefined ? secretSetting(m[5], (m[6] ?? m[7]!).trim()) : secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
-  },
-  {
-    id: 'netrc-password',
-    description: 'a password in a .netrc entry (machine <host> login <user> password <password>)',
-    // an entry starts at `machine <host>` or `default`, a word of its own; its `login` and `account`
-    // may come before the password, each a word and its value (each word read once: only the blanks
-    // and words of one entry are read again, and an entry starts only at those two words)
-    pattern: /(?:machine[ \t\r\n]+\S+|default)(?:[ \t\r\n]+(?:login|account)[ \t\r\n]+\S+)*[ \t\r\n]+password[ \t\r\n]+(\S+)/g,
-    // (a word of its own: tested here, since a lookbehind before the words is tried at every character)
-    accept: (_s, m) => (m.index === 0 || /\s/.test(m.input[m.index - 1]!)) && secretSetting('password', m[1]!),
-  },
-  {
-    id: 'pgpass-password',
-    description: 'a password in a .pgpass line (host:port:database:user:password)',
-    // a line of exactly five fields (`\:` is a colon within one), the second a port or `*`: not a time,
-    // an IPv6 or MAC address, nor /etc/passwd's seven fields
-    pattern: new RegExp(`^[ \\t]*${PGPASS_FIELD}:(?:[0-9]{1,5}|\\*):${PGPASS_FIELD}:${PGPASS_FIELD}:(${PGPASS_FIELD})[ \\t]*\\r?$`, 'gm'),
-    accept: (_s, m) => secretSetting('password', m[1]!),
-  },
-  {
-    id: 'keyed-setting',
-    description: 'an XML setting named by its key or name attribute (<entry key="password">..., <add key="DbPassword" value="..."/>)',
-    // Java's properties XML, .NET's appSettings, Spring's <property name=...>: the setting's name is
-    // an attribute, its value another attribute or the element's text (in a CDATA section, or in a
-    // <value> element); read from each `<` to its `>`, then its text to the next `<` (a CDATA section's
-    // at most 1,024 characters ahead)
-    pattern: /<[A-Za-z_][A-Za-z0-9_.:-]*(\s[^<>]*?)\/?>(?:\s*<value>)?(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))/g,
-    accept: (_s, m) => {
-      const attributes = new Map([...m[1]!.matchAll(XML_ATTRIBUTE)].map((a) => [a[1]!.toLowerCase(), a[2] ?? a[3] ?? '']));
-      const name = attributes.get('key') ?? attributes.get('name');
-      return name !== undefined && secretSetting(name, (attributes.get('value') ?? m[2] ?? m[3]!).trim());
-    },
-  },
-  {
-    id: 'spaced-setting',
-    description: "a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...)",
-    // the settings files of Redis (`requirepass`, `masterauth`), keepalived (`auth_pass`), sshd and
-    // the like: one name and one value on a line, a comment after it; read from each line's start
-    pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))[ \t]*(?:[#;][^\n]*)?\r?$/gm,
-    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
-  },
-  {
-    id: 'flag-argument',
-    description: "a flag with a secret's name and its value as the next word of a command line (--requirepass ..., --db-password ...)",
-    // `redis-server --requirepass ...` in a shell command, as `[--requirepass, ...]` is in a command
-    // or args list (flagBefore); a flag starts a word (only there is the flag's name read), and a
-    // value is no other flag. The value is read ahead, not taken: a quoted one (`sh -c '...'`) holds
-    // the flags that follow, each to be read in turn
-    pattern: /(?:^|[\s'"(`])--?([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?="([^"\n]*)"|'([^'\n]*)'|([^\s"'`;|&)-][^\s"'`;|&)]*))/g,
-    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
-  },
+  ...SETTING_RULES,
   {
     id: 'aws-secret-access-key',
     description: 'an AWS secret access key (40 characters of base64)',
@@ -241,20 +167,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: highEntropy,
   },
 ];
-
-/** An XML attribute and its quoted value. */
-const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-
-/**
- * Whether `value` is what the setting `name` holds as a secret, by the rule of a key
- * (`isSecretSetting`: a reference, a switch, a Secret's name under `existingSecret` are none), and
- * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number
- * (`password_max_age: 90`) nor a structure that follows (`password:` then an indented block).
- */
-function secretSetting(name: string, value: string): boolean {
-  if (value.length < 4 || /^[-+]?[0-9.]+$/.test(value) || /^[${%<|>*&![]/.test(value)) return false;
-  return isSecretSetting(name, value);
-}
 
 /** A query parameter's value as the server reads it (`%24%28TOKEN%29` is `$(TOKEN)`); as it is when it is no valid encoding. */
 function decodeParameter(value: string): string {
