@@ -74,6 +74,14 @@ export const SETTING_RULES: readonly SecretRule[] = [
     },
   },
   {
+    id: 'yaml-block-setting',
+    description: "a YAML block scalar under a secret's name (password: |, then the value on the lines below)",
+    // a YAML file in a ConfigMap whose value is on the lines after `name: |` (or `>-`), each indented
+    // deeper than the name (`\\1`); read from each line's start, the block once
+    pattern: /^([ \t]*)["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n((?:\1[ \t]+\S[^\n]*(?:\n|$))+)/gm,
+    accept: (_s, m) => secretSetting(m[2]!, m[3]!.trim()),
+  },
+  {
     id: 'spaced-setting',
     description: "a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...)",
     // the settings files of Redis (`requirepass`, `masterauth`), keepalived (`auth_pass`), sshd and

@@ -30,6 +30,7 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'service-token': 'npm_abcdefghijklmnopqrstuvwxyz0123456789',
   'command-password': 'mysqldump -h db.internal -uroot -phunter2k shop',
   'secret-setting': 'server.port=8080\nspring.datasource.password=S3cr3tP4ssw0rd!\n',
+  'yaml-block-setting': 'db:\n  host: mysql\n  password: |-\n    S3cr3tP4ssw0rd!\n  pool: 5\n',
   'spaced-setting': 'port 6379\nrequirepass S3cr3tP4ssw0rd!\nappendonly yes\n',
   'flag-argument': 'exec redis-server --port 6379 --requirepass S3cr3tP4ssw0rd! --appendonly yes',
   'netrc-password': 'machine git.example.com\n  login deploy\n  password S3cr3tP4ssw0rd!\n',

@@ -158,6 +158,17 @@ describe('the secret rules', () => {
       expect(detectSecret(text), text).toBeUndefined();
   });
 
+  it("find a YAML block scalar's value under a secret's name, on the lines below it, and leave a reference or a public certificate alone", () => {
+    for (const text of ['password: |\n  hunter2kq\n', 'auth:\n  token: >-\n    hunter2kq\n  user: app\n'])
+      expect(detectSecret(text)?.rule.id, text).toBe('yaml-block-setting');
+    for (const text of [
+      'password: |\n  $DB_PASSWORD\n',
+      `tls.crt: |\n  ${PUBLIC_CERTIFICATE.replace(/\n(?=.)/g, '\n  ')}`,
+      'password: |\nnext: value\n',
+    ])
+      expect(detectSecret(text), text).toBeUndefined();
+  });
+
   it("find a secret in a URL's query string, its first parameter too, and leave parameters that name no secret alone", () => {
     for (const url of [
       'https://api.example.com/v1/events?token=Kq8vR3nZ7wLp',
@@ -278,6 +289,7 @@ describe('the secret rules', () => {
       '--token v ',
       ' -a-',
       'pass v\n',
+      ' token: |\n',
     ];
     const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
       for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;
