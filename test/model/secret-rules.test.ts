@@ -17,6 +17,12 @@ import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
 import { PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
 
+/** Each text of `found` is found by the rule `id` (the first to match), and no text of `passed` by any rule. */
+function expectRule(id: string, found: readonly string[], passed: readonly string[] = []): void {
+  for (const text of found) expect(detectSecret(text)?.rule.id, text).toBe(id);
+  for (const text of passed) expect(detectSecret(text), text).toBeUndefined();
+}
+
 describe('the secret rules', () => {
   it('have a sample each, and each sample is found by its own rule', () => {
     expect(Object.keys(SECRET_SAMPLES).sort()).toEqual(SECRET_RULES.map((r) => r.id).sort());
@@ -119,71 +125,73 @@ describe('the secret rules', () => {
   });
 
   it('find a setting written as its name, a blank and its value: a line of a Redis or keepalived file, a flag and its value in a shell command', () => {
-    for (const [text, rule] of [
-      ['bind 0.0.0.0\nrequirepass hunter2kq\n', 'spaced-setting'],
-      ['  masterauth "hunter2 kq"  # the primary\'s', 'spaced-setting'],
-      ['vrrp_instance VI_1 {\n  authentication {\n    auth_type PASS\n    auth_pass hunter2kq\n  }\n}', 'spaced-setting'],
-      ['redis-server --requirepass hunter2kq --appendonly yes', 'flag-argument'],
-      ["sh -c './app --db-password 'hunter2kq' --verbose'", 'flag-argument'],
-      ['exec app -api-key hunter2kq', 'flag-argument'],
-    ] as const)
-      expect(detectSecret(text)?.rule.id, text).toBe(rule);
-    for (const text of [
-      'PasswordAuthentication no\nPermitEmptyPasswords no',
-      'auth_type md5',
-      'requirepass "$REDIS_PASSWORD"',
-      'app --token-file /run/secrets/token --password-stdin',
-      'app --password $(cat /run/pw) --verbose',
-      'git clone --depth 1 https://example.com/x.git',
-      'helm install x --set existingSecret=db-creds --existing-secret db-creds',
-    ])
-      expect(detectSecret(text), text).toBeUndefined();
+    expectRule('spaced-setting', [
+      'bind 0.0.0.0\nrequirepass hunter2kq\n',
+      '  masterauth "hunter2 kq"  # the primary\'s',
+      'vrrp_instance VI_1 {\n  authentication {\n    auth_type PASS\n    auth_pass hunter2kq\n  }\n}',
+    ]);
+    expectRule(
+      'flag-argument',
+      [
+        'redis-server --requirepass hunter2kq --appendonly yes',
+        "sh -c './app --db-password 'hunter2kq' --verbose'",
+        'exec app -api-key hunter2kq',
+      ],
+      [
+        'PasswordAuthentication no\nPermitEmptyPasswords no',
+        'auth_type md5',
+        'requirepass "$REDIS_PASSWORD"',
+        'app --token-file /run/secrets/token --password-stdin',
+        'app --password $(cat /run/pw) --verbose',
+        'git clone --depth 1 https://example.com/x.git',
+        'helm install x --set existingSecret=db-creds --existing-secret db-creds',
+      ],
+    );
   });
 
   it('find a user and password before a host without a scheme: an image, a proxy, a Go DSN; not a digest, an e-mail address or a reference', () => {
-    for (const text of [
-      'deploy:hunter2pw@registry.example.com/team/api:1.4',
-      'HTTPS_PROXY=proxyuser:hunter2pw@proxy.example.com:3128',
-      'app:hunter2pw@tcp(mysql:3306)/shop?parseTime=true',
-      '--broker guest:guest@rabbitmq:5672',
-    ])
-      expect(detectSecret(text)?.rule.id, text).toBe('host-credentials');
-    for (const text of [
-      'registry.example.com:5000/team/api:1.4@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-      'mailto:ops@example.com',
-      'git@github.com:team/api.git',
-      'app:$(DB_PASSWORD)@tcp(mysql:3306)/shop',
-      'the standup is at 10:30@office',
-    ])
-      expect(detectSecret(text), text).toBeUndefined();
+    expectRule(
+      'host-credentials',
+      [
+        'deploy:hunter2pw@registry.example.com/team/api:1.4',
+        'HTTPS_PROXY=proxyuser:hunter2pw@proxy.example.com:3128',
+        'app:hunter2pw@tcp(mysql:3306)/shop?parseTime=true',
+        '--broker guest:guest@rabbitmq:5672',
+      ],
+      [
+        'registry.example.com:5000/team/api:1.4@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+        'mailto:ops@example.com',
+        'git@github.com:team/api.git',
+        'app:$(DB_PASSWORD)@tcp(mysql:3306)/shop',
+        'the standup is at 10:30@office',
+      ],
+    );
   });
 
   it("find a YAML block scalar's value under a secret's name, on the lines below it, and leave a reference or a public certificate alone", () => {
-    for (const text of ['password: |\n  hunter2kq\n', 'auth:\n  token: >-\n    hunter2kq\n  user: app\n'])
-      expect(detectSecret(text)?.rule.id, text).toBe('yaml-block-setting');
-    for (const text of [
-      'password: |\n  $DB_PASSWORD\n',
-      `tls.crt: |\n  ${PUBLIC_CERTIFICATE.replace(/\n(?=.)/g, '\n  ')}`,
-      'password: |\nnext: value\n',
-    ])
-      expect(detectSecret(text), text).toBeUndefined();
+    expectRule(
+      'yaml-block-setting',
+      ['password: |\n  hunter2kq\n', 'auth:\n  token: >-\n    hunter2kq\n  user: app\n'],
+      ['password: |\n  $DB_PASSWORD\n', `tls.crt: |\n  ${PUBLIC_CERTIFICATE.replace(/\n(?=.)/g, '\n  ')}`, 'password: |\nnext: value\n'],
+    );
   });
 
   it("find a secret in a URL's query string, its first parameter too, and leave parameters that name no secret alone", () => {
-    for (const url of [
-      'https://api.example.com/v1/events?token=Kq8vR3nZ7wLp',
-      '--upstream=https://api.example.com/v1?access_token=Kq8vR3nZ7wLp&format=json',
-      'curl -fsS "https://hooks.example.com/notify?channel=ops&api_key=Kq8vR3nZ7wLp"',
-      'https://account.blob.core.windows.net/backups?sv=2022-11-02&sr=c&sig=Xk2%2Bq9WvR3nZ7wLpA0b%3D',
-    ])
-      expect(detectSecret(url)?.rule.id, url).toBe('url-parameter');
-    for (const url of [
-      'https://sso.example.com/authorize?response_type=token&scope=openid',
-      'https://api.example.com/v1?token=$(API_TOKEN)',
-      'https://api.example.com/v1?token=%24%7BAPI_TOKEN%7D',
-      'https://grafana.example.com/login?auth=true&password_reset=1',
-    ])
-      expect(detectSecret(url), url).toBeUndefined();
+    expectRule(
+      'url-parameter',
+      [
+        'https://api.example.com/v1/events?token=Kq8vR3nZ7wLp',
+        '--upstream=https://api.example.com/v1?access_token=Kq8vR3nZ7wLp&format=json',
+        'curl -fsS "https://hooks.example.com/notify?channel=ops&api_key=Kq8vR3nZ7wLp"',
+        'https://account.blob.core.windows.net/backups?sv=2022-11-02&sr=c&sig=Xk2%2Bq9WvR3nZ7wLpA0b%3D',
+      ],
+      [
+        'https://sso.example.com/authorize?response_type=token&scope=openid',
+        'https://api.example.com/v1?token=$(API_TOKEN)',
+        'https://api.example.com/v1?token=%24%7BAPI_TOKEN%7D',
+        'https://grafana.example.com/login?auth=true&password_reset=1',
+      ],
+    );
   });
 
   it('find a secret inside a longer value', () => {
