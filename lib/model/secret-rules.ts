@@ -86,12 +86,20 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'host-credentials',
     description: "a user and password before a host, without a scheme (user:password@host, Go's user:password@tcp(host)/db)",
     // a proxy (`HTTPS_PROXY=user:password@proxy:3128`), a Go MySQL DSN, an image pulled with them
-    // (`user:password@registry.example.com/team/app:1`); a word starts it (only there is a user read).
-    // Not an image's digest (`app:1.2@sha256:...`: no host is followed by a colon and hex), nor an
-    // address of a scheme without `//` (`mailto:ops@example.com`), nor a time (`10:30@office`)
-    pattern: /(?<![^\s'"=(,;])([A-Za-z0-9._%+~-]+):([^\s/:@'"]+)@[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?=[/(\s'",;]|$)/g,
-    accept: (_s, m) =>
-      !/^(?:mailto|sips?|tel|xmpp|im|pres)$/i.test(m[1]!) && !REFERENCE.test(m[2]!) && !/^[0-9]+:[0-9]+$/.test(`${m[1]}:${m[2]}`),
+    // (`user:password@registry.example.com/team/app:1`). Not an image's digest (`app:1.2@sha256:...`:
+    // no host is followed by a colon and hex), an address of a scheme without `//`
+    // (`mailto:ops@example.com`), nor a time (`10:30@office`). Read from each `:` (a pattern that
+    // started with the user would be tried at every character); the user is the word before it
+    pattern: /:([^\s/:@'"]+)@[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?=[/(\s'",;]|$)/g,
+    accept: (_s, m) => {
+      const user = userBefore(m.input, m.index);
+      return (
+        user !== undefined &&
+        !/^(?:mailto|sips?|tel|xmpp|im|pres)$/i.test(user) &&
+        !REFERENCE.test(m[1]!) &&
+        !/^[0-9]+:[0-9]+$/.test(`${user}:${m[1]}`)
+      );
+    },
   },
   {
     id: 'url-parameter',
@@ -167,6 +175,18 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: highEntropy,
   },
 ];
+
+/** How far before a `:` the user of `user:password@host` is looked for: a longer word is no user. */
+const USER_CHARS = 256;
+
+/** The user that ends at `at` (the word before `user:password@host`'s colon), when a word of its own starts it. */
+function userBefore(text: string, at: number): string | undefined {
+  const before = text.slice(Math.max(0, at - USER_CHARS), at);
+  const user = /[A-Za-z0-9._%+~-]+$/.exec(before)?.[0];
+  if (user === undefined || (user.length === before.length && at > before.length)) return undefined;
+  const start = at - user.length;
+  return start === 0 || /[\s'"=(,;]/.test(text[start - 1]!) ? user : undefined;
+}
 
 /** A query parameter's value as the server reads it (`%24%28TOKEN%29` is `$(TOKEN)`); as it is when it is no valid encoding. */
 function decodeParameter(value: string): string {
