@@ -123,6 +123,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: (_s, m) => /[0-9]/.test(m[1]!) && /[A-Za-z]/.test(m[1]!),
   },
   {
+    id: 'authorization-header',
+    description: 'an Authorization header with credentials (Authorization: Token ..., of any scheme)',
+    // a header written in a command (`curl -H 'Authorization: Token ...'`), a JSON or YAML file: the
+    // credentials after any scheme (Django REST framework's `Token` of 40 hex digits, a SHA-1's
+    // length, Okta's `SSWS`), not a reference or a template (`$(TOKEN)`, `{{ .token }}`, `<token>`)
+    pattern: /\b(?:Proxy-)?Authorization["']?[ \t]*[:=][ \t]*["']?[A-Za-z][A-Za-z0-9_-]*[ \t]+([^\s"',;]{8,})/gi,
+    accept: (_s, m) => !/^[${%<]/.test(m[1]!),
+  },
+  {
     id: 'jwt',
     description: 'a JSON Web Token',
     pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}/,

@@ -22,6 +22,7 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'url-parameter': 'https://hooks.example.com/notify?access_token=hunter2pw9Xq&channel=ops',
   'basic-auth': 'Basic YWRtaW46aHVudGVyMg==',
   'bearer-token': 'Bearer 8f3kQz71LmA0pX9wQv2b',
+  'authorization-header': "curl -fsS -H 'Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b' https://api.example.com/",
   jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
   'aws-access-key-id': 'AKIAIOSFODNN7EXAMPLE',
   'google-api-key': 'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW',

@@ -176,6 +176,23 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find an Authorization header's credentials whatever the scheme, and leave references and templates alone", () => {
+    expectRule(
+      'authorization-header',
+      [
+        'curl -H "Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b" https://api.example.com/',
+        '{"headers": {"Authorization": "SSWS 00Qx9vR3nZ7wLp2Kq8"}}',
+        'headers:\n  Proxy-Authorization: Negotiate YIIC9QYGKwYBBQUCoIIC6TCC',
+      ],
+      [
+        'curl -H "Authorization: Bearer $(API_TOKEN)" https://api.example.com/',
+        'Authorization: Token {{ .Values.token }}',
+        'Authorization: Bearer <your token>',
+        'the Authorization header carries the token',
+      ],
+    );
+  });
+
   it("find a secret in a URL's query string, its first parameter too, and leave parameters that name no secret alone", () => {
     expectRule(
       'url-parameter',
