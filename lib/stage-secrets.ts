@@ -10,7 +10,8 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { Problem } from './errors.js';
 import type { Finding } from './checks/finding.js';
-import { SECRET_CODES, secretStrings, type SecretString } from './checks/secrets.js';
+import { SECRET_CODES } from './checks/secrets.js';
+import { secretStrings, type SecretString } from './checks/secret-strings.js';
 import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
 import { locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';

@@ -250,6 +250,33 @@ const ANNOTATION_SECRET_WORDS = new Set([
   'accesskey',
 ]);
 
+/**
+ * Whether the last of a name's words is a secret's own (ANNOTATION_SECRET_WORDS, a word ending in
+ * `password`, `passphrase` or `token`, or `key` after one of `qualifiers`: `api-key`), not a word
+ * that names a Secret or a method (`secret`, `credentials`, `auth`).
+ */
+function endsInSecretWord(w: readonly string[], qualifiers: ReadonlySet<string>): boolean {
+  const last = w[w.length - 1] ?? '';
+  return (
+    ANNOTATION_SECRET_WORDS.has(last) ||
+    SECRET_SUFFIXES.some((x) => x !== 'secret' && last.endsWith(x)) ||
+    (last === 'key' && w.length > 1 && qualifiers.has(w[w.length - 2]!))
+  );
+}
+
+/** The words before `key` in a custom resource's field that hold a key: not `secret`, since `secretKey` names a Secret's key (an ExternalSecret's `secretKey: password`). */
+const FIELD_KEY_QUALIFIERS: ReadonlySet<string> = new Set([...KEY_QUALIFIERS].filter((q) => q !== 'secret'));
+
+/**
+ * Whether a field of a custom resource holds a secret by its name and value (a HelmRelease's
+ * `values.auth.rootPassword`, a Datadog agent's `credentials.apiKey`): its name ends in a secret's
+ * word (`endsInSecretWord`), and the value is one by the rule of a key (`isSecretSetting`). Its
+ * authors name fields that refer to a Secret otherwise (`passwordSecret`, `tokenSecretRef`, `secretKey`).
+ */
+export function isSecretField(name: string, value: string): boolean {
+  return endsInSecretWord(words(name), FIELD_KEY_QUALIFIERS) && isSecretSetting(name, value);
+}
+
 /** Whether an annotation's name is a secret's, by name: every object of an app repeats its annotations. */
 const secretAnnotations = new BoundedMap<string, boolean>(50_000);
 
@@ -265,13 +292,7 @@ export function isSecretAnnotation(name: string, value: string): boolean {
   let named = secretAnnotations.get(name);
   if (named === undefined) {
     const w = words(name.slice(name.lastIndexOf('/') + 1));
-    const last = w[w.length - 1] ?? '';
-    named = secretAnnotations.remember(
-      name,
-      ANNOTATION_SECRET_WORDS.has(last) ||
-        SECRET_SUFFIXES.some((x) => x !== 'secret' && last.endsWith(x)) ||
-        (last === 'key' && w.length > 1 && KEY_QUALIFIERS.has(w[w.length - 2]!)),
-    );
+    named = secretAnnotations.remember(name, endsInSecretWord(w, KEY_QUALIFIERS));
   }
   if (!named || !/^\S{8,}$/.test(value) || isPlaceholder(value) || /^[-+]?[0-9.]+$/.test(value)) return false;
   if (/^[/.~${%<|>*&![]/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;

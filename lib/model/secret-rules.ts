@@ -2,7 +2,8 @@
  * What counts as a secret value: rules over the text of a value (a private key, a URL with a
  * password, an authorization header, a cloud or service token, a long high-entropy string) and
  * over the name of the key that holds it (`DB_PASSWORD`, `SSH_KEY`, `*_TOKEN`: secret-names.ts, whose
- * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts).
+ * judgements of names are exported from here too, as are those of command lines: command-line-secrets.ts;
+ * the rules of settings written as text are setting-secret-rules.ts, a part of this table).
 Shared by every
  * layer: the stacks' refine steps, the stage-file validation (to mask values in messages) and the
  * checks over synthesized objects. Pure and synchronous.
@@ -12,7 +13,8 @@ Shared by every
  * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
  */
 import { BoundedMap } from './bounded-map.js';
-import { REFERENCE, isSecretName, isSecretSetting } from './secret-names.js';
+import { REFERENCE, isSecretName } from './secret-names.js';
+import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
 import { PASSWORD_CLIENTS, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
 
 export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
@@ -20,20 +22,12 @@ export {
   NOT_SECRET_SETTING_HINT,
   isPlaceholder,
   isSecretAnnotation,
+  isSecretField,
   isSecretName,
   isSecretSetting,
 } from './secret-names.js';
 
-export interface SecretRule {
-  /** Stable id, used in problem codes and tests: `private-key`, `url-credentials`, ... */
-  readonly id: string;
-  /** What a value matching the rule is, for messages: "a private key (PEM block)". */
-  readonly description: string;
-  /** Finds the secret in a value; `match[0]` is the secret itself (never printed). */
-  readonly pattern: RegExp;
-  /** Further test of a match, for what a pattern cannot say (entropy, decoded content). */
-  readonly accept?: (secret: string, match: RegExpExecArray) => boolean;
-}
+export type { SecretRule } from './setting-secret-rules.js';
 
 /** Bits of information per character of `s` (Shannon entropy of its characters). */
 export function entropy(s: string): number {
@@ -71,9 +65,6 @@ function decodesToCredentials(b64: string): boolean {
   return /^[\x21-\x7e]+:[\x20-\x7e]*$/.test(text);
 }
 
-/** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
-const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
-
 /** The content rules, most specific first: a value is reported under the first rule that matches. */
 export const SECRET_RULES: readonly SecretRule[] = [
   {
@@ -92,6 +83,34 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: (_s, m) => !REFERENCE.test(m[2]!),
   },
   {
+    id: 'host-credentials',
+    description: "a user and password before a host, without a scheme (user:password@host, Go's user:password@tcp(host)/db)",
+    // a proxy (`HTTPS_PROXY=user:password@proxy:3128`), a Go MySQL DSN, an image pulled with them
+    // (`user:password@registry.example.com/team/app:1`). Not an image's digest (`app:1.2@sha256:...`:
+    // no host is followed by a colon and hex), an address of a scheme without `//`
+    // (`mailto:ops@example.com`), nor a time (`10:30@office`). Read from each `:` (a pattern that
+    // started with the user would be tried at every character); the user is the word before it
+    pattern: /:([^\s/:@'"]+)@[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?=[/(\s'",;]|$)/g,
+    accept: (_s, m) => {
+      const user = userBefore(m.input, m.index);
+      return (
+        user !== undefined &&
+        !/^(?:mailto|sips?|tel|xmpp|im|pres)$/i.test(user) &&
+        !REFERENCE.test(m[1]!) &&
+        !/^[0-9]+:[0-9]+$/.test(`${user}:${m[1]}`)
+      );
+    },
+  },
+  {
+    id: 'url-parameter',
+    description: 'a URL with a secret in its query string (?token=..., &password=...)',
+    // a parameter named like a secret (`?access_token=`, `&api_key=`), or a signed URL's signature
+    // (Azure's `sig=`, AWS's `X-Amz-Signature=`): the secret-setting rule reads `https:` and its value
+    // to the first `&`, so a URL's first parameter was never judged. Each `?` or `&` starts one match
+    pattern: /[?&]([A-Za-z_][A-Za-z0-9_.-]*)=([^\s&#"'<>]+)/g,
+    accept: (_s, m) => (/^sig$|signature$/i.test(m[1]!) && m[2]!.length >= 8) || secretSetting(m[1]!, decodeParameter(m[2]!)),
+  },
+  {
     id: 'basic-auth',
     description: "a 'Basic' authorization value",
     pattern: /\bBasic\s+([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/i,
@@ -102,6 +121,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     description: "a 'Bearer' authorization value",
     pattern: /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)/i,
     accept: (_s, m) => /[0-9]/.test(m[1]!) && /[A-Za-z]/.test(m[1]!),
+  },
+  {
+    id: 'authorization-header',
+    description: 'an Authorization header with credentials (Authorization: Token ..., of any scheme)',
+    // a header written in a command (`curl -H 'Authorization: Token ...'`), a JSON or YAML file: the
+    // credentials after any scheme (Django REST framework's `Token` of 40 hex digits, a SHA-1's
+    // length, Okta's `SSWS`), not a reference or a template (`$(TOKEN)`, `{{ .token }}`, `<token>`)
+    pattern: /\b(?:Proxy-)?Authorization["']?[ \t]*[:=][ \t]*["']?[A-Za-z][A-Za-z0-9_-]*[ \t]+([^\s"',;]{8,})/gi,
+    accept: (_s, m) => !/^[${%<]/.test(m[1]!),
   },
   {
     id: 'jwt',
@@ -142,53 +170,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
     accept: (s) => commandPassword(s.split(/\s+/)),
   },
-  {
-    id: 'secret-setting',
-    description: 'a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
-    // `name=value`, `name: value`, `"name": "value"` or `-Dname=value`: a properties, .env, YAML,
-    // INI, TOML or JSON file in a ConfigMap, an XML attribute, a JSON annotation, a JVM option. A
-    // name starts only where no name character is before it, so that each run of them is read once
-    // (from every `-` of `token-token-...` it was read again to its end: quadratic, minutes for a
-    // megabyte). Or an XML element, `<password>value</password>`: read from each `<` to the next
-    // one, whose text is read once more at most (for the closing tag); or its text in a CDATA
-    // section (`<password><![CDATA[value]]></password>`), read at most 1,024 characters ahead
-    pattern:
-      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))<\/\5>/gm,
-    accept: (_s, m) =>
-      m[5] !== undefined ? secretSetting(m[5], (m[6] ?? m[7]!).trim()) : secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
-  },
-  {
-    id: 'netrc-password',
-    description: 'a password in a .netrc entry (machine <host> login <user> password <password>)',
-    // an entry starts at `machine <host>` or `default`, a word of its own; its `login` and `account`
-    // may come before the password, each a word and its value (each word read once: only the blanks
-    // and words of one entry are read again, and an entry starts only at those two words)
-    pattern: /(?:machine[ \t\r\n]+\S+|default)(?:[ \t\r\n]+(?:login|account)[ \t\r\n]+\S+)*[ \t\r\n]+password[ \t\r\n]+(\S+)/g,
-    // (a word of its own: tested here, since a lookbehind before the words is tried at every character)
-    accept: (_s, m) => (m.index === 0 || /\s/.test(m.input[m.index - 1]!)) && secretSetting('password', m[1]!),
-  },
-  {
-    id: 'pgpass-password',
-    description: 'a password in a .pgpass line (host:port:database:user:password)',
-    // a line of exactly five fields (`\:` is a colon within one), the second a port or `*`: not a time,
-    // an IPv6 or MAC address, nor /etc/passwd's seven fields
-    pattern: new RegExp(`^[ \\t]*${PGPASS_FIELD}:(?:[0-9]{1,5}|\\*):${PGPASS_FIELD}:${PGPASS_FIELD}:(${PGPASS_FIELD})[ \\t]*\\r?$`, 'gm'),
-    accept: (_s, m) => secretSetting('password', m[1]!),
-  },
-  {
-    id: 'keyed-setting',
-    description: 'an XML setting named by its key or name attribute (<entry key="password">..., <add key="DbPassword" value="..."/>)',
-    // Java's properties XML, .NET's appSettings, Spring's <property name=...>: the setting's name is
-    // an attribute, its value another attribute or the element's text (in a CDATA section, or in a
-    // <value> element); read from each `<` to its `>`, then its text to the next `<` (a CDATA section's
-    // at most 1,024 characters ahead)
-    pattern: /<[A-Za-z_][A-Za-z0-9_.:-]*(\s[^<>]*?)\/?>(?:\s*<value>)?(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))/g,
-    accept: (_s, m) => {
-      const attributes = new Map([...m[1]!.matchAll(XML_ATTRIBUTE)].map((a) => [a[1]!.toLowerCase(), a[2] ?? a[3] ?? '']));
-      const name = attributes.get('key') ?? attributes.get('name');
-      return name !== undefined && secretSetting(name, (attributes.get('value') ?? m[2] ?? m[3]!).trim());
-    },
-  },
+  ...SETTING_RULES,
   {
     id: 'aws-secret-access-key',
     description: 'an AWS secret access key (40 characters of base64)',
@@ -203,18 +185,25 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
 ];
 
-/** An XML attribute and its quoted value. */
-const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/** How far before a `:` the user of `user:password@host` is looked for: a longer word is no user. */
+const USER_CHARS = 256;
 
-/**
- * Whether `value` is what the setting `name` holds as a secret, by the rule of a key
- * (`isSecretSetting`: a reference, a switch, a Secret's name under `existingSecret` are none), and
- * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number
- * (`password_max_age: 90`) nor a structure that follows (`password:` then an indented block).
- */
-function secretSetting(name: string, value: string): boolean {
-  if (value.length < 4 || /^[-+]?[0-9.]+$/.test(value) || /^[${%<|>*&![]/.test(value)) return false;
-  return isSecretSetting(name, value);
+/** The user that ends at `at` (the word before `user:password@host`'s colon), when a word of its own starts it. */
+function userBefore(text: string, at: number): string | undefined {
+  const before = text.slice(Math.max(0, at - USER_CHARS), at);
+  const user = /[A-Za-z0-9._%+~-]+$/.exec(before)?.[0];
+  if (user === undefined || (user.length === before.length && at > before.length)) return undefined;
+  const start = at - user.length;
+  return start === 0 || /[\s'"=(,;]/.test(text[start - 1]!) ? user : undefined;
+}
+
+/** A query parameter's value as the server reads it (`%24%28TOKEN%29` is `$(TOKEN)`); as it is when it is no valid encoding. */
+function decodeParameter(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
 }
 
 /**
@@ -248,12 +237,12 @@ export interface SecretMatch {
 
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
- * `AKIA` and 16 more, has 20), `://`, a PEM header, an authorization scheme, a part of a
+ * `AKIA` and 16 more, has 20), `://`, `:...@` (`host-credentials`), a PEM header, an authorization scheme, a part of a
  * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
+  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [

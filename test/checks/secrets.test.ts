@@ -66,6 +66,56 @@ describe('secret values in objects', () => {
     ).toEqual(['users[0].user.token: secrets/key-name']);
   });
 
+  it("finds a probe's HTTP header named like a secret, and any Authorization header's credentials, by the header's name", () => {
+    const probe = (...httpHeaders: { name: string; value: string }[]) =>
+      found(deployment({ readinessProbe: { httpGet: { path: '/ready', port: 8080, httpHeaders } } }));
+    expect(probe({ name: 'X-Api-Key', value: 'Kq8vR3nZ7wLp' }, { name: 'Accept', value: 'application/json' })).toEqual([
+      'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
+    ]);
+    // a token of 40 hex digits, a SHA-1's length, after a scheme no content rule knows (Okta's): found by the header alone
+    expect(probe({ name: 'Authorization', value: 'SSWS 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b' })).toEqual([
+      'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
+    ]);
+    expect(probe({ name: 'X-Forwarded-Proto', value: 'https' }, { name: 'X-Api-Key-Header', value: 'X-Api-Key' })).toEqual([]);
+  });
+
+  it("finds a custom resource's field or parameter named like a secret, and leaves its references to Secrets alone", () => {
+    const resource = (apiVersion: string, kind: string, spec: Record<string, unknown>) =>
+      found({ apiVersion, kind, metadata: { name: 'x', namespace: 'qa' }, spec } as KubeObject);
+    expect(
+      resource('helm.toolkit.fluxcd.io/v2', 'HelmRelease', {
+        values: { auth: { rootPassword: 'hunter2kq', existingSecret: '' }, metrics: { enabled: true } },
+      }),
+    ).toEqual(['spec.values.auth.rootPassword: secrets/key-name']);
+    // a Datadog API key is 32 hex digits, an MD5's length: no content rule finds it
+    expect(
+      resource('datadoghq.com/v2alpha1', 'DatadogAgent', { global: { credentials: { apiKey: '0123456789abcdef0123456789abcdef' } } }),
+    ).toEqual(['spec.global.credentials.apiKey: secrets/key-name']);
+    expect(
+      resource('argoproj.io/v1alpha1', 'Application', {
+        source: {
+          helm: {
+            parameters: [
+              { name: 'auth.password', value: 'hunter2kq' },
+              { name: 'replicas', value: '2' },
+            ],
+          },
+        },
+      }),
+    ).toEqual(['spec.source.helm.parameters[0].value: secrets/key-name']);
+    expect(
+      resource('external-secrets.io/v1', 'ExternalSecret', {
+        secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
+        data: [{ secretKey: 'password', remoteRef: { key: 'qa/mysqlsecret', property: 'password' } }],
+      }),
+    ).toEqual([]);
+    expect(
+      resource('example.com/v1', 'Database', { passwordSecret: 'db-creds', tokenFile: '/run/token', authMethod: 'scram-sha-256' }),
+    ).toEqual([]);
+    // Kubernetes' own kinds keep their field names unjudged
+    expect(resource('apps/v1', 'Deployment', { password: 'hunter2kq' })).toEqual([]);
+  });
+
   it('finds a value given as the argv entry after a flag named like a secret, as the --flag=value form is', () => {
     const args = (...entries: unknown[]) => found(deployment({ args: entries }));
     expect(args('--password', 'hunter2hunter2')).toEqual(['spec.template.spec.containers[0].args[1]: secrets/key-name']);
@@ -122,6 +172,10 @@ describe('secret values in objects', () => {
     const annotated = deployment({});
     annotated.metadata.annotations = { 'example.com/key': SECRET_SAMPLES['aws-access-key-id']! };
     expect(found(annotated)).toEqual(['metadata.annotations.example.com/key: secrets/value']);
+    // a label by its name as an annotation is (a label's value holds no symbol, so no content rule finds a short token)
+    expect(found(deployment({}, { app: 'x', 'example.com/api-token': 'Kq8vR3nZ7wLp', 'example.com/token-type': 'Bearer' }))).toEqual([
+      'metadata.labels.example.com/api-token: secrets/key-name',
+    ]);
     const pem = Buffer.from(SECRET_SAMPLES['private-key']!).toString('base64');
     const random = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 97 + 13) % 256)).toString('base64');
     expect(found(configMap({}, { 'key.pem': pem, 'blob.bin': random }))).toEqual(['binaryData.key.pem: secrets/value']);

@@ -17,6 +17,12 @@ import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
 import { PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
 
+/** Each text of `found` is found by the rule `id` (the first to match), and no text of `passed` by any rule. */
+function expectRule(id: string, found: readonly string[], passed: readonly string[] = []): void {
+  for (const text of found) expect(detectSecret(text)?.rule.id, text).toBe(id);
+  for (const text of passed) expect(detectSecret(text), text).toBeUndefined();
+}
+
 describe('the secret rules', () => {
   it('have a sample each, and each sample is found by its own rule', () => {
     expect(Object.keys(SECRET_SAMPLES).sort()).toEqual(SECRET_RULES.map((r) => r.id).sort());
@@ -116,6 +122,93 @@ describe('the secret rules', () => {
       '<entry key="api.token"><![CDATA[hunter2b]]></entry>',
     ])
       expect(detectSecret(file)?.rule.id, file).toBe('keyed-setting');
+  });
+
+  it('find a setting written as its name, a blank and its value: a line of a Redis or keepalived file, a flag and its value in a shell command', () => {
+    expectRule('spaced-setting', [
+      'bind 0.0.0.0\nrequirepass hunter2kq\n',
+      '  masterauth "hunter2 kq"  # the primary\'s',
+      'vrrp_instance VI_1 {\n  authentication {\n    auth_type PASS\n    auth_pass hunter2kq\n  }\n}',
+    ]);
+    expectRule(
+      'flag-argument',
+      [
+        'redis-server --requirepass hunter2kq --appendonly yes',
+        "sh -c './app --db-password 'hunter2kq' --verbose'",
+        'exec app -api-key hunter2kq',
+      ],
+      [
+        'PasswordAuthentication no\nPermitEmptyPasswords no',
+        'auth_type md5',
+        'requirepass "$REDIS_PASSWORD"',
+        'app --token-file /run/secrets/token --password-stdin',
+        'app --password $(cat /run/pw) --verbose',
+        'git clone --depth 1 https://example.com/x.git',
+        'helm install x --set existingSecret=db-creds --existing-secret db-creds',
+      ],
+    );
+  });
+
+  it('find a user and password before a host without a scheme: an image, a proxy, a Go DSN; not a digest, an e-mail address or a reference', () => {
+    expectRule(
+      'host-credentials',
+      [
+        'deploy:hunter2pw@registry.example.com/team/api:1.4',
+        'HTTPS_PROXY=proxyuser:hunter2pw@proxy.example.com:3128',
+        'app:hunter2pw@tcp(mysql:3306)/shop?parseTime=true',
+        '--broker guest:guest@rabbitmq:5672',
+      ],
+      [
+        'registry.example.com:5000/team/api:1.4@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+        'mailto:ops@example.com',
+        'git@github.com:team/api.git',
+        'app:$(DB_PASSWORD)@tcp(mysql:3306)/shop',
+        'the standup is at 10:30@office',
+      ],
+    );
+  });
+
+  it("find a YAML block scalar's value under a secret's name, on the lines below it, and leave a reference or a public certificate alone", () => {
+    expectRule(
+      'yaml-block-setting',
+      ['password: |\n  hunter2kq\n', 'auth:\n  token: >-\n    hunter2kq\n  user: app\n'],
+      ['password: |\n  $DB_PASSWORD\n', `tls.crt: |\n  ${PUBLIC_CERTIFICATE.replace(/\n(?=.)/g, '\n  ')}`, 'password: |\nnext: value\n'],
+    );
+  });
+
+  it("find an Authorization header's credentials whatever the scheme, and leave references and templates alone", () => {
+    expectRule(
+      'authorization-header',
+      [
+        'curl -H "Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b" https://api.example.com/',
+        '{"headers": {"Authorization": "SSWS 00Qx9vR3nZ7wLp2Kq8"}}',
+        'headers:\n  Proxy-Authorization: Negotiate YIIC9QYGKwYBBQUCoIIC6TCC',
+      ],
+      [
+        'curl -H "Authorization: Bearer $(API_TOKEN)" https://api.example.com/',
+        'Authorization: Token {{ .Values.token }}',
+        'Authorization: Bearer <your token>',
+        'the Authorization header carries the token',
+      ],
+    );
+  });
+
+  it("find a secret in a URL's query string, its first parameter too, and leave parameters that name no secret alone", () => {
+    expectRule(
+      'url-parameter',
+      [
+        'https://api.example.com/v1/events?token=Kq8vR3nZ7wLp',
+        '--upstream=https://api.example.com/v1?access_token=Kq8vR3nZ7wLp&format=json',
+        'curl -fsS "https://hooks.example.com/notify?channel=ops&api_key=Kq8vR3nZ7wLp"',
+        'https://account.blob.core.windows.net/backups?sv=2022-11-02&sr=c&sig=Xk2%2Bq9WvR3nZ7wLpA0b%3D',
+      ],
+      [
+        'https://sso.example.com/authorize?response_type=token&scope=openid',
+        'https://api.example.com/v1?token=$(API_TOKEN)',
+        'https://api.example.com/v1?token=%24%7BAPI_TOKEN%7D',
+        'https://grafana.example.com/login?auth=true&password_reset=1',
+      ],
+    );
   });
 
   it('find a secret inside a longer value', () => {
@@ -218,6 +311,10 @@ describe('the secret rules', () => {
       'h:5432:d:u:',
       'h:1:d:u:$P\n',
       'a\\:',
+      '--token v ',
+      ' -a-',
+      'pass v\n',
+      ' token: |\n',
     ];
     const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
       for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;

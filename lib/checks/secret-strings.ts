@@ -1,0 +1,239 @@
+/**
+ * The strings of an object that hold a secret (`secretStrings`): every string of every field,
+ * screened by its content (lib/model/secret-rules.ts) and, where the object lets a name say what a
+ * string is (a ConfigMap's key, an env var's or a probe header's name, a flag before an argument,
+ * an annotation's or label's name, a custom resource's field, every field of a kubeconfig), by that
+ * name. Found once per object, for the check (secrets.ts), the masking of other findings and the
+ * screen of a stage (lib/stage-secrets.ts). Pure.
+ */
+import type { KubeObject } from '../model/object.js';
+import {
+  ENTROPY_RULES,
+  FLAG_WITH_VALUE,
+  SECRET_RULES,
+  clientPassword,
+  detectSecret,
+  flagBefore,
+  isArgvEntry,
+  isPlaceholder,
+  isSecretAnnotation,
+  isSecretField,
+  isSecretSetting,
+  type SecretRule,
+} from '../model/secret-rules.js';
+import { finder, type FieldPath, type Finding } from './finding.js';
+import { SECRET_ALLOW_ANNOTATION, secretAllowLines } from './secret-exceptions.js';
+import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
+
+/** What `kubectl apply` keeps of the object it applied, as JSON, on the object itself. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * A Secret exported from a cluster (`kubectl get secret -o yaml`) carries its values a second
+ * time, in the annotation `kubectl apply` wrote: emptying data alone leaves them committed.
+ */
+export function lastAppliedValues(o: KubeObject): Finding[] {
+  const text = o.metadata?.annotations?.[LAST_APPLIED];
+  if (typeof text !== 'string') return [];
+  let applied: unknown;
+  try {
+    applied = JSON.parse(text);
+  } catch {
+    return []; // not kubectl's JSON: the content rules still screen it as any annotation
+  }
+  if (!applied || typeof applied !== 'object') return [];
+  const keys: string[] = [];
+  for (const field of ['data', 'stringData']) {
+    const values = (applied as Record<string, unknown>)[field];
+    if (!values || typeof values !== 'object') continue;
+    for (const [key, value] of Object.entries(values)) if (value !== '' && value !== null) keys.push(key);
+  }
+  if (keys.length === 0) return [];
+  return [
+    finder(o)(
+      'policy/secret-value',
+      ['metadata', 'annotations', LAST_APPLIED],
+      `holds the values of keys ${keys.map((k) => `'${k}'`).join(', ')} as kubectl last applied them (base64 is an encoding, not encryption); secret values must not be committed`,
+      `remove the annotation ${LAST_APPLIED} (kubectl apply writes it in the cluster; an exported object carries it), and create the Secret in the cluster another way (kubectl create secret)`,
+    ),
+  ];
+}
+
+/** A string of an object that holds a secret: found by its content, or by the name of its key. */
+export interface SecretString {
+  readonly path: FieldPath;
+  /** The whole string (never print it). */
+  readonly value: string;
+  /** The secret text in it: all of it for a key-name finding, the rule's match otherwise. */
+  readonly secret: string;
+  /** The content rule that matched; absent when only the key name says it is secret. */
+  readonly rule?: SecretRule;
+  /** The secret-looking name (env var, ConfigMap key, flag) that holds it, if any. */
+  readonly key?: string;
+  /** Set when the secret is a key itself (a token pasted as a ConfigMap key): `path` is its mapping's. */
+  readonly atKey?: boolean;
+  /** Set for a secret in the annotation secrets.stagecraft.dev/allow: the line it is on (never excused, never quoted). */
+  readonly line?: number;
+}
+
+/** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
+const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Config');
+
+/** The API groups of Kubernetes itself, whose field names are Kubernetes' own (`secretName`). */
+const KUBERNETES_GROUP = /^(?:|apps|batch|autoscaling|policy|[a-z0-9.-]*\.k8s\.io)$/;
+
+/**
+ * A custom resource: its fields are named by its CRD's authors, and hold what its users write (a
+ * HelmRelease's `values`, a datasource's `password`), so a field named like a secret is judged by its name.
+ */
+const isCustomResource = (o: KubeObject) =>
+  typeof o.apiVersion === 'string' &&
+  !KUBERNETES_GROUP.test(o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '');
+
+/** The name of the `{ name, value }` entry whose value is at `path` (a custom resource's parameters: Argo CD's Helm `parameters`, Tekton's `params`). */
+function entryName(path: FieldPath, parent: unknown): string | undefined {
+  if (path[path.length - 1] !== 'value' || typeof path[path.length - 2] !== 'number' || !parent || typeof parent !== 'object')
+    return undefined;
+  const name = (parent as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * Lists of `{ name, value }` entries whose names are the user's: a container's environment
+ * variables, and the HTTP headers of a probe's `httpGet` (`X-Api-Key`, `Authorization`).
+ */
+const NAMED_VALUE_LISTS: ReadonlySet<unknown> = new Set(['env', 'httpHeaders']);
+
+/** Headers that carry credentials whatever their value's scheme (`Authorization: Token 9944b...`). */
+const CREDENTIAL_HEADER = /^(?:proxy-)?authorization$/i;
+
+/** Whether the value of a probe's header `name` is a secret: the credentials header, or a name like a secret's. */
+const isSecretHeader = (name: string, value: string) => CREDENTIAL_HEADER.test(name) || isSecretSetting(name, value);
+
+/**
+ * The name that says what a string at `path` is, when the object lets one say it: a ConfigMap's
+ * key, an env var's or a probe header's name, every field of a kubeconfig. Field names of API objects are
+ * Kubernetes' own (`secretName`), not the user's, so they are not judged.
+ */
+function holderName(o: KubeObject, path: FieldPath, parent: unknown): string | undefined {
+  const last = path[path.length - 1];
+  if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'data') return String(last);
+  if (last === 'value' && NAMED_VALUE_LISTS.has(path[path.length - 3]) && parent && typeof parent === 'object') {
+    const name = (parent as { name?: unknown }).name;
+    return typeof name === 'string' ? name : undefined;
+  }
+  if (!isApiObject(o) && typeof last === 'string') return last;
+  return undefined;
+}
+
+/** The rule of a password given to a client on its command line, for one given as an entry of a `command` or `args` list. */
+const COMMAND_PASSWORD = SECRET_RULES.find((r) => r.id === 'command-password')!;
+
+/** For an entry of an `args` list at `path`, the `command` list beside it (its container's), if any. */
+function argsCommand(o: KubeObject, path: FieldPath): readonly unknown[] | undefined {
+  if (path[path.length - 2] !== 'args') return undefined;
+  let holder: unknown = o;
+  for (const k of path.slice(0, -2)) holder = (holder as Record<string | number, unknown> | undefined)?.[k];
+  const command = (holder as { command?: unknown } | undefined)?.command;
+  return Array.isArray(command) ? command : undefined;
+}
+
+/** The maps of an object's (or a pod template's) metadata whose keys are names the user gives: judged as annotations are. */
+const META_MAPS: ReadonlySet<unknown> = new Set(['annotations', 'labels']);
+
+/** Per object (checked objects are not changed), its secret strings: asked for by the check, the masking and the stage screening. */
+const found = new WeakMap<KubeObject, readonly SecretString[]>();
+
+/** Every string of `o` (Secrets' own data aside: checkSecretValues) that holds a secret. */
+export function secretStrings(o: KubeObject): readonly SecretString[] {
+  let out = found.get(o);
+  if (!out) found.set(o, (out = findSecretStrings(o)));
+  return out;
+}
+
+function findSecretStrings(o: KubeObject): SecretString[] {
+  const out: SecretString[] = [];
+  const judge = (at: FieldPath, value: string, key: string | undefined, decoded = false, byName = isSecretSetting) => {
+    const named = key !== undefined && byName(key, value);
+    const found = detectSecret(value);
+    // most strings: no match and no telling name, passed over after one test each
+    if ((!found && !named) || value === '' || isPlaceholder(value)) return;
+    if (found && !(decoded && ENTROPY_RULES.has(found.rule.id))) {
+      out.push({ path: [...at], value, secret: found.secret, rule: found.rule, ...(named ? { key } : {}) });
+    } else if (named) {
+      out.push({ path: [...at], value, secret: value, key });
+    }
+  };
+  // an exported Secret's values in kubectl's annotation are reported by `lastAppliedValues`, by key
+  const lastApplied = o.kind === 'Secret' && lastAppliedValues(o).length > 0;
+  // one path, changed in place on the way down (most objects hold no secret: copied only for a finding)
+  const path: (string | number)[] = [];
+  const walk = (node: unknown, parent: unknown) => {
+    if (typeof node === 'number' || typeof node === 'bigint') {
+      // a numeric password is still a password (and a schema message would print it)
+      const key = isArgvEntry(path)
+        ? flagBefore(parent as readonly unknown[], path[path.length - 1] as number)
+        : holderName(o, path, parent);
+      if (key !== undefined && isSecretSetting(key, String(node)))
+        out.push({ path: [...path], value: String(node), secret: String(node), key });
+      return;
+    }
+    if (typeof node === 'string') {
+      if (isArgvEntry(path)) {
+        const list = parent as readonly unknown[];
+        const index = path[path.length - 1] as number;
+        // `[mysql, -phunter2]`, `[curl, -u, admin:hunter2]`: a client's password, in no flag named like one
+        const password = clientPassword(list, index, () => argsCommand(o, path));
+        const flag = FLAG_WITH_VALUE.exec(node);
+        if (password !== undefined) out.push({ path: [...path], value: node, secret: password, rule: COMMAND_PASSWORD });
+        else if (flag) judge(path, flag[2]!, flag[1]);
+        // `--password hunter2`: the entry after a flag alone is judged under the flag's name, as `--password=hunter2` is
+        else judge(path, node, flagBefore(list, index));
+      } else if (o.kind === 'Namespace' && path.length === 3 && path[2] === REQUIRED_SECRETS_ANNOTATION && path[1] === 'annotations') {
+        // the names of the Secrets a stage needs and of their keys (`api-token=token`), no settings: each judged alone
+        for (const name of node.split(/[=,;\s]+/)) if (name) judge(path, name, undefined);
+      } else if (isApiObject(o) && path.length === 3 && path[2] === SECRET_ALLOW_ANNOTATION && path[1] === 'annotations') {
+        // the secrets an object excuses (`data.API_TOKEN (secret-name): a public test token`): no settings; each
+        // entry's field and reason judged alone, any other line whole; a finding remembers its line
+        for (const { line, text, entry } of secretAllowLines(o)) {
+          const from = out.length;
+          for (const part of entry ? [entry.field, entry.reason] : [text]) judge(path, part, undefined);
+          for (let i = from; i < out.length; i++) out[i] = { ...out[i]!, line };
+        }
+      } else if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'binaryData') {
+        judge(path, Buffer.from(node, 'base64').toString('utf8'), String(path[1]), true);
+      } else if (isApiObject(o) && path.length >= 3 && META_MAPS.has(path[path.length - 2]) && path[path.length - 3] === 'metadata') {
+        // an annotation or label named like a secret (`vault.example.com/token`), with a value that looks like one
+        judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
+      } else if (isCustomResource(o) && path[0] !== 'metadata') {
+        // a parameter by its entry's name (`{ name: db.password, value: ... }`), any other field by its own
+        const entry = entryName(path, parent);
+        const field = path[path.length - 1];
+        if (entry !== undefined) judge(path, node, entry);
+        else judge(path, node, typeof field === 'string' ? field : undefined, false, isSecretField);
+      } else
+        judge(path, node, holderName(o, path, parent), false, path[path.length - 3] === 'httpHeaders' ? isSecretHeader : isSecretSetting);
+      return;
+    }
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        path.push(i);
+        walk(node[i], node);
+        path.pop();
+      }
+    } else if (node && typeof node === 'object') {
+      for (const k in node) {
+        if (o.kind === 'Secret' && path.length === 0 && (k === 'data' || k === 'stringData')) continue;
+        if (lastApplied && k === LAST_APPLIED && path.length === 2 && path[1] === 'annotations' && path[0] === 'metadata') continue;
+        // a key is written to dist/ as it is: a secret pasted as a key is found as one in a value
+        const inKey = detectSecret(k);
+        if (inKey) out.push({ path: [...path], value: k, secret: inKey.secret, rule: inKey.rule, atKey: true });
+        path.push(k);
+        walk((node as Record<string, unknown>)[k], node);
+        path.pop();
+      }
+    }
+  };
+  walk(o, undefined);
+  return out;
+}

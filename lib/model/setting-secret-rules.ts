@@ -1,0 +1,116 @@
+/**
+ * The secret rules that read settings written as text (secret-rules.ts holds the rest of the
+ * table, in which these come after the command-line rule): a properties, .env, INI, TOML, YAML,
+ * JSON or XML file in a ConfigMap (`password=...`, `"token": "..."`, `<password>...</password>`),
+ * a setting written with a blank (`requirepass ...`) and a flag followed by its value in a shell
+ * command (`--requirepass ...`), a .netrc entry, a .pgpass line and an XML setting named by an
+ * attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
+ * and synchronous.
+ */
+import { isSecretSetting } from './secret-names.js';
+
+/** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
+export interface SecretRule {
+  /** Stable id, used in problem codes and tests: `private-key`, `url-credentials`, ... */
+  readonly id: string;
+  /** What a value matching the rule is, for messages: "a private key (PEM block)". */
+  readonly description: string;
+  /** Finds the secret in a value; `match[0]` is the secret itself, or the name before it when the value is read ahead (never printed). */
+  readonly pattern: RegExp;
+  /** Further test of a match, for what a pattern cannot say (entropy, decoded content). */
+  readonly accept?: (secret: string, match: RegExpExecArray) => boolean;
+}
+
+/** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
+const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
+
+/** The rules of settings as text, in the order the table tries them. */
+export const SETTING_RULES: readonly SecretRule[] = [
+  {
+    id: 'secret-setting',
+    description: 'a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)',
+    // `name=value`, `name: value`, `"name": "value"` or `-Dname=value`: a properties, .env, YAML,
+    // INI, TOML or JSON file in a ConfigMap, an XML attribute, a JSON annotation, a JVM option. A
+    // name starts only where no name character is before it, so that each run of them is read once
+    // (from every `-` of `token-token-...` it was read again to its end: quadratic, minutes for a
+    // megabyte). Or an XML element, `<password>value</password>`: read from each `<` to the next
+    // one, whose text is read once more at most (for the closing tag); or its text in a CDATA
+    // section (`<password><![CDATA[value]]></password>`), read at most 1,024 characters ahead
+    pattern:
+      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))<\/\5>/gm,
+    accept: (_s, m) =>
+      m[5] !== undefined ? secretSetting(m[5], (m[6] ?? m[7]!).trim()) : secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
+  },
+  {
+    id: 'netrc-password',
+    description: 'a password in a .netrc entry (machine <host> login <user> password <password>)',
+    // an entry starts at `machine <host>` or `default`, a word of its own; its `login` and `account`
+    // may come before the password, each a word and its value (each word read once: only the blanks
+    // and words of one entry are read again, and an entry starts only at those two words)
+    pattern: /(?:machine[ \t\r\n]+\S+|default)(?:[ \t\r\n]+(?:login|account)[ \t\r\n]+\S+)*[ \t\r\n]+password[ \t\r\n]+(\S+)/g,
+    // (a word of its own: tested here, since a lookbehind before the words is tried at every character)
+    accept: (_s, m) => (m.index === 0 || /\s/.test(m.input[m.index - 1]!)) && secretSetting('password', m[1]!),
+  },
+  {
+    id: 'pgpass-password',
+    description: 'a password in a .pgpass line (host:port:database:user:password)',
+    // a line of exactly five fields (`\:` is a colon within one), the second a port or `*`: not a time,
+    // an IPv6 or MAC address, nor /etc/passwd's seven fields
+    pattern: new RegExp(`^[ \\t]*${PGPASS_FIELD}:(?:[0-9]{1,5}|\\*):${PGPASS_FIELD}:${PGPASS_FIELD}:(${PGPASS_FIELD})[ \\t]*\\r?$`, 'gm'),
+    accept: (_s, m) => secretSetting('password', m[1]!),
+  },
+  {
+    id: 'keyed-setting',
+    description: 'an XML setting named by its key or name attribute (<entry key="password">..., <add key="DbPassword" value="..."/>)',
+    // Java's properties XML, .NET's appSettings, Spring's <property name=...>: the setting's name is
+    // an attribute, its value another attribute or the element's text (in a CDATA section, or in a
+    // <value> element); read from each `<` to its `>`, then its text to the next `<` (a CDATA section's
+    // at most 1,024 characters ahead)
+    pattern: /<[A-Za-z_][A-Za-z0-9_.:-]*(\s[^<>]*?)\/?>(?:\s*<value>)?(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))/g,
+    accept: (_s, m) => {
+      const attributes = new Map([...m[1]!.matchAll(XML_ATTRIBUTE)].map((a) => [a[1]!.toLowerCase(), a[2] ?? a[3] ?? '']));
+      const name = attributes.get('key') ?? attributes.get('name');
+      return name !== undefined && secretSetting(name, (attributes.get('value') ?? m[2] ?? m[3]!).trim());
+    },
+  },
+  {
+    id: 'yaml-block-setting',
+    description: "a YAML block scalar under a secret's name (password: |, then the value on the lines below)",
+    // a YAML file in a ConfigMap whose value is on the lines after `name: |` (or `>-`), each indented
+    // deeper than the name (`\\1`); read from each line's start, the block once
+    pattern: /^([ \t]*)["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n((?:\1[ \t]+\S[^\n]*(?:\n|$))+)/gm,
+    accept: (_s, m) => secretSetting(m[2]!, m[3]!.trim()),
+  },
+  {
+    id: 'spaced-setting',
+    description: "a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...)",
+    // the settings files of Redis (`requirepass`, `masterauth`), keepalived (`auth_pass`), sshd and
+    // the like: one name and one value on a line, a comment after it; read from each line's start
+    pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))[ \t]*(?:[#;][^\n]*)?\r?$/gm,
+    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
+  },
+  {
+    id: 'flag-argument',
+    description: "a flag with a secret's name and its value as the next word of a command line (--requirepass ..., --db-password ...)",
+    // `redis-server --requirepass ...` in a shell command, as `[--requirepass, ...]` is in a command
+    // or args list (flagBefore); a flag starts a word (only there is the flag's name read), and a
+    // value is no other flag. The value is read ahead, not taken: a quoted one (`sh -c '...'`) holds
+    // the flags that follow, each to be read in turn
+    pattern: /(?:^|[\s'"(`])--?([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?="([^"\n]*)"|'([^'\n]*)'|([^\s"'`;|&)-][^\s"'`;|&)]*))/g,
+    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
+  },
+];
+
+/** An XML attribute and its quoted value. */
+const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
+/**
+ * Whether `value` is what the setting `name` holds as a secret, by the rule of a key
+ * (`isSecretSetting`: a reference, a switch, a Secret's name under `existingSecret` are none), and
+ * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number
+ * (`password_max_age: 90`) nor a structure that follows (`password:` then an indented block).
+ */
+export function secretSetting(name: string, value: string): boolean {
+  if (value.length < 4 || /^[-+]?[0-9.]+$/.test(value) || /^[${%<|>*&![]/.test(value)) return false;
+  return isSecretSetting(name, value);
+}
