@@ -14,6 +14,7 @@ import { CONTAINER_LISTS } from './model/pod-specs.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
+import { firstPin, movedDataHint } from './volume-nodes.js';
 
 /** The fields of a PersistentVolume's spec that are not its volume source (the others are: hostPath, nfs, csi...). */
 const PV_NON_SOURCE = new Set([
@@ -195,8 +196,18 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
       for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !PV_NON_SOURCE.has(k)).sort())
         differs(['spec', k], "a PersistentVolume's source cannot change once it is created");
       differs(['spec', 'volumeMode'], "a PersistentVolume's volumeMode cannot change once it is created");
-      // a nodeAffinity may be given to a volume that had none, not changed once set
-      if (isRecord(a.nodeAffinity)) differs(['spec', 'nodeAffinity'], "a PersistentVolume's nodeAffinity cannot change once it is set");
+      // a nodeAffinity may be given to a volume that had none, not changed once set; a node's directory
+      // keeps its data on its node either way (lib/volume-nodes.ts)
+      if (isRecord(a.nodeAffinity))
+        differs(
+          ['spec', 'nodeAffinity'],
+          "a PersistentVolume's nodeAffinity cannot change once it is set",
+          movedDataHint(old, now, charts),
+        );
+      else {
+        const pin = firstPin(old, now, charts);
+        if (pin) differs(pin.path, pin.why, pin.hint, pin.outcome);
+      }
       break;
     case 'Service':
       // an explicit clusterIP other than the one the Service has: the API server refuses it; none

@@ -423,7 +423,7 @@ describe('fields the API server will not change', () => {
     );
   });
 
-  it('does not warn about a nodeAffinity given to a PersistentVolume that had none, only about one changed once set', () => {
+  it('does not warn about a nodeAffinity of a zone given to a PersistentVolume that had none (one node, test/apps/demoapp-database.test.ts), only about one changed once set', () => {
     const affinity = (zone: string) =>
       `  nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: topology.kubernetes.io/zone, operator: In, values: [${zone}] }] }] } }\n`;
     const was = `${OBJECTS}${VOLUME}`;

@@ -29,7 +29,7 @@ export interface HostPathVolumeClaimProps {
 }
 
 /** The label every kubelet gives its node, with the node's name (unless --hostname-override says otherwise). */
-const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
 const QUANTITY = /^([0-9]+(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 

@@ -41,6 +41,14 @@ export interface MysqlBackupProps {
 }
 
 /**
+ * The time in a dump's name, `date -u +%Y%m%dT%H%M%SZ` (20261205T020000Z), as a POSIX sh glob: `keep`
+ * matches it exactly, since `<database>-*` would also match the dumps of another database whose name
+ * starts with `<database>-` (shop-eu-<time>.sql for shop), which sort after this one's and would be
+ * kept in their place, this one's newest removed.
+ */
+const DUMP_TIME_GLOB = `${'[0-9]'.repeat(8)}T${'[0-9]'.repeat(6)}Z`;
+
+/**
  * The dump: to a temporary file first, renamed when mysqldump succeeded, so a failed run never
  * leaves a truncated dump that looks complete. The password reaches mysqldump through MYSQL_PWD,
  * not the command line (which `ps` shows to every process on the node). With `keep`, the dumps
@@ -57,7 +65,7 @@ function dumpScript(keep: number | undefined): string {
     ...(keep === undefined
       ? []
       : [
-          `ls -1 "/backup/$MYSQL_DATABASE-"*.sql | sort -r | tail -n +${keep + 1} | while IFS= read -r old; do rm -f -- "$old"; echo "removed $old"; done`,
+          `ls -1 "/backup/$MYSQL_DATABASE"-${DUMP_TIME_GLOB}.sql | sort -r | tail -n +${keep + 1} | while IFS= read -r old; do rm -f -- "$old"; echo "removed $old"; done`,
         ]),
   ].join('\n');
 }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { compileStage } from '../../lib/compile-stage.js';
+import { formatProblem } from '../../lib/errors.js';
+import { textTree } from '../../lib/synth/file-content.js';
 import { repoStage } from '../helpers/cli.js';
 import { problems, render, warnings } from '../helpers/stage.js';
 
@@ -43,6 +46,56 @@ describe("the node of demoapp's database", () => {
   it('is not asked for on a stage that names no nodes or one', () => {
     expect(warnings(repoStage('qa'), 'environments/qa.yaml')).toEqual([]);
     expect(pinned(render(repoStage('qa'), 'environments/qa.yaml'))).toEqual({ 'mysqlbackup-qa': undefined, 'mysqlvolume-qa': undefined });
+  });
+});
+
+/** The warnings about the output (output/*) that compiling `after` as onprem gives over the output of `before`, as the CLI prints them. */
+function overOutput(before: string, after: string): string[] {
+  const first = compileStage({ stage: 'onprem', file: FILE, text: before }, {});
+  expect(first.problems).toEqual([]);
+  const dist = textTree(first.files!);
+  const next = compileStage({ stage: 'onprem', file: FILE, text: after, readOutput: (f) => dist.get(f) }, {});
+  expect(next.problems).toEqual([]);
+  return (next.notices ?? []).filter((p) => p.code.startsWith('output/')).map(formatProblem);
+}
+
+describe("a node given to or changed in demoapp's database", () => {
+  it("warns, at database.node, when the volumes are first pinned: MySQL's next pod starts on that node, whose directory is empty unless MySQL runs there", () => {
+    const warned = overOutput(onprem(), onprem('      node: node2\n'));
+    expect(warned).toHaveLength(2);
+    expect(warned[1]).toBe(
+      'environments/onprem.yaml:42:13: warning: PersistentVolume mysqlvolume-onprem: spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0] changes from (none) to node2, ' +
+        'which the API server takes (a PersistentVolume that had no nodeAffinity may be given one), but the data is the directory /data/volumes/mysql-onprem of whichever node its pods ran on, and they now run on node2 only: ' +
+        "if they run on another node today, the next one starts on node2's directory, empty, and the data stays behind\n" +
+        "  hint: first see which node they run on: kubectl get pods -o wide -n onprem -l 'name=mysql' (ReplicationController onprem/mysql-1's); " +
+        'if it is not node2, name that node instead, or copy /data/volumes/mysql-onprem from it to the same path on node2 before the pod is made again',
+    );
+    // the backups: those written on other nodes stay there
+    expect(warned[0]).toContain('PersistentVolume mysqlbackup-onprem: spec.nodeAffinity');
+    expect(warned[0]).toContain(
+      'the data is the directory /data/volumes/mysql-backup-onprem of whichever node its pods ran on, and they now run on node2 only',
+    );
+    // pinned already: nothing more to say
+    expect(overOutput(onprem('      node: node2\n'), onprem('      node: node2\n'))).toEqual([]);
+  });
+
+  it("says, for a node changed, that the data stays on the old node's directory and to copy it to the new one's, not that it goes with the volume", () => {
+    const warned = overOutput(onprem('      node: node2\n'), onprem('      node: node1\n'));
+    expect(warned).toHaveLength(2);
+    expect(warned[1]).toBe(
+      'environments/onprem.yaml:42:13: warning: PersistentVolume mysqlvolume-onprem: spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0] changes from node2 to node1, ' +
+        "which the API server refuses (a PersistentVolume's nodeAffinity cannot change once it is set): kubectl apply fails on it\n" +
+        '  hint: set apps.demoapp.database.node back to node2; or, to move the data: stop the pods that use the volume, copy /data/volumes/mysql-onprem from node2 to the same path on node1, ' +
+        'delete the volume and its claim (kubectl delete persistentvolumeclaim mysql -n onprem, then kubectl delete persistentvolume mysqlvolume-onprem; the directory stays on node2) and apply again: ' +
+        'without the copy, the volume made again starts on an empty directory on node1',
+    );
+    expect(warned.join('\n')).not.toContain('its data goes with it');
+    // unpinned: refused alike, the data still on node2
+    const unpinned = overOutput(onprem('      node: node2\n'), onprem());
+    expect(unpinned[1]).toContain(
+      '  hint: keep the old value; or, to unpin it: stop the pods that use the volume, delete the volume and its claim (kubectl delete persistentvolumeclaim mysql -n onprem, then kubectl delete persistentvolume mysqlvolume-onprem; the directory stays on node2) and apply again: ' +
+        'its pods then start on the directory of whichever node they land on, which is empty on any node but node2',
+    );
   });
 });
 

@@ -56,6 +56,18 @@ describe('MysqlBackup keep', () => {
     expect(left.filter((f) => f.endsWith('.sql') && !OLD.includes(f))).toHaveLength(1);
   });
 
+  it("leaves alone another database's dumps whose name starts with this one's, and keeps this one's newest", () => {
+    // database shop-eu writes shop-eu-<time>.sql into the same directory: it sorts after shop-<time>.sql
+    const other = ['shop-eu-20261203T020000Z.sql', 'shop-eu-20261204T020000Z.sql'];
+    const left = run(script(2), [...OLD, ...other]);
+    expect(left.filter((f) => other.includes(f))).toEqual(other);
+    const own = left.filter((f) => !other.includes(f));
+    expect(own).toHaveLength(2);
+    expect(own[0]).toBe('shop-20261204T020000Z.sql');
+    expect(own[1]).toMatch(/^shop-\d{8}T\d{6}Z\.sql$/);
+    expect(OLD).not.toContain(own[1]);
+  });
+
   it('removes nothing when the dump fails', () => {
     const left = run(script(1), OLD, 'fails');
     expect(left.filter((f) => OLD.includes(f))).toEqual(OLD);
