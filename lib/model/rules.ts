@@ -360,8 +360,8 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'HorizontalPodAutoscaler scaleTargetRef',
   },
   'refs/autoscaled-replicas': {
-    short: 'An autoscaler scaling a workload that has spec.replicas (warning)',
-    help: 'Every kubectl apply sets the number of pods back to spec.replicas, whatever the load: leave the field out and let the HorizontalPodAutoscaler set it.',
+    short: 'An autoscaler scaling a workload that has spec.replicas, a number or null (warning)',
+    help: 'Every kubectl apply sets the number of pods back to spec.replicas (to 1 for a null, which it sends to remove the field: a Helm value left empty), whatever the load: leave the field out and let the HorizontalPodAutoscaler set it.',
     mirrors:
       'HorizontalPodAutoscaler and kubectl apply (Kubernetes docs: Migrating Deployments and StatefulSets to horizontal autoscaling)',
   },
