@@ -260,7 +260,12 @@ function oldResources(readOutput: OutputReader): string[] {
  * whose Deployment the HPA scales): client-side `kubectl apply` removes the field it applied before,
  * and the API server sets the default, 1, so the workload drops to one pod until an autoscaler
  * scales it up again (Kubernetes docs, "Migrating Deployments and StatefulSets to horizontal
- * autoscaling"). Placed at the app's `autoscaling` setting when it has one.
+ * autoscaling"). A `spec.replicas: null` now (an included manifest's, as a Helm template renders a
+ * value left empty) is sent by kubectl apply to remove the field, at every apply: it drops the same
+ * way from a number, and from what an autoscaler of the old output had scaled it to; while an
+ * autoscaler scales it still, refs/autoscaled-replicas says so at every synth, with the fix (the
+ * one-time remedy here, editing the last-applied configuration, would not hold). Placed at the app's
+ * `autoscaling` setting when it has one.
  */
 function replicasReset(
   loaded: LoadedStage,
@@ -271,8 +276,11 @@ function replicasReset(
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
 ): Problem | undefined {
-  const before = isRecord(old.spec) ? old.spec.replicas : undefined;
-  if (typeof before !== 'number' || (isRecord(now.spec) && now.spec.replicas !== undefined)) return undefined;
+  const was = isRecord(old.spec) ? old.spec.replicas : undefined;
+  const after = isRecord(now.spec) ? now.spec.replicas : undefined;
+  const before = typeof was === 'number' ? was : undefined;
+  // a number applied before and left out now, or a null now (that was not before): the apply removes the field
+  if (after === null ? was === null : after !== undefined || before === undefined) return undefined;
   const name = String(now.metadata.name);
   const ns = now.metadata.namespace;
   const autoscalerIn = (objects: readonly KubeObject[]) =>
@@ -283,18 +291,24 @@ function replicasReset(
   // (read from the files of the old output that were read, which hold the workload's: its app's autoscaler is beside it)
   const scaled = autoscalerIn(oldObjects);
   // 1 is the default, unless an autoscaler scaled it beyond: then it drops from that number
-  if (before === 1 && !scaled) return undefined;
+  if ((before ?? 1) === 1 && !scaled) return undefined;
   const autoscaler = autoscalerIn(objects());
+  if (after === null && autoscaler) return undefined;
   const code = 'output/replicas-reset';
   const message =
-    `spec.replicas: ${before} is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
+    (after === null
+      ? `spec.replicas${before === undefined ? ' is now null' : ` changes from ${before} to null`}, which kubectl apply sends to remove the field, and the API server sets the default, 1: `
+      : `spec.replicas: ${before} is no longer written, so kubectl apply removes it and the API server sets the default, 1: `) +
     (scaled
       ? `the ${now.kind} drops to 1 pod from the number ${describeObject(scaled)} scaled it to`
       : `the ${now.kind} goes from ${before} pods to 1`) +
     (autoscaler ? `${scaled ? ',' : ''} until ${describeObject(autoscaler)} scales it up again` : '');
-  const hint = autoscaler
-    ? `before applying, ${dropLastAppliedReplicas(now)}; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
-    : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first ${dropLastAppliedReplicas(now)}`;
+  const hint =
+    after === null
+      ? `write ${before === undefined ? 'the number of pods in spec.replicas' : `spec.replicas: ${before} again`} where it is null (a Helm template renders a value left empty as null): every apply of the null sets the ${now.kind} to 1 pod again`
+      : autoscaler
+        ? `before applying, ${dropLastAppliedReplicas(now)}; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
+        : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first ${dropLastAppliedReplicas(now)}`;
   const instance = loaded.apps.find((a) => a.name === app);
   const setting =
     instance && isRecord(instance.settings) && 'autoscaling' in instance.settings ? ['apps', instance.name, 'autoscaling'] : undefined;

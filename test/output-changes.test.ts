@@ -77,6 +77,15 @@ const VOLUME =
   '---\napiVersion: v1\nkind: PersistentVolume\nmetadata: { name: local-data }\nspec:\n' +
   '  capacity: { storage: 1Gi }\n  accessModes: [ReadWriteOnce]\n  storageClassName: fixed\n  hostPath: { path: /data/local }\n';
 
+/** A HorizontalPodAutoscaler of the included StatefulSet db, for the included objects. */
+const AUTOSCALER =
+  '---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: db }\nspec:\n' +
+  '  scaleTargetRef: { apiVersion: apps/v1, kind: StatefulSet, name: db }\n  minReplicas: 2\n  maxReplicas: 4\n' +
+  '  metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } } }]\n';
+
+/** The included objects (`objects`) with `replicas: <value>` in the StatefulSet db's spec. */
+const replicas = (value: string, objects = OBJECTS) => objects.replace('  serviceName: db\n', `  serviceName: db\n  replicas: ${value}\n`);
+
 const RENAMED = STAGE.replace('  demoapp:\n', '  shop:\n    stack: demoapp\n');
 
 describe('data that leaves the output', () => {
@@ -519,7 +528,7 @@ describe('what applying a change does besides refusing it', () => {
   });
 
   it('warns at the manifest of a workload whose spec.replicas is removed, and not about one of 1 pod, whose default is the same', () => {
-    const edited = OBJECTS.replace('  serviceName: db\n', '  serviceName: db\n  replicas: 2\n');
+    const edited = replicas('2');
     expect(changes(MANIFESTS, MANIFESTS, { was: edited })).toEqual([
       // at the spec the field left (the mapping under spec:, line 6)
       `${OBJECTS_FILE}:6:3: warning: StatefulSet data/db: spec.replicas: 2 is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
@@ -532,19 +541,45 @@ describe('what applying a change does besides refusing it', () => {
   });
 
   it('warns about a workload of 1 pod whose spec.replicas is removed when an autoscaler already scaled it: it drops from what the autoscaler set', () => {
-    const hpa =
-      '---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: db }\nspec:\n' +
-      '  scaleTargetRef: { apiVersion: apps/v1, kind: StatefulSet, name: db }\n  minReplicas: 2\n  maxReplicas: 4\n' +
-      '  metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } } }]\n';
-    const edited = `${OBJECTS}${hpa}`;
+    const edited = `${OBJECTS}${AUTOSCALER}`;
     const warnings = changes(MANIFESTS, MANIFESTS, {
-      was: edited.replace('  serviceName: db\n', '  serviceName: db\n  replicas: 1\n'),
+      was: replicas('1', edited),
       objects: edited,
     });
     expect(warnings.map((w) => w.split('\n')[0])).toEqual([
       `${OBJECTS_FILE}:6:3: warning: StatefulSet data/db: spec.replicas: 1 is no longer written, so kubectl apply removes it and the API server sets the default, 1: ` +
         'the StatefulSet drops to 1 pod from the number HorizontalPodAutoscaler data/db scaled it to, until HorizontalPodAutoscaler data/db scales it up again',
     ]);
+  });
+});
+
+describe('a spec.replicas of null in an included manifest (a Helm value left empty), which kubectl apply sends to remove the field', () => {
+  const scaled = `${OBJECTS}${AUTOSCALER}`;
+
+  it('is warned about at the null where it replaces a number: the workload goes to 1 pod', () => {
+    const nulled = replicas('null');
+    expect(changes(MANIFESTS, MANIFESTS, { was: replicas('2'), objects: nulled })).toEqual([
+      `${at(nulled, 'null', OBJECTS_FILE)}: warning: StatefulSet data/db: spec.replicas changes from 2 to null, which kubectl apply sends to remove the field, ` +
+        'and the API server sets the default, 1: the StatefulSet goes from 2 pods to 1\n' +
+        '  hint: write spec.replicas: 2 again where it is null (a Helm template renders a value left empty as null): every apply of the null sets the StatefulSet to 1 pod again',
+    ]);
+  });
+
+  it('is warned about where the autoscaler that scaled the workload leaves with it: it drops to 1 pod from what the autoscaler set', () => {
+    const nulled = replicas('null');
+    expect(changes(MANIFESTS, MANIFESTS, { was: scaled, objects: nulled })).toEqual([
+      `${at(nulled, 'null', OBJECTS_FILE)}: warning: StatefulSet data/db: spec.replicas is now null, which kubectl apply sends to remove the field, ` +
+        'and the API server sets the default, 1: the StatefulSet drops to 1 pod from the number HorizontalPodAutoscaler data/db scaled it to\n' +
+        '  hint: write the number of pods in spec.replicas where it is null (a Helm template renders a value left empty as null): every apply of the null sets the StatefulSet to 1 pod again',
+    ]);
+  });
+
+  it('is left to refs/autoscaled-replicas while an autoscaler scales the workload, and not warned about where the workload had the default of 1 pod', () => {
+    // refs/autoscaled-replicas says it at every synth, with its fix; the edit of the last-applied configuration would not hold
+    expect(changes(MANIFESTS, MANIFESTS, { was: scaled, objects: replicas('null', scaled) })).toEqual([]);
+    expect(changes(MANIFESTS, MANIFESTS, { was: replicas('3', scaled), objects: replicas('null', scaled) })).toEqual([]);
+    expect(changes(MANIFESTS, MANIFESTS, { objects: replicas('null') })).toEqual([]);
+    expect(changes(MANIFESTS, MANIFESTS, { was: replicas('1'), objects: replicas('null') })).toEqual([]);
   });
 });
 

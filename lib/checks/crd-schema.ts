@@ -51,10 +51,13 @@ export const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
 
 /**
  * What RE2 reads otherwise than a JavaScript RegExp without the `u` flag, which takes it without a
- * word: Unicode classes (`\pL`, `\p{Greek}`: the letter p there), `\z`, `\A`, `\C`, `\Q...\E`,
- * and POSIX classes (`[[:alpha:]]`: a set of the characters `[:alph`).
+ * word: an escape (a backslash after an even number of them; `\\pL` is a backslash and `pL` to
+ * both) of a Unicode class (`\pL`, `\p{Greek}`: the letter p there), `\z`, `\A`, `\C`, `\Q...\E`
+ * or a hex code point in braces (`\x{41}`: 41 x's there), and a POSIX class anywhere in brackets
+ * (`[[:alpha:]]`, `[_[:alnum:]]`, `[^[:space:]]`: sets of the characters between them there; one
+ * outside brackets, a set of its characters to both, is rare enough to be left out with them).
  */
-const READ_OTHERWISE = /\\[pPzACQ]|\[\[:/;
+const READ_OTHERWISE = /(?<!\\)(?:\\\\)*\\(?:[pPzACQ]|x\{)|\[:\^?[a-z]+:\]/;
 
 /**
  * A pattern of a CRD, a Go (RE2) expression, as a JavaScript RegExp: the flags it starts with

@@ -140,13 +140,19 @@ function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
   const target = groupKind(versioned ? String(ref.apiVersion) : 'v1', ref.kind);
   const workload = index.get(target, ns, ref.name);
   const replicas = asObj(workload?.spec)?.replicas;
-  // found on the autoscaler, the object checked: what a check finds is kept with the object it checks (lib/checks/index.ts)
-  if (workload && typeof replicas === 'number') {
+  // found on the autoscaler, the object checked: what a check finds is kept with the object it checks (lib/checks/index.ts);
+  // a null (a Helm template's `replicas: {{ .Values.replicas }}` with no value) is sent by kubectl apply to remove the
+  // field, and the API server then sets the default, 1: as much a number as any other, at every apply
+  if (workload && (typeof replicas === 'number' || replicas === null)) {
+    const does =
+      replicas === null
+        ? 'kubectl apply sends it to remove the field, and the API server sets the default: every apply sets it back to 1 pod'
+        : `every kubectl apply sets it back to ${replicas} pods`;
     out.push({
       ...finder(o)(
         'refs/autoscaled-replicas',
         ['spec', 'scaleTargetRef'],
-        `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: every kubectl apply sets it back to ${replicas} pods, in the middle of a load peak too`,
+        `scales ${ref.kind} '${ref.name}', which has spec.replicas: ${replicas}: ${does}, in the middle of a load peak too`,
         `remove spec.replicas from the ${ref.kind} and let the autoscaler set the number; where it was applied with it, first ${dropLastAppliedReplicas(workload)} (or that apply scales it to 1)`,
       ),
       severity: 'warning',

@@ -263,7 +263,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'output/replicas-reset',
     'A workload loses spec.replicas (warning)',
-    "An app given autoscaling (or a manifest without spec.replicas) no longer writes the field: kubectl apply removes it, the API server sets the default of 1 and the workload drops to one pod until its autoscaler scales it up. Remove the field from kubectl's last-applied configuration first (kubectl apply edit-last-applied).",
+    "An app given autoscaling (or a manifest without spec.replicas) no longer writes the field: kubectl apply removes it, the API server sets the default of 1 and the workload drops to one pod until its autoscaler scales it up. Remove the field from kubectl's last-applied configuration first (kubectl apply edit-last-applied). A manifest's spec.replicas: null (a Helm value left empty) does the same at every apply: write the number.",
   ),
   row(
     'output/secret-first',

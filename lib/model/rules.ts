@@ -98,7 +98,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'crd/pattern-not-checked': {
     short: 'A pattern of a CRD that JavaScript cannot read is not checked (warning)',
-    help: "A CRD's patterns are Go (RE2) expressions; leading flags such as (?i) and named groups (?P<name>) are translated, but one that uses more of RE2 than JavaScript reads, or reads otherwise (Unicode classes such as \\pL, POSIX classes such as [[:alpha:]]), is left out, and the values of its field are checked by the API server only: test such resources with kubectl apply --dry-run=server.",
+    help: "A CRD's patterns are Go (RE2) expressions; leading flags such as (?i) and named groups (?P<name>) are translated, but one that uses more of RE2 than JavaScript reads, or reads otherwise (Unicode classes such as \\pL, POSIX classes such as [[:alpha:]] anywhere in brackets, hex code points such as \\x{41}), is left out, and the values of its field are checked by the API server only: test such resources with kubectl apply --dry-run=server.",
     mirrors: 'CRD structural schema (pattern, RE2)',
   },
   'api/name': {
@@ -360,8 +360,8 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'HorizontalPodAutoscaler scaleTargetRef',
   },
   'refs/autoscaled-replicas': {
-    short: 'An autoscaler scaling a workload that has spec.replicas (warning)',
-    help: 'Every kubectl apply sets the number of pods back to spec.replicas, whatever the load: leave the field out and let the HorizontalPodAutoscaler set it.',
+    short: 'An autoscaler scaling a workload that has spec.replicas, a number or null (warning)',
+    help: 'Every kubectl apply sets the number of pods back to spec.replicas (to 1 for a null, which it sends to remove the field: a Helm value left empty), whatever the load: leave the field out and let the HorizontalPodAutoscaler set it.',
     mirrors:
       'HorizontalPodAutoscaler and kubectl apply (Kubernetes docs: Migrating Deployments and StatefulSets to horizontal autoscaling)',
   },

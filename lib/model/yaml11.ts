@@ -167,9 +167,11 @@ export function yaml11Reading(written: string, value: unknown, key: boolean): Ya
       };
     case 'number':
       if (value === go.value && go.exact !== undefined) {
+        // either side of 0: a negative one is as far out as a positive one
+        const exact = `between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`;
         return {
-          message: `${source} is the number ${value} to stagecraft, whose numbers are doubles (exact up to ${Number.MAX_SAFE_INTEGER}), but the integer ${go.exact} to kubectl`,
-          hint: `quote it ("${source}") for a string, or write an integer of at most ${Number.MAX_SAFE_INTEGER}`,
+          message: `${source} is the number ${value} to stagecraft, whose numbers are doubles (exact ${exact}), but the integer ${go.exact} to kubectl`,
+          hint: `quote it ("${source}") for a string, or write an integer ${exact}`,
         };
       }
       if (typeof value === 'number') {

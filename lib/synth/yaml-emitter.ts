@@ -3,11 +3,12 @@
  * made of, byte for byte what the `yaml` library writes with serialize.ts's options (YAML 1.1,
  * no line folding, no anchors, `sortMapEntries`), about ten times faster, because it builds no
  * document tree. It covers only what it can reproduce exactly: mappings, sequences of scalars
- * and mappings, integers, booleans, strings on one line (plain, or quoted as the library quotes
+ * and mappings, integers, booleans, nulls (`null`, as the library writes them: an included
+ * manifest's, kept for kubectl apply), strings on one line (plain, or quoted as the library quotes
  * them), and strings on several lines (a literal block, `|` or `|-`), none with control
  * characters. For anything else it returns undefined and the caller uses the library (nested
- * sequences, nulls, other numbers, tabs, the characters `mustQuote` escapes, blocks with leading
- * or trailing blanks).
+ * sequences, other numbers, tabs, the characters `mustQuote` escapes, blocks with leading or
+ * trailing blanks).
  * test/synth/serialize.test.ts compares both on every committed object, on the edge cases and on
  * random strings, on one line and over several.
  */
@@ -155,6 +156,7 @@ function scalarLine(v: unknown, indent: string): string {
     return writtenLines.get(v) ?? writtenLines.remember(v, `${text(v)}\n`);
   }
   if (typeof v === 'boolean') return v ? 'true\n' : 'false\n';
+  if (v === null) return 'null\n';
   if (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0)) return `${v}\n`;
   throw UNSUPPORTED;
 }
@@ -261,8 +263,7 @@ function mapping(m: Record<string, unknown>, keys: string[], depth: number, comp
         out.push(line.block);
         mapping(v, inner, depth + 1, compareKeys, out);
       }
-    } else if (v === null) throw UNSUPPORTED;
-    else out.push(line.inline, Array.isArray(v) ? '[]\n' : scalarLine(v, level(depth + 1).indent));
+    } else out.push(line.inline, Array.isArray(v) ? '[]\n' : scalarLine(v, level(depth + 1).indent));
   }
 }
 

@@ -5,6 +5,7 @@ import { checkCustomResource, clusterScopedKinds, crdRegistry } from '../../lib/
 import { externalSecrets } from '../../lib/constructs/external-secrets.js';
 import { checkObjects } from '../../lib/checks/index.js';
 import { REPO } from '../helpers/cli.js';
+import { widgetCrd } from '../helpers/widget-crd.js';
 import { MANIFESTS, codedFindingsIn, objectsIn } from './helpers.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { readFileSync } from 'node:fs';
@@ -82,11 +83,32 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     // RE2's Unicode and POSIX classes would be other sets of characters to JavaScript: left out too
     for (const pattern of ['^\\pL+$', '^[[:alpha:]]+$', '^a\\z'])
       expect(crdRegistry([crd(pattern)]).crdFindings.map((f) => f.code)).toEqual(['crd/pattern-not-checked']);
+    // an escaped backslash before them is a backslash to both: the pattern is read
+    for (const pattern of ['^\\\\pL+$', '^a\\\\z$']) expect(crdRegistry([crd(pattern)]).crdFindings).toEqual([]);
     // (?P<name>...) is a named group, and (?is) two flags
     const named = crdRegistry([crd('^(?is)(?P<x>A)+$')]);
     expect(named.crdFindings).toEqual([]);
     expect(checkCustomResource({ ...widget, spec: { name: 'aA' } }, named)).toEqual([]);
     expect(checkCustomResource({ ...widget, spec: { name: 'ab' } }, named).map((f) => f.code)).toEqual(['schema/pattern']);
+  });
+
+  it("leaves out a POSIX class anywhere in brackets and a hex code point in braces, which JavaScript reads otherwise: RE2's web_1 matches ^[_[:alnum:]]+$", () => {
+    const crd = widgetCrd('Namespaced', { name: '{ type: string, pattern: PATTERN }' });
+    const checked = (pattern: string, name: string) => {
+      const [definition] = parseManifests([{ file: 'crd.yaml', text: crd.replace('PATTERN', JSON.stringify(pattern)) }]).objects;
+      const registry = crdRegistry([definition]);
+      const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { name } };
+      return [...registry.crdFindings, ...checkCustomResource(widget, registry)].map((f) => f.code);
+    };
+    // to JavaScript, the set of the characters _[:alnu and a ']' after it; to Go, _ or a letter or digit
+    expect(checked('^[_[:alnum:]]+$', 'web_1')).toEqual(['crd/pattern-not-checked']);
+    expect(checked('^[^[:space:]]+$', 'web')).toEqual(['crd/pattern-not-checked']);
+    // to JavaScript, 41 x's; to Go, the letter A
+    expect(checked('^\\x{41}+$', 'AA')).toEqual(['crd/pattern-not-checked']);
+    // read alike: a two-digit hex escape, a colon in a set
+    expect(checked('^\\x41+$', 'AA')).toEqual([]);
+    expect(checked('^\\x41+$', 'B')).toEqual(['schema/pattern']);
+    expect(checked('^[a-z:]+:$', 'web:')).toEqual([]);
   });
 
   it('warns, naming the kind, about a custom resource whose CRD is not known', () => {

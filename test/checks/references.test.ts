@@ -147,7 +147,7 @@ describe('a disruption budget over an autoscaled Deployment (no spec.replicas: i
 });
 
 describe('a workload that an autoscaler scales', () => {
-  const deployment = (replicas?: number): KubeObject => ({
+  const deployment = (replicas?: number | null): KubeObject => ({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'web', namespace: 'shop' },
@@ -174,6 +174,16 @@ describe('a workload that an autoscaler scales', () => {
         '  hint: remove spec.replicas from the Deployment and let the autoscaler set the number; where it was applied with it, first remove the field from what kubectl last applied, ' +
         'which changes no pod count: kubectl apply edit-last-applied deployment/web -n shop, delete spec.replicas and save (or that apply scales it to 1)',
     ]);
+  });
+
+  it('is warned about when spec.replicas is null (a Helm value left empty), which every kubectl apply sends to set the number of pods back to 1', () => {
+    expect(findings([deployment(null), autoscaler])).toEqual([
+      "warning HorizontalPodAutoscaler spec.scaleTargetRef: scales Deployment 'web', which has spec.replicas: null: " +
+        'kubectl apply sends it to remove the field, and the API server sets the default: every apply sets it back to 1 pod, in the middle of a load peak too\n' +
+        '  hint: remove spec.replicas from the Deployment and let the autoscaler set the number; where it was applied with it, first remove the field from what kubectl last applied, ' +
+        'which changes no pod count: kubectl apply edit-last-applied deployment/web -n shop, delete spec.replicas and save (or that apply scales it to 1)',
+    ]);
+    expect(findings([deployment(null)])).toEqual([]);
   });
 
   it('is not warned about without spec.replicas, nor with it when nothing scales it', () => {

@@ -119,10 +119,17 @@ describe('plain values kubectl (go-yaml, YAML 1.1) reads otherwise than stagecra
   it('says an integer beyond 2^53, exact to kubectl (Go int64 and uint64), is another number to stagecraft, which holds doubles', () => {
     expect(reading('9007199254740993')).toEqual({
       message:
-        '9007199254740993 is the number 9007199254740992 to stagecraft, whose numbers are doubles (exact up to 9007199254740991), but the integer 9007199254740993 to kubectl',
-      hint: 'quote it ("9007199254740993") for a string, or write an integer of at most 9007199254740991',
+        '9007199254740993 is the number 9007199254740992 to stagecraft, whose numbers are doubles (exact between -9007199254740991 and 9007199254740991), ' +
+        'but the integer 9007199254740993 to kubectl',
+      hint: 'quote it ("9007199254740993") for a string, or write an integer between -9007199254740991 and 9007199254740991',
     });
-    expect(reading('-9223372036854775807')?.message).toContain('but the integer -9223372036854775807 to kubectl');
+    // a negative one is beyond the bound below, not above
+    expect(reading('-9223372036854775807')).toEqual({
+      message:
+        '-9223372036854775807 is the number -9223372036854776000 to stagecraft, whose numbers are doubles (exact between -9007199254740991 and 9007199254740991), ' +
+        'but the integer -9223372036854775807 to kubectl',
+      hint: 'quote it ("-9223372036854775807") for a string, or write an integer between -9007199254740991 and 9007199254740991',
+    });
     expect(reading('18446744073709551615')?.message).toContain('but the integer 18446744073709551615 to kubectl');
     // exact as doubles too: 2^53, and a power of two beyond it
     expect(reading('9007199254740992')).toBeUndefined();

@@ -183,6 +183,21 @@ describe('the fast path of toYaml', () => {
     }
   });
 
+  it("writes nulls itself, in mappings and in sequences, as the yaml library does (an included manifest's, kept for kubectl apply)", () => {
+    const values = [
+      { spec: { replicas: null, selector: { matchLabels: { app: 'web' } } } },
+      { a: null, b: { c: null }, d: { e: { f: null } } },
+      { list: [null, 'x', null, 1, true] },
+      { list: [{ a: null, b: 1 }, { a: 1, b: null }, { only: null }] },
+      { nested: { tolerations: null, items: [{ name: 'web', resources: {}, securityContext: { runAsUser: null } }] } },
+      { null: null, '~': null, Null: [null] },
+      { s: 'null', n: null },
+    ];
+    // every one written by the fast path itself, not its fallback
+    expect(writtenAsLibrary(values)).toBe(values.length);
+    expect(emitBlockYaml(values[2], byOrder)).toBe('list:\n  - null\n  - x\n  - null\n  - 1\n  - true\n');
+  });
+
   it('writes 5,000 random one-line strings as the yaml library does, or leaves them to it', () => {
     const next = random(31);
     // YAML's indicators, words some reader takes for another type, and characters beyond ASCII
