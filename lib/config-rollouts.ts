@@ -11,7 +11,7 @@ import type { includedPlaces } from './checks/manifests.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
-import { CONTAINER_LISTS, envSourceKeys, podTemplateOf } from './model/pod-specs.js';
+import { containersOf, envSourceKeys, podTemplateOf } from './model/pod-specs.js';
 import { podSpecWithDefaults } from './model/pod-defaults.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { entryKey } from './synth/inventory.js';
@@ -84,11 +84,6 @@ export function configNotRolled(
 /** The workloads that make pods from a new template only to replace pods that go (a Deployment replaces them for it). */
 const KEEPS_PODS = new Set(['ReplicaSet', 'ReplicationController']);
 
-interface NamedContainer {
-  readonly name?: unknown;
-  readonly image?: unknown;
-}
-
 /**
  * A warning when `now`, a ReplicationController or ReplicaSet, runs another pod spec than `old`
  * (compared with the API server's defaults: a default now written out changes nothing): applying it
@@ -111,10 +106,8 @@ export function templateNotRolled(
   if (isDeepStrictEqual(podSpecWithDefaults(before), podSpecWithDefaults(after))) return undefined;
   const code = 'output/template-not-rolled';
   // the first container whose image changes, to say so and to place the warning at the setting that gave it
-  const images = (spec: unknown) =>
-    CONTAINER_LISTS.flatMap((l) => (isRecord(spec) && Array.isArray(spec[l]) ? (spec[l] as NamedContainer[]) : []));
-  const oldImages = new Map(images(before).map((c) => [c.name, c.image]));
-  const changed = images(after).find((c) => oldImages.has(c.name) && oldImages.get(c.name) !== c.image);
+  const oldImages = new Map(containersOf(before).map((c) => [c.name, c.image]));
+  const changed = containersOf(after).find((c) => oldImages.has(c.name) && oldImages.get(c.name) !== c.image);
   const what = changed
     ? `its image changes from ${String(oldImages.get(changed.name))} to ${String(changed.image)}`
     : 'its pod template changes';

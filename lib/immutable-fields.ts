@@ -10,7 +10,7 @@ import { valueAt, type FieldPath } from './model/field-path.js';
 import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
 import { podSpecWithDefaults, podTemplateWithDefaults } from './model/pod-defaults.js';
-import { CONTAINER_LISTS } from './model/pod-specs.js';
+import { mapContainers } from './model/pod-specs.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
@@ -52,9 +52,7 @@ const POD_MUTABLE = ['activeDeadlineSeconds', 'tolerations', 'terminationGracePe
  * default taken from the old image stays when the new one leaves it out).
  */
 function podSpecCompared(spec: Record<string, unknown>): Record<string, unknown> {
-  const imageless: Record<string, unknown> = { ...spec };
-  for (const list of CONTAINER_LISTS)
-    if (Array.isArray(spec[list])) imageless[list] = spec[list].map((c: unknown) => (isRecord(c) ? { ...c, image: undefined } : c));
+  const imageless = mapContainers(spec, (c) => (isRecord(c) ? { ...c, image: undefined } : c));
   const out = podSpecWithDefaults(imageless) as Record<string, unknown>;
   for (const k of POD_MUTABLE) delete out[k];
   return out;

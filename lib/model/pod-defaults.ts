@@ -12,7 +12,7 @@
  */
 import { imageParts } from './image.js';
 import { isRecord } from './object.js';
-import { CONTAINER_LISTS } from './pod-specs.js';
+import { mapContainers } from './pod-specs.js';
 
 type Obj = Record<string, unknown>;
 
@@ -132,9 +132,8 @@ function volume(v: unknown): unknown {
 /** `spec` (a pod spec) with the defaults the API server gives it, to compare it as the API server does. */
 export function podSpecWithDefaults(spec: unknown): unknown {
   if (!isRecord(spec)) return spec;
-  const out = filled(spec, POD_SPEC, PLAIN_BOOLS.pod, EMPTY_IS_NONE.pod);
-  const hostNetwork = out.hostNetwork === true;
-  for (const list of CONTAINER_LISTS) if (Array.isArray(out[list])) out[list] = out[list].map((c) => container(c, hostNetwork));
+  const hostNetwork = spec.hostNetwork === true;
+  const out = mapContainers(filled(spec, POD_SPEC, PLAIN_BOOLS.pod, EMPTY_IS_NONE.pod), (c) => container(c, hostNetwork));
   if (Array.isArray(out.volumes)) out.volumes = out.volumes.map(volume);
   return out;
 }
