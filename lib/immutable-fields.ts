@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
 import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
-import { podSpecWithDefaults, podTemplateWithDefaults } from './model/pod-defaults.js';
+import { podSpecAsCreated, podTemplateWithDefaults } from './model/pod-defaults.js';
 import { mapContainers } from './model/pod-specs.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
@@ -84,14 +84,26 @@ function tolerationsCompared(list: unknown): unknown[] {
   );
 }
 
+/** The fields of a Pod's spec that the Priority admission plugin keeps from the Pod as it is when an update leaves them out. */
+const KEPT_ON_UPDATE = ['priority', 'preemptionPolicy'];
+
 /**
- * A Pod's spec as the API server compares two versions of it: with its defaults, without its images
- * (which may change; an image's pull policy is left as written, since a default taken from the old
- * image stays when the new one leaves it out). The fields of POD_UPDATABLE are compared by their rules.
+ * A Pod's spec (a version of `created`'s, the spec it was applied with first) as the API server
+ * compares two versions of it: as it keeps it once created (its defaults and what admission gave it,
+ * lib/model/pod-defaults.ts), without its images, which may change. A pull policy that neither
+ * version writes keeps the default the old image gave it (kubectl apply leaves the field alone); one
+ * no longer written is given the new image's. The fields of POD_UPDATABLE are compared by their rules.
  */
-function podSpecCompared(spec: Record<string, unknown>): Record<string, unknown> {
-  const imageless = mapContainers(spec, (c) => (isRecord(c) ? { ...c, image: undefined } : c));
-  return podSpecWithDefaults(imageless) as Record<string, unknown>;
+function podSpecCompared(spec: Record<string, unknown>, created: Record<string, unknown>): Record<string, unknown> {
+  const kept = mapContainers(spec, (c, list, i) => {
+    const was = Array.isArray(created[list]) ? created[list][i] : undefined;
+    return isRecord(c) && isRecord(was) && c.imagePullPolicy === undefined && was.imagePullPolicy === undefined
+      ? { ...c, image: was.image }
+      : c;
+  });
+  for (const k of KEPT_ON_UPDATE) kept[k] ??= created[k];
+  const asCreated = podSpecAsCreated(kept) as Record<string, unknown>;
+  return mapContainers(asCreated, (c) => (isRecord(c) ? { ...c, image: undefined } : c));
 }
 
 /**
@@ -112,7 +124,7 @@ const SPEC_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>>
  * gave its immutable fields: SPEC_DEFAULTS, those of a StatefulSet's claim templates (a claim's),
  * a Job's `completions: 1` when it was created with neither completions nor parallelism
  * (parallelism is then 1 too, so a completions removed later is not defaulted again), and those of
- * a Job's pod template (lib/model/pod-defaults.ts).
+ * a Job's pod template (lib/model/pod-defaults.ts); a Pod's spec as podSpecCompared compares it.
  */
 function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
   const spec: Record<string, unknown> = { ...specOf(o) };
@@ -126,7 +138,7 @@ function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
     spec.completions = 1;
   // a Job's template is compared as the API server keeps it: `terminationMessagePolicy: File` written now changes nothing
   if (o.kind === 'Job' && spec.template !== undefined) spec.template = podTemplateWithDefaults(spec.template);
-  if (o.kind === 'Pod') return { ...o, spec: podSpecCompared(spec) };
+  if (o.kind === 'Pod') return { ...o, spec: podSpecCompared(spec, first) };
   return { ...o, spec };
 }
 

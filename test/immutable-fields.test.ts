@@ -79,4 +79,45 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
       `spec.nodeName: "a" -> "b" (${why})`,
     ]);
   });
+
+  it('is no change where it now writes, or no longer writes, what the API server gave the Pod when it was made', () => {
+    const web = (c: Record<string, unknown>) => ({ containers: [{ name: 'web', image: 'nginx:1.25', ...c }] });
+    for (const [before, after] of [
+      // SetDefaults_Container: IfNotPresent for a tagged image, Always for latest or no tag
+      [{}, web({ imagePullPolicy: 'IfNotPresent' })],
+      [{ containers: [{ name: 'web', image: 'nginx' }] }, { containers: [{ name: 'web', image: 'nginx', imagePullPolicy: 'Always' }] }],
+      [web({ image: 'nginx:latest' }), web({ image: 'nginx:latest', imagePullPolicy: 'Always' })],
+      // a new image leaves the pull policy the old one gave, when neither writes it
+      [web({ image: 'nginx' }), web({ image: 'nginx:1.26', imagePullPolicy: 'Always' })],
+      // SetDefaults_Pod: a limit is the request it leaves out
+      [
+        web({ resources: { limits: { memory: '64Mi' } } }),
+        web({ resources: { limits: { memory: '64Mi' }, requests: { memory: '64Mi' } } }),
+      ],
+      // the ServiceAccount and Priority admission plugins
+      [{}, { serviceAccountName: 'default' }],
+      [{}, { serviceAccount: 'default' }],
+      [{}, { priority: 0, preemptionPolicy: 'PreemptLowerPriority' }],
+    ] as const) {
+      expect(refused(before, after), JSON.stringify([before, after])).toEqual([]);
+      expect(refused(after, before), JSON.stringify([after, before])).toEqual([]);
+    }
+    // kept from the Pod as it is when no longer written, whatever its PriorityClass gave
+    expect(refused({ priorityClassName: 'high', priority: 1000 }, { priorityClassName: 'high' })).toEqual([]);
+  });
+
+  it('is refused a pull policy, service account or priority other than the one the Pod was given', () => {
+    const why =
+      "a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1";
+    // nginx:1.25 was given IfNotPresent, which stays with the image nginx:latest unless Always is written
+    expect(refused({}, { containers: [{ name: 'web', image: 'nginx:latest', imagePullPolicy: 'Always' }] })).toEqual([
+      `spec.containers.0.imagePullPolicy: undefined -> "Always" (${why})`,
+    ]);
+    // no longer written, it is the new image's default again
+    expect(refused({ containers: [{ name: 'web', image: 'nginx:1.25', imagePullPolicy: 'Always' }] }, {})).toEqual([
+      `spec.containers.0.imagePullPolicy: "Always" -> undefined (${why})`,
+    ]);
+    expect(refused({}, { serviceAccountName: 'web' })).toEqual([`spec.serviceAccountName: undefined -> "web" (${why})`]);
+    expect(refused({}, { priority: 10 })).toEqual([`spec.priority: undefined -> 10 (${why})`]);
+  });
 });

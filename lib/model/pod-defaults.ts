@@ -139,6 +139,42 @@ export function podSpecWithDefaults(spec: unknown): unknown {
 }
 
 /**
+ * What a Pod's spec is given when the Pod is created, beside the defaults of every pod spec (a pod
+ * template gets none of it): the ServiceAccount admission plugin's serviceAccountName, and, for a Pod
+ * of no priorityClassName, the Priority plugin's priority and preemptionPolicy (in a cluster without
+ * a globalDefault PriorityClass, as kubeadm makes it).
+ */
+const POD_ADMITTED = {
+  serviceAccountName: 'default',
+  unclassed: { priority: 0, preemptionPolicy: 'PreemptLowerPriority' },
+} as const;
+
+/**
+ * `spec`, a Pod's, as the API server keeps it once the Pod is created: podSpecWithDefaults, the
+ * requests of a container that gives limits only (SetDefaults_Pod: a limit is the request it leaves
+ * out) and what admission gives it (POD_ADMITTED). The deprecated serviceAccount stands for a
+ * serviceAccountName left out, as the v1 conversion reads it.
+ */
+export function podSpecAsCreated(spec: unknown): unknown {
+  const defaulted = podSpecWithDefaults(spec);
+  if (!isRecord(defaulted)) return defaulted;
+  const { serviceAccount, ...out } = mapContainers(defaulted, (c) =>
+    isRecord(c) && isRecord(c.resources) && isRecord(c.resources.limits)
+      ? {
+          ...c,
+          resources: {
+            ...c.resources,
+            requests: { ...c.resources.limits, ...(isRecord(c.resources.requests) ? c.resources.requests : {}) },
+          },
+        }
+      : c,
+  );
+  out.serviceAccountName ??= serviceAccount ?? POD_ADMITTED.serviceAccountName;
+  if (out.priorityClassName === undefined) for (const [k, v] of Object.entries(POD_ADMITTED.unclassed)) out[k] ??= v;
+  return out;
+}
+
+/**
  * A pod template (`metadata`, `spec`) with the defaults the API server gives its spec, and without
  * the nulls and empty maps of its metadata (`creationTimestamp: null`, `labels: {}`): a metadata of
  * nothing else is none.
