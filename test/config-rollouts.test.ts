@@ -140,6 +140,21 @@ describe("a ReplicationController's new pod template (templateNotRolled)", () =>
     expect(kept(controller('nginx:1.25', '1.25'), controller('nginx:1.25', '1.26'))).toBeUndefined();
   });
 
+  it('is not warned about when its template now writes what its pods are given: enableServiceLinks, requests equal to the limits', () => {
+    const written = controller('nginx:1.25', '1.25');
+    const template = (written.spec as { template: { spec: Record<string, unknown> } }).template;
+    template.spec = {
+      ...template.spec,
+      enableServiceLinks: true,
+      containers: [{ name: 'nginx', image: 'nginx:1.25', resources: { limits: { memory: '64Mi' }, requests: { memory: '64Mi' } } }],
+    };
+    const limited = controller('nginx:1.25', '1.25');
+    (limited.spec as { template: { spec: { containers: object[] } } }).template.spec.containers = [
+      { name: 'nginx', image: 'nginx:1.25', resources: { limits: { memory: '64Mi' } } },
+    ];
+    expect(kept(limited, written)).toBeUndefined();
+  });
+
   it('is warned about when its containers change', () => {
     expect(kept(controller('nginx:1.25', '1.25'), controller('nginx:1.26', '1.26'))?.message).toMatch(
       /^ReplicationController lab\/nginx: its image changes from nginx:1.25 to nginx:1.26, but a ReplicationController makes pods/,

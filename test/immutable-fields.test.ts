@@ -121,3 +121,20 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
     expect(refused({}, { priority: 10 })).toEqual([`spec.priority: undefined -> 10 (${why})`]);
   });
 });
+
+describe("a Job's pod template, fixed once the Job is created", () => {
+  const job = (spec: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'migrate', namespace: 'shop' },
+    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'migrate:1.0' }], ...spec } } },
+  });
+
+  it('is refused enableServiceLinks: true now written: the default of a Pod, which the template kept without it', () => {
+    expect(immutableChanges(job({}), job({ enableServiceLinks: true }), []).map((c) => c.path.join('.'))).toEqual([
+      'spec.template.spec.enableServiceLinks',
+    ]);
+    // a default of every pod spec is no change
+    expect(immutableChanges(job({}), job({ dnsPolicy: 'ClusterFirst' }), [])).toEqual([]);
+  });
+});

@@ -25,8 +25,13 @@ const POD_SPEC: Obj = {
   terminationGracePeriodSeconds: 30,
   securityContext: {},
   schedulerName: 'default-scheduler',
-  enableServiceLinks: true,
 };
+
+/**
+ * SetDefaults_Pod's, which a Pod gets and a pod template does not: defaulted in templates too, it
+ * changed every Deployment's template on upgrade and rolled them all (kubernetes#69445).
+ */
+const POD_ONLY: Obj = { enableServiceLinks: true };
 
 const CONTAINER: Obj = { terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' };
 
@@ -150,13 +155,13 @@ const POD_ADMITTED = {
 } as const;
 
 /**
- * `spec`, a Pod's, as the API server keeps it once the Pod is created: podSpecWithDefaults, the
- * requests of a container that gives limits only (SetDefaults_Pod: a limit is the request it leaves
- * out) and what admission gives it (POD_ADMITTED). The deprecated serviceAccount stands for a
+ * `spec`, a Pod's, as the API server keeps it once the Pod is created: podSpecWithDefaults,
+ * SetDefaults_Pod's (POD_ONLY, and the requests of a container that gives limits only: a limit is
+ * the request it leaves out) and what admission gives it (POD_ADMITTED): the pod a template makes. The deprecated serviceAccount stands for a
  * serviceAccountName left out, as the v1 conversion reads it.
  */
 export function podSpecAsCreated(spec: unknown): unknown {
-  const defaulted = podSpecWithDefaults(spec);
+  const defaulted = podSpecWithDefaults(isRecord(spec) ? { ...POD_ONLY, ...spec } : spec);
   if (!isRecord(defaulted)) return defaulted;
   const { serviceAccount, ...out } = mapContainers(defaulted, (c) =>
     isRecord(c) && isRecord(c.resources) && isRecord(c.resources.limits)

@@ -23,7 +23,6 @@ describe('a pod spec with the defaults the API server gives it', () => {
       terminationGracePeriodSeconds: 30,
       securityContext: {},
       schedulerName: 'default-scheduler',
-      enableServiceLinks: true,
       hostNetwork: true,
       containers: [
         {
@@ -121,7 +120,7 @@ describe('a pod spec with the defaults the API server gives it', () => {
 describe("a Pod's spec as the API server keeps it once the Pod is created", () => {
   const limited = { name: 'c', image: 'a:1', resources: { limits: { cpu: '1', memory: '64Mi' }, requests: { cpu: '100m' } } };
 
-  it("gets what admission gives a Pod, and a container's limits as the requests it leaves out, beside a pod spec's defaults", () => {
+  it("gets what admission gives a Pod, enableServiceLinks and a container's limits as the requests it leaves out, beside a pod spec's defaults (a template gets none)", () => {
     const spec = { containers: [limited] };
     const defaulted = podSpecWithDefaults(spec) as Record<string, unknown>;
     expect(podSpecAsCreated(spec)).toEqual({
@@ -132,6 +131,7 @@ describe("a Pod's spec as the API server keeps it once the Pod is created", () =
           resources: { limits: limited.resources.limits, requests: { cpu: '100m', memory: '64Mi' } },
         },
       ],
+      enableServiceLinks: true,
       serviceAccountName: 'default',
       priority: 0,
       preemptionPolicy: 'PreemptLowerPriority',
@@ -142,6 +142,6 @@ describe("a Pod's spec as the API server keeps it once the Pod is created", () =
     const spec = { serviceAccount: 'web', priorityClassName: 'high', containers: [{ name: 'c', image: 'a:1' }] };
     const { serviceAccount, ...defaulted } = podSpecWithDefaults(spec) as Record<string, unknown>;
     expect(serviceAccount).toBe('web');
-    expect(podSpecAsCreated(spec)).toStrictEqual({ ...defaulted, serviceAccountName: 'web' });
+    expect(podSpecAsCreated(spec)).toStrictEqual({ ...defaulted, enableServiceLinks: true, serviceAccountName: 'web' });
   });
 });
