@@ -10,12 +10,11 @@ import { k8s } from '../lib/k8s.js';
 import { DnsLabel, ImageRef, PortNumber, Settings, Type } from '../lib/config/types.js';
 import { allowPolicyException } from '../lib/policy.js';
 import { defineStack, imageVersion } from '../lib/stack.js';
-import { REGISTRY_NAMESPACE } from './registry.js';
+import { DEFAULT_REGISTRY_PORT, REGISTRY_NAMESPACE, registry, registryService, type RegistrySettings } from './registry.js';
 
 const DEFAULT_IMAGE = 'gcr.io/google_containers/kube-registry-proxy:0.4';
 const DEFAULT_PORT = 5000;
 const DEFAULT_REGISTRY = 'kube-registry';
-const DEFAULT_REGISTRY_PORT = 5001;
 
 /** The taints that keep ordinary pods off control-plane nodes (both names, as clusters upgraded to 1.25 may carry either). */
 export const CONTROL_PLANE_TOLERATIONS: k8s.Toleration[] = [
@@ -29,13 +28,36 @@ export const registryProxySettings = Settings({
   registry: Type.Optional(
     DnsLabel({ description: `Name of the registry's Service in ${REGISTRY_NAMESPACE}. @default ${DEFAULT_REGISTRY}` }),
   ),
-  registryPort: Type.Optional(PortNumber({ description: "Port of the registry's Service. @default 5001" })),
+  registryPort: Type.Optional(PortNumber({ description: `Port of the registry's Service. @default ${DEFAULT_REGISTRY_PORT}` })),
 });
 
 export const registryProxy = defineStack({
   name: 'registry-proxy',
   settings: registryProxySettings,
   version: (s) => imageVersion(s.image ?? DEFAULT_IMAGE),
+  // the registry app of the stage whose Service the proxy names must serve the port it proxies to
+  refine(s, _stage, _name, apps) {
+    const service = s.registry ?? DEFAULT_REGISTRY;
+    const registryPort = s.registryPort ?? DEFAULT_REGISTRY_PORT;
+    for (const app of apps) {
+      if (app.stack !== registry.name) continue;
+      const served = registryService(app.name, app.settings as RegistrySettings);
+      if (served.name !== service || served.port === registryPort) continue;
+      const given = s.registryPort !== undefined;
+      return [
+        {
+          code: 'config/registry-port',
+          path: given ? ['registryPort'] : [],
+          message:
+            `${given ? `is ${registryPort}` : `proxies to port ${registryPort} (registryPort's default)`}, ` +
+            `but Service ${service}, of the stage's app ${app.name}, serves port ${served.port}: ` +
+            `every node's localhost:${s.port ?? DEFAULT_PORT} would proxy to a port nothing listens on, and every image pull from it fail`,
+          hint: `set registryPort: ${served.port}, the port apps.${app.name} serves`,
+        },
+      ];
+    }
+    return [];
+  },
   chart(app, name, s) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
     const objectName = `kube-${name}`;

@@ -7,14 +7,15 @@ import { Chart } from 'cdk8s';
 import { k8s } from '../lib/k8s.js';
 import { ReplicationController } from '../lib/constructs/replication-controller.js';
 import { LabelService } from '../lib/constructs/label-service.js';
-import { DnsLabel, ImageRef, PortNumber, Settings, Type } from '../lib/config/types.js';
+import { DnsLabel, ImageRef, PortNumber, Settings, Type, type Static } from '../lib/config/types.js';
 import { defineStack, imageVersion } from '../lib/stack.js';
 import { Size } from '../lib/config/workload.js';
 
 /** The registry is a cluster add-on: it lives with the others, in a namespace every cluster has. */
 export const REGISTRY_NAMESPACE = 'kube-system';
 const DEFAULT_IMAGE = 'registry:2';
-const DEFAULT_PORT = 5001;
+/** The port the registry serves when its settings give none (and the one a registry proxy reaches it at, unless told). */
+export const DEFAULT_REGISTRY_PORT = 5001;
 const STORE = '/var/lib/registry';
 
 export const registrySettings = Settings({
@@ -35,6 +36,13 @@ export const registrySettings = Settings({
   ),
 });
 
+export type RegistrySettings = Static<typeof registrySettings>;
+
+/** The Service of the registry app `name` in REGISTRY_NAMESPACE: its name and the port it serves. */
+export function registryService(name: string, s: RegistrySettings): { name: string; port: number } {
+  return { name: `kube-${name}`, port: s.port ?? DEFAULT_REGISTRY_PORT };
+}
+
 export const registry = defineStack({
   name: 'registry',
   settings: registrySettings,
@@ -47,8 +55,7 @@ export const registry = defineStack({
   ],
   chart(app, name, s) {
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
-    const objectName = `kube-${name}`;
-    const port = s.port ?? DEFAULT_PORT;
+    const { name: objectName, port } = registryService(name, s);
     const selector = { 'k8s-app': objectName };
     if (s.storage) {
       new k8s.KubePersistentVolumeClaim(chart, 'pvc', {

@@ -11,8 +11,8 @@ import type { includedPlaces } from './checks/manifests.js';
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
-import { CONTAINER_LISTS, envSourceKeys, podTemplateOf } from './model/pod-specs.js';
-import { podSpecWithDefaults } from './model/pod-defaults.js';
+import { containersOf, envSourceKeys, podTemplateOf } from './model/pod-specs.js';
+import { podSpecAsCreated } from './model/pod-defaults.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { entryKey } from './synth/inventory.js';
 import { placeOf } from './setting-places.js';
@@ -84,14 +84,10 @@ export function configNotRolled(
 /** The workloads that make pods from a new template only to replace pods that go (a Deployment replaces them for it). */
 const KEEPS_PODS = new Set(['ReplicaSet', 'ReplicationController']);
 
-interface NamedContainer {
-  readonly name?: unknown;
-  readonly image?: unknown;
-}
-
 /**
  * A warning when `now`, a ReplicationController or ReplicaSet, runs another pod spec than `old`
- * (compared with the API server's defaults: a default now written out changes nothing): applying it
+ * (compared as the pods each template makes, lib/model/pod-defaults.ts: a default now written out,
+ * a Pod's `enableServiceLinks: true` too, changes nothing): applying it
  * changes the template only, and the running pods keep the old one until they are deleted. A change
  * of the template's labels alone (the release label) is not warned about: the pods still run the
  * same containers. Placed at the setting that gave a new image when one did, else at the app.
@@ -108,13 +104,11 @@ export function templateNotRolled(
   if (!KEEPS_PODS.has(now.kind)) return undefined;
   const before = podTemplateOf(old)?.spec;
   const after = podTemplateOf(now)?.spec;
-  if (isDeepStrictEqual(podSpecWithDefaults(before), podSpecWithDefaults(after))) return undefined;
+  if (isDeepStrictEqual(podSpecAsCreated(before), podSpecAsCreated(after))) return undefined;
   const code = 'output/template-not-rolled';
   // the first container whose image changes, to say so and to place the warning at the setting that gave it
-  const images = (spec: unknown) =>
-    CONTAINER_LISTS.flatMap((l) => (isRecord(spec) && Array.isArray(spec[l]) ? (spec[l] as NamedContainer[]) : []));
-  const oldImages = new Map(images(before).map((c) => [c.name, c.image]));
-  const changed = images(after).find((c) => oldImages.has(c.name) && oldImages.get(c.name) !== c.image);
+  const oldImages = new Map(containersOf(before).map((c) => [c.name, c.image]));
+  const changed = containersOf(after).find((c) => oldImages.has(c.name) && oldImages.get(c.name) !== c.image);
   const what = changed
     ? `its image changes from ${String(oldImages.get(changed.name))} to ${String(changed.image)}`
     : 'its pod template changes';

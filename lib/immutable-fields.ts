@@ -1,7 +1,8 @@
 /**
  * The fields of an object that the API server will not change once it is created (Kubernetes'
  * ValidateXUpdate in pkg/apis/<group>/validation): a claim's spec but a growing storage request, a
- * PersistentVolume's source, a controller's selector, a Job's template, a Pod's spec but its images, a Service's clusterIP, the
+ * PersistentVolume's source, a controller's selector, a Job's template, a Pod's spec (but for its images and what
+ * POD_UPDATABLE allows), a Service's clusterIP, the
  * data of an immutable ConfigMap or Secret. Pure: two versions of an object in, the refused changes
  * out (lib/output-changes.ts says where they come from and what to do).
  */
@@ -9,8 +10,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
 import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
-import { podSpecWithDefaults, podTemplateWithDefaults } from './model/pod-defaults.js';
-import { CONTAINER_LISTS } from './model/pod-specs.js';
+import { podSpecAsCreated, podTemplateWithDefaults } from './model/pod-defaults.js';
+import { mapContainers } from './model/pod-specs.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
@@ -40,25 +41,70 @@ export const IMMUTABLE_SPEC: Readonly<Record<string, readonly string[]>> = {
   Job: ['selector', 'template', 'completionMode', 'completions'],
 };
 
-/**
- * The fields of a Pod's spec that an update may change (ValidatePodUpdate in Kubernetes 1.25), beside
- * its containers' and init containers' images: a deadline set or shortened, tolerations added to,
- * the grace period of a pod being deleted. The rest of a Pod's spec is fixed once it is created.
- */
-const POD_MUTABLE = ['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds'];
+/** Why a Pod's spec is refused: all of it is fixed once the Pod is created, but for these (ValidatePodUpdate). */
+const POD_FIXED =
+  "a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, " +
+  'tolerations added and a negative terminationGracePeriodSeconds set to 1';
 
 /**
- * A Pod's spec as the API server compares two versions of it: with its defaults, without the fields an
- * update may change (POD_MUTABLE and the images; an image's pull policy is left as written, since a
- * default taken from the old image stays when the new one leaves it out).
+ * The fields of a Pod's spec that an update may change, beside its containers' and init containers'
+ * images, each only as ValidatePodUpdate in Kubernetes 1.25 (pkg/apis/core/validation) allows it:
+ * `allowed` of the old and new values, with their defaults (terminationGracePeriodSeconds: 30).
  */
-function podSpecCompared(spec: Record<string, unknown>): Record<string, unknown> {
-  const imageless: Record<string, unknown> = { ...spec };
-  for (const list of CONTAINER_LISTS)
-    if (Array.isArray(spec[list])) imageless[list] = spec[list].map((c: unknown) => (isRecord(c) ? { ...c, image: undefined } : c));
-  const out = podSpecWithDefaults(imageless) as Record<string, unknown>;
-  for (const k of POD_MUTABLE) delete out[k];
-  return out;
+const POD_UPDATABLE: Readonly<Record<string, { readonly why: string; readonly allowed: (before: unknown, after: unknown) => boolean }>> = {
+  // "must be less than or equal to previous value", "must not update from a positive integer to nil value"
+  activeDeadlineSeconds: {
+    why: "a Pod's activeDeadlineSeconds may only be set or shortened once it is created, not lengthened or removed",
+    allowed: (before, after) => before === undefined || (typeof after === 'number' && typeof before === 'number' && after <= before),
+  },
+  // validateOnlyAddedTolerations: each toleration it had is still there, but for its tolerationSeconds
+  tolerations: {
+    why: "a Pod's tolerations may only be added to once it is created (or a toleration's tolerationSeconds changed), not removed or changed",
+    allowed: (before, after) => {
+      const kept = tolerationsCompared(after);
+      return tolerationsCompared(before).every((t) => kept.some((k) => isDeepStrictEqual(t, k)));
+    },
+  },
+  // kept as it was unless it was negative and is now 1 (the grace period a pod being deleted takes)
+  terminationGracePeriodSeconds: {
+    why: "a Pod's terminationGracePeriodSeconds cannot change once it is created, but from a negative value to 1",
+    allowed: (before, after) => before === after || (typeof before === 'number' && before < 0 && after === 1),
+  },
+};
+
+/**
+ * Tolerations as validateOnlyAddedTolerations compares them (reflect.DeepEqual of the Go structs):
+ * without their tolerationSeconds, and without the fields left empty (a Go string's zero value).
+ */
+function tolerationsCompared(list: unknown): unknown[] {
+  if (!Array.isArray(list)) return [];
+  return list.map((t) =>
+    isRecord(t)
+      ? Object.fromEntries(Object.entries(t).filter(([k, v]) => k !== 'tolerationSeconds' && v !== undefined && v !== null && v !== ''))
+      : t,
+  );
+}
+
+/** The fields of a Pod's spec that the Priority admission plugin keeps from the Pod as it is when an update leaves them out. */
+const KEPT_ON_UPDATE = ['priority', 'preemptionPolicy'];
+
+/**
+ * A Pod's spec (a version of `created`'s, the spec it was applied with first) as the API server
+ * compares two versions of it: as it keeps it once created (its defaults and what admission gave it,
+ * lib/model/pod-defaults.ts), without its images, which may change. A pull policy that neither
+ * version writes keeps the default the old image gave it (kubectl apply leaves the field alone); one
+ * no longer written is given the new image's. The fields of POD_UPDATABLE are compared by their rules.
+ */
+function podSpecCompared(spec: Record<string, unknown>, created: Record<string, unknown>): Record<string, unknown> {
+  const kept = mapContainers(spec, (c, list, i) => {
+    const was = Array.isArray(created[list]) ? created[list][i] : undefined;
+    return isRecord(c) && isRecord(was) && c.imagePullPolicy === undefined && was.imagePullPolicy === undefined
+      ? { ...c, image: was.image }
+      : c;
+  });
+  for (const k of KEPT_ON_UPDATE) kept[k] ??= created[k];
+  const asCreated = podSpecAsCreated(kept) as Record<string, unknown>;
+  return mapContainers(asCreated, (c) => (isRecord(c) ? { ...c, image: undefined } : c));
 }
 
 /**
@@ -79,7 +125,7 @@ const SPEC_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>>
  * gave its immutable fields: SPEC_DEFAULTS, those of a StatefulSet's claim templates (a claim's),
  * a Job's `completions: 1` when it was created with neither completions nor parallelism
  * (parallelism is then 1 too, so a completions removed later is not defaulted again), and those of
- * a Job's pod template (lib/model/pod-defaults.ts).
+ * a Job's pod template (lib/model/pod-defaults.ts); a Pod's spec as podSpecCompared compares it.
  */
 function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
   const spec: Record<string, unknown> = { ...specOf(o) };
@@ -93,7 +139,7 @@ function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
     spec.completions = 1;
   // a Job's template is compared as the API server keeps it: `terminationMessagePolicy: File` written now changes nothing
   if (o.kind === 'Job' && spec.template !== undefined) spec.template = podTemplateWithDefaults(spec.template);
-  if (o.kind === 'Pod') return { ...o, spec: podSpecCompared(spec) };
+  if (o.kind === 'Pod') return { ...o, spec: podSpecCompared(spec, first) };
   return { ...o, spec };
 }
 
@@ -230,15 +276,19 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
           'but the API server keeps None where no clusterIP is given: kubectl apply succeeds and the Service stays headless, with no cluster IP',
         );
       break;
-    case 'Pod':
+    case 'Pod': {
       // a Pod placed by hand (nodeName) and moved to another node: the API server keeps a Pod where it was made
-      differs(
-        ['spec'],
-        "a Pod's spec cannot change once it is created, but for its images, activeDeadlineSeconds, added tolerations and terminationGracePeriodSeconds",
-        (keep) =>
-          `${keep}, or delete the Pod and apply again on purpose (kubectl delete ${kubectlTarget(now)}): it does not run in between`,
-      );
+      const hint = (keep: string) =>
+        `${keep}, or delete the Pod and apply again on purpose (kubectl delete ${kubectlTarget(now)}): it does not run in between`;
+      const before = specOf(oldValues);
+      const after = specOf(newValues);
+      for (const k of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+        const updatable = POD_UPDATABLE[k];
+        if (updatable === undefined) differs(['spec', k], POD_FIXED, hint);
+        else if (!updatable.allowed(before[k], after[k])) differs(['spec', k], updatable.why, hint);
+      }
       break;
+    }
     case 'Secret':
     case 'ConfigMap':
       if (old.immutable === true)

@@ -43,6 +43,16 @@ export interface StageContext {
   readonly clusterScopedKinds?: readonly string[];
 }
 
+/** One app a stage deploys: an instance of a stack, with its settings. */
+export interface AppInstance {
+  /** The key under `apps:`; names the chart, its output file and the stack's main objects. */
+  readonly name: string;
+  /** The stack it is an instance of. */
+  readonly stack: string;
+  /** Its settings, valid for the stack (without the `stack:` key). */
+  readonly settings: unknown;
+}
+
 /** An object an instance names (`Stack.objectNames`): its kind, its name, and the setting that may name it instead. */
 export interface ObjectName {
   readonly kind: string;
@@ -100,10 +110,12 @@ export interface Stack<S extends TSchema = TSchema> {
   readonly release?: ReleaseSettings;
   /**
    * Rules across settings that the schema cannot express; paths are relative to `apps.<name>`, and
-   * `name` is the app's (what the stack names its objects and containers after).
+   * `name` is the app's (what the stack names its objects and containers after). `apps` are the
+   * stage's apps, this one among them, each with settings valid for its stack: for a rule about
+   * another app's objects (the registry proxy's port is the registry's).
    * @default - no extra rules
    */
-  refine?(settings: Static<S>, stage: StageContext, name: string): SettingsProblem[];
+  refine?(settings: Static<S>, stage: StageContext, name: string, apps: readonly AppInstance[]): SettingsProblem[];
   /**
    * The objects the instance names after its own name with something added (`<name>-mysql-backup`,
    * `kube-<name>`), or after a setting. The loader bounds the instance's name by them (lib/config/names.ts):

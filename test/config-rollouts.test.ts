@@ -1,10 +1,13 @@
-/** A ConfigMap that changes under its own name, read as environment variables by a workload that does not change. */
+/**
+ * A ConfigMap that changes under its own name, read as environment variables by a workload that does not change;
+ * a ReplicationController's or ReplicaSet's new template, which replaces no running pod.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileStage, type StageSource } from '../lib/compile-stage.js';
 import { formatProblem } from '../lib/errors.js';
-import { configNotRolled, rollsOut } from '../lib/config-rollouts.js';
+import { configNotRolled, rollsOut, templateNotRolled } from '../lib/config-rollouts.js';
 import type { LoadedStage } from '../lib/config/load.js';
 import type { KubeObject } from '../lib/model/object.js';
 import { textTree } from '../lib/synth/file-content.js';
@@ -109,5 +112,52 @@ describe('a ConfigMap whose data changes under its own name', () => {
     const [problem] = configNotRolled(loaded, config('fast'), config('slow'), [reader], new Set(), () => undefined, 'web');
     // apps.web: a path of two keys
     expect(problem.location).toEqual({ file: 'environments/team.yaml', line: 2, column: 1 });
+  });
+});
+
+describe("a ReplicationController's new pod template (templateNotRolled)", () => {
+  const loaded = {
+    apps: [{ name: 'nginx', stack: 'nginx', settings: {} }],
+    locate: (path: readonly (string | number)[]) => ({ file: 'environments/lab.yaml', line: path.length, column: 1 }),
+  } as unknown as LoadedStage;
+  /** The lab's nginx ReplicationController, of `image`, its pods labelled with the release `version`. */
+  const controller = (image: string, version: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ReplicationController',
+    metadata: { name: 'nginx', namespace: 'lab', labels: { 'app.kubernetes.io/version': version } },
+    spec: {
+      replicas: 3,
+      selector: { app: 'nginx' },
+      template: {
+        metadata: { labels: { app: 'nginx', 'app.kubernetes.io/version': version } },
+        spec: { containers: [{ name: 'nginx', image }] },
+      },
+    },
+  });
+  const kept = (old: KubeObject, now: KubeObject) => templateNotRolled(loaded, old, now, () => undefined, 'nginx');
+
+  it('is not warned about when only its labels change (the release label, on promote): the running pods run the same containers', () => {
+    expect(kept(controller('nginx:1.25', '1.25'), controller('nginx:1.25', '1.26'))).toBeUndefined();
+  });
+
+  it('is not warned about when its template now writes what its pods are given: enableServiceLinks, requests equal to the limits', () => {
+    const written = controller('nginx:1.25', '1.25');
+    const template = (written.spec as { template: { spec: Record<string, unknown> } }).template;
+    template.spec = {
+      ...template.spec,
+      enableServiceLinks: true,
+      containers: [{ name: 'nginx', image: 'nginx:1.25', resources: { limits: { memory: '64Mi' }, requests: { memory: '64Mi' } } }],
+    };
+    const limited = controller('nginx:1.25', '1.25');
+    (limited.spec as { template: { spec: { containers: object[] } } }).template.spec.containers = [
+      { name: 'nginx', image: 'nginx:1.25', resources: { limits: { memory: '64Mi' } } },
+    ];
+    expect(kept(limited, written)).toBeUndefined();
+  });
+
+  it('is warned about when its containers change', () => {
+    expect(kept(controller('nginx:1.25', '1.25'), controller('nginx:1.26', '1.26'))?.message).toMatch(
+      /^ReplicationController lab\/nginx: its image changes from nginx:1.25 to nginx:1.26, but a ReplicationController makes pods/,
+    );
   });
 });

@@ -464,7 +464,7 @@ describe('fields the API server will not change', () => {
     ]);
   });
 
-  // ValidatePodUpdate: a Pod's spec is fixed but for its images, activeDeadlineSeconds, added tolerations and the grace period
+  // ValidatePodUpdate: a Pod's spec is fixed but for its images and what test/immutable-fields.test.ts lists
   it('warns, at the setting, that a Pod placed by hand cannot move to another node, and not about a new image', () => {
     const pinned = 'nodes:\n  a: {}\n  b: {}\napps:\n  pinned-nginx:\n    node: a\n';
     const moved = pinned.replace('node: a', 'node: b');
@@ -472,7 +472,7 @@ describe('fields the API server will not change', () => {
       ['curl', 'nginx'].map(
         (pod) =>
           `${FILE}:6:11: warning: Pod data/${pod}: spec.nodeName changes from a to b, which the API server refuses ` +
-          "(a Pod's spec cannot change once it is created, but for its images, activeDeadlineSeconds, added tolerations and terminationGracePeriodSeconds): kubectl apply fails on it\n" +
+          "(a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1): kubectl apply fails on it\n" +
           `  hint: set apps.pinned-nginx.node back to a, or delete the Pod and apply again on purpose (kubectl delete pod ${pod} -n data): it does not run in between`,
       ),
     );

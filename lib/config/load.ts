@@ -6,7 +6,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ProblemsError, compareProblems, type Problem, type SourceLocation } from '../errors.js';
-import type { ObjectName, SecretDeclaration, StageContext, Stack } from '../stack.js';
+import type { AppInstance, ObjectName, SecretDeclaration, StageContext, Stack } from '../stack.js';
 import { stageFileSchema } from './stage-schema.js';
 import { formatFieldPath as dotted, valueAt, type FieldPath } from '../model/field-path.js';
 import { capProblems } from '../model/limits.js';
@@ -20,15 +20,7 @@ import { appNameProblems, isAppName, stackNamedApps, stageNameProblems, unknownS
 
 export { MAX_ALIAS_COUNT, type LoadOptions } from './read-stage.js';
 
-/** One app a stage deploys: an instance of a stack, with its settings. */
-export interface AppInstance {
-  /** The key under `apps:`; names the chart, its output file and the stack's main objects. */
-  readonly name: string;
-  /** The stack it is an instance of. */
-  readonly stack: string;
-  /** Its settings, valid for the stack (without the `stack:` key). */
-  readonly settings: unknown;
-}
+export type { AppInstance } from '../stack.js';
 
 export interface LoadedStage<F = unknown> {
   readonly context: StageContext;
@@ -165,7 +157,7 @@ export class StageLoader<S extends StackMap> {
     const allowed = new Set((stageFile.secrets?.allow ?? []).map((a) => a.path));
     const warnedCodes = new Map<string, Set<string>>();
     const refined = instances.apps.flatMap(({ name, stack, settings }) =>
-      (this.stacks[stack]!.refine?.(settings as never, context, name) ?? []).flatMap((p) => {
+      (this.stacks[stack]!.refine?.(settings as never, context, name, instances.apps) ?? []).flatMap((p) => {
         const path = ['apps', name, ...p.path];
         if (p.code === 'config/secret-value' && allowed.has(dotted(path))) return [];
         if (p.severity === 'warning') warnedCodes.set(name, (warnedCodes.get(name) ?? new Set()).add(p.code));

@@ -120,6 +120,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'A port the app does not declare',
     "Name one of the app's ports: (an Ingress's port, a probe's port by name).",
   ),
+  row(
+    'config/registry-port',
+    "The registry proxy's registryPort is not the port of the stage's registry",
+    "The proxy forwards each node's localhost port to the registry's Service at registryPort: set it to the port the stage's registry app serves.",
+  ),
   row('config/unknown-node', 'Unknown node', "An app names a node that is not under the stage's nodes:."),
   row('config/no-nodes', 'Stage has no nodes', 'The app needs nodes: in the stage file.'),
   row('config/control-plane-nodes', 'Control plane nodes missing', 'The control plane stack needs nodes with the control-plane role.'),

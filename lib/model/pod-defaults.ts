@@ -12,7 +12,7 @@
  */
 import { imageParts } from './image.js';
 import { isRecord } from './object.js';
-import { CONTAINER_LISTS } from './pod-specs.js';
+import { mapContainers } from './pod-specs.js';
 
 type Obj = Record<string, unknown>;
 
@@ -25,8 +25,13 @@ const POD_SPEC: Obj = {
   terminationGracePeriodSeconds: 30,
   securityContext: {},
   schedulerName: 'default-scheduler',
-  enableServiceLinks: true,
 };
+
+/**
+ * SetDefaults_Pod's, which a Pod gets and a pod template does not: defaulted in templates too, it
+ * changed every Deployment's template on upgrade and rolled them all (kubernetes#69445).
+ */
+const POD_ONLY: Obj = { enableServiceLinks: true };
 
 const CONTAINER: Obj = { terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' };
 
@@ -132,10 +137,45 @@ function volume(v: unknown): unknown {
 /** `spec` (a pod spec) with the defaults the API server gives it, to compare it as the API server does. */
 export function podSpecWithDefaults(spec: unknown): unknown {
   if (!isRecord(spec)) return spec;
-  const out = filled(spec, POD_SPEC, PLAIN_BOOLS.pod, EMPTY_IS_NONE.pod);
-  const hostNetwork = out.hostNetwork === true;
-  for (const list of CONTAINER_LISTS) if (Array.isArray(out[list])) out[list] = out[list].map((c) => container(c, hostNetwork));
+  const hostNetwork = spec.hostNetwork === true;
+  const out = mapContainers(filled(spec, POD_SPEC, PLAIN_BOOLS.pod, EMPTY_IS_NONE.pod), (c) => container(c, hostNetwork));
   if (Array.isArray(out.volumes)) out.volumes = out.volumes.map(volume);
+  return out;
+}
+
+/**
+ * What a Pod's spec is given when the Pod is created, beside the defaults of every pod spec (a pod
+ * template gets none of it): the ServiceAccount admission plugin's serviceAccountName, and, for a Pod
+ * of no priorityClassName, the Priority plugin's priority and preemptionPolicy (in a cluster without
+ * a globalDefault PriorityClass, as kubeadm makes it).
+ */
+const POD_ADMITTED = {
+  serviceAccountName: 'default',
+  unclassed: { priority: 0, preemptionPolicy: 'PreemptLowerPriority' },
+} as const;
+
+/**
+ * `spec`, a Pod's, as the API server keeps it once the Pod is created: podSpecWithDefaults,
+ * SetDefaults_Pod's (POD_ONLY, and the requests of a container that gives limits only: a limit is
+ * the request it leaves out) and what admission gives it (POD_ADMITTED): the pod a template makes. The deprecated serviceAccount stands for a
+ * serviceAccountName left out, as the v1 conversion reads it.
+ */
+export function podSpecAsCreated(spec: unknown): unknown {
+  const defaulted = podSpecWithDefaults(isRecord(spec) ? { ...POD_ONLY, ...spec } : spec);
+  if (!isRecord(defaulted)) return defaulted;
+  const { serviceAccount, ...out } = mapContainers(defaulted, (c) =>
+    isRecord(c) && isRecord(c.resources) && isRecord(c.resources.limits)
+      ? {
+          ...c,
+          resources: {
+            ...c.resources,
+            requests: { ...c.resources.limits, ...(isRecord(c.resources.requests) ? c.resources.requests : {}) },
+          },
+        }
+      : c,
+  );
+  out.serviceAccountName ??= serviceAccount ?? POD_ADMITTED.serviceAccountName;
+  if (out.priorityClassName === undefined) for (const [k, v] of Object.entries(POD_ADMITTED.unclassed)) out[k] ??= v;
   return out;
 }
 

@@ -2,13 +2,38 @@
  * Access to the pod templates of workloads. Where they live in each kind is data (the kind table,
  * kinds.ts), so that every pass over pods (labels, images, node selectors, checks) covers the same kinds.
  */
-import type { KubeObject } from './object.js';
+import { isRecord, type KubeObject } from './object.js';
 import { POD_TEMPLATE_PATHS } from './kinds.js';
 
 export { POD_TEMPLATE_PATHS };
 
 /** The container lists of a pod spec. */
 export const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
+
+/** One of CONTAINER_LISTS. */
+export type ContainerList = (typeof CONTAINER_LISTS)[number];
+
+/** The containers of a pod spec, init containers first: the entries of its CONTAINER_LISTS that are mappings. */
+export function containersOf(spec: unknown): Record<string, unknown>[] {
+  if (!isRecord(spec)) return [];
+  return CONTAINER_LISTS.flatMap((list) => (Array.isArray(spec[list]) ? spec[list].filter(isRecord) : []));
+}
+
+/**
+ * A copy of `spec` (a pod spec) with each entry of its CONTAINER_LISTS replaced by `update(entry,
+ * list, index)`; a list that is not one is left as it is.
+ */
+export function mapContainers(
+  spec: Record<string, unknown>,
+  update: (container: unknown, list: ContainerList, index: number) => unknown,
+): Record<string, unknown> {
+  const out = { ...spec };
+  for (const list of CONTAINER_LISTS) {
+    const entries = spec[list];
+    if (Array.isArray(entries)) out[list] = entries.map((c: unknown, i) => update(c, list, i));
+  }
+  return out;
+}
 
 /** Container env sources that name an API object (`env[].valueFrom`), by the kind of object they name. */
 export const ENV_VALUE_FROM: Readonly<Record<string, 'ConfigMap' | 'Secret'>> = { configMapKeyRef: 'ConfigMap', secretKeyRef: 'Secret' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { podSpecWithDefaults, podTemplateWithDefaults } from '../../lib/model/pod-defaults.js';
+import { podSpecAsCreated, podSpecWithDefaults, podTemplateWithDefaults } from '../../lib/model/pod-defaults.js';
 
 describe('a pod spec with the defaults the API server gives it', () => {
   it('gets the pod, container, probe and volume defaults of Kubernetes 1.25 where it leaves them out, and keeps what it writes', () => {
@@ -23,7 +23,6 @@ describe('a pod spec with the defaults the API server gives it', () => {
       terminationGracePeriodSeconds: 30,
       securityContext: {},
       schedulerName: 'default-scheduler',
-      enableServiceLinks: true,
       hostNetwork: true,
       containers: [
         {
@@ -115,5 +114,34 @@ describe('a pod spec with the defaults the API server gives it', () => {
       metadata: { labels: { app: 'web' } },
       spec: podSpecWithDefaults({}),
     });
+  });
+});
+
+describe("a Pod's spec as the API server keeps it once the Pod is created", () => {
+  const limited = { name: 'c', image: 'a:1', resources: { limits: { cpu: '1', memory: '64Mi' }, requests: { cpu: '100m' } } };
+
+  it("gets what admission gives a Pod, enableServiceLinks and a container's limits as the requests it leaves out, beside a pod spec's defaults (a template gets none)", () => {
+    const spec = { containers: [limited] };
+    const defaulted = podSpecWithDefaults(spec) as Record<string, unknown>;
+    expect(podSpecAsCreated(spec)).toEqual({
+      ...defaulted,
+      containers: [
+        {
+          ...(defaulted.containers as object[])[0],
+          resources: { limits: limited.resources.limits, requests: { cpu: '100m', memory: '64Mi' } },
+        },
+      ],
+      enableServiceLinks: true,
+      serviceAccountName: 'default',
+      priority: 0,
+      preemptionPolicy: 'PreemptLowerPriority',
+    });
+  });
+
+  it('keeps what it writes: the deprecated serviceAccount stands for serviceAccountName, a PriorityClass gives a priority not known here', () => {
+    const spec = { serviceAccount: 'web', priorityClassName: 'high', containers: [{ name: 'c', image: 'a:1' }] };
+    const { serviceAccount, ...defaulted } = podSpecWithDefaults(spec) as Record<string, unknown>;
+    expect(serviceAccount).toBe('web');
+    expect(podSpecAsCreated(spec)).toStrictEqual({ ...defaulted, enableServiceLinks: true, serviceAccountName: 'web' });
   });
 });

@@ -1,0 +1,140 @@
+/** The changes of an object that the API server refuses, as immutableChanges finds them (test/output-changes.test.ts says them from a stage). */
+import { describe, expect, it } from 'vitest';
+import { immutableChanges } from '../lib/immutable-fields.js';
+import type { KubeObject } from '../lib/model/object.js';
+
+const TOLERATION = { key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoExecute', tolerationSeconds: 60 };
+
+/** A Pod of one nginx container, with `spec` added to its spec. */
+const pod = (spec: Record<string, unknown> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web', namespace: 'shop' },
+  spec: { containers: [{ name: 'web', image: 'nginx:1.25' }], ...spec },
+});
+
+/** The refused changes of a Pod from `before` to `after` (added to its spec), as `path: before -> after (why)`. */
+const refused = (before: Record<string, unknown>, after: Record<string, unknown>): string[] =>
+  immutableChanges(pod(before), pod(after), []).map(
+    (c) => `${c.path.join('.')}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.why})`,
+  );
+
+describe("a Pod's spec, which the API server fixes once the Pod is created (ValidatePodUpdate)", () => {
+  it('may change its images, set or shorten its activeDeadlineSeconds, add tolerations (or change their tolerationSeconds), set a negative grace period to 1', () => {
+    for (const [before, after] of [
+      [{}, { containers: [{ name: 'web', image: 'nginx:1.26' }] }],
+      [{}, { activeDeadlineSeconds: 600 }],
+      [{ activeDeadlineSeconds: 600 }, { activeDeadlineSeconds: 60 }],
+      [
+        { tolerations: [TOLERATION] },
+        {
+          tolerations: [
+            { key: 'gpu', operator: 'Exists' },
+            { ...TOLERATION, tolerationSeconds: 300 },
+          ],
+        },
+      ],
+      [{}, { tolerations: [TOLERATION] }],
+      [{ terminationGracePeriodSeconds: -1 }, { terminationGracePeriodSeconds: 1 }],
+      // 30 is the default: written now, or no longer written, it is no change
+      [{}, { terminationGracePeriodSeconds: 30 }],
+      [{ terminationGracePeriodSeconds: 30 }, {}],
+    ] as const)
+      expect(refused(before, after), JSON.stringify([before, after])).toEqual([]);
+  });
+
+  it('is refused a terminationGracePeriodSeconds that changes otherwise, the default 30 included', () => {
+    const why = "a Pod's terminationGracePeriodSeconds cannot change once it is created, but from a negative value to 1";
+    expect(refused({ terminationGracePeriodSeconds: 30 }, { terminationGracePeriodSeconds: 60 })).toEqual([
+      `spec.terminationGracePeriodSeconds: 30 -> 60 (${why})`,
+    ]);
+    expect(refused({}, { terminationGracePeriodSeconds: 60 })).toEqual([`spec.terminationGracePeriodSeconds: undefined -> 60 (${why})`]);
+    expect(refused({ terminationGracePeriodSeconds: -1 }, { terminationGracePeriodSeconds: 5 })).toEqual([
+      `spec.terminationGracePeriodSeconds: -1 -> 5 (${why})`,
+    ]);
+  });
+
+  it('is refused an activeDeadlineSeconds lengthened or removed', () => {
+    const why = "a Pod's activeDeadlineSeconds may only be set or shortened once it is created, not lengthened or removed";
+    expect(refused({ activeDeadlineSeconds: 60 }, { activeDeadlineSeconds: 600 })).toEqual([
+      `spec.activeDeadlineSeconds: 60 -> 600 (${why})`,
+    ]);
+    expect(refused({ activeDeadlineSeconds: 60 }, {})).toEqual([`spec.activeDeadlineSeconds: 60 -> undefined (${why})`]);
+  });
+
+  it('is refused a toleration removed or changed but for its tolerationSeconds', () => {
+    const why =
+      "a Pod's tolerations may only be added to once it is created (or a toleration's tolerationSeconds changed), not removed or changed";
+    expect(refused({ tolerations: [TOLERATION] }, {})).toEqual([`spec.tolerations: ${JSON.stringify([TOLERATION])} -> undefined (${why})`]);
+    expect(refused({ tolerations: [TOLERATION] }, { tolerations: [{ ...TOLERATION, value: 'cache' }] })).toEqual([
+      `spec.tolerations.0.value: "db" -> "cache" (${why})`,
+    ]);
+  });
+
+  it('is refused any other change, each field said on its own', () => {
+    const why =
+      "a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1";
+    expect(refused({ nodeName: 'a' }, { nodeName: 'b', hostname: 'web-1' })).toEqual([
+      `spec.hostname: undefined -> "web-1" (${why})`,
+      `spec.nodeName: "a" -> "b" (${why})`,
+    ]);
+  });
+
+  it('is no change where it now writes, or no longer writes, what the API server gave the Pod when it was made', () => {
+    const web = (c: Record<string, unknown>) => ({ containers: [{ name: 'web', image: 'nginx:1.25', ...c }] });
+    for (const [before, after] of [
+      // SetDefaults_Container: IfNotPresent for a tagged image, Always for latest or no tag
+      [{}, web({ imagePullPolicy: 'IfNotPresent' })],
+      [{ containers: [{ name: 'web', image: 'nginx' }] }, { containers: [{ name: 'web', image: 'nginx', imagePullPolicy: 'Always' }] }],
+      [web({ image: 'nginx:latest' }), web({ image: 'nginx:latest', imagePullPolicy: 'Always' })],
+      // a new image leaves the pull policy the old one gave, when neither writes it
+      [web({ image: 'nginx' }), web({ image: 'nginx:1.26', imagePullPolicy: 'Always' })],
+      // SetDefaults_Pod: a limit is the request it leaves out
+      [
+        web({ resources: { limits: { memory: '64Mi' } } }),
+        web({ resources: { limits: { memory: '64Mi' }, requests: { memory: '64Mi' } } }),
+      ],
+      // the ServiceAccount and Priority admission plugins
+      [{}, { serviceAccountName: 'default' }],
+      [{}, { serviceAccount: 'default' }],
+      [{}, { priority: 0, preemptionPolicy: 'PreemptLowerPriority' }],
+    ] as const) {
+      expect(refused(before, after), JSON.stringify([before, after])).toEqual([]);
+      expect(refused(after, before), JSON.stringify([after, before])).toEqual([]);
+    }
+    // kept from the Pod as it is when no longer written, whatever its PriorityClass gave
+    expect(refused({ priorityClassName: 'high', priority: 1000 }, { priorityClassName: 'high' })).toEqual([]);
+  });
+
+  it('is refused a pull policy, service account or priority other than the one the Pod was given', () => {
+    const why =
+      "a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1";
+    // nginx:1.25 was given IfNotPresent, which stays with the image nginx:latest unless Always is written
+    expect(refused({}, { containers: [{ name: 'web', image: 'nginx:latest', imagePullPolicy: 'Always' }] })).toEqual([
+      `spec.containers.0.imagePullPolicy: undefined -> "Always" (${why})`,
+    ]);
+    // no longer written, it is the new image's default again
+    expect(refused({ containers: [{ name: 'web', image: 'nginx:1.25', imagePullPolicy: 'Always' }] }, {})).toEqual([
+      `spec.containers.0.imagePullPolicy: "Always" -> undefined (${why})`,
+    ]);
+    expect(refused({}, { serviceAccountName: 'web' })).toEqual([`spec.serviceAccountName: undefined -> "web" (${why})`]);
+    expect(refused({}, { priority: 10 })).toEqual([`spec.priority: undefined -> 10 (${why})`]);
+  });
+});
+
+describe("a Job's pod template, fixed once the Job is created", () => {
+  const job = (spec: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'migrate', namespace: 'shop' },
+    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'migrate:1.0' }], ...spec } } },
+  });
+
+  it('is refused enableServiceLinks: true now written: the default of a Pod, which the template kept without it', () => {
+    expect(immutableChanges(job({}), job({ enableServiceLinks: true }), []).map((c) => c.path.join('.'))).toEqual([
+      'spec.template.spec.enableServiceLinks',
+    ]);
+    // a default of every pod spec is no change
+    expect(immutableChanges(job({}), job({ dnsPolicy: 'ClusterFirst' }), [])).toEqual([]);
+  });
+});
