@@ -30,6 +30,7 @@ import {
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import type { Engine } from '../model/engines.js';
 import {
+  argocdOrder,
   clusterMoves,
   deliveryChanges,
   deliveryOnDisk,
@@ -117,7 +118,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const engines = deliveryInventories(project);
     // and, from one reading of dist/delivery/, the Kustomizations applied from its flux/ that would take their stage's
     // objects with them when deleted, and where it applies each stage (a stage delivered to another cluster leaves them in the old one)
-    const { applied, ...targets } = deliveryOnDisk(project);
+    const onDiskDelivery = deliveryOnDisk(project);
+    const { applied, ...targets } = onDiskDelivery;
     const onDisk = schemaOnDisk(root);
     // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
     // it is this one, and the file is unchanged since: lib/cli/reuse.ts), so it need not be made again
@@ -196,7 +198,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // what changed in each engine's directory, which the engine does not apply: said once, never replayed
     for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
       const engine = path.split('/')[0] as Engine;
-      if (path === `${engine}/${INVENTORY_FILE}`) io.stdout.write(deliveryChanges(engine, engines.get(engine), text));
+      if (path !== `${engine}/${INVENTORY_FILE}`) continue;
+      const order = engine === 'argocd' ? argocdOrder(onDiskDelivery, compiled.tree.get(DELIVERY_DIR)) : undefined;
+      io.stdout.write(deliveryChanges(engine, engines.get(engine), text, order));
     }
     // not planned: dist/delivery/ is as it was, which may not be what the stage files say now
     const deliveryStale =
