@@ -226,6 +226,35 @@ function targetsIn(files: DeliveryFiles): Map<string, StageTarget> {
   return targets;
 }
 
+/**
+ * Where the objects of a removed stage that an engine delivered are (`targets`: `deliveryTargets` of
+ * dist/delivery/ as it was), and what must go before the command that deletes them: its Application
+ * or Kustomization, pruned by the apply of the engine's directory (`delivery`: the new dist/delivery/),
+ * or deleted by the commands synth prints when the engine delivers no stage any more; left in place,
+ * it applies the stage again from a revision that still holds `dist/<stage>` (a tag or a commit it
+ * follows), putting back what the delete removed. Undefined for a stage no engine delivered.
+ */
+export function removedStageDelivery(
+  stage: string,
+  targets: ReadonlyMap<string, StageTarget>,
+  delivery: FileTree | undefined,
+): { where: string; first: string } | undefined {
+  const engine = ENGINES.find((e) => targets.has(`${e}/${stage}`));
+  if (engine === undefined) return undefined;
+  const target = targets.get(`${engine}/${stage}`)!;
+  const dir = `${DIST_DIR}/${DELIVERY_DIR}/${engine}`;
+  const still = [...(delivery?.keys() ?? [])].some((p) => p.startsWith(`${engine}/`));
+  const prune = still
+    ? `apply ${dir} (the command on the third line of its ${INVENTORY_FILE}), which prunes ${target.subject}`
+    : `delete ${target.subject} (with the commands below)`;
+  return {
+    where: `${target.cluster}, where ${target.subject} applied them`,
+    first:
+      `first ${prune}, else it applies them again from a revision that still holds ${DIST_DIR}/${stage} (a tag or a commit it follows); ` +
+      `then, with kubectl pointed at ${target.cluster}, `,
+  };
+}
+
 /** Where each stage of `tree` (files of `dist/delivery/` by path) is applied, by `<engine>/<stage>`. */
 export const deliveryTargets = (tree: FileTree): Map<string, StageTarget> => targetsIn(objectsIn(tree));
 

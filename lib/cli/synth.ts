@@ -37,6 +37,7 @@ import {
   engineLeft,
   kustomizationDeletesStage,
   kustomizationsLeaving,
+  removedStageDelivery,
   renamedProjects,
 } from './delivery-left.js';
 import { startFingerprint } from './fingerprint.js';
@@ -225,7 +226,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       const command = inventory === undefined ? undefined : deleteCommand(d, inventory);
       // no prune command of the stage will run again: its objects stay in the cluster until deleted
       const holding = command ? stagesHolding(project, inventory!) : [];
-      if (command) io.stdout.write(`  its objects stay in its cluster; ${applyFirst(d, holding)}delete them with: ${command}\n`);
+      // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for the cluster it named
+      const delivered = removedStageDelivery(d, targets.targets, delivery);
+      if (command)
+        io.stdout.write(
+          `  its objects stay in ${delivered?.where ?? 'its cluster'}; ${delivered?.first ?? ''}${applyFirst(d, holding)}delete them with: ${command}\n`,
+        );
       const data = command && deletedData(inventory!, holdings.get(d), keptByHolding(project, holding, compiled.tree));
       if (data) io.stdout.write(`  ${data}\n`);
     }

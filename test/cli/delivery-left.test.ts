@@ -366,3 +366,38 @@ describe('synth, when the objects of an engine change', () => {
     expect(r.stdout).not.toContain('no longer permits');
   });
 });
+
+describe('synth, when a delivered stage is removed', () => {
+  it.each([
+    [
+      'Argo CD, which still delivers dev',
+      ARGOCD_PROJECT,
+      'https://prod.example.com:6443',
+      'Application argocd/stagecraft-qa applied them; ' +
+        'first apply dist/delivery/argocd (the command on the third line of its inventory.txt), which prunes Application argocd/stagecraft-qa',
+    ],
+    [
+      'Flux, which delivers no stage any more (dev moves to Argo CD)',
+      PROJECT,
+      // prod has no kubeConfigSecret: the cluster Flux runs in
+      'the cluster Flux runs in',
+      'Kustomization flux-system/stagecraft-qa applied them; first delete Kustomization flux-system/stagecraft-qa (with the commands below)',
+    ],
+  ])(
+    'says, for %s, which cluster holds its objects and that its Application or Kustomization goes before the delete',
+    (_, projectText, cluster, first) => {
+      const dir = tempProject({ dev: stage('{ cluster: nonprod }'), qa: stage('{ cluster: prod }') });
+      writeFileSync(join(dir, 'stagecraft.yaml'), projectText);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'qa.yaml'));
+      if (projectText === PROJECT) writeFileSync(join(dir, 'environments', 'dev.yaml'), stage('{ cluster: prod, engine: argocd }'));
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(
+        `qa: removed dist/qa/ (there is no environments/qa.yaml)\n  its objects stay in ${cluster}, where ${first}, ` +
+          'else it applies them again from a revision that still holds dist/qa (a tag or a commit it follows); ' +
+          `then, with kubectl pointed at ${cluster}, delete them with: kubectl delete `,
+      );
+    },
+  );
+});
