@@ -18,6 +18,7 @@ import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
 import { isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
+import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/delivery.js';
 import { eachSettingString, secretSettings, secretsFile } from './secrets.js';
 
 /** One `secrets.allow` entry of a stage file. */
@@ -180,9 +181,22 @@ export function screenStageSecrets(
   });
 
   for (const [key, hit] of hits) {
+    // credentials in the repository URL would go into the engine's objects: said as such, and no exception excuses them
+    const credentials = key === REPOSITORY_URL ? repositoryCredentials(hit.value) : undefined;
+    if (credentials) {
+      const excused = allowedPaths.has(key) ? ` (secrets.allow excuses no credentials in ${key})` : '';
+      problems.push({
+        code: credentials.code,
+        location: locate(hit.path),
+        message: `${key}: ${credentials.message}${excused}`,
+        hint: credentials.hint,
+      });
+      continue;
+    }
     if (allowedPaths.has(key)) continue;
     const what = hit.rule ? hit.rule.description : `the value of '${hit.key}', whose name says it is secret`;
     const into = [...hit.into].sort();
+    const allowHint = `if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`;
     problems.push({
       code: hit.rule ? 'secrets/value' : 'secrets/key-name',
       location: locate(hit.path),
@@ -190,8 +204,10 @@ export function screenStageSecrets(
         `${key} holds ${what} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
         'stage files and dist/ are committed, so secret values never go in them',
       hint:
-        `put it in a Secret: declare its key (under the app's secrets:, or demoapp's database.secret.keys) and set the value in ${secretsFile(source.stage)} (git-ignored) ` +
-        `or the environment (\`npm run secrets -- ${source.stage}\` prints the Secret); if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`,
+        key === REPOSITORY_URL
+          ? `write the URL without it, and ${REPOSITORY_CREDENTIALS_HINT}; ${allowHint}`
+          : `put it in a Secret: declare its key (under the app's secrets:, or demoapp's database.secret.keys) and set the value in ${secretsFile(source.stage)} (git-ignored) ` +
+            `or the environment (\`npm run secrets -- ${source.stage}\` prints the Secret); ${allowHint}`,
     });
   }
   for (const [key, hit] of secretKeys) {

@@ -5,6 +5,7 @@ import { compileStages } from '../lib/compile.js';
 import { ProblemsError, formatProblem } from '../lib/errors.js';
 import { SECRET_SAMPLES } from './helpers/secret-samples.js';
 import { repoStage, runCli, tempProject } from './helpers/cli.js';
+import { deliveredStageFile } from './helpers/delivery.js';
 
 /** qa's stage file with more settings under apps.demoapp.config (YAML lines, indented as config entries). */
 const qaWithConfig = (lines: readonly string[], head = '') =>
@@ -165,6 +166,19 @@ describe('secret values in stage files', () => {
       "environments/qa.yaml:6:12: x-db.tokens[0] holds the value of 'tokens', whose name says it is secret",
       "environments/qa.yaml:6:23: x-db.tokens[1] holds the value of 'tokens', whose name says it is secret",
     ]);
+  });
+
+  it("tells a secret in the repository URL that carries no credentials (a token in its path) to go to the engine's Secret, not to a Secret of the stage", () => {
+    const token = SECRET_SAMPLES['github-token']!;
+    const text = deliveredStageFile(`{ cluster: nonprod, repository: { url: "https://git.example.com/${token}/app.git" } }`);
+    const [problem, ...rest] = problemsOf({ qa: text });
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(/^environments\/qa\.yaml:3:50: delivery\.repository\.url holds a GitHub token/);
+    expect(problem).toContain(
+      '\n  hint: write the URL without it, and give the credentials to the engine where it keeps them: Argo CD finds a repository Secret in argocd by the URL',
+    );
+    expect(problem).toContain('; if it is not secret, add { path: delivery.repository.url, reason: <why> } under secrets.allow');
+    expect(problem).not.toContain(token);
   });
 
   it('npm run synth exits 2, prints no value and writes no dist/', () => {

@@ -7,7 +7,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DELIVERY_DIR, DELIVERY_LABEL, deliveryDeleteCommands, deliveryProjectOf } from '../delivery/index.js';
+import { ARGOCD_NAMESPACE } from '../delivery/argocd.js';
 import { deletingKustomizations, orphanCommand, type DeletingKustomization } from '../delivery/orphan.js';
+import { projectOrder, type KeptStage, type ProjectOrder } from '../delivery/project-order.js';
 import { manifestsOf } from '../diff/objects.js';
 import { ProblemsError, type Problem } from '../errors.js';
 import { ENGINES, type Engine } from '../model/engines.js';
@@ -62,11 +64,7 @@ function deletingIn(files: DeliveryFiles): DeletingKustomization[] {
  * when they were applied from these files), where it applies each stage (`deliveryTargets`), and
  * the inventory of each of those stages as it is (what `clusterMoves` says the old cluster keeps).
  */
-export function deliveryOnDisk(project: Project): {
-  applied: DeletingKustomization[];
-  targets: Map<string, StageTarget>;
-  inventories: Map<string, string>;
-} {
+export function deliveryOnDisk(project: Project): DeliveryOnDisk {
   const inventories = new Map<string, string>();
   if (!existsSync(join(project.root, DIST_DIR, DELIVERY_DIR))) return { applied: [], targets: new Map(), inventories };
   const files = objectsIn(readStageTree(project, DELIVERY_DIR));
@@ -78,7 +76,39 @@ export function deliveryOnDisk(project: Project): {
       // no inventory to read (the stage's output is gone): the warning names the stage's label instead of a command
     }
   }
-  return { applied: deletingIn(files), targets, inventories };
+  return { applied: deletingIn(files), targets, inventories, appProject: appProjectIn(files) };
+}
+
+/** `dist/delivery/` as it was (`deliveryOnDisk`). */
+export interface DeliveryOnDisk {
+  readonly applied: DeletingKustomization[];
+  readonly targets: Map<string, StageTarget>;
+  readonly inventories: Map<string, string>;
+  /** The AppProject of argocd/. */
+  readonly appProject?: unknown;
+}
+
+/** The AppProject of the argocd/ files of `files` (`objectsIn`). */
+function appProjectIn(files: DeliveryFiles): unknown {
+  const argocd = `${DIST_DIR}/${DELIVERY_DIR}/argocd/`;
+  return files
+    .flatMap(({ file, objects }) => (file.startsWith(argocd) ? objects : []))
+    .find((o) => (o as { kind?: unknown })?.kind === 'AppProject');
+}
+
+/**
+ * What the new AppProject (of `delivery`, the new dist/delivery/) gains on the one `onDisk` holds,
+ * and what it no longer permits of the live objects of the stages Argo CD applies to the same
+ * cluster before and after (`projectOrder`).
+ */
+export function argocdOrder(onDisk: DeliveryOnDisk, delivery: FileTree | undefined): ProjectOrder | undefined {
+  const files = objectsIn(new Map([...(delivery ?? [])].filter(([path]) => path.startsWith('argocd/'))));
+  const kept = [...targetsIn(files)].flatMap(([key, target]): KeptStage[] => {
+    const was = onDisk.targets.get(key);
+    const inventory = onDisk.inventories.get(target.stage);
+    return was && sameCluster(was, target) === 'same' && inventory !== undefined ? [{ target, inventory }] : [];
+  });
+  return projectOrder(onDisk.appProject, appProjectIn(files), kept);
 }
 
 /**
@@ -196,6 +226,35 @@ function targetsIn(files: DeliveryFiles): Map<string, StageTarget> {
   return targets;
 }
 
+/**
+ * Where the objects of a removed stage that an engine delivered are (`targets`: `deliveryTargets` of
+ * dist/delivery/ as it was), and what must go before the command that deletes them: its Application
+ * or Kustomization, pruned by the apply of the engine's directory (`delivery`: the new dist/delivery/),
+ * or deleted by the commands synth prints when the engine delivers no stage any more; left in place,
+ * it applies the stage again from a revision that still holds `dist/<stage>` (a tag or a commit it
+ * follows), putting back what the delete removed. Undefined for a stage no engine delivered.
+ */
+export function removedStageDelivery(
+  stage: string,
+  targets: ReadonlyMap<string, StageTarget>,
+  delivery: FileTree | undefined,
+): { where: string; first: string } | undefined {
+  const engine = ENGINES.find((e) => targets.has(`${e}/${stage}`));
+  if (engine === undefined) return undefined;
+  const target = targets.get(`${engine}/${stage}`)!;
+  const dir = `${DIST_DIR}/${DELIVERY_DIR}/${engine}`;
+  const still = [...(delivery?.keys() ?? [])].some((p) => p.startsWith(`${engine}/`));
+  const prune = still
+    ? `apply ${dir} (the command on the third line of its ${INVENTORY_FILE}), which prunes ${target.subject}`
+    : `delete ${target.subject} (with the commands below)`;
+  return {
+    where: `${target.cluster}, where ${target.subject} applied them`,
+    first:
+      `first ${prune}, else it applies them again from a revision that still holds ${DIST_DIR}/${stage} (a tag or a commit it follows); ` +
+      `then, with kubectl pointed at ${target.cluster}, `,
+  };
+}
+
 /** Where each stage of `tree` (files of `dist/delivery/` by path) is applied, by `<engine>/<stage>`. */
 export const deliveryTargets = (tree: FileTree): Map<string, StageTarget> => targetsIn(objectsIn(tree));
 
@@ -273,20 +332,40 @@ export function clusterMoves(
 
 /**
  * What a synthesis says of an engine's directory when its objects are not those of its inventory as
- * it was (`before`; undefined: new), under the line that counts them: what changed, and that it is to
- * be applied before the stages are pushed. The engines never apply dist/delivery/ themselves, so
- * until its command runs the cluster keeps the old objects: an AppProject without a kind a stage now
- * has refuses that stage's sync, a moved stage stays where it was. Said once (never replayed).
+ * it was (`before`; undefined: new), under the line that counts them: what changed, and when to
+ * apply it. The engines never apply dist/delivery/ themselves, so until its command runs the cluster
+ * keeps the old objects: an AppProject without a kind a stage now has refuses that stage's sync, a
+ * moved stage stays where it was; so it is applied before the stages are pushed. But an AppProject
+ * that no longer permits what a stage's live objects are (`order`: `argocdOrder`) makes Argo CD
+ * blind to them, so it is applied once the push has pruned them, and what it gains is given to the
+ * AppProject in the cluster first. Said once (never replayed).
  */
-export function deliveryChanges(engine: Engine, before: string | undefined, after: string): string {
+export function deliveryChanges(engine: Engine, before: string | undefined, after: string, order?: ProjectOrder): string {
   const changes = before === undefined ? undefined : inventoryChanges(before, after);
   if (changes && objectsUnchanged(changes)) return '';
   const dir = `${DIST_DIR}/${DELIVERY_DIR}/${engine}`;
+  const apply = `apply it to the cluster ${engine} runs in`;
+  const command = `with the command on the third line of ${dir}/${INVENTORY_FILE}`;
+  const itself = `${engine} does not apply ${DIST_DIR}/${DELIVERY_DIR}/ itself`;
+  const losses = order?.losses ?? [];
   const lines = [
     `${DELIVERY_DIR}: ${dir}/ ${changes ? `changed (${changeSummary(changes)})` : 'is new'}`,
     ...(changes ? changeLines(changes) : []).map((l) => `  ${l}`),
-    `  ${engine} does not apply ${DIST_DIR}/${DELIVERY_DIR}/ itself: apply it to the cluster ${engine} runs in before pushing the stages, with the command on the third line of ${dir}/${INVENTORY_FILE}` +
-      (engine === 'argocd' ? ' (an AppProject that lacks a kind a stage now has refuses its sync)' : ''),
+    ...(losses.length === 0
+      ? [
+          `  ${itself}: ${apply} before pushing the stages, ${command}` +
+            (engine === 'argocd' ? ' (an AppProject that lacks a kind a stage now has refuses its sync)' : ''),
+        ]
+      : [
+          `  ${itself}, and its AppProject ${order!.name} no longer permits what live objects of ${losses.map((l) => `${l.application} are (${l.what.join(', ')})`).join(' and of ')}: ` +
+            'Argo CD leaves the objects its project does not permit out of its comparison, so applied before the stages are pushed, it would never prune them',
+          ...(order!.union
+            ? [
+                `  first, before pushing the stages, give the AppProject in the cluster ${engine} runs in what it gains while keeping what it loses: kubectl patch appproject.argoproj.io -n ${ARGOCD_NAMESPACE} ${order!.name} --type merge -p '${order!.union}'`,
+              ]
+            : []),
+          `  ${order!.union ? 'then push' : 'push'} the stages; once Argo CD has synced that commit and pruned those objects (argocd app sync ${losses.map((l) => l.application).join(' ')} --prune does it at once), ${apply}, ${command}`,
+        ]),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -122,7 +122,7 @@ export const command: Command<{ release?: string; force?: boolean }> = {
         problems.push({
           code: 'switch/stale',
           message: `${DIST_DIR}/${stage} is not what ${loaded.source} produces, so what runs is not what the stage file says:\n  ${stale.join('\n  ')}`,
-          hint: `run npm run synth -- --stage ${stage}, commit and ${delivered ? 'push' : 'apply'} it, then switch; or pass --force`,
+          hint: `${deploy} (npm run synth -- --stage ${stage}), then switch; or pass --force`,
         });
       }
     }

@@ -30,12 +30,14 @@ import {
 import { beginOutput, writtenLines, type WrittenStage } from './output.js';
 import type { Engine } from '../model/engines.js';
 import {
+  argocdOrder,
   clusterMoves,
   deliveryChanges,
   deliveryOnDisk,
   engineLeft,
   kustomizationDeletesStage,
   kustomizationsLeaving,
+  removedStageDelivery,
   renamedProjects,
 } from './delivery-left.js';
 import { startFingerprint } from './fingerprint.js';
@@ -117,7 +119,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const engines = deliveryInventories(project);
     // and, from one reading of dist/delivery/, the Kustomizations applied from its flux/ that would take their stage's
     // objects with them when deleted, and where it applies each stage (a stage delivered to another cluster leaves them in the old one)
-    const { applied, ...targets } = deliveryOnDisk(project);
+    const onDiskDelivery = deliveryOnDisk(project);
+    const { applied, ...targets } = onDiskDelivery;
     const onDisk = schemaOnDisk(root);
     // stages kept: the schema file is as the last full synthesis proved it (the compiler that made
     // it is this one, and the file is unchanged since: lib/cli/reuse.ts), so it need not be made again
@@ -196,7 +199,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     // what changed in each engine's directory, which the engine does not apply: said once, never replayed
     for (const [path, text] of compiled.tree.get(DELIVERY_DIR) ?? []) {
       const engine = path.split('/')[0] as Engine;
-      if (path === `${engine}/${INVENTORY_FILE}`) io.stdout.write(deliveryChanges(engine, engines.get(engine), text));
+      if (path !== `${engine}/${INVENTORY_FILE}`) continue;
+      const order = engine === 'argocd' ? argocdOrder(onDiskDelivery, compiled.tree.get(DELIVERY_DIR)) : undefined;
+      io.stdout.write(deliveryChanges(engine, engines.get(engine), text, order));
     }
     // not planned: dist/delivery/ is as it was, which may not be what the stage files say now
     const deliveryStale =
@@ -221,7 +226,12 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
       const command = inventory === undefined ? undefined : deleteCommand(d, inventory);
       // no prune command of the stage will run again: its objects stay in the cluster until deleted
       const holding = command ? stagesHolding(project, inventory!) : [];
-      if (command) io.stdout.write(`  its objects stay in its cluster; ${applyFirst(d, holding)}delete them with: ${command}\n`);
+      // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for the cluster it named
+      const delivered = removedStageDelivery(d, targets.targets, delivery);
+      if (command)
+        io.stdout.write(
+          `  its objects stay in ${delivered?.where ?? 'its cluster'}; ${delivered?.first ?? ''}${applyFirst(d, holding)}delete them with: ${command}\n`,
+        );
       const data = command && deletedData(inventory!, holdings.get(d), keptByHolding(project, holding, compiled.tree));
       if (data) io.stdout.write(`  ${data}\n`);
     }

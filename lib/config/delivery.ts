@@ -134,7 +134,7 @@ export function repositoryMismatches(
   const found: RepositoryMismatch[] = [];
   if (url !== undefined && !FLUX_URL.test(url)) {
     // a URL with a password in it is not echoed, nor rewritten into the hint: messages end up in CI logs
-    const secret = detectSecret(url) !== undefined;
+    const secret = detectSecret(url) !== undefined || repositoryCredentials(url) !== undefined;
     found.push({
       code: 'delivery/repository-url',
       setting: 'url',
@@ -170,18 +170,21 @@ export interface RepositoryCredentials {
   readonly hint: string;
 }
 
+/** Where a stage file and the project file write the repository URL, as a dotted path. */
+export const REPOSITORY_URL = 'delivery.repository.url';
+
 /**
  * The credentials a repository URL carries besides its address, which would go into every
  * Application's `repoURL`, the GitRepository's `url` and its name, and the messages that name
  * them: a password, a user name over http(s) (Git hosts take a token as one:
  * `https://<token>@github.com/...`; over ssh:// the user, `git@`, is the account and no secret), a
  * query (`?private_token=...`: a Git repository's address has none). Undefined when it carries
- * none, or when the secret screening (lib/secrets.ts) already refuses the value. Neither the URL nor
- * what it carries is printed: the message names the query's parameters only, and the hint the URL
- * without them.
+ * none. Refused whether or not the secret screening (lib/secrets.ts) finds them too, and whatever a
+ * stage's `secrets.allow` says: the screening's exception lets a value into `dist/`, and no
+ * credential belongs there. Neither the URL nor what it carries is printed: the message names the
+ * query's parameters only, and the hint the URL without them.
  */
 export function repositoryCredentials(url: string): RepositoryCredentials | undefined {
-  if (detectSecret(url) !== undefined) return undefined;
   let u: URL;
   try {
     u = new URL(url);

@@ -8,6 +8,7 @@ import { ProblemsError, compareProblems, type PathProblem, type Problem, type So
 import {
   ProjectFileSchema,
   REPOSITORY_CREDENTIALS_HINT,
+  REPOSITORY_URL,
   repositoryCredentials,
   repositoryMismatches,
   resolvedSync,
@@ -76,9 +77,7 @@ function refineProject(project: ProjectFile): PathProblem[] {
     const path = ['delivery', group, setting];
     return { ...p, path, message: `${path.join('.')}: ${message}` };
   };
-  const url = delivery.repository?.url;
-  const credentials = url === undefined ? undefined : repositoryCredentials(url);
-  if (credentials) return [at('repository', credentials)];
+  // credentials in the URL are refused with the secret values (projectSecrets)
   if (!delivery.engine) return [];
   return [
     ...repositoryMismatches(delivery.engine, delivery.repository ?? {}).map((m) => at('repository', m)),
@@ -89,20 +88,38 @@ function refineProject(project: ProjectFile): PathProblem[] {
 /**
  * Secret values in the project file, screened as a stage file's are (lib/secrets.ts
  * `secretSettings`), none printed: its settings go into dist/delivery/ (a password in the
- * repository URL into every Application's repoURL), and both are committed.
+ * repository URL into every Application's repoURL), and both are committed. The credentials the
+ * repository URL carries (a password, a token as its user name, a query: not every one a secret
+ * rule finds) are said once, as such (`repositoryCredentials`), in place of what the screening finds there.
  */
 function projectSecrets(data: unknown, file: string, locate: (path: readonly (string | number)[]) => SourceLocation): Problem[] {
-  return secretSettings(data).map(({ path, value, rule, atKey }) => ({
-    code: 'secrets/value',
-    location: locate(path),
-    message: atKey
-      ? `a key under ${dotted(path.slice(0, -1))} is ${rule.description} ${maskValue(value, 'key')}; ${file} and dist/ are committed, so secret values never go in them, as keys neither`
-      : `${dotted(path)} holds ${rule.description} ${maskValue(value)}, which would go into dist/delivery/; ${file} and dist/ are committed, so secret values never go in them`,
-    hint:
-      path.join('.') === 'delivery.repository.url'
-        ? `write the URL without its user and password, and ${REPOSITORY_CREDENTIALS_HINT}`
-        : /^delivery\.clusters\.[^.]+\.server$/.test(path.join('.'))
-          ? "write the URL without its user and password, and give them to the engine where it keeps credentials (Argo CD: a repository or cluster Secret in argocd; Flux: a Secret in flux-system named by delivery.repository.secret, a cluster's kubeConfigSecret)"
-          : `take it out of ${file}: the engine reads credentials from Secrets in its own namespace, never from dist/`,
-  }));
+  // read before the schema has vouched for the file's shape
+  const url = (data as { delivery?: { repository?: { url?: unknown } } } | null | undefined)?.delivery?.repository?.url;
+  const credentials = typeof url === 'string' ? repositoryCredentials(url) : undefined;
+  const said: Problem[] = credentials
+    ? [
+        {
+          code: credentials.code,
+          location: locate(REPOSITORY_URL.split('.')),
+          message: `${REPOSITORY_URL}: ${credentials.message}`,
+          hint: credentials.hint,
+        },
+      ]
+    : [];
+  const found = secretSettings(data).filter(({ path, atKey }) => !(credentials && !atKey && dotted(path) === REPOSITORY_URL));
+  return said.concat(
+    found.map(({ path, value, rule, atKey }) => ({
+      code: 'secrets/value',
+      location: locate(path),
+      message: atKey
+        ? `a key under ${dotted(path.slice(0, -1))} is ${rule.description} ${maskValue(value, 'key')}; ${file} and dist/ are committed, so secret values never go in them, as keys neither`
+        : `${dotted(path)} holds ${rule.description} ${maskValue(value)}, which would go into dist/delivery/; ${file} and dist/ are committed, so secret values never go in them`,
+      hint:
+        dotted(path) === REPOSITORY_URL
+          ? `write the URL without it, and ${REPOSITORY_CREDENTIALS_HINT}`
+          : /^delivery\.clusters\.[^.]+\.server$/.test(path.join('.'))
+            ? "write the URL without its user and password, and give them to the engine where it keeps credentials (Argo CD: a repository or cluster Secret in argocd; Flux: a Secret in flux-system named by delivery.repository.secret, a cluster's kubeConfigSecret)"
+            : `take it out of ${file}: the engine reads credentials from Secrets in its own namespace, never from dist/`,
+    })),
+  );
 }

@@ -20,8 +20,9 @@ const API_VERSION = 'argoproj.io/v1alpha1';
  * How often, and how soon, Argo CD tries a failed automated sync again. Without `retry` it never
  * does for the same commit (Flux tries again at every interval): a sync that failed on something
  * passing (a webhook not yet answering, a CRD or Namespace being created, an API server restarting)
- * left the stage unsynced until the next commit or someone's `argocd app sync`. Five tries, 5s apart
- * and doubling to at most 3 minutes, outlast such a moment without hiding a sync that cannot succeed.
+ * left the stage unsynced until the next commit or someone's `argocd app sync`. Five tries, after
+ * waits of 5, 10, 20, 40 and 80 s (about 2.5 minutes in all; `maxDuration` caps each wait at 3 minutes,
+ * which none reaches), outlast such a moment without hiding a sync that cannot succeed.
  */
 const RETRY = { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } };
 

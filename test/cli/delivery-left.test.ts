@@ -1,5 +1,5 @@
 /** What synth says of the Flux Kustomizations it stops writing, when an older stagecraft applied them without deletionPolicy: Orphan. */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, tempProject } from '../helpers/cli.js';
@@ -288,4 +288,116 @@ describe('synth, when the objects of an engine change', () => {
     expect(runCli('synth', [], dir).stdout).not.toContain('delivery: dist/delivery/argocd/ changed');
     expect(runCli('synth', ['--no-cache'], dir).stdout).not.toContain('delivery: dist/delivery/argocd/ changed');
   });
+
+  /** qa (with a manifests app holding `budget`, a PodDisruptionBudget, when asked) and dev, delivered by Argo CD. */
+  function budgetProject(budget: boolean): string {
+    const dir = tempProject({ dev: stage('{ cluster: nonprod }'), qa: stage('{ cluster: prod }') });
+    writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);
+    mkdirSync(join(dir, 'manifests', 'budget'), { recursive: true });
+    writeFileSync(
+      join(dir, 'manifests', 'budget', 'pdb.yaml'),
+      'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: nginx }\nspec:\n  minAvailable: 1\n  selector: { matchLabels: { app: nginx } }\n',
+    );
+    if (budget) withBudget(dir, true);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    return dir;
+  }
+  const withBudget = (dir: string, budget: boolean) =>
+    writeFileSync(
+      join(dir, 'environments', 'qa.yaml'),
+      stage('{ cluster: prod }').replace(
+        'apps:\n',
+        budget ? 'apps:\n  budget: { stack: manifests, include: [manifests/budget] }\n' : 'apps:\n',
+      ),
+    );
+
+  it('says to push first and apply once the stage is pruned when the AppProject loses a kind a stage held: Argo CD would never prune what its project no longer permits', () => {
+    const dir = budgetProject(true);
+    withBudget(dir, false);
+    const r = runCli('synth', [], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        'delivery: dist/delivery/argocd/ changed (0 added, 1 changed, 0 removed)',
+        '  changed: AppProject argocd/stagecraft',
+        '  argocd does not apply dist/delivery/ itself, and its AppProject stagecraft no longer permits what live objects of stagecraft-qa are (PodDisruptionBudget): ' +
+          'Argo CD leaves the objects its project does not permit out of its comparison, so applied before the stages are pushed, it would never prune them',
+        '  push the stages; once Argo CD has synced that commit and pruned those objects (argocd app sync stagecraft-qa --prune does it at once), apply it to the cluster argocd runs in, with the command on the third line of dist/delivery/argocd/inventory.txt',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stdout).not.toContain('before pushing the stages, with');
+  });
+
+  it('says both steps when the AppProject gains a kind and loses another: a patch that permits both before the push, the apply once it is pruned', () => {
+    const dir = budgetProject(true);
+    // qa drops its PodDisruptionBudget while dev gains a CronJob
+    withBudget(dir, false);
+    writeFileSync(
+      join(dir, 'environments', 'dev.yaml'),
+      stage('{ cluster: nonprod }').replace(
+        'apps:\n',
+        'apps:\n  tick: { stack: cron, schedule: "0 * * * *", image: busybox:1.36, command: [date] }\n',
+      ),
+    );
+    const lines = runCli('synth', [], dir).stdout.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('  first, before pushing the stages, give the AppProject'));
+    expect(lines[first - 1]).toContain('no longer permits what live objects of stagecraft-qa are (PodDisruptionBudget)');
+    const patch =
+      /^ {2}first, before pushing the stages, give the AppProject in the cluster argocd runs in what it gains while keeping what it loses: kubectl patch appproject\.argoproj\.io -n argocd stagecraft --type merge -p '(.*)'$/.exec(
+        lines[first]!,
+      );
+    const kinds = (
+      JSON.parse(patch![1]!) as { spec: { namespaceResourceWhitelist: { kind: string }[] } }
+    ).spec.namespaceResourceWhitelist.map((k) => k.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['PodDisruptionBudget', 'CronJob']));
+    expect(lines[first + 1]).toMatch(
+      /^ {2}then push the stages; once Argo CD has synced that commit and pruned those objects \(argocd app sync stagecraft-qa --prune/,
+    );
+  });
+
+  it('says to apply before pushing when a removed stage takes a kind away: its Application goes with the apply, and nothing of it is to be pruned first', () => {
+    const dir = budgetProject(true);
+    rmSync(join(dir, 'environments', 'qa.yaml'));
+    const r = runCli('synth', [], dir);
+    expect(r.stdout).toContain(
+      '  argocd does not apply dist/delivery/ itself: apply it to the cluster argocd runs in before pushing the stages',
+    );
+    expect(r.stdout).not.toContain('no longer permits');
+  });
+});
+
+describe('synth, when a delivered stage is removed', () => {
+  it.each([
+    [
+      'Argo CD, which still delivers dev',
+      ARGOCD_PROJECT,
+      'https://prod.example.com:6443',
+      'Application argocd/stagecraft-qa applied them; ' +
+        'first apply dist/delivery/argocd (the command on the third line of its inventory.txt), which prunes Application argocd/stagecraft-qa',
+    ],
+    [
+      'Flux, which delivers no stage any more (dev moves to Argo CD)',
+      PROJECT,
+      // prod has no kubeConfigSecret: the cluster Flux runs in
+      'the cluster Flux runs in',
+      'Kustomization flux-system/stagecraft-qa applied them; first delete Kustomization flux-system/stagecraft-qa (with the commands below)',
+    ],
+  ])(
+    'says, for %s, which cluster holds its objects and that its Application or Kustomization goes before the delete',
+    (_, projectText, cluster, first) => {
+      const dir = tempProject({ dev: stage('{ cluster: nonprod }'), qa: stage('{ cluster: prod }') });
+      writeFileSync(join(dir, 'stagecraft.yaml'), projectText);
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'qa.yaml'));
+      if (projectText === PROJECT) writeFileSync(join(dir, 'environments', 'dev.yaml'), stage('{ cluster: prod, engine: argocd }'));
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(
+        `qa: removed dist/qa/ (there is no environments/qa.yaml)\n  its objects stay in ${cluster}, where ${first}, ` +
+          'else it applies them again from a revision that still holds dist/qa (a tag or a commit it follows); ' +
+          `then, with kubectl pointed at ${cluster}, delete them with: kubectl delete `,
+      );
+    },
+  );
 });

@@ -55,13 +55,42 @@ describe("switch's hints for a stage Argo CD or Flux delivers", () => {
       return r.stderr.split('\n').filter((l) => l.startsWith('  hint: '));
     };
     expect(hints(byHand)).toEqual([
-      '  hint: run npm run synth -- --stage production, commit and apply it, then switch; or pass --force',
+      '  hint: synthesize and apply production (npm run synth -- --stage production), then switch; or pass --force',
       expect.stringMatching(/^ {2}hint: promote the release to the green color first/),
     ]);
     expect(hints(delivered)).toEqual([
-      '  hint: run npm run synth -- --stage production, commit and push it, then switch; or pass --force',
+      '  hint: synthesize, commit and push production (npm run synth -- --stage production), then switch; or pass --force',
       expect.stringMatching(/^ {2}hint: promote the release to the green color first/),
     ]);
+  });
+
+  describe('when the idle color runs no pods, or another image than the stage file gives it', () => {
+    // onprem as Argo CD delivers it (the repository's stagecraft.yaml: the cluster nonprod)
+    const dir = tempProject({ onprem: `${repoStage('onprem')}delivery: { cluster: nonprod }\n` });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const stageFile = join(dir, 'environments', 'onprem.yaml');
+    const edit = (from: RegExp | string, to: string) => writeFileSync(stageFile, readFileSync(stageFile, 'utf8').replace(from, to));
+
+    it('say to synthesize, commit and push the stage when it runs no pods (switch/no-pods)', () => {
+      edit(/^ {4}replicas: \d+$/m, '    replicas: 0');
+      expect(runCli('synth', [], dir).code).toBe(0);
+      const r = runCli('switch', ['onprem', 'demoapp'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        '  hint: give apps.demoapp.replicas the pods to run (both colors take it), synthesize, commit and push onprem, wait until kubectl rollout status deployment/demoapp-green -n onprem says it is rolled out, then switch\n',
+      );
+      edit(/^ {4}replicas: 0$/m, '    replicas: 3');
+    });
+
+    it('say to synthesize, commit and push the stage when dist/ runs another image (switch/image)', () => {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      edit('green: demoapp:1 }', 'green: registry.example.com/demoapp:1 }');
+      const r = runCli('switch', ['onprem', 'demoapp', '--force'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        '  hint: synthesize, commit and push onprem (npm run synth -- --stage onprem), then switch; or give the green color back the image dist/ runs\n',
+      );
+    });
   });
 });
 

@@ -42,8 +42,14 @@ describe('repositoryCredentials', () => {
     expect(repositoryCredentials('https://git.example.com/shop.git?Zx8kLm3Qp9RtVw2Y')?.message).toContain('a query (?=...)');
   });
 
-  it('leaves a URL with a user and password to the secret screening, which refuses it first (lib/secrets.ts)', () => {
-    expect(repositoryCredentials('ssh://git:Zx8kLm3Qp9@git.example.com/platform/shop.git')).toBeUndefined();
+  it.each([
+    ['https://x-access-token:Zx8kLm3Qp9RtVw2Y@github.com/platform/shop.git', 'https://github.com/platform/shop.git'],
+    ['ssh://git:Zx8kLm3Qp9@git.example.com/platform/shop.git', 'ssh://git@git.example.com/platform/shop.git'],
+  ])('refuses a password (%s) that the secret screening finds too: a secrets.allow there must not let it through', (url, address) => {
+    const found = repositoryCredentials(url);
+    expect(found?.message).toContain('the repository URL carries a password, ');
+    expect(found?.hint).toContain(`write the URL as ${address}, and `);
+    expect(`${found?.message} ${found?.hint}`).not.toContain('Zx8kLm3Qp9');
   });
 
   it.each([

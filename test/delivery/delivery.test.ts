@@ -825,8 +825,12 @@ describe('delivery through the commands', () => {
       const r = runCli(command, [], dir);
       expect(r.code).toBe(2);
       expect(r.stdout + r.stderr).not.toContain('hunter2pass');
+      // said once, as the credentials they are (not a second time as a secret value)
+      expect(r.stderr.match(/^stagecraft\.yaml:5:10: .*$/gm)).toEqual([
+        "stagecraft.yaml:5:10: error: delivery.repository.url: the repository URL carries a password, which would go into dist/delivery/ (committed) and the engine's objects in the cluster; the URL is not printed",
+      ]);
       expect(r.stderr).toContain(
-        'stagecraft.yaml:5:10: error: delivery.repository.url holds a URL with a user and password (scheme://user:password@host) (a 66-character value, hidden)',
+        '  hint: write the URL as https://git.example.com/platform/stagecraft.git, and give the credentials to the engine',
       );
       expect(snapshotDir(join(dir, 'dist'))).toEqual(before);
     }

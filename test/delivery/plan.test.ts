@@ -31,6 +31,26 @@ describe('a repository URL with credentials in it', () => {
     expect(existsSync(join(dir, 'dist', 'delivery'))).toBe(false);
   });
 
+  it.each([
+    ['a password', `https://x-access-token:${TOKEN}@github.com/org/repo.git`, 'https://github.com/org/repo.git'],
+    ['a query (private_token=...)', `https://github.com/org/repo.git?private_token=${TOKEN}`, 'https://github.com/org/repo.git'],
+  ])(
+    "is refused at a stage's url when it carries %s, whatever secrets.allow says: the token reaches neither dist/ nor the output",
+    (carried, url, address) => {
+      const allow = 'secrets: { allow: [{ path: delivery.repository.url, reason: a read-only deploy token }] }\n';
+      const dir = tempProject({ qa: deliveredStageFile(`{ cluster: nonprod, repository: { url: "${url}" } }`, allow) });
+      writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `environments/qa.yaml:3:50: error: delivery.repository.url: the repository URL carries ${carried}, which would go into dist/delivery/ (committed) and the engine's objects in the cluster; the URL is not printed (secrets.allow excuses no credentials in delivery.repository.url)\n` +
+          `  hint: write the URL as ${address}, and give the credentials to the engine where it keeps them`,
+      );
+      expect(r.stdout + r.stderr).not.toContain(TOKEN);
+      expect(existsSync(join(dir, 'dist', 'delivery'))).toBe(false);
+    },
+  );
+
   it("is refused at the project file's url, whatever the engine", () => {
     const text = FLUX_PROJECT.replace('  engine: flux\n', '').replace(
       'url: https://git.example.com/team/app.git',
