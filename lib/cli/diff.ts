@@ -7,7 +7,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
-import { clusterMoves, deletingKustomizationsRemoved, deliveryTargets, kustomizationDeletesStage } from './delivery-left.js';
+import {
+  clusterMoves,
+  deletingKustomizationsRemoved,
+  deliveryOnDisk,
+  deliveryTargets,
+  kustomizationDeletesStage,
+  removedStageDelivery,
+} from './delivery-left.js';
 import { ExitCode, type Problem, ProblemsError } from '../errors.js';
 import { andList } from '../model/limits.js';
 import { printProblem, useColor } from './print.js';
@@ -138,9 +145,12 @@ export const command: Command<Record<string, never>> = {
     io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
     const command = removed === undefined ? undefined : deleteCommand(stage, removed);
     const holding = command ? stagesHolding(project, removed!) : [];
+    // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for the cluster it named
+    const delivered = command && removedStageDelivery(stage, deliveryOnDisk(project).targets, compiled?.tree.get(DELIVERY_DIR));
     if (command)
       io.stdout.write(
-        `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in its cluster until deleted: ${applyFirst(stage, holding)}${command}\n`,
+        `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in ${delivered ? delivered.where : 'its cluster'} until deleted: ` +
+          `${delivered ? delivered.first : ''}${applyFirst(stage, holding)}${command}\n`,
       );
     // what the stages now using its namespace make, compiled for it when they were not (their output may not be written yet)
     const tree = compiled?.tree ?? (holding.length ? compiledQuietly(project, holding) : undefined);
