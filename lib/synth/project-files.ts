@@ -4,16 +4,11 @@
  * `.<name>.stagecraft-tmp`, to be renamed onto it (for a symbolic link, onto the file it leads to).
  */
 import { chmodSync, lstatSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
-import { TMP_SUFFIX } from './disk.js';
+import { tmpPath } from './disk.js';
 import { digestOf, type Rename } from './journal.js';
-
-/** Where the new text of the project file `path` is written first: beside it (where a rollback looks for it). */
-export function tmpPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}${TMP_SUFFIX}`);
-}
 
 /**
  * Writes the new text of each project file of `files` (path from `root` -> text) beside it, and

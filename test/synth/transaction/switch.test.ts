@@ -1,5 +1,6 @@
 /** Crash consistency: switch killed after each of its write steps (test/helpers/crash.ts). */
-import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, tempProject } from '../../helpers/cli.js';
@@ -43,6 +44,31 @@ describe('a command killed between any two write steps', () => {
     expect(run('synth', [], base).code).toBe(0);
     const { outcomes, after } = crashEverywhere(base, 'switch', ['production', 'demoapp']);
     expect(after['stages-real/production.yaml']).toMatch(/live: green/);
+    expect(outcomes).toEqual([
+      'staged: before',
+      'journal: after',
+      'rename-1: after',
+      'rename-2: after',
+      'rename-3: after',
+      'cleanup: after',
+    ]);
+  }, 600_000);
+
+  it('switch of a stage file that is a symbolic link out of the project (a shared folder beside it): the file it leads to and dist/ change together or not at all', () => {
+    // base/project/environments/production.yaml -> ../../shared/production.yaml
+    const base = mkdtempSync(join(tmpdir(), 'stagecraft-shared-'));
+    const project = tempProject({
+      production: repoStage('production')
+        .replace(/^delivery:.*\n/m, '')
+        .replace(/^promotion:.*$/m, '#'),
+    });
+    renameSync(project, join(base, 'project'));
+    mkdirSync(join(base, 'shared'));
+    renameSync(join(base, 'project', 'environments', 'production.yaml'), join(base, 'shared', 'production.yaml'));
+    symlinkSync('../../shared/production.yaml', join(base, 'project', 'environments', 'production.yaml'));
+    expect(run('synth', [], join(base, 'project')).code).toBe(0);
+    const { outcomes, after } = crashEverywhere(base, 'switch', ['production', 'demoapp'], { project: 'project' });
+    expect(after['shared/production.yaml']).toMatch(/live: green/);
     expect(outcomes).toEqual([
       'staged: before',
       'journal: after',
