@@ -4,22 +4,11 @@
  * replaces files is completed by the next one (a roll forward), and one interrupted before is
  * undone (a rollback: only ignored staging files to remove). `recover` does either.
  */
-import {
-  accessSync,
-  constants,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { crashPoint } from '../model/crash-point.cjs';
+import { writeFlushed } from '../model/flushed-file.cjs';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, stagedFor } from './disk.js';
 import { sha256Hex } from '../model/sha256.js';
 
@@ -65,10 +54,14 @@ export interface Journal {
   readonly kept?: readonly string[];
 }
 
-/** Writes `journal` in place of the journal, whole or not at all (written beside it, then renamed). */
+/**
+ * Writes `journal` in place of the journal, whole or not at all: written beside it, flushed to the
+ * disk, then renamed (a crash of the machine after the rename would otherwise leave an empty
+ * journal, or one of zeroes, while its renames had begun).
+ */
 export function writeJournal(root: string, journal: Journal): void {
   mkdirSync(join(root, STATE_DIR), { recursive: true });
-  writeFileSync(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`), `${JSON.stringify(journal, null, 2)}\n`);
+  writeFlushed(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`), `${JSON.stringify(journal, null, 2)}\n`);
   renameSync(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`), join(root, JOURNAL_FILE));
 }
 

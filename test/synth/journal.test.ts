@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { atStep } from '../../lib/model/crash-point.cjs';
 import { JOURNAL_FILE, readJournal } from '../../lib/synth/journal.js';
-import { fixtureProject, promotableProject, repoStage, runCli, snapshotDir } from '../helpers/cli.js';
+import { RUN_SCRIPT, fixtureProject, promotableProject, repoStage, runCli, snapshotDir } from '../helpers/cli.js';
+import { runNotingFsyncs } from '../helpers/fsync-log.js';
 
 const journal = (renames: unknown, more: object = {}) =>
   JSON.stringify({ command: 'npm run synth', pid: 1, started: 'x', renames, targets: [], remove: [], ...more });
@@ -57,6 +58,17 @@ describe('readJournal', () => {
       expect(readJournal(journal([{ from, to }]), dir), `${from} -> ${to}`).toMatch(/^its 'renames' are not a list/);
     }
     expect(readJournal(journal([], { replaces: { '../shared/qa.yaml': null } }), dir)).toMatch(/^its 'replaces' is not a mapping/);
+  });
+});
+
+describe('the journal', () => {
+  it('is on the disk (fsync) before it is renamed into place: a crash of the machine leaves no empty journal', () => {
+    const dir = fixtureProject(['lab']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
+    const r = runNotingFsyncs([RUN_SCRIPT, 'synth'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.flushedBeforeRename(join(dir, `${JOURNAL_FILE}.stagecraft-tmp`))).toBe(true);
   });
 });
 
