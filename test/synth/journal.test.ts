@@ -115,14 +115,7 @@ describe('a .stagecraft/ that two checkouts share through a symbolic link', () =
     const bBefore = snapshotDir(join(b, 'dist'));
     // a's synth interrupted once its journal is written, before its renames
     writeFileSync(join(a, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
-    const cancel = atStep('journal', () => {
-      throw new Error('interrupted');
-    });
-    try {
-      expect(() => runCli('synth', [], a)).toThrow('interrupted');
-    } finally {
-      cancel();
-    }
+    interrupted('journal', 'synth', [], a);
     const r = runCli('check', [], b);
     expect(r.stderr).toContain(`error: ${JOURNAL_FILE} is the journal of 'npm run synth' in `);
     expect(r.code).toBe(2);
@@ -135,17 +128,22 @@ describe('a .stagecraft/ that two checkouts share through a symbolic link', () =
   });
 });
 
-/** A project where `npm run promote -- test qa` was interrupted at `step`: once its journal was written, before its renames, by default. */
-function interruptedPromote(step = 'journal'): string {
-  const dir = promotableProject();
+/** Runs `command` in `dir`, in this process, interrupted (an error thrown) when it reaches the write step `step`. */
+function interrupted(step: string, command: string, args: readonly string[], dir: string): void {
   const cancel = atStep(step, () => {
     throw new Error('interrupted');
   });
   try {
-    expect(() => runCli('promote', ['test', 'qa'], dir)).toThrow('interrupted');
+    expect(() => runCli(command, args, dir)).toThrow('interrupted');
   } finally {
     cancel();
   }
+}
+
+/** A project where `npm run promote -- test qa` was interrupted at `step`: once its journal was written, before its renames, by default. */
+function interruptedPromote(step = 'journal'): string {
+  const dir = promotableProject();
+  interrupted(step, 'promote', ['test', 'qa'], dir);
   return dir;
 }
 
@@ -175,14 +173,7 @@ describe('a stage file edited after the command that was replacing it was interr
     const qa = join(dir, 'environments', 'qa.yaml');
     const edited = `${readFileSync(qa, 'utf8')}# a note\n`;
     writeFileSync(qa, edited);
-    const cancel = atStep('recover-kept', () => {
-      throw new Error('interrupted');
-    });
-    try {
-      expect(() => runCli('check', [], dir)).toThrow('interrupted');
-    } finally {
-      cancel();
-    }
+    interrupted('recover-kept', 'check', [], dir);
     const r = runCli('check', [], dir);
     expect(r.stderr).not.toContain('missing: ');
     expect(readFileSync(join(dir, 'dist', 'qa', '10-demoapp.yaml'), 'utf8')).toContain('image: demoapp:1.2');
