@@ -19,6 +19,7 @@ const {
 } = require('node:fs');
 const { join } = require('node:path');
 const { crashPoint } = require('../model/crash-point.cjs');
+const { writeFlushed } = require('../model/flushed-file.cjs');
 const { removeStaleTemps } = require('./stale-files.cjs');
 const { pruneCodeCaches, startFlags } = require('./start-flags.cjs');
 
@@ -217,7 +218,9 @@ async function current(dir, name, key, make, valid = () => true) {
   try {
     writingCache(dir, () => {
       mkdirSync(dir, { recursive: true });
-      writeFileSync(out + tmp, code);
+      // on the disk before its name: a crash of the machine can keep the size of a file renamed
+      // unflushed and zero its tail (XFS, ext4's delayed allocation), which builtAs would not see
+      writeFlushed(out + tmp, code);
     });
     crashPoint('bundle-staged');
     // no manifest may vouch for the bundle that replaces the one it was written for

@@ -90,10 +90,14 @@ function reportFailure<V>(e: unknown, command: Command<V>, io: Io, color: boolea
   throw e;
 }
 
-/** `path` (absolute, as Node.js's errors give it) from the project directory when it is in it, as every other message names files. */
+/**
+ * The absolute `path` from the project directory, as every message names files (`.` for the
+ * directory itself), when it is in it; as it is otherwise.
+ */
 function fromProject(io: Io, path: string): string {
   const rel = relative(io.cwd, path);
-  return rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? path : rel;
+  if (rel === '') return '.';
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? path : rel;
 }
 
 /** Codes of an open(2) that can refuse the creation or the writing of a file as well as its reading. */
@@ -193,11 +197,7 @@ export function callerDir(io: Io, command: string): string {
  * read from the project directory, where the user need not be).
  */
 export function givenPath(io: Io, command: string, path: string): string {
-  if (isAbsolute(path)) return path;
-  const absolute = resolve(callerDir(io, command), path);
-  const fromRoot = relative(io.cwd, absolute);
-  if (fromRoot === '') return '.';
-  return fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot) ? absolute : fromRoot;
+  return isAbsolute(path) ? path : fromProject(io, resolve(callerDir(io, command), path));
 }
 
 /** @throws ProblemsError (bad input) when a command that takes no positional arguments got some */

@@ -15,7 +15,7 @@
  * per stage a worker thread compiles), not one file per app: a cold run of a 1,000-app x 4-stage
  * fleet created 4,000 files, which cost seconds of system time. A pack (lib/cli/render-pack.ts) is
  * the entries one after another (each a line of JSON with the digests, the summary and the kept
- * check results, then the app's YAML stream: `encodeEntry`), then its index (name,
+ * check results, then the app's YAML stream: `encodeEntry`, lib/cli/render-entry.ts), then its index (name,
  * offset, length and SHA-256 of each entry), then a trailer of fixed length giving the index's
  * offset, length and SHA-256. Packs are named `<salt>-<unique>.pack`, the salt being the
  * compiler's digests, so that only the packs of this compiler are read. The entries of a stage are
@@ -41,12 +41,12 @@
  */
 import { closeSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { serializeObjects, withObjects, type CachedApp, type KeptApp, type RenderCache, type SerializedObjects } from '../synth/render.js';
-import type { StoredBytes } from '../synth/file-content.js';
+import type { CachedApp, RenderCache } from '../synth/render.js';
 import type { KubeObject } from '../model/object.js';
 import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';
 import { PACK_SUFFIX, PackWriter, packName, readEntries, readPackIndex } from './render-pack.js';
+import { ENTRY_FORMAT, cachedApp, encodeEntry, entryHead, storedDocuments } from './render-entry.js';
 import { STAGING_PREFIX, evict, readdirSafe } from './render-evict.js';
 import { sha256Hex } from '../model/sha256.js';
 import { compilerDigests, compilerRecentlyChanged } from './digests.js';
@@ -56,89 +56,6 @@ export const RENDER_CACHE_DIR = join(STATE_DIR, 'cache', 'render');
 const MAX_BYTES = 512 * 1024 * 1024;
 /** Packs kept before the least recently used are merged (each is opened when the cache is first read). */
 const MAX_PACKS = 32;
-/** Bumped whenever what an entry or a pack holds changes, so that older packs are never read. */
-const ENTRY_FORMAT = 9;
-
-/**
- * An entry's bytes: the documents' digests, the SHA-256 of the app's file, the kept check results
- * and the summary as one line of JSON, then the YAML stream of the documents as it is (UTF-8). A
- * read parses the line (`entryHead`) and leaves the stream in the pack, to be read when the app's
- * file is written.
- */
-function encodeEntry({ serialized, checks, summary, warnings }: KeptApp): Buffer {
-  const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, file: serialized.file, checks, summary, warnings })}\n`);
-  const { stream } = serialized;
-  return Buffer.concat([
-    head,
-    typeof stream === 'string' ? Buffer.from(stream) : stream instanceof Uint8Array ? stream : stream.read((b) => Buffer.from(b)),
-  ]);
-}
-
-/** An entry's line, parsed, and where its documents start in it. */
-interface EntryHead {
-  readonly kept: Omit<KeptApp, 'serialized'> & Pick<SerializedObjects, 'file'> & { readonly digests: string[] };
-  readonly start: number;
-}
-
-/** The line `encodeEntry` wrote at the start of `bytes` (an entry; JSON never holds a raw line break, so the first one ends it). */
-function entryHead(bytes: Buffer): EntryHead {
-  const end = bytes.indexOf(0x0a);
-  return { kept: JSON.parse(bytes.toString('utf8', 0, end)), start: end + 1 };
-}
-
-/** The app an entry keeps: its line, its documents (left in the pack), and `render` giving its objects. */
-function cachedApp({ kept }: EntryHead, stream: StoredBytes, render: () => KubeObject[]): CachedApp {
-  const { digests, file, checks, summary, warnings } = kept;
-  return withObjects(
-    {
-      serialized: { stream, digests, ...(file ? { file } : {}) },
-      summary,
-      ...(checks ? { checks } : {}),
-      ...(warnings ? { warnings } : {}),
-    },
-    render,
-  );
-}
-
-/** Where an entry is in a pack, and the SHA-256 of its bytes. */
-interface EntryPlace {
-  readonly offset: number;
-  readonly length: number;
-  readonly digest: string;
-}
-
-/**
- * The documents of the entry at `entry` of the pack open as `fd`, from byte `start` of it: read
- * again, and checked again, each time they are used (their pack stays open until the command ends;
- * packs are never written again, and one removed meanwhile by another command's eviction is still
- * read through `fd`). Should they no longer be what the index says, they are what the app renders
- * to (`render`, the same bytes by the cache's premise; anything else is a bug, and stops the command).
- */
-function storedDocuments(fd: number, entry: EntryPlace, start: number, render: () => KubeObject[]): StoredBytes {
-  const length = entry.length - start;
-  return {
-    length,
-    read(use) {
-      let used = false;
-      let value: ReturnType<typeof use> | undefined;
-      try {
-        readEntries(fd, [entry], (_, bytes) => {
-          used = true;
-          value = use(bytes.subarray(start));
-        });
-      } catch (e) {
-        // an error of `use` is its caller's; a pack that could not be read (closed: a bug) is rendered again below
-        if (used) throw e;
-      }
-      if (used) return value as ReturnType<typeof use>;
-      const again = Buffer.from(serializeObjects(render()).stream);
-      if (again.length !== length)
-        throw new Error(`an app's entry in the render cache changed while it was used, and rendering it again gave other bytes`);
-      return use(again);
-    },
-  };
-}
-
 export interface DiskRenderCache extends RenderCache {
   /** Hits and misses of this run, entries stored by its flushes, and hits whose objects were asked for (rendered again). */
   readonly stats: { hits: number; misses: number; stored: number; read: number };

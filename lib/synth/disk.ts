@@ -5,7 +5,7 @@
  * them is lib/synth/write.ts.
  */
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { everyPiece, fileSize, knownDigest, type FileContent, type FileTree } from './file-content.js';
 import { sha256Hex } from '../model/sha256.js';
 
@@ -24,6 +24,18 @@ export const STATE_DIR = '.stagecraft';
 export const TX_DIR = '.stagecraft-tx';
 /** Suffix of a project file's new text, written beside it (`.qa.yaml.stagecraft-tmp`, git-ignored). */
 export const TMP_SUFFIX = '.stagecraft-tmp';
+
+/** Where the new text of the project file `path` is written first: beside it (where a rollback looks for it). */
+export function tmpPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}${TMP_SUFFIX}`);
+}
+
+/** The project file whose new text `tmpPath` puts at `path` (`environments/.qa.yaml.stagecraft-tmp` -> `environments/qa.yaml`), or undefined. */
+export function stagedFor(path: string): string | undefined {
+  const name = basename(path);
+  if (!name.startsWith('.') || !name.endsWith(TMP_SUFFIX) || name.length <= TMP_SUFFIX.length + 1) return undefined;
+  return join(dirname(path), name.slice(1, -TMP_SUFFIX.length));
+}
 /**
  * Bytes of a generated file that a command reads into memory as text (diff, promote and switch
  * parse the old output): far above what a stage's app file holds (1,000 apps of a stage make

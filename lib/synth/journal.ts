@@ -4,11 +4,12 @@
  * replaces files is completed by the next one (a roll forward), and one interrupted before is
  * undone (a rollback: only ignored staging files to remove). `recover` does either.
  */
-import { accessSync, constants, existsSync, lstatSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { crashPoint } from '../model/crash-point.cjs';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile } from './disk.js';
+import { writeFlushed } from '../model/flushed-file.cjs';
+import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, stagedFor } from './disk.js';
 import { sha256Hex } from '../model/sha256.js';
 
 /** Below the state directory: the renames an interrupted write still has to do. */
@@ -31,7 +32,10 @@ export interface Journal {
   readonly command: string;
   readonly pid: number;
   readonly started: string;
-  /** The renames, in order, paths relative to the project root. */
+  /**
+   * The renames, in order, paths relative to the project root: inside the project, but for the file
+   * a project file that is a symbolic link leads to (`../shared/qa.yaml`: lib/synth/project-files.ts).
+   */
   readonly renames: readonly Rename[];
   /** What the transaction replaces, for the message after a recovery. */
   readonly targets: readonly string[];
@@ -43,6 +47,22 @@ export interface Journal {
    * Absent from journals of earlier releases.
    */
   readonly replaces?: Readonly<Record<string, string | null>>;
+  /**
+   * Project files (as in `targets`) edited since the interruption, which keep that edit: a recovery
+   * that found them rewrote the journal without their renames (their new texts go with `remove`).
+   */
+  readonly kept?: readonly string[];
+}
+
+/**
+ * Writes `journal` in place of the journal, whole or not at all: written beside it, flushed to the
+ * disk, then renamed (a crash of the machine after the rename would otherwise leave an empty
+ * journal, or one of zeroes, while its renames had begun).
+ */
+export function writeJournal(root: string, journal: Journal): void {
+  mkdirSync(join(root, STATE_DIR), { recursive: true });
+  writeFlushed(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`), `${JSON.stringify(journal, null, 2)}\n`);
+  renameSync(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`), join(root, JOURNAL_FILE));
 }
 
 /** The SHA-256 of the file at `path`, null when there is none, or what is there when it is no regular file (a FIFO, which is replaced unread). */
@@ -63,6 +83,8 @@ export function finish(root: string, journal: Journal, first: number): void {
   });
   for (const p of journal.remove) rmSync(abs(p), { recursive: true, force: true });
   crashPoint('cleanup');
+  // and the journal a recovery killed while it rewrote it left beside it (`keepEdits`)
+  rmSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), { force: true });
   rmSync(abs(JOURNAL_FILE), { force: true });
 }
 
@@ -137,29 +159,27 @@ export function recover(root: string, distDir: string, tmpDirs: readonly string[
     return found;
   };
   if (present(abs(JOURNAL_FILE))) {
-    const read = readJournal(readRegularFile(abs(JOURNAL_FILE)));
+    const read = readJournal(readRegularFile(abs(JOURNAL_FILE)), root);
     if (typeof read === 'string') {
       // every rename of a transaction has its source or its target among the staged files: none
       // left means that it was complete (or never began), and the damaged journal says nothing more
       const staged = leftovers();
-      if (staged.length) throw damagedJournal(read, staged);
+      if (staged.length) throw damagedJournal(read, staged, distDir);
       rmSync(abs(JOURNAL_FILE), { force: true });
       lines.push(`recovered: ${JOURNAL_FILE} was damaged (${read}), and no interrupted write had anything left to do; removed it`);
       return lines;
     }
     refuseOthersJournal(root, read);
     const first = pendingFrom(root, read.renames);
-    // a project file edited since the crash keeps the edit: the command's own text of it is dropped
-    const edited = read.renames
-      .slice(first)
-      .filter(({ to }) => read.replaces?.[to] !== undefined && digestOf(abs(to)) !== read.replaces[to]);
-    for (const { from } of edited) rmSync(abs(from), { force: true });
-    finish(root, read, first);
+    const journal = keepEdits(root, read, first);
+    finish(root, journal, first);
+    const kept = journal.kept ?? [];
+    const complete = journal.targets.filter((t) => !kept.includes(t));
     lines.push(
       `recovered: '${read.command}' (pid ${read.pid}, started ${read.started}) was interrupted while it replaced files; ` +
-        `its change is now complete: ${read.targets.join(', ')}` +
-        (edited.length
-          ? `, but for ${edited.map((r) => r.to).join(', ')}, edited since, which keep${edited.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
+        `its change is now complete: ${complete.join(', ')}` +
+        (kept.length
+          ? `, but for ${kept.join(', ')}, edited since, which keep${kept.length === 1 ? 's' : ''} that edit: run the command again, or npm run synth`
           : ''),
     );
   } else {
@@ -174,15 +194,54 @@ export function recover(root: string, distDir: string, tmpDirs: readonly string[
   return lines;
 }
 
+/**
+ * `journal`, whose renames from `first` are still to do, with those onto a project file edited since
+ * the crash (in an editor) left out, so that the file keeps that edit: the journal is rewritten
+ * without them first, their new texts to be removed once the other renames are done. Their new
+ * texts stay until then: a rename only ever removes its source (`pendingFrom`), so a recovery
+ * killed here, or during the renames, leaves a journal the next one completes as this one would.
+ */
+function keepEdits(root: string, journal: Journal, first: number): Journal {
+  const edited = journal.renames
+    .slice(first)
+    .filter(({ to }) => journal.replaces?.[to] !== undefined && digestOf(join(root, to)) !== journal.replaces[to]);
+  if (!edited.length) return journal;
+  const rewritten: Journal = {
+    ...journal,
+    renames: journal.renames.filter((r) => !edited.includes(r)),
+    remove: [...journal.remove, ...edited.map((r) => r.from)],
+    kept: [...(journal.kept ?? []), ...edited.map((r) => stagedFor(r.from) ?? r.to)],
+  };
+  writeJournal(root, rewritten);
+  crashPoint('recover-kept');
+  return rewritten;
+}
+
 /** A path of a journal that names a file of the project: relative, and never out of it. */
 const inProject = (p: unknown): p is string => typeof p === 'string' && p !== '' && !isAbsolute(p) && !p.split(/[\\/]/).includes('..');
 
 /**
- * The journal in `text`, or why it is not one that `finish` may follow (a file emptied by a crash of
- * the machine, edited by hand, or left by a merge): its renames are done blindly, so every path must
- * be one of the project's.
+ * Whether the rename from `from` (in the project) onto `to` (out of it) edits the file a project file
+ * that is a symbolic link leads to, as lib/synth/project-files.ts stages it (a stage file kept in a
+ * shared folder or another checkout): `from` is that project file's new text, beside it, and the
+ * link leads to `to` now.
  */
-export function readJournal(text: string): Journal | string {
+function ontoLinkedFile(root: string, from: string, to: string): boolean {
+  const file = stagedFor(from);
+  if (file === undefined || typeof to !== 'string' || isAbsolute(to)) return false;
+  try {
+    return lstatSync(join(root, file)).isSymbolicLink() && realpathSync(join(root, file)) === resolve(root, to);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The journal in `text` of the project in `root`, or why it is not one that `finish` may follow (a
+ * file emptied by a crash of the machine, edited by hand, or left by a merge): its renames are done
+ * blindly, so every path must be one of the project's, or the file one of its links leads to.
+ */
+export function readJournal(text: string, root: string): Journal | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -192,11 +251,21 @@ export function readJournal(text: string): Journal | string {
   const j = value as Partial<Record<keyof Journal, unknown>> | null;
   if (typeof j !== 'object' || j === null || Array.isArray(j)) return 'it is not a JSON object';
   const renames = Array.isArray(j.renames) ? (j.renames as Partial<Record<keyof Rename, unknown>>[]) : undefined;
-  if (!renames?.every((r) => typeof r === 'object' && r !== null && inProject(r.from) && inProject(r.to))) {
-    return "its 'renames' are not a list of { from, to } paths inside the project";
+  /** The files out of the project that symbolic links of the project lead to, which the renames edit. */
+  const linked = new Set<string>();
+  const followed = (r: Partial<Record<keyof Rename, unknown>>) => {
+    if (!inProject(r.from)) return false;
+    if (inProject(r.to)) return true;
+    if (!ontoLinkedFile(root, r.from, r.to as string)) return false;
+    linked.add(r.to as string);
+    return true;
+  };
+  if (!renames?.every((r) => typeof r === 'object' && r !== null && followed(r))) {
+    return "its 'renames' are not a list of { from, to } paths inside the project (or onto the file a link of the project leads to)";
   }
-  for (const key of ['targets', 'remove'] as const) {
+  for (const key of ['targets', 'remove', 'kept'] as const) {
     const list = j[key];
+    if (key === 'kept' && list === undefined) continue;
     if (!Array.isArray(list) || !list.every(inProject)) return `its '${key}' is not a list of paths inside the project`;
   }
   if (typeof j.command !== 'string' || typeof j.pid !== 'number' || typeof j.started !== 'string') {
@@ -208,20 +277,21 @@ export function readJournal(text: string): Journal | string {
     replaces !== undefined &&
     (typeof replaces !== 'object' ||
       replaces === null ||
-      !Object.entries(replaces).every(([p, d]) => inProject(p) && (d === null || typeof d === 'string')))
+      !Object.entries(replaces).every(([p, d]) => (inProject(p) || linked.has(p)) && (d === null || typeof d === 'string')))
   ) {
     return "its 'replaces' is not a mapping of paths inside the project to digests";
   }
   return j as Journal;
 }
 
-function damagedJournal(reason: string, staged: readonly string[]): ProblemsError {
+function damagedJournal(reason: string, staged: readonly string[], distDir: string): ProblemsError {
+  const tx = join(distDir, TX_DIR);
   return new ProblemsError([
     {
       code: 'synth/journal',
       message: `${JOURNAL_FILE} is not a journal stagecraft can follow (${reason}), and an interrupted write left ${staged.join(', ')}: which of its renames were done is unknown`,
       hint:
-        `${TX_DIR}/new/<stage>/ holds a stage's new output, ${TX_DIR}/old/<stage>/ its old one, and .<name>${TMP_SUFFIX} a file's new text: ` +
+        `${tx}/new/<stage>/ holds a stage's new output, ${tx}/old/<stage>/ its old one, and .<name>${TMP_SUFFIX} a file's new text: ` +
         `put back a dist/<stage>/ or a stage file that is missing, remove ${JOURNAL_FILE} and ${staged.join(', ')}, then run npm run synth`,
     },
   ]);

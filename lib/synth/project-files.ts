@@ -3,17 +3,12 @@
  * that promote and switch edit, the schema): each new text is written beside its file as
  * `.<name>.stagecraft-tmp`, to be renamed onto it (for a symbolic link, onto the file it leads to).
  */
-import { chmodSync, lstatSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { chmodSync, chownSync, lstatSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
-import { TMP_SUFFIX } from './disk.js';
+import { tmpPath } from './disk.js';
 import { digestOf, type Rename } from './journal.js';
-
-/** Where the new text of the project file `path` is written first: beside it (where a rollback looks for it). */
-export function tmpPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}${TMP_SUFFIX}`);
-}
 
 /**
  * Writes the new text of each project file of `files` (path from `root` -> text) beside it, and
@@ -53,15 +48,39 @@ export function stageProjectFiles(
     // a file-system error here is one of writing (main would take the failed open for a read)
     withFs(path, 'writing', () => {
       writeFileSync(abs(tmpPath(path)), text);
-      // the new text takes the old file's place with its permissions (a stage file kept 0600, or
-      // 0664 for a team), not those a new file gets from the umask
+      // the new text takes the old file's place with its owner, group and permissions (a stage
+      // file kept 0600, or 0664 for a team's group), not those a new file gets from this user and the umask
       const old = statSync(abs(to), { throwIfNoEntry: false });
-      if (old) chmodSync(abs(tmpPath(path)), old.mode & 0o7777);
+      if (old) {
+        keepOwner(abs(tmpPath(path)), old);
+        // after the chown, which clears the set-user-ID and set-group-ID bits
+        chmodSync(abs(tmpPath(path)), old.mode & 0o7777);
+      }
     });
     renames.push({ from: tmpPath(path), to });
     targets.push(path);
   }
   return { renames, targets, replaces };
+}
+
+/**
+ * Gives the file at `path` the owner and group of `old`, as far as this user may: root gives both
+ * (a `sudo npm run switch` leaves the file its user's), others only a group they are in, and a
+ * file they may not give away keeps theirs (EPERM is no failure: the write goes on; nor is EINVAL,
+ * an owner that a container's user namespace does not map).
+ */
+function keepOwner(path: string, old: Stats): void {
+  for (const [uid, gid] of [
+    [old.uid, old.gid],
+    [-1, old.gid],
+  ]) {
+    try {
+      chownSync(path, uid, gid);
+      return;
+    } catch (e) {
+      if (!['EPERM', 'EINVAL'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    }
+  }
 }
 
 /**

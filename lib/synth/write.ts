@@ -36,9 +36,7 @@ import {
   openSync,
   readdirSync,
   realpathSync,
-  renameSync,
   rmSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -47,9 +45,9 @@ import { withFs } from '../fs-problems.js';
 import { CRASH_ENV, crashPoint } from '../model/crash-point.cjs';
 import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
-import { GENERATED_MARK, STATE_DIR, TMP_SUFFIX, TX_DIR, holdsBytes, present, scanDir, type DistTree, type WriteOptions } from './disk.js';
-import { JOURNAL_FILE, finish, unmovable, type Journal, type Rename } from './journal.js';
-import { stageProjectFiles, tmpPath } from './project-files.js';
+import { GENERATED_MARK, TX_DIR, holdsBytes, present, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
+import { finish, unmovable, writeJournal, type Journal, type Rename } from './journal.js';
+import { stageProjectFiles } from './project-files.js';
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
@@ -233,9 +231,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       remove: [tx],
       replaces: projectFiles.replaces,
     };
-    mkdirSync(abs(STATE_DIR), { recursive: true });
-    writeFileSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), `${JSON.stringify(journal, null, 2)}\n`);
-    renameSync(abs(`${JOURNAL_FILE}${TMP_SUFFIX}`), abs(JOURNAL_FILE));
+    writeJournal(o.root, journal);
     done = true;
     crashPoint('journal');
 

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_ENV } from '../../lib/synth/write.js';
-import { compilerCopy, repoStage, rootCache } from '../helpers/cli.js';
+import { REPO, compilerCopy, repoStage, rootCache } from '../helpers/cli.js';
+import { runNotingFsyncs } from '../helpers/fsync-log.js';
 
 let base: string;
 let project: string;
@@ -134,5 +135,14 @@ describe('a bundle cut short (a crash of the machine before its blocks reached t
     expect(r.stdout).toMatch(/^lab: .*-> dist\/lab\//m);
     expect(readFileSync(bundle(), 'latin1')).toMatch(/\n$/);
     expect(readFileSync(bundle()).length).toBeGreaterThan(whole.length / 2);
+  });
+
+  it('is never renamed into place before its bytes are on the disk (fsync): a crash can keep its size and zero its tail, which no check at start sees', () => {
+    const dir = mkdtempSync(join(base, 'bundles-'));
+    // lib/cli/bundle-files.cjs building a bundle 'x' in dir, as run.cjs does
+    const script = `require(${JSON.stringify(join(REPO, 'lib/cli/bundle-files.cjs'))}).current(${JSON.stringify(dir)}, 'x', 'key', async (out, build) => ({ inputs: [], code: '// stagecraft build ' + build + '\\n1;\\n' }))`;
+    const r = runNotingFsyncs(['-e', script], dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.flushedBeforeRename(join(dir, `x.cjs.${r.pid}.tmp`))).toBe(true);
   });
 });

@@ -28,7 +28,7 @@ export function run(command: string, args: readonly string[], cwd: string, env: 
 
 /** Everything users see: stage files and dist/ (the ignored lock directory .stagecraft/ left out). */
 function state(dir: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(snapshotDir(dir)).filter(([p]) => !p.startsWith('.stagecraft/')));
+  return Object.fromEntries(Object.entries(snapshotDir(dir)).filter(([p]) => !/(^|\/)\.stagecraft\//.test(p)));
 }
 
 function copy(dir: string): string {
@@ -40,35 +40,40 @@ function copy(dir: string): string {
 
 /**
  * Crashes `command` at every write step in a copy of `base`, then runs `check`, which must say it
- * recovered; returns, per step, whether the project came out as before or after the command.
+ * recovered; returns, per step, whether the project came out as before or after the command. With
+ * `project`, the project is that folder of `base`, and the rest of `base` what its links lead to
+ * (a shared folder of stage files beside it), copied and compared with it.
  */
 export function crashEverywhere(
   base: string,
   command: string,
   args: readonly string[],
+  { project = '' }: { readonly project?: string } = {},
 ): { outcomes: string[]; after: Record<string, string> } {
+  /** `run` in the project of the copy `dir`. */
+  const runThere = (c: string, a: readonly string[], dir: string, env?: NodeJS.ProcessEnv) => run(c, a, join(dir, project), env);
   const before = state(base);
   const reference = copy(base);
-  expect(run(command, args, reference).code).toBe(0);
+  expect(runThere(command, args, reference).code).toBe(0);
   const after = state(reference);
   expect(after).not.toEqual(before);
   const outcomes: string[] = [];
   for (let i = 0; ; i++) {
     const step = i === 0 ? 'staged' : i === 1 ? 'journal' : `rename-${i - 1}`;
     const dir = copy(base);
-    const crashed = run(command, args, dir, { STAGECRAFT_CRASH_AT: step });
+    const crashed = runThere(command, args, dir, { STAGECRAFT_CRASH_AT: step });
     if (crashed.signal !== 'SIGKILL') {
       // past the last rename: the cleanup step is the last one
       expect(crashed.code).toBe(0);
       const last = copy(base);
-      expect(run(command, args, last, { STAGECRAFT_CRASH_AT: 'cleanup' }).signal).toBe('SIGKILL');
-      const next = run('check', [], last);
+      expect(runThere(command, args, last, { STAGECRAFT_CRASH_AT: 'cleanup' }).signal).toBe('SIGKILL');
+      const next = runThere('check', [], last);
       expect(next.stderr).toContain('recovered: ');
       expect(state(last)).toEqual(after);
       outcomes.push('cleanup: after');
       break;
     }
-    const next = run('check', [], dir);
+    const next = runThere('check', [], dir);
     expect(next.stderr, step).toMatch(/^(stagecraft: taking over the lock .*\n)?recovered: /);
     const now = state(dir);
     const outcome =
@@ -79,8 +84,8 @@ export function crashEverywhere(
     else {
       // synth rolled back: its sources are newer than the output until it runs again
       expect(next.code).toBe(1);
-      expect(run('synth', [], dir).code).toBe(0);
-      expect(run('check', [], dir).code).toBe(0);
+      expect(runThere('synth', [], dir).code).toBe(0);
+      expect(runThere('check', [], dir).code).toBe(0);
       expect(state(dir)).toEqual(after);
     }
     outcomes.push(`${step}: ${outcome}`);

@@ -1,14 +1,28 @@
 /** Completing an interrupted write from its journal (lib/synth/journal.ts), when the journal cannot be trusted. */
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { atStep } from '../../lib/model/crash-point.cjs';
 import { JOURNAL_FILE, readJournal } from '../../lib/synth/journal.js';
-import { fixtureProject, promotableProject, repoStage, runCli, snapshotDir } from '../helpers/cli.js';
+import { RUN_SCRIPT, fixtureProject, promotableProject, repoStage, runCli, snapshotDir } from '../helpers/cli.js';
+import { runNotingFsyncs } from '../helpers/fsync-log.js';
 
-const journal = (renames: unknown) => JSON.stringify({ command: 'npm run synth', pid: 1, started: 'x', renames, targets: [], remove: [] });
+const journal = (renames: unknown, more: object = {}) =>
+  JSON.stringify({ command: 'npm run synth', pid: 1, started: 'x', renames, targets: [], remove: [], ...more });
+
+/** A project whose stage file environments/qa.yaml is a symbolic link to ../shared/qa.yaml, beside the project. */
+function linkedOut(): string {
+  const root = join(mkdtempSync(join(tmpdir(), 'stagecraft-journal-')), 'project');
+  mkdirSync(join(root, 'environments'), { recursive: true });
+  mkdirSync(join(root, '..', 'shared'));
+  writeFileSync(join(root, '..', 'shared', 'qa.yaml'), 'apps: {}\n');
+  symlinkSync('../../shared/qa.yaml', join(root, 'environments', 'qa.yaml'));
+  return root;
+}
 
 describe('readJournal', () => {
+  const root = tmpdir();
   it.each([
     ['', 'it is empty'],
     ['{"command":', 'it is not JSON'],
@@ -16,12 +30,45 @@ describe('readJournal', () => {
     ['{}', "its 'renames' are not a list of { from, to } paths inside the project"],
     [journal([{ from: '../other/dist/qa', to: 'dist/qa' }]), "its 'renames' are not a list of { from, to } paths inside the project"],
     [journal([{ from: '/etc', to: 'dist/qa' }]), "its 'renames' are not a list of { from, to } paths inside the project"],
+    [
+      journal([{ from: 'environments/.qa.yaml.stagecraft-tmp', to: '../shared/qa.yaml' }]),
+      "its 'renames' are not a list of { from, to } paths inside the project",
+    ],
   ])('refuses %j, saying why', (text, why) => {
-    expect(readJournal(text)).toBe(why);
+    expect(readJournal(text, root)).toMatch(why);
   });
 
   it('takes a journal of relative paths inside the project', () => {
-    expect(readJournal(journal([{ from: 'dist/.stagecraft-tx/new/qa', to: 'dist/qa' }]))).toMatchObject({ command: 'npm run synth' });
+    expect(readJournal(journal([{ from: 'dist/.stagecraft-tx/new/qa', to: 'dist/qa' }]), root)).toMatchObject({ command: 'npm run synth' });
+  });
+
+  it('takes a rename onto the file out of the project that a stage file, a symbolic link, leads to, from its new text beside the link', () => {
+    const dir = linkedOut();
+    const text = journal([{ from: 'environments/.qa.yaml.stagecraft-tmp', to: '../shared/qa.yaml' }], {
+      replaces: { '../shared/qa.yaml': null },
+    });
+    expect(readJournal(text, dir)).toMatchObject({ renames: [{ to: '../shared/qa.yaml' }] });
+    // from anything but that link's new text, or onto another file, the path out of the project is refused
+    for (const [from, to] of [
+      ['environments/qa.yaml', '../shared/qa.yaml'],
+      ['environments/.dev.yaml.stagecraft-tmp', '../shared/qa.yaml'],
+      ['environments/.qa.yaml.stagecraft-tmp', '../shared/dev.yaml'],
+      ['environments/.qa.yaml.stagecraft-tmp', '../../etc/passwd'],
+    ]) {
+      expect(readJournal(journal([{ from, to }]), dir), `${from} -> ${to}`).toMatch(/^its 'renames' are not a list/);
+    }
+    expect(readJournal(journal([], { replaces: { '../shared/qa.yaml': null } }), dir)).toMatch(/^its 'replaces' is not a mapping/);
+  });
+});
+
+describe('the journal', () => {
+  it('is on the disk (fsync) before it is renamed into place: a crash of the machine leaves no empty journal', () => {
+    const dir = fixtureProject(['lab']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
+    const r = runNotingFsyncs([RUN_SCRIPT, 'synth'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.flushedBeforeRename(join(dir, `${JOURNAL_FILE}.stagecraft-tmp`))).toBe(true);
   });
 });
 
@@ -48,6 +95,9 @@ describe('a damaged journal', () => {
     expect(r.stderr).toContain(
       `error: ${JOURNAL_FILE} is not a journal stagecraft can follow (it is not JSON), and an interrupted write left dist/.stagecraft-tx: which of its renames were done is unknown`,
     );
+    expect(r.stderr).toContain(
+      `hint: dist/.stagecraft-tx/new/<stage>/ holds a stage's new output, dist/.stagecraft-tx/old/<stage>/ its old one, and .<name>.stagecraft-tmp a file's new text: `,
+    );
     expect(r.stderr).toContain(`remove ${JOURNAL_FILE} and dist/.stagecraft-tx, then run npm run synth`);
     expect(r.code).toBe(2);
     expect(snapshotDir(dir)).toEqual(before);
@@ -65,14 +115,7 @@ describe('a .stagecraft/ that two checkouts share through a symbolic link', () =
     const bBefore = snapshotDir(join(b, 'dist'));
     // a's synth interrupted once its journal is written, before its renames
     writeFileSync(join(a, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
-    const cancel = atStep('journal', () => {
-      throw new Error('interrupted');
-    });
-    try {
-      expect(() => runCli('synth', [], a)).toThrow('interrupted');
-    } finally {
-      cancel();
-    }
+    interrupted('journal', 'synth', [], a);
     const r = runCli('check', [], b);
     expect(r.stderr).toContain(`error: ${JOURNAL_FILE} is the journal of 'npm run synth' in `);
     expect(r.code).toBe(2);
@@ -85,17 +128,22 @@ describe('a .stagecraft/ that two checkouts share through a symbolic link', () =
   });
 });
 
-/** A project where `npm run promote -- test qa` was interrupted once its journal was written, before its renames. */
-function interruptedPromote(): string {
-  const dir = promotableProject();
-  const cancel = atStep('journal', () => {
+/** Runs `command` in `dir`, in this process, interrupted (an error thrown) when it reaches the write step `step`. */
+function interrupted(step: string, command: string, args: readonly string[], dir: string): void {
+  const cancel = atStep(step, () => {
     throw new Error('interrupted');
   });
   try {
-    expect(() => runCli('promote', ['test', 'qa'], dir)).toThrow('interrupted');
+    expect(() => runCli(command, args, dir)).toThrow('interrupted');
   } finally {
     cancel();
   }
+}
+
+/** A project where `npm run promote -- test qa` was interrupted at `step`: once its journal was written, before its renames, by default. */
+function interruptedPromote(step = 'journal'): string {
+  const dir = promotableProject();
+  interrupted(step, 'promote', ['test', 'qa'], dir);
   return dir;
 }
 
@@ -107,14 +155,33 @@ describe('a stage file edited after the command that was replacing it was interr
     const edited = `${readFileSync(qa, 'utf8')}# a note\n`;
     writeFileSync(qa, edited);
     const r = runCli('check', [], dir);
-    expect(r.stderr).toContain(
-      'its change is now complete: dist/qa/, environments/qa.yaml, but for environments/qa.yaml, edited since, which keeps that edit: run the command again, or npm run synth',
+    expect(r.stderr).toContain("recovered: 'npm run promote -- test qa' (pid ");
+    // each file once: dist/qa/ complete, the stage file keeping its edit
+    expect(r.stderr).toMatch(
+      /was interrupted while it replaced files; its change is now complete: dist\/qa\/, but for environments\/qa\.yaml, edited since, which keeps that edit: run the command again, or npm run synth\n/,
     );
     expect(readFileSync(qa, 'utf8')).toBe(edited);
     expect(readdirSync(join(dir, 'environments')).filter((f) => f.startsWith('.'))).toEqual([]);
     expect(r.code).toBe(1);
     expect(runCli('synth', [], dir).code).toBe(0);
     expect(runCli('check', [], dir).code).toBe(0);
+  });
+
+  it('keeps it when the recovery itself is killed once it set the edit aside: the next one completes dist/, and the staged outputs are not removed unused', () => {
+    // dist/qa/ moved aside, the new output not yet in its place
+    const dir = interruptedPromote('rename-1');
+    const qa = join(dir, 'environments', 'qa.yaml');
+    const edited = `${readFileSync(qa, 'utf8')}# a note\n`;
+    writeFileSync(qa, edited);
+    interrupted('recover-kept', 'check', [], dir);
+    const r = runCli('check', [], dir);
+    expect(r.stderr).not.toContain('missing: ');
+    expect(readFileSync(join(dir, 'dist', 'qa', '10-demoapp.yaml'), 'utf8')).toContain('image: demoapp:1.2');
+    expect(r.stderr).toContain('its change is now complete: dist/qa/, but for environments/qa.yaml, edited since, which keeps that edit');
+    expect(readFileSync(qa, 'utf8')).toBe(edited);
+    expect(readdirSync(join(dir, 'environments')).filter((f) => f.startsWith('.'))).toEqual([]);
+    expect(existsSync(join(dir, 'dist', '.stagecraft-tx'))).toBe(false);
+    expect(existsSync(join(dir, JOURNAL_FILE))).toBe(false);
   });
 
   it('a file not edited since is replaced as the journal says', () => {

@@ -1,5 +1,6 @@
 import {
   chmodSync,
+  chownSync,
   existsSync,
   readdirSync,
   lstatSync,
@@ -215,4 +216,19 @@ describe('a project file that a write replaces', () => {
     expect(readFileSync(qa, 'utf8')).toContain('image: demoapp:1.2');
     expect(statSync(qa).mode & 0o7777).toBe(0o600);
   });
+
+  // only root may give a file to another user or to a group it is not in
+  it.runIf(process.getuid?.() === 0)(
+    "keeps its owner and group (a team's 0664 stage file of group users stays theirs), not those of the user who ran the command",
+    () => {
+      const dir = promotableProject();
+      const qa = join(dir, 'environments', 'qa.yaml');
+      chownSync(qa, 1234, 100);
+      chmodSync(qa, 0o664);
+      expect(runCli('promote', ['test', 'qa'], dir).code).toBe(0);
+      expect(readFileSync(qa, 'utf8')).toContain('image: demoapp:1.2');
+      expect(statSync(qa)).toMatchObject({ uid: 1234, gid: 100 });
+      expect(statSync(qa).mode & 0o7777).toBe(0o664);
+    },
+  );
 });
