@@ -233,11 +233,13 @@ function targetsIn(files: DeliveryFiles): Map<string, StageTarget> {
  * or deleted by the commands synth prints when the engine delivers no stage any more; left in place,
  * it applies the stage again from a revision that still holds `dist/<stage>` (a tag or a commit it
  * follows), putting back what the delete removed. Undefined for a stage no engine delivered.
+ * @param commands where the commands that delete it are, said after it
  */
 export function removedStageDelivery(
   stage: string,
   targets: ReadonlyMap<string, StageTarget>,
   delivery: FileTree | undefined,
+  commands = 'with the commands below',
 ): { where: string; first: string } | undefined {
   const engine = ENGINES.find((e) => targets.has(`${e}/${stage}`));
   if (engine === undefined) return undefined;
@@ -246,7 +248,7 @@ export function removedStageDelivery(
   const still = [...(delivery?.keys() ?? [])].some((p) => p.startsWith(`${engine}/`));
   const prune = still
     ? `apply ${dir} (the command on the third line of its ${INVENTORY_FILE}), which prunes ${target.subject}`
-    : `delete ${target.subject} (with the commands below)`;
+    : `delete ${target.subject} (${commands})`;
   return {
     where: `${target.cluster}, where ${target.subject} applied them`,
     first:

@@ -145,8 +145,12 @@ export const command: Command<Record<string, never>> = {
     io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
     const command = removed === undefined ? undefined : deleteCommand(stage, removed);
     const holding = command ? stagesHolding(project, removed!) : [];
-    // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for the cluster it named
-    const delivered = command && removedStageDelivery(stage, deliveryOnDisk(project).targets, compiled?.tree.get(DELIVERY_DIR));
+    // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for
+    // the cluster it named (known when dist/delivery/ could be planned: not while another stage has problems)
+    const delivered =
+      command &&
+      compiled &&
+      removedStageDelivery(stage, deliveryOnDisk(project).targets, compiled.tree.get(DELIVERY_DIR), 'npm run synth prints the commands');
     if (command)
       io.stdout.write(
         `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in ${delivered ? delivered.where : 'its cluster'} until deleted: ` +
