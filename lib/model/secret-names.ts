@@ -111,6 +111,12 @@ const NAME: Shape = (v) =>
   v.length <= 200 &&
   v.split(/[\s,]+/).every((item) => item === '' || URL(item) || item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w)));
 
+/** A URL, a host and port or an absolute path (`http://api:8080`, `127.0.0.1:3031`), or a Unix socket (`unix:/run/php.sock`): where a request goes. */
+export const isAddress = (v: string): boolean => URL(v) || /^unix:\/\S*$/.test(v);
+
+/** Words as identifiers are written (`backend`, `php_fpm`, `scram-sha-256`), not the mix of a made-up password. */
+export const isNameLike = (v: string): boolean => NAME(v);
+
 /** A path or a short lower-case name: a Vault mount (`secret`), a key store (`classpath:keystore.p12`). */
 const PATH_OR_NAME: Shape = (v) => PATH(v) || /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/.test(v);
 
@@ -171,6 +177,9 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['scope', NAME],
   ['scopes', NAME],
   ['method', NAME],
+  // `password_encryption = scram-sha-256` (PostgreSQL), sshd's `PasswordAuthentication no`: how it is stored or checked
+  ['encryption', NAME],
+  ['authentication', NAME],
   ['alg', NAME],
   ['algorithm', NAME],
   // its rules and bounds

@@ -7,7 +7,7 @@
  * attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
  * and synchronous.
  */
-import { isSecretSetting } from './secret-names.js';
+import { isAddress, isNameLike, isSecretSetting, words } from './secret-names.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
 export interface SecretRule {
@@ -85,9 +85,10 @@ export const SETTING_RULES: readonly SecretRule[] = [
     id: 'spaced-setting',
     description: "a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...)",
     // the settings files of Redis (`requirepass`, `masterauth`), keepalived (`auth_pass`), sshd and
-    // the like: one name and one value on a line, a comment after it; read from each line's start
-    pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))[ \t]*(?:[#;][^\n]*)?\r?$/gm,
-    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
+    // the like: one name and one value on a line, a comment after it (or nginx's `;` after the value,
+    // group 5); read from each line's start
+    pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))(;?)[ \t]*(?:[#;][^\n]*)?\r?$/gm,
+    accept: (_s, m) => spacedSetting(m[1]!, m[2] ?? m[3] ?? m[4]!, m[5] === ';'),
   },
   {
     id: 'flag-argument',
@@ -100,6 +101,21 @@ export const SETTING_RULES: readonly SecretRule[] = [
     accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
   },
 ];
+
+/**
+ * Whether a line `name value` (`;` after the value: `ended`, as nginx ends a directive) holds a secret:
+ * as `name=value` does (`secretSetting`), but for what a line of prose or of an nginx file is. `pass`
+ * after another word is nginx's passing a request on (`proxy_pass`, `fastcgi_pass`, `uwsgi_pass`,
+ * `grpc_pass`...), not a password, but for keepalived's `auth_pass`; a value that is an address (a URL,
+ * `host:port`, `unix:/run/php.sock`) or, ended by `;`, a name (`scgi_pass backend;`, an upstream) is where
+ * a request goes; a name that is one capitalized word starts a sentence (`Password required`, `Token expired`).
+ */
+function spacedSetting(name: string, value: string, ended: boolean): boolean {
+  // the name first: most lines' names are no secret's, a verdict known by name
+  if (!secretSetting(name, value) || /^[A-Z][a-z]+$/.test(name) || isAddress(value) || (ended && isNameLike(value))) return false;
+  const w = words(name);
+  return !(w.length > 1 && w[w.length - 1] === 'pass' && w[w.length - 2] !== 'auth');
+}
 
 /** An XML attribute and its quoted value. */
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;

@@ -4,7 +4,7 @@ import { checkSecretContent, checkSecretValues } from '../../lib/checks/secrets.
 import { fieldPath, toProblem } from '../../lib/checks/finding.js';
 import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
-import { PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
+import { NGINX_CONF, PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
 
 const deployment = (container: Record<string, unknown>, labels: Record<string, string> = { app: 'x' }): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -213,6 +213,12 @@ describe('secret values in objects', () => {
         '{"apiVersion":"v1","data":{"DB_PASSWORD":"S3cr3tP4ssw0rd!","LOG":"x"},"kind":"ConfigMap"}',
     };
     expect(found(exported)).toEqual(['metadata.annotations.kubectl.kubernetes.io/last-applied-configuration: secrets/value']);
+  });
+
+  it("leaves an nginx reverse proxy's ConfigMap alone, its proxy_pass lines however many, and still finds a Redis password beside it", () => {
+    expect(found(configMap({ 'nginx.conf': NGINX_CONF, 'redis.conf': 'port 6379\nrequirepass S3cr3tP4ssw0rd!\n' }))).toEqual([
+      'data.redis.conf: secrets/value',
+    ]);
   });
 
   it('leaves digests, hashes, UUIDs and git commits in labels and annotations alone', () => {

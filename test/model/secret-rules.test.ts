@@ -15,7 +15,7 @@ import {
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
-import { PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
+import { NGINX_CONF, PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
 
 /** Each text of `found` is found by the rule `id` (the first to match), and no text of `passed` by any rule. */
 function expectRule(id: string, found: readonly string[], passed: readonly string[] = []): void {
@@ -140,6 +140,13 @@ describe('the secret rules', () => {
       [
         'PasswordAuthentication no\nPermitEmptyPasswords no',
         'auth_type md5',
+        // nginx passing a request on, prose, and settings of how a password is stored or checked
+        'proxy_pass http://api:8080;\nproxy_pass http://api:8081;',
+        'fastcgi_pass unix:/run/php/php-fpm.sock;\nuwsgi_pass 127.0.0.1:3031;\ngrpc_pass grpc://backend:50051;',
+        'scgi_pass backend;\nmemcached_pass 127.0.0.1:11211;',
+        'Password required\nToken expired',
+        'TokenAuthentication enabled',
+        'password_encryption scram-sha-256\npassword_encryption = scram-sha-256',
         'requirepass "$REDIS_PASSWORD"',
         'app --token-file /run/secrets/token --password-stdin',
         'app --password $(cat /run/pw) --verbose',
@@ -266,6 +273,7 @@ describe('the secret rules', () => {
       '<entry key="password"></entry><entry key="password">${DB_PASSWORD}</entry><add key="PasswordMinLength" value="8"/><property name="username" value="app"/><entry key="title">Password reset</entry><property name="existingSecret" value="db-creds"/>',
     ],
     ['nginx passing a request on', 'location / { proxy_pass http://backend:8080; }'],
+    ["an nginx reverse proxy's configuration", NGINX_CONF],
     ['a MySQL client that prompts for its password', 'mysql -uroot -p shop && mysqldump -p -h db shop'],
     ['a MySQL password the shell expands', 'mysql -uroot -p"$MYSQL_PWD" shop; mysqladmin -p$(cat /run/pw) ping'],
     ['a port flag of other tools, or of a client of a host named mysql', 'iperf3 -p 5201; redis-cli -p6379; psql -h mysql -p5432'],
