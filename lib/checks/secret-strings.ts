@@ -18,6 +18,7 @@ import {
   isPlaceholder,
   isSecretAnnotation,
   isSecretField,
+  isSecretFlag,
   isSecretSetting,
   type SecretRule,
 } from '../model/secret-rules.js';
@@ -186,9 +187,9 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         const password = clientPassword(list, index, () => argsCommand(o, path));
         const flag = FLAG_WITH_VALUE.exec(node);
         if (password !== undefined) out.push({ path: [...path], value: node, secret: password, rule: COMMAND_PASSWORD });
-        else if (flag) judge(path, flag[2]!, flag[1]);
+        else if (flag) judge(path, flag[2]!, flag[1], false, isSecretFlag);
         // `--password hunter2`: the entry after a flag alone is judged under the flag's name, as `--password=hunter2` is
-        else judge(path, node, flagBefore(list, index));
+        else judge(path, node, flagBefore(list, index), false, isSecretFlag);
       } else if (o.kind === 'Namespace' && path.length === 3 && path[2] === REQUIRED_SECRETS_ANNOTATION && path[1] === 'annotations') {
         // the names of the Secrets a stage needs and of their keys (`api-token=token`), no settings: each judged alone
         for (const name of node.split(/[=,;\s]+/)) if (name) judge(path, name, undefined);

@@ -346,7 +346,7 @@ const NAMES_SECRETS = /secrets$|^keys$/;
 const SECRET_OBJECT_QUALIFIERS = new Set(['existing', 'tls', 'ssl', 'ca', 'cert', 'pull', 'registry', 'kubeconfig']);
 
 /** A Secret's name (or a key's): a DNS-1123 subdomain. */
-const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+export const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
  * Whether the value of a setting named `name` is a secret because of its name: the name is a

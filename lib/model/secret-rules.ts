@@ -17,7 +17,7 @@ import { REFERENCE, isSecretName } from './secret-names.js';
 import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
 import { PASSWORD_CLIENTS, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
 
-export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
+export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag } from './command-line-secrets.js';
 export {
   NOT_SECRET_SETTING_HINT,
   isPlaceholder,

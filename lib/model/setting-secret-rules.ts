@@ -7,6 +7,7 @@
  * attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
  * and synchronous.
  */
+import { isSecretFlag } from './command-line-secrets.js';
 import { isAddress, isNameLike, isSecretSetting, words } from './secret-names.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
@@ -98,7 +99,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // value is no other flag. The value is read ahead, not taken: a quoted one (`sh -c '...'`) holds
     // the flags that follow, each to be read in turn
     pattern: /(?:^|[\s'"(`])--?([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?="([^"\n]*)"|'([^'\n]*)'|([^\s"'`;|&)-][^\s"'`;|&)]*))/g,
-    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
+    accept: (_s, m) => isSecretFlag(m[1]!, m[2] ?? m[3] ?? m[4]!, secretSetting),
   },
 ];
 

@@ -162,7 +162,19 @@ describe('secret values in objects', () => {
     ).toEqual([]);
     expect(args('--token', '$(TOKEN)', '--password', 'true', '--verbose', 'hunter2', 'password', 'hunter2', '--password=', 'x')).toEqual(
       [],
+    ); // a flag that takes no value, a source of the secret, a secret manager's secret by its name or id
+    const at = (c: Record<string, unknown>) => found(deployment(c));
+    expect(at({ command: ['docker', 'login', '-u', 'ci', '--password-stdin', 'ghcr.io'] })).toEqual([]);
+    expect(at({ command: ['pg_dump', '--no-password', 'shop'], args: ['mysqldump', '--skip-password', 'shop'] })).toEqual([]);
+    expect(at({ command: ['aws', 'secretsmanager', 'get-secret-value', '--secret-id', 'prod/db'] })).toEqual([]);
+    expect(at({ command: ['gcloud', 'secrets', 'versions', 'access', 'latest', '--secret', 'my-secret', '--secret=my-secret'] })).toEqual(
+      [],
     );
+    expect(at({ command: ['openssl', 'enc', '-aes-256-cbc', '-pass', 'stdin', '-passin', 'env:PW'] })).toEqual([]);
+    expect(at({ command: ['openssl', 'enc', '-aes-256-cbc', '-pass', 'pass:Hunter2kq9', '--secret', 'Hunter2kq9'] })).toEqual([
+      'spec.template.spec.containers[0].command[4]: secrets/value',
+      'spec.template.spec.containers[0].command[6]: secrets/key-name',
+    ]);
   });
 
   it('finds secrets in command lines, annotations, labels and decoded binaryData', () => {

@@ -136,6 +136,8 @@ describe('the secret rules', () => {
         'redis-server --requirepass hunter2kq --appendonly yes',
         "sh -c './app --db-password 'hunter2kq' --verbose'",
         'exec app -api-key hunter2kq',
+        'sh -c "docker login -u ci --password Hunter2kq9 ghcr.io"',
+        'gcloud secrets create db --secret Hunter2kq9!',
       ],
       [
         'PasswordAuthentication no\nPermitEmptyPasswords no',
@@ -152,6 +154,13 @@ describe('the secret rules', () => {
         'app --password $(cat /run/pw) --verbose',
         'git clone --depth 1 https://example.com/x.git',
         'helm install x --set existingSecret=db-creds --existing-secret db-creds',
+        // a flag that takes no value, a source of the secret, a secret manager's secret by its name or id
+        'sh -c "docker login -u ci --password-stdin registry.example.com"',
+        'pg_dump --no-password shop; mysqldump --skip-password shop',
+        'aws secretsmanager get-secret-value --secret-id prod/db',
+        'gcloud secrets versions access latest --secret my-secret',
+        'docker build --secret id=npmrc,src=/run/npmrc .',
+        'openssl enc -aes-256-cbc -pass stdin -in x; openssl rsa -passin env:KEY_PW -in k.pem',
       ],
     );
   });
