@@ -16,6 +16,7 @@ import {
   flagBefore,
   isArgvEntry,
   isPlaceholder,
+  isPlaceholderCredential,
   isSecretAnnotation,
   isSecretField,
   isSecretFlag,
@@ -108,8 +109,14 @@ const NAMED_VALUE_LISTS: ReadonlySet<unknown> = new Set(['env', 'httpHeaders']);
 /** Headers that carry credentials whatever their value's scheme (`Authorization: Token 9944b...`). */
 const CREDENTIAL_HEADER = /^(?:proxy-)?authorization$/i;
 
-/** Whether the value of a probe's header `name` is a secret: the credentials header, or a name like a secret's. */
-const isSecretHeader = (name: string, value: string) => CREDENTIAL_HEADER.test(name) || isSecretSetting(name, value);
+/**
+ * Whether the value of a probe's header `name` is a secret: the credentials header's, after its scheme
+ * if it has one, unless a placeholder (`Bearer REPLACE_WITH_TOKEN`), or a name like a secret's.
+ */
+const isSecretHeader = (name: string, value: string) =>
+  CREDENTIAL_HEADER.test(name)
+    ? !isPlaceholderCredential(value.replace(/^[A-Za-z][A-Za-z0-9_-]*[ \t]+/, ''))
+    : isSecretSetting(name, value);
 
 /**
  * The name that says what a string at `path` is, when the object lets one say it: a ConfigMap's

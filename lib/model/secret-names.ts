@@ -379,10 +379,27 @@ export function isSecretSetting(name: string, value: string): boolean {
 export const NOT_SECRET_SETTING_HINT = 'if it is not secret, add { path: <this setting>, reason: <why> } under secrets.allow';
 
 /**
- * Whether a value only refers to another (`$(DB_PASSWORD)`) or is a switch (`true`, as in
- * `MYSQL_RANDOM_ROOT_PASSWORD: "true"`): such a value is no secret, whatever its key's name
- * (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
+ * A template's reference or a placeholder written for a person to replace, whole: Go templates and
+ * Helm (`{{ .password }}`, as an ExternalSecret's template writes one), Concourse (`((vault:token))`),
+ * Azure DevOps token replacement (`#{ApiToken}#`), `__API_TOKEN__`, `[REDACTED]`, `<your token>`, and a run of
+ * `x` or `*` (`xxxxxxxxxxxxxxxx`, `********`).
+ */
+const TEMPLATE = /^(?:\{\{[^{}]*\}\}|\(\([^()]*\)\)|#\{[^{}]*\}#?|__[A-Za-z0-9_]+__|\[[A-Za-z _-]+\]|<[^<>]+>|[xX]{4,}|\*{4,})$/;
+
+/**
+ * Whether the credentials of an Authorization header (what follows its scheme: `Bearer <credentials>`)
+ * are none: a reference, a template or a placeholder (`$(TOKEN)`, `<token>`, `((vault:token))`,
+ * `__API_TOKEN__`, `xxxxxxxx`: `isPlaceholder`), or words, a placeholder's name or prose
+ * (`YOUR_API_TOKEN`, `Authorization: none required for health checks`).
+ */
+export const isPlaceholderCredential = (c: string): boolean => /^[${%<]/.test(c) || isPlaceholder(c) || NAME(c);
+
+/**
+ * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`), is a
+ * placeholder for one (`__API_TOKEN__`) or is a switch (`true`, as in `MYSQL_RANDOM_ROOT_PASSWORD: "true"`):
+ * such a value is no secret, whatever its key's name (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
  */
 export function isPlaceholder(value: string): boolean {
-  return REFERENCE.test(value.trim()) || /^(true|false|yes|no|on|off)$/i.test(value.trim());
+  const v = value.trim();
+  return REFERENCE.test(v) || /^(true|false|yes|no|on|off)$/i.test(v) || TEMPLATE.test(v);
 }

@@ -13,7 +13,7 @@ Shared by every
  * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
  */
 import { BoundedMap } from './bounded-map.js';
-import { REFERENCE, isSecretName } from './secret-names.js';
+import { REFERENCE, isPlaceholderCredential, isSecretName } from './secret-names.js';
 import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
 import { PASSWORD_CLIENTS, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
 
@@ -21,6 +21,7 @@ export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag 
 export {
   NOT_SECRET_SETTING_HINT,
   isPlaceholder,
+  isPlaceholderCredential,
   isSecretAnnotation,
   isSecretField,
   isSecretName,
@@ -127,9 +128,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
     description: 'an Authorization header with credentials (Authorization: Token ..., of any scheme)',
     // a header written in a command (`curl -H 'Authorization: Token ...'`), a JSON or YAML file: the
     // credentials after any scheme (Django REST framework's `Token` of 40 hex digits, a SHA-1's
-    // length, Okta's `SSWS`), not a reference or a template (`$(TOKEN)`, `{{ .token }}`, `<token>`)
+    // length, Okta's `SSWS`), not a reference, a template, a placeholder or prose (`$(TOKEN)`, `{{ .token }}`,
+    // `__API_TOKEN__`, `YOUR_API_TOKEN`, `Authorization: none required`: isPlaceholderCredential)
     pattern: /\b(?:Proxy-)?Authorization["']?[ \t]*[:=][ \t]*["']?[A-Za-z][A-Za-z0-9_-]*[ \t]+([^\s"',;]{8,})/gi,
-    accept: (_s, m) => !/^[${%<]/.test(m[1]!),
+    accept: (_s, m) => !isPlaceholderCredential(m[1]!),
   },
   {
     id: 'jwt',

@@ -77,6 +77,14 @@ describe('secret values in objects', () => {
       'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
     ]);
     expect(probe({ name: 'X-Forwarded-Proto', value: 'https' }, { name: 'X-Api-Key-Header', value: 'X-Api-Key' })).toEqual([]);
+    // a placeholder for the credentials, as a README's example or a template leaves it
+    expect(
+      probe(
+        { name: 'Authorization', value: 'Bearer REPLACE_WITH_TOKEN' },
+        { name: 'Authorization', value: 'Token {{ .token }}' },
+        { name: 'Authorization', value: '__API_TOKEN__' },
+      ),
+    ).toEqual([]);
   });
 
   it("finds a custom resource's field or parameter named like a secret, and leaves its references to Secrets alone", () => {

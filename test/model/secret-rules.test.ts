@@ -205,6 +205,15 @@ describe('the secret rules', () => {
         'Authorization: Token {{ .Values.token }}',
         'Authorization: Bearer <your token>',
         'the Authorization header carries the token',
+        // placeholders, as examples and templates leave them, and prose
+        'Authorization: Token YOUR_API_TOKEN',
+        'Authorization: Bearer REPLACE_WITH_TOKEN',
+        'Authorization: Bearer xxxxxxxxxxxxxxxx',
+        'Authorization: Bearer ((vault:token))',
+        'Authorization: Bearer #{ApiToken}#',
+        'Authorization: Bearer __API_TOKEN__',
+        'Authorization: Bearer [REDACTED]',
+        'Authorization: none required for health checks',
       ],
     );
   });
@@ -419,6 +428,21 @@ describe('secret-looking key names', () => {
     'AUTHOR',
   ])('%s does not', (name) => {
     expect(isSecretName(name)).toBe(false);
+  });
+
+  it("a value that is a template's reference or a placeholder holds no secret under any name, but a secret beside one does", () => {
+    for (const value of [
+      '{{ .password }}',
+      '((vault:db-password))',
+      '#{DbPassword}#',
+      '__DB_PASSWORD__',
+      '[REDACTED]',
+      '<your password>',
+      '********',
+    ])
+      expect(isSecretSetting('DB_PASSWORD', value), value).toBe(false);
+    for (const value of ['{{ .user }}hunter2kq{{ .host }}', 'Sup3rS3cret', '11111111'])
+      expect(isSecretSetting('DB_PASSWORD', value), value).toBe(true);
   });
 
   it('a name ending in AUTH holds a secret unless its value says how to authenticate: a method, a switch, a URL, a reference', () => {
