@@ -20,9 +20,11 @@ import {
   isSecretAnnotation,
   isSecretField,
   isSecretFlag,
+  isSecretParameter,
   isSecretSetting,
   type SecretRule,
 } from '../model/secret-rules.js';
+import { isCustomGroup } from './crds.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { SECRET_ALLOW_ANNOTATION, secretAllowLines } from './secret-exceptions.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
@@ -81,21 +83,17 @@ export interface SecretString {
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
 const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Config');
 
-/** The API groups of Kubernetes itself, whose field names are Kubernetes' own (`secretName`). */
-const KUBERNETES_GROUP = /^(?:|apps|batch|autoscaling|policy|[a-z0-9.-]*\.k8s\.io)$/;
-
 /**
- * A custom resource: its fields are named by its CRD's authors, and hold what its users write (a
- * HelmRelease's `values`, a datasource's `password`), so a field named like a secret is judged by its name.
+ * A custom resource (`isCustomGroup`: a group with a dot, not Kubernetes' own `*.k8s.io`): its fields are
+ * named by its CRD's authors, and hold what its users write (a HelmRelease's `values`, a datasource's
+ * `password`), so a field named like a secret is judged by its name. Kubernetes' own field names
+ * (`secretName`) are not.
  */
-const isCustomResource = (o: KubeObject) =>
-  typeof o.apiVersion === 'string' &&
-  !KUBERNETES_GROUP.test(o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '');
+const isCustomResource = (o: KubeObject) => typeof o.apiVersion === 'string' && isCustomGroup(o.apiVersion);
 
-/** The name of the `{ name, value }` entry whose value is at `path` (a custom resource's parameters: Argo CD's Helm `parameters`, Tekton's `params`). */
+/** The name of the `{ name, value }` entry that holds the value at `path` (its `value` field), if the entry has one. */
 function entryName(path: FieldPath, parent: unknown): string | undefined {
-  if (path[path.length - 1] !== 'value' || typeof path[path.length - 2] !== 'number' || !parent || typeof parent !== 'object')
-    return undefined;
+  if (path[path.length - 1] !== 'value' || !parent || typeof parent !== 'object') return undefined;
   const name = (parent as { name?: unknown }).name;
   return typeof name === 'string' ? name : undefined;
 }
@@ -126,10 +124,7 @@ const isSecretHeader = (name: string, value: string) =>
 function holderName(o: KubeObject, path: FieldPath, parent: unknown): string | undefined {
   const last = path[path.length - 1];
   if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'data') return String(last);
-  if (last === 'value' && NAMED_VALUE_LISTS.has(path[path.length - 3]) && parent && typeof parent === 'object') {
-    const name = (parent as { name?: unknown }).name;
-    return typeof name === 'string' ? name : undefined;
-  }
+  if (NAMED_VALUE_LISTS.has(path[path.length - 3])) return entryName(path, parent);
   if (!isApiObject(o) && typeof last === 'string') return last;
   return undefined;
 }
@@ -214,10 +209,11 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         // an annotation or label named like a secret (`vault.example.com/token`), with a value that looks like one
         judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
       } else if (isCustomResource(o) && path[0] !== 'metadata') {
-        // a parameter by its entry's name (`{ name: db.password, value: ... }`), any other field by its own
-        const entry = entryName(path, parent);
+        // a parameter of a list by its entry's name (`{ name: db.password, value: ... }`: Argo CD's Helm
+        // `parameters`, Tekton's `params`), any other field by its own
+        const entry = typeof path[path.length - 2] === 'number' ? entryName(path, parent) : undefined;
         const field = path[path.length - 1];
-        if (entry !== undefined) judge(path, node, entry);
+        if (entry !== undefined) judge(path, node, entry, false, isSecretParameter);
         else judge(path, node, typeof field === 'string' ? field : undefined, false, isSecretField);
       } else
         judge(path, node, holderName(o, path, parent), false, path[path.length - 3] === 'httpHeaders' ? isSecretHeader : isSecretSetting);

@@ -283,7 +283,31 @@ const FIELD_KEY_QUALIFIERS: ReadonlySet<string> = new Set([...KEY_QUALIFIERS].fi
  * authors name fields that refer to a Secret otherwise (`passwordSecret`, `tokenSecretRef`, `secretKey`).
  */
 export function isSecretField(name: string, value: string): boolean {
-  return endsInSecretWord(words(name), FIELD_KEY_QUALIFIERS) && isSecretSetting(name, value);
+  return endsInSecretWord(words(name), FIELD_KEY_QUALIFIERS) && !isTemplated(value) && !PATH(value.trim()) && isSecretSetting(name, value);
+}
+
+/**
+ * A value a template makes (an ExternalSecret's `template.data.password: "{{ .password }}"`, Concourse's
+ * `((db-password))`): a custom resource's field holds what a controller fills in.
+ */
+const isTemplated = (value: string) => value.includes('{{') || value.includes('((');
+
+/** Whether a parameter's name ends in words that say its value is a Secret's name or key (`docker-password-secret`, `GITHUB_TOKEN_SECRET_KEY`, `tokenSecretName`). */
+function namesASecret(name: string): boolean {
+  const w = words(name);
+  const last = w[w.length - 1];
+  return last === 'secret' || ((last === 'key' || last === 'name') && w[w.length - 2] === 'secret');
+}
+
+/**
+ * Whether the `value` of a custom resource's `{ name, value }` parameter holds a secret, by the rule
+ * of a key (`isSecretSetting`): but a parameter whose name ends in `secret`, `secret-key` or
+ * `secret-name` names a Secret or its key (Tekton's `{ name: docker-password-secret, value: regcred }`),
+ * when its value is such a name; and a template is filled in by a controller (`isTemplated`).
+ */
+export function isSecretParameter(name: string, value: string): boolean {
+  if (isTemplated(value) || (SECRET_OBJECT_NAME.test(value) && namesASecret(name))) return false;
+  return isSecretSetting(name, value);
 }
 
 /** Whether an annotation's name is a secret's, by name: every object of an app repeats its annotations. */

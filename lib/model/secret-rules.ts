@@ -25,6 +25,7 @@ export {
   isSecretAnnotation,
   isSecretField,
   isSecretName,
+  isSecretParameter,
   isSecretSetting,
 } from './secret-names.js';
 

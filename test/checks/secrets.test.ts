@@ -120,8 +120,33 @@ describe('secret values in objects', () => {
     expect(
       resource('example.com/v1', 'Database', { passwordSecret: 'db-creds', tokenFile: '/run/token', authMethod: 'scram-sha-256' }),
     ).toEqual([]);
-    // Kubernetes' own kinds keep their field names unjudged
+    // a template a controller fills in, a path, the name of a Secret or of its key
+    expect(
+      resource('external-secrets.io/v1', 'ExternalSecret', {
+        target: { template: { data: { password: '{{ .password }}', token: 'Bearer {{ .token | toString }}' } } },
+      }),
+    ).toEqual([]);
+    expect(
+      resource('networking.istio.io/v1', 'DestinationRule', {
+        trafficPolicy: {
+          tls: { mode: 'MUTUAL', privateKey: '/etc/certs/client_private_key.pem', clientCertificate: '/etc/certs/client.pem' },
+        },
+      }),
+    ).toEqual([]);
+    const pipelineRun = (params: { name: string; value: string }[]) => resource('tekton.dev/v1', 'PipelineRun', { params });
+    expect(
+      pipelineRun([
+        { name: 'GITHUB_TOKEN_SECRET_KEY', value: 'bot-token' },
+        { name: 'docker-password-secret', value: 'regcred' },
+        { name: 'githubTokenSecretName', value: 'github-bot' },
+      ]),
+    ).toEqual([]);
+    // ... but a parameter whose value is a password is one, whatever its name says
+    expect(pipelineRun([{ name: 'docker-password-secret', value: 'Hunter2kq9!' }])).toEqual(['spec.params[0].value: secrets/key-name']);
+    // Kubernetes' own kinds keep their field names unjudged, in every group of theirs (isCustomGroup)
     expect(resource('apps/v1', 'Deployment', { password: 'hunter2kq' })).toEqual([]);
+    expect(resource('extensions/v1beta1', 'Ingress', { password: 'hunter2kq' })).toEqual([]);
+    expect(resource('k8s.io/v1', 'Example', { password: 'hunter2kq' })).toEqual([]);
   });
 
   it('finds a value given as the argv entry after a flag named like a secret, as the --flag=value form is', () => {
