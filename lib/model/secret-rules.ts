@@ -90,16 +90,21 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // a proxy (`HTTPS_PROXY=user:password@proxy:3128`), a Go MySQL DSN, an image pulled with them
     // (`user:password@registry.example.com/team/app:1`). Not an image's digest (`app:1.2@sha256:...`:
     // no host is followed by a colon and hex), an address of a scheme without `//`
-    // (`mailto:ops@example.com`), nor a time (`10:30@office`). Read from each `:` (a pattern that
-    // started with the user would be tried at every character); the user is the word before it
-    pattern: /:([^\s/:@'"]+)@[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?=[/(\s'",;]|$)/g,
+    // (`mailto:ops@example.com`, `acct:alice@example.com`, a mail header's `From:alerts@example.com`), a
+    // package's version (`npm:lodash@4.17.21`, Gradle's `com.android.support:appcompat@aar`: a host of
+    // digits that is no IPv4 address, or one word with no port, path or Go protocol after it), nor a time
+    // (`10:30@office`). Read from each `:` (a pattern that started with the user would be tried at every
+    // character); the user is the word before it. A Go DSN's password may hold `/` and `@` (the driver
+    // splits at the last `@`): one is taken into it when `@tcp(` (or `@unix(`...) follows within 64 characters
+    pattern: /:((?:[^\s/:@'"]|[/@](?=[^\s'":]{0,64}?@(?:tcp6?|udp6?|unix)\())+)@([A-Za-z0-9][A-Za-z0-9.-]*)(:[0-9]{1,5})?(?=[/(\s'",;]|$)/g,
     accept: (_s, m) => {
       const user = userBefore(m.input, m.index);
       return (
         user !== undefined &&
-        !/^(?:mailto|sips?|tel|xmpp|im|pres)$/i.test(user) &&
+        !/^(?:mailto|sips?|tel|xmpp|im|pres|acct|npm|from|to|cc|bcc|reply-to|sender)$/i.test(user) &&
         !REFERENCE.test(m[1]!) &&
-        !/^[0-9]+:[0-9]+$/.test(`${user}:${m[1]}`)
+        !/^[0-9]+:[0-9]+$/.test(`${user}:${m[1]}`) &&
+        isHost(m[2]!, m[3] !== undefined, m.input[m.index + m[0].length])
       );
     },
   },
@@ -200,6 +205,16 @@ function userBefore(text: string, at: number): string | undefined {
   return start === 0 || /[\s'"=(,;]/.test(text[start - 1]!) ? user : undefined;
 }
 
+/**
+ * Whether what follows `user:password@` is a host (`after`: the character after it, and its port): not
+ * a version (`4.17.21`: digits that are no IPv4 address), nor one word with no port, path or Go
+ * protocol after it (`appcompat@aar`, a Gradle artifact's type).
+ */
+function isHost(host: string, port: boolean, after: string | undefined): boolean {
+  if (/^[0-9.]+$/.test(host)) return /^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$/.test(host);
+  return port || host.includes('.') || after === '/' || after === '(';
+}
+
 /** A query parameter's value as the server reads it (`%24%28TOKEN%29` is `$(TOKEN)`); as it is when it is no valid encoding. */
 function decodeParameter(value: string): string {
   try {
@@ -240,12 +255,12 @@ export interface SecretMatch {
 
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
- * `AKIA` and 16 more, has 20), `://`, `:...@` (`host-credentials`), a PEM header, an authorization scheme, a part of a
+ * `AKIA` and 16 more, has 20), `://`, `:...@` or a Go DSN's `@tcp(` (`host-credentials`), a PEM header, an authorization scheme, a part of a
  * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
+  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [

@@ -173,6 +173,10 @@ describe('the secret rules', () => {
         'HTTPS_PROXY=proxyuser:hunter2pw@proxy.example.com:3128',
         'app:hunter2pw@tcp(mysql:3306)/shop?parseTime=true',
         '--broker guest:guest@rabbitmq:5672',
+        // Go's driver splits a DSN at its last '@': the password may hold '/' and '@'
+        'DSN=app:Xk3/9vQ+Lm2p@tcp(db:3306)/shop',
+        'DSN=app:Xk3@9vQ+Lm2p@unix(/run/mysqld/mysqld.sock)/shop',
+        'HTTPS_PROXY=proxyuser:hunter2pw@10.0.0.5:3128',
       ],
       [
         'registry.example.com:5000/team/api:1.4@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
@@ -180,6 +184,11 @@ describe('the secret rules', () => {
         'git@github.com:team/api.git',
         'app:$(DB_PASSWORD)@tcp(mysql:3306)/shop',
         'the standup is at 10:30@office',
+        // a package's version, a WebFinger account, a mail header, a Gradle artifact's type
+        'npm:lodash@4.17.21',
+        'acct:alice@example.com',
+        'From:alerts@example.com',
+        "implementation 'com.android.support:appcompat@aar'",
       ],
     );
   });
@@ -341,6 +350,7 @@ describe('the secret rules', () => {
       ' -a-',
       'pass v\n',
       ' token: |\n',
+      ':a/b@c',
     ];
     const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
       for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;
