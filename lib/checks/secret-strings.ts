@@ -22,6 +22,7 @@ import {
   isSecretFlag,
   isSecretParameter,
   isSecretSetting,
+  type SecretMatch,
   type SecretRule,
 } from '../model/secret-rules.js';
 import { isCustomGroup } from './crds.js';
@@ -78,6 +79,22 @@ export interface SecretString {
   readonly atKey?: boolean;
   /** Set for a secret in the annotation secrets.stagecraft.dev/allow: the line it is on (never excused, never quoted). */
   readonly line?: number;
+  /** Set for a secret found in a value of several lines (a file a ConfigMap holds): the line of the value it is on. */
+  readonly valueLine?: number;
+  /** The name of the setting that holds it in such a value (`requirepass`), when the rule read one and it is a plain name. */
+  readonly setting?: string;
+}
+
+/** A setting's name that a message may say: a plain name, no secret. */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
+/** Where in a value of several lines its secret is: the line (from 1) and the setting's name; nothing for a value of one line. */
+function placeIn(value: string, found: SecretMatch): { valueLine?: number; setting?: string } {
+  if (!value.includes('\n')) return {};
+  let line = 1;
+  for (let i = value.indexOf('\n'); i >= 0 && i < found.index; i = value.indexOf('\n', i + 1)) line++;
+  const setting = found.setting;
+  return { valueLine: line, ...(setting !== undefined && PLAIN_NAME.test(setting) && !detectSecret(setting) ? { setting } : {}) };
 }
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
@@ -162,7 +179,7 @@ function findSecretStrings(o: KubeObject): SecretString[] {
     // most strings: no match and no telling name, passed over after one test each
     if ((!found && !named) || value === '' || isPlaceholder(value)) return;
     if (found && !(decoded && ENTROPY_RULES.has(found.rule.id))) {
-      out.push({ path: [...at], value, secret: found.secret, rule: found.rule, ...(named ? { key } : {}) });
+      out.push({ path: [...at], value, secret: found.secret, rule: found.rule, ...(named ? { key } : {}), ...placeIn(value, found) });
     } else if (named) {
       out.push({ path: [...at], value, secret: value, key });
     }

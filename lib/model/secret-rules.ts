@@ -115,6 +115,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // (Azure's `sig=`, AWS's `X-Amz-Signature=`): the secret-setting rule reads `https:` and its value
     // to the first `&`, so a URL's first parameter was never judged. Each `?` or `&` starts one match
     pattern: /[?&]([A-Za-z_][A-Za-z0-9_.-]*)=([^\s&#"'<>]+)/g,
+    setting: (m) => m[1],
     accept: (_s, m) => (/^sig$|signature$/i.test(m[1]!) && m[2]!.length >= 8) || secretSetting(m[1]!, decodeParameter(m[2]!)),
   },
   {
@@ -251,6 +252,10 @@ export interface SecretMatch {
   readonly rule: SecretRule;
   /** The secret text within the value (a part of it, or all of it); never print it. */
   readonly secret: string;
+  /** Where in the value the match starts (a file's text: its line is said). */
+  readonly index: number;
+  /** The name of the setting that holds the secret, for a rule that reads one (`requirepass`, `db.password`). */
+  readonly setting?: string;
 }
 
 /**
@@ -298,7 +303,8 @@ function firstMatch(value: string): SecretMatch | undefined {
   }
   for (let start = 0; ; start += WINDOW_CHARS - WINDOW_OVERLAP) {
     const found = matchIn(value.slice(start, start + WINDOW_CHARS));
-    if (found || start + WINDOW_CHARS >= value.length) return found;
+    if (found) return { ...found, index: found.index + start };
+    if (start + WINDOW_CHARS >= value.length) return undefined;
   }
 }
 
@@ -309,7 +315,10 @@ function matchIn(value: string): SecretMatch | undefined {
     // certificates and public keys are random-looking on purpose and public: not judged by entropy
     const text = ENTROPY_RULES.has(rule.id) ? (publicRemoved ??= value.replace(PUBLIC_MATERIAL, ' ')) : value;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (!rule.accept || rule.accept(m[0], m)) return { rule, secret: m[0] };
+      if (!rule.accept || rule.accept(m[0], m)) {
+        const setting = rule.setting?.(m);
+        return { rule, secret: m[0], index: m.index, ...(setting !== undefined ? { setting } : {}) };
+      }
     }
   }
   return undefined;

@@ -8,7 +8,7 @@
  * and synchronous.
  */
 import { isSecretFlag } from './command-line-secrets.js';
-import { isAddress, isNameLike, isSecretSetting, words } from './secret-names.js';
+import { isAddress, isNameLike, isSecretName, isSecretSetting, words } from './secret-names.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
 export interface SecretRule {
@@ -20,6 +20,8 @@ export interface SecretRule {
   readonly pattern: RegExp;
   /** Further test of a match, for what a pattern cannot say (entropy, decoded content). */
   readonly accept?: (secret: string, match: RegExpExecArray) => boolean;
+  /** The name of the setting a match read (`requirepass`), for a rule that reads one: messages say it, never the value. */
+  readonly setting?: (match: RegExpExecArray) => string | undefined;
 }
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
@@ -41,6 +43,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
       /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))<\/\5>/gm,
     accept: (_s, m) =>
       m[5] !== undefined ? secretSetting(m[5], (m[6] ?? m[7]!).trim()) : secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
+    setting: (m) => m[5] ?? m[1],
   },
   {
     id: 'netrc-password',
@@ -80,7 +83,10 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // a YAML file in a ConfigMap whose value is on the lines after `name: |` (or `>-`), each indented
     // deeper than the name (`\\1`); read from each line's start, the block once
     pattern: /^([ \t]*)["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n((?:\1[ \t]+\S[^\n]*(?:\n|$))+)/gm,
-    accept: (_s, m) => secretSetting(m[2]!, m[3]!.trim()),
+    // only under a secret's own name: a block under a name of its property is that property's text
+    // (`passwordPolicy: |`, then `length(8) and digits(1)`; a `tokenCommand: |` script), whatever its shape
+    accept: (_s, m) => isSecretName(m[2]!) && secretSetting(m[2]!, m[3]!.trim()),
+    setting: (m) => m[2],
   },
   {
     id: 'spaced-setting',
@@ -90,6 +96,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // group 5); read from each line's start
     pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))(;?)[ \t]*(?:[#;][^\n]*)?\r?$/gm,
     accept: (_s, m) => spacedSetting(m[1]!, m[2] ?? m[3] ?? m[4]!, m[5] === ';'),
+    setting: (m) => m[1],
   },
   {
     id: 'flag-argument',
@@ -100,6 +107,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // the flags that follow, each to be read in turn
     pattern: /(?:^|[\s'"(`])--?([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?="([^"\n]*)"|'([^'\n]*)'|([^\s"'`;|&)-][^\s"'`;|&)]*))/g,
     accept: (_s, m) => isSecretFlag(m[1]!, m[2] ?? m[3] ?? m[4]!, secretSetting),
+    setting: (m) => m[1],
   },
 ];
 

@@ -260,6 +260,18 @@ describe('secret values in objects', () => {
     expect(found(exported)).toEqual(['metadata.annotations.kubectl.kubernetes.io/last-applied-configuration: secrets/value']);
   });
 
+  it("says on which line of a file a ConfigMap holds its secret is, and the setting's name, never the value", () => {
+    const [inFile, alone] = checkSecretContent(
+      configMap({ 'redis.conf': 'port 6379\nbind 0.0.0.0\nrequirepass S3cr3tP4ssw0rd!\n', URL: SECRET_SAMPLES['url-credentials']! }),
+    ).findings.map((f) => formatProblem(toProblem(f)));
+    expect(inFile).toContain(
+      "holds a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...) on line 3 of the value (setting 'requirepass') (a 51-character value, hidden)",
+    );
+    expect(inFile).not.toContain('S3cr3tP4ssw0rd!');
+    // a value of one line has no line to say
+    expect(alone).not.toContain('of the value');
+  });
+
   it("leaves an nginx reverse proxy's ConfigMap alone, its proxy_pass lines however many, and still finds a Redis password beside it", () => {
     expect(found(configMap({ 'nginx.conf': NGINX_CONF, 'redis.conf': 'port 6379\nrequirepass S3cr3tP4ssw0rd!\n' }))).toEqual([
       'data.redis.conf: secrets/value',

@@ -197,7 +197,14 @@ describe('the secret rules', () => {
     expectRule(
       'yaml-block-setting',
       ['password: |\n  hunter2kq\n', 'auth:\n  token: >-\n    hunter2kq\n  user: app\n'],
-      ['password: |\n  $DB_PASSWORD\n', `tls.crt: |\n  ${PUBLIC_CERTIFICATE.replace(/\n(?=.)/g, '\n  ')}`, 'password: |\nnext: value\n'],
+      [
+        'password: |\n  $DB_PASSWORD\n',
+        `tls.crt: |\n  ${PUBLIC_CERTIFICATE.replace(/\n(?=.)/g, '\n  ')}`,
+        'password: |\nnext: value\n',
+        // a block under the name of a secret's property is that property's text
+        'passwordPolicy: |\n  length(8) and digits(1)\n',
+        'tokenCommand: |\n  vault kv get -field=token secret/app\n',
+      ],
     );
   });
 
