@@ -4,7 +4,8 @@
  * `command-password`, secret-rules.ts) or as entries of a `command` or `args` list; and the flag
  * whose value an entry is (`--password`, `hunter2`). Pure and synchronous.
  */
-import { SECRET_OBJECT_NAME, isNameLike, isSecretSetting } from './secret-names.js';
+import { SECRET_OBJECT_NAME, isSecretSetting } from './secret-names.js';
+import { NAME } from './secret-shapes.js';
 
 /**
  * Clients that take a password on their command line, where no name says it is one: MySQL's and
@@ -84,7 +85,7 @@ export function isSecretFlag(flag: string, value: string, setting: (name: string
   // the name first: most flags are no secret's, a verdict known by name
   if (!setting(flag, value) || NO_VALUE_FLAG.test(flag) || SECRET_SOURCE.test(value)) return false;
   if (SECRET_NAME_FLAG.test(flag) && (SECRET_OBJECT_NAME.test(value) || value.startsWith('id='))) return false;
-  return !(SECRET_ID_FLAG.test(flag) && isNameLike(value));
+  return !(SECRET_ID_FLAG.test(flag) && NAME(value));
 }
 
 /** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`. */

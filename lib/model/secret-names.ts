@@ -4,12 +4,22 @@
  * property of one (`TOKEN_AUDIENCE`, `PASSWORD_MIN`), and which values under such a name are no
  * secret all the same (a reference, a switch, an authentication method). Data tables first, each
  * measured on real configuration (test/model/secret-corpus.test.ts). Pure and synchronous; the rules
- * over a value's text are in secret-rules.ts.
+ * over a value's text are in secret-rules.ts, the shapes of values in secret-shapes.ts.
  */
 import { BoundedMap } from './bounded-map.js';
-
-/** A reference a container or shell expands (`$(DB_PASSWORD)`, `${TOKEN}`), not a value. */
-export const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
+import {
+  COMMAND,
+  ENV_NAME,
+  NAME,
+  PATH,
+  PATH_OR_NAME,
+  PUBLIC,
+  QUANTITY,
+  type Shape,
+  URL,
+  isPlaceholder,
+  isTemplated,
+} from './secret-shapes.js';
 
 /** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
 export function words(name: string): string[] {
@@ -68,70 +78,6 @@ const KEY_QUALIFIERS = new Set([
   'fernet',
   'unseal',
 ]);
-/** What a value must look like to be the property a name's last word names (`PASSWORD_MIN: 8`), not the secret itself. */
-type Shape = (value: string) => boolean;
-
-/** A number, a size, a duration, a range or a date: `8`, `30s`, `1h30m`, `10MiB`, `8..128`, `PT1H`, `2027-01-01T00:00:00Z`, `never`. */
-const QUANTITY: Shape = (v) =>
-  /^[-+]?[0-9]+(?:\.[0-9]+)?(?:[ \t]?[A-Za-z]{1,7})?$/.test(v) ||
-  /^(?:[0-9]+(?:\.[0-9]+)?[a-z]{1,7})+$/.test(v) ||
-  /^[0-9]+\.\.[0-9]+$/.test(v) ||
-  /^P(?:[0-9]+[YMWD])*(?:T(?:[0-9]+(?:\.[0-9]+)?[HMS])+)?$/.test(v) ||
-  /^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$/.test(v) ||
-  /^(?:never|none|unlimited|infinite|infinity)$/i.test(v);
-
-/** The name of an environment variable, as they are written: upper case (`SESSION_SECRET`). */
-const ENV_NAME: Shape = (v) => /^[A-Z_][A-Z0-9_]*$/.test(v);
-
-/** A URL (`https://sso.example.com/token`), an absolute path or a host and port. */
-const URL: Shape = (v) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(v) || /^\/\S*$/.test(v) || /^[a-z0-9.-]+:[0-9]{1,5}$/.test(v);
-
-/**
- * A path (`/run/secrets/pw`, `secret/data/app`, `~/.aws/credentials`), maybe after a scheme
- * (`classpath:keystore.p12`), or a file's name with its extension (`keystore.p12`).
- */
-const PATH: Shape = (v) =>
-  /^(?:[a-z][a-z0-9+.-]*:)?(?:~|\.{1,2})?\/\S*$/.test(v) ||
-  /^(?:[a-z][a-z0-9+.-]*:)?[\w.-]+(?:\/[\w.-]+)+\/?$/.test(v) ||
-  /^(?:[a-z][a-z0-9+.-]*:)?[\w-]+(?:\.[\w-]+)*\.[a-z][a-z0-9]{0,4}$/.test(v);
-
-/**
- * One word of an identifier as people write them: lower case, upper case, Capitalized or camelCase,
- * digits at its end or before a capital (`bearer`, `PKCS12`, `RS256`, `OAuth2`, `Argon2PasswordHasher`);
- * not the mix of a made-up password (`Sup3rS3cret`, `abcDEF123`, `k3yMaterialAbc`, `Abc123XyZ987`).
- */
-const WORD = /^(?:[A-Z]+|[A-Z]*[a-z]+(?:[A-Z][a-z]+)*)(?:[0-9]+(?:[A-Z][a-z]+)+)*[0-9]*$|^[0-9]+$/;
-
-/**
- * A name, a kind or a list of them: words joined by `-_.:/@` (`X-CSRF-Token`, `read:all`, `app-read`,
- * `glpat-`, `django.contrib.auth.hashers.Argon2PasswordHasher`), blanks or commas, a URL
- * (`TOKEN_ISSUER: https://auth.example.com`) or a number (`..._VERSION: 2`).
- */
-const NAME: Shape = (v) =>
-  v.length <= 200 &&
-  v.split(/[\s,]+/).every((item) => item === '' || URL(item) || item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w)));
-
-/** A URL, a host and port or an absolute path (`http://api:8080`, `127.0.0.1:3031`), or a Unix socket (`unix:/run/php.sock`): where a request goes. */
-export const isAddress = (v: string): boolean => URL(v) || /^unix:\/\S*$/.test(v);
-
-/** Words as identifiers are written (`backend`, `php_fpm`, `scram-sha-256`), not the mix of a made-up password. */
-export const isNameLike = (v: string): boolean => NAME(v);
-
-/** A path or a short lower-case name: a Vault mount (`secret`), a key store (`classpath:keystore.p12`). */
-const PATH_OR_NAME: Shape = (v) => PATH(v) || /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/.test(v);
-
-/**
- * A command that reads the secret from somewhere (`cat /run/secrets/fernet-key`, `vault kv get ...`):
- * its first word a program; not `echo`/`printf`, which print a secret written in the command itself.
- */
-const COMMAND: Shape = (v) => {
-  const program = /^(?:\S*\/)?([a-z][a-z0-9._-]*)(?:\s|$)/.exec(v.trim())?.[1];
-  return program !== undefined && !/^(?:echo|printf|print)$/.test(program) && !v.includes('<<<');
-};
-
-/** Anything: a certificate or a public key is public (a private key in it is found by its content). */
-const PUBLIC: Shape = () => true;
-
 /**
  * A key whose last word is one of these names a property of a secret, not the secret itself,
  * when its value has the property's shape: where it is or comes from (`PASSWORD_FILE: /run/pw`,
@@ -286,12 +232,6 @@ export function isSecretField(name: string, value: string): boolean {
   return endsInSecretWord(words(name), FIELD_KEY_QUALIFIERS) && !isTemplated(value) && !PATH(value.trim()) && isSecretSetting(name, value);
 }
 
-/**
- * A value a template makes (an ExternalSecret's `template.data.password: "{{ .password }}"`, Concourse's
- * `((db-password))`): a custom resource's field holds what a controller fills in.
- */
-const isTemplated = (value: string) => value.includes('{{') || value.includes('((');
-
 /** Whether a parameter's name ends in words that say its value is a Secret's name or key (`docker-password-secret`, `GITHUB_TOKEN_SECRET_KEY`, `tokenSecretName`). */
 function namesASecret(name: string): boolean {
   const w = words(name);
@@ -401,29 +341,3 @@ export function isSecretSetting(name: string, value: string): boolean {
  * judge the value (lib/config/load.ts drops the refusal of a setting `secrets.allow` names).
  */
 export const NOT_SECRET_SETTING_HINT = 'if it is not secret, add { path: <this setting>, reason: <why> } under secrets.allow';
-
-/**
- * A template's reference or a placeholder written for a person to replace, whole: Go templates and
- * Helm (`{{ .password }}`, as an ExternalSecret's template writes one), Concourse (`((vault:token))`),
- * Azure DevOps token replacement (`#{ApiToken}#`), `__API_TOKEN__`, `[REDACTED]`, `<your token>`, and a run of
- * `x` or `*` (`xxxxxxxxxxxxxxxx`, `********`).
- */
-const TEMPLATE = /^(?:\{\{[^{}]*\}\}|\(\([^()]*\)\)|#\{[^{}]*\}#?|__[A-Za-z0-9_]+__|\[[A-Za-z _-]+\]|<[^<>]+>|[xX]{4,}|\*{4,})$/;
-
-/**
- * Whether the credentials of an Authorization header (what follows its scheme: `Bearer <credentials>`)
- * are none: a reference, a template or a placeholder (`$(TOKEN)`, `<token>`, `((vault:token))`,
- * `__API_TOKEN__`, `xxxxxxxx`: `isPlaceholder`), or words, a placeholder's name or prose
- * (`YOUR_API_TOKEN`, `Authorization: none required for health checks`).
- */
-export const isPlaceholderCredential = (c: string): boolean => /^[${%<]/.test(c) || isPlaceholder(c) || NAME(c);
-
-/**
- * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`), is a
- * placeholder for one (`__API_TOKEN__`) or is a switch (`true`, as in `MYSQL_RANDOM_ROOT_PASSWORD: "true"`):
- * such a value is no secret, whatever its key's name (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
- */
-export function isPlaceholder(value: string): boolean {
-  const v = value.trim();
-  return REFERENCE.test(v) || /^(true|false|yes|no|on|off)$/i.test(v) || TEMPLATE.test(v);
-}

@@ -13,15 +13,15 @@ Shared by every
  * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
  */
 import { BoundedMap } from './bounded-map.js';
-import { REFERENCE, isPlaceholderCredential, isSecretName } from './secret-names.js';
+import { isSecretName } from './secret-names.js';
+import { REFERENCE, isPlaceholderCredential } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
 import { PASSWORD_CLIENTS, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
 
 export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag } from './command-line-secrets.js';
+export { isPlaceholder, isPlaceholderCredential } from './secret-shapes.js';
 export {
   NOT_SECRET_SETTING_HINT,
-  isPlaceholder,
-  isPlaceholderCredential,
   isSecretAnnotation,
   isSecretField,
   isSecretName,

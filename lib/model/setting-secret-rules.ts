@@ -8,7 +8,8 @@
  * and synchronous.
  */
 import { isSecretFlag } from './command-line-secrets.js';
-import { isAddress, isNameLike, isSecretName, isSecretSetting, words } from './secret-names.js';
+import { isSecretName, isSecretSetting, words } from './secret-names.js';
+import { NAME, isAddress } from './secret-shapes.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
 export interface SecretRule {
@@ -121,7 +122,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
  */
 function spacedSetting(name: string, value: string, ended: boolean): boolean {
   // the name first: most lines' names are no secret's, a verdict known by name
-  if (!secretSetting(name, value) || /^[A-Z][a-z]+$/.test(name) || isAddress(value) || (ended && isNameLike(value))) return false;
+  if (!secretSetting(name, value) || /^[A-Z][a-z]+$/.test(name) || isAddress(value) || (ended && NAME(value))) return false;
   const w = words(name);
   return !(w.length > 1 && w[w.length - 1] === 'pass' && w[w.length - 2] !== 'auth');
 }
