@@ -88,13 +88,17 @@ export interface SecretString {
 /** A setting's name that a message may say: a plain name, no secret. */
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 
-/** Where in a value of several lines its secret is: the line (from 1) and the setting's name; nothing for a value of one line. */
+/**
+ * Where in a value of several lines its secret is: the line (from 1) and the setting's name; nothing
+ * for a value of one line, nor for a secret on the first line under no setting (a PEM block, the value whole).
+ */
 function placeIn(value: string, found: SecretMatch): { valueLine?: number; setting?: string } {
   if (!value.includes('\n')) return {};
   let line = 1;
   for (let i = value.indexOf('\n'); i >= 0 && i < found.index; i = value.indexOf('\n', i + 1)) line++;
-  const setting = found.setting;
-  return { valueLine: line, ...(setting !== undefined && PLAIN_NAME.test(setting) && !detectSecret(setting) ? { setting } : {}) };
+  const setting = found.setting !== undefined && PLAIN_NAME.test(found.setting) && !detectSecret(found.setting) ? found.setting : undefined;
+  if (line === 1 && setting === undefined) return {};
+  return { valueLine: line, ...(setting !== undefined ? { setting } : {}) };
 }
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */

@@ -59,13 +59,9 @@ describe('credentials in config files and annotations', () => {
       at(
         9,
         11,
-        'ConfigMap default/credentials: data..netrc: holds a password in a .netrc entry (machine <host> login <user> password <password>) on line 1 of the value',
+        'ConfigMap default/credentials: data..netrc: holds a password in a .netrc entry (machine <host> login <user> password <password>)',
       ),
-      at(
-        13,
-        12,
-        'ConfigMap default/credentials: data..pgpass: holds a password in a .pgpass line (host:port:database:user:password) on line 1 of the value',
-      ),
+      at(13, 12, 'ConfigMap default/credentials: data..pgpass: holds a password in a .pgpass line (host:port:database:user:password)'),
       // the line of the file the ConfigMap holds, and the setting there
       ...[
         [15, 11, '.npmrc', 2, '_authToken'],

@@ -268,8 +268,10 @@ describe('secret values in objects', () => {
       "holds a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...) on line 3 of the value (setting 'requirepass') (a 51-character value, hidden)",
     );
     expect(inFile).not.toContain('S3cr3tP4ssw0rd!');
-    // a value of one line has no line to say
+    // a value of one line has no line to say, nor a private key that is the value whole
     expect(alone).not.toContain('of the value');
+    expect(found(configMap({ 'tls.key': SECRET_SAMPLES['private-key']! }))).toEqual(['data.tls.key: secrets/value']);
+    expect(checkSecretContent(configMap({ 'tls.key': SECRET_SAMPLES['private-key']! })).findings[0]!.message).not.toContain('of the value');
   });
 
   it("leaves an nginx reverse proxy's ConfigMap alone, its proxy_pass lines however many, and still finds a Redis password beside it", () => {
