@@ -16,11 +16,16 @@ import {
   flagBefore,
   isArgvEntry,
   isPlaceholder,
+  isPlaceholderCredential,
   isSecretAnnotation,
   isSecretField,
+  isSecretFlag,
+  isSecretParameter,
   isSecretSetting,
+  type SecretMatch,
   type SecretRule,
 } from '../model/secret-rules.js';
+import { isCustomGroup } from './crds.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { SECRET_ALLOW_ANNOTATION, secretAllowLines } from './secret-exceptions.js';
 import { REQUIRED_SECRETS_ANNOTATION } from '../required-secrets.js';
@@ -74,26 +79,42 @@ export interface SecretString {
   readonly atKey?: boolean;
   /** Set for a secret in the annotation secrets.stagecraft.dev/allow: the line it is on (never excused, never quoted). */
   readonly line?: number;
+  /** Set for a secret found in a value of several lines (a file a ConfigMap holds): the line of the value it is on. */
+  readonly valueLine?: number;
+  /** The name of the setting that holds it in such a value (`requirepass`), when the rule read one and it is a plain name. */
+  readonly setting?: string;
+}
+
+/** A setting's name that a message may say: a plain name, no secret. */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * Where in a value of several lines its secret is: the line (from 1) and the setting's name; nothing
+ * for a value of one line, nor for a secret on the first line under no setting (a PEM block, the value whole).
+ */
+function placeIn(value: string, found: SecretMatch): { valueLine?: number; setting?: string } {
+  if (!value.includes('\n')) return {};
+  let line = 1;
+  for (let i = value.indexOf('\n'); i >= 0 && i < found.index; i = value.indexOf('\n', i + 1)) line++;
+  const setting = found.setting !== undefined && PLAIN_NAME.test(found.setting) && !detectSecret(found.setting) ? found.setting : undefined;
+  if (line === 1 && setting === undefined) return {};
+  return { valueLine: line, ...(setting !== undefined ? { setting } : {}) };
 }
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
 const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Config');
 
-/** The API groups of Kubernetes itself, whose field names are Kubernetes' own (`secretName`). */
-const KUBERNETES_GROUP = /^(?:|apps|batch|autoscaling|policy|[a-z0-9.-]*\.k8s\.io)$/;
-
 /**
- * A custom resource: its fields are named by its CRD's authors, and hold what its users write (a
- * HelmRelease's `values`, a datasource's `password`), so a field named like a secret is judged by its name.
+ * A custom resource (`isCustomGroup`: a group with a dot, not Kubernetes' own `*.k8s.io`): its fields are
+ * named by its CRD's authors, and hold what its users write (a HelmRelease's `values`, a datasource's
+ * `password`), so a field named like a secret is judged by its name. Kubernetes' own field names
+ * (`secretName`) are not.
  */
-const isCustomResource = (o: KubeObject) =>
-  typeof o.apiVersion === 'string' &&
-  !KUBERNETES_GROUP.test(o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '');
+const isCustomResource = (o: KubeObject) => typeof o.apiVersion === 'string' && isCustomGroup(o.apiVersion);
 
-/** The name of the `{ name, value }` entry whose value is at `path` (a custom resource's parameters: Argo CD's Helm `parameters`, Tekton's `params`). */
+/** The name of the `{ name, value }` entry that holds the value at `path` (its `value` field), if the entry has one. */
 function entryName(path: FieldPath, parent: unknown): string | undefined {
-  if (path[path.length - 1] !== 'value' || typeof path[path.length - 2] !== 'number' || !parent || typeof parent !== 'object')
-    return undefined;
+  if (path[path.length - 1] !== 'value' || !parent || typeof parent !== 'object') return undefined;
   const name = (parent as { name?: unknown }).name;
   return typeof name === 'string' ? name : undefined;
 }
@@ -107,8 +128,14 @@ const NAMED_VALUE_LISTS: ReadonlySet<unknown> = new Set(['env', 'httpHeaders']);
 /** Headers that carry credentials whatever their value's scheme (`Authorization: Token 9944b...`). */
 const CREDENTIAL_HEADER = /^(?:proxy-)?authorization$/i;
 
-/** Whether the value of a probe's header `name` is a secret: the credentials header, or a name like a secret's. */
-const isSecretHeader = (name: string, value: string) => CREDENTIAL_HEADER.test(name) || isSecretSetting(name, value);
+/**
+ * Whether the value of a probe's header `name` is a secret: the credentials header's, after its scheme
+ * if it has one, unless a placeholder (`Bearer REPLACE_WITH_TOKEN`), or a name like a secret's.
+ */
+const isSecretHeader = (name: string, value: string) =>
+  CREDENTIAL_HEADER.test(name)
+    ? !isPlaceholderCredential(value.replace(/^[A-Za-z][A-Za-z0-9_-]*[ \t]+/, ''))
+    : isSecretSetting(name, value);
 
 /**
  * The name that says what a string at `path` is, when the object lets one say it: a ConfigMap's
@@ -118,10 +145,7 @@ const isSecretHeader = (name: string, value: string) => CREDENTIAL_HEADER.test(n
 function holderName(o: KubeObject, path: FieldPath, parent: unknown): string | undefined {
   const last = path[path.length - 1];
   if (o.kind === 'ConfigMap' && path.length === 2 && path[0] === 'data') return String(last);
-  if (last === 'value' && NAMED_VALUE_LISTS.has(path[path.length - 3]) && parent && typeof parent === 'object') {
-    const name = (parent as { name?: unknown }).name;
-    return typeof name === 'string' ? name : undefined;
-  }
+  if (NAMED_VALUE_LISTS.has(path[path.length - 3])) return entryName(path, parent);
   if (!isApiObject(o) && typeof last === 'string') return last;
   return undefined;
 }
@@ -159,7 +183,7 @@ function findSecretStrings(o: KubeObject): SecretString[] {
     // most strings: no match and no telling name, passed over after one test each
     if ((!found && !named) || value === '' || isPlaceholder(value)) return;
     if (found && !(decoded && ENTROPY_RULES.has(found.rule.id))) {
-      out.push({ path: [...at], value, secret: found.secret, rule: found.rule, ...(named ? { key } : {}) });
+      out.push({ path: [...at], value, secret: found.secret, rule: found.rule, ...(named ? { key } : {}), ...placeIn(value, found) });
     } else if (named) {
       out.push({ path: [...at], value, secret: value, key });
     }
@@ -186,9 +210,9 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         const password = clientPassword(list, index, () => argsCommand(o, path));
         const flag = FLAG_WITH_VALUE.exec(node);
         if (password !== undefined) out.push({ path: [...path], value: node, secret: password, rule: COMMAND_PASSWORD });
-        else if (flag) judge(path, flag[2]!, flag[1]);
+        else if (flag) judge(path, flag[2]!, flag[1], false, isSecretFlag);
         // `--password hunter2`: the entry after a flag alone is judged under the flag's name, as `--password=hunter2` is
-        else judge(path, node, flagBefore(list, index));
+        else judge(path, node, flagBefore(list, index), false, isSecretFlag);
       } else if (o.kind === 'Namespace' && path.length === 3 && path[2] === REQUIRED_SECRETS_ANNOTATION && path[1] === 'annotations') {
         // the names of the Secrets a stage needs and of their keys (`api-token=token`), no settings: each judged alone
         for (const name of node.split(/[=,;\s]+/)) if (name) judge(path, name, undefined);
@@ -206,10 +230,11 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         // an annotation or label named like a secret (`vault.example.com/token`), with a value that looks like one
         judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
       } else if (isCustomResource(o) && path[0] !== 'metadata') {
-        // a parameter by its entry's name (`{ name: db.password, value: ... }`), any other field by its own
-        const entry = entryName(path, parent);
+        // a parameter of a list by its entry's name (`{ name: db.password, value: ... }`: Argo CD's Helm
+        // `parameters`, Tekton's `params`), any other field by its own
+        const entry = typeof path[path.length - 2] === 'number' ? entryName(path, parent) : undefined;
         const field = path[path.length - 1];
-        if (entry !== undefined) judge(path, node, entry);
+        if (entry !== undefined) judge(path, node, entry, false, isSecretParameter);
         else judge(path, node, typeof field === 'string' ? field : undefined, false, isSecretField);
       } else
         judge(path, node, holderName(o, path, parent), false, path[path.length - 3] === 'httpHeaders' ? isSecretHeader : isSecretSetting);

@@ -105,6 +105,10 @@ export interface SecretContentOptions {
   readonly written?: boolean;
 }
 
+/** Where in a value of several lines its secret is: ` on line 2 of the value (setting 'requirepass')`; nothing for a value of one line. */
+const withinValue = (s: SecretString) =>
+  s.valueLine === undefined ? '' : ` on line ${s.valueLine} of the value${s.setting !== undefined ? ` (setting '${s.setting}')` : ''}`;
+
 /** The kind of secret a string holds, as an exception names it: its rule's id, or `secret-name`. */
 const kindOf = (s: SecretString) => s.rule?.id ?? SECRET_NAME_KIND;
 
@@ -154,7 +158,7 @@ export function checkSecretContent(
         s.atKey
           ? `has a key that is ${s.rule!.description} ${maskValue(s.value, 'key')}; secret values must not be in manifests, which are committed`
           : s.rule
-            ? `holds ${s.rule.description}${s.line !== undefined ? ` on line ${s.line}` : ''} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
+            ? `holds ${s.rule.description}${s.line !== undefined ? ` on line ${s.line}` : ''}${withinValue(s)} ${maskValue(s.value)}; secret values must not be in manifests, which are committed`
             : `is the value of '${detectSecret(s.key!) ? maskValue(s.key, 'key') : s.key}', whose name says it is secret ${maskValue(s.value)}; secret values must not be in manifests, which are committed`,
         s.line !== undefined
           ? ALLOW_TEXT_HINT

@@ -4,12 +4,22 @@
  * property of one (`TOKEN_AUDIENCE`, `PASSWORD_MIN`), and which values under such a name are no
  * secret all the same (a reference, a switch, an authentication method). Data tables first, each
  * measured on real configuration (test/model/secret-corpus.test.ts). Pure and synchronous; the rules
- * over a value's text are in secret-rules.ts.
+ * over a value's text are in secret-rules.ts, the shapes of values in secret-shapes.ts.
  */
 import { BoundedMap } from './bounded-map.js';
-
-/** A reference a container or shell expands (`$(DB_PASSWORD)`, `${TOKEN}`), not a value. */
-export const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
+import {
+  COMMAND,
+  ENV_NAME,
+  NAME,
+  PATH,
+  PATH_OR_NAME,
+  PUBLIC,
+  QUANTITY,
+  type Shape,
+  URL,
+  isPlaceholder,
+  isTemplated,
+} from './secret-shapes.js';
 
 /** Words of a key name: `DB_PASSWORD` -> db, password; `sshKey` -> ssh, key; `tls.key` -> tls, key. */
 export function words(name: string): string[] {
@@ -68,64 +78,6 @@ const KEY_QUALIFIERS = new Set([
   'fernet',
   'unseal',
 ]);
-/** What a value must look like to be the property a name's last word names (`PASSWORD_MIN: 8`), not the secret itself. */
-type Shape = (value: string) => boolean;
-
-/** A number, a size, a duration, a range or a date: `8`, `30s`, `1h30m`, `10MiB`, `8..128`, `PT1H`, `2027-01-01T00:00:00Z`, `never`. */
-const QUANTITY: Shape = (v) =>
-  /^[-+]?[0-9]+(?:\.[0-9]+)?(?:[ \t]?[A-Za-z]{1,7})?$/.test(v) ||
-  /^(?:[0-9]+(?:\.[0-9]+)?[a-z]{1,7})+$/.test(v) ||
-  /^[0-9]+\.\.[0-9]+$/.test(v) ||
-  /^P(?:[0-9]+[YMWD])*(?:T(?:[0-9]+(?:\.[0-9]+)?[HMS])+)?$/.test(v) ||
-  /^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$/.test(v) ||
-  /^(?:never|none|unlimited|infinite|infinity)$/i.test(v);
-
-/** The name of an environment variable, as they are written: upper case (`SESSION_SECRET`). */
-const ENV_NAME: Shape = (v) => /^[A-Z_][A-Z0-9_]*$/.test(v);
-
-/** A URL (`https://sso.example.com/token`), an absolute path or a host and port. */
-const URL: Shape = (v) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(v) || /^\/\S*$/.test(v) || /^[a-z0-9.-]+:[0-9]{1,5}$/.test(v);
-
-/**
- * A path (`/run/secrets/pw`, `secret/data/app`, `~/.aws/credentials`), maybe after a scheme
- * (`classpath:keystore.p12`), or a file's name with its extension (`keystore.p12`).
- */
-const PATH: Shape = (v) =>
-  /^(?:[a-z][a-z0-9+.-]*:)?(?:~|\.{1,2})?\/\S*$/.test(v) ||
-  /^(?:[a-z][a-z0-9+.-]*:)?[\w.-]+(?:\/[\w.-]+)+\/?$/.test(v) ||
-  /^(?:[a-z][a-z0-9+.-]*:)?[\w-]+(?:\.[\w-]+)*\.[a-z][a-z0-9]{0,4}$/.test(v);
-
-/**
- * One word of an identifier as people write them: lower case, upper case, Capitalized or camelCase,
- * digits at its end or before a capital (`bearer`, `PKCS12`, `RS256`, `OAuth2`, `Argon2PasswordHasher`);
- * not the mix of a made-up password (`Sup3rS3cret`, `abcDEF123`, `k3yMaterialAbc`, `Abc123XyZ987`).
- */
-const WORD = /^(?:[A-Z]+|[A-Z]*[a-z]+(?:[A-Z][a-z]+)*)(?:[0-9]+(?:[A-Z][a-z]+)+)*[0-9]*$|^[0-9]+$/;
-
-/**
- * A name, a kind or a list of them: words joined by `-_.:/@` (`X-CSRF-Token`, `read:all`, `app-read`,
- * `glpat-`, `django.contrib.auth.hashers.Argon2PasswordHasher`), blanks or commas, a URL
- * (`TOKEN_ISSUER: https://auth.example.com`) or a number (`..._VERSION: 2`).
- */
-const NAME: Shape = (v) =>
-  v.length <= 200 &&
-  v.split(/[\s,]+/).every((item) => item === '' || URL(item) || item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w)));
-
-/** A path or a short lower-case name: a Vault mount (`secret`), a key store (`classpath:keystore.p12`). */
-const PATH_OR_NAME: Shape = (v) => PATH(v) || /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/.test(v);
-
-/**
- * A command that reads the secret from somewhere (`cat /run/secrets/fernet-key`, `vault kv get ...`):
- * its first word a program; not `echo`/`printf`, which print a secret written in the command itself.
- */
-const COMMAND: Shape = (v) => {
-  const program = /^(?:\S*\/)?([a-z][a-z0-9._-]*)(?:\s|$)/.exec(v.trim())?.[1];
-  return program !== undefined && !/^(?:echo|printf|print)$/.test(program) && !v.includes('<<<');
-};
-
-/** Anything: a certificate or a public key is public (a private key in it is found by its content). */
-const PUBLIC: Shape = () => true;
-
 /**
  * A key whose last word is one of these names a property of a secret, not the secret itself,
  * when its value has the property's shape: where it is or comes from (`PASSWORD_FILE: /run/pw`,
@@ -171,6 +123,9 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
   ['scope', NAME],
   ['scopes', NAME],
   ['method', NAME],
+  // `password_encryption = scram-sha-256` (PostgreSQL), sshd's `PasswordAuthentication no`: how it is stored or checked
+  ['encryption', NAME],
+  ['authentication', NAME],
   ['alg', NAME],
   ['algorithm', NAME],
   // its rules and bounds
@@ -274,7 +229,25 @@ const FIELD_KEY_QUALIFIERS: ReadonlySet<string> = new Set([...KEY_QUALIFIERS].fi
  * authors name fields that refer to a Secret otherwise (`passwordSecret`, `tokenSecretRef`, `secretKey`).
  */
 export function isSecretField(name: string, value: string): boolean {
-  return endsInSecretWord(words(name), FIELD_KEY_QUALIFIERS) && isSecretSetting(name, value);
+  return endsInSecretWord(words(name), FIELD_KEY_QUALIFIERS) && !isTemplated(value) && !PATH(value.trim()) && isSecretSetting(name, value);
+}
+
+/** Whether a parameter's name ends in words that say its value is a Secret's name or key (`docker-password-secret`, `GITHUB_TOKEN_SECRET_KEY`, `tokenSecretName`). */
+function namesASecret(name: string): boolean {
+  const w = words(name);
+  const last = w[w.length - 1];
+  return last === 'secret' || ((last === 'key' || last === 'name') && w[w.length - 2] === 'secret');
+}
+
+/**
+ * Whether the `value` of a custom resource's `{ name, value }` parameter holds a secret, by the rule
+ * of a key (`isSecretSetting`): but a parameter whose name ends in `secret`, `secret-key` or
+ * `secret-name` names a Secret or its key (Tekton's `{ name: docker-password-secret, value: regcred }`),
+ * when its value is such a name; and a template is filled in by a controller (`isTemplated`).
+ */
+export function isSecretParameter(name: string, value: string): boolean {
+  if (isTemplated(value) || (SECRET_OBJECT_NAME.test(value) && namesASecret(name))) return false;
+  return isSecretSetting(name, value);
 }
 
 /** Whether an annotation's name is a secret's, by name: every object of an app repeats its annotations. */
@@ -337,7 +310,7 @@ const NAMES_SECRETS = /secrets$|^keys$/;
 const SECRET_OBJECT_QUALIFIERS = new Set(['existing', 'tls', 'ssl', 'ca', 'cert', 'pull', 'registry', 'kubeconfig']);
 
 /** A Secret's name (or a key's): a DNS-1123 subdomain. */
-const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+export const SECRET_OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
  * Whether the value of a setting named `name` is a secret because of its name: the name is a
@@ -368,12 +341,3 @@ export function isSecretSetting(name: string, value: string): boolean {
  * judge the value (lib/config/load.ts drops the refusal of a setting `secrets.allow` names).
  */
 export const NOT_SECRET_SETTING_HINT = 'if it is not secret, add { path: <this setting>, reason: <why> } under secrets.allow';
-
-/**
- * Whether a value only refers to another (`$(DB_PASSWORD)`) or is a switch (`true`, as in
- * `MYSQL_RANDOM_ROOT_PASSWORD: "true"`): such a value is no secret, whatever its key's name
- * (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
- */
-export function isPlaceholder(value: string): boolean {
-  return REFERENCE.test(value.trim()) || /^(true|false|yes|no|on|off)$/i.test(value.trim());
-}

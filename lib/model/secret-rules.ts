@@ -13,17 +13,19 @@ Shared by every
  * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
  */
 import { BoundedMap } from './bounded-map.js';
-import { REFERENCE, isSecretName } from './secret-names.js';
+import { isSecretName } from './secret-names.js';
+import { REFERENCE, isPlaceholderCredential } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
 import { PASSWORD_CLIENTS, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
 
-export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
+export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag } from './command-line-secrets.js';
+export { isPlaceholder, isPlaceholderCredential } from './secret-shapes.js';
 export {
   NOT_SECRET_SETTING_HINT,
-  isPlaceholder,
   isSecretAnnotation,
   isSecretField,
   isSecretName,
+  isSecretParameter,
   isSecretSetting,
 } from './secret-names.js';
 
@@ -88,16 +90,21 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // a proxy (`HTTPS_PROXY=user:password@proxy:3128`), a Go MySQL DSN, an image pulled with them
     // (`user:password@registry.example.com/team/app:1`). Not an image's digest (`app:1.2@sha256:...`:
     // no host is followed by a colon and hex), an address of a scheme without `//`
-    // (`mailto:ops@example.com`), nor a time (`10:30@office`). Read from each `:` (a pattern that
-    // started with the user would be tried at every character); the user is the word before it
-    pattern: /:([^\s/:@'"]+)@[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?=[/(\s'",;]|$)/g,
+    // (`mailto:ops@example.com`, `acct:alice@example.com`, a mail header's `From:alerts@example.com`), a
+    // package's version (`npm:lodash@4.17.21`, Gradle's `com.android.support:appcompat@aar`: a host of
+    // digits that is no IPv4 address, or one word with no port, path or Go protocol after it), nor a time
+    // (`10:30@office`). Read from each `:` (a pattern that started with the user would be tried at every
+    // character); the user is the word before it. A Go DSN's password may hold `/` and `@` (the driver
+    // splits at the last `@`): one is taken into it when `@tcp(` (or `@unix(`...) follows within 64 characters
+    pattern: /:((?:[^\s/:@'"]|[/@](?=[^\s'":]{0,64}?@(?:tcp6?|udp6?|unix)\())+)@([A-Za-z0-9][A-Za-z0-9.-]*)(:[0-9]{1,5})?(?=[/(\s'",;]|$)/g,
     accept: (_s, m) => {
       const user = userBefore(m.input, m.index);
       return (
         user !== undefined &&
-        !/^(?:mailto|sips?|tel|xmpp|im|pres)$/i.test(user) &&
+        !/^(?:mailto|sips?|tel|xmpp|im|pres|acct|npm|from|to|cc|bcc|reply-to|sender)$/i.test(user) &&
         !REFERENCE.test(m[1]!) &&
-        !/^[0-9]+:[0-9]+$/.test(`${user}:${m[1]}`)
+        !/^[0-9]+:[0-9]+$/.test(`${user}:${m[1]}`) &&
+        isHost(m[2]!, m[3] !== undefined, m.input[m.index + m[0].length])
       );
     },
   },
@@ -108,6 +115,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // (Azure's `sig=`, AWS's `X-Amz-Signature=`): the secret-setting rule reads `https:` and its value
     // to the first `&`, so a URL's first parameter was never judged. Each `?` or `&` starts one match
     pattern: /[?&]([A-Za-z_][A-Za-z0-9_.-]*)=([^\s&#"'<>]+)/g,
+    setting: (m) => m[1],
     accept: (_s, m) => (/^sig$|signature$/i.test(m[1]!) && m[2]!.length >= 8) || secretSetting(m[1]!, decodeParameter(m[2]!)),
   },
   {
@@ -127,9 +135,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
     description: 'an Authorization header with credentials (Authorization: Token ..., of any scheme)',
     // a header written in a command (`curl -H 'Authorization: Token ...'`), a JSON or YAML file: the
     // credentials after any scheme (Django REST framework's `Token` of 40 hex digits, a SHA-1's
-    // length, Okta's `SSWS`), not a reference or a template (`$(TOKEN)`, `{{ .token }}`, `<token>`)
+    // length, Okta's `SSWS`), not a reference, a template, a placeholder or prose (`$(TOKEN)`, `{{ .token }}`,
+    // `__API_TOKEN__`, `YOUR_API_TOKEN`, `Authorization: none required`: isPlaceholderCredential)
     pattern: /\b(?:Proxy-)?Authorization["']?[ \t]*[:=][ \t]*["']?[A-Za-z][A-Za-z0-9_-]*[ \t]+([^\s"',;]{8,})/gi,
-    accept: (_s, m) => !/^[${%<]/.test(m[1]!),
+    accept: (_s, m) => !isPlaceholderCredential(m[1]!),
   },
   {
     id: 'jwt',
@@ -197,6 +206,16 @@ function userBefore(text: string, at: number): string | undefined {
   return start === 0 || /[\s'"=(,;]/.test(text[start - 1]!) ? user : undefined;
 }
 
+/**
+ * Whether what follows `user:password@` is a host (`after`: the character after it, and its port): not
+ * a version (`4.17.21`: digits that are no IPv4 address), nor one word with no port, path or Go
+ * protocol after it (`appcompat@aar`, a Gradle artifact's type).
+ */
+function isHost(host: string, port: boolean, after: string | undefined): boolean {
+  if (/^[0-9.]+$/.test(host)) return /^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$/.test(host);
+  return port || host.includes('.') || after === '/' || after === '(';
+}
+
 /** A query parameter's value as the server reads it (`%24%28TOKEN%29` is `$(TOKEN)`); as it is when it is no valid encoding. */
 function decodeParameter(value: string): string {
   try {
@@ -233,16 +252,20 @@ export interface SecretMatch {
   readonly rule: SecretRule;
   /** The secret text within the value (a part of it, or all of it); never print it. */
   readonly secret: string;
+  /** Where in the value the match starts (a file's text: its line is said). */
+  readonly index: number;
+  /** The name of the setting that holds the secret, for a rule that reads one (`requirepass`, `db.password`). */
+  readonly setting?: string;
 }
 
 /**
  * What every match of every rule contains: a run of 16 token characters (the shortest token,
- * `AKIA` and 16 more, has 20), `://`, `:...@` (`host-credentials`), a PEM header, an authorization scheme, a part of a
+ * `AKIA` and 16 more, has 20), `://`, `:...@` or a Go DSN's `@tcp(` (`host-credentials`), a PEM header, an authorization scheme, a part of a
  * secret's name (`pass`, `token`, `key`...: `secret-setting`) or a client's (`command-password`). Most values of a manifest have
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
+  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [
@@ -280,7 +303,8 @@ function firstMatch(value: string): SecretMatch | undefined {
   }
   for (let start = 0; ; start += WINDOW_CHARS - WINDOW_OVERLAP) {
     const found = matchIn(value.slice(start, start + WINDOW_CHARS));
-    if (found || start + WINDOW_CHARS >= value.length) return found;
+    if (found) return { ...found, index: found.index + start };
+    if (start + WINDOW_CHARS >= value.length) return undefined;
   }
 }
 
@@ -291,7 +315,10 @@ function matchIn(value: string): SecretMatch | undefined {
     // certificates and public keys are random-looking on purpose and public: not judged by entropy
     const text = ENTROPY_RULES.has(rule.id) ? (publicRemoved ??= value.replace(PUBLIC_MATERIAL, ' ')) : value;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (!rule.accept || rule.accept(m[0], m)) return { rule, secret: m[0] };
+      if (!rule.accept || rule.accept(m[0], m)) {
+        const setting = rule.setting?.(m);
+        return { rule, secret: m[0], index: m.index, ...(setting !== undefined ? { setting } : {}) };
+      }
     }
   }
   return undefined;

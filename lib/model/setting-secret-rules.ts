@@ -7,7 +7,9 @@
  * attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
  * and synchronous.
  */
-import { isSecretSetting } from './secret-names.js';
+import { isSecretFlag } from './command-line-secrets.js';
+import { isSecretName, isSecretSetting, words } from './secret-names.js';
+import { NAME, isAddress } from './secret-shapes.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
 export interface SecretRule {
@@ -19,6 +21,8 @@ export interface SecretRule {
   readonly pattern: RegExp;
   /** Further test of a match, for what a pattern cannot say (entropy, decoded content). */
   readonly accept?: (secret: string, match: RegExpExecArray) => boolean;
+  /** The name of the setting a match read (`requirepass`), for a rule that reads one: messages say it, never the value. */
+  readonly setting?: (match: RegExpExecArray) => string | undefined;
 }
 
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
@@ -40,6 +44,7 @@ export const SETTING_RULES: readonly SecretRule[] = [
       /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))<\/\5>/gm,
     accept: (_s, m) =>
       m[5] !== undefined ? secretSetting(m[5], (m[6] ?? m[7]!).trim()) : secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
+    setting: (m) => m[5] ?? m[1],
   },
   {
     id: 'netrc-password',
@@ -79,15 +84,20 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // a YAML file in a ConfigMap whose value is on the lines after `name: |` (or `>-`), each indented
     // deeper than the name (`\\1`); read from each line's start, the block once
     pattern: /^([ \t]*)["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n((?:\1[ \t]+\S[^\n]*(?:\n|$))+)/gm,
-    accept: (_s, m) => secretSetting(m[2]!, m[3]!.trim()),
+    // only under a secret's own name: a block under a name of its property is that property's text
+    // (`passwordPolicy: |`, then `length(8) and digits(1)`; a `tokenCommand: |` script), whatever its shape
+    accept: (_s, m) => isSecretName(m[2]!) && secretSetting(m[2]!, m[3]!.trim()),
+    setting: (m) => m[2],
   },
   {
     id: 'spaced-setting',
     description: "a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...)",
     // the settings files of Redis (`requirepass`, `masterauth`), keepalived (`auth_pass`), sshd and
-    // the like: one name and one value on a line, a comment after it; read from each line's start
-    pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))[ \t]*(?:[#;][^\n]*)?\r?$/gm,
-    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
+    // the like: one name and one value on a line, a comment after it (or nginx's `;` after the value,
+    // group 5); read from each line's start
+    pattern: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'#;]+))(;?)[ \t]*(?:[#;][^\n]*)?\r?$/gm,
+    accept: (_s, m) => spacedSetting(m[1]!, m[2] ?? m[3] ?? m[4]!, m[5] === ';'),
+    setting: (m) => m[1],
   },
   {
     id: 'flag-argument',
@@ -97,9 +107,25 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // value is no other flag. The value is read ahead, not taken: a quoted one (`sh -c '...'`) holds
     // the flags that follow, each to be read in turn
     pattern: /(?:^|[\s'"(`])--?([A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?="([^"\n]*)"|'([^'\n]*)'|([^\s"'`;|&)-][^\s"'`;|&)]*))/g,
-    accept: (_s, m) => secretSetting(m[1]!, m[2] ?? m[3] ?? m[4]!),
+    accept: (_s, m) => isSecretFlag(m[1]!, m[2] ?? m[3] ?? m[4]!, secretSetting),
+    setting: (m) => m[1],
   },
 ];
+
+/**
+ * Whether a line `name value` (`;` after the value: `ended`, as nginx ends a directive) holds a secret:
+ * as `name=value` does (`secretSetting`), but for what a line of prose or of an nginx file is. `pass`
+ * after another word is nginx's passing a request on (`proxy_pass`, `fastcgi_pass`, `uwsgi_pass`,
+ * `grpc_pass`...), not a password, but for keepalived's `auth_pass`; a value that is an address (a URL,
+ * `host:port`, `unix:/run/php.sock`) or, ended by `;`, a name (`scgi_pass backend;`, an upstream) is where
+ * a request goes; a name that is one capitalized word starts a sentence (`Password required`, `Token expired`).
+ */
+function spacedSetting(name: string, value: string, ended: boolean): boolean {
+  // the name first: most lines' names are no secret's, a verdict known by name
+  if (!secretSetting(name, value) || /^[A-Z][a-z]+$/.test(name) || isAddress(value) || (ended && NAME(value))) return false;
+  const w = words(name);
+  return !(w.length > 1 && w[w.length - 1] === 'pass' && w[w.length - 2] !== 'auth');
+}
 
 /** An XML attribute and its quoted value. */
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;

@@ -62,15 +62,22 @@ describe('credentials in config files and annotations', () => {
         'ConfigMap default/credentials: data..netrc: holds a password in a .netrc entry (machine <host> login <user> password <password>)',
       ),
       at(13, 12, 'ConfigMap default/credentials: data..pgpass: holds a password in a .pgpass line (host:port:database:user:password)'),
+      // the line of the file the ConfigMap holds, and the setting there
       ...[
-        [15, 11, '.npmrc'],
-        [18, 12, '.pypirc'],
-        [22, 12, 'app.env'],
-        [25, 13, 'app.yaml'],
-        [29, 16, 'config.json'],
-        [31, 16, 'credentials'],
-        [34, 15, 'kubeconfig'],
-      ].map(([line, col, key]) => at(line as number, col as number, `ConfigMap default/credentials: data.${key}: ${NAMED}`)),
+        [15, 11, '.npmrc', 2, '_authToken'],
+        [18, 12, '.pypirc', 3, 'password'],
+        [22, 12, 'app.env', 2, 'DB_PASSWORD'],
+        [25, 13, 'app.yaml', 3, 'password'],
+        [29, 16, 'config.json', 1, 'auth'],
+        [31, 16, 'credentials', 2, 'aws_secret_access_key'],
+        [34, 15, 'kubeconfig', 4, 'token'],
+      ].map(([line, col, key, within, setting]) =>
+        at(
+          line as number,
+          col as number,
+          `ConfigMap default/credentials: data.${key}: ${NAMED} on line ${within} of the value (setting '${setting}')`,
+        ),
+      ),
       at(
         77,
         34,

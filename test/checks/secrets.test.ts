@@ -4,7 +4,7 @@ import { checkSecretContent, checkSecretValues } from '../../lib/checks/secrets.
 import { fieldPath, toProblem } from '../../lib/checks/finding.js';
 import { formatProblem } from '../../lib/errors.js';
 import type { KubeObject } from '../../lib/model/object.js';
-import { PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
+import { NGINX_CONF, PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
 
 const deployment = (container: Record<string, unknown>, labels: Record<string, string> = { app: 'x' }): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -77,6 +77,14 @@ describe('secret values in objects', () => {
       'spec.template.spec.containers[0].readinessProbe.httpGet.httpHeaders[0].value: secrets/key-name',
     ]);
     expect(probe({ name: 'X-Forwarded-Proto', value: 'https' }, { name: 'X-Api-Key-Header', value: 'X-Api-Key' })).toEqual([]);
+    // a placeholder for the credentials, as a README's example or a template leaves it
+    expect(
+      probe(
+        { name: 'Authorization', value: 'Bearer REPLACE_WITH_TOKEN' },
+        { name: 'Authorization', value: 'Token {{ .token }}' },
+        { name: 'Authorization', value: '__API_TOKEN__' },
+      ),
+    ).toEqual([]);
   });
 
   it("finds a custom resource's field or parameter named like a secret, and leaves its references to Secrets alone", () => {
@@ -112,8 +120,33 @@ describe('secret values in objects', () => {
     expect(
       resource('example.com/v1', 'Database', { passwordSecret: 'db-creds', tokenFile: '/run/token', authMethod: 'scram-sha-256' }),
     ).toEqual([]);
-    // Kubernetes' own kinds keep their field names unjudged
+    // a template a controller fills in, a path, the name of a Secret or of its key
+    expect(
+      resource('external-secrets.io/v1', 'ExternalSecret', {
+        target: { template: { data: { password: '{{ .password }}', token: 'Bearer {{ .token | toString }}' } } },
+      }),
+    ).toEqual([]);
+    expect(
+      resource('networking.istio.io/v1', 'DestinationRule', {
+        trafficPolicy: {
+          tls: { mode: 'MUTUAL', privateKey: '/etc/certs/client_private_key.pem', clientCertificate: '/etc/certs/client.pem' },
+        },
+      }),
+    ).toEqual([]);
+    const pipelineRun = (params: { name: string; value: string }[]) => resource('tekton.dev/v1', 'PipelineRun', { params });
+    expect(
+      pipelineRun([
+        { name: 'GITHUB_TOKEN_SECRET_KEY', value: 'bot-token' },
+        { name: 'docker-password-secret', value: 'regcred' },
+        { name: 'githubTokenSecretName', value: 'github-bot' },
+      ]),
+    ).toEqual([]);
+    // ... but a parameter whose value is a password is one, whatever its name says
+    expect(pipelineRun([{ name: 'docker-password-secret', value: 'Hunter2kq9!' }])).toEqual(['spec.params[0].value: secrets/key-name']);
+    // Kubernetes' own kinds keep their field names unjudged, in every group of theirs (isCustomGroup)
     expect(resource('apps/v1', 'Deployment', { password: 'hunter2kq' })).toEqual([]);
+    expect(resource('extensions/v1beta1', 'Ingress', { password: 'hunter2kq' })).toEqual([]);
+    expect(resource('k8s.io/v1', 'Example', { password: 'hunter2kq' })).toEqual([]);
   });
 
   it('finds a value given as the argv entry after a flag named like a secret, as the --flag=value form is', () => {
@@ -162,7 +195,19 @@ describe('secret values in objects', () => {
     ).toEqual([]);
     expect(args('--token', '$(TOKEN)', '--password', 'true', '--verbose', 'hunter2', 'password', 'hunter2', '--password=', 'x')).toEqual(
       [],
+    ); // a flag that takes no value, a source of the secret, a secret manager's secret by its name or id
+    const at = (c: Record<string, unknown>) => found(deployment(c));
+    expect(at({ command: ['docker', 'login', '-u', 'ci', '--password-stdin', 'ghcr.io'] })).toEqual([]);
+    expect(at({ command: ['pg_dump', '--no-password', 'shop'], args: ['mysqldump', '--skip-password', 'shop'] })).toEqual([]);
+    expect(at({ command: ['aws', 'secretsmanager', 'get-secret-value', '--secret-id', 'prod/db'] })).toEqual([]);
+    expect(at({ command: ['gcloud', 'secrets', 'versions', 'access', 'latest', '--secret', 'my-secret', '--secret=my-secret'] })).toEqual(
+      [],
     );
+    expect(at({ command: ['openssl', 'enc', '-aes-256-cbc', '-pass', 'stdin', '-passin', 'env:PW'] })).toEqual([]);
+    expect(at({ command: ['openssl', 'enc', '-aes-256-cbc', '-pass', 'pass:Hunter2kq9', '--secret', 'Hunter2kq9'] })).toEqual([
+      'spec.template.spec.containers[0].command[4]: secrets/value',
+      'spec.template.spec.containers[0].command[6]: secrets/key-name',
+    ]);
   });
 
   it('finds secrets in command lines, annotations, labels and decoded binaryData', () => {
@@ -213,6 +258,26 @@ describe('secret values in objects', () => {
         '{"apiVersion":"v1","data":{"DB_PASSWORD":"S3cr3tP4ssw0rd!","LOG":"x"},"kind":"ConfigMap"}',
     };
     expect(found(exported)).toEqual(['metadata.annotations.kubectl.kubernetes.io/last-applied-configuration: secrets/value']);
+  });
+
+  it("says on which line of a file a ConfigMap holds its secret is, and the setting's name, never the value", () => {
+    const [inFile, alone] = checkSecretContent(
+      configMap({ 'redis.conf': 'port 6379\nbind 0.0.0.0\nrequirepass S3cr3tP4ssw0rd!\n', URL: SECRET_SAMPLES['url-credentials']! }),
+    ).findings.map((f) => formatProblem(toProblem(f)));
+    expect(inFile).toContain(
+      "holds a setting with a secret's name and its value after a blank, alone on its line (requirepass ..., auth_pass ...) on line 3 of the value (setting 'requirepass') (a 51-character value, hidden)",
+    );
+    expect(inFile).not.toContain('S3cr3tP4ssw0rd!');
+    // a value of one line has no line to say, nor a private key that is the value whole
+    expect(alone).not.toContain('of the value');
+    expect(found(configMap({ 'tls.key': SECRET_SAMPLES['private-key']! }))).toEqual(['data.tls.key: secrets/value']);
+    expect(checkSecretContent(configMap({ 'tls.key': SECRET_SAMPLES['private-key']! })).findings[0]!.message).not.toContain('of the value');
+  });
+
+  it("leaves an nginx reverse proxy's ConfigMap alone, its proxy_pass lines however many, and still finds a Redis password beside it", () => {
+    expect(found(configMap({ 'nginx.conf': NGINX_CONF, 'redis.conf': 'port 6379\nrequirepass S3cr3tP4ssw0rd!\n' }))).toEqual([
+      'data.redis.conf: secrets/value',
+    ]);
   });
 
   it('leaves digests, hashes, UUIDs and git commits in labels and annotations alone', () => {

@@ -40,3 +40,40 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'aws-secret-access-key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   'high-entropy': 'q8ZrT3vX0pLm2Nk7Yb4Wc9Fh1Jd6Gs5Ae8Ru0Tz3Iv',
 };
+
+/** An nginx reverse proxy's configuration, as a ConfigMap holds it: every `*_pass` directive passes a request on, and holds no password. */
+export const NGINX_CONF = `upstream api {
+    server api:8080;
+    keepalive 16;
+}
+
+server {
+    listen 80;
+    server_name shop.example.com;
+
+    location / {
+        proxy_pass http://api:8080;
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }
+    location /v2/ {
+        proxy_pass http://api;
+    }
+    location ~ \\.php$ {
+        fastcgi_pass unix:/run/php/php-fpm.sock;
+        include fastcgi_params;
+    }
+    location /legacy/ {
+        uwsgi_pass 127.0.0.1:3031;
+    }
+    location /rpc/ {
+        grpc_pass grpc://backend:50051;
+    }
+    location /scgi/ {
+        scgi_pass backend;
+    }
+    location /cache/ {
+        memcached_pass 127.0.0.1:11211;
+    }
+}
+`;

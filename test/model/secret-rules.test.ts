@@ -15,7 +15,7 @@ import {
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
-import { PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
+import { NGINX_CONF, PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
 
 /** Each text of `found` is found by the rule `id` (the first to match), and no text of `passed` by any rule. */
 function expectRule(id: string, found: readonly string[], passed: readonly string[] = []): void {
@@ -136,15 +136,31 @@ describe('the secret rules', () => {
         'redis-server --requirepass hunter2kq --appendonly yes',
         "sh -c './app --db-password 'hunter2kq' --verbose'",
         'exec app -api-key hunter2kq',
+        'sh -c "docker login -u ci --password Hunter2kq9 ghcr.io"',
+        'gcloud secrets create db --secret Hunter2kq9!',
       ],
       [
         'PasswordAuthentication no\nPermitEmptyPasswords no',
         'auth_type md5',
+        // nginx passing a request on, prose, and settings of how a password is stored or checked
+        'proxy_pass http://api:8080;\nproxy_pass http://api:8081;',
+        'fastcgi_pass unix:/run/php/php-fpm.sock;\nuwsgi_pass 127.0.0.1:3031;\ngrpc_pass grpc://backend:50051;',
+        'scgi_pass backend;\nmemcached_pass 127.0.0.1:11211;',
+        'Password required\nToken expired',
+        'TokenAuthentication enabled',
+        'password_encryption scram-sha-256\npassword_encryption = scram-sha-256',
         'requirepass "$REDIS_PASSWORD"',
         'app --token-file /run/secrets/token --password-stdin',
         'app --password $(cat /run/pw) --verbose',
         'git clone --depth 1 https://example.com/x.git',
         'helm install x --set existingSecret=db-creds --existing-secret db-creds',
+        // a flag that takes no value, a source of the secret, a secret manager's secret by its name or id
+        'sh -c "docker login -u ci --password-stdin registry.example.com"',
+        'pg_dump --no-password shop; mysqldump --skip-password shop',
+        'aws secretsmanager get-secret-value --secret-id prod/db',
+        'gcloud secrets versions access latest --secret my-secret',
+        'docker build --secret id=npmrc,src=/run/npmrc .',
+        'openssl enc -aes-256-cbc -pass stdin -in x; openssl rsa -passin env:KEY_PW -in k.pem',
       ],
     );
   });
@@ -157,6 +173,10 @@ describe('the secret rules', () => {
         'HTTPS_PROXY=proxyuser:hunter2pw@proxy.example.com:3128',
         'app:hunter2pw@tcp(mysql:3306)/shop?parseTime=true',
         '--broker guest:guest@rabbitmq:5672',
+        // Go's driver splits a DSN at its last '@': the password may hold '/' and '@'
+        'DSN=app:Xk3/9vQ+Lm2p@tcp(db:3306)/shop',
+        'DSN=app:Xk3@9vQ+Lm2p@unix(/run/mysqld/mysqld.sock)/shop',
+        'HTTPS_PROXY=proxyuser:hunter2pw@10.0.0.5:3128',
       ],
       [
         'registry.example.com:5000/team/api:1.4@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
@@ -164,6 +184,11 @@ describe('the secret rules', () => {
         'git@github.com:team/api.git',
         'app:$(DB_PASSWORD)@tcp(mysql:3306)/shop',
         'the standup is at 10:30@office',
+        // a package's version, a WebFinger account, a mail header, a Gradle artifact's type
+        'npm:lodash@4.17.21',
+        'acct:alice@example.com',
+        'From:alerts@example.com',
+        "implementation 'com.android.support:appcompat@aar'",
       ],
     );
   });
@@ -172,7 +197,14 @@ describe('the secret rules', () => {
     expectRule(
       'yaml-block-setting',
       ['password: |\n  hunter2kq\n', 'auth:\n  token: >-\n    hunter2kq\n  user: app\n'],
-      ['password: |\n  $DB_PASSWORD\n', `tls.crt: |\n  ${PUBLIC_CERTIFICATE.replace(/\n(?=.)/g, '\n  ')}`, 'password: |\nnext: value\n'],
+      [
+        'password: |\n  $DB_PASSWORD\n',
+        `tls.crt: |\n  ${PUBLIC_CERTIFICATE.replace(/\n(?=.)/g, '\n  ')}`,
+        'password: |\nnext: value\n',
+        // a block under the name of a secret's property is that property's text
+        'passwordPolicy: |\n  length(8) and digits(1)\n',
+        'tokenCommand: |\n  vault kv get -field=token secret/app\n',
+      ],
     );
   });
 
@@ -189,6 +221,15 @@ describe('the secret rules', () => {
         'Authorization: Token {{ .Values.token }}',
         'Authorization: Bearer <your token>',
         'the Authorization header carries the token',
+        // placeholders, as examples and templates leave them, and prose
+        'Authorization: Token YOUR_API_TOKEN',
+        'Authorization: Bearer REPLACE_WITH_TOKEN',
+        'Authorization: Bearer xxxxxxxxxxxxxxxx',
+        'Authorization: Bearer ((vault:token))',
+        'Authorization: Bearer #{ApiToken}#',
+        'Authorization: Bearer __API_TOKEN__',
+        'Authorization: Bearer [REDACTED]',
+        'Authorization: none required for health checks',
       ],
     );
   });
@@ -266,6 +307,7 @@ describe('the secret rules', () => {
       '<entry key="password"></entry><entry key="password">${DB_PASSWORD}</entry><add key="PasswordMinLength" value="8"/><property name="username" value="app"/><entry key="title">Password reset</entry><property name="existingSecret" value="db-creds"/>',
     ],
     ['nginx passing a request on', 'location / { proxy_pass http://backend:8080; }'],
+    ["an nginx reverse proxy's configuration", NGINX_CONF],
     ['a MySQL client that prompts for its password', 'mysql -uroot -p shop && mysqldump -p -h db shop'],
     ['a MySQL password the shell expands', 'mysql -uroot -p"$MYSQL_PWD" shop; mysqladmin -p$(cat /run/pw) ping'],
     ['a port flag of other tools, or of a client of a host named mysql', 'iperf3 -p 5201; redis-cli -p6379; psql -h mysql -p5432'],
@@ -315,6 +357,7 @@ describe('the secret rules', () => {
       ' -a-',
       'pass v\n',
       ' token: |\n',
+      ':a/b@c',
     ];
     const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
       for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;
@@ -402,6 +445,21 @@ describe('secret-looking key names', () => {
     'AUTHOR',
   ])('%s does not', (name) => {
     expect(isSecretName(name)).toBe(false);
+  });
+
+  it("a value that is a template's reference or a placeholder holds no secret under any name, but a secret beside one does", () => {
+    for (const value of [
+      '{{ .password }}',
+      '((vault:db-password))',
+      '#{DbPassword}#',
+      '__DB_PASSWORD__',
+      '[REDACTED]',
+      '<your password>',
+      '********',
+    ])
+      expect(isSecretSetting('DB_PASSWORD', value), value).toBe(false);
+    for (const value of ['{{ .user }}hunter2kq{{ .host }}', 'Sup3rS3cret', '11111111'])
+      expect(isSecretSetting('DB_PASSWORD', value), value).toBe(true);
   });
 
   it('a name ending in AUTH holds a secret unless its value says how to authenticate: a method, a switch, a URL, a reference', () => {

@@ -1,0 +1,101 @@
+/**
+ * What a value looks like, for the judgements of a secret's name (secret-names.ts) and of a value's
+ * text (secret-rules.ts): the shapes a property of a secret has (a quantity, a path, a URL, a name as
+ * people write them, a command), and what is no value at all: a reference the container or shell
+ * expands, a template's reference or a placeholder. Pure and synchronous.
+ */
+/** A reference a container or shell expands (`$(DB_PASSWORD)`, `${TOKEN}`), not a value. */
+export const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** What a value must look like to be the property a name's last word names (`PASSWORD_MIN: 8`), not the secret itself. */
+export type Shape = (value: string) => boolean;
+
+/** A number, a size, a duration, a range or a date: `8`, `30s`, `1h30m`, `10MiB`, `8..128`, `PT1H`, `2027-01-01T00:00:00Z`, `never`. */
+export const QUANTITY: Shape = (v) =>
+  /^[-+]?[0-9]+(?:\.[0-9]+)?(?:[ \t]?[A-Za-z]{1,7})?$/.test(v) ||
+  /^(?:[0-9]+(?:\.[0-9]+)?[a-z]{1,7})+$/.test(v) ||
+  /^[0-9]+\.\.[0-9]+$/.test(v) ||
+  /^P(?:[0-9]+[YMWD])*(?:T(?:[0-9]+(?:\.[0-9]+)?[HMS])+)?$/.test(v) ||
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$/.test(v) ||
+  /^(?:never|none|unlimited|infinite|infinity)$/i.test(v);
+
+/** The name of an environment variable, as they are written: upper case (`SESSION_SECRET`). */
+export const ENV_NAME: Shape = (v) => /^[A-Z_][A-Z0-9_]*$/.test(v);
+
+/** A URL (`https://sso.example.com/token`), an absolute path or a host and port. */
+export const URL: Shape = (v) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(v) || /^\/\S*$/.test(v) || /^[a-z0-9.-]+:[0-9]{1,5}$/.test(v);
+
+/**
+ * A path (`/run/secrets/pw`, `secret/data/app`, `~/.aws/credentials`), maybe after a scheme
+ * (`classpath:keystore.p12`), or a file's name with its extension (`keystore.p12`).
+ */
+export const PATH: Shape = (v) =>
+  /^(?:[a-z][a-z0-9+.-]*:)?(?:~|\.{1,2})?\/\S*$/.test(v) ||
+  /^(?:[a-z][a-z0-9+.-]*:)?[\w.-]+(?:\/[\w.-]+)+\/?$/.test(v) ||
+  /^(?:[a-z][a-z0-9+.-]*:)?[\w-]+(?:\.[\w-]+)*\.[a-z][a-z0-9]{0,4}$/.test(v);
+
+/**
+ * One word of an identifier as people write them: lower case, upper case, Capitalized or camelCase,
+ * digits at its end or before a capital (`bearer`, `PKCS12`, `RS256`, `OAuth2`, `Argon2PasswordHasher`);
+ * not the mix of a made-up password (`Sup3rS3cret`, `abcDEF123`, `k3yMaterialAbc`, `Abc123XyZ987`).
+ */
+const WORD = /^(?:[A-Z]+|[A-Z]*[a-z]+(?:[A-Z][a-z]+)*)(?:[0-9]+(?:[A-Z][a-z]+)+)*[0-9]*$|^[0-9]+$/;
+
+/**
+ * A name, a kind or a list of them (`backend`, `php_fpm`, `scram-sha-256`): words joined by `-_.:/@` (`X-CSRF-Token`, `read:all`, `app-read`,
+ * `glpat-`, `django.contrib.auth.hashers.Argon2PasswordHasher`), blanks or commas, a URL
+ * (`TOKEN_ISSUER: https://auth.example.com`) or a number (`..._VERSION: 2`).
+ */
+export const NAME: Shape = (v) =>
+  v.length <= 200 &&
+  v.split(/[\s,]+/).every((item) => item === '' || URL(item) || item.split(/[-_.:/@]+/).every((w) => w === '' || WORD.test(w)));
+
+/** A URL, a host and port or an absolute path (`http://api:8080`, `127.0.0.1:3031`), or a Unix socket (`unix:/run/php.sock`): where a request goes. */
+export const isAddress = (v: string): boolean => URL(v) || /^unix:\/\S*$/.test(v);
+
+/** A path or a short lower-case name: a Vault mount (`secret`), a key store (`classpath:keystore.p12`). */
+export const PATH_OR_NAME: Shape = (v) => PATH(v) || /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/.test(v);
+
+/**
+ * A command that reads the secret from somewhere (`cat /run/secrets/fernet-key`, `vault kv get ...`):
+ * its first word a program; not `echo`/`printf`, which print a secret written in the command itself.
+ */
+export const COMMAND: Shape = (v) => {
+  const program = /^(?:\S*\/)?([a-z][a-z0-9._-]*)(?:\s|$)/.exec(v.trim())?.[1];
+  return program !== undefined && !/^(?:echo|printf|print)$/.test(program) && !v.includes('<<<');
+};
+
+/** Anything: a certificate or a public key is public (a private key in it is found by its content). */
+export const PUBLIC: Shape = () => true;
+
+/**
+ * A value a template makes (an ExternalSecret's `template.data.password: "{{ .password }}"`, Concourse's
+ * `((db-password))`): a custom resource's field holds what a controller fills in.
+ */
+export const isTemplated = (value: string) => value.includes('{{') || value.includes('((');
+
+/**
+ * A template's reference or a placeholder written for a person to replace, whole: Go templates and
+ * Helm (`{{ .password }}`, as an ExternalSecret's template writes one), Concourse (`((vault:token))`),
+ * Azure DevOps token replacement (`#{ApiToken}#`), `__API_TOKEN__`, `[REDACTED]`, `<your token>`, and a run of
+ * `x` or `*` (`xxxxxxxxxxxxxxxx`, `********`).
+ */
+const TEMPLATE = /^(?:\{\{[^{}]*\}\}|\(\([^()]*\)\)|#\{[^{}]*\}#?|__[A-Za-z0-9_]+__|\[[A-Za-z _-]+\]|<[^<>]+>|[xX]{4,}|\*{4,})$/;
+
+/**
+ * Whether the credentials of an Authorization header (what follows its scheme: `Bearer <credentials>`)
+ * are none: a reference, a template or a placeholder (`$(TOKEN)`, `<token>`, `((vault:token))`,
+ * `__API_TOKEN__`, `xxxxxxxx`: `isPlaceholder`), or words, a placeholder's name or prose
+ * (`YOUR_API_TOKEN`, `Authorization: none required for health checks`).
+ */
+export const isPlaceholderCredential = (c: string): boolean => /^[${%<]/.test(c) || isPlaceholder(c) || NAME(c);
+
+/**
+ * Whether a value only refers to another (`$(DB_PASSWORD)`, `{{ .password }}`: `TEMPLATE`), is a
+ * placeholder for one (`__API_TOKEN__`) or is a switch (`true`, as in `MYSQL_RANDOM_ROOT_PASSWORD: "true"`):
+ * such a value is no secret, whatever its key's name (`1` and `0` are switches only under a switch's name: `isSecretSetting`).
+ */
+export function isPlaceholder(value: string): boolean {
+  const v = value.trim();
+  return REFERENCE.test(v) || /^(true|false|yes|no|on|off)$/i.test(v) || TEMPLATE.test(v);
+}
