@@ -4,7 +4,7 @@
  * `command-password`, secret-rules.ts) or as entries of a `command` or `args` list; and the flag
  * whose value an entry is (`--password`, `hunter2`). Pure and synchronous.
  */
-import { SECRET_OBJECT_NAME, isSecretSetting } from './secret-names.js';
+import { isSecretSetting } from './secret-names.js';
 import { NAME } from './secret-shapes.js';
 
 /**
@@ -84,7 +84,7 @@ const SECRET_ID_FLAG = /[-_]id$/i;
 export function isSecretFlag(flag: string, value: string, setting: (name: string, value: string) => boolean = isSecretSetting): boolean {
   // the name first: most flags are no secret's, a verdict known by name
   if (!setting(flag, value) || NO_VALUE_FLAG.test(flag) || SECRET_SOURCE.test(value)) return false;
-  if (SECRET_NAME_FLAG.test(flag) && (SECRET_OBJECT_NAME.test(value) || value.startsWith('id='))) return false;
+  if (SECRET_NAME_FLAG.test(flag) && (NAME(value) || value.startsWith('id='))) return false;
   return !(SECRET_ID_FLAG.test(flag) && NAME(value));
 }
 

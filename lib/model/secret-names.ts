@@ -243,10 +243,10 @@ function namesASecret(name: string): boolean {
  * Whether the `value` of a custom resource's `{ name, value }` parameter holds a secret, by the rule
  * of a key (`isSecretSetting`): but a parameter whose name ends in `secret`, `secret-key` or
  * `secret-name` names a Secret or its key (Tekton's `{ name: docker-password-secret, value: regcred }`),
- * when its value is such a name; and a template is filled in by a controller (`isTemplated`).
+ * when its value is a name of words (not a client secret's hex or random letters and digits); and a template is filled in by a controller (`isTemplated`).
  */
 export function isSecretParameter(name: string, value: string): boolean {
-  if (isTemplated(value) || (SECRET_OBJECT_NAME.test(value) && namesASecret(name))) return false;
+  if (isTemplated(value) || (NAME(value) && namesASecret(name))) return false;
   return isSecretSetting(name, value);
 }
 

@@ -14,7 +14,7 @@ Shared by every
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName } from './secret-names.js';
-import { REFERENCE, isPlaceholderCredential } from './secret-shapes.js';
+import { NAME, REFERENCE, isPlaceholderCredential } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
 import { PASSWORD_CLIENTS, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
 
@@ -104,7 +104,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
         !/^(?:mailto|sips?|tel|xmpp|im|pres|acct|npm|from|to|cc|bcc|reply-to|sender)$/i.test(user) &&
         !REFERENCE.test(m[1]!) &&
         !/^[0-9]+:[0-9]+$/.test(`${user}:${m[1]}`) &&
-        isHost(m[2]!, m[3] !== undefined, m.input[m.index + m[0].length])
+        isHost(m[2]!, m[3] !== undefined, m.input[m.index + m[0].length], m[1]!)
       );
     },
   },
@@ -208,12 +208,13 @@ function userBefore(text: string, at: number): string | undefined {
 
 /**
  * Whether what follows `user:password@` is a host (`after`: the character after it, and its port): not
- * a version (`4.17.21`: digits that are no IPv4 address), nor one word with no port, path or Go
- * protocol after it (`appcompat@aar`, a Gradle artifact's type).
+ * a version (`4.17.21`: digits that are no IPv4 address), nor, after a "password" that is a plain
+ * word, one word with no port, path or Go protocol after it (`appcompat@aar`, a Gradle artifact's
+ * type); a Service's one-label name is a host (`app:Xk3q9vLm2pQ7wZ8r@mysql`).
  */
-function isHost(host: string, port: boolean, after: string | undefined): boolean {
+function isHost(host: string, port: boolean, after: string | undefined, password: string): boolean {
   if (/^[0-9.]+$/.test(host)) return /^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$/.test(host);
-  return port || host.includes('.') || after === '/' || after === '(';
+  return port || host.includes('.') || after === '/' || after === '(' || !NAME(password);
 }
 
 /** A query parameter's value as the server reads it (`%24%28TOKEN%29` is `$(TOKEN)`); as it is when it is no valid encoding. */

@@ -8,7 +8,7 @@
  * and synchronous.
  */
 import { isSecretFlag } from './command-line-secrets.js';
-import { isSecretName, isSecretSetting, words } from './secret-names.js';
+import { isSecretName, isSecretSetting } from './secret-names.js';
 import { NAME, isAddress } from './secret-shapes.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
@@ -115,17 +115,23 @@ export const SETTING_RULES: readonly SecretRule[] = [
 /**
  * Whether a line `name value` (`;` after the value: `ended`, as nginx ends a directive) holds a secret:
  * as `name=value` does (`secretSetting`), but for what a line of prose or of an nginx file is. `pass`
- * after another word is nginx's passing a request on (`proxy_pass`, `fastcgi_pass`, `uwsgi_pass`,
- * `grpc_pass`...), not a password, but for keepalived's `auth_pass`; a value that is an address (a URL,
- * `host:port`, `unix:/run/php.sock`) or, ended by `;`, a name (`scgi_pass backend;`, an upstream) is where
- * a request goes; a name that is one capitalized word starts a sentence (`Password required`, `Token expired`).
+ * in nginx's `proxy_pass`, `fastcgi_pass`, `uwsgi_pass`, `scgi_pass`, `grpc_pass` and `memcached_pass`
+ * is passing a request on, not a password (`db_pass`, `smtp_pass`, keepalived's `auth_pass` are
+ * passwords); a value that is an address (a URL, `host:port`, `unix:/run/php.sock`) or, after one of
+ * those directives and ended by `;`, a name (`scgi_pass backend;`, an upstream) is where a request
+ * goes; a capitalized word and a lower-case word make a sentence (`Password required`, `Token expired`).
  */
 function spacedSetting(name: string, value: string, ended: boolean): boolean {
   // the name first: most lines' names are no secret's, a verdict known by name
-  if (!secretSetting(name, value) || /^[A-Z][a-z]+$/.test(name) || isAddress(value) || (ended && NAME(value))) return false;
-  const w = words(name);
-  return !(w.length > 1 && w[w.length - 1] === 'pass' && w[w.length - 2] !== 'auth');
+  if (!secretSetting(name, value) || isAddress(value)) return false;
+  // a sentence: a capitalized word, then a lower-case word (`Password required`), not `Password Xk3q9...`
+  if (/^[A-Z][a-z]+$/.test(name) && /^[a-z]+$/.test(value)) return false;
+  // nginx passing a request on to an upstream by its name (`scgi_pass backend;`); other `*_pass` are passwords
+  return !(NGINX_PASS.test(name) && (!ended || NAME(value)));
 }
+
+/** nginx's directives that pass a request on (`proxy_pass`, `fastcgi_pass`...): their value is where it goes. */
+const NGINX_PASS = /^(?:proxy|fastcgi|uwsgi|scgi|grpc|memcached)_pass$/;
 
 /** An XML attribute and its quoted value. */
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;

@@ -13,6 +13,8 @@ import {
   maskValue,
 } from '../../lib/model/secret-rules.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
+import { isSecretFlag } from '../../lib/model/command-line-secrets.js';
+import { isSecretParameter } from '../../lib/model/secret-names.js';
 import { listFiles } from '../helpers/cli.js';
 import { REPO } from '../helpers/cli.js';
 import { NGINX_CONF, PUBLIC_CERTIFICATE, SECRET_SAMPLES } from '../helpers/secret-samples.js';
@@ -531,5 +533,36 @@ describe('maskValue', () => {
   it('says how long the value is, never what it is', () => {
     expect(maskValue('hunter2pw')).toBe('(a 9-character value, hidden)');
     expect(maskValue(98765432101)).toBe('(a 11-character value, hidden)');
+  });
+});
+
+describe("what the screen still finds beside the forms it lets pass (review of the false alarms' fixes)", () => {
+  const hex = 'a3f9c1d2e4b5a6978c0d1e2f3a4b5c6d7e8f9a0b';
+  it.each([
+    ['a password before a Service of one label', 'app:Xk3q9vLm2pQ7wZ8r@mysql', 'host-credentials'],
+    ['the same in an AMQP line', 'amqp app:Xk3q9vLm2pQ7wZ8r@rabbitmq', 'host-credentials'],
+    ['a password named db_pass, with a blank', 'db_pass Xk3q9vLm2pQ7wZ8r', 'spaced-setting'],
+    ['a password named smtp_pass, with a blank', 'smtp_pass Xk3q9vLm2pQ7wZ8r', 'spaced-setting'],
+    ['a capitalized name and a random value', 'Password Xk3q9vLm2pQ7wZ8r', 'spaced-setting'],
+    ['a password ended by a semicolon', 'password correcthorsebatterystaple;', 'spaced-setting'],
+  ])('finds %s', (_, text, rule) => {
+    expect(detectSecret(text)?.rule.id).toBe(rule);
+  });
+
+  it.each([
+    ['nginx passing to an upstream', 'scgi_pass backend;'],
+    ['a sentence', 'Password required'],
+    ["a Gradle artifact's type", "implementation 'com.android.support:appcompat@aar'"],
+  ])('lets %s pass', (_, text) => {
+    expect(detectSecret(text)).toBeUndefined();
+  });
+
+  it("finds a client secret of hex or random letters under a parameter named …secret, and a flag's --secret value, but not a Secret's name", () => {
+    expect(isSecretParameter('dex.clientSecret', hex)).toBe(true);
+    expect(isSecretParameter('client-secret', 'k8fj2mqp9xlz4vrtw7ybq3')).toBe(true);
+    expect(isSecretParameter('docker-password-secret', 'regcred')).toBe(false);
+    expect(isSecretFlag('secret', `${hex}${hex.slice(0, 24)}`)).toBe(true);
+    expect(isSecretFlag('secret', 'k8fj2mqp9xlz4vrtw7yb')).toBe(true);
+    expect(isSecretFlag('secret', 'my-secret')).toBe(false);
   });
 });
