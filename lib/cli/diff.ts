@@ -153,7 +153,7 @@ export const command: Command<Record<string, never>> = {
       removedStageDelivery(stage, deliveryOnDisk(project).targets, compiled.tree.get(DELIVERY_DIR), 'npm run synth prints the commands');
     if (command)
       io.stdout.write(
-        `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in ${delivered ? delivered.where : 'its cluster'} until deleted: ` +
+        `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in ${delivered ? `${delivered.where},` : 'its cluster'} until deleted: ` +
           `${delivered ? delivered.first : ''}${applyFirst(stage, holding)}${command}\n`,
       );
     // what the stages now using its namespace make, compiled for it when they were not (their output may not be written yet)

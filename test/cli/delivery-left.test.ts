@@ -409,7 +409,7 @@ describe('synth, when a delivered stage is removed', () => {
     const r = runCli('diff', ['qa'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      'npm run synth removes dist/qa/; its objects stay in https://prod.example.com:6443, where Application argocd/stagecraft-qa applied them until deleted: ' +
+      'npm run synth removes dist/qa/; its objects stay in https://prod.example.com:6443, where Application argocd/stagecraft-qa applied them, until deleted: ' +
         'first apply dist/delivery/argocd (the command on the third line of its inventory.txt), which prunes Application argocd/stagecraft-qa, ' +
         'else it applies them again from a revision that still holds dist/qa (a tag or a commit it follows); ' +
         'then, with kubectl pointed at https://prod.example.com:6443, kubectl delete ',
