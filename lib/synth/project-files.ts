@@ -3,10 +3,11 @@
  * that promote and switch edit, the schema): each new text is written beside its file as
  * `.<name>.stagecraft-tmp`, to be renamed onto it (for a symbolic link, onto the file it leads to).
  */
-import { chmodSync, chownSync, lstatSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
+import { writeFlushed } from '../model/flushed-file.cjs';
 import { tmpPath } from './disk.js';
 import { digestOf, type Rename } from './journal.js';
 
@@ -47,7 +48,8 @@ export function stageProjectFiles(
     replaces[to] = digestOf(abs(to));
     // a file-system error here is one of writing (main would take the failed open for a read)
     withFs(path, 'writing', () => {
-      writeFileSync(abs(tmpPath(path)), text);
+      // on the disk before the journal that renames it onto the team's source (a crash of the machine leaves no empty stage file)
+      writeFlushed(abs(tmpPath(path)), text);
       // the new text takes the old file's place with its owner, group and permissions (a stage
       // file kept 0600, or 0664 for a team's group), not those a new file gets from this user and the umask
       const old = statSync(abs(to), { throwIfNoEntry: false });

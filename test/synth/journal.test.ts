@@ -70,6 +70,13 @@ describe('the journal', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.flushedBeforeRename(join(dir, `${JOURNAL_FILE}.stagecraft-tmp`))).toBe(true);
   });
+
+  it("renames a stage file's new text that is on the disk (fsync): a crash of the machine leaves no empty stage file", () => {
+    const dir = promotableProject();
+    const r = runNotingFsyncs([RUN_SCRIPT, 'promote', 'test', 'qa'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.flushedBeforeRename(join(dir, 'environments', '.qa.yaml.stagecraft-tmp'))).toBe(true);
+  });
 });
 
 describe('a damaged journal', () => {
