@@ -10,7 +10,6 @@ import { DELIVERY_DIR } from '../delivery/index.js';
 import {
   clusterMoves,
   deletingKustomizationsRemoved,
-  deliveryOnDisk,
   deliveryTargets,
   kustomizationDeletesStage,
   removedStageDelivery,
@@ -147,10 +146,12 @@ export const command: Command<Record<string, never>> = {
     const holding = command ? stagesHolding(project, removed!) : [];
     // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for
     // the cluster it named (known when dist/delivery/ could be planned: not while another stage has problems)
+    // (dist/delivery/ as it is, read once for this line and for the delivery objects' diff below)
+    let deliveryTree: FileTree | undefined;
+    const deliveryBefore = () => (deliveryTree ??= readStageTree(project, DELIVERY_DIR));
+    const targets = () => (existsSync(join(project.root, DIST_DIR, DELIVERY_DIR)) ? deliveryTargets(deliveryBefore()) : new Map());
     const delivered =
-      command &&
-      compiled &&
-      removedStageDelivery(stage, deliveryOnDisk(project).targets, compiled.tree.get(DELIVERY_DIR), 'npm run synth prints the commands');
+      command && compiled && removedStageDelivery(stage, targets(), compiled.tree.get(DELIVERY_DIR), 'npm run synth prints the commands');
     if (command)
       io.stdout.write(
         `npm run synth removes ${DIST_DIR}/${stage}/; its objects stay in ${delivered ? `${delivered.where},` : 'its cluster'} until deleted: ` +
@@ -163,7 +164,7 @@ export const command: Command<Record<string, never>> = {
     if (notCompared) io.stderr.write(`${printProblem(notCompared, useColor(io))}\n`);
     if (!compiled || !delivers || notCompared) return ExitCode.ok;
     // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
-    const [before, after] = deliveryOf(stage, readStageTree(project, DELIVERY_DIR), compiled.tree.get(DELIVERY_DIR) ?? new Map());
+    const [before, after] = deliveryOf(stage, deliveryBefore(), compiled.tree.get(DELIVERY_DIR) ?? new Map());
     if (before.size === 0 && after.size === 0) return ExitCode.ok;
     const delivery = diffManifests(manifestsOf(before, `${DIST_DIR}/${DELIVERY_DIR}`), manifestsOf(after));
     io.stdout.write(formatDiff(delivery, { before: `${DIST_DIR}/${DELIVERY_DIR} (for ${stage})`, after: 'the sources' }));
