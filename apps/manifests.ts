@@ -223,8 +223,8 @@ function withNulls(rendered: unknown, written: unknown, top = false): unknown {
   }
   if (!changed) return rendered;
   const keys = [...new Set([...Object.keys(rendered), ...Object.keys(values)])];
-  // in cdk8s's order: sorted, apiVersion, kind and metadata first at the top
-  keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // in cdk8s's order: sorted as its sanitizeValue sorts them, apiVersion, kind and metadata first at the top
+  keys.sort();
   if (top) keys.sort((a, b) => TOP_KEYS.indexOf(b) - TOP_KEYS.indexOf(a));
   return Object.fromEntries(keys.map((k) => [k, Object.hasOwn(values, k) ? values[k] : rendered[k]]));
 }
