@@ -198,6 +198,20 @@ describe('compiling delivery', () => {
     expect(qa.spec).not.toHaveProperty('dependsOn');
   });
 
+  it("gives a Flux stage whose rollout or migration takes longer than 5 minutes the timeout its sync: (or the project file's) says, at its line when it is no duration", () => {
+    const slow = { file: 'stagecraft.yaml', text: `${PROJECT}  sync: { timeout: 20m }\n` };
+    const compiled = compileStages(
+      sources({ qa: stage('{ cluster: nonprod }'), production: stage('{ cluster: prod, sync: { timeout: 1h30m } }') }),
+      { project: slow, delivery: true },
+    );
+    const tree = compiled.tree.get(DELIVERY_DIR)!;
+    expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ wait: true, timeout: '20m' });
+    expect(docs(tree.get('flux/10-production.yaml')!)[0].spec).toMatchObject({ wait: true, timeout: '1h30m' });
+    expect(
+      problemsOf(() => compileStages(sources({ qa: stage('{ cluster: nonprod, sync: { timeout: 20 } }') }), { project, delivery: true })),
+    ).toEqual(['environments/qa.yaml:3:48: delivery.sync.timeout must be a duration such as 15m or 1h30m (found 20)']);
+  });
+
   it("has Flux leave a stage's objects in its cluster when the stage's Kustomization is deleted (removed, moved to Argo CD, no longer delivered), pruning or not", () => {
     // the delivery apply command prunes the Kustomization of a stage Flux no longer delivers; with Flux's default
     // deletionPolicy (MirrorPrune) and prune: true, Flux would then delete every object of the stage, its Namespace and
