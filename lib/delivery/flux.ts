@@ -14,6 +14,13 @@ export const FLUX_NAMESPACE = 'flux-system';
 const SOURCE_INTERVAL = '1m';
 const APPLY_INTERVAL = '10m';
 /**
+ * How soon Flux tries a failed stage again (an apply refused, objects not ready within the timeout).
+ * Flux's default is the interval: a stage that failed on something passing (a webhook not yet
+ * answering, a CRD being created, a slow rollout past its timeout) stayed failed for 10 minutes, and
+ * the stages that depend on it waited as long. Argo CD tries a failed sync again after seconds (argocd.ts).
+ */
+const RETRY_INTERVAL = '2m';
+/**
  * How long applying a stage and waiting for its objects to become ready (`wait: true`) may take
  * before the Kustomization is marked failed, when the stage's `sync.timeout` says nothing. Flux's own
  * default is the interval; past it the stage is not ready, the stages that depend on it wait, and
@@ -65,6 +72,7 @@ export function kustomization(p: DeliveryPlan, labels: Record<string, string>): 
     metadata: { name: `${p.project}-${p.stage}`, namespace: FLUX_NAMESPACE, labels },
     spec: {
       interval: APPLY_INTERVAL,
+      retryInterval: RETRY_INTERVAL,
       path: `./dist/${p.stage}`,
       prune: p.sync.prune,
       deletionPolicy: DELETION_POLICY,

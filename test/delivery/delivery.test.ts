@@ -185,6 +185,7 @@ describe('compiling delivery', () => {
     const [production] = docs(tree.get('flux/10-production.yaml')!);
     expect(production.spec).toEqual({
       interval: '10m',
+      retryInterval: '2m',
       path: './dist/production',
       prune: true,
       deletionPolicy: 'Orphan',
@@ -196,6 +197,11 @@ describe('compiling delivery', () => {
     const [qa] = docs(tree.get('flux/10-qa.yaml')!);
     expect(qa.spec).toMatchObject({ path: './dist/qa', kubeConfig: { secretRef: { name: 'nonprod-kubeconfig' } } });
     expect(qa.spec).not.toHaveProperty('dependsOn');
+  });
+
+  it('has Flux try a failed stage again after 2 minutes rather than at its 10-minute interval, so that the stages depending on it wait no longer', () => {
+    const compiled = compileStages(sources({ qa: stage('{ cluster: nonprod }') }), { project, delivery: true });
+    expect(docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ interval: '10m', retryInterval: '2m' });
   });
 
   it("gives a Flux stage whose rollout or migration takes longer than 5 minutes the timeout its sync: (or the project file's) says, at its line when it is no duration", () => {
