@@ -122,10 +122,21 @@ const FLUX_URL = /^(https?|ssh):\/\//;
 /** A bare revision that reads as a release tag (v1.2.3, 2.0.1-rc.1), which Flux would look for as a branch. */
 const TAG_LIKE = /^v?\d+(\.\d+)+([-+][\w.-]+)?$/;
 
+/**
+ * An scp-style URL (`git@git.example.com:platform/app.git`) as the `ssh://` URL that Git hosts read
+ * as the same repository (`ssh://git@git.example.com/platform/app.git`); undefined for another URL.
+ * (On a plain ssh server the scp path is from the user's home directory, the ssh:// one from the root;
+ * Git hosts serve both at one place.)
+ */
+export function scpAsSsh(url: string): string | undefined {
+  const scp = /^([\w.-]+)@([\w.-]+):\/?(\S+)$/.exec(url);
+  return scp ? `ssh://${scp[1]}@${scp[2]}/${scp[3]}` : undefined;
+}
+
 /** `url` (scp-style `user@host:path`, or `git://host/path`) written as Flux reads it, with the wording of the hint. */
 function fluxForm(url: string): string {
-  const scp = /^([\w.-]+)@([\w.-]+):\/?(\S+)$/.exec(url);
-  if (scp) return `write it as ssh://${scp[1]}@${scp[2]}/${scp[3]}`;
+  const ssh = scpAsSsh(url);
+  if (ssh) return `write it as ${ssh}`;
   const git = /^git:\/\/([^/:]+)(:\d+)?\/(\S+)$/.exec(url);
   if (git) return `write https://${git[1]}/${git[3]} or ssh://git@${git[1]}/${git[3]}`;
   return 'write an https:// or ssh:// URL, such as ssh://git@git.example.com/platform/stagecraft.git';

@@ -2,6 +2,7 @@
  * URLs as compared: two spellings of one address (a trailing `/`, a host in capitals, the default
  * port) are one cluster's API server or one Git repository. Pure.
  */
+import { scpAsSsh } from '../config/delivery.js';
 
 /**
  * `url` as compared: scheme and host in lower case, without the scheme's default port and any
@@ -19,5 +20,9 @@ export function normalUrl(url: string): string {
   }
 }
 
-/** `normalUrl` of a Git repository, without the `.git` its hosts let one leave out (`.../app.git` is `.../app`). */
-export const normalRepositoryUrl = (url: string): string => normalUrl(url).replace(/\.git$/, '');
+/**
+ * `normalUrl` of a Git repository, without the `.git` its hosts let one leave out (`.../app.git` is
+ * `.../app`), and an scp-style URL as its `ssh://` form (`git@host:team/app` is `ssh://git@host/team/app`):
+ * Flux clones only the second, so a stage delivered by Flux writes it for the project file's first.
+ */
+export const normalRepositoryUrl = (url: string): string => normalUrl(scpAsSsh(url) ?? url).replace(/\.git$/, '');

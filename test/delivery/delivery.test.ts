@@ -352,6 +352,26 @@ describe('compiling delivery', () => {
     ]);
   });
 
+  it("clones with the project file's secret a Flux stage that writes the project file's scp-style url in its ssh:// form, which Flux reads", () => {
+    // the project file's git@host:path is Argo CD's; Flux clones only ssh://, so the stage spells the same repository so
+    const SCP = ARGOCD_PROJECT.replace(
+      '{ url: https://git.example.com/team/app.git, revision: main }',
+      '{ url: "git@git.example.com:team/app.git", revision: main, secret: git-credentials }',
+    );
+    const compiled = compileStages(
+      sources({ qa: stage('{ cluster: nonprod, engine: flux, repository: { url: "ssh://git@git.example.com/team/app.git" } }') }),
+      {
+        project: {
+          file: 'stagecraft.yaml',
+          text: SCP.replace('nonprod: { server: https://nonprod.example.com:6443 }', 'nonprod: { kubeConfigSecret: nonprod-kubeconfig }'),
+        },
+        delivery: true,
+      },
+    );
+    const [repository] = docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/00-stagecraft.yaml')!);
+    expect(repository.spec).toMatchObject({ url: 'ssh://git@git.example.com/team/app.git', secretRef: { name: 'git-credentials' } });
+  });
+
   it("refuses two stages that follow one repository and revision with other credentials, at the later stage's secret, naming both", () => {
     const run = () =>
       compileStages(

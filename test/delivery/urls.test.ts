@@ -15,4 +15,10 @@ describe('URLs as compared', () => {
     expect(normalRepositoryUrl('https://git.example.com/team/app.git/')).toBe(normalRepositoryUrl('https://git.example.com/team/app'));
     expect(normalRepositoryUrl('https://git.example.com/team/app')).not.toBe(normalRepositoryUrl('https://git.example.com/team/other'));
   });
+
+  it('read an scp-style repository URL and its ssh:// form as one, as Git hosts serve them', () => {
+    expect(normalRepositoryUrl('git@Git.example.com:team/app.git')).toBe(normalRepositoryUrl('ssh://git@git.example.com/team/app'));
+    expect(normalRepositoryUrl('git@git.example.com:/team/app.git')).toBe(normalRepositoryUrl('ssh://git@git.example.com/team/app.git'));
+    expect(normalRepositoryUrl('git@git.example.com:team/app')).not.toBe(normalRepositoryUrl('ssh://deploy@git.example.com/team/app'));
+  });
 });
