@@ -9,12 +9,16 @@ import { scpAsSsh } from '../config/delivery.js';
  * trailing `/` (`https://Git.example.com:443/team/app/` is `https://git.example.com/team/app`);
  * one that does not parse as a URL (scp-style `git@host:path`) only without the trailing `/`.
  */
+/** The default ports of the schemes that URL does not know (it leaves out those of http and https itself). */
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'ssh:': '22', 'git:': '9418' };
+
 export function normalUrl(url: string): string {
   try {
     const u = new URL(url);
     const user = u.username ? `${u.username}@` : '';
+    const host = u.port === DEFAULT_PORTS[u.protocol] ? u.hostname : u.host;
     // the host in lower case here too: URL lowers it for http(s) only, not for ssh://
-    return `${u.protocol}//${user}${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+    return `${u.protocol}//${user}${host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
   } catch {
     return url.replace(/\/+$/, '');
   }

@@ -7,6 +7,9 @@ describe('URLs as compared', () => {
     ['https://NonProd.Example.com:443/', 'https://nonprod.example.com'],
     ['ssh://git@Git.example.com/team/app.git//', 'ssh://git@git.example.com/team/app.git'],
     ['git@git.example.com:team/app.git/', 'git@git.example.com:team/app.git'],
+    ['ssh://git@git.example.com:22/team/app.git', 'ssh://git@git.example.com/team/app.git'],
+    ['ssh://git@git.example.com:2222/team/app.git', 'ssh://git@git.example.com:2222/team/app.git'],
+    ['git://git.example.com:9418/team/app.git', 'git://git.example.com/team/app.git'],
   ])('read %s as %s', (url, normal) => {
     expect(normalUrl(url)).toBe(normal);
   });
