@@ -29,6 +29,9 @@ import { STAGE_LABEL } from '../model/labels.js';
 import { sameCluster, targetOf, type StageTarget } from '../delivery/target.js';
 import { andList } from '../model/limits.js';
 import { DIST_DIR, readStageTree, type Project } from './project.js';
+import { readInputFile } from './read-file.js';
+import { PROJECT_FILE, loadProjectFile } from '../config/project-file.js';
+import type { ClusterSpec } from '../config/delivery.js';
 
 const FLUX_DIR = `${DELIVERY_DIR}/flux`;
 
@@ -282,13 +285,16 @@ function howToTell(was: StageTarget, now: StageTarget): string {
  * claims and data too, while it starts on new, empty claims in the other. A cluster named another
  * way (another server URL, a name for a server URL, another kubeconfig Secret: `sameCluster`) may be the same one, where
  * deleting the stage would delete it at work, data too: the warning says it may be another, and the
- * hint deletes only once that is found to be so.
+ * hint deletes only once that is found to be so; a cluster of the project file that names both ways
+ * (`declared`: a server beside a kubeconfig Secret) is one, and nothing is said.
  * @param inventoryOf the stage's inventory as it was (the objects left in the old cluster)
+ * @param declared the clusters of the project file as it is now (`declaredClusters`)
  */
 export function clusterMoves(
   before: ReadonlyMap<string, StageTarget>,
   after: FileTree | undefined,
   inventoryOf: (stage: string) => string | undefined,
+  declared: readonly ClusterSpec[] = [],
 ): Problem[] {
   const targets = deliveryTargets(after ?? new Map());
   return [...targets].flatMap(([key, now]) => {
@@ -297,7 +303,7 @@ export function clusterMoves(
     const other = `${ENGINES.find((e) => `${e}/${now.stage}` !== key)}/${now.stage}`;
     const wasKey = before.has(key) ? key : !targets.has(other) && before.has(other) ? other : undefined;
     const was = wasKey === undefined ? undefined : before.get(wasKey);
-    const same = was && sameCluster(was, now);
+    const same = was && sameCluster(was, now, declared);
     if (!was || same === 'same') return [];
     const engine = wasKey!.split('/')[0] === 'flux' ? 'Flux' : 'Argo CD';
     const inventory = inventoryOf(now.stage);
@@ -330,6 +336,21 @@ export function clusterMoves(
       },
     ];
   });
+}
+
+/**
+ * The clusters the project file declares now (`delivery.clusters`), for `clusterMoves`: none when it
+ * is missing or has problems (those stop the synthesis before it gets there), so nothing is taken as declared.
+ */
+export function declaredClusters(project: Project): ClusterSpec[] {
+  const path = join(project.root, PROJECT_FILE);
+  if (!existsSync(path)) return [];
+  try {
+    return Object.values(loadProjectFile(readInputFile(path, PROJECT_FILE).text).delivery?.clusters ?? {});
+  } catch (e) {
+    if (e instanceof ProblemsError) return [];
+    throw e;
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import {
   clusterMoves,
+  declaredClusters,
   deletingKustomizationsRemoved,
   deliveryTargets,
   kustomizationDeletesStage,
@@ -173,7 +174,14 @@ export const command: Command<Record<string, never>> = {
     const deleting = deletingKustomizationsRemoved(before, delivery.removed).map((k) => kustomizationDeletesStage(k, pruned));
     // delivered to another cluster, which keeps what the engine applied there: said before synth, as synth says it
     const inventory = stageTree.get(INVENTORY_FILE);
-    deleting.push(...clusterMoves(deliveryTargets(before), after, () => (inventory === undefined ? undefined : fileText(inventory))));
+    deleting.push(
+      ...clusterMoves(
+        deliveryTargets(before),
+        after,
+        () => (inventory === undefined ? undefined : fileText(inventory)),
+        declaredClusters(project),
+      ),
+    );
     if (deleting.length) io.stderr.write(`${deleting.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     return ExitCode.ok;
   },

@@ -32,6 +32,7 @@ import type { Engine } from '../model/engines.js';
 import {
   argocdOrder,
   clusterMoves,
+  declaredClusters,
   deliveryChanges,
   deliveryOnDisk,
   engineLeft,
@@ -248,7 +249,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const notPruned = engineGone.includes('flux') || renamed.some((r) => r.engine === 'flux');
     const pruned = [
       ...(notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k))),
-      ...(planned ? clusterMoves(targets.targets, delivery, (s) => targets.inventories.get(s)) : []),
+      ...(planned ? clusterMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(project)) : []),
     ];
     if (pruned.length) io.stderr.write(`${pruned.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     printTotal(io, reports, verbose, compiled.notices.length + pruned.length + (deliveryStale ? 1 : 0) + (written.foreignFiles ? 1 : 0));

@@ -13,6 +13,9 @@ export { ENGINES, type Engine };
 const Url = (description: string) =>
   Type.String({ minLength: 1, pattern: '^(https?|ssh|git)://\\S+$|^[\\w.-]+@[\\w.-]+:\\S+$', expected: 'a Git or HTTPS URL', description });
 
+/** A Go duration, as Flux and the External Secrets Operator read one (`15m`, `1h30m`). */
+const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
+
 const Sync = Settings(
   {
     automated: Type.Optional(Type.Boolean({ description: 'Apply every new commit without a person asking for it. @default true' })),
@@ -21,6 +24,14 @@ const Sync = Settings(
       Type.Boolean({
         description:
           'Put back what someone changed by hand in the cluster (Argo CD selfHeal). Flux always does: false is refused for a stage Flux applies automatically. @default true',
+      }),
+    ),
+    timeout: Type.Optional(
+      Type.String({
+        pattern: DURATION,
+        expected: 'a duration such as 15m or 1h30m',
+        description:
+          "Flux: how long applying the stage and waiting for its objects to become ready may take (the Kustomization's timeout); past it the stage is marked failed, is tried again after a retry interval, and the stages that depend on it wait. A stage whose rollout or database migration Job takes longer needs more. Argo CD waits for health without a limit of its own and reads none here. @default 5m",
       }),
     ),
   },
@@ -111,10 +122,21 @@ const FLUX_URL = /^(https?|ssh):\/\//;
 /** A bare revision that reads as a release tag (v1.2.3, 2.0.1-rc.1), which Flux would look for as a branch. */
 const TAG_LIKE = /^v?\d+(\.\d+)+([-+][\w.-]+)?$/;
 
+/**
+ * An scp-style URL (`git@git.example.com:platform/app.git`) as the `ssh://` URL that Git hosts read
+ * as the same repository (`ssh://git@git.example.com/platform/app.git`); undefined for another URL.
+ * (On a plain ssh server the scp path is from the user's home directory, the ssh:// one from the root;
+ * Git hosts serve both at one place.)
+ */
+export function scpAsSsh(url: string): string | undefined {
+  const scp = /^([\w.-]+)@([\w.-]+):\/?(\S+)$/.exec(url);
+  return scp ? `ssh://${scp[1]}@${scp[2]}/${scp[3]}` : undefined;
+}
+
 /** `url` (scp-style `user@host:path`, or `git://host/path`) written as Flux reads it, with the wording of the hint. */
 function fluxForm(url: string): string {
-  const scp = /^([\w.-]+)@([\w.-]+):\/?(\S+)$/.exec(url);
-  if (scp) return `write it as ssh://${scp[1]}@${scp[2]}/${scp[3]}`;
+  const ssh = scpAsSsh(url);
+  if (ssh) return `write it as ${ssh}`;
   const git = /^git:\/\/([^/:]+)(:\d+)?\/(\S+)$/.exec(url);
   if (git) return `write https://${git[1]}/${git[3]} or ssh://git@${git[1]}/${git[3]}`;
   return 'write an https:// or ssh:// URL, such as ssh://git@git.example.com/platform/stagecraft.git';
@@ -252,13 +274,13 @@ export function syncMismatches(
   ];
 }
 
-/** A sync policy's settings as the engines take them: each as written, else its default (every one true). */
-export function resolvedSync(sync: { readonly automated?: boolean; readonly prune?: boolean; readonly selfHeal?: boolean } = {}): {
-  automated: boolean;
-  prune: boolean;
-  selfHeal: boolean;
-} {
-  return { automated: sync.automated ?? true, prune: sync.prune ?? true, selfHeal: sync.selfHeal ?? true };
+/** A sync policy's settings as the engines take them: each as written, else its default (every one true; `timeout` the engine's). */
+export function resolvedSync(
+  sync: { readonly automated?: boolean; readonly prune?: boolean; readonly selfHeal?: boolean; readonly timeout?: string } = {},
+): { automated: boolean; prune: boolean; selfHeal: boolean; timeout?: string } {
+  const resolved = { automated: sync.automated ?? true, prune: sync.prune ?? true, selfHeal: sync.selfHeal ?? true };
+  // no default here: each engine has its own (Flux's in lib/delivery/flux.ts; Argo CD has none)
+  return sync.timeout === undefined ? resolved : { ...resolved, timeout: sync.timeout };
 }
 
 export const ProjectFileSchema = Settings(
@@ -277,7 +299,7 @@ export const SecretStoreSettings = Settings(
     kind: Type.Optional(StringEnum(['SecretStore', 'ClusterSecretStore'], { description: 'Its kind. @default ClusterSecretStore' })),
     refreshInterval: Type.Optional(
       Type.String({
-        pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+        pattern: DURATION,
         description: 'How often the operator reads the store again. @default 1h',
       }),
     ),

@@ -21,7 +21,8 @@ export interface DeliveryPlan {
   readonly repository: { readonly url: string; readonly revision: string; readonly secret?: string };
   /** Flux: the name of the GitRepository that follows `repository` (lib/delivery/source-name.ts). @default - none (Argo CD) */
   readonly source?: string;
-  readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
+  /** The sync policy; `timeout`, Flux's Kustomization timeout. @default - timeout: the engine's (lib/delivery/flux.ts) */
+  readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean; readonly timeout?: string };
   /** The stage's namespace and every namespace its objects live in, sorted (the Argo CD AppProject's destinations). */
   readonly namespaces: readonly string[];
   /** `group/kind` of every kind the stage has, by scope, sorted (for Argo CD's resource allow-lists). */

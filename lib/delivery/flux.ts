@@ -13,7 +13,19 @@ export const FLUX_NAMESPACE = 'flux-system';
 /** How often Flux looks for new commits, and applies the stage again to undo drift. */
 const SOURCE_INTERVAL = '1m';
 const APPLY_INTERVAL = '10m';
-/** How long a stage's objects may take to become ready before the Kustomization fails. */
+/**
+ * How soon Flux tries a failed stage again (an apply refused, objects not ready within the timeout).
+ * Flux's default is the interval: a stage that failed on something passing (a webhook not yet
+ * answering, a CRD being created, a slow rollout past its timeout) stayed failed for 10 minutes, and
+ * the stages that depend on it waited as long. Argo CD tries a failed sync again after seconds (argocd.ts).
+ */
+const RETRY_INTERVAL = '2m';
+/**
+ * How long applying a stage and waiting for its objects to become ready (`wait: true`) may take
+ * before the Kustomization is marked failed, when the stage's `sync.timeout` says nothing. Flux's own
+ * default is the interval; past it the stage is not ready, the stages that depend on it wait, and
+ * Flux tries again after its retry interval. A stage whose rollout or migration Job takes longer sets more.
+ */
 const READY_TIMEOUT = '5m';
 /**
  * What Flux does with a stage's objects when its Kustomization is deleted: the delivery apply command
@@ -60,11 +72,12 @@ export function kustomization(p: DeliveryPlan, labels: Record<string, string>): 
     metadata: { name: `${p.project}-${p.stage}`, namespace: FLUX_NAMESPACE, labels },
     spec: {
       interval: APPLY_INTERVAL,
+      retryInterval: RETRY_INTERVAL,
       path: `./dist/${p.stage}`,
       prune: p.sync.prune,
       deletionPolicy: DELETION_POLICY,
       wait: true,
-      timeout: READY_TIMEOUT,
+      timeout: p.sync.timeout ?? READY_TIMEOUT,
       sourceRef: { kind: 'GitRepository', name: p.source! },
       ...(p.after !== undefined ? { dependsOn: [{ name: `${p.project}-${p.after}` }] } : {}),
       ...(p.cluster.kubeConfigSecret ? { kubeConfig: { secretRef: { name: p.cluster.kubeConfigSecret } } } : {}),

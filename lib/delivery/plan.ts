@@ -124,8 +124,13 @@ export function planDelivery(
     const defaultRepository = { url: defaults.repository?.url, revision: defaults.repository?.revision ?? DEFAULT_REVISION };
     // Flux: the project file's repository spelt another way (.git, a trailing /, a host in capitals) is
     // followed as the project file spells it, so by the GitRepository of the project's (no second one
-    // polling and storing the same repository); Argo CD matches repositories by the address they reach
-    const followed = engine === 'flux' && !another ? (defaults.repository?.url ?? url) : url;
+    // polling and storing the same repository), unless Flux cannot clone that spelling (the project file's
+    // scp-style git@host:path, which a Flux stage writes as ssh://); Argo CD matches repositories by the address they reach
+    const projectUrl = defaults.repository?.url;
+    const followed =
+      engine === 'flux' && !another && projectUrl !== undefined && !repositoryMismatches(engine, { url: projectUrl }).length
+        ? projectUrl
+        : url;
     plans.push({
       stage: s.stage,
       namespace: s.namespace,

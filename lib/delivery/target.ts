@@ -3,6 +3,7 @@
  * it: a synthesis compares it with the one it replaces, since neither engine deletes what it applied
  * from a cluster it no longer targets (lib/cli/delivery-left.ts says so). Pure.
  */
+import type { ClusterSpec } from '../config/delivery.js';
 import { normalUrl } from './urls.js';
 
 /**
@@ -56,15 +57,26 @@ export function targetOf(o: unknown): StageTarget | undefined {
   return { subject, stage, cluster: 'the cluster Flux runs in', form: 'own', id: '' };
 }
 
+/** Whether the cluster `c` of the project file is what `t` names (its server, Argo CD name or kubeconfig Secret). */
+function declares(c: ClusterSpec, t: StageTarget): boolean {
+  if (t.form === 'server') return c.server !== undefined && normalUrl(c.server) === t.id;
+  if (t.form === 'name') return c.name === t.id;
+  return t.form === 'kubeconfig' && c.kubeConfigSecret === t.id;
+}
+
 /**
- * Whether two targets of one engine name one cluster: `same` when written alike; `other` for two
- * Argo CD names (Argo CD keeps one cluster per server, under one name); else `maybe`: two server
- * URLs (one API server answers at several: `https://kubernetes.default.svc`, its service IP, its
- * public address), a name and a server URL, two kubeconfig Secrets (whose kubeconfigs may point at
- * one server) or Flux's own cluster and a kubeconfig Secret may name one cluster two ways, which
- * nothing in dist/ tells.
+ * Whether two targets name one cluster: `same` when written alike, or when one cluster of the
+ * project file (`declared`) names both ways (`server:` or `name:` beside `kubeConfigSecret:`: a stage
+ * moved to the other engine on it); `other` for two Argo CD names (Argo CD keeps one cluster per
+ * server, under one name); else `maybe`: two server URLs (one API server answers at several:
+ * `https://kubernetes.default.svc`, its service IP, its public address), a name and a server URL,
+ * two kubeconfig Secrets (whose kubeconfigs may point at one server) or Flux's own cluster and a
+ * kubeconfig Secret may name one cluster two ways, which nothing in dist/ tells. (Flux's own cluster
+ * is declared by no setting, so a cluster without kubeConfigSecret is never taken as declaring it.)
+ * @param declared the clusters of the project file as it is now (`delivery.clusters`)
  */
-export function sameCluster(a: StageTarget, b: StageTarget): 'same' | 'other' | 'maybe' {
+export function sameCluster(a: StageTarget, b: StageTarget, declared: readonly ClusterSpec[] = []): 'same' | 'other' | 'maybe' {
   if (a.form === b.form && a.id === b.id) return 'same';
+  if (declared.some((c) => declares(c, a) && declares(c, b))) return 'same';
   return a.form === 'name' && b.form === 'name' ? 'other' : 'maybe';
 }

@@ -2,22 +2,31 @@
  * URLs as compared: two spellings of one address (a trailing `/`, a host in capitals, the default
  * port) are one cluster's API server or one Git repository. Pure.
  */
+import { scpAsSsh } from '../config/delivery.js';
 
 /**
  * `url` as compared: scheme and host in lower case, without the scheme's default port and any
  * trailing `/` (`https://Git.example.com:443/team/app/` is `https://git.example.com/team/app`);
  * one that does not parse as a URL (scp-style `git@host:path`) only without the trailing `/`.
  */
+/** The default ports of the schemes that URL does not know (it leaves out those of http and https itself). */
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'ssh:': '22', 'git:': '9418' };
+
 export function normalUrl(url: string): string {
   try {
     const u = new URL(url);
     const user = u.username ? `${u.username}@` : '';
+    const host = u.port === DEFAULT_PORTS[u.protocol] ? u.hostname : u.host;
     // the host in lower case here too: URL lowers it for http(s) only, not for ssh://
-    return `${u.protocol}//${user}${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+    return `${u.protocol}//${user}${host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
   } catch {
     return url.replace(/\/+$/, '');
   }
 }
 
-/** `normalUrl` of a Git repository, without the `.git` its hosts let one leave out (`.../app.git` is `.../app`). */
-export const normalRepositoryUrl = (url: string): string => normalUrl(url).replace(/\.git$/, '');
+/**
+ * `normalUrl` of a Git repository, without the `.git` its hosts let one leave out (`.../app.git` is
+ * `.../app`), and an scp-style URL as its `ssh://` form (`git@host:team/app` is `ssh://git@host/team/app`):
+ * Flux clones only the second, so a stage delivered by Flux writes it for the project file's first.
+ */
+export const normalRepositoryUrl = (url: string): string => normalUrl(scpAsSsh(url) ?? url).replace(/\.git$/, '');

@@ -476,7 +476,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/repository-credentials',
     'Credentials in a repository URL',
-    'A user name over https://, a password or a query (?private_token=) in delivery.repository.url would go into dist/delivery/: write the URL without them, and give the credentials to the engine (Argo CD: a repository Secret in argocd; Flux: the Secret that delivery.repository.secret names).',
+    "A user name over https://, a password or a query (?private_token=) in delivery.repository.url would go into dist/delivery/: write the URL without them, and give the credentials to the engine (Argo CD: a repository Secret in argocd; Flux: the Secret that delivery.repository.secret names). A stage's secrets.allow does not excuse it: that exception lets a value into dist/, and no credential belongs there.",
   ),
   row(
     'delivery/revision',

@@ -243,6 +243,23 @@ describe('synth, when a stage is delivered to another cluster', () => {
     );
   });
 
+  it.each([
+    ['Argo CD to Flux', 'argocd', 'flux'],
+    ['Flux to Argo CD', 'flux', 'argocd'],
+  ])(
+    'says nothing when the stage moves from %s on a cluster that stagecraft.yaml names both ways, by its server and its kubeconfig Secret',
+    (_, from, to) => {
+      const both = PROJECT.replace(
+        '{ kubeConfigSecret: nonprod-kubeconfig }',
+        '{ server: https://nonprod.example.com:6443, kubeConfigSecret: nonprod-kubeconfig }',
+      );
+      const { dir, stderr } = synthMoved(both.replace('engine: flux', `engine: ${from}`), both.replace('engine: flux', `engine: ${to}`));
+      expect(readdirSync(join(dir, 'dist', 'delivery'))).toEqual([to]);
+      expect(stderr).not.toContain('delivery/moves-cluster');
+      expect(stderr).not.toContain('applies dist/qa');
+    },
+  );
+
   it('is said by npm run diff of the stage before synth', () => {
     const dir = tempProject({ qa: qaOn('nonprod') });
     writeFileSync(join(dir, 'stagecraft.yaml'), ARGOCD_PROJECT);

@@ -185,6 +185,7 @@ describe('compiling delivery', () => {
     const [production] = docs(tree.get('flux/10-production.yaml')!);
     expect(production.spec).toEqual({
       interval: '10m',
+      retryInterval: '2m',
       path: './dist/production',
       prune: true,
       deletionPolicy: 'Orphan',
@@ -196,6 +197,25 @@ describe('compiling delivery', () => {
     const [qa] = docs(tree.get('flux/10-qa.yaml')!);
     expect(qa.spec).toMatchObject({ path: './dist/qa', kubeConfig: { secretRef: { name: 'nonprod-kubeconfig' } } });
     expect(qa.spec).not.toHaveProperty('dependsOn');
+  });
+
+  it('has Flux try a failed stage again after 2 minutes rather than at its 10-minute interval, so that the stages depending on it wait no longer', () => {
+    const compiled = compileStages(sources({ qa: stage('{ cluster: nonprod }') }), { project, delivery: true });
+    expect(docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ interval: '10m', retryInterval: '2m' });
+  });
+
+  it("gives a Flux stage whose rollout or migration takes longer than 5 minutes the timeout its sync: (or the project file's) says, at its line when it is no duration", () => {
+    const slow = { file: 'stagecraft.yaml', text: `${PROJECT}  sync: { timeout: 20m }\n` };
+    const compiled = compileStages(
+      sources({ qa: stage('{ cluster: nonprod }'), production: stage('{ cluster: prod, sync: { timeout: 1h30m } }') }),
+      { project: slow, delivery: true },
+    );
+    const tree = compiled.tree.get(DELIVERY_DIR)!;
+    expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ wait: true, timeout: '20m' });
+    expect(docs(tree.get('flux/10-production.yaml')!)[0].spec).toMatchObject({ wait: true, timeout: '1h30m' });
+    expect(
+      problemsOf(() => compileStages(sources({ qa: stage('{ cluster: nonprod, sync: { timeout: 20 } }') }), { project, delivery: true })),
+    ).toEqual(['environments/qa.yaml:3:48: delivery.sync.timeout must be a duration such as 15m or 1h30m (found 20)']);
   });
 
   it("has Flux leave a stage's objects in its cluster when the stage's Kustomization is deleted (removed, moved to Argo CD, no longer delivered), pruning or not", () => {
@@ -330,6 +350,26 @@ describe('compiling delivery', () => {
       ['stagecraft-release', 'https://git.example.com/team/app.git', { name: 'git-credentials' }],
       ['stagecraft-v2', 'https://git.example.com/team/app.git', { name: 'git-credentials' }],
     ]);
+  });
+
+  it("clones with the project file's secret a Flux stage that writes the project file's scp-style url in its ssh:// form, which Flux reads", () => {
+    // the project file's git@host:path is Argo CD's; Flux clones only ssh://, so the stage spells the same repository so
+    const SCP = ARGOCD_PROJECT.replace(
+      '{ url: https://git.example.com/team/app.git, revision: main }',
+      '{ url: "git@git.example.com:team/app.git", revision: main, secret: git-credentials }',
+    );
+    const compiled = compileStages(
+      sources({ qa: stage('{ cluster: nonprod, engine: flux, repository: { url: "ssh://git@git.example.com/team/app.git" } }') }),
+      {
+        project: {
+          file: 'stagecraft.yaml',
+          text: SCP.replace('nonprod: { server: https://nonprod.example.com:6443 }', 'nonprod: { kubeConfigSecret: nonprod-kubeconfig }'),
+        },
+        delivery: true,
+      },
+    );
+    const [repository] = docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/00-stagecraft.yaml')!);
+    expect(repository.spec).toMatchObject({ url: 'ssh://git@git.example.com/team/app.git', secretRef: { name: 'git-credentials' } });
   });
 
   it("refuses two stages that follow one repository and revision with other credentials, at the later stage's secret, naming both", () => {

@@ -7,6 +7,9 @@ describe('URLs as compared', () => {
     ['https://NonProd.Example.com:443/', 'https://nonprod.example.com'],
     ['ssh://git@Git.example.com/team/app.git//', 'ssh://git@git.example.com/team/app.git'],
     ['git@git.example.com:team/app.git/', 'git@git.example.com:team/app.git'],
+    ['ssh://git@git.example.com:22/team/app.git', 'ssh://git@git.example.com/team/app.git'],
+    ['ssh://git@git.example.com:2222/team/app.git', 'ssh://git@git.example.com:2222/team/app.git'],
+    ['git://git.example.com:9418/team/app.git', 'git://git.example.com/team/app.git'],
   ])('read %s as %s', (url, normal) => {
     expect(normalUrl(url)).toBe(normal);
   });
@@ -14,5 +17,11 @@ describe('URLs as compared', () => {
   it('read a repository with and without .git as one', () => {
     expect(normalRepositoryUrl('https://git.example.com/team/app.git/')).toBe(normalRepositoryUrl('https://git.example.com/team/app'));
     expect(normalRepositoryUrl('https://git.example.com/team/app')).not.toBe(normalRepositoryUrl('https://git.example.com/team/other'));
+  });
+
+  it('read an scp-style repository URL and its ssh:// form as one, as Git hosts serve them', () => {
+    expect(normalRepositoryUrl('git@Git.example.com:team/app.git')).toBe(normalRepositoryUrl('ssh://git@git.example.com/team/app'));
+    expect(normalRepositoryUrl('git@git.example.com:/team/app.git')).toBe(normalRepositoryUrl('ssh://git@git.example.com/team/app.git'));
+    expect(normalRepositoryUrl('git@git.example.com:team/app')).not.toBe(normalRepositoryUrl('ssh://deploy@git.example.com/team/app'));
   });
 });

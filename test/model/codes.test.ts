@@ -56,6 +56,11 @@ describe('the catalogue of problem codes', () => {
     expect(families.lastIndexOf('cli')).toBeLessThan(families.indexOf('diff'));
   });
 
+  it("says that a stage's secrets.allow does not excuse credentials in a repository URL, as the problem itself says", () => {
+    const help = CODES.find((c) => c.code === 'delivery/repository-credentials')?.help;
+    expect(help).toContain("A stage's secrets.allow does not excuse it");
+  });
+
   it('lists each code once, with a title and help', () => {
     expect(new Set(CODES.map((c) => c.code)).size).toBe(CODES.length);
     expect(CODES.filter((c) => !c.title || !c.help)).toEqual([]);
