@@ -14,6 +14,7 @@ import { describeValue, shorten } from '../model/limits.js';
 import { nodePortDeclaration, nodePortsOf, suggestNodePort } from './node-ports.js';
 import {
   READINESS_SETTING,
+  appContainerPortsOf,
   checkPortOf,
   portsOfService,
   ingressPortsOf,
@@ -139,7 +140,12 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       return undefined;
     }
     const probe = readinessProbeOf(service, objects);
-    const { port: published, ambiguous } = publishedPortOf(service, probe, ingressPortsOf(service, objects));
+    const { port: published, ambiguous } = publishedPortOf(
+      service,
+      probe,
+      appContainerPortsOf(service, objects),
+      ingressPortsOf(service, objects),
+    );
     const nodePort = published?.nodePort;
     if (ambiguous) {
       problems.push({

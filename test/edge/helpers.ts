@@ -8,9 +8,17 @@ import { problemsThrownBy } from '../helpers/problems.js';
 /** The header every stage fixture starts with; the tests give the rest. */
 export const FILE = 'environments/edge.yaml';
 
-/** Compiles `text` as stage `edge`; the files of dist/edge/ and the edge's warnings, formatted: those placed in the stage file, then those on objects. */
-export function compileEdge(text: string): { files: FileTree; warnings: string[] } {
-  const compiled = compileStages([{ stage: 'edge', file: FILE, text }]);
+/**
+ * Compiles `text` as stage `edge`, with the files a `manifests` app includes (`included`: by the
+ * path it includes, the files there by path and text); the files of dist/edge/ and the edge's
+ * warnings, formatted: those placed in the stage file, then those on objects.
+ */
+export function compileEdge(
+  text: string,
+  included: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
+): { files: FileTree; warnings: string[] } {
+  const readSource = (path: string) => (Object.hasOwn(included, path) ? new Map(Object.entries(included[path]!)) : undefined);
+  const compiled = compileStages([{ stage: 'edge', file: FILE, text, readSource }]);
   const findings = compiled.checks.get('edge')?.findings ?? [];
   const placed = compiled.warnings.get('edge') ?? [];
   return {

@@ -1,0 +1,107 @@
+/**
+ * Which port of a published Service the edge sends its traffic to when the app's pods have
+ * sidecars: the app container's port, never a sidecar's that only looks like it serves (an
+ * exporter's port named `http`), unless an Ingress of the app says so (a proxy in front of it).
+ */
+import { describe, expect, it } from 'vitest';
+import { compileEdge } from './helpers.js';
+
+/** A stage publishing api.example.com to app `app`, whose settings are `lines` (YAML under apps:). */
+const stage = (app: string, lines: readonly string[]) =>
+  [
+    'nodes:',
+    '  a: { address: 10.0.0.1 }',
+    '  b: { address: 10.0.0.2 }',
+    'edge:',
+    '  machines: { lb1: { address: 10.0.0.5 } }',
+    '  frontends:',
+    '    web:',
+    '      certificates: [/etc/haproxy/certs/example.com.pem]',
+    `      hosts: { api.example.com: ${app} }`,
+    'apps:',
+    `  ${app}:`,
+    ...lines.map((l) => `    ${l}`),
+    '',
+  ].join('\n');
+
+/** The node ports of haproxy.cfg's servers, in order. */
+const servers = (config: string | undefined) => [...(config ?? '').matchAll(/server \S+ \S+:(\d+) check/g)].map((m) => m[1]);
+
+/** A Deployment `legacy` whose pods run `containers` (flow YAML, one each), and a NodePort Service with `ports`. */
+const legacy = (containers: readonly string[], ports: string, annotations = '') =>
+  [
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata: { name: legacy }',
+    `spec: { type: NodePort, selector: { app: legacy }, ports: ${ports} }`,
+    '---',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: { name: legacy }',
+    'spec:',
+    '  replicas: 1',
+    '  selector: { matchLabels: { app: legacy } }',
+    '  template:',
+    `    metadata: { labels: { app: legacy }${annotations} }`,
+    '    spec:',
+    '      containers:',
+    ...containers.map((c) => `        - ${c}`),
+    '',
+  ].join('\n');
+
+const LIMITS = 'resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { memory: 16Mi } }';
+const WEB = `{ name: web, image: "nginx:1.25", ports: [{ name: web, containerPort: 8080 }], ${LIMITS} }`;
+const EXPORTER = `{ name: exporter, image: "nginx/nginx-prometheus-exporter:1.1", ports: [{ name: http, containerPort: 9113 }], ${LIMITS} }`;
+const PORTS =
+  '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }, { name: http, port: 9113, targetPort: http, nodePort: 30201 }]';
+
+describe('the port a published Service serves on, beside sidecars', () => {
+  it("is the app container's, not a sidecar exporter's port named 'http', when the readiness probe is not HTTP", () => {
+    const { files, warnings } = compileEdge(
+      stage('api', [
+        'stack: service',
+        'image: team/api:1',
+        'service: { type: NodePort }',
+        'ports: { web: { port: 8080, nodePort: 30080 } }',
+        'probes: { readiness: { tcp: { port: web } } }',
+        'sidecars: [{ name: exporter, image: "prom/exporter:1", ports: { http: { port: 9102 } } }]',
+      ]),
+    );
+    expect(servers(files.get('edge/haproxy.cfg'))).toEqual(['30080', '30080']);
+    // the TCP probe is no path to GET: HAProxy connects to the app's node port
+    expect(warnings).toEqual([expect.stringContaining('HAProxy can only check that node port 30080 accepts connections')]);
+  });
+
+  it("is the app container's of a manifests app's pods, not the node port of a sidecar exporter's port named 'http'", () => {
+    const { files } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
+      in: { 'in/legacy.yaml': legacy([WEB, EXPORTER], PORTS) },
+    });
+    const config = files.get('edge/haproxy.cfg')!;
+    expect(config).toContain('# Service edge/legacy, node port 30200 on every node\n');
+    expect(servers(config)).toEqual(['30200', '30200']);
+  });
+
+  it('is the port of the container the pod names its default (kubectl.kubernetes.io/default-container), listed after a sidecar', () => {
+    const { files } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
+      in: {
+        'in/legacy.yaml': legacy([EXPORTER, WEB], PORTS, ', annotations: { kubectl.kubernetes.io/default-container: web }'),
+      },
+    });
+    expect(servers(files.get('edge/haproxy.cfg'))).toEqual(['30200', '30200']);
+  });
+
+  it("is a sidecar's port that an Ingress of the app sends its traffic to (a proxy in front of the app)", () => {
+    const ingress = [
+      '---',
+      'apiVersion: networking.k8s.io/v1',
+      'kind: Ingress',
+      'metadata: { name: legacy }',
+      'spec: { rules: [{ host: api.example.com, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: legacy, port: { name: http } } } }] } }] }',
+      '',
+    ].join('\n');
+    const { files } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
+      in: { 'in/legacy.yaml': legacy([WEB, EXPORTER], PORTS) + ingress },
+    });
+    expect(servers(files.get('edge/haproxy.cfg'))).toEqual(['30201', '30201']);
+  });
+});
