@@ -22,6 +22,7 @@ import {
   readinessPortWarning,
   readinessProbeOf,
   selectorOf,
+  sidecarOfPort,
   type ServicePort,
 } from './service-ports.js';
 import { httpPathProblem, percentEncodePath } from './refine.js';
@@ -91,6 +92,13 @@ export interface EdgeResult {
   readonly placedWarnings: readonly EdgeProblem[];
 }
 
+/** `service: { colorNodePorts: { ... } }` for blue/green app `app`, with node ports free in `stage` (not in `used`). */
+function colorNodePortsYaml(stage: string, app: string, used: ReadonlySet<number>): string {
+  const blue = suggestNodePort(`${stage}/${colorName(app, 'blue')}`, used);
+  const green = suggestNodePort(`${stage}/${colorName(app, 'green')}`, new Set([...used, blue]));
+  return `service: { colorNodePorts: { blue: ${blue}, green: ${green} } }`;
+}
+
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
@@ -157,6 +165,18 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       return undefined;
     }
     const type = (service.spec as { type?: string } | undefined)?.type ?? 'ClusterIP';
+    const sidecar = published && nodePort === undefined && !color ? sidecarOfPort(service, objects, published) : undefined;
+    if (sidecar !== undefined && service.metadata.labels?.['app.kubernetes.io/name'] === 'service') {
+      // a proxy in front of the app: the service stack declares node ports on the app container's ports only,
+      // and writing the proxy's port there too would put one port on two containers of one network
+      problems.push({
+        code: 'edge/node-port',
+        path: ['apps', app, ...(ingressPortsOf(service, objects).length ? ['ingress', 'port'] : ['sidecars'])],
+        message: `Service ${service.metadata.namespace}/${name} is published at the edge on its port '${published!.name}', sidecar '${sidecar}''s (the port that serves), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports (ports.<name>.nodePort), not on a sidecar's`,
+        hint: `run apps.${app} blue/green, whose color Services expose that port at node ports you declare (blueGreen: { live: blue, blue: <image>, green: <image> }, ${colorNodePortsYaml(stage.name, app, used)}); giving the app container the sidecar's port instead would take it from the sidecar`,
+      });
+      return undefined;
+    }
     if (nodePort === undefined || type === 'ClusterIP') {
       const { setting, yaml } = declare(service, published);
       // of several ports, which one lacks it: the one that serves, which another port's nodePort does not replace
@@ -223,9 +243,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       if (live === 'blue' || live === 'green') {
         // blue/green: one backend per color; the host goes to the color the app's Service selects
         const idle: Color = COLORS.find((c) => c !== live)!;
-        const blue = suggestNodePort(`${stage.name}/${colorName(app, 'blue')}`, used);
-        const green = suggestNodePort(`${stage.name}/${colorName(app, 'green')}`, new Set([...used, blue]));
-        const yaml = `service: { colorNodePorts: { blue: ${blue}, green: ${green} } }`;
+        const yaml = colorNodePortsYaml(stage.name, app, used);
         const [liveBackend, idleBackend] = ([live, idle] as const).map((color: Color) =>
           backendOf(app, objects, colorName(app, color), () => ({ setting: ['service', 'colorNodePorts', color], yaml }), color),
         );

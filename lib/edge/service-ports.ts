@@ -63,6 +63,17 @@ function selectedPods(service: KubeObject, objects: readonly KubeObject[]): { wo
 export const appContainerPortsOf = (service: KubeObject, objects: readonly KubeObject[]): readonly ContainerPort[] =>
   selectedPods(service, objects)[0]?.containers[0]?.ports ?? [];
 
+/**
+ * The sidecar whose port Service port `port` reaches (a container of the pods other than the app's,
+ * by name), such as a proxy an Ingress sends the traffic to; undefined for the app container's port.
+ */
+export function sidecarOfPort(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): string | undefined {
+  const [, ...sidecars] = selectedPods(service, objects)[0]?.containers ?? [];
+  const listens = (c: Container) =>
+    (c.ports ?? []).some((p) => p.containerPort !== undefined && reaches(port, p.containerPort, c.ports ?? []));
+  return sidecars.find(listens)?.name;
+}
+
 /** The first HTTP readiness probe of the pods a Service selects, the app container's before a sidecar's. */
 export function readinessProbeOf(service: KubeObject, objects: readonly KubeObject[]): ReadinessProbe | undefined {
   for (const { workload, containers } of selectedPods(service, objects)) {

@@ -4,7 +4,7 @@
  * exporter's port named `http`), unless an Ingress of the app says so (a proxy in front of it).
  */
 import { describe, expect, it } from 'vitest';
-import { compileEdge } from './helpers.js';
+import { compileEdge, edgeProblems } from './helpers.js';
 
 /** A stage publishing api.example.com to app `app`, whose settings are `lines` (YAML under apps:). */
 const stage = (app: string, lines: readonly string[]) =>
@@ -103,5 +103,34 @@ describe('the port a published Service serves on, beside sidecars', () => {
       in: { 'in/legacy.yaml': legacy([WEB, EXPORTER], PORTS) + ingress },
     });
     expect(servers(files.get('edge/haproxy.cfg'))).toEqual(['30201', '30201']);
+  });
+
+  it("of a service app is refused when it is a sidecar proxy's (ingress.port) and the app is not blue/green, at ingress.port, with a hint that, followed, publishes it through the proxy", () => {
+    const lines = [
+      'stack: service',
+      'image: team/api:1',
+      'service: { type: NodePort }',
+      'ports: { web: { port: 8080, nodePort: 30080 } }',
+      'probes: { readiness: { http: { path: /ready, port: web } } }',
+      'sidecars: [{ name: envoy, image: "envoyproxy/envoy:v1.27.0", ports: { proxy: { port: 10000 } } }]',
+      'ingress: { host: api.example.com, tlsSecret: api-tls, port: proxy }',
+    ];
+    const problems = edgeProblems(stage('api', lines));
+    expect(problems).toHaveLength(1);
+    // at ingress.port, not a hint to declare ports.proxy, which would put port 10000 on two containers of the pod
+    expect(problems[0]).toMatch(
+      /^environments\/edge\.yaml:18:65: Service edge\/api is published at the edge on its port 'proxy', sidecar 'envoy''s \(the port that serves\), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports/,
+    );
+    const [, colorNodePorts, blue, green] = /service: \{ (colorNodePorts: \{ blue: (\d+), green: (\d+) \}) \}/.exec(problems[0]!)!;
+    const followed = lines.map((l) =>
+      l === 'image: team/api:1'
+        ? 'blueGreen: { live: blue, blue: team/api:1, green: team/api:1 }'
+        : l === 'service: { type: NodePort }'
+          ? `service: { type: NodePort, ${colorNodePorts} }`
+          : l,
+    );
+    const config = compileEdge(stage('api', followed)).files.get('edge/haproxy.cfg')!;
+    expect(config).toContain(`backend api-blue\n    # Service edge/api-blue, node port ${blue} on every node`);
+    expect(config).toContain(`backend api-green\n    # Service edge/api-green, node port ${green} on every node`);
   });
 });
