@@ -16,13 +16,6 @@ import { generatedLine } from '../synth/disk.js';
 export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
 /** HAProxy's admin socket on an edge machine, where Debian's default config puts it (the package makes /run/haproxy). */
 export const HAPROXY_ADMIN_SOCKET = '/run/haproxy/admin.sock';
-/**
- * Where haproxy reads its servers' state at start-up (and so at each reload), saved there just before
- * (`show servers state` on the admin socket; README, "The edge"): a node the operator drained or put
- * in maintenance stays so, and a server that was down stays down until its checks pass, rather than
- * every server starting up again. In the chroot, which haproxy reads it before entering.
- */
-export const HAPROXY_STATE_FILE = '/var/lib/haproxy/server-state';
 /** The file's name under `dist/<stage>/edge/`. */
 export const HAPROXY_FILE = 'haproxy.cfg';
 
@@ -184,9 +177,6 @@ export function haproxyConfig(plan: EdgePlan): string {
     // state there (show stat: is the idle color UP before a switch?) and drains a node (set server)
     `stats socket ${HAPROXY_ADMIN_SOCKET} mode 660 level admin`,
     'stats timeout 30s',
-    // a reload (each switch's) starts every server UP and ready, forgetting a node set to drain or maintenance
-    // there and sending traffic to servers down until 3 checks fail; the state saved before it is read instead
-    `server-state-file ${HAPROXY_STATE_FILE}`,
     'maxconn 4096',
     'ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets',
   ]);
@@ -195,7 +185,6 @@ export function haproxyConfig(plan: EdgePlan): string {
     'log global',
     'option httplog',
     'option dontlognull',
-    'load-server-state-from-file global',
     ...TIMEOUTS.map(([what, value]) => `timeout ${what} ${value}`),
     // a node that goes down serves no request between its last passed check and the checks that take it
     // out (up to 6s): a connection it refuses or lets time out is tried again, on another node

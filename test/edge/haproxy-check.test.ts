@@ -19,7 +19,6 @@ const HAPROXY_MISSING =
 
 let dir: string;
 let certificate: string;
-let state: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'stagecraft-haproxy-'));
@@ -34,19 +33,16 @@ beforeAll(() => {
   // HAProxy wants the certificate and its key in one PEM file
   certificate = join(dir, 'edge.pem');
   writeFileSync(certificate, readFileSync(cert, 'utf8') + readFileSync(key, 'utf8'));
-  // the servers' state as the README puts it on an edge machine once (version 1, no server yet)
-  state = join(dir, 'server-state');
-  writeFileSync(state, '1\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `haproxy -c` on a config whose certificate paths point at the test certificate, and its server state at a test file. */
+/** `haproxy -c` on a config whose certificate paths point at the test certificate. */
 function check(config: string, name: string): { status: number | null; output: string } {
   if (haproxy.error) throw new Error(HAPROXY_MISSING);
   const crt = [...config.matchAll(/ crt (\S+)/g)].map((m) => m[1]);
   expect(crt.length, `${name} has no certificate to offload TLS with`).toBeGreaterThan(0);
   const path = join(dir, name.replace(/[^a-z0-9.]+/gi, '_'));
-  writeFileSync(path, config.replace(/ crt \S+/g, ` crt ${certificate}`).replace(/^( {4}server-state-file) \S+$/m, `$1 ${state}`));
+  writeFileSync(path, config.replace(/ crt \S+/g, ` crt ${certificate}`));
   const r = spawnSync('haproxy', ['-c', '-f', path], { encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
