@@ -39,6 +39,11 @@ export interface EdgeBackend {
   readonly healthPath?: string;
   /** The node port HAProxy sends that GET to when it is not `nodePort`: the one that reaches the port the readiness probe checks. @default - nodePort */
   readonly checkPort?: number;
+  /**
+   * The Host header of that GET, which HTTP/1.1 needs: the first host name (in order) the edge sends
+   * to the app, which the app answers for (a pod IP, the kubelet's, is of no use from outside).
+   */
+  readonly host: string;
   readonly servers: readonly { readonly name: string; readonly address: string }[];
 }
 
@@ -115,7 +120,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
   const servers = stage.nodes
     .filter((n): n is typeof n & { address: string } => n.address !== undefined)
     .map((n) => ({ name: n.name, address: n.address }));
-  const backends = new Map<string, EdgeBackend>();
+  const backends = new Map<string, Omit<EdgeBackend, 'host'>>();
 
   /**
    * The backend of Service `name` of app `app`, or a problem: without the Service, or without a
@@ -284,7 +289,12 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
         .map(([name, m]) => ({ name, address: m.address }))
         .sort(byName),
       frontends: frontends.sort(byName),
-      backends: [...backends.values()].sort(byName),
+      backends: [...backends.values()]
+        .map((b) => {
+          const hosts = frontends.flatMap((f) => f.routes.filter((r) => [r.backend, r.blueGreen?.idleBackend].includes(b.name)));
+          return { ...b, host: hosts.map((r) => r.host).sort()[0]! };
+        })
+        .sort(byName),
     },
     problems,
     warnings,

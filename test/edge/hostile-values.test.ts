@@ -85,7 +85,7 @@ describe('a readiness path HAProxy would not read as written', () => {
   it('writes a percent-encoded path, and one with the other characters a URL path may hold, as they are', () => {
     for (const path of ['/a%20b', '/x%20hdr%20Host%20evil.example', '/a/~b_c-d.e/!$&()*+,;=:@?q=%23&r=1']) {
       const { files } = compileEdge(stage({ readinessPath: `'${path}'` }));
-      expect(files.get('edge/haproxy.cfg')).toContain(`\n    http-check send meth GET uri ${path}\n`);
+      expect(files.get('edge/haproxy.cfg')).toContain(`\n    http-check send meth GET uri ${path} ver HTTP/1.1 hdr Host www.example.com\n`);
     }
   });
 
@@ -261,7 +261,16 @@ describe('haproxyConfig', () => {
         routes: [{ host: 'a.example.com', app: 'a', backend: 'a' }],
       },
     ],
-    backends: [{ name: 'a', service: 'Service lab/a', nodePort: 30080, healthPath: '/', servers: [{ name: 'n1', address: '10.0.0.1' }] }],
+    backends: [
+      {
+        name: 'a',
+        service: 'Service lab/a',
+        nodePort: 30080,
+        healthPath: '/',
+        host: 'a.example.com',
+        servers: [{ name: 'n1', address: '10.0.0.1' }],
+      },
+    ],
   };
 
   it.each<[string, EdgePlan]>([
