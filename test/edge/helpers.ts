@@ -36,3 +36,28 @@ export function edgeProblems(text: string): string[] {
   if (problems.length === 0) throw new Error('the stage compiled without a problem');
   return problems.map(formatProblem);
 }
+
+/**
+ * The manifests of a `manifests` app `legacy`: a NodePort Service with `ports` (flow YAML) and a
+ * Deployment whose pods run `containers` (flow YAML, one each), with `annotations` (`, annotations: {...}`) if given.
+ */
+export const legacy = (containers: readonly string[], ports: string, annotations = '') =>
+  [
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata: { name: legacy }',
+    `spec: { type: NodePort, selector: { app: legacy }, ports: ${ports} }`,
+    '---',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: { name: legacy }',
+    'spec:',
+    '  replicas: 1',
+    '  selector: { matchLabels: { app: legacy } }',
+    '  template:',
+    `    metadata: { labels: { app: legacy }${annotations} }`,
+    '    spec:',
+    '      containers:',
+    ...containers.map((c) => `        - ${c}`),
+    '',
+  ].join('\n');

@@ -15,7 +15,7 @@ import { httpPathProblem, percentEncodePath } from '../../lib/edge/refine.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 import { errorLines, runCli, tempProject } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
-import { FILE, compileEdge, edgeProblems } from './helpers.js';
+import { FILE, compileEdge, edgeProblems, legacy } from './helpers.js';
 
 /** A stage publishing nginx; `readinessPath` (YAML, line 13, column 20), `certificate` (line 8, column 22), addresses as YAML. */
 function stage({
@@ -117,24 +117,12 @@ describe('a readiness path HAProxy would not read as written', () => {
 
   it('is placed at the app for a path written in a manifest the app includes, which may also lack its leading /', () => {
     const manifest = (path: string) =>
-      [
-        'apiVersion: v1',
-        'kind: Service',
-        'metadata: { name: legacy }',
-        'spec: { type: NodePort, selector: { app: legacy }, ports: [{ port: 80, nodePort: 30200 }] }',
-        '---',
-        'apiVersion: apps/v1',
-        'kind: Deployment',
-        'metadata: { name: legacy }',
-        'spec:',
-        '  replicas: 1',
-        '  selector: { matchLabels: { app: legacy } }',
-        '  template:',
-        '    metadata: { labels: { app: legacy } }',
-        '    spec:',
-        `      containers: [{ name: web, image: "nginx:1.25", ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { path: ${JSON.stringify(path)}, port: 80 } } }]`,
-        '',
-      ].join('\n');
+      legacy(
+        [
+          `{ name: web, image: "nginx:1.25", ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { path: ${JSON.stringify(path)}, port: 80 } } }`,
+        ],
+        '[{ port: 80, nodePort: 30200 }]',
+      );
     const text = stage()
       .replace('hosts: { www.example.com: nginx }', 'hosts: { www.example.com: legacy }')
       .replace(/ {2}nginx:[\s\S]*$/, '  legacy:\n    stack: manifests\n    include: [in]\n');

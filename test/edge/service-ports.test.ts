@@ -4,7 +4,7 @@
  * exporter's port named `http`), unless an Ingress of the app says so (a proxy in front of it).
  */
 import { describe, expect, it } from 'vitest';
-import { compileEdge, edgeProblems } from './helpers.js';
+import { compileEdge, edgeProblems, legacy } from './helpers.js';
 
 /** A stage publishing api.example.com to app `app`, whose settings are `lines` (YAML under apps:). */
 const stage = (app: string, lines: readonly string[]) =>
@@ -27,27 +27,9 @@ const stage = (app: string, lines: readonly string[]) =>
 /** The node ports of haproxy.cfg's servers, in order. */
 const servers = (config: string | undefined) => [...(config ?? '').matchAll(/server \S+ \S+:(\d+) check/g)].map((m) => m[1]);
 
-/** A Deployment `legacy` whose pods run `containers` (flow YAML, one each), and a NodePort Service with `ports`. */
-const legacy = (containers: readonly string[], ports: string, annotations = '') =>
-  [
-    'apiVersion: v1',
-    'kind: Service',
-    'metadata: { name: legacy }',
-    `spec: { type: NodePort, selector: { app: legacy }, ports: ${ports} }`,
-    '---',
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata: { name: legacy }',
-    'spec:',
-    '  replicas: 1',
-    '  selector: { matchLabels: { app: legacy } }',
-    '  template:',
-    `    metadata: { labels: { app: legacy }${annotations} }`,
-    '    spec:',
-    '      containers:',
-    ...containers.map((c) => `        - ${c}`),
-    '',
-  ].join('\n');
+/** The haproxy.cfg of a stage publishing app `legacy` of the manifests stack, which includes `manifest`. */
+const legacyConfig = (manifest: string) =>
+  compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), { in: { 'in/legacy.yaml': manifest } }).files.get('edge/haproxy.cfg');
 
 const LIMITS = 'resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { memory: 16Mi } }';
 const WEB = `{ name: web, image: "nginx:1.25", ports: [{ name: web, containerPort: 8080 }], ${LIMITS} }`;
@@ -73,21 +55,14 @@ describe('the port a published Service serves on, beside sidecars', () => {
   });
 
   it("is the app container's of a manifests app's pods, not the node port of a sidecar exporter's port named 'http'", () => {
-    const { files } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
-      in: { 'in/legacy.yaml': legacy([WEB, EXPORTER], PORTS) },
-    });
-    const config = files.get('edge/haproxy.cfg')!;
+    const config = legacyConfig(legacy([WEB, EXPORTER], PORTS))!;
     expect(config).toContain('# Service edge/legacy, node port 30200 on every node\n');
     expect(servers(config)).toEqual(['30200', '30200']);
   });
 
   it('is the port of the container the pod names its default (kubectl.kubernetes.io/default-container), listed after a sidecar', () => {
-    const { files } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
-      in: {
-        'in/legacy.yaml': legacy([EXPORTER, WEB], PORTS, ', annotations: { kubectl.kubernetes.io/default-container: web }'),
-      },
-    });
-    expect(servers(files.get('edge/haproxy.cfg'))).toEqual(['30200', '30200']);
+    const manifest = legacy([EXPORTER, WEB], PORTS, ', annotations: { kubectl.kubernetes.io/default-container: web }');
+    expect(servers(legacyConfig(manifest))).toEqual(['30200', '30200']);
   });
 
   it("is a sidecar's port that an Ingress of the app sends its traffic to (a proxy in front of the app)", () => {
@@ -99,10 +74,7 @@ describe('the port a published Service serves on, beside sidecars', () => {
       'spec: { rules: [{ host: api.example.com, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: legacy, port: { name: http } } } }] } }] }',
       '',
     ].join('\n');
-    const { files } = compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
-      in: { 'in/legacy.yaml': legacy([WEB, EXPORTER], PORTS) + ingress },
-    });
-    expect(servers(files.get('edge/haproxy.cfg'))).toEqual(['30201', '30201']);
+    expect(servers(legacyConfig(legacy([WEB, EXPORTER], PORTS) + ingress))).toEqual(['30201', '30201']);
   });
 
   it("of a service app is refused when it is a sidecar proxy's (ingress.port) and the app is not blue/green, at ingress.port, with a hint that, followed, publishes it through the proxy", () => {
