@@ -15,6 +15,8 @@ import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, loadStage, openProject, readStageFile, readStageTree, requireStages } from './project.js';
 import { rewriteStage, staleFiles } from './output.js';
 import { crashPoint } from '../synth/write.js';
+import { edgeSwitchLine } from '../edge/changes.js';
+import type { EdgeSettings } from '../edge/settings.js';
 
 const usage = `Usage: npm run switch -- <stage> <app> [--release <version or image>] [--force]
 
@@ -196,10 +198,12 @@ export const command: Command<{ release?: string; force?: boolean }> = {
       { kind: 'Deployment', metadata: { name: colorName(app, idle), namespace: loaded.context.namespace } },
       '/',
     );
+    const edge = edgeSwitchLine(stage, (loaded.file as { edge?: EdgeSettings }).edge, app, idle, colorName(app, idle));
     io.stdout.write(
       applied.map((e) => `${formatEdit(e)}\n`).join('') +
         `${stage}: ${app} now sends traffic to ${idle} (${colors[idle]}); ${colors.live} (${colors[colors.live]}) keeps running: switch again to roll back\n` +
         `${stage}: ${act} this only once ${idle} runs ${colors[idle]} in the cluster, which stagecraft cannot see: kubectl diff -k ${DIST_DIR}/${stage} shows only the Service's selector, and kubectl rollout status ${rollout} says it rolled out (${acted} together with ${idle}'s release, the switch sends traffic to pods being replaced)\n` +
+        (edge === undefined ? '' : `${edge}\n`) +
         report.map((l) => `${l}\n`).join(''),
     );
     return ExitCode.ok;

@@ -1,8 +1,11 @@
 /**
  * What changed in a stage's edge files between two outputs, line by line, for the summaries of
- * commands that rewrite a stage (`npm run switch` flips a backend there). Pure.
+ * commands that rewrite a stage (`npm run switch` flips a backend there), and what the operator
+ * does at the edge after a switch. Pure.
  */
+import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE } from './haproxy.js';
 import { EDGE_DIR } from './index.js';
+import type { EdgeSettings } from './settings.js';
 
 /** `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs. */
 export function edgeChangeLines(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
@@ -22,4 +25,28 @@ export function edgeChangeLines(before: ReadonlyMap<string, string>, after: Read
     out.push(path, ...removed.map((l) => `  - ${l.trim()}`), ...added.map((l) => `  + ${l.trim()}`));
   }
   return out;
+}
+
+/**
+ * What `npm run switch` says of the edge, when the stage's edge publishes `app`: the live color at
+ * the edge changes only once the new haproxy.cfg is on every edge machine and reloaded (a switch
+ * applied with kubectl alone moves the traffic from inside the cluster, not the edge's), and the
+ * idle color's servers are to be seen UP there first (stagecraft cannot see the cluster; a color
+ * down when it becomes live answers 503). Undefined when the edge does not publish `app`.
+ * @param backend the backend of the color that becomes live (its Service's name)
+ */
+export function edgeSwitchLine(
+  stage: string,
+  edge: EdgeSettings | undefined,
+  app: string,
+  color: string,
+  backend: string,
+): string | undefined {
+  if (!edge || !Object.values(edge.frontends).some((f) => Object.values(f.hosts).includes(app))) return undefined;
+  const machines = Object.keys(edge.machines).sort().join(', ');
+  const stat = `echo 'show stat' | sudo socat stdio ${HAPROXY_ADMIN_SOCKET} | cut -d, -f1,2,18 | grep '^${backend},'`;
+  return (
+    `${stage}: at the edge, ${app} goes to ${color} only once dist/${stage}/${EDGE_DIR}/${HAPROXY_FILE} is on every edge machine (${machines}) and reloaded (README, "The edge"); ` +
+    `first see there that every server of ${backend} is UP (${stat}): a color that is down when it goes live answers 503`
+  );
 }

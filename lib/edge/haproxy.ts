@@ -147,7 +147,13 @@ function backend(b: EdgeBackend): string {
     ),
     'balance roundrobin',
     ...(b.healthPath
-      ? ['option httpchk', `http-check send meth GET uri ${word(b.healthPath, 'the readiness path')}`, 'http-check expect status 200-399']
+      ? [
+          'option httpchk',
+          // HTTP/1.1 with a Host header, as the kubelet sends its probe: HAProxy's default, HTTP/1.0 without one, is
+          // answered 426 by proxies in front of apps (Envoy, Istio's sidecars), and every server would be taken out
+          `http-check send meth GET uri ${word(b.healthPath, 'the readiness path')} ver HTTP/1.1 hdr Host ${word(b.host, 'the host')}`,
+          'http-check expect status 200-399',
+        ]
       : ['# no readiness path to GET at this node port: the check only connects to it']),
     ...b.servers.map(
       (s) =>

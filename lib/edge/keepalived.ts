@@ -1,8 +1,9 @@
 /**
  * keepalived.conf for each edge machine, when the stage declares a floating IP: VRRP over unicast
- * between the machines (networks of VMs often drop multicast), the first machine by name as
- * MASTER, the others BACKUP with lower priorities, and the address given up by a machine whose
- * haproxy is not running. Pure; the same settings give the same bytes.
+ * between the machines (networks of VMs often drop multicast), every machine BACKUP without
+ * preemption, the first by name with the highest priority (it takes the address when they start
+ * together), and the address given up by a machine whose haproxy is not running. Pure; the same
+ * settings give the same bytes.
  */
 import { TOP_PRIORITY, type EdgeSettings } from './settings.js';
 import { generatedLine } from '../synth/disk.js';
@@ -54,7 +55,12 @@ export function keepalivedConfigs(stage: string, source: string, edge: EdgeSetti
       '}',
       '',
       `vrrp_instance ${stage}_edge {`,
-      `    state ${i === 0 ? 'MASTER' : 'BACKUP'}`,
+      // the address stays where it is until that machine fails: every move cuts the connections open through
+      // the machine that held it, so the first machine coming back does not take it back (preemption), which
+      // would cut them a second time, and again at each restart of a haproxy that keeps failing; keepalived
+      // ignores nopreempt with state MASTER, so every machine starts BACKUP and the priorities elect one
+      '    state BACKUP',
+      '    nopreempt',
       `    interface ${ip.interface}`,
       `    virtual_router_id ${ip.routerId}`,
       `    priority ${priorityOf(i, machines.length)}`,

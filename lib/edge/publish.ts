@@ -14,6 +14,7 @@ import { describeValue, shorten } from '../model/limits.js';
 import { nodePortDeclaration, nodePortsOf, suggestNodePort } from './node-ports.js';
 import {
   READINESS_SETTING,
+  appContainerPortsOf,
   checkPortOf,
   portsOfService,
   ingressPortsOf,
@@ -21,6 +22,7 @@ import {
   readinessPortWarning,
   readinessProbeOf,
   selectorOf,
+  sidecarOfPort,
   type ServicePort,
 } from './service-ports.js';
 import { httpPathProblem, percentEncodePath } from './refine.js';
@@ -37,6 +39,11 @@ export interface EdgeBackend {
   readonly healthPath?: string;
   /** The node port HAProxy sends that GET to when it is not `nodePort`: the one that reaches the port the readiness probe checks. @default - nodePort */
   readonly checkPort?: number;
+  /**
+   * The Host header of that GET, which HTTP/1.1 needs: the first host name (in order) the edge sends
+   * to the app, which the app answers for (a pod IP, the kubelet's, is of no use from outside).
+   */
+  readonly host: string;
   readonly servers: readonly { readonly name: string; readonly address: string }[];
 }
 
@@ -90,6 +97,13 @@ export interface EdgeResult {
   readonly placedWarnings: readonly EdgeProblem[];
 }
 
+/** `service: { colorNodePorts: { ... } }` for blue/green app `app`, with node ports free in `stage` (not in `used`). */
+function colorNodePortsYaml(stage: string, app: string, used: ReadonlySet<number>): string {
+  const blue = suggestNodePort(`${stage}/${colorName(app, 'blue')}`, used);
+  const green = suggestNodePort(`${stage}/${colorName(app, 'green')}`, new Set([...used, blue]));
+  return `service: { colorNodePorts: { blue: ${blue}, green: ${green} } }`;
+}
+
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
@@ -106,7 +120,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
   const servers = stage.nodes
     .filter((n): n is typeof n & { address: string } => n.address !== undefined)
     .map((n) => ({ name: n.name, address: n.address }));
-  const backends = new Map<string, EdgeBackend>();
+  const backends = new Map<string, Omit<EdgeBackend, 'host'>>();
 
   /**
    * The backend of Service `name` of app `app`, or a problem: without the Service, or without a
@@ -139,7 +153,12 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       return undefined;
     }
     const probe = readinessProbeOf(service, objects);
-    const { port: published, ambiguous } = publishedPortOf(service, probe, ingressPortsOf(service, objects));
+    const { port: published, ambiguous } = publishedPortOf(
+      service,
+      probe,
+      appContainerPortsOf(service, objects),
+      ingressPortsOf(service, objects),
+    );
     const nodePort = published?.nodePort;
     if (ambiguous) {
       problems.push({
@@ -151,6 +170,18 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       return undefined;
     }
     const type = (service.spec as { type?: string } | undefined)?.type ?? 'ClusterIP';
+    const sidecar = published && nodePort === undefined && !color ? sidecarOfPort(service, objects, published) : undefined;
+    if (sidecar !== undefined && service.metadata.labels?.['app.kubernetes.io/name'] === 'service') {
+      // a proxy in front of the app: the service stack declares node ports on the app container's ports only,
+      // and writing the proxy's port there too would put one port on two containers of one network
+      problems.push({
+        code: 'edge/node-port',
+        path: ['apps', app, ...(ingressPortsOf(service, objects).length ? ['ingress', 'port'] : ['sidecars'])],
+        message: `Service ${service.metadata.namespace}/${name} is published at the edge on its port '${published!.name}', sidecar '${sidecar}''s (the port that serves), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports (ports.<name>.nodePort), not on a sidecar's`,
+        hint: `run apps.${app} blue/green, whose color Services expose that port at node ports you declare (blueGreen: { live: blue, blue: <image>, green: <image> }, ${colorNodePortsYaml(stage.name, app, used)}); giving the app container the sidecar's port instead would take it from the sidecar`,
+      });
+      return undefined;
+    }
     if (nodePort === undefined || type === 'ClusterIP') {
       const { setting, yaml } = declare(service, published);
       // of several ports, which one lacks it: the one that serves, which another port's nodePort does not replace
@@ -217,9 +248,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       if (live === 'blue' || live === 'green') {
         // blue/green: one backend per color; the host goes to the color the app's Service selects
         const idle: Color = COLORS.find((c) => c !== live)!;
-        const blue = suggestNodePort(`${stage.name}/${colorName(app, 'blue')}`, used);
-        const green = suggestNodePort(`${stage.name}/${colorName(app, 'green')}`, new Set([...used, blue]));
-        const yaml = `service: { colorNodePorts: { blue: ${blue}, green: ${green} } }`;
+        const yaml = colorNodePortsYaml(stage.name, app, used);
         const [liveBackend, idleBackend] = ([live, idle] as const).map((color: Color) =>
           backendOf(app, objects, colorName(app, color), () => ({ setting: ['service', 'colorNodePorts', color], yaml }), color),
         );
@@ -260,7 +289,12 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
         .map(([name, m]) => ({ name, address: m.address }))
         .sort(byName),
       frontends: frontends.sort(byName),
-      backends: [...backends.values()].sort(byName),
+      backends: [...backends.values()]
+        .map((b) => {
+          const hosts = frontends.flatMap((f) => f.routes.filter((r) => [r.backend, r.blueGreen?.idleBackend].includes(b.name)));
+          return { ...b, host: hosts.map((r) => r.host).sort()[0]! };
+        })
+        .sort(byName),
     },
     problems,
     warnings,

@@ -29,22 +29,58 @@ export interface ReadinessProbe {
   readonly container: string;
 }
 
-/** The first HTTP readiness probe of the pods a Service selects. */
-export function readinessProbeOf(service: KubeObject, objects: readonly KubeObject[]): ReadinessProbe | undefined {
+/** A container of a pod template, as far as the edge reads it. */
+interface Container {
+  readonly name?: string;
+  readonly ports?: ContainerPort[];
+  readonly readinessProbe?: { readonly httpGet?: { readonly path?: string; readonly port?: number | string } };
+}
+
+/** The annotation of a pod that names its main container (kubectl logs and exec go there without -c). */
+const DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
+
+/** The workloads among `objects` whose pods a Service selects, with their containers. */
+function selectedPods(service: KubeObject, objects: readonly KubeObject[]): { workload: KubeObject; containers: Container[] }[] {
   const selector = Object.entries(selectorOf(service));
-  for (const o of objects) {
+  if (selector.length === 0) return [];
+  return objects.flatMap((o) => {
     const template = podTemplateOf(o);
     const labels = template?.metadata?.labels ?? {};
-    if (!template || selector.length === 0 || !selector.every(([k, v]) => labels[k] === v)) continue;
-    const containers = (template.spec?.containers ?? []) as {
-      name?: string;
-      ports?: ContainerPort[];
-      readinessProbe?: { httpGet?: { path?: string; port?: number | string } };
-    }[];
+    if (!template || !selector.every(([k, v]) => labels[k] === v)) return [];
+    const containers = (template.spec?.containers ?? []) as Container[];
+    // the app's container first: the one the pod names its default, else the first (as kubectl takes it); the
+    // others are sidecars (an exporter, a log shipper, a proxy), whose ports serve only when an Ingress says so
+    const named = template.metadata?.annotations?.[DEFAULT_CONTAINER];
+    const main = containers.find((c) => c.name === named) ?? containers[0];
+    return [{ workload: o, containers: main ? [main, ...containers.filter((c) => c !== main)] : [] }];
+  });
+}
+
+/**
+ * The ports of the app's container in the pods a Service selects (the first container, or the one
+ * the pod's annotation kubectl.kubernetes.io/default-container names), not a sidecar's.
+ */
+export const appContainerPortsOf = (service: KubeObject, objects: readonly KubeObject[]): readonly ContainerPort[] =>
+  selectedPods(service, objects)[0]?.containers[0]?.ports ?? [];
+
+/**
+ * The sidecar whose port Service port `port` reaches (a container of the pods other than the app's,
+ * by name), such as a proxy an Ingress sends the traffic to; undefined for the app container's port.
+ */
+export function sidecarOfPort(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): string | undefined {
+  const [, ...sidecars] = selectedPods(service, objects)[0]?.containers ?? [];
+  const listens = (c: Container) =>
+    (c.ports ?? []).some((p) => p.containerPort !== undefined && reaches(port, p.containerPort, c.ports ?? []));
+  return sidecars.find(listens)?.name;
+}
+
+/** The first HTTP readiness probe of the pods a Service selects, the app container's before a sidecar's. */
+export function readinessProbeOf(service: KubeObject, objects: readonly KubeObject[]): ReadinessProbe | undefined {
+  for (const { workload, containers } of selectedPods(service, objects)) {
     const container = containers.find((c) => c.readinessProbe?.httpGet?.path !== undefined);
     if (!container) continue;
     const { path, port } = container.readinessProbe!.httpGet!;
-    return { path: String(path), port, ports: container.ports ?? [], workload: o, container: container.name ?? '' };
+    return { path: String(path), port, ports: container.ports ?? [], workload, container: container.name ?? '' };
   }
   return undefined;
 }
@@ -100,24 +136,21 @@ export function ingressPortsOf(service: KubeObject, objects: readonly KubeObject
 
 /**
  * The port of a Service the edge sends its traffic to, of all its ports (`servingPort`: the one an
- * Ingress of the app sends its traffic to, `ingress`; else, among those that reach the container
- * the readiness probe is on (the app's, not a sidecar's), its only one; of several, the one named
- * `http`, else the one that reaches the port the readiness probe checks); else which one is meant
- * is not known, and the ports are returned. Chosen among all the ports, not those with a declared
- * nodePort: the port that serves needs one, and is not passed over for another port that has one
- * (the caller refuses it without one).
+ * Ingress of the app sends its traffic to, `ingress`; else, among those that reach the app's
+ * container (`appPorts`, not a sidecar's: an exporter's port named `http` is no guess, probe or
+ * not), its only one; of several, the one named `http`, else the one that reaches the port the
+ * readiness probe checks); else which one is meant is not known, and the ports are returned.
+ * Chosen among all the ports, not those with a declared nodePort: the port that serves needs one,
+ * and is not passed over for another port that has one (the caller refuses it without one).
  */
 export function publishedPortOf(
   service: KubeObject,
   probe: ReadinessProbe | undefined,
+  appPorts: readonly ContainerPort[],
   ingress: readonly (number | string)[] = [],
 ): { port?: ServicePort; ambiguous?: string[] } {
   const all = portsOfService(service);
-  // a guess is made among the ports of the container the probe is on (the app's), not a sidecar's (an exporter's port named http)
-  const own =
-    probe === undefined
-      ? []
-      : all.filter((p) => probe.ports.some((c) => c.containerPort !== undefined && reaches(p, c.containerPort, probe.ports)));
+  const own = all.filter((p) => appPorts.some((c) => c.containerPort !== undefined && reaches(p, c.containerPort, appPorts)));
   const ports = ingress.length === 0 && own.length > 0 ? own : all;
   const port = servingPort(
     ports,

@@ -86,7 +86,7 @@ export const FRONTEND_DEFAULTS = { redirectHttp: true, gzip: false, httpsPort: 4
 
 /**
  * keepalived's priority of the first edge machine by name; each next one is lower (keepalived.ts),
- * so the order is the names' order. keepalived takes 1 to 255 and keeps 255 for the machine that
+ * so the names' order elects the machine that takes the floating IP when they start together. keepalived takes 1 to 255 and keeps 255 for the machine that
  * owns the address, which none of these does.
  */
 export const TOP_PRIORITY = 150;

@@ -142,7 +142,7 @@ describe('the edge checks', () => {
     expect(config).toContain('    use_backend demoapp-blue if { req.hdr(host),field(1,:) -i www.example.com }\n');
     expect(config).toContain('backend demoapp-blue\n    # Service edge/demoapp-blue, node port 30091 on every node\n');
     expect(config).toContain('backend demoapp-green\n    # Service edge/demoapp-green, node port 30092 on every node\n');
-    expect(config.match(/http-check send meth GET uri \/ready\n/g)).toHaveLength(2);
+    expect(config.match(/http-check send meth GET uri \/ready ver HTTP\/1\.1 hdr Host www\.example\.com\n/g)).toHaveLength(2);
   });
 });
 
@@ -187,7 +187,7 @@ describe('a published service app with several node ports', () => {
     expect(config).toContain(
       '# Service edge/api, node port 30300 on every node, checked at node port 30301 (where its readiness probe is)\n',
     );
-    expect(config).toContain('    http-check send meth GET uri /ready\n');
+    expect(config).toContain('    http-check send meth GET uri /ready ver HTTP/1.1 hdr Host api.example.com\n');
     expect(config).toContain('    server a 10.0.0.1:30300 check port 30301\n    server b 10.0.0.2:30300 check port 30301\n');
   });
 
@@ -287,7 +287,7 @@ describe('a published blue/green service app', () => {
     );
     expect(config).toContain('backend api-blue\n    # Service edge/api-blue, node port 30031 on every node\n');
     expect(config).toContain('backend api-green\n    # Service edge/api-green, node port 30032 on every node\n');
-    expect(config.match(/http-check send meth GET uri \/ready\n/g)).toHaveLength(2);
+    expect(config.match(/http-check send meth GET uri \/ready ver HTTP\/1\.1 hdr Host api\.example\.com\n/g)).toHaveLength(2);
   });
 
   it("exposes the port named 'http' on each color's Service, not the admin port its readiness probe checks, warning at the probe's port", () => {

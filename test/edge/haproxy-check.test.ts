@@ -106,7 +106,7 @@ apps:
   nginx: { replicas: 1, readinessPath: '${path}', service: { type: NodePort, nodePort: 30100 } }
 `);
     const config = files.get('edge/haproxy.cfg')!;
-    expect(config).toContain(`\n    http-check send meth GET uri ${path}\n`);
+    expect(config).toContain(`\n    http-check send meth GET uri ${path} ver HTTP/1.1 hdr Host one.example.com\n`);
     expect(config).toContain('\n    server b fd00::2:30100 check\n');
     expectAccepted(config, 'plain-words.cfg');
   });

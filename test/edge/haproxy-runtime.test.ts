@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,7 @@ const planOf = (nodePort: number): EdgePlan => ({
       service: 'Service edge/a',
       nodePort,
       healthPath: '/ready',
+      host: 'a.example.com',
       servers: [
         { name: 'n1', address: '127.0.0.1' },
         { name: 'n2', address: '127.0.0.2' },
@@ -69,10 +70,46 @@ const planOf = (nodePort: number): EdgePlan => ({
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'stagecraft-haproxy-run-'));
+const socket = join(dir, 'admin.sock');
+
+/**
+ * The generated haproxy.cfg of `planOf(nodePort)` as this user runs it: without root's chroot, syslog
+ * or TLS listener, its admin socket in this test's directory, listening on 127.0.0.1:`httpPort`.
+ */
+const runnable = (nodePort: number, httpPort: number) =>
+  haproxyConfig(planOf(nodePort))
+    .split('\n')
+    .filter((l) => !/^ {4}(chroot|user|group|log \/dev\/log|bind :443 )/.test(l))
+    .join('\n')
+    .replace(/^( {4}stats socket) \S+/m, `$1 ${socket}`)
+    .replace('bind :80\n', `bind 127.0.0.1:${httpPort}\n`);
+
+/** What the admin socket answers to `command`, as `socat stdio /run/haproxy/admin.sock` prints it. */
+const admin = (command: string) =>
+  new Promise<string>((resolve, reject) => {
+    let out = '';
+    const c = connect(socket, () => c.write(`${command}\n`));
+    c.on('data', (d) => {
+      out += d;
+    });
+    c.on('end', () => resolve(out));
+    c.on('error', reject);
+  });
+
+/** Stops the haproxy processes of the tests before, which would answer at the same admin socket, once they have exited. */
+async function stopProxies(): Promise<void> {
+  const exited = (p: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (p.exitCode !== null || p.signalCode !== null) return resolve();
+      p.once('exit', () => resolve());
+      p.kill();
+    });
+  await Promise.all(proxies.splice(0).map(exited));
+}
 const nodes: Server[] = [];
-let proxy: ChildProcess | undefined;
+const proxies: ChildProcess[] = [];
 afterAll(() => {
-  proxy?.kill();
+  for (const p of proxies) p.kill();
   for (const n of nodes) {
     n.closeAllConnections();
     n.close();
@@ -89,15 +126,9 @@ describe('haproxy running a generated haproxy.cfg', () => {
     await listen(b, '127.0.0.2', nodePort);
     const httpPort = await listen(free, '127.0.0.1', 0);
     await new Promise((r) => free.close(r));
-    // as this user, without root's chroot, syslog, admin socket or TLS listener: the rest as generated
-    const config = haproxyConfig(planOf(nodePort))
-      .split('\n')
-      .filter((l) => !/^ {4}(chroot|user|group|log \/dev\/log|stats socket|bind :443 )/.test(l))
-      .join('\n')
-      .replace('bind :80\n', `bind 127.0.0.1:${httpPort}\n`);
     const path = join(dir, 'haproxy.cfg');
-    writeFileSync(path, config);
-    proxy = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
+    writeFileSync(path, runnable(nodePort, httpPort));
+    proxies.push(spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' }));
     // both nodes in service: every request answered
     let answered = 0;
     for (let i = 0; i < 100 && answered < 4; i++) {
@@ -113,4 +144,33 @@ describe('haproxy running a generated haproxy.cfg', () => {
     for (let i = 0; i < 8; i++) statuses.push(await status(httpPort));
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
   }, 20_000);
+
+  it('checks the readiness path as the kubelet does, over HTTP/1.1 with a Host header: a proxy in front of the app (Envoy) answers HTTP/1.0 with 426', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    // Envoy's default, and so Istio's sidecars': HTTP/1.0 is refused with 426 Upgrade Required
+    const envoyLike = createServer((req, res) => {
+      res.statusCode = req.httpVersion === '1.0' || !req.headers.host ? 426 : 200;
+      res.end();
+    });
+    nodes.push(envoyLike);
+    const nodePort = await listen(envoyLike, '127.0.0.1', 0);
+    const free = createServer();
+    const httpPort = await listen(free, '127.0.0.1', 0);
+    await new Promise((r) => free.close(r));
+    const path = join(dir, 'http11.cfg');
+    // one node only (n2 on 127.0.0.2 would listen nowhere)
+    writeFileSync(path, runnable(nodePort, httpPort).replace(/^ {4}server n2 .*\n/m, ''));
+    proxies.push(spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' }));
+    // the result of n1's first check (show stat's check_status: L7OK passed, L7STS a status it does not expect)
+    let status = '';
+    for (let i = 0; i < 100 && !/^L[4-7]/.test(status); i++) {
+      const stat = await admin('show stat').catch(() => '');
+      const [header = '', ...rows] = stat.split('\n');
+      const column = header.replace(/^# /, '').split(',').indexOf('check_status');
+      status = rows.find((r) => r.startsWith('a,n1,'))?.split(',')[column] ?? '';
+      if (!/^L[4-7]/.test(status)) await sleep(100);
+    }
+    expect(status).toBe('L7OK');
+  }, 30_000);
 });

@@ -20,7 +20,9 @@ const plan: EdgePlan = {
       routes: [{ host: 'a.example.com', app: 'a', backend: 'a' }],
     },
   ],
-  backends: [{ name: 'a', service: 'Service lab/a', nodePort: 30080, servers: [{ name: 'n1', address: '10.0.0.1' }] }],
+  backends: [
+    { name: 'a', service: 'Service lab/a', nodePort: 30080, host: 'a.example.com', servers: [{ name: 'n1', address: '10.0.0.1' }] },
+  ],
 };
 
 describe('haproxyConfig', () => {

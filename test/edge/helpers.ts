@@ -8,9 +8,17 @@ import { problemsThrownBy } from '../helpers/problems.js';
 /** The header every stage fixture starts with; the tests give the rest. */
 export const FILE = 'environments/edge.yaml';
 
-/** Compiles `text` as stage `edge`; the files of dist/edge/ and the edge's warnings, formatted: those placed in the stage file, then those on objects. */
-export function compileEdge(text: string): { files: FileTree; warnings: string[] } {
-  const compiled = compileStages([{ stage: 'edge', file: FILE, text }]);
+/**
+ * Compiles `text` as stage `edge`, with the files a `manifests` app includes (`included`: by the
+ * path it includes, the files there by path and text); the files of dist/edge/ and the edge's
+ * warnings, formatted: those placed in the stage file, then those on objects.
+ */
+export function compileEdge(
+  text: string,
+  included: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
+): { files: FileTree; warnings: string[] } {
+  const readSource = (path: string) => (Object.hasOwn(included, path) ? new Map(Object.entries(included[path]!)) : undefined);
+  const compiled = compileStages([{ stage: 'edge', file: FILE, text, readSource }]);
   const findings = compiled.checks.get('edge')?.findings ?? [];
   const placed = compiled.warnings.get('edge') ?? [];
   return {
@@ -28,3 +36,28 @@ export function edgeProblems(text: string): string[] {
   if (problems.length === 0) throw new Error('the stage compiled without a problem');
   return problems.map(formatProblem);
 }
+
+/**
+ * The manifests of a `manifests` app `legacy`: a NodePort Service with `ports` (flow YAML) and a
+ * Deployment whose pods run `containers` (flow YAML, one each), with `annotations` (`, annotations: {...}`) if given.
+ */
+export const legacy = (containers: readonly string[], ports: string, annotations = '') =>
+  [
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata: { name: legacy }',
+    `spec: { type: NodePort, selector: { app: legacy }, ports: ${ports} }`,
+    '---',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: { name: legacy }',
+    'spec:',
+    '  replicas: 1',
+    '  selector: { matchLabels: { app: legacy } }',
+    '  template:',
+    `    metadata: { labels: { app: legacy }${annotations} }`,
+    '    spec:',
+    '      containers:',
+    ...containers.map((c) => `        - ${c}`),
+    '',
+  ].join('\n');

@@ -15,7 +15,7 @@ import { httpPathProblem, percentEncodePath } from '../../lib/edge/refine.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 import { errorLines, runCli, tempProject } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
-import { FILE, compileEdge, edgeProblems } from './helpers.js';
+import { FILE, compileEdge, edgeProblems, legacy } from './helpers.js';
 
 /** A stage publishing nginx; `readinessPath` (YAML, line 13, column 20), `certificate` (line 8, column 22), addresses as YAML. */
 function stage({
@@ -85,7 +85,7 @@ describe('a readiness path HAProxy would not read as written', () => {
   it('writes a percent-encoded path, and one with the other characters a URL path may hold, as they are', () => {
     for (const path of ['/a%20b', '/x%20hdr%20Host%20evil.example', '/a/~b_c-d.e/!$&()*+,;=:@?q=%23&r=1']) {
       const { files } = compileEdge(stage({ readinessPath: `'${path}'` }));
-      expect(files.get('edge/haproxy.cfg')).toContain(`\n    http-check send meth GET uri ${path}\n`);
+      expect(files.get('edge/haproxy.cfg')).toContain(`\n    http-check send meth GET uri ${path} ver HTTP/1.1 hdr Host www.example.com\n`);
     }
   });
 
@@ -117,24 +117,12 @@ describe('a readiness path HAProxy would not read as written', () => {
 
   it('is placed at the app for a path written in a manifest the app includes, which may also lack its leading /', () => {
     const manifest = (path: string) =>
-      [
-        'apiVersion: v1',
-        'kind: Service',
-        'metadata: { name: legacy }',
-        'spec: { type: NodePort, selector: { app: legacy }, ports: [{ port: 80, nodePort: 30200 }] }',
-        '---',
-        'apiVersion: apps/v1',
-        'kind: Deployment',
-        'metadata: { name: legacy }',
-        'spec:',
-        '  replicas: 1',
-        '  selector: { matchLabels: { app: legacy } }',
-        '  template:',
-        '    metadata: { labels: { app: legacy } }',
-        '    spec:',
-        `      containers: [{ name: web, image: "nginx:1.25", ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { path: ${JSON.stringify(path)}, port: 80 } } }]`,
-        '',
-      ].join('\n');
+      legacy(
+        [
+          `{ name: web, image: "nginx:1.25", ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { path: ${JSON.stringify(path)}, port: 80 } } }`,
+        ],
+        '[{ port: 80, nodePort: 30200 }]',
+      );
     const text = stage()
       .replace('hosts: { www.example.com: nginx }', 'hosts: { www.example.com: legacy }')
       .replace(/ {2}nginx:[\s\S]*$/, '  legacy:\n    stack: manifests\n    include: [in]\n');
@@ -261,7 +249,16 @@ describe('haproxyConfig', () => {
         routes: [{ host: 'a.example.com', app: 'a', backend: 'a' }],
       },
     ],
-    backends: [{ name: 'a', service: 'Service lab/a', nodePort: 30080, healthPath: '/', servers: [{ name: 'n1', address: '10.0.0.1' }] }],
+    backends: [
+      {
+        name: 'a',
+        service: 'Service lab/a',
+        nodePort: 30080,
+        healthPath: '/',
+        host: 'a.example.com',
+        servers: [{ name: 'n1', address: '10.0.0.1' }],
+      },
+    ],
   };
 
   it.each<[string, EdgePlan]>([

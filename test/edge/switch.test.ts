@@ -32,6 +32,12 @@ describe('npm run switch at the edge (stage onprem)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('  edge/haproxy.cfg\n');
+    // applied with kubectl alone, the switch leaves the edge on blue: it says what to do there, and to see green UP first
+    expect(r.stdout).toContain(
+      '\nonprem: at the edge, demoapp goes to green only once dist/onprem/edge/haproxy.cfg is on every edge machine (edge1) and reloaded (README, "The edge"); ' +
+        "first see there that every server of demoapp-green is UP (echo 'show stat' | sudo socat stdio /run/haproxy/admin.sock | cut -d, -f1,2,18 | grep '^demoapp-green,'): " +
+        'a color that is down when it goes live answers 503\n',
+    );
     switched = snapshot();
     const changed = Object.keys(switched)
       .filter((f) => switched[f] !== original[f])
@@ -153,6 +159,9 @@ describe('npm run switch at the edge, for a blue/green app of the service stack'
     const r = runCli('switch', ['svc', 'api'], project);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      '\nsvc: at the edge, api goes to green only once dist/svc/edge/haproxy.cfg is on every edge machine (edge1) and reloaded',
+    );
     expect(changedLines(before, readFileSync(cfg, 'utf8'))).toEqual([
       '- # api is blue/green: blue is live, green (backend api-green) is idle; npm run switch flips this line',
       '+ # api is blue/green: green is live, blue (backend api-blue) is idle; npm run switch flips this line',

@@ -1,0 +1,108 @@
+/**
+ * Which port of a published Service the edge sends its traffic to when the app's pods have
+ * sidecars: the app container's port, never a sidecar's that only looks like it serves (an
+ * exporter's port named `http`), unless an Ingress of the app says so (a proxy in front of it).
+ */
+import { describe, expect, it } from 'vitest';
+import { compileEdge, edgeProblems, legacy } from './helpers.js';
+
+/** A stage publishing api.example.com to app `app`, whose settings are `lines` (YAML under apps:). */
+const stage = (app: string, lines: readonly string[]) =>
+  [
+    'nodes:',
+    '  a: { address: 10.0.0.1 }',
+    '  b: { address: 10.0.0.2 }',
+    'edge:',
+    '  machines: { lb1: { address: 10.0.0.5 } }',
+    '  frontends:',
+    '    web:',
+    '      certificates: [/etc/haproxy/certs/example.com.pem]',
+    `      hosts: { api.example.com: ${app} }`,
+    'apps:',
+    `  ${app}:`,
+    ...lines.map((l) => `    ${l}`),
+    '',
+  ].join('\n');
+
+/** The node ports of haproxy.cfg's servers, in order. */
+const servers = (config: string | undefined) => [...(config ?? '').matchAll(/server \S+ \S+:(\d+) check/g)].map((m) => m[1]);
+
+/** The haproxy.cfg of a stage publishing app `legacy` of the manifests stack, which includes `manifest`. */
+const legacyConfig = (manifest: string) =>
+  compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), { in: { 'in/legacy.yaml': manifest } }).files.get('edge/haproxy.cfg');
+
+const LIMITS = 'resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { memory: 16Mi } }';
+const WEB = `{ name: web, image: "nginx:1.25", ports: [{ name: web, containerPort: 8080 }], ${LIMITS} }`;
+const EXPORTER = `{ name: exporter, image: "nginx/nginx-prometheus-exporter:1.1", ports: [{ name: http, containerPort: 9113 }], ${LIMITS} }`;
+const PORTS =
+  '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }, { name: http, port: 9113, targetPort: http, nodePort: 30201 }]';
+
+describe('the port a published Service serves on, beside sidecars', () => {
+  it("is the app container's, not a sidecar exporter's port named 'http', when the readiness probe is not HTTP", () => {
+    const { files, warnings } = compileEdge(
+      stage('api', [
+        'stack: service',
+        'image: team/api:1',
+        'service: { type: NodePort }',
+        'ports: { web: { port: 8080, nodePort: 30080 } }',
+        'probes: { readiness: { tcp: { port: web } } }',
+        'sidecars: [{ name: exporter, image: "prom/exporter:1", ports: { http: { port: 9102 } } }]',
+      ]),
+    );
+    expect(servers(files.get('edge/haproxy.cfg'))).toEqual(['30080', '30080']);
+    // the TCP probe is no path to GET: HAProxy connects to the app's node port
+    expect(warnings).toEqual([expect.stringContaining('HAProxy can only check that node port 30080 accepts connections')]);
+  });
+
+  it("is the app container's of a manifests app's pods, not the node port of a sidecar exporter's port named 'http'", () => {
+    const config = legacyConfig(legacy([WEB, EXPORTER], PORTS))!;
+    expect(config).toContain('# Service edge/legacy, node port 30200 on every node\n');
+    expect(servers(config)).toEqual(['30200', '30200']);
+  });
+
+  it('is the port of the container the pod names its default (kubectl.kubernetes.io/default-container), listed after a sidecar', () => {
+    const manifest = legacy([EXPORTER, WEB], PORTS, ', annotations: { kubectl.kubernetes.io/default-container: web }');
+    expect(servers(legacyConfig(manifest))).toEqual(['30200', '30200']);
+  });
+
+  it("is a sidecar's port that an Ingress of the app sends its traffic to (a proxy in front of the app)", () => {
+    const ingress = [
+      '---',
+      'apiVersion: networking.k8s.io/v1',
+      'kind: Ingress',
+      'metadata: { name: legacy }',
+      'spec: { rules: [{ host: api.example.com, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: legacy, port: { name: http } } } }] } }] }',
+      '',
+    ].join('\n');
+    expect(servers(legacyConfig(legacy([WEB, EXPORTER], PORTS) + ingress))).toEqual(['30201', '30201']);
+  });
+
+  it("of a service app is refused when it is a sidecar proxy's (ingress.port) and the app is not blue/green, at ingress.port, with a hint that, followed, publishes it through the proxy", () => {
+    const lines = [
+      'stack: service',
+      'image: team/api:1',
+      'service: { type: NodePort }',
+      'ports: { web: { port: 8080, nodePort: 30080 } }',
+      'probes: { readiness: { http: { path: /ready, port: web } } }',
+      'sidecars: [{ name: envoy, image: "envoyproxy/envoy:v1.27.0", ports: { proxy: { port: 10000 } } }]',
+      'ingress: { host: api.example.com, tlsSecret: api-tls, port: proxy }',
+    ];
+    const problems = edgeProblems(stage('api', lines));
+    expect(problems).toHaveLength(1);
+    // at ingress.port, not a hint to declare ports.proxy, which would put port 10000 on two containers of the pod
+    expect(problems[0]).toMatch(
+      /^environments\/edge\.yaml:18:65: Service edge\/api is published at the edge on its port 'proxy', sidecar 'envoy''s \(the port that serves\), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports/,
+    );
+    const [, colorNodePorts, blue, green] = /service: \{ (colorNodePorts: \{ blue: (\d+), green: (\d+) \}) \}/.exec(problems[0]!)!;
+    const followed = lines.map((l) =>
+      l === 'image: team/api:1'
+        ? 'blueGreen: { live: blue, blue: team/api:1, green: team/api:1 }'
+        : l === 'service: { type: NodePort }'
+          ? `service: { type: NodePort, ${colorNodePorts} }`
+          : l,
+    );
+    const config = compileEdge(stage('api', followed)).files.get('edge/haproxy.cfg')!;
+    expect(config).toContain(`backend api-blue\n    # Service edge/api-blue, node port ${blue} on every node`);
+    expect(config).toContain(`backend api-green\n    # Service edge/api-green, node port ${green} on every node`);
+  });
+});
