@@ -122,6 +122,33 @@ const MOVED_WITH_CHANGES: ReadonlyMap<string, { readonly from: readonly string[]
   ],
 ]);
 
+/**
+ * Fields of built-in kinds that published manifests carry and Kubernetes added after 1.25, with
+ * the release that added them. The 1.25 API server refuses an object with one (kubectl apply's
+ * strict field validation: `strict decoding error: unknown field`), so the finding says why the
+ * field is unknown rather than guessing a misspelling: cert-manager's and External Secrets' CRDs
+ * declare `selectableFields`.
+ */
+const LATER_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['selectableFields', "a CustomResourceDefinition version's selectableFields came with Kubernetes 1.30"],
+  ['resizePolicy', "a container's resizePolicy came with Kubernetes 1.27"],
+  ['schedulingGates', "a pod's schedulingGates came with Kubernetes 1.26"],
+  ['podReplacementPolicy', "a Job's podReplacementPolicy came with Kubernetes 1.28"],
+  ['trafficDistribution', "a Service's trafficDistribution came with Kubernetes 1.30"],
+]);
+
+/** An unknown field that a later Kubernetes added, said so, with what to do (LATER_FIELDS). */
+function laterField(finding: Finding): Finding {
+  const field = finding.path.at(-1);
+  const came = finding.code === 'schema/unknown-field' && typeof field === 'string' ? LATER_FIELDS.get(field) : undefined;
+  if (!came) return finding;
+  return {
+    ...finding,
+    message: `unknown field '${field}' in Kubernetes 1.25: ${came}, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)`,
+    hint: `remove '${field}' (on a CRD, from every version: only kubectl get --field-selector on those fields goes), or take the release of the manifests made for Kubernetes 1.25`,
+  };
+}
+
 /** What `MOVED_WITH_CHANGES` says of the object's kind, when it comes from one of the earlier apiVersions. */
 function changesOnMove(object: KubeObject): string[] {
   const moved = MOVED_WITH_CHANGES.get(object.kind);
@@ -221,7 +248,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   if (validate(subject)) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
-    const finding = findingFromAjv(e, object);
+    const finding = laterField(findingFromAjv(e, object));
     const id = `${finding.code}|${finding.path.join('/')}|${finding.message}`;
     if (!seen.has(id)) {
       seen.add(id);

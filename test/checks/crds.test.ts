@@ -182,7 +182,11 @@ describe('custom resources against their CustomResourceDefinitions', () => {
   it('reports labels only where the schema has them: no errors for the matchLabels properties of the pinned CRDs', () => {
     const all = ['argo-cd', 'cert-manager', 'external-secrets', 'flux'].flatMap((d) => objectsIn(join(SHARED_CRDS, d)));
     const errors = checkObjects(all).findings.filter((f) => f.severity === 'error');
-    expect(errors.map((f) => `${f.code} ${f.object.metadata.name}`)).toEqual([]);
+    // the only errors: two CRDs declare selectableFields, which 1.25 refuses (schema.test.ts)
+    expect(errors.map((f) => `${f.code} ${f.object.metadata.name} ${f.path.join('.')}`)).toEqual([
+      'schema/unknown-field certificates.cert-manager.io spec.versions.0.selectableFields',
+      'schema/unknown-field externalsecrets.external-secrets.io spec.versions.0.selectableFields',
+    ]);
   });
 
   it('says once per CRD that its CEL rules are not evaluated', () => {

@@ -97,6 +97,37 @@ describe('the strict schema check', () => {
     ]);
   });
 
+  it("refuses a CRD's selectableFields, which the 1.25 API server refuses, saying the release that added it rather than guessing a misspelling", () => {
+    const [finding] = checkObjects(
+      parseManifests([
+        {
+          file: 'crd.yaml',
+          text: readFileSync(join(MANIFESTS, 'crds/cert-manager-selectable-fields.yaml'), 'utf8'),
+        },
+      ]).objects,
+    ).findings.filter((f) => f.severity === 'error');
+    expect(finding).toMatchObject({
+      code: 'schema/unknown-field',
+      path: ['spec', 'versions', 0, 'selectableFields'],
+      message:
+        "unknown field 'selectableFields' in Kubernetes 1.25: a CustomResourceDefinition version's selectableFields came with Kubernetes 1.30, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)",
+      hint: expect.stringContaining("remove 'selectableFields'"),
+    });
+    // the same for the other fields of the table, and only where the field is unknown
+    const pod = (spec: object) =>
+      checkObjects([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec }]).findings.filter(
+        (f) => f.code === 'schema/unknown-field',
+      );
+    const container = { name: 'c', image: 'nginx:1.25' };
+    expect(pod({ containers: [{ ...container, resizePolicy: [] }], schedulingGates: [] }).map((f) => f.message)).toEqual([
+      "unknown field 'resizePolicy' in Kubernetes 1.25: a container's resizePolicy came with Kubernetes 1.27, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)",
+      "unknown field 'schedulingGates' in Kubernetes 1.25: a pod's schedulingGates came with Kubernetes 1.26, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)",
+    ]);
+    expect(pod({ containers: [{ ...container, imagee: 'x' }] }).map((f) => f.message)).toEqual([
+      "unknown field 'imagee'; did you mean 'image'?",
+    ]);
+  });
+
   it("says the apiVersion 1.25 serves a kind as, and what else to rewrite when its fields changed on the way (an Ingress's backends)", () => {
     const text = readFileSync(join(MANIFESTS, 'schema/unknown-kinds.yaml'), 'utf8');
     const manifests = parseManifests([{ file: 'unknown-kinds.yaml', text }]);
