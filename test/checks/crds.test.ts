@@ -111,6 +111,48 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     expect(checked('^[a-z:]+:$', 'web:')).toEqual([]);
   });
 
+  it("reads \\s, \\S, '.', (?m) and a pattern's code points as RE2 does, where JavaScript reads them otherwise (External Secrets' refreshPolicy cron pattern)", () => {
+    const crd = widgetCrd('Namespaced', { name: '{ type: string, pattern: PATTERN }' });
+    const passes = (pattern: string, name: string) => {
+      const [definition] = parseManifests([{ file: 'crd.yaml', text: crd.replace('PATTERN', JSON.stringify(pattern)) }]).objects;
+      const registry = crdRegistry([definition]);
+      const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { name } };
+      const codes = [...registry.crdFindings, ...checkCustomResource(widget, registry)].map((f) => f.code);
+      expect(codes.filter((c) => c !== 'schema/pattern')).toEqual([]);
+      return codes.length === 0;
+    };
+    // [pattern, value, what the 1.25 API server (Go's regexp) answers]
+    const cases: [string, string, boolean][] = [
+      // RE2's \s is ASCII: no vertical tab, no-break or line separator (JavaScript's \s takes them)
+      ['^\\s+$', '\u00a0', false],
+      ['^\\s$', '\v', false],
+      ['^[\\s,]+$', '\u2028', false],
+      ['^\\S+$', 'a\u00a0b', true],
+      ['^[^\\s]+$', '\u00a0', true],
+      // RE2's '.' is any code point but a newline: \r and U+2028 too, and an emoji is one
+      ['^.+$', 'a\rb', true],
+      ['^.+$', 'a\u2028b', true],
+      ['^.+$', 'a\nb', false],
+      ['^(?s).+$', 'a\nb', true],
+      ['^.{1,3}$', '\u{1F600}\u{1F600}', true],
+      ['^[^/]{2}$', '\u{1F600}', false],
+      // with (?m), ^ and $ are at a newline only, not at \r
+      ['(?m)^a$', 'a\rb', false],
+      ['(?m)^a$', 'x\na\nb', true],
+      // (?i) folds as Unicode does: the Kelvin sign is a k
+      ['(?i)^k$', '\u212a', true],
+      // punctuation escaped, a ']' first in a class, a brace that is no repetition: characters to RE2
+      ['^\\_[a-z]+\\:$', '_ab:', true],
+      ['^[]a]+$', ']a', true],
+      ['^a{,3}$', 'a{,3}', true],
+      ['^a{2,}$', 'a', false],
+      // External Secrets' refreshPolicy schedule (external-secrets.io_externalsecrets.yaml); a no-break space is no \s to RE2
+      ['^(@(annually|yearly|monthly|weekly|daily|midnight|hourly)|@every [^\\s]+.*|[^\\s]+( [^\\s]+){4})$', '0 * * * *', true],
+      ['^(@(annually|yearly|monthly|weekly|daily|midnight|hourly)|@every [^\\s]+.*|[^\\s]+( [^\\s]+){4})$', '0 * * * *\u00a0x', true],
+    ];
+    expect(cases.map(([pattern, name]) => [pattern, name, passes(pattern, name)])).toEqual(cases);
+  });
+
   it('warns, naming the kind, about a custom resource whose CRD is not known', () => {
     expect(codedFindingsIn(['crds/cert-manager-valid.yaml'])[0]).toBe(
       'crd/unknown-kind crds/cert-manager-valid.yaml:2:13: ClusterIssuer letsencrypt: apiVersion: cert-manager.io/v1 ClusterIssuer is a custom resource whose CustomResourceDefinition is not known, so it is not validated',
