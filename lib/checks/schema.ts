@@ -3,7 +3,7 @@
  * required fields, types, enums, the quantity grammar).
  */
 import type { ErrorObject } from 'ajv';
-import { fromAjvPath } from '../model/field-path.js';
+import { fromAjvPath, valueAt } from '../model/field-path.js';
 import { describeValue, yamlTagOf } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { kindInfo } from '../model/kinds.js';
@@ -149,6 +149,21 @@ function laterField(finding: Finding): Finding {
   };
 }
 
+/**
+ * A null item of a list of a built-in kind (`args: [--port, null]`, a `-` with nothing after it,
+ * a template's empty value): the API server decodes it as the empty value of the item's type, ""
+ * for a string, so it would take the object and run the program with an empty argument. Refused
+ * all the same, since an empty item is rarely meant, but with what the API server would make of it.
+ * (A custom resource's null item is refused by the API server too: no hint there.)
+ */
+function nullItem(finding: Finding, object: KubeObject): Finding {
+  if (finding.code !== 'schema/type' || typeof finding.path.at(-1) !== 'number' || valueAt(object, finding.path) !== null) return finding;
+  return {
+    ...finding,
+    hint: 'a list item written as null is not left out: the API server would store it as an empty value ("" for a string); write the item, "" if an empty one is meant, or remove it',
+  };
+}
+
 /** What `MOVED_WITH_CHANGES` says of the object's kind, when it comes from one of the earlier apiVersions. */
 function changesOnMove(object: KubeObject): string[] {
   const moved = MOVED_WITH_CHANGES.get(object.kind);
@@ -248,7 +263,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   if (validate(subject)) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
-    const finding = laterField(findingFromAjv(e, object));
+    const finding = nullItem(laterField(findingFromAjv(e, object)), object);
     const id = `${finding.code}|${finding.path.join('/')}|${finding.message}`;
     if (!seen.has(id)) {
       seen.add(id);

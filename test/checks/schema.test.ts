@@ -33,6 +33,27 @@ describe('the strict schema check', () => {
     ]);
   });
 
+  it('refuses a null list item, saying that the API server would store it as "" rather than leave it out (args: [--port, null])', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'nginx:1.25', args: ['--port', null], command: ['run'] }] },
+    };
+    const [finding] = checkObjects([pod]).findings.filter((f) => f.code === 'schema/type');
+    expect(finding).toMatchObject({
+      severity: 'error',
+      path: ['spec', 'containers', 0, 'args', 1],
+      message: 'must be a string (found nothing)',
+      hint: 'a list item written as null is not left out: the API server would store it as an empty value ("" for a string); write the item, "" if an empty one is meant, or remove it',
+    });
+    // a value of another type in a list keeps the type error alone
+    const [number] = checkObjects([{ ...pod, spec: { containers: [{ name: 'c', image: 'nginx:1.25', args: [8080] }] } }]).findings.filter(
+      (f) => f.code === 'schema/type',
+    );
+    expect(number.hint).toBeUndefined();
+  });
+
   it("validates an Eviction, whose deleteOptions.kind is the definitions' only enum, instead of failing to compile its schema", () => {
     const text = [
       'apiVersion: policy/v1',
