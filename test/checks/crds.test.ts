@@ -92,14 +92,16 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     expect(checkCustomResource({ ...widget, spec: { name: 'ab' } }, named).map((f) => f.code)).toEqual(['schema/pattern']);
   });
 
-  it("leaves out a POSIX class anywhere in brackets and a hex code point in braces, which JavaScript reads otherwise: RE2's web_1 matches ^[_[:alnum:]]+$", () => {
+  /** The codes found of a Widget whose spec.name is `name`, by a CRD whose spec.name has `pattern`. */
+  const checked = (pattern: string, name: string) => {
     const crd = widgetCrd('Namespaced', { name: '{ type: string, pattern: PATTERN }' });
-    const checked = (pattern: string, name: string) => {
-      const [definition] = parseManifests([{ file: 'crd.yaml', text: crd.replace('PATTERN', JSON.stringify(pattern)) }]).objects;
-      const registry = crdRegistry([definition]);
-      const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { name } };
-      return [...registry.crdFindings, ...checkCustomResource(widget, registry)].map((f) => f.code);
-    };
+    const [definition] = parseManifests([{ file: 'crd.yaml', text: crd.replace('PATTERN', JSON.stringify(pattern)) }]).objects;
+    const registry = crdRegistry([definition]);
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { name } };
+    return [...registry.crdFindings, ...checkCustomResource(widget, registry)].map((f) => f.code);
+  };
+
+  it("leaves out a POSIX class anywhere in brackets and a hex code point in braces, which JavaScript reads otherwise: RE2's web_1 matches ^[_[:alnum:]]+$", () => {
     // to JavaScript, the set of the characters _[:alnu and a ']' after it; to Go, _ or a letter or digit
     expect(checked('^[_[:alnum:]]+$', 'web_1')).toEqual(['crd/pattern-not-checked']);
     expect(checked('^[^[:space:]]+$', 'web')).toEqual(['crd/pattern-not-checked']);
@@ -112,12 +114,8 @@ describe('custom resources against their CustomResourceDefinitions', () => {
   });
 
   it("reads \\s, \\S, '.', (?m) and a pattern's code points as RE2 does, where JavaScript reads them otherwise (External Secrets' refreshPolicy cron pattern)", () => {
-    const crd = widgetCrd('Namespaced', { name: '{ type: string, pattern: PATTERN }' });
     const passes = (pattern: string, name: string) => {
-      const [definition] = parseManifests([{ file: 'crd.yaml', text: crd.replace('PATTERN', JSON.stringify(pattern)) }]).objects;
-      const registry = crdRegistry([definition]);
-      const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { name } };
-      const codes = [...registry.crdFindings, ...checkCustomResource(widget, registry)].map((f) => f.code);
+      const codes = checked(pattern, name);
       expect(codes.filter((c) => c !== 'schema/pattern')).toEqual([]);
       return codes.length === 0;
     };
