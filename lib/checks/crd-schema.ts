@@ -50,27 +50,87 @@ const VALUE_KEYWORDS = [
 export const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
 
 /**
- * What RE2 reads otherwise than a JavaScript RegExp without the `u` flag, which takes it without a
+ * What RE2 reads otherwise than the JavaScript RegExp goRegExp makes, which takes it without a
  * word: an escape (a backslash after an even number of them; `\\pL` is a backslash and `pL` to
- * both) of a Unicode class (`\pL`, `\p{Greek}`: the letter p there), `\z`, `\A`, `\C`, `\Q...\E`
- * or a hex code point in braces (`\x{41}`: 41 x's there), and a POSIX class anywhere in brackets
- * (`[[:alpha:]]`, `[_[:alnum:]]`, `[^[:space:]]`: sets of the characters between them there; one
- * outside brackets, a set of its characters to both, is rare enough to be left out with them).
+ * both) of a Unicode class (`\pL`, `\p{Greek}`), `\z`, `\A`, `\C`, `\Q...\E` or a hex code point
+ * in braces (`\x{41}`), and a POSIX class anywhere in brackets (`[[:alpha:]]`, `[_[:alnum:]]`,
+ * `[^[:space:]]`: sets of the characters between them there; one outside brackets, a set of its
+ * characters to both, is rare enough to be left out with them).
  */
 const READ_OTHERWISE = /(?<!\\)(?:\\\\)*\\(?:[pPzACQ]|x\{)|\[:\^?[a-z]+:\]/;
+
+/** RE2's `\s` as the body of a class: ASCII space, tab, newline, form feed and carriage return; not JavaScript's vertical tab, no-break and other Unicode spaces. */
+const RE2_SPACE = '\\t\\n\\f\\r ';
+/** RE2's `\S` as the body of a class: every code point but RE2_SPACE's (a `u` RegExp's class reaches U+10FFFF). */
+const RE2_NOT_SPACE = '\\0-\\x08\\x0b\\x0e-\\x1f\\x21-\\u{10ffff}';
+/** What JavaScript's `u` mode allows escaped outside a class: its syntax characters. RE2 allows any punctuation escaped. */
+const SYNTAX_CHARACTER = /[\^$\\.*+?()[\]{}|/]/;
+
+/**
+ * An RE2 expression (its leading flags taken off) as the source of a JavaScript RegExp with the
+ * `u` flag, which reads code points as RE2 does (a `.` or `[^/]` is one emoji there, two halves of
+ * one without it). What each reads otherwise is written as RE2 means it: `.` is any code point but
+ * a newline (JavaScript's leaves out `\r`, U+2028 and U+2029 too), or any at all with `(?s)`;
+ * `\s` and `\S` are RE2's ASCII sets, in a class too; with `(?m)`, `^` and `$` are at a newline
+ * only (JavaScript's are at `\r`, U+2028 and U+2029 too); a `]` first in a class is a `]`, and
+ * a brace or `]` that is no repetition or class (`a{,3}`, `a]`) the character; punctuation escaped
+ * that `u` mode refuses escaped (`\_`, `\:`, `\-` outside a class) is the character. What else
+ * JavaScript's `u` mode refuses (a back reference, `(?i)` within the pattern) throws.
+ */
+function re2Source(source: string, dotAll: boolean, multiline: boolean): string {
+  let out = '';
+  let inClass = false;
+  let classStart = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    const first = classStart;
+    classStart = false;
+    if (c === '\\') {
+      const n = source[++i];
+      if (n === undefined) throw new SyntaxError('a pattern may not end with a backslash');
+      if (n === 's') out += inClass ? RE2_SPACE : `[${RE2_SPACE}]`;
+      else if (n === 'S') out += inClass ? RE2_NOT_SPACE : `[${RE2_NOT_SPACE}]`;
+      else if (/[\p{L}\p{N}]/u.test(n) || SYNTAX_CHARACTER.test(n) || (n === '-' && inClass)) out += `\\${n}`;
+      else out += n;
+    } else if (inClass) {
+      if (c === ']') {
+        out += first ? '\\]' : ']';
+        inClass = first;
+      } else out += c;
+    } else if (c === '[') {
+      inClass = classStart = true;
+      out += source[i + 1] === '^' ? '[^' : '[';
+      if (source[i + 1] === '^') i++;
+    } else if (c === '{') {
+      // a repetition, {2} {2,} {2,5}, as it is; another brace is a brace to RE2 (a{,3}), an error to `u` mode
+      const repeat = /^\{\d+(?:,\d*)?\}/.exec(source.slice(i, i + 24))?.[0];
+      out += repeat ?? '\\{';
+      i += (repeat?.length ?? 1) - 1;
+    } else if (c === '}' || c === ']') out += `\\${c}`;
+    else if (c === '.') out += dotAll ? '[^]' : '[^\\n]';
+    else if (multiline && c === '^') out += '(?<![^\\n])';
+    else if (multiline && c === '$') out += '(?![^\\n])';
+    else out += c;
+  }
+  return out;
+}
 
 /**
  * A pattern of a CRD, a Go (RE2) expression, as a JavaScript RegExp: the flags it starts with
  * (`(?i)`, `(?s)`, `(?m)`, or several, `(?is)`; after a leading `^` too, as the Prometheus
- * Operator's `^(?i)(abort|warn)?$`) become the RegExp's flags, which JavaScript has no inline
- * syntax for, and `(?P<name>` is a named group. Throws where JavaScript reads no such expression,
- * or reads it otherwise (READ_OTHERWISE).
+ * Operator's `^(?i)(abort|warn)?$`), which JavaScript has no inline syntax for, are read as
+ * re2Source reads them, and `(?P<name>` is a named group. Throws where JavaScript reads no such
+ * expression, or reads it otherwise (READ_OTHERWISE).
  */
-export function goRegExp(pattern: string, u = ''): RegExp {
+export function goRegExp(pattern: string): RegExp {
   if (READ_OTHERWISE.test(pattern)) throw new SyntaxError(`JavaScript reads ${pattern} otherwise than RE2`);
   const flags = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
   const source = flags ? flags[1] + pattern.slice(flags[0].length) : pattern;
-  return new RegExp(source.replaceAll('(?P<', '(?<'), [...new Set(u + (flags?.[2] ?? ''))].join(''));
+  const inline = flags?.[2] ?? '';
+  return new RegExp(
+    re2Source(source.replaceAll('(?P<', '(?<'), inline.includes('s'), inline.includes('m')),
+    inline.includes('i') ? 'iu' : 'u',
+  );
 }
 goRegExp.code = 'goRegExp';
 
@@ -88,7 +148,7 @@ export function readsPattern(pattern: string): boolean {
 let ajvInstance: InstanceType<typeof Ajv> | undefined;
 export function ajv(): InstanceType<typeof Ajv> {
   if (ajvInstance) return ajvInstance;
-  // unicodeRegExp: false, because CRD patterns are Go (RE2) expressions, not unicode-mode ones
+  // unicodeRegExp: false, because CRD patterns are Go (RE2) expressions: goRegExp makes them `u` RegExps itself
   const a = new Ajv({
     allErrors: true,
     strict: false,

@@ -105,15 +105,6 @@ function buildDefinitions(): Derived {
     // definition is embedded where the API makes them optional (a StatefulSet's volumeClaimTemplates)
     def.properties = { apiVersion: { const: gvk.apiVersion }, kind: { const: gvk.kind }, ...def.properties };
   }
-  // CRDs of current projects (cert-manager, External Secrets) declare selectableFields (served
-  // from Kubernetes 1.30; an older API server drops it and still serves the CRD): not an error
-  const crdVersion = definitions.CustomResourceDefinitionVersion as { properties?: Record<string, Schema> } | undefined;
-  if (crdVersion?.properties) {
-    crdVersion.properties.selectableFields = {
-      type: 'array',
-      items: { type: 'object', properties: { jsonPath: { type: 'string' } }, required: ['jsonPath'], additionalProperties: false },
-    };
-  }
   return { kinds, definitions, digest: sha256Hex(JSON.stringify(definitions)) };
 }
 

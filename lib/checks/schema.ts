@@ -3,7 +3,7 @@
  * required fields, types, enums, the quantity grammar).
  */
 import type { ErrorObject } from 'ajv';
-import { fromAjvPath } from '../model/field-path.js';
+import { fromAjvPath, valueAt } from '../model/field-path.js';
 import { describeValue, yamlTagOf } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { kindInfo } from '../model/kinds.js';
@@ -122,6 +122,48 @@ const MOVED_WITH_CHANGES: ReadonlyMap<string, { readonly from: readonly string[]
   ],
 ]);
 
+/**
+ * Fields of built-in kinds that published manifests carry and Kubernetes added after 1.25, with
+ * the release that added them. The 1.25 API server refuses an object with one (kubectl apply's
+ * strict field validation: `strict decoding error: unknown field`), so the finding says why the
+ * field is unknown rather than guessing a misspelling: cert-manager's and External Secrets' CRDs
+ * declare `selectableFields`.
+ */
+const LATER_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['selectableFields', "a CustomResourceDefinition version's selectableFields came with Kubernetes 1.30"],
+  ['resizePolicy', "a container's resizePolicy came with Kubernetes 1.27"],
+  ['schedulingGates', "a pod's schedulingGates came with Kubernetes 1.26"],
+  ['podReplacementPolicy', "a Job's podReplacementPolicy came with Kubernetes 1.28"],
+  ['trafficDistribution', "a Service's trafficDistribution came with Kubernetes 1.30"],
+]);
+
+/** An unknown field that a later Kubernetes added, said so, with what to do (LATER_FIELDS). */
+function laterField(finding: Finding): Finding {
+  const field = finding.path.at(-1);
+  const came = finding.code === 'schema/unknown-field' && typeof field === 'string' ? LATER_FIELDS.get(field) : undefined;
+  if (!came) return finding;
+  return {
+    ...finding,
+    message: `unknown field '${field}' in Kubernetes 1.25: ${came}, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)`,
+    hint: `remove '${field}' (on a CRD, from every version: only kubectl get --field-selector on those fields goes), or take the release of the manifests made for Kubernetes 1.25`,
+  };
+}
+
+/**
+ * A null item of a list of a built-in kind (`args: [--port, null]`, a `-` with nothing after it,
+ * a template's empty value): the API server decodes it as the empty value of the item's type, ""
+ * for a string, so it would take the object and run the program with an empty argument. Refused
+ * all the same, since an empty item is rarely meant, but with what the API server would make of it.
+ * (A custom resource's null item is refused by the API server too: no hint there.)
+ */
+function nullItem(finding: Finding, object: KubeObject): Finding {
+  if (finding.code !== 'schema/type' || typeof finding.path.at(-1) !== 'number' || valueAt(object, finding.path) !== null) return finding;
+  return {
+    ...finding,
+    hint: 'a list item written as null is not left out: the API server would store it as an empty value ("" for a string); write the item, "" if an empty one is meant, or remove it',
+  };
+}
+
 /** What `MOVED_WITH_CHANGES` says of the object's kind, when it comes from one of the earlier apiVersions. */
 function changesOnMove(object: KubeObject): string[] {
   const moved = MOVED_WITH_CHANGES.get(object.kind);
@@ -221,7 +263,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   if (validate(subject)) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
-    const finding = findingFromAjv(e, object);
+    const finding = nullItem(laterField(findingFromAjv(e, object)), object);
     const id = `${finding.code}|${finding.path.join('/')}|${finding.message}`;
     if (!seen.has(id)) {
       seen.add(id);

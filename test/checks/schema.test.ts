@@ -33,6 +33,27 @@ describe('the strict schema check', () => {
     ]);
   });
 
+  it('refuses a null list item, saying that the API server would store it as "" rather than leave it out (args: [--port, null])', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'nginx:1.25', args: ['--port', null], command: ['run'] }] },
+    };
+    const [finding] = checkObjects([pod]).findings.filter((f) => f.code === 'schema/type');
+    expect(finding).toMatchObject({
+      severity: 'error',
+      path: ['spec', 'containers', 0, 'args', 1],
+      message: 'must be a string (found nothing)',
+      hint: 'a list item written as null is not left out: the API server would store it as an empty value ("" for a string); write the item, "" if an empty one is meant, or remove it',
+    });
+    // a value of another type in a list keeps the type error alone
+    const [number] = checkObjects([{ ...pod, spec: { containers: [{ name: 'c', image: 'nginx:1.25', args: [8080] }] } }]).findings.filter(
+      (f) => f.code === 'schema/type',
+    );
+    expect(number.hint).toBeUndefined();
+  });
+
   it("validates an Eviction, whose deleteOptions.kind is the definitions' only enum, instead of failing to compile its schema", () => {
     const text = [
       'apiVersion: policy/v1',
@@ -94,6 +115,37 @@ describe('the strict schema check', () => {
     expect(problems.sort()).toEqual([
       `dry-run.yaml:36:9: StatefulSet statefulset: status: status is written by the cluster, not by manifests${hint}`,
       `dry-run.yaml:43:9: ConfigMap configmap: status: status is written by the cluster, not by manifests${hint}`,
+    ]);
+  });
+
+  it("refuses a CRD's selectableFields, which the 1.25 API server refuses, saying the release that added it rather than guessing a misspelling", () => {
+    const [finding] = checkObjects(
+      parseManifests([
+        {
+          file: 'crd.yaml',
+          text: readFileSync(join(MANIFESTS, 'crds/cert-manager-selectable-fields.yaml'), 'utf8'),
+        },
+      ]).objects,
+    ).findings.filter((f) => f.severity === 'error');
+    expect(finding).toMatchObject({
+      code: 'schema/unknown-field',
+      path: ['spec', 'versions', 0, 'selectableFields'],
+      message:
+        "unknown field 'selectableFields' in Kubernetes 1.25: a CustomResourceDefinition version's selectableFields came with Kubernetes 1.30, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)",
+      hint: expect.stringContaining("remove 'selectableFields'"),
+    });
+    // the same for the other fields of the table, and only where the field is unknown
+    const pod = (spec: object) =>
+      checkObjects([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec }]).findings.filter(
+        (f) => f.code === 'schema/unknown-field',
+      );
+    const container = { name: 'c', image: 'nginx:1.25' };
+    expect(pod({ containers: [{ ...container, resizePolicy: [] }], schedulingGates: [] }).map((f) => f.message)).toEqual([
+      "unknown field 'resizePolicy' in Kubernetes 1.25: a container's resizePolicy came with Kubernetes 1.27, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)",
+      "unknown field 'schedulingGates' in Kubernetes 1.25: a pod's schedulingGates came with Kubernetes 1.26, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)",
+    ]);
+    expect(pod({ containers: [{ ...container, imagee: 'x' }] }).map((f) => f.message)).toEqual([
+      "unknown field 'imagee'; did you mean 'image'?",
     ]);
   });
 
