@@ -289,6 +289,9 @@ export interface CheckMemo {
 }
 
 type ObjectCheck = Extract<Check, { scope: 'object' }>;
+
+/** What one per-object check made on an object to keep (`checkObjects`): its index, the places of its findings, its exceptions. */
+type Made = [index: number, made: { places: number[]; exceptions: UsedException[] }];
 type TracedCheck = Extract<Check, { scope: 'traced' }>;
 
 /** What the traced checks found on an object (as reported), and the lookups they made. */
@@ -319,8 +322,12 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const real = (o: KubeObject) => standIn?.(o)?.real() ?? o;
   /** Per object the memo answers for: what each check found on it. */
   const remembered = new Map<KubeObject, KeptObject>();
-  /** Objects to keep the results of: check -> its exceptions, and the places of its findings in `findings`. */
-  const made = new Map<KubeObject, Map<number, { places: number[]; exceptions: UsedException[] }>>();
+  /**
+   * Objects to keep the results of: per check that found something (by its index, in the order the
+   * checks ran), its exceptions and the places of its findings in `findings`. Most objects have
+   * none: null until one does, not a list each (a stage of 15,000 objects made as many).
+   */
+  const made = new Map<KubeObject, Made[] | null>();
   /** Findings from the memo, masked when they were kept. */
   const masked = new Set<Finding>();
   /** The exceptions used, by object: listed in the objects' order, whichever were remembered. */
@@ -341,7 +348,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
       if (typeof o.metadata?.name !== 'string' || isCustom(o, context)) continue;
       const found = memo.get(o);
       if (!found) {
-        made.set(o, new Map());
+        made.set(o, null);
         continue;
       }
       remembered.set(o, found);
@@ -360,8 +367,12 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const runObjectCheck = (index: number, o: KubeObject) => {
     const result = OBJECT_CHECKS[index].run(real(o), context);
     const making = made.get(o);
-    if (making && (result.findings.length || result.exceptions?.length)) {
-      making.set(index, { places: result.findings.map((_, i) => findings.length + i), exceptions: result.exceptions ?? [] });
+    if (making !== undefined && (result.findings.length || result.exceptions?.length)) {
+      const entry: Made = [index, { places: result.findings.map((_, i) => findings.length + i), exceptions: result.exceptions ?? [] }];
+      if (making === null) made.set(o, [entry]);
+      // a check runs once on an object (an object listed twice: its last run counts, as a Map's set would keep)
+      else if (making[making.length - 1][0] === index) making[making.length - 1] = entry;
+      else making.push(entry);
     }
     findings.push(...result.findings);
     addExceptions(o, result.exceptions ?? []);
@@ -450,7 +461,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   for (const [o, byCheck] of made) {
     memo!.set(
       o,
-      [...byCheck].map(([index, { places, exceptions: used }]) => [
+      (byCheck ?? []).map(([index, { places, exceptions: used }]) => [
         index,
         {
           findings: places.map((p) => ({ ...reported[p], object: null })),

@@ -18,12 +18,21 @@ export const ENTRY_FORMAT = 9;
  * file is written.
  */
 export function encodeEntry({ serialized, checks, summary, warnings }: KeptApp): Buffer {
-  const head = Buffer.from(`${JSON.stringify({ digests: serialized.digests, file: serialized.file, checks, summary, warnings })}\n`);
+  const head = `${JSON.stringify({ digests: serialized.digests, file: serialized.file, checks, summary, warnings })}\n`;
   const { stream } = serialized;
-  return Buffer.concat([
-    head,
-    typeof stream === 'string' ? Buffer.from(stream) : stream instanceof Uint8Array ? stream : stream.read((b) => Buffer.from(b)),
-  ]);
+  const headBytes = Buffer.byteLength(head);
+  if (typeof stream === 'string') {
+    // both texts encoded straight into the entry's buffer: no buffer of each to copy into a third
+    const entry = Buffer.allocUnsafe(headBytes + Buffer.byteLength(stream));
+    entry.write(head, 0);
+    entry.write(stream, headBytes);
+    return entry;
+  }
+  const entry = Buffer.allocUnsafe(headBytes + stream.length);
+  entry.write(head, 0);
+  if (stream instanceof Uint8Array) entry.set(stream, headBytes);
+  else stream.read((b) => entry.set(b, headBytes));
+  return entry;
 }
 
 /** An entry's line, parsed, and where its documents start in it. */

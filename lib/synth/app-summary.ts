@@ -41,20 +41,35 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
     const template = podTemplateOf(o);
     if (template) workloads.push([i, { ...template.metadata?.labels }]);
     const { name, namespace } = o.metadata;
-    if (typeof name !== 'string' || o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition' || hasNodeOrHostPort(o)) plain = false;
+    // once one object is not plain the app is not: the others' ports need not be looked at
+    if (
+      plain &&
+      (typeof name !== 'string' || o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition' || hasNodeOrHostPort(o, template))
+    )
+      plain = false;
     return [o.apiVersion, o.kind, name ?? null, namespace ?? null] as const;
   });
   return { heads, workloads, images: imageSubstitutions(objects), written: writtenImages(objects), plain };
 }
 
-/** Whether `o` is a Service with a port that has a nodePort, or has a pod template with a container port that has a hostPort. */
-function hasNodeOrHostPort(o: KubeObject): boolean {
-  const hasKey = (list: unknown, key: string) => Array.isArray(list) && list.some((p: unknown) => p && typeof p === 'object' && key in p);
+/** Whether `list` is a list with an item (a port) that has `key`. Loops, not closures: this runs on every object of every app rendered. */
+function hasKey(list: unknown, key: string): boolean {
+  if (!Array.isArray(list)) return false;
+  for (const p of list) if (p && typeof p === 'object' && key in p) return true;
+  return false;
+}
+
+/** Whether `o` is a Service with a port that has a nodePort, or has a pod template (`template`) with a container port that has a hostPort. */
+function hasNodeOrHostPort(o: KubeObject, template: ReturnType<typeof podTemplateOf>): boolean {
   if (o.kind === 'Service') return hasKey((o.spec as { ports?: unknown } | undefined)?.ports, 'nodePort');
-  const spec = podTemplateOf(o)?.spec;
-  return CONTAINER_LISTS.some(
-    (list) => Array.isArray(spec?.[list]) && (spec[list] as { ports?: unknown }[]).some((c) => hasKey(c?.ports, 'hostPort')),
-  );
+  const spec = template?.spec;
+  if (!spec) return false;
+  for (const list of CONTAINER_LISTS) {
+    const containers = spec[list];
+    if (!Array.isArray(containers)) continue;
+    for (const c of containers as { ports?: unknown }[]) if (hasKey(c?.ports, 'hostPort')) return true;
+  }
+  return false;
 }
 
 const standIns = new WeakMap<AppSummary, KubeObject[]>();
