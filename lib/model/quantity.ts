@@ -17,7 +17,8 @@ export const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|
 const QUANTITY = new RegExp(QUANTITY_PATTERN);
 /** A quantity's number and suffix, once QUANTITY matched. */
 const PARTS = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(.*)$/;
-const EXPONENT = /^[eE]/;
+// (not the suffix E alone, which is exa: 10^18)
+const EXPONENT = /^[eE][+-]?[0-9]/;
 const SUFFIX: Readonly<Record<string, number>> = {
   '': 1,
   n: 1e-9,

@@ -23,6 +23,12 @@ describe('quantities as numbers', () => {
   it('is undefined for what is not a quantity', () => {
     expect(['2Gib', '', 'one', '1 Gi'].map(parseQuantity)).toEqual([undefined, undefined, undefined, undefined]);
   });
+
+  it('reads the suffix E as exa (10^18), not as an exponent written without its number', () => {
+    expect(parseQuantity('2E')).toBe(2e18);
+    expect(compareQuantities('1E', '999P')).toBe(1);
+    expect(compareQuantities('1E', '1e18')).toBe(0);
+  });
 });
 
 describe('cpu and memory quantities off by their unit', () => {
