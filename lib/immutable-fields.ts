@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
 import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
-import { podSpecAsCreated, podTemplateWithDefaults } from './model/pod-defaults.js';
+import { podSpecAsCreated, podTemplateWithDefaults, resourcesByValue } from './model/pod-defaults.js';
 import { mapContainers } from './model/pod-specs.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { chartHeads } from './synth/app-summary.js';
@@ -132,7 +132,9 @@ function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
   for (const [k, v] of Object.entries(SPEC_DEFAULTS[o.kind] ?? {})) spec[k] ??= v;
   if (o.kind === 'StatefulSet' && Array.isArray(spec.volumeClaimTemplates))
     spec.volumeClaimTemplates = spec.volumeClaimTemplates.map((t: unknown) =>
-      isRecord(t) && isRecord(t.spec) ? { ...t, spec: { ...SPEC_DEFAULTS.PersistentVolumeClaim, ...t.spec } } : t,
+      isRecord(t) && isRecord(t.spec)
+        ? { ...t, spec: { ...SPEC_DEFAULTS.PersistentVolumeClaim, ...t.spec, resources: resourcesByValue(t.spec.resources) } }
+        : t,
     );
   const first = specOf(created);
   if (o.kind === 'Job' && spec.completions === undefined && first.completions === undefined && first.parallelism === undefined)

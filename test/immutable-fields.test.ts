@@ -122,6 +122,52 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
   });
 });
 
+describe('a quantity in a fixed field, compared by its value as the API server compares it (Quantity.Cmp)', () => {
+  const web = (resources: Record<string, unknown>) => ({ containers: [{ name: 'web', image: 'nginx:1.25', resources }] });
+
+  it("is no change in a Pod's resources, overhead or emptyDir written otherwise (cpu: 1 is 1000m, memory: 1Gi is 1024Mi)", () => {
+    for (const [before, after] of [
+      [web({ limits: { cpu: '1', memory: '1Gi' } }), web({ limits: { cpu: '1000m', memory: '1024Mi' } })],
+      [web({ requests: { cpu: 0.5 } }), web({ requests: { cpu: '500m' } })],
+      // a limit is the request it leaves out, whichever way either is written
+      [web({ limits: { memory: '1Gi' } }), web({ limits: { memory: '1Gi' }, requests: { memory: '1073741824' } })],
+      [{ overhead: { cpu: '250m' } }, { overhead: { cpu: '0.25' } }],
+      [{ volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }] }, { volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1024Mi' } }] }],
+    ] as const)
+      expect(refused(before, after), JSON.stringify([before, after])).toEqual([]);
+    expect(refused(web({ requests: { cpu: '1' } }), web({ requests: { cpu: '1001m' } }))).toEqual([
+      `spec.containers.0.resources.requests.cpu: "1" -> "1001m" (a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1)`,
+    ]);
+  });
+
+  it("is no change in a Job's template or a StatefulSet's claim templates written otherwise", () => {
+    const job = (resources: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'shop' },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'migrate:1.0', resources }] } } },
+    });
+    expect(immutableChanges(job({ requests: { memory: '1Gi' } }), job({ requests: { memory: '1024Mi' } }), [])).toEqual([]);
+    const db = (storage: string): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: {
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: {},
+        volumeClaimTemplates: [
+          { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } },
+        ],
+      },
+    });
+    expect(immutableChanges(db('1Gi'), db('1024Mi'), [])).toEqual([]);
+    expect(immutableChanges(db('1Gi'), db('2Gi'), []).map((c) => `${c.path.join('.')}: ${String(c.before)} -> ${String(c.after)}`)).toEqual(
+      ['spec.volumeClaimTemplates.0.spec.resources.requests.storage: 1Gi -> 2Gi'],
+    );
+  });
+});
+
 describe("a Job's pod template, fixed once the Job is created", () => {
   const job = (spec: Record<string, unknown>): KubeObject => ({
     apiVersion: 'batch/v1',

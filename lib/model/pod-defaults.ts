@@ -8,11 +8,13 @@
  * (apiequality.Semantic.DeepEqual): an empty list is no list, an empty map (`nodeSelector: {}`) or
  * struct held by value (a container's `resources: {}`, a template's `metadata: {creationTimestamp:
  * null}`, as `kubectl get -o yaml` prints them) no map or struct, and `false` in a field that is a
- * plain bool is the field left out.
+ * plain bool is the field left out; a quantity is compared by its value (`cpu: 1` is `1000m`, `memory:
+ * 1Gi` is `1024Mi`: Quantity.Cmp), so each is written by its value alone (quantityByValue).
  */
 import { imageParts } from './image.js';
 import { isRecord } from './object.js';
 import { mapContainers } from './pod-specs.js';
+import { quantityByValue } from './quantity.js';
 
 type Obj = Record<string, unknown>;
 
@@ -69,6 +71,21 @@ function filled(o: Obj, defaults: Obj = {}, bools: readonly string[] = [], maps:
   return out;
 }
 
+/** A map of quantities (`limits`, `requests`, `overhead`), each written by its value alone; anything else as it is. */
+const byValue = (quantities: unknown): unknown =>
+  isRecord(quantities) ? Object.fromEntries(Object.entries(quantities).map(([k, q]) => [k, quantityByValue(q)])) : quantities;
+
+/**
+ * A container's or a claim's `resources` with its limits and requests written by their values
+ * (quantityByValue), as the API server compares them.
+ */
+export function resourcesByValue(resources: unknown): unknown {
+  if (!isRecord(resources)) return resources;
+  const out = { ...resources };
+  for (const k of EMPTY_IS_NONE.resources) if (k in out) out[k] = byValue(out[k]);
+  return out;
+}
+
 /** `out[key]`, a struct held by value, `filled` with its empty maps `maps` left out; left out itself when that leaves it empty. */
 function valueStruct(out: Obj, key: string, maps: readonly string[]): void {
   const v = out[key];
@@ -108,6 +125,7 @@ function container(c: unknown, hostNetwork: boolean): unknown {
   if (!isRecord(c)) return c;
   const out = filled(c, CONTAINER, PLAIN_BOOLS.container);
   valueStruct(out, 'resources', EMPTY_IS_NONE.resources);
+  if ('resources' in out) out.resources = resourcesByValue(out.resources);
   const policy = pullPolicy(out.image);
   if (policy !== undefined) out.imagePullPolicy ??= policy;
   if (Array.isArray(out.ports))
@@ -131,6 +149,8 @@ function volume(v: unknown): unknown {
   if (Object.keys(out).every((k) => k === 'name')) out.emptyDir = {};
   for (const k of MODED_SOURCES) if (isRecord(out[k])) out[k] = { defaultMode: DEFAULT_MODE, ...filled(out[k] as Obj) };
   if (isRecord(out.hostPath)) out.hostPath = { type: '', ...filled(out.hostPath) };
+  if (isRecord(out.emptyDir) && 'sizeLimit' in out.emptyDir)
+    out.emptyDir = { ...out.emptyDir, sizeLimit: quantityByValue(out.emptyDir.sizeLimit) };
   return out;
 }
 
@@ -140,6 +160,7 @@ export function podSpecWithDefaults(spec: unknown): unknown {
   const hostNetwork = spec.hostNetwork === true;
   const out = mapContainers(filled(spec, POD_SPEC, PLAIN_BOOLS.pod, EMPTY_IS_NONE.pod), (c) => container(c, hostNetwork));
   if (Array.isArray(out.volumes)) out.volumes = out.volumes.map(volume);
+  if ('overhead' in out) out.overhead = byValue(out.overhead);
   return out;
 }
 
