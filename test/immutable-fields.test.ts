@@ -106,6 +106,48 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
     expect(refused({ priorityClassName: 'high', priority: 1000 }, { priorityClassName: 'high' })).toEqual([]);
   });
 
+  it('is no change where it no longer writes the tolerations DefaultTolerationSeconds gives a Pod on every update (a node not ready or unreachable)', () => {
+    const notReady = { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 };
+    const unreachable = { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 600 };
+    // as kubectl get -o yaml printed them, then removed: the plugin gives them again, with 300 seconds (which may change)
+    expect(refused({ tolerations: [TOLERATION, notReady, unreachable] }, { tolerations: [TOLERATION] })).toEqual([]);
+    expect(refused({ tolerations: [notReady] }, {})).toEqual([]);
+    // one that tolerates every NoExecute taint stands for them: removed, it is a toleration removed
+    expect(refused({ tolerations: [{ operator: 'Exists', effect: 'NoExecute' }] }, {}).map((c) => c.split(':')[0])).toEqual([
+      'spec.tolerations',
+    ]);
+  });
+
+  it("is no change where it now writes the priority its PriorityClass gave it, when the class is known: the system's, or the stage's", () => {
+    const critical = { priorityClassName: 'system-cluster-critical' };
+    expect(refused(critical, { ...critical, priority: 2000000000, preemptionPolicy: 'PreemptLowerPriority' })).toEqual([]);
+    expect(refused(critical, { ...critical, priority: 1000 })).toEqual([
+      `spec.priority: undefined -> 1000 (a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1)`,
+    ]);
+    const high = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 };
+    const charts = [{ name: 'shop', objects: [high] }];
+    const classed = { priorityClassName: 'high' };
+    expect(immutableChanges(pod(classed), pod({ ...classed, priority: 1000 }), charts)).toEqual([]);
+    expect(immutableChanges(pod(classed), pod({ ...classed, priority: 10 }), charts).map((c) => c.path.join('.'))).toEqual([
+      'spec.priority',
+    ]);
+  });
+
+  it('is warned about, as refused unless the cluster gave it that value, where it now writes the priority of a class not known here', () => {
+    const classed = { priorityClassName: 'high' };
+    const [change, ...others] = immutableChanges(pod(classed), pod({ ...classed, priority: 1000 }), []);
+    expect(others).toEqual([]);
+    expect(change.path).toEqual(['spec', 'priority']);
+    expect(change.outcome).toBe(
+      "but the Pod has the priority its PriorityClass 'high' gave it when it was made, which is not known at synth time: kubectl apply fails on it " +
+        "(a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1) unless that is 1000",
+    );
+    expect(change.hint?.('keep the old value')).toBe(
+      "see which it has (kubectl get pod web -n shop -o jsonpath='{.spec.priority}'): if it is 1000, nothing changes; else keep the old value, " +
+        'or delete the Pod and apply again on purpose (kubectl delete pod web -n shop): it does not run in between',
+    );
+  });
+
   it('is refused a pull policy, service account or priority other than the one the Pod was given', () => {
     const why =
       "a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1";

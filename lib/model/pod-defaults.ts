@@ -164,24 +164,50 @@ export function podSpecWithDefaults(spec: unknown): unknown {
   return out;
 }
 
+/** What the Priority admission plugin gives a Pod of a PriorityClass: the class's value and its preemptionPolicy. */
+export interface ClassPriority {
+  readonly priority: number;
+  readonly preemptionPolicy: string;
+}
+
+/** The preemptionPolicy of a PriorityClass that does not set one (SetDefaults_PriorityClass), and of a Pod of no class. */
+export const DEFAULT_PREEMPTION = 'PreemptLowerPriority';
+
 /**
  * What a Pod's spec is given when the Pod is created, beside the defaults of every pod spec (a pod
- * template gets none of it): the ServiceAccount admission plugin's serviceAccountName, and, for a Pod
- * of no priorityClassName, the Priority plugin's priority and preemptionPolicy (in a cluster without
- * a globalDefault PriorityClass, as kubeadm makes it).
+ * template gets none of it): the ServiceAccount admission plugin's serviceAccountName; the Priority
+ * plugin's priority and preemptionPolicy for a Pod of no priorityClassName (in a cluster without
+ * a globalDefault PriorityClass, as kubeadm makes it), and for one of the classes every cluster has
+ * (pkg/apis/scheduling SystemPriorityClasses); the DefaultTolerationSeconds plugin's tolerations of
+ * a node not ready or unreachable for 5 minutes, to a Pod that does not tolerate it (on every update too).
  */
 const POD_ADMITTED = {
   serviceAccountName: 'default',
-  unclassed: { priority: 0, preemptionPolicy: 'PreemptLowerPriority' },
+  unclassed: { priority: 0, preemptionPolicy: DEFAULT_PREEMPTION },
+  systemClasses: {
+    'system-cluster-critical': { priority: 2000000000, preemptionPolicy: DEFAULT_PREEMPTION },
+    'system-node-critical': { priority: 2000001000, preemptionPolicy: DEFAULT_PREEMPTION },
+  } as Readonly<Record<string, ClassPriority>>,
+  tolerationSeconds: { keys: ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'], effect: 'NoExecute', seconds: 300 },
 } as const;
+
+/** `tolerations` with those DefaultTolerationSeconds adds: for each of its keys that no toleration of the effect (or of any) tolerates. */
+function admittedTolerations(tolerations: unknown): unknown {
+  const list: unknown[] = Array.isArray(tolerations) ? tolerations : [];
+  const { keys, effect, seconds } = POD_ADMITTED.tolerationSeconds;
+  const tolerates = (key: string) => list.some((t) => isRecord(t) && (t.key === key || !t.key) && (t.effect === effect || !t.effect));
+  const added = keys.filter((key) => !tolerates(key)).map((key) => ({ key, operator: 'Exists', effect, tolerationSeconds: seconds }));
+  return [...list, ...added];
+}
 
 /**
  * `spec`, a Pod's, as the API server keeps it once the Pod is created: podSpecWithDefaults,
  * SetDefaults_Pod's (POD_ONLY, and the requests of a container that gives limits only: a limit is
  * the request it leaves out) and what admission gives it (POD_ADMITTED): the pod a template makes. The deprecated serviceAccount stands for a
  * serviceAccountName left out, as the v1 conversion reads it.
+ * @param classes the PriorityClasses known beside the system ones (the stage's), by name: a Pod of another gets a priority not known here
  */
-export function podSpecAsCreated(spec: unknown): unknown {
+export function podSpecAsCreated(spec: unknown, classes: ReadonlyMap<string, ClassPriority> = new Map()): unknown {
   const defaulted = podSpecWithDefaults(isRecord(spec) ? { ...POD_ONLY, ...spec } : spec);
   if (!isRecord(defaulted)) return defaulted;
   const { serviceAccount, ...out } = mapContainers(defaulted, (c) =>
@@ -196,7 +222,16 @@ export function podSpecAsCreated(spec: unknown): unknown {
       : c,
   );
   out.serviceAccountName ??= serviceAccount ?? POD_ADMITTED.serviceAccountName;
-  if (out.priorityClassName === undefined) for (const [k, v] of Object.entries(POD_ADMITTED.unclassed)) out[k] ??= v;
+  const className = out.priorityClassName;
+  const given =
+    className === undefined
+      ? POD_ADMITTED.unclassed
+      : typeof className === 'string'
+        ? ((Object.hasOwn(POD_ADMITTED.systemClasses, className) ? POD_ADMITTED.systemClasses[className] : undefined) ??
+          classes.get(className))
+        : undefined;
+  for (const [k, v] of Object.entries(given ?? {})) out[k] ??= v;
+  out.tolerations = admittedTolerations(out.tolerations);
   return out;
 }
 
