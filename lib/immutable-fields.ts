@@ -3,7 +3,8 @@
  * ValidateXUpdate in pkg/apis/<group>/validation): a claim's spec but a growing storage request, a
  * PersistentVolume's source, a controller's selector, a Job's template, a Pod's spec (but for its images and what
  * POD_UPDATABLE allows), a Service's clusterIP, the
- * data of an immutable ConfigMap or Secret. Pure: two versions of an object in, the refused changes
+ * data of an immutable ConfigMap or Secret; and a ReplicationController's selector, which may change
+ * but lets go of the pods it made. Pure: two versions of an object in, the refused changes
  * out (lib/output-changes.ts says where they come from and what to do).
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -12,7 +13,8 @@ import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
 import { DEFAULT_PREEMPTION, podTemplateWithDefaults, resourcesByValue, type ClassPriority } from './model/pod-defaults.js';
 import { KEPT_ON_UPDATE, POD_FIXED, POD_UPDATABLE, podSpecCompared } from './model/pod-updates.js';
-import { formatSelector, workloadSelector } from './checks/selectors.js';
+import { formatSelector, selectorMatches, workloadSelector } from './checks/selectors.js';
+import { podTemplateOf } from './model/pod-specs.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
 import { firstPin, movedDataHint } from './volume-nodes.js';
@@ -237,6 +239,32 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
           );
         } else if (updatable === undefined) differs(['spec', k], POD_FIXED, hint);
         else if (!updatable.allowed(before[k], after[k])) differs(['spec', k], updatable.why, hint);
+      }
+      break;
+    }
+    case 'ReplicationController': {
+      // its selector may change (ValidateReplicationControllerUpdate): pods it no longer matches are let go, and keep running
+      const selector = (o: KubeObject) => {
+        const spec = specOf(o);
+        const given = isRecord(spec.selector) && Object.keys(spec.selector).length ? spec.selector : undefined;
+        // SetDefaults_ReplicationController: no selector is the template's labels
+        return (given ?? podTemplateOf(o)?.metadata?.labels ?? {}) as Record<string, string>;
+      };
+      const pods = podTemplateOf(old)?.metadata?.labels ?? selector(old);
+      const after = selector(now);
+      if (!isDeepStrictEqual(selector(old), after) && !selectorMatches({ matchLabels: after, matchExpressions: [] }, pods)) {
+        const ns = now.metadata.namespace ? ` -n ${now.metadata.namespace}` : '';
+        changes.push({
+          path: ['spec', 'selector'],
+          before: a.selector ?? selector(old),
+          after: b.selector ?? after,
+          why: 'the pods it made no longer match it',
+          outcome:
+            'which the API server takes, but the pods it made do not match the new selector: the ReplicationController lets them go ' +
+            'and makes new ones, and the old pods keep running with no controller (the Services that select them still send them traffic)',
+          hint: (keep) =>
+            `${keep}; or, once the new pods are ready, delete the old ones: kubectl delete pod${ns} -l '${formatSelector({ matchLabels: selector(old), matchExpressions: [] })}'`,
+        });
       }
       break;
     }

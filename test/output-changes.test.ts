@@ -601,6 +601,30 @@ describe("a ReplicationController's new template", () => {
   });
 });
 
+describe("a ReplicationController's new selector, which the API server takes (ValidateReplicationControllerUpdate)", () => {
+  const rc = (selector: string, labels = 'app: cache, tier: web') =>
+    `${OBJECTS}\n---\napiVersion: v1\nkind: ReplicationController\nmetadata: { name: cache }\nspec:\n  replicas: 2\n${selector}` +
+    `  template:\n    metadata: { labels: { ${labels} } }\n    spec: { containers: [{ name: cache, image: memcached:1.6 }] }\n`;
+  const was = rc('  selector: { app: cache }\n');
+
+  it('is warned about at the selector when it no longer matches the pods the controller made: they keep running, let go', () => {
+    const moved = rc('  selector: { app: cache2 }\n', 'app: cache2');
+    expect(changes(MANIFESTS, MANIFESTS, { was, objects: moved })).toEqual([
+      `${at(moved, '{ app: cache2 }', OBJECTS_FILE)}: warning: ReplicationController data/cache: spec.selector changes from {"app":"cache"} to {"app":"cache2"}, ` +
+        'which the API server takes, but the pods it made do not match the new selector: the ReplicationController lets them go and makes new ones, ' +
+        'and the old pods keep running with no controller (the Services that select them still send them traffic)\n' +
+        "  hint: keep the old value; or, once the new pods are ready, delete the old ones: kubectl delete pod -n data -l 'app=cache'",
+    ]);
+    // written nowhere, the selector is the template's labels (SetDefaults_ReplicationController)
+    expect(changes(MANIFESTS, MANIFESTS, { was: rc(''), objects: rc('', 'app: cache2') })).toHaveLength(1);
+  });
+
+  it('is not warned about when the pods still match it: the selector left to its default, or narrowed to labels they have', () => {
+    expect(changes(MANIFESTS, MANIFESTS, { was, objects: rc('') })).toEqual([]);
+    expect(changes(MANIFESTS, MANIFESTS, { was, objects: rc('  selector: { app: cache, tier: web }\n') })).toEqual([]);
+  });
+});
+
 describe('npm run synth', () => {
   it('writes the output and warns once, with exit 0, when a renamed app leaves its claim behind', () => {
     const dir = tempProject({ data: STAGE });
