@@ -574,6 +574,24 @@ describe('a spec.replicas of null in an included manifest (a Helm value left emp
     ]);
   });
 
+  it('is warned about where it stays while the autoscaler leaves: every apply sets the workload to 1 pod, which nothing scales up any more', () => {
+    const nulled = replicas('null');
+    expect(changes(MANIFESTS, MANIFESTS, { was: replicas('null', scaled), objects: nulled })).toEqual([
+      `${at(nulled, 'null', OBJECTS_FILE)}: warning: StatefulSet data/db: HorizontalPodAutoscaler data/db leaves while spec.replicas is null, ` +
+        'which kubectl apply sends to remove the field, and the API server sets the default, 1: the StatefulSet drops to 1 pod from the number the autoscaler scaled it to, and nothing scales it up again\n' +
+        '  hint: write the number of pods in spec.replicas where it is null (a Helm template renders a value left empty as null), or keep the autoscaler',
+    ]);
+  });
+
+  it('when left out, with the autoscaler leaving, is warned about: the workload keeps the number the autoscaler last set; not when it is written', () => {
+    expect(changes(MANIFESTS, MANIFESTS, { was: scaled, objects: OBJECTS })).toEqual([
+      `${at(OBJECTS, 'db }', OBJECTS_FILE)}: warning: StatefulSet data/db: HorizontalPodAutoscaler data/db leaves and the StatefulSet writes no spec.replicas, ` +
+        'which kubectl apply then leaves alone: it keeps the number of pods the autoscaler last set, which nothing changes any more\n' +
+        '  hint: write the number of pods in spec.replicas, or keep the autoscaler; kubectl get statefulset db -n data shows the number it has now',
+    ]);
+    expect(changes(MANIFESTS, MANIFESTS, { was: scaled, objects: replicas('3') })).toEqual([]);
+  });
+
   it('is left to refs/autoscaled-replicas while an autoscaler scales the workload, and not warned about where the workload had the default of 1 pod', () => {
     // refs/autoscaled-replicas says it at every synth, with its fix; the edit of the last-applied configuration would not hold
     expect(changes(MANIFESTS, MANIFESTS, { was: scaled, objects: replicas('null', scaled) })).toEqual([]);
