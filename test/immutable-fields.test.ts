@@ -35,6 +35,8 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
         },
       ],
       [{}, { tolerations: [TOLERATION] }],
+      // a field left empty is the Go string's zero value, the field not given (value: '' with operator Exists, as exported)
+      [{ tolerations: [{ key: 'gpu', operator: 'Exists', value: '', effect: '' }] }, { tolerations: [{ key: 'gpu', operator: 'Exists' }] }],
       [{ terminationGracePeriodSeconds: -1 }, { terminationGracePeriodSeconds: 1 }],
       // 30 is the default: written now, or no longer written, it is no change
       [{}, { terminationGracePeriodSeconds: 30 }],
