@@ -13,6 +13,14 @@ const pod = (spec: Record<string, unknown> = {}): KubeObject => ({
   spec: { containers: [{ name: 'web', image: 'nginx:1.25' }], ...spec },
 });
 
+/** A Job of one container, with `spec` added to its pod template's spec. */
+const job = (spec: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name: 'migrate', namespace: 'shop' },
+  spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'migrate:1.0' }], ...spec } } },
+});
+
 /** The refused changes of a Pod from `before` to `after` (added to its spec), as `path: before -> after (why)`. */
 const refused = (before: Record<string, unknown>, after: Record<string, unknown>): string[] =>
   immutableChanges(pod(before), pod(after), []).map(
@@ -185,13 +193,9 @@ describe('a quantity in a fixed field, compared by its value as the API server c
   });
 
   it("is no change in a Job's template or a StatefulSet's claim templates written otherwise", () => {
-    const job = (resources: Record<string, unknown>): KubeObject => ({
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { name: 'migrate', namespace: 'shop' },
-      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'migrate:1.0', resources }] } } },
-    });
-    expect(immutableChanges(job({ requests: { memory: '1Gi' } }), job({ requests: { memory: '1024Mi' } }), [])).toEqual([]);
+    const migrate = (memory: string) =>
+      job({ containers: [{ name: 'migrate', image: 'migrate:1.0', resources: { requests: { memory } } }] });
+    expect(immutableChanges(migrate('1Gi'), migrate('1024Mi'), [])).toEqual([]);
     const db = (storage: string): KubeObject => ({
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
@@ -213,13 +217,6 @@ describe('a quantity in a fixed field, compared by its value as the API server c
 });
 
 describe("a Job's pod template, fixed once the Job is created", () => {
-  const job = (spec: Record<string, unknown>): KubeObject => ({
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name: 'migrate', namespace: 'shop' },
-    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'migrate:1.0' }], ...spec } } },
-  });
-
   it('is refused enableServiceLinks: true now written: the default of a Pod, which the template kept without it', () => {
     expect(immutableChanges(job({}), job({ enableServiceLinks: true }), []).map((c) => c.path.join('.'))).toEqual([
       'spec.template.spec.enableServiceLinks',
