@@ -3,16 +3,18 @@
  * ValidateXUpdate in pkg/apis/<group>/validation): a claim's spec but a growing storage request, a
  * PersistentVolume's source, a controller's selector, a Job's template, a Pod's spec (but for its images and what
  * POD_UPDATABLE allows), a Service's clusterIP, the
- * data of an immutable ConfigMap or Secret. Pure: two versions of an object in, the refused changes
+ * data of an immutable ConfigMap or Secret; and a ReplicationController's selector, which may change
+ * but lets go of the pods it made. Pure: two versions of an object in, the refused changes
  * out (lib/output-changes.ts says where they come from and what to do).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
 import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
-import { podSpecAsCreated, podTemplateWithDefaults } from './model/pod-defaults.js';
-import { mapContainers } from './model/pod-specs.js';
-import { formatSelector, workloadSelector } from './checks/selectors.js';
+import { DEFAULT_PREEMPTION, podTemplateWithDefaults, resourcesByValue, type ClassPriority } from './model/pod-defaults.js';
+import { KEPT_ON_UPDATE, POD_FIXED, POD_UPDATABLE, podSpecCompared } from './model/pod-updates.js';
+import { formatSelector, selectorMatches, workloadSelector } from './checks/selectors.js';
+import { podTemplateOf } from './model/pod-specs.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
 import { firstPin, movedDataHint } from './volume-nodes.js';
@@ -41,72 +43,6 @@ export const IMMUTABLE_SPEC: Readonly<Record<string, readonly string[]>> = {
   Job: ['selector', 'template', 'completionMode', 'completions'],
 };
 
-/** Why a Pod's spec is refused: all of it is fixed once the Pod is created, but for these (ValidatePodUpdate). */
-const POD_FIXED =
-  "a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, " +
-  'tolerations added and a negative terminationGracePeriodSeconds set to 1';
-
-/**
- * The fields of a Pod's spec that an update may change, beside its containers' and init containers'
- * images, each only as ValidatePodUpdate in Kubernetes 1.25 (pkg/apis/core/validation) allows it:
- * `allowed` of the old and new values, with their defaults (terminationGracePeriodSeconds: 30).
- */
-const POD_UPDATABLE: Readonly<Record<string, { readonly why: string; readonly allowed: (before: unknown, after: unknown) => boolean }>> = {
-  // "must be less than or equal to previous value", "must not update from a positive integer to nil value"
-  activeDeadlineSeconds: {
-    why: "a Pod's activeDeadlineSeconds may only be set or shortened once it is created, not lengthened or removed",
-    allowed: (before, after) => before === undefined || (typeof after === 'number' && typeof before === 'number' && after <= before),
-  },
-  // validateOnlyAddedTolerations: each toleration it had is still there, but for its tolerationSeconds
-  tolerations: {
-    why: "a Pod's tolerations may only be added to once it is created (or a toleration's tolerationSeconds changed), not removed or changed",
-    allowed: (before, after) => {
-      const kept = tolerationsCompared(after);
-      return tolerationsCompared(before).every((t) => kept.some((k) => isDeepStrictEqual(t, k)));
-    },
-  },
-  // kept as it was unless it was negative and is now 1 (the grace period a pod being deleted takes)
-  terminationGracePeriodSeconds: {
-    why: "a Pod's terminationGracePeriodSeconds cannot change once it is created, but from a negative value to 1",
-    allowed: (before, after) => before === after || (typeof before === 'number' && before < 0 && after === 1),
-  },
-};
-
-/**
- * Tolerations as validateOnlyAddedTolerations compares them (reflect.DeepEqual of the Go structs):
- * without their tolerationSeconds, and without the fields left empty (a Go string's zero value).
- */
-function tolerationsCompared(list: unknown): unknown[] {
-  if (!Array.isArray(list)) return [];
-  return list.map((t) =>
-    isRecord(t)
-      ? Object.fromEntries(Object.entries(t).filter(([k, v]) => k !== 'tolerationSeconds' && v !== undefined && v !== null && v !== ''))
-      : t,
-  );
-}
-
-/** The fields of a Pod's spec that the Priority admission plugin keeps from the Pod as it is when an update leaves them out. */
-const KEPT_ON_UPDATE = ['priority', 'preemptionPolicy'];
-
-/**
- * A Pod's spec (a version of `created`'s, the spec it was applied with first) as the API server
- * compares two versions of it: as it keeps it once created (its defaults and what admission gave it,
- * lib/model/pod-defaults.ts), without its images, which may change. A pull policy that neither
- * version writes keeps the default the old image gave it (kubectl apply leaves the field alone); one
- * no longer written is given the new image's. The fields of POD_UPDATABLE are compared by their rules.
- */
-function podSpecCompared(spec: Record<string, unknown>, created: Record<string, unknown>): Record<string, unknown> {
-  const kept = mapContainers(spec, (c, list, i) => {
-    const was = Array.isArray(created[list]) ? created[list][i] : undefined;
-    return isRecord(c) && isRecord(was) && c.imagePullPolicy === undefined && was.imagePullPolicy === undefined
-      ? { ...c, image: was.image }
-      : c;
-  });
-  for (const k of KEPT_ON_UPDATE) kept[k] ??= created[k];
-  const asCreated = podSpecAsCreated(kept) as Record<string, unknown>;
-  return mapContainers(asCreated, (c) => (isRecord(c) ? { ...c, image: undefined } : c));
-}
-
 /**
  * Per kind, the values the API server gives immutable spec fields when a manifest leaves them out
  * (SetDefaults_* in Kubernetes' pkg/apis/<group>/v1/defaults.go): a manifest that now writes the
@@ -125,21 +61,24 @@ const SPEC_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>>
  * gave its immutable fields: SPEC_DEFAULTS, those of a StatefulSet's claim templates (a claim's),
  * a Job's `completions: 1` when it was created with neither completions nor parallelism
  * (parallelism is then 1 too, so a completions removed later is not defaulted again), and those of
- * a Job's pod template (lib/model/pod-defaults.ts); a Pod's spec as podSpecCompared compares it.
+ * a Job's pod template (lib/model/pod-defaults.ts); a Pod's spec as podSpecCompared compares it
+ * (with the PriorityClasses `classes`).
  */
-function withDefaults(o: KubeObject, created: KubeObject): KubeObject {
+function withDefaults(o: KubeObject, created: KubeObject, classes: ReadonlyMap<string, ClassPriority>): KubeObject {
   const spec: Record<string, unknown> = { ...specOf(o) };
   for (const [k, v] of Object.entries(SPEC_DEFAULTS[o.kind] ?? {})) spec[k] ??= v;
   if (o.kind === 'StatefulSet' && Array.isArray(spec.volumeClaimTemplates))
     spec.volumeClaimTemplates = spec.volumeClaimTemplates.map((t: unknown) =>
-      isRecord(t) && isRecord(t.spec) ? { ...t, spec: { ...SPEC_DEFAULTS.PersistentVolumeClaim, ...t.spec } } : t,
+      isRecord(t) && isRecord(t.spec)
+        ? { ...t, spec: { ...SPEC_DEFAULTS.PersistentVolumeClaim, ...t.spec, resources: resourcesByValue(t.spec.resources) } }
+        : t,
     );
   const first = specOf(created);
   if (o.kind === 'Job' && spec.completions === undefined && first.completions === undefined && first.parallelism === undefined)
     spec.completions = 1;
   // a Job's template is compared as the API server keeps it: `terminationMessagePolicy: File` written now changes nothing
   if (o.kind === 'Job' && spec.template !== undefined) spec.template = podTemplateWithDefaults(spec.template);
-  if (o.kind === 'Pod') return { ...o, spec: podSpecCompared(spec, first) };
+  if (o.kind === 'Pod') return { ...o, spec: podSpecCompared(spec, first, classes) };
   return { ...o, spec };
 }
 
@@ -184,8 +123,9 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
   const a = specOf(old);
   const b = specOf(now);
   // compared with the defaults the API server gives what a manifest leaves out; shown as written
-  const oldValues = withDefaults(old, old);
-  const newValues = withDefaults(now, old);
+  const classes = old.kind === 'Pod' ? priorityClasses(charts) : new Map<string, ClassPriority>();
+  const oldValues = withDefaults(old, old, classes);
+  const newValues = withDefaults(now, old, classes);
   const changes: FieldChange[] = [];
   const differs = (path: FieldPath, why: string, hint?: (keep: string) => string, outcome?: string) => {
     if (isDeepStrictEqual(valueAt(oldValues, path), valueAt(newValues, path))) return;
@@ -282,10 +222,49 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
         `${keep}, or delete the Pod and apply again on purpose (kubectl delete ${kubectlTarget(now)}): it does not run in between`;
       const before = specOf(oldValues);
       const after = specOf(newValues);
+      const className = a.priorityClassName;
       for (const k of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
         const updatable = POD_UPDATABLE[k];
-        if (updatable === undefined) differs(['spec', k], POD_FIXED, hint);
+        if (KEPT_ON_UPDATE.includes(k) && before[k] === undefined && after[k] !== undefined) {
+          // the Pod's class is not the stage's: what it gave the Pod is not known here
+          const ref = kubectlTarget(now);
+          differs(
+            ['spec', k],
+            POD_FIXED,
+            (keep) =>
+              `see which it has (kubectl get ${ref} -o jsonpath='{.spec.${k}}'): if it is ${String(after[k])}, nothing changes; else ${keep}, ` +
+              `or delete the Pod and apply again on purpose (kubectl delete ${ref}): it does not run in between`,
+            `but the Pod has the ${k} its PriorityClass '${String(className)}' gave it when it was made, which is not known at synth time: ` +
+              `kubectl apply fails on it (${POD_FIXED}) unless that is ${String(after[k])}`,
+          );
+        } else if (updatable === undefined) differs(['spec', k], POD_FIXED, hint);
         else if (!updatable.allowed(before[k], after[k])) differs(['spec', k], updatable.why, hint);
+      }
+      break;
+    }
+    case 'ReplicationController': {
+      // its selector may change (ValidateReplicationControllerUpdate): pods it no longer matches are let go, and keep running
+      const selector = (o: KubeObject) => {
+        const spec = specOf(o);
+        const given = isRecord(spec.selector) && Object.keys(spec.selector).length ? spec.selector : undefined;
+        // SetDefaults_ReplicationController: no selector is the template's labels
+        return (given ?? podTemplateOf(o)?.metadata?.labels ?? {}) as Record<string, string>;
+      };
+      const pods = podTemplateOf(old)?.metadata?.labels ?? selector(old);
+      const after = selector(now);
+      if (!isDeepStrictEqual(selector(old), after) && !selectorMatches({ matchLabels: after, matchExpressions: [] }, pods)) {
+        const ns = now.metadata.namespace ? ` -n ${now.metadata.namespace}` : '';
+        changes.push({
+          path: ['spec', 'selector'],
+          before: a.selector ?? selector(old),
+          after: b.selector ?? after,
+          why: 'the pods it made no longer match it',
+          outcome:
+            'which the API server takes, but the pods it made do not match the new selector: the ReplicationController lets them go ' +
+            'and makes new ones, and the old pods keep running with no controller (the Services that select them still send them traffic)',
+          hint: (keep) =>
+            `${keep}; or, once the new pods are ready, delete the old ones: kubectl delete pod${ns} -l '${formatSelector({ matchLabels: selector(old), matchExpressions: [] })}'`,
+        });
       }
       break;
     }
@@ -353,6 +332,23 @@ function narrowed(a: unknown, b: unknown, path: FieldPath): FieldPath {
   else return path;
   const differing = keys.filter((k) => !isDeepStrictEqual(valueAt(x, [k]), valueAt(y, [k])));
   return differing.length === 1 ? narrowed(a, b, [...path, differing[0]]) : path;
+}
+
+/**
+ * The PriorityClasses the stage makes, by name, with what each gives a Pod of it (a Pod's class is
+ * often the cluster's own, not known here). Only the charts that make one are read whole (an app
+ * from the render cache is known by its objects' heads until then).
+ */
+function priorityClasses(charts: readonly RenderedChart[]): Map<string, ClassPriority> {
+  const classes = new Map<string, ClassPriority>();
+  const making = charts.filter((c) => chartHeads(c).some((o) => o.kind === 'PriorityClass'));
+  for (const o of making.flatMap((c) => c.objects))
+    if (o.kind === 'PriorityClass' && typeof o.value === 'number')
+      classes.set(String(o.metadata?.name), {
+        priority: o.value,
+        preemptionPolicy: typeof o.preemptionPolicy === 'string' ? o.preemptionPolicy : DEFAULT_PREEMPTION,
+      });
+  return classes;
 }
 
 /**

@@ -4,7 +4,7 @@
  * volume source: `kubectl apply --prune` deletes it, and a renamed claim starts empty), or a field
  * the API server will not change is changed (a claim's volumeName, a Deployment's selector, a
  * Job's template...: the apply is refused), or a workload no longer writes spec.replicas (the apply
- * drops it to one pod). Found by comparing the new output with the stage's
+ * drops it to one pod), or its autoscaler leaves while it writes none (lib/replica-changes.ts). Found by comparing the new output with the stage's
  * output as it is (`dist/<stage>/`), as lib/live-edits.ts does: the two inventories say which
  * objects changed, and only the files that hold changed objects of the kinds below are read and
  * parsed, so a stage of 1,000 apps where one app changes reads that app's file (and none when only
@@ -19,7 +19,7 @@ import type { Problem } from './errors.js';
 import { objectsIn, type OutputReader } from './live-edits.js';
 import { includedPlaces } from './checks/manifests.js';
 import { formatFieldPath } from './model/field-path.js';
-import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
+import { describeObject, kubectlTarget, type KubeObject } from './model/object.js';
 import { DIST_DIR } from './synth/disk.js';
 import { fileText, type StageFileTree } from './synth/file-content.js';
 import {
@@ -37,7 +37,8 @@ import { IMMUTABLE_SPEC, immutableChanges, type FieldChange } from './immutable-
 import type { RenderedChart } from './synth/render.js';
 import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
-import { SCALED_KINDS, dropLastAppliedReplicas } from './model/kinds.js';
+import { SCALED_KINDS } from './model/kinds.js';
+import { autoscalersLeaving, replicasReset } from './replica-changes.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
 
@@ -101,7 +102,11 @@ export function outputChanges(
   // the watched objects that change, and the claims and volumes that leave (added: of the watched kinds)
   const changed = new Set(compared.changed.filter((k) => WATCHED.has(keyParts(k).kind)));
   const gone = new Set(compared.removed.filter((k) => DATA_KINDS.has(keyParts(k).kind)));
-  if (changed.size === 0 && gone.size === 0) return { problems: [], changes };
+  // an autoscaler that leaves may leave its workload with no number of pods (autoscalersLeaving)
+  const unscaled = compared.removed.filter((k) => keyParts(k).kind === 'HorizontalPodAutoscaler');
+  // the objects that left and are read from the old output
+  const sought = new Set([...gone, ...unscaled]);
+  if (changed.size === 0 && sought.size === 0) return { problems: [], changes };
   const added = new Set(compared.added.filter((k) => WATCHED.has(keyParts(k).kind)));
 
   // a changed object is read from its chart's file, old and new; one that left from the old files
@@ -111,7 +116,7 @@ export function outputChanges(
   const changedFiles = new Set<string>();
   // (an object is keyed only when its name is one of theirs, unless a claim or volume left: a
   // one-app change of a 1,000-app stage would key 15,000 objects for the one or two that changed)
-  const names = gone.size ? undefined : new Set([...changed].map((k) => k.slice(Math.max(k.lastIndexOf(' '), k.lastIndexOf('/')) + 1)));
+  const names = sought.size ? undefined : new Set([...changed].map((k) => k.slice(Math.max(k.lastIndexOf(' '), k.lastIndexOf('/')) + 1)));
   for (const c of charts) {
     for (const o of chartHeads(c)) {
       if (names && !names.has(String(o.metadata?.name))) continue;
@@ -132,9 +137,9 @@ export function outputChanges(
     const content = files.get(file);
     if (content !== undefined) for (const o of objectsIn(fileText(content))) newObjects.set(keyOf(o), o);
   }
-  if (gone.size) {
+  if (sought.size) {
     const resources = oldResources(readOld).filter((f) => !readFiles.has(f));
-    const missing = () => [...gone].some((k) => !oldObjects.has(k));
+    const missing = () => [...sought].some((k) => !oldObjects.has(k));
     for (const f of resources) if (!files.has(f)) readOldFile(f);
     if (missing()) for (const f of resources) if (changedFiles.has(f) && !readFiles.has(f)) readOldFile(f);
     // a Namespace that leaves takes the claims of the StatefulSets in it: every file is read for them
@@ -173,6 +178,8 @@ export function outputChanges(
       );
     else if (old && holdsData(old.object)) problems.push(leaves(loaded, old.object, old.file, added, dir, pruner));
   }
+  // the workloads replicasReset warned about
+  const resetWorkloads = new Set<string>();
   for (const key of [...changed].sort()) {
     const old = oldObjects.get(key)?.object;
     const now = newObjects.get(key);
@@ -187,13 +194,18 @@ export function outputChanges(
       chartOf.get(key),
       included,
     );
-    if (reset) problems.push(reset);
+    if (reset) {
+      problems.push(reset);
+      resetWorkloads.add(key);
+    }
     if (now.kind === 'ConfigMap') problems.push(...configNotRolled(loaded, old, now, allHeads(), rolledOut(), included, chartOf.get(key)));
     const kept = templateNotRolled(loaded, old, now, included, chartOf.get(key));
     if (kept) problems.push(kept);
     if (now.kind === 'Namespace' && now.metadata.name === loaded.context.namespace)
       problems.push(...requiredSecretChanges(loaded, old, now, charts));
   }
+  const leaving = unscaled.flatMap((k) => oldObjects.get(k)?.object ?? []);
+  if (leaving.length) problems.push(...autoscalersLeaving(loaded, leaving, charts, included, (o) => resetWorkloads.has(keyOf(o))));
   return { problems, changes };
 }
 
@@ -253,72 +265,6 @@ const keyOf = (o: KubeObject) =>
 function oldResources(readOutput: OutputReader): string[] {
   const text = readOutput(KUSTOMIZATION_FILE);
   return text ? [...text.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1]) : [];
-}
-
-/**
- * A workload that had `spec.replicas` in the output and has none now (an app given `autoscaling:`,
- * whose Deployment the HPA scales): client-side `kubectl apply` removes the field it applied before,
- * and the API server sets the default, 1, so the workload drops to one pod until an autoscaler
- * scales it up again (Kubernetes docs, "Migrating Deployments and StatefulSets to horizontal
- * autoscaling"). A `spec.replicas: null` now (an included manifest's, as a Helm template renders a
- * value left empty) is sent by kubectl apply to remove the field, at every apply: it drops the same
- * way from a number, and from what an autoscaler of the old output had scaled it to; while an
- * autoscaler scales it still, refs/autoscaled-replicas says so at every synth, with the fix (the
- * one-time remedy here, editing the last-applied configuration, would not hold). Placed at the app's
- * `autoscaling` setting when it has one.
- */
-function replicasReset(
-  loaded: LoadedStage,
-  old: KubeObject,
-  now: KubeObject,
-  objects: () => readonly KubeObject[],
-  oldObjects: readonly KubeObject[],
-  app: string | undefined,
-  included: ReturnType<typeof includedPlaces>,
-): Problem | undefined {
-  const was = isRecord(old.spec) ? old.spec.replicas : undefined;
-  const after = isRecord(now.spec) ? now.spec.replicas : undefined;
-  const before = typeof was === 'number' ? was : undefined;
-  // a number applied before and left out now, or a null now (that was not before): the apply removes the field
-  if (after === null ? was === null : after !== undefined || before === undefined) return undefined;
-  const name = String(now.metadata.name);
-  const ns = now.metadata.namespace;
-  const autoscalerIn = (objects: readonly KubeObject[]) =>
-    objects.find((o) => {
-      const target = isRecord(o.spec) && isRecord(o.spec.scaleTargetRef) ? o.spec.scaleTargetRef : undefined;
-      return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === now.kind && target.name === name;
-    });
-  // (read from the files of the old output that were read, which hold the workload's: its app's autoscaler is beside it)
-  const scaled = autoscalerIn(oldObjects);
-  // 1 is the default, unless an autoscaler scaled it beyond: then it drops from that number
-  if ((before ?? 1) === 1 && !scaled) return undefined;
-  const autoscaler = autoscalerIn(objects());
-  if (after === null && autoscaler) return undefined;
-  const code = 'output/replicas-reset';
-  const message =
-    (after === null
-      ? `spec.replicas${before === undefined ? ' is now null' : ` changes from ${before} to null`}, which kubectl apply sends to remove the field, and the API server sets the default, 1: `
-      : `spec.replicas: ${before} is no longer written, so kubectl apply removes it and the API server sets the default, 1: `) +
-    (scaled
-      ? `the ${now.kind} drops to 1 pod from the number ${describeObject(scaled)} scaled it to`
-      : `the ${now.kind} goes from ${before} pods to 1`) +
-    (autoscaler ? `${scaled ? ',' : ''} until ${describeObject(autoscaler)} scales it up again` : '');
-  const hint =
-    after === null
-      ? `write ${before === undefined ? 'the number of pods in spec.replicas' : `spec.replicas: ${before} again`} where it is null (a Helm template renders a value left empty as null): every apply of the null sets the ${now.kind} to 1 pod again`
-      : autoscaler
-        ? `before applying, ${dropLastAppliedReplicas(now)}; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
-        : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first ${dropLastAppliedReplicas(now)}`;
-  const instance = loaded.apps.find((a) => a.name === app);
-  const setting =
-    instance && isRecord(instance.settings) && 'autoscaling' in instance.settings ? ['apps', instance.name, 'autoscaling'] : undefined;
-  const location =
-    (setting && loaded.locate(setting)) ??
-    included({ code, severity: 'warning', message, object: now, path: ['spec', 'replicas'] }) ??
-    placeOf(loaded, app, undefined).location;
-  return location
-    ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${message}`, hint }
-    : { code, severity: 'warning', subject: describeObject(now), message, hint };
 }
 
 /**

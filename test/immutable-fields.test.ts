@@ -13,6 +13,14 @@ const pod = (spec: Record<string, unknown> = {}): KubeObject => ({
   spec: { containers: [{ name: 'web', image: 'nginx:1.25' }], ...spec },
 });
 
+/** A Job of one container, with `spec` added to its pod template's spec. */
+const job = (spec: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name: 'migrate', namespace: 'shop' },
+  spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'migrate:1.0' }], ...spec } } },
+});
+
 /** The refused changes of a Pod from `before` to `after` (added to its spec), as `path: before -> after (why)`. */
 const refused = (before: Record<string, unknown>, after: Record<string, unknown>): string[] =>
   immutableChanges(pod(before), pod(after), []).map(
@@ -35,6 +43,8 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
         },
       ],
       [{}, { tolerations: [TOLERATION] }],
+      // a field left empty is the Go string's zero value, the field not given (value: '' with operator Exists, as exported)
+      [{ tolerations: [{ key: 'gpu', operator: 'Exists', value: '', effect: '' }] }, { tolerations: [{ key: 'gpu', operator: 'Exists' }] }],
       [{ terminationGracePeriodSeconds: -1 }, { terminationGracePeriodSeconds: 1 }],
       // 30 is the default: written now, or no longer written, it is no change
       [{}, { terminationGracePeriodSeconds: 30 }],
@@ -106,6 +116,48 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
     expect(refused({ priorityClassName: 'high', priority: 1000 }, { priorityClassName: 'high' })).toEqual([]);
   });
 
+  it('is no change where it no longer writes the tolerations DefaultTolerationSeconds gives a Pod on every update (a node not ready or unreachable)', () => {
+    const notReady = { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 };
+    const unreachable = { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 600 };
+    // as kubectl get -o yaml printed them, then removed: the plugin gives them again, with 300 seconds (which may change)
+    expect(refused({ tolerations: [TOLERATION, notReady, unreachable] }, { tolerations: [TOLERATION] })).toEqual([]);
+    expect(refused({ tolerations: [notReady] }, {})).toEqual([]);
+    // one that tolerates every NoExecute taint stands for them: removed, it is a toleration removed
+    expect(refused({ tolerations: [{ operator: 'Exists', effect: 'NoExecute' }] }, {}).map((c) => c.split(':')[0])).toEqual([
+      'spec.tolerations',
+    ]);
+  });
+
+  it("is no change where it now writes the priority its PriorityClass gave it, when the class is known: the system's, or the stage's", () => {
+    const critical = { priorityClassName: 'system-cluster-critical' };
+    expect(refused(critical, { ...critical, priority: 2000000000, preemptionPolicy: 'PreemptLowerPriority' })).toEqual([]);
+    expect(refused(critical, { ...critical, priority: 1000 })).toEqual([
+      `spec.priority: undefined -> 1000 (a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1)`,
+    ]);
+    const high = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 };
+    const charts = [{ name: 'shop', objects: [high] }];
+    const classed = { priorityClassName: 'high' };
+    expect(immutableChanges(pod(classed), pod({ ...classed, priority: 1000 }), charts)).toEqual([]);
+    expect(immutableChanges(pod(classed), pod({ ...classed, priority: 10 }), charts).map((c) => c.path.join('.'))).toEqual([
+      'spec.priority',
+    ]);
+  });
+
+  it('is warned about, as refused unless the cluster gave it that value, where it now writes the priority of a class not known here', () => {
+    const classed = { priorityClassName: 'high' };
+    const [change, ...others] = immutableChanges(pod(classed), pod({ ...classed, priority: 1000 }), []);
+    expect(others).toEqual([]);
+    expect(change.path).toEqual(['spec', 'priority']);
+    expect(change.outcome).toBe(
+      "but the Pod has the priority its PriorityClass 'high' gave it when it was made, which is not known at synth time: kubectl apply fails on it " +
+        "(a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1) unless that is 1000",
+    );
+    expect(change.hint?.('keep the old value')).toBe(
+      "see which it has (kubectl get pod web -n shop -o jsonpath='{.spec.priority}'): if it is 1000, nothing changes; else keep the old value, " +
+        'or delete the Pod and apply again on purpose (kubectl delete pod web -n shop): it does not run in between',
+    );
+  });
+
   it('is refused a pull policy, service account or priority other than the one the Pod was given', () => {
     const why =
       "a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1";
@@ -122,14 +174,49 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
   });
 });
 
-describe("a Job's pod template, fixed once the Job is created", () => {
-  const job = (spec: Record<string, unknown>): KubeObject => ({
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name: 'migrate', namespace: 'shop' },
-    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'migrate:1.0' }], ...spec } } },
+describe('a quantity in a fixed field, compared by its value as the API server compares it (Quantity.Cmp)', () => {
+  const web = (resources: Record<string, unknown>) => ({ containers: [{ name: 'web', image: 'nginx:1.25', resources }] });
+
+  it("is no change in a Pod's resources, overhead or emptyDir written otherwise (cpu: 1 is 1000m, memory: 1Gi is 1024Mi)", () => {
+    for (const [before, after] of [
+      [web({ limits: { cpu: '1', memory: '1Gi' } }), web({ limits: { cpu: '1000m', memory: '1024Mi' } })],
+      [web({ requests: { cpu: 0.5 } }), web({ requests: { cpu: '500m' } })],
+      // a limit is the request it leaves out, whichever way either is written
+      [web({ limits: { memory: '1Gi' } }), web({ limits: { memory: '1Gi' }, requests: { memory: '1073741824' } })],
+      [{ overhead: { cpu: '250m' } }, { overhead: { cpu: '0.25' } }],
+      [{ volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }] }, { volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1024Mi' } }] }],
+    ] as const)
+      expect(refused(before, after), JSON.stringify([before, after])).toEqual([]);
+    expect(refused(web({ requests: { cpu: '1' } }), web({ requests: { cpu: '1001m' } }))).toEqual([
+      `spec.containers.0.resources.requests.cpu: "1" -> "1001m" (a Pod's spec cannot change once it is created, but for its images, an activeDeadlineSeconds set or shortened, tolerations added and a negative terminationGracePeriodSeconds set to 1)`,
+    ]);
   });
 
+  it("is no change in a Job's template or a StatefulSet's claim templates written otherwise", () => {
+    const migrate = (memory: string) =>
+      job({ containers: [{ name: 'migrate', image: 'migrate:1.0', resources: { requests: { memory } } }] });
+    expect(immutableChanges(migrate('1Gi'), migrate('1024Mi'), [])).toEqual([]);
+    const db = (storage: string): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: {
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: {},
+        volumeClaimTemplates: [
+          { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } },
+        ],
+      },
+    });
+    expect(immutableChanges(db('1Gi'), db('1024Mi'), [])).toEqual([]);
+    expect(immutableChanges(db('1Gi'), db('2Gi'), []).map((c) => `${c.path.join('.')}: ${String(c.before)} -> ${String(c.after)}`)).toEqual(
+      ['spec.volumeClaimTemplates.0.spec.resources.requests.storage: 1Gi -> 2Gi'],
+    );
+  });
+});
+
+describe("a Job's pod template, fixed once the Job is created", () => {
   it('is refused enableServiceLinks: true now written: the default of a Pod, which the template kept without it', () => {
     expect(immutableChanges(job({}), job({ enableServiceLinks: true }), []).map((c) => c.path.join('.'))).toEqual([
       'spec.template.spec.enableServiceLinks',

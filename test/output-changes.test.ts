@@ -574,6 +574,24 @@ describe('a spec.replicas of null in an included manifest (a Helm value left emp
     ]);
   });
 
+  it('is warned about where it stays while the autoscaler leaves: every apply sets the workload to 1 pod, which nothing scales up any more', () => {
+    const nulled = replicas('null');
+    expect(changes(MANIFESTS, MANIFESTS, { was: replicas('null', scaled), objects: nulled })).toEqual([
+      `${at(nulled, 'null', OBJECTS_FILE)}: warning: StatefulSet data/db: HorizontalPodAutoscaler data/db leaves while spec.replicas is null, ` +
+        'which kubectl apply sends to remove the field, and the API server sets the default, 1: the StatefulSet drops to 1 pod from the number the autoscaler scaled it to, and nothing scales it up again\n' +
+        '  hint: write the number of pods in spec.replicas where it is null (a Helm template renders a value left empty as null), or keep the autoscaler',
+    ]);
+  });
+
+  it('when left out, with the autoscaler leaving, is warned about: the workload keeps the number the autoscaler last set; not when it is written', () => {
+    expect(changes(MANIFESTS, MANIFESTS, { was: scaled, objects: OBJECTS })).toEqual([
+      `${at(OBJECTS, 'db }', OBJECTS_FILE)}: warning: StatefulSet data/db: HorizontalPodAutoscaler data/db leaves and the StatefulSet writes no spec.replicas, ` +
+        'which kubectl apply then leaves alone: it keeps the number of pods the autoscaler last set, which nothing changes any more\n' +
+        '  hint: write the number of pods in spec.replicas, or keep the autoscaler; kubectl get statefulset db -n data shows the number it has now',
+    ]);
+    expect(changes(MANIFESTS, MANIFESTS, { was: scaled, objects: replicas('3') })).toEqual([]);
+  });
+
   it('is left to refs/autoscaled-replicas while an autoscaler scales the workload, and not warned about where the workload had the default of 1 pod', () => {
     // refs/autoscaled-replicas says it at every synth, with its fix; the edit of the last-applied configuration would not hold
     expect(changes(MANIFESTS, MANIFESTS, { was: scaled, objects: replicas('null', scaled) })).toEqual([]);
@@ -598,6 +616,30 @@ describe("a ReplicationController's new template", () => {
 
   it('is not warned about when only its replicas change', () => {
     expect(changes(lab, lab.replace('replicas: 3', 'replicas: 5'))).toEqual([]);
+  });
+});
+
+describe("a ReplicationController's new selector, which the API server takes (ValidateReplicationControllerUpdate)", () => {
+  const rc = (selector: string, labels = 'app: cache, tier: web') =>
+    `${OBJECTS}\n---\napiVersion: v1\nkind: ReplicationController\nmetadata: { name: cache }\nspec:\n  replicas: 2\n${selector}` +
+    `  template:\n    metadata: { labels: { ${labels} } }\n    spec: { containers: [{ name: cache, image: memcached:1.6 }] }\n`;
+  const was = rc('  selector: { app: cache }\n');
+
+  it('is warned about at the selector when it no longer matches the pods the controller made: they keep running, let go', () => {
+    const moved = rc('  selector: { app: cache2 }\n', 'app: cache2');
+    expect(changes(MANIFESTS, MANIFESTS, { was, objects: moved })).toEqual([
+      `${at(moved, '{ app: cache2 }', OBJECTS_FILE)}: warning: ReplicationController data/cache: spec.selector changes from {"app":"cache"} to {"app":"cache2"}, ` +
+        'which the API server takes, but the pods it made do not match the new selector: the ReplicationController lets them go and makes new ones, ' +
+        'and the old pods keep running with no controller (the Services that select them still send them traffic)\n' +
+        "  hint: keep the old value; or, once the new pods are ready, delete the old ones: kubectl delete pod -n data -l 'app=cache'",
+    ]);
+    // written nowhere, the selector is the template's labels (SetDefaults_ReplicationController)
+    expect(changes(MANIFESTS, MANIFESTS, { was: rc(''), objects: rc('', 'app: cache2') })).toHaveLength(1);
+  });
+
+  it('is not warned about when the pods still match it: the selector left to its default, or narrowed to labels they have', () => {
+    expect(changes(MANIFESTS, MANIFESTS, { was, objects: rc('') })).toEqual([]);
+    expect(changes(MANIFESTS, MANIFESTS, { was, objects: rc('  selector: { app: cache, tier: web }\n') })).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@
  * `checkApiRules` (api-rules.ts) for every pod spec; data in, findings out.
  */
 import { isRecord } from '../model/object.js';
-import { CONTAINER_LISTS } from '../model/pod-specs.js';
+import { placedContainers } from '../model/pod-specs.js';
 import { parseQuantity } from '../model/quantity.js';
 import type { Emit, FieldPath, Finding } from './finding.js';
 import { isIanaSvcName } from '../model/object-names.js';
@@ -176,19 +176,14 @@ function checkTolerations(emit: Emit, tolerations: unknown, at: FieldPath, out: 
 
 /** The values of one pod spec at `at` (the spec's path). */
 export function checkPodSpecValues(emit: Emit, spec: Record<string, unknown>, at: FieldPath, out: Finding[]): void {
-  for (const list of CONTAINER_LISTS) {
-    const cs = spec[list];
-    if (!Array.isArray(cs)) continue;
-    cs.forEach((c: unknown, i) => {
-      if (!isRecord(c)) return;
-      const cp: FieldPath = [...at, list, i];
-      checkEnv(emit, c.env, [...cp, 'env'], out);
-      checkResources(emit, c.resources, [...cp, 'resources'], out);
-      for (const name of PROBES) {
-        const p = c[name];
-        if (isRecord(p)) checkProbe(emit, name, p, [...cp, name], out);
-      }
-    });
+  for (const { container: c, list, index } of placedContainers(spec)) {
+    const cp: FieldPath = [...at, list, index];
+    checkEnv(emit, c.env, [...cp, 'env'], out);
+    checkResources(emit, c.resources, [...cp, 'resources'], out);
+    for (const name of PROBES) {
+      const p = c[name];
+      if (isRecord(p)) checkProbe(emit, name, p, [...cp, name], out);
+    }
   }
   checkVolumes(emit, spec.volumes, [...at, 'volumes'], out);
   checkTolerations(emit, spec.tolerations, [...at, 'tolerations'], out);

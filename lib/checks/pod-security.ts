@@ -8,7 +8,7 @@
  */
 import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX, declaredExceptions, type PolicyControl } from '../policy.js';
 import type { KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
+import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, placedContainers, podTemplateOf } from '../model/pod-specs.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { FieldPath, Finding, UsedException } from './finding.js';
 
@@ -222,124 +222,122 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
   // do not apply to pods that declare spec.os.name: windows (Pod Security Standards, 1.25+)
   const linuxOnly = restricted && asObj(spec.os)?.name !== 'windows';
   const finishes = runsToCompletion(o, spec);
-  for (const list of [...CONTAINER_LISTS, 'ephemeralContainers']) {
-    asList(spec[list]).forEach((c, i) => {
-      const cp: FieldPath = [...at, list, i];
-      const who = `container '${String(c.name)}'`;
-      const sc = asObj(c.securityContext) ?? {};
-      const scp: FieldPath = [...cp, 'securityContext'];
-      if (sc.privileged === true)
-        report('privileged', [...scp, 'privileged'], 'privileged: true', `${who} is privileged`, 'remove privileged: true');
-      if (asObj(sc.windowsOptions)?.hostProcess === true)
-        report('privileged', [...scp, 'windowsOptions', 'hostProcess'], 'hostProcess: true', `${who} runs on the host (hostProcess)`);
-      if (sc.procMount !== undefined && sc.procMount !== 'Default')
-        report('privileged', [...scp, 'procMount'], `procMount ${String(sc.procMount)}`, `${who} unmasks /proc`);
-      seLinux(sc, scp);
-      const caps = asObj(sc.capabilities) ?? {};
-      const added = Array.isArray(caps.add) ? caps.add.map(String) : [];
-      const beyond = added.filter((a) => (linuxOnly ? a !== 'NET_BIND_SERVICE' : !BASELINE_CAPABILITIES.has(a)));
-      if (beyond.length)
+  for (const { container: c, list, index } of placedContainers(spec, [...CONTAINER_LISTS, 'ephemeralContainers'])) {
+    const cp: FieldPath = [...at, list, index];
+    const who = `container '${String(c.name)}'`;
+    const sc = asObj(c.securityContext) ?? {};
+    const scp: FieldPath = [...cp, 'securityContext'];
+    if (sc.privileged === true)
+      report('privileged', [...scp, 'privileged'], 'privileged: true', `${who} is privileged`, 'remove privileged: true');
+    if (asObj(sc.windowsOptions)?.hostProcess === true)
+      report('privileged', [...scp, 'windowsOptions', 'hostProcess'], 'hostProcess: true', `${who} runs on the host (hostProcess)`);
+    if (sc.procMount !== undefined && sc.procMount !== 'Default')
+      report('privileged', [...scp, 'procMount'], `procMount ${String(sc.procMount)}`, `${who} unmasks /proc`);
+    seLinux(sc, scp);
+    const caps = asObj(sc.capabilities) ?? {};
+    const added = Array.isArray(caps.add) ? caps.add.map(String) : [];
+    const beyond = added.filter((a) => (linuxOnly ? a !== 'NET_BIND_SERVICE' : !BASELINE_CAPABILITIES.has(a)));
+    if (beyond.length)
+      report(
+        'capabilities',
+        [...scp, 'capabilities', 'add'],
+        `capabilities ${beyond.join(', ')}`,
+        `${who} adds the capabilities ${beyond.join(', ')}`,
+        'remove them',
+      );
+    if (linuxOnly && !(Array.isArray(caps.drop) && caps.drop.includes('ALL'))) {
+      report(
+        'capabilities',
+        scp,
+        'capabilities not dropped',
+        `${who} does not drop ALL capabilities`,
+        'add securityContext.capabilities.drop: [ALL]',
+      );
+    }
+    const seccomp = asObj(sc.seccompProfile)?.type;
+    if (seccomp === 'Unconfined')
+      report('seccomp', [...scp, 'seccompProfile', 'type'], 'seccomp Unconfined', `${who} turns seccomp off`, 'use RuntimeDefault');
+    else if (linuxOnly && (seccomp ?? podSeccomp) === undefined)
+      report(
+        'seccomp',
+        scp,
+        'no seccomp profile',
+        `${who} has no seccomp profile`,
+        'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
+      );
+    asList(c.ports).forEach((p, j) => {
+      if (p.hostPort !== undefined && p.hostPort !== 0)
         report(
-          'capabilities',
-          [...scp, 'capabilities', 'add'],
-          `capabilities ${beyond.join(', ')}`,
-          `${who} adds the capabilities ${beyond.join(', ')}`,
-          'remove them',
+          'host-ports',
+          [...cp, 'ports', j, 'hostPort'],
+          `hostPort ${String(p.hostPort)}`,
+          `${who} binds hostPort ${String(p.hostPort)} on the node`,
+          'remove hostPort and reach the pod through a Service',
         );
-      if (linuxOnly && !(Array.isArray(caps.drop) && caps.drop.includes('ALL'))) {
-        report(
-          'capabilities',
-          scp,
-          'capabilities not dropped',
-          `${who} does not drop ALL capabilities`,
-          'add securityContext.capabilities.drop: [ALL]',
-        );
-      }
-      const seccomp = asObj(sc.seccompProfile)?.type;
-      if (seccomp === 'Unconfined')
-        report('seccomp', [...scp, 'seccompProfile', 'type'], 'seccomp Unconfined', `${who} turns seccomp off`, 'use RuntimeDefault');
-      else if (linuxOnly && (seccomp ?? podSeccomp) === undefined)
-        report(
-          'seccomp',
-          scp,
-          'no seccomp profile',
-          `${who} has no seccomp profile`,
-          'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
-        );
-      asList(c.ports).forEach((p, j) => {
-        if (p.hostPort !== undefined && p.hostPort !== 0)
-          report(
-            'host-ports',
-            [...cp, 'ports', j, 'hostPort'],
-            `hostPort ${String(p.hostPort)}`,
-            `${who} binds hostPort ${String(p.hostPort)} on the node`,
-            'remove hostPort and reach the pod through a Service',
-          );
-      });
-      if (restricted) {
-        if (linuxOnly && sc.allowPrivilegeEscalation !== false)
-          report(
-            'privilege-escalation',
-            scp,
-            'privilege escalation',
-            `${who} does not set allowPrivilegeEscalation: false`,
-            'set securityContext.allowPrivilegeEscalation: false',
-          );
-        const nonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
-        if (nonRoot !== true)
-          report(
-            'run-as-root',
-            scp,
-            'may run as root',
-            `${who} may run as root (runAsNonRoot is not true)`,
-            'set securityContext.runAsNonRoot: true',
-          );
-      }
-      for (const [ctx, path] of [
-        [sc, scp],
-        [podSc, [...at, 'securityContext']],
-      ] as const) {
-        if (ctx.runAsUser === 0)
-          report('run-as-root', [...path, 'runAsUser'], 'runAsUser 0', `${who} runs as user 0 (root)`, 'run as a non-zero user');
-      }
-
-      if (list === 'ephemeralContainers') return;
-      const image = typeof c.image === 'string' ? c.image : undefined;
-      const floating = image ? floatingTag(image) : undefined;
-      if (image && floating) {
-        report(
-          'image-tag',
-          [...cp, 'image'],
-          `image ${image}`,
-          floating === 'latest' ? `image '${image}' uses the tag 'latest'` : `image '${image}' has no tag (it means 'latest')`,
-          'pin a version tag, e.g. nginx:1.25',
-        );
-      }
-      const res = asObj(c.resources) ?? {};
-      const missing = ['requests', 'limits'].filter((k) => !asObj(res[k]) || Object.keys(asObj(res[k])!).length === 0);
-      if (missing.length)
-        report(
-          'resources',
-          cp,
-          `no ${missing.join(' or ')}`,
-          `${who} has no resource ${missing.join(' or ')}`,
-          'set resources.requests and resources.limits (cpu, memory)',
-        );
-      if (list === 'containers' && !finishes) {
-        if (!asObj(c.livenessProbe))
-          report(
-            'probes',
-            cp,
-            'no livenessProbe',
-            `${who} has no livenessProbe`,
-            'add a livenessProbe, so that a container that stops responding is restarted',
-          );
-        // a readinessProbe matters only where a Service sends the pods traffic, which the traced
-        // check readiness.ts looks up among the other objects (and warns about there); an exception
-        // declared for it is counted here, so that it is never reported unused while it excuses that
-        if (!asObj(c.readinessProbe) && declared.has('probes')) report('probes', cp, 'no readinessProbe', '');
-      }
     });
+    if (restricted) {
+      if (linuxOnly && sc.allowPrivilegeEscalation !== false)
+        report(
+          'privilege-escalation',
+          scp,
+          'privilege escalation',
+          `${who} does not set allowPrivilegeEscalation: false`,
+          'set securityContext.allowPrivilegeEscalation: false',
+        );
+      const nonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
+      if (nonRoot !== true)
+        report(
+          'run-as-root',
+          scp,
+          'may run as root',
+          `${who} may run as root (runAsNonRoot is not true)`,
+          'set securityContext.runAsNonRoot: true',
+        );
+    }
+    for (const [ctx, path] of [
+      [sc, scp],
+      [podSc, [...at, 'securityContext']],
+    ] as const) {
+      if (ctx.runAsUser === 0)
+        report('run-as-root', [...path, 'runAsUser'], 'runAsUser 0', `${who} runs as user 0 (root)`, 'run as a non-zero user');
+    }
+
+    if (list === 'ephemeralContainers') continue;
+    const image = typeof c.image === 'string' ? c.image : undefined;
+    const floating = image ? floatingTag(image) : undefined;
+    if (image && floating) {
+      report(
+        'image-tag',
+        [...cp, 'image'],
+        `image ${image}`,
+        floating === 'latest' ? `image '${image}' uses the tag 'latest'` : `image '${image}' has no tag (it means 'latest')`,
+        'pin a version tag, e.g. nginx:1.25',
+      );
+    }
+    const res = asObj(c.resources) ?? {};
+    const missing = ['requests', 'limits'].filter((k) => !asObj(res[k]) || Object.keys(asObj(res[k])!).length === 0);
+    if (missing.length)
+      report(
+        'resources',
+        cp,
+        `no ${missing.join(' or ')}`,
+        `${who} has no resource ${missing.join(' or ')}`,
+        'set resources.requests and resources.limits (cpu, memory)',
+      );
+    if (list === 'containers' && !finishes) {
+      if (!asObj(c.livenessProbe))
+        report(
+          'probes',
+          cp,
+          'no livenessProbe',
+          `${who} has no livenessProbe`,
+          'add a livenessProbe, so that a container that stops responding is restarted',
+        );
+      // a readinessProbe matters only where a Service sends the pods traffic, which the traced
+      // check readiness.ts looks up among the other objects (and warns about there); an exception
+      // declared for it is counted here, so that it is never reported unused while it excuses that
+      if (!asObj(c.readinessProbe) && declared.has('probes')) report('probes', cp, 'no readinessProbe', '');
+    }
   }
   for (const [control] of declared) {
     const checked = (POLICY_CONTROLS as readonly string[]).includes(control) && (restricted || !RESTRICTED_ONLY.has(control));

@@ -3,7 +3,7 @@
  * Secrets (and their type), the service account, volume mounts, probe ports. Each finding names
  * both ends.
  */
-import { CONTAINER_LISTS, ENV_FROM, ENV_VALUE_FROM } from '../model/pod-specs.js';
+import { ENV_FROM, ENV_VALUE_FROM, placedContainers } from '../model/pod-specs.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { didYouMean } from '../model/did-you-mean.js';
@@ -267,68 +267,66 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
         })
       : [];
 
-  for (const list of CONTAINER_LISTS) {
-    asList(spec[list]).forEach((c, i) => {
-      const cp: FieldPath = [...at, list, i];
-      const cname = `container '${String(c.name)}'`;
-      asList(c.env).forEach((e, j) => {
-        // most variables have a plain value: nothing to look up
-        const from = asObj(e.valueFrom);
-        if (!from) return;
-        const who = `${cname} env ${String(e.name)}`;
-        // the fields that name an object, and its kind: one table (lib/model/pod-specs.ts)
-        for (const [field, kind] of Object.entries(ENV_VALUE_FROM)) {
-          const ref = asObj(from[field]);
-          if (!ref) continue;
-          if (kind === 'Secret') reads(ref.name, ref.key);
-          need(kind, ref.name, [...cp, 'env', j, 'valueFrom', field], who, ref.key, ref.optional);
-        }
-      });
-      asList(c.envFrom).forEach((e, j) => {
-        for (const [field, kind] of Object.entries(ENV_FROM)) {
-          const ref = asObj(e[field]);
-          if (!ref) continue;
-          if (kind === 'Secret') reads(ref.name);
-          need(kind, ref.name, [...cp, 'envFrom', j, field], `${cname} envFrom`, undefined, ref.optional);
-        }
-      });
-      asList(c.volumeMounts).forEach((m, j) => {
-        if (typeof m.name === 'string' && !volumeNames.includes(m.name) && !claimTemplates.includes(m.name)) {
+  for (const { container: c, list, index } of placedContainers(spec)) {
+    const cp: FieldPath = [...at, list, index];
+    const cname = `container '${String(c.name)}'`;
+    asList(c.env).forEach((e, j) => {
+      // most variables have a plain value: nothing to look up
+      const from = asObj(e.valueFrom);
+      if (!from) return;
+      const who = `${cname} env ${String(e.name)}`;
+      // the fields that name an object, and its kind: one table (lib/model/pod-specs.ts)
+      for (const [field, kind] of Object.entries(ENV_VALUE_FROM)) {
+        const ref = asObj(from[field]);
+        if (!ref) continue;
+        if (kind === 'Secret') reads(ref.name, ref.key);
+        need(kind, ref.name, [...cp, 'env', j, 'valueFrom', field], who, ref.key, ref.optional);
+      }
+    });
+    asList(c.envFrom).forEach((e, j) => {
+      for (const [field, kind] of Object.entries(ENV_FROM)) {
+        const ref = asObj(e[field]);
+        if (!ref) continue;
+        if (kind === 'Secret') reads(ref.name);
+        need(kind, ref.name, [...cp, 'envFrom', j, field], `${cname} envFrom`, undefined, ref.optional);
+      }
+    });
+    asList(c.volumeMounts).forEach((m, j) => {
+      if (typeof m.name === 'string' && !volumeNames.includes(m.name) && !claimTemplates.includes(m.name)) {
+        out.push(
+          emit(
+            'refs/volume-mount',
+            [...cp, 'volumeMounts', j, 'name'],
+            `${cname} mounts volume '${m.name}', but the pod's volumes are: ${listed(volumeNames)}${
+              claimTemplates.length ? `, and its claim templates: ${listed(claimTemplates)}` : ''
+            }`,
+            guessing(m.name, [...volumeNames, ...claimTemplates], 'add the volume to the pod, or fix the name'),
+          ),
+        );
+      }
+    });
+    const ports = asList(c.ports);
+    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+      const p = asObj(c[probe]);
+      if (!p) continue;
+      for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
+        const port = asObj(p[handler])?.port;
+        if (port === undefined) continue;
+        const same = typeof port === 'string' ? ports.filter((x) => x.name === port) : ports.filter((x) => x.containerPort === port);
+        // tcpSocket, grpc and httpGet probes all connect over TCP: a port declared only as UDP never answers
+        if (same.length && same.every((x) => x.protocol === 'UDP')) {
           out.push(
             emit(
-              'refs/volume-mount',
-              [...cp, 'volumeMounts', j, 'name'],
-              `${cname} mounts volume '${m.name}', but the pod's volumes are: ${listed(volumeNames)}${
-                claimTemplates.length ? `, and its claim templates: ${listed(claimTemplates)}` : ''
-              }`,
-              guessing(m.name, [...volumeNames, ...claimTemplates], 'add the volume to the pod, or fix the name'),
+              'refs/probe-protocol',
+              [...cp, probe, handler, 'port'],
+              `${probe} connects over TCP to port ${JSON.stringify(port)}, which ${cname} declares as UDP`,
+              'probe a TCP port, or use an exec probe for a UDP service',
             ),
           );
         }
-      });
-      const ports = asList(c.ports);
-      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-        const p = asObj(c[probe]);
-        if (!p) continue;
-        for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
-          const port = asObj(p[handler])?.port;
-          if (port === undefined) continue;
-          const same = typeof port === 'string' ? ports.filter((x) => x.name === port) : ports.filter((x) => x.containerPort === port);
-          // tcpSocket, grpc and httpGet probes all connect over TCP: a port declared only as UDP never answers
-          if (same.length && same.every((x) => x.protocol === 'UDP')) {
-            out.push(
-              emit(
-                'refs/probe-protocol',
-                [...cp, probe, handler, 'port'],
-                `${probe} connects over TCP to port ${JSON.stringify(port)}, which ${cname} declares as UDP`,
-                'probe a TCP port, or use an exec probe for a UDP service',
-              ),
-            );
-          }
-          if (same.length === 0) out.push(probePortFinding(w.object, [...cp, probe, handler, 'port'], probe, port, cname, ports));
-        }
+        if (same.length === 0) out.push(probePortFinding(w.object, [...cp, probe, handler, 'port'], probe, port, cname, ports));
       }
-    });
+    }
   }
 
   for (const ref of refs) needs(...ref);

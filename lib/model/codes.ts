@@ -271,6 +271,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "An app given autoscaling (or a manifest without spec.replicas) no longer writes the field: kubectl apply removes it, the API server sets the default of 1 and the workload drops to one pod until its autoscaler scales it up. Remove the field from kubectl's last-applied configuration first (kubectl apply edit-last-applied). A manifest's spec.replicas: null (a Helm value left empty) does the same at every apply: write the number.",
   ),
   row(
+    'output/autoscaler-leaves',
+    'An autoscaler leaves while its workload writes no number of pods (warning)',
+    'A HorizontalPodAutoscaler leaves the output and the workload it scaled has no spec.replicas of its own: with spec.replicas: null (a Helm value left empty) every kubectl apply sets it to 1 pod, which nothing scales up any more; with none, it keeps the number the autoscaler last set. Write the number of pods in spec.replicas, or keep the autoscaler.',
+  ),
+  row(
     'output/secret-first',
     "The stage's pods read a Secret, or keys of one, that its output did not need before (warning)",
     'stagecraft never writes Secrets to dist/: make the Secret or add the keys first (npm run secrets, the secret store, or where it is made outside stagecraft), then apply the output, or the new pods fail with CreateContainerConfigError.',

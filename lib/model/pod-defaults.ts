@@ -8,11 +8,13 @@
  * (apiequality.Semantic.DeepEqual): an empty list is no list, an empty map (`nodeSelector: {}`) or
  * struct held by value (a container's `resources: {}`, a template's `metadata: {creationTimestamp:
  * null}`, as `kubectl get -o yaml` prints them) no map or struct, and `false` in a field that is a
- * plain bool is the field left out.
+ * plain bool is the field left out; a quantity is compared by its value (`cpu: 1` is `1000m`, `memory:
+ * 1Gi` is `1024Mi`: Quantity.Cmp), so each is written by its value alone (quantityByValue).
  */
 import { imageParts } from './image.js';
 import { isRecord } from './object.js';
 import { mapContainers } from './pod-specs.js';
+import { quantityByValue } from './quantity.js';
 
 type Obj = Record<string, unknown>;
 
@@ -69,6 +71,21 @@ function filled(o: Obj, defaults: Obj = {}, bools: readonly string[] = [], maps:
   return out;
 }
 
+/** A map of quantities (`limits`, `requests`, `overhead`), each written by its value alone; anything else as it is. */
+const byValue = (quantities: unknown): unknown =>
+  isRecord(quantities) ? Object.fromEntries(Object.entries(quantities).map(([k, q]) => [k, quantityByValue(q)])) : quantities;
+
+/**
+ * A container's or a claim's `resources` with its limits and requests written by their values
+ * (quantityByValue), as the API server compares them.
+ */
+export function resourcesByValue(resources: unknown): unknown {
+  if (!isRecord(resources)) return resources;
+  const out = { ...resources };
+  for (const k of EMPTY_IS_NONE.resources) if (k in out) out[k] = byValue(out[k]);
+  return out;
+}
+
 /** `out[key]`, a struct held by value, `filled` with its empty maps `maps` left out; left out itself when that leaves it empty. */
 function valueStruct(out: Obj, key: string, maps: readonly string[]): void {
   const v = out[key];
@@ -108,6 +125,7 @@ function container(c: unknown, hostNetwork: boolean): unknown {
   if (!isRecord(c)) return c;
   const out = filled(c, CONTAINER, PLAIN_BOOLS.container);
   valueStruct(out, 'resources', EMPTY_IS_NONE.resources);
+  if ('resources' in out) out.resources = resourcesByValue(out.resources);
   const policy = pullPolicy(out.image);
   if (policy !== undefined) out.imagePullPolicy ??= policy;
   if (Array.isArray(out.ports))
@@ -131,6 +149,8 @@ function volume(v: unknown): unknown {
   if (Object.keys(out).every((k) => k === 'name')) out.emptyDir = {};
   for (const k of MODED_SOURCES) if (isRecord(out[k])) out[k] = { defaultMode: DEFAULT_MODE, ...filled(out[k] as Obj) };
   if (isRecord(out.hostPath)) out.hostPath = { type: '', ...filled(out.hostPath) };
+  if (isRecord(out.emptyDir) && 'sizeLimit' in out.emptyDir)
+    out.emptyDir = { ...out.emptyDir, sizeLimit: quantityByValue(out.emptyDir.sizeLimit) };
   return out;
 }
 
@@ -140,27 +160,54 @@ export function podSpecWithDefaults(spec: unknown): unknown {
   const hostNetwork = spec.hostNetwork === true;
   const out = mapContainers(filled(spec, POD_SPEC, PLAIN_BOOLS.pod, EMPTY_IS_NONE.pod), (c) => container(c, hostNetwork));
   if (Array.isArray(out.volumes)) out.volumes = out.volumes.map(volume);
+  if ('overhead' in out) out.overhead = byValue(out.overhead);
   return out;
 }
 
+/** What the Priority admission plugin gives a Pod of a PriorityClass: the class's value and its preemptionPolicy. */
+export interface ClassPriority {
+  readonly priority: number;
+  readonly preemptionPolicy: string;
+}
+
+/** The preemptionPolicy of a PriorityClass that does not set one (SetDefaults_PriorityClass), and of a Pod of no class. */
+export const DEFAULT_PREEMPTION = 'PreemptLowerPriority';
+
 /**
  * What a Pod's spec is given when the Pod is created, beside the defaults of every pod spec (a pod
- * template gets none of it): the ServiceAccount admission plugin's serviceAccountName, and, for a Pod
- * of no priorityClassName, the Priority plugin's priority and preemptionPolicy (in a cluster without
- * a globalDefault PriorityClass, as kubeadm makes it).
+ * template gets none of it): the ServiceAccount admission plugin's serviceAccountName; the Priority
+ * plugin's priority and preemptionPolicy for a Pod of no priorityClassName (in a cluster without
+ * a globalDefault PriorityClass, as kubeadm makes it), and for one of the classes every cluster has
+ * (pkg/apis/scheduling SystemPriorityClasses); the DefaultTolerationSeconds plugin's tolerations of
+ * a node not ready or unreachable for 5 minutes, to a Pod that does not tolerate it (on every update too).
  */
 const POD_ADMITTED = {
   serviceAccountName: 'default',
-  unclassed: { priority: 0, preemptionPolicy: 'PreemptLowerPriority' },
+  unclassed: { priority: 0, preemptionPolicy: DEFAULT_PREEMPTION },
+  systemClasses: {
+    'system-cluster-critical': { priority: 2000000000, preemptionPolicy: DEFAULT_PREEMPTION },
+    'system-node-critical': { priority: 2000001000, preemptionPolicy: DEFAULT_PREEMPTION },
+  } as Readonly<Record<string, ClassPriority>>,
+  tolerationSeconds: { keys: ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'], effect: 'NoExecute', seconds: 300 },
 } as const;
+
+/** `tolerations` with those DefaultTolerationSeconds adds: for each of its keys that no toleration of the effect (or of any) tolerates. */
+function admittedTolerations(tolerations: unknown): unknown {
+  const list: unknown[] = Array.isArray(tolerations) ? tolerations : [];
+  const { keys, effect, seconds } = POD_ADMITTED.tolerationSeconds;
+  const tolerates = (key: string) => list.some((t) => isRecord(t) && (t.key === key || !t.key) && (t.effect === effect || !t.effect));
+  const added = keys.filter((key) => !tolerates(key)).map((key) => ({ key, operator: 'Exists', effect, tolerationSeconds: seconds }));
+  return [...list, ...added];
+}
 
 /**
  * `spec`, a Pod's, as the API server keeps it once the Pod is created: podSpecWithDefaults,
  * SetDefaults_Pod's (POD_ONLY, and the requests of a container that gives limits only: a limit is
  * the request it leaves out) and what admission gives it (POD_ADMITTED): the pod a template makes. The deprecated serviceAccount stands for a
  * serviceAccountName left out, as the v1 conversion reads it.
+ * @param classes the PriorityClasses known beside the system ones (the stage's), by name: a Pod of another gets a priority not known here
  */
-export function podSpecAsCreated(spec: unknown): unknown {
+export function podSpecAsCreated(spec: unknown, classes: ReadonlyMap<string, ClassPriority> = new Map()): unknown {
   const defaulted = podSpecWithDefaults(isRecord(spec) ? { ...POD_ONLY, ...spec } : spec);
   if (!isRecord(defaulted)) return defaulted;
   const { serviceAccount, ...out } = mapContainers(defaulted, (c) =>
@@ -175,7 +222,16 @@ export function podSpecAsCreated(spec: unknown): unknown {
       : c,
   );
   out.serviceAccountName ??= serviceAccount ?? POD_ADMITTED.serviceAccountName;
-  if (out.priorityClassName === undefined) for (const [k, v] of Object.entries(POD_ADMITTED.unclassed)) out[k] ??= v;
+  const className = out.priorityClassName;
+  const given =
+    className === undefined
+      ? POD_ADMITTED.unclassed
+      : typeof className === 'string'
+        ? ((Object.hasOwn(POD_ADMITTED.systemClasses, className) ? POD_ADMITTED.systemClasses[className] : undefined) ??
+          classes.get(className))
+        : undefined;
+  for (const [k, v] of Object.entries(given ?? {})) out[k] ??= v;
+  out.tolerations = admittedTolerations(out.tolerations);
   return out;
 }
 

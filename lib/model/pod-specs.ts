@@ -13,10 +13,30 @@ export const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
 /** One of CONTAINER_LISTS. */
 export type ContainerList = (typeof CONTAINER_LISTS)[number];
 
+/** A container of a pod spec with where it is: its list and index there (its field path is `[...spec's, list, index]`). */
+export interface PlacedContainer {
+  readonly container: Record<string, unknown>;
+  readonly list: string;
+  readonly index: number;
+}
+
+/**
+ * The containers of a pod spec with their list and index, init containers first: the entries of
+ * its CONTAINER_LISTS (or of `lists`, with `ephemeralContainers`) that are mappings, each at its
+ * index in its list, counting the entries that are not. The one walk over a pod's containers.
+ */
+export function placedContainers(spec: unknown, lists: readonly string[] = CONTAINER_LISTS): PlacedContainer[] {
+  if (!isRecord(spec)) return [];
+  return lists.flatMap((list) => {
+    const entries = spec[list];
+    if (!Array.isArray(entries)) return [];
+    return entries.flatMap((container: unknown, index) => (isRecord(container) ? [{ container, list, index }] : []));
+  });
+}
+
 /** The containers of a pod spec, init containers first: the entries of its CONTAINER_LISTS that are mappings. */
 export function containersOf(spec: unknown): Record<string, unknown>[] {
-  if (!isRecord(spec)) return [];
-  return CONTAINER_LISTS.flatMap((list) => (Array.isArray(spec[list]) ? spec[list].filter(isRecord) : []));
+  return placedContainers(spec).map((p) => p.container);
 }
 
 /**
@@ -83,14 +103,13 @@ export function envSourceKeys(spec: Record<string, unknown> | undefined, kind: '
     const keys = reads.get(name) ?? new Set<string>();
     reads.set(name, keys === 'all' || key === undefined ? 'all' : keys.add(String(key)));
   };
-  for (const list of CONTAINER_LISTS)
-    for (const c of records(spec?.[list])) {
-      for (const e of records(c.env))
-        for (const [field, k] of Object.entries(ENV_VALUE_FROM)) {
-          const ref = (e.valueFrom as Record<string, unknown> | undefined)?.[field];
-          if (k === kind && ref !== undefined) add(ref, (ref as { key?: unknown } | null)?.key ?? '');
-        }
-      for (const e of records(c.envFrom)) for (const [field, k] of Object.entries(ENV_FROM)) if (k === kind) add(e[field], undefined);
-    }
+  for (const c of containersOf(spec)) {
+    for (const e of records(c.env))
+      for (const [field, k] of Object.entries(ENV_VALUE_FROM)) {
+        const ref = (e.valueFrom as Record<string, unknown> | undefined)?.[field];
+        if (k === kind && ref !== undefined) add(ref, (ref as { key?: unknown } | null)?.key ?? '');
+      }
+    for (const e of records(c.envFrom)) for (const [field, k] of Object.entries(ENV_FROM)) if (k === kind) add(e[field], undefined);
+  }
   return reads;
 }

@@ -17,7 +17,8 @@ export const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|
 const QUANTITY = new RegExp(QUANTITY_PATTERN);
 /** A quantity's number and suffix, once QUANTITY matched. */
 const PARTS = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(.*)$/;
-const EXPONENT = /^[eE]/;
+// (not the suffix E alone, which is exa: 10^18)
+const EXPONENT = /^[eE][+-]?[0-9]/;
 const SUFFIX: Readonly<Record<string, number>> = {
   '': 1,
   n: 1e-9,
@@ -85,6 +86,64 @@ export function compareQuantities(a: unknown, b: unknown): number | undefined {
   const scaled = (q: typeof x) => q.digits * 10n ** BigInt(q.ten - ten) * 2n ** BigInt(q.two - two);
   const d = scaled(x) - scaled(y);
   return d > 0n ? 1 : d < 0n ? -1 : 0;
+}
+
+/** The binary suffixes by power of 1024, and the decimal ones by power of 1000 from 10^-9 (n) to 10^18 (E). */
+const BINARY_SUFFIXES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+const DECIMAL_SUFFIXES: Readonly<Record<number, string>> = {
+  [-9]: 'n',
+  [-6]: 'u',
+  [-3]: 'm',
+  0: '',
+  3: 'k',
+  6: 'M',
+  9: 'G',
+  12: 'T',
+  15: 'P',
+  18: 'E',
+};
+
+/**
+ * A quantity written by its value alone, so that two quantities have the same text when they are
+ * equal (`1Gi` and `1024Mi` are `1Gi`, `1000m` and `1` are `1`, `0.5` is `500m`), as the API server
+ * compares them (apiequality.Semantic: Quantity.Cmp): a whole number of bytes that 1024 divides in
+ * its largest binary suffix, anything else in the largest decimal suffix that keeps it whole,
+ * rounded up to a nano as the API server rounds it. `q` itself when it is not a quantity, or when
+ * its exponent is too large to be written out exactly.
+ */
+export function quantityByValue(q: unknown): unknown {
+  const parts = quantityParts(q);
+  if (!parts) return q;
+  const exact = exactParts(parts);
+  if (Math.abs(exact.ten) > MAX_EXACT_EXPONENT) return q;
+  const negative = exact.digits < 0n;
+  let digits = (negative ? -exact.digits : exact.digits) * 2n ** BigInt(exact.two);
+  let ten = exact.ten;
+  if (ten < -9) {
+    // below a nano: rounded up to one
+    const scale = 10n ** BigInt(-9 - ten);
+    digits = (digits + scale - 1n) / scale;
+    ten = -9;
+  }
+  if (digits === 0n) return '0';
+  while (digits % 10n === 0n && ten < 18) {
+    digits /= 10n;
+    ten++;
+  }
+  const sign = negative ? '-' : '';
+  if (ten >= 0) {
+    let whole = digits * 10n ** BigInt(ten);
+    if (whole % 1024n === 0n) {
+      let power = 0;
+      while (whole % 1024n === 0n && power < BINARY_SUFFIXES.length - 1) {
+        whole /= 1024n;
+        power++;
+      }
+      return `${sign}${whole}${BINARY_SUFFIXES[power]}`;
+    }
+  }
+  const three = Math.min(18, Math.floor(ten / 3) * 3);
+  return `${sign}${digits * 10n ** BigInt(ten - three)}${DECIMAL_SUFFIXES[three]}`;
 }
 
 /** The value of a quantity (`2Gi` -> 2147483648), or undefined when it is not one. */

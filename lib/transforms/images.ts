@@ -13,7 +13,7 @@ import { IMAGE_TABLE, normalizeImage, repositoryOf, type ImageTable, type OtherA
 import { describeObject, type KubeObject } from '../model/object.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
 import { imageParts, withTagOf, TAG_PLACEHOLDER } from '../model/image.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf, withPodTemplate } from '../model/pod-specs.js';
+import { POD_TEMPLATE_PATHS, containersOf, mapContainers, podTemplateOf, withPodTemplate } from '../model/pod-specs.js';
 import { andList } from '../model/limits.js';
 
 /** Prefix of the annotations that record substituted images, one per container. */
@@ -297,22 +297,18 @@ export function substituteImages(objects: readonly KubeObject[], options: ImageO
     const template = podTemplateOf(o);
     if (!template?.spec) return o;
     const recorded: Record<string, string> = {};
-    const spec: Record<string, unknown> = { ...template.spec };
-    for (const list of CONTAINER_LISTS) {
-      const containers = template.spec[list] as Container[] | undefined;
-      if (!Array.isArray(containers)) continue;
-      spec[list] = containers.map((c, i) => {
-        if (typeof c.image !== 'string') return c;
-        const resolved = resolveImage(c.image, architecture, stage, table);
-        if (!resolved) {
-          problems.push(unmappedImage(o, [...POD_TEMPLATE_PATHS[o.kind], 'spec', list, i], c.name, c.image, architecture, options));
-          return c;
-        }
-        if (resolved.image === c.image) return c;
-        recorded[`${SUBSTITUTION_PREFIX}${c.name}`] = c.image;
-        return { ...c, image: resolved.image };
-      });
-    }
+    const spec = mapContainers(template.spec, (entry, list, i) => {
+      const c = entry as Container;
+      if (typeof c?.image !== 'string') return c;
+      const resolved = resolveImage(c.image, architecture, stage, table);
+      if (!resolved) {
+        problems.push(unmappedImage(o, [...POD_TEMPLATE_PATHS[o.kind], 'spec', list, i], c.name, c.image, architecture, options));
+        return c;
+      }
+      if (resolved.image === c.image) return c;
+      recorded[`${SUBSTITUTION_PREFIX}${c.name}`] = c.image;
+      return { ...c, image: resolved.image };
+    });
     if (Object.keys(recorded).length === 0) return o;
     const replaced = withPodTemplate(o, (t) => ({ ...t, spec }));
     return { ...replaced, metadata: { ...replaced.metadata, annotations: { ...replaced.metadata.annotations, ...recorded } } };
@@ -353,8 +349,7 @@ export interface Substitution {
 /** The substitutions recorded on synthesized objects, in the objects' order. */
 export function imageSubstitutions(objects: readonly KubeObject[]): Substitution[] {
   return objects.flatMap((o) => {
-    const template = podTemplateOf(o);
-    const containers = CONTAINER_LISTS.flatMap((l) => (template?.spec?.[l] as Container[] | undefined) ?? []);
+    const containers = containersOf(podTemplateOf(o)?.spec) as Container[];
     return Object.entries(o.metadata.annotations ?? {})
       .filter(([k]) => k.startsWith(SUBSTITUTION_PREFIX))
       .map(([k, from]) => {
@@ -371,17 +366,11 @@ export function imageSubstitutions(objects: readonly KubeObject[]): Substitution
 export function writtenImages(objects: readonly KubeObject[]): string[] {
   const images = new Set<string>();
   for (const o of objects) {
-    const template = podTemplateOf(o);
-    if (!template?.spec) continue;
     const annotations = o.metadata.annotations ?? {};
-    for (const list of CONTAINER_LISTS) {
-      const containers = template.spec[list] as Container[] | undefined;
-      if (!Array.isArray(containers)) continue;
-      for (const c of containers) {
-        if (typeof c?.image !== 'string') continue;
-        const recorded = annotations[`${SUBSTITUTION_PREFIX}${c.name}`];
-        images.add(typeof recorded === 'string' ? recorded : c.image);
-      }
+    for (const c of containersOf(podTemplateOf(o)?.spec) as Container[]) {
+      if (typeof c.image !== 'string') continue;
+      const recorded = annotations[`${SUBSTITUTION_PREFIX}${c.name}`];
+      images.add(typeof recorded === 'string' ? recorded : c.image);
     }
   }
   return [...images];

@@ -135,6 +135,10 @@ describe("a Pod's spec as the API server keeps it once the Pod is created", () =
       serviceAccountName: 'default',
       priority: 0,
       preemptionPolicy: 'PreemptLowerPriority',
+      tolerations: [
+        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      ],
     });
   });
 
@@ -142,6 +146,25 @@ describe("a Pod's spec as the API server keeps it once the Pod is created", () =
     const spec = { serviceAccount: 'web', priorityClassName: 'high', containers: [{ name: 'c', image: 'a:1' }] };
     const { serviceAccount, ...defaulted } = podSpecWithDefaults(spec) as Record<string, unknown>;
     expect(serviceAccount).toBe('web');
-    expect(podSpecAsCreated(spec)).toStrictEqual({ ...defaulted, enableServiceLinks: true, serviceAccountName: 'web' });
+    const { priority, ...admitted } = podSpecAsCreated(spec) as Record<string, unknown>;
+    expect(priority).toBeUndefined();
+    expect(admitted).toMatchObject({ ...defaulted, enableServiceLinks: true, serviceAccountName: 'web' });
+    // a class the stage makes gives its value, and a system class its own
+    expect(podSpecAsCreated(spec, new Map([['high', { priority: 1000, preemptionPolicy: 'Never' }]]))).toMatchObject({
+      priority: 1000,
+      preemptionPolicy: 'Never',
+    });
+    expect(podSpecAsCreated({ ...spec, priorityClassName: 'system-node-critical' })).toMatchObject({ priority: 2000001000 });
+  });
+
+  it('tolerates a node not ready or unreachable for 5 minutes, as DefaultTolerationSeconds admits it, unless it tolerates it already', () => {
+    const tolerations = (t: unknown[]) =>
+      (podSpecAsCreated({ containers: [{ name: 'c', image: 'a:1' }], tolerations: t }) as { tolerations: { key?: string }[] }).tolerations;
+    expect(tolerations([{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 10 }]).map((t) => t.key)).toEqual([
+      'node.kubernetes.io/unreachable',
+      'node.kubernetes.io/not-ready',
+    ]);
+    expect(tolerations([{ operator: 'Exists' }])).toEqual([{ operator: 'Exists' }]);
+    expect(tolerations([{ operator: 'Exists', effect: 'NoSchedule' }])).toHaveLength(3);
   });
 });

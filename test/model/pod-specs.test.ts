@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containersOf, mapContainers } from '../../lib/model/pod-specs.js';
+import { containersOf, mapContainers, placedContainers } from '../../lib/model/pod-specs.js';
 
 describe("a pod spec's containers", () => {
   const spec = { initContainers: [{ name: 'init', image: 'busybox:1.36' }], containers: [{ name: 'web', image: 'nginx:1.25' }, null] };
@@ -7,6 +7,18 @@ describe("a pod spec's containers", () => {
   it('are listed init containers first, leaving out entries that are not mappings', () => {
     expect(containersOf(spec).map((c) => c.name)).toEqual(['init', 'web']);
     expect(containersOf(undefined)).toEqual([]);
+  });
+
+  it('are walked with their list and index for field paths, an index counting the entries that are not mappings; ephemeral ones when asked', () => {
+    const withNull = { ...spec, containers: [null, { name: 'web' }], ephemeralContainers: [{ name: 'debug' }] };
+    expect(placedContainers(withNull).map(({ container, list, index }) => `${list}[${index}] ${String(container.name)}`)).toEqual([
+      'initContainers[0] init',
+      'containers[1] web',
+    ]);
+    expect(placedContainers(withNull, ['containers', 'ephemeralContainers']).map((p) => `${p.list}[${p.index}]`)).toEqual([
+      'containers[1]',
+      'ephemeralContainers[0]',
+    ]);
   });
 
   it('are replaced in a copy, each told its list and index, other fields and lists that are not one kept', () => {

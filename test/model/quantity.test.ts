@@ -6,6 +6,7 @@ import {
   carelessResources,
   compareQuantities,
   parseQuantity,
+  quantityByValue,
   requestsAboveLimits,
 } from '../../lib/model/quantity.js';
 
@@ -22,6 +23,12 @@ describe('quantities as numbers', () => {
 
   it('is undefined for what is not a quantity', () => {
     expect(['2Gib', '', 'one', '1 Gi'].map(parseQuantity)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('reads the suffix E as exa (10^18), not as an exponent written without its number', () => {
+    expect(parseQuantity('2E')).toBe(2e18);
+    expect(compareQuantities('1E', '999P')).toBe(1);
+    expect(compareQuantities('1E', '1e18')).toBe(0);
   });
 });
 
@@ -117,5 +124,24 @@ describe('compareQuantities', () => {
     expect(requestsAboveLimits({ requests: { cpu: '701m' }, limits: { cpu: '0.7' } })).toEqual([
       { resource: 'cpu', request: '701m', limit: '0.7' },
     ]);
+  });
+});
+
+describe('a quantity written by its value alone', () => {
+  it.each([
+    [['1Gi', '1024Mi', '1073741824', '1048576Ki'], '1Gi'],
+    [['1', '1000m', 1, '1e0', '0.001k'], '1'],
+    [['0.5', '500m', 0.5, '500000u'], '500m'],
+    [['1.5Gi', '1536Mi'], '1536Mi'],
+    [['1k', '1000', '1e3'], '1k'],
+    [['0', '0m', '0Gi'], '0'],
+    [['2E', '2e18'], '1953125000000000Ki'],
+  ])('is the same for the equal quantities %j (%s)', (quantities, text) => {
+    expect(quantities.map(quantityByValue)).toEqual(quantities.map(() => text));
+  });
+
+  it('rounds up to a nano, as the API server does, and leaves what is not a quantity as it is', () => {
+    expect(['0.1n', '1e-12'].map(quantityByValue)).toEqual(['1n', '1n']);
+    expect(['2Gib', null, 'one', '1e999999'].map(quantityByValue)).toEqual(['2Gib', null, 'one', '1e999999']);
   });
 });
