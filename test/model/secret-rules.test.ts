@@ -254,6 +254,42 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a secret setting written within another setting's value, which the outer setting's match took whole", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'JAVA_OPTS=-Ddb.password=hunter2k\n',
+        'JAVA_OPTS="-Xms1g -Ddb.password=hunter2k"\n',
+        "CATALINA_OPTS='-Xms1g -Djavax.net.ssl.keyStorePassword=hunter2k'\n",
+        'env:\n  JAVA_OPTS: "-Ddb.password=hunter2k"\n',
+        'kubectl create secret generic db --from-literal=password=hunter2k',
+        'export OPTS="--db-password=hunter2k"; exec app',
+        '{"env":"DB_PASSWORD=hunter2k"}',
+        '<jvmArgs>-Ddb.password=hunter2k</jvmArgs>',
+      ],
+      [
+        'x=a=b=c\n',
+        'JAVA_OPTS="-Xms1g -Xmx2g -Dfile.encoding=UTF-8"\n',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a .env file writes it
+        'JAVA_OPTS="-Djavax.net.ssl.trustStorePassword=${TRUST_PASSWORD}"\n',
+        '<jvmArgs>-Xmx1g -Dfile.encoding=UTF-8</jvmArgs>',
+      ],
+    );
+    expect(detectSecret('JAVA_OPTS="-Xms1g -Ddb.password=hunter2k"')?.setting).toBe('Ddb.password');
+  });
+
+  it("take a path under a secret's name for where the secret is kept, not the secret (kubectl's --from-file=password=/tmp/pw)", () => {
+    expectRule(
+      'secret-setting',
+      ['password=/hunter2k', 'password=hunter2/k'],
+      [
+        'kubectl create secret generic db --from-file=password=/tmp/pw',
+        '--from-file=ssh-privatekey=~/.ssh/id_rsa',
+        'password: /run/secrets/db',
+      ],
+    );
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one
@@ -360,6 +396,9 @@ describe('the secret rules', () => {
       'pass v\n',
       ' token: |\n',
       ':a/b@c',
+      'x="a=',
+      'a=\'b="c=',
+      '--a=b=',
     ];
     const script = `import { detectSecret } from ${JSON.stringify(join(REPO, 'lib/model/secret-rules.ts'))};
       for (const unit of ${JSON.stringify(units)}) console.log(detectSecret(unit.repeat(Math.ceil(2 ** 23 / unit.length)) + 'x')?.rule.id ?? 'none');`;
