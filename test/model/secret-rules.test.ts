@@ -56,6 +56,29 @@ describe('the secret rules', () => {
       expect(detectSecret(line)?.rule.id, line).toBe('command-password');
   });
 
+  it("find a password given to redis-cli's -a, sshpass's and MongoDB tools' -p and a registry login's -p in a shell command", () => {
+    expectRule(
+      'command-password',
+      [
+        'sh -c "redis-cli -h redis -a hunter2k ping"',
+        "sshpass -p 'hunter2k' ssh backup@host",
+        'sshpass -phunter2k rsync -a /data backup@host:/data',
+        'mongodump -u admin -p hunter2k --host db --out /backup',
+        'echo ok && docker login -u admin -p hunter2k registry.example.com',
+        'podman login -phunter2k registry.example.com',
+        'helm registry login -u admin -p hunter2k registry.example.com',
+      ],
+      [
+        'redis-cli -h redis -p 6379 -a "$REDIS_PASSWORD" ping',
+        'docker run -p 8080:80 nginx',
+        'docker login -u admin --password-stdin registry.example.com',
+        'mongosh -u admin -p --authenticationDatabase admin',
+        'sshpass -f /run/secrets/ssh-password ssh backup@host; sshpass -e ssh backup@host',
+        'login -p 8080',
+      ],
+    );
+  });
+
   it('find a secret setting in an XML, INI or properties file: an element, an attribute, pass, pwd, secret', () => {
     for (const file of [
       '<config><db><password>hunter2b</password></db></config>',
@@ -413,8 +436,8 @@ describe('the secret rules', () => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
 
-  it("read 8 MiB of settings within settings' values in one pass, each quoted value read again once at most", () => {
-    const units = ['x="a=', 'a=\'b="c=', '--a=b='];
+  it("read 8 MiB of settings within settings' values and of registry logins' and redis-cli's command lines in one pass", () => {
+    const units = ['x="a=', 'a=\'b="c=', '--a=b=', 'docker login -p -', 'redis-cli -a -', 'helm registry '];
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
 
