@@ -85,6 +85,16 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: (_s, m) => !REFERENCE.test(m[2]!),
   },
   {
+    id: 'url-token-user',
+    description: 'a URL whose user is a token (https://<token>@github.com/...)',
+    // Git hosts take a token as the user of an HTTPS URL (a git credential line, a clone URL, `git config
+    // url."https://<token>@github.com/".insteadOf`): 40 hex digits or more (GitHub's classic tokens), or
+    // letters and digits mixed at random (Azure DevOps' personal access tokens); not a user of words,
+    // `git`, `deploy-bot`, `alice.smith`, nor a Sentry DSN's public key of 32 hex digits
+    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
+    accept: (_s, m) => isTokenUser(m[1]!),
+  },
+  {
     id: 'host-credentials',
     description: "a user and password before a host, without a scheme (user:password@host, Go's user:password@tcp(host)/db)",
     // a proxy (`HTTPS_PROXY=user:password@proxy:3128`), a Go MySQL DSN, an image pulled with them
@@ -193,6 +203,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: highEntropy,
   },
 ];
+
+/** Bits per character from which letters and digits of a URL's user are taken for a random token (20 random ones have 4 or more). */
+const TOKEN_USER_ENTROPY = 3.5;
+
+/** Whether the user of a URL is a token: hex of a token's length (40 or more, not a Sentry key's 32), or letters and digits at random, not words. */
+function isTokenUser(user: string): boolean {
+  if (/^[0-9a-fA-F]+$/.test(user)) return user.length >= 40;
+  return /[0-9]/.test(user) && /[A-Za-z]/.test(user) && !NAME(user) && entropy(user) >= TOKEN_USER_ENTROPY;
+}
 
 /** How far before a `:` the user of `user:password@host` is looked for: a longer word is no user. */
 const USER_CHARS = 256;

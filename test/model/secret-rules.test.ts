@@ -326,6 +326,25 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a token given as a URL's user, as Git hosts take one, and leave users of words and a Sentry DSN's public key alone", () => {
+    expectRule(
+      'url-token-user',
+      [
+        'https://3f9a1c2b4d5e6f708192a3b4c5d6e7f8091a2b3c@github.com\n',
+        'git config --global url."https://x3Kq9vLm2pQ7wZ8rT5yU1nB4@github.com/".insteadOf "https://github.com/"',
+        'https://k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8o9p0l1k2j3h4g5f6d7s8@dev.azure.com/org/project/_git/repo',
+      ],
+      [
+        'https://git@github.com/example/shop.git',
+        'https://deploy-bot-2024@bitbucket.org/example/shop.git',
+        'ssh://git@github.com/example/shop.git',
+        'https://alice.smith@gitlab.example.com/shop.git',
+        'https://0123456789abcdef0123456789abcdef@o123456.ingest.sentry.io/4504',
+        'https://ci_runner_for_production@git.example.com/shop.git',
+      ],
+    );
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one
