@@ -36,6 +36,8 @@ const SECRET_WORDS = new Set([
   'passwd',
   'pass',
   'pwd',
+  // `DB_PW`, `MYSQL_ROOT_PW`, `ADMIN_PW`: a password, as some images and scripts name it
+  'pw',
   'passphrase',
   'secret',
   'secrets',

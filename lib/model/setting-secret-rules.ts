@@ -8,7 +8,7 @@
  * and synchronous.
  */
 import { isSecretFlag } from './command-line-secrets.js';
-import { isSecretName, isSecretSetting } from './secret-names.js';
+import { isSecretName, isSecretSetting, words } from './secret-names.js';
 import { NAME, isAddress } from './secret-shapes.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
@@ -178,12 +178,20 @@ const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')
 const FILE_PATH = /^(?:~|\.{1,2})?(?:\/[\w.-]+){2,}\/?$/;
 
 /**
+ * The last word of a setting's name that is a password's own (`spring.datasource.password`, `auth_pass`,
+ * `MYSQL_ROOT_PW`, `rootPassword`): under it a number of 4 digits or more is the password (`password=123456`).
+ */
+const PASSWORD_WORD = /^(?:pass|pwd|pw|passphrase)$|passw(?:or)?d$/;
+
+/**
  * Whether `value` is what the setting `name` holds as a secret, by the rule of a key
  * (`isSecretSetting`: a reference, a switch, a Secret's name under `existingSecret` are none), and
- * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number
- * (`password_max_age: 90`), a path (`FILE_PATH`) nor a structure that follows (`password:` then an indented block).
+ * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number other than a
+ * password's own (`password_max_age: 90`, `token_limit: 4096`; not `password=123456`), a path
+ * (`FILE_PATH`) nor a structure that follows (`password:` then an indented block).
  */
 export function secretSetting(name: string, value: string): boolean {
-  if (value.length < 4 || /^[-+]?[0-9.]+$/.test(value) || /^[${%<|>*&![]/.test(value) || FILE_PATH.test(value)) return false;
+  if (value.length < 4 || /^[${%<|>*&![]/.test(value) || FILE_PATH.test(value)) return false;
+  if (/^[-+]?[0-9.]+$/.test(value) && !(/^[0-9]+$/.test(value) && PASSWORD_WORD.test(words(name).at(-1) ?? ''))) return false;
   return isSecretSetting(name, value);
 }

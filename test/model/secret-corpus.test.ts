@@ -258,6 +258,10 @@ const SECRET: Settings = {
     ['REDIS_PASSWORD', 'redis-pw-9'],
     ['MINIO_SECRET_KEY', 'minio-secret-123'],
   ],
+  'a password named PW': [
+    ['DB_PW', 'hunter2-Xk9#pLm2qZ'],
+    ['MYSQL_ROOT_PW', 'redis-pw-9'],
+  ],
   'a secret under a name with a bound word, of no quantity': [
     ['MAX_TOKENS', 'x9Kq2LmP7vRt4WzY'],
     ['TOKEN_LIMIT', 'hunter2-Xk9#pLm2qZ'],

@@ -345,6 +345,24 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a number of 4 digits or more under a password's own name in a file, and leave other numbers alone", () => {
+    expectRule(
+      'secret-setting',
+      [
+        'spring.datasource.password=123456\n',
+        '[client]\nuser=root\npassword=12345678\n',
+        'spring:\n  redis:\n    password: 4711\n',
+        'DB_PW=987654\n',
+      ],
+      [
+        'password_max_age=90\ntoken_limit: 4096\npassword_min_length: 8\npass=12\n',
+        'max_tokens: 1024\npassword.history=2024\nsecret_version: 2\npassword: 3.14159\n',
+      ],
+    );
+    expectRule('spaced-setting', ['vrrp_instance VI_1 {\n  authentication {\n    auth_type PASS\n    auth_pass 1111\n  }\n}\n']);
+    expectRule('netrc-password', ['machine h login u password 12345678']);
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one
@@ -407,7 +425,7 @@ describe('the secret rules', () => {
     ['curl given a user alone, or a password the shell expands', 'curl -u admin http://x; curl -u "admin:$PASS" http://x'],
     // biome-ignore lint/suspicious/noTemplateCurlyInString: references as credential files write them
     ['a .netrc or .pgpass that refers to its password', 'machine h login u password $(GIT_PASSWORD)\n*:*:*:app:${PGPASSWORD}'],
-    ['a .netrc entry with a numeric or no password', 'machine h login u password 12345678\nmachine g login u'],
+    ['a .netrc entry with no password', 'machine g login u'],
     ['prose about passwords and machines', 'Enter your password below; the machine learning team keeps the password policy.'],
     [
       'times, addresses and other lines of colons',
