@@ -177,8 +177,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'service-token',
-    description: 'an API token (npm, Stripe, GitLab, OpenAI style)',
-    pattern: /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,})/,
+    description: 'an API token (npm, Stripe, GitLab, OpenAI, Vault style)',
+    // Vault's tokens: `hvs.` (or a batch's `hvb.`, a recovery's `hvr.`) and more, or before Vault 1.10 `s.` and 24
+    // letters and digits, mixed (`vault login s.…`, where no name says it is one; not `s.` before a word)
+    pattern:
+      /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
   },
   {
     id: 'command-password',

@@ -363,6 +363,17 @@ describe('the secret rules', () => {
     expectRule('netrc-password', ['machine h login u password 12345678']);
   });
 
+  it("find Vault's tokens by their format, where no name says what they are (vault login <token>), and leave a word after s. alone", () => {
+    expectRule(
+      'service-token',
+      [
+        'vault login hvs.CAESIJ3kq9vLm2pQ7wZ8rT5yU1nB4xHk2LmP7vRt4WzYGh4KHGh2cy5YbTJwUTd3WjhyVDV5VTFuQjQ',
+        'vault login s.Xk3q9vLm2pQ7wZ8rT5yU1nB4',
+      ],
+      ['kubectl get pods.ThisIsAVeryLongCamelCaseName', 'logs.abcdefghijklmnopqrstuvwx', 's.abcdefghijklmnopqrstuvwx'],
+    );
+  });
+
   it('find a secret inside a longer value', () => {
     expect(detectSecret('--db=postgres://app:s3cretpass@pg/app --verbose')?.rule.id).toBe('url-credentials');
     // a password without a user, as Redis URLs carry one
