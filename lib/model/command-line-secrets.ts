@@ -10,21 +10,58 @@ import { NAME } from './secret-shapes.js';
 /**
  * Clients that take a password on their command line, where no name says it is one: MySQL's and
  * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
- * takes no next word) and curl (`-u user:password`, `--user`, and the proxy's `-U`, `--proxy-user`;
- * a user alone prompts). `-p 3306` is a port to many other tools: only these clients' flags count.
+ * takes no next word), curl (`-u user:password`, `--user`, and the proxy's `-U`, `--proxy-user`;
+ * a user alone prompts), redis-cli (`-a <password>`), sshpass and MongoDB's tools (`-p <password>`,
+ * `-p<password>`; a mongo tool's `-p` before a flag prompts) and a registry login (`docker login -p
+ * <password>`, podman's, nerdctl's, buildah's, skopeo's, oras', `helm registry login`).
+ * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
  */
 export const PASSWORD_CLIENTS =
-  'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?|curl';
-const CLIENT = new RegExp(`^(?:${PASSWORD_CLIENTS})$`);
+  'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?|curl|redis-cli|sshpass|' +
+  'mongo(?:sh|dump|restore|export|import|stat|top|files)?|(?:docker|podman|nerdctl|buildah|skopeo|oras)[ \\t]+login|helm[ \\t]+registry[ \\t]+login';
+
+/** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
+interface ClientFlags {
+  readonly joined?: RegExp;
+  readonly next?: RegExp;
+}
+
+const CLIENT_FLAGS = {
+  mysql: { joined: /^(?:-p|--password=)(.+)$/s },
+  curl: {},
+  redis: { next: /^-a$/ },
+  'dash-p': { joined: /^-p(.+)$/s, next: /^-p$/ },
+  login: { joined: /^(?:-p|--password=)(.+)$/s, next: /^-p$/ },
+} satisfies Record<string, ClientFlags>;
+
+type Client = keyof typeof CLIENT_FLAGS;
+
+/** The clients by the name of their program (a registry login by its `login`, after the program's name). */
+const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
+  [/^(?:mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?)$/, 'mysql'],
+  [/^curl$/, 'curl'],
+  [/^redis-cli$/, 'redis'],
+  [/^(?:sshpass|mongo(?:sh|dump|restore|export|import|stat|top|files)?)$/, 'dash-p'],
+  [/^login$/, 'login'],
+];
+/** The programs whose `login` takes a registry's password (`helm registry login`: the word before `login` is `registry`). */
+const LOGIN_PROGRAMS = /^(?:docker|podman|nerdctl|buildah|skopeo|oras|registry)$/;
 /** A flag whose value is a host, which may be named like a client (`psql -h mysql`). */
 const HOST_FLAG = /^(?:-h|-H|--host)$/;
 const CURL_USER_FLAG = /^(?:-[uU]|--(?:proxy-)?user)$/;
 
-/** Which client a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`), if one. */
-function clientOf(word: unknown): 'mysql' | 'curl' | undefined {
+/** The program a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`). */
+const programOf = (word: string) => word.slice(word.lastIndexOf('/') + 1).replace(/['"]/g, '');
+
+/** Which client the word `i` of a command line names (`mysql`, `/usr/bin/curl`; `login` after `docker`), if one. */
+function clientAt(words: readonly unknown[], i: number): Client | undefined {
+  const word = words[i];
   if (typeof word !== 'string') return undefined;
-  const name = word.slice(word.lastIndexOf('/') + 1).replace(/['"]/g, '');
-  return CLIENT.test(name) ? (name === 'curl' ? 'curl' : 'mysql') : undefined;
+  const name = programOf(word);
+  const client = CLIENT_NAMES.find(([re]) => re.test(name))?.[1];
+  if (client !== 'login') return client;
+  const before = words[i - 1];
+  return typeof before === 'string' && LOGIN_PROGRAMS.test(programOf(before)) ? client : undefined;
 }
 
 /** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
@@ -32,27 +69,32 @@ const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
 
 /**
  * The password that `word` gives `client` on its command line (`before`: the word before it), or
- * `undefined`: none, a prompt (`-p`, `-u admin`), or a reference the shell or the kubelet expands
- * (`-p"$MYSQL_PWD"`, `-u "admin:$(PASS)"`).
+ * `undefined`: none, a prompt (`-p`, `-u admin`, `-p --authenticationDatabase admin`), or a reference
+ * the shell or the kubelet expands (`-p"$MYSQL_PWD"`, `-u "admin:$(PASS)"`, `-a "$REDIS_PASSWORD"`).
  */
-function passwordGiven(client: 'mysql' | 'curl', word: string, before: string | undefined): string | undefined {
+function passwordGiven(client: Client, word: string, before: string | undefined): string | undefined {
   let password: string | undefined;
-  if (client === 'mysql') password = /^(?:-p|--password=)(.+)$/s.exec(word)?.[1];
-  else {
+  if (client === 'curl') {
     const credentials =
       /^(?:-[uU]|--(?:proxy-)?user=)(.+)$/s.exec(word)?.[1] ?? (before !== undefined && CURL_USER_FLAG.test(before) ? word : undefined);
     const user = credentials === undefined ? undefined : unquote(credentials);
     password = user?.includes(':') ? user.slice(user.indexOf(':') + 1) : undefined;
+  } else {
+    const flags: ClientFlags = CLIENT_FLAGS[client];
+    password = flags.joined?.exec(word)?.[1];
+    if (password === undefined && before !== undefined && flags.next?.test(before) && !word.startsWith('-')) password = word;
   }
   const p = password === undefined ? '' : unquote(password);
   return p === '' || p.startsWith('$') ? undefined : p;
 }
 
-/** Whether a command's words (the client's name first) give the client a password. */
+/** Whether a command's words (the client's name first; a registry login's program, then `login`) give the client a password. */
 export function commandPassword(words: readonly string[]): boolean {
-  const client = clientOf(words[0]);
-  if (!client) return false;
-  for (let i = 1; i < words.length; i++) if (passwordGiven(client, words[i]!, words[i - 1]) !== undefined) return true;
+  // the client's name is the first word, or the third at most (`helm registry login`)
+  const at = [0, 1, 2].find((i) => clientAt(words, i) !== undefined);
+  const client = at === undefined ? undefined : clientAt(words, at);
+  if (at === undefined || !client) return false;
+  for (let i = at + 1; i < words.length; i++) if (passwordGiven(client, words[i]!, words[i - 1]) !== undefined) return true;
   return false;
 }
 
@@ -121,7 +163,9 @@ const firstClients = new WeakMap<readonly unknown[], number>();
 function firstClient(argv: readonly unknown[]): number {
   let at = firstClients.get(argv);
   if (at === undefined) {
-    at = argv.findIndex((w, i) => clientOf(w) !== undefined && !(typeof argv[i - 1] === 'string' && HOST_FLAG.test(argv[i - 1] as string)));
+    at = argv.findIndex(
+      (_, i) => clientAt(argv, i) !== undefined && !(typeof argv[i - 1] === 'string' && HOST_FLAG.test(argv[i - 1] as string)),
+    );
     firstClients.set(argv, at);
   }
   return at;
@@ -143,10 +187,10 @@ export function clientPassword(
   if (typeof entry !== 'string' || (entry.charCodeAt(0) !== 45 && (typeof before !== 'string' || before.charCodeAt(0) !== 45)))
     return undefined;
   const at = firstClient(argv);
-  let client = at >= 0 && at < index ? clientOf(argv[at]) : undefined;
+  let client = at >= 0 && at < index ? clientAt(argv, at) : undefined;
   if (!client) {
     const list = command?.();
-    client = list && list !== argv && firstClient(list) >= 0 ? clientOf(list[firstClient(list)]) : undefined;
+    client = list && list !== argv && firstClient(list) >= 0 ? clientAt(list, firstClient(list)) : undefined;
   }
   return client && passwordGiven(client, entry, typeof before === 'string' ? before : undefined);
 }

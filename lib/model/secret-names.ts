@@ -36,6 +36,8 @@ const SECRET_WORDS = new Set([
   'passwd',
   'pass',
   'pwd',
+  // `DB_PW`, `MYSQL_ROOT_PW`, `ADMIN_PW`: a password, as some images and scripts name it
+  'pw',
   'passphrase',
   'secret',
   'secrets',
@@ -170,12 +172,20 @@ export function isSecretName(name: string): boolean {
   return nameVerdict(name) === true;
 }
 
+/**
+ * Words that make a name a bound or a count wherever they stand (`MAX_TOKENS`, `OPENAI_MAX_TOKENS`,
+ * `NUM_TOKENS`, `TOKEN_LIMIT`, `TOKEN_BUCKET_SIZE`: how many tokens a language model reads or
+ * writes, or a rate limiter holds): a quantity under such a name is no secret, any other value is.
+ */
+const BOUND_WORDS = new Set(['max', 'min', 'maximum', 'minimum', 'num', 'limit', 'count', 'size']);
+
 function judgeName(name: string): NameVerdict {
   const w = words(name);
   if (w.length === 0) return false;
   const property = NOT_SECRET_LAST_WORDS.get(w[w.length - 1]!);
   if (property) return w.length > 1 && namesSecret(w.slice(0, -1)) ? property : false;
-  return namesSecret(w);
+  if (!namesSecret(w)) return false;
+  return w.some((x) => BOUND_WORDS.has(x)) ? QUANTITY : true;
 }
 
 /** Whether words of a name say it is a secret's. */

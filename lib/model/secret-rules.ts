@@ -85,6 +85,16 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: (_s, m) => !REFERENCE.test(m[2]!),
   },
   {
+    id: 'url-token-user',
+    description: 'a URL whose user is a token (https://<token>@github.com/...)',
+    // Git hosts take a token as the user of an HTTPS URL (a git credential line, a clone URL, `git config
+    // url."https://<token>@github.com/".insteadOf`): 40 hex digits or more (GitHub's classic tokens), or
+    // letters and digits mixed at random (Azure DevOps' personal access tokens); not a user of words,
+    // `git`, `deploy-bot`, `alice.smith`, nor a Sentry DSN's public key of 32 hex digits
+    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
+    accept: (_s, m) => isTokenUser(m[1]!),
+  },
+  {
     id: 'host-credentials',
     description: "a user and password before a host, without a scheme (user:password@host, Go's user:password@tcp(host)/db)",
     // a proxy (`HTTPS_PROXY=user:password@proxy:3128`), a Go MySQL DSN, an image pulled with them
@@ -167,8 +177,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'service-token',
-    description: 'an API token (npm, Stripe, GitLab, OpenAI style)',
-    pattern: /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,})/,
+    description: 'an API token (npm, Stripe, GitLab, OpenAI, Vault style)',
+    // Vault's tokens: `hvs.` (or a batch's `hvb.`, a recovery's `hvr.`) and more, or before Vault 1.10 `s.` and 24
+    // letters and digits, mixed (`vault login s.…`, where no name says it is one; not `s.` before a word)
+    pattern:
+      /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
   },
   {
     id: 'command-password',
@@ -193,6 +206,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: highEntropy,
   },
 ];
+
+/** Bits per character from which letters and digits of a URL's user are taken for a random token (20 random ones have 4 or more). */
+const TOKEN_USER_ENTROPY = 3.5;
+
+/** Whether the user of a URL is a token: hex of a token's length (40 or more, not a Sentry key's 32), or letters and digits at random, not words. */
+function isTokenUser(user: string): boolean {
+  if (/^[0-9a-fA-F]+$/.test(user)) return user.length >= 40;
+  return /[0-9]/.test(user) && /[A-Za-z]/.test(user) && !NAME(user) && entropy(user) >= TOKEN_USER_ENTROPY;
+}
 
 /** How far before a `:` the user of `user:password@host` is looked for: a longer word is no user. */
 const USER_CHARS = 256;
@@ -266,7 +288,7 @@ export interface SecretMatch {
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pwd|secret|token|cred|key|auth|mysql|mariadb|curl/i;
+  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [

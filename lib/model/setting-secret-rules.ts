@@ -8,7 +8,7 @@
  * and synchronous.
  */
 import { isSecretFlag } from './command-line-secrets.js';
-import { isSecretName, isSecretSetting } from './secret-names.js';
+import { isSecretName, isSecretSetting, words } from './secret-names.js';
 import { NAME, isAddress } from './secret-shapes.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
@@ -42,9 +42,8 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // section (`<password><![CDATA[value]]></password>`), read at most 1,024 characters ahead
     pattern:
       /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))<\/\5>/gm,
-    accept: (_s, m) =>
-      m[5] !== undefined ? secretSetting(m[5], (m[6] ?? m[7]!).trim()) : secretSetting(m[1]!, m[2] ?? m[3] ?? m[4] ?? ''),
-    setting: (m) => m[5] ?? m[1],
+    accept: (_s, m) => settingOf(m) !== undefined,
+    setting: settingOf,
   },
   {
     id: 'netrc-password',
@@ -112,6 +111,42 @@ export const SETTING_RULES: readonly SecretRule[] = [
   },
 ];
 
+/** A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. */
+const SETTING_TEXT =
+  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
+
+/**
+ * The name of the secret setting a `secret-setting` match holds: its own (`password=...`,
+ * `<password>...</password>`), or one written within its value, which the match took whole
+ * (`JAVA_OPTS="-Xms1g -Ddb.password=..."`, `--from-literal=password=...`, `<jvmArgs>-Ddb.password=...</jvmArgs>`).
+ */
+function settingOf(m: RegExpExecArray): string | undefined {
+  if (m[5] !== undefined) {
+    const text = m[6] ?? m[7]!;
+    return secretSetting(m[5], text.trim()) ? m[5] : settingWithin(text, 1);
+  }
+  const value = m[2] ?? m[3] ?? m[4] ?? '';
+  return secretSetting(m[1]!, value) ? m[1] : settingWithin(value, m[4] === undefined ? 1 : 2);
+}
+
+/**
+ * The name of a secret setting written within `text`, a value: read once, and a quoted value within
+ * it once more (a single-quoted value in a double-quoted one), never deeper; an unquoted value, which
+ * runs to the next blank (`a=a=a=...`), is not read again (`depth` 2), so that each character is read
+ * a bounded number of times.
+ */
+function settingWithin(text: string, depth: number): string | undefined {
+  // most values hold no `=` or `:`, and are passed over with this one test
+  if (!/[:=]/.test(text)) return undefined;
+  for (const m of text.matchAll(SETTING_TEXT)) {
+    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    if (secretSetting(m[1]!, value)) return m[1];
+    const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;
+    if (within !== undefined) return within;
+  }
+  return undefined;
+}
+
 /**
  * Whether a line `name value` (`;` after the value: `ended`, as nginx ends a directive) holds a secret:
  * as `name=value` does (`secretSetting`), but for what a line of prose or of an nginx file is. `pass`
@@ -137,12 +172,26 @@ const NGINX_PASS = /^(?:proxy|fastcgi|uwsgi|scgi|grpc|memcached)_pass$/;
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /**
+ * A path of two segments or more (`/tmp/pw`, `~/.secrets/db`): where a secret is kept, as kubectl's
+ * `--from-file=password=/tmp/pw` names one, not the secret.
+ */
+const FILE_PATH = /^(?:~|\.{1,2})?(?:\/[\w.-]+){2,}\/?$/;
+
+/**
+ * The last word of a setting's name that is a password's own (`spring.datasource.password`, `auth_pass`,
+ * `MYSQL_ROOT_PW`, `rootPassword`): under it a number of 4 digits or more is the password (`password=123456`).
+ */
+const PASSWORD_WORD = /^(?:pass|pwd|pw|passphrase)$|passw(?:or)?d$/;
+
+/**
  * Whether `value` is what the setting `name` holds as a secret, by the rule of a key
  * (`isSecretSetting`: a reference, a switch, a Secret's name under `existingSecret` are none), and
- * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number
- * (`password_max_age: 90`) nor a structure that follows (`password:` then an indented block).
+ * the value is not a reference of a template (`{{ .Values.pw }}`, `%(pw)s`), a number other than a
+ * password's own (`password_max_age: 90`, `token_limit: 4096`; not `password=123456`), a path
+ * (`FILE_PATH`) nor a structure that follows (`password:` then an indented block).
  */
 export function secretSetting(name: string, value: string): boolean {
-  if (value.length < 4 || /^[-+]?[0-9.]+$/.test(value) || /^[${%<|>*&![]/.test(value)) return false;
+  if (value.length < 4 || /^[${%<|>*&![]/.test(value) || FILE_PATH.test(value)) return false;
+  if (/^[-+]?[0-9.]+$/.test(value) && !(/^[0-9]+$/.test(value) && PASSWORD_WORD.test(words(name).at(-1) ?? ''))) return false;
   return isSecretSetting(name, value);
 }

@@ -153,8 +153,8 @@ describe('secrets.stagecraft.dev/allow excuses exactly the one secret each line 
     // another kind of secret under the same name is refused, and the line says what the field holds
     const other = checkSecretContent(deployment([{ name: 'MAPS_KEY', value: stripe }], allow));
     expect(other.findings.map((f) => `${f.code}: ${f.message}`)).toEqual([
-      'secrets/value: holds an API token (npm, Stripe, GitLab, OpenAI style) (a 32-character value, hidden); secret values must not be in manifests, which are committed',
-      `secrets/allow-unused: line 1 excuses ${ENV}[MAPS_KEY].value (google-api-key), but it holds an API token (npm, Stripe, GitLab, OpenAI style) (service-token): an exception excuses the one kind of secret it names`,
+      'secrets/value: holds an API token (npm, Stripe, GitLab, OpenAI, Vault style) (a 32-character value, hidden); secret values must not be in manifests, which are committed',
+      `secrets/allow-unused: line 1 excuses ${ENV}[MAPS_KEY].value (google-api-key), but it holds an API token (npm, Stripe, GitLab, OpenAI, Vault style) (service-token): an exception excuses the one kind of secret it names`,
     ]);
     expect(other.findings[0]!.hint).toContain(`"${ENV}[MAPS_KEY].value (service-token): <reason>"`);
   });

@@ -185,6 +185,28 @@ describe('secret values in objects', () => {
     expect(at({ command: ['psql', '-h', 'mysql', '-p5432'] })).toEqual([]);
   });
 
+  it("finds the password given to redis-cli's -a, sshpass's and MongoDB tools' -p and a registry login's -p, as a command or args entry", () => {
+    const at = (c: Record<string, unknown>) => found(deployment(c));
+    const entry = (list: string, i: number) => [`spec.template.spec.containers[0].${list}[${i}]: secrets/value`];
+    expect(at({ command: ['redis-cli', '-h', 'redis', '-a', 'hunter2k', 'ping'] })).toEqual(entry('command', 4));
+    expect(at({ command: ['sshpass'], args: ['-p', 'hunter2k', 'ssh', 'backup@host'] })).toEqual(entry('args', 1));
+    expect(at({ command: ['sshpass', '-phunter2k', 'ssh', 'backup@host'] })).toEqual(entry('command', 1));
+    expect(at({ command: ['mongodump', '-u', 'admin', '-p', 'hunter2k', '--host', 'db'] })).toEqual(entry('command', 4));
+    expect(at({ command: ['docker', 'login', '-u', 'admin', '-p', 'hunter2k', 'registry.example.com'] })).toEqual(entry('command', 5));
+    expect(at({ command: ['helm', 'registry', 'login', '-u', 'admin', '-phunter2k', 'registry.example.com'] })).toEqual(
+      entry('command', 5),
+    );
+  });
+
+  it("leaves alone their prompts, references and ports: redis-cli's -p, docker run's -p, a mongo tool's -p before a flag", () => {
+    const at = (c: Record<string, unknown>) => found(deployment(c));
+    expect(at({ command: ['redis-cli', '-h', 'redis', '-p', '6379', '-a', '$(REDIS_PASSWORD)', 'ping'] })).toEqual([]);
+    expect(at({ command: ['docker', 'run', '-p', '8080:80', 'nginx:1.27'] })).toEqual([]);
+    expect(at({ command: ['docker', 'login', '-u', 'admin', '--password-stdin', 'registry.example.com'] })).toEqual([]);
+    expect(at({ command: ['mongosh', '-u', 'admin', '-p', '--authenticationDatabase', 'admin'] })).toEqual([]);
+    expect(at({ command: ['sshpass', '-f', '/run/secrets/ssh-password', 'ssh', 'backup@host'] })).toEqual([]);
+  });
+
   it('judges the entry after a flag only when it is a value: not a flag, a file, a reference or an ordinary flag', () => {
     const args = (...entries: unknown[]) => found(deployment({ args: entries }));
     // --password alone asks for it (mysql): the next entry is another flag, the end of flags or standard input

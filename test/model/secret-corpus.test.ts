@@ -146,6 +146,14 @@ const NOT_SECRET: Settings = {
     ['POSTGRES_HOST_AUTH_METHOD', 'scram-sha-256'],
   ],
   'a setting that names a Secret object': [['existingSecret', 'db-creds']],
+  'language model clients and rate limiters: counts of tokens': [
+    ['OPENAI_MAX_TOKENS', '1024'],
+    ['MAX_NEW_TOKENS', '512'],
+    ['max_tokens', '4096'],
+    ['NUM_TOKENS', '256'],
+    ['TOKEN_LIMIT', '8192'],
+    ['RATE_LIMIT_TOKEN_BUCKET_SIZE', '100'],
+  ],
 };
 
 /** Secrets, by the software that reads them. */
@@ -249,6 +257,14 @@ const SECRET: Settings = {
     ['RABBITMQ_DEFAULT_PASS', 'guest-pw'],
     ['REDIS_PASSWORD', 'redis-pw-9'],
     ['MINIO_SECRET_KEY', 'minio-secret-123'],
+  ],
+  'a password named PW': [
+    ['DB_PW', 'hunter2-Xk9#pLm2qZ'],
+    ['MYSQL_ROOT_PW', 'redis-pw-9'],
+  ],
+  'a secret under a name with a bound word, of no quantity': [
+    ['MAX_TOKENS', 'x9Kq2LmP7vRt4WzY'],
+    ['TOKEN_LIMIT', 'hunter2-Xk9#pLm2qZ'],
   ],
 };
 
