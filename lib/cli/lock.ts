@@ -157,7 +157,9 @@ export function acquireLock(root: string, command: string, log: (line: string) =
   let told = false;
   /** The dead holder's lock this process said it takes over. */
   let takingOver: string | undefined;
-  writeFileSync(tmp, raw);
+  // created only: never written through a link or into a FIFO left in its place
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, raw, { flag: 'wx' });
   try {
     for (;;) {
       try {
