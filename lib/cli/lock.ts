@@ -97,16 +97,21 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Deletes the lock if it still is `raw` (a dead holder's); see the module comment. */
-function takeOver(root: string, raw: string): void {
+/**
+ * Deletes the lock if it still is `raw` (a dead holder's); see the module comment. Returns false
+ * when another process's takeover is under way (its guard is there, or was left by a process
+ * killed during one, until it is TAKEOVER_STALE_MS old): the caller waits before it looks again.
+ */
+function takeOver(root: string, raw: string): boolean {
   const guard = join(root, TAKEOVER_FILE);
   let fd: number;
   try {
     fd = openSync(guard, 'wx');
   } catch {
     const st = statSync(guard, { throwIfNoEntry: false });
-    if (st && Date.now() - st.mtimeMs > TAKEOVER_STALE_MS) rmSync(guard, { force: true });
-    return;
+    if (!st || Date.now() - st.mtimeMs <= TAKEOVER_STALE_MS) return false;
+    rmSync(guard, { force: true });
+    return true;
   }
   try {
     if (read(join(root, LOCK_FILE)) === raw) unlinkSync(join(root, LOCK_FILE));
@@ -114,6 +119,7 @@ function takeOver(root: string, raw: string): void {
     closeSync(fd);
     unlinkSync(guard);
   }
+  return true;
 }
 
 function describe(h: Holder | undefined): string {
@@ -149,7 +155,11 @@ export function acquireLock(root: string, command: string, log: (line: string) =
   const waitS = Number(process.env.STAGECRAFT_LOCK_WAIT ?? DEFAULT_WAIT_S);
   const deadline = Date.now() + (Number.isFinite(waitS) ? waitS : DEFAULT_WAIT_S) * 1000;
   let told = false;
-  writeFileSync(tmp, raw);
+  /** The dead holder's lock this process said it takes over. */
+  let takingOver: string | undefined;
+  // created only: never written through a link or into a FIFO left in its place
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, raw, { flag: 'wx' });
   try {
     for (;;) {
       try {
@@ -175,8 +185,10 @@ export function acquireLock(root: string, command: string, log: (line: string) =
       }
       const holder = parse(other);
       if (!holder || !alive(holder)) {
-        log(`stagecraft: taking over the lock left by ${describe(holder)}, which is no longer running`);
-        takeOver(root, other);
+        // once per lock, not at each look while another process's takeover is under way
+        if (other !== takingOver) log(`stagecraft: taking over the lock left by ${describe(holder)}, which is no longer running`);
+        takingOver = other;
+        if (!takeOver(root, other)) sleep(POLL_MS);
         continue;
       }
       if (Date.now() >= deadline) {

@@ -4,7 +4,7 @@
  * recently used packs beyond the bytes allowed, and the least recently used of too many packs are
  * merged into one (`evict`).
  */
-import { closeSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { closeSync, lstatSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { crashPoint } from '../synth/write.js';
 import { openRegularFile } from '../synth/disk.js';
@@ -14,21 +14,33 @@ import { processAlive } from './stale-files.cjs';
 /** The staging directories of packs not yet flushed: `.staging-<pid>-<random>/`. */
 export const STAGING_PREFIX = '.staging-';
 
-/** Removes what killed processes left, then the least recently used packs beyond the bounds (see the module comment of lib/cli/render-cache.ts). */
+/**
+ * The names of what the cache writes in its directory, and only those are ever removed: the
+ * directory may hold what others put there (it is a symbolic link to a shared directory, or a
+ * file was saved into it by hand). Packs (`packName`), staging directories (mkdtemp's
+ * characters after the pid), and the entries of an older format, one `<sha256>.json` per app in a
+ * directory named by its first two hex digits, which are not read any more.
+ */
+const PACK = new RegExp(`^[0-9a-f]{16}-[0-9a-z]+-\\d+-\\d+-[0-9a-f]{8}\\${PACK_SUFFIX}$`);
+const STAGING = new RegExp(`^\\${STAGING_PREFIX}(\\d+)-[A-Za-z0-9]+$`);
+const OLD_ENTRIES = /^[0-9a-f]{2}$/;
+const OLD_ENTRY = /^[0-9a-f]{64}\.json$/;
+
+/**
+ * Removes what killed processes left, then the least recently used packs beyond the bounds (see the
+ * module comment of lib/cli/render-cache.ts); nothing in `dir` that the cache did not write.
+ */
 export function evict(dir: string, salt: string, maxBytes: number, maxPacks: number): void {
   const packs: { path: string; size: number; used: number }[] = [];
   for (const name of readdirSafe(dir)) {
     const path = join(dir, name);
-    if (name.startsWith(STAGING_PREFIX)) {
-      // left by a process killed before its flush
-      const pid = Number(name.slice(STAGING_PREFIX.length).split('-')[0]);
-      if (!processAlive(pid)) rmSync(path, { recursive: true, force: true });
-      continue;
-    }
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (st?.isFile() && name.endsWith(PACK_SUFFIX)) packs.push({ path, size: st.size, used: st.mtimeMs });
-    // anything else (entries of an older format, one file per app) is not read any more
-    else rmSync(path, { recursive: true, force: true });
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    const staging = STAGING.exec(name);
+    // left by a process killed before its flush
+    if (staging && st?.isDirectory()) {
+      if (!processAlive(Number(staging[1]))) rmSync(path, { recursive: true, force: true });
+    } else if (st?.isFile() && PACK.test(name)) packs.push({ path, size: st.size, used: st.mtimeMs });
+    else if (st?.isDirectory() && OLD_ENTRIES.test(name)) removeOldEntries(path);
   }
   packs.sort((a, b) => b.used - a.used);
   let bytes = packs.reduce((n, p) => n + p.size, 0);
@@ -85,6 +97,16 @@ function merge(dir: string, salt: string, packs: readonly { path: string; used: 
     for (const { path } of packs) rmSync(path, { force: true });
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Removes the entries of the older format in `path` (one directory of them), then the directory once nothing else is in it. */
+function removeOldEntries(path: string): void {
+  for (const name of readdirSafe(path)) if (OLD_ENTRY.test(name)) rmSync(join(path, name), { force: true });
+  try {
+    rmdirSync(path);
+  } catch {
+    // it holds what the cache did not write: it stays
   }
 }
 

@@ -138,6 +138,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
      * compiled (lib/cli/output.ts, `beginOutput`), then writes dist/ as one transaction; on a
      * problem in any stage, what was staged is removed and nothing users see has changed.
      */
+    /** Whether a synthesis got as far as writing: a problem from there on (a full disk) is one a full synthesis meets too. */
+    let writing = false;
     const compileAndWrite = (stages: readonly string[], partial: boolean) => {
       // a full synthesis removes the output of stages whose stage file is gone, and says so
       const output = beginOutput(project, {
@@ -151,6 +153,7 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         if (!all && (others || partial) && !compiled.tree.has(DELIVERY_DIR) && existsSync(join(root, DIST_DIR, DELIVERY_DIR)))
           compiled.tree.set(DELIVERY_DIR, new Map());
         line.update('synth: writing dist/');
+        writing = true;
         return { compiled, written: output.write(compiled), partial };
       } finally {
         output.abort();
@@ -162,8 +165,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         try {
           return compileAndWrite(reuse.changed, true);
         } catch (e) {
-          // a problem: compile every stage, so that the messages are those of a full synthesis
-          if (!(e instanceof ProblemsError)) throw e;
+          // a problem of the stages compiled: compile every stage, so that the messages are those of a full synthesis
+          if (!(e instanceof ProblemsError) || writing) throw e;
         }
       }
       return compileAndWrite(all ? project.stages : named, false);

@@ -92,11 +92,17 @@ function nodeAt(doc: Document, path: readonly string[]): Node | undefined {
 }
 
 /**
- * Where to add `key: value` as the last entry of a mapping, and the text to add there; `write`
+ * Where to add `key: value` as the last entry of a mapping (an empty one only in flow style: `{}`),
+ * and the text to add there; `write`
  * gives the value's text, in a flow mapping (`{ a: 1 }`) or a block one.
  */
 function insertion(text: string, map: YAMLMap, key: string, write: (inFlow: boolean) => string): { at: number; add: string } {
   const last = map.items[map.items.length - 1];
+  // an empty flow mapping, `{}` or `{ }`: the entry goes after its brace
+  if (map.flow && !last) {
+    const at = map.range![0] + 1;
+    return { at, add: ` ${key}: ${write(true)}${/\s/.test(text[at]) ? '' : ' '}` };
+  }
   if (map.flow) {
     const end = ((last.value ?? last.key) as Node).range![1];
     return { at: end, add: `, ${key}: ${write(true)}` };
@@ -227,7 +233,7 @@ export function editValues(text: string, edits: readonly ValueEdit[], file: stri
       continue;
     }
     const parent = nodeAt(doc, edit.path.slice(0, -1));
-    if (!isMap(parent) || parent.items.length === 0 || !parent.range) {
+    if (!isMap(parent) || (parent.items.length === 0 && !parent.flow) || !parent.range) {
       const through = crossing(given, edit.path);
       throw through && !through.merge
         ? new ProblemsError([aliasProblem(edit, through, { text, lines: givenLines }, file)])

@@ -7,12 +7,13 @@
 const { closeSync, fsyncSync, openSync, writeFileSync } = require('node:fs');
 
 /**
- * Writes `data` to the file `path` (created or emptied) and flushes it to the disk (fsync(2)) before
- * returning. Not `writeFileSync(path, data, { flush: true })`: Node.js 20 ignores `flush` for a
- * string (its UTF-8 path skips the fsync), and before 20.10 for anything.
+ * Writes `data` to the file `path` (created or emptied; with `flags` 'wx', created only: never a
+ * file, link or FIFO already there) and flushes it to the disk (fsync(2)) before returning. Not
+ * `writeFileSync(path, data, { flush: true })`: Node.js 20 ignores `flush` for a string (its UTF-8
+ * path skips the fsync), and before 20.10 for anything.
  */
-function writeFlushed(path, data) {
-  const fd = openSync(path, 'w');
+function writeFlushed(path, data, flags = 'w') {
+  const fd = openSync(path, flags);
   try {
     writeFileSync(fd, data);
     fsyncSync(fd);

@@ -7,9 +7,9 @@
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
+import { withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
-import { writeFlushed } from '../model/flushed-file.cjs';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, stagedFor } from './disk.js';
+import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, stagedFor, writeNewFlushed } from './disk.js';
 import { sha256Hex } from '../model/sha256.js';
 
 /** Below the state directory: the renames an interrupted write still has to do. */
@@ -60,9 +60,20 @@ export interface Journal {
  * journal, or one of zeroes, while its renames had begun).
  */
 export function writeJournal(root: string, journal: Journal): void {
-  mkdirSync(join(root, STATE_DIR), { recursive: true });
-  writeFlushed(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`), `${JSON.stringify(journal, null, 2)}\n`);
-  renameSync(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`), join(root, JOURNAL_FILE));
+  const tmp = join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`);
+  // a full disk fails write(2) or fsync(2), whose errors name no file
+  withFs(JOURNAL_FILE, 'writing', () => {
+    try {
+      mkdirSync(join(root, STATE_DIR), { recursive: true });
+      writeNewFlushed(tmp, `${JSON.stringify(journal, null, 2)}\n`);
+      crashPoint('journal-flushed');
+    } catch (e) {
+      // a journal not written whole is no journal: nothing is left for the next command to read
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    renameSync(tmp, join(root, JOURNAL_FILE));
+  });
 }
 
 /** The SHA-256 of the file at `path`, null when there is none, or what is there when it is no regular file (a FIFO, which is replaced unread). */

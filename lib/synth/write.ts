@@ -14,7 +14,8 @@
  *    a symbolic link, onto the file it leads to: lib/synth/project-files.ts). Nothing
  *    that users see has changed; a crash here leaves only ignored files, which the next command
  *    removes (a rollback).
- * 2. `journal`: `.stagecraft/journal.json` lists every rename still to do, in order.
+ * 2. `journal`: `.stagecraft/journal.json` lists every rename still to do, in order (written beside
+ *    it and flushed first, `journal-flushed`: a journal that could not be written whole is removed).
  * 3. `rename-<n>`: the renames. Per stage: its foreign entries move into the new directory, the old
  *    directory moves to `dist/.stagecraft-tx/old/`, the new one takes its place; then the project
  *    files. From the journal on, the next command completes the renames (a roll forward:

@@ -1,6 +1,6 @@
 /** One writer at a time: .stagecraft/lock. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -146,5 +146,27 @@ describe('acquireLock', () => {
     first();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     expect(log).toEqual([]);
+  });
+
+  it("waits, without spinning, while another process's takeover of a dead holder's lock is under way, and says it takes the lock over once", () => {
+    const dir = tempProject({});
+    writeLock(dir, deadPid());
+    // the guard of a takeover, left by a process killed during it: stale once TAKEOVER_STALE_MS (10 s) old
+    const guard = join(dir, '.stagecraft', 'lock.takeover');
+    writeFileSync(guard, '');
+    const age = new Date(Date.now() - 9_200);
+    utimesSync(guard, age, age);
+    const log: string[] = [];
+    const started = Date.now();
+    const cpu = process.cpuUsage();
+    const release = acquireLock(dir, 'npm run synth', (l) => log.push(l));
+    const used = process.cpuUsage(cpu);
+    release();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    expect(log).toEqual([
+      expect.stringMatching(/^stagecraft: taking over the lock left by pid \d+ \(npm run synth, since .*\), which is no longer running$/),
+    ]);
+    // a busy loop would use about as much CPU time as it waited
+    expect((used.user + used.system) / 1000).toBeLessThan(300);
   });
 });

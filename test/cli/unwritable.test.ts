@@ -187,6 +187,21 @@ describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecr
     expect(readFileSync(join(dist, '10-nginx.yaml'), 'utf8')).toContain('replicas: 4');
   });
 
+  it("a project file of another user's that a write replaces (in a directory it may write) becomes this user's, with its permissions kept: chown's EPERM is no failure", () => {
+    // the schema, rewritten by synth as promote rewrites a stage file; uid 1234 and its group are not nobody's
+    const schema = join(project, 'environments', 'stage.schema.json');
+    writeFileSync(schema, '{}\n');
+    chownSync(schema, 1234, 1234);
+    chmodSync(schema, 0o666);
+    const r = asNobody(project, ['synth', 'lab'], tmp);
+    expect(r.stderr).not.toContain('error');
+    expect(r.status).toBe(0);
+    expect(readFileSync(schema, 'utf8')).not.toBe('{}\n');
+    expect(statSync(schema)).toMatchObject({ uid: NOBODY, gid: NOBODY });
+    expect(statSync(schema).mode & 0o7777).toBe(0o666);
+    expect(readdirSync(join(project, 'environments')).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
   it('a lock that cannot be created is reported as written, not read', () => {
     mkdirSync(join(project, '.stagecraft'), { recursive: true });
     chownSync(join(project, '.stagecraft'), NOBODY, NOBODY);

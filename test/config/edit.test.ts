@@ -58,6 +58,23 @@ describe('editing a stage file', () => {
     ]);
   });
 
+  it('adds a key to an empty flow mapping ({} or { }), keeping the line and its comment', () => {
+    const empty = 'apps:\n  demoapp: {}   # set by promote\n  other: { }\r\nnamespace: qa\n';
+    const { text, applied } = editValues(
+      empty,
+      [
+        { path: ['apps', 'demoapp', 'image'], value: 'demoapp:1.1' },
+        { path: ['apps', 'other', 'image'], value: 'a, b' },
+      ],
+      'environments/qa.yaml',
+    );
+    expect(text).toBe('apps:\n  demoapp: { image: demoapp:1.1 }   # set by promote\n  other: { image: "a, b" }\r\nnamespace: qa\n');
+    expect(applied.map(formatEdit)).toEqual([
+      'environments/qa.yaml:2:21: apps.demoapp.image: (not set) -> demoapp:1.1',
+      'environments/qa.yaml:3:19: apps.other.image: (not set) -> a, b',
+    ]);
+  });
+
   it('leaves a value that is already right alone, and says so by applying nothing', () => {
     expect(editValues(stage, [{ path: ['apps', 'demoapp', 'image'], value: 'demoapp:1' }], 'p.yaml')).toEqual({ text: stage, applied: [] });
   });

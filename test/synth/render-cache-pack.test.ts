@@ -6,11 +6,13 @@
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readFileSync,
   readdirSync,
   rmSync,
+  symlinkSync,
   truncateSync,
   utimesSync,
   writeFileSync,
@@ -273,6 +275,26 @@ describe('render cache packs', () => {
       expect(again.out).toBe(plain[i]);
       expect(again.hits, `variant ${i}`).toBe(1);
     });
+  });
+
+  it("the cleanup removes only what the cache wrote: others' files in its directory (a link to a shared one) stay, an older format's entries go", () => {
+    const root = newRoot();
+    const shared = newRoot();
+    mkdirSync(join(root, RENDER_CACHE_DIR, '..'), { recursive: true });
+    symlinkSync(shared, join(root, RENDER_CACHE_DIR));
+    const theirs = ['notes.txt', 'photo.pack', 'ab/README', 'src/index.ts', '.staging-notes', '.staging-1-abcdef'];
+    for (const f of theirs) {
+      mkdirSync(join(shared, f, '..'), { recursive: true });
+      writeFileSync(join(shared, f), "not the cache's");
+    }
+    // the older format: one entry per app, in a directory named by its first two hex digits
+    const old = `cd/${'c'.repeat(64)}.json`;
+    mkdirSync(join(shared, 'cd'));
+    writeFileSync(join(shared, old), '{}');
+    // past every bound, so that every step of the cleanup runs
+    withCache(root, fleet('dev', 1, 2), { maxBytes: 1, maxPacks: 0 });
+    for (const f of theirs) expect(readFileSync(join(shared, f), 'utf8'), f).toBe("not the cache's");
+    expect(existsSync(join(shared, 'cd'))).toBe(false);
   });
 
   it('beyond maxBytes, the least recently used packs go first', () => {

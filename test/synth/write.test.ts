@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -17,7 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { promotableProject, runCli, snapshotDir, tempProject, repoStage } from '../helpers/cli.js';
+import { RUN_SCRIPT, promotableProject, runCli, snapshotDir, tempProject, repoStage } from '../helpers/cli.js';
 
 const brokenStage = 'apps:\n  nginx:\n    replicas: three\n';
 /** A file as stagecraft writes them (its header), which synth may replace or remove. */
@@ -216,6 +217,28 @@ describe('a project file that a write replaces', () => {
     expect(readFileSync(qa, 'utf8')).toContain('image: demoapp:1.2');
     expect(statSync(qa).mode & 0o7777).toBe(0o600);
   });
+
+  it('is written anew where its new text goes (.qa.yaml.stagecraft-tmp), never through a link planted or left there: the file it leads to keeps its bytes', () => {
+    const dir = promotableProject();
+    const elsewhere = join(dir, 'elsewhere.txt');
+    writeFileSync(elsewhere, 'not a stage file\n');
+    symlinkSync(elsewhere, join(dir, 'environments', '.qa.yaml.stagecraft-tmp'));
+    expect(runCli('promote', ['test', 'qa'], dir).code).toBe(0);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('not a stage file\n');
+    const qa = join(dir, 'environments', 'qa.yaml');
+    expect(lstatSync(qa).isFile()).toBe(true);
+    expect(readFileSync(qa, 'utf8')).toContain('image: demoapp:1.2');
+    expect(readdirSync(join(dir, 'environments')).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('is written anew where a FIFO stands in the place of its new text, rather than waiting for a reader forever', () => {
+    const dir = promotableProject();
+    expect(spawnSync('mkfifo', [join(dir, 'environments', '.qa.yaml.stagecraft-tmp')]).status).toBe(0);
+    const r = spawnSync(process.execPath, [RUN_SCRIPT, 'promote', 'test', 'qa'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'environments', 'qa.yaml'), 'utf8')).toContain('image: demoapp:1.2');
+  }, 90_000);
 
   // only root may give a file to another user or to a group it is not in
   it.runIf(process.getuid?.() === 0)(

@@ -61,6 +61,19 @@ describe('a full disk at each write step of synth', () => {
     expect(runCli('check', [], dir).stderr).not.toContain('recovered');
   });
 
+  it('while the journal is written: the problem names .stagecraft/journal.json, nothing was written, and no part of a journal is left', () => {
+    const { dir, r } = fullAt('journal-flushed');
+    expect(errors(r.stderr)).toEqual([
+      'error: writing .stagecraft/journal.json: it cannot be written: the disk is full',
+      '  hint: free some space and run again',
+      '1 problem; nothing was written.',
+    ]);
+    expect(r.code).toBe(2);
+    expect(state(dir)).toEqual(before);
+    expect(readdirSync(join(dir, '.stagecraft')).filter((f) => f.startsWith('journal'))).toEqual([]);
+    expect(runCli('check', [], dir).stderr).not.toContain('recovered');
+  });
+
   it.each(['journal', 'rename-1', 'rename-2'])(
     'at %s, once the journal is written: the failure says the change is half done, and the next command completes it',
     (step) => {
