@@ -5,21 +5,10 @@
 'use strict';
 const { isAscii } = require('node:buffer');
 const { createHash, randomUUID } = require('node:crypto');
-const {
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} = require('node:fs');
+const { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 const { crashPoint } = require('../model/crash-point.cjs');
-const { writeFlushed } = require('../model/flushed-file.cjs');
+const { writeNew } = require('../model/flushed-file.cjs');
 const { removeStaleTemps } = require('./stale-files.cjs');
 const { pruneCodeCaches, startFlags } = require('./start-flags.cjs');
 
@@ -142,7 +131,7 @@ function writeCodeCache(dir, name, identity, data) {
     const file = codeCacheFile(dir, name);
     const rest = Buffer.concat([Buffer.from(`${identity}\n`), data]);
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.concat([sha256(rest), rest]));
+    writeNew(tmp, Buffer.concat([sha256(rest), rest]));
     crashPoint('code-cache-staged');
     renameSync(tmp, file);
     pruneCodeCaches(dir, name);
@@ -220,7 +209,7 @@ async function current(dir, name, key, make, valid = () => true) {
       mkdirSync(dir, { recursive: true });
       // on the disk before its name: a crash of the machine can keep the size of a file renamed
       // unflushed and zero its tail (XFS, ext4's delayed allocation), which builtAs would not see
-      writeFlushed(out + tmp, code);
+      writeNew(out + tmp, code, { flush: true });
     });
     crashPoint('bundle-staged');
     // no manifest may vouch for the bundle that replaces the one it was written for
@@ -246,7 +235,7 @@ async function current(dir, name, key, make, valid = () => true) {
   });
   if (settled) {
     try {
-      writeFileSync(manifestFile + tmp, JSON.stringify(built));
+      writeNew(manifestFile + tmp, JSON.stringify(built));
       renameSync(manifestFile + tmp, manifestFile);
     } catch {
       // no manifest: the next start builds the bundle again

@@ -18,19 +18,7 @@
  * Deleting that file is always safe (the next command reads every file).
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  type Stats,
-} from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, readdirSync, readSync, readlinkSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, openRegularFile, readRegularFile, withScratch } from '../synth/disk.js';
@@ -38,6 +26,7 @@ import { isFsError } from '../fs-problems.js';
 import { crashPoint } from '../synth/write.js';
 import { rootCacheDir } from './root-cache.cjs';
 import { removeStaleTemps } from './stale-files.cjs';
+import { writeNew } from '../model/flushed-file.cjs';
 
 /** Where the stage files are, relative to the project root. */
 export const ENVIRONMENTS_DIR = 'environments';
@@ -233,7 +222,7 @@ function digestsText(paths: readonly string[]): string {
 export function writeStateFile(path: string, text: string | Uint8Array, staged?: string): void {
   const tmp = `${path}.${process.pid}${TMP_SUFFIX}`;
   try {
-    writeFileSync(tmp, text);
+    writeNew(tmp, text);
     if (staged) crashPoint(staged);
     renameSync(tmp, path);
   } catch (e) {

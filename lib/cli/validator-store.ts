@@ -18,13 +18,14 @@
  * per set of flags, since `npm run synth` starts Node.js with flags `npm run check` does not, and
  * a file the two shared was rejected, made again and rewritten each time the other command ran.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ValidatorStore } from '../model/validator-code.js';
 import { readRegularBytes } from '../synth/disk.js';
 import { crashPoint } from '../synth/write.js';
 import { COMPILER_ROOT, compilerDigests, compilerRecentlyChanged } from './digests.js';
 import { removeStaleTemps } from './stale-files.cjs';
+import { writeNew } from '../model/flushed-file.cjs';
 import { pruneCodeCaches, startFlags } from './start-flags.cjs';
 import { sha256Hex } from '../model/sha256.js';
 
@@ -55,7 +56,7 @@ export function diskValidatorStore(dir = VALIDATOR_DIR, compilerRoot = COMPILER_
   const write = (path: string, data: string | Uint8Array) => {
     mkdirSync(dir, { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, data);
+    writeNew(tmp, data);
     crashPoint('validator-staged');
     renameSync(tmp, path);
     removeStaleTemps(dir);

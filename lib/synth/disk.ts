@@ -4,23 +4,10 @@
  * generated file starts with), and comparing the generated files with a compiled tree. Writing
  * them is lib/synth/write.ts.
  */
-import {
-  closeSync,
-  constants,
-  existsSync,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readFileSync,
-  readSync,
-  readdirSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { everyPiece, fileSize, knownDigest, type FileContent, type FileTree } from './file-content.js';
 import { sha256Hex } from '../model/sha256.js';
-import { writeFlushed } from '../model/flushed-file.cjs';
 
 /** Per stage name, the files of its directory. */
 export type DistTree = Map<string, FileTree>;
@@ -41,18 +28,6 @@ export const TMP_SUFFIX = '.stagecraft-tmp';
 /** Where the new text of the project file `path` is written first: beside it (where a rollback looks for it). */
 export function tmpPath(path: string): string {
   return join(dirname(path), `.${basename(path)}${TMP_SUFFIX}`);
-}
-
-/**
- * Writes `text` as a new file at `path` (a staging file of a write: a project file's new text, the
- * journal), flushed to the disk: what stands there (a symbolic link planted or left, a FIFO, a
- * file) is removed first, and the file is created only (O_EXCL), so that the write never goes
- * through a link to a file elsewhere (then renamed onto the project file as a link to it) nor
- * blocks on a FIFO.
- */
-export function writeNewFlushed(path: string, text: string): void {
-  rmSync(path, { force: true });
-  writeFlushed(path, text, 'wx');
 }
 
 /** The project file whose new text `tmpPath` puts at `path` (`environments/.qa.yaml.stagecraft-tmp` -> `environments/qa.yaml`), or undefined. */

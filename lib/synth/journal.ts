@@ -9,7 +9,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
-import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, stagedFor, writeNewFlushed } from './disk.js';
+import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, stagedFor } from './disk.js';
+import { writeNew } from '../model/flushed-file.cjs';
 import { sha256Hex } from '../model/sha256.js';
 
 /** Below the state directory: the renames an interrupted write still has to do. */
@@ -65,7 +66,7 @@ export function writeJournal(root: string, journal: Journal): void {
   withFs(JOURNAL_FILE, 'writing', () => {
     try {
       mkdirSync(join(root, STATE_DIR), { recursive: true });
-      writeNewFlushed(tmp, `${JSON.stringify(journal, null, 2)}\n`);
+      writeNew(tmp, `${JSON.stringify(journal, null, 2)}\n`, { flush: true });
       crashPoint('journal-flushed');
     } catch (e) {
       // a journal not written whole is no journal: nothing is left for the next command to read

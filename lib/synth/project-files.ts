@@ -7,7 +7,8 @@ import { chmodSync, chownSync, lstatSync, realpathSync, statSync, type Stats } f
 import { dirname, join, relative } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
-import { tmpPath, writeNewFlushed } from './disk.js';
+import { tmpPath } from './disk.js';
+import { writeNew } from '../model/flushed-file.cjs';
 import { digestOf, type Rename } from './journal.js';
 
 /**
@@ -48,7 +49,7 @@ export function stageProjectFiles(
     // a file-system error here is one of writing (main would take the failed open for a read)
     withFs(path, 'writing', () => {
       // on the disk before the journal that renames it onto the team's source (a crash of the machine leaves no empty stage file)
-      writeNewFlushed(abs(tmpPath(path)), text);
+      writeNew(abs(tmpPath(path)), text, { flush: true });
       // the new text takes the old file's place with its owner, group and permissions (a stage
       // file kept 0600, or 0664 for a team's group), not those a new file gets from this user and the umask
       const old = statSync(abs(to), { throwIfNoEntry: false });
