@@ -111,6 +111,31 @@ function hasNodeOrHostPort(o: KubeObject, template: ReturnType<typeof podTemplat
   return false;
 }
 
+/** The summaries made of the objects of apps rendered now, by their objects (`summaryOf`). */
+const summaries = new WeakMap<readonly KubeObject[], AppSummary>();
+
+/**
+ * `summarize(objects)`, made once per array of objects: an app rendered now is summarized for the
+ * render cache (lib/synth/render.ts `keepApps`), and the synth report reads its image
+ * substitutions again (`chartImages`).
+ */
+export function summaryOf(objects: readonly KubeObject[]): AppSummary {
+  let summary = summaries.get(objects);
+  if (!summary) {
+    summary = summarize(objects);
+    summaries.set(objects, summary);
+  }
+  return summary;
+}
+
+/**
+ * The image substitutions made in a chart's objects: from its summary when it came from the render
+ * cache or one was made of its objects (`summaryOf`), else found in them.
+ */
+export function chartImages(chart: { readonly summary?: AppSummary; readonly objects: readonly KubeObject[] }): readonly Substitution[] {
+  return (chart.summary ?? summaries.get(chart.objects))?.images ?? imageSubstitutions(chart.objects);
+}
+
 const standIns = new WeakMap<AppSummary, KubeObject[]>();
 
 /**
