@@ -3,7 +3,7 @@
  * (`AppSummary`), kept with them in the render cache, and the stand-ins the checks see for an
  * unchanged app's objects instead of reading them. Pure.
  */
-import { CONTAINER_LISTS, podTemplateOf } from '../model/pod-specs.js';
+import { containersOf, podTemplateOf } from '../model/pod-specs.js';
 import { namedObject, type KubeObject } from '../model/object.js';
 import { DEFAULT_PREEMPTION, type ClassPriority } from '../model/pod-defaults.js';
 import { imageSubstitutions, writtenImages, type Substitution } from '../transforms/images.js';
@@ -101,13 +101,7 @@ function hasKey(list: unknown, key: string): boolean {
 /** Whether `o` is a Service with a port that has a nodePort, or has a pod template (`template`) with a container port that has a hostPort. */
 function hasNodeOrHostPort(o: KubeObject, template: ReturnType<typeof podTemplateOf>): boolean {
   if (o.kind === 'Service') return hasKey((o.spec as { ports?: unknown } | undefined)?.ports, 'nodePort');
-  const spec = template?.spec;
-  if (!spec) return false;
-  for (const list of CONTAINER_LISTS) {
-    const containers = spec[list];
-    if (!Array.isArray(containers)) continue;
-    for (const c of containers as { ports?: unknown }[]) if (hasKey(c?.ports, 'hostPort')) return true;
-  }
+  for (const c of containersOf(template?.spec)) if (hasKey(c.ports, 'hostPort')) return true;
   return false;
 }
 
