@@ -7,7 +7,7 @@ import { groupKind } from '../k8s.js';
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
-import { checkPodReferences, declaredOutside, guessing, portNames } from './references-pods.js';
+import { checkPodReferences, declaredOutside, guessing, portNames, withDefault } from './references-pods.js';
 import { formatLabels } from './selectors.js';
 import { compareQuantities } from '../model/quantity.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
@@ -253,12 +253,60 @@ const existingNamespaceHint = (ns: string, written: boolean | undefined) =>
     ? 'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file'
     : `add the Namespace to the files checked, or declare that the cluster has it: npm run check -- --namespace-exists ${ns} <files>`;
 
+/** Whether namespace `ns` is there when the objects are applied: built in, declared as existing, or created by them. */
+const namespaceKnown = (ns: string, index: ObjectIndex, options: ReferenceOptions) =>
+  BUILT_IN_NAMESPACES.includes(ns) || options.existingNamespaces?.includes(ns) === true || index.get(KINDS.Namespace, '', ns) !== undefined;
+
+/**
+ * The ServiceAccount subjects of a RoleBinding or ClusterRoleBinding that bind nobody: in a
+ * namespace nobody creates, or missing from a namespace the objects create (one of a namespace
+ * that exists before them, kube-system's say, may be made by the cluster). The API server takes
+ * such a binding, so nothing else says so: an included file written for `kubectl apply -n argocd`
+ * (Argo CD's install.yaml) binds `argocd/<account>` while its ServiceAccounts, which name no
+ * namespace, are placed in the stage's.
+ */
+function checkBindingSubjects(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void {
+  if (!o.apiVersion.startsWith('rbac.authorization.k8s.io/')) return;
+  asList(o.subjects).forEach((s, i) => {
+    if (s.kind !== 'ServiceAccount' || typeof s.name !== 'string') return;
+    const written = typeof s.namespace === 'string' && s.namespace !== '';
+    // a ClusterRoleBinding's subject without a namespace is api/rbac-subject's; a RoleBinding's is in its own
+    const at = written ? String(s.namespace) : o.kind === 'RoleBinding' ? ns : undefined;
+    if (at === undefined || index.get(KINDS.ServiceAccount, at, s.name)) return;
+    const known = namespaceKnown(at, index, options);
+    if (known && (s.name === 'default' || !index.get(KINDS.Namespace, '', at))) return;
+    const elsewhere = index
+      .objectsOf(KINDS.ServiceAccount)
+      .filter((a) => a.metadata.name === s.name)
+      .map((a) => index.namespaceOf(a));
+    const account = `ServiceAccount '${s.name}' of namespace '${at}'`;
+    const there = elsewhere.length
+      ? `; the objects' ServiceAccount '${s.name}' is in namespace ${elsewhere.map((n) => `'${n}'`).join(', ')}`
+      : '';
+    const move = elsewhere.length === 1 ? `set subjects[${i}].namespace: ${elsewhere[0]} (where the ServiceAccount is)` : undefined;
+    out.push(
+      finder(o)(
+        'refs/binding-subject',
+        ['subjects', i, written ? 'namespace' : 'name'],
+        known
+          ? `binds ${account}, but the service accounts there are: ${listed(withDefault(index.namesOf(KINDS.ServiceAccount, at)))}${there}: the binding grants its role to nobody`
+          : `binds ${account}, a namespace neither created in the stage nor known to exist${there}: the binding grants its role to nobody`,
+        known
+          ? (move ?? guessing(s.name, index.namesOf(KINDS.ServiceAccount, at), 'add the ServiceAccount, or fix the name'))
+          : `${move ? `${move}; or ` : ''}${existingNamespaceHint(at, options.written)}`,
+      ),
+    );
+  });
+}
+
 /** The references each kind makes besides those of its pod template (a Map: a kind is any string of the input). */
-const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], written?: boolean) => void>([
+const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions) => void>([
   ['Service', checkService],
-  ['Ingress', checkIngress],
+  ['Ingress', (o, ns, index, out, options) => checkIngress(o, ns, index, out, options.written)],
   ['HorizontalPodAutoscaler', checkAutoscaler],
   ['PersistentVolumeClaim', checkClaim],
+  ['RoleBinding', checkBindingSubjects],
+  ['ClusterRoleBinding', checkBindingSubjects],
 ]);
 
 /** Reference findings over every object of the index. */
@@ -273,12 +321,7 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
   const duplicate = index.duplicate(o);
   if (duplicate) out.push(duplicate);
   const ns = index.namespaceOf(o);
-  if (
-    !index.isClusterScoped(o) &&
-    !BUILT_IN_NAMESPACES.includes(ns) &&
-    !options.existingNamespaces?.includes(ns) &&
-    !index.get(KINDS.Namespace, '', ns)
-  ) {
+  if (!index.isClusterScoped(o) && !namespaceKnown(ns, index, options)) {
     out.push(
       finder(o)(
         'refs/namespace',
@@ -288,7 +331,7 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
       ),
     );
   }
-  BY_KIND.get(o.kind)?.(o, ns, index, out, options.written);
+  BY_KIND.get(o.kind)?.(o, ns, index, out, options);
   const w = index.workload(o);
   if (w) out.push(...checkPodReferences(w, ns, index, options.written));
   return out;
