@@ -1,19 +1,26 @@
 /**
  * Cross-object references within one stage (cluster-scoped objects across the stage): Services
  * to pods and container ports, Ingresses to Services and TLS Secrets, autoscalers to their
- * targets, claims to volumes, every object to its namespace; pod templates in references-pods.ts.
+ * targets, claims to volumes, every object to its namespace; pod templates in references-pods.ts;
+ * references that name their target's namespace (binding subjects, Services the API server calls)
+ * in references-namespaces.ts.
  */
 import { groupKind } from '../k8s.js';
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
-import { checkPodReferences, declaredOutside, guessing, portNames, withDefault } from './references-pods.js';
+import { checkPodReferences, declaredOutside, guessing, portNames } from './references-pods.js';
+import {
+  SERVICES_CALLED,
+  checkBindingSubjects,
+  checkServicesCalled,
+  existingNamespaceHint,
+  namespaceKnown,
+  type ReferenceOptions,
+} from './references-namespaces.js';
 import { formatLabels } from './selectors.js';
 import { compareQuantities } from '../model/quantity.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
-
-/** Namespaces every cluster has: objects may live there without the stage creating them. */
-export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -236,69 +243,6 @@ function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[
   }
 }
 
-export interface ReferenceOptions {
-  /** Namespaces that exist before the stage is applied, besides the built-in ones. */
-  readonly existingNamespaces?: readonly string[];
-  /**
-   * Whether the objects are a stage's (`checkStage`), whose stage file declares existing
-   * namespaces; else files given to `npm run check`, which declares them with --namespace-exists.
-   * @default false
-   */
-  readonly written?: boolean;
-}
-
-/** Where a namespace that the cluster already has is declared: the stage file, or the check command's flag. */
-const existingNamespaceHint = (ns: string, written: boolean | undefined) =>
-  written
-    ? 'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file'
-    : `add the Namespace to the files checked, or declare that the cluster has it: npm run check -- --namespace-exists ${ns} <files>`;
-
-/** Whether namespace `ns` is there when the objects are applied: built in, declared as existing, or created by them. */
-const namespaceKnown = (ns: string, index: ObjectIndex, options: ReferenceOptions) =>
-  BUILT_IN_NAMESPACES.includes(ns) || options.existingNamespaces?.includes(ns) === true || index.get(KINDS.Namespace, '', ns) !== undefined;
-
-/**
- * The ServiceAccount subjects of a RoleBinding or ClusterRoleBinding that bind nobody: in a
- * namespace nobody creates, or missing from a namespace the objects create (one of a namespace
- * that exists before them, kube-system's say, may be made by the cluster). The API server takes
- * such a binding, so nothing else says so: an included file written for `kubectl apply -n argocd`
- * (Argo CD's install.yaml) binds `argocd/<account>` while its ServiceAccounts, which name no
- * namespace, are placed in the stage's.
- */
-function checkBindingSubjects(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void {
-  if (!o.apiVersion.startsWith('rbac.authorization.k8s.io/')) return;
-  asList(o.subjects).forEach((s, i) => {
-    if (s.kind !== 'ServiceAccount' || typeof s.name !== 'string') return;
-    const written = typeof s.namespace === 'string' && s.namespace !== '';
-    // a ClusterRoleBinding's subject without a namespace is api/rbac-subject's; a RoleBinding's is in its own
-    const at = written ? String(s.namespace) : o.kind === 'RoleBinding' ? ns : undefined;
-    if (at === undefined || index.get(KINDS.ServiceAccount, at, s.name)) return;
-    const known = namespaceKnown(at, index, options);
-    if (known && (s.name === 'default' || !index.get(KINDS.Namespace, '', at))) return;
-    const elsewhere = index
-      .objectsOf(KINDS.ServiceAccount)
-      .filter((a) => a.metadata.name === s.name)
-      .map((a) => index.namespaceOf(a));
-    const account = `ServiceAccount '${s.name}' of namespace '${at}'`;
-    const there = elsewhere.length
-      ? `; the objects' ServiceAccount '${s.name}' is in namespace ${elsewhere.map((n) => `'${n}'`).join(', ')}`
-      : '';
-    const move = elsewhere.length === 1 ? `set subjects[${i}].namespace: ${elsewhere[0]} (where the ServiceAccount is)` : undefined;
-    out.push(
-      finder(o)(
-        'refs/binding-subject',
-        ['subjects', i, written ? 'namespace' : 'name'],
-        known
-          ? `binds ${account}, but the service accounts there are: ${listed(withDefault(index.namesOf(KINDS.ServiceAccount, at)))}${there}: the binding grants its role to nobody`
-          : `binds ${account}, a namespace neither created in the stage nor known to exist${there}: the binding grants its role to nobody`,
-        known
-          ? (move ?? guessing(s.name, index.namesOf(KINDS.ServiceAccount, at), 'add the ServiceAccount, or fix the name'))
-          : `${move ? `${move}; or ` : ''}${existingNamespaceHint(at, options.written)}`,
-      ),
-    );
-  });
-}
-
 /** The references each kind makes besides those of its pod template (a Map: a kind is any string of the input). */
 const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions) => void>([
   ['Service', checkService],
@@ -307,6 +251,7 @@ const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, 
   ['PersistentVolumeClaim', checkClaim],
   ['RoleBinding', checkBindingSubjects],
   ['ClusterRoleBinding', checkBindingSubjects],
+  ...[...SERVICES_CALLED.keys()].map((kind) => [kind, checkServicesCalled] as const),
 ]);
 
 /** Reference findings over every object of the index. */

@@ -73,3 +73,57 @@ describe('the ServiceAccount subjects of RoleBindings and ClusterRoleBindings', 
     expect(messages([binding('ClusterRoleBinding', { kind: 'ServiceAccount', name: 'bot' })])).toEqual([]);
   });
 });
+
+describe('the Services the API server calls', () => {
+  const service = (name: string, namespace: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace },
+    spec: { ports: [{ port: 443 }] },
+  });
+  const webhook = (namespace: string, name = 'argocd-webhook'): KubeObject => ({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: 'hook' },
+    webhooks: [
+      { name: 'a.example.com', clientConfig: { service: { namespace, name } }, sideEffects: 'None', admissionReviewVersions: ['v1'] },
+    ],
+  });
+  const messages = (objects: KubeObject[]) =>
+    checkObjects(objects)
+      .findings.filter((f) => f.code === 'refs/called-service')
+      .map((f) => `${f.message} | ${f.hint}`);
+
+  it('are an error in a namespace nobody creates, with the namespace the Service is in', () => {
+    expect(
+      messages([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ops' } }, service('argocd-webhook', 'ops'), webhook('argocd')]),
+    ).toEqual([
+      "has the API server call Service 'argocd-webhook' of namespace 'argocd', a namespace neither created in the stage nor known to exist; the objects' Service 'argocd-webhook' is in namespace 'ops': the calls fail (with failurePolicy Fail, the default, so does every request the webhook intercepts) | set webhooks[0].clientConfig.service.namespace: ops (where the Service is); or add the Namespace to the files checked, or declare that the cluster has it: npm run check -- --namespace-exists argocd <files>",
+    ]);
+    expect(messages([service('argocd-webhook', 'ops'), webhook('ops')])).toEqual([]);
+  });
+
+  it("are an error when missing from a namespace the objects create, for an APIService's and a CRD conversion's too", () => {
+    const objects: KubeObject[] = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ops' } },
+      service('metrics', 'ops'),
+      {
+        apiVersion: 'apiregistration.k8s.io/v1',
+        kind: 'APIService',
+        metadata: { name: 'v1beta1.metrics.k8s.io' },
+        spec: { service: { namespace: 'ops', name: 'metric' } },
+      },
+      {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'widgets.example.com' },
+        spec: { conversion: { strategy: 'Webhook', webhook: { clientConfig: { service: { namespace: 'ops', name: 'metrics' } } } } },
+      },
+    ];
+    expect(messages(objects)).toEqual([
+      "has the API server call Service 'metric' of namespace 'ops', but the Services there are: metrics: the calls fail | did you mean 'metrics'? Otherwise add the Service, or fix the name",
+    ]);
+    // a Service of a namespace there before the objects (kube-system) may be the cluster's
+    expect(messages([webhook('kube-system', 'metrics-server')])).toEqual([]);
+  });
+});
