@@ -48,17 +48,19 @@ function selectedPods(service: KubeObject, objects: readonly KubeObject[]): { wo
     const labels = template?.metadata?.labels ?? {};
     if (!template || !selector.every(([k, v]) => labels[k] === v)) return [];
     const containers = (template.spec?.containers ?? []) as Container[];
-    // the app's container first: the one the pod names its default, else the first (as kubectl takes it); the
-    // others are sidecars (an exporter, a log shipper, a proxy), whose ports serve only when an Ingress says so
+    // the app's container first: the one the pod names its default; else the one with a readiness probe, since
+    // a log shipper or an exporter listed first is seldom probed (kubectl would take the first); else the first.
+    // The others are sidecars (an exporter, a log shipper, a proxy), whose ports serve only when an Ingress says so
     const named = template.metadata?.annotations?.[DEFAULT_CONTAINER];
-    const main = containers.find((c) => c.name === named) ?? containers[0];
+    const main = containers.find((c) => c.name === named) ?? containers.find((c) => c.readinessProbe) ?? containers[0];
     return [{ workload: o, containers: main ? [main, ...containers.filter((c) => c !== main)] : [] }];
   });
 }
 
 /**
- * The ports of the app's container in the pods a Service selects (the first container, or the one
- * the pod's annotation kubectl.kubernetes.io/default-container names), not a sidecar's.
+ * The ports of the app's container in the pods a Service selects (the one the pod's annotation
+ * kubectl.kubernetes.io/default-container names, else the first with a readiness probe, else the
+ * first), not a sidecar's.
  */
 export const appContainerPortsOf = (service: KubeObject, objects: readonly KubeObject[]): readonly ContainerPort[] =>
   selectedPods(service, objects)[0]?.containers[0]?.ports ?? [];

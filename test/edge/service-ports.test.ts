@@ -36,6 +36,12 @@ const WEB = `{ name: web, image: "nginx:1.25", ports: [{ name: web, containerPor
 const EXPORTER = `{ name: exporter, image: "nginx/nginx-prometheus-exporter:1.1", ports: [{ name: http, containerPort: 9113 }], ${LIMITS} }`;
 const PORTS =
   '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }, { name: http, port: 9113, targetPort: http, nodePort: 30201 }]';
+/** A log shipper listed before the app, with one port of its own (which alone says nothing of what serves). */
+const SHIPPER = `{ name: fluent-bit, image: "fluent/fluent-bit:2.2", ports: [{ name: metrics, containerPort: 2020 }], ${LIMITS} }`;
+/** The app, with an HTTP readiness probe on its port. */
+const PROBED_WEB = `{ name: web, image: "nginx:1.25", ports: [{ name: web, containerPort: 8080 }], readinessProbe: { httpGet: { path: /ready, port: web } }, ${LIMITS} }`;
+const SHIPPER_PORTS =
+  '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }, { name: metrics, port: 2020, targetPort: metrics, nodePort: 30201 }]';
 
 describe('the port a published Service serves on, beside sidecars', () => {
   it("is the app container's, not a sidecar exporter's port named 'http', when the readiness probe is not HTTP", () => {
@@ -63,6 +69,13 @@ describe('the port a published Service serves on, beside sidecars', () => {
   it('is the port of the container the pod names its default (kubectl.kubernetes.io/default-container), listed after a sidecar', () => {
     const manifest = legacy([EXPORTER, WEB], PORTS, ', annotations: { kubectl.kubernetes.io/default-container: web }');
     expect(servers(legacyConfig(manifest))).toEqual(['30200', '30200']);
+  });
+
+  it('is the port of the container with the readiness probe, listed after a sidecar, when the pod names no default container', () => {
+    const config = legacyConfig(legacy([SHIPPER, PROBED_WEB], SHIPPER_PORTS))!;
+    expect(servers(config)).toEqual(['30200', '30200']);
+    // the probe is on the port that serves: checked there, not at another node port
+    expect(config).toContain('    server a 10.0.0.1:30200 check\n');
   });
 
   it("is a sidecar's port that an Ingress of the app sends its traffic to (a proxy in front of the app)", () => {
