@@ -11,8 +11,8 @@
  * `#`, reads `"` and `'` as quoting and `\` as an escape, and ends the line at a line break; a
  * value holding one of these would be cut short, or bring words of its own (a header sent with the
  * health check, a server option). Such values are refused where they are read, at their place in
- * the stage file (here: certificates and addresses; publish.ts: readiness paths, which come from
- * the rendered pods), rather than quoted; haproxy.ts asserts that every value it writes is a plain
+ * the stage file (here: certificates and addresses; publish.ts: readiness paths and Host headers,
+ * which come from the rendered pods), rather than quoted; haproxy.ts asserts that every value it writes is a plain
  * word. The rules are here, in the config layer, so that both can use them.
  */
 import { isIP } from 'node:net';
@@ -80,6 +80,25 @@ export function httpPathProblem(path: string): string | undefined {
     }
   }
   if (!path.startsWith('/')) return "it does not start with '/', so HAProxy would send a request the kubelet does not";
+  return undefined;
+}
+
+/**
+ * A Host header HAProxy can send as written: a host name or an IPv4 address (letters, digits and
+ * `-._~`, no `%`), or an IPv6 literal in brackets, with an optional port (RFC 9110, 7.2).
+ */
+const HOST_HEADER = /^([A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$/;
+
+/**
+ * Why HAProxy could not send `host` as the Host header of its health check as written
+ * (`http-check send ... hdr Host <value>`, a value HAProxy reads as a log-format string, where `%`
+ * starts an expression of its own), or undefined when it can.
+ */
+export function hostHeaderProblem(host: string): string | undefined {
+  const word = haproxyWordProblem(host);
+  if (word) return word;
+  if (host.includes('%')) return "it holds '%', where HAProxy reads an expression of its own in a header's value (%[...])";
+  if (!HOST_HEADER.test(host)) return 'it is not a host name or an IP address (with an optional :port), as a Host header is';
   return undefined;
 }
 

@@ -38,8 +38,10 @@ const PORTS =
   '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }, { name: http, port: 9113, targetPort: http, nodePort: 30201 }]';
 /** A log shipper listed before the app, with one port of its own (which alone says nothing of what serves). */
 const SHIPPER = `{ name: fluent-bit, image: "fluent/fluent-bit:2.2", ports: [{ name: metrics, containerPort: 2020 }], ${LIMITS} }`;
-/** The app, with an HTTP readiness probe on its port. */
-const PROBED_WEB = `{ name: web, image: "nginx:1.25", ports: [{ name: web, containerPort: 8080 }], readinessProbe: { httpGet: { path: /ready, port: web } }, ${LIMITS} }`;
+/** The app, with an HTTP readiness probe on its port, which sends `headers` (flow YAML) if given. */
+const probedWeb = (headers?: string) =>
+  `{ name: web, image: "nginx:1.25", ports: [{ name: web, containerPort: 8080 }], readinessProbe: { httpGet: { path: /ready, port: web${headers ? `, httpHeaders: ${headers}` : ''} } }, ${LIMITS} }`;
+const PROBED_WEB = probedWeb();
 const SHIPPER_PORTS =
   '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }, { name: metrics, port: 2020, targetPort: metrics, nodePort: 30201 }]';
 
@@ -117,5 +119,28 @@ describe('the port a published Service serves on, beside sidecars', () => {
     const config = compileEdge(stage('api', followed)).files.get('edge/haproxy.cfg')!;
     expect(config).toContain(`backend api-blue\n    # Service edge/api-blue, node port ${blue} on every node`);
     expect(config).toContain(`backend api-green\n    # Service edge/api-green, node port ${green} on every node`);
+  });
+});
+
+describe("the Host header of a published app's health check", () => {
+  /** The health check's line of haproxy.cfg for app `legacy`, whose probe sends `headers`. */
+  const checkLine = (headers: string) =>
+    legacyConfig(legacy([probedWeb(headers)], '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }]'))
+      ?.split('\n')
+      .find((l) => l.includes('http-check send'));
+
+  it("is the readiness probe's own Host header, as the kubelet sends it, and none of its other headers", () => {
+    expect(checkLine('[{ name: X-Probe, value: edge }, { name: Host, value: "api.internal:8080" }]')).toBe(
+      '    http-check send meth GET uri /ready ver HTTP/1.1 hdr Host api.internal:8080',
+    );
+  });
+
+  it('is read from a header named host in any case, and may be an IPv6 literal', () => {
+    expect(checkLine('[{ name: host, value: "[fd00::1]:8080" }]')).toContain(' hdr Host [fd00::1]:8080');
+  });
+
+  it('is the first host name the edge sends to the app when the probe has none, or an empty one (the kubelet then sends the pod IP)', () => {
+    expect(checkLine('[{ name: X-Probe, value: edge }]')).toContain(' hdr Host api.example.com');
+    expect(checkLine('[{ name: Host, value: "" }]')).toContain(' hdr Host api.example.com');
   });
 });
