@@ -212,7 +212,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       problems.push({
         code: 'edge/node-port',
         path: ['apps', app, ...(ingressPortsOf(service, objects).length ? ['ingress', 'port'] : ['sidecars'])],
-        message: `Service ${service.metadata.namespace}/${name} is published at the edge on its port '${published!.name}', sidecar '${sidecar}''s (the port that serves), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports (ports.<name>.nodePort), not on a sidecar's`,
+        message: `Service ${service.metadata.namespace}/${name} is published at the edge on its port '${published!.name}', the port of sidecar '${sidecar}' (the port that serves), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports (ports.<name>.nodePort), not on a sidecar's`,
         hint: `run apps.${app} blue/green, whose color Services expose that port at node ports you declare (blueGreen: { live: blue, blue: <image>, green: <image> }, ${colorNodePortsYaml(stage.name, app, used)}); giving the app container the sidecar's port instead would take it from the sidecar`,
       });
       return undefined;

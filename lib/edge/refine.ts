@@ -253,7 +253,7 @@ function machineProblems(edge: EdgeSettings): PathProblem[] {
         code: 'edge/duplicate-machine',
         path,
         message: `edge machines '${other}' and '${name}' have the same address ${m.address}: they are one machine (with a floating IP, keepalived would take itself for its peer)`,
-        hint: `write machine '${name}''s own address, or remove one of the two`,
+        hint: `give machine '${name}' its own address, or remove one of the two`,
       });
       continue;
     }

@@ -106,7 +106,7 @@ describe('the port a published Service serves on, beside sidecars', () => {
     expect(problems).toHaveLength(1);
     // at ingress.port, not a hint to declare ports.proxy, which would put port 10000 on two containers of the pod
     expect(problems[0]).toMatch(
-      /^environments\/edge\.yaml:18:65: Service edge\/api is published at the edge on its port 'proxy', sidecar 'envoy''s \(the port that serves\), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports/,
+      /^environments\/edge\.yaml:18:65: Service edge\/api is published at the edge on its port 'proxy', the port of sidecar 'envoy' \(the port that serves\), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports/,
     );
     const [, colorNodePorts, blue, green] = /service: \{ (colorNodePorts: \{ blue: (\d+), green: (\d+) \}) \}/.exec(problems[0]!)!;
     const followed = lines.map((l) =>
