@@ -95,7 +95,8 @@ export interface Compiled {
   readonly declarations: ReadonlyMap<string, StageDeclarations>;
   /**
    * Warnings about what the compilation changes in the output as it is (lib/live-edits.ts), in
-   * stage order: said when a stage is compiled, never kept with a stage's warnings.
+   * stage order, then of the stages' delivery settings an engine ignores (lib/delivery/plan.ts):
+   * said when a stage is compiled (the delivery's at every synthesis), never kept with a stage's warnings.
    */
   readonly notices: readonly Problem[];
   /**
@@ -208,6 +209,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       options.project ? projectPlaces(options.project.text, projectFile) : undefined,
     );
     problems.push(...planned.problems);
+    notices.push(...planned.notices);
     if (!planned.problems.length) {
       const delivery = deliveryFiles(planned.plans, {
         compilerVersion: COMPILER_VERSION,
