@@ -107,6 +107,8 @@ export interface Compiled {
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
   /** Per stage that had output, how its objects changed from it (`StageOutcome.changes`); a new stage has none. */
   readonly changes: ReadonlyMap<string, InventoryChanges>;
+  /** The project file as this compilation loaded it (empty without one), so that no command reads it again. */
+  readonly projectFile: ProjectFile;
 }
 
 /** A stage whose output is kept without compiling it (lib/cli/reuse.ts): what it declares across stages, as last compiled. */
@@ -228,5 +230,5 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   const tree: DistTree = new Map(rendered.flatMap((r) => (files.has(r.stage.name) ? [[r.stage.name, files.get(r.stage.name)!]] : [])));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
-  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices, warnings, changes };
+  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices, warnings, changes, projectFile: project };
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
+import { compileStages } from '../../lib/compile.js';
+import { declaredClusters } from '../../lib/cli/delivery-left.js';
 
 const PROJECT = FLUX_PROJECT;
 const stage = deliveredStageFile;
@@ -280,6 +282,17 @@ describe('synth, when a stage is delivered to another cluster', () => {
       expect(stderr).not.toContain('applies dist/qa');
     },
   );
+
+  it('takes the clusters that name both ways from the project file as the compilation loaded it, not from stagecraft.yaml read again', () => {
+    const sources = [{ stage: 'qa', file: 'environments/qa.yaml', text: qaOn('nonprod') }];
+    const compiled = compileStages(sources, { project: { file: 'stagecraft.yaml', text: PROJECT } });
+    expect(declaredClusters(compiled.projectFile)).toEqual([
+      { kubeConfigSecret: 'nonprod-kubeconfig' },
+      { server: 'https://prod.example.com:6443' },
+    ]);
+    // without a project file, none
+    expect(declaredClusters(compileStages(sources).projectFile)).toEqual([]);
+  });
 
   it('is said by npm run diff of the stage before synth', () => {
     const dir = tempProject({ qa: qaOn('nonprod') });
