@@ -3,13 +3,14 @@
  * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect, gzip,
  * routing on the Host header; on IPv6 too when an edge machine has an IPv6 address), one backend
  * per published Service (every node's address at the Service's node port, checked on the app's
- * readiness path with its probe's Host header, at the node port that reaches the probe's port when it is another). Pure; the same plan gives the same bytes. Every value of the plan is
- * written as one plain word, checked where it was read (refine.ts: `haproxyWordProblem`); one that
+ * readiness path with its probe's Host header, at the node port that reaches the probe's port when
+ * it is another). Pure; the same plan gives the same bytes. Every value of the plan is written as
+ * one plain word, checked where it was read (haproxy-words.ts: `haproxyWordProblem`); one that
  * HAProxy would read otherwise (cut at a space or `#`, unquoted, unescaped) throws, never written.
  */
 import { isIP } from 'node:net';
 import type { EdgeBackend, EdgeFrontend, EdgePlan } from './publish.js';
-import { haproxyWordProblem, hostHeaderProblem } from './refine.js';
+import { haproxyWordProblem, hostHeaderProblem } from './haproxy-words.js';
 import { generatedLine } from '../synth/disk.js';
 
 /** Where the file goes on an edge machine (Debian's haproxy package reads it from there). */

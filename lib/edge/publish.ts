@@ -26,7 +26,7 @@ import {
   type ReadinessProbe,
   type ServicePort,
 } from './service-ports.js';
-import { hostHeaderProblem, httpPathProblem, percentEncodePath } from './refine.js';
+import { hostHeaderProblem, httpPathProblem, percentEncodePath } from './haproxy-words.js';
 import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
 
 /** One HAProxy backend: the Service's node port on every node. */

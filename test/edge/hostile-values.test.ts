@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
 import { formatProblem } from '../../lib/errors.js';
 import { haproxyConfig } from '../../lib/edge/haproxy.js';
-import { httpPathProblem, percentEncodePath } from '../../lib/edge/refine.js';
+import { httpPathProblem, percentEncodePath } from '../../lib/edge/haproxy-words.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 import { errorLines, runCli, tempProject } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
