@@ -95,7 +95,8 @@ export interface Compiled {
   readonly declarations: ReadonlyMap<string, StageDeclarations>;
   /**
    * Warnings about what the compilation changes in the output as it is (lib/live-edits.ts), in
-   * stage order: said when a stage is compiled, never kept with a stage's warnings.
+   * stage order, then of the stages' delivery settings an engine ignores (lib/delivery/plan.ts):
+   * said when a stage is compiled (the delivery's at every synthesis), never kept with a stage's warnings.
    */
   readonly notices: readonly Problem[];
   /**
@@ -106,6 +107,8 @@ export interface Compiled {
   readonly warnings: ReadonlyMap<string, readonly Problem[]>;
   /** Per stage that had output, how its objects changed from it (`StageOutcome.changes`); a new stage has none. */
   readonly changes: ReadonlyMap<string, InventoryChanges>;
+  /** The project file as this compilation loaded it (empty without one), so that no command reads it again. */
+  readonly projectFile: ProjectFile;
 }
 
 /** A stage whose output is kept without compiling it (lib/cli/reuse.ts): what it declares across stages, as last compiled. */
@@ -208,6 +211,7 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
       options.project ? projectPlaces(options.project.text, projectFile) : undefined,
     );
     problems.push(...planned.problems);
+    notices.push(...planned.notices);
     if (!planned.problems.length) {
       const delivery = deliveryFiles(planned.plans, {
         compilerVersion: COMPILER_VERSION,
@@ -226,5 +230,5 @@ export function compileStages(sources: readonly StageSource[], options: CompileS
   if (failedChecks) throw new ProblemsError(findings, ExitCode.checkFailed);
   const tree: DistTree = new Map(rendered.flatMap((r) => (files.has(r.stage.name) ? [[r.stage.name, files.get(r.stage.name)!]] : [])));
   if (deliveryTree?.size) tree.set(DELIVERY_DIR, deliveryTree);
-  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices, warnings, changes };
+  return { stages: rendered, tree, checks, allowedSecrets, declarations, notices, warnings, changes, projectFile: project };
 }

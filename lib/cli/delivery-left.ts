@@ -29,9 +29,7 @@ import { STAGE_LABEL } from '../model/labels.js';
 import { sameCluster, targetOf, type StageTarget } from '../delivery/target.js';
 import { andList } from '../model/limits.js';
 import { DIST_DIR, readStageTree, type Project } from './project.js';
-import { readInputFile } from './read-file.js';
-import { PROJECT_FILE, loadProjectFile } from '../config/project-file.js';
-import type { ClusterSpec } from '../config/delivery.js';
+import type { ClusterSpec, ProjectFile } from '../config/delivery.js';
 
 const FLUX_DIR = `${DELIVERY_DIR}/flux`;
 
@@ -339,19 +337,11 @@ export function clusterMoves(
 }
 
 /**
- * The clusters the project file declares now (`delivery.clusters`), for `clusterMoves`: none when it
- * is missing or has problems (those stop the synthesis before it gets there), so nothing is taken as declared.
+ * The clusters a project file declares (`delivery.clusters`), for `clusterMoves`: from the project
+ * file as the compilation loaded it (`Compiled.projectFile`: empty without one; one with problems
+ * stops the compilation before it gets there), never read again.
  */
-export function declaredClusters(project: Project): ClusterSpec[] {
-  const path = join(project.root, PROJECT_FILE);
-  if (!existsSync(path)) return [];
-  try {
-    return Object.values(loadProjectFile(readInputFile(path, PROJECT_FILE).text).delivery?.clusters ?? {});
-  } catch (e) {
-    if (e instanceof ProblemsError) return [];
-    throw e;
-  }
-}
+export const declaredClusters = (projectFile: ProjectFile): ClusterSpec[] => Object.values(projectFile.delivery?.clusters ?? {});
 
 /**
  * What a synthesis says of an engine's directory when its objects are not those of its inventory as

@@ -179,7 +179,7 @@ export const command: Command<Record<string, never>> = {
         deliveryTargets(before),
         after,
         () => (inventory === undefined ? undefined : fileText(inventory)),
-        declaredClusters(project),
+        declaredClusters(compiled.projectFile),
       ),
     );
     if (deleting.length) io.stderr.write(`${deleting.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);

@@ -252,7 +252,9 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const notPruned = engineGone.includes('flux') || renamed.some((r) => r.engine === 'flux');
     const pruned = [
       ...(notPruned ? [] : unorphaned.map((k) => kustomizationDeletesStage(k))),
-      ...(planned ? clusterMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(project)) : []),
+      ...(planned
+        ? clusterMoves(targets.targets, delivery, (s) => targets.inventories.get(s), declaredClusters(compiled.projectFile))
+        : []),
     ];
     if (pruned.length) io.stderr.write(`${pruned.map((p) => printProblem(p, useColor(io))).join('\n')}\n`);
     printTotal(io, reports, verbose, compiled.notices.length + pruned.length + (deliveryStale ? 1 : 0) + (written.foreignFiles ? 1 : 0));

@@ -31,7 +31,7 @@ const Sync = Settings(
         pattern: DURATION,
         expected: 'a duration such as 15m or 1h30m',
         description:
-          "Flux: how long applying the stage and waiting for its objects to become ready may take (the Kustomization's timeout); past it the stage is marked failed, is tried again after a retry interval, and the stages that depend on it wait. A stage whose rollout or database migration Job takes longer needs more. Argo CD waits for health without a limit of its own and reads none here. @default 5m",
+          "Flux: how long applying the stage and waiting for its objects to become ready may take (the Kustomization's timeout); past it the stage is marked failed, is tried again after a retry interval, and the stages that depend on it wait. A stage whose rollout or database migration Job takes longer needs more. Argo CD waits for health without a limit of its own and reads none here (a stage it delivers that writes one is warned, delivery/sync). @default 5m",
       }),
     ),
   },
@@ -239,11 +239,11 @@ function credentials(carried: string, address: string): RepositoryCredentials {
   };
 }
 
-/** A sync setting that an engine cannot honour: why, and what to write instead. */
+/** A sync setting that an engine cannot honour, or reads none of: why, and what to write instead. */
 export interface SyncMismatch {
   readonly code: 'delivery/sync';
   /** The setting under `delivery.sync`. */
-  readonly setting: 'selfHeal';
+  readonly setting: 'selfHeal' | 'timeout';
   readonly message: string;
   readonly hint: string;
 }
@@ -270,6 +270,24 @@ export function syncMismatches(
       message:
         'Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster',
       hint: 'remove selfHeal: false (Flux always puts back drift), or deliver with Argo CD (engine: argocd), which can leave drift alone',
+    },
+  ];
+}
+
+/**
+ * What of the sync policy a stage's `delivery.sync` writes `engine` reads none of, to be said, not
+ * refused: Argo CD waits for a stage's health without a limit of its own, so a `timeout` there is
+ * ignored (Flux's Kustomization reads it). Only the stage's own: the project file's may be there
+ * for the stages Flux delivers, and a stage cannot unset what it inherits.
+ */
+export function ignoredSyncSettings(engine: Engine, sync: { readonly timeout?: string } = {}): SyncMismatch[] {
+  if (engine !== 'argocd' || sync.timeout === undefined) return [];
+  return [
+    {
+      code: 'delivery/sync',
+      setting: 'timeout',
+      message: `Argo CD reads no timeout: it waits for the stage's objects to become healthy without a limit of its own, so this one (${sync.timeout}) is ignored`,
+      hint: "remove sync.timeout from this stage's delivery:, or deliver the stage with Flux (engine: flux), whose Kustomization marks it failed past its timeout",
     },
   ];
 }

@@ -9,7 +9,14 @@ import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 import { fluxOwnClusters, sameClusterKeys, sameSourceNames, sharedNamespaces, sharedObjects } from './conflicts.js';
-import { repositoryCredentials, repositoryMismatches, resolvedSync, syncMismatches, type ProjectFile } from '../config/delivery.js';
+import {
+  ignoredSyncSettings,
+  repositoryCredentials,
+  repositoryMismatches,
+  resolvedSync,
+  syncMismatches,
+  type ProjectFile,
+} from '../config/delivery.js';
 
 /** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
 export const DEFAULT_PROJECT = 'stagecraft';
@@ -18,7 +25,8 @@ export const DEFAULT_REVISION = 'main';
 export type { DeliveryPlan } from './delivery-plan.js';
 
 /**
- * The delivery plan of every stage that declares `delivery:`, in stage order.
+ * The delivery plan of every stage that declares `delivery:`, in stage order; the problems that
+ * prevent it, and warnings (`notices`) of the settings an engine reads none of (`ignoredSyncSettings`).
  * @param promotedFrom each stage's `promotion.from`: its delivery waits for that stage's (Flux `dependsOn`)
  */
 export function planDelivery(
@@ -27,21 +35,22 @@ export function planDelivery(
   projectSource: string,
   promotedFrom: ReadonlyMap<string, string>,
   projectPlaces: ProjectPlaces = () => undefined,
-): { plans: DeliveryPlan[]; problems: Problem[] } {
+): { plans: DeliveryPlan[]; problems: Problem[]; notices: Problem[] } {
   const defaults = project.delivery ?? {};
   const clusters = defaults.clusters ?? {};
   const problems: Problem[] = [];
+  const notices: Problem[] = [];
   const plans: DeliveryPlan[] = [];
   for (const s of stages) {
     const d = s.delivery;
-    const fail = (setting: string, message: string, hint: string, code = 'delivery/settings') => {
+    const at = (setting: string, message: string, hint: string, code: string): Problem => {
       const location = settingPlace(s, setting, projectPlaces);
-      problems.push(
-        location
-          ? { code, location, message: `delivery.${setting}: ${message}`, hint }
-          : { code, subject: `${s.source}: delivery.${setting}`, message, hint },
-      );
+      return location
+        ? { code, location, message: `delivery.${setting}: ${message}`, hint }
+        : { code, subject: `${s.source}: delivery.${setting}`, message, hint };
     };
+    const fail = (setting: string, message: string, hint: string, code = 'delivery/settings') =>
+      problems.push(at(setting, message, hint, code));
     const engine = d.engine ?? defaults.engine;
     const clusterName = d.cluster ?? defaults.cluster;
     const url = d.repository?.url ?? defaults.repository?.url;
@@ -110,6 +119,9 @@ export function planDelivery(
       );
     }
     if (mismatches.length || unhonoured.length) continue;
+    for (const { setting, message, hint, code } of ignoredSyncSettings(engine, d.sync)) {
+      notices.push({ ...at(`sync.${setting}`, message, hint, code), severity: 'warning' });
+    }
     const cluster = { id: clusterName, ...clusters[clusterName] };
     if (engine === 'argocd' && !cluster.server && !cluster.name) {
       fail(
@@ -152,7 +164,7 @@ export function planDelivery(
     ...sharedNamespaces(plans, stages),
     ...sharedObjects(plans, stages, projectPlaces),
   );
-  return { plans: plans.map(({ after, ...p }) => withAfter(p, waitsFor(p, after, plans))), problems };
+  return { plans: plans.map(({ after, ...p }) => withAfter(p, waitsFor(p, after, plans))), problems, notices };
 }
 
 const withAfter = (p: DeliveryPlan, after: string | undefined): DeliveryPlan => (after === undefined ? p : { ...p, after });

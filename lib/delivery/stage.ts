@@ -67,6 +67,7 @@ export const PLACED_SETTINGS: readonly (readonly string[])[] = [
   ['delivery', 'repository', 'secret'],
   ['delivery', 'sync', 'automated'],
   ['delivery', 'sync', 'selfHeal'],
+  ['delivery', 'sync', 'timeout'],
 ];
 
 /**

@@ -4,14 +4,14 @@
  */
 import { scpAsSsh } from '../config/delivery.js';
 
+/** The default ports of the schemes that URL does not know (it leaves out those of http and https itself). */
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'ssh:': '22', 'git:': '9418' };
+
 /**
  * `url` as compared: scheme and host in lower case, without the scheme's default port and any
  * trailing `/` (`https://Git.example.com:443/team/app/` is `https://git.example.com/team/app`);
  * one that does not parse as a URL (scp-style `git@host:path`) only without the trailing `/`.
  */
-/** The default ports of the schemes that URL does not know (it leaves out those of http and https itself). */
-const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'ssh:': '22', 'git:': '9418' };
-
 export function normalUrl(url: string): string {
   try {
     const u = new URL(url);

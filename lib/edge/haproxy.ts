@@ -3,13 +3,14 @@
  * one frontend per declared frontend (TLS offload with `ssl crt`, HTTP -> HTTPS redirect, gzip,
  * routing on the Host header; on IPv6 too when an edge machine has an IPv6 address), one backend
  * per published Service (every node's address at the Service's node port, checked on the app's
- * readiness path, at the node port that reaches the probe's port when it is another). Pure; the same plan gives the same bytes. Every value of the plan is
- * written as one plain word, checked where it was read (refine.ts: `haproxyWordProblem`); one that
+ * readiness path with its probe's Host header, at the node port that reaches the probe's port when
+ * it is another). Pure; the same plan gives the same bytes. Every value of the plan is written as
+ * one plain word, checked where it was read (haproxy-words.ts: `haproxyWordProblem`); one that
  * HAProxy would read otherwise (cut at a space or `#`, unquoted, unescaped) throws, never written.
  */
 import { isIP } from 'node:net';
 import type { EdgeBackend, EdgeFrontend, EdgePlan } from './publish.js';
-import { haproxyWordProblem } from './refine.js';
+import { haproxyWordProblem, hostHeaderProblem } from './haproxy-words.js';
 import { generatedLine } from '../synth/disk.js';
 
 /** Where the file goes on an edge machine (Debian's haproxy package reads it from there). */
@@ -45,6 +46,17 @@ function word(value: string | number, what: string): string {
   const problem = haproxyWordProblem(text);
   if (problem) throw new Error(`internal: ${what} ${JSON.stringify(text)} reached haproxy.cfg unchecked: ${problem}`);
   return text;
+}
+
+/**
+ * `host` for the Host header of the health check, whose value HAProxy reads as a log-format string:
+ * one that reached the writer without being checked where it was read is a bug, never written.
+ * @throws Error naming the value and the check it escaped
+ */
+function hostHeader(host: string): string {
+  const problem = hostHeaderProblem(host);
+  if (problem) throw new Error(`internal: the Host header ${JSON.stringify(host)} reached haproxy.cfg unchecked: ${problem}`);
+  return host;
 }
 
 /** `text` for a comment line of haproxy.cfg; one with a line break or a control character is a bug, never written. */
@@ -149,9 +161,10 @@ function backend(b: EdgeBackend): string {
     ...(b.healthPath
       ? [
           'option httpchk',
-          // HTTP/1.1 with a Host header, as the kubelet sends its probe: HAProxy's default, HTTP/1.0 without one, is
-          // answered 426 by proxies in front of apps (Envoy, Istio's sidecars), and every server would be taken out
-          `http-check send meth GET uri ${word(b.healthPath, 'the readiness path')} ver HTTP/1.1 hdr Host ${word(b.host, 'the host')}`,
+          // HTTP/1.1 with a Host header (the probe's own, else a host the edge sends to the app), as the kubelet sends
+          // its probe: HAProxy's default, HTTP/1.0 without one, is answered 426 by proxies in front of apps (Envoy,
+          // Istio's sidecars), and every server would be taken out
+          `http-check send meth GET uri ${word(b.healthPath, 'the readiness path')} ver HTTP/1.1 hdr Host ${hostHeader(b.host)}`,
           'http-check expect status 200-399',
         ]
       : ['# no readiness path to GET at this node port: the check only connects to it']),

@@ -23,9 +23,10 @@ import {
   readinessProbeOf,
   selectorOf,
   sidecarOfPort,
+  type ReadinessProbe,
   type ServicePort,
 } from './service-ports.js';
-import { httpPathProblem, percentEncodePath } from './refine.js';
+import { hostHeaderProblem, httpPathProblem, percentEncodePath } from './haproxy-words.js';
 import { FRONTEND_DEFAULTS, type EdgeSettings } from './settings.js';
 
 /** One HAProxy backend: the Service's node port on every node. */
@@ -40,8 +41,9 @@ export interface EdgeBackend {
   /** The node port HAProxy sends that GET to when it is not `nodePort`: the one that reaches the port the readiness probe checks. @default - nodePort */
   readonly checkPort?: number;
   /**
-   * The Host header of that GET, which HTTP/1.1 needs: the first host name (in order) the edge sends
-   * to the app, which the app answers for (a pod IP, the kubelet's, is of no use from outside).
+   * The Host header of that GET, which HTTP/1.1 needs: the readiness probe's own Host header, as the
+   * kubelet sends it; else the first host name (in order) the edge sends to the app, which the app
+   * answers for (a pod IP, the kubelet's default, is of no use from outside).
    */
   readonly host: string;
   readonly servers: readonly { readonly name: string; readonly address: string }[];
@@ -104,6 +106,38 @@ function colorNodePortsYaml(stage: string, app: string, used: ReadonlySet<number
   return `service: { colorNodePorts: { blue: ${blue}, green: ${green} } }`;
 }
 
+/**
+ * The problem `config/invalid` of a readiness probe HAProxy checks an app with, at its setting
+ * (READINESS_SETTING, else apps.<app>): a path, else a Host header, that haproxy.cfg cannot hold as
+ * it is; undefined when it can hold both.
+ */
+function probeValueProblem(app: string, probe: ReadinessProbe): EdgeProblem | undefined {
+  const pathProblem = httpPathProblem(probe.path);
+  const hostProblem = probe.host === undefined ? undefined : hostHeaderProblem(probe.host);
+  if (!pathProblem && !hostProblem) return undefined;
+  const stack = probe.workload.metadata.labels?.['app.kubernetes.io/name'] ?? '';
+  const where = `${describeObject(probe.workload)}, container ${probe.container}`;
+  const [what, value, hint] = pathProblem
+    ? [
+        'readiness path',
+        probe.path,
+        `write the path from '/', percent-encoding what a URL path cannot hold as written (a space is %20, '#' %23, '"' %22, "'" %27, '\\' %5C): ${shorten(percentEncodePath(probe.path.startsWith('/') ? probe.path : `/${probe.path}`))}`,
+      ]
+    : [
+        'readiness path, with the Host header their probe sends',
+        probe.host!,
+        'write the Host header (httpGet.httpHeaders) as a host name or an IP address, with an optional :port (e.g. api.example.com), or leave it out: HAProxy then sends the first host name the edge sends to the app',
+      ];
+  return {
+    code: 'config/invalid',
+    path: ['apps', app, ...(Object.hasOwn(READINESS_SETTING, stack) ? READINESS_SETTING[stack]! : [])],
+    message:
+      `app '${app}' is published at the edge, and HAProxy checks it with a GET of its pods' ${what} (${where}), ` +
+      `${describeValue(value)}, which haproxy.cfg cannot hold as it is: ${pathProblem ?? hostProblem}`,
+    hint,
+  };
+}
+
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
@@ -120,7 +154,8 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
   const servers = stage.nodes
     .filter((n): n is typeof n & { address: string } => n.address !== undefined)
     .map((n) => ({ name: n.name, address: n.address }));
-  const backends = new Map<string, Omit<EdgeBackend, 'host'>>();
+  // a backend's host is its probe's Host header, else (below) the first host name the edge sends to it
+  const backends = new Map<string, Omit<EdgeBackend, 'host'> & { readonly host?: string }>();
 
   /**
    * The backend of Service `name` of app `app`, or a problem: without the Service, or without a
@@ -177,7 +212,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       problems.push({
         code: 'edge/node-port',
         path: ['apps', app, ...(ingressPortsOf(service, objects).length ? ['ingress', 'port'] : ['sidecars'])],
-        message: `Service ${service.metadata.namespace}/${name} is published at the edge on its port '${published!.name}', sidecar '${sidecar}''s (the port that serves), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports (ports.<name>.nodePort), not on a sidecar's`,
+        message: `Service ${service.metadata.namespace}/${name} is published at the edge on its port '${published!.name}', the port of sidecar '${sidecar}' (the port that serves), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports (ports.<name>.nodePort), not on a sidecar's`,
         hint: `run apps.${app} blue/green, whose color Services expose that port at node ports you declare (blueGreen: { live: blue, blue: <image>, green: <image> }, ${colorNodePortsYaml(stage.name, app, used)}); giving the app container the sidecar's port instead would take it from the sidecar`,
       });
       return undefined;
@@ -196,27 +231,16 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
     }
     const { checkPort, unreachable, undeclared } = checkPortOf(service, published!, probe);
     const healthPath = unreachable ? undefined : probe?.path;
-    const pathProblem = probe && httpPathProblem(probe.path);
+    const valueProblem = probe && probeValueProblem(app, probe);
     if (probe && unreachable) {
       // once per app, at its probe: the colors of a blue/green app share their pods' probe and their Services' port
       if (!placedWarnings.some((w) => w.path[1] === app)) {
         const free = undeclared && suggestNodePort(`${stage.name}/${name}/${undeclared.name}`, used);
         placedWarnings.push(readinessPortWarning(app, service, published!, probe, { undeclared, free, color }));
       }
-    } else if (probe && pathProblem) {
+    } else if (valueProblem) {
       // once per app: the colors of a blue/green app share their pods' probe
-      if (!problems.some((p) => p.code === 'config/invalid' && p.path[0] === 'apps' && p.path[1] === app)) {
-        const stack = probe.workload.metadata.labels?.['app.kubernetes.io/name'] ?? '';
-        const where = `${describeObject(probe.workload)}, container ${probe.container}`;
-        problems.push({
-          code: 'config/invalid',
-          path: ['apps', app, ...(Object.hasOwn(READINESS_SETTING, stack) ? READINESS_SETTING[stack]! : [])],
-          message:
-            `app '${app}' is published at the edge, and HAProxy checks it with a GET of its pods' readiness path (${where}), ` +
-            `${describeValue(probe.path)}, which haproxy.cfg cannot hold as it is: ${pathProblem}`,
-          hint: `write the path from '/', percent-encoding what a URL path cannot hold as written (a space is %20, '#' %23, '"' %22, "'" %27, '\\' %5C): ${shorten(percentEncodePath(probe.path.startsWith('/') ? probe.path : `/${probe.path}`))}`,
-        });
-      }
+      if (!problems.some((p) => p.code === 'config/invalid' && p.path[0] === 'apps' && p.path[1] === app)) problems.push(valueProblem);
     } else if (healthPath === undefined) {
       warnings.push({
         code: 'edge/no-readiness',
@@ -233,6 +257,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       nodePort,
       ...(healthPath ? { healthPath } : {}),
       ...(checkPort === undefined ? {} : { checkPort }),
+      ...(healthPath && probe?.host !== undefined ? { host: probe.host } : {}),
       servers,
     });
     return name;
@@ -292,7 +317,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
       backends: [...backends.values()]
         .map((b) => {
           const hosts = frontends.flatMap((f) => f.routes.filter((r) => [r.backend, r.blueGreen?.idleBackend].includes(b.name)));
-          return { ...b, host: hosts.map((r) => r.host).sort()[0]! };
+          return { ...b, host: b.host ?? hosts.map((r) => r.host).sort()[0]! };
         })
         .sort(byName),
     },

@@ -4,16 +4,9 @@
  * deploys, no host is published twice, no two listeners share a port, no two edge machines share
  * an address, a floating IP is an address keepalived takes and clients reach, and the nodes the
  * backends send traffic to have addresses; and every value haproxy.cfg holds (certificate paths,
- * node and machine addresses) is one plain word HAProxy reads back exactly. Pure. (The config
- * layer may not import the rest of lib/edge, so the floating IP's rules are here too, at the end.)
- *
- * HAProxy splits a line of its configuration into words at spaces and tabs, starts a comment at
- * `#`, reads `"` and `'` as quoting and `\` as an escape, and ends the line at a line break; a
- * value holding one of these would be cut short, or bring words of its own (a header sent with the
- * health check, a server option). Such values are refused where they are read, at their place in
- * the stage file (here: certificates and addresses; publish.ts: readiness paths, which come from
- * the rendered pods), rather than quoted; haproxy.ts asserts that every value it writes is a plain
- * word. The rules are here, in the config layer, so that both can use them.
+ * node and machine addresses) is one plain word HAProxy reads back exactly (haproxy-words.ts).
+ * Pure. (The config layer may not import the rest of lib/edge, so the floating IP's rules are here
+ * too, at the end.)
  */
 import { isIP } from 'node:net';
 import type { PathProblem } from '../config/validate.js';
@@ -21,67 +14,7 @@ import { didYouMean } from '../model/did-you-mean.js';
 import type { StageNode } from '../stack.js';
 import { describeValue } from '../model/limits.js';
 import { FRONTEND_DEFAULTS, MAX_FLOATING_MACHINES, TOP_PRIORITY, type EdgeSettings } from './settings.js';
-
-/** The characters HAProxy's configuration parser treats specially, or that no word can carry. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-const SPECIAL = /[\s#"'\\\u0000-\u001f\u007f]/u;
-
-/** What HAProxy would do with `ch`, a character of SPECIAL, in a few words. */
-function whyHaproxy(ch: string): string {
-  if (ch === '#') return "'#', where HAProxy starts a comment (it would ignore the rest of the line)";
-  if (ch === '"' || ch === "'") return `a quote (${ch}), which HAProxy reads as quoting, not as part of the value`;
-  if (ch === '\\') return 'a backslash, which HAProxy reads as an escape';
-  if (ch === '\n' || ch === '\r') return 'a line break, which would end the line in haproxy.cfg';
-  if (ch === ' ') return 'a space, where HAProxy ends the word and reads what follows as more arguments';
-  if (ch === '\t') return 'a tab, where HAProxy ends the word and reads what follows as more arguments';
-  const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-  return /\s/u.test(ch) ? `the space character ${code}` : `the control character ${code}, which haproxy.cfg cannot carry`;
-}
-
-/**
- * Why `value` cannot be written into haproxy.cfg as one plain word (its first character HAProxy
- * treats specially, and what HAProxy would do with it), or undefined when it can.
- */
-export function haproxyWordProblem(value: string): string | undefined {
-  if (value === '') return 'it is empty';
-  const m = SPECIAL.exec(value);
-  return m ? `it holds ${whyHaproxy(m[0])}` : undefined;
-}
-
-/**
- * The characters an HTTP request path (with its query) may hold as written (RFC 3986: unreserved,
- * sub-delimiters other than `'`, `:`, `@`, `/`, `?`, and `%` of a percent-encoded byte).
- */
-const PATH_CHARACTER = /[A-Za-z0-9\-._~!$&()*+,;=:@/?%]/;
-
-/** `path` with every character a request path cannot hold as written percent-encoded (UTF-8). */
-export function percentEncodePath(path: string): string {
-  let out = '';
-  for (const ch of path) {
-    if (PATH_CHARACTER.test(ch)) out += ch;
-    else for (const b of new TextEncoder().encode(ch)) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
-
-/**
- * Why HAProxy could not send GET `path` as the kubelet does (a path that is not one plain word
- * of HAProxy's, holds a character an HTTP request path cannot hold as written, or does not start
- * with `/`), or undefined when it can.
- */
-export function httpPathProblem(path: string): string | undefined {
-  const word = haproxyWordProblem(path);
-  if (word) return word;
-  for (const ch of path) {
-    if (!PATH_CHARACTER.test(ch)) {
-      const code = ch.codePointAt(0)!;
-      const shown = code > 0x7e ? `'${ch}' (U+${code.toString(16).toUpperCase().padStart(4, '0')})` : `'${ch}'`;
-      return `it holds ${shown}, which an HTTP request path cannot hold as written (RFC 3986)`;
-    }
-  }
-  if (!path.startsWith('/')) return "it does not start with '/', so HAProxy would send a request the kubelet does not";
-  return undefined;
-}
+import { haproxyWordProblem, plainPath } from './haproxy-words.js';
 
 /** A host name (RFC 1123): labels of letters, digits and '-', joined by '.'. */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
@@ -109,9 +42,6 @@ function addressProblem(address: string): string {
 
 /** Whether `address` is an IPv4 address written plainly (four numbers 0-255, no leading zeros). */
 const isIpv4 = (address: string) => 'value' in parseIpv4(address);
-
-/** A file name a certificate path may be changed to: every character HAProxy treats specially replaced by '-'. */
-const plainPath = (path: string) => path.replace(new RegExp(SPECIAL.source, 'gu'), '-');
 
 export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: readonly StageNode[]): PathProblem[] {
   const problems: PathProblem[] = [];
@@ -234,7 +164,7 @@ function machineProblems(edge: EdgeSettings): PathProblem[] {
         code: 'edge/duplicate-machine',
         path,
         message: `edge machines '${other}' and '${name}' have the same address ${m.address}: they are one machine (with a floating IP, keepalived would take itself for its peer)`,
-        hint: `write machine '${name}''s own address, or remove one of the two`,
+        hint: `give machine '${name}' its own address, or remove one of the two`,
       });
       continue;
     }

@@ -19,9 +19,11 @@ interface ContainerPort {
   readonly containerPort?: number;
 }
 
-/** An HTTP readiness probe of a Service's pods: its path and port, and the workload and container that declare it. */
+/** An HTTP readiness probe of a Service's pods: its path, port and Host header, and the workload and container that declare it. */
 export interface ReadinessProbe {
   readonly path: string;
+  /** The value of its Host header (httpHeaders), which the kubelet sends instead of the pod's IP. @default - none */
+  readonly host?: string;
   /** httpGet.port: a container port's number or name. */
   readonly port?: number | string;
   readonly ports: readonly ContainerPort[];
@@ -33,7 +35,23 @@ export interface ReadinessProbe {
 interface Container {
   readonly name?: string;
   readonly ports?: ContainerPort[];
-  readonly readinessProbe?: { readonly httpGet?: { readonly path?: string; readonly port?: number | string } };
+  readonly readinessProbe?: { readonly httpGet?: HttpGet };
+}
+
+/** The httpGet of a probe, as far as the edge reads it (its other headers stay with the kubelet: one may carry a credential). */
+interface HttpGet {
+  readonly path?: string;
+  readonly port?: number | string;
+  readonly httpHeaders?: readonly { readonly name?: string; readonly value?: unknown }[];
+}
+
+/**
+ * The Host header a probe sends, as the kubelet reads it: the value of the first header named
+ * `Host` in any case, none when that is empty (the kubelet then sends the pod's IP).
+ */
+function hostHeaderOf(get: HttpGet): string | undefined {
+  const value = get.httpHeaders?.find((h) => h.name?.toLowerCase() === 'host')?.value;
+  return value === undefined || value === null || value === '' ? undefined : String(value);
 }
 
 /** The annotation of a pod that names its main container (kubectl logs and exec go there without -c). */
@@ -48,17 +66,19 @@ function selectedPods(service: KubeObject, objects: readonly KubeObject[]): { wo
     const labels = template?.metadata?.labels ?? {};
     if (!template || !selector.every(([k, v]) => labels[k] === v)) return [];
     const containers = (template.spec?.containers ?? []) as Container[];
-    // the app's container first: the one the pod names its default, else the first (as kubectl takes it); the
-    // others are sidecars (an exporter, a log shipper, a proxy), whose ports serve only when an Ingress says so
+    // the app's container first: the one the pod names its default; else the one with a readiness probe, since
+    // a log shipper or an exporter listed first is seldom probed (kubectl would take the first); else the first.
+    // The others are sidecars (an exporter, a log shipper, a proxy), whose ports serve only when an Ingress says so
     const named = template.metadata?.annotations?.[DEFAULT_CONTAINER];
-    const main = containers.find((c) => c.name === named) ?? containers[0];
+    const main = containers.find((c) => c.name === named) ?? containers.find((c) => c.readinessProbe) ?? containers[0];
     return [{ workload: o, containers: main ? [main, ...containers.filter((c) => c !== main)] : [] }];
   });
 }
 
 /**
- * The ports of the app's container in the pods a Service selects (the first container, or the one
- * the pod's annotation kubectl.kubernetes.io/default-container names), not a sidecar's.
+ * The ports of the app's container in the pods a Service selects (the one the pod's annotation
+ * kubectl.kubernetes.io/default-container names, else the first with a readiness probe, else the
+ * first), not a sidecar's.
  */
 export const appContainerPortsOf = (service: KubeObject, objects: readonly KubeObject[]): readonly ContainerPort[] =>
   selectedPods(service, objects)[0]?.containers[0]?.ports ?? [];
@@ -79,8 +99,16 @@ export function readinessProbeOf(service: KubeObject, objects: readonly KubeObje
   for (const { workload, containers } of selectedPods(service, objects)) {
     const container = containers.find((c) => c.readinessProbe?.httpGet?.path !== undefined);
     if (!container) continue;
-    const { path, port } = container.readinessProbe!.httpGet!;
-    return { path: String(path), port, ports: container.ports ?? [], workload, container: container.name ?? '' };
+    const get = container.readinessProbe!.httpGet!;
+    const host = hostHeaderOf(get);
+    return {
+      path: String(get.path),
+      port: get.port,
+      ...(host === undefined ? {} : { host }),
+      ports: container.ports ?? [],
+      workload,
+      container: container.name ?? '',
+    };
   }
   return undefined;
 }

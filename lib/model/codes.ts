@@ -491,7 +491,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/sync',
     'Sync setting the engine cannot honour',
-    'Flux applies the whole stage again at every interval and so always puts back drift: remove selfHeal: false, or deliver the stage with Argo CD.',
+    'Flux applies the whole stage again at every interval and so always puts back drift: remove selfHeal: false, or deliver the stage with Argo CD. A warning for a stage Argo CD delivers that writes sync.timeout, which Argo CD reads none of.',
   ),
   row(
     'delivery/deletes-stage',

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoStage, runCli, tempProject } from '../helpers/cli.js';
 import { FLUX_PROJECT, deliveredStageFile } from '../helpers/delivery.js';
+import { compileStages } from '../../lib/compile.js';
+import { declaredClusters } from '../../lib/cli/delivery-left.js';
 
 const PROJECT = FLUX_PROJECT;
 const stage = deliveredStageFile;
@@ -136,16 +138,25 @@ function qaOn(cluster: string): string {
   return text.replace('delivery: { cluster: nonprod }', `delivery: { cluster: ${cluster} }`);
 }
 
-/** A project whose stage qa (`qaOn`) was synthesized with `project`, then delivered as `nextProject` and `cluster` say: the stderr of that synth. */
-function synthMoved(project: string, nextProject: string, cluster = 'nonprod'): { dir: string; stderr: string } {
+/**
+ * A project whose stage qa (`qaOn`) was synthesized with `project`, then delivered as `nextProject`
+ * and `cluster` say: what `command` (`synth`, or `diff qa` before that synthesis) printed.
+ */
+function synthMoved(
+  project: string,
+  nextProject: string,
+  cluster = 'nonprod',
+  command = 'synth',
+): { dir: string; stdout: string; stderr: string } {
   const dir = tempProject({ qa: qaOn('nonprod') });
   writeFileSync(join(dir, 'stagecraft.yaml'), project);
   expect(runCli('synth', [], dir).code).toBe(0);
   writeFileSync(join(dir, 'stagecraft.yaml'), nextProject);
   writeFileSync(join(dir, 'environments', 'qa.yaml'), qaOn(cluster));
-  const r = runCli('synth', [], dir);
+  const [name, ...args] = command.split(' ');
+  const r = runCli(name!, args, dir);
   expect(r.code).toBe(0);
-  return { dir, stderr: r.stderr };
+  return { dir, stdout: r.stdout, stderr: r.stderr };
 }
 
 const ARGOCD_PROJECT = PROJECT.replace('engine: flux', 'engine: argocd').replace(
@@ -244,21 +255,44 @@ describe('synth, when a stage is delivered to another cluster', () => {
   });
 
   it.each([
-    ['Argo CD to Flux', 'argocd', 'flux'],
-    ['Flux to Argo CD', 'flux', 'argocd'],
+    ['synth', 'Argo CD to Flux', 'argocd', 'flux'],
+    ['synth', 'Flux to Argo CD', 'flux', 'argocd'],
+    ['diff qa', 'Argo CD to Flux', 'argocd', 'flux'],
+    ['diff qa', 'Flux to Argo CD', 'flux', 'argocd'],
   ])(
-    'says nothing when the stage moves from %s on a cluster that stagecraft.yaml names both ways, by its server and its kubeconfig Secret',
-    (_, from, to) => {
+    'npm run %s says nothing when the stage moves from %s on a cluster that stagecraft.yaml names both ways, by its server and its kubeconfig Secret',
+    (command, _, from, to) => {
       const both = PROJECT.replace(
         '{ kubeConfigSecret: nonprod-kubeconfig }',
         '{ server: https://nonprod.example.com:6443, kubeConfigSecret: nonprod-kubeconfig }',
       );
-      const { dir, stderr } = synthMoved(both.replace('engine: flux', `engine: ${from}`), both.replace('engine: flux', `engine: ${to}`));
-      expect(readdirSync(join(dir, 'dist', 'delivery'))).toEqual([to]);
+      const { dir, stdout, stderr } = synthMoved(
+        both.replace('engine: flux', `engine: ${from}`),
+        both.replace('engine: flux', `engine: ${to}`),
+        'nonprod',
+        command,
+      );
+      if (command === 'synth') expect(readdirSync(join(dir, 'dist', 'delivery'))).toEqual([to]);
+      // diff compared the delivery before synth: the object of the engine the stage leaves goes
+      else
+        expect(stdout).toContain(
+          `only in dist/delivery (for qa): ${from === 'argocd' ? 'Application argocd' : 'Kustomization flux-system'}/stagecraft-qa\n`,
+        );
       expect(stderr).not.toContain('delivery/moves-cluster');
       expect(stderr).not.toContain('applies dist/qa');
     },
   );
+
+  it('takes the clusters that name both ways from the project file as the compilation loaded it, not from stagecraft.yaml read again', () => {
+    const sources = [{ stage: 'qa', file: 'environments/qa.yaml', text: qaOn('nonprod') }];
+    const compiled = compileStages(sources, { project: { file: 'stagecraft.yaml', text: PROJECT } });
+    expect(declaredClusters(compiled.projectFile)).toEqual([
+      { kubeConfigSecret: 'nonprod-kubeconfig' },
+      { server: 'https://prod.example.com:6443' },
+    ]);
+    // without a project file, none
+    expect(declaredClusters(compileStages(sources).projectFile)).toEqual([]);
+  });
 
   it('is said by npm run diff of the stage before synth', () => {
     const dir = tempProject({ qa: qaOn('nonprod') });

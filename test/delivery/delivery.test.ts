@@ -218,6 +218,23 @@ describe('compiling delivery', () => {
     ).toEqual(['environments/qa.yaml:3:48: delivery.sync.timeout must be a duration such as 15m or 1h30m (found 20)']);
   });
 
+  it("warns of the timeout a stage Argo CD delivers writes in its sync:, which Argo CD reads none of, at its line; not of the project file's, which its Flux stages read", () => {
+    const slow = { file: 'stagecraft.yaml', text: `${PROJECT}  sync: { timeout: 20m }\n` };
+    const compiled = compileStages(
+      sources({
+        dev: stage('{ cluster: prod, engine: argocd }'),
+        qa: stage('{ cluster: nonprod, sync: { timeout: 30m } }'),
+        production: stage('{ cluster: prod, engine: argocd, sync: { timeout: 1h } }'),
+      }),
+      { project: slow, delivery: true },
+    );
+    expect(compiled.notices.map(formatProblem)).toEqual([
+      "environments/production.yaml:3:61: warning: delivery.sync.timeout: Argo CD reads no timeout: it waits for the stage's objects to become healthy without a limit of its own, so this one (1h) is ignored\n" +
+        "  hint: remove sync.timeout from this stage's delivery:, or deliver the stage with Flux (engine: flux), whose Kustomization marks it failed past its timeout",
+    ]);
+    expect(docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ timeout: '30m' });
+  });
+
   it("has Flux leave a stage's objects in its cluster when the stage's Kustomization is deleted (removed, moved to Argo CD, no longer delivered), pruning or not", () => {
     // the delivery apply command prunes the Kustomization of a stage Flux no longer delivers; with Flux's default
     // deletionPolicy (MirrorPrune) and prune: true, Flux would then delete every object of the stage, its Namespace and

@@ -94,7 +94,7 @@ describe('the edge machines a floating address moves between', () => {
   it('are refused when two have the same address, at the second one (by name)', () => {
     expect(edgeProblems(stage('10.1.0.100/24', '{ lb1: { address: 10.1.0.5 }, lb2: { address: 10.1.0.5 } }'))).toEqual([
       "environments/edge.yaml:4:59: edge machines 'lb1' and 'lb2' have the same address 10.1.0.5: they are one machine (with a floating IP, keepalived would take itself for its peer)\n" +
-        "  hint: write machine 'lb2''s own address, or remove one of the two",
+        "  hint: give machine 'lb2' its own address, or remove one of the two",
     ]);
   });
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/cli.js';
-import { compileEdge } from './helpers.js';
+import { compileEdge, legacy } from './helpers.js';
 
 const haproxy = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
 const HAPROXY_MISSING =
@@ -181,6 +181,23 @@ apps:
     expect(config).toContain('    server a 10.0.0.1:30040 check port 30041\n');
     expectAccepted(config, 'check-port.cfg');
   });
+
+  it.each(['api.internal', 'api.internal:8080', '[fd00::1]:8080', '10.0.0.9'])(
+    "accepts the readiness probe's own Host header %s, sent as it is",
+    (host) => {
+      const probe = `readinessProbe: { httpGet: { path: /ready, port: 80, httpHeaders: [{ name: Host, value: "${host}" }] } }`;
+      const manifest = legacy(
+        [`{ name: web, image: "nginx:1.25", ports: [{ containerPort: 80 }], ${probe} }`],
+        '[{ port: 80, nodePort: 30200 }]',
+      );
+      const text = serviceApp([])
+        .replace('hosts: { api.example.com: api }', 'hosts: { api.example.com: legacy }')
+        .replace(/ {2}api:\n.*$/s, '  legacy: { stack: manifests, include: [in] }\n');
+      const config = compileEdge(text, { in: { 'in/legacy.yaml': manifest } }).files.get('edge/haproxy.cfg')!;
+      expect(config).toContain(`\n    http-check send meth GET uri /ready ver HTTP/1.1 hdr Host ${host}\n`);
+      expectAccepted(config, 'probe-host.cfg');
+    },
+  );
 
   it.each([
     [

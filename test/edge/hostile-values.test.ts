@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileStages } from '../../lib/compile.js';
 import { formatProblem } from '../../lib/errors.js';
 import { haproxyConfig } from '../../lib/edge/haproxy.js';
-import { httpPathProblem, percentEncodePath } from '../../lib/edge/refine.js';
+import { httpPathProblem, percentEncodePath } from '../../lib/edge/haproxy-words.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 import { errorLines, runCli, tempProject } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';
@@ -144,6 +144,48 @@ describe('a readiness path HAProxy would not read as written', () => {
   });
 });
 
+describe("a readiness probe's Host header HAProxy would not send as written", () => {
+  /** The problems of publishing manifests app `legacy`, whose readiness probe sends Host header `host` (YAML). */
+  const problemsWithHost = (host: string) => {
+    const probe = `readinessProbe: { httpGet: { path: /ready, port: 80, httpHeaders: [{ name: Host, value: ${host} }] } }`;
+    const manifest = legacy(
+      [`{ name: web, image: "nginx:1.25", ports: [{ containerPort: 80 }], ${probe} }`],
+      '[{ port: 80, nodePort: 30200 }]',
+    );
+    const text = stage()
+      .replace('hosts: { www.example.com: nginx }', 'hosts: { www.example.com: legacy }')
+      .replace(/ {2}nginx:[\s\S]*$/, '  legacy:\n    stack: manifests\n    include: [in]\n');
+    return problemsThrownBy(() =>
+      compileStages([
+        { stage: 'edge', file: FILE, text, readSource: (p) => (p === 'in' ? new Map([['in/a.yaml', manifest]]) : undefined) },
+      ]),
+    )
+      .map(formatProblem)
+      .filter((p) => p.includes('is published at the edge'));
+  };
+
+  it.each([
+    ["'a.example.com hdr X-Admin yes'", 'a space, where HAProxy ends the word'],
+    ["'a.example.com#x'", "'#', where HAProxy starts a comment"],
+    ['"a.example.com\\nfrontend x"', 'a line break'],
+    ["'%[src]'", "'%', where HAProxy reads an expression of its own"],
+    ["'a.example.com/admin'", 'it is not a host name or an IP address'],
+  ])('refuses %s at the app that includes the manifest, saying why and what to write', (host, why) => {
+    const problems = problemsWithHost(host);
+    expect(problems).toHaveLength(1);
+    const [message, hint] = problems[0]!.split('\n');
+    expect(message).toMatch(
+      new RegExp(
+        `^${FILE}:12:5: app 'legacy' is published at the edge, and HAProxy checks it with a GET of its pods' readiness path, with the Host header their probe sends \\(Deployment edge/legacy, container web\\), .*, which haproxy\\.cfg cannot hold as it is: `,
+      ),
+    );
+    expect(message).toContain(why);
+    expect(hint).toBe(
+      '  hint: write the Host header (httpGet.httpHeaders) as a host name or an IP address, with an optional :port (e.g. api.example.com), or leave it out: HAProxy then sends the first host name the edge sends to the app',
+    );
+  });
+});
+
 describe('a certificate path HAProxy would not read as written', () => {
   it.each([
     ["'/etc/haproxy/certs/x.pem#c'", "'#', where HAProxy starts a comment", '/etc/haproxy/certs/x.pem-c'],
@@ -266,6 +308,7 @@ describe('haproxyConfig', () => {
     ['a certificate', { ...plan, frontends: [{ ...plan.frontends[0], certificates: ['/c/a.pem#c'] }] }],
     ['a node address', { ...plan, backends: [{ ...plan.backends[0], servers: [{ name: 'n1', address: '10.0.0.1 backup' }] }] }],
     ['a machine address', { ...plan, machines: [{ name: 'lb1', address: '10.0.0.5\nfrontend x' }] }],
+    ['a Host header', { ...plan, backends: [{ ...plan.backends[0], host: 'a.example.com%[src]' }] }],
   ])('never writes %s that escaped the checks: it throws', (_what, hostile) => {
     expect(() => haproxyConfig(plan)).not.toThrow();
     expect(() => haproxyConfig(hostile)).toThrow(/^internal: .* (reached haproxy\.cfg unchecked|would hold a line break)/);

@@ -36,6 +36,14 @@ const WEB = `{ name: web, image: "nginx:1.25", ports: [{ name: web, containerPor
 const EXPORTER = `{ name: exporter, image: "nginx/nginx-prometheus-exporter:1.1", ports: [{ name: http, containerPort: 9113 }], ${LIMITS} }`;
 const PORTS =
   '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }, { name: http, port: 9113, targetPort: http, nodePort: 30201 }]';
+/** A log shipper listed before the app, with one port of its own (which alone says nothing of what serves). */
+const SHIPPER = `{ name: fluent-bit, image: "fluent/fluent-bit:2.2", ports: [{ name: metrics, containerPort: 2020 }], ${LIMITS} }`;
+/** The app, with an HTTP readiness probe on its port, which sends `headers` (flow YAML) if given. */
+const probedWeb = (headers?: string) =>
+  `{ name: web, image: "nginx:1.25", ports: [{ name: web, containerPort: 8080 }], readinessProbe: { httpGet: { path: /ready, port: web${headers ? `, httpHeaders: ${headers}` : ''} } }, ${LIMITS} }`;
+const PROBED_WEB = probedWeb();
+const SHIPPER_PORTS =
+  '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }, { name: metrics, port: 2020, targetPort: metrics, nodePort: 30201 }]';
 
 describe('the port a published Service serves on, beside sidecars', () => {
   it("is the app container's, not a sidecar exporter's port named 'http', when the readiness probe is not HTTP", () => {
@@ -65,6 +73,13 @@ describe('the port a published Service serves on, beside sidecars', () => {
     expect(servers(legacyConfig(manifest))).toEqual(['30200', '30200']);
   });
 
+  it('is the port of the container with the readiness probe, listed after a sidecar, when the pod names no default container', () => {
+    const config = legacyConfig(legacy([SHIPPER, PROBED_WEB], SHIPPER_PORTS))!;
+    expect(servers(config)).toEqual(['30200', '30200']);
+    // the probe is on the port that serves: checked there, not at another node port
+    expect(config).toContain('    server a 10.0.0.1:30200 check\n');
+  });
+
   it("is a sidecar's port that an Ingress of the app sends its traffic to (a proxy in front of the app)", () => {
     const ingress = [
       '---',
@@ -91,7 +106,7 @@ describe('the port a published Service serves on, beside sidecars', () => {
     expect(problems).toHaveLength(1);
     // at ingress.port, not a hint to declare ports.proxy, which would put port 10000 on two containers of the pod
     expect(problems[0]).toMatch(
-      /^environments\/edge\.yaml:18:65: Service edge\/api is published at the edge on its port 'proxy', sidecar 'envoy''s \(the port that serves\), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports/,
+      /^environments\/edge\.yaml:18:65: Service edge\/api is published at the edge on its port 'proxy', the port of sidecar 'envoy' \(the port that serves\), so the edge needs a fixed nodePort there, and the service stack declares nodePorts only on the app container's ports/,
     );
     const [, colorNodePorts, blue, green] = /service: \{ (colorNodePorts: \{ blue: (\d+), green: (\d+) \}) \}/.exec(problems[0]!)!;
     const followed = lines.map((l) =>
@@ -104,5 +119,28 @@ describe('the port a published Service serves on, beside sidecars', () => {
     const config = compileEdge(stage('api', followed)).files.get('edge/haproxy.cfg')!;
     expect(config).toContain(`backend api-blue\n    # Service edge/api-blue, node port ${blue} on every node`);
     expect(config).toContain(`backend api-green\n    # Service edge/api-green, node port ${green} on every node`);
+  });
+});
+
+describe("the Host header of a published app's health check", () => {
+  /** The health check's line of haproxy.cfg for app `legacy`, whose probe sends `headers`. */
+  const checkLine = (headers: string) =>
+    legacyConfig(legacy([probedWeb(headers)], '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }]'))
+      ?.split('\n')
+      .find((l) => l.includes('http-check send'));
+
+  it("is the readiness probe's own Host header, as the kubelet sends it, and none of its other headers", () => {
+    expect(checkLine('[{ name: X-Probe, value: edge }, { name: Host, value: "api.internal:8080" }]')).toBe(
+      '    http-check send meth GET uri /ready ver HTTP/1.1 hdr Host api.internal:8080',
+    );
+  });
+
+  it('is read from a header named host in any case, and may be an IPv6 literal', () => {
+    expect(checkLine('[{ name: host, value: "[fd00::1]:8080" }]')).toContain(' hdr Host [fd00::1]:8080');
+  });
+
+  it('is the first host name the edge sends to the app when the probe has none, or an empty one (the kubelet then sends the pod IP)', () => {
+    expect(checkLine('[{ name: X-Probe, value: edge }]')).toContain(' hdr Host api.example.com');
+    expect(checkLine('[{ name: Host, value: "" }]')).toContain(' hdr Host api.example.com');
   });
 });
