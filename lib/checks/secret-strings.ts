@@ -88,11 +88,18 @@ export interface SecretString {
 /** A setting's name that a message may say: a plain name, no secret. */
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 
+/** Where in a value of several lines its secret is (`placeIn`): the line of the value (from 1) and the setting's name. */
+export interface ValuePlace {
+  readonly valueLine?: number;
+  readonly setting?: string;
+}
+
 /**
  * Where in a value of several lines its secret is: the line (from 1) and the setting's name; nothing
  * for a value of one line, nor for a secret on the first line under no setting (a PEM block, the value whole).
+ * For the checks' findings in dist/ and a stage file's own (lib/stage-secrets.ts) alike.
  */
-function placeIn(value: string, found: SecretMatch): { valueLine?: number; setting?: string } {
+export function placeIn(value: string, found: Pick<SecretMatch, 'index' | 'setting'>): ValuePlace {
   if (!value.includes('\n')) return {};
   let line = 1;
   for (let i = value.indexOf('\n'); i >= 0 && i < found.index; i = value.indexOf('\n', i + 1)) line++;
@@ -100,6 +107,10 @@ function placeIn(value: string, found: SecretMatch): { valueLine?: number; setti
   if (line === 1 && setting === undefined) return {};
   return { valueLine: line, ...(setting !== undefined ? { setting } : {}) };
 }
+
+/** How a message says `placeIn`'s place: ` on line 2 of the value (setting 'requirepass')`; nothing for a value of one line. */
+export const withinValue = (p: ValuePlace) =>
+  p.valueLine === undefined ? '' : ` on line ${p.valueLine} of the value${p.setting !== undefined ? ` (setting '${p.setting}')` : ''}`;
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
 const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Config');

@@ -88,7 +88,7 @@ describe('secret values of a service app', () => {
       `environments/svc.yaml:5:32: apps.api.config.files.db.xml ${holds} (password=..., "token": "...", --db-password=...)`,
     ]);
     expect(refused(files('my.ini', '[client]\nuser = app\npass = hunter2e\n'))).toEqual([
-      `environments/svc.yaml:5:32: apps.api.config.files.my.ini ${holds} (password=..., "token": "...", --db-password=...)`,
+      `environments/svc.yaml:5:32: apps.api.config.files.my.ini ${holds} (password=..., "token": "...", --db-password=...) on line 3 of the value (setting 'pass')`,
     ]);
     expect(refused(files('db.xml', '<db><user>app</user><password>$(DB_PASSWORD)</password><secretName>db</secretName></db>'))).toEqual([]);
   });
