@@ -311,7 +311,13 @@ describe('the secret rules', () => {
         '<jvmArgs>-Xmx1g -Dfile.encoding=UTF-8</jvmArgs>',
       ],
     );
-    expect(detectSecret('JAVA_OPTS="-Xms1g -Ddb.password=hunter2k"')?.setting).toBe('Ddb.password');
+    // a JVM option's setting is named without its -D
+    for (const text of [
+      'JAVA_OPTS="-Xms1g -Ddb.password=hunter2k"',
+      'java -Ddb.password=hunter2k -jar app.jar',
+      '<jvmArgs>-Ddb.password=hunter2k</jvmArgs>',
+    ])
+      expect(detectSecret(text)?.setting, text).toBe('db.password');
   });
 
   it("take a path under a secret's name for where the secret is kept, not the secret (kubectl's --from-file=password=/tmp/pw)", () => {
