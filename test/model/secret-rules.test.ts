@@ -79,6 +79,37 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a password given by its position to htpasswd and mc, or to keytool's and jarsigner's -storepass and -keypass; not the JDK truststore's changeit", () => {
+    expectRule(
+      'command-password',
+      [
+        'htpasswd -b /etc/nginx/.htpasswd admin hunter2k',
+        'htpasswd -bc /etc/nginx/.htpasswd admin hunter2k',
+        'sh -c "htpasswd -nbB -C 10 admin hunter2k > /auth/htpasswd"',
+        'mc alias set minio http://minio:9000 minioadmin minio-Secret123',
+        'mc config host add s3 https://s3.example.com AKIAXX hunter2k --api S3v4',
+        'keytool -importcert -keystore /tmp/ts.jks -storepass hunter2k -noprompt -file ca.crt',
+        'keytool -genkeypair -keystore ks.p12 -keypass hunter2k -storepass:env KS_PASSWORD',
+        // the default of every other keystore is a password all the same (KC_HTTPS_KEY_STORE_PASSWORD: changeit is refused)
+        'keytool -genkeypair -keystore ks.p12 -storepass changeit',
+        'jarsigner -keystore ks.jks -storepass hunter2k app.jar signer',
+      ],
+      [
+        'keytool -import -cacerts -storepass changeit -noprompt -file /certs/ca.crt',
+        'keytool -import -keystore $JAVA_HOME/lib/security/cacerts -storepass changeit -noprompt -file ca.crt',
+        'keytool -importcert -keystore /tmp/ts.jks -storepass:env STOREPASS -noprompt -file ca.crt',
+        'keytool -importcert -keystore /tmp/ts.jks -storepass "$STOREPASS" -noprompt -file ca.crt',
+        'htpasswd -c /etc/nginx/.htpasswd admin; htpasswd -nB admin; htpasswd -D /etc/nginx/.htpasswd admin',
+        'htpasswd -ib /etc/nginx/.htpasswd admin < /run/pw',
+        'htpasswd -nb admin "$ADMIN_PASSWORD"',
+        'htpasswd -Bbn admin "$(cat /run/secrets/pw)" > /auth/htpasswd',
+        'mc alias set minio http://minio:9000',
+        'mc alias set minio http://minio:9000 "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"',
+        'mc alias list; mc cp file.txt minio/bucket/file with many more words',
+      ],
+    );
+  });
+
   it('find a secret setting in an XML, INI or properties file: an element, an attribute, pass, pwd, secret', () => {
     for (const file of [
       '<config><db><password>hunter2b</password></db></config>',
@@ -472,8 +503,18 @@ describe('the secret rules', () => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
 
-  it("read 8 MiB of settings within settings' values and of registry logins' and redis-cli's command lines in one pass", () => {
-    const units = ['x="a=', 'a=\'b="c=', '--a=b=', 'docker login -p -', 'redis-cli -a -', 'helm registry '];
+  it("read 8 MiB of settings within settings' values and of registry logins', redis-cli's, htpasswd's, mc's and keytool's command lines in one pass", () => {
+    const units = [
+      'x="a=',
+      'a=\'b="c=',
+      '--a=b=',
+      'docker login -p -',
+      'redis-cli -a -',
+      'helm registry ',
+      'htpasswd -b $',
+      'mc alias set ',
+      'keytool -storepass $',
+    ];
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
 
