@@ -195,6 +195,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   ...SETTING_RULES,
   {
+    id: 'password-hash',
+    description: "a password hash (htpasswd's $apr1$ or {SHA}, bcrypt's $2y$, crypt's $6$, argon2), which is cracked offline",
+    // an htpasswd file, Prometheus' or Traefik's basic-auth users, a shadow line: not the password, but a
+    // weak one is found from its hash, offline and at leisure, as from the SHA-512 crypt and bcrypt hashes that
+    // the randomness rule found before (an apr1 hash's 22 characters are too few for it). Read from each `$` or `{`
+    pattern:
+      /(?<![A-Za-z0-9./$])(?:\$(?:apr1|1|5|6)\$(?:rounds=[0-9]+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{22,86}|\$2[abxy]?\$[0-9]{2}\$[./0-9A-Za-z]{53}|\$y\$[./0-9A-Za-z]+\$[./0-9A-Za-z]+\$[./0-9A-Za-z]{43}|\$argon2(?:id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]{16,}|\{S?SHA\}[A-Za-z0-9+/]{27,}={0,2})(?![./0-9A-Za-z])/g,
+  },
+  {
     id: 'aws-secret-access-key',
     description: 'an AWS secret access key (40 characters of base64)',
     pattern: /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/,
@@ -289,7 +298,7 @@ export interface SecretMatch {
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login/i;
+  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [

@@ -110,6 +110,26 @@ describe('the secret rules', () => {
     );
   });
 
+  it('find a password hash of htpasswd, bcrypt, crypt or argon2 (a weak password is found from it offline), and leave $1 and the like alone', () => {
+    expectRule(
+      'password-hash',
+      [
+        'admin:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n',
+        // Traefik's basicAuth users, Prometheus' web config: bcrypt, which the randomness rule found before under its own name
+        'users: ["test:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"]',
+        'basic_auth_users:\n  admin: $2y$10$X0h1gDsPszWURQaxFh.zoubFi6DXncSjhoQNJgRrnGs7EsimhC7zG\n',
+        'root:$6$rounds=5000$saltsalt$Jz9vH6o3S7Wc5F1lq8V0xM2bY4aN6eK3dR7tP9uQ1wE5rT8yU0iO2pA4sD6fG8hJ0kL2zX4cV6bN8mQ0wE2rT.:19000:0:99999:7:::',
+        'admin:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=',
+        'hash: $argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$Zm9vYmFyYmF6cXV4cXV1eHh5eno',
+      ],
+      [
+        'relabel: { replacement: "$1:$2", regex: "(.*);(.*)" }',
+        'sed -e "s/a/$1$2/" && echo "$1$HOME/x"',
+        'htpasswd uses {SHA} or $apr1$ hashes',
+      ],
+    );
+  });
+
   it('find a secret setting in an XML, INI or properties file: an element, an attribute, pass, pwd, secret', () => {
     for (const file of [
       '<config><db><password>hunter2b</password></db></config>',
@@ -499,6 +519,7 @@ describe('the secret rules', () => {
       ['<a key="password"><![CDATA[', '<entry key="token">x', 'machine a login b ', 'default account ', 'h:5432:d:u:', 'h:1:d:u:$P\n'],
     ],
     ['escapes, flags, spaced settings, blocks and users', ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c']],
+    ['password hashes', ['$y$a', ' $1$ab$', '{SSHA}', ' $argon2id$v=1$m=1,t=1,p=1$a']],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
