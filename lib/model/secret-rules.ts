@@ -119,6 +119,17 @@ export const SECRET_RULES: readonly SecretRule[] = [
     },
   },
   {
+    id: 'oracle-credentials',
+    description: 'an Oracle user and password (user/password@//host:1521/service, jdbc:oracle:thin:user/password@...)',
+    // Oracle's connect strings put the password after a `/`: in a JDBC URL (`jdbc:oracle:thin:scott/tiger@host:1521:SID`,
+    // any connect descriptor after it), or before an Easy Connect address (`@//host`, `@host:1521/service`,
+    // `@host:1521:SID`, `@(DESCRIPTION=...)`) in sqlplus' or a driver's string. A user starts where no
+    // path, address or user character is before it (not `team/app@sha256:...`, `@scope/pkg@1.2.3`, a URL's path)
+    pattern:
+      /jdbc:oracle:[a-z0-9]+:([A-Za-z][\w$#]*)\/([^\s/@'"]+)@|(?<![\w$#./@:-])([A-Za-z][\w$#]*)\/([^\s/@'"]+)@(?:\/\/|\(DESCRIPTION|[A-Za-z0-9][\w.-]*:[0-9]{1,5}[/:][A-Za-z])/gi,
+    accept: (_s, m) => secretSetting('password', m[2] ?? m[4]!),
+  },
+  {
     id: 'url-parameter',
     description: 'a URL with a secret in its query string (?token=..., &password=...)',
     // a parameter named like a secret (`?access_token=`, `&api_key=`), or a signed URL's signature
@@ -298,7 +309,7 @@ export interface SecretMatch {
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login/i;
+  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [

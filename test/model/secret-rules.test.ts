@@ -130,6 +130,27 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find an Oracle user's password in a JDBC URL or before an Easy Connect address, and leave digests, packages and paths alone", () => {
+    expectRule(
+      'oracle-credentials',
+      [
+        'jdbc:oracle:thin:scott/tiger@db.example.com:1521:ORCL',
+        'spring.datasource.url=jdbc:oracle:thin:scott/Tiger123@//db:1521/ORCL',
+        'jdbc:oracle:thin:app/S3cret@(DESCRIPTION=(ADDRESS=(HOST=db)(PORT=1521)))',
+        'sqlplus -s scott/tiger@//db:1521/ORCL @report.sql',
+        'conn = cx_Oracle.connect("scott/tiger@db:1521/orclpdb1")',
+      ],
+      [
+        'image: library/nginx@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+        'npm i @scope/pkg@1.2.3; git log origin/main@{1}',
+        'https://example.com/team/app@host:8080/x',
+        'jdbc:oracle:thin:scott/$(DB_PASSWORD)@db:1521:ORCL',
+        'jdbc:oracle:thin:@//db:1521/ORCL',
+        'sqlplus / as sysdba; sqlplus scott@//db:1521/ORCL',
+      ],
+    );
+  });
+
   it('find a secret setting in an XML, INI or properties file: an element, an attribute, pass, pwd, secret', () => {
     for (const file of [
       '<config><db><password>hunter2b</password></db></config>',
@@ -519,7 +540,10 @@ describe('the secret rules', () => {
       ['<a key="password"><![CDATA[', '<entry key="token">x', 'machine a login b ', 'default account ', 'h:5432:d:u:', 'h:1:d:u:$P\n'],
     ],
     ['escapes, flags, spaced settings, blocks and users', ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c']],
-    ['password hashes', ['$y$a', ' $1$ab$', '{SSHA}', ' $argon2id$v=1$m=1,t=1,p=1$a']],
+    [
+      'password hashes and Oracle users',
+      ['$y$a', ' $1$ab$', '{SSHA}', ' $argon2id$v=1$m=1,t=1,p=1$a', ',a/b', ' a/b@', 'jdbc:oracle:thin:a/'],
+    ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
