@@ -20,6 +20,7 @@ import {
   isSecretAnnotation,
   isSecretField,
   isSecretFlag,
+  isSecretName,
   isSecretParameter,
   isSecretSetting,
   type SecretMatch,
@@ -128,6 +129,13 @@ function entryName(path: FieldPath, parent: unknown): string | undefined {
   if (path[path.length - 1] !== 'value' || !parent || typeof parent !== 'object') return undefined;
   const name = (parent as { name?: unknown }).name;
   return typeof name === 'string' ? name : undefined;
+}
+
+/** The type of a `{ type: password, value }` entry that holds the value at `path` (a Keycloak realm's user `credentials`), when a secret's name. */
+function credentialType(path: FieldPath, parent: unknown): string | undefined {
+  if (path[path.length - 1] !== 'value' || !parent || typeof parent !== 'object') return undefined;
+  const type = (parent as { type?: unknown }).type;
+  return typeof type === 'string' && isSecretName(type) ? type : undefined;
 }
 
 /**
@@ -242,8 +250,8 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
       } else if (isCustomResource(o) && path[0] !== 'metadata') {
         // a parameter of a list by its entry's name (`{ name: db.password, value: ... }`: Argo CD's Helm
-        // `parameters`, Tekton's `params`), any other field by its own
-        const entry = typeof path[path.length - 2] === 'number' ? entryName(path, parent) : undefined;
+        // `parameters`, Tekton's `params`) or a credential's type (`{ type: password, value: ... }`), any other field by its own
+        const entry = typeof path[path.length - 2] === 'number' ? (entryName(path, parent) ?? credentialType(path, parent)) : undefined;
         const field = path[path.length - 1];
         if (entry !== undefined) judge(path, node, entry, false, isSecretParameter);
         else judge(path, node, typeof field === 'string' ? field : undefined, false, isSecretField);
