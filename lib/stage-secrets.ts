@@ -7,16 +7,16 @@
  * values that only look secret under `secrets.allow` (each by its setting, with a reason); the
  * exceptions it used are listed in the synth summary. No message prints a value. Pure.
  */
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { Problem } from './errors.js';
+import { LineCounter, Scalar, isScalar, parseDocument, type Document } from 'yaml';
+import type { Problem, SourceLocation } from './errors.js';
 import type { Finding } from './checks/finding.js';
 import { SECRET_CODES } from './checks/secrets.js';
-import { secretStrings, type SecretString } from './checks/secret-strings.js';
+import { placeIn, secretStrings, withinValue, type SecretString, type ValuePlace } from './checks/secret-strings.js';
 import { SECRET_ALLOW_ANNOTATION } from './checks/secret-exceptions.js';
 import { locateValue, type KeyPath } from './config/locate.js';
 import { formatFieldPath as dotted } from './model/field-path.js';
 import { CONTENT_HASH_LENGTH, describeObject, type KubeObject } from './model/object.js';
-import { isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
+import { detectSecret, isSecretSetting, maskValue, type SecretRule } from './model/secret-rules.js';
 import { EXTENSION_KEY } from './config/stage-schema.js';
 import { REPOSITORY_CREDENTIALS_HINT, REPOSITORY_URL, repositoryCredentials } from './config/delivery.js';
 import { eachSettingString, secretSettings, secretsFile } from './secrets.js';
@@ -88,6 +88,16 @@ interface Hit {
 }
 
 /**
+ * Where in a stage value of several lines (a file a ConfigMap holds) its secret is, as the checks say
+ * it in dist/ (`on line 3 of the value (setting 'requirepass')`): where the value's own match of the rule is.
+ */
+function placeOf(hit: Hit): ValuePlace {
+  if (!hit.rule) return {};
+  const match = detectSecret(hit.value);
+  return match?.rule.id === hit.rule.id ? placeIn(hit.value, match) : {};
+}
+
+/**
  * Screens one stage: `data` is its validated stage file, `findings` what the checks found in its
  * rendered objects.
  */
@@ -150,6 +160,26 @@ export function screenStageSecrets(
     }
     return locateValue(doc.doc, doc.lines, source.file, path);
   };
+  /**
+   * Where a secret on line `valueLine` of the value at `path` is written: in a literal block scalar
+   * (`redis.conf: |`), whose lines are the file's, that line of the file, at its first character that is no blank;
+   * elsewhere (a quoted value's `\n`, a folded block) the value's start.
+   */
+  const locateIn = (path: KeyPath, value: string, { valueLine }: ValuePlace): SourceLocation => {
+    const at = locate(path);
+    if (valueLine === undefined || !doc) return at;
+    const node = doc.doc.getIn(path, true);
+    if (!isScalar(node) || node.type !== Scalar.BLOCK_LITERAL || node.value !== value) return at;
+    // the header (`|`) is on the line the value starts on; each line of the value on one of the lines after it
+    const text = value.split('\n')[valueLine - 1] ?? '';
+    const start = doc.lines.lineStarts[at.line - 1 + valueLine];
+    const end = doc.lines.lineStarts[at.line + valueLine] ?? source.text.length;
+    const line = start === undefined ? '' : source.text.slice(start, end).replace(/\r?\n$/, '');
+    // (the value's line is the file's without the block's indentation: anything else, and the value's start is said)
+    const indent = line.length - text.length;
+    if (text === '' || indent < 0 || !line.endsWith(text) || line.slice(0, indent).trim() !== '') return at;
+    return { file: source.file, line: at.line + valueLine, column: line.search(/\S/) + 1 };
+  };
 
   const problems: Problem[] = [];
   const allowed: string[] = [];
@@ -195,13 +225,14 @@ export function screenStageSecrets(
     }
     if (allowedPaths.has(key)) continue;
     const what = hit.rule ? hit.rule.description : `the value of '${hit.key}', whose name says it is secret`;
+    const place = placeOf(hit);
     const into = [...hit.into].sort();
     const allowHint = `if it is not secret, add { path: ${key}, reason: <why> } under secrets.allow`;
     problems.push({
       code: hit.rule ? 'secrets/value' : 'secrets/key-name',
-      location: locate(hit.path),
+      location: locateIn(hit.path, hit.value, place),
       message:
-        `${key} holds ${what} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
+        `${key} holds ${what}${withinValue(place)} ${maskValue(hit.value)}${into.length ? `, which would go into ${into.join(', ')}` : ''}; ` +
         'stage files and dist/ are committed, so secret values never go in them',
       hint:
         key === REPOSITORY_URL

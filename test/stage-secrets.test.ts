@@ -168,6 +168,30 @@ describe('secret values in stage files', () => {
     ]);
   });
 
+  it("says a secret in a value of several lines on that line of the value, and in a literal block scalar at the file's own line", () => {
+    const files = (head: string) =>
+      `apps:\n  web:\n    stack: service\n    image: team/web:1.0\n    ports: { http: { port: 8080 } }\n    config:\n      mountPath: /etc/web\n      files:\n${head}`;
+    const text = files(
+      // a block with an indentation indicator and a blank first line; a folded block, whose lines are joined; a quoted value
+      '        redis.conf: |2\n\n           bind 0.0.0.0\n          requirepass Sup3rS3cretPw\n' +
+        '        app.conf: >\n          log info\n\n          password = Sup3rS3cretPw\n' +
+        '        app.env: "LOG_LEVEL=info\\nDB_PASSWORD=Sup3rS3cretPw\\n"\n' +
+        // a block in a list of an x- block
+        'x-notes:\n  - |\n    first\n    password: Sup3rS3cretPw\n',
+    );
+    const heads = (t: string) => problemsOf({ st: t }).map((p) => p.split(' (a ')[0]!.replace(/ holds .* (on line)/, ' $1'));
+    const expected = [
+      "environments/st.yaml:12:11: apps.web.config.files.redis.conf on line 3 of the value (setting 'requirepass')",
+      "environments/st.yaml:13:19: apps.web.config.files.app.conf on line 2 of the value (setting 'password')",
+      "environments/st.yaml:17:18: apps.web.config.files.app.env on line 2 of the value (setting 'DB_PASSWORD')",
+      "environments/st.yaml:21:5: x-notes[0] on line 2 of the value (setting 'password')",
+    ];
+    expect(heads(text)).toEqual(expected);
+    // the same lines in a file written with CRLF
+    expect(heads(text.replace(/\n/g, '\r\n'))).toEqual(expected);
+    expect(problemsOf({ st: text }).join('\n')).not.toContain('Sup3rS3cretPw');
+  });
+
   it("tells a secret in the repository URL that carries no credentials (a token in its path) to go to the engine's Secret, not to a Secret of the stage", () => {
     const token = SECRET_SAMPLES['github-token']!;
     const text = deliveredStageFile(`{ cluster: nonprod, repository: { url: "https://git.example.com/${token}/app.git" } }`);

@@ -20,6 +20,7 @@ import {
   isSecretAnnotation,
   isSecretField,
   isSecretFlag,
+  isSecretName,
   isSecretParameter,
   isSecretSetting,
   type SecretMatch,
@@ -88,11 +89,18 @@ export interface SecretString {
 /** A setting's name that a message may say: a plain name, no secret. */
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 
+/** Where in a value of several lines its secret is (`placeIn`): the line of the value (from 1) and the setting's name. */
+export interface ValuePlace {
+  readonly valueLine?: number;
+  readonly setting?: string;
+}
+
 /**
  * Where in a value of several lines its secret is: the line (from 1) and the setting's name; nothing
  * for a value of one line, nor for a secret on the first line under no setting (a PEM block, the value whole).
+ * For the checks' findings in dist/ and a stage file's own (lib/stage-secrets.ts) alike.
  */
-function placeIn(value: string, found: SecretMatch): { valueLine?: number; setting?: string } {
+export function placeIn(value: string, found: Pick<SecretMatch, 'index' | 'setting'>): ValuePlace {
   if (!value.includes('\n')) return {};
   let line = 1;
   for (let i = value.indexOf('\n'); i >= 0 && i < found.index; i = value.indexOf('\n', i + 1)) line++;
@@ -100,6 +108,10 @@ function placeIn(value: string, found: SecretMatch): { valueLine?: number; setti
   if (line === 1 && setting === undefined) return {};
   return { valueLine: line, ...(setting !== undefined ? { setting } : {}) };
 }
+
+/** How a message says `placeIn`'s place: ` on line 2 of the value (setting 'requirepass')`; nothing for a value of one line. */
+export const withinValue = (p: ValuePlace) =>
+  p.valueLine === undefined ? '' : ` on line ${p.valueLine} of the value${p.setting !== undefined ? ` (setting '${p.setting}')` : ''}`;
 
 /** Kinds the checks know are not API objects (a kubeconfig): every field name of theirs is judged. */
 const isApiObject = (o: KubeObject) => !(o.apiVersion === 'v1' && o.kind === 'Config');
@@ -117,6 +129,13 @@ function entryName(path: FieldPath, parent: unknown): string | undefined {
   if (path[path.length - 1] !== 'value' || !parent || typeof parent !== 'object') return undefined;
   const name = (parent as { name?: unknown }).name;
   return typeof name === 'string' ? name : undefined;
+}
+
+/** The type of a `{ type: password, value }` entry that holds the value at `path` (a Keycloak realm's user `credentials`), when a secret's name. */
+function credentialType(path: FieldPath, parent: unknown): string | undefined {
+  if (path[path.length - 1] !== 'value' || !parent || typeof parent !== 'object') return undefined;
+  const type = (parent as { type?: unknown }).type;
+  return typeof type === 'string' && isSecretName(type) ? type : undefined;
 }
 
 /**
@@ -231,8 +250,8 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         judge(path, node, String(path[path.length - 1]), false, isSecretAnnotation);
       } else if (isCustomResource(o) && path[0] !== 'metadata') {
         // a parameter of a list by its entry's name (`{ name: db.password, value: ... }`: Argo CD's Helm
-        // `parameters`, Tekton's `params`), any other field by its own
-        const entry = typeof path[path.length - 2] === 'number' ? entryName(path, parent) : undefined;
+        // `parameters`, Tekton's `params`) or a credential's type (`{ type: password, value: ... }`), any other field by its own
+        const entry = typeof path[path.length - 2] === 'number' ? (entryName(path, parent) ?? credentialType(path, parent)) : undefined;
         const field = path[path.length - 1];
         if (entry !== undefined) judge(path, node, entry, false, isSecretParameter);
         else judge(path, node, typeof field === 'string' ? field : undefined, false, isSecretField);

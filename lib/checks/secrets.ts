@@ -23,7 +23,7 @@ import {
   unusedSecretException,
 } from './secret-exceptions.js';
 import { SECRET_KEYS_ANNOTATION } from './references-pods.js';
-import { lastAppliedValues, secretStrings, type SecretString } from './secret-strings.js';
+import { lastAppliedValues, secretStrings, withinValue, type SecretString } from './secret-strings.js';
 
 export { isSecretKey } from '../model/secret-rules.js';
 
@@ -104,10 +104,6 @@ export interface SecretContentOptions {
    */
   readonly written?: boolean;
 }
-
-/** Where in a value of several lines its secret is: ` on line 2 of the value (setting 'requirepass')`; nothing for a value of one line. */
-const withinValue = (s: SecretString) =>
-  s.valueLine === undefined ? '' : ` on line ${s.valueLine} of the value${s.setting !== undefined ? ` (setting '${s.setting}')` : ''}`;
 
 /** The kind of secret a string holds, as an exception names it: its rule's id, or `secret-name`. */
 const kindOf = (s: SecretString) => s.rule?.id ?? SECRET_NAME_KIND;

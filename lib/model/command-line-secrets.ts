@@ -12,13 +12,17 @@ import { NAME } from './secret-shapes.js';
  * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
  * takes no next word), curl (`-u user:password`, `--user`, and the proxy's `-U`, `--proxy-user`;
  * a user alone prompts), redis-cli (`-a <password>`), sshpass and MongoDB's tools (`-p <password>`,
- * `-p<password>`; a mongo tool's `-p` before a flag prompts) and a registry login (`docker login -p
- * <password>`, podman's, nerdctl's, buildah's, skopeo's, oras', `helm registry login`).
+ * `-p<password>`; a mongo tool's `-p` before a flag prompts), a registry login (`docker login -p
+ * <password>`, podman's, nerdctl's, buildah's, skopeo's, oras', `helm registry login`), the JDK's
+ * keytool and jarsigner (`-storepass <password>`, `-keypass`, `-srcstorepass`...; not `-storepass:env
+ * VAR`, a source), and two that take it by its position: `htpasswd -b <file> <user> <password>`
+ * (`-nb <user> <password>`) and MinIO's `mc alias set <alias> <url> <access key> <secret key>`.
  * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
  */
 export const PASSWORD_CLIENTS =
   'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?|curl|redis-cli|sshpass|' +
-  'mongo(?:sh|dump|restore|export|import|stat|top|files)?|(?:docker|podman|nerdctl|buildah|skopeo|oras)[ \\t]+login|helm[ \\t]+registry[ \\t]+login';
+  'mongo(?:sh|dump|restore|export|import|stat|top|files)?|(?:docker|podman|nerdctl|buildah|skopeo|oras)[ \\t]+login|helm[ \\t]+registry[ \\t]+login|' +
+  'keytool|jarsigner|htpasswd|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)';
 
 /** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
 interface ClientFlags {
@@ -32,9 +36,13 @@ const CLIENT_FLAGS = {
   redis: { next: /^-a$/ },
   'dash-p': { joined: /^-p(.+)$/s, next: /^-p$/ },
   login: { joined: /^(?:-p|--password=)(.+)$/s, next: /^-p$/ },
+  keytool: { next: /^-(?:src|dest)?(?:store|key)pass$|^-new$/ },
 } satisfies Record<string, ClientFlags>;
 
-type Client = keyof typeof CLIENT_FLAGS;
+/** Clients that take the password as a word in its place after the other words (`positionalPassword`). */
+type PositionalClient = 'htpasswd' | 'mc';
+
+type Client = keyof typeof CLIENT_FLAGS | PositionalClient;
 
 /** The clients by the name of their program (a registry login by its `login`, after the program's name). */
 const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
@@ -43,6 +51,9 @@ const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
   [/^redis-cli$/, 'redis'],
   [/^(?:sshpass|mongo(?:sh|dump|restore|export|import|stat|top|files)?)$/, 'dash-p'],
   [/^login$/, 'login'],
+  [/^(?:keytool|jarsigner)$/, 'keytool'],
+  [/^htpasswd$/, 'htpasswd'],
+  [/^mc$/, 'mc'],
 ];
 /** The programs whose `login` takes a registry's password (`helm registry login`: the word before `login` is `registry`). */
 const LOGIN_PROGRAMS = /^(?:docker|podman|nerdctl|buildah|skopeo|oras|registry)$/;
@@ -72,7 +83,7 @@ const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
  * `undefined`: none, a prompt (`-p`, `-u admin`, `-p --authenticationDatabase admin`), or a reference
  * the shell or the kubelet expands (`-p"$MYSQL_PWD"`, `-u "admin:$(PASS)"`, `-a "$REDIS_PASSWORD"`).
  */
-function passwordGiven(client: Client, word: string, before: string | undefined): string | undefined {
+function passwordGiven(client: keyof typeof CLIENT_FLAGS, word: string, before: string | undefined): string | undefined {
   let password: string | undefined;
   if (client === 'curl') {
     const credentials =
@@ -84,8 +95,51 @@ function passwordGiven(client: Client, word: string, before: string | undefined)
     password = flags.joined?.exec(word)?.[1];
     if (password === undefined && before !== undefined && flags.next?.test(before) && !word.startsWith('-')) password = word;
   }
-  const p = password === undefined ? '' : unquote(password);
-  return p === '' || p.startsWith('$') ? undefined : p;
+  return given(password);
+}
+
+/** The JDK's own password of its truststore, `cacerts`: published with the JDK, and what it keeps are public certificates. */
+const JDK_TRUSTSTORE_PASSWORD = 'changeit';
+
+/** Whether a keytool command works on the JDK's truststore (`-cacerts`, `-keystore $JAVA_HOME/lib/security/cacerts`), whose password is no secret. */
+const onJdkTruststore = (words: readonly unknown[]) =>
+  words.some((w, i) => w === '-cacerts' || (typeof w === 'string' && /cacerts['"]?$/.test(w) && words[i - 1] === '-keystore'));
+
+/** htpasswd's flags (`-C` bcrypt's cost, `-r` rounds) and mc's (`--api`, `--path`) that take the next word as their value. */
+const POSITIONAL_VALUE_FLAGS: Readonly<Record<PositionalClient, RegExp>> = { htpasswd: /^-[Cr]$/, mc: /^--(?:api|path)$/ };
+
+/**
+ * The index in `words` of the password that a client taking it by its position (`words[at]`) is
+ * given, or -1: htpasswd's third word after its flags (`-b <file> <user> <password>`), its second with
+ * `-n` (`-nb <user> <password>`), only with `-b` (it prompts otherwise), not deleting (`-D`) nor reading
+ * standard input (`-i`); mc's fourth after `alias set` or `config host add` (`<alias> <url> <access key> <secret key>`).
+ */
+function positionalPassword(client: PositionalClient, words: readonly unknown[], at: number): number {
+  let from = at + 1;
+  if (client === 'mc') {
+    if (words[at + 1] === 'alias' && words[at + 2] === 'set') from = at + 3;
+    else if (words[at + 1] === 'config' && words[at + 2] === 'host' && words[at + 3] === 'add') from = at + 4;
+    else return -1;
+  }
+  const positions: number[] = [];
+  let flags = '';
+  for (let i = from; i < words.length; i++) {
+    const w = words[i];
+    if (typeof w === 'string' && w.length > 1 && w.startsWith('-') && positions.length === 0) {
+      if (!w.startsWith('--')) flags += w.slice(1);
+      if (POSITIONAL_VALUE_FLAGS[client].test(w)) i++;
+    } else positions.push(i);
+  }
+  const place = client === 'mc' ? 3 : flags.includes('b') && !/[Di]/.test(flags) ? (flags.includes('n') ? 1 : 2) : -1;
+  return place >= 0 && place < positions.length ? positions[place]! : -1;
+}
+
+const isPositional = (client: Client): client is PositionalClient => client === 'htpasswd' || client === 'mc';
+
+/** A password as given (quotes aside), or `undefined` for none or a reference the shell expands (`"$PW"`, `$(cat /run/pw)`). */
+function given(word: unknown): string | undefined {
+  const p = typeof word === 'string' ? unquote(word) : '';
+  return p === '' || /^['"]?[$`]/.test(p) ? undefined : p;
 }
 
 /** Whether a command's words (the client's name first; a registry login's program, then `login`) give the client a password. */
@@ -94,7 +148,11 @@ export function commandPassword(words: readonly string[]): boolean {
   const at = [0, 1, 2].find((i) => clientAt(words, i) !== undefined);
   const client = at === undefined ? undefined : clientAt(words, at);
   if (at === undefined || !client) return false;
-  for (let i = at + 1; i < words.length; i++) if (passwordGiven(client, words[i]!, words[i - 1]) !== undefined) return true;
+  if (isPositional(client)) return given(words[positionalPassword(client, words, at)]) !== undefined;
+  for (let i = at + 1; i < words.length; i++) {
+    const password = passwordGiven(client, words[i]!, words[i - 1]);
+    if (password !== undefined && !(password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words))) return true;
+  }
   return false;
 }
 
@@ -173,8 +231,8 @@ function firstClient(argv: readonly unknown[]): number {
 
 /**
  * The password that the entry `index` of a `command` or `args` list gives a client named before it
- * (`[mysql, -uroot, -phunter2]`, `[curl, -u, admin:hunter2, ...]`), or, for an args list, named in
- * `command()` (the container's command); `undefined` when it gives none.
+ * (`[mysql, -uroot, -phunter2]`, `[curl, -u, admin:hunter2, ...]`, `[htpasswd, -Bbn, admin, hunter2]`), or,
+ * for an args list, named in `command()` (the container's command); `undefined` when it gives none.
  */
 export function clientPassword(
   argv: readonly unknown[],
@@ -183,14 +241,41 @@ export function clientPassword(
 ): string | undefined {
   const entry = argv[index];
   const before = argv[index - 1];
-  // one test for most entries: a password is given in a flag (`-p...`, `--user=...`) or after one (`-u`)
-  if (typeof entry !== 'string' || (entry.charCodeAt(0) !== 45 && (typeof before !== 'string' || before.charCodeAt(0) !== 45)))
-    return undefined;
+  if (typeof entry !== 'string') return undefined;
+  // one test for most entries: a password is given in a flag (`-p...`, `--user=...`) or after one (`-u`), or by a
+  // client that takes it by its position, known once per list
+  const flagged = entry.charCodeAt(0) === 45 || (typeof before === 'string' && before.charCodeAt(0) === 45);
+  const positional = positionalEntry(argv, command);
+  if (positional >= 0) return positional === index ? given(entry) : undefined;
+  if (!flagged) return undefined;
   const at = firstClient(argv);
   let client = at >= 0 && at < index ? clientAt(argv, at) : undefined;
+  let words = argv;
   if (!client) {
     const list = command?.();
     client = list && list !== argv && firstClient(list) >= 0 ? clientAt(list, firstClient(list)) : undefined;
+    if (list) words = [...list, ...argv];
   }
-  return client && passwordGiven(client, entry, typeof before === 'string' ? before : undefined);
+  if (!client || isPositional(client)) return undefined;
+  const password = passwordGiven(client, entry, typeof before === 'string' ? before : undefined);
+  return password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words) ? undefined : password;
+}
+
+/** For each command or args list, the index of the entry that is a positional client's password (-1: none), found once. */
+const positionalEntries = new WeakMap<readonly unknown[], number>();
+
+/** The index in `argv` of a positional client's password (`htpasswd -nb user <password>`), its client in `argv` or in `command()` before it; -1 for none. */
+function positionalEntry(argv: readonly unknown[], command?: () => readonly unknown[] | undefined): number {
+  let found = positionalEntries.get(argv);
+  if (found === undefined) {
+    found = -1;
+    const at = firstClient(argv);
+    const list = at < 0 ? command?.() : undefined;
+    const words = list && list !== argv && firstClient(list) >= 0 ? [...list, ...argv] : argv;
+    const from = words === argv ? at : firstClient(list!);
+    const client = from >= 0 ? clientAt(words, from) : undefined;
+    if (client && isPositional(client)) found = positionalPassword(client, words, from) - (words.length - argv.length);
+    positionalEntries.set(argv, found);
+  }
+  return found;
 }

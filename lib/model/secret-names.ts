@@ -239,7 +239,11 @@ const FIELD_KEY_QUALIFIERS: ReadonlySet<string> = new Set([...KEY_QUALIFIERS].fi
  * authors name fields that refer to a Secret otherwise (`passwordSecret`, `tokenSecretRef`, `secretKey`).
  */
 export function isSecretField(name: string, value: string): boolean {
-  return endsInSecretWord(words(name), FIELD_KEY_QUALIFIERS) && !isTemplated(value) && !PATH(value.trim()) && isSecretSetting(name, value);
+  const w = words(name);
+  // a field ending in `secret` names a Secret (`secret: basic-auth`, Traefik's), unless its value is random letters and
+  // digits, no name of words: a client's secret (a Keycloak realm's `clients[].secret`, `clientSecret`), as for a parameter
+  const named = endsInSecretWord(w, FIELD_KEY_QUALIFIERS) || (w[w.length - 1] === 'secret' && !NAME(value.trim()));
+  return named && !isTemplated(value) && !PATH(value.trim()) && isSecretSetting(name, value);
 }
 
 /** Whether a parameter's name ends in words that say its value is a Secret's name or key (`docker-password-secret`, `GITHUB_TOKEN_SECRET_KEY`, `tokenSecretName`). */

@@ -119,6 +119,17 @@ export const SECRET_RULES: readonly SecretRule[] = [
     },
   },
   {
+    id: 'oracle-credentials',
+    description: 'an Oracle user and password (user/password@//host:1521/service, jdbc:oracle:thin:user/password@...)',
+    // Oracle's connect strings put the password after a `/`: in a JDBC URL (`jdbc:oracle:thin:scott/tiger@host:1521:SID`,
+    // any connect descriptor after it), or before an Easy Connect address (`@//host`, `@host:1521/service`,
+    // `@host:1521:SID`, `@(DESCRIPTION=...)`) in sqlplus' or a driver's string. A user starts where no
+    // path, address or user character is before it (not `team/app@sha256:...`, `@scope/pkg@1.2.3`, a URL's path)
+    pattern:
+      /jdbc:oracle:[a-z0-9]+:([A-Za-z][\w$#]*)\/([^\s/@'"]+)@|(?<![\w$#./@:-])([A-Za-z][\w$#]*)\/([^\s/@'"]+)@(?:\/\/|\(DESCRIPTION|[A-Za-z0-9][\w.-]*:[0-9]{1,5}[/:][A-Za-z])/gi,
+    accept: (_s, m) => secretSetting('password', m[2] ?? m[4]!),
+  },
+  {
     id: 'url-parameter',
     description: 'a URL with a secret in its query string (?token=..., &password=...)',
     // a parameter named like a secret (`?access_token=`, `&api_key=`), or a signed URL's signature
@@ -185,7 +196,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'command-password',
-    description: 'a password on a command line (mysql -p<password>, curl -u user:password)',
+    description:
+      'a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set)',
     // a client's name, as a word of its own, then the rest of its command (to a line break, `;`, `|`
     // or `&`): each command is read once, and judged word by word (`passwordGiven`)
     // (not a host of that name, `psql -h mysql -p5432`: only the blanks just before a name are read again)
@@ -193,6 +205,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: (s) => commandPassword(s.split(/\s+/)),
   },
   ...SETTING_RULES,
+  {
+    id: 'password-hash',
+    description: "a password hash (htpasswd's $apr1$ or {SHA}, bcrypt's $2y$, crypt's $6$, argon2), which is cracked offline",
+    // an htpasswd file, Prometheus' or Traefik's basic-auth users, a shadow line: not the password, but a
+    // weak one is found from its hash, offline and at leisure, as from the SHA-512 crypt and bcrypt hashes that
+    // the randomness rule found before (an apr1 hash's 22 characters are too few for it). Read from each `$` or `{`
+    pattern:
+      /(?<![A-Za-z0-9./$])(?:\$(?:apr1|1|5|6)\$(?:rounds=[0-9]+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{22,86}|\$2[abxy]?\$[0-9]{2}\$[./0-9A-Za-z]{53}|\$y\$[./0-9A-Za-z]+\$[./0-9A-Za-z]+\$[./0-9A-Za-z]{43}|\$argon2(?:id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]{16,}|\{S?SHA\}[A-Za-z0-9+/]{27,}={0,2})(?![./0-9A-Za-z])/g,
+  },
   {
     id: 'aws-secret-access-key',
     description: 'an AWS secret access key (40 characters of base64)',
@@ -288,7 +309,7 @@ export interface SecretMatch {
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login/i;
+  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [

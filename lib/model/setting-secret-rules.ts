@@ -126,8 +126,15 @@ function settingOf(m: RegExpExecArray): string | undefined {
     return secretSetting(m[5], text.trim()) ? m[5] : settingWithin(text, 1);
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
-  return secretSetting(m[1]!, value) ? m[1] : settingWithin(value, m[4] === undefined ? 1 : 2);
+  const name = nameOf(m);
+  return secretSetting(name, value) ? name : settingWithin(value, m[4] === undefined ? 1 : 2);
 }
+
+/**
+ * The name of a setting written as text (group 1 of `SETTING_TEXT`'s form): a JVM option's without its
+ * `-D` (`-Ddb.password=...` sets `db.password`, which messages name, not `Ddb.password`).
+ */
+const nameOf = (m: RegExpExecArray) => (/^-D[a-z]/.test(m[0]) ? m[1]!.slice(1) : m[1]!);
 
 /**
  * The name of a secret setting written within `text`, a value: read once, and a quoted value within
@@ -140,7 +147,7 @@ function settingWithin(text: string, depth: number): string | undefined {
   if (!/[:=]/.test(text)) return undefined;
   for (const m of text.matchAll(SETTING_TEXT)) {
     const value = m[2] ?? m[3] ?? m[4] ?? '';
-    if (secretSetting(m[1]!, value)) return m[1];
+    if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;
     if (within !== undefined) return within;
   }

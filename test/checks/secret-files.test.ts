@@ -23,20 +23,23 @@ function problemsOf(name: string): string[] {
 const NAMED = 'holds a setting with a secret\'s name and its value (password=..., "token": "...", --db-password=...)';
 
 describe('credentials in config files and annotations', () => {
-  it("refuses each in a stage file at its setting's file:line:col, with the fix, without printing it", () => {
+  it("refuses each in a stage file at its setting's file:line:col (in a block scalar, its line's), with the line of the value, without printing it", () => {
     const problems = problemsOf('secret-files.yaml');
+    const within = (line: number, setting: string) => ` on line ${line} of the value (setting '${setting}')`;
     expect(problems.map((p) => p.replace(/ \(a \d+-character value, hidden\)[\s\S]*/, ''))).toEqual([
-      "environments/st.yaml:9:50: apps.web.podAnnotations.vault.example.com/token holds the value of 'vault.example.com/token', whose name says it is secret",
-      "environments/st.yaml:13:45: apps.web.ingress.annotations.example.com/api-key holds the value of 'example.com/api-key', whose name says it is secret",
-      'environments/st.yaml:17:17: apps.web.config.files..netrc holds a password in a .netrc entry (machine <host> login <user> password <password>)',
-      'environments/st.yaml:18:18: apps.web.config.files..pgpass holds a password in a .pgpass line (host:port:database:user:password)',
-      `environments/st.yaml:19:17: apps.web.config.files..npmrc ${NAMED}`,
-      `environments/st.yaml:20:18: apps.web.config.files..pypirc ${NAMED}`,
-      `environments/st.yaml:21:18: apps.web.config.files.app.env ${NAMED}`,
-      `environments/st.yaml:22:19: apps.web.config.files.app.yaml ${NAMED}`,
-      `environments/st.yaml:23:22: apps.web.config.files.config.json ${NAMED}`,
-      `environments/st.yaml:24:22: apps.web.config.files.credentials ${NAMED}`,
-      `environments/st.yaml:25:21: apps.web.config.files.kubeconfig ${NAMED}`,
+      "environments/st.yaml:10:50: apps.web.podAnnotations.vault.example.com/token holds the value of 'vault.example.com/token', whose name says it is secret",
+      "environments/st.yaml:14:45: apps.web.ingress.annotations.example.com/api-key holds the value of 'example.com/api-key', whose name says it is secret",
+      'environments/st.yaml:18:17: apps.web.config.files..netrc holds a password in a .netrc entry (machine <host> login <user> password <password>)',
+      'environments/st.yaml:19:18: apps.web.config.files..pgpass holds a password in a .pgpass line (host:port:database:user:password)',
+      // a quoted value's lines are no lines of the file: the value's start, and the line of the value
+      `environments/st.yaml:20:17: apps.web.config.files..npmrc ${NAMED}${within(1, '_authToken')}`,
+      `environments/st.yaml:21:18: apps.web.config.files..pypirc ${NAMED}${within(3, 'password')}`,
+      `environments/st.yaml:22:18: apps.web.config.files.app.env ${NAMED}${within(2, 'DB_PASSWORD')}`,
+      // a block scalar's are: the file's line of the secret, where its text starts
+      `environments/st.yaml:26:13: apps.web.config.files.app.yaml ${NAMED}${within(3, 'password')}`,
+      `environments/st.yaml:27:22: apps.web.config.files.config.json ${NAMED}`,
+      `environments/st.yaml:28:22: apps.web.config.files.credentials ${NAMED}${within(2, 'aws_secret_access_key')}`,
+      `environments/st.yaml:33:17: apps.web.config.files.kubeconfig ${NAMED}${within(4, 'token')}`,
     ]);
     for (const p of problems) expect(p).toMatch(/\n {2}hint: put it in a Secret: .* under secrets\.allow$/);
     for (const secret of CREDENTIALS) expect(problems.join('\n')).not.toContain(secret);

@@ -25,6 +25,9 @@ function refused(text: string): string[] {
   }
 }
 
+const COMMAND_PASSWORD =
+  'a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set)';
+
 describe('secret values of a service app', () => {
   it("refuses a password in an env var named like REDIS_AUTH, AUTH or DB_AUTH, at its setting (the stack, by the screen's rule), without printing it", () => {
     const problems = refused(service('env: { REDIS_AUTH: hunter2u, AUTH: hunter3u, DB_AUTH: hunter4u }'));
@@ -52,14 +55,29 @@ describe('secret values of a service app', () => {
 
   it("refuses a password given to mysql's -p or curl's -u in a command or its args, at its setting", () => {
     expect(refused(service("command: ['sh', '-c', 'mysql -uroot -phunter2k db']"))).toEqual([
-      'environments/svc.yaml:5:27: apps.api.command[2] holds a password on a command line (mysql -p<password>, curl -u user:password)',
+      'environments/svc.yaml:5:27: apps.api.command[2] holds a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set)',
     ]);
     expect(refused(service('command: [mysql]', "args: ['-phunter2k']"))).toEqual([
-      'environments/svc.yaml:6:12: apps.api.args[0] holds a password on a command line (mysql -p<password>, curl -u user:password)',
+      'environments/svc.yaml:6:12: apps.api.args[0] holds a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set)',
     ]);
     expect(refused(service("command: ['sh', '-c', 'curl -u admin:hunter1w http://x']"))).toEqual([
-      'environments/svc.yaml:5:27: apps.api.command[2] holds a password on a command line (mysql -p<password>, curl -u user:password)',
+      'environments/svc.yaml:5:27: apps.api.command[2] holds a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set)',
     ]);
+  });
+
+  it("refuses a password given by its position (htpasswd, mc) or to keytool, in a command or its args, at its setting; not the JDK truststore's changeit", () => {
+    const holds = (at: string) => `environments/svc.yaml:${at} holds ${COMMAND_PASSWORD}`;
+    expect(refused(service('command: [htpasswd]', "args: ['-Bbn', 'admin', 'hunter2k']"))).toEqual([holds('6:29: apps.api.args[2]')]);
+    expect(refused(service("command: [mc, alias, set, minio, 'http://minio:9000', minioadmin, 'minio-Secret123']"))).toEqual([
+      holds('5:71: apps.api.command[6]'),
+    ]);
+    expect(refused(service("command: [keytool, -importcert, -keystore, /tmp/ts.p12, -storepass, 'hunter2k']"))).toEqual([
+      holds('5:73: apps.api.command[5]'),
+    ]);
+    expect(
+      refused(service('command: [keytool]', 'args: [-importcert, -cacerts, -storepass, changeit, -noprompt, -file, /certs/ca.crt]')),
+    ).toEqual([]);
+    expect(refused(service('command: [htpasswd]', "args: ['-Bbn', 'admin', '$(ADMIN_PASSWORD)']"))).toEqual([]);
   });
 
   it("says how a service app's setting goes into a Secret: the app's secrets:, not demoapp's database.secret.keys alone", () => {
@@ -88,7 +106,7 @@ describe('secret values of a service app', () => {
       `environments/svc.yaml:5:32: apps.api.config.files.db.xml ${holds} (password=..., "token": "...", --db-password=...)`,
     ]);
     expect(refused(files('my.ini', '[client]\nuser = app\npass = hunter2e\n'))).toEqual([
-      `environments/svc.yaml:5:32: apps.api.config.files.my.ini ${holds} (password=..., "token": "...", --db-password=...)`,
+      `environments/svc.yaml:5:32: apps.api.config.files.my.ini ${holds} (password=..., "token": "...", --db-password=...) on line 3 of the value (setting 'pass')`,
     ]);
     expect(refused(files('db.xml', '<db><user>app</user><password>$(DB_PASSWORD)</password><secretName>db</secretName></db>'))).toEqual([]);
   });

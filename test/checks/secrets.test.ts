@@ -143,6 +143,34 @@ describe('secret values in objects', () => {
     ).toEqual([]);
     // ... but a parameter whose value is a password is one, whatever its name says
     expect(pipelineRun([{ name: 'docker-password-secret', value: 'Hunter2kq9!' }])).toEqual(['spec.params[0].value: secrets/key-name']);
+    // a Keycloak realm import: a client's secret of random letters and digits, a user's { type: password, value };
+    // a field named secret whose value is a name of words names a Secret (Traefik's basicAuth.secret)
+    const realm = {
+      clients: [
+        { clientId: 'web', secret: 'kR3x9LmQ2pVw7ZtN' },
+        { clientId: 'api', secret: '**********' },
+      ],
+      users: [{ username: 'admin', credentials: [{ type: 'password', value: 'Adm1nPass!', temporary: false }] }],
+    };
+    expect(resource('k8s.keycloak.org/v2alpha1', 'KeycloakRealmImport', { keycloakCRName: 'kc', realm })).toEqual([
+      'spec.realm.clients[0].secret: secrets/key-name',
+      'spec.realm.users[0].credentials[0].value: secrets/key-name',
+    ]);
+    expect(resource('traefik.io/v1alpha1', 'Middleware', { basicAuth: { secret: 'basic-auth-users' } })).toEqual([]);
+    expect(
+      resource('k8s.keycloak.org/v2alpha1', 'KeycloakRealmImport', {
+        realm: {
+          users: [
+            {
+              credentials: [
+                { type: 'otp', value: 'x' },
+                { type: 'password', value: '$(ADMIN_PASSWORD)' },
+              ],
+            },
+          ],
+        },
+      }),
+    ).toEqual([]);
     // Kubernetes' own kinds keep their field names unjudged, in every group of theirs (isCustomGroup)
     expect(resource('apps/v1', 'Deployment', { password: 'hunter2kq' })).toEqual([]);
     expect(resource('extensions/v1beta1', 'Ingress', { password: 'hunter2kq' })).toEqual([]);

@@ -38,6 +38,8 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'netrc-password': 'machine git.example.com\n  login deploy\n  password S3cr3tP4ssw0rd!\n',
   'pgpass-password': 'db.example.com:5432:shop:app:S3cr3tP4ssw0rd!\n',
   'keyed-setting': '<appSettings><add key="DbPassword" value="S3cr3tP4ssw0rd!"/></appSettings>',
+  'oracle-credentials': 'sqlplus -s scott/Tiger123@//db.example.com:1521/ORCLPDB1 @report.sql',
+  'password-hash': 'admin:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/',
   'aws-secret-access-key': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   'high-entropy': 'q8ZrT3vX0pLm2Nk7Yb4Wc9Fh1Jd6Gs5Ae8Ru0Tz3Iv',
 };

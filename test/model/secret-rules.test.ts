@@ -79,6 +79,78 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a password given by its position to htpasswd and mc, or to keytool's and jarsigner's -storepass and -keypass; not the JDK truststore's changeit", () => {
+    expectRule(
+      'command-password',
+      [
+        'htpasswd -b /etc/nginx/.htpasswd admin hunter2k',
+        'htpasswd -bc /etc/nginx/.htpasswd admin hunter2k',
+        'sh -c "htpasswd -nbB -C 10 admin hunter2k > /auth/htpasswd"',
+        'mc alias set minio http://minio:9000 minioadmin minio-Secret123',
+        'mc config host add s3 https://s3.example.com AKIAXX hunter2k --api S3v4',
+        'keytool -importcert -keystore /tmp/ts.jks -storepass hunter2k -noprompt -file ca.crt',
+        'keytool -genkeypair -keystore ks.p12 -keypass hunter2k -storepass:env KS_PASSWORD',
+        // the default of every other keystore is a password all the same (KC_HTTPS_KEY_STORE_PASSWORD: changeit is refused)
+        'keytool -genkeypair -keystore ks.p12 -storepass changeit',
+        'jarsigner -keystore ks.jks -storepass hunter2k app.jar signer',
+      ],
+      [
+        'keytool -import -cacerts -storepass changeit -noprompt -file /certs/ca.crt',
+        'keytool -import -keystore $JAVA_HOME/lib/security/cacerts -storepass changeit -noprompt -file ca.crt',
+        'keytool -importcert -keystore /tmp/ts.jks -storepass:env STOREPASS -noprompt -file ca.crt',
+        'keytool -importcert -keystore /tmp/ts.jks -storepass "$STOREPASS" -noprompt -file ca.crt',
+        'htpasswd -c /etc/nginx/.htpasswd admin; htpasswd -nB admin; htpasswd -D /etc/nginx/.htpasswd admin',
+        'htpasswd -ib /etc/nginx/.htpasswd admin < /run/pw',
+        'htpasswd -nb admin "$ADMIN_PASSWORD"',
+        'htpasswd -Bbn admin "$(cat /run/secrets/pw)" > /auth/htpasswd',
+        'mc alias set minio http://minio:9000',
+        'mc alias set minio http://minio:9000 "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"',
+        'mc alias list; mc cp file.txt minio/bucket/file with many more words',
+      ],
+    );
+  });
+
+  it('find a password hash of htpasswd, bcrypt, crypt or argon2 (a weak password is found from it offline), and leave $1 and the like alone', () => {
+    expectRule(
+      'password-hash',
+      [
+        'admin:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n',
+        // Traefik's basicAuth users, Prometheus' web config: bcrypt, which the randomness rule found before under its own name
+        'users: ["test:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"]',
+        'basic_auth_users:\n  admin: $2y$10$X0h1gDsPszWURQaxFh.zoubFi6DXncSjhoQNJgRrnGs7EsimhC7zG\n',
+        'root:$6$rounds=5000$saltsalt$Jz9vH6o3S7Wc5F1lq8V0xM2bY4aN6eK3dR7tP9uQ1wE5rT8yU0iO2pA4sD6fG8hJ0kL2zX4cV6bN8mQ0wE2rT.:19000:0:99999:7:::',
+        'admin:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=',
+        'hash: $argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$Zm9vYmFyYmF6cXV4cXV1eHh5eno',
+      ],
+      [
+        'relabel: { replacement: "$1:$2", regex: "(.*);(.*)" }',
+        'sed -e "s/a/$1$2/" && echo "$1$HOME/x"',
+        'htpasswd uses {SHA} or $apr1$ hashes',
+      ],
+    );
+  });
+
+  it("find an Oracle user's password in a JDBC URL or before an Easy Connect address, and leave digests, packages and paths alone", () => {
+    expectRule(
+      'oracle-credentials',
+      [
+        'jdbc:oracle:thin:scott/tiger@db.example.com:1521:ORCL',
+        'spring.datasource.url=jdbc:oracle:thin:scott/Tiger123@//db:1521/ORCL',
+        'jdbc:oracle:thin:app/S3cret@(DESCRIPTION=(ADDRESS=(HOST=db)(PORT=1521)))',
+        'sqlplus -s scott/tiger@//db:1521/ORCL @report.sql',
+        'conn = cx_Oracle.connect("scott/tiger@db:1521/orclpdb1")',
+      ],
+      [
+        'image: library/nginx@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+        'npm i @scope/pkg@1.2.3; git log origin/main@{1}',
+        'https://example.com/team/app@host:8080/x',
+        'jdbc:oracle:thin:scott/$(DB_PASSWORD)@db:1521:ORCL',
+        'jdbc:oracle:thin:@//db:1521/ORCL',
+        'sqlplus / as sysdba; sqlplus scott@//db:1521/ORCL',
+      ],
+    );
+  });
+
   it('find a secret setting in an XML, INI or properties file: an element, an attribute, pass, pwd, secret', () => {
     for (const file of [
       '<config><db><password>hunter2b</password></db></config>',
@@ -311,7 +383,13 @@ describe('the secret rules', () => {
         '<jvmArgs>-Xmx1g -Dfile.encoding=UTF-8</jvmArgs>',
       ],
     );
-    expect(detectSecret('JAVA_OPTS="-Xms1g -Ddb.password=hunter2k"')?.setting).toBe('Ddb.password');
+    // a JVM option's setting is named without its -D
+    for (const text of [
+      'JAVA_OPTS="-Xms1g -Ddb.password=hunter2k"',
+      'java -Ddb.password=hunter2k -jar app.jar',
+      '<jvmArgs>-Ddb.password=hunter2k</jvmArgs>',
+    ])
+      expect(detectSecret(text)?.setting, text).toBe('db.password');
   });
 
   it("take a path under a secret's name for where the secret is kept, not the secret (kubectl's --from-file=password=/tmp/pw)", () => {
@@ -462,12 +540,26 @@ describe('the secret rules', () => {
       ['<a key="password"><![CDATA[', '<entry key="token">x', 'machine a login b ', 'default account ', 'h:5432:d:u:', 'h:1:d:u:$P\n'],
     ],
     ['escapes, flags, spaced settings, blocks and users', ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c']],
+    [
+      'password hashes and Oracle users',
+      ['$y$a', ' $1$ab$', '{SSHA}', ' $argon2id$v=1$m=1,t=1,p=1$a', ',a/b', ' a/b@', 'jdbc:oracle:thin:a/'],
+    ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
 
-  it("read 8 MiB of settings within settings' values and of registry logins' and redis-cli's command lines in one pass", () => {
-    const units = ['x="a=', 'a=\'b="c=', '--a=b=', 'docker login -p -', 'redis-cli -a -', 'helm registry '];
+  it("read 8 MiB of settings within settings' values and of registry logins', redis-cli's, htpasswd's, mc's and keytool's command lines in one pass", () => {
+    const units = [
+      'x="a=',
+      'a=\'b="c=',
+      '--a=b=',
+      'docker login -p -',
+      'redis-cli -a -',
+      'helm registry ',
+      'htpasswd -b $',
+      'mc alias set ',
+      'keytool -storepass $',
+    ];
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
   });
 
