@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
+import { edgeChangeLines } from '../edge/changes.js';
 import {
   clusterMoves,
   declaredClusters,
@@ -36,7 +37,8 @@ hash as <hash>, so what is shown is what really differs.
 
 With one stage: shows what its stage file and the stacks would change in dist/<stage> (as it is
 on disk, i.e. as committed unless you ran synth since), as npm run synth would write it (a config
-object whose content hash changed is compared with the one it replaces, its data field by field); with a
+object whose content hash changed is compared with the one it replaces, its data field by field), then
+the lines that change in its edge files (dist/<stage>/edge/: haproxy.cfg, keepalived-*.conf); with a
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
 own, and those it shares with the other stages its engine delivers. A stage whose file was removed
 while dist/<stage> is still there: every object of it as leaving, and the kubectl delete command
@@ -143,6 +145,9 @@ export const command: Command<Record<string, never>> = {
     const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
+    // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
+    const edge = edgeChangeLines(stageTree, compiled?.tree.get(stage) ?? new Map());
+    if (edge.length) io.stdout.write(`${edge.map((l) => (l.startsWith(' ') ? l : `${DIST_DIR}/${stage}/${l}`)).join('\n')}\n`);
     const command = removed === undefined ? undefined : deleteCommand(stage, removed);
     const holding = command ? stagesHolding(project, removed!) : [];
     // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for
