@@ -25,7 +25,7 @@ import { ENVIRONMENTS_DIR } from './digests.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, openProject, readStageTree, removedStages, requireStages, stagesHolding } from './project.js';
 import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
-import { keptByHolding, removedHoldings } from './removed-stage.js';
+import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
@@ -42,7 +42,8 @@ the lines that change in its edge files (dist/<stage>/edge/: haproxy.cfg, keepal
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
 own, and those it shares with the other stages its engine delivers. A stage whose file was removed
 while dist/<stage> is still there: every object of it as leaving, and the kubectl delete command
-that removes them from its cluster (no prune command of the stage will run again).
+that removes them from its cluster (no prune command of the stage will run again), and, when it had an
+edge, what to do on its edge machines, which keep running its haproxy.cfg.
 
 Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file compared has a
 problem (another stage's, which keeps the delivery objects from being planned, is a warning).
@@ -146,8 +147,8 @@ export const command: Command<Record<string, never>> = {
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
     // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
-    const edge = edgeChangeLines(stageTree, compiled?.tree.get(stage) ?? new Map());
-    if (edge.length) io.stdout.write(`${edge.map((l) => (l.startsWith(' ') ? l : `${DIST_DIR}/${stage}/${l}`)).join('\n')}\n`);
+    const edgeLines = edgeChangeLines(stageTree, compiled?.tree.get(stage) ?? new Map());
+    if (edgeLines.length) io.stdout.write(`${edgeLines.map((l) => (l.startsWith(' ') ? l : `${DIST_DIR}/${stage}/${l}`)).join('\n')}\n`);
     const command = removed === undefined ? undefined : deleteCommand(stage, removed);
     const holding = command ? stagesHolding(project, removed!) : [];
     // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for
@@ -167,6 +168,8 @@ export const command: Command<Record<string, never>> = {
     const tree = compiled?.tree ?? (holding.length ? compiledQuietly(project, holding) : undefined);
     const data = command && deletedData(removed!, removedHoldings(project, stage, removed!), keptByHolding(project, holding, tree));
     if (data) io.stdout.write(`${data}\n`);
+    const edge = removed === undefined ? undefined : removedEdgeLine(project, stage);
+    if (edge) io.stdout.write(`${edge}\n`);
     if (notCompared) io.stderr.write(`${printProblem(notCompared, useColor(io))}\n`);
     if (!compiled || !delivers || notCompared) return ExitCode.ok;
     // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's
