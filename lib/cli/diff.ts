@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
 import { edgeChangeLines } from '../edge/changes.js';
+import { objectsIn } from '../live-edits.js';
 import {
   clusterMoves,
   declaredClusters,
@@ -40,7 +41,8 @@ on disk, i.e. as committed unless you ran synth since), as npm run synth would w
 object whose content hash changed is compared with the one it replaces, its data field by field), then
 the lines that change in its edge files (dist/<stage>/edge/: haproxy.cfg, keepalived-*.conf); with a
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
-own, and those it shares with the other stages its engine delivers. A stage whose file was removed
+own, those it shares with the other stages its engine delivers, and another stage's Flux Kustomization
+that starts or stops waiting for it (dependsOn). A stage whose file was removed
 while dist/<stage> is still there: every object of it as leaving, and the kubectl delete command
 that removes them from its cluster (no prune command of the stage will run again), and, when it had an
 edge, what to do on its edge machines, which keep running its haproxy.cfg.
@@ -59,8 +61,10 @@ ${EXIT_CODES_HELP}`;
  * for each engine that delivers it (in either), its own file, which holds its Application or
  * Kustomization, and the files that no stage owns, which hold what every stage the engine delivers
  * shares (the AppProject its Application belongs to, the GitRepository its Kustomization reads);
- * not the other stages' files. Files are named as lib/delivery/index.ts lays them out
- * (`deliveryObjects`: `00-<project>.yaml`, `10-<stage>.yaml`).
+ * of the other stages' files, only those whose Kustomization starts or stops waiting for `stage`'s
+ * (Flux `dependsOn`): what `stage`'s delivery does to them (paused or moved to another engine, it
+ * is waited for no more), which synth announces too. Files are named as
+ * lib/delivery/index.ts lays them out (`deliveryObjects`: `00-<project>.yaml`, `10-<stage>.yaml`).
  */
 export function deliveryOf(stage: string, before: FileTree, after: FileTree): [FileTree, FileTree] {
   const stageFile = /^([^/]+)\/10-(.+)\.yaml$/;
@@ -70,9 +74,21 @@ export function deliveryOf(stage: string, before: FileTree, after: FileTree): [F
       return m && m[2] === stage ? [m[1]] : [];
     }),
   );
+  // the Kustomization of the stage `other` (named `<project>-<other>`) waits for `stage`'s (`<project>-<stage>`)
+  const waitsForStage = (other: string, text: string | undefined) =>
+    objectsIn(text).some((o) => {
+      const name = o.metadata.name ?? '';
+      if (o.kind !== 'Kustomization' || !name.endsWith(`-${other}`)) return false;
+      const dependsOn = (o.spec as { dependsOn?: { name?: string }[] } | undefined)?.dependsOn ?? [];
+      return dependsOn.some((d) => d.name === `${name.slice(0, -other.length)}${stage}`);
+    });
   const concerns = (path: string) => {
     const m = stageFile.exec(path);
-    return engines.has(path.split('/')[0]) && (!m || m[2] === stage);
+    if (!engines.has(path.split('/')[0])) return false;
+    if (!m || m[2] === stage) return true;
+    // (one that starts or stops waiting for it: another stage's own change, or its file new or gone, is not this stage's doing)
+    const [old, now] = [before.get(path), after.get(path)];
+    return old !== undefined && now !== undefined && waitsForStage(m[2], old) !== waitsForStage(m[2], now);
   };
   const pick = (tree: FileTree) => new Map([...tree].filter(([path]) => concerns(path)));
   return [pick(before), pick(after)];
