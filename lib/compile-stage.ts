@@ -77,6 +77,8 @@ export interface StageSource {
    * @default - the stage file is read whole
    */
   readonly entries?: StageEntryStore;
+  /** The names of the project's stage files, for the hint of a stage file misnamed (lib/config/names.ts). @default [] */
+  readonly stages?: readonly string[];
 }
 
 /** What a stage file declares across stages. */
@@ -89,8 +91,8 @@ export interface StageDeclarations {
 }
 
 /** Step 1: a stage file, loaded and validated against the schema and the stacks' refine rules. */
-export function loadStage({ text, file, entries }: StageSource) {
-  return stageLoader().load(text, file, { entries });
+export function loadStage({ text, file, entries, stages }: StageSource) {
+  return stageLoader().load(text, file, { entries, stages });
 }
 
 /**

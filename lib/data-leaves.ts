@@ -42,8 +42,16 @@ const KEPT_FROM_PRUNE: Readonly<Record<Engine, string>> = {
 function beforePushing(pruner: Engine | undefined, objects: readonly string[]): string {
   if (!pruner) return '';
   const annotate = objects.map((o) => `kubectl annotate ${o} ${KEPT_FROM_PRUNE[pruner]}`).join('; ');
-  return `${pruner === 'argocd' ? 'Argo CD' : 'Flux'} prunes it as soon as the commit syncs, so before pushing, keep it from the prune (${annotate}), or write delivery: { sync: { prune: false } } in that commit; then `;
+  return `${engineName(pruner)} prunes it as soon as the commit syncs, so before pushing, keep it from the prune (${annotate}), or write delivery: { sync: { prune: false } } in that commit; then `;
 }
+
+const engineName = (engine: Engine) => (engine === 'argocd' ? 'Argo CD' : 'Flux');
+
+/** What deletes an object that leaves a stage's output: the engine that delivers the stage and prunes on its own (`pruner`), else the stage's own apply command. */
+const deletedBy = (pruner: Engine | undefined) =>
+  pruner
+    ? `${engineName(pruner)}, which delivers the stage and prunes, deletes it as soon as the commit syncs`
+    : 'kubectl apply --prune deletes it';
 
 /** The app a chart file is of (`10-shop.yaml` -> `shop`). */
 const appOfFile = (file: string) => /^10-(.+)\.yaml$/.exec(file)?.[1];
@@ -94,7 +102,7 @@ export function leaves(
       : '';
   const body =
     dir === `${DIST_DIR}/${loaded.context.name}/`
-      ? `leaves ${dir}: kubectl apply --prune deletes it, ${lost}${instead}`
+      ? `leaves ${dir}: ${deletedBy(pruner)}, ${lost}${instead}`
       : `is in ${dir}, the output of namespace ${loaded.context.namespace}, which stage ${loaded.context.name} now makes, but not in this stage's output: once it is deleted, ${lost.replace(/^and /, '')}${instead}`;
   const code = 'output/data-leaves';
   if (successor) {
@@ -160,7 +168,7 @@ export function namespaceLeaves(
   const now = loaded.context.namespace;
   const moved = own && name !== now ? ` (the stage's namespace is ${now} now)` : '';
   const message =
-    `${describeObject(old)} leaves ${dir}${moved}: kubectl apply --prune deletes it, and with it everything in it` +
+    `${describeObject(old)} leaves ${dir}${moved}: ${deletedBy(pruner)}, and with it everything in it` +
     (lost.length ? `, also what no file of ${DIST_DIR}/ holds: ${lost.join('; ')}` : '');
   // an engine that prunes deletes the claims of dist/ in it too, one by one
   const kept = [

@@ -225,6 +225,29 @@ describe('data that leaves the output', () => {
       expect(moving(sync)[0]).toContain('apply it without --prune first (kubectl apply -k dist/data), make the Secrets');
   });
 
+  it('when the stage is delivered by an engine that prunes as it syncs, says that the engine deletes the Namespace and claims, not kubectl apply --prune', () => {
+    const before = `${STAGE}${MANIFESTS.replace('apps:\n', '')}delivery: { cluster: nonprod }\n`;
+    const after = `namespace: data2\n${before}`;
+    const messages = (env: StageEnvironment) =>
+      changes(before, after, { env })
+        .filter((w) => w.includes('leaves dist/data/'))
+        .map((w) => w.split('\n')[0].replace(/^.*?: warning: /, ''));
+    const pruned = messages({ engine: 'argocd', sync: { automated: true, prune: true } });
+    expect(pruned[0]).toBe(
+      "Namespace data leaves dist/data/ (the stage's namespace is data2 now): Argo CD, which delivers the stage and prunes, deletes it as soon as the commit syncs, and with it everything in it, " +
+        'also what no file of dist/ holds: the Secrets demoapp-tls, mysqlsecret, whose values are in no commit',
+    );
+    expect(pruned).toContain(
+      'PersistentVolumeClaim data/mysql leaves dist/data/: Argo CD, which delivers the stage and prunes, deletes it as soon as the commit syncs, ' +
+        'and the volume bound to it is released (or deleted, as its reclaim policy says), while PersistentVolumeClaim data2/mysql starts empty',
+    );
+    expect(messages({ engine: 'flux' })[0]).toContain(
+      ': Flux, which delivers the stage and prunes, deletes it as soon as the commit syncs, and with it',
+    );
+    // synced by hand: applied as kubectl applies it
+    expect(messages({ engine: 'argocd', sync: { automated: false } })[0]).toContain(': kubectl apply --prune deletes it, and with it');
+  });
+
   it('is warned about at the manifests app when a Namespace it included leaves, naming it', () => {
     const extra = `${OBJECTS}\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: extra }\n`;
     const warnings = changes(MANIFESTS, MANIFESTS, { was: extra, objects: OBJECTS });

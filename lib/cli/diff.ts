@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_FILE } from '../config/project-file.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
+import { edgeChangeLines } from '../edge/changes.js';
+import { objectsIn } from '../live-edits.js';
 import {
   clusterMoves,
   declaredClusters,
@@ -24,7 +26,7 @@ import { ENVIRONMENTS_DIR } from './digests.js';
 import { isEntry, runAsProcess } from './process.js';
 import { DIST_DIR, compile, openProject, readStageTree, removedStages, requireStages, stagesHolding } from './project.js';
 import { INVENTORY_FILE, applyFirst, deleteCommand, deletedData } from '../synth/inventory.js';
-import { keptByHolding, removedHoldings } from './removed-stage.js';
+import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { fileText, type FileTree } from '../synth/file-content.js';
 
 const usage = `Usage: npm run diff -- <stage> [<other stage>]
@@ -36,11 +38,14 @@ hash as <hash>, so what is shown is what really differs.
 
 With one stage: shows what its stage file and the stacks would change in dist/<stage> (as it is
 on disk, i.e. as committed unless you ran synth since), as npm run synth would write it (a config
-object whose content hash changed is compared with the one it replaces, its data field by field); with a
+object whose content hash changed is compared with the one it replaces, its data field by field), then
+the lines that change in its edge files (dist/<stage>/edge/: haproxy.cfg, keepalived-*.conf); with a
 project file (stagecraft.yaml), apart, the delivery objects in dist/delivery/ that deliver it: its
-own, and those it shares with the other stages its engine delivers. A stage whose file was removed
+own, those it shares with the other stages its engine delivers, and another stage's Flux Kustomization
+that starts or stops waiting for it (dependsOn). A stage whose file was removed
 while dist/<stage> is still there: every object of it as leaving, and the kubectl delete command
-that removes them from its cluster (no prune command of the stage will run again).
+that removes them from its cluster (no prune command of the stage will run again), and, when it had an
+edge, what to do on its edge machines, which keep running its haproxy.cfg.
 
 Writes nothing. Exit 0 (whether or not there are differences), 2 when a stage file compared has a
 problem (another stage's, which keeps the delivery objects from being planned, is a warning).
@@ -56,8 +61,10 @@ ${EXIT_CODES_HELP}`;
  * for each engine that delivers it (in either), its own file, which holds its Application or
  * Kustomization, and the files that no stage owns, which hold what every stage the engine delivers
  * shares (the AppProject its Application belongs to, the GitRepository its Kustomization reads);
- * not the other stages' files. Files are named as lib/delivery/index.ts lays them out
- * (`deliveryObjects`: `00-<project>.yaml`, `10-<stage>.yaml`).
+ * of the other stages' files, only those whose Kustomization starts or stops waiting for `stage`'s
+ * (Flux `dependsOn`): what `stage`'s delivery does to them (paused or moved to another engine, it
+ * is waited for no more), which synth announces too. Files are named as
+ * lib/delivery/index.ts lays them out (`deliveryObjects`: `00-<project>.yaml`, `10-<stage>.yaml`).
  */
 export function deliveryOf(stage: string, before: FileTree, after: FileTree): [FileTree, FileTree] {
   const stageFile = /^([^/]+)\/10-(.+)\.yaml$/;
@@ -67,9 +74,21 @@ export function deliveryOf(stage: string, before: FileTree, after: FileTree): [F
       return m && m[2] === stage ? [m[1]] : [];
     }),
   );
+  // the Kustomization of the stage `other` (named `<project>-<other>`) waits for `stage`'s (`<project>-<stage>`)
+  const waitsForStage = (other: string, text: string | undefined) =>
+    objectsIn(text).some((o) => {
+      const name = o.metadata.name ?? '';
+      if (o.kind !== 'Kustomization' || !name.endsWith(`-${other}`)) return false;
+      const dependsOn = (o.spec as { dependsOn?: { name?: string }[] } | undefined)?.dependsOn ?? [];
+      return dependsOn.some((d) => d.name === `${name.slice(0, -other.length)}${stage}`);
+    });
   const concerns = (path: string) => {
     const m = stageFile.exec(path);
-    return engines.has(path.split('/')[0]) && (!m || m[2] === stage);
+    if (!engines.has(path.split('/')[0])) return false;
+    if (!m || m[2] === stage) return true;
+    // (one that starts or stops waiting for it: another stage's own change, or its file new or gone, is not this stage's doing)
+    const [old, now] = [before.get(path), after.get(path)];
+    return old !== undefined && now !== undefined && waitsForStage(m[2], old) !== waitsForStage(m[2], now);
   };
   const pick = (tree: FileTree) => new Map([...tree].filter(([path]) => concerns(path)));
   return [pick(before), pick(after)];
@@ -143,6 +162,9 @@ export const command: Command<Record<string, never>> = {
     const d = diffManifests(manifestsOf(stageTree, `${DIST_DIR}/${stage}`), manifestsOf(compiled?.tree.get(stage) ?? new Map()));
     const sources = removed === undefined ? 'the sources' : `the sources (no environments/${stage}.yaml)`;
     io.stdout.write(formatDiff(d, { before: `${DIST_DIR}/${stage}`, after: sources }));
+    // the edge's files are no objects, but what synth writes there changes the edge machines (a color's nodePort, a host)
+    const edgeLines = edgeChangeLines(stageTree, compiled?.tree.get(stage) ?? new Map());
+    if (edgeLines.length) io.stdout.write(`${edgeLines.map((l) => (l.startsWith(' ') ? l : `${DIST_DIR}/${stage}/${l}`)).join('\n')}\n`);
     const command = removed === undefined ? undefined : deleteCommand(stage, removed);
     const holding = command ? stagesHolding(project, removed!) : [];
     // a stage an engine delivered: its Application or Kustomization goes first, and the delete is for
@@ -162,6 +184,8 @@ export const command: Command<Record<string, never>> = {
     const tree = compiled?.tree ?? (holding.length ? compiledQuietly(project, holding) : undefined);
     const data = command && deletedData(removed!, removedHoldings(project, stage, removed!), keptByHolding(project, holding, tree));
     if (data) io.stdout.write(`${data}\n`);
+    const edge = removed === undefined ? undefined : removedEdgeLine(project, stage);
+    if (edge) io.stdout.write(`${edge}\n`);
     if (notCompared) io.stderr.write(`${printProblem(notCompared, useColor(io))}\n`);
     if (!compiled || !delivers || notCompared) return ExitCode.ok;
     // the delivery objects apart, and only those of this stage: dist/delivery/ holds every delivered stage's

@@ -18,6 +18,7 @@ import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSyn
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, ProblemsError } from '../errors.js';
+import { shorten } from '../model/limits.js';
 import { STATE_DIR, readRegularFile } from '../synth/disk.js';
 import { processAlive } from './stale-files.cjs';
 
@@ -128,6 +129,29 @@ function describe(h: Holder | undefined): string {
     : 'an unreadable lock file';
 }
 
+export const LOCK_WAIT_ENV = 'STAGECRAFT_LOCK_WAIT';
+
+/**
+ * The seconds to wait for the lock that `setting` (the value of STAGECRAFT_LOCK_WAIT) gives:
+ * DEFAULT_WAIT_S when it is unset or empty, else a number of seconds >= 0 (`0`, `2.5`, `120`).
+ * @throws ProblemsError for anything else (`abc`, `-5`, `Infinity`, `30s`), which waited the default
+ *   while the hint said "longer than NaN s"
+ */
+export function lockWaitSeconds(setting: string | undefined): number {
+  if (setting === undefined || setting.trim() === '') return DEFAULT_WAIT_S;
+  const s = Number(setting);
+  if (!Number.isFinite(s) || s < 0) {
+    throw new ProblemsError([
+      {
+        code: 'cli/option',
+        message: `${LOCK_WAIT_ENV} takes a number of seconds >= 0 (found '${shorten(setting)}')`,
+        hint: `set ${LOCK_WAIT_ENV}=<seconds> (e.g. ${LOCK_WAIT_ENV}=120; 0 gives up at once), or unset it to wait ${DEFAULT_WAIT_S} s for another command's lock`,
+      },
+    ]);
+  }
+  return s;
+}
+
 /**
  * Takes the project's lock for `command`, waiting for another writer at most `STAGECRAFT_LOCK_WAIT`
  * seconds; held until `release()` or the process exits. Taking it again in the same process
@@ -136,6 +160,8 @@ function describe(h: Holder | undefined): string {
  */
 export function acquireLock(root: string, command: string, log: (line: string) => void): () => void {
   const path = join(root, LOCK_FILE);
+  // a value that is no wait is refused before anything, not only once another command holds the lock
+  lockWaitSeconds(process.env[LOCK_WAIT_ENV]);
   const mine = held.get(path);
   if (mine) {
     mine.count++;
@@ -152,8 +178,8 @@ export function acquireLock(root: string, command: string, log: (line: string) =
     ...(ownStart !== undefined ? { start: ownStart } : {}),
   });
   const tmp = `${path}.${process.pid}.tmp`;
-  const waitS = Number(process.env.STAGECRAFT_LOCK_WAIT ?? DEFAULT_WAIT_S);
-  const deadline = Date.now() + (Number.isFinite(waitS) ? waitS : DEFAULT_WAIT_S) * 1000;
+  const waitS = lockWaitSeconds(process.env[LOCK_WAIT_ENV]);
+  const deadline = Date.now() + waitS * 1000;
   let told = false;
   /** The dead holder's lock this process said it takes over. */
   let takingOver: string | undefined;
@@ -197,7 +223,7 @@ export function acquireLock(root: string, command: string, log: (line: string) =
             {
               code: 'cli/locked',
               message: `another command is writing this project: ${describe(holder)} holds ${LOCK_FILE}`,
-              hint: `wait for it to finish and run the command again (or set STAGECRAFT_LOCK_WAIT to wait longer than ${waitS} s); if that process is gone, the next command takes its lock over`,
+              hint: `wait for it to finish and run the command again (or set ${LOCK_WAIT_ENV} to wait longer than ${waitS} s); if that process is gone, the next command takes its lock over`,
             },
           ],
           ExitCode.checkFailed,

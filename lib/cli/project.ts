@@ -175,6 +175,7 @@ export function compile(
     readSource: (path: string) => readSource(project, path),
     readOutput: outputReader(project.root, stage),
     entries: diskStageEntries(project.root, stage),
+    stages: project.stages,
   }));
   if (project.stages.every((s) => stages.includes(s))) pruneStageEntries(project.root, project.stages);
   const restoreHeap = tightHeap(stageSources.reduce((n, s) => n + s.text.length, 0));
@@ -409,5 +410,5 @@ export function requireStages(project: Project, stages: readonly string[]): void
 
 /** A stage file, loaded and validated (from `text` instead of the file, when given). */
 export function loadStage(project: Project, stage: string, text = readStageFile(project, stage)): LoadedStage {
-  return stageLoader().load(text, relative(project.root, stagePath(project, stage)));
+  return stageLoader().load(text, relative(project.root, stagePath(project, stage)), { stages: project.stages });
 }

@@ -3,9 +3,14 @@
  * that its inventory does not say: read from its output's files before a synthesis removes them.
  */
 import { namespaceHoldings } from '../data-leaves.js';
+import { HAPROXY_FILE } from '../edge/haproxy.js';
+import { EDGE_DIR } from '../edge/index.js';
+import type { EdgeSettings } from '../edge/settings.js';
+import { andList } from '../model/limits.js';
 import { objectsIn } from '../live-edits.js';
 import { join } from 'node:path';
 import { DIST_DIR, MAX_GENERATED_BYTES, readRegularFile, type DistTree } from '../synth/disk.js';
+import { keepalivedFile } from '../edge/keepalived.js';
 import { INVENTORY_FILE, parseInventory, type NamespaceHoldings } from '../synth/inventory.js';
 import { NAMESPACE_KEY, loadStage, readStageTree, type Project } from './project.js';
 
@@ -51,4 +56,51 @@ export function keptByHolding(project: Project, holding: readonly string[], tree
     for (const k of parseInventory(text ?? '').keys()) kept.add(k);
   }
   return kept;
+}
+
+/**
+ * What a removed stage's edge goes on doing once its objects are deleted, and what to do on its
+ * edge machines, read from its `dist/<stage>/edge/` before a synthesis removes it; undefined when
+ * it had no edge (or its haproxy.cfg cannot be read). Those machines keep running its haproxy.cfg,
+ * which sends its hosts to the node ports of its Services, and keepalived keeps its floating
+ * address there: the objects' delete command reaches neither, and the hosts answer 503. Read as
+ * lib/edge/haproxy.ts and keepalived.ts write the files (the machines from haproxy.cfg's header,
+ * the hosts from its `use_backend` lines, the address from each machine's keepalived file). When
+ * another stage's edge now uses those machines (a stage renamed, `git mv`), its files go there instead.
+ */
+export function removedEdgeLine(project: Project, stage: string): string | undefined {
+  const dir = join(project.root, DIST_DIR, stage, EDGE_DIR);
+  const read = (file: string) => {
+    try {
+      return readRegularFile(join(dir, file), MAX_GENERATED_BYTES);
+    } catch {
+      return undefined;
+    }
+  };
+  const haproxy = read(HAPROXY_FILE);
+  if (haproxy === undefined) return undefined;
+  const header = /^# For the edge machines (.+): copy to /m.exec(haproxy)?.[1];
+  const machines = [...(header ?? '').matchAll(/([^\s,]+) \(([^)]+)\)/g)].map(([, name, address]) => ({ name, address }));
+  const hosts = [...haproxy.matchAll(/^\s*use_backend \S+ if .* -i (\S+) \}$/gm)].map((m) => m[1]);
+  const floating = [
+    ...new Set(machines.flatMap((m) => /virtual_ipaddress \{\s+(\S+) dev /.exec(read(keepalivedFile(m.name)) ?? '')?.slice(1) ?? [])),
+  ];
+  const addresses = new Set(machines.map((m) => m.address));
+  const taking = project.stages.filter((s) => {
+    try {
+      const edge = (loadStage(project, s).file as { edge?: EdgeSettings }).edge;
+      return Object.values(edge?.machines ?? {}).some((m) => addresses.has(m.address));
+    } catch {
+      return false; // its command says what is wrong with it
+    }
+  });
+  const services = floating.length ? 'haproxy and keepalived' : 'haproxy';
+  const what =
+    `${header ? `the edge ${machines.length === 1 ? 'machine' : 'machines'} ${header}` : 'its edge machines'} ${machines.length === 1 ? 'keeps' : 'keep'} running its ${HAPROXY_FILE}` +
+    (hosts.length ? `, which sends ${andList(hosts)} to its Services' node ports` : '') +
+    (floating.length ? `, and keepalived keeps ${andList(floating)} there` : '');
+  const todo = taking.length
+    ? `install the edge files of ${andList(taking.map((s) => `${DIST_DIR}/${s}/${EDGE_DIR}/`))} there (${taking.length === 1 ? 'that stage now uses' : 'those stages now use'} those machines) and reload ${services} (README, "The edge")`
+    : `point ${hosts.length === 1 ? 'its' : 'their'} DNS elsewhere, then on each edge machine: sudo systemctl disable --now ${floating.length ? 'keepalived haproxy' : 'haproxy'}`;
+  return `its edge stays: ${what}; once its objects are deleted, ${hosts.length === 1 ? 'that host answers' : 'its hosts answer'} 503: first ${todo}`;
 }

@@ -152,7 +152,7 @@ export function stageWorkers({ root, cache, output, objects = true, setting }: S
     const restoreScavenges = scavengeAlone(plan.workers + (plan.mainTakesStages ? 1 : 0));
     const counter = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
     const shared = cache?.shared();
-    const plain = sources.map(({ stage, file, text }) => ({ stage, file, text }));
+    const plain = sources.map(({ stage, file, text, stages }) => ({ stage, file, text, stages }));
     const ports: MessagePort[] = [];
     const workers: Worker[] = [];
     const outcomes: (StageOutcome | undefined)[] = new Array(sources.length);

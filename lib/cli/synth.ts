@@ -43,7 +43,7 @@ import {
 } from './delivery-left.js';
 import { startFingerprint } from './fingerprint.js';
 import { keepsOutput, reusableStages } from './reuse.js';
-import { keptByHolding, removedHoldings } from './removed-stage.js';
+import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
 import type { RenderedStage } from '../synth/render.js';
 
@@ -116,6 +116,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
     const leaving = all ? removedStages(project) : new Map<string, string>();
     // and what their namespaces hold that the inventories do not say (the Secrets, the StatefulSets' claims)
     const holdings = new Map([...leaving].map(([d, inventory]) => [d, removedHoldings(project, d, inventory)]));
+    // and what their edge machines go on doing (its haproxy.cfg, keepalived's address), which the delete command does not reach
+    const edges = new Map([...leaving.keys()].map((d) => [d, removedEdgeLine(project, d)]));
     // and the engines' delivery inventories: an engine that delivers no stage any more leaves its objects at work in its cluster
     const engines = deliveryInventories(project);
     // and, from one reading of dist/delivery/, the Kustomizations applied from its flux/ that would take their stage's
@@ -238,6 +240,8 @@ export const command: Command<{ stage?: string[]; verbose?: boolean; 'no-cache'?
         );
       const data = command && deletedData(inventory!, holdings.get(d), keptByHolding(project, holding, compiled.tree));
       if (data) io.stdout.write(`  ${data}\n`);
+      const edge = edges.get(d);
+      if (edge) io.stdout.write(`  ${edge}\n`);
     }
     if (delivery?.size) {
       for (const e of engineGone) {

@@ -20,6 +20,12 @@ import { appNameProblems, isAppName, stackNamedApps, stageNameProblems, unknownS
 
 export { MAX_ALIAS_COUNT, type LoadOptions } from './read-stage.js';
 
+/** How a stage file is loaded: as read-stage.ts reads it, and what else the project holds. */
+export interface StageLoadOptions extends LoadOptions {
+  /** The names of the project's stage files, which a new name suggested for this one must not be. @default [] */
+  readonly stages?: readonly string[];
+}
+
 export type { AppInstance } from '../stack.js';
 
 export interface LoadedStage<F = unknown> {
@@ -102,9 +108,9 @@ export class StageLoader<S extends StackMap> {
    * (read-stage.ts: by the block reader where the file is in its subset, else by the yaml library).
    * @throws ProblemsError with every problem found, sorted by position
    */
-  load(text: string, file: string, options: LoadOptions = {}): LoadedStage<Static<typeof this.schema>> {
+  load(text: string, file: string, options: StageLoadOptions = {}): LoadedStage<Static<typeof this.schema>> {
     const stageName = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
-    const nameProblems = stageNameProblems(stageName, file);
+    const nameProblems = stageNameProblems(stageName, file, options.stages);
     const { data, locate, end } = readStage(text, file, nameProblems, options);
     return this.validated(data, { file, text, stageName, nameProblems, locate, end });
   }

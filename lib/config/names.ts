@@ -16,15 +16,23 @@ import { MAX_QUOTED_CHARS, shorten } from '../model/limits.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { PathProblem } from './validate.js';
 
-/** The problems of the stage name `stageName` (the name of the stage file `file`), placed at the file's start. */
-export function stageNameProblems(stageName: string, file: string): Problem[] {
+/**
+ * The problems of the stage name `stageName` (the name of the stage file `file`), placed at the file's start.
+ * @param stages the names of the project's stage files, so that a new name suggested is not one of them
+ *   (`Lab.yaml` beside `lab.yaml`: renaming it so would overwrite lab.yaml)
+ */
+export function stageNameProblems(stageName: string, file: string, stages: readonly string[] = []): Problem[] {
   if (!new RegExp(DNS_LABEL_PATTERN).test(stageName) || stageName.length > MAX_LABEL_VALUE) {
+    const like = stageNameLike(stageName);
+    const rule = `lowercase letters, digits and '-', at most ${MAX_STAGE_NAME} characters`;
     return [
       {
         code: 'config/stage-name',
         location: { file, line: 1, column: 1 },
         message: `the stage name '${shorten(stageName)}' (the file name) is not a DNS-1123 label`,
-        hint: `rename the file to lowercase letters, digits and '-', at most ${MAX_STAGE_NAME} characters, e.g. '${stageNameLike(stageName)}.yaml'`,
+        hint: stages.includes(like)
+          ? `${file.replace(/[^\\/]*$/, '')}${like}.yaml exists already, so renaming the file to it would overwrite it: merge the two files into ${like}.yaml and remove this one, or rename the file to a free name of ${rule}, e.g. '${freeName(like, stages)}.yaml'`
+          : `rename the file to ${rule}, e.g. '${like}.yaml'`,
       },
     ];
   }
@@ -66,6 +74,14 @@ function stageNameLike(name: string): string {
     .slice(0, MAX_STAGE_NAME)
     .replace(/-+$/, '');
   return like || 'qa';
+}
+
+/** `<like>-2` (or `-3`, ...), the first that is not one of `stages`, at most MAX_STAGE_NAME characters. */
+function freeName(like: string, stages: readonly string[]): string {
+  for (let n = 2; ; n++) {
+    const name = `${like.slice(0, MAX_STAGE_NAME - `-${n}`.length).replace(/-+$/, '')}-${n}`;
+    if (!stages.includes(name)) return name;
+  }
 }
 
 /** Whether the app's instance label is a label value: app and stage names are DNS-1123 labels, so only its length can fail. */

@@ -263,7 +263,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'output/data-leaves',
     'A claim, a volume with data or a Namespace leaves the stage (warning)',
-    "A renamed or removed app or stage takes its PersistentVolumeClaim or PersistentVolume out of dist/<stage>: kubectl apply --prune deletes it and a renamed one starts empty. A stage whose namespace changes takes its Namespace out, and with it everything in the namespace (Secrets, StatefulSet claims). Keep the names (and the data's place) through the stack's settings, or move the data on purpose.",
+    "A renamed or removed app or stage takes its PersistentVolumeClaim or PersistentVolume out of dist/<stage>: kubectl apply --prune deletes it (or, for a stage an engine delivers and prunes, Argo CD or Flux as the commit syncs) and a renamed one starts empty. A stage whose namespace changes takes its Namespace out, and with it everything in the namespace (Secrets, StatefulSet claims). Keep the names (and the data's place) through the stack's settings, or move the data on purpose.",
   ),
   row(
     'output/replicas-reset',

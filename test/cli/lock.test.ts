@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOCK_FILE, acquireLock, processStart } from '../../lib/cli/lock.js';
+import { LOCK_FILE, acquireLock, lockWaitSeconds, processStart } from '../../lib/cli/lock.js';
 import { REPO, repoStage, snapshotDir, tempProject } from '../helpers/cli.js';
 
 interface Result {
@@ -69,6 +69,40 @@ describe('the project lock', () => {
     );
     expect(snapshotDir(dir)).toEqual(before);
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(raw);
+  });
+
+  it('refuses a STAGECRAFT_LOCK_WAIT that is not a number of seconds, naming it, rather than waiting 30 s and hinting "longer than NaN s"', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    try {
+      writeLock(dir, process.pid, 'npm run promote -- qa production');
+      const before = snapshotDir(dir);
+      const started = Date.now();
+      const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: 'abc' });
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        "error: STAGECRAFT_LOCK_WAIT takes a number of seconds >= 0 (found 'abc')\n" +
+          "  hint: set STAGECRAFT_LOCK_WAIT=<seconds> (e.g. STAGECRAFT_LOCK_WAIT=120; 0 gives up at once), or unset it to wait 30 s for another command's lock\n" +
+          '1 problem; nothing was written.\n',
+      );
+      expect(snapshotDir(dir)).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [undefined, 30],
+    ['', 30],
+    ['0', 0],
+    ['2.5', 2.5],
+    ['120', 120],
+  ])('takes STAGECRAFT_LOCK_WAIT=%j as %d s', (setting, seconds) => {
+    expect(lockWaitSeconds(setting)).toBe(seconds);
+  });
+
+  it.each(['abc', '-5', 'Infinity', '30s', 'NaN'])('refuses STAGECRAFT_LOCK_WAIT=%j', (setting) => {
+    expect(() => lockWaitSeconds(setting)).toThrow(/^STAGECRAFT_LOCK_WAIT takes a number of seconds >= 0/);
   });
 
   it('makes a second writer wait, saying for whom, and readers not at all', () => {

@@ -78,3 +78,20 @@ describe('a command run outside a project', () => {
     expect(snapshotDir(dir)).toEqual(before);
   });
 });
+
+describe('a stage file named Lab.yaml beside lab.yaml', () => {
+  it('is told by synth to merge the two files or take a free name, not to rename it over lab.yaml', () => {
+    const dir = tempProject({ lab: repoStage('lab'), Lab: repoStage('lab') });
+    try {
+      const r = runCli('synth', [], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        "environments/Lab.yaml:1:1: error: the stage name 'Lab' (the file name) is not a DNS-1123 label\n" +
+          '  hint: environments/lab.yaml exists already, so renaming the file to it would overwrite it: merge the two files into lab.yaml and remove this one, ' +
+          "or rename the file to a free name of lowercase letters, digits and '-', at most 53 characters, e.g. 'lab-2.yaml'\n",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

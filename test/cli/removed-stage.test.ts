@@ -109,6 +109,50 @@ describe('a stage whose file is removed', () => {
     }
   });
 
+  it("holding an edge: diff's and synth's lines say what the edge machines go on doing and what to do there before the delete", () => {
+    const dir = fixtureProject(['lab', 'dev']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, 'environments', 'lab.yaml'));
+    const edge =
+      'its edge stays: the edge machines haproxy1 (192.168.122.140), haproxy2 (192.168.122.141) keep running its haproxy.cfg, ' +
+      "which sends nginx.traininglab.com to its Services' node ports, and keepalived keeps 192.168.122.150/24 there; " +
+      'once its objects are deleted, that host answers 503: first point its DNS elsewhere, then on each edge machine: sudo systemctl disable --now keepalived haproxy';
+    const diff = runCli('diff', ['lab'], dir).stdout.trimEnd().split('\n');
+    expect(diff.at(-2)).toMatch(/^npm run synth removes dist\/lab\/; its objects stay in its cluster until deleted: kubectl delete /);
+    expect(diff.at(-1)).toBe(edge);
+    // its edge files are shown leaving, as any edge change is
+    expect(diff).toContain('dist/lab/edge/haproxy.cfg: removed');
+    const synth = runCli('synth', [], dir);
+    expect(synth.code).toBe(0);
+    expect(synth.stdout).toMatch(
+      new RegExp(`\n  its objects stay in its cluster; delete them with: kubectl delete .*\n  ${edge.replace(/[().*/]/g, '\\$&')}\n`),
+    );
+  });
+
+  it("holding an edge whose machines another stage's edge now uses (renamed): the line says to install that stage's edge files there, not to stop haproxy", () => {
+    const dir = fixtureProject(['onprem']);
+    try {
+      expect(runCli('synth', [], dir).code).toBe(0);
+      rmSync(join(dir, 'environments', 'onprem.yaml'));
+      writeFileSync(join(dir, 'environments', 'bare-metal.yaml'), repoStage('onprem'));
+      const edge =
+        "its edge stays: the edge machine edge1 (10.0.0.5) keeps running its haproxy.cfg, which sends demoapp.onprem.example.com to its Services' node ports; " +
+        'once its objects are deleted, that host answers 503: first install the edge files of dist/bare-metal/edge/ there (that stage now uses those machines) and reload haproxy (README, "The edge")';
+      expect(runCli('diff', ['onprem'], dir).stdout.trimEnd().split('\n').at(-1)).toBe(edge);
+      expect(runCli('synth', [], dir).stdout).toContain(`\n  ${edge}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without an edge: no line about one', () => {
+    const dir = fixtureProject(['lab', 'dev']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+    rmSync(join(dir, 'environments', 'dev.yaml'));
+    expect(runCli('diff', ['dev'], dir).stdout).not.toContain('edge');
+    expect(runCli('synth', [], dir).stdout).not.toContain('its edge');
+  });
+
   it('without claims or volumes: no line about data', () => {
     const dir = fixtureProject(['lab', 'dev']);
     expect(runCli('synth', [], dir).code).toBe(0);

@@ -417,3 +417,28 @@ describe("app names, which the names of an app's objects are made from", () => {
     ]);
   });
 });
+
+describe('a stage file whose name is not a stage name', () => {
+  const hintOf = (file: string, stages: readonly string[]) => {
+    try {
+      loader.load('apps: {}\n', file, { stages });
+    } catch (e) {
+      if (e instanceof ProblemsError) return e.problems.find((p) => p.code === 'config/stage-name')?.hint;
+      throw e;
+    }
+    throw new Error(`${file} loaded without problems`);
+  };
+
+  it('is told the name to rename it to, when no stage file has it', () => {
+    expect(hintOf('environments/Lab.yaml', ['Lab', 'dev'])).toBe(
+      "rename the file to lowercase letters, digits and '-', at most 53 characters, e.g. 'lab.yaml'",
+    );
+  });
+
+  it('beside the stage file of that name (Lab.yaml and lab.yaml), is told to merge the two or take a free name, never to overwrite it', () => {
+    expect(hintOf('environments/Lab.yaml', ['Lab', 'lab', 'lab-2'])).toBe(
+      'environments/lab.yaml exists already, so renaming the file to it would overwrite it: merge the two files into lab.yaml and remove this one, ' +
+        "or rename the file to a free name of lowercase letters, digits and '-', at most 53 characters, e.g. 'lab-3.yaml'",
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureProject, repoStage, runCli, tempProject } from '../helpers/cli.js';
+import { FLUX_PROJECT, deliveredStageFile as stage } from '../helpers/delivery.js';
+
+describe('npm run diff -- <stage>', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fixtureProject(['onprem']);
+    expect(runCli('synth', [], dir).code).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("shows the lines that change in the stage's edge files, which check lists as out of date, after its objects", () => {
+    writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem').replace('blue: 30091', 'blue: 30093'));
+    const diff = runCli('diff', ['onprem'], dir);
+    expect(diff).toMatchObject({ code: 0, stderr: '' });
+    expect(diff.stdout).toContain('1 changed, 0 only in dist/onprem, 0 only in the sources');
+    const edge = diff.stdout
+      .slice(diff.stdout.indexOf('\ndist/onprem/edge/haproxy.cfg\n') + 1)
+      .trimEnd()
+      .split('\n');
+    expect(edge).toEqual([
+      'dist/onprem/edge/haproxy.cfg',
+      '  - # Service onprem/demoapp-blue, node port 30091 on every node',
+      '  - server node1 10.0.0.11:30091 check',
+      '  - server node2 10.0.0.12:30091 check',
+      '  - server node3 10.0.0.13:30091 check',
+      '  + # Service onprem/demoapp-blue, node port 30093 on every node',
+      '  + server node1 10.0.0.11:30093 check',
+      '  + server node2 10.0.0.12:30093 check',
+      '  + server node3 10.0.0.13:30093 check',
+    ]);
+    const check = runCli('check', [], dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toContain('changed: dist/onprem/edge/haproxy.cfg');
+  });
+
+  it('says nothing of the edge while its files are current', () => {
+    writeFileSync(join(dir, 'environments', 'onprem.yaml'), repoStage('onprem'));
+    const diff = runCli('diff', ['onprem'], dir);
+    expect(diff.stdout).toMatch(/^dist\/onprem and the sources are the same \(\d+ objects\)\n$/);
+  });
+});
+
+describe('npm run diff -- <stage> with stages Flux delivers in promotion order (test, qa, production)', () => {
+  let dir: string;
+  const qa = (delivery: string) => stage(delivery, 'promotion: { from: test }\n');
+  beforeAll(() => {
+    dir = tempProject({
+      test: stage('{ cluster: nonprod }'),
+      qa: qa('{ cluster: nonprod }'),
+      production: stage('{ cluster: prod }', 'promotion: { from: qa }\n'),
+    });
+    writeFileSync(join(dir, 'stagecraft.yaml'), FLUX_PROJECT);
+    expect(runCli('synth', [], dir).code).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("shows production's Kustomization waiting for test instead once qa is paused, as synth announces it", () => {
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), qa('{ cluster: nonprod, sync: { automated: false } }'));
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain(
+      [
+        'Kustomization flux-system/stagecraft-production',
+        '  spec.dependsOn[stagecraft-qa]: {"name":"stagecraft-qa"} -> (none)',
+        '  spec.dependsOn[stagecraft-test]: (none) -> {"name":"stagecraft-test"}',
+        'Kustomization flux-system/stagecraft-qa',
+        '  spec.suspend: (none) -> true',
+        '2 changed, 0 only in dist/delivery (for qa), 0 only in the sources, 1 the same',
+      ].join('\n'),
+    );
+  });
+
+  it("shows production's Kustomization waiting for qa no more once qa moves to Argo CD", () => {
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), qa('{ cluster: prod, engine: argocd }'));
+    const diff = runCli('diff', ['qa'], dir);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain(
+      'Kustomization flux-system/stagecraft-production\n  spec.dependsOn: [{"name":"stagecraft-qa"}] -> (none)\n',
+    );
+  });
+
+  it("leaves out another stage's Kustomization that changes for its own reasons while it still waits for the stage", () => {
+    writeFileSync(join(dir, 'environments', 'qa.yaml'), qa('{ cluster: nonprod }'));
+    const production = join(dir, 'environments', 'production.yaml');
+    writeFileSync(production, stage('{ cluster: prod, sync: { automated: false } }', 'promotion: { from: qa }\n'));
+    expect(runCli('diff', ['qa'], dir).stdout).toBe(
+      'dist/qa and the sources are the same (3 objects)\ndist/delivery (for qa) and the sources are the same (2 objects)\n',
+    );
+    expect(runCli('diff', ['production'], dir).stdout).toContain(
+      'Kustomization flux-system/stagecraft-production\n  spec.suspend: (none) -> true\n',
+    );
+    writeFileSync(production, stage('{ cluster: prod }', 'promotion: { from: qa }\n'));
+  });
+});
