@@ -14,13 +14,14 @@
  * after reading it again and finding the very lock it found stale (same PID, start time, token).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, ProblemsError } from '../errors.js';
 import { shorten } from '../model/limits.js';
 import { STATE_DIR, readRegularFile } from '../synth/disk.js';
 import { processAlive } from './stale-files.cjs';
+import { writeNew } from '../model/flushed-file.cjs';
 
 export const LOCK_FILE = join(STATE_DIR, 'lock');
 const TAKEOVER_FILE = join(STATE_DIR, 'lock.takeover');
@@ -184,8 +185,7 @@ export function acquireLock(root: string, command: string, log: (line: string) =
   /** The dead holder's lock this process said it takes over. */
   let takingOver: string | undefined;
   // created only: never written through a link or into a FIFO left in its place
-  rmSync(tmp, { force: true });
-  writeFileSync(tmp, raw, { flag: 'wx' });
+  writeNew(tmp, raw);
   try {
     for (;;) {
       try {
