@@ -176,8 +176,17 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
 
 describe('a quantity in a fixed field, compared by its value as the API server compares it (Quantity.Cmp)', () => {
   const web = (resources: Record<string, unknown>) => ({ containers: [{ name: 'web', image: 'nginx:1.25', resources }] });
+  /** A pod spec's generic ephemeral volume, whose claim requests `storage`. */
+  const ephemeral = (storage: string) => ({
+    volumes: [
+      {
+        name: 'scratch',
+        ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } } },
+      },
+    ],
+  });
 
-  it("is no change in a Pod's resources, overhead or emptyDir written otherwise (cpu: 1 is 1000m, memory: 1Gi is 1024Mi)", () => {
+  it("is no change in a Pod's resources, overhead, emptyDir or ephemeral volume written otherwise (cpu: 1 is 1000m, memory: 1Gi is 1024Mi)", () => {
     for (const [before, after] of [
       [web({ limits: { cpu: '1', memory: '1Gi' } }), web({ limits: { cpu: '1000m', memory: '1024Mi' } })],
       [web({ requests: { cpu: 0.5 } }), web({ requests: { cpu: '500m' } })],
@@ -185,6 +194,7 @@ describe('a quantity in a fixed field, compared by its value as the API server c
       [web({ limits: { memory: '1Gi' } }), web({ limits: { memory: '1Gi' }, requests: { memory: '1073741824' } })],
       [{ overhead: { cpu: '250m' } }, { overhead: { cpu: '0.25' } }],
       [{ volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }] }, { volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1024Mi' } }] }],
+      [ephemeral('1Gi'), ephemeral('1024Mi')],
     ] as const)
       expect(refused(before, after), JSON.stringify([before, after])).toEqual([]);
     expect(refused(web({ requests: { cpu: '1' } }), web({ requests: { cpu: '1001m' } }))).toEqual([
@@ -196,6 +206,10 @@ describe('a quantity in a fixed field, compared by its value as the API server c
     const migrate = (memory: string) =>
       job({ containers: [{ name: 'migrate', image: 'migrate:1.0', resources: { requests: { memory } } }] });
     expect(immutableChanges(migrate('1Gi'), migrate('1024Mi'), [])).toEqual([]);
+    expect(immutableChanges(job(ephemeral('1Gi')), job(ephemeral('1024Mi')), [])).toEqual([]);
+    expect(immutableChanges(job(ephemeral('1Gi')), job(ephemeral('2Gi')), []).map((c) => c.path.join('.'))).toEqual([
+      'spec.template.spec.volumes.0.ephemeral.volumeClaimTemplate.spec.resources.requests.storage',
+    ]);
     const db = (storage: string): KubeObject => ({
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',

@@ -151,6 +151,13 @@ function volume(v: unknown): unknown {
   if (isRecord(out.hostPath)) out.hostPath = { type: '', ...filled(out.hostPath) };
   if (isRecord(out.emptyDir) && 'sizeLimit' in out.emptyDir)
     out.emptyDir = { ...out.emptyDir, sizeLimit: quantityByValue(out.emptyDir.sizeLimit) };
+  // a generic ephemeral volume's claim template: its storage request (1Gi is 1024Mi)
+  const claim = isRecord(out.ephemeral) ? out.ephemeral.volumeClaimTemplate : undefined;
+  if (isRecord(out.ephemeral) && isRecord(claim) && isRecord(claim.spec) && 'resources' in claim.spec)
+    out.ephemeral = {
+      ...out.ephemeral,
+      volumeClaimTemplate: { ...claim, spec: { ...claim.spec, resources: resourcesByValue(claim.spec.resources) } },
+    };
   return out;
 }
 
