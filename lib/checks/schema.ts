@@ -151,17 +151,27 @@ function laterField(finding: Finding): Finding {
 
 /**
  * A null item of a list of a built-in kind (`args: [--port, null]`, a `-` with nothing after it,
- * a template's empty value): the API server decodes it as the empty value of the item's type, ""
- * for a string, so it would take the object and run the program with an empty argument. Refused
- * all the same, since an empty item is rarely meant, but with what the API server would make of it.
- * (A custom resource's null item is refused by the API server too: no hint there.)
+ * a template's empty value): the API server decodes it as the empty value of the item's type
+ * (`types`, as the schema says it). A string's is "", so it would take the object and run the
+ * program with an empty argument: refused all the same, since an empty item is rarely meant, but
+ * with what the API server would make of it. A mapping's is an empty one (`ports: [ - ]`), which
+ * the API server refuses for the fields the item needs. (A custom resource's null item is refused
+ * by the API server too: no hint there.)
  */
-function nullItem(finding: Finding, object: KubeObject): Finding {
+function nullItem(finding: Finding, types: unknown, object: KubeObject): Finding {
   if (finding.code !== 'schema/type' || typeof finding.path.at(-1) !== 'number' || valueAt(object, finding.path) !== null) return finding;
-  return {
-    ...finding,
-    hint: 'a list item written as null is not left out: the API server would store it as an empty value ("" for a string); write the item, "" if an empty one is meant, or remove it',
-  };
+  const type = Array.isArray(types) ? types : [types];
+  if (type.includes('string'))
+    return {
+      ...finding,
+      hint: 'a list item written as null is not left out: the API server would store it as an empty value ("" for a string); write the item, "" if an empty one is meant, or remove it',
+    };
+  if (type.includes('object'))
+    return {
+      ...finding,
+      hint: "a list item written as null is not left out: the API server reads it as an empty mapping, and refuses the object for the fields the item needs (a port's containerPort, an env variable's name); write the item, or remove it",
+    };
+  return finding;
 }
 
 /** What `MOVED_WITH_CHANGES` says of the object's kind, when it comes from one of the earlier apiVersions. */
@@ -263,7 +273,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   if (validate(subject)) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
-    const finding = nullItem(laterField(findingFromAjv(e, object)), object);
+    const finding = nullItem(laterField(findingFromAjv(e, object)), e.keyword === 'type' ? e.params.type : undefined, object);
     const id = `${finding.code}|${finding.path.join('/')}|${finding.message}`;
     if (!seen.has(id)) {
       seen.add(id);

@@ -54,6 +54,23 @@ describe('the strict schema check', () => {
     expect(number.hint).toBeUndefined();
   });
 
+  it('refuses a null mapping item, saying that the API server refuses an empty one for its fields (ports: [ - ], env: [ - ])', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'nginx:1.25', ports: [null], env: [null] }] },
+    };
+    const found = checkObjects([pod]).findings.filter((f) => f.code === 'schema/type');
+    expect(found.map((f) => [f.path.join('.'), f.message, f.hint])).toEqual(
+      ['env', 'ports'].map((list) => [
+        `spec.containers.0.${list}.0`,
+        'must be a mapping (found nothing)',
+        "a list item written as null is not left out: the API server reads it as an empty mapping, and refuses the object for the fields the item needs (a port's containerPort, an env variable's name); write the item, or remove it",
+      ]),
+    );
+  });
+
   it("validates an Eviction, whose deleteOptions.kind is the definitions' only enum, instead of failing to compile its schema", () => {
     const text = [
       'apiVersion: policy/v1',
