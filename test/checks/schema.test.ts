@@ -166,6 +166,74 @@ describe('the strict schema check', () => {
     ]);
   });
 
+  it('says so for a later field where it sits only (a sidecar init container, a CEL rule), with a hint of its own where removing it is not enough', () => {
+    const pod = (spec: object) =>
+      checkObjects([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec }]).findings.filter(
+        (f) => f.code === 'schema/unknown-field',
+      );
+    const container = { name: 'c', image: 'nginx:1.25' };
+    const [sidecar, ...others] = pod({
+      initContainers: [{ ...container, name: 'proxy', restartPolicy: 'Always' }],
+      containers: [container],
+    });
+    expect(others).toEqual([]);
+    expect([sidecar.message, sidecar.hint]).toEqual([
+      "unknown field 'restartPolicy' in Kubernetes 1.25: an init container's restartPolicy (a sidecar, restartPolicy: Always) came with Kubernetes 1.28, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)",
+      "run the sidecar among the containers instead, without 'restartPolicy' (an init container of 1.25 must finish before the others start), or take the release of the manifests made for Kubernetes 1.25",
+    ]);
+    // a pod's resizePolicy is no container's: no release to name, and no CRD wording in the hint of a container's
+    expect(pod({ containers: [container], resizePolicy: [] }).map((f) => f.message)).toEqual([
+      "unknown field 'resizePolicy'; did you mean 'restartPolicy'?",
+    ]);
+    expect(pod({ containers: [{ ...container, resizePolicy: [] }] }).map((f) => f.hint)).toEqual([
+      "remove 'resizePolicy', or take the release of the manifests made for Kubernetes 1.25",
+    ]);
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { kind: 'Widget', plural: 'widgets' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: {
+                    type: 'object',
+                    'x-kubernetes-validations': [
+                      {
+                        rule: 'self.min <= self.max',
+                        messageExpression: "'min above max'",
+                        reason: 'FieldValueInvalid',
+                        fieldPath: '.min',
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    };
+    expect(
+      checkObjects([crd])
+        .findings.filter((f) => f.code === 'schema/unknown-field')
+        .map((f) => f.message.split(':')[1]),
+    ).toEqual([
+      " a CRD validation rule's fieldPath came with Kubernetes 1.28, and the 1.25 API server refuses the object with it (kubectl apply",
+      " a CRD validation rule's messageExpression came with Kubernetes 1.27, and the 1.25 API server refuses the object with it (kubectl apply",
+      " a CRD validation rule's reason came with Kubernetes 1.28, and the 1.25 API server refuses the object with it (kubectl apply",
+    ]);
+  });
+
   it("says the apiVersion 1.25 serves a kind as, and what else to rewrite when its fields changed on the way (an Ingress's backends)", () => {
     const text = readFileSync(join(MANIFESTS, 'schema/unknown-kinds.yaml'), 'utf8');
     const manifests = parseManifests([{ file: 'unknown-kinds.yaml', text }]);
