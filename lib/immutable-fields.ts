@@ -386,6 +386,7 @@ function priorityClasses(charts: readonly RenderedChart[]): Map<string, ClassPri
       classes.set(String(o.metadata?.name), {
         priority: o.value,
         preemptionPolicy: typeof o.preemptionPolicy === 'string' ? o.preemptionPolicy : DEFAULT_PREEMPTION,
+        globalDefault: o.globalDefault === true,
       });
   return classes;
 }

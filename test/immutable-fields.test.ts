@@ -143,6 +143,31 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
     ]);
   });
 
+  it("is no change where it now writes the class, or its priority, that the stage's globalDefault PriorityClass gave a Pod made without one", () => {
+    const normal = {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: 'normal' },
+      value: 1000,
+      globalDefault: true,
+      preemptionPolicy: 'Never',
+    };
+    const charts = [{ name: 'shop', objects: [normal] }];
+    const paths = (before: Record<string, unknown>, after: Record<string, unknown>) =>
+      immutableChanges(pod(before), pod(after), charts).map((c) => c.path.join('.'));
+    for (const after of [
+      { priorityClassName: 'normal' },
+      { priority: 1000 },
+      { priorityClassName: 'normal', priority: 1000, preemptionPolicy: 'Never' },
+    ]) {
+      expect(paths({}, after), JSON.stringify(after)).toEqual([]);
+      expect(paths(after, {}), JSON.stringify(after)).toEqual(after.priorityClassName ? ['spec.priorityClassName'] : []);
+    }
+    // another priority, or a class named when the Pod was made and no longer (admission names none on update), is refused
+    expect(paths({}, { priority: 0 })).toEqual(['spec.priority']);
+    expect(paths({}, { preemptionPolicy: 'PreemptLowerPriority' })).toEqual(['spec.preemptionPolicy']);
+  });
+
   it('is warned about, as refused unless the cluster gave it that value, where it now writes the priority of a class not known here', () => {
     const classed = { priorityClassName: 'high' };
     const [change, ...others] = immutableChanges(pod(classed), pod({ ...classed, priority: 1000 }), []);

@@ -175,6 +175,8 @@ export function podSpecWithDefaults(spec: unknown): unknown {
 export interface ClassPriority {
   readonly priority: number;
   readonly preemptionPolicy: string;
+  /** Whether it is the cluster's globalDefault class, which a Pod created without a class is given. @default false */
+  readonly globalDefault?: boolean;
 }
 
 /** The preemptionPolicy of a PriorityClass that does not set one (SetDefaults_PriorityClass), and of a Pod of no class. */
@@ -184,7 +186,7 @@ export const DEFAULT_PREEMPTION = 'PreemptLowerPriority';
  * What a Pod's spec is given when the Pod is created, beside the defaults of every pod spec (a pod
  * template gets none of it): the ServiceAccount admission plugin's serviceAccountName; the Priority
  * plugin's priority and preemptionPolicy for a Pod of no priorityClassName (in a cluster without
- * a globalDefault PriorityClass, as kubeadm makes it), and for one of the classes every cluster has
+ * a globalDefault PriorityClass, as kubeadm makes it: with one, the Pod is given that class), and for one of the classes every cluster has
  * (pkg/apis/scheduling SystemPriorityClasses); the DefaultTolerationSeconds plugin's tolerations of
  * a node not ready or unreachable for 5 minutes, to a Pod that does not tolerate it (on every update too).
  */
@@ -229,6 +231,9 @@ export function podSpecAsCreated(spec: unknown, classes: ReadonlyMap<string, Cla
       : c,
   );
   out.serviceAccountName ??= serviceAccount ?? POD_ADMITTED.serviceAccountName;
+  // a Pod of no class is given the globalDefault one, by name too, when the cluster has one
+  const globalDefault = [...classes].find(([, c]) => c.globalDefault)?.[0];
+  if (out.priorityClassName === undefined && globalDefault !== undefined) out.priorityClassName = globalDefault;
   const className = out.priorityClassName;
   const given =
     className === undefined
@@ -237,7 +242,10 @@ export function podSpecAsCreated(spec: unknown, classes: ReadonlyMap<string, Cla
         ? ((Object.hasOwn(POD_ADMITTED.systemClasses, className) ? POD_ADMITTED.systemClasses[className] : undefined) ??
           classes.get(className))
         : undefined;
-  for (const [k, v] of Object.entries(given ?? {})) out[k] ??= v;
+  if (given) {
+    out.priority ??= given.priority;
+    out.preemptionPolicy ??= given.preemptionPolicy;
+  }
   out.tolerations = admittedTolerations(out.tolerations);
   return out;
 }
