@@ -15,7 +15,7 @@ import { DEFAULT_PREEMPTION, podTemplateWithDefaults, resourcesByValue, type Cla
 import { KEPT_ON_UPDATE, POD_FIXED, POD_UPDATABLE, podSpecCompared } from './model/pod-updates.js';
 import { formatSelector, selectorMatches, workloadSelector } from './checks/selectors.js';
 import { podTemplateOf } from './model/pod-specs.js';
-import { chartHeads } from './synth/app-summary.js';
+import { chartHeads, objectsOfChartsHolding } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
 import { firstPin, movedDataHint } from './volume-nodes.js';
 
@@ -380,8 +380,7 @@ function narrowed(a: unknown, b: unknown, path: FieldPath): FieldPath {
  */
 function priorityClasses(charts: readonly RenderedChart[]): Map<string, ClassPriority> {
   const classes = new Map<string, ClassPriority>();
-  const making = charts.filter((c) => chartHeads(c).some((o) => o.kind === 'PriorityClass'));
-  for (const o of making.flatMap((c) => c.objects))
+  for (const { object: o } of objectsOfChartsHolding(charts, new Set(['PriorityClass'])))
     if (o.kind === 'PriorityClass' && typeof o.value === 'number')
       classes.set(String(o.metadata?.name), {
         priority: o.value,

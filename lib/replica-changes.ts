@@ -10,13 +10,16 @@ import type { includedPlaces } from './checks/manifests.js';
 import { SCALED_KINDS, dropLastAppliedReplicas } from './model/kinds.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { placeOf } from './setting-places.js';
-import { chartHeads } from './synth/app-summary.js';
+import { objectsOfChartsHolding } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
+
+/** What a HorizontalPodAutoscaler scales (its `spec.scaleTargetRef`: kind and name), when it says. */
+const scaleTargetOf = (hpa: KubeObject) => (isRecord(hpa.spec) && isRecord(hpa.spec.scaleTargetRef) ? hpa.spec.scaleTargetRef : undefined);
 
 /** The HorizontalPodAutoscaler among `objects` that scales the workload `kind` `name` in namespace `ns`. */
 function autoscalerOf(objects: readonly KubeObject[], kind: string, name: string, ns: unknown): KubeObject | undefined {
   return objects.find((o) => {
-    const target = isRecord(o.spec) && isRecord(o.spec.scaleTargetRef) ? o.spec.scaleTargetRef : undefined;
+    const target = scaleTargetOf(o);
     return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === kind && target.name === name;
   });
 }
@@ -100,13 +103,11 @@ export function autoscalersLeaving(
   warned: (workload: KubeObject) => boolean,
 ): Problem[] {
   const problems: Problem[] = [];
-  // only the charts that hold a workload or autoscaler concerned are read whole (an app from the render cache is known by its heads)
-  const holding = (kinds: ReadonlySet<string>) =>
-    charts.filter((c) => chartHeads(c).some((o) => kinds.has(o.kind))).flatMap((c) => c.objects.map((object) => ({ object, app: c.name })));
-  const targets = new Set(gone.map((h) => (isRecord(h.spec) && isRecord(h.spec.scaleTargetRef) ? String(h.spec.scaleTargetRef.kind) : '')));
-  const objects = holding(new Set([...SCALED_KINDS.filter((k) => targets.has(k)), 'HorizontalPodAutoscaler']));
+  // only the charts that hold a workload or autoscaler concerned are read whole
+  const targets = new Set(gone.map((h) => String(scaleTargetOf(h)?.kind)));
+  const objects = objectsOfChartsHolding(charts, new Set([...SCALED_KINDS.filter((k) => targets.has(k)), 'HorizontalPodAutoscaler']));
   for (const hpa of gone) {
-    const target = isRecord(hpa.spec) && isRecord(hpa.spec.scaleTargetRef) ? hpa.spec.scaleTargetRef : undefined;
+    const target = scaleTargetOf(hpa);
     const ns = hpa.metadata?.namespace;
     const found = objects.find(
       ({ object: o }) =>

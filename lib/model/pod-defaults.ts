@@ -15,6 +15,7 @@ import { imageParts } from './image.js';
 import { isRecord } from './object.js';
 import { mapContainers } from './pod-specs.js';
 import { quantityByValue } from './quantity.js';
+import { EVICTING_EFFECT } from './tolerations.js';
 
 type Obj = Record<string, unknown>;
 
@@ -197,7 +198,7 @@ const POD_ADMITTED = {
     'system-cluster-critical': { priority: 2000000000, preemptionPolicy: DEFAULT_PREEMPTION },
     'system-node-critical': { priority: 2000001000, preemptionPolicy: DEFAULT_PREEMPTION },
   } as Readonly<Record<string, ClassPriority>>,
-  tolerationSeconds: { keys: ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'], effect: 'NoExecute', seconds: 300 },
+  tolerationSeconds: { keys: ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'], effect: EVICTING_EFFECT, seconds: 300 },
 } as const;
 
 /** `tolerations` with those DefaultTolerationSeconds adds: for each of its keys that no toleration of the effect (or of any) tolerates. */

@@ -96,3 +96,16 @@ export function standInsOf(summary: AppSummary): readonly KubeObject[] {
 export function chartHeads(chart: { readonly summary?: AppSummary; readonly objects: readonly KubeObject[] }): readonly KubeObject[] {
   return chart.summary ? standInsOf(chart.summary) : chart.objects;
 }
+
+/**
+ * The objects of the charts that hold an object of one of `kinds`, each with its chart's name
+ * (`app`): only those charts are read whole, a cached app's being known by its heads until then.
+ */
+export function objectsOfChartsHolding(
+  charts: readonly { readonly name: string; readonly summary?: AppSummary; readonly objects: readonly KubeObject[] }[],
+  kinds: ReadonlySet<string>,
+): { object: KubeObject; app: string }[] {
+  return charts
+    .filter((c) => chartHeads(c).some((o) => kinds.has(o.kind)))
+    .flatMap((c) => c.objects.map((object) => ({ object, app: c.name })));
+}

@@ -4,7 +4,7 @@
  * not, and the labels of its pod templates.
  */
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../lib/synth/app-summary.js';
+import { objectsOfChartsHolding, summarize } from '../../lib/synth/app-summary.js';
 import type { KubeObject } from '../../lib/model/object.js';
 
 const meta = (name: string) => ({ name, namespace: 'qa' });
@@ -52,6 +52,24 @@ describe('the summary of an app', () => {
     expect(summary.heads).toEqual([
       ['v1', 'ConfigMap', 'web', 'qa'],
       ['apps/v1', 'Deployment', 'web', 'qa'],
+    ]);
+  });
+});
+
+describe('the objects of the charts holding a kind', () => {
+  it("are read from those charts only: a cached app's objects, known by its summary's heads, are not read when it holds none", () => {
+    const cached = {
+      name: 'cached',
+      summary: summarize([config]),
+      get objects(): KubeObject[] {
+        throw new Error("a cached app's objects were read");
+      },
+    };
+    const priority: KubeObject = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' } };
+    const fresh = { name: 'fresh', objects: [config, priority] };
+    expect(objectsOfChartsHolding([cached, fresh], new Set(['PriorityClass']))).toEqual([
+      { object: config, app: 'fresh' },
+      { object: priority, app: 'fresh' },
     ]);
   });
 });
