@@ -5,6 +5,7 @@ import { checkObjects } from '../../lib/checks/index.js';
 import { toProblem } from '../../lib/checks/finding.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { compareProblems, formatProblem } from '../../lib/errors.js';
+import { widgetCrd } from '../helpers/widget-crd.js';
 import { MANIFESTS, findingsIn } from './helpers.js';
 
 describe('the strict schema check', () => {
@@ -188,43 +189,11 @@ describe('the strict schema check', () => {
     expect(pod({ containers: [{ ...container, resizePolicy: [] }] }).map((f) => f.hint)).toEqual([
       "remove 'resizePolicy', or take the release of the manifests made for Kubernetes 1.25",
     ]);
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: {
-        group: 'example.com',
-        scope: 'Namespaced',
-        names: { kind: 'Widget', plural: 'widgets' },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: {
-              openAPIV3Schema: {
-                type: 'object',
-                properties: {
-                  spec: {
-                    type: 'object',
-                    'x-kubernetes-validations': [
-                      {
-                        rule: 'self.min <= self.max',
-                        messageExpression: "'min above max'",
-                        reason: 'FieldValueInvalid',
-                        fieldPath: '.min',
-                      },
-                    ],
-                  },
-                },
-              },
-            },
-          },
-        ],
-      },
-    };
+    const crd = widgetCrd('Namespaced', {
+      min: '{ type: integer, x-kubernetes-validations: [{ rule: "self >= 0", messageExpression: "\'negative\'", reason: FieldValueInvalid, fieldPath: ".min" }] }',
+    });
     expect(
-      checkObjects([crd])
+      checkObjects(parseManifests([{ file: 'crd.yaml', text: crd }]).objects)
         .findings.filter((f) => f.code === 'schema/unknown-field')
         .map((f) => f.message.split(':')[1]),
     ).toEqual([
