@@ -12,7 +12,7 @@ import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { containersOf, envSourceKeys, podTemplateOf } from './model/pod-specs.js';
-import { podSpecAsCreated } from './model/pod-defaults.js';
+import { podSpecAsCreated, podTemplateWithDefaults } from './model/pod-defaults.js';
 import { formatSelector, workloadSelector } from './checks/selectors.js';
 import { entryKey } from './synth/inventory.js';
 import { placeOf } from './setting-places.js';
@@ -25,12 +25,17 @@ const LONG_RUNNING = new Set([...RESTARTED, 'ReplicaSet', 'ReplicationController
  * Whether applying `now` over `old` (one workload) replaces its pods, so that they read their
  * environment again: a Deployment, DaemonSet or StatefulSet whose pod template changed, unless
  * its updateStrategy is OnDelete (a change to its replicas or its own labels replaces none; a
- * ReplicaSet or ReplicationController never replaces its pods for a new template).
+ * ReplicaSet or ReplicationController never replaces its pods for a new template). The templates
+ * are compared as the API server keeps them (lib/model/pod-defaults.ts), whose hash names the new
+ * pods: `cpu: 1` now written `1000m`, or a default now written out, keeps the same template and
+ * replaces no pod.
  */
 export function rollsOut(old: KubeObject, now: KubeObject): boolean {
   if (!RESTARTED.has(now.kind)) return false;
   const strategy = isRecord(now.spec) && isRecord(now.spec.updateStrategy) ? now.spec.updateStrategy.type : undefined;
-  return strategy !== 'OnDelete' && !isDeepStrictEqual(podTemplateOf(old), podTemplateOf(now));
+  return (
+    strategy !== 'OnDelete' && !isDeepStrictEqual(podTemplateWithDefaults(podTemplateOf(old)), podTemplateWithDefaults(podTemplateOf(now)))
+  );
 }
 
 /**

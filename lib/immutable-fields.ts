@@ -11,11 +11,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
 import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
-import { DEFAULT_PREEMPTION, podTemplateWithDefaults, resourcesByValue, type ClassPriority } from './model/pod-defaults.js';
+import { podTemplateWithDefaults, resourcesByValue, type ClassPriority } from './model/pod-defaults.js';
 import { KEPT_ON_UPDATE, POD_FIXED, POD_UPDATABLE, podSpecCompared } from './model/pod-updates.js';
 import { formatSelector, selectorMatches, workloadSelector } from './checks/selectors.js';
 import { podTemplateOf } from './model/pod-specs.js';
-import { chartHeads, objectsOfChartsHolding } from './synth/app-summary.js';
+import { chartClasses } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
 import { firstPin, movedDataHint } from './volume-nodes.js';
 
@@ -375,31 +375,22 @@ function narrowed(a: unknown, b: unknown, path: FieldPath): FieldPath {
 
 /**
  * The PriorityClasses the stage makes, by name, with what each gives a Pod of it (a Pod's class is
- * often the cluster's own, not known here). Only the charts that make one are read whole (an app
- * from the render cache is known by its objects' heads until then).
+ * often the cluster's own, not known here). An app from the render cache is not rendered again
+ * for them: its summary keeps them (`chartClasses`).
  */
 function priorityClasses(charts: readonly RenderedChart[]): Map<string, ClassPriority> {
   const classes = new Map<string, ClassPriority>();
-  for (const { object: o } of objectsOfChartsHolding(charts, new Set(['PriorityClass'])))
-    if (o.kind === 'PriorityClass' && typeof o.value === 'number')
-      classes.set(String(o.metadata?.name), {
-        priority: o.value,
-        preemptionPolicy: typeof o.preemptionPolicy === 'string' ? o.preemptionPolicy : DEFAULT_PREEMPTION,
-        globalDefault: o.globalDefault === true,
-      });
+  for (const c of charts) for (const [name, given] of chartClasses(c)?.priority ?? []) classes.set(name, given);
   return classes;
 }
 
 /**
  * Whether a claim of `storageClass` may grow: unless the stage makes that StorageClass without
  * allowVolumeExpansion: true (a class of the cluster's own is not known here, so not warned about).
+ * An app from the render cache is not rendered again for it: its summary keeps it (`chartClasses`).
  */
 function expandable(storageClass: unknown, charts: readonly RenderedChart[]): boolean {
   if (typeof storageClass !== 'string') return true;
-  for (const c of charts) {
-    const heads = chartHeads(c);
-    const i = heads.findIndex((o) => o.kind === 'StorageClass' && o.metadata?.name === storageClass);
-    if (i >= 0) return c.objects[i]?.allowVolumeExpansion === true;
-  }
+  for (const c of charts) for (const [name, expands] of chartClasses(c)?.storage ?? []) if (name === storageClass) return expands;
   return true;
 }

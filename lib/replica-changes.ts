@@ -10,7 +10,7 @@ import type { includedPlaces } from './checks/manifests.js';
 import { SCALED_KINDS, dropLastAppliedReplicas } from './model/kinds.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { placeOf } from './setting-places.js';
-import { objectsOfChartsHolding } from './synth/app-summary.js';
+import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
 
 /** What a HorizontalPodAutoscaler scales (its `spec.scaleTargetRef`: kind and name), when it says. */
@@ -103,9 +103,12 @@ export function autoscalersLeaving(
   warned: (workload: KubeObject) => boolean,
 ): Problem[] {
   const problems: Problem[] = [];
-  // only the charts that hold a workload or autoscaler concerned are read whole
+  // only the charts that hold a workload or autoscaler concerned are read whole (an app from the render cache is known by its heads)
   const targets = new Set(gone.map((h) => String(scaleTargetOf(h)?.kind)));
-  const objects = objectsOfChartsHolding(charts, new Set([...SCALED_KINDS.filter((k) => targets.has(k)), 'HorizontalPodAutoscaler']));
+  const kinds = new Set([...SCALED_KINDS.filter((k) => targets.has(k)), 'HorizontalPodAutoscaler']);
+  const objects = charts
+    .filter((c) => chartHeads(c).some((o) => kinds.has(o.kind)))
+    .flatMap((c) => c.objects.map((object) => ({ object, app: c.name })));
   for (const hpa of gone) {
     const target = scaleTargetOf(hpa);
     const ns = hpa.metadata?.namespace;

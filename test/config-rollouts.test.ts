@@ -92,6 +92,42 @@ describe('a ConfigMap whose data changes under its own name', () => {
     expect(rollsOut(workload('ReplicaSet', 'a'), workload('ReplicaSet', 'b'))).toBe(false);
   });
 
+  it('is warned about when the pod template changes only as written (a quantity in another unit, a default written out): the API server keeps the same template', () => {
+    const after = WEB.replace('MODE: fast', 'MODE: slow');
+    for (const edit of [
+      (t: string) => t.replace('cpu: 100m, memory: 64Mi }', 'cpu: 0.1, memory: 65536Ki }'),
+      (t: string) => t.replace('ports: [{ containerPort: 80 }]', 'ports: [{ containerPort: 80, protocol: TCP }]'),
+      (t: string) =>
+        t.replace(
+          '    spec:\n      containers:\n        - name: web',
+          '    spec:\n      restartPolicy: Always\n      containers:\n        - name: web',
+        ),
+      (t: string) => t.replace('httpGet: { path: /, port: 80 } }', 'httpGet: { path: /, port: 80 }, periodSeconds: 10 }'),
+    ]) {
+      expect(edit(after)).not.toBe(after);
+      expect(warnings(WEB, edit(after)).join('\n')).toContain('but Deployment team/web, which reads it as environment variables, does not');
+    }
+  });
+
+  it('counts a pod template as changed as the API server keeps it: quantities by value, with its defaults, without what only a Pod is given', () => {
+    const deployment = (container: Record<string, unknown>, spec: Record<string, unknown> = {}): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        template: { metadata: { labels: { app: 'web' } }, spec: { ...spec, containers: [{ name: 'web', image: 'a:1', ...container }] } },
+      },
+    });
+    const cpu = (q: string) => deployment({ resources: { limits: { cpu: q } } });
+    expect(rollsOut(cpu('1'), cpu('1000m'))).toBe(false);
+    expect(rollsOut(cpu('1'), cpu('2'))).toBe(true);
+    expect(rollsOut(deployment({}), deployment({ imagePullPolicy: 'IfNotPresent', terminationMessagePolicy: 'File' }))).toBe(false);
+    expect(rollsOut(deployment({ imagePullPolicy: 'IfNotPresent' }), deployment({}))).toBe(false);
+    expect(rollsOut(deployment({}), deployment({ imagePullPolicy: 'Always' }))).toBe(true);
+    // a template is not given what a Pod is (kubernetes#69445): writing it changes the template the API server keeps
+    expect(rollsOut(deployment({}), deployment({}, { enableServiceLinks: true }))).toBe(true);
+  });
+
   it('is placed at the app that makes the ConfigMap when it comes from no included file', () => {
     const loaded = {
       apps: [{ name: 'web', stack: 'manifests', settings: {} }],

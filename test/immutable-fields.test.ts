@@ -1,7 +1,16 @@
 /** The changes of an object that the API server refuses, as immutableChanges finds them (test/output-changes.test.ts says them from a stage). */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { immutableChanges } from '../lib/immutable-fields.js';
 import type { KubeObject } from '../lib/model/object.js';
+import { summarize } from '../lib/synth/app-summary.js';
+import { withObjects, type RenderedChart } from '../lib/synth/render.js';
+import { compileStage, type StageSource } from '../lib/compile-stage.js';
+import { diskRenderCache } from '../lib/cli/render-cache.js';
+import { formatProblem } from '../lib/errors.js';
+import { textTree } from '../lib/synth/file-content.js';
 
 const TOLERATION = { key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoExecute', tolerationSeconds: 60 };
 
@@ -166,6 +175,9 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
     // another priority, or a class named when the Pod was made and no longer (admission names none on update), is refused
     expect(paths({}, { priority: 0 })).toEqual(['spec.priority']);
     expect(paths({}, { preemptionPolicy: 'PreemptLowerPriority' })).toEqual(['spec.preemptionPolicy']);
+    // the same when the class's app comes from the render cache, known by its summary
+    const cached = [{ name: 'shop', objects: [], summary: summarize([normal]) }];
+    expect(immutableChanges(pod({}), pod({ priorityClassName: 'normal', priority: 1000 }), cached)).toEqual([]);
   });
 
   it('is warned about, as refused unless the cluster gave it that value, where it now writes the priority of a class not known here', () => {
@@ -262,5 +274,95 @@ describe("a Job's pod template, fixed once the Job is created", () => {
     ]);
     // a default of every pod spec is no change
     expect(immutableChanges(job({}), job({ dnsPolicy: 'ClusterFirst' }), [])).toEqual([]);
+  });
+});
+
+describe('the classes another app of the stage makes, when that app comes from the render cache', () => {
+  const claim = (storage: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'data', namespace: 'shop' },
+    spec: { storageClassName: 'growable', accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } },
+  });
+  const storageClass = (expands: boolean): KubeObject => ({
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'growable' },
+    provisioner: 'example.com/disk',
+    ...(expands ? { allowVolumeExpansion: true } : {}),
+  });
+  const high: KubeObject = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 };
+  /** `objects` as a chart of an app from the render cache, counting each time they are rendered again. */
+  const cached = (objects: KubeObject[], renders: { count: number }): RenderedChart =>
+    withObjects({ name: 'classes', summary: summarize(JSON.parse(JSON.stringify(objects))) }, () => {
+      renders.count++;
+      return objects;
+    });
+
+  it("are read from its summary, not by rendering it again, and judge as its objects do: a claim's growth, a Pod's priority", () => {
+    const renders = { count: 0 };
+    const paths = (old: KubeObject, now: KubeObject, charts: readonly RenderedChart[]) =>
+      immutableChanges(old, now, charts).map((c) => `${c.path.join('.')}: ${c.why}`);
+    for (const expands of [true, false]) {
+      const fresh = [{ name: 'classes', objects: [storageClass(expands)] }];
+      expect(paths(claim('1Gi'), claim('2Gi'), [cached([storageClass(expands)], renders)])).toEqual(
+        paths(claim('1Gi'), claim('2Gi'), fresh),
+      );
+    }
+    expect(paths(claim('1Gi'), claim('2Gi'), [{ name: 'classes', objects: [storageClass(false)] }])).toEqual([
+      "spec.resources.requests.storage: its StorageClass 'growable' does not set allowVolumeExpansion: true",
+    ]);
+    const classed = { priorityClassName: 'high' };
+    expect(immutableChanges(pod(classed), pod({ ...classed, priority: 1000 }), [cached([high], renders)])).toEqual([]);
+    expect(paths(pod(classed), pod({ ...classed, priority: 10 }), [cached([high], renders)])).toEqual([
+      expect.stringMatching(/^spec\.priority: a Pod's spec cannot change/),
+    ]);
+    expect(renders.count).toBe(0);
+  });
+
+  describe('in a stage compiled twice with the render cache', () => {
+    const root = mkdtempSync(join(tmpdir(), 'stagecraft-classes-'));
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
+    const CLASSES = 'classes/all.yaml';
+    const stage = (size: string, server: string) =>
+      `nodes:\n  node-1:\n    roles: [worker]\napps:\n  classes:\n    stack: manifests\n    include: [${CLASSES}]\n` +
+      `  api:\n    stack: service\n    image: team/api:1.4.2\n    probes: { readiness: { http: { path: /ready, port: 8080 } } }\n    storage: { mountPath: /data, size: ${size}, storageClass: growable }\n` +
+      `  pinned-nginx:\n    server: { image: ${server} }\n`;
+    const classes = (expands: boolean) =>
+      `apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: { name: growable }\nprovisioner: example.com/disk\n${expands ? 'allowVolumeExpansion: true\n' : ''}` +
+      '---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: { name: high }\nvalue: 1000\n';
+    const source = (text: string, expands: boolean, dist?: Map<string, string>): StageSource => ({
+      stage: 'shop',
+      file: 'environments/shop.yaml',
+      text,
+      readSource: (p) => (p === CLASSES ? new Map([[p, classes(expands)]]) : undefined),
+      ...(dist ? { readOutput: (f: string) => dist.get(f) } : {}),
+    });
+    const warnings = (outcome: ReturnType<typeof compileStage>) => {
+      expect(outcome.problems).toEqual([]);
+      return (outcome.notices ?? []).map(formatProblem);
+    };
+
+    it('say what an uncached compilation says of a claim that grows and a Pod that changes, without rendering the classes again', () => {
+      for (const expands of [true, false]) {
+        const before = stage('1Gi', 'nginx:1.25');
+        const cold = diskRenderCache(join(root, String(expands)), { warn: () => {} });
+        const first = compileStage(source(before, expands), { cache: cold });
+        expect(first.problems).toEqual([]);
+        cold.flush();
+        const dist = textTree(first.files!);
+        for (const after of [stage('2Gi', 'nginx:1.25'), stage('1Gi', 'nginx:1.26')]) {
+          const warm = diskRenderCache(join(root, String(expands)), { warn: () => {} });
+          const found = warnings(compileStage(source(after, expands, dist), { cache: warm }));
+          expect(found).toEqual(warnings(compileStage(source(after, expands, dist), {})));
+          const refused = found.some((w) => w.includes("its StorageClass 'growable' does not set allowVolumeExpansion: true"));
+          expect(refused).toBe(!expands && after.includes('2Gi'));
+          // the classes app came from the cache, and was not rendered again
+          expect(warm.stats.hits).toBeGreaterThan(0);
+          expect(warm.stats.read).toBe(0);
+          warm.discard();
+        }
+      }
+    });
   });
 });

@@ -5,7 +5,7 @@
  * And what it takes but surely is a mistake: a container's cpu or memory quantity off by its unit (warnings, lib/checks/quantity.ts).
  */
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
+import { placedContainers, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
 import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
 import { carelessQuantities } from './quantity.js';
 import { requestAboveLimitText, requestsAboveLimits } from '../model/quantity.js';
@@ -219,32 +219,27 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
         ),
       );
     }
-    for (const list of CONTAINER_LISTS) {
-      const containers = spec[list];
-      if (!Array.isArray(containers)) continue;
-      containers.forEach((c: unknown, i: number) => {
-        if (!isRecord(c)) return;
-        const cp = [...at, 'spec', list, i];
-        if (typeof c.image === 'string' && c.image) {
-          const bad = imageProblem(c.image);
-          if (bad)
-            out.push(
-              emit(
-                'api/image',
-                [...cp, 'image'],
-                // the API server takes any image but an empty one (and, in a Pod, one with spaces around it)
-                `'${c.image}' ${bad}: the kubelet cannot pull it (InvalidImageName), so no pod of it ever starts`,
-                'e.g. nginx:1.25-alpine, registry.example.com:5000/team/app:2 or nginx@sha256:<64 hex digits>',
-              ),
-            );
-        }
-        const r = isRecord(c.resources) ? c.resources : {};
-        out.push(...carelessQuantities(emit, r, cp));
-        for (const above of requestsAboveLimits(r)) {
-          const { message, hint } = requestAboveLimitText(above);
-          out.push(emit('api/requests-above-limits', [...cp, 'resources', 'requests', above.resource], message, hint));
-        }
-      });
+    for (const { container: c, list, index: i } of placedContainers(spec)) {
+      const cp = [...at, 'spec', list, i];
+      if (typeof c.image === 'string' && c.image) {
+        const bad = imageProblem(c.image);
+        if (bad)
+          out.push(
+            emit(
+              'api/image',
+              [...cp, 'image'],
+              // the API server takes any image but an empty one (and, in a Pod, one with spaces around it)
+              `'${c.image}' ${bad}: the kubelet cannot pull it (InvalidImageName), so no pod of it ever starts`,
+              'e.g. nginx:1.25-alpine, registry.example.com:5000/team/app:2 or nginx@sha256:<64 hex digits>',
+            ),
+          );
+      }
+      const r = isRecord(c.resources) ? c.resources : {};
+      out.push(...carelessQuantities(emit, r, cp));
+      for (const above of requestsAboveLimits(r)) {
+        const { message, hint } = requestAboveLimitText(above);
+        out.push(emit('api/requests-above-limits', [...cp, 'resources', 'requests', above.resource], message, hint));
+      }
     }
   }
   return out;

@@ -6,6 +6,7 @@
  * LabelSelector (`label-fields.ts`), a pod's nodeSelector included. Called by `checkApiRules`
  * (api-rules.ts); data in, findings out.
  */
+import { BoundedMap } from '../model/bounded-map.js';
 import { MAX_LABEL_VALUE } from '../model/labels.js';
 import { andList } from '../model/limits.js';
 import {
@@ -124,13 +125,40 @@ export function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Answers kept by key and by value: the same keys (`app.kubernetes.io/name`...) and values (an
+ * app's name, its stage's) are on every object of a stage and in its templates and selectors, and
+ * each answer depends on the string alone. Bounded in number, and only strings short enough to be
+ * valid are kept (a longer one is answered without a cache), so a cache holds at most a few MB.
+ */
+const MAX_CACHED = 50_000;
+/** The longest key that can be valid: a 253-character prefix, '/', a 63-character name. */
+const MAX_KEY = 253 + 1 + 63;
+/** A key -> what is wrong with it, or '' when nothing is. */
+const keyProblems = new BoundedMap<string, string>(MAX_CACHED);
+/** A label value -> whether it is valid. */
+const labelValues = new BoundedMap<string, boolean>(MAX_CACHED);
+
+/** `keyProblem`, answered once per key. */
+function knownKeyProblem(key: string): string | undefined {
+  if (key.length > MAX_KEY) return keyProblem(key);
+  const known = keyProblems.get(key) ?? keyProblems.remember(key, keyProblem(key) ?? '');
+  return known || undefined;
+}
+
+/** Whether `v` is a valid label value (a string of at most 63 characters, LABEL_VALUE), answered once per value. */
+function validLabelValue(v: unknown): boolean {
+  if (typeof v !== 'string' || v.length > MAX_LABEL_VALUE) return false;
+  return labelValues.get(v) ?? labelValues.remember(v, LABEL_VALUE.test(v));
+}
+
 /** The syntax of the labels (or, as `what`, annotations) in the mapping `labels` at `at`. */
 export function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[], what = 'label'): void {
   if (!labels || typeof labels !== 'object') return;
   for (const k in labels) {
     if (!Object.hasOwn(labels, k)) continue;
     const v = (labels as Record<string, unknown>)[k];
-    const bad = keyProblem(k);
+    const bad = knownKeyProblem(k);
     if (bad) out.push(emit('api/label-key', [...at, k], `${what} key '${k}' is not valid: ${bad}`));
     // the API server decodes null into a map of strings as "" (Go's encoding/json), so it takes the
     // object; but kubectl apply's next patch sends the null, which removes the key. kustomize
@@ -148,7 +176,7 @@ export function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Fin
         ),
         severity: 'warning',
       });
-    else if (what === 'label' && (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > MAX_LABEL_VALUE)) {
+    else if (what === 'label' && !validLabelValue(v)) {
       out.push(
         emit(
           'api/label-value',

@@ -14,7 +14,7 @@ import { isIanaSvcName } from '../model/object-names.js';
 import { CONFIG_KEY_HINT, configKeyProblem } from '../model/config-key.js';
 import { LIST_KEY_DEFAULTS } from '../model/list-keys.js';
 import type { KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
+import { POD_TEMPLATE_PATHS, placedContainers, podTemplateOf } from '../model/pod-specs.js';
 import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { formatLabels, formatSelector, selectorMatches, workloadSelector } from './selectors.js';
 import { checkRbacSubjects } from './rbac-subjects.js';
@@ -177,67 +177,63 @@ function checkPodSpec(emit: Emit, spec: Record<string, unknown>, at: FieldPath, 
     out.push(emit('api/no-containers', [...at, 'containers'], 'a pod needs at least one container'));
   }
   const allNames: { name: unknown; path: FieldPath }[] = [];
-  for (const list of CONTAINER_LISTS) {
-    const cs = spec[list];
-    if (!Array.isArray(cs)) continue;
-    cs.forEach((c: Record<string, unknown> | null, i) => {
-      if (!c || typeof c !== 'object') return;
-      const cp: FieldPath = [...at, list, i];
-      allNames.push({ name: c.name, path: cp });
-      if (typeof c.name === 'string' && nameProblem(c.name, 'label')) {
-        out.push(emit('api/name', [...cp, 'name'], `container name '${c.name}' is not a DNS-1123 label`, NAME_HINT.label));
-      }
-      if (c.image === undefined || c.image === '') {
-        out.push(emit('api/image', cp, `container '${String(c.name)}' has no image`, 'set image, e.g. nginx:1.25'));
-      }
-      unique(emit, c.ports, [...cp, 'ports'], ['containerPort', 'protocol'], out);
-      unique(emit, c.ports, [...cp, 'ports'], ['name'], out);
-      if (Array.isArray(c.ports)) {
-        c.ports.forEach((p: Record<string, unknown> | null, j) => {
-          const n = p?.name;
-          if (typeof n === 'string' && !isIanaSvcName(n)) {
-            out.push(
-              emit(
-                'api/port-name',
-                [...cp, 'ports', j, 'name'],
-                `port name '${n}' is not an IANA service name`,
-                "use at most 15 lowercase letters, digits and '-', with at least one letter and no '--'",
-              ),
-            );
-          }
-        });
-      }
-      envRepeats(emit, c.env, [...cp, 'env'], out, engine);
-      if (Array.isArray(c.env)) {
-        c.env.forEach((e: Record<string, unknown> | null, j) => {
-          if (typeof e?.name === 'string' && !ENV_VAR_NAME.test(e.name)) {
-            out.push(
-              emit(
-                'api/env-name',
-                [...cp, 'env', j, 'name'],
-                `environment variable name '${e.name}' is not valid`,
-                "use letters, digits, '_', '-' and '.', not starting with a digit",
-              ),
-            );
-          }
-        });
-      }
-      unique(emit, c.volumeMounts, [...cp, 'volumeMounts'], ['mountPath'], out);
-      unique(emit, c.volumeDevices, [...cp, 'volumeDevices'], ['name'], out);
-      unique(emit, c.volumeDevices, [...cp, 'volumeDevices'], ['devicePath'], out);
-      mountedDevices(emit, c, cp, out);
-      if (Array.isArray(c.ports)) {
-        c.ports.forEach((p: Record<string, unknown> | null, j) => {
-          portInRange(emit, p?.containerPort, [...cp, 'ports', j, 'containerPort'], out);
-          portInRange(emit, p?.hostPort, [...cp, 'ports', j, 'hostPort'], out, 0);
-        });
-      }
-      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-        const p = c[probe];
-        if (p && typeof p === 'object' && !Array.isArray(p))
-          oneOf(emit, p as Record<string, unknown>, PROBE_HANDLERS, [...cp, probe], probe, out);
-      }
-    });
+  // placedContainers: an entry that is no mapping is the schema check's
+  for (const { container: c, list, index: i } of placedContainers(spec)) {
+    const cp: FieldPath = [...at, list, i];
+    allNames.push({ name: c.name, path: cp });
+    if (typeof c.name === 'string' && nameProblem(c.name, 'label')) {
+      out.push(emit('api/name', [...cp, 'name'], `container name '${c.name}' is not a DNS-1123 label`, NAME_HINT.label));
+    }
+    if (c.image === undefined || c.image === '') {
+      out.push(emit('api/image', cp, `container '${String(c.name)}' has no image`, 'set image, e.g. nginx:1.25'));
+    }
+    unique(emit, c.ports, [...cp, 'ports'], ['containerPort', 'protocol'], out);
+    unique(emit, c.ports, [...cp, 'ports'], ['name'], out);
+    if (Array.isArray(c.ports)) {
+      c.ports.forEach((p: Record<string, unknown> | null, j) => {
+        const n = p?.name;
+        if (typeof n === 'string' && !isIanaSvcName(n)) {
+          out.push(
+            emit(
+              'api/port-name',
+              [...cp, 'ports', j, 'name'],
+              `port name '${n}' is not an IANA service name`,
+              "use at most 15 lowercase letters, digits and '-', with at least one letter and no '--'",
+            ),
+          );
+        }
+      });
+    }
+    envRepeats(emit, c.env, [...cp, 'env'], out, engine);
+    if (Array.isArray(c.env)) {
+      c.env.forEach((e: Record<string, unknown> | null, j) => {
+        if (typeof e?.name === 'string' && !ENV_VAR_NAME.test(e.name)) {
+          out.push(
+            emit(
+              'api/env-name',
+              [...cp, 'env', j, 'name'],
+              `environment variable name '${e.name}' is not valid`,
+              "use letters, digits, '_', '-' and '.', not starting with a digit",
+            ),
+          );
+        }
+      });
+    }
+    unique(emit, c.volumeMounts, [...cp, 'volumeMounts'], ['mountPath'], out);
+    unique(emit, c.volumeDevices, [...cp, 'volumeDevices'], ['name'], out);
+    unique(emit, c.volumeDevices, [...cp, 'volumeDevices'], ['devicePath'], out);
+    mountedDevices(emit, c, cp, out);
+    if (Array.isArray(c.ports)) {
+      c.ports.forEach((p: Record<string, unknown> | null, j) => {
+        portInRange(emit, p?.containerPort, [...cp, 'ports', j, 'containerPort'], out);
+        portInRange(emit, p?.hostPort, [...cp, 'ports', j, 'hostPort'], out, 0);
+      });
+    }
+    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+      const p = c[probe];
+      if (p && typeof p === 'object' && !Array.isArray(p))
+        oneOf(emit, p as Record<string, unknown>, PROBE_HANDLERS, [...cp, probe], probe, out);
+    }
   }
   // init and app containers share one namespace of names
   const seen = new Map<unknown, FieldPath>();
@@ -311,12 +307,10 @@ export function checkApiRules(o: KubeObject, { engine }: { engine?: Engine } = {
       checkPodSpec(emit, template.spec, [...templatePath, 'spec'], out, engine);
       // a Pod's own containers, and a Job's: their ports never change once it exists (the API server refuses an update of
       // a Pod's containers and of a Job's pod template), so no later apply mixes them up
-      for (const list of o.kind === 'Pod' || o.kind === 'Job' ? [] : CONTAINER_LISTS) {
-        const cs = template.spec[list];
-        if (!Array.isArray(cs)) continue;
-        cs.forEach((c: Record<string, unknown> | null, i) => {
-          sharedPortNumbers(o, c?.ports, [...templatePath, 'spec', list, i, 'ports'], 'containerPort', out);
-        });
+      if (o.kind !== 'Pod' && o.kind !== 'Job') {
+        for (const { container, list, index } of placedContainers(template.spec)) {
+          sharedPortNumbers(o, container.ports, [...templatePath, 'spec', list, index, 'ports'], 'containerPort', out);
+        }
       }
       checkPodSpecValues(emit, template.spec, [...templatePath, 'spec'], out);
     }

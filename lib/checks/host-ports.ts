@@ -7,18 +7,13 @@
  */
 import type { StageContext } from '../stack.js';
 import type { Problem } from '../errors.js';
-import { describeObject, type KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, podTemplateOf } from '../model/pod-specs.js';
+import { describeObject, isRecord, type KubeObject } from '../model/object.js';
+import { POD_TEMPLATE_PATHS, placedContainers, podTemplateOf } from '../model/pod-specs.js';
 
 export interface HostPortOptions {
   readonly architecture: StageContext['architecture'];
   /** The stage's name, for messages. */
   readonly stageName: string;
-}
-
-interface Port {
-  containerPort?: number;
-  hostPort?: number;
 }
 
 /** Every container port with a hostPort in a pod without hostNetwork (ARM stages only). */
@@ -28,22 +23,21 @@ export function hostPortProblems(objects: readonly KubeObject[], { architecture,
     const spec = podTemplateOf(o)?.spec;
     if (!spec || spec.hostNetwork === true) return [];
     const at = [...POD_TEMPLATE_PATHS[o.kind], 'spec'].join('.');
-    return CONTAINER_LISTS.flatMap((list) =>
-      ((spec[list] ?? []) as { name?: string; ports?: Port[] }[]).flatMap((c, i) =>
-        (c.ports ?? []).flatMap((p, j) =>
-          p.hostPort === undefined
-            ? []
-            : [
-                {
-                  code: 'network/host-port-without-host-network',
-                  subject: describeObject(o),
-                  message:
-                    `${at}.${list}[${i}].ports[${j}].hostPort: container '${c.name}' asks for hostPort ${p.hostPort} without hostNetwork; ` +
-                    `on stage '${stageName}' (${architecture}, a CNI pod network) the port would silently not be opened on the node`,
-                  hint: `set hostNetwork: true on the pod (and hostPort equal to containerPort ${p.containerPort}), or reach the pod through a Service`,
-                },
-              ],
-        ),
+    // placedContainers: entries that are no mappings (a null, a list) are the schema check's, never read here
+    return placedContainers(spec).flatMap(({ container: c, list, index: i }) =>
+      (Array.isArray(c.ports) ? (c.ports as unknown[]) : []).flatMap((p, j) =>
+        !isRecord(p) || p.hostPort === undefined
+          ? []
+          : [
+              {
+                code: 'network/host-port-without-host-network',
+                subject: describeObject(o),
+                message:
+                  `${at}.${list}[${i}].ports[${j}].hostPort: container '${String(c.name)}' asks for hostPort ${String(p.hostPort)} without hostNetwork; ` +
+                  `on stage '${stageName}' (${architecture}, a CNI pod network) the port would silently not be opened on the node`,
+                hint: `set hostNetwork: true on the pod (and hostPort equal to containerPort ${String(p.containerPort)}), or reach the pod through a Service`,
+              },
+            ],
       ),
     );
   });

@@ -10,7 +10,7 @@
  * counts it used).
  */
 import type { KubeObject } from '../model/object.js';
-import { POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
+import { POD_TEMPLATE_PATHS, placedContainers } from '../model/pod-specs.js';
 import { POLICY_EXCEPTION_PREFIX, declaredExceptions } from '../policy.js';
 import { finder, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
@@ -33,12 +33,13 @@ export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
   const w = index.workload(o);
   const spec = asObj(w?.template.spec);
   if (!w || !spec || runsToCompletion(o, spec) || declaredExceptions(o.metadata?.annotations).has('probes')) return [];
-  const containers = Array.isArray(spec.containers) ? spec.containers : [];
+  // the app containers: init containers finish before the pod is ready, and serve nothing
+  const containers = placedContainers(spec, ['containers']);
   // the Service's traffic goes to the containers that declare ports: beside them, one without (a log
   // shipper) gets none; when none declares any, a Service's port by number may reach any of them
-  const hasPorts = (c: unknown) => Array.isArray(asObj(c)?.ports) && (asObj(c)!.ports as unknown[]).length > 0;
-  const serving = containers.some(hasPorts) ? hasPorts : () => true;
-  const unready = containers.flatMap((c, i) => (asObj(c) && !asObj(c.readinessProbe) && serving(c) ? [i] : []));
+  const hasPorts = (c: Record<string, unknown>) => Array.isArray(c.ports) && c.ports.length > 0;
+  const serving = containers.some((p) => hasPorts(p.container)) ? hasPorts : () => true;
+  const unready = containers.filter(({ container: c }) => !asObj(c.readinessProbe) && serving(c));
   // looked up only for a pod that lacks a probe: the other workloads' results depend on no Service
   if (unready.length === 0) return [];
   const labels = w.template.metadata?.labels ?? {};
@@ -49,11 +50,11 @@ export function checkReadiness(o: KubeObject, index: ObjectIndex): Finding[] {
   if (services.length === 0) return [];
   const emit = finder(o, 'warning');
   const by = services.length === 1 ? `Service ${services[0]} selects` : `Services ${listed(services)} select`;
-  return unready.map((i) =>
+  return unready.map(({ container, index }) =>
     emit(
       'policy/probes',
-      [...POD_TEMPLATE_PATHS[o.kind], 'spec', 'containers', i],
-      `container '${String(asObj(containers[i])?.name)}' has no readinessProbe, but ${by} its pods: they get requests before they are ready, and while they cannot serve them`,
+      [...POD_TEMPLATE_PATHS[o.kind], 'spec', 'containers', index],
+      `container '${String(container.name)}' has no readinessProbe, but ${by} its pods: they get requests before they are ready, and while they cannot serve them`,
       `add a readinessProbe, so that the Service sends requests only to pods ready for them, or declare the exception on the ${o.kind}: ${POLICY_EXCEPTION_PREFIX}probes: <reason>`,
     ),
   );

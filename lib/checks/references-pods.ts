@@ -136,7 +136,8 @@ export function portNames(ports: readonly Record<string, unknown>[]): string[] {
 }
 
 /** Every namespace has the service account `default`, declared or not. */
-const withDefault = (names: readonly string[]) => (names.includes('default') ? names : ['default', ...names]);
+/** Account names with `default`, which every namespace has. */
+export const withDefault = (names: readonly string[]) => (names.includes('default') ? names : ['default', ...names]);
 
 const KIND_WORD: Record<string, string> = {
   Secret: 'Secrets',

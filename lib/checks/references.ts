@@ -1,19 +1,26 @@
 /**
  * Cross-object references within one stage (cluster-scoped objects across the stage): Services
  * to pods and container ports, Ingresses to Services and TLS Secrets, autoscalers to their
- * targets, claims to volumes, every object to its namespace; pod templates in references-pods.ts.
+ * targets, claims to volumes, every object to its namespace; pod templates in references-pods.ts;
+ * references that name their target's namespace (binding subjects, Services the API server calls)
+ * in references-namespaces.ts.
  */
 import { groupKind } from '../k8s.js';
 import { objectHandle, type KubeObject } from '../model/object.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, MAX_LISTED, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { checkPodReferences, declaredOutside, guessing, portNames } from './references-pods.js';
+import {
+  SERVICES_CALLED,
+  checkBindingSubjects,
+  checkServicesCalled,
+  existingNamespaceHint,
+  namespaceKnown,
+  type ReferenceOptions,
+} from './references-namespaces.js';
 import { formatLabels } from './selectors.js';
 import { compareQuantities } from '../model/quantity.js';
 import { dropLastAppliedReplicas } from '../model/kinds.js';
-
-/** Namespaces every cluster has: objects may live there without the stage creating them. */
-export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -236,29 +243,15 @@ function checkClaim(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[
   }
 }
 
-export interface ReferenceOptions {
-  /** Namespaces that exist before the stage is applied, besides the built-in ones. */
-  readonly existingNamespaces?: readonly string[];
-  /**
-   * Whether the objects are a stage's (`checkStage`), whose stage file declares existing
-   * namespaces; else files given to `npm run check`, which declares them with --namespace-exists.
-   * @default false
-   */
-  readonly written?: boolean;
-}
-
-/** Where a namespace that the cluster already has is declared: the stage file, or the check command's flag. */
-const existingNamespaceHint = (ns: string, written: boolean | undefined) =>
-  written
-    ? 'add the Namespace to the stage, or declare it under checks.existingNamespaces in the stage file'
-    : `add the Namespace to the files checked, or declare that the cluster has it: npm run check -- --namespace-exists ${ns} <files>`;
-
 /** The references each kind makes besides those of its pod template (a Map: a kind is any string of the input). */
-const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], written?: boolean) => void>([
+const BY_KIND = new Map<string, (o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions) => void>([
   ['Service', checkService],
-  ['Ingress', checkIngress],
+  ['Ingress', (o, ns, index, out, options) => checkIngress(o, ns, index, out, options.written)],
   ['HorizontalPodAutoscaler', checkAutoscaler],
   ['PersistentVolumeClaim', checkClaim],
+  ['RoleBinding', checkBindingSubjects],
+  ['ClusterRoleBinding', checkBindingSubjects],
+  ...[...SERVICES_CALLED.keys()].map((kind) => [kind, checkServicesCalled] as const),
 ]);
 
 /** Reference findings over every object of the index. */
@@ -273,12 +266,7 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
   const duplicate = index.duplicate(o);
   if (duplicate) out.push(duplicate);
   const ns = index.namespaceOf(o);
-  if (
-    !index.isClusterScoped(o) &&
-    !BUILT_IN_NAMESPACES.includes(ns) &&
-    !options.existingNamespaces?.includes(ns) &&
-    !index.get(KINDS.Namespace, '', ns)
-  ) {
+  if (!index.isClusterScoped(o) && !namespaceKnown(ns, index, options)) {
     out.push(
       finder(o)(
         'refs/namespace',
@@ -288,7 +276,7 @@ export function objectReferences(o: KubeObject, index: ObjectIndex, options: Ref
       ),
     );
   }
-  BY_KIND.get(o.kind)?.(o, ns, index, out, options.written);
+  BY_KIND.get(o.kind)?.(o, ns, index, out, options);
   const w = index.workload(o);
   if (w) out.push(...checkPodReferences(w, ns, index, options.written));
   return out;

@@ -9,7 +9,7 @@
  */
 import type { Problem } from '../errors.js';
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS, ENV_FROM, ENV_VALUE_FROM } from '../model/pod-specs.js';
+import { ENV_FROM, ENV_VALUE_FROM, placedContainers } from '../model/pod-specs.js';
 
 export const STATIC_POD_HINT =
   'a static pod runs without the API server, so its spec cannot refer to API objects: use hostPath volumes and literal env values, ' +
@@ -50,7 +50,9 @@ const PROJECTED_SOURCES: Readonly<Record<string, readonly [what: string, found: 
 const VOLUME_SECRET_KEYS = ['secretRef', 'nodePublishSecretRef', 'secretName'];
 
 type Obj = Record<string, unknown>;
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+/** The entries of `v` that are mappings, each with its index in the list (one that is not is the schema check's). */
+const entries = (v: unknown): [Obj, number][] =>
+  Array.isArray(v) ? v.flatMap((x: unknown, i) => (isRecord(x) ? [[x, i] as [Obj, number]] : [])) : [];
 
 /**
  * Every reason the kubelet would refuse `pod` as a static pod, as problems about `subject`
@@ -79,7 +81,7 @@ export function staticPodProblems(pod: KubeObject, subject = describeObject(pod)
   for (const [key, [what, found]] of Object.entries(POD_SPEC_FIELDS)) {
     if (spec[key] !== undefined) refer(`spec.${key}`, what, found?.(spec[key]));
   }
-  list(spec.volumes).forEach((volume, i) => {
+  for (const [volume, i] of entries(spec.volumes)) {
     const at = `spec.volumes[${i}]`;
     for (const [source, value] of Object.entries(volume)) {
       if (source === 'name' || !isRecord(value)) continue;
@@ -87,37 +89,35 @@ export function staticPodProblems(pod: KubeObject, subject = describeObject(pod)
         const [what, found] = VOLUME_SOURCES[source];
         refer(`${at}.${source}`, what, found(value));
       } else if (source === 'projected') {
-        list(value.sources).forEach((s, j) => {
+        for (const [s, j] of entries(value.sources)) {
           for (const [kind, v] of Object.entries(s)) {
             if (kind in PROJECTED_SOURCES && isRecord(v)) {
               const [what, found] = PROJECTED_SOURCES[kind];
               refer(`${at}.projected.sources[${j}].${kind}`, what, found(v));
             }
           }
-        });
+        }
       } else {
         for (const key of VOLUME_SECRET_KEYS) {
           if (value[key] !== undefined) refer(`${at}.${source}.${key}`, 'a Secret');
         }
       }
     }
-  });
-  for (const containers of CONTAINER_LISTS) {
-    list(spec[containers]).forEach((c, i) => {
-      const at = `spec.${containers}[${i}]`;
-      list(c.env).forEach((e, j) => {
-        const from = isRecord(e.valueFrom) ? e.valueFrom : {};
-        // container env sources that refer to API objects (fieldRef and resourceFieldRef are fine)
-        for (const [key, kind] of Object.entries(ENV_VALUE_FROM)) {
-          if (isRecord(from[key])) refer(`${at}.env[${j}].valueFrom.${key}`, `a ${kind}`, named('name')(from[key] as Obj));
-        }
-      });
-      list(c.envFrom).forEach((e, j) => {
-        for (const [key, kind] of Object.entries(ENV_FROM)) {
-          if (isRecord(e[key])) refer(`${at}.envFrom[${j}].${key}`, `a ${kind}`, named('name')(e[key] as Obj));
-        }
-      });
-    });
+  }
+  for (const { container: c, list, index: i } of placedContainers(spec)) {
+    const at = `spec.${list}[${i}]`;
+    for (const [e, j] of entries(c.env)) {
+      const from = isRecord(e.valueFrom) ? e.valueFrom : {};
+      // container env sources that refer to API objects (fieldRef and resourceFieldRef are fine)
+      for (const [key, kind] of Object.entries(ENV_VALUE_FROM)) {
+        if (isRecord(from[key])) refer(`${at}.env[${j}].valueFrom.${key}`, `a ${kind}`, named('name')(from[key] as Obj));
+      }
+    }
+    for (const [e, j] of entries(c.envFrom)) {
+      for (const [key, kind] of Object.entries(ENV_FROM)) {
+        if (isRecord(e[key])) refer(`${at}.envFrom[${j}].${key}`, `a ${kind}`, named('name')(e[key] as Obj));
+      }
+    }
   }
   return problems;
 }

@@ -445,6 +445,16 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'The pod is refused by the ServiceAccount admission plugin. Add it or fix the name; one made outside stagecraft is declared in the stage file (serviceAccounts.external), which lists it on the Namespace (stagecraft.dev/required-service-accounts).',
     mirrors: 'ServiceAccount admission',
   },
+  'refs/binding-subject': {
+    short: 'A RoleBinding or ClusterRoleBinding granting its role to a ServiceAccount that is not there',
+    help: "The API server takes the binding, and it grants nothing: its ServiceAccount subject is in a namespace nobody creates, or missing from one the stage creates. A file written for kubectl apply -n <namespace> (Argo CD's install.yaml) names that namespace in its ClusterRoleBindings while its ServiceAccounts get the stage's: set the subject's namespace to the stage's.",
+    mirrors: 'RBAC authorizer (a subject matches only its namespace and name)',
+  },
+  'refs/called-service': {
+    short: 'A webhook, APIService or CRD conversion calling a Service that is not there',
+    help: "The API server takes the object and its calls fail: an admission webhook with failurePolicy Fail (the default) then refuses every request it intercepts. The Service's namespace is nobody's, or the Service is missing from one the stage creates; a file written for kubectl apply -n <namespace> names that namespace in clientConfig.service while its Services get the stage's: set the namespace to the stage's.",
+    mirrors: 'API server webhook and aggregation clients (service namespace and name)',
+  },
   'refs/network-policy-selector': {
     short: 'A NetworkPolicy selecting no pod of its namespace',
     help: 'The policy protects nothing; make podSelector match the pods (empty selects all).',

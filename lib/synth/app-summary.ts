@@ -3,16 +3,27 @@
  * (`AppSummary`), kept with them in the render cache, and the stand-ins the checks see for an
  * unchanged app's objects instead of reading them. Pure.
  */
-import { CONTAINER_LISTS, podTemplateOf } from '../model/pod-specs.js';
+import { containersOf, podTemplateOf } from '../model/pod-specs.js';
 import { namedObject, type KubeObject } from '../model/object.js';
+import { DEFAULT_PREEMPTION, type ClassPriority } from '../model/pod-defaults.js';
 import { imageSubstitutions, writtenImages, type Substitution } from '../transforms/images.js';
+
+/**
+ * The classes an app makes that judge updates of other apps' objects (lib/immutable-fields.ts),
+ * in the order of its objects: each StorageClass by name, with whether it lets its claims grow
+ * (`allowVolumeExpansion: true`), and each PriorityClass by name, with what it gives a Pod of it.
+ */
+export interface AppClasses {
+  readonly storage: readonly (readonly [name: string, expandable: boolean])[];
+  readonly priority: readonly (readonly [name: string, given: ClassPriority])[];
+}
 
 /**
  * What a stage needs to know of an app's objects besides what the checks found on them, kept with
  * them so that an unchanged app of a stage is not read: how they are named (the inventory, the
  * checks' reports), the labels of their pod templates (the references to them), the image
  * substitutions made (the synth report), the images it runs as written (the stage's unused image
- * entries), and whether the checks across objects need more.
+ * entries), whether the checks across objects need more, and the classes it makes.
  */
 export interface AppSummary {
   /** Per object: apiVersion, kind, and name and namespace (null when absent). */
@@ -31,15 +42,44 @@ export interface AppSummary {
    * (which the stage checks compare across apps).
    */
   readonly plain: boolean;
+  /** The StorageClasses and PriorityClasses it makes, which other apps' claims and Pods are judged by. @default - none */
+  readonly classes?: AppClasses;
+}
+
+/** `AppClasses` as they are gathered. */
+type Classes = { storage: [string, boolean][]; priority: [string, ClassPriority][] };
+
+/** `classes` with `o` added when it is a StorageClass or a PriorityClass (made when it is the first), else as it is. */
+function withClass(classes: Classes | undefined, o: KubeObject): Classes | undefined {
+  if (o.kind === 'StorageClass' && typeof o.metadata.name === 'string') {
+    classes ??= { storage: [], priority: [] };
+    classes.storage.push([o.metadata.name, o.allowVolumeExpansion === true]);
+  } else if (o.kind === 'PriorityClass' && typeof o.value === 'number') {
+    classes ??= { storage: [], priority: [] };
+    const preemptionPolicy = typeof o.preemptionPolicy === 'string' ? o.preemptionPolicy : DEFAULT_PREEMPTION;
+    const given = { priority: o.value, preemptionPolicy, ...(o.globalDefault === true ? { globalDefault: true } : {}) };
+    classes.priority.push([String(o.metadata.name), given]);
+  }
+  return classes;
+}
+
+/**
+ * The StorageClasses and PriorityClasses a chart makes (`AppClasses`): from its summary when it
+ * came from the render cache (its objects are not rendered again for them), else from its objects.
+ */
+export function chartClasses(chart: { readonly summary?: AppSummary; readonly objects: readonly KubeObject[] }): AppClasses | undefined {
+  return chart.summary ? chart.summary.classes : chart.objects.reduce(withClass, undefined);
 }
 
 /** The summary of `objects` (see `AppSummary`). */
 export function summarize(objects: readonly KubeObject[]): AppSummary {
   const workloads: [number, Record<string, string>][] = [];
   let plain = true;
+  let classes: Classes | undefined;
   const heads = objects.map((o, i) => {
     const template = podTemplateOf(o);
     if (template) workloads.push([i, { ...template.metadata?.labels }]);
+    classes = withClass(classes, o);
     const { name, namespace } = o.metadata;
     // once one object is not plain the app is not: the others' ports need not be looked at
     if (
@@ -49,7 +89,7 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
       plain = false;
     return [o.apiVersion, o.kind, name ?? null, namespace ?? null] as const;
   });
-  return { heads, workloads, images: imageSubstitutions(objects), written: writtenImages(objects), plain };
+  return { heads, workloads, images: imageSubstitutions(objects), written: writtenImages(objects), plain, ...(classes ? { classes } : {}) };
 }
 
 /** Whether `list` is a list with an item (a port) that has `key`. Loops, not closures: this runs on every object of every app rendered. */
@@ -62,14 +102,33 @@ function hasKey(list: unknown, key: string): boolean {
 /** Whether `o` is a Service with a port that has a nodePort, or has a pod template (`template`) with a container port that has a hostPort. */
 function hasNodeOrHostPort(o: KubeObject, template: ReturnType<typeof podTemplateOf>): boolean {
   if (o.kind === 'Service') return hasKey((o.spec as { ports?: unknown } | undefined)?.ports, 'nodePort');
-  const spec = template?.spec;
-  if (!spec) return false;
-  for (const list of CONTAINER_LISTS) {
-    const containers = spec[list];
-    if (!Array.isArray(containers)) continue;
-    for (const c of containers as { ports?: unknown }[]) if (hasKey(c?.ports, 'hostPort')) return true;
-  }
+  for (const c of containersOf(template?.spec)) if (hasKey(c.ports, 'hostPort')) return true;
   return false;
+}
+
+/** The summaries made of the objects of apps rendered now, by their objects (`summaryOf`). */
+const summaries = new WeakMap<readonly KubeObject[], AppSummary>();
+
+/**
+ * `summarize(objects)`, made once per array of objects: an app rendered now is summarized for the
+ * render cache (lib/synth/render.ts `keepApps`), and the synth report reads its image
+ * substitutions again (`chartImages`).
+ */
+export function summaryOf(objects: readonly KubeObject[]): AppSummary {
+  let summary = summaries.get(objects);
+  if (!summary) {
+    summary = summarize(objects);
+    summaries.set(objects, summary);
+  }
+  return summary;
+}
+
+/**
+ * The image substitutions made in a chart's objects: from its summary when it came from the render
+ * cache or one was made of its objects (`summaryOf`), else found in them.
+ */
+export function chartImages(chart: { readonly summary?: AppSummary; readonly objects: readonly KubeObject[] }): readonly Substitution[] {
+  return (chart.summary ?? summaries.get(chart.objects))?.images ?? imageSubstitutions(chart.objects);
 }
 
 const standIns = new WeakMap<AppSummary, KubeObject[]>();
@@ -95,17 +154,4 @@ export function standInsOf(summary: AppSummary): readonly KubeObject[] {
  */
 export function chartHeads(chart: { readonly summary?: AppSummary; readonly objects: readonly KubeObject[] }): readonly KubeObject[] {
   return chart.summary ? standInsOf(chart.summary) : chart.objects;
-}
-
-/**
- * The objects of the charts that hold an object of one of `kinds`, each with its chart's name
- * (`app`): only those charts are read whole, a cached app's being known by its heads until then.
- */
-export function objectsOfChartsHolding(
-  charts: readonly { readonly name: string; readonly summary?: AppSummary; readonly objects: readonly KubeObject[] }[],
-  kinds: ReadonlySet<string>,
-): { object: KubeObject; app: string }[] {
-  return charts
-    .filter((c) => chartHeads(c).some((o) => kinds.has(o.kind)))
-    .flatMap((c) => c.objects.map((object) => ({ object, app: c.name })));
 }

@@ -14,7 +14,7 @@ import {
   externalServiceAccounts,
   formatRequiredServiceAccounts,
 } from '../required-service-accounts.js';
-import { summarize, type AppSummary } from './app-summary.js';
+import { chartImages, summaryOf, type AppSummary } from './app-summary.js';
 import type { KubeObject } from '../model/object.js';
 import type { KeptChecks } from '../model/kept-checks.js';
 import { compareCodePoints } from '../model/order.js';
@@ -29,7 +29,7 @@ import { generatedLine } from './disk.js';
 import { digest } from './inventory.js';
 import { renderNodeFiles, type AppNodeFiles, type RenderedNodeFile } from './node-files.js';
 import { contentDigest, type StoredBytes } from './file-content.js';
-import { imageSubstitutions, type Substitution } from '../transforms/images.js';
+import type { Substitution } from '../transforms/images.js';
 import { appCacheKeys } from './cache-keys.js';
 
 /** Name of the chart that holds the stage's Namespace. */
@@ -97,11 +97,11 @@ export interface CachedApp extends KeptApp {
   readonly objects: KubeObject[];
 }
 
-/** How many objects `charts` have, and the image substitutions made in them (a cached app's from its summary). */
+/** How many objects `charts` have, and the image substitutions made in them (from the summary of an app that has one: `chartImages`). */
 export function objectsReport(charts: readonly RenderedChart[]): { readonly objects: number; readonly images: Substitution[] } {
   return {
     objects: charts.reduce((n, c) => n + (c.summary?.heads.length ?? c.objects.length), 0),
-    images: charts.flatMap((c) => c.summary?.images ?? imageSubstitutions(c.objects)),
+    images: charts.flatMap(chartImages),
   };
 }
 
@@ -158,7 +158,7 @@ export function keepApps(r: RenderedStage, cache: RenderCache, checks: ReadonlyM
     // only charts rendered now have a key: a cached app's objects are not read
     if (c.cacheKey === undefined || !c.serialized) continue;
     const warnings = c.warnings?.length ? { warnings: c.warnings } : {};
-    cache.set(c.cacheKey, { serialized: c.serialized, checks: checks.get(c.name), summary: summarize(c.objects), ...warnings });
+    cache.set(c.cacheKey, { serialized: c.serialized, checks: checks.get(c.name), summary: summaryOf(c.objects), ...warnings });
   }
 }
 

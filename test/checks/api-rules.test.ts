@@ -216,6 +216,18 @@ describe("the API server's rules", () => {
   });
 });
 
+describe("the API server's rules for a pod's containers", () => {
+  it('leave an entry that is no mapping to the schema check, and place the others at their own index', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [['nginx'], null, { name: 'Web', image: 'nginx:1.25' }] },
+    };
+    expect(checkApiRules(pod).map((f) => `${f.code} ${fieldPath(f.path)}`)).toEqual(['api/name spec.containers[2].name']);
+  });
+});
+
 describe("the API server's rules for RBAC subjects", () => {
   it("refuses a ClusterRoleBinding's ServiceAccount without namespace, a wrong apiGroup and an unknown kind, at the field; a RoleBinding's ServiceAccount needs none", () => {
     expect(codedFindingsIn(['api/rbac-subjects.yaml']).filter((f) => f.startsWith('api/rbac-subject'))).toEqual([

@@ -123,6 +123,21 @@ describe('what the kubelet accepts in a static pod', () => {
     ]);
   });
 
+  it('names each field at its own index when entries before it are no mappings (which the schema check reports)', () => {
+    expect(
+      messages({
+        containers: [
+          null,
+          { name: 'etcd', image: 'etcd', env: [null, { name: 'P', valueFrom: { secretKeyRef: { name: 'creds', key: 'p' } } }] },
+        ],
+        volumes: [null, { name: 'v', projected: { sources: [null, { secret: { name: 'creds' } }] } }],
+      }),
+    ).toEqual([
+      "Pod kube-system/etcd: spec.volumes[1].projected.sources[1].secret: a static pod cannot refer to a Secret (found 'creds')",
+      "Pod kube-system/etcd: spec.containers[1].env[1].valueFrom.secretKeyRef: a static pod cannot refer to a Secret (found 'creds')",
+    ]);
+  });
+
   it('refuses image pull secrets', () => {
     expect(messages({ imagePullSecrets: [{ name: 'registry' }] })).toEqual([
       "Pod kube-system/etcd: spec.imagePullSecrets: a static pod cannot refer to Secrets (found 'registry')",

@@ -1,10 +1,10 @@
 /**
  * What the render cache keeps of an app besides its documents (lib/synth/app-summary.ts,
  * `summarize`): whether its objects are plain to the checks across objects, whichever of them is
- * not, and the labels of its pod templates.
+ * not, the labels of its pod templates, and the classes it makes.
  */
 import { describe, expect, it } from 'vitest';
-import { objectsOfChartsHolding, summarize } from '../../lib/synth/app-summary.js';
+import { summarize } from '../../lib/synth/app-summary.js';
 import type { KubeObject } from '../../lib/model/object.js';
 
 const meta = (name: string) => ({ name, namespace: 'qa' });
@@ -54,22 +54,40 @@ describe('the summary of an app', () => {
       ['apps/v1', 'Deployment', 'web', 'qa'],
     ]);
   });
-});
 
-describe('the objects of the charts holding a kind', () => {
-  it("are read from those charts only: a cached app's objects, known by its summary's heads, are not read when it holds none", () => {
-    const cached = {
-      name: 'cached',
-      summary: summarize([config]),
-      get objects(): KubeObject[] {
-        throw new Error("a cached app's objects were read");
-      },
-    };
-    const priority: KubeObject = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' } };
-    const fresh = { name: 'fresh', objects: [config, priority] };
-    expect(objectsOfChartsHolding([cached, fresh], new Set(['PriorityClass']))).toEqual([
-      { object: config, app: 'fresh' },
-      { object: priority, app: 'fresh' },
-    ]);
+  it('keeps the StorageClasses and PriorityClasses it makes, in order, with what other apps are judged by; nothing for an app that makes none', () => {
+    const storage = (name: string, more: Record<string, unknown> = {}): KubeObject => ({
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name },
+      provisioner: 'example.com/disk',
+      ...more,
+    });
+    const priority = (name: string, more: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name },
+      ...more,
+    });
+    const objects = [
+      storage('fast', { allowVolumeExpansion: true }),
+      priority('high', { value: 1000 }),
+      config,
+      storage('fixed', { allowVolumeExpansion: 'true' }),
+      priority('low', { value: 10, preemptionPolicy: 'Never' }),
+      priority('broken', { value: '10' }),
+    ];
+    expect(summarize(objects).classes).toEqual({
+      storage: [
+        ['fast', true],
+        ['fixed', false],
+      ],
+      priority: [
+        ['high', { priority: 1000, preemptionPolicy: 'PreemptLowerPriority' }],
+        ['low', { priority: 10, preemptionPolicy: 'Never' }],
+      ],
+    });
+    // an entry of an app that makes none holds no more than before
+    expect('classes' in summarize([config, deployment({ containers: [{ name: 'c' }] })])).toBe(false);
   });
 });

@@ -5,8 +5,11 @@ import { StageLoader } from '../../lib/config/load.js';
 import { Settings, Type } from '../../lib/config/types.js';
 import { formatProblem } from '../../lib/errors.js';
 import { defineStack, type Stack } from '../../lib/stack.js';
-import { renderStage } from '../../lib/synth/render.js';
+import { objectsReport, renderStage, withObjects, type KeptApp, type RenderCache } from '../../lib/synth/render.js';
+import { compileStage } from '../../lib/compile-stage.js';
+import { imageSubstitutions } from '../../lib/transforms/images.js';
 import { problemsThrownBy } from '../helpers/problems.js';
+import { repoStage } from '../helpers/cli.js';
 
 /** A construct that validates its props in its constructor, as cdk8s's own do (a plain Error). */
 class Schedule extends Construct {
@@ -44,5 +47,31 @@ describe('an Error thrown by a construct', () => {
       "environments/t.yaml:4:3: synthesizing stage 't', chart 'nightly': cron expression '0 2 * *' must have 5 fields\n" +
         "  hint: a construct of stack 'cron' refused what apps.nightly asks for: check its settings",
     );
+  });
+});
+
+describe('the report of a rendered stage (objectsReport)', () => {
+  it('takes the image substitutions of the apps rendered now from the summaries the render cache keeps: they are found once, the same', () => {
+    const kept = new Map<string, KeptApp>();
+    const cache: RenderCache = {
+      get: (key, render) => {
+        const app = kept.get(key);
+        return app && withObjects({ ...app }, render);
+      },
+      set: (key, app) => kept.set(key, app),
+    };
+    const source = { stage: 'raspberry', file: 'environments/raspberry.yaml', text: repoStage('raspberry') };
+    const outcome = compileStage(source, { cache });
+    expect(outcome.problems).toEqual([]);
+    const charts = outcome.rendered!.charts;
+    const { images } = objectsReport(charts);
+    expect(images).toEqual(charts.flatMap((c) => imageSubstitutions(c.objects)));
+    expect(images.length).toBeGreaterThan(0);
+    // the very substitutions the summaries hold: not found again in the objects
+    const summarized = [...kept.values()].flatMap((app) => app.summary.images);
+    expect(images.every((s) => summarized.includes(s))).toBe(true);
+    // and from the cache, the same report
+    const again = compileStage(source, { cache });
+    expect(objectsReport(again.rendered!.charts)).toEqual(objectsReport(charts));
   });
 });
