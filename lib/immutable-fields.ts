@@ -243,29 +243,8 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
       break;
     }
     case 'ReplicationController': {
-      // its selector may change (ValidateReplicationControllerUpdate): pods it no longer matches are let go, and keep running
-      const selector = (o: KubeObject) => {
-        const spec = specOf(o);
-        const given = isRecord(spec.selector) && Object.keys(spec.selector).length ? spec.selector : undefined;
-        // SetDefaults_ReplicationController: no selector is the template's labels
-        return (given ?? podTemplateOf(o)?.metadata?.labels ?? {}) as Record<string, string>;
-      };
-      const pods = podTemplateOf(old)?.metadata?.labels ?? selector(old);
-      const after = selector(now);
-      if (!isDeepStrictEqual(selector(old), after) && !selectorMatches({ matchLabels: after, matchExpressions: [] }, pods)) {
-        const ns = now.metadata.namespace ? ` -n ${now.metadata.namespace}` : '';
-        changes.push({
-          path: ['spec', 'selector'],
-          before: a.selector ?? selector(old),
-          after: b.selector ?? after,
-          why: 'the pods it made no longer match it',
-          outcome:
-            'which the API server takes, but the pods it made do not match the new selector: the ReplicationController lets them go ' +
-            'and makes new ones, and the old pods keep running with no controller (the Services that select them still send them traffic)',
-          hint: (keep) =>
-            `${keep}; or, once the new pods are ready, delete the old ones: kubectl delete pod${ns} -l '${formatSelector({ matchLabels: selector(old), matchExpressions: [] })}'`,
-        });
-      }
+      const change = replicationControllerSelector(old, now);
+      if (change) changes.push(change);
       break;
     }
     case 'Secret':
@@ -288,6 +267,66 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
         );
   }
   return changes;
+}
+
+/** A ReplicationController's selector as its manifest writes it (a mapping of labels), or undefined. */
+function writtenSelector(o: KubeObject): Record<string, string> | undefined {
+  const selector = specOf(o).selector;
+  return isRecord(selector) && Object.keys(selector).length ? (selector as Record<string, string>) : undefined;
+}
+
+const templateLabels = (o: KubeObject) => (podTemplateOf(o)?.metadata?.labels ?? {}) as Record<string, string>;
+const labelSelector = (matchLabels: Record<string, string>) => ({ matchLabels, matchExpressions: [] });
+
+/**
+ * What `kubectl apply` does with a ReplicationController's selector, which may change
+ * (ValidateReplicationControllerUpdate) but must match its template's labels. Written by neither
+ * manifest, it stays the one the API server gave it from its template's labels when it was created
+ * (SetDefaults_ReplicationController defaults it then, and apply leaves a field it never applied:
+ * kubernetes#26202), so new labels it does not match are refused. Else the pods it made that no
+ * longer match it are let go, and keep running.
+ */
+function replicationControllerSelector(old: KubeObject, now: KubeObject): FieldChange | undefined {
+  const was = writtenSelector(old) ?? templateLabels(old);
+  const labels = templateLabels(now);
+  const ns = now.metadata.namespace ? ` -n ${now.metadata.namespace}` : '';
+  const shown = formatSelector(labelSelector(was));
+  if (!writtenSelector(old) && !writtenSelector(now)) {
+    if (selectorMatches(labelSelector(was), labels)) return undefined;
+    // shown where the labels differ (a label of the stage's, which the labels transform adds, is the same in both)
+    const path = narrowed(old, now, ['spec', 'template', 'metadata', 'labels']);
+    return {
+      path,
+      before: valueAt(old, path),
+      after: valueAt(now, path),
+      why:
+        'its selector no longer matches its labels: written in neither manifest, the selector stays what the API server gave it from ' +
+        'its labels when it was created, since kubectl apply leaves a field it never applied',
+      hint: (keep) =>
+        `${keep}; or write spec.selector, of labels the new template has, which the API server takes, letting go of the pods it made; ` +
+        `or delete the ReplicationController and apply again on purpose (kubectl delete ${kubectlTarget(now)}): its pods go with it`,
+    };
+  }
+  const after = writtenSelector(now) ?? labels;
+  if (isDeepStrictEqual(was, after) || selectorMatches(labelSelector(after), templateLabels(old))) return undefined;
+  // the new pods match the old selector too when it was narrowed ({app: cache} -> {app: cache, v: "2"}): leave them out
+  const added = Object.entries(after).filter(([k, v]) => was[k] !== v);
+  const remove = !selectorMatches(labelSelector(was), labels)
+    ? `delete the old ones: kubectl delete pod${ns} -l '${shown}'`
+    : added.length === 1
+      ? `delete the old ones: kubectl delete pod${ns} -l '${shown},${added[0][0]}!=${added[0][1]}'`
+      : `delete the old ones, which the new pods are among: kubectl get pods${ns} -l '${shown}' lists them, and those with no ownerReferences ` +
+        `(-o custom-columns=NAME:.metadata.name,OWNER:.metadata.ownerReferences[0].name) are the old ones, to delete by name (kubectl delete pod${ns} <name>)`;
+  return {
+    path: ['spec', 'selector'],
+    before: specOf(old).selector ?? was,
+    after: specOf(now).selector ?? after,
+    why: 'the pods it made no longer match it',
+    outcome:
+      'which the API server takes, but the pods it made do not match the new selector: the ReplicationController lets them go ' +
+      'and makes new ones, and the old pods keep running with no controller (the Services that select them still send them traffic)',
+    hint: (keep) => `${keep}; or, once the new pods are ready, ${remove}`,
+  };
 }
 
 /**

@@ -13,10 +13,13 @@ import { placeOf } from './setting-places.js';
 import { chartHeads } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
 
+/** What a HorizontalPodAutoscaler scales (its `spec.scaleTargetRef`: kind and name), when it says. */
+const scaleTargetOf = (hpa: KubeObject) => (isRecord(hpa.spec) && isRecord(hpa.spec.scaleTargetRef) ? hpa.spec.scaleTargetRef : undefined);
+
 /** The HorizontalPodAutoscaler among `objects` that scales the workload `kind` `name` in namespace `ns`. */
 function autoscalerOf(objects: readonly KubeObject[], kind: string, name: string, ns: unknown): KubeObject | undefined {
   return objects.find((o) => {
-    const target = isRecord(o.spec) && isRecord(o.spec.scaleTargetRef) ? o.spec.scaleTargetRef : undefined;
+    const target = scaleTargetOf(o);
     return o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === ns && target?.kind === kind && target.name === name;
   });
 }
@@ -101,12 +104,13 @@ export function autoscalersLeaving(
 ): Problem[] {
   const problems: Problem[] = [];
   // only the charts that hold a workload or autoscaler concerned are read whole (an app from the render cache is known by its heads)
-  const holding = (kinds: ReadonlySet<string>) =>
-    charts.filter((c) => chartHeads(c).some((o) => kinds.has(o.kind))).flatMap((c) => c.objects.map((object) => ({ object, app: c.name })));
-  const targets = new Set(gone.map((h) => (isRecord(h.spec) && isRecord(h.spec.scaleTargetRef) ? String(h.spec.scaleTargetRef.kind) : '')));
-  const objects = holding(new Set([...SCALED_KINDS.filter((k) => targets.has(k)), 'HorizontalPodAutoscaler']));
+  const targets = new Set(gone.map((h) => String(scaleTargetOf(h)?.kind)));
+  const kinds = new Set([...SCALED_KINDS.filter((k) => targets.has(k)), 'HorizontalPodAutoscaler']);
+  const objects = charts
+    .filter((c) => chartHeads(c).some((o) => kinds.has(o.kind)))
+    .flatMap((c) => c.objects.map((object) => ({ object, app: c.name })));
   for (const hpa of gone) {
-    const target = isRecord(hpa.spec) && isRecord(hpa.spec.scaleTargetRef) ? hpa.spec.scaleTargetRef : undefined;
+    const target = scaleTargetOf(hpa);
     const ns = hpa.metadata?.namespace;
     const found = objects.find(
       ({ object: o }) =>

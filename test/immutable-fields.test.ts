@@ -152,6 +152,34 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
     ]);
   });
 
+  it("is no change where it now writes the class, or its priority, that the stage's globalDefault PriorityClass gave a Pod made without one", () => {
+    const normal = {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: 'normal' },
+      value: 1000,
+      globalDefault: true,
+      preemptionPolicy: 'Never',
+    };
+    const charts = [{ name: 'shop', objects: [normal] }];
+    const paths = (before: Record<string, unknown>, after: Record<string, unknown>) =>
+      immutableChanges(pod(before), pod(after), charts).map((c) => c.path.join('.'));
+    for (const after of [
+      { priorityClassName: 'normal' },
+      { priority: 1000 },
+      { priorityClassName: 'normal', priority: 1000, preemptionPolicy: 'Never' },
+    ]) {
+      expect(paths({}, after), JSON.stringify(after)).toEqual([]);
+      expect(paths(after, {}), JSON.stringify(after)).toEqual(after.priorityClassName ? ['spec.priorityClassName'] : []);
+    }
+    // another priority, or a class named when the Pod was made and no longer (admission names none on update), is refused
+    expect(paths({}, { priority: 0 })).toEqual(['spec.priority']);
+    expect(paths({}, { preemptionPolicy: 'PreemptLowerPriority' })).toEqual(['spec.preemptionPolicy']);
+    // the same when the class's app comes from the render cache, known by its summary
+    const cached = [{ name: 'shop', objects: [], summary: summarize([normal]) }];
+    expect(immutableChanges(pod({}), pod({ priorityClassName: 'normal', priority: 1000 }), cached)).toEqual([]);
+  });
+
   it('is warned about, as refused unless the cluster gave it that value, where it now writes the priority of a class not known here', () => {
     const classed = { priorityClassName: 'high' };
     const [change, ...others] = immutableChanges(pod(classed), pod({ ...classed, priority: 1000 }), []);
@@ -185,8 +213,17 @@ describe("a Pod's spec, which the API server fixes once the Pod is created (Vali
 
 describe('a quantity in a fixed field, compared by its value as the API server compares it (Quantity.Cmp)', () => {
   const web = (resources: Record<string, unknown>) => ({ containers: [{ name: 'web', image: 'nginx:1.25', resources }] });
+  /** A pod spec's generic ephemeral volume, whose claim requests `storage`. */
+  const ephemeral = (storage: string) => ({
+    volumes: [
+      {
+        name: 'scratch',
+        ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } } },
+      },
+    ],
+  });
 
-  it("is no change in a Pod's resources, overhead or emptyDir written otherwise (cpu: 1 is 1000m, memory: 1Gi is 1024Mi)", () => {
+  it("is no change in a Pod's resources, overhead, emptyDir or ephemeral volume written otherwise (cpu: 1 is 1000m, memory: 1Gi is 1024Mi)", () => {
     for (const [before, after] of [
       [web({ limits: { cpu: '1', memory: '1Gi' } }), web({ limits: { cpu: '1000m', memory: '1024Mi' } })],
       [web({ requests: { cpu: 0.5 } }), web({ requests: { cpu: '500m' } })],
@@ -194,6 +231,7 @@ describe('a quantity in a fixed field, compared by its value as the API server c
       [web({ limits: { memory: '1Gi' } }), web({ limits: { memory: '1Gi' }, requests: { memory: '1073741824' } })],
       [{ overhead: { cpu: '250m' } }, { overhead: { cpu: '0.25' } }],
       [{ volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }] }, { volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1024Mi' } }] }],
+      [ephemeral('1Gi'), ephemeral('1024Mi')],
     ] as const)
       expect(refused(before, after), JSON.stringify([before, after])).toEqual([]);
     expect(refused(web({ requests: { cpu: '1' } }), web({ requests: { cpu: '1001m' } }))).toEqual([
@@ -205,6 +243,10 @@ describe('a quantity in a fixed field, compared by its value as the API server c
     const migrate = (memory: string) =>
       job({ containers: [{ name: 'migrate', image: 'migrate:1.0', resources: { requests: { memory } } }] });
     expect(immutableChanges(migrate('1Gi'), migrate('1024Mi'), [])).toEqual([]);
+    expect(immutableChanges(job(ephemeral('1Gi')), job(ephemeral('1024Mi')), [])).toEqual([]);
+    expect(immutableChanges(job(ephemeral('1Gi')), job(ephemeral('2Gi')), []).map((c) => c.path.join('.'))).toEqual([
+      'spec.template.spec.volumes.0.ephemeral.volumeClaimTemplate.spec.resources.requests.storage',
+    ]);
     const db = (storage: string): KubeObject => ({
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',

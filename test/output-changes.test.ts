@@ -656,13 +656,52 @@ describe("a ReplicationController's new selector, which the API server takes (Va
         'and the old pods keep running with no controller (the Services that select them still send them traffic)\n' +
         "  hint: keep the old value; or, once the new pods are ready, delete the old ones: kubectl delete pod -n data -l 'app=cache'",
     ]);
-    // written nowhere, the selector is the template's labels (SetDefaults_ReplicationController)
-    expect(changes(MANIFESTS, MANIFESTS, { was: rc(''), objects: rc('', 'app: cache2') })).toHaveLength(1);
+    // written in the old manifest only, the selector is the new template's labels (SetDefaults_ReplicationController on the update)
+    expect(changes(MANIFESTS, MANIFESTS, { was, objects: rc('', 'app: cache2') })).toHaveLength(1);
   });
 
   it('is not warned about when the pods still match it: the selector left to its default, or narrowed to labels they have', () => {
     expect(changes(MANIFESTS, MANIFESTS, { was, objects: rc('') })).toEqual([]);
     expect(changes(MANIFESTS, MANIFESTS, { was, objects: rc('  selector: { app: cache, tier: web }\n') })).toEqual([]);
+  });
+
+  it('excludes the new pods from the old ones to delete when it is narrowed, since they match the old selector too', () => {
+    const narrowed = rc('  selector: { app: cache, v: "2" }\n', 'app: cache, v: "2"');
+    const [warning, ...others] = changes(MANIFESTS, MANIFESTS, { was, objects: narrowed });
+    expect(others).toEqual([]);
+    expect(warning).toContain(
+      "  hint: keep the old value; or, once the new pods are ready, delete the old ones: kubectl delete pod -n data -l 'app=cache,v!=2'",
+    );
+    // narrowed by two labels: no one selector picks the old ones out, their missing owner does
+    const [two] = changes(MANIFESTS, MANIFESTS, {
+      was,
+      objects: rc('  selector: { app: cache, v: "2", w: "3" }\n', 'app: cache, v: "2", w: "3"'),
+    });
+    expect(two).toContain(
+      "delete the old ones, which the new pods are among: kubectl get pods -n data -l 'app=cache' lists them, and those with no ownerReferences " +
+        '(-o custom-columns=NAME:.metadata.name,OWNER:.metadata.ownerReferences[0].name) are the old ones, to delete by name (kubectl delete pod -n data <name>)',
+    );
+  });
+});
+
+describe("a ReplicationController's template labels, when neither manifest writes its selector", () => {
+  const rc = (labels: string) =>
+    `${OBJECTS}\n---\napiVersion: v1\nkind: ReplicationController\nmetadata: { name: cache }\nspec:\n  replicas: 2\n` +
+    `  template:\n    metadata: { labels: { ${labels} } }\n    spec: { containers: [{ name: cache, image: memcached:1.6 }] }\n`;
+
+  it('are refused when the selector the API server gave it at creation no longer matches them: kubectl apply leaves it as it was', () => {
+    const moved = rc('app: cache2');
+    expect(changes(MANIFESTS, MANIFESTS, { was: rc('app: cache'), objects: moved })).toEqual([
+      `${at(moved, 'cache2 }', OBJECTS_FILE)}: warning: ReplicationController data/cache: spec.template.metadata.labels.app changes from cache to cache2, ` +
+        'which the API server refuses (its selector no longer matches its labels: written in neither manifest, the selector stays what the API server gave it from ' +
+        'its labels when it was created, since kubectl apply leaves a field it never applied): kubectl apply fails on it\n' +
+        '  hint: keep the old value; or write spec.selector, of labels the new template has, which the API server takes, letting go of the pods it made; ' +
+        'or delete the ReplicationController and apply again on purpose (kubectl delete replicationcontroller cache -n data): its pods go with it',
+    ]);
+  });
+
+  it('are no change to the pods when the selector still matches them: a label added lets none go', () => {
+    expect(changes(MANIFESTS, MANIFESTS, { was: rc('app: cache'), objects: rc('app: cache, v: "2"') })).toEqual([]);
   });
 });
 

@@ -63,6 +63,12 @@ const READ_OTHERWISE = /(?<!\\)(?:\\\\)*\\(?:[pPzACQ]|x\{)|\[:\^?[a-z]+:\]/;
 const RE2_SPACE = '\\t\\n\\f\\r ';
 /** RE2's `\S` as the body of a class: every code point but RE2_SPACE's (a `u` RegExp's class reaches U+10FFFF). */
 const RE2_NOT_SPACE = '\\0-\\x08\\x0b\\x0e-\\x1f\\x21-\\u{10ffff}';
+/**
+ * The escapes of a set of characters: in a class, a `-` right after one is a `-` to RE2 (`[\w-.]`,
+ * `[\d-\w]`), no range, where `u` mode throws. (One right before one is a `-` to RE2 only first
+ * in a class, as to JavaScript, or right after another; `[a-\w]` is an error to both.)
+ */
+const CLASS_ESCAPES = 'wWdDsS';
 /** What JavaScript's `u` mode allows escaped outside a class: its syntax characters. RE2 allows any punctuation escaped. */
 const SYNTAX_CHARACTER = /[\^$\\.*+?()[\]{}|/]/;
 
@@ -73,7 +79,8 @@ const SYNTAX_CHARACTER = /[\^$\\.*+?()[\]{}|/]/;
  * a newline (JavaScript's leaves out `\r`, U+2028 and U+2029 too), or any at all with `(?s)`;
  * `\s` and `\S` are RE2's ASCII sets, in a class too; with `(?m)`, `^` and `$` are at a newline
  * only (JavaScript's are at `\r`, U+2028 and U+2029 too); a `]` first in a class is a `]`, and
- * a brace or `]` that is no repetition or class (`a{,3}`, `a]`) the character; punctuation escaped
+ * a brace or `]` that is no repetition or class (`a{,3}`, `a]`) the character, and so is a `-` in a
+ * class right after `\w`, `\d`, `\s` or their negations (CLASS_ESCAPES); punctuation escaped
  * that `u` mode refuses escaped (`\_`, `\:`, `\-` outside a class) is the character. What else
  * JavaScript's `u` mode refuses (a back reference, `(?i)` within the pattern) throws.
  */
@@ -81,13 +88,16 @@ function re2Source(source: string, dotAll: boolean, multiline: boolean): string 
   let out = '';
   let inClass = false;
   let classStart = false;
+  let classEscape = false;
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
     const first = classStart;
-    classStart = false;
+    const afterClassEscape = classEscape;
+    classStart = classEscape = false;
     if (c === '\\') {
       const n = source[++i];
       if (n === undefined) throw new SyntaxError('a pattern may not end with a backslash');
+      classEscape = inClass && CLASS_ESCAPES.includes(n);
       if (n === 's') out += inClass ? RE2_SPACE : `[${RE2_SPACE}]`;
       else if (n === 'S') out += inClass ? RE2_NOT_SPACE : `[${RE2_NOT_SPACE}]`;
       else if (/[\p{L}\p{N}]/u.test(n) || SYNTAX_CHARACTER.test(n) || (n === '-' && inClass)) out += `\\${n}`;
@@ -96,7 +106,8 @@ function re2Source(source: string, dotAll: boolean, multiline: boolean): string 
       if (c === ']') {
         out += first ? '\\]' : ']';
         inClass = first;
-      } else out += c;
+      } else if (c === '-' && afterClassEscape) out += '\\-';
+      else out += c;
     } else if (c === '[') {
       inClass = classStart = true;
       out += source[i + 1] === '^' ? '[^' : '[';

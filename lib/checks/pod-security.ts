@@ -8,7 +8,7 @@
  */
 import { POLICY_CONTROLS, POLICY_EXCEPTION_PREFIX, declaredExceptions, type PolicyControl } from '../policy.js';
 import type { KubeObject } from '../model/object.js';
-import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, placedContainers, podTemplateOf } from '../model/pod-specs.js';
+import { CONTAINER_LISTS, POD_TEMPLATE_PATHS, mappingItems, placedContainers, podTemplateOf } from '../model/pod-specs.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { FieldPath, Finding, UsedException } from './finding.js';
 
@@ -59,7 +59,6 @@ const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj(x)) as Obj[]) : []);
 
 export interface PolicyResult {
   readonly findings: Finding[];
@@ -161,7 +160,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
       'hostProcess: true',
       'hostProcess: true runs on the host',
     );
-  asList(podSc.sysctls).forEach((s, i) => {
+  mappingItems(podSc.sysctls).forEach(([i, s]) => {
     if (!SAFE_SYSCTLS.has(String(s.name)))
       report(
         'privileged',
@@ -204,7 +203,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
     }
   }
 
-  asList(spec.volumes).forEach((v, i) => {
+  mappingItems(spec.volumes).forEach(([i, v]) => {
     const type = Object.keys(v).find((k) => k !== 'name') ?? '';
     if (type === 'hostPath')
       report(
@@ -265,7 +264,7 @@ export function checkPodSecurity(o: KubeObject, level: PodSecurityLevel = 'basel
         `${who} has no seccomp profile`,
         'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
       );
-    asList(c.ports).forEach((p, j) => {
+    mappingItems(c.ports).forEach(([j, p]) => {
       if (p.hostPort !== undefined && p.hostPort !== 0)
         report(
           'host-ports',

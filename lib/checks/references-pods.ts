@@ -3,7 +3,7 @@
  * Secrets (and their type), the service account, volume mounts, probe ports. Each finding names
  * both ends.
  */
-import { ENV_FROM, ENV_VALUE_FROM, placedContainers } from '../model/pod-specs.js';
+import { ENV_FROM, ENV_VALUE_FROM, mappingItems, placedContainers } from '../model/pod-specs.js';
 import { finder, type FieldPath, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex, type Workload } from './object-index.js';
 import { didYouMean } from '../model/did-you-mean.js';
@@ -233,16 +233,16 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
   };
   const itemKeys = (kind: 'Secret' | 'ConfigMap', src: Obj, name: unknown, path: FieldPath, who: string) => {
     need(kind, name, path, who, undefined, src.optional);
-    const items = asList(src.items);
+    const items = mappingItems(src.items);
     if (kind === 'Secret' && items.length === 0) reads(name);
-    items.forEach((item, i) => {
+    items.forEach(([i, item]) => {
       if (kind === 'Secret') reads(name, item.key);
       need(kind, name, [...path, 'items', i, 'key'], who, item.key, src.optional);
     });
   };
 
-  const volumes = asList(spec.volumes);
-  volumes.forEach((v, i) => {
+  const volumes = mappingItems(spec.volumes);
+  volumes.forEach(([i, v]) => {
     const vp: FieldPath = [...at, 'volumes', i];
     const who = `volume '${String(v.name)}'`;
     const pvc = asObj(v.persistentVolumeClaim);
@@ -251,7 +251,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
     if (secret) itemKeys('Secret', secret, secret.secretName, [...vp, 'secret'], who);
     const cm = asObj(v.configMap);
     if (cm) itemKeys('ConfigMap', cm, cm.name, [...vp, 'configMap'], who);
-    asList(asObj(v.projected)?.sources).forEach((s, j) => {
+    mappingItems(asObj(v.projected)?.sources).forEach(([j, s]) => {
       const sp: FieldPath = [...vp, 'projected', 'sources', j];
       const ps = asObj(s.secret);
       if (ps) itemKeys('Secret', ps, ps.name, [...sp, 'secret'], who);
@@ -259,7 +259,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
       if (pc) itemKeys('ConfigMap', pc, pc.name, [...sp, 'configMap'], who);
     });
   });
-  const volumeNames = volumes.map((v) => v.name).filter((n): n is string => typeof n === 'string');
+  const volumeNames = volumes.map(([, v]) => v.name).filter((n): n is string => typeof n === 'string');
   const claimTemplates =
     w.object.kind === 'StatefulSet'
       ? asList(asObj(w.object.spec)?.volumeClaimTemplates).flatMap((t) => {
@@ -271,7 +271,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
   for (const { container: c, list, index } of placedContainers(spec)) {
     const cp: FieldPath = [...at, list, index];
     const cname = `container '${String(c.name)}'`;
-    asList(c.env).forEach((e, j) => {
+    mappingItems(c.env).forEach(([j, e]) => {
       // most variables have a plain value: nothing to look up
       const from = asObj(e.valueFrom);
       if (!from) return;
@@ -284,7 +284,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
         need(kind, ref.name, [...cp, 'env', j, 'valueFrom', field], who, ref.key, ref.optional);
       }
     });
-    asList(c.envFrom).forEach((e, j) => {
+    mappingItems(c.envFrom).forEach(([j, e]) => {
       for (const [field, kind] of Object.entries(ENV_FROM)) {
         const ref = asObj(e[field]);
         if (!ref) continue;
@@ -292,7 +292,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
         need(kind, ref.name, [...cp, 'envFrom', j, field], `${cname} envFrom`, undefined, ref.optional);
       }
     });
-    asList(c.volumeMounts).forEach((m, j) => {
+    mappingItems(c.volumeMounts).forEach(([j, m]) => {
       if (typeof m.name === 'string' && !volumeNames.includes(m.name) && !claimTemplates.includes(m.name)) {
         out.push(
           emit(
@@ -334,7 +334,7 @@ export function checkPodReferences(w: Workload, ns: string, index: ObjectIndex, 
 
   // the kubelet pulls with each Secret it finds of a registry type; one it cannot find or read is
   // skipped (a warning in its log), and an image of a private registry then fails to pull
-  asList(spec.imagePullSecrets).forEach((ref, i) => {
+  mappingItems(spec.imagePullSecrets).forEach(([i, ref]) => {
     const name = ref.name;
     if (typeof name !== 'string') return;
     const path: FieldPath = [...at, 'imagePullSecrets', i, 'name'];

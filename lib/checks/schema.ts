@@ -123,45 +123,101 @@ const MOVED_WITH_CHANGES: ReadonlyMap<string, { readonly from: readonly string[]
 ]);
 
 /**
- * Fields of built-in kinds that published manifests carry and Kubernetes added after 1.25, with
- * the release that added them. The 1.25 API server refuses an object with one (kubectl apply's
- * strict field validation: `strict decoding error: unknown field`), so the finding says why the
- * field is unknown rather than guessing a misspelling: cert-manager's and External Secrets' CRDs
- * declare `selectableFields`.
+ * Fields of built-in kinds that published manifests carry and Kubernetes added after 1.25, by the
+ * definition they sit in and their name (`Container#restartPolicy`: a container's, not a pod's),
+ * with the release that added them and, where removing the field alone is not the fix, the hint.
+ * The 1.25 API server refuses an object with one (kubectl apply's strict field validation: `strict
+ * decoding error: unknown field`), so the finding says why the field is unknown rather than guessing
+ * a misspelling: cert-manager's and External Secrets' CRDs declare `selectableFields`, and CRDs of
+ * 1.28 on write their CEL rules' messages as `messageExpression`.
  */
-const LATER_FIELDS: ReadonlyMap<string, string> = new Map([
-  ['selectableFields', "a CustomResourceDefinition version's selectableFields came with Kubernetes 1.30"],
-  ['resizePolicy', "a container's resizePolicy came with Kubernetes 1.27"],
-  ['schedulingGates', "a pod's schedulingGates came with Kubernetes 1.26"],
-  ['podReplacementPolicy', "a Job's podReplacementPolicy came with Kubernetes 1.28"],
-  ['trafficDistribution', "a Service's trafficDistribution came with Kubernetes 1.30"],
+const LATER_FIELDS: ReadonlyMap<string, { readonly came: string; readonly hint?: string }> = new Map([
+  [
+    'CustomResourceDefinitionVersion#selectableFields',
+    {
+      came: "a CustomResourceDefinition version's selectableFields came with Kubernetes 1.30",
+      hint: "remove 'selectableFields' from every version of the CRD (only kubectl get --field-selector on those fields goes), or take the release of the manifests made for Kubernetes 1.25",
+    },
+  ],
+  ['Container#resizePolicy', { came: "a container's resizePolicy came with Kubernetes 1.27" }],
+  [
+    'Container#restartPolicy',
+    {
+      came: "an init container's restartPolicy (a sidecar, restartPolicy: Always) came with Kubernetes 1.28",
+      hint: "run the sidecar among the containers instead, without 'restartPolicy' (an init container of 1.25 must finish before the others start), or take the release of the manifests made for Kubernetes 1.25",
+    },
+  ],
+  ['PodSpec#schedulingGates', { came: "a pod's schedulingGates came with Kubernetes 1.26" }],
+  ['JobSpec#podReplacementPolicy', { came: "a Job's podReplacementPolicy came with Kubernetes 1.28" }],
+  ['ServiceSpec#trafficDistribution', { came: "a Service's trafficDistribution came with Kubernetes 1.30" }],
+  ['ValidationRule#messageExpression', { came: "a CRD validation rule's messageExpression came with Kubernetes 1.27" }],
+  ['ValidationRule#reason', { came: "a CRD validation rule's reason came with Kubernetes 1.28" }],
+  ['ValidationRule#fieldPath', { came: "a CRD validation rule's fieldPath came with Kubernetes 1.28" }],
 ]);
 
-/** An unknown field that a later Kubernetes added, said so, with what to do (LATER_FIELDS). */
-function laterField(finding: Finding): Finding {
+/** The names of LATER_FIELDS' fields, to look no further for any other unknown field. */
+const LATER_FIELD_NAMES = new Set([...LATER_FIELDS.keys()].map((k) => k.slice(k.indexOf('#') + 1)));
+
+/**
+ * The definition (by its name in the schemas: `Container`, `PodSpec`) of the mapping at `path` in
+ * an object of a built-in kind, following the schema's properties, items and references; undefined
+ * where the schema names none.
+ */
+function definitionAt(object: KubeObject, path: FieldPath): string | undefined {
+  const { kinds, definitions } = kubernetesSchemas();
+  const fqn = kinds.get(`${object.apiVersion}/${object.kind}`)?.fqn;
+  let name = fqn?.slice(fqn.lastIndexOf('.') + 1);
+  let schema: unknown = name === undefined ? undefined : definitions[name];
+  for (const key of path) {
+    if (!isRecord(schema)) return undefined;
+    const properties = isRecord(schema.properties) ? schema.properties : {};
+    let next = typeof key === 'number' ? schema.items : Object.hasOwn(properties, key) ? properties[key] : schema.additionalProperties;
+    name = undefined;
+    if (isRecord(next) && typeof next.$ref === 'string') {
+      name = next.$ref.slice(next.$ref.lastIndexOf('/') + 1);
+      next = definitions[name];
+    }
+    schema = next;
+  }
+  return name;
+}
+
+/** An unknown field that a later Kubernetes added where it sits, said so, with what to do (LATER_FIELDS). */
+function laterField(finding: Finding, object: KubeObject): Finding {
   const field = finding.path.at(-1);
-  const came = finding.code === 'schema/unknown-field' && typeof field === 'string' ? LATER_FIELDS.get(field) : undefined;
-  if (!came) return finding;
+  if (finding.code !== 'schema/unknown-field' || typeof field !== 'string' || !LATER_FIELD_NAMES.has(field)) return finding;
+  const later = LATER_FIELDS.get(`${definitionAt(object, finding.path.slice(0, -1))}#${field}`);
+  if (!later) return finding;
   return {
     ...finding,
-    message: `unknown field '${field}' in Kubernetes 1.25: ${came}, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)`,
-    hint: `remove '${field}' (on a CRD, from every version: only kubectl get --field-selector on those fields goes), or take the release of the manifests made for Kubernetes 1.25`,
+    message: `unknown field '${field}' in Kubernetes 1.25: ${later.came}, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)`,
+    hint: later.hint ?? `remove '${field}', or take the release of the manifests made for Kubernetes 1.25`,
   };
 }
 
 /**
  * A null item of a list of a built-in kind (`args: [--port, null]`, a `-` with nothing after it,
- * a template's empty value): the API server decodes it as the empty value of the item's type, ""
- * for a string, so it would take the object and run the program with an empty argument. Refused
- * all the same, since an empty item is rarely meant, but with what the API server would make of it.
- * (A custom resource's null item is refused by the API server too: no hint there.)
+ * a template's empty value): the API server decodes it as the empty value of the item's type
+ * (`types`, as the schema says it). A string's is "", so it would take the object and run the
+ * program with an empty argument: refused all the same, since an empty item is rarely meant, but
+ * with what the API server would make of it. A mapping's is an empty one (`ports: [ - ]`), which
+ * the API server refuses for the fields the item needs. (A custom resource's null item is refused
+ * by the API server too: no hint there.)
  */
-function nullItem(finding: Finding, object: KubeObject): Finding {
+function nullItem(finding: Finding, types: unknown, object: KubeObject): Finding {
   if (finding.code !== 'schema/type' || typeof finding.path.at(-1) !== 'number' || valueAt(object, finding.path) !== null) return finding;
-  return {
-    ...finding,
-    hint: 'a list item written as null is not left out: the API server would store it as an empty value ("" for a string); write the item, "" if an empty one is meant, or remove it',
-  };
+  const type = Array.isArray(types) ? types : [types];
+  if (type.includes('string'))
+    return {
+      ...finding,
+      hint: 'a list item written as null is not left out: the API server would store it as an empty value ("" for a string); write the item, "" if an empty one is meant, or remove it',
+    };
+  if (type.includes('object'))
+    return {
+      ...finding,
+      hint: "a list item written as null is not left out: the API server reads it as an empty mapping, and refuses the object for the fields the item needs (a port's containerPort, an env variable's name); write the item, or remove it",
+    };
+  return finding;
 }
 
 /** What `MOVED_WITH_CHANGES` says of the object's kind, when it comes from one of the earlier apiVersions. */
@@ -263,7 +319,7 @@ export function checkSchema(object: KubeObject, customKinds: ReadonlySet<string>
   if (validate(subject)) return out;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
-    const finding = nullItem(laterField(findingFromAjv(e, object)), object);
+    const finding = nullItem(laterField(findingFromAjv(e, object), object), e.keyword === 'type' ? e.params.type : undefined, object);
     const id = `${finding.code}|${finding.path.join('/')}|${finding.message}`;
     if (!seen.has(id)) {
       seen.add(id);

@@ -15,6 +15,7 @@ import { imageParts } from './image.js';
 import { isRecord } from './object.js';
 import { mapContainers } from './pod-specs.js';
 import { quantityByValue } from './quantity.js';
+import { EVICTING_EFFECT } from './tolerations.js';
 
 type Obj = Record<string, unknown>;
 
@@ -151,6 +152,13 @@ function volume(v: unknown): unknown {
   if (isRecord(out.hostPath)) out.hostPath = { type: '', ...filled(out.hostPath) };
   if (isRecord(out.emptyDir) && 'sizeLimit' in out.emptyDir)
     out.emptyDir = { ...out.emptyDir, sizeLimit: quantityByValue(out.emptyDir.sizeLimit) };
+  // a generic ephemeral volume's claim template: its storage request (1Gi is 1024Mi)
+  const claim = isRecord(out.ephemeral) ? out.ephemeral.volumeClaimTemplate : undefined;
+  if (isRecord(out.ephemeral) && isRecord(claim) && isRecord(claim.spec) && 'resources' in claim.spec)
+    out.ephemeral = {
+      ...out.ephemeral,
+      volumeClaimTemplate: { ...claim, spec: { ...claim.spec, resources: resourcesByValue(claim.spec.resources) } },
+    };
   return out;
 }
 
@@ -168,6 +176,8 @@ export function podSpecWithDefaults(spec: unknown): unknown {
 export interface ClassPriority {
   readonly priority: number;
   readonly preemptionPolicy: string;
+  /** Whether it is the cluster's globalDefault class, which a Pod created without a class is given. @default false */
+  readonly globalDefault?: boolean;
 }
 
 /** The preemptionPolicy of a PriorityClass that does not set one (SetDefaults_PriorityClass), and of a Pod of no class. */
@@ -177,7 +187,7 @@ export const DEFAULT_PREEMPTION = 'PreemptLowerPriority';
  * What a Pod's spec is given when the Pod is created, beside the defaults of every pod spec (a pod
  * template gets none of it): the ServiceAccount admission plugin's serviceAccountName; the Priority
  * plugin's priority and preemptionPolicy for a Pod of no priorityClassName (in a cluster without
- * a globalDefault PriorityClass, as kubeadm makes it), and for one of the classes every cluster has
+ * a globalDefault PriorityClass, as kubeadm makes it: with one, the Pod is given that class), and for one of the classes every cluster has
  * (pkg/apis/scheduling SystemPriorityClasses); the DefaultTolerationSeconds plugin's tolerations of
  * a node not ready or unreachable for 5 minutes, to a Pod that does not tolerate it (on every update too).
  */
@@ -188,7 +198,7 @@ const POD_ADMITTED = {
     'system-cluster-critical': { priority: 2000000000, preemptionPolicy: DEFAULT_PREEMPTION },
     'system-node-critical': { priority: 2000001000, preemptionPolicy: DEFAULT_PREEMPTION },
   } as Readonly<Record<string, ClassPriority>>,
-  tolerationSeconds: { keys: ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'], effect: 'NoExecute', seconds: 300 },
+  tolerationSeconds: { keys: ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'], effect: EVICTING_EFFECT, seconds: 300 },
 } as const;
 
 /** `tolerations` with those DefaultTolerationSeconds adds: for each of its keys that no toleration of the effect (or of any) tolerates. */
@@ -222,6 +232,9 @@ export function podSpecAsCreated(spec: unknown, classes: ReadonlyMap<string, Cla
       : c,
   );
   out.serviceAccountName ??= serviceAccount ?? POD_ADMITTED.serviceAccountName;
+  // a Pod of no class is given the globalDefault one, by name too, when the cluster has one
+  const globalDefault = [...classes].find(([, c]) => c.globalDefault)?.[0];
+  if (out.priorityClassName === undefined && globalDefault !== undefined) out.priorityClassName = globalDefault;
   const className = out.priorityClassName;
   const given =
     className === undefined
@@ -230,7 +243,10 @@ export function podSpecAsCreated(spec: unknown, classes: ReadonlyMap<string, Cla
         ? ((Object.hasOwn(POD_ADMITTED.systemClasses, className) ? POD_ADMITTED.systemClasses[className] : undefined) ??
           classes.get(className))
         : undefined;
-  for (const [k, v] of Object.entries(given ?? {})) out[k] ??= v;
+  if (given) {
+    out.priority ??= given.priority;
+    out.preemptionPolicy ??= given.preemptionPolicy;
+  }
   out.tolerations = admittedTolerations(out.tolerations);
   return out;
 }

@@ -21,17 +21,23 @@ export interface PlacedContainer {
 }
 
 /**
+ * The items of a list that are mappings, each as `[index, item]` with its index in the list,
+ * counting the items that are not (a null one, `env: [null, ...]`): a finding at an item's index
+ * is at its place. None when `list` is no list.
+ */
+export function mappingItems(list: unknown): [index: number, item: Record<string, unknown>][] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: unknown, index) => (isRecord(item) ? [[index, item] as [number, Record<string, unknown>]] : []));
+}
+
+/**
  * The containers of a pod spec with their list and index, init containers first: the entries of
  * its CONTAINER_LISTS (or of `lists`, with `ephemeralContainers`) that are mappings, each at its
  * index in its list, counting the entries that are not. The one walk over a pod's containers.
  */
 export function placedContainers(spec: unknown, lists: readonly string[] = CONTAINER_LISTS): PlacedContainer[] {
   if (!isRecord(spec)) return [];
-  return lists.flatMap((list) => {
-    const entries = spec[list];
-    if (!Array.isArray(entries)) return [];
-    return entries.flatMap((container: unknown, index) => (isRecord(container) ? [{ container, list, index }] : []));
-  });
+  return lists.flatMap((list) => mappingItems(spec[list]).map(([index, container]) => ({ container, list, index })));
 }
 
 /** The containers of a pod spec, init containers first: the entries of its CONTAINER_LISTS that are mappings. */

@@ -64,7 +64,8 @@ export const KEPT_ON_UPDATE = ['priority', 'preemptionPolicy'];
  * lib/model/pod-defaults.ts, with the PriorityClasses `classes`), without its images, which may
  * change. A pull policy that neither version writes keeps the default the old image gave it
  * (kubectl apply leaves the field alone); one no longer written is given the new image's. The
- * priority and preemptionPolicy it leaves out are the Pod's, given by its first class. The fields
+ * priority and preemptionPolicy it leaves out are the Pod's, given by its first class, and so is
+ * its class when neither version names one (the globalDefault one). The fields
  * of POD_UPDATABLE are compared by their rules.
  */
 export function podSpecCompared(
@@ -80,6 +81,10 @@ export function podSpecCompared(
   });
   const admitted = podSpecAsCreated(created, classes) as Record<string, unknown>;
   for (const k of KEPT_ON_UPDATE) kept[k] ??= admitted[k];
-  const asCreated = podSpecAsCreated(kept, classes) as Record<string, unknown>;
+  // admission names a class on create only: written by neither version, the class is the one the Pod
+  // was given (the globalDefault's, which kubectl apply leaves); no longer written, it is none
+  const removed = kept.priorityClassName === undefined && created.priorityClassName !== undefined;
+  const updated = removed ? new Map([...classes].filter(([, c]) => !c.globalDefault)) : classes;
+  const asCreated = podSpecAsCreated(kept, updated) as Record<string, unknown>;
   return mapContainers(asCreated, (c) => (isRecord(c) ? { ...c, image: undefined } : c));
 }

@@ -57,7 +57,8 @@ function withClass(classes: Classes | undefined, o: KubeObject): Classes | undef
   } else if (o.kind === 'PriorityClass' && typeof o.value === 'number') {
     classes ??= { storage: [], priority: [] };
     const preemptionPolicy = typeof o.preemptionPolicy === 'string' ? o.preemptionPolicy : DEFAULT_PREEMPTION;
-    classes.priority.push([String(o.metadata.name), { priority: o.value, preemptionPolicy }]);
+    const given = { priority: o.value, preemptionPolicy, ...(o.globalDefault === true ? { globalDefault: true } : {}) };
+    classes.priority.push([String(o.metadata.name), given]);
   }
   return classes;
 }

@@ -113,7 +113,7 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     expect(checked('^[a-z:]+:$', 'web:')).toEqual([]);
   });
 
-  it("reads \\s, \\S, '.', (?m) and a pattern's code points as RE2 does, where JavaScript reads them otherwise (External Secrets' refreshPolicy cron pattern)", () => {
+  it("reads \\s, \\S, '.', (?m), a '-' after a class escape and a pattern's code points as RE2 does, where JavaScript reads them otherwise (External Secrets' refreshPolicy cron pattern)", () => {
     const passes = (pattern: string, name: string) => {
       const codes = checked(pattern, name);
       expect(codes.filter((c) => c !== 'schema/pattern')).toEqual([]);
@@ -144,6 +144,12 @@ describe('custom resources against their CustomResourceDefinitions', () => {
       ['^[]a]+$', ']a', true],
       ['^a{,3}$', 'a{,3}', true],
       ['^a{2,}$', 'a', false],
+      // a '-' right after a class escape is a '-' to RE2, no range: an email pattern of published CRDs
+      ['^[\\w-.]+@([\\w-]+\\.)+[\\w-]{2,4}$', 'a.b-c@x.com', true],
+      ['^[\\w-.]+@([\\w-]+\\.)+[\\w-]{2,4}$', 'not an email', false],
+      ['^[\\d-\\s]+$', '1 -2', true],
+      ['^[\\s-a]+$', 'b', false],
+      ['^[\\W-z]+$', '-z!', true],
       // External Secrets' refreshPolicy schedule (external-secrets.io_externalsecrets.yaml); a no-break space is no \s to RE2
       ['^(@(annually|yearly|monthly|weekly|daily|midnight|hourly)|@every [^\\s]+.*|[^\\s]+( [^\\s]+){4})$', '0 * * * *', true],
       ['^(@(annually|yearly|monthly|weekly|daily|midnight|hourly)|@every [^\\s]+.*|[^\\s]+( [^\\s]+){4})$', '0 * * * *\u00a0x', true],

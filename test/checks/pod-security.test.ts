@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkPodSecurity } from '../../lib/checks/pod-security.js';
 import { exceptionsIn, findingsIn } from './helpers.js';
 
 describe('the safety policy', () => {
@@ -45,6 +46,27 @@ describe('the safety policy', () => {
       "policy/restricted.yaml:42:7: Pod tool: spec.containers[1]: container 'sidecar' has no resource limits",
       "policy/restricted.yaml:43:14: Pod tool: spec.containers[1].image: image 'example/sidecar:latest' uses the tag 'latest'",
     ]);
+  });
+});
+
+describe('a null item before another in a pod list (ports: [null, ...])', () => {
+  it('leaves the later items at their own index: the finding is at the item, not at the null', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'app', namespace: 'default' },
+      spec: {
+        securityContext: { sysctls: [null, { name: 'kernel.msgmax', value: '1' }] },
+        volumes: [null, { name: 'root', hostPath: { path: '/' } }],
+        containers: [{ name: 'app', image: 'app:1.0', ports: [null, { containerPort: 80, hostPort: 80 }] }],
+      },
+    };
+    // (and the warnings of the container as a whole: no resources, no probes)
+    expect(
+      checkPodSecurity(pod)
+        .findings.filter((f) => f.severity === 'error')
+        .map((f) => f.path.join('.')),
+    ).toEqual(['spec.securityContext.sysctls.1.name', 'spec.volumes.1.hostPath', 'spec.containers.0.ports.1.hostPort']);
   });
 });
 

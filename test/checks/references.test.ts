@@ -49,6 +49,33 @@ describe('the reference checks', () => {
   });
 });
 
+describe('a null item before a reference in a pod list (env: [null, ...])', () => {
+  it('leaves the later items at their own index: the finding is at the item, not at the null', () => {
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'app', namespace: 'default' },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'app:1.0',
+            env: [null, { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'missing', key: 'password' } } }],
+            envFrom: [null, { configMapRef: { name: 'absent' } }],
+            volumeMounts: [null, { name: 'nowhere', mountPath: '/x' }],
+          },
+        ],
+      },
+    };
+    const refs = checkObjects([pod]).findings.filter((f) => f.code.startsWith('refs/'));
+    expect(refs.map((f) => `${f.code} ${f.path.join('.')}`).sort()).toEqual([
+      'refs/configmap spec.containers.0.envFrom.1.configMapRef',
+      'refs/secret spec.containers.0.env.1.valueFrom.secretKeyRef',
+      'refs/volume-mount spec.containers.0.volumeMounts.1.name',
+    ]);
+  });
+});
+
 describe('a port named wrong', () => {
   const app: KubeObject = {
     apiVersion: 'apps/v1',

@@ -5,6 +5,7 @@ import { checkObjects } from '../../lib/checks/index.js';
 import { toProblem } from '../../lib/checks/finding.js';
 import { parseManifests } from '../../lib/checks/manifests.js';
 import { compareProblems, formatProblem } from '../../lib/errors.js';
+import { widgetCrd } from '../helpers/widget-crd.js';
 import { MANIFESTS, findingsIn } from './helpers.js';
 
 describe('the strict schema check', () => {
@@ -52,6 +53,23 @@ describe('the strict schema check', () => {
       (f) => f.code === 'schema/type',
     );
     expect(number.hint).toBeUndefined();
+  });
+
+  it('refuses a null mapping item, saying that the API server refuses an empty one for its fields (ports: [ - ], env: [ - ])', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'nginx:1.25', ports: [null], env: [null] }] },
+    };
+    const found = checkObjects([pod]).findings.filter((f) => f.code === 'schema/type');
+    expect(found.map((f) => [f.path.join('.'), f.message, f.hint])).toEqual(
+      ['env', 'ports'].map((list) => [
+        `spec.containers.0.${list}.0`,
+        'must be a mapping (found nothing)',
+        "a list item written as null is not left out: the API server reads it as an empty mapping, and refuses the object for the fields the item needs (a port's containerPort, an env variable's name); write the item, or remove it",
+      ]),
+    );
   });
 
   it("validates an Eviction, whose deleteOptions.kind is the definitions' only enum, instead of failing to compile its schema", () => {
@@ -146,6 +164,42 @@ describe('the strict schema check', () => {
     ]);
     expect(pod({ containers: [{ ...container, imagee: 'x' }] }).map((f) => f.message)).toEqual([
       "unknown field 'imagee'; did you mean 'image'?",
+    ]);
+  });
+
+  it('says so for a later field where it sits only (a sidecar init container, a CEL rule), with a hint of its own where removing it is not enough', () => {
+    const pod = (spec: object) =>
+      checkObjects([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec }]).findings.filter(
+        (f) => f.code === 'schema/unknown-field',
+      );
+    const container = { name: 'c', image: 'nginx:1.25' };
+    const [sidecar, ...others] = pod({
+      initContainers: [{ ...container, name: 'proxy', restartPolicy: 'Always' }],
+      containers: [container],
+    });
+    expect(others).toEqual([]);
+    expect([sidecar.message, sidecar.hint]).toEqual([
+      "unknown field 'restartPolicy' in Kubernetes 1.25: an init container's restartPolicy (a sidecar, restartPolicy: Always) came with Kubernetes 1.28, and the 1.25 API server refuses the object with it (kubectl apply: strict decoding error)",
+      "run the sidecar among the containers instead, without 'restartPolicy' (an init container of 1.25 must finish before the others start), or take the release of the manifests made for Kubernetes 1.25",
+    ]);
+    // a pod's resizePolicy is no container's: no release to name, and no CRD wording in the hint of a container's
+    expect(pod({ containers: [container], resizePolicy: [] }).map((f) => f.message)).toEqual([
+      "unknown field 'resizePolicy'; did you mean 'restartPolicy'?",
+    ]);
+    expect(pod({ containers: [{ ...container, resizePolicy: [] }] }).map((f) => f.hint)).toEqual([
+      "remove 'resizePolicy', or take the release of the manifests made for Kubernetes 1.25",
+    ]);
+    const crd = widgetCrd('Namespaced', {
+      min: '{ type: integer, x-kubernetes-validations: [{ rule: "self >= 0", messageExpression: "\'negative\'", reason: FieldValueInvalid, fieldPath: ".min" }] }',
+    });
+    expect(
+      checkObjects(parseManifests([{ file: 'crd.yaml', text: crd }]).objects)
+        .findings.filter((f) => f.code === 'schema/unknown-field')
+        .map((f) => f.message.split(':')[1]),
+    ).toEqual([
+      " a CRD validation rule's fieldPath came with Kubernetes 1.28, and the 1.25 API server refuses the object with it (kubectl apply",
+      " a CRD validation rule's messageExpression came with Kubernetes 1.27, and the 1.25 API server refuses the object with it (kubectl apply",
+      " a CRD validation rule's reason came with Kubernetes 1.28, and the 1.25 API server refuses the object with it (kubectl apply",
     ]);
   });
 
