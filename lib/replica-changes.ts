@@ -7,14 +7,11 @@
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
 import type { includedPlaces } from './checks/manifests.js';
-import { SCALED_KINDS, dropLastAppliedReplicas } from './model/kinds.js';
+import { SCALED_KINDS, dropLastAppliedReplicas, scaleTargetKey, scaleTargetOf } from './model/kinds.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { placeOf } from './setting-places.js';
-import { chartHeads } from './synth/app-summary.js';
+import { chartHeads, chartScaleTargets } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
-
-/** What a HorizontalPodAutoscaler scales (its `spec.scaleTargetRef`: kind and name), when it says. */
-const scaleTargetOf = (hpa: KubeObject) => (isRecord(hpa.spec) && isRecord(hpa.spec.scaleTargetRef) ? hpa.spec.scaleTargetRef : undefined);
 
 /** The HorizontalPodAutoscaler among `objects` that scales the workload `kind` `name` in namespace `ns`. */
 function autoscalerOf(objects: readonly KubeObject[], kind: string, name: string, ns: unknown): KubeObject | undefined {
@@ -103,11 +100,15 @@ export function autoscalersLeaving(
   warned: (workload: KubeObject) => boolean,
 ): Problem[] {
   const problems: Problem[] = [];
-  // only the charts that hold a workload or autoscaler concerned are read whole (an app from the render cache is known by its heads)
-  const targets = new Set(gone.map((h) => String(scaleTargetOf(h)?.kind)));
-  const kinds = new Set([...SCALED_KINDS.filter((k) => targets.has(k)), 'HorizontalPodAutoscaler']);
+  // only the charts that hold a workload the leaving autoscalers scaled, or an autoscaler of one, are
+  // read whole (an app from the render cache is known by its heads and its autoscalers' targets)
+  const targets = new Set(gone.map((h) => scaleTargetKey(h.metadata?.namespace, scaleTargetOf(h))));
   const objects = charts
-    .filter((c) => chartHeads(c).some((o) => kinds.has(o.kind)))
+    .filter(
+      (c) =>
+        chartHeads(c).some((o) => targets.has(scaleTargetKey(o.metadata.namespace, { kind: o.kind, name: o.metadata.name }))) ||
+        chartScaleTargets(c).some((t) => targets.has(t)),
+    )
     .flatMap((c) => c.objects.map((object) => ({ object, app: c.name })));
   for (const hpa of gone) {
     const target = scaleTargetOf(hpa);

@@ -8,7 +8,7 @@
  */
 import { groupKind } from '../k8s.js';
 import { compareCodePoints } from './order.js';
-import { kubectlTarget, type KubeObject } from './object.js';
+import { isRecord, kubectlTarget, type KubeObject } from './object.js';
 
 export interface KindInfo {
   readonly kind: string;
@@ -119,6 +119,19 @@ export const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = O
  * API server's default), which a HorizontalPodAutoscaler may set instead.
  */
 export const SCALED_KINDS: readonly string[] = ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet'];
+
+/** What a HorizontalPodAutoscaler scales (its `spec.scaleTargetRef`: kind and name), when it says. */
+export function scaleTargetOf(hpa: KubeObject): Record<string, unknown> | undefined {
+  return isRecord(hpa.spec) && isRecord(hpa.spec.scaleTargetRef) ? hpa.spec.scaleTargetRef : undefined;
+}
+
+/**
+ * One string for a workload `kind` `name` in namespace `ns` (`target` a scaleTargetRef, or an
+ * object's kind and metadata.name), as autoscalers and workloads are matched.
+ */
+export function scaleTargetKey(ns: unknown, target: { readonly kind?: unknown; readonly name?: unknown } | undefined): string {
+  return JSON.stringify([ns ?? null, target?.kind ?? null, target?.name ?? null]);
+}
 
 /**
  * How to take `spec.replicas` of a workload (`o`) out of what client-side `kubectl apply` last

@@ -5,6 +5,7 @@
  */
 import { containersOf, podTemplateOf } from '../model/pod-specs.js';
 import { namedObject, type KubeObject } from '../model/object.js';
+import { scaleTargetKey, scaleTargetOf } from '../model/kinds.js';
 import { DEFAULT_PREEMPTION, type ClassPriority } from '../model/pod-defaults.js';
 import { imageSubstitutions, writtenImages, type Substitution } from '../transforms/images.js';
 
@@ -44,6 +45,11 @@ export interface AppSummary {
   readonly plain: boolean;
   /** The StorageClasses and PriorityClasses it makes, which other apps' claims and Pods are judged by. @default - none */
   readonly classes?: AppClasses;
+  /**
+   * The workloads its HorizontalPodAutoscalers scale (`scaleTargetKey`), which an autoscaler leaving
+   * another app is judged by (lib/replica-changes.ts). @default - none
+   */
+  readonly scaleTargets?: readonly string[];
 }
 
 /** `AppClasses` as they are gathered. */
@@ -71,15 +77,32 @@ export function chartClasses(chart: { readonly summary?: AppSummary; readonly ob
   return chart.summary ? chart.summary.classes : chart.objects.reduce(withClass, undefined);
 }
 
+/** The workload `o` scales (`scaleTargetKey`) when it is a HorizontalPodAutoscaler. */
+function scaleTarget(o: KubeObject): string | undefined {
+  return o.kind === 'HorizontalPodAutoscaler' ? scaleTargetKey(o.metadata.namespace, scaleTargetOf(o)) : undefined;
+}
+
+/**
+ * The workloads a chart's HorizontalPodAutoscalers scale (`scaleTargetKey`): from its summary when it
+ * came from the render cache (its objects are not read for them), else from its objects.
+ */
+export function chartScaleTargets(chart: { readonly summary?: AppSummary; readonly objects: readonly KubeObject[] }): readonly string[] {
+  if (chart.summary) return chart.summary.scaleTargets ?? [];
+  return chart.objects.flatMap((o) => scaleTarget(o) ?? []);
+}
+
 /** The summary of `objects` (see `AppSummary`). */
 export function summarize(objects: readonly KubeObject[]): AppSummary {
   const workloads: [number, Record<string, string>][] = [];
   let plain = true;
   let classes: Classes | undefined;
+  const scaleTargets: string[] = [];
   const heads = objects.map((o, i) => {
     const template = podTemplateOf(o);
     if (template) workloads.push([i, { ...template.metadata?.labels }]);
     classes = withClass(classes, o);
+    const target = scaleTarget(o);
+    if (target !== undefined) scaleTargets.push(target);
     const { name, namespace } = o.metadata;
     // once one object is not plain the app is not: the others' ports need not be looked at
     if (
@@ -89,7 +112,15 @@ export function summarize(objects: readonly KubeObject[]): AppSummary {
       plain = false;
     return [o.apiVersion, o.kind, name ?? null, namespace ?? null] as const;
   });
-  return { heads, workloads, images: imageSubstitutions(objects), written: writtenImages(objects), plain, ...(classes ? { classes } : {}) };
+  return {
+    heads,
+    workloads,
+    images: imageSubstitutions(objects),
+    written: writtenImages(objects),
+    plain,
+    ...(classes ? { classes } : {}),
+    ...(scaleTargets.length ? { scaleTargets } : {}),
+  };
 }
 
 /** Whether `list` is a list with an item (a port) that has `key`. Loops, not closures: this runs on every object of every app rendered. */
