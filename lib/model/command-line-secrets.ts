@@ -57,8 +57,6 @@ const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
 ];
 /** The programs whose `login` takes a registry's password (`helm registry login`: the word before `login` is `registry`). */
 const LOGIN_PROGRAMS = /^(?:docker|podman|nerdctl|buildah|skopeo|oras|registry)$/;
-/** A flag whose value is a host, which may be named like a client (`psql -h mysql`). */
-const HOST_FLAG = /^(?:-h|-H|--host)$/;
 const CURL_USER_FLAG = /^(?:-[uU]|--(?:proxy-)?user)$/;
 
 /** The program a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`). */
@@ -74,6 +72,51 @@ function clientAt(words: readonly unknown[], i: number): Client | undefined {
   const before = words[i - 1];
   return typeof before === 'string' && LOGIN_PROGRAMS.test(programOf(before)) ? client : undefined;
 }
+
+/** Words after which the next word is a command (`sudo mysql`, `xargs curl`, `kubectl exec db -- mysql`, a shell's `-c`, `then`). */
+const COMMAND_PREFIX = /^(?:sudo|exec|time|xargs|nohup|env|command|nice|ionice|timeout|watch|--|-c|then|do|else|if|while|until|!|\{)$/;
+/** A prefix's flag that takes the next word as its value (`sudo -u postgres`, `nice -n 10`, `docker exec -e A=1 -w /srv`). */
+const PREFIX_VALUE_FLAG = /^(?:-[ugenw]|--(?:user|group|env|workdir))$/;
+/** The programs whose `exec <container>` runs the command after it (`docker exec -it db mysql ...`). */
+const EXEC_PROGRAMS = /^(?:docker|podman|nerdctl|kubectl|oc)$/;
+const isFlag = (w: string) => w.length > 1 && w.startsWith('-') && w !== '--';
+
+/**
+ * Whether the word `i` of a command line stands where a command does: first, or after a prefix
+ * (`sudo`, `exec`, `env X=1`, `time`, `xargs`, `--`, `docker exec <container>`) and its flags; not
+ * as another command's argument (`docker run --name mongo -p 27017:27017`, `kubectl logs mongo -p mongod`).
+ */
+export function atCommandStart(words: readonly unknown[], i: number): boolean {
+  for (let j = i - 1; ; j--) {
+    if (j < 0) return true;
+    const w = words[j];
+    if (typeof w !== 'string') return false;
+    if (COMMAND_PREFIX.test(programOf(w))) return true;
+    if (isFlag(w) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
+    const before = words[j - 1];
+    if (typeof before !== 'string') return false;
+    // a prefix flag's value (`sudo -u postgres`), timeout's duration, or the container of `docker exec`
+    if (PREFIX_VALUE_FLAG.test(before) || (programOf(before) === 'timeout' && /^[0-9]/.test(w))) {
+      j--;
+      continue;
+    }
+    let k = j - 1;
+    while (k >= 0 && typeof words[k] === 'string' && isFlag(words[k] as string)) k--;
+    return words[k] === 'exec' && typeof words[k - 1] === 'string' && EXEC_PROGRAMS.test(programOf(words[k - 1] as string));
+  }
+}
+
+/** Whether the text before `at` in `text`, back to the start of its command (a line break, `;`, `|`, `&`, `(`, a backquote), puts a command at `at`. */
+export function atShellCommandStart(text: string, at: number): boolean {
+  let start = at;
+  while (start > 0 && !'\n;|&(`'.includes(text[start - 1]!)) start--;
+  // the word glued to the client (`/usr/bin/`, an opening quote) is part of its own word
+  const words = text.slice(start, at).replace(/\S*$/, '').split(/\s+/).filter(Boolean);
+  return atCommandStart([...words, ''], words.length);
+}
+
+/** Where the program of a registry login at `i` is (`docker login`: i - 1; `helm registry login`: i - 2). */
+const loginProgramAt = (words: readonly unknown[], i: number) => (words[i - 1] === 'registry' ? i - 2 : i - 1);
 
 /** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
 const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
@@ -221,9 +264,10 @@ const firstClients = new WeakMap<readonly unknown[], number>();
 function firstClient(argv: readonly unknown[]): number {
   let at = firstClients.get(argv);
   if (at === undefined) {
-    at = argv.findIndex(
-      (_, i) => clientAt(argv, i) !== undefined && !(typeof argv[i - 1] === 'string' && HOST_FLAG.test(argv[i - 1] as string)),
-    );
+    at = argv.findIndex((_, i) => {
+      const client = clientAt(argv, i);
+      return client !== undefined && atCommandStart(argv, client === 'login' ? loginProgramAt(argv, i) : i);
+    });
     firstClients.set(argv, at);
   }
   return at;

@@ -188,6 +188,31 @@ describe('secret values in objects', () => {
     expect(args('--password', 31337)).toEqual(['spec.template.spec.containers[0].args[1]: secrets/key-name']);
   });
 
+  it("takes a client's name only where a command stands, so a container named mongo or sshpass leaves the next -p a port", () => {
+    const at = (c: Record<string, unknown>) => found(deployment(c));
+    for (const program of ['docker', 'podman', 'nerdctl']) {
+      expect(at({ command: [program], args: ['run', '-d', '--name', 'mongo', '-p', '27017:27017', 'mongo:7'] })).toEqual([]);
+      expect(at({ command: ['sh', '-c', `${program} run -d --name mongo -p 27017:27017 mongo:7 && npm test`] })).toEqual([]);
+    }
+    expect(at({ command: ['sh', '-c', 'docker run -d --name sshpass -p 2222:22 img'] })).toEqual([]);
+    expect(at({ args: ['docker', 'run', '-d', '--name', 'sshpass', '-p', '2222:22', 'img'] })).toEqual([]);
+    expect(at({ command: ['sh', '-c', 'kubectl logs mongo -p mongod'] })).toEqual([]);
+    expect(at({ command: ['kubectl', 'logs', 'mongo', '-p', 'mongod'] })).toEqual([]);
+    // where a command stands, the client is still read
+    for (const line of [
+      'sudo -u backup sshpass -p hunter2k ssh host',
+      'env A=1 mongodump -u admin -p hunter2k',
+      'docker exec -it db mysql -uroot -phunter2k',
+      'kubectl exec db -- mysql -uroot -phunter2k',
+      'set -e; timeout 10 redis-cli -a hunter2k ping',
+    ]) {
+      expect(at({ command: ['sh', '-c', line] }), line).toEqual(['spec.template.spec.containers[0].command[2]: secrets/value']);
+    }
+    expect(at({ command: ['kubectl', 'exec', 'db', '--', 'mysql', '-phunter2k'] })).toEqual([
+      'spec.template.spec.containers[0].command[5]: secrets/value',
+    ]);
+  });
+
   it("finds a password given to mysql's -p or curl's -u as a command or args entry, the client named in either list", () => {
     const at = (c: Record<string, unknown>) => found(deployment(c));
     expect(at({ command: ['mysql', '-uroot', '-phunter2k', 'db'] })).toEqual([

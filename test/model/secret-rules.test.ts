@@ -511,6 +511,10 @@ describe('the secret rules', () => {
     ['a MySQL client that prompts for its password', 'mysql -uroot -p shop && mysqldump -p -h db shop'],
     ['a MySQL password the shell expands', 'mysql -uroot -p"$MYSQL_PWD" shop; mysqladmin -p$(cat /run/pw) ping'],
     ['a port flag of other tools, or of a client of a host named mysql', 'iperf3 -p 5201; redis-cli -p6379; psql -h mysql -p5432'],
+    [
+      'a container or pod named like a client, where no command stands',
+      'docker run -d --name mongo -p 27017:27017 mongo:7 && npm test; podman run --name sshpass -p 2222:22 img; kubectl logs mongo -p mongod',
+    ],
     ['curl given a user alone, or a password the shell expands', 'curl -u admin http://x; curl -u "admin:$PASS" http://x'],
     // biome-ignore lint/suspicious/noTemplateCurlyInString: references as credential files write them
     ['a .netrc or .pgpass that refers to its password', 'machine h login u password $(GIT_PASSWORD)\n*:*:*:app:${PGPASSWORD}'],
