@@ -507,6 +507,10 @@ describe('the secret rules', () => {
       '<entry key="password"></entry><entry key="password">${DB_PASSWORD}</entry><add key="PasswordMinLength" value="8"/><property name="username" value="app"/><entry key="title">Password reset</entry><property name="existingSecret" value="db-creds"/>',
     ],
     ['nginx passing a request on', 'location / { proxy_pass http://backend:8080; }'],
+    [
+      "Playwright's settings, where pw is no name's last word",
+      'PW_TEST_REPORTER=html\nPW_TEST_HTML_REPORT_OPEN=never\nPW_CHROMIUM_ATTACH_TO_OTHER=1',
+    ],
     ["an nginx reverse proxy's configuration", NGINX_CONF],
     ['a MySQL client that prompts for its password', 'mysql -uroot -p shop && mysqldump -p -h db shop'],
     ['a MySQL password the shell expands', 'mysql -uroot -p"$MYSQL_PWD" shop; mysqladmin -p$(cat /run/pw) ping'],
