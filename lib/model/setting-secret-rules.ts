@@ -28,6 +28,10 @@ export interface SecretRule {
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
 const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 
+/** A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. */
+const SETTING_TEXT =
+  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
+
 /** The rules of settings as text, in the order the table tries them. */
 export const SETTING_RULES: readonly SecretRule[] = [
   {
@@ -40,8 +44,10 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // megabyte). Or an XML element, `<password>value</password>`: read from each `<` to the next
     // one, whose text is read once more at most (for the closing tag); or its text in a CDATA
     // section (`<password><![CDATA[value]]></password>`), read at most 1,024 characters ahead
-    pattern:
-      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))<\/\5>/gm,
+    pattern: new RegExp(
+      `${SETTING_TEXT.source}|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\\s[^<>]*)?>(?:<!\\[CDATA\\[([^\\]]{0,1024})\\]\\]>|([^<]*))<\\/\\5>`,
+      'gm',
+    ),
     accept: (_s, m) => settingOf(m) !== undefined,
     setting: settingOf,
   },
@@ -111,10 +117,6 @@ export const SETTING_RULES: readonly SecretRule[] = [
   },
 ];
 
-/** A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. */
-const SETTING_TEXT =
-  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
-
 /**
  * The name of the secret setting a `secret-setting` match holds: its own (`password=...`,
  * `<password>...</password>`), or one written within its value, which the match took whole
@@ -137,6 +139,16 @@ function settingOf(m: RegExpExecArray): string | undefined {
 const nameOf = (m: RegExpExecArray) => (/^-D[a-z]/.test(m[0]) ? m[1]!.slice(1) : m[1]!);
 
 /**
+ * Whether a setting found within a value is prose (`"Invalid token: please log in again"`,
+ * `summary: "Vault token: expires within the hour"`): a name not quoted, then a colon and a blank. Within a
+ * value only `name=value` (`-Ddb.password=...`) and a quoted name (`{"password": "..."}`) are settings.
+ */
+function isProse(m: RegExpMatchArray): boolean {
+  const at = m[0].indexOf(m[1]!);
+  return !/["']$/.test(m[0].slice(0, at)) && /^[ \t]*:[ \t]/.test(m[0].slice(at + m[1]!.length));
+}
+
+/**
  * The name of a secret setting written within `text`, a value: read once, and a quoted value within
  * it once more (a single-quoted value in a double-quoted one), never deeper; an unquoted value, which
  * runs to the next blank (`a=a=a=...`), is not read again (`depth` 2), so that each character is read
@@ -146,6 +158,7 @@ function settingWithin(text: string, depth: number): string | undefined {
   // most values hold no `=` or `:`, and are passed over with this one test
   if (!/[:=]/.test(text)) return undefined;
   for (const m of text.matchAll(SETTING_TEXT)) {
+    if (isProse(m)) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;

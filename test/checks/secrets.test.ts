@@ -188,6 +188,16 @@ describe('secret values in objects', () => {
     expect(args('--password', 31337)).toEqual(['spec.template.spec.containers[0].args[1]: secrets/key-name']);
   });
 
+  it("takes no prose within a quoted value for a setting: an alert rule's summary, an error text", () => {
+    const alerts =
+      'groups:\n- rules:\n  - alert: VaultTokenExpiry\n    annotations:\n      summary: "Vault token: expires within the hour"\n';
+    expect(found({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'alerts' }, data: { 'alerts.yml': alerts } })).toEqual([]);
+    const env = 'ERROR_TEXT="Invalid token: please log in again"\nALERT_TEXT="secret: rotated on schedule"\n';
+    expect(found({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'texts' }, data: { 'app.env': env } })).toEqual([]);
+    const form = 'fields:\n  - name: password\n    description: "Enter the password: minimum twelve characters"\n';
+    expect(found({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'form' }, data: { 'form.yaml': form } })).toEqual([]);
+  });
+
   it("takes a client's name only where a command stands, so a container named mongo or sshpass leaves the next -p a port", () => {
     const at = (c: Record<string, unknown>) => found(deployment(c));
     for (const program of ['docker', 'podman', 'nerdctl']) {

@@ -374,6 +374,7 @@ describe('the secret rules', () => {
         'export OPTS="--db-password=hunter2k"; exec app',
         '{"env":"DB_PASSWORD=hunter2k"}',
         '<jvmArgs>-Ddb.password=hunter2k</jvmArgs>',
+        'CONFIG=\'{"password": "hunter2k"}\'\n',
       ],
       [
         'x=a=b=c\n',
@@ -507,6 +508,11 @@ describe('the secret rules', () => {
       '<entry key="password"></entry><entry key="password">${DB_PASSWORD}</entry><add key="PasswordMinLength" value="8"/><property name="username" value="app"/><entry key="title">Password reset</entry><property name="existingSecret" value="db-creds"/>',
     ],
     ['nginx passing a request on', 'location / { proxy_pass http://backend:8080; }'],
+    [
+      'prose within a quoted value, a word and a colon and a blank before more words',
+      'summary: "Vault token: expires within the hour"\nERROR_TEXT="Invalid token: please log in again"\n' +
+        'description: "Enter the password: minimum twelve characters"\nALERT_TEXT="secret: rotated on schedule"',
+    ],
     [
       "Playwright's settings, where pw is no name's last word",
       'PW_TEST_REPORTER=html\nPW_TEST_HTML_REPORT_OPEN=never\nPW_CHROMIUM_ATTACH_TO_OTHER=1',
