@@ -20,6 +20,7 @@ import { PASSWORD_CLIENTS, atShellCommandStart, commandPassword, flagBefore, isA
 
 export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag } from './command-line-secrets.js';
 export { isPlaceholder, isPlaceholderCredential } from './secret-shapes.js';
+export { isFileSource } from './setting-secret-rules.js';
 export {
   NOT_SECRET_SETTING_HINT,
   isSecretAnnotation,

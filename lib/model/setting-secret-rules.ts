@@ -9,7 +9,7 @@
  */
 import { isSecretFlag } from './command-line-secrets.js';
 import { isSecretName, isSecretSetting, words } from './secret-names.js';
-import { NAME, isAddress } from './secret-shapes.js';
+import { NAME, PATH, isAddress } from './secret-shapes.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
 export interface SecretRule {
@@ -129,8 +129,17 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  return secretSetting(name, value) ? name : settingWithin(value, m[4] === undefined ? 1 : 2);
+  if (secretSetting(name, value)) return name;
+  // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
+  if (isFileSource(name, value)) return undefined;
+  return settingWithin(value, m[4] === undefined ? 1 : 2);
 }
+
+/** kubectl's flags that read a Secret's keys from files (`--from-file=<key>=<path>`, `--from-env-file`). */
+const FROM_FILE = /^from-(?:env-)?file$/;
+
+/** Whether `value` is what kubectl's `--from-file` (`name`) takes: a file (`./password.txt`, `name.ext`), after its key (`password=`). */
+export const isFileSource = (name: string, value: string): boolean => FROM_FILE.test(name) && PATH(value.slice(value.indexOf('=') + 1));
 
 /**
  * The name of a setting written as text (group 1 of `SETTING_TEXT`'s form): a JVM option's without its

@@ -198,6 +198,12 @@ describe('secret values in objects', () => {
     expect(found({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'form' }, data: { 'form.yaml': form } })).toEqual([]);
   });
 
+  it("takes kubectl's --from-file=<key>=<path> for the file a key is read from, in args and in a shell command", () => {
+    const line = ['kubectl', 'create', 'secret', 'generic', 'db', '--from-file=password=./password.txt', '--from-file=token=token.txt'];
+    expect(found(deployment({ args: line }))).toEqual([]);
+    expect(found(deployment({ command: ['sh', '-c', line.join(' ')] }))).toEqual([]);
+  });
+
   it("takes a client's name only where a command stands, so a container named mongo or sshpass leaves the next -p a port", () => {
     const at = (c: Record<string, unknown>) => found(deployment(c));
     for (const program of ['docker', 'podman', 'nerdctl']) {

@@ -396,10 +396,13 @@ describe('the secret rules', () => {
   it("take a path under a secret's name for where the secret is kept, not the secret (kubectl's --from-file=password=/tmp/pw)", () => {
     expectRule(
       'secret-setting',
-      ['password=/hunter2k', 'password=hunter2/k'],
+      ['password=/hunter2k', 'password=hunter2/k', '--from-file=password=hunter2k'],
       [
         'kubectl create secret generic db --from-file=password=/tmp/pw',
         '--from-file=ssh-privatekey=~/.ssh/id_rsa',
+        'kubectl create secret generic db --from-file=password=./password.txt --from-file=token=token.txt',
+        'sh -c "kubectl create secret generic db --from-file=password=./password.txt"',
+        '--from-file=password=password.txt',
         'password: /run/secrets/db',
       ],
     );
