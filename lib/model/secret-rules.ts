@@ -86,16 +86,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: (_s, m) => !REFERENCE.test(m[2]!),
   },
   {
-    id: 'url-token-user',
-    description: 'a URL whose user is a token (https://<token>@github.com/...)',
-    // Git hosts take a token as the user of an HTTPS URL (a git credential line, a clone URL, `git config
-    // url."https://<token>@github.com/".insteadOf`): 40 hex digits or more (GitHub's classic tokens), or
-    // letters and digits mixed at random (Azure DevOps' personal access tokens); not a user of words,
-    // `git`, `deploy-bot`, `alice.smith`, nor a Sentry DSN's public key of 32 hex digits
-    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
-    accept: (_s, m) => isTokenUser(m[1]!),
-  },
-  {
     id: 'host-credentials',
     description: "a user and password before a host, without a scheme (user:password@host, Go's user:password@tcp(host)/db)",
     // a proxy (`HTTPS_PROXY=user:password@proxy:3128`), a Go MySQL DSN, an image pulled with them
@@ -194,6 +184,17 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // letters and digits, mixed (`vault login s.…`, where no name says it is one; not `s.` before a word)
     pattern:
       /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
+  },
+  {
+    id: 'url-token-user',
+    description: 'a URL whose user is a token (https://<token>@github.com/...)',
+    // after the format rules, so that a known token keeps its id (`https://ghp_...@github.com`: github-token).
+    // Git hosts take a token as the user of an HTTPS URL (a git credential line, a clone URL, `git config
+    // url."https://<token>@github.com/".insteadOf`): 40 hex digits or more (GitHub's classic tokens), or
+    // letters and digits mixed at random (Azure DevOps' personal access tokens); not a user of words,
+    // `git`, `deploy-bot`, `alice.smith`, nor a Sentry DSN's public key of 32 hex digits
+    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
+    accept: (_s, m) => isTokenUser(m[1]!),
   },
   {
     id: 'command-password',

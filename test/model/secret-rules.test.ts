@@ -408,6 +408,13 @@ describe('the secret rules', () => {
     );
   });
 
+  it("keep a known token's rule id when it is a URL's user, so that an exception that names the id still excuses it", () => {
+    expect(detectSecret(`https://${SECRET_SAMPLES['github-token']}@github.com/example/shop.git`)?.rule.id).toBe('github-token');
+    expect(detectSecret('ssh://APKAJ3W7Q5YK2ZXHNM4P@git-codecommit.eu-west-1.amazonaws.com/v1/repos/shop')?.rule.id).toBe(
+      'aws-access-key-id',
+    );
+  });
+
   it("find a token given as a URL's user, as Git hosts take one, and leave users of words and a Sentry DSN's public key alone", () => {
     expectRule(
       'url-token-user',
