@@ -152,12 +152,12 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
  * What a key's name says of its value: `true`, a secret; `false`, none; a shape, the secret's
  * property its last word names, when the value has that shape (the secret itself otherwise).
  */
-type NameVerdict = boolean | Shape;
+export type NameVerdict = boolean | Shape;
 
 /** Verdicts by name: the keys of every object of a stage repeat (`name`, `image`, `LOG_LEVEL`), and are split into words once. */
 const secretNames = new BoundedMap<string, NameVerdict>(50_000);
 
-function nameVerdict(name: string): NameVerdict {
+export function nameVerdict(name: string): NameVerdict {
   const known = secretNames.get(name);
   return known ?? secretNames.remember(name, judgeName(name));
 }

@@ -13,7 +13,7 @@ Shared by every
  * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
  */
 import { BoundedMap } from './bounded-map.js';
-import { isSecretName } from './secret-names.js';
+import { isSecretName, nameVerdict } from './secret-names.js';
 import { NAME, REFERENCE, isPlaceholderCredential } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
 import { PASSWORD_CLIENTS, atShellCommandStart, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
@@ -414,7 +414,9 @@ export function countSecrets(value: string): number {
  */
 export function isSecretKey(path: readonly (string | number)[], value?: unknown, list?: unknown): boolean {
   const last = [...path].reverse().find((k): k is string => typeof k === 'string' && !/^\d+$/.test(k));
-  if (last !== undefined && isSecretName(last)) return true;
+  // a name with a bound (`MAX_AUTH_TOKEN`) holds a secret when its value is no count
+  const verdict = last === undefined ? false : nameVerdict(last);
+  if (verdict === true || (typeof verdict === 'function' && typeof value === 'string' && !verdict(value.trim()))) return true;
   if (typeof value === 'string' && detectSecret(value) !== undefined) return true;
   const flag = Array.isArray(list) && isArgvEntry(path) ? flagBefore(list, path[path.length - 1] as number) : undefined;
   return flag !== undefined && isSecretName(flag);

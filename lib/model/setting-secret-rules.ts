@@ -8,8 +8,8 @@
  * and synchronous.
  */
 import { isSecretFlag } from './command-line-secrets.js';
-import { isSecretName, isSecretSetting, words } from './secret-names.js';
-import { NAME, PATH, isAddress } from './secret-shapes.js';
+import { isSecretSetting, nameVerdict, words } from './secret-names.js';
+import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
 export interface SecretRule {
@@ -89,9 +89,9 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // a YAML file in a ConfigMap whose value is on the lines after `name: |` (or `>-`), each indented
     // deeper than the name (`\\1`); read from each line's start, the block once
     pattern: /^([ \t]*)["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n((?:\1[ \t]+\S[^\n]*(?:\n|$))+)/gm,
-    // only under a secret's own name: a block under a name of its property is that property's text
-    // (`passwordPolicy: |`, then `length(8) and digits(1)`; a `tokenCommand: |` script), whatever its shape
-    accept: (_s, m) => isSecretName(m[2]!) && secretSetting(m[2]!, m[3]!.trim()),
+    // only under a secret's own name, or one with a bound (`max_auth_token: |`, a random block is no count): a block under
+    // a name of its property is that property's text (`passwordPolicy: |`, then `length(8) and digits(1)`; a `tokenCommand: |` script)
+    accept: (_s, m) => [true, QUANTITY].includes(nameVerdict(m[2]!)) && secretSetting(m[2]!, m[3]!.trim()),
     setting: (m) => m[2],
   },
   {

@@ -306,7 +306,11 @@ describe('the secret rules', () => {
   it("find a YAML block scalar's value under a secret's name, on the lines below it, and leave a reference or a public certificate alone", () => {
     expectRule(
       'yaml-block-setting',
-      ['password: |\n  hunter2kq\n', 'auth:\n  token: >-\n    hunter2kq\n  user: app\n'],
+      [
+        'password: |\n  hunter2kq\n',
+        'auth:\n  token: >-\n    hunter2kq\n  user: app\n',
+        'limits:\n  max_auth_token: |\n    a8Fk2LqP9xZ3Wq7\n',
+      ],
       [
         'password: |\n  $DB_PASSWORD\n',
         `tls.crt: |\n  ${PUBLIC_CERTIFICATE.replace(/\n(?=.)/g, '\n  ')}`,
@@ -733,6 +737,12 @@ describe('secret-looking key names', () => {
     expect(isSecretKey(['apps', 'demoapp', 'probes', 'liveness', 'command', 0])).toBe(false);
     expect(isSecretKey(['apps', 'nginx', 'image'], 'mysql://a:hunter2pw@b')).toBe(true);
     expect(isSecretKey(['apps', 'nginx', 'image'], 'nginx:1.25')).toBe(false);
+  });
+
+  it('isSecretKey masks a value under a name with a bound that is no count, and shows a count', () => {
+    for (const name of ['MAX_AUTH_TOKEN', 'RATE_LIMIT_TOKEN', 'COUNT_API_TOKEN'])
+      expect(isSecretKey(['apps', 'api', 'config', name], 'a8Fk2LqP9xZ3W'), name).toBe(true);
+    expect(isSecretKey(['apps', 'api', 'config', 'MAX_AUTH_TOKEN'], '4096')).toBe(false);
   });
 
   it('isSecretKey judges an entry of a command or args list by the flag before it, given the list', () => {
