@@ -188,9 +188,10 @@ function given(word: unknown): string | undefined {
 /** Whether a command's words (the client's name first; a registry login's program, then `login`) give the client a password. */
 export function commandPassword(words: readonly string[]): boolean {
   // the client's name is the first word, or the third at most (`helm registry login`)
-  const at = [0, 1, 2].find((i) => clientAt(words, i) !== undefined);
-  const client = at === undefined ? undefined : clientAt(words, at);
-  if (at === undefined || !client) return false;
+  const clients = [0, 1, 2].map((i) => clientAt(words, i));
+  const at = clients.findIndex((c) => c !== undefined);
+  const client = clients[at];
+  if (!client) return false;
   if (isPositional(client)) return given(words[positionalPassword(client, words, at)]) !== undefined;
   for (let i = at + 1; i < words.length; i++) {
     const password = passwordGiven(client, words[i]!, words[i - 1]);
@@ -296,9 +297,13 @@ export function clientPassword(
   let client = at >= 0 && at < index ? clientAt(argv, at) : undefined;
   let words = argv;
   if (!client) {
+    // the client in the command, or named across both lists (`command: [docker]`, `args: [login, -p, ...]`)
     const list = command?.();
-    client = list && list !== argv && firstClient(list) >= 0 ? clientAt(list, firstClient(list)) : undefined;
-    if (list) words = [...list, ...argv];
+    if (list && list !== argv) {
+      words = [...list, ...argv];
+      const from = firstClient(words);
+      client = from >= 0 && from < list.length + index ? clientAt(words, from) : undefined;
+    }
   }
   if (!client || isPositional(client)) return undefined;
   const password = passwordGiven(client, entry, typeof before === 'string' ? before : undefined);

@@ -204,6 +204,12 @@ describe('secret values in objects', () => {
     expect(found(deployment({ command: ['sh', '-c', line.join(' ')] }))).toEqual([]);
   });
 
+  it('finds a registry login named across the command and its args, docker in one and login in the other', () => {
+    expect(found(deployment({ command: ['docker'], args: ['login', '-u', 'ci', '-p', 'hunter2k', 'registry.example.com'] }))).toEqual([
+      'spec.template.spec.containers[0].args[4]: secrets/value',
+    ]);
+  });
+
   it("takes a client's name only where a command stands, so a container named mongo or sshpass leaves the next -p a port", () => {
     const at = (c: Record<string, unknown>) => found(deployment(c));
     for (const program of ['docker', 'podman', 'nerdctl']) {
