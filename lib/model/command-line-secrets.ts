@@ -7,6 +7,10 @@
 import { isSecretSetting } from './secret-names.js';
 import { NAME } from './secret-shapes.js';
 
+/** MySQL's and MariaDB's clients, and MongoDB's tools, by their programs' names. */
+const MYSQL_CLIENTS = 'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?';
+const MONGO_CLIENTS = 'mongo(?:sh|dump|restore|export|import|stat|top|files)?';
+
 /**
  * Clients that take a password on their command line, where no name says it is one: MySQL's and
  * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
@@ -20,8 +24,7 @@ import { NAME } from './secret-shapes.js';
  * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
  */
 export const PASSWORD_CLIENTS =
-  'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?|curl|redis-cli|sshpass|' +
-  'mongo(?:sh|dump|restore|export|import|stat|top|files)?|(?:docker|podman|nerdctl|buildah|skopeo|oras)[ \\t]+login|helm[ \\t]+registry[ \\t]+login|' +
+  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:docker|podman|nerdctl|buildah|skopeo|oras)[ \\t]+login|helm[ \\t]+registry[ \\t]+login|` +
   'keytool|jarsigner|htpasswd|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)';
 
 /** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
@@ -46,10 +49,10 @@ type Client = keyof typeof CLIENT_FLAGS | PositionalClient;
 
 /** The clients by the name of their program (a registry login by its `login`, after the program's name). */
 const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
-  [/^(?:mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?)$/, 'mysql'],
+  [new RegExp(`^(?:${MYSQL_CLIENTS})$`), 'mysql'],
   [/^curl$/, 'curl'],
   [/^redis-cli$/, 'redis'],
-  [/^(?:sshpass|mongo(?:sh|dump|restore|export|import|stat|top|files)?)$/, 'dash-p'],
+  [new RegExp(`^(?:sshpass|${MONGO_CLIENTS})$`), 'dash-p'],
   [/^login$/, 'login'],
   [/^(?:keytool|jarsigner)$/, 'keytool'],
   [/^htpasswd$/, 'htpasswd'],
