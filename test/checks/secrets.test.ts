@@ -210,6 +210,13 @@ describe('secret values in objects', () => {
     ]);
   });
 
+  it("names a JVM option's setting by the property it sets, without -D", () => {
+    const messages = checkSecretContent(deployment({ args: ['-Ddb.password=hunter2k', '-DB_PASSWORD=hunter2k'] })).findings.map(
+      (f) => f.message,
+    );
+    expect(messages.map((m) => /^is the value of '([^']+)'/.exec(m)?.[1])).toEqual(['db.password', 'DB_PASSWORD']);
+  });
+
   it("takes a client's name only where a command stands, so a container named mongo or sshpass leaves the next -p a port", () => {
     const at = (c: Record<string, unknown>) => found(deployment(c));
     for (const program of ['docker', 'podman', 'nerdctl']) {
