@@ -69,6 +69,13 @@ describe('secret values in stage files', () => {
     ]);
   });
 
+  it("accepts Playwright's PW_ settings, where pw is no name's last word, and refuses DB_PW", () => {
+    const playwright = qaWithConfig(['PW_TEST_REPORTER: html', 'PW_TEST_HTML_REPORT_OPEN: never', 'PW_CHROMIUM_ATTACH_TO_OTHER: "1"']);
+    expect(problemsOf({ qa: playwright })).toEqual([]);
+    const passwords = problemsOf({ qa: qaWithConfig(['DB_PW: hunter2pw', 'MYSQL_ROOT_PW: hunter2pw', 'ADMIN_PW: hunter2pw']) });
+    expect(passwords.map((p) => /config\.(\w+) /.exec(p)?.[1])).toEqual(['DB_PW', 'MYSQL_ROOT_PW', 'ADMIN_PW']);
+  });
+
   it('refuses the values the issue saw reach dist/: PWD, TLS_KEY, and a private key under CERT', () => {
     const pem = JSON.stringify(SECRET_SAMPLES['private-key']);
     const heads = problemsOf({ a: qaWithConfig(['PWD: hunter2pw', 'TLS_KEY: abc']), b: qaWithConfig([`CERT: ${pem}`]) }).map(

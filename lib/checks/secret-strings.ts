@@ -15,6 +15,7 @@ import {
   detectSecret,
   flagBefore,
   isArgvEntry,
+  isFileSource,
   isPlaceholder,
   isPlaceholderCredential,
   isSecretAnnotation,
@@ -229,7 +230,10 @@ function findSecretStrings(o: KubeObject): SecretString[] {
         const password = clientPassword(list, index, () => argsCommand(o, path));
         const flag = FLAG_WITH_VALUE.exec(node);
         if (password !== undefined) out.push({ path: [...path], value: node, secret: password, rule: COMMAND_PASSWORD });
-        else if (flag) judge(path, flag[2]!, flag[1], false, isSecretFlag);
+        else if (flag) {
+          // kubectl's `--from-file=password=./password.txt` names the file a key is read from
+          if (!isFileSource(flag[1]!, flag[2]!)) judge(path, flag[2]!, flag[1], false, isSecretFlag);
+        }
         // `--password hunter2`: the entry after a flag alone is judged under the flag's name, as `--password=hunter2` is
         else judge(path, node, flagBefore(list, index), false, isSecretFlag);
       } else if (o.kind === 'Namespace' && path.length === 3 && path[2] === REQUIRED_SECRETS_ANNOTATION && path[1] === 'annotations') {

@@ -7,6 +7,10 @@
 import { isSecretSetting } from './secret-names.js';
 import { NAME } from './secret-shapes.js';
 
+/** MySQL's and MariaDB's clients, and MongoDB's tools, by their programs' names. */
+const MYSQL_CLIENTS = 'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?';
+const MONGO_CLIENTS = 'mongo(?:sh|dump|restore|export|import|stat|top|files)?';
+
 /**
  * Clients that take a password on their command line, where no name says it is one: MySQL's and
  * MariaDB's (`-p<password>` or `--password=<password>`; `-p` alone prompts for it, and `--password`
@@ -20,8 +24,7 @@ import { NAME } from './secret-shapes.js';
  * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
  */
 export const PASSWORD_CLIENTS =
-  'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?|curl|redis-cli|sshpass|' +
-  'mongo(?:sh|dump|restore|export|import|stat|top|files)?|(?:docker|podman|nerdctl|buildah|skopeo|oras)[ \\t]+login|helm[ \\t]+registry[ \\t]+login|' +
+  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:docker|podman|nerdctl|buildah|skopeo|oras)[ \\t]+login|helm[ \\t]+registry[ \\t]+login|` +
   'keytool|jarsigner|htpasswd|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)';
 
 /** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
@@ -46,10 +49,10 @@ type Client = keyof typeof CLIENT_FLAGS | PositionalClient;
 
 /** The clients by the name of their program (a registry login by its `login`, after the program's name). */
 const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
-  [/^(?:mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?)$/, 'mysql'],
+  [new RegExp(`^(?:${MYSQL_CLIENTS})$`), 'mysql'],
   [/^curl$/, 'curl'],
   [/^redis-cli$/, 'redis'],
-  [/^(?:sshpass|mongo(?:sh|dump|restore|export|import|stat|top|files)?)$/, 'dash-p'],
+  [new RegExp(`^(?:sshpass|${MONGO_CLIENTS})$`), 'dash-p'],
   [/^login$/, 'login'],
   [/^(?:keytool|jarsigner)$/, 'keytool'],
   [/^htpasswd$/, 'htpasswd'],
@@ -57,8 +60,6 @@ const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
 ];
 /** The programs whose `login` takes a registry's password (`helm registry login`: the word before `login` is `registry`). */
 const LOGIN_PROGRAMS = /^(?:docker|podman|nerdctl|buildah|skopeo|oras|registry)$/;
-/** A flag whose value is a host, which may be named like a client (`psql -h mysql`). */
-const HOST_FLAG = /^(?:-h|-H|--host)$/;
 const CURL_USER_FLAG = /^(?:-[uU]|--(?:proxy-)?user)$/;
 
 /** The program a word of a command line names (`mysql`, `/usr/bin/curl`, `"mysql"`). */
@@ -74,6 +75,51 @@ function clientAt(words: readonly unknown[], i: number): Client | undefined {
   const before = words[i - 1];
   return typeof before === 'string' && LOGIN_PROGRAMS.test(programOf(before)) ? client : undefined;
 }
+
+/** Words after which the next word is a command (`sudo mysql`, `xargs curl`, `kubectl exec db -- mysql`, a shell's `-c`, `then`). */
+const COMMAND_PREFIX = /^(?:sudo|exec|time|xargs|nohup|env|command|nice|ionice|timeout|watch|--|-c|then|do|else|if|while|until|!|\{)$/;
+/** A prefix's flag that takes the next word as its value (`sudo -u postgres`, `nice -n 10`, `docker exec -e A=1 -w /srv`). */
+const PREFIX_VALUE_FLAG = /^(?:-[ugenw]|--(?:user|group|env|workdir))$/;
+/** The programs whose `exec <container>` runs the command after it (`docker exec -it db mysql ...`). */
+const EXEC_PROGRAMS = /^(?:docker|podman|nerdctl|kubectl|oc)$/;
+const isFlag = (w: string) => w.length > 1 && w.startsWith('-') && w !== '--';
+
+/**
+ * Whether the word `i` of a command line stands where a command does: first, or after a prefix
+ * (`sudo`, `exec`, `env X=1`, `time`, `xargs`, `--`, `docker exec <container>`) and its flags; not
+ * as another command's argument (`docker run --name mongo -p 27017:27017`, `kubectl logs mongo -p mongod`).
+ */
+export function atCommandStart(words: readonly unknown[], i: number): boolean {
+  for (let j = i - 1; ; j--) {
+    if (j < 0) return true;
+    const w = words[j];
+    if (typeof w !== 'string') return false;
+    if (COMMAND_PREFIX.test(programOf(w))) return true;
+    if (isFlag(w) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
+    const before = words[j - 1];
+    if (typeof before !== 'string') return false;
+    // a prefix flag's value (`sudo -u postgres`), timeout's duration, or the container of `docker exec`
+    if (PREFIX_VALUE_FLAG.test(before) || (programOf(before) === 'timeout' && /^[0-9]/.test(w))) {
+      j--;
+      continue;
+    }
+    let k = j - 1;
+    while (k >= 0 && typeof words[k] === 'string' && isFlag(words[k] as string)) k--;
+    return words[k] === 'exec' && typeof words[k - 1] === 'string' && EXEC_PROGRAMS.test(programOf(words[k - 1] as string));
+  }
+}
+
+/** Whether the text before `at` in `text`, back to the start of its command (a line break, `;`, `|`, `&`, `(`, a backquote), puts a command at `at`. */
+export function atShellCommandStart(text: string, at: number): boolean {
+  let start = at;
+  while (start > 0 && !'\n;|&(`'.includes(text[start - 1]!)) start--;
+  // the word glued to the client (`/usr/bin/`, an opening quote) is part of its own word
+  const words = text.slice(start, at).replace(/\S*$/, '').split(/\s+/).filter(Boolean);
+  return atCommandStart([...words, ''], words.length);
+}
+
+/** Where the program of a registry login at `i` is (`docker login`: i - 1; `helm registry login`: i - 2). */
+const loginProgramAt = (words: readonly unknown[], i: number) => (words[i - 1] === 'registry' ? i - 2 : i - 1);
 
 /** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
 const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
@@ -145,9 +191,10 @@ function given(word: unknown): string | undefined {
 /** Whether a command's words (the client's name first; a registry login's program, then `login`) give the client a password. */
 export function commandPassword(words: readonly string[]): boolean {
   // the client's name is the first word, or the third at most (`helm registry login`)
-  const at = [0, 1, 2].find((i) => clientAt(words, i) !== undefined);
-  const client = at === undefined ? undefined : clientAt(words, at);
-  if (at === undefined || !client) return false;
+  const clients = [0, 1, 2].map((i) => clientAt(words, i));
+  const at = clients.findIndex((c) => c !== undefined);
+  const client = clients[at];
+  if (!client) return false;
   if (isPositional(client)) return given(words[positionalPassword(client, words, at)]) !== undefined;
   for (let i = at + 1; i < words.length; i++) {
     const password = passwordGiven(client, words[i]!, words[i - 1]);
@@ -188,8 +235,8 @@ export function isSecretFlag(flag: string, value: string, setting: (name: string
   return !(SECRET_ID_FLAG.test(flag) && NAME(value));
 }
 
-/** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`. */
-export const FLAG_WITH_VALUE = /^--?([A-Za-z][A-Za-z0-9_.-]*)=([\s\S]*)$/;
+/** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`; a JVM option by the property it sets (`-Ddb.password=x`: `db.password`). */
+export const FLAG_WITH_VALUE = /^(?:-D(?=[a-z])|--?)([A-Za-z][A-Za-z0-9_.-]*)=([\s\S]*)$/;
 /** An argv entry that is a flag alone, whose value may be the next entry: `--password`, `-token`. */
 const FLAG_ALONE = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/;
 /** An argv entry that is no flag's value: a flag (`-v`, `--db-token=x`), `--` (the end of flags) or `-` (standard input). */
@@ -221,9 +268,10 @@ const firstClients = new WeakMap<readonly unknown[], number>();
 function firstClient(argv: readonly unknown[]): number {
   let at = firstClients.get(argv);
   if (at === undefined) {
-    at = argv.findIndex(
-      (_, i) => clientAt(argv, i) !== undefined && !(typeof argv[i - 1] === 'string' && HOST_FLAG.test(argv[i - 1] as string)),
-    );
+    at = argv.findIndex((_, i) => {
+      const client = clientAt(argv, i);
+      return client !== undefined && atCommandStart(argv, client === 'login' ? loginProgramAt(argv, i) : i);
+    });
     firstClients.set(argv, at);
   }
   return at;
@@ -252,9 +300,13 @@ export function clientPassword(
   let client = at >= 0 && at < index ? clientAt(argv, at) : undefined;
   let words = argv;
   if (!client) {
+    // the client in the command, or named across both lists (`command: [docker]`, `args: [login, -p, ...]`)
     const list = command?.();
-    client = list && list !== argv && firstClient(list) >= 0 ? clientAt(list, firstClient(list)) : undefined;
-    if (list) words = [...list, ...argv];
+    if (list && list !== argv) {
+      words = [...list, ...argv];
+      const from = firstClient(words);
+      client = from >= 0 && from < list.length + index ? clientAt(words, from) : undefined;
+    }
   }
   if (!client || isPositional(client)) return undefined;
   const password = passwordGiven(client, entry, typeof before === 'string' ? before : undefined);

@@ -36,8 +36,6 @@ const SECRET_WORDS = new Set([
   'passwd',
   'pass',
   'pwd',
-  // `DB_PW`, `MYSQL_ROOT_PW`, `ADMIN_PW`: a password, as some images and scripts name it
-  'pw',
   'passphrase',
   'secret',
   'secrets',
@@ -154,12 +152,12 @@ const NOT_SECRET_LAST_WORDS: ReadonlyMap<string, Shape> = new Map([
  * What a key's name says of its value: `true`, a secret; `false`, none; a shape, the secret's
  * property its last word names, when the value has that shape (the secret itself otherwise).
  */
-type NameVerdict = boolean | Shape;
+export type NameVerdict = boolean | Shape;
 
 /** Verdicts by name: the keys of every object of a stage repeat (`name`, `image`, `LOG_LEVEL`), and are split into words once. */
 const secretNames = new BoundedMap<string, NameVerdict>(50_000);
 
-function nameVerdict(name: string): NameVerdict {
+export function nameVerdict(name: string): NameVerdict {
   const known = secretNames.get(name);
   return known ?? secretNames.remember(name, judgeName(name));
 }
@@ -188,10 +186,14 @@ function judgeName(name: string): NameVerdict {
   return w.some((x) => BOUND_WORDS.has(x)) ? QUANTITY : true;
 }
 
+/** Words that name a secret as a name's last word only: `REDIS_AUTH`, `DB_PW`. */
+const LAST_WORD_SECRETS = new Set(['auth', 'pw']);
+
 /** Whether words of a name say it is a secret's. */
 function namesSecret(w: readonly string[]): boolean {
-  // `REDIS_AUTH`, `AUTH`: the last word only (`AUTH_MODE`, `AUTH_ENABLED` and `OAUTH_ENABLED` say how, not with what)
-  if (w[w.length - 1] === 'auth') return true;
+  // `REDIS_AUTH`, `AUTH`: the last word only (`AUTH_MODE`, `AUTH_ENABLED` and `OAUTH_ENABLED` say how, not with what);
+  // `DB_PW`, `MYSQL_ROOT_PW`, `ADMIN_PW` too, a password as some images and scripts name it (not Playwright's `PW_TEST_REPORTER`)
+  if (LAST_WORD_SECRETS.has(w[w.length - 1]!)) return true;
   return w.some(
     (x, i) => SECRET_WORDS.has(x) || SECRET_SUFFIXES.some((s) => x.endsWith(s)) || (x === 'key' && i > 0 && KEY_QUALIFIERS.has(w[i - 1]!)),
   );

@@ -13,13 +13,30 @@ Shared by every
  * synchronous pass; so the rules are this table, each with a test (test/model/secret-rules.test.ts).
  */
 import { BoundedMap } from './bounded-map.js';
-import { isSecretName } from './secret-names.js';
-import { NAME, REFERENCE, isPlaceholderCredential } from './secret-shapes.js';
+import { isSecretName, nameVerdict } from './secret-names.js';
+import {
+  ENTROPY_THRESHOLD,
+  NAME,
+  REFERENCE,
+  entropy,
+  hasClasses,
+  highEntropy,
+  isPlaceholderCredential,
+  isTokenUser,
+} from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
-import { PASSWORD_CLIENTS, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
+import { PASSWORD_CLIENTS, atShellCommandStart, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
 
 export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag } from './command-line-secrets.js';
-export { isPlaceholder, isPlaceholderCredential } from './secret-shapes.js';
+export {
+  ENTROPY_MIN_LENGTH,
+  ENTROPY_THRESHOLD,
+  HEX_ENTROPY_THRESHOLD,
+  entropy,
+  isPlaceholder,
+  isPlaceholderCredential,
+} from './secret-shapes.js';
+export { isFileSource } from './setting-secret-rules.js';
 export {
   NOT_SECRET_SETTING_HINT,
   isSecretAnnotation,
@@ -30,37 +47,6 @@ export {
 } from './secret-names.js';
 
 export type { SecretRule } from './setting-secret-rules.js';
-
-/** Bits of information per character of `s` (Shannon entropy of its characters). */
-export function entropy(s: string): number {
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) bits -= (n / s.length) * Math.log2(n / s.length);
-  return bits;
-}
-
-const hasClasses = (s: string) => /[A-Z]/.test(s) && /[a-z]/.test(s) && /[0-9]/.test(s);
-
-/**
- * Hex strings of these lengths are digests (MD5 32, SHA-1 and git commits 40, SHA-224 56,
- * SHA-256 64, SHA-384 96, SHA-512 128): labels and annotations carry them on purpose.
- */
-const DIGEST_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
-
-/** How far before hex text `highEntropy` looks for a digest's prefix (`sha512:`, `md5:`). */
-const DIGEST_PREFIX_CHARS = 16;
-
-/** Long base64 or base64url text with at least this many bits per character counts as random. */
-export const ENTROPY_THRESHOLD = 4.0;
-/** ... and at least this many characters (a 128-bit key is 22 base64 characters; 32 leaves room for words). */
-export const ENTROPY_MIN_LENGTH = 32;
-/**
- * Long hex text with at least this many bits per character counts as random: random hex has close
- * to 4 (48 random hex digits have 3.7 or more); a run of one repeated digit (`bbb...`, a long name
- * or tag) has 0, and a few digits in turn (`abab...`) 1 or 2.
- */
-export const HEX_ENTROPY_THRESHOLD = 3.0;
 
 function decodesToCredentials(b64: string): boolean {
   const text = Buffer.from(b64, 'base64').toString('utf8');
@@ -83,16 +69,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // the user may be empty: Redis URLs carry a password alone (`redis://:password@host:6379`)
     pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s/:@]*):([^\s/@]+)@[^\s/@]+/,
     accept: (_s, m) => !REFERENCE.test(m[2]!),
-  },
-  {
-    id: 'url-token-user',
-    description: 'a URL whose user is a token (https://<token>@github.com/...)',
-    // Git hosts take a token as the user of an HTTPS URL (a git credential line, a clone URL, `git config
-    // url."https://<token>@github.com/".insteadOf`): 40 hex digits or more (GitHub's classic tokens), or
-    // letters and digits mixed at random (Azure DevOps' personal access tokens); not a user of words,
-    // `git`, `deploy-bot`, `alice.smith`, nor a Sentry DSN's public key of 32 hex digits
-    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
-    accept: (_s, m) => isTokenUser(m[1]!),
   },
   {
     id: 'host-credentials',
@@ -195,6 +171,17 @@ export const SECRET_RULES: readonly SecretRule[] = [
       /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
   },
   {
+    id: 'url-token-user',
+    description: 'a URL whose user is a token (https://<token>@github.com/...)',
+    // after the format rules, so that a known token keeps its id (`https://ghp_...@github.com`: github-token).
+    // Git hosts take a token as the user of an HTTPS URL (a git credential line, a clone URL, `git config
+    // url."https://<token>@github.com/".insteadOf`): 40 hex digits or more (GitHub's classic tokens), or
+    // letters and digits mixed at random (Azure DevOps' personal access tokens); not a user of words,
+    // `git`, `deploy-bot`, `alice.smith`, nor a Sentry DSN's public key of 32 hex digits
+    pattern: /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([A-Za-z0-9_-]{20,})@[A-Za-z0-9][^\s/@]*/g,
+    accept: (_s, m) => isTokenUser(m[1]!),
+  },
+  {
     id: 'command-password',
     description:
       'a password on a command line (mysql -p<password>, curl -u user:password, redis-cli -a, docker login -p, keytool -storepass, htpasswd -nb <user> <password>, mc alias set)',
@@ -202,7 +189,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // or `&`): each command is read once, and judged word by word (`passwordGiven`)
     // (not a host of that name, `psql -h mysql -p5432`: only the blanks just before a name are read again)
     pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
-    accept: (s) => commandPassword(s.split(/\s+/)),
+    accept: (s, m) => atShellCommandStart(m.input, m.index) && commandPassword(s.split(/\s+/)),
   },
   ...SETTING_RULES,
   {
@@ -227,15 +214,6 @@ export const SECRET_RULES: readonly SecretRule[] = [
     accept: highEntropy,
   },
 ];
-
-/** Bits per character from which letters and digits of a URL's user are taken for a random token (20 random ones have 4 or more). */
-const TOKEN_USER_ENTROPY = 3.5;
-
-/** Whether the user of a URL is a token: hex of a token's length (40 or more, not a Sentry key's 32), or letters and digits at random, not words. */
-function isTokenUser(user: string): boolean {
-  if (/^[0-9a-fA-F]+$/.test(user)) return user.length >= 40;
-  return /[0-9]/.test(user) && /[A-Za-z]/.test(user) && !NAME(user) && entropy(user) >= TOKEN_USER_ENTROPY;
-}
 
 /** How far before a `:` the user of `user:password@host` is looked for: a longer word is no user. */
 const USER_CHARS = 256;
@@ -267,22 +245,6 @@ function decodeParameter(value: string): string {
   } catch {
     return value;
   }
-}
-
-/**
- * Random-looking text: hex of a length that is not a digest's (and not after `sha256:`) with at
- * least HEX_ENTROPY_THRESHOLD bits per character, or base64 mixing upper case, lower case and
- * digits with at least ENTROPY_THRESHOLD bits per character. Paths, image names, DNS names, words
- * and runs of a few repeated characters (`bbbb...`, hex digits all of them) fail the mix or the entropy.
- */
-function highEntropy(s: string, m: RegExpExecArray): boolean {
-  if (/^[0-9a-fA-F]+$/.test(s)) {
-    // only the characters a digest's prefix can take (`sha512:`): all of the text before each hex run
-    // made a string of many such runs quadratic
-    const before = m.input.slice(Math.max(0, m.index - DIGEST_PREFIX_CHARS), m.index);
-    return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before) && entropy(s) >= HEX_ENTROPY_THRESHOLD;
-  }
-  return s.length >= ENTROPY_MIN_LENGTH && hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD;
 }
 
 /** Rules that judge randomness alone (not a known format). */
@@ -412,7 +374,9 @@ export function countSecrets(value: string): number {
  */
 export function isSecretKey(path: readonly (string | number)[], value?: unknown, list?: unknown): boolean {
   const last = [...path].reverse().find((k): k is string => typeof k === 'string' && !/^\d+$/.test(k));
-  if (last !== undefined && isSecretName(last)) return true;
+  // a name with a bound (`MAX_AUTH_TOKEN`) holds a secret when its value is no count
+  const verdict = last === undefined ? false : nameVerdict(last);
+  if (verdict === true || (typeof verdict === 'function' && typeof value === 'string' && !verdict(value.trim()))) return true;
   if (typeof value === 'string' && detectSecret(value) !== undefined) return true;
   const flag = Array.isArray(list) && isArgvEntry(path) ? flagBefore(list, path[path.length - 1] as number) : undefined;
   return flag !== undefined && isSecretName(flag);

@@ -2,7 +2,8 @@
  * What a value looks like, for the judgements of a secret's name (secret-names.ts) and of a value's
  * text (secret-rules.ts): the shapes a property of a secret has (a quantity, a path, a URL, a name as
  * people write them, a command), and what is no value at all: a reference the container or shell
- * expands, a template's reference or a placeholder. Pure and synchronous.
+ * expands, a template's reference or a placeholder; and randomness (entropy, a random string, a token as a
+ * URL's user). Pure and synchronous.
  */
 /** A reference a container or shell expands (`$(DB_PASSWORD)`, `${TOKEN}`), not a value. */
 export const REFERENCE = /^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
@@ -98,4 +99,60 @@ export const isPlaceholderCredential = (c: string): boolean => /^[${%<]/.test(c)
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
   return REFERENCE.test(v) || /^(true|false|yes|no|on|off)$/i.test(v) || TEMPLATE.test(v);
+}
+
+/** Bits of information per character of `s` (Shannon entropy of its characters). */
+export function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / s.length) * Math.log2(n / s.length);
+  return bits;
+}
+
+export const hasClasses = (s: string) => /[A-Z]/.test(s) && /[a-z]/.test(s) && /[0-9]/.test(s);
+
+/** Long base64 or base64url text with at least this many bits per character counts as random. */
+export const ENTROPY_THRESHOLD = 4.0;
+/** ... and at least this many characters (a 128-bit key is 22 base64 characters; 32 leaves room for words). */
+export const ENTROPY_MIN_LENGTH = 32;
+/**
+ * Long hex text with at least this many bits per character counts as random: random hex has close
+ * to 4 (48 random hex digits have 3.7 or more); a run of one repeated digit (`bbb...`, a long name
+ * or tag) has 0, and a few digits in turn (`abab...`) 1 or 2.
+ */
+export const HEX_ENTROPY_THRESHOLD = 3.0;
+
+/**
+ * Hex strings of these lengths are digests (MD5 32, SHA-1 and git commits 40, SHA-224 56,
+ * SHA-256 64, SHA-384 96, SHA-512 128): labels and annotations carry them on purpose.
+ */
+const DIGEST_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
+
+/** How far before hex text `highEntropy` looks for a digest's prefix (`sha512:`, `md5:`). */
+const DIGEST_PREFIX_CHARS = 16;
+
+/** Bits per character from which letters and digits of a URL's user are taken for a random token (20 random ones have 4 or more). */
+const TOKEN_USER_ENTROPY = 3.5;
+
+/** Whether the user of a URL is a token: hex of a token's length (40 or more, not a Sentry key's 32), or letters and digits at random, not words. */
+export function isTokenUser(user: string): boolean {
+  if (/^[0-9a-fA-F]+$/.test(user)) return user.length >= 40;
+  return /[0-9]/.test(user) && /[A-Za-z]/.test(user) && !NAME(user) && entropy(user) >= TOKEN_USER_ENTROPY;
+}
+
+/**
+ * Random-looking text: hex of a length that is not a digest's (and not after `sha256:`) with at
+ * least HEX_ENTROPY_THRESHOLD bits per character, or base64 mixing upper case, lower case and
+ * digits with at least ENTROPY_THRESHOLD bits per character. Paths, image names, DNS names, words
+ * and runs of a few repeated characters (`bbbb...`, hex digits all of them) fail the mix or the entropy.
+ */
+export function highEntropy(s: string, m: RegExpExecArray): boolean {
+  if (/^[0-9a-fA-F]+$/.test(s)) {
+    // only the characters a digest's prefix can take (`sha512:`): all of the text before each hex run
+    // made a string of many such runs quadratic
+    const before = m.input.slice(Math.max(0, m.index - DIGEST_PREFIX_CHARS), m.index);
+    return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before) && entropy(s) >= HEX_ENTROPY_THRESHOLD;
+  }
+  return s.length >= ENTROPY_MIN_LENGTH && hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD;
 }

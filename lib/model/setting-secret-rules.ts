@@ -8,8 +8,8 @@
  * and synchronous.
  */
 import { isSecretFlag } from './command-line-secrets.js';
-import { isSecretName, isSecretSetting, words } from './secret-names.js';
-import { NAME, isAddress } from './secret-shapes.js';
+import { isSecretSetting, nameVerdict, words } from './secret-names.js';
+import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
 
 /** A rule of the table (secret-rules.ts's SECRET_RULES, which these are a part of). */
 export interface SecretRule {
@@ -28,6 +28,10 @@ export interface SecretRule {
 /** A field of a .pgpass line: `\\:` is a colon within it (a run of one class, then escaped colons: no alternative per character). */
 const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 
+/** A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. */
+const SETTING_TEXT =
+  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
+
 /** The rules of settings as text, in the order the table tries them. */
 export const SETTING_RULES: readonly SecretRule[] = [
   {
@@ -40,8 +44,10 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // megabyte). Or an XML element, `<password>value</password>`: read from each `<` to the next
     // one, whose text is read once more at most (for the closing tag); or its text in a CDATA
     // section (`<password><![CDATA[value]]></password>`), read at most 1,024 characters ahead
-    pattern:
-      /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>(?:<!\[CDATA\[([^\]]{0,1024})\]\]>|([^<]*))<\/\5>/gm,
+    pattern: new RegExp(
+      `${SETTING_TEXT.source}|<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\\s[^<>]*)?>(?:<!\\[CDATA\\[([^\\]]{0,1024})\\]\\]>|([^<]*))<\\/\\5>`,
+      'gm',
+    ),
     accept: (_s, m) => settingOf(m) !== undefined,
     setting: settingOf,
   },
@@ -83,9 +89,9 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // a YAML file in a ConfigMap whose value is on the lines after `name: |` (or `>-`), each indented
     // deeper than the name (`\\1`); read from each line's start, the block once
     pattern: /^([ \t]*)["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n((?:\1[ \t]+\S[^\n]*(?:\n|$))+)/gm,
-    // only under a secret's own name: a block under a name of its property is that property's text
-    // (`passwordPolicy: |`, then `length(8) and digits(1)`; a `tokenCommand: |` script), whatever its shape
-    accept: (_s, m) => isSecretName(m[2]!) && secretSetting(m[2]!, m[3]!.trim()),
+    // only under a secret's own name, or one with a bound (`max_auth_token: |`, a random block is no count): a block under
+    // a name of its property is that property's text (`passwordPolicy: |`, then `length(8) and digits(1)`; a `tokenCommand: |` script)
+    accept: (_s, m) => [true, QUANTITY].includes(nameVerdict(m[2]!)) && secretSetting(m[2]!, m[3]!.trim()),
     setting: (m) => m[2],
   },
   {
@@ -111,10 +117,6 @@ export const SETTING_RULES: readonly SecretRule[] = [
   },
 ];
 
-/** A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. */
-const SETTING_TEXT =
-  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
-
 /**
  * The name of the secret setting a `secret-setting` match holds: its own (`password=...`,
  * `<password>...</password>`), or one written within its value, which the match took whole
@@ -127,14 +129,33 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  return secretSetting(name, value) ? name : settingWithin(value, m[4] === undefined ? 1 : 2);
+  if (secretSetting(name, value)) return name;
+  // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
+  if (isFileSource(name, value)) return undefined;
+  return settingWithin(value, m[4] === undefined ? 1 : 2);
 }
+
+/** kubectl's flags that read a Secret's keys from files (`--from-file=<key>=<path>`, `--from-env-file`). */
+const FROM_FILE = /^from-(?:env-)?file$/;
+
+/** Whether `value` is what kubectl's `--from-file` (`name`) takes: a file (`./password.txt`, `name.ext`), after its key (`password=`). */
+export const isFileSource = (name: string, value: string): boolean => FROM_FILE.test(name) && PATH(value.slice(value.indexOf('=') + 1));
 
 /**
  * The name of a setting written as text (group 1 of `SETTING_TEXT`'s form): a JVM option's without its
  * `-D` (`-Ddb.password=...` sets `db.password`, which messages name, not `Ddb.password`).
  */
 const nameOf = (m: RegExpExecArray) => (/^-D[a-z]/.test(m[0]) ? m[1]!.slice(1) : m[1]!);
+
+/**
+ * Whether a setting found within a value is prose (`"Invalid token: please log in again"`,
+ * `summary: "Vault token: expires within the hour"`): a name not quoted, then a colon and a blank. Within a
+ * value only `name=value` (`-Ddb.password=...`) and a quoted name (`{"password": "..."}`) are settings.
+ */
+function isProse(m: RegExpMatchArray): boolean {
+  const at = m[0].indexOf(m[1]!);
+  return !/["']$/.test(m[0].slice(0, at)) && /^[ \t]*:[ \t]/.test(m[0].slice(at + m[1]!.length));
+}
 
 /**
  * The name of a secret setting written within `text`, a value: read once, and a quoted value within
@@ -146,6 +167,7 @@ function settingWithin(text: string, depth: number): string | undefined {
   // most values hold no `=` or `:`, and are passed over with this one test
   if (!/[:=]/.test(text)) return undefined;
   for (const m of text.matchAll(SETTING_TEXT)) {
+    if (isProse(m)) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;

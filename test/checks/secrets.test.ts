@@ -188,6 +188,60 @@ describe('secret values in objects', () => {
     expect(args('--password', 31337)).toEqual(['spec.template.spec.containers[0].args[1]: secrets/key-name']);
   });
 
+  it("takes no prose within a quoted value for a setting: an alert rule's summary, an error text", () => {
+    const alerts =
+      'groups:\n- rules:\n  - alert: VaultTokenExpiry\n    annotations:\n      summary: "Vault token: expires within the hour"\n';
+    expect(found({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'alerts' }, data: { 'alerts.yml': alerts } })).toEqual([]);
+    const env = 'ERROR_TEXT="Invalid token: please log in again"\nALERT_TEXT="secret: rotated on schedule"\n';
+    expect(found({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'texts' }, data: { 'app.env': env } })).toEqual([]);
+    const form = 'fields:\n  - name: password\n    description: "Enter the password: minimum twelve characters"\n';
+    expect(found({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'form' }, data: { 'form.yaml': form } })).toEqual([]);
+  });
+
+  it("takes kubectl's --from-file=<key>=<path> for the file a key is read from, in args and in a shell command", () => {
+    const line = ['kubectl', 'create', 'secret', 'generic', 'db', '--from-file=password=./password.txt', '--from-file=token=token.txt'];
+    expect(found(deployment({ args: line }))).toEqual([]);
+    expect(found(deployment({ command: ['sh', '-c', line.join(' ')] }))).toEqual([]);
+  });
+
+  it('finds a registry login named across the command and its args, docker in one and login in the other', () => {
+    expect(found(deployment({ command: ['docker'], args: ['login', '-u', 'ci', '-p', 'hunter2k', 'registry.example.com'] }))).toEqual([
+      'spec.template.spec.containers[0].args[4]: secrets/value',
+    ]);
+  });
+
+  it("names a JVM option's setting by the property it sets, without -D", () => {
+    const messages = checkSecretContent(deployment({ args: ['-Ddb.password=hunter2k', '-DB_PASSWORD=hunter2k'] })).findings.map(
+      (f) => f.message,
+    );
+    expect(messages.map((m) => /^is the value of '([^']+)'/.exec(m)?.[1])).toEqual(['db.password', 'DB_PASSWORD']);
+  });
+
+  it("takes a client's name only where a command stands, so a container named mongo or sshpass leaves the next -p a port", () => {
+    const at = (c: Record<string, unknown>) => found(deployment(c));
+    for (const program of ['docker', 'podman', 'nerdctl']) {
+      expect(at({ command: [program], args: ['run', '-d', '--name', 'mongo', '-p', '27017:27017', 'mongo:7'] })).toEqual([]);
+      expect(at({ command: ['sh', '-c', `${program} run -d --name mongo -p 27017:27017 mongo:7 && npm test`] })).toEqual([]);
+    }
+    expect(at({ command: ['sh', '-c', 'docker run -d --name sshpass -p 2222:22 img'] })).toEqual([]);
+    expect(at({ args: ['docker', 'run', '-d', '--name', 'sshpass', '-p', '2222:22', 'img'] })).toEqual([]);
+    expect(at({ command: ['sh', '-c', 'kubectl logs mongo -p mongod'] })).toEqual([]);
+    expect(at({ command: ['kubectl', 'logs', 'mongo', '-p', 'mongod'] })).toEqual([]);
+    // where a command stands, the client is still read
+    for (const line of [
+      'sudo -u backup sshpass -p hunter2k ssh host',
+      'env A=1 mongodump -u admin -p hunter2k',
+      'docker exec -it db mysql -uroot -phunter2k',
+      'kubectl exec db -- mysql -uroot -phunter2k',
+      'set -e; timeout 10 redis-cli -a hunter2k ping',
+    ]) {
+      expect(at({ command: ['sh', '-c', line] }), line).toEqual(['spec.template.spec.containers[0].command[2]: secrets/value']);
+    }
+    expect(at({ command: ['kubectl', 'exec', 'db', '--', 'mysql', '-phunter2k'] })).toEqual([
+      'spec.template.spec.containers[0].command[5]: secrets/value',
+    ]);
+  });
+
   it("finds a password given to mysql's -p or curl's -u as a command or args entry, the client named in either list", () => {
     const at = (c: Record<string, unknown>) => found(deployment(c));
     expect(at({ command: ['mysql', '-uroot', '-phunter2k', 'db'] })).toEqual([

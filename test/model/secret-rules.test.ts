@@ -306,7 +306,11 @@ describe('the secret rules', () => {
   it("find a YAML block scalar's value under a secret's name, on the lines below it, and leave a reference or a public certificate alone", () => {
     expectRule(
       'yaml-block-setting',
-      ['password: |\n  hunter2kq\n', 'auth:\n  token: >-\n    hunter2kq\n  user: app\n'],
+      [
+        'password: |\n  hunter2kq\n',
+        'auth:\n  token: >-\n    hunter2kq\n  user: app\n',
+        'limits:\n  max_auth_token: |\n    a8Fk2LqP9xZ3Wq7\n',
+      ],
       [
         'password: |\n  $DB_PASSWORD\n',
         `tls.crt: |\n  ${PUBLIC_CERTIFICATE.replace(/\n(?=.)/g, '\n  ')}`,
@@ -374,6 +378,7 @@ describe('the secret rules', () => {
         'export OPTS="--db-password=hunter2k"; exec app',
         '{"env":"DB_PASSWORD=hunter2k"}',
         '<jvmArgs>-Ddb.password=hunter2k</jvmArgs>',
+        'CONFIG=\'{"password": "hunter2k"}\'\n',
       ],
       [
         'x=a=b=c\n',
@@ -395,12 +400,22 @@ describe('the secret rules', () => {
   it("take a path under a secret's name for where the secret is kept, not the secret (kubectl's --from-file=password=/tmp/pw)", () => {
     expectRule(
       'secret-setting',
-      ['password=/hunter2k', 'password=hunter2/k'],
+      ['password=/hunter2k', 'password=hunter2/k', '--from-file=password=hunter2k'],
       [
         'kubectl create secret generic db --from-file=password=/tmp/pw',
         '--from-file=ssh-privatekey=~/.ssh/id_rsa',
+        'kubectl create secret generic db --from-file=password=./password.txt --from-file=token=token.txt',
+        'sh -c "kubectl create secret generic db --from-file=password=./password.txt"',
+        '--from-file=password=password.txt',
         'password: /run/secrets/db',
       ],
+    );
+  });
+
+  it("keep a known token's rule id when it is a URL's user, so that an exception that names the id still excuses it", () => {
+    expect(detectSecret(`https://${SECRET_SAMPLES['github-token']}@github.com/example/shop.git`)?.rule.id).toBe('github-token');
+    expect(detectSecret('ssh://APKAJ3W7Q5YK2ZXHNM4P@git-codecommit.eu-west-1.amazonaws.com/v1/repos/shop')?.rule.id).toBe(
+      'aws-access-key-id',
     );
   });
 
@@ -507,10 +522,23 @@ describe('the secret rules', () => {
       '<entry key="password"></entry><entry key="password">${DB_PASSWORD}</entry><add key="PasswordMinLength" value="8"/><property name="username" value="app"/><entry key="title">Password reset</entry><property name="existingSecret" value="db-creds"/>',
     ],
     ['nginx passing a request on', 'location / { proxy_pass http://backend:8080; }'],
+    [
+      'prose within a quoted value, a word and a colon and a blank before more words',
+      'summary: "Vault token: expires within the hour"\nERROR_TEXT="Invalid token: please log in again"\n' +
+        'description: "Enter the password: minimum twelve characters"\nALERT_TEXT="secret: rotated on schedule"',
+    ],
+    [
+      "Playwright's settings, where pw is no name's last word",
+      'PW_TEST_REPORTER=html\nPW_TEST_HTML_REPORT_OPEN=never\nPW_CHROMIUM_ATTACH_TO_OTHER=1',
+    ],
     ["an nginx reverse proxy's configuration", NGINX_CONF],
     ['a MySQL client that prompts for its password', 'mysql -uroot -p shop && mysqldump -p -h db shop'],
     ['a MySQL password the shell expands', 'mysql -uroot -p"$MYSQL_PWD" shop; mysqladmin -p$(cat /run/pw) ping'],
     ['a port flag of other tools, or of a client of a host named mysql', 'iperf3 -p 5201; redis-cli -p6379; psql -h mysql -p5432'],
+    [
+      'a container or pod named like a client, where no command stands',
+      'docker run -d --name mongo -p 27017:27017 mongo:7 && npm test; podman run --name sshpass -p 2222:22 img; kubectl logs mongo -p mongod',
+    ],
     ['curl given a user alone, or a password the shell expands', 'curl -u admin http://x; curl -u "admin:$PASS" http://x'],
     // biome-ignore lint/suspicious/noTemplateCurlyInString: references as credential files write them
     ['a .netrc or .pgpass that refers to its password', 'machine h login u password $(GIT_PASSWORD)\n*:*:*:app:${PGPASSWORD}'],
@@ -709,6 +737,12 @@ describe('secret-looking key names', () => {
     expect(isSecretKey(['apps', 'demoapp', 'probes', 'liveness', 'command', 0])).toBe(false);
     expect(isSecretKey(['apps', 'nginx', 'image'], 'mysql://a:hunter2pw@b')).toBe(true);
     expect(isSecretKey(['apps', 'nginx', 'image'], 'nginx:1.25')).toBe(false);
+  });
+
+  it('isSecretKey masks a value under a name with a bound that is no count, and shows a count', () => {
+    for (const name of ['MAX_AUTH_TOKEN', 'RATE_LIMIT_TOKEN', 'COUNT_API_TOKEN'])
+      expect(isSecretKey(['apps', 'api', 'config', name], 'a8Fk2LqP9xZ3W'), name).toBe(true);
+    expect(isSecretKey(['apps', 'api', 'config', 'MAX_AUTH_TOKEN'], '4096')).toBe(false);
   });
 
   it('isSecretKey judges an entry of a command or args list by the flag before it, given the list', () => {
