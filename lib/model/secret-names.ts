@@ -240,11 +240,16 @@ const FIELD_KEY_QUALIFIERS: ReadonlySet<string> = new Set([...KEY_QUALIFIERS].fi
  * word (`endsInSecretWord`), and the value is one by the rule of a key (`isSecretSetting`). Its
  * authors name fields that refer to a Secret otherwise (`passwordSecret`, `tokenSecretRef`, `secretKey`).
  */
+/** A Secret's name of words with a generated suffix (kustomize's secretGenerator's hash, `basic-auth-5g7h9k2m4t`; `dex-client-x9q2`). */
+const GENERATED_NAME = /^[a-z]+(?:-[a-z]+)*-[a-z0-9]{4,10}$/;
+
 export function isSecretField(name: string, value: string): boolean {
   const w = words(name);
   // a field ending in `secret` names a Secret (`secret: basic-auth`, Traefik's), unless its value is random letters and
   // digits, no name of words: a client's secret (a Keycloak realm's `clients[].secret`, `clientSecret`), as for a parameter
-  const named = endsInSecretWord(w, FIELD_KEY_QUALIFIERS) || (w[w.length - 1] === 'secret' && !NAME(value.trim()));
+  const named =
+    endsInSecretWord(w, FIELD_KEY_QUALIFIERS) ||
+    (w[w.length - 1] === 'secret' && !NAME(value.trim()) && !GENERATED_NAME.test(value.trim()));
   return named && !isTemplated(value) && !PATH(value.trim()) && isSecretSetting(name, value);
 }
 

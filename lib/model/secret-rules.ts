@@ -23,6 +23,7 @@ import {
   highEntropy,
   isPlaceholderCredential,
   isTokenUser,
+  namesOracle,
 } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
 import { PASSWORD_CLIENTS, atShellCommandStart, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
@@ -103,7 +104,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // path, address or user character is before it (not `team/app@sha256:...`, `@scope/pkg@1.2.3`, a URL's path)
     pattern:
       /jdbc:oracle:[a-z0-9]+:([A-Za-z][\w$#]*)\/([^\s/@'"]+)@|(?<![\w$#./@:-])([A-Za-z][\w$#]*)\/([^\s/@'"]+)@(?:\/\/|\(DESCRIPTION|[A-Za-z0-9][\w.-]*:[0-9]{1,5}[/:][A-Za-z])/gi,
-    accept: (_s, m) => secretSetting('password', m[2] ?? m[4]!),
+    // the host and port form without `//` is Easy Connect only beside an Oracle tool or a listener's port
+    // (not `backup/nightly@nas01:22/volume1`, `groups/admin@example.com:8080/x`)
+    accept: (_s, m) =>
+      secretSetting('password', m[2] ?? m[4]!) &&
+      (m[2] !== undefined || !/:[0-9]+[/:][A-Za-z]$/.test(m[0]) || /:152[0-9][/:]/.test(m[0]) || namesOracle(m.input)),
   },
   {
     id: 'url-parameter',
@@ -200,6 +205,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // the randomness rule found before (an apr1 hash's 22 characters are too few for it). Read from each `$` or `{`
     pattern:
       /(?<![A-Za-z0-9./$])(?:\$(?:apr1|1|5|6)\$(?:rounds=[0-9]+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{22,86}|\$2[abxy]?\$[0-9]{2}\$[./0-9A-Za-z]{53}|\$y\$[./0-9A-Za-z]+\$[./0-9A-Za-z]+\$[./0-9A-Za-z]{43}|\$argon2(?:id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]{16,}|\{S?SHA\}[A-Za-z0-9+/]{27,}={0,2})(?![./0-9A-Za-z])/g,
+    // not a shell line's `$1$dir$/usr/local/share/...`: a hash is no lower-case absolute path
+    accept: (_s, m) => !/\$(?:\/[a-z0-9_.-]+){2,}\/?$/.test(m[0]),
   },
   {
     id: 'aws-secret-access-key',

@@ -157,6 +157,9 @@ describe('secret values in objects', () => {
       'spec.realm.users[0].credentials[0].value: secrets/key-name',
     ]);
     expect(resource('traefik.io/v1alpha1', 'Middleware', { basicAuth: { secret: 'basic-auth-users' } })).toEqual([]);
+    // a Secret's name with a generated suffix (kustomize's secretGenerator's hash, or one written by hand)
+    for (const secret of ['basic-auth-5g7h9k2m4t', 'webhook-tls-7d8c9m2bt5', 'dex-client-x9q2'])
+      expect(resource('traefik.io/v1alpha1', 'Middleware', { basicAuth: { secret } })).toEqual([]);
     expect(
       resource('k8s.keycloak.org/v2alpha1', 'KeycloakRealmImport', {
         realm: {

@@ -126,6 +126,9 @@ describe('the secret rules', () => {
         'relabel: { replacement: "$1:$2", regex: "(.*);(.*)" }',
         'sed -e "s/a/$1$2/" && echo "$1$HOME/x"',
         'htpasswd uses {SHA} or $apr1$ hashes',
+        // a shell line's positional parameters and variables before a path
+        'cp "$1$dir$/usr/local/share/app/config/defaults"',
+        'echo "$1"$5$PREFIX$/var/lib/postgresql/data/pgdata',
       ],
     );
   });
@@ -139,6 +142,7 @@ describe('the secret rules', () => {
         'jdbc:oracle:thin:app/S3cret@(DESCRIPTION=(ADDRESS=(HOST=db)(PORT=1521)))',
         'sqlplus -s scott/tiger@//db:1521/ORCL @report.sql',
         'conn = cx_Oracle.connect("scott/tiger@db:1521/orclpdb1")',
+        'sqlplus -s scott/tiger@db.example.com:1600/ORCL',
       ],
       [
         'image: library/nginx@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
@@ -147,6 +151,10 @@ describe('the secret rules', () => {
         'jdbc:oracle:thin:scott/$(DB_PASSWORD)@db:1521:ORCL',
         'jdbc:oracle:thin:@//db:1521/ORCL',
         'sqlplus / as sysdba; sqlplus scott@//db:1521/ORCL',
+        // a user and a path before a host and port, where no Oracle tool is named: a web path, a registry, rsync
+        'groups/admin@example.com:8080/x',
+        'ocid/repo@registry.local:5000/team',
+        'backup/nightly@nas01:22/volume1',
       ],
     );
   });
@@ -570,7 +578,17 @@ describe('the secret rules', () => {
     ['escapes, flags, spaced settings, blocks and users', ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c']],
     [
       'password hashes and Oracle users',
-      ['$y$a', ' $1$ab$', '{SSHA}', ' $argon2id$v=1$m=1,t=1,p=1$a', ',a/b', ' a/b@', 'jdbc:oracle:thin:a/'],
+      [
+        '$y$a',
+        ' $1$ab$',
+        '{SSHA}',
+        ' $argon2id$v=1$m=1,t=1,p=1$a',
+        ',a/b',
+        ' a/b@',
+        'jdbc:oracle:thin:a/',
+        ' a/hunter2k@h:1/x',
+        '$1$a$/b/c/d/e/f/g/h/i/j/k/l ',
+      ],
     ],
   ])("read 8 MiB (a file's bound) of any shape in one pass, finding nothing in these: %s", (_what, units) => {
     expect(screenedAlone(units)).toEqual(units.map(() => 'none'));
