@@ -71,7 +71,10 @@ function firstTargeted(service: KubeObject, containers: readonly Container[]): C
 }
 
 /** The workloads among `objects` whose pods a Service selects, with their containers. */
-function selectedPods(service: KubeObject, objects: readonly KubeObject[]): { workload: KubeObject; containers: Container[] }[] {
+function selectedPods(
+  service: KubeObject,
+  objects: readonly KubeObject[],
+): { workload: KubeObject; containers: Container[]; named: boolean }[] {
   const selector = Object.entries(selectorOf(service));
   if (selector.length === 0) return [];
   return objects.flatMap((o) => {
@@ -84,8 +87,9 @@ function selectedPods(service: KubeObject, objects: readonly KubeObject[]): { wo
     // a readiness probe says nothing: an exporter's probe on /metrics is one too); else the pod's first.
     // The others are sidecars (an exporter, a log shipper, a proxy), whose ports serve only when an Ingress says so
     const named = template.metadata?.annotations?.[DEFAULT_CONTAINER];
-    const main = containers.find((c) => c.name === named) ?? firstTargeted(service, containers) ?? containers[0];
-    return [{ workload: o, containers: main ? [main, ...containers.filter((c) => c !== main)] : [] }];
+    const annotated = containers.find((c) => c.name === named);
+    const main = annotated ?? firstTargeted(service, containers) ?? containers[0];
+    return [{ workload: o, containers: main ? [main, ...containers.filter((c) => c !== main)] : [], named: annotated !== undefined }];
   });
 }
 
@@ -96,6 +100,20 @@ function selectedPods(service: KubeObject, objects: readonly KubeObject[]): { wo
  */
 export const appContainerPortsOf = (service: KubeObject, objects: readonly KubeObject[]): readonly ContainerPort[] =>
   selectedPods(service, objects)[0]?.containers[0]?.ports ?? [];
+
+/**
+ * When the app's container is a guess the readiness probes contradict: the pod names no default
+ * container, and the one taken for the app (`app`, its port the Service's first) has no readiness
+ * probe while another container the Service targets (`probed`) has one, such as an exporter probed
+ * on /metrics, or the app itself behind a sidecar whose port the Service lists first.
+ */
+export function appContainerGuess(service: KubeObject, objects: readonly KubeObject[]): { app: string; probed: string } | undefined {
+  const pod = selectedPods(service, objects)[0];
+  const [main, ...others] = pod?.containers ?? [];
+  if (!pod || !main || pod.named || main.readinessProbe) return undefined;
+  const probed = others.find((c) => c.readinessProbe && portsOfService(service).some((p) => listensTo(p)(c)));
+  return probed && { app: main.name ?? '', probed: probed.name ?? '' };
+}
 
 /**
  * The sidecar whose port Service port `port` reaches (a container of the pods other than the app's,

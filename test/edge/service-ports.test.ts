@@ -91,6 +91,23 @@ describe('the port a published Service serves on, beside sidecars', () => {
     expect(config).toContain('    server a 10.0.0.1:30200 check port 30201\n');
   });
 
+  it('is a guess the readiness probe contradicts then, warned with the annotation that settles it; not when the probed container is the one taken', () => {
+    const warningsOf = (containers: readonly string[], ports: string, annotations = '') =>
+      compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
+        in: { 'in/legacy.yaml': legacy(containers, ports, annotations) },
+      }).warnings;
+    expect(warningsOf([WEB, PROBED_EXPORTER], PORTS2)).toContainEqual(
+      expect.stringMatching(
+        /Service edge\/legacy: is published at the edge on the port of container 'web' .*container 'exporter' has the readiness probe: which one is the app is a guess\n {2}hint: name the app's container on the pod template: annotations: \{ kubectl\.kubernetes\.io\/default-container: web \} \(or exporter\)/,
+      ),
+    );
+    const guessed = (w: readonly string[]) => w.filter((m) => m.includes('is a guess'));
+    expect(guessed(warningsOf([WEB, PROBED_EXPORTER], PORTS2, ', annotations: { kubectl.kubernetes.io/default-container: web }'))).toEqual(
+      [],
+    );
+    expect(guessed(warningsOf([SHIPPER, PROBED_WEB], SHIPPER_PORTS))).toEqual([]);
+  });
+
   it("is a sidecar's port that an Ingress of the app sends its traffic to (a proxy in front of the app)", () => {
     const ingress = [
       '---',
