@@ -55,7 +55,10 @@ const SERVICE: Target = { groupKind: KINDS.Service, kind: 'Service', plural: 'Se
 /**
  * Why `name` of `target` in namespace `ns`, named at `field`, is not there when the objects are
  * applied: the end of a message and a hint; none when it is, or may be (in a namespace that exists
- * before them, kube-system's say, the cluster may have made it).
+ * before them, kube-system's say, the cluster may have made it). `absent`: only its namespace is
+ * unknown, and the objects have no `target` of that name elsewhere, so it is most likely another
+ * stack's (kube-prometheus's prometheus-k8s in `monitoring`), made by another stage or tool: the
+ * reference works once that namespace exists, and is a warning, not an error.
  */
 function missing(
   target: Target,
@@ -64,7 +67,7 @@ function missing(
   field: string,
   index: ObjectIndex,
   options: ReferenceOptions,
-): { message: string; hint: string } | undefined {
+): { message: string; hint: string; absent?: boolean } | undefined {
   if (index.get(target.groupKind, ns, name)) return undefined;
   const known = namespaceKnown(ns, index, options);
   if (known && (name === target.everywhere || !index.get(KINDS.Namespace, '', ns))) return undefined;
@@ -80,6 +83,7 @@ function missing(
     return {
       message: `${target.kind} '${name}' of namespace '${ns}', a namespace neither created in the stage nor known to exist${there}`,
       hint: `${move ? `${move}; or ` : ''}${existingNamespaceHint(ns, options.written)}`,
+      ...(elsewhere.length === 0 ? { absent: true } : {}),
     };
   }
   const names = index.namesOf(target.groupKind, ns);
@@ -102,10 +106,10 @@ export function checkBindingSubjects(o: KubeObject, ns: string, index: ObjectInd
     const miss = at === undefined ? undefined : missing(ACCOUNT, at, s.name, `subjects[${i}].namespace`, index, options);
     if (!miss) return;
     out.push(
-      finder(o)(
+      finder(o, miss.absent ? 'warning' : 'error')(
         'refs/binding-subject',
         ['subjects', i, written ? 'namespace' : 'name'],
-        `binds ${miss.message}: the binding grants its role to nobody`,
+        `binds ${miss.message}: the binding grants ${miss.absent ? `nothing until namespace '${at}' exists` : 'its role to nobody'}`,
         miss.hint,
       ),
     );
@@ -146,10 +150,10 @@ export function checkServicesCalled(o: KubeObject, _ns: string, index: ObjectInd
     const miss = missing(SERVICE, service.namespace, service.name, formatFieldPath(field), index, options);
     if (!miss) continue;
     out.push(
-      finder(o)(
+      finder(o, miss.absent ? 'warning' : 'error')(
         'refs/called-service',
         field,
-        `has the API server call ${miss.message}: the calls fail${o.kind.endsWith('WebhookConfiguration') ? ' (with failurePolicy Fail, the default, so does every request the webhook intercepts)' : ''}`,
+        `has the API server call ${miss.message}: the calls fail${miss.absent ? ` until namespace '${service.namespace}' exists` : ''}${o.kind.endsWith('WebhookConfiguration') ? ' (with failurePolicy Fail, the default, so does every request the webhook intercepts)' : ''}`,
         miss.hint,
       ),
     );

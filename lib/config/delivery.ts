@@ -278,7 +278,8 @@ export function syncMismatches(
  * What of the sync policy a stage's `delivery.sync` writes `engine` reads none of, to be said, not
  * refused: Argo CD waits for a stage's health without a limit of its own, so a `timeout` there is
  * ignored (Flux's Kustomization reads it). Only the stage's own: the project file's may be there
- * for the stages Flux delivers, and a stage cannot unset what it inherits.
+ * for the stages Flux delivers, and a stage cannot unset what it inherits (`unreadProjectTimeout`
+ * says it once when no stage reads it).
  */
 export function ignoredSyncSettings(engine: Engine, sync: { readonly timeout?: string } = {}): SyncMismatch[] {
   if (engine !== 'argocd' || sync.timeout === undefined) return [];
@@ -290,6 +291,29 @@ export function ignoredSyncSettings(engine: Engine, sync: { readonly timeout?: s
       hint: "remove sync.timeout from this stage's delivery:, or deliver the stage with Flux (engine: flux), whose Kustomization marks it failed past its timeout",
     },
   ];
+}
+
+/**
+ * The project file's `delivery.sync.timeout` when no stage reads it, to be said once, not refused:
+ * only a stage Flux delivers reads it, and only when it writes no timeout of its own. Without one
+ * (every stage delivered by Argo CD, say) the value is silently unused. None when no stage is delivered.
+ * @param stages each delivered stage's engine (its own, else the project file's) and its own timeout
+ */
+export function unreadProjectTimeout(
+  timeout: string | undefined,
+  stages: readonly { readonly engine?: Engine; readonly timeout?: string }[],
+): SyncMismatch | undefined {
+  if (timeout === undefined || stages.length === 0) return undefined;
+  const flux = stages.filter((s) => s.engine === 'flux');
+  if (flux.some((s) => s.timeout === undefined)) return undefined;
+  return {
+    code: 'delivery/sync',
+    setting: 'timeout',
+    message: flux.length
+      ? `no stage reads this timeout (${timeout}): every stage Flux delivers writes its own, and Argo CD reads none`
+      : `no stage is delivered by Flux, whose Kustomization alone reads a timeout (Argo CD waits for a stage's objects to become healthy without a limit of its own), so this one (${timeout}) is ignored`,
+    hint: 'remove sync.timeout from the delivery: of the project file, or deliver a stage with Flux (engine: flux) without a timeout of its own',
+  };
 }
 
 /** A sync policy's settings as the engines take them: each as written, else its default (every one true; `timeout` the engine's). */

@@ -15,6 +15,7 @@ import {
   repositoryMismatches,
   resolvedSync,
   syncMismatches,
+  unreadProjectTimeout,
   type ProjectFile,
 } from '../config/delivery.js';
 
@@ -155,6 +156,22 @@ export function planDelivery(
       namespaces: s.namespaces,
       kinds: s.kinds,
       ...(previous !== undefined ? { after: previous } : {}),
+    });
+  }
+  const unread = unreadProjectTimeout(
+    defaults.sync?.timeout,
+    stages.map((s) => ({ engine: s.delivery.engine ?? defaults.engine, timeout: s.delivery.sync?.timeout })),
+  );
+  if (unread) {
+    // once, at the project file's setting: no stage inherits it
+    const location = projectPlaces(['delivery', 'sync', 'timeout']);
+    notices.push({
+      code: unread.code,
+      severity: 'warning',
+      ...(location
+        ? { location, message: `delivery.sync.timeout: ${unread.message}` }
+        : { subject: `${projectSource}: delivery.sync.timeout`, message: unread.message }),
+      hint: unread.hint,
     });
   }
   problems.push(

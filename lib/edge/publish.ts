@@ -14,6 +14,7 @@ import { describeValue, shorten } from '../model/limits.js';
 import { nodePortDeclaration, nodePortsOf, suggestNodePort } from './node-ports.js';
 import {
   READINESS_SETTING,
+  appContainerGuess,
   appContainerPortsOf,
   checkPortOf,
   portsOfService,
@@ -249,6 +250,17 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
         path: [],
         message: `is published at the edge, but its pods have no HTTP readiness probe, so HAProxy can only check that node port ${nodePort} accepts connections, not that the app is ready`,
         hint: `give the app a readiness probe with an HTTP path (apps.${app} in ${source})`,
+      });
+    }
+    const guess = appContainerGuess(service, objects);
+    if (guess && !warnings.some((w) => w.code === 'edge/app-container' && w.object === service)) {
+      warnings.push({
+        code: 'edge/app-container',
+        severity: 'warning',
+        object: service,
+        path: [],
+        message: `is published at the edge on the port of container '${guess.app}' (the one its first port reaches), taken for the app, but its pods name no default container and container '${guess.probed}' has the readiness probe: which one is the app is a guess`,
+        hint: `name the app's container on the pod template: annotations: { kubectl.kubernetes.io/default-container: ${guess.app} } (or ${guess.probed})`,
       });
     }
     backends.set(name, {

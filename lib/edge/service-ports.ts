@@ -57,8 +57,24 @@ function hostHeaderOf(get: HttpGet): string | undefined {
 /** The annotation of a pod that names its main container (kubectl logs and exec go there without -c). */
 const DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
 
+/** Whether Service port `port` sends traffic to a port of container `c`. */
+const listensTo = (port: ServicePort) => (c: Container) =>
+  (c.ports ?? []).some((p) => p.containerPort !== undefined && reaches(port, p.containerPort, c.ports ?? []));
+
+/** The container that the first port of `service` reaching one of `containers` targets, in the Service's order of ports. */
+function firstTargeted(service: KubeObject, containers: readonly Container[]): Container | undefined {
+  for (const port of portsOfService(service)) {
+    const target = containers.find(listensTo(port));
+    if (target) return target;
+  }
+  return undefined;
+}
+
 /** The workloads among `objects` whose pods a Service selects, with their containers. */
-function selectedPods(service: KubeObject, objects: readonly KubeObject[]): { workload: KubeObject; containers: Container[] }[] {
+function selectedPods(
+  service: KubeObject,
+  objects: readonly KubeObject[],
+): { workload: KubeObject; containers: Container[]; named: boolean }[] {
   const selector = Object.entries(selectorOf(service));
   if (selector.length === 0) return [];
   return objects.flatMap((o) => {
@@ -66,22 +82,38 @@ function selectedPods(service: KubeObject, objects: readonly KubeObject[]): { wo
     const labels = template?.metadata?.labels ?? {};
     if (!template || !selector.every(([k, v]) => labels[k] === v)) return [];
     const containers = (template.spec?.containers ?? []) as Container[];
-    // the app's container first: the one the pod names its default; else the one with a readiness probe, since
-    // a log shipper or an exporter listed first is seldom probed (kubectl would take the first); else the first.
+    // the app's container first: the one the pod names its default; else the one the Service's first port that
+    // reaches a container targets (a log shipper listed first in the pod is seldom the Service's first port, and
+    // a readiness probe says nothing: an exporter's probe on /metrics is one too); else the pod's first.
     // The others are sidecars (an exporter, a log shipper, a proxy), whose ports serve only when an Ingress says so
     const named = template.metadata?.annotations?.[DEFAULT_CONTAINER];
-    const main = containers.find((c) => c.name === named) ?? containers.find((c) => c.readinessProbe) ?? containers[0];
-    return [{ workload: o, containers: main ? [main, ...containers.filter((c) => c !== main)] : [] }];
+    const annotated = containers.find((c) => c.name === named);
+    const main = annotated ?? firstTargeted(service, containers) ?? containers[0];
+    return [{ workload: o, containers: main ? [main, ...containers.filter((c) => c !== main)] : [], named: annotated !== undefined }];
   });
 }
 
 /**
  * The ports of the app's container in the pods a Service selects (the one the pod's annotation
- * kubectl.kubernetes.io/default-container names, else the first with a readiness probe, else the
- * first), not a sidecar's.
+ * kubectl.kubernetes.io/default-container names, else the one the Service's first port that reaches
+ * a container targets, else the first), not a sidecar's.
  */
 export const appContainerPortsOf = (service: KubeObject, objects: readonly KubeObject[]): readonly ContainerPort[] =>
   selectedPods(service, objects)[0]?.containers[0]?.ports ?? [];
+
+/**
+ * When the app's container is a guess the readiness probes contradict: the pod names no default
+ * container, and the one taken for the app (`app`, its port the Service's first) has no readiness
+ * probe while another container the Service targets (`probed`) has one, such as an exporter probed
+ * on /metrics, or the app itself behind a sidecar whose port the Service lists first.
+ */
+export function appContainerGuess(service: KubeObject, objects: readonly KubeObject[]): { app: string; probed: string } | undefined {
+  const pod = selectedPods(service, objects)[0];
+  const [main, ...others] = pod?.containers ?? [];
+  if (!pod || !main || pod.named || main.readinessProbe) return undefined;
+  const probed = others.find((c) => c.readinessProbe && portsOfService(service).some((p) => listensTo(p)(c)));
+  return probed && { app: main.name ?? '', probed: probed.name ?? '' };
+}
 
 /**
  * The sidecar whose port Service port `port` reaches (a container of the pods other than the app's,
@@ -89,9 +121,7 @@ export const appContainerPortsOf = (service: KubeObject, objects: readonly KubeO
  */
 export function sidecarOfPort(service: KubeObject, objects: readonly KubeObject[], port: ServicePort): string | undefined {
   const [, ...sidecars] = selectedPods(service, objects)[0]?.containers ?? [];
-  const listens = (c: Container) =>
-    (c.ports ?? []).some((p) => p.containerPort !== undefined && reaches(port, p.containerPort, c.ports ?? []));
-  return sidecars.find(listens)?.name;
+  return sidecars.find(listensTo(port))?.name;
 }
 
 /** The first HTTP readiness probe of the pods a Service selects, the app container's before a sidecar's. */

@@ -403,6 +403,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     "HAProxy cannot GET the readiness path there, so it checks only that the served node port accepts connections: declare a nodePort for the probed port (HAProxy checks it there), or probe the port that serves (a color's Service exposes that one alone).",
   ),
   row(
+    'edge/app-container',
+    "A published Service whose pods' app container is a guess the readiness probes contradict (warning)",
+    "The pods name no default container, and the container the Service's first port reaches, taken for the app, has no readiness probe while another it reaches has one (an exporter's): name the app's container with the pod annotation kubectl.kubernetes.io/default-container.",
+  ),
+  row(
     'edge/no-readiness',
     'A published app without a readiness path (warning)',
     'The edge health-checks the readiness path: give the app an HTTP readiness probe.',

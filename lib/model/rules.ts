@@ -446,13 +446,15 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     mirrors: 'ServiceAccount admission',
   },
   'refs/binding-subject': {
-    short: 'A RoleBinding or ClusterRoleBinding granting its role to a ServiceAccount that is not there',
-    help: "The API server takes the binding, and it grants nothing: its ServiceAccount subject is in a namespace nobody creates, or missing from one the stage creates. A file written for kubectl apply -n <namespace> (Argo CD's install.yaml) names that namespace in its ClusterRoleBindings while its ServiceAccounts get the stage's: set the subject's namespace to the stage's.",
+    short:
+      'A RoleBinding or ClusterRoleBinding granting its role to a ServiceAccount that is not there (in a namespace nobody creates, of an account the objects have nowhere: warning)',
+    help: "The API server takes the binding, and it grants nothing: its ServiceAccount subject is in a namespace nobody creates, or missing from one the stage creates. A file written for kubectl apply -n <namespace> (Argo CD's install.yaml) names that namespace in its ClusterRoleBindings while its ServiceAccounts get the stage's: set the subject's namespace to the stage's. Another stack's account (kube-prometheus's prometheus-k8s in monitoring) in a namespace the stage does not create, with no account of that name among the objects, is a warning: the binding grants nothing until that namespace exists; declare it under checks.existingNamespaces if another stage or tool makes it.",
     mirrors: 'RBAC authorizer (a subject matches only its namespace and name)',
   },
   'refs/called-service': {
-    short: 'A webhook, APIService or CRD conversion calling a Service that is not there',
-    help: "The API server takes the object and its calls fail: an admission webhook with failurePolicy Fail (the default) then refuses every request it intercepts. The Service's namespace is nobody's, or the Service is missing from one the stage creates; a file written for kubectl apply -n <namespace> names that namespace in clientConfig.service while its Services get the stage's: set the namespace to the stage's.",
+    short:
+      'A webhook, APIService or CRD conversion calling a Service that is not there (in a namespace nobody creates, of a Service the objects have nowhere: warning)',
+    help: "The API server takes the object and its calls fail: an admission webhook with failurePolicy Fail (the default) then refuses every request it intercepts. The Service's namespace is nobody's, or the Service is missing from one the stage creates; a file written for kubectl apply -n <namespace> names that namespace in clientConfig.service while its Services get the stage's: set the namespace to the stage's. Another stack's Service in a namespace the stage does not create, with no Service of that name among the objects, is a warning: the calls fail until that namespace exists; declare it under checks.existingNamespaces if another stage or tool makes it.",
     mirrors: 'API server webhook and aggregation clients (service namespace and name)',
   },
   'refs/network-policy-selector': {

@@ -68,6 +68,22 @@ describe('the ServiceAccount subjects of RoleBindings and ClusterRoleBindings', 
     ]);
   });
 
+  it("are a warning, not an error, when they name another stack's account in a namespace the objects neither create nor have it elsewhere (kube-prometheus's prometheus-k8s in monitoring)", () => {
+    const subject = { kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' };
+    const findings = checkObjects([ns('shop'), binding('RoleBinding', subject, 'shop')]).findings.filter(
+      (f) => f.code === 'refs/binding-subject',
+    );
+    expect(findings.map((f) => [f.severity, `${f.message} | ${f.hint}`])).toEqual([
+      [
+        'warning',
+        "binds ServiceAccount 'prometheus-k8s' of namespace 'monitoring', a namespace neither created in the stage nor known to exist: the binding grants nothing until namespace 'monitoring' exists | add the Namespace to the files checked, or declare that the cluster has it: npm run check -- --namespace-exists monitoring <files>",
+      ],
+    ]);
+    // with an account of that name elsewhere in the objects, the namespace is most likely a mistake: an error
+    const misplaced = checkObjects([ns('shop'), sa('prometheus-k8s', 'shop'), binding('RoleBinding', subject, 'shop')]).findings;
+    expect(misplaced.filter((f) => f.code === 'refs/binding-subject').map((f) => f.severity)).toEqual(['error']);
+  });
+
   it('leave Users, Groups and ServiceAccounts without a namespace in a ClusterRoleBinding to the API rules', () => {
     expect(messages([binding('ClusterRoleBinding', { kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' })])).toEqual([]);
     expect(messages([binding('ClusterRoleBinding', { kind: 'ServiceAccount', name: 'bot' })])).toEqual([]);
@@ -101,6 +117,12 @@ describe('the Services the API server calls', () => {
       "has the API server call Service 'argocd-webhook' of namespace 'argocd', a namespace neither created in the stage nor known to exist; the objects' Service 'argocd-webhook' is in namespace 'ops': the calls fail (with failurePolicy Fail, the default, so does every request the webhook intercepts) | set webhooks[0].clientConfig.service.namespace: ops (where the Service is); or add the Namespace to the files checked, or declare that the cluster has it: npm run check -- --namespace-exists argocd <files>",
     ]);
     expect(messages([service('argocd-webhook', 'ops'), webhook('ops')])).toEqual([]);
+  });
+
+  it("are a warning when in a namespace nobody creates and the objects have no Service of that name (another stack's)", () => {
+    const findings = checkObjects([webhook('monitoring', 'prometheus-operator')]).findings.filter((f) => f.code === 'refs/called-service');
+    expect(findings.map((f) => f.severity)).toEqual(['warning']);
+    expect(findings[0]!.message).toContain(": the calls fail until namespace 'monitoring' exists (with failurePolicy Fail");
   });
 
   it("are an error when missing from a namespace the objects create, for an APIService's and a CRD conversion's too", () => {

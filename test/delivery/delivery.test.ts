@@ -223,7 +223,7 @@ describe('compiling delivery', () => {
     const compiled = compileStages(
       sources({
         dev: stage('{ cluster: prod, engine: argocd }'),
-        qa: stage('{ cluster: nonprod, sync: { timeout: 30m } }'),
+        qa: stage('{ cluster: nonprod }'),
         production: stage('{ cluster: prod, engine: argocd, sync: { timeout: 1h } }'),
       }),
       { project: slow, delivery: true },
@@ -232,7 +232,25 @@ describe('compiling delivery', () => {
       "environments/production.yaml:3:61: warning: delivery.sync.timeout: Argo CD reads no timeout: it waits for the stage's objects to become healthy without a limit of its own, so this one (1h) is ignored\n" +
         "  hint: remove sync.timeout from this stage's delivery:, or deliver the stage with Flux (engine: flux), whose Kustomization marks it failed past its timeout",
     ]);
-    expect(docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ timeout: '30m' });
+    expect(docs(compiled.tree.get(DELIVERY_DIR)!.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ timeout: '20m' });
+  });
+
+  it("warns once, at the project file's sync.timeout, when no stage reads it: none delivered by Flux, or each Flux stage writing its own", () => {
+    const slow = { file: 'stagecraft.yaml', text: `${PROJECT}  sync: { timeout: 20m }\n` };
+    const notices = (stages: Record<string, string>) =>
+      compileStages(sources(stages), { project: slow, delivery: true }).notices.map(formatProblem);
+    expect(notices({ dev: stage('{ cluster: prod, engine: argocd }'), production: stage('{ cluster: prod, engine: argocd }') })).toEqual([
+      "stagecraft.yaml:7:20: warning: delivery.sync.timeout: no stage is delivered by Flux, whose Kustomization alone reads a timeout (Argo CD waits for a stage's objects to become healthy without a limit of its own), so this one (20m) is ignored\n" +
+        '  hint: remove sync.timeout from the delivery: of the project file, or deliver a stage with Flux (engine: flux) without a timeout of its own',
+    ]);
+    expect(notices({ dev: stage('{ cluster: prod, engine: argocd }'), qa: stage('{ cluster: nonprod, sync: { timeout: 30m } }') })).toEqual(
+      [
+        expect.stringContaining(
+          'stagecraft.yaml:7:20: warning: delivery.sync.timeout: no stage reads this timeout (20m): every stage Flux delivers writes its own',
+        ),
+      ],
+    );
+    expect(notices({ dev: stage('{ cluster: prod, engine: argocd }'), qa: stage('{ cluster: nonprod }') })).toEqual([]);
   });
 
   it("has Flux leave a stage's objects in its cluster when the stage's Kustomization is deleted (removed, moved to Argo CD, no longer delivered), pruning or not", () => {

@@ -42,6 +42,10 @@ const SHIPPER = `{ name: fluent-bit, image: "fluent/fluent-bit:2.2", ports: [{ n
 const probedWeb = (headers?: string) =>
   `{ name: web, image: "nginx:1.25", ports: [{ name: web, containerPort: 8080 }], readinessProbe: { httpGet: { path: /ready, port: web${headers ? `, httpHeaders: ${headers}` : ''} } }, ${LIMITS} }`;
 const PROBED_WEB = probedWeb();
+/** An exporter with an HTTP readiness probe on its metrics port, listed after the app (which has none). */
+const PROBED_EXPORTER = `{ name: exporter, image: "nginx/nginx-prometheus-exporter:1.1", ports: [{ name: metrics, containerPort: 9113 }], readinessProbe: { httpGet: { path: /metrics, port: metrics } }, ${LIMITS} }`;
+const PORTS2 =
+  '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }, { name: metrics, port: 9113, targetPort: metrics, nodePort: 30201 }]';
 const SHIPPER_PORTS =
   '[{ name: web, port: 8080, targetPort: web, nodePort: 30200 }, { name: metrics, port: 2020, targetPort: metrics, nodePort: 30201 }]';
 
@@ -78,6 +82,30 @@ describe('the port a published Service serves on, beside sidecars', () => {
     expect(servers(config)).toEqual(['30200', '30200']);
     // the probe is on the port that serves: checked there, not at another node port
     expect(config).toContain('    server a 10.0.0.1:30200 check\n');
+  });
+
+  it("is the app's port, not a probed sidecar exporter's, when the pod names no default container and the app has no readiness probe", () => {
+    const config = legacyConfig(legacy([WEB, PROBED_EXPORTER], PORTS2))!;
+    expect(servers(config)).toEqual(['30200', '30200']);
+    // the exporter's probe is checked at its own node port
+    expect(config).toContain('    server a 10.0.0.1:30200 check port 30201\n');
+  });
+
+  it('is a guess the readiness probe contradicts then, warned with the annotation that settles it; not when the probed container is the one taken', () => {
+    const warningsOf = (containers: readonly string[], ports: string, annotations = '') =>
+      compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
+        in: { 'in/legacy.yaml': legacy(containers, ports, annotations) },
+      }).warnings;
+    expect(warningsOf([WEB, PROBED_EXPORTER], PORTS2)).toContainEqual(
+      expect.stringMatching(
+        /Service edge\/legacy: is published at the edge on the port of container 'web' .*container 'exporter' has the readiness probe: which one is the app is a guess\n {2}hint: name the app's container on the pod template: annotations: \{ kubectl\.kubernetes\.io\/default-container: web \} \(or exporter\)/,
+      ),
+    );
+    const guessed = (w: readonly string[]) => w.filter((m) => m.includes('is a guess'));
+    expect(guessed(warningsOf([WEB, PROBED_EXPORTER], PORTS2, ', annotations: { kubectl.kubernetes.io/default-container: web }'))).toEqual(
+      [],
+    );
+    expect(guessed(warningsOf([SHIPPER, PROBED_WEB], SHIPPER_PORTS))).toEqual([]);
   });
 
   it("is a sidecar's port that an Ingress of the app sends its traffic to (a proxy in front of the app)", () => {

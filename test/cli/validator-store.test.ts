@@ -1,0 +1,38 @@
+/**
+ * The validator store on disk (lib/cli/validator-store.ts) writes each validator's code and its V8
+ * code cache beside its place and renames it there; the staging file is created anew, so that a
+ * link planted or left at that name is never written through nor renamed into place.
+ */
+import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { diskValidatorStore } from '../../lib/cli/validator-store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const KEY = 'a'.repeat(64);
+const FLAGS = '0123456789abcdef';
+
+describe("the validator store's staging files", () => {
+  it('are written anew where links stand at the names of the code and its code cache: the file they lead to keeps its bytes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'validator-store-'));
+    dirs.push(dir);
+    const elsewhere = join(dir, 'elsewhere.txt');
+    writeFileSync(elsewhere, 'not a validator\n');
+    for (const name of [`${KEY}.cjs`, `${KEY}.${FLAGS}.v8`]) symlinkSync(elsewhere, join(dir, `${name}.${process.pid}.tmp`));
+    const store = diskValidatorStore(dir, dir, FLAGS);
+    const code = 'module.exports = () => true;\n';
+    store.set(KEY, code);
+    store.setCodeCache?.(KEY, code, Buffer.from('data'));
+    expect(readFileSync(elsewhere, 'utf8')).toBe('not a validator\n');
+    expect(lstatSync(join(dir, `${KEY}.cjs`)).isFile()).toBe(true);
+    expect(lstatSync(join(dir, `${KEY}.${FLAGS}.v8`)).isFile()).toBe(true);
+    const again = diskValidatorStore(dir, dir, FLAGS);
+    expect(again.get(KEY)).toBe(code);
+    expect(Buffer.from(again.getCodeCache?.(KEY, code) ?? []).toString()).toBe('data');
+  });
+});
