@@ -70,6 +70,23 @@ function firstTargeted(service: KubeObject, containers: readonly Container[]): C
   return undefined;
 }
 
+/**
+ * The app's container among `containers` when the pod names no default, by three signs, each
+ * pointing at a container the Service targets: the pod's first (kubectl's default), the only one
+ * with a readiness probe, and the one the Service's first port reaches. The container most of them
+ * point at; on a tie, the Service's first port's. No one sign is enough: a log shipper listed first,
+ * an exporter probed on /metrics, a Service listing its metrics port first each mislead one of them.
+ */
+function appContainer(service: KubeObject, containers: readonly Container[]): Container | undefined {
+  const byPort = firstTargeted(service, containers);
+  if (!byPort) return containers[0];
+  const targeted = containers.filter((c) => portsOfService(service).some((p) => listensTo(p)(c)));
+  const probed = targeted.filter((c) => c.readinessProbe);
+  const signs = [targeted.includes(containers[0]!) ? containers[0] : undefined, probed.length === 1 ? probed[0] : undefined];
+  const votes = (c: Container) => signs.filter((s) => s === c).length + (c === byPort ? 1 : 0);
+  return targeted.reduce((best, c) => (votes(c) > votes(best) ? c : best), byPort);
+}
+
 /** The workloads among `objects` whose pods a Service selects, with their containers. */
 function selectedPods(
   service: KubeObject,
@@ -82,21 +99,20 @@ function selectedPods(
     const labels = template?.metadata?.labels ?? {};
     if (!template || !selector.every(([k, v]) => labels[k] === v)) return [];
     const containers = (template.spec?.containers ?? []) as Container[];
-    // the app's container first: the one the pod names its default; else the one the Service's first port that
-    // reaches a container targets (a log shipper listed first in the pod is seldom the Service's first port, and
-    // a readiness probe says nothing: an exporter's probe on /metrics is one too); else the pod's first.
-    // The others are sidecars (an exporter, a log shipper, a proxy), whose ports serve only when an Ingress says so
+    // the app's container first: the one the pod names its default; else the one most signs point at
+    // (`appContainer`). The others are sidecars (an exporter, a log shipper, a proxy), whose ports serve
+    // only when an Ingress says so
     const named = template.metadata?.annotations?.[DEFAULT_CONTAINER];
     const annotated = containers.find((c) => c.name === named);
-    const main = annotated ?? firstTargeted(service, containers) ?? containers[0];
+    const main = annotated ?? appContainer(service, containers);
     return [{ workload: o, containers: main ? [main, ...containers.filter((c) => c !== main)] : [], named: annotated !== undefined }];
   });
 }
 
 /**
  * The ports of the app's container in the pods a Service selects (the one the pod's annotation
- * kubectl.kubernetes.io/default-container names, else the one the Service's first port that reaches
- * a container targets, else the first), not a sidecar's.
+ * kubectl.kubernetes.io/default-container names, else the one most signs point at: `appContainer`),
+ * not a sidecar's.
  */
 export const appContainerPortsOf = (service: KubeObject, objects: readonly KubeObject[]): readonly ContainerPort[] =>
   selectedPods(service, objects)[0]?.containers[0]?.ports ?? [];

@@ -405,7 +405,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'edge/app-container',
     "A published Service whose pods' app container is a guess the readiness probes contradict (warning)",
-    "The pods name no default container, and the container the Service's first port reaches, taken for the app, has no readiness probe while another it reaches has one (an exporter's): name the app's container with the pod annotation kubectl.kubernetes.io/default-container.",
+    "The pods name no default container, and the container taken for the app (the one the pod's first place, its only probe and the Service's first port mostly point at) has no readiness probe while another it reaches has one (an exporter's): name the app's container with the pod annotation kubectl.kubernetes.io/default-container.",
   ),
   row(
     'edge/no-readiness',

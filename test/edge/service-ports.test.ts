@@ -91,6 +91,12 @@ describe('the port a published Service serves on, beside sidecars', () => {
     expect(config).toContain('    server a 10.0.0.1:30200 check port 30201\n');
   });
 
+  it("is the pod's first and probed container's, when the Service lists a sidecar exporter's port first", () => {
+    const metricsFirst =
+      '[{ name: metrics, port: 9113, targetPort: http, nodePort: 30201 }, { name: web, port: 8080, targetPort: web, nodePort: 30200 }]';
+    expect(servers(legacyConfig(legacy([PROBED_WEB, EXPORTER], metricsFirst)))).toEqual(['30200', '30200']);
+  });
+
   it('is a guess the readiness probe contradicts then, warned with the annotation that settles it; not when the probed container is the one taken', () => {
     const warningsOf = (containers: readonly string[], ports: string, annotations = '') =>
       compileEdge(stage('legacy', ['stack: manifests', 'include: [in]']), {
