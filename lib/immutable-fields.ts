@@ -309,14 +309,10 @@ function replicationControllerSelector(old: KubeObject, now: KubeObject): FieldC
   }
   const after = writtenSelector(now) ?? labels;
   if (isDeepStrictEqual(was, after) || selectorMatches(labelSelector(after), templateLabels(old))) return undefined;
-  // the new pods match the old selector too when it was narrowed ({app: cache} -> {app: cache, v: "2"}): leave them out
-  const added = Object.entries(after).filter(([k, v]) => was[k] !== v);
-  const remove = !selectorMatches(labelSelector(was), labels)
-    ? `delete the old ones: kubectl delete pod${ns} -l '${shown}'`
-    : added.length === 1
-      ? `delete the old ones: kubectl delete pod${ns} -l '${shown},${added[0][0]}!=${added[0][1]}'`
-      : `delete the old ones, which the new pods are among: kubectl get pods${ns} -l '${shown}' lists them, and those with no ownerReferences ` +
-        `(-o custom-columns=NAME:.metadata.name,OWNER:.metadata.ownerReferences[0].name) are the old ones, to delete by name (kubectl delete pod${ns} <name>)`;
+  // the new pods match the old selector too when it was narrowed ({app: cache} -> {app: cache, v: "2"}): leave them
+  // out by a label of the new selector that the old pods do not have (there is one: the old template does not match it)
+  const [key, value] = Object.entries(after).find(([k, v]) => templateLabels(old)[k] !== v)!;
+  const remove = `delete the old ones: kubectl delete pod${ns} -l '${shown}${selectorMatches(labelSelector(was), labels) ? `,${key}!=${value}` : ''}'`;
   return {
     path: ['spec', 'selector'],
     before: specOf(old).selector ?? was,
