@@ -162,7 +162,7 @@ export function lockWaitSeconds(setting: string | undefined): number {
 export function acquireLock(root: string, command: string, log: (line: string) => void): () => void {
   const path = join(root, LOCK_FILE);
   // a value that is no wait is refused before anything, not only once another command holds the lock
-  lockWaitSeconds(process.env[LOCK_WAIT_ENV]);
+  const waitS = lockWaitSeconds(process.env[LOCK_WAIT_ENV]);
   const mine = held.get(path);
   if (mine) {
     mine.count++;
@@ -179,7 +179,6 @@ export function acquireLock(root: string, command: string, log: (line: string) =
     ...(ownStart !== undefined ? { start: ownStart } : {}),
   });
   const tmp = `${path}.${process.pid}.tmp`;
-  const waitS = lockWaitSeconds(process.env[LOCK_WAIT_ENV]);
   const deadline = Date.now() + waitS * 1000;
   let told = false;
   /** The dead holder's lock this process said it takes over. */
