@@ -61,6 +61,9 @@ const DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
 const listensTo = (port: ServicePort) => (c: Container) =>
   (c.ports ?? []).some((p) => p.containerPort !== undefined && reaches(port, p.containerPort, c.ports ?? []));
 
+/** Whether some port of `service` sends traffic to a port of container `c`. */
+const reachedBy = (service: KubeObject) => (c: Container) => portsOfService(service).some((p) => listensTo(p)(c));
+
 /** The container that the first port of `service` reaching one of `containers` targets, in the Service's order of ports. */
 function firstTargeted(service: KubeObject, containers: readonly Container[]): Container | undefined {
   for (const port of portsOfService(service)) {
@@ -80,7 +83,7 @@ function firstTargeted(service: KubeObject, containers: readonly Container[]): C
 function appContainer(service: KubeObject, containers: readonly Container[]): Container | undefined {
   const byPort = firstTargeted(service, containers);
   if (!byPort) return containers[0];
-  const targeted = containers.filter((c) => portsOfService(service).some((p) => listensTo(p)(c)));
+  const targeted = containers.filter(reachedBy(service));
   const probed = targeted.filter((c) => c.readinessProbe);
   const signs = [targeted.includes(containers[0]!) ? containers[0] : undefined, probed.length === 1 ? probed[0] : undefined];
   const votes = (c: Container) => signs.filter((s) => s === c).length + (c === byPort ? 1 : 0);
@@ -127,7 +130,7 @@ export function appContainerGuess(service: KubeObject, objects: readonly KubeObj
   const pod = selectedPods(service, objects)[0];
   const [main, ...others] = pod?.containers ?? [];
   if (!pod || !main || pod.named || main.readinessProbe) return undefined;
-  const probed = others.find((c) => c.readinessProbe && portsOfService(service).some((p) => listensTo(p)(c)));
+  const probed = others.find((c) => c.readinessProbe && reachedBy(service)(c));
   return probed && { app: main.name ?? '', probed: probed.name ?? '' };
 }
 
