@@ -10,8 +10,8 @@
 const { closeSync, fsyncSync, openSync, rmSync, writeFileSync } = require('node:fs');
 
 /**
- * Writes `data` as a new file at `path`: what stands there (a file, a link, a FIFO, an empty
- * directory's name taken by a file) is removed first and the file is created only (O_EXCL). With
+ * Writes `data` as a new file at `path`: what stands there (a file, a link, a FIFO; not a
+ * directory, which fails the write) is removed first and the file is created only (O_EXCL). With
  * `flush`, the file is flushed to the disk (fsync(2)) before returning; not
  * `writeFileSync(path, data, { flush: true })`: Node.js 20 ignores `flush` for a string (its UTF-8
  * path skips the fsync), and before 20.10 for anything.
