@@ -9,7 +9,7 @@
  */
 import { groupKind } from '../k8s.js';
 import { formatFieldPath, type FieldPath } from '../model/field-path.js';
-import type { KubeObject } from '../model/object.js';
+import { isRecord, type KubeObject } from '../model/object.js';
 import { finder, type Finding } from './finding.js';
 import { KINDS, listed, type ObjectIndex } from './object-index.js';
 import { guessing } from './references-pods.js';
@@ -37,9 +37,6 @@ export const existingNamespaceHint = (ns: string, written: boolean | undefined) 
 /** Whether namespace `ns` is there when the objects are applied: built in, declared as existing, or created by them. */
 export const namespaceKnown = (ns: string, index: ObjectIndex, options: ReferenceOptions) =>
   BUILT_IN_NAMESPACES.includes(ns) || options.existingNamespaces?.includes(ns) === true || index.get(KINDS.Namespace, '', ns) !== undefined;
-
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 
 /** What a reference names: its kind, as `KINDS` has it and in messages, and the name every namespace has, if any. */
 interface Target {
@@ -98,8 +95,8 @@ function missing(
 export function checkBindingSubjects(o: KubeObject, ns: string, index: ObjectIndex, out: Finding[], options: ReferenceOptions): void {
   if (groupKind(o.apiVersion, o.kind) !== `rbac.authorization.k8s.io/${o.kind}` || !Array.isArray(o.subjects)) return;
   o.subjects.forEach((subject, i) => {
-    const s = asObj(subject);
-    if (s?.kind !== 'ServiceAccount' || typeof s.name !== 'string') return;
+    if (!isRecord(subject) || subject.kind !== 'ServiceAccount' || typeof subject.name !== 'string') return;
+    const s = subject as { name: string; namespace?: unknown };
     const written = typeof s.namespace === 'string' && s.namespace !== '';
     // a ClusterRoleBinding's subject without a namespace is api/rbac-subject's; a RoleBinding's is in its own
     const at = written ? String(s.namespace) : o.kind === 'RoleBinding' ? ns : undefined;
@@ -128,15 +125,11 @@ export const SERVICES_CALLED: ReadonlyMap<string, { readonly group: string; read
 ]);
 
 /** The mappings at `path` below `value` (`*` for every item of a list), each with its field path. */
-function mappingsAt(value: unknown, path: readonly string[], prefix: FieldPath = []): [FieldPath, Obj][] {
-  if (path.length === 0) {
-    const o = asObj(value);
-    return o ? [[prefix, o]] : [];
-  }
+function mappingsAt(value: unknown, path: readonly string[], prefix: FieldPath = []): [FieldPath, Record<string, unknown>][] {
+  if (path.length === 0) return isRecord(value) ? [[prefix, value]] : [];
   const [head, ...rest] = path;
   if (head === '*') return Array.isArray(value) ? value.flatMap((v, i) => mappingsAt(v, rest, [...prefix, i])) : [];
-  const o = asObj(value);
-  return o ? mappingsAt(o[head], rest, [...prefix, head]) : [];
+  return isRecord(value) ? mappingsAt(value[head], rest, [...prefix, head]) : [];
 }
 
 /** The Services a webhook configuration, APIService or CRD has the API server call that are not there (`refs/called-service`). */
