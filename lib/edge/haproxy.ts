@@ -33,6 +33,17 @@ const TIMEOUTS = [
   ['queue', '30s'],
 ] as const;
 
+/**
+ * How long the processes of the config before a reload may keep serving the connections open
+ * through them. A reload starts new processes and lets the old ones finish their connections; a
+ * connection that never finishes (a websocket, a stream that keeps sending within the client and
+ * server timeouts) would keep its old process, its memory and the old config's backends (after a
+ * switch: the color that is no longer live) for as long as it lasts, one such process per reload.
+ * After this, the old process closes what it still holds and exits: long enough for any download
+ * or request, short enough that reloads do not pile processes up.
+ */
+export const HARD_STOP_AFTER = '30m';
+
 /** Content types worth compressing; images and archives are compressed already. */
 const GZIP_TYPES = 'text/html text/plain text/css text/javascript application/javascript application/json image/svg+xml';
 
@@ -197,6 +208,8 @@ export function haproxyConfig(plan: EdgePlan): string {
     `stats socket ${HAPROXY_ADMIN_SOCKET} mode 660 level admin`,
     'stats timeout 30s',
     'maxconn 4096',
+    // the old processes of a reload exit at the latest this long after it (HARD_STOP_AFTER)
+    `hard-stop-after ${HARD_STOP_AFTER}`,
     'ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets',
   ]);
   const defaults = section('defaults', [

@@ -36,6 +36,19 @@ const status = (port: number) =>
     }).on('error', reject);
   });
 
+/** A GET of `path` on the edge's plain HTTP listener for host a.example.com: its status and the body it got before the end or a close. */
+const fetchBody = (port: number, path: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path, headers: { host: 'a.example.com' } }, (res) => {
+      let body = '';
+      res.on('data', (d) => {
+        body += d;
+      });
+      // a connection closed before the end of the body is an 'aborted' response, then 'close'
+      res.on('close', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The plan of one frontend (plain HTTP, no redirect) sending a.example.com to two nodes at `nodePort`. */
@@ -144,6 +157,53 @@ describe('haproxy running a generated haproxy.cfg', () => {
     for (let i = 0; i < 8; i++) statuses.push(await status(httpPort));
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
   }, 20_000);
+
+  it('on a reload, finishes a request in flight on the old process, answers new ones on the new one, and closes a connection that never ends at hard-stop-after, when the old process exits', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    // a node where /slow answers after 1.5s and /stream sends a line every 100ms and never ends (a websocket's like)
+    const streams = createServer((req, res) => {
+      if (req.url === '/slow') setTimeout(() => res.end('slow\n'), 1500);
+      else if (req.url === '/stream') setInterval(() => res.write('tick\n'), 100).unref();
+      else res.end('ok\n');
+    });
+    nodes.push(streams);
+    const nodePort = await listen(streams, '127.0.0.1', 0);
+    const free = createServer();
+    const httpPort = await listen(free, '127.0.0.1', 0);
+    await new Promise((r) => free.close(r));
+    const config = runnable(nodePort, httpPort).replace(/^ {4}server n2 .*\n/m, '');
+    expect(config).toMatch(/^ {4}hard-stop-after 30m$/m);
+    const path = join(dir, 'reload.cfg');
+    // the same bound, made short for the test
+    writeFileSync(path, config.replace(/^( {4}hard-stop-after) \S+$/m, '$1 2s'));
+    const old = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
+    proxies.push(old);
+    let ready = false;
+    for (let i = 0; i < 100 && !ready; i++) {
+      ready = (await status(httpPort).catch(() => 0)) === 200;
+      if (!ready) await sleep(100);
+    }
+    expect(ready, 'haproxy did not answer 200 within 10s').toBe(true);
+    const slow = fetchBody(httpPort, '/slow');
+    const stream = fetchBody(httpPort, '/stream');
+    await sleep(300);
+    // the reload without systemd, as the README gives it: a new process, which tells the old one (-sf) to finish and leave
+    const exited = new Promise<number>((resolve) => {
+      const started = Date.now();
+      old.once('exit', () => resolve(Date.now() - started));
+    });
+    proxies.push(spawn('haproxy', ['-db', '-f', path, '-sf', String(old.pid)], { stdio: 'ignore' }));
+    expect(await slow).toEqual({ status: 200, body: 'slow\n' });
+    await sleep(300);
+    expect(await status(httpPort)).toBe(200);
+    const lasted = await Promise.race([exited, sleep(8000).then(() => -1)]);
+    expect(lasted, 'the old haproxy process was still running 8s after the reload').toBeGreaterThan(0);
+    expect(lasted).toBeLessThan(6000);
+    const streamed = await stream;
+    expect(streamed.status).toBe(200);
+    expect(streamed.body).toMatch(/^(tick\n){10,}$/);
+  }, 30_000);
 
   it('checks the readiness path as the kubelet does, over HTTP/1.1 with a Host header: a proxy in front of the app (Envoy) answers HTTP/1.0 with 426', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
