@@ -19,6 +19,15 @@ export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
 export const HAPROXY_ADMIN_SOCKET = '/run/haproxy/admin.sock';
 /** The file's name under `dist/<stage>/edge/`. */
 export const HAPROXY_FILE = 'haproxy.cfg';
+/**
+ * Where haproxy itself answers 200 while it serves (`monitor-uri`, no backend asked), on the edge
+ * machine only: keepalived asks there whether the machine may hold the floating IP (keepalived.ts).
+ * A haproxy that hangs keeps its process, so `pidof haproxy` would still find it; this asks it to
+ * answer. The frontend's name has an underscore, which no frontend of a stage file can (settings.ts).
+ */
+export const HAPROXY_MONITOR = { frontend: 'stagecraft_monitor', port: 8404, path: '/stagecraft-alive' } as const;
+/** The URL of the monitor on the edge machine. */
+export const HAPROXY_MONITOR_URL = `http://127.0.0.1:${HAPROXY_MONITOR.port}${HAPROXY_MONITOR.path}`;
 
 /**
  * Timeouts: long enough for a slow page, short enough that a dead node or client frees its slot
@@ -226,9 +235,19 @@ export function haproxyConfig(plan: EdgePlan): string {
     // a node that is down at start-up must not stop haproxy from starting; checks every 2s, out after 3 failures
     'default-server init-addr last,libc,none inter 2s fall 3 rise 2',
   ]);
+  const monitor = section(`frontend ${HAPROXY_MONITOR.frontend}`, [
+    '# answered by haproxy itself while it serves, on this machine only: keepalived asks it (keepalived-<machine>.conf)',
+    `bind 127.0.0.1:${HAPROXY_MONITOR.port}`,
+    `monitor-uri ${HAPROXY_MONITOR.path}`,
+  ]);
   return (
-    [header.join('\n'), global, defaults, ...plan.frontends.map((f) => frontend(familyOf(plan), f)), ...plan.backends.map(backend)].join(
-      '\n\n',
-    ) + '\n'
+    [
+      header.join('\n'),
+      global,
+      defaults,
+      ...plan.frontends.map((f) => frontend(familyOf(plan), f)),
+      monitor,
+      ...plan.backends.map(backend),
+    ].join('\n\n') + '\n'
   );
 }

@@ -63,7 +63,7 @@ export const edgeSettings = Settings(
         },
         {
           description:
-            'A floating IP moved between the edge machines by keepalived (VRRP, unicast between the machines), when haproxy stops on the one holding it; needs two machines or more. Writes dist/<stage>/edge/keepalived-<machine>.conf. @default - none',
+            'A floating IP moved between the edge machines by keepalived (VRRP, unicast between the machines), when haproxy stops answering on the one holding it; needs two machines or more. Writes dist/<stage>/edge/keepalived-<machine>.conf. @default - none',
         },
       ),
     ),

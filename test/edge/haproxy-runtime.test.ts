@@ -10,7 +10,8 @@ import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { haproxyConfig } from '../../lib/edge/haproxy.js';
+import { HAPROXY_MONITOR, haproxyConfig } from '../../lib/edge/haproxy.js';
+import { keepalivedConfigs } from '../../lib/edge/keepalived.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 
 const haproxy = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
@@ -203,6 +204,44 @@ describe('haproxy running a generated haproxy.cfg', () => {
     const streamed = await stream;
     expect(streamed.status).toBe(200);
     expect(streamed.body).toMatch(/^(tick\n){10,}$/);
+  }, 30_000);
+
+  it("lets keepalived's check of a machine fail when its haproxy no longer answers (a process stopped: a hung one keeps its pid, which pidof finds)", async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    const [free, spare] = [createServer(), createServer()];
+    const [httpPort, monitorPort] = [await listen(free, '127.0.0.1', 0), await listen(spare, '127.0.0.1', 0)];
+    await Promise.all([free, spare].map((s) => new Promise((r) => s.close(r))));
+    const path = join(dir, 'monitor.cfg');
+    writeFileSync(path, runnable(30999, httpPort).replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${monitorPort}\n`));
+    const proxy = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
+    proxies.push(proxy);
+    // the check keepalived runs on an edge machine (keepalived.conf's vrrp_script), at this test's port
+    const keepalived = keepalivedConfigs('edge', 'environments/edge.yaml', {
+      machines: { lb1: { address: '10.0.0.5' }, lb2: { address: '10.0.0.6' } },
+      floatingIp: { address: '10.0.0.100/24', interface: 'eth0', routerId: 7 },
+      frontends: {},
+    });
+    const script = /^ {4}script "(.*)"$/m
+      .exec(keepalived.get('keepalived-lb1.conf')!)![1]!
+      .replace(`:${HAPROXY_MONITOR.port}/`, `:${monitorPort}/`);
+    const check = () => {
+      const [command, ...args] = script.split(' ');
+      return spawnSync(command!, args, { timeout: 5000 }).status;
+    };
+    let passed = false;
+    for (let i = 0; i < 100 && !passed; i++) {
+      passed = check() === 0;
+      if (!passed) await sleep(100);
+    }
+    expect(passed, `keepalived's check (${script}) did not pass within 10s of haproxy's start`).toBe(true);
+    proxy.kill('SIGSTOP');
+    try {
+      expect(check()).not.toBe(0);
+    } finally {
+      proxy.kill('SIGCONT');
+    }
+    expect(check()).toBe(0);
   }, 30_000);
 
   it('checks the readiness path as the kubelet does, over HTTP/1.1 with a Host header: a proxy in front of the app (Envoy) answers HTTP/1.0 with 426', async () => {
