@@ -172,11 +172,18 @@ function frontend(family: Family, f: EdgeFrontend): string {
   return section(`frontend ${word(f.name, 'the frontend name')}`, lines);
 }
 
+/** The comment naming a backend's drained servers, if it has any. */
+function drainedComment(b: EdgeBackend): string[] {
+  const drained = b.servers.filter((s) => s.drained).map((s) => s.name);
+  return drained.length ? [commentText(`# drained (edge.drainedNodes): ${drained.join(', ')}, weight 0: no new connections`)] : [];
+}
+
 function backend(b: EdgeBackend): string {
   const lines = [
     commentText(
       `# ${b.service}, node port ${b.nodePort} on every node${b.checkPort === undefined ? '' : `, checked at node port ${b.checkPort} (where its readiness probe is)`}`,
     ),
+    ...drainedComment(b),
     'balance roundrobin',
     ...(b.healthPath
       ? [
@@ -191,7 +198,9 @@ function backend(b: EdgeBackend): string {
     ...b.servers.map(
       (s) =>
         `server ${word(s.name, 'the server name')} ${word(s.address, 'the node address')}:${word(b.nodePort, 'the node port')} check` +
-        (b.checkPort === undefined ? '' : ` port ${word(b.checkPort, 'the node port of the check')}`),
+        (b.checkPort === undefined ? '' : ` port ${word(b.checkPort, 'the node port of the check')}`) +
+        // drained (edge.drainedNodes): no new connections, still checked (UP with weight 0 in show stat); the open ones finish
+        (s.drained ? ' weight 0' : ''),
     ),
   ];
   return section(`backend ${word(b.name, 'the backend')}`, lines);

@@ -52,8 +52,8 @@ const fetchBody = (port: number, path: string) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The plan of one frontend (plain HTTP, no redirect) sending a.example.com to two nodes at `nodePort`. */
-const planOf = (nodePort: number): EdgePlan => ({
+/** The plan of one frontend (plain HTTP, no redirect) sending a.example.com to two nodes at `nodePort`, n2 drained if said. */
+const planOf = (nodePort: number, { drainN2 = false } = {}): EdgePlan => ({
   stage: 'edge',
   source: 'environments/edge.yaml',
   machines: [{ name: 'lb1', address: '10.0.0.5' }],
@@ -77,7 +77,7 @@ const planOf = (nodePort: number): EdgePlan => ({
       host: 'a.example.com',
       servers: [
         { name: 'n1', address: '127.0.0.1' },
-        { name: 'n2', address: '127.0.0.2' },
+        { name: 'n2', address: '127.0.0.2', ...(drainN2 ? { drained: true } : {}) },
       ],
     },
   ],
@@ -90,8 +90,8 @@ const socket = join(dir, 'admin.sock');
  * The generated haproxy.cfg of `planOf(nodePort)` as this user runs it: without root's chroot, syslog
  * or TLS listener, its admin socket in this test's directory, listening on 127.0.0.1:`httpPort`.
  */
-const runnable = (nodePort: number, httpPort: number) =>
-  haproxyConfig(planOf(nodePort))
+const runnable = (nodePort: number, httpPort: number, options: { drainN2?: boolean } = {}) =>
+  haproxyConfig(planOf(nodePort, options))
     .split('\n')
     .filter((l) => !/^ {4}(chroot|user|group|log \/dev\/log|bind :443 )/.test(l))
     .join('\n')
@@ -242,6 +242,42 @@ describe('haproxy running a generated haproxy.cfg', () => {
       proxy.kill('SIGCONT');
     }
     expect(check()).toBe(0);
+  }, 30_000);
+
+  it('sends no request to a drained node (edge.drainedNodes), still checked (UP, weight 0), and still none after a reload, where a drain set on the admin socket ends', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    // each node answers with its own name
+    const named = (name: string) => createServer((_req, res) => res.end(name));
+    const [a, b, free] = [named('n1'), named('n2'), createServer()];
+    nodes.push(a, b);
+    const nodePort = await listen(a, '127.0.0.1', 0);
+    await listen(b, '127.0.0.2', nodePort);
+    const httpPort = await listen(free, '127.0.0.1', 0);
+    await new Promise((r) => free.close(r));
+    const path = join(dir, 'drained.cfg');
+    writeFileSync(path, runnable(nodePort, httpPort, { drainN2: true }));
+    /** Who answered 8 requests, and n2's status in show stat, once its first check has passed. */
+    const observe = async () => {
+      let stat = '';
+      for (let i = 0; i < 100 && !/^a,n2,.*L7OK/m.test(stat); i++) {
+        stat = await admin('show stat').catch(() => '');
+        if (!/^a,n2,.*L7OK/m.test(stat)) await sleep(100);
+      }
+      const answers: string[] = [];
+      for (let i = 0; i < 8; i++) answers.push((await fetchBody(httpPort, '/')).body);
+      const [header = '', ...rows] = stat.split('\n');
+      const columns = header.replace(/^# /, '').split(',');
+      const n2 = rows.find((r) => r.startsWith('a,n2,'))?.split(',') ?? [];
+      return { answers: [...new Set(answers)], n2: { status: n2[columns.indexOf('status')], weight: n2[columns.indexOf('weight')] } };
+    };
+    const first = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
+    proxies.push(first);
+    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', weight: '0' } });
+    // a reload (a switch's): the new process reads the drain from the config
+    proxies.push(spawn('haproxy', ['-db', '-f', path, '-sf', String(first.pid)], { stdio: 'ignore' }));
+    await new Promise((r) => first.once('exit', r));
+    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', weight: '0' } });
   }, 30_000);
 
   it('checks the readiness path as the kubelet does, over HTTP/1.1 with a Host header: a proxy in front of the app (Envoy) answers HTTP/1.0 with 426', async () => {
