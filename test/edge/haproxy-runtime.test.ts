@@ -25,6 +25,22 @@ const listen = (server: Server, host: string, port: number) =>
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 
+/** A port free on 127.0.0.1 (listened on, then closed), for haproxy to listen on. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server, '127.0.0.1', 0);
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Nodes n1 (127.0.0.1) and n2 (127.0.0.2) listening at one node port, which is returned; closed after the tests. */
+async function twoNodes(n1: Server, n2: Server): Promise<number> {
+  nodes.push(n1, n2);
+  const nodePort = await listen(n1, '127.0.0.1', 0);
+  await listen(n2, '127.0.0.2', nodePort);
+  return nodePort;
+}
+
 /** A node: answers 200 on every path, as a ready pod behind the node port does. */
 const node = () => createServer((_req, res) => res.end('ok\n'));
 
@@ -134,12 +150,9 @@ afterAll(() => {
 describe('haproxy running a generated haproxy.cfg', () => {
   it('keeps answering 200 while a node goes down, before its checks take it out (the request is tried on another node)', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
-    const [a, b, free] = [node(), node(), createServer()];
-    nodes.push(a, b);
-    const nodePort = await listen(a, '127.0.0.1', 0);
-    await listen(b, '127.0.0.2', nodePort);
-    const httpPort = await listen(free, '127.0.0.1', 0);
-    await new Promise((r) => free.close(r));
+    const b = node();
+    const nodePort = await twoNodes(node(), b);
+    const httpPort = await freePort();
     const path = join(dir, 'haproxy.cfg');
     writeFileSync(path, runnable(nodePort, httpPort));
     proxies.push(spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' }));
@@ -170,9 +183,7 @@ describe('haproxy running a generated haproxy.cfg', () => {
     });
     nodes.push(streams);
     const nodePort = await listen(streams, '127.0.0.1', 0);
-    const free = createServer();
-    const httpPort = await listen(free, '127.0.0.1', 0);
-    await new Promise((r) => free.close(r));
+    const httpPort = await freePort();
     const config = runnable(nodePort, httpPort).replace(/^ {4}server n2 .*\n/m, '');
     expect(config).toMatch(/^ {4}hard-stop-after 30m$/m);
     const path = join(dir, 'reload.cfg');
@@ -209,9 +220,7 @@ describe('haproxy running a generated haproxy.cfg', () => {
   it("lets keepalived's check of a machine fail when its haproxy no longer answers (a process stopped: a hung one keeps its pid, which pidof finds)", async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     await stopProxies();
-    const [free, spare] = [createServer(), createServer()];
-    const [httpPort, monitorPort] = [await listen(free, '127.0.0.1', 0), await listen(spare, '127.0.0.1', 0)];
-    await Promise.all([free, spare].map((s) => new Promise((r) => s.close(r))));
+    const [httpPort, monitorPort] = [await freePort(), await freePort()];
     const path = join(dir, 'monitor.cfg');
     writeFileSync(path, runnable(30999, httpPort).replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${monitorPort}\n`));
     const proxy = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
@@ -249,12 +258,8 @@ describe('haproxy running a generated haproxy.cfg', () => {
     await stopProxies();
     // each node answers with its own name
     const named = (name: string) => createServer((_req, res) => res.end(name));
-    const [a, b, free] = [named('n1'), named('n2'), createServer()];
-    nodes.push(a, b);
-    const nodePort = await listen(a, '127.0.0.1', 0);
-    await listen(b, '127.0.0.2', nodePort);
-    const httpPort = await listen(free, '127.0.0.1', 0);
-    await new Promise((r) => free.close(r));
+    const nodePort = await twoNodes(named('n1'), named('n2'));
+    const httpPort = await freePort();
     const path = join(dir, 'drained.cfg');
     writeFileSync(path, runnable(nodePort, httpPort, { drainN2: true }));
     /** Who answered 8 requests, and n2's status in show stat, once its first check has passed. */
@@ -290,9 +295,7 @@ describe('haproxy running a generated haproxy.cfg', () => {
     });
     nodes.push(envoyLike);
     const nodePort = await listen(envoyLike, '127.0.0.1', 0);
-    const free = createServer();
-    const httpPort = await listen(free, '127.0.0.1', 0);
-    await new Promise((r) => free.close(r));
+    const httpPort = await freePort();
     const path = join(dir, 'http11.cfg');
     // one node only (n2 on 127.0.0.2 would listen nowhere)
     writeFileSync(path, runnable(nodePort, httpPort).replace(/^ {4}server n2 .*\n/m, ''));
