@@ -19,6 +19,15 @@ export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
 export const HAPROXY_ADMIN_SOCKET = '/run/haproxy/admin.sock';
 /** The file's name under `dist/<stage>/edge/`. */
 export const HAPROXY_FILE = 'haproxy.cfg';
+/**
+ * Where haproxy itself answers 200 while it serves (`monitor-uri`, no backend asked), on the edge
+ * machine only: keepalived asks there whether the machine may hold the floating IP (keepalived.ts).
+ * A haproxy that hangs keeps its process, so `pidof haproxy` would still find it; this asks it to
+ * answer. The frontend's name has an underscore, which no frontend of a stage file can (settings.ts).
+ */
+export const HAPROXY_MONITOR = { frontend: 'stagecraft_monitor', port: 8404, path: '/stagecraft-alive' } as const;
+/** The URL of the monitor on the edge machine. */
+export const HAPROXY_MONITOR_URL = `http://127.0.0.1:${HAPROXY_MONITOR.port}${HAPROXY_MONITOR.path}`;
 
 /**
  * Timeouts: long enough for a slow page, short enough that a dead node or client frees its slot
@@ -32,6 +41,17 @@ const TIMEOUTS = [
   ['http-keep-alive', '5s'],
   ['queue', '30s'],
 ] as const;
+
+/**
+ * How long the processes of the config before a reload may keep serving the connections open
+ * through them. A reload starts new processes and lets the old ones finish their connections; a
+ * connection that never finishes (a websocket, a stream that keeps sending within the client and
+ * server timeouts) would keep its old process, its memory and the old config's backends (after a
+ * switch: the color that is no longer live) for as long as it lasts, one such process per reload.
+ * After this, the old process closes what it still holds and exits: long enough for any download
+ * or request, short enough that reloads do not pile processes up.
+ */
+export const HARD_STOP_AFTER = '30m';
 
 /** Content types worth compressing; images and archives are compressed already. */
 const GZIP_TYPES = 'text/html text/plain text/css text/javascript application/javascript application/json image/svg+xml';
@@ -152,11 +172,18 @@ function frontend(family: Family, f: EdgeFrontend): string {
   return section(`frontend ${word(f.name, 'the frontend name')}`, lines);
 }
 
+/** The comment naming a backend's drained servers, if it has any. */
+function drainedComment(b: EdgeBackend): string[] {
+  const drained = b.servers.filter((s) => s.drained).map((s) => s.name);
+  return drained.length ? [commentText(`# drained (edge.drainedNodes): ${drained.join(', ')}, weight 0: no new connections`)] : [];
+}
+
 function backend(b: EdgeBackend): string {
   const lines = [
     commentText(
       `# ${b.service}, node port ${b.nodePort} on every node${b.checkPort === undefined ? '' : `, checked at node port ${b.checkPort} (where its readiness probe is)`}`,
     ),
+    ...drainedComment(b),
     'balance roundrobin',
     ...(b.healthPath
       ? [
@@ -171,7 +198,9 @@ function backend(b: EdgeBackend): string {
     ...b.servers.map(
       (s) =>
         `server ${word(s.name, 'the server name')} ${word(s.address, 'the node address')}:${word(b.nodePort, 'the node port')} check` +
-        (b.checkPort === undefined ? '' : ` port ${word(b.checkPort, 'the node port of the check')}`),
+        (b.checkPort === undefined ? '' : ` port ${word(b.checkPort, 'the node port of the check')}`) +
+        // drained (edge.drainedNodes): no new connections, still checked (UP with weight 0 in show stat); the open ones finish
+        (s.drained ? ' weight 0' : ''),
     ),
   ];
   return section(`backend ${word(b.name, 'the backend')}`, lines);
@@ -197,6 +226,8 @@ export function haproxyConfig(plan: EdgePlan): string {
     `stats socket ${HAPROXY_ADMIN_SOCKET} mode 660 level admin`,
     'stats timeout 30s',
     'maxconn 4096',
+    // the old processes of a reload exit at the latest this long after it (HARD_STOP_AFTER)
+    `hard-stop-after ${HARD_STOP_AFTER}`,
     'ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets',
   ]);
   const defaults = section('defaults', [
@@ -213,9 +244,19 @@ export function haproxyConfig(plan: EdgePlan): string {
     // a node that is down at start-up must not stop haproxy from starting; checks every 2s, out after 3 failures
     'default-server init-addr last,libc,none inter 2s fall 3 rise 2',
   ]);
+  const monitor = section(`frontend ${HAPROXY_MONITOR.frontend}`, [
+    '# answered by haproxy itself while it serves, on this machine only: keepalived asks it (keepalived-<machine>.conf)',
+    `bind 127.0.0.1:${HAPROXY_MONITOR.port}`,
+    `monitor-uri ${HAPROXY_MONITOR.path}`,
+  ]);
   return (
-    [header.join('\n'), global, defaults, ...plan.frontends.map((f) => frontend(familyOf(plan), f)), ...plan.backends.map(backend)].join(
-      '\n\n',
-    ) + '\n'
+    [
+      header.join('\n'),
+      global,
+      defaults,
+      ...plan.frontends.map((f) => frontend(familyOf(plan), f)),
+      monitor,
+      ...plan.backends.map(backend),
+    ].join('\n\n') + '\n'
   );
 }

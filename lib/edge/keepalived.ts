@@ -2,11 +2,12 @@
  * keepalived.conf for each edge machine, when the stage declares a floating IP: VRRP over unicast
  * between the machines (networks of VMs often drop multicast), every machine BACKUP without
  * preemption, the first by name with the highest priority (it takes the address when they start
- * together), and the address given up by a machine whose haproxy is not running. Pure; the same
+ * together), and the address given up by a machine whose haproxy does not answer (its monitor URI). Pure; the same
  * settings give the same bytes.
  */
 import { TOP_PRIORITY, type EdgeSettings } from './settings.js';
 import { generatedLine } from '../synth/disk.js';
+import { HAPROXY_MONITOR_URL } from './haproxy.js';
 
 /** The file of one machine under `dist/<stage>/edge/`. */
 export const keepalivedFile = (machine: string) => `keepalived-${machine}.conf`;
@@ -46,10 +47,13 @@ export function keepalivedConfigs(stage: string, source: string, edge: EdgeSetti
       '    script_user root',
       '}',
       '',
-      '# the machine holds the address only while its haproxy runs',
+      // a haproxy that hangs keeps its pid (pidof would find it): the machine asks haproxy itself, which answers
+      // its monitor URI only while it serves; curl gives up after 1s, and keepalived after 2s if curl hangs too
+      '# the machine holds the address only while its haproxy answers (its monitor URI, in haproxy.cfg)',
       'vrrp_script chk_haproxy {',
-      '    script "/usr/bin/pidof haproxy"',
+      `    script "/usr/bin/curl --silent --fail --max-time 1 --output /dev/null ${HAPROXY_MONITOR_URL}"`,
       '    interval 2',
+      '    timeout 2',
       '    fall 2',
       '    rise 2',
       '}',

@@ -47,7 +47,15 @@ export interface EdgeBackend {
    * answers for (a pod IP, the kubelet's default, is of no use from outside).
    */
   readonly host: string;
-  readonly servers: readonly { readonly name: string; readonly address: string }[];
+  readonly servers: readonly EdgeServer[];
+}
+
+/** A server of every backend: a node, at its address. */
+export interface EdgeServer {
+  readonly name: string;
+  readonly address: string;
+  /** Sent no new connections (edge.drainedNodes): weight 0. @default false */
+  readonly drained?: boolean;
 }
 
 /** A host and the backend it is sent to; for a blue/green app, also the color's backends. */
@@ -154,7 +162,7 @@ export function planEdge(stage: StageContext, source: string, edge: EdgeSettings
   const used = new Set(all.flatMap(nodePortsOf));
   const servers = stage.nodes
     .filter((n): n is typeof n & { address: string } => n.address !== undefined)
-    .map((n) => ({ name: n.name, address: n.address }));
+    .map((n): EdgeServer => ({ name: n.name, address: n.address, ...(edge.drainedNodes?.includes(n.name) ? { drained: true } : {}) }));
   // a backend's host is its probe's Host header, else (below) the first host name the edge sends to it
   const backends = new Map<string, Omit<EdgeBackend, 'host'> & { readonly host?: string }>();
 

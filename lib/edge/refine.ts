@@ -2,8 +2,8 @@
  * Rules of the `edge:` section that its schema cannot say, checked when the stage file is loaded,
  * so that each problem points at its place in the file: every host names an app the stage
  * deploys, no host is published twice, no two listeners share a port, no two edge machines share
- * an address, a floating IP is an address keepalived takes and clients reach, and the nodes the
- * backends send traffic to have addresses; and every value haproxy.cfg holds (certificate paths,
+ * an address, a floating IP is an address keepalived takes and clients reach, the nodes the
+ * backends send traffic to have addresses, and the drained ones are among them, not all of them; and every value haproxy.cfg holds (certificate paths,
  * node and machine addresses) is one plain word HAProxy reads back exactly (haproxy-words.ts).
  * Pure. (The config layer may not import the rest of lib/edge, so the floating IP's rules are here
  * too, at the end.)
@@ -109,6 +109,7 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
   }
   problems.push(...machineProblems(edge));
   const backends = nodes.filter((n) => n.address !== undefined);
+  problems.push(...drainProblems(edge.drainedNodes ?? [], backends));
   if (backends.length === 0) {
     problems.push({
       code: 'edge/no-node-addresses',
@@ -133,6 +134,37 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
         hint: `add address: <IP> to nodes.${n.name}`,
       });
     }
+  }
+  return problems;
+}
+
+/**
+ * The problems of `edge.drainedNodes`: a name that is no node the backends send traffic to (a
+ * typo would drain nothing, silently), and every such node drained, which leaves every backend
+ * without a server: every host would answer 503.
+ * @param backends the nodes with an address (the servers of every backend)
+ */
+function drainProblems(drained: readonly string[], backends: readonly StageNode[]): PathProblem[] {
+  const names = backends.map((n) => n.name);
+  const problems: PathProblem[] = drained.flatMap((name, i) => {
+    if (names.includes(name)) return [];
+    const guess = didYouMean(name, names);
+    return [
+      {
+        code: 'edge/drain',
+        path: ['edge', 'drainedNodes', i],
+        message: `edge.drainedNodes[${i}] names node '${name}', which is not a node with an address under nodes: (the servers of the edge's backends), so it would drain nothing${guess ? `; did you mean '${guess}'?` : ''}`,
+        hint: names.length ? `name one of the nodes: ${names.join(', ')}` : 'list the nodes with their addresses under nodes:',
+      },
+    ];
+  });
+  if (problems.length === 0 && names.length > 0 && names.every((n) => drained.includes(n))) {
+    problems.push({
+      code: 'edge/drain',
+      path: ['edge', 'drainedNodes'],
+      message: `edge.drainedNodes drains every node (${names.join(', ')}): every backend of the edge would have no server to send a request to, and every host would answer 503`,
+      hint: 'keep at least one node out of edge.drainedNodes, serving, while the others are drained',
+    });
   }
   return problems;
 }

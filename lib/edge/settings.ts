@@ -63,9 +63,16 @@ export const edgeSettings = Settings(
         },
         {
           description:
-            'A floating IP moved between the edge machines by keepalived (VRRP, unicast between the machines), when haproxy stops on the one holding it; needs two machines or more. Writes dist/<stage>/edge/keepalived-<machine>.conf. @default - none',
+            'A floating IP moved between the edge machines by keepalived (VRRP, unicast between the machines), when haproxy stops answering on the one holding it; needs two machines or more. Writes dist/<stage>/edge/keepalived-<machine>.conf. @default - none',
         },
       ),
+    ),
+    drainedNodes: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, expected: 'the name of a node under nodes:' }), {
+        uniqueItems: true,
+        description:
+          "Nodes the edge sends no new connections to, in every backend (HAProxy's weight 0: still checked, UP with weight 0 in show stat), e.g. before their maintenance; the connections open to them finish. Kept across reloads, since haproxy.cfg says it (a drain set on the admin socket ends at the next reload). @default - none",
+      }),
     ),
     frontends: Mapping(Type.String({ pattern: EDGE_NAME_PATTERN, expected: "a name of lowercase letters, digits and '-'" }), Frontend, {
       minProperties: 1,

@@ -376,6 +376,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row('edge/node-address', 'A node without an address', 'The edge sends traffic to every node: add address: to the node.'),
   row('edge/no-node-addresses', 'No node addresses for the edge', 'Declare the nodes with their addresses under nodes:.'),
   row(
+    'edge/drain',
+    'A drained node the edge cannot drain',
+    'Name nodes with addresses under nodes: in edge.drainedNodes, and keep at least one of them serving.',
+  ),
+  row(
     'edge/floating-ip',
     'A floating IP keepalived cannot use',
     "keepalived moves the address between two or more machines on one network: declare a second machine, and give an address of the machines' network that is none of theirs (nor its network or broadcast address).",

@@ -31,6 +31,10 @@ describe('npm run diff -- <stage>', () => {
       '  + server node1 10.0.0.11:30093 check',
       '  + server node2 10.0.0.12:30093 check',
       '  + server node3 10.0.0.13:30093 check',
+      // blue is live: its hosts answer 503 between the apply and the edge's reload
+      expect.stringMatching(
+        /^ {2}! Service onprem\/demoapp-blue moves from node port 30091 to 30093 while backend demoapp-blue takes traffic \(demoapp\.onprem\.example\.com\): .* answer 503; /,
+      ),
     ]);
     const check = runCli('check', [], dir);
     expect(check.code).toBe(1);

@@ -168,6 +168,21 @@ apps:
     expectAccepted(config, 'service-blue-green.cfg');
   });
 
+  it('accepts a drained node (edge.drainedNodes) in the backends of both colors', () => {
+    const stage = serviceApp([
+      'blueGreen: { live: blue, blue: team/api:1, green: team/api:2 }',
+      'ports: { http: { port: 8080 } }',
+      'probes: { readiness: { http: { path: /ready } } }',
+      'service: { colorNodePorts: { blue: 30031, green: 30032 } }',
+    ]).replace(
+      '  a: { address: 10.0.0.1 }\nedge:\n',
+      '  a: { address: 10.0.0.1 }\n  b: { address: 10.0.0.2 }\nedge:\n  drainedNodes: [b]\n',
+    );
+    const config = compileEdge(stage).files.get('edge/haproxy.cfg')!;
+    expect(config.match(/^ {4}server b 10\.0\.0\.2:\d+ check weight 0$/gm)).toHaveLength(2);
+    expectAccepted(config, 'drained.cfg');
+  });
+
   it("accepts a backend checked at another node port than the one it serves (the readiness probe's)", () => {
     const { files } = compileEdge(
       serviceApp([

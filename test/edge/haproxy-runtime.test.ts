@@ -10,7 +10,8 @@ import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { haproxyConfig } from '../../lib/edge/haproxy.js';
+import { HAPROXY_MONITOR, haproxyConfig } from '../../lib/edge/haproxy.js';
+import { keepalivedConfigs } from '../../lib/edge/keepalived.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 
 const haproxy = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
@@ -24,6 +25,22 @@ const listen = (server: Server, host: string, port: number) =>
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 
+/** A port free on 127.0.0.1 (listened on, then closed), for haproxy to listen on. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server, '127.0.0.1', 0);
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Nodes n1 (127.0.0.1) and n2 (127.0.0.2) listening at one node port, which is returned; closed after the tests. */
+async function twoNodes(n1: Server, n2: Server): Promise<number> {
+  nodes.push(n1, n2);
+  const nodePort = await listen(n1, '127.0.0.1', 0);
+  await listen(n2, '127.0.0.2', nodePort);
+  return nodePort;
+}
+
 /** A node: answers 200 on every path, as a ready pod behind the node port does. */
 const node = () => createServer((_req, res) => res.end('ok\n'));
 
@@ -36,10 +53,23 @@ const status = (port: number) =>
     }).on('error', reject);
   });
 
+/** A GET of `path` on the edge's plain HTTP listener for host a.example.com: its status and the body it got before the end or a close. */
+const fetchBody = (port: number, path: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path, headers: { host: 'a.example.com' } }, (res) => {
+      let body = '';
+      res.on('data', (d) => {
+        body += d;
+      });
+      // a connection closed before the end of the body is an 'aborted' response, then 'close'
+      res.on('close', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The plan of one frontend (plain HTTP, no redirect) sending a.example.com to two nodes at `nodePort`. */
-const planOf = (nodePort: number): EdgePlan => ({
+/** The plan of one frontend (plain HTTP, no redirect) sending a.example.com to two nodes at `nodePort`, n2 drained if said. */
+const planOf = (nodePort: number, { drainN2 = false } = {}): EdgePlan => ({
   stage: 'edge',
   source: 'environments/edge.yaml',
   machines: [{ name: 'lb1', address: '10.0.0.5' }],
@@ -63,7 +93,7 @@ const planOf = (nodePort: number): EdgePlan => ({
       host: 'a.example.com',
       servers: [
         { name: 'n1', address: '127.0.0.1' },
-        { name: 'n2', address: '127.0.0.2' },
+        { name: 'n2', address: '127.0.0.2', ...(drainN2 ? { drained: true } : {}) },
       ],
     },
   ],
@@ -76,8 +106,8 @@ const socket = join(dir, 'admin.sock');
  * The generated haproxy.cfg of `planOf(nodePort)` as this user runs it: without root's chroot, syslog
  * or TLS listener, its admin socket in this test's directory, listening on 127.0.0.1:`httpPort`.
  */
-const runnable = (nodePort: number, httpPort: number) =>
-  haproxyConfig(planOf(nodePort))
+const runnable = (nodePort: number, httpPort: number, options: { drainN2?: boolean } = {}) =>
+  haproxyConfig(planOf(nodePort, options))
     .split('\n')
     .filter((l) => !/^ {4}(chroot|user|group|log \/dev\/log|bind :443 )/.test(l))
     .join('\n')
@@ -120,12 +150,9 @@ afterAll(() => {
 describe('haproxy running a generated haproxy.cfg', () => {
   it('keeps answering 200 while a node goes down, before its checks take it out (the request is tried on another node)', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
-    const [a, b, free] = [node(), node(), createServer()];
-    nodes.push(a, b);
-    const nodePort = await listen(a, '127.0.0.1', 0);
-    await listen(b, '127.0.0.2', nodePort);
-    const httpPort = await listen(free, '127.0.0.1', 0);
-    await new Promise((r) => free.close(r));
+    const b = node();
+    const nodePort = await twoNodes(node(), b);
+    const httpPort = await freePort();
     const path = join(dir, 'haproxy.cfg');
     writeFileSync(path, runnable(nodePort, httpPort));
     proxies.push(spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' }));
@@ -145,6 +172,119 @@ describe('haproxy running a generated haproxy.cfg', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
   }, 20_000);
 
+  it('on a reload, finishes a request in flight on the old process, answers new ones on the new one, and closes a connection that never ends at hard-stop-after, when the old process exits', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    // a node where /slow answers after 1.5s and /stream sends a line every 100ms and never ends (a websocket's like)
+    const streams = createServer((req, res) => {
+      if (req.url === '/slow') setTimeout(() => res.end('slow\n'), 1500);
+      else if (req.url === '/stream') setInterval(() => res.write('tick\n'), 100).unref();
+      else res.end('ok\n');
+    });
+    nodes.push(streams);
+    const nodePort = await listen(streams, '127.0.0.1', 0);
+    const httpPort = await freePort();
+    const config = runnable(nodePort, httpPort).replace(/^ {4}server n2 .*\n/m, '');
+    expect(config).toMatch(/^ {4}hard-stop-after 30m$/m);
+    const path = join(dir, 'reload.cfg');
+    // the same bound, made short for the test
+    writeFileSync(path, config.replace(/^( {4}hard-stop-after) \S+$/m, '$1 2s'));
+    const old = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
+    proxies.push(old);
+    let ready = false;
+    for (let i = 0; i < 100 && !ready; i++) {
+      ready = (await status(httpPort).catch(() => 0)) === 200;
+      if (!ready) await sleep(100);
+    }
+    expect(ready, 'haproxy did not answer 200 within 10s').toBe(true);
+    const slow = fetchBody(httpPort, '/slow');
+    const stream = fetchBody(httpPort, '/stream');
+    await sleep(300);
+    // the reload without systemd, as the README gives it: a new process, which tells the old one (-sf) to finish and leave
+    const exited = new Promise<number>((resolve) => {
+      const started = Date.now();
+      old.once('exit', () => resolve(Date.now() - started));
+    });
+    proxies.push(spawn('haproxy', ['-db', '-f', path, '-sf', String(old.pid)], { stdio: 'ignore' }));
+    expect(await slow).toEqual({ status: 200, body: 'slow\n' });
+    await sleep(300);
+    expect(await status(httpPort)).toBe(200);
+    const lasted = await Promise.race([exited, sleep(8000).then(() => -1)]);
+    expect(lasted, 'the old haproxy process was still running 8s after the reload').toBeGreaterThan(0);
+    expect(lasted).toBeLessThan(6000);
+    const streamed = await stream;
+    expect(streamed.status).toBe(200);
+    expect(streamed.body).toMatch(/^(tick\n){10,}$/);
+  }, 30_000);
+
+  it("lets keepalived's check of a machine fail when its haproxy no longer answers (a process stopped: a hung one keeps its pid, which pidof finds)", async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    const [httpPort, monitorPort] = [await freePort(), await freePort()];
+    const path = join(dir, 'monitor.cfg');
+    writeFileSync(path, runnable(30999, httpPort).replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${monitorPort}\n`));
+    const proxy = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
+    proxies.push(proxy);
+    // the check keepalived runs on an edge machine (keepalived.conf's vrrp_script), at this test's port
+    const keepalived = keepalivedConfigs('edge', 'environments/edge.yaml', {
+      machines: { lb1: { address: '10.0.0.5' }, lb2: { address: '10.0.0.6' } },
+      floatingIp: { address: '10.0.0.100/24', interface: 'eth0', routerId: 7 },
+      frontends: {},
+    });
+    const script = /^ {4}script "(.*)"$/m
+      .exec(keepalived.get('keepalived-lb1.conf')!)![1]!
+      .replace(`:${HAPROXY_MONITOR.port}/`, `:${monitorPort}/`);
+    const check = () => {
+      const [command, ...args] = script.split(' ');
+      return spawnSync(command!, args, { timeout: 5000 }).status;
+    };
+    let passed = false;
+    for (let i = 0; i < 100 && !passed; i++) {
+      passed = check() === 0;
+      if (!passed) await sleep(100);
+    }
+    expect(passed, `keepalived's check (${script}) did not pass within 10s of haproxy's start`).toBe(true);
+    proxy.kill('SIGSTOP');
+    try {
+      expect(check()).not.toBe(0);
+    } finally {
+      proxy.kill('SIGCONT');
+    }
+    expect(check()).toBe(0);
+  }, 30_000);
+
+  it('sends no request to a drained node (edge.drainedNodes), still checked (UP, weight 0), and still none after a reload, where a drain set on the admin socket ends', async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    // each node answers with its own name
+    const named = (name: string) => createServer((_req, res) => res.end(name));
+    const nodePort = await twoNodes(named('n1'), named('n2'));
+    const httpPort = await freePort();
+    const path = join(dir, 'drained.cfg');
+    writeFileSync(path, runnable(nodePort, httpPort, { drainN2: true }));
+    /** Who answered 8 requests, and n2's status in show stat, once its first check has passed. */
+    const observe = async () => {
+      let stat = '';
+      for (let i = 0; i < 100 && !/^a,n2,.*L7OK/m.test(stat); i++) {
+        stat = await admin('show stat').catch(() => '');
+        if (!/^a,n2,.*L7OK/m.test(stat)) await sleep(100);
+      }
+      const answers: string[] = [];
+      for (let i = 0; i < 8; i++) answers.push((await fetchBody(httpPort, '/')).body);
+      const [header = '', ...rows] = stat.split('\n');
+      const columns = header.replace(/^# /, '').split(',');
+      const n2 = rows.find((r) => r.startsWith('a,n2,'))?.split(',') ?? [];
+      return { answers: [...new Set(answers)], n2: { status: n2[columns.indexOf('status')], weight: n2[columns.indexOf('weight')] } };
+    };
+    const first = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
+    proxies.push(first);
+    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', weight: '0' } });
+    // a reload (a switch's): the new process reads the drain from the config
+    proxies.push(spawn('haproxy', ['-db', '-f', path, '-sf', String(first.pid)], { stdio: 'ignore' }));
+    await new Promise((r) => first.once('exit', r));
+    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', weight: '0' } });
+  }, 30_000);
+
   it('checks the readiness path as the kubelet does, over HTTP/1.1 with a Host header: a proxy in front of the app (Envoy) answers HTTP/1.0 with 426', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     await stopProxies();
@@ -155,9 +295,7 @@ describe('haproxy running a generated haproxy.cfg', () => {
     });
     nodes.push(envoyLike);
     const nodePort = await listen(envoyLike, '127.0.0.1', 0);
-    const free = createServer();
-    const httpPort = await listen(free, '127.0.0.1', 0);
-    await new Promise((r) => free.close(r));
+    const httpPort = await freePort();
     const path = join(dir, 'http11.cfg');
     // one node only (n2 on 127.0.0.2 would listen nowhere)
     writeFileSync(path, runnable(nodePort, httpPort).replace(/^ {4}server n2 .*\n/m, ''));

@@ -64,6 +64,14 @@ describe('keepalived -t', () => {
     expect(r.output).toMatch(/Unknown keyword 'priorty'/);
   });
 
+  it('rejects a config whose check cannot run (no curl on the machine), rather than dropping the check of haproxy silently', () => {
+    const r = check(
+      compileEdge(FIXTURE).files.get('edge/keepalived-lb1.conf')!.replace('/usr/bin/curl ', '/usr/bin/stagecraft-no-such-curl '),
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/Disabling track script chk_haproxy since not found\/accessible/);
+  });
+
   it('rejects a config with a virtual router id out of range', () => {
     const r = check(compileEdge(FIXTURE).files.get('edge/keepalived-lb1.conf')!.replace('virtual_router_id 7', 'virtual_router_id 700'));
     expect(r.status).not.toBe(0);

@@ -1,0 +1,64 @@
+/**
+ * What the summaries of switch, promote and diff say of a stage's edge files: the lines that
+ * changed, and when a backend that takes traffic moves to another node port, what that costs (its
+ * hosts answer 503 between the kubectl apply and the edge's reload) and the way without an outage.
+ */
+import { describe, expect, it } from 'vitest';
+import { edgeChangeLines } from '../../lib/edge/changes.js';
+import { haproxyConfig } from '../../lib/edge/haproxy.js';
+import type { EdgePlan } from '../../lib/edge/publish.js';
+
+/** The haproxy.cfg of a blue/green app `web` (blue live unless said) at node ports `blue` and `green`. */
+function config({ blue = 30031, green = 30032, live = 'blue' as 'blue' | 'green' } = {}): Map<string, string> {
+  const idle = live === 'blue' ? 'green' : 'blue';
+  const backend = (color: string, nodePort: number) => ({
+    name: `web-${color}`,
+    service: `Service lab/web-${color}`,
+    nodePort,
+    healthPath: '/ready',
+    host: 'www.example.com',
+    servers: [{ name: 'n1', address: '10.0.0.1' }],
+  });
+  const plan: EdgePlan = {
+    stage: 'lab',
+    source: 'environments/lab.yaml',
+    machines: [{ name: 'lb1', address: '10.0.0.5' }],
+    frontends: [
+      {
+        name: 'web',
+        httpPort: 80,
+        httpsPort: 443,
+        certificates: ['/c/a.pem'],
+        redirectHttp: true,
+        gzip: false,
+        routes: [{ host: 'www.example.com', app: 'web', backend: `web-${live}`, blueGreen: { live, idle, idleBackend: `web-${idle}` } }],
+      },
+    ],
+    backends: [backend('blue', blue), backend('green', green)],
+  };
+  return new Map([['edge/haproxy.cfg', haproxyConfig(plan)]]);
+}
+
+describe('edgeChangeLines', () => {
+  it('says that the hosts of a backend taking traffic answer 503 while its node port moves, between the apply and the reload, and how to move it without an outage', () => {
+    const lines = edgeChangeLines(config(), config({ blue: 30033 }));
+    expect(lines).toEqual([
+      'edge/haproxy.cfg',
+      '  - # Service lab/web-blue, node port 30031 on every node',
+      '  - server n1 10.0.0.1:30031 check',
+      '  + # Service lab/web-blue, node port 30033 on every node',
+      '  + server n1 10.0.0.1:30033 check',
+      '  ! Service lab/web-blue moves from node port 30031 to 30033 while backend web-blue takes traffic (www.example.com): ' +
+        'from the kubectl apply that moves it until this haproxy.cfg is reloaded on every edge machine (or the other way round), every server of web-blue refuses connections and its hosts answer 503; ' +
+        "apply and reload back to back, in a quiet moment (of a blue/green app, move the idle color's node port, then switch to it, and no request fails)",
+    ]);
+  });
+
+  it("says nothing more when the node port that moves is an idle color's, which takes no traffic", () => {
+    expect(edgeChangeLines(config(), config({ green: 30033 })).filter((l) => l.startsWith('  !'))).toEqual([]);
+  });
+
+  it('says nothing more for a switch, whose backends keep their node ports', () => {
+    expect(edgeChangeLines(config(), config({ live: 'green' })).filter((l) => l.startsWith('  !'))).toEqual([]);
+  });
+});
