@@ -16,7 +16,7 @@ import type { ProjectFile } from './config/delivery.js';
 import type { CheckResult } from './checks/index.js';
 import { placedProblems } from './checks/manifests.js';
 import type { KubeObject } from './model/object.js';
-import type { RenderCache, RenderedStage } from './synth/render.js';
+import type { RenderCache, RenderedStage } from './synth/rendered.js';
 import { textTree, type FileTree } from './synth/file-content.js';
 import { digest, type InventoryChanges } from './synth/inventory.js';
 import type { DistTree } from './synth/disk.js';

@@ -41,7 +41,7 @@
  */
 import { closeSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import type { CachedApp, RenderCache } from '../synth/render.js';
+import type { CachedApp, RenderCache } from '../synth/rendered.js';
 import type { KubeObject } from '../model/object.js';
 import { crashPoint } from '../synth/write.js';
 import { STATE_DIR, openRegularFile } from '../synth/disk.js';

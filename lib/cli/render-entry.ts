@@ -3,7 +3,7 @@
  * line of JSON (the documents' digests, the SHA-256 of the app's file, the kept check results, the
  * summary and warnings), then the app's YAML stream, read from its pack only when it is used.
  */
-import { serializeObjects, withObjects, type CachedApp, type KeptApp, type SerializedObjects } from '../synth/render.js';
+import { serializeObjects, withObjects, type CachedApp, type KeptApp, type SerializedObjects } from '../synth/rendered.js';
 import type { StoredBytes } from '../synth/file-content.js';
 import type { KubeObject } from '../model/object.js';
 import { readEntries } from './render-pack.js';

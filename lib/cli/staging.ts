@@ -10,7 +10,7 @@ import { namedObject, type KubeObject } from '../model/object.js';
 import { contentDigest, type StageFileTree } from '../synth/file-content.js';
 import { stageDirectory, type StagedDirectory } from '../synth/write.js';
 import type { Substitution } from '../transforms/images.js';
-import { objectsReport } from '../synth/render.js';
+import { objectsReport } from '../synth/rendered.js';
 
 /** What the reports need of a stage whose files and objects were dropped once written (`beginOutput`). */
 export interface StagedStage {

@@ -142,7 +142,7 @@ const summaries = new WeakMap<readonly KubeObject[], AppSummary>();
 
 /**
  * `summarize(objects)`, made once per array of objects: an app rendered now is summarized for the
- * render cache (lib/synth/render.ts `keepApps`), and the synth report reads its image
+ * render cache (lib/synth/rendered.ts `keepApps`), and the synth report reads its image
  * substitutions again (`chartImages`).
  */
 export function summaryOf(objects: readonly KubeObject[]): AppSummary {

@@ -1,9 +1,8 @@
 /**
  * The files of a stage's output directory, as a plan (relative path -> content). Pure.
  */
-import type { RenderedStage } from './render.js';
 import { chartHeads } from './app-summary.js';
-import { NAMESPACE_CHART, chartFileHeader, serializeObjects } from './render.js';
+import { NAMESPACE_CHART, chartFileHeader, serializeObjects, type RenderedStage } from './rendered.js';
 import { generatedLine } from './disk.js';
 import { toYaml } from './serialize.js';
 import { INVENTORY_FILE, digest, inventoryEntry, inventoryText, type InventoryEntry } from './inventory.js';

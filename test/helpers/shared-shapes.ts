@@ -2,7 +2,7 @@
  * Run as `node --allow-natives-syntax --import tsx test/helpers/shared-shapes.ts`: renders a stage
  * of three demoapp instances and prints, as JSON, how many objects under the apps' containers have
  * the same keys as the first app's object in the same place (`pairs`), and how many of those V8
- * gave another hidden class (`different`). See `plainCopy` in lib/synth/render.ts.
+ * gave another hidden class (`different`). See `plainCopy` in lib/synth/chart-objects.ts.
  */
 import { loadStage } from '../../lib/compile.js';
 import { renderStage } from '../../lib/synth/render.js';

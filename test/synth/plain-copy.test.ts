@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { plainCopy } from '../../lib/synth/render.js';
+import { plainCopy } from '../../lib/synth/chart-objects.js';
 
 describe('plainCopy', () => {
   it('copies JSON values key by key, in the same order, sharing nothing with the original', () => {
