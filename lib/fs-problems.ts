@@ -36,7 +36,10 @@ const FS_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint:
   EBUSY: { what: 'is busy', hint: 'close what holds it and run again' },
   ENOTEMPTY: { what: 'is a directory that is not empty', hint: 'remove it and run again' },
   EEXIST: { what: 'already exists', hint: 'remove it and run again' },
-  EFTYPE: { what: 'is not a regular file (a FIFO, a device or a socket)', hint: 'remove it; stagecraft keeps only regular files there' },
+  EFTYPE: {
+    what: 'is not a regular file (a directory, a FIFO, a device or a socket)',
+    hint: 'remove it; stagecraft keeps only regular files there',
+  },
   EFBIG: { what: 'is larger than stagecraft ever writes it', hint: 'remove it; stagecraft writes it again' },
 };
 
