@@ -9,7 +9,7 @@ import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { tmpPath } from './disk.js';
 import { writeNew } from '../model/flushed-file.cjs';
-import { digestOf, type Rename } from './journal.js';
+import { digestOf, unmovable, type Rename } from './journal.js';
 
 /**
  * Writes the new text of each project file of `files` (path from `root` -> text) beside it, and
@@ -41,6 +41,13 @@ export function stageProjectFiles(
       ),
   );
   if (inTheWay.length) throw new ProblemsError(inTheWay);
+  // a directory this user cannot write (a read-only environments/) would refuse the new text's
+  // creation as if the file's permissions were at fault: named as the directory it is
+  const unwritable = unmovable(
+    root,
+    destinations.map(({ path, to }) => ({ from: tmpPath(path), to })),
+  );
+  if (unwritable.length) throw new ProblemsError(unwritable);
   /** What each project file replaced holds now (its digest, or null when absent), for a recovery to tell an edit made since. */
   const replaces: Record<string, string | null> = {};
   for (const [path, text] of files) {
