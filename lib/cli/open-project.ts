@@ -4,7 +4,7 @@
  * from `environments/`. Reading and compiling the stage files is lib/cli/project.ts.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DIST_DIR } from '../synth/disk.js';
 import { ProblemsError } from '../errors.js';
 import { withFs } from '../fs-problems.js';
@@ -41,11 +41,14 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
   // run elsewhere, a reader would find no stage and compare nothing with nothing, and a writer would
   // leave its lock's .stagecraft/ there before failing to write the schema: say where to run it instead
   if (!existsSync(dir)) {
+    const project = enclosingProject(root);
     throw new ProblemsError([
       {
         code: 'cli/not-a-project',
         message: `no ${ENVIRONMENTS_DIR}/ here (${root}): run it in the project directory`,
-        hint: `cd to the directory that holds ${ENVIRONMENTS_DIR}/ and package.json, then run the command again`,
+        hint: project
+          ? `this is inside the project ${project}: cd ${project}, then run the command again`
+          : `cd to the directory that holds ${ENVIRONMENTS_DIR}/ and package.json, then run the command again`,
       },
     ]);
   }
@@ -76,4 +79,10 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
     .map((f) => f.slice(0, -'.yaml'.length))
     .sort();
   return { root, stages, log, writer: command };
+}
+
+/** The nearest directory above `dir` that holds `environments/` (the project a command was run inside of, in a subdirectory), or undefined. */
+function enclosingProject(dir: string): string | undefined {
+  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) if (existsSync(join(d, ENVIRONMENTS_DIR))) return d;
+  return undefined;
 }
