@@ -36,7 +36,10 @@ const FS_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint:
   EBUSY: { what: 'is busy', hint: 'close what holds it and run again' },
   ENOTEMPTY: { what: 'is a directory that is not empty', hint: 'remove it and run again' },
   EEXIST: { what: 'already exists', hint: 'remove it and run again' },
-  EFTYPE: { what: 'is not a regular file (a FIFO, a device or a socket)', hint: 'remove it; stagecraft keeps only regular files there' },
+  EFTYPE: {
+    what: 'is not a regular file (a directory, a FIFO, a device or a socket)',
+    hint: 'remove it; stagecraft keeps only regular files there',
+  },
   EFBIG: { what: 'is larger than stagecraft ever writes it', hint: 'remove it; stagecraft writes it again' },
 };
 
@@ -52,11 +55,20 @@ const FS_WRITE_ERRORS: Readonly<Record<string, { readonly what: string; readonly
   },
 };
 
+/**
+ * The errno code of `e` when it is an error of the file system (`EISDIR`), else undefined. Node.js's
+ * rm says `ERR_FS_EISDIR` of a directory it was not asked to remove recursively (a directory where
+ * a state file or a staging file goes), with the errno code in its `info`.
+ */
+export function errnoCode(e: unknown): string | undefined {
+  const code = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined;
+  if (code === 'ERR_FS_EISDIR') return 'EISDIR';
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
+}
+
 /** Whether `e` is an error of the file system (a Node.js error with an errno code). */
 export function isFsError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
-  return (
-    e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!)
-  );
+  return errnoCode(e) !== undefined;
 }
 
 /**
@@ -69,22 +81,23 @@ export function fsProblem(
   doing: string,
   show: (path: string) => string = (p) => p,
 ): Problem {
-  const table = doing === 'writing' && Object.hasOwn(FS_WRITE_ERRORS, e.code) ? FS_WRITE_ERRORS : FS_ERRORS;
-  const known = Object.hasOwn(table, e.code) ? table[e.code] : undefined;
+  const code = errnoCode(e) ?? e.code;
+  const table = doing === 'writing' && Object.hasOwn(FS_WRITE_ERRORS, code) ? FS_WRITE_ERRORS : FS_ERRORS;
+  const known = Object.hasOwn(table, code) ? table[code] : undefined;
   const where = shorten(show(path), 200);
   // a directory made where a file stands: mkdir(2) says EEXIST for the last part of the path, ENOTDIR for another
-  const file = e.code === 'ENOTDIR' || (e.code === 'EEXIST' && e.syscall === 'mkdir') ? fileOnTheWay(path) : undefined;
+  const file = code === 'ENOTDIR' || (code === 'EEXIST' && e.syscall === 'mkdir') ? fileOnTheWay(path) : undefined;
   if (file !== undefined) {
     const shown = shorten(show(file), 200);
     return {
-      code: `fs/${e.code.toLowerCase()}`,
+      code: `fs/${code.toLowerCase()}`,
       message: `${doing} ${where}: ${shown} is a file, where a directory must be`,
       hint: `move or rename the file ${shown}, then run the command again`,
     };
   }
   return {
-    code: `fs/${e.code.toLowerCase()}`,
-    message: `${doing} ${where}: it ${known?.what ?? `failed (${e.code})`}`,
+    code: `fs/${code.toLowerCase()}`,
+    message: `${doing} ${where}: it ${known?.what ?? `failed (${code})`}`,
     hint: known?.hint ?? 'check the path and its permissions',
   };
 }

@@ -2,8 +2,25 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fsProblem } from '../lib/fs-problems.js';
+import { fsProblem, isFsError } from '../lib/fs-problems.js';
 import { fixtureProject, repoStage, runCli, snapshotDir } from './helpers/cli.js';
+
+describe("Node.js's rm of a directory it was not asked to remove recursively (ERR_FS_EISDIR)", () => {
+  it('is a file-system error, and its problem says a directory is there', () => {
+    const dir = fixtureProject([]);
+    let thrown: unknown;
+    try {
+      rmSync(join(dir, 'environments'), { force: true });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(isFsError(thrown)).toBe(true);
+    expect(fsProblem(thrown as NodeJS.ErrnoException & { code: string }, 'environments', 'writing')).toMatchObject({
+      code: 'fs/eisdir',
+      message: 'writing environments: it is a directory, not a file',
+    });
+  });
+});
 
 describe('a directory made where a file stands', () => {
   it('names the file in the way, whichever part of the path it is', () => {

@@ -9,7 +9,7 @@
 import { lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../errors.js';
-import { isFsError } from '../fs-problems.js';
+import { errnoCode, isFsError } from '../fs-problems.js';
 import type { DeliveredStage } from '../delivery/stage.js';
 import { sha256Hex } from '../model/sha256.js';
 import { STATE_DIR, isGenerated, readRegularBytes, type DistTree } from '../synth/disk.js';
@@ -213,7 +213,12 @@ function keepingState(write: () => void): boolean {
 
 /** Removes the fingerprint, before anything that changes `dist/` or the inputs without recording a new one. */
 export function forgetFingerprint(root: string): void {
-  rmSync(join(root, FINGERPRINT_FILE), { force: true });
+  try {
+    rmSync(join(root, FINGERPRINT_FILE), { force: true });
+  } catch (e) {
+    // a directory in its place holds no fingerprint to forget (and none is written there: `record`)
+    if (errnoCode(e) !== 'EISDIR') throw e;
+  }
 }
 
 /**

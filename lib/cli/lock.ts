@@ -124,10 +124,8 @@ function takeOver(root: string, raw: string): boolean {
   return true;
 }
 
-function describe(h: Holder | undefined): string {
-  return h
-    ? `pid ${h.pid}${h.host && h.host !== hostname() ? ` on ${h.host}` : ''} (${h.command}, since ${h.since})`
-    : 'an unreadable lock file';
+function describe(h: Holder): string {
+  return `pid ${h.pid}${h.host && h.host !== hostname() ? ` on ${h.host}` : ''} (${h.command}, since ${h.since})`;
 }
 
 export const LOCK_WAIT_ENV = 'STAGECRAFT_LOCK_WAIT';
@@ -211,7 +209,12 @@ export function acquireLock(root: string, command: string, log: (line: string) =
       const holder = parse(other);
       if (!holder || !alive(holder)) {
         // once per lock, not at each look while another process's takeover is under way
-        if (other !== takingOver) log(`stagecraft: taking over the lock left by ${describe(holder)}, which is no longer running`);
+        if (other !== takingOver)
+          log(
+            holder
+              ? `stagecraft: taking over the lock left by ${describe(holder)}, which is no longer running`
+              : `stagecraft: taking over ${LOCK_FILE}, which holds no lock a command wrote (emptied by a crash of the machine, or edited)`,
+          );
         takingOver = other;
         if (!takeOver(root, other)) sleep(POLL_MS);
         continue;

@@ -1,8 +1,9 @@
 /**
  * The project on disk: where stage files and output live, and compiling them. The CLI commands
- * are the only callers; this is where reading files happens.
+ * are the only callers; this is where reading files happens. Opening the project (the lock, the
+ * recovery of an interrupted write, the stage names) is lib/cli/open-project.ts, re-exported here.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DIST_DIR, compileStages, stageLoader, type Compiled, type KeptStage, type StageOutcome } from '../compile.js';
 import type { LoadedStage } from '../config/load.js';
@@ -11,7 +12,6 @@ import { promotionOrder, promotionProblems, type PromotionOrder } from '../promo
 import { promotionDeclaration } from '../compile-stage.js';
 import { ExitCode, ProblemsError } from '../errors.js';
 import type { FileTree } from '../synth/file-content.js';
-import { needsRecovery, recover } from '../synth/journal.js';
 import { MAX_GENERATED_BYTES, distDirs, readRegularFile, scanDir } from '../synth/disk.js';
 import { INVENTORY_FILE, parseInventory } from '../synth/inventory.js';
 import { DELIVERY_DIR } from '../delivery/index.js';
@@ -21,7 +21,7 @@ import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { stageWorkers } from './stage-workers.js';
 import { WORKERS_ENV } from './worker-plan.js';
 import { withoutObjects, type StagingOutput } from './staging.js';
-import { acquireLock } from './lock.js';
+import type { Project } from './open-project.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
 import { givenAtStart, setRuntimeFlag } from '../model/runtime-flags.js';
@@ -34,6 +34,7 @@ import { diskStageEntries, pruneStageEntries } from './stage-entries.js';
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
 export { ENVIRONMENTS_DIR } from './digests.js';
+export { openProject, type OpenOptions, type Project } from './open-project.js';
 /** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
 export const SCHEMA_FILE = join(ENVIRONMENTS_DIR, 'stage.schema.json');
 
@@ -47,72 +48,6 @@ export function schemaOnDisk(root: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export interface Project {
-  readonly root: string;
-  /** Stage names, from the files in `environments/`, sorted. */
-  readonly stages: readonly string[];
-  /** Where messages about the project itself go (a recovery, files left alone in dist/). @default stderr */
-  readonly log: (line: string) => void;
-  /** The command that holds the project's lock (`npm run synth`), when opened as a writer. */
-  readonly writer?: string;
-}
-
-export interface OpenOptions {
-  /**
-   * The command, when it writes: the project's lock is taken for it (lib/cli/lock.ts) and held
-   * until the process exits. @default - a reader, which takes no lock
-   */
-  readonly writer?: string;
-  /** @default - write each line to stderr */
-  readonly log?: (line: string) => void;
-}
-
-/**
- * Opens the project in `root`: takes the lock for a writer, and completes or rolls back what an
- * interrupted command left (a journal or staging files, see lib/synth/journal.ts), saying so.
- */
-export function openProject(root: string, { writer, log = (l) => process.stderr.write(`${l}\n`) }: OpenOptions = {}): Project {
-  const dir = join(root, ENVIRONMENTS_DIR);
-  // run elsewhere, a reader would find no stage and compare nothing with nothing, and a writer would
-  // leave its lock's .stagecraft/ there before failing to write the schema: say where to run it instead
-  if (!existsSync(dir)) {
-    throw new ProblemsError([
-      {
-        code: 'cli/not-a-project',
-        message: `no ${ENVIRONMENTS_DIR}/ here (${root}): run it in the project directory`,
-        hint: `cd to the directory that holds ${ENVIRONMENTS_DIR}/ and package.json, then run the command again`,
-      },
-    ]);
-  }
-  const command = writer && `npm run ${writer}`;
-  if (command) acquireLock(root, command, log);
-  if (needsRecovery(root, DIST_DIR)) {
-    // a reader takes the lock only to recover, and not from a writer that is still at work
-    const release = command ? undefined : acquireLock(root, 'recovery', log);
-    try {
-      for (const line of recover(root, DIST_DIR, [ENVIRONMENTS_DIR])) log(line);
-    } finally {
-      release?.();
-    }
-  }
-  const entries = withFs(ENVIRONMENTS_DIR, 'reading', () => readdirSync(dir));
-  const yml = entries.filter((f) => f.endsWith('.yml')).sort();
-  if (yml.length) {
-    throw new ProblemsError(
-      yml.map((f) => ({
-        code: 'config/yml-extension',
-        message: `${ENVIRONMENTS_DIR}/${f} is not read: stage files end in .yaml`,
-        hint: `rename it: mv ${ENVIRONMENTS_DIR}/${f} ${ENVIRONMENTS_DIR}/${f.slice(0, -'.yml'.length)}.yaml`,
-      })),
-    );
-  }
-  const stages = entries
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -'.yaml'.length))
-    .sort();
-  return { root, stages, log, writer: command };
 }
 
 /** The text of a stage file on disk (a regular file, within the bounds of lib/model/limits.ts). */

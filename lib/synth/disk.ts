@@ -57,7 +57,12 @@ export function openRegularFile(path: string, maxBytes = Number.MAX_SAFE_INTEGER
   if (st.isFile() && st.size <= maxBytes) return fd;
   closeSync(fd);
   const code = st.isFile() ? 'EFBIG' : 'EFTYPE';
-  throw Object.assign(new Error(`${code}: ${path} is ${st.isFile() ? 'too large' : 'not a regular file'}`), { code, path });
+  // a read's error: open(2) did not fail, but what it opened is not read
+  throw Object.assign(new Error(`${code}: ${path} is ${st.isFile() ? 'too large' : 'not a regular file'}`), {
+    code,
+    path,
+    syscall: 'read',
+  });
 }
 
 /** The bytes of the regular file at `path` (see `openRegularFile`). */

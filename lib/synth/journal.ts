@@ -166,7 +166,7 @@ export function recover(root: string, distDir: string, tmpDirs: readonly string[
     const found = [join(distDir, TX_DIR), `${JOURNAL_FILE}${TMP_SUFFIX}`].filter((p) => present(abs(p)));
     for (const dir of tmpDirs) {
       if (!existsSync(abs(dir))) continue;
-      for (const name of readdirSync(abs(dir))) if (name.startsWith('.') && name.endsWith(TMP_SUFFIX)) found.push(join(dir, name));
+      for (const name of readdirSync(abs(dir))) if (stagedText(root, join(dir, name))) found.push(join(dir, name));
     }
     return found;
   };
@@ -204,6 +204,17 @@ export function recover(root: string, distDir: string, tmpDirs: readonly string[
     }
   }
   return lines;
+}
+
+/**
+ * Whether `path` (from `root`) can be the new text of a project file that a write staged (a stage
+ * file or the schema: lib/synth/project-files.ts), which a rollback removes: a file, a link or a
+ * FIFO at such a name (`.qa.yaml.stagecraft-tmp`), which a write replaces too. Not a directory, which
+ * a write refuses to replace and so never made, nor a name that stages no YAML or JSON file
+ * (`.notes.stagecraft-tmp`): what a user keeps there is not stagecraft's to remove.
+ */
+function stagedText(root: string, path: string): boolean {
+  return /\.(yaml|json)$/.test(stagedFor(path) ?? '') && !lstatSync(join(root, path)).isDirectory();
 }
 
 /**

@@ -9,13 +9,13 @@ import { ProblemsError, type Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { tmpPath } from './disk.js';
 import { writeNew } from '../model/flushed-file.cjs';
-import { digestOf, type Rename } from './journal.js';
+import { digestOf, unmovable, type Rename } from './journal.js';
 
 /**
  * Writes the new text of each project file of `files` (path from `root` -> text) beside it, and
  * returns the renames that put them in place, the files they change (for the message after a
  * recovery) and what each file replaced holds now (for a recovery to tell an edit made since).
- * @throws ProblemsError when a link leads to another file system, or a directory is where a file or its new text goes (nothing written)
+ * @throws ProblemsError when a link leads to another file system, a file has other hard links, or a directory is where a file or its new text goes (nothing written)
  */
 export function stageProjectFiles(
   root: string,
@@ -25,7 +25,7 @@ export function stageProjectFiles(
   const renames: Rename[] = [];
   const targets: string[] = [];
   const destinations = [...files.keys()].map((path) => writtenThrough(root, path));
-  const linkProblems = destinations.flatMap((d) => d.problems);
+  const linkProblems = destinations.flatMap((d) => [...d.problems, ...otherLinks(root, d.path, d.to)]);
   if (linkProblems.length) throw new ProblemsError(linkProblems);
   // a directory where a project file or its new text goes would stop the renames half done, after
   // the journal (which the next command would then complete): refused before anything is written
@@ -41,6 +41,13 @@ export function stageProjectFiles(
       ),
   );
   if (inTheWay.length) throw new ProblemsError(inTheWay);
+  // a directory this user cannot write (a read-only environments/) would refuse the new text's
+  // creation as if the file's permissions were at fault: named as the directory it is
+  const unwritable = unmovable(
+    root,
+    destinations.map(({ path, to }) => ({ from: tmpPath(path), to })),
+  );
+  if (unwritable.length) throw new ProblemsError(unwritable);
   /** What each project file replaced holds now (its digest, or null when absent), for a recovery to tell an edit made since. */
   const replaces: Record<string, string | null> = {};
   for (const [path, text] of files) {
@@ -63,6 +70,31 @@ export function stageProjectFiles(
     targets.push(path);
   }
   return { renames, targets, replaces };
+}
+
+/**
+ * The refusal of a write onto `to` (the project file `path`, or the file its symbolic link leads
+ * to) when that file has other hard links (`ln environments/qa.yaml ../other/qa.yaml`): the rename
+ * that puts its new text in place gives the name a new file, so the other names would keep the old
+ * text without a word. Writing through the file instead would lose the all-old-or-all-new promise
+ * (a crash halfway leaves a file cut short), so the user chooses: edit by hand, or give the name a
+ * file of its own.
+ */
+function otherLinks(root: string, path: string, to: string): Problem[] {
+  const st = statSync(join(root, to), { throwIfNoEntry: false });
+  // a directory's links are its subdirectories' '..' (a directory there is refused as one)
+  const links = st?.isFile() ? st.nlink : 1;
+  if (links < 2) return [];
+  const own = `${to}.own`;
+  return [
+    {
+      code: 'synth/linked-file',
+      message:
+        `${to === path ? path : `${path} (which leads to ${to})`} has ${links - 1} other hard link${links > 2 ? 's' : ''}; stagecraft replaces a file ` +
+        'by renaming its new text onto it, which would leave the other names with the old text',
+      hint: `make the change in ${to} by hand (every name sees it), or give ${path} a file of its own (cp -p ${to} ${own} && mv ${own} ${to}), then run the command again`,
+    },
+  ];
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DIGESTS_FILE, projectDigests } from '../../lib/cli/digests.js';
@@ -97,6 +97,22 @@ describe('digests kept between commands', () => {
       expect(spawnSync('mkfifo', [join(dir, file)]).status).toBe(0);
     }
     expect(check(dir)).toMatchObject({ code: 0 });
+  });
+
+  it('and the fingerprint are passed over when directories stand in their place: synth writes and check answers, never an internal error', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(runCli('synth', [], dir).code).toBe(0);
+    for (const file of [DIGESTS_FILE, FINGERPRINT_FILE]) {
+      rmSync(join(dir, file));
+      mkdirSync(join(dir, file));
+    }
+    writeFileSync(join(dir, 'environments', 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 5'));
+    const synth = spawnSync(process.execPath, [join(REPO, 'lib/cli/run.cjs'), 'synth'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expect(synth.stderr).not.toContain('internal error');
+    expect(synth.status).toBe(0);
+    expect(readFileSync(join(dir, 'dist', 'lab', '10-nginx.yaml'), 'utf8')).toContain('replicas: 5');
+    expect(check(dir)).toMatchObject({ code: 0 });
+    expect(statSync(join(dir, FINGERPRINT_FILE)).isDirectory()).toBe(true);
   });
 
   it('are taken of large files a MiB at a time, equal to the digest of the whole file', () => {

@@ -128,6 +128,18 @@ describe('the project lock', () => {
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
 
+  it('is taken over when it holds no lock a command wrote (emptied by a crash of the machine), saying so rather than naming a holder', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    mkdirSync(join(dir, '.stagecraft'));
+    writeFileSync(join(dir, LOCK_FILE), '');
+    const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `stagecraft: taking over ${LOCK_FILE}, which holds no lock a command wrote (emptied by a crash of the machine, or edited)`,
+    );
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
   it.skipIf(processStart(process.pid) === undefined)(
     'is taken over when its PID now belongs to a process that started after the holder, and kept while the holder runs',
     () => {

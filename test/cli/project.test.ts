@@ -1,5 +1,5 @@
 /** The project on disk (lib/cli/project.ts): reading the output of a stage, whatever it has become. */
-import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openProject, readStageTree } from '../../lib/cli/project.js';
@@ -76,6 +76,20 @@ describe('a command run outside a project', () => {
       '  hint: cd to the directory that holds environments/ and package.json, then run the command again',
     ]);
     expect(snapshotDir(dir)).toEqual(before);
+  });
+});
+
+describe('a command run in a subdirectory of a project', () => {
+  it('names the project to cd to (exit 2), writing nothing', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    const sub = join(dir, 'environments');
+    const r = runCli('synth', [], sub);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `error: no environments/ here (${sub}): run it in the project directory`,
+      `  hint: this is inside the project ${dir}: cd ${dir}, then run the command again`,
+    ]);
+    expect(readdirSync(sub)).toEqual(['lab.yaml']);
   });
 });
 

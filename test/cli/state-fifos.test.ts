@@ -55,6 +55,16 @@ describe('a FIFO in .stagecraft/', () => {
     expect(r.err).toContain(`${JOURNAL_FILE}: it is not a regular file`);
   });
 
+  it('as the journal, or a directory there, is refused by every command as a file it reads, saying what stands there', () => {
+    const dir = synthesized();
+    mkdirSync(join(dir, JOURNAL_FILE));
+    const r = run(dir, ['check']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      `error: reading ${JOURNAL_FILE}: it is not a regular file (a directory, a FIFO, a device or a socket)\n  hint: remove it; stagecraft keeps only regular files there\n`,
+    );
+  });
+
   it('as the lock (or a directory there) is refused at once, with a message naming it', () => {
     const dir = synthesized();
     fifo(join(dir, LOCK_FILE));

@@ -187,6 +187,28 @@ describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecr
     expect(readFileSync(join(dist, '10-nginx.yaml'), 'utf8')).toContain('replicas: 4');
   });
 
+  it('a read-only environments/ where a write replaces a file (the schema) is named as the directory at fault, before anything is written', () => {
+    const environments = join(project, 'environments');
+    const schema = join(environments, 'stage.schema.json');
+    writeFileSync(schema, '{}\n');
+    chownSync(schema, NOBODY, NOBODY);
+    chmodSync(environments, statSync(environments).mode & ~0o222);
+    try {
+      const r = asNobody(project, ['synth'], tmp);
+      expect(r.stderr).toContain(
+        'error: environments is not writable by this user, and the write renames environments/.stage.schema.json.stagecraft-tmp out of it\n' +
+          '  hint: make it writable (chmod u+w environments) or run the command as its owner, then run the command again\n' +
+          '1 problem; nothing was written.\n',
+      );
+      expect(r.status).toBe(2);
+      expect(readFileSync(schema, 'utf8')).toBe('{}\n');
+      expect(existsSync(join(project, '.stagecraft', 'journal.json'))).toBe(false);
+    } finally {
+      chmodSync(environments, statSync(environments).mode | 0o200);
+    }
+    expect(asNobody(project, ['synth'], tmp).status).toBe(0);
+  });
+
   it("a project file of another user's that a write replaces (in a directory it may write) becomes this user's, with its permissions kept: chown's EPERM is no failure", () => {
     // the schema, rewritten by synth as promote rewrites a stage file; uid 1234 and its group are not nobody's
     const schema = join(project, 'environments', 'stage.schema.json');

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { atStep } from '../../lib/model/crash-point.cjs';
 import { JOURNAL_FILE, readJournal } from '../../lib/synth/journal.js';
 import { RUN_SCRIPT, fixtureProject, promotableProject, repoStage, runCli, snapshotDir } from '../helpers/cli.js';
+import { run } from '../helpers/crash.js';
 import { runNotingFsyncs } from '../helpers/fsync-log.js';
 
 const journal = (renames: unknown, more: object = {}) =>
@@ -197,5 +198,25 @@ describe('a stage file edited after the command that was replacing it was interr
     expect(r.stderr).not.toContain('edited since');
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 'environments', 'qa.yaml'), 'utf8')).toContain('image: demoapp:1.2');
+  });
+});
+
+describe('a rollback of a write interrupted before its journal', () => {
+  it('removes the new texts it staged, and leaves what a user keeps under a name like theirs: a folder, a note that stages no project file', () => {
+    const dir = fixtureProject(['lab']);
+    const folder = join(dir, 'environments', '.lab.yaml.stagecraft-tmp');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'draft.yaml'), 'apps: {}\n');
+    writeFileSync(join(dir, 'environments', '.notes.stagecraft-tmp'), 'a note\n');
+    // the schema is missing: synth stages its new text beside it
+    expect(run('synth', [], dir, { STAGECRAFT_CRASH_AT: 'staged' }).signal).toBe('SIGKILL');
+    expect(existsSync(join(dir, 'environments', '.stage.schema.json.stagecraft-tmp'))).toBe(true);
+    const r = runCli('check', [], dir);
+    expect(r.stderr).toContain(
+      'recovered: an interrupted command had not replaced anything yet; its change is rolled back (removed dist/.stagecraft-tx, environments/.stage.schema.json.stagecraft-tmp)\n',
+    );
+    expect(readFileSync(join(folder, 'draft.yaml'), 'utf8')).toBe('apps: {}\n');
+    expect(readFileSync(join(dir, 'environments', '.notes.stagecraft-tmp'), 'utf8')).toBe('a note\n');
+    expect(existsSync(join(dir, 'environments', '.stage.schema.json.stagecraft-tmp'))).toBe(false);
   });
 });

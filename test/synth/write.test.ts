@@ -3,6 +3,7 @@ import {
   chmodSync,
   chownSync,
   existsSync,
+  linkSync,
   readdirSync,
   lstatSync,
   mkdirSync,
@@ -216,6 +217,26 @@ describe('a project file that a write replaces', () => {
     expect(runCli('promote', ['test', 'qa'], dir).code).toBe(0);
     expect(readFileSync(qa, 'utf8')).toContain('image: demoapp:1.2');
     expect(statSync(qa).mode & 0o7777).toBe(0o600);
+  });
+
+  it('is refused, before anything is written, when it has another hard link, which a rename would leave with the old text', () => {
+    const dir = promotableProject();
+    const qa = join(dir, 'environments', 'qa.yaml');
+    const other = join(dir, 'qa-copy.yaml');
+    linkSync(qa, other);
+    const seen = () => [snapshotDir(join(dir, 'dist')), snapshotDir(join(dir, 'environments')), readFileSync(other, 'utf8')];
+    const before = seen();
+    const r = runCli('promote', ['test', 'qa'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error: environments/qa.yaml has 1 other hard link; stagecraft replaces a file by renaming its new text onto it, which would leave the other names with the old text\n' +
+        '  hint: make the change in environments/qa.yaml by hand (every name sees it), or give environments/qa.yaml a file of its own ' +
+        '(cp -p environments/qa.yaml environments/qa.yaml.own && mv environments/qa.yaml.own environments/qa.yaml), then run the command again\n' +
+        '1 problem; nothing was written.\n',
+    );
+    expect(seen()).toEqual(before);
+    expect(statSync(qa).ino).toBe(statSync(other).ino);
+    expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
   });
 
   it('is written anew where its new text goes (.qa.yaml.stagecraft-tmp), never through a link planted or left there: the file it leads to keeps its bytes', () => {

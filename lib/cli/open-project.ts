@@ -1,0 +1,88 @@
+/**
+ * Opening the project in a directory, as every command starts: a writer takes the project's lock,
+ * whatever an interrupted command left is completed or rolled back, and the stage names are read
+ * from `environments/`. Reading and compiling the stage files is lib/cli/project.ts.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DIST_DIR } from '../synth/disk.js';
+import { ProblemsError } from '../errors.js';
+import { withFs } from '../fs-problems.js';
+import { needsRecovery, recover } from '../synth/journal.js';
+import { ENVIRONMENTS_DIR } from './digests.js';
+import { acquireLock } from './lock.js';
+
+export interface Project {
+  readonly root: string;
+  /** Stage names, from the files in `environments/`, sorted. */
+  readonly stages: readonly string[];
+  /** Where messages about the project itself go (a recovery, files left alone in dist/). @default stderr */
+  readonly log: (line: string) => void;
+  /** The command that holds the project's lock (`npm run synth`), when opened as a writer. */
+  readonly writer?: string;
+}
+
+export interface OpenOptions {
+  /**
+   * The command, when it writes: the project's lock is taken for it (lib/cli/lock.ts) and held
+   * until the process exits. @default - a reader, which takes no lock
+   */
+  readonly writer?: string;
+  /** @default - write each line to stderr */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Opens the project in `root`: takes the lock for a writer, and completes or rolls back what an
+ * interrupted command left (a journal or staging files, see lib/synth/journal.ts), saying so.
+ */
+export function openProject(root: string, { writer, log = (l) => process.stderr.write(`${l}\n`) }: OpenOptions = {}): Project {
+  const dir = join(root, ENVIRONMENTS_DIR);
+  // run elsewhere, a reader would find no stage and compare nothing with nothing, and a writer would
+  // leave its lock's .stagecraft/ there before failing to write the schema: say where to run it instead
+  if (!existsSync(dir)) {
+    const project = enclosingProject(root);
+    throw new ProblemsError([
+      {
+        code: 'cli/not-a-project',
+        message: `no ${ENVIRONMENTS_DIR}/ here (${root}): run it in the project directory`,
+        hint: project
+          ? `this is inside the project ${project}: cd ${project}, then run the command again`
+          : `cd to the directory that holds ${ENVIRONMENTS_DIR}/ and package.json, then run the command again`,
+      },
+    ]);
+  }
+  const command = writer && `npm run ${writer}`;
+  if (command) acquireLock(root, command, log);
+  if (needsRecovery(root, DIST_DIR)) {
+    // a reader takes the lock only to recover, and not from a writer that is still at work
+    const release = command ? undefined : acquireLock(root, 'recovery', log);
+    try {
+      for (const line of recover(root, DIST_DIR, [ENVIRONMENTS_DIR])) log(line);
+    } finally {
+      release?.();
+    }
+  }
+  const entries = withFs(ENVIRONMENTS_DIR, 'reading', () => readdirSync(dir));
+  const yml = entries.filter((f) => f.endsWith('.yml')).sort();
+  if (yml.length) {
+    throw new ProblemsError(
+      yml.map((f) => ({
+        code: 'config/yml-extension',
+        message: `${ENVIRONMENTS_DIR}/${f} is not read: stage files end in .yaml`,
+        hint: `rename it: mv ${ENVIRONMENTS_DIR}/${f} ${ENVIRONMENTS_DIR}/${f.slice(0, -'.yml'.length)}.yaml`,
+      })),
+    );
+  }
+  const stages = entries
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+  return { root, stages, log, writer: command };
+}
+
+/** The nearest directory above `dir` that holds `environments/` (the project a command was run inside of, in a subdirectory), or undefined. */
+function enclosingProject(dir: string): string | undefined {
+  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) if (existsSync(join(d, ENVIRONMENTS_DIR))) return d;
+  return undefined;
+}
