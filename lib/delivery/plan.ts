@@ -19,6 +19,12 @@ import {
   type ProjectFile,
 } from '../config/delivery.js';
 
+/** What a stage writes in its own `sync:` in place of a project file's setting its engine cannot honour. */
+const INHERITED_FIX: Readonly<Record<'selfHeal' | 'timeout', string>> = {
+  selfHeal: "sync: { selfHeal: true } under this stage's delivery: (Flux always puts back drift)",
+  timeout: "sync: { timeout: 5m } under this stage's delivery: (30s or more: how long its apply and rollouts may take)",
+};
+
 /** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
 export const DEFAULT_PROJECT = 'stagecraft';
 export const DEFAULT_REVISION = 'main';
@@ -108,14 +114,17 @@ export function planDelivery(
     const unhonoured = syncMismatches(engine, sync);
     for (const { setting, message, hint, code } of unhonoured) {
       // at the stage's own setting, else at what the stage chose that makes the project file's setting count
-      const place = d.sync?.[setting] !== undefined ? `sync.${setting}` : d.engine !== undefined ? 'engine' : 'sync.automated';
+      const place =
+        d.sync?.[setting] !== undefined
+          ? `sync.${setting}`
+          : d.engine !== undefined || setting !== 'selfHeal'
+            ? 'engine'
+            : 'sync.automated';
       const inherited = place !== `sync.${setting}`;
       fail(
         place,
         inherited ? `${message} (${projectSource}'s delivery.sync.${setting}: ${String(sync[setting])})` : message,
-        inherited
-          ? `write sync: { ${setting}: true } under this stage's delivery: (Flux always puts back drift), or deliver it with Argo CD (engine: argocd)`
-          : hint,
+        inherited ? `write ${INHERITED_FIX[setting]}, or deliver it with Argo CD (engine: argocd)` : hint,
         code,
       );
     }

@@ -510,6 +510,40 @@ describe('compiling delivery', () => {
     expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ suspend: true, prune: true });
   });
 
+  it('refuses a Flux timeout under 30s, which Flux takes as 30s (0s is no "no limit"), at the stage\'s line, the project file\'s, or the engine: that makes it count', () => {
+    const run = (text: string, stages: Record<string, string>) => () =>
+      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
+    expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 0s } }') }))).toEqual([
+      'environments/qa.yaml:3:48: delivery.sync.timeout: Flux takes a timeout under 30s as 30s, and has no timeout that means no limit: with 0s the stage is marked failed when its objects are not ready 30s after each apply began, and the stages after it wait\n' +
+        '  hint: write how long applying the stage and its rollouts (and migration Jobs) may take, 30s or more (5m when none is written, 1h for a long migration)',
+    ]);
+    expect(problemsThrownBy(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 29s999ms } }') })).map((p) => p.code)).toEqual([
+      'delivery/sync',
+    ]);
+    expect(problemsOf(() => loadProjectFile(`${PROJECT}  sync: { timeout: 10s }\n`))).toEqual([
+      expect.stringMatching(/^stagecraft\.yaml:7:20: delivery\.sync\.timeout: Flux takes a timeout under 30s as 30s, .* with 10s /),
+    ]);
+    // the project file's is Argo CD's, which reads none; a stage that picks Flux: at its engine:
+    expect(
+      problemsOf(
+        run(ARGOCD_PROJECT.replace('selfHeal: true }', 'selfHeal: true, timeout: 0s }'), {
+          qa: stage('{ cluster: nonprod, engine: flux }'),
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^environments\/qa\.yaml:3:39: delivery\.engine: Flux takes a timeout under 30s as 30s, .* \(stagecraft\.yaml's delivery\.sync\.timeout: 0s\)\n {2}hint: write sync: \{ timeout: 5m \} under this stage's delivery:/,
+      ),
+    ]);
+    // 30s, and a suspended stage's 1m30s, are kept as written
+    const tree = run(PROJECT, {
+      qa: stage('{ cluster: nonprod, sync: { timeout: 30s } }'),
+      dev: stage('{ cluster: nonprod, sync: { timeout: 0.5m, automated: false } }'),
+    })().tree.get(DELIVERY_DIR)!;
+    expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ timeout: '30s' });
+    expect(docs(tree.get('flux/10-dev.yaml')!)[0].spec).toMatchObject({ timeout: '0.5m', suspend: true });
+  });
+
   it("refuses the project file's selfHeal: false when its engine is Flux, at its line there", () => {
     expect(problemsOf(() => loadProjectFile(`${PROJECT}  sync: { prune: true, selfHeal: false }\n`))).toEqual([
       'stagecraft.yaml:7:34: delivery.sync.selfHeal: Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster\n' +
