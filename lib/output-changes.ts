@@ -41,6 +41,7 @@ import { SCALED_KINDS } from './model/kinds.js';
 import { autoscalersLeaving, replicasReset } from './replica-changes.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
+import { recreatedAtSync } from './delivery/recreated.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -79,6 +80,7 @@ export interface OutputComparison {
  * inventories are compared once, for both: the warnings look only at the objects of the watched
  * kinds among those that changed.
  * @param pruner the engine that delivers the stage, when it prunes on its own as a commit syncs
+ * @param engine the engine that delivers the stage, whatever its sync policy
  */
 export function outputChanges(
   loaded: LoadedStage,
@@ -87,6 +89,7 @@ export function outputChanges(
   readOutput: OutputReader | undefined,
   readSource?: SourceReader,
   pruner?: Engine,
+  engine?: Engine,
 ): OutputComparison {
   const newInventory = files.get(INVENTORY_FILE);
   const base = comparedOutput(loaded, readOutput, readSource);
@@ -184,7 +187,9 @@ export function outputChanges(
     const old = oldObjects.get(key)?.object;
     const now = newObjects.get(key);
     if (!old || !now) continue;
-    for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
+    // what the engine deletes and creates anew (a hook, an object it is told to force) has no update to refuse, but its data goes
+    if (holdsData(now) || !recreatedAtSync(engine, now))
+      for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
     const reset = replicasReset(
       loaded,
       old,

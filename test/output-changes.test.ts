@@ -305,6 +305,58 @@ describe('fields the API server will not change', () => {
     expect(warnings.join('\n')).toContain('the ConfigMap is immutable: true');
   });
 
+  it("does not warn about a new template of a Job its engine deletes and creates anew at each sync (an Argo CD hook) or when its update is refused (Flux's force), but still about one kubectl or the other engine updates", () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const job =
+      (annotations: string, labels = '') =>
+      (objects: string) =>
+        objects.replace(
+          'metadata: { name: migrate }',
+          `metadata: { name: migrate, annotations: { ${annotations} }${labels ? `, labels: { ${labels} }` : ''} }`,
+        );
+    const warned = (engine: 'argocd' | 'flux' | undefined, annotate: (objects: string) => string) => {
+      const was = annotate(OBJECTS);
+      const objects = was.replace('migrate:1.0', 'migrate:1.1');
+      return changes(engine ? delivered : MANIFESTS, engine ? delivered : MANIFESTS, { was, objects, env: engine ? { engine } : {} }).some(
+        (w) => w.includes('Job data/migrate: spec.template.spec.containers[0].image changes from migrate:1.0 to migrate:1.1'),
+      );
+    };
+    const preSync = job('argocd.argoproj.io/hook: PreSync');
+    // Argo CD deletes a hook before it creates it again (BeforeHookCreation, its default), and never applies a skipped one or a Helm test
+    expect(warned('argocd', preSync)).toBe(false);
+    expect(
+      warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: "BeforeHookCreation,HookSucceeded"')),
+    ).toBe(false);
+    expect(warned('argocd', job('helm.sh/hook: pre-upgrade'))).toBe(false);
+    expect(warned('argocd', job('helm.sh/hook: test'))).toBe(false);
+    expect(warned('argocd', job('argocd.argoproj.io/hook: Skip'))).toBe(false);
+    expect(warned('argocd', job('argocd.argoproj.io/sync-options: "Force=true,Replace=true"'))).toBe(false);
+    expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(false);
+    expect(warned('flux', job('example.com/team: data', 'kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(false);
+    // a hook that stays once it succeeded (or failed) is updated at the next sync; Replace=true alone is an update too
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookFailed'))).toBe(true);
+    expect(warned('argocd', job('argocd.argoproj.io/sync-options: Replace=true'))).toBe(true);
+    // kubectl, and the other engine, know neither annotation
+    expect(warned(undefined, preSync)).toBe(true);
+    expect(warned('flux', preSync)).toBe(true);
+    expect(warned('argocd', job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
+    expect(warned(undefined, job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
+  });
+
+  it('still warns about a claim Flux is told to force: deleted and made anew, it takes the data with it', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const was = OBJECTS.replace(
+      'metadata: { name: cache }',
+      'metadata: { name: cache, annotations: { kustomize.toolkit.fluxcd.io/force: enabled } }',
+    );
+    const warnings = changes(delivered, delivered, {
+      was,
+      objects: was.replace('accessModes: [ReadWriteOnce]\n  resources', 'accessModes: [ReadWriteMany]\n  resources'),
+      env: { engine: 'flux' },
+    });
+    expect(warnings.join('\n')).toContain('PersistentVolumeClaim data/cache: spec.accessModes');
+  });
+
   it('shows an empty value as "" in an immutable field\'s change, not as nothing', () => {
     const before = OBJECTS.replace('{ matchLabels: { app: db } }', '{ matchLabels: { app: db, tier: "" } }').replace(
       'metadata: { labels: { app: db } }',
