@@ -78,6 +78,8 @@ function withDefaults(o: KubeObject, created: KubeObject, classes: ReadonlyMap<s
     spec.completions = 1;
   // a Job's template is compared as the API server keeps it: `terminationMessagePolicy: File` written now changes nothing
   if (o.kind === 'Job' && spec.template !== undefined) spec.template = podTemplateWithDefaults(spec.template);
+  // a claim's resources by value: its limits may not change, `2Gi` written `2048Mi` is no change
+  if (o.kind === 'PersistentVolumeClaim' && spec.resources !== undefined) spec.resources = resourcesByValue(spec.resources);
   if (o.kind === 'Pod') return { ...o, spec: podSpecCompared(spec, first, classes) };
   return { ...o, spec };
 }
@@ -160,6 +162,8 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
           );
         } else differs(['spec', k], why);
       }
+      // only the storage request may change (grow): its limits are as fixed as the rest of the spec
+      differs(['spec', 'resources', 'limits'], "a claim's spec cannot change once it is created, only its storage request grow");
       const path = ['spec', 'resources', 'requests', 'storage'];
       const order = compareQuantities(valueAt(now, path), valueAt(old, path));
       if (order === undefined || order === 0) break;
