@@ -33,7 +33,8 @@ import {
 } from './synth/inventory.js';
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
-import { IMMUTABLE_SPEC, immutableChanges, type FieldChange } from './immutable-fields.js';
+import { IMMUTABLE_SPEC, immutableChanges } from './immutable-fields.js';
+import type { FieldChange } from './field-changes.js';
 import type { RenderedChart } from './synth/render.js';
 import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
