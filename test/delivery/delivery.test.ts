@@ -253,6 +253,25 @@ describe('compiling delivery', () => {
     expect(notices({ dev: stage('{ cluster: prod, engine: argocd }'), qa: stage('{ cluster: nonprod }') })).toEqual([]);
   });
 
+  it("warns of a repository secret that no engine reads: a stage's that Argo CD delivers (moved from Flux, say), and the project file's when no Flux stage clones with it", () => {
+    const notices = (text: string, stages: Record<string, string>) =>
+      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true }).notices.map(formatProblem);
+    const HINT =
+      '  hint: remove it; for a private repository, give Argo CD its credentials once: argocd repo add https://git.example.com/team/app.git --username ... --password ... (--ssh-private-key-path ... for an ssh:// URL)';
+    expect(notices(PROJECT, { qa: stage('{ cluster: prod, engine: argocd, repository: { secret: git-credentials } }') })).toEqual([
+      "environments/qa.yaml:3:66: warning: delivery.repository.secret: Argo CD reads no secret: it finds a private repository's credentials by its URL, in a Secret of argocd labelled argocd.argoproj.io/secret-type: repository, so this one (git-credentials) is ignored\n" +
+        HINT,
+    ]);
+    const withSecret = PROJECT.replace('revision: main }', 'revision: main, secret: git-credentials }');
+    expect(notices(withSecret, { qa: stage('{ cluster: prod, engine: argocd }') })).toEqual([
+      "stagecraft.yaml:3:84: warning: delivery.repository.secret: no stage Flux delivers clones the repository with it, and Argo CD reads no secret: it finds a private repository's credentials by its URL, in a Secret of argocd labelled argocd.argoproj.io/secret-type: repository, so this one (git-credentials) is ignored\n" +
+        HINT,
+    ]);
+    // read: by a Flux stage of the project's repository; and a Flux stage's own
+    expect(notices(withSecret, { qa: stage('{ cluster: prod, engine: argocd }'), dev: stage('{ cluster: nonprod }') })).toEqual([]);
+    expect(notices(PROJECT, { qa: stage('{ cluster: nonprod, repository: { secret: git-credentials } }') })).toEqual([]);
+  });
+
   it("has Flux leave a stage's objects in its cluster when the stage's Kustomization is deleted (removed, moved to Argo CD, no longer delivered), pruning or not", () => {
     // the delivery apply command prunes the Kustomization of a stage Flux no longer delivers; with Flux's default
     // deletionPolicy (MirrorPrune) and prune: true, Flux would then delete every object of the stage, its Namespace and
