@@ -36,13 +36,13 @@ import { chartHeads } from './synth/app-summary.js';
 import { IMMUTABLE_SPEC, immutableChanges } from './immutable-fields.js';
 import type { FieldChange } from './field-changes.js';
 import type { RenderedChart } from './synth/render.js';
-import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
+import { DATA_KINDS, engineName, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
 import { SCALED_KINDS } from './model/kinds.js';
 import { autoscalersLeaving, replicasReset } from './replica-changes.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
-import { recreatedAtSync } from './delivery/recreated.js';
+import { FORCE_ANNOTATION, recreatedAtSync } from './delivery/recreated.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -190,7 +190,8 @@ export function outputChanges(
     if (!old || !now) continue;
     // what the engine deletes and creates anew (a hook, an object it is told to force) has no update to refuse, but its data goes
     if (holdsData(now) || !recreatedAtSync(engine, now))
-      for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
+      for (const change of immutableChanges(old, now, charts))
+        problems.push(refused(loaded, now, change, chartOf.get(key), included, engine));
     const reset = replicasReset(
       loaded,
       old,
@@ -283,6 +284,7 @@ function refused(
   change: FieldChange,
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
+  engine: Engine | undefined,
 ): Problem {
   const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' && v !== '' ? v : JSON.stringify(v));
   const code = 'output/immutable-field';
@@ -303,7 +305,12 @@ function refused(
         : now.kind === 'Service'
           ? ': its clients cannot reach it in between'
           : '';
-  const hint = change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${cost}`;
+  // a Job (of an included manifest: no stack makes one) that is to run again at each release: the engine can recreate it itself
+  const forced =
+    now.kind === 'Job' && engine
+      ? `; or, so that ${engineName(engine)} deletes and creates it anew whenever its update is refused, annotate it in its file ${FORCE_ANNOTATION[engine]}`
+      : '';
+  const hint = `${change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${cost}`}${forced}`;
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
     : { code, severity: 'warning', subject: describeObject(now), message: body, hint };

@@ -343,6 +343,24 @@ describe('fields the API server will not change', () => {
     expect(warned(undefined, job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
   });
 
+  it("gives, for a Job's new template in a stage an engine delivers, the annotation that has the engine recreate it at each change", () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const objects = OBJECTS.replace('migrate:1.0', 'migrate:1.1');
+    const hint = (stage: string, env: StageEnvironment) =>
+      changes(stage, stage, { objects, env })
+        .find((w) => w.includes('Job data/migrate'))!
+        .split('\n  hint: ')[1];
+    expect(hint(delivered, { engine: 'flux' })).toBe(
+      'keep the old value, or delete the Job and apply again on purpose (kubectl delete job migrate -n data): it then runs again, with the new spec; ' +
+        'or, so that Flux deletes and creates it anew whenever its update is refused, annotate it in its file kustomize.toolkit.fluxcd.io/force: enabled',
+    );
+    expect(hint(delivered, { engine: 'argocd' })).toContain(
+      '; or, so that Argo CD deletes and creates it anew whenever its update is refused, annotate it in its file argocd.argoproj.io/sync-options: Force=true,Replace=true',
+    );
+    // kubectl knows neither
+    expect(hint(MANIFESTS, {})).not.toContain('annotate');
+  });
+
   it('still warns about a claim Flux is told to force: deleted and made anew, it takes the data with it', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
     const was = OBJECTS.replace(

@@ -20,6 +20,12 @@ const FLUX_FORCE = 'kustomize.toolkit.fluxcd.io/force';
 /** Argo CD's sync options of an object: with `Force=true,Replace=true` it deletes and creates it anew when its update is refused. */
 const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 
+/** The annotation that has `engine` delete and create an object anew when the API server refuses its update, as written in a manifest. */
+export const FORCE_ANNOTATION: Readonly<Record<Engine, string>> = {
+  argocd: `${ARGOCD_SYNC_OPTIONS}: Force=true,Replace=true`,
+  flux: `${FLUX_FORCE}: enabled`,
+};
+
 /**
  * Whether a hook's object is deleted before the next sync creates it again: Argo CD's
  * `BeforeHookCreation` (Helm's `before-hook-creation`), also its policy when the hook names none
