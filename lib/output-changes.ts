@@ -200,6 +200,7 @@ export function outputChanges(
       [...oldObjects.values()].map((o) => o.object),
       chartOf.get(key),
       included,
+      engine,
     );
     if (reset) {
       problems.push(reset);

@@ -620,6 +620,21 @@ describe('what applying a change does besides refusing it', () => {
     ]);
   });
 
+  it("gives, in a stage Flux delivers, the server-side hand-over of spec.replicas, since Flux's apply reads no last-applied configuration", () => {
+    const delivered = `${DAY_TWO}delivery: { cluster: nonprod }\n`;
+    const autoscaled = delivered.replace('    replicas: 3\n', '    autoscaling: { minReplicas: 3, maxReplicas: 6 }\n');
+    expect(changes(delivered, autoscaled, { env: { engine: 'flux' } })).toEqual([
+      `${at(autoscaled, '{ minReplicas: 3')}: warning: Deployment data/api: spec.replicas: 3 is no longer written, so Flux's server-side apply removes it (while it owns the field) and the API server sets the default, 1: ` +
+        'the Deployment goes from 3 pods to 1 until HorizontalPodAutoscaler data/api scales it up again\n' +
+        '  hint: before pushing, hand the field over to the autoscaler, which changes no pod count: ' +
+        `echo '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api","namespace":"data"},"spec":{"replicas":3}}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f -; then push as usual`,
+    ]);
+    // Argo CD applies client-side, with kubectl's last-applied configuration
+    expect(changes(delivered, autoscaled, { env: { engine: 'argocd' } }).join('\n')).toContain(
+      'kubectl apply edit-last-applied deployment/api -n data',
+    );
+  });
+
   it('warns at the manifest of a workload whose spec.replicas is removed, and not about one of 1 pod, whose default is the same', () => {
     const edited = replicas('2');
     expect(changes(MANIFESTS, MANIFESTS, { was: edited })).toEqual([
