@@ -43,6 +43,10 @@ function sources(stages: Record<string, string>): StageSource[] {
 
 const problemsOf = (run: () => unknown): string[] => problemsThrownBy(run).map(formatProblem);
 
+/** Compiles `stages` with the project file `text`, delivery planned, when called. */
+const run = (text: string, stages: Record<string, string>) => () =>
+  compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
+
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as KubeObject);
 
 function referee(dir: string): { status: number | null; out: string } {
@@ -254,8 +258,7 @@ describe('compiling delivery', () => {
   });
 
   it("warns of a repository secret that no engine reads: a stage's that Argo CD delivers (moved from Flux, say), and the project file's when no Flux stage clones with it", () => {
-    const notices = (text: string, stages: Record<string, string>) =>
-      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true }).notices.map(formatProblem);
+    const notices = (text: string, stages: Record<string, string>) => run(text, stages)().notices.map(formatProblem);
     const HINT =
       '  hint: remove it; for a private repository, give Argo CD its credentials once: argocd repo add https://git.example.com/team/app.git --username ... --password ... (--ssh-private-key-path ... for an ssh:// URL)';
     expect(notices(PROJECT, { qa: stage('{ cluster: prod, engine: argocd, repository: { secret: git-credentials } }') })).toEqual([
@@ -469,8 +472,6 @@ describe('compiling delivery', () => {
 
   it("places the problems of a stage's delivery settings at their line and column: the stage's, or the project file's it inherits", () => {
     const argocdScp = ARGOCD_PROJECT.replace('https://git.example.com/team/app.git', 'git@git.example.com:team/app.git');
-    const run = (text: string, stages: Record<string, string>) => () =>
-      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
     expect(
       problemsOf(
         run(PROJECT, {
@@ -500,8 +501,6 @@ describe('compiling delivery', () => {
   });
 
   it('refuses selfHeal: false for a stage Flux applies by itself, which always puts back drift, at the setting that makes it count', () => {
-    const run = (text: string, stages: Record<string, string>) => () =>
-      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
     // the stage's own setting
     expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { selfHeal: false } }') }))).toEqual([
       'environments/qa.yaml:3:49: delivery.sync.selfHeal: Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster\n' +
@@ -530,8 +529,6 @@ describe('compiling delivery', () => {
   });
 
   it('refuses a Flux timeout under 30s, which Flux takes as 30s (0s is no "no limit"), at the stage\'s line, the project file\'s, or the engine: that makes it count', () => {
-    const run = (text: string, stages: Record<string, string>) => () =>
-      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
     expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 0s } }') }))).toEqual([
       'environments/qa.yaml:3:48: delivery.sync.timeout: Flux takes a timeout under 30s as 30s, and has no timeout that means no limit: with 0s the stage is marked failed when its objects are not ready 30s after each apply began, and the stages after it wait\n' +
         '  hint: write how long applying the stage and its rollouts (and migration Jobs) may take, 30s or more (5m when none is written, 1h for a long migration)',
