@@ -299,7 +299,7 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     // an engine that syncs and prunes on its own deletes what leaves the output as soon as the commit syncs
     const sync = delivery && resolvedSync({ ...env.sync, ...delivery.sync });
     const pruner = sync?.automated && sync.prune ? engine : undefined;
-    const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, pruner);
+    const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, pruner, engine);
     outcome.notices = [...liveImageEdits(loaded, source.readOutput), ...compared.problems];
     if (compared.changes) outcome.changes = compared.changes;
     outcome.checks = result;

@@ -45,7 +45,8 @@ function beforePushing(pruner: Engine | undefined, objects: readonly string[]): 
   return `${engineName(pruner)} prunes it as soon as the commit syncs, so before pushing, keep it from the prune (${annotate}), or write delivery: { sync: { prune: false } } in that commit; then `;
 }
 
-const engineName = (engine: Engine) => (engine === 'argocd' ? 'Argo CD' : 'Flux');
+/** An engine as messages name it. */
+export const engineName = (engine: Engine) => (engine === 'argocd' ? 'Argo CD' : 'Flux');
 
 /** What deletes an object that leaves a stage's output: the engine that delivers the stage and prunes on its own (`pruner`), else the stage's own apply command. */
 const deletedBy = (pruner: Engine | undefined) =>

@@ -4,8 +4,8 @@
  * PersistentVolume's source, a controller's selector, a Job's template, a Pod's spec (but for its images and what
  * POD_UPDATABLE allows), a Service's clusterIP, the
  * data of an immutable ConfigMap or Secret; and a ReplicationController's selector, which may change
- * but lets go of the pods it made. Pure: two versions of an object in, the refused changes
- * out (lib/output-changes.ts says where they come from and what to do).
+ * but lets go of the pods it made (lib/selector-changes.ts). Pure: two versions of an object in, the refused changes
+ * out (lib/field-changes.ts; lib/output-changes.ts says where they come from and what to do).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
@@ -13,8 +13,8 @@ import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
 import { podTemplateWithDefaults, resourcesByValue, type ClassPriority } from './model/pod-defaults.js';
 import { KEPT_ON_UPDATE, POD_FIXED, POD_UPDATABLE, podSpecCompared } from './model/pod-updates.js';
-import { formatSelector, selectorMatches, workloadSelector } from './checks/selectors.js';
-import { podTemplateOf } from './model/pod-specs.js';
+import { narrowed, type FieldChange } from './field-changes.js';
+import { recreate, replicationControllerSelector } from './selector-changes.js';
 import { chartClasses } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
 import { firstPin, movedDataHint } from './volume-nodes.js';
@@ -78,6 +78,8 @@ function withDefaults(o: KubeObject, created: KubeObject, classes: ReadonlyMap<s
     spec.completions = 1;
   // a Job's template is compared as the API server keeps it: `terminationMessagePolicy: File` written now changes nothing
   if (o.kind === 'Job' && spec.template !== undefined) spec.template = podTemplateWithDefaults(spec.template);
+  // a claim's resources by value: its limits may not change, `2Gi` written `2048Mi` is no change
+  if (o.kind === 'PersistentVolumeClaim' && spec.resources !== undefined) spec.resources = resourcesByValue(spec.resources);
   if (o.kind === 'Pod') return { ...o, spec: podSpecCompared(spec, first, classes) };
   return { ...o, spec };
 }
@@ -92,24 +94,6 @@ const CLUSTER_GIVEN: Readonly<Record<string, { readonly what: string; readonly u
   storageClassName: { what: "the class the cluster gave it when it was made (the cluster's default StorageClass, if it had one)" },
   volumeName: { what: 'the volume the cluster bound it to', unless: ', or the claim is still unbound' },
 };
-
-/** One changed field of an object: where, what it was, what it becomes, and why the API server refuses it. */
-export interface FieldChange {
-  readonly path: FieldPath;
-  readonly before: unknown;
-  readonly after: unknown;
-  readonly why: string;
-  /** The fix, given how to keep the old value. @default - keep the old value, or delete the object and apply again on purpose */
-  readonly hint?: (keep: string) => string;
-  /**
-   * What `kubectl apply` does with the change, when that is not simply a refusal: the API server
-   * takes the update but not the change (a headless Service's clusterIP None, kept when no
-   * clusterIP is given), or refuses it unless the cluster gave the field the same value (a claim's
-   * storageClassName, newly written).
-   * @default - the API server refuses the update: kubectl apply fails on it
-   */
-  readonly outcome?: string;
-}
 
 const specOf = (o: KubeObject) => (isRecord(o.spec) ? o.spec : {});
 
@@ -160,6 +144,8 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
           );
         } else differs(['spec', k], why);
       }
+      // only the storage request may change (grow): its limits are as fixed as the rest of the spec
+      differs(['spec', 'resources', 'limits'], "a claim's spec cannot change once it is created, only its storage request grow");
       const path = ['spec', 'resources', 'requests', 'storage'];
       const order = compareQuantities(valueAt(now, path), valueAt(old, path));
       if (order === undefined || order === 0) break;
@@ -267,106 +253,6 @@ export function immutableChanges(old: KubeObject, now: KubeObject, charts: reado
         );
   }
   return changes;
-}
-
-/** A ReplicationController's selector as its manifest writes it (a mapping of labels), or undefined. */
-function writtenSelector(o: KubeObject): Record<string, string> | undefined {
-  const selector = specOf(o).selector;
-  return isRecord(selector) && Object.keys(selector).length ? (selector as Record<string, string>) : undefined;
-}
-
-const templateLabels = (o: KubeObject) => (podTemplateOf(o)?.metadata?.labels ?? {}) as Record<string, string>;
-const labelSelector = (matchLabels: Record<string, string>) => ({ matchLabels, matchExpressions: [] });
-
-/**
- * What `kubectl apply` does with a ReplicationController's selector, which may change
- * (ValidateReplicationControllerUpdate) but must match its template's labels. Written by neither
- * manifest, it stays the one the API server gave it from its template's labels when it was created
- * (SetDefaults_ReplicationController defaults it then, and apply leaves a field it never applied:
- * kubernetes#26202), so new labels it does not match are refused. Else the pods it made that no
- * longer match it are let go, and keep running.
- */
-function replicationControllerSelector(old: KubeObject, now: KubeObject): FieldChange | undefined {
-  const was = writtenSelector(old) ?? templateLabels(old);
-  const labels = templateLabels(now);
-  const ns = now.metadata.namespace ? ` -n ${now.metadata.namespace}` : '';
-  const shown = formatSelector(labelSelector(was));
-  if (!writtenSelector(old) && !writtenSelector(now)) {
-    if (selectorMatches(labelSelector(was), labels)) return undefined;
-    // shown where the labels differ (a label of the stage's, which the labels transform adds, is the same in both)
-    const path = narrowed(old, now, ['spec', 'template', 'metadata', 'labels']);
-    return {
-      path,
-      before: valueAt(old, path),
-      after: valueAt(now, path),
-      why:
-        'its selector no longer matches its labels: written in neither manifest, the selector stays what the API server gave it from ' +
-        'its labels when it was created, since kubectl apply leaves a field it never applied',
-      hint: (keep) =>
-        `${keep}; or write spec.selector, of labels the new template has, which the API server takes, letting go of the pods it made; ` +
-        `or delete the ReplicationController and apply again on purpose (kubectl delete ${kubectlTarget(now)}): its pods go with it`,
-    };
-  }
-  const after = writtenSelector(now) ?? labels;
-  if (isDeepStrictEqual(was, after) || selectorMatches(labelSelector(after), templateLabels(old))) return undefined;
-  // the new pods match the old selector too when it was narrowed ({app: cache} -> {app: cache, v: "2"}): leave them
-  // out by a label of the new selector that the old pods do not have (there is one: the old template does not match it)
-  const [key, value] = Object.entries(after).find(([k, v]) => templateLabels(old)[k] !== v)!;
-  const remove = `delete the old ones: kubectl delete pod${ns} -l '${shown}${selectorMatches(labelSelector(was), labels) ? `,${key}!=${value}` : ''}'`;
-  return {
-    path: ['spec', 'selector'],
-    before: specOf(old).selector ?? was,
-    after: specOf(now).selector ?? after,
-    why: 'the pods it made no longer match it',
-    outcome:
-      'which the API server takes, but the pods it made do not match the new selector: the ReplicationController lets them go ' +
-      'and makes new ones, and the old pods keep running with no controller (the Services that select them still send them traffic)',
-    hint: (keep) => `${keep}; or, once the new pods are ready, ${remove}`,
-  };
-}
-
-/**
- * How to replace a workload whose spec field `field` cannot change (`old`, as it is, into `o`):
- * delete it so that the next apply makes it anew, and what that does to its pods (and a
- * StatefulSet's claims).
- */
-function recreate(old: KubeObject, o: KubeObject, field: string): string {
-  const ref = kubectlTarget(o);
-  if (o.kind === 'Job') return `delete the Job and apply again on purpose (kubectl delete ${ref}): it then runs again, with the new spec`;
-  const orphan = `delete the ${o.kind} but not its pods, then apply again: kubectl delete ${ref} --cascade=orphan`;
-  if (field === 'selector') {
-    const ns = o.metadata.namespace ? ` -n ${o.metadata.namespace}` : '';
-    const selector = workloadSelector(old);
-    const matching = selector ? ` -l '${formatSelector(selector)}'` : '';
-    // the orphaned ReplicaSet still owns the old pods: it makes again any pod deleted by hand
-    if (o.kind === 'Deployment')
-      return `${orphan}; its old ReplicaSet keeps the old pods running; once the new pods are ready, delete it: kubectl delete rs${ns} <its name> (the older of those kubectl get rs${ns}${matching} lists)`;
-    // a StatefulSet's pods have fixed names: the new one makes web-0 only once the old web-0 is gone
-    if (o.kind === 'StatefulSet')
-      return `${orphan}; then delete the old pods one at a time (kubectl delete pod${ns} ${String(o.metadata.name)}-0, then the next once its replacement is ready): the new StatefulSet makes each pod, under the same name, only once the old one is gone, so each is down in between (keeping the selector avoids it)`;
-    return `${orphan}; its old pods keep running until the new ones are ready, then delete them by hand${matching ? ` (kubectl delete pod${ns}${matching})` : ''}, since the new selector does not match them`;
-  }
-  const claims =
-    field === 'volumeClaimTemplates'
-      ? '; the claims it made before keep their size and class (grow each one by hand, where its StorageClass allows expansion)'
-      : '';
-  return `${orphan}; the new ${o.kind} takes over the running pods${claims}`;
-}
-
-/**
- * The deepest path below `path` where `a` and `b` differ in one place only (a Job's template whose
- * image changed: `spec.template.spec.containers[0].image`), so that the warning shows the values
- * that changed rather than two whole templates.
- */
-function narrowed(a: unknown, b: unknown, path: FieldPath): FieldPath {
-  const x = valueAt(a, path);
-  const y = valueAt(b, path);
-  let keys: (string | number)[];
-  if (isRecord(x) && isRecord(y)) keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
-  else if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) keys = x.map((_, i) => i);
-  else return path;
-  const differing = keys.filter((k) => !isDeepStrictEqual(valueAt(x, [k]), valueAt(y, [k])));
-  return differing.length === 1 ? narrowed(a, b, [...path, differing[0]]) : path;
 }
 
 /**

@@ -33,14 +33,16 @@ import {
 } from './synth/inventory.js';
 import { KUSTOMIZATION_FILE, chartFileName } from './synth/output.js';
 import { chartHeads } from './synth/app-summary.js';
-import { IMMUTABLE_SPEC, immutableChanges, type FieldChange } from './immutable-fields.js';
+import { IMMUTABLE_SPEC, immutableChanges } from './immutable-fields.js';
+import type { FieldChange } from './field-changes.js';
 import type { RenderedChart } from './synth/render.js';
-import { DATA_KINDS, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
+import { DATA_KINDS, engineName, holdsData, leaves, namespaceLeaves } from './data-leaves.js';
 import { placeOf } from './setting-places.js';
 import { SCALED_KINDS } from './model/kinds.js';
 import { autoscalersLeaving, replicasReset } from './replica-changes.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
+import { FORCE_ANNOTATION, recreatedAtSync } from './delivery/recreated.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -79,6 +81,7 @@ export interface OutputComparison {
  * inventories are compared once, for both: the warnings look only at the objects of the watched
  * kinds among those that changed.
  * @param pruner the engine that delivers the stage, when it prunes on its own as a commit syncs
+ * @param engine the engine that delivers the stage, whatever its sync policy
  */
 export function outputChanges(
   loaded: LoadedStage,
@@ -87,6 +90,7 @@ export function outputChanges(
   readOutput: OutputReader | undefined,
   readSource?: SourceReader,
   pruner?: Engine,
+  engine?: Engine,
 ): OutputComparison {
   const newInventory = files.get(INVENTORY_FILE);
   const base = comparedOutput(loaded, readOutput, readSource);
@@ -184,7 +188,10 @@ export function outputChanges(
     const old = oldObjects.get(key)?.object;
     const now = newObjects.get(key);
     if (!old || !now) continue;
-    for (const change of immutableChanges(old, now, charts)) problems.push(refused(loaded, now, change, chartOf.get(key), included));
+    // what the engine deletes and creates anew (a hook, an object it is told to force) has no update to refuse, but its data goes
+    if (holdsData(now) || !recreatedAtSync(engine, now))
+      for (const change of immutableChanges(old, now, charts))
+        problems.push(refused(loaded, now, change, chartOf.get(key), included, engine));
     const reset = replicasReset(
       loaded,
       old,
@@ -193,6 +200,7 @@ export function outputChanges(
       [...oldObjects.values()].map((o) => o.object),
       chartOf.get(key),
       included,
+      engine,
     );
     if (reset) {
       problems.push(reset);
@@ -277,6 +285,7 @@ function refused(
   change: FieldChange,
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
+  engine: Engine | undefined,
 ): Problem {
   const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' && v !== '' ? v : JSON.stringify(v));
   const code = 'output/immutable-field';
@@ -297,7 +306,12 @@ function refused(
         : now.kind === 'Service'
           ? ': its clients cannot reach it in between'
           : '';
-  const hint = change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${cost}`;
+  // a Job (of an included manifest: no stack makes one) that is to run again at each release: the engine can recreate it itself
+  const forced =
+    now.kind === 'Job' && engine
+      ? `; or, so that ${engineName(engine)} deletes and creates it anew whenever its update is refused, annotate it in its file ${FORCE_ANNOTATION[engine]}`
+      : '';
+  const hint = `${change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${cost}`}${forced}`;
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
     : { code, severity: 'warning', subject: describeObject(now), message: body, hint };

@@ -6,12 +6,30 @@
  */
 import type { LoadedStage } from './config/load.js';
 import type { Problem } from './errors.js';
+import type { Engine } from './model/engines.js';
 import type { includedPlaces } from './checks/manifests.js';
 import { SCALED_KINDS, dropLastAppliedReplicas, scaleTargetKey, scaleTargetOf } from './model/kinds.js';
 import { describeObject, isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { placeOf } from './setting-places.js';
 import { chartHeads, chartScaleTargets } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
+
+/**
+ * How to keep a server-side apply that no longer writes `spec.replicas` (Flux's) from removing it: a
+ * second field manager takes a share of the field, at the value it has, which changes no pod count,
+ * so that the applier's dropping it leaves it to the autoscaler (Kubernetes docs, "Server-Side
+ * Apply", transferring ownership). kubectl's last-applied configuration, which the client-side
+ * remedy edits, is not what Flux reads.
+ */
+function handOverReplicas(o: KubeObject, replicas: number): string {
+  const partial = JSON.stringify({
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    metadata: { name: o.metadata.name, namespace: o.metadata.namespace },
+    spec: { replicas },
+  });
+  return `hand the field over to the autoscaler, which changes no pod count: echo '${partial}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f -`;
+}
 
 /** The HorizontalPodAutoscaler among `objects` that scales the workload `kind` `name` in namespace `ns`. */
 function autoscalerOf(objects: readonly KubeObject[], kind: string, name: string, ns: unknown): KubeObject | undefined {
@@ -41,6 +59,7 @@ export function replicasReset(
   oldObjects: readonly KubeObject[],
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
+  engine?: Engine,
 ): Problem | undefined {
   const was = isRecord(old.spec) ? old.spec.replicas : undefined;
   const after = isRecord(now.spec) ? now.spec.replicas : undefined;
@@ -59,7 +78,7 @@ export function replicasReset(
   const message =
     (after === null
       ? `spec.replicas${before === undefined ? ' is now null' : ` changes from ${before} to null`}, which kubectl apply sends to remove the field, and the API server sets the default, 1: `
-      : `spec.replicas: ${before} is no longer written, so kubectl apply removes it and the API server sets the default, 1: `) +
+      : `spec.replicas: ${before} is no longer written, so ${engine === 'flux' ? "Flux's server-side apply removes it (while it owns the field)" : 'kubectl apply removes it'} and the API server sets the default, 1: `) +
     (scaled
       ? `the ${now.kind} drops to 1 pod from the number ${describeObject(scaled)} scaled it to`
       : `the ${now.kind} goes from ${before} pods to 1`) +
@@ -68,7 +87,9 @@ export function replicasReset(
     after === null
       ? `write ${before === undefined ? 'the number of pods in spec.replicas' : `spec.replicas: ${before} again`} where it is null (a Helm template renders a value left empty as null): every apply of the null sets the ${now.kind} to 1 pod again`
       : autoscaler
-        ? `before applying, ${dropLastAppliedReplicas(now)}; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
+        ? engine === 'flux'
+          ? `before pushing, ${handOverReplicas(now, before!)}; then push as usual`
+          : `before applying, ${dropLastAppliedReplicas(now)}; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
         : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first ${dropLastAppliedReplicas(now)}`;
   const instance = loaded.apps.find((a) => a.name === app);
   const setting =

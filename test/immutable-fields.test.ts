@@ -267,6 +267,32 @@ describe('a quantity in a fixed field, compared by its value as the API server c
   });
 });
 
+describe("a claim's resources, of which only the storage request may change (ValidatePersistentVolumeClaimUpdate)", () => {
+  const claim = (resources: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'data', namespace: 'shop' },
+    spec: { accessModes: ['ReadWriteOnce'], resources },
+  });
+  const changes = (before: Record<string, unknown>, after: Record<string, unknown>) =>
+    immutableChanges(claim(before), claim(after), []).map(
+      (c) => `${c.path.join('.')}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.why})`,
+    );
+
+  it('refuses a limit set, changed or removed, and takes one written otherwise (2Gi is 2048Mi)', () => {
+    const requests = { storage: '1Gi' };
+    expect(changes({ requests, limits: { storage: '2Gi' } }, { requests, limits: { storage: '3Gi' } })).toEqual([
+      `spec.resources.limits.storage: "2Gi" -> "3Gi" (a claim's spec cannot change once it is created, only its storage request grow)`,
+    ]);
+    expect(changes({ requests }, { requests, limits: { storage: '2Gi' } })).toEqual([
+      `spec.resources.limits: undefined -> {"storage":"2Gi"} (a claim's spec cannot change once it is created, only its storage request grow)`,
+    ]);
+    expect(changes({ requests, limits: { storage: '2Gi' } }, { requests })).toHaveLength(1);
+    expect(changes({ requests, limits: { storage: '2Gi' } }, { requests, limits: { storage: '2048Mi' } })).toEqual([]);
+    expect(changes({ requests: { storage: '1Gi' } }, { requests: { storage: '1024Mi' } })).toEqual([]);
+  });
+});
+
 describe("a Job's pod template, fixed once the Job is created", () => {
   it('is refused enableServiceLinks: true now written: the default of a Pod, which the template kept without it', () => {
     expect(immutableChanges(job({}), job({ enableServiceLinks: true }), []).map((c) => c.path.join('.'))).toEqual([

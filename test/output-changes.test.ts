@@ -305,6 +305,76 @@ describe('fields the API server will not change', () => {
     expect(warnings.join('\n')).toContain('the ConfigMap is immutable: true');
   });
 
+  it("does not warn about a new template of a Job its engine deletes and creates anew at each sync (an Argo CD hook) or when its update is refused (Flux's force), but still about one kubectl or the other engine updates", () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const job =
+      (annotations: string, labels = '') =>
+      (objects: string) =>
+        objects.replace(
+          'metadata: { name: migrate }',
+          `metadata: { name: migrate, annotations: { ${annotations} }${labels ? `, labels: { ${labels} }` : ''} }`,
+        );
+    const warned = (engine: 'argocd' | 'flux' | undefined, annotate: (objects: string) => string) => {
+      const was = annotate(OBJECTS);
+      const objects = was.replace('migrate:1.0', 'migrate:1.1');
+      return changes(engine ? delivered : MANIFESTS, engine ? delivered : MANIFESTS, { was, objects, env: engine ? { engine } : {} }).some(
+        (w) => w.includes('Job data/migrate: spec.template.spec.containers[0].image changes from migrate:1.0 to migrate:1.1'),
+      );
+    };
+    const preSync = job('argocd.argoproj.io/hook: PreSync');
+    // Argo CD deletes a hook before it creates it again (BeforeHookCreation, its default), and never applies a skipped one or a Helm test
+    expect(warned('argocd', preSync)).toBe(false);
+    expect(
+      warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: "BeforeHookCreation,HookSucceeded"')),
+    ).toBe(false);
+    expect(warned('argocd', job('helm.sh/hook: pre-upgrade'))).toBe(false);
+    expect(warned('argocd', job('helm.sh/hook: test'))).toBe(false);
+    expect(warned('argocd', job('argocd.argoproj.io/hook: Skip'))).toBe(false);
+    expect(warned('argocd', job('argocd.argoproj.io/sync-options: "Force=true,Replace=true"'))).toBe(false);
+    expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(false);
+    expect(warned('flux', job('example.com/team: data', 'kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(false);
+    // a hook that stays once it succeeded (or failed) is updated at the next sync; Replace=true alone is an update too
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookFailed'))).toBe(true);
+    expect(warned('argocd', job('argocd.argoproj.io/sync-options: Replace=true'))).toBe(true);
+    // kubectl, and the other engine, know neither annotation
+    expect(warned(undefined, preSync)).toBe(true);
+    expect(warned('flux', preSync)).toBe(true);
+    expect(warned('argocd', job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
+    expect(warned(undefined, job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(true);
+  });
+
+  it("gives, for a Job's new template in a stage an engine delivers, the annotation that has the engine recreate it at each change", () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const objects = OBJECTS.replace('migrate:1.0', 'migrate:1.1');
+    const hint = (stage: string, env: StageEnvironment) =>
+      changes(stage, stage, { objects, env })
+        .find((w) => w.includes('Job data/migrate'))!
+        .split('\n  hint: ')[1];
+    expect(hint(delivered, { engine: 'flux' })).toBe(
+      'keep the old value, or delete the Job and apply again on purpose (kubectl delete job migrate -n data): it then runs again, with the new spec; ' +
+        'or, so that Flux deletes and creates it anew whenever its update is refused, annotate it in its file kustomize.toolkit.fluxcd.io/force: enabled',
+    );
+    expect(hint(delivered, { engine: 'argocd' })).toContain(
+      '; or, so that Argo CD deletes and creates it anew whenever its update is refused, annotate it in its file argocd.argoproj.io/sync-options: Force=true,Replace=true',
+    );
+    // kubectl knows neither
+    expect(hint(MANIFESTS, {})).not.toContain('annotate');
+  });
+
+  it('still warns about a claim Flux is told to force: deleted and made anew, it takes the data with it', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const was = OBJECTS.replace(
+      'metadata: { name: cache }',
+      'metadata: { name: cache, annotations: { kustomize.toolkit.fluxcd.io/force: enabled } }',
+    );
+    const warnings = changes(delivered, delivered, {
+      was,
+      objects: was.replace('accessModes: [ReadWriteOnce]\n  resources', 'accessModes: [ReadWriteMany]\n  resources'),
+      env: { engine: 'flux' },
+    });
+    expect(warnings.join('\n')).toContain('PersistentVolumeClaim data/cache: spec.accessModes');
+  });
+
   it('shows an empty value as "" in an immutable field\'s change, not as nothing', () => {
     const before = OBJECTS.replace('{ matchLabels: { app: db } }', '{ matchLabels: { app: db, tier: "" } }').replace(
       'metadata: { labels: { app: db } }',
@@ -548,6 +618,21 @@ describe('what applying a change does besides refusing it', () => {
         '  hint: before applying, remove the field from what kubectl last applied, which changes no pod count: ' +
         'kubectl apply edit-last-applied deployment/api -n data, delete spec.replicas and save; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)',
     ]);
+  });
+
+  it("gives, in a stage Flux delivers, the server-side hand-over of spec.replicas, since Flux's apply reads no last-applied configuration", () => {
+    const delivered = `${DAY_TWO}delivery: { cluster: nonprod }\n`;
+    const autoscaled = delivered.replace('    replicas: 3\n', '    autoscaling: { minReplicas: 3, maxReplicas: 6 }\n');
+    expect(changes(delivered, autoscaled, { env: { engine: 'flux' } })).toEqual([
+      `${at(autoscaled, '{ minReplicas: 3')}: warning: Deployment data/api: spec.replicas: 3 is no longer written, so Flux's server-side apply removes it (while it owns the field) and the API server sets the default, 1: ` +
+        'the Deployment goes from 3 pods to 1 until HorizontalPodAutoscaler data/api scales it up again\n' +
+        '  hint: before pushing, hand the field over to the autoscaler, which changes no pod count: ' +
+        `echo '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api","namespace":"data"},"spec":{"replicas":3}}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f -; then push as usual`,
+    ]);
+    // Argo CD applies client-side, with kubectl's last-applied configuration
+    expect(changes(delivered, autoscaled, { env: { engine: 'argocd' } }).join('\n')).toContain(
+      'kubectl apply edit-last-applied deployment/api -n data',
+    );
   });
 
   it('warns at the manifest of a workload whose spec.replicas is removed, and not about one of 1 pod, whose default is the same', () => {

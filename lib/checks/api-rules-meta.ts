@@ -25,13 +25,20 @@ import { labelPlan, type LabelPlan } from './label-fields.js';
 import { manualSelector } from './api-rules-batch.js';
 
 /** The annotation that makes an object a Helm hook: created by Helm at a step of a release, not installed with the chart. */
-const HELM_HOOK = 'helm.sh/hook';
+export const HELM_HOOK = 'helm.sh/hook';
 
 /** Helm 2's hook for a CRD, which Helm 3, kubectl and Argo CD all take for an ordinary object. */
 const CRD_INSTALL = 'crd-install';
 
+/** The hooks a `helm.sh/hook` annotation names, but `crd-install`, which is no hook to anyone: none for an ordinary object. */
+export const helmHooks = (annotation: string): string[] =>
+  annotation
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '' && h !== CRD_INSTALL);
+
 /** The Helm hooks Argo CD runs as sync hooks (gitops-engine `pkg/sync/hook/helm`); it applies an object of any other hook never. */
-const ARGOCD_HOOKS: Readonly<Record<string, string>> = {
+export const ARGOCD_HOOKS: Readonly<Record<string, string>> = {
   'pre-install': 'PreSync',
   'pre-upgrade': 'PreSync',
   'post-install': 'PostSync',
@@ -45,10 +52,7 @@ const ARGOCD_HOOKS: Readonly<Record<string, string>> = {
  * never applies the others. `crd-install` is no hook to any of them.
  */
 function helmHookFinding(o: KubeObject, annotation: string, engine: Engine | undefined): Finding | undefined {
-  const hooks = annotation
-    .split(',')
-    .map((h) => h.trim())
-    .filter((h) => h !== '' && h !== CRD_INSTALL);
+  const hooks = helmHooks(annotation);
   if (hooks.length === 0) return undefined;
   const warn = finder(o, 'warning');
   const at = ['metadata', 'annotations', HELM_HOOK];

@@ -9,7 +9,7 @@
  */
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
-import type { DeliveryPlan } from './plan.js';
+import type { DeliveryPlan } from './delivery-plan.js';
 import type { GroupKind } from './stage.js';
 
 /** Where Argo CD looks for its Applications and AppProjects. */

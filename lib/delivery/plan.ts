@@ -5,6 +5,7 @@
 import type { Problem } from '../errors.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import { sourceName } from './source-name.js';
+import { ARGOCD_NAMESPACE } from './argocd.js';
 import { normalRepositoryUrl } from './urls.js';
 import { settingPlace, type DeliveredStage, type ProjectPlaces } from './stage.js';
 import type { DeliveryPlan } from './delivery-plan.js';
@@ -18,6 +19,12 @@ import {
   unreadProjectTimeout,
   type ProjectFile,
 } from '../config/delivery.js';
+
+/** What a stage writes in its own `sync:` in place of a project file's setting its engine cannot honour. */
+const INHERITED_FIX: Readonly<Record<'selfHeal' | 'timeout', string>> = {
+  selfHeal: "sync: { selfHeal: true } under this stage's delivery: (Flux always puts back drift)",
+  timeout: "sync: { timeout: 5m } under this stage's delivery: (30s or more: how long its apply and rollouts may take)",
+};
 
 /** The Argo CD AppProject and Flux GitRepository name when the project file names none. */
 export const DEFAULT_PROJECT = 'stagecraft';
@@ -42,6 +49,7 @@ export function planDelivery(
   const problems: Problem[] = [];
   const notices: Problem[] = [];
   const plans: DeliveryPlan[] = [];
+  let projectSecretRead = false;
   for (const s of stages) {
     const d = s.delivery;
     const at = (setting: string, message: string, hint: string, code: string): Problem => {
@@ -108,14 +116,17 @@ export function planDelivery(
     const unhonoured = syncMismatches(engine, sync);
     for (const { setting, message, hint, code } of unhonoured) {
       // at the stage's own setting, else at what the stage chose that makes the project file's setting count
-      const place = d.sync?.[setting] !== undefined ? `sync.${setting}` : d.engine !== undefined ? 'engine' : 'sync.automated';
+      const place =
+        d.sync?.[setting] !== undefined
+          ? `sync.${setting}`
+          : d.engine !== undefined || setting !== 'selfHeal'
+            ? 'engine'
+            : 'sync.automated';
       const inherited = place !== `sync.${setting}`;
       fail(
         place,
         inherited ? `${message} (${projectSource}'s delivery.sync.${setting}: ${String(sync[setting])})` : message,
-        inherited
-          ? `write sync: { ${setting}: true } under this stage's delivery: (Flux always puts back drift), or deliver it with Argo CD (engine: argocd)`
-          : hint,
+        inherited ? `write ${INHERITED_FIX[setting]}, or deliver it with Argo CD (engine: argocd)` : hint,
         code,
       );
     }
@@ -123,6 +134,12 @@ export function planDelivery(
     for (const { setting, message, hint, code } of ignoredSyncSettings(engine, d.sync)) {
       notices.push({ ...at(`sync.${setting}`, message, hint, code), severity: 'warning' });
     }
+    if (engine === 'argocd' && d.repository?.secret !== undefined) {
+      const { message, hint } = unreadSecret(d.repository.secret, url);
+      notices.push({ ...at('repository.secret', message, hint, UNREAD_SECRET), severity: 'warning' });
+    }
+    // the project file's secret, read by a Flux stage that clones the project's repository with it
+    if (engine === 'flux' && secret !== undefined && d.repository?.secret === undefined) projectSecretRead = true;
     const cluster = { id: clusterName, ...clusters[clusterName] };
     if (engine === 'argocd' && !cluster.server && !cluster.name) {
       fail(
@@ -158,6 +175,20 @@ export function planDelivery(
       ...(previous !== undefined ? { after: previous } : {}),
     });
   }
+  const projectSecret = defaults.repository?.secret;
+  if (projectSecret !== undefined && stages.length && !projectSecretRead && defaults.repository?.url !== undefined) {
+    // once, at the project file's setting: no stage Flux delivers clones the project's repository with it
+    const { message, hint } = unreadSecret(projectSecret, defaults.repository.url, true);
+    const location = projectPlaces(['delivery', 'repository', 'secret']);
+    notices.push({
+      code: UNREAD_SECRET,
+      severity: 'warning',
+      ...(location
+        ? { location, message: `delivery.repository.secret: ${message}` }
+        : { subject: `${projectSource}: delivery.repository.secret`, message }),
+      hint,
+    });
+  }
   const unread = unreadProjectTimeout(
     defaults.sync?.timeout,
     stages.map((s) => ({ engine: s.delivery.engine ?? defaults.engine, timeout: s.delivery.sync?.timeout })),
@@ -182,6 +213,22 @@ export function planDelivery(
     ...sharedObjects(plans, stages, projectPlaces),
   );
   return { plans: plans.map(({ after, ...p }) => withAfter(p, waitsFor(p, after, plans))), problems, notices };
+}
+
+const UNREAD_SECRET = 'delivery/unread-secret';
+
+/**
+ * Why a `repository.secret` is read by no engine, and how to give Argo CD the credentials: Argo CD
+ * finds them by the repository's URL, in a Secret of its namespace, and reads no Secret's name from
+ * an Application (a stage moved from Flux to Argo CD keeps a secret: that clones nothing).
+ * @param project whether it is the project file's, which no stage Flux delivers reads
+ */
+function unreadSecret(secret: string, url: string, project = false): { message: string; hint: string } {
+  const who = project ? 'no stage Flux delivers clones the repository with it, and Argo CD reads no secret:' : 'Argo CD reads no secret:';
+  return {
+    message: `${who} it finds a private repository's credentials by its URL, in a Secret of ${ARGOCD_NAMESPACE} labelled argocd.argoproj.io/secret-type: repository, so this one (${secret}) is ignored`,
+    hint: `remove it; for a private repository, give Argo CD its credentials once: argocd repo add ${url} --username ... --password ... (--ssh-private-key-path ... for an ssh:// URL)`,
+  };
 }
 
 const withAfter = (p: DeliveryPlan, after: string | undefined): DeliveryPlan => (after === undefined ? p : { ...p, after });

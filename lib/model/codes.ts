@@ -501,7 +501,12 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/sync',
     'Sync setting the engine cannot honour',
-    'Flux applies the whole stage again at every interval and so always puts back drift: remove selfHeal: false, or deliver the stage with Argo CD. A warning for a stage Argo CD delivers that writes sync.timeout, which Argo CD reads none of.',
+    'Flux applies the whole stage again at every interval and so always puts back drift: remove selfHeal: false, or deliver the stage with Argo CD. Flux takes a timeout under 30s (0s too, which is no "no limit") as 30s: write how long the stage may take to become ready. A warning for a stage Argo CD delivers that writes sync.timeout, which Argo CD reads none of.',
+  ),
+  row(
+    'delivery/unread-secret',
+    'Repository secret no engine reads',
+    "A warning: delivery.repository.secret names the Secret Flux clones a private repository with, but Argo CD reads none (it finds credentials by the repository's URL, in a Secret of argocd labelled argocd.argoproj.io/secret-type: repository): remove it, and give Argo CD the credentials once (argocd repo add). Said of a stage Argo CD delivers that writes one (a stage moved from Flux), and once of the project file's when no stage Flux delivers clones the project's repository with it.",
   ),
   row(
     'delivery/deletes-stage',

@@ -43,6 +43,10 @@ function sources(stages: Record<string, string>): StageSource[] {
 
 const problemsOf = (run: () => unknown): string[] => problemsThrownBy(run).map(formatProblem);
 
+/** Compiles `stages` with the project file `text`, delivery planned, when called. */
+const run = (text: string, stages: Record<string, string>) => () =>
+  compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
+
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as KubeObject);
 
 function referee(dir: string): { status: number | null; out: string } {
@@ -253,6 +257,24 @@ describe('compiling delivery', () => {
     expect(notices({ dev: stage('{ cluster: prod, engine: argocd }'), qa: stage('{ cluster: nonprod }') })).toEqual([]);
   });
 
+  it("warns of a repository secret that no engine reads: a stage's that Argo CD delivers (moved from Flux, say), and the project file's when no Flux stage clones with it", () => {
+    const notices = (text: string, stages: Record<string, string>) => run(text, stages)().notices.map(formatProblem);
+    const HINT =
+      '  hint: remove it; for a private repository, give Argo CD its credentials once: argocd repo add https://git.example.com/team/app.git --username ... --password ... (--ssh-private-key-path ... for an ssh:// URL)';
+    expect(notices(PROJECT, { qa: stage('{ cluster: prod, engine: argocd, repository: { secret: git-credentials } }') })).toEqual([
+      "environments/qa.yaml:3:66: warning: delivery.repository.secret: Argo CD reads no secret: it finds a private repository's credentials by its URL, in a Secret of argocd labelled argocd.argoproj.io/secret-type: repository, so this one (git-credentials) is ignored\n" +
+        HINT,
+    ]);
+    const withSecret = PROJECT.replace('revision: main }', 'revision: main, secret: git-credentials }');
+    expect(notices(withSecret, { qa: stage('{ cluster: prod, engine: argocd }') })).toEqual([
+      "stagecraft.yaml:3:84: warning: delivery.repository.secret: no stage Flux delivers clones the repository with it, and Argo CD reads no secret: it finds a private repository's credentials by its URL, in a Secret of argocd labelled argocd.argoproj.io/secret-type: repository, so this one (git-credentials) is ignored\n" +
+        HINT,
+    ]);
+    // read: by a Flux stage of the project's repository; and a Flux stage's own
+    expect(notices(withSecret, { qa: stage('{ cluster: prod, engine: argocd }'), dev: stage('{ cluster: nonprod }') })).toEqual([]);
+    expect(notices(PROJECT, { qa: stage('{ cluster: nonprod, repository: { secret: git-credentials } }') })).toEqual([]);
+  });
+
   it("has Flux leave a stage's objects in its cluster when the stage's Kustomization is deleted (removed, moved to Argo CD, no longer delivered), pruning or not", () => {
     // the delivery apply command prunes the Kustomization of a stage Flux no longer delivers; with Flux's default
     // deletionPolicy (MirrorPrune) and prune: true, Flux would then delete every object of the stage, its Namespace and
@@ -450,8 +472,6 @@ describe('compiling delivery', () => {
 
   it("places the problems of a stage's delivery settings at their line and column: the stage's, or the project file's it inherits", () => {
     const argocdScp = ARGOCD_PROJECT.replace('https://git.example.com/team/app.git', 'git@git.example.com:team/app.git');
-    const run = (text: string, stages: Record<string, string>) => () =>
-      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
     expect(
       problemsOf(
         run(PROJECT, {
@@ -481,8 +501,6 @@ describe('compiling delivery', () => {
   });
 
   it('refuses selfHeal: false for a stage Flux applies by itself, which always puts back drift, at the setting that makes it count', () => {
-    const run = (text: string, stages: Record<string, string>) => () =>
-      compileStages(sources(stages), { project: { file: 'stagecraft.yaml', text }, delivery: true });
     // the stage's own setting
     expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { selfHeal: false } }') }))).toEqual([
       'environments/qa.yaml:3:49: delivery.sync.selfHeal: Flux cannot leave drift alone: it applies the whole stage again at every interval, putting back what was changed by hand in the cluster\n' +
@@ -508,6 +526,38 @@ describe('compiling delivery', () => {
     expect(() => run(argocdNoHeal, { qa: stage('{ cluster: nonprod }') })()).not.toThrow();
     const tree = run(suspended, { qa: stage('{ cluster: nonprod }') })().tree.get(DELIVERY_DIR)!;
     expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ suspend: true, prune: true });
+  });
+
+  it('refuses a Flux timeout under 30s, which Flux takes as 30s (0s is no "no limit"), at the stage\'s line, the project file\'s, or the engine: that makes it count', () => {
+    expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 0s } }') }))).toEqual([
+      'environments/qa.yaml:3:48: delivery.sync.timeout: Flux takes a timeout under 30s as 30s, and has no timeout that means no limit: with 0s the stage is marked failed when its objects are not ready 30s after each apply began, and the stages after it wait\n' +
+        '  hint: write how long applying the stage and its rollouts (and migration Jobs) may take, 30s or more (5m when none is written, 1h for a long migration)',
+    ]);
+    expect(problemsThrownBy(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 29s999ms } }') })).map((p) => p.code)).toEqual([
+      'delivery/sync',
+    ]);
+    expect(problemsOf(() => loadProjectFile(`${PROJECT}  sync: { timeout: 10s }\n`))).toEqual([
+      expect.stringMatching(/^stagecraft\.yaml:7:20: delivery\.sync\.timeout: Flux takes a timeout under 30s as 30s, .* with 10s /),
+    ]);
+    // the project file's is Argo CD's, which reads none; a stage that picks Flux: at its engine:
+    expect(
+      problemsOf(
+        run(ARGOCD_PROJECT.replace('selfHeal: true }', 'selfHeal: true, timeout: 0s }'), {
+          qa: stage('{ cluster: nonprod, engine: flux }'),
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^environments\/qa\.yaml:3:39: delivery\.engine: Flux takes a timeout under 30s as 30s, .* \(stagecraft\.yaml's delivery\.sync\.timeout: 0s\)\n {2}hint: write sync: \{ timeout: 5m \} under this stage's delivery:/,
+      ),
+    ]);
+    // 30s, and a suspended stage's 1m30s, are kept as written
+    const tree = run(PROJECT, {
+      qa: stage('{ cluster: nonprod, sync: { timeout: 30s } }'),
+      dev: stage('{ cluster: nonprod, sync: { timeout: 0.5m, automated: false } }'),
+    })().tree.get(DELIVERY_DIR)!;
+    expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ timeout: '30s' });
+    expect(docs(tree.get('flux/10-dev.yaml')!)[0].spec).toMatchObject({ timeout: '0.5m', suspend: true });
   });
 
   it("refuses the project file's selfHeal: false when its engine is Flux, at its line there", () => {
