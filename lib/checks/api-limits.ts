@@ -6,7 +6,7 @@
  */
 import { describeObject, isRecord, type KubeObject } from '../model/object.js';
 import { placedContainers, podTemplateOf, POD_TEMPLATE_PATHS } from '../model/pod-specs.js';
-import { fieldPath, finder, type FieldPath, type Finding } from './finding.js';
+import { fieldPath, finder, type Emit, type FieldPath, type Finding } from './finding.js';
 import { carelessQuantities } from './quantity.js';
 import { requestAboveLimitText, requestsAboveLimits } from '../model/quantity.js';
 import { imageReferencePattern } from '../model/image.js';
@@ -61,24 +61,35 @@ export function imageProblem(image: string): string | undefined {
   return undefined;
 }
 
+/** What the walk of one object (`walk`) finds, each list in document order. */
+interface Walked {
+  readonly emit: Emit;
+  /** Integers out of their field's range, and numbers that are none (outside free-form fields). */
+  readonly numbers: Finding[];
+  /** Strings holding a character kubectl kustomize cannot carry. */
+  readonly characters: Finding[];
+}
+
 /**
- * Calls `visit` on every node of `value` in document order (depth first) with its path, the
- * nearest key above it and whether a FREE_FORM key is on its path. One path array is reused
- * while walking: `visit` must copy it (`[...path]`) to keep it. This walk runs on every node of
- * every object checked; building a path per node was most of the checks' allocation.
+ * Walks every node of `value` in document order (depth first): a number outside free-form fields
+ * (`free`: a FREE_FORM key is on its path) and a string are checked where they are, `key` the
+ * nearest key above. This walk runs on every node of every object checked: one path array is reused
+ * (a finding copies it), and what it checks is written here rather than called per node.
  */
-function walk(
-  value: unknown,
-  path: (string | number)[],
-  visit: (v: unknown, path: FieldPath, key: string | number | undefined, free: boolean) => void,
-  key: string | number | undefined,
-  free: boolean,
-): void {
-  visit(value, path, key, free);
-  if (Array.isArray(value)) {
+function walk(value: unknown, path: (string | number)[], key: string | number | undefined, free: boolean, w: Walked): void {
+  if (typeof value === 'string') {
+    if (KUSTOMIZE_CANNOT.test(value)) w.characters.push(characterFinding(w.emit, value, [...path]));
+  } else if (typeof value === 'number') {
+    if (free) return;
+    if (Number.isInteger(value) && typeof key === 'string' && !INT64_FIELDS.has(key) && (value < INT32.min || value > INT32.max)) {
+      w.numbers.push(w.emit('api/int32', [...path], `${value} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max})`));
+    } else if (!Number.isFinite(value)) {
+      w.numbers.push(w.emit('api/number', [...path], `${value} is not a number the API server accepts`));
+    }
+  } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       path.push(i);
-      walk(value[i], path, visit, key, free);
+      walk(value[i], path, key, free, w);
       path.pop();
     }
   } else if (isRecord(value)) {
@@ -86,10 +97,23 @@ function walk(
     for (const k in value) {
       if (!Object.hasOwn(value, k)) continue;
       path.push(k);
-      walk(value[k], path, visit, k, free || FREE_FORM.has(k));
+      walk(value[k], path, k, free || FREE_FORM.has(k), w);
       path.pop();
     }
   }
+}
+
+/** The finding of a string holding a character kubectl kustomize cannot carry (the first). */
+function characterFinding(emit: Emit, value: string, path: FieldPath): Finding {
+  const c = KUSTOMIZE_CANNOT.exec(value)![0].charCodeAt(0);
+  return emit(
+    'api/character',
+    path,
+    `holds the character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which kubectl kustomize refuses or changes`,
+    c >= 0xd800 && c <= 0xdfff
+      ? 'remove it: it is half of a UTF-16 surrogate pair, no character on its own (write the whole character, or its \\U escape in YAML)'
+      : 'remove it (write a line break as \\n)',
+  );
 }
 
 /** A base64 alphabet character, or padding. */
@@ -173,37 +197,9 @@ export function checkObjectLimits(o: KubeObject): Finding[] {
   };
   annotationSize(['metadata', 'annotations'], o.metadata?.annotations);
   // numbers outside free-form fields, then strings anywhere: each in document order
-  const numbers: Finding[] = [];
-  const characters: Finding[] = [];
-  walk(
-    o,
-    [],
-    (v, path, key, free) => {
-      if (typeof v === 'number') {
-        if (free) return;
-        if (Number.isInteger(v) && typeof key === 'string' && !INT64_FIELDS.has(key) && (v < INT32.min || v > INT32.max)) {
-          numbers.push(emit('api/int32', [...path], `${v} is out of range for ${key} (an int32: ${INT32.min} to ${INT32.max})`));
-        } else if (!Number.isFinite(v)) {
-          numbers.push(emit('api/number', [...path], `${v} is not a number the API server accepts`));
-        }
-      } else if (typeof v === 'string' && KUSTOMIZE_CANNOT.test(v)) {
-        const c = KUSTOMIZE_CANNOT.exec(v)![0].charCodeAt(0);
-        characters.push(
-          emit(
-            'api/character',
-            [...path],
-            `holds the character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which kubectl kustomize refuses or changes`,
-            c >= 0xd800 && c <= 0xdfff
-              ? 'remove it: it is half of a UTF-16 surrogate pair, no character on its own (write the whole character, or its \\U escape in YAML)'
-              : 'remove it (write a line break as \\n)',
-          ),
-        );
-      }
-    },
-    undefined,
-    false,
-  );
-  out.push(...numbers, ...characters);
+  const walked: Walked = { emit, numbers: [], characters: [] };
+  walk(o, [], undefined, false, walked);
+  out.push(...walked.numbers, ...walked.characters);
   const template = podTemplateOf(o);
   const at = POD_TEMPLATE_PATHS[o.kind];
   if (template?.spec && at) {

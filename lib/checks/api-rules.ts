@@ -36,7 +36,8 @@ const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
  * destinations too), some the API server never keys (hostAliases by ip). Only the defaults are one.
  */
 function unique(emit: Emit, list: unknown, at: FieldPath, fields: readonly string[], out: Finding[]): void {
-  if (!Array.isArray(list)) return;
+  // one item repeats none: most lists of a pod (ports, mounts, volumes) have one, and each item was a JSON key
+  if (!Array.isArray(list) || list.length < 2) return;
   const seen = new Map<string, number>();
   list.forEach((item: Record<string, unknown> | null, i) => {
     if (!item || typeof item !== 'object') return;

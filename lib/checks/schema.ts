@@ -236,14 +236,24 @@ function withoutNulls(value: unknown): unknown {
   return holdsNull(value) ? copiedWithoutNulls(value) : value;
 }
 
-/** Whether a null sits in a mapping anywhere in `value` (walked without copying: most objects hold none). */
+/**
+ * Whether a null sits in a mapping anywhere in `value` (walked without copying: most objects hold
+ * none). Every node of every object checked is walked here: plain loops, and no call for a scalar
+ * (`some` took a callback per item).
+ */
 function holdsNull(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some(holdsNull);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'object' && v !== null && holdsNull(v)) return true;
+    }
+    return false;
+  }
   if (!isPlain(value)) return false;
   for (const k in value) {
     const v = (value as Record<string, unknown>)[k];
-    if (v === null || holdsNull(v)) return true;
+    if (typeof v === 'object' && (v === null || holdsNull(v))) return true;
   }
   return false;
 }

@@ -20,7 +20,7 @@ import { kindGroups, type KindGroups } from '../k8s.js';
  * What the traced checks found on each object of an app, with every lookup made for any of them
  * once; undefined unless each object was traced, for the same options. A lookup by name that found
  * one of the app's own objects is left out: its results are reused only while each of its objects
- * is the first of its kind, namespace and name (`runTracedChecks`, index.ts), and then such a lookup finds it.
+ * is the first of its kind, namespace and name (`CheckRun.tracedPlan`, check-run.ts), and then such a lookup finds it.
  */
 function keptReferences(
   objects: readonly KubeObject[],
