@@ -14,17 +14,7 @@ Shared by every
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, nameVerdict } from './secret-names.js';
-import {
-  ENTROPY_THRESHOLD,
-  NAME,
-  REFERENCE,
-  entropy,
-  hasClasses,
-  highEntropy,
-  isPlaceholderCredential,
-  isTokenUser,
-  namesOracle,
-} from './secret-shapes.js';
+import { NAME, REFERENCE, highEntropy, isPlaceholderCredential, isTokenUser, namesOracle, randomBase64 } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
 import { PASSWORD_CLIENTS, atShellCommandStart, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
 
@@ -216,7 +206,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'aws-secret-access-key',
     description: 'an AWS secret access key (40 characters of base64)',
     pattern: /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/,
-    accept: (s) => hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD,
+    accept: randomBase64,
   },
   {
     id: 'high-entropy',

@@ -487,6 +487,9 @@ describe('the secret rules', () => {
     expect(detectSecret('Authorization: Bearer 8f3kQz71LmA0pX9wQv2b')?.secret).toBe('Bearer 8f3kQz71LmA0pX9wQv2b');
     expect(detectSecret('key id AKIAIOSFODNN7EXAMPLE in a sentence')?.secret).toBe('AKIAIOSFODNN7EXAMPLE');
     expect(detectSecret('a hex key 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08ffaa33')?.rule.id).toBe('high-entropy');
+    // random base64 that holds a `/` is no path of words
+    expect(detectSecret('key: kR3x9vLm2pQ7/wZ8rTb4Nq6Yc1Hs5Ud0Jf')?.rule.id).toBe('high-entropy');
+    expect(detectSecret('wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY')?.rule.id).toBe('high-entropy');
   });
 
   it.each([
@@ -562,6 +565,12 @@ describe('the secret rules', () => {
     ],
     ['a password file and an empty password', 'password_file = /run/secrets/db\npassword =\n'],
     ["the keys a Secret declares, in kubectl's copy", '{"metadata":{"annotations":{"stagecraft.dev/secret-keys":"token"}}}'],
+    [
+      "a GCP workload identity federation's credential configuration, whose audience is a path of words",
+      '{"type": "external_account", "audience": "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/github/providers/actions", ' +
+        '"service_account_impersonation_url": "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/ci@proj.iam.gserviceaccount.com:generateAccessToken"}',
+    ],
+    ['a path of words of 40 characters', 'locations/global/workloadIdentityPools42'],
   ])('do not take %s for a secret', (_what, value) => {
     expect(detectSecret(value)).toBeUndefined();
   });
