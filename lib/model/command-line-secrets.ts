@@ -235,8 +235,14 @@ export function isSecretFlag(flag: string, value: string, setting: (name: string
   return !(SECRET_ID_FLAG.test(flag) && NAME(value));
 }
 
+/**
+ * A JVM option's `-D`, before the property it sets (`-Ddb.password=x`, `-DDB_PASSWORD=x`): a capital after it
+ * starts the property when a name character follows (`-DB_PASSWORD=x` is a flag named `DB_PASSWORD`).
+ */
+export const JVM_OPTION = /^-D(?=[a-z]|[A-Z][A-Za-z0-9])/;
+
 /** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`; a JVM option by the property it sets (`-Ddb.password=x`: `db.password`). */
-export const FLAG_WITH_VALUE = /^(?:-D(?=[a-z])|--?)([A-Za-z][A-Za-z0-9_.-]*)=([\s\S]*)$/;
+export const FLAG_WITH_VALUE = new RegExp(`(?:${JVM_OPTION.source}|^--?)([A-Za-z][A-Za-z0-9_.-]*)=([\\s\\S]*)$`);
 /** An argv entry that is a flag alone, whose value may be the next entry: `--password`, `-token`. */
 const FLAG_ALONE = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/;
 /** An argv entry that is no flag's value: a flag (`-v`, `--db-token=x`), `--` (the end of flags) or `-` (standard input). */

@@ -7,7 +7,7 @@
  * attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
  * and synchronous.
  */
-import { isSecretFlag } from './command-line-secrets.js';
+import { JVM_OPTION, isSecretFlag } from './command-line-secrets.js';
 import { isSecretSetting, nameVerdict, words } from './secret-names.js';
 import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
 
@@ -129,7 +129,7 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  if (secretSetting(name, value)) return name;
+  if (secretSetting(name, value) && !isSentence(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
   return settingWithin(value, m[4] === undefined ? 1 : 2);
@@ -143,9 +143,9 @@ export const isFileSource = (name: string, value: string): boolean => FROM_FILE.
 
 /**
  * The name of a setting written as text (group 1 of `SETTING_TEXT`'s form): a JVM option's without its
- * `-D` (`-Ddb.password=...` sets `db.password`, which messages name, not `Ddb.password`).
+ * `-D` (`-Ddb.password=...` sets `db.password`, `-DDB_PASSWORD=...` sets `DB_PASSWORD`, which messages name, not `Ddb.password`).
  */
-const nameOf = (m: RegExpExecArray) => (/^-D[a-z]/.test(m[0]) ? m[1]!.slice(1) : m[1]!);
+const nameOf = (m: RegExpExecArray) => (JVM_OPTION.test(m[0]) ? m[1]!.slice(1) : m[1]!);
 
 /**
  * Whether a setting found within a value is prose (`"Invalid token: please log in again"`,
@@ -155,6 +155,22 @@ const nameOf = (m: RegExpExecArray) => (/^-D[a-z]/.test(m[0]) ? m[1]!.slice(1) :
 function isProse(m: RegExpMatchArray): boolean {
   const at = m[0].indexOf(m[1]!);
   return !/["']$/.test(m[0].slice(0, at)) && /^[ \t]*:[ \t]/.test(m[0].slice(at + m[1]!.length));
+}
+
+/**
+ * Whether a setting read from the top of a value is words of a sentence (`Invalid token: please log in again`, an
+ * env var's error text): a name not quoted, after a word and a blank on its line (`isProse`), then lower-case words.
+ * A setting starts its line or follows `{`, `,` or `;`; a password after a word keeps its mix (`admin password: Hunter2xyz`).
+ */
+function isSentence(m: RegExpExecArray): boolean {
+  const end = m.index + m[0].length;
+  return (
+    m[4] !== undefined &&
+    /^[a-z]+$/.test(m[4]) &&
+    isProse(m) &&
+    /[A-Za-z][ \t]+$/.test(m.input.slice(Math.max(0, m.index - 16), m.index)) &&
+    /^[ \t]+[a-z]/.test(m.input.slice(end, end + 2))
+  );
 }
 
 /**
