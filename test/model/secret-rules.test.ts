@@ -246,6 +246,43 @@ describe('the secret rules', () => {
       expect(detectSecret(file)?.rule.id, file).toBe('keyed-setting');
   });
 
+  it("find a name and value pair's secret in text: a Keycloak realm's credential, an env list or Helm parameters in a values file; and leave references alone", () => {
+    expectRule(
+      'named-value',
+      [
+        '{"realm": "shop", "users": [{"username": "alice", "credentials": [{"type": "password", "value": "Alic3Pass!", "temporary": false}]}]}',
+        'extraEnv: [{name: DB_PASSWORD, value: Hunter2xyz}]',
+        'extraEnv:\n  - name: DB_PASSWORD\n    value: Hunter2xyz\n  - name: LOG_LEVEL\n    value: info\n',
+        'parameters:\n- name: auth.rootPassword\n  value: "Hunter2xyz"\n',
+        '{"parameters": [{"key": "api_token", "value": "Xk3q9vLm2pQ7wZ8r"}]}',
+      ],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: references as realm imports and values files write them
+        '{"credentials": [{"type": "password", "value": "${ALICE_PASSWORD}", "temporary": true}]}',
+        'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: { name: db, key: password }\n  - name: TOKEN\n    value: $(API_TOKEN)\n',
+        '{"templating": {"list": [{"name": "datasource", "type": "datasource", "current": {"text": "Prometheus", "value": "prom"}}]}}',
+        '{"options": [{"selected": true, "text": "prod", "value": "prod"}], "name": "env"}',
+        // a value at another column belongs to another mapping
+        'items:\n  - name: DB_PASSWORD\n    spec:\n      value: hunter-two\n',
+      ],
+    );
+  });
+
+  it('find Logstash\'s password => "...", and leave a JavaScript arrow function alone', () => {
+    expectRule(
+      'secret-setting',
+      [
+        'output {\n  elasticsearch {\n    hosts => ["http://es:9200"]\n    user => "elastic"\n    password => "Hunter2xyz"\n  }\n}\n',
+        "{ :password => 'Hunter2xyz' }",
+      ],
+      [
+        'const check = (password) => password.length > 8;\nconst mask = token => token.slice(0, 4);',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as Logstash writes one
+        'output { elasticsearch { user => "elastic" password => "${ES_PASSWORD}" } }',
+      ],
+    );
+  });
+
   it('find a setting written as its name, a blank and its value: a line of a Redis or keepalived file, a flag and its value in a shell command', () => {
     expectRule('spaced-setting', [
       'bind 0.0.0.0\nrequirepass hunter2kq\n',
@@ -589,6 +626,7 @@ describe('the secret rules', () => {
       ['<a key="password"><![CDATA[', '<entry key="token">x', 'machine a login b ', 'default account ', 'h:5432:d:u:', 'h:1:d:u:$P\n'],
     ],
     ['escapes, flags, spaced settings, blocks and users', ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c']],
+    ['name and value pairs', ['{"name": "password", "value": "x', '{a', '- name: token\n  value: $X\n', 'key: pw\n', '"value": "a", ']],
     [
       'password hashes and Oracle users',
       [
