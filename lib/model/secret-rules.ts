@@ -16,7 +16,15 @@ import { BoundedMap } from './bounded-map.js';
 import { isSecretName, nameVerdict } from './secret-names.js';
 import { NAME, REFERENCE, highEntropy, isPlaceholderCredential, isTokenUser, namesOracle, randomBase64 } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
-import { PASSWORD_CLIENTS, atShellCommandStart, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
+import {
+  PASSWORD_CLIENTS,
+  PIPED_PASSWORD,
+  atShellCommandStart,
+  commandPassword,
+  flagBefore,
+  isArgvEntry,
+  pipedPassword,
+} from './command-line-secrets.js';
 
 export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag } from './command-line-secrets.js';
 export {
@@ -190,6 +198,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
     accept: (s, m) => atShellCommandStart(m.input, m.index) && commandPassword(s.split(/\s+/)),
   },
+  {
+    id: 'piped-password',
+    description: 'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin)',
+    pattern: PIPED_PASSWORD,
+    accept: (_s, m) => pipedPassword(m[1]!),
+  },
   ...SETTING_RULES,
   {
     id: 'password-hash',
@@ -272,7 +286,7 @@ export interface SecretMatch {
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login/i;
+  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login|sqlplus|rman|expdp|impdp|sqlldr|dgmgrl/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [

@@ -218,6 +218,16 @@ describe('secret values in objects', () => {
     ]);
   });
 
+  it("finds an Oracle tool's logon and a registry login after the program's options as list entries, and leaves the system's logon alone", () => {
+    expect(found(deployment({ command: ['sqlplus', '-s', 'scott/Tiger123', '@report.sql'] }))).toEqual([
+      'spec.template.spec.containers[0].command[2]: secrets/value',
+    ]);
+    expect(found(deployment({ command: ['sqlplus', '/', 'as', 'sysdba'] }))).toEqual([]);
+    expect(found(deployment({ command: ['docker'], args: ['--config', '/tmp/ci', 'login', '-u', 'ci', '-p', 'hunter2k'] }))).toEqual([
+      'spec.template.spec.containers[0].args[6]: secrets/value',
+    ]);
+  });
+
   it("names a JVM option's setting by the property it sets, without -D", () => {
     const messages = checkSecretContent(
       deployment({ args: ['-Ddb.password=hunter2k', '-DB_PASSWORD=hunter2k', '-DDB_PASSWORD=hunter2k'] }),

@@ -31,6 +31,7 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'slack-token': 'xoxb-123456789012-abcdefghijklmnop',
   'service-token': 'npm_abcdefghijklmnopqrstuvwxyz0123456789',
   'command-password': 'mysqldump -h db.internal -uroot -phunter2k shop',
+  'piped-password': 'echo hunter2k | docker login -u ci --password-stdin registry.example.com',
   'secret-setting': 'server.port=8080\nspring.datasource.password=S3cr3tP4ssw0rd!\n',
   'yaml-block-setting': 'db:\n  host: mysql\n  password: |-\n    S3cr3tP4ssw0rd!\n  pool: 5\n',
   'spaced-setting': 'port 6379\nrequirepass S3cr3tP4ssw0rd!\nappendonly yes\n',

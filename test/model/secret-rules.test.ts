@@ -79,6 +79,50 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a registry login's password after the program's options (docker --config <dir> login -p), and one piped to --password-stdin", () => {
+    expectRule(
+      'command-password',
+      [
+        'docker --config /tmp/ci login -u ci -p hunter2k registry.example.com',
+        'docker --config=/tmp/ci --debug login -phunter2k registry.example.com',
+        'podman --log-level debug login -u ci -p hunter2k quay.io',
+      ],
+      ['docker --config /tmp/ci login -u ci --password-stdin registry.example.com', 'docker --context prod run -p 8080:80 login'],
+    );
+    expectRule(
+      'piped-password',
+      [
+        'echo hunter2k | docker login -u ci --password-stdin registry.example.com',
+        "set -e; echo 'hunter2k' | podman login --username ci --password-stdin quay.io",
+        "printf '%s' hunter2k | helm registry login -u ci --password-stdin registry.example.com",
+      ],
+      [
+        'echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"',
+        'cat /run/secrets/registry | docker login -u ci --password-stdin registry.example.com',
+        'echo $(cat /run/pw) | docker login --password-stdin; echo done | tee /tmp/log',
+      ],
+    );
+  });
+
+  it("find the password of an Oracle tool's logon with no address after it (sqlplus user/password), and leave the system's own logon alone", () => {
+    expectRule(
+      'command-password',
+      [
+        'sqlplus scott/Tiger123',
+        'sqlplus -s scott/Tiger123 @report.sql',
+        'rman target sys/Tiger123 nocatalog',
+        'expdp userid=app/Tiger123 schemas=app',
+      ],
+      [
+        'sqlplus / as sysdba',
+        'sqlplus -s /nolog @report.sql',
+        'sqlplus -s "app/$APP_PASSWORD" @report.sql',
+        'rman target / cmdfile=/opt/backup/full.rman',
+        'sqlldr control=loads/orders.ctl log=logs/orders.log',
+      ],
+    );
+  });
+
   it("find a password given by its position to htpasswd and mc, or to keytool's and jarsigner's -storepass and -keypass; not the JDK truststore's changeit", () => {
     expectRule(
       'command-password',
@@ -620,7 +664,10 @@ describe('the secret rules', () => {
   // in four processes, each with its own 60 s: the units took 25-46 s in one on 2 busy cores, and ran out of time at a load of 15 or more
   it.each([
     ['names, tokens, schemes and settings', ['a-', 'token-', 'a.b:', 'password ', 'Ab0+', '"key":"v",', `sha1:${'ab'.repeat(25)} `]],
-    ["clients' command lines and XML", ['mysql -p ', 'curl -u a: ', '-h mysql;', '<password>x ', '<a b="', '<token>v</tok>']],
+    [
+      "clients' command lines and XML",
+      ['mysql -p ', 'curl -u a: ', '-h mysql;', '<password>x ', '<a b="', '<token>v</tok>', 'docker --a b ', 'echo a |', 'sqlplus -s '],
+    ],
     [
       'XML attributes, .netrc and .pgpass',
       ['<a key="password"><![CDATA[', '<entry key="token">x', 'machine a login b ', 'default account ', 'h:5432:d:u:', 'h:1:d:u:$P\n'],
