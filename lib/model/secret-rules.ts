@@ -57,8 +57,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'private-key',
     description: 'a private key (PEM block)',
-    // a certificate (BEGIN CERTIFICATE) or a public key is not a secret and does not match
-    pattern: /-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/,
+    // a certificate (BEGIN CERTIFICATE) or a public key is not a secret and does not match. Any kind of key (`DH`, `X25519`),
+    // its words split over lines, or the END line alone (the key's last lines, the rest in another value); an SSH2
+    // (RFC 4716) or PuTTY key file; an age identity
+    pattern:
+      /-----(?:BEGIN|END)[ \t\r\n]+(?:[A-Z0-9]+[ \t\r\n]+)*PRIVATE[ \t\r\n]+KEY(?:[ \t\r\n]+BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----|\bPuTTY-User-Key-File-[0-9]+:|\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b/,
   },
   {
     id: 'url-credentials',
@@ -286,7 +289,7 @@ export interface SecretMatch {
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login|sqlplus|rman|expdp|impdp|sqlldr|dgmgrl/i;
+  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login|sqlplus|rman|expdp|impdp|sqlldr|dgmgrl/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [
@@ -346,7 +349,8 @@ function matchIn(value: string): SecretMatch | undefined {
 }
 
 /** A private key's whole PEM block: one secret, however many lines of base64 it holds. */
-const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----|$)/g;
+const PRIVATE_KEY_BLOCK =
+  /-----BEGIN[A-Z0-9 \t\r\n]*PRIVATE[ \t\r\n]+KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 \t\r\n]*PRIVATE[ \t\r\n]+KEY( BLOCK)?-----|$)/g;
 
 /**
  * How many secrets a value holds: the matches of every rule, those that overlap counted once

@@ -79,6 +79,33 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a private key of any kind, its header's words split over lines, its END line alone, an SSH2 or PuTTY key file, an age identity", () => {
+    expectRule(
+      'private-key',
+      [
+        '-----BEGIN DH PRIVATE KEY-----\nMIIBIwIBAAKBgQ\n-----END DH PRIVATE KEY-----',
+        'tls.key: "-----BEGIN RSA PRIVATE\n  KEY-----\n  MIIEpAIBAAKCAQEAx9f2"',
+        // the second half of a key split over two values
+        'hZ9pQ2\nx9f2Lm==\n-----END RSA PRIVATE KEY-----\n',
+        '---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: "rsa-key-20240101"\nP2/56wAAA',
+        'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\nAAAAC3Nza\nPrivate-Lines: 1\nAAAAIHx',
+        'AGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQY',
+      ],
+      [
+        '-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----',
+        '-----BEGIN RSA PUBLIC KEY-----\nMEgCQQCo9+BpMRYQ\n-----END RSA PUBLIC KEY-----',
+        '---- BEGIN SSH2 PUBLIC KEY ----\nComment: "deploy"\nAAAAB3NzaC1yc2E\n---- END SSH2 PUBLIC KEY ----',
+        'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+      ],
+    );
+    // a key whose header is split is one secret, however many lines of base64 it holds
+    expect(
+      countSecrets(
+        `-----BEGIN RSA PRIVATE\nKEY-----\n${'Xk3q9vLm2pQ7wZ8rTb4Nq6Yc1Hs5Ud0JfAe8Ru0Tz3IvQ\n'.repeat(3)}-----END RSA PRIVATE KEY-----`,
+      ),
+    ).toBe(1);
+  });
+
   it("find a registry login's password after the program's options (docker --config <dir> login -p), and one piped to --password-stdin", () => {
     expectRule(
       'command-password',
