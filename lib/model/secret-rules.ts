@@ -170,15 +170,27 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'slack-token',
     description: 'a Slack token or webhook',
-    pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}|hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/,
+    // a bot's, a user's and an app-level token (`xapp-1-...`), an incoming webhook
+    pattern:
+      /\bxox[abposr]-[A-Za-z0-9-]{10,}|\bxapp-[0-9]-[A-Za-z0-9-]{10,}|hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/,
+  },
+  {
+    id: 'webhook-url',
+    description: "a chat's incoming webhook URL (Discord, Microsoft Teams), whose path is its credential",
+    // anyone holding the URL posts to the channel: Discord's `/api/webhooks/<id>/<token>`, a Teams connector's
+    // `webhookb2/<guid>@<guid>/IncomingWebhook/<hex>/<guid>`
+    pattern:
+      /\bdiscord(?:app)?\.com\/api\/webhooks\/[0-9]{5,20}\/[A-Za-z0-9_-]{16,}|\.office\.com\/webhook(?:b2)?\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{16,}/,
   },
   {
     id: 'service-token',
     description: 'an API token (npm, Stripe, GitLab, OpenAI, Vault style)',
+    // and SendGrid's (`SG.<22>.<43>`), Docker Hub's (`dckr_pat_`), Hugging Face's (`hf_`), a Grafana service account's
+    // (`glsa_`), PyPI's (`pypi-AgEIcHlwaS5vcmc...`, base64 of `pypi.org`) and a Telegram bot's (`<bot id>:AA...`, also in its API's `/bot<token>/`)
     // Vault's tokens: `hvs.` (or a batch's `hvb.`, a recovery's `hvr.`) and more, or before Vault 1.10 `s.` and 24
     // letters and digits, mixed (`vault login s.…`, where no name says it is one; not `s.` before a word)
     pattern:
-      /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
+      /(?:\b|(?<=\/bot))(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dckr_pat_[A-Za-z0-9_-]{27}|hf_[A-Za-z]{34}\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b|npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
   },
   {
     id: 'url-token-user',

@@ -30,6 +30,7 @@ export const SECRET_SAMPLES: Readonly<Record<string, string>> = {
   'github-token': 'ghp_0123456789abcdefghijABCDEFGHIJ012345',
   'slack-token': 'xoxb-123456789012-abcdefghijklmnop',
   'service-token': 'npm_abcdefghijklmnopqrstuvwxyz0123456789',
+  'webhook-url': 'https://discord.com/api/webhooks/123456789012345678/hunter2pw9XqAbCdEfGhIjKl',
   'command-password': 'mysqldump -h db.internal -uroot -phunter2k shop',
   'piped-password': 'echo hunter2k | docker login -u ci --password-stdin registry.example.com',
   'secret-setting': 'server.port=8080\nspring.datasource.password=S3cr3tP4ssw0rd!\n',

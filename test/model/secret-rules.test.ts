@@ -576,6 +576,31 @@ describe('the secret rules', () => {
     expectRule('netrc-password', ['machine h login u password 12345678']);
   });
 
+  it('find chat webhooks (Discord, Teams) and the tokens of SendGrid, Slack apps, Docker Hub, Hugging Face, Grafana, PyPI and Telegram bots by their format', () => {
+    expectRule(
+      'webhook-url',
+      [
+        'webhook_configs:\n  - url: https://discord.com/api/webhooks/1234567890123456789/Xk3q9vLm2pQ7wZ8rTb4Nq6Yc1Hs5Ud0Jf-Ae8Ru0Tz3Iv_kR3x9vLm2pQ7wZ8rTb4Nq6Yc1Hs5',
+        'DISCORD_HOOK=https://discordapp.com/api/webhooks/123456789012/abcdefghijklmnopqrstuvwxyz',
+        'https://contoso.webhook.office.com/webhookb2/0f8fad5b-d9cb-469f-a165-70867728950e@7c9e6679-7425-40de-944b-e07fc1f90ae7/IncomingWebhook/3f9a1c2b4d5e6f708192a3b4c5d6e7f8/0f8fad5b-d9cb-469f-a165-70867728950e',
+      ],
+      ['https://discord.com/invite/kubernetes', 'https://discord.com/api/webhooks', 'https://outlook.office.com/mail/inbox'],
+    );
+    expectRule('slack-token', ['SLACK_APP_TOKEN=xapp-1-A0123456789-1234567890123-abcdef0123456789']);
+    expectRule(
+      'service-token',
+      [
+        `SENDGRID=SG.${'aB3dE6gH9jK2mN5pQ8sT1v'}.${'Xk3q9vLm2pQ7wZ8rTb4Nq6Yc1Hs5Ud0Jf-Ae8Ru0Tz3I'}`,
+        'docker login -u ci --password-stdin <<< dckr_pat_2Z8r-Tb4Nq6Yc1Hs5Ud0JfAe8Ru',
+        'HF_HUB=hf_abcdefghijklmnopqrstuvwxyzABCDEFGH',
+        'GRAFANA=glsa_Xk3q9vLm2pQ7wZ8rTb4Nq6Yc1Hs5Ud0J_0a1b2c3d',
+        `[pypi]\nusername = __token__\n${'x'.repeat(0)}token = pypi-AgEIcHlwaS5vcmcCJGE4YjQ5ZDIzLTU1ZmEtNGI2Ni05YzJlLWQ0ZmI3NTk0NmQ1MgACKlszLCJmZ`,
+        'https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawA/sendMessage',
+      ],
+      ['SG.example.com', 'hf_transfer', 'pypi-simple', 'at 12:30:45 the build 123456789:AA started'],
+    );
+  });
+
   it("find Vault's tokens by their format, where no name says what they are (vault login <token>), and leave a word after s. alone", () => {
     expectRule(
       'service-token',
