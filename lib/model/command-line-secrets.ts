@@ -10,6 +10,13 @@ import { NAME } from './secret-shapes.js';
 /** MySQL's and MariaDB's clients, and MongoDB's tools, by their programs' names. */
 const MYSQL_CLIENTS = 'mysql(?:dump|admin|import|check|show|slap|binlog|pump)?|mariadb(?:-(?:dump|admin|import|check|show|slap|binlog))?';
 const MONGO_CLIENTS = 'mongo(?:sh|dump|restore|export|import|stat|top|files)?';
+/** Oracle's tools that take a logon, `user/password` (`sqlplus -s scott/tiger`, `rman target sys/pw`, `expdp userid=app/pw`). */
+const ORACLE_TOOLS = 'sqlplus|rman|expdp|impdp|sqlldr|dgmgrl';
+/**
+ * A container tool's options before its subcommand, each with its value or not (`docker --config /tmp/ci login`,
+ * `podman --log-level debug login`): a value is a word that is no option, so each word is read once.
+ */
+const GLOBAL_OPTIONS = '(?:[ \\t]+--?[A-Za-z][\\w-]*(?:=\\S*|[ \\t]+[^\\s-]\\S*)?)*?';
 
 /**
  * Clients that take a password on their command line, where no name says it is one: MySQL's and
@@ -24,8 +31,8 @@ const MONGO_CLIENTS = 'mongo(?:sh|dump|restore|export|import|stat|top|files)?';
  * `-p 3306` is a port to many other tools, `docker run -p 8080:80` a port too: only these clients' flags count.
  */
 export const PASSWORD_CLIENTS =
-  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:docker|podman|nerdctl|buildah|skopeo|oras)[ \\t]+login|helm[ \\t]+registry[ \\t]+login|` +
-  'keytool|jarsigner|htpasswd|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)';
+  `${MYSQL_CLIENTS}|curl|redis-cli|sshpass|${MONGO_CLIENTS}|(?:docker|podman|nerdctl|buildah|skopeo|oras)${GLOBAL_OPTIONS}[ \\t]+login|helm[ \\t]+registry[ \\t]+login|` +
+  `keytool|jarsigner|htpasswd|mc[ \\t]+(?:alias[ \\t]+set|config[ \\t]+host[ \\t]+add)|${ORACLE_TOOLS}`;
 
 /** How each client takes its password: joined to a flag (`-phunter2`: group 1), or as the word after a flag alone. */
 interface ClientFlags {
@@ -43,7 +50,7 @@ const CLIENT_FLAGS = {
 } satisfies Record<string, ClientFlags>;
 
 /** Clients that take the password as a word in its place after the other words (`positionalPassword`). */
-type PositionalClient = 'htpasswd' | 'mc';
+type PositionalClient = 'htpasswd' | 'mc' | 'oracle';
 
 type Client = keyof typeof CLIENT_FLAGS | PositionalClient;
 
@@ -57,6 +64,7 @@ const CLIENT_NAMES: readonly (readonly [RegExp, Client])[] = [
   [/^(?:keytool|jarsigner)$/, 'keytool'],
   [/^htpasswd$/, 'htpasswd'],
   [/^mc$/, 'mc'],
+  [new RegExp(`^(?:${ORACLE_TOOLS})$`), 'oracle'],
 ];
 /** The programs whose `login` takes a registry's password (`helm registry login`: the word before `login` is `registry`). */
 const LOGIN_PROGRAMS = /^(?:docker|podman|nerdctl|buildah|skopeo|oras|registry)$/;
@@ -72,8 +80,24 @@ function clientAt(words: readonly unknown[], i: number): Client | undefined {
   const name = programOf(word);
   const client = CLIENT_NAMES.find(([re]) => re.test(name))?.[1];
   if (client !== 'login') return client;
-  const before = words[i - 1];
-  return typeof before === 'string' && LOGIN_PROGRAMS.test(programOf(before)) ? client : undefined;
+  return loginProgramAt(words, i) >= 0 ? client : undefined;
+}
+
+/**
+ * Where the program of a registry login at `i` is (`docker login`: i - 1; `docker --config /tmp/ci login`: i - 3;
+ * `helm registry login`: i - 2), back over the program's options and their values; -1 when no such program is before it.
+ */
+function loginProgramAt(words: readonly unknown[], i: number): number {
+  let j = i - 1;
+  for (;;) {
+    const w = words[j];
+    if (typeof w !== 'string') return -1;
+    if (LOGIN_PROGRAMS.test(programOf(w))) return w === 'registry' && words[j - 1] === 'helm' ? j - 1 : j;
+    const before = words[j - 1];
+    if (isFlag(w)) j--;
+    else if (typeof before === 'string' && isFlag(before) && !before.includes('=')) j -= 2;
+    else return -1;
+  }
 }
 
 /** Words after which the next word is a command (`sudo mysql`, `xargs curl`, `kubectl exec db -- mysql`, a shell's `-c`, `then`). */
@@ -118,9 +142,6 @@ export function atShellCommandStart(text: string, at: number): boolean {
   return atCommandStart([...words, ''], words.length);
 }
 
-/** Where the program of a registry login at `i` is (`docker login`: i - 1; `helm registry login`: i - 2). */
-const loginProgramAt = (words: readonly unknown[], i: number) => (words[i - 1] === 'registry' ? i - 2 : i - 1);
-
 /** A word without the quotes around it (`'hunter2'`, `"$PW"`, `-p'hunter2'` is not unquoted: its value is). */
 const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/s, '$2');
 
@@ -151,8 +172,12 @@ const JDK_TRUSTSTORE_PASSWORD = 'changeit';
 const onJdkTruststore = (words: readonly unknown[]) =>
   words.some((w, i) => w === '-cacerts' || (typeof w === 'string' && /cacerts['"]?$/.test(w) && words[i - 1] === '-keystore'));
 
-/** htpasswd's flags (`-C` bcrypt's cost, `-r` rounds) and mc's (`--api`, `--path`) that take the next word as their value. */
-const POSITIONAL_VALUE_FLAGS: Readonly<Record<PositionalClient, RegExp>> = { htpasswd: /^-[Cr]$/, mc: /^--(?:api|path)$/ };
+/** htpasswd's flags (`-C` bcrypt's cost, `-r` rounds), mc's (`--api`, `--path`) and sqlplus' (`-M`, `-R`) that take the next word as their value. */
+const POSITIONAL_VALUE_FLAGS: Readonly<Record<PositionalClient, RegExp>> = {
+  htpasswd: /^-[Cr]$/,
+  mc: /^--(?:api|path)$/,
+  oracle: /^-(?:M|R|C|MARKUP|RESTRICT|COMPATIBILITY)$/i,
+};
 
 /**
  * The index in `words` of the password that a client taking it by its position (`words[at]`) is
@@ -176,11 +201,31 @@ function positionalPassword(client: PositionalClient, words: readonly unknown[],
       if (POSITIONAL_VALUE_FLAGS[client].test(w)) i++;
     } else positions.push(i);
   }
-  const place = client === 'mc' ? 3 : flags.includes('b') && !/[Di]/.test(flags) ? (flags.includes('n') ? 1 : 2) : -1;
+  // an Oracle tool's logon is its first word, or the one after rman's `target`, `catalog` or `auxiliary`
+  const place =
+    client === 'oracle'
+      ? Number(/^(?:target|catalog|auxiliary)$/i.test(String(words[positions[0] ?? -1])))
+      : client === 'mc'
+        ? 3
+        : flags.includes('b') && !/[Di]/.test(flags)
+          ? flags.includes('n')
+            ? 1
+            : 2
+          : -1;
   return place >= 0 && place < positions.length ? positions[place]! : -1;
 }
 
-const isPositional = (client: Client): client is PositionalClient => client === 'htpasswd' || client === 'mc';
+const isPositional = (client: Client): client is PositionalClient => client === 'htpasswd' || client === 'mc' || client === 'oracle';
+
+/**
+ * The password of an Oracle logon (`scott/tiger`, `scott/tiger@db`, `userid=scott/tiger`): none for the operating
+ * system's authentication (`/`, `/ as sysdba`), `/nolog`, a wallet's `/@db` or a password the shell expands.
+ */
+const logonPassword = (word: unknown) =>
+  given(/^(?:(?:userid|target|catalog|auxiliary)=)?['"]?[A-Za-z][\w$#]*\/([^\s/@'"]+)(?:@\S*)?['"]?$/i.exec(String(word))?.[1]);
+
+/** The password that a client taking it by its position is given in `word`: the word, or an Oracle logon's password. */
+const positionalGiven = (client: PositionalClient, word: unknown) => (client === 'oracle' ? logonPassword(word) : given(word));
 
 /** A password as given (quotes aside), or `undefined` for none or a reference the shell expands (`"$PW"`, `$(cat /run/pw)`). */
 function given(word: unknown): string | undefined {
@@ -188,14 +233,27 @@ function given(word: unknown): string | undefined {
   return p === '' || /^['"]?[$`]/.test(p) ? undefined : p;
 }
 
+/**
+ * A password a shell command pipes to a login that reads it from standard input (`echo hunter2 | docker login -u ci
+ * --password-stdin`, `printf '%s' hunter2 | helm registry login ...`): the word echoed (group 1), before a `|` and a
+ * command with `--password-stdin`; read from each `echo` or `printf` to the end of the command after it.
+ */
+export const PIPED_PASSWORD =
+  /(?<![^\s'"(`;&|])(?:echo|printf)(?:[ \t]+-[a-zA-Z]+)*(?:[ \t]+(?:'%s[^'\n]*'|"%s[^"\n]*"))?[ \t]+("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)[ \t]*\|[^\n;|&]*?[ \t]--password-stdin(?![\w-])/g;
+
+/** Whether the word a `PIPED_PASSWORD` match echoes is a password: not a reference the shell expands (`"$CI_REGISTRY_PASSWORD"`, `$(cat /run/pw)`). */
+export function pipedPassword(word: string): boolean {
+  const password = given(word);
+  return password !== undefined && password.length >= 4 && isSecretSetting('password', password);
+}
+
 /** Whether a command's words (the client's name first; a registry login's program, then `login`) give the client a password. */
 export function commandPassword(words: readonly string[]): boolean {
-  // the client's name is the first word, or the third at most (`helm registry login`)
-  const clients = [0, 1, 2].map((i) => clientAt(words, i));
-  const at = clients.findIndex((c) => c !== undefined);
-  const client = clients[at];
+  // the client's name is the first word, or a registry login's `login` after its program and the program's options
+  const at = words.findIndex((_, i) => (i === 0 || clientAt(words, 0) === undefined) && clientAt(words, i) !== undefined);
+  const client = clientAt(words, at);
   if (!client) return false;
-  if (isPositional(client)) return given(words[positionalPassword(client, words, at)]) !== undefined;
+  if (isPositional(client)) return positionalGiven(client, words[positionalPassword(client, words, at)]) !== undefined;
   for (let i = at + 1; i < words.length; i++) {
     const password = passwordGiven(client, words[i]!, words[i - 1]);
     if (password !== undefined && !(password === JDK_TRUSTSTORE_PASSWORD && client === 'keytool' && onJdkTruststore(words))) return true;
@@ -235,8 +293,14 @@ export function isSecretFlag(flag: string, value: string, setting: (name: string
   return !(SECRET_ID_FLAG.test(flag) && NAME(value));
 }
 
+/**
+ * A JVM option's `-D`, before the property it sets (`-Ddb.password=x`, `-DDB_PASSWORD=x`): a capital after it
+ * starts the property when a name character follows (`-DB_PASSWORD=x` is a flag named `DB_PASSWORD`).
+ */
+export const JVM_OPTION = /^-D(?=[a-z]|[A-Z][A-Za-z0-9])/;
+
 /** An argv entry that is a flag with its value: `--db-password=hunter2`, `-token=x`; a JVM option by the property it sets (`-Ddb.password=x`: `db.password`). */
-export const FLAG_WITH_VALUE = /^(?:-D(?=[a-z])|--?)([A-Za-z][A-Za-z0-9_.-]*)=([\s\S]*)$/;
+export const FLAG_WITH_VALUE = new RegExp(`(?:${JVM_OPTION.source}|^--?)([A-Za-z][A-Za-z0-9_.-]*)=([\\s\\S]*)$`);
 /** An argv entry that is a flag alone, whose value may be the next entry: `--password`, `-token`. */
 const FLAG_ALONE = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/;
 /** An argv entry that is no flag's value: a flag (`-v`, `--db-token=x`), `--` (the end of flags) or `-` (standard input). */
@@ -293,8 +357,8 @@ export function clientPassword(
   // one test for most entries: a password is given in a flag (`-p...`, `--user=...`) or after one (`-u`), or by a
   // client that takes it by its position, known once per list
   const flagged = entry.charCodeAt(0) === 45 || (typeof before === 'string' && before.charCodeAt(0) === 45);
-  const positional = positionalEntry(argv, command);
-  if (positional >= 0) return positional === index ? given(entry) : undefined;
+  const [positional, positionalClient] = positionalEntry(argv, command);
+  if (positionalClient) return positional === index ? positionalGiven(positionalClient, entry) : undefined;
   if (!flagged) return undefined;
   const at = firstClient(argv);
   let client = at >= 0 && at < index ? clientAt(argv, at) : undefined;
@@ -314,19 +378,22 @@ export function clientPassword(
 }
 
 /** For each command or args list, the index of the entry that is a positional client's password (-1: none), found once. */
-const positionalEntries = new WeakMap<readonly unknown[], number>();
+const positionalEntries = new WeakMap<readonly unknown[], PositionalEntry>();
+
+/** The index of a positional client's password in a list (-1: none), and the client, when one is named. */
+type PositionalEntry = readonly [index: number, client?: PositionalClient];
 
 /** The index in `argv` of a positional client's password (`htpasswd -nb user <password>`), its client in `argv` or in `command()` before it; -1 for none. */
-function positionalEntry(argv: readonly unknown[], command?: () => readonly unknown[] | undefined): number {
+function positionalEntry(argv: readonly unknown[], command?: () => readonly unknown[] | undefined): PositionalEntry {
   let found = positionalEntries.get(argv);
   if (found === undefined) {
-    found = -1;
+    found = [-1];
     const at = firstClient(argv);
     const list = at < 0 ? command?.() : undefined;
     const words = list && list !== argv && firstClient(list) >= 0 ? [...list, ...argv] : argv;
     const from = words === argv ? at : firstClient(list!);
     const client = from >= 0 ? clientAt(words, from) : undefined;
-    if (client && isPositional(client)) found = positionalPassword(client, words, from) - (words.length - argv.length);
+    if (client && isPositional(client)) found = [positionalPassword(client, words, from) - (words.length - argv.length), client];
     positionalEntries.set(argv, found);
   }
   return found;

@@ -77,6 +77,8 @@ const KEY_QUALIFIERS = new Set([
   // Airflow's AIRFLOW__CORE__FERNET_KEY, which encrypts its connections; Vault's unseal keys
   'fernet',
   'unseal',
+  // an Azure storage account's key (`AZURE_STORAGE_ACCOUNT_KEY`, a connection string's `AccountKey=`), a cloud service account's
+  'account',
 ]);
 /**
  * A key whose last word is one of these names a property of a secret, not the secret itself,
@@ -180,6 +182,9 @@ const BOUND_WORDS = new Set(['max', 'min', 'maximum', 'minimum', 'num', 'limit',
 function judgeName(name: string): NameVerdict {
   const w = words(name);
   if (w.length === 0) return false;
+  // a key's id names the key and is no secret (Gradle's `signing.keyId`, a service account's `private_key_id`,
+  // `AWS_ACCESS_KEY_ID`, whose `AKIA...` the content rules find): the words before it decide (`SECRET_KEY_ID` holds one)
+  if (w.length > 2 && w[w.length - 1] === 'id' && w[w.length - 2] === 'key') return judgeName(w.slice(0, -2).join('_'));
   const property = NOT_SECRET_LAST_WORDS.get(w[w.length - 1]!);
   if (property) return w.length > 1 && namesSecret(w.slice(0, -1)) ? property : false;
   if (!namesSecret(w)) return false;

@@ -14,19 +14,17 @@ Shared by every
  */
 import { BoundedMap } from './bounded-map.js';
 import { isSecretName, nameVerdict } from './secret-names.js';
-import {
-  ENTROPY_THRESHOLD,
-  NAME,
-  REFERENCE,
-  entropy,
-  hasClasses,
-  highEntropy,
-  isPlaceholderCredential,
-  isTokenUser,
-  namesOracle,
-} from './secret-shapes.js';
+import { NAME, REFERENCE, highEntropy, isPlaceholderCredential, isTokenUser, namesOracle, randomBase64 } from './secret-shapes.js';
 import { SETTING_RULES, type SecretRule, secretSetting } from './setting-secret-rules.js';
-import { PASSWORD_CLIENTS, atShellCommandStart, commandPassword, flagBefore, isArgvEntry } from './command-line-secrets.js';
+import {
+  PASSWORD_CLIENTS,
+  PIPED_PASSWORD,
+  atShellCommandStart,
+  commandPassword,
+  flagBefore,
+  isArgvEntry,
+  pipedPassword,
+} from './command-line-secrets.js';
 
 export { FLAG_WITH_VALUE, clientPassword, flagBefore, isArgvEntry, isSecretFlag } from './command-line-secrets.js';
 export {
@@ -59,8 +57,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'private-key',
     description: 'a private key (PEM block)',
-    // a certificate (BEGIN CERTIFICATE) or a public key is not a secret and does not match
-    pattern: /-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/,
+    // a certificate (BEGIN CERTIFICATE) or a public key is not a secret and does not match. Any kind of key (`DH`, `X25519`),
+    // its words split over lines, or the END line alone (the key's last lines, the rest in another value); an SSH2
+    // (RFC 4716) or PuTTY key file; an age identity
+    pattern:
+      /-----(?:BEGIN|END)[ \t\r\n]+(?:[A-Z0-9]+[ \t\r\n]+)*PRIVATE[ \t\r\n]+KEY(?:[ \t\r\n]+BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----|\bPuTTY-User-Key-File-[0-9]+:|\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b/,
   },
   {
     id: 'url-credentials',
@@ -169,15 +170,27 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'slack-token',
     description: 'a Slack token or webhook',
-    pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}|hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/,
+    // a bot's, a user's and an app-level token (`xapp-1-...`), an incoming webhook
+    pattern:
+      /\bxox[abposr]-[A-Za-z0-9-]{10,}|\bxapp-[0-9]-[A-Za-z0-9-]{10,}|hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/,
+  },
+  {
+    id: 'webhook-url',
+    description: "a chat's incoming webhook URL (Discord, Microsoft Teams), whose path is its credential",
+    // anyone holding the URL posts to the channel: Discord's `/api/webhooks/<id>/<token>`, a Teams connector's
+    // `webhookb2/<guid>@<guid>/IncomingWebhook/<hex>/<guid>`
+    pattern:
+      /\bdiscord(?:app)?\.com\/api\/webhooks\/[0-9]{5,20}\/[A-Za-z0-9_-]{16,}|\.office\.com\/webhook(?:b2)?\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{16,}/,
   },
   {
     id: 'service-token',
     description: 'an API token (npm, Stripe, GitLab, OpenAI, Vault style)',
+    // and SendGrid's (`SG.<22>.<43>`), Docker Hub's (`dckr_pat_`), Hugging Face's (`hf_`), a Grafana service account's
+    // (`glsa_`), PyPI's (`pypi-AgEIcHlwaS5vcmc...`, base64 of `pypi.org`) and a Telegram bot's (`<bot id>:AA...`, also in its API's `/bot<token>/`)
     // Vault's tokens: `hvs.` (or a batch's `hvb.`, a recovery's `hvr.`) and more, or before Vault 1.10 `s.` and 24
     // letters and digits, mixed (`vault login s.…`, where no name says it is one; not `s.` before a word)
     pattern:
-      /\b(npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
+      /(?:\b|(?<=\/bot))(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dckr_pat_[A-Za-z0-9_-]{27}|hf_[A-Za-z]{34}\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b|npm_[A-Za-z0-9]{36}|[sr]k_live_[0-9a-zA-Z]{24,}|glpat-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{32,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|s\.(?=[A-Za-z]*[0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{24}\b)/,
   },
   {
     id: 'url-token-user',
@@ -200,6 +213,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: new RegExp(`(?<![^\\s/'"(\`])(?<!(?:^|\\s)(?:-h|-H|--host)\\s+)(?:${PASSWORD_CLIENTS})(?![^\\s'"])[^\\n;|&]*`, 'g'),
     accept: (s, m) => atShellCommandStart(m.input, m.index) && commandPassword(s.split(/\s+/)),
   },
+  {
+    id: 'piped-password',
+    description: 'a password piped to a login that reads it from standard input (echo <password> | docker login --password-stdin)',
+    pattern: PIPED_PASSWORD,
+    accept: (_s, m) => pipedPassword(m[1]!),
+  },
   ...SETTING_RULES,
   {
     id: 'password-hash',
@@ -216,7 +235,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'aws-secret-access-key',
     description: 'an AWS secret access key (40 characters of base64)',
     pattern: /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/,
-    accept: (s) => hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD,
+    accept: randomBase64,
   },
   {
     id: 'high-entropy',
@@ -282,7 +301,7 @@ export interface SecretMatch {
  * none, and are passed over with this one test.
  */
 const CANDIDATE =
-  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login/i;
+  /[A-Za-z0-9+/_-]{16}|\$(?:apr1|[156y]|2[abxy]?|argon2)\$|\{S?SHA\}|\/[^\s/@'"]+@|:\/\/|:(?:[0-9]{1,5}|\*):|:[^\s/:@'"]+@|@(?:tcp|udp|unix)6?\(|-----(?:BEGIN|END)|---- BEGIN|basic|bearer|pass|pw|secret|token|cred|key|auth|mysql|mariadb|curl|redis|mongo|login|sqlplus|rman|expdp|impdp|sqlldr|dgmgrl/i;
 
 /** Each rule's pattern with the `g` flag, compiled once, to find every match in turn. */
 const GLOBAL_PATTERNS: readonly (readonly [SecretRule, RegExp])[] = SECRET_RULES.map((r) => [
@@ -342,7 +361,8 @@ function matchIn(value: string): SecretMatch | undefined {
 }
 
 /** A private key's whole PEM block: one secret, however many lines of base64 it holds. */
-const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----|$)/g;
+const PRIVATE_KEY_BLOCK =
+  /-----BEGIN[A-Z0-9 \t\r\n]*PRIVATE[ \t\r\n]+KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 \t\r\n]*PRIVATE[ \t\r\n]+KEY( BLOCK)?-----|$)/g;
 
 /**
  * How many secrets a value holds: the matches of every rule, those that overlap counted once

@@ -154,8 +154,15 @@ export function highEntropy(s: string, m: RegExpExecArray): boolean {
     const before = m.input.slice(Math.max(0, m.index - DIGEST_PREFIX_CHARS), m.index);
     return s.length >= 48 && !DIGEST_LENGTHS.has(s.length) && !/\b(sha|md)[0-9]*:$/i.test(before) && entropy(s) >= HEX_ENTROPY_THRESHOLD;
   }
-  return s.length >= ENTROPY_MIN_LENGTH && hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD;
+  return s.length >= ENTROPY_MIN_LENGTH && randomBase64(s);
 }
+
+/**
+ * Whether base64 text is random: it mixes upper case, lower case and digits at ENTROPY_THRESHOLD bits per
+ * character or more, and is no path of words (`com/projects/1/locations/global/workloadIdentityPools/p`, a GCP
+ * audience's): random base64 that holds a `/` has pieces of mixed case and digits between them, never only words.
+ */
+export const randomBase64 = (s: string): boolean => hasClasses(s) && entropy(s) >= ENTROPY_THRESHOLD && !(s.includes('/') && NAME(s));
 
 /** An Oracle tool or driver named in the text (`cx_Oracle`): a `user/password@host:port/service` beside it is Easy Connect, as at a listener's port (152x). */
 const ORACLE_CONTEXT = /(?<![a-z])(?:sqlplus|sqlldr|rman|expdp|impdp|oracle|tnsnames|ojdbc)(?![a-z])/i;

@@ -7,7 +7,7 @@
  * attribute. Each value is judged by the name of the setting that holds it (secret-names.ts). Pure
  * and synchronous.
  */
-import { isSecretFlag } from './command-line-secrets.js';
+import { JVM_OPTION, isSecretFlag } from './command-line-secrets.js';
 import { isSecretSetting, nameVerdict, words } from './secret-names.js';
 import { NAME, PATH, QUANTITY, isAddress } from './secret-shapes.js';
 
@@ -30,7 +30,13 @@ const PGPASS_FIELD = String.raw`[^:\s]+(?:\\:[^:\s]*)*`;
 
 /** A setting written as text and its value (the `secret-setting` rule's first form), to read again within a value. */
 const SETTING_TEXT =
-  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
+  /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|[:=])[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;{}[\]&]+))/g;
+
+/**
+ * Whether a setting of `SETTING_TEXT` is code: a name, `=>` and a value not quoted, a JavaScript arrow function
+ * (`password => password.trim()`); a quoted value after `=>` is a setting, as Logstash's `password => "..."` and Ruby's hashes write one.
+ */
+const isArrowFunction = (m: RegExpMatchArray) => m[4] !== undefined && /^[^=]*=>/.test(m[0]);
 
 /** The rules of settings as text, in the order the table tries them. */
 export const SETTING_RULES: readonly SecretRule[] = [
@@ -84,6 +90,19 @@ export const SETTING_RULES: readonly SecretRule[] = [
     },
   },
   {
+    id: 'named-value',
+    description:
+      'a value in a name and value pair whose name is a secret\'s ({"name": "DB_PASSWORD", "value": "..."}, a credential\'s {"type": "password", "value": "..."})',
+    // an env list or Helm parameters written as text (a values file in a ConfigMap, an Argo CD Application's
+    // `helm.values`), a Keycloak realm's user credentials: the name in one field (`name`, `type`, `key`), the
+    // secret in `value`. A JSON or flow object, read from each `{` to the next brace; or a YAML entry's two
+    // lines, `- name: ...` and `value: ...` at its column
+    pattern:
+      /\{([^{}]{0,2048})\}|^([ \t]*(?:-[ \t]+)?)["']?(?:name|type|key)["']?[ \t]*:[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*\r?\n([ \t]*)["']?value["']?[ \t]*:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#][^\n]*?))[ \t]*\r?$/gm,
+    accept: (_s, m) => pairName(m) !== undefined,
+    setting: pairName,
+  },
+  {
     id: 'yaml-block-setting',
     description: "a YAML block scalar under a secret's name (password: |, then the value on the lines below)",
     // a YAML file in a ConfigMap whose value is on the lines after `name: |` (or `>-`), each indented
@@ -129,7 +148,8 @@ function settingOf(m: RegExpExecArray): string | undefined {
   }
   const value = m[2] ?? m[3] ?? m[4] ?? '';
   const name = nameOf(m);
-  if (secretSetting(name, value)) return name;
+  if (isArrowFunction(m)) return undefined;
+  if (secretSetting(name, value) && !isSentence(m)) return name;
   // kubectl's `--from-file=password=./password.txt`: a key and the file it is read from (`./x`, `name.ext`), not the secret
   if (isFileSource(name, value)) return undefined;
   return settingWithin(value, m[4] === undefined ? 1 : 2);
@@ -143,9 +163,9 @@ export const isFileSource = (name: string, value: string): boolean => FROM_FILE.
 
 /**
  * The name of a setting written as text (group 1 of `SETTING_TEXT`'s form): a JVM option's without its
- * `-D` (`-Ddb.password=...` sets `db.password`, which messages name, not `Ddb.password`).
+ * `-D` (`-Ddb.password=...` sets `db.password`, `-DDB_PASSWORD=...` sets `DB_PASSWORD`, which messages name, not `Ddb.password`).
  */
-const nameOf = (m: RegExpExecArray) => (/^-D[a-z]/.test(m[0]) ? m[1]!.slice(1) : m[1]!);
+const nameOf = (m: RegExpExecArray) => (JVM_OPTION.test(m[0]) ? m[1]!.slice(1) : m[1]!);
 
 /**
  * Whether a setting found within a value is prose (`"Invalid token: please log in again"`,
@@ -158,6 +178,22 @@ function isProse(m: RegExpMatchArray): boolean {
 }
 
 /**
+ * Whether a setting read from the top of a value is words of a sentence (`Invalid token: please log in again`, an
+ * env var's error text): a name not quoted, after a word and a blank on its line (`isProse`), then lower-case words.
+ * A setting starts its line or follows `{`, `,` or `;`; a password after a word keeps its mix (`admin password: Hunter2xyz`).
+ */
+function isSentence(m: RegExpExecArray): boolean {
+  const end = m.index + m[0].length;
+  return (
+    m[4] !== undefined &&
+    /^[a-z]+$/.test(m[4]) &&
+    isProse(m) &&
+    /[A-Za-z][ \t]+$/.test(m.input.slice(Math.max(0, m.index - 16), m.index)) &&
+    /^[ \t]+[a-z]/.test(m.input.slice(end, end + 2))
+  );
+}
+
+/**
  * The name of a secret setting written within `text`, a value: read once, and a quoted value within
  * it once more (a single-quoted value in a double-quoted one), never deeper; an unquoted value, which
  * runs to the next blank (`a=a=a=...`), is not read again (`depth` 2), so that each character is read
@@ -167,7 +203,7 @@ function settingWithin(text: string, depth: number): string | undefined {
   // most values hold no `=` or `:`, and are passed over with this one test
   if (!/[:=]/.test(text)) return undefined;
   for (const m of text.matchAll(SETTING_TEXT)) {
-    if (isProse(m)) continue;
+    if (isProse(m) || isArrowFunction(m)) continue;
     const value = m[2] ?? m[3] ?? m[4] ?? '';
     if (secretSetting(nameOf(m), value)) return nameOf(m);
     const within = depth < 2 && m[4] === undefined ? settingWithin(value, depth + 1) : undefined;
@@ -196,6 +232,27 @@ function spacedSetting(name: string, value: string, ended: boolean): boolean {
 
 /** nginx's directives that pass a request on (`proxy_pass`, `fastcgi_pass`...): their value is where it goes. */
 const NGINX_PASS = /^(?:proxy|fastcgi|uwsgi|scgi|grpc|memcached)_pass$/;
+
+/** A field of a JSON or flow object and its value: the fields of a name and value pair. */
+const PAIR_FIELD = /(?:^|[\s{,])["']?(name|type|key|value)["']?[ \t]*:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s,}"']+))/g;
+
+/**
+ * The secret name of a `named-value` match's pair, when its value is that setting's secret (`secretSetting`): an
+ * object's `name`, `type` or `key` and its `value`, or a YAML entry's two lines, the value's at the name's column.
+ */
+function pairName(m: RegExpExecArray): string | undefined {
+  let name: string | undefined;
+  let value: string | undefined;
+  if (m[1] !== undefined) {
+    const fields = new Map([...m[1].matchAll(PAIR_FIELD)].map((f) => [f[1]!, f[2] ?? f[3] ?? f[4]!]));
+    name = fields.get('name') ?? fields.get('type') ?? fields.get('key');
+    value = fields.get('value');
+  } else if (m[4]!.length === m[2]!.length) {
+    name = m[3];
+    value = m[5] ?? m[6] ?? m[7];
+  }
+  return name !== undefined && value !== undefined && secretSetting(name, value.trim()) ? name : undefined;
+}
 
 /** An XML attribute and its quoted value. */
 const XML_ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;

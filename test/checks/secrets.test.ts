@@ -218,11 +218,39 @@ describe('secret values in objects', () => {
     ]);
   });
 
+  it("finds an Oracle tool's logon and a registry login after the program's options as list entries, and leaves the system's logon alone", () => {
+    expect(found(deployment({ command: ['sqlplus', '-s', 'scott/Tiger123', '@report.sql'] }))).toEqual([
+      'spec.template.spec.containers[0].command[2]: secrets/value',
+    ]);
+    expect(found(deployment({ command: ['sqlplus', '/', 'as', 'sysdba'] }))).toEqual([]);
+    expect(found(deployment({ command: ['docker'], args: ['--config', '/tmp/ci', 'login', '-u', 'ci', '-p', 'hunter2k'] }))).toEqual([
+      'spec.template.spec.containers[0].args[6]: secrets/value',
+    ]);
+  });
+
   it("names a JVM option's setting by the property it sets, without -D", () => {
-    const messages = checkSecretContent(deployment({ args: ['-Ddb.password=hunter2k', '-DB_PASSWORD=hunter2k'] })).findings.map(
-      (f) => f.message,
-    );
-    expect(messages.map((m) => /^is the value of '([^']+)'/.exec(m)?.[1])).toEqual(['db.password', 'DB_PASSWORD']);
+    const messages = checkSecretContent(
+      deployment({ args: ['-Ddb.password=hunter2k', '-DB_PASSWORD=hunter2k', '-DDB_PASSWORD=hunter2k'] }),
+    ).findings.map((f) => f.message);
+    expect(messages.map((m) => /^is the value of '([^']+)'/.exec(m)?.[1])).toEqual(['db.password', 'DB_PASSWORD', 'DB_PASSWORD']);
+    // in a file's text too: the setting a message names
+    const text = 'JAVA_HOME=/opt/java\nJAVA_OPTS=-Xms1g -DDB_PASSWORD=hunter2k\n';
+    const [finding] = checkSecretContent({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'jvm' },
+      data: { 'app.env': text },
+    }).findings;
+    expect(finding?.message).toContain("on line 2 of the value (setting 'DB_PASSWORD')");
+  });
+
+  it("takes no sentence at the top of a value for a setting (an env var's error text), and still finds a password after a word", () => {
+    const env = (value: string) => found(deployment({ env: [{ name: 'MESSAGE', value }] }));
+    expect(env('Invalid token: please log in again')).toEqual([]);
+    expect(env('Bad password: try again later')).toEqual([]);
+    expect(env('password: Hunter2xyz')).toEqual(['spec.template.spec.containers[0].env[0].value: secrets/value']);
+    expect(env('admin password: Hunter2xyz')).toEqual(['spec.template.spec.containers[0].env[0].value: secrets/value']);
+    expect(env('{user: app, password: hunter two}')).toEqual(['spec.template.spec.containers[0].env[0].value: secrets/value']);
   });
 
   it("takes a client's name only where a command stands, so a container named mongo or sshpass leaves the next -p a port", () => {

@@ -154,6 +154,12 @@ const NOT_SECRET: Settings = {
     ['TOKEN_LIMIT', '8192'],
     ['RATE_LIMIT_TOKEN_BUCKET_SIZE', '100'],
   ],
+  'a key by its id (a public identifier)': [
+    // gradle.properties of a project that signs its artifacts, a GCP service account key's id
+    ['signing.keyId', '24875D73'],
+    ['private_key_id', '0123456789abcdef0123456789abcdef01234567'],
+    ['AZURE_CLIENT_KEY_ID', 'kid-2024-01'],
+  ],
 };
 
 /** Secrets, by the software that reads them. */
@@ -261,6 +267,12 @@ const SECRET: Settings = {
   'a password named PW': [
     ['DB_PW', 'hunter2-Xk9#pLm2qZ'],
     ['MYSQL_ROOT_PW', 'redis-pw-9'],
+  ],
+  azure: [
+    ['AZURE_STORAGE_ACCOUNT_KEY', 'dev-account-key-1'],
+    ['AccountKey', 'abc123XYZ=='],
+    ['GOOGLE_SERVICE_ACCOUNT_KEY', 'sa-key-Hunter2'],
+    ['SECRET_KEY_ID', 'Hunter2!xyz'],
   ],
   'a secret under a name with a bound word, of no quantity': [
     ['MAX_TOKENS', 'x9Kq2LmP7vRt4WzY'],

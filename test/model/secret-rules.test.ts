@@ -79,6 +79,77 @@ describe('the secret rules', () => {
     );
   });
 
+  it("find a private key of any kind, its header's words split over lines, its END line alone, an SSH2 or PuTTY key file, an age identity", () => {
+    expectRule(
+      'private-key',
+      [
+        '-----BEGIN DH PRIVATE KEY-----\nMIIBIwIBAAKBgQ\n-----END DH PRIVATE KEY-----',
+        'tls.key: "-----BEGIN RSA PRIVATE\n  KEY-----\n  MIIEpAIBAAKCAQEAx9f2"',
+        // the second half of a key split over two values
+        'hZ9pQ2\nx9f2Lm==\n-----END RSA PRIVATE KEY-----\n',
+        '---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: "rsa-key-20240101"\nP2/56wAAA',
+        'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\nAAAAC3Nza\nPrivate-Lines: 1\nAAAAIHx',
+        'AGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQY',
+      ],
+      [
+        '-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----',
+        '-----BEGIN RSA PUBLIC KEY-----\nMEgCQQCo9+BpMRYQ\n-----END RSA PUBLIC KEY-----',
+        '---- BEGIN SSH2 PUBLIC KEY ----\nComment: "deploy"\nAAAAB3NzaC1yc2E\n---- END SSH2 PUBLIC KEY ----',
+        'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+      ],
+    );
+    // a key whose header is split is one secret, however many lines of base64 it holds
+    expect(
+      countSecrets(
+        `-----BEGIN RSA PRIVATE\nKEY-----\n${'Xk3q9vLm2pQ7wZ8rTb4Nq6Yc1Hs5Ud0JfAe8Ru0Tz3IvQ\n'.repeat(3)}-----END RSA PRIVATE KEY-----`,
+      ),
+    ).toBe(1);
+  });
+
+  it("find a registry login's password after the program's options (docker --config <dir> login -p), and one piped to --password-stdin", () => {
+    expectRule(
+      'command-password',
+      [
+        'docker --config /tmp/ci login -u ci -p hunter2k registry.example.com',
+        'docker --config=/tmp/ci --debug login -phunter2k registry.example.com',
+        'podman --log-level debug login -u ci -p hunter2k quay.io',
+      ],
+      ['docker --config /tmp/ci login -u ci --password-stdin registry.example.com', 'docker --context prod run -p 8080:80 login'],
+    );
+    expectRule(
+      'piped-password',
+      [
+        'echo hunter2k | docker login -u ci --password-stdin registry.example.com',
+        "set -e; echo 'hunter2k' | podman login --username ci --password-stdin quay.io",
+        "printf '%s' hunter2k | helm registry login -u ci --password-stdin registry.example.com",
+      ],
+      [
+        'echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"',
+        'cat /run/secrets/registry | docker login -u ci --password-stdin registry.example.com',
+        'echo $(cat /run/pw) | docker login --password-stdin; echo done | tee /tmp/log',
+      ],
+    );
+  });
+
+  it("find the password of an Oracle tool's logon with no address after it (sqlplus user/password), and leave the system's own logon alone", () => {
+    expectRule(
+      'command-password',
+      [
+        'sqlplus scott/Tiger123',
+        'sqlplus -s scott/Tiger123 @report.sql',
+        'rman target sys/Tiger123 nocatalog',
+        'expdp userid=app/Tiger123 schemas=app',
+      ],
+      [
+        'sqlplus / as sysdba',
+        'sqlplus -s /nolog @report.sql',
+        'sqlplus -s "app/$APP_PASSWORD" @report.sql',
+        'rman target / cmdfile=/opt/backup/full.rman',
+        'sqlldr control=loads/orders.ctl log=logs/orders.log',
+      ],
+    );
+  });
+
   it("find a password given by its position to htpasswd and mc, or to keytool's and jarsigner's -storepass and -keypass; not the JDK truststore's changeit", () => {
     expectRule(
       'command-password',
@@ -244,6 +315,43 @@ describe('the secret rules', () => {
       '<entry key="api.token"><![CDATA[hunter2b]]></entry>',
     ])
       expect(detectSecret(file)?.rule.id, file).toBe('keyed-setting');
+  });
+
+  it("find a name and value pair's secret in text: a Keycloak realm's credential, an env list or Helm parameters in a values file; and leave references alone", () => {
+    expectRule(
+      'named-value',
+      [
+        '{"realm": "shop", "users": [{"username": "alice", "credentials": [{"type": "password", "value": "Alic3Pass!", "temporary": false}]}]}',
+        'extraEnv: [{name: DB_PASSWORD, value: Hunter2xyz}]',
+        'extraEnv:\n  - name: DB_PASSWORD\n    value: Hunter2xyz\n  - name: LOG_LEVEL\n    value: info\n',
+        'parameters:\n- name: auth.rootPassword\n  value: "Hunter2xyz"\n',
+        '{"parameters": [{"key": "api_token", "value": "Xk3q9vLm2pQ7wZ8r"}]}',
+      ],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: references as realm imports and values files write them
+        '{"credentials": [{"type": "password", "value": "${ALICE_PASSWORD}", "temporary": true}]}',
+        'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: { name: db, key: password }\n  - name: TOKEN\n    value: $(API_TOKEN)\n',
+        '{"templating": {"list": [{"name": "datasource", "type": "datasource", "current": {"text": "Prometheus", "value": "prom"}}]}}',
+        '{"options": [{"selected": true, "text": "prod", "value": "prod"}], "name": "env"}',
+        // a value at another column belongs to another mapping
+        'items:\n  - name: DB_PASSWORD\n    spec:\n      value: hunter-two\n',
+      ],
+    );
+  });
+
+  it('find Logstash\'s password => "...", and leave a JavaScript arrow function alone', () => {
+    expectRule(
+      'secret-setting',
+      [
+        'output {\n  elasticsearch {\n    hosts => ["http://es:9200"]\n    user => "elastic"\n    password => "Hunter2xyz"\n  }\n}\n',
+        "{ :password => 'Hunter2xyz' }",
+      ],
+      [
+        'const check = (password) => password.length > 8;\nconst mask = token => token.slice(0, 4);',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as Logstash writes one
+        'output { elasticsearch { user => "elastic" password => "${ES_PASSWORD}" } }',
+      ],
+    );
   });
 
   it('find a setting written as its name, a blank and its value: a line of a Redis or keepalived file, a flag and its value in a shell command', () => {
@@ -468,6 +576,31 @@ describe('the secret rules', () => {
     expectRule('netrc-password', ['machine h login u password 12345678']);
   });
 
+  it('find chat webhooks (Discord, Teams) and the tokens of SendGrid, Slack apps, Docker Hub, Hugging Face, Grafana, PyPI and Telegram bots by their format', () => {
+    expectRule(
+      'webhook-url',
+      [
+        'webhook_configs:\n  - url: https://discord.com/api/webhooks/1234567890123456789/Xk3q9vLm2pQ7wZ8rTb4Nq6Yc1Hs5Ud0Jf-Ae8Ru0Tz3Iv_kR3x9vLm2pQ7wZ8rTb4Nq6Yc1Hs5',
+        'DISCORD_HOOK=https://discordapp.com/api/webhooks/123456789012/abcdefghijklmnopqrstuvwxyz',
+        'https://contoso.webhook.office.com/webhookb2/0f8fad5b-d9cb-469f-a165-70867728950e@7c9e6679-7425-40de-944b-e07fc1f90ae7/IncomingWebhook/3f9a1c2b4d5e6f708192a3b4c5d6e7f8/0f8fad5b-d9cb-469f-a165-70867728950e',
+      ],
+      ['https://discord.com/invite/kubernetes', 'https://discord.com/api/webhooks', 'https://outlook.office.com/mail/inbox'],
+    );
+    expectRule('slack-token', ['SLACK_APP_TOKEN=xapp-1-A0123456789-1234567890123-abcdef0123456789']);
+    expectRule(
+      'service-token',
+      [
+        `SENDGRID=SG.${'aB3dE6gH9jK2mN5pQ8sT1v'}.${'Xk3q9vLm2pQ7wZ8rTb4Nq6Yc1Hs5Ud0Jf-Ae8Ru0Tz3I'}`,
+        'docker login -u ci --password-stdin <<< dckr_pat_2Z8r-Tb4Nq6Yc1Hs5Ud0JfAe8Ru',
+        'HF_HUB=hf_abcdefghijklmnopqrstuvwxyzABCDEFGH',
+        'GRAFANA=glsa_Xk3q9vLm2pQ7wZ8rTb4Nq6Yc1Hs5Ud0J_0a1b2c3d',
+        `[pypi]\nusername = __token__\n${'x'.repeat(0)}token = pypi-AgEIcHlwaS5vcmcCJGE4YjQ5ZDIzLTU1ZmEtNGI2Ni05YzJlLWQ0ZmI3NTk0NmQ1MgACKlszLCJmZ`,
+        'https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawA/sendMessage',
+      ],
+      ['SG.example.com', 'hf_transfer', 'pypi-simple', 'at 12:30:45 the build 123456789:AA started'],
+    );
+  });
+
   it("find Vault's tokens by their format, where no name says what they are (vault login <token>), and leave a word after s. alone", () => {
     expectRule(
       'service-token',
@@ -487,6 +620,9 @@ describe('the secret rules', () => {
     expect(detectSecret('Authorization: Bearer 8f3kQz71LmA0pX9wQv2b')?.secret).toBe('Bearer 8f3kQz71LmA0pX9wQv2b');
     expect(detectSecret('key id AKIAIOSFODNN7EXAMPLE in a sentence')?.secret).toBe('AKIAIOSFODNN7EXAMPLE');
     expect(detectSecret('a hex key 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08ffaa33')?.rule.id).toBe('high-entropy');
+    // random base64 that holds a `/` is no path of words
+    expect(detectSecret('key: kR3x9vLm2pQ7/wZ8rTb4Nq6Yc1Hs5Ud0Jf')?.rule.id).toBe('high-entropy');
+    expect(detectSecret('wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY')?.rule.id).toBe('high-entropy');
   });
 
   it.each([
@@ -562,6 +698,12 @@ describe('the secret rules', () => {
     ],
     ['a password file and an empty password', 'password_file = /run/secrets/db\npassword =\n'],
     ["the keys a Secret declares, in kubectl's copy", '{"metadata":{"annotations":{"stagecraft.dev/secret-keys":"token"}}}'],
+    [
+      "a GCP workload identity federation's credential configuration, whose audience is a path of words",
+      '{"type": "external_account", "audience": "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/github/providers/actions", ' +
+        '"service_account_impersonation_url": "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/ci@proj.iam.gserviceaccount.com:generateAccessToken"}',
+    ],
+    ['a path of words of 40 characters', 'locations/global/workloadIdentityPools42'],
   ])('do not take %s for a secret', (_what, value) => {
     expect(detectSecret(value)).toBeUndefined();
   });
@@ -574,12 +716,16 @@ describe('the secret rules', () => {
   // in four processes, each with its own 60 s: the units took 25-46 s in one on 2 busy cores, and ran out of time at a load of 15 or more
   it.each([
     ['names, tokens, schemes and settings', ['a-', 'token-', 'a.b:', 'password ', 'Ab0+', '"key":"v",', `sha1:${'ab'.repeat(25)} `]],
-    ["clients' command lines and XML", ['mysql -p ', 'curl -u a: ', '-h mysql;', '<password>x ', '<a b="', '<token>v</tok>']],
+    [
+      "clients' command lines and XML",
+      ['mysql -p ', 'curl -u a: ', '-h mysql;', '<password>x ', '<a b="', '<token>v</tok>', 'docker --a b ', 'echo a |', 'sqlplus -s '],
+    ],
     [
       'XML attributes, .netrc and .pgpass',
       ['<a key="password"><![CDATA[', '<entry key="token">x', 'machine a login b ', 'default account ', 'h:5432:d:u:', 'h:1:d:u:$P\n'],
     ],
     ['escapes, flags, spaced settings, blocks and users', ['a\\:', '--token v ', ' -a-', 'pass v\n', ' token: |\n', ':a/b@c']],
+    ['name and value pairs', ['{"name": "password", "value": "x', '{a', '- name: token\n  value: $X\n', 'key: pw\n', '"value": "a", ']],
     [
       'password hashes and Oracle users',
       [
