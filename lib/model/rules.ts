@@ -148,8 +148,13 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/label-value': {
     short: 'A label value with invalid syntax',
-    help: "Label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.",
+    help: "Label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; and strings: a custom resource's label that is a number or a boolean is refused here (a built-in kind's is schema/type, one finding for one mistake). Quote it.",
     mirrors: 'apimachinery ValidateLabels',
+  },
+  'api/annotation-value': {
+    short: "A custom resource's annotation value that is not a string",
+    help: "Annotations are strings: the API server cannot decode a number, a boolean, a mapping or a list there and refuses the object. Quote it. (A built-in kind's is schema/type.)",
+    mirrors: "apiextensions-apiserver: ObjectMeta of a custom resource decoded as Go's metav1.ObjectMeta",
   },
   'api/label-null': {
     short: 'A label or annotation value written as null (warning)',
