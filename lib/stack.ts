@@ -109,6 +109,14 @@ export interface Stack<S extends TSchema = TSchema> {
    */
   readonly release?: ReleaseSettings;
   /**
+   * Whether the stack's workloads are a team's own manifests, applied over pods that may run
+   * already: their pod templates get no standard labels (the workloads themselves do). A label
+   * added to a template changes it, which replaces every pod at the first apply and at each
+   * `version` change, and nothing selects these pods by stagecraft's labels (prune deletes their workload).
+   * @default false
+   */
+  readonly podTemplatesAsWritten?: boolean;
+  /**
    * Rules across settings that the schema cannot express; paths are relative to `apps.<name>`, and
    * `name` is the app's (what the stack names its objects and containers after). `apps` are the
    * stage's apps, this one among them, each with settings valid for its stack: for a rule about
