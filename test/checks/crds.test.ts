@@ -80,8 +80,8 @@ describe('custom resources against their CustomResourceDefinitions', () => {
       ['crd/pattern-not-checked', 'warning', 'spec.versions.0.schema.openAPIV3Schema.properties.spec.properties.name.pattern'],
     ]);
     expect(checkCustomResource(widget, registry).map((f) => `${f.code} ${f.path.join('.')}`)).toEqual(['schema/type spec.size']);
-    // RE2's Unicode and POSIX classes would be other sets of characters to JavaScript: left out too
-    for (const pattern of ['^\\pL+$', '^[[:alpha:]]+$', '^a\\z'])
+    // what JavaScript has no expression for is left out too: a byte (\C), a negated set of several in a class, a mid-pattern flag
+    for (const pattern of ['^a\\C$', '^[\\P{Any}a]$', '^a(?i)b$'])
       expect(crdRegistry([crd(pattern)]).crdFindings.map((f) => f.code)).toEqual(['crd/pattern-not-checked']);
     // an escaped backslash before them is a backslash to both: the pattern is read
     for (const pattern of ['^\\\\pL+$', '^a\\\\z$']) expect(crdRegistry([crd(pattern)]).crdFindings).toEqual([]);
@@ -101,12 +101,33 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     return [...registry.crdFindings, ...checkCustomResource(widget, registry)].map((f) => f.code);
   };
 
-  it("leaves out a POSIX class anywhere in brackets and a hex code point in braces, which JavaScript reads otherwise: RE2's web_1 matches ^[_[:alnum:]]+$", () => {
-    // to JavaScript, the set of the characters _[:alnu and a ']' after it; to Go, _ or a letter or digit
-    expect(checked('^[_[:alnum:]]+$', 'web_1')).toEqual(['crd/pattern-not-checked']);
-    expect(checked('^[^[:space:]]+$', 'web')).toEqual(['crd/pattern-not-checked']);
-    // to JavaScript, 41 x's; to Go, the letter A
-    expect(checked('^\\x{41}+$', 'AA')).toEqual(['crd/pattern-not-checked']);
+  it("reads RE2's POSIX classes, Unicode classes, \\A, \\z, \\Q...\\E and hex code points in braces as RE2 does, where JavaScript would read them otherwise or not at all", () => {
+    const cases: [string, string, string[]][] = [
+      // a POSIX class anywhere in brackets: to JavaScript as it is, the set of the characters _[:alnu and a ']' after it
+      ['^[_[:alnum:]]+$', 'web_1', []],
+      ['^[_[:alnum:]]+$', 'web-1', ['schema/pattern']],
+      ['^[^[:space:]]+$', 'web', []],
+      ['^[^[:space:]]+$', 'w b', ['schema/pattern']],
+      ['^[[:^digit:]-]+$', 'a-b', []],
+      ['^[[:^digit:]-]+$', 'a1', ['schema/pattern']],
+      // a Unicode class: a category, a script, negated; Go's C leaves out the unassigned code points
+      ['^\\pL[\\p{L}\\d_-]*$', 'ünïcode_1', []],
+      ['^\\pL[\\p{L}\\d_-]*$', '1st', ['schema/pattern']],
+      ['^\\p{Greek}+$', 'αβγ', []],
+      ['^\\p{Greek}+$', 'abc', ['schema/pattern']],
+      ['^\\p{^L}+$', '123', []],
+      ['^\\PC$', '\u0378', []],
+      // the end of the text, never before a final newline; its start
+      ['^[a-z]+\\z', 'abc', []],
+      ['^[a-z]+\\z', 'abc\n', ['schema/pattern']],
+      ['\\Aabc', 'xabc', ['schema/pattern']],
+      // literal text, and, to JavaScript as it is, 41 x's; to Go, the letter A
+      ['^\\Qa.b*\\E$', 'a.b*', []],
+      ['^\\Qa.b*\\E$', 'axbb', ['schema/pattern']],
+      ['^\\x{41}+$', 'AA', []],
+      ['^\\x{41}+$', 'xx', ['schema/pattern']],
+    ];
+    expect(cases.map(([pattern, name]) => [pattern, name, checked(pattern, name)])).toEqual(cases);
     // read alike: a two-digit hex escape, a colon in a set
     expect(checked('^\\x41+$', 'AA')).toEqual([]);
     expect(checked('^\\x41+$', 'B')).toEqual(['schema/pattern']);
