@@ -6,6 +6,19 @@
  * so that the CRD's checks leave that pattern out rather than check it otherwise. Pure.
  */
 
+import {
+  POSIX_CLASSES,
+  SYNTAX_CHARACTER,
+  complement,
+  foldEscape,
+  foldedClass,
+  foldedText,
+  hex,
+  normalized,
+  orbitOf,
+  rangesText,
+} from './re2-sets.js';
+
 /** RE2's `\s` as the body of a class: ASCII space, tab, newline, form feed and carriage return; not JavaScript's vertical tab, no-break and other Unicode spaces. */
 const RE2_SPACE = '\\t\\n\\f\\r ';
 /** RE2's `\S` as the body of a class: every code point but RE2_SPACE's (a `u` RegExp's class reaches U+10FFFF). */
@@ -16,8 +29,6 @@ const RE2_NOT_SPACE = '\\0-\\x08\\x0b\\x0e-\\x1f\\x21-\\u{10ffff}';
  * in a class, as to JavaScript, or right after another; `[a-\w]` is an error to both.)
  */
 const CLASS_ESCAPES = 'wWdDsS';
-/** What JavaScript's `u` mode allows escaped outside a class: its syntax characters. RE2 allows any punctuation escaped. */
-const SYNTAX_CHARACTER = /[\^$\\.*+?()[\]{}|/]/;
 
 /** The Unicode general categories Go's regexp knows (`\pL`, `\p{Lu}`); any other name is a script (`\p{Greek}`) or `Any`. */
 const GO_CATEGORIES: ReadonlySet<string> = new Set(
@@ -28,75 +39,12 @@ const GO_OTHER = '\\p{Cc}\\p{Cf}\\p{Co}\\p{Cs}';
 /** Every code point, as the body of a class. */
 const ANY = '\\0-\\u{10ffff}';
 
-/** RE2's POSIX classes (`[[:alpha:]]`, Go's regexp/syntax perl_groups.go): ASCII ranges, as [first, last] code points. */
-const POSIX_CLASSES: Readonly<Record<string, readonly (readonly [number, number])[]>> = {
-  alnum: [
-    [0x30, 0x39],
-    [0x41, 0x5a],
-    [0x61, 0x7a],
-  ],
-  alpha: [
-    [0x41, 0x5a],
-    [0x61, 0x7a],
-  ],
-  ascii: [[0x00, 0x7f]],
-  blank: [
-    [0x09, 0x09],
-    [0x20, 0x20],
-  ],
-  cntrl: [
-    [0x00, 0x1f],
-    [0x7f, 0x7f],
-  ],
-  digit: [[0x30, 0x39]],
-  graph: [[0x21, 0x7e]],
-  lower: [[0x61, 0x7a]],
-  print: [[0x20, 0x7e]],
-  punct: [
-    [0x21, 0x2f],
-    [0x3a, 0x40],
-    [0x5b, 0x60],
-    [0x7b, 0x7e],
-  ],
-  space: [
-    [0x09, 0x0d],
-    [0x20, 0x20],
-  ],
-  upper: [[0x41, 0x5a]],
-  word: [
-    [0x30, 0x39],
-    [0x41, 0x5a],
-    [0x61, 0x7a],
-    [0x5f, 0x5f],
-  ],
-  xdigit: [
-    [0x30, 0x39],
-    [0x41, 0x46],
-    [0x61, 0x66],
-  ],
-};
-
-const hex = (c: number) => `\\u{${c.toString(16)}}`;
-
 /** A POSIX class (`alpha`, or `^alpha`, its complement) as the body of a `u` class. */
 function posixClass(name: string): string {
   const negated = name.startsWith('^');
   const ranges = POSIX_CLASSES[negated ? name.slice(1) : name];
   if (!ranges) throw new SyntaxError(`[:${name}:] is no POSIX class`);
-  let kept = ranges;
-  if (negated) {
-    // the code points between the class's ranges (they are ASCII, in order but for word's _)
-    const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-    const gaps: [number, number][] = [];
-    let next = 0;
-    for (const [first, last] of sorted) {
-      if (first > next) gaps.push([next, first - 1]);
-      next = last + 1;
-    }
-    gaps.push([next, 0x10ffff]);
-    kept = gaps;
-  }
-  return kept.map(([first, last]) => (first === last ? hex(first) : `${hex(first)}-${hex(last)}`)).join('');
+  return rangesText(negated ? complement(ranges) : ranges);
 }
 
 /**
@@ -152,34 +100,62 @@ function re2Escape(source: string, i: number, inClass: boolean): { text: string;
   return undefined;
 }
 
+/** The flags in force at a place of a pattern: case-insensitive, `.` takes `\n`, `^`/`$` at newlines. */
+interface Flags {
+  readonly i: boolean;
+  readonly s: boolean;
+  readonly m: boolean;
+}
+
+/** A flag group, `(?i)`, `(?s-m)`, `(?i:`, or `(?:`: the flags set, those cleared, and whether it opens a group (`:`). */
+const FLAG_GROUP = /^\(\?([imsU]*)(?:-([imsU]*))?([:)])/;
+
+/** The flags after a FLAG_GROUP match. Throws for `U` (ungreedy), which JavaScript has no flag for. */
+function withFlags(flags: Flags, set: string, cleared: string): Flags {
+  if (`${set}${cleared}`.includes('U')) throw new SyntaxError('(?U) makes repetitions ungreedy, which JavaScript has no flag for');
+  const value = (f: 'i' | 's' | 'm') => (set.includes(f) ? true : cleared.includes(f) ? false : flags[f]);
+  return { i: value('i'), s: value('s'), m: value('m') };
+}
+
 /**
- * An RE2 expression (its leading flags taken off) as the source of a JavaScript RegExp with the
- * `u` flag, which reads code points as RE2 does (a `.` or `[^/]` is one emoji there, two halves of
- * one without it). What each reads otherwise is written as RE2 means it: `.` is any code point but
- * a newline (JavaScript's leaves out `\r`, U+2028 and U+2029 too), or any at all with `(?s)`;
- * `\s` and `\S` are RE2's ASCII sets, in a class too; with `(?m)`, `^` and `$` are at a newline
- * only (JavaScript's are at `\r`, U+2028 and U+2029 too); a `]` first in a class is a `]`, and
- * a brace or `]` that is no repetition or class (`a{,3}`, `a]`) the character, and so is a `-` in a
- * class right after `\w`, `\d`, `\s` or their negations (CLASS_ESCAPES); punctuation escaped
- * that `u` mode refuses escaped (`\_`, `\:`, `\-` outside a class) is the character; the escapes
- * re2Escape translates (`\A`, `\z`, `\Q...\E`, `\x{41}`, `\pL`) and POSIX classes in brackets
- * (`[[:alpha:]]`) are what RE2 means by them. What else JavaScript's `u` mode refuses (a back
- * reference, `(?i)` within the pattern) throws.
+ * An RE2 expression (its leading flags taken off, `flags`) as the source of a JavaScript RegExp
+ * with the `u` flag, which reads code points as RE2 does (a `.` or `[^/]` is one emoji there, two
+ * halves of one without it). What each reads otherwise is written as RE2 means it: `.` is any
+ * code point but a newline (JavaScript's leaves out `\r`, U+2028 and U+2029 too), or any at all
+ * with `s`; `\s` and `\S` are RE2's ASCII sets, in a class too; with `m`, `^` and `$` are at a
+ * newline only (JavaScript's are at `\r`, U+2028 and U+2029 too); a `]` first in a class is a
+ * `]`, and a brace or `]` that is no repetition or class (`a{,3}`, `a]`) the character, and so is
+ * a `-` in a class right after `\w`, `\d`, `\s` or their negations (CLASS_ESCAPES); punctuation
+ * escaped that `u` mode refuses escaped (`\_`, `\:`, `\-` outside a class) is the character; the
+ * escapes re2Escape translates (`\A`, `\z`, `\Q...\E`, `\x{41}`, `\pL`) and POSIX classes in
+ * brackets (`[[:alpha:]]`) are what RE2 means by them. Flags set within the pattern (`a(?s).`,
+ * `(?m:^a$)`, `(?-i)`) hold to the end of their group, as RE2 has them; with `fold` (the RegExp
+ * has no `i` flag), a part whose case is ignored (`a(?i)b`, `(?i:b)`) is written out: each
+ * letter as the class of its case-folding orbit, each class folded (foldedClass). What else
+ * JavaScript's `u` mode refuses (a back reference) throws.
  */
-function re2Source(source: string, dotAll: boolean, multiline: boolean): string {
+function re2Source(source: string, flags: Flags, fold: boolean): string {
   let out = '';
   let inClass = false;
   let classStart = false;
   let classEscape = false;
+  const groups: Flags[] = [];
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
     const first = classStart;
     const afterClassEscape = classEscape;
     classStart = classEscape = false;
-    if (c === '\\') {
+    const folding = fold && flags.i && !inClass;
+    if (folding && (c === '[' || (c === '\\' && !'AzbBQ'.includes(source[i + 1])))) {
+      // a class or an escape whose case is ignored: its set of code points, folded
+      const folded = c === '[' ? foldedClass(source, i) : foldEscape(source, i + 1);
+      out += 'text' in folded ? folded.text : `[${rangesText(normalized(folded.ranges, true))}]`;
+      i = folded.end - 1;
+    } else if (c === '\\') {
       const translated = re2Escape(source, i, inClass);
       if (translated) {
-        out += translated.text;
+        // literal text (\Q...\E) whose case is ignored: each of its letters folded
+        out += folding ? foldedText(source.slice(i + 2, translated.end).replace(/\\E$/, '')) : translated.text;
         // a '-' after a set is a '-' to RE2 (CLASS_ESCAPES), no range
         classEscape = inClass && 'pP'.includes(source[i + 1]);
         i = translated.end - 1;
@@ -209,16 +185,40 @@ function re2Source(source: string, dotAll: boolean, multiline: boolean): string 
       inClass = classStart = true;
       out += source[i + 1] === '^' ? '[^' : '[';
       if (source[i + 1] === '^') i++;
+    } else if (c === '(' && source.startsWith('(?<', i)) {
+      // a named group, its name as it is
+      const name = /^\(\?<\w+>/.exec(source.slice(i))?.[0] ?? '(';
+      groups.push(flags);
+      out += name;
+      i += name.length - 1;
+    } else if (c === '(') {
+      const group = FLAG_GROUP.exec(source.slice(i, i + 16));
+      if (group && group[3] === ')' && !group[1] && !group[2]) throw new SyntaxError('(?) sets no flag');
+      if (group?.[3] !== ')') groups.push(flags);
+      if (group) {
+        // flags to the end of the group: `(?i)` of this one, `(?i:` of its own, which JavaScript reads as `(?:`
+        flags = withFlags(flags, group[1], group[2] ?? '');
+        if (group[3] === ':') out += '(?:';
+        i += group[0].length - 1;
+      } else out += c;
+    } else if (c === ')') {
+      flags = groups.pop() ?? flags;
+      out += c;
     } else if (c === '{') {
       // a repetition, {2} {2,} {2,5}, as it is; another brace is a brace to RE2 (a{,3}), an error to `u` mode
       const repeat = /^\{\d+(?:,\d*)?\}/.exec(source.slice(i, i + 24))?.[0];
       out += repeat ?? '\\{';
       i += (repeat?.length ?? 1) - 1;
     } else if (c === '}' || c === ']') out += `\\${c}`;
-    else if (c === '.') out += dotAll ? '[^]' : '[^\\n]';
-    else if (multiline && c === '^') out += '(?<![^\\n])';
-    else if (multiline && c === '$') out += '(?![^\\n])';
-    else out += c;
+    else if (c === '.') out += flags.s ? '[^]' : '[^\\n]';
+    else if (flags.m && c === '^') out += '(?<![^\\n])';
+    else if (flags.m && c === '$') out += '(?![^\\n])';
+    else if (folding && orbitOf(source.codePointAt(i)!).length > 1) {
+      // a letter whose case is ignored (any other character, `+` or `|`, means what it means)
+      const text = String.fromCodePoint(source.codePointAt(i)!);
+      out += foldedText(text);
+      i += text.length - 1;
+    } else out += c;
   }
   return out;
 }
@@ -227,17 +227,18 @@ function re2Source(source: string, dotAll: boolean, multiline: boolean): string 
  * A pattern of a CRD, a Go (RE2) expression, as a JavaScript RegExp: the flags it starts with
  * (`(?i)`, `(?s)`, `(?m)`, or several, `(?is)`; after a leading `^` too, as the Prometheus
  * Operator's `^(?i)(abort|warn)?$`), which JavaScript has no inline syntax for, are read as
- * re2Source reads them, and `(?P<name>` is a named group. Throws where JavaScript has no such
- * expression (re2Source).
+ * re2Source reads them, and `(?P<name>` is a named group. Case ignored in a part of the pattern
+ * only (`a(?i)b`, `(?i:b)`, `(?i)a(?-i)b`) is written out (re2Source's `fold`); ignored in the
+ * whole, it is the RegExp's `i` flag. Throws where JavaScript has no such expression (re2Source).
  */
 export function goRegExp(pattern: string): RegExp {
-  const flags = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
-  const source = flags ? flags[1] + pattern.slice(flags[0].length) : pattern;
-  const inline = flags?.[2] ?? '';
-  return new RegExp(
-    re2Source(source.replaceAll('(?P<', '(?<'), inline.includes('s'), inline.includes('m')),
-    inline.includes('i') ? 'iu' : 'u',
-  );
+  const leading = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
+  const source = (leading ? leading[1] + pattern.slice(leading[0].length) : pattern).replaceAll('(?P<', '(?<');
+  const inline = leading?.[2] ?? '';
+  const flags = { i: inline.includes('i'), s: inline.includes('s'), m: inline.includes('m') };
+  // a flag group within the pattern that sets or clears i: case is ignored in a part only
+  const fold = [...source.matchAll(/\(\?([imsU]*)(?:-([imsU]*))?[:)]/g)].some((g) => `${g[1]}${g[2] ?? ''}`.includes('i'));
+  return new RegExp(re2Source(source, flags, fold), flags.i && !fold ? 'iu' : 'u');
 }
 goRegExp.code = 'goRegExp';
 

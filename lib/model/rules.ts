@@ -98,7 +98,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'crd/pattern-not-checked': {
     short: 'A pattern of a CRD that JavaScript cannot read is not checked (warning)',
-    help: "A CRD's patterns are Go (RE2) expressions; leading flags such as (?i), named groups (?P<name>), \\A, \\z, \\Q...\\E, \\x{41}, POSIX classes such as [[:alpha:]] and Unicode classes such as \\pL or \\p{Greek} are translated to what JavaScript reads alike, but one that uses what JavaScript has no expression for (\\C, a byte; (?U), ungreedy) is left out, and the values of its field are checked by the API server only: test such resources with kubectl apply --dry-run=server.",
+    help: "A CRD's patterns are Go (RE2) expressions; flags such as (?i) (leading, or within the pattern: a(?i)b, (?s:.)), named groups (?P<name>), \\A, \\z, \\Q...\\E, \\x{41}, POSIX classes such as [[:alpha:]] and Unicode classes such as \\pL or \\p{Greek} are translated to what JavaScript reads alike, but one that uses what JavaScript has no expression for (\\C, a byte; (?U), ungreedy) is left out, and the values of its field are checked by the API server only: test such resources with kubectl apply --dry-run=server.",
     mirrors: 'CRD structural schema (pattern, RE2)',
   },
   'api/name': {

@@ -81,7 +81,7 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     ]);
     expect(checkCustomResource(widget, registry).map((f) => `${f.code} ${f.path.join('.')}`)).toEqual(['schema/type spec.size']);
     // what JavaScript has no expression for is left out too: a byte (\C), a negated set of several in a class, a mid-pattern flag
-    for (const pattern of ['^a\\C$', '^[\\P{Any}a]$', '^a(?i)b$'])
+    for (const pattern of ['^a\\C$', '^[\\P{Any}a]$', '^a(?i)\\pL$'])
       expect(crdRegistry([crd(pattern)]).crdFindings.map((f) => f.code)).toEqual(['crd/pattern-not-checked']);
     // an escaped backslash before them is a backslash to both: the pattern is read
     for (const pattern of ['^\\\\pL+$', '^a\\\\z$']) expect(crdRegistry([crd(pattern)]).crdFindings).toEqual([]);
@@ -101,7 +101,7 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     return [...registry.crdFindings, ...checkCustomResource(widget, registry)].map((f) => f.code);
   };
 
-  it("reads RE2's POSIX classes, Unicode classes, \\A, \\z, \\Q...\\E and hex code points in braces as RE2 does, where JavaScript would read them otherwise or not at all", () => {
+  it("reads RE2's POSIX classes, Unicode classes, \\A, \\z, \\Q...\\E, hex code points in braces and flags within the pattern as RE2 does, where JavaScript would read them otherwise or not at all", () => {
     const cases: [string, string, string[]][] = [
       // a POSIX class anywhere in brackets: to JavaScript as it is, the set of the characters _[:alnu and a ']' after it
       ['^[_[:alnum:]]+$', 'web_1', []],
@@ -110,6 +110,8 @@ describe('custom resources against their CustomResourceDefinitions', () => {
       ['^[^[:space:]]+$', 'w b', ['schema/pattern']],
       ['^[[:^digit:]-]+$', 'a-b', []],
       ['^[[:^digit:]-]+$', 'a1', ['schema/pattern']],
+      ['^[[:^word:]]+$', '`é', []],
+      ['^[[:^word:]]+$', '_', ['schema/pattern']],
       // a Unicode class: a category, a script, negated; Go's C leaves out the unassigned code points
       ['^\\pL[\\p{L}\\d_-]*$', 'ünïcode_1', []],
       ['^\\pL[\\p{L}\\d_-]*$', '1st', ['schema/pattern']],
@@ -126,6 +128,18 @@ describe('custom resources against their CustomResourceDefinitions', () => {
       ['^\\Qa.b*\\E$', 'axbb', ['schema/pattern']],
       ['^\\x{41}+$', 'AA', []],
       ['^\\x{41}+$', 'xx', ['schema/pattern']],
+      // flags within the pattern, to the end of their group; a part whose case is ignored folds as RE2 folds (the Kelvin sign is a k, ı no i)
+      ['^a(?i)b|c$', 'C', []],
+      ['^a(?i)b|c$', 'AB', ['schema/pattern']],
+      ['^(?i:ab)c$', 'aBc', []],
+      ['^(?i:ab)c$', 'aBC', ['schema/pattern']],
+      ['^(?i)a(?-i)b$', 'Ab', []],
+      ['^(?i)a(?-i)b$', 'AB', ['schema/pattern']],
+      ['^x(?i:k[a-c]\\w)$', 'x\u212aB\u017f', []],
+      ['^x(?i:[^a-c])$', 'xB', ['schema/pattern']],
+      ['^x(?i:i)$', 'x\u0131', ['schema/pattern']],
+      ['^(?P<kind>a(?s:.))(?i:b)$', 'a\nB', []],
+      ['^(?P<kind>a(?s:.)).$', 'a\n\n', ['schema/pattern']],
     ];
     expect(cases.map(([pattern, name]) => [pattern, name, checked(pattern, name)])).toEqual(cases);
     // read alike: a two-digit hex escape, a colon in a set
