@@ -110,9 +110,11 @@ export interface Stack<S extends TSchema = TSchema> {
   readonly release?: ReleaseSettings;
   /**
    * Whether the stack's workloads are a team's own manifests, applied over pods that may run
-   * already: their pod templates get no standard labels (the workloads themselves do). A label
-   * added to a template changes it, which replaces every pod at the first apply and at each
-   * `version` change, and nothing selects these pods by stagecraft's labels (prune deletes their workload).
+   * already: their pod templates get no standard labels (the workloads themselves do) and no
+   * `kubernetes.io/arch` node selector. A template that changes replaces every pod at the first
+   * apply (and a label, at each `version` change), and a Job's cannot change at all, so the apply
+   * over a Job the cluster has fails; nothing selects these pods by stagecraft's labels (prune
+   * deletes their workload), and they ran without the selector before.
    * @default false
    */
   readonly podTemplatesAsWritten?: boolean;

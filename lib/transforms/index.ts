@@ -25,7 +25,7 @@ export interface ChartContext {
   readonly engine?: Engine;
   /** The store the stage's Secrets come from (`secretStore:`). @default - none */
   readonly secretStore?: SecretStore;
-  /** Whether the chart's pod templates are a team's own, which get no standard labels (`Stack.podTemplatesAsWritten`). @default false */
+  /** Whether the chart's pod templates are a team's own, which get no standard labels nor architecture (`Stack.podTemplatesAsWritten`). @default false */
   readonly podTemplatesAsWritten?: boolean;
 }
 
@@ -63,7 +63,8 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'arch-selector',
     nodeFiles: false,
-    run: (objects, c) => selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name }),
+    run: (objects, c) =>
+      selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name, pin: !c.podTemplatesAsWritten }),
   },
   // after namespace, which places the store in the stage's namespace; node files are applied by no engine
   {

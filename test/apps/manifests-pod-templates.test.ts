@@ -26,7 +26,7 @@ spec:
       labels: { app: web }
       annotations: { prometheus.io/scrape: "true" }
     spec:
-      nodeSelector: { kubernetes.io/arch: amd64 }
+      nodeSelector: { kubernetes.io/os: linux }
       containers:
         - name: web
           image: nginx:1.25.3
@@ -48,6 +48,26 @@ describe("an included workload's pod template", () => {
       'app.kubernetes.io/instance': 'legacy-imported',
       'stagecraft.dev/stage': 'imported',
     });
+  });
+
+  it('gets no kubernetes.io/arch node selector, which would replace the pods, and make the apply over a Job the cluster has fail (its template cannot change)', () => {
+    const job = `apiVersion: batch/v1
+kind: Job
+metadata: { name: admission-create }
+spec:
+  template:
+    spec:
+      restartPolicy: OnFailure
+      nodeSelector: { kubernetes.io/os: linux }
+      containers: [{ name: create, image: registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20231011-8b53cabe0 }]
+`;
+    const objects = compileStages([stage({ 'in/web.yaml': WEB, 'in/job.yaml': job })]).stages[0].charts.flatMap((c) => c.objects);
+    const selectors = objects.flatMap((o) =>
+      o.kind === 'Job' || o.kind === 'Deployment'
+        ? [(o.spec as { template: { spec: { nodeSelector: unknown } } }).template.spec.nodeSelector]
+        : [],
+    );
+    expect(selectors).toEqual([{ 'kubernetes.io/os': 'linux' }, { 'kubernetes.io/os': 'linux' }]);
   });
 
   it("stays the same when the app's version changes: a new version label on the workload alone rolls no pod", () => {
