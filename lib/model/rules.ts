@@ -91,6 +91,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'The API server refuses CRDs whose schema is not structural: every field needs a valid type, arrays need items, properties and additionalProperties are exclusive.',
     mirrors: 'apiextensions-apiserver structural schema validation',
   },
+  'crd/definition': {
+    short: 'A CustomResourceDefinition the API server refuses',
+    help: 'Its name must be spec.names.plural, a dot and spec.group (widgets.example.com), its group a domain name (with a dot), and exactly one of its versions must be the storage version (storage: true). kubectl apply fails on it, and on every custom resource of it.',
+    mirrors: 'apiextensions-apiserver ValidateCustomResourceDefinition',
+  },
   'crd/cel-not-evaluated': {
     short: 'CEL rules of a CRD are not evaluated (warning)',
     help: 'x-kubernetes-validations rules are checked by the API server only; test such resources with kubectl apply --dry-run=server.',

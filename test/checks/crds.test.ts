@@ -192,6 +192,33 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     expect(cases.map(([pattern, name]) => [pattern, name, passes(pattern, name)])).toEqual(cases);
   });
 
+  it('refuses a CRD the API server refuses: a name other than <plural>.<group>, a group with no dot, not exactly one storage version', () => {
+    const definition = (edit: (text: string) => string) => {
+      const [crd] = parseManifests([{ file: 'crd.yaml', text: edit(widgetCrd('Namespaced', { size: '{ type: integer }' })) }]).objects;
+      return crdRegistry([crd]).crdFindings.map((f) => `${f.code} ${f.path.join('.')}: ${f.message}`);
+    };
+    expect(definition((t) => t)).toEqual([]);
+    expect(definition((t) => t.replace('name: widgets.example.com', 'name: widget.example.com'))).toEqual([
+      "crd/definition metadata.name: name 'widget.example.com' is not spec.names.plural, a dot and spec.group ('widgets.example.com'): the API server refuses the CustomResourceDefinition",
+    ]);
+    expect(
+      definition((t) => t.replace('name: widgets.example.com', 'name: widgets.example').replace('group: example.com', 'group: example')),
+    ).toEqual([
+      "crd/definition spec.group: group 'example' is no domain name (it has no '.'): the API server refuses the CustomResourceDefinition",
+    ]);
+    expect(definition((t) => t.replace('storage: true', 'storage: false'))).toEqual([
+      'crd/definition spec.versions: marks no version as the storage version: objects are stored in exactly one version, so the API server refuses the CustomResourceDefinition',
+    ]);
+    const v2 = (t: string) =>
+      t.replace(
+        '  versions:\n',
+        '  versions:\n    - { name: v2, served: true, storage: true, schema: { openAPIV3Schema: { type: object } } }\n',
+      );
+    expect(definition(v2)).toEqual([
+      'crd/definition spec.versions: marks 2 versions as the storage version (v2, v1): objects are stored in exactly one version, so the API server refuses the CustomResourceDefinition',
+    ]);
+  });
+
   it('warns, naming the kind, about a custom resource whose CRD is not known', () => {
     expect(codedFindingsIn(['crds/cert-manager-valid.yaml'])[0]).toBe(
       'crd/unknown-kind crds/cert-manager-valid.yaml:2:13: ClusterIssuer letsencrypt: apiVersion: cert-manager.io/v1 ClusterIssuer is a custom resource whose CustomResourceDefinition is not known, so it is not validated',
