@@ -83,7 +83,8 @@ function re2Escape(source: string, i: number, inClass: boolean): { text: string;
     const close = source.indexOf('\\E', i + 2);
     const end = close < 0 ? source.length : close;
     const text = [...source.slice(i + 2, end)].map((c) => (SYNTAX_CHARACTER.test(c) ? `\\${c}` : c)).join('');
-    return { text: `(?:${text})`, end: close < 0 ? end : end + 2 };
+    // its characters one by one, as RE2 pushes them: a repetition after \E repeats the last alone
+    return { text, end: close < 0 ? end : end + 2 };
   }
   if (n === 'x' && source[i + 2] === '{') {
     const digits = /^\{([0-9A-Fa-f]{1,8})\}/.exec(source.slice(i + 2));

@@ -126,6 +126,8 @@ describe('custom resources against their CustomResourceDefinitions', () => {
       // literal text, and, to JavaScript as it is, 41 x's; to Go, the letter A
       ['^\\Qa.b*\\E$', 'a.b*', []],
       ['^\\Qa.b*\\E$', 'axbb', ['schema/pattern']],
+      ['^\\Qab\\E{2}$', 'abb', []],
+      ['^\\Qab\\E{2}$', 'abab', ['schema/pattern']],
       ['^\\x{41}+$', 'AA', []],
       ['^\\x{41}+$', 'xx', ['schema/pattern']],
       // flags within the pattern, to the end of their group; a part whose case is ignored folds as RE2 folds (the Kelvin sign is a k, ı no i)
