@@ -264,6 +264,8 @@ export const manifests = defineStack({
   name: 'manifests',
   settings: manifestsSettings,
   version: (s) => s.version ?? 'latest',
+  // the team's pods keep their templates: adopting running workloads replaces no pod for a label
+  podTemplatesAsWritten: true,
   sources: (s) => s.include.map((path, i) => ({ path, at: ['include', i] })),
   secrets: (_name, s) => Object.entries(s.secrets ?? {}).map(([name, keys]) => ({ name, keys, path: ['secrets', name] })),
   chart(app, name, s, stage) {

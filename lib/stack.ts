@@ -109,6 +109,16 @@ export interface Stack<S extends TSchema = TSchema> {
    */
   readonly release?: ReleaseSettings;
   /**
+   * Whether the stack's workloads are a team's own manifests, applied over pods that may run
+   * already: their pod templates get no standard labels (the workloads themselves do) and no
+   * `kubernetes.io/arch` node selector. A template that changes replaces every pod at the first
+   * apply (and a label, at each `version` change), and a Job's cannot change at all, so the apply
+   * over a Job the cluster has fails; nothing selects these pods by stagecraft's labels (prune
+   * deletes their workload), and they ran without the selector before.
+   * @default false
+   */
+  readonly podTemplatesAsWritten?: boolean;
+  /**
    * Rules across settings that the schema cannot express; paths are relative to `apps.<name>`, and
    * `name` is the app's (what the stack names its objects and containers after). `apps` are the
    * stage's apps, this one among them, each with settings valid for its stack: for a rule about

@@ -8,7 +8,7 @@
  */
 import { BoundedMap } from '../model/bounded-map.js';
 import { MAX_LABEL_VALUE } from '../model/labels.js';
-import { andList } from '../model/limits.js';
+import { andList, describeValue } from '../model/limits.js';
 import {
   DNS1035_LABEL,
   DNS1123_LABEL,
@@ -21,6 +21,7 @@ import {
 import type { KubeObject } from '../model/object.js';
 import type { Engine } from '../model/engines.js';
 import { finder, type Emit, type FieldPath, type Finding } from './finding.js';
+import { kubernetesSchemas } from './k8s-schema.js';
 import { labelPlan, type LabelPlan } from './label-fields.js';
 import { manualSelector } from './api-rules-batch.js';
 
@@ -156,8 +157,13 @@ function validLabelValue(v: unknown): boolean {
   return labelValues.get(v) ?? labelValues.remember(v, LABEL_VALUE.test(v));
 }
 
-/** The syntax of the labels (or, as `what`, annotations) in the mapping `labels` at `at`. */
-export function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[], what = 'label'): void {
+/**
+ * The syntax of the labels (or, as `what`, annotations) in the mapping `labels` at `at`. `typed`:
+ * whether the schema check says already that a value which is no string is refused (a built-in
+ * kind's, whose schema types these maps; not a custom resource's, whose CRD leaves its metadata to
+ * the API server), so that one mistake is one finding.
+ */
+export function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Finding[], what = 'label', typed = true): void {
   if (!labels || typeof labels !== 'object') return;
   for (const k in labels) {
     if (!Object.hasOwn(labels, k)) continue;
@@ -180,7 +186,10 @@ export function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Fin
         ),
         severity: 'warning',
       });
-    else if (what === 'label' && !validLabelValue(v)) {
+    else if (typeof v !== 'string') {
+      // the API server decodes these maps as strings only: `tier: 1` is refused, `tier: "1"` taken
+      if (!typed) out.push(notAString(emit, [...at, k], v, what));
+    } else if (what === 'label' && !validLabelValue(v)) {
       out.push(
         emit(
           'api/label-value',
@@ -193,19 +202,31 @@ export function checkLabels(emit: Emit, labels: unknown, at: FieldPath, out: Fin
   }
 }
 
+/** A label or annotation value that is no string (a number, a boolean, a mapping, a list), which the API server refuses. */
+function notAString(emit: Emit, path: FieldPath, v: unknown, what: string): Finding {
+  const key = String(path[path.length - 1]);
+  const scalar = typeof v === 'number' || typeof v === 'boolean';
+  return emit(
+    what === 'label' ? 'api/label-value' : 'api/annotation-value',
+    path,
+    `${what} value ${describeValue(v)} is not a string: ${what}s are strings, and the API server refuses the object (it cannot decode ${what}s of another type)`,
+    scalar ? `quote it: ${key}: "${String(v)}"` : `write the ${what} as a string`,
+  );
+}
+
 /**
  * Label and annotation syntax wherever the Kubernetes schema puts an ObjectMeta (the object's
  * own metadata, pod templates, claim and job templates) or a LabelSelector (`matchLabels`):
  * walked by the kind's schema (label-fields.ts), never by key names. `at` is one path, changed in
  * place on the way down (copied only into a finding).
  */
-function checkAllLabels(emit: Emit, node: unknown, plan: LabelPlan, at: (string | number)[], out: Finding[]): void {
+function checkAllLabels(emit: Emit, node: unknown, plan: LabelPlan, at: (string | number)[], out: Finding[], typed: boolean): void {
   if (!node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
     const { items } = plan;
     for (let i = 0; items && i < node.length; i++) {
       at.push(i);
-      checkAllLabels(emit, node[i], items, at, out);
+      checkAllLabels(emit, node[i], items, at, out, typed);
       at.pop();
     }
     return;
@@ -213,22 +234,30 @@ function checkAllLabels(emit: Emit, node: unknown, plan: LabelPlan, at: (string 
   const n = node as Record<string, unknown>;
   // no closure per node: this runs on every node the plan leads to, in every object
   if (plan.meta) {
-    checkLabelsAt(emit, n, 'labels', at, out);
-    checkLabelsAt(emit, n, 'annotations', at, out, 'annotation');
+    checkLabelsAt(emit, n, 'labels', at, out, 'label', typed);
+    checkLabelsAt(emit, n, 'annotations', at, out, 'annotation', typed);
   }
-  if (plan.selector) checkLabelsAt(emit, n, 'matchLabels', at, out);
-  if (plan.values) for (const k in n) if (Object.hasOwn(n, k)) checkAllLabelsAt(emit, n, k, plan.values, at, out);
+  if (plan.selector) checkLabelsAt(emit, n, 'matchLabels', at, out, 'label', typed);
+  if (plan.values) for (const k in n) if (Object.hasOwn(n, k)) checkAllLabelsAt(emit, n, k, plan.values, at, out, typed);
   const { props } = plan;
   for (let i = 0; props && i < props.length; i++) {
     const [k, sub] = props[i];
-    if (n[k] !== undefined) checkAllLabelsAt(emit, n, k, sub, at, out);
+    if (n[k] !== undefined) checkAllLabelsAt(emit, n, k, sub, at, out, typed);
   }
 }
 
 /** `checkLabels` of `n[key]`, at `at` and `key`. */
-function checkLabelsAt(emit: Emit, n: Record<string, unknown>, key: string, at: (string | number)[], out: Finding[], what?: string): void {
+function checkLabelsAt(
+  emit: Emit,
+  n: Record<string, unknown>,
+  key: string,
+  at: (string | number)[],
+  out: Finding[],
+  what: string,
+  typed: boolean,
+): void {
   at.push(key);
-  checkLabels(emit, n[key], at, out, what);
+  checkLabels(emit, n[key], at, out, what, typed);
   at.pop();
 }
 
@@ -240,9 +269,10 @@ function checkAllLabelsAt(
   plan: LabelPlan,
   at: (string | number)[],
   out: Finding[],
+  typed: boolean,
 ): void {
   at.push(key);
-  checkAllLabels(emit, n[key], plan, at, out);
+  checkAllLabels(emit, n[key], plan, at, out, typed);
   at.pop();
 }
 
@@ -304,5 +334,7 @@ export function checkMetadata(
     const finding = helmHookFinding(o, hook, engine);
     if (finding) out.push(finding);
   }
-  checkAllLabels(emit, o, labelPlan(String(o.apiVersion), o.kind), [], out);
+  const kind = `${String(o.apiVersion)}/${o.kind}`;
+  // a built-in kind's schema types its label and annotation maps (schema/type says what is no string)
+  checkAllLabels(emit, o, labelPlan(String(o.apiVersion), o.kind), [], out, kubernetesSchemas().kinds.has(kind));
 }

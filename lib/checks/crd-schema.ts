@@ -8,8 +8,8 @@
  *   accepts only its `properties` (the API server prunes the rest; here they are reported, with
  *   "did you mean", because a misspelled field is silently dropped there);
  * - `x-kubernetes-int-or-string` is an integer or a string; `nullable: true` also accepts null;
- * - `pattern` is a Go (RE2) expression, read as JavaScript reads it with its leading flags
- *   translated (`goRegExp`); one JavaScript cannot read is left out, with a warning on the CRD;
+ * - `pattern` is a Go (RE2) expression, translated to the JavaScript RegExp that reads it alike
+ *   (`goRegExp`); one JavaScript has no expression for is left out, with a warning on the CRD;
  * - `x-kubernetes-list-type: set` has unique items, `map` unique `x-kubernetes-list-map-keys`;
  * - `x-kubernetes-embedded-resource` accepts `apiVersion`, `kind` and `metadata`;
  * - defaults are not applied (a missing required field is missing, default or not);
@@ -22,6 +22,7 @@
 import type { ErrorObject } from 'ajv';
 import AjvModule from 'ajv';
 import { didYouMean } from '../model/did-you-mean.js';
+import { goRegExp, readsPattern } from './re2.js';
 import type { FieldPath, Finding, finder } from './finding.js';
 
 // ajv is published as CommonJS with a default export
@@ -48,112 +49,6 @@ const VALUE_KEYWORDS = [
   'required',
 ];
 export const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
-
-/**
- * What RE2 reads otherwise than the JavaScript RegExp goRegExp makes, which takes it without a
- * word: an escape (a backslash after an even number of them; `\\pL` is a backslash and `pL` to
- * both) of a Unicode class (`\pL`, `\p{Greek}`), `\z`, `\A`, `\C`, `\Q...\E` or a hex code point
- * in braces (`\x{41}`), and a POSIX class anywhere in brackets (`[[:alpha:]]`, `[_[:alnum:]]`,
- * `[^[:space:]]`: sets of the characters between them there; one outside brackets, a set of its
- * characters to both, is rare enough to be left out with them).
- */
-const READ_OTHERWISE = /(?<!\\)(?:\\\\)*\\(?:[pPzACQ]|x\{)|\[:\^?[a-z]+:\]/;
-
-/** RE2's `\s` as the body of a class: ASCII space, tab, newline, form feed and carriage return; not JavaScript's vertical tab, no-break and other Unicode spaces. */
-const RE2_SPACE = '\\t\\n\\f\\r ';
-/** RE2's `\S` as the body of a class: every code point but RE2_SPACE's (a `u` RegExp's class reaches U+10FFFF). */
-const RE2_NOT_SPACE = '\\0-\\x08\\x0b\\x0e-\\x1f\\x21-\\u{10ffff}';
-/**
- * The escapes of a set of characters: in a class, a `-` right after one is a `-` to RE2 (`[\w-.]`,
- * `[\d-\w]`), no range, where `u` mode throws. (One right before one is a `-` to RE2 only first
- * in a class, as to JavaScript, or right after another; `[a-\w]` is an error to both.)
- */
-const CLASS_ESCAPES = 'wWdDsS';
-/** What JavaScript's `u` mode allows escaped outside a class: its syntax characters. RE2 allows any punctuation escaped. */
-const SYNTAX_CHARACTER = /[\^$\\.*+?()[\]{}|/]/;
-
-/**
- * An RE2 expression (its leading flags taken off) as the source of a JavaScript RegExp with the
- * `u` flag, which reads code points as RE2 does (a `.` or `[^/]` is one emoji there, two halves of
- * one without it). What each reads otherwise is written as RE2 means it: `.` is any code point but
- * a newline (JavaScript's leaves out `\r`, U+2028 and U+2029 too), or any at all with `(?s)`;
- * `\s` and `\S` are RE2's ASCII sets, in a class too; with `(?m)`, `^` and `$` are at a newline
- * only (JavaScript's are at `\r`, U+2028 and U+2029 too); a `]` first in a class is a `]`, and
- * a brace or `]` that is no repetition or class (`a{,3}`, `a]`) the character, and so is a `-` in a
- * class right after `\w`, `\d`, `\s` or their negations (CLASS_ESCAPES); punctuation escaped
- * that `u` mode refuses escaped (`\_`, `\:`, `\-` outside a class) is the character. What else
- * JavaScript's `u` mode refuses (a back reference, `(?i)` within the pattern) throws.
- */
-function re2Source(source: string, dotAll: boolean, multiline: boolean): string {
-  let out = '';
-  let inClass = false;
-  let classStart = false;
-  let classEscape = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    const first = classStart;
-    const afterClassEscape = classEscape;
-    classStart = classEscape = false;
-    if (c === '\\') {
-      const n = source[++i];
-      if (n === undefined) throw new SyntaxError('a pattern may not end with a backslash');
-      classEscape = inClass && CLASS_ESCAPES.includes(n);
-      if (n === 's') out += inClass ? RE2_SPACE : `[${RE2_SPACE}]`;
-      else if (n === 'S') out += inClass ? RE2_NOT_SPACE : `[${RE2_NOT_SPACE}]`;
-      else if (/[\p{L}\p{N}]/u.test(n) || SYNTAX_CHARACTER.test(n) || (n === '-' && inClass)) out += `\\${n}`;
-      else out += n;
-    } else if (inClass) {
-      if (c === ']') {
-        out += first ? '\\]' : ']';
-        inClass = first;
-      } else if (c === '-' && afterClassEscape) out += '\\-';
-      else out += c;
-    } else if (c === '[') {
-      inClass = classStart = true;
-      out += source[i + 1] === '^' ? '[^' : '[';
-      if (source[i + 1] === '^') i++;
-    } else if (c === '{') {
-      // a repetition, {2} {2,} {2,5}, as it is; another brace is a brace to RE2 (a{,3}), an error to `u` mode
-      const repeat = /^\{\d+(?:,\d*)?\}/.exec(source.slice(i, i + 24))?.[0];
-      out += repeat ?? '\\{';
-      i += (repeat?.length ?? 1) - 1;
-    } else if (c === '}' || c === ']') out += `\\${c}`;
-    else if (c === '.') out += dotAll ? '[^]' : '[^\\n]';
-    else if (multiline && c === '^') out += '(?<![^\\n])';
-    else if (multiline && c === '$') out += '(?![^\\n])';
-    else out += c;
-  }
-  return out;
-}
-
-/**
- * A pattern of a CRD, a Go (RE2) expression, as a JavaScript RegExp: the flags it starts with
- * (`(?i)`, `(?s)`, `(?m)`, or several, `(?is)`; after a leading `^` too, as the Prometheus
- * Operator's `^(?i)(abort|warn)?$`), which JavaScript has no inline syntax for, are read as
- * re2Source reads them, and `(?P<name>` is a named group. Throws where JavaScript reads no such
- * expression, or reads it otherwise (READ_OTHERWISE).
- */
-export function goRegExp(pattern: string): RegExp {
-  if (READ_OTHERWISE.test(pattern)) throw new SyntaxError(`JavaScript reads ${pattern} otherwise than RE2`);
-  const flags = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
-  const source = flags ? flags[1] + pattern.slice(flags[0].length) : pattern;
-  const inline = flags?.[2] ?? '';
-  return new RegExp(
-    re2Source(source.replaceAll('(?P<', '(?<'), inline.includes('s'), inline.includes('m')),
-    inline.includes('i') ? 'iu' : 'u',
-  );
-}
-goRegExp.code = 'goRegExp';
-
-/** Whether goRegExp reads `pattern`. */
-export function readsPattern(pattern: string): boolean {
-  try {
-    goRegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** One ajv for every CRD: custom kinds of one process share compiled code. */
 let ajvInstance: InstanceType<typeof Ajv> | undefined;

@@ -53,12 +53,13 @@ const compiled = new WeakMap<KubeObject, Map<string, ValidateFunction | null>>()
 interface CrdSpec {
   group?: unknown;
   scope?: unknown;
-  names?: { kind?: unknown };
+  names?: { kind?: unknown; plural?: unknown };
   versions?: unknown;
 }
 interface CrdVersion {
   name?: unknown;
   served?: unknown;
+  storage?: unknown;
   schema?: { openAPIV3Schema?: unknown };
 }
 
@@ -84,6 +85,7 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
     const kind = spec?.names?.kind;
     if (typeof group !== 'string' || typeof kind !== 'string' || !Array.isArray(spec?.versions)) continue; // the schema check says what is missing
     const emit = finder(crd);
+    crdFindings.push(...definitionProblems(crd, group, spec.names?.plural, spec.versions as CrdVersion[], emit));
     let cel = false;
     (spec.versions as CrdVersion[]).forEach((v, i) => {
       if (!v || typeof v.name !== 'string') return;
@@ -150,6 +152,56 @@ export function crdRegistry(crds: readonly KubeObject[]): CrdRegistry {
     cel: anyCel,
     clusterScopedKinds: clusterKinds(scopes),
   };
+}
+
+/**
+ * What the API server refuses in a CRD beyond its schemas (apiextensions-apiserver
+ * ValidateCustomResourceDefinition): a name other than `<plural>.<group>`, a group that is no
+ * domain (no dot), and not exactly one storage version. kubectl apply fails on the CRD, and on
+ * every custom resource of it after it.
+ */
+function definitionProblems(
+  crd: KubeObject,
+  group: string,
+  plural: unknown,
+  versions: readonly CrdVersion[],
+  emit: ReturnType<typeof finder>,
+): Finding[] {
+  const out: Finding[] = [];
+  const refused = 'the API server refuses the CustomResourceDefinition';
+  const name = crd.metadata?.name;
+  if (typeof plural === 'string' && typeof name === 'string' && name !== `${plural}.${group}`) {
+    out.push(
+      emit(
+        'crd/definition',
+        ['metadata', 'name'],
+        `name '${name}' is not spec.names.plural, a dot and spec.group ('${plural}.${group}'): ${refused}`,
+        `name it ${plural}.${group}`,
+      ),
+    );
+  }
+  if (!group.includes('.')) {
+    out.push(
+      emit(
+        'crd/definition',
+        ['spec', 'group'],
+        `group '${group}' is no domain name (it has no '.'): ${refused}`,
+        `use a domain of your own, such as ${group}.example.com`,
+      ),
+    );
+  }
+  const storage = versions.flatMap((v) => (v?.storage === true && typeof v.name === 'string' ? [v.name] : []));
+  if (storage.length !== 1) {
+    out.push(
+      emit(
+        'crd/definition',
+        ['spec', 'versions'],
+        `${storage.length ? `marks ${storage.length} versions as the storage version (${storage.join(', ')})` : 'marks no version as the storage version'}: objects are stored in exactly one version, so ${refused}`,
+        'set storage: true on the version objects are stored in, and storage: false on the others',
+      ),
+    );
+  }
+  return out;
 }
 
 /** Notes the scope of the kind a CRD's spec defines (`group/kind` -> at cluster scope), a later CRD of the kind replacing an earlier. */

@@ -7,6 +7,9 @@ const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
 const VOLUME_MODES = ['Block', 'Filesystem'];
 const CORE = 'io.k8s.api.core.v1';
+const ADMISSION = 'io.k8s.api.admissionregistration.v1';
+/** A webhook's settings, the same for validating and mutating ones (admissionregistration/v1 refuses v1beta1's sideEffects Some and Unknown). */
+const WEBHOOK = { failurePolicy: ['Ignore', 'Fail'], sideEffects: ['None', 'NoneOnDryRun'], matchPolicy: ['Exact', 'Equivalent'] };
 
 export const FIELD_ENUMS: Readonly<Record<string, readonly string[]>> = {
   [`${CORE}.ContainerPort#protocol`]: PROTOCOLS,
@@ -57,6 +60,25 @@ export const FIELD_ENUMS: Readonly<Record<string, readonly string[]>> = {
   'io.k8s.api.batch.v1.JobSpec#completionMode': ['NonIndexed', 'Indexed'],
   'io.k8s.api.networking.v1.HTTPIngressPath#pathType': ['Exact', 'Prefix', 'ImplementationSpecific'],
   'io.k8s.api.networking.v1.NetworkPolicySpec#policyTypes[]': ['Ingress', 'Egress'],
+  [`${CORE}.PodOS#name`]: ['linux', 'windows'],
+  [`${ADMISSION}.ValidatingWebhook#failurePolicy`]: WEBHOOK.failurePolicy,
+  [`${ADMISSION}.ValidatingWebhook#sideEffects`]: WEBHOOK.sideEffects,
+  [`${ADMISSION}.ValidatingWebhook#matchPolicy`]: WEBHOOK.matchPolicy,
+  [`${ADMISSION}.MutatingWebhook#failurePolicy`]: WEBHOOK.failurePolicy,
+  [`${ADMISSION}.MutatingWebhook#sideEffects`]: WEBHOOK.sideEffects,
+  [`${ADMISSION}.MutatingWebhook#matchPolicy`]: WEBHOOK.matchPolicy,
+  [`${ADMISSION}.MutatingWebhook#reinvocationPolicy`]: ['Never', 'IfNeeded'],
+  [`${ADMISSION}.RuleWithOperations#operations[]`]: ['*', 'CREATE', 'UPDATE', 'DELETE', 'CONNECT'],
+  [`${ADMISSION}.RuleWithOperations#scope`]: ['*', 'Cluster', 'Namespaced'],
+  // autoscaling/v2 and v2beta2 (still served by 1.25) alike
+  ...Object.fromEntries(
+    ['v2', 'v2beta2'].flatMap((v) => [
+      [`io.k8s.api.autoscaling.${v}.MetricSpec#type`, ['Object', 'Pods', 'Resource', 'ContainerResource', 'External']],
+      [`io.k8s.api.autoscaling.${v}.MetricTarget#type`, ['Utilization', 'Value', 'AverageValue']],
+      [`io.k8s.api.autoscaling.${v}.HPAScalingRules#selectPolicy`, ['Max', 'Min', 'Disabled']],
+      [`io.k8s.api.autoscaling.${v}.HPAScalingPolicy#type`, ['Pods', 'Percent']],
+    ]),
+  ),
   'io.k8s.api.rbac.v1.Subject#kind': ['User', 'Group', 'ServiceAccount'],
   'io.k8s.api.rbac.v1.RoleRef#kind': ['Role', 'ClusterRole'],
   'io.k8s.api.storage.v1.StorageClass#reclaimPolicy': ['Retain', 'Delete'],

@@ -173,7 +173,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'images/architecture-conflict',
     'Pod pinned to another architecture',
-    "A kubernetes.io/arch node selector names another architecture than the stage's: remove it (stagecraft adds the stage's own), or set architecture: in the stage file.",
+    "A kubernetes.io/arch node selector names another architecture than the stage's: remove it (stagecraft adds the stage's own, but to a manifests app's pods, whose templates it keeps as written: write the stage's there), or set architecture: in the stage file.",
   ),
   row(
     'images/no-build-for-architecture',

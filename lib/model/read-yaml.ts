@@ -205,6 +205,18 @@ const depthProblem = (location: SourceLocation): Problem => ({
   hint: `nest at most ${MAX_DEPTH} levels (Kubernetes objects need about 15)`,
 });
 
+/** The hint of a YAML problem where the text is a template's, not YAML. */
+const TEMPLATE_HINT =
+  'this is template syntax ({{ ... }}, as in a Helm chart), not YAML: render the template first (helm template) and read its output';
+
+/** Whether the line of `offset` in `text`, or the one before it (where a YAML error often starts), holds template syntax (`{{`). */
+function templateAt(text: string, offset: number): boolean {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const before = text.lastIndexOf('\n', Math.max(0, lineStart - 2)) + 1;
+  return text.slice(before, lineEnd < 0 ? text.length : lineEnd).includes('{{');
+}
+
 /** Reads every document of `text` (shown as `file`), within the bounds of lib/model/limits.ts. */
 export function readYaml(text: string, file: string, { maxAliasCount, multi, what, key = 'key' }: ReadYamlOptions): ReadYaml {
   const lines = new LineCounter();
@@ -236,7 +248,8 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
             code: `yaml/${e.code.toLowerCase().replace(/_/g, '-')}`,
             location: at(e.pos[0]),
             message: yamlMessage(e.message),
-            hint: yamlHint(e.code),
+            // `name: {{ .Release.Name }}-config` left unrendered is no YAML: say so, rather than how to quote
+            hint: templateAt(text, e.pos[0]) ? TEMPLATE_HINT : yamlHint(e.code),
           },
     ),
   );
@@ -254,7 +267,7 @@ export function readYaml(text: string, file: string, { maxAliasCount, multi, wha
                 message: 'a key here is a list or a mapping; keys are plain names',
                 // `name: {{ .Values.name }}` reads as a mapping whose key is a mapping (placed at either brace)
                 hint: text.slice(Math.max(0, d.offset - 1), d.offset + 2).includes('{{')
-                  ? 'this is template syntax ({{ ... }}, as in a Helm chart), not YAML: render the template first (helm template) and read its output'
+                  ? TEMPLATE_HINT
                   : 'write the key as a plain name (quoted if it holds special characters)',
               }
             : {

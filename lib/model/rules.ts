@@ -91,6 +91,11 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
     help: 'The API server refuses CRDs whose schema is not structural: every field needs a valid type, arrays need items, properties and additionalProperties are exclusive.',
     mirrors: 'apiextensions-apiserver structural schema validation',
   },
+  'crd/definition': {
+    short: 'A CustomResourceDefinition the API server refuses',
+    help: 'Its name must be spec.names.plural, a dot and spec.group (widgets.example.com), its group a domain name (with a dot), and exactly one of its versions must be the storage version (storage: true). kubectl apply fails on it, and on every custom resource of it.',
+    mirrors: 'apiextensions-apiserver ValidateCustomResourceDefinition',
+  },
   'crd/cel-not-evaluated': {
     short: 'CEL rules of a CRD are not evaluated (warning)',
     help: 'x-kubernetes-validations rules are checked by the API server only; test such resources with kubectl apply --dry-run=server.',
@@ -98,7 +103,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'crd/pattern-not-checked': {
     short: 'A pattern of a CRD that JavaScript cannot read is not checked (warning)',
-    help: "A CRD's patterns are Go (RE2) expressions; leading flags such as (?i) and named groups (?P<name>) are translated, but one that uses more of RE2 than JavaScript reads, or reads otherwise (Unicode classes such as \\pL, POSIX classes such as [[:alpha:]] anywhere in brackets, hex code points such as \\x{41}), is left out, and the values of its field are checked by the API server only: test such resources with kubectl apply --dry-run=server.",
+    help: "A CRD's patterns are Go (RE2) expressions; flags such as (?i) (leading, or within the pattern: a(?i)b, (?s:.)), named groups (?P<name>), \\A, \\z, \\Q...\\E, \\x{41}, POSIX classes such as [[:alpha:]] and Unicode classes such as \\pL or \\p{Greek} are translated to what JavaScript reads alike, but one that uses what JavaScript has no expression for (\\C, a byte; (?U), ungreedy) is left out, and the values of its field are checked by the API server only: test such resources with kubectl apply --dry-run=server.",
     mirrors: 'CRD structural schema (pattern, RE2)',
   },
   'api/name': {
@@ -148,8 +153,13 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   },
   'api/label-value': {
     short: 'A label value with invalid syntax',
-    help: "Label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.",
+    help: "Label values are at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; and strings: a custom resource's label that is a number or a boolean is refused here (a built-in kind's is schema/type, one finding for one mistake). Quote it.",
     mirrors: 'apimachinery ValidateLabels',
+  },
+  'api/annotation-value': {
+    short: "A custom resource's annotation value that is not a string",
+    help: "Annotations are strings: the API server cannot decode a number, a boolean, a mapping or a list there and refuses the object. Quote it. (A built-in kind's is schema/type.)",
+    mirrors: "apiextensions-apiserver: ObjectMeta of a custom resource decoded as Go's metav1.ObjectMeta",
   },
   'api/label-null': {
     short: 'A label or annotation value written as null (warning)',

@@ -136,7 +136,15 @@ export function renderStage(
   };
   /** An app's resolved objects transformed for the stage, in apply order. */
   const transformed = (objects: KubeObject[], stack: string, instance: string, version: string) =>
-    transform(objects, { stage, stack, instance, version, engine: options.engine, secretStore: options.secretStore }).sort(compareForApply);
+    transform(objects, {
+      stage,
+      stack,
+      instance,
+      version,
+      engine: options.engine,
+      secretStore: options.secretStore,
+      podTemplatesAsWritten: stacks[stack]?.podTemplatesAsWritten,
+    }).sort(compareForApply);
   /**
    * The objects of an app from the render cache, which keeps what they are written as, not the
    * objects: rendered as below when a step asks for them (the same compiler renders the same

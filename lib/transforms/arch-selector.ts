@@ -13,14 +13,24 @@ export interface ArchSelectorOptions {
   readonly architecture: Architecture;
   /** The stage's name, for messages. */
   readonly stageName: string;
+  /**
+   * Whether a template that selects no architecture gets the stage's. False for a team's own
+   * manifests (`Stack.podTemplatesAsWritten`), which ran without it: a template that changes
+   * replaces every pod at the first apply, and a Job's cannot change at all (the apply fails).
+   * @default true
+   */
+  readonly pin?: boolean;
 }
 
 /**
  * Adds `nodeSelector: { kubernetes.io/arch: <architecture> }` to every pod template the scheduler
- * places; a pod pinned with `nodeName` bypasses the scheduler, so it is left as written.
+ * places (unless `pin` is false); a pod pinned with `nodeName` bypasses the scheduler, so it is left as written.
  * @throws ProblemsError when a pod template already selects another architecture
  */
-export function selectArchitecture(objects: readonly KubeObject[], { architecture, stageName }: ArchSelectorOptions): KubeObject[] {
+export function selectArchitecture(
+  objects: readonly KubeObject[],
+  { architecture, stageName, pin = true }: ArchSelectorOptions,
+): KubeObject[] {
   const problems: Problem[] = [];
   const out = objects.map((o) => {
     const spec = podTemplateOf(o)?.spec;
@@ -39,10 +49,12 @@ export function selectArchitecture(objects: readonly KubeObject[], { architectur
         subject: describeObject(o),
         field: { object: o, path: [...nodeSelector, ARCH_LABEL] },
         message: `${nodeSelector.join('.')}: selects ${ARCH_LABEL} '${chosen}', ${reason}`,
-        hint,
+        // a team's own template gets no selector from stagecraft: its own must say the stage's architecture, or go
+        hint: pin ? hint : `write ${ARCH_LABEL}: ${architecture} there or remove it, or set architecture: ${chosen} in the stage file`,
       });
       return o;
     }
+    if (!pin || chosen !== undefined) return o;
     return withPodTemplate(o, (t) => ({ ...t, spec: { ...t.spec, nodeSelector: { ...selector, [ARCH_LABEL]: architecture } } }));
   });
   if (problems.length) throw new ProblemsError(problems);

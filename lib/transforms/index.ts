@@ -25,6 +25,8 @@ export interface ChartContext {
   readonly engine?: Engine;
   /** The store the stage's Secrets come from (`secretStore:`). @default - none */
   readonly secretStore?: SecretStore;
+  /** Whether the chart's pod templates are a team's own, which get no standard labels nor architecture (`Stack.podTemplatesAsWritten`). @default false */
+  readonly podTemplatesAsWritten?: boolean;
 }
 
 export interface Transform {
@@ -47,7 +49,11 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'labels',
     run: (objects, c) =>
-      addStandardLabels(objects, { stage: c.stage.name, app: c.stack, instance: c.instance, version: c.version, partOf: c.stage.partOf }),
+      addStandardLabels(
+        objects,
+        { stage: c.stage.name, app: c.stack, instance: c.instance, version: c.version, partOf: c.stage.partOf },
+        { podTemplates: !c.podTemplatesAsWritten },
+      ),
   },
   {
     name: 'images',
@@ -57,7 +63,8 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'arch-selector',
     nodeFiles: false,
-    run: (objects, c) => selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name }),
+    run: (objects, c) =>
+      selectArchitecture(objects, { architecture: c.stage.architecture, stageName: c.stage.name, pin: !c.podTemplatesAsWritten }),
   },
   // after namespace, which places the store in the stage's namespace; node files are applied by no engine
   {

@@ -10,8 +10,9 @@ function ownershipLabels(stage: string): Record<string, string> {
 }
 
 /**
- * Adds the standard labels to every object and to every pod template (so pods are found by
- * release and stage too); selectors are never touched.
+ * Adds the standard labels to every object and, unless `podTemplates` is false (a team's own
+ * manifests, whose templates are kept as written so that adopting them restarts no pod), to
+ * every pod template (so pods are found by release and stage too); selectors are never touched.
  *
  * On an object's own metadata its labels win, except the two ownership labels: those are always
  * stagecraft's. An included Helm manifest keeps `app.kubernetes.io/managed-by: Helm` otherwise,
@@ -23,13 +24,16 @@ function ownershipLabels(stage: string): Record<string, string> {
  * selector must keep matching its template's labels (the API server refuses it otherwise), and
  * pods are not what prune deletes (their workload is).
  */
-export function addStandardLabels(objects: readonly KubeObject[], options: LabelOptions): KubeObject[] {
+export function addStandardLabels(
+  objects: readonly KubeObject[],
+  options: LabelOptions,
+  { podTemplates = true }: { readonly podTemplates?: boolean } = {},
+): KubeObject[] {
   const labels = standardLabels(options);
   const owner = ownershipLabels(options.stage);
-  return objects.map((o) =>
-    withPodTemplate({ ...o, metadata: { ...o.metadata, labels: { ...labels, ...o.metadata.labels, ...owner } } }, (t) => ({
-      ...t,
-      metadata: { ...t.metadata, labels: { ...labels, ...t.metadata?.labels } },
-    })),
-  );
+  return objects.map((o) => {
+    const labelled = { ...o, metadata: { ...o.metadata, labels: { ...labels, ...o.metadata.labels, ...owner } } };
+    if (!podTemplates) return labelled;
+    return withPodTemplate(labelled, (t) => ({ ...t, metadata: { ...t.metadata, labels: { ...labels, ...t.metadata?.labels } } }));
+  });
 }

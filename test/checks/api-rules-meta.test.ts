@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkLabels } from '../../lib/checks/api-rules-meta.js';
 import { finder, type Finding } from '../../lib/checks/finding.js';
+import { checkObjects } from '../../lib/checks/index.js';
 import type { KubeObject } from '../../lib/model/object.js';
 
 const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } };
@@ -28,11 +29,62 @@ describe('label syntax, answered once per key and value', () => {
   it('judges strings too long to be valid without keeping them, and values that are not strings', () => {
     const long = 'a'.repeat(64);
     const longKey = `${'a'.repeat(254)}/b`;
-    expect(findings({ x: long }, { x: long }, { [longKey]: 'v' }, { x: 5 })).toEqual([
+    expect(findings({ x: long }, { x: long }, { [longKey]: 'v' })).toEqual([
       'api/label-value m.0.x',
       'api/label-value m.1.x',
       `api/label-key m.2.${longKey}`,
-      'api/label-value m.3.x',
+    ]);
+    // a custom resource's metadata is typed by nothing else: a value that is no string is found here
+    const out: Finding[] = [];
+    checkLabels(finder(pod), { x: 5, y: true }, ['labels'], out, 'label', false);
+    checkLabels(finder(pod), { n: 2 }, ['annotations'], out, 'annotation', false);
+    expect(out.map((f) => `${f.code} ${f.path.join('.')}: ${f.message} (${f.hint})`)).toEqual([
+      'api/label-value labels.x: label value 5 is not a string: labels are strings, and the API server refuses the object (it cannot decode labels of another type) (quote it: x: "5")',
+      'api/label-value labels.y: label value true is not a string: labels are strings, and the API server refuses the object (it cannot decode labels of another type) (quote it: y: "true")',
+      'api/annotation-value annotations.n: annotation value 2 is not a string: annotations are strings, and the API server refuses the object (it cannot decode annotations of another type) (quote it: n: "2")',
+    ]);
+  });
+});
+
+describe('a label or annotation value that is no string', () => {
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Widget', plural: 'widgets' },
+      scope: 'Namespaced',
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+    },
+  };
+  const meta = { name: 'web', labels: { app: 'web', tier: 1 }, annotations: { replicas: 2 } };
+  const found = (o: KubeObject) =>
+    checkObjects([crd as KubeObject, o])
+      .findings.filter((f) => f.path[0] === 'metadata' && f.severity === 'error')
+      .map((f) => `${f.code} ${f.path.join('.')}`)
+      .sort();
+
+  it("is one error on a built-in kind, the schema's, not a second one about the label's syntax", () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta,
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } },
+      },
+    };
+    expect(found(deployment as unknown as KubeObject)).toEqual([
+      'schema/type metadata.annotations.replicas',
+      'schema/type metadata.labels.tier',
+    ]);
+  });
+
+  it("is an error on a custom resource, whose metadata the API server decodes as a built-in kind's, annotations included", () => {
+    expect(found({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: meta } as unknown as KubeObject)).toEqual([
+      'api/annotation-value metadata.annotations.replicas',
+      'api/label-value metadata.labels.tier',
     ]);
   });
 });

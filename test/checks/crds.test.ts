@@ -80,8 +80,8 @@ describe('custom resources against their CustomResourceDefinitions', () => {
       ['crd/pattern-not-checked', 'warning', 'spec.versions.0.schema.openAPIV3Schema.properties.spec.properties.name.pattern'],
     ]);
     expect(checkCustomResource(widget, registry).map((f) => `${f.code} ${f.path.join('.')}`)).toEqual(['schema/type spec.size']);
-    // RE2's Unicode and POSIX classes would be other sets of characters to JavaScript: left out too
-    for (const pattern of ['^\\pL+$', '^[[:alpha:]]+$', '^a\\z'])
+    // what JavaScript has no expression for is left out too: a byte (\C), a negated set of several in a class, a mid-pattern flag
+    for (const pattern of ['^a\\C$', '^[\\P{Any}a]$', '^a(?i)\\pL$'])
       expect(crdRegistry([crd(pattern)]).crdFindings.map((f) => f.code)).toEqual(['crd/pattern-not-checked']);
     // an escaped backslash before them is a backslash to both: the pattern is read
     for (const pattern of ['^\\\\pL+$', '^a\\\\z$']) expect(crdRegistry([crd(pattern)]).crdFindings).toEqual([]);
@@ -101,12 +101,49 @@ describe('custom resources against their CustomResourceDefinitions', () => {
     return [...registry.crdFindings, ...checkCustomResource(widget, registry)].map((f) => f.code);
   };
 
-  it("leaves out a POSIX class anywhere in brackets and a hex code point in braces, which JavaScript reads otherwise: RE2's web_1 matches ^[_[:alnum:]]+$", () => {
-    // to JavaScript, the set of the characters _[:alnu and a ']' after it; to Go, _ or a letter or digit
-    expect(checked('^[_[:alnum:]]+$', 'web_1')).toEqual(['crd/pattern-not-checked']);
-    expect(checked('^[^[:space:]]+$', 'web')).toEqual(['crd/pattern-not-checked']);
-    // to JavaScript, 41 x's; to Go, the letter A
-    expect(checked('^\\x{41}+$', 'AA')).toEqual(['crd/pattern-not-checked']);
+  it("reads RE2's POSIX classes, Unicode classes, \\A, \\z, \\Q...\\E, hex code points in braces and flags within the pattern as RE2 does, where JavaScript would read them otherwise or not at all", () => {
+    const cases: [string, string, string[]][] = [
+      // a POSIX class anywhere in brackets: to JavaScript as it is, the set of the characters _[:alnu and a ']' after it
+      ['^[_[:alnum:]]+$', 'web_1', []],
+      ['^[_[:alnum:]]+$', 'web-1', ['schema/pattern']],
+      ['^[^[:space:]]+$', 'web', []],
+      ['^[^[:space:]]+$', 'w b', ['schema/pattern']],
+      ['^[[:^digit:]-]+$', 'a-b', []],
+      ['^[[:^digit:]-]+$', 'a1', ['schema/pattern']],
+      ['^[[:^word:]]+$', '`é', []],
+      ['^[[:^word:]]+$', '_', ['schema/pattern']],
+      // a Unicode class: a category, a script, negated; Go's C leaves out the unassigned code points
+      ['^\\pL[\\p{L}\\d_-]*$', 'ünïcode_1', []],
+      ['^\\pL[\\p{L}\\d_-]*$', '1st', ['schema/pattern']],
+      ['^\\p{Greek}+$', 'αβγ', []],
+      ['^\\p{Greek}+$', 'abc', ['schema/pattern']],
+      ['^\\p{^L}+$', '123', []],
+      ['^\\PC$', '\u0378', []],
+      // the end of the text, never before a final newline; its start
+      ['^[a-z]+\\z', 'abc', []],
+      ['^[a-z]+\\z', 'abc\n', ['schema/pattern']],
+      ['\\Aabc', 'xabc', ['schema/pattern']],
+      // literal text, and, to JavaScript as it is, 41 x's; to Go, the letter A
+      ['^\\Qa.b*\\E$', 'a.b*', []],
+      ['^\\Qa.b*\\E$', 'axbb', ['schema/pattern']],
+      ['^\\Qab\\E{2}$', 'abb', []],
+      ['^\\Qab\\E{2}$', 'abab', ['schema/pattern']],
+      ['^\\x{41}+$', 'AA', []],
+      ['^\\x{41}+$', 'xx', ['schema/pattern']],
+      // flags within the pattern, to the end of their group; a part whose case is ignored folds as RE2 folds (the Kelvin sign is a k, ı no i)
+      ['^a(?i)b|c$', 'C', []],
+      ['^a(?i)b|c$', 'AB', ['schema/pattern']],
+      ['^(?i:ab)c$', 'aBc', []],
+      ['^(?i:ab)c$', 'aBC', ['schema/pattern']],
+      ['^(?i)a(?-i)b$', 'Ab', []],
+      ['^(?i)a(?-i)b$', 'AB', ['schema/pattern']],
+      ['^x(?i:k[a-c]\\w)$', 'x\u212aB\u017f', []],
+      ['^x(?i:[^a-c])$', 'xB', ['schema/pattern']],
+      ['^x(?i:i)$', 'x\u0131', ['schema/pattern']],
+      ['^(?P<kind>a(?s:.))(?i:b)$', 'a\nB', []],
+      ['^(?P<kind>a(?s:.)).$', 'a\n\n', ['schema/pattern']],
+    ];
+    expect(cases.map(([pattern, name]) => [pattern, name, checked(pattern, name)])).toEqual(cases);
     // read alike: a two-digit hex escape, a colon in a set
     expect(checked('^\\x41+$', 'AA')).toEqual([]);
     expect(checked('^\\x41+$', 'B')).toEqual(['schema/pattern']);
@@ -155,6 +192,33 @@ describe('custom resources against their CustomResourceDefinitions', () => {
       ['^(@(annually|yearly|monthly|weekly|daily|midnight|hourly)|@every [^\\s]+.*|[^\\s]+( [^\\s]+){4})$', '0 * * * *\u00a0x', true],
     ];
     expect(cases.map(([pattern, name]) => [pattern, name, passes(pattern, name)])).toEqual(cases);
+  });
+
+  it('refuses a CRD the API server refuses: a name other than <plural>.<group>, a group with no dot, not exactly one storage version', () => {
+    const definition = (edit: (text: string) => string) => {
+      const [crd] = parseManifests([{ file: 'crd.yaml', text: edit(widgetCrd('Namespaced', { size: '{ type: integer }' })) }]).objects;
+      return crdRegistry([crd]).crdFindings.map((f) => `${f.code} ${f.path.join('.')}: ${f.message}`);
+    };
+    expect(definition((t) => t)).toEqual([]);
+    expect(definition((t) => t.replace('name: widgets.example.com', 'name: widget.example.com'))).toEqual([
+      "crd/definition metadata.name: name 'widget.example.com' is not spec.names.plural, a dot and spec.group ('widgets.example.com'): the API server refuses the CustomResourceDefinition",
+    ]);
+    expect(
+      definition((t) => t.replace('name: widgets.example.com', 'name: widgets.example').replace('group: example.com', 'group: example')),
+    ).toEqual([
+      "crd/definition spec.group: group 'example' is no domain name (it has no '.'): the API server refuses the CustomResourceDefinition",
+    ]);
+    expect(definition((t) => t.replace('storage: true', 'storage: false'))).toEqual([
+      'crd/definition spec.versions: marks no version as the storage version: objects are stored in exactly one version, so the API server refuses the CustomResourceDefinition',
+    ]);
+    const v2 = (t: string) =>
+      t.replace(
+        '  versions:\n',
+        '  versions:\n    - { name: v2, served: true, storage: true, schema: { openAPIV3Schema: { type: object } } }\n',
+      );
+    expect(definition(v2)).toEqual([
+      'crd/definition spec.versions: marks 2 versions as the storage version (v2, v1): objects are stored in exactly one version, so the API server refuses the CustomResourceDefinition',
+    ]);
   });
 
   it('warns, naming the kind, about a custom resource whose CRD is not known', () => {

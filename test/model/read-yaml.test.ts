@@ -79,6 +79,16 @@ describe('readYaml', () => {
     expect(problems('c: { [a]: 1 }\n')[0]).toContain('hint: write the key as a plain name');
   });
 
+  it("says a YAML error is a template's where its line holds one, as a Helm value left in a name (name: {{ .Release.Name }}-config)", () => {
+    const left = problems('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\n');
+    expect(left).toEqual([
+      '4:28 yaml/unexpected-token: Unexpected scalar at node end\n' +
+        '  hint: this is template syntax ({{ ... }}, as in a Helm chart), not YAML: render the template first (helm template) and read its output',
+    ]);
+    // the same error away from a template keeps its own hint
+    expect(problems('a: [1, 2]]\nb: "{{ x }}"\n')[0]).toContain('hint: correct the YAML at this place');
+  });
+
   describe('merge keys (<<), which kubectl and kustomize expand', () => {
     const read = (text: string, options = manifests) => readYaml(text, 'f.yaml', options);
 

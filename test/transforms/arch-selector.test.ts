@@ -33,6 +33,19 @@ describe('selectArchitecture', () => {
   });
 });
 
+describe("a team's own pod templates (pin: false)", () => {
+  it('are left as written, with no architecture added, since a template that changes replaces the pods (or, a Job, fails to apply)', () => {
+    const written = ds({ 'kubernetes.io/os': 'linux' });
+    expect(selectArchitecture([written], { architecture: 'amd64', stageName: 'lab', pin: false })).toEqual([written]);
+  });
+
+  it("still refuse another architecture, saying to write the stage's, which stagecraft does not add there", () => {
+    expect(() => selectArchitecture([ds({ 'kubernetes.io/arch': 'amd64' })], { architecture: 'arm', stageName: 'pi', pin: false })).toThrow(
+      'hint: write kubernetes.io/arch: arm there or remove it, or set architecture: amd64 in the stage file',
+    );
+  });
+});
+
 describe('pods pinned to a node by hand', () => {
   it('keep their pod spec: nodeName bypasses the scheduler, so there is nothing to select', () => {
     const pod = {

@@ -34,6 +34,12 @@ describe('addStandardLabels', () => {
     });
   });
 
+  it("leaves pod templates as written when told to (a team's own manifests), labelling the workload alone", () => {
+    const [out] = addStandardLabels([deployment({ tier: 'front' })], options, { podTemplates: false });
+    expect((out.spec as { template: { metadata: unknown } }).template.metadata).toEqual({ labels: { app: 'web', tier: 'front' } });
+    expect(out.metadata.labels).toMatchObject({ [MANAGED]: 'stagecraft', [STAGE_LABEL]: 'sec', tier: 'front' });
+  });
+
   it('writes the labels in sorted order, where the object had none of them', () => {
     const [out] = addStandardLabels([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }], options);
     const keys = Object.keys(out.metadata.labels ?? {});
