@@ -26,6 +26,17 @@ export const HAPROXY_FILE = 'haproxy.cfg';
  * answer. The frontend's name has an underscore, which no frontend of a stage file can (settings.ts).
  */
 export const HAPROXY_MONITOR = { frontend: 'stagecraft_monitor', port: 8404, path: '/stagecraft-alive' } as const;
+/**
+ * How many connections each public frontend takes at once (with `defaults`); the global `maxconn`
+ * is their sum and the monitor's, so that a full edge (websockets that stay open) stops accepting on
+ * its public listeners only: when the global one is reached, haproxy stops accepting on every
+ * listener, the monitor's too, keepalived's check times out and the address moves to the next
+ * machine, which fills the same way. The connections beyond wait in the kernel's queue.
+ */
+export const FRONTEND_MAXCONN = 4096;
+/** The monitor's own room (keepalived asks it once every 2s, for 1s at most). */
+const MONITOR_MAXCONN = 8;
+
 /** The URL of the monitor on the edge machine. */
 export const HAPROXY_MONITOR_URL = `http://127.0.0.1:${HAPROXY_MONITOR.port}${HAPROXY_MONITOR.path}`;
 
@@ -206,8 +217,11 @@ function backend(b: EdgeBackend): string {
   return section(`backend ${word(b.name, 'the backend')}`, lines);
 }
 
-/** The text of haproxy.cfg for a plan. */
-export function haproxyConfig(plan: EdgePlan): string {
+/**
+ * The text of haproxy.cfg for a plan.
+ * @param maxconn the connections each public frontend takes at once (FRONTEND_MAXCONN; a test's is small)
+ */
+export function haproxyConfig(plan: EdgePlan, maxconn = FRONTEND_MAXCONN): string {
   const machines = plan.machines.map((m) => `${m.name} (${m.address})`).join(', ');
   const header = [
     `# ${generatedLine(`${plan.source} (stage ${plan.stage})`)}`,
@@ -225,7 +239,8 @@ export function haproxyConfig(plan: EdgePlan): string {
     // state there (show stat: is the idle color UP before a switch?) and drains a node (set server)
     `stats socket ${HAPROXY_ADMIN_SOCKET} mode 660 level admin`,
     'stats timeout 30s',
-    'maxconn 4096',
+    // every public frontend's room and the monitor's (FRONTEND_MAXCONN): reached, haproxy would accept on no listener
+    `maxconn ${maxconn * plan.frontends.length + MONITOR_MAXCONN}`,
     // the old processes of a reload exit at the latest this long after it (HARD_STOP_AFTER)
     `hard-stop-after ${HARD_STOP_AFTER}`,
     'ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets',
@@ -235,6 +250,8 @@ export function haproxyConfig(plan: EdgePlan): string {
     'log global',
     'option httplog',
     'option dontlognull',
+    // each public frontend's room: a full one stops accepting there only, not on the monitor (FRONTEND_MAXCONN)
+    `maxconn ${maxconn}`,
     ...TIMEOUTS.map(([what, value]) => `timeout ${what} ${value}`),
     // a node that goes down serves no request between its last passed check and the checks that take it
     // out (up to 6s): a connection it refuses or lets time out is tried again, on another node
@@ -248,6 +265,8 @@ export function haproxyConfig(plan: EdgePlan): string {
     '# answered by haproxy itself while it serves, on this machine only: keepalived asks it (keepalived-<machine>.conf)',
     `bind 127.0.0.1:${HAPROXY_MONITOR.port}`,
     `monitor-uri ${HAPROXY_MONITOR.path}`,
+    // its own room, kept out of the global maxconn with the public frontends full (FRONTEND_MAXCONN)
+    `maxconn ${MONITOR_MAXCONN}`,
   ]);
   return (
     [

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -106,8 +106,8 @@ const socket = join(dir, 'admin.sock');
  * The generated haproxy.cfg of `planOf(nodePort)` as this user runs it: without root's chroot, syslog
  * or TLS listener, its admin socket in this test's directory, listening on 127.0.0.1:`httpPort`.
  */
-const runnable = (nodePort: number, httpPort: number, options: { drainN2?: boolean } = {}) =>
-  haproxyConfig(planOf(nodePort, options))
+const runnable = (nodePort: number, httpPort: number, options: { drainN2?: boolean; maxconn?: number } = {}) =>
+  haproxyConfig(planOf(nodePort, options), options.maxconn)
     .split('\n')
     .filter((l) => !/^ {4}(chroot|user|group|log \/dev\/log|bind :443 )/.test(l))
     .join('\n')
@@ -136,6 +136,41 @@ async function stopProxies(): Promise<void> {
     });
   await Promise.all(proxies.splice(0).map(exited));
 }
+/** Starts haproxy on `config` (written to `file`) with its monitor at `monitorPort`; the process. */
+function startMonitored(file: string, config: string, monitorPort: number): ChildProcess {
+  const path = join(dir, file);
+  writeFileSync(path, config.replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${monitorPort}\n`));
+  const proxy = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
+  proxies.push(proxy);
+  return proxy;
+}
+
+/**
+ * The check keepalived runs on an edge machine (keepalived.conf's vrrp_script), at `monitorPort`,
+ * with `env` (keepalived's environment), once it has passed: a function giving its exit status.
+ */
+async function keepalivedCheck(monitorPort: number, env: NodeJS.ProcessEnv = process.env): Promise<() => number | null> {
+  const keepalived = keepalivedConfigs('edge', 'environments/edge.yaml', {
+    machines: { lb1: { address: '10.0.0.5' }, lb2: { address: '10.0.0.6' } },
+    floatingIp: { address: '10.0.0.100/24', interface: 'eth0', routerId: 7 },
+    frontends: {},
+  });
+  const script = /^ {4}script "(.*)"$/m
+    .exec(keepalived.get('keepalived-lb1.conf')!)![1]!
+    .replace(`:${HAPROXY_MONITOR.port}/`, `:${monitorPort}/`);
+  const check = () => {
+    const [command, ...args] = script.split(' ');
+    return spawnSync(command!, args, { timeout: 5000, env }).status;
+  };
+  let passed = false;
+  for (let i = 0; i < 100 && !passed; i++) {
+    passed = check() === 0;
+    if (!passed) await sleep(100);
+  }
+  expect(passed, `keepalived's check (${script}) did not pass within 10s of haproxy's start`).toBe(true);
+  return check;
+}
+
 const nodes: Server[] = [];
 const proxies: ChildProcess[] = [];
 afterAll(() => {
@@ -221,29 +256,8 @@ describe('haproxy running a generated haproxy.cfg', () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     await stopProxies();
     const [httpPort, monitorPort] = [await freePort(), await freePort()];
-    const path = join(dir, 'monitor.cfg');
-    writeFileSync(path, runnable(30999, httpPort).replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${monitorPort}\n`));
-    const proxy = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
-    proxies.push(proxy);
-    // the check keepalived runs on an edge machine (keepalived.conf's vrrp_script), at this test's port
-    const keepalived = keepalivedConfigs('edge', 'environments/edge.yaml', {
-      machines: { lb1: { address: '10.0.0.5' }, lb2: { address: '10.0.0.6' } },
-      floatingIp: { address: '10.0.0.100/24', interface: 'eth0', routerId: 7 },
-      frontends: {},
-    });
-    const script = /^ {4}script "(.*)"$/m
-      .exec(keepalived.get('keepalived-lb1.conf')!)![1]!
-      .replace(`:${HAPROXY_MONITOR.port}/`, `:${monitorPort}/`);
-    const check = () => {
-      const [command, ...args] = script.split(' ');
-      return spawnSync(command!, args, { timeout: 5000 }).status;
-    };
-    let passed = false;
-    for (let i = 0; i < 100 && !passed; i++) {
-      passed = check() === 0;
-      if (!passed) await sleep(100);
-    }
-    expect(passed, `keepalived's check (${script}) did not pass within 10s of haproxy's start`).toBe(true);
+    const proxy = startMonitored('monitor.cfg', runnable(30999, httpPort), monitorPort);
+    const check = await keepalivedCheck(monitorPort);
     proxy.kill('SIGSTOP');
     try {
       expect(check()).not.toBe(0);
@@ -251,6 +265,35 @@ describe('haproxy running a generated haproxy.cfg', () => {
       proxy.kill('SIGCONT');
     }
     expect(check()).toBe(0);
+  }, 30_000);
+
+  it("keeps answering keepalived's check while the public frontends are full (websockets that stay open), so that the address does not move to a machine that fills the same way", async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    const [httpPort, monitorPort] = [await freePort(), await freePort()];
+    // each public frontend takes 3 connections at once (4096 on an edge machine)
+    startMonitored('full.cfg', runnable(30999, httpPort, { maxconn: 3 }), monitorPort);
+    const check = await keepalivedCheck(monitorPort);
+    // 3 clients that keep their connections open: the frontend is full
+    const open = await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const c = connect(httpPort, '127.0.0.1', () => resolve(c)).on('error', reject);
+          }),
+      ),
+    );
+    try {
+      await sleep(300);
+      // a 4th client waits in the queue (not answered within 1s), and keepalived's check still passes
+      const queued = spawnSync('curl', ['--silent', '--max-time', '1', '--output', '/dev/null', `http://127.0.0.1:${httpPort}/`], {
+        timeout: 5000,
+      });
+      expect(queued.status, 'curl exits 28 (timed out): the public frontend is full').toBe(28);
+      expect(check()).toBe(0);
+    } finally {
+      for (const c of open) c.destroy();
+    }
   }, 30_000);
 
   it('sends no request to a drained node (edge.drainedNodes), still checked (UP, weight 0), and still none after a reload, where a drain set on the admin socket ends', async () => {
