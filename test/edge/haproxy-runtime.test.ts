@@ -159,7 +159,8 @@ async function keepalivedCheck(monitorPort: number, env: NodeJS.ProcessEnv = pro
     .exec(keepalived.get('keepalived-lb1.conf')!)![1]!
     .replace(`:${HAPROXY_MONITOR.port}/`, `:${monitorPort}/`);
   const check = () => {
-    const [command, ...args] = script.split(' ');
+    // split as keepalived splits it: at spaces, a word in single quotes without them
+    const [command, ...args] = script.split(' ').map((w) => w.replace(/^'(.*)'$/, '$1'));
     return spawnSync(command!, args, { timeout: 5000, env }).status;
   };
   let passed = false;
@@ -264,6 +265,17 @@ describe('haproxy running a generated haproxy.cfg', () => {
     } finally {
       proxy.kill('SIGCONT');
     }
+    expect(check()).toBe(0);
+  }, 30_000);
+
+  it("asks haproxy itself, not a proxy that keepalived's environment names (http_proxy)", async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    const [httpPort, monitorPort, nowhere] = [await freePort(), await freePort(), await freePort()];
+    startMonitored('proxy.cfg', runnable(30999, httpPort), monitorPort);
+    // a proxy that is not there: curl going through it would fail, and the address would move
+    const proxy = `http://127.0.0.1:${nowhere}`;
+    const check = await keepalivedCheck(monitorPort, { ...process.env, http_proxy: proxy, HTTP_PROXY: proxy, no_proxy: '', NO_PROXY: '' });
     expect(check()).toBe(0);
   }, 30_000);
 
