@@ -12,6 +12,7 @@ import { isIP } from 'node:net';
 import type { EdgeBackend, EdgeFrontend, EdgePlan } from './publish.js';
 import { haproxyWordProblem, hostHeaderProblem } from './haproxy-words.js';
 import { generatedLine } from '../synth/disk.js';
+import { MONITOR_PORT } from './settings.js';
 
 /** Where the file goes on an edge machine (Debian's haproxy package reads it from there). */
 export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
@@ -25,7 +26,7 @@ export const HAPROXY_FILE = 'haproxy.cfg';
  * A haproxy that hangs keeps its process, so `pidof haproxy` would still find it; this asks it to
  * answer. The frontend's name has an underscore, which no frontend of a stage file can (settings.ts).
  */
-export const HAPROXY_MONITOR = { frontend: 'stagecraft_monitor', port: 8404, path: '/stagecraft-alive' } as const;
+export const HAPROXY_MONITOR = { frontend: 'stagecraft_monitor', port: MONITOR_PORT, path: '/stagecraft-alive' } as const;
 /**
  * How many connections each public frontend takes at once (with `defaults`); the global `maxconn`
  * is their sum and the monitor's, so that a full edge (websockets that stay open) stops accepting on

@@ -99,3 +99,9 @@ export const FRONTEND_DEFAULTS = { redirectHttp: true, gzip: false, httpsPort: 4
 export const TOP_PRIORITY = 150;
 /** The most edge machines a floating IP moves between: each gets a distinct priority from TOP_PRIORITY down to 1. */
 export const MAX_FLOATING_MACHINES = TOP_PRIORITY;
+
+/**
+ * The port of haproxy's monitor on each edge machine (haproxy.ts: `bind 127.0.0.1:<port>`, which
+ * keepalived asks): no frontend may listen on it. Here, in the config layer, for refine.ts.
+ */
+export const MONITOR_PORT = 8404;
