@@ -117,7 +117,7 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
   }
   problems.push(...machineProblems(edge));
   const backends = nodes.filter((n) => n.address !== undefined);
-  problems.push(...drainProblems(edge.drainedNodes ?? [], backends));
+  problems.push(...drainProblems(edge.drainedNodes ?? [], nodes));
   if (backends.length === 0) {
     problems.push({
       code: 'edge/no-node-addresses',
@@ -149,13 +149,23 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
 /**
  * The problems of `edge.drainedNodes`: a name that is no node the backends send traffic to (a
  * typo would drain nothing, silently), and every such node drained, which leaves every backend
- * without a server: every host would answer 503.
- * @param backends the nodes with an address (the servers of every backend)
+ * without a server: every host would answer 503. A node without an address is said as such, not guessed at.
+ * @param nodes the stage's nodes: those with an address are the servers of every backend
  */
-function drainProblems(drained: readonly string[], backends: readonly StageNode[]): PathProblem[] {
-  const names = backends.map((n) => n.name);
+function drainProblems(drained: readonly string[], nodes: readonly StageNode[]): PathProblem[] {
+  const names = nodes.filter((n) => n.address !== undefined).map((n) => n.name);
   const problems: PathProblem[] = drained.flatMap((name, i) => {
     if (names.includes(name)) return [];
+    if (nodes.some((n) => n.name === name)) {
+      return [
+        {
+          code: 'edge/drain',
+          path: ['edge', 'drainedNodes', i],
+          message: `edge.drainedNodes[${i}] names node '${name}', which has no address: it is no server of the edge's backends, so there is nothing to drain`,
+          hint: `give nodes.${name} its address, or take '${name}' out of edge.drainedNodes`,
+        },
+      ];
+    }
     const guess = didYouMean(name, names);
     return [
       {

@@ -51,6 +51,14 @@ describe('edge.drainedNodes', () => {
     ]);
   });
 
+  it('says of a node without an address that it has none, rather than suggesting another node', () => {
+    const text = stage('[c]').replace('  b: { address: 10.0.0.2 }\n', '  b: { address: 10.0.0.2 }\n  c: { roles: [worker] }\n');
+    expect(edgeProblems(text).filter((p) => p.includes('drainedNodes'))).toEqual([
+      "environments/edge.yaml:6:18: edge.drainedNodes[0] names node 'c', which has no address: it is no server of the edge's backends, so there is nothing to drain\n" +
+        "  hint: give nodes.c its address, or take 'c' out of edge.drainedNodes",
+    ]);
+  });
+
   it('refuses draining every node, which would answer every host with 503', () => {
     expect(edgeProblems(stage('[b, a]'))).toEqual([
       'environments/edge.yaml:5:17: edge.drainedNodes drains every node (a, b): every backend of the edge would have no server to send a request to, and every host would answer 503\n' +
