@@ -184,10 +184,19 @@ function frontend(family: Family, f: EdgeFrontend): string {
   return section(`frontend ${word(f.name, 'the frontend name')}`, lines);
 }
 
-/** The comment naming a backend's drained servers, if it has any. */
-function drainedComment(b: EdgeBackend): string[] {
+/**
+ * The lines of a backend's drained servers (edge.drainedNodes), if it has any: backup servers, sent
+ * no new connection while another server is up, and, when every other is down, all of them
+ * (allbackups) rather than the first alone: a drained node that passes its checks serves better
+ * than a 503 (`weight 0`, with `backup` or without, is never sent one, haproxy 2.6).
+ */
+function drainedLines(b: EdgeBackend): string[] {
   const drained = b.servers.filter((s) => s.drained).map((s) => s.name);
-  return drained.length ? [commentText(`# drained (edge.drainedNodes): ${drained.join(', ')}, weight 0: no new connections`)] : [];
+  if (drained.length === 0) return [];
+  return [
+    commentText(`# drained (edge.drainedNodes): ${drained.join(', ')}, backup: no new connections while another server is up`),
+    'option allbackups',
+  ];
 }
 
 function backend(b: EdgeBackend): string {
@@ -195,7 +204,7 @@ function backend(b: EdgeBackend): string {
     commentText(
       `# ${b.service}, node port ${b.nodePort} on every node${b.checkPort === undefined ? '' : `, checked at node port ${b.checkPort} (where its readiness probe is)`}`,
     ),
-    ...drainedComment(b),
+    ...drainedLines(b),
     'balance roundrobin',
     ...(b.healthPath
       ? [
@@ -211,8 +220,8 @@ function backend(b: EdgeBackend): string {
       (s) =>
         `server ${word(s.name, 'the server name')} ${word(s.address, 'the node address')}:${word(b.nodePort, 'the node port')} check` +
         (b.checkPort === undefined ? '' : ` port ${word(b.checkPort, 'the node port of the check')}`) +
-        // drained (edge.drainedNodes): no new connections, still checked (UP with weight 0 in show stat); the open ones finish
-        (s.drained ? ' weight 0' : ''),
+        // drained (edge.drainedNodes): no new connections while another is up, still checked (UP, bck 1 in show stat); the open ones finish
+        (s.drained ? ' backup' : ''),
     ),
   ];
   return section(`backend ${word(b.name, 'the backend')}`, lines);

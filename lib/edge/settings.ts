@@ -71,7 +71,7 @@ export const edgeSettings = Settings(
       Type.Array(Type.String({ minLength: 1, expected: 'the name of a node under nodes:' }), {
         uniqueItems: true,
         description:
-          "Nodes the edge sends no new connections to, in every backend (HAProxy's weight 0: still checked, UP with weight 0 in show stat), e.g. before their maintenance; the connections open to them finish. Kept across reloads, since haproxy.cfg says it (a drain set on the admin socket ends at the next reload). @default - none",
+          "Nodes the edge sends no new connections to while another node is up, in every backend (HAProxy's backup servers: still checked, UP with bck 1 in show stat, and sent traffic only when every other server is down, rather than answering 503), e.g. before their maintenance; the connections open to them finish. Kept across reloads, since haproxy.cfg says it (a drain set on the admin socket ends at the next reload). @default - none",
       }),
     ),
     frontends: Mapping(Type.String({ pattern: EDGE_NAME_PATTERN, expected: "a name of lowercase letters, digits and '-'" }), Frontend, {

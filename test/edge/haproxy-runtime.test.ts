@@ -308,12 +308,13 @@ describe('haproxy running a generated haproxy.cfg', () => {
     }
   }, 30_000);
 
-  it('sends no request to a drained node (edge.drainedNodes), still checked (UP, weight 0), and still none after a reload, where a drain set on the admin socket ends', async () => {
+  it('sends no request to a drained node (edge.drainedNodes) while another is up, still checked (UP, a backup), and still none after a reload, where a drain set on the admin socket ends; and sends it the requests once every other node is down, rather than answering 503', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     await stopProxies();
     // each node answers with its own name
     const named = (name: string) => createServer((_req, res) => res.end(name));
-    const nodePort = await twoNodes(named('n1'), named('n2'));
+    const n1 = named('n1');
+    const nodePort = await twoNodes(n1, named('n2'));
     const httpPort = await freePort();
     const path = join(dir, 'drained.cfg');
     writeFileSync(path, runnable(nodePort, httpPort, { drainN2: true }));
@@ -329,15 +330,24 @@ describe('haproxy running a generated haproxy.cfg', () => {
       const [header = '', ...rows] = stat.split('\n');
       const columns = header.replace(/^# /, '').split(',');
       const n2 = rows.find((r) => r.startsWith('a,n2,'))?.split(',') ?? [];
-      return { answers: [...new Set(answers)], n2: { status: n2[columns.indexOf('status')], weight: n2[columns.indexOf('weight')] } };
+      return { answers: [...new Set(answers)], n2: { status: n2[columns.indexOf('status')], backup: n2[columns.indexOf('bck')] } };
     };
     const first = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
     proxies.push(first);
-    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', weight: '0' } });
+    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', backup: '1' } });
     // a reload (a switch's): the new process reads the drain from the config
     proxies.push(spawn('haproxy', ['-db', '-f', path, '-sf', String(first.pid)], { stdio: 'ignore' }));
     await new Promise((r) => first.once('exit', r));
-    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', weight: '0' } });
+    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', backup: '1' } });
+    // n1 goes down: once its checks take it out (up to 6s), the drained n2 answers
+    n1.closeAllConnections();
+    await new Promise((r) => n1.close(r));
+    let answer = '';
+    for (let i = 0; i < 100 && answer !== 'n2'; i++) {
+      answer = (await fetchBody(httpPort, '/')).body;
+      if (answer !== 'n2') await sleep(100);
+    }
+    expect(answer, 'the drained node did not answer within 10s of the other going down').toBe('n2');
   }, 30_000);
 
   it('checks the readiness path as the kubelet does, over HTTP/1.1 with a Host header: a proxy in front of the app (Envoy) answers HTTP/1.0 with 426', async () => {
