@@ -9,7 +9,7 @@ import { haproxyConfig } from '../../lib/edge/haproxy.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
 import { compileStages } from '../../lib/compile.js';
 import { formatProblem } from '../../lib/errors.js';
-import { FILE } from './helpers.js';
+import { FILE, oneNodeEdge } from './helpers.js';
 
 /**
  * The haproxy.cfg of a blue/green app `web` (blue live unless said) at node ports `blue` and `green`,
@@ -95,17 +95,8 @@ describe('edgeChangeLines', () => {
 
 describe('a synthesis that moves a node port under a backend taking traffic', () => {
   /** A stage publishing nginx at node port `nodePort`. */
-  const stage = (nodePort: number) => `nodes:
-  a: { address: 10.0.0.1 }
-edge:
-  machines: { lb1: { address: 10.0.0.5 } }
-  frontends:
-    web:
-      certificates: [/etc/haproxy/certs/example.com.pem]
-      hosts: { www.example.com: nginx }
-apps:
-  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: ${nodePort} } }
-`;
+  const stage = (nodePort: number) =>
+    `${oneNodeEdge('nginx')}  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: ${nodePort} } }\n`;
   /** The warnings (notices) of compiling the stage at `nodePort` over the output the stage at `was` wrote. */
   const notices = (was: number, nodePort: number) => {
     const output = compileStages([{ stage: 'edge', file: FILE, text: stage(was) }]).tree.get('edge')!;

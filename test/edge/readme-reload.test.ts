@@ -54,19 +54,13 @@ function run(commands: string, fail: { monitor?: string; check?: string; reload?
   return { calls: lines.filter((l) => l.startsWith('call ')), out: lines.filter((l) => !l.startsWith('call ')).join('\n') };
 }
 
+/** The calls that install and reload the file on both machines, once every check has passed. */
+const INSTALLED = ['call install haproxy1', 'call reload haproxy1', 'call install haproxy2', 'call reload haproxy2'];
+
 describe("the README's reload of haproxy.cfg on the edge machines", () => {
   it('checks the config on every machine before it reloads any', () => {
     const { calls } = run(haproxyCommands());
-    expect(calls).toEqual([
-      'call copy haproxy1',
-      'call check haproxy1',
-      'call copy haproxy2',
-      'call check haproxy2',
-      'call install haproxy1',
-      'call reload haproxy1',
-      'call install haproxy2',
-      'call reload haproxy2',
-    ]);
+    expect(calls).toEqual(['call copy haproxy1', 'call check haproxy1', 'call copy haproxy2', 'call check haproxy2', ...INSTALLED]);
   });
 
   it('reloads no machine when the second refuses the config, naming it', () => {
@@ -92,10 +86,7 @@ describe("the README's reload of keepalived.conf on the edge machines", () => {
       'call monitor haproxy2',
       'call copy haproxy2',
       'call check haproxy2',
-      'call install haproxy1',
-      'call reload haproxy1',
-      'call install haproxy2',
-      'call reload haproxy2',
+      ...INSTALLED,
     ]);
   });
 
