@@ -38,8 +38,9 @@ export function keepalivedConfigs(stage: string, source: string, edge: EdgeSetti
     const lines = [
       `# ${generatedLine(`${source} (stage ${stage})`)}`,
       '# Change the stage file or the stack, then run: npm run synth',
-      `# For the edge machine ${name} (${address}): copy to ${KEEPALIVED_CONFIG_PATH}, check with`,
-      `# keepalived -t -f ${KEEPALIVED_CONFIG_PATH}, then systemctl reload keepalived (see the README, "The edge").`,
+      // installed before haproxy.cfg, it asks a haproxy without the monitor: every machine's check fails, none holds the address
+      `# For the edge machine ${name} (${address}), once the new haproxy.cfg answers on every machine: check a copy`,
+      `# with keepalived -t -f, install it as ${KEEPALIVED_CONFIG_PATH}, then systemctl reload keepalived (see the README, "The edge").`,
       '',
       'global_defs {',
       `    router_id ${name}`,
