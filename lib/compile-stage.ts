@@ -35,6 +35,8 @@ import { screenStageSecrets } from './stage-secrets.js';
 import { placedReferences, unsaidAtSettings } from './stage-references.js';
 import { DIST_DIR } from './synth/disk.js';
 import { stageEdge } from './edge/index.js';
+import { movedNodePortWarnings } from './edge/changes.js';
+import type { EdgeProblem } from './edge/publish.js';
 import { liveImageEdits, type OutputReader } from './live-edits.js';
 import { outputChanges } from './output-changes.js';
 import { placedImageProblems, unusedImageEntries } from './stage-images.js';
@@ -277,11 +279,9 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     outcome.files = stageFiles(r, provenance, edge.files);
     outcome.rendered = { ...r, charts: r.charts.map(leanChart) };
     problems.push(...edge.problems.map(({ path, ...p }) => ({ ...p, location: loaded.locate(path) })));
-    const edgeWarnings = edge.placedWarnings.map(({ path, ...p }) => ({
-      ...p,
-      severity: 'warning' as const,
-      location: loaded.locate(path),
-    }));
+    const placedWarnings = (warnings: readonly EdgeProblem[]) =>
+      warnings.map(({ path, ...p }) => ({ ...p, severity: 'warning' as const, location: loaded.locate(path) }));
+    const edgeWarnings = placedWarnings(edge.placedWarnings);
     if (edgeWarnings.length) outcome.warnings = [...(outcome.warnings ?? []), ...edgeWarnings];
     // secret values found in the output are reported at the setting they came from
     // a node-port clash said at the settings that gave the ports needs no second, unplaced, finding
@@ -302,6 +302,8 @@ export function compileStage(source: StageSource, env: StageEnvironment): StageO
     const compared = outputChanges(loaded, r.charts, outcome.files, source.readOutput, source.readSource, pruner, engine);
     outcome.notices = [...liveImageEdits(loaded, source.readOutput), ...compared.problems];
     if (compared.changes) outcome.changes = compared.changes;
+    // a node port that moves under a backend taking traffic, against the haproxy.cfg of dist/<stage> as it was
+    outcome.notices = [...outcome.notices, ...placedWarnings(movedNodePortWarnings(source.readOutput, edge.files))];
     outcome.checks = result;
     outcome.allowedSecrets = screened.allowed;
     if (screened.problems.length) problems.push(...screened.problems);

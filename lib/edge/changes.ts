@@ -1,11 +1,14 @@
 /**
  * What changed in a stage's edge files between two outputs, line by line, for the summaries of
- * commands that rewrite a stage (`npm run switch` flips a backend there), and what the operator
- * does at the edge after a switch. Pure.
+ * commands that rewrite a stage (`npm run switch` flips a backend there); a node port that moves
+ * under a backend taking traffic, also as a warning of synth (lib/compile-stage.ts); and what the
+ * operator does at the edge after a switch. Pure.
  */
 import { HAPROXY_ADMIN_SOCKET, HAPROXY_FILE } from './haproxy.js';
 import { EDGE_DIR } from './index.js';
 import type { EdgeSettings } from './settings.js';
+import type { EdgeProblem } from './publish.js';
+import type { EdgeFile } from '../synth/output.js';
 
 /** `edge/haproxy.cfg` followed by its removed (`- `) and added (`+ `) lines, for each edge file that differs. */
 export function edgeChangeLines(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
@@ -28,42 +31,84 @@ export function edgeChangeLines(before: ReadonlyMap<string, string>, after: Read
   return out;
 }
 
-/** A backend of a haproxy.cfg: its Service (from its comment) and the node port its servers are at. */
-interface BackendPort {
+/** A backend of a haproxy.cfg: its Service (from its comment), the node port its servers are at and the one they are checked at. */
+interface BackendPorts {
   readonly service: string;
   readonly nodePort: string;
+  /** The node port of its health checks: `checkPort` when it has one, else `nodePort`. */
+  readonly checkPort: string;
 }
 
 /** The backends of a haproxy.cfg (as haproxy.ts writes them), by name, and the hosts each one takes (use_backend). */
-function backendsOf(config: string): { ports: Map<string, BackendPort>; hosts: Map<string, string[]> } {
-  const ports = new Map<string, BackendPort>();
+function backendsOf(config: string): { ports: Map<string, BackendPorts>; hosts: Map<string, string[]> } {
+  const ports = new Map<string, BackendPorts>();
   const hosts = new Map<string, string[]>();
   for (const m of config.matchAll(/^ {4}use_backend (\S+) if \{ \S+ -i (\S+) \}$/gm))
     hosts.set(m[1]!, [...(hosts.get(m[1]!) ?? []), m[2]!]);
-  for (const m of config.matchAll(/^backend (\S+)\n {4}# (Service \S+), node port (\d+) /gm))
-    ports.set(m[1]!, { service: m[2]!, nodePort: m[3]! });
+  for (const m of config.matchAll(/^backend (\S+)\n {4}# (Service \S+), node port (\d+) on every node(?:, checked at node port (\d+))?/gm))
+    ports.set(m[1]!, { service: m[2]!, nodePort: m[3]!, checkPort: m[4] ?? m[3]! });
   return { ports, hosts };
 }
 
+/** The way to move a node port without an outage, for the messages below. */
+const MOVE_HINT =
+  "apply and reload back to back, in a quiet moment (of a blue/green app, move the idle color's node port, then switch to it, and no request fails)";
+
 /**
- * What a node port that moves under a backend taking traffic costs, for each such backend: a
- * Service has one node port per port, so from the kubectl apply that moves it (the old port closes
- * on every node) to the reload of the new haproxy.cfg on every edge machine (or, reloaded first,
- * until the apply opens the new port), every server is refused and the backend's hosts answer 503.
- * An idle color's backend takes no traffic, and moves freely: which is the way without an outage.
+ * What a node port that moves under a backend taking traffic costs, for each such backend: what
+ * happened and what to do. A Service has one node port per port, so from the kubectl apply that
+ * moves it (the old port closes on every node) to the reload of the new haproxy.cfg on every edge
+ * machine (or, reloaded first, until the apply opens the new port), either every server is refused
+ * (the port it serves at moved) or every check fails and takes its server out (the port its
+ * readiness probe is checked at moved): the backend's hosts answer 503. A backend takes traffic when
+ * hosts go to it before or after (a switch to a color whose port moves in the same change); an idle
+ * color's backend takes none, and moves freely: which is the way without an outage.
  */
-export function movedNodePortLines(before: string, after: string): string[] {
+function movedNodePorts(before: string, after: string): { message: string; hint: string }[] {
   const [old, now] = [backendsOf(before), backendsOf(after)];
-  return [...now.ports].flatMap(([name, { service, nodePort }]) => {
+  return [...now.ports].flatMap(([name, { service, nodePort, checkPort }]) => {
     const was = old.ports.get(name);
-    const hosts = old.hosts.get(name) ?? [];
-    if (!was || was.nodePort === nodePort || hosts.length === 0) return [];
+    const hosts = [...new Set([...(old.hosts.get(name) ?? []), ...(now.hosts.get(name) ?? [])])];
+    if (!was || hosts.length === 0) return [];
+    const during = `while backend ${name} takes traffic (${hosts.join(', ')}): from the kubectl apply that moves it until the new haproxy.cfg is reloaded on every edge machine (or the other way round)`;
+    if (was.nodePort !== nodePort) {
+      return [
+        {
+          message: `${service} moves from node port ${was.nodePort} to ${nodePort} ${during}, every server of ${name} refuses connections and its hosts answer 503`,
+          hint: MOVE_HINT,
+        },
+      ];
+    }
+    if (was.checkPort === checkPort) return [];
     return [
-      `! ${service} moves from node port ${was.nodePort} to ${nodePort} while backend ${name} takes traffic (${hosts.join(', ')}): ` +
-        `from the kubectl apply that moves it until this haproxy.cfg is reloaded on every edge machine (or the other way round), every server of ${name} refuses connections and its hosts answer 503; ` +
-        "apply and reload back to back, in a quiet moment (of a blue/green app, move the idle color's node port, then switch to it, and no request fails)",
+      {
+        message: `${service} moves the node port its readiness probe is checked at from ${was.checkPort} to ${checkPort} ${during}, every check of ${name} fails, its servers are taken out and its hosts answer 503`,
+        hint: MOVE_HINT,
+      },
     ];
   });
+}
+
+/** What `movedNodePorts` says, as lines under the changed lines of haproxy.cfg (npm run diff, switch, promote). */
+export function movedNodePortLines(before: string, after: string): string[] {
+  return movedNodePorts(before, after).map(({ message, hint }) => `! ${message}; ${hint}`);
+}
+
+/**
+ * What `movedNodePorts` says, as warnings of a synthesis at `edge:` in the stage file: the stage's
+ * haproxy.cfg as it was in its output (`readOutput`: `dist/<stage>/<file>`) and as `files` write it.
+ * Only about this change (the next synthesis compares with what this one wrote), as release/live-image.
+ */
+export function movedNodePortWarnings(
+  readOutput: ((file: string) => string | undefined) | undefined,
+  files: readonly EdgeFile[],
+): EdgeProblem[] {
+  const path = `${EDGE_DIR}/${HAPROXY_FILE}`;
+  // a stage without an edge reads no file of its output for it
+  const after = files.find((f) => f.path === path)?.content;
+  const before = after === undefined ? undefined : readOutput?.(path);
+  if (before === undefined || after === undefined) return [];
+  return movedNodePorts(before, after).map((m) => ({ code: 'edge/node-port-move', path: ['edge'], ...m }));
 }
 
 /**

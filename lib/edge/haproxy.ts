@@ -12,6 +12,7 @@ import { isIP } from 'node:net';
 import type { EdgeBackend, EdgeFrontend, EdgePlan } from './publish.js';
 import { haproxyWordProblem, hostHeaderProblem } from './haproxy-words.js';
 import { generatedLine } from '../synth/disk.js';
+import { MONITOR_PORT } from './settings.js';
 
 /** Where the file goes on an edge machine (Debian's haproxy package reads it from there). */
 export const HAPROXY_CONFIG_PATH = '/etc/haproxy/haproxy.cfg';
@@ -25,7 +26,18 @@ export const HAPROXY_FILE = 'haproxy.cfg';
  * A haproxy that hangs keeps its process, so `pidof haproxy` would still find it; this asks it to
  * answer. The frontend's name has an underscore, which no frontend of a stage file can (settings.ts).
  */
-export const HAPROXY_MONITOR = { frontend: 'stagecraft_monitor', port: 8404, path: '/stagecraft-alive' } as const;
+export const HAPROXY_MONITOR = { frontend: 'stagecraft_monitor', port: MONITOR_PORT, path: '/stagecraft-alive' } as const;
+/**
+ * How many connections each public frontend takes at once (with `defaults`); the global `maxconn`
+ * is their sum and the monitor's, so that a full edge (websockets that stay open) stops accepting on
+ * its public listeners only: when the global one is reached, haproxy stops accepting on every
+ * listener, the monitor's too, keepalived's check times out and the address moves to the next
+ * machine, which fills the same way. The connections beyond wait in the kernel's queue.
+ */
+export const FRONTEND_MAXCONN = 4096;
+/** The monitor's own room (keepalived asks it once every 2s, for 1s at most). */
+const MONITOR_MAXCONN = 8;
+
 /** The URL of the monitor on the edge machine. */
 export const HAPROXY_MONITOR_URL = `http://127.0.0.1:${HAPROXY_MONITOR.port}${HAPROXY_MONITOR.path}`;
 
@@ -172,10 +184,19 @@ function frontend(family: Family, f: EdgeFrontend): string {
   return section(`frontend ${word(f.name, 'the frontend name')}`, lines);
 }
 
-/** The comment naming a backend's drained servers, if it has any. */
-function drainedComment(b: EdgeBackend): string[] {
+/**
+ * The lines of a backend's drained servers (edge.drainedNodes), if it has any: backup servers, sent
+ * no new connection while another server is up, and, when every other is down, all of them
+ * (allbackups) rather than the first alone: a drained node that passes its checks serves better
+ * than a 503 (`weight 0`, with `backup` or without, is never sent one, haproxy 2.6).
+ */
+function drainedLines(b: EdgeBackend): string[] {
   const drained = b.servers.filter((s) => s.drained).map((s) => s.name);
-  return drained.length ? [commentText(`# drained (edge.drainedNodes): ${drained.join(', ')}, weight 0: no new connections`)] : [];
+  if (drained.length === 0) return [];
+  return [
+    commentText(`# drained (edge.drainedNodes): ${drained.join(', ')}, backup: no new connections while another server is up`),
+    'option allbackups',
+  ];
 }
 
 function backend(b: EdgeBackend): string {
@@ -183,7 +204,7 @@ function backend(b: EdgeBackend): string {
     commentText(
       `# ${b.service}, node port ${b.nodePort} on every node${b.checkPort === undefined ? '' : `, checked at node port ${b.checkPort} (where its readiness probe is)`}`,
     ),
-    ...drainedComment(b),
+    ...drainedLines(b),
     'balance roundrobin',
     ...(b.healthPath
       ? [
@@ -199,15 +220,18 @@ function backend(b: EdgeBackend): string {
       (s) =>
         `server ${word(s.name, 'the server name')} ${word(s.address, 'the node address')}:${word(b.nodePort, 'the node port')} check` +
         (b.checkPort === undefined ? '' : ` port ${word(b.checkPort, 'the node port of the check')}`) +
-        // drained (edge.drainedNodes): no new connections, still checked (UP with weight 0 in show stat); the open ones finish
-        (s.drained ? ' weight 0' : ''),
+        // drained (edge.drainedNodes): no new connections while another is up, still checked (UP, bck 1 in show stat); the open ones finish
+        (s.drained ? ' backup' : ''),
     ),
   ];
   return section(`backend ${word(b.name, 'the backend')}`, lines);
 }
 
-/** The text of haproxy.cfg for a plan. */
-export function haproxyConfig(plan: EdgePlan): string {
+/**
+ * The text of haproxy.cfg for a plan.
+ * @param maxconn the connections each public frontend takes at once (FRONTEND_MAXCONN; a test's is small)
+ */
+export function haproxyConfig(plan: EdgePlan, maxconn = FRONTEND_MAXCONN): string {
   const machines = plan.machines.map((m) => `${m.name} (${m.address})`).join(', ');
   const header = [
     `# ${generatedLine(`${plan.source} (stage ${plan.stage})`)}`,
@@ -225,7 +249,8 @@ export function haproxyConfig(plan: EdgePlan): string {
     // state there (show stat: is the idle color UP before a switch?) and drains a node (set server)
     `stats socket ${HAPROXY_ADMIN_SOCKET} mode 660 level admin`,
     'stats timeout 30s',
-    'maxconn 4096',
+    // every public frontend's room and the monitor's (FRONTEND_MAXCONN): reached, haproxy would accept on no listener
+    `maxconn ${maxconn * plan.frontends.length + MONITOR_MAXCONN}`,
     // the old processes of a reload exit at the latest this long after it (HARD_STOP_AFTER)
     `hard-stop-after ${HARD_STOP_AFTER}`,
     'ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets',
@@ -235,6 +260,8 @@ export function haproxyConfig(plan: EdgePlan): string {
     'log global',
     'option httplog',
     'option dontlognull',
+    // each public frontend's room: a full one stops accepting there only, not on the monitor (FRONTEND_MAXCONN)
+    `maxconn ${maxconn}`,
     ...TIMEOUTS.map(([what, value]) => `timeout ${what} ${value}`),
     // a node that goes down serves no request between its last passed check and the checks that take it
     // out (up to 6s): a connection it refuses or lets time out is tried again, on another node
@@ -248,6 +275,8 @@ export function haproxyConfig(plan: EdgePlan): string {
     '# answered by haproxy itself while it serves, on this machine only: keepalived asks it (keepalived-<machine>.conf)',
     `bind 127.0.0.1:${HAPROXY_MONITOR.port}`,
     `monitor-uri ${HAPROXY_MONITOR.path}`,
+    // its own room, kept out of the global maxconn with the public frontends full (FRONTEND_MAXCONN)
+    `maxconn ${MONITOR_MAXCONN}`,
   ]);
   return (
     [

@@ -38,8 +38,9 @@ export function keepalivedConfigs(stage: string, source: string, edge: EdgeSetti
     const lines = [
       `# ${generatedLine(`${source} (stage ${stage})`)}`,
       '# Change the stage file or the stack, then run: npm run synth',
-      `# For the edge machine ${name} (${address}): copy to ${KEEPALIVED_CONFIG_PATH}, check with`,
-      `# keepalived -t -f ${KEEPALIVED_CONFIG_PATH}, then systemctl reload keepalived (see the README, "The edge").`,
+      // installed before haproxy.cfg, it asks a haproxy without the monitor: every machine's check fails, none holds the address
+      `# For the edge machine ${name} (${address}), once the new haproxy.cfg answers on every machine: check a copy`,
+      `# with keepalived -t -f, install it as ${KEEPALIVED_CONFIG_PATH}, then systemctl reload keepalived (see the README, "The edge").`,
       '',
       'global_defs {',
       `    router_id ${name}`,
@@ -48,10 +49,12 @@ export function keepalivedConfigs(stage: string, source: string, edge: EdgeSetti
       '}',
       '',
       // a haproxy that hangs keeps its pid (pidof would find it): the machine asks haproxy itself, which answers
-      // its monitor URI only while it serves; curl gives up after 1s, and keepalived after 2s if curl hangs too
+      // its monitor URI only while it serves; curl gives up after 1s, and keepalived after 2s if curl hangs too;
+      // never through a proxy that keepalived's environment names (http_proxy), which would answer in haproxy's place
+      // or not at all (keepalived reads the single quotes as the shell does, and runs curl without a shell)
       '# the machine holds the address only while its haproxy answers (its monitor URI, in haproxy.cfg)',
       'vrrp_script chk_haproxy {',
-      `    script "/usr/bin/curl --silent --fail --max-time 1 --output /dev/null ${HAPROXY_MONITOR_URL}"`,
+      `    script "/usr/bin/curl --silent --fail --noproxy '*' --max-time 1 --output /dev/null ${HAPROXY_MONITOR_URL}"`,
       '    interval 2',
       '    timeout 2',
       '    fall 2',

@@ -54,7 +54,7 @@ export interface EdgeBackend {
 export interface EdgeServer {
   readonly name: string;
   readonly address: string;
-  /** Sent no new connections (edge.drainedNodes): weight 0. @default false */
+  /** Sent no new connections while another server is up (edge.drainedNodes): a backup server. @default false */
   readonly drained?: boolean;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Rules of the `edge:` section that its schema cannot say, checked when the stage file is loaded,
  * so that each problem points at its place in the file: every host names an app the stage
- * deploys, no host is published twice, no two listeners share a port, no two edge machines share
+ * deploys, no host is published twice, no two listeners share a port (nor the monitor's), no two edge machines share
  * an address, a floating IP is an address keepalived takes and clients reach, the nodes the
  * backends send traffic to have addresses, and the drained ones are among them, not all of them; and every value haproxy.cfg holds (certificate paths,
  * node and machine addresses) is one plain word HAProxy reads back exactly (haproxy-words.ts).
@@ -13,7 +13,7 @@ import type { PathProblem } from '../config/validate.js';
 import { didYouMean } from '../model/did-you-mean.js';
 import type { StageNode } from '../stack.js';
 import { describeValue } from '../model/limits.js';
-import { FRONTEND_DEFAULTS, MAX_FLOATING_MACHINES, TOP_PRIORITY, type EdgeSettings } from './settings.js';
+import { FRONTEND_DEFAULTS, MAX_FLOATING_MACHINES, MONITOR_PORT, TOP_PRIORITY, type EdgeSettings } from './settings.js';
 import { haproxyWordProblem, plainPath } from './haproxy-words.js';
 
 /** A host name (RFC 1123): labels of letters, digits and '-', joined by '.'. */
@@ -97,7 +97,15 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
     }
     for (const [setting, port] of ports) {
       const other = portSeen.get(port);
-      if (other !== undefined) {
+      if (port === MONITOR_PORT) {
+        // haproxy binds both (SO_REUSEPORT): the machine's own requests to the port would reach the monitor
+        problems.push({
+          code: 'edge/port-collision',
+          path: ['edge', 'frontends', name, ...(setting in f ? [setting] : [])],
+          message: `frontend '${name}' listens on port ${port} (${setting}), which haproxy.cfg keeps for its monitor on 127.0.0.1, the one keepalived asks whether haproxy serves: two listeners cannot share a port`,
+          hint: `set another ${setting} for frontend '${name}'`,
+        });
+      } else if (other !== undefined) {
         problems.push({
           code: 'edge/port-collision',
           path: ['edge', 'frontends', name, ...(setting in f ? [setting] : [])],
@@ -109,7 +117,7 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
   }
   problems.push(...machineProblems(edge));
   const backends = nodes.filter((n) => n.address !== undefined);
-  problems.push(...drainProblems(edge.drainedNodes ?? [], backends));
+  problems.push(...drainProblems(edge.drainedNodes ?? [], nodes));
   if (backends.length === 0) {
     problems.push({
       code: 'edge/no-node-addresses',
@@ -141,13 +149,23 @@ export function refineEdge(edge: EdgeSettings, apps: readonly string[], nodes: r
 /**
  * The problems of `edge.drainedNodes`: a name that is no node the backends send traffic to (a
  * typo would drain nothing, silently), and every such node drained, which leaves every backend
- * without a server: every host would answer 503.
- * @param backends the nodes with an address (the servers of every backend)
+ * without a server: every host would answer 503. A node without an address is said as such, not guessed at.
+ * @param nodes the stage's nodes: those with an address are the servers of every backend
  */
-function drainProblems(drained: readonly string[], backends: readonly StageNode[]): PathProblem[] {
-  const names = backends.map((n) => n.name);
+function drainProblems(drained: readonly string[], nodes: readonly StageNode[]): PathProblem[] {
+  const names = nodes.filter((n) => n.address !== undefined).map((n) => n.name);
   const problems: PathProblem[] = drained.flatMap((name, i) => {
     if (names.includes(name)) return [];
+    if (nodes.some((n) => n.name === name)) {
+      return [
+        {
+          code: 'edge/drain',
+          path: ['edge', 'drainedNodes', i],
+          message: `edge.drainedNodes[${i}] names node '${name}', which has no address: it is no server of the edge's backends, so there is nothing to drain`,
+          hint: `give nodes.${name} its address, or take '${name}' out of edge.drainedNodes`,
+        },
+      ];
+    }
     const guess = didYouMean(name, names);
     return [
       {

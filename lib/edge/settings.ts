@@ -71,7 +71,7 @@ export const edgeSettings = Settings(
       Type.Array(Type.String({ minLength: 1, expected: 'the name of a node under nodes:' }), {
         uniqueItems: true,
         description:
-          "Nodes the edge sends no new connections to, in every backend (HAProxy's weight 0: still checked, UP with weight 0 in show stat), e.g. before their maintenance; the connections open to them finish. Kept across reloads, since haproxy.cfg says it (a drain set on the admin socket ends at the next reload). @default - none",
+          "Nodes the edge sends no new connections to while another node is up, in every backend (HAProxy's backup servers: still checked, UP with bck 1 in show stat, and sent traffic only when every other server is down, rather than answering 503), e.g. before their maintenance; the connections open to them finish. Kept across reloads, since haproxy.cfg says it (a drain set on the admin socket ends at the next reload). @default - none",
       }),
     ),
     frontends: Mapping(Type.String({ pattern: EDGE_NAME_PATTERN, expected: "a name of lowercase letters, digits and '-'" }), Frontend, {
@@ -99,3 +99,9 @@ export const FRONTEND_DEFAULTS = { redirectHttp: true, gzip: false, httpsPort: 4
 export const TOP_PRIORITY = 150;
 /** The most edge machines a floating IP moves between: each gets a distinct priority from TOP_PRIORITY down to 1. */
 export const MAX_FLOATING_MACHINES = TOP_PRIORITY;
+
+/**
+ * The port of haproxy's monitor on each edge machine (haproxy.ts: `bind 127.0.0.1:<port>`, which
+ * keepalived asks): no frontend may listen on it. Here, in the config layer, for refine.ts.
+ */
+export const MONITOR_PORT = 8404;

@@ -418,6 +418,11 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
     'The edge health-checks the readiness path: give the app an HTTP readiness probe.',
   ),
   row(
+    'edge/node-port-move',
+    'A node port moves under a backend that takes traffic (warning)',
+    "Between the kubectl apply that moves it and the reload of the new haproxy.cfg on every edge machine, every server of the backend is refused (or fails its check, for the port its readiness probe is checked at) and its hosts answer 503: apply and reload back to back, in a quiet moment; of a blue/green app, move the idle color's node port, then switch to it.",
+  ),
+  row(
     'config/missing-file',
     'An included file or folder that is not there',
     'Name a file, or a folder of .yaml, .yml or .json files, relative to the project root.',

@@ -7,14 +7,26 @@ import { describe, expect, it } from 'vitest';
 import { edgeChangeLines } from '../../lib/edge/changes.js';
 import { haproxyConfig } from '../../lib/edge/haproxy.js';
 import type { EdgePlan } from '../../lib/edge/publish.js';
+import { compileStages } from '../../lib/compile.js';
+import { formatProblem } from '../../lib/errors.js';
+import { FILE, oneNodeEdge } from './helpers.js';
 
-/** The haproxy.cfg of a blue/green app `web` (blue live unless said) at node ports `blue` and `green`. */
-function config({ blue = 30031, green = 30032, live = 'blue' as 'blue' | 'green' } = {}): Map<string, string> {
+/**
+ * The haproxy.cfg of a blue/green app `web` (blue live unless said) at node ports `blue` and `green`,
+ * each checked at node port `check` when given (where its readiness probe is).
+ */
+function config({
+  blue = 30031,
+  green = 30032,
+  live = 'blue' as 'blue' | 'green',
+  check = undefined as number | undefined,
+} = {}): Map<string, string> {
   const idle = live === 'blue' ? 'green' : 'blue';
   const backend = (color: string, nodePort: number) => ({
     name: `web-${color}`,
     service: `Service lab/web-${color}`,
     nodePort,
+    ...(check === undefined ? {} : { checkPort: check + (color === 'blue' ? 0 : 1) }),
     healthPath: '/ready',
     host: 'www.example.com',
     servers: [{ name: 'n1', address: '10.0.0.1' }],
@@ -49,7 +61,7 @@ describe('edgeChangeLines', () => {
       '  + # Service lab/web-blue, node port 30033 on every node',
       '  + server n1 10.0.0.1:30033 check',
       '  ! Service lab/web-blue moves from node port 30031 to 30033 while backend web-blue takes traffic (www.example.com): ' +
-        'from the kubectl apply that moves it until this haproxy.cfg is reloaded on every edge machine (or the other way round), every server of web-blue refuses connections and its hosts answer 503; ' +
+        'from the kubectl apply that moves it until the new haproxy.cfg is reloaded on every edge machine (or the other way round), every server of web-blue refuses connections and its hosts answer 503; ' +
         "apply and reload back to back, in a quiet moment (of a blue/green app, move the idle color's node port, then switch to it, and no request fails)",
     ]);
   });
@@ -58,7 +70,49 @@ describe('edgeChangeLines', () => {
     expect(edgeChangeLines(config(), config({ green: 30033 })).filter((l) => l.startsWith('  !'))).toEqual([]);
   });
 
+  it('says that the hosts of a backend taking traffic answer 503 when the node port its readiness probe is checked at moves: every check fails and takes its server out', () => {
+    const lines = edgeChangeLines(config({ check: 30041 }), config({ check: 30045 }));
+    expect(lines.filter((l) => l.startsWith('  !'))).toEqual([
+      '  ! Service lab/web-blue moves the node port its readiness probe is checked at from 30041 to 30045 while backend web-blue takes traffic (www.example.com): ' +
+        'from the kubectl apply that moves it until the new haproxy.cfg is reloaded on every edge machine (or the other way round), every check of web-blue fails, its servers are taken out and its hosts answer 503; ' +
+        "apply and reload back to back, in a quiet moment (of a blue/green app, move the idle color's node port, then switch to it, and no request fails)",
+    ]);
+  });
+
+  it('says it of the color switched to while its node port moves, which takes the traffic once the new haproxy.cfg is reloaded', () => {
+    const lines = edgeChangeLines(config(), config({ live: 'green', green: 30033 }));
+    expect(lines.filter((l) => l.startsWith('  !'))).toEqual([
+      expect.stringMatching(
+        /^ {2}! Service lab\/web-green moves from node port 30032 to 30033 while backend web-green takes traffic \(www\.example\.com\): /,
+      ),
+    ]);
+  });
+
   it('says nothing more for a switch, whose backends keep their node ports', () => {
     expect(edgeChangeLines(config(), config({ live: 'green' })).filter((l) => l.startsWith('  !'))).toEqual([]);
+  });
+});
+
+describe('a synthesis that moves a node port under a backend taking traffic', () => {
+  /** A stage publishing nginx at node port `nodePort`. */
+  const stage = (nodePort: number) =>
+    `${oneNodeEdge('nginx')}  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: ${nodePort} } }\n`;
+  /** The warnings (notices) of compiling the stage at `nodePort` over the output the stage at `was` wrote. */
+  const notices = (was: number, nodePort: number) => {
+    const output = compileStages([{ stage: 'edge', file: FILE, text: stage(was) }]).tree.get('edge')!;
+    const readOutput = (file: string) => output.get(file) as string | undefined;
+    return compileStages([{ stage: 'edge', file: FILE, text: stage(nodePort), readOutput }]).notices.map(formatProblem);
+  };
+
+  it('warns at edge: in the stage file, comparing with the haproxy.cfg of dist/<stage> as it was, as diff does', () => {
+    expect(notices(30100, 30101)).toEqual([
+      'environments/edge.yaml:4:3: warning: Service edge/nginx moves from node port 30100 to 30101 while backend nginx takes traffic (www.example.com): ' +
+        'from the kubectl apply that moves it until the new haproxy.cfg is reloaded on every edge machine (or the other way round), every server of nginx refuses connections and its hosts answer 503\n' +
+        "  hint: apply and reload back to back, in a quiet moment (of a blue/green app, move the idle color's node port, then switch to it, and no request fails)",
+    ]);
+  });
+
+  it('says nothing when the node port stays', () => {
+    expect(notices(30100, 30100)).toEqual([]);
   });
 });

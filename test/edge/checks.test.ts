@@ -64,6 +64,13 @@ describe('the edge checks', () => {
     ]);
   });
 
+  it("refuse a frontend on the port of haproxy's monitor, which keepalived asks", () => {
+    expect(edgeProblems(stage({ more: '      httpPort: 8404' }))).toEqual([
+      "environments/edge.yaml:10:17: frontend 'web' listens on port 8404 (httpPort), which haproxy.cfg keeps for its monitor on 127.0.0.1, the one keepalived asks whether haproxy serves: two listeners cannot share a port\n" +
+        "  hint: set another httpPort for frontend 'web'",
+    ]);
+  });
+
   it('refuse a frontend whose httpsPort is its own httpPort, saying so at httpsPort', () => {
     const more =
       '    api:\n      certificates: [/etc/haproxy/certs/api.pem]\n      httpPort: 8080\n      httpsPort: 8080\n      hosts: { api.example.com: nginx }';

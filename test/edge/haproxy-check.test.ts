@@ -179,7 +179,7 @@ apps:
       '  a: { address: 10.0.0.1 }\n  b: { address: 10.0.0.2 }\nedge:\n  drainedNodes: [b]\n',
     );
     const config = compileEdge(stage).files.get('edge/haproxy.cfg')!;
-    expect(config.match(/^ {4}server b 10\.0\.0\.2:\d+ check weight 0$/gm)).toHaveLength(2);
+    expect(config.match(/^ {4}server b 10\.0\.0\.2:\d+ check backup$/gm)).toHaveLength(2);
     expectAccepted(config, 'drained.cfg');
   });
 

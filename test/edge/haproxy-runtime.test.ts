@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -106,8 +106,8 @@ const socket = join(dir, 'admin.sock');
  * The generated haproxy.cfg of `planOf(nodePort)` as this user runs it: without root's chroot, syslog
  * or TLS listener, its admin socket in this test's directory, listening on 127.0.0.1:`httpPort`.
  */
-const runnable = (nodePort: number, httpPort: number, options: { drainN2?: boolean } = {}) =>
-  haproxyConfig(planOf(nodePort, options))
+const runnable = (nodePort: number, httpPort: number, options: { drainN2?: boolean; maxconn?: number } = {}) =>
+  haproxyConfig(planOf(nodePort, options), options.maxconn)
     .split('\n')
     .filter((l) => !/^ {4}(chroot|user|group|log \/dev\/log|bind :443 )/.test(l))
     .join('\n')
@@ -136,6 +136,42 @@ async function stopProxies(): Promise<void> {
     });
   await Promise.all(proxies.splice(0).map(exited));
 }
+/** Starts haproxy on `config` (written to `file`) with its monitor at `monitorPort`; the process. */
+function startMonitored(file: string, config: string, monitorPort: number): ChildProcess {
+  const path = join(dir, file);
+  writeFileSync(path, config.replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${monitorPort}\n`));
+  const proxy = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
+  proxies.push(proxy);
+  return proxy;
+}
+
+/**
+ * The check keepalived runs on an edge machine (keepalived.conf's vrrp_script), at `monitorPort`,
+ * with `env` (keepalived's environment), once it has passed: a function giving its exit status.
+ */
+async function keepalivedCheck(monitorPort: number, env: NodeJS.ProcessEnv = process.env): Promise<() => number | null> {
+  const keepalived = keepalivedConfigs('edge', 'environments/edge.yaml', {
+    machines: { lb1: { address: '10.0.0.5' }, lb2: { address: '10.0.0.6' } },
+    floatingIp: { address: '10.0.0.100/24', interface: 'eth0', routerId: 7 },
+    frontends: {},
+  });
+  const script = /^ {4}script "(.*)"$/m
+    .exec(keepalived.get('keepalived-lb1.conf')!)![1]!
+    .replace(`:${HAPROXY_MONITOR.port}/`, `:${monitorPort}/`);
+  const check = () => {
+    // split as keepalived splits it: at spaces, a word in single quotes without them
+    const [command, ...args] = script.split(' ').map((w) => w.replace(/^'(.*)'$/, '$1'));
+    return spawnSync(command!, args, { timeout: 5000, env }).status;
+  };
+  let passed = false;
+  for (let i = 0; i < 100 && !passed; i++) {
+    passed = check() === 0;
+    if (!passed) await sleep(100);
+  }
+  expect(passed, `keepalived's check (${script}) did not pass within 10s of haproxy's start`).toBe(true);
+  return check;
+}
+
 const nodes: Server[] = [];
 const proxies: ChildProcess[] = [];
 afterAll(() => {
@@ -221,29 +257,8 @@ describe('haproxy running a generated haproxy.cfg', () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     await stopProxies();
     const [httpPort, monitorPort] = [await freePort(), await freePort()];
-    const path = join(dir, 'monitor.cfg');
-    writeFileSync(path, runnable(30999, httpPort).replace(`bind 127.0.0.1:${HAPROXY_MONITOR.port}\n`, `bind 127.0.0.1:${monitorPort}\n`));
-    const proxy = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
-    proxies.push(proxy);
-    // the check keepalived runs on an edge machine (keepalived.conf's vrrp_script), at this test's port
-    const keepalived = keepalivedConfigs('edge', 'environments/edge.yaml', {
-      machines: { lb1: { address: '10.0.0.5' }, lb2: { address: '10.0.0.6' } },
-      floatingIp: { address: '10.0.0.100/24', interface: 'eth0', routerId: 7 },
-      frontends: {},
-    });
-    const script = /^ {4}script "(.*)"$/m
-      .exec(keepalived.get('keepalived-lb1.conf')!)![1]!
-      .replace(`:${HAPROXY_MONITOR.port}/`, `:${monitorPort}/`);
-    const check = () => {
-      const [command, ...args] = script.split(' ');
-      return spawnSync(command!, args, { timeout: 5000 }).status;
-    };
-    let passed = false;
-    for (let i = 0; i < 100 && !passed; i++) {
-      passed = check() === 0;
-      if (!passed) await sleep(100);
-    }
-    expect(passed, `keepalived's check (${script}) did not pass within 10s of haproxy's start`).toBe(true);
+    const proxy = startMonitored('monitor.cfg', runnable(30999, httpPort), monitorPort);
+    const check = await keepalivedCheck(monitorPort);
     proxy.kill('SIGSTOP');
     try {
       expect(check()).not.toBe(0);
@@ -253,12 +268,53 @@ describe('haproxy running a generated haproxy.cfg', () => {
     expect(check()).toBe(0);
   }, 30_000);
 
-  it('sends no request to a drained node (edge.drainedNodes), still checked (UP, weight 0), and still none after a reload, where a drain set on the admin socket ends', async () => {
+  it("asks haproxy itself, not a proxy that keepalived's environment names (http_proxy)", async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    const [httpPort, monitorPort, nowhere] = [await freePort(), await freePort(), await freePort()];
+    startMonitored('proxy.cfg', runnable(30999, httpPort), monitorPort);
+    // a proxy that is not there: curl going through it would fail, and the address would move
+    const proxy = `http://127.0.0.1:${nowhere}`;
+    const check = await keepalivedCheck(monitorPort, { ...process.env, http_proxy: proxy, HTTP_PROXY: proxy, no_proxy: '', NO_PROXY: '' });
+    expect(check()).toBe(0);
+  }, 30_000);
+
+  it("keeps answering keepalived's check while the public frontends are full (websockets that stay open), so that the address does not move to a machine that fills the same way", async () => {
+    if (haproxy.error) throw new Error(HAPROXY_MISSING);
+    await stopProxies();
+    const [httpPort, monitorPort] = [await freePort(), await freePort()];
+    // each public frontend takes 3 connections at once (4096 on an edge machine)
+    startMonitored('full.cfg', runnable(30999, httpPort, { maxconn: 3 }), monitorPort);
+    const check = await keepalivedCheck(monitorPort);
+    // 3 clients that keep their connections open: the frontend is full
+    const open = await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const c = connect(httpPort, '127.0.0.1', () => resolve(c)).on('error', reject);
+          }),
+      ),
+    );
+    try {
+      await sleep(300);
+      // a 4th client waits in the queue (not answered within 1s), and keepalived's check still passes
+      const queued = spawnSync('curl', ['--silent', '--max-time', '1', '--output', '/dev/null', `http://127.0.0.1:${httpPort}/`], {
+        timeout: 5000,
+      });
+      expect(queued.status, 'curl exits 28 (timed out): the public frontend is full').toBe(28);
+      expect(check()).toBe(0);
+    } finally {
+      for (const c of open) c.destroy();
+    }
+  }, 30_000);
+
+  it('sends no request to a drained node (edge.drainedNodes) while another is up, still checked (UP, a backup), and still none after a reload, where a drain set on the admin socket ends; and sends it the requests once every other node is down, rather than answering 503', async () => {
     if (haproxy.error) throw new Error(HAPROXY_MISSING);
     await stopProxies();
     // each node answers with its own name
     const named = (name: string) => createServer((_req, res) => res.end(name));
-    const nodePort = await twoNodes(named('n1'), named('n2'));
+    const n1 = named('n1');
+    const nodePort = await twoNodes(n1, named('n2'));
     const httpPort = await freePort();
     const path = join(dir, 'drained.cfg');
     writeFileSync(path, runnable(nodePort, httpPort, { drainN2: true }));
@@ -274,15 +330,24 @@ describe('haproxy running a generated haproxy.cfg', () => {
       const [header = '', ...rows] = stat.split('\n');
       const columns = header.replace(/^# /, '').split(',');
       const n2 = rows.find((r) => r.startsWith('a,n2,'))?.split(',') ?? [];
-      return { answers: [...new Set(answers)], n2: { status: n2[columns.indexOf('status')], weight: n2[columns.indexOf('weight')] } };
+      return { answers: [...new Set(answers)], n2: { status: n2[columns.indexOf('status')], backup: n2[columns.indexOf('bck')] } };
     };
     const first = spawn('haproxy', ['-db', '-f', path], { stdio: 'ignore' });
     proxies.push(first);
-    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', weight: '0' } });
+    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', backup: '1' } });
     // a reload (a switch's): the new process reads the drain from the config
     proxies.push(spawn('haproxy', ['-db', '-f', path, '-sf', String(first.pid)], { stdio: 'ignore' }));
     await new Promise((r) => first.once('exit', r));
-    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', weight: '0' } });
+    expect(await observe()).toEqual({ answers: ['n1'], n2: { status: 'UP', backup: '1' } });
+    // n1 goes down: once its checks take it out (up to 6s), the drained n2 answers
+    n1.closeAllConnections();
+    await new Promise((r) => n1.close(r));
+    let answer = '';
+    for (let i = 0; i < 100 && answer !== 'n2'; i++) {
+      answer = (await fetchBody(httpPort, '/')).body;
+      if (answer !== 'n2') await sleep(100);
+    }
+    expect(answer, 'the drained node did not answer within 10s of the other going down').toBe('n2');
   }, 30_000);
 
   it('checks the readiness path as the kubelet does, over HTTP/1.1 with a Host header: a proxy in front of the app (Envoy) answers HTTP/1.0 with 426', async () => {

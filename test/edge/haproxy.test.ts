@@ -42,6 +42,7 @@ describe('haproxyConfig', () => {
         '    # answered by haproxy itself while it serves, on this machine only: keepalived asks it (keepalived-<machine>.conf)',
         '    bind 127.0.0.1:8404',
         '    monitor-uri /stagecraft-alive',
+        '    maxconn 8',
         '',
         'backend a',
         '    # Service lab/a, node port 30080 on every node',
@@ -120,5 +121,15 @@ describe('the global section of haproxy.cfg', () => {
 describe('the defaults of haproxy.cfg', () => {
   it('try a connection that a node refuses or lets time out again on another node, so that a node going down is not answered 503 before its checks take it out', () => {
     expect(haproxyConfig(plan)).toMatch(/\ndefaults\n( {4}.*\n)* {4}retries 3\n {4}option redispatch 1\n/);
+  });
+});
+
+describe('the connection limits of haproxy.cfg', () => {
+  it("keep room for the monitor beyond every public frontend's: the global maxconn is their sum and the monitor's, so full frontends never stop haproxy accepting on the monitor", () => {
+    const two = { ...plan, frontends: [plan.frontends[0]!, { ...plan.frontends[0]!, name: 'api', httpPort: 8080, httpsPort: 8443 }] };
+    const text = haproxyConfig(two);
+    expect(text).toMatch(/\nglobal\n( {4}.*\n)* {4}maxconn 8200\n/);
+    expect(text).toMatch(/\ndefaults\n( {4}.*\n)* {4}maxconn 4096\n/);
+    expect(text).toMatch(/\nfrontend stagecraft_monitor\n( {4}.*\n)* {4}maxconn 8\n/);
   });
 });

@@ -30,6 +30,18 @@ export function compileEdge(
   };
 }
 
+/** The `nodes:` (one, `a`) and `edge:` (one machine, one frontend sending www.example.com to `app`) of a stage fixture, with `apps:` to follow. */
+export const oneNodeEdge = (app: string) => `nodes:
+  a: { address: 10.0.0.1 }
+edge:
+  machines: { lb1: { address: 10.0.0.5 } }
+  frontends:
+    web:
+      certificates: [/etc/haproxy/certs/example.com.pem]
+      hosts: { www.example.com: ${app} }
+apps:
+`;
+
 /** The problems compiling `text` fails with, formatted (`file:line:col: message` and hint). */
 export function edgeProblems(text: string): string[] {
   const problems = problemsThrownBy(() => compileStages([{ stage: 'edge', file: FILE, text }]));

@@ -58,6 +58,14 @@ describe('keepalived -t', () => {
     for (const c of configs) expect(check(c)).toEqual({ status: 0, output: '' });
   });
 
+  it('says in its header to install it once the new haproxy.cfg answers on every machine (its monitor), checked before it is installed', () => {
+    const config = compileEdge(FIXTURE).files.get('edge/keepalived-lb1.conf')!;
+    expect(config.split('\n').slice(2, 4)).toEqual([
+      '# For the edge machine lb1 (10.0.0.5), once the new haproxy.cfg answers on every machine: check a copy',
+      '# with keepalived -t -f, install it as /etc/keepalived/keepalived.conf, then systemctl reload keepalived (see the README, "The edge").',
+    ]);
+  });
+
   it('rejects a config with a misspelled keyword', () => {
     const r = check(compileEdge(FIXTURE).files.get('edge/keepalived-lb1.conf')!.replace('priority 150', 'priorty 150'));
     expect(r.status).not.toBe(0);

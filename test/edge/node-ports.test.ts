@@ -3,7 +3,7 @@ import { NODE_PORT_MAX, NODE_PORT_MIN, suggestNodePort } from '../../lib/edge/no
 import { parseInventory, inventoryText } from '../../lib/synth/inventory.js';
 import { compileStages } from '../../lib/compile.js';
 import { ProblemsError, formatProblem } from '../../lib/errors.js';
-import { FILE } from './helpers.js';
+import { FILE, oneNodeEdge } from './helpers.js';
 
 /** The exit code and the errors (formatted) compiling `text` as stage `edge` fails with. */
 function failure(text: string): { exitCode: number; errors: string[] } {
@@ -36,16 +36,7 @@ describe('suggestNodePort', () => {
 describe('a node port two settings give', () => {
   it("is refused at the setting, a blue/green color's included, with a free port, exit 2", () => {
     const { exitCode, errors } = failure(`
-nodes:
-  a: { address: 10.0.0.1 }
-edge:
-  machines: { lb1: { address: 10.0.0.5 } }
-  frontends:
-    web:
-      certificates: [/etc/haproxy/certs/example.com.pem]
-      hosts: { www.example.com: demoapp }
-apps:
-  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30191 } }
+${oneNodeEdge('demoapp')}  nginx: { replicas: 1, readinessPath: /, service: { type: NodePort, nodePort: 30191 } }
   demoapp:
     blueGreen: { live: blue, blue: demoapp:1, green: demoapp:1 }
     replicas: 1
