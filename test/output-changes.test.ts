@@ -693,11 +693,22 @@ describe('what applying a change does besides refusing it', () => {
       `${at(autoscaled, '{ minReplicas: 3')}: warning: Deployment data/api: spec.replicas: 3 is no longer written, so Flux's server-side apply removes it (while it owns the field) and the API server sets the default, 1: ` +
         'the Deployment goes from 3 pods to 1 until HorizontalPodAutoscaler data/api scales it up again\n' +
         '  hint: before pushing, hand the field over to the autoscaler, which changes no pod count: ' +
-        `echo '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api","namespace":"data"},"spec":{"replicas":3}}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f -; then push as usual`,
+        `echo '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api","namespace":"data"},"spec":{"replicas":3}}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f - ` +
+        "(a conflict there means that the autoscaler's manager owns the field already: push as usual, and do not force it, which would set the pods back to 3); then push as usual",
     ]);
     // Argo CD applies client-side, with kubectl's last-applied configuration
     expect(changes(delivered, autoscaled, { env: { engine: 'argocd' } }).join('\n')).toContain(
       'kubectl apply edit-last-applied deployment/api -n data',
+    );
+  });
+
+  it('gives, in a stage Flux delivers with no autoscaler in the output (KEDA, scaling done outside), the server-side hand-over, not the last-applied edit Flux has no use for', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const [warning] = changes(delivered, delivered, { was: replicas('2'), env: { engine: 'flux' } });
+    expect(warning.split('\n  hint: ')[1]).toBe(
+      'write spec.replicas: 2 again; or, if something else sets the number of pods, first hand the field over to what sets it, which changes no pod count: ' +
+        `echo '{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"db","namespace":"data"},"spec":{"replicas":2}}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f - ` +
+        '(a conflict there means that another manager owns the field already: push as usual, and do not force it, which would set the pods back to 2)',
     );
   });
 
