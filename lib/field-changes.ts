@@ -4,7 +4,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { valueAt, type FieldPath } from './model/field-path.js';
-import { isRecord } from './model/object.js';
+import { isRecord, type KubeObject } from './model/object.js';
 
 /** One changed field of an object: where, what it was, what it becomes, and why the API server refuses it. */
 export interface FieldChange {
@@ -23,6 +23,9 @@ export interface FieldChange {
    */
   readonly outcome?: string;
 }
+
+/** An object's spec, or an empty one when it has none (or not a mapping). */
+export const specOf = (o: KubeObject): Record<string, unknown> => (isRecord(o.spec) ? o.spec : {});
 
 /**
  * The deepest path below `path` where `a` and `b` differ in one place only (a Job's template whose

@@ -13,7 +13,7 @@ import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { compareQuantities } from './model/quantity.js';
 import { podTemplateWithDefaults, resourcesByValue, type ClassPriority } from './model/pod-defaults.js';
 import { KEPT_ON_UPDATE, POD_FIXED, POD_UPDATABLE, podSpecCompared } from './model/pod-updates.js';
-import { narrowed, type FieldChange } from './field-changes.js';
+import { narrowed, specOf, type FieldChange } from './field-changes.js';
 import { recreate, replicationControllerSelector } from './selector-changes.js';
 import { chartClasses } from './synth/app-summary.js';
 import type { RenderedChart } from './synth/render.js';
@@ -94,8 +94,6 @@ const CLUSTER_GIVEN: Readonly<Record<string, { readonly what: string; readonly u
   storageClassName: { what: "the class the cluster gave it when it was made (the cluster's default StorageClass, if it had one)" },
   volumeName: { what: 'the volume the cluster bound it to', unless: ', or the claim is still unbound' },
 };
-
-const specOf = (o: KubeObject) => (isRecord(o.spec) ? o.spec : {});
 
 /** The volume source of a PersistentVolume (`hostPath`, `nfs`...), as `[key, value]`, when it has one. */
 export function volumeSource(pv: KubeObject): [string, unknown] | undefined {

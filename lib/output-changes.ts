@@ -42,7 +42,8 @@ import { SCALED_KINDS } from './model/kinds.js';
 import { autoscalersLeaving, replicasReset } from './replica-changes.js';
 import { requiredSecretChanges } from './required-secret-changes.js';
 import { configNotRolled, rollsOut, templateNotRolled } from './config-rollouts.js';
-import { FORCE_ANNOTATION, recreatedAtSync } from './delivery/recreated.js';
+import { FORCE_ANNOTATION, recreatedAtSync, type Recreation } from './delivery/recreated.js';
+import { recreate } from './selector-changes.js';
 
 /** Reads a file of the project, by its path from the project root (`StageSource.readSource`); undefined when there is none. */
 type SourceReader = (path: string) => ReadonlyMap<string, string> | undefined;
@@ -188,10 +189,12 @@ export function outputChanges(
     const old = oldObjects.get(key)?.object;
     const now = newObjects.get(key);
     if (!old || !now) continue;
-    // what the engine deletes and creates anew (a hook, an object it is told to force) has no update to refuse, but its data goes
-    if (holdsData(now) || !recreatedAtSync(engine, now))
+    // what the engine deletes and creates anew (a hook, an object it is told to force) has no update to refuse: harmless
+    // for a hook and a Job (it runs again), not for a workload's pods, a Service's clients, a claim's data (refused says so)
+    const recreation = recreatedAtSync(engine, now);
+    if (!recreation || holdsData(now) || (recreation.when !== 'hook' && now.kind !== 'Job'))
       for (const change of immutableChanges(old, now, charts))
-        problems.push(refused(loaded, now, change, chartOf.get(key), included, engine));
+        problems.push(refused(loaded, old, now, change, chartOf.get(key), included, engine, recreation));
     const reset = replicasReset(
       loaded,
       old,
@@ -277,42 +280,102 @@ function oldResources(readOutput: OutputReader): string[] {
 
 /**
  * A change the API server refuses, at the setting that gave the new value when there is one, else
- * at the field in the included file the object came from (a manifests app's), else at the app.
+ * at the field in the included file the object came from (a manifests app's), else at the app. In
+ * a stage an engine delivers that deletes and creates the object anew (`recreation`), what that
+ * does instead.
  */
 function refused(
   loaded: LoadedStage,
+  old: KubeObject,
   now: KubeObject,
   change: FieldChange,
   app: string | undefined,
   included: ReturnType<typeof includedPlaces>,
   engine: Engine | undefined,
+  recreation: Recreation | undefined,
 ): Problem {
   const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' && v !== '' ? v : JSON.stringify(v));
   const code = 'output/immutable-field';
   // a Secret's values are never shown, nor looked for among the settings
   const secret = now.kind === 'Secret';
   const what = secret ? 'changes' : `changes from ${show(change.before)} to ${show(change.after)}`;
-  const body = `${formatFieldPath(change.path)} ${what}, ${change.outcome ?? `which the API server refuses (${change.why}): kubectl apply fails on it`}`;
   const place = placeOf(loaded, app, secret ? undefined : change.after, change.path);
+  const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
+  // (a change the API server takes, or refuses only at times, is said as it is: change.outcome)
+  const instead = recreation && engine && !change.outcome ? recreated(old, now, change, engine, recreation, keep) : undefined;
+  const body = `${formatFieldPath(change.path)} ${what}, ${change.outcome ?? `which the API server refuses (${change.why}): ${instead?.outcome ?? 'kubectl apply fails on it'}`}`;
   const location =
     (place.setting ? undefined : included({ code, severity: 'warning', message: body, object: now, path: change.path })) ?? place.location;
-  const keep = place.setting && !secret ? `set ${place.setting} back to ${show(change.before)}` : 'keep the old value';
-  // what deleting it costs: the data of a claim or volume, a Service's clients for a while
-  const cost =
-    now.kind === 'PersistentVolumeClaim'
-      ? ': the claim goes once no pod uses it, and its data with it unless copied first'
-      : now.kind === 'PersistentVolume'
-        ? ': its data goes with it unless copied first'
-        : now.kind === 'Service'
-          ? ': its clients cannot reach it in between'
-          : '';
   // a Job (of an included manifest: no stack makes one) that is to run again at each release: the engine can recreate it itself
   const forced =
     now.kind === 'Job' && engine
       ? `; or, so that ${engineName(engine)} deletes and creates it anew whenever its update is refused, annotate it in its file ${FORCE_ANNOTATION[engine]}`
       : '';
-  const hint = `${change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${cost}`}${forced}`;
+  const hint =
+    instead?.hint ??
+    `${change.hint?.(keep) ?? `${keep}, or delete it and apply again on purpose (kubectl delete ${kubectlTarget(now)})${COST[now.kind] ?? ''}`}${forced}`;
   return location
     ? { code, severity: 'warning', location, message: `${describeObject(now)}: ${body}`, hint }
     : { code, severity: 'warning', subject: describeObject(now), message: body, hint };
+}
+
+/** What deleting an object costs, by kind: the data of a claim or volume, a Service's clients for a while. */
+const COST: Readonly<Record<string, string>> = {
+  PersistentVolumeClaim: ': the claim goes once no pod uses it, and its data with it unless copied first',
+  PersistentVolume: ': its data goes with it unless copied first',
+  Service: ': its clients cannot reach it in between',
+};
+
+/** How an engine deletes a claim it recreates, by when (a claim in use is deleted only once no pod uses it). */
+const CLAIM_RECREATED: Readonly<Record<Recreation['when'], (engine: string, by: string) => string>> = {
+  hook: (engine) => `${engine} deletes it before each sync creates it again`,
+  refused: (engine, by) => `${engine} deletes it (${by}) and creates it anew`,
+  'every-sync': (engine, by) => `${engine} replaces it at every sync, changed or not (${by}): it is deleted, and created anew`,
+};
+
+/** The kinds whose pods go with them when they are deleted with background (or foreground) propagation, as the engines delete. */
+const POD_OWNERS = new Set([...SCALED_KINDS, 'DaemonSet']);
+
+/**
+ * What the engine does in place of the refused update of `now`, which it deletes and creates anew
+ * (Flux, with background propagation: a workload's pods all go at once, fluxcd/pkg#603), and how
+ * to avoid what that costs: a workload's pods kept by deleting it by hand with `--cascade=orphan`
+ * once the annotation that forces it is gone; a claim's data kept by removing that annotation.
+ */
+function recreated(
+  old: KubeObject,
+  now: KubeObject,
+  change: FieldChange,
+  engine: Engine,
+  recreation: Recreation,
+  keep: string,
+): { outcome: string; hint: string } {
+  const name = engineName(engine);
+  const { by } = recreation;
+  const deletes =
+    recreation.when === 'hook'
+      ? `${name} deletes it before each sync creates it again`
+      : recreation.when === 'every-sync'
+        ? `${name} deletes and recreates it at every sync, changed or not (${by})`
+        : `${name} deletes and recreates it (${by})`;
+  if (now.kind === 'PersistentVolumeClaim' || now.kind === 'PersistentVolume') {
+    const data =
+      now.kind === 'PersistentVolumeClaim'
+        ? `${CLAIM_RECREATED[recreation.when](name, by)}, empty, once no pod uses it: its data goes with it`
+        : `${deletes}: its data goes with it unless copied first`;
+    const remove = recreation.when === 'hook' ? 'make it no hook' : `remove ${by}`;
+    return {
+      outcome: data,
+      hint: `${keep}, and ${remove}, so that ${name} never deletes it with its data; to change it on purpose, copy the data first`,
+    };
+  }
+  if (POD_OWNERS.has(now.kind)) {
+    const field = String(change.path[1] ?? '');
+    return {
+      outcome: `${deletes}; its pods are deleted with it, all at once`,
+      hint: `${keep}; or, so that its pods keep running, remove ${by} in this commit (${name}'s apply is then refused, deleting nothing) and, once it is pushed, ${recreate(old, now, field)}`,
+    };
+  }
+  const cost = now.kind === 'Pod' ? ': the pod stops, and starts anew' : (COST[now.kind] ?? '');
+  return { outcome: `${deletes}${cost}`, hint: `${keep}; or let ${name} recreate it${cost ? ` (${cost.slice(2)})` : ''}` };
 }

@@ -19,16 +19,22 @@ import type { RenderedChart } from './synth/render.js';
  * second field manager takes a share of the field, at the value it has, which changes no pod count,
  * so that the applier's dropping it leaves it to the autoscaler (Kubernetes docs, "Server-Side
  * Apply", transferring ownership). kubectl's last-applied configuration, which the client-side
- * remedy edits, is not what Flux reads.
+ * remedy edits, is not what Flux reads. The value sent is the old output's: when the live count
+ * differs, another manager (the autoscaler's, kubectl scale's) changed it and owns the field, so
+ * the apply reports a conflict, and Flux's dropping the field removes nothing: forcing the
+ * conflict would set the pods back to the old count.
  */
-function handOverReplicas(o: KubeObject, replicas: number): string {
+function handOverReplicas(o: KubeObject, replicas: number, to = 'the autoscaler'): string {
   const partial = JSON.stringify({
     apiVersion: o.apiVersion,
     kind: o.kind,
     metadata: { name: o.metadata.name, namespace: o.metadata.namespace },
     spec: { replicas },
   });
-  return `hand the field over to the autoscaler, which changes no pod count: echo '${partial}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f -`;
+  return (
+    `hand the field over to ${to}, which changes no pod count: echo '${partial}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f - ` +
+    `(a conflict there means that ${to === 'the autoscaler' ? "the autoscaler's" : 'another'} manager owns the field already: push as usual, and do not force it, which would set the pods back to ${replicas})`
+  );
 }
 
 /** The HorizontalPodAutoscaler among `objects` that scales the workload `kind` `name` in namespace `ns`. */
@@ -90,7 +96,7 @@ export function replicasReset(
         ? engine === 'flux'
           ? `before pushing, ${handOverReplicas(now, before!)}; then push as usual`
           : `before applying, ${dropLastAppliedReplicas(now)}; then apply as usual (with server-side apply, hand the field over to the autoscaler instead)`
-        : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first ${dropLastAppliedReplicas(now)}`;
+        : `write spec.replicas: ${before} again; or, if something else sets the number of pods, first ${engine === 'flux' ? handOverReplicas(now, before!, 'what sets it') : dropLastAppliedReplicas(now)}`;
   const instance = loaded.apps.find((a) => a.name === app);
   const setting =
     instance && isRecord(instance.settings) && 'autoscaling' in instance.settings ? ['apps', instance.name, 'autoscaling'] : undefined;

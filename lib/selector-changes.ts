@@ -5,12 +5,10 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { formatSelector, selectorMatches, workloadSelector } from './checks/selectors.js';
-import { narrowed, type FieldChange } from './field-changes.js';
+import { narrowed, specOf, type FieldChange } from './field-changes.js';
 import { valueAt } from './model/field-path.js';
 import { isRecord, kubectlTarget, type KubeObject } from './model/object.js';
 import { podTemplateOf } from './model/pod-specs.js';
-
-const specOf = (o: KubeObject) => (isRecord(o.spec) ? o.spec : {});
 
 /** A ReplicationController's selector as its manifest writes it (a mapping of labels), or undefined. */
 function writtenSelector(o: KubeObject): Record<string, string> | undefined {

@@ -333,9 +333,20 @@ describe('fields the API server will not change', () => {
     expect(warned('argocd', job('argocd.argoproj.io/sync-options: "Force=true,Replace=true"'))).toBe(false);
     expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(false);
     expect(warned('flux', job('example.com/team: data', 'kustomize.toolkit.fluxcd.io/force: enabled'))).toBe(false);
+    // Flux reads the value in any case (strings.EqualFold); Argo CD's client-side apply --force recreates what is refused
+    expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: Enabled'))).toBe(false);
+    expect(warned('argocd', job('argocd.argoproj.io/sync-options: Force=true'))).toBe(false);
+    // Argo CD drops a deletion policy it does not spell exactly, and with none left deletes the hook before creation
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: hooksucceeded'))).toBe(false);
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookSucceded'))).toBe(false);
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, helm.sh/hook-delete-policy: HookSucceeded'))).toBe(false);
     // a hook that stays once it succeeded (or failed) is updated at the next sync; Replace=true alone is an update too
     expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/hook-delete-policy: HookFailed'))).toBe(true);
+    expect(warned('argocd', job('argocd.argoproj.io/hook: PreSync, helm.sh/hook-delete-policy: hook-succeeded'))).toBe(true);
     expect(warned('argocd', job('argocd.argoproj.io/sync-options: Replace=true'))).toBe(true);
+    // with server-side apply, Force=true only forces field conflicts; Flux's force is the value enabled alone
+    expect(warned('argocd', job('argocd.argoproj.io/sync-options: "Force=true,ServerSideApply=true"'))).toBe(true);
+    expect(warned('flux', job('kustomize.toolkit.fluxcd.io/force: disabled'))).toBe(true);
     // kubectl, and the other engine, know neither annotation
     expect(warned(undefined, preSync)).toBe(true);
     expect(warned('flux', preSync)).toBe(true);
@@ -354,14 +365,15 @@ describe('fields the API server will not change', () => {
       'keep the old value, or delete the Job and apply again on purpose (kubectl delete job migrate -n data): it then runs again, with the new spec; ' +
         'or, so that Flux deletes and creates it anew whenever its update is refused, annotate it in its file kustomize.toolkit.fluxcd.io/force: enabled',
     );
-    expect(hint(delivered, { engine: 'argocd' })).toContain(
-      '; or, so that Argo CD deletes and creates it anew whenever its update is refused, annotate it in its file argocd.argoproj.io/sync-options: Force=true,Replace=true',
+    // Force=true alone: with Replace=true, Argo CD would replace the Job, running it again, at every sync of the stage
+    expect(hint(delivered, { engine: 'argocd' })).toMatch(
+      /; or, so that Argo CD deletes and creates it anew whenever its update is refused, annotate it in its file argocd\.argoproj\.io\/sync-options: Force=true$/,
     );
     // kubectl knows neither
     expect(hint(MANIFESTS, {})).not.toContain('annotate');
   });
 
-  it('still warns about a claim Flux is told to force: deleted and made anew, it takes the data with it', () => {
+  it('still warns about a claim an engine is told to force: deleted and made anew, empty, it takes the data with it', () => {
     const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
     const was = OBJECTS.replace(
       'metadata: { name: cache }',
@@ -372,7 +384,61 @@ describe('fields the API server will not change', () => {
       objects: was.replace('accessModes: [ReadWriteOnce]\n  resources', 'accessModes: [ReadWriteMany]\n  resources'),
       env: { engine: 'flux' },
     });
-    expect(warnings.join('\n')).toContain('PersistentVolumeClaim data/cache: spec.accessModes');
+    expect(warnings).toEqual([
+      `objects/all.yaml:53:17: warning: PersistentVolumeClaim data/cache: spec.accessModes[0] changes from ReadWriteOnce to ReadWriteMany, which the API server refuses (a claim's spec cannot change once it is created, only its storage request grow): ` +
+        'Flux deletes it (the annotation kustomize.toolkit.fluxcd.io/force: enabled) and creates it anew, empty, once no pod uses it: its data goes with it\n' +
+        '  hint: keep the old value, and remove the annotation kustomize.toolkit.fluxcd.io/force: enabled, so that Flux never deletes it with its data; to change it on purpose, copy the data first',
+    ]);
+    // Argo CD's Force=true,Replace=true replaces it at every sync, changed or not
+    const replaced = OBJECTS.replace(
+      'metadata: { name: cache }',
+      'metadata: { name: cache, annotations: { argocd.argoproj.io/sync-options: "Force=true,Replace=true" } }',
+    );
+    expect(
+      changes(delivered, delivered, {
+        was: replaced,
+        objects: replaced.replace('accessModes: [ReadWriteOnce]\n  resources', 'accessModes: [ReadWriteMany]\n  resources'),
+        env: { engine: 'argocd' },
+      }).join('\n'),
+    ).toContain(
+      'Argo CD replaces it at every sync, changed or not (the annotation argocd.argoproj.io/sync-options: Force=true,Replace=true): it is deleted, and created anew, empty, once no pod uses it: its data goes with it',
+    );
+  });
+
+  it('still warns about a workload or a Service an engine is told to force: Flux deletes it with its pods, all at once, with the orphan route in the hint', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const labelled = OBJECTS.replace(
+      'metadata: { name: db }\nspec:\n  serviceName',
+      'metadata: { name: db, labels: { kustomize.toolkit.fluxcd.io/force: enabled } }\nspec:\n  serviceName',
+    );
+    const selector = (objects: string) =>
+      objects
+        .replace('selector: { matchLabels: { app: db } }', 'selector: { matchLabels: { app: db, v: "2" } }')
+        .replace('metadata: { labels: { app: db } }', 'metadata: { labels: { app: db, v: "2" } }');
+    expect(changes(delivered, delivered, { was: labelled, objects: selector(labelled), env: { engine: 'flux' } })).toEqual([
+      expect.stringMatching(
+        /^objects\/all\.yaml:7:42: warning: StatefulSet data\/db: spec\.selector\.matchLabels\.v changes from \(none\) to 2, which the API server refuses \(.*\): Flux deletes and recreates it \(the label kustomize\.toolkit\.fluxcd\.io\/force: enabled\); its pods are deleted with it, all at once\n {2}hint: keep the old value; or, so that its pods keep running, remove the label kustomize\.toolkit\.fluxcd\.io\/force: enabled in this commit \(Flux's apply is then refused, deleting nothing\) and, once it is pushed, delete the StatefulSet but not its pods, then apply again: kubectl delete statefulset db -n data --cascade=orphan; /,
+      ),
+    ]);
+    // Argo CD's Force=true (client-side apply --force) alike
+    const forced = OBJECTS.replace(
+      'metadata: { name: db }\nspec:\n  serviceName',
+      'metadata: { name: db, annotations: { argocd.argoproj.io/sync-options: Force=true } }\nspec:\n  serviceName',
+    );
+    expect(changes(delivered, delivered, { was: forced, objects: selector(forced), env: { engine: 'argocd' } }).join('\n')).toContain(
+      'Argo CD deletes and recreates it (the annotation argocd.argoproj.io/sync-options: Force=true); its pods are deleted with it, all at once',
+    );
+    const service = OBJECTS.replace(
+      'metadata: { name: db }\nspec:\n  clusterIP',
+      'metadata: { name: db, annotations: { kustomize.toolkit.fluxcd.io/force: Enabled } }\nspec:\n  clusterIP',
+    );
+    expect(
+      changes(delivered, delivered, { was: service, objects: service.replace('10.96.0.50', '10.96.0.51'), env: { engine: 'flux' } }),
+    ).toEqual([
+      "objects/all.yaml:21:14: warning: Service data/db: spec.clusterIP changes from 10.96.0.50 to 10.96.0.51, which the API server refuses (a Service's clusterIP cannot change): " +
+        'Flux deletes and recreates it (the annotation kustomize.toolkit.fluxcd.io/force: Enabled): its clients cannot reach it in between\n' +
+        '  hint: keep the old value; or let Flux recreate it (its clients cannot reach it in between)',
+    ]);
   });
 
   it('shows an empty value as "" in an immutable field\'s change, not as nothing', () => {
@@ -627,11 +693,22 @@ describe('what applying a change does besides refusing it', () => {
       `${at(autoscaled, '{ minReplicas: 3')}: warning: Deployment data/api: spec.replicas: 3 is no longer written, so Flux's server-side apply removes it (while it owns the field) and the API server sets the default, 1: ` +
         'the Deployment goes from 3 pods to 1 until HorizontalPodAutoscaler data/api scales it up again\n' +
         '  hint: before pushing, hand the field over to the autoscaler, which changes no pod count: ' +
-        `echo '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api","namespace":"data"},"spec":{"replicas":3}}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f -; then push as usual`,
+        `echo '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api","namespace":"data"},"spec":{"replicas":3}}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f - ` +
+        "(a conflict there means that the autoscaler's manager owns the field already: push as usual, and do not force it, which would set the pods back to 3); then push as usual",
     ]);
     // Argo CD applies client-side, with kubectl's last-applied configuration
     expect(changes(delivered, autoscaled, { env: { engine: 'argocd' } }).join('\n')).toContain(
       'kubectl apply edit-last-applied deployment/api -n data',
+    );
+  });
+
+  it('gives, in a stage Flux delivers with no autoscaler in the output (KEDA, scaling done outside), the server-side hand-over, not the last-applied edit Flux has no use for', () => {
+    const delivered = `${MANIFESTS}delivery: { cluster: nonprod }\n`;
+    const [warning] = changes(delivered, delivered, { was: replicas('2'), env: { engine: 'flux' } });
+    expect(warning.split('\n  hint: ')[1]).toBe(
+      'write spec.replicas: 2 again; or, if something else sets the number of pods, first hand the field over to what sets it, which changes no pod count: ' +
+        `echo '{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"db","namespace":"data"},"spec":{"replicas":2}}' | kubectl apply --server-side --field-manager=handover-to-hpa --validate=false -f - ` +
+        '(a conflict there means that another manager owns the field already: push as usual, and do not force it, which would set the pods back to 2)',
     );
   });
 

@@ -7,6 +7,7 @@
 import { DnsLabel, Settings, StringEnum, Type, type Static, Mapping } from '../config/types.js';
 import { detectSecret, maskValue } from '../model/secret-rules.js';
 import { ENGINES, type Engine } from '../model/engines.js';
+import { goDuration } from '../model/cron.js';
 
 export { ENGINES, type Engine };
 
@@ -16,18 +17,14 @@ const Url = (description: string) =>
 /** A Go duration, as Flux and the External Secrets Operator read one (`15m`, `1h30m`). */
 const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
 
-/** The milliseconds of each unit of a DURATION. */
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A DURATION (`1m30s`) in milliseconds. */
-const durationMs = (text: string) =>
-  [...text.matchAll(/([0-9.]+)(ms|s|m|h)/g)].reduce((ms, [, n, unit]) => ms + Number(n) * UNIT_MS[unit], 0);
-
 /**
  * The shortest timeout Flux keeps: it takes a Kustomization's `spec.timeout` under 30 seconds, `0s`
  * too, as 30 seconds (`GetTimeout`, kustomize-controller api/v1/kustomization_types.go).
  */
-const FLUX_MIN_TIMEOUT = { ms: 30_000, text: '30s' };
+const FLUX_MIN_TIMEOUT = { ns: 30_000_000_000n, text: '30s' };
+
+/** What to write for a Flux timeout. */
+const FLUX_TIMEOUT = `how long applying the stage and its rollouts (and migration Jobs) may take, ${FLUX_MIN_TIMEOUT.text} or more (5m when none is written, 1h for a long migration)`;
 
 const Sync = Settings(
   {
@@ -44,7 +41,7 @@ const Sync = Settings(
         pattern: DURATION,
         expected: 'a duration such as 15m or 1h30m',
         description:
-          "Flux: how long applying the stage and waiting for its objects to become ready may take (the Kustomization's timeout); past it the stage is marked failed, is tried again after a retry interval, and the stages that depend on it wait. A stage whose rollout or database migration Job takes longer needs more; 30s at least (Flux takes a shorter one, 0s too, as 30s: refused). Argo CD waits for health without a limit of its own and reads none here (a stage it delivers that writes one is warned, delivery/sync). @default 5m",
+          'Flux: how long applying the stage and waiting for its objects to become ready may take (the Kustomization\'s timeout); past it the stage is marked failed, is tried again after a retry interval, and the stages that depend on it wait. A stage whose rollout or database migration Job takes longer needs more; 30s at least (Flux takes a shorter one as 30s: said; 0s, which is no "no limit" to Flux, is refused). Argo CD waits for health without a limit of its own and reads none here (a stage it delivers that writes one is warned, delivery/sync). @default 5m',
       }),
     ),
   },
@@ -270,7 +267,8 @@ export interface SyncMismatch {
  * suspended stage (`automated: false`) is left as it is until someone resumes it, which then
  * applies it whole, as Argo CD's manual sync does: there `selfHeal` means nothing to either engine.
  * `prune` and `automated` each have their Flux field (`spec.prune`, `spec.suspend`). A `timeout`
- * under 30s is taken as 30s (`0s` too, which reads as "no limit"), suspended or not.
+ * of `0s`, which reads as "no limit", is taken as 30s, suspended or not (`shortFluxTimeout` says
+ * what another under 30s does).
  */
 export function syncMismatches(
   engine: Engine,
@@ -287,14 +285,31 @@ export function syncMismatches(
       hint: 'remove selfHeal: false (Flux always puts back drift), or deliver with Argo CD (engine: argocd), which can leave drift alone',
     });
   // `0s` reads as "no limit", which Flux has not: a stage that takes longer than 30s to become ready would fail at every apply
-  if (sync.timeout !== undefined && durationMs(sync.timeout) < FLUX_MIN_TIMEOUT.ms)
+  if (sync.timeout !== undefined && goDuration(sync.timeout) === 0n)
     found.push({
       code: 'delivery/sync',
       setting: 'timeout',
-      message: `Flux takes a timeout under ${FLUX_MIN_TIMEOUT.text} as ${FLUX_MIN_TIMEOUT.text}, and has no timeout that means no limit: with ${sync.timeout} the stage is marked failed when its objects are not ready ${FLUX_MIN_TIMEOUT.text} after each apply began, and the stages after it wait`,
-      hint: `write how long applying the stage and its rollouts (and migration Jobs) may take, ${FLUX_MIN_TIMEOUT.text} or more (5m when none is written, 1h for a long migration)`,
+      message: `Flux has no timeout that means no limit, and takes ${sync.timeout} as ${FLUX_MIN_TIMEOUT.text}: the stage is marked failed when its objects are not ready ${FLUX_MIN_TIMEOUT.text} after each apply began, and the stages after it wait`,
+      hint: `write ${FLUX_TIMEOUT}`,
     });
   return found;
+}
+
+/**
+ * A Flux `timeout` under 30s but `0s` (which `syncMismatches` refuses): Flux takes it as 30s, which
+ * only gives the stage longer than written, so it is said, not refused.
+ */
+export function shortFluxTimeout(engine: Engine, timeout: string | undefined): SyncMismatch | undefined {
+  // (the schema's DURATION: a Go duration, never refused here)
+  const ns = engine === 'flux' && timeout !== undefined ? goDuration(timeout) : undefined;
+  if (typeof ns !== 'bigint' || ns === 0n || ns >= FLUX_MIN_TIMEOUT.ns) return undefined;
+  const min = FLUX_MIN_TIMEOUT.text;
+  return {
+    code: 'delivery/sync',
+    setting: 'timeout',
+    message: `Flux takes a timeout under ${min} as ${min}: the stage is given ${min}, not ${timeout}, to become ready after each apply began`,
+    hint: `write ${min}, which is what Flux uses, or ${FLUX_TIMEOUT}`,
+  };
 }
 
 /**

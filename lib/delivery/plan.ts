@@ -15,6 +15,7 @@ import {
   repositoryCredentials,
   repositoryMismatches,
   resolvedSync,
+  shortFluxTimeout,
   syncMismatches,
   unreadProjectTimeout,
   type ProjectFile,
@@ -50,6 +51,8 @@ export function planDelivery(
   const notices: Problem[] = [];
   const plans: DeliveryPlan[] = [];
   let projectSecretRead = false;
+  // the project file's sync.timeout that Flux takes as 30s, for a stage that inherits it (shortFluxTimeout), said once
+  let projectTimeout: { message: string; hint: string } | undefined;
   for (const s of stages) {
     const d = s.delivery;
     const at = (setting: string, message: string, hint: string, code: string): Problem => {
@@ -131,6 +134,16 @@ export function planDelivery(
       );
     }
     if (mismatches.length || unhonoured.length) continue;
+    const short = shortFluxTimeout(engine, sync.timeout);
+    // at the stage's own, or at the engine it picks that reads the project file's; else the project file's is said once (below)
+    if (short && d.sync?.timeout !== undefined)
+      notices.push({ ...at('sync.timeout', short.message, short.hint, short.code), severity: 'warning' });
+    else if (short && d.engine !== undefined)
+      notices.push({
+        ...at('engine', `${short.message} (${projectSource}'s delivery.sync.timeout: ${sync.timeout})`, short.hint, short.code),
+        severity: 'warning',
+      });
+    else if (short) projectTimeout = short;
     for (const { setting, message, hint, code } of ignoredSyncSettings(engine, d.sync)) {
       notices.push({ ...at(`sync.${setting}`, message, hint, code), severity: 'warning' });
     }
@@ -175,36 +188,30 @@ export function planDelivery(
       ...(previous !== undefined ? { after: previous } : {}),
     });
   }
-  const projectSecret = defaults.repository?.secret;
-  if (projectSecret !== undefined && stages.length && !projectSecretRead && defaults.repository?.url !== undefined) {
-    // once, at the project file's setting: no stage Flux delivers clones the project's repository with it
-    const { message, hint } = unreadSecret(projectSecret, defaults.repository.url, true);
-    const location = projectPlaces(['delivery', 'repository', 'secret']);
-    notices.push({
-      code: UNREAD_SECRET,
+  // a warning said once, at the project file's setting (`path`)
+  const projectSetting = (path: string[], code: string, { message, hint }: { message: string; hint: string }): Problem => {
+    const location = projectPlaces(path);
+    const setting = path.join('.');
+    return {
+      code,
       severity: 'warning',
-      ...(location
-        ? { location, message: `delivery.repository.secret: ${message}` }
-        : { subject: `${projectSource}: delivery.repository.secret`, message }),
+      ...(location ? { location, message: `${setting}: ${message}` } : { subject: `${projectSource}: ${setting}`, message }),
       hint,
-    });
-  }
+    };
+  };
+  const projectSecret = defaults.repository?.secret;
+  // no stage Flux delivers clones the project's repository with it
+  if (projectSecret !== undefined && stages.length && !projectSecretRead && defaults.repository?.url !== undefined)
+    notices.push(
+      projectSetting(['delivery', 'repository', 'secret'], UNREAD_SECRET, unreadSecret(projectSecret, defaults.repository.url, true)),
+    );
+  if (projectTimeout) notices.push(projectSetting(['delivery', 'sync', 'timeout'], 'delivery/sync', projectTimeout));
   const unread = unreadProjectTimeout(
     defaults.sync?.timeout,
     stages.map((s) => ({ engine: s.delivery.engine ?? defaults.engine, timeout: s.delivery.sync?.timeout })),
   );
-  if (unread) {
-    // once, at the project file's setting: no stage inherits it
-    const location = projectPlaces(['delivery', 'sync', 'timeout']);
-    notices.push({
-      code: unread.code,
-      severity: 'warning',
-      ...(location
-        ? { location, message: `delivery.sync.timeout: ${unread.message}` }
-        : { subject: `${projectSource}: delivery.sync.timeout`, message: unread.message }),
-      hint: unread.hint,
-    });
-  }
+  // no stage inherits it
+  if (unread) notices.push(projectSetting(['delivery', 'sync', 'timeout'], unread.code, unread));
   problems.push(
     ...sameClusterKeys(clusters, projectSource, projectPlaces),
     ...fluxOwnClusters(plans, projectSource, projectPlaces),

@@ -1,59 +1,112 @@
 /**
- * The objects of a stage that its engine never updates in place, so that a field the API server
- * will not change is no refused sync there (lib/output-changes.ts asks): Argo CD's sync hooks, which
- * it deletes and creates anew at each sync, or never applies; and an object the engine is told to
- * delete and create anew when the API server refuses its update. Pure.
+ * The objects of a stage that its engine deletes and creates anew rather than updates, so that a
+ * field the API server will not change is no refused sync there (lib/output-changes.ts asks, and
+ * says what the recreation costs): Argo CD's sync hooks, which it deletes before each sync creates
+ * them again, or never applies; and an object the engine is told to force: deleted and created anew
+ * when the API server refuses its update, or, for Argo CD's `Replace=true`, at every sync. Pure.
  */
 import { ARGOCD_HOOKS, HELM_HOOK, helmHooks } from '../checks/api-rules-meta.js';
 import type { Engine } from '../model/engines.js';
 import type { KubeObject } from '../model/object.js';
 
-/** Argo CD's sync hook annotation (PreSync, Sync, PostSync, SyncFail, Skip...) and the deletion policies of hooks. */
+/** Argo CD's sync hook annotation (PreSync, Sync, PostSync, SyncFail, Skip...). */
 const ARGOCD_HOOK = 'argocd.argoproj.io/hook';
-const HOOK_DELETE_POLICIES = ['argocd.argoproj.io/hook-delete-policy', 'helm.sh/hook-delete-policy'];
 
 /**
- * Flux deletes and creates anew an object whose update the API server refuses (an immutable field)
- * when it carries this annotation or label `enabled` (kustomize-controller, Flux 0.38 and 2.x).
+ * The deletion policies of a hook, by annotation, each spelled exactly as the engine reads it (any
+ * other spelling, `hooksucceeded` or `HookSucceded`, is dropped), as Argo CD's own names
+ * (gitops-engine `pkg/sync/common` NewHookDeletePolicy, `pkg/sync/hook/helm` NewDeletePolicy).
  */
-const FLUX_FORCE = 'kustomize.toolkit.fluxcd.io/force';
-/** Argo CD's sync options of an object: with `Force=true,Replace=true` it deletes and creates it anew when its update is refused. */
-const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
-
-/** The annotation that has `engine` delete and create an object anew when the API server refuses its update, as written in a manifest. */
-export const FORCE_ANNOTATION: Readonly<Record<Engine, string>> = {
-  argocd: `${ARGOCD_SYNC_OPTIONS}: Force=true,Replace=true`,
-  flux: `${FLUX_FORCE}: enabled`,
+const HOOK_DELETE_POLICIES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'argocd.argoproj.io/hook-delete-policy': {
+    BeforeHookCreation: 'BeforeHookCreation',
+    HookSucceeded: 'HookSucceeded',
+    HookFailed: 'HookFailed',
+  },
+  'helm.sh/hook-delete-policy': {
+    'before-hook-creation': 'BeforeHookCreation',
+    'hook-succeeded': 'HookSucceeded',
+    'hook-failed': 'HookFailed',
+  },
 };
 
 /**
- * Whether a hook's object is deleted before the next sync creates it again: Argo CD's
- * `BeforeHookCreation` (Helm's `before-hook-creation`), also its policy when the hook names none
- * (gitops-engine `pkg/sync/hook`); with `HookSucceeded` or `HookFailed` alone, a hook that ended the
- * other way stays, and the next sync updates it.
+ * Flux deletes and creates anew an object whose update the API server refuses (an immutable field)
+ * when it carries this annotation or label `enabled`, in any case (kustomize-controller's force
+ * selector, read by fluxcd/pkg ssa `AnyInMetadata` with strings.EqualFold), with background
+ * propagation: a workload's pods go with it at once (fluxcd/pkg#603).
  */
-function deletedBeforeCreation(annotations: Readonly<Record<string, string>>): boolean {
-  const policies = HOOK_DELETE_POLICIES.flatMap((a) => annotations[a]?.split(',') ?? [])
-    .map((p) => p.trim().toLowerCase().replace(/-/g, ''))
-    .filter(Boolean);
-  return policies.length === 0 || policies.includes('beforehookcreation');
+const FLUX_FORCE = 'kustomize.toolkit.fluxcd.io/force';
+const FLUX_FORCE_VALUE = 'enabled';
+/**
+ * Argo CD's sync options of an object, each exact, white space trimmed (gitops-engine
+ * HasAnnotationOption): `Force=true` has its client-side `kubectl apply --force` delete and create
+ * the object anew when its update is refused (with `ServerSideApply=true` it only forces conflicts);
+ * with `Replace=true` too, `kubectl replace --force` deletes and creates it at every sync that
+ * applies it, changed or not (stagecraft's Applications apply every object: no ApplyOutOfSyncOnly).
+ */
+const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+
+/** The annotation that has `engine` delete and create an object anew only when the API server refuses its update, as written in a manifest. */
+export const FORCE_ANNOTATION: Readonly<Record<Engine, string>> = {
+  argocd: `${ARGOCD_SYNC_OPTIONS}: Force=true`,
+  flux: `${FLUX_FORCE}: ${FLUX_FORCE_VALUE}`,
+};
+
+/**
+ * How an engine deletes and creates an object anew rather than updates it: `hook`, an Argo CD sync
+ * hook deleted before each sync creates it again (or never applied); `refused`, whenever the API
+ * server refuses its update; `every-sync`, at every sync (Argo CD's `Force=true,Replace=true`).
+ */
+export interface Recreation {
+  readonly when: 'hook' | 'refused' | 'every-sync';
+  /** What in the object's metadata says so, as written (`the annotation kustomize.toolkit.fluxcd.io/force: Enabled`). */
+  readonly by: string;
 }
 
 /**
- * Whether `engine` never updates `o` in place, so never has its update refused: for Argo CD, a
- * sync hook (`argocd.argoproj.io/hook`, or a Helm hook, which it runs as one) deleted before each
- * creation, a hook it never applies (`Skip`, a Helm test), or an object of `Force=true,Replace=true`;
- * for Flux, one of `kustomize.toolkit.fluxcd.io/force: enabled`. kubectl (no engine) updates every object.
+ * Whether a hook's object is deleted before the next sync creates it again: Argo CD's
+ * `BeforeHookCreation` (Helm's `before-hook-creation`), also its policy when the hook names no
+ * valid one (gitops-engine `pkg/sync/hook` DeletePolicies); with `HookSucceeded` or `HookFailed`
+ * alone, a hook that ended the other way stays, and the next sync updates it.
  */
-export function recreatedAtSync(engine: Engine | undefined, o: KubeObject): boolean {
-  const annotations = o.metadata.annotations ?? {};
-  if (engine === 'flux') return annotations[FLUX_FORCE] === 'enabled' || o.metadata.labels?.[FLUX_FORCE] === 'enabled';
-  if (engine !== 'argocd') return false;
-  const options = (annotations[ARGOCD_SYNC_OPTIONS] ?? '').split(',').map((p) => p.trim());
-  if (options.includes('Force=true') && options.includes('Replace=true')) return true;
+function deletedBeforeCreation(annotations: Readonly<Record<string, string>>): boolean {
+  const policies = Object.entries(HOOK_DELETE_POLICIES).flatMap(([annotation, names]) =>
+    (annotations[annotation]?.split(',') ?? []).flatMap((p) => (Object.hasOwn(names, p.trim()) ? [names[p.trim()]] : [])),
+  );
+  return policies.length === 0 || policies.includes('BeforeHookCreation');
+}
+
+/** Whether Argo CD never updates `o` in place as a hook: one deleted before each creation, or one it never applies. */
+function argoHook(annotations: Readonly<Record<string, string>>): boolean {
   const argo = annotations[ARGOCD_HOOK]?.split(',').map((h) => h.trim());
   const helm = helmHooks(annotations[HELM_HOOK] ?? '');
   // Argo CD's own annotation rules over Helm's (gitops-engine reads Helm's only without it)
   const never = argo ? argo.every((h) => h === 'Skip') : helm.length > 0 && !helm.some((h) => ARGOCD_HOOKS[h] !== undefined);
   return never || ((argo !== undefined || helm.length > 0) && deletedBeforeCreation(annotations));
+}
+
+/**
+ * How `engine` deletes and creates `o` anew rather than updating it, or undefined when it updates it
+ * in place (and has its update refused): for Argo CD, a sync hook (`argocd.argoproj.io/hook`, or a
+ * Helm hook, which it runs as one) deleted before each creation or never applied, an object of
+ * `Force=true` (client-side apply), or of `Force=true,Replace=true`; for Flux, one of
+ * `kustomize.toolkit.fluxcd.io/force: enabled`. kubectl (no engine) updates every object.
+ */
+export function recreatedAtSync(engine: Engine | undefined, o: KubeObject): Recreation | undefined {
+  const annotations = o.metadata.annotations ?? {};
+  if (engine === 'flux') {
+    const forced = (v: string | undefined) => v !== undefined && v !== '' && v.toLowerCase() === FLUX_FORCE_VALUE;
+    if (forced(annotations[FLUX_FORCE])) return { when: 'refused', by: `the annotation ${FLUX_FORCE}: ${annotations[FLUX_FORCE]}` };
+    const label = o.metadata.labels?.[FLUX_FORCE];
+    return forced(label) ? { when: 'refused', by: `the label ${FLUX_FORCE}: ${label}` } : undefined;
+  }
+  if (engine !== 'argocd') return undefined;
+  if (argoHook(annotations)) return { when: 'hook', by: `the annotation ${ARGOCD_HOOK}` };
+  const written = annotations[ARGOCD_SYNC_OPTIONS] ?? '';
+  const options = written.split(',').map((p) => p.trim());
+  if (!options.includes('Force=true')) return undefined;
+  const by = `the annotation ${ARGOCD_SYNC_OPTIONS}: ${written}`;
+  if (options.includes('Replace=true')) return { when: 'every-sync', by };
+  return options.includes('ServerSideApply=true') ? undefined : { when: 'refused', by };
 }

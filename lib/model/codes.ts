@@ -506,7 +506,7 @@ const PROBLEM_CODES: readonly CodeInfo[] = [
   row(
     'delivery/sync',
     'Sync setting the engine cannot honour',
-    'Flux applies the whole stage again at every interval and so always puts back drift: remove selfHeal: false, or deliver the stage with Argo CD. Flux takes a timeout under 30s (0s too, which is no "no limit") as 30s: write how long the stage may take to become ready. A warning for a stage Argo CD delivers that writes sync.timeout, which Argo CD reads none of.',
+    'Flux applies the whole stage again at every interval and so always puts back drift: remove selfHeal: false, or deliver the stage with Argo CD. Flux takes a timeout of 0s, which is no "no limit", as 30s: write how long the stage may take to become ready. A warning for a shorter Flux timeout, which Flux takes as 30s, and for a stage Argo CD delivers that writes sync.timeout, which Argo CD reads none of.',
   ),
   row(
     'delivery/unread-secret',

@@ -157,6 +157,15 @@ const TWO_63 = 2n ** 63n;
  * more decimal numbers, each with a unit (ns, us, µs, ms, s, m, h), or "0"; at most 2^63-1 ns.
  */
 export function goDurationProblem(text: string): string | undefined {
+  const parsed = goDuration(text);
+  return typeof parsed === 'string' ? parsed : undefined;
+}
+
+/**
+ * A duration as Go's time.ParseDuration reads it (a CronJob's `@every`, a Flux Kustomization's
+ * `timeout`), in nanoseconds, or why it refuses it (goDurationProblem).
+ */
+export function goDuration(text: string): bigint | string {
   const invalid = `time: invalid duration ${goQuote(text)}`;
   let s = text;
   let negative = false;
@@ -164,7 +173,7 @@ export function goDurationProblem(text: string): string | undefined {
     negative = s[0] === '-';
     s = s.slice(1);
   }
-  if (s === '0') return undefined;
+  if (s === '0') return 0n;
   if (s === '') return invalid;
   let d = 0n;
   while (s !== '') {
@@ -196,7 +205,7 @@ export function goDurationProblem(text: string): string | undefined {
     if (d > TWO_63) return invalid;
   }
   if (!negative && d > TWO_63 - 1n) return invalid;
-  return undefined;
+  return negative ? -d : d;
 }
 
 /** Why Go's time.LoadLocation refuses `zone`: it takes "" and UTC, Local, and a zone of the time zone database (never a path). */

@@ -528,16 +528,15 @@ describe('compiling delivery', () => {
     expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ suspend: true, prune: true });
   });
 
-  it('refuses a Flux timeout under 30s, which Flux takes as 30s (0s is no "no limit"), at the stage\'s line, the project file\'s, or the engine: that makes it count', () => {
+  it('refuses a Flux timeout of 0s, which Flux takes as 30s (no "no limit"), at the stage\'s line, the project file\'s, or the engine: that makes it count', () => {
     expect(problemsOf(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 0s } }') }))).toEqual([
-      'environments/qa.yaml:3:48: delivery.sync.timeout: Flux takes a timeout under 30s as 30s, and has no timeout that means no limit: with 0s the stage is marked failed when its objects are not ready 30s after each apply began, and the stages after it wait\n' +
+      'environments/qa.yaml:3:48: delivery.sync.timeout: Flux has no timeout that means no limit, and takes 0s as 30s: the stage is marked failed when its objects are not ready 30s after each apply began, and the stages after it wait\n' +
         '  hint: write how long applying the stage and its rollouts (and migration Jobs) may take, 30s or more (5m when none is written, 1h for a long migration)',
     ]);
-    expect(problemsThrownBy(run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 29s999ms } }') })).map((p) => p.code)).toEqual([
-      'delivery/sync',
-    ]);
-    expect(problemsOf(() => loadProjectFile(`${PROJECT}  sync: { timeout: 10s }\n`))).toEqual([
-      expect.stringMatching(/^stagecraft\.yaml:7:20: delivery\.sync\.timeout: Flux takes a timeout under 30s as 30s, .* with 10s /),
+    expect(problemsOf(() => loadProjectFile(`${PROJECT}  sync: { timeout: 0h0m }\n`))).toEqual([
+      expect.stringMatching(
+        /^stagecraft\.yaml:7:20: delivery\.sync\.timeout: Flux has no timeout that means no limit, and takes 0h0m as 30s/,
+      ),
     ]);
     // the project file's is Argo CD's, which reads none; a stage that picks Flux: at its engine:
     expect(
@@ -548,16 +547,47 @@ describe('compiling delivery', () => {
       ),
     ).toEqual([
       expect.stringMatching(
-        /^environments\/qa\.yaml:3:39: delivery\.engine: Flux takes a timeout under 30s as 30s, .* \(stagecraft\.yaml's delivery\.sync\.timeout: 0s\)\n {2}hint: write sync: \{ timeout: 5m \} under this stage's delivery:/,
+        /^environments\/qa\.yaml:3:39: delivery\.engine: Flux has no timeout that means no limit, .* \(stagecraft\.yaml's delivery\.sync\.timeout: 0s\)\n {2}hint: write sync: \{ timeout: 5m \} under this stage's delivery:/,
       ),
     ]);
-    // 30s, and a suspended stage's 1m30s, are kept as written
+    // 30s, and a suspended stage's 0.5m, are kept as written
     const tree = run(PROJECT, {
       qa: stage('{ cluster: nonprod, sync: { timeout: 30s } }'),
       dev: stage('{ cluster: nonprod, sync: { timeout: 0.5m, automated: false } }'),
     })().tree.get(DELIVERY_DIR)!;
     expect(docs(tree.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ timeout: '30s' });
     expect(docs(tree.get('flux/10-dev.yaml')!)[0].spec).toMatchObject({ timeout: '0.5m', suspend: true });
+  });
+
+  it("warns of a Flux timeout under 30s but 0s, which Flux runs as 30s, and writes it: at the stage's line, at its engine:, or once at the project file's", () => {
+    const notices = (text: string, stages: Record<string, string>) =>
+      run(text, stages)()
+        .notices.filter((p) => p.code === 'delivery/sync')
+        .map(formatProblem);
+    const HINT =
+      '  hint: write 30s, which is what Flux uses, or how long applying the stage and its rollouts (and migration Jobs) may take, 30s or more (5m when none is written, 1h for a long migration)';
+    const delivered = run(PROJECT, { qa: stage('{ cluster: nonprod, sync: { timeout: 29s999ms } }') })();
+    expect(delivered.notices.map(formatProblem)).toEqual([
+      'environments/qa.yaml:3:48: warning: delivery.sync.timeout: Flux takes a timeout under 30s as 30s: the stage is given 30s, not 29s999ms, to become ready after each apply began\n' +
+        HINT,
+    ]);
+    expect(docs(delivered.tree.get(DELIVERY_DIR)!.get('flux/10-qa.yaml')!)[0].spec).toMatchObject({ timeout: '29s999ms' });
+    // the project file's, inherited by two stages: said once, at its line (loading it refuses nothing)
+    const project = `${PROJECT}  sync: { timeout: 10s }\n`;
+    expect(() => loadProjectFile(project)).not.toThrow();
+    expect(notices(project, { qa: stage('{ cluster: nonprod }'), dev: stage('{ cluster: nonprod }') })).toEqual([
+      `stagecraft.yaml:7:20: warning: delivery.sync.timeout: Flux takes a timeout under 30s as 30s: the stage is given 30s, not 10s, to become ready after each apply began\n${HINT}`,
+    ]);
+    // an Argo CD project file's, read by a stage that picks Flux: at its engine:
+    expect(
+      notices(ARGOCD_PROJECT.replace('selfHeal: true }', 'selfHeal: true, timeout: 10s }'), {
+        qa: stage('{ cluster: nonprod, engine: flux }'),
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^environments\/qa\.yaml:3:39: warning: delivery\.engine: Flux takes a timeout under 30s as 30s: .* \(stagecraft\.yaml's delivery\.sync\.timeout: 10s\)\n/,
+      ),
+    ]);
   });
 
   it("refuses the project file's selfHeal: false when its engine is Flux, at its line there", () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cronScheduleProblem, goDurationProblem, knownTimeZone, timeZoneProblem, timeZoneSpelling } from '../../lib/model/cron.js';
+import {
+  cronScheduleProblem,
+  goDuration,
+  goDurationProblem,
+  knownTimeZone,
+  timeZoneProblem,
+  timeZoneSpelling,
+} from '../../lib/model/cron.js';
 
 describe('CronJob schedules, as robfig/cron ParseStandard reads them for the 1.25 API server', () => {
   it.each([
@@ -93,6 +100,16 @@ describe("Go's time.ParseDuration, for @every", () => {
     ['2562048h', 'time: invalid duration "2562048h"'],
   ])('refuses %j', (d, problem) => {
     expect(goDurationProblem(d)).toBe(problem);
+  });
+
+  it('reads a duration in nanoseconds, as a Flux timeout is compared', () => {
+    expect([goDuration('1m30s'), goDuration('0.5m'), goDuration('29s999ms'), goDuration('0h0m'), goDuration('-1.5s')]).toEqual([
+      90_000_000_000n,
+      30_000_000_000n,
+      29_999_000_000n,
+      0n,
+      -1_500_000_000n,
+    ]);
   });
 });
 
