@@ -26,22 +26,12 @@
 const { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } = require('node:fs');
 const nodeModule = require('node:module');
 const { tmpdir } = require('node:os');
-const { dirname, join } = require('node:path');
-const vm = require('node:vm');
+const { join } = require('node:path');
 const { LARGE_COMPILATION_BYTES, givenAtStart, setLauncherFlags } = require('../model/launcher-flags.cjs');
-const {
-  ReplacedBundle,
-  UnwritableCache,
-  buildBanner,
-  buildMark,
-  current,
-  readBundle,
-  readCodeCache,
-  writeCodeCache,
-} = require('./bundle-files.cjs');
+const { ReplacedBundle, UnwritableCache, buildBanner, buildMark, current } = require('./bundle-files.cjs');
+const { runBundles } = require('./bundle-run.cjs');
 const { rootCacheDir, useRootCache } = require('./root-cache.cjs');
 
-const { createRequire } = nodeModule;
 const ROOT = join(__dirname, '..', '..');
 /** This checkout's bundles, manifests and code caches (root-cache.cjs). */
 const CACHE = rootCacheDir(ROOT);
@@ -105,29 +95,6 @@ function privateCache() {
 }
 
 /**
- * Runs the bundle `name` (its text and identity, `readBundle`) in the directory `dir` through `vm.Script` with its code
- * cache when there is one (in CACHE only), with `require`: its exports, and a function that keeps
- * V8's code cache of it when there was none.
- */
-function run(dir, name, { text, identity }, require) {
-  const out = join(dir, `${name}.cjs`);
-  const shared = dir === CACHE;
-  const cachedData = shared ? readCodeCache(dir, name, identity) : undefined;
-  // the wrapper Node.js gives a CommonJS module; the same text every time, as the code cache requires
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, {
-    filename: out,
-    cachedData,
-  });
-  const bundled = { exports: {} };
-  script.runInThisContext()(bundled.exports, require ?? createRequire(out), bundled, out, dirname(out));
-  const keepCodeCache = () => {
-    // after the command ran: the cache holds every function compiled so far, not only the top level
-    if (shared && (!cachedData || script.cachedDataRejected)) writeCodeCache(dir, name, identity, script.createCachedData());
-  };
-  return { exports: bundled.exports, keepCodeCache };
-}
-
-/**
  * Builds the bundles of the module text `contents` (`name`, and `name.packages` of what it
  * imports from packages) unless they are current: their directory (CACHE, or this process's own
  * when CACHE cannot be written or used: both bundles there, as the sources' requires the packages'
@@ -161,10 +128,10 @@ async function runCurrentBundles(name, contents, before = () => false) {
   const built = await bundles(name, contents);
   if (before(built)) return undefined;
   try {
-    return runBundles(built);
+    return runBundlesHere(built);
   } catch (e) {
     if (!(e instanceof ReplacedBundle) || built.dir !== CACHE) throw e;
-    return runBundles(await bundlesIn(privateCache(), name, contents));
+    return runBundlesHere(await bundlesIn(privateCache(), name, contents));
   }
 }
 
@@ -189,25 +156,21 @@ async function bundlesIn(dir, name, contents) {
 }
 
 /**
- * Runs the bundles `bundles` gave: the exports, and a function that keeps V8's code caches of
- * them when there were none.
+ * Runs the bundles `bundles` gave (lib/cli/bundle-run.cjs): the exports, and a function that keeps
+ * V8's code caches of them when there were none. A stage worker runs the same bundles with the same
+ * code caches (lib/cli/stage-workers.ts): where they are is left for it (`stagecraft.bundles`).
  */
-function runBundles({ dir, name, sources, packages }) {
-  const packagesName = `${name}.packages`;
-  // both read before either runs: a bundle replaced meanwhile (ReplacedBundle) leaves nothing run
-  const packagesText = readBundle(join(dir, `${packagesName}.cjs`), packages.build);
-  const sourcesText = readBundle(join(dir, `${name}.cjs`), sources.build);
-  const packagesRun = run(dir, packagesName, packagesText);
-  const nodeRequire = createRequire(join(dir, `${name}.cjs`));
-  // the sources' bundle requires the packages' bundle beside it (sourcesBanner, lib/cli/bundle.cjs): the one just run
-  const sourcesRun = run(dir, name, sourcesText, (id) => (id === `./${packagesName}.cjs` ? packagesRun.exports : nodeRequire(id)));
-  return {
-    exports: sourcesRun.exports,
-    keepCodeCache() {
-      packagesRun.keepCodeCache();
-      sourcesRun.keepCodeCache();
-    },
-  };
+function runBundlesHere(bundles) {
+  const { dir, name, sources, packages } = bundles;
+  const cached = dir === CACHE;
+  const ran = runBundles(bundles, { cached });
+  globalThis[Symbol.for('stagecraft.bundles')] = cached
+    ? {
+        loader: join(__dirname, 'bundle-run.cjs'),
+        bundles: { dir, name, sources: { build: sources.build }, packages: { build: packages.build } },
+      }
+    : undefined;
+  return ran;
 }
 
 /**

@@ -25,15 +25,14 @@ let c: string;
 
 /**
  * What another checkout does, preloaded: when this start's main thread, having run its synth
- * bundle, starts its first stage worker (which loads the bundle file again), `OTHER_ROOT`'s start
+ * bundle, starts its first stage worker (which runs the bundles again), `OTHER_ROOT`'s start
  * runs to its end first; before it, with `CROWD`, that many other checkouts' directories are in
  * the cache, last used 10 minutes ago, and this one's `OWN_AGE` seconds ago, longer: it is the
- * least recently used.
+ * least recently used (its directory: `OWN_DIR`).
  */
 const PRELOAD = `
 const fs = require('node:fs');
-const { dirname, join } = require('node:path');
-const { fileURLToPath } = require('node:url');
+const { join } = require('node:path');
 const threads = require('node:worker_threads');
 if (threads.isMainThread) {
   const { Worker } = threads;
@@ -49,8 +48,8 @@ if (threads.isMainThread) {
           fs.mkdirSync(dir, { recursive: true });
           fs.utimesSync(dir, ago(600), ago(600));
         }
-        if (crowd) fs.utimesSync(dirname(fileURLToPath(url)), ago(Number(process.env.OWN_AGE)), ago(Number(process.env.OWN_AGE)));
-        const { NODE_OPTIONS, CROWD, OWN_AGE, ...env } = process.env;
+        if (crowd) fs.utimesSync(process.env.OWN_DIR, ago(Number(process.env.OWN_AGE)), ago(Number(process.env.OWN_AGE)));
+        const { NODE_OPTIONS, CROWD, OWN_AGE, OWN_DIR, ...env } = process.env;
         require('node:child_process').spawnSync(process.execPath, [join(process.env.OTHER_ROOT, 'lib', 'cli', 'run.cjs'), 'synth'], {
           cwd: process.env.OTHER_ROOT, stdio: 'ignore', env,
         });
@@ -163,7 +162,7 @@ describe('checkouts sharing one node_modules', () => {
     const before = JSON.parse(readFileSync(join(own, 'synth.json'), 'utf8')) as { build: string };
     // c's first start makes its directory and evicts beyond the bound, while a's runs with its
     // directory used an hour ago, before every other: over the bound, but not idle for a day
-    const env = { STAGECRAFT_WORKERS: '1', OTHER_ROOT: c, CACHE: cache(), CROWD: String(MAX_ROOTS), OWN_AGE: '3600' };
+    const env = { STAGECRAFT_WORKERS: '1', OTHER_ROOT: c, CACHE: cache(), CROWD: String(MAX_ROOTS), OWN_AGE: '3600', OWN_DIR: own };
     const r = synth(a, env, true);
     expect(r.stderr).not.toMatch(/internal error|a bug in a worker/);
     expect(r.status, r.stderr).toBe(0);
