@@ -7,7 +7,7 @@
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
-import { withFs } from '../fs-problems.js';
+import { errnoCode, fsProblem, isFsError, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, stagedFor } from './disk.js';
 import { writeNew } from '../model/flushed-file.cjs';
@@ -102,37 +102,46 @@ export function finish(root: string, journal: Journal, first: number): void {
 
 /**
  * What would stop one of `renames` once the journal is written, found before it is: a directory
- * this user cannot write (a read-only `dist/<stage>/`, with `chmod -w`), from which or into which
- * an entry is renamed, or which itself moves to another directory (its `..` entry changes). After
- * the journal, a failed rename would leave the change half done, and every next command would fail
- * on it again while completing it.
+ * this user cannot write (a read-only `dist/<stage>/`, with `chmod -w`, or one on a read-only file
+ * system), from which or into which an entry is renamed, or which itself moves to another directory
+ * (its `..` entry changes). After the journal, a failed rename would leave the change half done, and
+ * every next command would fail on it again while completing it.
  */
 export function unmovable(root: string, renames: readonly Rename[]): Problem[] {
-  const writable = (p: string) => {
+  /** By directory looked at, why this user cannot write it (undefined: it can, or it is not there yet). */
+  const checked = new Map<string, Problem | undefined>();
+  const refuse = (dir: string, why: string) => {
+    if (checked.has(dir)) return;
+    checked.set(dir, undefined);
     try {
-      accessSync(join(root, p), constants.W_OK);
-      return true;
-    } catch {
-      return !present(join(root, p));
+      accessSync(join(root, dir), constants.W_OK);
+    } catch (e) {
+      if (!present(join(root, dir))) return;
+      // a read-only file system refuses even root, and no chmod helps: said as the file system's error
+      checked.set(
+        dir,
+        errnoCode(e) === 'EACCES' || !isFsError(e)
+          ? {
+              code: 'synth/not-writable',
+              message: `${dir} is not writable by this user, and ${why}`,
+              hint: `make it writable (chmod u+w ${dir}) or run the command as its owner, then run the command again`,
+            }
+          : fsProblem(e, dir, 'writing'),
+      );
     }
   };
-  const problems = new Map<string, Problem>();
-  const refuse = (dir: string, why: string) => {
-    if (problems.has(dir) || writable(dir)) return;
-    problems.set(dir, {
-      code: 'synth/not-writable',
-      message: `${dir} is not writable by this user, and ${why}`,
-      hint: `make it writable (chmod u+w ${dir}) or run the command as its owner, then run the command again`,
-    });
-  };
   for (const { from, to } of renames) {
-    refuse(dirname(from), `the write renames ${from} out of it`);
+    // a project file's new text is made beside the file, and renamed within that directory
+    refuse(
+      dirname(from),
+      dirname(from) === dirname(to) ? `the write creates ${from} in it and renames it onto ${to}` : `the write renames ${from} out of it`,
+    );
     refuse(dirname(to), `the write renames ${to} into it`);
     if (dirname(from) !== dirname(to) && lstatSync(join(root, from), { throwIfNoEntry: false })?.isDirectory()) {
       refuse(from, `the write moves it aside to replace it, which a directory allows only when it is writable (its '..' entry changes)`);
     }
   }
-  return [...problems.values()];
+  return [...checked.values()].filter((p) => p !== undefined);
 }
 
 /**
