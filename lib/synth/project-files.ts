@@ -20,11 +20,12 @@ export interface ProjectFilesPlan {
 }
 
 /**
- * Plans the renames of the project files `files` (paths from `root`), writing nothing. A directory
+ * Plans the renames of the project files `files` (paths from `root`), of which `generated` are
+ * stagecraft's own (the schema), writing nothing. A directory
  * this user cannot write (a read-only `environments/`) is not looked at here: the transaction checks
  * the directories of all its renames at once (`unmovable`), before it writes any new text.
  */
-export function planProjectFiles(root: string, files: Iterable<string>): ProjectFilesPlan {
+export function planProjectFiles(root: string, files: Iterable<string>, generated: ReadonlySet<string> = new Set()): ProjectFilesPlan {
   const destinations = [...files].map((path) => writtenThrough(root, path));
   const renames = destinations.map(({ path, to }) => ({ path, from: tmpPath(path), to }));
   // a directory where a project file or its new text goes would stop the renames half done, after
@@ -40,7 +41,9 @@ export function planProjectFiles(root: string, files: Iterable<string>): Project
         }),
       ),
   );
-  const links = destinations.flatMap((d) => [...d.problems, ...otherLinks(root, d.path, d.to)]);
+  // a generated file (the schema) is replaced as dist/'s files are, other hard links or not: there
+  // is no hand edit of it to make, and refusing it would stop every synthesis after an upgrade
+  const links = destinations.flatMap((d) => [...d.problems, ...(generated.has(d.path) ? [] : otherLinks(root, d.path, d.to))]);
   return { renames, problems: [...links, ...inTheWay] };
 }
 
@@ -78,8 +81,8 @@ export function stageProjectFiles(
 }
 
 /**
- * The refusal of a write onto `to` (the project file `path`, or the file its symbolic link leads
- * to) when that file has other hard links (`ln environments/qa.yaml ../other/qa.yaml`): the rename
+ * The refusal of a write onto `to` (the project file `path`, a source: a stage file, or the file its
+ * symbolic link leads to) when that file has other hard links (`ln environments/qa.yaml ../other/qa.yaml`): the rename
  * that puts its new text in place gives the name a new file, so the other names would keep the old
  * text without a word. Writing through the file instead would lose the all-old-or-all-new promise
  * (a crash halfway leaves a file cut short), so the user chooses: edit by hand, or give the name a

@@ -60,6 +60,11 @@ export interface TransactionOptions extends WriteOptions {
   readonly tree: DistTree;
   /** Project files to replace in the same transaction (stage files, the schema): path -> text. */
   readonly files?: ReadonlyMap<string, string>;
+  /**
+   * Of `files`, those stagecraft generates (the schema): replaced even when they have other hard
+   * links, as `dist/`'s files are (lib/synth/project-files.ts). @default - none: each is a source a user edits
+   */
+  readonly generated?: ReadonlySet<string>;
   /** The command, for the journal and the message after a recovery. */
   readonly command: string;
   /** Stage directories not in the tree that stay as they are even when `removeOthers` (kept, not compiled). @default [] */
@@ -218,7 +223,7 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
     // user cannot write (a read-only environments/) would otherwise refuse their creation as if
     // the files' permissions were at fault
     const files = o.files ?? new Map<string, string>();
-    const plan = planProjectFiles(o.root, files.keys());
+    const plan = planProjectFiles(o.root, files.keys(), o.generated);
     const refused = [...plan.problems, ...unmovable(o.root, [...renames, ...plan.renames])];
     if (refused.length) throw new ProblemsError(refused);
     const projectFiles = stageProjectFiles(o.root, files, plan);
