@@ -12,6 +12,9 @@ import { needsRecovery, recover } from '../synth/journal.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { acquireLock } from './lock.js';
 
+/** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
+export const SCHEMA_FILE = join(ENVIRONMENTS_DIR, 'stage.schema.json');
+
 export interface Project {
   readonly root: string;
   /** Stage names, from the files in `environments/`, sorted. */
@@ -58,7 +61,7 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
     // a reader takes the lock only to recover, and not from a writer that is still at work
     const release = command ? undefined : acquireLock(root, 'recovery', log);
     try {
-      for (const line of recover(root, DIST_DIR, [ENVIRONMENTS_DIR])) log(line);
+      for (const line of recover(root, DIST_DIR, { stageDir: ENVIRONMENTS_DIR, generated: [SCHEMA_FILE] })) log(line);
     } finally {
       release?.();
     }

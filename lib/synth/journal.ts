@@ -157,6 +157,14 @@ export function pendingFrom(root: string, renames: readonly Rename[]): number {
   return 0;
 }
 
+/** The project files whose new texts a write stages beside them, for a rollback to tell those texts from a user's files. */
+export interface ProjectFileNames {
+  /** The directory of the stage files (`environments`), whose `.yaml` files promote and switch edit. */
+  readonly stageDir: string;
+  /** The files of that directory that stagecraft generates (the schema), by path from the root. */
+  readonly generated: readonly string[];
+}
+
 /** Whether an interrupted command left a journal or staging files behind. */
 export function needsRecovery(root: string, distDir: string): boolean {
   return present(join(root, JOURNAL_FILE)) || present(join(root, distDir, TX_DIR)) || present(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`));
@@ -167,16 +175,15 @@ export function needsRecovery(root: string, distDir: string): boolean {
  * journal, the remaining renames are done; without one, nothing had been replaced yet and the
  * staging files are removed. Returns what it did, one line per message, or nothing.
  */
-export function recover(root: string, distDir: string, tmpDirs: readonly string[]): string[] {
+export function recover(root: string, distDir: string, files: ProjectFileNames): string[] {
   const abs = (p: string) => join(root, p);
   const lines: string[] = [];
   // the staged files an interrupted transaction left (the journal and the new texts of project files included)
   const leftovers = () => {
     const found = [join(distDir, TX_DIR), `${JOURNAL_FILE}${TMP_SUFFIX}`].filter((p) => present(abs(p)));
-    for (const dir of tmpDirs) {
-      if (!existsSync(abs(dir))) continue;
-      for (const name of readdirSync(abs(dir))) if (stagedText(root, join(dir, name))) found.push(join(dir, name));
-    }
+    const dir = files.stageDir;
+    if (existsSync(abs(dir)))
+      for (const name of readdirSync(abs(dir))) if (stagedText(root, join(dir, name), files)) found.push(join(dir, name));
     return found;
   };
   if (present(abs(JOURNAL_FILE))) {
@@ -216,14 +223,19 @@ export function recover(root: string, distDir: string, tmpDirs: readonly string[
 }
 
 /**
- * Whether `path` (from `root`) can be the new text of a project file that a write staged (a stage
- * file or the schema: lib/synth/project-files.ts), which a rollback removes: a file, a link or a
- * FIFO at such a name (`.qa.yaml.stagecraft-tmp`), which a write replaces too. Not a directory, which
- * a write refuses to replace and so never made, nor a name that stages no YAML or JSON file
- * (`.notes.stagecraft-tmp`): what a user keeps there is not stagecraft's to remove.
+ * Whether `path` (from `root`) can be the new text of a project file that a write staged
+ * (lib/synth/project-files.ts), which a rollback removes: a file, a link or a FIFO (which a write
+ * replaces too) named for a stage file that is there (`.qa.yaml.stagecraft-tmp` beside `qa.yaml`: promote
+ * and switch edit only existing ones) or for a file stagecraft generates (the schema, staged even
+ * when it is missing). Not a directory, which a write refuses to replace and so never made, nor a
+ * name that stages no such file (`.notes.yaml.stagecraft-tmp`): what a user keeps there is not
+ * stagecraft's to remove.
  */
-function stagedText(root: string, path: string): boolean {
-  return /\.(yaml|json)$/.test(stagedFor(path) ?? '') && !lstatSync(join(root, path)).isDirectory();
+function stagedText(root: string, path: string, files: ProjectFileNames): boolean {
+  const file = stagedFor(path);
+  if (file === undefined || lstatSync(join(root, path)).isDirectory()) return false;
+  if (files.generated.includes(file)) return true;
+  return file.endsWith('.yaml') && lstatSync(join(root, file), { throwIfNoEntry: false }) !== undefined;
 }
 
 /**
