@@ -2,18 +2,28 @@
  * File-system failures as problems: the path, what went wrong in words, and what to do. Every
  * command turns the errors of reading and writing files into these, never into a stack trace.
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from './errors.js';
 import { shorten } from './model/limits.js';
 
+/** What an error code means for the user, and what to do about it (a hint may name the path, as it is shown). */
+interface FsError {
+  readonly what: string;
+  readonly hint: string | ((where: string) => string);
+}
+
 /** What each error code means for the user, and what to do about it. */
-const FS_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint: string }>> = {
+const FS_ERRORS: Readonly<Record<string, FsError>> = {
   ENOENT: {
     what: 'does not exist (or is a symbolic link to nothing)',
     hint: 'check the path; a symbolic link must point at an existing file',
   },
-  EISDIR: { what: 'is a directory, not a file', hint: 'rename or remove the directory; a stage file is a YAML file' },
+  // said of whatever file was expected there: a stage file, a state file of .stagecraft/, a takeover's guard
+  EISDIR: {
+    what: 'is a directory, not a file',
+    hint: (where) => `move or rename the directory, or remove it (rm -r ${where}), then run the command again`,
+  },
   ENOTDIR: { what: 'has a part that is a file, not a directory', hint: 'check the path' },
   ELOOP: { what: 'is a loop of symbolic links', hint: 'make the link point at a real file' },
   ENAMETOOLONG: {
@@ -36,15 +46,13 @@ const FS_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint:
   EBUSY: { what: 'is busy', hint: 'close what holds it and run again' },
   ENOTEMPTY: { what: 'is a directory that is not empty', hint: 'remove it and run again' },
   EEXIST: { what: 'already exists', hint: 'remove it and run again' },
-  EFTYPE: {
-    what: 'is not a regular file (a directory, a FIFO, a device or a socket)',
-    hint: 'remove it; stagecraft keeps only regular files there',
-  },
+  // stagecraft's own code (`openRegularFile`), whose error says what it found (`what`)
+  EFTYPE: { what: 'is not a regular file', hint: (where) => `remove it (rm ${where}); stagecraft keeps only regular files there` },
   EFBIG: { what: 'is larger than stagecraft ever writes it', hint: 'remove it; stagecraft writes it again' },
 };
 
 /** What a code means when writing, where that differs from reading. */
-const FS_WRITE_ERRORS: Readonly<Record<string, { readonly what: string; readonly hint: string }>> = {
+const FS_WRITE_ERRORS: Readonly<Record<string, FsError>> = {
   ENOENT: {
     what: 'cannot be written: the directory it goes in does not exist',
     hint: 'create that directory (for stage files: environments/, holding one <stage>.yaml per stage), then run the command again',
@@ -95,11 +103,20 @@ export function fsProblem(
       hint: `move or rename the file ${shown}, then run the command again`,
     };
   }
+  // an error stagecraft made itself may say what it found (`fileKind`)
+  const what = (e as { what?: unknown }).what;
+  const hint = known?.hint ?? 'check the path and its permissions';
   return {
     code: `fs/${code.toLowerCase()}`,
-    message: `${doing} ${where}: it ${known?.what ?? `failed (${code})`}`,
-    hint: known?.hint ?? 'check the path and its permissions',
+    message: `${doing} ${where}: it ${typeof what === 'string' ? what : (known?.what ?? `failed (${code})`)}`,
+    hint: typeof hint === 'string' ? hint : hint(where),
   };
+}
+
+/** What the file `st` describes is, in words, when it is not a regular file (`a FIFO (named pipe)`). */
+export function fileKind(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  return st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device';
 }
 
 /** The first part of `path` that is there and is not a directory (the cause of ENOTDIR, or of a mkdir's EEXIST), or undefined. */

@@ -6,7 +6,7 @@ import { fsProblem, isFsError } from '../lib/fs-problems.js';
 import { fixtureProject, repoStage, runCli, snapshotDir } from './helpers/cli.js';
 
 describe("Node.js's rm of a directory it was not asked to remove recursively (ERR_FS_EISDIR)", () => {
-  it('is a file-system error, and its problem says a directory is there', () => {
+  it('is a file-system error, and its problem says a directory is there and how to remove it, whatever file was expected', () => {
     const dir = fixtureProject([]);
     let thrown: unknown;
     try {
@@ -18,6 +18,7 @@ describe("Node.js's rm of a directory it was not asked to remove recursively (ER
     expect(fsProblem(thrown as NodeJS.ErrnoException & { code: string }, 'environments', 'writing')).toMatchObject({
       code: 'fs/eisdir',
       message: 'writing environments: it is a directory, not a file',
+      hint: 'move or rename the directory, or remove it (rm -r environments), then run the command again',
     });
   });
 });

@@ -5,12 +5,16 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DIST_DIR } from '../synth/disk.js';
+import { DIST_DIR, readRegularFile } from '../synth/disk.js';
+import { PROJECT_FILE } from '../config/project-file.js';
 import { ProblemsError } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { needsRecovery, recover } from '../synth/journal.js';
 import { ENVIRONMENTS_DIR } from './digests.js';
 import { acquireLock } from './lock.js';
+
+/** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
+export const SCHEMA_FILE = join(ENVIRONMENTS_DIR, 'stage.schema.json');
 
 export interface Project {
   readonly root: string;
@@ -58,7 +62,7 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
     // a reader takes the lock only to recover, and not from a writer that is still at work
     const release = command ? undefined : acquireLock(root, 'recovery', log);
     try {
-      for (const line of recover(root, DIST_DIR, [ENVIRONMENTS_DIR])) log(line);
+      for (const line of recover(root, DIST_DIR, { stageDir: ENVIRONMENTS_DIR, generated: [SCHEMA_FILE] })) log(line);
     } finally {
       release?.();
     }
@@ -81,8 +85,33 @@ export function openProject(root: string, { writer, log = (l) => process.stderr.
   return { root, stages, log, writer: command };
 }
 
-/** The nearest directory above `dir` that holds `environments/` (the project a command was run inside of, in a subdirectory), or undefined. */
+/** The nearest directory above `dir` that is a stagecraft project (`isProject`: the one a command was run inside of, in a subdirectory), or undefined. */
 function enclosingProject(dir: string): string | undefined {
-  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) if (existsSync(join(d, ENVIRONMENTS_DIR))) return d;
+  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) if (isProject(d)) return d;
   return undefined;
+}
+
+/** Bytes of a package.json read to tell whether its scripts run stagecraft: far above a project's, and no more. */
+const MAX_PACKAGE_JSON_BYTES = 1024 * 1024;
+
+/**
+ * Whether `dir` is a stagecraft project: an `environments/` folder alone is not one (Terraform's
+ * repositories have them), so it must also hold what every stagecraft project has: the schema synth
+ * writes (committed), the project file, or a package.json whose scripts run stagecraft (`node
+ * lib/cli/run.cjs synth`, as this repository's do).
+ */
+function isProject(dir: string): boolean {
+  if (!existsSync(join(dir, ENVIRONMENTS_DIR))) return false;
+  if (existsSync(join(dir, SCHEMA_FILE)) || existsSync(join(dir, PROJECT_FILE))) return true;
+  try {
+    const { scripts } = JSON.parse(readRegularFile(join(dir, 'package.json'), MAX_PACKAGE_JSON_BYTES)) as { scripts?: unknown };
+    return (
+      typeof scripts === 'object' &&
+      scripts !== null &&
+      Object.values(scripts).some((s) => typeof s === 'string' && /\bstagecraft\b|\blib\/cli\/run\.cjs\b/.test(s))
+    );
+  } catch {
+    // none, or none that can be read: no sign of a project
+    return false;
+  }
 }

@@ -39,7 +39,7 @@ export interface WriteOutputOptions {
   readonly removeOthers: boolean;
   /** New texts of stage files, written with the output in one transaction (an edit by promote or switch). */
   readonly stageTexts?: ReadonlyMap<string, string>;
-  /** Other project files to write in the same transaction (the schema), by path relative to the root. */
+  /** Other project files to write in the same transaction, which stagecraft generates (the schema), by path relative to the root. */
   readonly files?: ReadonlyMap<string, string>;
   /** Stages whose output stays as it is, not compiled (lib/cli/reuse.ts): never removed. @default [] */
   readonly keep?: readonly string[];
@@ -97,7 +97,9 @@ export function beginOutput(project: Project, { removeOthers, stageTexts, files,
     ...[...(stageTexts ?? [])].map(([stage, text]) => [relative(project.root, stagePath(project, stage)), text] as const),
   ]);
   const command = project.writer;
-  const tx = beginTransaction({ root: project.root, distDir: DIST_DIR, removeOthers, keep, files: projectFiles, command });
+  // `files` are stagecraft's own (the schema), `stageTexts` the team's sources
+  const generated = new Set(files?.keys());
+  const tx = beginTransaction({ root: project.root, distDir: DIST_DIR, removeOthers, keep, files: projectFiles, generated, command });
   const target: OutputTarget = { root: project.root };
   const staged = new Map<string, StagedStage>();
   /** Digests of the files written (path below the root -> SHA-256), for the fingerprint (lib/cli/fingerprint.ts). */

@@ -21,7 +21,7 @@ import { diskRenderCache, type DiskRenderCache } from './render-cache.js';
 import { stageWorkers } from './stage-workers.js';
 import { WORKERS_ENV } from './worker-plan.js';
 import { withoutObjects, type StagingOutput } from './staging.js';
-import type { Project } from './open-project.js';
+import { SCHEMA_FILE, type Project } from './open-project.js';
 import { parseManifests } from '../checks/manifests.js';
 import type { KubeObject } from '../model/object.js';
 import { givenAtStart, setRuntimeFlag } from '../model/runtime-flags.js';
@@ -34,9 +34,7 @@ import { diskStageEntries, pruneStageEntries } from './stage-entries.js';
 export { COMPILER_VERSION, DIST_DIR, schemaText, stageLoader, type Compiled } from '../compile.js';
 
 export { ENVIRONMENTS_DIR } from './digests.js';
-export { openProject, type OpenOptions, type Project } from './open-project.js';
-/** The JSON Schema of stage files, for editors (`# yaml-language-server: $schema=./stage.schema.json`). */
-export const SCHEMA_FILE = join(ENVIRONMENTS_DIR, 'stage.schema.json');
+export { SCHEMA_FILE, openProject, type OpenOptions, type Project } from './open-project.js';
 
 /**
  * The schema file as it is in the project, or undefined when there is none or it is no regular

@@ -7,7 +7,7 @@ import { closeSync, existsSync, fstatSync, openSync, readSync, readdirSync, real
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, ProblemsError, type Problem } from '../errors.js';
 import { MAX_FILE_BYTES } from '../model/limits.js';
-import { withFs } from '../fs-problems.js';
+import { fileKind, withFs } from '../fs-problems.js';
 import { DIST_DIR, MAX_GENERATED_BYTES, readRegularFile } from '../synth/disk.js';
 import type { OutputReader } from '../live-edits.js';
 
@@ -35,8 +35,7 @@ export function readInputFile(path: string, shown = path, maxBytes = MAX_FILE_BY
       hint: `name ${expected}; devices, FIFOs and sockets are never read`,
     });
   const st = withFs(shown, 'reading', () => statSync(path));
-  if (st.isDirectory()) notRegular('a directory');
-  if (!st.isFile()) notRegular(st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device');
+  if (!st.isFile()) notRegular(fileKind(st));
   const tooLarge = (size: string): never =>
     refuse({
       code: 'input/too-large',

@@ -8,6 +8,7 @@ import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readF
 import { basename, dirname, join } from 'node:path';
 import { everyPiece, fileSize, knownDigest, type FileContent, type FileTree } from './file-content.js';
 import { sha256Hex } from '../model/sha256.js';
+import { fileKind } from '../fs-problems.js';
 
 /** Per stage name, the files of its directory. */
 export type DistTree = Map<string, FileTree>;
@@ -49,20 +50,19 @@ const HEADER_BYTES = 512;
  * Opens `path` for reading when it is a regular file: a FIFO or a device in the place of a file
  * stagecraft keeps (`.stagecraft/`) must not stall the command, so it is opened without blocking,
  * then checked.
- * @throws an error with code EFTYPE when it is no regular file, EFBIG when it has more than `maxBytes`
+ * @throws an error with code EISDIR when it is a directory, EFTYPE (saying what it is) when it is
+ * another file that is not a regular one, EFBIG when it has more than `maxBytes`
  */
 export function openRegularFile(path: string, maxBytes = Number.MAX_SAFE_INTEGER): number {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   const st = fstatSync(fd);
   if (st.isFile() && st.size <= maxBytes) return fd;
   closeSync(fd);
-  const code = st.isFile() ? 'EFBIG' : 'EFTYPE';
+  // a directory is what read(2) would refuse with EISDIR; the others stagecraft refuses itself, naming them
+  const code = st.isFile() ? 'EFBIG' : st.isDirectory() ? 'EISDIR' : 'EFTYPE';
+  const what = st.isFile() ? 'is too large' : `is ${fileKind(st)}, not a regular file`;
   // a read's error: open(2) did not fail, but what it opened is not read
-  throw Object.assign(new Error(`${code}: ${path} is ${st.isFile() ? 'too large' : 'not a regular file'}`), {
-    code,
-    path,
-    syscall: 'read',
-  });
+  throw Object.assign(new Error(`${code}: ${path} ${what}`), { code, path, syscall: 'read', ...(code === 'EFTYPE' ? { what } : {}) });
 }
 
 /** The bytes of the regular file at `path` (see `openRegularFile`). */

@@ -7,7 +7,7 @@
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ProblemsError, type Problem } from '../errors.js';
-import { withFs } from '../fs-problems.js';
+import { errnoCode, fsProblem, isFsError, withFs } from '../fs-problems.js';
 import { crashPoint } from '../model/crash-point.cjs';
 import { STATE_DIR, TMP_SUFFIX, TX_DIR, present, readRegularBytes, readRegularFile, stagedFor } from './disk.js';
 import { writeNew } from '../model/flushed-file.cjs';
@@ -102,37 +102,46 @@ export function finish(root: string, journal: Journal, first: number): void {
 
 /**
  * What would stop one of `renames` once the journal is written, found before it is: a directory
- * this user cannot write (a read-only `dist/<stage>/`, with `chmod -w`), from which or into which
- * an entry is renamed, or which itself moves to another directory (its `..` entry changes). After
- * the journal, a failed rename would leave the change half done, and every next command would fail
- * on it again while completing it.
+ * this user cannot write (a read-only `dist/<stage>/`, with `chmod -w`, or one on a read-only file
+ * system), from which or into which an entry is renamed, or which itself moves to another directory
+ * (its `..` entry changes). After the journal, a failed rename would leave the change half done, and
+ * every next command would fail on it again while completing it.
  */
 export function unmovable(root: string, renames: readonly Rename[]): Problem[] {
-  const writable = (p: string) => {
+  /** By directory looked at, why this user cannot write it (undefined: it can, or it is not there yet). */
+  const checked = new Map<string, Problem | undefined>();
+  const refuse = (dir: string, why: string) => {
+    if (checked.has(dir)) return;
+    checked.set(dir, undefined);
     try {
-      accessSync(join(root, p), constants.W_OK);
-      return true;
-    } catch {
-      return !present(join(root, p));
+      accessSync(join(root, dir), constants.W_OK);
+    } catch (e) {
+      if (!present(join(root, dir))) return;
+      // a read-only file system refuses even root, and no chmod helps: said as the file system's error
+      checked.set(
+        dir,
+        errnoCode(e) === 'EACCES' || !isFsError(e)
+          ? {
+              code: 'synth/not-writable',
+              message: `${dir} is not writable by this user, and ${why}`,
+              hint: `make it writable (chmod u+w ${dir}) or run the command as its owner, then run the command again`,
+            }
+          : fsProblem(e, dir, 'writing'),
+      );
     }
   };
-  const problems = new Map<string, Problem>();
-  const refuse = (dir: string, why: string) => {
-    if (problems.has(dir) || writable(dir)) return;
-    problems.set(dir, {
-      code: 'synth/not-writable',
-      message: `${dir} is not writable by this user, and ${why}`,
-      hint: `make it writable (chmod u+w ${dir}) or run the command as its owner, then run the command again`,
-    });
-  };
   for (const { from, to } of renames) {
-    refuse(dirname(from), `the write renames ${from} out of it`);
+    // a project file's new text is made beside the file, and renamed within that directory
+    refuse(
+      dirname(from),
+      dirname(from) === dirname(to) ? `the write creates ${from} in it and renames it onto ${to}` : `the write renames ${from} out of it`,
+    );
     refuse(dirname(to), `the write renames ${to} into it`);
     if (dirname(from) !== dirname(to) && lstatSync(join(root, from), { throwIfNoEntry: false })?.isDirectory()) {
       refuse(from, `the write moves it aside to replace it, which a directory allows only when it is writable (its '..' entry changes)`);
     }
   }
-  return [...problems.values()];
+  return [...checked.values()].filter((p) => p !== undefined);
 }
 
 /**
@@ -148,6 +157,14 @@ export function pendingFrom(root: string, renames: readonly Rename[]): number {
   return 0;
 }
 
+/** The project files whose new texts a write stages beside them, for a rollback to tell those texts from a user's files. */
+export interface ProjectFileNames {
+  /** The directory of the stage files (`environments`), whose `.yaml` files promote and switch edit. */
+  readonly stageDir: string;
+  /** The files of that directory that stagecraft generates (the schema), by path from the root. */
+  readonly generated: readonly string[];
+}
+
 /** Whether an interrupted command left a journal or staging files behind. */
 export function needsRecovery(root: string, distDir: string): boolean {
   return present(join(root, JOURNAL_FILE)) || present(join(root, distDir, TX_DIR)) || present(join(root, `${JOURNAL_FILE}${TMP_SUFFIX}`));
@@ -158,16 +175,15 @@ export function needsRecovery(root: string, distDir: string): boolean {
  * journal, the remaining renames are done; without one, nothing had been replaced yet and the
  * staging files are removed. Returns what it did, one line per message, or nothing.
  */
-export function recover(root: string, distDir: string, tmpDirs: readonly string[]): string[] {
+export function recover(root: string, distDir: string, files: ProjectFileNames): string[] {
   const abs = (p: string) => join(root, p);
   const lines: string[] = [];
   // the staged files an interrupted transaction left (the journal and the new texts of project files included)
   const leftovers = () => {
     const found = [join(distDir, TX_DIR), `${JOURNAL_FILE}${TMP_SUFFIX}`].filter((p) => present(abs(p)));
-    for (const dir of tmpDirs) {
-      if (!existsSync(abs(dir))) continue;
-      for (const name of readdirSync(abs(dir))) if (stagedText(root, join(dir, name))) found.push(join(dir, name));
-    }
+    const dir = files.stageDir;
+    if (existsSync(abs(dir)))
+      for (const name of readdirSync(abs(dir))) if (stagedText(root, join(dir, name), files)) found.push(join(dir, name));
     return found;
   };
   if (present(abs(JOURNAL_FILE))) {
@@ -207,14 +223,19 @@ export function recover(root: string, distDir: string, tmpDirs: readonly string[
 }
 
 /**
- * Whether `path` (from `root`) can be the new text of a project file that a write staged (a stage
- * file or the schema: lib/synth/project-files.ts), which a rollback removes: a file, a link or a
- * FIFO at such a name (`.qa.yaml.stagecraft-tmp`), which a write replaces too. Not a directory, which
- * a write refuses to replace and so never made, nor a name that stages no YAML or JSON file
- * (`.notes.stagecraft-tmp`): what a user keeps there is not stagecraft's to remove.
+ * Whether `path` (from `root`) can be the new text of a project file that a write staged
+ * (lib/synth/project-files.ts), which a rollback removes: a file, a link or a FIFO (which a write
+ * replaces too) named for a stage file that is there (`.qa.yaml.stagecraft-tmp` beside `qa.yaml`: promote
+ * and switch edit only existing ones) or for a file stagecraft generates (the schema, staged even
+ * when it is missing). Not a directory, which a write refuses to replace and so never made, nor a
+ * name that stages no such file (`.notes.yaml.stagecraft-tmp`): what a user keeps there is not
+ * stagecraft's to remove.
  */
-function stagedText(root: string, path: string): boolean {
-  return /\.(yaml|json)$/.test(stagedFor(path) ?? '') && !lstatSync(join(root, path)).isDirectory();
+function stagedText(root: string, path: string, files: ProjectFileNames): boolean {
+  const file = stagedFor(path);
+  if (file === undefined || lstatSync(join(root, path)).isDirectory()) return false;
+  if (files.generated.includes(file)) return true;
+  return file.endsWith('.yaml') && lstatSync(join(root, file), { throwIfNoEntry: false }) !== undefined;
 }
 
 /**

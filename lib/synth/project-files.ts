@@ -5,33 +5,34 @@
  */
 import { chmodSync, chownSync, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { ProblemsError, type Problem } from '../errors.js';
+import type { Problem } from '../errors.js';
 import { withFs } from '../fs-problems.js';
 import { tmpPath } from './disk.js';
 import { writeNew } from '../model/flushed-file.cjs';
-import { digestOf, unmovable, type Rename } from './journal.js';
+import { digestOf, type Rename } from './journal.js';
+
+/** The renames that put the new texts of a transaction's project files in place, planned before anything is written. */
+export interface ProjectFilesPlan {
+  /** Per project file: its path from the root, its new text's (`tmpPath`) and the file that text is renamed onto (`writtenThrough`). */
+  readonly renames: readonly (Rename & { readonly path: string })[];
+  /** What stops them: a link to another file system, a source with other hard links, a directory where a file goes. */
+  readonly problems: readonly Problem[];
+}
 
 /**
- * Writes the new text of each project file of `files` (path from `root` -> text) beside it, and
- * returns the renames that put them in place, the files they change (for the message after a
- * recovery) and what each file replaced holds now (for a recovery to tell an edit made since).
- * @throws ProblemsError when a link leads to another file system, a file has other hard links, or a directory is where a file or its new text goes (nothing written)
+ * Plans the renames of the project files `files` (paths from `root`), of which `generated` are
+ * stagecraft's own (the schema), writing nothing. A directory
+ * this user cannot write (a read-only `environments/`) is not looked at here: the transaction checks
+ * the directories of all its renames at once (`unmovable`), before it writes any new text.
  */
-export function stageProjectFiles(
-  root: string,
-  files: ReadonlyMap<string, string>,
-): { renames: Rename[]; targets: string[]; replaces: Record<string, string | null> } {
-  const abs = (p: string) => join(root, p);
-  const renames: Rename[] = [];
-  const targets: string[] = [];
-  const destinations = [...files.keys()].map((path) => writtenThrough(root, path));
-  const linkProblems = destinations.flatMap((d) => [...d.problems, ...otherLinks(root, d.path, d.to)]);
-  if (linkProblems.length) throw new ProblemsError(linkProblems);
+export function planProjectFiles(root: string, files: Iterable<string>, generated: ReadonlySet<string> = new Set()): ProjectFilesPlan {
+  const destinations = [...files].map((path) => writtenThrough(root, path));
+  const renames = destinations.map(({ path, to }) => ({ path, from: tmpPath(path), to }));
   // a directory where a project file or its new text goes would stop the renames half done, after
   // the journal (which the next command would then complete): refused before anything is written
-  const inTheWay = destinations.flatMap(({ path, to }) =>
-    [tmpPath(path), to]
-      .filter((p) => lstatSync(abs(p), { throwIfNoEntry: false })?.isDirectory())
+  const inTheWay = renames.flatMap(({ path, from, to }) =>
+    [from, to]
+      .filter((p) => lstatSync(join(root, p), { throwIfNoEntry: false })?.isDirectory())
       .map(
         (p): Problem => ({
           code: 'synth/foreign-file',
@@ -40,41 +41,48 @@ export function stageProjectFiles(
         }),
       ),
   );
-  if (inTheWay.length) throw new ProblemsError(inTheWay);
-  // a directory this user cannot write (a read-only environments/) would refuse the new text's
-  // creation as if the file's permissions were at fault: named as the directory it is
-  const unwritable = unmovable(
-    root,
-    destinations.map(({ path, to }) => ({ from: tmpPath(path), to })),
-  );
-  if (unwritable.length) throw new ProblemsError(unwritable);
+  // a generated file (the schema) is replaced as dist/'s files are, other hard links or not: there
+  // is no hand edit of it to make, and refusing it would stop every synthesis after an upgrade
+  const links = destinations.flatMap((d) => [...d.problems, ...(generated.has(d.path) ? [] : otherLinks(root, d.path, d.to))]);
+  return { renames, problems: [...links, ...inTheWay] };
+}
+
+/**
+ * Writes the new text of each project file of `files` (path from `root` -> text) beside it, as
+ * `plan` says (its problems none), and returns the renames that put them in place, the files they
+ * change (for the message after a recovery) and what each file replaced holds now (for a recovery
+ * to tell an edit made since).
+ */
+export function stageProjectFiles(
+  root: string,
+  files: ReadonlyMap<string, string>,
+  plan: ProjectFilesPlan,
+): { renames: Rename[]; targets: string[]; replaces: Record<string, string | null> } {
+  const abs = (p: string) => join(root, p);
   /** What each project file replaced holds now (its digest, or null when absent), for a recovery to tell an edit made since. */
   const replaces: Record<string, string | null> = {};
-  for (const [path, text] of files) {
-    const to = destinations.find((d) => d.path === path)!.to;
+  for (const { path, from, to } of plan.renames) {
     replaces[to] = digestOf(abs(to));
     // a file-system error here is one of writing (main would take the failed open for a read)
     withFs(path, 'writing', () => {
       // on the disk before the journal that renames it onto the team's source (a crash of the machine leaves no empty stage file)
-      writeNew(abs(tmpPath(path)), text, { flush: true });
+      writeNew(abs(from), files.get(path)!, { flush: true });
       // the new text takes the old file's place with its owner, group and permissions (a stage
       // file kept 0600, or 0664 for a team's group), not those a new file gets from this user and the umask
       const old = statSync(abs(to), { throwIfNoEntry: false });
       if (old) {
-        keepOwner(abs(tmpPath(path)), old);
+        keepOwner(abs(from), old);
         // after the chown, which clears the set-user-ID and set-group-ID bits
-        chmodSync(abs(tmpPath(path)), old.mode & 0o7777);
+        chmodSync(abs(from), old.mode & 0o7777);
       }
     });
-    renames.push({ from: tmpPath(path), to });
-    targets.push(path);
   }
-  return { renames, targets, replaces };
+  return { renames: plan.renames.map(({ from, to }) => ({ from, to })), targets: plan.renames.map((r) => r.path), replaces };
 }
 
 /**
- * The refusal of a write onto `to` (the project file `path`, or the file its symbolic link leads
- * to) when that file has other hard links (`ln environments/qa.yaml ../other/qa.yaml`): the rename
+ * The refusal of a write onto `to` (the project file `path`, a source: a stage file, or the file its
+ * symbolic link leads to) when that file has other hard links (`ln environments/qa.yaml ../other/qa.yaml`): the rename
  * that puts its new text in place gives the name a new file, so the other names would keep the old
  * text without a word. Writing through the file instead would lose the all-old-or-all-new promise
  * (a crash halfway leaves a file cut short), so the user chooses: edit by hand, or give the name a

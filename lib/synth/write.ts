@@ -48,7 +48,7 @@ import { compareCodePoints } from '../model/order.js';
 import { everyPiece, fileSize, type FileContent, type StageFileTree } from './file-content.js';
 import { GENERATED_MARK, TX_DIR, holdsBytes, present, scanDir, tmpPath, type DistTree, type WriteOptions } from './disk.js';
 import { finish, unmovable, writeJournal, type Journal, type Rename } from './journal.js';
-import { stageProjectFiles } from './project-files.js';
+import { planProjectFiles, stageProjectFiles } from './project-files.js';
 
 /** The crash tests' hook (lib/model/crash-point.cjs), shared with lib/cli/run.cjs. */
 export { CRASH_ENV, crashPoint };
@@ -60,6 +60,11 @@ export interface TransactionOptions extends WriteOptions {
   readonly tree: DistTree;
   /** Project files to replace in the same transaction (stage files, the schema): path -> text. */
   readonly files?: ReadonlyMap<string, string>;
+  /**
+   * Of `files`, those stagecraft generates (the schema): replaced even when they have other hard
+   * links, as `dist/`'s files are (lib/synth/project-files.ts). @default - none: each is a source a user edits
+   */
+  readonly generated?: ReadonlySet<string>;
   /** The command, for the journal and the message after a recovery. */
   readonly command: string;
   /** Stage directories not in the tree that stay as they are even when `removeOthers` (kept, not compiled). @default [] */
@@ -214,11 +219,16 @@ export function beginTransaction(o: Omit<TransactionOptions, 'tree'> & { readonl
       if (p.filled) renames.push({ from: into, to: target });
       targets.push(`${target}/`);
     }
-    const projectFiles = stageProjectFiles(o.root, o.files ?? new Map());
+    // every rename checked once, before the project files' new texts are written: a directory this
+    // user cannot write (a read-only environments/) would otherwise refuse their creation as if
+    // the files' permissions were at fault
+    const files = o.files ?? new Map<string, string>();
+    const plan = planProjectFiles(o.root, files.keys(), o.generated);
+    const refused = [...plan.problems, ...unmovable(o.root, [...renames, ...plan.renames])];
+    if (refused.length) throw new ProblemsError(refused);
+    const projectFiles = stageProjectFiles(o.root, files, plan);
     renames.push(...projectFiles.renames);
     targets.push(...projectFiles.targets);
-    const refused = unmovable(o.root, renames);
-    if (refused.length) throw new ProblemsError(refused);
     crashPoint('staged');
 
     // 2. the journal: from here on, the next command completes the transaction

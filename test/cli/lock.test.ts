@@ -194,6 +194,22 @@ describe('acquireLock', () => {
     expect(log).toEqual([]);
   });
 
+  it("refuses a directory left where a takeover's guard goes, saying a directory is there and how to remove it (not what a stage file is)", () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    writeLock(dir, deadPid());
+    const guard = join(dir, '.stagecraft', 'lock.takeover');
+    mkdirSync(guard);
+    // older than a takeover lasts, so that it is removed as a guard left by a killed process would be
+    utimesSync(guard, new Date(0), new Date(0));
+    const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'error: writing .stagecraft/lock.takeover: it is a directory, not a file\n' +
+        '  hint: move or rename the directory, or remove it (rm -r .stagecraft/lock.takeover), then run the command again\n' +
+        '1 problem; nothing was written.\n',
+    );
+  });
+
   it("waits, without spinning, while another process's takeover of a dead holder's lock is under way, and says it takes the lock over once", () => {
     const dir = tempProject({});
     writeLock(dir, deadPid());

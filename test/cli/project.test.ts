@@ -1,5 +1,5 @@
 /** The project on disk (lib/cli/project.ts): reading the output of a stage, whatever it has become. */
-import { readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openProject, readStageTree } from '../../lib/cli/project.js';
@@ -90,6 +90,18 @@ describe('a command run in a subdirectory of a project', () => {
       `  hint: this is inside the project ${dir}: cd ${dir}, then run the command again`,
     ]);
     expect(readdirSync(sub)).toEqual(['lab.yaml']);
+  });
+
+  it('is not any directory above with an environments/ folder (a Terraform repository): one is named only with a sign of stagecraft, such as a package.json that runs it', () => {
+    const dir = tempProject({});
+    rmSync(join(dir, 'stagecraft.yaml'), { force: true });
+    writeFileSync(join(dir, 'environments', 'main.tf'), 'terraform {}\n');
+    const sub = join(dir, 'modules');
+    mkdirSync(sub);
+    const hint = () => runCli('check', [], sub).stderr.split('\n')[1];
+    expect(hint()).toBe('  hint: cd to the directory that holds environments/ and package.json, then run the command again');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { synth: 'node lib/cli/run.cjs synth' } }));
+    expect(hint()).toBe(`  hint: this is inside the project ${dir}: cd ${dir}, then run the command again`);
   });
 });
 

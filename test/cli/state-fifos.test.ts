@@ -47,21 +47,23 @@ describe('a FIFO in .stagecraft/', () => {
     expect(run(dir, ['synth'])).toMatchObject({ code: 0 });
   });
 
-  it('as the journal is refused with a message naming it', () => {
+  it('as the journal is refused with a message naming it and saying it is a FIFO', () => {
     const dir = synthesized();
     fifo(join(dir, JOURNAL_FILE));
     const r = run(dir, ['synth']);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${JOURNAL_FILE}: it is not a regular file`);
+    expect(r.err).toContain(
+      `error: reading ${JOURNAL_FILE}: it is a FIFO (named pipe), not a regular file\n  hint: remove it (rm ${JOURNAL_FILE}); stagecraft keeps only regular files there\n`,
+    );
   });
 
-  it('as the journal, or a directory there, is refused by every command as a file it reads, saying what stands there', () => {
+  it('as the journal, or a directory there, is refused by every command as a file it reads, saying what stands there and how to remove it', () => {
     const dir = synthesized();
     mkdirSync(join(dir, JOURNAL_FILE));
     const r = run(dir, ['check']);
     expect(r.code).toBe(2);
     expect(r.err).toContain(
-      `error: reading ${JOURNAL_FILE}: it is not a regular file (a directory, a FIFO, a device or a socket)\n  hint: remove it; stagecraft keeps only regular files there\n`,
+      `error: reading ${JOURNAL_FILE}: it is a directory, not a file\n  hint: move or rename the directory, or remove it (rm -r ${JOURNAL_FILE}), then run the command again\n`,
     );
   });
 

@@ -187,26 +187,34 @@ describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecr
     expect(readFileSync(join(dist, '10-nginx.yaml'), 'utf8')).toContain('replicas: 4');
   });
 
-  it('a read-only environments/ where a write replaces a file (the schema) is named as the directory at fault, before anything is written', () => {
+  it('a read-only environments/ where a write replaces a file (the schema) is named as the directory at fault, with every other such directory, before anything is written', () => {
     const environments = join(project, 'environments');
     const schema = join(environments, 'stage.schema.json');
+    const dist = join(project, 'dist', 'lab');
     writeFileSync(schema, '{}\n');
     chownSync(schema, NOBODY, NOBODY);
+    writeFileSync(join(environments, 'lab.yaml'), repoStage('lab').replace('replicas: 3', 'replicas: 6'));
     chmodSync(environments, statSync(environments).mode & ~0o222);
+    chmodSync(dist, statSync(dist).mode & ~0o222);
     try {
       const r = asNobody(project, ['synth'], tmp);
+      // one look at every rename the write makes, the project files' and the stage directories'
       expect(r.stderr).toContain(
-        'error: environments is not writable by this user, and the write renames environments/.stage.schema.json.stagecraft-tmp out of it\n' +
+        "error: dist/lab is not writable by this user, and the write moves it aside to replace it, which a directory allows only when it is writable (its '..' entry changes)\n" +
+          '  hint: make it writable (chmod u+w dist/lab) or run the command as its owner, then run the command again\n' +
+          'error: environments is not writable by this user, and the write creates environments/.stage.schema.json.stagecraft-tmp in it and renames it onto environments/stage.schema.json\n' +
           '  hint: make it writable (chmod u+w environments) or run the command as its owner, then run the command again\n' +
-          '1 problem; nothing was written.\n',
+          '2 problems; nothing was written.\n',
       );
       expect(r.status).toBe(2);
       expect(readFileSync(schema, 'utf8')).toBe('{}\n');
       expect(existsSync(join(project, '.stagecraft', 'journal.json'))).toBe(false);
     } finally {
       chmodSync(environments, statSync(environments).mode | 0o200);
+      chmodSync(dist, statSync(dist).mode | 0o200);
     }
     expect(asNobody(project, ['synth'], tmp).status).toBe(0);
+    expect(readFileSync(join(dist, '10-nginx.yaml'), 'utf8')).toContain('replicas: 6');
   });
 
   it("a project file of another user's that a write replaces (in a directory it may write) becomes this user's, with its permissions kept: chown's EPERM is no failure", () => {
@@ -237,6 +245,37 @@ describe.skipIf(!asRoot)('as a user who cannot write node_modules/.cache/stagecr
     } finally {
       setWritable(join(project, '.stagecraft'), true);
     }
+  });
+});
+
+/** Root, where it may make a mount namespace of its own (unshare -m): a container without CAP_SYS_ADMIN may not. */
+const canMount = process.getuid?.() === 0 && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
+
+describe.skipIf(!canMount)('on a read-only file system (a bind mount remounted read-only, in a mount namespace of its own)', () => {
+  it('a write into environments/ is refused as the file system refuses it, not as a permission this user lacks (which even root would then be told to chmod)', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    const schema = join(dir, 'environments', 'stage.schema.json');
+    writeFileSync(schema, '{}\n');
+    const r = spawnSync(
+      'unshare',
+      [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount --bind environments environments && mount -o remount,bind,ro environments && exec "$0" "$1" synth',
+        process.execPath,
+        RUN_SCRIPT,
+      ],
+      { cwd: dir, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.stderr).toBe(
+      'error: writing environments: it is on a read-only file system\n  hint: run where the project can be written\n1 problem; nothing was written.\n',
+    );
+    expect(r.status).toBe(2);
+    expect(readFileSync(schema, 'utf8')).toBe('{}\n');
+    expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
   });
 });
 

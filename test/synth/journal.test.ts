@@ -202,12 +202,14 @@ describe('a stage file edited after the command that was replacing it was interr
 });
 
 describe('a rollback of a write interrupted before its journal', () => {
-  it('removes the new texts it staged, and leaves what a user keeps under a name like theirs: a folder, a note that stages no project file', () => {
+  it('removes the new texts it staged, and leaves what a user keeps under a name like theirs: a folder, a note that stages no project file, one named for no stage file', () => {
     const dir = fixtureProject(['lab']);
     const folder = join(dir, 'environments', '.lab.yaml.stagecraft-tmp');
     mkdirSync(folder);
     writeFileSync(join(folder, 'draft.yaml'), 'apps: {}\n');
     writeFileSync(join(dir, 'environments', '.notes.stagecraft-tmp'), 'a note\n');
+    // there is no environments/notes.yaml: no write staged this
+    writeFileSync(join(dir, 'environments', '.notes.yaml.stagecraft-tmp'), 'a YAML note\n');
     // the schema is missing: synth stages its new text beside it
     expect(run('synth', [], dir, { STAGECRAFT_CRASH_AT: 'staged' }).signal).toBe('SIGKILL');
     expect(existsSync(join(dir, 'environments', '.stage.schema.json.stagecraft-tmp'))).toBe(true);
@@ -217,6 +219,7 @@ describe('a rollback of a write interrupted before its journal', () => {
     );
     expect(readFileSync(join(folder, 'draft.yaml'), 'utf8')).toBe('apps: {}\n');
     expect(readFileSync(join(dir, 'environments', '.notes.stagecraft-tmp'), 'utf8')).toBe('a note\n');
+    expect(readFileSync(join(dir, 'environments', '.notes.yaml.stagecraft-tmp'), 'utf8')).toBe('a YAML note\n');
     expect(existsSync(join(dir, 'environments', '.stage.schema.json.stagecraft-tmp'))).toBe(false);
   });
 });

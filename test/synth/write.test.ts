@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { schemaText } from '../../lib/cli/project.js';
 import { RUN_SCRIPT, promotableProject, runCli, snapshotDir, tempProject, repoStage } from '../helpers/cli.js';
 
 const brokenStage = 'apps:\n  nginx:\n    replicas: three\n';
@@ -237,6 +238,20 @@ describe('a project file that a write replaces', () => {
     expect(seen()).toEqual(before);
     expect(statSync(qa).ino).toBe(statSync(other).ino);
     expect(existsSync(join(dir, '.stagecraft', 'journal.json'))).toBe(false);
+  });
+
+  it('is written anew when it is the schema, which stagecraft generates, even with another hard link: the other name keeps the old text, as a link to a file of dist/ would', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    const schema = join(dir, 'environments', 'stage.schema.json');
+    const other = join(dir, 'schema-copy.json');
+    writeFileSync(schema, '{}\n');
+    linkSync(schema, other);
+    const r = runCli('synth', [], dir);
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    expect(readFileSync(schema, 'utf8')).toBe(schemaText());
+    expect(readFileSync(other, 'utf8')).toBe('{}\n');
+    expect(statSync(schema).nlink).toBe(1);
   });
 
   it('is written anew where its new text goes (.qa.yaml.stagecraft-tmp), never through a link planted or left there: the file it leads to keeps its bytes', () => {
