@@ -112,8 +112,9 @@ export function fastPath(command: string, argv: readonly string[], io: Io): Exit
     if (command === 'synth') {
       // no project here: the command says so, and no lock leaves a .stagecraft/ behind
       if (!existsSync(join(root, ENVIRONMENTS_DIR))) return undefined;
-      // a writer's lock, as the command takes it: nothing may change dist/ while this reads it
-      acquireLock(root, 'npm run synth', (l) => io.stderr.write(`${l}\n`));
+      // a writer's lock, as the command takes it: nothing may change dist/ while this reads it;
+      // held by a running command, the command itself waits for it (once, saying so once)
+      acquireLock(root, 'npm run synth', (l) => io.stderr.write(`${l}\n`), { wait: false });
       if (needsRecovery(root, DIST_DIR)) return undefined;
       const stages = stageNames(root);
       const reuse = stages && reusableStages(root, DIST_DIR, stages, { allOrNothing: true });

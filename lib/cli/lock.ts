@@ -157,7 +157,11 @@ export function lockWaitSeconds(setting: string | undefined): number {
  * only counts.
  * @throws ProblemsError naming the holder when it is still held after the wait
  */
-export function acquireLock(root: string, command: string, log: (line: string) => void): () => void {
+/**
+ * `wait: false` gives up at once while a running command holds the lock (a dead holder's lock is
+ * still taken over): for a quick look that the command itself repeats, waiting and saying so once.
+ */
+export function acquireLock(root: string, command: string, log: (line: string) => void, { wait = true } = {}): () => void {
   const path = join(root, LOCK_FILE);
   // a value that is no wait is refused before anything, not only once another command holds the lock
   const waitS = lockWaitSeconds(process.env[LOCK_WAIT_ENV]);
@@ -219,7 +223,7 @@ export function acquireLock(root: string, command: string, log: (line: string) =
         if (!takeOver(root, other)) sleep(POLL_MS);
         continue;
       }
-      if (Date.now() >= deadline) {
+      if (!wait || Date.now() >= deadline) {
         throw new ProblemsError(
           [
             {

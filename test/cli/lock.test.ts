@@ -116,6 +116,15 @@ describe('the project lock', () => {
     expect(run('check', [], dir, { STAGECRAFT_LOCK_WAIT: '0' }).stderr).not.toContain('lock');
   });
 
+  it('makes synth wait once, saying so once, not once in its quick look and again in the command', () => {
+    const dir = tempProject({ lab: repoStage('lab') });
+    expect(run('synth', [], dir).code).toBe(0); // recorded, so that the quick look would answer
+    writeLock(dir, process.pid);
+    const r = run('synth', [], dir, { STAGECRAFT_LOCK_WAIT: '0.3' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/stagecraft: waiting for/g)).toHaveLength(1);
+  });
+
   it('is taken over when its holder is no longer running, and released at the end', () => {
     const dir = tempProject({ lab: repoStage('lab') });
     const pid = deadPid();
