@@ -102,7 +102,7 @@ class Known implements StandIn {
 export interface StageCheckResult extends CheckResult {
   /** Problems of the stage as a whole: bad input, reported like a wrong stage file. */
   readonly problems: readonly Problem[];
-  /** Per chart, what the per-object checks found on its objects, to keep with them (lib/synth/render.ts, `keepApps`). */
+  /** Per chart, what the per-object checks found on its objects, to keep with them (lib/synth/rendered.ts, `keepApps`). */
   readonly kept: ReadonlyMap<string, KeptChecks>;
 }
 
