@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { immutableChanges } from '../lib/immutable-fields.js';
 import type { KubeObject } from '../lib/model/object.js';
 import { summarize } from '../lib/synth/app-summary.js';
-import { withObjects, type RenderedChart } from '../lib/synth/render.js';
+import { withObjects, type RenderedChart } from '../lib/synth/rendered.js';
 import { compileStage, type StageSource } from '../lib/compile-stage.js';
 import { diskRenderCache } from '../lib/cli/render-cache.js';
 import { formatProblem } from '../lib/errors.js';

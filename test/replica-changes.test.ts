@@ -8,7 +8,7 @@ import type { LoadedStage } from '../lib/config/load.js';
 import type { KubeObject } from '../lib/model/object.js';
 import { autoscalersLeaving } from '../lib/replica-changes.js';
 import { summarize } from '../lib/synth/app-summary.js';
-import { withObjects, type RenderedChart } from '../lib/synth/render.js';
+import { withObjects, type RenderedChart } from '../lib/synth/rendered.js';
 
 const deployment = (name: string): KubeObject => ({
   apiVersion: 'apps/v1',

@@ -5,19 +5,12 @@
  * `checkObjects`, which runs them over a set of objects in the steps of check-run.ts. Pure: objects
  * in, findings and problems out.
  */
-import { describeObject, numberNameless, type KubeObject } from '../model/object.js';
-import type { RenderedStage } from '../synth/render.js';
+import { describeObject, type KubeObject } from '../model/object.js';
+import type { RenderedStage } from '../synth/rendered.js';
 import { checkApiRules } from './api-rules.js';
-import {
-  CheckRun,
-  serviceMonitors,
-  type Check,
-  type CheckContext,
-  type CheckMemo,
-  type CheckOptions,
-  type ObjectCheck,
-  type TracedCheck,
-} from './check-run.js';
+import { CheckRun, checkPlan } from './check-run.js';
+import type { Check, CheckContext, CheckMemo, CheckOptions, ObjectCheck } from './check-types.js';
+import type { CrdRegistry } from './crds.js';
 import { apiVersionCaseFinding, checkCustomResource, crdRegistry, isCustomGroup } from './crds.js';
 import { fieldPath, finder, type Finding, type UsedException } from './finding.js';
 import { hostPortProblems } from './host-ports.js';
@@ -26,7 +19,7 @@ import { checkNodePorts, checkObjectLimits } from './api-limits.js';
 import { checkPodSecurity } from './pod-security.js';
 import { checkReadiness } from './readiness.js';
 import { objectReferences } from './references.js';
-import { objectSelections } from './references-selectors.js';
+import { SERVICE_MONITOR, objectSelections } from './references-selectors.js';
 import { checkSchema, isApiObject } from './schema.js';
 import { checkSecretContent, checkSecretValues } from './secrets.js';
 import { compareCodePoints } from '../model/order.js';
@@ -68,6 +61,21 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
 /** The static Pods of a stage's node files, after the transforms. */
 function staticPods(r: RenderedStage): KubeObject[] {
   return r.nodeFiles.flatMap((f) => (f.document.kind === 'Pod' ? [f.document as KubeObject] : []));
+}
+
+/** Whether ServiceMonitors are checked: only when their CRD is known. */
+const serviceMonitors = (registry: CrdRegistry) => registry.lookup(SERVICE_MONITOR.apiVersion, SERVICE_MONITOR.kind) !== undefined;
+
+/** What the traced checks read besides the objects: their results are kept for this only. */
+function tracedContext({ options, registry }: CheckContext): string {
+  // which custom kinds are at cluster scope decides the namespace their objects are checked in;
+  // left out when none is, so that what was kept for a stage without them still holds
+  const { clusterScopedKinds } = registry;
+  return JSON.stringify({
+    existingNamespaces: options.existingNamespaces ?? [],
+    serviceMonitors: serviceMonitors(registry),
+    ...(clusterScopedKinds.length ? { clusterScopedKinds } : {}),
+  });
 }
 
 /** Whether `o` is a custom resource: its kind has a known CRD, or its group is no built-in one. */
@@ -148,11 +156,16 @@ export const CHECKS: readonly Check[] = [
   { name: 'readiness', scope: 'traced', run: (o, index) => checkReadiness(o, index) },
 ];
 
-/** The checks of one object at a time, in order: the screen for secrets every object goes through, then those of `CHECKS`. */
-export const OBJECT_CHECKS: readonly ObjectCheck[] = [
-  { name: 'secret-content', scope: 'object', run: (o, c) => checkSecretContent(o, { written: c.options.written }) },
-  ...CHECKS.filter((c): c is ObjectCheck => c.scope === 'object'),
-];
+/** `CHECKS` as the steps of a run (check-run.ts), after the screen for secrets every object goes through. */
+const PLAN = checkPlan({
+  screen: { name: 'secret-content', scope: 'object', run: (o, c) => checkSecretContent(o, { written: c.options.written }) },
+  checks: CHECKS,
+  tracedContext,
+  isCustom,
+});
+
+/** The checks of one object at a time, in order, as the memo numbers their results: the screen for secrets, then those of `CHECKS`. */
+export const OBJECT_CHECKS: readonly ObjectCheck[] = PLAN.objectChecks;
 
 /**
  * Every object and cross-object check over a set of objects: one stage's, or the manifests of one
@@ -165,27 +178,7 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
   const objects = all.filter(isApiObject);
   // the CRDs of the objects first: a stage's own CRD wins over a folder's of the same kind
   const context: CheckContext = { options, registry: crdRegistry([...objects, ...(options.crds ?? [])]) };
-  const run = new CheckRun(OBJECT_CHECKS, context, memo);
-  run.replayKept(objects, (o) => isCustom(o, context));
-  const unchecked = run.unchecked(objects);
-  // a kubeconfig is no API object, but may hold a token: every object is screened for secrets
-  for (const o of all) if (!run.isRemembered(o)) run.runObjectCheck(0, o);
-  numberNameless(objects);
-  // in the list's order; per-object checks go through the objects one check at a time, the traced
-  // checks all at the place of the first
-  const firstTraced = CHECKS.find((c) => c.scope === 'traced');
-  for (const check of CHECKS) {
-    if (check.scope === 'objects') run.add(check.run(objects, context));
-    else if (check.scope === 'object') {
-      const index = OBJECT_CHECKS.indexOf(check);
-      for (const o of unchecked) run.runObjectCheck(index, o);
-    } else if (check === firstTraced)
-      run.runTracedChecks(
-        objects,
-        CHECKS.filter((c): c is TracedCheck => c.scope === 'traced'),
-      );
-  }
-  const { reported, exceptions } = run.finish(all);
+  const { reported, exceptions } = new CheckRun({ plan: PLAN, all, objects, context, memo }).run();
   return {
     findings: options.sort === false ? reported : sortFindings(reported),
     exceptions,
@@ -194,4 +187,4 @@ export function checkObjects(all: readonly KubeObject[], options: CheckOptions =
 }
 
 export type { Finding, UsedException } from './finding.js';
-export type { Check, CheckContext, CheckMemo, CheckOptions, TracedResult } from './check-run.js';
+export type { Check, CheckContext, CheckMemo, CheckOptions, TracedResult } from './check-types.js';

@@ -7,7 +7,7 @@
  * record every lookup a check makes on one object and what it found (`traced`), and tell later,
  * in another run over other objects, whether each of those lookups still finds the same
  * (`holds`): then the check would find the same on that object, and what it found is reused
- * (lib/checks/index.ts). A lookup is recorded as the query it was (JSON) and the identities of
+ * (lib/checks/check-run.ts). A lookup is recorded as the query it was (JSON) and the identities of
  * the objects it found, so any object added, removed, changed or reordered among them shows.
  */
 import { builtInClusterScoped, groupKind, isClusterScoped, kindGroups, type KindGroups } from '../k8s.js';

@@ -5,7 +5,7 @@
  * Service reaches needs none), and only a container the Service's traffic reaches (one that declares
  * ports, beside a log shipper that declares none); the missing livenessProbe, which matters for any pod, is
  * pod-security.ts's. Which Services select a pod is a question across objects: a traced check,
- * whose lookups are kept with its findings (lib/checks/index.ts). The workload's declared exception
+ * whose lookups are kept with its findings (lib/checks/check-run.ts). The workload's declared exception
  * `policy.stagecraft.dev/probes` silences it, as it does the liveness warning (and pod-security.ts
  * counts it used).
  */

@@ -23,7 +23,7 @@ const asList = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => asObj
 
 /**
  * The Secrets a stage declares without making them (the Namespace's stagecraft.dev/required-secrets
- * annotation, lib/required-secrets.ts), as the checks see them (lib/checks/index.ts): their names
+ * annotation, lib/required-secrets.ts), as the checks see them (lib/checks/required-objects.ts): their names
  * and keys are known (the keys listed in SECRET_KEYS_ANNOTATION; without it, not listed: any key),
  * their type is not.
  */

@@ -147,7 +147,7 @@ function checkAutoscaler(o: KubeObject, ns: string, index: ObjectIndex, out: Fin
   const target = groupKind(versioned ? String(ref.apiVersion) : 'v1', ref.kind);
   const workload = index.get(target, ns, ref.name);
   const replicas = asObj(workload?.spec)?.replicas;
-  // found on the autoscaler, the object checked: what a check finds is kept with the object it checks (lib/checks/index.ts);
+  // found on the autoscaler, the object checked: what a check finds is kept with the object it checks (lib/checks/check-run.ts);
   // a null (a Helm template's `replicas: {{ .Values.replicas }}` with no value) is sent by kubectl apply to remove the
   // field, and the API server then sets the default, 1: as much a number as any other, at every apply
   if (workload && (typeof replicas === 'number' || replicas === null)) {

@@ -11,7 +11,7 @@ import type { KeptChecks, KeptObject, KeptReferences } from '../model/kept-check
 import type { KubeObject } from '../model/object.js';
 import { digest } from '../synth/inventory.js';
 import { standInsOf } from '../synth/app-summary.js';
-import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from '../synth/render.js';
+import { NAMESPACE_CHART, type RenderedChart, type RenderedStage } from '../synth/rendered.js';
 import { CHECKS, OBJECT_CHECKS, checkObjects, type CheckMemo, type CheckOptions, type CheckResult, type TracedResult } from './index.js';
 import { keyOf, type StandIn } from './object-index.js';
 import { kindGroups, type KindGroups } from '../k8s.js';
@@ -102,7 +102,7 @@ class Known implements StandIn {
 export interface StageCheckResult extends CheckResult {
   /** Problems of the stage as a whole: bad input, reported like a wrong stage file. */
   readonly problems: readonly Problem[];
-  /** Per chart, what the per-object checks found on its objects, to keep with them (lib/synth/render.ts, `keepApps`). */
+  /** Per chart, what the per-object checks found on its objects, to keep with them (lib/synth/rendered.ts, `keepApps`). */
   readonly kept: ReadonlyMap<string, KeptChecks>;
 }
 

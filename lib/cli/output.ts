@@ -14,7 +14,7 @@ import { JOURNAL_FILE } from '../synth/journal.js';
 import { fileDigests, stageOutcome, type OutputTarget, type StagedOutcome, type StagedStage, type StagingOutput } from './staging.js';
 import { compareDist, compareDistDir, distDirs, mergeDifferences, present, type DistDifference } from '../synth/disk.js';
 import type { Substitution } from '../transforms/images.js';
-import { objectsReport } from '../synth/render.js';
+import { objectsReport } from '../synth/rendered.js';
 import type { FileTree } from '../synth/file-content.js';
 import { forgetFingerprint } from './fingerprint.js';
 import { BYTE_ORDER_MARK, startsWithByteOrderMark } from './read-file.js';

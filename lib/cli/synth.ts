@@ -45,7 +45,7 @@ import { startFingerprint } from './fingerprint.js';
 import { keepsOutput, reusableStages } from './reuse.js';
 import { keptByHolding, removedEdgeLine, removedHoldings } from './removed-stage.js';
 import { keptReport, printReports, printTotal, replaySynth, type StageReport } from './fast.js';
-import type { RenderedStage } from '../synth/render.js';
+import type { RenderedStage } from '../synth/rendered.js';
 
 const usage = `Usage: npm run synth [-- [<stage>...] [--stage <name>...] [--verbose] [--no-cache]]
 

@@ -4,7 +4,7 @@
  */
 import type { TOptional } from '@sinclair/typebox';
 
-/** The id of the chart that holds a stage's Namespace (lib/synth/render.ts): no app may take it. */
+/** The id of the chart that holds a stage's Namespace (lib/synth/rendered.ts's `NAMESPACE_CHART`, made by render.ts): no app may take it. */
 export const NAMESPACE_CHART = 'namespace';
 import {
   DNS_LABEL_PATTERN,

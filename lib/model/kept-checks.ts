@@ -1,7 +1,7 @@
 /**
  * What the per-object checks found on an object, without the object: kept with the object between
- * runs, in the render cache's entry of its app (lib/synth/render.ts), and given back to the checks
- * (lib/checks/index.ts, `checkObjects`) so that an unchanged object is not checked again.
+ * runs, in the render cache's entry of its app (lib/synth/rendered.ts, `keepApps`), and given back to the
+ * checks (lib/checks/check-run.ts, `CheckRun`) so that an unchanged object is not checked again.
  */
 import type { Finding } from '../errors.js';
 

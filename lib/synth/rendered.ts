@@ -1,8 +1,8 @@
 /**
  * What rendering a stage gives (lib/synth/render.ts): charts of plain objects, their documents as
  * written (serialized once, for the output files and the render cache), and what the render cache
- * keeps of an app instead of its objects. No cdk8s here: the render cache's entries
- * (lib/cli/render-entry.ts) and the output (output.ts) read these shapes without building a chart.
+ * keeps of an app instead of its objects. It builds no chart: the render cache's entries
+ * (lib/cli/render-entry.ts) and the output (output.ts) read these shapes without building one.
  */
 import type { Problem } from '../errors.js';
 import type { StageContext } from '../stack.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { STACKS } from '../../apps/index.js';
 import { StageLoader } from '../../lib/config/load.js';
-import { renderStage, type RenderedStage } from '../../lib/synth/render.js';
+import { renderStage } from '../../lib/synth/render.js';
+import type { RenderedStage } from '../../lib/synth/rendered.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { repoStage } from '../helpers/cli.js';
 

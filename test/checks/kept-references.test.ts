@@ -19,14 +19,8 @@ import { compileStages, loadStage } from '../../lib/compile.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import type { KeptChecks } from '../../lib/model/kept-checks.js';
 import { summarize } from '../../lib/synth/app-summary.js';
-import {
-  NAMESPACE_CHART,
-  renderStage,
-  serializeObjects,
-  withObjects,
-  type RenderedChart,
-  type RenderedStage,
-} from '../../lib/synth/render.js';
+import { renderStage } from '../../lib/synth/render.js';
+import { NAMESPACE_CHART, serializeObjects, withObjects, type RenderedChart, type RenderedStage } from '../../lib/synth/rendered.js';
 import { fleetStageFile } from '../../bench/fleet.js';
 import { random } from '../helpers/random.js';
 

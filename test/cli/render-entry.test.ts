@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEntry, entryHead } from '../../lib/cli/render-entry.js';
 import type { StoredBytes } from '../../lib/synth/file-content.js';
-import type { KeptApp } from '../../lib/synth/render.js';
+import type { KeptApp } from '../../lib/synth/rendered.js';
 
 /** Text of 1, 2, 3 and 4 UTF-8 bytes a character, and a lone surrogate (written as U+FFFD, as Buffer.from writes it). */
 const STREAM = 'data:\n  LOG_LEVEL: café ✓ 日本語 🚀\n---\nkind: ConfigMap \ud800\n';

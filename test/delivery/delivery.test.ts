@@ -13,7 +13,7 @@ import { planDelivery } from '../../lib/delivery/plan.js';
 import { deliveredStage, type DeliveredStage } from '../../lib/delivery/stage.js';
 import { formatProblem } from '../../lib/errors.js';
 import { describeObject, type KubeObject } from '../../lib/model/object.js';
-import type { RenderedStage } from '../../lib/synth/render.js';
+import type { RenderedStage } from '../../lib/synth/rendered.js';
 import { compile, openProject } from '../../lib/cli/project.js';
 import { REPO, repoStage, runCli, snapshotDir, tempProject, writeTree } from '../helpers/cli.js';
 import { problemsThrownBy } from '../helpers/problems.js';

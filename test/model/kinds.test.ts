@@ -9,7 +9,8 @@ import { ProblemsError } from '../../lib/errors.js';
 import { builtInClusterScoped } from '../../lib/k8s.js';
 import { KINDS, KIND_ORDER, POD_TEMPLATE_PATHS, PRUNE_ALLOWLIST, kindInfo } from '../../lib/model/kinds.js';
 import { defineStack, type Stack } from '../../lib/stack.js';
-import { renderStage, type RenderedStage } from '../../lib/synth/render.js';
+import { renderStage } from '../../lib/synth/render.js';
+import type { RenderedStage } from '../../lib/synth/rendered.js';
 import { REPO } from '../helpers/cli.js';
 
 /** `apiVersion kind` of every object a rendered stage emits (charts and static pods) that the kind table lacks. */

@@ -21,7 +21,7 @@ import {
 import { fileDigests } from '../../lib/cli/staging.js';
 import { sha256Hex } from '../../lib/model/sha256.js';
 import { fleetStageFile } from '../../bench/fleet.js';
-import { chartFileHeader, serializeObjects } from '../../lib/synth/render.js';
+import { chartFileHeader, serializeObjects } from '../../lib/synth/rendered.js';
 import { stageFiles } from '../../lib/synth/output.js';
 import type { StageContext } from '../../lib/stack.js';
 import { listFiles } from '../helpers/cli.js';

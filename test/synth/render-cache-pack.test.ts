@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileStages, type Compiled, type StageSource } from '../../lib/compile.js';
-import { serializeObjects, type CachedApp } from '../../lib/synth/render.js';
+import { serializeObjects, type CachedApp } from '../../lib/synth/rendered.js';
 import type { KubeObject } from '../../lib/model/object.js';
 import { diskRenderCache, RENDER_CACHE_DIR, type CacheBounds } from '../../lib/cli/render-cache.js';
 import { PackWriter, readEntries, readPackIndex } from '../../lib/cli/render-pack.js';
