@@ -96,9 +96,10 @@ export const SETTING_RULES: readonly SecretRule[] = [
     // an env list or Helm parameters written as text (a values file in a ConfigMap, an Argo CD Application's
     // `helm.values`), a Keycloak realm's user credentials: the name in one field (`name`, `type`, `key`), the
     // secret in `value`. A JSON or flow object, read from each `{` to the next brace; or a YAML entry's two
-    // lines, `- name: ...` and `value: ...` at its column
+    // lines, `- name: ...` and `value: ...` at its column. A value not quoted runs to the line's end, blanks and all
+    // (`pairName` trims them): a lazy value before `[ \t]*$` read a run of blanks again from each of its characters
     pattern:
-      /\{([^{}]{0,2048})\}|^([ \t]*(?:-[ \t]+)?)["']?(?:name|type|key)["']?[ \t]*:[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*\r?\n([ \t]*)["']?value["']?[ \t]*:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#][^\n]*?))[ \t]*\r?$/gm,
+      /\{([^{}]{0,2048})\}|^([ \t]*(?:-[ \t]+)?)["']?(?:name|type|key)["']?[ \t]*:[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*\r?\n([ \t]*)["']?value["']?[ \t]*:[ \t]*(?:"([^"\n]*)"[ \t]*|'([^'\n]*)'[ \t]*|([^\s#][^\n]*))\r?$/gm,
     accept: (_s, m) => pairName(m) !== undefined,
     setting: pairName,
   },
