@@ -339,8 +339,8 @@ describe('the secret rules', () => {
         'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: { name: db, key: password }\n  - name: TOKEN\n    value: $(API_TOKEN)\n',
         '{"templating": {"list": [{"name": "datasource", "type": "datasource", "current": {"text": "Prometheus", "value": "prom"}}]}}',
         '{"options": [{"selected": true, "text": "prod", "value": "prod"}], "name": "env"}',
-        // a value at another column belongs to another mapping
-        'items:\n  - name: DB_PASSWORD\n    spec:\n      value: hunter-two\n',
+        // a value at another column belongs to another mapping (the line after the name's: the pattern matches, the column decides)
+        'outer:\n  - name: DB_PASSWORD\nvalue: hunter-two\n',
       ],
     );
   });
